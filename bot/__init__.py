@@ -1,0 +1,1 @@
+"""The Telegram bot and the command line: thin shells over `retrieval`."""

@@ -1,0 +1,240 @@
+"""The `newsbot` command line: ingest, ask, stats, and run the bot."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from bot.config import ConfigError, Settings
+from retrieval.engine import Engine
+from retrieval.errors import NewsbotError
+from retrieval.ingest import ingest_paths
+from retrieval.models import Passage
+from retrieval.search import SearchResult
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db", metavar="PATH", help="SQLite database (default: $NEWSBOT_DB, else newsbot.db)"
+    )
+    parser = argparse.ArgumentParser(
+        prog="newsbot",
+        description="Ask questions about your news corpus; get quoted passages with sources.",
+        parents=[common],
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ingest = commands.add_parser(
+        "ingest", parents=[common], help="add articles from files and folders",
+        description="Add articles from .txt, .json, .jsonl and .html files (also .gz), and "
+        "from folders, recursively. Duplicates are skipped; bad files are reported by name.",
+    )
+    ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    ingest.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    ask = commands.add_parser(
+        "ask", parents=[common], help="answer a question with quoted passages",
+        description="Print the passages that best answer QUESTION, with their sources. "
+        "Without QUESTION, answer each line of standard input.",
+    )
+    ask.add_argument("question", nargs="?", metavar="QUESTION")
+    ask.add_argument("--limit", type=int, default=3, metavar="K", help="passages (default 3)")
+    ask.add_argument("--json", action="store_true", help="one JSON object per question")
+
+    commands.add_parser(
+        "stats", parents=[common], help="corpus size: articles, passages, outlets, dates",
+        description="Print the corpus size: articles, sentences, outlets and date range.",
+    )
+    commands.add_parser(
+        "reindex", parents=[common], help="rebuild the search index from the database",
+        description="Rebuild the index next to the database from scratch.",
+    )
+    commands.add_parser(
+        "run", parents=[common], help="run the Telegram bot (long polling)",
+        description="Run the Telegram bot until interrupted. Needs TELEGRAM_BOT_TOKEN.",
+    )
+    return parser
+
+
+@contextmanager
+def progress_bar(total: int | None, unit: str, enabled: bool) -> Iterator[Any]:
+    """A tqdm bar on a terminal; a no-op elsewhere (logs and pipes stay clean)."""
+    if not enabled or not sys.stderr.isatty():
+        yield lambda n=1: None
+        return
+    from tqdm import tqdm
+
+    with tqdm(total=total, unit=unit, file=sys.stderr, leave=False) as bar:
+        yield bar.update
+
+
+async def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
+    engine = await Engine.open(settings.db_path)
+    try:
+        with progress_bar(None, "articles", not args.quiet) as tick:
+            report = await ingest_paths(engine.store, args.paths, on_article=tick)
+        with progress_bar(report.sentences, "sentences", not args.quiet) as tick:
+            await engine.refresh(progress=tick)
+        await engine.save_index()
+    finally:
+        await engine.close()
+    for failure in report.failures:
+        print(f"failed: {failure}", file=sys.stderr)
+    print(report.summary())
+    return EXIT_OK if report.ok else EXIT_FAILED
+
+
+async def open_with_seeds(settings: Settings) -> Engine:
+    """Open the engine; an empty database gets the bundled seed corpus first."""
+    engine = await Engine.open(settings.db_path)
+    if await engine.store.is_empty():
+        if not settings.seeds_dir.is_dir():
+            print(f"the database is empty and there is no seed folder at {settings.seeds_dir}:"
+                  " ingest some articles first (newsbot ingest PATH)", file=sys.stderr)
+            return engine
+        report = await ingest_paths(engine.store, [settings.seeds_dir])
+        await engine.refresh()
+        await engine.save_index()
+        print(f"the database was empty: ingested the bundled seeds from {settings.seeds_dir} "
+              f"({report.summary()})", file=sys.stderr)
+    return engine
+
+
+def passage_json(passage: Passage) -> dict[str, Any]:
+    a = passage.article
+    return {
+        "rank": passage.rank,
+        "score": passage.score,
+        "quote": passage.quote,
+        "article": {
+            "id": a.id, "title": a.title, "source": a.source, "authors": list(a.authors),
+            "published": a.published, "url": a.url,
+        },
+    }
+
+
+def result_json(result: SearchResult) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "question": result.question,
+        "results": [passage_json(p) for p in result.passages],
+    }
+    if result.message:
+        out["message"] = result.message
+    return out
+
+
+def render_text(result: SearchResult, color: bool) -> str:
+    if not result.passages:
+        return result.message or "No answer."
+    blocks = []
+    for passage in result.passages:
+        quote = passage.quote
+        if color:
+            for start, end in reversed(passage.highlights):
+                quote = f"{quote[:start]}\033[1m{quote[start:end]}\033[0m{quote[end:]}"
+        a = passage.article
+        source = " · ".join(
+            part for part in (a.title, a.source, ", ".join(a.authors), a.published) if part
+        )
+        lines = [f"{passage.rank}. “{quote}”", f"   — {source}"]
+        if a.url:
+            lines.append(f"     {a.url}")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+async def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
+    if args.limit < 1:
+        print("newsbot ask: --limit must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    engine = await open_with_seeds(settings)
+    try:
+        questions = [args.question] if args.question is not None else (
+            line.rstrip("\n") for line in sys.stdin
+        )
+        color = sys.stdout.isatty()
+        for question in questions:
+            result = await engine.searcher.search(question, limit=args.limit)
+            if args.json:
+                print(json.dumps(result_json(result), ensure_ascii=False), flush=True)
+            else:
+                if args.question is None:
+                    print(f"? {question}")
+                print(render_text(result, color), end="\n\n" if args.question is None else "\n",
+                      flush=True)
+    finally:
+        await engine.close()
+    return EXIT_OK
+
+
+async def cmd_stats(settings: Settings, args: argparse.Namespace) -> int:
+    engine = await Engine.open(settings.db_path)
+    try:
+        stats = await engine.store.stats()
+    finally:
+        await engine.close()
+    print(f"articles:   {stats.articles}")
+    print(f"passages:   {stats.sentences} sentences")
+    print(f"outlets:    {stats.outlets}")
+    span = f"{stats.first_published} to {stats.last_published}" if stats.first_published else "-"
+    print(f"published:  {span}")
+    return EXIT_OK
+
+
+async def cmd_reindex(settings: Settings, args: argparse.Namespace) -> int:
+    import shutil
+
+    from retrieval.persist import index_dir
+
+    shutil.rmtree(index_dir(settings.db_path), ignore_errors=True)
+    with progress_bar(None, "sentences", True) as tick:
+        engine = await Engine.open(settings.db_path, progress=tick)
+    print(f"indexed {len(engine.index)} sentences")
+    await engine.close()
+    return EXIT_OK
+
+
+def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.app import run_bot
+
+    return run_bot(settings)
+
+
+COMMANDS = {"ingest": cmd_ingest, "ask": cmd_ask, "stats": cmd_stats, "reindex": cmd_reindex}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings.load(db=args.db)
+    except ConfigError as exc:
+        print(f"newsbot: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    # httpx logs request URLs, and Telegram's carry the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    try:
+        if args.command == "run":
+            return cmd_run(settings, args)
+        return asyncio.run(COMMANDS[args.command](settings, args))
+    except (NewsbotError, ConfigError) as exc:
+        print(f"newsbot: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,82 @@
+"""Publication dates: parse what inputs give us into ISO 8601, and back into Unix time."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+
+from retrieval.errors import ParseError
+
+_MONTH_DAY_YEAR = re.compile(
+    r"^(?P<month>[A-Za-z]{3,9})\.? (?P<day>\d{1,2}),? (?P<year>\d{4})$"
+)
+_DAY_MONTH_YEAR = re.compile(r"^(?P<day>\d{1,2}) (?P<month>[A-Za-z]{3,9})\.?,? (?P<year>\d{4})$")
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
+            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+
+
+def parse_published(value: object) -> str | None:
+    """Normalize a published date to ISO 8601: `YYYY-MM-DD`, or a UTC datetime with offset.
+
+    Accepts ISO 8601 dates and datetimes (a naive datetime is taken as UTC), "Month D, YYYY"
+    and "D Month YYYY". Raises ParseError naming the value for anything else.
+    """
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise ParseError(f"published must be an ISO 8601 string, got {value!r}")
+    text = value.strip()
+    try:
+        if len(text) == 10:
+            return date.fromisoformat(text).isoformat()
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        spelled = _spelled_date(text)
+        if spelled is None:
+            raise ParseError(
+                f"published {value!r} is not a date: use ISO 8601 such as 2024-11-25 "
+                "or 2024-11-25T08:30:00Z"
+            ) from None
+        return spelled.isoformat()
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _spelled_date(text: str) -> date | None:
+    match = _MONTH_DAY_YEAR.match(text) or _DAY_MONTH_YEAR.match(text)
+    if not match:
+        return None
+    month = _MONTHS.get(match["month"].lower())
+    if month is None:
+        return None
+    try:
+        return date(int(match["year"]), month, int(match["day"]))
+    except ValueError:
+        return None
+
+
+def spelled_date(text: str) -> str | None:
+    """ISO form of a "Month D, YYYY" or "D Month YYYY" date, or None if it is not one."""
+    parsed = _spelled_date(text.strip())
+    return parsed.isoformat() if parsed else None
+
+
+def to_timestamp(published: str | None) -> float | None:
+    """Unix time of a normalized published value; a bare date counts from midnight UTC."""
+    if not published:
+        return None
+    if len(published) == 10:
+        return datetime.fromisoformat(published).replace(tzinfo=UTC).timestamp()
+    return datetime.fromisoformat(published).timestamp()

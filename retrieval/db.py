@@ -1,0 +1,104 @@
+"""Opening the SQLite database: WAL mode, foreign keys, migrations, the database's identity."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+import uuid
+from pathlib import Path
+
+import aiosqlite
+
+from retrieval.errors import StoreError
+from retrieval.schema import MIGRATIONS
+
+_BUSY_TIMEOUT_MS = 30_000  # another process (an ingest, the bot) may hold the write lock
+
+
+async def connect(path: str | Path) -> aiosqlite.Connection:
+    """Open (creating if needed) and migrate the database at `path`.
+
+    Migrations run in one transaction each and are recorded in `schema_migrations`, so a crash
+    mid-migration leaves the previous version intact.
+    """
+    path = Path(path)
+    if path.parent and not path.parent.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        conn = await aiosqlite.connect(path, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot open database {str(path)!r}: {exc}") from exc
+    try:
+        conn.row_factory = aiosqlite.Row
+        await conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+        await conn.execute("PRAGMA journal_mode = WAL")
+        await conn.execute("PRAGMA synchronous = NORMAL")
+        await conn.execute("PRAGMA foreign_keys = ON")
+        await _migrate(conn)
+    except sqlite3.DatabaseError as exc:
+        await conn.close()
+        raise StoreError(f"cannot use database {str(path)!r}: {exc}") from exc
+    except BaseException:
+        await conn.close()
+        raise
+    return conn
+
+
+async def _migrate(conn: aiosqlite.Connection) -> None:
+    await conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_ts REAL NOT NULL)"
+    )
+    async with conn.execute("SELECT coalesce(max(version), 0) FROM schema_migrations") as cur:
+        row = await cur.fetchone()
+    current = int(row[0]) if row else 0
+    latest = MIGRATIONS[-1].version
+    if current > latest:
+        raise StoreError(
+            f"the database is at schema version {current}, newer than this newsbot "
+            f"(knows up to {latest}): upgrade newsbot"
+        )
+    for migration in MIGRATIONS:
+        if migration.version <= current:
+            continue
+        await conn.execute("BEGIN IMMEDIATE")
+        try:
+            # executescript would commit on its own; run the statements inside our transaction.
+            for statement in _statements(migration.sql):
+                await conn.execute(statement)
+            await conn.execute(
+                "INSERT INTO schema_migrations (version, name, applied_ts) VALUES (?, ?, ?)",
+                (migration.version, migration.name, time.time()),
+            )
+            if migration.version == 1:
+                await conn.execute(
+                    "INSERT INTO meta (key, value) VALUES ('database_id', ?)",
+                    (uuid.uuid4().hex,),
+                )
+            await conn.execute("COMMIT")
+        except BaseException:
+            await conn.execute("ROLLBACK")
+            raise
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration script into statements, respecting quotes and comments."""
+    statements: list[str] = []
+    current = ""
+    for line in script.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            statements.append(current.strip())
+            current = ""
+    if current.strip():
+        statements.append(current.strip())
+    return statements
+
+
+async def database_id(conn: aiosqlite.Connection) -> str:
+    """The random id this database was created with; an index file records it."""
+    async with conn.execute("SELECT value FROM meta WHERE key = 'database_id'") as cur:
+        row = await cur.fetchone()
+    if row is None:
+        raise StoreError("database has no id: it was not created by newsbot")
+    return str(row[0])

@@ -1,0 +1,56 @@
+"""The database, corpus store, index and searcher, opened and closed together."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiosqlite
+
+from retrieval.db import connect, database_id
+from retrieval.index import Index
+from retrieval.persist import Progress, catch_up, index_dir, open_index, save_index
+from retrieval.search import Searcher
+from retrieval.store import CorpusStore
+
+
+@dataclass
+class Engine:
+    db_path: Path
+    conn: aiosqlite.Connection
+    store: CorpusStore
+    index: Index
+    searcher: Searcher
+
+    @classmethod
+    async def open(
+        cls, db_path: str | os.PathLike[str], progress: Progress | None = None
+    ) -> Engine:
+        """Open the database and its index (loaded, or rebuilt when missing or stale)."""
+        conn = await connect(db_path)
+        try:
+            store = CorpusStore(conn)
+            index = await open_index(store, db_path, progress=progress)
+        except BaseException:
+            await conn.close()
+            raise
+        return cls(Path(db_path), conn, store, index, Searcher(store, index))
+
+    async def refresh(self, progress: Progress | None = None) -> int:
+        """Index sentences stored since the last refresh (by any process); returns how many."""
+        return await catch_up(self.index, self.store, progress)
+
+    async def save_index(self) -> None:
+        """Merge small segments and write the index next to the database (off the loop)."""
+        db_id = await database_id(self.conn)
+
+        def work() -> None:
+            self.index.compact()
+            save_index(self.index, index_dir(self.db_path), db_id)
+
+        await asyncio.to_thread(work)
+
+    async def close(self) -> None:
+        await self.conn.close()

@@ -1,0 +1,85 @@
+"""The database schema, as numbered migrations applied in order and recorded in the database.
+
+Add a migration by appending to `MIGRATIONS`; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Migration(NamedTuple):
+    version: int
+    name: str
+    sql: str
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(
+        1,
+        "corpus and bot state",
+        """
+        CREATE TABLE meta (
+            key   TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+
+        CREATE TABLE articles (
+            id            INTEGER PRIMARY KEY,
+            title         TEXT NOT NULL,
+            source        TEXT,
+            authors       TEXT NOT NULL DEFAULT '[]',  -- JSON list of names
+            published     TEXT,                        -- ISO 8601 as given (date or UTC datetime)
+            published_ts  REAL,                        -- the same as a Unix time, for ranges
+            url           TEXT UNIQUE,                 -- canonical form
+            text          TEXT NOT NULL,
+            content_hash  TEXT NOT NULL UNIQUE,        -- fingerprint of the words of the text
+            ingested_ts   REAL NOT NULL,
+            origin        TEXT,                        -- file or feed it came from
+            extra         TEXT NOT NULL DEFAULT '{}'   -- unknown input fields, kept as JSON
+        );
+        CREATE INDEX articles_published ON articles (published_ts);
+        CREATE INDEX articles_ingested ON articles (ingested_ts);
+        CREATE INDEX articles_source ON articles (source);
+
+        -- One row per sentence: the unit the index scores. AUTOINCREMENT keeps ids growing
+        -- even after deletions, so "id > watermark" finds exactly what an index has not seen.
+        CREATE TABLE sentences (
+            id          INTEGER PRIMARY KEY AUTOINCREMENT,
+            article_id  INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+            position    INTEGER NOT NULL,   -- order in the article, from 0
+            paragraph   INTEGER NOT NULL,   -- paragraph number, from 0
+            text        TEXT NOT NULL,
+            UNIQUE (article_id, position)
+        );
+
+        CREATE TABLE chats (
+            id          INTEGER PRIMARY KEY,  -- Telegram chat id
+            type        TEXT NOT NULL,
+            title       TEXT,
+            first_seen  REAL NOT NULL,
+            refused_ts  REAL                  -- when a not-allowed chat was last told so
+        );
+
+        CREATE TABLE feedback (
+            id           INTEGER PRIMARY KEY,
+            chat_id      INTEGER NOT NULL,
+            user_id      INTEGER,
+            question     TEXT NOT NULL,
+            sentence_ids TEXT NOT NULL,     -- JSON list of the passages shown
+            vote         INTEGER NOT NULL CHECK (vote IN (-1, 1)),
+            created_ts   REAL NOT NULL
+        );
+
+        CREATE TABLE query_log (
+            id          INTEGER PRIMARY KEY,
+            chat_id     INTEGER,
+            user_id     INTEGER,
+            question    TEXT NOT NULL,
+            results     INTEGER NOT NULL,
+            elapsed_ms  REAL NOT NULL,
+            created_ts  REAL NOT NULL
+        );
+        """,
+    ),
+)

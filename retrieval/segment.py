@@ -1,0 +1,178 @@
+"""An immutable block of the inverted index, stored as flat numpy arrays.
+
+A segment holds a few sentences' postings twice:
+- inverted, per term, ordered by the term's BM25 weight at build time (impact order), so a
+  query can read a term's best postings first and stop early;
+- forward, per sentence, ordered by term, so the final candidates get their exact score.
+Terms are UTF-8 bytes in a sorted array, looked up by binary search: no Python dict to
+rebuild at start-up, and arrays that load with mmap.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+IntArray = npt.NDArray[np.int64]
+
+# Array names and their dtypes, in the order they are written.
+_ARRAYS = {
+    "sentence_ids": np.int64,   # [docs] sentence row id of each local doc
+    "doc_len": np.int32,        # [docs] number of tokens (BM25's document length)
+    "terms": None,              # [terms] sorted UTF-8 byte strings
+    "term_ptr": np.int64,       # [terms + 1] start of each term's postings
+    "post_doc": np.int32,       # [postings] local doc, impact order within a term
+    "post_tf": np.int32,        # [postings] term frequency
+    "post_impact": np.float32,  # [postings] BM25 tf weight at build time (for bounds)
+    "fwd_ptr": np.int64,        # [docs + 1] start of each doc's forward postings
+    "fwd_term": np.int32,       # [postings] local term id, ascending within a doc
+    "fwd_tf": np.int32,         # [postings] term frequency
+}
+
+
+def tf_weight(
+    tf: npt.NDArray[np.generic], dl: npt.NDArray[np.generic], avgdl: float, k1: float, b: float
+) -> npt.NDArray[np.float64]:
+    """BM25Okapi's term-frequency part, as rank_bm25 computes it."""
+    tf = tf.astype(np.float64)
+    return tf * (k1 + 1) / (tf + k1 * (1 - b + b * dl.astype(np.float64) / avgdl))
+
+
+@dataclass(frozen=True, eq=False)
+class Segment:
+    name: str
+    sentence_ids: IntArray
+    doc_len: npt.NDArray[np.int32]
+    terms: npt.NDArray[np.bytes_]
+    term_ptr: IntArray
+    post_doc: npt.NDArray[np.int32]
+    post_tf: npt.NDArray[np.int32]
+    post_impact: npt.NDArray[np.float32]
+    fwd_ptr: IntArray
+    fwd_term: npt.NDArray[np.int32]
+    fwd_tf: npt.NDArray[np.int32]
+    build_avgdl: float
+
+    @property
+    def docs(self) -> int:
+        return len(self.doc_len)
+
+    @property
+    def total_len(self) -> int:
+        return int(self.doc_len.sum(dtype=np.int64))
+
+    def term_id(self, term: bytes) -> int:
+        """The local id of `term`, or -1 if no sentence of this segment has it."""
+        i = int(np.searchsorted(self.terms, term))
+        return i if i < len(self.terms) and self.terms[i] == term else -1
+
+    def df(self, term_id: int) -> int:
+        return int(self.term_ptr[term_id + 1] - self.term_ptr[term_id])
+
+    # --- building ---------------------------------------------------------------------
+
+    @classmethod
+    def from_triples(
+        cls,
+        name: str,
+        sentence_ids: IntArray,
+        doc_len: npt.NDArray[np.int32],
+        terms: npt.NDArray[np.bytes_],
+        doc: npt.NDArray[np.int64],
+        term: npt.NDArray[np.int64],
+        tf: npt.NDArray[np.int64],
+        k1: float,
+        b: float,
+    ) -> Segment:
+        """Build from (doc, term, tf) triples; `terms` sorted, unused terms are dropped."""
+        used = np.zeros(len(terms), dtype=bool)
+        used[term] = True
+        if not used.all():
+            remap = np.cumsum(used) - 1
+            terms, term = terms[used], remap[term]
+        n_docs = len(doc_len)
+        avgdl = float(doc_len.sum(dtype=np.int64)) / n_docs if n_docs else 1.0
+        avgdl = avgdl or 1.0
+        forward = np.lexsort((term, doc))
+        fwd_doc, fwd_term, fwd_tf = doc[forward], term[forward], tf[forward]
+        fwd_ptr = np.zeros(n_docs + 1, dtype=np.int64)
+        np.cumsum(np.bincount(fwd_doc, minlength=n_docs), out=fwd_ptr[1:])
+        impact = tf_weight(fwd_tf, doc_len[fwd_doc], avgdl, k1, b).astype(np.float32)
+        inverted = np.lexsort((fwd_doc, -impact, fwd_term))
+        term_ptr = np.zeros(len(terms) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(fwd_term, minlength=len(terms)), out=term_ptr[1:])
+        return cls(
+            name=name,
+            sentence_ids=sentence_ids.astype(np.int64),
+            doc_len=doc_len.astype(np.int32),
+            terms=terms,
+            term_ptr=term_ptr,
+            post_doc=fwd_doc[inverted].astype(np.int32),
+            post_tf=fwd_tf[inverted].astype(np.int32),
+            post_impact=impact[inverted],
+            fwd_ptr=fwd_ptr,
+            fwd_term=fwd_term.astype(np.int32),
+            fwd_tf=fwd_tf.astype(np.int32),
+            build_avgdl=avgdl,
+        )
+
+    @classmethod
+    def merge(cls, name: str, segments: list[Segment], k1: float, b: float) -> Segment:
+        """One segment holding all the sentences of `segments`, in their order."""
+        terms = np.unique(np.concatenate([s.terms for s in segments]))
+        docs, term_ids, tfs = [], [], []
+        base = 0
+        for seg in segments:
+            to_merged = np.searchsorted(terms, seg.terms)
+            counts = np.diff(seg.fwd_ptr)
+            docs.append(np.repeat(np.arange(seg.docs, dtype=np.int64) + base, counts))
+            term_ids.append(to_merged[seg.fwd_term])
+            tfs.append(seg.fwd_tf.astype(np.int64))
+            base += seg.docs
+        return cls.from_triples(
+            name,
+            np.concatenate([s.sentence_ids for s in segments]),
+            np.concatenate([s.doc_len for s in segments]),
+            terms,
+            np.concatenate(docs),
+            np.concatenate(term_ids).astype(np.int64),
+            np.concatenate(tfs),
+            k1,
+            b,
+        )
+
+    # --- persistence ------------------------------------------------------------------
+
+    def save(self, folder: Path) -> dict[str, int]:
+        """Write the arrays as .npy files in `folder`; returns their CRC-32 checksums."""
+        folder.mkdir(parents=True, exist_ok=True)
+        checksums: dict[str, int] = {}
+        for key in _ARRAYS:
+            array = np.ascontiguousarray(getattr(self, key))
+            tmp = folder / f"{key}.npy.tmp"
+            with tmp.open("wb") as fh:
+                np.save(fh, array, allow_pickle=False)
+                fh.flush()
+            tmp.replace(folder / f"{key}.npy")
+            checksums[key] = zlib.crc32(memoryview(array).cast("B"))
+        return checksums
+
+    @classmethod
+    def load(cls, folder: Path, checksums: dict[str, int], build_avgdl: float) -> Segment:
+        """Map a saved segment; raises ValueError if any array is missing or corrupt."""
+        arrays = {}
+        for key in _ARRAYS:
+            try:
+                array = np.load(folder / f"{key}.npy", mmap_mode="r", allow_pickle=False)
+            except (OSError, ValueError) as exc:
+                raise ValueError(f"{folder.name}/{key}: {exc}") from exc
+            if zlib.crc32(memoryview(np.ascontiguousarray(array)).cast("B")) != checksums.get(
+                key
+            ):
+                raise ValueError(f"{folder.name}/{key}: checksum mismatch")
+            arrays[key] = array
+        return cls(name=folder.name, build_avgdl=build_avgdl, **arrays)

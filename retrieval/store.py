@@ -1,0 +1,232 @@
+"""The corpus store: articles and their sentences in SQLite, written in transactions."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import AsyncIterator, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import aiosqlite
+
+from retrieval.dates import to_timestamp
+from retrieval.models import ArticleDraft, Attribution
+from retrieval.sentences import article_sentences
+from retrieval.text import canonical_url, fingerprint
+
+
+@dataclass(frozen=True, slots=True)
+class AddResult:
+    """What happened to one article handed to `add_articles`."""
+
+    article_id: int
+    added: bool  # False: a duplicate of `article_id`, nothing written
+    sentences: int
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusStats:
+    articles: int
+    sentences: int
+    outlets: int
+    first_published: str | None
+    last_published: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceRow:
+    id: int
+    article_id: int
+    position: int
+    paragraph: int
+    text: str
+
+
+def _attribution(row: aiosqlite.Row) -> Attribution:
+    return Attribution(
+        id=int(row["id"]),
+        title=row["title"],
+        source=row["source"],
+        authors=tuple(json.loads(row["authors"])),
+        published=row["published"],
+        url=row["url"],
+    )
+
+
+_ATTRIBUTION_COLUMNS = "id, title, source, authors, published, url"
+
+
+class CorpusStore:
+    """Articles and sentences over one aiosqlite connection (owned by the caller)."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.conn = conn
+
+    async def add_articles(self, drafts: Sequence[ArticleDraft]) -> list[AddResult]:
+        """Store articles with their sentences, skipping duplicates; one transaction.
+
+        A duplicate has the same canonical URL or the same words as a stored article (or as
+        an earlier one of this batch). Either all of the batch is written or none of it.
+        """
+        prepared = [
+            (draft, canonical_url(draft.url), fingerprint(draft.text),
+             article_sentences(draft.text))
+            for draft in drafts
+        ]
+        results: list[AddResult] = []
+        await self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            for draft, url, content_hash, sentences in prepared:
+                existing = await self._find_duplicate(url, content_hash)
+                if existing is not None:
+                    results.append(AddResult(existing, added=False, sentences=0))
+                    continue
+                article_id = await self._insert(draft, url, content_hash)
+                await self.conn.executemany(
+                    "INSERT INTO sentences (article_id, position, paragraph, text)"
+                    " VALUES (?, ?, ?, ?)",
+                    [(article_id, pos, para, text)
+                     for pos, (para, text) in enumerate(sentences)],
+                )
+                results.append(AddResult(article_id, added=True, sentences=len(sentences)))
+            await self.conn.execute("COMMIT")
+        except BaseException:
+            await self.conn.execute("ROLLBACK")
+            raise
+        return results
+
+    async def _find_duplicate(self, url: str | None, content_hash: str) -> int | None:
+        async with self.conn.execute(
+            "SELECT id FROM articles WHERE content_hash = ? OR (? IS NOT NULL AND url = ?)"
+            " LIMIT 1",
+            (content_hash, url, url),
+        ) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else None
+
+    async def _insert(self, draft: ArticleDraft, url: str | None, content_hash: str) -> int:
+        cursor = await self.conn.execute(
+            "INSERT INTO articles (title, source, authors, published, published_ts, url, text,"
+            " content_hash, ingested_ts, origin, extra)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                draft.title, draft.source, json.dumps(list(draft.authors)), draft.published,
+                to_timestamp(draft.published), url, draft.text, content_hash, time.time(),
+                draft.origin, json.dumps(draft.extra, default=str),
+            ),
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    async def is_empty(self) -> bool:
+        async with self.conn.execute("SELECT NOT EXISTS (SELECT 1 FROM articles)") as cur:
+            row = await cur.fetchone()
+        return bool(row and row[0])
+
+    async def stats(self) -> CorpusStats:
+        async with self.conn.execute(
+            "SELECT count(*), count(DISTINCT source), min(published), max(published)"
+            " FROM articles"
+        ) as cur:
+            articles, outlets, first, last = await cur.fetchone() or (0, 0, None, None)
+        async with self.conn.execute("SELECT count(*) FROM sentences") as cur:
+            row = await cur.fetchone()
+        return CorpusStats(articles, int(row[0]) if row else 0, outlets, first, last)
+
+    async def sentences_after(
+        self, watermark: int, batch: int = 20_000
+    ) -> AsyncIterator[list[tuple[int, str]]]:
+        """Yield (id, text) of sentences with id > watermark, in id order, in batches."""
+        last = watermark
+        while True:
+            async with self.conn.execute(
+                "SELECT id, text FROM sentences WHERE id > ? ORDER BY id LIMIT ?", (last, batch)
+            ) as cur:
+                rows = [(int(r[0]), str(r[1])) for r in await cur.fetchall()]
+            if not rows:
+                return
+            yield rows
+            last = rows[-1][0]
+
+    async def count_sentences_upto(self, watermark: int) -> int:
+        async with self.conn.execute(
+            "SELECT count(*) FROM sentences WHERE id <= ?", (watermark,)
+        ) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    async def max_sentence_id(self) -> int:
+        async with self.conn.execute("SELECT coalesce(max(id), 0) FROM sentences") as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    async def sentences(self, ids: Iterable[int]) -> dict[int, SentenceRow]:
+        """The sentences with these ids (missing ids are simply absent)."""
+        wanted = list(ids)
+        found: dict[int, SentenceRow] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            async with self.conn.execute(
+                f"SELECT id, article_id, position, paragraph, text FROM sentences"
+                f" WHERE id IN ({marks})",
+                chunk,
+            ) as cur:
+                for r in await cur.fetchall():
+                    found[int(r[0])] = SentenceRow(int(r[0]), int(r[1]), int(r[2]), int(r[3]),
+                                                   str(r[4]))
+        return found
+
+    async def article_sentences(
+        self, article_id: int, first: int, last: int
+    ) -> list[SentenceRow]:
+        """The sentences of an article at positions first..last inclusive, in order."""
+        async with self.conn.execute(
+            "SELECT id, article_id, position, paragraph, text FROM sentences"
+            " WHERE article_id = ? AND position BETWEEN ? AND ? ORDER BY position",
+            (article_id, first, last),
+        ) as cur:
+            return [SentenceRow(int(r[0]), int(r[1]), int(r[2]), int(r[3]), str(r[4]))
+                    for r in await cur.fetchall()]
+
+    async def attributions(self, article_ids: Iterable[int]) -> dict[int, Attribution]:
+        wanted = sorted(set(article_ids))
+        found: dict[int, Attribution] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            async with self.conn.execute(
+                f"SELECT {_ATTRIBUTION_COLUMNS} FROM articles WHERE id IN ({marks})", chunk
+            ) as cur:
+                for row in await cur.fetchall():
+                    found[int(row["id"])] = _attribution(row)
+        return found
+
+    async def article_text(self, article_id: int) -> tuple[Attribution, str] | None:
+        async with self.conn.execute(
+            f"SELECT {_ATTRIBUTION_COLUMNS}, text FROM articles WHERE id = ?", (article_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        return (_attribution(row), str(row["text"])) if row else None
+
+    async def latest(self, limit: int = 10) -> list[Attribution]:
+        """The newest articles: by published time, else by when they were ingested."""
+        async with self.conn.execute(
+            f"SELECT {_ATTRIBUTION_COLUMNS} FROM articles"
+            " ORDER BY coalesce(published_ts, ingested_ts) DESC, id DESC LIMIT ?",
+            (limit,),
+        ) as cur:
+            return [_attribution(row) for row in await cur.fetchall()]
+
+    async def sources(self) -> list[tuple[str, int]]:
+        """Outlets with their article counts, most articles first."""
+        async with self.conn.execute(
+            "SELECT coalesce(source, '(unknown)') AS s, count(*) AS n FROM articles"
+            " GROUP BY s ORDER BY n DESC, s"
+        ) as cur:
+            return [(str(r[0]), int(r[1])) for r in await cur.fetchall()]
+
+    async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Row | None:
+        async with self.conn.execute(sql, params) as cur:
+            return await cur.fetchone()

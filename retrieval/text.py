@@ -1,0 +1,93 @@
+"""Text clean-up shared by the parsers: whitespace, hard wraps, fingerprints, URLs."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_BLANK_LINES = re.compile(r"\n\s*\n")
+_WORDS = re.compile(r"\w+")
+_TRACKING_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ocid|cmpid|ref|ref_src)$")
+
+
+def clean_line(line: str) -> str:
+    """Collapse runs of spaces (including exotic Unicode ones) and trim."""
+    return _SPACES.sub(" ", line).strip()
+
+
+def _looks_hard_wrapped(lines: list[str]) -> bool:
+    """Tell wire copy wrapped at ~70 columns from text with one paragraph per line.
+
+    Wrapped text has many lines of similar, moderate length and none much longer; text with a
+    paragraph per line has long lines, or short lines that each end a sentence.
+    """
+    content = [line for line in lines if line.strip()]
+    if len(content) < 4:
+        return False
+    longest = max(len(line) for line in content)
+    if longest > 110:
+        return False
+    mid_length = sum(1 for line in content if 35 <= len(line.strip()) <= 100)
+    unfinished = sum(1 for line in content if not line.rstrip().endswith((".", '"', "'", ":")))
+    return mid_length >= 0.6 * len(content) and unfinished >= 0.4 * len(content)
+
+
+def paragraphs(text: str) -> list[str]:
+    """Split an article body into clean paragraphs.
+
+    Blank lines always separate paragraphs. In hard-wrapped text (Reuters) an indented line also
+    starts one and the other line breaks are joined with a space; elsewhere every line is a
+    paragraph of its own, so headings and list items never run into the next sentence.
+    """
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    result: list[str] = []
+    for block in _BLANK_LINES.split(text):
+        lines = block.split("\n")
+        if _looks_hard_wrapped(lines):
+            current: list[str] = []
+            for line in lines:
+                if line[:1] in (" ", "\t") and current:
+                    result.append(clean_line(" ".join(current)))
+                    current = []
+                if line.strip():
+                    current.append(line)
+            if current:
+                result.append(clean_line(" ".join(current)))
+        else:
+            result.extend(clean_line(line) for line in lines)
+    return [p for p in result if p]
+
+
+def fingerprint(text: str) -> str:
+    """A hash of the words of `text`, equal for copies that differ only in spacing or case."""
+    words = _WORDS.findall(unicodedata.normalize("NFKC", text).casefold())
+    return hashlib.sha256(" ".join(words).encode()).hexdigest()
+
+
+def canonical_url(url: str | None) -> str | None:
+    """Normalize a URL so that the same article is recognized under its variants.
+
+    Lower-cases scheme and host, drops the fragment, default ports, tracking parameters and a
+    trailing slash. Anything that is not http(s) is returned stripped but otherwise unchanged.
+    """
+    if not url or not url.strip():
+        return None
+    url = url.strip()
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https"):
+        return url
+    host = (parts.hostname or "").lower()
+    if parts.port and not (
+        (parts.scheme == "http" and parts.port == 80)
+        or (parts.scheme == "https" and parts.port == 443)
+    ):
+        host = f"{host}:{parts.port}"
+    query = urlencode(
+        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+         if not _TRACKING_PARAMS.match(k)]
+    )
+    path = parts.path.rstrip("/") or "/"
+    return urlunsplit((parts.scheme.lower(), host, path, query, ""))
