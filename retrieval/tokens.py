@@ -13,9 +13,12 @@ from functools import cached_property
 
 import Stemmer
 
+from retrieval.irregular import IRREGULAR
+
 # NLTK's English stopword list (nltk_data/corpora/stopwords/english), shipped here because
 # nltk.download() cannot run offline. Contracted forms are split at the apostrophe by the
-# word pattern, so their parts ("don", "t") are listed as NLTK lists them.
+# word pattern, so their parts ("don", "t") are listed as NLTK lists them; "won" is left
+# out, as in news it is the past of "win" far more often than part of "won't".
 STOPWORDS = frozenset(
     """
     a about above after again against ain all am an and any are aren arent as at be because
@@ -27,7 +30,7 @@ STOPWORDS = frozenset(
     re s same shan shant she shes should shouldn shouldnt shouldve so some such t than that
     thatll the their theirs them themselves then there these they this those through to too
     under until up ve very was wasn wasnt we were weren werent what when where which while who
-    whom why will with won wont wouldn wouldnt y you youd youll your youre yours yourself
+    whom why will with wouldn wouldnt y you youd youll your youre yours yourself
     yourselves youve
     """.split()
 )
@@ -42,11 +45,14 @@ class Tokenizer:
 
     stem: bool = True
     stopwords: bool = True
+    irregular: bool = True  # map "began" to "begin", "children" to "child" before stemming
 
     @property
     def signature(self) -> str:
         """Identifies the token rules, so an index built with other rules is not reused."""
-        return f"v1:stem={int(self.stem)}:stop={int(self.stopwords)}"
+        return (
+            f"v1:stem={int(self.stem)}:stop={int(self.stopwords)}:irr={int(self.irregular)}"
+        )
 
     @cached_property
     def _stemmer(self) -> Stemmer.Stemmer:
@@ -63,6 +69,8 @@ class Tokenizer:
             word = unicodedata.normalize("NFKC", match.group()).casefold()
             if len(word) > MAX_TOKEN_LENGTH or (self.stopwords and word in STOPWORDS):
                 continue
+            if self.irregular:
+                word = IRREGULAR.get(word, word)
             found.append((word, match.start(), match.end()))
         if self.stem and found:
             stems = self._stemmer.stemWords([w for w, _, _ in found])
@@ -76,4 +84,7 @@ class Tokenizer:
             for w in _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
             if len(w) <= MAX_TOKEN_LENGTH and not (self.stopwords and w in STOPWORDS)
         ]
+        if self.irregular:
+            get = IRREGULAR.get
+            words = [get(w, w) for w in words]
         return self._stemmer.stemWords(words) if self.stem else words

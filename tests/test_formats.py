@@ -1,0 +1,97 @@
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from retrieval.errors import ParseError
+from retrieval.formats import parse_txt, read_records
+
+from .conftest import SEEDS, SHARED_CORPUS
+
+
+def test_seed_txt_gives_title_outlet_author_date_and_a_clean_body() -> None:
+    [record] = list(read_records(next(SEEDS.glob("*.txt"))))
+    draft = record.draft
+    assert draft is not None
+    assert draft.title == "Azerbaijani and Iranian forces begin joint border exercises"
+    assert draft.source == "bne IntelliNews"
+    assert draft.authors == ("bne Tehran bureau",)
+    assert draft.published == "2024-11-25"
+    assert draft.text.startswith("Iran's Islamic Revolutionary Guard Corps (IRGC)")
+    body = " ".join(draft.text.split())
+    assert body.endswith("the Iranian lingua franca.")  # "News" and "Dismiss" dropped
+    assert "Azerbaijani and Iranian forces begin" not in draft.text  # repeated title dropped
+
+
+def test_txt_without_header_lines_is_title_and_body() -> None:
+    draft = parse_txt("Markets calm\n\nShares rose on Monday.\nBonds were flat.\n")
+    assert (draft.title, draft.source, draft.authors, draft.published) == (
+        "Markets calm", None, (), None
+    )
+    assert draft.text == "Shares rose on Monday.\nBonds were flat."
+
+
+def test_txt_with_only_a_title_is_an_error() -> None:
+    with pytest.raises(ParseError, match="no body"):
+        parse_txt("Just a headline\n")
+
+
+def test_json_object_and_list_with_unknown_fields_kept(tmp_path: Path) -> None:
+    one = {"title": "A", "text": "Body one.", "authors": "Ann Lee and Bo Chan",
+           "published": "2024-03-01T10:00:00Z", "category": "tech"}
+    (tmp_path / "one.json").write_text(json.dumps(one))
+    (tmp_path / "many.json").write_text(json.dumps([one | {"title": "B"}, {"title": "C"}]))
+    [single] = list(read_records(tmp_path / "one.json"))
+    assert single.draft is not None
+    assert single.draft.authors == ("Ann Lee", "Bo Chan")
+    assert single.draft.published == "2024-03-01T10:00:00+00:00"
+    assert single.draft.extra == {"category": "tech"}
+    good, bad = list(read_records(tmp_path / "many.json"))
+    assert good.draft is not None and good.draft.title == "B"
+    assert bad.draft is None and bad.error == "item 2: missing field 'text'"
+
+
+def test_jsonl_gz_reports_bad_lines_with_their_numbers(tmp_path: Path) -> None:
+    lines = [
+        json.dumps({"title": "Good", "text": "Fine text.", "published": "2024-01-02"}),
+        "{not json",
+        json.dumps({"title": "Bad date", "text": "x", "published": "yesterday"}),
+        json.dumps({"title": "Bad authors", "text": "x", "authors": [1, 2]}),
+        json.dumps(["not", "an", "object"]),
+    ]
+    path = tmp_path / "batch.jsonl.gz"
+    path.write_bytes(gzip.compress("\n".join(lines).encode()))
+    records = list(read_records(path))
+    assert [r.line for r in records] == [1, 2, 3, 4, 5]
+    assert records[0].draft is not None and records[0].draft.published == "2024-01-02"
+    assert records[1].error is not None and records[1].error.startswith("invalid JSON")
+    assert records[2].error is not None and "'yesterday' is not a date" in records[2].error
+    assert records[3].error == "field 'authors' must be a list of strings or a string"
+    assert records[4].error == "expected a JSON object, got list"
+
+
+def test_unknown_format_names_the_valid_ones(tmp_path: Path) -> None:
+    path = tmp_path / "notes.docx"
+    path.write_text("x")
+    with pytest.raises(ParseError, match=r"unknown format '\.docx': use \.txt, \.json"):
+        list(read_records(path))
+
+
+def test_broken_gzip_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "broken.jsonl.gz"
+    path.write_bytes(b"\x1f\x8b\x08\x00garbage")
+    with pytest.raises(ParseError, match="cannot read file"):
+        list(read_records(path))
+
+
+def test_saved_html_page_gives_body_and_metadata() -> None:
+    truth = json.loads((SHARED_CORPUS / "html-articles" / "ground-truth.json").read_text())
+    key = "042bb7b5fedab6eac7db576522b89b93904c237d344bcbe14a6a5ab7f7335856"
+    [record] = list(read_records(SHARED_CORPUS / "html-articles" / f"{key}.html.gz"))
+    draft = record.draft
+    assert draft is not None
+    assert draft.title.startswith("Google Stadia, Microsoft xCloud, Apple Arcade")
+    assert draft.source == "Wall Street Journal"
+    assert draft.published == "2019-11-19"
+    assert truth[key]["articleBody"][:60] in draft.text

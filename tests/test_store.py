@@ -1,0 +1,155 @@
+import asyncio
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from retrieval.db import connect
+from retrieval.engine import Engine
+from retrieval.errors import StoreError
+from retrieval.ingest import ingest_paths
+from retrieval.models import ArticleDraft
+from retrieval.schema import MIGRATIONS
+from retrieval.store import CorpusStore
+
+from .conftest import SHARED_CORPUS, shared_articles, write_jsonl
+
+
+async def test_new_database_is_migrated_in_wal_mode(db_path: Path) -> None:
+    conn = await connect(db_path)
+    try:
+        async with conn.execute("SELECT version FROM schema_migrations ORDER BY version") as c:
+            versions = [r[0] for r in await c.fetchall()]
+        async with conn.execute("PRAGMA journal_mode") as c:
+            row = await c.fetchone()
+    finally:
+        await conn.close()
+    assert versions == [m.version for m in MIGRATIONS]
+    assert row is not None and row[0] == "wal"
+
+
+async def test_database_from_a_newer_newsbot_is_refused(db_path: Path) -> None:
+    conn = await connect(db_path)
+    await conn.execute("INSERT INTO schema_migrations VALUES (999, 'future', 0)")
+    await conn.close()
+    with pytest.raises(StoreError, match="newer than this newsbot"):
+        await connect(db_path)
+
+
+async def test_duplicates_by_url_or_by_text_are_stored_once(engine: Engine) -> None:
+    store = engine.store
+    first = ArticleDraft("Title", "Shares rose sharply on Monday.", url="https://x.com/a?utm_source=t")
+    same_url = ArticleDraft("Other title", "Completely different words.", url="HTTPS://X.com/a/")
+    same_text = ArticleDraft("Copy", "shares  rose sharply on MONDAY.", url="https://y.com/b")
+    results = await store.add_articles([first, same_url, same_text])
+    assert [r.added for r in results] == [True, False, False]
+    assert {r.article_id for r in results} == {results[0].article_id}
+    again = await store.add_articles([first])
+    assert again[0].added is False
+    assert (await store.stats()).articles == 1
+
+
+async def test_a_failed_batch_writes_nothing(engine: Engine) -> None:
+    good = ArticleDraft("Good", "A perfectly fine article.")
+    bad = ArticleDraft(None, "No title at all.")  # type: ignore[arg-type]
+    with pytest.raises(sqlite3.IntegrityError):
+        await engine.store.add_articles([good, bad])
+    stats = await engine.store.stats()
+    assert (stats.articles, stats.sentences) == (0, 0)
+
+
+async def test_batch_with_broken_files_keeps_the_good_ones(engine: Engine, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    write_jsonl(folder / "good.jsonl", list(shared_articles("bbc-news", limit=3)))
+    (folder / "sub" / "broken.json").write_text("{oops")
+    (folder / "sub" / "story.txt").write_text("Headline\n\nBody sentence here.\n")
+    (folder / "ignored.csv").write_text("a,b")  # unsupported formats in folders are skipped
+    report = await ingest_paths(engine.store, [folder, tmp_path / "missing.txt"])
+    assert (report.added, report.duplicates) == (4, 0)
+    assert [str(f) for f in report.failures] == [
+        f"{folder / 'sub' / 'broken.json'}: invalid JSON: Expecting property name enclosed in "
+        "double quotes: line 1 column 2 (char 1)",
+        f"{tmp_path / 'missing.txt'}: no such file or directory",
+    ]
+
+
+CRASHING_INGEST = """
+import asyncio, sys
+from pathlib import Path
+from retrieval.engine import Engine
+from retrieval.ingest import ingest_paths
+
+async def main():
+    engine = await Engine.open(sys.argv[1])
+    print("ready", flush=True)
+    await ingest_paths(engine.store, [Path(sys.argv[2])])
+    await engine.refresh()
+    await engine.save_index()
+
+asyncio.run(main())
+"""
+
+
+async def test_a_crash_mid_ingest_leaves_no_half_article(db_path: Path, tmp_path: Path) -> None:
+    """Kill -9 an ingest while it writes; the database and index stay consistent."""
+    source = SHARED_CORPUS / "reuters-21578.jsonl.gz"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", CRASHING_INGEST, str(db_path), str(source)],
+        stdout=subprocess.PIPE, cwd=Path(__file__).parent.parent,
+    )
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == b"ready"
+    # Let it commit some batches, then kill it while it is writing.
+    for _ in range(200):
+        await asyncio.sleep(0.05)
+        check = sqlite3.connect(db_path)
+        count = check.execute("SELECT count(*) FROM articles").fetchone()[0]
+        check.close()
+        if count >= 1000:
+            break
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    proc.stdout.close()
+    engine = await Engine.open(db_path)
+    try:
+        async with engine.conn.execute(
+            "SELECT count(*) FROM articles a WHERE NOT EXISTS"
+            " (SELECT 1 FROM sentences s WHERE s.article_id = a.id)"
+        ) as cur:
+            row = await cur.fetchone()
+        assert row is not None and row[0] == 0
+        stats = await engine.store.stats()
+        assert 0 < stats.articles < 14_946
+        assert len(engine.index) == stats.sentences  # the index covers what was committed
+        report = await ingest_paths(engine.store, [source])
+        # Everything committed before the crash is recognized; nothing is stored twice.
+        assert report.duplicates >= stats.articles and not report.failures
+        after = await engine.store.stats()
+        assert after.articles == stats.articles + report.added
+    finally:
+        await engine.close()
+
+
+async def test_store_reads_back_attribution(engine: Engine) -> None:
+    store = engine.store
+    [result] = await store.add_articles([ArticleDraft(
+        "T", "One. Two.", source="Wire", authors=("A B",), published="2024-02-03",
+        url="https://e.com/x",
+    )])
+    found = await store.article_text(result.article_id)
+    assert found is not None
+    attribution, text = found
+    assert (attribution.title, attribution.source, attribution.authors, attribution.published,
+            attribution.url, text) == ("T", "Wire", ("A B",), "2024-02-03", "https://e.com/x",
+                                       "One. Two.")
+    assert await store.sources() == [("Wire", 1)]
+    assert [a.id for a in await store.latest(5)] == [result.article_id]
+
+
+def test_store_is_plain_corpus_code() -> None:
+    assert "telegram" not in CorpusStore.__module__
