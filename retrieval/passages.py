@@ -17,10 +17,16 @@ from dataclasses import dataclass
 from retrieval.store import SentenceRow
 from retrieval.tokens import Tokenizer
 
-MAX_SENTENCES = 3
-MAX_WORDS = 70  # a window may pass this only when its hit sentence alone does
-TITLE_WEIGHT = 0.3
 K1, B = 1.2, 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class WindowPolicy:
+    """How passages are cut around a hit; the defaults were chosen on the evaluation set."""
+
+    max_sentences: int = 3
+    max_words: int = 70  # a window may pass this only when its hit sentence alone does
+    title_weight: float = 0.3  # share of a term's weight earned by the title carrying it
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +59,7 @@ def best_window(
     idf: Mapping[str, float],
     tokenizer: Tokenizer,
     avg_window_len: float,
+    policy: WindowPolicy = WindowPolicy(),
 ) -> Window:
     """The best-scoring window of consecutive sentences around `hit`.
 
@@ -67,14 +74,14 @@ def best_window(
 
     best: Window | None = None
     p = hit.position
-    for first in range(p - MAX_SENTENCES + 1, p + 1):
-        for last in range(p, first + MAX_SENTENCES):
+    for first in range(p - policy.max_sentences + 1, p + 1):
+        for last in range(p, first + policy.max_sentences):
             rows = [neighbours.get(i) for i in range(first, last + 1)]
             if any(r is None for r in rows):
                 continue
             window = tuple(r for r in rows if r is not None)
             words = sum(_words(r.text) for r in window)
-            if len(window) > 1 and words > MAX_WORDS:
+            if len(window) > 1 and words > policy.max_words:
                 continue
             counts = Counter(t for r in window for t in tokens(r))
             length = sum(len(tokens(r)) for r in window)
@@ -86,7 +93,7 @@ def best_window(
                         tf + K1 * (1 - B + B * length / avg_window_len)
                     )
                 elif term in title_terms:
-                    score += TITLE_WEIGHT * weight
+                    score += policy.title_weight * weight
             if best is None or score > best.score + 1e-12:
                 best = Window(hit.article_id, window, score)
     assert best is not None  # the window of the hit alone always qualifies

@@ -8,7 +8,13 @@ from dataclasses import dataclass
 
 from retrieval.index import Index
 from retrieval.models import Passage
-from retrieval.passages import Window, best_window, idf_weights, select_windows
+from retrieval.passages import (
+    Window,
+    WindowPolicy,
+    best_window,
+    idf_weights,
+    select_windows,
+)
 from retrieval.store import CorpusStore, SentenceRow
 
 MAX_QUESTION_CHARS = 1000  # longer input is cut: nobody asks a 4,000-character question
@@ -28,9 +34,12 @@ class SearchResult:
 class Searcher:
     """Turns questions into passages; safe to share between concurrent tasks."""
 
-    def __init__(self, store: CorpusStore, index: Index) -> None:
+    def __init__(
+        self, store: CorpusStore, index: Index, policy: WindowPolicy = WindowPolicy()
+    ) -> None:
         self.store = store
         self.index = index
+        self.policy = policy
 
     async def search(self, question: str, limit: int = 5, offset: int = 0) -> SearchResult:
         """The passages ranked offset..offset+limit for `question`. Reads only."""
@@ -95,7 +104,10 @@ class Searcher:
             title_terms = set(self.index.tokenizer(title.title)) if title else set()
             for hit in article_hits:
                 windows.append(
-                    best_window(hit, near, title_terms, idf, self.index.tokenizer, avg_window)
+                    best_window(
+                        hit, near, title_terms, idf, self.index.tokenizer, avg_window,
+                        self.policy,
+                    )
                 )
         return windows
 

@@ -1,0 +1,91 @@
+"""Measure each retrieval choice on the evaluation set: tokens and passage windows.
+
+Ingests the BBC corpus once into a temporary database, then for every variant builds the
+index in memory with that variant's tokenizer and asks every question through the real
+Searcher. Prints answer@1/3/5 and quote length per variant, so each choice is kept only if
+it helps (see docs/retrieval.md for the figures).
+
+    python benchmarks/ablation.py [--questions benchmarks/eval/bbc-questions.jsonl]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from evaluate import Hit, load_questions, score, summarize  # noqa: E402
+
+from retrieval.db import connect  # noqa: E402
+from retrieval.index import BM25Params  # noqa: E402
+from retrieval.ingest import ingest_paths  # noqa: E402
+from retrieval.passages import WindowPolicy  # noqa: E402
+from retrieval.persist import rebuild  # noqa: E402
+from retrieval.search import Searcher  # noqa: E402
+from retrieval.store import CorpusStore  # noqa: E402
+from retrieval.tokens import Tokenizer  # noqa: E402
+
+
+@dataclass(frozen=True)
+class Variant:
+    name: str
+    tokenizer: Tokenizer = Tokenizer()
+    policy: WindowPolicy = WindowPolicy()
+
+
+VARIANTS = [
+    Variant("default (stem, stopwords, irregular forms, windows <= 3)"),
+    Variant("no stemming", tokenizer=Tokenizer(stem=False)),
+    Variant("no stopword removal", tokenizer=Tokenizer(stopwords=False)),
+    Variant("no irregular forms", tokenizer=Tokenizer(irregular=False)),
+    Variant("single sentences", policy=WindowPolicy(max_sentences=1)),
+    Variant("windows <= 2 sentences", policy=WindowPolicy(max_sentences=2)),
+    Variant("no title evidence", policy=WindowPolicy(title_weight=0.0)),
+    Variant("windows <= 90 words", policy=WindowPolicy(max_words=90)),
+]
+
+
+async def main(args: argparse.Namespace) -> None:
+    questions = load_questions(args.questions)
+    with tempfile.TemporaryDirectory() as tmp:
+        conn = await connect(Path(tmp) / "eval.db")
+        store = CorpusStore(conn)
+        await ingest_paths(store, [args.corpus])
+        print(f"| variant | answer@1 | answer@3 | answer@5 | median words | ms/question |")
+        print("|---|---|---|---|---|---|")
+        for variant in VARIANTS:
+            index = await rebuild(store, variant.tokenizer, BM25Params())
+            searcher = Searcher(store, index, variant.policy)
+            outcomes = []
+            started = time.perf_counter()
+            for q in questions:
+                result = await searcher.search(q.question, limit=5)
+                hits = [Hit(p.article.title, p.quote) for p in result.passages]
+                outcomes.append(score(q, hits, result.message))
+            elapsed = (time.perf_counter() - started) / len(questions) * 1000
+            s = summarize(outcomes, 5)
+            print(
+                f"| {variant.name} | {s.answer_at[1]:.3f} | {s.answer_at[3]:.3f} | "
+                f"{s.answer_at[5]:.3f} | {s.quote_words_median:.0f} | {elapsed:.1f} |",
+                flush=True,
+            )
+        await conn.close()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--questions", type=Path, default=ROOT / "benchmarks/eval/bbc-questions.jsonl"
+    )
+    parser.add_argument(
+        "--corpus", type=Path, default=ROOT.parent / "shared/corpus/bbc-news.jsonl.gz"
+    )
+    asyncio.run(main(parser.parse_args()))
