@@ -48,7 +48,7 @@ VARIANTS = [
     Variant("no irregular forms", tokenizer=Tokenizer(irregular=False)),
     Variant("single sentences", policy=WindowPolicy(max_sentences=1)),
     Variant("windows <= 2 sentences", policy=WindowPolicy(max_sentences=2)),
-    Variant("no title evidence", policy=WindowPolicy(title_weight=0.0)),
+    Variant("no title or lead evidence", policy=WindowPolicy(context_weight=0.0)),
     Variant("windows <= 90 words", policy=WindowPolicy(max_words=90)),
 ]
 
@@ -59,7 +59,7 @@ async def main(args: argparse.Namespace) -> None:
         conn = await connect(Path(tmp) / "eval.db")
         store = CorpusStore(conn)
         await ingest_paths(store, [args.corpus])
-        print(f"| variant | answer@1 | answer@3 | answer@5 | median words | ms/question |")
+        print("| variant | answer@1 | answer@3 | answer@5 | median words | ms/question |")
         print("|---|---|---|---|---|---|")
         for variant in VARIANTS:
             index = await rebuild(store, variant.tokenizer, BM25Params())

@@ -209,9 +209,9 @@ async def cmd_reindex(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.app import run_bot
+    from bot.app import run_bot  # type: ignore[import-not-found]  # lands with the bot
 
-    return run_bot(settings)
+    return int(run_bot(settings))
 
 
 COMMANDS = {"ingest": cmd_ingest, "ask": cmd_ask, "stats": cmd_stats, "reindex": cmd_reindex}

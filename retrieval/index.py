@@ -267,22 +267,14 @@ class Index:
 
     def document_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
         """How many indexed sentences contain each term."""
-        snap = self._snapshot
-        result = {}
-        for term in terms:
-            encoded = term.encode()
-            total = 0
-            for segment in snap.segments:
-                term_id = segment.term_id(encoded)
-                if term_id >= 0:
-                    total += segment.df(term_id)
-            result[term] = total
-        return result
+        return _document_frequencies(self._snapshot, terms)
 
     def search(self, query: str | Sequence[str], k: int = 10) -> list[ScoredDoc]:
-        """The k best sentences for a query (text, or tokens already made), best first.
+        """The k best-scoring sentences that share a term with the query, best first.
 
-        Only sentences with a positive score are returned; ties go to the older sentence.
+        `query` is text, or tokens already made. Scores are rank_bm25's, which can be zero or
+        negative in a tiny corpus (terms in over half the sentences); such sentences still
+        match. Ties go to the older sentence.
         """
         tokens = self.tokenizer(query) if isinstance(query, str) else list(query)
         snap = self._snapshot
@@ -298,8 +290,6 @@ class Index:
         order = np.lexsort((candidates, -scored))
         result: list[ScoredDoc] = []
         for i in order[:k]:
-            if scored[i] <= 0:
-                break
             seg = int(np.searchsorted(snap.bases, candidates[i], side="right")) - 1
             local = int(candidates[i] - snap.bases[seg])
             result.append(
@@ -368,7 +358,7 @@ class Index:
             all_docs = np.unique(np.concatenate(touched))
             partial = acc[all_docs]
             keep = min(len(all_docs), k)
-            top = np.argpartition(-partial, keep - 1)[:keep] if keep else []
+            top = np.argpartition(-partial, keep - 1)[:keep] if keep else np.zeros(0, np.int64)
             return all_docs[top]
         finally:
             for docs in touched:
@@ -422,6 +412,35 @@ class Index:
         bound[np.isin(docs, top_docs)] = -np.inf
         return bool(bound.max(initial=-np.inf) <= kth)
 
+    def term_counts(
+        self, sentence_ids: Sequence[int], terms: Sequence[str]
+    ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]:
+        """Occurrences of each of `terms` in each sentence, and the sentences' lengths.
+
+        Read from the forward postings, so passages can be scored without re-tokenizing.
+        Sentences the index does not hold get zeros.
+        """
+        snap = self._snapshot
+        ids = np.asarray(sentence_ids, dtype=np.int64)
+        counts = np.zeros((len(ids), len(terms)), dtype=np.int32)
+        lengths = np.zeros(len(ids), dtype=np.int32)
+        encoded = [t.encode() for t in terms]
+        for segment in snap.segments:
+            if not segment.docs or not len(ids):
+                continue
+            at = np.searchsorted(segment.sentence_ids, ids)
+            at[at >= segment.docs] = 0
+            present = segment.sentence_ids[at] == ids
+            if not present.any():
+                continue
+            rows = np.nonzero(present)[0]
+            local = at[rows]
+            lengths[rows] = segment.doc_len[local]
+            term_ids = [segment.term_id(t) for t in encoded]
+            row_of, column, tf = _forward_matches(segment, local, term_ids)
+            counts[rows[row_of], column] = tf
+        return counts, lengths
+
     def _exact_scores(
         self, snap: Snapshot, candidates: npt.NDArray[np.int64], tokens: Sequence[str]
     ) -> npt.NDArray[np.float64]:
@@ -430,48 +449,62 @@ class Index:
         if not len(candidates):
             return scores
         counts = Counter(tokens)
-        idf_cache: dict[str, float] = {}
-        for term in counts:
-            df = 0
-            for segment in snap.segments:
-                term_id = segment.term_id(term.encode())
-                if term_id >= 0:
-                    df += segment.df(term_id)
-            idf_cache[term] = snap.idf(df, self.params) if df else 0.0
+        dfs = _document_frequencies(snap, counts)
+        idf_cache = {t: snap.idf(df, self.params) if df else 0.0 for t, df in dfs.items()}
         seg_of = np.searchsorted(snap.bases, candidates, side="right") - 1
         avgdl = snap.avgdl
+        terms = list(counts)
+        weights = np.array([idf_cache[t] * counts[t] for t in terms])
+        encoded = [t.encode() for t in terms]
         for s in np.unique(seg_of):
             segment = snap.segments[int(s)]
             rows = np.nonzero(seg_of == s)[0]
             local = candidates[rows] - snap.bases[s]
-            starts, ends = segment.fwd_ptr[local], segment.fwd_ptr[local + 1]
-            lengths = ends - starts
-            row_of = np.repeat(np.arange(len(rows)), lengths)
-            offsets = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths,
-                                                                lengths)
-            positions = np.repeat(starts, lengths) + offsets
-            term_ids = segment.fwd_term[positions]
-            query_ids = []
-            query_weights = []
-            for term, occurrences in counts.items():
-                term_id = segment.term_id(term.encode())
-                if term_id >= 0:
-                    query_ids.append(term_id)
-                    query_weights.append(idf_cache[term] * occurrences)
-            if not query_ids:
-                continue
-            qids = np.array(query_ids, dtype=np.int32)
-            order = np.argsort(qids)
-            qids, qweights = qids[order], np.array(query_weights)[order]
-            where = np.searchsorted(qids, term_ids)
-            where[where >= len(qids)] = 0
-            match = qids[where] == term_ids
-            contrib = qweights[where[match]] * tf_weight(
-                segment.fwd_tf[positions[match]],
-                segment.doc_len[local[row_of[match]]],
-                avgdl,
-                self.params.k1,
-                self.params.b,
+            row_of, column, tf = _forward_matches(
+                segment, local, [segment.term_id(t) for t in encoded]
             )
-            scores[rows] += np.bincount(row_of[match], weights=contrib, minlength=len(rows))
+            contrib = weights[column] * tf_weight(
+                tf, segment.doc_len[local[row_of]], avgdl, self.params.k1, self.params.b
+            )
+            scores[rows] += np.bincount(row_of, weights=contrib, minlength=len(rows))
         return scores
+
+
+def _document_frequencies(snap: Snapshot, terms: Iterable[str]) -> dict[str, int]:
+    result = {}
+    for term in terms:
+        encoded = term.encode()
+        total = 0
+        for segment in snap.segments:
+            term_id = segment.term_id(encoded)
+            if term_id >= 0:
+                total += segment.df(term_id)
+        result[term] = total
+    return result
+
+
+def _forward_matches(
+    segment: Segment, local: npt.NDArray[np.int64], term_ids: Sequence[int]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int32]]:
+    """(row, query term, tf) for every query term present in the docs `local` of a segment.
+
+    `term_ids` are the query terms' local ids (-1 when absent from the segment); rows index
+    `local`, query terms index `term_ids`.
+    """
+    empty = np.zeros(0, dtype=np.int64)
+    wanted = [(t, q) for q, t in enumerate(term_ids) if t >= 0]
+    if not wanted or not len(local):
+        return empty, empty, np.zeros(0, dtype=np.int32)
+    starts, ends = segment.fwd_ptr[local], segment.fwd_ptr[local + 1]
+    lengths = ends - starts
+    row_of = np.repeat(np.arange(len(local)), lengths)
+    offsets = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    positions = np.repeat(starts, lengths) + offsets
+    doc_terms = segment.fwd_term[positions]
+    wanted.sort()
+    ids = np.array([t for t, _ in wanted], dtype=np.int64)
+    columns = np.array([q for _, q in wanted], dtype=np.int64)
+    where = np.searchsorted(ids, doc_terms)
+    where[where >= len(ids)] = 0
+    match = ids[where] == doc_terms
+    return row_of[match], columns[where[match]], segment.fwd_tf[positions[match]]

@@ -1,32 +1,34 @@
 """From sentence hits to passages a person can read on their own.
 
-The index scores single sentences, but an answer often sits in the sentence before or after
-the one that matches best ("He said it began in Aslanduz."). Around each hit we consider the
-windows of up to three consecutive sentences that contain it, score each window as a small
-BM25 document over the question's terms (so windows that cover more of the question win),
-add a little for question terms the article's title carries, and keep the best window.
+The index scores single sentences, but an answer often sits next to the sentence that
+matches best, and often does not repeat the story's subject ("Growth was 1.1% in 2004", in a
+story about Italy). So for each article the hits point to, every window of up to three
+consecutive sentences is scored as a small BM25 document over the question's terms, a term
+the window lacks earning part of its weight when the article's title or lead carries it. The
+best windows of all those articles, without overlaps and syndicated copies, are the passages.
 """
 
 from __future__ import annotations
 
-import math
-from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+import numpy.typing as npt
+
 from retrieval.store import SentenceRow
-from retrieval.tokens import Tokenizer
 
 K1, B = 1.2, 0.5
 
 
 @dataclass(frozen=True, slots=True)
 class WindowPolicy:
-    """How passages are cut around a hit; the defaults were chosen on the evaluation set."""
+    """How passages are cut and scored; the defaults were chosen on the evaluation set."""
 
     max_sentences: int = 3
-    max_words: int = 70  # a window may pass this only when its hit sentence alone does
-    title_weight: float = 0.3  # share of a term's weight earned by the title carrying it
+    max_words: int = 70  # a window may pass this only when its one sentence alone does
+    context_weight: float = 0.7  # share of a term's weight earned by the title or lead
+    per_article: int = 3  # windows kept per article, best first, not overlapping
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,56 +50,52 @@ class Window:
         return self.sentences[-1].position
 
 
-def _words(text: str) -> int:
-    return len(text.split())
+def article_windows(
+    article_id: int,
+    rows: Sequence[SentenceRow],
+    counts: npt.NDArray[np.int32],
+    lengths: npt.NDArray[np.int32],
+    idf: npt.NDArray[np.float64],
+    in_context: npt.NDArray[np.bool_],
+    policy: WindowPolicy,
+) -> list[Window]:
+    """The best non-overlapping windows of one article.
 
-
-def best_window(
-    hit: SentenceRow,
-    neighbours: Mapping[int, SentenceRow],
-    title_terms: set[str],
-    idf: Mapping[str, float],
-    tokenizer: Tokenizer,
-    avg_window_len: float,
-    policy: WindowPolicy = WindowPolicy(),
-) -> Window:
-    """The best-scoring window of consecutive sentences around `hit`.
-
-    `neighbours` maps positions in the article to its sentences near the hit.
+    `rows` are the article's sentences in order (consecutive positions); `counts[i, t]` is how
+    often query term t occurs in rows[i], `lengths[i]` its token count; `idf[t]` the term's
+    weight and `in_context[t]` whether the title or lead carries it.
     """
-    token_cache: dict[int, list[str]] = {}
-
-    def tokens(row: SentenceRow) -> list[str]:
-        if row.position not in token_cache:
-            token_cache[row.position] = tokenizer(row.text)
-        return token_cache[row.position]
-
-    best: Window | None = None
-    p = hit.position
-    for first in range(p - policy.max_sentences + 1, p + 1):
-        for last in range(p, first + policy.max_sentences):
-            rows = [neighbours.get(i) for i in range(first, last + 1)]
-            if any(r is None for r in rows):
-                continue
-            window = tuple(r for r in rows if r is not None)
-            words = sum(_words(r.text) for r in window)
-            if len(window) > 1 and words > policy.max_words:
-                continue
-            counts = Counter(t for r in window for t in tokens(r))
-            length = sum(len(tokens(r)) for r in window)
-            score = 0.0
-            for term, weight in idf.items():
-                tf = counts.get(term, 0)
-                if tf:
-                    score += weight * tf * (K1 + 1) / (
-                        tf + K1 * (1 - B + B * length / avg_window_len)
-                    )
-                elif term in title_terms:
-                    score += policy.title_weight * weight
-            if best is None or score > best.score + 1e-12:
-                best = Window(hit.article_id, window, score)
-    assert best is not None  # the window of the hit alone always qualifies
-    return best
+    n = len(rows)
+    if n == 0:
+        return []
+    words = np.array([len(r.text.split()) for r in rows])
+    tf_sums = np.vstack([np.zeros((1, counts.shape[1]), dtype=np.int64), np.cumsum(counts, 0)])
+    len_sums = np.concatenate([[0], np.cumsum(lengths)])
+    word_sums = np.concatenate([[0], np.cumsum(words)])
+    avg_len = max(float(lengths.mean()) * 2, 1.0)  # a typical window is two sentences
+    candidates: list[tuple[float, int, int]] = []
+    for size in range(1, min(policy.max_sentences, n) + 1):
+        first = np.arange(n - size + 1)
+        tf = tf_sums[first + size] - tf_sums[first]
+        length = (len_sums[first + size] - len_sums[first])[:, None]
+        bm25 = tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / avg_len))
+        context = policy.context_weight * in_context[None, :] * (tf == 0)
+        score = ((bm25 + context) * idf[None, :]).sum(axis=1)
+        matched = tf.sum(axis=1) > 0
+        fits = (word_sums[first + size] - word_sums[first] <= policy.max_words) | (size == 1)
+        for i in np.nonzero(matched & fits)[0]:
+            candidates.append((float(score[i]), int(first[i]), size))
+    candidates.sort(key=lambda c: (-c[0], c[2], c[1]))
+    taken = np.zeros(n, dtype=bool)
+    windows: list[Window] = []
+    for score_value, start, size in candidates:
+        if taken[start : start + size].any():
+            continue
+        taken[start : start + size] = True
+        windows.append(Window(article_id, tuple(rows[start : start + size]), score_value))
+        if len(windows) >= policy.per_article:
+            break
+    return windows
 
 
 def _shingles(text: str) -> set[str]:
@@ -114,20 +112,10 @@ def is_near_duplicate(a: str, b: str, threshold: float = 0.8) -> bool:
 
 
 def select_windows(windows: Sequence[Window]) -> list[Window]:
-    """Best first, dropping windows that overlap a better one of the same article and
-    near-identical text from other articles (the same story syndicated)."""
+    """Best first, without near-identical text from other articles (a syndicated story)."""
     kept: list[Window] = []
-    for window in sorted(windows, key=lambda w: -w.score):
-        if any(
-            (k.article_id == window.article_id and k.first <= window.last and window.first <= k.last)
-            or is_near_duplicate(k.text, window.text)
-            for k in kept
-        ):
+    for window in sorted(windows, key=lambda w: (-w.score, w.article_id, w.first)):
+        if any(is_near_duplicate(k.text, window.text) for k in kept):
             continue
         kept.append(window)
     return kept
-
-
-def idf_weights(df: Mapping[str, int], docs: int) -> dict[str, float]:
-    """Plain positive idf for window scoring (rank_bm25's floor is not needed here)."""
-    return {t: math.log(1 + (docs - n + 0.5) / (n + 0.5)) for t, n in df.items() if n}

@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-from collections import defaultdict
+import math
 from dataclasses import dataclass
+
+import numpy as np
 
 from retrieval.index import Index
 from retrieval.models import Passage
-from retrieval.passages import (
-    Window,
-    WindowPolicy,
-    best_window,
-    idf_weights,
-    select_windows,
-)
-from retrieval.store import CorpusStore, SentenceRow
+from retrieval.passages import Window, WindowPolicy, article_windows, select_windows
+from retrieval.store import CorpusStore
 
 MAX_QUESTION_CHARS = 1000  # longer input is cut: nobody asks a 4,000-character question
-SENTENCE_HITS = 60  # sentences read per question; more hits, more windows to choose from
+SENTENCE_HITS = 60  # sentences read per question; their articles are searched for windows
+MAX_ARTICLES = 20  # articles whose windows are scored, in order of their best hit
+MAX_POSITION = 400  # sentences read per article: past this, it is a book, not an article
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,11 +33,11 @@ class Searcher:
     """Turns questions into passages; safe to share between concurrent tasks."""
 
     def __init__(
-        self, store: CorpusStore, index: Index, policy: WindowPolicy = WindowPolicy()
+        self, store: CorpusStore, index: Index, policy: WindowPolicy | None = None
     ) -> None:
         self.store = store
         self.index = index
-        self.policy = policy
+        self.policy = policy or WindowPolicy()
 
     async def search(self, question: str, limit: int = 5, offset: int = 0) -> SearchResult:
         """The passages ranked offset..offset+limit for `question`. Reads only."""
@@ -83,32 +81,33 @@ class Searcher:
         return SearchResult(question, tuple(passages), None, len(chosen) > offset + limit)
 
     async def _windows(self, tokens: list[str], sentence_ids: list[int]) -> list[Window]:
+        """Score every window of the articles the hits belong to (best hit first)."""
         rows = await self.store.sentences(sentence_ids)
-        hits = [rows[i] for i in sentence_ids if i in rows]
-        by_article: dict[int, list[SentenceRow]] = defaultdict(list)
-        for hit in hits:
-            by_article[hit.article_id].append(hit)
-        snapshot = self.index.snapshot
-        idf = idf_weights(self.index.document_frequencies(set(tokens)), snapshot.docs)
-        titles = await self.store.attributions(by_article)
-        avg_window = 2 * snapshot.avgdl
-        windows = []
-        for article_id, article_hits in by_article.items():
-            low = min(h.position for h in article_hits) - 2
-            high = max(h.position for h in article_hits) + 2
-            near = {
-                r.position: r
-                for r in await self.store.article_sentences(article_id, max(low, 0), high)
-            }
+        articles: list[int] = []
+        for sentence_id in sentence_ids:
+            row = rows.get(sentence_id)
+            if row is not None and row.article_id not in articles:
+                articles.append(row.article_id)
+        articles = articles[:MAX_ARTICLES]
+        terms = sorted(set(tokens))
+        dfs = self.index.document_frequencies(terms)
+        docs = max(len(self.index), 1)
+        idf = np.array([math.log(1 + (docs - dfs[t] + 0.5) / (dfs[t] + 0.5)) for t in terms])
+        titles = await self.store.attributions(articles)
+        windows: list[Window] = []
+        for article_id in articles:
+            sentences = await self.store.article_sentences(article_id, 0, MAX_POSITION)
+            if not sentences:
+                continue
+            counts, lengths = self.index.term_counts([r.id for r in sentences], terms)
             title = titles.get(article_id)
             title_terms = set(self.index.tokenizer(title.title)) if title else set()
-            for hit in article_hits:
-                windows.append(
-                    best_window(
-                        hit, near, title_terms, idf, self.index.tokenizer, avg_window,
-                        self.policy,
-                    )
+            in_context = np.array([t in title_terms for t in terms]) | (counts[0] > 0)
+            windows.extend(
+                article_windows(
+                    article_id, sentences, counts, lengths, idf, in_context, self.policy
                 )
+            )
         return windows
 
     def highlights(self, quote: str, terms: set[str]) -> tuple[tuple[int, int], ...]:

@@ -19,21 +19,20 @@ from retrieval.irregular import IRREGULAR
 # nltk.download() cannot run offline. Contracted forms are split at the apostrophe by the
 # word pattern, so their parts ("don", "t") are listed as NLTK lists them; "won" is left
 # out, as in news it is the past of "win" far more often than part of "won't".
-STOPWORDS = frozenset(
-    """
+_NLTK_ENGLISH = """
     a about above after again against ain all am an and any are aren arent as at be because
     been before being below between both but by can couldn couldnt d did didn didnt do does
-    doesn doesnt doing don dont down during each few for from further had hadn hadnt has hasn
-    hasnt have haven havent having he her here hers herself him himself his how i if in into is
-    isn isnt it its itself just ll m ma me mightn mightnt more most mustn mustnt my myself
-    needn neednt no nor not now o of off on once only or other our ours ourselves out over own
-    re s same shan shant she shes should shouldn shouldnt shouldve so some such t than that
-    thatll the their theirs them themselves then there these they this those through to too
-    under until up ve very was wasn wasnt we were weren werent what when where which while who
-    whom why will with wouldn wouldnt y you youd youll your youre yours yourself
-    yourselves youve
-    """.split()
-)
+    doesn doesnt doing don dont down during each few for from further had hadn hadnt has
+    hasn hasnt have haven havent having he her here hers herself him himself his how i if in
+    into is isn isnt it its itself just ll m ma me mightn mightnt more most mustn mustnt my
+    myself needn neednt no nor not now o of off on once only or other our ours ourselves out
+    over own re s same shan shant she shes should shouldn shouldnt shouldve so some such t
+    than that thatll the their theirs them themselves then there these they this those
+    through to too under until up ve very was wasn wasnt we were weren werent what when
+    where which while who whom why will with wouldn wouldnt y you youd youll your youre
+    yours yourself yourselves youve
+"""
+STOPWORDS = frozenset(_NLTK_ENGLISH.split())
 
 _WORD = re.compile(r"\w+")
 MAX_TOKEN_LENGTH = 40  # longer "words" are URLs, hashes or markup debris

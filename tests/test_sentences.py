@@ -29,11 +29,11 @@ def test_hard_wrapped_wire_copy_is_unwrapped_into_paragraphs() -> None:
     assert paras[0].startswith("Showers continued throughout the week in the Bahia cocoa zone,")
     assert all("\n" not in p for p in paras)
     sentences = [s for _, s in article_sentences(body)]
-    assert (
+    assert sentences[0] == (
         "Showers continued throughout the week in the Bahia cocoa zone, alleviating the drought "
         "since early January and improving prospects for the coming temporao, although normal "
         "humidity levels have not been restored, Comissaria Smith said in its weekly review."
-    ) == sentences[0]
+    )
     # The indented line starts a paragraph of its own.
     assert sentences[1] == "The dry period means the temporao will be late this year."
 

@@ -2,7 +2,6 @@ import asyncio
 import os
 import signal
 import sqlite3
-import subprocess
 import sys
 from pathlib import Path
 
@@ -98,12 +97,12 @@ asyncio.run(main())
 async def test_a_crash_mid_ingest_leaves_no_half_article(db_path: Path, tmp_path: Path) -> None:
     """Kill -9 an ingest while it writes; the database and index stay consistent."""
     source = SHARED_CORPUS / "reuters-21578.jsonl.gz"
-    proc = subprocess.Popen(
-        [sys.executable, "-c", CRASHING_INGEST, str(db_path), str(source)],
-        stdout=subprocess.PIPE, cwd=Path(__file__).parent.parent,
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", CRASHING_INGEST, str(db_path), str(source),
+        stdout=asyncio.subprocess.PIPE, cwd=Path(__file__).parent.parent,
     )
     assert proc.stdout is not None
-    assert proc.stdout.readline().strip() == b"ready"
+    assert (await proc.stdout.readline()).strip() == b"ready"
     # Let it commit some batches, then kill it while it is writing.
     for _ in range(200):
         await asyncio.sleep(0.05)
@@ -113,8 +112,7 @@ async def test_a_crash_mid_ingest_leaves_no_half_article(db_path: Path, tmp_path
         if count >= 1000:
             break
     os.kill(proc.pid, signal.SIGKILL)
-    proc.wait()
-    proc.stdout.close()
+    await proc.wait()
     engine = await Engine.open(db_path)
     try:
         async with engine.conn.execute(

@@ -1,0 +1,93 @@
+"""The command line, run in-process on real database files."""
+
+import io
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import build_parser, main
+
+from .conftest import REPO, write_jsonl
+
+QUESTION = "Where did the joint exercise begin?"
+
+
+def test_ask_on_an_empty_database_ingests_the_seeds_and_answers(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["ask", "--db", str(db_path), QUESTION, "--limit", "1"]) == 0
+    out, err = capsys.readouterr()
+    assert "ingested the bundled seeds" in err
+    assert "Aslanduz in Iran's Ardabil province" in out
+    assert "bne IntelliNews" in out and "bne Tehran bureau" in out and "2024-11-25" in out
+    assert main(["--db", str(db_path), "ask", QUESTION]) == 0  # --db before the command too
+    assert "ingested" not in capsys.readouterr().err
+
+
+def test_ask_json_has_the_documented_shape(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["ask", "--db", str(db_path), "--json", "--limit", "2", QUESTION]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["question"] == QUESTION
+    first = answer["results"][0]
+    assert set(first) == {"rank", "score", "quote", "article"}
+    assert first["rank"] == 1 and isinstance(first["score"], float)
+    assert set(first["article"]) == {"id", "title", "source", "authors", "published", "url"}
+    assert first["article"]["authors"] == ["bne Tehran bureau"]
+
+
+def test_ask_reads_questions_from_stdin_one_json_per_line(
+    db_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(f"{QUESTION}\n\nthe of and\n"))
+    assert main(["ask", "--db", str(db_path), "--json"]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [line["question"] for line in lines] == [QUESTION, "", "the of and"]
+    assert lines[0]["results"] and not lines[1]["results"] and not lines[2]["results"]
+    assert "Ask a question" in lines[1]["message"]
+
+
+def test_ingest_reports_and_sets_the_exit_status(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = write_jsonl(tmp_path / "good.jsonl", [
+        {"title": "One", "text": "First story text."},
+        {"title": "Two", "text": "Second story text."},
+    ])
+    assert main(["ingest", "--db", str(db_path), str(good)]) == 0
+    assert "added 2 articles" in capsys.readouterr().out
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"title": "Three", "text": "Third story."}\n{"title": 3}\n')
+    assert main(["ingest", "--db", str(db_path), str(good), str(bad)]) == 1
+    out, err = capsys.readouterr()
+    assert "added 1 articles" in out and "2 duplicates, 1 failed" in out
+    assert f"failed: {bad}:2: field 'title' must be a string, got int" in err
+
+
+def test_usage_errors_exit_2(db_path: Path) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["ingest"])
+    assert exc.value.code == 2
+    assert main(["ask", "--db", str(db_path), "--limit", "0", "x"]) == 2
+
+
+def test_stats_prints_the_corpus_size(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    main(["ask", "--db", str(db_path), QUESTION])
+    capsys.readouterr()
+    assert main(["stats", "--db", str(db_path)]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"articles:\s+1\b", out) and re.search(r"passages:\s+13 sentences", out)
+    assert "2024-11-25" in out
+
+
+def test_every_command_has_help_and_is_in_the_readme() -> None:
+    parser = build_parser()
+    readme = (REPO / "README.md").read_text()
+    [commands] = [a for a in parser._actions if a.dest == "command"]
+    for name, sub in commands.choices.items():  # type: ignore[union-attr]
+        assert sub.description, f"newsbot {name} has no help text"
+        assert f"newsbot {name}" in readme, f"newsbot {name} is not in the README"

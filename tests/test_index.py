@@ -1,0 +1,162 @@
+"""The index: exact rank-bm25 scores, incremental growth, merging, persistence."""
+
+import random
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from rank_bm25 import BM25Okapi
+
+from retrieval.engine import Engine
+from retrieval.index import BM25Params, Index
+from retrieval.ingest import ingest_paths
+from retrieval.persist import index_dir
+from retrieval.tokens import Tokenizer
+
+from .conftest import SEEDS, shared_articles, write_jsonl
+
+RAW = Tokenizer(stem=False, stopwords=False, irregular=False)
+
+
+def zipf_corpus(docs: int, vocab: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    words = [f"w{i}" for i in range(vocab)]
+    weights = [1 / (i + 1) for i in range(vocab)]
+    return [" ".join(rng.choices(words, weights, k=rng.randint(0, 25))) for _ in range(docs)]
+
+
+def assert_matches_rank_bm25(index: Index, texts: list[str], queries: list[list[str]],
+                             params: BM25Params) -> None:
+    corpus = [RAW(t) for t in texts]
+    reference = BM25Okapi(corpus, k1=params.k1, b=params.b, epsilon=params.epsilon)
+    for query in queries:
+        expected = reference.get_scores(query)
+        got = index.search(query, k=10)
+        matching = np.array([bool(set(query) & set(doc)) for doc in corpus])
+        best = np.sort(expected[matching])[::-1][:10]
+        assert [h.score for h in got] == pytest.approx(list(best), rel=1e-9, abs=0)
+        for hit in got:
+            assert hit.score == pytest.approx(expected[hit.sentence_id - 1], rel=1e-9, abs=0)
+
+
+@pytest.mark.parametrize("params", [BM25Params(), BM25Params(k1=0.9, b=0.4, epsilon=0.5)])
+def test_scores_equal_rank_bm25_across_segments_and_merges(params: BM25Params) -> None:
+    texts = zipf_corpus(4000, 300, seed=7)
+    rng = random.Random(3)
+    words = [f"w{i}" for i in range(300)]
+    # Common and rare terms, repeats, and terms in over half the docs (negative idf floor).
+    queries = [rng.choices(words, [1 / (i + 1) for i in range(300)], k=rng.randint(1, 7))
+               for _ in range(150)] + [["w0"], ["w0", "w0", "w299"], ["absent"]]
+    index = Index(RAW, params)
+    start = 0
+    for size in (1500, 1000, 800, 400, 200, 100):
+        index.add([(i + 1, texts[i]) for i in range(start, start + size)])
+        start += size
+    assert len(index.snapshot.segments) > 1
+    assert_matches_rank_bm25(index, texts, queries, params)
+    index.compact()
+    assert_matches_rank_bm25(index, texts, queries, params)
+
+
+def test_early_stopping_returns_the_exhaustive_top_k() -> None:
+    """A corpus big enough that impact-ordered reading stops early still ranks exactly."""
+    texts = zipf_corpus(30_000, 2000, seed=11)
+    index = Index(RAW)
+    index.add([(i + 1, t) for i, t in enumerate(texts)])
+    assert_matches_rank_bm25(index, texts, [["w1", "w5", "w40"], ["w2", "w3"], ["w0", "w9"]],
+                             BM25Params())
+
+
+def test_add_skips_what_is_already_indexed() -> None:
+    index = Index(RAW)
+    assert index.add([(1, "alpha beta"), (2, "beta gamma")]) == 2
+    assert index.add([(2, "beta gamma"), (3, "gamma delta")]) == 1
+    assert len(index) == 3 and index.snapshot.watermark == 3
+
+
+def test_merge_policy_keeps_segments_logarithmic() -> None:
+    index = Index(RAW)
+    for i in range(200):
+        index.add([(i + 1, f"word{i} shared")])
+        index.compact()
+    sizes = [s.docs for s in index.snapshot.segments]
+    assert sum(sizes) == 200 and len(sizes) <= 8
+    assert sizes == sorted(sizes, reverse=True)
+
+
+async def test_index_is_saved_and_loaded_not_rebuilt(db_path: Path) -> None:
+    engine = await Engine.open(db_path)
+    await ingest_paths(engine.store, [SEEDS])
+    await engine.refresh()
+    await engine.save_index()
+    names = {s.name for s in engine.index.snapshot.segments}
+    await engine.close()
+    reopened = await Engine.open(db_path)
+    try:
+        assert {s.name for s in reopened.index.snapshot.segments} == names
+        assert len(reopened.index) == 13
+    finally:
+        await reopened.close()
+
+
+async def test_corrupt_index_file_is_detected_and_rebuilt(
+    db_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    engine = await Engine.open(db_path)
+    await ingest_paths(engine.store, [SEEDS])
+    await engine.refresh()
+    await engine.save_index()
+    await engine.close()
+    [segment_dir] = [p for p in index_dir(db_path).iterdir() if p.is_dir()]
+    target = segment_dir / "post_tf.npy"
+    data = bytearray(target.read_bytes())
+    data[-1] ^= 0xFF
+    target.write_bytes(bytes(data))
+    reopened = await Engine.open(db_path)
+    try:
+        assert "checksum mismatch" in caplog.text
+        result = await reopened.searcher.search("Where did the joint exercise begin?")
+        assert "Aslanduz" in result.passages[0].quote
+    finally:
+        await reopened.close()
+
+
+async def test_index_of_another_database_is_not_trusted(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    first, second = tmp_path / "a.db", tmp_path / "b.db"
+    engine = await Engine.open(first)
+    await ingest_paths(engine.store, [SEEDS])
+    await engine.refresh()
+    await engine.save_index()
+    await engine.close()
+    other = await Engine.open(second)
+    await ingest_paths(other.store, [write_jsonl(tmp_path / "x.jsonl", list(
+        shared_articles("bbc-news", limit=5)))])
+    await other.close()
+    shutil.rmtree(index_dir(second), ignore_errors=True)
+    shutil.copytree(index_dir(first), index_dir(second))  # an index from elsewhere
+    reopened = await Engine.open(second)
+    try:
+        assert "database_id differs" in caplog.text
+        stats = await reopened.store.stats()
+        assert len(reopened.index) == stats.sentences
+    finally:
+        await reopened.close()
+
+
+async def test_another_process_ingest_becomes_searchable_after_refresh(
+    db_path: Path, tmp_path: Path
+) -> None:
+    serving = await Engine.open(db_path)
+    writer = await Engine.open(db_path)
+    try:
+        assert (await serving.searcher.search("Aslanduz exercise")).passages == ()
+        await ingest_paths(writer.store, [SEEDS])
+        assert await serving.refresh() == 13
+        result = await serving.searcher.search("Aslanduz exercise")
+        assert "Aslanduz" in result.passages[0].quote
+    finally:
+        await writer.close()
+        await serving.close()

@@ -1,0 +1,92 @@
+"""Golden retrieval tests on tiny fixed corpora."""
+
+from pathlib import Path
+
+from retrieval.engine import Engine
+from retrieval.ingest import ingest_paths
+from retrieval.models import ArticleDraft
+
+STORY = (
+    "The central bank met on Tuesday to discuss rates. "
+    "Officials said inflation had eased in the spring. "
+    "The bank raised its main rate to 4.5% from 4.25%. "
+    "Markets had expected the move. "
+    "Analysts said another rise was unlikely this year."
+)
+
+
+async def test_seed_question_gets_the_aslanduz_passage_with_attribution(
+    seed_engine: Engine,
+) -> None:
+    result = await seed_engine.searcher.search("Where did the joint exercise begin?")
+    top = result.passages[0]
+    assert "began in the border town of Aslanduz in Iran's Ardabil province" in top.quote
+    assert top.rank == 1 and len(top.quote.split()) < 80
+    assert top.article.title == "Azerbaijani and Iranian forces begin joint border exercises"
+    assert (top.article.source, top.article.authors, top.article.published) == (
+        "bne IntelliNews", ("bne Tehran bureau",), "2024-11-25"
+    )
+    marked = {top.quote[a:b].casefold() for a, b in top.highlights}
+    assert {"joint", "exercise", "began"} <= marked
+
+
+async def test_a_question_spread_over_two_sentences_gets_both(engine: Engine) -> None:
+    story = (
+        "Shipping news came first. The harbour board met in Dover on Tuesday. "
+        "It voted to cut berth fees by 12%. Fishermen welcomed the decision. "
+        "The board meets again in March."
+    )
+    await engine.store.add_articles([ArticleDraft("Port news", story)])
+    await engine.refresh()
+    result = await engine.searcher.search("How much did the Dover harbour board cut fees?")
+    assert result.passages[0].quote == (
+        "The harbour board met in Dover on Tuesday. It voted to cut berth fees by 12%."
+    )
+
+
+async def test_syndicated_copies_appear_once(engine: Engine) -> None:
+    copy = STORY.replace("Analysts said", "Economists said")
+    await engine.store.add_articles([
+        ArticleDraft("Bank raises rates", STORY, source="Wire A", url="https://a.example/1"),
+        ArticleDraft("Rates up again", copy, source="Wire B", url="https://b.example/2"),
+    ])
+    await engine.refresh()
+    result = await engine.searcher.search("bank raised main rate", limit=5)
+    quotes = [p.quote for p in result.passages]
+    assert sum("raised its main rate to 4.5%" in q for q in quotes) == 1
+
+
+async def test_more_pages_do_not_repeat_passages(seed_engine: Engine) -> None:
+    first = await seed_engine.searcher.search("Iran Azerbaijan military", limit=2)
+    second = await seed_engine.searcher.search("Iran Azerbaijan military", limit=2, offset=2)
+    assert first.has_more
+    assert [p.rank for p in second.passages] == [3]  # at most three windows per article
+    assert not second.has_more
+    ids_first = {i for p in first.passages for i in p.sentence_ids}
+    assert not ids_first & {i for p in second.passages for i in p.sentence_ids}
+
+
+async def test_questions_without_answers_get_a_plain_message(seed_engine: Engine) -> None:
+    empty = await seed_engine.searcher.search("   ")
+    stop = await seed_engine.searcher.search("what is it and where was it?")
+    none = await seed_engine.searcher.search("quantum chromodynamics lattice")
+    for result, phrase in ((empty, "Ask a question"), (stop, "only very common words"),
+                           (none, "Nothing in the news corpus matches")):
+        assert result.passages == () and result.message and phrase in result.message
+
+
+async def test_hostile_and_huge_questions_are_answered_calmly(seed_engine: Engine) -> None:
+    for question in ("<script>alert('x')</script> Aslanduz & Ardabil 🇮🇷",
+                     "exercise " * 800, "\x00\u202e border\ud83d"):
+        result = await seed_engine.searcher.search(question)
+        assert result.passages or result.message
+
+
+async def test_ingested_folder_is_searched_by_the_same_engine(
+    engine: Engine, tmp_path: Path
+) -> None:
+    (tmp_path / "a.txt").write_text("Harbour reopens\n\nThe harbour at Dover reopened today.")
+    await ingest_paths(engine.store, [tmp_path])
+    await engine.refresh()
+    result = await engine.searcher.search("When did the Dover harbour reopen?")
+    assert result.passages[0].article.title == "Harbour reopens"
