@@ -50,20 +50,27 @@ async def _migrate(conn: aiosqlite.Connection) -> None:
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_ts REAL NOT NULL)"
     )
-    async with conn.execute("SELECT coalesce(max(version), 0) FROM schema_migrations") as cur:
-        row = await cur.fetchone()
-    current = int(row[0]) if row else 0
+    async with conn.execute("SELECT version FROM schema_migrations") as cur:
+        applied = {int(row[0]) for row in await cur.fetchall()}
     latest = MIGRATIONS[-1].version
-    if current > latest:
+    if applied and max(applied) > latest:
         raise StoreError(
-            f"the database is at schema version {current}, newer than this newsbot "
+            f"the database is at schema version {max(applied)}, newer than this newsbot "
             f"(knows up to {latest}): upgrade newsbot"
         )
+    # Every migration not yet recorded, in order: a database made by a build that had a
+    # later migration but not an earlier one still gets the earlier one.
     for migration in MIGRATIONS:
-        if migration.version <= current:
+        if migration.version in applied:
             continue
         await conn.execute("BEGIN IMMEDIATE")
         try:
+            async with conn.execute(
+                "SELECT 1 FROM schema_migrations WHERE version = ?", (migration.version,)
+            ) as cur:
+                if await cur.fetchone():  # another process applied it while we waited
+                    await conn.execute("COMMIT")
+                    continue
             # executescript would commit on its own; run the statements inside our transaction.
             for statement in _statements(migration.sql):
                 await conn.execute(statement)

@@ -25,11 +25,11 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 
+from retrieval import kernels
 from retrieval.segment import Segment, tf_weight
 from retrieval.tokens import Tokenizer
 
-FIRST_CHUNK = 1024  # postings read per term before the first stopping test
-MAX_BOUNDED_TERMS = 64  # a seen-terms bitmask per doc; longer queries are read in full
+THETA_SAMPLE = 20_000  # seen docs ranked to estimate theta (a lower bound, so any subset works)
 
 
 @dataclass(frozen=True)
@@ -128,6 +128,24 @@ class Snapshot:
         return self.total_len / self.docs if self.docs else 1.0
 
     @cached_property
+    def doc_len(self) -> npt.NDArray[np.int32]:
+        """Every doc's length, by global doc number."""
+        if not self.segments:
+            return np.zeros(0, dtype=np.int32)
+        return np.concatenate([s.doc_len for s in self.segments])
+
+    @cached_property
+    def drift(self) -> float:
+        """How much higher a tf weight can be today than its build-time impact.
+
+        A segment's impacts were computed with the average length of its own build; a longer
+        average since raises a weight by at most the ratio of the averages (never lowers the
+        bound otherwise), plus a margin for float32 rounding.
+        """
+        ratios = [self.avgdl / s.build_avgdl for s in self.segments]
+        return max(1.0, *ratios) * (1 + 1e-6)
+
+    @cached_property
     def average_idf(self) -> float:
         """rank_bm25's mean idf over the whole vocabulary, for its negative-idf floor."""
         terms = np.concatenate([s.terms for s in self.segments])
@@ -157,18 +175,22 @@ class _TermList:
 
 
 class _Scratch(threading.local):
-    """Per-thread score accumulators, reused across queries (zeroed where touched)."""
+    """Per-thread query buffers, reused across queries (reset where touched)."""
 
     def __init__(self) -> None:
         self.acc = np.zeros(0, dtype=np.float64)
-        self.seen = np.zeros(0, dtype=np.uint64)
+        self.flags = np.zeros(0, dtype=np.uint8)
+        self.touched = np.zeros(0, dtype=np.int64)
 
-    def arrays(self, size: int) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.uint64]]:
+    def arrays(
+        self, size: int
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.uint8], npt.NDArray[np.int64]]:
         if len(self.acc) < size:
             grown = max(size, int(len(self.acc) * 1.25))
             self.acc = np.zeros(grown, dtype=np.float64)
-            self.seen = np.zeros(grown, dtype=np.uint64)
-        return self.acc, self.seen
+            self.flags = np.zeros(grown, dtype=np.uint8)
+            self.touched = np.zeros(grown, dtype=np.int64)
+        return self.acc, self.flags, self.touched
 
 
 class Index:
@@ -283,11 +305,9 @@ class Index:
         lists = self._term_lists(snap, tokens)
         if not lists:
             return []
-        weights = {t.term_index: t.weight for t in lists}
-        exhaustive = len(weights) > MAX_BOUNDED_TERMS or min(weights.values()) <= 0
-        candidates = self._candidates(snap, lists, k, exhaustive)
-        scored = self._exact_scores(snap, candidates, tokens)
-        order = np.lexsort((candidates, -scored))
+        docs, scores = self._top_k(snap, lists, tokens, k)
+        order = np.lexsort((docs, -scores))
+        candidates, scored = docs, scores
         result: list[ScoredDoc] = []
         for i in order[:k]:
             seg = int(np.searchsorted(snap.bases, candidates[i], side="right")) - 1
@@ -317,100 +337,75 @@ class Index:
                 lists.append(_TermList(s, term_index, weight, int(start), int(end), int(start)))
         return lists
 
-    def _candidates(
-        self, snap: Snapshot, lists: list[_TermList], k: int, exhaustive: bool
-    ) -> npt.NDArray[np.int64]:
-        """Global doc numbers that include the exact top k.
+    def _top_k(
+        self, snap: Snapshot, lists: list[_TermList], tokens: Sequence[str], k: int
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+        """Global doc numbers and exact scores of a set that holds the exact top k.
 
-        Each round reads the next chunk (doubling) of every term's impact-ordered postings,
-        adding exact partial scores. A doc's final score is at most its partial score plus the
-        best weights its unread terms could still add (`rest`). Reading stops when the k-th
-        best partial score is at least the bound of every doc outside the top k, seen or not.
+        MaxScore, term at a time: terms are read rarest first, adding exact contributions.
+        Before each further term, if the most that it and all later terms could add to one
+        doc (their bounds summed) is below theta, the k-th best partial score so far, no doc
+        unseen yet can reach the top k: the later terms are then added only for the seen
+        docs that could still pass theta, from their forward postings, instead of reading
+        those terms' long lists.
         """
-        acc, seen = self._scratch.arrays(snap.docs)
-        k1, b = self.params.k1, self.params.b
-        avgdl = snap.avgdl
-        touched: list[npt.NDArray[np.int64]] = []
-        chunk = FIRST_CHUNK
-        try:
-            while True:
-                for tl in lists:
-                    if tl.pos >= tl.end:
-                        continue
-                    stop = tl.end if exhaustive else min(tl.end, tl.pos + chunk)
-                    segment = snap.segments[tl.segment]
-                    local = segment.post_doc[tl.pos : stop]
-                    docs = local.astype(np.int64) + snap.bases[tl.segment]
-                    weights = tf_weight(
-                        segment.post_tf[tl.pos : stop], segment.doc_len[local], avgdl, k1, b
-                    )
-                    acc[docs] += tl.weight * weights  # docs are distinct within one term
-                    seen[docs] |= np.uint64(1 << tl.term_index)
-                    touched.append(docs)
-                    tl.pos = stop
-                chunk *= 2
-                rest = self._unread_bounds(snap, lists)
-                if not rest:
-                    break
-                all_docs = np.concatenate(touched)
-                if self._top_k_is_settled(acc, seen, all_docs, rest, k):
-                    break
-            all_docs = np.unique(np.concatenate(touched))
-            partial = acc[all_docs]
-            keep = min(len(all_docs), k)
-            top = np.argpartition(-partial, keep - 1)[:keep] if keep else np.zeros(0, np.int64)
-            return all_docs[top]
-        finally:
-            for docs in touched:
-                acc[docs] = 0.0
-                seen[docs] = 0
-
-    def _unread_bounds(self, snap: Snapshot, lists: list[_TermList]) -> dict[int, float]:
-        """Per query term, the most any unread posting of it can add to a score."""
-        rest: dict[int, float] = {}
+        if min(t.weight for t in lists) <= 0:
+            return self._score_everything(snap, lists, tokens)  # bounds need positive weights
+        by_term: dict[int, list[_TermList]] = {}
         for tl in lists:
-            if tl.pos >= tl.end:
-                continue
-            segment = snap.segments[tl.segment]
-            # Postings are in build-time weight order; a longer average document length since
-            # then can raise a weight by at most the ratio of the averages.
-            drift = max(1.0, snap.avgdl / segment.build_avgdl)
-            bound = tl.weight * float(segment.post_impact[tl.pos]) * drift * (1 + 1e-6)
-            rest[tl.term_index] = max(rest.get(tl.term_index, 0.0), bound)
-        return rest
+            by_term.setdefault(tl.term_index, []).append(tl)
+        high = snap.drift
+        terms = sorted(by_term, key=lambda t: sum(x.end - x.start for x in by_term[t]))
+        bounds = [
+            max(tl.weight * float(snap.segments[tl.segment].post_impact[tl.start])
+                for tl in by_term[t]) * high
+            for t in terms
+        ]
+        acc, flags, touched = self._scratch.arrays(snap.docs)
+        k1, b, avgdl = self.params.k1, self.params.b, snap.avgdl
+        n = 0
+        try:
+            for i, term in enumerate(terms):
+                remaining = sum(bounds[i:])
+                later_postings = sum(x.end - x.start for t in terms[i:] for x in by_term[t])
+                # Checking costs a pass over the seen docs: worth it only before long lists.
+                if i and later_postings > n:
+                    # The k-th best of any subset of the seen docs is still a lower bound;
+                    # the first seen, from the rarest terms, hold the strongest docs.
+                    theta = kernels.kth_largest(acc, touched, min(n, THETA_SAMPLE), k)
+                    if remaining < theta:
+                        contenders = kernels.above(acc, touched, n, theta - remaining)
+                        if len(contenders) * 20 < later_postings:
+                            scores = acc[contenders] + self._exact_scores(
+                                snap, contenders, tokens, only=set(terms[i:])
+                            )
+                            return contenders, scores
+                for tl in by_term[term]:
+                    segment = snap.segments[tl.segment]
+                    n = kernels.accumulate(
+                        acc, flags, touched, n,
+                        segment.post_doc[tl.start : tl.end], segment.post_tf[tl.start : tl.end],
+                        segment.doc_len, int(snap.bases[tl.segment]), tl.weight, avgdl, k1, b,
+                    )
+            if n <= k:
+                docs = touched[:n].copy()
+            else:  # the k best, and any doc tied with the k-th
+                theta = kernels.kth_largest(acc, touched, n, k)
+                docs = kernels.above(acc, touched, n, np.nextafter(theta, -np.inf))
+            return docs, acc[docs].copy()
+        finally:
+            kernels.reset(acc, flags, touched, n)
 
-    @staticmethod
-    def _top_k_is_settled(
-        acc: npt.NDArray[np.float64],
-        seen: npt.NDArray[np.uint64],
-        docs: npt.NDArray[np.int64],
-        rest: dict[int, float],
-        k: int,
-    ) -> bool:
-        partial = acc[docs]
-        if len(partial) < k:
-            return False
-        # The k-th best distinct doc: a doc appears once per term it matched, so the top
-        # k * terms entries hold at least k distinct docs when there are that many.
-        head = min(len(partial), k * (len(rest) + 1) * 4)
-        top = np.argpartition(-partial, head - 1)[:head]
-        best = np.unique(docs[top])
-        if len(best) < k:
-            return False
-        best_scores = acc[best]
-        kth_order = np.argsort(-best_scores, kind="stable")[:k]
-        top_docs = best[kth_order]
-        kth = float(best_scores[kth_order[-1]])
-        unread = sum(rest.values())
-        if kth < unread:
-            return False  # a doc not seen yet could still reach the top k
-        bound = partial + unread
-        seen_here = seen[docs]
-        for term_index, value in rest.items():
-            has = (seen_here >> np.uint64(term_index)) & np.uint64(1)
-            bound -= value * has.astype(np.float64)
-        bound[np.isin(docs, top_docs)] = -np.inf
-        return bool(bound.max(initial=-np.inf) <= kth)
+    def _score_everything(
+        self, snap: Snapshot, lists: list[_TermList], tokens: Sequence[str]
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+        """Exact scores of every doc holding a query term (for queries bounds cannot serve:
+        negative idf in a tiny corpus, or more terms than the seen-mask holds)."""
+        docs = np.unique(np.concatenate([
+            snap.segments[tl.segment].post_doc[tl.start : tl.end] + snap.bases[tl.segment]
+            for tl in lists
+        ]))
+        return docs, self._exact_scores(snap, docs, tokens)
 
     def term_counts(
         self, sentence_ids: Sequence[int], terms: Sequence[str]
@@ -442,13 +437,23 @@ class Index:
         return counts, lengths
 
     def _exact_scores(
-        self, snap: Snapshot, candidates: npt.NDArray[np.int64], tokens: Sequence[str]
+        self,
+        snap: Snapshot,
+        candidates: npt.NDArray[np.int64],
+        tokens: Sequence[str],
+        only: set[int] | None = None,
     ) -> npt.NDArray[np.float64]:
-        """BM25Okapi scores of the candidate docs, from their forward postings."""
+        """BM25Okapi scores of the candidate docs, from their forward postings.
+
+        With `only`, just the contributions of those query terms (by position among the
+        query's distinct terms).
+        """
         scores = np.zeros(len(candidates), dtype=np.float64)
         if not len(candidates):
             return scores
         counts = Counter(tokens)
+        if only is not None:
+            counts = Counter({t: c for i, (t, c) in enumerate(counts.items()) if i in only})
         dfs = _document_frequencies(snap, counts)
         idf_cache = {t: snap.idf(df, self.params) if df else 0.0 for t, df in dfs.items()}
         seg_of = np.searchsorted(snap.bases, candidates, side="right") - 1

@@ -27,7 +27,8 @@ _ARRAYS = {
     "term_ptr": np.int64,       # [terms + 1] start of each term's postings
     "post_doc": np.int32,       # [postings] local doc, impact order within a term
     "post_tf": np.int32,        # [postings] term frequency
-    "post_impact": np.float32,  # [postings] BM25 tf weight at build time (for bounds)
+    "post_impact": np.float32,  # [postings] BM25 tf weight at build time
+    "term_max_tf": np.int32,    # [terms] highest tf of each term (for per-doc bounds)
     "fwd_ptr": np.int64,        # [docs + 1] start of each doc's forward postings
     "fwd_term": np.int32,       # [postings] local term id, ascending within a doc
     "fwd_tf": np.int32,         # [postings] term frequency
@@ -53,6 +54,7 @@ class Segment:
     post_doc: npt.NDArray[np.int32]
     post_tf: npt.NDArray[np.int32]
     post_impact: npt.NDArray[np.float32]
+    term_max_tf: npt.NDArray[np.int32]
     fwd_ptr: IntArray
     fwd_term: npt.NDArray[np.int32]
     fwd_tf: npt.NDArray[np.int32]
@@ -106,6 +108,10 @@ class Segment:
         inverted = np.lexsort((fwd_doc, -impact, fwd_term))
         term_ptr = np.zeros(len(terms) + 1, dtype=np.int64)
         np.cumsum(np.bincount(fwd_term, minlength=len(terms)), out=term_ptr[1:])
+        post_tf = fwd_tf[inverted]
+        term_max_tf = (
+            np.maximum.reduceat(post_tf, term_ptr[:-1]) if len(terms) else np.zeros(0, np.int64)
+        )
         return cls(
             name=name,
             sentence_ids=sentence_ids.astype(np.int64),
@@ -113,8 +119,9 @@ class Segment:
             terms=terms,
             term_ptr=term_ptr,
             post_doc=fwd_doc[inverted].astype(np.int32),
-            post_tf=fwd_tf[inverted].astype(np.int32),
+            post_tf=post_tf.astype(np.int32),
             post_impact=impact[inverted],
+            term_max_tf=term_max_tf.astype(np.int32),
             fwd_ptr=fwd_ptr,
             fwd_term=fwd_term.astype(np.int32),
             fwd_tf=fwd_tf.astype(np.int32),

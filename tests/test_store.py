@@ -12,7 +12,7 @@ from retrieval.engine import Engine
 from retrieval.errors import StoreError
 from retrieval.ingest import ingest_paths
 from retrieval.models import ArticleDraft
-from retrieval.schema import MIGRATIONS
+from retrieval.schema import MIGRATIONS, Migration
 from retrieval.store import CorpusStore
 
 from .conftest import SHARED_CORPUS, shared_articles, write_jsonl
@@ -151,3 +151,39 @@ async def test_store_reads_back_attribution(engine: Engine) -> None:
 
 def test_store_is_plain_corpus_code() -> None:
     assert "telegram" not in CorpusStore.__module__
+
+
+async def test_a_migration_missed_by_another_build_is_still_applied(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database made by a build with migrations 1 and 3 still gets 2 from a later build."""
+    import retrieval.db
+
+    base = list(MIGRATIONS)
+    top = base[-1].version
+    second = Migration(top + 1, "second", "CREATE TABLE second_table (x INTEGER)")
+    third = Migration(top + 2, "third", "CREATE TABLE third_table (x INTEGER)")
+    monkeypatch.setattr(retrieval.db, "MIGRATIONS", (*base, third))
+    conn = await connect(db_path)
+    await conn.close()
+    monkeypatch.setattr(retrieval.db, "MIGRATIONS", (*base, second, third))
+    conn = await connect(db_path)
+    try:
+        async with conn.execute("SELECT version FROM schema_migrations ORDER BY version") as c:
+            versions = [r[0] for r in await c.fetchall()]
+        async with conn.execute("SELECT count(*) FROM second_table") as c:
+            assert await c.fetchone() is not None
+    finally:
+        await conn.close()
+    assert versions[-2:] == [top + 1, top + 2]
+
+
+async def test_two_processes_opening_a_new_database_both_succeed(db_path: Path) -> None:
+    first, second = await asyncio.gather(connect(db_path), connect(db_path))
+    try:
+        async with first.execute("SELECT count(*) FROM schema_migrations") as cur:
+            row = await cur.fetchone()
+        assert row is not None and row[0] == len(MIGRATIONS)
+    finally:
+        await first.close()
+        await second.close()
