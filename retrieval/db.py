@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 import uuid
@@ -15,7 +16,7 @@ from retrieval.schema import MIGRATIONS
 _BUSY_TIMEOUT_MS = 30_000  # another process (an ingest, the bot) may hold the write lock
 
 
-async def connect(path: str | Path) -> aiosqlite.Connection:
+async def connect(path: str | os.PathLike[str]) -> aiosqlite.Connection:
     """Open (creating if needed) and migrate the database at `path`.
 
     Migrations run in one transaction each and are recorded in `schema_migrations`, so a crash

@@ -368,7 +368,7 @@ class Index:
             all_docs = np.unique(np.concatenate(touched))
             partial = acc[all_docs]
             keep = min(len(all_docs), k)
-            top = np.argpartition(-partial, keep - 1)[:keep] if keep else []
+            top = np.argpartition(-partial, keep - 1)[:keep] if keep else np.empty(0, np.intp)
             return all_docs[top]
         finally:
             for docs in touched:

@@ -112,7 +112,8 @@ def select_windows(windows: Sequence[Window]) -> list[Window]:
     kept: list[Window] = []
     for window in sorted(windows, key=lambda w: -w.score):
         if any(
-            (k.article_id == window.article_id and k.first <= window.last and window.first <= k.last)
+            (k.article_id == window.article_id
+             and k.first <= window.last and window.first <= k.last)
             or is_near_duplicate(k.text, window.text)
             for k in kept
         ):

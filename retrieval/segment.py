@@ -38,8 +38,9 @@ def tf_weight(
     tf: npt.NDArray[np.generic], dl: npt.NDArray[np.generic], avgdl: float, k1: float, b: float
 ) -> npt.NDArray[np.float64]:
     """BM25Okapi's term-frequency part, as rank_bm25 computes it."""
-    tf = tf.astype(np.float64)
-    return tf * (k1 + 1) / (tf + k1 * (1 - b + b * dl.astype(np.float64) / avgdl))
+    tf64, dl64 = tf.astype(np.float64), dl.astype(np.float64)
+    weight: npt.NDArray[np.float64] = tf64 * (k1 + 1) / (tf64 + k1 * (1 - b + b * dl64 / avgdl))
+    return weight
 
 
 @dataclass(frozen=True, eq=False)
@@ -158,7 +159,7 @@ class Segment:
                 np.save(fh, array, allow_pickle=False)
                 fh.flush()
             tmp.replace(folder / f"{key}.npy")
-            checksums[key] = zlib.crc32(memoryview(array).cast("B"))
+            checksums[key] = zlib.crc32(array.data.cast("B"))
         return checksums
 
     @classmethod
@@ -170,7 +171,7 @@ class Segment:
                 array = np.load(folder / f"{key}.npy", mmap_mode="r", allow_pickle=False)
             except (OSError, ValueError) as exc:
                 raise ValueError(f"{folder.name}/{key}: {exc}") from exc
-            if zlib.crc32(memoryview(np.ascontiguousarray(array)).cast("B")) != checksums.get(
+            if zlib.crc32(np.ascontiguousarray(array).data.cast("B")) != checksums.get(
                 key
             ):
                 raise ValueError(f"{folder.name}/{key}: checksum mismatch")
