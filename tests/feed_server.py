@@ -68,10 +68,7 @@ class FeedServer:
                     return
                 if route.delay:
                     time.sleep(route.delay)
-                if (route.etag and self.headers.get("If-None-Match") == route.etag) or (
-                    route.last_modified
-                    and self.headers.get("If-Modified-Since") == route.last_modified
-                ):
+                if self._not_modified(route):
                     self.send_response(304)
                     self.end_headers()
                     return
@@ -93,6 +90,13 @@ class FeedServer:
                         time.sleep(route.drip)
                 else:
                     self.wfile.write(route.body)
+
+            def _not_modified(self, route: Route) -> bool:
+                # RFC 9110: If-None-Match, when sent, decides alone.
+                if (tag := self.headers.get("If-None-Match")) is not None:
+                    return route.etag is not None and tag == route.etag
+                since = self.headers.get("If-Modified-Since")
+                return route.last_modified is not None and since == route.last_modified
 
             def log_message(self, format: str, *args: object) -> None:
                 pass  # keep test output clean
