@@ -24,8 +24,10 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
+    # SUPPRESS: a subcommand's copy of --db must not reset the value given before it.
     common.add_argument(
-        "--db", metavar="PATH", help="SQLite database (default: $NEWSBOT_DB, else newsbot.db)"
+        "--db", metavar="PATH", default=argparse.SUPPRESS,
+        help="SQLite database (default: $NEWSBOT_DB, else newsbot.db)",
     )
     parser = argparse.ArgumentParser(
         prog="newsbot",
@@ -216,7 +218,7 @@ COMMANDS = {"ingest": cmd_ingest, "ask": cmd_ask, "stats": cmd_stats, "reindex":
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        settings = Settings.load(db=args.db)
+        settings = Settings.load(db=getattr(args, "db", None))
     except ConfigError as exc:
         print(f"newsbot: {exc}", file=sys.stderr)
         return EXIT_USAGE
