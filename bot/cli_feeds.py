@@ -71,22 +71,13 @@ def _when(ts: float | None) -> str:
     return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%MZ")
 
 
-def feed_status(feed: Feed) -> str:
-    """A feed's state in a few words: new, ok, failing (n), paused."""
-    if feed.paused:
-        return "paused"
-    if feed.failures:
-        return f"failing ({feed.failures})"
-    return "ok" if feed.last_ok_ts is not None else "new"
-
-
 def render_feeds(feeds: list[Feed]) -> str:
     if not feeds:
         return "no feeds yet: add one with `newsbot feeds add URL`"
     lines = []
     for feed in feeds:
         lines.append(
-            f"{feed.id:>3}  {feed_status(feed):<12} every {format_interval(feed.interval):<6}"
+            f"{feed.id:>3}  {feed.status:<12} every {format_interval(feed.interval):<6}"
             f" {feed.articles:>5} articles  last fetch {_when(feed.last_fetch_ts)}  {feed.label}"
         )
         if feed.label != feed.url:

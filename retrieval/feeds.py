@@ -53,6 +53,15 @@ class Feed:
     def paused(self) -> bool:
         return self.paused_ts is not None
 
+    @property
+    def status(self) -> str:
+        """Its state in a word or two: new, ok, failing (n), paused."""
+        if self.paused:
+            return "paused"
+        if self.failures:
+            return f"failing ({self.failures})"
+        return "ok" if self.last_ok_ts is not None else "new"
+
 
 @dataclass(frozen=True, slots=True)
 class SeenEntry:
