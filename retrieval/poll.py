@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -26,7 +27,7 @@ from urllib.parse import urlsplit
 
 import aiosqlite
 
-from retrieval.errors import FetchError, ParseError
+from retrieval.errors import FetchError, ParseError, StoreError
 from retrieval.feedformat import Entry, ParsedFeed, parse_feed
 from retrieval.feeds import PAUSE_AFTER, Feed, FeedRegistry, SeenEntry
 from retrieval.fetch import FEED_ACCEPT, PAGE_ACCEPT, Fetcher
@@ -147,7 +148,13 @@ class FeedPoller:
         """Poll `feeds` one after another; a failing feed never stops the others."""
         report = PollReport()
         for feed in feeds:
-            outcome = await self.poll_feed(feed)
+            try:
+                outcome = await self.poll_feed(feed)
+            except (sqlite3.Error, StoreError):
+                raise  # the database, not the feed: every other feed would fail the same way
+            except Exception as exc:  # a parser crashing on a hostile feed: this feed only
+                log.exception("feed %d (%s): unexpected error", feed.id, feed.label)
+                outcome = await self._failed(feed, f"unexpected error: {exc!r}")
             (log.warning if outcome.status == "failed" else log.info)("%s", outcome.line())
             for problem in outcome.problems:
                 log.warning("feed %d (%s): %s", feed.id, feed.label, problem)
@@ -198,22 +205,34 @@ class FeedPoller:
         updated = await self.registry.record_failure(feed, error, self.pause_after)
         return FeedOutcome(updated, status="failed", error=error, paused=updated.paused)
 
+    async def _page(
+        self, link: str, problems: list[str]
+    ) -> tuple[ArticleDraft | None, str | None]:
+        """The article extracted from an entry's page, and the page's final URL."""
+        try:
+            fetched = await self.fetcher.get(link, accept=PAGE_ACCEPT)
+        except FetchError as exc:
+            problems.append(f"page {link}: {exc}")
+            return None, None
+        kind = (fetched.content_type or "text/html").split(";", 1)[0].strip().lower()
+        if not kind.endswith(("html", "xml")):
+            problems.append(f"page {link}: {kind}, not a web page")
+            return None, fetched.url
+        try:
+            page = await asyncio.to_thread(extract_article, fetched.text(), fetched.url)
+        except Exception as exc:  # trafilatura or lxml on a hostile page: fall back
+            problems.append(f"page {link}: extraction failed: {exc!r}")
+            return None, fetched.url
+        if page is None:
+            problems.append(f"page {link}: no article text found in it")
+        return page, fetched.url
+
     async def _article(
         self, feed: Feed, parsed: ParsedFeed, entry: Entry, problems: list[str]
     ) -> ArticleDraft | None:
         """The article for an entry: its page's text, else the feed's; None (with a problem
         noted) when there is no text at all -- it stays unseen and is tried again."""
-        page: ArticleDraft | None = None
-        page_url: str | None = None
-        if entry.link:
-            try:
-                fetched = await self.fetcher.get(entry.link, accept=PAGE_ACCEPT)
-                page_url = fetched.url
-                page = await asyncio.to_thread(extract_article, fetched.text(), fetched.url)
-                if page is None:
-                    problems.append(f"page {entry.link}: no article text found in it")
-            except FetchError as exc:
-                problems.append(f"page {entry.link}: {exc}")
+        page, page_url = await self._page(entry.link, problems) if entry.link else (None, None)
         from_page = page is not None and len(page.text) >= len(entry.text)
         text = page.text if from_page and page is not None else entry.text
         if not text.strip():

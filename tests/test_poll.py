@@ -360,3 +360,53 @@ async def test_articles_stored_by_another_engine_are_searchable_after_refresh(
     assert await engine.refresh() == 1
     found = await engine.searcher.search("glassblowers studio")
     assert found.passages[0].article.title == "Glassworks reopens"
+
+
+async def test_a_linked_file_that_is_not_a_web_page_falls_back_to_the_summary(
+    feed_server: FeedServer, fetcher: Fetcher, engine: Engine
+) -> None:
+    feed_server.routes["/pages/ferry.html"] = Route(body=b"%PDF-1.7 ...",
+                                                    content_type="application/pdf")
+    url = feed_server.serve("/feeds/gazette.rss", "gazette.rss")
+    await FeedRegistry(engine.conn).add(url)
+    report = await FeedPoller(engine.conn, fetcher).poll_due()
+    ferry = by_title(await articles(engine.conn), "Night ferry")
+    assert ferry["text"] == "The night ferry sails again from Monday after six weeks in dry dock."
+    assert f"feed 1 ({url}): page {feed_server.url('/pages/ferry.html')}: application/pdf, " \
+           "not a web page" in report.problems()
+
+
+async def test_a_crash_in_a_third_party_parser_fails_only_its_feed_or_page(
+    feed_server: FeedServer, fetcher: Fetcher, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import feedparser
+    import trafilatura
+
+    real_parse, real_extract = feedparser.parse, trafilatura.bare_extraction
+
+    def parse(stream: Any, *args: Any, **kwargs: Any) -> Any:
+        if b"Tide Watch" in stream.getvalue():
+            raise RecursionError("maximum recursion depth exceeded")
+        return real_parse(stream, *args, **kwargs)
+
+    def extract(html: str, *args: Any, **kwargs: Any) -> Any:
+        if "regatta" in html:
+            raise ValueError("cannot parse")
+        return real_extract(html, *args, **kwargs)
+
+    monkeypatch.setattr(feedparser, "parse", parse)
+    monkeypatch.setattr(trafilatura, "bare_extraction", extract)
+    registry = FeedRegistry(engine.conn)
+    tides, _ = await registry.add(feed_server.serve("/feeds/tides.rss", "tidewatch-091.rss"))
+    await registry.add(feed_server.serve("/feeds/gazette.rss", "gazette.rss"))
+
+    report = await FeedPoller(engine.conn, fetcher).poll_due()
+
+    assert report.outcomes[0].error == (
+        "unexpected error: RecursionError('maximum recursion depth exceeded')")
+    assert (await registry.get(tides.id)).failures == 1  # type: ignore[union-attr]
+    assert report.outcomes[1].added == 4  # the next feed goes on
+    regatta = by_title(await articles(engine.conn), "Crews brave")
+    assert regatta["text"] == "The Gull takes the Ellery Cup for a second year running."
+    assert any("regatta.html: extraction failed: ValueError('cannot parse')" in p
+               for p in report.problems())
