@@ -19,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -257,19 +256,3 @@ class FeedPoller:
             },
         )
 
-
-async def poll_once(
-    conn: aiosqlite.Connection,
-    fetcher: Fetcher,
-    engine: Engine | None = None,
-    due_only: bool = True,
-    on_feed: Callable[[FeedOutcome], None] | None = None,
-) -> PollReport:
-    """Poll the due (or all active) feeds once; a convenience for the CLI and the bot."""
-    poller = FeedPoller(conn, fetcher, engine)
-    started = time.monotonic()
-    report = await (poller.poll_due(on_feed=on_feed) if due_only
-                    else poller.poll_all(on_feed=on_feed))
-    if report.outcomes:
-        log.info("%s in %.1f s", report.summary(), time.monotonic() - started)
-    return report
