@@ -7,12 +7,13 @@ import asyncio
 import json
 import logging
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from bot import cli_feeds
 from bot.config import ConfigError, Settings
+from bot.progress import progress_bar
 from retrieval.engine import Engine
 from retrieval.errors import NewsbotError
 from retrieval.ingest import ingest_paths
@@ -63,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
         "reindex", parents=[common], help="rebuild the search index from the database",
         description="Rebuild the index next to the database from scratch.",
     )
+    cli_feeds.add_parser(commands, common)
     commands.add_parser(
         "run", parents=[common], help="run the Telegram bot (long polling)",
         description="Run the Telegram bot until interrupted. Needs TELEGRAM_BOT_TOKEN.",
@@ -70,24 +72,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-@contextmanager
-def progress_bar(total: int | None, unit: str, enabled: bool) -> Iterator[Any]:
-    """A tqdm bar on a terminal; a no-op elsewhere (logs and pipes stay clean)."""
-    if not enabled or not sys.stderr.isatty():
-        yield lambda n=1: None
-        return
-    from tqdm import tqdm
-
-    with tqdm(total=total, unit=unit, file=sys.stderr, leave=False) as bar:
-        yield bar.update
-
-
 async def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
     engine = await Engine.open(settings.db_path)
     try:
-        with progress_bar(None, "articles", not args.quiet) as tick:
+        with progress_bar(None, "articles read", not args.quiet, "ingest") as tick:
             report = await ingest_paths(engine.store, args.paths, on_article=tick)
-        with progress_bar(report.sentences, "sentences", not args.quiet) as tick:
+        with progress_bar(report.sentences, "sentences indexed", not args.quiet, "ingest") as tick:
             await engine.refresh(progress=tick)
         await engine.save_index()
     finally:
@@ -201,7 +191,7 @@ async def cmd_reindex(settings: Settings, args: argparse.Namespace) -> int:
     from retrieval.persist import index_dir
 
     shutil.rmtree(index_dir(settings.db_path), ignore_errors=True)
-    with progress_bar(None, "sentences", True) as tick:
+    with progress_bar(None, "sentences", True, "reindex") as tick:
         engine = await Engine.open(settings.db_path, progress=tick)
     print(f"indexed {len(engine.index)} sentences")
     await engine.close()
@@ -214,7 +204,8 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     return int(run_bot(settings))
 
 
-COMMANDS = {"ingest": cmd_ingest, "ask": cmd_ask, "stats": cmd_stats, "reindex": cmd_reindex}
+COMMANDS = {"ingest": cmd_ingest, "ask": cmd_ask, "stats": cmd_stats, "reindex": cmd_reindex,
+            "feeds": cli_feeds.cmd_feeds}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

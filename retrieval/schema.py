@@ -82,4 +82,40 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
+    # Version 2 belongs to the bot's tables and 4 to digests; they are merged in order.
+    Migration(
+        3,
+        "news feeds",
+        """
+        CREATE TABLE feeds (
+            id             INTEGER PRIMARY KEY,
+            url            TEXT NOT NULL UNIQUE,
+            name           TEXT,               -- given when added; the outlet named in quotes
+            title          TEXT,               -- the feed's own title, as last read
+            interval_s     REAL NOT NULL,      -- seconds between polls while it works
+            added_ts       REAL NOT NULL,
+            etag           TEXT,               -- validators for the next conditional GET
+            last_modified  TEXT,
+            last_fetch_ts  REAL,               -- last poll, whatever its outcome
+            last_ok_ts     REAL,
+            last_error     TEXT,               -- why the last poll failed; NULL once one works
+            failures       INTEGER NOT NULL DEFAULT 0,  -- consecutive failed polls
+            next_poll_ts   REAL NOT NULL,      -- due from then (backs off while failing)
+            paused_ts      REAL                -- paused after too many failures, until re-added
+        );
+        CREATE INDEX feeds_due ON feeds (next_poll_ts) WHERE paused_ts IS NULL;
+
+        -- The entries each feed has delivered, so an entry is fetched once however often it
+        -- stays in the feed. The article may be shared with other feeds (stored once).
+        CREATE TABLE feed_entries (
+            feed_id     INTEGER NOT NULL REFERENCES feeds (id) ON DELETE CASCADE,
+            entry_key   TEXT NOT NULL,         -- the entry's id, else its link, else a hash
+            article_id  INTEGER REFERENCES articles (id) ON DELETE SET NULL,
+            url         TEXT,
+            seen_ts     REAL NOT NULL,
+            PRIMARY KEY (feed_id, entry_key)
+        );
+        CREATE INDEX feed_entries_article ON feed_entries (article_id);
+        """,
+    ),
 )

@@ -1,4 +1,5 @@
-"""Shared fixtures: real SQLite files in tmp_path, the bundled seeds, the shared corpus."""
+"""Shared fixtures: real SQLite files in tmp_path, the bundled seeds, the shared corpus,
+the loopback feed server and a fetcher allowed to reach it."""
 
 from __future__ import annotations
 
@@ -11,11 +12,15 @@ from typing import Any
 import pytest
 
 from retrieval.engine import Engine
+from retrieval.fetch import Fetcher, FetchLimits
 from retrieval.ingest import ingest_paths
+from tests.feed_server import FeedServer
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
 SHARED_CORPUS = REPO.parent / "shared" / "corpus"
+# Short enough that a test of a timeout costs half a second, long enough for a busy machine.
+TEST_LIMITS = FetchLimits(timeout=0.5, deadline=3.0, max_bytes=64 * 1024, max_redirects=3)
 
 
 def shared_articles(name: str, limit: int | None = None) -> Iterator[dict[str, Any]]:
@@ -55,3 +60,20 @@ async def seed_engine(engine: Engine) -> Engine:
     assert report.added == 1, report
     await engine.refresh()
     return engine
+
+
+@pytest.fixture
+def feed_server() -> Iterator[FeedServer]:
+    server = FeedServer().start()
+    server.serve_pages()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+async def fetcher() -> AsyncIterator[Fetcher]:
+    """A fetcher allowed to reach the loopback server, with the short test limits."""
+    async with Fetcher(allow_private=True, limits=TEST_LIMITS) as client:
+        yield client

@@ -91,3 +91,16 @@ def test_every_command_has_help_and_is_in_the_readme() -> None:
     for name, sub in commands.choices.items():  # type: ignore[union-attr]
         assert sub.description, f"newsbot {name} has no help text"
         assert f"newsbot {name}" in readme, f"newsbot {name} is not in the README"
+
+
+@pytest.mark.parametrize("before", [True, False])
+def test_db_is_honoured_before_or_after_the_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    before: bool,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("NEWSBOT_DB", raising=False)
+    db = tmp_path / "chosen.db"
+    args = ["--db", str(db), "stats"] if before else ["stats", "--db", str(db)]
+    assert main(args) == 0
+    assert db.is_file() and not (tmp_path / "newsbot.db").exists()

@@ -1,0 +1,169 @@
+"""Reading an RSS (0.9x, 1.0, 2.0) or Atom document into entries, with feedparser.
+
+CPU-bound and synchronous: the poller runs it in a thread.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from time import struct_time
+from typing import Any
+
+import feedparser
+import lxml.html
+from lxml import etree
+
+from retrieval.errors import ParseError
+from retrieval.text import clean_line
+
+_BLOCKS = frozenset((
+    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",
+    "table", "tr", "section", "article", "figure", "figcaption", "header", "footer", "hr", "dd",
+    "dt",
+))
+_EMAIL_THEN_NAME = re.compile(r"^\S+@\S+\s*\((?P<name>[^)]+)\)$")
+_NAME_THEN_EMAIL = re.compile(r"^(?P<name>[^<(@]+?)\s*[<(]\s*\S+@\S+?\s*[>)]$")
+# Problems feedparser flags that do not make a feed unreadable.
+_HARMLESS = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One item of a feed, as the feed itself describes it."""
+
+    key: str  # stable identity within the feed: its id, else its link, else a hash
+    title: str | None
+    link: str | None  # http(s) only, resolved against the feed's URL
+    authors: tuple[str, ...]
+    published: str | None  # ISO 8601 UTC
+    text: str  # the feed's own text for it (full content or summary), as plain text
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFeed:
+    title: str | None
+    version: str  # feedparser's name for the format: rss20, atom10, rss090, ...
+    entries: tuple[Entry, ...]  # as listed, newest first in most feeds
+
+
+def _lines(text: str) -> str:
+    return "\n".join(line for line in map(clean_line, text.splitlines()) if line)
+
+
+def html_to_text(fragment: str) -> str:
+    """Plain text of an HTML snippet from a feed, one line per paragraph."""
+    if not fragment.strip():
+        return ""
+    try:
+        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return _lines(fragment)
+    for element in root.iter("script", "style"):
+        element.drop_tree()
+    for element in root.iter():
+        if isinstance(element.tag, str) and element.tag.lower() in _BLOCKS:
+            element.text = "\n" + (element.text or "")
+            element.tail = "\n" + (element.tail or "")
+    return _lines(root.text_content())
+
+
+def _plain(detail: Any, value: str) -> str:
+    """A feed text construct as plain text: HTML is rendered, plain text kept as it is."""
+    kind = (detail or {}).get("type") or "text/html"
+    return html_to_text(value) if "html" in kind else _lines(value)
+
+
+def _iso(value: struct_time | None) -> str | None:
+    if not value:
+        return None
+    try:
+        return datetime(*value[:6], tzinfo=UTC).isoformat(timespec="seconds")
+    except (TypeError, ValueError):
+        return None
+
+
+def author_name(raw: str) -> str | None:
+    """The person in an RSS author field: "desk@example.org (Ann Lee)", "Ann Lee <a@b.org>",
+    "Ann Lee"; None for a bare e-mail address, which names nobody."""
+    raw = clean_line(raw)
+    for pattern in (_EMAIL_THEN_NAME, _NAME_THEN_EMAIL):
+        if match := pattern.match(raw):
+            return clean_line(match["name"]) or None
+    if "@" in raw and " " not in raw:
+        return None
+    return raw or None
+
+
+def _authors(item: Any) -> tuple[str, ...]:
+    details = item.get("authors") or []
+    raw = item.get("author") or ""
+    if "@" in raw and len(details) <= 1:
+        # feedparser splits "e-mail (name)" with a regex that cuts long top-level domains
+        # ("desk@x.example (Ann)" gives the name "ple (Ann"): read the raw field ourselves.
+        names = [author_name(raw)]
+    else:
+        names = [author_name(a.get("name") or "") for a in details] or [author_name(raw)]
+    return tuple(dict.fromkeys(n for n in names if n))
+
+
+def _text(item: Any) -> str:
+    """The fullest text the feed gives: its content if longer than its summary."""
+    texts = [_plain(c, c.get("value") or "") for c in item.get("content") or []]
+    texts.append(_plain(item.get("summary_detail"), item.get("summary") or ""))
+    return max(texts, key=len, default="")
+
+
+def _link(item: Any) -> str | None:
+    link = (item.get("link") or "").strip()
+    return link if link.lower().startswith(("http://", "https://")) else None
+
+
+def _entry(item: Any) -> Entry:
+    title = clean_line(_plain(item.get("title_detail"), item.get("title") or "")) or None
+    link = _link(item)
+    text = _text(item)
+    key = (item.get("id") or "").strip() or link or "sha1:" + hashlib.sha1(
+        f"{title}\n{text}".encode(), usedforsecurity=False
+    ).hexdigest()
+    return Entry(
+        key=key,
+        title=title,
+        link=link,
+        authors=_authors(item),
+        published=_iso(item.get("published_parsed") or item.get("updated_parsed")),
+        text=text,
+    )
+
+
+def parse_feed(content: bytes, url: str, content_type: str | None = None) -> ParsedFeed:
+    """Entries of a feed document; raises ParseError if it is not a readable feed.
+
+    `content_type` (the HTTP header) carries the charset when the document does not declare
+    one; `url` resolves relative links. Given a stream, feedparser never opens a URL or a
+    file of its own.
+    """
+    parsed = feedparser.parse(
+        io.BytesIO(content),
+        response_headers={
+            "content-type": content_type or "application/xml",
+            "content-location": url,
+        },
+    )
+    problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
+    if not parsed.get("version") and not parsed.entries:
+        detail = f" ({problem})" if problem else ""
+        raise ParseError(f"not an RSS or Atom feed{detail}")
+    if problem is not None and not parsed.entries and not isinstance(problem, _HARMLESS):
+        raise ParseError(f"malformed feed: {problem}")
+    entries: dict[str, Entry] = {}
+    for item in parsed.entries:
+        entry = _entry(item)
+        entries.setdefault(entry.key, entry)  # a feed listing an entry twice gives it once
+    title = clean_line(parsed.feed.get("title") or "") or None
+    return ParsedFeed(title=title, version=parsed.get("version") or "", entries=tuple(
+        entries.values()
+    ))

@@ -1,0 +1,264 @@
+"""The feed registry: which feeds to poll, how often, how they fared, which entries they gave.
+
+Polling itself is in `retrieval.poll`; this module only reads and writes the `feeds` and
+`feed_entries` tables (migration 3).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import aiosqlite
+
+from retrieval.errors import FeedError, FetchError
+from retrieval.fetch import check_url
+
+DEFAULT_INTERVAL = 15 * 60.0
+MIN_INTERVAL = 60.0  # more often is impolite to the publisher and pointless for news
+MAX_BACKOFF = 24 * 3600.0  # a failing feed is still tried at least daily until paused
+PAUSE_AFTER = 6  # consecutive failures; at 15 minutes that is about 16 hours of failing
+MAX_NAME = 200
+
+_INTERVAL_PART = re.compile(r"(\d+)\s*([smhd])")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    id: int
+    url: str
+    name: str | None
+    title: str | None
+    interval: float
+    added_ts: float
+    etag: str | None
+    last_modified: str | None
+    last_fetch_ts: float | None
+    last_ok_ts: float | None
+    last_error: str | None
+    failures: int
+    next_poll_ts: float
+    paused_ts: float | None
+    articles: int = 0  # entries of this feed that are in the corpus
+
+    @property
+    def label(self) -> str:
+        """How to name the feed to a person."""
+        return self.name or self.title or self.url
+
+    @property
+    def paused(self) -> bool:
+        return self.paused_ts is not None
+
+    @property
+    def status(self) -> str:
+        """Its state in a word or two: new, ok, failing (n), paused."""
+        if self.paused:
+            return "paused"
+        if self.failures:
+            return f"failing ({self.failures})"
+        return "ok" if self.last_ok_ts is not None else "new"
+
+
+@dataclass(frozen=True, slots=True)
+class SeenEntry:
+    """An entry a poll has dealt with: stored (or found stored) as `article_id`."""
+
+    key: str
+    article_id: int | None
+    url: str | None
+
+
+def parse_interval(text: str) -> float:
+    """Seconds in "15m", "2h", "1h30m", "90s" or "1d"; raises FeedError for anything else."""
+    compact = text.strip().lower().replace(" ", "")
+    parts = _INTERVAL_PART.findall(compact)
+    if not compact or "".join(n + u for n, u in parts) != compact:
+        raise FeedError(f"interval {text!r} not understood: use e.g. 15m, 2h, 1h30m or 1d")
+    seconds = float(sum(int(n) * _UNIT_SECONDS[u] for n, u in parts))
+    if seconds < MIN_INTERVAL:
+        raise FeedError(f"interval {text!r} is too short: poll at most once a minute (1m)")
+    return seconds
+
+
+def format_interval(seconds: float) -> str:
+    """The shortest "1h30m" form of a number of seconds."""
+    rest, out = int(seconds), ""
+    for unit in ("d", "h", "m", "s"):
+        amount, rest = divmod(rest, _UNIT_SECONDS[unit])
+        if amount:
+            out += f"{amount}{unit}"
+    return out or "0s"
+
+
+def backoff(interval: float, failures: int) -> float:
+    """Seconds to wait after `failures` consecutive failures: doubling, capped at a day."""
+    return float(min(interval * 2 ** min(failures, 32), max(MAX_BACKOFF, interval)))
+
+
+_COLUMNS = ("id, url, name, title, interval_s, added_ts, etag, last_modified, last_fetch_ts,"
+            " last_ok_ts, last_error, failures, next_poll_ts, paused_ts")
+_SELECT = (f"SELECT {_COLUMNS}, (SELECT count(article_id) FROM feed_entries e"
+           f" WHERE e.feed_id = feeds.id) AS articles FROM feeds")
+
+
+def _feed(row: aiosqlite.Row) -> Feed:
+    return Feed(
+        id=int(row["id"]), url=row["url"], name=row["name"], title=row["title"],
+        interval=float(row["interval_s"]), added_ts=float(row["added_ts"]), etag=row["etag"],
+        last_modified=row["last_modified"], last_fetch_ts=row["last_fetch_ts"],
+        last_ok_ts=row["last_ok_ts"], last_error=row["last_error"],
+        failures=int(row["failures"]), next_poll_ts=float(row["next_poll_ts"]),
+        paused_ts=row["paused_ts"], articles=int(row["articles"]),
+    )
+
+
+class FeedRegistry:
+    """The feeds tables over one aiosqlite connection (owned by the caller)."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.conn = conn
+
+    async def add(
+        self, url: str, name: str | None = None, interval: float | None = None
+    ) -> tuple[Feed, bool]:
+        """Register a feed, due at once; returns it and whether it is new.
+
+        Adding a feed that is already registered resumes it if it was paused, makes it due,
+        and changes its name or interval where given. Writes one row; fetches nothing.
+        """
+        url = url.strip()
+        try:
+            check_url(url)
+        except FetchError as exc:
+            raise FeedError(f"cannot add {url!r}: {exc}") from None
+        name = " ".join(name.split())[:MAX_NAME] if name and name.strip() else None
+        if interval is not None and interval < MIN_INTERVAL:
+            raise FeedError("interval too short: poll at most once a minute")
+        now = time.time()
+        existing = await self.get(url)
+        if existing is None:
+            await self.conn.execute(
+                "INSERT INTO feeds (url, name, interval_s, added_ts, next_poll_ts)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (url, name, interval or DEFAULT_INTERVAL, now, now),
+            )
+        else:
+            await self.conn.execute(
+                "UPDATE feeds SET name = coalesce(?, name), interval_s = coalesce(?, interval_s),"
+                " paused_ts = NULL, failures = 0, next_poll_ts = ? WHERE id = ?",
+                (name, interval, now, existing.id),
+            )
+        feed = await self.get(url)
+        assert feed is not None
+        return feed, existing is None
+
+    async def get(self, ref: str | int) -> Feed | None:
+        """The feed with this id (a number) or URL."""
+        param: str | int
+        if isinstance(ref, int) or ref.strip().isdigit():
+            sql, param = f"{_SELECT} WHERE id = ?", int(ref)
+        else:
+            sql, param = f"{_SELECT} WHERE url = ?", ref.strip()
+        async with self.conn.execute(sql, (param,)) as cur:
+            row = await cur.fetchone()
+        return _feed(row) if row else None
+
+    async def remove(self, ref: str | int) -> Feed:
+        """Forget a feed and its seen entries; its articles stay in the corpus."""
+        feed = await self.get(ref)
+        if feed is None:
+            known = ", ".join(str(f.id) for f in await self.all()) or "none yet"
+            raise FeedError(f"no feed {str(ref)!r}: give a feed's id or URL (ids: {known})")
+        await self.conn.execute("DELETE FROM feeds WHERE id = ?", (feed.id,))
+        return feed
+
+    async def all(self) -> list[Feed]:
+        async with self.conn.execute(f"{_SELECT} ORDER BY id") as cur:
+            return [_feed(row) for row in await cur.fetchall()]
+
+    async def due(self, now: float | None = None) -> list[Feed]:
+        """Feeds that are not paused and whose time has come, the longest waiting first."""
+        now = time.time() if now is None else now
+        async with self.conn.execute(
+            f"{_SELECT} WHERE paused_ts IS NULL AND next_poll_ts <= ?"
+            " ORDER BY next_poll_ts, id",
+            (now,),
+        ) as cur:
+            return [_feed(row) for row in await cur.fetchall()]
+
+    async def active(self) -> list[Feed]:
+        """Every feed that is not paused."""
+        async with self.conn.execute(f"{_SELECT} WHERE paused_ts IS NULL ORDER BY id") as cur:
+            return [_feed(row) for row in await cur.fetchall()]
+
+    async def unseen(self, feed_id: int, keys: Iterable[str]) -> set[str]:
+        """The keys among `keys` this feed has not delivered before."""
+        wanted = list(dict.fromkeys(keys))
+        seen: set[str] = set()
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            async with self.conn.execute(
+                f"SELECT entry_key FROM feed_entries WHERE feed_id = ? AND entry_key IN ({marks})",
+                (feed_id, *chunk),
+            ) as cur:
+                seen.update(str(r[0]) for r in await cur.fetchall())
+        return set(wanted) - seen
+
+    async def record_success(
+        self,
+        feed: Feed,
+        entries: Sequence[SeenEntry],
+        title: str | None,
+        etag: str | None,
+        last_modified: str | None,
+        now: float | None = None,
+    ) -> None:
+        """Mark entries seen and the poll done; one transaction.
+
+        Called only after the entries' articles are stored, so a crash in between refetches
+        them next time (and the store's dedupe finds them) rather than losing them. A 304
+        answer passes no validators and keeps the stored ones.
+        """
+        now = time.time() if now is None else now
+        await self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            await self.conn.executemany(
+                "INSERT OR IGNORE INTO feed_entries (feed_id, entry_key, article_id, url,"
+                " seen_ts) VALUES (?, ?, ?, ?, ?)",
+                [(feed.id, e.key, e.article_id, e.url, now) for e in entries],
+            )
+            await self.conn.execute(
+                "UPDATE feeds SET title = coalesce(?, title), etag = coalesce(?, etag),"
+                " last_modified = coalesce(?, last_modified), last_fetch_ts = ?,"
+                " last_ok_ts = ?, last_error = NULL, failures = 0, next_poll_ts = ?"
+                " WHERE id = ?",
+                (title, etag, last_modified, now, now, now + feed.interval, feed.id),
+            )
+            await self.conn.execute("COMMIT")
+        except BaseException:
+            await self.conn.execute("ROLLBACK")
+            raise
+
+    async def record_failure(
+        self, feed: Feed, error: str, pause_after: int = PAUSE_AFTER, now: float | None = None
+    ) -> Feed:
+        """Count a failed poll: back off, or pause the feed after `pause_after` in a row.
+
+        Returns the feed as updated; its `paused` tells whether this failure paused it.
+        """
+        now = time.time() if now is None else now
+        failures = feed.failures + 1
+        paused = now if failures >= pause_after else None
+        await self.conn.execute(
+            "UPDATE feeds SET last_fetch_ts = ?, last_error = ?, failures = ?,"
+            " next_poll_ts = ?, paused_ts = ? WHERE id = ?",
+            (now, error, failures, now + backoff(feed.interval, failures), paused, feed.id),
+        )
+        updated = await self.get(feed.id)
+        assert updated is not None
+        return updated

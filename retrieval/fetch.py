@@ -1,0 +1,263 @@
+"""A careful HTTP client for feeds and article pages, which are other people's servers.
+
+What it guarantees, because a feed URL is input from a chat:
+- only http and https, at every redirect hop, and at most `max_redirects` hops;
+- no connection to a private, loopback, link-local, multicast or otherwise non-public address,
+  checked on the addresses DNS returns at connect time -- the address checked is the address
+  connected to, so a name cannot resolve to a public address for the check and a private one
+  for the request -- unless `allow_private` is set (tests, or a feed on your own network);
+- a timeout per network operation and a deadline for the whole fetch, redirects included;
+- a cap on the (decompressed) body, enforced while reading, so a huge or endless response
+  costs at most the cap;
+- conditional GET: an ETag and Last-Modified given back become If-None-Match and
+  If-Modified-Since, and a 304 answer is reported as not modified.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+from collections.abc import Iterable
+from dataclasses import dataclass
+from types import TracebackType
+
+import httpcore
+import httpx
+
+from retrieval.charset import decode_body
+from retrieval.errors import BlockedURLError, FetchError
+
+USER_AGENT = "newsbot/0.1 (self-hosted news bot; feed reader)"
+FEED_ACCEPT = ("application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
+               "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5")
+PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
+_REDIRECTS = (301, 302, 303, 307, 308)
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+@dataclass(frozen=True, slots=True)
+class FetchLimits:
+    timeout: float = 10.0  # seconds for each connect, read or write
+    deadline: float = 30.0  # seconds for the whole fetch, redirects included
+    max_bytes: int = 5 * 1024 * 1024  # of the decompressed body
+    max_redirects: int = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    """A response worth reading: 2xx with its body, or 304 (not modified) without one."""
+
+    url: str  # after redirects
+    status: int
+    content: bytes
+    content_type: str | None
+    etag: str | None
+    last_modified: str | None
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+    def text(self) -> str:
+        """The body as text: its declared charset, else UTF-8, else windows-1252."""
+        return decode_body(self.content, self.content_type)
+
+
+def is_public_address(address: str) -> bool:
+    """Whether an IP address is on the public internet (IPv4 embedded in IPv6 included)."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])  # drop an IPv6 zone id
+    except ValueError:
+        return False
+    if not ip.is_global or ip.is_multicast:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address):
+        embedded = ip.ipv4_mapped or ip.sixtofour or (
+            ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF) if ip in _NAT64 else None
+        )
+        if embedded is not None:
+            return is_public_address(str(embedded))
+    return True
+
+
+class _GuardedBackend(httpcore.AsyncNetworkBackend):
+    """Resolves host names itself, refuses non-public addresses, connects to a checked one."""
+
+    def __init__(self, allow_private: bool) -> None:
+        self.allow_private = allow_private
+        self._inner = httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,  # noqa: ASYNC109 -- httpcore's interface
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        try:
+            infos = await asyncio.get_running_loop().getaddrinfo(
+                host, port, type=socket.SOCK_STREAM
+            )
+        except (socket.gaierror, UnicodeError) as exc:
+            raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from exc
+        addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
+        if not self.allow_private:
+            refused = [a for a in addresses if not is_public_address(a)]
+            if refused:
+                raise BlockedURLError(
+                    f"{host} is at {refused[0]}, a private or local address: refused (set "
+                    "NEWSBOT_ALLOW_PRIVATE_URLS=1 to fetch from your own network)"
+                )
+        error: Exception = httpcore.ConnectError(f"{host} has no address")
+        for address in addresses:
+            try:
+                return await self._inner.connect_tcp(
+                    address, port, timeout=timeout, local_address=local_address,
+                    socket_options=socket_options,
+                )
+            except httpcore.ConnectError as exc:
+                error = exc
+        raise error
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,  # noqa: ASYNC109 -- httpcore's interface
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        raise BlockedURLError("unix sockets are not fetched")
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+def _guarded_transport(allow_private: bool) -> httpx.AsyncHTTPTransport:
+    transport = httpx.AsyncHTTPTransport(retries=0, trust_env=False)
+    # httpx has no public way to give its transport a network backend, and the backend is the
+    # only place that sees the address actually connected to. Same settings as httpx's own
+    # pool otherwise; tests/test_fetch.py fails if this ever stops taking effect.
+    transport._pool = httpcore.AsyncConnectionPool(
+        ssl_context=httpx.create_ssl_context(trust_env=False),
+        max_connections=20,
+        max_keepalive_connections=10,
+        keepalive_expiry=5.0,
+        network_backend=_GuardedBackend(allow_private),
+    )
+    return transport
+
+
+def check_url(url: str) -> httpx.URL:
+    """Parse a URL we may fetch: http(s) with a host; raises BlockedURLError otherwise."""
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, TypeError) as exc:
+        raise BlockedURLError(f"not a valid URL: {exc}", url) from None
+    if parsed.scheme not in ("http", "https"):
+        raise BlockedURLError(
+            f"{parsed.scheme or 'no'} scheme: only http and https URLs are fetched", url
+        )
+    if not parsed.host:
+        raise BlockedURLError("the URL has no host", url)
+    return parsed
+
+
+class Fetcher:
+    """Fetches URLs within `limits`; one connection pool, closed by `aclose` or `async with`."""
+
+    def __init__(
+        self,
+        allow_private: bool = False,
+        limits: FetchLimits | None = None,
+        user_agent: str = USER_AGENT,
+    ) -> None:
+        self.limits = limits or FetchLimits()
+        self._client = httpx.AsyncClient(
+            transport=_guarded_transport(allow_private),
+            timeout=httpx.Timeout(self.limits.timeout),
+            follow_redirects=False,  # followed by hand, checking each hop
+            trust_env=False,
+            headers={"User-Agent": user_agent},
+        )
+
+    async def __aenter__(self) -> Fetcher:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    async def get(
+        self,
+        url: str,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        accept: str = PAGE_ACCEPT,
+    ) -> Fetched:
+        """GET `url`, following redirects; raises FetchError (or BlockedURLError) saying why
+        there is nothing to read. A 304 answer to the conditional headers is returned."""
+        headers = {"Accept": accept}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        try:
+            async with asyncio.timeout(self.limits.deadline):
+                return await self._follow(url, headers)
+        except TimeoutError:
+            raise FetchError(
+                f"no complete answer within {self.limits.deadline:g} s", url
+            ) from None
+
+    async def _follow(self, url: str, headers: dict[str, str]) -> Fetched:
+        current = url
+        for _ in range(self.limits.max_redirects + 1):
+            target = check_url(current)
+            try:
+                async with self._client.stream("GET", target, headers=headers) as response:
+                    location = response.headers.get("location")
+                    if response.status_code in _REDIRECTS and location:
+                        current = str(response.url.join(location))
+                        continue
+                    return await self._read(response, url)
+            except BlockedURLError as exc:
+                exc.url = current
+                raise
+            except httpx.TimeoutException:
+                raise FetchError(f"timed out after {self.limits.timeout:g} s", url) from None
+            except httpx.HTTPError as exc:
+                raise FetchError(f"{type(exc).__name__}: {exc}", url) from None
+        raise FetchError(f"more than {self.limits.max_redirects} redirects", url)
+
+    async def _read(self, response: httpx.Response, url: str) -> Fetched:
+        status = response.status_code
+        if status != 304 and not 200 <= status < 300:
+            raise FetchError(f"HTTP {status} {response.reason_phrase}".rstrip(), url)
+        cap = self.limits.max_bytes
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > cap:
+            raise FetchError(f"response of {int(declared)} bytes is over the {cap}-byte cap", url)
+        chunks: list[bytes] = []
+        size = 0
+        if status != 304:
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > cap:
+                    raise FetchError(f"response is over the {cap}-byte cap", url)
+                chunks.append(chunk)
+        return Fetched(
+            url=str(response.url),
+            status=status,
+            content=b"".join(chunks),
+            content_type=response.headers.get("content-type"),
+            etag=response.headers.get("etag"),
+            last_modified=response.headers.get("last-modified"),
+        )

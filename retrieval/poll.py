@@ -1,0 +1,258 @@
+"""Polling feeds: fetch each due feed, fetch and extract its new entries' pages, store them.
+
+Per feed, in this order, so that nothing is lost and nothing stored twice:
+1. conditional GET of the feed (a 304 ends the poll: nothing new);
+2. parse it and keep the entries this feed has not delivered before;
+3. fetch each new entry's page and extract the article (trafilatura), falling back to the
+   feed's own content or summary when the page cannot be had or says less;
+4. store the articles in one transaction (the store skips duplicates: same canonical URL or
+   same words, from this feed or any other);
+5. only then mark the entries seen and save the feed's validators, so a crash before this
+   point fetches the entries again next time and the store's dedupe absorbs the repeat;
+6. make the new sentences searchable (`engine.refresh()`), when an engine is given.
+A feed that fails backs off exponentially and is paused after `pause_after` failures in a row;
+the others go on. Every failure is reported with its feed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+import aiosqlite
+
+from retrieval.errors import FetchError, ParseError, StoreError
+from retrieval.feedformat import Entry, ParsedFeed, parse_feed
+from retrieval.feeds import PAUSE_AFTER, Feed, FeedRegistry, SeenEntry
+from retrieval.fetch import FEED_ACCEPT, PAGE_ACCEPT, Fetcher
+from retrieval.formats import extract_article
+from retrieval.models import ArticleDraft
+from retrieval.store import CorpusStore
+
+if TYPE_CHECKING:
+    from retrieval.engine import Engine
+
+log = logging.getLogger(__name__)
+
+PAGE_CONCURRENCY = 4  # pages fetched at once per feed: quick, and gentle with one site
+
+
+@dataclass
+class FeedOutcome:
+    """What one poll of one feed did."""
+
+    feed: Feed
+    status: str = "ok"  # ok | not modified | failed
+    new_entries: int = 0
+    added: int = 0
+    duplicates: int = 0
+    error: str | None = None  # why the feed itself failed
+    problems: list[str] = field(default_factory=list)  # entries' pages, entries left out
+    paused: bool = False  # this failure paused the feed
+
+    def line(self) -> str:
+        """One line for the log and the terminal."""
+        head = f"feed {self.feed.id} ({self.feed.label})"
+        if self.status == "failed":
+            tail = f"failed: {self.error}"
+            if self.paused:
+                tail += f"; paused after {self.feed.failures} failures in a row"
+            return f"{head}: {tail}"
+        if self.status == "not modified":
+            return f"{head}: not modified"
+        line = (f"{head}: {self.new_entries} new entries, {self.added} articles added, "
+                f"{self.duplicates} duplicates")
+        if self.problems:
+            line += f", {len(self.problems)} problems"
+        return line
+
+
+@dataclass
+class PollReport:
+    outcomes: list[FeedOutcome] = field(default_factory=list)
+
+    @property
+    def added(self) -> int:
+        return sum(o.added for o in self.outcomes)
+
+    @property
+    def failed(self) -> list[FeedOutcome]:
+        return [o for o in self.outcomes if o.status == "failed"]
+
+    @property
+    def paused(self) -> list[Feed]:
+        """Feeds this poll paused (each is reported once: it is not polled again)."""
+        return [o.feed for o in self.outcomes if o.paused]
+
+    def problems(self) -> list[str]:
+        """Every failure, feed or entry, prefixed with its feed."""
+        out = []
+        for o in self.outcomes:
+            head = f"feed {o.feed.id} ({o.feed.label})"
+            if o.error:
+                out.append(f"{head}: {o.error}")
+            out.extend(f"{head}: {p}" for p in o.problems)
+        return out
+
+    def summary(self) -> str:
+        return (f"polled {len(self.outcomes)} feeds: {self.added} articles added, "
+                f"{len(self.failed)} feeds failed, {len(self.paused)} paused")
+
+
+def _host(url: str) -> str | None:
+    host = urlsplit(url).hostname
+    return host.removeprefix("www.") if host else None
+
+
+class FeedPoller:
+    """Polls feeds into the corpus through `conn`; makes them searchable through `engine`.
+
+    `conn` may be the engine's own connection (a command line run) or one of its own (the
+    bot, whose other tasks use the engine's connection meanwhile).
+    """
+
+    def __init__(
+        self,
+        conn: aiosqlite.Connection,
+        fetcher: Fetcher,
+        engine: Engine | None = None,
+        pause_after: int = PAUSE_AFTER,
+    ) -> None:
+        self.registry = FeedRegistry(conn)
+        self.store = CorpusStore(conn)
+        self.fetcher = fetcher
+        self.engine = engine
+        self.pause_after = pause_after
+
+    async def poll_due(
+        self, now: float | None = None, on_feed: Callable[[FeedOutcome], None] | None = None
+    ) -> PollReport:
+        """Poll the feeds that are due (not paused, their interval or backoff elapsed)."""
+        return await self.poll(await self.registry.due(now), on_feed)
+
+    async def poll_all(
+        self, on_feed: Callable[[FeedOutcome], None] | None = None
+    ) -> PollReport:
+        """Poll every feed that is not paused, due or not."""
+        return await self.poll(await self.registry.active(), on_feed)
+
+    async def poll(
+        self, feeds: Sequence[Feed], on_feed: Callable[[FeedOutcome], None] | None = None
+    ) -> PollReport:
+        """Poll `feeds` one after another; a failing feed never stops the others."""
+        report = PollReport()
+        for feed in feeds:
+            try:
+                outcome = await self.poll_feed(feed)
+            except (sqlite3.Error, StoreError):
+                raise  # the database, not the feed: every other feed would fail the same way
+            except Exception as exc:  # a parser crashing on a hostile feed: this feed only
+                log.exception("feed %d (%s): unexpected error", feed.id, feed.label)
+                outcome = await self._failed(feed, f"unexpected error: {exc!r}")
+            (log.warning if outcome.status == "failed" else log.info)("%s", outcome.line())
+            for problem in outcome.problems:
+                log.warning("feed %d (%s): %s", feed.id, feed.label, problem)
+            report.outcomes.append(outcome)
+            if on_feed:
+                on_feed(outcome)
+        return report
+
+    async def poll_feed(self, feed: Feed) -> FeedOutcome:
+        try:
+            fetched = await self.fetcher.get(
+                feed.url, etag=feed.etag, last_modified=feed.last_modified, accept=FEED_ACCEPT
+            )
+            if fetched.not_modified:
+                await self.registry.record_success(feed, [], None, None, None)
+                return FeedOutcome(feed, status="not modified")
+            parsed = await asyncio.to_thread(
+                parse_feed, fetched.content, fetched.url, fetched.content_type
+            )
+        except (FetchError, ParseError) as exc:
+            return await self._failed(feed, str(exc))
+        outcome = FeedOutcome(feed)
+        unseen = await self.registry.unseen(feed.id, (e.key for e in parsed.entries))
+        # Oldest first, so article ids follow the order the feed published them in.
+        new = [e for e in reversed(parsed.entries) if e.key in unseen]
+        outcome.new_entries = len(new)
+        limit = asyncio.Semaphore(PAGE_CONCURRENCY)
+
+        async def article(entry: Entry) -> ArticleDraft | None:
+            async with limit:
+                return await self._article(feed, parsed, entry, outcome.problems)
+
+        drafts = await asyncio.gather(*(article(e) for e in new))
+        kept = [(e, d) for e, d in zip(new, drafts, strict=True) if d is not None]
+        results = await self.store.add_articles([d for _, d in kept])
+        seen = [SeenEntry(e.key, r.article_id, d.url)
+                for (e, d), r in zip(kept, results, strict=True)]
+        outcome.added = sum(r.added for r in results)
+        outcome.duplicates = len(results) - outcome.added
+        await self.registry.record_success(
+            feed, seen, parsed.title, fetched.etag, fetched.last_modified
+        )
+        if outcome.added and self.engine is not None:
+            await self.engine.refresh()
+        return outcome
+
+    async def _failed(self, feed: Feed, error: str) -> FeedOutcome:
+        updated = await self.registry.record_failure(feed, error, self.pause_after)
+        return FeedOutcome(updated, status="failed", error=error, paused=updated.paused)
+
+    async def _page(
+        self, link: str, problems: list[str]
+    ) -> tuple[ArticleDraft | None, str | None]:
+        """The article extracted from an entry's page, and the page's final URL."""
+        try:
+            fetched = await self.fetcher.get(link, accept=PAGE_ACCEPT)
+        except FetchError as exc:
+            problems.append(f"page {link}: {exc}")
+            return None, None
+        kind = (fetched.content_type or "text/html").split(";", 1)[0].strip().lower()
+        if not kind.endswith(("html", "xml")):
+            problems.append(f"page {link}: {kind}, not a web page")
+            return None, fetched.url
+        try:
+            page = await asyncio.to_thread(extract_article, fetched.text(), fetched.url)
+        except Exception as exc:  # trafilatura or lxml on a hostile page: fall back
+            problems.append(f"page {link}: extraction failed: {exc!r}")
+            return None, fetched.url
+        if page is None:
+            problems.append(f"page {link}: no article text found in it")
+        return page, fetched.url
+
+    async def _article(
+        self, feed: Feed, parsed: ParsedFeed, entry: Entry, problems: list[str]
+    ) -> ArticleDraft | None:
+        """The article for an entry: its page's text, else the feed's; None (with a problem
+        noted) when there is no text at all -- it stays unseen and is tried again."""
+        page, page_url = await self._page(entry.link, problems) if entry.link else (None, None)
+        from_page = page is not None and len(page.text) >= len(entry.text)
+        text = page.text if from_page and page is not None else entry.text
+        if not text.strip():
+            what = entry.link or entry.title or entry.key
+            problems.append(f"entry {what}: no text (no page, and no summary in the feed)")
+            return None
+        url = page_url or entry.link
+        return ArticleDraft(
+            title=entry.title or (page.title if page else None) or text.split("\n", 1)[0][:200],
+            text=text,
+            source=feed.name or parsed.title or (page.source if page else None)
+            or (_host(url) if url else None),
+            authors=entry.authors or (page.authors if page else ()),
+            published=entry.published or (page.published if page else None),
+            url=url,
+            origin=feed.url,
+            extra={
+                **(page.extra if page else {}),
+                "feed_id": feed.id,
+                "entry": entry.key,
+                "text_from": "page" if from_page else "feed",
+            },
+        )
+

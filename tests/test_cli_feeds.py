@@ -1,0 +1,107 @@
+"""`newsbot feeds add|list|remove|poll`, run through the real entry point."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from pathlib import Path
+
+import pytest
+
+from bot.cli import build_parser, main
+from tests.feed_server import FeedServer, Route
+
+
+@pytest.fixture(autouse=True)
+def environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # no stray .env
+    for name in ("NEWSBOT_DB", "NEWSBOT_ALLOW_PRIVATE_URLS", "NEWSBOT_LOG_LEVEL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NEWSBOT_ALLOW_PRIVATE_URLS", "1")  # the feed server is on loopback
+
+
+def run(capsys: pytest.CaptureFixture[str], db: Path, *args: str) -> tuple[int, str, str]:
+    code = main(["--db", str(db), *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_add_list_remove(capsys: pytest.CaptureFixture[str], db_path: Path) -> None:
+    code, out, _ = run(capsys, db_path, "feeds", "add", "https://news.test/post.rss",
+                       "--name", "Port Ellery Post", "--every", "1h30m")
+    assert code == 0
+    assert out.startswith("added feed 1: Port Ellery Post, every 1h30m; it is due now")
+    run(capsys, db_path, "feeds", "add", "https://news.test/notes.atom")
+    code, out, _ = run(capsys, db_path, "feeds", "list")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split() == ["1", "new", "every", "1h30m", "0", "articles", "last", "fetch",
+                                "never", "Port", "Ellery", "Post"]
+    assert lines[1].strip() == "https://news.test/post.rss"
+    assert lines[2].split()[:4] == ["2", "new", "every", "15m"]
+    code, out, _ = run(capsys, db_path, "feeds", "remove", "https://news.test/post.rss")
+    assert (code, out) == (0, "removed feed 1 (Port Ellery Post); its 0 articles stay in the "
+                              "corpus\n")
+    code, out, _ = run(capsys, db_path, "feeds", "remove", "2")
+    assert code == 0
+    assert run(capsys, db_path, "feeds", "list")[1].startswith("no feeds yet")
+
+
+def test_bad_input_is_a_usage_error_naming_what_is_expected(
+    capsys: pytest.CaptureFixture[str], db_path: Path
+) -> None:
+    code, _, err = run(capsys, db_path, "feeds", "add", "ftp://news.test/feed")
+    assert code == 2 and "only http and https" in err
+    with pytest.raises(SystemExit) as info:
+        main(["--db", str(db_path), "feeds", "add", "https://news.test/a", "--every", "soon"])
+    assert info.value.code == 2
+    assert "use e.g. 15m, 2h, 1h30m or 1d" in capsys.readouterr().err
+    code, _, err = run(capsys, db_path, "feeds", "remove", "7")
+    assert code == 1 and "no feed '7'" in err
+
+
+def test_poll_stores_articles_saves_the_index_and_reports_failures(
+    capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture, db_path: Path,
+    feed_server: FeedServer,
+) -> None:
+    gazette = feed_server.serve("/feeds/gazette.rss", "gazette.rss")
+    feed_server.routes["/feeds/error.rss"] = Route(status=500)
+    run(capsys, db_path, "feeds", "add", gazette)
+    run(capsys, db_path, "feeds", "add", feed_server.url("/feeds/error.rss"))
+
+    with caplog.at_level(logging.INFO, logger="retrieval.poll"):
+        code, out, _ = run(capsys, db_path, "feeds", "poll")
+
+    assert code == 1  # a feed failed: cron should say so
+    assert out.startswith("polled 2 feeds: 4 articles added, 1 feeds failed, 0 paused in ")
+    logged = [r.getMessage() for r in caplog.records if r.name == "retrieval.poll"]
+    error_feed = feed_server.url("/feeds/error.rss")
+    assert f"feed 1 ({gazette}): 4 new entries, 4 articles added, 0 duplicates, 1 problems" in (
+        logged)
+    assert f"feed 2 ({error_feed}): failed: HTTP 500 Internal Server Error" in logged
+    assert (Path(f"{db_path}.index") / "manifest.json").is_file()
+    # A new process finds the articles in the saved index.
+    code, out, _ = run(capsys, db_path, "ask", "night ferry propeller shaft", "--limit", "1")
+    assert code == 0 and "Night ferry to the outer islands" in out
+
+    code, out, _ = run(capsys, db_path, "feeds", "list")
+    assert "4 articles" in out and "The Port Ellery Post" in out
+    assert "last error: HTTP 500 Internal Server Error (next try " in out
+
+    code, out, _ = run(capsys, db_path, "feeds", "poll")
+    assert (code, out) == (0, "no feeds are due (use --all to poll them anyway)\n")
+    # --all polls every feed that is not paused, even one backing off.
+    code, out, _ = run(capsys, db_path, "feeds", "poll", "--all")
+    assert code == 1 and out.startswith("polled 2 feeds: 0 articles added, 1 feeds failed")
+    assert len(feed_server.hits("/feeds/error.rss")) == 2
+
+
+def test_every_feeds_command_has_help() -> None:
+    parser = build_parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    feeds = commands.choices["feeds"]
+    actions = next(a for a in feeds._actions if isinstance(a, argparse._SubParsersAction))
+    helps = {c.dest: c.help for c in actions._choices_actions}
+    assert set(helps) == {"add", "list", "remove", "poll"}
+    assert all(helps.values())
+    assert any(c.dest == "feeds" and c.help for c in commands._choices_actions)

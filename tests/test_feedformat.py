@@ -1,0 +1,120 @@
+"""Reading RSS 0.91, 1.0, 2.0 and Atom fixture feeds into entries."""
+
+from __future__ import annotations
+
+import pytest
+
+from retrieval.errors import ParseError
+from retrieval.feedformat import author_name, html_to_text, parse_feed
+from tests.feed_server import FIXTURES
+
+BASE = "http://news.test"
+
+
+def read(name: str, content_type: str = "application/rss+xml") -> bytes:
+    return (FIXTURES / name).read_bytes().replace(b"{BASE}", BASE.encode())
+
+
+def test_rss_2_0() -> None:
+    feed = parse_feed(read("gazette.rss"), f"{BASE}/feeds/gazette.rss")
+    assert feed.version == "rss20" and feed.title == "The Port Ellery Post"
+    assert [e.key for e in feed.entries] == [
+        "post-2026-seawall", "post-2026-library", "post-2026-ferry", "post-2026-regatta",
+    ]
+    seawall = feed.entries[0]
+    assert seawall.title == "Council delays its vote on the seawall levy"
+    assert seawall.link == f"{BASE}/pages/seawall.html"
+    assert seawall.authors == ("Tomas Brandt",)
+    assert seawall.published == "2026-10-08T17:45:00+00:00"
+    # HTML in the description becomes plain text, a line per paragraph.
+    assert seawall.text.startswith("The council has postponed its vote")
+    assert seawall.text.count("\n") == 1 and "<p>" not in seawall.text
+
+
+def test_atom() -> None:
+    feed = parse_feed(read("notes.atom"), f"{BASE}/feeds/notes.atom", "application/atom+xml")
+    assert feed.version == "atom10" and feed.title == "Harbour Notes"
+    ferry, library, lighthouse = feed.entries
+    assert ferry.key == "urn:harbour-notes:ferry"
+    assert ferry.link == f"{BASE}/pages/ferry.html?utm_source=harbour-notes&utm_medium=feed"
+    assert lighthouse.authors == ("Ines Carver", "Per Vik")
+    assert lighthouse.published == "2026-10-04T12:00:00+00:00"  # published, not updated
+    assert lighthouse.text == "The keeper's cottage beside the lighthouse will be a museum."
+    assert library.published == "2026-10-06T12:00:00+00:00"  # only updated is given
+
+
+def test_rss_0_91_and_1_0() -> None:
+    old = parse_feed(read("tidewatch-091.rss"), f"{BASE}/feeds/tidewatch-091.rss")
+    assert old.version.startswith("rss091") and old.title == "Ellery Tide Watch"
+    (tides,) = old.entries
+    assert tides.key == tides.link == f"{BASE}/pages/tides.html"  # no guid: the link
+    assert tides.published is None
+    rdf = parse_feed(read("allotments-10.rdf"), f"{BASE}/feeds/allotments-10.rdf")
+    assert rdf.version == "rss10" and rdf.title == "Allotment Society News"
+    (orchard,) = rdf.entries
+    assert orchard.authors == ("Dagny Holm",)
+    assert orchard.published == "2026-10-01T10:00:00+00:00"
+
+
+def test_a_windows_1252_feed_is_read_by_its_declaration() -> None:
+    feed = parse_feed(read("cafe-1252.rss"), f"{BASE}/feeds/cafe.rss", "application/rss+xml")
+    assert feed.title == "Café Solberg’s Kitchen Notes"
+    assert feed.entries[0].title == "Café’s “pay what you can” Mondays feed two hundred"
+    assert feed.entries[0].text == "Åsa Solberg’s scheme began after the cannery closed."
+
+
+def test_rss_authors_with_e_mail_addresses_keep_their_names() -> None:
+    feed = parse_feed(read("quayside-1.rss"), f"{BASE}/feeds/q.rss")
+    assert feed.entries[0].authors == ("Mara Quist",)  # from "desk@quayside.example (Mara Quist)"
+    assert author_name("Ann Lee <ann@example.org>") == "Ann Lee"
+    assert author_name("ann@example.org") is None
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    (b"<html><body><p>Just a page</p></body></html>", "not an RSS or Atom feed"),
+    (b"\x00\x01 binary", "not an RSS or Atom feed"),
+    (b"", "not an RSS or Atom feed"),
+])
+def test_what_is_not_a_feed_is_refused(body: bytes, message: str) -> None:
+    with pytest.raises(ParseError, match=message):
+        parse_feed(body, f"{BASE}/x")
+
+
+def test_a_malformed_feed_is_refused_with_the_parser_s_reason() -> None:
+    with pytest.raises(ParseError, match="malformed feed: .*unclosed token"):
+        parse_feed(read("malformed.rss"), f"{BASE}/feeds/malformed.rss")
+
+
+def test_feedparser_never_opens_what_the_body_names(tmp_path: object) -> None:
+    # Given bytes, feedparser would read a file of that name; we hand it a stream.
+    with pytest.raises(ParseError):
+        parse_feed(str(FIXTURES / "gazette.rss").encode(), f"{BASE}/x")
+
+
+def test_entries_listed_twice_are_read_once() -> None:
+    doc = read("quayside-1.rss")
+    item = doc[doc.index(b"<item>") : doc.index(b"</item>") + len(b"</item>")]
+    feed = parse_feed(doc.replace(item, item + item), f"{BASE}/q")
+    assert len(feed.entries) == 1
+
+
+def test_html_to_text() -> None:
+    assert html_to_text("<p>One <b>bold</b> line.</p><p>Two<br>lines.</p>") == (
+        "One bold line.\nTwo\nlines."
+    )
+    assert html_to_text("<script>alert(1)</script><p>Kept.</p>") == "Kept."
+    assert html_to_text("Fish &amp; chips") == "Fish & chips"
+    assert html_to_text("  ") == ""
+
+
+def test_plain_text_and_html_summaries_are_each_read_as_what_they_are() -> None:
+    item = "<item><title>T</title><link>{BASE}/t</link><description>{}</description></item>"
+    doc = read("quayside-1.rss").replace(b"</channel>", item.format(
+        "Fish &amp;amp; chips &amp;lt;3", BASE=BASE).encode() + b"</channel>")
+    feed = parse_feed(doc, f"{BASE}/q")
+    assert feed.entries[-1].text == "Fish & chips <3"
+    atom = read("notes.atom").replace(
+        b"<summary>The ferry is back, three crossings a week.</summary>",
+        b'<summary type="text">Tickets &lt;b&gt;now&lt;/b&gt; on sale &amp; cheap</summary>',
+    )
+    assert parse_feed(atom, f"{BASE}/n").entries[0].text == "Tickets <b>now</b> on sale & cheap"

@@ -1,0 +1,134 @@
+"""The feed registry on a real database: add, list, remove, due, backoff, pause."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from retrieval.db import connect
+from retrieval.errors import FeedError
+from retrieval.feeds import (
+    DEFAULT_INTERVAL,
+    MAX_BACKOFF,
+    FeedRegistry,
+    SeenEntry,
+    backoff,
+    format_interval,
+    parse_interval,
+)
+
+
+@pytest.mark.parametrize(("text", "seconds"), [
+    ("15m", 900), ("2h", 7200), ("1h30m", 5400), ("90s", 90), ("1d", 86400), (" 45 M ", 2700),
+])
+def test_intervals_are_read(text: str, seconds: float) -> None:
+    assert parse_interval(text) == seconds
+
+
+@pytest.mark.parametrize("text", ["", "15", "m", "15 minutes", "1.5h", "-5m", "10s"])
+def test_bad_intervals_say_what_is_expected(text: str) -> None:
+    with pytest.raises(FeedError, match="15m|once a minute"):
+        parse_interval(text)
+
+
+def test_intervals_are_written_back_in_short_form() -> None:
+    assert [format_interval(s) for s in (900, 5400, 86400, 90, 0)] == [
+        "15m", "1h30m", "1d", "1m30s", "0s",
+    ]
+
+
+def test_backoff_doubles_up_to_a_day() -> None:
+    assert [backoff(900, n) for n in range(1, 5)] == [1800, 3600, 7200, 14400]
+    assert backoff(900, 12) == MAX_BACKOFF
+    assert backoff(2 * MAX_BACKOFF, 3) == 2 * MAX_BACKOFF  # never sooner than the interval
+
+
+async def test_add_list_remove(db_path: Path) -> None:
+    conn = await connect(db_path)
+    try:
+        feeds = FeedRegistry(conn)
+        gazette, created = await feeds.add(" https://news.test/gazette.rss ", name="Post")
+        assert created and gazette.url == "https://news.test/gazette.rss"
+        assert gazette.interval == DEFAULT_INTERVAL and gazette.label == "Post"
+        notes, _ = await feeds.add("https://news.test/notes.atom", interval=3600)
+        assert notes.label == "https://news.test/notes.atom"  # no name or title yet
+        assert [f.id for f in await feeds.all()] == [gazette.id, notes.id]
+        assert await feeds.get(str(notes.id)) == notes
+        assert await feeds.get("https://news.test/notes.atom") == notes
+        removed = await feeds.remove("https://news.test/gazette.rss")
+        assert removed.id == gazette.id
+        assert [f.id for f in await feeds.all()] == [notes.id]
+        with pytest.raises(FeedError, match=rf"no feed '99'.*ids: {notes.id}"):
+            await feeds.remove("99")
+    finally:
+        await conn.close()
+
+
+@pytest.mark.parametrize("url", ["ftp://news.test/feed", "news.test/feed.rss", "", "http://"])
+async def test_only_http_urls_can_be_added(db_path: Path, url: str) -> None:
+    conn = await connect(db_path)
+    try:
+        with pytest.raises(FeedError, match="cannot add"):
+            await FeedRegistry(conn).add(url)
+    finally:
+        await conn.close()
+
+
+async def test_failures_back_off_then_pause_and_adding_again_resumes(db_path: Path) -> None:
+    conn = await connect(db_path)
+    try:
+        feeds = FeedRegistry(conn)
+        feed, _ = await feeds.add("https://news.test/broken.rss", interval=900)
+        now = 1_000_000.0
+        waits = []
+        for _ in range(3):
+            feed = await feeds.record_failure(feed, "HTTP 500", pause_after=4, now=now)
+            waits.append(feed.next_poll_ts - now)
+            assert not feed.paused and feed.last_error == "HTTP 500"
+        assert waits == [1800, 3600, 7200]
+        assert await feeds.due(now + 7199) == []
+        assert [f.id for f in await feeds.due(now + 7200)] == [feed.id]
+        feed = await feeds.record_failure(feed, "HTTP 500", pause_after=4, now=now)
+        assert feed.paused and feed.failures == 4
+        assert await feeds.due(now + 10 * MAX_BACKOFF) == [] and await feeds.active() == []
+        resumed, created = await feeds.add("https://news.test/broken.rss")
+        assert not created and not resumed.paused and resumed.failures == 0
+        assert resumed.interval == 900  # kept, as no interval was given
+        assert [f.id for f in await feeds.due()] == [feed.id]  # due at once
+    finally:
+        await conn.close()
+
+
+async def test_a_success_clears_the_error_and_records_seen_entries(db_path: Path) -> None:
+    conn = await connect(db_path)
+    try:
+        feeds = FeedRegistry(conn)
+        feed, _ = await feeds.add("https://news.test/a.rss", interval=600)
+        feed = await feeds.record_failure(feed, "timed out", now=1000.0)
+        await feeds.record_success(
+            feed, [SeenEntry("a", None, "https://news.test/a"), SeenEntry("b", None, None)],
+            title="A Feed", etag='"v1"', last_modified="Mon, 05 Oct 2026 07:30:00 GMT",
+            now=2000.0,
+        )
+        ok = await feeds.get(feed.id)
+        assert ok is not None
+        assert (ok.failures, ok.last_error, ok.title, ok.etag) == (0, None, "A Feed", '"v1"')
+        assert (ok.last_ok_ts, ok.next_poll_ts) == (2000.0, 2600.0)
+        assert await feeds.unseen(feed.id, ["a", "b", "c", "c"]) == {"c"}
+        # A 304 keeps the validators it does not repeat.
+        await feeds.record_success(feed, [], None, None, None, now=3000.0)
+        again = await feeds.get(feed.id)
+        assert again is not None and again.etag == '"v1"' and again.title == "A Feed"
+    finally:
+        await conn.close()
+
+
+async def test_migration_3_is_recorded(db_path: Path) -> None:
+    conn = await connect(db_path)
+    try:
+        async with conn.execute("SELECT version, name FROM schema_migrations") as cur:
+            rows = [tuple(r) for r in await cur.fetchall()]
+        assert (3, "news feeds") in rows
+    finally:
+        await conn.close()

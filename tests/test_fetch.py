@@ -1,0 +1,186 @@
+"""The careful HTTP client, against the loopback server."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from retrieval.charset import charset_of, declared_charset, decode_body
+from retrieval.errors import BlockedURLError, FetchError
+from retrieval.fetch import Fetcher, FetchLimits, is_public_address
+from tests.conftest import TEST_LIMITS
+from tests.feed_server import FeedServer, Route
+
+
+async def test_a_page_is_fetched_with_its_validators(
+    feed_server: FeedServer, fetcher: Fetcher
+) -> None:
+    url = feed_server.serve("/feeds/gazette.rss", "gazette.rss")
+    fetched = await fetcher.get(url)
+    assert fetched.status == 200 and not fetched.not_modified
+    assert fetched.content == feed_server.fixture("gazette.rss")
+    assert fetched.url == url
+    assert fetched.content_type == "application/rss+xml"
+    assert fetched.etag == feed_server.routes["/feeds/gazette.rss"].etag
+    assert fetched.last_modified == "Thu, 08 Oct 2026 18:00:00 GMT"
+    assert feed_server.hits("/feeds/gazette.rss")[0].headers["user-agent"].startswith("newsbot/")
+
+
+async def test_conditional_get_sends_the_validators_and_reports_not_modified(
+    feed_server: FeedServer, fetcher: Fetcher
+) -> None:
+    url = feed_server.serve("/feeds/gazette.rss", "gazette.rss")
+    first = await fetcher.get(url)
+    again = await fetcher.get(url, etag=first.etag, last_modified=first.last_modified)
+    assert again.not_modified and again.content == b""
+    sent = feed_server.hits("/feeds/gazette.rss")[1].headers
+    assert sent["if-none-match"] == first.etag
+    assert sent["if-modified-since"] == first.last_modified
+    assert "if-none-match" not in feed_server.hits("/feeds/gazette.rss")[0].headers
+
+
+@pytest.mark.parametrize(("status", "reason"), [(404, "Not Found"), (500, "Internal Server Error"),
+                                                 (403, "Forbidden")])
+async def test_http_errors_name_the_status(
+    feed_server: FeedServer, fetcher: Fetcher, status: int, reason: str
+) -> None:
+    feed_server.routes["/x"] = Route(status=status, body=b"no")
+    with pytest.raises(FetchError, match=f"HTTP {status} {reason}") as info:
+        await fetcher.get(feed_server.url("/x"))
+    assert info.value.url == feed_server.url("/x")
+
+
+async def test_a_server_slower_than_the_timeout_is_given_up_on(
+    feed_server: FeedServer, fetcher: Fetcher
+) -> None:
+    feed_server.routes["/slow"] = Route(body=b"late", delay=2.0)
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="timed out after 0.5 s"):
+        await fetcher.get(feed_server.url("/slow"))
+    assert time.monotonic() - started < 1.5
+
+
+async def test_a_body_that_trickles_in_is_cut_at_the_deadline(feed_server: FeedServer) -> None:
+    # Each byte arrives well within the read timeout, but the whole never would.
+    feed_server.routes["/drip"] = Route(body=b"x" * 100, drip=0.05)
+    limits = FetchLimits(timeout=0.5, deadline=0.6)
+    async with Fetcher(allow_private=True, limits=limits) as fetcher:
+        with pytest.raises(FetchError, match="no complete answer within 0.6 s"):
+            await fetcher.get(feed_server.url("/drip"))
+
+
+@pytest.mark.parametrize("send_length", [True, False])
+async def test_a_body_over_the_cap_is_refused(
+    feed_server: FeedServer, fetcher: Fetcher, send_length: bool
+) -> None:
+    big = b"<rss>" + b"a" * (TEST_LIMITS.max_bytes + 1) + b"</rss>"
+    feed_server.routes["/big"] = Route(body=big, send_length=send_length)
+    with pytest.raises(FetchError, match="over the 65536-byte cap"):
+        await fetcher.get(feed_server.url("/big"))
+
+
+async def test_a_body_at_the_cap_is_fine(feed_server: FeedServer, fetcher: Fetcher) -> None:
+    feed_server.routes["/full"] = Route(body=b"a" * TEST_LIMITS.max_bytes, send_length=False)
+    assert len((await fetcher.get(feed_server.url("/full"))).content) == TEST_LIMITS.max_bytes
+
+
+async def test_redirects_are_followed_to_the_final_url(
+    feed_server: FeedServer, fetcher: Fetcher
+) -> None:
+    target = feed_server.serve("/feeds/new-home.rss", "gazette.rss")
+    feed_server.routes["/old"] = Route(status=301, headers={"Location": "/feeds/new-home.rss"})
+    fetched = await fetcher.get(feed_server.url("/old"))
+    assert fetched.url == target and fetched.content == feed_server.fixture("gazette.rss")
+
+
+async def test_too_many_redirects_are_refused(feed_server: FeedServer, fetcher: Fetcher) -> None:
+    for i in range(5):
+        feed_server.routes[f"/r{i}"] = Route(status=302, headers={"Location": f"/r{i + 1}"})
+    feed_server.routes["/r5"] = Route(body=b"finally")
+    with pytest.raises(FetchError, match="more than 3 redirects"):
+        await fetcher.get(feed_server.url("/r0"))
+    assert feed_server.paths() == ["/r0", "/r1", "/r2", "/r3"]
+
+
+async def test_a_redirect_to_another_scheme_is_refused(
+    feed_server: FeedServer, fetcher: Fetcher
+) -> None:
+    feed_server.routes["/to-file"] = Route(status=302, headers={"Location": "file:///etc/passwd"})
+    with pytest.raises(BlockedURLError, match="only http and https") as info:
+        await fetcher.get(feed_server.url("/to-file"))
+    assert info.value.url is not None and info.value.url.startswith("file:")
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://example.org/feed", "feed.xml",
+                                 "javascript:alert(1)", "http://"])
+async def test_only_http_and_https_urls_are_fetched(fetcher: Fetcher, url: str) -> None:
+    with pytest.raises(BlockedURLError):
+        await fetcher.get(url)
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost"])
+async def test_loopback_addresses_are_refused_unless_allowed(
+    feed_server: FeedServer, host: str
+) -> None:
+    feed_server.serve("/feeds/gazette.rss", "gazette.rss")
+    url = feed_server.url("/feeds/gazette.rss").replace("127.0.0.1", host)
+    async with Fetcher(limits=TEST_LIMITS) as strict:
+        with pytest.raises(BlockedURLError, match="private or local address"):
+            await strict.get(url)
+    assert feed_server.requests == []  # refused before anything was sent
+    async with Fetcher(allow_private=True, limits=TEST_LIMITS) as lenient:
+        assert (await lenient.get(url)).status == 200
+
+
+async def test_a_redirect_from_an_allowed_hop_is_checked_again(feed_server: FeedServer) -> None:
+    # Loopback is the only address a test can reach, so the hop to check is the first one:
+    # refusing it proves the check runs at connect time for every connection.
+    feed_server.routes["/hop"] = Route(status=302, headers={"Location": "/feeds/x"})
+    async with Fetcher(limits=TEST_LIMITS) as strict:
+        with pytest.raises(BlockedURLError):
+            await strict.get(feed_server.url("/hop"))
+
+
+@pytest.mark.parametrize(("address", "public"), [
+    ("93.184.215.14", True), ("2606:2800:21f:cb07:6820:80da:af6b:8b2c", True),
+    ("127.0.0.1", False), ("10.0.0.7", False), ("172.16.5.4", False), ("192.168.1.1", False),
+    ("169.254.169.254", False), ("100.64.0.1", False), ("0.0.0.0", False),
+    ("224.0.0.251", False), ("255.255.255.255", False), ("::1", False), ("fe80::1%eth0", False),
+    ("fd00::1", False), ("::ffff:127.0.0.1", False), ("::ffff:93.184.215.14", True),
+    ("2002:7f00:1::1", False), ("64:ff9b::a00:1", False), ("not an address", False),
+])
+def test_public_addresses(address: str, public: bool) -> None:
+    assert is_public_address(address) is public
+
+
+async def test_a_windows_1252_page_is_decoded_by_its_declared_charset(
+    feed_server: FeedServer, fetcher: Fetcher
+) -> None:
+    fetched = await fetcher.get(feed_server.url("/pages/cafe-1252.html"))
+    text = fetched.text()
+    assert "Café Solberg’s “pay what you can” Mondays" in text
+    assert "\ufffd" not in text
+
+
+def test_decoding_prefers_the_header_then_the_document_then_utf8() -> None:
+    cafe = "Café “open”".encode("cp1252")
+    assert decode_body(cafe, "text/html; charset=windows-1252") == "Café “open”"
+    # ISO-8859-1 labels are read as windows-1252, as browsers do: the quotes survive.
+    assert decode_body(cafe, "text/html; charset=ISO-8859-1") == "Café “open”"
+    assert decode_body(b'<meta charset="windows-1252">' + cafe, None).endswith("Café “open”")
+    assert decode_body("Café “open”".encode(), "text/html") == "Café “open”"
+    # A wrong declaration does not win over bytes that are plainly UTF-8.
+    assert decode_body("Café".encode(), "text/html; charset=utf-16") == "Café"
+    assert decode_body(b"\xef\xbb\xbfhi", "text/plain; charset=latin-1") == "hi"
+    assert decode_body(b"caf\xe9 noir", None) == "café noir"
+    # Undeclared and not UTF-8: windows-1252, as browsers read it.
+    undeclared = "".join(
+        f"Le café numéro {i} a été rénové, et l’été dernier il était fermé. " for i in range(8)
+    )
+    assert decode_body(undeclared.encode("cp1252"), "text/html") == undeclared
+    assert charset_of('text/html; charset="UTF-8"') == "utf-8"
+    assert charset_of("text/html") is None
+    assert declared_charset(b'<?xml version="1.0" encoding="windows-1252"?><rss/>') == (
+        "windows-1252"
+    )

@@ -1,0 +1,412 @@
+"""Polling feeds end to end: loopback server, real fetcher, real database, real index."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+import pytest
+
+from retrieval.db import connect
+from retrieval.engine import Engine
+from retrieval.feeds import FeedRegistry
+from retrieval.fetch import Fetcher
+from retrieval.models import ArticleDraft
+from retrieval.poll import FeedPoller
+from tests.conftest import TEST_LIMITS
+from tests.feed_server import FeedServer, Route
+
+
+@pytest.fixture
+async def engine(db_path: Path) -> AsyncIterator[Engine]:
+    engine = await Engine.open(db_path)
+    try:
+        yield engine
+    finally:
+        await engine.close()
+
+
+async def articles(conn: aiosqlite.Connection) -> list[dict[str, Any]]:
+    async with conn.execute(
+        "SELECT id, title, source, authors, published, url, text, origin, extra"
+        " FROM articles ORDER BY id"
+    ) as cur:
+        rows = [dict(r) for r in await cur.fetchall()]
+    for row in rows:
+        row["authors"] = tuple(json.loads(row["authors"]))
+        row["extra"] = json.loads(row["extra"])
+    return rows
+
+
+def by_title(rows: list[dict[str, Any]], start: str) -> dict[str, Any]:
+    (row,) = [r for r in rows if r["title"].startswith(start)]
+    return row
+
+
+async def test_an_rss_feed_becomes_attributed_articles(
+    feed_server: FeedServer, fetcher: Fetcher, engine: Engine
+) -> None:
+    url = feed_server.serve("/feeds/gazette.rss", "gazette.rss")
+    feed, _ = await FeedRegistry(engine.conn).add(url)
+    report = await FeedPoller(engine.conn, fetcher).poll_due()
+
+    (outcome,) = report.outcomes
+    assert (outcome.status, outcome.new_entries, outcome.added, outcome.duplicates) == (
+        "ok", 4, 4, 0)
+    rows = await articles(engine.conn)
+    ferry = by_title(rows, "Night ferry")
+    assert ferry["source"] == "The Port Ellery Post"  # the feed's title
+    assert ferry["authors"] == ("Oskar Lind",)
+    assert ferry["published"] == "2026-10-05T07:30:00+00:00"
+    assert ferry["url"] == feed_server.url("/pages/ferry.html")
+    assert ferry["origin"] == url
+    # The page's article, not the feed's one-line description, and none of the page chrome.
+    assert ferry["text"].startswith("The night ferry between Port Ellery and the outer islands")
+    assert "three crossings a week" in ferry["text"] and "Most read" not in ferry["text"]
+    assert ferry["extra"]["text_from"] == "page" and ferry["extra"]["feed_id"] == feed.id
+    # Stored oldest first, as published.
+    assert [r["title"][:12] for r in rows] == [
+        "Crews brave ", "Night ferry ", "Library open", "Council dela"]
+
+    listed = await FeedRegistry(engine.conn).get(feed.id)
+    assert listed is not None
+    assert (listed.articles, listed.title, listed.last_error, listed.failures) == (
+        4, "The Port Ellery Post", None, 0)
+    assert listed.last_fetch_ts is not None and listed.etag is not None
+
+
+async def test_an_entry_whose_page_is_gone_falls_back_to_the_feed_summary(
+    feed_server: FeedServer, fetcher: Fetcher, engine: Engine
+) -> None:
+    url = feed_server.serve("/feeds/gazette.rss", "gazette.rss")
+    feed, _ = await FeedRegistry(engine.conn).add(url)
+    report = await FeedPoller(engine.conn, fetcher).poll_due()
+
+    seawall = by_title(await articles(engine.conn), "Council delays")
+    assert seawall["text"] == (
+        "The council has postponed its vote on the seawall levy until December, after "
+        "residents of the lower town asked for more time to study the engineers' report.\n"
+        "The levy would add a small charge to every household bill for ten years to raise "
+        "the wall by half a metre.")
+    assert seawall["extra"]["text_from"] == "feed"
+    assert seawall["url"] == feed_server.url("/pages/seawall.html")
+    # The missing page is reported, with its feed.
+    assert report.problems() == [
+        f"feed {feed.id} ({url}): page {feed_server.url('/pages/seawall.html')}: "
+        "HTTP 404 Not Found"
+    ]
+
+
+async def test_atom_rss_0_91_and_rss_1_0_feeds(
+    feed_server: FeedServer, fetcher: Fetcher, engine: Engine
+) -> None:
+    registry = FeedRegistry(engine.conn)
+    await registry.add(feed_server.serve("/feeds/notes.atom", "notes.atom"), name="Notes")
+    await registry.add(feed_server.serve("/feeds/tides.rss", "tidewatch-091.rss"))
+    await registry.add(feed_server.serve("/feeds/allot.rdf", "allotments-10.rdf"))
+    report = await FeedPoller(engine.conn, fetcher).poll_due()
+
+    assert [o.added for o in report.outcomes] == [3, 1, 1]
+    rows = await articles(engine.conn)
+    lighthouse = by_title(rows, "Keeper's cottage")
+    assert lighthouse["source"] == "Notes"  # the name given when it was added wins
+    assert lighthouse["authors"] == ("Ines Carver", "Per Vik")
+    tides = by_title(rows, "Spring tides")
+    assert tides["source"] == "Ellery Tide Watch"
+    assert tides["published"] == "2026-10-02"  # the feed has no date: the page's
+    assert tides["authors"] == ("Tomas Brandt",)  # nor authors: the page's
+    orchard = by_title(rows, "Community orchard")
+    assert orchard["published"] == "2026-10-01T10:00:00+00:00"
+    assert orchard["text"].startswith("Volunteers planted forty apple and pear trees")
+
+
+async def test_the_same_story_in_two_feeds_is_stored_once(
+    feed_server: FeedServer, fetcher: Fetcher, engine: Engine
+) -> None:
+    registry = FeedRegistry(engine.conn)
+    gazette, _ = await registry.add(feed_server.serve("/feeds/gazette.rss", "gazette.rss"))
+    notes, _ = await registry.add(feed_server.serve("/feeds/notes.atom", "notes.atom"))
+    report = await FeedPoller(engine.conn, fetcher).poll_due()
+
+    # Notes' ferry link differs only by tracking parameters (same canonical URL); its library
+    # entry is a copy of the Post's story at another address (same text).
+    assert [(o.added, o.duplicates) for o in report.outcomes] == [(4, 0), (1, 2)]
+    rows = await articles(engine.conn)
+    assert len(rows) == 5
+    assert sum(r["title"].startswith("Night ferry") for r in rows) == 1
+    assert sum("tool" in r["title"] or "tools" in r["title"] for r in rows) == 1
+    counts = {f.id: f.articles for f in await registry.all()}
+    assert counts == {gazette.id: 4, notes.id: 3}  # each feed's entries, in the corpus
+    async with engine.conn.execute(
+        "SELECT count(DISTINCT article_id), count(*) FROM feed_entries"
+        " WHERE entry_key IN ('post-2026-ferry', 'urn:harbour-notes:ferry')"
+    ) as cur:
+        assert tuple(await cur.fetchone() or ()) == (1, 2)
+
+
+async def test_a_changed_feed_brings_only_its_new_entries(
+    feed_server: FeedServer, fetcher: Fetcher, engine: Engine
+) -> None:
+    url = feed_server.serve("/feeds/quayside.rss", "quayside-1.rss")
+    await FeedRegistry(engine.conn).add(url)
+    poller = FeedPoller(engine.conn, fetcher)
+    first = await poller.poll_all()
+    feed_server.serve("/feeds/quayside.rss", "quayside-2.rss",  # a new entry, new validators
+                      last_modified="Fri, 09 Oct 2026 09:00:00 GMT")
+    second = await poller.poll_all()
+
+    assert [(o.new_entries, o.added) for o in first.outcomes + second.outcomes] == [
+        (1, 1), (1, 1)]
+    assert len(feed_server.hits("/pages/market.html")) == 1  # not fetched again
+    assert len(feed_server.hits("/pages/bridge.html")) == 1
+    assert [r["title"][:10] for r in await articles(engine.conn)] == ["Fish marke", "Swing brid"]
+
+
+async def test_an_unchanged_feed_is_asked_conditionally_and_answers_304(
+    feed_server: FeedServer, fetcher: Fetcher, engine: Engine
+) -> None:
+    url = feed_server.serve("/feeds/quayside.rss", "quayside-1.rss")
+    await FeedRegistry(engine.conn).add(url)
+    poller = FeedPoller(engine.conn, fetcher)
+    await poller.poll_all()
+    report = await poller.poll_all()
+
+    assert report.outcomes[0].status == "not modified"
+    asked = feed_server.hits("/feeds/quayside.rss")[1].headers
+    route = feed_server.routes["/feeds/quayside.rss"]
+    assert asked["if-none-match"] == route.etag
+    assert asked["if-modified-since"] == route.last_modified
+    assert len(feed_server.hits("/pages/market.html")) == 1
+    feed = (await FeedRegistry(engine.conn).all())[0]
+    assert feed.failures == 0 and feed.articles == 1
+
+
+async def test_seen_entries_are_not_fetched_again_when_the_server_ignores_validators(
+    feed_server: FeedServer, fetcher: Fetcher, engine: Engine
+) -> None:
+    url = feed_server.serve("/feeds/quayside.rss", "quayside-1.rss", etag=None,
+                            last_modified=None)
+    await FeedRegistry(engine.conn).add(url)
+    poller = FeedPoller(engine.conn, fetcher)
+    await poller.poll_all()
+    report = await poller.poll_all()
+    assert (report.outcomes[0].status, report.outcomes[0].new_entries) == ("ok", 0)
+    assert len(feed_server.hits("/pages/market.html")) == 1
+
+
+async def test_every_failure_is_reported_with_its_feed_and_the_others_go_on(
+    feed_server: FeedServer, fetcher: Fetcher, engine: Engine
+) -> None:
+    feed_server.routes["/feeds/error.rss"] = Route(status=500, body=b"oops")
+    feed_server.routes["/feeds/slow.rss"] = Route(body=feed_server.fixture("gazette.rss"),
+                                                  delay=2.0)
+    feed_server.routes["/feeds/huge.rss"] = Route(
+        body=b"<rss>" + b" " * (TEST_LIMITS.max_bytes * 2) + b"</rss>", send_length=False)
+    broken = [
+        ("/feeds/missing.rss", "HTTP 404 Not Found"),
+        ("/feeds/error.rss", "HTTP 500 Internal Server Error"),
+        ("/feeds/slow.rss", "timed out after 0.5 s"),
+        ("/feeds/huge.rss", "over the 65536-byte cap"),
+        ("/feeds/malformed.rss", "malformed feed: .*unclosed token"),
+        ("/pages/ferry.html", "not an RSS or Atom feed"),
+    ]
+    feed_server.serve("/feeds/malformed.rss", "malformed.rss")
+    registry = FeedRegistry(engine.conn)
+    for path, _ in broken[:3]:
+        await registry.add(feed_server.url(path))
+    good, _ = await registry.add(feed_server.serve("/feeds/quayside.rss", "quayside-1.rss"))
+    for path, _ in broken[3:]:
+        await registry.add(feed_server.url(path))
+
+    report = await FeedPoller(engine.conn, fetcher).poll_due()
+
+    assert [o.feed.id for o in report.outcomes if o.status == "ok"] == [good.id]
+    assert report.added == 1
+    failed = {o.feed.url: o.error or "" for o in report.failed}
+    assert len(failed) == len(broken)
+    for path, reason in broken:
+        assert re.search(reason, failed[feed_server.url(path)]), (path, failed)
+    problems = report.problems()
+    for outcome in report.failed:
+        assert f"feed {outcome.feed.id} ({outcome.feed.url}): {outcome.error}" in problems
+    for feed in await registry.all():
+        if feed.id != good.id:
+            assert feed.failures == 1 and feed.last_error == failed[feed.url]
+            assert feed.next_poll_ts > feed.last_fetch_ts + feed.interval  # backing off
+
+
+async def test_a_feed_that_keeps_failing_is_paused_and_reported_once(
+    feed_server: FeedServer, fetcher: Fetcher, engine: Engine
+) -> None:
+    feed_server.routes["/feeds/error.rss"] = Route(status=500, body=b"oops")
+    registry = FeedRegistry(engine.conn)
+    broken, _ = await registry.add(feed_server.url("/feeds/error.rss"), interval=600)
+    good, _ = await registry.add(feed_server.serve("/feeds/quayside.rss", "quayside-1.rss"))
+    poller = FeedPoller(engine.conn, fetcher, pause_after=3)
+
+    reports = [await poller.poll_all() for _ in range(4)]
+
+    waits = []
+    for report in reports[:3]:
+        (outcome,) = [o for o in report.outcomes if o.feed.id == broken.id]
+        waits.append(outcome.feed.next_poll_ts - (outcome.feed.last_fetch_ts or 0))
+    assert waits == pytest.approx([1200, 2400, 4800])
+    assert [[f.id for f in r.paused] for r in reports] == [[], [], [broken.id], []]
+    assert "paused after 3 failures in a row" in reports[2].outcomes[0].line()
+    assert [o.feed.id for o in reports[3].outcomes] == [good.id]  # no longer polled
+    assert len(feed_server.hits("/feeds/error.rss")) == 3
+    paused = await registry.get(broken.id)
+    assert paused is not None and paused.paused and paused.last_error == (
+        "HTTP 500 Internal Server Error")
+    await registry.add(broken.url)  # adding it again resumes it
+    assert [f.id for f in await registry.due()] == [broken.id]
+
+
+async def test_an_entry_without_any_text_is_tried_again_rather_than_lost(
+    feed_server: FeedServer, fetcher: Fetcher, engine: Engine
+) -> None:
+    item = (f"<item><title>Late notice</title><link>{feed_server.url('/pages/late.html')}"
+            "</link><guid>late</guid></item>")
+    body = feed_server.fixture("quayside-1.rss").replace(b"</channel>",
+                                                         item.encode() + b"</channel>")
+    feed_server.routes["/feeds/q.rss"] = Route(body=body, content_type="application/rss+xml")
+    feed, _ = await FeedRegistry(engine.conn).add(feed_server.url("/feeds/q.rss"))
+    poller = FeedPoller(engine.conn, fetcher)
+    first = await poller.poll_all()
+    assert first.outcomes[0].added == 1
+    assert any("no text (no page, and no summary in the feed)" in p
+               for p in first.problems())
+    # The page appears later: the entry, never marked seen, is stored on the next poll.
+    feed_server.routes["/pages/late.html"] = Route(
+        body=feed_server.fixture("pages/bridge.html").replace(b"Swing bridge", b"Late bridge"))
+    second = await poller.poll_all()
+    assert (second.outcomes[0].new_entries, second.outcomes[0].added) == (1, 1)
+    assert [r["title"] for r in await articles(engine.conn)][-1] == "Late notice"
+
+
+async def test_a_windows_1252_feed_and_page_keep_their_characters(
+    feed_server: FeedServer, fetcher: Fetcher, engine: Engine
+) -> None:
+    await FeedRegistry(engine.conn).add(feed_server.serve("/feeds/cafe.rss", "cafe-1252.rss"))
+    await FeedPoller(engine.conn, fetcher).poll_due()
+    (cafe,) = await articles(engine.conn)
+    assert cafe["title"] == "Café’s “pay what you can” Mondays feed two hundred"
+    assert cafe["source"] == "Café Solberg’s Kitchen Notes"
+    assert cafe["text"].startswith("Café Solberg’s “pay what you can” Mondays have fed")
+    assert "Åsa Solberg" in cafe["text"] and "\ufffd" not in cafe["text"]
+
+
+async def test_loopback_feeds_are_refused_when_private_urls_are_not_allowed(
+    feed_server: FeedServer, engine: Engine
+) -> None:
+    feed, _ = await FeedRegistry(engine.conn).add(
+        feed_server.serve("/feeds/gazette.rss", "gazette.rss"))
+    async with Fetcher(limits=TEST_LIMITS) as strict:
+        report = await FeedPoller(engine.conn, strict).poll_due()
+    assert "127.0.0.1 is at 127.0.0.1, a private or local address" in (
+        report.outcomes[0].error or "")
+    assert feed_server.requests == [] and await articles(engine.conn) == []
+
+
+async def test_a_polled_article_is_searchable_at_once(
+    feed_server: FeedServer, fetcher: Fetcher, engine: Engine
+) -> None:
+    await FeedRegistry(engine.conn).add(feed_server.serve("/feeds/gazette.rss", "gazette.rss"))
+    before = await engine.searcher.search("night ferry propeller shaft")
+    assert before.passages == ()
+    await FeedPoller(engine.conn, fetcher, engine=engine).poll_due()
+    after = await engine.searcher.search("night ferry propeller shaft")
+    assert after.passages and after.passages[0].article.title.startswith("Night ferry")
+    assert "propeller shaft" in after.passages[0].quote
+
+
+async def test_a_poll_on_its_own_connection_is_searchable_in_the_engine(
+    feed_server: FeedServer, fetcher: Fetcher, engine: Engine, db_path: Path
+) -> None:
+    # The bot's arrangement: the poller writes through a connection of its own.
+    await FeedRegistry(engine.conn).add(feed_server.serve("/feeds/notes.atom", "notes.atom"))
+    conn = await connect(db_path)
+    try:
+        await FeedPoller(conn, fetcher, engine=engine).poll_due()
+    finally:
+        await conn.close()
+    result = await engine.searcher.search("keeper's cottage museum logbooks")
+    assert result.passages and result.passages[0].article.source == "Harbour Notes"
+
+
+async def test_articles_stored_by_another_engine_are_searchable_after_refresh(
+    engine: Engine, db_path: Path
+) -> None:
+    # A small corpus first: BM25's IDF is not positive for a term in most of the sentences.
+    await engine.store.add_articles([
+        ArticleDraft(title=f"Notice {i}", text=f"Notice {i}: the {word} is closed on Monday.")
+        for i, word in enumerate(["pool", "museum", "library", "market", "pier"])
+    ])
+    await engine.refresh()
+    other = await Engine.open(db_path)  # as `newsbot ingest` in another process would
+    try:
+        await other.store.add_articles([ArticleDraft(
+            title="Glassworks reopens", source="Port Ellery Post",
+            text="The old glassworks on Kiln Lane reopened on Friday as a studio for "
+                 "twelve glassblowers, with a shop and a cafe in the former packing room.",
+        )])
+    finally:
+        await other.close()
+    assert (await engine.searcher.search("glassblowers studio")).passages == ()
+    assert await engine.refresh() == 1
+    found = await engine.searcher.search("glassblowers studio")
+    assert found.passages[0].article.title == "Glassworks reopens"
+
+
+async def test_a_linked_file_that_is_not_a_web_page_falls_back_to_the_summary(
+    feed_server: FeedServer, fetcher: Fetcher, engine: Engine
+) -> None:
+    feed_server.routes["/pages/ferry.html"] = Route(body=b"%PDF-1.7 ...",
+                                                    content_type="application/pdf")
+    url = feed_server.serve("/feeds/gazette.rss", "gazette.rss")
+    await FeedRegistry(engine.conn).add(url)
+    report = await FeedPoller(engine.conn, fetcher).poll_due()
+    ferry = by_title(await articles(engine.conn), "Night ferry")
+    assert ferry["text"] == "The night ferry sails again from Monday after six weeks in dry dock."
+    assert f"feed 1 ({url}): page {feed_server.url('/pages/ferry.html')}: application/pdf, " \
+           "not a web page" in report.problems()
+
+
+async def test_a_crash_in_a_third_party_parser_fails_only_its_feed_or_page(
+    feed_server: FeedServer, fetcher: Fetcher, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import feedparser
+    import trafilatura
+
+    real_parse, real_extract = feedparser.parse, trafilatura.bare_extraction
+
+    def parse(stream: Any, *args: Any, **kwargs: Any) -> Any:
+        if b"Tide Watch" in stream.getvalue():
+            raise RecursionError("maximum recursion depth exceeded")
+        return real_parse(stream, *args, **kwargs)
+
+    def extract(html: str, *args: Any, **kwargs: Any) -> Any:
+        if "regatta" in html:
+            raise ValueError("cannot parse")
+        return real_extract(html, *args, **kwargs)
+
+    monkeypatch.setattr(feedparser, "parse", parse)
+    monkeypatch.setattr(trafilatura, "bare_extraction", extract)
+    registry = FeedRegistry(engine.conn)
+    tides, _ = await registry.add(feed_server.serve("/feeds/tides.rss", "tidewatch-091.rss"))
+    await registry.add(feed_server.serve("/feeds/gazette.rss", "gazette.rss"))
+
+    report = await FeedPoller(engine.conn, fetcher).poll_due()
+
+    assert report.outcomes[0].error == (
+        "unexpected error: RecursionError('maximum recursion depth exceeded')")
+    assert (await registry.get(tides.id)).failures == 1  # type: ignore[union-attr]
+    assert report.outcomes[1].added == 4  # the next feed goes on
+    regatta = by_title(await articles(engine.conn), "Crews brave")
+    assert regatta["text"] == "The Gull takes the Ellery Cup for a second year running."
+    assert any("regatta.html: extraction failed: ValueError('cannot parse')" in p
+               for p in report.problems())

@@ -1,0 +1,30 @@
+"""Progress of long runs reaches the log, not only a terminal's bar."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from bot import progress
+from bot.progress import progress_bar
+
+
+def test_a_labelled_run_logs_its_progress_and_its_end(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(progress, "LOG_EVERY", 0.0)  # a line at every tick
+    with caplog.at_level(logging.INFO, logger="newsbot.progress"), progress_bar(
+        3, "articles", enabled=True, label="ingest"
+    ) as tick:
+        tick()
+        tick(2)
+    assert [r.getMessage() for r in caplog.records] == [
+        "ingest: 1/3 articles", "ingest: 3/3 articles", "ingest: 3/3 articles, done",
+    ]
+
+
+def test_without_a_label_nothing_is_logged(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO), progress_bar(None, "feeds", enabled=True) as tick:
+        tick(5)
+    assert caplog.records == []
