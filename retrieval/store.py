@@ -12,7 +12,6 @@ import aiosqlite
 
 from retrieval.dates import to_timestamp
 from retrieval.models import ArticleDraft, Attribution
-from retrieval.sentences import article_sentences
 from retrieval.text import canonical_url, fingerprint
 
 
@@ -69,6 +68,9 @@ class CorpusStore:
         A duplicate has the same canonical URL or the same words as a stored article (or as
         an earlier one of this batch). Either all of the batch is written or none of it.
         """
+        # Imported here: NLTK takes seconds to import, and only writers need it.
+        from retrieval.sentences import article_sentences
+
         prepared = [
             (draft, canonical_url(draft.url), fingerprint(draft.text),
              article_sentences(draft.text))
