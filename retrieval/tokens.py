@@ -36,6 +36,7 @@ STOPWORDS = frozenset(_NLTK_ENGLISH.split())
 
 _WORD = re.compile(r"\w+")
 MAX_TOKEN_LENGTH = 40  # longer "words" are URLs, hashes or markup debris
+MAX_CACHED_STEMS = 2_000_000  # distinct words whose stems are remembered (about 200 MB at most)
 
 
 @dataclass(frozen=True)
@@ -72,9 +73,26 @@ class Tokenizer:
                 word = IRREGULAR.get(word, word)
             found.append((word, match.start(), match.end()))
         if self.stem and found:
-            stems = self._stemmer.stemWords([w for w, _, _ in found])
+            stems = self._stem([w for w, _, _ in found])
             found = [(s, a, b) for s, (_, a, b) in zip(stems, found, strict=True)]
         return found
+
+    @cached_property
+    def _stems(self) -> dict[str, str]:
+        # A dict lookup is ten times cheaper than the stemmer, and news vocabulary repeats.
+        return {}
+
+    def _stem(self, words: list[str]) -> list[str]:
+        """Stem through a cache shared by threads: it only grows (to a bound), so a word found
+        in it stays there, and the words this call stems come from its own results."""
+        stems = self._stems
+        missing = [w for w in words if w not in stems]
+        if not missing:
+            return [stems[w] for w in words]
+        fresh = dict(zip(missing, self._stemmer.stemWords(missing), strict=True))
+        if len(stems) < MAX_CACHED_STEMS:
+            stems.update(fresh)
+        return [fresh[w] if w in fresh else stems[w] for w in words]
 
     def __call__(self, text: str) -> list[str]:
         """The terms of `text` in order, repeats kept (BM25 counts them)."""
@@ -86,4 +104,4 @@ class Tokenizer:
         if self.irregular:
             get = IRREGULAR.get
             words = [get(w, w) for w in words]
-        return self._stemmer.stemWords(words) if self.stem else words
+        return self._stem(words) if self.stem else words
