@@ -104,13 +104,15 @@ async def test_a_crash_mid_ingest_leaves_no_half_article(db_path: Path, tmp_path
     assert proc.stdout is not None
     assert (await proc.stdout.readline()).strip() == b"ready"
     # Let it commit some batches, then kill it while it is writing.
-    for _ in range(200):
+    count = 0
+    for _ in range(1200):  # up to a minute on a loaded machine
         await asyncio.sleep(0.05)
         check = sqlite3.connect(db_path)
         count = check.execute("SELECT count(*) FROM articles").fetchone()[0]
         check.close()
         if count >= 1000:
             break
+    assert count >= 1000, "the ingest never got going"
     os.kill(proc.pid, signal.SIGKILL)
     await proc.wait()
     engine = await Engine.open(db_path)
