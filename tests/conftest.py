@@ -42,7 +42,7 @@ SMALL_CORPUS = (
         source="Finance <Daily>",
         authors=("A. Writer", "B. Editor"),
         published="2024-11-21T09:30:00Z",
-        url="https://example.com/markets?id=1&ref=\"rss\"",
+        url="https://example.com/markets?id=1&q=<rates>",
     ),
     ArticleDraft(
         title="Harvest festival draws record crowds 🎉",
