@@ -10,6 +10,7 @@ with open tags closed at the end of one message and reopened at the start of the
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -56,8 +57,13 @@ class _Unit:
     text: str  # what Telegram shows for it: "" for a tag
     opens: str | None = None  # tag name, for an opening tag
     closes: str | None = None  # tag name, for a closing tag
+    size: int = 0  # UTF-16 length of text
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "size", utf16_len(self.text))
 
 
+@functools.lru_cache(maxsize=8192)  # text repeats its characters: parse each once
 def _unit(raw: str) -> _Unit:
     if raw.startswith("<") and len(raw) > 1:
         match = _TAG.match(raw)
@@ -112,6 +118,9 @@ def _break_rank(before: str, after: str) -> int:
     """How good a place between two visible characters is to end a message; -1: never."""
     if not before or not after:
         return 0
+    last = before[-1]
+    if last.isascii() and after[0].isascii() and not last.isspace():
+        return 0  # the common case, decided without unicodedata
     if _joins_previous(after[0]) or before[-1] == "\u200d":
         return -1
     if _is_regional(before[-1]) and _is_regional(after[0]):
@@ -152,9 +161,8 @@ def split_html(markup: str, limit: int = MAX_MESSAGE_LENGTH) -> list[str]:
         cut = _next_cut(units, start, open_tags, limit)
         body = "".join(u.raw for u in units[start : cut.end])
         closing = "".join(f"</{tag.opens}>" for tag in reversed(cut.open_tags))
-        message = "".join(tag.raw for tag in open_tags) + body + closing
-        if visible_text(message).strip():
-            messages.append(message)
+        if any(not u.text.isspace() for u in units[start : cut.end] if u.text):
+            messages.append("".join(tag.raw for tag in open_tags) + body + closing)
         open_tags, start = cut.open_tags, cut.end
         while start < len(units) and units[start].text.isspace():
             start += 1
@@ -164,40 +172,43 @@ def split_html(markup: str, limit: int = MAX_MESSAGE_LENGTH) -> list[str]:
 def _next_cut(
     units: Sequence[_Unit], start: int, open_tags: tuple[_Unit, ...], limit: int
 ) -> _Cut:
-    stack = list(open_tags)
+    """Where the message starting at `start` should end: the latest cut of the best rank
+    among those past a quarter of the limit (or the latest cut of all, if none is)."""
+    stack = open_tags  # replaced, never mutated, so a cut can keep it as it was
     length = 0
     shown = ""  # the last few visible characters, to judge cuts
-    cuts: list[_Cut] = []
+    latest: dict[int, _Cut] = {}  # the latest (so longest) cut of each rank
+    last: _Cut | None = None
     index = start
     while index < len(units):
         unit = units[index]
-        size = utf16_len(unit.text)
+        size = unit.size
         if unit.text and index > start:
             rank = _break_rank(shown, unit.text)
-            # Tags opened just before this character go with it, not into an empty pair.
-            end, depth = index, len(stack)
-            while end - 1 > start and units[end - 1].opens and depth:
-                end, depth = end - 1, depth - 1
             if rank >= 0:
-                cuts.append(_Cut(end, tuple(stack[:depth]), rank, length))
+                # Tags opened just before this character go with it, not into an empty pair.
+                end, depth = index, len(stack)
+                while end - 1 > start and units[end - 1].opens and depth:
+                    end, depth = end - 1, depth - 1
+                last = latest[rank] = _Cut(end, stack[:depth], rank, length)
         if unit.text and length + size > limit:
             break
         if unit.opens:
-            stack.append(unit)
+            stack = (*stack, unit)
         elif unit.closes:
             for depth in range(len(stack) - 1, -1, -1):
                 if stack[depth].opens == unit.closes:
-                    del stack[depth]
+                    stack = stack[:depth] + stack[depth + 1 :]
                     break
         length += size
         shown = (shown + unit.text)[-3:]
         index += 1
     if index >= len(units):
         return _Cut(len(units), (), 0, length)
-    if not cuts:  # one grapheme longer than the limit; cannot happen with a sane limit
-        return _Cut(max(index, start + 1), tuple(stack), 0, length)
-    best_rank = max(cut.rank for cut in cuts if cut.length >= limit // 4 or cut is cuts[-1])
-    return [cut for cut in cuts if cut.rank == best_rank][-1]
+    if last is None:  # one grapheme longer than the limit; cannot happen with a sane limit
+        return _Cut(max(index, start + 1), stack, 0, length)
+    good = [cut for cut in latest.values() if cut.length >= limit // 4]
+    return max(good, key=lambda cut: cut.rank, default=last)
 
 
 def pack(blocks: Iterable[str], separator: str = "\n\n", limit: int = MAX_MESSAGE_LENGTH
@@ -351,7 +362,10 @@ def article_messages(
     max_messages: int = MAX_ARTICLE_MESSAGES,
 ) -> list[str]:  # fmt: skip
     """An article's whole text under its attribution, in at most `max_messages` messages."""
-    markup = f"<b>{attribution(article, zone)}</b>\n\n{escape(text.strip())}"
+    # More than fits in max_messages, so a cut text still takes the "goes on" branch, but no
+    # time is spent splitting what would not be sent.
+    shown = text.strip()[: max_messages * MAX_MESSAGE_LENGTH + 1]
+    markup = f"<b>{attribution(article, zone)}</b>\n\n{escape(shown)}"
     messages = split_html(markup)
     if len(messages) <= max_messages:
         return messages
