@@ -21,7 +21,7 @@ import pytest_asyncio
 
 from bot import app as bot_app
 from bot.app import BotApplication, build_application
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from bot.gate import SOMETHING_WENT_WRONG
 from bot.handlers import COMMANDS
 from bot.logs import REDACTED
@@ -189,6 +189,35 @@ async def start_bot(
 async def bot(start_bot: BotFactory) -> AsyncIterator[Harness]:
     async with start_bot() as harness:
         yield harness
+
+
+# ----- building --------------------------------------------------------------------------
+
+
+def test_application_uses_the_configured_api_and_defaults(settings: Settings) -> None:
+    app = build_application(settings)
+    base = settings.api_base_url.removesuffix("/bot")
+    assert app.bot.base_url == f"{base}/bot{TEST_TOKEN}"
+    assert app.bot.base_file_url == f"{base}/file/bot{TEST_TOKEN}"
+    assert app.bot.defaults is not None
+    assert app.bot.defaults.parse_mode == "HTML"
+    assert app.bot.defaults.link_preview_options.is_disabled
+    assert app.update_processor.max_concurrent_updates > 1
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"token": None}, "TELEGRAM_BOT_TOKEN is not set"),
+        ({"token": "123:short"}, "TELEGRAM_BOT_TOKEN is malformed"),
+        ({"timezone": "Mars/Olympus"}, "NEWSBOT_TIMEZONE 'Mars/Olympus' is not a time zone"),
+    ],
+)
+def test_bad_settings_are_config_errors(
+    settings: Settings, changes: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(ConfigError, match=message):
+        build_application(replace(settings, **changes))
 
 
 # ----- asking ----------------------------------------------------------------------------
