@@ -152,9 +152,8 @@ def _add_handlers(app: BotApplication) -> None:
         CommandHandler("ask", handlers.ask, filters=new),
         CommandHandler("sources", handlers.sources, filters=new),
         CommandHandler("latest", handlers.latest, filters=new),
-        MessageHandler(new & filters.ChatType.PRIVATE & filters.COMMAND,
-                       handlers.unknown_command),
-        MessageHandler(new & filters.ChatType.PRIVATE & filters.TEXT, handlers.ask),
+        MessageHandler(new & filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND,
+                       handlers.ask),
         MessageHandler(new & filters.ChatType.GROUPS & filters.TEXT & handlers.ADDRESSED_TO_BOT
                        & ~filters.COMMAND, handlers.ask),
         CallbackQueryHandler(handlers.more, pattern=rf"^{MORE}:\d+$"),
@@ -162,6 +161,11 @@ def _add_handlers(app: BotApplication) -> None:
         CallbackQueryHandler(handlers.feedback, pattern=rf"^{VOTE}:\d+:-?1$"),
         InlineQueryHandler(handlers.inline_ask),
     ])  # fmt: skip
+    app.add_handler(
+        MessageHandler(new & filters.ChatType.PRIVATE & filters.COMMAND,
+                       handlers.unknown_command),
+        group=1,
+    )  # fmt: skip
     app.add_error_handler(gate.report_error)
 
 

@@ -20,7 +20,7 @@ from telegram import (
 )
 from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import ContextTypes, filters
+from telegram.ext import CommandHandler, ContextTypes, filters
 
 from bot import formatting
 from bot.formatting import Command
@@ -277,10 +277,21 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Point a private chat that sent an unknown command to /help."""
-    if update.effective_message:
-        await update.effective_message.reply_html(
-            "I don't know that command. /help lists what I can do."
-        )
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    # Runs after the command handlers (a later group), so commands other modules add after
+    # build_application are not shadowed: it only speaks when none of them knows the name.
+    name = message.text.split()[0][1:].split("@")[0].lower()
+    known = {
+        command
+        for group in context.application.handlers.values()
+        for handler in group
+        if isinstance(handler, CommandHandler)
+        for command in handler.commands
+    }
+    if name not in known:
+        await message.reply_html("I don't know that command. /help lists what I can do.")
 
 
 async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

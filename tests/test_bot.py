@@ -18,8 +18,11 @@ from typing import Any, TypeVar
 
 import pytest
 import pytest_asyncio
+from telegram import Update
+from telegram.ext import CommandHandler, ContextTypes
 
 from bot import app as bot_app
+from bot.access import admin_only
 from bot.app import BotApplication, build_application
 from bot.config import ConfigError, Settings
 from bot.gate import SOMETHING_WENT_WRONG
@@ -436,6 +439,23 @@ async def test_a_chat_not_allowed_is_told_once_and_shown_nothing(start_bot: BotF
         assert inline.params["button"]["start_parameter"] == "access"
         refused = await bot.rows("SELECT id, refused_ts IS NOT NULL FROM chats ORDER BY id")
         assert refused == [(-100999, 1), (USER, 0), (2002, 1)]
+
+
+async def test_admin_only_commands_check_the_admins(
+    fake_telegram: FakeTelegramServer, settings: Settings
+) -> None:
+    async def secret(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.effective_message is not None
+        await update.effective_message.reply_text("admin stuff")
+
+    app = build_application(replace(settings, admins=frozenset({77})))
+    app.add_handler(CommandHandler("secret", admin_only(secret)))
+    async with running(app):
+        bot = Harness(app, fake_telegram, settings.db_path)
+        [refused] = await bot.ask(USER, "/secret")
+        assert refused["text"].startswith("Only the bot's admins can use that command")
+        [done] = await bot.ask(77, "/secret")
+        assert done["text"] == "admin stuff"
 
 
 async def test_open_bot_warns_at_start_up(
