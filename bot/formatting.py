@@ -431,6 +431,11 @@ def greeting(first_name: str | None, private: bool) -> str:
             "more.")  # fmt: skip
 
 
+ASK_USAGE = "Ask me a question, e.g. <code>/ask Where did the joint exercise begin?</code>"
+UNKNOWN_COMMAND = "I don't know that command. /help lists what I can do."
+SOMETHING_WENT_WRONG = "Sorry, something went wrong while answering that. Please try again."
+
+
 def plain(text: str) -> str:
     """A plain-text notice as safe HTML."""
     return escape(text)
