@@ -13,6 +13,7 @@ from typing import Any
 
 from bot import cli_feeds
 from bot.config import ConfigError, Settings
+from bot.logs import quiet_http_logs
 from bot.progress import progress_bar
 from retrieval.engine import Engine
 from retrieval.errors import NewsbotError
@@ -199,7 +200,7 @@ async def cmd_reindex(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.app import run_bot  # type: ignore[import-not-found]  # lands with the bot
+    from bot.app import run_bot
 
     return int(run_bot(settings))
 
@@ -218,8 +219,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    # httpx logs request URLs, and Telegram's carry the bot token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    quiet_http_logs()
     try:
         if args.command == "run":
             return cmd_run(settings, args)

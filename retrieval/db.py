@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sqlite3
 import time
@@ -32,7 +33,7 @@ async def connect(path: str | os.PathLike[str]) -> aiosqlite.Connection:
     try:
         conn.row_factory = aiosqlite.Row
         await conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
-        await conn.execute("PRAGMA journal_mode = WAL")
+        await _enable_wal(conn)
         await conn.execute("PRAGMA synchronous = NORMAL")
         await conn.execute("PRAGMA foreign_keys = ON")
         await _migrate(conn)
@@ -43,6 +44,19 @@ async def connect(path: str | os.PathLike[str]) -> aiosqlite.Connection:
         await conn.close()
         raise
     return conn
+
+
+async def _enable_wal(conn: aiosqlite.Connection) -> None:
+    """Switch to WAL; retried, as the switch can report "locked" while another process is
+    creating the same database, without waiting on the busy timeout."""
+    for attempt in range(50):
+        try:
+            await conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == 49:
+                raise
+            await asyncio.sleep(0.1)
 
 
 async def _migrate(conn: aiosqlite.Connection) -> None:

@@ -81,3 +81,19 @@ def reset(acc: Floats, flags: npt.NDArray[np.uint8], touched: Ints, n_touched: i
         d = touched[i]
         acc[d] = 0.0
         flags[d] = 0
+
+
+def warm_up() -> None:
+    """Load (or compile, the first time) every kernel for the argument types queries use.
+
+    Compiling holds the GIL for seconds; doing it at start-up keeps it off the first answer.
+    """
+    acc = np.zeros(4)
+    flags = np.zeros(4, dtype=np.uint8)
+    touched = np.zeros(4, dtype=np.int64)
+    docs = np.array([0, 1], dtype=np.int32)
+    tfs = np.array([1, 2], dtype=np.int32)
+    n = accumulate(acc, flags, touched, 0, docs, tfs, tfs, 0, 1.0, 1.5, 1.5, 0.75)
+    kth_largest(acc, touched, n, 1)
+    above(acc, touched, n, 0.0)
+    reset(acc, flags, touched, n)

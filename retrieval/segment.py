@@ -175,7 +175,10 @@ class Segment:
         arrays = {}
         for key in _ARRAYS:
             try:
-                array = np.load(folder / f"{key}.npy", mmap_mode="r", allow_pickle=False)
+                # Copy-on-write: pages are shared with the file like a read-only map, but the
+                # arrays are writable, the same type to numba as arrays built in memory (a
+                # read-only array would make it compile every kernel again).
+                array = np.load(folder / f"{key}.npy", mmap_mode="c", allow_pickle=False)
             except (OSError, ValueError) as exc:
                 raise ValueError(f"{folder.name}/{key}: {exc}") from exc
             if _crc(array) != checksums.get(key):

@@ -1,5 +1,5 @@
-"""Shared fixtures: real SQLite files in tmp_path, the bundled seeds, the shared corpus,
-the loopback feed server and a fetcher allowed to reach it."""
+"""Shared fixtures: real SQLite files in tmp_path, the bundled seeds, the shared corpus, a
+small hostile corpus, the loopback feed server and the fake Telegram Bot API server."""
 
 from __future__ import annotations
 
@@ -14,11 +14,14 @@ import pytest
 from retrieval.engine import Engine
 from retrieval.fetch import Fetcher, FetchLimits
 from retrieval.ingest import ingest_paths
+from retrieval.models import ArticleDraft
 from tests.feed_server import FeedServer
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
 SHARED_CORPUS = REPO.parent / "shared" / "corpus"
+pytest_plugins = ["tests.fake_telegram_fixtures"]
+
 # Short enough that a test of a timeout costs half a second, long enough for a busy machine.
 TEST_LIMITS = FetchLimits(timeout=0.5, deadline=3.0, max_bytes=64 * 1024, max_redirects=3)
 
@@ -40,6 +43,48 @@ def write_jsonl(path: Path, articles: list[dict[str, Any]]) -> Path:
     return path
 
 
+# A tiny corpus with HTML-hostile titles, sources and URLs, and emoji, for the bot's tests.
+SMALL_CORPUS = (
+    ArticleDraft(
+        title="Azerbaijani and Iranian forces begin joint border exercises",
+        text=(
+            "Iran's Revolutionary Guard and Azerbaijan's Special Forces have launched a joint "
+            "military exercise in Iran's northwestern border region.\n\n"
+            "The four-day Joint Aras Exercise began in the border town of Aslanduz in Ardabil "
+            "province, the Guard's public relations office said.\n\n"
+            "The drills focus on counter-terrorism operations and border security in mountainous "
+            "terrain."
+        ),
+        source="bne IntelliNews",
+        authors=("bne Tehran bureau",),
+        published="2024-11-25",
+        url="https://www.intellinews.com/azerbaijani-and-iranian-forces-begin-joint-exercises",
+    ),
+    ArticleDraft(
+        title="Rates & <Markets>: the central bank holds",
+        text=(
+            "The central bank held its main rate at 4.5% on Thursday, citing sticky inflation.\n\n"
+            "Markets had priced in a cut; bond yields rose after the decision.\n\n"
+            "Economists expect the first cut in the spring."
+        ),
+        source="Finance <Daily>",
+        authors=("A. Writer", "B. Editor"),
+        published="2024-11-21T09:30:00Z",
+        url="https://example.com/markets?id=1&q=<rates>",
+    ),
+    ArticleDraft(
+        title="Harvest festival draws record crowds 🎉",
+        text=(
+            "The harvest festival drew record crowds on Saturday, organisers said. 🎉🎃\n\n"
+            "Visitors queued for pumpkin soup and cider from local orchards."
+        ),
+        source="Village Post",
+        published="2024-10-05",
+        url=None,
+    ),
+)
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "news.db"
@@ -51,6 +96,14 @@ async def engine(db_path: Path) -> AsyncIterator[Engine]:
     opened = await Engine.open(db_path)
     yield opened
     await opened.close()
+
+
+@pytest.fixture
+async def small_engine(engine: Engine) -> Engine:
+    """An engine holding SMALL_CORPUS, indexed."""
+    await engine.store.add_articles(SMALL_CORPUS)
+    await engine.refresh()
+    return engine
 
 
 @pytest.fixture

@@ -1,0 +1,240 @@
+"""Everything the bot shows, as Telegram HTML: answers, articles, lists, buttons, notices.
+
+Everything from the corpus or a user is escaped (`bot.markup`); the only tags are `b`, `a`,
+`code` and `blockquote`, never an `a` inside an `a` or a blockquote inside a blockquote, and
+each message stays within Telegram's limit (long ones are split with `bot.markup`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, tzinfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.markup import MAX_MESSAGE_LENGTH, escape, escape_attribute, pack, split_html
+from retrieval.models import Attribution, Passage
+
+MAX_ARTICLE_MESSAGES = 8  # a longer article ends with a link to the rest, not a flood
+INLINE_DESCRIPTION_CHARS = 180
+
+# Callback data of the buttons under an answer (Telegram allows 1-64 bytes).
+MORE, FULL, VOTE = "more", "full", "vote"
+
+
+# ----- answers ---------------------------------------------------------------------------
+
+
+def highlight(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """`text` escaped, with the characters of `spans` (start, end) in bold.
+
+    Spans out of range are clipped; overlapping or touching ones are merged.
+    """
+    merged: list[list[int]] = []
+    for start, end in sorted((max(0, a), min(len(text), b)) for a, b in spans):
+        if start >= end:
+            continue
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    out, position = [], 0
+    for start, end in merged:
+        out.append(escape(text[position:start]))
+        out.append(f"<b>{escape(text[start:end])}</b>")
+        position = end
+    out.append(escape(text[position:]))
+    return "".join(out)
+
+
+def display_date(published: str | None, zone: tzinfo = UTC) -> str | None:
+    """'2 May 2024' for an ISO date, or a datetime's date in `zone`; odd values as given."""
+    if not published:
+        return None
+    try:
+        if len(published) == 10:
+            day = date.fromisoformat(published)
+        else:
+            moment = datetime.fromisoformat(published)
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=UTC)
+            day = moment.astimezone(zone).date()
+    except ValueError:
+        return published
+    return f"{day.day} {day:%B %Y}"
+
+
+def _link(text: str, url: str | None) -> str:
+    if url and url.lower().startswith(("https://", "http://")):
+        return f'<a href="{escape_attribute(url)}">{escape(text)}</a>'
+    return escape(text)
+
+
+def attribution(article: Attribution, zone: tzinfo = UTC, rank: int | None = None) -> str:
+    """'2. <a href=url>Title</a> — Outlet · Authors · 2 May 2024' (parts that exist)."""
+    title = _link(article.title.strip() or "Untitled", article.url)
+    details = [article.source, ", ".join(article.authors), display_date(article.published, zone)]
+    tail = " · ".join(escape(part) for part in details if part)
+    number = f"{rank}. " if rank is not None else ""
+    return f"{number}{title}" + (f" — {tail}" if tail else "")
+
+
+def passage_html(passage: Passage, zone: tzinfo = UTC, numbered: bool = True) -> str:
+    """The quote in a blockquote, question terms in bold, then its attribution."""
+    quote = highlight(passage.quote, passage.highlights)
+    source = attribution(passage.article, zone, passage.rank if numbered else None)
+    return f"<blockquote>{quote}</blockquote>\n{source}"
+
+
+def answer_messages(passages: Sequence[Passage], zone: tzinfo = UTC) -> list[str]:
+    """An answer as messages, split only between passages (unless one alone is too long)."""
+    return pack(passage_html(p, zone) for p in passages)
+
+
+def answer_keyboard(
+    answer_id: int, passages: Sequence[Passage], more: bool
+) -> InlineKeyboardMarkup:
+    """"More" (when there is more), a "Full article" per article shown, and 👍/👎."""
+    rows: list[list[InlineKeyboardButton]] = []
+    if more:
+        rows.append([InlineKeyboardButton("More ▸", callback_data=f"{MORE}:{answer_id}")])
+    articles: dict[int, int] = {}
+    for passage in passages:
+        articles.setdefault(passage.article.id, passage.rank)
+    if len(articles) == 1:
+        [article_id] = articles
+        rows.append([InlineKeyboardButton("📄 Full article",
+                                          callback_data=f"{FULL}:{article_id}")])
+    elif articles:
+        rows.append([InlineKeyboardButton(f"📄 {rank}", callback_data=f"{FULL}:{article_id}")
+                     for article_id, rank in articles.items()])
+    rows.append([
+        InlineKeyboardButton("👍", callback_data=f"{VOTE}:{answer_id}:1"),
+        InlineKeyboardButton("👎", callback_data=f"{VOTE}:{answer_id}:-1"),
+    ])
+    return InlineKeyboardMarkup(rows)
+
+
+def without_more(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup | None:
+    """The same keyboard without its "More" button (used once its passages are shown)."""
+    if markup is None:
+        return None
+    rows = [
+        [b for b in row if not str(b.callback_data or "").startswith(f"{MORE}:")]
+        for row in markup.inline_keyboard
+    ]
+    return InlineKeyboardMarkup([row for row in rows if row])
+
+
+def inline_message(passage: Passage, zone: tzinfo = UTC) -> str:
+    """The message an inline result posts: one passage with its source, within the limit."""
+    return split_html(passage_html(passage, zone, numbered=False))[0]
+
+
+def inline_description(passage: Passage) -> str:
+    """Plain text under an inline result's title: the start of the quote."""
+    quote = " ".join(passage.quote.split())
+    if len(quote) <= INLINE_DESCRIPTION_CHARS:
+        return quote
+    return quote[: INLINE_DESCRIPTION_CHARS - 1].rsplit(" ", 1)[0] + "…"
+
+
+# ----- articles and lists ---------------------------------------------------------------
+
+
+def article_messages(
+    article: Attribution, text: str, zone: tzinfo = UTC,
+    max_messages: int = MAX_ARTICLE_MESSAGES,
+) -> list[str]:  # fmt: skip
+    """An article's whole text under its attribution, in at most `max_messages` messages."""
+    # More than fits in max_messages, so a cut text still takes the "goes on" branch, but no
+    # time is spent splitting what would not be sent.
+    shown = text.strip()[: max_messages * MAX_MESSAGE_LENGTH + 1]
+    markup = f"<b>{attribution(article, zone)}</b>\n\n{escape(shown)}"
+    messages = split_html(markup)
+    if len(messages) <= max_messages:
+        return messages
+    rest = "The article goes on"
+    if article.url:
+        rest += f": {_link('read the rest at its source', article.url)}"
+    return [*messages[: max_messages - 1], f"{rest} (too long to send it all here)."]
+
+
+def sources_messages(sources: Sequence[tuple[str, int]]) -> list[str]:
+    """Outlets with their article counts, one per line."""
+    if not sources:
+        return ["The corpus is empty: nothing has been ingested yet."]
+    total = sum(count for _, count in sources)
+    lines = [f"<b>{len(sources)} outlets, {total:,} articles</b>"]
+    lines += [f"• {escape(name)} — {count:,}" for name, count in sources]
+    return pack(lines, "\n")
+
+
+def latest_messages(articles: Sequence[Attribution], zone: tzinfo = UTC) -> list[str]:
+    """The newest headlines, each linked to its article where it has a URL."""
+    if not articles:
+        return ["The corpus is empty: nothing has been ingested yet."]
+    lines = ["<b>Latest headlines</b>"]
+    lines += [f"• {attribution(article, zone)}" for article in articles]
+    return pack(lines, "\n")
+
+
+# ----- notices ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A command for the menu (setMyCommands) and for /help."""
+
+    name: str
+    description: str
+    example: str = ""
+
+
+def help_text(commands: Sequence[Command], username: str) -> str:
+    """Every command with an example, and the ways to ask in groups and inline."""
+    lines = ["<b>Ask me about the news corpus.</b> I answer with quoted passages and sources.", ""]
+    for command in commands:
+        example = f" — e.g. <code>{escape(command.example)}</code>" if command.example else ""
+        lines.append(f"/{command.name} — {escape(command.description)}{example}")
+    bot = escape(username)
+    lines += [
+        "",
+        "In a private chat, just send a question.",
+        f"In groups: <code>/ask@{bot} question</code>, mention @{bot}, or reply to an answer.",
+        f"In any chat: type <code>@{bot} question</code> and pick a passage.",
+    ]
+    return "\n".join(lines)
+
+
+def greeting(first_name: str | None, private: bool) -> str:
+    """Two lines: what the bot does and how to ask."""
+    hello = f"Hi {escape(first_name)}!" if first_name else "Hi!"
+    how = "Send me a question" if private else "Use /ask with a question"
+    return (f"{hello} I answer questions about the news corpus with quoted passages and "
+            f"their sources.\n{how}, e.g. “Where did the joint exercise begin?” — /help for "
+            "more.")  # fmt: skip
+
+
+ASK_USAGE = "Ask me a question, e.g. <code>/ask Where did the joint exercise begin?</code>"
+UNKNOWN_COMMAND = "I don't know that command. /help lists what I can do."
+SOMETHING_WENT_WRONG = "Sorry, something went wrong while answering that. Please try again."
+
+
+def plain(text: str) -> str:
+    """A plain-text notice as safe HTML."""
+    return escape(text)
+
+
+def refusal(chat_id: int) -> str:
+    """The one notice a chat that is not allowed gets: its id, so an admin can allow it."""
+    return (f"This bot is private and not enabled for this chat (chat id <code>{chat_id}</code>)."
+            " An admin can add the id to NEWSBOT_ALLOWED_CHATS.")  # fmt: skip
+
+
+def slow_down(per_minute: int, seconds: float) -> str:
+    """The reply to a user past the per-minute question limit."""
+    wait = max(1, round(seconds))
+    return (f"You have asked {per_minute} questions in the last minute, the most I answer. "
+            f"Please wait {wait} s and ask again.")  # fmt: skip
