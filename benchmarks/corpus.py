@@ -29,7 +29,7 @@ import time
 from array import array
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -53,7 +53,7 @@ SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
 REAL_FILES = ("bbc-news.jsonl.gz", "reuters-21578.jsonl.gz")
 DEFAULT_OUT = ROOT / "benchmarks" / "out"
 DEFAULT_SEED = 6
-QUERY_POOL = 10_000  # questions come from the first sentences, present at every size
+QUERY_POOL = 10_000  # questions come from the first real sentences, present at every size
 FORMAT = 1  # bump when the layout or the generation changes: cached corpora are rebuilt
 _ORDER_TAG = 1
 
@@ -67,8 +67,12 @@ class Article:
     sentences: tuple[str, ...]
 
 
-def real_articles(source: Path = SHARED_CORPUS) -> list[Article]:
-    """The articles of the real files, split into sentences exactly as newsbot splits them."""
+@lru_cache(maxsize=1)
+def real_articles(source: Path = SHARED_CORPUS) -> tuple[Article, ...]:
+    """The articles of the real files, split into sentences exactly as newsbot splits them.
+
+    Kept for the process's next corpus: splitting takes several seconds.
+    """
     from retrieval.formats import read_records
     from retrieval.sentences import article_sentences
 
@@ -83,7 +87,7 @@ def real_articles(source: Path = SHARED_CORPUS) -> list[Article]:
                 articles.append(
                     Article(draft.title, draft.source, draft.published, draft.url, sentences)
                 )
-    return articles
+    return tuple(articles)
 
 
 class Corpus:
@@ -103,7 +107,8 @@ class Corpus:
 
     @cached_property
     def _text_offsets(self) -> npt.NDArray[np.int64]:
-        return np.load(self.folder / "text_offsets.npy")
+        offsets: npt.NDArray[np.int64] = np.load(self.folder / "text_offsets.npy")
+        return offsets
 
     @cached_property
     def _text_bytes(self) -> mmap.mmap:
@@ -148,8 +153,11 @@ class Corpus:
         return [(a, s, e) for a, s, e in zip(info, starts, starts[1:], strict=False)]
 
 
-def corpus_folder(out: Path, size: int, seed: int, generator: str) -> Path:
-    return out / f"corpus-{size}-{generator}-s{seed}"
+def corpus_folder(
+    out: Path, size: int, seed: int, generator: str, real_limit: int | None = None
+) -> Path:
+    limit = "" if real_limit is None else f"-r{real_limit}"
+    return out / f"corpus-{size}-{generator}-s{seed}{limit}"
 
 
 def build_corpus(
@@ -160,8 +168,12 @@ def build_corpus(
     news: int = 200,
     zipf: int = 100,
     source: Path = SHARED_CORPUS,
+    real_limit: int | None = None,
 ) -> Corpus:
-    """The corpus of `size` sentences, from the cache when one was built with these settings."""
+    """The corpus of `size` sentences, from the cache when one was built with these settings.
+
+    `real_limit` caps the real sentences, so that a small corpus reaches the generator too.
+    """
     from retrieval.tokens import Tokenizer
 
     if generator not in GENERATORS:
@@ -172,9 +184,10 @@ def build_corpus(
     wanted = {
         "format": FORMAT, "size": size, "seed": seed, "generator": generator,
         "tokenizer": tokenizer.signature, "news_queries": news, "zipf_queries": zipf,
+        "real_limit": real_limit,
         "sources": {n: (source / n).stat().st_size for n in REAL_FILES},
     }
-    folder = corpus_folder(out, size, seed, generator)
+    folder = corpus_folder(out, size, seed, generator, real_limit)
     if (folder / "meta.json").exists():
         meta = json.loads((folder / "meta.json").read_text())
         if all(meta.get(k) == v for k, v in wanted.items()):
@@ -184,7 +197,8 @@ def build_corpus(
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     started = time.perf_counter()
-    meta = {**wanted, **_write_corpus(tmp, size, seed, generator, news, zipf, source, tokenizer)}
+    meta = {**wanted, **_write_corpus(tmp, size, seed, generator, news, zipf, source, tokenizer,
+                                      real_limit)}
     meta["build_s"] = round(time.perf_counter() - started, 2)
     (tmp / "meta.json").write_text(json.dumps(meta, indent=1))
     tmp.rename(folder)
@@ -192,7 +206,7 @@ def build_corpus(
 
 
 def _stream(
-    size: int, seed: int, generator: str, source: Path
+    size: int, seed: int, generator: str, source: Path, real_limit: int | None
 ) -> tuple[list[Article], int]:
     """The corpus's articles (the last one cut to fit) and how many sentences are real."""
     from benchmarks.generator import synthetic_articles
@@ -201,11 +215,12 @@ def _stream(
     order = np.random.default_rng([seed, _ORDER_TAG]).permutation(len(real)).tolist()
     chosen: list[Article] = []
     count = 0
+    budget = size if real_limit is None else min(size, real_limit)
     for i in order:
-        if count >= size:
+        if count >= budget:
             break
         article = real[i]
-        keep = article.sentences[: size - count]
+        keep = article.sentences[: budget - count]
         chosen.append(Article(article.title, article.source, article.published, article.url,
                               keep))
         count += len(keep)
@@ -219,11 +234,11 @@ def _stream(
 
 def _write_corpus(
     folder: Path, size: int, seed: int, generator: str, news: int, zipf: int, source: Path,
-    tokenizer: Tokenizer,
+    tokenizer: Tokenizer, real_limit: int | None,
 ) -> dict[str, Any]:
     from benchmarks.queries import news_questions, zipf_queries
 
-    articles, real_count = _stream(size, seed, generator, source)
+    articles, real_count = _stream(size, seed, generator, source, real_limit)
     text_offsets = array("q", [0])
     token_ids = array("i")
     token_offsets = array("q", [0])
@@ -255,8 +270,9 @@ def _write_corpus(
         [{k: v for k, v in asdict(a).items() if k != "sentences"} for a in articles],
         ensure_ascii=False,
     ))
-    queries = news_questions(pool_texts, news, seed, tokenizer) + zipf_queries(
-        pool_tokens, zipf, seed
+    # Only real sentences make questions, so every size asks the same ones.
+    queries = news_questions(pool_texts[:real_count], news, seed, tokenizer) + zipf_queries(
+        pool_tokens[:real_count], zipf, seed
     )
     (folder / "queries.json").write_text(json.dumps(
         [{"set": q.set, "text": q.text, "tokens": list(q.tokens)} for q in queries],
@@ -329,10 +345,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--generator", choices=GENERATORS, default="recombine")
     parser.add_argument("--news", type=int, default=200, help="news questions")
     parser.add_argument("--zipf", type=int, default=100, help="zipf6 queries")
+    parser.add_argument("--real-limit", type=int, help="use at most N real sentences")
     parser.add_argument("--database", action="store_true", help="also build newsbot.db")
     args = parser.parse_args(argv)
     for size in args.size:
-        corpus = build_corpus(size, args.out, args.seed, args.generator, args.news, args.zipf)
+        corpus = build_corpus(size, args.out, args.seed, args.generator, args.news, args.zipf,
+                              real_limit=args.real_limit)
         if args.database:
             ensure_database(corpus)
         print(corpus.folder, json.dumps(corpus.meta))

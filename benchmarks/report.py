@@ -173,6 +173,9 @@ def newsbot_table(result: Mapping[str, Any]) -> str:
             f"{len(startup['runs'])} | {startup['spawn_to_answer_s']:.2f} s (imports "
             f"{first['imports_s']:.2f}, `Engine.open` {first['open_s']:.2f}, first search "
             f"{first['first_search_s']:.2f}; saved index used: {first['loaded_saved_index']}) |",
+            f"| the same with the bench extra importable (scipy: `import nltk` loads "
+            f"scipy.stats) | {startup['with_bench_extra']['spawn_to_answer_s']:.2f} s (imports "
+            f"{startup['with_bench_extra']['imports_s']:.2f}) |",
             f"| `newsbot ask` one question, wall, median of {len(startup['cli_s'])} | "
             f"{startup['cli_median_s']:.2f} s |",
             f"| whole question (`Searcher.search`, 5 passages), median / p95 of "
