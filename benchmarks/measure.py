@@ -92,6 +92,7 @@ def environment() -> dict[str, Any]:
             for p in threadpool_info()
         ],
         "cpus": os.cpu_count(),
+        "load_average": os.getloadavg(),  # other work on the machine makes timings noisy
         "python": sys.version.split()[0],
     }
 
