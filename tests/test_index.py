@@ -160,3 +160,9 @@ async def test_another_process_ingest_becomes_searchable_after_refresh(
     finally:
         await writer.close()
         await serving.close()
+
+
+def test_ties_at_the_kth_place_go_to_the_older_sentence() -> None:
+    index = Index(RAW)
+    index.add([(n, f"cocoa filler{n}") for n in range(1, 2001)])
+    assert [h.sentence_id for h in index.search("cocoa", 10)] == list(range(1, 11))
