@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiosqlite
@@ -23,6 +23,7 @@ class Engine:
     store: CorpusStore
     index: Index
     searcher: Searcher
+    _refresh_lock: asyncio.Lock = field(default_factory=asyncio.Lock, init=False, repr=False)
 
     @classmethod
     async def open(
@@ -39,8 +40,13 @@ class Engine:
         return cls(Path(db_path), conn, store, index, Searcher(store, index))
 
     async def refresh(self, progress: Progress | None = None) -> int:
-        """Index sentences stored since the last refresh (by any process); returns how many."""
-        return await catch_up(self.index, self.store, progress)
+        """Index sentences stored since the last refresh (by any process); returns how many.
+
+        Concurrent calls (a periodic job, a feed poller) run one after the other, so no
+        sentence is indexed twice.
+        """
+        async with self._refresh_lock:
+            return await catch_up(self.index, self.store, progress)
 
     async def save_index(self) -> None:
         """Merge small segments and write the index next to the database (off the loop)."""

@@ -9,6 +9,7 @@ the database is rebuilt from the database, never trusted.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import fcntl
 import json
@@ -180,10 +181,15 @@ async def rebuild(
 
 
 async def catch_up(index: Index, store: CorpusStore, progress: Progress | None = None) -> int:
-    """Add the sentences stored since the index's watermark; returns how many."""
+    """Add the sentences stored since the index's watermark; returns how many.
+
+    Tokenizing a batch takes about a second per 20,000 sentences, so it runs in a thread:
+    a bot catching up with a large ingest keeps answering meanwhile. Callers must not run
+    two catch-ups of one index at once (`Engine.refresh` serializes them).
+    """
     added = 0
     async for rows in store.sentences_after(index.snapshot.watermark):
-        added += index.add(rows)
+        added += await asyncio.to_thread(index.add, rows)
         if progress:
             progress(len(rows))
     return added

@@ -83,6 +83,39 @@ MIGRATIONS: tuple[Migration, ...] = (
         """,
     ),
     Migration(
+        2,
+        "answers shown by the bot",
+        """
+        -- One row per answer message the bot sent: what "More", follow-up replies and
+        -- feedback refer to. Buttons carry only the id, so the row outlives any edit.
+        CREATE TABLE answers (
+            id           INTEGER PRIMARY KEY,
+            chat_id      INTEGER NOT NULL,
+            user_id      INTEGER,
+            question     TEXT NOT NULL,     -- as searched (a follow-up includes what it follows)
+            next_offset  INTEGER NOT NULL,  -- where "More" goes on
+            has_more     INTEGER NOT NULL,
+            passages     TEXT NOT NULL,     -- JSON list of [article_id, [sentence ids]] shown
+            more_ts      REAL,              -- when "More" was taken (it is offered once)
+            created_ts   REAL NOT NULL
+        );
+
+        -- The messages an answer was sent as (a long one is split), so a reply to any of
+        -- them is a follow-up of its question.
+        CREATE TABLE answer_messages (
+            chat_id     INTEGER NOT NULL,
+            message_id  INTEGER NOT NULL,
+            answer_id   INTEGER NOT NULL REFERENCES answers (id) ON DELETE CASCADE,
+            PRIMARY KEY (chat_id, message_id)
+        );
+
+        -- A user's vote on an answer is one row: voting again changes it.
+        ALTER TABLE feedback ADD COLUMN answer_id INTEGER REFERENCES answers (id)
+            ON DELETE SET NULL;
+        CREATE UNIQUE INDEX feedback_answer_user ON feedback (answer_id, user_id);
+        """,
+    ),
+    Migration(
         4,
         "digest subscriptions and deliveries",
         """

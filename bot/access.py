@@ -1,0 +1,122 @@
+"""Who may use the bot, who is an admin, and how many questions a user may ask a minute.
+
+Pure policy: no Telegram calls and no database, so it is the same for every handler and
+cheap to test. Handlers of admin-only commands use `is_admin` or `admin_only`.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.config import Settings
+
+Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class Access:
+    """The allowlist and the admins from the settings.
+
+    With no allowlist the bot is open to everyone. Admins may use it anywhere, and a user whose
+    private chat is allowed may also ask inline (inline queries carry no chat id).
+    """
+
+    allowed_chats: frozenset[int]
+    admins: frozenset[int]
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Access:
+        return cls(settings.allowed_chats, settings.admins)
+
+    @property
+    def is_open(self) -> bool:
+        return not self.allowed_chats
+
+    def is_admin(self, user_id: int | None) -> bool:
+        return user_id is not None and user_id in self.admins
+
+    def allows_chat(self, chat_id: int, user_id: int | None) -> bool:
+        return self.is_open or chat_id in self.allowed_chats or self.is_admin(user_id)
+
+    def allows_inline(self, user_id: int) -> bool:
+        return self.is_open or user_id in self.allowed_chats or self.is_admin(user_id)
+
+
+def is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """Whether the update's sender is listed in NEWSBOT_ADMINS."""
+    access = context.bot_data.get("access")
+    user = update.effective_user
+    return isinstance(access, Access) and user is not None and access.is_admin(user.id)
+
+
+def admin_only(handler: Handler) -> Handler:
+    """Run `handler` only for admins; anyone else is told the command is for admins."""
+
+    @functools.wraps(handler)
+    async def guarded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if is_admin(update, context):
+            await handler(update, context)
+            return
+        if update.callback_query:
+            await update.callback_query.answer("Only the bot's admins can do that.")
+        elif update.effective_message:
+            await update.effective_message.reply_text(
+                "Only the bot's admins can use that command (their ids are in NEWSBOT_ADMINS)."
+            )
+
+    return guarded
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    allowed: bool
+    retry_in: float = 0.0  # seconds until the oldest counted question leaves the window
+    tell: bool = False  # first refusal in this window: say why (later ones stay silent)
+
+
+class QuestionLimiter:
+    """At most `per_minute` questions per user in any 60-second window (in memory).
+
+    Handlers run concurrently on one event loop and `check` does not await, so a check and
+    its count cannot interleave with another's.
+    """
+
+    WINDOW = 60.0
+
+    def __init__(self, per_minute: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self.per_minute = per_minute
+        self.clock = clock
+        self._asked: dict[int, deque[float]] = {}
+        self._told: dict[int, float] = {}
+
+    def check(self, user_id: int) -> Verdict:
+        """Count a question from `user_id` if the limit allows it."""
+        now = self.clock()
+        asked = self._asked.setdefault(user_id, deque())
+        while asked and asked[0] <= now - self.WINDOW:
+            asked.popleft()
+        if len(asked) < self.per_minute:
+            asked.append(now)
+            self._told.pop(user_id, None)
+            return Verdict(True)
+        retry_in = asked[0] + self.WINDOW - now
+        told = self._told.get(user_id)
+        tell = told is None or told <= now - self.WINDOW
+        if tell:
+            self._told[user_id] = now
+        return Verdict(False, retry_in, tell)
+
+    def forget_idle(self) -> None:
+        """Drop users with nothing in the window, so memory follows active users only."""
+        now = self.clock()
+        for user_id, asked in list(self._asked.items()):
+            if not asked or asked[-1] <= now - self.WINDOW:
+                del self._asked[user_id]
+                self._told.pop(user_id, None)

@@ -1,0 +1,79 @@
+"""Before and after the handlers: the access check every update passes, and the one error
+handler every failure reaches."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import InlineQueryResultsButton, Update
+from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import ApplicationHandlerStop, ContextTypes
+
+from bot import formatting
+from bot.runtime import runtime
+
+log = logging.getLogger(__name__)
+
+SOMETHING_WENT_WRONG = "Sorry, something went wrong while answering that. Please try again."
+
+
+async def check_access(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stop updates from chats (or inline users) that are not allowed; tell a chat once."""
+    rt = runtime(context)
+    user = update.effective_user
+    if update.inline_query is not None:
+        if rt.access.allows_inline(update.inline_query.from_user.id):
+            return
+        await update.inline_query.answer(
+            [], cache_time=0, is_personal=True,
+            button=InlineQueryResultsButton("This bot is private", start_parameter="access"),
+        )  # fmt: skip
+        raise ApplicationHandlerStop
+    chat = update.effective_chat
+    if chat is None or rt.access.allows_chat(chat.id, user.id if user else None):
+        return
+    if update.callback_query is not None:
+        await update.callback_query.answer("This chat is not allowed to use the bot.")
+    elif update.message is not None:
+        await rt.state.note_chat(chat.id, chat.type, chat.title or chat.full_name)
+        if await rt.state.claim_refusal(chat.id):
+            log.info("refused chat %s (%s): not in NEWSBOT_ALLOWED_CHATS", chat.id, chat.type)
+            await context.bot.send_message(chat.id, formatting.refusal(chat.id))
+    raise ApplicationHandlerStop
+
+
+async def note_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Remember each chat the bot is used in, once per run."""
+    chat = update.effective_chat
+    if chat is None or update.message is None:
+        return
+    seen: set[int] = context.bot_data.setdefault("chats_noted", set())
+    if chat.id not in seen:
+        seen.add(chat.id)
+        await runtime(context).state.note_chat(chat.id, chat.type, chat.title or chat.full_name)
+
+
+async def report_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log a failure with its update's id and tell the user, without any details."""
+    error = context.error
+    if not isinstance(update, Update):
+        if isinstance(error, NetworkError):  # polling hiccups: PTB retries on its own
+            log.warning("Telegram not reachable: %s", error)
+        else:
+            log.error("background task failed", exc_info=error)
+        return
+    if isinstance(error, Forbidden):  # blocked or kicked: nobody to tell
+        log.warning("update %s: cannot send to the chat: %s", update.update_id, error)
+        return
+    log.error("update %s failed", update.update_id, exc_info=error)
+    if isinstance(error, RetryAfter):
+        return  # flood control outlasted our retries; another message would only add to it
+    try:
+        if update.callback_query is not None:
+            await update.callback_query.answer(SOMETHING_WENT_WRONG)
+        elif update.inline_query is not None:
+            await update.inline_query.answer([], cache_time=0)
+        elif update.effective_chat is not None:
+            await context.bot.send_message(update.effective_chat.id, SOMETHING_WENT_WRONG)
+    except TelegramError as exc:
+        log.warning("update %s: could not say that it failed: %s", update.update_id, exc)

@@ -1,0 +1,315 @@
+"""What people ask the bot for: questions (private, group, inline), buttons and commands.
+
+Each handler parses its update, calls the core and sends what `bot.formatting` makes. Access
+is checked before any of them runs (`bot.gate`); errors they raise go to its error handler.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+
+from telegram import (
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+    Message,
+    MessageEntity,
+    ReplyParameters,
+    Update,
+)
+from telegram.constants import ChatAction, ChatType, ParseMode
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import CommandHandler, ContextTypes, filters
+
+from bot import formatting
+from bot.formatting import Command
+from bot.runtime import Runtime, runtime
+from retrieval.search import SearchResult
+
+log = logging.getLogger(__name__)
+
+PASSAGES_PER_ANSWER = 3
+INLINE_RESULTS = 5
+LATEST_HEADLINES = 10
+
+COMMANDS = (
+    Command("ask", "answer a question with quoted passages",
+            "/ask Where did the joint exercise begin?"),
+    Command("sources", "the outlets in the corpus and their article counts", "/sources"),
+    Command("latest", "the newest headlines", "/latest"),
+    Command("help", "how to ask, and these commands", "/help"),
+    Command("start", "what this bot does", "/start"),
+)  # fmt: skip
+
+
+class _AddressedToBot(filters.MessageFilter):
+    """A group message that mentions the bot or replies to one of its messages."""
+
+    def filter(self, message: Message) -> bool:
+        bot = message.get_bot()
+        replied = message.reply_to_message
+        if replied and replied.from_user and replied.from_user.id == bot.id:
+            return True
+        mention = f"@{bot.username}".lower()
+        for entity, text in message.parse_entities(
+            [MessageEntity.MENTION, MessageEntity.TEXT_MENTION]
+        ).items():
+            if entity.type == MessageEntity.MENTION and text.lower() == mention:
+                return True
+            if entity.user is not None and entity.user.id == bot.id:
+                return True
+        return False
+
+
+ADDRESSED_TO_BOT = _AddressedToBot(name="addressed_to_bot")
+
+
+def _question(message: Message, context: ContextTypes.DEFAULT_TYPE) -> str:
+    """The question in a message: without the /ask command or the bot's @mention."""
+    if context.args is not None:  # a command: /ask question
+        return " ".join(context.args)
+    text = message.text or ""
+    username = context.bot.username
+    return re.sub(rf"@{re.escape(username)}\b", " ", text, flags=re.IGNORECASE).strip()
+
+
+def _in_group(message: Message) -> bool:
+    return message.chat.type != ChatType.PRIVATE
+
+
+async def _show_typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
+    """Show "typing…" while searching; an answer does not depend on it, so failing is fine."""
+    try:
+        await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+    except TelegramError as exc:
+        log.debug("no typing indicator for chat %s: %s", chat_id, exc)
+
+
+async def _search(
+    rt: Runtime, chat_id: int | None, user_id: int | None, question: str, limit: int,
+    offset: int = 0,
+) -> SearchResult:  # fmt: skip
+    """Search (the index work runs in a thread) and log the question with its timing."""
+    started = time.perf_counter()
+    result = await rt.engine.searcher.search(question, limit=limit, offset=offset)
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    await rt.state.log_query(chat_id, user_id, result.question, len(result.passages), elapsed_ms)
+    return result
+
+
+async def _admitted(rt: Runtime, user_id: int, message: Message | None) -> bool:
+    """Count a question against the user's per-minute limit; say so once when it is hit."""
+    verdict = rt.limiter.check(user_id)
+    if not verdict.allowed and verdict.tell and message is not None:
+        await message.reply_html(formatting.slow_down(rt.limiter.per_minute, verdict.retry_in))
+    return verdict.allowed
+
+
+async def _send_answer(
+    context: ContextTypes.DEFAULT_TYPE, rt: Runtime, chat_id: int, user_id: int | None,
+    result: SearchResult, offset: int, reply_to: int | None,
+) -> None:  # fmt: skip
+    """Send an answer (split at passages) with its buttons under the last message."""
+    reply = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
+    if not result.passages:
+        text = result.message or "Nothing in the news corpus matches that."
+        await context.bot.send_message(chat_id, formatting.plain(text), reply_parameters=reply)
+        return
+    answer_id = await rt.state.record_answer(
+        chat_id, user_id, result.question, result.passages,
+        offset + PASSAGES_PER_ANSWER, result.has_more,
+    )  # fmt: skip
+    keyboard = formatting.answer_keyboard(answer_id, result.passages, result.has_more)
+    pages = formatting.answer_messages(result.passages, rt.zone)
+    sent = []
+    for number, page in enumerate(pages, start=1):
+        message = await context.bot.send_message(
+            chat_id, page,
+            reply_markup=keyboard if number == len(pages) else None,
+            reply_parameters=reply if number == 1 else None,
+        )  # fmt: skip
+        sent.append(message.message_id)
+    await rt.state.attach_messages(answer_id, chat_id, sent)
+
+
+async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answer the question in a message with quoted passages and their sources."""
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or user is None:
+        return
+    rt = runtime(context)
+    question = _question(message, context)
+    replied = message.reply_to_message
+    by_bot = bool(replied and replied.from_user and replied.from_user.id == context.bot.id)
+    if not question and context.args is not None and replied and replied.text and not by_bot:
+        question = replied.text  # "/ask" in reply to someone's message asks what it says
+    if not question:
+        await message.reply_html(
+            "Ask me a question, e.g. <code>/ask Where did the joint exercise begin?</code>"
+        )
+        return
+    if not await _admitted(rt, user.id, message):
+        return
+    follows = None
+    if replied and by_bot:  # a follow-up: search with the question it follows
+        follows = await rt.state.answer_for_message(message.chat.id, replied.message_id)
+    searched = f"{question} {follows.question}" if follows else question
+    await _show_typing(context, message.chat.id)
+    result = await _search(rt, message.chat.id, user.id, searched, PASSAGES_PER_ANSWER)
+    reply_to = message.message_id if _in_group(message) else None
+    await _send_answer(context, rt, message.chat.id, user.id, result, 0, reply_to)
+
+
+async def more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show the next passages for the question of an answer."""
+    query = update.callback_query
+    if query is None or query.data is None or query.message is None:
+        return
+    rt = runtime(context)
+    answer = await rt.state.answer(int(query.data.split(":")[1]))
+    if answer is None or not answer.has_more:
+        await query.answer("There is nothing more for that answer.")
+        return
+    if not rt.limiter.check(query.from_user.id).allowed:
+        await query.answer("Too many questions in the last minute; try again shortly.")
+        return
+    if not await rt.state.claim_more(answer.id):
+        await query.answer("The next passages are already below.")
+        return
+    await query.answer()
+    chat_id = query.message.chat.id
+    await _show_typing(context, chat_id)
+    result = await _search(rt, chat_id, query.from_user.id, answer.question,
+                           PASSAGES_PER_ANSWER, answer.next_offset)  # fmt: skip
+    await _send_answer(context, rt, chat_id, query.from_user.id, result, answer.next_offset,
+                       query.message.message_id)  # fmt: skip
+    if isinstance(query.message, Message):
+        try:
+            markup = formatting.without_more(query.message.reply_markup)
+            await query.edit_message_reply_markup(markup)
+        except BadRequest as exc:  # already edited, or too old to edit: the button stays inert
+            log.debug("kept the More button of answer %s: %s", answer.id, exc)
+
+
+async def full_article(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Send the whole text of an article shown in an answer."""
+    query = update.callback_query
+    if query is None or query.data is None or query.message is None:
+        return
+    rt = runtime(context)
+    if not rt.limiter.check(query.from_user.id).allowed:  # up to 8 messages a tap
+        await query.answer("Too many requests in the last minute; try again shortly.")
+        return
+    found = await rt.engine.store.article_text(int(query.data.split(":")[1]))
+    if found is None:
+        await query.answer("That article is no longer in the corpus.")
+        return
+    await query.answer()
+    article, text = found
+    for page in formatting.article_messages(article, text, rt.zone):
+        await context.bot.send_message(query.message.chat.id, page)
+
+
+async def feedback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Record a 👍 or 👎 for an answer, with its question and passages."""
+    query = update.callback_query
+    if query is None or query.data is None:
+        return
+    _, answer_id, vote = query.data.split(":")
+    rt = runtime(context)
+    answer = await rt.state.answer(int(answer_id))
+    if answer is None:
+        await query.answer("That answer is no longer on record.")
+        return
+    await rt.state.record_vote(answer, query.from_user.id, 1 if vote == "1" else -1)
+    await query.answer("Thanks, noted 👍" if vote == "1" else "Thanks, noted 👎")
+
+
+async def inline_ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Offer the top passages for an inline question, each with its quote and source."""
+    query = update.inline_query
+    if query is None:
+        return
+    rt = runtime(context)
+    question = query.query.strip()
+    if not question:
+        await query.answer([], cache_time=300)
+        return
+    if not rt.inline_limiter.check(query.from_user.id).allowed:
+        await query.answer([], cache_time=0, is_personal=True)
+        return
+    result = await _search(rt, None, query.from_user.id, question, INLINE_RESULTS)
+    results = [
+        InlineQueryResultArticle(
+            id=str(passage.rank),
+            title=(passage.article.title.strip() or "Untitled")[:200],
+            description=formatting.inline_description(passage),
+            input_message_content=InputTextMessageContent(
+                formatting.inline_message(passage, rt.zone), parse_mode=ParseMode.HTML
+            ),
+        )
+        for passage in result.passages
+    ]
+    # Telegram caches results per query; with an allowlist, only for the user who asked.
+    await query.answer(results, cache_time=60, is_personal=not rt.access.is_open)
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Greet and say in two lines what the bot does and how to ask."""
+    message = update.effective_message
+    if message is None:
+        return
+    user = update.effective_user
+    await message.reply_html(
+        formatting.greeting(user.first_name if user else None, not _in_group(message))
+    )
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """List the commands, each with an example, and the ways to ask."""
+    if update.effective_message:
+        await update.effective_message.reply_html(
+            formatting.help_text(COMMANDS, context.bot.username)
+        )
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Point a private chat that sent an unknown command to /help."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    # Runs after the command handlers (a later group), so commands other modules add after
+    # build_application are not shadowed: it only speaks when none of them knows the name.
+    name = message.text.split()[0][1:].split("@")[0].lower()
+    known = {
+        command
+        for group in context.application.handlers.values()
+        for handler in group
+        if isinstance(handler, CommandHandler)
+        for command in handler.commands
+    }
+    if name not in known:
+        await message.reply_html("I don't know that command. /help lists what I can do.")
+
+
+async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """List the outlets in the corpus with their article counts."""
+    message = update.effective_message
+    if message is None:
+        return
+    rt = runtime(context)
+    for page in formatting.sources_messages(await rt.engine.store.sources()):
+        await message.reply_html(page)
+
+
+async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """List the newest headlines, linked to their articles."""
+    message = update.effective_message
+    if message is None:
+        return
+    rt = runtime(context)
+    articles = await rt.engine.store.latest(LATEST_HEADLINES)
+    for page in formatting.latest_messages(articles, rt.zone):
+        await message.reply_html(page)

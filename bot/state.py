@@ -1,0 +1,143 @@
+"""What the bot remembers in the database: chats, answers shown, votes, questions asked.
+
+Each method is one SQL statement (the connection runs in autocommit mode), so handlers that
+run concurrently never see half of another's write.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import aiosqlite
+
+from retrieval.models import Passage
+
+REFUSAL_INTERVAL = 24 * 3600.0  # a refused chat is told again at most once a day
+
+
+@dataclass(frozen=True, slots=True)
+class ShownAnswer:
+    """An answer as stored: enough to continue it ("More"), follow it up or vote on it."""
+
+    id: int
+    chat_id: int
+    question: str
+    next_offset: int
+    has_more: bool
+    sentence_ids: tuple[int, ...]
+
+
+class BotState:
+    """The bot's tables (migrations 1 and 2) over the engine's connection."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.conn = conn
+
+    async def note_chat(self, chat_id: int, chat_type: str, title: str | None) -> None:
+        """Remember a chat the bot has seen (its type and title kept current)."""
+        await self.conn.execute(
+            "INSERT INTO chats (id, type, title, first_seen) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (id) DO UPDATE SET type = excluded.type, title = excluded.title"
+            " WHERE type IS NOT excluded.type OR title IS NOT excluded.title",
+            (chat_id, chat_type, title, time.time()),
+        )
+
+    async def claim_refusal(self, chat_id: int, now: float | None = None) -> bool:
+        """True once per REFUSAL_INTERVAL for a chat (it is noted first): time to tell it."""
+        now = time.time() if now is None else now
+        cursor = await self.conn.execute(
+            "UPDATE chats SET refused_ts = ? WHERE id = ?"
+            " AND (refused_ts IS NULL OR refused_ts <= ?)",
+            (now, chat_id, now - REFUSAL_INTERVAL),
+        )
+        return cursor.rowcount == 1
+
+    async def record_answer(
+        self, chat_id: int, user_id: int | None, question: str, passages: Sequence[Passage],
+        next_offset: int, has_more: bool,
+    ) -> int:  # fmt: skip
+        """Store an answer about to be shown; returns its id for the buttons."""
+        shown = [[p.article.id, list(p.sentence_ids)] for p in passages]
+        cursor = await self.conn.execute(
+            "INSERT INTO answers (chat_id, user_id, question, next_offset, has_more, passages,"
+            " created_ts) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (chat_id, user_id, question, next_offset, int(has_more), json.dumps(shown),
+             time.time()),
+        )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    async def attach_messages(
+        self, answer_id: int, chat_id: int, message_ids: Sequence[int]
+    ) -> None:
+        """Record the messages an answer was sent as."""
+        await self.conn.executemany(
+            "INSERT OR REPLACE INTO answer_messages (chat_id, message_id, answer_id)"
+            " VALUES (?, ?, ?)",
+            [(chat_id, message_id, answer_id) for message_id in message_ids],
+        )
+
+    async def answer(self, answer_id: int) -> ShownAnswer | None:
+        async with self.conn.execute(
+            "SELECT id, chat_id, question, next_offset, has_more, passages FROM answers"
+            " WHERE id = ?",
+            (answer_id,),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return _shown(row) if row else None
+
+    async def answer_for_message(self, chat_id: int, message_id: int) -> ShownAnswer | None:
+        """The answer a bot message belongs to, if it was one."""
+        async with self.conn.execute(
+            "SELECT a.id, a.chat_id, a.question, a.next_offset, a.has_more, a.passages"
+            " FROM answer_messages m JOIN answers a ON a.id = m.answer_id"
+            " WHERE m.chat_id = ? AND m.message_id = ?",
+            (chat_id, message_id),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return _shown(row) if row else None
+
+    async def claim_more(self, answer_id: int) -> bool:
+        """True for the first "More" on an answer; a double tap gets False."""
+        cursor = await self.conn.execute(
+            "UPDATE answers SET more_ts = ? WHERE id = ? AND has_more AND more_ts IS NULL",
+            (time.time(), answer_id),
+        )
+        return cursor.rowcount == 1
+
+    async def record_vote(self, answer: ShownAnswer, user_id: int, vote: int) -> None:
+        """Store 👍 (1) or 👎 (-1) with the question and the passages shown; a user's later
+        vote on the same answer replaces the earlier one."""
+        await self.conn.execute(
+            "INSERT INTO feedback (chat_id, user_id, question, sentence_ids, vote, created_ts,"
+            " answer_id) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (answer_id, user_id) DO UPDATE SET vote = excluded.vote,"
+            " created_ts = excluded.created_ts",
+            (answer.chat_id, user_id, answer.question, json.dumps(list(answer.sentence_ids)),
+             vote, time.time(), answer.id),
+        )
+
+    async def log_query(
+        self, chat_id: int | None, user_id: int | None, question: str, results: int,
+        elapsed_ms: float,
+    ) -> None:  # fmt: skip
+        await self.conn.execute(
+            "INSERT INTO query_log (chat_id, user_id, question, results, elapsed_ms, created_ts)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (chat_id, user_id, question, results, round(elapsed_ms, 3), time.time()),
+        )
+
+
+def _shown(row: aiosqlite.Row) -> ShownAnswer:
+    passages = json.loads(row[5])
+    return ShownAnswer(
+        id=int(row[0]),
+        chat_id=int(row[1]),
+        question=str(row[2]),
+        next_offset=int(row[3]),
+        has_more=bool(row[4]),
+        sentence_ids=tuple(int(i) for _, ids in passages for i in ids),
+    )

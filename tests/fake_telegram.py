@@ -1,0 +1,772 @@
+"""A fake Telegram Bot API server on 127.0.0.1 for end-to-end tests of the bot.
+
+The real python-telegram-bot stack (httpx, request encoding, error mapping) talks to it over
+HTTP, so tests exercise exactly what production does. It enforces Telegram's rules that a bot
+can get wrong (HTML markup, text length, callback data size, not-modified edits) and can inject
+the failures a bot must survive (flood limits, blocked users, migrated groups). Stdlib only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import email.parser
+import email.policy
+import itertools
+import json
+import re
+import threading
+import time
+from collections.abc import Coroutine
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Self
+from urllib.parse import parse_qsl, urlsplit
+
+from tests.telegram_html import TelegramTextError, check_message_text, utf16_len
+
+JSON = dict[str, Any]
+TEST_TOKEN = "123456789:AAFakeTokenForNewsbotTests_012345-x"
+"""A token in Telegram's format (``<bot id>:<35 characters>``); the fake accepts any such."""
+TEST_USER_ID = 424242
+"""Default sender of injected updates outside private chats."""
+
+_TOKEN_PATH = re.compile(r"^/bot(\d+:[A-Za-z0-9_-]{35})/([A-Za-z]+)$")
+_COMMAND = re.compile(r"(?<![\w/<>])/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?(?![\w/<>])")
+_MENTION = re.compile(r"(?<!\w)@[A-Za-z0-9_]{5,32}(?!\w)")
+# Form-encoded values are JSON-decoded unless the parameter is a plain string in the API.
+_STRING_PARAMS = frozenset(
+    ("text", "parse_mode", "callback_query_id", "inline_query_id", "action")
+    + ("url", "next_offset", "language_code", "inline_message_id", "message_text")
+    + ("caption",)
+)
+_CHAT_ACTIONS = frozenset(
+    ("typing", "upload_photo", "record_video", "upload_video", "record_voice")
+    + ("upload_voice", "upload_document", "choose_sticker", "find_location", "record_video_note")
+    + ("upload_video_note",)
+)
+_BUTTON_ACTIONS = (
+    ("url", "callback_data", "web_app", "login_url", "copy_text", "callback_game", "pay")
+    + ("switch_inline_query", "switch_inline_query_current_chat")
+    + ("switch_inline_query_chosen_chat",)
+)
+_KICKED = {
+    "private": "Forbidden: bot was blocked by the user",
+    "group": "Forbidden: bot was kicked from the group chat",
+    "supergroup": "Forbidden: bot was kicked from the supergroup chat",
+    "channel": "Forbidden: bot was kicked from the channel chat",
+}
+# The fields PTB requires in a ChatMemberAdministrator: an ordinary admin, as a bot usually is.
+_ADMIN_RIGHTS = dict.fromkeys(
+    ("can_manage_chat", "can_delete_messages", "can_manage_video_chats", "can_invite_users")
+    + ("can_restrict_members", "can_change_info"),
+    True,
+) | dict.fromkeys(
+    ("can_be_edited", "is_anonymous", "can_promote_members", "can_post_stories")
+    + ("can_edit_stories", "can_delete_stories"),
+    False,
+)
+_QUERY_TOO_OLD = (
+    "Bad Request: query is too old and response timeout expired or query ID is invalid"
+)
+_NOT_MODIFIED = (
+    "Bad Request: message is not modified: specified new message content and reply markup are "
+    "exactly the same as a current content and reply markup of the message"
+)
+
+
+class ApiError(Exception):
+    """An error answer of the Bot API: ``{"ok": false, "error_code": ..., ...}``."""
+
+    def __init__(self, error_code: int, description: str, **parameters: int) -> None:
+        super().__init__(description)
+        self.error_code, self.description, self.parameters = error_code, description, parameters
+
+    def body(self) -> JSON:
+        body: JSON = {"ok": False, "error_code": self.error_code, "description": self.description}
+        return body | ({"parameters": self.parameters} if self.parameters else {})
+
+
+@dataclass(frozen=True)
+class RecordedCall:
+    """One API request as the bot made it: parameters decoded, ``time`` from time.monotonic."""
+
+    method: str
+    params: JSON
+    time: float
+
+
+def _bad(description: str) -> ApiError:
+    return ApiError(400, f"Bad Request: {description}")
+
+
+def _chat_member(user: JSON, status: str) -> JSON:
+    """A ChatMember object as the API sends it, with the fields PTB requires per status."""
+    member: JSON = {"status": status, "user": user}
+    if status == "administrator":
+        member |= _ADMIN_RIGHTS
+    elif status == "creator":
+        member["is_anonymous"] = False
+    elif status == "kicked":
+        member["until_date"] = 0
+    elif status not in ("member", "left"):
+        raise ValueError(f"unsupported chat member status {status!r}")
+    return member
+
+
+def _check_reply_markup(markup: Any) -> None:
+    """Inline keyboards: every button needs one action; callback data is 1-64 bytes."""
+    rows = markup.get("inline_keyboard", []) if isinstance(markup, dict) else []
+    for button in itertools.chain.from_iterable(rows):
+        if not [action for action in _BUTTON_ACTIONS if action in button]:
+            raise _bad(
+                "can't parse inline keyboard button: Text buttons are unallowed in the "
+                "inline keyboard"
+            )
+        if "callback_data" in button and not 1 <= len(button["callback_data"].encode()) <= 64:
+            raise _bad("BUTTON_DATA_INVALID")
+
+
+class FakeTelegramServer:
+    """The fake Bot API. Use as a context manager or call start()/stop().
+
+    All state is guarded by one condition variable: handler threads and the test thread (or
+    event loop) read and write it, and long polls and wait_for wait on it.
+    """
+
+    def __init__(
+        self, *, token: str = TEST_TOKEN, username: str = "newsbot_test_bot", strict: bool = True
+    ) -> None:
+        self.token, self.strict = token, strict
+        self.bot_user: JSON = {
+            "id": int(token.split(":")[0]),
+            "is_bot": True,
+            "first_name": "Newsbot Test",
+            "username": username,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": True,
+        }
+        self._cond = threading.Condition()
+        self._calls: list[RecordedCall] = []
+        self._updates: list[JSON] = []
+        self._update_ids = itertools.count(1)
+        self._query_ids = itertools.count(1)
+        self._poll_generation = 0
+        self._chats: dict[int, JSON] = {}
+        self._messages: dict[int, dict[int, JSON]] = {}
+        self._message_ids: dict[int, itertools.count[int]] = {}
+        self._members: dict[tuple[int, int], str] = {}
+        self._open_queries: set[str] = set()
+        self._commands: dict[str, list[JSON]] = {}
+        self._failures: list[tuple[str, ApiError, list[int]]] = []
+        self._chat_errors: dict[int, ApiError] = {}
+        self._stopping = False
+        self.internal_errors: list[BaseException] = []
+        self._httpd: _HttpServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # ----- lifecycle -------------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        """For ``Bot(base_url=...)`` or ``ApplicationBuilder().base_url()``; PTB adds the token."""
+        assert self._httpd is not None, "server not started"
+        return f"http://127.0.0.1:{self._httpd.server_address[1]}/bot"
+
+    def start(self) -> Self:
+        handler = type("Handler", (_Handler,), {"fake": self})
+        self._httpd = _HttpServer(("127.0.0.1", 0), handler)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, args=(0.02,), name="fake-telegram"
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Wake pending long polls, then join every thread and close every socket."""
+        with self._cond:
+            self._stopping = True
+            self._cond.notify_all()
+        if self._httpd is not None and self._thread is not None:
+            self._httpd.shutdown()
+            self._thread.join()
+            self._httpd.server_close()  # joins the request threads
+            self._httpd = self._thread = None
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    # ----- inspection ------------------------------------------------------------------------
+
+    def calls(self, method: str | None = None) -> list[RecordedCall]:
+        """Calls so far, oldest first, optionally only of one method (e.g. "sendMessage")."""
+        with self._cond:
+            return [call for call in self._calls if method in (None, call.method)]
+
+    def messages(self, chat_id: int) -> list[JSON]:
+        """Messages currently in a chat (users' and the bot's), edits applied, oldest first."""
+        with self._cond:
+            return copy.deepcopy(list(self._messages.get(chat_id, {}).values()))
+
+    def sent_messages(self, chat_id: int) -> list[JSON]:
+        """Messages the bot sent to a chat that still exist, in their current (edited) state."""
+        bot_id = self.bot_user["id"]
+        return [m for m in self.messages(chat_id) if m.get("from", {}).get("id") == bot_id]
+
+    def pending_updates(self) -> list[JSON]:
+        """Updates queued and not yet confirmed by a getUpdates offset."""
+        with self._cond:
+            return list(self._updates)
+
+    def wait_for_calls(
+        self, method: str, count: int = 1, timeout: float = 5.0
+    ) -> list[RecordedCall]:
+        """Block until the bot made ``count`` calls of ``method``; thread-safe, not for async."""
+        with self._cond:
+            if not self._cond.wait_for(lambda: len(self._matching(method)) >= count, timeout):
+                raise TimeoutError(self._timeout_message(method, count, timeout))
+            return self._matching(method)
+
+    def wait_for(
+        self, method: str, count: int = 1, timeout: float = 5.0
+    ) -> Coroutine[Any, Any, list[RecordedCall]]:
+        """``await`` until the bot made ``count`` calls of ``method``; polls the recorded calls
+        so it never blocks the event loop the bot runs on."""
+        return self._wait_async(method, count, time.monotonic() + timeout, timeout)
+
+    async def _wait_async(
+        self, method: str, count: int, deadline: float, seconds: float
+    ) -> list[RecordedCall]:
+        while len(calls := self.calls(method)) < count:
+            if time.monotonic() > deadline:
+                raise TimeoutError(self._timeout_message(method, count, seconds))
+            await asyncio.sleep(0.01)
+        return calls
+
+    def _matching(self, method: str) -> list[RecordedCall]:
+        return [call for call in self._calls if call.method == method]
+
+    def _timeout_message(self, method: str, count: int, timeout: float) -> str:
+        seen = [call.method for call in self.calls()]
+        return f"expected {count} {method} call(s) within {timeout}s; calls so far: {seen}"
+
+    # ----- failure injection -----------------------------------------------------------------
+
+    def fail_next(
+        self,
+        method: str,
+        error_code: int = 429,
+        description: str | None = None,
+        *,
+        retry_after: int | None = None,
+        migrate_to_chat_id: int | None = None,
+        count: int = 1,
+    ) -> None:
+        """Answer the next ``count`` calls of ``method`` with an error instead of handling them.
+
+        429 defaults to ``retry_after=1`` (PTB raises RetryAfter); ``migrate_to_chat_id`` makes a
+        400 that PTB raises as ChatMigrated; 403 defaults to "bot was blocked by the user".
+        """
+        if error_code == 429 and retry_after is None:
+            retry_after = 1
+        parameters = {"retry_after": retry_after, "migrate_to_chat_id": migrate_to_chat_id}
+        defaults = {
+            429: f"Too Many Requests: retry after {retry_after}",
+            403: _KICKED["private"],
+            400: "Bad Request",
+            500: "Internal Server Error",
+        }
+        if migrate_to_chat_id is not None:
+            defaults[400] = "Bad Request: group chat was upgraded to a supergroup chat"
+        description = description or defaults.get(error_code, f"Error {error_code}")
+        params = {key: value for key, value in parameters.items() if value is not None}
+        with self._cond:
+            self._failures.append((method, ApiError(error_code, description, **params), [count]))
+
+    def block_chat(
+        self, chat_id: int, description: str | None = None, error_code: int = 403
+    ) -> None:
+        """Fail every call addressed to ``chat_id``, by default as Telegram does once the bot
+        was blocked (private chat) or kicked (groups, channels)."""
+        with self._cond:
+            chat_type = self._chats.get(chat_id, {}).get("type", "private")
+            self._chat_errors[chat_id] = ApiError(error_code, description or _KICKED[chat_type])
+
+    def migrate_chat(self, chat_id: int, new_chat_id: int) -> None:
+        """Make ``chat_id`` a group that was upgraded to supergroup ``new_chat_id``."""
+        self.add_chat(new_chat_id, "supergroup", title=self._title(chat_id))
+        with self._cond:
+            self._chat_errors[chat_id] = ApiError(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                migrate_to_chat_id=new_chat_id,
+            )
+
+    def unblock_chat(self, chat_id: int) -> None:
+        with self._cond:
+            self._chat_errors.pop(chat_id, None)
+
+    # ----- world state and update injection --------------------------------------------------
+
+    def add_chat(
+        self,
+        chat_id: int,
+        chat_type: str = "private",
+        *,
+        title: str | None = None,
+        username: str | None = None,
+    ) -> JSON:
+        """Make a chat known (the API answers "chat not found" for others); returns it."""
+        with self._cond:
+            if chat_id not in self._chats:
+                chat: JSON = {"id": chat_id, "type": chat_type}
+                if chat_type == "private":
+                    chat["first_name"] = title or f"User {chat_id}"
+                else:
+                    chat["title"] = title or f"Chat {chat_id}"
+                self._chats[chat_id] = chat | ({"username": username} if username else {})
+            return dict(self._chats[chat_id])
+
+    def set_member_status(self, chat_id: int, user_id: int, status: str) -> None:
+        """Status getChatMember/getChatAdministrators report ("creator", "administrator", ...)."""
+        _chat_member({}, status)  # refuse statuses the fake cannot describe
+        with self._cond:
+            self._members[(chat_id, user_id)] = status
+
+    def enqueue_update(self, update: JSON) -> JSON:
+        """Queue a raw update (``update_id`` is assigned) for the next getUpdates."""
+        with self._cond:
+            update = {"update_id": next(self._update_ids)} | update
+            self._updates.append(update)
+            self._cond.notify_all()
+            return update
+
+    def user_message(
+        self,
+        chat_id: int,
+        text: str,
+        *,
+        user_id: int | None = None,
+        chat_type: str = "private",
+        reply_to_message_id: int | None = None,
+        entities: list[JSON] | None = None,
+        username: str | None = None,
+    ) -> JSON:
+        """Queue a user's text message and return the update; in channels a ``channel_post``.
+
+        ``entities=None`` adds bot_command and mention entities as Telegram does.
+        """
+        chat = self.add_chat(chat_id, chat_type)
+        user = self._user(
+            user_id or (chat_id if chat_type == "private" else TEST_USER_ID), username
+        )
+        entities = _detect_entities(text) if entities is None else entities
+        message: JSON = {"chat": chat, "date": int(time.time()), "text": text}
+        message |= {"entities": entities} if entities else {}
+        message |= {"sender_chat": chat} if chat_type == "channel" else {"from": user}
+        with self._cond:
+            if reply_to_message_id is not None:
+                if reply_to_message_id not in self._messages.get(chat_id, {}):
+                    raise ValueError(f"no message {reply_to_message_id} in chat {chat_id}")
+                message["reply_to_message"] = self._quoted(chat_id, reply_to_message_id)
+            message = self._store_message(chat_id, message)
+        return self.enqueue_update(
+            {"channel_post" if chat_type == "channel" else "message": message}
+        )
+
+    def callback_query(
+        self, chat_id: int, message_id: int, data: str, *, user_id: int | None = None
+    ) -> JSON:
+        """Queue a press of the inline button with callback ``data`` on a bot message."""
+        with self._cond:
+            if message_id not in self._messages.get(chat_id, {}):
+                raise ValueError(f"no message {message_id} in chat {chat_id}")
+            message = copy.deepcopy(self._messages[chat_id][message_id])
+            rows = message.get("reply_markup", {}).get("inline_keyboard", [])
+            if data not in [button.get("callback_data") for row in rows for button in row]:
+                raise ValueError(f"message {message_id} has no button with callback_data {data!r}")
+            query_id = str(next(self._query_ids))
+            self._open_queries.add(query_id)
+        sender = self._user(user_id or (chat_id if chat_id > 0 else TEST_USER_ID))
+        return self.enqueue_update(
+            {
+                "callback_query": {
+                    "id": query_id,
+                    "from": sender,
+                    "message": message,
+                    "chat_instance": str(chat_id),
+                    "data": data,
+                }
+            }
+        )
+
+    def inline_query(
+        self, user_id: int, query: str, *, offset: str = "", chat_type: str = "private"
+    ) -> JSON:
+        """Queue an inline query ``@bot query`` typed by ``user_id``."""
+        with self._cond:
+            query_id = str(next(self._query_ids))
+            self._open_queries.add(query_id)
+        return self.enqueue_update(
+            {
+                "inline_query": {
+                    "id": query_id,
+                    "from": self._user(user_id),
+                    "query": query,
+                    "offset": offset,
+                    "chat_type": chat_type,
+                }
+            }
+        )
+
+    def my_chat_member(
+        self,
+        chat_id: int,
+        new_status: str,
+        *,
+        old_status: str | None = None,
+        chat_type: str = "group",
+        user_id: int | None = None,
+    ) -> JSON:
+        """Queue a change of the bot's own membership ("member", "administrator", "left",
+        "kicked", ...). Like Telegram, calls to the chat then fail while the bot is out of it."""
+        chat = self.add_chat(chat_id, chat_type)
+        if old_status is None:
+            old_status = "left" if new_status in ("member", "administrator") else "member"
+        bot_id = self.bot_user["id"]
+        self.set_member_status(chat_id, bot_id, new_status)
+        if new_status in ("left", "kicked"):
+            not_member = f"Forbidden: bot is not a member of the {chat['type']} chat"
+            self.block_chat(chat_id, None if new_status == "kicked" else not_member)
+        else:
+            self.unblock_chat(chat_id)
+        return self.enqueue_update(
+            {
+                "my_chat_member": {
+                    "chat": chat,
+                    "from": self._user(user_id or TEST_USER_ID),
+                    "date": int(time.time()),
+                    "old_chat_member": _chat_member(self.bot_user, old_status),
+                    "new_chat_member": _chat_member(self.bot_user, new_status),
+                }
+            }
+        )
+
+    def _user(self, user_id: int, username: str | None = None) -> JSON:
+        user: JSON = {"id": user_id, "is_bot": False, "first_name": f"User {user_id}"}
+        return user | {"language_code": "en"} | ({"username": username} if username else {})
+
+    def _title(self, chat_id: int) -> str | None:
+        with self._cond:
+            return self._chats.get(chat_id, {}).get("title")
+
+    def _store_message(self, chat_id: int, message: JSON) -> JSON:
+        counter = self._message_ids.setdefault(chat_id, itertools.count(1))
+        message = {"message_id": next(counter)} | message
+        self._messages.setdefault(chat_id, {})[message["message_id"]] = message
+        return dict(message)
+
+    def _find_message(self, chat_id: int, message_id: int, missing: str) -> JSON:
+        """The stored message; ``missing`` is the API's description when there is none."""
+        message = self._messages.get(chat_id, {}).get(message_id)
+        if message is None:
+            raise _bad(missing)
+        return message
+
+    def _quoted(self, chat_id: int, message_id: int) -> JSON:
+        """A copy of a message for ``reply_to_message``, which Telegram never nests deeper."""
+        message = dict(self._messages[chat_id][message_id])
+        message.pop("reply_to_message", None)
+        return message
+
+    # ----- request handling (called from handler threads) ------------------------------------
+
+    def handle(self, method: str, params: JSON) -> Any:
+        """Record the call, apply injected failures, then run the method."""
+        with self._cond:
+            self._calls.append(RecordedCall(method, params, time.monotonic()))
+            self._cond.notify_all()
+            for name, error, remaining in self._failures:
+                if name == method and remaining[0] > 0:
+                    remaining[0] -= 1
+                    raise error
+            for key in ("chat_id", "user_id", "message_id"):  # the API takes "123" as 123
+                if isinstance(params.get(key), str) and re.fullmatch(r"-?\d+", params[key]):
+                    params[key] = int(params[key])
+            handler = getattr(self, f"_api_{method}", None)
+            if handler is None:
+                raise ApiError(404, "Not Found: method not found")
+            chat_id = params.get("chat_id")
+            if chat_id in self._chat_errors:
+                raise self._chat_errors[chat_id]
+            if chat_id is not None and chat_id not in self._chats:
+                raise _bad("chat not found")
+            try:
+                result = handler(params)
+            except KeyError as error:  # a required parameter is missing
+                if not isinstance(error.args[0], str) or error.args[0] in params:
+                    raise  # a bug in the fake, not in the request
+                raise _bad(f"{error.args[0]} is empty") from None
+            return copy.deepcopy(result)  # serialized after the lock is released
+
+    def _api_getUpdates(self, params: JSON) -> list[JSON]:
+        offset, limit = int(params.get("offset", 0)), int(params.get("limit", 100))
+        if offset < 0:
+            del self._updates[: max(0, len(self._updates) + offset)]
+        elif offset:
+            self._updates = [u for u in self._updates if u["update_id"] >= offset]
+        self._poll_generation += 1
+        generation = self._poll_generation
+        deadline = time.monotonic() + float(params.get("timeout", 0))
+        while not self._updates and not self._stopping and time.monotonic() < deadline:
+            self._cond.wait(deadline - time.monotonic())
+            if generation != self._poll_generation:
+                raise ApiError(
+                    409,
+                    "Conflict: terminated by other getUpdates request; make sure "
+                    "that only one bot instance is running",
+                )
+        return self._updates[: max(1, min(limit, 100))]
+
+    def _api_getMe(self, params: JSON) -> JSON:
+        return self.bot_user
+
+    def _api_deleteWebhook(self, params: JSON) -> bool:
+        if params.get("drop_pending_updates"):
+            self._updates.clear()
+        return True
+
+    def _check_text(self, text: Any, params: JSON) -> tuple[str, list[JSON]]:
+        try:
+            parsed = check_message_text(
+                text, params.get("parse_mode"), params.get("entities"), strict=self.strict
+            )
+        except TelegramTextError as error:
+            raise ApiError(400, error.description) from None
+        return parsed.text, parsed.entities
+
+    def _api_sendMessage(self, params: JSON) -> JSON:
+        text, entities = self._check_text(params.get("text"), params)
+        markup = params.get("reply_markup")
+        _check_reply_markup(markup)
+        chat_id = params["chat_id"]
+        message: JSON = {
+            "from": self.bot_user,
+            "chat": self._chats[chat_id],
+            "date": int(time.time()),
+            "text": text,
+        }
+        message |= {"entities": entities} if entities else {}
+        message |= {"reply_markup": markup} if isinstance(markup, dict) else {}
+        reply = params.get("reply_parameters") or {}
+        reply_id = reply.get("message_id", params.get("reply_to_message_id"))
+        if reply_id in self._messages.get(chat_id, {}):
+            message["reply_to_message"] = self._quoted(chat_id, reply_id)
+        elif reply_id is not None and not reply.get("allow_sending_without_reply"):
+            raise _bad("message to be replied not found")
+        return self._store_message(chat_id, message)
+
+    def _editable(self, params: JSON) -> JSON | None:
+        if "inline_message_id" in params:
+            return None  # messages sent via inline mode are not tracked
+        message = self._find_message(
+            params["chat_id"], params["message_id"], "message to edit not found"
+        )
+        if message.get("from", {}).get("id") != self.bot_user["id"]:
+            raise _bad("message can't be edited")
+        return message
+
+    def _api_editMessageText(self, params: JSON) -> JSON | bool:
+        text, entities = self._check_text(params.get("text"), params)
+        markup = params.get("reply_markup")
+        _check_reply_markup(markup)
+        message = self._editable(params)
+        if message is None:
+            return True
+        new = {"text": text, "entities": entities, "reply_markup": markup}
+        if all(message.get(key) == (value or None) for key, value in new.items()):
+            raise ApiError(400, _NOT_MODIFIED)
+        for key, value in new.items():
+            message.pop(key, None)
+            message |= {key: value} if value else {}
+        message["edit_date"] = int(time.time())
+        return dict(message)
+
+    def _api_editMessageReplyMarkup(self, params: JSON) -> JSON | bool:
+        markup = params.get("reply_markup")
+        _check_reply_markup(markup)
+        message = self._editable(params)
+        if message is None:
+            return True
+        if message.get("reply_markup") == (markup or None):
+            raise ApiError(400, _NOT_MODIFIED)
+        message.pop("reply_markup", None)
+        message |= {"reply_markup": markup} if markup else {}
+        message["edit_date"] = int(time.time())
+        return dict(message)
+
+    def _answer_query(self, query_id: Any) -> None:
+        if str(query_id) not in self._open_queries:
+            raise ApiError(400, _QUERY_TOO_OLD)
+        self._open_queries.discard(str(query_id))
+
+    def _api_answerCallbackQuery(self, params: JSON) -> bool:
+        if len(params.get("text") or "") > 200:
+            raise _bad("MESSAGE_TOO_LONG")
+        self._answer_query(params.get("callback_query_id"))
+        return True
+
+    def _api_answerInlineQuery(self, params: JSON) -> bool:
+        results = params.get("results") or []
+        if len(results) > 50:
+            raise _bad("RESULTS_TOO_MUCH")
+        if len({result.get("id") for result in results}) != len(results):
+            raise _bad("RESULT_ID_DUPLICATE")
+        for result in results:
+            _check_reply_markup(result.get("reply_markup"))
+            content = result.get("input_message_content") or {}
+            if "message_text" in content:
+                self._check_text(content["message_text"], content)
+        self._answer_query(params.get("inline_query_id"))
+        return True
+
+    def _commands_key(self, params: JSON) -> str:
+        scope = params.get("scope") or {"type": "default"}
+        return json.dumps([scope, params.get("language_code") or ""], sort_keys=True)
+
+    def _api_setMyCommands(self, params: JSON) -> bool:
+        commands = params.get("commands") or []
+        if len(commands) > 100:
+            raise _bad("too many commands")
+        for command in commands:
+            if not re.fullmatch(r"[a-z0-9_]{1,32}", command.get("command", "")):
+                raise _bad("BOT_COMMAND_INVALID")
+            if not 1 <= len(command.get("description", "")) <= 256:
+                raise _bad("command description must be 1-256 characters")
+        self._commands[self._commands_key(params)] = commands
+        return True
+
+    def _api_getMyCommands(self, params: JSON) -> list[JSON]:
+        return self._commands.get(self._commands_key(params), [])
+
+    def _api_sendChatAction(self, params: JSON) -> bool:
+        if params.get("action") not in _CHAT_ACTIONS:
+            raise _bad("wrong parameter action in request")
+        return True
+
+    def _api_deleteMessage(self, params: JSON) -> bool:
+        self._find_message(params["chat_id"], params["message_id"], "message to delete not found")
+        del self._messages[params["chat_id"]][params["message_id"]]
+        return True
+
+    def _api_getChat(self, params: JSON) -> JSON:
+        gift_types = ("unlimited_gifts", "limited_gifts", "unique_gifts", "premium_subscription")
+        return self._chats[params["chat_id"]] | {
+            "accent_color_id": 0,
+            "max_reaction_count": 11,
+            "accepted_gift_types": dict.fromkeys(gift_types + ("gifts_from_channels",), False),
+        }
+
+    def _api_getChatMember(self, params: JSON) -> JSON:
+        chat_id, user_id = params["chat_id"], params["user_id"]
+        user = self.bot_user if user_id == self.bot_user["id"] else self._user(user_id)
+        return _chat_member(user, self._members.get((chat_id, user_id), "member"))
+
+    def _api_getChatAdministrators(self, params: JSON) -> list[JSON]:
+        chat_id = params["chat_id"]
+        if self._chats[chat_id]["type"] == "private":
+            raise _bad("there are no administrators in the private chat")
+        admins = [
+            (user_id, status)
+            for (chat, user_id), status in self._members.items()
+            if chat == chat_id and status in ("creator", "administrator")
+        ]
+        return [self._api_getChatMember({"chat_id": chat_id, "user_id": u}) for u, _ in admins]
+
+
+def _detect_entities(text: str) -> list[JSON]:
+    """The bot_command and mention entities Telegram adds to a user's plain text."""
+    found = [
+        {"type": kind, "offset": utf16_len(text[: match.start()]), "length": utf16_len(match[0])}
+        for kind, pattern in (("bot_command", _COMMAND), ("mention", _MENTION))
+        for match in pattern.finditer(text)
+    ]
+    return sorted(found, key=lambda entity: entity["offset"])
+
+
+def _decode_form_value(name: str, value: str) -> Any:
+    if name in _STRING_PARAMS:
+        return value
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
+class _HttpServer(ThreadingHTTPServer):
+    """Request threads are not daemons, so server_close() joins them: no leaked threads."""
+
+    daemon_threads = False
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """Turns HTTP requests into FakeTelegramServer.handle calls and answers as the API does."""
+
+    fake: FakeTelegramServer
+    timeout = 10  # a stuck client must not keep a handler thread (and stop()) waiting long
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Silence per-request logging; failures show up in test assertions instead."""
+
+    def do_GET(self) -> None:
+        self.do_POST()
+
+    def do_POST(self) -> None:
+        url = urlsplit(self.path)
+        match = _TOKEN_PATH.match(url.path)
+        try:
+            if match is None:
+                raise ApiError(401, "Unauthorized")
+            params = self._params(url.query)
+            body: JSON = {"ok": True, "result": self.fake.handle(match.group(2), params)}
+            status = 200
+        except ApiError as error:
+            body, status = error.body(), error.error_code
+        except Exception as error:  # noqa: BLE001 - a bug in the fake: the fixture reports it
+            self.fake.internal_errors.append(error)
+            body, status = ApiError(500, f"Internal Server Error: {error!r}").body(), 500
+        payload = json.dumps(body).encode()
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up, e.g. PTB cancelled a long poll while stopping
+
+    def _params(self, query: str) -> JSON:
+        """Decode query string plus JSON, url-encoded or multipart bodies into typed values."""
+        params: JSON = {k: _decode_form_value(k, v) for k, v in parse_qsl(query)}
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        content_type = self.headers.get("Content-Type", "")
+        if content_type.startswith("application/json") and body:
+            params |= json.loads(body)
+        elif content_type.startswith("application/x-www-form-urlencoded"):
+            params |= {k: _decode_form_value(k, v) for k, v in parse_qsl(body.decode())}
+        elif content_type.startswith("multipart/form-data"):
+            head = f"Content-Type: {content_type}\r\n\r\n".encode()
+            message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
+            for part in message.iter_parts():
+                name = part.get_param("name", header="content-disposition")
+                data = part.get_payload(decode=True)
+                assert isinstance(data, bytes)  # parts of a form are never nested
+                if part.get_filename() is not None:
+                    params[str(name)] = {"filename": part.get_filename(), "size": len(data)}
+                else:
+                    params[str(name)] = _decode_form_value(str(name), data.decode())
+        return params

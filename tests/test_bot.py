@@ -1,0 +1,615 @@
+"""End to end: the real application, built by build_application, against the fake Bot API.
+
+Every message the bot sends passes the fake's Telegram HTML and length checks, so a
+formatting bug fails here as a 400 would fail in production.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+import pytest_asyncio
+from telegram import Update
+from telegram.ext import CommandHandler, ContextTypes
+
+from bot import app as bot_app
+from bot.access import admin_only
+from bot.app import BotApplication, build_application
+from bot.config import ConfigError, Settings
+from bot.gate import SOMETHING_WENT_WRONG
+from bot.handlers import COMMANDS
+from bot.logs import REDACTED
+from retrieval.engine import Engine
+from retrieval.models import ArticleDraft
+from retrieval.persist import index_dir
+from tests.conftest import SMALL_CORPUS
+from tests.fake_telegram import TEST_TOKEN, FakeTelegramServer
+
+BOT = "newsbot_test_bot"
+USER = 1001  # a private chat: its id is the user's id
+GROUP = -100500
+T = TypeVar("T")
+
+LIGHTHOUSES = tuple(
+    ArticleDraft(
+        title=f"Lighthouse keepers of {place}",
+        text=f"The lighthouse on {place} was automated in {1950 + n}. "
+        f"Its last keeper remembers the lighthouse lamp and the long winter nights on {place}.",
+        source="Coastal Times",
+        published=f"2024-0{1 + n % 9}-1{n % 9}",
+        url=f"https://coastal.example/lighthouse/{n}",
+    )
+    for n, place in enumerate(
+        ["Skerry", "Fastnet", "Eddystone", "Bell Rock", "Muckle Flugga", "Longships", "Hook"]
+    )
+)
+LONG_ARTICLE = ArticleDraft(
+    title="The history of the harbour crane",
+    text="\n\n".join(
+        f"Part {n}. The harbour crane lifted cargo & timber <heavy> for decades. " * 12
+        for n in range(20)
+    ),
+    source="Port Gazette",
+    published="2023-05-01",
+    url="https://port.example/crane",
+)
+CORPUS = (*SMALL_CORPUS, *LIGHTHOUSES, LONG_ARTICLE)
+
+
+WAIT = 15.0  # seconds: generous, so a slow machine is not a failure
+
+
+async def until(predicate: Callable[[], T], what: str) -> T:
+    """Wait for `predicate` to be truthy (polled, never slept blindly)."""
+    deadline = time.monotonic() + WAIT
+    while not (value := predicate()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {WAIT}s waiting for {what}")
+        await asyncio.sleep(0.02)
+    return value
+
+
+class Harness:
+    """A running bot, its fake Telegram and helpers to talk to it."""
+
+    def __init__(self, app: BotApplication, fake: FakeTelegramServer, db_path: Path) -> None:
+        self.app, self.fake, self.db_path = app, fake, db_path
+
+    async def settle(self) -> None:
+        """Wait until every update sent so far was fetched and fully handled."""
+        await until(lambda: not self.fake.pending_updates(), "the bot to fetch all updates")
+        await asyncio.wait_for(self.app.update_queue.join(), WAIT)
+
+    def replies(self, chat_id: int) -> list[dict[str, Any]]:
+        return self.fake.sent_messages(chat_id)
+
+    async def reply(self, chat_id: int, count: int = 1) -> list[dict[str, Any]]:
+        """Wait for the bot to have sent `count` messages to the chat; returns them all."""
+        return await until(
+            lambda: (m := self.replies(chat_id)) and len(m) >= count and m,
+            f"{count} message(s) from the bot in chat {chat_id}",
+        )
+
+    async def ask(self, chat_id: int, text: str, count: int = 1, **kwargs: Any
+                  ) -> list[dict[str, Any]]:  # fmt: skip
+        """Send `text` and return the `count` new messages the bot sent in reply."""
+        before = len(self.replies(chat_id))
+        self.fake.user_message(chat_id, text, **kwargs)
+        messages = await self.reply(chat_id, before + count)
+        return messages[before:]
+
+    async def press(self, chat_id: int, message: dict[str, Any], data: str,
+                    user_id: int | None = None) -> str | None:  # fmt: skip
+        """Press a button; returns the text of the bot's answerCallbackQuery."""
+        answered = len(self.fake.calls("answerCallbackQuery"))
+        update = self.fake.callback_query(chat_id, message["message_id"], data, user_id=user_id)
+        calls = await self.fake.wait_for("answerCallbackQuery", answered + 1, timeout=WAIT)
+        query_id = update["callback_query"]["id"]
+        call = next(c for c in calls if c.params["callback_query_id"] == query_id)
+        return call.params.get("text")
+
+    async def rows(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+        engine = self.app.bot_data["runtime"].engine
+        async with engine.conn.execute(sql, params) as cursor:
+            return [tuple(row) for row in await cursor.fetchall()]
+
+
+def buttons(message: dict[str, Any]) -> dict[str, str]:
+    """Button text -> callback data of a message's inline keyboard."""
+    rows = message.get("reply_markup", {}).get("inline_keyboard", [])
+    return {b["text"]: b["callback_data"] for row in rows for b in row}
+
+
+def entity_types(message: dict[str, Any]) -> list[str]:
+    return [e["type"] for e in message.get("entities", [])]
+
+
+@asynccontextmanager
+async def running(app: BotApplication) -> AsyncIterator[None]:
+    """Run the application as run_polling does, inside the test's event loop."""
+    await app.initialize()
+    try:
+        assert app.post_init is not None and app.updater is not None
+        await app.post_init(app)
+        await app.updater.start_polling(timeout=1)
+        await app.start()
+        try:
+            yield
+        finally:
+            await app.updater.stop()
+            await app.stop()
+    finally:
+        await app.shutdown()
+        if app.post_shutdown:
+            await app.post_shutdown(app)
+
+
+@pytest_asyncio.fixture
+async def corpus_db(db_path: Path) -> Path:
+    engine = await Engine.open(db_path)
+    try:
+        await engine.store.add_articles(CORPUS)
+        await engine.refresh()
+        await engine.save_index()
+    finally:
+        await engine.close()
+    return db_path
+
+
+@pytest.fixture
+def settings(fake_telegram: FakeTelegramServer, corpus_db: Path) -> Settings:
+    return Settings(db_path=corpus_db, token=TEST_TOKEN, api_base_url=fake_telegram.base_url)
+
+
+BotFactory = Callable[..., Any]
+
+
+@pytest_asyncio.fixture
+async def start_bot(
+    fake_telegram: FakeTelegramServer, settings: Settings
+) -> AsyncIterator[BotFactory]:
+    """`async with start_bot(**settings_changes) as bot:` runs a bot until the block ends."""
+
+    @asynccontextmanager
+    async def start(**changes: Any) -> AsyncIterator[Harness]:
+        app = build_application(replace(settings, **changes))
+        async with running(app):
+            yield Harness(app, fake_telegram, settings.db_path)
+
+    yield start
+
+
+@pytest_asyncio.fixture
+async def bot(start_bot: BotFactory) -> AsyncIterator[Harness]:
+    async with start_bot() as harness:
+        yield harness
+
+
+# ----- building --------------------------------------------------------------------------
+
+
+def test_application_uses_the_configured_api_and_defaults(settings: Settings) -> None:
+    app = build_application(settings)
+    base = settings.api_base_url.removesuffix("/bot")
+    assert app.bot.base_url == f"{base}/bot{TEST_TOKEN}"
+    assert app.bot.base_file_url == f"{base}/file/bot{TEST_TOKEN}"
+    assert app.bot.defaults is not None
+    assert app.bot.defaults.parse_mode == "HTML"
+    assert app.bot.defaults.link_preview_options.is_disabled
+    assert app.update_processor.max_concurrent_updates > 1
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"token": None}, "TELEGRAM_BOT_TOKEN is not set"),
+        ({"token": "123:short"}, "TELEGRAM_BOT_TOKEN is malformed"),
+        ({"timezone": "Mars/Olympus"}, "NEWSBOT_TIMEZONE 'Mars/Olympus' is not a time zone"),
+    ],
+)
+def test_bad_settings_are_config_errors(
+    settings: Settings, changes: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(ConfigError, match=message):
+        build_application(replace(settings, **changes))
+
+
+# ----- asking ----------------------------------------------------------------------------
+
+
+async def test_start_registers_the_command_menu(bot: Harness) -> None:
+    [call] = bot.fake.calls("setMyCommands")
+    assert [c["command"] for c in call.params["commands"]] == [c.name for c in COMMANDS]
+
+
+async def test_private_question_gets_quoted_passages_with_sources(bot: Harness) -> None:
+    [answer] = await bot.ask(USER, "Where did the joint exercise begin?")
+    assert "Aslanduz" in answer["text"]
+    assert "Azerbaijani and Iranian forces begin joint border exercises — bne IntelliNews" in (
+        answer["text"]
+    )
+    kinds = entity_types(answer)
+    assert "blockquote" in kinds and "bold" in kinds and "text_link" in kinds
+    bold = [answer["text"][e["offset"]:e["offset"] + e["length"]]
+            for e in answer["entities"] if e["type"] == "bold"]  # fmt: skip
+    assert {word.lower() for word in bold} >= {"joint", "exercise"}
+    assert "👍" in buttons(answer) and "👎" in buttons(answer)
+    assert "reply_to_message" not in answer  # no quoting in a private chat
+    typing = bot.fake.calls("sendChatAction")
+    assert typing and typing[0].params["action"] == "typing"
+    assert typing[0].time <= bot.fake.calls("sendMessage")[0].time
+    assert await bot.rows("SELECT chat_id, user_id, question, results FROM query_log") == [
+        (USER, USER, "Where did the joint exercise begin?", 1),
+    ]
+
+
+async def test_start_and_help(bot: Harness) -> None:
+    [hello] = await bot.ask(USER, "/start")
+    assert hello["text"].startswith("Hi User 1001! I answer questions")
+    assert hello["text"].count("\n") == 1  # two lines
+    [help_] = await bot.ask(USER, "/help")
+    for command in COMMANDS:
+        assert f"/{command.name} — " in help_["text"] and command.example in help_["text"]
+    [unknown] = await bot.ask(USER, "/frobnicate")
+    assert "/help" in unknown["text"]
+
+
+async def test_no_match_says_so_and_suggests_rephrasing(bot: Harness) -> None:
+    [answer] = await bot.ask(USER, "quantum chromodynamics")
+    assert answer["text"].startswith("Nothing in the news corpus matches that.")
+    assert "Try other words" in answer["text"]
+    [stopwords] = await bot.ask(USER, "what is it?")
+    assert "only very common words" in stopwords["text"]
+
+
+async def test_group_ask_with_bot_name_is_answered_as_a_reply(bot: Harness) -> None:
+    bot.fake.add_chat(GROUP, "supergroup")
+    [answer] = await bot.ask(GROUP, f"/ask@{BOT} central bank rates", chat_type="supergroup")
+    assert "4.5%" in answer["text"]
+    assert answer["reply_to_message"]["text"] == f"/ask@{BOT} central bank rates"
+    [usage] = await bot.ask(GROUP, f"/ask@{BOT}", chat_type="supergroup")
+    assert "/ask Where did" in usage["text"]
+
+
+async def test_group_chatter_and_other_bots_commands_are_ignored(bot: Harness) -> None:
+    bot.fake.user_message(GROUP, "central bank rates", chat_type="supergroup")
+    bot.fake.user_message(GROUP, "/ask@other_bot central bank rates", chat_type="supergroup")
+    bot.fake.user_message(GROUP, "@someone_else central bank rates", chat_type="supergroup")
+    await bot.settle()
+    assert bot.replies(GROUP) == []
+
+
+async def test_ask_in_reply_to_a_message_asks_what_it_says(bot: Harness) -> None:
+    bot.fake.add_chat(GROUP, "group")
+    bot.fake.user_message(GROUP, "central bank rates?", chat_type="group", user_id=5)
+    await bot.settle()
+    question = bot.fake.messages(GROUP)[-1]
+    [answer] = await bot.ask(GROUP, f"/ask@{BOT}", chat_type="group",
+                             reply_to_message_id=question["message_id"])  # fmt: skip
+    assert "4.5%" in answer["text"]
+
+
+async def test_group_mention_is_a_question(bot: Harness) -> None:
+    [answer] = await bot.ask(GROUP, f"@{BOT} who held the rate at 4.5%?", chat_type="group")
+    assert "central bank" in answer["text"]
+    assert answer["reply_to_message"]["text"].startswith(f"@{BOT}")
+
+
+async def test_reply_to_an_answer_is_a_follow_up(bot: Harness) -> None:
+    [first] = await bot.ask(GROUP, f"/ask@{BOT} joint exercise", chat_type="group")
+    [follow] = await bot.ask(GROUP, "which province?", chat_type="group",
+                             reply_to_message_id=first["message_id"])  # fmt: skip
+    assert "Ardabil" in follow["text"]
+    assert follow["reply_to_message"]["text"] == "which province?"
+    logged = await bot.rows("SELECT question FROM query_log ORDER BY id")
+    assert logged[-1] == ("which province? joint exercise",)
+    [again] = await bot.ask(USER, "lighthouse keeper")
+    [private_follow] = await bot.ask(USER, "Fastnet", reply_to_message_id=again["message_id"])
+    assert "Fastnet" in private_follow["text"]
+
+
+async def test_inline_query_offers_passages_with_quote_and_source(bot: Harness) -> None:
+    bot.fake.inline_query(USER, "lighthouse keeper")
+    [call] = await bot.fake.wait_for("answerInlineQuery", 1, timeout=WAIT)
+    results = call.params["results"]
+    assert 1 <= len(results) <= 5
+    assert len({r["id"] for r in results}) == len(results)
+    for result in results:
+        content = result["input_message_content"]
+        assert content["message_text"].startswith("<blockquote>")
+        assert "Coastal Times" in content["message_text"]
+        assert content["parse_mode"] == "HTML"
+        assert result["title"].startswith("Lighthouse keepers of")
+        assert "lighthouse" in result["description"].lower()
+    assert call.params.get("cache_time") == 60
+    assert not call.params.get("is_personal")  # an open bot: the same results for everyone
+
+
+async def test_inline_results_are_personal_when_there_is_an_allowlist(
+    start_bot: BotFactory,
+) -> None:
+    async with start_bot(allowed_chats=frozenset({USER})) as bot:
+        bot.fake.inline_query(USER, "lighthouse keeper")
+        [call] = await bot.fake.wait_for("answerInlineQuery", 1, timeout=WAIT)
+        assert call.params["results"] and call.params["is_personal"] is True
+
+
+# ----- buttons ---------------------------------------------------------------------------
+
+
+async def test_more_shows_the_next_passages_once(bot: Harness) -> None:
+    [answer] = await bot.ask(USER, "lighthouse keeper")
+    assert answer["text"].count("Lighthouse keepers of") == 3
+    more = buttons(answer)["More ▸"]
+    assert await bot.press(USER, answer, more) is None
+    follow = (await bot.reply(USER, 2))[1]
+    assert follow["text"].count("Lighthouse keepers of") == 3
+    assert "4. Lighthouse keepers of" in follow["text"]
+    assert "7. Lighthouse keepers of" not in follow["text"]
+    assert follow["reply_to_message"]["message_id"] == answer["message_id"]
+    def current() -> dict[str, Any]:
+        return next(m for m in bot.replies(USER) if m["message_id"] == answer["message_id"])
+
+    await until(lambda: "More ▸" not in buttons(current()), "the More button to be removed")
+    assert set(buttons(current())) == {"📄 1", "📄 2", "📄 3", "👍", "👎"}
+    # Both shown answers stay usable: their votes reach the database.
+    assert await bot.press(USER, follow, buttons(follow)["👍"]) == "Thanks, noted 👍"
+
+
+async def test_a_double_tap_on_more_sends_the_next_passages_once(bot: Harness) -> None:
+    [answer] = await bot.ask(USER, "lighthouse keeper")
+    more = buttons(answer)["More ▸"]
+    bot.fake.callback_query(USER, answer["message_id"], more)
+    bot.fake.callback_query(USER, answer["message_id"], more)
+    await bot.fake.wait_for("answerCallbackQuery", 2, timeout=WAIT)
+    await bot.settle()
+    assert len(bot.replies(USER)) == 2  # the answer and one continuation
+    texts = [c.params.get("text") for c in bot.fake.calls("answerCallbackQuery")]
+    assert "The next passages are already below." in texts
+
+
+async def test_full_article_is_sent_split_into_valid_messages(bot: Harness) -> None:
+    [answer] = await bot.ask(USER, "harbour crane timber")
+    full = buttons(answer).get("📄 Full article") or buttons(answer)["📄 1"]
+    await bot.press(USER, answer, full)
+    await bot.settle()
+    pages = bot.replies(USER)[1:]
+    assert len(pages) >= 3
+    assert pages[0]["text"].startswith("The history of the harbour crane — Port Gazette")
+    text = "".join(p["text"] for p in pages)
+    assert "Part 19. The harbour crane lifted cargo & timber <heavy> for decades." in text
+    assert all(len(p["text"]) <= 4096 for p in pages)
+
+
+async def test_votes_are_stored_with_question_and_passages(bot: Harness) -> None:
+    [answer] = await bot.ask(USER, "central bank rates")
+    assert await bot.press(USER, answer, buttons(answer)["👍"]) == "Thanks, noted 👍"
+    assert await bot.press(USER, answer, buttons(answer)["👎"]) == "Thanks, noted 👎"
+    [(question, sentence_ids, vote, chat_id, user_id)] = await bot.rows(
+        "SELECT question, sentence_ids, vote, chat_id, user_id FROM feedback"
+    )
+    assert (question, vote, chat_id, user_id) == ("central bank rates", -1, USER, USER)
+    shown = await bot.rows("SELECT passages FROM answers")
+    assert json.loads(sentence_ids) == [i for _, ids in json.loads(shown[0][0]) for i in ids]
+
+
+async def test_sources_and_latest(bot: Harness) -> None:
+    [sources] = await bot.ask(USER, "/sources")
+    assert "5 outlets, 11 articles" in sources["text"]
+    assert "• Coastal Times — 7" in sources["text"]
+    assert "• Finance <Daily> — 1" in sources["text"]
+    [latest] = await bot.ask(USER, "/latest")
+    lines = latest["text"].splitlines()
+    assert lines[0] == "Latest headlines"
+    assert lines[1].startswith("• Azerbaijani and Iranian forces")  # 2024-11-25, the newest
+    assert "text_link" in entity_types(latest)
+
+
+# ----- who may use it --------------------------------------------------------------------
+
+
+async def test_a_chat_not_allowed_is_told_once_and_shown_nothing(start_bot: BotFactory) -> None:
+    async with start_bot(allowed_chats=frozenset({USER}), admins=frozenset({77})) as bot:
+        [refusal] = await bot.ask(-100999, f"/ask@{BOT} joint exercise", chat_type="supergroup")
+        assert "-100999" in refusal["text"] and "NEWSBOT_ALLOWED_CHATS" in refusal["text"]
+        bot.fake.user_message(-100999, f"/ask@{BOT} joint exercise", chat_type="supergroup")
+        bot.fake.user_message(2002, "joint exercise")
+        await bot.settle()
+        assert len(bot.replies(-100999)) == 1  # not repeated
+        [private_refusal] = bot.replies(2002)
+        assert "2002" in private_refusal["text"]
+        assert "Aslanduz" not in private_refusal["text"]
+        [answer] = await bot.ask(USER, "joint exercise")  # the allowed chat is answered
+        assert "Aslanduz" in answer["text"]
+        [admin] = await bot.ask(-100999, f"/ask@{BOT} joint exercise", chat_type="supergroup",
+                                user_id=77)  # fmt: skip
+        assert "Aslanduz" in admin["text"]
+        bot.fake.inline_query(2002, "joint exercise")
+        [inline] = await bot.fake.wait_for("answerInlineQuery", 1, timeout=WAIT)
+        assert inline.params["results"] == []
+        assert inline.params["button"]["start_parameter"] == "access"
+        refused = await bot.rows("SELECT id, refused_ts IS NOT NULL FROM chats ORDER BY id")
+        assert refused == [(-100999, 1), (USER, 0), (2002, 1)]
+
+
+async def test_admin_only_commands_check_the_admins(
+    fake_telegram: FakeTelegramServer, settings: Settings
+) -> None:
+    async def secret(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.effective_message is not None
+        await update.effective_message.reply_text("admin stuff")
+
+    app = build_application(replace(settings, admins=frozenset({77})))
+    app.add_handler(CommandHandler("secret", admin_only(secret)))
+    async with running(app):
+        bot = Harness(app, fake_telegram, settings.db_path)
+        [refused] = await bot.ask(USER, "/secret")
+        assert refused["text"].startswith("Only the bot's admins can use that command")
+        [done] = await bot.ask(77, "/secret")
+        assert done["text"] == "admin stuff"
+
+
+async def test_open_bot_warns_at_start_up(
+    start_bot: BotFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="bot.app")
+    async with start_bot(allowed_chats=frozenset({USER})):
+        pass
+    assert "NEWSBOT_ALLOWED_CHATS" not in caplog.text
+    async with start_bot():
+        pass
+    assert "NEWSBOT_ALLOWED_CHATS is not set: the bot answers anyone" in caplog.text
+
+
+async def test_per_user_question_limit(start_bot: BotFactory) -> None:
+    async with start_bot(questions_per_minute=2) as bot:
+        await bot.ask(USER, "joint exercise")
+        await bot.ask(USER, "central bank")
+        [limited] = await bot.ask(USER, "harvest festival")
+        assert "You have asked 2 questions in the last minute" in limited["text"]
+        bot.fake.user_message(USER, "lighthouse")
+        await bot.settle()
+        assert len(bot.replies(USER)) == 3  # told once, then quiet
+        [other] = await bot.ask(2002, "harvest festival")  # another user is not limited
+        assert "harvest" in other["text"].lower()
+
+
+# ----- Telegram's rules ------------------------------------------------------------------
+
+
+async def test_flood_control_429_is_waited_out_not_dropped(bot: Harness) -> None:
+    bot.fake.fail_next("sendMessage", 429, retry_after=1)
+    [answer] = await bot.ask(USER, "joint exercise")
+    assert "Aslanduz" in answer["text"]
+    first, second = bot.fake.calls("sendMessage")[:2]
+    assert second.time - first.time >= 1.0  # retry_after respected
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "<script>alert('x')</script> joint exercise",
+        "Rates & <Markets> &amp; bank",
+        "🎉 harvest festival 🎃 crowds 👨‍👩‍👧",
+        "</blockquote><b>lighthouse",
+        "lighthouse " * 364,  # 4,004 characters
+    ],
+    ids=["script", "ampersand", "emoji", "tags", "4000-chars"],
+)
+async def test_html_hostile_questions_get_valid_answers(bot: Harness, question: str) -> None:
+    [answer] = await bot.ask(USER, question)
+    assert answer["text"] != SOMETHING_WENT_WRONG
+    assert "<script>" not in answer["text"]
+    await bot.settle()
+    assert len(bot.fake.calls("sendMessage")) == 1  # accepted at once: no 400, no apology
+
+
+async def test_html_in_titles_and_sources_survives(bot: Harness) -> None:
+    [answer] = await bot.ask(USER, "central bank rates")
+    assert "Rates & <Markets>: the central bank holds — Finance <Daily>" in answer["text"]
+    link = next(e for e in answer["entities"] if e["type"] == "text_link")
+    assert link["url"] == "https://example.com/markets?id=1&q=%3Crates%3E"
+
+
+# ----- failures and the token ------------------------------------------------------------
+
+
+async def test_a_failure_is_logged_with_the_update_id_and_told_plainly(
+    bot: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    bot.fake.fail_next("sendMessage", 400, "Bad Request: can't parse entities: boom")
+    update = bot.fake.user_message(USER, "joint exercise")
+    [sorry] = await bot.reply(USER)
+    assert sorry["text"] == SOMETHING_WENT_WRONG
+    failure = next(r for r in caplog.records if r.name == "bot.gate")
+    assert failure.getMessage() == f"update {update['update_id']} failed"
+    assert failure.exc_info is not None
+
+
+async def test_a_blocked_chat_is_logged_without_a_traceback(
+    bot: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    bot.fake.add_chat(USER)
+    bot.fake.block_chat(USER)
+    update = bot.fake.user_message(USER, "joint exercise")
+    await bot.settle()
+    [record] = [r for r in caplog.records if r.name == "bot.gate"]
+    assert record.getMessage() == (
+        f"update {update['update_id']}: cannot send to the chat: "
+        "Forbidden: bot was blocked by the user"
+    )
+    assert record.levelno == logging.WARNING and record.exc_info is None
+
+
+async def test_token_never_appears_in_logs_or_output(
+    start_bot: BotFactory, caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    async with start_bot() as bot:
+        await bot.ask(USER, "joint exercise")
+        bot.fake.inline_query(USER, "harvest")
+        await bot.fake.wait_for("answerInlineQuery", 1, timeout=WAIT)
+        bot.fake.fail_next("sendMessage", 400, "Bad Request: can't parse entities: boom")
+        await bot.ask(USER, "central bank")  # the error handler's traceback is logged
+        bot.fake.fail_next("sendMessage", 429, retry_after=1)
+        await bot.ask(USER, "lighthouse")
+    out, err = capfd.readouterr()
+    assert caplog.records, "nothing was logged at DEBUG"
+    assert any(REDACTED in r.getMessage() for r in caplog.records)  # PTB logs its API URL
+    for record in caplog.records:
+        assert TEST_TOKEN not in record.getMessage()
+        assert TEST_TOKEN not in (record.exc_text or "")
+    assert TEST_TOKEN not in caplog.text
+    assert TEST_TOKEN not in out and TEST_TOKEN not in err
+    for message in bot.replies(USER):
+        assert TEST_TOKEN not in message["text"]
+
+
+# ----- the index keeps up with other processes -------------------------------------------
+
+
+async def test_articles_stored_by_another_process_become_searchable(
+    start_bot: BotFactory, monkeypatch: pytest.MonkeyPatch, corpus_db: Path
+) -> None:
+    monkeypatch.setattr(bot_app, "REFRESH_SECONDS", 0.1)
+    monkeypatch.setattr(bot_app, "SAVE_SECONDS", 0.0)
+    async with start_bot() as bot:
+        [before] = await bot.ask(USER, "zeppelin hangar")
+        assert before["text"].startswith("Nothing in the news corpus matches")
+        other = await Engine.open(corpus_db)  # as `newsbot ingest` would, on its own connection
+        try:
+            await other.store.add_articles([ArticleDraft(
+                title="Zeppelin hangar reopens",
+                text="The old zeppelin hangar reopened as a museum on Sunday.",
+                source="Air Post",
+            )])  # fmt: skip
+        finally:
+            await other.close()
+        runtime = bot.app.bot_data["runtime"]
+        await until(lambda: len(runtime.engine.index) > 0 and _indexes(runtime, "zeppelin"),
+                    "the periodic refresh to index the new article")  # fmt: skip
+        [after] = await bot.ask(USER, "zeppelin hangar")
+        assert "museum" in after["text"]
+        manifest = index_dir(corpus_db) / "manifest.json"
+        await until(lambda: _watermark(manifest) == runtime.engine.index.snapshot.watermark,
+                    "the index to be saved")  # fmt: skip
+
+
+def _indexes(runtime: Any, word: str) -> bool:
+    return bool(runtime.engine.index.search(word, 1))
+
+
+def _watermark(manifest: Path) -> int:
+    try:
+        return int(json.loads(manifest.read_text())["watermark"])
+    except (OSError, ValueError, KeyError):
+        return -1

@@ -1,0 +1,585 @@
+"""Tests of the fake Bot API server, driven through the real python-telegram-bot client.
+
+They pin the fake to what Telegram does, so later tests of the bot can trust it.
+"""
+
+import asyncio
+import datetime as dtm
+import threading
+import time
+from typing import Any
+
+import pytest
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputFile,
+    InputTextMessageContent,
+    Message,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Conflict,
+    EndPointNotFound,
+    Forbidden,
+    InvalidToken,
+    RetryAfter,
+)
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from tests.fake_telegram import TEST_TOKEN, TEST_USER_ID, FakeTelegramServer
+from tests.telegram_html import TelegramTextError, check_message_text, parse_html
+
+CANT_PARSE = "(?i)can't parse entities"  # PTB's BadRequest.message is str.capitalize()d
+CHAT = 1001
+GROUP = -2002
+
+
+def keyboard(*data: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[InlineKeyboardButton(d, callback_data=d) for d in data]])
+
+
+# ----- identity, tokens, unknown methods ------------------------------------------------------
+
+
+async def test_get_me_describes_the_bot(fake_bot: Bot) -> None:
+    assert fake_bot.username == "newsbot_test_bot"
+    assert fake_bot.id == int(TEST_TOKEN.split(":")[0])
+    assert fake_bot.bot.supports_inline_queries and fake_bot.bot.can_join_groups
+
+
+@pytest.mark.parametrize("token", ["123:short", "abc:" + "a" * 35, "123456:" + "a" * 34 + "!"])
+async def test_malformed_token_is_unauthorized(
+    fake_telegram: FakeTelegramServer, token: str
+) -> None:
+    with pytest.raises(InvalidToken):
+        async with Bot(token, base_url=fake_telegram.base_url):
+            pass
+
+
+async def test_any_well_formed_token_is_accepted(fake_telegram: FakeTelegramServer) -> None:
+    async with Bot("42:" + "x" * 35, base_url=fake_telegram.base_url) as bot:
+        assert bot.username == "newsbot_test_bot"
+
+
+async def test_unknown_method_is_not_found(
+    fake_telegram: FakeTelegramServer, fake_bot: Bot
+) -> None:
+    with pytest.raises(EndPointNotFound, match="(?i)sendTelepathy"):
+        await fake_bot.do_api_request("sendTelepathy", api_kwargs={"chat_id": CHAT})
+    assert len(fake_telegram.calls("sendTelepathy")) == 1  # recorded all the same
+
+
+async def test_multipart_requests_are_decoded(
+    fake_telegram: FakeTelegramServer, fake_bot: Bot
+) -> None:
+    fake_telegram.add_chat(CHAT)
+    document = InputFile(b"hello", filename="a.txt")
+    with pytest.raises(EndPointNotFound):  # unknown methods are recorded all the same
+        await fake_bot.do_api_request(
+            "uploadNewsArchive",
+            api_kwargs={"chat_id": CHAT, "document": document, "caption": "<b>c</b>"},
+        )
+    (call,) = fake_telegram.calls("uploadNewsArchive")
+    assert call.params["chat_id"] == CHAT and call.params["caption"] == "<b>c</b>"
+    assert call.params["document"] == {"filename": "a.txt", "size": 5}
+
+
+# ----- sendMessage and HTML ---------------------------------------------------------------------
+
+
+async def test_valid_html_is_accepted_and_parsed(
+    fake_telegram: FakeTelegramServer, fake_bot: Bot
+) -> None:
+    fake_telegram.add_chat(CHAT)
+    html = (
+        "<b>Bold</b> <i>it</i> &lt;tag&gt; &amp; &quot;q&quot; &#x1F600; "
+        '<a href="https://x.org/?a=1&amp;b=2">link</a> '
+        '<span class="tg-spoiler">s</span> <tg-spoiler>t</tg-spoiler> <u>u</u> <s>s</s>\n'
+        '<pre><code class="language-python">x = 1</code></pre>'
+        "<blockquote expandable>quote <b>bold</b></blockquote> <code>c</code>"
+    )
+    message = await fake_bot.send_message(CHAT, html, parse_mode=ParseMode.HTML)
+    assert message.text is not None
+    assert message.text.startswith(
+        'Bold it <tag> & "q" \U0001f600 link s t u s\nx = 1quote bold c'
+    )
+    kinds = {entity.type: entity for entity in message.entities}
+    assert kinds["text_link"].url == "https://x.org/?a=1&b=2"
+    assert kinds["text_link"].offset == 23  # the emoji before it counts as 2 UTF-16 units
+    assert kinds["pre"].language == "python"
+    assert {"bold", "italic", "spoiler", "underline", "strikethrough", "code"} <= set(kinds)
+    assert "expandable_blockquote" in kinds
+    assert fake_telegram.sent_messages(CHAT)[0]["text"] == message.text
+
+
+INVALID_HTML = {
+    "unsupported tag": ("<div>x</div>", 'Unsupported start tag "div" at byte offset 0'),
+    "br tag": ("a<br>b", 'Unsupported start tag "br" at byte offset 1'),
+    "unescaped <": ("1 < 2", 'Unsupported start tag "" at byte offset 2'),
+    "unclosed tag": ("<b>bold", "Can't find end tag corresponding to start tag b"),
+    "misnested": ("<b><i>x</b></i>", 'expected "</i>", found "</b>"'),
+    "stray end tag": ("x</b>", "Unexpected end tag at byte offset 1"),
+    "unterminated tag": ("<b", "Unclosed start tag at byte offset 0"),
+    "bare ampersand": ("Q&A", 'Unescaped "&" at byte offset 1'),
+    "unknown named entity": ("a&nbsp;b", 'Unescaped "&"'),
+    "entity without ;": ("a &amp b", 'Unescaped "&"'),
+    "span without class": ("<span>x</span>", 'Tag "span" must have class "tg-spoiler"'),
+    "attribute without =": ("<a href>x</a>", "Expected equal sign"),
+    "bad emoji id": ('<tg-emoji emoji-id="x">y</tg-emoji>', "Invalid custom emoji identifier"),
+    "tag in code": ("<code><b>x</b></code>", 'Tag "b" can\'t be nested in tag "code"'),
+    "tag in pre": ("<pre>a<i>x</i></pre>", 'Tag "i" can\'t be nested in tag "pre"'),
+    "text around code in pre": ("<pre>a<code>x</code></pre>", 'Tag "code" can\'t be nested'),
+    "blockquote in blockquote": (
+        "<blockquote>a<blockquote>b</blockquote></blockquote>",
+        'Tag "blockquote" can\'t be nested in tag "blockquote"',
+    ),
+    "link in link": ('<a href="http://a">x<a href="http://b">y</a></a>', "can't be nested"),
+}
+
+
+@pytest.mark.parametrize(("html", "detail"), list(INVALID_HTML.values()), ids=list(INVALID_HTML))
+async def test_invalid_html_is_rejected(
+    fake_telegram: FakeTelegramServer, fake_bot: Bot, html: str, detail: str
+) -> None:
+    fake_telegram.add_chat(CHAT)
+    with pytest.raises(BadRequest, match=CANT_PARSE) as caught:
+        await fake_bot.send_message(CHAT, html, parse_mode=ParseMode.HTML)
+    assert detail.lower() in caught.value.message.lower()
+    assert fake_telegram.sent_messages(CHAT) == []
+
+
+async def test_non_strict_mode_matches_telegram_leniency() -> None:
+    with FakeTelegramServer(strict=False) as server:
+        server.add_chat(CHAT)
+        async with Bot(TEST_TOKEN, base_url=server.base_url) as bot:
+            for html in ("Q&A", "<code><b>x</b></code>", "\U0001f600" * 4096):
+                await bot.send_message(CHAT, html, parse_mode=ParseMode.HTML)
+            with pytest.raises(BadRequest, match=CANT_PARSE):
+                await bot.send_message(CHAT, "1 < 2", parse_mode=ParseMode.HTML)
+            with pytest.raises(BadRequest, match="(?i)message is too long"):
+                await bot.send_message(CHAT, "\U0001f600" * 4097)
+
+
+def test_html_parser_reports_byte_offsets_like_tdlib() -> None:
+    with pytest.raises(TelegramTextError, match='(?i)start tag "x" at byte offset 3'):
+        parse_html("é <x>")  # "é " is 3 bytes of UTF-8
+    assert parse_html("<b>\U0001f600</b>x").entities == [
+        {"type": "bold", "offset": 0, "length": 2}
+    ]
+
+
+# ----- length limits ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "parse_mode", "error"),
+    [
+        ("a" * 4096, None, None),
+        ("a" * 4097, None, "message is too long"),
+        ("<b>" + "a" * 4096 + "</b>", "HTML", None),  # markup does not count
+        ("&lt;" * 4096, "HTML", None),  # entities count once decoded
+        ("&lt;" * 4097, "HTML", "message is too long"),
+        ("\U0001f600" * 2048, None, None),  # 4096 UTF-16 code units
+        ("\U0001f600" * 2049, None, "message is too long"),  # 4098 UTF-16 code units
+        ("", None, "message text is empty"),
+        (" \n ", None, "message text is empty"),
+        ("<b></b>", "HTML", "message text is empty"),
+    ],
+    ids=[
+        "4096",
+        "4097",
+        "tags",
+        "entities",
+        "entities+1",
+        "2048 emoji",
+        "2049 emoji",
+        "empty",
+        "whitespace",
+        "empty tags",
+    ],
+)
+async def test_text_length_limits(
+    fake_telegram: FakeTelegramServer,
+    fake_bot: Bot,
+    text: str,
+    parse_mode: str | None,
+    error: str | None,
+) -> None:
+    fake_telegram.add_chat(CHAT)
+    if error is None:
+        await fake_bot.send_message(CHAT, text, parse_mode=parse_mode)
+        assert fake_telegram.sent_messages(CHAT)
+    else:
+        with pytest.raises(BadRequest, match=f"(?i){error}"):
+            await fake_bot.send_message(CHAT, text, parse_mode=parse_mode)
+
+
+def test_check_message_text_is_usable_without_a_server() -> None:
+    parsed = check_message_text("<b>Top</b> story", "HTML")
+    assert parsed.text == "Top story"
+    with pytest.raises(TelegramTextError, match="(?i)message is too long"):
+        check_message_text("x" * 4097)
+
+
+# ----- keyboards, edits, deletes -------------------------------------------------------------
+
+
+async def test_callback_data_is_limited_to_64_bytes(
+    fake_telegram: FakeTelegramServer, fake_bot: Bot
+) -> None:
+    fake_telegram.add_chat(CHAT)
+    await fake_bot.send_message(CHAT, "ok", reply_markup=keyboard("x" * 64))
+    for data in ("x" * 65, "é" * 33):  # 66 bytes in UTF-8
+        with pytest.raises(BadRequest, match="(?i)BUTTON_DATA_INVALID"):
+            await fake_bot.send_message(CHAT, "too long", reply_markup=keyboard(data))
+
+
+async def test_edit_message_text(fake_telegram: FakeTelegramServer, fake_bot: Bot) -> None:
+    fake_telegram.add_chat(CHAT)
+    sent = await fake_bot.send_message(
+        CHAT, "<b>v1</b>", parse_mode="HTML", reply_markup=keyboard("a")
+    )
+    with pytest.raises(BadRequest, match="(?i)message is not modified"):
+        await fake_bot.edit_message_text(
+            "<b>v1</b>", CHAT, sent.message_id, parse_mode="HTML", reply_markup=keyboard("a")
+        )
+    edited = await fake_bot.edit_message_text(
+        "<i>v1</i>", CHAT, sent.message_id, parse_mode="HTML"
+    )
+    assert isinstance(edited, Message) and edited.edit_date is not None
+    assert [entity.type for entity in edited.entities] == ["italic"]
+    assert edited.reply_markup is None  # like Telegram: omitting reply_markup removes it
+    with pytest.raises(BadRequest, match=CANT_PARSE):
+        await fake_bot.edit_message_text("<b>x", CHAT, sent.message_id, parse_mode="HTML")
+    with pytest.raises(BadRequest, match="(?i)message is too long"):
+        await fake_bot.edit_message_text("x" * 4097, CHAT, sent.message_id)
+    with pytest.raises(BadRequest, match="(?i)message to edit not found"):
+        await fake_bot.edit_message_text("new", CHAT, 999)
+
+
+async def test_edit_reply_markup_and_delete(
+    fake_telegram: FakeTelegramServer, fake_bot: Bot
+) -> None:
+    fake_telegram.add_chat(CHAT)
+    sent = await fake_bot.send_message(CHAT, "pick", reply_markup=keyboard("a"))
+    await fake_bot.edit_message_reply_markup(CHAT, sent.message_id, reply_markup=keyboard("b"))
+    with pytest.raises(BadRequest, match="(?i)message is not modified"):
+        await fake_bot.edit_message_reply_markup(CHAT, sent.message_id, reply_markup=keyboard("b"))
+    assert await fake_bot.delete_message(CHAT, sent.message_id)
+    with pytest.raises(BadRequest, match="(?i)message to delete not found"):
+        await fake_bot.delete_message(CHAT, sent.message_id)
+    assert fake_telegram.sent_messages(CHAT) == []
+
+
+async def test_bot_cannot_edit_user_messages(
+    fake_telegram: FakeTelegramServer, fake_bot: Bot
+) -> None:
+    update = fake_telegram.user_message(CHAT, "hello")
+    with pytest.raises(BadRequest, match="(?i)message can't be edited"):
+        await fake_bot.edit_message_text("changed", CHAT, update["message"]["message_id"])
+
+
+async def test_reply_to_unknown_message(fake_telegram: FakeTelegramServer, fake_bot: Bot) -> None:
+    fake_telegram.add_chat(CHAT)
+    with pytest.raises(BadRequest, match="(?i)message to be replied not found"):
+        await fake_bot.send_message(CHAT, "re", reply_to_message_id=77)
+    question = fake_telegram.user_message(CHAT, "question")["message"]
+    answer = await fake_bot.send_message(
+        CHAT, "answer", reply_to_message_id=question["message_id"]
+    )
+    assert answer.reply_to_message is not None
+    assert answer.reply_to_message.text == "question"
+
+
+# ----- failures ---------------------------------------------------------------------------------
+
+
+async def test_429_raises_retry_after(fake_telegram: FakeTelegramServer, fake_bot: Bot) -> None:
+    fake_telegram.add_chat(CHAT)
+    fake_telegram.fail_next("sendMessage", retry_after=3)
+    with pytest.raises(RetryAfter) as caught:
+        await fake_bot.send_message(CHAT, "hi")
+    assert caught.value.retry_after == dtm.timedelta(seconds=3)  # PTB_TIMEDELTA, see fixture
+    await fake_bot.send_message(CHAT, "hi")  # only the next call failed
+
+
+async def test_fail_next_counts_and_only_hits_its_method(
+    fake_telegram: FakeTelegramServer, fake_bot: Bot
+) -> None:
+    fake_telegram.add_chat(CHAT)
+    fake_telegram.fail_next("sendMessage", 403, count=2)
+    await fake_bot.send_chat_action(CHAT, "typing")
+    for _ in range(2):
+        with pytest.raises(Forbidden, match="(?i)bot was blocked by the user"):
+            await fake_bot.send_message(CHAT, "hi")
+    await fake_bot.send_message(CHAT, "hi")
+
+
+async def test_migrated_group_raises_chat_migrated(
+    fake_telegram: FakeTelegramServer, fake_bot: Bot
+) -> None:
+    fake_telegram.add_chat(GROUP, "group")
+    fake_telegram.migrate_chat(GROUP, -1001234567890)
+    with pytest.raises(ChatMigrated) as caught:
+        await fake_bot.send_message(GROUP, "hi")
+    assert caught.value.new_chat_id == -1001234567890
+    await fake_bot.send_message(-1001234567890, "hi")
+    fake_telegram.fail_next("sendMessage", 400, migrate_to_chat_id=-100777)
+    with pytest.raises(ChatMigrated, match="(?i)-100777"):
+        await fake_bot.send_message(-1001234567890, "hi")
+
+
+async def test_blocked_chat_fails_while_others_work(
+    fake_telegram: FakeTelegramServer, fake_bot: Bot
+) -> None:
+    fake_telegram.add_chat(CHAT)
+    fake_telegram.add_chat(CHAT + 1)
+    fake_telegram.add_chat(GROUP, "group")
+    fake_telegram.block_chat(CHAT)
+    fake_telegram.block_chat(GROUP)
+    with pytest.raises(Forbidden, match="(?i)bot was blocked by the user"):
+        await fake_bot.send_message(CHAT, "hi")
+    with pytest.raises(Forbidden, match="(?i)bot was kicked from the group chat"):
+        await fake_bot.send_chat_action(GROUP, "typing")
+    await fake_bot.send_message(CHAT + 1, "hi")
+    fake_telegram.unblock_chat(CHAT)
+    await fake_bot.send_message(CHAT, "hi")
+
+
+async def test_unknown_chat_is_not_found(fake_bot: Bot) -> None:
+    with pytest.raises(BadRequest, match="(?i)chat not found"):
+        await fake_bot.send_message(555, "hi")
+
+
+async def test_kicking_the_bot_blocks_the_chat(
+    fake_telegram: FakeTelegramServer, fake_bot: Bot
+) -> None:
+    update = fake_telegram.my_chat_member(GROUP, "kicked")
+    parsed = Update.de_json(update, fake_bot)
+    assert parsed.my_chat_member is not None
+    assert parsed.my_chat_member.new_chat_member.status == "kicked"
+    with pytest.raises(Forbidden, match="(?i)kicked from the group chat"):
+        await fake_bot.send_message(GROUP, "hi")
+    fake_telegram.my_chat_member(GROUP, "administrator")
+    await fake_bot.send_message(GROUP, "back")
+    admins = await fake_bot.get_chat_administrators(GROUP)
+    assert [admin.user.id for admin in admins] == [fake_bot.id]
+
+
+# ----- chats, members, commands, actions --------------------------------------------------------
+
+
+async def test_chat_info_and_members(fake_telegram: FakeTelegramServer, fake_bot: Bot) -> None:
+    fake_telegram.add_chat(GROUP, "supergroup", title="News fans")
+    fake_telegram.set_member_status(GROUP, 7, "creator")
+    chat = await fake_bot.get_chat(GROUP)
+    assert (chat.type, chat.title) == ("supergroup", "News fans")
+    assert (await fake_bot.get_chat_member(GROUP, 7)).status == "creator"
+    assert (await fake_bot.get_chat_member(GROUP, 8)).status == "member"
+    assert [m.user.id for m in await fake_bot.get_chat_administrators(GROUP)] == [7]
+    fake_telegram.add_chat(CHAT)
+    with pytest.raises(BadRequest, match="(?i)no administrators in the private chat"):
+        await fake_bot.get_chat_administrators(CHAT)
+
+
+async def test_commands_and_chat_actions(fake_telegram: FakeTelegramServer, fake_bot: Bot) -> None:
+    await fake_bot.set_my_commands([("ask", "Ask about the news"), ("help", "Show help")])
+    assert [c.command for c in await fake_bot.get_my_commands()] == ["ask", "help"]
+    with pytest.raises(BadRequest, match="(?i)BOT_COMMAND_INVALID"):
+        await fake_bot.set_my_commands([("Ask!", "bad name")])
+    fake_telegram.add_chat(CHAT)
+    assert await fake_bot.send_chat_action(CHAT, "typing")
+    with pytest.raises(BadRequest, match="(?i)wrong parameter action"):
+        await fake_bot.send_chat_action(CHAT, "dancing")
+
+
+# ----- inline and callback queries ---------------------------------------------------------------
+
+
+def article(index: int, text: str, parse_mode: str | None = "HTML") -> InlineQueryResultArticle:
+    content = InputTextMessageContent(text, parse_mode=parse_mode)
+    return InlineQueryResultArticle(str(index), f"Result {index}", content)
+
+
+async def test_answer_inline_query(fake_telegram: FakeTelegramServer, fake_bot: Bot) -> None:
+    def query_id() -> str:
+        return str(fake_telegram.inline_query(CHAT, "election")["inline_query"]["id"])
+
+    with pytest.raises(BadRequest, match="(?i)RESULTS_TOO_MUCH"):
+        await fake_bot.answer_inline_query(query_id(), [article(i, "x") for i in range(51)])
+    with pytest.raises(BadRequest, match=CANT_PARSE):
+        await fake_bot.answer_inline_query(query_id(), [article(1, "<b>unclosed")])
+    with pytest.raises(BadRequest, match="(?i)message is too long"):
+        await fake_bot.answer_inline_query(query_id(), [article(1, "x" * 4097, None)])
+    answered = query_id()
+    assert await fake_bot.answer_inline_query(
+        answered, [article(i, "<b>ok</b>") for i in range(50)]
+    )
+    with pytest.raises(BadRequest, match="(?i)query is too old"):
+        await fake_bot.answer_inline_query(answered, [])
+
+
+async def test_callback_query_update(fake_telegram: FakeTelegramServer, fake_bot: Bot) -> None:
+    fake_telegram.add_chat(CHAT)
+    sent = await fake_bot.send_message(CHAT, "pick", reply_markup=keyboard("more:1"))
+    update = Update.de_json(
+        fake_telegram.callback_query(CHAT, sent.message_id, "more:1"), fake_bot
+    )
+    assert update.callback_query is not None and update.callback_query.data == "more:1"
+    assert update.callback_query.message is not None
+    assert update.callback_query.message.message_id == sent.message_id
+    with pytest.raises(ValueError, match="(?i)no button"):
+        fake_telegram.callback_query(CHAT, sent.message_id, "nope")
+    assert await update.callback_query.answer("done")
+    with pytest.raises(BadRequest, match="(?i)query is too old"):
+        await update.callback_query.answer("again")
+
+
+def test_user_message_entities(fake_telegram: FakeTelegramServer) -> None:
+    text = "\U0001f600 /ask@newsbot_test_bot about @someone_else now"
+    message = fake_telegram.user_message(GROUP, text, chat_type="supergroup")["message"]
+    assert message["from"]["id"] == TEST_USER_ID
+    assert message["entities"] == [
+        {"type": "bot_command", "offset": 3, "length": 21},
+        {"type": "mention", "offset": 31, "length": 13},
+    ]
+    post = fake_telegram.user_message(-100999, "/start", chat_type="channel")
+    assert "from" not in post["channel_post"] and post["channel_post"]["sender_chat"]["id"]
+
+
+# ----- getUpdates ---------------------------------------------------------------------------
+
+
+async def test_get_updates_offsets_confirm_updates(
+    fake_telegram: FakeTelegramServer, fake_bot: Bot
+) -> None:
+    for text in ("one", "two", "three"):
+        fake_telegram.user_message(CHAT, text)
+    first = await fake_bot.get_updates(limit=2)
+    assert [u.message.text for u in first if u.message] == ["one", "two"]
+    again = await fake_bot.get_updates()  # nothing confirmed yet
+    assert len(again) == 3
+    rest = await fake_bot.get_updates(offset=first[-1].update_id + 1)
+    assert [u.message.text for u in rest if u.message] == ["three"]
+    assert len(fake_telegram.pending_updates()) == 1
+    assert await fake_bot.get_updates(offset=rest[-1].update_id + 1) == ()
+    assert fake_telegram.pending_updates() == []
+
+
+async def test_get_updates_long_polls(fake_telegram: FakeTelegramServer, fake_bot: Bot) -> None:
+    started = time.monotonic()
+    assert await fake_bot.get_updates(timeout=dtm.timedelta(seconds=0.3)) == ()
+    assert time.monotonic() - started >= 0.3
+    asyncio.get_running_loop().call_later(0.2, fake_telegram.user_message, CHAT, "late")
+    started = time.monotonic()
+    updates = await fake_bot.get_updates(timeout=10)
+    assert [u.message.text for u in updates if u.message] == ["late"]
+    assert time.monotonic() - started < 5
+
+
+async def test_second_poller_terminates_the_first(
+    fake_telegram: FakeTelegramServer, fake_bot: Bot
+) -> None:
+    first = asyncio.create_task(fake_bot.get_updates(timeout=10))
+    await fake_telegram.wait_for("getUpdates")
+    # A second bot instance: one Bot never polls twice at once (its getUpdates pool has size 1).
+    async with Bot(TEST_TOKEN, base_url=fake_telegram.base_url) as second_instance:
+        assert await second_instance.get_updates(timeout=dtm.timedelta(seconds=0.1)) == ()
+    with pytest.raises(Conflict, match="(?i)terminated by other getUpdates request"):
+        await first
+
+
+async def test_stop_releases_a_pending_long_poll() -> None:
+    threads_before = threading.active_count()
+    server = FakeTelegramServer().start()
+    async with Bot(TEST_TOKEN, base_url=server.base_url) as bot:
+        poll = asyncio.create_task(bot.get_updates(timeout=30))
+        await server.wait_for("getUpdates")
+        server.stop()  # answers the poll and joins every thread
+        assert await asyncio.wait_for(poll, 5) == ()
+    assert threading.active_count() == threads_before
+
+
+async def test_wait_for_times_out_with_the_calls_seen(fake_telegram: FakeTelegramServer) -> None:
+    with pytest.raises(TimeoutError, match="(?i)sendMessage"):
+        await fake_telegram.wait_for("sendMessage", timeout=0.05)
+    with pytest.raises(TimeoutError):
+        fake_telegram.wait_for_calls("sendMessage", timeout=0.05)
+
+
+# ----- a real Application polling the fake ----------------------------------------------------
+
+
+AnyApplication = Application[Any, Any, Any, Any, Any, Any]
+
+
+async def start_app(
+    server: FakeTelegramServer, *handlers: BaseHandler[Any, Any, Any]
+) -> AnyApplication:
+    """Start an Application polling the fake, as the bot's entry point will."""
+    application = ApplicationBuilder().token(TEST_TOKEN).base_url(server.base_url).build()
+    application.add_handlers(handlers)
+    await application.initialize()
+    await application.start()
+    assert application.updater is not None
+    await application.updater.start_polling(poll_interval=0, timeout=1)
+    return application
+
+
+async def stop_app(application: AnyApplication) -> None:
+    assert application.updater is not None
+    await application.updater.stop()
+    await application.stop()
+    await application.shutdown()
+
+
+async def test_application_answers_messages_and_buttons(fake_telegram: FakeTelegramServer) -> None:
+    async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.effective_message is not None
+        await update.effective_message.reply_html("<b>Welcome</b>", reply_markup=keyboard("more"))
+
+    async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.effective_message is not None and update.effective_message.text
+        await update.effective_message.reply_text(f"You said: {update.effective_message.text}")
+
+    async def more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.callback_query is not None
+        await update.callback_query.answer()
+        await update.callback_query.edit_message_text("More news")
+
+    application = await start_app(
+        fake_telegram,
+        CommandHandler("start", start),
+        MessageHandler(filters.TEXT & ~filters.COMMAND, echo),
+        CallbackQueryHandler(more),
+    )
+    try:
+        fake_telegram.user_message(CHAT, "/start")
+        (welcome,) = await fake_telegram.wait_for("sendMessage")
+        assert welcome.params["parse_mode"] == "HTML"
+        fake_telegram.user_message(CHAT, "hello")
+        await fake_telegram.wait_for("sendMessage", count=2)
+        bot_message = fake_telegram.sent_messages(CHAT)[0]
+        fake_telegram.callback_query(CHAT, bot_message["message_id"], "more")
+        await fake_telegram.wait_for("editMessageText")
+        await fake_telegram.wait_for("answerCallbackQuery")
+    finally:
+        await stop_app(application)
+    texts = [message["text"] for message in fake_telegram.sent_messages(CHAT)]
+    assert texts == ["More news", "You said: hello"]
+    assert fake_telegram.pending_updates() == []  # PTB confirmed everything on stop

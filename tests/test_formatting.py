@@ -1,0 +1,285 @@
+"""Telegram presentation: escaping, highlighting, attribution, splitting at the limit."""
+
+from __future__ import annotations
+
+import random
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot import formatting
+from bot.formatting import (
+    MAX_MESSAGE_LENGTH,
+    answer_keyboard,
+    answer_messages,
+    article_messages,
+    display_date,
+    escape,
+    highlight,
+    pack,
+    passage_html,
+    split_html,
+    utf16_len,
+    visible_length,
+    visible_text,
+    without_more,
+)
+from retrieval.models import Attribution, Passage
+from tests.telegram_html import check_message_text
+
+
+def accepted(markup: str) -> str:
+    """The text Telegram shows for `markup`; fails the test if Telegram would refuse it."""
+    parsed = check_message_text(markup, "HTML", None, strict=True)
+    return parsed.text
+
+
+def article(**changes: object) -> Attribution:
+    fields: dict[str, object] = {
+        "id": 7, "title": "Rates & <Markets>", "source": "Finance <Daily>",
+        "authors": ("A. Writer", "B. Editor"), "published": "2024-11-21",
+        "url": 'https://example.com/a?id=1&ref="rss"',
+    }  # fmt: skip
+    fields.update(changes)
+    return Attribution(**fields)  # type: ignore[arg-type]
+
+
+def passage(quote: str, highlights: tuple[tuple[int, int], ...] = (), rank: int = 1,
+            source: Attribution | None = None) -> Passage:  # fmt: skip
+    return Passage(rank, 1.0, quote, highlights, source or article(), (rank * 10,))
+
+
+# ----- escaping and highlighting ---------------------------------------------------------
+
+
+def test_escape_makes_markup_characters_text() -> None:
+    hostile = '<script>alert("x")</script> & &amp; <b>'
+    assert escape(hostile) == (
+        '&lt;script&gt;alert("x")&lt;/script&gt; &amp; &amp;amp; &lt;b&gt;'
+    )
+    assert accepted(escape(hostile)) == hostile
+
+
+def test_highlight_bolds_spans_and_escapes_everything_else() -> None:
+    quote = "Iran & <Azerbaijan> began"
+    html = highlight(quote, ((0, 4), (7, 19)))
+    assert html == "<b>Iran</b> &amp; <b>&lt;Azerbaijan&gt;</b> began"
+    assert accepted(html) == quote
+
+
+def test_highlight_merges_overlaps_and_clips_bad_spans() -> None:
+    assert highlight("abcdef", ((1, 3), (2, 4), (4, 5), (5, 5), (-3, 1), (5, 99))) == (
+        "<b>abcdef</b>"
+    )
+    assert highlight("abc", ((2, 1),)) == "abc"
+
+
+def test_highlight_keeps_emoji_whole() -> None:
+    quote = "🎉 festival 🎃 crowds"
+    start = quote.index("festival")
+    html = highlight(quote, ((start, start + 8),))
+    assert html == "🎉 <b>festival</b> 🎃 crowds"
+    assert accepted(html) == quote
+
+
+# ----- passages and attribution ----------------------------------------------------------
+
+
+def test_passage_is_a_blockquote_followed_by_its_linked_attribution() -> None:
+    html = passage_html(passage("Rates held at 4.5%.", ((0, 5),)))
+    assert html == (
+        "<blockquote><b>Rates</b> held at 4.5%.</blockquote>\n"
+        '1. <a href="https://example.com/a?id=1&amp;ref=&quot;rss&quot;">Rates &amp; '
+        "&lt;Markets&gt;</a> — Finance &lt;Daily&gt; · A. Writer, B. Editor · 21 November 2024"
+    )
+    parsed = check_message_text(html, "HTML", None, strict=True)
+    assert [e["type"] for e in parsed.entities] == ["blockquote", "bold", "text_link"]
+    assert parsed.entities[2]["url"] == 'https://example.com/a?id=1&ref="rss"'
+
+
+def test_attribution_without_url_or_details_is_plain_title() -> None:
+    bare = article(url=None, source=None, authors=(), published=None, title="  ")
+    assert formatting.attribution(bare) == "Untitled"
+
+
+def test_only_web_links_become_links() -> None:
+    html = formatting.attribution(article(url="javascript:alert(1)"))
+    assert "<a" not in html
+    accepted(html)
+
+
+@pytest.mark.parametrize(
+    ("published", "zone", "shown"),
+    [
+        ("2024-11-25", "UTC", "25 November 2024"),
+        ("2024-11-21T23:30:00Z", "UTC", "21 November 2024"),
+        ("2024-11-21T23:30:00Z", "Asia/Tokyo", "22 November 2024"),
+        ("2024-11-21T23:30:00", "Asia/Tokyo", "22 November 2024"),  # naive means UTC
+        ("sometime in 1987", "UTC", "sometime in 1987"),
+        (None, "UTC", None),
+    ],
+)
+def test_dates_are_shown_as_a_day_in_the_configured_zone(
+    published: str | None, zone: str, shown: str | None
+) -> None:
+    assert display_date(published, ZoneInfo(zone)) == shown
+
+
+# ----- length ----------------------------------------------------------------------------
+
+
+def test_length_counts_utf16_units_after_entity_parsing() -> None:
+    assert utf16_len("a😀é") == 4
+    assert visible_length("<b>a&amp;b</b> 😀") == 6
+    assert visible_text('<a href="x">&lt;&quot;&#x27;&#38;</a>') == "<\"'&"
+
+
+def _check_parts(parts: list[str], original_visible: str, limit: int) -> None:
+    """Every part valid and within the limit; together they hold all the visible text."""
+    shown = []
+    for part in parts:
+        text = accepted(part)
+        assert utf16_len(text) <= limit
+        assert len(text) <= limit
+        assert text.strip()
+        shown.append(text)
+    squash = "".join(original_visible.split())
+    assert "".join("".join(shown).split()) == squash
+
+
+def test_split_prefers_paragraphs_and_reopens_tags() -> None:
+    paragraphs = [f"Paragraph {n}: " + "word " * 150 for n in range(12)]
+    markup = "<b>" + escape("\n\n".join(paragraphs)) + "</b>"
+    parts = split_html(markup)
+    assert len(parts) == 3
+    _check_parts(parts, visible_text(markup), MAX_MESSAGE_LENGTH)
+    for part in parts:
+        assert part.startswith("<b>") and part.endswith("</b>")
+        assert visible_text(part).lstrip().startswith("Paragraph")
+
+
+def test_split_never_breaks_an_entity_or_a_tag() -> None:
+    link = '<a href="https://example.com/?a=1&amp;b=2">' + "x" * 50 + "</a>"
+    markup = escape("&<>" * 3000) + link
+    parts = split_html(markup, limit=1000)
+    _check_parts(parts, visible_text(markup), 1000)
+
+
+def test_split_counts_emoji_as_two_and_never_splits_one() -> None:
+    markup = "😀" * 5000
+    parts = split_html(markup)
+    assert [utf16_len(p) for p in parts] == [4096, 4096, 1808]
+    for part in parts:
+        part.encode("utf-16-le")  # a lone surrogate would raise
+    assert "".join(parts) == markup
+
+
+@pytest.mark.parametrize(
+    "grapheme",
+    ["👨\u200d👩\u200d👧", "e\u0301", "🇩🇪", "👍🏽", "❤\ufe0f"],
+    ids=["zwj", "accent", "flag", "skin", "vs16"],
+)
+def test_split_keeps_graphemes_whole(grapheme: str) -> None:
+    markup = grapheme * 3000
+    for limit in (100, 997, MAX_MESSAGE_LENGTH):
+        parts = split_html(markup, limit)
+        for part in parts:
+            assert utf16_len(part) <= limit
+            assert part == grapheme * (len(part) // len(grapheme)), "a grapheme was cut"
+
+
+def test_split_of_random_hostile_text_is_always_valid() -> None:
+    rng = random.Random(3)
+    alphabet = list("abc <>&\"' .\n") + ["😀", "é", "\u0301", "🇩🇪", "&amp;"]
+    for _ in range(40):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 3000)))
+        markup = f"<i>{escape(text)}</i> <b>{escape(text[:50])}</b>"
+        limit = rng.randint(40, 800)
+        _check_parts(split_html(markup, limit), visible_text(markup), limit)
+
+
+def test_pack_keeps_blocks_whole_and_splits_only_oversized_ones() -> None:
+    blocks = ["a" * 1500, "b" * 1500, "c" * 1500, "d" * 9000]
+    messages = pack(blocks)
+    assert [visible_text(m).replace("\n", "") for m in messages[:2]] == [
+        "a" * 1500 + "b" * 1500, "c" * 1500,
+    ]
+    assert all(visible_length(m) <= MAX_MESSAGE_LENGTH for m in messages)
+    assert "".join(messages[2:]) == "d" * 9000
+
+
+def test_long_answer_splits_between_passages() -> None:
+    long_quote = "The central bank held rates. " * 60  # ~1,750 characters
+    passages = [passage(long_quote, ((4, 11),), rank=n) for n in (1, 2, 3)]
+    messages = answer_messages(passages)
+    assert len(messages) == 2
+    for message in messages:
+        parsed = check_message_text(message, "HTML", None, strict=True)
+        kinds = [e["type"] for e in parsed.entities]
+        assert kinds.count("blockquote") == message.count("<blockquote>")
+    assert messages[0].count("<blockquote>") == 2 and messages[1].count("<blockquote>") == 1
+
+
+def test_full_article_is_split_and_capped_with_a_link_to_the_rest() -> None:
+    text = "\n\n".join(f"Paragraph {n}. " + "Words & more <words>. " * 40 for n in range(60))
+    messages = article_messages(article(), text, max_messages=5)
+    assert len(messages) == 5
+    assert messages[0].startswith("<b>")
+    for message in messages:
+        accepted(message)
+    assert "read the rest at its source" in messages[-1]
+    short = article_messages(article(url=None), "Just this & that.")
+    assert len(short) == 1 and accepted(short[0]).endswith("Just this & that.")
+
+
+# ----- buttons and lists -----------------------------------------------------------------
+
+
+def test_answer_buttons_fit_telegram_callback_data() -> None:
+    big = 2**62
+    passages = [
+        passage("q1", rank=1, source=article(id=big)),
+        passage("q2", rank=2, source=article(id=big)),
+        passage("q3", rank=3, source=article(id=big - 1)),
+    ]
+    keyboard = answer_keyboard(big, passages, more=True)
+    data = [b.callback_data for row in keyboard.inline_keyboard for b in row]
+    assert data == [f"more:{big}", f"full:{big}", f"full:{big - 1}", f"vote:{big}:1",
+                    f"vote:{big}:-1"]  # fmt: skip
+    assert all(1 <= len(str(d).encode()) <= 64 for d in data)
+    trimmed = without_more(keyboard)
+    assert trimmed is not None
+    assert [b.text for row in trimmed.inline_keyboard for b in row] == ["📄 1", "📄 3", "👍", "👎"]
+    single = answer_keyboard(1, passages[:1], more=False)
+    assert [b.text for row in single.inline_keyboard for b in row] == [
+        "📄 Full article", "👍", "👎",
+    ]
+
+
+def test_sources_and_latest_escape_names_and_stay_within_the_limit() -> None:
+    sources = [(f"Outlet <{n}> & co", n) for n in range(400)]
+    messages = formatting.sources_messages(sources)
+    assert len(messages) > 1
+    for message in messages:
+        assert "<Outlet" not in message
+        accepted(message)
+    latest = formatting.latest_messages([article(), article(url=None, title="<i>")])
+    assert len(latest) == 1
+    assert "• <i>" in accepted(latest[0])
+
+
+def test_help_lists_every_command_with_an_example() -> None:
+    from bot.handlers import COMMANDS
+
+    text = formatting.help_text(COMMANDS, "news_bot")
+    shown = accepted(text)
+    for command in COMMANDS:
+        assert f"/{command.name} — " in shown
+        assert command.example in shown
+    assert "@news_bot" in shown
+
+
+def test_notices_are_valid_html() -> None:
+    assert "-100123" in accepted(formatting.refusal(-100123))
+    assert "20 questions" in accepted(formatting.slow_down(20, 12.4))
+    assert accepted(formatting.greeting("<Ann>", private=True)).startswith("Hi <Ann>!")

@@ -1,0 +1,125 @@
+"""`newsbot run` as a process: start-up errors, an answer, a clean stop on SIGINT/SIGTERM."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.logs import REDACTED
+from tests.conftest import REPO
+from tests.fake_telegram import TEST_TOKEN, FakeTelegramServer
+
+USER = 1001
+
+
+def newsbot_env(tmp_path: Path, **settings: str) -> dict[str, str]:
+    """The process environment with only our settings (no stray TELEGRAM_/NEWSBOT_ ones)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "NEWSBOT_"))}
+    env.update(NEWSBOT_DB=str(tmp_path / "newsbot.db"), PTB_TIMEDELTA="true", **settings)
+    return env
+
+
+def start(tmp_path: Path, env: dict[str, str]) -> subprocess.Popen[str]:
+    """`newsbot run` in tmp_path (so no .env is read), stderr captured in a file: a pipe
+    nobody reads until the end fills up with DEBUG logs and blocks the bot mid-answer."""
+    with (tmp_path / "stderr.log").open("w") as err:
+        return subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "run"], cwd=tmp_path, env=env | {
+                "PYTHONPATH": str(REPO)}, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=err, text=True,
+        )  # fmt: skip
+
+
+def stderr(tmp_path: Path) -> str:
+    return (tmp_path / "stderr.log").read_text()
+
+
+def run(tmp_path: Path, env: dict[str, str]) -> tuple[int, str]:
+    process = start(tmp_path, env)
+    process.communicate(timeout=60)
+    return process.returncode, stderr(tmp_path)
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeTelegramServer]:
+    server = FakeTelegramServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+    assert not server.internal_errors
+
+
+def test_missing_token_is_a_clear_error(tmp_path: Path) -> None:
+    code, err = run(tmp_path, newsbot_env(tmp_path))
+    assert code == 1
+    assert "newsbot: TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather" in err
+    assert "Traceback" not in err
+
+
+def test_malformed_token_is_a_clear_error_that_does_not_show_it(tmp_path: Path) -> None:
+    secret = "12345:this-is-not-a-token"
+    code, err = run(tmp_path, newsbot_env(tmp_path, TELEGRAM_BOT_TOKEN=secret))
+    assert code == 1
+    assert "TELEGRAM_BOT_TOKEN is malformed" in err
+    assert secret not in err and "Traceback" not in err
+
+
+def test_rejected_token_is_a_clear_error_that_does_not_show_it(
+    tmp_path: Path, fake: FakeTelegramServer
+) -> None:
+    fake.fail_next("getMe", 401, "Unauthorized")
+    env = newsbot_env(tmp_path, TELEGRAM_BOT_TOKEN=TEST_TOKEN,
+                      TELEGRAM_API_BASE_URL=fake.base_url, NEWSBOT_LOG_LEVEL="DEBUG")  # fmt: skip
+    code, err = run(tmp_path, env)
+    assert code == 1
+    assert "TELEGRAM_BOT_TOKEN was rejected by the Bot API" in err
+    assert TEST_TOKEN not in err and "Traceback" not in err
+
+
+def test_unreachable_api_is_a_clear_error(tmp_path: Path) -> None:
+    env = newsbot_env(tmp_path, TELEGRAM_BOT_TOKEN=TEST_TOKEN,
+                      TELEGRAM_API_BASE_URL="http://127.0.0.1:9/bot")  # fmt: skip
+    code, err = run(tmp_path, env)
+    assert code == 1
+    assert "cannot reach the Bot API at http://127.0.0.1:9/bot" in err
+    assert TEST_TOKEN not in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_run_answers_then_stops_cleanly_on_a_signal(
+    tmp_path: Path, fake: FakeTelegramServer, stop: signal.Signals
+) -> None:
+    env = newsbot_env(tmp_path, TELEGRAM_BOT_TOKEN=TEST_TOKEN,
+                      TELEGRAM_API_BASE_URL=fake.base_url, NEWSBOT_LOG_LEVEL="DEBUG")  # fmt: skip
+    process = start(tmp_path, env)
+    try:
+        fake.wait_for_calls("getUpdates", 1, timeout=60)
+        fake.user_message(USER, "Where did the joint exercise begin?")
+        deadline = time.monotonic() + 30
+        while not fake.sent_messages(USER):
+            assert time.monotonic() < deadline, "no answer from `newsbot run`"
+            time.sleep(0.05)
+        process.send_signal(stop)
+        process.communicate(timeout=30)
+        err = stderr(tmp_path)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    [answer] = fake.sent_messages(USER)
+    assert "Aslanduz" in answer["text"]  # from the bundled seed, ingested into the empty db
+    assert process.returncode == 0, err
+    assert "NEWSBOT_ALLOWED_CHATS is not set" in err
+    assert "bot.app: stopped" in err
+    assert "Traceback" not in err
+    assert REDACTED in err  # PTB logged its API URL at DEBUG, token replaced
+    assert TEST_TOKEN not in err
+    assert " INFO httpx" not in err

@@ -1,0 +1,68 @@
+"""The bot's tables: migration 2, answers, refusals told once, votes replaced not repeated."""
+
+from __future__ import annotations
+
+import json
+
+from bot.state import REFUSAL_INTERVAL, BotState
+from retrieval.db import connect
+from retrieval.engine import Engine
+
+
+async def test_migration_2_adds_answers_and_feedback_answer_id(db_path) -> None:
+    conn = await connect(db_path)
+    try:
+        async with conn.execute("SELECT version FROM schema_migrations ORDER BY version") as cur:
+            versions = [row[0] for row in await cur.fetchall()]
+        async with conn.execute("PRAGMA table_info(feedback)") as cur:
+            columns = [row[1] for row in await cur.fetchall()]
+    finally:
+        await conn.close()
+    assert versions[:2] == [1, 2]
+    assert "answer_id" in columns
+
+
+async def test_refusal_is_claimed_once_per_interval(engine: Engine) -> None:
+    state = BotState(engine.conn)
+    await state.note_chat(-100, "group", "Some group")
+    assert await state.claim_refusal(-100, now=1000.0)
+    assert not await state.claim_refusal(-100, now=1001.0)
+    assert await state.claim_refusal(-100, now=1000.0 + REFUSAL_INTERVAL)
+
+
+async def test_answers_are_found_by_id_and_by_message(small_engine: Engine) -> None:
+    engine = small_engine
+    state = BotState(engine.conn)
+    result = await engine.searcher.search("joint exercise", limit=1)
+    answer_id = await state.record_answer(5, 6, result.question, result.passages, 1, True)
+    await state.attach_messages(answer_id, 5, [100, 101])
+    shown = await state.answer(answer_id)
+    assert shown is not None
+    assert shown.question == "joint exercise" and shown.next_offset == 1 and shown.has_more
+    assert shown.sentence_ids == result.passages[0].sentence_ids
+    assert await state.answer_for_message(5, 100) == shown
+    assert await state.answer_for_message(5, 101) == shown
+    assert await state.answer_for_message(6, 100) is None
+    assert await state.claim_more(answer_id)
+    assert not await state.claim_more(answer_id)  # a double tap
+
+
+async def test_a_users_second_vote_replaces_the_first(small_engine: Engine) -> None:
+    engine = small_engine
+    state = BotState(engine.conn)
+    result = await engine.searcher.search("central bank rates", limit=2)
+    answer_id = await state.record_answer(5, 6, result.question, result.passages, 2, False)
+    shown = await state.answer(answer_id)
+    assert shown is not None
+    await state.record_vote(shown, 6, 1)
+    await state.record_vote(shown, 6, -1)
+    await state.record_vote(shown, 7, 1)
+    async with engine.conn.execute(
+        "SELECT user_id, vote, question, sentence_ids, chat_id FROM feedback ORDER BY user_id"
+    ) as cur:
+        rows = [tuple(row) for row in await cur.fetchall()]
+    ids = [i for p in result.passages for i in p.sentence_ids]
+    assert rows == [
+        (6, -1, "central bank rates", json.dumps(ids), 5),
+        (7, 1, "central bank rates", json.dumps(ids), 5),
+    ]
