@@ -265,7 +265,7 @@ def register_digests(app: Application[Any, Any, Any, Any, Any, Any],
 
     Wraps the application's post_init and post_shutdown: the subscriptions open on a
     connection of their own after the bot's engine, claims interrupted by the last stop are
-    settled, then the job starts (its first tick at once, for digests missed while down).
+    settled, then the job starts (with a tick at once, for digests missed while down).
     """
     digests = Digests(clock)
     app.bot_data[DIGESTS] = digests
@@ -307,7 +307,12 @@ async def start_digests(app: Application[Any, Any, Any, Any, Any, Any], digests:
         )  # fmt: skip
     log.info("%d chats subscribed to daily digests", len(await digests.store.active()))
     if app.job_queue is not None:
+        # The job queue starts after post_init: a first run "now" must not count as missed.
+        app.job_queue.run_once(
+            send_due_digests, when=0.0, name="digests at start-up",
+            job_kwargs={"misfire_grace_time": None},
+        )  # fmt: skip
         app.job_queue.run_repeating(
-            send_due_digests, interval=TICK_SECONDS, first=0.0, name="digests",
+            send_due_digests, interval=TICK_SECONDS, first=TICK_SECONDS, name="digests",
             job_kwargs={"max_instances": 1, "coalesce": True},
         )  # fmt: skip
