@@ -14,8 +14,6 @@ from bot.runtime import runtime
 
 log = logging.getLogger(__name__)
 
-SOMETHING_WENT_WRONG = "Sorry, something went wrong while answering that. Please try again."
-
 
 async def check_access(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Stop updates from chats (or inline users) that are not allowed; tell a chat once."""
@@ -68,12 +66,13 @@ async def report_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> No
     log.error("update %s failed", update.update_id, exc_info=error)
     if isinstance(error, RetryAfter):
         return  # flood control outlasted our retries; another message would only add to it
+    sorry = formatting.SOMETHING_WENT_WRONG
     try:
         if update.callback_query is not None:
-            await update.callback_query.answer(SOMETHING_WENT_WRONG)
+            await update.callback_query.answer(sorry)
         elif update.inline_query is not None:
             await update.inline_query.answer([], cache_time=0)
         elif update.effective_chat is not None:
-            await context.bot.send_message(update.effective_chat.id, SOMETHING_WENT_WRONG)
+            await context.bot.send_message(update.effective_chat.id, sorry)
     except TelegramError as exc:
         log.warning("update %s: could not say that it failed: %s", update.update_id, exc)

@@ -103,10 +103,10 @@ async def _search(
     return result
 
 
-async def _admitted(rt: Runtime, user_id: int, message: Message | None) -> bool:
+async def _admitted(rt: Runtime, user_id: int, message: Message) -> bool:
     """Count a question against the user's per-minute limit; say so once when it is hit."""
     verdict = rt.limiter.check(user_id)
-    if not verdict.allowed and verdict.tell and message is not None:
+    if not verdict.allowed and verdict.tell:
         await message.reply_html(formatting.slow_down(rt.limiter.per_minute, verdict.retry_in))
     return verdict.allowed
 
@@ -151,9 +151,7 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not question and context.args is not None and replied and replied.text and not by_bot:
         question = replied.text  # "/ask" in reply to someone's message asks what it says
     if not question:
-        await message.reply_html(
-            "Ask me a question, e.g. <code>/ask Where did the joint exercise begin?</code>"
-        )
+        await message.reply_html(formatting.ASK_USAGE)
         return
     if not await _admitted(rt, user.id, message):
         return
@@ -296,7 +294,7 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         for command in handler.commands
     }
     if name not in known:
-        await message.reply_html("I don't know that command. /help lists what I can do.")
+        await message.reply_html(formatting.UNKNOWN_COMMAND)
 
 
 async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -25,7 +25,7 @@ from bot import app as bot_app
 from bot.access import admin_only
 from bot.app import BotApplication, build_application
 from bot.config import ConfigError, Settings
-from bot.gate import SOMETHING_WENT_WRONG
+from bot.formatting import SOMETHING_WENT_WRONG
 from bot.handlers import COMMANDS
 from bot.logs import REDACTED
 from retrieval.engine import Engine

@@ -1,4 +1,5 @@
-"""Telegram presentation: escaping, highlighting, attribution, splitting at the limit."""
+"""Telegram presentation (bot.markup, bot.formatting): escaping, highlighting, attribution,
+splitting at the limit."""
 
 from __future__ import annotations
 
@@ -9,20 +10,22 @@ import pytest
 
 from bot import formatting
 from bot.formatting import (
-    MAX_MESSAGE_LENGTH,
     answer_keyboard,
     answer_messages,
     article_messages,
     display_date,
-    escape,
     highlight,
-    pack,
     passage_html,
+    without_more,
+)
+from bot.markup import (
+    MAX_MESSAGE_LENGTH,
+    escape,
+    pack,
     split_html,
     utf16_len,
     visible_length,
     visible_text,
-    without_more,
 )
 from retrieval.models import Attribution, Passage
 from tests.telegram_html import check_message_text
