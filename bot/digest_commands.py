@@ -31,7 +31,7 @@ from bot.digest_delivery import (
     system_clock,
 )
 from bot.digest_format import digest_messages, nothing_new, subscribed, subscription_text, usage
-from bot.formatting import escape
+from bot.markup import escape
 from bot.runtime import runtime
 from retrieval.digest import build_digest, keyword_terms
 from retrieval.schedule import DailyTime, looks_like_zone, next_run, parse_zone, period_for

@@ -1,15 +1,16 @@
-"""Digests and subscription notices as Telegram HTML, on `bot.formatting`'s rules.
+"""Digests and subscription notices as Telegram HTML, on `bot.markup`'s rules.
 
 A digest is a heading and one block per story: the headline linked to its article, the
 extract, the outlets that carried it and when. Blocks are packed whole into as few messages
-as fit (`formatting.pack`), so a story is never cut between two messages.
+as fit (`markup.pack`), so a story is never cut between two messages.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
-from bot.formatting import escape, link, pack
+from bot.formatting import link
+from bot.markup import escape, pack
 from retrieval.digest import Digest
 from retrieval.subscriptions import Delivery, State, Subscription
 

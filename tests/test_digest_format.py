@@ -8,7 +8,7 @@ import pytest
 
 from bot.digest_commands import DEFAULT_TIME, parse_subscribe
 from bot.digest_format import digest_messages, nothing_new, subscription_text, usage
-from bot.formatting import MAX_MESSAGE_LENGTH, utf16_len
+from bot.markup import MAX_MESSAGE_LENGTH, utf16_len
 from retrieval.digest import Digest, DigestItem, Period
 from retrieval.schedule import DailyTime, parse_zone
 from retrieval.subscriptions import Delivery, State, Subscription
