@@ -1,4 +1,4 @@
-"""The `newsbot` command line: ingest, ask, stats, and run the bot."""
+"""The `newsbot` command line: ingest, ask, digest, stats, and run the bot."""
 
 from __future__ import annotations
 
@@ -6,20 +6,26 @@ import argparse
 import asyncio
 import json
 import logging
+import re
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot import cli_feeds
 from bot.config import ConfigError, Settings
 from bot.logs import quiet_http_logs
 from bot.progress import progress_bar
+from retrieval.digest import DEFAULT_LIMIT, Digest, Period, build_digest, keyword_terms
 from retrieval.engine import Engine
 from retrieval.errors import NewsbotError
 from retrieval.ingest import ingest_paths
 from retrieval.models import Passage
+from retrieval.schedule import parse_zone
 from retrieval.search import SearchResult
+from retrieval.tokens import Tokenizer
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -66,11 +72,57 @@ def build_parser() -> argparse.ArgumentParser:
         description="Rebuild the index next to the database from scratch.",
     )
     cli_feeds.add_parser(commands, common)
+    digest = commands.add_parser(
+        "digest", parents=[common], help="print the digest of recent news",
+        description="Print the news of a period grouped into stories, most widely carried "
+        "first, each with a sentence or two and its outlets: what a subscribed chat receives.",
+    )
+    digest.add_argument(
+        "--since", type=since_value, default="24h", metavar="WHEN",
+        help="start: a duration back from --until (24h, 90m, 2d) or an ISO date or time "
+        "(default 24h)",
+    )
+    digest.add_argument(
+        "--until", type=iso_value, default=None, metavar="WHEN",
+        help="end: an ISO date or time (default now)",
+    )
+    digest.add_argument("--keywords", nargs="+", default=[], metavar="WORD",
+                        help="only articles with any of these words, e.g. --keywords oil opec")
+    digest.add_argument("--limit", type=int, default=DEFAULT_LIMIT, metavar="N",
+                        help=f"stories at most (default {DEFAULT_LIMIT})")
     commands.add_parser(
         "run", parents=[common], help="run the Telegram bot (long polling)",
         description="Run the Telegram bot until interrupted. Needs TELEGRAM_BOT_TOKEN.",
     )
     return parser
+
+
+_DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*([mhdw])$", re.IGNORECASE)
+_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def iso_value(text: str) -> datetime:
+    """An ISO date or datetime, as UTC when it names no offset."""
+    try:
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an ISO date or time: use e.g. 2024-11-25 or 2024-11-25T08:00"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def since_value(text: str) -> timedelta | datetime:
+    """A duration (24h, 90m, 2d, 1w) or an ISO date or time."""
+    match = _DURATION.match(text.strip())
+    if match:
+        return timedelta(**{_UNITS[match[2].lower()]: float(match[1])})
+    try:
+        return iso_value(text)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is neither a duration nor a date: use e.g. 24h, 90m, 2d or 2024-11-25"
+        ) from None
 
 
 async def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
@@ -172,6 +224,60 @@ async def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def render_digest(digest: Digest, zone: ZoneInfo) -> str:
+    """The digest as plain text for a terminal."""
+
+    def when(moment: datetime) -> str:
+        return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+    span = f"{when(digest.period_start)} to {when(digest.period_end)} ({zone.key})"
+    if not digest.items:
+        about = f" about {' '.join(digest.keywords)}" if digest.keywords else ""
+        return f"No new articles{about} from {span}."
+    head = f"News from {span}: {digest.stories} stories from {digest.articles} articles"
+    if digest.keywords:
+        head += f", about {' '.join(digest.keywords)}"
+    if digest.stories > len(digest.items):
+        head += f"; the top {len(digest.items)}"
+    blocks = [head + "."]
+    for number, item in enumerate(digest.items, start=1):
+        lines = [f"{number}. {item.headline}"]
+        if item.extract:
+            lines.append(f"   {item.extract}")
+        carried = ", ".join(item.outlets) or "unknown outlet"
+        lines.append(f"   {carried} · {when(item.published)}")
+        if item.url:
+            lines.append(f"   {item.url}")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+async def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
+    if args.limit < 1:
+        print("newsbot digest: --limit must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        zone = parse_zone(settings.timezone)
+        keyword_terms(args.keywords, Tokenizer())
+    except ValueError as exc:
+        print(f"newsbot digest: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    until = args.until or datetime.now(UTC)
+    since = until - args.since if isinstance(args.since, timedelta) else args.since
+    if since >= until:
+        print("newsbot digest: --since must be before --until", file=sys.stderr)
+        return EXIT_USAGE
+    engine = await Engine.open(settings.db_path)
+    try:
+        digest = await build_digest(
+            engine.conn, Period(since, until), args.keywords, args.limit, engine.index
+        )
+    finally:
+        await engine.close()
+    print(render_digest(digest, zone))
+    return EXIT_OK
+
+
 async def cmd_stats(settings: Settings, args: argparse.Namespace) -> int:
     engine = await Engine.open(settings.db_path)
     try:
@@ -205,8 +311,10 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     return int(run_bot(settings))
 
 
-COMMANDS = {"ingest": cmd_ingest, "ask": cmd_ask, "stats": cmd_stats, "reindex": cmd_reindex,
-            "feeds": cli_feeds.cmd_feeds}
+COMMANDS = {
+    "ingest": cmd_ingest, "ask": cmd_ask, "stats": cmd_stats, "reindex": cmd_reindex,
+    "feeds": cli_feeds.cmd_feeds, "digest": cmd_digest,
+}  # fmt: skip
 
 
 def main(argv: Sequence[str] | None = None) -> int:

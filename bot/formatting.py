@@ -71,6 +71,11 @@ def _link(text: str, url: str | None) -> str:
     return escape(text)
 
 
+def link(text: str, url: str | None) -> str:
+    """`text` escaped, linked to `url` when it is a web address (never javascript: and co)."""
+    return _link(text, url)
+
+
 def attribution(article: Attribution, zone: tzinfo = UTC, rank: int | None = None) -> str:
     """'2. <a href=url>Title</a> — Outlet · Authors · 2 May 2024' (parts that exist)."""
     title = _link(article.title.strip() or "Untitled", article.url)

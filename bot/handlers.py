@@ -38,6 +38,11 @@ COMMANDS = (
             "/ask Where did the joint exercise begin?"),
     Command("sources", "the outlets in the corpus and their article counts", "/sources"),
     Command("latest", "the newest headlines", "/latest"),
+    Command("digest", "the news since the last digest, grouped into stories", "/digest"),
+    Command("subscribe", "a daily digest here (group admins)",
+            "/subscribe 07:30 Europe/London oil"),
+    Command("subscription", "this chat's daily digest settings", "/subscription"),
+    Command("unsubscribe", "stop the daily digest", "/unsubscribe"),
     Command("help", "how to ask, and these commands", "/help"),
     Command("start", "what this bot does", "/start"),
 )  # fmt: skip

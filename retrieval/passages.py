@@ -18,8 +18,6 @@ import numpy.typing as npt
 
 from retrieval.store import SentenceRow
 
-K1, B = 1.2, 0.5
-
 
 @dataclass(frozen=True, slots=True)
 class WindowPolicy:
@@ -29,6 +27,8 @@ class WindowPolicy:
     max_words: int = 70  # a window may pass this only when its one sentence alone does
     context_weight: float = 0.7  # share of a term's weight earned by the title or lead
     per_article: int = 3  # windows kept per article, best first, not overlapping
+    k1: float = 0.3  # saturation within a window: low, so covering a term beats repeating one
+    b: float = 0.5  # BM25 length normalization within a window
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +78,8 @@ def article_windows(
         first = np.arange(n - size + 1)
         tf = tf_sums[first + size] - tf_sums[first]
         length = (len_sums[first + size] - len_sums[first])[:, None]
-        bm25 = tf * (K1 + 1) / (tf + K1 * (1 - B + B * length / avg_len))
+        k1, b = policy.k1, policy.b
+        bm25 = tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / avg_len))
         context = policy.context_weight * in_context[None, :] * (tf == 0)
         score = ((bm25 + context) * idf[None, :]).sum(axis=1)
         matched = tf.sum(axis=1) > 0

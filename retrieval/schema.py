@@ -150,4 +150,50 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX feed_entries_article ON feed_entries (article_id);
         """,
     ),
+    Migration(
+        4,
+        "digest subscriptions and deliveries",
+        """
+        -- One subscription per chat (kept when stopped, so its deliveries stay meaningful).
+        CREATE TABLE subscriptions (
+            id                INTEGER PRIMARY KEY,
+            chat_id           INTEGER NOT NULL UNIQUE,  -- changes when a group migrates
+            chat_type         TEXT NOT NULL,            -- private, group, supergroup, channel
+            chat_title        TEXT,
+            send_time         TEXT NOT NULL,            -- HH:MM, local time in `timezone`
+            timezone          TEXT NOT NULL,            -- IANA name, e.g. Europe/Berlin
+            keywords          TEXT NOT NULL DEFAULT '[]',  -- JSON list; empty: all news
+            active            INTEGER NOT NULL DEFAULT 1,
+            quiet_when_empty  INTEGER NOT NULL DEFAULT 0,  -- 1: say nothing when nothing is new
+            created_by        INTEGER,                  -- Telegram user id
+            created_ts        REAL NOT NULL,
+            active_since      REAL NOT NULL,  -- last (re)activation: older deliveries don't count
+            schedule_since    REAL NOT NULL,  -- time or zone last set: earlier slots are not due
+            stopped_reason    TEXT            -- why it is inactive
+        );
+
+        -- One row per scheduled digest, claimed before the first message is sent, so a chat
+        -- never gets the same day's digest twice (see retrieval/subscriptions.py).
+        CREATE TABLE deliveries (
+            id               INTEGER PRIMARY KEY,
+            subscription_id  INTEGER NOT NULL REFERENCES subscriptions (id) ON DELETE CASCADE,
+            day              TEXT NOT NULL,   -- the local date of the slot, YYYY-MM-DD
+            chat_id          INTEGER NOT NULL,  -- where it went (a migrated group changes id)
+            period_start     REAL NOT NULL,
+            period_end       REAL NOT NULL,
+            seen_until       REAL,            -- the previous digest's as_of (see Period)
+            as_of            REAL NOT NULL,   -- articles stored later wait for the next
+            state            TEXT NOT NULL
+                CHECK (state IN ('claimed', 'sent', 'empty', 'failed', 'unknown')),
+            messages         INTEGER NOT NULL DEFAULT 0,  -- messages delivered so far
+            items            INTEGER,
+            claimed_ts       REAL NOT NULL,
+            finished_ts      REAL,
+            error            TEXT,
+            UNIQUE (subscription_id, day)
+        );
+        CREATE INDEX deliveries_by_end ON deliveries (subscription_id, period_end);
+        CREATE INDEX deliveries_claimed ON deliveries (state) WHERE state = 'claimed';
+        """,
+    ),
 )

@@ -157,6 +157,7 @@ class FakeTelegramServer:
         self._messages: dict[int, dict[int, JSON]] = {}
         self._message_ids: dict[int, itertools.count[int]] = {}
         self._members: dict[tuple[int, int], str] = {}
+        self._rights: dict[tuple[int, int], JSON] = {}
         self._open_queries: set[str] = set()
         self._commands: dict[str, list[JSON]] = {}
         self._failures: list[tuple[str, ApiError, list[int]]] = []
@@ -331,11 +332,16 @@ class FakeTelegramServer:
                 self._chats[chat_id] = chat | ({"username": username} if username else {})
             return dict(self._chats[chat_id])
 
-    def set_member_status(self, chat_id: int, user_id: int, status: str) -> None:
-        """Status getChatMember/getChatAdministrators report ("creator", "administrator", ...)."""
+    def set_member_status(
+        self, chat_id: int, user_id: int, status: str, **rights: bool
+    ) -> None:
+        """Status getChatMember/getChatAdministrators report ("creator", "administrator", ...);
+        ``rights`` add or override an administrator's, e.g. ``can_post_messages=True`` for a
+        channel admin that may post."""
         _chat_member({}, status)  # refuse statuses the fake cannot describe
         with self._cond:
             self._members[(chat_id, user_id)] = status
+            self._rights[(chat_id, user_id)] = rights
 
     def enqueue_update(self, update: JSON) -> JSON:
         """Queue a raw update (``update_id`` is assigned) for the next getUpdates."""
@@ -460,6 +466,13 @@ class FakeTelegramServer:
         user: JSON = {"id": user_id, "is_bot": False, "first_name": f"User {user_id}"}
         return user | {"language_code": "en"} | ({"username": username} if username else {})
 
+    def _chat_by_username(self, name: str) -> int:
+        wanted = name.removeprefix("@").lower()
+        for chat_id, chat in self._chats.items():
+            if chat.get("username", "").lower() == wanted and chat["type"] != "private":
+                return chat_id
+        raise _bad("chat not found")
+
     def _title(self, chat_id: int) -> str | None:
         with self._cond:
             return self._chats.get(chat_id, {}).get("title")
@@ -497,6 +510,8 @@ class FakeTelegramServer:
             for key in ("chat_id", "user_id", "message_id"):  # the API takes "123" as 123
                 if isinstance(params.get(key), str) and re.fullmatch(r"-?\d+", params[key]):
                     params[key] = int(params[key])
+            if isinstance(params.get("chat_id"), str):  # "@channelusername" names a chat
+                params["chat_id"] = self._chat_by_username(params["chat_id"])
             handler = getattr(self, f"_api_{method}", None)
             if handler is None:
                 raise ApiError(404, "Not Found: method not found")
@@ -674,7 +689,9 @@ class FakeTelegramServer:
     def _api_getChatMember(self, params: JSON) -> JSON:
         chat_id, user_id = params["chat_id"], params["user_id"]
         user = self.bot_user if user_id == self.bot_user["id"] else self._user(user_id)
-        return _chat_member(user, self._members.get((chat_id, user_id), "member"))
+        status = self._members.get((chat_id, user_id), "member")
+        rights = self._rights.get((chat_id, user_id), {}) if status == "administrator" else {}
+        return _chat_member(user, status) | rights
 
     def _api_getChatAdministrators(self, params: JSON) -> list[JSON]:
         chat_id = params["chat_id"]

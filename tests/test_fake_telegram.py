@@ -397,6 +397,20 @@ async def test_chat_info_and_members(fake_telegram: FakeTelegramServer, fake_bot
         await fake_bot.get_chat_administrators(CHAT)
 
 
+async def test_channels_by_username_and_admin_rights(
+    fake_telegram: FakeTelegramServer, fake_bot: Bot
+) -> None:
+    fake_telegram.add_chat(-1007, "channel", title="Morning brief", username="morningbrief")
+    fake_telegram.set_member_status(-1007, fake_bot.id, "administrator", can_post_messages=True)
+    chat = await fake_bot.get_chat("@MorningBrief")
+    assert (chat.id, chat.type) == (-1007, "channel")
+    member = await fake_bot.get_chat_member("@morningbrief", fake_bot.id)
+    assert member.status == "administrator"
+    assert member.can_post_messages is True  # type: ignore[attr-defined]
+    with pytest.raises(BadRequest, match="(?i)chat not found"):
+        await fake_bot.get_chat("@nosuchchannel")
+
+
 async def test_commands_and_chat_actions(fake_telegram: FakeTelegramServer, fake_bot: Bot) -> None:
     await fake_bot.set_my_commands([("ask", "Ask about the news"), ("help", "Show help")])
     assert [c.command for c in await fake_bot.get_my_commands()] == ["ask", "help"]

@@ -90,3 +90,16 @@ async def test_ingested_folder_is_searched_by_the_same_engine(
     await engine.refresh()
     result = await engine.searcher.search("When did the Dover harbour reopen?")
     assert result.passages[0].article.title == "Harbour reopens"
+
+
+async def test_seed_question_among_the_bbc_corpus_still_finds_aslanduz(
+    seed_engine: Engine,
+) -> None:
+    """With 2,000 other articles around it, covering the question's terms (joint, exercise,
+    began) must beat a window that only repeats some of them."""
+    from .conftest import SHARED_CORPUS
+
+    await ingest_paths(seed_engine.store, [SHARED_CORPUS / "bbc-news.jsonl.gz"])
+    await seed_engine.refresh()
+    result = await seed_engine.searcher.search("Where did the joint exercise begin?")
+    assert "Aslanduz" in result.passages[0].quote

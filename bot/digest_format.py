@@ -1,0 +1,116 @@
+"""Digests and subscription notices as Telegram HTML, on `bot.markup`'s rules.
+
+A digest is a heading and one block per story: the headline linked to its article, the
+extract, the outlets that carried it and when. Blocks are packed whole into as few messages
+as fit (`markup.pack`), so a story is never cut between two messages.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+
+from bot.formatting import link
+from bot.markup import escape, pack
+from retrieval.digest import Digest
+from retrieval.subscriptions import Delivery, State, Subscription
+
+SUBSCRIBE_EXAMPLE = "/subscribe 07:30 Europe/London oil opec"
+
+
+def _when(moment: datetime, zone: tzinfo) -> str:
+    """'Mon 3 Jun 08:00' in `zone`."""
+    local = moment.astimezone(zone)
+    return f"{local:%a} {local.day} {local:%b %H:%M}"
+
+
+def _zone_name(zone: tzinfo) -> str:
+    return str(getattr(zone, "key", None) or zone)
+
+
+def _about(keywords: tuple[str, ...]) -> str:
+    return f" about {escape(', '.join(keywords))}" if keywords else ""
+
+
+def digest_messages(digest: Digest, zone: tzinfo) -> list[str]:
+    """The digest as messages: a heading, then the stories, best first."""
+    since = f"since {_when(digest.period_start, zone)} ({escape(_zone_name(zone))})"
+    if not digest.items:
+        return [nothing_new(digest, zone)]
+    count = f"{digest.stories} {'story' if digest.stories == 1 else 'stories'}"
+    head = f"<b>News digest</b>{_about(digest.keywords)}: {count} {since}"
+    if digest.stories > len(digest.items):
+        head += f", the top {len(digest.items)}"
+    blocks = [head]
+    for number, item in enumerate(digest.items, start=1):
+        lines = [f"{number}. <b>{link(item.headline.strip() or 'Untitled', item.url)}</b>"]
+        if item.extract:
+            lines.append(escape(item.extract))
+        outlets = escape(", ".join(item.outlets)) if item.outlets else "unknown outlet"
+        lines.append(f"<i>{outlets}</i> · {_when(item.published, zone)}")
+        blocks.append("\n".join(lines))
+    return pack(blocks)
+
+
+def nothing_new(digest: Digest, zone: tzinfo) -> str:
+    """The short notice of a digest with no articles."""
+    since = f"{_when(digest.period_start, zone)} ({escape(_zone_name(zone))})"
+    return f"No new articles{_about(digest.keywords)} since {since}."
+
+
+def subscription_text(
+    subscription: Subscription, next_run: datetime | None, last: Delivery | None
+) -> str:
+    """The settings of a subscription, when it runs next and how the last digest went."""
+    zone = subscription.zone
+    where = "" if subscription.chat_type != "channel" else (
+        f" for {escape(subscription.chat_title or str(subscription.chat_id))}"
+    )  # fmt: skip
+    if not subscription.active:
+        reason = f" ({escape(subscription.stopped_reason)})" if subscription.stopped_reason else ""
+        return (f"The daily digest{where} is stopped{reason}. Start it again with "
+                f"<code>{SUBSCRIBE_EXAMPLE}</code>.")  # fmt: skip
+    news = (f"news about {escape(', '.join(subscription.keywords))}"
+            if subscription.keywords else "all news")  # fmt: skip
+    lines = [
+        f"<b>Daily digest{where}</b>: {subscription.at} {escape(subscription.timezone)}, {news}.",
+    ]
+    if subscription.quiet_when_empty:
+        lines.append("Days without news send nothing.")
+    if next_run is not None:
+        lines.append(f"Next: {_when(next_run, zone)}.")
+    if last is not None:
+        lines.append(f"Last: {_when(last.period.end, zone)}, {_delivery_state(last)}.")
+    lines.append("Change it with /subscribe, stop it with /unsubscribe.")
+    return "\n".join(lines)
+
+
+def _delivery_state(delivery: Delivery) -> str:
+    if delivery.state is State.SENT:
+        stories = delivery.items or 0
+        return f"sent, {stories} {'story' if stories == 1 else 'stories'}"
+    return {
+        State.EMPTY: "nothing new",
+        State.CLAIMED: "being sent",
+        State.FAILED: "failed",
+        State.UNKNOWN: "interrupted while sending",
+    }.get(delivery.state, str(delivery.state))
+
+
+def subscribed(subscription: Subscription, next_run: datetime) -> str:
+    """The reply to a successful /subscribe."""
+    news = (f"news about {escape(', '.join(subscription.keywords))}"
+            if subscription.keywords else "all news")  # fmt: skip
+    where = "" if subscription.chat_type != "channel" else (
+        f" to {escape(subscription.chat_title or str(subscription.chat_id))}"
+    )  # fmt: skip
+    quiet = " Days without news send nothing." if subscription.quiet_when_empty else ""
+    return (f"Subscribed{where}: a daily digest of {news} at {subscription.at} "
+            f"{escape(subscription.timezone)}, first on {_when(next_run, subscription.zone)}."
+            f"{quiet} /unsubscribe stops it.")  # fmt: skip
+
+
+def usage(problem: str, example: str = SUBSCRIBE_EXAMPLE) -> str:
+    """A refused /subscribe: what was wrong, and an example that works."""
+    return (f"{escape(problem)}\nExample: <code>{escape(example)}</code> — time (24-hour), "
+            "an Area/City time zone and keywords are each optional; add the word "
+            "<code>quiet</code> to get nothing on days without news.")  # fmt: skip

@@ -1,0 +1,220 @@
+"""The digest of a period: its articles, filtered by keywords, grouped into stories, ranked.
+
+An article belongs to a period by its time: when it was published, or when it was ingested if
+it has no date. Feeds are read after the fact, so an article dated just before a period can
+arrive during it, after the previous digest was built; such a late arrival joins the next
+digest (see `Period`), otherwise it would fall between two digests and never be shown.
+
+Keywords filter by the same terms the search uses (stemmed, stop words dropped, irregular
+forms mapped): an article matches when its title or text has any of them, which is exactly
+when its BM25 score for the keywords is above zero. The articles of a period are few and
+already in hand, so tokenizing them is exact and cheap; asking the index instead would mean a
+top-k cut over the whole corpus, sentence by sentence, missing titles and anything stored
+since the index last caught up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import aiosqlite
+
+from retrieval.index import Index
+from retrieval.stories import (
+    StoryArticle,
+    corpus_idf,
+    group_stories,
+    idf_table,
+    representative_extract,
+)
+from retrieval.tokens import Tokenizer
+
+DEFAULT_LIMIT = 10  # stories per digest: a morning read, not the whole wire
+LATE_WINDOW = timedelta(hours=48)  # how far before its period a late arrival may be dated
+
+
+@dataclass(frozen=True, slots=True)
+class DigestItem:
+    """One story: the headline linked to an article, what happened, who carried it."""
+
+    headline: str
+    url: str | None
+    extract: str  # one or two sentences; empty when the articles hold no prose (tables)
+    outlets: tuple[str, ...]
+    article_ids: tuple[int, ...]
+    published: datetime  # the newest of its articles, UTC
+
+
+@dataclass(frozen=True, slots=True)
+class Digest:
+    """The stories of a period, best first; `articles` and `stories` count all that matched,
+    before `limit` cut the list."""
+
+    period_start: datetime
+    period_end: datetime
+    items: tuple[DigestItem, ...]
+    keywords: tuple[str, ...] = ()
+    articles: int = 0
+    stories: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """What a digest covers: articles timed in [start, end), UTC.
+
+    `as_of` is when the digest is built: articles stored later wait for the next digest.
+    `seen_until` is the previous digest's `as_of`: articles stored since then but dated up to
+    `LATE_WINDOW` before `start` arrived too late for it, and join this one. Together they
+    put every article in exactly one scheduled digest.
+    """
+
+    start: datetime
+    end: datetime
+    seen_until: datetime | None = None
+    as_of: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodArticle:
+    id: int
+    title: str
+    source: str | None
+    url: str | None
+    time: float  # Unix time: published, else ingested
+    sentences: tuple[str, ...]
+
+
+def keyword_terms(keywords: Sequence[str], tokenizer: Tokenizer) -> frozenset[str]:
+    """The index terms of `keywords`; ValueError when they are all too common to search."""
+    terms = frozenset(tokenizer(" ".join(keywords)))
+    if keywords and not terms:
+        raise ValueError(
+            f"{' '.join(keywords)!r} has only very common words: use names, places or topics, "
+            "e.g. oil opec"
+        )
+    return terms
+
+
+async def period_articles(conn: aiosqlite.Connection, period: Period) -> list[PeriodArticle]:
+    """The articles of `period` with their sentences, oldest first. Reads only."""
+    start, end = period.start.timestamp(), period.end.timestamp()
+    seen = period.seen_until.timestamp() if period.seen_until else None
+    as_of = period.as_of.timestamp() if period.as_of else None
+    late_start = start - LATE_WINDOW.total_seconds()
+    async with conn.execute(
+        "SELECT id, title, source, url, coalesce(published_ts, ingested_ts) AS t FROM articles"
+        " WHERE ((published_ts >= :start AND published_ts < :end)"
+        "     OR (published_ts IS NULL AND ingested_ts >= :start AND ingested_ts < :end)"
+        "     OR (:seen IS NOT NULL AND ingested_ts >= :seen"
+        "         AND published_ts >= :late AND published_ts < :start))"
+        " AND (:as_of IS NULL OR ingested_ts < :as_of)"
+        " ORDER BY t, id",
+        {"start": start, "end": end, "seen": seen, "late": late_start, "as_of": as_of},
+    ) as cur:
+        rows = [tuple(r) for r in await cur.fetchall()]
+    sentences = await _sentences(conn, [int(r[0]) for r in rows])
+    return [
+        PeriodArticle(int(i), str(title), source, url, float(t), sentences.get(int(i), ()))
+        for i, title, source, url, t in rows
+    ]
+
+
+async def _sentences(
+    conn: aiosqlite.Connection, article_ids: Sequence[int]
+) -> dict[int, tuple[str, ...]]:
+    found: dict[int, list[str]] = {}
+    for first in range(0, len(article_ids), 500):
+        chunk = article_ids[first : first + 500]
+        marks = ",".join("?" * len(chunk))
+        async with conn.execute(
+            f"SELECT article_id, text FROM sentences WHERE article_id IN ({marks})"
+            " ORDER BY article_id, position",
+            chunk,
+        ) as cur:
+            for article_id, text in await cur.fetchall():
+                found.setdefault(int(article_id), []).append(str(text))
+    return {k: tuple(v) for k, v in found.items()}
+
+
+def compose(
+    articles: Sequence[PeriodArticle],
+    period: Period,
+    keywords: Sequence[str] = (),
+    limit: int = DEFAULT_LIMIT,
+    corpus: Index | None = None,
+    tokenizer: Tokenizer | None = None,
+) -> Digest:
+    """The digest of `articles`: filter, group into stories, rank, extract. Reads `corpus`
+    (the search index) only for how common each word is; without it, or while it is empty,
+    the period's own articles stand in."""
+    tokenizer = tokenizer or Tokenizer()
+    terms = keyword_terms(keywords, tokenizer)
+    tokens = [set(tokenizer(" ".join((a.title, *a.sentences)))) for a in articles]
+    if terms:
+        kept = [i for i, t in enumerate(tokens) if t & terms]
+        articles, tokens = [articles[i] for i in kept], [tokens[i] for i in kept]
+    if corpus is not None and len(corpus):
+        idf = corpus_idf(corpus.document_frequencies(set().union(*tokens)), len(corpus))
+    else:
+        idf, _ = idf_table(tokens)
+    stories = [StoryArticle(a.id, a.title, a.sentences) for a in articles]
+    groups = [[articles[i] for i in g] for g in group_stories(stories, tokenizer, idf)]
+    groups.sort(key=_rank)
+    by_id = {s.id: s for s in stories}
+    items = [_item(group, [by_id[a.id] for a in group], tokenizer, idf)
+             for group in groups[: max(limit, 0)]]  # fmt: skip
+    return Digest(
+        period.start, period.end, tuple(items), tuple(keywords),
+        articles=len(articles), stories=len(groups),
+    )  # fmt: skip
+
+
+def _rank(group: Sequence[PeriodArticle]) -> tuple[int, int, float, int]:
+    """Most outlets first; then most reports (one wire can file a story several times), then
+    the newest."""
+    outlets = len(_distinct(a.source for a in group))
+    return (-max(outlets, 1), -len(group), -max(a.time for a in group), group[0].id)
+
+
+def _item(
+    articles: Sequence[PeriodArticle],
+    stories: Sequence[StoryArticle],
+    tokenizer: Tokenizer,
+    idf: dict[str, float],
+) -> DigestItem:
+    extract = representative_extract(stories, tokenizer, idf)
+    lead = next(a for a in articles if a.id == extract.article_id)
+    return DigestItem(
+        headline=lead.title,
+        url=lead.url,
+        extract=extract.text,
+        outlets=_distinct(a.source for a in articles),
+        article_ids=tuple(a.id for a in articles),
+        published=datetime.fromtimestamp(max(a.time for a in articles), UTC),
+    )
+
+
+def _distinct(sources: Iterable[str | None]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(s for s in sources if s))
+
+
+async def build_digest(
+    conn: aiosqlite.Connection,
+    period: Period,
+    keywords: Sequence[str] = (),
+    limit: int = DEFAULT_LIMIT,
+    corpus: Index | None = None,
+    tokenizer: Tokenizer | None = None,
+) -> Digest:
+    """Read the period's articles and compose their digest (off the event loop). Reads only.
+
+    Give each concurrent caller its own `tokenizer` (the default makes one): its stemmer is
+    not safe to share between threads.
+    """
+    articles = await period_articles(conn, period)
+    return await asyncio.to_thread(
+        compose, articles, period, keywords, limit, corpus, tokenizer
+    )

@@ -1,0 +1,358 @@
+"""Digest subscriptions and what was delivered, in SQLite (migration 4).
+
+Never twice. Before the first message of a scheduled digest goes out, its (subscription, day)
+is claimed: one INSERT, committed on its own connection with `synchronous = FULL`, that a
+UNIQUE constraint lets only one sender win. After the last message it is marked `sent`.
+A claim still open when the bot starts means it stopped mid-send: some, all or none of the
+messages may have reached the chat, and Telegram has no way to ask. Sending again could show
+the digest twice; not sending could lose it. The issue ranks never-twice first, so such a
+digest becomes `unknown`, is not sent again, and counts as delivered (the next digest starts
+where it ended); the log names the chat and period so an operator can send /digest by hand.
+
+Never lost. A failure that certainly delivered nothing and may pass (Telegram unreachable)
+releases the claim, so the next tick tries again the same day. A failure that will not pass
+(the bot was removed, the request was refused) is `failed`: that day is over for the chat, and
+the next digest covers the failed one's articles, because `failed` does not count as
+delivered.
+
+States: claimed -> sent | empty (nothing new) | failed | unknown (interrupted).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import aiosqlite
+
+from retrieval.db import connect
+from retrieval.digest import Period
+from retrieval.schedule import DailyTime, Slot, due_slot, parse_zone, period_for
+
+
+class State(StrEnum):
+    CLAIMED = "claimed"
+    SENT = "sent"
+    EMPTY = "empty"
+    FAILED = "failed"
+    UNKNOWN = "unknown"
+
+
+def _time(ts: float) -> datetime:
+    return datetime.fromtimestamp(ts, UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """One chat's daily digest settings."""
+
+    id: int
+    chat_id: int
+    chat_type: str
+    chat_title: str | None
+    at: DailyTime
+    timezone: str
+    keywords: tuple[str, ...]
+    active: bool
+    quiet_when_empty: bool
+    created_by: int | None
+    created: datetime
+    active_since: datetime
+    schedule_since: datetime
+    stopped_reason: str | None
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return parse_zone(self.timezone)
+
+    @classmethod
+    def from_row(cls, row: aiosqlite.Row) -> Subscription:
+        return cls(
+            id=int(row["id"]),
+            chat_id=int(row["chat_id"]),
+            chat_type=str(row["chat_type"]),
+            chat_title=row["chat_title"],
+            at=DailyTime.parse(row["send_time"]),
+            timezone=str(row["timezone"]),
+            keywords=tuple(json.loads(row["keywords"])),
+            active=bool(row["active"]),
+            quiet_when_empty=bool(row["quiet_when_empty"]),
+            created_by=row["created_by"],
+            created=_time(row["created_ts"]),
+            active_since=_time(row["active_since"]),
+            schedule_since=_time(row["schedule_since"]),
+            stopped_reason=row["stopped_reason"],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One scheduled digest and how far it got."""
+
+    id: int
+    subscription_id: int
+    chat_id: int
+    day: date
+    period: Period
+    state: State
+    messages: int
+    items: int | None
+    claimed: datetime
+    finished: datetime | None
+    error: str | None
+
+    @classmethod
+    def from_row(cls, row: aiosqlite.Row) -> Delivery:
+        return cls(
+            id=int(row["id"]),
+            subscription_id=int(row["subscription_id"]),
+            chat_id=int(row["chat_id"]),
+            day=date.fromisoformat(row["day"]),
+            period=Period(
+                _time(row["period_start"]), _time(row["period_end"]),
+                _time(row["seen_until"]) if row["seen_until"] is not None else None,
+                _time(row["as_of"]),
+            ),  # fmt: skip
+            state=State(row["state"]),
+            messages=int(row["messages"]),
+            items=row["items"],
+            claimed=_time(row["claimed_ts"]),
+            finished=_time(row["finished_ts"]) if row["finished_ts"] is not None else None,
+            error=row["error"],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Due:
+    """A digest to send now: to whom, for which day, covering what."""
+
+    subscription: Subscription
+    slot: Slot
+    period: Period
+
+
+class Subscriptions:
+    """Subscriptions and deliveries over a connection of their own.
+
+    Its own connection, because a claim must be committed the moment it is made: on a
+    connection shared with a task that holds a transaction open (an ingest), the claim would
+    join that transaction and could be rolled back after the digest went out.
+    """
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.conn = conn
+
+    @classmethod
+    async def open(cls, db_path: str | os.PathLike[str]) -> Subscriptions:
+        conn = await connect(Path(db_path))
+        await conn.execute("PRAGMA synchronous = FULL")  # a claim survives a power cut too
+        return cls(conn)
+
+    async def close(self) -> None:
+        await self.conn.close()
+
+    # --- subscriptions -------------------------------------------------------------------
+
+    async def subscribe(
+        self,
+        chat_id: int,
+        chat_type: str,
+        at: DailyTime,
+        timezone: str,
+        now: datetime,
+        keywords: Sequence[str] = (),
+        quiet_when_empty: bool = False,
+        chat_title: str | None = None,
+        created_by: int | None = None,
+    ) -> Subscription:
+        """Create, change or restart the chat's subscription; one statement.
+
+        Restarting a stopped one starts afresh (its first digest covers 24 hours); changing
+        the time or zone never fires a slot that has already passed today.
+        """
+        parse_zone(timezone)  # refuse what could never be scheduled
+        ts = now.timestamp()
+        async with self.conn.execute(
+            "INSERT INTO subscriptions (chat_id, chat_type, chat_title, send_time, timezone,"
+            " keywords, active, quiet_when_empty, created_by, created_ts, active_since,"
+            " schedule_since) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (chat_id) DO UPDATE SET"
+            " chat_type = excluded.chat_type,"
+            " chat_title = coalesce(excluded.chat_title, chat_title),"
+            " schedule_since = CASE WHEN active = 0 OR send_time != excluded.send_time"
+            "   OR timezone != excluded.timezone THEN excluded.schedule_since"
+            "   ELSE schedule_since END,"
+            " active_since = CASE WHEN active = 0 THEN excluded.active_since"
+            "   ELSE active_since END,"
+            " send_time = excluded.send_time, timezone = excluded.timezone,"
+            " keywords = excluded.keywords, quiet_when_empty = excluded.quiet_when_empty,"
+            " created_by = excluded.created_by, active = 1, stopped_reason = NULL"
+            " RETURNING *",
+            (chat_id, chat_type, chat_title, str(at), timezone, json.dumps(list(keywords)),
+             int(quiet_when_empty), created_by, ts, ts, ts),
+        ) as cur:  # fmt: skip
+            row = await cur.fetchone()
+        assert row is not None
+        return Subscription.from_row(row)
+
+    async def get(self, chat_id: int) -> Subscription | None:
+        async with self.conn.execute(
+            "SELECT * FROM subscriptions WHERE chat_id = ?", (chat_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        return Subscription.from_row(row) if row else None
+
+    async def active(self) -> list[Subscription]:
+        async with self.conn.execute(
+            "SELECT * FROM subscriptions WHERE active = 1 ORDER BY id"
+        ) as cur:
+            return [Subscription.from_row(r) for r in await cur.fetchall()]
+
+    async def stop(self, chat_id: int, reason: str) -> bool:
+        """Deactivate the chat's subscription; False if it had no active one."""
+        cursor = await self.conn.execute(
+            "UPDATE subscriptions SET active = 0, stopped_reason = ?"
+            " WHERE chat_id = ? AND active = 1",
+            (reason, chat_id),
+        )
+        return cursor.rowcount == 1
+
+    async def move_chat(self, old_chat_id: int, new_chat_id: int) -> Subscription | None:
+        """Follow a group that became a supergroup; returns the moved subscription.
+
+        If the new chat already has a subscription of its own, that one wins and the old one
+        is stopped.
+        """
+        try:
+            async with self.conn.execute(
+                "UPDATE subscriptions SET chat_id = ?, chat_type = 'supergroup'"
+                " WHERE chat_id = ? RETURNING *",
+                (new_chat_id, old_chat_id),
+            ) as cur:
+                row = await cur.fetchone()
+        except sqlite3.IntegrityError:
+            await self.stop(old_chat_id, f"migrated to {new_chat_id}")
+            return await self.get(new_chat_id)
+        return Subscription.from_row(row) if row else None
+
+    # --- scheduling ----------------------------------------------------------------------
+
+    async def last_day(self, subscription_id: int) -> date | None:
+        """The latest local day a digest was claimed for, whatever became of it."""
+        async with self.conn.execute(
+            "SELECT max(day) FROM deliveries WHERE subscription_id = ?", (subscription_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        return date.fromisoformat(row[0]) if row and row[0] else None
+
+    async def last_delivered(self, subscription: Subscription) -> Delivery | None:
+        """The latest digest that counts as received since the subscription (re)started:
+        sent, empty or unknown, not failed."""
+        async with self.conn.execute(
+            "SELECT * FROM deliveries WHERE subscription_id = ? AND state IN (?, ?, ?, ?)"
+            " AND claimed_ts >= ? ORDER BY period_end DESC, id DESC LIMIT 1",
+            (subscription.id, State.SENT, State.EMPTY, State.UNKNOWN, State.CLAIMED,
+             subscription.active_since.timestamp()),
+        ) as cur:  # fmt: skip
+            row = await cur.fetchone()
+        return Delivery.from_row(row) if row else None
+
+    async def _first_failed_start(self, subscription: Subscription) -> datetime | None:
+        async with self.conn.execute(
+            "SELECT min(period_start) FROM deliveries WHERE subscription_id = ?"
+            " AND state = ? AND claimed_ts >= ?",
+            (subscription.id, State.FAILED, subscription.active_since.timestamp()),
+        ) as cur:
+            row = await cur.fetchone()
+        return _time(row[0]) if row and row[0] is not None else None
+
+    async def due(self, now: datetime) -> list[Due]:
+        """The digests to send at `now`, one per active subscription at most. Reads only."""
+        found = []
+        for subscription in await self.active():
+            slot = due_slot(
+                subscription.at, subscription.zone, now, subscription.schedule_since,
+                await self.last_day(subscription.id),
+            )  # fmt: skip
+            if slot is None:
+                continue
+            previous = await self.last_delivered(subscription)
+            start: datetime | None
+            seen: datetime | None
+            if previous is not None:
+                start, seen = previous.period.end, previous.period.as_of
+            else:  # none yet, or only failed ones: from where the first failed one began
+                start, seen = await self._first_failed_start(subscription), None
+            period = period_for(slot.at, now, start, seen)
+            found.append(Due(subscription, slot, period))
+        return found
+
+    # --- deliveries ----------------------------------------------------------------------
+
+    async def claim(self, due: Due, now: datetime) -> Delivery | None:
+        """Claim `due` before sending it; None if it was claimed already (by anyone)."""
+        p = due.period
+        async with self.conn.execute(
+            "INSERT INTO deliveries (subscription_id, day, chat_id, period_start, period_end,"
+            " seen_until, as_of, state, claimed_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (subscription_id, day) DO NOTHING RETURNING *",
+            (due.subscription.id, due.slot.day.isoformat(), due.subscription.chat_id,
+             p.start.timestamp(), p.end.timestamp(),
+             p.seen_until.timestamp() if p.seen_until else None,
+             (p.as_of or now).timestamp(), State.CLAIMED, now.timestamp()),
+        ) as cur:  # fmt: skip
+            row = await cur.fetchone()
+        return Delivery.from_row(row) if row else None
+
+    async def progress(self, delivery_id: int, messages: int, chat_id: int) -> None:
+        """Record that `messages` messages have reached `chat_id` (it may have migrated)."""
+        await self.conn.execute(
+            "UPDATE deliveries SET messages = ?, chat_id = ? WHERE id = ?",
+            (messages, chat_id, delivery_id),
+        )
+
+    async def finish(
+        self,
+        delivery_id: int,
+        state: State,
+        now: datetime,
+        items: int | None = None,
+        error: str | None = None,
+    ) -> None:
+        await self.conn.execute(
+            "UPDATE deliveries SET state = ?, items = ?, error = ?, finished_ts = ?"
+            " WHERE id = ?",
+            (state, items, error, now.timestamp(), delivery_id),
+        )
+
+    async def release(self, delivery_id: int) -> None:
+        """Undo a claim that certainly delivered nothing, so the digest is tried again."""
+        await self.conn.execute(
+            "DELETE FROM deliveries WHERE id = ? AND state = ? AND messages = 0",
+            (delivery_id, State.CLAIMED),
+        )
+
+    async def recover(self, now: datetime) -> list[Delivery]:
+        """At start-up: digests interrupted mid-send become `unknown`, never resent."""
+        async with self.conn.execute(
+            "UPDATE deliveries SET state = ?, finished_ts = ?,"
+            " error = 'interrupted while sending; not resent, so it is never sent twice'"
+            " WHERE state = ? RETURNING *",
+            (State.UNKNOWN, now.timestamp(), State.CLAIMED),
+        ) as cur:
+            return [Delivery.from_row(r) for r in await cur.fetchall()]
+
+    async def deliveries(self, subscription_id: int) -> list[Delivery]:
+        """Every digest claimed for the subscription, oldest first."""
+        async with self.conn.execute(
+            "SELECT * FROM deliveries WHERE subscription_id = ? ORDER BY day, id",
+            (subscription_id,),
+        ) as cur:
+            return [Delivery.from_row(r) for r in await cur.fetchall()]

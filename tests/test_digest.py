@@ -1,0 +1,269 @@
+"""The digest of a period, from a real SQLite file: selection, keywords, stories, ranking."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.cli import main
+from retrieval.digest import LATE_WINDOW, Digest, Period, build_digest, keyword_terms
+from retrieval.engine import Engine
+from retrieval.ingest import ingest_paths
+from retrieval.models import ArticleDraft
+from retrieval.tokens import Tokenizer
+
+from .conftest import shared_articles, write_jsonl
+
+DAY = datetime(2024, 6, 3, tzinfo=UTC)
+PERIOD = Period(DAY, DAY + timedelta(days=1))
+
+
+def at(hours: float) -> str:
+    return (DAY + timedelta(hours=hours)).isoformat()
+
+
+@pytest.fixture
+async def news(engine: Engine, tmp_path: Path) -> Engine:
+    """An engine whose corpus has a history (BBC articles, stored now), as a real one does:
+    how common a word is comes from the whole corpus."""
+    background = write_jsonl(tmp_path / "bbc.jsonl", list(shared_articles("bbc-news", 300)))
+    await ingest_paths(engine.store, [background])
+    return engine
+
+
+async def digest_of(engine: Engine, period: Period = PERIOD, **options: Any) -> Digest:
+    """The digest as the bot builds it: over an index caught up with the database."""
+    await engine.refresh()
+    return await build_digest(engine.conn, period, corpus=engine.index, **options)
+
+
+async def add(
+    engine: Engine, *drafts: ArticleDraft, ingested: datetime | None = None
+) -> list[int]:
+    """Store articles; `ingested` backdates when they were stored."""
+    results = await engine.store.add_articles(drafts)
+    ids = [r.article_id for r in results]
+    if ingested is not None:
+        marks = ",".join("?" * len(ids))
+        await engine.conn.execute(
+            f"UPDATE articles SET ingested_ts = ? WHERE id IN ({marks})",
+            (ingested.timestamp(), *ids),
+        )
+    return ids
+
+
+TRAM = (
+    ArticleDraft(
+        "Council approves harbour tram line",
+        "The city council approved a tram line linking the harbour to the university on "
+        "Tuesday. Building starts in spring.",
+        source="City Herald", published=at(9), url="https://herald.example/tram",
+    ),
+    ArticleDraft(
+        "Harbour-university tram line gets council approval",
+        "Councillors voted 31 to 12 to approve the harbour tram line to the university. "
+        "The line will cost 120 million euros.",
+        source="Morning Post", published=at(10), url="https://post.example/tram",
+    ),
+    ArticleDraft(
+        "Tram to the harbour approved",
+        "A new tram line between the harbour and the university was approved by the city "
+        "council. Opponents had warned about the cost.",
+        source="Radio City", published=at(11),
+    ),
+)
+BAKERY = ArticleDraft(
+    "Old bakery reopens on Market Street",
+    "The bakery on Market Street reopened under new owners after a year of renovation. Queues "
+    "formed before dawn.",
+    source="City Herald", published=at(20), url="https://herald.example/bakery",
+)
+ELECTIONS = ArticleDraft(
+    "Mayor calls early elections",
+    "The mayor called an early election for September, citing the collapse of her coalition.",
+    source="Morning Post", published=at(15), url="https://post.example/mayor",
+)
+
+
+async def test_stories_carried_by_more_outlets_come_first(news: Engine) -> None:
+    engine = news
+    await add(engine, *TRAM, BAKERY, ELECTIONS)
+    digest = await digest_of(engine)
+    assert (digest.articles, digest.stories) == (5, 3)
+    tram, bakery, mayor = digest.items
+    assert set(tram.outlets) == {"City Herald", "Morning Post", "Radio City"}
+    assert tram.outlets[0] == "City Herald"  # who carried it first
+    assert len(tram.article_ids) == 3 and tram.published == DAY + timedelta(hours=11)
+    assert tram.headline in {d.title for d in TRAM}
+    assert tram.url in {d.url for d in TRAM}
+    assert "tram line" in tram.extract
+    # One outlet each: the newer first.
+    assert (bakery.headline, bakery.url, bakery.outlets) == (
+        BAKERY.title, BAKERY.url, ("City Herald",)
+    )
+    assert bakery.extract.startswith("The bakery on Market Street reopened")
+    assert mayor.headline == ELECTIONS.title
+
+
+async def test_limit_keeps_the_best_and_counts_the_rest(news: Engine) -> None:
+    engine = news
+    await add(engine, *TRAM, BAKERY, ELECTIONS)
+    digest = await digest_of(engine, limit=1)
+    assert [len(i.article_ids) for i in digest.items] == [3]
+    assert (digest.articles, digest.stories) == (5, 3)
+
+
+async def test_period_is_by_publication_else_ingestion(news: Engine) -> None:
+    engine = news
+    inside, before, after = await add(
+        engine,
+        ArticleDraft("Inside", "Published inside the period.", published=at(1)),
+        ArticleDraft("Before", "Published the day before.", published=at(-2)),
+        ArticleDraft("After", "Published the day after.", published=at(25)),
+    )
+    [undated_inside] = await add(
+        engine, ArticleDraft("Undated in", "No date; stored during the period."),
+        ingested=DAY + timedelta(hours=3),
+    )
+    await add(
+        engine, ArticleDraft("Undated out", "No date; stored before the period."),
+        ingested=DAY - timedelta(hours=3),
+    )
+    digest = await digest_of(engine)
+    assert sorted(i for item in digest.items for i in item.article_ids) == sorted(
+        [inside, undated_inside]
+    )
+    # A date-only "published" counts from midnight UTC of that day.
+    [dated] = await add(engine, ArticleDraft("Date only", "Just a date.", published="2024-06-03"))
+    digest = await digest_of(engine)
+    assert dated in {i for item in digest.items for i in item.article_ids}
+    assert before not in {i for item in digest.items for i in item.article_ids}
+    assert after not in {i for item in digest.items for i in item.article_ids}
+
+
+async def test_a_late_arrival_joins_the_next_digest_once(news: Engine) -> None:
+    engine = news
+    """Dated before the previous digest's end, stored after it was built."""
+    first = Period(DAY - timedelta(days=1), DAY, as_of=DAY + timedelta(minutes=1))
+    second = Period(DAY, DAY + timedelta(days=1), seen_until=first.as_of,
+                    as_of=DAY + timedelta(days=1, minutes=1))  # fmt: skip
+    [on_time] = await add(
+        engine, ArticleDraft("On time", "Stored before the first digest.", published=at(-2)),
+        ingested=DAY - timedelta(hours=1),
+    )
+    [late] = await add(
+        engine, ArticleDraft("Late", "Dated before, stored after the first digest.",
+                             published=at(-0.5)),
+        ingested=DAY + timedelta(hours=2),
+    )  # fmt: skip
+    [too_old] = await add(
+        engine, ArticleDraft("Archive", "An old article ingested from an archive.",
+                             published=(DAY - LATE_WINDOW - timedelta(hours=1)).isoformat()),
+        ingested=DAY + timedelta(hours=2),
+    )  # fmt: skip
+    [after_build] = await add(
+        engine, ArticleDraft("Stored while building", "Dated inside, stored after as_of.",
+                             published=at(-0.2)),
+        ingested=DAY + timedelta(minutes=2),
+    )  # fmt: skip
+
+    def ids(digest_items: object) -> set[int]:
+        return {i for item in digest_items for i in item.article_ids}  # type: ignore[attr-defined]
+
+    assert ids((await digest_of(engine, first)).items) == {on_time}
+    assert ids((await digest_of(engine, second)).items) == {late, after_build}
+    assert too_old not in ids((await digest_of(engine, second)).items)
+
+
+async def test_keywords_match_the_words_as_search_does(news: Engine) -> None:
+    engine = news
+    await add(engine, *TRAM, BAKERY, ELECTIONS)
+    # "elections" matches "election" in the text; "Trams" the titles' "tram".
+    digest = await digest_of(engine, keywords=["elections"])
+    assert [i.headline for i in digest.items] == [ELECTIONS.title]
+    assert digest.keywords == ("elections",) and digest.articles == 1
+    digest = await digest_of(engine, keywords=["Trams", "bakeries"])
+    assert digest.articles == 4 and digest.stories == 2
+    assert (await digest_of(engine, keywords=["volcano"])).items == ()
+    with pytest.raises(ValueError, match="only very common words"):
+        keyword_terms(["the", "and"], Tokenizer())
+
+
+@pytest.mark.slow
+async def test_a_reuters_day_digest(engine: Engine, tmp_path: Path) -> None:
+    day = [a for a in shared_articles("reuters-21578")
+           if (a["published"] or "")[:10] == "1987-03-11"]  # fmt: skip
+    await ingest_paths(engine.store, [write_jsonl(tmp_path / "day.jsonl", day)])
+    start = datetime(1987, 3, 11, tzinfo=UTC)
+    day_digest = await digest_of(engine, Period(start, start + timedelta(days=1)))
+    assert day_digest.articles == len(day) - 14  # the store drops identical reruns
+    assert 390 <= day_digest.stories <= 430
+    # One wire: stories filed most often lead, the newest first among equals.
+    ranks = [(-len(i.article_ids), -i.published.timestamp()) for i in day_digest.items]
+    assert ranks == sorted(ranks) and ranks[0][0] <= -3
+    hughes = next(i for i in day_digest.items if "HUGHES" in i.headline)
+    assert len(hughes.article_ids) >= 2 and "Hughes" in hughes.extract
+    assert all(item.outlets == ("Reuters",) for item in day_digest.items)
+    opec = await digest_of(engine, Period(start, start + timedelta(days=1)), keywords=["OPEC"])
+    assert 0 < opec.articles < 20 and opec.stories <= opec.articles
+    assert "ECUADOR TO ASK OPEC TO RAISE EXPORT QUOTA" in {i.headline for i in opec.items}
+
+
+def test_cli_digest_prints_the_period(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = db_path.parent / "news.jsonl"
+    write_jsonl(source, [
+        {"title": d.title, "text": d.text, "source": d.source, "published": d.published,
+         "url": d.url}
+        for d in (*TRAM, BAKERY)
+    ] + list(shared_articles("bbc-news", 300)))  # fmt: skip
+    assert main(["--db", str(db_path), "ingest", "--quiet", str(source)]) == 0
+    capsys.readouterr()
+    assert main(["--db", str(db_path), "digest", "--since", "2024-06-03",
+                 "--until", "2024-06-04T00:00:00", "--limit", "1"]) == 0  # fmt: skip
+    out = capsys.readouterr().out
+    assert out.startswith(
+        "News from 2024-06-03 00:00 to 2024-06-04 00:00 (UTC): 2 stories from 4 articles; "
+        "the top 1.\n\n1. "
+    )
+    assert "City Herald, Morning Post, Radio City · 2024-06-03 11:00" in out
+    assert "bakery" not in out.lower()
+    assert main(["--db", str(db_path), "digest", "--since", "3h", "--until", "2024-06-03T12:00",
+                 "--keywords", "bakery"]) == 0  # fmt: skip
+    assert capsys.readouterr().out == (
+        "No new articles about bakery from 2024-06-03 09:00 to 2024-06-03 12:00 (UTC).\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--since", "yesterday"], "neither a duration nor a date: use e.g. 24h, 90m, 2d"),
+        (["--until", "noon"], "not an ISO date or time: use e.g. 2024-11-25"),
+    ],
+)
+def test_cli_digest_explains_unreadable_times(
+    db_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--db", str(db_path), "digest", *args])
+    assert exited.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--keywords", "the"], "only very common words"),
+        (["--since", "2024-06-05", "--until", "2024-06-04"], "--since must be before --until"),
+        (["--limit", "0"], "--limit must be at least 1"),
+    ],
+)
+def test_cli_digest_refuses_arguments_it_cannot_use(
+    db_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    assert main(["--db", str(db_path), "digest", *args]) == 2
+    assert message in capsys.readouterr().err
+

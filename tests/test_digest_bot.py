@@ -1,0 +1,496 @@
+"""End to end: subscriptions and scheduled digests in the real application, against the fake
+Bot API, with a clock the test moves.
+
+Every digest passes the fake's Telegram HTML and length checks. The job queue's own timer is
+real, so most tests call `deliver_due` (what the job runs) right after moving the clock; the
+catch-up test lets the job's first tick at start-up do the work.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import shutil
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+
+from bot.app import build_application
+from bot.config import Settings
+from bot.digest_delivery import TICK_SECONDS, deliver_due, digests_of
+from retrieval.engine import Engine
+from retrieval.ingest import ingest_paths
+from retrieval.models import ArticleDraft
+from retrieval.persist import index_dir
+from retrieval.subscriptions import Subscriptions
+from tests.conftest import shared_articles, write_jsonl
+from tests.fake_telegram import TEST_TOKEN, FakeTelegramServer
+from tests.test_bot import Harness, running, until
+
+ALICE, BOB, CAROL = 1001, 1002, 1003  # private chats: the chat id is the user's id
+ADMIN = 77  # administers GROUP, and is one of the bot's admins where a test says so
+GROUP = -100500
+BOT_ID = int(TEST_TOKEN.split(":")[0])
+
+
+def utc(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+class Clock:
+    """The time the digests see; tests move it."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A corpus with a history (300 BBC articles, stored now), built once per session."""
+    path = tmp_path_factory.mktemp("digest-template") / "news.db"
+
+    async def build() -> None:
+        engine = await Engine.open(path)
+        try:
+            source = write_jsonl(path.parent / "bbc.jsonl", list(shared_articles("bbc-news", 300)))
+            await ingest_paths(engine.store, [source])
+            await engine.refresh()
+            await engine.save_index()
+        finally:
+            await engine.close()
+
+    asyncio.run(build())
+    return path
+
+
+@pytest.fixture
+def news_db(template_db: Path, db_path: Path) -> Path:
+    shutil.copy(template_db, db_path)
+    shutil.copytree(index_dir(template_db), index_dir(db_path))
+    return db_path
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(utc("2024-06-02T12:00"))
+
+
+StartBot = Callable[..., Any]
+
+
+@pytest_asyncio.fixture
+async def start_bot(
+    fake_telegram: FakeTelegramServer, news_db: Path, clock: Clock
+) -> AsyncIterator[StartBot]:
+    """`async with start_bot(**settings) as bot:` runs a bot on the shared database and clock;
+    starting another one later is a restart."""
+
+    @asynccontextmanager
+    async def start(**changes: Any) -> AsyncIterator[Harness]:
+        settings = Settings(db_path=news_db, token=TEST_TOKEN,
+                            api_base_url=fake_telegram.base_url, **changes)  # fmt: skip
+        app = build_application(settings)
+        digests_of(app.bot_data).clock = clock
+        async with running(app):
+            yield Harness(app, fake_telegram, news_db)
+
+    yield start
+
+
+@pytest_asyncio.fixture
+async def bot(start_bot: StartBot) -> AsyncIterator[Harness]:
+    async with start_bot() as harness:
+        yield harness
+
+
+async def add_news(bot: Harness, *drafts: ArticleDraft) -> None:
+    """Store articles as a feed would have, a minute after they were published."""
+    engine: Engine = bot.app.bot_data["runtime"].engine
+    results = await engine.store.add_articles(drafts)
+    for result, draft in zip(results, drafts, strict=True):
+        assert draft.published is not None
+        stored = datetime.fromisoformat(draft.published) + timedelta(minutes=1)
+        await engine.conn.execute(
+            "UPDATE articles SET ingested_ts = ? WHERE id = ?",
+            (stored.timestamp(), result.article_id),
+        )
+    await engine.refresh()
+
+
+def story(title: str, text: str, published: str, source: str = "City Herald",
+          url: str | None = None) -> ArticleDraft:  # fmt: skip
+    return ArticleDraft(title, text, source=source, published=f"{published}:00+00:00",
+                        url=url or f"https://news.example/{abs(hash(title))}")  # fmt: skip
+
+
+def lighthouse(published: str) -> tuple[ArticleDraft, ...]:
+    """One story carried by three outlets."""
+    return (
+        story("Skerry lighthouse to be automated",
+              "The lighthouse on Skerry will be automated next spring, the coastal authority "
+              "said on Tuesday. Its last two keepers will retire.", published),
+        story("Last keepers leave Skerry lighthouse",
+              "The coastal authority will automate the Skerry lighthouse next spring, and its "
+              "two keepers will retire after thirty years.", published, "Coastal Times"),
+        story("Skerry light goes automatic",
+              "Skerry lighthouse is to be automated in the spring, the coastal authority said.",
+              published, "Radio North"),
+    )  # fmt: skip
+
+
+def bakery(published: str) -> ArticleDraft:
+    return story("Old bakery reopens on Market Street",
+                 "The bakery on Market Street reopened under new owners after a year of "
+                 "renovation. Queues formed before dawn.", published)  # fmt: skip
+
+
+async def subscribe(bot: Harness, chat_id: int, words: str, **kwargs: Any) -> str:
+    [reply] = await bot.ask(chat_id, f"/subscribe {words}".strip(), **kwargs)
+    return str(reply["text"])
+
+
+def texts(bot: Harness, chat_id: int) -> list[str]:
+    return [str(m["text"]) for m in bot.replies(chat_id)]
+
+
+async def deliver_at(bot: Harness, clock: Clock, when: str) -> int:
+    clock.now = utc(when)
+    return await deliver_due(bot.app)
+
+
+async def subscription_rows(bot: Harness) -> list[tuple[Any, ...]]:
+    return await bot.rows(
+        "SELECT chat_id, send_time, timezone, keywords, active, stopped_reason"
+        " FROM subscriptions ORDER BY id"
+    )
+
+
+# ----- subscribing ------------------------------------------------------------------------
+
+
+async def test_a_group_admin_subscribes_the_group_and_others_may_not(bot: Harness) -> None:
+    bot.fake.add_chat(GROUP, "supergroup", title="Energy desk")
+    bot.fake.set_member_status(GROUP, ADMIN, "administrator")
+    reply = await subscribe(bot, GROUP, "07:30 Europe/London lighthouse", user_id=ADMIN,
+                            chat_type="supergroup")  # fmt: skip
+    assert reply == (
+        "Subscribed: a daily digest of news about lighthouse at 07:30 Europe/London, first on "
+        "Mon 3 Jun 07:30. /unsubscribe stops it."
+    )
+    asked = bot.fake.calls("getChatMember")[-1].params
+    assert (asked["chat_id"], asked["user_id"]) == (GROUP, ADMIN)
+    for command in ("/unsubscribe", "/subscribe 09:00"):
+        [refused] = await bot.ask(GROUP, command, user_id=555, chat_type="supergroup")
+        assert refused["text"] == "Only administrators of this group can change its daily digest."
+    assert await subscription_rows(bot) == [
+        (GROUP, "07:30", "Europe/London", '["lighthouse"]', 1, None)
+    ]
+
+
+async def test_bad_times_unknown_zones_and_empty_keywords_get_an_example(bot: Harness) -> None:
+    for words, problem in (
+        ("25:00", "'25:00' is not a time of day: use HH:MM on a 24-hour clock"),
+        ("08:00 Europe/Atlantis", "unknown time zone 'Europe/Atlantis'"),
+        ("08:00 the of", "has only very common words"),
+    ):
+        reply = await subscribe(bot, ALICE, words)
+        assert problem in reply
+        assert reply.endswith("Example: /subscribe 07:30 Europe/London oil opec — time (24-hour),"
+                              " an Area/City time zone and keywords are each optional; add the "
+                              "word quiet to get nothing on days without news.")  # fmt: skip
+    assert await subscription_rows(bot) == []
+
+
+async def test_a_private_chat_subscribes_looks_and_stops(bot: Harness) -> None:
+    assert await subscribe(bot, ALICE, "") == (
+        "Subscribed: a daily digest of all news at 08:00 UTC, first on Mon 3 Jun 08:00. "
+        "/unsubscribe stops it."
+    )
+    [shown] = await bot.ask(ALICE, "/subscription")
+    assert shown["text"] == ("Daily digest: 08:00 UTC, all news.\nNext: Mon 3 Jun 08:00.\n"
+                             "Change it with /subscribe, stop it with /unsubscribe.")  # fmt: skip
+    [stopped] = await bot.ask(ALICE, "/unsubscribe")
+    assert stopped["text"].startswith("Stopped: no more daily digests here.")
+    [shown] = await bot.ask(ALICE, "/subscription")
+    assert shown["text"].startswith("The daily digest is stopped (unsubscribed).")
+    [again] = await bot.ask(ALICE, "/unsubscribe")
+    assert again["text"].startswith("There is no daily digest here to stop.")
+    [none] = await bot.ask(BOB, "/subscription")
+    assert none["text"].startswith("There is no daily digest here yet.")
+
+
+async def test_channel_subscriptions_check_the_bot_and_the_sender(
+    start_bot: StartBot, clock: Clock
+) -> None:
+    channel = -100777
+    async with start_bot(admins=frozenset({ADMIN})) as bot:
+        [refused] = await bot.ask(555, "/subscribe @morningbrief 08:00")
+        assert refused["text"].startswith("Only the bot's admins can manage a channel's digest")
+        [unknown] = await bot.ask(ADMIN, "/subscribe @morningbrief 08:00")
+        assert unknown["text"].startswith(
+            "I can't find the chat @morningbrief: add me to the channel as an administrator "
+            "first, then try again.\nExample: /subscribe @morningbrief 08:00 Europe/London"
+        )
+        bot.fake.add_chat(channel, "channel", title="Morning brief", username="morningbrief")
+        [cannot_post] = await bot.ask(ADMIN, "/subscribe @morningbrief 08:00")
+        assert cannot_post["text"].startswith("I can't post in Morning brief: make me an "
+                                              "administrator of the channel")  # fmt: skip
+        bot.fake.set_member_status(channel, BOT_ID, "administrator", can_post_messages=False)
+        [still_not] = await bot.ask(ADMIN, f"/subscribe {channel} 08:00")
+        assert still_not["text"].startswith("I can't post in Morning brief")
+        bot.fake.set_member_status(channel, BOT_ID, "administrator", can_post_messages=True)
+        [not_theirs] = await bot.ask(ADMIN, "/subscribe @morningbrief 08:00")
+        assert not_theirs["text"] == ("You are not an administrator of Morning brief: only its "
+                                      "administrators can change its digest.")  # fmt: skip
+        bot.fake.set_member_status(channel, ADMIN, "administrator")
+        bot.fake.add_chat(GROUP, "supergroup", title="Energy desk")
+        [group] = await bot.ask(ADMIN, f"/subscribe {GROUP} 08:00")
+        assert group["text"] == (
+            "Energy desk is not a channel: send the command in that chat itself."
+        )
+        [done] = await bot.ask(ADMIN, "/subscribe @morningbrief 06:45 Europe/Berlin lighthouse")
+        assert done["text"].startswith("Subscribed to Morning brief: a daily digest of news "
+                                       "about lighthouse at 06:45 Europe/Berlin")  # fmt: skip
+        [shown] = await bot.ask(ADMIN, f"/subscription {channel}")
+        assert shown["text"].startswith("Daily digest for Morning brief: 06:45 Europe/Berlin")
+        await add_news(bot, *lighthouse("2024-06-02T15:00"))
+        assert await deliver_at(bot, clock, "2024-06-03T04:45") == 1
+        [digest] = bot.replies(channel)
+        assert "Skerry" in digest["text"]
+        assert await subscription_rows(bot) == [
+            (channel, "06:45", "Europe/Berlin", '["lighthouse"]', 1, None)
+        ]
+
+
+# ----- scheduling -------------------------------------------------------------------------
+
+
+async def test_digests_follow_each_zone_across_a_daylight_saving_change(
+    bot: Harness, clock: Clock
+) -> None:
+    clock.now = utc("2024-03-29T12:30")
+    await subscribe(bot, ALICE, "08:00 Europe/London")
+    await subscribe(bot, BOB, "08:00 America/New_York")
+    await subscribe(bot, CAROL, "08:00 Asia/Tokyo")
+    await add_news(bot, *lighthouse("2024-03-29T20:00"), bakery("2024-03-30T20:00"))
+
+    async def recipients(when: str) -> list[int]:
+        before = {c: len(bot.replies(c)) for c in (ALICE, BOB, CAROL)}
+        await deliver_at(bot, clock, when)
+        return [c for c in (ALICE, BOB, CAROL) if len(bot.replies(c)) > before[c]]
+
+    assert await recipients("2024-03-29T22:59") == []
+    assert await recipients("2024-03-29T23:00") == [CAROL]  # 08:00 in Tokyo, 30 March
+    assert await recipients("2024-03-30T07:59") == []
+    assert await recipients("2024-03-30T08:00") == [ALICE]  # 08:00 GMT
+    assert await recipients("2024-03-30T11:59") == []
+    assert await recipients("2024-03-30T12:00") == [BOB]  # 08:00 EDT (since 10 March)
+    assert await recipients("2024-03-30T23:00") == [CAROL]  # Tokyo's 31 March
+    # London moves to BST at 01:00 UTC on 31 March: its 08:00 is now 07:00 UTC.
+    assert await recipients("2024-03-31T06:59") == []
+    assert await recipients("2024-03-31T07:00") == [ALICE]
+    first, second = texts(bot, ALICE)[-2:]
+    assert "Skerry" in first and "since Fri 29 Mar 08:00 (Europe/London)" in first
+    assert "bakery" in second and "since Sat 30 Mar 08:00 (Europe/London)" in second
+    assert "Skerry" not in second  # each article in one digest
+
+
+async def test_a_digest_missed_while_down_is_sent_once_the_same_day(
+    start_bot: StartBot, clock: Clock
+) -> None:
+    clock.now = utc("2024-06-03T05:00")
+    async with start_bot() as bot:
+        await subscribe(bot, ALICE, "08:00 Europe/London")  # 07:00 UTC
+        await add_news(bot, *lighthouse("2024-06-02T15:00"), bakery("2024-06-03T10:00"))
+    clock.now = utc("2024-06-03T15:00")  # back at 16:00 in London
+    async with start_bot() as bot:
+        [job] = bot.app.job_queue.get_jobs_by_name("digests")  # type: ignore[union-attr]
+        assert job.trigger.interval == timedelta(seconds=TICK_SECONDS)
+        [digest] = (await bot.reply(ALICE, 2))[1:]  # the job's first tick, at start-up
+        assert "Skerry" in digest["text"] and "bakery" not in digest["text"]
+        assert await deliver_due(bot.app) == 0
+    clock.now = utc("2024-06-05T00:30")  # back after midnight: 4 June's is not sent
+    async with start_bot() as bot:
+        assert await deliver_due(bot.app) == 0
+        assert await deliver_at(bot, clock, "2024-06-05T07:00") == 1
+        latest = texts(bot, ALICE)[-1]
+        assert "bakery" in latest and "since Mon 3 Jun 08:00 (Europe/London)" in latest
+        assert len(texts(bot, ALICE)) == 3  # the subscription reply and two digests
+
+
+async def test_no_digest_is_sent_twice_across_a_restart_or_a_crash(
+    start_bot: StartBot, clock: Clock, news_db: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    clock.now = utc("2024-06-03T06:00")
+    async with start_bot() as bot:
+        await subscribe(bot, ALICE, "08:00 UTC")
+        await subscribe(bot, BOB, "08:00 UTC")
+        await add_news(bot, *lighthouse("2024-06-02T15:00"))
+        await until(lambda: bot.fake.sent_messages(BOB), "Bob's subscription reply")
+    # The bot dies while sending Bob's digest: claimed, one message out, never finished.
+    subs = await Subscriptions.open(news_db)
+    try:
+        bob = [d for d in await subs.due(utc("2024-06-03T08:00"))
+               if d.subscription.chat_id == BOB]  # fmt: skip
+        claimed = await subs.claim(bob[0], utc("2024-06-03T08:00"))
+        assert claimed is not None
+        await subs.progress(claimed.id, 1, BOB)
+    finally:
+        await subs.close()
+    clock.now = utc("2024-06-03T08:00")
+    async with start_bot() as bot:
+        await until(lambda: len(bot.replies(ALICE)) == 2, "Alice's digest")
+        assert await deliver_at(bot, clock, "2024-06-03T08:05") == 0
+    async with start_bot() as bot:  # a second restart, the same minute
+        assert await deliver_due(bot.app) == 0
+        await asyncio.sleep(0.2)
+        assert len(bot.replies(ALICE)) == 2 and len(bot.replies(BOB)) == 1
+        states = await bot.rows("SELECT chat_id, state FROM deliveries ORDER BY chat_id")
+    assert states == [(ALICE, "sent"), (BOB, "unknown")]
+    assert f"for chat {BOB} was interrupted while sending (1 messages out); it is not sent " \
+        "again" in caplog.text  # fmt: skip
+
+
+# ----- what a digest holds ----------------------------------------------------------------
+
+
+async def test_keywords_filter_what_a_chat_receives(bot: Harness, clock: Clock) -> None:
+    await subscribe(bot, ALICE, "08:00 UTC lighthouses")
+    await subscribe(bot, BOB, "08:00 UTC")
+    await add_news(bot, *lighthouse("2024-06-02T15:00"), bakery("2024-06-02T16:00"))
+    assert await deliver_at(bot, clock, "2024-06-03T08:00") == 2
+    alice, bob = texts(bot, ALICE)[-1], texts(bot, BOB)[-1]
+    assert alice.startswith("News digest about lighthouses: 1 story since Sun 2 Jun 08:00")
+    assert "Skerry" in alice and "bakery" not in alice
+    assert bob.startswith("News digest: 2 stories since Sun 2 Jun 08:00 (UTC)")
+    # The story three outlets carried comes first, with all three named.
+    first = bob.split("\n\n")[1]
+    assert first.startswith("1. ") and "Skerry" in first
+    assert first.splitlines()[-1].startswith("City Herald, Coastal Times, Radio North · ")
+
+
+async def test_nothing_new_is_said_unless_the_subscription_is_quiet(
+    bot: Harness, clock: Clock
+) -> None:
+    await subscribe(bot, ALICE, "08:00 UTC")
+    await subscribe(bot, BOB, "08:00 UTC quiet")
+    assert await deliver_at(bot, clock, "2024-06-03T08:00") == 2
+    assert texts(bot, ALICE)[-1] == "No new articles since Sun 2 Jun 08:00 (UTC)."
+    assert len(texts(bot, BOB)) == 1  # only the reply to /subscribe
+    states = await bot.rows("SELECT chat_id, state FROM deliveries ORDER BY chat_id")
+    assert states == [(ALICE, "empty"), (BOB, "empty")]
+
+
+async def test_a_long_digest_is_split_into_valid_messages(bot: Harness, clock: Clock) -> None:
+    await subscribe(bot, ALICE, "08:00 UTC")
+    digests_of(bot.app.bot_data).limit = 30  # ten stories rarely need a second message
+    # Real BBC stories (not among the background's 300), dated within the period.
+    bbc = list(shared_articles("bbc-news", 330))[300:]
+    await add_news(bot, *(
+        story(a["title"], a["text"], f"2024-06-02T{10 + n % 10}:{n % 60:02d}", a["source"])
+        for n, a in enumerate(bbc)
+    ), story("Rates & <Markets>: the bank holds", "The central bank held rates at 4.5% on "
+             "Thursday & said <nothing> more.", "2024-06-02T21:00"))  # fmt: skip
+    assert await deliver_at(bot, clock, "2024-06-03T08:00") == 1
+    digest = texts(bot, ALICE)[1:]
+    assert len(digest) >= 2  # no 400 from the fake: each is valid HTML within 4096
+    numbers = [int(n) for t in digest for n in re.findall(r"^(\d+)\. ", t, re.MULTILINE)]
+    assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) >= 20
+    assert "Rates & <Markets>: the bank holds" in digest[0]
+    [(messages, state)] = await bot.rows("SELECT messages, state FROM deliveries")
+    assert (messages, state) == (len(digest), "sent")
+
+
+async def test_digest_now_sends_the_news_to_the_chat_it_is_asked_in(
+    bot: Harness, clock: Clock
+) -> None:
+    clock.now = utc("2024-06-02T18:00")
+    await add_news(bot, *lighthouse("2024-06-02T15:00"))
+    bot.fake.add_chat(GROUP, "supergroup", title="Energy desk")
+    [digest] = await bot.ask(GROUP, "/digest", user_id=555, chat_type="supergroup")
+    assert digest["text"].startswith("News digest: 1 story since Sat 1 Jun 18:00 (UTC)")
+    [none] = await bot.ask(GROUP, "/digest volcano", user_id=555, chat_type="supergroup")
+    assert none["text"] == "No new articles about volcano since Sat 1 Jun 18:00 (UTC)."
+    assert await bot.rows("SELECT count(*) FROM deliveries") == [(0,)]  # not a scheduled one
+
+
+# ----- Telegram's answers -----------------------------------------------------------------
+
+
+async def test_a_chat_that_removed_the_bot_is_unsubscribed_and_others_still_get_theirs(
+    bot: Harness, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    await subscribe(bot, ALICE, "08:00 UTC")
+    await subscribe(bot, BOB, "08:00 UTC")
+    await add_news(bot, *lighthouse("2024-06-02T15:00"))
+    bot.fake.block_chat(ALICE)
+    assert await deliver_at(bot, clock, "2024-06-03T08:00") == 2
+    assert "Skerry" in texts(bot, BOB)[-1]
+    rows = await subscription_rows(bot)
+    assert rows[0][4:] == (0, "Telegram refused: Forbidden: bot was blocked by the user")
+    assert rows[1][4:] == (1, None)
+    assert f"digest subscription of chat {ALICE} stopped" in caplog.text
+    assert await deliver_at(bot, clock, "2024-06-04T08:00") == 1  # Bob only
+
+
+async def test_a_group_upgraded_to_a_supergroup_keeps_its_digest(
+    bot: Harness, clock: Clock
+) -> None:
+    old, new = -4001, -1004001
+    bot.fake.add_chat(old, "group", title="Desk")
+    bot.fake.set_member_status(old, ADMIN, "creator")
+    await subscribe(bot, old, "08:00 UTC", user_id=ADMIN, chat_type="group")
+    await add_news(bot, *lighthouse("2024-06-02T15:00"))
+    bot.fake.migrate_chat(old, new)
+    assert await deliver_at(bot, clock, "2024-06-03T08:00") == 1
+    [digest] = bot.replies(new)
+    assert "Skerry" in digest["text"]
+    assert (await subscription_rows(bot))[0][:2] == (new, "08:00")
+    assert await bot.rows("SELECT chat_id, state FROM deliveries") == [(new, "sent")]
+    await add_news(bot, bakery("2024-06-03T15:00"))
+    assert await deliver_at(bot, clock, "2024-06-04T08:00") == 1
+    assert len(bot.replies(new)) == 2
+
+
+async def test_flood_control_is_waited_out_and_the_digest_sent_once(
+    bot: Harness, clock: Clock
+) -> None:
+    await subscribe(bot, ALICE, "08:00 UTC")
+    await add_news(bot, *lighthouse("2024-06-02T15:00"))
+    before = len(bot.fake.calls("sendMessage"))
+    # More 429s in a row than the rate limiter retries: the delivery waits out the rest.
+    bot.fake.fail_next("sendMessage", 429, retry_after=1, count=4)
+    assert await deliver_at(bot, clock, "2024-06-03T08:00") == 1
+    calls = bot.fake.calls("sendMessage")[before:]
+    assert len(calls) == 5 and calls[-1].time - calls[0].time >= 4.0
+    assert len(texts(bot, ALICE)) == 2  # the reply to /subscribe, and the digest once
+
+
+async def test_telegram_unreachable_releases_the_digest_for_the_next_tick(
+    bot: Harness, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="bot.digest_delivery")
+    await subscribe(bot, ALICE, "08:00 UTC")
+    await add_news(bot, *lighthouse("2024-06-02T15:00"))
+    # Point the bot at a closed port for one tick (the one private attribute a test touches:
+    # stopping the fake would end the polling too).
+    real_url = bot.app.bot._base_url
+    bot.app.bot._base_url = "http://127.0.0.1:9/bot" + TEST_TOKEN
+    try:
+        assert await deliver_at(bot, clock, "2024-06-03T08:00") == 1
+    finally:
+        bot.app.bot._base_url = real_url
+    assert len(texts(bot, ALICE)) == 1
+    assert "Telegram unreachable" in caplog.text
+    assert await deliver_at(bot, clock, "2024-06-03T08:01") == 1
+    assert "Skerry" in texts(bot, ALICE)[-1]
+

@@ -1,0 +1,129 @@
+"""Digests as Telegram HTML, and reading /subscribe's words (no Telegram, no database)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.digest_commands import DEFAULT_TIME, parse_subscribe
+from bot.digest_format import digest_messages, nothing_new, subscription_text, usage
+from bot.markup import MAX_MESSAGE_LENGTH, utf16_len
+from retrieval.digest import Digest, DigestItem, Period
+from retrieval.schedule import DailyTime, parse_zone
+from retrieval.subscriptions import Delivery, State, Subscription
+from tests.telegram_html import check_message_text
+
+START = datetime(2024, 6, 2, 7, tzinfo=UTC)
+END = START + timedelta(days=1)
+BERLIN = parse_zone("Europe/Berlin")
+
+
+def shown(markup: str) -> tuple[str, list[dict[str, object]]]:
+    """What Telegram shows for `markup`, and its entities; fails if it would refuse it."""
+    parsed = check_message_text(markup, "HTML", None, strict=True)
+    return parsed.text, parsed.entities
+
+
+def item(n: int, **changes: object) -> DigestItem:
+    fields: dict[str, object] = {
+        "headline": f"Story {n}", "url": f"https://news.example/{n}",
+        "extract": f"Something happened, number {n}.", "outlets": ("Herald", "Post"),
+        "article_ids": (n,), "published": START + timedelta(hours=n % 20),
+    }  # fmt: skip
+    return DigestItem(**(fields | changes))  # type: ignore[arg-type]
+
+
+def test_a_digest_is_valid_html_with_linked_headlines_and_outlets() -> None:
+    hostile = item(
+        1, headline="Rates & <Markets> </b>", url="https://x.example/?a=1&b=<2>",
+        extract="Shares <script>rose</script> & fell.", outlets=("Finance <Daily>",),
+    )  # fmt: skip
+    digest = Digest(START, END, (hostile, item(2, url=None, outlets=())), ("oil",), 5, 2)
+    [message] = digest_messages(digest, BERLIN)
+    text, entities = shown(message)
+    assert text.splitlines()[0] == "News digest about oil: 2 stories since Sun 2 Jun 09:00 " \
+        "(Europe/Berlin)"  # fmt: skip
+    assert "1. Rates & <Markets> </b>\nShares <script>rose</script> & fell.\n" \
+        "Finance <Daily> · Sun 2 Jun 10:00" in text  # fmt: skip
+    assert "2. Story 2\nSomething happened, number 2.\nunknown outlet" in text
+    links = [e for e in entities if e["type"] == "text_link"]
+    assert [link["url"] for link in links] == ["https://x.example/?a=1&b=<2>"]
+
+
+def test_a_long_digest_is_split_between_stories_within_the_limit() -> None:
+    items = tuple(item(n, extract="A long sentence about what happened. " * 9)
+                  for n in range(1, 31))  # fmt: skip
+    messages = digest_messages(Digest(START, END, items, (), 40, 30), BERLIN)
+    assert len(messages) >= 2
+    texts = [shown(m)[0] for m in messages]
+    assert all(utf16_len(t) <= MAX_MESSAGE_LENGTH for t in texts)
+    assert all(t.split("\n")[0].split(".")[0].isdigit() for t in texts[1:])  # a story starts
+    assert sum(t.count("A long sentence") for t in texts) == 30 * 9
+
+
+def test_nothing_new_names_the_start_and_the_keywords() -> None:
+    empty = Digest(START, END, (), ("oil", "opec"))
+    assert digest_messages(empty, BERLIN) == [nothing_new(empty, BERLIN)]
+    assert shown(nothing_new(empty, BERLIN))[0] == (
+        "No new articles about oil, opec since Sun 2 Jun 09:00 (Europe/Berlin)."
+    )
+
+
+def test_subscription_settings_and_last_digest() -> None:
+    sub = Subscription(1, -100, "supergroup", "Desk", DailyTime(7, 30), "Europe/Berlin",
+                       ("oil",), True, True, 5, START, START, START, None)  # fmt: skip
+    last = Delivery(1, 1, -100, END.date(), Period(START, END), State.SENT, 2, 8, END, END, None)
+    text, _ = shown(subscription_text(sub, END + timedelta(days=1), last))
+    assert text.splitlines() == [
+        "Daily digest: 07:30 Europe/Berlin, news about oil.",
+        "Days without news send nothing.",
+        "Next: Tue 4 Jun 09:00.",
+        "Last: Mon 3 Jun 09:00, sent, 8 stories.",
+        "Change it with /subscribe, stop it with /unsubscribe.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("words", "at", "zone", "keywords", "quiet"),
+    [
+        ([], DEFAULT_TIME, "UTC", (), False),
+        (["07:30"], DailyTime(7, 30), "UTC", (), False),
+        (["7:30", "europe/london", "oil", "opec"], DailyTime(7, 30), "Europe/London",
+         ("oil", "opec"), False),
+        (["Asia/Tokyo", "18.00", "quiet"], DailyTime(18, 0), "Asia/Tokyo", (), True),
+        (["Japan", "trade"], DEFAULT_TIME, "UTC", ("Japan", "trade"), False),
+        (["2024", "budget"], DEFAULT_TIME, "UTC", ("2024", "budget"), False),
+    ],
+)  # fmt: skip
+def test_subscribe_words(
+    words: list[str], at: DailyTime, zone: str, keywords: tuple[str, ...], quiet: bool
+) -> None:
+    request = parse_subscribe(words, "UTC", allow_target=False)
+    assert (request.at, request.timezone, request.keywords, request.quiet, request.target) == (
+        at, zone, keywords, quiet, None
+    )
+
+
+def test_subscribe_words_name_a_channel_only_where_allowed() -> None:
+    assert parse_subscribe(["@morningbrief", "08:00"], "UTC", True).target == "@morningbrief"
+    assert parse_subscribe(["-1001234567", "oil"], "UTC", True).target == "-1001234567"
+    assert parse_subscribe(["@morningbrief"], "UTC", False).keywords == ("@morningbrief",)
+
+
+@pytest.mark.parametrize(
+    ("words", "problem"),
+    [
+        (["25:00"], "'25:00' is not a time of day: use HH:MM on a 24-hour clock"),
+        (["8am"], "'8am' is not a time of day"),
+        (["08:00", "Europe/Atlantis"], "unknown time zone 'Europe/Atlantis'"),
+        (["the", "of"], "only very common words"),
+    ],
+)
+def test_bad_subscribe_words_are_explained_with_an_example(
+    words: list[str], problem: str
+) -> None:
+    with pytest.raises(ValueError, match=problem) as refused:
+        parse_subscribe(words, "UTC", allow_target=False)
+    text, _ = shown(usage(str(refused.value)))
+    assert "Example: /subscribe 07:30 Europe/London oil opec" in text

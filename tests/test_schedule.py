@@ -1,0 +1,122 @@
+"""Digest schedules: local times, time zones, daylight-saving changes, catch-up, periods."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from retrieval.schedule import (
+    DailyTime,
+    Slot,
+    due_slot,
+    looks_like_zone,
+    next_run,
+    parse_zone,
+    period_for,
+    run_at,
+)
+
+LONDON = parse_zone("Europe/London")
+NEW_YORK = parse_zone("America/New_York")
+TOKYO = parse_zone("Asia/Tokyo")
+EIGHT = DailyTime(8, 0)
+LONG_AGO = datetime(2020, 1, 1, tzinfo=UTC)
+
+
+def utc(*parts: int) -> datetime:
+    return datetime(*parts, tzinfo=UTC)  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("text", "parsed"), [("08:00", DailyTime(8, 0)), ("7:05", DailyTime(7, 5)),
+                         ("18.30", DailyTime(18, 30)), ("23:59", DailyTime(23, 59))],
+)  # fmt: skip
+def test_times_of_day(text: str, parsed: DailyTime) -> None:
+    assert DailyTime.parse(text) == parsed
+    assert str(parsed) == f"{parsed.hour:02d}:{parsed.minute:02d}"
+
+
+@pytest.mark.parametrize("text", ["24:00", "8", "8am", "08:60", "noon", ""])
+def test_bad_times_say_how_to_write_one(text: str) -> None:
+    with pytest.raises(ValueError, match="use HH:MM on a 24-hour clock, e.g. 08:00"):
+        DailyTime.parse(text)
+
+
+def test_zones_are_iana_names_in_any_letter_case() -> None:
+    assert parse_zone("europe/london").key == "Europe/London"
+    assert parse_zone("UTC").key == "UTC"
+    for bad in ("Europe/Atlantis", "CET+5", "../../etc/passwd", ""):
+        with pytest.raises(ValueError, match="unknown time zone .* such as Europe/London"):
+            parse_zone(bad)
+    assert looks_like_zone("Mars/Olympus") and looks_like_zone("utc")
+    assert not looks_like_zone("Japan")  # a keyword, though tzdata knows it as a zone
+
+
+def test_london_morning_digest_follows_the_clocks_across_the_spring_change() -> None:
+    # British Summer Time starts on 2024-03-31 at 01:00 UTC.
+    assert run_at(date(2024, 3, 30), EIGHT, LONDON) == utc(2024, 3, 30, 8)
+    assert run_at(date(2024, 3, 31), EIGHT, LONDON) == utc(2024, 3, 31, 7)
+    assert next_run(EIGHT, LONDON, utc(2024, 3, 30, 8)) == utc(2024, 3, 31, 7)
+    assert next_run(EIGHT, LONDON, utc(2024, 3, 30, 7, 59)) == utc(2024, 3, 30, 8)
+    # ...and back in the autumn (2024-10-27).
+    assert next_run(EIGHT, LONDON, utc(2024, 10, 26, 7)) == utc(2024, 10, 27, 8)
+
+
+def test_new_york_times_that_do_not_exist_or_happen_twice() -> None:
+    half_two, half_one = DailyTime(2, 30), DailyTime(1, 30)
+    # 2024-03-10: clocks jump from 02:00 to 03:00; 02:30 runs at 03:30 EDT.
+    assert run_at(date(2024, 3, 10), half_two, NEW_YORK) == utc(2024, 3, 10, 7, 30)
+    assert run_at(date(2024, 3, 10), half_two, NEW_YORK).astimezone(NEW_YORK).hour == 3
+    # 2024-11-03: 01:30 happens twice; the digest goes at the first, once.
+    first = run_at(date(2024, 11, 3), half_one, NEW_YORK)
+    assert first == utc(2024, 11, 3, 5, 30)
+    assert next_run(half_one, NEW_YORK, first) == utc(2024, 11, 4, 6, 30)
+
+
+def test_next_run_in_several_zones_at_one_instant() -> None:
+    now = utc(2024, 6, 1, 12)
+    assert next_run(EIGHT, TOKYO, now) == utc(2024, 6, 1, 23)  # 08:00 JST on 2 June
+    assert next_run(EIGHT, LONDON, now) == utc(2024, 6, 2, 7)
+    assert next_run(EIGHT, NEW_YORK, now) == utc(2024, 6, 2, 12)
+    assert next_run(DailyTime(12, 0), parse_zone("UTC"), now) == utc(2024, 6, 2, 12)
+
+
+def test_a_slot_is_due_from_its_time_until_the_end_of_its_local_day() -> None:
+    def due(now: datetime, last_day: date | None = None,
+            since: datetime = LONG_AGO) -> Slot | None:  # fmt: skip
+        return due_slot(EIGHT, LONDON, now, since, last_day)
+
+    june_3 = date(2024, 6, 3)
+    assert due(utc(2024, 6, 3, 6, 59)) is None  # 07:59 BST
+    assert due(utc(2024, 6, 3, 7)) == Slot(june_3, utc(2024, 6, 3, 7))
+    # The bot was down at 08:00 and comes back at 22:00: still today's digest.
+    assert due(utc(2024, 6, 3, 21)) == Slot(june_3, utc(2024, 6, 3, 7))
+    # Back after midnight (local): yesterday's is not sent; today's waits for 08:00.
+    assert due(utc(2024, 6, 3, 23, 30)) is None
+    # Claimed already today: nothing more, whatever became of it.
+    assert due(utc(2024, 6, 3, 9), last_day=june_3) is None
+    assert due(utc(2024, 6, 4, 7), last_day=june_3) == Slot(date(2024, 6, 4), utc(2024, 6, 4, 7))
+    # Subscribed (or rescheduled) at 09:00: today's 08:00 has passed, it does not fire.
+    assert due(utc(2024, 6, 3, 9), since=utc(2024, 6, 3, 8)) is None
+    assert due(utc(2024, 6, 4, 7), since=utc(2024, 6, 3, 8)) is not None
+
+
+def test_due_is_judged_by_the_local_day_of_each_zone() -> None:
+    now = utc(2024, 6, 3, 23, 30)  # Tokyo is already at 08:30 on 4 June
+    assert due_slot(EIGHT, TOKYO, now, LONG_AGO, date(2024, 6, 3)) == Slot(
+        date(2024, 6, 4), utc(2024, 6, 3, 23)
+    )
+    assert due_slot(EIGHT, NEW_YORK, now, LONG_AGO, date(2024, 6, 3)) is None
+
+
+def test_periods_run_from_the_previous_digest_or_cover_a_day() -> None:
+    slot = utc(2024, 6, 3, 7)
+    first = period_for(slot, slot + timedelta(minutes=1))
+    assert (first.start, first.end, first.seen_until) == (slot - timedelta(hours=24), slot, None)
+    assert first.as_of == slot + timedelta(minutes=1)
+    previous_end, previous_as_of = utc(2024, 6, 1, 7), utc(2024, 6, 1, 7, 0, 5)
+    after_gap = period_for(slot, slot, previous_end, previous_as_of)
+    assert (after_gap.start, after_gap.seen_until) == (previous_end, previous_as_of)
+    month_later = period_for(slot, slot, utc(2024, 5, 1, 7), None)
+    assert month_later.start == slot - timedelta(days=7)

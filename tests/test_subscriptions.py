@@ -1,0 +1,207 @@
+"""Subscriptions and deliveries in a real SQLite file: claims, crashes, catch-up, migrations."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from retrieval.db import connect
+from retrieval.schedule import DailyTime
+from retrieval.schema import MIGRATIONS
+from retrieval.subscriptions import State, Subscriptions
+
+EIGHT = DailyTime(8, 0)
+MONDAY = datetime(2024, 6, 3, tzinfo=UTC)  # Europe/Berlin is UTC+2 in June
+
+
+def utc(hours: float, day: datetime = MONDAY) -> datetime:
+    return day + timedelta(hours=hours)
+
+
+@pytest.fixture
+async def subs(db_path: Path) -> AsyncIterator[Subscriptions]:
+    opened = await Subscriptions.open(db_path)
+    yield opened
+    await opened.close()
+
+
+async def test_migration_4_creates_the_tables(db_path: Path) -> None:
+    conn = await connect(db_path)
+    try:
+        async with conn.execute("SELECT max(version) FROM schema_migrations") as cur:
+            row = await cur.fetchone()
+        async with conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN"
+            " ('subscriptions', 'deliveries') ORDER BY name"
+        ) as cur:
+            tables = [r[0] for r in await cur.fetchall()]
+    finally:
+        await conn.close()
+    assert 4 in [m.version for m in MIGRATIONS]
+    assert row is not None and row[0] == MIGRATIONS[-1].version
+    assert tables == ["deliveries", "subscriptions"]
+
+
+async def test_subscribe_change_stop_and_restart(subs: Subscriptions) -> None:
+    created = await subs.subscribe(
+        -100123, "supergroup", EIGHT, "Europe/Berlin", utc(0), keywords=["oil", "opec"],
+        chat_title="Energy desk", created_by=42,
+    )  # fmt: skip
+    assert (created.at, created.timezone, created.keywords, created.active) == (
+        EIGHT, "Europe/Berlin", ("oil", "opec"), True
+    )
+    assert created.schedule_since == created.active_since == utc(0)
+    # New keywords only: the schedule and the "since the last digest" stay.
+    changed = await subs.subscribe(-100123, "supergroup", EIGHT, "Europe/Berlin", utc(1),
+                                   keywords=["gas"], quiet_when_empty=True)  # fmt: skip
+    assert (changed.id, changed.keywords, changed.quiet_when_empty) == (created.id, ("gas",), True)
+    assert changed.schedule_since == utc(0) and changed.chat_title == "Energy desk"
+    # A new time restarts the schedule (a passed slot does not fire), not the history.
+    moved = await subs.subscribe(-100123, "supergroup", DailyTime(9, 0), "Europe/Berlin", utc(2))
+    assert (moved.schedule_since, moved.active_since) == (utc(2), utc(0))
+    assert await subs.stop(-100123, "unsubscribed") is True
+    assert await subs.stop(-100123, "unsubscribed") is False
+    stopped = await subs.get(-100123)
+    assert stopped is not None and not stopped.active and stopped.stopped_reason == "unsubscribed"
+    assert await subs.active() == []
+    restarted = await subs.subscribe(-100123, "supergroup", EIGHT, "Europe/Berlin", utc(3))
+    assert restarted.active and restarted.active_since == utc(3)
+    assert restarted.stopped_reason is None and restarted.id == created.id
+    with pytest.raises(ValueError, match="unknown time zone"):
+        await subs.subscribe(7, "private", EIGHT, "Mars/Olympus", utc(0))
+
+
+async def test_a_digest_is_due_once_per_day_and_claimed_once(
+    subs: Subscriptions, db_path: Path
+) -> None:
+    sub = await subs.subscribe(7, "private", EIGHT, "Europe/Berlin", utc(-48))
+    assert await subs.due(utc(5, MONDAY)) == []  # 07:00 in Berlin
+    [due] = await subs.due(utc(6))
+    assert (due.slot.day, due.slot.at) == (date(2024, 6, 3), utc(6))
+    assert (due.period.start, due.period.end, due.period.seen_until) == (utc(-18), utc(6), None)
+    delivery = await subs.claim(due, utc(6, MONDAY) + timedelta(seconds=3))
+    assert delivery is not None and delivery.state is State.CLAIMED
+    assert await subs.claim(due, utc(6)) is None  # a second sender loses
+    # The claim is committed the moment it is made: another process sees it.
+    other = sqlite3.connect(db_path)
+    assert other.execute("SELECT state FROM deliveries").fetchall() == [("claimed",)]
+    other.close()
+    assert await subs.due(utc(7)) == []
+    await subs.progress(delivery.id, 2, 7)
+    await subs.finish(delivery.id, State.SENT, utc(6.01), items=8)
+    assert await subs.due(utc(20)) == []
+    # Tuesday's digest runs from Monday's end; articles stored after Monday's was built
+    # (as of when it was found due) but dated before its end are Tuesday's.
+    [tuesday] = await subs.due(utc(30))
+    assert (tuesday.period.start, tuesday.period.seen_until) == (utc(6), utc(6))
+    [sent] = await subs.deliveries(sub.id)
+    assert (sent.state, sent.messages, sent.items) == (State.SENT, 2, 8)
+
+
+async def test_catch_up_after_downtime_is_same_day_and_covers_the_gap(
+    subs: Subscriptions,
+) -> None:
+    await subs.subscribe(7, "private", EIGHT, "Europe/Berlin", utc(-48))
+    [monday] = await subs.due(utc(6))
+    claimed = await subs.claim(monday, utc(6))
+    assert claimed is not None
+    await subs.finish(claimed.id, State.SENT, utc(6))
+    # Down from Monday noon to Wednesday 23:00 Berlin: Tuesday's is gone, Wednesday's
+    # is sent late, once, and covers everything since Monday's.
+    [wednesday] = await subs.due(utc(21, MONDAY + timedelta(days=2)))
+    assert wednesday.slot.day == date(2024, 6, 5)
+    assert wednesday.period.start == utc(6) and wednesday.period.end == utc(54)
+    # Back only after midnight: Wednesday's is not sent on Thursday.
+    assert await subs.due(utc(22.5, MONDAY + timedelta(days=2))) == []
+
+
+async def test_failures_release_or_end_the_day(subs: Subscriptions) -> None:
+    await subs.subscribe(7, "private", EIGHT, "Europe/Berlin", utc(-48))
+    [due] = await subs.due(utc(6))
+    first = await subs.claim(due, utc(6))
+    assert first is not None
+    await subs.release(first.id)  # Telegram unreachable: nothing went out
+    [again] = await subs.due(utc(6.5))
+    second = await subs.claim(again, utc(6.5))
+    assert second is not None
+    await subs.finish(second.id, State.FAILED, utc(6.5), error="Bad Request: chat not found")
+    assert await subs.due(utc(7)) == []  # that day is over for the chat...
+    [tuesday] = await subs.due(utc(30))
+    assert tuesday.period.start == utc(-18)  # ...and its articles are not lost
+
+
+SEND_AND_DIE = """
+import asyncio, os, signal, sys
+from datetime import datetime, UTC
+from retrieval.subscriptions import Subscriptions
+
+async def main():
+    subs = await Subscriptions.open(sys.argv[1])
+    now = datetime.fromisoformat(sys.argv[2])
+    [due] = await subs.due(now)
+    delivery = await subs.claim(due, now)
+    await subs.progress(delivery.id, 1, due.subscription.chat_id)  # first message out
+    os.kill(os.getpid(), signal.SIGKILL)  # the bot dies before the second
+
+asyncio.run(main())
+"""
+
+
+def test_a_digest_interrupted_by_a_crash_is_never_sent_twice(db_path: Path) -> None:
+    """kill -9 in the middle of sending; the next start marks it unknown and moves on."""
+
+    async def prepare() -> None:
+        subs = await Subscriptions.open(db_path)
+        await subs.subscribe(7, "private", EIGHT, "Europe/Berlin", utc(-48))
+        await subs.close()
+
+    async def restart() -> None:
+        subs = await Subscriptions.open(db_path)
+        try:
+            [interrupted] = await subs.recover(utc(7))
+            assert (interrupted.state, interrupted.messages, interrupted.chat_id) == (
+                State.UNKNOWN, 1, 7
+            )
+            assert "never sent twice" in (interrupted.error or "")
+            assert await subs.due(utc(7)) == []  # not resent today
+            assert await subs.recover(utc(8)) == []
+            [tuesday] = await subs.due(utc(30))  # and tomorrow's does not repeat it
+            assert tuesday.period.start == utc(6)
+        finally:
+            await subs.close()
+
+    asyncio.run(prepare())
+    died = subprocess.run(
+        [sys.executable, "-c", SEND_AND_DIE, str(db_path), utc(6).isoformat()],
+        cwd=Path(__file__).parent.parent, capture_output=True, check=False,
+    )  # fmt: skip
+    assert died.returncode == -9, died.stderr
+    asyncio.run(restart())
+
+
+async def test_a_migrated_group_keeps_its_subscription(subs: Subscriptions) -> None:
+    sub = await subs.subscribe(-4001, "group", EIGHT, "UTC", utc(-48))
+    [due] = await subs.due(utc(8))
+    delivery = await subs.claim(due, utc(8))
+    assert delivery is not None
+    moved = await subs.move_chat(-4001, -1004001)
+    assert moved is not None and (moved.id, moved.chat_id, moved.chat_type) == (
+        sub.id, -1004001, "supergroup"
+    )
+    assert await subs.get(-4001) is None
+    assert await subs.due(utc(9)) == []  # the day's claim moved with it
+    assert await subs.move_chat(-4001, -1004001) is None
+    # If the supergroup has a subscription of its own, that one wins.
+    await subs.subscribe(-4002, "group", EIGHT, "UTC", utc(0))
+    await subs.subscribe(-1004002, "supergroup", DailyTime(9, 0), "UTC", utc(0))
+    kept = await subs.move_chat(-4002, -1004002)
+    assert kept is not None and kept.at == DailyTime(9, 0)
+    old = await subs.get(-4002)
+    assert old is not None and not old.active and old.stopped_reason == "migrated to -1004002"
