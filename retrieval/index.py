@@ -29,7 +29,7 @@ from retrieval import kernels
 from retrieval.segment import Segment, tf_weight
 from retrieval.tokens import Tokenizer
 
-THETA_SAMPLE = 20_000  # seen docs ranked to estimate theta (a lower bound, so any subset works)
+THETA_SAMPLE = 4_096  # seen docs ranked to estimate theta (a lower bound, so any subset works)
 
 
 @dataclass(frozen=True)
