@@ -31,6 +31,7 @@ from bot import gate, handlers
 from bot.access import Access, QuestionLimiter
 from bot.config import ConfigError, Settings
 from bot.digest_commands import register_digests
+from bot.feed_commands import register_feeds
 from bot.formatting import FULL, MORE, VOTE
 from bot.logs import hide_secret, quiet_http_logs
 from bot.runtime import Runtime
@@ -135,6 +136,7 @@ def build_application(settings: Settings, engine: Engine | None = None) -> BotAp
     app.bot_data["access"] = access
     _add_handlers(app)
     register_digests(app)
+    register_feeds(app)
     return app
 
 

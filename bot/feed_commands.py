@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from telegram import Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import TelegramError
-from telegram.ext import Application, ContextTypes, Job
+from telegram.ext import Application, CommandHandler, ContextTypes, Job, filters
 
 from bot.config import Settings
 from retrieval.db import connect
@@ -225,3 +225,28 @@ def schedule_feed_polling(
         poll_feeds_job, interval=every, first=first, name="feed polling",
         job_kwargs={"max_instances": 1, "coalesce": True},
     )
+
+
+def register_feeds(app: Application) -> None:  # type: ignore[type-arg]
+    """Add the admins' feed commands and, once the engine is open, the polling job.
+
+    The handlers read the engine and settings from `bot_data`, which post_init fills from
+    the bot's Runtime (wrapped here, like the digests do).
+    """
+    new = filters.UpdateType.MESSAGE
+    app.add_handlers([
+        CommandHandler("feeds", feeds, filters=new),
+        CommandHandler("addfeed", add_feed, filters=new),
+        CommandHandler("removefeed", remove_feed, filters=new),
+    ])  # fmt: skip
+    inner_init = app.post_init
+
+    async def post_init(application: Application) -> None:  # type: ignore[type-arg]
+        if inner_init is not None:
+            await inner_init(application)
+        rt = application.bot_data["runtime"]
+        application.bot_data["engine"] = rt.engine
+        application.bot_data["settings"] = rt.settings
+        schedule_feed_polling(application)
+
+    app.post_init = post_init

@@ -613,3 +613,26 @@ def _watermark(manifest: Path) -> int:
         return int(json.loads(manifest.read_text())["watermark"])
     except (OSError, ValueError, KeyError):
         return -1
+
+
+# ----- feeds, wired into the application --------------------------------------------------
+
+
+async def test_admin_manages_feeds_from_a_private_chat(
+    start_bot: BotFactory, feed_server: Any
+) -> None:
+    """/addfeed, /feeds and /removefeed reach the feed registry through the running bot;
+    a non-admin is refused."""
+    admin, stranger = 77, 78
+    url = feed_server.url("/gazette.rss")
+    async with start_bot(admins=frozenset({admin}), allow_private_urls=True) as bot:
+        [added] = await bot.ask(admin, f"/addfeed {url}", user_id=admin)
+        assert "gazette.rss" in added["text"]
+        [listing] = await bot.ask(admin, "/feeds", user_id=admin)
+        assert "gazette.rss" in listing["text"]
+        [refused] = await bot.ask(stranger, f"/addfeed {url}", user_id=stranger)
+        assert "admin" in refused["text"].lower()
+        [removed] = await bot.ask(admin, "/removefeed 1", user_id=admin)
+        assert "1" in removed["text"]
+        assert bot.app.job_queue is not None
+        assert any(job.name == "feed polling" for job in bot.app.job_queue.jobs())
