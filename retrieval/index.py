@@ -5,10 +5,11 @@ document frequencies are summed over segments), so they stay exact as the corpus
 New sentences join as a small segment (`add`), searchable at once; segments of similar size
 are merged in the background (`merge`), keeping their number logarithmic in the corpus size.
 
-Search reads each query term's postings in impact order, a chunk at a time, and stops as soon
-as no unread posting can change the top k (see `_candidates`); the survivors are then scored
-exactly from the forward postings. A query therefore costs in proportion to the postings it
-needs, not to the corpus.
+Search is MaxScore, term at a time (see `_top_k`): the rarest terms' postings are added
+first, in compiled loops (`kernels`); once the terms left could not lift an unseen sentence
+into the top k, their long lists are skipped and the few sentences still in contention get
+their missing contributions from the forward postings. A query costs in proportion to the
+postings it needs, not to the corpus.
 """
 
 from __future__ import annotations
@@ -162,16 +163,15 @@ class Snapshot:
         return params.epsilon * self.average_idf if value < 0 else value
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
 class _TermList:
-    """One query term's postings in one segment, with a read position."""
+    """One query term's postings in one segment."""
 
     segment: int
     term_index: int  # position of the term in the query (bit in the seen mask)
     weight: float  # idf * occurrences in the query
     start: int
     end: int
-    pos: int
 
 
 class _Scratch(threading.local):
@@ -334,7 +334,7 @@ class Index:
                 continue
             for s, term_id in found:
                 start, end = snap.segments[s].term_ptr[term_id : term_id + 2]
-                lists.append(_TermList(s, term_index, weight, int(start), int(end), int(start)))
+                lists.append(_TermList(s, term_index, weight, int(start), int(end)))
         return lists
 
     def _top_k(

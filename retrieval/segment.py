@@ -2,7 +2,7 @@
 
 A segment holds a few sentences' postings twice:
 - inverted, per term, ordered by the term's BM25 weight at build time (impact order), so a
-  query can read a term's best postings first and stop early;
+  term's first posting bounds what it can add to any score;
 - forward, per sentence, ordered by term, so the final candidates get their exact score.
 Terms are UTF-8 bytes in a sorted array, looked up by binary search: no Python dict to
 rebuild at start-up, and arrays that load with mmap.
@@ -27,8 +27,7 @@ _ARRAYS = {
     "term_ptr": np.int64,       # [terms + 1] start of each term's postings
     "post_doc": np.int32,       # [postings] local doc, impact order within a term
     "post_tf": np.int32,        # [postings] term frequency
-    "post_impact": np.float32,  # [postings] BM25 tf weight at build time
-    "term_max_tf": np.int32,    # [terms] highest tf of each term (for per-doc bounds)
+    "post_impact": np.float32,  # [postings] BM25 tf weight at build time (bounds a term)
     "fwd_ptr": np.int64,        # [docs + 1] start of each doc's forward postings
     "fwd_term": np.int32,       # [postings] local term id, ascending within a doc
     "fwd_tf": np.int32,         # [postings] term frequency
@@ -54,7 +53,6 @@ class Segment:
     post_doc: npt.NDArray[np.int32]
     post_tf: npt.NDArray[np.int32]
     post_impact: npt.NDArray[np.float32]
-    term_max_tf: npt.NDArray[np.int32]
     fwd_ptr: IntArray
     fwd_term: npt.NDArray[np.int32]
     fwd_tf: npt.NDArray[np.int32]
@@ -109,9 +107,6 @@ class Segment:
         term_ptr = np.zeros(len(terms) + 1, dtype=np.int64)
         np.cumsum(np.bincount(fwd_term, minlength=len(terms)), out=term_ptr[1:])
         post_tf = fwd_tf[inverted]
-        term_max_tf = (
-            np.maximum.reduceat(post_tf, term_ptr[:-1]) if len(terms) else np.zeros(0, np.int64)
-        )
         return cls(
             name=name,
             sentence_ids=sentence_ids.astype(np.int64),
@@ -121,7 +116,6 @@ class Segment:
             post_doc=fwd_doc[inverted].astype(np.int32),
             post_tf=post_tf.astype(np.int32),
             post_impact=impact[inverted],
-            term_max_tf=term_max_tf.astype(np.int32),
             fwd_ptr=fwd_ptr,
             fwd_term=fwd_term.astype(np.int32),
             fwd_tf=fwd_tf.astype(np.int32),
