@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -93,15 +92,6 @@ def assert_telegram_html(text: str) -> None:
     parser.feed(text)
     parser.close()
     assert parser.open == [] and len(text) <= MESSAGE_LIMIT
-
-
-@pytest.fixture
-async def engine(db_path: Path) -> AsyncIterator[Engine]:
-    engine = await Engine.open(db_path)
-    try:
-        yield engine
-    finally:
-        await engine.close()
 
 
 @pytest.fixture

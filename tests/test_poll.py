@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -19,15 +18,6 @@ from retrieval.models import ArticleDraft
 from retrieval.poll import FeedPoller
 from tests.conftest import TEST_LIMITS
 from tests.feed_server import FeedServer, Route
-
-
-@pytest.fixture
-async def engine(db_path: Path) -> AsyncIterator[Engine]:
-    engine = await Engine.open(db_path)
-    try:
-        yield engine
-    finally:
-        await engine.close()
 
 
 async def articles(conn: aiosqlite.Connection) -> list[dict[str, Any]]:
