@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from retrieval.index import Index
-from retrieval.models import Passage
+from retrieval.models import Attribution, Passage
 from retrieval.passages import Window, WindowPolicy, article_windows, select_windows
 from retrieval.store import CorpusStore
 
@@ -56,10 +56,9 @@ class Searcher:
         if not hits:
             return SearchResult(question, (), "Nothing in the news corpus matches that. "
                                 "Try other words or a broader question.")
-        windows = await self._windows(tokens, [h.sentence_id for h in hits])
+        windows, attributions = await self._windows(tokens, [h.sentence_id for h in hits])
         chosen = select_windows(windows)
         page = chosen[offset : offset + limit]
-        attributions = await self.store.attributions(w.article_id for w in page)
         passages = []
         for rank, window in enumerate(page, start=offset + 1):
             article = attributions.get(window.article_id)
@@ -80,8 +79,11 @@ class Searcher:
             return SearchResult(question, (), "No more passages for that question.")
         return SearchResult(question, tuple(passages), None, len(chosen) > offset + limit)
 
-    async def _windows(self, tokens: list[str], sentence_ids: list[int]) -> list[Window]:
-        """Score every window of the articles the hits belong to (best hit first)."""
+    async def _windows(
+        self, tokens: list[str], sentence_ids: list[int]
+    ) -> tuple[list[Window], dict[int, Attribution]]:
+        """Score every window of the articles the hits belong to (best hit first); also
+        returns those articles' attributions, read once for scoring and for the answer."""
         rows = await self.store.sentences(sentence_ids)
         articles: list[int] = []
         for sentence_id in sentence_ids:
@@ -94,9 +96,10 @@ class Searcher:
         docs = max(len(self.index), 1)
         idf = np.array([math.log(1 + (docs - dfs[t] + 0.5) / (dfs[t] + 0.5)) for t in terms])
         titles = await self.store.attributions(articles)
+        texts = await self.store.sentences_of_articles(articles, MAX_POSITION)
         windows: list[Window] = []
         for article_id in articles:
-            sentences = await self.store.article_sentences(article_id, 0, MAX_POSITION)
+            sentences = texts.get(article_id)
             if not sentences:
                 continue
             counts, lengths = self.index.term_counts([r.id for r in sentences], terms)
@@ -108,7 +111,7 @@ class Searcher:
                     article_id, sentences, counts, lengths, idf, in_context, self.policy
                 )
             )
-        return windows
+        return windows, titles
 
     def highlights(self, quote: str, terms: set[str]) -> tuple[tuple[int, int], ...]:
         """Character spans of the words in `quote` that match the question's terms."""

@@ -54,6 +54,11 @@ def _attribution(row: aiosqlite.Row) -> Attribution:
 
 
 _ATTRIBUTION_COLUMNS = "id, title, source, authors, published, url"
+_SENTENCE_COLUMNS = "id, article_id, position, paragraph, text"
+
+
+def _sentence(row: aiosqlite.Row) -> SentenceRow:
+    return SentenceRow(int(row[0]), int(row[1]), int(row[2]), int(row[3]), str(row[4]))
 
 
 class CorpusStore:
@@ -163,47 +168,49 @@ class CorpusStore:
             row = await cur.fetchone()
         return int(row[0]) if row else 0
 
+    async def _rows_in(
+        self, sql: str, ids: Iterable[int], *params: Any
+    ) -> list[aiosqlite.Row]:
+        """Rows of `sql`, whose `{ids}` becomes an IN list, for any number of ids.
+
+        SQLite caps the parameters of one statement, so long lists go 500 at a time.
+        """
+        wanted = sorted(set(ids))
+        rows: list[aiosqlite.Row] = []
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            statement = sql.format(ids=",".join("?" * len(chunk)))
+            async with self.conn.execute(statement, [*chunk, *params]) as cur:
+                rows.extend(await cur.fetchall())
+        return rows
+
     async def sentences(self, ids: Iterable[int]) -> dict[int, SentenceRow]:
         """The sentences with these ids (missing ids are simply absent)."""
-        wanted = list(ids)
-        found: dict[int, SentenceRow] = {}
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            async with self.conn.execute(
-                f"SELECT id, article_id, position, paragraph, text FROM sentences"
-                f" WHERE id IN ({marks})",
-                chunk,
-            ) as cur:
-                for r in await cur.fetchall():
-                    found[int(r[0])] = SentenceRow(int(r[0]), int(r[1]), int(r[2]), int(r[3]),
-                                                   str(r[4]))
-        return found
+        rows = await self._rows_in(
+            f"SELECT {_SENTENCE_COLUMNS} FROM sentences WHERE id IN ({{ids}})", ids
+        )
+        return {int(r[0]): _sentence(r) for r in rows}
 
-    async def article_sentences(
-        self, article_id: int, first: int, last: int
-    ) -> list[SentenceRow]:
-        """The sentences of an article at positions first..last inclusive, in order."""
-        async with self.conn.execute(
-            "SELECT id, article_id, position, paragraph, text FROM sentences"
-            " WHERE article_id = ? AND position BETWEEN ? AND ? ORDER BY position",
-            (article_id, first, last),
-        ) as cur:
-            return [SentenceRow(int(r[0]), int(r[1]), int(r[2]), int(r[3]), str(r[4]))
-                    for r in await cur.fetchall()]
+    async def sentences_of_articles(
+        self, article_ids: Iterable[int], last: int
+    ) -> dict[int, list[SentenceRow]]:
+        """The sentences of each article at positions 0..last, in order; one read for all."""
+        rows = await self._rows_in(
+            f"SELECT {_SENTENCE_COLUMNS} FROM sentences"
+            " WHERE article_id IN ({ids}) AND position <= ? ORDER BY article_id, position",
+            article_ids, last,
+        )
+        found: dict[int, list[SentenceRow]] = {}
+        for row in rows:
+            sentence = _sentence(row)
+            found.setdefault(sentence.article_id, []).append(sentence)
+        return found
 
     async def attributions(self, article_ids: Iterable[int]) -> dict[int, Attribution]:
-        wanted = sorted(set(article_ids))
-        found: dict[int, Attribution] = {}
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            async with self.conn.execute(
-                f"SELECT {_ATTRIBUTION_COLUMNS} FROM articles WHERE id IN ({marks})", chunk
-            ) as cur:
-                for row in await cur.fetchall():
-                    found[int(row["id"])] = _attribution(row)
-        return found
+        rows = await self._rows_in(
+            f"SELECT {_ATTRIBUTION_COLUMNS} FROM articles WHERE id IN ({{ids}})", article_ids
+        )
+        return {int(row["id"]): _attribution(row) for row in rows}
 
     async def article_text(self, article_id: int) -> tuple[Attribution, str] | None:
         async with self.conn.execute(
