@@ -37,7 +37,6 @@ from bot.logs import hide_secret, quiet_http_logs
 from bot.runtime import Runtime
 from bot.state import BotState
 from retrieval.engine import Engine
-from retrieval.ingest import ingest_paths
 
 log = logging.getLogger(__name__)
 
@@ -176,10 +175,8 @@ def _add_handlers(app: BotApplication) -> None:
 async def _open_engine(settings: Settings) -> Engine:
     """Open the database; an empty one gets the bundled seed corpus, as `newsbot ask` does."""
     engine = await Engine.open(settings.db_path)
-    if await engine.store.is_empty() and settings.seeds_dir.is_dir():
-        report = await ingest_paths(engine.store, [settings.seeds_dir])
-        await engine.refresh()
-        await engine.save_index()
+    report = await engine.seed_if_empty(settings.seeds_dir)
+    if report is not None:
         log.info("the database was empty: ingested the seeds (%s)", report.summary())
     elif await engine.store.is_empty():
         log.warning("the database is empty: add articles with `newsbot ingest PATH`")

@@ -144,16 +144,13 @@ async def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
 async def open_with_seeds(settings: Settings) -> Engine:
     """Open the engine; an empty database gets the bundled seed corpus first."""
     engine = await Engine.open(settings.db_path)
-    if await engine.store.is_empty():
-        if not settings.seeds_dir.is_dir():
-            print(f"the database is empty and there is no seed folder at {settings.seeds_dir}:"
-                  " ingest some articles first (newsbot ingest PATH)", file=sys.stderr)
-            return engine
-        report = await ingest_paths(engine.store, [settings.seeds_dir])
-        await engine.refresh()
-        await engine.save_index()
+    report = await engine.seed_if_empty(settings.seeds_dir)
+    if report is not None:
         print(f"the database was empty: ingested the bundled seeds from {settings.seeds_dir} "
               f"({report.summary()})", file=sys.stderr)
+    elif await engine.store.is_empty():
+        print(f"the database is empty and there is no seed folder at {settings.seeds_dir}:"
+              " ingest some articles first (newsbot ingest PATH)", file=sys.stderr)
     return engine
 
 

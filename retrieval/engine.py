@@ -12,6 +12,7 @@ import aiosqlite
 from retrieval import kernels
 from retrieval.db import connect, database_id
 from retrieval.index import Index
+from retrieval.ingest import IngestReport, ingest_paths
 from retrieval.persist import Progress, catch_up, index_dir, open_index, save_index
 from retrieval.search import Searcher
 from retrieval.store import CorpusStore
@@ -49,6 +50,19 @@ class Engine:
         """
         async with self._refresh_lock:
             return await catch_up(self.index, self.store, progress)
+
+    async def seed_if_empty(self, seeds: Path) -> IngestReport | None:
+        """Ingest the `seeds` folder when the database holds no article, and index it.
+
+        Returns the ingest report, or None when there was nothing to do (articles already
+        there, or no such folder); the caller says which, in its own way.
+        """
+        if not await self.store.is_empty() or not await asyncio.to_thread(seeds.is_dir):
+            return None
+        report = await ingest_paths(self.store, [seeds])
+        await self.refresh()
+        await self.save_index()
+        return report
 
     async def save_index(self) -> None:
         """Merge small segments and write the index next to the database (off the loop)."""

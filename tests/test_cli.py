@@ -104,3 +104,14 @@ def test_db_is_honoured_before_or_after_the_command(
     args = ["--db", str(db), "stats"] if before else ["stats", "--db", str(db)]
     assert main(args) == 0
     assert db.is_file() and not (tmp_path / "newsbot.db").exists()
+
+
+def test_ask_with_no_articles_and_no_seed_folder_says_what_to_do(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("NEWSBOT_SEEDS", str(tmp_path / "nowhere"))
+    assert main(["ask", "--db", str(db_path), QUESTION]) == 0
+    out, err = capsys.readouterr()
+    assert "no seed folder" in err and "newsbot ingest PATH" in err
+    assert "Nothing in the news corpus matches" in out
