@@ -104,19 +104,30 @@ def _shingles(text: str) -> set[str]:
     return {" ".join(words[i : i + 3]) for i in range(max(1, len(words) - 2))}
 
 
-def is_near_duplicate(a: str, b: str, threshold: float = 0.8) -> bool:
-    """True for syndicated copies: the word 3-grams of the shorter are mostly in the other."""
-    sa, sb = _shingles(a), _shingles(b)
+def _near(a: str, sa: set[str], b: str, sb: set[str], threshold: float) -> bool:
     if not sa or not sb:
         return a.strip() == b.strip()
     return len(sa & sb) / min(len(sa), len(sb)) >= threshold
 
 
+SYNDICATED = 0.8  # share of the shorter text's 3-grams found in the other: the same copy
+
+
+def is_near_duplicate(a: str, b: str, threshold: float = SYNDICATED) -> bool:
+    """True for syndicated copies: the word 3-grams of the shorter are mostly in the other."""
+    return _near(a, _shingles(a), b, _shingles(b), threshold)
+
+
 def select_windows(windows: Sequence[Window]) -> list[Window]:
-    """Best first, without near-identical text from other articles (a syndicated story)."""
-    kept: list[Window] = []
+    """Best first, without near-identical text from other articles (a syndicated story).
+
+    Each window's text and 3-grams are made once, not once per comparison.
+    """
+    kept: list[tuple[Window, str, set[str]]] = []
     for window in sorted(windows, key=lambda w: (-w.score, w.article_id, w.first)):
-        if any(is_near_duplicate(k.text, window.text) for k in kept):
+        text = window.text
+        grams = _shingles(text)
+        if any(_near(other, other_grams, text, grams, SYNDICATED) for _, other, other_grams in kept):
             continue
-        kept.append(window)
-    return kept
+        kept.append((window, text, grams))
+    return [window for window, _, _ in kept]
