@@ -127,7 +127,7 @@ def select_windows(windows: Sequence[Window]) -> list[Window]:
     for window in sorted(windows, key=lambda w: (-w.score, w.article_id, w.first)):
         text = window.text
         grams = _shingles(text)
-        if any(_near(other, other_grams, text, grams, SYNDICATED) for _, other, other_grams in kept):
+        if any(_near(seen, seen_grams, text, grams, SYNDICATED) for _, seen, seen_grams in kept):
             continue
         kept.append((window, text, grams))
     return [window for window, _, _ in kept]
