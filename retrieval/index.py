@@ -5,11 +5,9 @@ document frequencies are summed over segments), so they stay exact as the corpus
 New sentences join as a small segment (`add`), searchable at once; segments of similar size
 are merged in the background (`merge`), keeping their number logarithmic in the corpus size.
 
-Search is MaxScore, term at a time (see `_top_k`): the rarest terms' postings are added
-first, in compiled loops (`kernels`); once the terms left could not lift an unseen sentence
-into the top k, their long lists are skipped and the few sentences still in contention get
-their missing contributions from the forward postings. A query costs in proportion to the
-postings it needs, not to the corpus.
+Search (`_top_k`) runs per segment in one compiled loop (`kernels.top_k`): docs a band at a
+time, shortest first, MaxScore within each band with bounds from the postings' block maxima.
+A query costs in proportion to the postings it needs, not to the corpus.
 """
 
 from __future__ import annotations
@@ -27,10 +25,10 @@ import numpy as np
 import numpy.typing as npt
 
 from retrieval import kernels
-from retrieval.segment import Segment, tf_weight
+from retrieval.segment import BLOCK, Segment, tf_weight
 from retrieval.tokens import Tokenizer
 
-THETA_SAMPLE = 4_096  # seen docs ranked to estimate theta (a lower bound, so any subset works)
+BAND = 16_384  # docs per band: the band's scores (128 KiB) stay in the core's cache
 
 
 @dataclass(frozen=True)
@@ -129,13 +127,6 @@ class Snapshot:
         return self.total_len / self.docs if self.docs else 1.0
 
     @cached_property
-    def doc_len(self) -> npt.NDArray[np.int32]:
-        """Every doc's length, by global doc number."""
-        if not self.segments:
-            return np.zeros(0, dtype=np.int32)
-        return np.concatenate([s.doc_len for s in self.segments])
-
-    @cached_property
     def drift(self) -> float:
         """How much higher a tf weight can be today than its build-time impact.
 
@@ -164,33 +155,19 @@ class Snapshot:
 
 
 @dataclass(frozen=True, slots=True)
-class _TermList:
-    """One query term's postings in one segment."""
+class _QueryTerm:
+    """A distinct query term: its weight and, per segment, its local id (-1 if absent)."""
 
-    segment: int
-    term_index: int  # position of the term in the query (bit in the seen mask)
     weight: float  # idf * occurrences in the query
-    start: int
-    end: int
+    ids: tuple[int, ...]
 
 
 class _Scratch(threading.local):
-    """Per-thread query buffers, reused across queries (reset where touched)."""
+    """Per-thread buffers of one band, reused across queries (the kernel leaves them zeroed)."""
 
     def __init__(self) -> None:
-        self.acc = np.zeros(0, dtype=np.float64)
-        self.flags = np.zeros(0, dtype=np.uint8)
-        self.touched = np.zeros(0, dtype=np.int64)
-
-    def arrays(
-        self, size: int
-    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.uint8], npt.NDArray[np.int64]]:
-        if len(self.acc) < size:
-            grown = max(size, int(len(self.acc) * 1.25))
-            self.acc = np.zeros(grown, dtype=np.float64)
-            self.flags = np.zeros(grown, dtype=np.uint8)
-            self.touched = np.zeros(grown, dtype=np.int64)
-        return self.acc, self.flags, self.touched
+        self.acc = np.zeros(BAND, dtype=np.float64)
+        self.touched = np.zeros(BAND, dtype=np.int64)
 
 
 class Index:
@@ -302,110 +279,82 @@ class Index:
         snap = self._snapshot
         if not tokens or k <= 0 or snap.docs == 0:
             return []
-        lists = self._term_lists(snap, tokens)
-        if not lists:
+        terms = self._query_terms(snap, tokens)
+        if not terms:
             return []
-        docs, scores = self._top_k(snap, lists, tokens, k)
-        order = np.lexsort((docs, -scores))
-        candidates, scored = docs, scores
-        result: list[ScoredDoc] = []
-        for i in order[:k]:
-            seg = int(np.searchsorted(snap.bases, candidates[i], side="right")) - 1
-            local = int(candidates[i] - snap.bases[seg])
-            result.append(
-                ScoredDoc(int(snap.segments[seg].sentence_ids[local]), float(scored[i]))
-            )
-        return result
+        if min(t.weight for t in terms) > 0:
+            sentence_ids, scores = self._top_k(snap, terms, k)
+        else:  # the bounds need positive weights
+            sentence_ids, scores = self._score_everything(snap, terms, tokens)
+        order = np.lexsort((sentence_ids, -scores))[:k]
+        return [ScoredDoc(int(sentence_ids[i]), float(scores[i])) for i in order]
 
-    def _term_lists(self, snap: Snapshot, tokens: Sequence[str]) -> list[_TermList]:
-        lists: list[_TermList] = []
-        for term_index, (term, occurrences) in enumerate(Counter(tokens).items()):
+    def _query_terms(self, snap: Snapshot, tokens: Sequence[str]) -> list[_QueryTerm]:
+        """The query's distinct terms held by some segment, in query order."""
+        terms: list[_QueryTerm] = []
+        for term, occurrences in Counter(tokens).items():
             encoded = term.encode()
-            found = []
-            for s, segment in enumerate(snap.segments):
-                term_id = segment.term_id(encoded)
-                if term_id >= 0:
-                    found.append((s, term_id))
-            df = sum(snap.segments[s].df(t) for s, t in found)
+            ids = tuple(segment.term_id(encoded) for segment in snap.segments)
+            df = sum(seg.df(i) for seg, i in zip(snap.segments, ids, strict=True) if i >= 0)
             if df == 0:
                 continue
             weight = snap.idf(df, self.params) * occurrences
-            if weight == 0:
-                continue
-            for s, term_id in found:
-                start, end = snap.segments[s].term_ptr[term_id : term_id + 2]
-                lists.append(_TermList(s, term_index, weight, int(start), int(end)))
-        return lists
+            if weight != 0:
+                terms.append(_QueryTerm(weight, ids))
+        return terms
 
     def _top_k(
-        self, snap: Snapshot, lists: list[_TermList], tokens: Sequence[str], k: int
+        self, snap: Snapshot, terms: list[_QueryTerm], k: int
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
-        """Global doc numbers and exact scores of a set that holds the exact top k.
+        """Sentence ids and exact scores of the k best (see `kernels.top_k`).
 
-        MaxScore, term at a time: terms are read rarest first, adding exact contributions.
-        Before each further term, if the most that it and all later terms could add to one
-        doc (their bounds summed) is below theta, the k-th best partial score so far, no doc
-        unseen yet can reach the top k: the later terms are then added only for the seen
-        docs that could still pass theta, from their forward postings, instead of reading
-        those terms' long lists.
+        The largest segment goes first: its best docs set a high theta early, and the small
+        segments after it are then mostly skipped.
         """
-        if min(t.weight for t in lists) <= 0:
-            return self._score_everything(snap, lists, tokens)  # bounds need positive weights
-        by_term: dict[int, list[_TermList]] = {}
-        for tl in lists:
-            by_term.setdefault(tl.term_index, []).append(tl)
-        high = snap.drift
-        terms = sorted(by_term, key=lambda t: sum(x.end - x.start for x in by_term[t]))
-        bounds = [
-            max(tl.weight * float(snap.segments[tl.segment].post_impact[tl.start])
-                for tl in by_term[t]) * high
-            for t in terms
-        ]
-        acc, flags, touched = self._scratch.arrays(snap.docs)
-        k1, b, avgdl = self.params.k1, self.params.b, snap.avgdl
-        n = 0
-        try:
-            for i, term in enumerate(terms):
-                remaining = sum(bounds[i:])
-                later_postings = sum(x.end - x.start for t in terms[i:] for x in by_term[t])
-                # Checking costs a pass over the seen docs: worth it only before long lists.
-                if i and later_postings > n:
-                    # The k-th best of any subset of the seen docs is still a lower bound;
-                    # the first seen, from the rarest terms, hold the strongest docs.
-                    theta = kernels.kth_largest(acc, touched, min(n, THETA_SAMPLE), k)
-                    if remaining < theta:
-                        contenders = kernels.above(acc, touched, n, theta - remaining)
-                        if len(contenders) * 20 < later_postings:
-                            scores = acc[contenders] + self._exact_scores(
-                                snap, contenders, tokens, only=set(terms[i:])
-                            )
-                            return contenders, scores
-                for tl in by_term[term]:
-                    segment = snap.segments[tl.segment]
-                    n = kernels.accumulate(
-                        acc, flags, touched, n,
-                        segment.post_doc[tl.start : tl.end], segment.post_tf[tl.start : tl.end],
-                        segment.doc_len, int(snap.bases[tl.segment]), tl.weight, avgdl, k1, b,
-                    )
-            if n <= k:
-                docs = touched[:n].copy()
-            else:  # the k best, and any doc tied with the k-th
-                theta = kernels.kth_largest(acc, touched, n, k)
-                docs = kernels.above(acc, touched, n, np.nextafter(theta, -np.inf))
-            return docs, acc[docs].copy()
-        finally:
-            kernels.reset(acc, flags, touched, n)
+        weights = np.array([t.weight for t in terms])
+        heap_scores = np.zeros(k, dtype=np.float64)
+        heap_sentences = np.zeros(k, dtype=np.int64)
+        size = 0
+        scratch = self._scratch
+        by_size = sorted(range(len(snap.segments)), key=lambda s: -snap.segments[s].docs)
+        for s in by_size:
+            segment = snap.segments[s]
+            ids = [t.ids[s] for t in terms]
+            if max(ids) < 0:
+                continue
+            starts = np.zeros(len(terms), dtype=np.int64)
+            ends = np.zeros(len(terms), dtype=np.int64)
+            first_blocks = np.zeros(len(terms), dtype=np.int64)
+            for q, term_id in enumerate(ids):
+                if term_id >= 0:
+                    starts[q], ends[q] = segment.term_ptr[term_id : term_id + 2]
+                    first_blocks[q] = segment.block_ptr[term_id]
+            size = kernels.top_k(
+                segment.post_doc, segment.post_tf, segment.doc_len, segment.sentence_ids,
+                segment.block_max, starts, ends, first_blocks, weights,
+                self.params.k1, self.params.b, snap.avgdl, snap.drift, BLOCK, BAND,
+                scratch.acc, scratch.touched, heap_scores, heap_sentences, size, k,
+            )
+        return heap_sentences[:size], heap_scores[:size]
 
     def _score_everything(
-        self, snap: Snapshot, lists: list[_TermList], tokens: Sequence[str]
+        self, snap: Snapshot, terms: list[_QueryTerm], tokens: Sequence[str]
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
-        """Exact scores of every doc holding a query term (for queries bounds cannot serve:
-        negative idf in a tiny corpus, or more terms than the seen-mask holds)."""
-        docs = np.unique(np.concatenate([
-            snap.segments[tl.segment].post_doc[tl.start : tl.end] + snap.bases[tl.segment]
-            for tl in lists
-        ]))
-        return docs, self._exact_scores(snap, docs, tokens)
+        """Sentence ids and exact scores of every doc holding a query term (for queries the
+        bounds cannot serve: negative idf in a tiny corpus)."""
+        docs = []
+        for s, segment in enumerate(snap.segments):
+            for term in terms:
+                if term.ids[s] >= 0:
+                    start, end = segment.term_ptr[term.ids[s] : term.ids[s] + 2]
+                    docs.append(segment.post_doc[start:end] + snap.bases[s])
+        candidates = np.unique(np.concatenate(docs))
+        seg_of = np.searchsorted(snap.bases, candidates, side="right") - 1
+        sentence_ids = np.zeros(len(candidates), dtype=np.int64)
+        for s in np.unique(seg_of):
+            rows = seg_of == s
+            sentence_ids[rows] = snap.segments[s].sentence_ids[candidates[rows] - snap.bases[s]]
+        return sentence_ids, self._exact_scores(snap, candidates, tokens)
 
     def term_counts(
         self, sentence_ids: Sequence[int], terms: Sequence[str]
@@ -423,13 +372,9 @@ class Index:
         for segment in snap.segments:
             if not segment.docs or not len(ids):
                 continue
-            at = np.searchsorted(segment.sentence_ids, ids)
-            at[at >= segment.docs] = 0
-            present = segment.sentence_ids[at] == ids
-            if not present.any():
+            rows, local = segment.locate(ids)
+            if not len(rows):
                 continue
-            rows = np.nonzero(present)[0]
-            local = at[rows]
             lengths[rows] = segment.doc_len[local]
             term_ids = [segment.term_id(t) for t in encoded]
             row_of, column, tf = _forward_matches(segment, local, term_ids)
@@ -441,19 +386,12 @@ class Index:
         snap: Snapshot,
         candidates: npt.NDArray[np.int64],
         tokens: Sequence[str],
-        only: set[int] | None = None,
     ) -> npt.NDArray[np.float64]:
-        """BM25Okapi scores of the candidate docs, from their forward postings.
-
-        With `only`, just the contributions of those query terms (by position among the
-        query's distinct terms).
-        """
+        """BM25Okapi scores of the candidate docs (global numbers), from their forward postings."""
         scores = np.zeros(len(candidates), dtype=np.float64)
         if not len(candidates):
             return scores
         counts = Counter(tokens)
-        if only is not None:
-            counts = Counter({t: c for i, (t, c) in enumerate(counts.items()) if i in only})
         dfs = _document_frequencies(snap, counts)
         idf_cache = {t: snap.idf(df, self.params) if df else 0.0 for t, df in dfs.items()}
         seg_of = np.searchsorted(snap.bases, candidates, side="right") - 1

@@ -28,7 +28,7 @@ from retrieval.tokens import Tokenizer
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2  # 2: docs shortest first, postings in doc order with block maxima
 Progress = Callable[[int], None]
 
 

@@ -1,9 +1,13 @@
 """An immutable block of the inverted index, stored as flat numpy arrays.
 
-A segment holds a few sentences' postings twice:
-- inverted, per term, ordered by the term's BM25 weight at build time (impact order), so a
-  term's first posting bounds what it can add to any score;
-- forward, per sentence, ordered by term, so the final candidates get their exact score.
+Sentences are numbered within a segment (local docs) shortest first. BM25 favours short
+sentences, so every term's postings, kept in local-doc order, run roughly from its strongest
+to its weakest, and a run of neighbouring docs has one narrow band of lengths: the maximum
+weight of each block of postings then bounds that block tightly (see `index._top_k`).
+
+A segment holds its postings twice:
+- inverted, per term, in local-doc order, with the maximum weight of every BLOCK postings;
+- forward, per sentence, ordered by term, so a few sentences get their terms quickly.
 Terms are UTF-8 bytes in a sorted array, looked up by binary search: no Python dict to
 rebuild at start-up, and arrays that load with mmap.
 """
@@ -12,6 +16,7 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -19,15 +24,19 @@ import numpy.typing as npt
 
 IntArray = npt.NDArray[np.int64]
 
+BLOCK = 64  # postings per block maximum
+
 # Array names and their dtypes, in the order they are written.
 _ARRAYS = {
     "sentence_ids": np.int64,   # [docs] sentence row id of each local doc
-    "doc_len": np.int32,        # [docs] number of tokens (BM25's document length)
+    "by_sentence": np.int32,    # [docs] local docs in sentence id order
+    "doc_len": np.int32,        # [docs] number of tokens (BM25's document length), ascending
     "terms": None,              # [terms] sorted UTF-8 byte strings
     "term_ptr": np.int64,       # [terms + 1] start of each term's postings
-    "post_doc": np.int32,       # [postings] local doc, impact order within a term
+    "post_doc": np.int32,       # [postings] local doc, ascending within a term
     "post_tf": np.int32,        # [postings] term frequency
-    "post_impact": np.float32,  # [postings] BM25 tf weight at build time (bounds a term)
+    "block_ptr": np.int64,      # [terms + 1] start of each term's blocks
+    "block_max": np.float32,    # [blocks] highest BM25 tf weight in a block, at build time
     "fwd_ptr": np.int64,        # [docs + 1] start of each doc's forward postings
     "fwd_term": np.int32,       # [postings] local term id, ascending within a doc
     "fwd_tf": np.int32,         # [postings] term frequency
@@ -47,12 +56,14 @@ def tf_weight(
 class Segment:
     name: str
     sentence_ids: IntArray
+    by_sentence: npt.NDArray[np.int32]
     doc_len: npt.NDArray[np.int32]
     terms: npt.NDArray[np.bytes_]
     term_ptr: IntArray
     post_doc: npt.NDArray[np.int32]
     post_tf: npt.NDArray[np.int32]
-    post_impact: npt.NDArray[np.float32]
+    block_ptr: IntArray
+    block_max: npt.NDArray[np.float32]
     fwd_ptr: IntArray
     fwd_term: npt.NDArray[np.int32]
     fwd_tf: npt.NDArray[np.int32]
@@ -74,6 +85,20 @@ class Segment:
     def df(self, term_id: int) -> int:
         return int(self.term_ptr[term_id + 1] - self.term_ptr[term_id])
 
+    @cached_property
+    def _sorted_ids(self) -> IntArray:
+        return self.sentence_ids[self.by_sentence]
+
+    def locate(self, sentence_ids: IntArray) -> tuple[IntArray, IntArray]:
+        """(positions in `sentence_ids`, local docs) of the given sentences this segment holds."""
+        if not self.docs or not len(sentence_ids):
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty
+        at = np.searchsorted(self._sorted_ids, sentence_ids)
+        at[at >= self.docs] = 0
+        rows = np.nonzero(self._sorted_ids[at] == sentence_ids)[0]
+        return rows, self.by_sentence[at[rows]].astype(np.int64)
+
     # --- building ---------------------------------------------------------------------
 
     @classmethod
@@ -89,7 +114,10 @@ class Segment:
         k1: float,
         b: float,
     ) -> Segment:
-        """Build from (doc, term, tf) triples; `terms` sorted, unused terms are dropped."""
+        """Build from (doc, term, tf) triples; `terms` sorted, unused terms are dropped.
+
+        Docs are renumbered shortest first (ties in sentence order).
+        """
         used = np.zeros(len(terms), dtype=bool)
         used[term] = True
         if not used.all():
@@ -98,24 +126,34 @@ class Segment:
         n_docs = len(doc_len)
         avgdl = float(doc_len.sum(dtype=np.int64)) / n_docs if n_docs else 1.0
         avgdl = avgdl or 1.0
+        by_length = np.lexsort((sentence_ids, doc_len))
+        renumber = np.empty(n_docs, dtype=np.int64)
+        renumber[by_length] = np.arange(n_docs)
+        doc = renumber[doc]
+        doc_len = doc_len[by_length]
+        sentence_ids = sentence_ids[by_length]
         forward = np.lexsort((term, doc))
         fwd_doc, fwd_term, fwd_tf = doc[forward], term[forward], tf[forward]
         fwd_ptr = np.zeros(n_docs + 1, dtype=np.int64)
         np.cumsum(np.bincount(fwd_doc, minlength=n_docs), out=fwd_ptr[1:])
-        impact = tf_weight(fwd_tf, doc_len[fwd_doc], avgdl, k1, b).astype(np.float32)
-        inverted = np.lexsort((fwd_doc, -impact, fwd_term))
+        inverted = np.lexsort((fwd_doc, fwd_term))
         term_ptr = np.zeros(len(terms) + 1, dtype=np.int64)
         np.cumsum(np.bincount(fwd_term, minlength=len(terms)), out=term_ptr[1:])
-        post_tf = fwd_tf[inverted]
+        post_doc, post_tf = fwd_doc[inverted], fwd_tf[inverted]
+        block_ptr, block_max = _block_maxima(
+            term_ptr, tf_weight(post_tf, doc_len[post_doc], avgdl, k1, b)
+        )
         return cls(
             name=name,
             sentence_ids=sentence_ids.astype(np.int64),
+            by_sentence=np.argsort(sentence_ids, kind="stable").astype(np.int32),
             doc_len=doc_len.astype(np.int32),
             terms=terms,
             term_ptr=term_ptr,
-            post_doc=fwd_doc[inverted].astype(np.int32),
+            post_doc=post_doc.astype(np.int32),
             post_tf=post_tf.astype(np.int32),
-            post_impact=impact[inverted],
+            block_ptr=block_ptr,
+            block_max=block_max,
             fwd_ptr=fwd_ptr,
             fwd_term=fwd_term.astype(np.int32),
             fwd_tf=fwd_tf.astype(np.int32),
@@ -181,6 +219,26 @@ class Segment:
             # subclass hook, a measurable part of a millisecond query.
             arrays[key] = array.view(np.ndarray)
         return cls(name=folder.name, build_avgdl=build_avgdl, **arrays)
+
+
+def _block_maxima(
+    term_ptr: IntArray, weights: npt.NDArray[np.float64]
+) -> tuple[IntArray, npt.NDArray[np.float32]]:
+    """Each term's postings cut into blocks of BLOCK: (start of each term's blocks, the highest
+    weight in each block), rounded up to float32 so a bound never falls below a weight."""
+    blocks = -(-np.diff(term_ptr) // BLOCK)
+    block_ptr = np.zeros(len(blocks) + 1, dtype=np.int64)
+    np.cumsum(blocks, out=block_ptr[1:])
+    if not len(weights):
+        return block_ptr, np.zeros(0, dtype=np.float32)
+    term_of_block = np.repeat(np.arange(len(blocks)), blocks)
+    within = np.arange(block_ptr[-1]) - block_ptr[term_of_block]
+    starts = term_ptr[term_of_block] + within * BLOCK
+    highest = np.maximum.reduceat(weights, starts)
+    rounded = highest.astype(np.float32)
+    low = rounded < highest
+    rounded[low] = np.nextafter(rounded[low], np.float32(np.inf))
+    return block_ptr, rounded
 
 
 def _crc(array: npt.NDArray[np.generic]) -> int:

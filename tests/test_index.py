@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from rank_bm25 import BM25Okapi
 
+import retrieval.index as index_module
 from retrieval.engine import Engine
 from retrieval.index import BM25Params, Index
 from retrieval.ingest import ingest_paths
@@ -166,3 +167,47 @@ def test_ties_at_the_kth_place_go_to_the_older_sentence() -> None:
     index = Index(RAW)
     index.add([(n, f"cocoa filler{n}") for n in range(1, 2001)])
     assert [h.sentence_id for h in index.search("cocoa", 10)] == list(range(1, 11))
+
+
+def ranked_like_rank_bm25(texts: list[str], query: list[str], k: int) -> list[int]:
+    """Sentence ids (1-based) of the k best by rank_bm25, ties (to 1e-9) to the older one."""
+    corpus = [RAW(t) for t in texts]
+    scores = BM25Okapi(corpus).get_scores(query)
+    matching = [i for i, doc in enumerate(corpus) if set(query) & set(doc)]
+    ranked: list[int] = []
+    group: list[int] = []
+    for i in sorted(matching, key=lambda i: -scores[i]):
+        if group and abs(scores[i] - scores[group[0]]) > 1e-9 * abs(scores[group[0]]):
+            ranked += sorted(group)
+            group = []
+        group.append(i)
+    ranked += sorted(group)
+    return [i + 1 for i in ranked[:k]]
+
+
+@pytest.mark.parametrize("band", [64, index_module.BAND])
+def test_bands_segments_and_ties_rank_exactly_as_rank_bm25(
+    band: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many small bands (each pruned on its own bounds) and several segments still give
+    rank_bm25's exact order, equal sentences (repeated texts) in sentence order. The largest
+    segment, searched first, holds the newer copies: the older ones found after them must
+    still take their places."""
+    monkeypatch.setattr(index_module, "BAND", band)
+    texts = zipf_corpus(1500, 200, seed=5)
+    texts = texts[:700] + texts  # sentences 1-700 again as 701-1400
+    rng = random.Random(9)
+    words = [f"w{i}" for i in range(200)]
+    queries = [rng.choices(words, [1 / (i + 1) for i in range(200)], k=rng.randint(1, 6))
+               for _ in range(60)]
+    segmented, whole = Index(RAW), Index(RAW)
+    start = 0
+    for size in (100, 300, 300, 1500):
+        segmented.add([(i + 1, texts[i]) for i in range(start, start + size)])
+        start += size
+    whole.add([(i + 1, t) for i, t in enumerate(texts)])
+    assert len(segmented.snapshot.segments) == 4
+    for query in queries:
+        expected = ranked_like_rank_bm25(texts, query, 10)
+        assert [h.sentence_id for h in segmented.search(query, 10)] == expected, query
+        assert [h.sentence_id for h in whole.search(query, 10)] == expected, query
