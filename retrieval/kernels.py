@@ -107,7 +107,9 @@ def top_k(
     together stay below theta (the k-th best score so far), cannot by themselves lift a doc
     into the top k. The other (essential) terms' postings are added up into `acc`; the weak
     terms are then added only to the docs that could still reach theta, dropping docs as
-    soon as they cannot. A band where even all bounds together stay below theta is skipped.
+    soon as they cannot (a weak term's postings in the band are read whole, or looked up
+    per doc, whichever is less work). A band where even all the bounds together stay below
+    theta is skipped.
 
     Scores are summed in query-term order, so equal docs get equal scores and ties go to
     the older sentence as in rank_bm25's order. `acc` (band zeros) and `touched` (band
@@ -124,7 +126,9 @@ def top_k(
     essential = np.zeros(terms, np.bool_)
     c1 = k1 * (1.0 - b)
     c2 = k1 * b / avgdl
-    theta = heap_scores[0] if heap_size == k else -np.inf
+    # theta, less a hair: partial sums added in another order may differ in the last bits,
+    # and a doc that ties theta may still win on age
+    cut = heap_scores[0] * (1.0 - 1e-12) if heap_size == k else -np.inf
     for band_start in range(0, docs, band):
         band_end = min(docs, band_start + band)
         total = 0.0
@@ -140,7 +144,7 @@ def top_k(
                     highest = max(highest, block_max[j])
             bound[t] = weights[t] * drift * highest
             total += bound[t]
-        if total < theta:
+        if total < cut:
             continue
         for i in range(terms):  # insertion sort by bound: a query has a few terms
             order[i] = i
@@ -153,7 +157,7 @@ def top_k(
             running += bound[order[i]]
             below[i] = running
         weak = 0
-        while weak < terms and below[weak] < theta:
+        while weak < terms and below[weak] < cut:
             weak += 1
         for i in range(terms):
             essential[order[i]] = i >= weak
@@ -178,7 +182,7 @@ def top_k(
         n = 0
         for i in range(n_touched):
             d = touched[i]
-            if heap_size == k and acc[d] + rest < theta:
+            if acc[d] + rest < cut:
                 acc[d] = 0.0
             else:
                 touched[n] = d
@@ -209,7 +213,7 @@ def top_k(
                 kept = 0
                 for j in range(n):
                     d = touched[j]
-                    if acc[d] + rest < theta:
+                    if acc[d] + rest < cut:
                         acc[d] = 0.0
                     else:
                         touched[kept] = d
@@ -223,7 +227,7 @@ def top_k(
             doc = d + band_start
             if weak > 0:
                 # weak terms were added out of query-term order: sum again in order
-                if heap_size == k and score < theta * (1.0 - 1e-12):
+                if score < cut:
                     continue
                 score = 0.0
                 norm = c1 + c2 * doc_len[doc]
@@ -236,7 +240,7 @@ def top_k(
                 heap_scores, heap_sentences, heap_size, k, score, sentence_ids[doc]
             )
             if heap_size == k:
-                theta = heap_scores[0]
+                cut = heap_scores[0] * (1.0 - 1e-12)
     return heap_size
 
 
