@@ -46,10 +46,15 @@ class Engine:
         """Index sentences stored since the last refresh (by any process); returns how many.
 
         Concurrent calls (a periodic job, a feed poller) run one after the other, so no
-        sentence is indexed twice.
+        sentence is indexed twice. New sentences are searchable as soon as they are added;
+        then small segments are merged (in a thread, searches go on meanwhile), so a bot
+        refreshing every few seconds keeps a few segments, not one per refresh.
         """
         async with self._refresh_lock:
-            return await catch_up(self.index, self.store, progress)
+            added = await catch_up(self.index, self.store, progress)
+            if added:
+                await asyncio.to_thread(self.index.compact)
+            return added
 
     async def seed_if_empty(self, seeds: Path) -> IngestReport | None:
         """Ingest the `seeds` folder when the database holds no article, and index it.

@@ -322,6 +322,13 @@ class Index:
             ids = [t.ids[s] for t in terms]
             if max(ids) < 0:
                 continue
+            if size == k:  # skip a segment none of whose docs could enter the top k
+                most = sum(
+                    w * float(segment.term_max[i])
+                    for w, i in zip(weights, ids, strict=True) if i >= 0
+                )
+                if most * snap.drift < heap_scores[0] * (1 - 1e-12):
+                    continue
             starts = np.zeros(len(terms), dtype=np.int64)
             ends = np.zeros(len(terms), dtype=np.int64)
             first_blocks = np.zeros(len(terms), dtype=np.int64)

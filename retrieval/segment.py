@@ -79,8 +79,20 @@ class Segment:
 
     def term_id(self, term: bytes) -> int:
         """The local id of `term`, or -1 if no sentence of this segment has it."""
-        i = int(np.searchsorted(self.terms, term))
-        return i if i < len(self.terms) and self.terms[i] == term else -1
+        return self._term_ids.get(term, -1)
+
+    @cached_property
+    def _term_ids(self) -> dict[bytes, int]:
+        # Built at the first query, not at load: a question looks a term up in every
+        # segment, and a binary search of the bytes array costs microseconds each time.
+        return {term: i for i, term in enumerate(self.terms.tolist())}
+
+    @cached_property
+    def term_max(self) -> npt.NDArray[np.float32]:
+        """The highest weight of each term at build time (its blocks' maximum)."""
+        if not len(self.block_max):
+            return np.zeros(len(self.terms), dtype=np.float32)
+        return np.maximum.reduceat(self.block_max, self.block_ptr[:-1])
 
     def df(self, term_id: int) -> int:
         return int(self.term_ptr[term_id + 1] - self.term_ptr[term_id])

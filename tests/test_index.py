@@ -211,3 +211,22 @@ def test_bands_segments_and_ties_rank_exactly_as_rank_bm25(
         expected = ranked_like_rank_bm25(texts, query, 10)
         assert [h.sentence_id for h in segmented.search(query, 10)] == expected, query
         assert [h.sentence_id for h in whole.search(query, 10)] == expected, query
+
+
+async def test_refreshes_one_article_at_a_time_keep_few_segments(
+    db_path: Path, tmp_path: Path
+) -> None:
+    """A bot refreshing after every stored article merges as it goes: the segments stay
+    logarithmic in number, and each article is searchable once its refresh returns."""
+    articles = list(shared_articles("bbc-news", limit=40))
+    serving = await Engine.open(db_path)
+    try:
+        for n, article in enumerate(articles):
+            path = write_jsonl(tmp_path / f"a{n}.jsonl", [article])
+            await ingest_paths(serving.store, [path])
+            assert await serving.refresh() > 0
+            hits = serving.index.search(article["title"], 1)
+            assert hits and hits[0].score > 0
+        assert len(serving.index.snapshot.segments) <= 6
+    finally:
+        await serving.close()
