@@ -24,7 +24,7 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 
-from retrieval import kernels
+from retrieval import kernels, layout
 from retrieval.segment import BLOCK, Segment, tf_weight
 from retrieval.tokens import Tokenizer
 
@@ -59,7 +59,7 @@ class SegmentBuilder:
     def __init__(self, tokenizer: Tokenizer) -> None:
         self.tokenizer = tokenizer
         self.vocab: dict[str, int] = {}
-        self.token_ids = array("q")
+        self.token_ids = array("i")
         self.doc_len = array("i")
         self.sentence_ids = array("q")
 
@@ -80,25 +80,23 @@ class SegmentBuilder:
 
     def build(self, params: BM25Params) -> Segment:
         doc_len = np.frombuffer(self.doc_len, dtype=np.int32).copy()
-        words = list(self.vocab)
-        encoded = np.array([w.encode() for w in words], dtype=np.bytes_)
+        encoded = np.array([w.encode() for w in self.vocab], dtype=np.bytes_)
+        if not len(encoded):
+            encoded = np.zeros(0, dtype="S1")
         order = np.argsort(encoded, kind="stable")
-        rank = np.empty(len(words), dtype=np.int64)
-        rank[order] = np.arange(len(words))
-        tokens = rank[np.frombuffer(self.token_ids, dtype=np.int64)] if words else np.zeros(
-            0, np.int64
-        )
-        doc = np.repeat(np.arange(len(doc_len), dtype=np.int64), doc_len)
-        vocab_size = max(len(words), 1)
-        keys, tf = np.unique(doc * vocab_size + tokens, return_counts=True)
-        return Segment.from_triples(
+        rank = np.empty(len(order), dtype=np.int32)
+        rank[order] = np.arange(len(order), dtype=np.int32)
+        tokens = rank[np.frombuffer(self.token_ids, dtype=np.int32)]
+        fwd_ptr, fwd_term, fwd_tf = layout.doc_terms(tokens, doc_len)
+        del tokens
+        return Segment.from_forward(
             uuid.uuid4().hex,
             np.frombuffer(self.sentence_ids, dtype=np.int64).copy(),
             doc_len,
-            encoded[order] if words else np.zeros(0, dtype="S1"),
-            keys // vocab_size,
-            keys % vocab_size,
-            tf.astype(np.int64),
+            encoded[order],
+            fwd_ptr,
+            fwd_term,
+            fwd_tf,
             params.k1,
             params.b,
         )

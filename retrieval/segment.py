@@ -22,6 +22,8 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from retrieval import layout
+
 IntArray = npt.NDArray[np.int64]
 
 BLOCK = 64  # postings per block maximum
@@ -114,85 +116,70 @@ class Segment:
     # --- building ---------------------------------------------------------------------
 
     @classmethod
-    def from_triples(
+    def from_forward(
         cls,
         name: str,
         sentence_ids: IntArray,
         doc_len: npt.NDArray[np.int32],
         terms: npt.NDArray[np.bytes_],
-        doc: npt.NDArray[np.int64],
-        term: npt.NDArray[np.int64],
-        tf: npt.NDArray[np.int64],
+        fwd_ptr: IntArray,
+        fwd_term: npt.NDArray[np.int32],
+        fwd_tf: npt.NDArray[np.int32],
         k1: float,
         b: float,
     ) -> Segment:
-        """Build from (doc, term, tf) triples; `terms` sorted, unused terms are dropped.
-
-        Docs are renumbered shortest first (ties in sentence order).
-        """
-        used = np.zeros(len(terms), dtype=bool)
-        used[term] = True
-        if not used.all():
-            remap = np.cumsum(used) - 1
-            terms, term = terms[used], remap[term]
-        n_docs = len(doc_len)
-        avgdl = float(doc_len.sum(dtype=np.int64)) / n_docs if n_docs else 1.0
+        """Build from forward postings (doc d's terms, ascending, at fwd_ptr[d]...) over
+        `terms`, sorted, each used. Docs are renumbered shortest first (ties in sentence
+        order)."""
+        docs = len(doc_len)
+        avgdl = float(doc_len.sum(dtype=np.int64)) / docs if docs else 1.0
         avgdl = avgdl or 1.0
         by_length = np.lexsort((sentence_ids, doc_len))
-        renumber = np.empty(n_docs, dtype=np.int64)
-        renumber[by_length] = np.arange(n_docs)
-        doc = renumber[doc]
-        doc_len = doc_len[by_length]
-        sentence_ids = sentence_ids[by_length]
-        forward = np.lexsort((term, doc))
-        fwd_doc, fwd_term, fwd_tf = doc[forward], term[forward], tf[forward]
-        fwd_ptr = np.zeros(n_docs + 1, dtype=np.int64)
-        np.cumsum(np.bincount(fwd_doc, minlength=n_docs), out=fwd_ptr[1:])
-        inverted = np.lexsort((fwd_doc, fwd_term))
-        term_ptr = np.zeros(len(terms) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(fwd_term, minlength=len(terms)), out=term_ptr[1:])
-        post_doc, post_tf = fwd_doc[inverted], fwd_tf[inverted]
-        block_ptr, block_max = _block_maxima(
-            term_ptr, tf_weight(post_tf, doc_len[post_doc], avgdl, k1, b)
+        fwd_ptr, fwd_term, fwd_tf = layout.reorder_docs(fwd_ptr, fwd_term, fwd_tf, by_length)
+        doc_len = np.ascontiguousarray(doc_len[by_length], dtype=np.int32)
+        sentence_ids = np.ascontiguousarray(sentence_ids[by_length], dtype=np.int64)
+        term_ptr, post_doc, post_tf = layout.invert(fwd_ptr, fwd_term, fwd_tf, len(terms))
+        block_ptr, block_max = layout.block_maxima(
+            term_ptr, post_doc, post_tf, doc_len, avgdl, k1, b, BLOCK
         )
         return cls(
             name=name,
-            sentence_ids=sentence_ids.astype(np.int64),
+            sentence_ids=sentence_ids,
             by_sentence=np.argsort(sentence_ids, kind="stable").astype(np.int32),
-            doc_len=doc_len.astype(np.int32),
+            doc_len=doc_len,
             terms=terms,
             term_ptr=term_ptr,
-            post_doc=post_doc.astype(np.int32),
-            post_tf=post_tf.astype(np.int32),
+            post_doc=post_doc,
+            post_tf=post_tf,
             block_ptr=block_ptr,
             block_max=block_max,
             fwd_ptr=fwd_ptr,
-            fwd_term=fwd_term.astype(np.int32),
-            fwd_tf=fwd_tf.astype(np.int32),
+            fwd_term=fwd_term,
+            fwd_tf=fwd_tf,
             build_avgdl=avgdl,
         )
 
     @classmethod
     def merge(cls, name: str, segments: list[Segment], k1: float, b: float) -> Segment:
-        """One segment holding all the sentences of `segments`, in their order."""
+        """One segment holding all the sentences of `segments`."""
         terms = np.unique(np.concatenate([s.terms for s in segments]))
-        docs, term_ids, tfs = [], [], []
-        base = 0
-        for seg in segments:
-            to_merged = np.searchsorted(terms, seg.terms)
-            counts = np.diff(seg.fwd_ptr)
-            docs.append(np.repeat(np.arange(seg.docs, dtype=np.int64) + base, counts))
-            term_ids.append(to_merged[seg.fwd_term])
-            tfs.append(seg.fwd_tf.astype(np.int64))
-            base += seg.docs
-        return cls.from_triples(
+        # Both vocabularies are sorted, so a doc's terms stay ascending in merged ids.
+        fwd_term = np.concatenate([
+            np.searchsorted(terms, s.terms).astype(np.int32)[s.fwd_term] for s in segments
+        ])
+        offsets = np.cumsum([0] + [len(s.fwd_term) for s in segments])
+        fwd_ptr = np.concatenate(
+            [s.fwd_ptr[:-1] + at for s, at in zip(segments, offsets[:-1], strict=True)]
+            + [offsets[-1:]]
+        ).astype(np.int64)
+        return cls.from_forward(
             name,
             np.concatenate([s.sentence_ids for s in segments]),
             np.concatenate([s.doc_len for s in segments]),
             terms,
-            np.concatenate(docs),
-            np.concatenate(term_ids).astype(np.int64),
-            np.concatenate(tfs),
+            fwd_ptr,
+            fwd_term,
+            np.concatenate([s.fwd_tf for s in segments]),
             k1,
             b,
         )
@@ -231,26 +218,6 @@ class Segment:
             # subclass hook, a measurable part of a millisecond query.
             arrays[key] = array.view(np.ndarray)
         return cls(name=folder.name, build_avgdl=build_avgdl, **arrays)
-
-
-def _block_maxima(
-    term_ptr: IntArray, weights: npt.NDArray[np.float64]
-) -> tuple[IntArray, npt.NDArray[np.float32]]:
-    """Each term's postings cut into blocks of BLOCK: (start of each term's blocks, the highest
-    weight in each block), rounded up to float32 so a bound never falls below a weight."""
-    blocks = -(-np.diff(term_ptr) // BLOCK)
-    block_ptr = np.zeros(len(blocks) + 1, dtype=np.int64)
-    np.cumsum(blocks, out=block_ptr[1:])
-    if not len(weights):
-        return block_ptr, np.zeros(0, dtype=np.float32)
-    term_of_block = np.repeat(np.arange(len(blocks)), blocks)
-    within = np.arange(block_ptr[-1]) - block_ptr[term_of_block]
-    starts = term_ptr[term_of_block] + within * BLOCK
-    highest = np.maximum.reduceat(weights, starts)
-    rounded = highest.astype(np.float32)
-    low = rounded < highest
-    rounded[low] = np.nextafter(rounded[low], np.float32(np.inf))
-    return block_ptr, rounded
 
 
 def _crc(array: npt.NDArray[np.generic]) -> int:
