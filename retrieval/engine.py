@@ -9,13 +9,18 @@ from pathlib import Path
 
 import aiosqlite
 
-from retrieval import kernels
+from retrieval import kernels, layout
 from retrieval.db import connect, database_id
 from retrieval.index import Index
 from retrieval.ingest import IngestReport, ingest_paths
 from retrieval.persist import Progress, catch_up, index_dir, open_index, save_index
 from retrieval.search import Searcher
 from retrieval.store import CorpusStore
+
+
+def _warm_up() -> None:
+    kernels.warm_up()  # answering
+    layout.warm_up()  # adding articles
 
 
 @dataclass
@@ -36,7 +41,7 @@ class Engine:
         try:
             store = CorpusStore(conn)
             index = await open_index(store, db_path, progress=progress)
-            await asyncio.to_thread(kernels.warm_up)
+            await asyncio.to_thread(_warm_up)
         except BaseException:
             await conn.close()
             raise

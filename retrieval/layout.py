@@ -122,3 +122,19 @@ def block_maxima(
                 rounded = np.nextafter(rounded, np.float32(np.inf))
             highest[block_ptr[t] + j] = rounded
     return block_ptr, highest
+
+
+def warm_up() -> None:
+    """Load (or compile, the first time) every loop for the argument types builds use.
+
+    The bot builds a small segment whenever articles arrive; compiling then would hold the
+    GIL for seconds in the middle of answering.
+    """
+    tokens = np.array([1, 0, 1], dtype=np.int32)
+    doc_len = np.array([2, 1], dtype=np.int32)
+    fwd_ptr, fwd_term, fwd_tf = doc_terms(tokens, doc_len)
+    fwd_ptr, fwd_term, fwd_tf = reorder_docs(
+        fwd_ptr, fwd_term, fwd_tf, np.array([1, 0], dtype=np.int64)
+    )
+    term_ptr, post_doc, post_tf = invert(fwd_ptr, fwd_term, fwd_tf, 2)
+    block_maxima(term_ptr, post_doc, post_tf, doc_len, 1.5, 1.5, 0.75, 64)
