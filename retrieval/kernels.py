@@ -32,6 +32,28 @@ def _first_at_least(post_doc: Int32s, lo: int, hi: int, doc: int) -> int:
 
 
 @njit(cache=True, nogil=True, inline="always")
+def _tf_part(tf: float, norm: float, k1: float) -> float:
+    """BM25Okapi's tf part, norm being k1 * (1 - b + b * doc length / avgdl); every sum of
+    a doc's score goes through here, so equal docs add up to equal floats."""
+    return tf * (k1 + 1.0) / (tf + norm)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _keep_contenders(acc: Floats, touched: Ints, n: int, rest: float, cut: float) -> int:
+    """Drop (zero) the touched docs that `rest` more cannot lift to `cut`; returns how many
+    are kept, compacted at the front of `touched`."""
+    kept = 0
+    for j in range(n):
+        d = touched[j]
+        if acc[d] + rest < cut:
+            acc[d] = 0.0
+        else:
+            touched[kept] = d
+            kept += 1
+    return kept
+
+
+@njit(cache=True, nogil=True, inline="always")
 def _worse(score: float, sentence: int, than_score: float, than_sentence: int) -> bool:
     """Ranking order: higher score first, then the older (smaller) sentence id."""
     return score < than_score or (score == than_score and sentence > than_sentence)
@@ -169,24 +191,14 @@ def top_k(
             w = weights[t]
             for p in range(lo[t], hi[t]):
                 doc = post_doc[p]
-                tf = float(post_tf[p])
-                norm = c1 + c2 * doc_len[doc]
                 d = doc - band_start
                 if acc[d] == 0.0:  # every contribution is > 0
                     touched[n_touched] = d
                     n_touched += 1
-                acc[d] += w * tf * (k1 + 1.0) / (tf + norm)
+                acc[d] += w * _tf_part(post_tf[p], c1 + c2 * doc_len[doc], k1)
 
         # candidates: touched docs the weak terms could still lift to theta
-        rest = below[weak - 1] if weak > 0 else 0.0
-        n = 0
-        for i in range(n_touched):
-            d = touched[i]
-            if acc[d] + rest < cut:
-                acc[d] = 0.0
-            else:
-                touched[n] = d
-                n += 1
+        n = _keep_contenders(acc, touched, n_touched, below[weak - 1] if weak else 0.0, cut)
         for i in range(weak - 1, -1, -1):  # the weak terms, strongest first
             if n == 0:
                 break
@@ -197,28 +209,14 @@ def top_k(
                     doc = post_doc[p]
                     d = doc - band_start
                     if acc[d] != 0.0:
-                        tf = float(post_tf[p])
-                        norm = c1 + c2 * doc_len[doc]
-                        acc[d] += w * tf * (k1 + 1.0) / (tf + norm)
+                        acc[d] += w * _tf_part(post_tf[p], c1 + c2 * doc_len[doc], k1)
             else:
                 for j in range(n):
                     doc = touched[j] + band_start
                     p = _first_at_least(post_doc, lo[t], hi[t], doc)
                     if p < hi[t] and post_doc[p] == doc:
-                        tf = float(post_tf[p])
-                        norm = c1 + c2 * doc_len[doc]
-                        acc[touched[j]] += w * tf * (k1 + 1.0) / (tf + norm)
-            if heap_size == k:
-                rest = below[i - 1] if i > 0 else 0.0
-                kept = 0
-                for j in range(n):
-                    d = touched[j]
-                    if acc[d] + rest < cut:
-                        acc[d] = 0.0
-                    else:
-                        touched[kept] = d
-                        kept += 1
-                n = kept
+                        acc[touched[j]] += w * _tf_part(post_tf[p], c1 + c2 * doc_len[doc], k1)
+            n = _keep_contenders(acc, touched, n, below[i - 1] if i else 0.0, cut)
 
         for i in range(n):
             d = touched[i]
@@ -234,8 +232,7 @@ def top_k(
                 for t in range(terms):
                     p = _first_at_least(post_doc, lo[t], hi[t], doc)
                     if p < hi[t] and post_doc[p] == doc:
-                        tf = float(post_tf[p])
-                        score += weights[t] * tf * (k1 + 1.0) / (tf + norm)
+                        score += weights[t] * _tf_part(post_tf[p], norm, k1)
             heap_size = heap_push(
                 heap_scores, heap_sentences, heap_size, k, score, sentence_ids[doc]
             )
