@@ -3,13 +3,13 @@
 Sentences are numbered within a segment (local docs) shortest first. BM25 favours short
 sentences, so every term's postings, kept in local-doc order, run roughly from its strongest
 to its weakest, and a run of neighbouring docs has one narrow band of lengths: the maximum
-weight of each block of postings then bounds that block tightly (see `index._top_k`).
+weight of each block of postings then bounds that block tightly (see `kernels.top_k`).
 
 A segment holds its postings twice:
 - inverted, per term, in local-doc order, with the maximum weight of every BLOCK postings;
 - forward, per sentence, ordered by term, so a few sentences get their terms quickly.
-Terms are UTF-8 bytes in a sorted array, looked up by binary search: no Python dict to
-rebuild at start-up, and arrays that load with mmap.
+Everything is a flat array that loads with mmap, terms as UTF-8 bytes in a sorted array:
+nothing is rebuilt at start-up (the term lookup dict is made at the first query).
 """
 
 from __future__ import annotations
