@@ -37,6 +37,11 @@ class BM25Params:
     b: float = 0.75
     epsilon: float = 0.25
 
+    def __post_init__(self) -> None:
+        # The search's bounds rely on every term's contribution being positive.
+        if not (self.k1 >= 0 and 0 <= self.b <= 1):
+            raise ValueError(f"BM25 needs k1 >= 0 and 0 <= b <= 1 (got k1={self.k1}, b={self.b})")
+
     @property
     def signature(self) -> str:
         # epsilon only changes idf at query time, so it does not invalidate an index
@@ -124,16 +129,14 @@ class Snapshot:
     def avgdl(self) -> float:
         return self.total_len / self.docs if self.docs else 1.0
 
-    @cached_property
-    def drift(self) -> float:
-        """How much higher a tf weight can be today than its build-time impact.
+    def drift(self, segment: Segment) -> float:
+        """How much higher a tf weight of `segment` can be today than at its build.
 
-        A segment's impacts were computed with the average length of its own build; a longer
-        average since raises a weight by at most the ratio of the averages (never lowers the
-        bound otherwise), plus a margin for float32 rounding.
+        Its block maxima were computed with the average length of its own build; a longer
+        average since raises a weight by at most the ratio of the averages (a shorter one
+        only lowers weights), plus a margin for float32 rounding.
         """
-        ratios = [self.avgdl / s.build_avgdl for s in self.segments]
-        return max(1.0, *ratios) * (1 + 1e-6)
+        return max(1.0, self.avgdl / segment.build_avgdl) * (1 + 1e-6)
 
     @cached_property
     def average_idf(self) -> float:
@@ -164,8 +167,15 @@ class _Scratch(threading.local):
     """Per-thread buffers of one band, reused across queries (the kernel leaves them zeroed)."""
 
     def __init__(self) -> None:
-        self.acc = np.zeros(BAND, dtype=np.float64)
-        self.touched = np.zeros(BAND, dtype=np.int64)
+        self.acc = np.zeros(0, dtype=np.float64)
+        self.touched = np.zeros(0, dtype=np.int64)
+
+    def arrays(self, band: int) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.int64]]:
+        # The kernel does not check bounds: the buffers must hold a whole band.
+        if len(self.acc) < band:
+            self.acc = np.zeros(band, dtype=np.float64)
+            self.touched = np.zeros(band, dtype=np.int64)
+        return self.acc, self.touched
 
 
 class Index:
@@ -271,12 +281,14 @@ class Index:
 
         `query` is text, or tokens already made. Scores are rank_bm25's, which can be zero or
         negative in a tiny corpus (terms in over half the sentences); such sentences still
-        match. Ties go to the older sentence.
+        match, except through a term whose idf is exactly zero (in exactly half of them):
+        it adds nothing to any score and is left out. Ties go to the older sentence.
         """
         tokens = self.tokenizer(query) if isinstance(query, str) else list(query)
         snap = self._snapshot
         if not tokens or k <= 0 or snap.docs == 0:
             return []
+        k = min(k, snap.docs)
         terms = self._query_terms(snap, tokens)
         if not terms:
             return []
@@ -313,7 +325,8 @@ class Index:
         heap_scores = np.zeros(k, dtype=np.float64)
         heap_sentences = np.zeros(k, dtype=np.int64)
         size = 0
-        scratch = self._scratch
+        band = BAND
+        acc, touched = self._scratch.arrays(band)
         by_size = sorted(range(len(snap.segments)), key=lambda s: -snap.segments[s].docs)
         for s in by_size:
             segment = snap.segments[s]
@@ -325,7 +338,7 @@ class Index:
                     w * float(segment.term_max[i])
                     for w, i in zip(weights, ids, strict=True) if i >= 0
                 )
-                if most * snap.drift < heap_scores[0] * (1 - 1e-12):
+                if most * snap.drift(segment) < heap_scores[0] * (1 - 1e-12):
                     continue
             starts = np.zeros(len(terms), dtype=np.int64)
             ends = np.zeros(len(terms), dtype=np.int64)
@@ -337,8 +350,8 @@ class Index:
             size = kernels.top_k(
                 segment.post_doc, segment.post_tf, segment.doc_len, segment.sentence_ids,
                 segment.block_max, starts, ends, first_blocks, weights,
-                self.params.k1, self.params.b, snap.avgdl, snap.drift, BLOCK, BAND,
-                scratch.acc, scratch.touched, heap_scores, heap_sentences, size, k,
+                self.params.k1, self.params.b, snap.avgdl, snap.drift(segment), BLOCK, band,
+                acc, touched, heap_scores, heap_sentences, size, k,
             )
         return heap_sentences[:size], heap_scores[:size]
 

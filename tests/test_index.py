@@ -230,3 +230,42 @@ async def test_refreshes_one_article_at_a_time_keep_few_segments(
         assert len(serving.index.snapshot.segments) <= 6
     finally:
         await serving.close()
+
+
+def test_bm25_params_that_would_break_the_bounds_are_refused() -> None:
+    with pytest.raises(ValueError, match="k1 >= 0"):
+        BM25Params(k1=-0.5)
+    with pytest.raises(ValueError, match="0 <= b <= 1"):
+        BM25Params(b=1.5)
+
+
+def test_k_beyond_the_corpus_returns_every_match() -> None:
+    index = Index(RAW)
+    index.add([(1, "cocoa prices"), (2, "cocoa"), (3, "tea")])
+    assert [h.sentence_id for h in index.search("cocoa", 10**12)] == [2, 1]
+
+
+def test_band_buffers_follow_the_band_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The compiled loop does not check bounds: a thread's buffers must grow with the band."""
+    texts = [f"common w{i % 7}" for i in range(5000)]
+    index = Index(RAW)
+    index.add([(i + 1, t) for i, t in enumerate(texts)])
+    for band in (8, 4096):
+        monkeypatch.setattr(index_module, "BAND", band)
+        got = [h.sentence_id for h in index.search("common w3", 5)]
+        assert got == ranked_like_rank_bm25(texts, ["common", "w3"], 5)
+
+
+def test_a_segment_of_short_sentences_loosens_only_its_own_bounds() -> None:
+    texts = zipf_corpus(3000, 200, seed=2) + ["w1 w2"] * 30
+    index = Index(RAW)
+    index.add([(i + 1, t) for i, t in enumerate(texts[:3000])])
+    index.add([(i + 3001, t) for i, t in enumerate(texts[3000:])])
+    snap = index.snapshot
+    big, small = snap.segments
+    assert snap.drift(big) == pytest.approx(1.0, abs=2e-6)
+    assert snap.drift(small) == pytest.approx(snap.avgdl / 2, rel=1e-5)
+    for query in (["w1", "w2"], ["w3", "w1", "w40"]):
+        assert [h.sentence_id for h in index.search(query, 10)] == ranked_like_rank_bm25(
+            texts, query, 10
+        )
