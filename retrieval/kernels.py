@@ -32,7 +32,7 @@ def _first_at_least(post_doc: Int32s, lo: int, hi: int, doc: int) -> int:
 
 
 @njit(cache=True, nogil=True, inline="always")
-def _tf_part(tf: float, norm: float, k1: float) -> float:
+def tf_part(tf: float, norm: float, k1: float) -> float:
     """BM25Okapi's tf part, norm being k1 * (1 - b + b * doc length / avgdl); every sum of
     a doc's score goes through here, so equal docs add up to equal floats."""
     return tf * (k1 + 1.0) / (tf + norm)
@@ -195,7 +195,7 @@ def top_k(
                 if acc[d] == 0.0:  # every contribution is > 0
                     touched[n_touched] = d
                     n_touched += 1
-                acc[d] += w * _tf_part(post_tf[p], c1 + c2 * doc_len[doc], k1)
+                acc[d] += w * tf_part(post_tf[p], c1 + c2 * doc_len[doc], k1)
 
         # candidates: touched docs the weak terms could still lift to theta
         n = _keep_contenders(acc, touched, n_touched, below[weak - 1] if weak else 0.0, cut)
@@ -209,13 +209,13 @@ def top_k(
                     doc = post_doc[p]
                     d = doc - band_start
                     if acc[d] != 0.0:
-                        acc[d] += w * _tf_part(post_tf[p], c1 + c2 * doc_len[doc], k1)
+                        acc[d] += w * tf_part(post_tf[p], c1 + c2 * doc_len[doc], k1)
             else:
                 for j in range(n):
                     doc = touched[j] + band_start
                     p = _first_at_least(post_doc, lo[t], hi[t], doc)
                     if p < hi[t] and post_doc[p] == doc:
-                        acc[touched[j]] += w * _tf_part(post_tf[p], c1 + c2 * doc_len[doc], k1)
+                        acc[touched[j]] += w * tf_part(post_tf[p], c1 + c2 * doc_len[doc], k1)
             n = _keep_contenders(acc, touched, n, below[i - 1] if i else 0.0, cut)
 
         for i in range(n):
@@ -232,7 +232,7 @@ def top_k(
                 for t in range(terms):
                     p = _first_at_least(post_doc, lo[t], hi[t], doc)
                     if p < hi[t] and post_doc[p] == doc:
-                        score += weights[t] * _tf_part(post_tf[p], norm, k1)
+                        score += weights[t] * tf_part(post_tf[p], norm, k1)
             heap_size = heap_push(
                 heap_scores, heap_sentences, heap_size, k, score, sentence_ids[doc]
             )

@@ -11,6 +11,8 @@ import numpy as np
 import numpy.typing as npt
 from numba import njit
 
+from retrieval.kernels import tf_part
+
 Ints = npt.NDArray[np.int64]
 Int32s = npt.NDArray[np.int32]
 
@@ -114,9 +116,8 @@ def block_maxima(
             first = term_ptr[t] + j * block
             most = 0.0
             for p in range(first, min(first + block, term_ptr[t + 1])):
-                tf = float(post_tf[p])
-                weight = tf * (k1 + 1) / (tf + k1 * (1 - b + b * doc_len[post_doc[p]] / avgdl))
-                most = max(most, weight)
+                norm = k1 * (1.0 - b) + k1 * b / avgdl * doc_len[post_doc[p]]
+                most = max(most, tf_part(post_tf[p], norm, k1))
             rounded = np.float32(most)
             if rounded < most:
                 rounded = np.nextafter(rounded, np.float32(np.inf))
