@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from evaluate import Hit, Outcome, Question, load_questions, score, summarize  # noqa: E402
 
+from benchmarks.corpora import corpus_path  # noqa: E402
 from retrieval.db import connect  # noqa: E402
 from retrieval.index import BM25Params  # noqa: E402
 from retrieval.ingest import ingest_paths  # noqa: E402
@@ -92,6 +93,6 @@ if __name__ == "__main__":
         "--seed-questions", type=Path, default=ROOT / "benchmarks/eval/seed-questions.jsonl"
     )
     parser.add_argument(
-        "--corpus", type=Path, default=ROOT.parent / "shared/corpus/bbc-news.jsonl.gz"
+        "--corpus", type=Path, default=corpus_path("bbc-news.jsonl.gz")
     )
     asyncio.run(main(parser.parse_args()))

@@ -1,8 +1,9 @@
 """The benchmark corpus: N sentences, real ones first, then synthetic ones; built once, cached.
 
-Real sentences come from the BBC and Reuters files in ../shared/corpus, split with newsbot's
-own `article_sentences`; whole articles are taken in a seeded random order, so every size is
-a prefix of the next and the sentences of an article stay together. Past the real ones
+Real sentences come from the BBC and Reuters files of the development corpora (the folder
+NEWSBOT_CORPUS names), split with newsbot's own `article_sentences`; whole articles are taken
+in a seeded random order, so every size is a prefix of the next and the sentences of an
+article stay together. Past the real ones
 (about 160,000), `generator.synthetic_articles` continues the stream.
 
 Each sentence is tokenized ONCE with `retrieval.tokens.Tokenizer`; the token ids are what the
@@ -39,6 +40,7 @@ import numpy.typing as npt
 if __name__ == "__main__" and not __package__:  # run as a script: make `benchmarks` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.corpora import corpus_dir, missing  # noqa: E402
 from benchmarks.generator import GENERATORS  # noqa: E402
 from benchmarks.queries import Query  # noqa: E402
 
@@ -49,7 +51,6 @@ if TYPE_CHECKING:
 # aiosqlite) is imported where it is used, so it stays out of their memory figures.
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
 REAL_FILES = ("bbc-news.jsonl.gz", "reuters-21578.jsonl.gz")
 DEFAULT_OUT = ROOT / "benchmarks" / "out"
 DEFAULT_SEED = 6
@@ -68,7 +69,7 @@ class Article:
 
 
 @lru_cache(maxsize=1)
-def real_articles(source: Path = SHARED_CORPUS) -> tuple[Article, ...]:
+def real_articles(source: Path | None = None) -> tuple[Article, ...]:
     """The articles of the real files, split into sentences exactly as newsbot splits them.
 
     Kept for the process's next corpus: splitting takes several seconds.
@@ -76,9 +77,10 @@ def real_articles(source: Path = SHARED_CORPUS) -> tuple[Article, ...]:
     from retrieval.formats import read_records
     from retrieval.sentences import article_sentences
 
+    folder = source or corpus_dir()
     articles = []
     for name in REAL_FILES:
-        for record in read_records(source / name):
+        for record in read_records(folder / name):
             draft = record.draft
             if draft is None:
                 continue
@@ -167,7 +169,7 @@ def build_corpus(
     generator: str = "recombine",
     news: int = 200,
     zipf: int = 100,
-    source: Path = SHARED_CORPUS,
+    source: Path | None = None,
     real_limit: int | None = None,
 ) -> Corpus:
     """The corpus of `size` sentences, from the cache when one was built with these settings.
@@ -180,6 +182,10 @@ def build_corpus(
         raise ValueError(f"unknown generator {generator!r}: use {' or '.join(GENERATORS)}")
     if size < 100:
         raise ValueError(f"a corpus needs at least 100 sentences, not {size}")
+    source = source or corpus_dir()
+    for name in REAL_FILES:
+        if not (source / name).is_file():
+            raise FileNotFoundError(missing(source / name))
     tokenizer = Tokenizer()
     wanted = {
         "format": FORMAT, "size": size, "seed": seed, "generator": generator,

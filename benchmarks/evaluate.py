@@ -35,9 +35,13 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+if __name__ == "__main__" and not __package__:  # run as a script: make `benchmarks` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.corpora import corpus_path, missing  # noqa: E402
+
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_QUESTIONS = REPO / "benchmarks" / "eval" / "bbc-questions.jsonl"
-DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "bbc-news.jsonl.gz"
 KS = (1, 3, 5)
 
 # Typographic apostrophes and quotes a quote builder may introduce; answers use ASCII ones.
@@ -267,7 +271,7 @@ def run(command: list[str], stdin: str | None = None, timeout: float | None = No
 def ingest(newsbot: list[str], db: Path, corpus: Path, timeout: float | None) -> float:
     """Ingest the corpus into db; the seconds it took."""
     if not corpus.is_file():
-        raise EvaluationError(f"corpus not found: {corpus} (use --corpus PATH)")
+        raise EvaluationError(f"{missing(corpus)}; or name a corpus file with --corpus PATH")
     started = time.perf_counter()
     run([*newsbot, "--db", str(db), "ingest", str(corpus)], timeout=timeout)
     seconds = time.perf_counter() - started
@@ -384,10 +388,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--corpus",
         type=Path,
-        default=DEFAULT_CORPUS,
+        default=corpus_path("bbc-news.jsonl.gz"),
         metavar="PATH",
-        help="corpus to ingest when there is no --db (default: <repo>/../shared/corpus/"
-        "bbc-news.jsonl.gz)",
+        help="corpus to ingest when there is no --db (default: bbc-news.jsonl.gz in "
+        "$NEWSBOT_CORPUS, else in <repo>/../shared/corpus)",
     )
     parser.add_argument(
         "--limit", type=int, default=5, metavar="K", help="passages per question (default 5)"

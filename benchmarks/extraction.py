@@ -1,4 +1,4 @@
-"""Article-body extraction quality on the shared html-articles corpus, scored as its benchmark.
+"""Article-body extraction quality on the html-articles development corpus, as its benchmark.
 
 The pages and `ground-truth.json` come from Zyte's (Scrapinghub's) article-extraction-benchmark,
 whose `evaluate.py` scores an extractor like this, and so do we:
@@ -32,8 +32,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "html-articles"
+if __name__ == "__main__" and not __package__:  # run as a script: make `benchmarks` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.corpora import corpus_path, missing  # noqa: E402
+
 PUBLISHED_TRAFILATURA_F1 = 0.958  # the benchmark's README, trafilatura 2.0.0
 
 _TOKEN = re.compile(r"\w+")
@@ -126,13 +129,15 @@ def score(extract: Callable[[str], str], pages: Sequence[tuple[str, str, str]]) 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--corpus", type=Path, default=corpus_path("html-articles"),
+                        help="the benchmark's folder (default: html-articles in "
+                        "$NEWSBOT_CORPUS, else in <repo>/../shared/corpus)")
     parser.add_argument("--plain", action="store_true",
                         help="also score trafilatura.extract as the benchmark calls it")
     parser.add_argument("--bootstrap", type=int, default=1000, metavar="N")
     args = parser.parse_args(argv)
     if not (args.corpus / "ground-truth.json").is_file():
-        print(f"no ground-truth.json in {args.corpus}", file=sys.stderr)
+        print(f"extraction.py: {missing(args.corpus)}", file=sys.stderr)
         return 1
     pages = load_pages(args.corpus)
     extractors: dict[str, Callable[[str], str]] = {"newsbot extract_article": ours}

@@ -25,12 +25,12 @@ if __name__ == "__main__" and not __package__:  # run as a script: make `benchma
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks import report  # noqa: E402
+from benchmarks.corpora import corpus_path  # noqa: E402
 from benchmarks.corpus import (  # noqa: E402
     DEFAULT_OUT,
     DEFAULT_SEED,
     REAL_FILES,
     ROOT,
-    SHARED_CORPUS,
     Corpus,
     corpus_folder,
 )
@@ -168,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--startup-runs", type=int, default=3,
                         help="fresh processes timed to first answer (0: skip)")
     parser.add_argument("--ingest", type=Path, nargs="*",
-                        default=[SHARED_CORPUS / name for name in REAL_FILES],
+                        default=[corpus_path(name) for name in REAL_FILES],
                         help="files ingested end to end (default BBC + Reuters; none: skip)")
     parser.add_argument("--timeout", type=float, default=2 * HOUR, help="per worker, seconds")
     args = parser.parse_args(argv)

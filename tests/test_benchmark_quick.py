@@ -1,7 +1,7 @@
 """The scale benchmark, small: it runs, and newsbot's scores are rank-bm25's. No timings checked.
 
-The corpus is 4,000 sentences: 2,500 real ones from ../shared/corpus, the rest generated, so
-every stage of the harness runs as it does at a million.
+The corpus is 4,000 sentences: 2,500 real ones from the development corpora (NEWSBOT_CORPUS),
+the rest generated, so every stage of the harness runs as it does at a million.
 """
 
 from __future__ import annotations
@@ -13,15 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.corpus import Corpus, build_corpus
+from benchmarks.corpus import REAL_FILES, Corpus, build_corpus
 from benchmarks.generator import synthetic_articles
 from benchmarks.newsbot_run import run_newsbot
 from benchmarks.peers import run_bm25s, run_fts5, run_rank_bm25, top_k
 from benchmarks.report import compare_exact
 from benchmarks.worker import select
+from tests.conftest import corpus_file
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "corpus"
 SIZE, REAL, NEWS, ZIPF = 4000, 2500, 20, 10
 
 REAL_ARTICLES = [
@@ -35,7 +35,14 @@ REAL_ARTICLES = [
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
     out = tmp_path_factory.mktemp("bench")
-    return build_corpus(SIZE, out, news=NEWS, zipf=ZIPF, source=SHARED, real_limit=REAL)
+    return build_corpus(SIZE, out, news=NEWS, zipf=ZIPF, source=real_files(), real_limit=REAL)
+
+
+def real_files() -> Path:
+    """The folder of the real corpus files the benchmark reads (the test skips without them)."""
+    folders = {corpus_file(name).parent for name in REAL_FILES}
+    (folder,) = folders
+    return folder
 
 
 def test_generator_is_seeded_and_each_total_extends_the_smaller() -> None:
@@ -92,7 +99,9 @@ def test_corpus_is_nested_deterministic_and_tokenized_once(
     assert corpus.size == SIZE
     assert corpus.meta["real_sentences"] == REAL
     assert corpus.meta["synthetic_sentences"] == SIZE - REAL
-    smaller = build_corpus(3000, tmp_path, news=NEWS, zipf=ZIPF, source=SHARED, real_limit=REAL)
+    smaller = build_corpus(
+        3000, tmp_path, news=NEWS, zipf=ZIPF, source=real_files(), real_limit=REAL
+    )
     assert list(smaller.texts()) == list(corpus.texts())[:3000]
     assert smaller.queries() == corpus.queries()
     queries = corpus.queries()

@@ -1,17 +1,14 @@
 """Page extraction against the html-articles ground truth, on a handful of pages (not timed)."""
 
-from pathlib import Path
-
 import pytest
 
 from benchmarks.extraction import load_pages, match, ours, summarize
-
-CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "html-articles"
+from tests.conftest import corpus_file
 
 
 @pytest.mark.slow
 def test_extract_article_scores_well_on_a_handful_of_benchmark_pages() -> None:
-    pages = load_pages(CORPUS, limit=8)
+    pages = load_pages(corpus_file("html-articles"), limit=8)
     scores = summarize([match(true, ours(html)) for _, html, true in pages])
     assert scores.f1 > 0.8, scores
 

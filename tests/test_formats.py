@@ -7,7 +7,7 @@ import pytest
 from retrieval.errors import ParseError
 from retrieval.formats import parse_txt, read_records
 
-from .conftest import SEEDS, SHARED_CORPUS
+from .conftest import SEEDS, corpus_file
 
 
 def test_seed_txt_gives_title_outlet_author_date_and_a_clean_body() -> None:
@@ -86,9 +86,10 @@ def test_broken_gzip_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_saved_html_page_gives_body_and_metadata() -> None:
-    truth = json.loads((SHARED_CORPUS / "html-articles" / "ground-truth.json").read_text())
+    pages = corpus_file("html-articles")
+    truth = json.loads((pages / "ground-truth.json").read_text())
     key = "042bb7b5fedab6eac7db576522b89b93904c237d344bcbe14a6a5ab7f7335856"
-    [record] = list(read_records(SHARED_CORPUS / "html-articles" / f"{key}.html.gz"))
+    [record] = list(read_records(pages / f"{key}.html.gz"))
     draft = record.draft
     assert draft is not None
     assert draft.title.startswith("Google Stadia, Microsoft xCloud, Apple Arcade")

@@ -126,6 +126,7 @@ async def test_corrupt_index_file_is_detected_and_rebuilt(
 async def test_index_of_another_database_is_not_trusted(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
+    others = write_jsonl(tmp_path / "x.jsonl", list(shared_articles("bbc-news", limit=5)))
     first, second = tmp_path / "a.db", tmp_path / "b.db"
     engine = await Engine.open(first)
     await ingest_paths(engine.store, [SEEDS])
@@ -133,8 +134,7 @@ async def test_index_of_another_database_is_not_trusted(
     await engine.save_index()
     await engine.close()
     other = await Engine.open(second)
-    await ingest_paths(other.store, [write_jsonl(tmp_path / "x.jsonl", list(
-        shared_articles("bbc-news", limit=5)))])
+    await ingest_paths(other.store, [others])
     await other.close()
     shutil.rmtree(index_dir(second), ignore_errors=True)
     shutil.copytree(index_dir(first), index_dir(second))  # an index from elsewhere

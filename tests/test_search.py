@@ -97,9 +97,9 @@ async def test_seed_question_among_the_bbc_corpus_still_finds_aslanduz(
 ) -> None:
     """With 2,000 other articles around it, covering the question's terms (joint, exercise,
     began) must beat a window that only repeats some of them."""
-    from .conftest import SHARED_CORPUS
+    from .conftest import corpus_file
 
-    await ingest_paths(seed_engine.store, [SHARED_CORPUS / "bbc-news.jsonl.gz"])
+    await ingest_paths(seed_engine.store, [corpus_file("bbc-news.jsonl.gz")])
     await seed_engine.refresh()
     result = await seed_engine.searcher.search("Where did the joint exercise begin?")
     assert "Aslanduz" in result.passages[0].quote

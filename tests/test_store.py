@@ -15,7 +15,7 @@ from retrieval.models import ArticleDraft
 from retrieval.schema import MIGRATIONS, Migration
 from retrieval.store import CorpusStore
 
-from .conftest import SHARED_CORPUS, shared_articles, write_jsonl
+from .conftest import corpus_file, shared_articles, write_jsonl
 
 
 async def test_new_database_is_migrated_in_wal_mode(db_path: Path) -> None:
@@ -96,7 +96,7 @@ asyncio.run(main())
 
 async def test_a_crash_mid_ingest_leaves_no_half_article(db_path: Path, tmp_path: Path) -> None:
     """Kill -9 an ingest while it writes; the database and index stay consistent."""
-    source = SHARED_CORPUS / "reuters-21578.jsonl.gz"
+    source = corpus_file("reuters-21578.jsonl.gz")
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-c", CRASHING_INGEST, str(db_path), str(source),
         stdout=asyncio.subprocess.PIPE, cwd=Path(__file__).parent.parent,

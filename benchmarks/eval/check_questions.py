@@ -23,6 +23,11 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
+if __name__ == "__main__" and not __package__:  # run as a script: make `benchmarks` importable
+    sys.path.insert(0, str(REPO))
+
+from benchmarks.corpora import corpus_path  # noqa: E402
+
 FIELDS = ("id", "question", "answer", "title")
 MAX_PER_ARTICLE = 2
 MAX_ANSWER_WORDS = 5
@@ -107,8 +112,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--corpus",
         type=Path,
-        default=REPO.parent / "shared" / "corpus" / "bbc-news.jsonl.gz",
-        help="BBC corpus (default: <repo>/../shared/corpus/bbc-news.jsonl.gz)",
+        default=corpus_path("bbc-news.jsonl.gz"),
+        help="BBC corpus (default: bbc-news.jsonl.gz in $NEWSBOT_CORPUS, else in "
+        "<repo>/../shared/corpus)",
     )
     parser.add_argument(
         "--seeds", type=Path, default=REPO / "seeds", help="seed folder (default: <repo>/seeds)"
