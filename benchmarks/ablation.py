@@ -92,7 +92,5 @@ if __name__ == "__main__":
     parser.add_argument(
         "--seed-questions", type=Path, default=ROOT / "benchmarks/eval/seed-questions.jsonl"
     )
-    parser.add_argument(
-        "--corpus", type=Path, default=corpus_path("bbc-news.jsonl.gz")
-    )
+    parser.add_argument("--corpus", type=Path, default=corpus_path("bbc-news.jsonl.gz"))
     asyncio.run(main(parser.parse_args()))

@@ -44,8 +44,13 @@ async def run(db: Path, askers: int, rounds: int) -> dict[str, float]:
     settings = Settings(db_path=db, token=TEST_TOKEN)
     with FakeTelegramServer() as fake:
         app = build_application(
-            Settings(**{**settings.__dict__, "api_base_url": fake.base_url,
-                        "questions_per_minute": 10_000})
+            Settings(
+                **{
+                    **settings.__dict__,
+                    "api_base_url": fake.base_url,
+                    "questions_per_minute": 10_000,
+                }
+            )
         )
         await app.initialize()
         assert app.post_init is not None and app.updater is not None
@@ -66,8 +71,8 @@ async def run(db: Path, askers: int, rounds: int) -> dict[str, float]:
                     answered = {
                         int(c.params["chat_id"]): c.time
                         for c in fake.calls("sendMessage")
-                        if int(c.params["chat_id"]) in queued and c.time >= queued[
-                            int(c.params["chat_id"])]
+                        if int(c.params["chat_id"]) in queued
+                        and c.time >= queued[int(c.params["chat_id"])]
                     }
                     if len(answered) == len(queued) or time.monotonic() > deadline:
                         break

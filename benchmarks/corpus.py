@@ -188,8 +188,13 @@ def build_corpus(
             raise FileNotFoundError(missing(source / name))
     tokenizer = Tokenizer()
     wanted = {
-        "format": FORMAT, "size": size, "seed": seed, "generator": generator,
-        "tokenizer": tokenizer.signature, "news_queries": news, "zipf_queries": zipf,
+        "format": FORMAT,
+        "size": size,
+        "seed": seed,
+        "generator": generator,
+        "tokenizer": tokenizer.signature,
+        "news_queries": news,
+        "zipf_queries": zipf,
         "real_limit": real_limit,
         "sources": {n: (source / n).stat().st_size for n in REAL_FILES},
     }
@@ -203,8 +208,10 @@ def build_corpus(
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     started = time.perf_counter()
-    meta = {**wanted, **_write_corpus(tmp, size, seed, generator, news, zipf, source, tokenizer,
-                                      real_limit)}
+    meta = {
+        **wanted,
+        **_write_corpus(tmp, size, seed, generator, news, zipf, source, tokenizer, real_limit),
+    }
     meta["build_s"] = round(time.perf_counter() - started, 2)
     (tmp / "meta.json").write_text(json.dumps(meta, indent=1))
     tmp.rename(folder)
@@ -227,8 +234,7 @@ def _stream(
             break
         article = real[i]
         keep = article.sentences[: budget - count]
-        chosen.append(Article(article.title, article.source, article.published, article.url,
-                              keep))
+        chosen.append(Article(article.title, article.source, article.published, article.url, keep))
         count += len(keep)
     real_count = count
     if count < size:
@@ -239,8 +245,15 @@ def _stream(
 
 
 def _write_corpus(
-    folder: Path, size: int, seed: int, generator: str, news: int, zipf: int, source: Path,
-    tokenizer: Tokenizer, real_limit: int | None,
+    folder: Path,
+    size: int,
+    seed: int,
+    generator: str,
+    news: int,
+    zipf: int,
+    source: Path,
+    tokenizer: Tokenizer,
+    real_limit: int | None,
 ) -> dict[str, Any]:
     from benchmarks.queries import news_questions, zipf_queries
 
@@ -272,18 +285,23 @@ def _write_corpus(
     (folder / "vocab.json").write_text(json.dumps(list(vocab), ensure_ascii=False))
     starts = np.cumsum([0] + [len(a.sentences) for a in articles[:-1]], dtype=np.int64)
     np.save(folder / "article_starts.npy", starts)
-    (folder / "articles.json").write_text(json.dumps(
-        [{k: v for k, v in asdict(a).items() if k != "sentences"} for a in articles],
-        ensure_ascii=False,
-    ))
+    (folder / "articles.json").write_text(
+        json.dumps(
+            [{k: v for k, v in asdict(a).items() if k != "sentences"} for a in articles],
+            ensure_ascii=False,
+        )
+    )
     # Only real sentences make questions, so every size asks the same ones.
     queries = news_questions(pool_texts[:real_count], news, seed, tokenizer) + zipf_queries(
         pool_tokens[:real_count], zipf, seed
     )
-    (folder / "queries.json").write_text(json.dumps(
-        [{"set": q.set, "text": q.text, "tokens": list(q.tokens)} for q in queries],
-        ensure_ascii=False, indent=0,
-    ))
+    (folder / "queries.json").write_text(
+        json.dumps(
+            [{"set": q.set, "text": q.text, "tokens": list(q.tokens)} for q in queries],
+            ensure_ascii=False,
+            indent=0,
+        )
+    )
     return {
         "real_sentences": real_count,
         "synthetic_sentences": size - real_count,
@@ -327,9 +345,18 @@ def ensure_database(corpus: Corpus) -> Path:
             db.execute(
                 "INSERT INTO articles (id, title, source, published, published_ts, url, text,"
                 " content_hash, ingested_ts, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (number, info["title"], info["source"], info["published"],
-                 to_timestamp(info["published"]), url, "\n\n".join(texts), f"bench:{number}",
-                 0.0, "benchmark"),
+                (
+                    number,
+                    info["title"],
+                    info["source"],
+                    info["published"],
+                    to_timestamp(info["published"]),
+                    url,
+                    "\n\n".join(texts),
+                    f"bench:{number}",
+                    0.0,
+                    "benchmark",
+                ),
             )
             db.executemany(
                 "INSERT INTO sentences (id, article_id, position, paragraph, text)"
@@ -355,8 +382,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database", action="store_true", help="also build newsbot.db")
     args = parser.parse_args(argv)
     for size in args.size:
-        corpus = build_corpus(size, args.out, args.seed, args.generator, args.news, args.zipf,
-                              real_limit=args.real_limit)
+        corpus = build_corpus(
+            size,
+            args.out,
+            args.seed,
+            args.generator,
+            args.news,
+            args.zipf,
+            real_limit=args.real_limit,
+        )
         if args.database:
             ensure_database(corpus)
         print(corpus.folder, json.dumps(corpus.meta))

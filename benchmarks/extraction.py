@@ -53,8 +53,9 @@ class Scores:
 
 def shingles(text: str, n: int = 4) -> Counter[tuple[str, ...]]:
     tokens = _TOKEN.findall(text or "")
-    return Counter(tuple(tokens[i : i + n]) for i in range(max(1, len(tokens) - n + 1))
-                   if tokens[i : i + n])
+    return Counter(
+        tuple(tokens[i : i + n]) for i in range(max(1, len(tokens) - n + 1)) if tokens[i : i + n]
+    )
 
 
 def match(true: str, pred: str, n: int = 4) -> Counts:
@@ -96,8 +97,12 @@ def bootstrap_ci(counts: Sequence[Counts], rounds: int, seed: int = 0) -> Scores
     """1.96 standard deviations of each figure over `rounds` resamples of the pages."""
     rng = random.Random(seed)
     samples = [summarize([rng.choice(counts) for _ in counts]) for _ in range(rounds)]
-    return Scores(*(1.96 * statistics.stdev(getattr(s, f) for s in samples)
-                    for f in ("precision", "recall", "f1", "page_f1")))
+    return Scores(
+        *(
+            1.96 * statistics.stdev(getattr(s, f) for s in samples)
+            for f in ("precision", "recall", "f1", "page_f1")
+        )
+    )
 
 
 def load_pages(folder: Path, limit: int | None = None) -> list[tuple[str, str, str]]:
@@ -129,11 +134,18 @@ def score(extract: Callable[[str], str], pages: Sequence[tuple[str, str, str]]) 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--corpus", type=Path, default=corpus_path("html-articles"),
-                        help="the benchmark's folder (default: html-articles in "
-                        "$NEWSBOT_CORPUS, else in <repo>/../shared/corpus)")
-    parser.add_argument("--plain", action="store_true",
-                        help="also score trafilatura.extract as the benchmark calls it")
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=corpus_path("html-articles"),
+        help="the benchmark's folder (default: html-articles in "
+        "$NEWSBOT_CORPUS, else in <repo>/../shared/corpus)",
+    )
+    parser.add_argument(
+        "--plain",
+        action="store_true",
+        help="also score trafilatura.extract as the benchmark calls it",
+    )
     parser.add_argument("--bootstrap", type=int, default=1000, metavar="N")
     args = parser.parse_args(argv)
     if not (args.corpus / "ground-truth.json").is_file():
@@ -143,16 +155,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     extractors: dict[str, Callable[[str], str]] = {"newsbot extract_article": ours}
     if args.plain:
         extractors["trafilatura.extract"] = plain_trafilatura
-    print(f"{len(pages)} pages from {args.corpus}; published trafilatura F1 "
-          f"{PUBLISHED_TRAFILATURA_F1}")
+    print(
+        f"{len(pages)} pages from {args.corpus}; published trafilatura F1 "
+        f"{PUBLISHED_TRAFILATURA_F1}"
+    )
     for name, extract in extractors.items():
         started = time.perf_counter()
         counts = score(extract, pages)
         elapsed = time.perf_counter() - started
         s, ci = summarize(counts), bootstrap_ci(counts, args.bootstrap)
-        print(f"{name:<24} precision={s.precision:.3f} ± {ci.precision:.3f}  "
-              f"recall={s.recall:.3f} ± {ci.recall:.3f}  F1={s.f1:.3f} ± {ci.f1:.3f}  "
-              f"(mean page F1 {s.page_f1:.3f}; {elapsed:.1f} s)")
+        print(
+            f"{name:<24} precision={s.precision:.3f} ± {ci.precision:.3f}  "
+            f"recall={s.recall:.3f} ± {ci.recall:.3f}  F1={s.f1:.3f} ± {ci.f1:.3f}  "
+            f"(mean page F1 {s.page_f1:.3f}; {elapsed:.1f} s)"
+        )
     return 0
 
 

@@ -107,7 +107,11 @@ async def _measure(
 
 
 async def _persisted(
-    built: Index, store: CorpusStore, db_path: Path, db_id: str, queries: Sequence[Query],
+    built: Index,
+    store: CorpusStore,
+    db_path: Path,
+    db_id: str,
+    queries: Sequence[Query],
     expected: Sequence[Ranked],
 ) -> dict[str, Any]:
     folder = index_dir(db_path)
@@ -153,8 +157,10 @@ def _freshness(index: Index, corpus: Corpus, queries: Sequence[Query]) -> dict[s
     for number, (first, end) in enumerate(articles):
         base = index.snapshot.watermark + 1
         marker = f"benchmarkmarker{number}"
-        rows = [(base + i, corpus.text(p) + (f" {marker}" if i == 0 else ""))
-                for i, p in enumerate(range(first, end))]
+        rows = [
+            (base + i, corpus.text(p) + (f" {marker}" if i == 0 else ""))
+            for i, p in enumerate(range(first, end))
+        ]
         started = clock()
         index.add(rows)
         added = clock()

@@ -41,8 +41,13 @@ def top_k(scores: npt.NDArray[np.floating[Any]], k: int = K) -> Ranked:
 
 
 def _figures(
-    build_s: float, input_mb: float, queries: Sequence[Query], keys: Sequence[int],
-    durations: Sequence[float], ranked: Sequence[Ranked], **extra: Any
+    build_s: float,
+    input_mb: float,
+    queries: Sequence[Query],
+    keys: Sequence[int],
+    durations: Sequence[float],
+    ranked: Sequence[Ranked],
+    **extra: Any,
 ) -> dict[str, Any]:
     return {
         "build_s": build_s,
@@ -106,8 +111,10 @@ def run_fts5(corpus: Corpus, queries: Sequence[Query], keys: Sequence[int]) -> d
         " tokenize=\"unicode61 remove_diacritics 0 tokenchars '_'\")"
     )
     db.execute("BEGIN")
-    db.executemany("INSERT INTO passages (rowid, body) VALUES (?, ?)",
-                   ((i + 1, body) for i, body in enumerate(bodies)))
+    db.executemany(
+        "INSERT INTO passages (rowid, body) VALUES (?, ?)",
+        ((i + 1, body) for i, body in enumerate(bodies)),
+    )
     db.execute("COMMIT")
     db.execute("INSERT INTO passages (passages) VALUES ('optimize')")
     db.close()
@@ -118,8 +125,7 @@ def run_fts5(corpus: Corpus, queries: Sequence[Query], keys: Sequence[int]) -> d
     db = sqlite3.connect(path, isolation_level=None)
     db.execute("PRAGMA mmap_size = 4294967296")
     sql = (
-        "SELECT rowid, -bm25(passages) FROM passages WHERE passages MATCH ?"
-        " ORDER BY rank LIMIT ?"
+        "SELECT rowid, -bm25(passages) FROM passages WHERE passages MATCH ? ORDER BY rank LIMIT ?"
     )
 
     def search(query: Query) -> Ranked:
@@ -127,8 +133,16 @@ def run_fts5(corpus: Corpus, queries: Sequence[Query], keys: Sequence[int]) -> d
         return [(int(row) - 1, float(score)) for row, score in db.execute(sql, (match, K))]
 
     durations, ranked = time_queries(search, queries)
-    return _figures(build_s, input_mb, queries, keys, durations, ranked,
-                    disk_mb=path.stat().st_size / 2**20, terms_match=same_terms)
+    return _figures(
+        build_s,
+        input_mb,
+        queries,
+        keys,
+        durations,
+        ranked,
+        disk_mb=path.stat().st_size / 2**20,
+        terms_match=same_terms,
+    )
 
 
 def _fts5_terms_match(path: Any, corpus: Corpus) -> bool:

@@ -87,8 +87,8 @@ def _x(value: float | None, base: float | None) -> str:
     if value is None or not base:
         return "—"
     ratio = value / base
-    return f"{ratio:,.0f}×" if ratio >= 100 else f"{ratio:.1f}×" if ratio >= 10 else (
-        f"{ratio:.2f}×"
+    return (
+        f"{ratio:,.0f}×" if ratio >= 100 else f"{ratio:.1f}×" if ratio >= 10 else (f"{ratio:.2f}×")
     )
 
 
@@ -201,9 +201,11 @@ def correctness_table(result: Mapping[str, Any]) -> str:
             f"{exact['queries_with_other_tied_sentences']} queries keep another of equally "
             f"scored sentences (rank-bm25 order: the older first) |"
         )
-    for name, label in (("bm25s_vs_rank_bm25", "bm25s vs rank-bm25"),
-                        ("bm25s_vs_newsbot", "bm25s vs newsbot"),
-                        ("fts5_vs_newsbot", "FTS5 vs newsbot (k1 1.2, other idf)")):
+    for name, label in (
+        ("bm25s_vs_rank_bm25", "bm25s vs rank-bm25"),
+        ("bm25s_vs_newsbot", "bm25s vs newsbot"),
+        ("fts5_vs_newsbot", "FTS5 vs newsbot (k1 1.2, other idf)"),
+    ):
         check = checks.get(name)
         if check:
             rows.append(
@@ -226,8 +228,7 @@ def size_markdown(result: Mapping[str, Any]) -> str:
         f"handed the tokens (tokenizing this corpus once took {meta['tokenize_s']:.1f} s). "
         f"rank-bm25 times only the first queries of each set where noted."
     )
-    parts = [title, note, systems_table(result), newsbot_table(result),
-             correctness_table(result)]
+    parts = [title, note, systems_table(result), newsbot_table(result), correctness_table(result)]
     return "\n\n".join(p for p in parts if p) + "\n"
 
 
@@ -247,19 +248,21 @@ def growth_table(results: Sequence[Mapping[str, Any]]) -> str:
 
 
 def ingest_table(ingest: Mapping[str, Any]) -> str:
-    return "\n".join([
-        "| ingest, end to end | value |",
-        "|---|---|",
-        f"| articles added (duplicates, failures) | {ingest['added']:,} "
-        f"({ingest['duplicates']:,}, {ingest['failures']}) |",
-        f"| sentences | {ingest['sentences']:,} |",
-        f"| parse + split + store (`ingest_paths`) | {ingest['parse_split_store_s']:.1f} s |",
-        f"| index (`engine.refresh`) | {ingest['index_s']:.1f} s |",
-        f"| throughput, parse to searchable | {ingest['articles_per_s']:,.0f} articles/s "
-        f"({ingest['sentences_per_s']:,.0f} sentences/s) |",
-        f"| then `save_index` | {ingest['save_index_s']:.2f} s |",
-        f"| peak RSS | {ingest['peak_mb']:,.0f} MB |",
-    ])
+    return "\n".join(
+        [
+            "| ingest, end to end | value |",
+            "|---|---|",
+            f"| articles added (duplicates, failures) | {ingest['added']:,} "
+            f"({ingest['duplicates']:,}, {ingest['failures']}) |",
+            f"| sentences | {ingest['sentences']:,} |",
+            f"| parse + split + store (`ingest_paths`) | {ingest['parse_split_store_s']:.1f} s |",
+            f"| index (`engine.refresh`) | {ingest['index_s']:.1f} s |",
+            f"| throughput, parse to searchable | {ingest['articles_per_s']:,.0f} articles/s "
+            f"({ingest['sentences_per_s']:,.0f} sentences/s) |",
+            f"| then `save_index` | {ingest['save_index_s']:.2f} s |",
+            f"| peak RSS | {ingest['peak_mb']:,.0f} MB |",
+        ]
+    )
 
 
 def targets_table(result: Mapping[str, Any]) -> str:
@@ -282,21 +285,31 @@ def targets_table(result: Mapping[str, Any]) -> str:
             theirs = _median(systems.get(peer, {}), query_set)
             if theirs is not None:
                 ratio = theirs / median
-                add(f"≥ {factor}× faster than {peer} ({query_set})", f"{ratio:,.1f}×",
-                    ratio >= factor)
+                add(
+                    f"≥ {factor}× faster than {peer} ({query_set})",
+                    f"{ratio:,.1f}×",
+                    ratio >= factor,
+                )
     add("build from stored text ≤ 60 s", f"{ours['build_s']:.1f} s", ours["build_s"] <= 60)
     startup = result.get("startup")
     if startup:
-        add("start-up to first answer ≤ 3 s", f"{startup['spawn_to_answer_s']:.2f} s",
-            startup["spawn_to_answer_s"] <= 3)
+        add(
+            "start-up to first answer ≤ 3 s",
+            f"{startup['spawn_to_answer_s']:.2f} s",
+            startup["spawn_to_answer_s"] <= 3,
+        )
         peak = startup["runs"][0]["peak_mb"]
         add("serving process peak RSS ≤ 1 GB", f"{peak:,.0f} MB", peak <= 1024)
     fresh = ours["persisted"]["freshness"]["add_until_found"]
-    add("one article searchable < 100 ms", f"{fresh['max_ms']:.1f} ms (max)",
-        fresh["max_ms"] < 100)
+    add(
+        "one article searchable < 100 ms", f"{fresh['max_ms']:.1f} ms (max)", fresh["max_ms"] < 100
+    )
     exact = result.get("correctness", {}).get("newsbot_vs_rank_bm25")
     if exact:
-        add("scores are rank-bm25's", f"max relative difference "
+        add(
+            "scores are rank-bm25's",
+            f"max relative difference "
             f"{exact['max_relative_difference']:.1e} on {exact['queries']} queries",
-            exact["agree"])
+            exact["agree"],
+        )
     return "\n".join(rows)

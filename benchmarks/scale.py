@@ -49,9 +49,22 @@ def log(message: str) -> None:
 def build_corpus(args: argparse.Namespace, size: int) -> Corpus:
     """Build in a process of its own: a million sentences' worth of Python objects go away."""
     command = [
-        sys.executable, "-m", "benchmarks.corpus", "--size", str(size), "--database",
-        "--out", str(args.out), "--seed", str(args.seed), "--generator", args.generator,
-        "--news", str(args.news), "--zipf", str(args.zipf),
+        sys.executable,
+        "-m",
+        "benchmarks.corpus",
+        "--size",
+        str(size),
+        "--database",
+        "--out",
+        str(args.out),
+        "--seed",
+        str(args.seed),
+        "--generator",
+        args.generator,
+        "--news",
+        str(args.news),
+        "--zipf",
+        str(args.zipf),
     ]
     if args.real_limit is not None:
         command += ["--real-limit", str(args.real_limit)]
@@ -78,17 +91,29 @@ def time_startup(corpus: Corpus, runs: int, work: Path) -> dict[str, Any]:
     results = []
     for run in range(runs):
         extra = ["--more", str(more)] if run == 0 else []
-        figures = run_worker("benchmarks.default_install", [*startup, *extra],
-                             work / "startup.json", HOUR)
+        figures = run_worker(
+            "benchmarks.default_install", [*startup, *extra], work / "startup.json", HOUR
+        )
         results.append(figures)
     as_is = run_worker(startup[0], startup[1:], work / "startup.json", HOUR)
     cli = []
     for _ in range(runs):
         started = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-m", "benchmarks.default_install", "bot.cli", "ask", "--db", db,
-             questions[0]],
-            cwd=work, env=worker_env(), check=True, capture_output=True,
+            [
+                sys.executable,
+                "-m",
+                "benchmarks.default_install",
+                "bot.cli",
+                "ask",
+                "--db",
+                db,
+                questions[0],
+            ],
+            cwd=work,
+            env=worker_env(),
+            check=True,
+            capture_output=True,
         )
         cli.append(time.perf_counter() - started)
     return {
@@ -129,8 +154,9 @@ def run_size(args: argparse.Namespace, size: int) -> dict[str, Any]:
         per_set = rank_bm25_per_set(size, args.rank_bm25_budget) if system == "rank-bm25" else 0
         log(f"{size:,}: {system}")
         worker_args = [system, "--corpus", str(corpus.folder), "--per-set", str(per_set)]
-        systems[system] = run_worker("benchmarks.worker", worker_args,
-                                     work / f"{system}-{size}.json", args.timeout)
+        systems[system] = run_worker(
+            "benchmarks.worker", worker_args, work / f"{system}-{size}.json", args.timeout
+        )
     result: dict[str, Any] = {
         "corpus": corpus.meta,
         "queries": {s: sum(q.set == s for q in corpus.queries()) for s in report.SETS},
@@ -152,24 +178,50 @@ def write(path: Path, text: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000],
-                        metavar="N", help="corpus sizes in sentences (default 10k 100k 1M)")
+    parser.add_argument(
+        "--sizes",
+        type=int,
+        nargs="+",
+        default=[10_000, 100_000, 1_000_000],
+        metavar="N",
+        help="corpus sizes in sentences (default 10k 100k 1M)",
+    )
     parser.add_argument("--systems", nargs="+", choices=SYSTEMS, default=list(SYSTEMS))
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="cache and results")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
-    parser.add_argument("--generator", choices=GENERATORS, default="recombine",
-                        help="how sentences past the real ones are made (default recombine)")
-    parser.add_argument("--real-limit", type=int, metavar="N",
-                        help="use at most N real sentences (small corpora reach the generator)")
+    parser.add_argument(
+        "--generator",
+        choices=GENERATORS,
+        default="recombine",
+        help="how sentences past the real ones are made (default recombine)",
+    )
+    parser.add_argument(
+        "--real-limit",
+        type=int,
+        metavar="N",
+        help="use at most N real sentences (small corpora reach the generator)",
+    )
     parser.add_argument("--news", type=int, default=200, help="news questions (default 200)")
     parser.add_argument("--zipf", type=int, default=100, help="zipf6 queries (default 100)")
-    parser.add_argument("--rank-bm25-budget", type=int, default=RANK_BM25_BUDGET,
-                        help="rank-bm25 times max(10, BUDGET / size) queries of each set")
-    parser.add_argument("--startup-runs", type=int, default=3,
-                        help="fresh processes timed to first answer (0: skip)")
-    parser.add_argument("--ingest", type=Path, nargs="*",
-                        default=[corpus_path(name) for name in REAL_FILES],
-                        help="files ingested end to end (default BBC + Reuters; none: skip)")
+    parser.add_argument(
+        "--rank-bm25-budget",
+        type=int,
+        default=RANK_BM25_BUDGET,
+        help="rank-bm25 times max(10, BUDGET / size) queries of each set",
+    )
+    parser.add_argument(
+        "--startup-runs",
+        type=int,
+        default=3,
+        help="fresh processes timed to first answer (0: skip)",
+    )
+    parser.add_argument(
+        "--ingest",
+        type=Path,
+        nargs="*",
+        default=[corpus_path(name) for name in REAL_FILES],
+        help="files ingested end to end (default BBC + Reuters; none: skip)",
+    )
     parser.add_argument("--timeout", type=float, default=2 * HOUR, help="per worker, seconds")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -190,16 +242,21 @@ def main(argv: list[str] | None = None) -> int:
         run["ingest"] = run_worker(
             "benchmarks.worker",
             ["ingest", "--paths", *map(str, args.ingest), "--folder", str(args.out / "ingest")],
-            args.out / "work" / "ingest.json", args.timeout,
+            args.out / "work" / "ingest.json",
+            args.timeout,
         )
         parts += ["## Ingest", report.ingest_table(run["ingest"])]
     largest = max(results, key=lambda r: r["corpus"]["size"])
-    parts += [f"## The issue's targets at {largest['corpus']['size']:,} sentences",
-              report.targets_table(largest)]
+    parts += [
+        f"## The issue's targets at {largest['corpus']['size']:,} sentences",
+        report.targets_table(largest),
+    ]
     summary = "\n\n".join(parts) + "\n"
     print(summary)
-    write(args.out / "results.md",
-          "\n".join(report.size_markdown(r) for r in results) + "\n" + summary)
+    write(
+        args.out / "results.md",
+        "\n".join(report.size_markdown(r) for r in results) + "\n" + summary,
+    )
     write(args.out / "results.json", json.dumps(run, indent=1))
     return 0
 

@@ -43,7 +43,11 @@ log = logging.getLogger(__name__)
 # What build_application makes: default context and data types; ExtBot[int] because the
 # AIORateLimiter takes an int (max retries) per request.
 BotApplication = Application[
-    ExtBot[int], ContextTypes.DEFAULT_TYPE, dict[Any, Any], dict[Any, Any], dict[Any, Any],
+    ExtBot[int],
+    ContextTypes.DEFAULT_TYPE,
+    dict[Any, Any],
+    dict[Any, Any],
+    dict[Any, Any],
     JobQueue[ContextTypes.DEFAULT_TYPE],
 ]
 
@@ -96,13 +100,14 @@ def build_application(settings: Settings, engine: Engine | None = None) -> BotAp
         )
         if app.job_queue is not None:
             app.job_queue.run_repeating(
-                refresh_index, interval=REFRESH_SECONDS, first=REFRESH_SECONDS,
-                name="refresh index", job_kwargs={"max_instances": 1, "coalesce": True},
-            )  # fmt: skip
-        if access.is_open:
-            log.warning(
-                "NEWSBOT_ALLOWED_CHATS is not set: the bot answers anyone who finds it"
+                refresh_index,
+                interval=REFRESH_SECONDS,
+                first=REFRESH_SECONDS,
+                name="refresh index",
+                job_kwargs={"max_instances": 1, "coalesce": True},
             )
+        if access.is_open:
+            log.warning("NEWSBOT_ALLOWED_CHATS is not set: the bot answers anyone who finds it")
         log.info("@%s is up: answering from %s", app.bot.username, opened.db_path)
 
     async def post_shutdown(app: BotApplication) -> None:
@@ -149,26 +154,34 @@ def _add_handlers(app: BotApplication) -> None:
     new = filters.UpdateType.MESSAGE  # edits of questions are not asked again
     app.add_handler(TypeHandler(Update, gate.check_access), group=-2)
     app.add_handler(TypeHandler(Update, gate.note_chat), group=-1)
-    app.add_handlers([
-        CommandHandler("start", handlers.start, filters=new),
-        CommandHandler("help", handlers.help_command, filters=new),
-        CommandHandler("ask", handlers.ask, filters=new),
-        CommandHandler("sources", handlers.sources, filters=new),
-        CommandHandler("latest", handlers.latest, filters=new),
-        MessageHandler(new & filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND,
-                       handlers.ask),
-        MessageHandler(new & filters.ChatType.GROUPS & filters.TEXT & handlers.ADDRESSED_TO_BOT
-                       & ~filters.COMMAND, handlers.ask),
-        CallbackQueryHandler(handlers.more, pattern=rf"^{MORE}:\d+$"),
-        CallbackQueryHandler(handlers.full_article, pattern=rf"^{FULL}:\d+$"),
-        CallbackQueryHandler(handlers.feedback, pattern=rf"^{VOTE}:\d+:-?1$"),
-        InlineQueryHandler(handlers.inline_ask),
-    ])  # fmt: skip
+    app.add_handlers(
+        [
+            CommandHandler("start", handlers.start, filters=new),
+            CommandHandler("help", handlers.help_command, filters=new),
+            CommandHandler("ask", handlers.ask, filters=new),
+            CommandHandler("sources", handlers.sources, filters=new),
+            CommandHandler("latest", handlers.latest, filters=new),
+            MessageHandler(
+                new & filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, handlers.ask
+            ),
+            MessageHandler(
+                new
+                & filters.ChatType.GROUPS
+                & filters.TEXT
+                & handlers.ADDRESSED_TO_BOT
+                & ~filters.COMMAND,
+                handlers.ask,
+            ),
+            CallbackQueryHandler(handlers.more, pattern=rf"^{MORE}:\d+$"),
+            CallbackQueryHandler(handlers.full_article, pattern=rf"^{FULL}:\d+$"),
+            CallbackQueryHandler(handlers.feedback, pattern=rf"^{VOTE}:\d+:-?1$"),
+            InlineQueryHandler(handlers.inline_ask),
+        ]
+    )
     app.add_handler(
-        MessageHandler(new & filters.ChatType.PRIVATE & filters.COMMAND,
-                       handlers.unknown_command),
+        MessageHandler(new & filters.ChatType.PRIVATE & filters.COMMAND, handlers.unknown_command),
         group=1,
-    )  # fmt: skip
+    )
     app.add_error_handler(gate.report_error)
 
 

@@ -47,7 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     ingest = commands.add_parser(
-        "ingest", parents=[common], help="add articles from files and folders",
+        "ingest",
+        parents=[common],
+        help="add articles from files and folders",
         description="Add articles from .txt, .json, .jsonl and .html files (also .gz), and "
         "from folders, recursively. Duplicates are skipped; bad files are reported by name.",
     )
@@ -55,7 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("--quiet", action="store_true", help="no progress bar")
 
     ask = commands.add_parser(
-        "ask", parents=[common], help="answer a question with quoted passages",
+        "ask",
+        parents=[common],
+        help="answer a question with quoted passages",
         description="Print the passages that best answer QUESTION, with their sources. "
         "Without QUESTION, answer each line of standard input.",
     )
@@ -64,34 +68,58 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="one JSON object per question")
 
     commands.add_parser(
-        "stats", parents=[common], help="corpus size: articles, passages, outlets, dates",
+        "stats",
+        parents=[common],
+        help="corpus size: articles, passages, outlets, dates",
         description="Print the corpus size: articles, sentences, outlets and date range.",
     )
     commands.add_parser(
-        "reindex", parents=[common], help="rebuild the search index from the database",
+        "reindex",
+        parents=[common],
+        help="rebuild the search index from the database",
         description="Rebuild the index next to the database from scratch.",
     )
     cli_feeds.add_parser(commands, common)
     digest = commands.add_parser(
-        "digest", parents=[common], help="print the digest of recent news",
+        "digest",
+        parents=[common],
+        help="print the digest of recent news",
         description="Print the news of a period grouped into stories, most widely carried "
         "first, each with a sentence or two and its outlets: what a subscribed chat receives.",
     )
     digest.add_argument(
-        "--since", type=since_value, default="24h", metavar="WHEN",
+        "--since",
+        type=since_value,
+        default="24h",
+        metavar="WHEN",
         help="start: a duration back from --until (24h, 90m, 2d) or an ISO date or time "
         "(default 24h)",
     )
     digest.add_argument(
-        "--until", type=iso_value, default=None, metavar="WHEN",
+        "--until",
+        type=iso_value,
+        default=None,
+        metavar="WHEN",
         help="end: an ISO date or time (default now)",
     )
-    digest.add_argument("--keywords", nargs="+", default=[], metavar="WORD",
-                        help="only articles with any of these words, e.g. --keywords oil opec")
-    digest.add_argument("--limit", type=int, default=DEFAULT_LIMIT, metavar="N",
-                        help=f"stories at most (default {DEFAULT_LIMIT})")
+    digest.add_argument(
+        "--keywords",
+        nargs="+",
+        default=[],
+        metavar="WORD",
+        help="only articles with any of these words, e.g. --keywords oil opec",
+    )
+    digest.add_argument(
+        "--limit",
+        type=int,
+        default=DEFAULT_LIMIT,
+        metavar="N",
+        help=f"stories at most (default {DEFAULT_LIMIT})",
+    )
     commands.add_parser(
-        "run", parents=[common], help="run the Telegram bot (long polling)",
+        "run",
+        parents=[common],
+        help="run the Telegram bot (long polling)",
         description="Run the Telegram bot until interrupted. Needs TELEGRAM_BOT_TOKEN.",
     )
     return parser
@@ -146,11 +174,17 @@ async def open_with_seeds(settings: Settings) -> Engine:
     engine = await Engine.open(settings.db_path)
     report = await engine.seed_if_empty(settings.seeds_dir)
     if report is not None:
-        print(f"the database was empty: ingested the bundled seeds from {settings.seeds_dir} "
-              f"({report.summary()})", file=sys.stderr)
+        print(
+            f"the database was empty: ingested the bundled seeds from {settings.seeds_dir} "
+            f"({report.summary()})",
+            file=sys.stderr,
+        )
     elif await engine.store.is_empty():
-        print(f"the database is empty and there is no seed folder at {settings.seeds_dir}:"
-              " ingest some articles first (newsbot ingest PATH)", file=sys.stderr)
+        print(
+            f"the database is empty and there is no seed folder at {settings.seeds_dir}:"
+            " ingest some articles first (newsbot ingest PATH)",
+            file=sys.stderr,
+        )
     return engine
 
 
@@ -161,8 +195,12 @@ def passage_json(passage: Passage) -> dict[str, Any]:
         "score": passage.score,
         "quote": passage.quote,
         "article": {
-            "id": a.id, "title": a.title, "source": a.source, "authors": list(a.authors),
-            "published": a.published, "url": a.url,
+            "id": a.id,
+            "title": a.title,
+            "source": a.source,
+            "authors": list(a.authors),
+            "published": a.published,
+            "url": a.url,
         },
     }
 
@@ -203,8 +241,10 @@ async def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
         return EXIT_USAGE
     engine = await open_with_seeds(settings)
     try:
-        questions = [args.question] if args.question is not None else (
-            line.rstrip("\n") for line in sys.stdin
+        questions = (
+            [args.question]
+            if args.question is not None
+            else (line.rstrip("\n") for line in sys.stdin)
         )
         color = sys.stdout.isatty()
         for question in questions:
@@ -214,8 +254,11 @@ async def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
             else:
                 if args.question is None:
                     print(f"? {question}")
-                print(render_text(result, color), end="\n\n" if args.question is None else "\n",
-                      flush=True)
+                print(
+                    render_text(result, color),
+                    end="\n\n" if args.question is None else "\n",
+                    flush=True,
+                )
     finally:
         await engine.close()
     return EXIT_OK
@@ -309,9 +352,13 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
 
 
 COMMANDS = {
-    "ingest": cmd_ingest, "ask": cmd_ask, "stats": cmd_stats, "reindex": cmd_reindex,
-    "feeds": cli_feeds.cmd_feeds, "digest": cmd_digest,
-}  # fmt: skip
+    "ingest": cmd_ingest,
+    "ask": cmd_ask,
+    "stats": cmd_stats,
+    "reindex": cmd_reindex,
+    "feeds": cli_feeds.cmd_feeds,
+    "digest": cmd_digest,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

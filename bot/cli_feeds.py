@@ -31,37 +31,53 @@ def add_parser(
 ) -> None:
     """Add the `feeds` command group to the main parser's subcommands."""
     feeds = commands.add_parser(
-        "feeds", parents=[common], help="news feeds: add, list, remove, poll",
+        "feeds",
+        parents=[common],
+        help="news feeds: add, list, remove, poll",
         description="Manage the RSS and Atom feeds newsbot polls for new articles. The bot "
         "polls due feeds by itself while it runs; `feeds poll` does one round, for cron.",
     )
     actions = feeds.add_subparsers(dest="feeds_command", required=True, metavar="ACTION")
     add = actions.add_parser(
-        "add", parents=[common], help="register a feed (RSS or Atom URL)",
+        "add",
+        parents=[common],
+        help="register a feed (RSS or Atom URL)",
         description="Register a feed, due at once. Adding a feed again resumes it if it was "
         "paused, and changes its name or interval where given.",
     )
     add.add_argument("url", metavar="URL", help="the feed's http(s) address")
-    add.add_argument("--name", help="outlet name to attribute its articles to "
-                     "(default: the feed's own title)")
-    add.add_argument("--every", type=_interval, metavar="INTERVAL",
-                     help="how often to poll: 15m, 2h, 1h30m, 1d (default 15m)")
+    add.add_argument(
+        "--name", help="outlet name to attribute its articles to (default: the feed's own title)"
+    )
+    add.add_argument(
+        "--every",
+        type=_interval,
+        metavar="INTERVAL",
+        help="how often to poll: 15m, 2h, 1h30m, 1d (default 15m)",
+    )
     actions.add_parser(
-        "list", parents=[common], help="feeds with last fetch, last error, article count",
+        "list",
+        parents=[common],
+        help="feeds with last fetch, last error, article count",
         description="List the feeds: id, status, interval, articles, last fetch and error.",
     )
     remove = actions.add_parser(
-        "remove", parents=[common], help="stop polling a feed (its articles stay)",
+        "remove",
+        parents=[common],
+        help="stop polling a feed (its articles stay)",
         description="Forget a feed; the articles it brought stay in the corpus.",
     )
     remove.add_argument("feed", metavar="URL|ID")
     poll = actions.add_parser(
-        "poll", parents=[common], help="poll the due feeds once (for cron)",
+        "poll",
+        parents=[common],
+        help="poll the due feeds once (for cron)",
         description="Poll every due feed once, store new articles and update the index on "
         "disk. Exits 1 if any feed failed.",
     )
-    poll.add_argument("--all", action="store_true",
-                      help="poll every feed that is not paused, due or not")
+    poll.add_argument(
+        "--all", action="store_true", help="poll every feed that is not paused, due or not"
+    )
     poll.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -83,8 +99,9 @@ def render_feeds(feeds: list[Feed]) -> str:
         if feed.label != feed.url:
             lines.append(f"     {feed.url}")
         if feed.last_error:
-            retry = ("re-add it to resume" if feed.paused
-                     else f"next try {_when(feed.next_poll_ts)}")
+            retry = (
+                "re-add it to resume" if feed.paused else f"next try {_when(feed.next_poll_ts)}"
+            )
             lines.append(f"     last error: {feed.last_error} ({retry})")
     return "\n".join(lines)
 
@@ -102,14 +119,18 @@ async def cmd_feeds(settings: Settings, args: argparse.Namespace) -> int:
                 print(f"newsbot feeds add: {exc}", file=sys.stderr)
                 return EXIT_USAGE
             verb = "added" if created else "updated (and resumed)"
-            print(f"{verb} feed {feed.id}: {feed.label}, every {format_interval(feed.interval)}"
-                  "; it is due now (newsbot feeds poll, or the running bot, fetches it)")
+            print(
+                f"{verb} feed {feed.id}: {feed.label}, every {format_interval(feed.interval)}"
+                "; it is due now (newsbot feeds poll, or the running bot, fetches it)"
+            )
         elif args.feeds_command == "list":
             print(render_feeds(await registry.all()))
         else:
             feed = await registry.remove(args.feed)
-            print(f"removed feed {feed.id} ({feed.label}); its {feed.articles} articles stay "
-                  "in the corpus")
+            print(
+                f"removed feed {feed.id} ({feed.label}); its {feed.articles} articles stay "
+                "in the corpus"
+            )
     finally:
         await engine.close()
     return EXIT_OK
@@ -133,9 +154,11 @@ async def _poll(settings: Settings, args: argparse.Namespace) -> int:
     finally:
         await engine.close()
     for feed in report.paused:
-        print(f"paused: feed {feed.id} ({feed.label}) after {feed.failures} failures in a "
-              f"row: {feed.last_error}; `newsbot feeds add {feed.url}` resumes it",
-              file=sys.stderr)
+        print(
+            f"paused: feed {feed.id} ({feed.label}) after {feed.failures} failures in a "
+            f"row: {feed.last_error}; `newsbot feeds add {feed.url}` resumes it",
+            file=sys.stderr,
+        )
     if not feeds:
         print("no feeds are due" + ("" if args.all else " (use --all to poll them anyway)"))
         return EXIT_OK

@@ -109,21 +109,33 @@ async def _sender_administers(
 
 
 async def _target_chat(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, message: Message, ref: str,
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    message: Message,
+    ref: str,
     check_posting: bool,
-) -> ChatFullInfo | None:  # fmt: skip
+) -> ChatFullInfo | None:
     """The channel a bot admin named in a private chat, after the checks; None when refused
     (the sender has been told why)."""
     example = f"/subscribe {ref} 08:00 Europe/London"
     if not is_admin(update, context):
-        await _reply(message, "Only the bot's admins can manage a channel's digest (their ids "
-                              "are in NEWSBOT_ADMINS).")  # fmt: skip
+        await _reply(
+            message,
+            "Only the bot's admins can manage a channel's digest (their ids "
+            "are in NEWSBOT_ADMINS).",
+        )
         return None
     try:
         chat = await context.bot.get_chat(_chat_ref(ref))
     except (BadRequest, Forbidden):
-        await _reply(message, usage(f"I can't find the chat {ref}: add me to the channel as an "
-                                    "administrator first, then try again.", example))  # fmt: skip
+        await _reply(
+            message,
+            usage(
+                f"I can't find the chat {ref}: add me to the channel as an "
+                "administrator first, then try again.",
+                example,
+            ),
+        )
         return None
     name = escape(chat.title or ref)
     if chat.type != ChatType.CHANNEL:
@@ -134,20 +146,29 @@ async def _target_chat(
         if me.status != ChatMemberStatus.ADMINISTRATOR or not getattr(
             me, "can_post_messages", False
         ):
-            await _reply(message, f"I can't post in {name}: make me an administrator of the "
-                         "channel with the right to post messages, then try again.")
+            await _reply(
+                message,
+                f"I can't post in {name}: make me an administrator of the "
+                "channel with the right to post messages, then try again.",
+            )
             return None
     if not await _sender_administers(context, chat.id, message):
-        await _reply(message, f"You are not an administrator of {name}: only its "
-                              "administrators can change its digest.")  # fmt: skip
+        await _reply(
+            message,
+            f"You are not an administrator of {name}: only its "
+            "administrators can change its digest.",
+        )
         return None
     return chat
 
 
 async def _chat_to_manage(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, message: Message, target: str | None,
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    message: Message,
+    target: str | None,
     check_posting: bool = False,
-) -> Chat | ChatFullInfo | None:  # fmt: skip
+) -> Chat | ChatFullInfo | None:
     """The chat a digest command is about, if the sender may manage its digest."""
     chat = message.chat
     if target is not None:
@@ -179,11 +200,24 @@ async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     now = digests.clock()
     user = update.effective_user
     subscription = await digests.store.subscribe(
-        chat.id, chat.type, request.at, request.timezone, now, request.keywords, request.quiet,
-        chat.title or chat.full_name, user.id if user else None,
-    )  # fmt: skip
-    log.info("chat %s (%s) subscribed: %s %s %s", chat.id, chat.type, request.at,
-             request.timezone, list(request.keywords))  # fmt: skip
+        chat.id,
+        chat.type,
+        request.at,
+        request.timezone,
+        now,
+        request.keywords,
+        request.quiet,
+        chat.title or chat.full_name,
+        user.id if user else None,
+    )
+    log.info(
+        "chat %s (%s) subscribed: %s %s %s",
+        chat.id,
+        chat.type,
+        request.at,
+        request.timezone,
+        list(request.keywords),
+    )
     await _reply(message, subscribed(subscription, next_run(request.at, subscription.zone, now)))
 
 
@@ -204,8 +238,7 @@ async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     if await digests_of(context.bot_data).store.stop(chat.id, "unsubscribed"):
         log.info("chat %s unsubscribed", chat.id)
-        await _reply(message, "Stopped: no more daily digests here. /subscribe starts them "
-                              "again.")  # fmt: skip
+        await _reply(message, "Stopped: no more daily digests here. /subscribe starts them again.")
     else:
         await _reply(message, usage("There is no daily digest here to stop."))
 
@@ -216,9 +249,11 @@ async def subscription(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if message is None:
         return
     target = _target(context, message)
-    chat = message.chat if target is None else (
-        await _target_chat(update, context, message, target, check_posting=False)
-    )  # fmt: skip
+    chat = (
+        message.chat
+        if target is None
+        else (await _target_chat(update, context, message, target, check_posting=False))
+    )
     if chat is None:
         return
     digests = digests_of(context.bot_data)
@@ -247,8 +282,9 @@ async def digest_now(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         return
     last = await digests.store.last_delivered(found) if found else None
     now = digests.clock()
-    period = period_for(now, now, last.period.end if last else None,
-                        last.period.as_of if last else None)  # fmt: skip
+    period = period_for(
+        now, now, last.period.end if last else None, last.period.as_of if last else None
+    )
     digest = await build_digest(rt.engine.conn, period, keywords, digests.limit, rt.engine.index)
     zone = found.zone if found else rt.zone
     texts = digest_messages(digest, zone) if digest.items else [nothing_new(digest, zone)]
@@ -259,8 +295,9 @@ async def digest_now(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 # ----- wiring ------------------------------------------------------------------------------
 
 
-def register_digests(app: Application[Any, Any, Any, Any, Any, Any],
-                     clock: Clock = system_clock) -> Digests:  # fmt: skip
+def register_digests(
+    app: Application[Any, Any, Any, Any, Any, Any], clock: Clock = system_clock
+) -> Digests:
     """Add the digest commands and, at start-up, the subscriptions and the job.
 
     Wraps the application's post_init and post_shutdown: the subscriptions open on a
@@ -270,12 +307,14 @@ def register_digests(app: Application[Any, Any, Any, Any, Any, Any],
     digests = Digests(clock)
     app.bot_data[DIGESTS] = digests
     new = filters.UpdateType.MESSAGE
-    app.add_handlers([
-        CommandHandler("subscribe", subscribe, filters=new),
-        CommandHandler("unsubscribe", unsubscribe, filters=new),
-        CommandHandler("subscription", subscription, filters=new),
-        CommandHandler("digest", digest_now, filters=new),
-    ])  # fmt: skip
+    app.add_handlers(
+        [
+            CommandHandler("subscribe", subscribe, filters=new),
+            CommandHandler("unsubscribe", unsubscribe, filters=new),
+            CommandHandler("subscription", subscription, filters=new),
+            CommandHandler("digest", digest_now, filters=new),
+        ]
+    )
     inner_init, inner_shutdown = app.post_init, app.post_shutdown
 
     async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -294,8 +333,7 @@ def register_digests(app: Application[Any, Any, Any, Any, Any, Any],
     return digests
 
 
-async def start_digests(app: Application[Any, Any, Any, Any, Any, Any], digests: Digests
-                        ) -> None:  # fmt: skip
+async def start_digests(app: Application[Any, Any, Any, Any, Any, Any], digests: Digests) -> None:
     """Open the subscriptions, settle interrupted digests, start the job."""
     rt = app.bot_data["runtime"]
     digests.subscriptions = await Subscriptions.open(rt.engine.db_path)
@@ -303,16 +341,23 @@ async def start_digests(app: Application[Any, Any, Any, Any, Any, Any], digests:
         log.warning(
             "the digest of %s for chat %s was interrupted while sending (%d messages out); "
             "it is not sent again, so it is never sent twice: /digest there sends it by hand",
-            interrupted.day, interrupted.chat_id, interrupted.messages,
-        )  # fmt: skip
+            interrupted.day,
+            interrupted.chat_id,
+            interrupted.messages,
+        )
     log.info("%d chats subscribed to daily digests", len(await digests.store.active()))
     if app.job_queue is not None:
         # The job queue starts after post_init: a first run "now" must not count as missed.
         app.job_queue.run_once(
-            send_due_digests, when=0.0, name="digests at start-up",
+            send_due_digests,
+            when=0.0,
+            name="digests at start-up",
             job_kwargs={"misfire_grace_time": None},
-        )  # fmt: skip
+        )
         app.job_queue.run_repeating(
-            send_due_digests, interval=TICK_SECONDS, first=TICK_SECONDS, name="digests",
+            send_due_digests,
+            interval=TICK_SECONDS,
+            first=TICK_SECONDS,
+            name="digests",
             job_kwargs={"max_instances": 1, "coalesce": True},
-        )  # fmt: skip
+        )

@@ -112,8 +112,9 @@ async def deliver(bot: Bot, rt: Runtime, digests: Digests, due: Due) -> None:
         if not digest.items and sub.quiet_when_empty:
             await store.finish(delivery.id, State.EMPTY, digests.clock(), items=0)
             return
-        messages = (digest_messages(digest, sub.zone) if digest.items
-                    else [nothing_new(digest, sub.zone)])  # fmt: skip
+        messages = (
+            digest_messages(digest, sub.zone) if digest.items else [nothing_new(digest, sub.zone)]
+        )
         for text in messages:
             chat_id = await _send(bot, store, chat_id, text)
             sent += 1
@@ -123,12 +124,19 @@ async def deliver(bot: Bot, rt: Runtime, digests: Digests, due: Due) -> None:
         return
     except NetworkError as exc:
         if sent == 0 and isinstance(exc.__cause__, _NOT_SENT):
-            log.warning("digest for chat %s: Telegram unreachable (%s); trying again",
-                        chat_id, exc)  # fmt: skip
+            log.warning(
+                "digest for chat %s: Telegram unreachable (%s); trying again", chat_id, exc
+            )
             await store.release(delivery.id)
             return
-        await _end(store, delivery.id, sent, digests.clock(), str(exc),
-                   maybe_sent=isinstance(exc, TimedOut))  # fmt: skip
+        await _end(
+            store,
+            delivery.id,
+            sent,
+            digests.clock(),
+            str(exc),
+            maybe_sent=isinstance(exc, TimedOut),
+        )
         log.warning("digest for chat %s not completed: %s", chat_id, exc)
         return
     except Exception as exc:
@@ -140,9 +148,13 @@ async def deliver(bot: Bot, rt: Runtime, digests: Digests, due: Due) -> None:
 
 
 async def _end(
-    store: Subscriptions, delivery_id: int, sent: int, now: datetime, error: str,
+    store: Subscriptions,
+    delivery_id: int,
+    sent: int,
+    now: datetime,
+    error: str,
     maybe_sent: bool = False,
-) -> None:  # fmt: skip
+) -> None:
     """Record a digest that did not complete: failed if nothing can have arrived."""
     state = State.UNKNOWN if sent or maybe_sent else State.FAILED
     await store.finish(delivery_id, state, now, error=error)
@@ -158,8 +170,7 @@ async def _send(bot: Bot, store: Subscriptions, chat_id: int, text: str) -> int:
             return chat_id
         except ChatMigrated as exc:
             new_chat_id = int(exc.new_chat_id)
-            log.info("chat %s became supergroup %s: its digest moves there", chat_id,
-                     new_chat_id)  # fmt: skip
+            log.info("chat %s became supergroup %s: its digest moves there", chat_id, new_chat_id)
             await store.move_chat(chat_id, new_chat_id)
             chat_id = new_chat_id
         except RetryAfter as exc:

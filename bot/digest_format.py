@@ -62,15 +62,22 @@ def subscription_text(
 ) -> str:
     """The settings of a subscription, when it runs next and how the last digest went."""
     zone = subscription.zone
-    where = "" if subscription.chat_type != "channel" else (
-        f" for {escape(subscription.chat_title or str(subscription.chat_id))}"
-    )  # fmt: skip
+    where = (
+        ""
+        if subscription.chat_type != "channel"
+        else (f" for {escape(subscription.chat_title or str(subscription.chat_id))}")
+    )
     if not subscription.active:
         reason = f" ({escape(subscription.stopped_reason)})" if subscription.stopped_reason else ""
-        return (f"The daily digest{where} is stopped{reason}. Start it again with "
-                f"<code>{SUBSCRIBE_EXAMPLE}</code>.")  # fmt: skip
-    news = (f"news about {escape(', '.join(subscription.keywords))}"
-            if subscription.keywords else "all news")  # fmt: skip
+        return (
+            f"The daily digest{where} is stopped{reason}. Start it again with "
+            f"<code>{SUBSCRIBE_EXAMPLE}</code>."
+        )
+    news = (
+        f"news about {escape(', '.join(subscription.keywords))}"
+        if subscription.keywords
+        else "all news"
+    )
     lines = [
         f"<b>Daily digest{where}</b>: {subscription.at} {escape(subscription.timezone)}, {news}.",
     ]
@@ -98,19 +105,28 @@ def _delivery_state(delivery: Delivery) -> str:
 
 def subscribed(subscription: Subscription, next_run: datetime) -> str:
     """The reply to a successful /subscribe."""
-    news = (f"news about {escape(', '.join(subscription.keywords))}"
-            if subscription.keywords else "all news")  # fmt: skip
-    where = "" if subscription.chat_type != "channel" else (
-        f" to {escape(subscription.chat_title or str(subscription.chat_id))}"
-    )  # fmt: skip
+    news = (
+        f"news about {escape(', '.join(subscription.keywords))}"
+        if subscription.keywords
+        else "all news"
+    )
+    where = (
+        ""
+        if subscription.chat_type != "channel"
+        else (f" to {escape(subscription.chat_title or str(subscription.chat_id))}")
+    )
     quiet = " Days without news send nothing." if subscription.quiet_when_empty else ""
-    return (f"Subscribed{where}: a daily digest of {news} at {subscription.at} "
-            f"{escape(subscription.timezone)}, first on {_when(next_run, subscription.zone)}."
-            f"{quiet} /unsubscribe stops it.")  # fmt: skip
+    return (
+        f"Subscribed{where}: a daily digest of {news} at {subscription.at} "
+        f"{escape(subscription.timezone)}, first on {_when(next_run, subscription.zone)}."
+        f"{quiet} /unsubscribe stops it."
+    )
 
 
 def usage(problem: str, example: str = SUBSCRIBE_EXAMPLE) -> str:
     """A refused /subscribe: what was wrong, and an example that works."""
-    return (f"{escape(problem)}\nExample: <code>{escape(example)}</code> — time (24-hour), "
-            "an Area/City time zone and keywords are each optional; add the word "
-            "<code>quiet</code> to get nothing on days without news.")  # fmt: skip
+    return (
+        f"{escape(problem)}\nExample: <code>{escape(example)}</code> — time (24-hour), "
+        "an Area/City time zone and keywords are each optional; add the word "
+        "<code>quiet</code> to get nothing on days without news."
+    )

@@ -31,12 +31,15 @@ log = logging.getLogger(__name__)
 
 POLL_EVERY = 60.0  # seconds between looks for due feeds; each feed has its own interval
 MESSAGE_LIMIT = 4096  # Telegram's limit on a message's text
-ADD_USAGE = ("Usage: <code>/addfeed URL [name]</code>, e.g. "
-             "<code>/addfeed https://example.org/feed.xml Example News</code>")
+ADD_USAGE = (
+    "Usage: <code>/addfeed URL [name]</code>, e.g. "
+    "<code>/addfeed https://example.org/feed.xml Example News</code>"
+)
 REMOVE_USAGE = "Usage: <code>/removefeed ID</code> (the ids are in /feeds)"
 
 
 # --- presentation (pure) ------------------------------------------------------------------
+
 
 def _zone(name: str) -> tzinfo:
     try:
@@ -100,6 +103,7 @@ def parse_add_args(args: list[str]) -> tuple[str, str | None] | None:
 
 # --- handlers -----------------------------------------------------------------------------
 
+
 async def _admin_in_private(update: Update, settings: Settings) -> bool:
     """Whether the sender may manage feeds here; tells them why not when they may not."""
     user, chat, message = update.effective_user, update.effective_chat, update.effective_message
@@ -127,8 +131,9 @@ async def feeds(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not await _admin_in_private(update, settings):
         return
     engine: Engine = context.bot_data["engine"]
-    for message in render_feed_list(await FeedRegistry(engine.conn).all(),
-                                    _zone(settings.timezone)):
+    for message in render_feed_list(
+        await FeedRegistry(engine.conn).all(), _zone(settings.timezone)
+    ):
         await _reply(update, message)
 
 
@@ -148,8 +153,11 @@ async def add_feed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _reply(update, f"{escape(str(exc))}\n{ADD_USAGE}")
         return
     verb = "Added" if created else "Resumed"
-    await _reply(update, f"{verb} feed <b>{feed.id}</b> ({escape(feed.label)}), polled every "
-                 f"{format_interval(feed.interval)}. Fetching it now; /feeds shows how it went.")
+    await _reply(
+        update,
+        f"{verb} feed <b>{feed.id}</b> ({escape(feed.label)}), polled every "
+        f"{format_interval(feed.interval)}. Fetching it now; /feeds shows how it went.",
+    )
     if context.job_queue is not None:
         context.job_queue.run_once(poll_feeds_job, 0, name="feed polling (after /addfeed)")
 
@@ -169,8 +177,11 @@ async def remove_feed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     except FeedError as exc:
         await _reply(update, escape(str(exc)))
         return
-    await _reply(update, f"Removed feed <b>{feed.id}</b> ({escape(feed.label)}). Its "
-                 f"{feed.articles} articles stay searchable.")
+    await _reply(
+        update,
+        f"Removed feed <b>{feed.id}</b> ({escape(feed.label)}). Its "
+        f"{feed.articles} articles stay searchable.",
+    )
 
 
 # --- polling ------------------------------------------------------------------------------
@@ -202,12 +213,15 @@ async def poll_feeds_job(context: ContextTypes.DEFAULT_TYPE) -> None:
         for admin in sorted(settings.admins):
             try:
                 await context.bot.send_message(
-                    admin, render_paused(feed), parse_mode=ParseMode.HTML,
+                    admin,
+                    render_paused(feed),
+                    parse_mode=ParseMode.HTML,
                     disable_web_page_preview=True,
                 )
             except TelegramError as exc:
-                log.warning("could not tell admin %d that feed %d is paused: %s",
-                            admin, feed.id, exc)
+                log.warning(
+                    "could not tell admin %d that feed %d is paused: %s", admin, feed.id, exc
+                )
 
 
 def schedule_feed_polling(
@@ -222,7 +236,10 @@ def schedule_feed_polling(
             "pip install 'python-telegram-bot[job-queue]'"
         )
     return application.job_queue.run_repeating(
-        poll_feeds_job, interval=every, first=first, name="feed polling",
+        poll_feeds_job,
+        interval=every,
+        first=first,
+        name="feed polling",
         job_kwargs={"max_instances": 1, "coalesce": True},
     )
 
@@ -234,11 +251,13 @@ def register_feeds(app: Application) -> None:  # type: ignore[type-arg]
     the bot's Runtime (wrapped here, like the digests do).
     """
     new = filters.UpdateType.MESSAGE
-    app.add_handlers([
-        CommandHandler("feeds", feeds, filters=new),
-        CommandHandler("addfeed", add_feed, filters=new),
-        CommandHandler("removefeed", remove_feed, filters=new),
-    ])  # fmt: skip
+    app.add_handlers(
+        [
+            CommandHandler("feeds", feeds, filters=new),
+            CommandHandler("addfeed", add_feed, filters=new),
+            CommandHandler("removefeed", remove_feed, filters=new),
+        ]
+    )
     inner_init = app.post_init
 
     async def post_init(application: Application) -> None:  # type: ignore[type-arg]

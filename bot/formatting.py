@@ -100,7 +100,7 @@ def answer_messages(passages: Sequence[Passage], zone: tzinfo = UTC) -> list[str
 def answer_keyboard(
     answer_id: int, passages: Sequence[Passage], more: bool
 ) -> InlineKeyboardMarkup:
-    """"More" (when there is more), a "Full article" per article shown, and 👍/👎."""
+    """ "More" (when there is more), a "Full article" per article shown, and 👍/👎."""
     rows: list[list[InlineKeyboardButton]] = []
     if more:
         rows.append([InlineKeyboardButton("More ▸", callback_data=f"{MORE}:{answer_id}")])
@@ -109,15 +109,22 @@ def answer_keyboard(
         articles.setdefault(passage.article.id, passage.rank)
     if len(articles) == 1:
         [article_id] = articles
-        rows.append([InlineKeyboardButton("📄 Full article",
-                                          callback_data=f"{FULL}:{article_id}")])
+        rows.append(
+            [InlineKeyboardButton("📄 Full article", callback_data=f"{FULL}:{article_id}")]
+        )
     elif articles:
-        rows.append([InlineKeyboardButton(f"📄 {rank}", callback_data=f"{FULL}:{article_id}")
-                     for article_id, rank in articles.items()])
-    rows.append([
-        InlineKeyboardButton("👍", callback_data=f"{VOTE}:{answer_id}:1"),
-        InlineKeyboardButton("👎", callback_data=f"{VOTE}:{answer_id}:-1"),
-    ])
+        rows.append(
+            [
+                InlineKeyboardButton(f"📄 {rank}", callback_data=f"{FULL}:{article_id}")
+                for article_id, rank in articles.items()
+            ]
+        )
+    rows.append(
+        [
+            InlineKeyboardButton("👍", callback_data=f"{VOTE}:{answer_id}:1"),
+            InlineKeyboardButton("👎", callback_data=f"{VOTE}:{answer_id}:-1"),
+        ]
+    )
     return InlineKeyboardMarkup(rows)
 
 
@@ -149,9 +156,11 @@ def inline_description(passage: Passage) -> str:
 
 
 def article_messages(
-    article: Attribution, text: str, zone: tzinfo = UTC,
+    article: Attribution,
+    text: str,
+    zone: tzinfo = UTC,
     max_messages: int = MAX_ARTICLE_MESSAGES,
-) -> list[str]:  # fmt: skip
+) -> list[str]:
     """An article's whole text under its attribution, in at most `max_messages` messages."""
     # More than fits in max_messages, so a cut text still takes the "goes on" branch, but no
     # time is spent splitting what would not be sent.
@@ -217,9 +226,11 @@ def greeting(first_name: str | None, private: bool) -> str:
     """Two lines: what the bot does and how to ask."""
     hello = f"Hi {escape(first_name)}!" if first_name else "Hi!"
     how = "Send me a question" if private else "Use /ask with a question"
-    return (f"{hello} I answer questions about the news corpus with quoted passages and "
-            f"their sources.\n{how}, e.g. “Where did the joint exercise begin?” — /help for "
-            "more.")  # fmt: skip
+    return (
+        f"{hello} I answer questions about the news corpus with quoted passages and "
+        f"their sources.\n{how}, e.g. “Where did the joint exercise begin?” — /help for "
+        "more."
+    )
 
 
 ASK_USAGE = "Ask me a question, e.g. <code>/ask Where did the joint exercise begin?</code>"
@@ -234,12 +245,16 @@ def plain(text: str) -> str:
 
 def refusal(chat_id: int) -> str:
     """The one notice a chat that is not allowed gets: its id, so an admin can allow it."""
-    return (f"This bot is private and not enabled for this chat (chat id <code>{chat_id}</code>)."
-            " An admin can add the id to NEWSBOT_ALLOWED_CHATS.")  # fmt: skip
+    return (
+        f"This bot is private and not enabled for this chat (chat id <code>{chat_id}</code>)."
+        " An admin can add the id to NEWSBOT_ALLOWED_CHATS."
+    )
 
 
 def slow_down(per_minute: int, seconds: float) -> str:
     """The reply to a user past the per-minute question limit."""
     wait = max(1, round(seconds))
-    return (f"You have asked {per_minute} questions in the last minute, the most I answer. "
-            f"Please wait {wait} s and ask again.")  # fmt: skip
+    return (
+        f"You have asked {per_minute} questions in the last minute, the most I answer. "
+        f"Please wait {wait} s and ask again."
+    )

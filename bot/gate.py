@@ -23,9 +23,11 @@ async def check_access(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         if rt.access.allows_inline(update.inline_query.from_user.id):
             return
         await update.inline_query.answer(
-            [], cache_time=0, is_personal=True,
+            [],
+            cache_time=0,
+            is_personal=True,
             button=InlineQueryResultsButton("This bot is private", start_parameter="access"),
-        )  # fmt: skip
+        )
         raise ApplicationHandlerStop
     chat = update.effective_chat
     if chat is None or rt.access.allows_chat(chat.id, user.id if user else None):

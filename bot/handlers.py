@@ -34,18 +34,20 @@ INLINE_RESULTS = 5
 LATEST_HEADLINES = 10
 
 COMMANDS = (
-    Command("ask", "answer a question with quoted passages",
-            "/ask Where did the joint exercise begin?"),
+    Command(
+        "ask", "answer a question with quoted passages", "/ask Where did the joint exercise begin?"
+    ),
     Command("sources", "the outlets in the corpus and their article counts", "/sources"),
     Command("latest", "the newest headlines", "/latest"),
     Command("digest", "the news since the last digest, grouped into stories", "/digest"),
-    Command("subscribe", "a daily digest here (group admins)",
-            "/subscribe 07:30 Europe/London oil"),
+    Command(
+        "subscribe", "a daily digest here (group admins)", "/subscribe 07:30 Europe/London oil"
+    ),
     Command("subscription", "this chat's daily digest settings", "/subscription"),
     Command("unsubscribe", "stop the daily digest", "/unsubscribe"),
     Command("help", "how to ask, and these commands", "/help"),
     Command("start", "what this bot does", "/start"),
-)  # fmt: skip
+)
 
 
 class _AddressedToBot(filters.MessageFilter):
@@ -92,9 +94,13 @@ async def _show_typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None
 
 
 async def _search(
-    rt: Runtime, chat_id: int | None, user_id: int | None, question: str, limit: int,
+    rt: Runtime,
+    chat_id: int | None,
+    user_id: int | None,
+    question: str,
+    limit: int,
     offset: int = 0,
-) -> SearchResult:  # fmt: skip
+) -> SearchResult:
     """Search (the index work runs in a thread) and log the question with its timing."""
     started = time.perf_counter()
     result = await rt.engine.searcher.search(question, limit=limit, offset=offset)
@@ -112,9 +118,14 @@ async def _admitted(rt: Runtime, user_id: int, message: Message) -> bool:
 
 
 async def _send_answer(
-    context: ContextTypes.DEFAULT_TYPE, rt: Runtime, chat_id: int, user_id: int | None,
-    result: SearchResult, offset: int, reply_to: int | None,
-) -> None:  # fmt: skip
+    context: ContextTypes.DEFAULT_TYPE,
+    rt: Runtime,
+    chat_id: int,
+    user_id: int | None,
+    result: SearchResult,
+    offset: int,
+    reply_to: int | None,
+) -> None:
     """Send an answer (split at passages) with its buttons under the last message."""
     reply = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
     if not result.passages:
@@ -122,18 +133,23 @@ async def _send_answer(
         await context.bot.send_message(chat_id, formatting.plain(text), reply_parameters=reply)
         return
     answer_id = await rt.state.record_answer(
-        chat_id, user_id, result.question, result.passages,
-        offset + PASSAGES_PER_ANSWER, result.has_more,
-    )  # fmt: skip
+        chat_id,
+        user_id,
+        result.question,
+        result.passages,
+        offset + PASSAGES_PER_ANSWER,
+        result.has_more,
+    )
     keyboard = formatting.answer_keyboard(answer_id, result.passages, result.has_more)
     pages = formatting.answer_messages(result.passages, rt.zone)
     sent = []
     for number, page in enumerate(pages, start=1):
         message = await context.bot.send_message(
-            chat_id, page,
+            chat_id,
+            page,
             reply_markup=keyboard if number == len(pages) else None,
             reply_parameters=reply if number == 1 else None,
-        )  # fmt: skip
+        )
         sent.append(message.message_id)
     await rt.state.attach_messages(answer_id, chat_id, sent)
 
@@ -184,10 +200,18 @@ async def more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await query.answer()
     chat_id = query.message.chat.id
     await _show_typing(context, chat_id)
-    result = await _search(rt, chat_id, query.from_user.id, answer.question,
-                           PASSAGES_PER_ANSWER, answer.next_offset)  # fmt: skip
-    await _send_answer(context, rt, chat_id, query.from_user.id, result, answer.next_offset,
-                       query.message.message_id)  # fmt: skip
+    result = await _search(
+        rt, chat_id, query.from_user.id, answer.question, PASSAGES_PER_ANSWER, answer.next_offset
+    )
+    await _send_answer(
+        context,
+        rt,
+        chat_id,
+        query.from_user.id,
+        result,
+        answer.next_offset,
+        query.message.message_id,
+    )
     if isinstance(query.message, Message):
         try:
             markup = formatting.without_more(query.message.reply_markup)

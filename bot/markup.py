@@ -201,8 +201,9 @@ def _next_cut(
     return max(good, key=lambda cut: cut.rank, default=last)
 
 
-def pack(blocks: Iterable[str], separator: str = "\n\n", limit: int = MAX_MESSAGE_LENGTH
-         ) -> list[str]:  # fmt: skip
+def pack(
+    blocks: Iterable[str], separator: str = "\n\n", limit: int = MAX_MESSAGE_LENGTH
+) -> list[str]:
     """Join whole blocks into as few messages as fit; a block too long alone is split."""
     messages: list[str] = []
     current: list[str] = []

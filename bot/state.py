@@ -56,16 +56,28 @@ class BotState:
         return cursor.rowcount == 1
 
     async def record_answer(
-        self, chat_id: int, user_id: int | None, question: str, passages: Sequence[Passage],
-        next_offset: int, has_more: bool,
-    ) -> int:  # fmt: skip
+        self,
+        chat_id: int,
+        user_id: int | None,
+        question: str,
+        passages: Sequence[Passage],
+        next_offset: int,
+        has_more: bool,
+    ) -> int:
         """Store an answer about to be shown; returns its id for the buttons."""
         shown = [[p.article.id, list(p.sentence_ids)] for p in passages]
         cursor = await self.conn.execute(
             "INSERT INTO answers (chat_id, user_id, question, next_offset, has_more, passages,"
             " created_ts) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (chat_id, user_id, question, next_offset, int(has_more), json.dumps(shown),
-             time.time()),
+            (
+                chat_id,
+                user_id,
+                question,
+                next_offset,
+                int(has_more),
+                json.dumps(shown),
+                time.time(),
+            ),
         )
         assert cursor.lastrowid is not None
         return cursor.lastrowid
@@ -116,14 +128,25 @@ class BotState:
             " answer_id) VALUES (?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (answer_id, user_id) DO UPDATE SET vote = excluded.vote,"
             " created_ts = excluded.created_ts",
-            (answer.chat_id, user_id, answer.question, json.dumps(list(answer.sentence_ids)),
-             vote, time.time(), answer.id),
+            (
+                answer.chat_id,
+                user_id,
+                answer.question,
+                json.dumps(list(answer.sentence_ids)),
+                vote,
+                time.time(),
+                answer.id,
+            ),
         )
 
     async def log_query(
-        self, chat_id: int | None, user_id: int | None, question: str, results: int,
+        self,
+        chat_id: int | None,
+        user_id: int | None,
+        question: str,
+        results: int,
         elapsed_ms: float,
-    ) -> None:  # fmt: skip
+    ) -> None:
         await self.conn.execute(
             "INSERT INTO query_log (chat_id, user_id, question, results, elapsed_ms, created_ts)"
             " VALUES (?, ?, ?, ?, ?, ?)",

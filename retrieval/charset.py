@@ -9,12 +9,23 @@ from email.message import Message
 _SNIFF_BYTES = 4096  # declarations sit in the first bytes of a document
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
-_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-         (codecs.BOM_UTF16_BE, "utf-16"))
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 # Browsers read these labels as windows-1252 (WHATWG Encoding), and so do pages that use them:
 # "ISO-8859-1" pages routinely hold curly quotes from the 0x80-0x9F range.
-_AS_WINDOWS_1252 = {"iso-8859-1", "iso8859-1", "latin-1", "latin1", "us-ascii", "ascii",
-                    "l1", "cp819"}
+_AS_WINDOWS_1252 = {
+    "iso-8859-1",
+    "iso8859-1",
+    "latin-1",
+    "latin1",
+    "us-ascii",
+    "ascii",
+    "l1",
+    "cp819",
+}
 
 
 def charset_of(content_type: str | None) -> str | None:

@@ -164,12 +164,18 @@ def compose(
     groups = [[articles[i] for i in g] for g in group_stories(stories, tokenizer, idf)]
     groups.sort(key=_rank)
     by_id = {s.id: s for s in stories}
-    items = [_item(group, [by_id[a.id] for a in group], tokenizer, idf)
-             for group in groups[: max(limit, 0)]]  # fmt: skip
+    items = [
+        _item(group, [by_id[a.id] for a in group], tokenizer, idf)
+        for group in groups[: max(limit, 0)]
+    ]
     return Digest(
-        period.start, period.end, tuple(items), tuple(keywords),
-        articles=len(articles), stories=len(groups),
-    )  # fmt: skip
+        period.start,
+        period.end,
+        tuple(items),
+        tuple(keywords),
+        articles=len(articles),
+        stories=len(groups),
+    )
 
 
 def _rank(group: Sequence[PeriodArticle]) -> tuple[int, int, float, int]:
@@ -215,6 +221,4 @@ async def build_digest(
     not safe to share between threads.
     """
     articles = await period_articles(conn, period)
-    return await asyncio.to_thread(
-        compose, articles, period, keywords, limit, corpus, tokenizer
-    )
+    return await asyncio.to_thread(compose, articles, period, keywords, limit, corpus, tokenizer)

@@ -20,11 +20,35 @@ from lxml import etree
 from retrieval.errors import ParseError
 from retrieval.text import clean_line
 
-_BLOCKS = frozenset((
-    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",
-    "table", "tr", "section", "article", "figure", "figcaption", "header", "footer", "hr", "dd",
-    "dt",
-))
+_BLOCKS = frozenset(
+    (
+        "p",
+        "div",
+        "br",
+        "li",
+        "ul",
+        "ol",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "pre",
+        "table",
+        "tr",
+        "section",
+        "article",
+        "figure",
+        "figcaption",
+        "header",
+        "footer",
+        "hr",
+        "dd",
+        "dt",
+    )
+)
 _EMAIL_THEN_NAME = re.compile(r"^\S+@\S+\s*\((?P<name>[^)]+)\)$")
 _NAME_THEN_EMAIL = re.compile(r"^(?P<name>[^<(@]+?)\s*[<(]\s*\S+@\S+?\s*[>)]$")
 # Problems feedparser flags that do not make a feed unreadable.
@@ -126,9 +150,11 @@ def _entry(item: Any) -> Entry:
     title = clean_line(_plain(item.get("title_detail"), item.get("title") or "")) or None
     link = _link(item)
     text = _text(item)
-    key = (item.get("id") or "").strip() or link or "sha1:" + hashlib.sha1(
-        f"{title}\n{text}".encode(), usedforsecurity=False
-    ).hexdigest()
+    key = (
+        (item.get("id") or "").strip()
+        or link
+        or "sha1:" + hashlib.sha1(f"{title}\n{text}".encode(), usedforsecurity=False).hexdigest()
+    )
     return Entry(
         key=key,
         title=title,
@@ -164,6 +190,6 @@ def parse_feed(content: bytes, url: str, content_type: str | None = None) -> Par
         entry = _entry(item)
         entries.setdefault(entry.key, entry)  # a feed listing an entry twice gives it once
     title = clean_line(parsed.feed.get("title") or "") or None
-    return ParsedFeed(title=title, version=parsed.get("version") or "", entries=tuple(
-        entries.values()
-    ))
+    return ParsedFeed(
+        title=title, version=parsed.get("version") or "", entries=tuple(entries.values())
+    )

@@ -99,21 +99,19 @@ def backoff(interval: float, failures: int) -> float:
     return float(min(interval * 2 ** min(failures, 32), max(MAX_BACKOFF, interval)))
 
 
-_COLUMNS = ("id, url, name, title, interval_s, added_ts, etag, last_modified, last_fetch_ts,"
-            " last_ok_ts, last_error, failures, next_poll_ts, paused_ts")
-_SELECT = (f"SELECT {_COLUMNS}, (SELECT count(article_id) FROM feed_entries e"
-           f" WHERE e.feed_id = feeds.id) AS articles FROM feeds")
+# Aliased to the names of Feed's fields, so a row becomes a Feed as it is.
+_COLUMNS = (
+    "id, url, name, title, interval_s AS interval, added_ts, etag, last_modified,"
+    " last_fetch_ts, last_ok_ts, last_error, failures, next_poll_ts, paused_ts"
+)
+_SELECT = (
+    f"SELECT {_COLUMNS}, (SELECT count(article_id) FROM feed_entries e"
+    f" WHERE e.feed_id = feeds.id) AS articles FROM feeds"
+)
 
 
 def _feed(row: aiosqlite.Row) -> Feed:
-    return Feed(
-        id=int(row["id"]), url=row["url"], name=row["name"], title=row["title"],
-        interval=float(row["interval_s"]), added_ts=float(row["added_ts"]), etag=row["etag"],
-        last_modified=row["last_modified"], last_fetch_ts=row["last_fetch_ts"],
-        last_ok_ts=row["last_ok_ts"], last_error=row["last_error"],
-        failures=int(row["failures"]), next_poll_ts=float(row["next_poll_ts"]),
-        paused_ts=row["paused_ts"], articles=int(row["articles"]),
-    )
+    return Feed(**dict(zip(row.keys(), row, strict=True)))
 
 
 class FeedRegistry:
@@ -184,8 +182,7 @@ class FeedRegistry:
         """Feeds that are not paused and whose time has come, the longest waiting first."""
         now = time.time() if now is None else now
         async with self.conn.execute(
-            f"{_SELECT} WHERE paused_ts IS NULL AND next_poll_ts <= ?"
-            " ORDER BY next_poll_ts, id",
+            f"{_SELECT} WHERE paused_ts IS NULL AND next_poll_ts <= ? ORDER BY next_poll_ts, id",
             (now,),
         ) as cur:
             return [_feed(row) for row in await cur.fetchall()]

@@ -129,7 +129,11 @@ def parse_txt(text: str, origin: str | None = None) -> ArticleDraft:
     if not body:
         raise ParseError("no body text after the title")
     return ArticleDraft(
-        title=title, text=body, source=source, authors=authors, published=published,
+        title=title,
+        text=body,
+        source=source,
+        authors=authors,
+        published=published,
         origin=origin,
     )
 
@@ -148,6 +152,7 @@ def _split_authors(value: str) -> tuple[str, ...]:
 
 
 # --- JSON and JSON lines ------------------------------------------------------------------
+
 
 def draft_from_mapping(obj: Any, origin: str | None = None) -> ArticleDraft:
     """Build a draft from the ingest schema: title, text, source, url, authors, published.
@@ -224,14 +229,21 @@ def _read_jsonl(data: bytes, origin: str) -> Iterator[Record]:
 
 # --- saved web pages ----------------------------------------------------------------------
 
+
 def parse_html(html: str, origin: str | None = None, url: str | None = None) -> ArticleDraft:
     """Extract the article body and metadata from a web page with trafilatura."""
     draft = extract_article(html, url=url)
     if draft is None:
         raise ParseError("no article text found in the page")
     return ArticleDraft(
-        title=draft.title, text=draft.text, source=draft.source, authors=draft.authors,
-        published=draft.published, url=draft.url, origin=origin, extra=draft.extra,
+        title=draft.title,
+        text=draft.text,
+        source=draft.source,
+        authors=draft.authors,
+        published=draft.published,
+        url=draft.url,
+        origin=origin,
+        extra=draft.extra,
     )
 
 
@@ -269,5 +281,3 @@ def extract_article(html: str | bytes, url: str | None = None) -> ArticleDraft |
         url=meta.get("url") or url,
         extra={"description": meta["description"]} if meta.get("description") else {},
     )
-
-

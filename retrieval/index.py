@@ -336,7 +336,8 @@ class Index:
             if size == k:  # skip a segment none of whose docs could enter the top k
                 most = sum(
                     w * float(segment.term_max[i])
-                    for w, i in zip(weights, ids, strict=True) if i >= 0
+                    for w, i in zip(weights, ids, strict=True)
+                    if i >= 0
                 )
                 if most * snap.drift(segment) < heap_scores[0] * (1 - 1e-12):
                     continue
@@ -348,10 +349,27 @@ class Index:
                     starts[q], ends[q] = segment.term_ptr[term_id : term_id + 2]
                     first_blocks[q] = segment.block_ptr[term_id]
             size = kernels.top_k(
-                segment.post_doc, segment.post_tf, segment.doc_len, segment.sentence_ids,
-                segment.block_max, starts, ends, first_blocks, weights,
-                self.params.k1, self.params.b, snap.avgdl, snap.drift(segment), BLOCK, band,
-                acc, touched, heap_scores, heap_sentences, size, k,
+                segment.post_doc,
+                segment.post_tf,
+                segment.doc_len,
+                segment.sentence_ids,
+                segment.block_max,
+                starts,
+                ends,
+                first_blocks,
+                weights,
+                self.params.k1,
+                self.params.b,
+                snap.avgdl,
+                snap.drift(segment),
+                BLOCK,
+                band,
+                acc,
+                touched,
+                heap_scores,
+                heap_sentences,
+                size,
+                k,
             )
         return heap_sentences[:size], heap_scores[:size]
 

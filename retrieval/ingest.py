@@ -57,8 +57,10 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path | Failure]:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
                 relative = child.relative_to(path).parts
-                if child.is_file() and not any(p.startswith(".") for p in relative) and (
-                    format_of(child) is not None
+                if (
+                    child.is_file()
+                    and not any(p.startswith(".") for p in relative)
+                    and (format_of(child) is not None)
                 ):
                     yield child
         elif path.is_file():

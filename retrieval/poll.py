@@ -65,8 +65,10 @@ class FeedOutcome:
             return f"{head}: {tail}"
         if self.status == "not modified":
             return f"{head}: not modified"
-        line = (f"{head}: {self.new_entries} new entries, {self.added} articles added, "
-                f"{self.duplicates} duplicates")
+        line = (
+            f"{head}: {self.new_entries} new entries, {self.added} articles added, "
+            f"{self.duplicates} duplicates"
+        )
         if self.problems:
             line += f", {len(self.problems)} problems"
         return line
@@ -100,8 +102,10 @@ class PollReport:
         return out
 
     def summary(self) -> str:
-        return (f"polled {len(self.outcomes)} feeds: {self.added} articles added, "
-                f"{len(self.failed)} feeds failed, {len(self.paused)} paused")
+        return (
+            f"polled {len(self.outcomes)} feeds: {self.added} articles added, "
+            f"{len(self.failed)} feeds failed, {len(self.paused)} paused"
+        )
 
 
 def _host(url: str) -> str | None:
@@ -135,9 +139,7 @@ class FeedPoller:
         """Poll the feeds that are due (not paused, their interval or backoff elapsed)."""
         return await self.poll(await self.registry.due(now), on_feed)
 
-    async def poll_all(
-        self, on_feed: Callable[[FeedOutcome], None] | None = None
-    ) -> PollReport:
+    async def poll_all(self, on_feed: Callable[[FeedOutcome], None] | None = None) -> PollReport:
         """Poll every feed that is not paused, due or not."""
         return await self.poll(await self.registry.active(), on_feed)
 
@@ -189,8 +191,9 @@ class FeedPoller:
         drafts = await asyncio.gather(*(article(e) for e in new))
         kept = [(e, d) for e, d in zip(new, drafts, strict=True) if d is not None]
         results = await self.store.add_articles([d for _, d in kept])
-        seen = [SeenEntry(e.key, r.article_id, d.url)
-                for (e, d), r in zip(kept, results, strict=True)]
+        seen = [
+            SeenEntry(e.key, r.article_id, d.url) for (e, d), r in zip(kept, results, strict=True)
+        ]
         outcome.added = sum(r.added for r in results)
         outcome.duplicates = len(results) - outcome.added
         await self.registry.record_success(
@@ -242,7 +245,9 @@ class FeedPoller:
         return ArticleDraft(
             title=entry.title or (page.title if page else None) or text.split("\n", 1)[0][:200],
             text=text,
-            source=feed.name or parsed.title or (page.source if page else None)
+            source=feed.name
+            or parsed.title
+            or (page.source if page else None)
             or (_host(url) if url else None),
             authors=entry.authors or (page.authors if page else ()),
             published=entry.published or (page.published if page else None),
@@ -255,4 +260,3 @@ class FeedPoller:
                 "text_from": "page" if from_page else "feed",
             },
         )
-

@@ -39,8 +39,7 @@ class DailyTime:
         match = _TIME.match(text.strip())
         if not match or int(match[1]) > 23 or int(match[2]) > 59:
             raise ValueError(
-                f"{text!r} is not a time of day: use HH:MM on a 24-hour clock, e.g. 08:00 or "
-                "18:30"
+                f"{text!r} is not a time of day: use HH:MM on a 24-hour clock, e.g. 08:00 or 18:30"
             )
         return cls(int(match[1]), int(match[2]))
 

@@ -43,19 +43,25 @@ class Searcher:
         """The passages ranked offset..offset+limit for `question`. Reads only."""
         question = " ".join(question.split())[:MAX_QUESTION_CHARS]
         if not question:
-            return SearchResult(question, (), "Ask a question, for example: "
-                                "“Where did the joint exercise begin?”")
+            return SearchResult(
+                question, (), "Ask a question, for example: “Where did the joint exercise begin?”"
+            )
         tokens = self.index.tokenizer(question)
         if not tokens:
             return SearchResult(
-                question, (), "That question has only very common words. "
-                "Add a name, a place or a topic, e.g. “Iran Azerbaijan exercise”."
+                question,
+                (),
+                "That question has only very common words. "
+                "Add a name, a place or a topic, e.g. “Iran Azerbaijan exercise”.",
             )
         wanted = max(SENTENCE_HITS, (offset + limit) * 6)
         hits = await asyncio.to_thread(self.index.search, tokens, wanted)
         if not hits:
-            return SearchResult(question, (), "Nothing in the news corpus matches that. "
-                                "Try other words or a broader question.")
+            return SearchResult(
+                question,
+                (),
+                "Nothing in the news corpus matches that. Try other words or a broader question.",
+            )
         windows, attributions = await self._windows(tokens, [h.sentence_id for h in hits])
         chosen = select_windows(windows)
         page = chosen[offset : offset + limit]

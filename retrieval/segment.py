@@ -30,18 +30,18 @@ BLOCK = 64  # postings per block maximum
 
 # Array names and their dtypes, in the order they are written.
 _ARRAYS = {
-    "sentence_ids": np.int64,   # [docs] sentence row id of each local doc
-    "by_sentence": np.int32,    # [docs] local docs in sentence id order
-    "doc_len": np.int32,        # [docs] number of tokens (BM25's document length), ascending
-    "terms": None,              # [terms] sorted UTF-8 byte strings
-    "term_ptr": np.int64,       # [terms + 1] start of each term's postings
-    "post_doc": np.int32,       # [postings] local doc, ascending within a term
-    "post_tf": np.int32,        # [postings] term frequency
-    "block_ptr": np.int64,      # [terms + 1] start of each term's blocks
-    "block_max": np.float32,    # [blocks] highest BM25 tf weight in a block, at build time
-    "fwd_ptr": np.int64,        # [docs + 1] start of each doc's forward postings
-    "fwd_term": np.int32,       # [postings] local term id, ascending within a doc
-    "fwd_tf": np.int32,         # [postings] term frequency
+    "sentence_ids": np.int64,  # [docs] sentence row id of each local doc
+    "by_sentence": np.int32,  # [docs] local docs in sentence id order
+    "doc_len": np.int32,  # [docs] number of tokens (BM25's document length), ascending
+    "terms": None,  # [terms] sorted UTF-8 byte strings
+    "term_ptr": np.int64,  # [terms + 1] start of each term's postings
+    "post_doc": np.int32,  # [postings] local doc, ascending within a term
+    "post_tf": np.int32,  # [postings] term frequency
+    "block_ptr": np.int64,  # [terms + 1] start of each term's blocks
+    "block_max": np.float32,  # [blocks] highest BM25 tf weight in a block, at build time
+    "fwd_ptr": np.int64,  # [docs + 1] start of each doc's forward postings
+    "fwd_term": np.int32,  # [postings] local term id, ascending within a doc
+    "fwd_tf": np.int32,  # [postings] term frequency
 }
 
 
@@ -164,9 +164,9 @@ class Segment:
         """One segment holding all the sentences of `segments`."""
         terms = np.unique(np.concatenate([s.terms for s in segments]))
         # Both vocabularies are sorted, so a doc's terms stay ascending in merged ids.
-        fwd_term = np.concatenate([
-            np.searchsorted(terms, s.terms).astype(np.int32)[s.fwd_term] for s in segments
-        ])
+        fwd_term = np.concatenate(
+            [np.searchsorted(terms, s.terms).astype(np.int32)[s.fwd_term] for s in segments]
+        )
         offsets = np.cumsum([0] + [len(s.fwd_term) for s in segments])
         fwd_ptr = np.concatenate(
             [s.fwd_ptr[:-1] + at for s, at in zip(segments, offsets[:-1], strict=True)]

@@ -77,8 +77,12 @@ class CorpusStore:
         from retrieval.sentences import article_sentences
 
         prepared = [
-            (draft, canonical_url(draft.url), fingerprint(draft.text),
-             article_sentences(draft.text))
+            (
+                draft,
+                canonical_url(draft.url),
+                fingerprint(draft.text),
+                article_sentences(draft.text),
+            )
             for draft in drafts
         ]
         results: list[AddResult] = []
@@ -93,8 +97,7 @@ class CorpusStore:
                 await self.conn.executemany(
                     "INSERT INTO sentences (article_id, position, paragraph, text)"
                     " VALUES (?, ?, ?, ?)",
-                    [(article_id, pos, para, text)
-                     for pos, (para, text) in enumerate(sentences)],
+                    [(article_id, pos, para, text) for pos, (para, text) in enumerate(sentences)],
                 )
                 results.append(AddResult(article_id, added=True, sentences=len(sentences)))
             await self.conn.execute("COMMIT")
@@ -118,9 +121,17 @@ class CorpusStore:
             " content_hash, ingested_ts, origin, extra)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                draft.title, draft.source, json.dumps(list(draft.authors)), draft.published,
-                to_timestamp(draft.published), url, draft.text, content_hash, time.time(),
-                draft.origin, json.dumps(draft.extra, default=str),
+                draft.title,
+                draft.source,
+                json.dumps(list(draft.authors)),
+                draft.published,
+                to_timestamp(draft.published),
+                url,
+                draft.text,
+                content_hash,
+                time.time(),
+                draft.origin,
+                json.dumps(draft.extra, default=str),
             ),
         )
         assert cursor.lastrowid is not None
@@ -133,8 +144,7 @@ class CorpusStore:
 
     async def stats(self) -> CorpusStats:
         async with self.conn.execute(
-            "SELECT count(*), count(DISTINCT source), min(published), max(published)"
-            " FROM articles"
+            "SELECT count(*), count(DISTINCT source), min(published), max(published) FROM articles"
         ) as cur:
             articles, outlets, first, last = await cur.fetchone() or (0, 0, None, None)
         async with self.conn.execute("SELECT count(*) FROM sentences") as cur:
@@ -168,9 +178,7 @@ class CorpusStore:
             row = await cur.fetchone()
         return int(row[0]) if row else 0
 
-    async def _rows_in(
-        self, sql: str, ids: Iterable[int], *params: Any
-    ) -> list[aiosqlite.Row]:
+    async def _rows_in(self, sql: str, ids: Iterable[int], *params: Any) -> list[aiosqlite.Row]:
         """Rows of `sql`, whose `{ids}` becomes an IN list, for any number of ids.
 
         SQLite caps the parameters of one statement, so long lists go 500 at a time.
@@ -198,7 +206,8 @@ class CorpusStore:
         rows = await self._rows_in(
             f"SELECT {_SENTENCE_COLUMNS} FROM sentences"
             " WHERE article_id IN ({ids}) AND position <= ? ORDER BY article_id, position",
-            article_ids, last,
+            article_ids,
+            last,
         )
         found: dict[int, list[SentenceRow]] = {}
         for row in rows:

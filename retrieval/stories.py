@@ -144,8 +144,7 @@ def group_stories(
     pairs that could reach `threshold` get the exact cosine.
     """
     signatures = [
-        Counter(tokenizer(" ".join((a.title, *a.sentences[:LEAD_SENTENCES]))))
-        for a in articles
+        Counter(tokenizer(" ".join((a.title, *a.sentences[:LEAD_SENTENCES])))) for a in articles
     ]
     own_idf, df = idf_table(set(s) for s in signatures)
     weights = own_idf if idf is None else idf
@@ -157,9 +156,9 @@ def group_stories(
         for term in vector:
             if 2 <= df[term] <= STORY_TERM_DF:
                 postings[term].append(number)
-    rest = np.array([
-        math.sqrt(sum(w * w for t, w in v.items() if df[t] > STORY_TERM_DF)) for v in vectors
-    ])  # fmt: skip
+    rest = np.array(
+        [math.sqrt(sum(w * w for t, w in v.items() if df[t] > STORY_TERM_DF)) for v in vectors]
+    )
     parent = list(range(len(articles)))
 
     def root(i: int) -> int:
@@ -195,8 +194,9 @@ def _candidate_pairs(
     if not firsts:
         return []
     count = len(vectors)
-    keys, inverse = np.unique(np.concatenate(firsts) * count + np.concatenate(seconds),
-                              return_inverse=True)  # fmt: skip
+    keys, inverse = np.unique(
+        np.concatenate(firsts) * count + np.concatenate(seconds), return_inverse=True
+    )
     partial = np.bincount(inverse, weights=np.concatenate(products))
     i, j = keys // count, keys % count
     hopeful = partial + rest[i] * rest[j] >= threshold
@@ -211,6 +211,7 @@ def representative_extract(
     `idf` weighs terms (from `idf_table` over the period's articles, which hold these).
     Empty when no line is prose (a results table): the headline then says it all.
     """
+
     def vector(text: str) -> Vector:
         return _unit({t: n * idf.get(t, 1.0) for t, n in Counter(tokenizer(text)).items()})
 

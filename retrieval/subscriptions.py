@@ -116,10 +116,11 @@ class Delivery:
             chat_id=int(row["chat_id"]),
             day=date.fromisoformat(row["day"]),
             period=Period(
-                _time(row["period_start"]), _time(row["period_end"]),
+                _time(row["period_start"]),
+                _time(row["period_end"]),
                 _time(row["seen_until"]) if row["seen_until"] is not None else None,
                 _time(row["as_of"]),
-            ),  # fmt: skip
+            ),
             state=State(row["state"]),
             messages=int(row["messages"]),
             items=row["items"],
@@ -195,9 +196,20 @@ class Subscriptions:
             " keywords = excluded.keywords, quiet_when_empty = excluded.quiet_when_empty,"
             " created_by = excluded.created_by, active = 1, stopped_reason = NULL"
             " RETURNING *",
-            (chat_id, chat_type, chat_title, str(at), timezone, json.dumps(list(keywords)),
-             int(quiet_when_empty), created_by, ts, ts, ts),
-        ) as cur:  # fmt: skip
+            (
+                chat_id,
+                chat_type,
+                chat_title,
+                str(at),
+                timezone,
+                json.dumps(list(keywords)),
+                int(quiet_when_empty),
+                created_by,
+                ts,
+                ts,
+                ts,
+            ),
+        ) as cur:
             row = await cur.fetchone()
         assert row is not None
         return Subscription.from_row(row)
@@ -258,9 +270,15 @@ class Subscriptions:
         async with self.conn.execute(
             "SELECT * FROM deliveries WHERE subscription_id = ? AND state IN (?, ?, ?, ?)"
             " AND claimed_ts >= ? ORDER BY period_end DESC, id DESC LIMIT 1",
-            (subscription.id, State.SENT, State.EMPTY, State.UNKNOWN, State.CLAIMED,
-             subscription.active_since.timestamp()),
-        ) as cur:  # fmt: skip
+            (
+                subscription.id,
+                State.SENT,
+                State.EMPTY,
+                State.UNKNOWN,
+                State.CLAIMED,
+                subscription.active_since.timestamp(),
+            ),
+        ) as cur:
             row = await cur.fetchone()
         return Delivery.from_row(row) if row else None
 
@@ -278,9 +296,12 @@ class Subscriptions:
         found = []
         for subscription in await self.active():
             slot = due_slot(
-                subscription.at, subscription.zone, now, subscription.schedule_since,
+                subscription.at,
+                subscription.zone,
+                now,
+                subscription.schedule_since,
                 await self.last_day(subscription.id),
-            )  # fmt: skip
+            )
             if slot is None:
                 continue
             previous = await self.last_delivered(subscription)
@@ -303,11 +324,18 @@ class Subscriptions:
             "INSERT INTO deliveries (subscription_id, day, chat_id, period_start, period_end,"
             " seen_until, as_of, state, claimed_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (subscription_id, day) DO NOTHING RETURNING *",
-            (due.subscription.id, due.slot.day.isoformat(), due.subscription.chat_id,
-             p.start.timestamp(), p.end.timestamp(),
-             p.seen_until.timestamp() if p.seen_until else None,
-             (p.as_of or now).timestamp(), State.CLAIMED, now.timestamp()),
-        ) as cur:  # fmt: skip
+            (
+                due.subscription.id,
+                due.slot.day.isoformat(),
+                due.subscription.chat_id,
+                p.start.timestamp(),
+                p.end.timestamp(),
+                p.seen_until.timestamp() if p.seen_until else None,
+                (p.as_of or now).timestamp(),
+                State.CLAIMED,
+                now.timestamp(),
+            ),
+        ) as cur:
             row = await cur.fetchone()
         return Delivery.from_row(row) if row else None
 
@@ -327,8 +355,7 @@ class Subscriptions:
         error: str | None = None,
     ) -> None:
         await self.conn.execute(
-            "UPDATE deliveries SET state = ?, items = ?, error = ?, finished_ts = ?"
-            " WHERE id = ?",
+            "UPDATE deliveries SET state = ?, items = ?, error = ?, finished_ts = ? WHERE id = ?",
             (state, items, error, now.timestamp(), delivery_id),
         )
 

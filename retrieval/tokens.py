@@ -50,9 +50,7 @@ class Tokenizer:
     @property
     def signature(self) -> str:
         """Identifies the token rules, so an index built with other rules is not reused."""
-        return (
-            f"v1:stem={int(self.stem)}:stop={int(self.stopwords)}:irr={int(self.irregular)}"
-        )
+        return f"v1:stem={int(self.stem)}:stop={int(self.stopwords)}:irr={int(self.irregular)}"
 
     @cached_property
     def _stemmer(self) -> Stemmer.Stemmer:

@@ -332,9 +332,7 @@ class FakeTelegramServer:
                 self._chats[chat_id] = chat | ({"username": username} if username else {})
             return dict(self._chats[chat_id])
 
-    def set_member_status(
-        self, chat_id: int, user_id: int, status: str, **rights: bool
-    ) -> None:
+    def set_member_status(self, chat_id: int, user_id: int, status: str, **rights: bool) -> None:
         """Status getChatMember/getChatAdministrators report ("creator", "administrator", ...);
         ``rights`` add or override an administrator's, e.g. ``can_post_messages=True`` for a
         channel admin that may post."""

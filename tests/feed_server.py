@@ -140,8 +140,11 @@ class FeedServer:
     def serve_pages(self) -> None:
         """Every fixture page at /pages/NAME (the windows-1252 one says so in its header)."""
         for page in sorted((FIXTURES / "pages").glob("*.html")):
-            content_type = ("text/html; charset=windows-1252" if "1252" in page.name
-                            else "text/html; charset=utf-8")
+            content_type = (
+                "text/html; charset=windows-1252"
+                if "1252" in page.name
+                else "text/html; charset=utf-8"
+            )
             self.routes[f"/pages/{page.name}"] = Route(
                 body=page.read_bytes(), content_type=content_type
             )

@@ -25,8 +25,10 @@ ROOT = Path(__file__).resolve().parents[1]
 SIZE, REAL, NEWS, ZIPF = 4000, 2500, 20, 10
 
 REAL_ARTICLES = [
-    ["The central bank raised interest rates by half a point on Tuesday.",
-     "Analysts had expected a smaller increase after weak retail sales."],
+    [
+        "The central bank raised interest rates by half a point on Tuesday.",
+        "Analysts had expected a smaller increase after weak retail sales.",
+    ],
     ["Floods closed the main road north of the city.", "Rescue teams reached the village."],
     ["Shares in the carmaker fell sharply after the recall was announced."],
 ]
@@ -93,9 +95,7 @@ def test_compare_exact_accepts_ties_and_catches_wrong_scores_or_sentences() -> N
 
 
 @pytest.mark.slow
-def test_corpus_is_nested_deterministic_and_tokenized_once(
-    corpus: Corpus, tmp_path: Path
-) -> None:
+def test_corpus_is_nested_deterministic_and_tokenized_once(corpus: Corpus, tmp_path: Path) -> None:
     assert corpus.size == SIZE
     assert corpus.meta["real_sentences"] == REAL
     assert corpus.meta["synthetic_sentences"] == SIZE - REAL
@@ -141,9 +141,22 @@ def test_newsbot_scores_are_rank_bm25s_and_peers_find_the_same(corpus: Corpus) -
 def test_scale_script_runs_and_reports(corpus: Corpus) -> None:
     out = corpus.folder.parent
     command = [
-        sys.executable, "benchmarks/scale.py", "--sizes", str(SIZE), "--real-limit", str(REAL),
-        "--news", str(NEWS), "--zipf", str(ZIPF), "--out", str(out), "--startup-runs", "1",
-        "--ingest", str(ROOT / "seeds"),
+        sys.executable,
+        "benchmarks/scale.py",
+        "--sizes",
+        str(SIZE),
+        "--real-limit",
+        str(REAL),
+        "--news",
+        str(NEWS),
+        "--zipf",
+        str(ZIPF),
+        "--out",
+        str(out),
+        "--startup-runs",
+        "1",
+        "--ingest",
+        str(ROOT / "seeds"),
     ]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr

@@ -99,16 +99,18 @@ class Harness:
             f"{count} message(s) from the bot in chat {chat_id}",
         )
 
-    async def ask(self, chat_id: int, text: str, count: int = 1, **kwargs: Any
-                  ) -> list[dict[str, Any]]:  # fmt: skip
+    async def ask(
+        self, chat_id: int, text: str, count: int = 1, **kwargs: Any
+    ) -> list[dict[str, Any]]:
         """Send `text` and return the `count` new messages the bot sent in reply."""
         before = len(self.replies(chat_id))
         self.fake.user_message(chat_id, text, **kwargs)
         messages = await self.reply(chat_id, before + count)
         return messages[before:]
 
-    async def press(self, chat_id: int, message: dict[str, Any], data: str,
-                    user_id: int | None = None) -> str | None:  # fmt: skip
+    async def press(
+        self, chat_id: int, message: dict[str, Any], data: str, user_id: int | None = None
+    ) -> str | None:
         """Press a button; returns the text of the bot's answerCallbackQuery."""
         answered = len(self.fake.calls("answerCallbackQuery"))
         update = self.fake.callback_query(chat_id, message["message_id"], data, user_id=user_id)
@@ -234,13 +236,17 @@ async def test_start_registers_the_command_menu(bot: Harness) -> None:
 async def test_private_question_gets_quoted_passages_with_sources(bot: Harness) -> None:
     [answer] = await bot.ask(USER, "Where did the joint exercise begin?")
     assert "Aslanduz" in answer["text"]
-    assert "Azerbaijani and Iranian forces begin joint border exercises — bne IntelliNews" in (
-        answer["text"]
+    assert (
+        "Azerbaijani and Iranian forces begin joint border exercises — bne IntelliNews"
+        in (answer["text"])
     )
     kinds = entity_types(answer)
     assert "blockquote" in kinds and "bold" in kinds and "text_link" in kinds
-    bold = [answer["text"][e["offset"]:e["offset"] + e["length"]]
-            for e in answer["entities"] if e["type"] == "bold"]  # fmt: skip
+    bold = [
+        answer["text"][e["offset"] : e["offset"] + e["length"]]
+        for e in answer["entities"]
+        if e["type"] == "bold"
+    ]
     assert {word.lower() for word in bold} >= {"joint", "exercise"}
     assert "👍" in buttons(answer) and "👎" in buttons(answer)
     assert "reply_to_message" not in answer  # no quoting in a private chat
@@ -293,8 +299,9 @@ async def test_ask_in_reply_to_a_message_asks_what_it_says(bot: Harness) -> None
     bot.fake.user_message(GROUP, "central bank rates?", chat_type="group", user_id=5)
     await bot.settle()
     question = bot.fake.messages(GROUP)[-1]
-    [answer] = await bot.ask(GROUP, f"/ask@{BOT}", chat_type="group",
-                             reply_to_message_id=question["message_id"])  # fmt: skip
+    [answer] = await bot.ask(
+        GROUP, f"/ask@{BOT}", chat_type="group", reply_to_message_id=question["message_id"]
+    )
     assert "4.5%" in answer["text"]
 
 
@@ -306,8 +313,9 @@ async def test_group_mention_is_a_question(bot: Harness) -> None:
 
 async def test_reply_to_an_answer_is_a_follow_up(bot: Harness) -> None:
     [first] = await bot.ask(GROUP, f"/ask@{BOT} joint exercise", chat_type="group")
-    [follow] = await bot.ask(GROUP, "which province?", chat_type="group",
-                             reply_to_message_id=first["message_id"])  # fmt: skip
+    [follow] = await bot.ask(
+        GROUP, "which province?", chat_type="group", reply_to_message_id=first["message_id"]
+    )
     assert "Ardabil" in follow["text"]
     assert follow["reply_to_message"]["text"] == "which province?"
     logged = await bot.rows("SELECT question FROM query_log ORDER BY id")
@@ -356,6 +364,7 @@ async def test_more_shows_the_next_passages_once(bot: Harness) -> None:
     assert "4. Lighthouse keepers of" in follow["text"]
     assert "7. Lighthouse keepers of" not in follow["text"]
     assert follow["reply_to_message"]["message_id"] == answer["message_id"]
+
     def current() -> dict[str, Any]:
         return next(m for m in bot.replies(USER) if m["message_id"] == answer["message_id"])
 
@@ -430,8 +439,9 @@ async def test_a_chat_not_allowed_is_told_once_and_shown_nothing(start_bot: BotF
         assert "Aslanduz" not in private_refusal["text"]
         [answer] = await bot.ask(USER, "joint exercise")  # the allowed chat is answered
         assert "Aslanduz" in answer["text"]
-        [admin] = await bot.ask(-100999, f"/ask@{BOT} joint exercise", chat_type="supergroup",
-                                user_id=77)  # fmt: skip
+        [admin] = await bot.ask(
+            -100999, f"/ask@{BOT} joint exercise", chat_type="supergroup", user_id=77
+        )
         assert "Aslanduz" in admin["text"]
         bot.fake.inline_query(2002, "joint exercise")
         [inline] = await bot.fake.wait_for("answerInlineQuery", 1, timeout=WAIT)
@@ -587,21 +597,29 @@ async def test_articles_stored_by_another_process_become_searchable(
         assert before["text"].startswith("Nothing in the news corpus matches")
         other = await Engine.open(corpus_db)  # as `newsbot ingest` would, on its own connection
         try:
-            await other.store.add_articles([ArticleDraft(
-                title="Zeppelin hangar reopens",
-                text="The old zeppelin hangar reopened as a museum on Sunday.",
-                source="Air Post",
-            )])  # fmt: skip
+            await other.store.add_articles(
+                [
+                    ArticleDraft(
+                        title="Zeppelin hangar reopens",
+                        text="The old zeppelin hangar reopened as a museum on Sunday.",
+                        source="Air Post",
+                    )
+                ]
+            )
         finally:
             await other.close()
         runtime = bot.app.bot_data["runtime"]
-        await until(lambda: len(runtime.engine.index) > 0 and _indexes(runtime, "zeppelin"),
-                    "the periodic refresh to index the new article")  # fmt: skip
+        await until(
+            lambda: len(runtime.engine.index) > 0 and _indexes(runtime, "zeppelin"),
+            "the periodic refresh to index the new article",
+        )
         [after] = await bot.ask(USER, "zeppelin hangar")
         assert "museum" in after["text"]
         manifest = index_dir(corpus_db) / "manifest.json"
-        await until(lambda: _watermark(manifest) == runtime.engine.index.snapshot.watermark,
-                    "the index to be saved")  # fmt: skip
+        await until(
+            lambda: _watermark(manifest) == runtime.engine.index.snapshot.watermark,
+            "the index to be saved",
+        )
 
 
 def _indexes(runtime: Any, word: str) -> bool:

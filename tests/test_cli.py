@@ -54,10 +54,13 @@ def test_ask_reads_questions_from_stdin_one_json_per_line(
 def test_ingest_reports_and_sets_the_exit_status(
     db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    good = write_jsonl(tmp_path / "good.jsonl", [
-        {"title": "One", "text": "First story text."},
-        {"title": "Two", "text": "Second story text."},
-    ])
+    good = write_jsonl(
+        tmp_path / "good.jsonl",
+        [
+            {"title": "One", "text": "First story text."},
+            {"title": "Two", "text": "Second story text."},
+        ],
+    )
     assert main(["ingest", "--db", str(db_path), str(good)]) == 0
     assert "added 2 articles" in capsys.readouterr().out
     bad = tmp_path / "bad.jsonl"
@@ -95,7 +98,9 @@ def test_every_command_has_help_and_is_in_the_readme() -> None:
 
 @pytest.mark.parametrize("before", [True, False])
 def test_db_is_honoured_before_or_after_the_command(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
     before: bool,
 ) -> None:
     monkeypatch.chdir(tmp_path)
@@ -107,7 +112,9 @@ def test_db_is_honoured_before_or_after_the_command(
 
 
 def test_ask_with_no_articles_and_no_seed_folder_says_what_to_do(
-    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    db_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("NEWSBOT_SEEDS", str(tmp_path / "nowhere"))

@@ -27,21 +27,44 @@ def run(capsys: pytest.CaptureFixture[str], db: Path, *args: str) -> tuple[int, 
 
 
 def test_add_list_remove(capsys: pytest.CaptureFixture[str], db_path: Path) -> None:
-    code, out, _ = run(capsys, db_path, "feeds", "add", "https://news.test/post.rss",
-                       "--name", "Port Ellery Post", "--every", "1h30m")
+    code, out, _ = run(
+        capsys,
+        db_path,
+        "feeds",
+        "add",
+        "https://news.test/post.rss",
+        "--name",
+        "Port Ellery Post",
+        "--every",
+        "1h30m",
+    )
     assert code == 0
     assert out.startswith("added feed 1: Port Ellery Post, every 1h30m; it is due now")
     run(capsys, db_path, "feeds", "add", "https://news.test/notes.atom")
     code, out, _ = run(capsys, db_path, "feeds", "list")
     assert code == 0
     lines = out.splitlines()
-    assert lines[0].split() == ["1", "new", "every", "1h30m", "0", "articles", "last", "fetch",
-                                "never", "Port", "Ellery", "Post"]
+    assert lines[0].split() == [
+        "1",
+        "new",
+        "every",
+        "1h30m",
+        "0",
+        "articles",
+        "last",
+        "fetch",
+        "never",
+        "Port",
+        "Ellery",
+        "Post",
+    ]
     assert lines[1].strip() == "https://news.test/post.rss"
     assert lines[2].split()[:4] == ["2", "new", "every", "15m"]
     code, out, _ = run(capsys, db_path, "feeds", "remove", "https://news.test/post.rss")
-    assert (code, out) == (0, "removed feed 1 (Port Ellery Post); its 0 articles stay in the "
-                              "corpus\n")
+    assert (code, out) == (
+        0,
+        "removed feed 1 (Port Ellery Post); its 0 articles stay in the corpus\n",
+    )
     code, out, _ = run(capsys, db_path, "feeds", "remove", "2")
     assert code == 0
     assert run(capsys, db_path, "feeds", "list")[1].startswith("no feeds yet")
@@ -61,7 +84,9 @@ def test_bad_input_is_a_usage_error_naming_what_is_expected(
 
 
 def test_poll_stores_articles_saves_the_index_and_reports_failures(
-    capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture, db_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+    db_path: Path,
     feed_server: FeedServer,
 ) -> None:
     gazette = feed_server.serve("/feeds/gazette.rss", "gazette.rss")
@@ -77,7 +102,8 @@ def test_poll_stores_articles_saves_the_index_and_reports_failures(
     logged = [r.getMessage() for r in caplog.records if r.name == "retrieval.poll"]
     error_feed = feed_server.url("/feeds/error.rss")
     assert f"feed 1 ({gazette}): 4 new entries, 4 articles added, 0 duplicates, 1 problems" in (
-        logged)
+        logged
+    )
     assert f"feed 2 ({error_feed}): failed: HTTP 500 Internal Server Error" in logged
     assert (Path(f"{db_path}.index") / "manifest.json").is_file()
     # A new process finds the articles in the saved index.

@@ -13,13 +13,13 @@ import pytest
 from benchmarks.corpora import DEFAULT, corpus_dir
 from tests.conftest import REPO
 
-NEEDS_BBC = '''
+NEEDS_BBC = """
 from tests.conftest import shared_articles
 
 
 def test_needs_the_bbc_corpus():
     assert next(shared_articles("bbc-news"))["title"]
-'''
+"""
 
 
 def run_pytest(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
@@ -29,9 +29,12 @@ def run_pytest(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if k not in ("CI", "NEWSBOT_CORPUS")}
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rs", str(test)],
-        cwd=REPO, env={**environment, "PYTHONPATH": str(REPO), **env},
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        cwd=REPO,
+        env={**environment, "PYTHONPATH": str(REPO), **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_a_missing_corpus_skips_the_test_and_says_what_it_needs(tmp_path: Path) -> None:

@@ -60,31 +60,40 @@ TRAM = (
         "Council approves harbour tram line",
         "The city council approved a tram line linking the harbour to the university on "
         "Tuesday. Building starts in spring.",
-        source="City Herald", published=at(9), url="https://herald.example/tram",
+        source="City Herald",
+        published=at(9),
+        url="https://herald.example/tram",
     ),
     ArticleDraft(
         "Harbour-university tram line gets council approval",
         "Councillors voted 31 to 12 to approve the harbour tram line to the university. "
         "The line will cost 120 million euros.",
-        source="Morning Post", published=at(10), url="https://post.example/tram",
+        source="Morning Post",
+        published=at(10),
+        url="https://post.example/tram",
     ),
     ArticleDraft(
         "Tram to the harbour approved",
         "A new tram line between the harbour and the university was approved by the city "
         "council. Opponents had warned about the cost.",
-        source="Radio City", published=at(11),
+        source="Radio City",
+        published=at(11),
     ),
 )
 BAKERY = ArticleDraft(
     "Old bakery reopens on Market Street",
     "The bakery on Market Street reopened under new owners after a year of renovation. Queues "
     "formed before dawn.",
-    source="City Herald", published=at(20), url="https://herald.example/bakery",
+    source="City Herald",
+    published=at(20),
+    url="https://herald.example/bakery",
 )
 ELECTIONS = ArticleDraft(
     "Mayor calls early elections",
     "The mayor called an early election for September, citing the collapse of her coalition.",
-    source="Morning Post", published=at(15), url="https://post.example/mayor",
+    source="Morning Post",
+    published=at(15),
+    url="https://post.example/mayor",
 )
 
 
@@ -102,7 +111,9 @@ async def test_stories_carried_by_more_outlets_come_first(news: Engine) -> None:
     assert "tram line" in tram.extract
     # One outlet each: the newer first.
     assert (bakery.headline, bakery.url, bakery.outlets) == (
-        BAKERY.title, BAKERY.url, ("City Herald",)
+        BAKERY.title,
+        BAKERY.url,
+        ("City Herald",),
     )
     assert bakery.extract.startswith("The bakery on Market Street reopened")
     assert mayor.headline == ELECTIONS.title
@@ -125,11 +136,13 @@ async def test_period_is_by_publication_else_ingestion(news: Engine) -> None:
         ArticleDraft("After", "Published the day after.", published=at(25)),
     )
     [undated_inside] = await add(
-        engine, ArticleDraft("Undated in", "No date; stored during the period."),
+        engine,
+        ArticleDraft("Undated in", "No date; stored during the period."),
         ingested=DAY + timedelta(hours=3),
     )
     await add(
-        engine, ArticleDraft("Undated out", "No date; stored before the period."),
+        engine,
+        ArticleDraft("Undated out", "No date; stored before the period."),
         ingested=DAY - timedelta(hours=3),
     )
     digest = await digest_of(engine)
@@ -148,27 +161,38 @@ async def test_a_late_arrival_joins_the_next_digest_once(news: Engine) -> None:
     engine = news
     """Dated before the previous digest's end, stored after it was built."""
     first = Period(DAY - timedelta(days=1), DAY, as_of=DAY + timedelta(minutes=1))
-    second = Period(DAY, DAY + timedelta(days=1), seen_until=first.as_of,
-                    as_of=DAY + timedelta(days=1, minutes=1))  # fmt: skip
+    second = Period(
+        DAY,
+        DAY + timedelta(days=1),
+        seen_until=first.as_of,
+        as_of=DAY + timedelta(days=1, minutes=1),
+    )
     [on_time] = await add(
-        engine, ArticleDraft("On time", "Stored before the first digest.", published=at(-2)),
+        engine,
+        ArticleDraft("On time", "Stored before the first digest.", published=at(-2)),
         ingested=DAY - timedelta(hours=1),
     )
     [late] = await add(
-        engine, ArticleDraft("Late", "Dated before, stored after the first digest.",
-                             published=at(-0.5)),
+        engine,
+        ArticleDraft("Late", "Dated before, stored after the first digest.", published=at(-0.5)),
         ingested=DAY + timedelta(hours=2),
-    )  # fmt: skip
+    )
     [too_old] = await add(
-        engine, ArticleDraft("Archive", "An old article ingested from an archive.",
-                             published=(DAY - LATE_WINDOW - timedelta(hours=1)).isoformat()),
+        engine,
+        ArticleDraft(
+            "Archive",
+            "An old article ingested from an archive.",
+            published=(DAY - LATE_WINDOW - timedelta(hours=1)).isoformat(),
+        ),
         ingested=DAY + timedelta(hours=2),
-    )  # fmt: skip
+    )
     [after_build] = await add(
-        engine, ArticleDraft("Stored while building", "Dated inside, stored after as_of.",
-                             published=at(-0.2)),
+        engine,
+        ArticleDraft(
+            "Stored while building", "Dated inside, stored after as_of.", published=at(-0.2)
+        ),
         ingested=DAY + timedelta(minutes=2),
-    )  # fmt: skip
+    )
 
     def ids(digest_items: object) -> set[int]:
         return {i for item in digest_items for i in item.article_ids}  # type: ignore[attr-defined]
@@ -194,8 +218,9 @@ async def test_keywords_match_the_words_as_search_does(news: Engine) -> None:
 
 @pytest.mark.slow
 async def test_a_reuters_day_digest(engine: Engine, tmp_path: Path) -> None:
-    day = [a for a in shared_articles("reuters-21578")
-           if (a["published"] or "")[:10] == "1987-03-11"]  # fmt: skip
+    day = [
+        a for a in shared_articles("reuters-21578") if (a["published"] or "")[:10] == "1987-03-11"
+    ]
     await ingest_paths(engine.store, [write_jsonl(tmp_path / "day.jsonl", day)])
     start = datetime(1987, 3, 11, tzinfo=UTC)
     day_digest = await digest_of(engine, Period(start, start + timedelta(days=1)))
@@ -214,15 +239,25 @@ async def test_a_reuters_day_digest(engine: Engine, tmp_path: Path) -> None:
 
 def test_cli_digest_prints_the_period(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     source = db_path.parent / "news.jsonl"
-    write_jsonl(source, [
-        {"title": d.title, "text": d.text, "source": d.source, "published": d.published,
-         "url": d.url}
-        for d in (*TRAM, BAKERY)
-    ] + list(shared_articles("bbc-news", 300)))  # fmt: skip
-    assert main(["--db", str(db_path), "ingest", "--quiet", str(source)]) == 0
+    write_jsonl(
+        source,
+        [
+            {
+                "title": d.title,
+                "text": d.text,
+                "source": d.source,
+                "published": d.published,
+                "url": d.url,
+            }
+            for d in (*TRAM, BAKERY)
+        ]
+        + list(shared_articles("bbc-news", 300)),
+    )
+    db = ["--db", str(db_path)]
+    assert main([*db, "ingest", "--quiet", str(source)]) == 0
     capsys.readouterr()
-    assert main(["--db", str(db_path), "digest", "--since", "2024-06-03",
-                 "--until", "2024-06-04T00:00:00", "--limit", "1"]) == 0  # fmt: skip
+    period = "--since 2024-06-03 --until 2024-06-04T00:00:00 --limit 1"
+    assert main([*db, "digest", *period.split()]) == 0
     out = capsys.readouterr().out
     assert out.startswith(
         "News from 2024-06-03 00:00 to 2024-06-04 00:00 (UTC): 2 stories from 4 articles; "
@@ -230,8 +265,8 @@ def test_cli_digest_prints_the_period(db_path: Path, capsys: pytest.CaptureFixtu
     )
     assert "City Herald, Morning Post, Radio City · 2024-06-03 11:00" in out
     assert "bakery" not in out.lower()
-    assert main(["--db", str(db_path), "digest", "--since", "3h", "--until", "2024-06-03T12:00",
-                 "--keywords", "bakery"]) == 0  # fmt: skip
+    period = "--since 3h --until 2024-06-03T12:00 --keywords bakery"
+    assert main([*db, "digest", *period.split()]) == 0
     assert capsys.readouterr().out == (
         "No new articles about bakery from 2024-06-03 09:00 to 2024-06-03 12:00 (UTC).\n"
     )
@@ -266,4 +301,3 @@ def test_cli_digest_refuses_arguments_it_cannot_use(
 ) -> None:
     assert main(["--db", str(db_path), "digest", *args]) == 2
     assert message in capsys.readouterr().err
-

@@ -96,8 +96,9 @@ async def start_bot(
 
     @asynccontextmanager
     async def start(**changes: Any) -> AsyncIterator[Harness]:
-        settings = Settings(db_path=news_db, token=TEST_TOKEN,
-                            api_base_url=fake_telegram.base_url, **changes)  # fmt: skip
+        settings = Settings(
+            db_path=news_db, token=TEST_TOKEN, api_base_url=fake_telegram.base_url, **changes
+        )
         app = build_application(settings)
         digests_of(app.bot_data).clock = clock
         async with running(app):
@@ -126,31 +127,50 @@ async def add_news(bot: Harness, *drafts: ArticleDraft) -> None:
     await engine.refresh()
 
 
-def story(title: str, text: str, published: str, source: str = "City Herald",
-          url: str | None = None) -> ArticleDraft:  # fmt: skip
-    return ArticleDraft(title, text, source=source, published=f"{published}:00+00:00",
-                        url=url or f"https://news.example/{abs(hash(title))}")  # fmt: skip
+def story(
+    title: str, text: str, published: str, source: str = "City Herald", url: str | None = None
+) -> ArticleDraft:
+    return ArticleDraft(
+        title,
+        text,
+        source=source,
+        published=f"{published}:00+00:00",
+        url=url or f"https://news.example/{abs(hash(title))}",
+    )
 
 
 def lighthouse(published: str) -> tuple[ArticleDraft, ...]:
     """One story carried by three outlets."""
     return (
-        story("Skerry lighthouse to be automated",
-              "The lighthouse on Skerry will be automated next spring, the coastal authority "
-              "said on Tuesday. Its last two keepers will retire.", published),
-        story("Last keepers leave Skerry lighthouse",
-              "The coastal authority will automate the Skerry lighthouse next spring, and its "
-              "two keepers will retire after thirty years.", published, "Coastal Times"),
-        story("Skerry light goes automatic",
-              "Skerry lighthouse is to be automated in the spring, the coastal authority said.",
-              published, "Radio North"),
-    )  # fmt: skip
+        story(
+            "Skerry lighthouse to be automated",
+            "The lighthouse on Skerry will be automated next spring, the coastal authority "
+            "said on Tuesday. Its last two keepers will retire.",
+            published,
+        ),
+        story(
+            "Last keepers leave Skerry lighthouse",
+            "The coastal authority will automate the Skerry lighthouse next spring, and its "
+            "two keepers will retire after thirty years.",
+            published,
+            "Coastal Times",
+        ),
+        story(
+            "Skerry light goes automatic",
+            "Skerry lighthouse is to be automated in the spring, the coastal authority said.",
+            published,
+            "Radio North",
+        ),
+    )
 
 
 def bakery(published: str) -> ArticleDraft:
-    return story("Old bakery reopens on Market Street",
-                 "The bakery on Market Street reopened under new owners after a year of "
-                 "renovation. Queues formed before dawn.", published)  # fmt: skip
+    return story(
+        "Old bakery reopens on Market Street",
+        "The bakery on Market Street reopened under new owners after a year of "
+        "renovation. Queues formed before dawn.",
+        published,
+    )
 
 
 async def subscribe(bot: Harness, chat_id: int, words: str, **kwargs: Any) -> str:
@@ -180,8 +200,9 @@ async def subscription_rows(bot: Harness) -> list[tuple[Any, ...]]:
 async def test_a_group_admin_subscribes_the_group_and_others_may_not(bot: Harness) -> None:
     bot.fake.add_chat(GROUP, "supergroup", title="Energy desk")
     bot.fake.set_member_status(GROUP, ADMIN, "administrator")
-    reply = await subscribe(bot, GROUP, "07:30 Europe/London lighthouse", user_id=ADMIN,
-                            chat_type="supergroup")  # fmt: skip
+    reply = await subscribe(
+        bot, GROUP, "07:30 Europe/London lighthouse", user_id=ADMIN, chat_type="supergroup"
+    )
     assert reply == (
         "Subscribed: a daily digest of news about lighthouse at 07:30 Europe/London, first on "
         "Mon 3 Jun 07:30. /unsubscribe stops it."
@@ -204,9 +225,11 @@ async def test_bad_times_unknown_zones_and_empty_keywords_get_an_example(bot: Ha
     ):
         reply = await subscribe(bot, ALICE, words)
         assert problem in reply
-        assert reply.endswith("Example: /subscribe 07:30 Europe/London oil opec — time (24-hour),"
-                              " an Area/City time zone and keywords are each optional; add the "
-                              "word quiet to get nothing on days without news.")  # fmt: skip
+        assert reply.endswith(
+            "Example: /subscribe 07:30 Europe/London oil opec — time (24-hour),"
+            " an Area/City time zone and keywords are each optional; add the "
+            "word quiet to get nothing on days without news."
+        )
     assert await subscription_rows(bot) == []
 
 
@@ -216,8 +239,10 @@ async def test_a_private_chat_subscribes_looks_and_stops(bot: Harness) -> None:
         "/unsubscribe stops it."
     )
     [shown] = await bot.ask(ALICE, "/subscription")
-    assert shown["text"] == ("Daily digest: 08:00 UTC, all news.\nNext: Mon 3 Jun 08:00.\n"
-                             "Change it with /subscribe, stop it with /unsubscribe.")  # fmt: skip
+    assert shown["text"] == (
+        "Daily digest: 08:00 UTC, all news.\nNext: Mon 3 Jun 08:00.\n"
+        "Change it with /subscribe, stop it with /unsubscribe."
+    )
     [stopped] = await bot.ask(ALICE, "/unsubscribe")
     assert stopped["text"].startswith("Stopped: no more daily digests here.")
     [shown] = await bot.ask(ALICE, "/subscription")
@@ -242,15 +267,18 @@ async def test_channel_subscriptions_check_the_bot_and_the_sender(
         )
         bot.fake.add_chat(channel, "channel", title="Morning brief", username="morningbrief")
         [cannot_post] = await bot.ask(ADMIN, "/subscribe @morningbrief 08:00")
-        assert cannot_post["text"].startswith("I can't post in Morning brief: make me an "
-                                              "administrator of the channel")  # fmt: skip
+        assert cannot_post["text"].startswith(
+            "I can't post in Morning brief: make me an administrator of the channel"
+        )
         bot.fake.set_member_status(channel, BOT_ID, "administrator", can_post_messages=False)
         [still_not] = await bot.ask(ADMIN, f"/subscribe {channel} 08:00")
         assert still_not["text"].startswith("I can't post in Morning brief")
         bot.fake.set_member_status(channel, BOT_ID, "administrator", can_post_messages=True)
         [not_theirs] = await bot.ask(ADMIN, "/subscribe @morningbrief 08:00")
-        assert not_theirs["text"] == ("You are not an administrator of Morning brief: only its "
-                                      "administrators can change its digest.")  # fmt: skip
+        assert not_theirs["text"] == (
+            "You are not an administrator of Morning brief: only its "
+            "administrators can change its digest."
+        )
         bot.fake.set_member_status(channel, ADMIN, "administrator")
         bot.fake.add_chat(GROUP, "supergroup", title="Energy desk")
         [group] = await bot.ask(ADMIN, f"/subscribe {GROUP} 08:00")
@@ -258,8 +286,10 @@ async def test_channel_subscriptions_check_the_bot_and_the_sender(
             "Energy desk is not a channel: send the command in that chat itself."
         )
         [done] = await bot.ask(ADMIN, "/subscribe @morningbrief 06:45 Europe/Berlin lighthouse")
-        assert done["text"].startswith("Subscribed to Morning brief: a daily digest of news "
-                                       "about lighthouse at 06:45 Europe/Berlin")  # fmt: skip
+        assert done["text"].startswith(
+            "Subscribed to Morning brief: a daily digest of news "
+            "about lighthouse at 06:45 Europe/Berlin"
+        )
         [shown] = await bot.ask(ADMIN, f"/subscription {channel}")
         assert shown["text"].startswith("Daily digest for Morning brief: 06:45 Europe/Berlin")
         await add_news(bot, *lighthouse("2024-06-02T15:00"))
@@ -339,8 +369,7 @@ async def test_no_digest_is_sent_twice_across_a_restart_or_a_crash(
     # The bot dies while sending Bob's digest: claimed, one message out, never finished.
     subs = await Subscriptions.open(news_db)
     try:
-        bob = [d for d in await subs.due(utc("2024-06-03T08:00"))
-               if d.subscription.chat_id == BOB]  # fmt: skip
+        bob = [d for d in await subs.due(utc("2024-06-03T08:00")) if d.subscription.chat_id == BOB]
         claimed = await subs.claim(bob[0], utc("2024-06-03T08:00"))
         assert claimed is not None
         await subs.progress(claimed.id, 1, BOB)
@@ -356,8 +385,10 @@ async def test_no_digest_is_sent_twice_across_a_restart_or_a_crash(
         assert len(bot.replies(ALICE)) == 2 and len(bot.replies(BOB)) == 1
         states = await bot.rows("SELECT chat_id, state FROM deliveries ORDER BY chat_id")
     assert states == [(ALICE, "sent"), (BOB, "unknown")]
-    assert f"for chat {BOB} was interrupted while sending (1 messages out); it is not sent " \
-        "again" in caplog.text  # fmt: skip
+    assert (
+        f"for chat {BOB} was interrupted while sending (1 messages out); it is not sent "
+        "again" in caplog.text
+    )
 
 
 # ----- what a digest holds ----------------------------------------------------------------
@@ -395,11 +426,18 @@ async def test_a_long_digest_is_split_into_valid_messages(bot: Harness, clock: C
     digests_of(bot.app.bot_data).limit = 30  # ten stories rarely need a second message
     # Real BBC stories (not among the background's 300), dated within the period.
     bbc = list(shared_articles("bbc-news", 330))[300:]
-    await add_news(bot, *(
-        story(a["title"], a["text"], f"2024-06-02T{10 + n % 10}:{n % 60:02d}", a["source"])
-        for n, a in enumerate(bbc)
-    ), story("Rates & <Markets>: the bank holds", "The central bank held rates at 4.5% on "
-             "Thursday & said <nothing> more.", "2024-06-02T21:00"))  # fmt: skip
+    await add_news(
+        bot,
+        *(
+            story(a["title"], a["text"], f"2024-06-02T{10 + n % 10}:{n % 60:02d}", a["source"])
+            for n, a in enumerate(bbc)
+        ),
+        story(
+            "Rates & <Markets>: the bank holds",
+            "The central bank held rates at 4.5% on Thursday & said <nothing> more.",
+            "2024-06-02T21:00",
+        ),
+    )
     assert await deliver_at(bot, clock, "2024-06-03T08:00") == 1
     digest = texts(bot, ALICE)[1:]
     assert len(digest) >= 2  # no 400 from the fake: each is valid HTML within 4096
@@ -493,4 +531,3 @@ async def test_telegram_unreachable_releases_the_digest_for_the_next_tick(
     assert "Telegram unreachable" in caplog.text
     assert await deliver_at(bot, clock, "2024-06-03T08:01") == 1
     assert "Skerry" in texts(bot, ALICE)[-1]
-

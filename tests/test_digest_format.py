@@ -27,33 +27,44 @@ def shown(markup: str) -> tuple[str, list[dict[str, object]]]:
 
 def item(n: int, **changes: object) -> DigestItem:
     fields: dict[str, object] = {
-        "headline": f"Story {n}", "url": f"https://news.example/{n}",
-        "extract": f"Something happened, number {n}.", "outlets": ("Herald", "Post"),
-        "article_ids": (n,), "published": START + timedelta(hours=n % 20),
-    }  # fmt: skip
+        "headline": f"Story {n}",
+        "url": f"https://news.example/{n}",
+        "extract": f"Something happened, number {n}.",
+        "outlets": ("Herald", "Post"),
+        "article_ids": (n,),
+        "published": START + timedelta(hours=n % 20),
+    }
     return DigestItem(**(fields | changes))  # type: ignore[arg-type]
 
 
 def test_a_digest_is_valid_html_with_linked_headlines_and_outlets() -> None:
     hostile = item(
-        1, headline="Rates & <Markets> </b>", url="https://x.example/?a=1&b=<2>",
-        extract="Shares <script>rose</script> & fell.", outlets=("Finance <Daily>",),
-    )  # fmt: skip
+        1,
+        headline="Rates & <Markets> </b>",
+        url="https://x.example/?a=1&b=<2>",
+        extract="Shares <script>rose</script> & fell.",
+        outlets=("Finance <Daily>",),
+    )
     digest = Digest(START, END, (hostile, item(2, url=None, outlets=())), ("oil",), 5, 2)
     [message] = digest_messages(digest, BERLIN)
     text, entities = shown(message)
-    assert text.splitlines()[0] == "News digest about oil: 2 stories since Sun 2 Jun 09:00 " \
-        "(Europe/Berlin)"  # fmt: skip
-    assert "1. Rates & <Markets> </b>\nShares <script>rose</script> & fell.\n" \
-        "Finance <Daily> · Sun 2 Jun 10:00" in text  # fmt: skip
+    assert (
+        text.splitlines()[0] == "News digest about oil: 2 stories since Sun 2 Jun 09:00 "
+        "(Europe/Berlin)"
+    )
+    assert (
+        "1. Rates & <Markets> </b>\nShares <script>rose</script> & fell.\n"
+        "Finance <Daily> · Sun 2 Jun 10:00" in text
+    )
     assert "2. Story 2\nSomething happened, number 2.\nunknown outlet" in text
     links = [e for e in entities if e["type"] == "text_link"]
     assert [link["url"] for link in links] == ["https://x.example/?a=1&b=<2>"]
 
 
 def test_a_long_digest_is_split_between_stories_within_the_limit() -> None:
-    items = tuple(item(n, extract="A long sentence about what happened. " * 9)
-                  for n in range(1, 31))  # fmt: skip
+    items = tuple(
+        item(n, extract="A long sentence about what happened. " * 9) for n in range(1, 31)
+    )
     messages = digest_messages(Digest(START, END, items, (), 40, 30), BERLIN)
     assert len(messages) >= 2
     texts = [shown(m)[0] for m in messages]
@@ -71,8 +82,22 @@ def test_nothing_new_names_the_start_and_the_keywords() -> None:
 
 
 def test_subscription_settings_and_last_digest() -> None:
-    sub = Subscription(1, -100, "supergroup", "Desk", DailyTime(7, 30), "Europe/Berlin",
-                       ("oil",), True, True, 5, START, START, START, None)  # fmt: skip
+    sub = Subscription(
+        1,
+        -100,
+        "supergroup",
+        "Desk",
+        DailyTime(7, 30),
+        "Europe/Berlin",
+        ("oil",),
+        True,
+        True,
+        5,
+        START,
+        START,
+        START,
+        None,
+    )
     last = Delivery(1, 1, -100, END.date(), Period(START, END), State.SENT, 2, 8, END, END, None)
     text, _ = shown(subscription_text(sub, END + timedelta(days=1), last))
     assert text.splitlines() == [
@@ -89,19 +114,28 @@ def test_subscription_settings_and_last_digest() -> None:
     [
         ([], DEFAULT_TIME, "UTC", (), False),
         (["07:30"], DailyTime(7, 30), "UTC", (), False),
-        (["7:30", "europe/london", "oil", "opec"], DailyTime(7, 30), "Europe/London",
-         ("oil", "opec"), False),
+        (
+            ["7:30", "europe/london", "oil", "opec"],
+            DailyTime(7, 30),
+            "Europe/London",
+            ("oil", "opec"),
+            False,
+        ),
         (["Asia/Tokyo", "18.00", "quiet"], DailyTime(18, 0), "Asia/Tokyo", (), True),
         (["Japan", "trade"], DEFAULT_TIME, "UTC", ("Japan", "trade"), False),
         (["2024", "budget"], DEFAULT_TIME, "UTC", ("2024", "budget"), False),
     ],
-)  # fmt: skip
+)
 def test_subscribe_words(
     words: list[str], at: DailyTime, zone: str, keywords: tuple[str, ...], quiet: bool
 ) -> None:
     request = parse_subscribe(words, "UTC", allow_target=False)
     assert (request.at, request.timezone, request.keywords, request.quiet, request.target) == (
-        at, zone, keywords, quiet, None
+        at,
+        zone,
+        keywords,
+        quiet,
+        None,
     )
 
 
@@ -120,9 +154,7 @@ def test_subscribe_words_name_a_channel_only_where_allowed() -> None:
         (["the", "of"], "only very common words"),
     ],
 )
-def test_bad_subscribe_words_are_explained_with_an_example(
-    words: list[str], problem: str
-) -> None:
+def test_bad_subscribe_words_are_explained_with_an_example(words: list[str], problem: str) -> None:
     with pytest.raises(ValueError, match=problem) as refused:
         parse_subscribe(words, "UTC", allow_target=False)
     text, _ = shown(usage(str(refused.value)))

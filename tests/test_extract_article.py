@@ -24,4 +24,3 @@ def test_tables_in_the_article_are_kept() -> None:
     assert draft.text.startswith("Eleven crews raced")  # the repeated headline is dropped
     assert draft.source == "Tidewater Gazette"
     assert "Copyright" not in draft.text and "Home" not in draft.text
-

@@ -50,18 +50,30 @@ class RecordingRequest(BaseRequest):
         pass
 
     async def do_request(
-        self, url: str, method: str, request_data: RequestData | None = None,
-        *args: Any, **kwargs: Any,
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        *args: Any,
+        **kwargs: Any,
     ) -> tuple[int, bytes]:
         endpoint = url.rsplit("/", 1)[-1]
         params = request_data.parameters if request_data else {}
         if endpoint == "getMe":
-            result: Any = {"id": 1, "is_bot": True, "first_name": "newsbot",
-                           "username": "newsbot_test_bot"}
+            result: Any = {
+                "id": 1,
+                "is_bot": True,
+                "first_name": "newsbot",
+                "username": "newsbot_test_bot",
+            }
         elif endpoint == "sendMessage":
             self.sent.append(dict(params))
-            result = {"message_id": len(self.sent), "date": 0, "text": params["text"],
-                      "chat": {"id": params["chat_id"], "type": "private"}}
+            result = {
+                "message_id": len(self.sent),
+                "date": 0,
+                "text": params["text"],
+                "chat": {"id": params["chat_id"], "type": "private"},
+            }
         else:
             raise AssertionError(f"unexpected Bot API call {endpoint}")
         return 200, json.dumps({"ok": True, "result": result}).encode()
@@ -97,8 +109,13 @@ def assert_telegram_html(text: str) -> None:
 @pytest.fixture
 async def app(engine: Engine) -> AsyncIterator[Application]:  # type: ignore[type-arg]
     request = RecordingRequest()
-    application = (ApplicationBuilder().token(TOKEN).request(request)
-                   .get_updates_request(RecordingRequest()).build())
+    application = (
+        ApplicationBuilder()
+        .token(TOKEN)
+        .request(request)
+        .get_updates_request(RecordingRequest())
+        .build()
+    )
     application.bot_data["engine"] = engine
     application.bot_data["settings"] = Settings(
         db_path=engine.db_path, admins=frozenset({ADMIN}), allow_private_urls=True
@@ -121,31 +138,51 @@ def sent(app: Application) -> RecordingRequest:  # type: ignore[type-arg]
 _update_id = 0
 
 
-async def say(app: Application, text: str, user: int = ADMIN,  # type: ignore[type-arg]
-              chat: int | None = None) -> None:
+async def say(
+    app: Application,
+    text: str,
+    user: int = ADMIN,  # type: ignore[type-arg]
+    chat: int | None = None,
+) -> None:
     """Deliver a message to the application as Telegram would."""
     global _update_id
     _update_id += 1
     chat_id = user if chat is None else chat
     command = text.split()[0]
-    update = Update.de_json({
-        "update_id": _update_id,
-        "message": {
-            "message_id": _update_id, "date": 0, "text": text,
-            "from": {"id": user, "is_bot": False, "first_name": "Ann"},
-            "chat": {"id": chat_id, "type": "private" if chat is None else "supergroup"},
-            "entities": [{"type": "bot_command", "offset": 0, "length": len(command)}],
+    update = Update.de_json(
+        {
+            "update_id": _update_id,
+            "message": {
+                "message_id": _update_id,
+                "date": 0,
+                "text": text,
+                "from": {"id": user, "is_bot": False, "first_name": "Ann"},
+                "chat": {"id": chat_id, "type": "private" if chat is None else "supergroup"},
+                "entities": [{"type": "bot_command", "offset": 0, "length": len(command)}],
+            },
         },
-    }, app.bot)
+        app.bot,
+    )
     await app.process_update(update)
 
 
 def a_feed(**fields: Any) -> Feed:
     base: dict[str, Any] = dict(
-        id=3, url="https://news.test/feed?a=1&b=<2>", name="Tom & Jerry <News>", title=None,
-        interval=900.0, added_ts=0.0, etag=None, last_modified=None, last_fetch_ts=0.0,
-        last_ok_ts=None, last_error="HTTP 500 <oops> & more", failures=6, next_poll_ts=0.0,
-        paused_ts=1.0, articles=12,
+        id=3,
+        url="https://news.test/feed?a=1&b=<2>",
+        name="Tom & Jerry <News>",
+        title=None,
+        interval=900.0,
+        added_ts=0.0,
+        etag=None,
+        last_modified=None,
+        last_fetch_ts=0.0,
+        last_ok_ts=None,
+        last_error="HTTP 500 <oops> & more",
+        failures=6,
+        next_poll_ts=0.0,
+        paused_ts=1.0,
+        articles=12,
     )
     return Feed(**{**base, **fields})
 
@@ -175,11 +212,15 @@ def test_addfeed_arguments() -> None:
     assert parse_add_args([]) is None
     assert parse_add_args(["https://x.test/f"]) == ("https://x.test/f", None)
     assert parse_add_args(["https://x.test/f", "Example", "News"]) == (
-        "https://x.test/f", "Example News")
+        "https://x.test/f",
+        "Example News",
+    )
 
 
 async def test_an_admin_adds_lists_and_removes_feeds_in_private(
-    app: Application, engine: Engine, feed_server: FeedServer  # type: ignore[type-arg]
+    app: Application,
+    engine: Engine,
+    feed_server: FeedServer,  # type: ignore[type-arg]
 ) -> None:
     url = feed_server.serve("/feeds/gazette.rss", "gazette.rss")
     await say(app, f"/addfeed {url} Port <Ellery> Post")
@@ -197,7 +238,8 @@ async def test_an_admin_adds_lists_and_removes_feeds_in_private(
 
 
 async def test_commands_are_refused_to_others_and_outside_private_chats(
-    app: Application, engine: Engine  # type: ignore[type-arg]
+    app: Application,
+    engine: Engine,  # type: ignore[type-arg]
 ) -> None:
     await say(app, "/addfeed https://news.test/a.rss", user=STRANGER)
     await say(app, "/addfeed https://news.test/a.rss", user=ADMIN, chat=GROUP)
@@ -211,7 +253,7 @@ async def test_commands_are_refused_to_others_and_outside_private_chats(
 
 
 async def test_bad_arguments_get_usage_and_the_reason(
-    app: Application  # type: ignore[type-arg]
+    app: Application,  # type: ignore[type-arg]
 ) -> None:
     await say(app, "/addfeed")
     await say(app, "/addfeed ftp://news.test/<feed>")
@@ -227,7 +269,7 @@ async def test_bad_arguments_get_usage_and_the_reason(
 
 
 async def test_the_polling_job_is_registered(
-    app: Application  # type: ignore[type-arg]
+    app: Application,  # type: ignore[type-arg]
 ) -> None:
     job = schedule_feed_polling(app, every=60)
     assert job.name == "feed polling"
@@ -235,7 +277,9 @@ async def test_the_polling_job_is_registered(
 
 
 async def test_the_job_polls_due_feeds_searchably_and_reports_pauses_to_admins(
-    app: Application, engine: Engine, feed_server: FeedServer  # type: ignore[type-arg]
+    app: Application,
+    engine: Engine,
+    feed_server: FeedServer,  # type: ignore[type-arg]
 ) -> None:
     registry = FeedRegistry(engine.conn)
     await registry.add(feed_server.serve("/feeds/gazette.rss", "gazette.rss"))

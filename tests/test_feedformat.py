@@ -19,7 +19,10 @@ def test_rss_2_0() -> None:
     feed = parse_feed(read("gazette.rss"), f"{BASE}/feeds/gazette.rss")
     assert feed.version == "rss20" and feed.title == "The Port Ellery Post"
     assert [e.key for e in feed.entries] == [
-        "post-2026-seawall", "post-2026-library", "post-2026-ferry", "post-2026-regatta",
+        "post-2026-seawall",
+        "post-2026-library",
+        "post-2026-ferry",
+        "post-2026-regatta",
     ]
     seawall = feed.entries[0]
     assert seawall.title == "Council delays its vote on the seawall levy"
@@ -70,11 +73,14 @@ def test_rss_authors_with_e_mail_addresses_keep_their_names() -> None:
     assert author_name("ann@example.org") is None
 
 
-@pytest.mark.parametrize(("body", "message"), [
-    (b"<html><body><p>Just a page</p></body></html>", "not an RSS or Atom feed"),
-    (b"\x00\x01 binary", "not an RSS or Atom feed"),
-    (b"", "not an RSS or Atom feed"),
-])
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b"<html><body><p>Just a page</p></body></html>", "not an RSS or Atom feed"),
+        (b"\x00\x01 binary", "not an RSS or Atom feed"),
+        (b"", "not an RSS or Atom feed"),
+    ],
+)
 def test_what_is_not_a_feed_is_refused(body: bytes, message: str) -> None:
     with pytest.raises(ParseError, match=message):
         parse_feed(body, f"{BASE}/x")
@@ -109,8 +115,10 @@ def test_html_to_text() -> None:
 
 def test_plain_text_and_html_summaries_are_each_read_as_what_they_are() -> None:
     item = "<item><title>T</title><link>{BASE}/t</link><description>{}</description></item>"
-    doc = read("quayside-1.rss").replace(b"</channel>", item.format(
-        "Fish &amp;amp; chips &amp;lt;3", BASE=BASE).encode() + b"</channel>")
+    doc = read("quayside-1.rss").replace(
+        b"</channel>",
+        item.format("Fish &amp;amp; chips &amp;lt;3", BASE=BASE).encode() + b"</channel>",
+    )
     feed = parse_feed(doc, f"{BASE}/q")
     assert feed.entries[-1].text == "Fish & chips <3"
     atom = read("notes.atom").replace(

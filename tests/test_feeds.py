@@ -19,9 +19,17 @@ from retrieval.feeds import (
 )
 
 
-@pytest.mark.parametrize(("text", "seconds"), [
-    ("15m", 900), ("2h", 7200), ("1h30m", 5400), ("90s", 90), ("1d", 86400), (" 45 M ", 2700),
-])
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [
+        ("15m", 900),
+        ("2h", 7200),
+        ("1h30m", 5400),
+        ("90s", 90),
+        ("1d", 86400),
+        (" 45 M ", 2700),
+    ],
+)
 def test_intervals_are_read(text: str, seconds: float) -> None:
     assert parse_interval(text) == seconds
 
@@ -34,7 +42,11 @@ def test_bad_intervals_say_what_is_expected(text: str) -> None:
 
 def test_intervals_are_written_back_in_short_form() -> None:
     assert [format_interval(s) for s in (900, 5400, 86400, 90, 0)] == [
-        "15m", "1h30m", "1d", "1m30s", "0s",
+        "15m",
+        "1h30m",
+        "1d",
+        "1m30s",
+        "0s",
     ]
 
 
@@ -107,8 +119,11 @@ async def test_a_success_clears_the_error_and_records_seen_entries(db_path: Path
         feed, _ = await feeds.add("https://news.test/a.rss", interval=600)
         feed = await feeds.record_failure(feed, "timed out", now=1000.0)
         await feeds.record_success(
-            feed, [SeenEntry("a", None, "https://news.test/a"), SeenEntry("b", None, None)],
-            title="A Feed", etag='"v1"', last_modified="Mon, 05 Oct 2026 07:30:00 GMT",
+            feed,
+            [SeenEntry("a", None, "https://news.test/a"), SeenEntry("b", None, None)],
+            title="A Feed",
+            etag='"v1"',
+            last_modified="Mon, 05 Oct 2026 07:30:00 GMT",
             now=2000.0,
         )
         ok = await feeds.get(feed.id)

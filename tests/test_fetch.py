@@ -40,8 +40,9 @@ async def test_conditional_get_sends_the_validators_and_reports_not_modified(
     assert "if-none-match" not in feed_server.hits("/feeds/gazette.rss")[0].headers
 
 
-@pytest.mark.parametrize(("status", "reason"), [(404, "Not Found"), (500, "Internal Server Error"),
-                                                 (403, "Forbidden")])
+@pytest.mark.parametrize(
+    ("status", "reason"), [(404, "Not Found"), (500, "Internal Server Error"), (403, "Forbidden")]
+)
 async def test_http_errors_name_the_status(
     feed_server: FeedServer, fetcher: Fetcher, status: int, reason: str
 ) -> None:
@@ -112,8 +113,10 @@ async def test_a_redirect_to_another_scheme_is_refused(
     assert info.value.url is not None and info.value.url.startswith("file:")
 
 
-@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://example.org/feed", "feed.xml",
-                                 "javascript:alert(1)", "http://"])
+@pytest.mark.parametrize(
+    "url",
+    ["file:///etc/passwd", "ftp://example.org/feed", "feed.xml", "javascript:alert(1)", "http://"],
+)
 async def test_only_http_and_https_urls_are_fetched(fetcher: Fetcher, url: str) -> None:
     with pytest.raises(BlockedURLError):
         await fetcher.get(url)
@@ -142,14 +145,30 @@ async def test_a_redirect_from_an_allowed_hop_is_checked_again(feed_server: Feed
             await strict.get(feed_server.url("/hop"))
 
 
-@pytest.mark.parametrize(("address", "public"), [
-    ("93.184.215.14", True), ("2606:2800:21f:cb07:6820:80da:af6b:8b2c", True),
-    ("127.0.0.1", False), ("10.0.0.7", False), ("172.16.5.4", False), ("192.168.1.1", False),
-    ("169.254.169.254", False), ("100.64.0.1", False), ("0.0.0.0", False),
-    ("224.0.0.251", False), ("255.255.255.255", False), ("::1", False), ("fe80::1%eth0", False),
-    ("fd00::1", False), ("::ffff:127.0.0.1", False), ("::ffff:93.184.215.14", True),
-    ("2002:7f00:1::1", False), ("64:ff9b::a00:1", False), ("not an address", False),
-])
+@pytest.mark.parametrize(
+    ("address", "public"),
+    [
+        ("93.184.215.14", True),
+        ("2606:2800:21f:cb07:6820:80da:af6b:8b2c", True),
+        ("127.0.0.1", False),
+        ("10.0.0.7", False),
+        ("172.16.5.4", False),
+        ("192.168.1.1", False),
+        ("169.254.169.254", False),
+        ("100.64.0.1", False),
+        ("0.0.0.0", False),
+        ("224.0.0.251", False),
+        ("255.255.255.255", False),
+        ("::1", False),
+        ("fe80::1%eth0", False),
+        ("fd00::1", False),
+        ("::ffff:127.0.0.1", False),
+        ("::ffff:93.184.215.14", True),
+        ("2002:7f00:1::1", False),
+        ("64:ff9b::a00:1", False),
+        ("not an address", False),
+    ],
+)
 def test_public_addresses(address: str, public: bool) -> None:
     assert is_public_address(address) is public
 

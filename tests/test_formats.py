@@ -27,7 +27,10 @@ def test_seed_txt_gives_title_outlet_author_date_and_a_clean_body() -> None:
 def test_txt_without_header_lines_is_title_and_body() -> None:
     draft = parse_txt("Markets calm\n\nShares rose on Monday.\nBonds were flat.\n")
     assert (draft.title, draft.source, draft.authors, draft.published) == (
-        "Markets calm", None, (), None
+        "Markets calm",
+        None,
+        (),
+        None,
     )
     assert draft.text == "Shares rose on Monday.\nBonds were flat."
 
@@ -38,8 +41,13 @@ def test_txt_with_only_a_title_is_an_error() -> None:
 
 
 def test_json_object_and_list_with_unknown_fields_kept(tmp_path: Path) -> None:
-    one = {"title": "A", "text": "Body one.", "authors": "Ann Lee and Bo Chan",
-           "published": "2024-03-01T10:00:00Z", "category": "tech"}
+    one = {
+        "title": "A",
+        "text": "Body one.",
+        "authors": "Ann Lee and Bo Chan",
+        "published": "2024-03-01T10:00:00Z",
+        "category": "tech",
+    }
     (tmp_path / "one.json").write_text(json.dumps(one))
     (tmp_path / "many.json").write_text(json.dumps([one | {"title": "B"}, {"title": "C"}]))
     [single] = list(read_records(tmp_path / "one.json"))

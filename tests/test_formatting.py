@@ -39,16 +39,23 @@ def accepted(markup: str) -> str:
 
 def article(**changes: object) -> Attribution:
     fields: dict[str, object] = {
-        "id": 7, "title": "Rates & <Markets>", "source": "Finance <Daily>",
-        "authors": ("A. Writer", "B. Editor"), "published": "2024-11-21",
+        "id": 7,
+        "title": "Rates & <Markets>",
+        "source": "Finance <Daily>",
+        "authors": ("A. Writer", "B. Editor"),
+        "published": "2024-11-21",
         "url": 'https://example.com/a?id=1&ref="rss"',
-    }  # fmt: skip
+    }
     fields.update(changes)
     return Attribution(**fields)  # type: ignore[arg-type]
 
 
-def passage(quote: str, highlights: tuple[tuple[int, int], ...] = (), rank: int = 1,
-            source: Attribution | None = None) -> Passage:  # fmt: skip
+def passage(
+    quote: str,
+    highlights: tuple[tuple[int, int], ...] = (),
+    rank: int = 1,
+    source: Attribution | None = None,
+) -> Passage:
     return Passage(rank, 1.0, quote, highlights, source or article(), (rank * 10,))
 
 
@@ -57,9 +64,7 @@ def passage(quote: str, highlights: tuple[tuple[int, int], ...] = (), rank: int 
 
 def test_escape_makes_markup_characters_text() -> None:
     hostile = '<script>alert("x")</script> & &amp; <b>'
-    assert escape(hostile) == (
-        '&lt;script&gt;alert("x")&lt;/script&gt; &amp; &amp;amp; &lt;b&gt;'
-    )
+    assert escape(hostile) == ('&lt;script&gt;alert("x")&lt;/script&gt; &amp; &amp;amp; &lt;b&gt;')
     assert accepted(escape(hostile)) == hostile
 
 
@@ -205,7 +210,8 @@ def test_pack_keeps_blocks_whole_and_splits_only_oversized_ones() -> None:
     blocks = ["a" * 1500, "b" * 1500, "c" * 1500, "d" * 9000]
     messages = pack(blocks)
     assert [visible_text(m).replace("\n", "") for m in messages[:2]] == [
-        "a" * 1500 + "b" * 1500, "c" * 1500,
+        "a" * 1500 + "b" * 1500,
+        "c" * 1500,
     ]
     assert all(visible_length(m) <= MAX_MESSAGE_LENGTH for m in messages)
     assert "".join(messages[2:]) == "d" * 9000
@@ -247,15 +253,22 @@ def test_answer_buttons_fit_telegram_callback_data() -> None:
     ]
     keyboard = answer_keyboard(big, passages, more=True)
     data = [b.callback_data for row in keyboard.inline_keyboard for b in row]
-    assert data == [f"more:{big}", f"full:{big}", f"full:{big - 1}", f"vote:{big}:1",
-                    f"vote:{big}:-1"]  # fmt: skip
+    assert data == [
+        f"more:{big}",
+        f"full:{big}",
+        f"full:{big - 1}",
+        f"vote:{big}:1",
+        f"vote:{big}:-1",
+    ]
     assert all(1 <= len(str(d).encode()) <= 64 for d in data)
     trimmed = without_more(keyboard)
     assert trimmed is not None
     assert [b.text for row in trimmed.inline_keyboard for b in row] == ["📄 1", "📄 3", "👍", "👎"]
     single = answer_keyboard(1, passages[:1], more=False)
     assert [b.text for row in single.inline_keyboard for b in row] == [
-        "📄 Full article", "👍", "👎",
+        "📄 Full article",
+        "👍",
+        "👎",
     ]
 
 

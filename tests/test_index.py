@@ -27,8 +27,9 @@ def zipf_corpus(docs: int, vocab: int, seed: int) -> list[str]:
     return [" ".join(rng.choices(words, weights, k=rng.randint(0, 25))) for _ in range(docs)]
 
 
-def assert_matches_rank_bm25(index: Index, texts: list[str], queries: list[list[str]],
-                             params: BM25Params) -> None:
+def assert_matches_rank_bm25(
+    index: Index, texts: list[str], queries: list[list[str]], params: BM25Params
+) -> None:
     corpus = [RAW(t) for t in texts]
     reference = BM25Okapi(corpus, k1=params.k1, b=params.b, epsilon=params.epsilon)
     for query in queries:
@@ -47,8 +48,10 @@ def test_scores_equal_rank_bm25_across_segments_and_merges(params: BM25Params) -
     rng = random.Random(3)
     words = [f"w{i}" for i in range(300)]
     # Common and rare terms, repeats, and terms in over half the docs (negative idf floor).
-    queries = [rng.choices(words, [1 / (i + 1) for i in range(300)], k=rng.randint(1, 7))
-               for _ in range(150)] + [["w0"], ["w0", "w0", "w299"], ["absent"]]
+    queries = [
+        rng.choices(words, [1 / (i + 1) for i in range(300)], k=rng.randint(1, 7))
+        for _ in range(150)
+    ] + [["w0"], ["w0", "w0", "w299"], ["absent"]]
     index = Index(RAW, params)
     start = 0
     for size in (1500, 1000, 800, 400, 200, 100):
@@ -65,8 +68,9 @@ def test_early_stopping_returns_the_exhaustive_top_k() -> None:
     texts = zipf_corpus(30_000, 2000, seed=11)
     index = Index(RAW)
     index.add([(i + 1, t) for i, t in enumerate(texts)])
-    assert_matches_rank_bm25(index, texts, [["w1", "w5", "w40"], ["w2", "w3"], ["w0", "w9"]],
-                             BM25Params())
+    assert_matches_rank_bm25(
+        index, texts, [["w1", "w5", "w40"], ["w2", "w3"], ["w0", "w9"]], BM25Params()
+    )
 
 
 def test_add_skips_what_is_already_indexed() -> None:
@@ -198,8 +202,10 @@ def test_bands_segments_and_ties_rank_exactly_as_rank_bm25(
     texts = texts[:700] + texts  # sentences 1-700 again as 701-1400
     rng = random.Random(9)
     words = [f"w{i}" for i in range(200)]
-    queries = [rng.choices(words, [1 / (i + 1) for i in range(200)], k=rng.randint(1, 6))
-               for _ in range(60)]
+    queries = [
+        rng.choices(words, [1 / (i + 1) for i in range(200)], k=rng.randint(1, 6))
+        for _ in range(60)
+    ]
     segmented, whole = Index(RAW), Index(RAW)
     start = 0
     for size in (100, 300, 300, 1500):

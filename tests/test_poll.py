@@ -46,7 +46,11 @@ async def test_an_rss_feed_becomes_attributed_articles(
 
     (outcome,) = report.outcomes
     assert (outcome.status, outcome.new_entries, outcome.added, outcome.duplicates) == (
-        "ok", 4, 4, 0)
+        "ok",
+        4,
+        4,
+        0,
+    )
     rows = await articles(engine.conn)
     ferry = by_title(rows, "Night ferry")
     assert ferry["source"] == "The Port Ellery Post"  # the feed's title
@@ -60,12 +64,20 @@ async def test_an_rss_feed_becomes_attributed_articles(
     assert ferry["extra"]["text_from"] == "page" and ferry["extra"]["feed_id"] == feed.id
     # Stored oldest first, as published.
     assert [r["title"][:12] for r in rows] == [
-        "Crews brave ", "Night ferry ", "Library open", "Council dela"]
+        "Crews brave ",
+        "Night ferry ",
+        "Library open",
+        "Council dela",
+    ]
 
     listed = await FeedRegistry(engine.conn).get(feed.id)
     assert listed is not None
     assert (listed.articles, listed.title, listed.last_error, listed.failures) == (
-        4, "The Port Ellery Post", None, 0)
+        4,
+        "The Port Ellery Post",
+        None,
+        0,
+    )
     assert listed.last_fetch_ts is not None and listed.etag is not None
 
 
@@ -81,7 +93,8 @@ async def test_an_entry_whose_page_is_gone_falls_back_to_the_feed_summary(
         "The council has postponed its vote on the seawall levy until December, after "
         "residents of the lower town asked for more time to study the engineers' report.\n"
         "The levy would add a small charge to every household bill for ten years to raise "
-        "the wall by half a metre.")
+        "the wall by half a metre."
+    )
     assert seawall["extra"]["text_from"] == "feed"
     assert seawall["url"] == feed_server.url("/pages/seawall.html")
     # The missing page is reported, with its feed.
@@ -145,12 +158,14 @@ async def test_a_changed_feed_brings_only_its_new_entries(
     await FeedRegistry(engine.conn).add(url)
     poller = FeedPoller(engine.conn, fetcher)
     first = await poller.poll_all()
-    feed_server.serve("/feeds/quayside.rss", "quayside-2.rss",  # a new entry, new validators
-                      last_modified="Fri, 09 Oct 2026 09:00:00 GMT")
+    feed_server.serve(
+        "/feeds/quayside.rss",
+        "quayside-2.rss",  # a new entry, new validators
+        last_modified="Fri, 09 Oct 2026 09:00:00 GMT",
+    )
     second = await poller.poll_all()
 
-    assert [(o.new_entries, o.added) for o in first.outcomes + second.outcomes] == [
-        (1, 1), (1, 1)]
+    assert [(o.new_entries, o.added) for o in first.outcomes + second.outcomes] == [(1, 1), (1, 1)]
     assert len(feed_server.hits("/pages/market.html")) == 1  # not fetched again
     assert len(feed_server.hits("/pages/bridge.html")) == 1
     assert [r["title"][:10] for r in await articles(engine.conn)] == ["Fish marke", "Swing brid"]
@@ -178,8 +193,7 @@ async def test_an_unchanged_feed_is_asked_conditionally_and_answers_304(
 async def test_seen_entries_are_not_fetched_again_when_the_server_ignores_validators(
     feed_server: FeedServer, fetcher: Fetcher, engine: Engine
 ) -> None:
-    url = feed_server.serve("/feeds/quayside.rss", "quayside-1.rss", etag=None,
-                            last_modified=None)
+    url = feed_server.serve("/feeds/quayside.rss", "quayside-1.rss", etag=None, last_modified=None)
     await FeedRegistry(engine.conn).add(url)
     poller = FeedPoller(engine.conn, fetcher)
     await poller.poll_all()
@@ -192,10 +206,12 @@ async def test_every_failure_is_reported_with_its_feed_and_the_others_go_on(
     feed_server: FeedServer, fetcher: Fetcher, engine: Engine
 ) -> None:
     feed_server.routes["/feeds/error.rss"] = Route(status=500, body=b"oops")
-    feed_server.routes["/feeds/slow.rss"] = Route(body=feed_server.fixture("gazette.rss"),
-                                                  delay=2.0)
+    feed_server.routes["/feeds/slow.rss"] = Route(
+        body=feed_server.fixture("gazette.rss"), delay=2.0
+    )
     feed_server.routes["/feeds/huge.rss"] = Route(
-        body=b"<rss>" + b" " * (TEST_LIMITS.max_bytes * 2) + b"</rss>", send_length=False)
+        body=b"<rss>" + b" " * (TEST_LIMITS.max_bytes * 2) + b"</rss>", send_length=False
+    )
     broken = [
         ("/feeds/missing.rss", "HTTP 404 Not Found"),
         ("/feeds/error.rss", "HTTP 500 Internal Server Error"),
@@ -250,8 +266,11 @@ async def test_a_feed_that_keeps_failing_is_paused_and_reported_once(
     assert [o.feed.id for o in reports[3].outcomes] == [good.id]  # no longer polled
     assert len(feed_server.hits("/feeds/error.rss")) == 3
     paused = await registry.get(broken.id)
-    assert paused is not None and paused.paused and paused.last_error == (
-        "HTTP 500 Internal Server Error")
+    assert (
+        paused is not None
+        and paused.paused
+        and paused.last_error == ("HTTP 500 Internal Server Error")
+    )
     await registry.add(broken.url)  # adding it again resumes it
     assert [f.id for f in await registry.due()] == [broken.id]
 
@@ -259,20 +278,23 @@ async def test_a_feed_that_keeps_failing_is_paused_and_reported_once(
 async def test_an_entry_without_any_text_is_tried_again_rather_than_lost(
     feed_server: FeedServer, fetcher: Fetcher, engine: Engine
 ) -> None:
-    item = (f"<item><title>Late notice</title><link>{feed_server.url('/pages/late.html')}"
-            "</link><guid>late</guid></item>")
-    body = feed_server.fixture("quayside-1.rss").replace(b"</channel>",
-                                                         item.encode() + b"</channel>")
+    item = (
+        f"<item><title>Late notice</title><link>{feed_server.url('/pages/late.html')}"
+        "</link><guid>late</guid></item>"
+    )
+    body = feed_server.fixture("quayside-1.rss").replace(
+        b"</channel>", item.encode() + b"</channel>"
+    )
     feed_server.routes["/feeds/q.rss"] = Route(body=body, content_type="application/rss+xml")
     feed, _ = await FeedRegistry(engine.conn).add(feed_server.url("/feeds/q.rss"))
     poller = FeedPoller(engine.conn, fetcher)
     first = await poller.poll_all()
     assert first.outcomes[0].added == 1
-    assert any("no text (no page, and no summary in the feed)" in p
-               for p in first.problems())
+    assert any("no text (no page, and no summary in the feed)" in p for p in first.problems())
     # The page appears later: the entry, never marked seen, is stored on the next poll.
     feed_server.routes["/pages/late.html"] = Route(
-        body=feed_server.fixture("pages/bridge.html").replace(b"Swing bridge", b"Late bridge"))
+        body=feed_server.fixture("pages/bridge.html").replace(b"Swing bridge", b"Late bridge")
+    )
     second = await poller.poll_all()
     assert (second.outcomes[0].new_entries, second.outcomes[0].added) == (1, 1)
     assert [r["title"] for r in await articles(engine.conn)][-1] == "Late notice"
@@ -294,11 +316,13 @@ async def test_loopback_feeds_are_refused_when_private_urls_are_not_allowed(
     feed_server: FeedServer, engine: Engine
 ) -> None:
     feed, _ = await FeedRegistry(engine.conn).add(
-        feed_server.serve("/feeds/gazette.rss", "gazette.rss"))
+        feed_server.serve("/feeds/gazette.rss", "gazette.rss")
+    )
     async with Fetcher(limits=TEST_LIMITS) as strict:
         report = await FeedPoller(engine.conn, strict).poll_due()
     assert "127.0.0.1 is at 127.0.0.1, a private or local address" in (
-        report.outcomes[0].error or "")
+        report.outcomes[0].error or ""
+    )
     assert feed_server.requests == [] and await articles(engine.conn) == []
 
 
@@ -332,18 +356,25 @@ async def test_articles_stored_by_another_engine_are_searchable_after_refresh(
     engine: Engine, db_path: Path
 ) -> None:
     # A small corpus first: BM25's IDF is not positive for a term in most of the sentences.
-    await engine.store.add_articles([
-        ArticleDraft(title=f"Notice {i}", text=f"Notice {i}: the {word} is closed on Monday.")
-        for i, word in enumerate(["pool", "museum", "library", "market", "pier"])
-    ])
+    await engine.store.add_articles(
+        [
+            ArticleDraft(title=f"Notice {i}", text=f"Notice {i}: the {word} is closed on Monday.")
+            for i, word in enumerate(["pool", "museum", "library", "market", "pier"])
+        ]
+    )
     await engine.refresh()
     other = await Engine.open(db_path)  # as `newsbot ingest` in another process would
     try:
-        await other.store.add_articles([ArticleDraft(
-            title="Glassworks reopens", source="Port Ellery Post",
-            text="The old glassworks on Kiln Lane reopened on Friday as a studio for "
-                 "twelve glassblowers, with a shop and a cafe in the former packing room.",
-        )])
+        await other.store.add_articles(
+            [
+                ArticleDraft(
+                    title="Glassworks reopens",
+                    source="Port Ellery Post",
+                    text="The old glassworks on Kiln Lane reopened on Friday as a studio for "
+                    "twelve glassblowers, with a shop and a cafe in the former packing room.",
+                )
+            ]
+        )
     finally:
         await other.close()
     assert (await engine.searcher.search("glassblowers studio")).passages == ()
@@ -355,15 +386,18 @@ async def test_articles_stored_by_another_engine_are_searchable_after_refresh(
 async def test_a_linked_file_that_is_not_a_web_page_falls_back_to_the_summary(
     feed_server: FeedServer, fetcher: Fetcher, engine: Engine
 ) -> None:
-    feed_server.routes["/pages/ferry.html"] = Route(body=b"%PDF-1.7 ...",
-                                                    content_type="application/pdf")
+    feed_server.routes["/pages/ferry.html"] = Route(
+        body=b"%PDF-1.7 ...", content_type="application/pdf"
+    )
     url = feed_server.serve("/feeds/gazette.rss", "gazette.rss")
     await FeedRegistry(engine.conn).add(url)
     report = await FeedPoller(engine.conn, fetcher).poll_due()
     ferry = by_title(await articles(engine.conn), "Night ferry")
     assert ferry["text"] == "The night ferry sails again from Monday after six weeks in dry dock."
-    assert f"feed 1 ({url}): page {feed_server.url('/pages/ferry.html')}: application/pdf, " \
-           "not a web page" in report.problems()
+    assert (
+        f"feed 1 ({url}): page {feed_server.url('/pages/ferry.html')}: application/pdf, "
+        "not a web page" in report.problems()
+    )
 
 
 async def test_a_crash_in_a_third_party_parser_fails_only_its_feed_or_page(
@@ -393,10 +427,13 @@ async def test_a_crash_in_a_third_party_parser_fails_only_its_feed_or_page(
     report = await FeedPoller(engine.conn, fetcher).poll_due()
 
     assert report.outcomes[0].error == (
-        "unexpected error: RecursionError('maximum recursion depth exceeded')")
+        "unexpected error: RecursionError('maximum recursion depth exceeded')"
+    )
     assert (await registry.get(tides.id)).failures == 1  # type: ignore[union-attr]
     assert report.outcomes[1].added == 4  # the next feed goes on
     regatta = by_title(await articles(engine.conn), "Crews brave")
     assert regatta["text"] == "The Gull takes the Ellery Cup for a second year running."
-    assert any("regatta.html: extraction failed: ValueError('cannot parse')" in p
-               for p in report.problems())
+    assert any(
+        "regatta.html: extraction failed: ValueError('cannot parse')" in p
+        for p in report.problems()
+    )

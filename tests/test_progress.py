@@ -14,13 +14,16 @@ def test_a_labelled_run_logs_its_progress_and_its_end(
     caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(progress, "LOG_EVERY", 0.0)  # a line at every tick
-    with caplog.at_level(logging.INFO, logger="newsbot.progress"), progress_bar(
-        3, "articles", enabled=True, label="ingest"
-    ) as tick:
+    with (
+        caplog.at_level(logging.INFO, logger="newsbot.progress"),
+        progress_bar(3, "articles", enabled=True, label="ingest") as tick,
+    ):
         tick()
         tick(2)
     assert [r.getMessage() for r in caplog.records] == [
-        "ingest: 1/3 articles", "ingest: 3/3 articles", "ingest: 3/3 articles, done",
+        "ingest: 1/3 articles",
+        "ingest: 3/3 articles",
+        "ingest: 3/3 articles, done",
     ]
 
 

@@ -34,10 +34,14 @@ def start(tmp_path: Path, env: dict[str, str]) -> subprocess.Popen[str]:
     """
     with (tmp_path / "stderr.log").open("w") as err:
         return subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "run"], cwd=tmp_path, env=env | {
-                "PYTHONPATH": str(REPO)}, stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL, stderr=err, text=True,
-        )  # fmt: skip
+            [sys.executable, "-m", "bot.cli", "run"],
+            cwd=tmp_path,
+            env=env | {"PYTHONPATH": str(REPO)},
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            text=True,
+        )
 
 
 def stderr_of(tmp_path: Path) -> str:
@@ -79,8 +83,12 @@ def test_rejected_token_is_a_clear_error_that_does_not_show_it(
     tmp_path: Path, fake: FakeTelegramServer
 ) -> None:
     fake.fail_next("getMe", 401, "Unauthorized")
-    env = newsbot_env(tmp_path, TELEGRAM_BOT_TOKEN=TEST_TOKEN,
-                      TELEGRAM_API_BASE_URL=fake.base_url, NEWSBOT_LOG_LEVEL="DEBUG")  # fmt: skip
+    env = newsbot_env(
+        tmp_path,
+        TELEGRAM_BOT_TOKEN=TEST_TOKEN,
+        TELEGRAM_API_BASE_URL=fake.base_url,
+        NEWSBOT_LOG_LEVEL="DEBUG",
+    )
     code, err = run(tmp_path, env)
     assert code == 1
     assert "TELEGRAM_BOT_TOKEN was rejected by the Bot API" in err
@@ -88,8 +96,9 @@ def test_rejected_token_is_a_clear_error_that_does_not_show_it(
 
 
 def test_unreachable_api_is_a_clear_error(tmp_path: Path) -> None:
-    env = newsbot_env(tmp_path, TELEGRAM_BOT_TOKEN=TEST_TOKEN,
-                      TELEGRAM_API_BASE_URL="http://127.0.0.1:9/bot")  # fmt: skip
+    env = newsbot_env(
+        tmp_path, TELEGRAM_BOT_TOKEN=TEST_TOKEN, TELEGRAM_API_BASE_URL="http://127.0.0.1:9/bot"
+    )
     code, err = run(tmp_path, env)
     assert code == 1
     assert "cannot reach the Bot API at http://127.0.0.1:9/bot" in err
@@ -100,8 +109,12 @@ def test_unreachable_api_is_a_clear_error(tmp_path: Path) -> None:
 def test_run_answers_then_stops_cleanly_on_a_signal(
     tmp_path: Path, fake: FakeTelegramServer, stop: signal.Signals
 ) -> None:
-    env = newsbot_env(tmp_path, TELEGRAM_BOT_TOKEN=TEST_TOKEN,
-                      TELEGRAM_API_BASE_URL=fake.base_url, NEWSBOT_LOG_LEVEL="DEBUG")  # fmt: skip
+    env = newsbot_env(
+        tmp_path,
+        TELEGRAM_BOT_TOKEN=TEST_TOKEN,
+        TELEGRAM_API_BASE_URL=fake.base_url,
+        NEWSBOT_LOG_LEVEL="DEBUG",
+    )
     process = start(tmp_path, env)
     try:
         fake.wait_for_calls("getUpdates", 1, timeout=60)

@@ -29,9 +29,14 @@ def utc(*parts: int) -> datetime:
 
 
 @pytest.mark.parametrize(
-    ("text", "parsed"), [("08:00", DailyTime(8, 0)), ("7:05", DailyTime(7, 5)),
-                         ("18.30", DailyTime(18, 30)), ("23:59", DailyTime(23, 59))],
-)  # fmt: skip
+    ("text", "parsed"),
+    [
+        ("08:00", DailyTime(8, 0)),
+        ("7:05", DailyTime(7, 5)),
+        ("18.30", DailyTime(18, 30)),
+        ("23:59", DailyTime(23, 59)),
+    ],
+)
 def test_times_of_day(text: str, parsed: DailyTime) -> None:
     assert DailyTime.parse(text) == parsed
     assert str(parsed) == f"{parsed.hour:02d}:{parsed.minute:02d}"
@@ -83,8 +88,9 @@ def test_next_run_in_several_zones_at_one_instant() -> None:
 
 
 def test_a_slot_is_due_from_its_time_until_the_end_of_its_local_day() -> None:
-    def due(now: datetime, last_day: date | None = None,
-            since: datetime = LONG_AGO) -> Slot | None:  # fmt: skip
+    def due(
+        now: datetime, last_day: date | None = None, since: datetime = LONG_AGO
+    ) -> Slot | None:
         return due_slot(EIGHT, LONDON, now, since, last_day)
 
     june_3 = date(2024, 6, 3)

@@ -24,7 +24,9 @@ async def test_seed_question_gets_the_aslanduz_passage_with_attribution(
     assert top.rank == 1 and len(top.quote.split()) < 80
     assert top.article.title == "Azerbaijani and Iranian forces begin joint border exercises"
     assert (top.article.source, top.article.authors, top.article.published) == (
-        "bne IntelliNews", ("bne Tehran bureau",), "2024-11-25"
+        "bne IntelliNews",
+        ("bne Tehran bureau",),
+        "2024-11-25",
     )
     marked = {top.quote[a:b].casefold() for a, b in top.highlights}
     assert {"joint", "exercise", "began"} <= marked
@@ -46,10 +48,12 @@ async def test_a_question_spread_over_two_sentences_gets_both(engine: Engine) ->
 
 async def test_syndicated_copies_appear_once(engine: Engine) -> None:
     copy = STORY.replace("Analysts said", "Economists said")
-    await engine.store.add_articles([
-        ArticleDraft("Bank raises rates", STORY, source="Wire A", url="https://a.example/1"),
-        ArticleDraft("Rates up again", copy, source="Wire B", url="https://b.example/2"),
-    ])
+    await engine.store.add_articles(
+        [
+            ArticleDraft("Bank raises rates", STORY, source="Wire A", url="https://a.example/1"),
+            ArticleDraft("Rates up again", copy, source="Wire B", url="https://b.example/2"),
+        ]
+    )
     await engine.refresh()
     result = await engine.searcher.search("bank raised main rate", limit=5)
     quotes = [p.quote for p in result.passages]
@@ -70,14 +74,20 @@ async def test_questions_without_answers_get_a_plain_message(seed_engine: Engine
     empty = await seed_engine.searcher.search("   ")
     stop = await seed_engine.searcher.search("what is it and where was it?")
     none = await seed_engine.searcher.search("quantum chromodynamics lattice")
-    for result, phrase in ((empty, "Ask a question"), (stop, "only very common words"),
-                           (none, "Nothing in the news corpus matches")):
+    for result, phrase in (
+        (empty, "Ask a question"),
+        (stop, "only very common words"),
+        (none, "Nothing in the news corpus matches"),
+    ):
         assert result.passages == () and result.message and phrase in result.message
 
 
 async def test_hostile_and_huge_questions_are_answered_calmly(seed_engine: Engine) -> None:
-    for question in ("<script>alert('x')</script> Aslanduz & Ardabil 🇮🇷",
-                     "exercise " * 800, "\x00\u202e border\ud83d"):
+    for question in (
+        "<script>alert('x')</script> Aslanduz & Ardabil 🇮🇷",
+        "exercise " * 800,
+        "\x00\u202e border\ud83d",
+    ):
         result = await seed_engine.searcher.search(question)
         assert result.passages or result.message
 

@@ -41,7 +41,10 @@ def test_hard_wrapped_wire_copy_is_unwrapped_into_paragraphs() -> None:
 def test_lines_of_unwrapped_text_stay_separate_paragraphs() -> None:
     text = "Key points\nThe army moved in.\nTalks resume on Monday\n\nA second block."
     assert paragraphs(text) == [
-        "Key points", "The army moved in.", "Talks resume on Monday", "A second block."
+        "Key points",
+        "The army moved in.",
+        "Talks resume on Monday",
+        "A second block.",
     ]
 
 

@@ -41,7 +41,9 @@ async def test_database_from_a_newer_newsbot_is_refused(db_path: Path) -> None:
 
 async def test_duplicates_by_url_or_by_text_are_stored_once(engine: Engine) -> None:
     store = engine.store
-    first = ArticleDraft("Title", "Shares rose sharply on Monday.", url="https://x.com/a?utm_source=t")
+    first = ArticleDraft(
+        "Title", "Shares rose sharply on Monday.", url="https://x.com/a?utm_source=t"
+    )
     same_url = ArticleDraft("Other title", "Completely different words.", url="HTTPS://X.com/a/")
     same_text = ArticleDraft("Copy", "shares  rose sharply on MONDAY.", url="https://y.com/b")
     results = await store.add_articles([first, same_url, same_text])
@@ -98,8 +100,13 @@ async def test_a_crash_mid_ingest_leaves_no_half_article(db_path: Path, tmp_path
     """Kill -9 an ingest while it writes; the database and index stay consistent."""
     source = corpus_file("reuters-21578.jsonl.gz")
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", CRASHING_INGEST, str(db_path), str(source),
-        stdout=asyncio.subprocess.PIPE, cwd=Path(__file__).parent.parent,
+        sys.executable,
+        "-c",
+        CRASHING_INGEST,
+        str(db_path),
+        str(source),
+        stdout=asyncio.subprocess.PIPE,
+        cwd=Path(__file__).parent.parent,
     )
     assert proc.stdout is not None
     assert (await proc.stdout.readline()).strip() == b"ready"
@@ -137,16 +144,29 @@ async def test_a_crash_mid_ingest_leaves_no_half_article(db_path: Path, tmp_path
 
 async def test_store_reads_back_attribution(engine: Engine) -> None:
     store = engine.store
-    [result] = await store.add_articles([ArticleDraft(
-        "T", "One. Two.", source="Wire", authors=("A B",), published="2024-02-03",
-        url="https://e.com/x",
-    )])
+    [result] = await store.add_articles(
+        [
+            ArticleDraft(
+                "T",
+                "One. Two.",
+                source="Wire",
+                authors=("A B",),
+                published="2024-02-03",
+                url="https://e.com/x",
+            )
+        ]
+    )
     found = await store.article_text(result.article_id)
     assert found is not None
     attribution, text = found
-    assert (attribution.title, attribution.source, attribution.authors, attribution.published,
-            attribution.url, text) == ("T", "Wire", ("A B",), "2024-02-03", "https://e.com/x",
-                                       "One. Two.")
+    assert (
+        attribution.title,
+        attribution.source,
+        attribution.authors,
+        attribution.published,
+        attribution.url,
+        text,
+    ) == ("T", "Wire", ("A B",), "2024-02-03", "https://e.com/x", "One. Two.")
     assert await store.sources() == [("Wire", 1)]
     assert [a.id for a in await store.latest(5)] == [result.article_id]
 

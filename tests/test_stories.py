@@ -37,9 +37,7 @@ def reuters_day(day: str) -> tuple[StoryArticle, ...]:
 @cache
 def reuters_index() -> Index:
     """All of Reuters-21578 indexed, as the bot's index would hold it (about 8 s, once)."""
-    rows = [
-        s for a in shared_articles("reuters-21578") for _, s in article_sentences(a["text"])
-    ]
+    rows = [s for a in shared_articles("reuters-21578") for _, s in article_sentences(a["text"])]
     index = Index(TOKENIZER)
     index.add(list(enumerate(rows, start=1)))
     return index
@@ -124,16 +122,20 @@ def test_black_monday_is_grouped_without_one_giant_story() -> None:
 
 
 def test_extract_skips_page_chrome_and_says_what_happened() -> None:
-    page = StoryArticle(1, "Council approves new tram line", (
-        "Share this article",
-        "By Jane Doe | 5 min read",
-        "ADVERTISEMENT",
-        "Sign up for our newsletter to get the news every morning.",
-        "The city council approved a new tram line linking the harbour to the university "
-        "on Tuesday, after two years of debate.",
-        "Construction of the tram line will start in spring and cost 120 million euros.",
-        "Photograph: Getty Images.",
-    ))  # fmt: skip
+    page = StoryArticle(
+        1,
+        "Council approves new tram line",
+        (
+            "Share this article",
+            "By Jane Doe | 5 min read",
+            "ADVERTISEMENT",
+            "Sign up for our newsletter to get the news every morning.",
+            "The city council approved a new tram line linking the harbour to the university "
+            "on Tuesday, after two years of debate.",
+            "Construction of the tram line will start in spring and cost 120 million euros.",
+            "Photograph: Getty Images.",
+        ),
+    )
     idf, _ = idf_table([set(TOKENIZER(" ".join((page.title, *page.sentences))))])
     extract = representative_extract([page], TOKENIZER, idf)
     assert extract.article_id == 1
@@ -145,19 +147,31 @@ def test_extract_skips_page_chrome_and_says_what_happened() -> None:
 
 
 def test_extract_of_a_story_comes_from_its_most_representative_report() -> None:
-    off_topic = StoryArticle(1, "Storm hits coast; also, port strike ends", (
-        "A storm brought heavy rain to the northern coast overnight, flooding roads.",
-        "Separately, dock workers ended their strike at the port of Riverton.",
-    ))  # fmt: skip
-    central = StoryArticle(2, "Riverton dock workers end strike", (
-        "Dock workers at the port of Riverton ended a nine-day strike after the union accepted "
-        "a pay rise of six percent.",
-        "Ships queued outside the port are expected to dock from Thursday.",
-    ))  # fmt: skip
-    other = StoryArticle(3, "Port strike over in Riverton", (
-        "The strike at Riverton port is over after the union accepted a six percent pay rise, "
-        "the port authority said.",
-    ))  # fmt: skip
+    off_topic = StoryArticle(
+        1,
+        "Storm hits coast; also, port strike ends",
+        (
+            "A storm brought heavy rain to the northern coast overnight, flooding roads.",
+            "Separately, dock workers ended their strike at the port of Riverton.",
+        ),
+    )
+    central = StoryArticle(
+        2,
+        "Riverton dock workers end strike",
+        (
+            "Dock workers at the port of Riverton ended a nine-day strike after the union "
+            "accepted a pay rise of six percent.",
+            "Ships queued outside the port are expected to dock from Thursday.",
+        ),
+    )
+    other = StoryArticle(
+        3,
+        "Port strike over in Riverton",
+        (
+            "The strike at Riverton port is over after the union accepted a six percent pay rise, "
+            "the port authority said.",
+        ),
+    )
     stories = [off_topic, central, other]
     idf, _ = idf_table(set(TOKENIZER(" ".join((a.title, *a.sentences)))) for a in stories)
     extract = representative_extract(stories, TOKENIZER, idf)
@@ -166,9 +180,15 @@ def test_extract_of_a_story_comes_from_its_most_representative_report() -> None:
 
 
 def test_a_results_table_has_no_extract() -> None:
-    table = StoryArticle(1, "ACME CORP <ACM> 4TH QTR NET", (
-        "Shr 16.3p vs 12.2p", "Net 4.5 mln vs 3.9 mln", "Revs 120.1 mln vs 98.7 mln",
-    ))  # fmt: skip
+    table = StoryArticle(
+        1,
+        "ACME CORP <ACM> 4TH QTR NET",
+        (
+            "Shr 16.3p vs 12.2p",
+            "Net 4.5 mln vs 3.9 mln",
+            "Revs 120.1 mln vs 98.7 mln",
+        ),
+    )
     assert representative_extract([table], TOKENIZER, {}).text == ""
 
 

@@ -51,16 +51,32 @@ async def test_migration_4_creates_the_tables(db_path: Path) -> None:
 
 async def test_subscribe_change_stop_and_restart(subs: Subscriptions) -> None:
     created = await subs.subscribe(
-        -100123, "supergroup", EIGHT, "Europe/Berlin", utc(0), keywords=["oil", "opec"],
-        chat_title="Energy desk", created_by=42,
-    )  # fmt: skip
+        -100123,
+        "supergroup",
+        EIGHT,
+        "Europe/Berlin",
+        utc(0),
+        keywords=["oil", "opec"],
+        chat_title="Energy desk",
+        created_by=42,
+    )
     assert (created.at, created.timezone, created.keywords, created.active) == (
-        EIGHT, "Europe/Berlin", ("oil", "opec"), True
+        EIGHT,
+        "Europe/Berlin",
+        ("oil", "opec"),
+        True,
     )
     assert created.schedule_since == created.active_since == utc(0)
     # New keywords only: the schedule and the "since the last digest" stay.
-    changed = await subs.subscribe(-100123, "supergroup", EIGHT, "Europe/Berlin", utc(1),
-                                   keywords=["gas"], quiet_when_empty=True)  # fmt: skip
+    changed = await subs.subscribe(
+        -100123,
+        "supergroup",
+        EIGHT,
+        "Europe/Berlin",
+        utc(1),
+        keywords=["gas"],
+        quiet_when_empty=True,
+    )
     assert (changed.id, changed.keywords, changed.quiet_when_empty) == (created.id, ("gas",), True)
     assert changed.schedule_since == utc(0) and changed.chat_title == "Energy desk"
     # A new time restarts the schedule (a passed slot does not fire), not the history.
@@ -167,7 +183,9 @@ def test_a_digest_interrupted_by_a_crash_is_never_sent_twice(db_path: Path) -> N
         try:
             [interrupted] = await subs.recover(utc(7))
             assert (interrupted.state, interrupted.messages, interrupted.chat_id) == (
-                State.UNKNOWN, 1, 7
+                State.UNKNOWN,
+                1,
+                7,
             )
             assert "never sent twice" in (interrupted.error or "")
             assert await subs.due(utc(7)) == []  # not resent today
@@ -180,8 +198,10 @@ def test_a_digest_interrupted_by_a_crash_is_never_sent_twice(db_path: Path) -> N
     asyncio.run(prepare())
     died = subprocess.run(
         [sys.executable, "-c", SEND_AND_DIE, str(db_path), utc(6).isoformat()],
-        cwd=Path(__file__).parent.parent, capture_output=True, check=False,
-    )  # fmt: skip
+        cwd=Path(__file__).parent.parent,
+        capture_output=True,
+        check=False,
+    )
     assert died.returncode == -9, died.stderr
     asyncio.run(restart())
 
@@ -193,7 +213,9 @@ async def test_a_migrated_group_keeps_its_subscription(subs: Subscriptions) -> N
     assert delivery is not None
     moved = await subs.move_chat(-4001, -1004001)
     assert moved is not None and (moved.id, moved.chat_id, moved.chat_type) == (
-        sub.id, -1004001, "supergroup"
+        sub.id,
+        -1004001,
+        "supergroup",
     )
     assert await subs.get(-4001) is None
     assert await subs.due(utc(9)) == []  # the day's claim moved with it

@@ -14,7 +14,10 @@ def test_words_give_offsets_into_the_original_text() -> None:
     text = "Iran's forces began drills"
     words = Tokenizer().words(text)
     assert [(t, text[a:b]) for t, a, b in words] == [
-        ("iran", "Iran"), ("forc", "forces"), ("begin", "began"), ("drill", "drills")
+        ("iran", "Iran"),
+        ("forc", "forces"),
+        ("begin", "began"),
+        ("drill", "drills"),
     ]
 
 
