@@ -25,14 +25,14 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from evaluate import Hit, Outcome, Question, load_questions, score, summarize  # noqa: E402
 
 from benchmarks.corpora import corpus_path  # noqa: E402
-from retrieval.db import connect  # noqa: E402
-from retrieval.index import BM25Params  # noqa: E402
-from retrieval.ingest import ingest_paths  # noqa: E402
+from retrieval.corpus.db import connect  # noqa: E402
+from retrieval.corpus.ingest import ingest_paths  # noqa: E402
+from retrieval.corpus.store import CorpusStore  # noqa: E402
+from retrieval.index.index import BM25Params  # noqa: E402
+from retrieval.index.tokens import Tokenizer  # noqa: E402
+from retrieval.indexing import rebuild  # noqa: E402
 from retrieval.passages import WindowPolicy  # noqa: E402
-from retrieval.persist import rebuild  # noqa: E402
 from retrieval.search import Searcher  # noqa: E402
-from retrieval.store import CorpusStore  # noqa: E402
-from retrieval.tokens import Tokenizer  # noqa: E402
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,7 @@ from benchmarks.generator import GENERATORS  # noqa: E402
 from benchmarks.queries import Query  # noqa: E402
 
 if TYPE_CHECKING:
-    from retrieval.tokens import Tokenizer
+    from retrieval.index.tokens import Tokenizer
 
 # Workers import this module only to read a corpus; what building needs (NLTK, trafilatura,
 # aiosqlite) is imported where it is used, so it stays out of their memory figures.
@@ -74,8 +74,8 @@ def real_articles(source: Path | None = None) -> tuple[Article, ...]:
 
     Kept for the process's next corpus: splitting takes several seconds.
     """
-    from retrieval.formats import read_records
-    from retrieval.sentences import article_sentences
+    from retrieval.corpus.formats import read_records
+    from retrieval.corpus.sentences import article_sentences
 
     folder = source or corpus_dir()
     articles = []
@@ -176,7 +176,7 @@ def build_corpus(
 
     `real_limit` caps the real sentences, so that a small corpus reaches the generator too.
     """
-    from retrieval.tokens import Tokenizer
+    from retrieval.index.tokens import Tokenizer
 
     if generator not in GENERATORS:
         raise ValueError(f"unknown generator {generator!r}: use {' or '.join(GENERATORS)}")
@@ -317,8 +317,8 @@ def ensure_database(corpus: Corpus) -> Path:
 
     Made with newsbot's own schema and migrations, then filled in one transaction; built once.
     """
-    from retrieval.dates import to_timestamp
-    from retrieval.db import connect
+    from retrieval.corpus.dates import to_timestamp
+    from retrieval.corpus.db import connect
 
     path = corpus.database_path
     if path.exists():

@@ -1,10 +1,10 @@
 """newsbot's side of the benchmark, through its real code paths.
 
-- build: what `persist.rebuild` does (read stored sentences from the database in batches, a
+- build: what `indexing.rebuild` does (read stored sentences from the database in batches, a
   `SegmentBuilder`, one segment), phase by phase; tokenization is included, unlike the peers,
   which are handed tokens;
 - query: `Index.search(tokens, 10)` with the shared tokens;
-- persisted start-up: `persist.save_index`, then loading it as `open_index` does
+- persisted start-up: `files.save_index`, then loading it as `open_index` does
   (`load_segments`, checksums verified, plus its count of the database's sentences), and the
   same queries against the loaded, memory-mapped index;
 - freshness: `Index.add` of one real article (~30 sentences) to the loaded index, timed until a
@@ -24,13 +24,13 @@ from typing import Any
 from benchmarks.corpus import Corpus, ensure_database
 from benchmarks.measure import K, Ranked, by_set, latency, memory_mb, time_queries
 from benchmarks.queries import Query
-from retrieval.db import connect, database_id
+from retrieval.corpus.db import connect, database_id
+from retrieval.corpus.ingest import ingest_paths
+from retrieval.corpus.store import CorpusStore
 from retrieval.engine import Engine
-from retrieval.index import BM25Params, Index, SegmentBuilder
-from retrieval.ingest import ingest_paths
-from retrieval.persist import index_dir, load_segments, save_index
-from retrieval.store import CorpusStore
-from retrieval.tokens import Tokenizer
+from retrieval.index.files import index_dir, load_segments, save_index
+from retrieval.index.index import BM25Params, Index, SegmentBuilder
+from retrieval.index.tokens import Tokenizer
 
 ADDED_ARTICLES = 20  # articles added one at a time to the big index
 ADDED_SIZE = (20, 40)  # sentences in each: a long news story

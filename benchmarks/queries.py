@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from retrieval.tokens import Tokenizer
+from retrieval.index.tokens import Tokenizer
 
 QUERY_SETS = ("news", "zipf6")
 _NEWS_TAG, _ZIPF_TAG = 7, 8

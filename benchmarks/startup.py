@@ -22,7 +22,7 @@ from typing import Any  # noqa: E402
 
 from benchmarks.measure import latency, memory_mb  # noqa: E402
 from retrieval.engine import Engine  # noqa: E402
-from retrieval.persist import index_dir  # noqa: E402
+from retrieval.index.files import index_dir  # noqa: E402
 
 
 async def first_answer(db: Path, question: str, more: list[str]) -> dict[str, Any]:

@@ -1,1 +1,0 @@
-"""The Telegram bot and the command line: thin shells over `retrieval`."""

@@ -33,10 +33,10 @@ from bot.digest_delivery import (
 from bot.digest_format import digest_messages, nothing_new, subscribed, subscription_text, usage
 from bot.markup import escape
 from bot.runtime import runtime
-from retrieval.digest import build_digest, keyword_terms
-from retrieval.schedule import DailyTime, looks_like_zone, next_run, parse_zone, period_for
-from retrieval.subscriptions import Subscriptions
-from retrieval.tokens import Tokenizer
+from retrieval.digest.digest import build_digest, keyword_terms
+from retrieval.digest.schedule import DailyTime, looks_like_zone, next_run, parse_zone, period_for
+from retrieval.digest.subscriptions import Subscriptions
+from retrieval.index.tokens import Tokenizer
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ one repeating job asks the database (`Subscriptions.due`) what is due now, and e
 needs to know survives a restart there. The first tick runs at start-up, which is also how a
 digest missed while the bot was down goes out once it is back.
 
-Each due digest is claimed before its first message (see retrieval/subscriptions.py), then
+Each due digest is claimed before its first message (see retrieval/digest/subscriptions.py), then
 sent. What Telegram answers decides what becomes of it:
   - 403 Forbidden (bot blocked, kicked, not a member), 400 chat not found: the subscription
     is stopped and logged; Telegram will not take messages for that chat again.
@@ -34,8 +34,8 @@ from telegram.ext import Application, ContextTypes
 
 from bot.digest_format import digest_messages, nothing_new
 from bot.runtime import Runtime
-from retrieval.digest import DEFAULT_LIMIT, build_digest
-from retrieval.subscriptions import Due, State, Subscriptions
+from retrieval.digest.digest import DEFAULT_LIMIT, build_digest
+from retrieval.digest.subscriptions import Due, State, Subscriptions
 
 log = logging.getLogger(__name__)
 

@@ -11,8 +11,8 @@ from datetime import datetime, tzinfo
 
 from bot.formatting import link
 from bot.markup import escape, pack
-from retrieval.digest import Digest
-from retrieval.subscriptions import Delivery, State, Subscription
+from retrieval.digest.digest import Digest
+from retrieval.digest.subscriptions import Delivery, State, Subscription
 
 SUBSCRIBE_EXAMPLE = "/subscribe 07:30 Europe/London oil opec"
 

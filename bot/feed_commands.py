@@ -20,12 +20,12 @@ from telegram.error import TelegramError
 from telegram.ext import Application, CommandHandler, ContextTypes, Job, filters
 
 from bot.config import Settings
-from retrieval.db import connect
+from retrieval.corpus.db import connect
 from retrieval.engine import Engine
 from retrieval.errors import FeedError
-from retrieval.feeds import Feed, FeedRegistry, format_interval
-from retrieval.fetch import Fetcher
-from retrieval.poll import FeedPoller
+from retrieval.feeds.fetch import Fetcher
+from retrieval.feeds.poll import FeedPoller
+from retrieval.feeds.registry import Feed, FeedRegistry, format_interval
 
 log = logging.getLogger(__name__)
 

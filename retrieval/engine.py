@@ -9,13 +9,14 @@ from pathlib import Path
 
 import aiosqlite
 
-from retrieval import kernels, layout
-from retrieval.db import connect, database_id
-from retrieval.index import Index
-from retrieval.ingest import IngestReport, ingest_paths
-from retrieval.persist import Progress, catch_up, index_dir, open_index, save_index
+from retrieval.corpus.db import connect, database_id
+from retrieval.corpus.ingest import IngestReport, ingest_paths
+from retrieval.corpus.store import CorpusStore
+from retrieval.index import kernels, layout
+from retrieval.index.files import index_dir, save_index
+from retrieval.index.index import Index
+from retrieval.indexing import Progress, catch_up, open_index
 from retrieval.search import Searcher
-from retrieval.store import CorpusStore
 
 
 def _warm_up() -> None:

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from retrieval.store import SentenceRow
+from retrieval.corpus.store import SentenceRow
+from retrieval.corpus.text import near_duplicate_shingles, shingles
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,25 +100,6 @@ def article_windows(
     return windows
 
 
-def _shingles(text: str) -> set[str]:
-    words = text.casefold().split()
-    return {" ".join(words[i : i + 3]) for i in range(max(1, len(words) - 2))}
-
-
-def _near(a: str, sa: set[str], b: str, sb: set[str], threshold: float) -> bool:
-    if not sa or not sb:
-        return a.strip() == b.strip()
-    return len(sa & sb) / min(len(sa), len(sb)) >= threshold
-
-
-SYNDICATED = 0.8  # share of the shorter text's 3-grams found in the other: the same copy
-
-
-def is_near_duplicate(a: str, b: str, threshold: float = SYNDICATED) -> bool:
-    """True for syndicated copies: the word 3-grams of the shorter are mostly in the other."""
-    return _near(a, _shingles(a), b, _shingles(b), threshold)
-
-
 def select_windows(windows: Sequence[Window]) -> list[Window]:
     """Best first, without near-identical text from other articles (a syndicated story).
 
@@ -126,8 +108,10 @@ def select_windows(windows: Sequence[Window]) -> list[Window]:
     kept: list[tuple[Window, str, set[str]]] = []
     for window in sorted(windows, key=lambda w: (-w.score, w.article_id, w.first)):
         text = window.text
-        grams = _shingles(text)
-        if any(_near(seen, seen_grams, text, grams, SYNDICATED) for _, seen, seen_grams in kept):
+        grams = shingles(text)
+        if any(
+            near_duplicate_shingles(seen, seen_grams, text, grams) for _, seen, seen_grams in kept
+        ):
             continue
         kept.append((window, text, grams))
     return [window for window, _, _ in kept]

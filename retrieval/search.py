@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from retrieval.index import Index
+from retrieval.corpus.store import CorpusStore
+from retrieval.index.index import Index
 from retrieval.models import Attribution, Passage
 from retrieval.passages import Window, WindowPolicy, article_windows, select_windows
-from retrieval.store import CorpusStore
 
 MAX_QUESTION_CHARS = 1000  # longer input is cut: nobody asks a 4,000-character question
 SENTENCE_HITS = 60  # sentences read per question; their articles are searched for windows

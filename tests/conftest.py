@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from benchmarks.corpora import corpus_path, missing
+from retrieval.corpus.ingest import ingest_paths
 from retrieval.engine import Engine
-from retrieval.fetch import Fetcher, FetchLimits
-from retrieval.ingest import ingest_paths
+from retrieval.feeds.fetch import Fetcher, FetchLimits
 from retrieval.models import ArticleDraft
 from tests.feed_server import FeedServer
 

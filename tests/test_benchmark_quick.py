@@ -109,7 +109,7 @@ def test_corpus_is_nested_deterministic_and_tokenized_once(corpus: Corpus, tmp_p
     assert all(3 <= len(q.tokens) <= 8 for q in queries if q.set == "news")
     assert all(len(set(q.tokens)) == 6 for q in queries if q.set == "zipf6")
     tokens = corpus.token_lists()
-    from retrieval.tokens import Tokenizer
+    from retrieval.index.tokens import Tokenizer
 
     tokenizer = Tokenizer()
     assert all(tokenizer(corpus.text(i)) == tokens[i] for i in range(0, SIZE, 97))

@@ -29,8 +29,8 @@ from bot.formatting import SOMETHING_WENT_WRONG
 from bot.handlers import COMMANDS
 from bot.logs import REDACTED
 from retrieval.engine import Engine
+from retrieval.index.files import index_dir
 from retrieval.models import ArticleDraft
-from retrieval.persist import index_dir
 from tests.conftest import SMALL_CORPUS
 from tests.fake_telegram import TEST_TOKEN, FakeTelegramServer
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import build_parser, main
+from bot.cli.main import build_parser, main
 from tests.feed_server import FeedServer, Route
 
 
@@ -94,12 +94,12 @@ def test_poll_stores_articles_saves_the_index_and_reports_failures(
     run(capsys, db_path, "feeds", "add", gazette)
     run(capsys, db_path, "feeds", "add", feed_server.url("/feeds/error.rss"))
 
-    with caplog.at_level(logging.INFO, logger="retrieval.poll"):
+    with caplog.at_level(logging.INFO, logger="retrieval.feeds.poll"):
         code, out, _ = run(capsys, db_path, "feeds", "poll")
 
     assert code == 1  # a feed failed: cron should say so
     assert out.startswith("polled 2 feeds: 4 articles added, 1 feeds failed, 0 paused in ")
-    logged = [r.getMessage() for r in caplog.records if r.name == "retrieval.poll"]
+    logged = [r.getMessage() for r in caplog.records if r.name == "retrieval.feeds.poll"]
     error_feed = feed_server.url("/feeds/error.rss")
     assert f"feed 1 ({gazette}): 4 new entries, 4 articles added, 0 duplicates, 1 problems" in (
         logged

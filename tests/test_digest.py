@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
-from bot.cli import main
-from retrieval.digest import LATE_WINDOW, Digest, Period, build_digest, keyword_terms
+from bot.cli.main import main
+from retrieval.corpus.ingest import ingest_paths
+from retrieval.digest.digest import LATE_WINDOW, Digest, Period, build_digest, keyword_terms
 from retrieval.engine import Engine
-from retrieval.ingest import ingest_paths
+from retrieval.index.tokens import Tokenizer
 from retrieval.models import ArticleDraft
-from retrieval.tokens import Tokenizer
 
 from .conftest import shared_articles, write_jsonl
 

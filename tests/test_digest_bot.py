@@ -24,11 +24,11 @@ import pytest_asyncio
 from bot.app import build_application
 from bot.config import Settings
 from bot.digest_delivery import TICK_SECONDS, deliver_due, digests_of
+from retrieval.corpus.ingest import ingest_paths
+from retrieval.digest.subscriptions import Subscriptions
 from retrieval.engine import Engine
-from retrieval.ingest import ingest_paths
+from retrieval.index.files import index_dir
 from retrieval.models import ArticleDraft
-from retrieval.persist import index_dir
-from retrieval.subscriptions import Subscriptions
 from tests.conftest import shared_articles, write_jsonl
 from tests.fake_telegram import TEST_TOKEN, FakeTelegramServer
 from tests.test_bot import Harness, running, until

@@ -9,9 +9,9 @@ import pytest
 from bot.digest_commands import DEFAULT_TIME, parse_subscribe
 from bot.digest_format import digest_messages, nothing_new, subscription_text, usage
 from bot.markup import MAX_MESSAGE_LENGTH, utf16_len
-from retrieval.digest import Digest, DigestItem, Period
-from retrieval.schedule import DailyTime, parse_zone
-from retrieval.subscriptions import Delivery, State, Subscription
+from retrieval.digest.digest import Digest, DigestItem, Period
+from retrieval.digest.schedule import DailyTime, parse_zone
+from retrieval.digest.subscriptions import Delivery, State, Subscription
 from tests.telegram_html import check_message_text
 
 START = datetime(2024, 6, 2, 7, tzinfo=UTC)

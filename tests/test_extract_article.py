@@ -1,6 +1,6 @@
 """`extract_article`: what our wrapper keeps and drops around trafilatura."""
 
-from retrieval.formats import extract_article
+from retrieval.corpus.formats import extract_article
 
 REGATTA = """<html><head><title>Harbour regatta results - Tidewater Gazette</title>
 <meta property="og:site_name" content="Tidewater Gazette"></head><body>

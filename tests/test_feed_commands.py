@@ -26,7 +26,7 @@ from bot.feed_commands import (
     schedule_feed_polling,
 )
 from retrieval.engine import Engine
-from retrieval.feeds import Feed, FeedRegistry
+from retrieval.feeds.registry import Feed, FeedRegistry
 from tests.feed_server import FeedServer, Route
 
 ADMIN, STRANGER, GROUP = 4242, 777, -100123

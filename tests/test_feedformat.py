@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from retrieval.errors import ParseError
-from retrieval.feedformat import author_name, html_to_text, parse_feed
+from retrieval.feeds.feedformat import author_name, html_to_text, parse_feed
 from tests.feed_server import FIXTURES
 
 BASE = "http://news.test"

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.db import connect
+from retrieval.corpus.db import connect
 from retrieval.errors import FeedError
-from retrieval.feeds import (
+from retrieval.feeds.registry import (
     DEFAULT_INTERVAL,
     MAX_BACKOFF,
     FeedRegistry,

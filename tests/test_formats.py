@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from retrieval.corpus.formats import parse_txt, read_records
 from retrieval.errors import ParseError
-from retrieval.formats import parse_txt, read_records
 
 from .conftest import SEEDS, corpus_file
 

@@ -8,12 +8,12 @@ import numpy as np
 import pytest
 from rank_bm25 import BM25Okapi
 
-import retrieval.index as index_module
+import retrieval.index.index as index_module
+from retrieval.corpus.ingest import ingest_paths
 from retrieval.engine import Engine
-from retrieval.index import BM25Params, Index
-from retrieval.ingest import ingest_paths
-from retrieval.persist import index_dir
-from retrieval.tokens import Tokenizer
+from retrieval.index.files import index_dir
+from retrieval.index.index import BM25Params, Index
+from retrieval.index.tokens import Tokenizer
 
 from .conftest import SEEDS, shared_articles, write_jsonl
 

@@ -10,12 +10,12 @@ from typing import Any
 import aiosqlite
 import pytest
 
-from retrieval.db import connect
+from retrieval.corpus.db import connect
 from retrieval.engine import Engine
-from retrieval.feeds import FeedRegistry
-from retrieval.fetch import Fetcher
+from retrieval.feeds.fetch import Fetcher
+from retrieval.feeds.poll import FeedPoller
+from retrieval.feeds.registry import FeedRegistry
 from retrieval.models import ArticleDraft
-from retrieval.poll import FeedPoller
 from tests.conftest import TEST_LIMITS
 from tests.feed_server import FeedServer, Route
 

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from retrieval.schedule import (
+from retrieval.digest.schedule import (
     DailyTime,
     Slot,
     due_slot,

@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
+from retrieval.corpus.ingest import ingest_paths
 from retrieval.engine import Engine
-from retrieval.ingest import ingest_paths
 from retrieval.models import ArticleDraft
 
 STORY = (

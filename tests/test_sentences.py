@@ -1,5 +1,5 @@
-from retrieval.sentences import article_sentences, split_sentences
-from retrieval.text import paragraphs
+from retrieval.corpus.sentences import article_sentences, split_sentences
+from retrieval.corpus.text import paragraphs
 
 from .conftest import shared_articles
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from bot.state import REFUSAL_INTERVAL, BotState
-from retrieval.db import connect
+from retrieval.corpus.db import connect
 from retrieval.engine import Engine
 
 

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.db import connect
+from retrieval.corpus.db import connect
+from retrieval.corpus.ingest import ingest_paths
+from retrieval.corpus.schema import MIGRATIONS, Migration
+from retrieval.corpus.store import CorpusStore
 from retrieval.engine import Engine
 from retrieval.errors import StoreError
-from retrieval.ingest import ingest_paths
 from retrieval.models import ArticleDraft
-from retrieval.schema import MIGRATIONS, Migration
-from retrieval.store import CorpusStore
 
 from .conftest import corpus_file, shared_articles, write_jsonl
 
@@ -83,7 +83,7 @@ CRASHING_INGEST = """
 import asyncio, sys
 from pathlib import Path
 from retrieval.engine import Engine
-from retrieval.ingest import ingest_paths
+from retrieval.corpus.ingest import ingest_paths
 
 async def main():
     engine = await Engine.open(sys.argv[1])
@@ -179,16 +179,16 @@ async def test_a_migration_missed_by_another_build_is_still_applied(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A database made by a build with migrations 1 and 3 still gets 2 from a later build."""
-    import retrieval.db
+    import retrieval.corpus.db
 
     base = list(MIGRATIONS)
     top = base[-1].version
     second = Migration(top + 1, "second", "CREATE TABLE second_table (x INTEGER)")
     third = Migration(top + 2, "third", "CREATE TABLE third_table (x INTEGER)")
-    monkeypatch.setattr(retrieval.db, "MIGRATIONS", (*base, third))
+    monkeypatch.setattr(retrieval.corpus.db, "MIGRATIONS", (*base, third))
     conn = await connect(db_path)
     await conn.close()
-    monkeypatch.setattr(retrieval.db, "MIGRATIONS", (*base, second, third))
+    monkeypatch.setattr(retrieval.corpus.db, "MIGRATIONS", (*base, second, third))
     conn = await connect(db_path)
     try:
         async with conn.execute("SELECT version FROM schema_migrations ORDER BY version") as c:

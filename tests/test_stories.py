@@ -6,9 +6,8 @@ from functools import cache
 
 import pytest
 
-from retrieval.index import Index
-from retrieval.sentences import article_sentences
-from retrieval.stories import (
+from retrieval.corpus.sentences import article_sentences
+from retrieval.digest.stories import (
     StoryArticle,
     corpus_idf,
     group_stories,
@@ -16,7 +15,8 @@ from retrieval.stories import (
     is_chrome,
     representative_extract,
 )
-from retrieval.tokens import Tokenizer
+from retrieval.index.index import Index
+from retrieval.index.tokens import Tokenizer
 
 from .conftest import shared_articles
 

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.db import connect
-from retrieval.schedule import DailyTime
-from retrieval.schema import MIGRATIONS
-from retrieval.subscriptions import State, Subscriptions
+from retrieval.corpus.db import connect
+from retrieval.corpus.schema import MIGRATIONS
+from retrieval.digest.schedule import DailyTime
+from retrieval.digest.subscriptions import State, Subscriptions
 
 EIGHT = DailyTime(8, 0)
 MONDAY = datetime(2024, 6, 3, tzinfo=UTC)  # Europe/Berlin is UTC+2 in June
@@ -156,7 +156,7 @@ async def test_failures_release_or_end_the_day(subs: Subscriptions) -> None:
 SEND_AND_DIE = """
 import asyncio, os, signal, sys
 from datetime import datetime, UTC
-from retrieval.subscriptions import Subscriptions
+from retrieval.digest.subscriptions import Subscriptions
 
 async def main():
     subs = await Subscriptions.open(sys.argv[1])

@@ -1,4 +1,4 @@
-from retrieval.tokens import Tokenizer
+from retrieval.index.tokens import Tokenizer
 
 
 def test_tokens_are_normalized_case_folded_stemmed_and_stopword_free() -> None:

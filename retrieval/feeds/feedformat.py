@@ -17,8 +17,8 @@ import feedparser
 import lxml.html
 from lxml import etree
 
+from retrieval.corpus.text import clean_line
 from retrieval.errors import ParseError
-from retrieval.text import clean_line
 
 _BLOCKS = frozenset(
     (

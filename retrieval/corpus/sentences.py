@@ -13,7 +13,7 @@ from functools import cache
 
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
 
-from retrieval.text import paragraphs
+from retrieval.corpus.text import paragraphs
 
 # Abbreviations news copy uses that the English tables lack (lower case, no final period).
 _EXTRA_ABBREVIATIONS = {

@@ -1,6 +1,6 @@
 """The feed registry: which feeds to poll, how often, how they fared, which entries they gave.
 
-Polling itself is in `retrieval.poll`; this module only reads and writes the `feeds` and
+Polling itself is in `retrieval.feeds.poll`; this module only reads and writes the `feeds` and
 `feed_entries` tables (migration 3).
 """
 
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import aiosqlite
 
 from retrieval.errors import FeedError, FetchError
-from retrieval.fetch import check_url
+from retrieval.feeds.fetch import check_url
 
 DEFAULT_INTERVAL = 15 * 60.0
 MIN_INTERVAL = 60.0  # more often is impolite to the publisher and pointless for news

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import aiosqlite
 
+from retrieval.corpus.schema import MIGRATIONS
 from retrieval.errors import StoreError
-from retrieval.schema import MIGRATIONS
 
 _BUSY_TIMEOUT_MS = 30_000  # another process (an ingest, the bot) may hold the write lock
 

@@ -11,7 +11,7 @@ import numpy as np
 import numpy.typing as npt
 from numba import njit
 
-from retrieval.kernels import tf_part
+from retrieval.index.kernels import tf_part
 
 Ints = npt.NDArray[np.int64]
 Int32s = npt.NDArray[np.int32]

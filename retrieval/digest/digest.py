@@ -22,15 +22,15 @@ from datetime import UTC, datetime, timedelta
 
 import aiosqlite
 
-from retrieval.index import Index
-from retrieval.stories import (
+from retrieval.digest.stories import (
     StoryArticle,
     corpus_idf,
     group_stories,
     idf_table,
     representative_extract,
 )
-from retrieval.tokens import Tokenizer
+from retrieval.index.index import Index
+from retrieval.index.tokens import Tokenizer
 
 DEFAULT_LIMIT = 10  # stories per digest: a morning read, not the whole wire
 LATE_WINDOW = timedelta(hours=48)  # how far before its period a late arrival may be dated

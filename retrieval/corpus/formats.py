@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from retrieval.dates import parse_published, spelled_date
+from retrieval.corpus.dates import parse_published, spelled_date
+from retrieval.corpus.text import clean_line
 from retrieval.errors import ParseError
 from retrieval.models import ArticleDraft
-from retrieval.text import clean_line
 
 SUFFIXES = (".txt", ".json", ".jsonl", ".html", ".htm")
 

@@ -32,9 +32,9 @@ from zoneinfo import ZoneInfo
 
 import aiosqlite
 
-from retrieval.db import connect
-from retrieval.digest import Period
-from retrieval.schedule import DailyTime, Slot, due_slot, parse_zone, period_for
+from retrieval.corpus.db import connect
+from retrieval.digest.digest import Period
+from retrieval.digest.schedule import DailyTime, Slot, due_slot, parse_zone, period_for
 
 
 class State(StrEnum):

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from retrieval import layout
+from retrieval.index import layout
 
 IntArray = npt.NDArray[np.int64]
 

@@ -26,13 +26,13 @@ from urllib.parse import urlsplit
 
 import aiosqlite
 
+from retrieval.corpus.formats import extract_article
+from retrieval.corpus.store import CorpusStore
 from retrieval.errors import FetchError, ParseError, StoreError
-from retrieval.feedformat import Entry, ParsedFeed, parse_feed
-from retrieval.feeds import PAUSE_AFTER, Feed, FeedRegistry, SeenEntry
-from retrieval.fetch import FEED_ACCEPT, PAGE_ACCEPT, Fetcher
-from retrieval.formats import extract_article
+from retrieval.feeds.feedformat import Entry, ParsedFeed, parse_feed
+from retrieval.feeds.fetch import FEED_ACCEPT, PAGE_ACCEPT, Fetcher
+from retrieval.feeds.registry import PAUSE_AFTER, Feed, FeedRegistry, SeenEntry
 from retrieval.models import ArticleDraft
-from retrieval.store import CorpusStore
 
 if TYPE_CHECKING:
     from retrieval.engine import Engine

@@ -13,7 +13,7 @@ from functools import cached_property
 
 import Stemmer
 
-from retrieval.irregular import IRREGULAR
+from retrieval.index.irregular import IRREGULAR
 
 # NLTK's English stopword list (nltk_data/corpora/stopwords/english), shipped here because
 # nltk.download() cannot run offline. Contracted forms are split at the apostrophe by the

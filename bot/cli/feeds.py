@@ -7,15 +7,14 @@ import sys
 import time
 from datetime import UTC, datetime
 
+from bot.cli.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from bot.config import Settings
 from bot.progress import progress_bar
 from retrieval.engine import Engine
 from retrieval.errors import FeedError
-from retrieval.feeds import Feed, FeedRegistry, format_interval, parse_interval
-from retrieval.fetch import Fetcher
-from retrieval.poll import FeedOutcome, FeedPoller
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+from retrieval.feeds.fetch import Fetcher
+from retrieval.feeds.poll import FeedOutcome, FeedPoller
+from retrieval.feeds.registry import Feed, FeedRegistry, format_interval, parse_interval
 
 
 def _interval(text: str) -> float:

@@ -1,6 +1,6 @@
 """Stories: articles that report the same news, grouped, and the sentences that tell it.
 
-Pure functions over articles already in memory; the digest (`retrieval.digest`) reads them
+Pure functions over articles already in memory; the digest (`retrieval.digest.digest`) reads them
 from the database and ranks what these functions return.
 
 Grouping compares each article's title and lead (its first two sentences), because that is
@@ -32,8 +32,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from retrieval.passages import is_near_duplicate
-from retrieval.tokens import Tokenizer
+from retrieval.corpus.text import is_near_duplicate
+from retrieval.index.tokens import Tokenizer
 
 SAME_STORY = 0.5  # cosine of idf²-weighted title + lead vectors
 LEAD_SENTENCES = 2

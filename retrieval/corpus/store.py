@@ -10,9 +10,9 @@ from typing import Any
 
 import aiosqlite
 
-from retrieval.dates import to_timestamp
+from retrieval.corpus.dates import to_timestamp
+from retrieval.corpus.text import canonical_url, fingerprint
 from retrieval.models import ArticleDraft, Attribution
-from retrieval.text import canonical_url, fingerprint
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +74,7 @@ class CorpusStore:
         an earlier one of this batch). Either all of the batch is written or none of it.
         """
         # Imported here: NLTK takes seconds to import, and only writers need it.
-        from retrieval.sentences import article_sentences
+        from retrieval.corpus.sentences import article_sentences
 
         prepared = [
             (

@@ -24,9 +24,9 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 
-from retrieval import kernels, layout
-from retrieval.segment import BLOCK, Segment, tf_weight
-from retrieval.tokens import Tokenizer
+from retrieval.index import kernels, layout
+from retrieval.index.segment import BLOCK, Segment, tf_weight
+from retrieval.index.tokens import Tokenizer
 
 BAND = 16_384  # docs per band: the band's scores (128 KiB) stay in the core's cache
 

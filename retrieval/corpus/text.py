@@ -1,4 +1,4 @@
-"""Text clean-up shared by the parsers: whitespace, hard wraps, fingerprints, URLs."""
+"""Text clean-up and comparison: whitespace, hard wraps, fingerprints, URLs, near duplicates."""
 
 from __future__ import annotations
 
@@ -94,3 +94,26 @@ def canonical_url(url: str | None) -> str | None:
     )
     path = parts.path.rstrip("/") or "/"
     return urlunsplit((parts.scheme.lower(), host, path, query, ""))
+
+
+SYNDICATED = 0.8  # share of the shorter text's 3-grams found in the other: the same copy
+
+
+def shingles(text: str) -> set[str]:
+    """The word 3-grams of `text`, case-folded (one gram for a text of fewer words)."""
+    words = text.casefold().split()
+    return {" ".join(words[i : i + 3]) for i in range(max(1, len(words) - 2))}
+
+
+def near_duplicate_shingles(
+    a: str, shingles_a: set[str], b: str, shingles_b: set[str], threshold: float = SYNDICATED
+) -> bool:
+    """`is_near_duplicate` for texts whose shingles are already made (compared many times)."""
+    if not shingles_a or not shingles_b:
+        return a.strip() == b.strip()
+    return len(shingles_a & shingles_b) / min(len(shingles_a), len(shingles_b)) >= threshold
+
+
+def is_near_duplicate(a: str, b: str, threshold: float = SYNDICATED) -> bool:
+    """True for syndicated copies: the word 3-grams of the shorter are mostly in the other."""
+    return near_duplicate_shingles(a, shingles(a), b, shingles(b), threshold)

@@ -7,10 +7,10 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from retrieval.corpus.formats import format_of, read_records
+from retrieval.corpus.store import AddResult, CorpusStore
 from retrieval.errors import ParseError
-from retrieval.formats import format_of, read_records
 from retrieval.models import ArticleDraft
-from retrieval.store import AddResult, CorpusStore
 
 BATCH = 500  # articles per transaction: large enough to be fast, small enough to lose little
 

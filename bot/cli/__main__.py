@@ -1,0 +1,7 @@
+"""`python -m bot.cli`: the `newsbot` command, run from a checkout."""
+
+import sys
+
+from bot.cli.main import main
+
+sys.exit(main())
