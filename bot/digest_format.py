@@ -11,16 +11,11 @@ from datetime import datetime, tzinfo
 
 from bot.formatting import link
 from bot.markup import escape, pack
+from bot.times import when
 from retrieval.digest.digest import Digest
 from retrieval.digest.subscriptions import Delivery, State, Subscription
 
 SUBSCRIBE_EXAMPLE = "/subscribe 07:30 Europe/London oil opec"
-
-
-def _when(moment: datetime, zone: tzinfo) -> str:
-    """'Mon 3 Jun 08:00' in `zone`."""
-    local = moment.astimezone(zone)
-    return f"{local:%a} {local.day} {local:%b %H:%M}"
 
 
 def _zone_name(zone: tzinfo) -> str:
@@ -33,7 +28,7 @@ def _about(keywords: tuple[str, ...]) -> str:
 
 def digest_messages(digest: Digest, zone: tzinfo) -> list[str]:
     """The digest as messages: a heading, then the stories, best first."""
-    since = f"since {_when(digest.period_start, zone)} ({escape(_zone_name(zone))})"
+    since = f"since {when(digest.period_start, zone, 'weekday')} ({escape(_zone_name(zone))})"
     if not digest.items:
         return [nothing_new(digest, zone)]
     count = f"{digest.stories} {'story' if digest.stories == 1 else 'stories'}"
@@ -46,14 +41,14 @@ def digest_messages(digest: Digest, zone: tzinfo) -> list[str]:
         if item.extract:
             lines.append(escape(item.extract))
         outlets = escape(", ".join(item.outlets)) if item.outlets else "unknown outlet"
-        lines.append(f"<i>{outlets}</i> · {_when(item.published, zone)}")
+        lines.append(f"<i>{outlets}</i> · {when(item.published, zone, 'weekday')}")
         blocks.append("\n".join(lines))
     return pack(blocks)
 
 
 def nothing_new(digest: Digest, zone: tzinfo) -> str:
     """The short notice of a digest with no articles."""
-    since = f"{_when(digest.period_start, zone)} ({escape(_zone_name(zone))})"
+    since = f"{when(digest.period_start, zone, 'weekday')} ({escape(_zone_name(zone))})"
     return f"No new articles{_about(digest.keywords)} since {since}."
 
 
@@ -84,9 +79,9 @@ def subscription_text(
     if subscription.quiet_when_empty:
         lines.append("Days without news send nothing.")
     if next_run is not None:
-        lines.append(f"Next: {_when(next_run, zone)}.")
+        lines.append(f"Next: {when(next_run, zone, 'weekday')}.")
     if last is not None:
-        lines.append(f"Last: {_when(last.period.end, zone)}, {_delivery_state(last)}.")
+        lines.append(f"Last: {when(last.period.end, zone, 'weekday')}, {_delivery_state(last)}.")
     lines.append("Change it with /subscribe, stop it with /unsubscribe.")
     return "\n".join(lines)
 
@@ -116,9 +111,10 @@ def subscribed(subscription: Subscription, next_run: datetime) -> str:
         else (f" to {escape(subscription.chat_title or str(subscription.chat_id))}")
     )
     quiet = " Days without news send nothing." if subscription.quiet_when_empty else ""
+    first = when(next_run, subscription.zone, "weekday")
     return (
         f"Subscribed{where}: a daily digest of {news} at {subscription.at} "
-        f"{escape(subscription.timezone)}, first on {_when(next_run, subscription.zone)}."
+        f"{escape(subscription.timezone)}, first on {first}."
         f"{quiet} /unsubscribe stops it."
     )
 

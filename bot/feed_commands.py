@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC, datetime, tzinfo
-from html import escape
+from datetime import UTC, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from telegram import Update
@@ -20,6 +19,8 @@ from telegram.error import TelegramError
 from telegram.ext import Application, CommandHandler, ContextTypes, Job, filters
 
 from bot.config import Settings
+from bot.markup import escape, pack
+from bot.times import when
 from retrieval.corpus.db import connect
 from retrieval.engine import Engine
 from retrieval.errors import FeedError
@@ -30,7 +31,6 @@ from retrieval.feeds.registry import Feed, FeedRegistry, format_interval
 log = logging.getLogger(__name__)
 
 POLL_EVERY = 60.0  # seconds between looks for due feeds; each feed has its own interval
-MESSAGE_LIMIT = 4096  # Telegram's limit on a message's text
 ADD_USAGE = (
     "Usage: <code>/addfeed URL [name]</code>, e.g. "
     "<code>/addfeed https://example.org/feed.xml Example News</code>"
@@ -48,18 +48,12 @@ def _zone(name: str) -> tzinfo:
         return UTC
 
 
-def _when(ts: float | None, zone: tzinfo) -> str:
-    if ts is None:
-        return "never"
-    return datetime.fromtimestamp(ts, zone).strftime("%Y-%m-%d %H:%M %Z")
-
-
 def render_feed(feed: Feed, zone: tzinfo = UTC) -> str:
     """One feed as a block of Telegram HTML."""
     lines = [
         f"<b>{feed.id}</b> · {escape(feed.label)}",
         f"{escape(feed.status)} · every {format_interval(feed.interval)} · "
-        f"{feed.articles} articles · last fetch {_when(feed.last_fetch_ts, zone)}",
+        f"{feed.articles} articles · last fetch {when(feed.last_fetch_ts, zone)}",
     ]
     if feed.label != feed.url:
         lines.append(f"<code>{escape(feed.url)}</code>")
@@ -69,20 +63,11 @@ def render_feed(feed: Feed, zone: tzinfo = UTC) -> str:
 
 
 def render_feed_list(feeds: list[Feed], zone: tzinfo = UTC) -> list[str]:
-    """The /feeds answer as Telegram HTML messages, each within the length limit."""
+    """The /feeds answer as Telegram HTML messages, each within the length limit: feeds are
+    packed whole, and one too long for a message alone is split between tags, never in one."""
     if not feeds:
         return ["No feeds yet. Add one with <code>/addfeed URL</code>."]
-    messages: list[str] = []
-    current = f"<b>Feeds</b> ({len(feeds)})"
-    for feed in feeds:
-        block = render_feed(feed, zone)[: MESSAGE_LIMIT - 10]
-        if len(current) + 2 + len(block) > MESSAGE_LIMIT:
-            messages.append(current)
-            current = block
-        else:
-            current += "\n\n" + block
-    messages.append(current)
-    return messages
+    return pack([f"<b>Feeds</b> ({len(feeds)})", *(render_feed(feed, zone) for feed in feeds)])
 
 
 def render_paused(feed: Feed) -> str:

@@ -15,7 +15,6 @@ from telegram.request import BaseRequest, RequestData
 
 from bot.config import Settings
 from bot.feed_commands import (
-    MESSAGE_LIMIT,
     add_feed,
     feeds,
     parse_add_args,
@@ -25,6 +24,7 @@ from bot.feed_commands import (
     render_paused,
     schedule_feed_polling,
 )
+from bot.markup import MAX_MESSAGE_LENGTH, visible_length
 from retrieval.engine import Engine
 from retrieval.feeds.registry import Feed, FeedRegistry
 from tests.feed_server import FeedServer, Route
@@ -103,7 +103,7 @@ def assert_telegram_html(text: str) -> None:
     parser = TelegramHTML()
     parser.feed(text)
     parser.close()
-    assert parser.open == [] and len(text) <= MESSAGE_LIMIT
+    assert parser.open == [] and visible_length(text) <= MAX_MESSAGE_LENGTH
 
 
 @pytest.fixture
@@ -208,6 +208,15 @@ def test_a_long_feed_list_is_split_into_messages_within_the_limit() -> None:
     assert sum(m.count("Feed number") for m in messages) == 79
 
 
+def test_a_feed_too_long_for_one_message_is_split_between_tags() -> None:
+    huge = a_feed(last_error="<b>bold</b> & " * 600)  # escaped, past 4096 characters
+    messages = render_feed_list([a_feed(id=1), huge])
+    assert len(messages) >= 2
+    for message in messages:
+        assert_telegram_html(message)
+    assert "".join(messages).count("&lt;b&gt;bold&lt;/b&gt;") == 600
+
+
 def test_addfeed_arguments() -> None:
     assert parse_add_args([]) is None
     assert parse_add_args(["https://x.test/f"]) == ("https://x.test/f", None)
@@ -265,7 +274,7 @@ async def test_bad_arguments_get_usage_and_the_reason(
     assert usage.startswith("Usage: <code>/addfeed URL [name]</code>")
     assert "ftp://news.test/&lt;feed&gt;" in bad_url and "only http and https" in bad_url
     assert remove_usage.startswith("Usage: <code>/removefeed ID</code>")
-    assert unknown.startswith("no feed &#x27;9&#x27;")
+    assert unknown.startswith("no feed '9'")
 
 
 async def test_the_polling_job_is_registered(

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from bot.config import Settings
 from bot.progress import progress_bar
+from bot.times import when
 from retrieval.corpus.ingest import ingest_paths
 from retrieval.digest.digest import Digest, Period, build_digest, keyword_terms
 from retrieval.digest.schedule import parse_zone
@@ -138,11 +139,10 @@ async def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
 
 def render_digest(digest: Digest, zone: ZoneInfo) -> str:
     """The digest as plain text for a terminal."""
-
-    def when(moment: datetime) -> str:
-        return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
-
-    span = f"{when(digest.period_start)} to {when(digest.period_end)} ({zone.key})"
+    start, end = (
+        when(moment, zone, "stamp") for moment in (digest.period_start, digest.period_end)
+    )
+    span = f"{start} to {end} ({zone.key})"
     if not digest.items:
         about = f" about {' '.join(digest.keywords)}" if digest.keywords else ""
         return f"No new articles{about} from {span}."
@@ -157,7 +157,7 @@ def render_digest(digest: Digest, zone: ZoneInfo) -> str:
         if item.extract:
             lines.append(f"   {item.extract}")
         carried = ", ".join(item.outlets) or "unknown outlet"
-        lines.append(f"   {carried} · {when(item.published)}")
+        lines.append(f"   {carried} · {when(item.published, zone, 'stamp')}")
         if item.url:
             lines.append(f"   {item.url}")
         blocks.append("\n".join(lines))

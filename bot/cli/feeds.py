@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from datetime import UTC, datetime
+from datetime import UTC
 
 from bot.cli.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from bot.config import Settings
 from bot.progress import progress_bar
+from bot.times import when
 from retrieval.engine import Engine
 from retrieval.errors import FeedError
 from retrieval.feeds.fetch import Fetcher
@@ -80,26 +81,23 @@ def add_parser(
     poll.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
-def _when(ts: float | None) -> str:
-    if ts is None:
-        return "never"
-    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%MZ")
-
-
 def render_feeds(feeds: list[Feed]) -> str:
     if not feeds:
         return "no feeds yet: add one with `newsbot feeds add URL`"
     lines = []
     for feed in feeds:
+        fetched = when(feed.last_fetch_ts, UTC)
         lines.append(
             f"{feed.id:>3}  {feed.status:<12} every {format_interval(feed.interval):<6}"
-            f" {feed.articles:>5} articles  last fetch {_when(feed.last_fetch_ts)}  {feed.label}"
+            f" {feed.articles:>5} articles  last fetch {fetched}  {feed.label}"
         )
         if feed.label != feed.url:
             lines.append(f"     {feed.url}")
         if feed.last_error:
             retry = (
-                "re-add it to resume" if feed.paused else f"next try {_when(feed.next_poll_ts)}"
+                "re-add it to resume"
+                if feed.paused
+                else f"next try {when(feed.next_poll_ts, UTC)}"
             )
             lines.append(f"     last error: {feed.last_error} ({retry})")
     return "\n".join(lines)

@@ -1,12 +1,15 @@
-"""Opening the SQLite database: WAL mode, foreign keys, migrations, the database's identity."""
+"""The SQLite database: opening it (WAL, foreign keys, migrations), its identity, and the two
+ways every module writes and reads it: one `transaction`, and `rows_for_ids` for long IN lists."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sqlite3
 import time
 import uuid
+from collections.abc import AsyncIterator, Iterable, Iterator
 from pathlib import Path
 
 import aiosqlite
@@ -15,6 +18,7 @@ from retrieval.corpus.schema import MIGRATIONS
 from retrieval.errors import StoreError
 
 _BUSY_TIMEOUT_MS = 30_000  # another process (an ingest, the bot) may hold the write lock
+IN_LIMIT = 500  # values per IN list: SQLite caps the parameters of one statement
 
 
 async def connect(path: str | os.PathLike[str]) -> aiosqlite.Connection:
@@ -77,13 +81,11 @@ async def _migrate(conn: aiosqlite.Connection) -> None:
     for migration in MIGRATIONS:
         if migration.version in applied:
             continue
-        await conn.execute("BEGIN IMMEDIATE")
-        try:
+        async with transaction(conn):
             async with conn.execute(
                 "SELECT 1 FROM schema_migrations WHERE version = ?", (migration.version,)
             ) as cur:
                 if await cur.fetchone():  # another process applied it while we waited
-                    await conn.execute("COMMIT")
                     continue
             # executescript would commit on its own; run the statements inside our transaction.
             for statement in _statements(migration.sql):
@@ -97,10 +99,6 @@ async def _migrate(conn: aiosqlite.Connection) -> None:
                     "INSERT INTO meta (key, value) VALUES ('database_id', ?)",
                     (uuid.uuid4().hex,),
                 )
-            await conn.execute("COMMIT")
-        except BaseException:
-            await conn.execute("ROLLBACK")
-            raise
 
 
 def _statements(script: str) -> list[str]:
@@ -124,3 +122,42 @@ async def database_id(conn: aiosqlite.Connection) -> str:
     if row is None:
         raise StoreError("database has no id: it was not created by newsbot")
     return str(row[0])
+
+
+@contextlib.asynccontextmanager
+async def transaction(conn: aiosqlite.Connection) -> AsyncIterator[None]:
+    """One write transaction: `async with transaction(conn):` commits when the block ends.
+
+    BEGIN IMMEDIATE takes the write lock up front (waiting out another writer for the busy
+    timeout), so the block never fails halfway for a lock. Any exception, a cancellation
+    too, rolls everything back and goes on; a failed COMMIT rolls back the same way. `conn`
+    must be in autocommit mode (as `connect` opens it), so nothing else is pending.
+    """
+    await conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+        await conn.execute("COMMIT")
+    except BaseException:
+        await conn.execute("ROLLBACK")
+        raise
+
+
+def in_lists(sql: str, ids: Iterable[int | str]) -> Iterator[tuple[str, list[int | str]]]:
+    """(statement, its ids) for every IN_LIMIT of the distinct `ids`: `sql` with its `{ids}`
+    made an IN list of that many parameters. The one place a long IN list is cut."""
+    wanted = list(dict.fromkeys(ids))
+    for start in range(0, len(wanted), IN_LIMIT):
+        chunk = wanted[start : start + IN_LIMIT]
+        yield sql.format(ids=",".join("?" * len(chunk))), chunk
+
+
+async def rows_for_ids(
+    conn: aiosqlite.Connection, sql: str, ids: Iterable[int | str], *params: object
+) -> list[aiosqlite.Row]:
+    """The rows of `sql` for any number of `ids` (see `in_lists`); `params` follow the ids in
+    each statement. Rows of different statements come in no particular order. Reads only."""
+    rows: list[aiosqlite.Row] = []
+    for statement, chunk in in_lists(sql, ids):
+        async with conn.execute(statement, [*chunk, *params]) as cur:
+            rows.extend(await cur.fetchall())
+    return rows

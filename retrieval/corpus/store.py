@@ -11,6 +11,7 @@ from typing import Any
 import aiosqlite
 
 from retrieval.corpus.dates import to_timestamp
+from retrieval.corpus.db import rows_for_ids, transaction
 from retrieval.corpus.text import canonical_url, fingerprint
 from retrieval.models import ArticleDraft, Attribution
 
@@ -86,8 +87,7 @@ class CorpusStore:
             for draft in drafts
         ]
         results: list[AddResult] = []
-        await self.conn.execute("BEGIN IMMEDIATE")
-        try:
+        async with transaction(self.conn):
             for draft, url, content_hash, sentences in prepared:
                 existing = await self._find_duplicate(url, content_hash)
                 if existing is not None:
@@ -100,10 +100,6 @@ class CorpusStore:
                     [(article_id, pos, para, text) for pos, (para, text) in enumerate(sentences)],
                 )
                 results.append(AddResult(article_id, added=True, sentences=len(sentences)))
-            await self.conn.execute("COMMIT")
-        except BaseException:
-            await self.conn.execute("ROLLBACK")
-            raise
         return results
 
     async def _find_duplicate(self, url: str | None, content_hash: str) -> int | None:
@@ -178,24 +174,10 @@ class CorpusStore:
             row = await cur.fetchone()
         return int(row[0]) if row else 0
 
-    async def _rows_in(self, sql: str, ids: Iterable[int], *params: Any) -> list[aiosqlite.Row]:
-        """Rows of `sql`, whose `{ids}` becomes an IN list, for any number of ids.
-
-        SQLite caps the parameters of one statement, so long lists go 500 at a time.
-        """
-        wanted = sorted(set(ids))
-        rows: list[aiosqlite.Row] = []
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            statement = sql.format(ids=",".join("?" * len(chunk)))
-            async with self.conn.execute(statement, [*chunk, *params]) as cur:
-                rows.extend(await cur.fetchall())
-        return rows
-
     async def sentences(self, ids: Iterable[int]) -> dict[int, SentenceRow]:
         """The sentences with these ids (missing ids are simply absent)."""
-        rows = await self._rows_in(
-            f"SELECT {_SENTENCE_COLUMNS} FROM sentences WHERE id IN ({{ids}})", ids
+        rows = await rows_for_ids(
+            self.conn, f"SELECT {_SENTENCE_COLUMNS} FROM sentences WHERE id IN ({{ids}})", ids
         )
         return {int(r[0]): _sentence(r) for r in rows}
 
@@ -203,7 +185,8 @@ class CorpusStore:
         self, article_ids: Iterable[int], last: int
     ) -> dict[int, list[SentenceRow]]:
         """The sentences of each article at positions 0..last, in order; one read for all."""
-        rows = await self._rows_in(
+        rows = await rows_for_ids(
+            self.conn,
             f"SELECT {_SENTENCE_COLUMNS} FROM sentences"
             " WHERE article_id IN ({ids}) AND position <= ? ORDER BY article_id, position",
             article_ids,
@@ -216,8 +199,10 @@ class CorpusStore:
         return found
 
     async def attributions(self, article_ids: Iterable[int]) -> dict[int, Attribution]:
-        rows = await self._rows_in(
-            f"SELECT {_ATTRIBUTION_COLUMNS} FROM articles WHERE id IN ({{ids}})", article_ids
+        rows = await rows_for_ids(
+            self.conn,
+            f"SELECT {_ATTRIBUTION_COLUMNS} FROM articles WHERE id IN ({{ids}})",
+            article_ids,
         )
         return {int(row["id"]): _attribution(row) for row in rows}
 

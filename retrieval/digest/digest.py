@@ -22,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 
 import aiosqlite
 
+from retrieval.corpus.db import rows_for_ids
 from retrieval.digest.stories import (
     StoryArticle,
     corpus_idf,
@@ -125,17 +126,15 @@ async def period_articles(conn: aiosqlite.Connection, period: Period) -> list[Pe
 async def _sentences(
     conn: aiosqlite.Connection, article_ids: Sequence[int]
 ) -> dict[int, tuple[str, ...]]:
+    rows = await rows_for_ids(
+        conn,
+        "SELECT article_id, text FROM sentences WHERE article_id IN ({ids})"
+        " ORDER BY article_id, position",
+        article_ids,
+    )
     found: dict[int, list[str]] = {}
-    for first in range(0, len(article_ids), 500):
-        chunk = article_ids[first : first + 500]
-        marks = ",".join("?" * len(chunk))
-        async with conn.execute(
-            f"SELECT article_id, text FROM sentences WHERE article_id IN ({marks})"
-            " ORDER BY article_id, position",
-            chunk,
-        ) as cur:
-            for article_id, text in await cur.fetchall():
-                found.setdefault(int(article_id), []).append(str(text))
+    for article_id, text in rows:
+        found.setdefault(int(article_id), []).append(str(text))
     return {k: tuple(v) for k, v in found.items()}
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
+from retrieval.corpus.db import rows_for_ids, transaction
 from retrieval.errors import FeedError, FetchError
 from retrieval.feeds.fetch import check_url
 
@@ -194,17 +195,14 @@ class FeedRegistry:
 
     async def unseen(self, feed_id: int, keys: Iterable[str]) -> set[str]:
         """The keys among `keys` this feed has not delivered before."""
-        wanted = list(dict.fromkeys(keys))
-        seen: set[str] = set()
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            async with self.conn.execute(
-                f"SELECT entry_key FROM feed_entries WHERE feed_id = ? AND entry_key IN ({marks})",
-                (feed_id, *chunk),
-            ) as cur:
-                seen.update(str(r[0]) for r in await cur.fetchall())
-        return set(wanted) - seen
+        wanted = set(keys)
+        seen = await rows_for_ids(
+            self.conn,
+            "SELECT entry_key FROM feed_entries WHERE entry_key IN ({ids}) AND feed_id = ?",
+            wanted,
+            feed_id,
+        )
+        return wanted - {str(row[0]) for row in seen}
 
     async def record_success(
         self,
@@ -222,8 +220,7 @@ class FeedRegistry:
         answer passes no validators and keeps the stored ones.
         """
         now = time.time() if now is None else now
-        await self.conn.execute("BEGIN IMMEDIATE")
-        try:
+        async with transaction(self.conn):
             await self.conn.executemany(
                 "INSERT OR IGNORE INTO feed_entries (feed_id, entry_key, article_id, url,"
                 " seen_ts) VALUES (?, ?, ?, ?, ?)",
@@ -236,10 +233,6 @@ class FeedRegistry:
                 " WHERE id = ?",
                 (title, etag, last_modified, now, now, now + feed.interval, feed.id),
             )
-            await self.conn.execute("COMMIT")
-        except BaseException:
-            await self.conn.execute("ROLLBACK")
-            raise
 
     async def record_failure(
         self, feed: Feed, error: str, pause_after: int = PAUSE_AFTER, now: float | None = None

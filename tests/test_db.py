@@ -1,0 +1,87 @@
+"""The database helpers every module writes and reads through: one transaction, long IN lists."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiosqlite
+import pytest
+
+from retrieval.corpus.db import IN_LIMIT, connect, in_lists, rows_for_ids, transaction
+
+
+@pytest.fixture
+async def conn(db_path: Path) -> AsyncIterator[aiosqlite.Connection]:
+    opened = await connect(db_path)
+    await opened.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, tag TEXT)")
+    try:
+        yield opened
+    finally:
+        await opened.close()
+
+
+async def count(conn: aiosqlite.Connection) -> int:
+    async with conn.execute("SELECT count(*) FROM t") as cur:
+        row = await cur.fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+async def test_a_transaction_commits_when_its_block_ends(
+    conn: aiosqlite.Connection, db_path: Path
+) -> None:
+    async with transaction(conn):
+        await conn.execute("INSERT INTO t (tag) VALUES ('a')")
+        await conn.execute("INSERT INTO t (tag) VALUES ('b')")
+    other = await connect(db_path)  # another connection sees it: it was committed
+    try:
+        assert await count(other) == 2
+    finally:
+        await other.close()
+
+
+async def test_a_transaction_rolls_back_on_an_error_and_on_cancellation(
+    conn: aiosqlite.Connection,
+) -> None:
+    with pytest.raises(ValueError, match="boom"):
+        async with transaction(conn):
+            await conn.execute("INSERT INTO t (tag) VALUES ('a')")
+            raise ValueError("boom")
+    started = asyncio.Event()
+
+    async def write_then_wait() -> None:
+        async with transaction(conn):
+            await conn.execute("INSERT INTO t (tag) VALUES ('b')")
+            started.set()
+            await asyncio.sleep(60)
+
+    task = asyncio.create_task(write_then_wait())
+    await started.wait()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert await count(conn) == 0
+    assert not conn.in_transaction  # the connection is usable again
+
+
+async def test_rows_for_ids_reads_any_number_of_ids_with_extra_parameters(
+    conn: aiosqlite.Connection,
+) -> None:
+    await conn.executemany(
+        "INSERT INTO t (id, tag) VALUES (?, ?)",
+        [(i, "even" if i % 2 == 0 else "odd") for i in range(1, 2 * IN_LIMIT + 100)],
+    )
+    wanted = [*range(1, 2 * IN_LIMIT + 50), 5, 7, 99_999]  # repeats and a missing id
+    rows = await rows_for_ids(
+        conn, "SELECT id FROM t WHERE id IN ({ids}) AND tag = ?", wanted, "odd"
+    )
+    assert sorted(row[0] for row in rows) == list(range(1, 2 * IN_LIMIT + 50, 2))
+
+
+def test_in_lists_cuts_distinct_ids_into_statements_within_the_limit() -> None:
+    statements = list(in_lists("SELECT x FROM t WHERE id IN ({ids})", [*range(1201), 3, 3]))
+    assert [len(ids) for _, ids in statements] == [IN_LIMIT, IN_LIMIT, 201]
+    assert statements[-1][0].count("?") == 201
+    assert [i for _, ids in statements for i in ids] == list(range(1201))
