@@ -25,9 +25,9 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from evaluate import Hit, Outcome, Question, load_questions, score, summarize  # noqa: E402
 
 from benchmarks.corpora import corpus_path  # noqa: E402
-from retrieval.corpus.db import connect  # noqa: E402
+from retrieval.corpus.db import ReadConnections, connect  # noqa: E402
 from retrieval.corpus.ingest import ingest_paths  # noqa: E402
-from retrieval.corpus.store import CorpusStore  # noqa: E402
+from retrieval.corpus.store import CorpusReader, CorpusStore  # noqa: E402
 from retrieval.index.index import BM25Params  # noqa: E402
 from retrieval.index.tokens import Tokenizer  # noqa: E402
 from retrieval.indexing import rebuild  # noqa: E402
@@ -55,8 +55,8 @@ VARIANTS = [
 ]
 
 
-async def ask(searcher: Searcher, question: Question) -> Outcome:
-    result = await searcher.search(question.question, limit=5)
+def ask(searcher: Searcher, question: Question) -> Outcome:
+    result = searcher.search(question.question, limit=5)
     hits = [Hit(p.article.title, p.quote) for p in result.passages]
     return score(question, hits, result.message)
 
@@ -65,22 +65,26 @@ async def main(args: argparse.Namespace) -> None:
     questions = load_questions(args.questions)
     seed_questions = load_questions(args.seed_questions)
     with tempfile.TemporaryDirectory() as tmp:
-        conn = await connect(Path(tmp) / "eval.db")
+        db_path = Path(tmp) / "eval.db"
+        conn = await connect(db_path)
         store = CorpusStore(conn)
         await ingest_paths(store, [args.corpus, ROOT / "seeds"])
+        readers = ReadConnections(db_path)
+        reader = CorpusReader(readers.get)
         print("| variant | answer@1 | answer@3 | answer@5 | median words | seed answer@1 |")
         print("|---|---|---|---|---|---|")
         for variant in VARIANTS:
             index = await rebuild(store, variant.tokenizer, BM25Params())
-            searcher = Searcher(store, index, variant.policy)
-            s = summarize([await ask(searcher, q) for q in questions], 5)
-            seed = summarize([await ask(searcher, q) for q in seed_questions], 5)
+            searcher = Searcher(reader, index, variant.policy)
+            s = summarize([ask(searcher, q) for q in questions], 5)
+            seed = summarize([ask(searcher, q) for q in seed_questions], 5)
             print(
                 f"| {variant.name} | {s.answer_at[1]:.3f} | {s.answer_at[3]:.3f} | "
                 f"{s.answer_at[5]:.3f} | {s.quote_words_median:.0f} | "
                 f"{seed.answer_at[1]:.2f} |",
                 flush=True,
             )
+        readers.close()
         await conn.close()
 
 

@@ -9,7 +9,7 @@
   same queries against the loaded, memory-mapped index;
 - freshness: `Index.add` of one real article (~30 sentences) to the loaded index, timed until a
   query finds it; then queries over the extra small segments, and `compact`;
-- ingest: `ingest_paths` + `Engine.refresh` + `Engine.save_index` on real files, end to end.
+- ingest: `Engine.ingest` + `Engine.refresh` + `Engine.save_index` on real files, end to end.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from benchmarks.corpus import Corpus, ensure_database
 from benchmarks.measure import K, Ranked, by_set, latency, memory_mb, time_queries
 from benchmarks.queries import Query
 from retrieval.corpus.db import connect, database_id
-from retrieval.corpus.ingest import ingest_paths
 from retrieval.corpus.store import CorpusStore
 from retrieval.engine import Engine
 from retrieval.index.files import index_dir, load_segments, save_index
@@ -199,7 +198,7 @@ async def _ingest(paths: Sequence[Path], db_path: Path) -> dict[str, Any]:
     try:
         clock = time.perf_counter
         started = clock()
-        report = await ingest_paths(engine.store, paths)
+        report = await engine.ingest(paths)
         stored = clock()
         indexed = await engine.refresh()
         refreshed = clock()

@@ -32,14 +32,14 @@ async def first_answer(db: Path, question: str, more: list[str]) -> dict[str, An
     engine = await Engine.open(db)
     try:
         opened_at = time.time()
-        result = await engine.searcher.search(question)
+        result = await engine.ask(question)
         answered_at = time.time()
         loaded = [s.name for s in engine.index.snapshot.segments] == saved
         answer_mb = memory_mb()
         durations = []
         for text in more:
             started = time.perf_counter()
-            await engine.searcher.search(text)
+            await engine.ask(text)
             durations.append(time.perf_counter() - started)
     finally:
         await engine.close()

@@ -35,7 +35,6 @@ from bot.feed_commands import register_feeds
 from bot.formatting import FULL, MORE, VOTE
 from bot.logs import hide_secret, quiet_http_logs
 from bot.runtime import Runtime
-from bot.state import BotState
 from retrieval.engine import Engine
 
 log = logging.getLogger(__name__)
@@ -86,7 +85,7 @@ def build_application(settings: Settings, engine: Engine | None = None) -> BotAp
         app.bot_data["runtime"] = Runtime(
             settings=settings,
             engine=opened,
-            state=BotState(opened.conn),
+            state=opened.conversations,
             access=access,
             limiter=QuestionLimiter(settings.questions_per_minute),
             inline_limiter=QuestionLimiter(
@@ -188,11 +187,9 @@ def _add_handlers(app: BotApplication) -> None:
 async def _open_engine(settings: Settings) -> Engine:
     """Open the database; an empty one gets the bundled seed corpus, as `newsbot ask` does."""
     engine = await Engine.open(settings.db_path)
-    report = await engine.seed_if_empty(settings.seeds_dir)
-    if report is not None:
-        log.info("the database was empty: ingested the seeds (%s)", report.summary())
-    elif await engine.store.is_empty():
-        log.warning("the database is empty: add articles with `newsbot ingest PATH`")
+    seeding = await engine.seed_if_empty(settings.seeds_dir)
+    if seeding.message:
+        log.log(logging.WARNING if seeding.empty else logging.INFO, "%s", seeding.message)
     return engine
 
 

@@ -33,9 +33,8 @@ from bot.digest_delivery import (
 from bot.digest_format import digest_messages, nothing_new, subscribed, subscription_text, usage
 from bot.markup import escape
 from bot.runtime import runtime
-from retrieval.digest.digest import build_digest, keyword_terms
+from retrieval.digest.digest import keyword_terms
 from retrieval.digest.schedule import DailyTime, looks_like_zone, next_run, parse_zone, period_for
-from retrieval.digest.subscriptions import Subscriptions
 from retrieval.index.tokens import Tokenizer
 
 log = logging.getLogger(__name__)
@@ -285,7 +284,7 @@ async def digest_now(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     period = period_for(
         now, now, last.period.end if last else None, last.period.as_of if last else None
     )
-    digest = await build_digest(rt.engine.conn, period, keywords, digests.limit, rt.engine.index)
+    digest = await rt.engine.digest(period, keywords, digests.limit)
     zone = found.zone if found else rt.zone
     texts = digest_messages(digest, zone) if digest.items else [nothing_new(digest, zone)]
     for text in texts:
@@ -336,7 +335,7 @@ def register_digests(
 async def start_digests(app: Application[Any, Any, Any, Any, Any, Any], digests: Digests) -> None:
     """Open the subscriptions, settle interrupted digests, start the job."""
     rt = app.bot_data["runtime"]
-    digests.subscriptions = await Subscriptions.open(rt.engine.db_path)
+    digests.subscriptions = await rt.engine.open_subscriptions()
     for interrupted in await digests.store.recover(digests.clock()):
         log.warning(
             "the digest of %s for chat %s was interrupted while sending (%d messages out); "

@@ -34,7 +34,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot.digest_format import digest_messages, nothing_new
 from bot.runtime import Runtime
-from retrieval.digest.digest import DEFAULT_LIMIT, build_digest
+from retrieval.digest.digest import DEFAULT_LIMIT
 from retrieval.digest.subscriptions import Due, State, Subscriptions
 
 log = logging.getLogger(__name__)
@@ -106,9 +106,7 @@ async def deliver(bot: Bot, rt: Runtime, digests: Digests, due: Due) -> None:
     sub = due.subscription
     chat_id, sent = sub.chat_id, 0
     try:
-        digest = await build_digest(
-            rt.engine.conn, due.period, sub.keywords, digests.limit, rt.engine.index
-        )
+        digest = await rt.engine.digest(due.period, sub.keywords, digests.limit)
         if not digest.items and sub.quiet_when_empty:
             await store.finish(delivery.id, State.EMPTY, digests.clock(), items=0)
             return

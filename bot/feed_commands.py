@@ -21,12 +21,10 @@ from telegram.ext import Application, CommandHandler, ContextTypes, Job, filters
 from bot.config import Settings
 from bot.markup import escape, pack
 from bot.times import when
-from retrieval.corpus.db import connect
 from retrieval.engine import Engine
 from retrieval.errors import FeedError
 from retrieval.feeds.fetch import Fetcher
-from retrieval.feeds.poll import FeedPoller
-from retrieval.feeds.registry import Feed, FeedRegistry, format_interval
+from retrieval.feeds.registry import Feed, format_interval
 
 log = logging.getLogger(__name__)
 
@@ -116,9 +114,7 @@ async def feeds(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not await _admin_in_private(update, settings):
         return
     engine: Engine = context.bot_data["engine"]
-    for message in render_feed_list(
-        await FeedRegistry(engine.conn).all(), _zone(settings.timezone)
-    ):
+    for message in render_feed_list(await engine.feeds(), _zone(settings.timezone)):
         await _reply(update, message)
 
 
@@ -133,7 +129,7 @@ async def add_feed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     engine: Engine = context.bot_data["engine"]
     try:
-        feed, created = await FeedRegistry(engine.conn).add(*parsed)
+        feed, created = await engine.add_feed(*parsed)
     except FeedError as exc:
         await _reply(update, f"{escape(str(exc))}\n{ADD_USAGE}")
         return
@@ -158,7 +154,7 @@ async def remove_feed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         return
     engine: Engine = context.bot_data["engine"]
     try:
-        feed = await FeedRegistry(engine.conn).remove(args[0])
+        feed = await engine.remove_feed(args[0])
     except FeedError as exc:
         await _reply(update, escape(str(exc)))
         return
@@ -185,15 +181,10 @@ async def poll_feeds_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     engine: Engine = context.bot_data["engine"]
     settings: Settings = context.bot_data["settings"]
     lock: asyncio.Lock = context.bot_data.setdefault(_LOCK, asyncio.Lock())
-    if lock.locked() or not await FeedRegistry(engine.conn).due():
+    if lock.locked() or not await engine.due_feeds():
         return
-    async with lock:
-        conn = await connect(engine.db_path)
-        try:
-            async with Fetcher(allow_private=settings.allow_private_urls) as fetcher:
-                report = await FeedPoller(conn, fetcher, engine=engine).poll_due()
-        finally:
-            await conn.close()
+    async with lock, Fetcher(allow_private=settings.allow_private_urls) as fetcher:
+        report = await engine.poll_feeds(fetcher)
     for feed in report.paused:
         for admin in sorted(settings.admins):
             try:

@@ -101,9 +101,9 @@ async def _search(
     limit: int,
     offset: int = 0,
 ) -> SearchResult:
-    """Search (the index work runs in a thread) and log the question with its timing."""
+    """Search (all of it in a worker thread) and log the question with its timing."""
     started = time.perf_counter()
-    result = await rt.engine.searcher.search(question, limit=limit, offset=offset)
+    result = await rt.engine.ask(question, limit=limit, offset=offset)
     elapsed_ms = (time.perf_counter() - started) * 1000
     await rt.state.log_query(chat_id, user_id, result.question, len(result.passages), elapsed_ms)
     return result
@@ -229,7 +229,7 @@ async def full_article(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if not rt.limiter.check(query.from_user.id).allowed:  # up to 8 messages a tap
         await query.answer("Too many requests in the last minute; try again shortly.")
         return
-    found = await rt.engine.store.article_text(int(query.data.split(":")[1]))
+    found = await rt.engine.article_text(int(query.data.split(":")[1]))
     if found is None:
         await query.answer("That article is no longer in the corpus.")
         return
@@ -327,7 +327,7 @@ async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if message is None:
         return
     rt = runtime(context)
-    for page in formatting.sources_messages(await rt.engine.store.sources()):
+    for page in formatting.sources_messages(await rt.engine.sources()):
         await message.reply_html(page)
 
 
@@ -337,6 +337,6 @@ async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if message is None:
         return
     rt = runtime(context)
-    articles = await rt.engine.store.latest(LATEST_HEADLINES)
+    articles = await rt.engine.latest(LATEST_HEADLINES)
     for page in formatting.latest_messages(articles, rt.zone):
         await message.reply_html(page)

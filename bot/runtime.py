@@ -13,7 +13,7 @@ from telegram.ext import ContextTypes
 
 from bot.access import Access, QuestionLimiter
 from bot.config import Settings
-from bot.state import BotState
+from retrieval.conversations import Conversations
 from retrieval.engine import Engine
 
 
@@ -21,7 +21,7 @@ from retrieval.engine import Engine
 class Runtime:
     settings: Settings
     engine: Engine
-    state: BotState
+    state: Conversations
     access: Access
     limiter: QuestionLimiter  # questions, "More"
     inline_limiter: QuestionLimiter  # inline queries: one per pause in typing, so more

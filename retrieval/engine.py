@@ -1,22 +1,41 @@
-"""The database, corpus store, index and searcher, opened and closed together."""
+"""The engine: the one way into the core for the shells (the command line and the bot).
+
+It opens the database and its index together and offers what the shells do: ask, ingest,
+corpus figures, feeds, digests, and the conversation state a chat front end keeps. Its
+connection and parts stay inside; a shell never reaches past these methods.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import os
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import aiosqlite
 
-from retrieval.corpus.db import connect, database_id
+from retrieval.conversations import Conversations
+from retrieval.corpus.db import ReadConnections, connect, database_id
 from retrieval.corpus.ingest import IngestReport, ingest_paths
-from retrieval.corpus.store import CorpusStore
+from retrieval.corpus.store import (
+    AddResult,
+    CorpusReader,
+    CorpusStats,
+    CorpusStore,
+    prepare_articles,
+)
+from retrieval.digest.digest import DEFAULT_LIMIT, Digest, Period, build_digest
+from retrieval.digest.subscriptions import Subscriptions
+from retrieval.feeds.fetch import Fetcher
+from retrieval.feeds.poll import FeedOutcome, FeedPoller, PollReport
+from retrieval.feeds.registry import PAUSE_AFTER, Feed, FeedRegistry
 from retrieval.index import kernels, layout
 from retrieval.index.files import index_dir, save_index
 from retrieval.index.index import Index
 from retrieval.indexing import Progress, catch_up, open_index
-from retrieval.search import Searcher
+from retrieval.models import ArticleDraft, Attribution
+from retrieval.search import Searcher, SearchResult
 
 
 def _warm_up() -> None:
@@ -24,14 +43,52 @@ def _warm_up() -> None:
     layout.warm_up()  # adding articles
 
 
-@dataclass
+@dataclass(frozen=True, slots=True)
+class Seeding:
+    """What `seed_if_empty` found: the seeds ingested into an empty database (`report`), or
+    a database left empty (no seed folder), or neither (articles were there already)."""
+
+    seeds: Path
+    report: IngestReport | None
+    empty: bool
+
+    @property
+    def message(self) -> str | None:
+        """What to tell the person running newsbot, if anything."""
+        if self.report is not None:
+            return (
+                f"the database was empty: ingested the bundled seeds from {self.seeds} "
+                f"({self.report.summary()})"
+            )
+        if self.empty:
+            return (
+                f"the database is empty and there is no seed folder at {self.seeds}: "
+                "ingest some articles first (newsbot ingest PATH)"
+            )
+        return None
+
+
 class Engine:
-    db_path: Path
-    conn: aiosqlite.Connection
-    store: CorpusStore
-    index: Index
-    searcher: Searcher
-    _refresh_lock: asyncio.Lock = field(default_factory=asyncio.Lock, init=False, repr=False)
+    """The database, its corpus, its index and what runs over them, opened together.
+
+    Open with `Engine.open`; close with `close`. Safe to share between the tasks of one event
+    loop: reads and one-statement writes share the engine's connection, while a question runs
+    in a worker thread on a read-only connection of that thread's own, and a feed poll writes
+    through a connection of its own.
+    """
+
+    def __init__(
+        self, db_path: Path, conn: aiosqlite.Connection, index: Index, readers: ReadConnections
+    ) -> None:
+        self.db_path = db_path
+        self.index = index  # read it (its size, a search); the engine alone changes it
+        self.conversations = Conversations(conn)
+        self._conn = conn
+        self._store = CorpusStore(conn)
+        self._feeds = FeedRegistry(conn)
+        self._readers = readers
+        self._searcher = Searcher(CorpusReader(readers.get), index)
+        self._refresh_lock = asyncio.Lock()
 
     @classmethod
     async def open(
@@ -40,44 +97,93 @@ class Engine:
         """Open the database and its index (loaded, or rebuilt when missing or stale)."""
         conn = await connect(db_path)
         try:
-            store = CorpusStore(conn)
-            index = await open_index(store, db_path, progress=progress)
+            index = await open_index(CorpusStore(conn), db_path, progress=progress)
             await asyncio.to_thread(_warm_up)
         except BaseException:
             await conn.close()
             raise
-        return cls(Path(db_path), conn, store, index, Searcher(store, index))
+        return cls(Path(db_path), conn, index, ReadConnections(db_path))
+
+    async def close(self) -> None:
+        self._readers.close()
+        await self._conn.close()
+
+    # --- questions ------------------------------------------------------------------------
+
+    async def ask(self, question: str, limit: int = 5, offset: int = 0) -> SearchResult:
+        """The passages ranked offset..offset+limit that answer `question`. Reads only.
+
+        The whole question (index, reads, window scoring, selection) is one worker-thread
+        call, so the event loop goes on meanwhile.
+        """
+        return await asyncio.to_thread(self._searcher.search, question, limit, offset)
+
+    # --- the corpus -----------------------------------------------------------------------
+
+    async def ingest(
+        self, paths: Iterable[Path], on_article: Callable[[], None] | None = None
+    ) -> IngestReport:
+        """Store every article under `paths` (see `ingest_paths`); `refresh` indexes them."""
+        return await ingest_paths(self._store, paths, on_article)
+
+    async def add_articles(self, drafts: Sequence[ArticleDraft]) -> list[AddResult]:
+        """Store articles already read, skipping duplicates; one transaction (split into
+        sentences in a worker thread first). `refresh` makes them searchable."""
+        prepared = await asyncio.to_thread(prepare_articles, drafts)
+        return await self._store.add_articles(prepared)
+
+    async def is_empty(self) -> bool:
+        return await self._store.is_empty()
+
+    async def stats(self) -> CorpusStats:
+        return await self._store.stats()
+
+    async def sources(self) -> list[tuple[str, int]]:
+        """Outlets with their article counts, most articles first."""
+        return await self._store.sources()
+
+    async def latest(self, limit: int = 10) -> list[Attribution]:
+        """The newest articles: by published time, else by when they were ingested."""
+        return await self._store.latest(limit)
+
+    async def article_text(self, article_id: int) -> tuple[Attribution, str] | None:
+        """An article's attribution and whole text; None when it is not (or no longer) there."""
+        return await self._store.article_text(article_id)
+
+    async def seed_if_empty(self, seeds: Path) -> Seeding:
+        """Ingest the `seeds` folder when the database holds no article, and index it.
+
+        The one "open and seed" path of `newsbot ask` and the bot; `Seeding.message` says
+        what happened, for each to tell in its own way.
+        """
+        if not await self._store.is_empty():
+            return Seeding(seeds, None, empty=False)
+        if not await asyncio.to_thread(seeds.is_dir):
+            return Seeding(seeds, None, empty=True)
+        report = await self.ingest([seeds])
+        await self.refresh()
+        await self.save_index()
+        return Seeding(seeds, report, empty=not report.added)
+
+    # --- the index ------------------------------------------------------------------------
 
     async def refresh(self, progress: Progress | None = None) -> int:
         """Index sentences stored since the last refresh (by any process); returns how many.
 
-        Concurrent calls (a periodic job, a feed poller) run one after the other, so no
+        Concurrent calls (a periodic job, a feed poll) run one after the other, so no
         sentence is indexed twice. New sentences are searchable as soon as they are added;
         then small segments are merged (in a thread, searches go on meanwhile), so a bot
         refreshing every few seconds keeps a few segments, not one per refresh.
         """
         async with self._refresh_lock:
-            added = await catch_up(self.index, self.store, progress)
+            added = await catch_up(self.index, self._store, progress)
             if added:
                 await asyncio.to_thread(self.index.compact)
             return added
 
-    async def seed_if_empty(self, seeds: Path) -> IngestReport | None:
-        """Ingest the `seeds` folder when the database holds no article, and index it.
-
-        Returns the ingest report, or None when there was nothing to do (articles already
-        there, or no such folder); the caller says which, in its own way.
-        """
-        if not await self.store.is_empty() or not await asyncio.to_thread(seeds.is_dir):
-            return None
-        report = await ingest_paths(self.store, [seeds])
-        await self.refresh()
-        await self.save_index()
-        return report
-
     async def save_index(self) -> None:
         """Merge small segments and write the index next to the database (off the loop)."""
-        db_id = await database_id(self.conn)
+        db_id = await database_id(self._conn)
 
         def work() -> None:
             self.index.compact()
@@ -85,5 +191,65 @@ class Engine:
 
         await asyncio.to_thread(work)
 
-    async def close(self) -> None:
-        await self.conn.close()
+    # --- feeds ----------------------------------------------------------------------------
+
+    async def add_feed(
+        self, url: str, name: str | None = None, interval: float | None = None
+    ) -> tuple[Feed, bool]:
+        """Register a feed, due at once, or resume it; returns it and whether it is new."""
+        return await self._feeds.add(url, name, interval)
+
+    async def feeds(self) -> list[Feed]:
+        """Every feed, in the order they were added."""
+        return await self._feeds.all()
+
+    async def remove_feed(self, ref: str | int) -> Feed:
+        """Forget a feed (by id or URL); its articles stay. FeedError names the known ids."""
+        return await self._feeds.remove(ref)
+
+    async def due_feeds(self) -> list[Feed]:
+        """The feeds whose time to be polled has come, the longest waiting first."""
+        return await self._feeds.due()
+
+    async def active_feeds(self) -> list[Feed]:
+        """Every feed that is not paused, due or not."""
+        return await self._feeds.active()
+
+    async def poll_feeds(
+        self,
+        fetcher: Fetcher,
+        feeds: Sequence[Feed] | None = None,
+        on_feed: Callable[[FeedOutcome], None] | None = None,
+        pause_after: int = PAUSE_AFTER,
+    ) -> PollReport:
+        """Poll `feeds` (by default the due ones) into the corpus, then index what they added.
+
+        The poll writes through a connection of its own, so its transactions never interleave
+        with the writes of other tasks on the engine's connection (the bot's handlers).
+        """
+        conn = await connect(self.db_path)
+        try:
+            poller = FeedPoller(conn, fetcher, pause_after)
+            polled = feeds if feeds is not None else await poller.registry.due()
+            report = await poller.poll(polled, on_feed)
+        finally:
+            await conn.close()
+        if report.added:
+            await self.refresh()
+        return report
+
+    # --- digests --------------------------------------------------------------------------
+
+    async def digest(
+        self, period: Period, keywords: Sequence[str] = (), limit: int = DEFAULT_LIMIT
+    ) -> Digest:
+        """The stories of `period`, filtered by `keywords`, best first. Reads only.
+
+        ValueError when the keywords are all too common to filter by.
+        """
+        return await build_digest(self._conn, period, keywords, limit, self.index)
+
+    async def open_subscriptions(self) -> Subscriptions:
+        """The digest subscriptions, on a connection of their own (see `Subscriptions`);
+        the caller closes them."""
+        return await Subscriptions.open(self.db_path)

@@ -1,14 +1,18 @@
-"""Answering a question: the index finds sentences, the store supplies text and sources."""
+"""Answering a question: the index finds sentences, the corpus supplies text and sources.
+
+All of it is synchronous: index top k, reading the candidate sentences and attributions,
+scoring the windows, choosing the passages. `Engine.ask` runs a whole question in one
+worker-thread call, so the event loop never waits on any of it.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import math
 from dataclasses import dataclass
 
 import numpy as np
 
-from retrieval.corpus.store import CorpusStore
+from retrieval.corpus.store import CorpusReader
 from retrieval.index.index import Index
 from retrieval.models import Attribution, Passage
 from retrieval.passages import Window, WindowPolicy, article_windows, select_windows
@@ -30,17 +34,19 @@ class SearchResult:
 
 
 class Searcher:
-    """Turns questions into passages; safe to share between concurrent tasks."""
+    """Turns questions into passages; safe to use from several threads at once (the index
+    searches a snapshot, the reader gives each thread its own connection)."""
 
     def __init__(
-        self, store: CorpusStore, index: Index, policy: WindowPolicy | None = None
+        self, reader: CorpusReader, index: Index, policy: WindowPolicy | None = None
     ) -> None:
-        self.store = store
+        self.reader = reader
         self.index = index
         self.policy = policy or WindowPolicy()
 
-    async def search(self, question: str, limit: int = 5, offset: int = 0) -> SearchResult:
-        """The passages ranked offset..offset+limit for `question`. Reads only."""
+    def search(self, question: str, limit: int = 5, offset: int = 0) -> SearchResult:
+        """The passages ranked offset..offset+limit for `question`. Reads only; blocks (run it
+        in a worker thread from an event loop)."""
         question = " ".join(question.split())[:MAX_QUESTION_CHARS]
         if not question:
             return SearchResult(
@@ -55,14 +61,14 @@ class Searcher:
                 "Add a name, a place or a topic, e.g. “Iran Azerbaijan exercise”.",
             )
         wanted = max(SENTENCE_HITS, (offset + limit) * 6)
-        hits = await asyncio.to_thread(self.index.search, tokens, wanted)
+        hits = self.index.search(tokens, wanted)
         if not hits:
             return SearchResult(
                 question,
                 (),
                 "Nothing in the news corpus matches that. Try other words or a broader question.",
             )
-        windows, attributions = await self._windows(tokens, [h.sentence_id for h in hits])
+        windows, attributions = self._windows(tokens, [h.sentence_id for h in hits])
         chosen = select_windows(windows)
         page = chosen[offset : offset + limit]
         passages = []
@@ -85,12 +91,12 @@ class Searcher:
             return SearchResult(question, (), "No more passages for that question.")
         return SearchResult(question, tuple(passages), None, len(chosen) > offset + limit)
 
-    async def _windows(
+    def _windows(
         self, tokens: list[str], sentence_ids: list[int]
     ) -> tuple[list[Window], dict[int, Attribution]]:
         """Score every window of the articles the hits belong to (best hit first); also
         returns those articles' attributions, read once for scoring and for the answer."""
-        rows = await self.store.sentences(sentence_ids)
+        rows = self.reader.sentences(sentence_ids)
         articles: list[int] = []
         for sentence_id in sentence_ids:
             row = rows.get(sentence_id)
@@ -101,8 +107,8 @@ class Searcher:
         dfs = self.index.document_frequencies(terms)
         docs = max(len(self.index), 1)
         idf = np.array([math.log(1 + (docs - dfs[t] + 0.5) / (dfs[t] + 0.5)) for t in terms])
-        titles = await self.store.attributions(articles)
-        texts = await self.store.sentences_of_articles(articles, MAX_POSITION)
+        titles = self.reader.attributions(articles)
+        texts = self.reader.sentences_of_articles(articles, MAX_POSITION)
         windows: list[Window] = []
         for article_id in articles:
             sentences = texts.get(article_id)

@@ -3,17 +3,20 @@ a small hostile corpus, the loopback feed server and the fake Telegram Bot API s
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import os
+import sqlite3
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
+import aiosqlite
 import pytest
 
 from benchmarks.corpora import corpus_path, missing
-from retrieval.corpus.ingest import ingest_paths
+from retrieval.corpus.db import connect
 from retrieval.engine import Engine
 from retrieval.feeds.fetch import Fetcher, FetchLimits
 from retrieval.models import ArticleDraft
@@ -50,6 +53,14 @@ def shared_articles(name: str, limit: int | None = None) -> Iterator[dict[str, A
             if limit is not None and number >= limit:
                 return
             yield json.loads(line)
+
+
+def run_sql(db_path: Path, statement: str, *params: Any) -> list[tuple[Any, ...]]:
+    """Run one statement on the database at `db_path` through a connection of the test's
+    own, committed, and return its rows: raw access for checks and set-ups (the engine keeps
+    its connection to itself)."""
+    with contextlib.closing(sqlite3.connect(db_path)) as conn, conn:
+        return [tuple(row) for row in conn.execute(statement, params).fetchall()]
 
 
 def write_jsonl(path: Path, articles: list[dict[str, Any]]) -> Path:
@@ -113,9 +124,20 @@ async def engine(db_path: Path) -> AsyncIterator[Engine]:
 
 
 @pytest.fixture
+async def db(engine: Engine) -> AsyncIterator[aiosqlite.Connection]:
+    """The test's own connection to the engine's database, for raw SQL and for the core's
+    parts under test: the engine keeps its connection to itself."""
+    conn = await connect(engine.db_path)
+    try:
+        yield conn
+    finally:
+        await conn.close()
+
+
+@pytest.fixture
 async def small_engine(engine: Engine) -> Engine:
     """An engine holding SMALL_CORPUS, indexed."""
-    await engine.store.add_articles(SMALL_CORPUS)
+    await engine.add_articles(SMALL_CORPUS)
     await engine.refresh()
     return engine
 
@@ -123,7 +145,7 @@ async def small_engine(engine: Engine) -> Engine:
 @pytest.fixture
 async def seed_engine(engine: Engine) -> Engine:
     """An engine holding the bundled seed article, indexed."""
-    report = await ingest_paths(engine.store, [SEEDS])
+    report = await engine.ingest([SEEDS])
     assert report.added == 1, report
     await engine.refresh()
     return engine

@@ -31,7 +31,7 @@ from bot.logs import REDACTED
 from retrieval.engine import Engine
 from retrieval.index.files import index_dir
 from retrieval.models import ArticleDraft
-from tests.conftest import SMALL_CORPUS
+from tests.conftest import SMALL_CORPUS, run_sql
 from tests.fake_telegram import TEST_TOKEN, FakeTelegramServer
 
 BOT = "newsbot_test_bot"
@@ -120,9 +120,7 @@ class Harness:
         return call.params.get("text")
 
     async def rows(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
-        engine = self.app.bot_data["runtime"].engine
-        async with engine.conn.execute(sql, params) as cursor:
-            return [tuple(row) for row in await cursor.fetchall()]
+        return run_sql(self.db_path, sql, *params)
 
 
 def buttons(message: dict[str, Any]) -> dict[str, str]:
@@ -159,7 +157,7 @@ async def running(app: BotApplication) -> AsyncIterator[None]:
 async def corpus_db(db_path: Path) -> Path:
     engine = await Engine.open(db_path)
     try:
-        await engine.store.add_articles(CORPUS)
+        await engine.add_articles(CORPUS)
         await engine.refresh()
         await engine.save_index()
     finally:
@@ -597,7 +595,7 @@ async def test_articles_stored_by_another_process_become_searchable(
         assert before["text"].startswith("Nothing in the news corpus matches")
         other = await Engine.open(corpus_db)  # as `newsbot ingest` would, on its own connection
         try:
-            await other.store.add_articles(
+            await other.add_articles(
                 [
                     ArticleDraft(
                         title="Zeppelin hangar reopens",

@@ -1,15 +1,24 @@
-"""The database helpers every module writes and reads through: one transaction, long IN lists."""
+"""The database helpers: one transaction, long IN lists, read-only connections per thread."""
 
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiosqlite
 import pytest
 
-from retrieval.corpus.db import IN_LIMIT, connect, in_lists, rows_for_ids, transaction
+from retrieval.corpus.db import (
+    IN_LIMIT,
+    ReadConnections,
+    connect,
+    in_lists,
+    rows_for_ids,
+    transaction,
+)
+from retrieval.errors import StoreError
 
 
 @pytest.fixture
@@ -85,3 +94,22 @@ def test_in_lists_cuts_distinct_ids_into_statements_within_the_limit() -> None:
     assert [len(ids) for _, ids in statements] == [IN_LIMIT, IN_LIMIT, 201]
     assert statements[-1][0].count("?") == 201
     assert [i for _, ids in statements for i in ids] == list(range(1201))
+
+
+async def test_read_connections_are_one_per_thread_read_only_and_closed_together(
+    conn: aiosqlite.Connection, db_path: Path
+) -> None:
+    await conn.execute("INSERT INTO t (tag) VALUES ('a')")
+    readers = ReadConnections(db_path)
+    here = readers.get()
+    assert readers.get() is here
+    there = await asyncio.to_thread(readers.get)
+    assert there is not here
+    assert here.execute("SELECT tag FROM t").fetchall()[0]["tag"] == "a"
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        here.execute("INSERT INTO t (tag) VALUES ('b')")
+    readers.close()
+    with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+        here.execute("SELECT 1")
+    with pytest.raises(StoreError, match="closed"):
+        await asyncio.to_thread(readers.get)

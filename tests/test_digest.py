@@ -9,13 +9,12 @@ from typing import Any
 import pytest
 
 from bot.cli.main import main
-from retrieval.corpus.ingest import ingest_paths
-from retrieval.digest.digest import LATE_WINDOW, Digest, Period, build_digest, keyword_terms
+from retrieval.digest.digest import LATE_WINDOW, Digest, Period, keyword_terms
 from retrieval.engine import Engine
 from retrieval.index.tokens import Tokenizer
 from retrieval.models import ArticleDraft
 
-from .conftest import shared_articles, write_jsonl
+from .conftest import run_sql, shared_articles, write_jsonl
 
 DAY = datetime(2024, 6, 3, tzinfo=UTC)
 PERIOD = Period(DAY, DAY + timedelta(days=1))
@@ -30,28 +29,26 @@ async def news(engine: Engine, tmp_path: Path) -> Engine:
     """An engine whose corpus has a history (BBC articles, stored now), as a real one does:
     how common a word is comes from the whole corpus."""
     background = write_jsonl(tmp_path / "bbc.jsonl", list(shared_articles("bbc-news", 300)))
-    await ingest_paths(engine.store, [background])
+    await engine.ingest([background])
     return engine
 
 
 async def digest_of(engine: Engine, period: Period = PERIOD, **options: Any) -> Digest:
     """The digest as the bot builds it: over an index caught up with the database."""
     await engine.refresh()
-    return await build_digest(engine.conn, period, corpus=engine.index, **options)
+    return await engine.digest(period, **options)
 
 
 async def add(
     engine: Engine, *drafts: ArticleDraft, ingested: datetime | None = None
 ) -> list[int]:
     """Store articles; `ingested` backdates when they were stored."""
-    results = await engine.store.add_articles(drafts)
+    results = await engine.add_articles(drafts)
     ids = [r.article_id for r in results]
     if ingested is not None:
         marks = ",".join("?" * len(ids))
-        await engine.conn.execute(
-            f"UPDATE articles SET ingested_ts = ? WHERE id IN ({marks})",
-            (ingested.timestamp(), *ids),
-        )
+        statement = f"UPDATE articles SET ingested_ts = ? WHERE id IN ({marks})"
+        run_sql(engine.db_path, statement, ingested.timestamp(), *ids)
     return ids
 
 
@@ -221,7 +218,7 @@ async def test_a_reuters_day_digest(engine: Engine, tmp_path: Path) -> None:
     day = [
         a for a in shared_articles("reuters-21578") if (a["published"] or "")[:10] == "1987-03-11"
     ]
-    await ingest_paths(engine.store, [write_jsonl(tmp_path / "day.jsonl", day)])
+    await engine.ingest([write_jsonl(tmp_path / "day.jsonl", day)])
     start = datetime(1987, 3, 11, tzinfo=UTC)
     day_digest = await digest_of(engine, Period(start, start + timedelta(days=1)))
     assert day_digest.articles == len(day) - 14  # the store drops identical reruns

@@ -24,12 +24,11 @@ import pytest_asyncio
 from bot.app import build_application
 from bot.config import Settings
 from bot.digest_delivery import TICK_SECONDS, deliver_due, digests_of
-from retrieval.corpus.ingest import ingest_paths
 from retrieval.digest.subscriptions import Subscriptions
 from retrieval.engine import Engine
 from retrieval.index.files import index_dir
 from retrieval.models import ArticleDraft
-from tests.conftest import shared_articles, write_jsonl
+from tests.conftest import run_sql, shared_articles, write_jsonl
 from tests.fake_telegram import TEST_TOKEN, FakeTelegramServer
 from tests.test_bot import Harness, running, until
 
@@ -62,7 +61,7 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
         engine = await Engine.open(path)
         try:
             source = write_jsonl(path.parent / "bbc.jsonl", list(shared_articles("bbc-news", 300)))
-            await ingest_paths(engine.store, [source])
+            await engine.ingest([source])
             await engine.refresh()
             await engine.save_index()
         finally:
@@ -116,14 +115,12 @@ async def bot(start_bot: StartBot) -> AsyncIterator[Harness]:
 async def add_news(bot: Harness, *drafts: ArticleDraft) -> None:
     """Store articles as a feed would have, a minute after they were published."""
     engine: Engine = bot.app.bot_data["runtime"].engine
-    results = await engine.store.add_articles(drafts)
+    results = await engine.add_articles(drafts)
     for result, draft in zip(results, drafts, strict=True):
         assert draft.published is not None
         stored = datetime.fromisoformat(draft.published) + timedelta(minutes=1)
-        await engine.conn.execute(
-            "UPDATE articles SET ingested_ts = ? WHERE id = ?",
-            (stored.timestamp(), result.article_id),
-        )
+        statement = "UPDATE articles SET ingested_ts = ? WHERE id = ?"
+        run_sql(engine.db_path, statement, stored.timestamp(), result.article_id)
     await engine.refresh()
 
 

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from html.parser import HTMLParser
 from typing import Any
 
+import aiosqlite
 import pytest
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, CallbackContext, CommandHandler
@@ -27,6 +28,7 @@ from bot.feed_commands import (
 from bot.markup import MAX_MESSAGE_LENGTH, visible_length
 from retrieval.engine import Engine
 from retrieval.feeds.registry import Feed, FeedRegistry
+from tests.conftest import run_sql
 from tests.feed_server import FeedServer, Route
 
 ADMIN, STRANGER, GROUP = 4242, 777, -100123
@@ -243,7 +245,7 @@ async def test_an_admin_adds_lists_and_removes_feeds_in_private(
     assert "<b>1</b> · Port &lt;Ellery&gt; Post" in listing and "new · every 15m" in listing
     assert removed.startswith("Removed feed <b>1</b>")
     assert empty.startswith("No feeds yet.")
-    assert await FeedRegistry(engine.conn).all() == []
+    assert await engine.feeds() == []
 
 
 async def test_commands_are_refused_to_others_and_outside_private_chats(
@@ -258,7 +260,7 @@ async def test_commands_are_refused_to_others_and_outside_private_chats(
         "Manage feeds in a private chat with me.",
         "Only the bot's admins can manage feeds.",
     ]
-    assert await FeedRegistry(engine.conn).all() == []
+    assert await engine.feeds() == []
 
 
 async def test_bad_arguments_get_usage_and_the_reason(
@@ -288,19 +290,20 @@ async def test_the_polling_job_is_registered(
 async def test_the_job_polls_due_feeds_searchably_and_reports_pauses_to_admins(
     app: Application,
     engine: Engine,
+    db: aiosqlite.Connection,
     feed_server: FeedServer,  # type: ignore[type-arg]
 ) -> None:
-    registry = FeedRegistry(engine.conn)
+    registry = FeedRegistry(db)
     await registry.add(feed_server.serve("/feeds/gazette.rss", "gazette.rss"))
     feed_server.routes["/feeds/broken.rss"] = Route(status=500)
     broken, _ = await registry.add(feed_server.url("/feeds/broken.rss"), name="Broken <b>")
     for _ in range(5):  # one failure short of a pause
         broken = await registry.record_failure(broken, "HTTP 500 Internal Server Error")
-    await engine.conn.execute("UPDATE feeds SET next_poll_ts = 0")
+    run_sql(engine.db_path, "UPDATE feeds SET next_poll_ts = 0")
 
     await poll_feeds_job(CallbackContext(app))
 
-    result = await engine.searcher.search("night ferry propeller shaft")
+    result = await engine.ask("night ferry propeller shaft")
     assert result.passages and result.passages[0].article.title.startswith("Night ferry")
     (notice,) = sent(app).texts(ADMIN)
     assert_telegram_html(notice)

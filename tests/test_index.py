@@ -9,7 +9,6 @@ import pytest
 from rank_bm25 import BM25Okapi
 
 import retrieval.index.index as index_module
-from retrieval.corpus.ingest import ingest_paths
 from retrieval.engine import Engine
 from retrieval.index.files import index_dir
 from retrieval.index.index import BM25Params, Index
@@ -92,7 +91,7 @@ def test_merge_policy_keeps_segments_logarithmic() -> None:
 
 async def test_index_is_saved_and_loaded_not_rebuilt(db_path: Path) -> None:
     engine = await Engine.open(db_path)
-    await ingest_paths(engine.store, [SEEDS])
+    await engine.ingest([SEEDS])
     await engine.refresh()
     await engine.save_index()
     names = {s.name for s in engine.index.snapshot.segments}
@@ -109,7 +108,7 @@ async def test_corrupt_index_file_is_detected_and_rebuilt(
     db_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     engine = await Engine.open(db_path)
-    await ingest_paths(engine.store, [SEEDS])
+    await engine.ingest([SEEDS])
     await engine.refresh()
     await engine.save_index()
     await engine.close()
@@ -121,7 +120,7 @@ async def test_corrupt_index_file_is_detected_and_rebuilt(
     reopened = await Engine.open(db_path)
     try:
         assert "checksum mismatch" in caplog.text
-        result = await reopened.searcher.search("Where did the joint exercise begin?")
+        result = await reopened.ask("Where did the joint exercise begin?")
         assert "Aslanduz" in result.passages[0].quote
     finally:
         await reopened.close()
@@ -133,19 +132,19 @@ async def test_index_of_another_database_is_not_trusted(
     others = write_jsonl(tmp_path / "x.jsonl", list(shared_articles("bbc-news", limit=5)))
     first, second = tmp_path / "a.db", tmp_path / "b.db"
     engine = await Engine.open(first)
-    await ingest_paths(engine.store, [SEEDS])
+    await engine.ingest([SEEDS])
     await engine.refresh()
     await engine.save_index()
     await engine.close()
     other = await Engine.open(second)
-    await ingest_paths(other.store, [others])
+    await other.ingest([others])
     await other.close()
     shutil.rmtree(index_dir(second), ignore_errors=True)
     shutil.copytree(index_dir(first), index_dir(second))  # an index from elsewhere
     reopened = await Engine.open(second)
     try:
         assert "database_id differs" in caplog.text
-        stats = await reopened.store.stats()
+        stats = await reopened.stats()
         assert len(reopened.index) == stats.sentences
     finally:
         await reopened.close()
@@ -157,10 +156,10 @@ async def test_another_process_ingest_becomes_searchable_after_refresh(
     serving = await Engine.open(db_path)
     writer = await Engine.open(db_path)
     try:
-        assert (await serving.searcher.search("Aslanduz exercise")).passages == ()
-        await ingest_paths(writer.store, [SEEDS])
+        assert (await serving.ask("Aslanduz exercise")).passages == ()
+        await writer.ingest([SEEDS])
         assert await serving.refresh() == 13
-        result = await serving.searcher.search("Aslanduz exercise")
+        result = await serving.ask("Aslanduz exercise")
         assert "Aslanduz" in result.passages[0].quote
     finally:
         await writer.close()
@@ -229,7 +228,7 @@ async def test_refreshes_one_article_at_a_time_keep_few_segments(
     try:
         for n, article in enumerate(articles):
             path = write_jsonl(tmp_path / f"a{n}.jsonl", [article])
-            await ingest_paths(serving.store, [path])
+            await serving.ingest([path])
             assert await serving.refresh() > 0
             hits = serving.index.search(article["title"], 1)
             assert hits and hits[0].score > 0

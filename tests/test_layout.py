@@ -46,3 +46,39 @@ def test_packages_are_empty_and_re_export_nothing() -> None:
     for folder in ("bot", "retrieval"):
         for init in (REPO / folder).rglob("__init__.py"):
             assert init.read_text() == "", f"{init.relative_to(REPO)} is not empty"
+
+
+def called(path: Path) -> set[str]:
+    """The names `path` calls: `f` for f(...), `x.f` for x.f(...) (x a plain name)."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Call):
+            if isinstance(node.func, ast.Name):
+                names.add(node.func.id)
+            elif isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name):
+                names.add(f"{node.func.value.id}.{node.func.attr}")
+    return names
+
+
+def test_the_shells_go_through_the_engine() -> None:
+    """bot/ never touches the engine's connection nor builds the core's parts on one."""
+    parts = {
+        "connect",
+        "CorpusStore",
+        "ingest_paths",
+        "FeedRegistry",
+        "FeedPoller",
+        "Conversations",
+        "Subscriptions",
+        "Subscriptions.open",
+        "build_digest",
+        "Searcher",
+    }
+    for path in modules("bot"):
+        assert ".conn" not in path.read_text(), f"{path.relative_to(REPO)} uses a connection"
+        crossing = called(path) & parts
+        assert not crossing, f"{path.relative_to(REPO)} calls {sorted(crossing)}"
+
+
+def test_polling_does_not_reach_back_into_the_engine() -> None:
+    assert "retrieval.engine" not in imported(REPO / "retrieval" / "feeds" / "poll.py")

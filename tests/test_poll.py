@@ -10,7 +10,6 @@ from typing import Any
 import aiosqlite
 import pytest
 
-from retrieval.corpus.db import connect
 from retrieval.engine import Engine
 from retrieval.feeds.fetch import Fetcher
 from retrieval.feeds.poll import FeedPoller
@@ -38,11 +37,11 @@ def by_title(rows: list[dict[str, Any]], start: str) -> dict[str, Any]:
 
 
 async def test_an_rss_feed_becomes_attributed_articles(
-    feed_server: FeedServer, fetcher: Fetcher, engine: Engine
+    feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
 ) -> None:
     url = feed_server.serve("/feeds/gazette.rss", "gazette.rss")
-    feed, _ = await FeedRegistry(engine.conn).add(url)
-    report = await FeedPoller(engine.conn, fetcher).poll_due()
+    feed, _ = await FeedRegistry(db).add(url)
+    report = await FeedPoller(db, fetcher).poll_due()
 
     (outcome,) = report.outcomes
     assert (outcome.status, outcome.new_entries, outcome.added, outcome.duplicates) == (
@@ -51,7 +50,7 @@ async def test_an_rss_feed_becomes_attributed_articles(
         4,
         0,
     )
-    rows = await articles(engine.conn)
+    rows = await articles(db)
     ferry = by_title(rows, "Night ferry")
     assert ferry["source"] == "The Port Ellery Post"  # the feed's title
     assert ferry["authors"] == ("Oskar Lind",)
@@ -70,7 +69,7 @@ async def test_an_rss_feed_becomes_attributed_articles(
         "Council dela",
     ]
 
-    listed = await FeedRegistry(engine.conn).get(feed.id)
+    listed = await FeedRegistry(db).get(feed.id)
     assert listed is not None
     assert (listed.articles, listed.title, listed.last_error, listed.failures) == (
         4,
@@ -82,13 +81,13 @@ async def test_an_rss_feed_becomes_attributed_articles(
 
 
 async def test_an_entry_whose_page_is_gone_falls_back_to_the_feed_summary(
-    feed_server: FeedServer, fetcher: Fetcher, engine: Engine
+    feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
 ) -> None:
     url = feed_server.serve("/feeds/gazette.rss", "gazette.rss")
-    feed, _ = await FeedRegistry(engine.conn).add(url)
-    report = await FeedPoller(engine.conn, fetcher).poll_due()
+    feed, _ = await FeedRegistry(db).add(url)
+    report = await FeedPoller(db, fetcher).poll_due()
 
-    seawall = by_title(await articles(engine.conn), "Council delays")
+    seawall = by_title(await articles(db), "Council delays")
     assert seawall["text"] == (
         "The council has postponed its vote on the seawall levy until December, after "
         "residents of the lower town asked for more time to study the engineers' report.\n"
@@ -105,16 +104,16 @@ async def test_an_entry_whose_page_is_gone_falls_back_to_the_feed_summary(
 
 
 async def test_atom_rss_0_91_and_rss_1_0_feeds(
-    feed_server: FeedServer, fetcher: Fetcher, engine: Engine
+    feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
 ) -> None:
-    registry = FeedRegistry(engine.conn)
+    registry = FeedRegistry(db)
     await registry.add(feed_server.serve("/feeds/notes.atom", "notes.atom"), name="Notes")
     await registry.add(feed_server.serve("/feeds/tides.rss", "tidewatch-091.rss"))
     await registry.add(feed_server.serve("/feeds/allot.rdf", "allotments-10.rdf"))
-    report = await FeedPoller(engine.conn, fetcher).poll_due()
+    report = await FeedPoller(db, fetcher).poll_due()
 
     assert [o.added for o in report.outcomes] == [3, 1, 1]
-    rows = await articles(engine.conn)
+    rows = await articles(db)
     lighthouse = by_title(rows, "Keeper's cottage")
     assert lighthouse["source"] == "Notes"  # the name given when it was added wins
     assert lighthouse["authors"] == ("Ines Carver", "Per Vik")
@@ -128,23 +127,23 @@ async def test_atom_rss_0_91_and_rss_1_0_feeds(
 
 
 async def test_the_same_story_in_two_feeds_is_stored_once(
-    feed_server: FeedServer, fetcher: Fetcher, engine: Engine
+    feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
 ) -> None:
-    registry = FeedRegistry(engine.conn)
+    registry = FeedRegistry(db)
     gazette, _ = await registry.add(feed_server.serve("/feeds/gazette.rss", "gazette.rss"))
     notes, _ = await registry.add(feed_server.serve("/feeds/notes.atom", "notes.atom"))
-    report = await FeedPoller(engine.conn, fetcher).poll_due()
+    report = await FeedPoller(db, fetcher).poll_due()
 
     # Notes' ferry link differs only by tracking parameters (same canonical URL); its library
     # entry is a copy of the Post's story at another address (same text).
     assert [(o.added, o.duplicates) for o in report.outcomes] == [(4, 0), (1, 2)]
-    rows = await articles(engine.conn)
+    rows = await articles(db)
     assert len(rows) == 5
     assert sum(r["title"].startswith("Night ferry") for r in rows) == 1
     assert sum("tool" in r["title"] or "tools" in r["title"] for r in rows) == 1
     counts = {f.id: f.articles for f in await registry.all()}
     assert counts == {gazette.id: 4, notes.id: 3}  # each feed's entries, in the corpus
-    async with engine.conn.execute(
+    async with db.execute(
         "SELECT count(DISTINCT article_id), count(*) FROM feed_entries"
         " WHERE entry_key IN ('post-2026-ferry', 'urn:harbour-notes:ferry')"
     ) as cur:
@@ -152,11 +151,11 @@ async def test_the_same_story_in_two_feeds_is_stored_once(
 
 
 async def test_a_changed_feed_brings_only_its_new_entries(
-    feed_server: FeedServer, fetcher: Fetcher, engine: Engine
+    feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
 ) -> None:
     url = feed_server.serve("/feeds/quayside.rss", "quayside-1.rss")
-    await FeedRegistry(engine.conn).add(url)
-    poller = FeedPoller(engine.conn, fetcher)
+    await FeedRegistry(db).add(url)
+    poller = FeedPoller(db, fetcher)
     first = await poller.poll_all()
     feed_server.serve(
         "/feeds/quayside.rss",
@@ -168,15 +167,15 @@ async def test_a_changed_feed_brings_only_its_new_entries(
     assert [(o.new_entries, o.added) for o in first.outcomes + second.outcomes] == [(1, 1), (1, 1)]
     assert len(feed_server.hits("/pages/market.html")) == 1  # not fetched again
     assert len(feed_server.hits("/pages/bridge.html")) == 1
-    assert [r["title"][:10] for r in await articles(engine.conn)] == ["Fish marke", "Swing brid"]
+    assert [r["title"][:10] for r in await articles(db)] == ["Fish marke", "Swing brid"]
 
 
 async def test_an_unchanged_feed_is_asked_conditionally_and_answers_304(
-    feed_server: FeedServer, fetcher: Fetcher, engine: Engine
+    feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
 ) -> None:
     url = feed_server.serve("/feeds/quayside.rss", "quayside-1.rss")
-    await FeedRegistry(engine.conn).add(url)
-    poller = FeedPoller(engine.conn, fetcher)
+    await FeedRegistry(db).add(url)
+    poller = FeedPoller(db, fetcher)
     await poller.poll_all()
     report = await poller.poll_all()
 
@@ -186,16 +185,16 @@ async def test_an_unchanged_feed_is_asked_conditionally_and_answers_304(
     assert asked["if-none-match"] == route.etag
     assert asked["if-modified-since"] == route.last_modified
     assert len(feed_server.hits("/pages/market.html")) == 1
-    feed = (await FeedRegistry(engine.conn).all())[0]
+    feed = (await FeedRegistry(db).all())[0]
     assert feed.failures == 0 and feed.articles == 1
 
 
 async def test_seen_entries_are_not_fetched_again_when_the_server_ignores_validators(
-    feed_server: FeedServer, fetcher: Fetcher, engine: Engine
+    feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
 ) -> None:
     url = feed_server.serve("/feeds/quayside.rss", "quayside-1.rss", etag=None, last_modified=None)
-    await FeedRegistry(engine.conn).add(url)
-    poller = FeedPoller(engine.conn, fetcher)
+    await FeedRegistry(db).add(url)
+    poller = FeedPoller(db, fetcher)
     await poller.poll_all()
     report = await poller.poll_all()
     assert (report.outcomes[0].status, report.outcomes[0].new_entries) == ("ok", 0)
@@ -203,7 +202,7 @@ async def test_seen_entries_are_not_fetched_again_when_the_server_ignores_valida
 
 
 async def test_every_failure_is_reported_with_its_feed_and_the_others_go_on(
-    feed_server: FeedServer, fetcher: Fetcher, engine: Engine
+    feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
 ) -> None:
     feed_server.routes["/feeds/error.rss"] = Route(status=500, body=b"oops")
     feed_server.routes["/feeds/slow.rss"] = Route(
@@ -221,14 +220,14 @@ async def test_every_failure_is_reported_with_its_feed_and_the_others_go_on(
         ("/pages/ferry.html", "not an RSS or Atom feed"),
     ]
     feed_server.serve("/feeds/malformed.rss", "malformed.rss")
-    registry = FeedRegistry(engine.conn)
+    registry = FeedRegistry(db)
     for path, _ in broken[:3]:
         await registry.add(feed_server.url(path))
     good, _ = await registry.add(feed_server.serve("/feeds/quayside.rss", "quayside-1.rss"))
     for path, _ in broken[3:]:
         await registry.add(feed_server.url(path))
 
-    report = await FeedPoller(engine.conn, fetcher).poll_due()
+    report = await FeedPoller(db, fetcher).poll_due()
 
     assert [o.feed.id for o in report.outcomes if o.status == "ok"] == [good.id]
     assert report.added == 1
@@ -246,13 +245,13 @@ async def test_every_failure_is_reported_with_its_feed_and_the_others_go_on(
 
 
 async def test_a_feed_that_keeps_failing_is_paused_and_reported_once(
-    feed_server: FeedServer, fetcher: Fetcher, engine: Engine
+    feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
 ) -> None:
     feed_server.routes["/feeds/error.rss"] = Route(status=500, body=b"oops")
-    registry = FeedRegistry(engine.conn)
+    registry = FeedRegistry(db)
     broken, _ = await registry.add(feed_server.url("/feeds/error.rss"), interval=600)
     good, _ = await registry.add(feed_server.serve("/feeds/quayside.rss", "quayside-1.rss"))
-    poller = FeedPoller(engine.conn, fetcher, pause_after=3)
+    poller = FeedPoller(db, fetcher, pause_after=3)
 
     reports = [await poller.poll_all() for _ in range(4)]
 
@@ -276,7 +275,7 @@ async def test_a_feed_that_keeps_failing_is_paused_and_reported_once(
 
 
 async def test_an_entry_without_any_text_is_tried_again_rather_than_lost(
-    feed_server: FeedServer, fetcher: Fetcher, engine: Engine
+    feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
 ) -> None:
     item = (
         f"<item><title>Late notice</title><link>{feed_server.url('/pages/late.html')}"
@@ -286,8 +285,8 @@ async def test_an_entry_without_any_text_is_tried_again_rather_than_lost(
         b"</channel>", item.encode() + b"</channel>"
     )
     feed_server.routes["/feeds/q.rss"] = Route(body=body, content_type="application/rss+xml")
-    feed, _ = await FeedRegistry(engine.conn).add(feed_server.url("/feeds/q.rss"))
-    poller = FeedPoller(engine.conn, fetcher)
+    feed, _ = await FeedRegistry(db).add(feed_server.url("/feeds/q.rss"))
+    poller = FeedPoller(db, fetcher)
     first = await poller.poll_all()
     assert first.outcomes[0].added == 1
     assert any("no text (no page, and no summary in the feed)" in p for p in first.problems())
@@ -297,15 +296,15 @@ async def test_an_entry_without_any_text_is_tried_again_rather_than_lost(
     )
     second = await poller.poll_all()
     assert (second.outcomes[0].new_entries, second.outcomes[0].added) == (1, 1)
-    assert [r["title"] for r in await articles(engine.conn)][-1] == "Late notice"
+    assert [r["title"] for r in await articles(db)][-1] == "Late notice"
 
 
 async def test_a_windows_1252_feed_and_page_keep_their_characters(
-    feed_server: FeedServer, fetcher: Fetcher, engine: Engine
+    feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
 ) -> None:
-    await FeedRegistry(engine.conn).add(feed_server.serve("/feeds/cafe.rss", "cafe-1252.rss"))
-    await FeedPoller(engine.conn, fetcher).poll_due()
-    (cafe,) = await articles(engine.conn)
+    await FeedRegistry(db).add(feed_server.serve("/feeds/cafe.rss", "cafe-1252.rss"))
+    await FeedPoller(db, fetcher).poll_due()
+    (cafe,) = await articles(db)
     assert cafe["title"] == "Café’s “pay what you can” Mondays feed two hundred"
     assert cafe["source"] == "Café Solberg’s Kitchen Notes"
     assert cafe["text"].startswith("Café Solberg’s “pay what you can” Mondays have fed")
@@ -313,50 +312,39 @@ async def test_a_windows_1252_feed_and_page_keep_their_characters(
 
 
 async def test_loopback_feeds_are_refused_when_private_urls_are_not_allowed(
-    feed_server: FeedServer, engine: Engine
+    feed_server: FeedServer, db: aiosqlite.Connection
 ) -> None:
-    feed, _ = await FeedRegistry(engine.conn).add(
-        feed_server.serve("/feeds/gazette.rss", "gazette.rss")
-    )
+    feed, _ = await FeedRegistry(db).add(feed_server.serve("/feeds/gazette.rss", "gazette.rss"))
     async with Fetcher(limits=TEST_LIMITS) as strict:
-        report = await FeedPoller(engine.conn, strict).poll_due()
+        report = await FeedPoller(db, strict).poll_due()
     assert "127.0.0.1 is at 127.0.0.1, a private or local address" in (
         report.outcomes[0].error or ""
     )
-    assert feed_server.requests == [] and await articles(engine.conn) == []
+    assert feed_server.requests == [] and await articles(db) == []
 
 
-async def test_a_polled_article_is_searchable_at_once(
+async def test_the_engine_polls_on_a_connection_of_its_own_and_indexes_at_once(
     feed_server: FeedServer, fetcher: Fetcher, engine: Engine
 ) -> None:
-    await FeedRegistry(engine.conn).add(feed_server.serve("/feeds/gazette.rss", "gazette.rss"))
-    before = await engine.searcher.search("night ferry propeller shaft")
+    await engine.add_feed(feed_server.serve("/feeds/gazette.rss", "gazette.rss"))
+    await engine.add_feed(feed_server.serve("/feeds/notes.atom", "notes.atom"))
+    before = await engine.ask("night ferry propeller shaft")
     assert before.passages == ()
-    await FeedPoller(engine.conn, fetcher, engine=engine).poll_due()
-    after = await engine.searcher.search("night ferry propeller shaft")
+    report = await engine.poll_feeds(fetcher)
+    assert [o.status for o in report.outcomes] == ["ok", "ok"]
+    after = await engine.ask("night ferry propeller shaft")
     assert after.passages and after.passages[0].article.title.startswith("Night ferry")
     assert "propeller shaft" in after.passages[0].quote
-
-
-async def test_a_poll_on_its_own_connection_is_searchable_in_the_engine(
-    feed_server: FeedServer, fetcher: Fetcher, engine: Engine, db_path: Path
-) -> None:
-    # The bot's arrangement: the poller writes through a connection of its own.
-    await FeedRegistry(engine.conn).add(feed_server.serve("/feeds/notes.atom", "notes.atom"))
-    conn = await connect(db_path)
-    try:
-        await FeedPoller(conn, fetcher, engine=engine).poll_due()
-    finally:
-        await conn.close()
-    result = await engine.searcher.search("keeper's cottage museum logbooks")
+    result = await engine.ask("keeper's cottage museum logbooks")
     assert result.passages and result.passages[0].article.source == "Harbour Notes"
+    assert await engine.due_feeds() == []
 
 
 async def test_articles_stored_by_another_engine_are_searchable_after_refresh(
     engine: Engine, db_path: Path
 ) -> None:
     # A small corpus first: BM25's IDF is not positive for a term in most of the sentences.
-    await engine.store.add_articles(
+    await engine.add_articles(
         [
             ArticleDraft(title=f"Notice {i}", text=f"Notice {i}: the {word} is closed on Monday.")
             for i, word in enumerate(["pool", "museum", "library", "market", "pier"])
@@ -365,7 +353,7 @@ async def test_articles_stored_by_another_engine_are_searchable_after_refresh(
     await engine.refresh()
     other = await Engine.open(db_path)  # as `newsbot ingest` in another process would
     try:
-        await other.store.add_articles(
+        await other.add_articles(
             [
                 ArticleDraft(
                     title="Glassworks reopens",
@@ -377,22 +365,22 @@ async def test_articles_stored_by_another_engine_are_searchable_after_refresh(
         )
     finally:
         await other.close()
-    assert (await engine.searcher.search("glassblowers studio")).passages == ()
+    assert (await engine.ask("glassblowers studio")).passages == ()
     assert await engine.refresh() == 1
-    found = await engine.searcher.search("glassblowers studio")
+    found = await engine.ask("glassblowers studio")
     assert found.passages[0].article.title == "Glassworks reopens"
 
 
 async def test_a_linked_file_that_is_not_a_web_page_falls_back_to_the_summary(
-    feed_server: FeedServer, fetcher: Fetcher, engine: Engine
+    feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
 ) -> None:
     feed_server.routes["/pages/ferry.html"] = Route(
         body=b"%PDF-1.7 ...", content_type="application/pdf"
     )
     url = feed_server.serve("/feeds/gazette.rss", "gazette.rss")
-    await FeedRegistry(engine.conn).add(url)
-    report = await FeedPoller(engine.conn, fetcher).poll_due()
-    ferry = by_title(await articles(engine.conn), "Night ferry")
+    await FeedRegistry(db).add(url)
+    report = await FeedPoller(db, fetcher).poll_due()
+    ferry = by_title(await articles(db), "Night ferry")
     assert ferry["text"] == "The night ferry sails again from Monday after six weeks in dry dock."
     assert (
         f"feed 1 ({url}): page {feed_server.url('/pages/ferry.html')}: application/pdf, "
@@ -401,7 +389,10 @@ async def test_a_linked_file_that_is_not_a_web_page_falls_back_to_the_summary(
 
 
 async def test_a_crash_in_a_third_party_parser_fails_only_its_feed_or_page(
-    feed_server: FeedServer, fetcher: Fetcher, engine: Engine, monkeypatch: pytest.MonkeyPatch
+    feed_server: FeedServer,
+    fetcher: Fetcher,
+    db: aiosqlite.Connection,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import feedparser
     import trafilatura
@@ -420,18 +411,18 @@ async def test_a_crash_in_a_third_party_parser_fails_only_its_feed_or_page(
 
     monkeypatch.setattr(feedparser, "parse", parse)
     monkeypatch.setattr(trafilatura, "bare_extraction", extract)
-    registry = FeedRegistry(engine.conn)
+    registry = FeedRegistry(db)
     tides, _ = await registry.add(feed_server.serve("/feeds/tides.rss", "tidewatch-091.rss"))
     await registry.add(feed_server.serve("/feeds/gazette.rss", "gazette.rss"))
 
-    report = await FeedPoller(engine.conn, fetcher).poll_due()
+    report = await FeedPoller(db, fetcher).poll_due()
 
     assert report.outcomes[0].error == (
         "unexpected error: RecursionError('maximum recursion depth exceeded')"
     )
     assert (await registry.get(tides.id)).failures == 1  # type: ignore[union-attr]
     assert report.outcomes[1].added == 4  # the next feed goes on
-    regatta = by_title(await articles(engine.conn), "Crews brave")
+    regatta = by_title(await articles(db), "Crews brave")
     assert regatta["text"] == "The Gull takes the Ellery Cup for a second year running."
     assert any(
         "regatta.html: extraction failed: ValueError('cannot parse')" in p

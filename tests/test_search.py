@@ -1,10 +1,13 @@
 """Golden retrieval tests on tiny fixed corpora."""
 
+import asyncio
 from pathlib import Path
 
-from retrieval.corpus.ingest import ingest_paths
+from retrieval.corpus.db import ReadConnections
+from retrieval.corpus.store import CorpusReader
 from retrieval.engine import Engine
 from retrieval.models import ArticleDraft
+from retrieval.search import Searcher
 
 STORY = (
     "The central bank met on Tuesday to discuss rates. "
@@ -18,7 +21,7 @@ STORY = (
 async def test_seed_question_gets_the_aslanduz_passage_with_attribution(
     seed_engine: Engine,
 ) -> None:
-    result = await seed_engine.searcher.search("Where did the joint exercise begin?")
+    result = await seed_engine.ask("Where did the joint exercise begin?")
     top = result.passages[0]
     assert "began in the border town of Aslanduz in Iran's Ardabil province" in top.quote
     assert top.rank == 1 and len(top.quote.split()) < 80
@@ -38,9 +41,9 @@ async def test_a_question_spread_over_two_sentences_gets_both(engine: Engine) ->
         "It voted to cut berth fees by 12%. Fishermen welcomed the decision. "
         "The board meets again in March."
     )
-    await engine.store.add_articles([ArticleDraft("Port news", story)])
+    await engine.add_articles([ArticleDraft("Port news", story)])
     await engine.refresh()
-    result = await engine.searcher.search("How much did the Dover harbour board cut fees?")
+    result = await engine.ask("How much did the Dover harbour board cut fees?")
     assert result.passages[0].quote == (
         "The harbour board met in Dover on Tuesday. It voted to cut berth fees by 12%."
     )
@@ -48,21 +51,21 @@ async def test_a_question_spread_over_two_sentences_gets_both(engine: Engine) ->
 
 async def test_syndicated_copies_appear_once(engine: Engine) -> None:
     copy = STORY.replace("Analysts said", "Economists said")
-    await engine.store.add_articles(
+    await engine.add_articles(
         [
             ArticleDraft("Bank raises rates", STORY, source="Wire A", url="https://a.example/1"),
             ArticleDraft("Rates up again", copy, source="Wire B", url="https://b.example/2"),
         ]
     )
     await engine.refresh()
-    result = await engine.searcher.search("bank raised main rate", limit=5)
+    result = await engine.ask("bank raised main rate", limit=5)
     quotes = [p.quote for p in result.passages]
     assert sum("raised its main rate to 4.5%" in q for q in quotes) == 1
 
 
 async def test_more_pages_do_not_repeat_passages(seed_engine: Engine) -> None:
-    first = await seed_engine.searcher.search("Iran Azerbaijan military", limit=2)
-    second = await seed_engine.searcher.search("Iran Azerbaijan military", limit=2, offset=2)
+    first = await seed_engine.ask("Iran Azerbaijan military", limit=2)
+    second = await seed_engine.ask("Iran Azerbaijan military", limit=2, offset=2)
     assert first.has_more
     assert [p.rank for p in second.passages] == [3]  # at most three windows per article
     assert not second.has_more
@@ -71,9 +74,9 @@ async def test_more_pages_do_not_repeat_passages(seed_engine: Engine) -> None:
 
 
 async def test_questions_without_answers_get_a_plain_message(seed_engine: Engine) -> None:
-    empty = await seed_engine.searcher.search("   ")
-    stop = await seed_engine.searcher.search("what is it and where was it?")
-    none = await seed_engine.searcher.search("quantum chromodynamics lattice")
+    empty = await seed_engine.ask("   ")
+    stop = await seed_engine.ask("what is it and where was it?")
+    none = await seed_engine.ask("quantum chromodynamics lattice")
     for result, phrase in (
         (empty, "Ask a question"),
         (stop, "only very common words"),
@@ -88,7 +91,7 @@ async def test_hostile_and_huge_questions_are_answered_calmly(seed_engine: Engin
         "exercise " * 800,
         "\x00\u202e border\ud83d",
     ):
-        result = await seed_engine.searcher.search(question)
+        result = await seed_engine.ask(question)
         assert result.passages or result.message
 
 
@@ -96,9 +99,9 @@ async def test_ingested_folder_is_searched_by_the_same_engine(
     engine: Engine, tmp_path: Path
 ) -> None:
     (tmp_path / "a.txt").write_text("Harbour reopens\n\nThe harbour at Dover reopened today.")
-    await ingest_paths(engine.store, [tmp_path])
+    await engine.ingest([tmp_path])
     await engine.refresh()
-    result = await engine.searcher.search("When did the Dover harbour reopen?")
+    result = await engine.ask("When did the Dover harbour reopen?")
     assert result.passages[0].article.title == "Harbour reopens"
 
 
@@ -109,7 +112,32 @@ async def test_seed_question_among_the_bbc_corpus_still_finds_aslanduz(
     began) must beat a window that only repeats some of them."""
     from .conftest import corpus_file
 
-    await ingest_paths(seed_engine.store, [corpus_file("bbc-news.jsonl.gz")])
+    await seed_engine.ingest([corpus_file("bbc-news.jsonl.gz")])
     await seed_engine.refresh()
-    result = await seed_engine.searcher.search("Where did the joint exercise begin?")
+    result = await seed_engine.ask("Where did the joint exercise begin?")
     assert "Aslanduz" in result.passages[0].quote
+
+
+def test_the_searcher_answers_synchronously_on_a_read_only_connection(
+    seed_engine: Engine,
+) -> None:
+    """The Searcher on its own: plain calls on this thread, reads through ReadConnections."""
+    readers = ReadConnections(seed_engine.db_path)
+    try:
+        searcher = Searcher(CorpusReader(readers.get), seed_engine.index)
+        result = searcher.search("Where did the joint exercise begin?", limit=2)
+        assert "Aslanduz" in result.passages[0].quote
+        assert searcher.search("Where did the joint exercise begin?", limit=1, offset=1).passages
+    finally:
+        readers.close()
+
+
+async def test_questions_answered_in_many_threads_at_once_agree_with_one_at_a_time(
+    small_engine: Engine,
+) -> None:
+    """Each worker thread reads on its own connection and stems with its own stemmer."""
+    questions = ["joint exercise Aslanduz", "central bank rates", "harvest festival crowds"] * 8
+    alone = [await small_engine.ask(q) for q in questions]
+    together = await asyncio.gather(*(small_engine.ask(q) for q in questions))
+    assert together == alone
+    assert all(result.passages for result in together)

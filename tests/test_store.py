@@ -8,14 +8,13 @@ from pathlib import Path
 import pytest
 
 from retrieval.corpus.db import connect
-from retrieval.corpus.ingest import ingest_paths
 from retrieval.corpus.schema import MIGRATIONS, Migration
 from retrieval.corpus.store import CorpusStore
 from retrieval.engine import Engine
 from retrieval.errors import StoreError
 from retrieval.models import ArticleDraft
 
-from .conftest import corpus_file, shared_articles, write_jsonl
+from .conftest import corpus_file, run_sql, shared_articles, write_jsonl
 
 
 async def test_new_database_is_migrated_in_wal_mode(db_path: Path) -> None:
@@ -40,26 +39,25 @@ async def test_database_from_a_newer_newsbot_is_refused(db_path: Path) -> None:
 
 
 async def test_duplicates_by_url_or_by_text_are_stored_once(engine: Engine) -> None:
-    store = engine.store
     first = ArticleDraft(
         "Title", "Shares rose sharply on Monday.", url="https://x.com/a?utm_source=t"
     )
     same_url = ArticleDraft("Other title", "Completely different words.", url="HTTPS://X.com/a/")
     same_text = ArticleDraft("Copy", "shares  rose sharply on MONDAY.", url="https://y.com/b")
-    results = await store.add_articles([first, same_url, same_text])
+    results = await engine.add_articles([first, same_url, same_text])
     assert [r.added for r in results] == [True, False, False]
     assert {r.article_id for r in results} == {results[0].article_id}
-    again = await store.add_articles([first])
+    again = await engine.add_articles([first])
     assert again[0].added is False
-    assert (await store.stats()).articles == 1
+    assert (await engine.stats()).articles == 1
 
 
 async def test_a_failed_batch_writes_nothing(engine: Engine) -> None:
     good = ArticleDraft("Good", "A perfectly fine article.")
     bad = ArticleDraft(None, "No title at all.")  # type: ignore[arg-type]
     with pytest.raises(sqlite3.IntegrityError):
-        await engine.store.add_articles([good, bad])
-    stats = await engine.store.stats()
+        await engine.add_articles([good, bad])
+    stats = await engine.stats()
     assert (stats.articles, stats.sentences) == (0, 0)
 
 
@@ -70,7 +68,7 @@ async def test_batch_with_broken_files_keeps_the_good_ones(engine: Engine, tmp_p
     (folder / "sub" / "broken.json").write_text("{oops")
     (folder / "sub" / "story.txt").write_text("Headline\n\nBody sentence here.\n")
     (folder / "ignored.csv").write_text("a,b")  # unsupported formats in folders are skipped
-    report = await ingest_paths(engine.store, [folder, tmp_path / "missing.txt"])
+    report = await engine.ingest([folder, tmp_path / "missing.txt"])
     assert (report.added, report.duplicates) == (4, 0)
     assert [str(f) for f in report.failures] == [
         f"{folder / 'sub' / 'broken.json'}: invalid JSON: Expecting property name enclosed in "
@@ -83,12 +81,11 @@ CRASHING_INGEST = """
 import asyncio, sys
 from pathlib import Path
 from retrieval.engine import Engine
-from retrieval.corpus.ingest import ingest_paths
 
 async def main():
     engine = await Engine.open(sys.argv[1])
     print("ready", flush=True)
-    await ingest_paths(engine.store, [Path(sys.argv[2])])
+    await engine.ingest([Path(sys.argv[2])])
     await engine.refresh()
     await engine.save_index()
 
@@ -124,27 +121,26 @@ async def test_a_crash_mid_ingest_leaves_no_half_article(db_path: Path, tmp_path
     await proc.wait()
     engine = await Engine.open(db_path)
     try:
-        async with engine.conn.execute(
+        orphans = run_sql(
+            db_path,
             "SELECT count(*) FROM articles a WHERE NOT EXISTS"
-            " (SELECT 1 FROM sentences s WHERE s.article_id = a.id)"
-        ) as cur:
-            row = await cur.fetchone()
-        assert row is not None and row[0] == 0
-        stats = await engine.store.stats()
+            " (SELECT 1 FROM sentences s WHERE s.article_id = a.id)",
+        )
+        assert orphans == [(0,)]
+        stats = await engine.stats()
         assert 0 < stats.articles < 14_946
         assert len(engine.index) == stats.sentences  # the index covers what was committed
-        report = await ingest_paths(engine.store, [source])
+        report = await engine.ingest([source])
         # Everything committed before the crash is recognized; nothing is stored twice.
         assert report.duplicates >= stats.articles and not report.failures
-        after = await engine.store.stats()
+        after = await engine.stats()
         assert after.articles == stats.articles + report.added
     finally:
         await engine.close()
 
 
 async def test_store_reads_back_attribution(engine: Engine) -> None:
-    store = engine.store
-    [result] = await store.add_articles(
+    [result] = await engine.add_articles(
         [
             ArticleDraft(
                 "T",
@@ -156,7 +152,7 @@ async def test_store_reads_back_attribution(engine: Engine) -> None:
             )
         ]
     )
-    found = await store.article_text(result.article_id)
+    found = await engine.article_text(result.article_id)
     assert found is not None
     attribution, text = found
     assert (
@@ -167,8 +163,8 @@ async def test_store_reads_back_attribution(engine: Engine) -> None:
         attribution.url,
         text,
     ) == ("T", "Wire", ("A B",), "2024-02-03", "https://e.com/x", "One. Two.")
-    assert await store.sources() == [("Wire", 1)]
-    assert [a.id for a in await store.latest(5)] == [result.article_id]
+    assert await engine.sources() == [("Wire", 1)]
+    assert [a.id for a in await engine.latest(5)] == [result.article_id]
 
 
 def test_store_is_plain_corpus_code() -> None:

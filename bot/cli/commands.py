@@ -15,8 +15,7 @@ from zoneinfo import ZoneInfo
 from bot.config import Settings
 from bot.progress import progress_bar
 from bot.times import when
-from retrieval.corpus.ingest import ingest_paths
-from retrieval.digest.digest import Digest, Period, build_digest, keyword_terms
+from retrieval.digest.digest import Digest, Period, keyword_terms
 from retrieval.digest.schedule import parse_zone
 from retrieval.engine import Engine
 from retrieval.index.tokens import Tokenizer
@@ -30,7 +29,7 @@ async def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
     engine = await Engine.open(settings.db_path)
     try:
         with progress_bar(None, "articles read", not args.quiet, "ingest") as tick:
-            report = await ingest_paths(engine.store, args.paths, on_article=tick)
+            report = await engine.ingest(args.paths, on_article=tick)
         with progress_bar(report.sentences, "sentences indexed", not args.quiet, "ingest") as tick:
             await engine.refresh(progress=tick)
         await engine.save_index()
@@ -45,19 +44,9 @@ async def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
 async def open_with_seeds(settings: Settings) -> Engine:
     """Open the engine; an empty database gets the bundled seed corpus first."""
     engine = await Engine.open(settings.db_path)
-    report = await engine.seed_if_empty(settings.seeds_dir)
-    if report is not None:
-        print(
-            f"the database was empty: ingested the bundled seeds from {settings.seeds_dir} "
-            f"({report.summary()})",
-            file=sys.stderr,
-        )
-    elif await engine.store.is_empty():
-        print(
-            f"the database is empty and there is no seed folder at {settings.seeds_dir}:"
-            " ingest some articles first (newsbot ingest PATH)",
-            file=sys.stderr,
-        )
+    seeding = await engine.seed_if_empty(settings.seeds_dir)
+    if seeding.message:
+        print(seeding.message, file=sys.stderr)
     return engine
 
 
@@ -121,7 +110,7 @@ async def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
         )
         color = sys.stdout.isatty()
         for question in questions:
-            result = await engine.searcher.search(question, limit=args.limit)
+            result = await engine.ask(question, limit=args.limit)
             if args.json:
                 print(json.dumps(result_json(result), ensure_ascii=False), flush=True)
             else:
@@ -181,9 +170,7 @@ async def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
         return EXIT_USAGE
     engine = await Engine.open(settings.db_path)
     try:
-        digest = await build_digest(
-            engine.conn, Period(since, until), args.keywords, args.limit, engine.index
-        )
+        digest = await engine.digest(Period(since, until), args.keywords, args.limit)
     finally:
         await engine.close()
     print(render_digest(digest, zone))
@@ -193,7 +180,7 @@ async def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
 async def cmd_stats(settings: Settings, args: argparse.Namespace) -> int:
     engine = await Engine.open(settings.db_path)
     try:
-        stats = await engine.store.stats()
+        stats = await engine.stats()
     finally:
         await engine.close()
     print(f"articles:   {stats.articles}")

@@ -14,8 +14,8 @@ from bot.times import when
 from retrieval.engine import Engine
 from retrieval.errors import FeedError
 from retrieval.feeds.fetch import Fetcher
-from retrieval.feeds.poll import FeedOutcome, FeedPoller
-from retrieval.feeds.registry import Feed, FeedRegistry, format_interval, parse_interval
+from retrieval.feeds.poll import FeedOutcome
+from retrieval.feeds.registry import Feed, format_interval, parse_interval
 
 
 def _interval(text: str) -> float:
@@ -108,10 +108,9 @@ async def cmd_feeds(settings: Settings, args: argparse.Namespace) -> int:
         return await _poll(settings, args)
     engine = await Engine.open(settings.db_path)
     try:
-        registry = FeedRegistry(engine.conn)
         if args.feeds_command == "add":
             try:
-                feed, created = await registry.add(args.url, args.name, args.every)
+                feed, created = await engine.add_feed(args.url, args.name, args.every)
             except FeedError as exc:
                 print(f"newsbot feeds add: {exc}", file=sys.stderr)
                 return EXIT_USAGE
@@ -121,9 +120,9 @@ async def cmd_feeds(settings: Settings, args: argparse.Namespace) -> int:
                 "; it is due now (newsbot feeds poll, or the running bot, fetches it)"
             )
         elif args.feeds_command == "list":
-            print(render_feeds(await registry.all()))
+            print(render_feeds(await engine.feeds()))
         else:
-            feed = await registry.remove(args.feed)
+            feed = await engine.remove_feed(args.feed)
             print(
                 f"removed feed {feed.id} ({feed.label}); its {feed.articles} articles stay "
                 "in the corpus"
@@ -137,15 +136,14 @@ async def _poll(settings: Settings, args: argparse.Namespace) -> int:
     engine = await Engine.open(settings.db_path)
     try:
         async with Fetcher(allow_private=settings.allow_private_urls) as fetcher:
-            poller = FeedPoller(engine.conn, fetcher, engine=engine)
-            feeds = await (poller.registry.active() if args.all else poller.registry.due())
+            feeds = await (engine.active_feeds() if args.all else engine.due_feeds())
             started = time.monotonic()
             with progress_bar(len(feeds), "feeds", not args.quiet) as tick:
 
                 def done(outcome: FeedOutcome) -> None:
                     tick(1)
 
-                report = await poller.poll(feeds, on_feed=done)
+                report = await engine.poll_feeds(fetcher, feeds, on_feed=done)
         if report.added:
             await engine.save_index()
     finally:

@@ -1,5 +1,6 @@
-"""The SQLite database: opening it (WAL, foreign keys, migrations), its identity, and the two
-ways every module writes and reads it: one `transaction`, and `rows_for_ids` for long IN lists."""
+"""The SQLite database: opening it (WAL, foreign keys, migrations), its identity, read-only
+connections for worker threads, and the ways every module writes and reads it: one
+`transaction`, and `rows_for_ids` for long IN lists."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import asyncio
 import contextlib
 import os
 import sqlite3
+import threading
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterable, Iterator
@@ -161,3 +163,56 @@ async def rows_for_ids(
         async with conn.execute(statement, [*chunk, *params]) as cur:
             rows.extend(await cur.fetchall())
     return rows
+
+
+def rows_for_ids_blocking(
+    conn: sqlite3.Connection, sql: str, ids: Iterable[int | str], *params: object
+) -> list[sqlite3.Row]:
+    """`rows_for_ids` on a plain sqlite3 connection, in a worker thread. Reads only."""
+    return [
+        row
+        for statement, chunk in in_lists(sql, ids)
+        for row in conn.execute(statement, [*chunk, *params])
+    ]
+
+
+class ReadConnections:
+    """One read-only sqlite3 connection per thread that asks, for reads off the event loop.
+
+    A question is answered in one worker thread with plain sqlite3: through aiosqlite, each
+    of its reads would be a hop to aiosqlite's own thread and back, tenths of a millisecond
+    apiece. A sqlite3 connection must not be used by two threads at once, so each thread
+    gets its own, opened read-only (`mode=ro`: it cannot write), and WAL lets it read while
+    another connection writes. `close` closes them all; call it once no thread reads any
+    more (the engine's close).
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self._uri = f"{Path(path).resolve().as_uri()}?mode=ro"
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._opened: list[sqlite3.Connection] = []
+        self._closed = False
+
+    def get(self) -> sqlite3.Connection:
+        """The calling thread's connection, opened at its first read."""
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is not None and not self._closed:
+            return conn
+        with self._lock:
+            if self._closed:
+                raise StoreError("the database was closed")
+            # check_same_thread=False only so that `close` may close it from another thread.
+            conn = sqlite3.connect(self._uri, uri=True, check_same_thread=False)
+            self._opened.append(conn)
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+        self._local.conn = conn
+        return conn
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            opened, self._opened = self._opened, []
+        for conn in opened:
+            conn.close()

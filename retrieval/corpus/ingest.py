@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from retrieval.corpus.formats import format_of, read_records
-from retrieval.corpus.store import AddResult, CorpusStore
+from retrieval.corpus.store import AddResult, CorpusStore, prepare_articles
 from retrieval.errors import ParseError
 from retrieval.models import ArticleDraft
 
@@ -77,7 +78,8 @@ async def ingest_paths(
     on_article: Callable[[], None] | None = None,
 ) -> IngestReport:
     """Read and store every article under `paths`; bad files and records are reported, the
-    good ones kept. Writes in transactions of `BATCH` articles."""
+    good ones kept. Writes in transactions of `BATCH` articles, each split into sentences in
+    a worker thread first (the CPU-heavy part), so the event loop stays free meanwhile."""
     report = IngestReport()
     pending: list[tuple[ArticleDraft, str, int | None]] = []
 
@@ -111,14 +113,15 @@ async def _store_batch(
     batch: list[tuple[ArticleDraft, str, int | None]],
     report: IngestReport,
 ) -> None:
+    prepared = await asyncio.to_thread(prepare_articles, [draft for draft, _, _ in batch])
     try:
-        results = await store.add_articles([draft for draft, _, _ in batch])
+        results = await store.add_articles(prepared)
     except sqlite3.DatabaseError:
         # Find the culprit: store one by one so the rest of the batch is not lost with it.
         results_or_none: list[AddResult | None] = []
-        for draft, path, line in batch:
+        for article, (_, path, line) in zip(prepared, batch, strict=True):
             try:
-                results_or_none.extend(await store.add_articles([draft]))
+                results_or_none.extend(await store.add_articles([article]))
             except sqlite3.DatabaseError as exc:
                 results_or_none.append(None)
                 report.failures.append(Failure(path, f"database refused it: {exc}", line))

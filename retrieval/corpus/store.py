@@ -1,17 +1,24 @@
-"""The corpus store: articles and their sentences in SQLite, written in transactions."""
+"""The corpus store: articles and their sentences in SQLite, written in transactions.
+
+Writing takes articles already prepared (`prepare_articles`: canonical URL, fingerprint and
+sentences, made in a worker thread), so a write transaction does no CPU work on the event
+loop. `CorpusStore` reads and writes through the engine's aiosqlite connection;
+`CorpusReader` is the synchronous reads that answer a question, for the worker thread doing it.
+"""
 
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import aiosqlite
 
 from retrieval.corpus.dates import to_timestamp
-from retrieval.corpus.db import rows_for_ids, transaction
+from retrieval.corpus.db import rows_for_ids_blocking, transaction
 from retrieval.corpus.text import canonical_url, fingerprint
 from retrieval.models import ArticleDraft, Attribution
 
@@ -43,7 +50,34 @@ class SentenceRow:
     text: str
 
 
-def _attribution(row: aiosqlite.Row) -> Attribution:
+@dataclass(frozen=True, slots=True)
+class PreparedArticle:
+    """An article ready to store: its draft with what storing it needs worked out."""
+
+    draft: ArticleDraft
+    url: str | None  # canonical form, for finding duplicates
+    content_hash: str  # fingerprint of its words, likewise
+    sentences: tuple[tuple[int, str], ...]  # (paragraph, sentence), in reading order
+
+
+def prepare_articles(drafts: Iterable[ArticleDraft]) -> list[PreparedArticle]:
+    """Sentences (NLTK Punkt), canonical URL and fingerprint of each draft. Pure and CPU-bound,
+    about a millisecond an article: callers on an event loop run it with `asyncio.to_thread`."""
+    # Imported here: NLTK takes seconds to import, and only writers need it.
+    from retrieval.corpus.sentences import article_sentences
+
+    return [
+        PreparedArticle(
+            draft,
+            canonical_url(draft.url),
+            fingerprint(draft.text),
+            tuple(article_sentences(draft.text)),
+        )
+        for draft in drafts
+    ]
+
+
+def _attribution(row: sqlite3.Row) -> Attribution:
     return Attribution(
         id=int(row["id"]),
         title=row["title"],
@@ -58,7 +92,7 @@ _ATTRIBUTION_COLUMNS = "id, title, source, authors, published, url"
 _SENTENCE_COLUMNS = "id, article_id, position, paragraph, text"
 
 
-def _sentence(row: aiosqlite.Row) -> SentenceRow:
+def _sentence(row: sqlite3.Row) -> SentenceRow:
     return SentenceRow(int(row[0]), int(row[1]), int(row[2]), int(row[3]), str(row[4]))
 
 
@@ -68,38 +102,29 @@ class CorpusStore:
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self.conn = conn
 
-    async def add_articles(self, drafts: Sequence[ArticleDraft]) -> list[AddResult]:
+    async def add_articles(self, articles: Sequence[PreparedArticle]) -> list[AddResult]:
         """Store articles with their sentences, skipping duplicates; one transaction.
 
         A duplicate has the same canonical URL or the same words as a stored article (or as
         an earlier one of this batch). Either all of the batch is written or none of it.
         """
-        # Imported here: NLTK takes seconds to import, and only writers need it.
-        from retrieval.corpus.sentences import article_sentences
-
-        prepared = [
-            (
-                draft,
-                canonical_url(draft.url),
-                fingerprint(draft.text),
-                article_sentences(draft.text),
-            )
-            for draft in drafts
-        ]
         results: list[AddResult] = []
         async with transaction(self.conn):
-            for draft, url, content_hash, sentences in prepared:
-                existing = await self._find_duplicate(url, content_hash)
+            for article in articles:
+                existing = await self._find_duplicate(article.url, article.content_hash)
                 if existing is not None:
                     results.append(AddResult(existing, added=False, sentences=0))
                     continue
-                article_id = await self._insert(draft, url, content_hash)
+                article_id = await self._insert(article)
                 await self.conn.executemany(
                     "INSERT INTO sentences (article_id, position, paragraph, text)"
                     " VALUES (?, ?, ?, ?)",
-                    [(article_id, pos, para, text) for pos, (para, text) in enumerate(sentences)],
+                    [
+                        (article_id, position, paragraph, text)
+                        for position, (paragraph, text) in enumerate(article.sentences)
+                    ],
                 )
-                results.append(AddResult(article_id, added=True, sentences=len(sentences)))
+                results.append(AddResult(article_id, True, len(article.sentences)))
         return results
 
     async def _find_duplicate(self, url: str | None, content_hash: str) -> int | None:
@@ -111,7 +136,8 @@ class CorpusStore:
             row = await cur.fetchone()
         return int(row[0]) if row else None
 
-    async def _insert(self, draft: ArticleDraft, url: str | None, content_hash: str) -> int:
+    async def _insert(self, article: PreparedArticle) -> int:
+        draft = article.draft
         cursor = await self.conn.execute(
             "INSERT INTO articles (title, source, authors, published, published_ts, url, text,"
             " content_hash, ingested_ts, origin, extra)"
@@ -122,9 +148,9 @@ class CorpusStore:
                 json.dumps(list(draft.authors)),
                 draft.published,
                 to_timestamp(draft.published),
-                url,
+                article.url,
                 draft.text,
-                content_hash,
+                article.content_hash,
                 time.time(),
                 draft.origin,
                 json.dumps(draft.extra, default=str),
@@ -174,38 +200,6 @@ class CorpusStore:
             row = await cur.fetchone()
         return int(row[0]) if row else 0
 
-    async def sentences(self, ids: Iterable[int]) -> dict[int, SentenceRow]:
-        """The sentences with these ids (missing ids are simply absent)."""
-        rows = await rows_for_ids(
-            self.conn, f"SELECT {_SENTENCE_COLUMNS} FROM sentences WHERE id IN ({{ids}})", ids
-        )
-        return {int(r[0]): _sentence(r) for r in rows}
-
-    async def sentences_of_articles(
-        self, article_ids: Iterable[int], last: int
-    ) -> dict[int, list[SentenceRow]]:
-        """The sentences of each article at positions 0..last, in order; one read for all."""
-        rows = await rows_for_ids(
-            self.conn,
-            f"SELECT {_SENTENCE_COLUMNS} FROM sentences"
-            " WHERE article_id IN ({ids}) AND position <= ? ORDER BY article_id, position",
-            article_ids,
-            last,
-        )
-        found: dict[int, list[SentenceRow]] = {}
-        for row in rows:
-            sentence = _sentence(row)
-            found.setdefault(sentence.article_id, []).append(sentence)
-        return found
-
-    async def attributions(self, article_ids: Iterable[int]) -> dict[int, Attribution]:
-        rows = await rows_for_ids(
-            self.conn,
-            f"SELECT {_ATTRIBUTION_COLUMNS} FROM articles WHERE id IN ({{ids}})",
-            article_ids,
-        )
-        return {int(row["id"]): _attribution(row) for row in rows}
-
     async def article_text(self, article_id: int) -> tuple[Attribution, str] | None:
         async with self.conn.execute(
             f"SELECT {_ATTRIBUTION_COLUMNS}, text FROM articles WHERE id = ?", (article_id,)
@@ -233,3 +227,48 @@ class CorpusStore:
     async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Row | None:
         async with self.conn.execute(sql, params) as cur:
             return await cur.fetchone()
+
+
+class CorpusReader:
+    """The reads that answer a question, synchronous, for the worker thread answering it.
+
+    `connection()` gives the calling thread its own connection (`ReadConnections.get`), so
+    threads never share one; WAL lets them read while another connection writes.
+    """
+
+    def __init__(self, connection: Callable[[], sqlite3.Connection]) -> None:
+        self._connection = connection
+
+    def sentences(self, ids: Iterable[int]) -> dict[int, SentenceRow]:
+        """The sentences with these ids (missing ids are simply absent)."""
+        rows = rows_for_ids_blocking(
+            self._connection(),
+            f"SELECT {_SENTENCE_COLUMNS} FROM sentences WHERE id IN ({{ids}})",
+            ids,
+        )
+        return {int(r[0]): _sentence(r) for r in rows}
+
+    def sentences_of_articles(
+        self, article_ids: Iterable[int], last: int
+    ) -> dict[int, list[SentenceRow]]:
+        """The sentences of each article at positions 0..last, in order; one read for all."""
+        rows = rows_for_ids_blocking(
+            self._connection(),
+            f"SELECT {_SENTENCE_COLUMNS} FROM sentences"
+            " WHERE article_id IN ({ids}) AND position <= ? ORDER BY article_id, position",
+            article_ids,
+            last,
+        )
+        found: dict[int, list[SentenceRow]] = {}
+        for row in rows:
+            sentence = _sentence(row)
+            found.setdefault(sentence.article_id, []).append(sentence)
+        return found
+
+    def attributions(self, article_ids: Iterable[int]) -> dict[int, Attribution]:
+        rows = rows_for_ids_blocking(
+            self._connection(),
+            f"SELECT {_ATTRIBUTION_COLUMNS} FROM articles WHERE id IN ({{ids}})",
+            article_ids,
+        )
+        return {int(row["id"]): _attribution(row) for row in rows}

@@ -5,13 +5,13 @@ Per feed, in this order, so that nothing is lost and nothing stored twice:
 2. parse it and keep the entries this feed has not delivered before;
 3. fetch each new entry's page and extract the article (trafilatura), falling back to the
    feed's own content or summary when the page cannot be had or says less;
-4. store the articles in one transaction (the store skips duplicates: same canonical URL or
-   same words, from this feed or any other);
+4. split them into sentences (in a worker thread) and store them in one transaction (the
+   store skips duplicates: same canonical URL or same words, from this feed or any other);
 5. only then mark the entries seen and save the feed's validators, so a crash before this
-   point fetches the entries again next time and the store's dedupe absorbs the repeat;
-6. make the new sentences searchable (`engine.refresh()`), when an engine is given.
-A feed that fails backs off exponentially and is paused after `pause_after` failures in a row;
-the others go on. Every failure is reported with its feed.
+   point fetches the entries again next time and the store's dedupe absorbs the repeat.
+Making the new sentences searchable is the caller's part (`Engine.poll_feeds` refreshes the
+index after a poll). A feed that fails backs off exponentially and is paused after
+`pause_after` failures in a row; the others go on. Every failure is reported with its feed.
 """
 
 from __future__ import annotations
@@ -21,21 +21,17 @@ import logging
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import aiosqlite
 
 from retrieval.corpus.formats import extract_article
-from retrieval.corpus.store import CorpusStore
+from retrieval.corpus.store import CorpusStore, prepare_articles
 from retrieval.errors import FetchError, ParseError, StoreError
 from retrieval.feeds.feedformat import Entry, ParsedFeed, parse_feed
 from retrieval.feeds.fetch import FEED_ACCEPT, PAGE_ACCEPT, Fetcher
 from retrieval.feeds.registry import PAUSE_AFTER, Feed, FeedRegistry, SeenEntry
 from retrieval.models import ArticleDraft
-
-if TYPE_CHECKING:
-    from retrieval.engine import Engine
 
 log = logging.getLogger(__name__)
 
@@ -114,23 +110,15 @@ def _host(url: str) -> str | None:
 
 
 class FeedPoller:
-    """Polls feeds into the corpus through `conn`; makes them searchable through `engine`.
-
-    `conn` may be the engine's own connection (a command line run) or one of its own (the
-    bot, whose other tasks use the engine's connection meanwhile).
-    """
+    """Polls feeds into the corpus through `conn`, a connection of its own: its transactions
+    then never interleave with those of other tasks sharing a connection (the bot's)."""
 
     def __init__(
-        self,
-        conn: aiosqlite.Connection,
-        fetcher: Fetcher,
-        engine: Engine | None = None,
-        pause_after: int = PAUSE_AFTER,
+        self, conn: aiosqlite.Connection, fetcher: Fetcher, pause_after: int = PAUSE_AFTER
     ) -> None:
         self.registry = FeedRegistry(conn)
         self.store = CorpusStore(conn)
         self.fetcher = fetcher
-        self.engine = engine
         self.pause_after = pause_after
 
     async def poll_due(
@@ -190,7 +178,8 @@ class FeedPoller:
 
         drafts = await asyncio.gather(*(article(e) for e in new))
         kept = [(e, d) for e, d in zip(new, drafts, strict=True) if d is not None]
-        results = await self.store.add_articles([d for _, d in kept])
+        prepared = await asyncio.to_thread(prepare_articles, [d for _, d in kept])
+        results = await self.store.add_articles(prepared)
         seen = [
             SeenEntry(e.key, r.article_id, d.url) for (e, d), r in zip(kept, results, strict=True)
         ]
@@ -199,8 +188,6 @@ class FeedPoller:
         await self.registry.record_success(
             feed, seen, parsed.title, fetched.etag, fetched.last_modified
         )
-        if outcome.added and self.engine is not None:
-            await self.engine.refresh()
         return outcome
 
     async def _failed(self, feed: Feed, error: str) -> FeedOutcome:

@@ -7,6 +7,7 @@ the index records the tokenizer's `signature` and is rebuilt when it differs.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
@@ -53,8 +54,18 @@ class Tokenizer:
         return f"v1:stem={int(self.stem)}:stop={int(self.stopwords)}:irr={int(self.irregular)}"
 
     @cached_property
+    def _stemmers(self) -> threading.local:
+        # A PyStemmer stemmer keeps state while it stems and must not be shared by threads
+        # that may stem at once: questions, catch-ups and digests run in worker threads.
+        return threading.local()
+
     def _stemmer(self) -> Stemmer.Stemmer:
-        return Stemmer.Stemmer("english", 200_000)
+        """The calling thread's stemmer (its own small cache: `_stems` is the big one)."""
+        local = self._stemmers
+        stemmer: Stemmer.Stemmer | None = getattr(local, "stemmer", None)
+        if stemmer is None:
+            stemmer = local.stemmer = Stemmer.Stemmer("english")
+        return stemmer
 
     def words(self, text: str) -> list[tuple[str, int, int]]:
         """The (term, start, end) of every indexable word, offsets into `text` as given.
@@ -87,7 +98,7 @@ class Tokenizer:
         missing = [w for w in words if w not in stems]
         if not missing:
             return [stems[w] for w in words]
-        fresh = dict(zip(missing, self._stemmer.stemWords(missing), strict=True))
+        fresh = dict(zip(missing, self._stemmer().stemWords(missing), strict=True))
         if len(stems) < MAX_CACHED_STEMS:
             stems.update(fresh)
         return [fresh[w] if w in fresh else stems[w] for w in words]

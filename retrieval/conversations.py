@@ -1,7 +1,9 @@
-"""What the bot remembers in the database: chats, answers shown, votes, questions asked.
+"""What a chat front end remembers in the database: chats, answers shown, votes, questions.
 
-Each method is one SQL statement (the connection runs in autocommit mode), so handlers that
-run concurrently never see half of another's write.
+The tables (migrations 1 and 2) are the core's schema, so the code over them is in the core
+too, and the engine hands it out (`Engine.conversations`); nothing here knows Telegram (chat
+and message ids are plain integers). Each method is one SQL statement (the connection runs
+in autocommit mode), so handlers that run concurrently never see half of another's write.
 """
 
 from __future__ import annotations
@@ -30,8 +32,8 @@ class ShownAnswer:
     sentence_ids: tuple[int, ...]
 
 
-class BotState:
-    """The bot's tables (migrations 1 and 2) over the engine's connection."""
+class Conversations:
+    """Chats, answers shown, votes and the query log, over the engine's connection."""
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self.conn = conn

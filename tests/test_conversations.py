@@ -1,12 +1,13 @@
-"""The bot's tables: migration 2, answers, refusals told once, votes replaced not repeated."""
+"""Conversation state: migration 2, answers, refusals told once, votes replaced not repeated."""
 
 from __future__ import annotations
 
 import json
 
-from bot.state import REFUSAL_INTERVAL, BotState
+from retrieval.conversations import REFUSAL_INTERVAL
 from retrieval.corpus.db import connect
 from retrieval.engine import Engine
+from tests.conftest import run_sql
 
 
 async def test_migration_2_adds_answers_and_feedback_answer_id(db_path) -> None:
@@ -23,7 +24,7 @@ async def test_migration_2_adds_answers_and_feedback_answer_id(db_path) -> None:
 
 
 async def test_refusal_is_claimed_once_per_interval(small_engine: Engine) -> None:
-    state = BotState(small_engine.conn)
+    state = small_engine.conversations
     await state.note_chat(-100, "group", "Some group")
     assert await state.claim_refusal(-100, now=1000.0)
     assert not await state.claim_refusal(-100, now=1001.0)
@@ -31,8 +32,8 @@ async def test_refusal_is_claimed_once_per_interval(small_engine: Engine) -> Non
 
 
 async def test_answers_are_found_by_id_and_by_message(small_engine: Engine) -> None:
-    state = BotState(small_engine.conn)
-    result = await small_engine.searcher.search("joint exercise", limit=1)
+    state = small_engine.conversations
+    result = await small_engine.ask("joint exercise", limit=1)
     answer_id = await state.record_answer(5, 6, result.question, result.passages, 1, True)
     await state.attach_messages(answer_id, 5, [100, 101])
     shown = await state.answer(answer_id)
@@ -47,18 +48,18 @@ async def test_answers_are_found_by_id_and_by_message(small_engine: Engine) -> N
 
 
 async def test_a_users_second_vote_replaces_the_first(small_engine: Engine) -> None:
-    state = BotState(small_engine.conn)
-    result = await small_engine.searcher.search("central bank rates", limit=2)
+    state = small_engine.conversations
+    result = await small_engine.ask("central bank rates", limit=2)
     answer_id = await state.record_answer(5, 6, result.question, result.passages, 2, False)
     shown = await state.answer(answer_id)
     assert shown is not None
     await state.record_vote(shown, 6, 1)
     await state.record_vote(shown, 6, -1)
     await state.record_vote(shown, 7, 1)
-    async with small_engine.conn.execute(
-        "SELECT user_id, vote, question, sentence_ids, chat_id FROM feedback ORDER BY user_id"
-    ) as cur:
-        rows = [tuple(row) for row in await cur.fetchall()]
+    rows = run_sql(
+        small_engine.db_path,
+        "SELECT user_id, vote, question, sentence_ids, chat_id FROM feedback ORDER BY user_id",
+    )
     ids = [i for p in result.passages for i in p.sentence_ids]
     assert rows == [
         (6, -1, "central bank rates", json.dumps(ids), 5),
