@@ -1,7 +1,8 @@
 """Who may use the bot, who is an admin, and how many questions a user may ask a minute.
 
 Pure policy: no Telegram calls and no database, so it is the same for every handler and
-cheap to test. Handlers of admin-only commands use `is_admin` or `admin_only`.
+cheap to test. `is_admin` is the one admin check; admin-only commands use it, or wrap their
+handler in `admin_only`.
 """
 
 from __future__ import annotations
@@ -11,13 +12,16 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from telegram import Update
-from telegram.ext import ContextTypes
 
 from bot.config import Settings
 
-Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+if TYPE_CHECKING:  # bot.runtime holds an Access: only the type goes the other way
+    from bot.runtime import Context
+
+    Handler = Callable[[Update, Context], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,18 +53,17 @@ class Access:
         return self.is_open or user_id in self.allowed_chats or self.is_admin(user_id)
 
 
-def is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+def is_admin(update: Update, context: Context) -> bool:
     """Whether the update's sender is listed in NEWSBOT_ADMINS."""
-    access = context.bot_data.get("access")
     user = update.effective_user
-    return isinstance(access, Access) and user is not None and access.is_admin(user.id)
+    return user is not None and context.bot_data.access.is_admin(user.id)
 
 
 def admin_only(handler: Handler) -> Handler:
     """Run `handler` only for admins; anyone else is told the command is for admins."""
 
     @functools.wraps(handler)
-    async def guarded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def guarded(update: Update, context: Context) -> None:
         if is_admin(update, context):
             await handler(update, context)
             return

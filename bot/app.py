@@ -1,25 +1,25 @@
-"""Building the Telegram application from settings, and running it (`newsbot run`)."""
+"""Building the Telegram application from settings, and running it (`newsbot run`).
+
+`build_application` wires everything in one place: the handlers, and one post_init and one
+post_shutdown that open and close what the handlers share (`BotData`), in an order read top
+to bottom in `_start` and `_stop`.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import time
-from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, InvalidToken, NetworkError
 from telegram.ext import (
     AIORateLimiter,
-    Application,
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
-    ContextTypes,
     Defaults,
-    ExtBot,
     InlineQueryHandler,
     JobQueue,
     MessageHandler,
@@ -28,98 +28,34 @@ from telegram.ext import (
 )
 
 from bot import gate, handlers
-from bot.access import Access, QuestionLimiter
 from bot.config import ConfigError, Settings
-from bot.digest_commands import register_digests
-from bot.feed_commands import register_feeds
+from bot.digest_commands import add_digest_handlers
+from bot.digest_delivery import schedule_digests, settle_interrupted
+from bot.feed_commands import add_feed_handlers, schedule_feed_polling
 from bot.formatting import FULL, MORE, VOTE
 from bot.logs import hide_secret, quiet_http_logs
-from bot.runtime import Runtime
+from bot.runtime import CONTEXT_TYPES, App, Context, run_every
 from retrieval.engine import Engine
 
 log = logging.getLogger(__name__)
 
-# What build_application makes: default context and data types; ExtBot[int] because the
-# AIORateLimiter takes an int (max retries) per request.
-BotApplication = Application[
-    ExtBot[int],
-    ContextTypes.DEFAULT_TYPE,
-    dict[Any, Any],
-    dict[Any, Any],
-    dict[Any, Any],
-    JobQueue[ContextTypes.DEFAULT_TYPE],
-]
-
 REFRESH_SECONDS = 5.0  # articles another process stores are searchable within this
 SAVE_SECONDS = 600.0  # the index is written back at most this often, and at shutdown
 RATE_LIMIT_RETRIES = 3  # RetryAfter waited out this many times before a send fails
-INLINE_QUERIES_PER_QUESTION = 3  # inline asks as you type: allow that many per question
 
 
-def _zone(settings: Settings) -> ZoneInfo:
-    try:
-        return ZoneInfo(settings.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(
-            f"NEWSBOT_TIMEZONE {settings.timezone!r} is not a time zone: use a name such as "
-            "UTC or Europe/Berlin"
-        ) from None
+def build_application(settings: Settings) -> App:
+    """The whole bot: handlers, defaults, rate limiter; what it shares opens at start-up.
 
-
-def build_application(settings: Settings, engine: Engine | None = None) -> BotApplication:
-    """The whole bot: handlers, defaults, rate limiter, and the engine opened at start-up.
-
-    With `engine` given (tests, or a caller that owns it) the application uses it and leaves
-    it open; otherwise it opens `settings.db_path` in post_init and closes it at shutdown.
     Raises ConfigError, naming the setting, for a missing or malformed token or time zone.
     """
     token = settings.require_token()
     hide_secret(token)
     quiet_http_logs()
-    zone = _zone(settings)
-    access = Access.from_settings(settings)
-    owns_engine = engine is None
-
-    async def post_init(app: BotApplication) -> None:
-        opened = engine if engine is not None else await _open_engine(settings)
-        app.bot_data["runtime"] = Runtime(
-            settings=settings,
-            engine=opened,
-            state=opened.conversations,
-            access=access,
-            limiter=QuestionLimiter(settings.questions_per_minute),
-            inline_limiter=QuestionLimiter(
-                settings.questions_per_minute * INLINE_QUERIES_PER_QUESTION
-            ),
-            zone=zone,
-        )
-        app.bot_data["index_saved"] = time.monotonic()
-        await app.bot.set_my_commands(
-            [BotCommand(c.name, c.description) for c in handlers.COMMANDS]
-        )
-        if app.job_queue is not None:
-            app.job_queue.run_repeating(
-                refresh_index,
-                interval=REFRESH_SECONDS,
-                first=REFRESH_SECONDS,
-                name="refresh index",
-                job_kwargs={"max_instances": 1, "coalesce": True},
-            )
-        if access.is_open:
-            log.warning("NEWSBOT_ALLOWED_CHATS is not set: the bot answers anyone who finds it")
-        log.info("@%s is up: answering from %s", app.bot.username, opened.db_path)
-
-    async def post_shutdown(app: BotApplication) -> None:
-        rt = app.bot_data.pop("runtime", None)
-        if not isinstance(rt, Runtime):
-            return  # post_init did not get as far as opening the engine
-        if app.bot_data.get("index_dirty"):
-            await rt.engine.save_index()
-        if owns_engine:
-            await rt.engine.close()
-
     app = (
         ApplicationBuilder()
+        .context_types(CONTEXT_TYPES)
+        .job_queue(JobQueue[Context]())
         .token(token)
         .base_url(settings.api_base_url)
         .base_file_url(_file_url(settings.api_base_url))
@@ -132,15 +68,43 @@ def build_application(settings: Settings, engine: Engine | None = None) -> BotAp
         )
         .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
         .concurrent_updates(True)
-        .post_init(post_init)
-        .post_shutdown(post_shutdown)
+        .post_init(_start)
+        .post_shutdown(_stop)
         .build()
     )
-    app.bot_data["access"] = access
+    app.bot_data.configure(settings)
     _add_handlers(app)
-    register_digests(app)
-    register_feeds(app)
+    add_digest_handlers(app)
+    add_feed_handlers(app)
     return app
+
+
+async def _start(app: App) -> None:
+    """post_init: open what the handlers share, then start the jobs, in this order."""
+    shared = app.bot_data
+    shared.engine = await _open_engine(shared.settings)  # with it, the conversation state
+    shared.subscriptions = await shared.engine.open_subscriptions()
+    await settle_interrupted(shared)
+    await app.bot.set_my_commands([BotCommand(c.name, c.description) for c in handlers.COMMANDS])
+    run_every(app, refresh_index, REFRESH_SECONDS, "refresh index")
+    schedule_feed_polling(app)
+    schedule_digests(app)
+    if shared.access.is_open:
+        log.warning("NEWSBOT_ALLOWED_CHATS is not set: the bot answers anyone who finds it")
+    log.info("@%s is up: answering from %s", app.bot.username, shared.engine.db_path)
+
+
+async def _stop(app: App) -> None:
+    """post_shutdown (the jobs have stopped): close in the reverse order of `_start`, the
+    index saved first if it changed. Runs after a failed start too: closes what opened."""
+    shared = app.bot_data
+    engine, subscriptions = shared.release()
+    if subscriptions is not None:
+        await subscriptions.close()
+    if engine is not None:
+        if shared.index_dirty:
+            await engine.save_index()
+        await engine.close()
 
 
 def _file_url(api_base_url: str) -> str:
@@ -149,7 +113,7 @@ def _file_url(api_base_url: str) -> str:
     return f"{head}/file/{tail}" if sep else f"{api_base_url}/file"
 
 
-def _add_handlers(app: BotApplication) -> None:
+def _add_handlers(app: App) -> None:
     new = filters.UpdateType.MESSAGE  # edits of questions are not asked again
     app.add_handler(TypeHandler(Update, gate.check_access), group=-2)
     app.add_handler(TypeHandler(Update, gate.note_chat), group=-1)
@@ -187,28 +151,29 @@ def _add_handlers(app: BotApplication) -> None:
 async def _open_engine(settings: Settings) -> Engine:
     """Open the database; an empty one gets the bundled seed corpus, as `newsbot ask` does."""
     engine = await Engine.open(settings.db_path)
-    seeding = await engine.seed_if_empty(settings.seeds_dir)
+    try:
+        seeding = await engine.seed_if_empty(settings.seeds_dir)
+    except BaseException:
+        await engine.close()
+        raise
     if seeding.message:
         log.log(logging.WARNING if seeding.empty else logging.INFO, "%s", seeding.message)
     return engine
 
 
-async def refresh_index(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def refresh_index(context: Context) -> None:
     """Index what other processes stored; write the index back now and then."""
-    rt = context.bot_data.get("runtime")
-    if not isinstance(rt, Runtime):
-        return
-    added = await rt.engine.refresh()
+    shared = context.bot_data
+    added = await shared.engine.refresh()
     if added:
-        context.bot_data["index_dirty"] = True
+        shared.index_dirty = True
         log.info("indexed %d new sentences", added)
-    rt.limiter.forget_idle()
-    rt.inline_limiter.forget_idle()
-    saved = context.bot_data.get("index_saved", 0.0)
-    if context.bot_data.get("index_dirty") and time.monotonic() - saved >= SAVE_SECONDS:
-        await rt.engine.save_index()
-        context.bot_data["index_dirty"] = False
-        context.bot_data["index_saved"] = time.monotonic()
+    shared.limiter.forget_idle()
+    shared.inline_limiter.forget_idle()
+    if shared.index_dirty and time.monotonic() - shared.index_saved >= SAVE_SECONDS:
+        await shared.engine.save_index()
+        shared.index_dirty = False
+        shared.index_saved = time.monotonic()
 
 
 def run_bot(settings: Settings) -> int:
@@ -231,7 +196,7 @@ def run_bot(settings: Settings) -> int:
     return 0
 
 
-async def _connect(app: BotApplication, settings: Settings) -> None:
+async def _connect(app: App, settings: Settings) -> None:
     """Call getMe once before polling: a bad token or an unreachable Bot API becomes one
     clear error here, instead of python-telegram-bot's logged traceback."""
     try:

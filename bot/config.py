@@ -6,8 +6,11 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from dotenv import dotenv_values
+
+from retrieval.digest.schedule import parse_zone
 
 DEFAULT_DB = "newsbot.db"
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
@@ -84,6 +87,17 @@ class Settings:
             allow_private_urls=(get("NEWSBOT_ALLOW_PRIVATE_URLS") or "").lower()
             in ("1", "true", "yes"),
         )
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """NEWSBOT_TIMEZONE as a time zone; ConfigError, naming the setting, if it is none."""
+        try:
+            return parse_zone(self.timezone)
+        except ValueError:
+            raise ConfigError(
+                f"NEWSBOT_TIMEZONE {self.timezone!r} is not a time zone: use a name such as "
+                "UTC or Europe/Berlin"
+            ) from None
 
     def require_token(self) -> str:
         """The bot token, or a ConfigError that says what is wrong without showing it."""

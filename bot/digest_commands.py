@@ -1,4 +1,4 @@
-"""The digest commands, and `register_digests`, which adds them and the job to the bot.
+"""The digest commands; `add_digest_handlers` adds them to the bot.
 
 /subscribe [HH:MM] [Area/City] [keywords...] [quiet]
     In a group, only its administrators may; in a private chat it subscribes the user. From a
@@ -13,26 +13,16 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from telegram import Chat, ChatFullInfo, Message, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest, Forbidden
-from telegram.ext import Application, CommandHandler, ContextTypes, filters
+from telegram.ext import CommandHandler, filters
 
 from bot.access import is_admin
-from bot.digest_delivery import (
-    DIGESTS,
-    TICK_SECONDS,
-    Clock,
-    Digests,
-    digests_of,
-    send_due_digests,
-    system_clock,
-)
 from bot.digest_format import digest_messages, nothing_new, subscribed, subscription_text, usage
 from bot.markup import escape
-from bot.runtime import runtime
+from bot.runtime import App, Context
 from retrieval.digest.digest import keyword_terms
 from retrieval.digest.schedule import DailyTime, looks_like_zone, next_run, parse_zone, period_for
 from retrieval.index.tokens import Tokenizer
@@ -92,9 +82,7 @@ async def _reply(message: Message, text: str) -> None:
     await message.reply_html(text, do_quote=False)
 
 
-async def _sender_administers(
-    context: ContextTypes.DEFAULT_TYPE, chat_id: int, message: Message
-) -> bool:
+async def _sender_administers(context: Context, chat_id: int, message: Message) -> bool:
     """Whether the sender of `message` is an administrator of the chat (asked of Telegram)."""
     if message.sender_chat is not None and message.sender_chat.id == chat_id:
         return True  # an anonymous administrator of the group speaks as the group
@@ -109,7 +97,7 @@ async def _sender_administers(
 
 async def _target_chat(
     update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
+    context: Context,
     message: Message,
     ref: str,
     check_posting: bool,
@@ -163,7 +151,7 @@ async def _target_chat(
 
 async def _chat_to_manage(
     update: Update,
-    context: ContextTypes.DEFAULT_TYPE,
+    context: Context,
     message: Message,
     target: str | None,
     check_posting: bool = False,
@@ -180,25 +168,24 @@ async def _chat_to_manage(
     return chat
 
 
-async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def subscribe(update: Update, context: Context) -> None:
     """Subscribe this chat (or a channel) to a daily digest."""
     message = update.effective_message
     if message is None:
         return
-    rt = runtime(context)
+    shared = context.bot_data
     private = message.chat.type == ChatType.PRIVATE
     try:
-        request = parse_subscribe(context.args or [], rt.settings.timezone, private)
+        request = parse_subscribe(context.args or [], shared.settings.timezone, private)
     except ValueError as exc:
         await _reply(message, usage(str(exc)))
         return
     chat = await _chat_to_manage(update, context, message, request.target, check_posting=True)
     if chat is None:
         return
-    digests = digests_of(context.bot_data)
-    now = digests.clock()
+    now = shared.digests.clock()
     user = update.effective_user
-    subscription = await digests.store.subscribe(
+    subscription = await shared.subscriptions.subscribe(
         chat.id,
         chat.type,
         request.at,
@@ -220,14 +207,14 @@ async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _reply(message, subscribed(subscription, next_run(request.at, subscription.zone, now)))
 
 
-def _target(context: ContextTypes.DEFAULT_TYPE, message: Message) -> str | None:
+def _target(context: Context, message: Message) -> str | None:
     args = context.args or []
     if message.chat.type == ChatType.PRIVATE and args and _CHAT_REF.match(args[0]):
         return args[0]
     return None
 
 
-async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unsubscribe(update: Update, context: Context) -> None:
     """Stop this chat's (or a channel's) daily digest."""
     message = update.effective_message
     if message is None:
@@ -235,14 +222,14 @@ async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     chat = await _chat_to_manage(update, context, message, _target(context, message))
     if chat is None:
         return
-    if await digests_of(context.bot_data).store.stop(chat.id, "unsubscribed"):
+    if await context.bot_data.subscriptions.stop(chat.id, "unsubscribed"):
         log.info("chat %s unsubscribed", chat.id)
         await _reply(message, "Stopped: no more daily digests here. /subscribe starts them again.")
     else:
         await _reply(message, usage("There is no daily digest here to stop."))
 
 
-async def subscription(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def subscription(update: Update, context: Context) -> None:
     """Show this chat's (or a channel's) digest settings."""
     message = update.effective_message
     if message is None:
@@ -255,37 +242,36 @@ async def subscription(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     )
     if chat is None:
         return
-    digests = digests_of(context.bot_data)
-    found = await digests.store.get(chat.id)
+    shared = context.bot_data
+    found = await shared.subscriptions.get(chat.id)
     if found is None:
         await _reply(message, usage("There is no daily digest here yet."))
         return
-    last = await digests.store.last_delivered(found)
-    upcoming = next_run(found.at, found.zone, digests.clock()) if found.active else None
+    last = await shared.subscriptions.last_delivered(found)
+    upcoming = next_run(found.at, found.zone, shared.digests.clock()) if found.active else None
     await _reply(message, subscription_text(found, upcoming, last))
 
 
-async def digest_now(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def digest_now(update: Update, context: Context) -> None:
     """Send the news since this chat's last digest (or of the last day) now."""
     message = update.effective_message
     if message is None:
         return
-    rt = runtime(context)
-    digests = digests_of(context.bot_data)
-    found = await digests.store.get(message.chat.id)
+    shared = context.bot_data
+    found = await shared.subscriptions.get(message.chat.id)
     keywords = tuple(context.args or ()) or (found.keywords if found and found.active else ())
     try:
         keyword_terms(keywords, Tokenizer())
     except ValueError as exc:
         await _reply(message, usage(str(exc), "/digest oil opec"))
         return
-    last = await digests.store.last_delivered(found) if found else None
-    now = digests.clock()
+    last = await shared.subscriptions.last_delivered(found) if found else None
+    now = shared.digests.clock()
     period = period_for(
         now, now, last.period.end if last else None, last.period.as_of if last else None
     )
-    digest = await rt.engine.digest(period, keywords, digests.limit)
-    zone = found.zone if found else rt.zone
+    digest = await shared.engine.digest(period, keywords, shared.digests.limit)
+    zone = found.zone if found else shared.zone
     texts = digest_messages(digest, zone) if digest.items else [nothing_new(digest, zone)]
     for text in texts:
         await context.bot.send_message(message.chat.id, text)
@@ -294,17 +280,9 @@ async def digest_now(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 # ----- wiring ------------------------------------------------------------------------------
 
 
-def register_digests(
-    app: Application[Any, Any, Any, Any, Any, Any], clock: Clock = system_clock
-) -> Digests:
-    """Add the digest commands and, at start-up, the subscriptions and the job.
-
-    Wraps the application's post_init and post_shutdown: the subscriptions open on a
-    connection of their own after the bot's engine, claims interrupted by the last stop are
-    settled, then the job starts (with a tick at once, for digests missed while down).
-    """
-    digests = Digests(clock)
-    app.bot_data[DIGESTS] = digests
+def add_digest_handlers(app: App) -> None:
+    """Add /subscribe, /unsubscribe, /subscription and /digest (the job is in
+    `bot.digest_delivery`, scheduled at start-up)."""
     new = filters.UpdateType.MESSAGE
     app.add_handlers(
         [
@@ -314,49 +292,3 @@ def register_digests(
             CommandHandler("digest", digest_now, filters=new),
         ]
     )
-    inner_init, inner_shutdown = app.post_init, app.post_shutdown
-
-    async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-        if inner_init is not None:
-            await inner_init(application)
-        await start_digests(application, digests)
-
-    async def post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-        if digests.subscriptions is not None:
-            await digests.subscriptions.close()
-            digests.subscriptions = None
-        if inner_shutdown is not None:
-            await inner_shutdown(application)
-
-    app.post_init, app.post_shutdown = post_init, post_shutdown
-    return digests
-
-
-async def start_digests(app: Application[Any, Any, Any, Any, Any, Any], digests: Digests) -> None:
-    """Open the subscriptions, settle interrupted digests, start the job."""
-    rt = app.bot_data["runtime"]
-    digests.subscriptions = await rt.engine.open_subscriptions()
-    for interrupted in await digests.store.recover(digests.clock()):
-        log.warning(
-            "the digest of %s for chat %s was interrupted while sending (%d messages out); "
-            "it is not sent again, so it is never sent twice: /digest there sends it by hand",
-            interrupted.day,
-            interrupted.chat_id,
-            interrupted.messages,
-        )
-    log.info("%d chats subscribed to daily digests", len(await digests.store.active()))
-    if app.job_queue is not None:
-        # The job queue starts after post_init: a first run "now" must not count as missed.
-        app.job_queue.run_once(
-            send_due_digests,
-            when=0.0,
-            name="digests at start-up",
-            job_kwargs={"misfire_grace_time": None},
-        )
-        app.job_queue.run_repeating(
-            send_due_digests,
-            interval=TICK_SECONDS,
-            first=TICK_SECONDS,
-            name="digests",
-            job_kwargs={"max_instances": 1, "coalesce": True},
-        )

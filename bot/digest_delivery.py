@@ -23,90 +23,81 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import httpx
 from telegram import Bot
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
-from telegram.ext import Application, ContextTypes
 
 from bot.digest_format import digest_messages, nothing_new
-from bot.runtime import Runtime
-from retrieval.digest.digest import DEFAULT_LIMIT
+from bot.runtime import App, BotData, Context, run_every
 from retrieval.digest.subscriptions import Due, State, Subscriptions
 
 log = logging.getLogger(__name__)
 
-Clock = Callable[[], datetime]
-DIGESTS = "digests"  # bot_data key of the Digests
 TICK_SECONDS = 60.0  # how often the job asks what is due: digests go out within a minute
 MAX_FLOOD_WAITS = 5  # RetryAfter waited out this many times per message, then given up
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
-
-
-def system_clock() -> datetime:
-    return datetime.now(UTC)
-
-
-@dataclass
-class Digests:
-    """What the digest commands and the job share. `subscriptions` opens at start-up."""
-
-    clock: Clock = system_clock
-    limit: int = DEFAULT_LIMIT
-    subscriptions: Subscriptions | None = None
-
-    @property
-    def store(self) -> Subscriptions:
-        if self.subscriptions is None:
-            raise RuntimeError("the digest subscriptions are not open yet")
-        return self.subscriptions
-
-
-def digests_of(bot_data: dict[object, object]) -> Digests:
-    found = bot_data.get(DIGESTS)
-    if not isinstance(found, Digests):
-        raise RuntimeError("digests are not registered in this application")
-    return found
 
 
 class _Stopped(Exception):
     """The chat will not take messages any more; the subscription was stopped."""
 
 
-async def send_due_digests(context: ContextTypes.DEFAULT_TYPE) -> None:
+async def settle_interrupted(shared: BotData) -> None:
+    """At start-up: digests the last stop interrupted mid-send become `unknown` (never sent
+    twice), each logged; then how many chats are subscribed."""
+    subscriptions = shared.subscriptions
+    for interrupted in await subscriptions.recover(shared.digests.clock()):
+        log.warning(
+            "the digest of %s for chat %s was interrupted while sending (%d messages out); "
+            "it is not sent again, so it is never sent twice: /digest there sends it by hand",
+            interrupted.day,
+            interrupted.chat_id,
+            interrupted.messages,
+        )
+    log.info("%d chats subscribed to daily digests", len(await subscriptions.active()))
+
+
+def schedule_digests(app: App) -> None:
+    """The digest job: a tick at start-up (for digests missed while down), then every
+    TICK_SECONDS."""
+    run_every(app, send_due_digests, TICK_SECONDS, "digests")
+    if app.job_queue is not None:
+        # The job queue starts after post_init: a first run "now" must not count as missed.
+        app.job_queue.run_once(
+            send_due_digests,
+            when=0.0,
+            name="digests at start-up",
+            job_kwargs={"misfire_grace_time": None},
+        )
+
+
+async def send_due_digests(context: Context) -> None:
     """The job: send every digest that is due now."""
-    await deliver_due(context.application)
+    await deliver_due(context.bot, context.bot_data)
 
 
-async def deliver_due(app: Application) -> int:  # type: ignore[type-arg]
+async def deliver_due(bot: Bot, shared: BotData) -> int:
     """Send the digests due at the clock's now, concurrently; returns how many were due."""
-    digests = digests_of(app.bot_data)
-    rt = app.bot_data.get("runtime")
-    if not isinstance(rt, Runtime) or digests.subscriptions is None:
-        return 0  # not started yet
-    due = await digests.store.due(digests.clock())
-    results = await asyncio.gather(
-        *(deliver(app.bot, rt, digests, d) for d in due), return_exceptions=True
-    )
+    due = await shared.subscriptions.due(shared.digests.clock())
+    results = await asyncio.gather(*(deliver(bot, shared, d) for d in due), return_exceptions=True)
     for d, result in zip(due, results, strict=True):
         if isinstance(result, BaseException):
             log.error("digest for chat %s failed", d.subscription.chat_id, exc_info=result)
     return len(due)
 
 
-async def deliver(bot: Bot, rt: Runtime, digests: Digests, due: Due) -> None:
+async def deliver(bot: Bot, shared: BotData, due: Due) -> None:
     """Claim, build and send one due digest, recording how it ended."""
-    store = digests.store
+    store, digests = shared.subscriptions, shared.digests
     delivery = await store.claim(due, digests.clock())
     if delivery is None:
         return  # claimed already: by an earlier tick, or another instance
     sub = due.subscription
     chat_id, sent = sub.chat_id, 0
     try:
-        digest = await rt.engine.digest(due.period, sub.keywords, digests.limit)
+        digest = await shared.engine.digest(due.period, sub.keywords, digests.limit)
         if not digest.items and sub.quiet_when_empty:
             await store.finish(delivery.id, State.EMPTY, digests.clock(), items=0)
             return

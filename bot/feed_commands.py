@@ -1,27 +1,24 @@
 """Admin commands for feeds (/feeds, /addfeed, /removefeed) and the polling job.
 
-The handlers read `context.bot_data["engine"]` (a `retrieval.engine.Engine`) and
-`context.bot_data["settings"]` (a `bot.config.Settings`). Only the bot's admins, in a private
-chat, may use them. `schedule_feed_polling(application)` registers the repeating job that
-polls due feeds and tells the admins when one is paused.
+Only the bot's admins, in a private chat, may use the commands; `add_feed_handlers` adds
+them. `schedule_feed_polling`, called at start-up, registers the repeating job that polls
+the due feeds and tells the admins when one is paused.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import UTC, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from telegram import Update
-from telegram.constants import ChatType, ParseMode
+from telegram.constants import ChatType
 from telegram.error import TelegramError
-from telegram.ext import Application, CommandHandler, ContextTypes, Job, filters
+from telegram.ext import CommandHandler, Job, filters
 
-from bot.config import Settings
+from bot.access import is_admin
 from bot.markup import escape, pack
+from bot.runtime import App, Context, run_every
 from bot.times import when
-from retrieval.engine import Engine
 from retrieval.errors import FeedError
 from retrieval.feeds.fetch import Fetcher
 from retrieval.feeds.registry import Feed, format_interval
@@ -37,13 +34,6 @@ REMOVE_USAGE = "Usage: <code>/removefeed ID</code> (the ids are in /feeds)"
 
 
 # --- presentation (pure) ------------------------------------------------------------------
-
-
-def _zone(name: str) -> tzinfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return UTC
 
 
 def render_feed(feed: Feed, zone: tzinfo = UTC) -> str:
@@ -87,49 +77,44 @@ def parse_add_args(args: list[str]) -> tuple[str, str | None] | None:
 # --- handlers -----------------------------------------------------------------------------
 
 
-async def _admin_in_private(update: Update, settings: Settings) -> bool:
+async def _admin_in_private(update: Update, context: Context) -> bool:
     """Whether the sender may manage feeds here; tells them why not when they may not."""
-    user, chat, message = update.effective_user, update.effective_chat, update.effective_message
+    chat, message = update.effective_chat, update.effective_message
     if message is None:
         return False
-    if user is None or user.id not in settings.admins:
-        await message.reply_text("Only the bot's admins can manage feeds.")
+    if not is_admin(update, context):
+        await message.reply_html("Only the bot's admins can manage feeds.")
         return False
     if chat is None or chat.type != ChatType.PRIVATE:
-        await message.reply_text("Manage feeds in a private chat with me.")
+        await message.reply_html("Manage feeds in a private chat with me.")
         return False
     return True
 
 
 async def _reply(update: Update, html: str) -> None:
     if update.effective_message is not None:
-        await update.effective_message.reply_text(
-            html, parse_mode=ParseMode.HTML, disable_web_page_preview=True
-        )
+        await update.effective_message.reply_html(html)
 
 
-async def feeds(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def feeds(update: Update, context: Context) -> None:
     """List the feeds with their state, last fetch, last error and article count."""
-    settings: Settings = context.bot_data["settings"]
-    if not await _admin_in_private(update, settings):
+    if not await _admin_in_private(update, context):
         return
-    engine: Engine = context.bot_data["engine"]
-    for message in render_feed_list(await engine.feeds(), _zone(settings.timezone)):
+    shared = context.bot_data
+    for message in render_feed_list(await shared.engine.feeds(), shared.zone):
         await _reply(update, message)
 
 
-async def add_feed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def add_feed(update: Update, context: Context) -> None:
     """Register a feed (or resume a paused one) and poll it now."""
-    settings: Settings = context.bot_data["settings"]
-    if not await _admin_in_private(update, settings):
+    if not await _admin_in_private(update, context):
         return
     parsed = parse_add_args(list(context.args or []))
     if parsed is None:
         await _reply(update, ADD_USAGE)
         return
-    engine: Engine = context.bot_data["engine"]
     try:
-        feed, created = await engine.add_feed(*parsed)
+        feed, created = await context.bot_data.engine.add_feed(*parsed)
     except FeedError as exc:
         await _reply(update, f"{escape(str(exc))}\n{ADD_USAGE}")
         return
@@ -143,18 +128,16 @@ async def add_feed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         context.job_queue.run_once(poll_feeds_job, 0, name="feed polling (after /addfeed)")
 
 
-async def remove_feed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def remove_feed(update: Update, context: Context) -> None:
     """Stop polling a feed; its articles stay in the corpus."""
-    settings: Settings = context.bot_data["settings"]
-    if not await _admin_in_private(update, settings):
+    if not await _admin_in_private(update, context):
         return
     args = list(context.args or [])
     if len(args) != 1:
         await _reply(update, REMOVE_USAGE)
         return
-    engine: Engine = context.bot_data["engine"]
     try:
-        feed = await engine.remove_feed(args[0])
+        feed = await context.bot_data.engine.remove_feed(args[0])
     except FeedError as exc:
         await _reply(update, escape(str(exc)))
         return
@@ -165,67 +148,8 @@ async def remove_feed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     )
 
 
-# --- polling ------------------------------------------------------------------------------
-
-_LOCK = "feed_poll_lock"
-
-
-async def poll_feeds_job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Poll the due feeds into the corpus; tell the admins about feeds this paused.
-
-    The poll writes through a connection of its own, so its transactions never interleave
-    with the handlers' use of the engine's connection; parsing and extraction run in worker
-    threads, so the event loop keeps answering. A run that finds the previous one still
-    going does nothing.
-    """
-    engine: Engine = context.bot_data["engine"]
-    settings: Settings = context.bot_data["settings"]
-    lock: asyncio.Lock = context.bot_data.setdefault(_LOCK, asyncio.Lock())
-    if lock.locked() or not await engine.due_feeds():
-        return
-    async with lock, Fetcher(allow_private=settings.allow_private_urls) as fetcher:
-        report = await engine.poll_feeds(fetcher)
-    for feed in report.paused:
-        for admin in sorted(settings.admins):
-            try:
-                await context.bot.send_message(
-                    admin,
-                    render_paused(feed),
-                    parse_mode=ParseMode.HTML,
-                    disable_web_page_preview=True,
-                )
-            except TelegramError as exc:
-                log.warning(
-                    "could not tell admin %d that feed %d is paused: %s", admin, feed.id, exc
-                )
-
-
-def schedule_feed_polling(
-    application: Application,  # type: ignore[type-arg]
-    every: float = POLL_EVERY,
-    first: float = 10.0,
-) -> Job:  # type: ignore[type-arg]
-    """Register the repeating job that polls due feeds (every `every` seconds)."""
-    if application.job_queue is None:
-        raise RuntimeError(
-            "feed polling needs python-telegram-bot's job queue: "
-            "pip install 'python-telegram-bot[job-queue]'"
-        )
-    return application.job_queue.run_repeating(
-        poll_feeds_job,
-        interval=every,
-        first=first,
-        name="feed polling",
-        job_kwargs={"max_instances": 1, "coalesce": True},
-    )
-
-
-def register_feeds(app: Application) -> None:  # type: ignore[type-arg]
-    """Add the admins' feed commands and, once the engine is open, the polling job.
-
-    The handlers read the engine and settings from `bot_data`, which post_init fills from
-    the bot's Runtime (wrapped here, like the digests do).
-    """
+def add_feed_handlers(app: App) -> None:
+    """Add /feeds, /addfeed and /removefeed."""
     new = filters.UpdateType.MESSAGE
     app.add_handlers(
         [
@@ -234,14 +158,37 @@ def register_feeds(app: Application) -> None:  # type: ignore[type-arg]
             CommandHandler("removefeed", remove_feed, filters=new),
         ]
     )
-    inner_init = app.post_init
 
-    async def post_init(application: Application) -> None:  # type: ignore[type-arg]
-        if inner_init is not None:
-            await inner_init(application)
-        rt = application.bot_data["runtime"]
-        application.bot_data["engine"] = rt.engine
-        application.bot_data["settings"] = rt.settings
-        schedule_feed_polling(application)
 
-    app.post_init = post_init
+# --- polling ------------------------------------------------------------------------------
+
+
+async def poll_feeds_job(context: Context) -> None:
+    """Poll the due feeds into the corpus; tell the admins about feeds this paused.
+
+    The engine polls through a connection of its own, so the poll's transactions never
+    interleave with the handlers'; parsing, extraction and sentence splitting run in worker
+    threads, so the event loop keeps answering. A run that finds the previous one still
+    going does nothing.
+    """
+    shared = context.bot_data
+    lock = shared.feed_poll_lock
+    if lock.locked() or not await shared.engine.due_feeds():
+        return
+    async with lock, Fetcher(allow_private=shared.settings.allow_private_urls) as fetcher:
+        report = await shared.engine.poll_feeds(fetcher)
+    if report.added:
+        shared.index_dirty = True  # the poll indexed them: the index on disk is behind
+    for feed in report.paused:
+        for admin in sorted(shared.access.admins):
+            try:
+                await context.bot.send_message(admin, render_paused(feed))
+            except TelegramError as exc:
+                log.warning(
+                    "could not tell admin %d that feed %d is paused: %s", admin, feed.id, exc
+                )
+
+
+def schedule_feed_polling(app: App) -> Job[Context]:
+    """Register the repeating job that polls the due feeds, every POLL_EVERY seconds."""
+    return run_every(app, poll_feeds_job, POLL_EVERY, "feed polling", first=10.0)

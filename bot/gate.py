@@ -7,20 +7,20 @@ import logging
 
 from telegram import InlineQueryResultsButton, Update
 from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
-from telegram.ext import ApplicationHandlerStop, ContextTypes
+from telegram.ext import ApplicationHandlerStop
 
 from bot import formatting
-from bot.runtime import runtime
+from bot.runtime import Context
 
 log = logging.getLogger(__name__)
 
 
-async def check_access(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def check_access(update: Update, context: Context) -> None:
     """Stop updates from chats (or inline users) that are not allowed; tell a chat once."""
-    rt = runtime(context)
+    shared = context.bot_data
     user = update.effective_user
     if update.inline_query is not None:
-        if rt.access.allows_inline(update.inline_query.from_user.id):
+        if shared.access.allows_inline(update.inline_query.from_user.id):
             return
         await update.inline_query.answer(
             [],
@@ -30,30 +30,30 @@ async def check_access(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         )
         raise ApplicationHandlerStop
     chat = update.effective_chat
-    if chat is None or rt.access.allows_chat(chat.id, user.id if user else None):
+    if chat is None or shared.access.allows_chat(chat.id, user.id if user else None):
         return
     if update.callback_query is not None:
         await update.callback_query.answer("This chat is not allowed to use the bot.")
     elif update.message is not None:
-        await rt.state.note_chat(chat.id, chat.type, chat.title or chat.full_name)
-        if await rt.state.claim_refusal(chat.id):
+        await shared.conversations.note_chat(chat.id, chat.type, chat.title or chat.full_name)
+        if await shared.conversations.claim_refusal(chat.id):
             log.info("refused chat %s (%s): not in NEWSBOT_ALLOWED_CHATS", chat.id, chat.type)
             await context.bot.send_message(chat.id, formatting.refusal(chat.id))
     raise ApplicationHandlerStop
 
 
-async def note_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def note_chat(update: Update, context: Context) -> None:
     """Remember each chat the bot is used in, once per run."""
     chat = update.effective_chat
     if chat is None or update.message is None:
         return
-    seen: set[int] = context.bot_data.setdefault("chats_noted", set())
-    if chat.id not in seen:
-        seen.add(chat.id)
-        await runtime(context).state.note_chat(chat.id, chat.type, chat.title or chat.full_name)
+    shared = context.bot_data
+    if chat.id not in shared.chats_noted:
+        shared.chats_noted.add(chat.id)
+        await shared.conversations.note_chat(chat.id, chat.type, chat.title or chat.full_name)
 
 
-async def report_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def report_error(update: object, context: Context) -> None:
     """Log a failure with its update's id and tell the user, without any details."""
     error = context.error
     if not isinstance(update, Update):

@@ -20,11 +20,11 @@ from telegram import (
 )
 from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import CommandHandler, ContextTypes, filters
+from telegram.ext import CommandHandler, filters
 
 from bot import formatting
 from bot.formatting import Command
-from bot.runtime import Runtime, runtime
+from bot.runtime import BotData, Context
 from retrieval.search import SearchResult
 
 log = logging.getLogger(__name__)
@@ -72,7 +72,7 @@ class _AddressedToBot(filters.MessageFilter):
 ADDRESSED_TO_BOT = _AddressedToBot(name="addressed_to_bot")
 
 
-def _question(message: Message, context: ContextTypes.DEFAULT_TYPE) -> str:
+def _question(message: Message, context: Context) -> str:
     """The question in a message: without the /ask command or the bot's @mention."""
     if context.args is not None:  # a command: /ask question
         return " ".join(context.args)
@@ -85,7 +85,7 @@ def _in_group(message: Message) -> bool:
     return message.chat.type != ChatType.PRIVATE
 
 
-async def _show_typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None:
+async def _show_typing(context: Context, chat_id: int) -> None:
     """Show "typing…" while searching; an answer does not depend on it, so failing is fine."""
     try:
         await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
@@ -94,7 +94,7 @@ async def _show_typing(context: ContextTypes.DEFAULT_TYPE, chat_id: int) -> None
 
 
 async def _search(
-    rt: Runtime,
+    shared: BotData,
     chat_id: int | None,
     user_id: int | None,
     question: str,
@@ -103,23 +103,25 @@ async def _search(
 ) -> SearchResult:
     """Search (all of it in a worker thread) and log the question with its timing."""
     started = time.perf_counter()
-    result = await rt.engine.ask(question, limit=limit, offset=offset)
+    result = await shared.engine.ask(question, limit=limit, offset=offset)
     elapsed_ms = (time.perf_counter() - started) * 1000
-    await rt.state.log_query(chat_id, user_id, result.question, len(result.passages), elapsed_ms)
+    await shared.conversations.log_query(
+        chat_id, user_id, result.question, len(result.passages), elapsed_ms
+    )
     return result
 
 
-async def _admitted(rt: Runtime, user_id: int, message: Message) -> bool:
+async def _admitted(shared: BotData, user_id: int, message: Message) -> bool:
     """Count a question against the user's per-minute limit; say so once when it is hit."""
-    verdict = rt.limiter.check(user_id)
+    verdict = shared.limiter.check(user_id)
     if not verdict.allowed and verdict.tell:
-        await message.reply_html(formatting.slow_down(rt.limiter.per_minute, verdict.retry_in))
+        await message.reply_html(formatting.slow_down(shared.limiter.per_minute, verdict.retry_in))
     return verdict.allowed
 
 
 async def _send_answer(
-    context: ContextTypes.DEFAULT_TYPE,
-    rt: Runtime,
+    context: Context,
+    shared: BotData,
     chat_id: int,
     user_id: int | None,
     result: SearchResult,
@@ -132,7 +134,7 @@ async def _send_answer(
         text = result.message or "Nothing in the news corpus matches that."
         await context.bot.send_message(chat_id, formatting.plain(text), reply_parameters=reply)
         return
-    answer_id = await rt.state.record_answer(
+    answer_id = await shared.conversations.record_answer(
         chat_id,
         user_id,
         result.question,
@@ -141,7 +143,7 @@ async def _send_answer(
         result.has_more,
     )
     keyboard = formatting.answer_keyboard(answer_id, result.passages, result.has_more)
-    pages = formatting.answer_messages(result.passages, rt.zone)
+    pages = formatting.answer_messages(result.passages, shared.zone)
     sent = []
     for number, page in enumerate(pages, start=1):
         message = await context.bot.send_message(
@@ -151,16 +153,16 @@ async def _send_answer(
             reply_parameters=reply if number == 1 else None,
         )
         sent.append(message.message_id)
-    await rt.state.attach_messages(answer_id, chat_id, sent)
+    await shared.conversations.attach_messages(answer_id, chat_id, sent)
 
 
-async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def ask(update: Update, context: Context) -> None:
     """Answer the question in a message with quoted passages and their sources."""
     message = update.effective_message
     user = update.effective_user
     if message is None or user is None:
         return
-    rt = runtime(context)
+    shared = context.bot_data
     question = _question(message, context)
     replied = message.reply_to_message
     by_bot = bool(replied and replied.from_user and replied.from_user.id == context.bot.id)
@@ -169,43 +171,50 @@ async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not question:
         await message.reply_html(formatting.ASK_USAGE)
         return
-    if not await _admitted(rt, user.id, message):
+    if not await _admitted(shared, user.id, message):
         return
     follows = None
     if replied and by_bot:  # a follow-up: search with the question it follows
-        follows = await rt.state.answer_for_message(message.chat.id, replied.message_id)
+        follows = await shared.conversations.answer_for_message(
+            message.chat.id, replied.message_id
+        )
     searched = f"{question} {follows.question}" if follows else question
     await _show_typing(context, message.chat.id)
-    result = await _search(rt, message.chat.id, user.id, searched, PASSAGES_PER_ANSWER)
+    result = await _search(shared, message.chat.id, user.id, searched, PASSAGES_PER_ANSWER)
     reply_to = message.message_id if _in_group(message) else None
-    await _send_answer(context, rt, message.chat.id, user.id, result, 0, reply_to)
+    await _send_answer(context, shared, message.chat.id, user.id, result, 0, reply_to)
 
 
-async def more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def more(update: Update, context: Context) -> None:
     """Show the next passages for the question of an answer."""
     query = update.callback_query
     if query is None or query.data is None or query.message is None:
         return
-    rt = runtime(context)
-    answer = await rt.state.answer(int(query.data.split(":")[1]))
+    shared = context.bot_data
+    answer = await shared.conversations.answer(int(query.data.split(":")[1]))
     if answer is None or not answer.has_more:
         await query.answer("There is nothing more for that answer.")
         return
-    if not rt.limiter.check(query.from_user.id).allowed:
+    if not shared.limiter.check(query.from_user.id).allowed:
         await query.answer("Too many questions in the last minute; try again shortly.")
         return
-    if not await rt.state.claim_more(answer.id):
+    if not await shared.conversations.claim_more(answer.id):
         await query.answer("The next passages are already below.")
         return
     await query.answer()
     chat_id = query.message.chat.id
     await _show_typing(context, chat_id)
     result = await _search(
-        rt, chat_id, query.from_user.id, answer.question, PASSAGES_PER_ANSWER, answer.next_offset
+        shared,
+        chat_id,
+        query.from_user.id,
+        answer.question,
+        PASSAGES_PER_ANSWER,
+        answer.next_offset,
     )
     await _send_answer(
         context,
-        rt,
+        shared,
         chat_id,
         query.from_user.id,
         result,
@@ -220,70 +229,70 @@ async def more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             log.debug("kept the More button of answer %s: %s", answer.id, exc)
 
 
-async def full_article(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def full_article(update: Update, context: Context) -> None:
     """Send the whole text of an article shown in an answer."""
     query = update.callback_query
     if query is None or query.data is None or query.message is None:
         return
-    rt = runtime(context)
-    if not rt.limiter.check(query.from_user.id).allowed:  # up to 8 messages a tap
+    shared = context.bot_data
+    if not shared.limiter.check(query.from_user.id).allowed:  # up to 8 messages a tap
         await query.answer("Too many requests in the last minute; try again shortly.")
         return
-    found = await rt.engine.article_text(int(query.data.split(":")[1]))
+    found = await shared.engine.article_text(int(query.data.split(":")[1]))
     if found is None:
         await query.answer("That article is no longer in the corpus.")
         return
     await query.answer()
     article, text = found
-    for page in formatting.article_messages(article, text, rt.zone):
+    for page in formatting.article_messages(article, text, shared.zone):
         await context.bot.send_message(query.message.chat.id, page)
 
 
-async def feedback(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def feedback(update: Update, context: Context) -> None:
     """Record a 👍 or 👎 for an answer, with its question and passages."""
     query = update.callback_query
     if query is None or query.data is None:
         return
     _, answer_id, vote = query.data.split(":")
-    rt = runtime(context)
-    answer = await rt.state.answer(int(answer_id))
+    shared = context.bot_data
+    answer = await shared.conversations.answer(int(answer_id))
     if answer is None:
         await query.answer("That answer is no longer on record.")
         return
-    await rt.state.record_vote(answer, query.from_user.id, 1 if vote == "1" else -1)
+    await shared.conversations.record_vote(answer, query.from_user.id, 1 if vote == "1" else -1)
     await query.answer("Thanks, noted 👍" if vote == "1" else "Thanks, noted 👎")
 
 
-async def inline_ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def inline_ask(update: Update, context: Context) -> None:
     """Offer the top passages for an inline question, each with its quote and source."""
     query = update.inline_query
     if query is None:
         return
-    rt = runtime(context)
+    shared = context.bot_data
     question = query.query.strip()
     if not question:
         await query.answer([], cache_time=300)
         return
-    if not rt.inline_limiter.check(query.from_user.id).allowed:
+    if not shared.inline_limiter.check(query.from_user.id).allowed:
         await query.answer([], cache_time=0, is_personal=True)
         return
-    result = await _search(rt, None, query.from_user.id, question, INLINE_RESULTS)
+    result = await _search(shared, None, query.from_user.id, question, INLINE_RESULTS)
     results = [
         InlineQueryResultArticle(
             id=str(passage.rank),
             title=(passage.article.title.strip() or "Untitled")[:200],
             description=formatting.inline_description(passage),
             input_message_content=InputTextMessageContent(
-                formatting.inline_message(passage, rt.zone), parse_mode=ParseMode.HTML
+                formatting.inline_message(passage, shared.zone), parse_mode=ParseMode.HTML
             ),
         )
         for passage in result.passages
     ]
     # Telegram caches results per query; with an allowlist, only for the user who asked.
-    await query.answer(results, cache_time=60, is_personal=not rt.access.is_open)
+    await query.answer(results, cache_time=60, is_personal=not shared.access.is_open)
 
 
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def start(update: Update, context: Context) -> None:
     """Greet and say in two lines what the bot does and how to ask."""
     message = update.effective_message
     if message is None:
@@ -294,7 +303,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     )
 
 
-async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def help_command(update: Update, context: Context) -> None:
     """List the commands, each with an example, and the ways to ask."""
     if update.effective_message:
         await update.effective_message.reply_html(
@@ -302,7 +311,7 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         )
 
 
-async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def unknown_command(update: Update, context: Context) -> None:
     """Point a private chat that sent an unknown command to /help."""
     message = update.effective_message
     if message is None or not message.text:
@@ -321,22 +330,22 @@ async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         await message.reply_html(formatting.UNKNOWN_COMMAND)
 
 
-async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def sources(update: Update, context: Context) -> None:
     """List the outlets in the corpus with their article counts."""
     message = update.effective_message
     if message is None:
         return
-    rt = runtime(context)
-    for page in formatting.sources_messages(await rt.engine.sources()):
+    shared = context.bot_data
+    for page in formatting.sources_messages(await shared.engine.sources()):
         await message.reply_html(page)
 
 
-async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def latest(update: Update, context: Context) -> None:
     """List the newest headlines, linked to their articles."""
     message = update.effective_message
     if message is None:
         return
-    rt = runtime(context)
-    articles = await rt.engine.latest(LATEST_HEADLINES)
-    for page in formatting.latest_messages(articles, rt.zone):
+    shared = context.bot_data
+    articles = await shared.engine.latest(LATEST_HEADLINES)
+    for page in formatting.latest_messages(articles, shared.zone):
         await message.reply_html(page)

@@ -1,36 +1,141 @@
-"""What handlers share while the bot runs: settings, the engine, its state, the policies.
+"""What the handlers and jobs share while the bot runs: the application's typed `bot_data`.
 
-`build_application` puts one `Runtime` in `bot_data["runtime"]` once the engine is open
-(post_init); handlers reach it with `runtime(context)`.
+`build_application` makes python-telegram-bot create one `BotData` as the application's
+bot_data (`ContextTypes(bot_data=BotData)`, as in its contexttypesbot.py example) and gives
+it the settings; post_init opens the engine and the subscriptions in it, post_shutdown
+closes them. Handlers take a `Context` and reach it as `context.bot_data`; no string keys.
 """
 
 from __future__ import annotations
 
+import asyncio
+import time
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from datetime import tzinfo
+from datetime import UTC, datetime
+from typing import Any, Generic, TypeVar
+from zoneinfo import ZoneInfo
 
-from telegram.ext import ContextTypes
+from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, Job, JobQueue
 
 from bot.access import Access, QuestionLimiter
 from bot.config import Settings
 from retrieval.conversations import Conversations
+from retrieval.digest.digest import DEFAULT_LIMIT
+from retrieval.digest.subscriptions import Subscriptions
 from retrieval.engine import Engine
+
+INLINE_QUERIES_PER_QUESTION = 3  # inline asks as you type: allow that many per question
+
+Clock = Callable[[], datetime]
+T = TypeVar("T")
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
 
 
 @dataclass
-class Runtime:
+class Digests:
+    """What the digest commands and job share: their clock (tests move it) and how many
+    stories a digest holds."""
+
+    clock: Clock = system_clock
+    limit: int = DEFAULT_LIMIT
+
+
+class _OpenedAtStartUp(Generic[T]):
+    """A BotData attribute post_init sets as it opens the thing; reading it before then, or
+    after `BotData.release`, raises rather than hand out None."""
+
+    def __set_name__(self, owner: type[BotData], name: str) -> None:
+        self.name, self.slot = name, f"_{name}"
+
+    def __get__(self, shared: BotData | None, owner: type[BotData] | None = None) -> T:
+        value: T | None = getattr(shared, self.slot, None)
+        if value is None:
+            raise RuntimeError(
+                f"BotData.{self.name} is not open: it opens in post_init, closes in post_shutdown"
+            )
+        return value
+
+    def __set__(self, shared: BotData, value: T) -> None:
+        setattr(shared, self.slot, value)
+
+
+class BotData:
+    """Everything the handlers and jobs share, one per application.
+
+    python-telegram-bot makes it with no arguments; `configure` gives it the settings and
+    the policies made from them (build_application); post_init sets the engine and the
+    subscriptions as it opens them. Reading either before that, or after shutdown, raises.
+    """
+
+    engine = _OpenedAtStartUp[Engine]()
+    subscriptions = _OpenedAtStartUp[Subscriptions]()  # digest subscriptions
     settings: Settings
-    engine: Engine
-    state: Conversations
     access: Access
-    limiter: QuestionLimiter  # questions, "More"
+    limiter: QuestionLimiter  # questions and "More"
     inline_limiter: QuestionLimiter  # inline queries: one per pause in typing, so more
-    zone: tzinfo  # dates are shown in NEWSBOT_TIMEZONE
+    zone: ZoneInfo  # dates are shown in NEWSBOT_TIMEZONE
+
+    def __init__(self) -> None:
+        self._engine: Engine | None = None
+        self._subscriptions: Subscriptions | None = None
+        self.digests = Digests()
+        self.feed_poll_lock = asyncio.Lock()  # one feed poll at a time
+        self.index_dirty = False  # sentences indexed since the index was last saved
+        self.index_saved = time.monotonic()  # when it was last saved, or the bot started
+        self.chats_noted: set[int] = set()  # chats recorded in the database this run
+
+    def configure(self, settings: Settings) -> None:
+        """Take the settings and make the policies they set."""
+        self.settings = settings
+        self.access = Access.from_settings(settings)
+        self.limiter = QuestionLimiter(settings.questions_per_minute)
+        self.inline_limiter = QuestionLimiter(
+            settings.questions_per_minute * INLINE_QUERIES_PER_QUESTION
+        )
+        self.zone = settings.zone
+
+    @property
+    def conversations(self) -> Conversations:
+        """Chats, answers shown, votes and the query log (the engine's)."""
+        return self.engine.conversations
+
+    def release(self) -> tuple[Engine | None, Subscriptions | None]:
+        """Let go of the engine and the subscriptions (either may never have opened), for
+        post_shutdown to close."""
+        held = self._engine, self._subscriptions
+        self._engine = self._subscriptions = None
+        return held
 
 
-def runtime(context: ContextTypes.DEFAULT_TYPE) -> Runtime:
-    """The running bot's Runtime; only missing if a handler runs before post_init."""
-    found = context.bot_data.get("runtime")
-    if not isinstance(found, Runtime):
-        raise RuntimeError("the bot's engine is not open yet")
-    return found
+# The types of the one application build_application makes, spelled once. ExtBot[int]: the
+# AIORateLimiter takes an int (max retries) per request.
+CONTEXT_TYPES = ContextTypes(bot_data=BotData)
+Context = CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], BotData]
+App = Application[ExtBot[int], Context, dict[Any, Any], dict[Any, Any], BotData, JobQueue[Context]]
+
+
+def run_every(
+    app: App,
+    callback: Callable[[Context], Coroutine[Any, Any, None]],
+    seconds: float,
+    name: str,
+    first: float | None = None,
+) -> Job[Context]:
+    """Run `callback` every `seconds` (the first time after `first`, else after one period),
+    never two runs at once: runs missed while one goes on merge into one."""
+    if app.job_queue is None:
+        raise RuntimeError(
+            "the bot's jobs need python-telegram-bot's job queue: "
+            "pip install 'python-telegram-bot[job-queue]'"
+        )
+    return app.job_queue.run_repeating(
+        callback,
+        interval=seconds,
+        first=seconds if first is None else first,
+        name=name,
+        job_kwargs={"max_instances": 1, "coalesce": True},
+    )

@@ -19,15 +19,17 @@ from typing import Any, TypeVar
 import pytest
 import pytest_asyncio
 from telegram import Update
-from telegram.ext import CommandHandler, ContextTypes
+from telegram.error import BadRequest
+from telegram.ext import CommandHandler
 
 from bot import app as bot_app
 from bot.access import admin_only
-from bot.app import BotApplication, build_application
+from bot.app import build_application
 from bot.config import ConfigError, Settings
 from bot.formatting import SOMETHING_WENT_WRONG
 from bot.handlers import COMMANDS
 from bot.logs import REDACTED
+from bot.runtime import App, BotData, Context
 from retrieval.engine import Engine
 from retrieval.index.files import index_dir
 from retrieval.models import ArticleDraft
@@ -81,7 +83,7 @@ async def until(predicate: Callable[[], T], what: str) -> T:
 class Harness:
     """A running bot, its fake Telegram and helpers to talk to it."""
 
-    def __init__(self, app: BotApplication, fake: FakeTelegramServer, db_path: Path) -> None:
+    def __init__(self, app: App, fake: FakeTelegramServer, db_path: Path) -> None:
         self.app, self.fake, self.db_path = app, fake, db_path
 
     async def settle(self) -> None:
@@ -134,7 +136,7 @@ def entity_types(message: dict[str, Any]) -> list[str]:
 
 
 @asynccontextmanager
-async def running(app: BotApplication) -> AsyncIterator[None]:
+async def running(app: App) -> AsyncIterator[None]:
     """Run the application as run_polling does, inside the test's event loop."""
     await app.initialize()
     try:
@@ -221,6 +223,46 @@ def test_bad_settings_are_config_errors(
 ) -> None:
     with pytest.raises(ConfigError, match=message):
         build_application(replace(settings, **changes))
+
+
+def all_closed(db_path: Path) -> bool:
+    """Whether no connection to the database is open: SQLite removes its write-ahead log
+    when the last one closes."""
+    return not Path(f"{db_path}-wal").exists()
+
+
+def test_what_the_handlers_share_is_not_there_before_start_up() -> None:
+    shared = BotData()
+    with pytest.raises(RuntimeError, match="BotData.engine is not open"):
+        _ = shared.engine
+    with pytest.raises(RuntimeError, match="BotData.subscriptions is not open"):
+        _ = shared.subscriptions
+
+
+async def test_start_up_opens_in_order_and_shutdown_closes_everything(
+    fake_telegram: FakeTelegramServer, settings: Settings
+) -> None:
+    app = build_application(settings)
+    async with running(app):
+        shared = app.bot_data
+        assert shared.engine.db_path == settings.db_path
+        assert await shared.subscriptions.active() == []
+        jobs = [job.name for job in app.job_queue.jobs()] if app.job_queue else []
+        assert {"refresh index", "feed polling", "digests"} <= set(jobs)
+    assert shared.release() == (None, None)
+    assert all_closed(settings.db_path)
+
+
+async def test_a_failed_start_closes_what_it_had_opened(
+    fake_telegram: FakeTelegramServer, settings: Settings
+) -> None:
+    fake_telegram.fail_next("setMyCommands", 400, "Bad Request: boom")  # after the opening
+    app = build_application(settings)
+    with pytest.raises(BadRequest, match="Boom"):
+        async with running(app):
+            pass
+    assert app.bot_data.release() == (None, None)
+    assert all_closed(settings.db_path)
 
 
 # ----- asking ----------------------------------------------------------------------------
@@ -452,7 +494,7 @@ async def test_a_chat_not_allowed_is_told_once_and_shown_nothing(start_bot: BotF
 async def test_admin_only_commands_check_the_admins(
     fake_telegram: FakeTelegramServer, settings: Settings
 ) -> None:
-    async def secret(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def secret(update: Update, context: Context) -> None:
         assert update.effective_message is not None
         await update.effective_message.reply_text("admin stuff")
 
@@ -606,22 +648,18 @@ async def test_articles_stored_by_another_process_become_searchable(
             )
         finally:
             await other.close()
-        runtime = bot.app.bot_data["runtime"]
+        engine = bot.app.bot_data.engine
         await until(
-            lambda: len(runtime.engine.index) > 0 and _indexes(runtime, "zeppelin"),
+            lambda: len(engine.index) > 0 and bool(engine.index.search("zeppelin", 1)),
             "the periodic refresh to index the new article",
         )
         [after] = await bot.ask(USER, "zeppelin hangar")
         assert "museum" in after["text"]
         manifest = index_dir(corpus_db) / "manifest.json"
         await until(
-            lambda: _watermark(manifest) == runtime.engine.index.snapshot.watermark,
+            lambda: _watermark(manifest) == engine.index.snapshot.watermark,
             "the index to be saved",
         )
-
-
-def _indexes(runtime: Any, word: str) -> bool:
-    return bool(runtime.engine.index.search(word, 1))
 
 
 def _watermark(manifest: Path) -> int:
@@ -629,26 +667,3 @@ def _watermark(manifest: Path) -> int:
         return int(json.loads(manifest.read_text())["watermark"])
     except (OSError, ValueError, KeyError):
         return -1
-
-
-# ----- feeds, wired into the application --------------------------------------------------
-
-
-async def test_admin_manages_feeds_from_a_private_chat(
-    start_bot: BotFactory, feed_server: Any
-) -> None:
-    """/addfeed, /feeds and /removefeed reach the feed registry through the running bot;
-    a non-admin is refused."""
-    admin, stranger = 77, 78
-    url = feed_server.url("/gazette.rss")
-    async with start_bot(admins=frozenset({admin}), allow_private_urls=True) as bot:
-        [added] = await bot.ask(admin, f"/addfeed {url}", user_id=admin)
-        assert "gazette.rss" in added["text"]
-        [listing] = await bot.ask(admin, "/feeds", user_id=admin)
-        assert "gazette.rss" in listing["text"]
-        [refused] = await bot.ask(stranger, f"/addfeed {url}", user_id=stranger)
-        assert "admin" in refused["text"].lower()
-        [removed] = await bot.ask(admin, "/removefeed 1", user_id=admin)
-        assert "1" in removed["text"]
-        assert bot.app.job_queue is not None
-        assert any(job.name == "feed polling" for job in bot.app.job_queue.jobs())

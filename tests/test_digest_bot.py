@@ -23,7 +23,7 @@ import pytest_asyncio
 
 from bot.app import build_application
 from bot.config import Settings
-from bot.digest_delivery import TICK_SECONDS, deliver_due, digests_of
+from bot.digest_delivery import TICK_SECONDS, deliver_due
 from retrieval.digest.subscriptions import Subscriptions
 from retrieval.engine import Engine
 from retrieval.index.files import index_dir
@@ -99,7 +99,7 @@ async def start_bot(
             db_path=news_db, token=TEST_TOKEN, api_base_url=fake_telegram.base_url, **changes
         )
         app = build_application(settings)
-        digests_of(app.bot_data).clock = clock
+        app.bot_data.digests.clock = clock
         async with running(app):
             yield Harness(app, fake_telegram, news_db)
 
@@ -114,7 +114,7 @@ async def bot(start_bot: StartBot) -> AsyncIterator[Harness]:
 
 async def add_news(bot: Harness, *drafts: ArticleDraft) -> None:
     """Store articles as a feed would have, a minute after they were published."""
-    engine: Engine = bot.app.bot_data["runtime"].engine
+    engine = bot.app.bot_data.engine
     results = await engine.add_articles(drafts)
     for result, draft in zip(results, drafts, strict=True):
         assert draft.published is not None
@@ -181,7 +181,7 @@ def texts(bot: Harness, chat_id: int) -> list[str]:
 
 async def deliver_at(bot: Harness, clock: Clock, when: str) -> int:
     clock.now = utc(when)
-    return await deliver_due(bot.app)
+    return await deliver_due(bot.app.bot, bot.app.bot_data)
 
 
 async def subscription_rows(bot: Harness) -> list[tuple[Any, ...]]:
@@ -344,10 +344,10 @@ async def test_a_digest_missed_while_down_is_sent_once_the_same_day(
         assert job.trigger.interval == timedelta(seconds=TICK_SECONDS)
         [digest] = (await bot.reply(ALICE, 2))[1:]  # the job's first tick, at start-up
         assert "Skerry" in digest["text"] and "bakery" not in digest["text"]
-        assert await deliver_due(bot.app) == 0
+        assert await deliver_due(bot.app.bot, bot.app.bot_data) == 0
     clock.now = utc("2024-06-05T00:30")  # back after midnight: 4 June's is not sent
     async with start_bot() as bot:
-        assert await deliver_due(bot.app) == 0
+        assert await deliver_due(bot.app.bot, bot.app.bot_data) == 0
         assert await deliver_at(bot, clock, "2024-06-05T07:00") == 1
         latest = texts(bot, ALICE)[-1]
         assert "bakery" in latest and "since Mon 3 Jun 08:00 (Europe/London)" in latest
@@ -377,7 +377,7 @@ async def test_no_digest_is_sent_twice_across_a_restart_or_a_crash(
         await until(lambda: len(bot.replies(ALICE)) == 2, "Alice's digest")
         assert await deliver_at(bot, clock, "2024-06-03T08:05") == 0
     async with start_bot() as bot:  # a second restart, the same minute
-        assert await deliver_due(bot.app) == 0
+        assert await deliver_due(bot.app.bot, bot.app.bot_data) == 0
         await asyncio.sleep(0.2)
         assert len(bot.replies(ALICE)) == 2 and len(bot.replies(BOB)) == 1
         states = await bot.rows("SELECT chat_id, state FROM deliveries ORDER BY chat_id")
@@ -420,7 +420,7 @@ async def test_nothing_new_is_said_unless_the_subscription_is_quiet(
 
 async def test_a_long_digest_is_split_into_valid_messages(bot: Harness, clock: Clock) -> None:
     await subscribe(bot, ALICE, "08:00 UTC")
-    digests_of(bot.app.bot_data).limit = 30  # ten stories rarely need a second message
+    bot.app.bot_data.digests.limit = 30  # ten stories rarely need a second message
     # Real BBC stories (not among the background's 300), dated within the period.
     bbc = list(shared_articles("bbc-news", 330))[300:]
     await add_news(

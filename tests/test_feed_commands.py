@@ -1,171 +1,55 @@
-"""The feed admin commands and the polling job, through a real python-telegram-bot
-Application whose Bot API requests are answered and recorded in-process (no network)."""
+"""The feed admin commands and the polling job, through the real application built by
+build_application, against the fake Bot API (which checks every message's HTML and length)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
-from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
-import aiosqlite
-import pytest
-from telegram import Update
-from telegram.ext import Application, ApplicationBuilder, CallbackContext, CommandHandler
-from telegram.request import BaseRequest, RequestData
+import pytest_asyncio
+from telegram.ext import CallbackContext
 
+from bot.app import build_application
 from bot.config import Settings
-from bot.feed_commands import (
-    add_feed,
-    feeds,
-    parse_add_args,
-    poll_feeds_job,
-    remove_feed,
-    render_feed_list,
-    render_paused,
-    schedule_feed_polling,
-)
-from bot.markup import MAX_MESSAGE_LENGTH, visible_length
-from retrieval.engine import Engine
+from bot.feed_commands import parse_add_args, poll_feeds_job, render_feed_list, render_paused
+from retrieval.corpus.db import connect
 from retrieval.feeds.registry import Feed, FeedRegistry
 from tests.conftest import run_sql
+from tests.fake_telegram import TEST_TOKEN, FakeTelegramServer
 from tests.feed_server import FeedServer, Route
+from tests.telegram_html import check_message_text
+from tests.test_bot import Harness, running, until
 
 ADMIN, STRANGER, GROUP = 4242, 777, -100123
-TOKEN = "123456789:" + "A" * 35
 
 
-class RecordingRequest(BaseRequest):
-    """Answers the Bot API methods the commands use, and remembers what was sent."""
-
-    def __init__(self) -> None:
-        self.sent: list[dict[str, Any]] = []
-
-    @property
-    def read_timeout(self) -> float | None:
-        return 1.0
-
-    async def initialize(self) -> None:
-        pass
-
-    async def shutdown(self) -> None:
-        pass
-
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        *args: Any,
-        **kwargs: Any,
-    ) -> tuple[int, bytes]:
-        endpoint = url.rsplit("/", 1)[-1]
-        params = request_data.parameters if request_data else {}
-        if endpoint == "getMe":
-            result: Any = {
-                "id": 1,
-                "is_bot": True,
-                "first_name": "newsbot",
-                "username": "newsbot_test_bot",
-            }
-        elif endpoint == "sendMessage":
-            self.sent.append(dict(params))
-            result = {
-                "message_id": len(self.sent),
-                "date": 0,
-                "text": params["text"],
-                "chat": {"id": params["chat_id"], "type": "private"},
-            }
-        else:
-            raise AssertionError(f"unexpected Bot API call {endpoint}")
-        return 200, json.dumps({"ok": True, "result": result}).encode()
-
-    def texts(self, chat_id: int | None = None) -> list[str]:
-        return [m["text"] for m in self.sent if chat_id is None or m["chat_id"] == chat_id]
+def telegram_html(text: str) -> str:
+    """The text Telegram shows for `text`, after checking it as sendMessage would."""
+    return check_message_text(text, "HTML").text
 
 
-class TelegramHTML(HTMLParser):
-    """Checks text against Telegram's HTML rules: known tags only, all closed."""
-
-    ALLOWED = {"b", "i", "u", "s", "code", "pre", "a", "blockquote"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.open: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        assert tag in self.ALLOWED, f"<{tag}> is not allowed in Telegram HTML"
-        self.open.append(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        assert self.open and self.open.pop() == tag, f"</{tag}> closes nothing"
-
-
-def assert_telegram_html(text: str) -> None:
-    parser = TelegramHTML()
-    parser.feed(text)
-    parser.close()
-    assert parser.open == [] and visible_length(text) <= MAX_MESSAGE_LENGTH
-
-
-@pytest.fixture
-async def app(engine: Engine) -> AsyncIterator[Application]:  # type: ignore[type-arg]
-    request = RecordingRequest()
-    application = (
-        ApplicationBuilder()
-        .token(TOKEN)
-        .request(request)
-        .get_updates_request(RecordingRequest())
-        .build()
+@pytest_asyncio.fixture
+async def bot(fake_telegram: FakeTelegramServer, db_path: Path) -> AsyncIterator[Harness]:
+    settings = Settings(
+        db_path=db_path,
+        token=TEST_TOKEN,
+        api_base_url=fake_telegram.base_url,
+        admins=frozenset({ADMIN}),
+        allow_private_urls=True,  # the feed server is on loopback
     )
-    application.bot_data["engine"] = engine
-    application.bot_data["settings"] = Settings(
-        db_path=engine.db_path, admins=frozenset({ADMIN}), allow_private_urls=True
-    )
-    for name, handler in (("feeds", feeds), ("addfeed", add_feed), ("removefeed", remove_feed)):
-        application.add_handler(CommandHandler(name, handler))
-    await application.initialize()
-    try:
-        yield application
-    finally:
-        await application.shutdown()
+    app = build_application(settings)
+    async with running(app):
+        yield Harness(app, fake_telegram, db_path)
 
 
-def sent(app: Application) -> RecordingRequest:  # type: ignore[type-arg]
-    request = app.bot.request
-    assert isinstance(request, RecordingRequest)
-    return request
-
-
-_update_id = 0
-
-
-async def say(
-    app: Application,
-    text: str,
-    user: int = ADMIN,  # type: ignore[type-arg]
-    chat: int | None = None,
-) -> None:
-    """Deliver a message to the application as Telegram would."""
-    global _update_id
-    _update_id += 1
-    chat_id = user if chat is None else chat
-    command = text.split()[0]
-    update = Update.de_json(
-        {
-            "update_id": _update_id,
-            "message": {
-                "message_id": _update_id,
-                "date": 0,
-                "text": text,
-                "from": {"id": user, "is_bot": False, "first_name": "Ann"},
-                "chat": {"id": chat_id, "type": "private" if chat is None else "supergroup"},
-                "entities": [{"type": "bot_command", "offset": 0, "length": len(command)}],
-            },
-        },
-        app.bot,
-    )
-    await app.process_update(update)
+async def command(bot: Harness, text: str, user: int = ADMIN, chat: int | None = None) -> str:
+    """Send a command as `user` (in their private chat, or in `chat`); the reply's text."""
+    if chat is None:
+        [reply] = await bot.ask(user, text, user_id=user)
+    else:
+        [reply] = await bot.ask(chat, text, user_id=user, chat_type="supergroup")
+    return str(reply["text"])
 
 
 def a_feed(**fields: Any) -> Feed:
@@ -189,34 +73,34 @@ def a_feed(**fields: Any) -> Feed:
     return Feed(**{**base, **fields})
 
 
+# ----- presentation ----------------------------------------------------------------------
+
+
 def test_feed_lists_and_pause_notices_are_escaped_telegram_html() -> None:
     (listing,) = render_feed_list([a_feed()])
-    assert_telegram_html(listing)
-    assert "Tom &amp; Jerry &lt;News&gt;" in listing and "HTTP 500 &lt;oops&gt;" in listing
-    assert "<code>https://news.test/feed?a=1&amp;b=&lt;2&gt;</code>" in listing
-    assert "paused · every 15m · 12 articles · last fetch 1970-01-01 00:00 UTC" in listing
-    notice = render_paused(a_feed())
-    assert_telegram_html(notice)
+    shown = telegram_html(listing)
+    assert "3 · Tom & Jerry <News>" in shown and "last error: HTTP 500 <oops> & more" in shown
+    assert "https://news.test/feed?a=1&b=<2>" in shown
+    assert "paused · every 15m · 12 articles · last fetch 1970-01-01 00:00 UTC" in shown
+    notice = telegram_html(render_paused(a_feed()))
     assert "after 6 failed polls in a row" in notice
-    assert "<code>/addfeed https://news.test/feed?a=1&amp;b=&lt;2&gt;</code>" in notice
+    assert "To resume it: /addfeed https://news.test/feed?a=1&b=<2>" in notice
 
 
 def test_a_long_feed_list_is_split_into_messages_within_the_limit() -> None:
     many = [a_feed(id=i, name=f"Feed number {i} " + "x" * 150) for i in range(1, 80)]
     messages = render_feed_list(many)
     assert len(messages) > 1
-    for message in messages:
-        assert_telegram_html(message)
-    assert sum(m.count("Feed number") for m in messages) == 79
+    shown = [telegram_html(message) for message in messages]
+    assert sum(text.count("Feed number") for text in shown) == 79
 
 
 def test_a_feed_too_long_for_one_message_is_split_between_tags() -> None:
     huge = a_feed(last_error="<b>bold</b> & " * 600)  # escaped, past 4096 characters
     messages = render_feed_list([a_feed(id=1), huge])
     assert len(messages) >= 2
-    for message in messages:
-        assert_telegram_html(message)
-    assert "".join(messages).count("&lt;b&gt;bold&lt;/b&gt;") == 600
+    shown = "".join(telegram_html(message) for message in messages)
+    assert shown.count("<b>bold</b>") == 600
 
 
 def test_addfeed_arguments() -> None:
@@ -228,87 +112,77 @@ def test_addfeed_arguments() -> None:
     )
 
 
+# ----- the commands, in the running bot -------------------------------------------------
+
+
 async def test_an_admin_adds_lists_and_removes_feeds_in_private(
-    app: Application,
-    engine: Engine,
-    feed_server: FeedServer,  # type: ignore[type-arg]
+    bot: Harness, feed_server: FeedServer
 ) -> None:
     url = feed_server.serve("/feeds/gazette.rss", "gazette.rss")
-    await say(app, f"/addfeed {url} Port <Ellery> Post")
-    await say(app, "/feeds")
-    await say(app, "/removefeed 1")
-    await say(app, "/feeds")
-    added, listing, removed, empty = sent(app).texts(ADMIN)
-    for text in (added, listing, removed, empty):
-        assert_telegram_html(text)
-    assert added.startswith("Added feed <b>1</b> (Port &lt;Ellery&gt; Post), polled every 15m.")
-    assert "<b>1</b> · Port &lt;Ellery&gt; Post" in listing and "new · every 15m" in listing
-    assert removed.startswith("Removed feed <b>1</b>")
-    assert empty.startswith("No feeds yet.")
-    assert await engine.feeds() == []
+    added = await command(bot, f"/addfeed {url} Port <Ellery> Post")
+    assert added.startswith("Added feed 1 (Port <Ellery> Post), polled every 15m.")
+    # /addfeed polls the new feed at once.
+    await until(
+        lambda: run_sql(bot.db_path, "SELECT last_ok_ts FROM feeds") != [(None,)],
+        "the first poll of the feed",
+    )
+    listing = await command(bot, "/feeds")
+    assert "1 · Port <Ellery> Post" in listing and "ok · every 15m · 4 articles" in listing
+    removed = await command(bot, "/removefeed 1")
+    assert removed == "Removed feed 1 (Port <Ellery> Post). Its 4 articles stay searchable."
+    assert (await command(bot, "/feeds")).startswith("No feeds yet.")
+    assert await bot.app.bot_data.engine.feeds() == []
 
 
-async def test_commands_are_refused_to_others_and_outside_private_chats(
-    app: Application,
-    engine: Engine,  # type: ignore[type-arg]
-) -> None:
-    await say(app, "/addfeed https://news.test/a.rss", user=STRANGER)
-    await say(app, "/addfeed https://news.test/a.rss", user=ADMIN, chat=GROUP)
-    await say(app, "/feeds", user=STRANGER)
-    assert sent(app).texts() == [
-        "Only the bot's admins can manage feeds.",
-        "Manage feeds in a private chat with me.",
-        "Only the bot's admins can manage feeds.",
-    ]
-    assert await engine.feeds() == []
+async def test_commands_are_refused_to_others_and_outside_private_chats(bot: Harness) -> None:
+    assert await command(bot, "/addfeed https://news.test/a.rss", user=STRANGER) == (
+        "Only the bot's admins can manage feeds."
+    )
+    assert await command(bot, "/addfeed https://news.test/a.rss", chat=GROUP) == (
+        "Manage feeds in a private chat with me."
+    )
+    assert await command(bot, "/feeds", user=STRANGER) == "Only the bot's admins can manage feeds."
+    assert await bot.app.bot_data.engine.feeds() == []
 
 
-async def test_bad_arguments_get_usage_and_the_reason(
-    app: Application,  # type: ignore[type-arg]
-) -> None:
-    await say(app, "/addfeed")
-    await say(app, "/addfeed ftp://news.test/<feed>")
-    await say(app, "/removefeed")
-    await say(app, "/removefeed 9")
-    usage, bad_url, remove_usage, unknown = sent(app).texts(ADMIN)
-    for text in (usage, bad_url, remove_usage, unknown):
-        assert_telegram_html(text)
-    assert usage.startswith("Usage: <code>/addfeed URL [name]</code>")
-    assert "ftp://news.test/&lt;feed&gt;" in bad_url and "only http and https" in bad_url
-    assert remove_usage.startswith("Usage: <code>/removefeed ID</code>")
-    assert unknown.startswith("no feed '9'")
+async def test_bad_arguments_get_usage_and_the_reason(bot: Harness) -> None:
+    usage = await command(bot, "/addfeed")
+    assert usage.startswith("Usage: /addfeed URL [name], e.g. /addfeed https://example.org/")
+    bad_url = await command(bot, "/addfeed ftp://news.test/<feed>")
+    assert "ftp://news.test/<feed>" in bad_url and "only http and https" in bad_url
+    assert (await command(bot, "/removefeed")).startswith("Usage: /removefeed ID")
+    assert (await command(bot, "/removefeed 9")).startswith("no feed '9'")
 
 
-async def test_the_polling_job_is_registered(
-    app: Application,  # type: ignore[type-arg]
-) -> None:
-    job = schedule_feed_polling(app, every=60)
-    assert job.name == "feed polling"
-    assert app.job_queue is not None and app.job_queue.jobs() == (job,)
+async def test_the_polling_job_is_scheduled_at_start_up(bot: Harness) -> None:
+    assert bot.app.job_queue is not None
+    assert [job.name for job in bot.app.job_queue.jobs()].count("feed polling") == 1
 
 
 async def test_the_job_polls_due_feeds_searchably_and_reports_pauses_to_admins(
-    app: Application,
-    engine: Engine,
-    db: aiosqlite.Connection,
-    feed_server: FeedServer,  # type: ignore[type-arg]
+    bot: Harness, feed_server: FeedServer
 ) -> None:
-    registry = FeedRegistry(db)
-    await registry.add(feed_server.serve("/feeds/gazette.rss", "gazette.rss"))
+    engine = bot.app.bot_data.engine
+    await engine.add_feed(feed_server.serve("/feeds/gazette.rss", "gazette.rss"))
     feed_server.routes["/feeds/broken.rss"] = Route(status=500)
-    broken, _ = await registry.add(feed_server.url("/feeds/broken.rss"), name="Broken <b>")
-    for _ in range(5):  # one failure short of a pause
-        broken = await registry.record_failure(broken, "HTTP 500 Internal Server Error")
-    run_sql(engine.db_path, "UPDATE feeds SET next_poll_ts = 0")
+    broken, _ = await engine.add_feed(feed_server.url("/feeds/broken.rss"), name="Broken <b>")
+    conn = await connect(bot.db_path)
+    try:
+        for _ in range(5):  # one failure short of a pause
+            broken = await FeedRegistry(conn).record_failure(broken, "HTTP 500 Internal Error")
+    finally:
+        await conn.close()
+    run_sql(bot.db_path, "UPDATE feeds SET next_poll_ts = 0")
+    bot.fake.add_chat(ADMIN)
 
-    await poll_feeds_job(CallbackContext(app))
+    await poll_feeds_job(CallbackContext(bot.app))
 
     result = await engine.ask("night ferry propeller shaft")
     assert result.passages and result.passages[0].article.title.startswith("Night ferry")
-    (notice,) = sent(app).texts(ADMIN)
-    assert_telegram_html(notice)
-    assert notice.startswith(f"Feed <b>{broken.id}</b> (Broken &lt;b&gt;) is paused after 6 ")
+    assert bot.app.bot_data.index_dirty  # the poll indexed new sentences: save at shutdown
+    [notice] = bot.replies(ADMIN)
+    assert notice["text"].startswith(f"Feed {broken.id} (Broken <b>) is paused after 6 ")
     # Nothing is due any more: a second run fetches nothing and says nothing.
-    await poll_feeds_job(CallbackContext(app))
+    await poll_feeds_job(CallbackContext(bot.app))
     assert len(feed_server.hits("/feeds/gazette.rss")) == 1
-    assert len(sent(app).sent) == 1
+    assert len(bot.replies(ADMIN)) == 1

@@ -26,7 +26,7 @@ def _interval(text: str) -> float:
 
 
 def add_parser(
-    commands: argparse._SubParsersAction,  # type: ignore[type-arg]
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
     common: argparse.ArgumentParser,
 ) -> None:
     """Add the `feeds` command group to the main parser's subcommands."""
