@@ -28,7 +28,7 @@ from telegram.ext import (
 )
 
 from bot import gate, handlers
-from bot.config import ConfigError, Settings
+from bot.config import Settings
 from bot.digest_commands import add_digest_handlers
 from bot.digest_delivery import schedule_digests, settle_interrupted
 from bot.feed_commands import add_feed_handlers, schedule_feed_polling
@@ -36,6 +36,7 @@ from bot.formatting import FULL, MORE, VOTE
 from bot.logs import hide_secret, quiet_http_logs
 from bot.runtime import CONTEXT_TYPES, App, Context, run_every
 from retrieval.engine import Engine
+from retrieval.errors import ConfigError
 
 log = logging.getLogger(__name__)
 

@@ -6,20 +6,20 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from dotenv import dotenv_values
 
 from retrieval.digest.schedule import parse_zone
+from retrieval.errors import ConfigError, ScheduleError
 
 DEFAULT_DB = "newsbot.db"
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 TOKEN_PATTERN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
 REPO_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
-
-
-class ConfigError(ValueError):
-    """A setting with a value newsbot cannot use; the message names the setting."""
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+YES, NO = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
 
 def _ids(name: str, raw: str | None) -> frozenset[int]:
@@ -29,25 +29,40 @@ def _ids(name: str, raw: str | None) -> frozenset[int]:
         return frozenset(int(part) for part in re.split(r"[,\s]+", raw.strip()) if part)
     except ValueError:
         raise ConfigError(
-            f"{name} must be a comma-separated list of numeric ids, e.g. 12345,-1001234567890"
+            f"{name} {raw!r} is not a list of ids: use numeric chat or user ids separated by "
+            "commas, e.g. 12345,-1001234567890"
         ) from None
 
 
-def _positive(name: str, raw: str | None, default: int) -> int:
+def _whole_number(name: str, raw: str | None, default: int) -> int:
     if raw is None or raw.strip() == "":
         return default
     try:
-        value = int(raw)
+        return int(raw)
     except ValueError:
-        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
-    if value <= 0:
-        raise ConfigError(f"{name} must be positive, got {value}")
-    return value
+        raise ConfigError(f"{name} {raw!r} is not a whole number: use e.g. {default}") from None
+
+
+def _yes_or_no(name: str, raw: str | None, default: bool) -> bool:
+    if raw is None or raw.strip() == "":
+        return default
+    word = raw.strip().lower()
+    if word not in YES + NO:
+        raise ConfigError(
+            f"{name} {raw!r} is neither yes nor no: use {', '.join(YES)} to turn it on, "
+            f"{', '.join(NO)} to leave it off"
+        )
+    return word in YES
 
 
 @dataclass(frozen=True)
 class Settings:
-    """Everything newsbot reads from its environment. See `.env.example`."""
+    """Everything newsbot reads from its environment. See `.env.example`.
+
+    Every value is checked when the settings are made (`load`, or directly in code): a
+    ConfigError names the setting and the values it takes. The token alone is checked when
+    it is needed (`require_token`), so commands that do not use it run without one.
+    """
 
     db_path: Path = Path(DEFAULT_DB)
     token: str | None = field(default=None, repr=False)
@@ -60,9 +75,40 @@ class Settings:
     log_level: str = "INFO"
     allow_private_urls: bool = False
 
+    def __post_init__(self) -> None:
+        url = urlsplit(self.api_base_url)
+        if url.scheme not in ("http", "https") or not url.hostname:
+            raise ConfigError(
+                f"TELEGRAM_API_BASE_URL {self.api_base_url!r} is not an http(s) URL: use "
+                f"{DEFAULT_API_BASE_URL}, or your own Bot API server's, e.g. "
+                "http://localhost:8081/bot"
+            )
+        if self.questions_per_minute <= 0:
+            raise ConfigError(
+                f"NEWSBOT_QUESTIONS_PER_MINUTE must be a positive whole number, "
+                f"not {self.questions_per_minute}"
+            )
+        if self.log_level.upper() not in LOG_LEVELS:
+            raise ConfigError(
+                f"NEWSBOT_LOG_LEVEL {self.log_level!r} is not a log level: use "
+                f"{', '.join(LOG_LEVELS[:-1])} or {LOG_LEVELS[-1]}"
+            )
+        try:
+            zone = parse_zone(self.timezone)
+        except ScheduleError:
+            raise ConfigError(
+                f"NEWSBOT_TIMEZONE {self.timezone!r} is not a time zone: use an IANA name such "
+                "as UTC, Europe/Berlin or America/New_York"
+            ) from None
+        # Canonical forms: "info" is INFO, "europe/berlin" is Europe/Berlin.
+        object.__setattr__(self, "log_level", self.log_level.upper())
+        object.__setattr__(self, "timezone", zone.key)
+
     @classmethod
     def load(cls, env_file: str | Path | None = ".env", db: str | None = None) -> Settings:
-        """Read settings: `db` (from --db) first, then the environment, then `env_file`."""
+        """Read settings: `db` (from --db) first, then the environment, then `env_file`.
+
+        Raises ConfigError for the first setting that cannot be used."""
         values: dict[str, str | None] = {}
         if env_file and Path(env_file).is_file():
             values.update(dotenv_values(env_file))
@@ -70,7 +116,7 @@ class Settings:
 
         def get(name: str) -> str | None:
             value = values.get(name)
-            return value if value not in (None, "") else None
+            return value.strip() if value is not None and value.strip() else None
 
         return cls(
             db_path=Path(db or get("NEWSBOT_DB") or DEFAULT_DB),
@@ -78,26 +124,21 @@ class Settings:
             api_base_url=get("TELEGRAM_API_BASE_URL") or DEFAULT_API_BASE_URL,
             allowed_chats=_ids("NEWSBOT_ALLOWED_CHATS", get("NEWSBOT_ALLOWED_CHATS")),
             admins=_ids("NEWSBOT_ADMINS", get("NEWSBOT_ADMINS")),
-            questions_per_minute=_positive(
+            questions_per_minute=_whole_number(
                 "NEWSBOT_QUESTIONS_PER_MINUTE", get("NEWSBOT_QUESTIONS_PER_MINUTE"), 20
             ),
             timezone=get("NEWSBOT_TIMEZONE") or "UTC",
             seeds_dir=Path(get("NEWSBOT_SEEDS") or REPO_SEEDS),
-            log_level=(get("NEWSBOT_LOG_LEVEL") or "INFO").upper(),
-            allow_private_urls=(get("NEWSBOT_ALLOW_PRIVATE_URLS") or "").lower()
-            in ("1", "true", "yes"),
+            log_level=get("NEWSBOT_LOG_LEVEL") or "INFO",
+            allow_private_urls=_yes_or_no(
+                "NEWSBOT_ALLOW_PRIVATE_URLS", get("NEWSBOT_ALLOW_PRIVATE_URLS"), False
+            ),
         )
 
     @property
     def zone(self) -> ZoneInfo:
-        """NEWSBOT_TIMEZONE as a time zone; ConfigError, naming the setting, if it is none."""
-        try:
-            return parse_zone(self.timezone)
-        except ValueError:
-            raise ConfigError(
-                f"NEWSBOT_TIMEZONE {self.timezone!r} is not a time zone: use a name such as "
-                "UTC or Europe/Berlin"
-            ) from None
+        """NEWSBOT_TIMEZONE as a time zone (checked when the settings were made)."""
+        return parse_zone(self.timezone)
 
     def require_token(self) -> str:
         """The bot token, or a ConfigError that says what is wrong without showing it."""

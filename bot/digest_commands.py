@@ -25,6 +25,7 @@ from bot.markup import escape
 from bot.runtime import App, Context
 from retrieval.digest.digest import keyword_terms
 from retrieval.digest.schedule import DailyTime, looks_like_zone, next_run, parse_zone, period_for
+from retrieval.errors import DigestError, ScheduleError
 from retrieval.index.tokens import Tokenizer
 
 log = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ class SubscribeRequest:
 def parse_subscribe(
     args: Sequence[str], default_zone: str, allow_target: bool
 ) -> SubscribeRequest:
-    """Read /subscribe's words; ValueError saying what is wrong.
+    """Read /subscribe's words; ScheduleError or DigestError saying what is wrong.
 
     The time and the zone may come in either order before the keywords; a word that looks
     like a time or a zone is taken as one, so a typo is reported instead of searched for.
@@ -177,7 +178,7 @@ async def subscribe(update: Update, context: Context) -> None:
     private = message.chat.type == ChatType.PRIVATE
     try:
         request = parse_subscribe(context.args or [], shared.settings.timezone, private)
-    except ValueError as exc:
+    except (ScheduleError, DigestError) as exc:
         await _reply(message, usage(str(exc)))
         return
     chat = await _chat_to_manage(update, context, message, request.target, check_posting=True)
@@ -262,7 +263,7 @@ async def digest_now(update: Update, context: Context) -> None:
     keywords = tuple(context.args or ()) or (found.keywords if found and found.active else ())
     try:
         keyword_terms(keywords, Tokenizer())
-    except ValueError as exc:
+    except DigestError as exc:
         await _reply(message, usage(str(exc), "/digest oil opec"))
         return
     last = await shared.subscriptions.last_delivered(found) if found else None

@@ -245,7 +245,7 @@ class Engine:
     ) -> Digest:
         """The stories of `period`, filtered by `keywords`, best first. Reads only.
 
-        ValueError when the keywords are all too common to filter by.
+        DigestError when the keywords are all too common to filter by.
         """
         return await build_digest(self._conn, period, keywords, limit, self.index)
 

@@ -1,17 +1,28 @@
-"""Exceptions raised by the retrieval core.
+"""Every error newsbot raises on purpose, each with a message a person can act on.
 
 NewsbotError
+ ├── ConfigError      a setting with a value newsbot cannot use; names it and what it takes
  ├── ParseError       a file or record that cannot be read as an article
  ├── StoreError       the database cannot be opened, is newer than this code, or refuses a write
  ├── IndexFileError   a persisted index that is missing, stale or corrupt (rebuilt, never trusted)
  ├── FetchError       a URL that could not be had: HTTP error, timeout, too large, unreachable
  │    └── BlockedURLError  a URL newsbot will not fetch: not http(s), or a non-public address
- └── FeedError        a feed that cannot be added or found as asked
+ ├── FeedError        a feed that cannot be added or found as asked
+ ├── ScheduleError    a time of day or a time zone that is not one
+ └── DigestError      digest keywords too common to filter by
+
+The command line prints the message of any of them, never a traceback; the bot tells a user
+the message where the user can fix what it names (a /subscribe time, /digest keywords).
 """
 
 
 class NewsbotError(Exception):
     """Base class of every error the core raises on purpose."""
+
+
+class ConfigError(NewsbotError):
+    """A setting with a value newsbot cannot use; the message names the setting and the
+    values it takes, never a secret's value."""
 
 
 class ParseError(NewsbotError):
@@ -44,3 +55,11 @@ class BlockedURLError(FetchError):
 
 class FeedError(NewsbotError):
     """A feed registration that cannot be done: a bad URL or interval, an unknown feed."""
+
+
+class ScheduleError(NewsbotError):
+    """A time of day or time zone that is not one; the message gives examples that are."""
+
+
+class DigestError(NewsbotError):
+    """A digest that cannot be made as asked: keywords that are all too common words."""

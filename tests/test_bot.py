@@ -25,12 +25,13 @@ from telegram.ext import CommandHandler
 from bot import app as bot_app
 from bot.access import admin_only
 from bot.app import build_application
-from bot.config import ConfigError, Settings
+from bot.config import Settings
 from bot.formatting import SOMETHING_WENT_WRONG
 from bot.handlers import COMMANDS
 from bot.logs import REDACTED
 from bot.runtime import App, BotData, Context
 from retrieval.engine import Engine
+from retrieval.errors import ConfigError
 from retrieval.index.files import index_dir
 from retrieval.models import ArticleDraft
 from tests.conftest import SMALL_CORPUS, run_sql

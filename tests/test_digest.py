@@ -11,6 +11,7 @@ import pytest
 from bot.cli.main import main
 from retrieval.digest.digest import LATE_WINDOW, Digest, Period, keyword_terms
 from retrieval.engine import Engine
+from retrieval.errors import DigestError
 from retrieval.index.tokens import Tokenizer
 from retrieval.models import ArticleDraft
 
@@ -209,7 +210,7 @@ async def test_keywords_match_the_words_as_search_does(news: Engine) -> None:
     digest = await digest_of(engine, keywords=["Trams", "bakeries"])
     assert digest.articles == 4 and digest.stories == 2
     assert (await digest_of(engine, keywords=["volcano"])).items == ()
-    with pytest.raises(ValueError, match="only very common words"):
+    with pytest.raises(DigestError, match="only very common words"):
         keyword_terms(["the", "and"], Tokenizer())
 
 

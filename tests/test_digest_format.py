@@ -12,6 +12,7 @@ from bot.markup import MAX_MESSAGE_LENGTH, utf16_len
 from retrieval.digest.digest import Digest, DigestItem, Period
 from retrieval.digest.schedule import DailyTime, parse_zone
 from retrieval.digest.subscriptions import Delivery, State, Subscription
+from retrieval.errors import DigestError, ScheduleError
 from tests.telegram_html import check_message_text
 
 START = datetime(2024, 6, 2, 7, tzinfo=UTC)
@@ -155,7 +156,7 @@ def test_subscribe_words_name_a_channel_only_where_allowed() -> None:
     ],
 )
 def test_bad_subscribe_words_are_explained_with_an_example(words: list[str], problem: str) -> None:
-    with pytest.raises(ValueError, match=problem) as refused:
+    with pytest.raises((ScheduleError, DigestError), match=problem) as refused:
         parse_subscribe(words, "UTC", allow_target=False)
     text, _ = shown(usage(str(refused.value)))
     assert "Example: /subscribe 07:30 Europe/London oil opec" in text

@@ -16,6 +16,7 @@ from retrieval.digest.schedule import (
     period_for,
     run_at,
 )
+from retrieval.errors import ScheduleError
 
 LONDON = parse_zone("Europe/London")
 NEW_YORK = parse_zone("America/New_York")
@@ -44,7 +45,7 @@ def test_times_of_day(text: str, parsed: DailyTime) -> None:
 
 @pytest.mark.parametrize("text", ["24:00", "8", "8am", "08:60", "noon", ""])
 def test_bad_times_say_how_to_write_one(text: str) -> None:
-    with pytest.raises(ValueError, match="use HH:MM on a 24-hour clock, e.g. 08:00"):
+    with pytest.raises(ScheduleError, match="use HH:MM on a 24-hour clock, e.g. 08:00"):
         DailyTime.parse(text)
 
 
@@ -52,7 +53,7 @@ def test_zones_are_iana_names_in_any_letter_case() -> None:
     assert parse_zone("europe/london").key == "Europe/London"
     assert parse_zone("UTC").key == "UTC"
     for bad in ("Europe/Atlantis", "CET+5", "../../etc/passwd", ""):
-        with pytest.raises(ValueError, match="unknown time zone .* such as Europe/London"):
+        with pytest.raises(ScheduleError, match="unknown time zone .* such as Europe/London"):
             parse_zone(bad)
     assert looks_like_zone("Mars/Olympus") and looks_like_zone("utc")
     assert not looks_like_zone("Japan")  # a keyword, though tzdata knows it as a zone

@@ -16,6 +16,7 @@ from retrieval.corpus.db import connect
 from retrieval.corpus.schema import MIGRATIONS
 from retrieval.digest.schedule import DailyTime
 from retrieval.digest.subscriptions import State, Subscriptions
+from retrieval.errors import ScheduleError
 
 EIGHT = DailyTime(8, 0)
 MONDAY = datetime(2024, 6, 3, tzinfo=UTC)  # Europe/Berlin is UTC+2 in June
@@ -90,7 +91,7 @@ async def test_subscribe_change_stop_and_restart(subs: Subscriptions) -> None:
     restarted = await subs.subscribe(-100123, "supergroup", EIGHT, "Europe/Berlin", utc(3))
     assert restarted.active and restarted.active_since == utc(3)
     assert restarted.stopped_reason is None and restarted.id == created.id
-    with pytest.raises(ValueError, match="unknown time zone"):
+    with pytest.raises(ScheduleError, match="unknown time zone"):
         await subs.subscribe(7, "private", EIGHT, "Mars/Olympus", utc(0))
 
 

@@ -16,8 +16,8 @@ from bot.config import Settings
 from bot.progress import progress_bar
 from bot.times import when
 from retrieval.digest.digest import Digest, Period, keyword_terms
-from retrieval.digest.schedule import parse_zone
 from retrieval.engine import Engine
+from retrieval.errors import DigestError
 from retrieval.index.tokens import Tokenizer
 from retrieval.models import Passage
 from retrieval.search import SearchResult
@@ -157,10 +157,10 @@ async def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
     if args.limit < 1:
         print("newsbot digest: --limit must be at least 1", file=sys.stderr)
         return EXIT_USAGE
+    zone = settings.zone
     try:
-        zone = parse_zone(settings.timezone)
         keyword_terms(args.keywords, Tokenizer())
-    except ValueError as exc:
+    except DigestError as exc:
         print(f"newsbot digest: {exc}", file=sys.stderr)
         return EXIT_USAGE
     until = args.until or datetime.now(UTC)

@@ -14,10 +14,10 @@ from pathlib import Path
 from bot.cli import commands
 from bot.cli import feeds as cli_feeds
 from bot.cli.commands import EXIT_FAILED, EXIT_USAGE
-from bot.config import ConfigError, Settings
+from bot.config import Settings
 from bot.logs import quiet_http_logs
 from retrieval.digest.digest import DEFAULT_LIMIT
-from retrieval.errors import NewsbotError
+from retrieval.errors import ConfigError, NewsbotError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -168,7 +168,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "run":
             return commands.cmd_run(settings, args)
         return asyncio.run(COMMANDS[args.command](settings, args))
-    except (NewsbotError, ConfigError) as exc:
+    except NewsbotError as exc:
         print(f"newsbot: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:

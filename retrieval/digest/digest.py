@@ -30,6 +30,7 @@ from retrieval.digest.stories import (
     idf_table,
     representative_extract,
 )
+from retrieval.errors import DigestError
 from retrieval.index.index import Index
 from retrieval.index.tokens import Tokenizer
 
@@ -89,10 +90,10 @@ class PeriodArticle:
 
 
 def keyword_terms(keywords: Sequence[str], tokenizer: Tokenizer) -> frozenset[str]:
-    """The index terms of `keywords`; ValueError when they are all too common to search."""
+    """The index terms of `keywords`; DigestError when they are all too common to search."""
     terms = frozenset(tokenizer(" ".join(keywords)))
     if keywords and not terms:
-        raise ValueError(
+        raise DigestError(
             f"{' '.join(keywords)!r} has only very common words: use names, places or topics, "
             "e.g. oil opec"
         )

@@ -19,6 +19,7 @@ from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from retrieval.digest.digest import Period
+from retrieval.errors import ScheduleError
 
 FIRST_PERIOD = timedelta(hours=24)  # what a first digest covers
 LONGEST_PERIOD = timedelta(days=7)  # a digest after a long silence covers at most this
@@ -35,10 +36,10 @@ class DailyTime:
 
     @classmethod
     def parse(cls, text: str) -> DailyTime:
-        """`8:00`, `08:00` or `18.30`; ValueError with an example otherwise."""
+        """`8:00`, `08:00` or `18.30`; ScheduleError with an example otherwise."""
         match = _TIME.match(text.strip())
         if not match or int(match[1]) > 23 or int(match[2]) > 59:
-            raise ValueError(
+            raise ScheduleError(
                 f"{text!r} is not a time of day: use HH:MM on a 24-hour clock, e.g. 08:00 or 18:30"
             )
         return cls(int(match[1]), int(match[2]))
@@ -53,12 +54,12 @@ def _zone_names() -> dict[str, str]:
 
 
 def parse_zone(name: str) -> ZoneInfo:
-    """The IANA zone `name` (any letter case); ValueError naming valid examples otherwise."""
+    """The IANA zone `name` (any letter case); ScheduleError naming valid examples otherwise."""
     canonical = _zone_names().get(name.strip().casefold(), name.strip())
     try:
         return ZoneInfo(canonical)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(
+        raise ScheduleError(
             f"unknown time zone {name!r}: use an Area/City name such as Europe/London, "
             "America/New_York or Asia/Tokyo (or UTC)"
         ) from None

@@ -1,0 +1,137 @@
+"""Every setting is checked when the settings load: a bad value is one clear error naming the
+setting and the values it takes, never a traceback later."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings
+from retrieval.errors import ConfigError, NewsbotError
+from tests.conftest import REPO
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in list(os.environ):
+        if name.startswith(("NEWSBOT_", "TELEGRAM_")):
+            monkeypatch.delenv(name)
+
+
+def load(monkeypatch: pytest.MonkeyPatch, **env: str) -> Settings:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return Settings.load(env_file=None)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        (
+            "NEWSBOT_LOG_LEVEL",
+            "LOUD",
+            "NEWSBOT_LOG_LEVEL 'LOUD' is not a log level: use DEBUG, INFO, WARNING or ERROR",
+        ),
+        (
+            "NEWSBOT_TIMEZONE",
+            "Mars/Olympus",
+            "NEWSBOT_TIMEZONE 'Mars/Olympus' is not a time zone: use an IANA name such as UTC, "
+            "Europe/Berlin or America/New_York",
+        ),
+        (
+            "TELEGRAM_API_BASE_URL",
+            "ftp://api.example/bot",
+            "TELEGRAM_API_BASE_URL 'ftp://api.example/bot' is not an http(s) URL: use "
+            "https://api.telegram.org/bot, or your own Bot API server's",
+        ),
+        (
+            "TELEGRAM_API_BASE_URL",
+            "localhost:8081/bot",
+            "TELEGRAM_API_BASE_URL 'localhost:8081/bot' is not an http(s) URL",
+        ),
+        (
+            "NEWSBOT_ALLOW_PRIVATE_URLS",
+            "maybe",
+            "NEWSBOT_ALLOW_PRIVATE_URLS 'maybe' is neither yes nor no: use 1, true, yes, on to "
+            "turn it on, 0, false, no, off to leave it off",
+        ),
+        (
+            "NEWSBOT_QUESTIONS_PER_MINUTE",
+            "lots",
+            "NEWSBOT_QUESTIONS_PER_MINUTE 'lots' is not a whole number: use e.g. 20",
+        ),
+        (
+            "NEWSBOT_QUESTIONS_PER_MINUTE",
+            "0",
+            "NEWSBOT_QUESTIONS_PER_MINUTE must be a positive whole number, not 0",
+        ),
+        (
+            "NEWSBOT_ALLOWED_CHATS",
+            "12345,team",
+            "NEWSBOT_ALLOWED_CHATS '12345,team' is not a list of ids: use numeric chat or "
+            "user ids separated by commas",
+        ),
+        ("NEWSBOT_ADMINS", "@alice", "NEWSBOT_ADMINS '@alice' is not a list of ids: use"),
+    ],
+)
+def test_a_bad_value_names_the_setting_and_what_it_takes(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, message: str
+) -> None:
+    with pytest.raises(ConfigError) as error:
+        load(monkeypatch, **{name: value})
+    assert str(error.value).startswith(message)
+    assert isinstance(error.value, NewsbotError)
+
+
+@pytest.mark.parametrize("word", ["1", "true", "YES", " On "])
+def test_yes_in_any_case(monkeypatch: pytest.MonkeyPatch, word: str) -> None:
+    assert load(monkeypatch, NEWSBOT_ALLOW_PRIVATE_URLS=word).allow_private_urls is True
+
+
+@pytest.mark.parametrize("word", ["0", "False", "no", "OFF", ""])
+def test_no_in_any_case_or_unset(monkeypatch: pytest.MonkeyPatch, word: str) -> None:
+    assert load(monkeypatch, NEWSBOT_ALLOW_PRIVATE_URLS=word).allow_private_urls is False
+
+
+def test_good_values_are_read_in_their_canonical_form(monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = load(
+        monkeypatch,
+        NEWSBOT_LOG_LEVEL="warning",
+        NEWSBOT_TIMEZONE="europe/berlin",
+        TELEGRAM_API_BASE_URL="http://localhost:8081/bot",
+        NEWSBOT_QUESTIONS_PER_MINUTE=" 7 ",
+        NEWSBOT_ALLOWED_CHATS="1, -1001234567890 2",
+        NEWSBOT_ADMINS="42",
+    )
+    assert (settings.log_level, settings.timezone) == ("WARNING", "Europe/Berlin")
+    assert settings.zone.key == "Europe/Berlin"
+    assert settings.api_base_url == "http://localhost:8081/bot"
+    assert settings.questions_per_minute == 7
+    assert settings.allowed_chats == {1, -1001234567890, 2} and settings.admins == {42}
+
+
+def test_settings_made_in_code_are_checked_too() -> None:
+    with pytest.raises(ConfigError, match="NEWSBOT_TIMEZONE 'Nowhere/Town' is not a time zone"):
+        Settings(timezone="Nowhere/Town")
+
+
+def test_a_bad_setting_is_one_line_and_exit_status_2(tmp_path: Path) -> None:
+    """`NEWSBOT_LOG_LEVEL=LOUD newsbot stats`, as a process: no traceback."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSBOT_", "TELEGRAM_"))}
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "--db", str(tmp_path / "n.db"), "stats"],
+        cwd=tmp_path,
+        env={**env, "NEWSBOT_LOG_LEVEL": "LOUD", "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert done.stderr == (
+        "newsbot: NEWSBOT_LOG_LEVEL 'LOUD' is not a log level: use DEBUG, INFO, WARNING or ERROR\n"
+    )
+    assert done.stdout == "" and not (tmp_path / "n.db").exists()
