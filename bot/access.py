@@ -10,9 +10,9 @@ from __future__ import annotations
 import functools
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from telegram import Update
 
@@ -21,7 +21,7 @@ from bot.config import Settings
 if TYPE_CHECKING:  # bot.runtime holds an Access: only the type goes the other way
     from bot.runtime import Context
 
-    Handler = Callable[[Update, Context], Awaitable[None]]
+    Handler = Callable[[Update, Context], Coroutine[Any, Any, None]]
 
 
 @dataclass(frozen=True, slots=True)

@@ -132,9 +132,6 @@ class Engine:
         prepared = await asyncio.to_thread(prepare_articles, drafts)
         return await self._store.add_articles(prepared)
 
-    async def is_empty(self) -> bool:
-        return await self._store.is_empty()
-
     async def stats(self) -> CorpusStats:
         return await self._store.stats()
 

@@ -25,20 +25,14 @@ Progress = Callable[[int], None]
 
 
 async def open_index(
-    store: CorpusStore,
-    db_path: str | os.PathLike[str],
-    tokenizer: Tokenizer | None = None,
-    params: BM25Params | None = None,
-    progress: Progress | None = None,
-    save: bool = True,
+    store: CorpusStore, db_path: str | os.PathLike[str], progress: Progress | None = None
 ) -> Index:
     """The index for the database: loaded if the saved one is valid, else rebuilt; caught up.
 
-    Sentences stored after the index was saved (by this or another process) are added. With
-    `save`, a rebuilt or extended index is written back for the next start.
+    Sentences stored after the index was saved (by this or another process) are added; a
+    rebuilt or extended index is written back for the next start.
     """
-    tokenizer = tokenizer or Tokenizer()
-    params = params or BM25Params()
+    tokenizer, params = Tokenizer(), BM25Params()
     folder = index_dir(db_path)
     db_id = await database_id(store.conn)
     probe = Index(tokenizer, params)
@@ -57,7 +51,7 @@ async def open_index(
         changed = True
     if await catch_up(index, store, progress):
         changed = True
-    if save and changed and len(index):
+    if changed and len(index):
         index.compact()
         save_index(index, folder, db_id)
     return index

@@ -98,7 +98,7 @@ class Harness:
     async def reply(self, chat_id: int, count: int = 1) -> list[dict[str, Any]]:
         """Wait for the bot to have sent `count` messages to the chat; returns them all."""
         return await until(
-            lambda: (m := self.replies(chat_id)) and len(m) >= count and m,
+            lambda: m if len(m := self.replies(chat_id)) >= count else [],
             f"{count} message(s) from the bot in chat {chat_id}",
         )
 
@@ -207,7 +207,8 @@ def test_application_uses_the_configured_api_and_defaults(settings: Settings) ->
     assert app.bot.base_file_url == f"{base}/file/bot{TEST_TOKEN}"
     assert app.bot.defaults is not None
     assert app.bot.defaults.parse_mode == "HTML"
-    assert app.bot.defaults.link_preview_options.is_disabled
+    preview = app.bot.defaults.link_preview_options
+    assert preview is not None and preview.is_disabled
     assert app.update_processor.max_concurrent_updates > 1
 
 

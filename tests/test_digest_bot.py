@@ -340,7 +340,8 @@ async def test_a_digest_missed_while_down_is_sent_once_the_same_day(
         await add_news(bot, *lighthouse("2024-06-02T15:00"), bakery("2024-06-03T10:00"))
     clock.now = utc("2024-06-03T15:00")  # back at 16:00 in London
     async with start_bot() as bot:
-        [job] = bot.app.job_queue.get_jobs_by_name("digests")  # type: ignore[union-attr]
+        assert bot.app.job_queue is not None
+        [job] = bot.app.job_queue.get_jobs_by_name("digests")
         assert job.trigger.interval == timedelta(seconds=TICK_SECONDS)
         [digest] = (await bot.reply(ALICE, 2))[1:]  # the job's first tick, at start-up
         assert "Skerry" in digest["text"] and "bakery" not in digest["text"]

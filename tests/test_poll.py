@@ -241,6 +241,7 @@ async def test_every_failure_is_reported_with_its_feed_and_the_others_go_on(
     for feed in await registry.all():
         if feed.id != good.id:
             assert feed.failures == 1 and feed.last_error == failed[feed.url]
+            assert feed.last_fetch_ts is not None
             assert feed.next_poll_ts > feed.last_fetch_ts + feed.interval  # backing off
 
 

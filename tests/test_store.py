@@ -9,7 +9,6 @@ import pytest
 
 from retrieval.corpus.db import connect
 from retrieval.corpus.schema import MIGRATIONS, Migration
-from retrieval.corpus.store import CorpusStore
 from retrieval.engine import Engine
 from retrieval.errors import StoreError
 from retrieval.models import ArticleDraft
@@ -165,10 +164,6 @@ async def test_store_reads_back_attribution(engine: Engine) -> None:
     ) == ("T", "Wire", ("A B",), "2024-02-03", "https://e.com/x", "One. Two.")
     assert await engine.sources() == [("Wire", 1)]
     assert [a.id for a in await engine.latest(5)] == [result.article_id]
-
-
-def test_store_is_plain_corpus_code() -> None:
-    assert "telegram" not in CorpusStore.__module__
 
 
 async def test_a_migration_missed_by_another_build_is_still_applied(

@@ -35,7 +35,6 @@ class IngestReport:
     duplicates: int = 0
     sentences: int = 0
     failures: list[Failure] = field(default_factory=list)
-    article_ids: list[int] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -130,6 +129,5 @@ async def _store_batch(
         if result.added:
             report.added += 1
             report.sentences += result.sentences
-            report.article_ids.append(result.article_id)
         else:
             report.duplicates += 1

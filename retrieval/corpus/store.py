@@ -13,7 +13,6 @@ import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import aiosqlite
 
@@ -195,11 +194,6 @@ class CorpusStore:
             row = await cur.fetchone()
         return int(row[0]) if row else 0
 
-    async def max_sentence_id(self) -> int:
-        async with self.conn.execute("SELECT coalesce(max(id), 0) FROM sentences") as cur:
-            row = await cur.fetchone()
-        return int(row[0]) if row else 0
-
     async def article_text(self, article_id: int) -> tuple[Attribution, str] | None:
         async with self.conn.execute(
             f"SELECT {_ATTRIBUTION_COLUMNS}, text FROM articles WHERE id = ?", (article_id,)
@@ -223,10 +217,6 @@ class CorpusStore:
             " GROUP BY s ORDER BY n DESC, s"
         ) as cur:
             return [(str(r[0]), int(r[1])) for r in await cur.fetchall()]
-
-    async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Row | None:
-        async with self.conn.execute(sql, params) as cur:
-            return await cur.fetchone()
 
 
 class CorpusReader:
