@@ -1,4 +1,6 @@
-"""`newsbot feeds ...`: register news feeds and poll them once (for cron) from the terminal."""
+"""`newsbot feeds ...`: register news feeds and poll them once (for cron) from the terminal.
+
+The parser is `bot.cli.main`'s; this module does what the commands ask."""
 
 from __future__ import annotations
 
@@ -18,67 +20,12 @@ from retrieval.feeds.poll import FeedOutcome
 from retrieval.feeds.registry import Feed, format_interval, parse_interval
 
 
-def _interval(text: str) -> float:
+def interval_value(text: str) -> float:
+    """--every's value: seconds in "15m", "2h", "1h30m", "1d"."""
     try:
         return parse_interval(text)
     except FeedError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def add_parser(
-    commands: argparse._SubParsersAction[argparse.ArgumentParser],
-    common: argparse.ArgumentParser,
-) -> None:
-    """Add the `feeds` command group to the main parser's subcommands."""
-    feeds = commands.add_parser(
-        "feeds",
-        parents=[common],
-        help="news feeds: add, list, remove, poll",
-        description="Manage the RSS and Atom feeds newsbot polls for new articles. The bot "
-        "polls due feeds by itself while it runs; `feeds poll` does one round, for cron.",
-    )
-    actions = feeds.add_subparsers(dest="feeds_command", required=True, metavar="ACTION")
-    add = actions.add_parser(
-        "add",
-        parents=[common],
-        help="register a feed (RSS or Atom URL)",
-        description="Register a feed, due at once. Adding a feed again resumes it if it was "
-        "paused, and changes its name or interval where given.",
-    )
-    add.add_argument("url", metavar="URL", help="the feed's http(s) address")
-    add.add_argument(
-        "--name", help="outlet name to attribute its articles to (default: the feed's own title)"
-    )
-    add.add_argument(
-        "--every",
-        type=_interval,
-        metavar="INTERVAL",
-        help="how often to poll: 15m, 2h, 1h30m, 1d (default 15m)",
-    )
-    actions.add_parser(
-        "list",
-        parents=[common],
-        help="feeds with last fetch, last error, article count",
-        description="List the feeds: id, status, interval, articles, last fetch and error.",
-    )
-    remove = actions.add_parser(
-        "remove",
-        parents=[common],
-        help="stop polling a feed (its articles stay)",
-        description="Forget a feed; the articles it brought stay in the corpus.",
-    )
-    remove.add_argument("feed", metavar="URL|ID")
-    poll = actions.add_parser(
-        "poll",
-        parents=[common],
-        help="poll the due feeds once (for cron)",
-        description="Poll every due feed once, store new articles and update the index on "
-        "disk. Exits 1 if any feed failed.",
-    )
-    poll.add_argument(
-        "--all", action="store_true", help="poll every feed that is not paused, due or not"
-    )
-    poll.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
 def render_feeds(feeds: list[Feed]) -> str:

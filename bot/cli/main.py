@@ -19,6 +19,83 @@ from bot.logs import quiet_http_logs
 from retrieval.digest.digest import DEFAULT_LIMIT
 from retrieval.errors import ConfigError, NewsbotError
 
+# What each command does: a line for `newsbot --help`, in full for `newsbot NAME --help`.
+_HELP = {
+    "ingest": (
+        "add articles from files and folders",
+        "Add articles from .txt, .json, .jsonl and .html files (also .gz), and from folders, "
+        "recursively. Duplicates are skipped; bad files are reported by name.",
+    ),
+    "ask": (
+        "answer a question with quoted passages",
+        "Print the passages that best answer QUESTION, with their sources. Without QUESTION, "
+        "answer each line of standard input.",
+    ),
+    "stats": (
+        "corpus size: articles, passages, outlets, dates",
+        "Print the corpus size: articles, sentences, outlets and date range.",
+    ),
+    "reindex": (
+        "rebuild the search index from the database",
+        "Rebuild the index next to the database from scratch.",
+    ),
+    "digest": (
+        "print the digest of recent news",
+        "Print the news of a period grouped into stories, most widely carried first, each "
+        "with a sentence or two and its outlets: what a subscribed chat receives.",
+    ),
+    "run": (
+        "run the Telegram bot (long polling)",
+        "Run the Telegram bot until interrupted. Needs TELEGRAM_BOT_TOKEN.",
+    ),
+    "feeds": (
+        "news feeds: add, list, remove, poll",
+        "Manage the RSS and Atom feeds newsbot polls for new articles. The bot polls due feeds "
+        "by itself while it runs; `feeds poll` does one round, for cron.",
+    ),
+    "feeds add": (
+        "register a feed (RSS or Atom URL)",
+        "Register a feed, due at once. Adding a feed again resumes it if it was paused, and "
+        "changes its name or interval where given.",
+    ),
+    "feeds list": (
+        "feeds with last fetch, last error, article count",
+        "List the feeds: id, status, interval, articles, last fetch and error.",
+    ),
+    "feeds remove": (
+        "stop polling a feed (its articles stay)",
+        "Forget a feed; the articles it brought stay in the corpus.",
+    ),
+    "feeds poll": (
+        "poll the due feeds once (for cron)",
+        "Poll every due feed once, store new articles and update the index on disk. Exits 1 "
+        "if any feed failed.",
+    ),
+}
+
+
+class _Commands:
+    """The subcommands of a parser; each takes the common options (--db) and says what it
+    does in a line (`newsbot --help`) and in full (`newsbot NAME --help`)."""
+
+    def __init__(
+        self,
+        parser: argparse.ArgumentParser,
+        common: argparse.ArgumentParser,
+        dest: str,
+        metavar: str,
+        within: str = "",
+    ) -> None:
+        self._group = parser.add_subparsers(dest=dest, required=True, metavar=metavar)
+        self._common = common
+        self._within = within  # "feeds " for feeds' own commands
+
+    def add(self, name: str) -> argparse.ArgumentParser:
+        summary, description = _HELP[self._within + name]
+        return self._group.add_parser(
+            name, parents=[self._common], help=summary, description=description
+        )
+
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
@@ -34,49 +111,21 @@ def build_parser() -> argparse.ArgumentParser:
         description="Ask questions about your news corpus; get quoted passages with sources.",
         parents=[common],
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    top = _Commands(parser, common, "command", "COMMAND")
 
-    ingest = commands.add_parser(
-        "ingest",
-        parents=[common],
-        help="add articles from files and folders",
-        description="Add articles from .txt, .json, .jsonl and .html files (also .gz), and "
-        "from folders, recursively. Duplicates are skipped; bad files are reported by name.",
-    )
+    ingest = top.add("ingest")
     ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     ingest.add_argument("--quiet", action="store_true", help="no progress bar")
 
-    ask = commands.add_parser(
-        "ask",
-        parents=[common],
-        help="answer a question with quoted passages",
-        description="Print the passages that best answer QUESTION, with their sources. "
-        "Without QUESTION, answer each line of standard input.",
-    )
+    ask = top.add("ask")
     ask.add_argument("question", nargs="?", metavar="QUESTION")
     ask.add_argument("--limit", type=int, default=3, metavar="K", help="passages (default 3)")
     ask.add_argument("--json", action="store_true", help="one JSON object per question")
 
-    commands.add_parser(
-        "stats",
-        parents=[common],
-        help="corpus size: articles, passages, outlets, dates",
-        description="Print the corpus size: articles, sentences, outlets and date range.",
-    )
-    commands.add_parser(
-        "reindex",
-        parents=[common],
-        help="rebuild the search index from the database",
-        description="Rebuild the index next to the database from scratch.",
-    )
-    cli_feeds.add_parser(commands, common)
-    digest = commands.add_parser(
-        "digest",
-        parents=[common],
-        help="print the digest of recent news",
-        description="Print the news of a period grouped into stories, most widely carried "
-        "first, each with a sentence or two and its outlets: what a subscribed chat receives.",
-    )
+    top.add("stats")
+    top.add("reindex")
+    _add_feeds(top, common)
+    digest = top.add("digest")
     digest.add_argument(
         "--since",
         type=since_value,
@@ -86,11 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
         "(default 24h)",
     )
     digest.add_argument(
-        "--until",
-        type=iso_value,
-        default=None,
-        metavar="WHEN",
-        help="end: an ISO date or time (default now)",
+        "--until", type=iso_value, metavar="WHEN", help="end: an ISO date or time (default now)"
     )
     digest.add_argument(
         "--keywords",
@@ -106,13 +151,33 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help=f"stories at most (default {DEFAULT_LIMIT})",
     )
-    commands.add_parser(
-        "run",
-        parents=[common],
-        help="run the Telegram bot (long polling)",
-        description="Run the Telegram bot until interrupted. Needs TELEGRAM_BOT_TOKEN.",
-    )
+    top.add("run")
     return parser
+
+
+def _add_feeds(top: _Commands, common: argparse.ArgumentParser) -> None:
+    """`newsbot feeds add|list|remove|poll` (what they do is in bot.cli.feeds)."""
+    feeds = top.add("feeds")
+    actions = _Commands(feeds, common, "feeds_command", "ACTION", within="feeds ")
+    add = actions.add("add")
+    add.add_argument("url", metavar="URL", help="the feed's http(s) address")
+    add.add_argument(
+        "--name", help="outlet name to attribute its articles to (default: the feed's own title)"
+    )
+    add.add_argument(
+        "--every",
+        type=cli_feeds.interval_value,
+        metavar="INTERVAL",
+        help="how often to poll: 15m, 2h, 1h30m, 1d (default 15m)",
+    )
+    actions.add("list")
+    remove = actions.add("remove")
+    remove.add_argument("feed", metavar="URL|ID")
+    poll = actions.add("poll")
+    poll.add_argument(
+        "--all", action="store_true", help="poll every feed that is not paused, due or not"
+    )
+    poll.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*([mhdw])$", re.IGNORECASE)

@@ -10,7 +10,7 @@ import gzip
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -128,14 +128,7 @@ def parse_txt(text: str, origin: str | None = None) -> ArticleDraft:
     body = "\n".join(body_lines).strip()
     if not body:
         raise ParseError("no body text after the title")
-    return ArticleDraft(
-        title=title,
-        text=body,
-        source=source,
-        authors=authors,
-        published=published,
-        origin=origin,
-    )
+    return ArticleDraft(title, body, source, authors, published, origin=origin)
 
 
 def _is_chrome(line: str) -> bool:
@@ -235,16 +228,7 @@ def parse_html(html: str, origin: str | None = None, url: str | None = None) -> 
     draft = extract_article(html, url=url)
     if draft is None:
         raise ParseError("no article text found in the page")
-    return ArticleDraft(
-        title=draft.title,
-        text=draft.text,
-        source=draft.source,
-        authors=draft.authors,
-        published=draft.published,
-        url=draft.url,
-        origin=origin,
-        extra=draft.extra,
-    )
+    return replace(draft, origin=origin)
 
 
 def extract_article(html: str | bytes, url: str | None = None) -> ArticleDraft | None:

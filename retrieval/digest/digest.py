@@ -208,17 +208,11 @@ def _distinct(sources: Iterable[str | None]) -> tuple[str, ...]:
 
 
 async def build_digest(
-    conn: aiosqlite.Connection,
-    period: Period,
-    keywords: Sequence[str] = (),
-    limit: int = DEFAULT_LIMIT,
-    corpus: Index | None = None,
-    tokenizer: Tokenizer | None = None,
+    conn: aiosqlite.Connection, period: Period, keywords: Sequence[str], limit: int, corpus: Index
 ) -> Digest:
-    """Read the period's articles and compose their digest (off the event loop). Reads only.
-
-    Give each concurrent caller its own `tokenizer` (the default makes one): its stemmer is
-    not safe to share between threads.
-    """
+    """Read the period's articles and compose their digest (`compose`, in a worker thread,
+    with the tokenizer of `corpus`, the search index). Reads only."""
     articles = await period_articles(conn, period)
-    return await asyncio.to_thread(compose, articles, period, keywords, limit, corpus, tokenizer)
+    return await asyncio.to_thread(
+        compose, articles, period, keywords, limit, corpus, corpus.tokenizer
+    )
