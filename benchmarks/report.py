@@ -179,7 +179,7 @@ def newsbot_table(result: Mapping[str, Any]) -> str:
             f"{startup['with_bench_extra']['imports_s']:.2f}) |",
             f"| `newsbot ask` one question, wall, median of {len(startup['cli_s'])} | "
             f"{startup['cli_median_s']:.2f} s |",
-            f"| whole question (`Searcher.search`, 5 passages), median / p95 of "
+            f"| whole question (`Engine.ask`, 5 passages), median / p95 of "
             f"{first['questions']['n']} | {_ms(first['questions'].get('median_ms'))} / "
             f"{_ms(first['questions'].get('p95_ms'))} ms |",
             f"| serving process peak RSS (after 1 + {first['questions']['n']} questions) | "
