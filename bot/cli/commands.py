@@ -77,6 +77,11 @@ def result_json(result: SearchResult) -> dict[str, Any]:
     return out
 
 
+def _block(*lines: str | None) -> str:
+    """One item of a terminal listing: its lines that exist (an item may lack a URL)."""
+    return "\n".join(line for line in lines if line)
+
+
 def render_text(result: SearchResult, color: bool) -> str:
     if not result.passages:
         return result.message or "No answer."
@@ -90,10 +95,9 @@ def render_text(result: SearchResult, color: bool) -> str:
         source = " · ".join(
             part for part in (a.title, a.source, ", ".join(a.authors), a.published) if part
         )
-        lines = [f"{passage.rank}. “{quote}”", f"   — {source}"]
-        if a.url:
-            lines.append(f"     {a.url}")
-        blocks.append("\n".join(lines))
+        blocks.append(
+            _block(f"{passage.rank}. “{quote}”", f"   — {source}", a.url and f"     {a.url}")
+        )
     return "\n\n".join(blocks)
 
 
@@ -142,14 +146,15 @@ def render_digest(digest: Digest, zone: ZoneInfo) -> str:
         head += f"; the top {len(digest.items)}"
     blocks = [head + "."]
     for number, item in enumerate(digest.items, start=1):
-        lines = [f"{number}. {item.headline}"]
-        if item.extract:
-            lines.append(f"   {item.extract}")
         carried = ", ".join(item.outlets) or "unknown outlet"
-        lines.append(f"   {carried} · {when(item.published, zone, 'stamp')}")
-        if item.url:
-            lines.append(f"   {item.url}")
-        blocks.append("\n".join(lines))
+        blocks.append(
+            _block(
+                f"{number}. {item.headline}",
+                item.extract and f"   {item.extract}",
+                f"   {carried} · {when(item.published, zone, 'stamp')}",
+                item.url and f"   {item.url}",
+            )
+        )
     return "\n\n".join(blocks)
 
 
