@@ -90,6 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="only articles with any of these words, e.g. --keywords oil opec")
     digest.add_argument("--limit", type=int, default=DEFAULT_LIMIT, metavar="N",
                         help=f"stories at most (default {DEFAULT_LIMIT})")
+    digest.add_argument("--json", action="store_true",
+                        help="one JSON object: since, until and the stories, each with every "
+                        "article that told it")
     commands.add_parser(
         "run", parents=[common], help="run the Telegram bot (long polling)",
         description="Run the Telegram bot until interrupted. Needs TELEGRAM_BOT_TOKEN.",
@@ -249,6 +252,27 @@ def render_digest(digest: Digest, zone: ZoneInfo) -> str:
     return "\n\n".join(blocks)
 
 
+def digest_json(digest: Digest) -> dict[str, Any]:
+    """The digest as data: every story with every article that told it, best story first."""
+    return {
+        "since": digest.period_start.isoformat(),
+        "until": digest.period_end.isoformat(),
+        "stories": [
+            {
+                "rank": rank,
+                "title": item.headline,
+                "extract": item.extract,
+                "articles": [
+                    {"id": a.id, "title": a.title, "source": a.source, "url": a.url,
+                     "published": a.published}
+                    for a in item.articles
+                ],  # fmt: skip
+            }
+            for rank, item in enumerate(digest.items, start=1)
+        ],
+    }
+
+
 async def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
     if args.limit < 1:
         print("newsbot digest: --limit must be at least 1", file=sys.stderr)
@@ -271,7 +295,10 @@ async def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
         )
     finally:
         await engine.close()
-    print(render_digest(digest, zone))
+    if args.json:
+        print(json.dumps(digest_json(digest), ensure_ascii=False))
+    else:
+        print(render_digest(digest, zone))
     return EXIT_OK
 
 

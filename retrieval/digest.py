@@ -37,6 +37,17 @@ LATE_WINDOW = timedelta(hours=48)  # how far before its period a late arrival ma
 
 
 @dataclass(frozen=True, slots=True)
+class DigestArticle:
+    """One report of a story, as a reader would follow it."""
+
+    id: int
+    title: str
+    source: str | None
+    url: str | None
+    published: str | None  # ISO 8601 as the article gave it; None when it gave none
+
+
+@dataclass(frozen=True, slots=True)
 class DigestItem:
     """One story: the headline linked to an article, what happened, who carried it."""
 
@@ -46,6 +57,7 @@ class DigestItem:
     outlets: tuple[str, ...]
     article_ids: tuple[int, ...]
     published: datetime  # the newest of its articles, UTC
+    articles: tuple[DigestArticle, ...] = ()  # every report, oldest first
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +97,7 @@ class PeriodArticle:
     url: str | None
     time: float  # Unix time: published, else ingested
     sentences: tuple[str, ...]
+    published: str | None = None  # as stored
 
 
 def keyword_terms(keywords: Sequence[str], tokenizer: Tokenizer) -> frozenset[str]:
@@ -105,7 +118,8 @@ async def period_articles(conn: aiosqlite.Connection, period: Period) -> list[Pe
     as_of = period.as_of.timestamp() if period.as_of else None
     late_start = start - LATE_WINDOW.total_seconds()
     async with conn.execute(
-        "SELECT id, title, source, url, coalesce(published_ts, ingested_ts) AS t FROM articles"
+        "SELECT id, title, source, url, coalesce(published_ts, ingested_ts) AS t, published"
+        " FROM articles"
         " WHERE ((published_ts >= :start AND published_ts < :end)"
         "     OR (published_ts IS NULL AND ingested_ts >= :start AND ingested_ts < :end)"
         "     OR (:seen IS NOT NULL AND ingested_ts >= :seen"
@@ -117,8 +131,10 @@ async def period_articles(conn: aiosqlite.Connection, period: Period) -> list[Pe
         rows = [tuple(r) for r in await cur.fetchall()]
     sentences = await _sentences(conn, [int(r[0]) for r in rows])
     return [
-        PeriodArticle(int(i), str(title), source, url, float(t), sentences.get(int(i), ()))
-        for i, title, source, url, t in rows
+        PeriodArticle(
+            int(i), str(title), source, url, float(t), sentences.get(int(i), ()), published
+        )
+        for i, title, source, url, t, published in rows
     ]
 
 
@@ -194,6 +210,9 @@ def _item(
         outlets=_distinct(a.source for a in articles),
         article_ids=tuple(a.id for a in articles),
         published=datetime.fromtimestamp(max(a.time for a in articles), UTC),
+        articles=tuple(
+            DigestArticle(a.id, a.title, a.source, a.url, a.published) for a in articles
+        ),
     )
 
 

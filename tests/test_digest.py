@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -267,3 +268,36 @@ def test_cli_digest_refuses_arguments_it_cannot_use(
     assert main(["--db", str(db_path), "digest", *args]) == 2
     assert message in capsys.readouterr().err
 
+
+def test_cli_digest_json_has_every_article_of_every_story(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = db_path.parent / "news.jsonl"
+    drafts = (*TRAM, BAKERY, ELECTIONS)
+    write_jsonl(source, [
+        {"title": d.title, "text": d.text, "source": d.source, "published": d.published,
+         "url": d.url}
+        for d in drafts
+    ] + list(shared_articles("bbc-news", 300)))  # fmt: skip
+    assert main(["--db", str(db_path), "ingest", "--quiet", str(source)]) == 0
+    capsys.readouterr()
+    period = ["--since", "2024-06-03", "--until", "2024-06-04"]
+    assert main(["--db", str(db_path), "digest", *period, "--json", "--limit", "1"]) == 0
+    top = json.loads(capsys.readouterr().out)
+    assert set(top) == {"since", "until", "stories"}
+    assert (top["since"], top["until"]) == ("2024-06-03T00:00:00+00:00",
+                                            "2024-06-04T00:00:00+00:00")  # fmt: skip
+    [story] = top["stories"]
+    assert set(story) == {"rank", "title", "extract", "articles"} and story["rank"] == 1
+    assert story["title"] in {d.title for d in TRAM} and "tram line" in story["extract"]
+    assert [(a["title"], a["source"], a["url"], a["published"]) for a in story["articles"]] == [
+        (d.title, d.source, d.url, d.published) for d in TRAM
+    ]
+    assert all(set(a) == {"id", "title", "source", "url", "published"} and a["id"] > 0
+               for a in story["articles"])  # fmt: skip
+    # A large limit gives every story; every article is in exactly one.
+    assert main(["--db", str(db_path), "digest", *period, "--json", "--limit", "1000"]) == 0
+    everything = json.loads(capsys.readouterr().out)
+    assert [s["rank"] for s in everything["stories"]] == [1, 2, 3]
+    titles = [a["title"] for s in everything["stories"] for a in s["articles"]]
+    assert sorted(titles) == sorted(d.title for d in drafts)
