@@ -1,6 +1,6 @@
 """Score the digest's story grouping on real multi-outlet news: B-cubed over labelled roundups.
 
-    python benchmarks/stories.py [--corpus PATH] [--failures N]
+    python benchmarks/stories.py [--ablate] [--sweep] [--cv] [--jitter HOURS] [--failures]
 
 Reads ../shared/corpus/story-roundups-dev/articles.jsonl (731 reports of 252 stories, each
 told by up to three outlets), groups them as the digest does, window by window, and scores the
@@ -10,23 +10,31 @@ are calendar weeks (Monday to Sunday, UTC) and the whole file at once, the harde
 stories over months, several on the same topic.
 
 Sentences come from newsbot's own `article_sentences`, so the grouping sees what the database
-would hand it. Writes nothing.
+would hand it. --ablate undoes each choice of the grouping in turn, --sweep shows F1 against
+the threshold and the time scale, --cv tunes the threshold on April-May and tests it on
+June-July (and the reverse), --jitter moves every report's time (the roundups give all the
+reports of a story the same time; real feeds do not). Prints Markdown tables; writes nothing.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
+import random
 import sys
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 if __name__ == "__main__" and not __package__:  # run as a script: make the repo importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from retrieval import stories
 from retrieval.sentences import article_sentences
 from retrieval.stories import StoryArticle, group_stories
 from retrieval.tokens import Tokenizer
@@ -34,6 +42,7 @@ from retrieval.tokens import Tokenizer
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "story-roundups-dev" / "articles.jsonl"
 WINDOWS = ("week", "all")
+TOKENIZER = Tokenizer()
 
 Grouper = Callable[[Sequence[StoryArticle]], list[list[int]]]
 
@@ -70,10 +79,10 @@ def load_reports(path: Path = DEFAULT_CORPUS) -> list[Report]:
             row = json.loads(line)
             sentences = tuple(s for _, s in article_sentences(row["text"]))
             published = datetime.fromisoformat(row["published"]).astimezone(UTC)
-            reports.append(Report(
-                StoryArticle(number, row["title"], sentences),
-                row["source"], published, row["cluster"], row["story"],
-            ))  # fmt: skip
+            article = StoryArticle(
+                number, row["title"], sentences, row["source"], published.timestamp()
+            )
+            reports.append(Report(article, row["source"], published, row["cluster"], row["story"]))
     return reports
 
 
@@ -147,27 +156,129 @@ def singletons(articles: Sequence[StoryArticle]) -> list[list[int]]:
     return [[i] for i in range(len(articles))]
 
 
+def newsbot(tokenizer: Tokenizer = TOKENIZER, **options: Any) -> Grouper:
+    """The digest's grouping with some of its choices changed."""
+    return lambda articles: group_stories(articles, tokenizer, **options)
+
+
+@contextmanager
+def constants(**values: int) -> Iterator[None]:
+    """Set module constants of retrieval.stories for a while (LEAD_SENTENCES, IDF_POWER,
+    MIN_SHARED_TERMS)."""
+    saved = {name: getattr(stories, name) for name in values}
+    for name, value in values.items():
+        setattr(stories, name, value)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(stories, name, value)
+
+
+# Each choice of the grouping, undone one at a time.
+ABLATIONS: list[tuple[str, Grouper, dict[str, int]]] = [
+    ("newsbot", newsbot(), {}),
+    ("single link instead of average", newsbot(linkage="single"), {}),
+    ("no time decay", newsbot(story_hours=None), {}),
+    ("no outlet rule", newsbot(same_outlet=1.0), {}),
+    ("one shared term is enough", newsbot(), {"MIN_SHARED_TERMS": 1}),
+    ("tokens before issue 13", newsbot(Tokenizer(acronyms=False, numbers=False)), {}),
+    ("no acronym rule", newsbot(Tokenizer(acronyms=False)), {}),
+    ("no number rule", newsbot(Tokenizer(numbers=False)), {}),
+    ("titles only (no lead)", newsbot(), {"LEAD_SENTENCES": 0}),
+    ("lead of 4 sentences", newsbot(), {"LEAD_SENTENCES": 4}),
+    ("idf, not idf squared", newsbot(), {"IDF_POWER": 1}),
+]
+THRESHOLDS = (0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.1, 0.12, 0.15, 0.2, 0.3)
+
+
+def jittered(reports: Sequence[Report], hours: float, seed: int = 13) -> list[Report]:
+    """The reports with each one's time moved by up to `hours` either way (seeded): in the
+    roundups every report of a story has the roundup's time, in a real feed they do not."""
+    rng = random.Random(seed)
+    moved = []
+    for r in reports:
+        time = (r.article.time or 0.0) + rng.uniform(-hours, hours) * 3600
+        moved.append(dataclasses.replace(r, article=dataclasses.replace(r.article, time=time)))
+    return moved
+
+
+def row(name: str, by_window: dict[str, Scores]) -> str:
+    return f"| {name} | " + " | ".join(
+        f"{s.precision:.3f} / {s.recall:.3f} / **{s.f1:.3f}**" for s in by_window.values()
+    ) + " |"
+
+
+def table(title: str, reports: Sequence[Report], variants: Iterable[tuple[str, Grouper]]) -> str:
+    lines = [f"| {title} | by week: P / R / F1 | all at once: P / R / F1 |", "|---|---|---|"]
+    for name, grouper in variants:
+        lines.append(row(name, {by: evaluate(grouper, reports, by) for by in WINDOWS}))
+    return "\n".join(lines)
+
+
+def best_threshold(reports: Sequence[Report]) -> float:
+    """The threshold with the best mean F1 of the two windows."""
+    return max(THRESHOLDS, key=lambda t: sum(
+        evaluate(newsbot(threshold=t), reports, by).f1 for by in WINDOWS))  # fmt: skip
+
+
+def cross_validation(reports: Sequence[Report]) -> str:
+    """Tune the threshold on April-May, test on June-July, and the reverse."""
+    early = [r for r in reports if r.published.month <= 5]
+    late = [r for r in reports if r.published.month >= 6]
+    lines = [
+        "| tuned on | threshold | tested on | by week: P / R / F1 | all at once: P / R / F1 |",
+        "|---|---|---|---|---|",
+    ]
+    for (tuned, tune), (tested, test) in [(("Apr-May", early), ("Jun-Jul", late)),
+                                          (("Jun-Jul", late), ("Apr-May", early))]:
+        t = best_threshold(tune)
+        scores = [evaluate(newsbot(threshold=t), test, by) for by in WINDOWS]
+        lines.append(f"| {tuned} | {t:.2f} | {tested} | " + " | ".join(
+            f"{s.precision:.3f} / {s.recall:.3f} / **{s.f1:.3f}**" for s in scores) + " |")
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="stories.py", description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, metavar="PATH")
-    parser.add_argument("--failures", type=int, default=0, metavar="N",
-                        help="print the failures of the whole-file run (N > 0)")  # fmt: skip
-    args = parser.parse_args(argv)
+    parser.add_argument("--failures", action="store_true",
+                        help="list the stories split and the groups that mix stories")
+    parser.add_argument("--ablate", action="store_true", help="each choice undone in turn")
+    parser.add_argument("--sweep", action="store_true",
+                        help="F1 against the threshold and the time scale")
+    parser.add_argument("--cv", action="store_true",
+                        help="tune the threshold on two months, test on the other two")
+    parser.add_argument("--jitter", type=float, default=0.0, metavar="HOURS",
+                        help="move each report's time by up to HOURS either way")
+    args = parser.parse_args(argv)  # fmt: skip
     reports = load_reports(args.corpus)
-    tokenizer = Tokenizer()
-    groupers: dict[str, Grouper] = {
-        "every article alone": singletons,
-        "newsbot": lambda articles: group_stories(articles, tokenizer),
-    }
-    print(f"{len(reports)} reports, {len({r.cluster for r in reports})} stories")
-    print(f"{'':<24}{'window':>8}{'P':>8}{'R':>8}{'F1':>8}")
-    for name, grouper in groupers.items():
-        for by in WINDOWS:
-            s = evaluate(grouper, reports, by)
-            print(f"{name:<24}{by:>8}{s.precision:>8.3f}{s.recall:>8.3f}{s.f1:>8.3f}")
+    if args.jitter:
+        reports = jittered(reports, args.jitter)
+    print(f"{len(reports)} reports, {len({r.cluster for r in reports})} stories"
+          + (f", times moved by up to {args.jitter:g} h" if args.jitter else "") + "\n")
+    print(table("grouping", reports, [("every article alone", singletons),
+                                      ("newsbot", newsbot())]))  # fmt: skip
+    if args.ablate:
+        print()
+        lines = table("choice undone", reports, []).splitlines()
+        for name, grouper, values in ABLATIONS:
+            with constants(**values):
+                lines.append(row(name, {by: evaluate(grouper, reports, by) for by in WINDOWS}))
+        print("\n".join(lines))
+    if args.sweep:
+        print()
+        print(table("threshold", reports,
+                    [(f"{t:.2f}", newsbot(threshold=t)) for t in THRESHOLDS]))  # fmt: skip
+        print()
+        print(table("time scale (hours)", reports, [
+            (str(h), newsbot(story_hours=h)) for h in (12, 24, 36, 48, 72, 120, None)]))
+    if args.cv:
+        print()
+        print(cross_validation(reports))
     if args.failures:
         print()
-        print(failures(predict(groupers["newsbot"], reports, "all"), reports))
+        print(failures(predict(newsbot(), reports, "all"), reports))
     return 0
 
 

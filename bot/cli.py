@@ -290,9 +290,7 @@ async def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
         return EXIT_USAGE
     engine = await Engine.open(settings.db_path)
     try:
-        digest = await build_digest(
-            engine.conn, Period(since, until), args.keywords, args.limit, engine.index
-        )
+        digest = await build_digest(engine.conn, Period(since, until), args.keywords, args.limit)
     finally:
         await engine.close()
     if args.json:

@@ -249,7 +249,7 @@ async def digest_now(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     now = digests.clock()
     period = period_for(now, now, last.period.end if last else None,
                         last.period.as_of if last else None)  # fmt: skip
-    digest = await build_digest(rt.engine.conn, period, keywords, digests.limit, rt.engine.index)
+    digest = await build_digest(rt.engine.conn, period, keywords, digests.limit)
     zone = found.zone if found else rt.zone
     texts = digest_messages(digest, zone) if digest.items else [nothing_new(digest, zone)]
     for text in texts:

@@ -106,9 +106,7 @@ async def deliver(bot: Bot, rt: Runtime, digests: Digests, due: Due) -> None:
     sub = due.subscription
     chat_id, sent = sub.chat_id, 0
     try:
-        digest = await build_digest(
-            rt.engine.conn, due.period, sub.keywords, digests.limit, rt.engine.index
-        )
+        digest = await build_digest(rt.engine.conn, due.period, sub.keywords, digests.limit)
         if not digest.items and sub.quiet_when_empty:
             await store.finish(delivery.id, State.EMPTY, digests.clock(), items=0)
             return

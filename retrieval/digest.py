@@ -22,14 +22,7 @@ from datetime import UTC, datetime, timedelta
 
 import aiosqlite
 
-from retrieval.index import Index
-from retrieval.stories import (
-    StoryArticle,
-    corpus_idf,
-    group_stories,
-    idf_table,
-    representative_extract,
-)
+from retrieval.stories import StoryArticle, group_stories, idf_table, representative_extract
 from retrieval.tokens import Tokenizer
 
 DEFAULT_LIMIT = 10  # stories per digest: a morning read, not the whole wire
@@ -160,24 +153,20 @@ def compose(
     period: Period,
     keywords: Sequence[str] = (),
     limit: int = DEFAULT_LIMIT,
-    corpus: Index | None = None,
     tokenizer: Tokenizer | None = None,
 ) -> Digest:
-    """The digest of `articles`: filter, group into stories, rank, extract. Reads `corpus`
-    (the search index) only for how common each word is; without it, or while it is empty,
-    the period's own articles stand in."""
+    """The digest of `articles`: filter, group into stories, rank, extract. How common a
+    word is comes from these articles alone, never from the rest of the corpus, so a period
+    gets the same stories whatever older archives the database holds."""
     tokenizer = tokenizer or Tokenizer()
     terms = keyword_terms(keywords, tokenizer)
     tokens = [set(tokenizer(" ".join((a.title, *a.sentences)))) for a in articles]
     if terms:
         kept = [i for i, t in enumerate(tokens) if t & terms]
         articles, tokens = [articles[i] for i in kept], [tokens[i] for i in kept]
-    if corpus is not None and len(corpus):
-        idf = corpus_idf(corpus.document_frequencies(set().union(*tokens)), len(corpus))
-    else:
-        idf, _ = idf_table(tokens)
-    stories = [StoryArticle(a.id, a.title, a.sentences) for a in articles]
-    groups = [[articles[i] for i in g] for g in group_stories(stories, tokenizer, idf)]
+    idf, _ = idf_table(tokens)
+    stories = [StoryArticle(a.id, a.title, a.sentences, a.source, a.time) for a in articles]
+    groups = [[articles[i] for i in g] for g in group_stories(stories, tokenizer)]
     groups.sort(key=_rank)
     by_id = {s.id: s for s in stories}
     items = [_item(group, [by_id[a.id] for a in group], tokenizer, idf)
@@ -225,7 +214,6 @@ async def build_digest(
     period: Period,
     keywords: Sequence[str] = (),
     limit: int = DEFAULT_LIMIT,
-    corpus: Index | None = None,
     tokenizer: Tokenizer | None = None,
 ) -> Digest:
     """Read the period's articles and compose their digest (off the event loop). Reads only.
@@ -234,6 +222,4 @@ async def build_digest(
     not safe to share between threads.
     """
     articles = await period_articles(conn, period)
-    return await asyncio.to_thread(
-        compose, articles, period, keywords, limit, corpus, tokenizer
-    )
+    return await asyncio.to_thread(compose, articles, period, keywords, limit, tokenizer)
