@@ -8,6 +8,7 @@ machines keep them.
 
 from __future__ import annotations
 
+import argparse
 import os
 from pathlib import Path
 
@@ -37,4 +38,17 @@ def missing(path: Path) -> str:
         f"needs the development corpus {path.name!r}, not found at {path}; set {ENV} to the "
         f"folder that holds it (default <repo>/../shared/corpus). These public corpora are "
         f"{SOURCES}; the repository does not ship them"
+    )
+
+
+def add_corpus_option(
+    parser: argparse.ArgumentParser, name: str, what: str, flag: str = "--corpus"
+) -> None:
+    """`flag` PATH: where a benchmark reads `what` from, by default `name` in the folder."""
+    parser.add_argument(
+        flag,
+        type=Path,
+        default=corpus_path(name),
+        metavar="PATH",
+        help=f"{what} (default: {name} in ${ENV}, else in <repo>/../shared/corpus)",
     )

@@ -240,11 +240,12 @@ class Engine:
     async def digest(
         self, period: Period, keywords: Sequence[str] = (), limit: int = DEFAULT_LIMIT
     ) -> Digest:
-        """The stories of `period`, filtered by `keywords`, best first. Reads only.
+        """The stories of `period`, filtered by `keywords`, best first. Reads only; the
+        stories depend on the period's articles alone, not on what else is stored.
 
         DigestError when the keywords are all too common to filter by.
         """
-        return await build_digest(self._conn, period, keywords, limit, self.index)
+        return await build_digest(self._conn, period, keywords, limit, self.index.tokenizer)
 
     async def open_subscriptions(self) -> Subscriptions:
         """The digest subscriptions, on a connection of their own (see `Subscriptions`);

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from retrieval.errors import DigestError
 from retrieval.index.tokens import Tokenizer
 from retrieval.models import ArticleDraft
 
-from .conftest import run_sql, shared_articles, write_jsonl
+from .conftest import corpus_file, run_sql, shared_articles, write_jsonl
 
 DAY = datetime(2024, 6, 3, tzinfo=UTC)
 PERIOD = Period(DAY, DAY + timedelta(days=1))
@@ -27,8 +28,8 @@ def at(hours: float) -> str:
 
 @pytest.fixture
 async def news(engine: Engine, tmp_path: Path) -> Engine:
-    """An engine whose corpus has a history (BBC articles, stored now), as a real one does:
-    how common a word is comes from the whole corpus."""
+    """An engine whose corpus has a history (BBC articles, stored now), as a real one does;
+    the digest of a period must not depend on it."""
     background = write_jsonl(tmp_path / "bbc.jsonl", list(shared_articles("bbc-news", 300)))
     await engine.ingest([background])
     return engine
@@ -235,22 +236,23 @@ async def test_a_reuters_day_digest(engine: Engine, tmp_path: Path) -> None:
     assert "ECUADOR TO ASK OPEC TO RAISE EXPORT QUOTA" in {i.headline for i in opec.items}
 
 
+def lines_of(*drafts: ArticleDraft) -> list[dict[str, Any]]:
+    """The drafts as lines of a .jsonl file to ingest."""
+    return [
+        {
+            "title": d.title,
+            "text": d.text,
+            "source": d.source,
+            "published": d.published,
+            "url": d.url,
+        }
+        for d in drafts
+    ]
+
+
 def test_cli_digest_prints_the_period(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     source = db_path.parent / "news.jsonl"
-    write_jsonl(
-        source,
-        [
-            {
-                "title": d.title,
-                "text": d.text,
-                "source": d.source,
-                "published": d.published,
-                "url": d.url,
-            }
-            for d in (*TRAM, BAKERY)
-        ]
-        + list(shared_articles("bbc-news", 300)),
-    )
+    write_jsonl(source, [*lines_of(*TRAM, BAKERY), *shared_articles("bbc-news", 300)])
     db = ["--db", str(db_path)]
     assert main([*db, "ingest", "--quiet", str(source)]) == 0
     capsys.readouterr()
@@ -299,3 +301,84 @@ def test_cli_digest_refuses_arguments_it_cannot_use(
 ) -> None:
     assert main(["--db", str(db_path), "digest", *args]) == 2
     assert message in capsys.readouterr().err
+
+
+def test_cli_digest_json_has_every_article_of_every_story(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = db_path.parent / "news.jsonl"
+    drafts = (*TRAM, BAKERY, ELECTIONS)
+    write_jsonl(source, [*lines_of(*drafts), *shared_articles("bbc-news", 300)])
+    assert main(["--db", str(db_path), "ingest", "--quiet", str(source)]) == 0
+    capsys.readouterr()
+    period = ["--since", "2024-06-03", "--until", "2024-06-04"]
+    assert main(["--db", str(db_path), "digest", *period, "--json", "--limit", "1"]) == 0
+    top = json.loads(capsys.readouterr().out)
+    assert set(top) == {"since", "until", "stories"}
+    assert (top["since"], top["until"]) == (
+        "2024-06-03T00:00:00+00:00",
+        "2024-06-04T00:00:00+00:00",
+    )
+    [story] = top["stories"]
+    assert set(story) == {"rank", "title", "extract", "articles"} and story["rank"] == 1
+    assert story["title"] in {d.title for d in TRAM} and "tram line" in story["extract"]
+    assert [(a["title"], a["source"], a["url"], a["published"]) for a in story["articles"]] == [
+        (d.title, d.source, d.url, d.published) for d in TRAM
+    ]
+    assert all(
+        set(a) == {"id", "title", "source", "url", "published"} and a["id"] > 0
+        for a in story["articles"]
+    )
+    # A large limit gives every story; every article is in exactly one.
+    assert main(["--db", str(db_path), "digest", *period, "--json", "--limit", "1000"]) == 0
+    everything = json.loads(capsys.readouterr().out)
+    assert [s["rank"] for s in everything["stories"]] == [1, 2, 3]
+    titles = [a["title"] for s in everything["stories"] for a in s["articles"]]
+    assert sorted(titles) == sorted(d.title for d in drafts)
+
+
+@pytest.mark.slow
+def test_stories_of_a_week_do_not_depend_on_older_archives(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The same week of real multi-outlet news, alone in one database and stored after a
+    1987 wire archive and a 2004 BBC one in another: the same stories, as `newsbot digest`
+    prints them. (Rarity taken from the search index made modern names look rare next to
+    those archives, and chains grew.)"""
+    roundups = corpus_file("story-roundups-dev/articles.jsonl")
+    week = [
+        json.loads(line)
+        for line in roundups.read_text(encoding="utf-8").splitlines()
+        if "2021-06-21" <= json.loads(line)["published"][:10] <= "2021-06-27"
+    ]
+    archives = [*shared_articles("reuters-21578", 2000), *shared_articles("bbc-news", 500)]
+
+    def stories(name: str, *batches: list[dict[str, Any]]) -> set[frozenset[str]]:
+        db = str(tmp_path / f"{name}.db")
+        for number, batch in enumerate(batches):
+            path = write_jsonl(tmp_path / f"{name}-{number}.jsonl", batch)
+            assert main(["--db", db, "ingest", "--quiet", str(path)]) == 0
+        capsys.readouterr()
+        assert (
+            main(
+                [
+                    "--db",
+                    db,
+                    "digest",
+                    "--since",
+                    "2021-06-21",
+                    "--until",
+                    "2021-06-28",
+                    "--json",
+                    "--limit",
+                    "1000",
+                ]
+            )
+            == 0
+        )
+        printed = json.loads(capsys.readouterr().out)["stories"]
+        return {frozenset(a["url"] for a in story["articles"]) for story in printed}
+
+    alone = stories("alone", week)
+    assert sum(len(s) for s in alone) == len(week) and sum(len(s) > 1 for s in alone) >= 15
+    assert stories("crowded", archives, week) == alone

@@ -1,3 +1,5 @@
+import pytest
+
 from retrieval.index.tokens import Tokenizer
 
 
@@ -30,3 +32,119 @@ def test_irregular_forms_meet_their_base_form() -> None:
     assert tokenize("the exercise began") == tokenize("the exercise begins")
     assert tokenize("Chelsea won") == tokenize("Chelsea wins")
     assert Tokenizer(irregular=False)("began") == ["began"]
+
+
+@pytest.mark.parametrize(
+    ("written", "plain"),
+    [("U.S.", "US"), ("U.S", "US"), ("W.H.O.", "WHO"), ("U.K.", "UK"), ("D.C.", "DC")],
+)
+def test_acronyms_with_or_without_dots_are_one_term(written: str, plain: str) -> None:
+    tokenize = Tokenizer()
+    assert tokenize(f"the {written} said") == tokenize(f"the {plain} said")
+    assert len(tokenize(written)) == 1
+
+
+def test_a_dotted_acronym_is_not_split_into_letters() -> None:
+    assert Tokenizer()("the U.S. evacuation") == ["us", "evacu"]
+    assert Tokenizer()("U.S.-Mexico border") == ["us", "mexico", "border"]
+    # Without the news rules, the dots split it, as before.
+    assert Tokenizer(acronyms=False)("the U.S. evacuation") == ["u", "evacu"]
+
+
+def test_an_acronym_in_capitals_is_not_a_stopword() -> None:
+    tokenize = Tokenizer()
+    assert tokenize("WHO calls for a moratorium") == ["who", "call", "moratorium"]
+    assert tokenize("IT spending grew") == ["it", "spend", "grow"]
+    # The same words in lower case, or capitalized to start a sentence, are stopwords.
+    assert tokenize("who calls it in") == ["call"]
+    assert tokenize("It is who we are") == []
+    assert tokenize("WHO US") == ["who", "us"]  # a question of acronyms only
+    assert Tokenizer(acronyms=False)("WHO calls") == ["call"]
+
+
+def test_in_a_headline_set_in_capitals_capitals_mark_no_acronym() -> None:
+    tokenize = Tokenizer()
+    assert tokenize("IT IS WHO WE ARE") == []
+    # Dots still mark one: the wire's "U.S." is the country.
+    assert tokenize("U.S. NAVAL FORCES ATTACK IRANIAN OIL PLATFORM") == [
+        "us",
+        "naval",
+        "forc",
+        "attack",
+        "iranian",
+        "oil",
+        "platform",
+    ]
+    assert tokenize("WHO AND IT STAFF") == ["staff"]
+    # A headline with a few acronyms is not shouting.
+    assert tokenize("BREAKING: WHO declares an emergency")[:2] == ["break", "who"]
+
+
+@pytest.mark.parametrize(
+    ("words", "digits"),
+    [
+        ("six-week abortion ban", "6 Weeks abortion ban"),
+        ("Twelve people", "12 people"),
+        ("thirty years", "30 years"),
+        ("the Fifth Amendment", "the 5th Amendment"),
+        ("first quarter", "1st quarter"),
+    ],
+)
+def test_number_words_meet_their_digits(words: str, digits: str) -> None:
+    assert Tokenizer()(words) == Tokenizer()(digits)
+
+
+def test_number_rules_that_would_mislead_are_left_out() -> None:
+    tokenize = Tokenizer()
+    assert tokenize("dozens of protesters") == ["dozen", "protest"]  # not 12
+    assert tokenize("second round") == ["second", "round"]  # also the unit of time
+    assert tokenize("two hundred") == ["2", "hundr"]  # a multiplier stays a word
+    assert tokenize("one of them") == ["one"]  # mostly a pronoun
+    assert Tokenizer(numbers=False)("six weeks") == ["six", "week"]
+
+
+def test_numbers_with_separators_are_one_term() -> None:
+    tokenize = Tokenizer()
+    assert tokenize("about 1,500 citizens") == ["1500", "citizen"]
+    assert tokenize("1,500") == tokenize("1500")
+    assert tokenize("a $1.3 billion jackpot") == ["1.3", "billion", "jackpot"]
+    assert tokenize("1,500,000.75 dollars") == ["1500000.75", "dollar"]
+    # Commas that do not group thousands separate numbers.
+    assert tokenize("scores of 3,4 and 1,50") == ["score", "3", "4", "1", "50"]
+    assert Tokenizer(numbers=False)("1,500") == ["1", "500"]
+
+
+def test_words_give_offsets_of_acronyms_and_numbers() -> None:
+    text = "Some 1,500 Americans remain, the W.H.O. and the U.S said."
+    assert [(t, text[a:b]) for t, a, b in Tokenizer().words(text)] == [
+        ("1500", "1,500"),
+        ("american", "Americans"),
+        ("remain", "remain"),
+        ("who", "W.H.O"),
+        ("us", "U.S"),
+        ("say", "said"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The W.H.O. calls for a moratorium on Covid vaccine boosters",
+        "Some 1,500 Americans still in Afghanistan in last days of U.S. evacuation",
+        "IT IS WHO WE ARE: U.S. NAVAL FORCES",
+        "He left at 8 a.m. on the sixth, paying 1,2 or 1.5bn, e.g.the cost",
+        "Ｔｈｅ ＷＨＯ ｓａｉｄ ｓｉｘ",
+    ],
+)
+def test_words_and_terms_agree(text: str) -> None:
+    tokenize = Tokenizer()
+    assert [t for t, _, _ in tokenize.words(text)] == tokenize(text)
+
+
+def test_the_news_rules_are_in_the_signature() -> None:
+    signatures = {
+        Tokenizer().signature,
+        Tokenizer(acronyms=False).signature,
+        Tokenizer(numbers=False).signature,
+    }
+    assert len(signatures) == 3 and Tokenizer().signature.startswith("v2:")

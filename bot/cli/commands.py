@@ -158,6 +158,32 @@ def render_digest(digest: Digest, zone: ZoneInfo) -> str:
     return "\n\n".join(blocks)
 
 
+def digest_json(digest: Digest) -> dict[str, Any]:
+    """The digest as data: every story with every article that told it, best story first."""
+    return {
+        "since": digest.period_start.isoformat(),
+        "until": digest.period_end.isoformat(),
+        "stories": [
+            {
+                "rank": rank,
+                "title": item.headline,
+                "extract": item.extract,
+                "articles": [
+                    {
+                        "id": a.id,
+                        "title": a.title,
+                        "source": a.source,
+                        "url": a.url,
+                        "published": a.published,
+                    }
+                    for a in item.articles
+                ],
+            }
+            for rank, item in enumerate(digest.items, start=1)
+        ],
+    }
+
+
 async def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
     if args.limit < 1:
         print("newsbot digest: --limit must be at least 1", file=sys.stderr)
@@ -178,7 +204,10 @@ async def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
         digest = await engine.digest(Period(since, until), args.keywords, args.limit)
     finally:
         await engine.close()
-    print(render_digest(digest, zone))
+    if args.json:
+        print(json.dumps(digest_json(digest), ensure_ascii=False))
+    else:
+        print(render_digest(digest, zone))
     return EXIT_OK
 
 

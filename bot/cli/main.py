@@ -151,6 +151,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help=f"stories at most (default {DEFAULT_LIMIT})",
     )
+    digest.add_argument(
+        "--json",
+        action="store_true",
+        help="one JSON object: since, until and the stories, each with every article that told it",
+    )
     top.add("run")
     return parser
 

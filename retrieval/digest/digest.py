@@ -25,17 +25,26 @@ import aiosqlite
 from retrieval.corpus.db import rows_for_ids
 from retrieval.digest.stories import (
     StoryArticle,
-    corpus_idf,
     group_stories,
     idf_table,
     representative_extract,
 )
 from retrieval.errors import DigestError
-from retrieval.index.index import Index
 from retrieval.index.tokens import Tokenizer
 
 DEFAULT_LIMIT = 10  # stories per digest: a morning read, not the whole wire
 LATE_WINDOW = timedelta(hours=48)  # how far before its period a late arrival may be dated
+
+
+@dataclass(frozen=True, slots=True)
+class DigestArticle:
+    """One report of a story, as a reader would follow it."""
+
+    id: int
+    title: str
+    source: str | None
+    url: str | None
+    published: str | None  # ISO 8601 as the article gave it; None when it gave none
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +57,7 @@ class DigestItem:
     outlets: tuple[str, ...]
     article_ids: tuple[int, ...]
     published: datetime  # the newest of its articles, UTC
+    articles: tuple[DigestArticle, ...] = ()  # every report, oldest first
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +97,7 @@ class PeriodArticle:
     url: str | None
     time: float  # Unix time: published, else ingested
     sentences: tuple[str, ...]
+    published: str | None = None  # as stored
 
 
 def keyword_terms(keywords: Sequence[str], tokenizer: Tokenizer) -> frozenset[str]:
@@ -107,7 +118,8 @@ async def period_articles(conn: aiosqlite.Connection, period: Period) -> list[Pe
     as_of = period.as_of.timestamp() if period.as_of else None
     late_start = start - LATE_WINDOW.total_seconds()
     async with conn.execute(
-        "SELECT id, title, source, url, coalesce(published_ts, ingested_ts) AS t FROM articles"
+        "SELECT id, title, source, url, coalesce(published_ts, ingested_ts) AS t, published"
+        " FROM articles"
         " WHERE ((published_ts >= :start AND published_ts < :end)"
         "     OR (published_ts IS NULL AND ingested_ts >= :start AND ingested_ts < :end)"
         "     OR (:seen IS NOT NULL AND ingested_ts >= :seen"
@@ -119,8 +131,10 @@ async def period_articles(conn: aiosqlite.Connection, period: Period) -> list[Pe
         rows = [tuple(r) for r in await cur.fetchall()]
     sentences = await _sentences(conn, [int(r[0]) for r in rows])
     return [
-        PeriodArticle(int(i), str(title), source, url, float(t), sentences.get(int(i), ()))
-        for i, title, source, url, t in rows
+        PeriodArticle(
+            int(i), str(title), source, url, float(t), sentences.get(int(i), ()), published
+        )
+        for i, title, source, url, t, published in rows
     ]
 
 
@@ -144,24 +158,20 @@ def compose(
     period: Period,
     keywords: Sequence[str] = (),
     limit: int = DEFAULT_LIMIT,
-    corpus: Index | None = None,
     tokenizer: Tokenizer | None = None,
 ) -> Digest:
-    """The digest of `articles`: filter, group into stories, rank, extract. Reads `corpus`
-    (the search index) only for how common each word is; without it, or while it is empty,
-    the period's own articles stand in."""
+    """The digest of `articles`: filter, group into stories, rank, extract. How common a
+    word is comes from these articles alone, never from the rest of the corpus, so a period
+    gets the same stories whatever older archives the database holds."""
     tokenizer = tokenizer or Tokenizer()
     terms = keyword_terms(keywords, tokenizer)
     tokens = [set(tokenizer(" ".join((a.title, *a.sentences)))) for a in articles]
     if terms:
         kept = [i for i, t in enumerate(tokens) if t & terms]
         articles, tokens = [articles[i] for i in kept], [tokens[i] for i in kept]
-    if corpus is not None and len(corpus):
-        idf = corpus_idf(corpus.document_frequencies(set().union(*tokens)), len(corpus))
-    else:
-        idf, _ = idf_table(tokens)
-    stories = [StoryArticle(a.id, a.title, a.sentences) for a in articles]
-    groups = [[articles[i] for i in g] for g in group_stories(stories, tokenizer, idf)]
+    idf, _ = idf_table(tokens)
+    stories = [StoryArticle(a.id, a.title, a.sentences, a.source, a.time) for a in articles]
+    groups = [[articles[i] for i in g] for g in group_stories(stories, tokenizer)]
     groups.sort(key=_rank)
     by_id = {s.id: s for s in stories}
     items = [
@@ -200,6 +210,9 @@ def _item(
         outlets=_distinct(a.source for a in articles),
         article_ids=tuple(a.id for a in articles),
         published=datetime.fromtimestamp(max(a.time for a in articles), UTC),
+        articles=tuple(
+            DigestArticle(a.id, a.title, a.source, a.url, a.published) for a in articles
+        ),
     )
 
 
@@ -208,11 +221,14 @@ def _distinct(sources: Iterable[str | None]) -> tuple[str, ...]:
 
 
 async def build_digest(
-    conn: aiosqlite.Connection, period: Period, keywords: Sequence[str], limit: int, corpus: Index
+    conn: aiosqlite.Connection,
+    period: Period,
+    keywords: Sequence[str],
+    limit: int,
+    tokenizer: Tokenizer,
 ) -> Digest:
     """Read the period's articles and compose their digest (`compose`, in a worker thread,
-    with the tokenizer of `corpus`, the search index). Reads only."""
+    with `tokenizer`, the search index's, so keywords filter by the terms questions use).
+    Reads only."""
     articles = await period_articles(conn, period)
-    return await asyncio.to_thread(
-        compose, articles, period, keywords, limit, corpus, corpus.tokenizer
-    )
+    return await asyncio.to_thread(compose, articles, period, keywords, limit, tokenizer)

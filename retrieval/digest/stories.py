@@ -3,15 +3,25 @@
 Pure functions over articles already in memory; the digest (`retrieval.digest.digest`) reads them
 from the database and ranks what these functions return.
 
-Grouping compares each article's title and lead (its first two sentences), because that is
-where every outlet states what happened, in its own words. Terms are weighted by the square
-of their idf over the whole corpus: squaring makes the rare terms two reports share
-(names, places, figures) count far more than the wording every report of a kind shares
-("4th qtr net", "said", "shares"), so ten unrelated earnings reports stay apart while a
-rewritten headline from another outlet still joins its story. Pairs at or above
-`SAME_STORY` cosine are joined with union-find, so a story's reports need not all resemble
-each other, only chain to each other. The threshold was read off real Reuters days
-(tests/test_stories.py uses 1987-03-11 and 1987-10-19).
+Grouping compares each article's title and lead (its first two sentences of prose), because
+that is where every outlet states what happened, in its own words. Terms are weighted by the
+square of their idf among the articles being grouped, and among them only: how rare a name
+is in this window is what tells its stories apart, and the result must not change when an
+old archive is added to the database (a 1987 corpus makes every modern name look rare).
+Squaring makes the rare terms two reports share (names, places, figures) count far more than
+the wording every report of a kind shares ("said", "shares", "4th qtr net").
+
+Reports of one story appear within hours of each other; a follow-up days later is another
+story. So the similarity of two articles is their cosine times exp(-(hours apart / 36)^2):
+12 hours apart keeps 89% of it, a day 64%, two days 17%. Two reports from one outlet count a
+quarter (`SAME_OUTLET`): they are more often two stories of one topic (a wire files many)
+than one story told twice, which they can still be when nearly alike. Two articles that share
+only one word are unrelated: among a day's articles a common word can look rare, and one
+word in common is a coincidence. Articles are then joined by average link: two groups merge
+while the mean similarity of all their pairs is at least `SAME_STORY`. Single link (a pair
+above the bar joins two groups) chains one topic's stories into one over a long window;
+average link needs the groups to resemble each other as wholes.
+Measured on real multi-outlet roundups in benchmarks/stories.py (docs/digest.md).
 
 The extract is the item's most representative sentence (and a second from the same article
 when the first is short and the second is close to the story too): the sentence closest to
@@ -23,11 +33,13 @@ centroid decides between reports, and overrules a lead that is off the story.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -35,8 +47,12 @@ import numpy.typing as npt
 from retrieval.corpus.text import is_near_duplicate
 from retrieval.index.tokens import Tokenizer
 
-SAME_STORY = 0.5  # cosine of idf²-weighted title + lead vectors
+SAME_STORY = 0.08  # mean time-weighted cosine of idf²-weighted title + lead vectors
 LEAD_SENTENCES = 2
+IDF_POWER = 2  # idf² (see the module docstring)
+STORY_HOURS = 36.0  # the time scale of a story: similarity falls as exp(-(hours / this)²)
+SAME_OUTLET = 0.25  # the similarity of two reports from one outlet counts this much
+MIN_SHARED_TERMS = 2  # of the terms `STORY_TERM_DF` allows, for two articles to be related
 STORY_TERM_DF = 64  # terms in more articles than this never make two a candidate pair
 TITLE_WEIGHT = 2.0  # titles' share of the centroid, relative to one sentence
 LEAD_BONUS = (0.25, 0.1)  # for an article's first and second sentences of prose
@@ -51,11 +67,14 @@ Vector = dict[str, float]
 
 @dataclass(frozen=True, slots=True)
 class StoryArticle:
-    """An article as the grouping and extract need it."""
+    """An article as the grouping and extract need it; `time` is Unix seconds (published,
+    else stored), None when unknown."""
 
     id: int
     title: str
     sentences: tuple[str, ...]
+    source: str | None = None
+    time: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,12 +109,16 @@ def is_chrome(sentence: str) -> bool:
     return bool(_CHROME.search(sentence))
 
 
-def _prose(sentences: Sequence[str]) -> list[str]:
-    """The sentences that are news prose; after the first, one starting in lower case is
-    the broken tail of a line, not a sentence."""
-    return [
-        s for i, s in enumerate(sentences) if not is_chrome(s) and (i == 0 or not s[0].islower())
-    ]
+def _prose(sentences: Sequence[str], limit: int | None = None) -> list[str]:
+    """The sentences that are news prose, the first `limit` of them; after the first, one
+    starting in lower case is the broken tail of a line, not a sentence."""
+    found: list[str] = []
+    for i, s in enumerate(sentences):
+        if len(found) == limit:
+            break
+        if not is_chrome(s) and (i == 0 or not s[0].islower()):
+            found.append(s)
+    return found
 
 
 def idf_table(token_sets: Iterable[set[str]]) -> tuple[dict[str, float], dict[str, int]]:
@@ -106,12 +129,6 @@ def idf_table(token_sets: Iterable[set[str]]) -> tuple[dict[str, float], dict[st
         df.update(tokens)
         count += 1
     return {t: math.log(1 + count / n) for t, n in df.items()}, dict(df)
-
-
-def corpus_idf(df: Mapping[str, int], documents: int) -> dict[str, float]:
-    """Smoothed idf from corpus-wide document frequencies (sentences of the index); a term
-    the corpus has not seen yet counts as seen once."""
-    return {t: math.log(1 + documents / max(n, 1)) for t, n in df.items()}
 
 
 def _unit(weights: Mapping[str, float]) -> Vector:
@@ -125,64 +142,80 @@ def _dot(a: Vector, b: Vector) -> float:
     return sum(w * b.get(t, 0.0) for t, w in a.items())
 
 
+def story_terms(article: StoryArticle, tokenizer: Tokenizer) -> Counter[str]:
+    """The terms of the title and the lead. The title is tokenized on its own: whether it is
+    set in capitals decides what its capitals mean (`tokens.is_shouting`)."""
+    terms = Counter(tokenizer(article.title))
+    for sentence in _prose(article.sentences, LEAD_SENTENCES):
+        terms.update(tokenizer(sentence))
+    return terms
+
+
+def story_vectors(
+    articles: Sequence[StoryArticle], tokenizer: Tokenizer
+) -> tuple[list[Vector], dict[str, int]]:
+    """Each article's unit vector of idf²-weighted title and lead terms, idf taken among
+    `articles` alone; and the document frequencies it came from."""
+    signatures = [story_terms(a, tokenizer) for a in articles]
+    idf, df = idf_table(set(s) for s in signatures)
+    return [_unit({t: n * idf[t] ** IDF_POWER for t, n in s.items()}) for s in signatures], df
+
+
 def group_stories(
     articles: Sequence[StoryArticle],
     tokenizer: Tokenizer,
-    idf: Mapping[str, float] | None = None,
     threshold: float = SAME_STORY,
+    story_hours: float | None = STORY_HOURS,
+    same_outlet: float = SAME_OUTLET,
+    linkage: Literal["average", "single"] = "average",
 ) -> list[list[int]]:
     """Indexes into `articles`, grouped by story; each group in input order, groups by their
-    first member. `idf` should come from the whole corpus (`corpus_idf`); without it, the
-    articles' own title-and-lead statistics stand in, which is fine for a busy period and
-    blunt for a handful of articles (every shared word looks common).
+    first member. Depends on these articles only (see the module docstring). `story_hours`
+    None ignores time, `same_outlet` 1 ignores outlets; `linkage` "single" joins any pair at
+    or above `threshold` instead (kept to measure what average link brings).
 
     Two articles are compared only if they share a term at most `STORY_TERM_DF` articles
     carry: no story is told by more reports than that without some rarer name in common,
-    and it keeps the work near-linear (a day of Reuters, 5,600 articles, in about a second).
-    Their dot product over those terms is summed for all such pairs at once; the rest of it
-    is at most the product of the norms of their remaining terms (Cauchy-Schwarz), so only
-    pairs that could reach `threshold` get the exact cosine.
+    and it keeps the work near-linear. Pairs that share none count as unrelated (0).
     """
-    signatures = [
-        Counter(tokenizer(" ".join((a.title, *a.sentences[:LEAD_SENTENCES])))) for a in articles
+    vectors, df = story_vectors(articles, tokenizer)
+    first, second, similarity = _pair_similarities(vectors, df)
+    if story_hours is not None and len(first):
+        times = np.array([np.nan if a.time is None else a.time for a in articles])
+        apart = np.nan_to_num(np.abs(times[first] - times[second]), nan=0.0) / 3600
+        similarity = similarity * np.exp(-((apart / story_hours) ** 2))
+    sources = [a.source for a in articles]
+    alike = [
+        sources[i] is not None and sources[i] == sources[j]
+        for i, j in zip(first.tolist(), second.tolist(), strict=True)
     ]
-    own_idf, df = idf_table(set(s) for s in signatures)
-    weights = own_idf if idf is None else idf
-    vectors = [
-        _unit({t: n * weights.get(t, own_idf[t]) ** 2 for t, n in s.items()}) for s in signatures
-    ]
+    similarity = np.where(alike, similarity * same_outlet, similarity)
+    pairs = Pairs(first, second, similarity)
+    if linkage == "single":
+        return _single_link(len(articles), pairs, threshold)
+    return _average_link(len(articles), pairs, threshold)
+
+
+class Pairs(NamedTuple):
+    """Pairs of articles (first < second) and their similarities, as parallel arrays."""
+
+    first: npt.NDArray[np.int64]
+    second: npt.NDArray[np.int64]
+    similarity: npt.NDArray[np.float64]
+
+
+def _pair_similarities(vectors: Sequence[Vector], df: Mapping[str, int]) -> Pairs:
+    """Pairs (i < j) that share a rarer term, and their cosines.
+
+    The dot product over rare terms is summed for all pairs at once from the postings; the
+    common terms (few, but in most articles) add theirs as small dense rows.
+    """
+    count = len(vectors)
     postings: dict[str, list[int]] = defaultdict(list)
     for number, vector in enumerate(vectors):
         for term in vector:
             if 2 <= df[term] <= STORY_TERM_DF:
                 postings[term].append(number)
-    rest = np.array(
-        [math.sqrt(sum(w * w for t, w in v.items() if df[t] > STORY_TERM_DF)) for v in vectors]
-    )
-    parent = list(range(len(articles)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i, j in _candidate_pairs(postings, vectors, rest, threshold):
-        if root(i) != root(j) and _dot(vectors[i], vectors[j]) >= threshold:
-            parent[max(root(i), root(j))] = min(root(i), root(j))
-    groups: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(articles)):
-        groups[root(i)].append(i)
-    return sorted(groups.values(), key=lambda g: g[0])
-
-
-def _candidate_pairs(
-    postings: Mapping[str, list[int]],
-    vectors: Sequence[Vector],
-    rest: npt.NDArray[np.float64],
-    threshold: float,
-) -> list[tuple[int, int]]:
-    """Pairs (i < j) whose partial dot product plus its bound can reach `threshold`."""
     firsts, seconds, products = [], [], []
     for term, docs in postings.items():
         members = np.array(docs, dtype=np.int64)
@@ -192,15 +225,79 @@ def _candidate_pairs(
         seconds.append(members[b])
         products.append(weights[a] * weights[b])
     if not firsts:
-        return []
-    count = len(vectors)
+        empty = np.zeros(0, dtype=np.int64)
+        return Pairs(empty, empty, np.zeros(0))
     keys, inverse = np.unique(
         np.concatenate(firsts) * count + np.concatenate(seconds), return_inverse=True
     )
-    partial = np.bincount(inverse, weights=np.concatenate(products))
-    i, j = keys // count, keys % count
-    hopeful = partial + rest[i] * rest[j] >= threshold
-    return list(zip(i[hopeful].tolist(), j[hopeful].tolist(), strict=True))
+    similarity = np.bincount(inverse, np.concatenate(products)).astype(np.float64)
+    shared = np.bincount(inverse)
+    keep = shared >= MIN_SHARED_TERMS
+    keys, similarity = keys[keep], similarity[keep]
+    first: npt.NDArray[np.int64] = keys // count
+    second: npt.NDArray[np.int64] = keys % count
+    common = {t: k for k, t in enumerate(t for t, n in df.items() if n > STORY_TERM_DF)}
+    if common:
+        rows = np.zeros((count, len(common)))
+        for number, vector in enumerate(vectors):
+            for term, weight in vector.items():
+                if term in common:
+                    rows[number, common[term]] = weight
+        similarity += np.einsum("ij,ij->i", rows[first], rows[second])
+    return Pairs(first, second, similarity)
+
+
+def _single_link(count: int, pairs: Pairs, threshold: float) -> list[list[int]]:
+    """Join every pair at or above `threshold`, through union-find."""
+    parent = list(range(count))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    joined = pairs.similarity >= threshold
+    for i, j in zip(pairs.first[joined].tolist(), pairs.second[joined].tolist(), strict=True):
+        a, b = root(i), root(j)
+        parent[max(a, b)] = min(a, b)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(count):
+        groups[root(i)].append(i)
+    return sorted(groups.values(), key=lambda g: g[0])
+
+
+def _average_link(count: int, pairs: Pairs, threshold: float) -> list[list[int]]:
+    """Agglomerate by average link (UPGMA) over a sparse similarity graph (absent pairs are
+    0): repeatedly merge the two groups with the highest mean pair similarity, while it is
+    at least `threshold`. Ties merge the lowest-numbered groups first, so the result does
+    not depend on hash order."""
+    links: list[dict[int, float]] = [{} for _ in range(count)]  # group -> group -> sum
+    for i, j, s in zip(*(column.tolist() for column in pairs), strict=True):
+        if s > 0:
+            links[i][j] = links[j][i] = s
+    members: dict[int, list[int]] = {i: [i] for i in range(count)}
+    heap = [(-s, i, j) for i in range(count) for j, s in links[i].items() if i < j]
+    heapq.heapify(heap)
+    while heap:
+        negative, a, b = heapq.heappop(heap)
+        if a not in members or b not in members:
+            continue
+        mean = links[a].get(b, 0.0) / (len(members[a]) * len(members[b]))
+        if mean != -negative:
+            continue  # stale: one of them has grown since
+        if mean < threshold:
+            break
+        members[a].extend(members.pop(b))
+        del links[a][b], links[b][a]
+        for c, s in links[b].items():
+            del links[c][b]
+            links[a][c] = links[c][a] = links[a].get(c, 0.0) + s
+        links[b] = {}
+        size = len(members[a])
+        for c, s in links[a].items():
+            heapq.heappush(heap, (-s / (size * len(members[c])), min(a, c), max(a, c)))
+    return sorted((sorted(m) for m in members.values()), key=lambda g: g[0])
 
 
 def representative_extract(

@@ -1,4 +1,5 @@
-"""Tokens for BM25: Unicode-normalized, case-folded words, English stopwords out, stemmed.
+"""Tokens for BM25: Unicode-normalized, case-folded words, English stopwords out, stemmed;
+acronyms with or without dots and numbers in words or digits meet.
 
 Queries and passages go through the same `Tokenizer`, so a change here changes the index:
 the index records the tokenizer's `signature` and is rebuilt when it differs.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -35,23 +37,127 @@ _NLTK_ENGLISH = """
 """
 STOPWORDS = frozenset(_NLTK_ENGLISH.split())
 
-_WORD = re.compile(r"\w+")
+# Words, and runs of them joined by a dot or comma with no space: the runs are split again
+# by `Tokenizer._pieces` (rare, so one regex pass over every text stays a plain one).
+_TOKEN = re.compile(r"\w+(?:[.,]\w+)*")
+_MAYBE_JOINED = re.compile(r"[.,]\w")  # a quick scan: most sentences have no such run
+# In a run: a dotted abbreviation, single letters with dots between ("U.S", "W.H.O", "a.m":
+# the run ends before the last dot), tried first so that "U.S." is not "u" and "s"; a number
+# with thousands separators or a decimal point ("1,500" is one term, 1500; "1.5" too).
+_DOTTED = r"^[^\W\d_](?:\.[^\W\d_])+$"
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|\d+\.\d+"
+_WORD = r"\w+"
+# Stopwords are ASCII, so these find every stopword in capitals, the second quickly.
+_CAPITALS = re.compile(r"\b[A-Z]{2,}\b")
+_MAYBE_CAPITALS = re.compile(r"[A-Z][A-Z]")
 MAX_TOKEN_LENGTH = 40  # longer "words" are URLs, hashes or markup debris
 MAX_CACHED_STEMS = 2_000_000  # distinct words whose stems are remembered (about 200 MB at most)
+
+# Number words meet their digits ("six-week" and "6 Weeks"). Cardinals up to twenty and the
+# tens only: "hundred", "thousand" and "million" multiply ("two hundred" is not "2 100"), and
+# "dozen" is left alone because news uses it loosely ("dozens of protesters" are not 12).
+# "one" is left alone too: in news it is mostly a pronoun ("one of the", "no one"), and
+# mapped, every such sentence would match a question's "1" (answer@5 on news-qa-dev 0.581
+# with it, 0.582 without). Ordinals meet their digit forms ("Fifth Amendment", "5th
+# Amendment"), except "second", which is as often the unit of time: mapped, it would part
+# from "seconds".
+_CARDINALS = (
+    "zero",
+    None,
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+)
+_TENS = {
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+_ORDINALS = {
+    "first": "1st",
+    "third": "3rd",
+    "fourth": "4th",
+    "fifth": "5th",
+    "sixth": "6th",
+    "seventh": "7th",
+    "eighth": "8th",
+    "ninth": "9th",
+    "tenth": "10th",
+    "eleventh": "11th",
+    "twelfth": "12th",
+    "thirteenth": "13th",
+    "fourteenth": "14th",
+    "fifteenth": "15th",
+    "sixteenth": "16th",
+    "seventeenth": "17th",
+    "eighteenth": "18th",
+    "nineteenth": "19th",
+    "twentieth": "20th",
+}
+NUMBERS: dict[str, str] = {
+    **{word: str(n) for n, word in enumerate(_CARDINALS) if word},
+    **{word: str(n) for word, n in _TENS.items()},
+    **_ORDINALS,
+}
+
+
+def is_shouting(words: Sequence[str]) -> bool:
+    """True for text set in capitals, like a wire headline ("U.S. NAVAL FORCES ATTACK"): at
+    least three words in capitals, and more of them than words with lower-case letters.
+    There capitals say nothing, so "IT" and "US" are the stopwords "it" and "us" again (a
+    dotted "U.S." still is the abbreviation)."""
+    caps = lower = 0
+    for word in words:
+        if word.isupper():
+            caps += len(word) > 1
+        elif word != word.upper():
+            lower += 1
+    return caps >= 3 and caps > lower
 
 
 @dataclass(frozen=True)
 class Tokenizer:
-    """Turns text into index terms; `stem` and `stopwords` can be switched off to compare."""
+    """Turns text into index terms; every rule can be switched off to compare.
+
+    News rules (`acronyms`, `numbers`): "U.S.", "US" and "U.S" are one term, and so are
+    "W.H.O." and "WHO"; a word in capitals is an acronym, not a stopword ("WHO", "US", "IT"
+    are kept; "who", "us", "It" are not), except in text set all in capitals
+    (`is_shouting`); "six" meets "6", "fifth" meets "5th", "1,500" is one term.
+    """
 
     stem: bool = True
     stopwords: bool = True
     irregular: bool = True  # map "began" to "begin", "children" to "child" before stemming
+    acronyms: bool = True
+    numbers: bool = True
 
     @property
     def signature(self) -> str:
         """Identifies the token rules, so an index built with other rules is not reused."""
-        return f"v1:stem={int(self.stem)}:stop={int(self.stopwords)}:irr={int(self.irregular)}"
+        return (
+            f"v2:stem={int(self.stem)}:stop={int(self.stopwords)}:irr={int(self.irregular)}"
+            f":acr={int(self.acronyms)}:num={int(self.numbers)}"
+        )
 
     @cached_property
     def _stemmers(self) -> threading.local:
@@ -67,24 +173,91 @@ class Tokenizer:
             stemmer = local.stemmer = Stemmer.Stemmer("english")
         return stemmer
 
+    @cached_property
+    def _pieces(self) -> re.Pattern[str]:
+        kinds = [_DOTTED] * self.acronyms + [_NUMBER] * self.numbers + [_WORD]
+        return re.compile("|".join(kinds))
+
+    def _split(self, text: str) -> list[tuple[str, int]]:
+        """The words of `text` as written, with their offsets."""
+        found = [(m.group(), m.start()) for m in _TOKEN.finditer(text)]
+        if not _MAYBE_JOINED.search(text):
+            return found
+        pieces = self._pieces.finditer
+        return [(p.group(), start + p.start()) for word, start in found for p in pieces(word)]
+
     def words(self, text: str) -> list[tuple[str, int, int]]:
         """The (term, start, end) of every indexable word, offsets into `text` as given.
 
         Offsets index the original string, so highlights line up with what the user reads;
         NFKC is applied word by word for that reason.
         """
-        found: list[tuple[str, int, int]] = []
-        for match in _WORD.finditer(text):
-            word = unicodedata.normalize("NFKC", match.group()).casefold()
-            if len(word) > MAX_TOKEN_LENGTH or (self.stopwords and word in STOPWORDS):
-                continue
-            if self.irregular:
-                word = IRREGULAR.get(word, word)
-            found.append((word, match.start(), match.end()))
+        split = self._split(text)
+        terms = self._terms([unicodedata.normalize("NFKC", w) for w, _ in split])
+        found = [(t, a, a + len(w)) for t, (w, a) in zip(terms, split, strict=True) if t]
         if self.stem and found:
             stems = self._stem([w for w, _, _ in found])
             found = [(s, a, b) for s, (_, a, b) in zip(stems, found, strict=True)]
         return found
+
+    def __call__(self, text: str) -> list[str]:
+        """The terms of `text` in order, repeats kept (BM25 counts them)."""
+        text = unicodedata.normalize("NFKC", text)
+        if _MAYBE_JOINED.search(text) or self._has_capital_stopword(text):
+            pieces = self._pieces.findall
+            terms = [
+                t for t in self._terms([p for w in _TOKEN.findall(text) for p in pieces(w)]) if t
+            ]
+        else:  # most sentences: case-fold at once, as no capitals or dots decide anything
+            stopwords = STOPWORDS if self.stopwords else frozenset()
+            forms = self._forms
+            terms = [
+                forms.get(w, w)
+                for w in _TOKEN.findall(text.casefold())
+                if len(w) <= MAX_TOKEN_LENGTH and w not in stopwords
+            ]
+        return self._stem(terms) if self.stem else terms
+
+    def _has_capital_stopword(self, text: str) -> bool:
+        return (
+            self.acronyms
+            and self.stopwords
+            and _MAYBE_CAPITALS.search(text) is not None
+            and any(w.lower() in STOPWORDS for w in _CAPITALS.findall(text))
+        )
+
+    @cached_property
+    def _forms(self) -> dict[str, str]:
+        """Words replaced before stemming: number words by digits, irregular forms."""
+        return {**(NUMBERS if self.numbers else {}), **(IRREGULAR if self.irregular else {})}
+
+    def _terms(self, words: Sequence[str]) -> list[str | None]:
+        """Each word's term before stemming, or None for a word left out. Case decides
+        here, so `words` come as written (NFKC-normalized), not case-folded."""
+        stopwords = STOPWORDS if self.stopwords else frozenset()
+        forms, acronyms = self._forms, self.acronyms
+        terms: list[str | None] = []
+        append = terms.append
+        shouting: bool | None = None  # decided only when a stopword in capitals needs it
+        for word in words:
+            term = word.casefold()
+            if term in stopwords:
+                if acronyms and len(word) > 1 and word.isupper():
+                    if shouting is None:
+                        shouting = is_shouting(words)
+                    if not shouting:
+                        append(term)  # an acronym: WHO, US, IT
+                        continue
+                append(None)
+            elif len(term) > MAX_TOKEN_LENGTH:
+                append(None)
+            elif "." in term and not term[0].isdigit():
+                append(term.replace(".", ""))  # a dotted abbreviation: always kept
+            else:
+                if "," in term:
+                    term = term.replace(",", "")  # 1,500 is 1500
+                append(forms.get(term, term))
+        return terms
 
     @cached_property
     def _stems(self) -> dict[str, str]:
@@ -102,15 +275,3 @@ class Tokenizer:
         if len(stems) < MAX_CACHED_STEMS:
             stems.update(fresh)
         return [fresh[w] if w in fresh else stems[w] for w in words]
-
-    def __call__(self, text: str) -> list[str]:
-        """The terms of `text` in order, repeats kept (BM25 counts them)."""
-        words = [
-            w
-            for w in _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
-            if len(w) <= MAX_TOKEN_LENGTH and not (self.stopwords and w in STOPWORDS)
-        ]
-        if self.irregular:
-            get = IRREGULAR.get
-            words = [get(w, w) for w in words]
-        return self._stem(words) if self.stem else words

@@ -1,0 +1,101 @@
+"""Score `newsbot ask` on real news questions: the RealTime QA set in news-qa-dev.
+
+    python benchmarks/news_qa.py --db PATH [--limit 5] [--newsbot CMD]
+
+Ingests news-qa-dev/articles.jsonl.gz of the development corpora ($NEWSBOT_CORPUS, else
+<repo>/../shared/corpus; see benchmarks/corpora.py) into --db once (kept, so later runs
+only ask; an index built with other token rules is rebuilt by newsbot itself), then feeds
+the 1,000 questions, asked plainly, to one `newsbot ask --json` process on standard input.
+answer@k as that set's README says: the answer string occurs in one of the top k quotes, both
+after NFKC, case-folding and straight quotes (`evaluate.contains_answer`). Prints answer@1,
+@3, @5 and the median quote length in words; --json-out FILE also writes them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+if __name__ == "__main__" and not __package__:  # run as a script: make the repo importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.corpora import add_corpus_option, missing
+from benchmarks.evaluate import (
+    EvaluationError,
+    Question,
+    ask,
+    format_failures,
+    ingest,
+    newsbot_command,
+    summarize,
+)
+
+DATA = "news-qa-dev"
+
+
+def load_questions(path: Path) -> list[Question]:
+    """The questions of news-qa-dev; they name no article, so `title` is empty."""
+    if not path.is_file():
+        raise EvaluationError(f"{missing(path)}; or name the folder with --data PATH")
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    return [
+        Question(str(r["id"]), " ".join(str(r["question"]).split()), str(r["answer"]), "")
+        for r in rows
+    ]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="news_qa.py", description=__doc__.split("\n\n")[0])
+    add_corpus_option(parser, DATA, "the folder of the questions and their articles", "--data")
+    parser.add_argument(
+        "--db",
+        type=Path,
+        required=True,
+        metavar="PATH",
+        help="database to ask; the articles are ingested into it if it is new",
+    )
+    parser.add_argument("--limit", type=int, default=5, metavar="K")
+    parser.add_argument("--newsbot", metavar="CMD", help="command that runs newsbot")
+    parser.add_argument("--json-out", type=Path, metavar="FILE")
+    parser.add_argument("--show-failures", type=int, default=0, metavar="N")
+    args = parser.parse_args(argv)
+    newsbot = newsbot_command(args.newsbot)
+    try:
+        questions = load_questions(args.data / "questions.jsonl")
+        if not args.db.exists():
+            seconds = ingest(newsbot, args.db, args.data / "articles.jsonl.gz", None)
+            print(f"ingested {args.data / 'articles.jsonl.gz'} in {seconds:.0f} s")
+        outcomes, seconds = ask(newsbot, args.db, questions, args.limit, None)
+    except EvaluationError as error:
+        print(f"news_qa.py: {error}", file=sys.stderr)
+        return 1
+    summary = summarize(outcomes, args.limit)
+    at = summary.answer_at
+    print(f"questions: {summary.questions}   no results: {summary.no_results}")
+    print(
+        f"answer@1 {at[1]:.3f}   answer@3 {at[3]:.3f}   answer@5 {at[5]:.3f}   "
+        f"median quote {summary.quote_words_median} words   ({seconds:.0f} s)"
+    )
+    if args.show_failures:
+        print(format_failures(outcomes, args.show_failures))
+    if args.json_out:
+        args.json_out.write_text(
+            json.dumps(
+                {
+                    "questions": summary.questions,
+                    "answer_at": {str(k): v for k, v in at.items()},
+                    "quote_words_median": summary.quote_words_median,
+                    "ask_seconds": seconds,
+                },
+                indent=2,
+            )
+            + "\n"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,279 @@
+"""Hand-made windows of reports for the grouping tests (tests/test_stories.py).
+
+First the tricky pairs of issue 13: each pair is one story the old grouping split (or, for
+`HEARTBEAT`, two follow-ups it chained), beside reports of other stories on the same topic and
+day; titles as the outlets wrote them, leads in our words. Then a window for each rule that
+the labelled roundups cannot exercise: the outlet rule, the one-shared-term rule, and
+average link against a chain of resemblances.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from retrieval.digest.stories import StoryArticle
+
+
+def at(month: int, day: int, hour: int) -> float:
+    return datetime(2021, month, day, hour, tzinfo=UTC).timestamp()
+
+
+def report(number: int, title: str, source: str, time: float, *lead: str) -> StoryArticle:
+    return StoryArticle(number, title, lead, source, time)
+
+
+BOOSTERS = [
+    report(
+        0,
+        "WHO calls for a temporary moratorium on administering booster shots",
+        "NPR",
+        at(8, 4, 14),
+        "WHO Director-General Tedros Adhanom Ghebreyesus asked wealthy "
+        "nations to hold off on third doses until the end of September.",
+        "Poorer countries have vaccinated only a small share of their people.",
+    ),
+    report(
+        1,
+        "The W.H.O. calls for a moratorium on Covid vaccine boosters",
+        "New York Times",
+        at(8, 4, 16),
+        "Rich countries should wait at least two months before giving third "
+        "doses, Tedros Adhanom Ghebreyesus said on Wednesday.",
+        "The W.H.O. wants the doses sent to countries that lack vaccines.",
+    ),
+    report(
+        2,
+        "Israel offers Covid booster shots to everyone over 60",
+        "Reuters",
+        at(8, 4, 9),
+        "Israel widened its campaign of third doses on Wednesday.",
+        "Health officials said the extra shot restores protection against infection.",
+    ),
+    report(
+        3,
+        "CDC advisers to meet on boosters for nursing home residents",
+        "CNN",
+        at(8, 4, 11),
+        "An advisory panel will weigh extra doses for the elderly.",
+        "Data from Israel suggest protection wanes after six months.",
+    ),
+    report(
+        4,
+        "Landlords ask court to end eviction moratorium",
+        "The Hill",
+        at(8, 4, 12),
+        "Property owners filed an emergency request with the Supreme Court.",
+        "The ban on evictions was extended last week.",
+    ),
+]
+ABORTION = [
+    report(
+        0,
+        "Texas governor signs extreme six-week abortion ban into law",
+        "The Guardian",
+        at(5, 19, 9),
+        "Greg Abbott signed a bill on Wednesday that bans abortion once "
+        "cardiac activity is detected, about six weeks into a pregnancy.",
+        "The law lets private citizens sue abortion providers.",
+    ),
+    report(
+        1,
+        "The Governor Of Texas Has Signed A Law That Bans Abortion As Early As 6 Weeks",
+        "BuzzFeed News",
+        at(5, 19, 11),
+        "Abbott's signature makes it one of the strictest "
+        "abortion laws in the country, banning the procedure at 6 weeks.",
+        "Critics say many women do not know they are pregnant that early.",
+    ),
+    report(
+        2,
+        "Texas governor signs law expanding gun carry without a permit",
+        "CNN",
+        at(5, 19, 10),
+        "Greg Abbott signed a bill letting Texans carry handguns without a license.",
+        "Police groups had opposed the measure.",
+    ),
+    report(
+        3,
+        "Mississippi asks Supreme Court to overturn abortion ruling",
+        "Fox News",
+        at(5, 19, 12),
+        "The state wants the justices to uphold its 15-week ban.",
+        "The court will hear the case in the fall.",
+    ),
+]
+EVACUATION = [
+    report(
+        0,
+        "Some 1,500 Americans still in Afghanistan in last days of U.S. evacuation",
+        "Reuters",
+        at(8, 25, 18),
+        "As many as 1,500 Americans may still be in Afghanistan, "
+        "Secretary of State Antony Blinken said on Wednesday.",
+        "The U.S. airlift from Kabul is due to end on Aug. 31.",
+    ),
+    report(
+        1,
+        "US says about 1,500 citizens remain in Afghanistan",
+        "Fox News",
+        at(8, 25, 20),
+        "Blinken told reporters the US had been in touch with many of the Americans still "
+        "in Afghanistan.",
+        "The US has flown more than 82,000 people out of Kabul.",
+    ),
+    report(
+        2,
+        "U.K. to end evacuation flights from Kabul within hours",
+        "BBC News",
+        at(8, 25, 12),
+        "Britain said its last flights would leave Kabul soon.",
+        "Thousands of Afghans who worked for the U.K. are still waiting.",
+    ),
+    report(
+        3,
+        "Americans rally for Afghan refugees at military bases",
+        "NPR",
+        at(8, 25, 14),
+        "Volunteers gathered donations for families arriving from Kabul.",
+        "Bases in Virginia and Texas are housing thousands of evacuees.",
+    ),
+]
+# Follow-ups of one topic, two days apart, each told by two outlets.
+HEARTBEAT = [
+    report(
+        0,
+        "Federal Judge Temporarily Blocks Texas Heartbeat Act",
+        "NPR",
+        at(10, 7, 2),
+        "U.S. District Judge Robert Pitman ordered Texas to stop enforcing the law that "
+        "bans most abortions.",
+        "The Justice Department had asked for the order.",
+    ),
+    report(
+        1,
+        "Judge halts Texas abortion law in win for Justice Department",
+        "The Hill",
+        at(10, 7, 4),
+        "Judge Robert Pitman blocked enforcement of the Texas law while the case goes on.",
+        "The Justice Department sued Texas last month.",
+    ),
+    report(
+        2,
+        "Texas Abortion Ban Resumes After Decision by US Appeals Court",
+        "Reuters",
+        at(10, 9, 3),
+        "The 5th U.S. Circuit Court of Appeals let Texas enforce its abortion ban again.",
+        "The court stayed the order of a lower court judge.",
+    ),
+    report(
+        3,
+        "Appeals court lets Texas resume enforcing abortion law",
+        "Fox News",
+        at(10, 9, 5),
+        "The 5th Circuit stayed the order blocking the Texas abortion law.",
+        "Abortion providers in Texas again turned patients away.",
+    ),
+]
+
+# Two stories of one topic from one outlet, an hour apart, beside two other stories.
+ONE_OUTLET = [
+    report(
+        0,
+        "Senate Democrats unveil bill to decriminalize marijuana",
+        "The Hill",
+        at(7, 14, 9),
+        "The proposal would remove cannabis from the federal list of controlled substances.",
+        "Schumer said the bill would also expunge records.",
+    ),
+    report(
+        1,
+        "Schumer sets up key vote on bipartisan infrastructure bill",
+        "The Hill",
+        at(7, 14, 10),
+        "Senate Democrats plan a first vote on the bill next week.",
+        "Schumer said he would keep the Senate in session.",
+    ),
+    report(
+        2,
+        "Ohio votes to expand broadband grants",
+        "Reuters",
+        at(7, 14, 8),
+        "Lawmakers in Columbus approved the plan.",
+    ),
+    report(
+        3,
+        "Storm floods subway stations in New York",
+        "NPR",
+        at(7, 14, 7),
+        "Commuters waded through water.",
+    ),
+]
+
+# The first of them filed again by the same outlet, reworded: still one story.
+RERUN = report(
+    1,
+    "Senate Democrats unveil marijuana decriminalization bill",
+    "The Hill",
+    at(7, 14, 11),
+    "Cannabis would leave the federal list of controlled substances under the proposal.",
+)
+
+OTHER_NEWS = (
+    "Harvest festival draws record crowds",
+    "Mayor calls early elections",
+    "Old bakery reopens on Market Street",
+    "Storm floods subway stations",
+    "Museum returns stolen painting",
+    "Striking nurses accept pay offer",
+    "Volcano eruption grounds flights",
+    "Chess prodigy wins national title",
+    "Zoo welcomes twin panda cubs",
+    "Ferry service resumes after repairs",
+    "Library extends opening hours",
+    "Cyclists protest new highway",
+)
+
+# A day's window in which two articles share one rare word ("bank") and nothing else.
+BANK_DAY = [
+    report(
+        0,
+        "Rates and markets: the bank holds",
+        "City Herald",
+        at(6, 2, 21),
+        "The central bank held rates at 4.5% on Thursday.",
+    ),
+    report(
+        1,
+        "Parmalat sues 45 banks over crash",
+        "BBC News",
+        at(6, 2, 15),
+        "Parmalat is suing banks it says helped hide its debts from investors.",
+        "The banks deny it.",
+    ),
+    *(report(n, title, "Radio City", at(6, 2, n)) for n, title in enumerate(OTHER_NEWS, 2)),
+]
+
+# A resembles B and B resembles C, but A and C share nothing.
+CHAIN = [
+    report(
+        0,
+        "Volcano erupts on La Palma, thousands evacuated",
+        "Reuters",
+        at(9, 20, 8),
+        "Lava flows forced evacuations on the Canary island.",
+    ),
+    report(
+        1,
+        "La Palma volcano eruption disrupts flights to Canary Islands",
+        "CNN",
+        at(9, 20, 9),
+        "Airlines cancelled flights as ash spread over the islands.",
+    ),
+    report(
+        2,
+        "Airlines cancel flights as pilots strike in Spain",
+        "BBC News",
+        at(9, 20, 10),
+        "Thousands of passengers were stranded as pilots walked out.",
+    ),
+]
