@@ -122,3 +122,17 @@ def test_ask_with_no_articles_and_no_seed_folder_says_what_to_do(
     out, err = capsys.readouterr()
     assert "no seed folder" in err and "newsbot ingest PATH" in err
     assert "Nothing in the news corpus matches" in out
+
+
+def test_a_page_without_full_stops_gives_an_answer_of_sane_length(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    words = " ".join(f"harbour{i % 50} crane{i % 7} cargo" for i in range(50_000))  # 1.1 MB
+    page = tmp_path / "log.html"
+    page.write_text(f"<html><body><article><h1>Harbour log</h1><p>{words}</p></article></body>")
+    assert main(["ingest", "--quiet", "--db", str(db_path), str(page)]) == 0
+    capsys.readouterr()
+    assert main(["ask", "--db", str(db_path), "harbour7 crane3", "--limit", "3"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("harbour7") >= 3  # three passages, each quoting the words asked for
+    assert len(out) < 3 * 1200  # not 1.1 MB: a passage is one bounded sentence at most

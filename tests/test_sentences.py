@@ -1,4 +1,9 @@
-from retrieval.corpus.sentences import article_sentences, split_sentences
+from retrieval.corpus.sentences import (
+    MAX_SENTENCE_CHARS,
+    article_sentences,
+    punkt_sentences,
+    split_sentences,
+)
 from retrieval.corpus.text import paragraphs
 
 from .conftest import shared_articles
@@ -50,3 +55,48 @@ def test_lines_of_unwrapped_text_stay_separate_paragraphs() -> None:
 
 def test_sentences_carry_their_paragraph_number() -> None:
     assert article_sentences("One. Two.\n\nThree.") == [(0, "One."), (0, "Two."), (1, "Three.")]
+
+
+def test_a_run_without_full_stops_is_cut_at_clause_punctuation() -> None:
+    run = "the council met again, the vote was delayed; nobody left the hall " * 2000
+    sentences = split_sentences(run)
+    assert len(sentences) > 1
+    assert all(len(s) <= MAX_SENTENCE_CHARS for s in sentences)
+    assert all(s.endswith((",", ";")) for s in sentences[:-1])
+    assert " ".join(sentences).split() == run.split()  # nothing lost, nothing reordered
+
+
+def test_a_run_without_any_punctuation_is_cut_between_words() -> None:
+    run = " ".join(f"word{i}" for i in range(1_000_000))  # 6.9 MB, no punctuation at all
+    sentences = split_sentences(run)
+    assert all(len(s) <= MAX_SENTENCE_CHARS for s in sentences)
+    assert min(len(s) for s in sentences[:-1]) > MAX_SENTENCE_CHARS - len("word999999 ")
+    assert " ".join(sentences).split() == run.split()
+
+
+def test_one_endless_word_is_cut_at_the_limit() -> None:
+    run = "x" * (5 * 1024 * 1024)
+    sentences = split_sentences(run)
+    assert {len(s) for s in sentences[:-1]} == {MAX_SENTENCE_CHARS}
+    assert "".join(sentences) == run
+
+
+def test_cjk_text_is_cut_after_its_own_punctuation() -> None:
+    run = "市议会今天再次开会，投票被推迟。" * 200
+    sentences = split_sentences(run)
+    assert all(len(s) <= MAX_SENTENCE_CHARS for s in sentences)
+    assert all(s.endswith(("，", "。")) for s in sentences[:-1])
+    assert "".join(sentences) == run
+
+
+def test_real_sentences_are_rarely_cut() -> None:
+    # The bound is for runaway text: real sentences longer than it are lists run together,
+    # about 2 in 100,000 (benchmarks/sentence_lengths.py has all four corpora).
+    sentences = cut = 0
+    for article in shared_articles("bbc-news"):
+        for paragraph in paragraphs(article["text"]):
+            whole = punkt_sentences(paragraph)
+            sentences += len(whole)
+            cut += sum(1 for s in split_sentences(paragraph) if s not in whole)
+    assert sentences > 39_000
+    assert 0 < cut / sentences < 1e-4
