@@ -121,10 +121,13 @@ class Engine:
     # --- the corpus -----------------------------------------------------------------------
 
     async def ingest(
-        self, paths: Iterable[Path], on_article: Callable[[], None] | None = None
+        self,
+        paths: Iterable[Path],
+        on_article: Callable[[], None] | None = None,
+        max_expanded: int | None = None,
     ) -> IngestReport:
         """Store every article under `paths` (see `ingest_paths`); `refresh` indexes them."""
-        return await ingest_paths(self._store, paths, on_article)
+        return await ingest_paths(self._store, paths, on_article, max_expanded)
 
     async def add_articles(self, drafts: Sequence[ArticleDraft]) -> list[AddResult]:
         """Store articles already read, skipping duplicates; one transaction (split into

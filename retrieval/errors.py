@@ -3,6 +3,7 @@
 NewsbotError
  ├── ConfigError      a setting with a value newsbot cannot use; names it and what it takes
  ├── ParseError       a file or record that cannot be read as an article
+ │    └── ExpansionCapError  a compressed file that expands past the cap (a likely bomb)
  ├── StoreError       the database cannot be opened, is newer than this code, or refuses a write
  ├── IndexFileError   a persisted index that is missing, stale or corrupt (rebuilt, never trusted)
  ├── FetchError       a URL that could not be had: HTTP error, timeout, too large, unreachable
@@ -30,6 +31,11 @@ class ParseError(NewsbotError):
 
     The message names the reason; the ingest report adds the file name (and line).
     """
+
+
+class ExpansionCapError(ParseError):
+    """A compressed file that decompresses to more than the cap; the message says the cap
+    and how to raise it. What was read before it stays good."""
 
 
 class StoreError(NewsbotError):

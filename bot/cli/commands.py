@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from bot.config import Settings
 from bot.progress import progress_bar
 from bot.times import when
+from retrieval.corpus.ingest import LISTED_PER_FILE
 from retrieval.digest.digest import Digest, Period, keyword_terms
 from retrieval.engine import Engine
 from retrieval.errors import DigestError
@@ -29,7 +30,9 @@ async def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
     engine = await Engine.open(settings.db_path)
     try:
         with progress_bar(None, "articles read", not args.quiet, "ingest") as tick:
-            report = await engine.ingest(args.paths, on_article=tick)
+            report = await engine.ingest(
+                args.paths, on_article=tick, max_expanded=args.max_expanded
+            )
         with progress_bar(report.sentences, "sentences indexed", not args.quiet, "ingest") as tick:
             await engine.refresh(progress=tick)
         await engine.save_index()
@@ -37,6 +40,12 @@ async def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
         await engine.close()
     for failure in report.failures:
         print(f"failed: {failure}", file=sys.stderr)
+    if report.unlisted:
+        print(
+            f"failed: {report.unlisted} more bad records, not listed "
+            f"(the first {LISTED_PER_FILE} of each file are)",
+            file=sys.stderr,
+        )
     print(report.summary())
     return EXIT_OK if report.ok else EXIT_FAILED
 

@@ -16,6 +16,7 @@ from bot.cli import feeds as cli_feeds
 from bot.cli.commands import EXIT_FAILED, EXIT_USAGE
 from bot.config import Settings
 from bot.logs import quiet_http_logs
+from retrieval.corpus.formats import EXPANSION_FLOOR, EXPANSION_RATIO, size_text
 from retrieval.digest.digest import DEFAULT_LIMIT
 from retrieval.errors import ConfigError, NewsbotError
 
@@ -115,7 +116,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     ingest = top.add("ingest")
     ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    ingest.add_argument("--quiet", action="store_true", help="no progress bar")
+    ingest.add_argument("--quiet", action="store_true", help="no progress bar or progress lines")
+    ingest.add_argument(
+        "--max-expanded",
+        type=size_value,
+        default=None,
+        metavar="SIZE",
+        help="most one compressed file may decompress to, e.g. 800M or 4G (default: "
+        f"{EXPANSION_RATIO} times its size, at least {size_text(EXPANSION_FLOOR)}); a guard "
+        "against decompression bombs",
+    )
 
     ask = top.add("ask")
     ask.add_argument("question", nargs="?", metavar="QUESTION")
@@ -183,6 +193,20 @@ def _add_feeds(top: _Commands, common: argparse.ArgumentParser) -> None:
         "--all", action="store_true", help="poll every feed that is not paused, due or not"
     )
     poll.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+_SIZE = re.compile(r"^(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?$", re.IGNORECASE)
+_SIZE_UNITS = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
+
+
+def size_value(text: str) -> int:
+    """A size in bytes: 4G, 500M, 64KiB or a plain number of bytes (binary units)."""
+    match = _SIZE.match(text.strip())
+    if not match or float(match[1]) <= 0:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a size: use e.g. 500M, 4G or 2048K (bytes without a unit)"
+        )
+    return int(float(match[1]) * _SIZE_UNITS[match[2].lower()])
 
 
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*([mhdw])$", re.IGNORECASE)

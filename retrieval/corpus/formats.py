@@ -2,24 +2,42 @@
 
 Each reader yields `Record`s: a draft, or the reason one record could not be read, with its
 line number where the format has lines, so one bad record never hides the good ones.
+
+Files are streamed, never read whole when they need not be, because an ingest folder may hold
+anything: a compressed file is decompressed as it is read and may expand only so far (a 4 MB
+gzip bomb holds 4 GB; see `expansion_cap`); JSON lines are read one at a time, each at
+most MAX_LINE_BYTES; a file read whole (.txt, .json, .html) is at most MAX_DOCUMENT_BYTES; JSON
+nested deeper than MAX_JSON_DEPTH is a bad record, not a RecursionError.
 """
 
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import re
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from retrieval.corpus.dates import parse_published, spelled_date
 from retrieval.corpus.text import clean_line
-from retrieval.errors import ParseError
+from retrieval.errors import ExpansionCapError, ParseError
 from retrieval.models import ArticleDraft
 
 SUFFIXES = (".txt", ".json", ".jsonl", ".html", ".htm")
+MiB = 1024 * 1024
+# What one compressed file may expand to, by default: real news compresses 2.8 to 3.0 times
+# with gzip (the four development corpora, up to news-1m's 42 MB to 117 MB), JSON with long
+# repeated fields rarely past 10; a bomb of zeros or of repeated lines, about a thousand.
+EXPANSION_RATIO = 50
+EXPANSION_FLOOR = 64 * MiB  # small files may expand this far whatever their ratio
+MAX_LINE_BYTES = 16 * MiB  # one JSON line is one article; the longest real one is 0.1 MB
+MAX_DOCUMENT_BYTES = 64 * MiB  # a file read whole (.txt, .json, .html); collections go in .jsonl
+MAX_JSON_DEPTH = 100  # nesting in a record; the store writes extra fields back as JSON
+_CHUNK = MiB
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,23 +60,92 @@ def format_of(path: Path) -> str | None:
     return None
 
 
-def read_records(path: Path) -> Iterator[Record]:
-    """Read every article in `path`; raises ParseError when the file as a whole is unusable."""
+def size_text(size: int) -> str:
+    """A byte count as people write it: 1 GiB, 256 MiB, 512 KiB."""
+    for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if size >= scale:
+            return f"{size / scale:,.1f}".removesuffix(".0") + f" {unit}"
+    return f"{size} bytes"
+
+
+def expansion_cap(compressed_size: int) -> int:
+    """The default cap on a compressed file's contents: 50 times its size, at least 64 MiB."""
+    return max(EXPANSION_FLOOR, EXPANSION_RATIO * compressed_size)
+
+
+def _cap_for(compressed_size: int, max_expanded: int | None) -> tuple[int, str]:
+    """The cap for one compressed file, and how to say where it comes from."""
+    if max_expanded is not None:
+        return max_expanded, " (--max-expanded)"
+    where = f"{size_text(compressed_size)} compressed; real text expands 3 to 10 times"
+    if expansion_cap(compressed_size) == EXPANSION_FLOOR:
+        return EXPANSION_FLOOR, f" ({where})"
+    return expansion_cap(compressed_size), f", {EXPANSION_RATIO} times its size ({where})"
+
+
+class _Capped(io.RawIOBase):
+    """Decompressed bytes of a file: up to `cap` of them, then ExpansionCapError."""
+
+    def __init__(self, inner: gzip.GzipFile, cap: int, why: str) -> None:
+        self._inner = inner
+        self._cap = cap
+        self._why = why
+        self._total = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        # One byte past the cap tells a file of exactly `cap` bytes from a longer one; the
+        # bytes up to the cap are handed out first, so every record before it is read.
+        data = self._inner.read(min(len(buffer), self._cap + 1 - self._total))
+        if self._total + len(data) > self._cap:
+            data = data[: self._cap - self._total]
+            if not data:
+                raise ExpansionCapError(
+                    f"decompresses to more than {size_text(self._cap)}{self._why}: likely a "
+                    "decompression bomb, and refused; if the file is genuine, raise the cap "
+                    f"with newsbot ingest --max-expanded {-(-self._cap * 4 // MiB)}M"
+                )
+        self._total += len(data)
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def read_records(path: Path, max_expanded: int | None = None) -> Iterator[Record]:
+    """Read every article in `path`, streaming; raises ParseError when the rest of the file
+    cannot be read (records yielded before stay good). A compressed file may expand to
+    `max_expanded` bytes, by default `expansion_cap` of its size."""
     suffix = format_of(path)
     if suffix is None:
         raise ParseError(
             f"unknown format {path.suffix!r}: use .txt, .json, .jsonl or .html (optionally .gz)"
         )
     try:
-        data = path.read_bytes()
-        if path.name.lower().endswith(".gz"):
-            data = gzip.decompress(data)
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        with path.open("rb") as raw:
+            stream: IO[bytes] = raw
+            if path.name.lower().endswith(".gz"):
+                cap, why = _cap_for(path.stat().st_size, max_expanded)
+                capped = _Capped(gzip.GzipFile(fileobj=raw, mode="rb"), cap, why)
+                stream = io.BufferedReader(capped, buffer_size=_CHUNK)
+            yield from _read_stream(stream, suffix, str(path))
+    except ParseError:
+        raise
+    except (OSError, EOFError, zlib.error) as exc:  # gzip.BadGzipFile is an OSError
         raise ParseError(f"cannot read file: {exc}") from exc
-    origin = str(path)
+
+
+def _read_stream(stream: IO[bytes], suffix: str, origin: str) -> Iterator[Record]:
     if suffix == ".jsonl":
-        yield from _read_jsonl(data, origin)
+        yield from _read_jsonl(stream, origin)
         return
+    data = stream.read(MAX_DOCUMENT_BYTES + 1)
+    if len(data) > MAX_DOCUMENT_BYTES:
+        hint = ": write the articles as JSON lines (.jsonl), read one at a time"
+        raise ParseError(
+            f"over {size_text(MAX_DOCUMENT_BYTES)}, the most a {suffix} file may hold"
+            + (hint if suffix == ".json" else ": not one article")
+        )
     text = _decode(data, html=suffix in (".html", ".htm"))
     if suffix == ".txt":
         yield Record(parse_txt(text, origin))
@@ -191,9 +278,39 @@ def _string_field(obj: dict[str, Any], name: str, required: bool = False) -> str
     return value.strip()
 
 
-def _read_json(text: str, origin: str) -> Iterator[Record]:
+def _json_value(text: str | bytes) -> Any:
+    """json.loads, with nesting past MAX_JSON_DEPTH a ParseError like any other bad JSON."""
     try:
         value = json.loads(text)
+    except RecursionError:
+        raise ParseError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep") from None
+    if _depth(value) > MAX_JSON_DEPTH:
+        raise ParseError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep")
+    return value
+
+
+def _depth(value: Any) -> int:
+    """How deeply lists and objects nest in `value`; iterative, so no depth breaks it."""
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, depth)
+        if deepest > MAX_JSON_DEPTH:
+            return deepest
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def _read_json(text: str, origin: str) -> Iterator[Record]:
+    try:
+        value = _json_value(text)
     except json.JSONDecodeError as exc:
         raise ParseError(f"invalid JSON: {exc}") from exc
     items = value if isinstance(value, list) else [value]
@@ -205,12 +322,29 @@ def _read_json(text: str, origin: str) -> Iterator[Record]:
             yield Record(None, f"{where}{exc}")
 
 
-def _read_jsonl(data: bytes, origin: str) -> Iterator[Record]:
-    for number, raw in enumerate(data.splitlines(), start=1):
+def _lines(stream: IO[bytes]) -> Iterator[tuple[int, bytes | None]]:
+    """(number, line) of each line; None for a line over MAX_LINE_BYTES, skipped unread."""
+    number = 0
+    while line := stream.readline(MAX_LINE_BYTES + 1):
+        number += 1
+        if len(line) > MAX_LINE_BYTES:
+            while line and not line.endswith(b"\n"):
+                line = stream.readline(_CHUNK)
+            yield number, None
+        else:
+            yield number, line
+
+
+def _read_jsonl(stream: IO[bytes], origin: str) -> Iterator[Record]:
+    for number, raw in _lines(stream):
+        if raw is None:
+            too_long = f"line longer than {size_text(MAX_LINE_BYTES)}: not one article"
+            yield Record(None, too_long, line=number)
+            continue
         if not raw.strip():
             continue
         try:
-            item = json.loads(raw)
+            item = _json_value(raw)
             yield Record(draft_from_mapping(item, origin), line=number)
         except UnicodeDecodeError:
             yield Record(None, "not UTF-8 text", line=number)

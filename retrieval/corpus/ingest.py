@@ -14,6 +14,12 @@ from retrieval.errors import ParseError
 from retrieval.models import ArticleDraft
 
 BATCH = 500  # articles per transaction: large enough to be fast, small enough to lose little
+# Failures listed per file; past this, one line counts the rest. A file of a million bad lines
+# (or a bomb of them) would otherwise hold a million failures in memory and print them all.
+LISTED_PER_FILE = 100
+# A file whose first this many records all fail is not articles in any format we read (or is
+# a bomb of bad lines): the rest of it is skipped rather than parsed for minutes.
+GIVE_UP_AFTER = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,16 +40,21 @@ class IngestReport:
     added: int = 0
     duplicates: int = 0
     sentences: int = 0
-    failures: list[Failure] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)  # what failed, listed
+    unlisted: int = 0  # further failures, counted only (LISTED_PER_FILE)
 
     @property
     def ok(self) -> bool:
-        return not self.failures
+        return not self.failed
+
+    @property
+    def failed(self) -> int:
+        return len(self.failures) + self.unlisted
 
     def summary(self) -> str:
         return (
             f"added {self.added} articles ({self.sentences} sentences), "
-            f"{self.duplicates} duplicates, {len(self.failures)} failed"
+            f"{self.duplicates} duplicates, {self.failed} failed"
         )
 
 
@@ -71,14 +82,23 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path | Failure]:
             yield Failure(str(path), "no such file or directory")
 
 
+_GAVE_UP = (
+    f"its first {GIVE_UP_AFTER:,} records all failed, so the rest of it was skipped: it does "
+    "not hold articles in a format newsbot reads (README, Input formats)"
+)
+
+
 async def ingest_paths(
     store: CorpusStore,
     paths: Iterable[Path],
     on_article: Callable[[], None] | None = None,
+    max_expanded: int | None = None,
 ) -> IngestReport:
     """Read and store every article under `paths`; bad files and records are reported, the
     good ones kept. Writes in transactions of `BATCH` articles, each split into sentences in
-    a worker thread first (the CPU-heavy part), so the event loop stays free meanwhile."""
+    a worker thread first (the CPU-heavy part), so the event loop stays free meanwhile. A
+    compressed file may expand to `max_expanded` bytes (default: `formats.expansion_cap`);
+    what it held before is kept."""
     report = IngestReport()
     pending: list[tuple[ArticleDraft, str, int | None]] = []
 
@@ -91,13 +111,25 @@ async def ingest_paths(
         if isinstance(item, Failure):
             report.failures.append(item)
             continue
+        listed = bad = good = 0
         try:
-            for record in read_records(item):
+            for record in read_records(item, max_expanded):
                 if on_article:
                     on_article()
                 if record.draft is None:
-                    report.failures.append(Failure(str(item), record.error or "?", record.line))
+                    bad += 1
+                    if not good and bad > GIVE_UP_AFTER:
+                        report.failures.append(Failure(str(item), _GAVE_UP))
+                        break
+                    if listed < LISTED_PER_FILE:
+                        listed += 1
+                        report.failures.append(
+                            Failure(str(item), record.error or "?", record.line)
+                        )
+                    else:
+                        report.unlisted += 1
                     continue
+                good += 1
                 pending.append((record.draft, str(item), record.line))
                 if len(pending) >= BATCH:
                     await flush()

@@ -1,0 +1,56 @@
+"""Running `newsbot` as a real process: its own environment, optional resource limits."""
+
+from __future__ import annotations
+
+import os
+import resource
+import signal
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def clean_env(**settings: str) -> dict[str, str]:
+    """The process environment with only the given settings (no stray TELEGRAM_/NEWSBOT_)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "NEWSBOT_"))}
+    env.update(PYTHONPATH=str(REPO), **settings)
+    return env
+
+
+def run_newsbot(
+    args: Sequence[str],
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    memory: int | None = None,
+    file_size: int | None = None,
+    prefix: Sequence[str] = (),
+    timeout: float = 120,
+) -> subprocess.CompletedProcess[str]:
+    """`newsbot ARGS` in `cwd` (where no .env is), output captured.
+
+    `memory` caps the data segment (RLIMIT_DATA: what malloc and numpy may take), so a run
+    that would need more fails there instead of straining the machine; `file_size` caps every
+    file the process writes (RLIMIT_FSIZE: writes past it fail with EFBIG, as on a full disk).
+    `prefix` runs the command under another (e.g. `unshare`).
+    """
+
+    def limit() -> None:
+        if memory is not None:
+            resource.setrlimit(resource.RLIMIT_DATA, (memory, memory))
+        if file_size is not None:
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # fail the write, not the process
+            resource.setrlimit(resource.RLIMIT_FSIZE, (file_size, file_size))
+
+    return subprocess.run(
+        [*prefix, sys.executable, "-m", "bot.cli", *args],
+        cwd=cwd,
+        env=env if env is not None else clean_env(),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        preexec_fn=limit if memory is not None or file_size is not None else None,
+    )

@@ -1,0 +1,138 @@
+"""Hostile files in an ingest: bombs, endless lines, deep nesting. Each fails alone, with its
+name and reason; the good articles around it are stored."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import zlib
+from pathlib import Path
+
+import pytest
+
+from bot.cli.main import main
+from retrieval.corpus import formats
+from retrieval.corpus.formats import MAX_LINE_BYTES, read_records
+from retrieval.errors import ExpansionCapError, ParseError
+from tests.cli_process import run_newsbot
+
+from .conftest import write_jsonl
+
+GOOD = {"title": "Harbour reopens", "text": "The harbour reopened on Monday after the storm."}
+LATER = {"title": "Ferry resumes", "text": "The ferry resumed its crossings on Tuesday."}
+
+
+def gzip_of_zeros(path: Path, size: int) -> Path:
+    """A gzip file of `size` zero bytes (about size / 1000 on disk), made without holding it."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    chunk = bytes(1 << 24)
+    with path.open("wb") as fh:
+        for _ in range(size // len(chunk)):
+            fh.write(packer.compress(chunk))
+        fh.write(packer.flush())
+    return path
+
+
+def test_a_gzip_bomb_is_refused_in_bounded_memory(tmp_path: Path) -> None:
+    bomb = gzip_of_zeros(tmp_path / "bomb.jsonl.gz", 1 << 30)  # 1 GiB of zeros, 1 MB on disk
+    later = write_jsonl(tmp_path / "later.jsonl", [LATER])
+    # 600 MiB of data segment is plenty for newsbot and far less than the bomb holds: reading
+    # it whole would end in a MemoryError traceback.
+    done = run_newsbot(
+        ["ingest", "--quiet", "--db", "news.db", str(bomb), str(later)],
+        tmp_path,
+        memory=600 << 20,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    assert f"failed: {bomb}: decompresses to more than 64 MiB" in done.stderr
+    assert "newsbot ingest --max-expanded" in done.stderr  # how to raise the cap
+    assert "added 1 articles" in done.stdout  # the file after it
+
+
+def test_what_a_compressed_file_held_before_the_cap_is_kept(tmp_path: Path) -> None:
+    path = tmp_path / "batch.jsonl.gz"
+    good = "".join(json.dumps(a) + "\n" for a in (GOOD, LATER)).encode()
+    path.write_bytes(gzip.compress(good + bytes(200_000)))
+    records = read_records(path, max_expanded=100_000)
+    assert [r.draft.title for r in (next(records), next(records)) if r.draft] == [
+        "Harbour reopens",
+        "Ferry resumes",
+    ]
+    with pytest.raises(ExpansionCapError, match=r"more than 97\.7 KiB \(--max-expanded\)"):
+        next(records)
+    assert len(list(read_records(path, max_expanded=300_000))) == 3  # raised: all of it read
+
+
+def test_the_default_cap_follows_the_file_size() -> None:
+    assert formats.expansion_cap(1_000) == formats.EXPANSION_FLOOR
+    assert formats.expansion_cap(42_000_000) == 50 * 42_000_000  # news-1m: 117 MB, fine
+
+
+def test_max_expanded_takes_a_size(db_path: Path, tmp_path: Path) -> None:
+    path = tmp_path / "big.jsonl.gz"
+    path.write_bytes(gzip.compress(json.dumps(GOOD).encode() + b"\n" + b" " * 3_000_000))
+    assert main(["ingest", "--quiet", "--db", str(db_path), "--max-expanded", "1M", str(path)])
+    assert not main(["ingest", "--quiet", "--db", str(db_path), "--max-expanded", "4M", str(path)])
+
+
+def test_a_truncated_gzip_keeps_the_records_before_the_cut(tmp_path: Path) -> None:
+    path = tmp_path / "cut.jsonl.gz"
+    lines = "".join(json.dumps(GOOD | {"n": i}) + "\n" for i in range(40_000))  # 4 MB
+    whole = gzip.compress(lines.encode())
+    path.write_bytes(whole[: len(whole) // 2])
+    records = read_records(path)
+    assert next(records).draft is not None
+    with pytest.raises(ParseError, match="cannot read file"):
+        list(records)
+
+
+def test_an_endless_json_line_fails_alone(tmp_path: Path) -> None:
+    path = tmp_path / "long.jsonl"
+    with path.open("w") as fh:
+        fh.write(json.dumps(GOOD) + "\n")
+        fh.write('{"title": "x", "text": "' + "y" * (MAX_LINE_BYTES + 10) + '"}\n')
+        fh.write(json.dumps(LATER) + "\n")
+    first, long, last = read_records(path)
+    assert first.draft is not None and last.draft is not None
+    assert long.line == 2 and long.error == "line longer than 16 MiB: not one article"
+
+
+def test_a_whole_file_over_the_document_cap_says_to_use_json_lines(tmp_path: Path) -> None:
+    path = tmp_path / "huge.json"
+    with path.open("wb") as fh:
+        fh.truncate(formats.MAX_DOCUMENT_BYTES + 1)  # sparse: 64 MiB of zeros, no disk used
+    with pytest.raises(ParseError, match=r"over 64 MiB.*JSON lines \(\.jsonl\)"):
+        list(read_records(path))
+
+
+@pytest.mark.parametrize("depth", [980, 100_000])
+def test_deeply_nested_json_fails_that_line_only(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], depth: int
+) -> None:
+    # 100,000 levels broke the parser (RecursionError); 980 parsed, then broke the store's
+    # json.dumps of the extra fields and with it the whole batch.
+    batch = tmp_path / "batch.jsonl"
+    nested = '{"title": "Deep", "text": "Deep text.", "x": ' + "[" * depth + "]" * depth + "}"
+    batch.write_text(json.dumps(GOOD) + "\n" + nested + "\n" + json.dumps(LATER) + "\n")
+    whole = tmp_path / "whole.json"
+    whole.write_text("[" * depth + "]" * depth)
+    later = write_jsonl(tmp_path / "z-later.jsonl", [GOOD | {"title": "Later", "text": "Later."}])
+    assert main(["ingest", "--quiet", "--db", str(db_path), str(batch), str(whole), str(later)])
+    out, err = capsys.readouterr()
+    assert "added 3 articles" in out and "2 failed" in out
+    assert f"failed: {batch}:2: JSON nested more than 100 levels deep" in err
+    assert f"failed: {whole}: JSON nested more than 100 levels deep" in err
+
+
+def test_a_file_of_nothing_but_bad_records_is_given_up_on(tmp_path: Path, db_path: Path) -> None:
+    junk = tmp_path / "junk.jsonl.gz"
+    junk.write_bytes(gzip.compress(b"{}\n" * 1_000_000))
+    later = write_jsonl(tmp_path / "later.jsonl", [LATER])
+    done = run_newsbot(
+        ["ingest", "--quiet", "--db", str(db_path), str(junk), str(later)], tmp_path
+    )
+    assert "its first 10,000 records all failed, so the rest of it was skipped" in done.stderr
+    assert done.stderr.count(f"failed: {junk}:") == 100 + 1  # listed, the rest counted; why
+    assert "9900 more bad records, not listed" in done.stderr
+    assert "added 1 articles" in done.stdout and "10001 failed" in done.stdout
