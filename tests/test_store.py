@@ -200,3 +200,32 @@ async def test_two_processes_opening_a_new_database_both_succeed(db_path: Path) 
     finally:
         await first.close()
         await second.close()
+
+
+async def test_nul_characters_never_reach_the_database(db_path: Path, tmp_path: Path) -> None:
+    batch = write_jsonl(
+        tmp_path / "nul.jsonl",
+        [
+            {
+                "title": "Harbour\u0000 reopens",
+                "text": "The harbour\u0000 reopened on Monday.\u0000",
+                "source": "Port\u0000 Post",
+                "authors": ["Ann\u0000 Lee", "\u0000"],
+            }
+        ],
+    )
+    page = tmp_path / "nul.txt"
+    page.write_bytes(b"Ferry\x00 resumes\n\nThe ferry\x00 resumed its crossings on Tuesday.\n")
+    engine = await Engine.open(db_path)
+    try:
+        report = await engine.ingest([batch, page])
+    finally:
+        await engine.close()
+    assert report.added == 2, report
+    rows = run_sql(db_path, "SELECT title, text, source, authors FROM articles ORDER BY id")
+    sentences = [text for (text,) in run_sql(db_path, "SELECT text FROM sentences")]
+    assert rows == [
+        ("Harbour reopens", "The harbour reopened on Monday.", "Port Post", '["Ann Lee"]'),
+        ("Ferry resumes", "The ferry resumed its crossings on Tuesday.", None, "[]"),
+    ]
+    assert sentences and not any("\x00" in s for s in sentences)

@@ -251,7 +251,7 @@ def draft_from_mapping(obj: Any, origin: str | None = None) -> ArticleDraft:
     elif isinstance(authors_value, str):
         authors = _split_authors(authors_value)
     elif isinstance(authors_value, list) and all(isinstance(a, str) for a in authors_value):
-        authors = tuple(clean_line(a) for a in authors_value if a.strip())
+        authors = tuple(name for name in map(clean_line, authors_value) if name)
     else:
         raise ParseError("field 'authors' must be a list of strings or a string")
     known = {"title", "text", "source", "url", "authors", "published"}

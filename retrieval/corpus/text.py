@@ -14,8 +14,8 @@ _TRACKING_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ocid|cmpid|
 
 
 def clean_line(line: str) -> str:
-    """Collapse runs of spaces (including exotic Unicode ones) and trim."""
-    return _SPACES.sub(" ", line).strip()
+    """Collapse runs of spaces (including exotic Unicode ones), drop NULs, and trim."""
+    return _SPACES.sub(" ", line.replace("\x00", "")).strip()
 
 
 def _looks_hard_wrapped(lines: list[str]) -> bool:
