@@ -77,25 +77,30 @@ def load_segments(folder: Path, expected: dict[str, object]) -> tuple[list[Segme
 
 
 def save_index(index: Index, folder: Path, db_id: str) -> None:
-    """Write new segments and the manifest, then delete segments no manifest names."""
+    """Write new segments and the manifest, then delete segments no manifest names.
+
+    Everything the manifest names is on the disk before the manifest is: each file and each
+    folder entry is fsynced first, so a power cut leaves the old index or the new one, never
+    a manifest naming empty files.
+    """
     snap = index.snapshot
     with _locked(folder):
         entries = []
         for segment in snap.segments:
             seg_dir = folder / segment.name
-            checksum_file = seg_dir / "checksums.json"
-            if checksum_file.exists():
-                checksums = json.loads(checksum_file.read_text())
-            else:
+            checksums = _saved_checksums(seg_dir)
+            if checksums is None:
                 tmp_dir = folder / f"{segment.name}.tmp"
                 shutil.rmtree(tmp_dir, ignore_errors=True)
                 checksums = segment.save(tmp_dir)
-                (tmp_dir / "checksums.json").write_text(json.dumps(checksums))
+                _write_synced(tmp_dir / "checksums.json", json.dumps(checksums))
+                _sync_folder(tmp_dir)
                 shutil.rmtree(seg_dir, ignore_errors=True)
                 tmp_dir.rename(seg_dir)
             entries.append(
                 {"name": segment.name, "checksums": checksums, "build_avgdl": segment.build_avgdl}
             )
+        _sync_folder(folder)  # the segment folders' names, before a manifest names them
         manifest = {
             "format": FORMAT,
             "database_id": db_id,
@@ -105,12 +110,36 @@ def save_index(index: Index, folder: Path, db_id: str) -> None:
             "segments": entries,
         }
         tmp = folder / "manifest.json.tmp"
-        with tmp.open("w") as fh:
-            json.dump(manifest, fh)
-            fh.flush()
-            os.fsync(fh.fileno())
+        _write_synced(tmp, json.dumps(manifest))
         tmp.replace(folder / "manifest.json")
+        _sync_folder(folder)
         named = {e["name"] for e in entries}
         for child in folder.iterdir():
             if child.is_dir() and child.name not in named:
                 shutil.rmtree(child, ignore_errors=True)
+
+
+def _saved_checksums(seg_dir: Path) -> dict[str, int] | None:
+    """The checksums of a segment saved before (so not written again), or None if it must
+    be written: never saved, or its checksum file is empty or broken (a crash mid-save)."""
+    try:
+        checksums = json.loads((seg_dir / "checksums.json").read_text())
+    except (OSError, ValueError):
+        return None
+    return checksums if isinstance(checksums, dict) else None
+
+
+def _write_synced(path: Path, text: str) -> None:
+    with path.open("w") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the folder's entries (files created, renamed into it) durable."""
+    fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

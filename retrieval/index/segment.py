@@ -14,6 +14,7 @@ nothing is rebuilt at start-up (the term lookup dict is made at the first query)
 
 from __future__ import annotations
 
+import os
 import zlib
 from dataclasses import dataclass
 from functools import cached_property
@@ -187,7 +188,11 @@ class Segment:
     # --- persistence ------------------------------------------------------------------
 
     def save(self, folder: Path) -> dict[str, int]:
-        """Write the arrays as .npy files in `folder`; returns their CRC-32 checksums."""
+        """Write the arrays as .npy files in `folder`; returns their CRC-32 checksums.
+
+        Each file is on the disk (fsynced) when this returns: a manifest written after it may
+        name it without a power cut leaving it empty. The caller syncs the folder itself.
+        """
         folder.mkdir(parents=True, exist_ok=True)
         checksums: dict[str, int] = {}
         for key in _ARRAYS:
@@ -196,6 +201,7 @@ class Segment:
             with tmp.open("wb") as fh:
                 np.save(fh, array, allow_pickle=False)
                 fh.flush()
+                os.fsync(fh.fileno())
             tmp.replace(folder / f"{key}.npy")
             checksums[key] = _crc(array)
         return checksums
@@ -210,7 +216,7 @@ class Segment:
                 # arrays are writable, the same type to numba as arrays built in memory (a
                 # read-only array would make it compile every kernel again).
                 array = np.load(folder / f"{key}.npy", mmap_mode="c", allow_pickle=False)
-            except (OSError, ValueError) as exc:
+            except (OSError, ValueError, EOFError) as exc:  # EOFError: an empty file
                 raise ValueError(f"{folder.name}/{key}: {exc}") from exc
             if _crc(array) != checksums.get(key):
                 raise ValueError(f"{folder.name}/{key}: checksum mismatch")

@@ -1,0 +1,137 @@
+"""The index's files after a crash or a power cut: empty and cut files are rebuilt like any
+other corruption, and nothing the manifest names can be missing from the disk."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from retrieval.engine import Engine
+from retrieval.index.files import index_dir
+
+from .conftest import SEEDS
+
+QUESTION = "Where did the joint exercise begin?"
+
+
+async def saved_seed_index(db_path: Path) -> list[str]:
+    """Ingest the seed, save its index; returns the quotes answering QUESTION."""
+    engine = await Engine.open(db_path)
+    try:
+        await engine.ingest([SEEDS])
+        await engine.refresh()
+        await engine.save_index()
+        return [p.quote for p in (await engine.ask(QUESTION)).passages]
+    finally:
+        await engine.close()
+
+
+def index_files(db_path: Path) -> list[str]:
+    folder = index_dir(db_path)
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+
+
+async def test_every_index_file_is_covered(db_path: Path) -> None:
+    # The parametrized test below names the files; a new one must be added there too.
+    await saved_seed_index(db_path)
+    names = {name.split("/")[-1] for name in index_files(db_path)}
+    assert names == set(FILES)
+
+
+FILES = [
+    "manifest.json",
+    "lock",
+    "checksums.json",
+    *(
+        f"{name}.npy"
+        for name in (
+            "sentence_ids",
+            "by_sentence",
+            "doc_len",
+            "terms",
+            "term_ptr",
+            "post_doc",
+            "post_tf",
+            "block_ptr",
+            "block_max",
+            "fwd_ptr",
+            "fwd_term",
+            "fwd_tf",
+        )
+    ),
+]
+
+
+@pytest.mark.parametrize("cut", ["empty", "half"])
+@pytest.mark.parametrize("name", FILES)
+async def test_an_empty_or_cut_index_file_is_rebuilt(
+    db_path: Path, caplog: pytest.LogCaptureFixture, name: str, cut: str
+) -> None:
+    quotes = await saved_seed_index(db_path)
+    [target] = [p for p in index_dir(db_path).rglob(name) if p.is_file()]
+    size = target.stat().st_size
+    os.truncate(target, 0 if cut == "empty" else size // 2)
+    reopened = await Engine.open(db_path)
+    try:
+        result = await reopened.ask(QUESTION)
+        assert [p.quote for p in result.passages] == quotes
+    finally:
+        await reopened.close()
+    if name not in ("lock", "checksums.json"):  # read only when saving, not to load
+        assert "rebuilding the index" in caplog.text
+    # The rebuilt index was saved whole: the next start loads it without a rebuild.
+    caplog.clear()
+    again = await Engine.open(db_path)
+    await again.close()
+    assert "rebuilding the index" not in caplog.text
+
+
+async def test_what_the_manifest_names_is_on_disk_before_the_manifest(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    synced: list[str] = []
+    real_fsync = os.fsync
+
+    def recording_fsync(fd: int) -> None:
+        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", recording_fsync)
+    await saved_seed_index(db_path)
+    folder = index_dir(db_path).resolve()
+    manifest = json.loads((folder / "manifest.json").read_text())
+    before = synced[: synced.index(str(folder / "manifest.json.tmp"))]
+    for segment in manifest["segments"]:
+        seg_dir = folder / segment["name"]
+        tmp_dir = f"{seg_dir}.tmp"
+        for name in [*segment["checksums"], "checksums"]:
+            suffix = "json" if name == "checksums" else "npy.tmp"
+            assert f"{tmp_dir}/{name}.{suffix}" in before, f"{name} not synced"
+        assert tmp_dir in before  # its files' names
+    # The segment folders' names, before the manifest; the manifest's own, after it.
+    assert str(folder) in before
+    assert synced[-1] == str(folder)
+
+
+async def test_a_segment_with_an_empty_checksum_file_is_written_again(
+    db_path: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    await saved_seed_index(db_path)
+    [checksums] = index_dir(db_path).rglob("checksums.json")
+    os.truncate(checksums, 0)  # the segment loads (the manifest holds its checksums)...
+    engine = await Engine.open(db_path)
+    try:
+        more = tmp_path / "more.jsonl"
+        more.write_text(json.dumps({"title": "Ferry", "text": "The ferry resumed today."}))
+        await engine.ingest([more])
+        await engine.refresh()
+        await engine.save_index()  # ...and saving it again must not trust the empty file
+    finally:
+        await engine.close()
+    assert json.loads(checksums.read_text())
+    again = await Engine.open(db_path)
+    await again.close()
+    assert "rebuilding the index" not in caplog.text
