@@ -8,6 +8,7 @@ connection and parts stay inside; a shell never reaches past these methods.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from retrieval.corpus.store import (
 )
 from retrieval.digest.digest import DEFAULT_LIMIT, Digest, Period, build_digest
 from retrieval.digest.subscriptions import Subscriptions
+from retrieval.errors import IndexWriteError
 from retrieval.feeds.fetch import Fetcher
 from retrieval.feeds.poll import FeedOutcome, FeedPoller, PollReport
 from retrieval.feeds.registry import PAUSE_AFTER, Feed, FeedRegistry
@@ -36,6 +38,8 @@ from retrieval.index.index import Index
 from retrieval.indexing import Progress, catch_up, open_index
 from retrieval.models import ArticleDraft, Attribution
 from retrieval.search import Searcher, SearchResult
+
+log = logging.getLogger(__name__)
 
 
 def _warm_up() -> None:
@@ -162,7 +166,10 @@ class Engine:
             return Seeding(seeds, None, empty=True)
         report = await self.ingest([seeds])
         await self.refresh()
-        await self.save_index()
+        try:
+            await self.save_index()
+        except IndexWriteError as exc:  # the seeds are stored; the index serves from memory
+            log.warning("%s", exc)
         return Seeding(seeds, report, empty=not report.added)
 
     # --- the index ------------------------------------------------------------------------
@@ -182,7 +189,10 @@ class Engine:
             return added
 
     async def save_index(self) -> None:
-        """Merge small segments and write the index next to the database (off the loop)."""
+        """Merge small segments and write the index next to the database (off the loop).
+
+        Raises IndexWriteError when it cannot be written; the index in memory stays good.
+        """
         db_id = await database_id(self._conn)
 
         def work() -> None:

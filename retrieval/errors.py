@@ -6,6 +6,7 @@ NewsbotError
  │    └── ExpansionCapError  a compressed file that expands past the cap (a likely bomb)
  ├── StoreError       the database cannot be opened, is newer than this code, or refuses a write
  ├── IndexFileError   a persisted index that is missing, stale or corrupt (rebuilt, never trusted)
+ ├── IndexWriteError  the index cannot be saved: disk full, folder read-only, path is a file
  ├── FetchError       a URL that could not be had: HTTP error, timeout, too large, unreachable
  │    └── BlockedURLError  a URL newsbot will not fetch: not http(s), or a non-public address
  ├── FeedError        a feed that cannot be added or found as asked
@@ -44,6 +45,13 @@ class StoreError(NewsbotError):
 
 class IndexFileError(NewsbotError):
     """A persisted index that does not match its database or fails its checksum."""
+
+
+class IndexWriteError(NewsbotError):
+    """The index cannot be written beside its database; the message says why and what to do.
+
+    Nothing is lost: the index is a cache of the database, searchable from memory meanwhile.
+    """
 
 
 class FetchError(NewsbotError):

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from retrieval.corpus.db import database_id
 from retrieval.corpus.store import CorpusStore
-from retrieval.errors import IndexFileError
+from retrieval.errors import IndexFileError, IndexWriteError
 from retrieval.index.files import index_dir, load_segments, save_index
 from retrieval.index.index import BM25Params, Index, SegmentBuilder
 from retrieval.index.tokens import Tokenizer
@@ -30,7 +30,8 @@ async def open_index(
     """The index for the database: loaded if the saved one is valid, else rebuilt; caught up.
 
     Sentences stored after the index was saved (by this or another process) are added; a
-    rebuilt or extended index is written back for the next start.
+    rebuilt or extended index is written back for the next start, and when it cannot be
+    (disk full, read-only folder), a warning says why and the index serves from memory.
     """
     tokenizer, params = Tokenizer(), BM25Params()
     folder = index_dir(db_path)
@@ -53,7 +54,10 @@ async def open_index(
         changed = True
     if changed and len(index):
         index.compact()
-        save_index(index, folder, db_id)
+        try:
+            save_index(index, folder, db_id)
+        except IndexWriteError as exc:
+            log.warning("%s. Until then the index is built in memory at every start.", exc)
     return index
 
 

@@ -18,7 +18,7 @@ from bot.times import when
 from retrieval.corpus.ingest import LISTED_PER_FILE
 from retrieval.digest.digest import Digest, Period, keyword_terms
 from retrieval.engine import Engine
-from retrieval.errors import DigestError
+from retrieval.errors import DigestError, IndexWriteError
 from retrieval.index.tokens import Tokenizer
 from retrieval.models import Passage
 from retrieval.search import SearchResult
@@ -28,14 +28,19 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 async def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
     engine = await Engine.open(settings.db_path)
+    unsaved: IndexWriteError | None = None
     try:
         with progress_bar(None, "articles read", not args.quiet, "ingest") as tick:
             report = await engine.ingest(
                 args.paths, on_article=tick, max_expanded=args.max_expanded
             )
         with progress_bar(report.sentences, "sentences indexed", not args.quiet, "ingest") as tick:
-            await engine.refresh(progress=tick)
-        await engine.save_index()
+            indexed = await engine.refresh(progress=tick)
+        try:
+            if indexed:
+                await engine.save_index()
+        except IndexWriteError as exc:  # the articles are stored: say so, then what failed
+            unsaved = exc
     finally:
         await engine.close()
     for failure in report.failures:
@@ -47,7 +52,11 @@ async def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     print(report.summary())
-    return EXIT_OK if report.ok else EXIT_FAILED
+    if report.stopped:
+        print(f"newsbot: the ingest stopped early: {report.stopped}", file=sys.stderr)
+    if unsaved is not None:
+        print(f"newsbot: {unsaved}", file=sys.stderr)
+    return EXIT_OK if report.ok and unsaved is None else EXIT_FAILED
 
 
 async def open_with_seeds(settings: Settings) -> Engine:
@@ -239,11 +248,16 @@ async def cmd_reindex(settings: Settings, args: argparse.Namespace) -> int:
 
     from retrieval.index.files import index_dir
 
-    shutil.rmtree(index_dir(settings.db_path), ignore_errors=True)
+    folder = index_dir(settings.db_path)
+    if folder.is_dir():
+        shutil.rmtree(folder, ignore_errors=True)
     with progress_bar(None, "sentences", True, "reindex") as tick:
         engine = await Engine.open(settings.db_path, progress=tick)
+    try:
+        await engine.save_index()  # Engine.open only warns when it cannot: here it is the job
+    finally:
+        await engine.close()
     print(f"indexed {len(engine.index)} sentences")
-    await engine.close()
     return EXIT_OK
 
 

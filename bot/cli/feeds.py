@@ -14,7 +14,7 @@ from bot.config import Settings
 from bot.progress import progress_bar
 from bot.times import when
 from retrieval.engine import Engine
-from retrieval.errors import FeedError
+from retrieval.errors import FeedError, IndexWriteError
 from retrieval.feeds.fetch import Fetcher
 from retrieval.feeds.poll import FeedOutcome
 from retrieval.feeds.registry import Feed, format_interval, parse_interval
@@ -81,6 +81,7 @@ async def cmd_feeds(settings: Settings, args: argparse.Namespace) -> int:
 
 async def _poll(settings: Settings, args: argparse.Namespace) -> int:
     engine = await Engine.open(settings.db_path)
+    unsaved: IndexWriteError | None = None
     try:
         async with Fetcher(allow_private=settings.allow_private_urls) as fetcher:
             feeds = await (engine.active_feeds() if args.all else engine.due_feeds())
@@ -92,7 +93,10 @@ async def _poll(settings: Settings, args: argparse.Namespace) -> int:
 
                 report = await engine.poll_feeds(fetcher, feeds, on_feed=done)
         if report.added:
-            await engine.save_index()
+            try:
+                await engine.save_index()
+            except IndexWriteError as exc:  # the articles are stored: report the poll first
+                unsaved = exc
     finally:
         await engine.close()
     for feed in report.paused:
@@ -105,4 +109,6 @@ async def _poll(settings: Settings, args: argparse.Namespace) -> int:
         print("no feeds are due" + ("" if args.all else " (use --all to poll them anyway)"))
         return EXIT_OK
     print(f"{report.summary()} in {time.monotonic() - started:.1f} s")
-    return EXIT_FAILED if report.failed else EXIT_OK
+    if unsaved is not None:
+        print(f"newsbot: {unsaved}", file=sys.stderr)
+    return EXIT_FAILED if report.failed or unsaved is not None else EXIT_OK

@@ -140,7 +140,10 @@ async def transaction(conn: aiosqlite.Connection) -> AsyncIterator[None]:
         yield
         await conn.execute("COMMIT")
     except BaseException:
-        await conn.execute("ROLLBACK")
+        # SQLite has already rolled back after some errors (a full disk: SQLITE_FULL); a
+        # ROLLBACK then fails too, and its error would hide the one that says why.
+        if conn.in_transaction:
+            await conn.execute("ROLLBACK")
         raise
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from retrieval.corpus.formats import format_of, read_records
 from retrieval.corpus.store import AddResult, CorpusStore, prepare_articles
-from retrieval.errors import ParseError
+from retrieval.errors import ParseError, StoreError
 from retrieval.models import ArticleDraft
 
 BATCH = 500  # articles per transaction: large enough to be fast, small enough to lose little
@@ -42,10 +42,11 @@ class IngestReport:
     sentences: int = 0
     failures: list[Failure] = field(default_factory=list)  # what failed, listed
     unlisted: int = 0  # further failures, counted only (LISTED_PER_FILE)
+    stopped: str | None = None  # why the ingest stopped early: the database cannot be written
 
     @property
     def ok(self) -> bool:
-        return not self.failed
+        return not self.failed and self.stopped is None
 
     @property
     def failed(self) -> int:
@@ -107,36 +108,60 @@ async def ingest_paths(
             await _store_batch(store, pending, report)
             pending.clear()
 
-    for item in iter_files(paths):
-        if isinstance(item, Failure):
-            report.failures.append(item)
-            continue
-        listed = bad = good = 0
-        try:
-            for record in read_records(item, max_expanded):
-                if on_article:
-                    on_article()
-                if record.draft is None:
-                    bad += 1
-                    if not good and bad > GIVE_UP_AFTER:
-                        report.failures.append(Failure(str(item), _GAVE_UP))
-                        break
-                    if listed < LISTED_PER_FILE:
-                        listed += 1
-                        report.failures.append(
-                            Failure(str(item), record.error or "?", record.line)
-                        )
-                    else:
-                        report.unlisted += 1
-                    continue
-                good += 1
-                pending.append((record.draft, str(item), record.line))
-                if len(pending) >= BATCH:
-                    await flush()
-        except ParseError as exc:
-            report.failures.append(Failure(str(item), str(exc)))
-    await flush()
+    try:
+        for item in iter_files(paths):
+            if isinstance(item, Failure):
+                report.failures.append(item)
+                continue
+            listed = bad = good = 0
+            try:
+                for record in read_records(item, max_expanded):
+                    if on_article:
+                        on_article()
+                    if record.draft is None:
+                        bad += 1
+                        if not good and bad > GIVE_UP_AFTER:
+                            report.failures.append(Failure(str(item), _GAVE_UP))
+                            break
+                        if listed < LISTED_PER_FILE:
+                            listed += 1
+                            report.failures.append(
+                                Failure(str(item), record.error or "?", record.line)
+                            )
+                        else:
+                            report.unlisted += 1
+                        continue
+                    good += 1
+                    pending.append((record.draft, str(item), record.line))
+                    if len(pending) >= BATCH:
+                        await flush()
+            except ParseError as exc:
+                report.failures.append(Failure(str(item), str(exc)))
+        await flush()
+    except StoreError as exc:  # no article can be stored now: stop, keep what is stored
+        report.stopped = str(exc)
     return report
+
+
+def _storage_fault(exc: sqlite3.DatabaseError) -> str | None:
+    """Why no article can be stored at all now, or None when the fault may be one batch's.
+
+    A full disk, a read-only or failing database refuses every write alike: retrying each
+    article of every later batch would only list them all as failures.
+    """
+    code = getattr(exc, "sqlite_errorcode", None)
+    why = {
+        sqlite3.SQLITE_FULL: "the disk holding the database is full",
+        sqlite3.SQLITE_READONLY: "the database is read-only",
+        sqlite3.SQLITE_IOERR: f"the database cannot be written ({exc})",
+        sqlite3.SQLITE_CANTOPEN: f"the database's files cannot be opened ({exc})",
+    }.get(code & 0xFF if isinstance(code, int) else -1)
+    if why is None:
+        return None
+    return (
+        f"{why}. The articles stored before are safe; fix that (free some space) and run the "
+        "same ingest again: what is stored already is skipped as a duplicate"
+    )
 
 
 async def _store_batch(
@@ -144,16 +169,21 @@ async def _store_batch(
     batch: list[tuple[ArticleDraft, str, int | None]],
     report: IngestReport,
 ) -> None:
+    """Store one batch; raises StoreError when the database cannot take any article."""
     prepared = await asyncio.to_thread(prepare_articles, [draft for draft, _, _ in batch])
     try:
         results = await store.add_articles(prepared)
-    except sqlite3.DatabaseError:
+    except sqlite3.DatabaseError as exc:
+        if (fault := _storage_fault(exc)) is not None:
+            raise StoreError(fault) from exc
         # Find the culprit: store one by one so the rest of the batch is not lost with it.
         results_or_none: list[AddResult | None] = []
         for article, (_, path, line) in zip(prepared, batch, strict=True):
             try:
                 results_or_none.extend(await store.add_articles([article]))
             except sqlite3.DatabaseError as exc:
+                if (fault := _storage_fault(exc)) is not None:
+                    raise StoreError(fault) from exc
                 results_or_none.append(None)
                 report.failures.append(Failure(path, f"database refused it: {exc}", line))
         results = [r for r in results_or_none if r is not None]

@@ -5,12 +5,14 @@ id, the token rules, the highest sentence id covered (watermark), the number of 
 a CRC-32 per array. The manifest is replaced atomically, after the segments it names are
 written, so a crash mid-save leaves the previous index whole. A saved index that does not
 match what is expected raises IndexFileError; `retrieval.indexing` then rebuilds it from the
-database, never trusting it. Knows nothing of the database itself.
+database, never trusting it. A folder that cannot be written (disk full, read-only, a file in
+its place) raises IndexWriteError. Knows nothing of the database itself.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import json
 import os
@@ -18,7 +20,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
-from retrieval.errors import IndexFileError
+from retrieval.errors import IndexFileError, IndexWriteError
 from retrieval.index.index import Index
 from retrieval.index.segment import Segment
 
@@ -42,6 +44,8 @@ def _locked(folder: Path) -> Iterator[None]:
 
 
 def _read_manifest(folder: Path) -> dict[str, object]:
+    if folder.exists() and not folder.is_dir():
+        raise IndexFileError(f"{folder} is a file, not the index's folder")
     try:
         manifest = json.loads((folder / "manifest.json").read_text())
     except FileNotFoundError:
@@ -81,42 +85,77 @@ def save_index(index: Index, folder: Path, db_id: str) -> None:
 
     Everything the manifest names is on the disk before the manifest is: each file and each
     folder entry is fsynced first, so a power cut leaves the old index or the new one, never
-    a manifest naming empty files.
+    a manifest naming empty files. Raises IndexWriteError, saying why and what to do, when
+    the folder cannot be written; what this save had written is removed again.
     """
+    try:
+        with _locked(folder):
+            _save_locked(index, folder, db_id)
+    except OSError as exc:
+        for partial in folder.glob("*.tmp") if folder.is_dir() else ():
+            if partial.is_dir():
+                shutil.rmtree(partial, ignore_errors=True)
+            else:
+                partial.unlink(missing_ok=True)
+        raise IndexWriteError(_unwritable(folder, exc)) from exc
+
+
+def _unwritable(folder: Path, exc: OSError) -> str:
+    """Why the index cannot be written to `folder`, and what to do about it."""
+    what = f"cannot save the index in {folder}"
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return (
+            f"{what}: there is no room for it ({exc.strerror}). Free some space there; the "
+            "articles are safe in the database, and the index is saved by the next command "
+            "that adds articles, or by newsbot reindex"
+        )
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return (
+            f"{what}: {exc.strerror}. Let the user running newsbot write there, or keep "
+            "the database (--db, NEWSBOT_DB) in a folder it can write"
+        )
+    if exc.errno in (errno.EEXIST, errno.ENOTDIR):
+        return (
+            f"{what}: it is a file, and the index is a folder beside the database. Move "
+            f"that file away"
+        )
+    return f"{what}: {exc.strerror or exc}"
+
+
+def _save_locked(index: Index, folder: Path, db_id: str) -> None:
     snap = index.snapshot
-    with _locked(folder):
-        entries = []
-        for segment in snap.segments:
-            seg_dir = folder / segment.name
-            checksums = _saved_checksums(seg_dir)
-            if checksums is None:
-                tmp_dir = folder / f"{segment.name}.tmp"
-                shutil.rmtree(tmp_dir, ignore_errors=True)
-                checksums = segment.save(tmp_dir)
-                _write_synced(tmp_dir / "checksums.json", json.dumps(checksums))
-                _sync_folder(tmp_dir)
-                shutil.rmtree(seg_dir, ignore_errors=True)
-                tmp_dir.rename(seg_dir)
-            entries.append(
-                {"name": segment.name, "checksums": checksums, "build_avgdl": segment.build_avgdl}
-            )
-        _sync_folder(folder)  # the segment folders' names, before a manifest names them
-        manifest = {
-            "format": FORMAT,
-            "database_id": db_id,
-            "signature": index.signature,
-            "watermark": snap.watermark,
-            "sentences": snap.docs,
-            "segments": entries,
-        }
-        tmp = folder / "manifest.json.tmp"
-        _write_synced(tmp, json.dumps(manifest))
-        tmp.replace(folder / "manifest.json")
-        _sync_folder(folder)
-        named = {e["name"] for e in entries}
-        for child in folder.iterdir():
-            if child.is_dir() and child.name not in named:
-                shutil.rmtree(child, ignore_errors=True)
+    entries = []
+    for segment in snap.segments:
+        seg_dir = folder / segment.name
+        checksums = _saved_checksums(seg_dir)
+        if checksums is None:
+            tmp_dir = folder / f"{segment.name}.tmp"
+            shutil.rmtree(tmp_dir, ignore_errors=True)
+            checksums = segment.save(tmp_dir)
+            _write_synced(tmp_dir / "checksums.json", json.dumps(checksums))
+            _sync_folder(tmp_dir)
+            shutil.rmtree(seg_dir, ignore_errors=True)
+            tmp_dir.rename(seg_dir)
+        entries.append(
+            {"name": segment.name, "checksums": checksums, "build_avgdl": segment.build_avgdl}
+        )
+    _sync_folder(folder)  # the segment folders' names, before a manifest names them
+    manifest = {
+        "format": FORMAT,
+        "database_id": db_id,
+        "signature": index.signature,
+        "watermark": snap.watermark,
+        "sentences": snap.docs,
+        "segments": entries,
+    }
+    tmp = folder / "manifest.json.tmp"
+    _write_synced(tmp, json.dumps(manifest))
+    tmp.replace(folder / "manifest.json")
+    _sync_folder(folder)
+    named = {e["name"] for e in entries}
+    for child in folder.iterdir():
+        if child.is_dir() and child.name not in named:
+            shutil.rmtree(child, ignore_errors=True)
 
 
 def _saved_checksums(seg_dir: Path) -> dict[str, int] | None:

@@ -19,6 +19,7 @@ import zlib
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import numpy.typing as npt
@@ -199,7 +200,7 @@ class Segment:
             array = np.ascontiguousarray(getattr(self, key))
             tmp = folder / f"{key}.npy.tmp"
             with tmp.open("wb") as fh:
-                np.save(fh, array, allow_pickle=False)
+                np.save(_Writes(fh), array, allow_pickle=False)
                 fh.flush()
                 os.fsync(fh.fileno())
             tmp.replace(folder / f"{key}.npy")
@@ -224,6 +225,18 @@ class Segment:
             # subclass hook, a measurable part of a millisecond query.
             arrays[key] = array.view(np.ndarray)
         return cls(name=folder.name, build_avgdl=build_avgdl, **arrays)
+
+
+class _Writes:
+    """A file numpy writes to through `write`, not C stdio: a failed write then raises
+    OSError with its errno (ENOSPC, EFBIG...), where numpy's own file path says only
+    "N requested and M written" and the caller cannot tell a full disk."""
+
+    def __init__(self, fh: BinaryIO) -> None:
+        self._fh = fh
+
+    def write(self, data: bytes) -> int:
+        return self._fh.write(data)
 
 
 def _crc(array: npt.NDArray[np.generic]) -> int:

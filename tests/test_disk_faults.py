@@ -1,0 +1,231 @@
+"""When the disk says no: a full disk, a read-only index folder, a file where the index goes.
+
+Every command says what happened and what to do, without a traceback; articles committed
+before stay; commands that only read (stats, ask, digest) answer from the database with an
+index built in memory, and a warning says so.
+
+A full disk is a small tmpfs, mounted in a user and mount namespace of the test's own
+(`unshare`), where the kernel allows one; RLIMIT_FSIZE, which makes writes past a size fail
+(EFBIG) as a full disk does, runs everywhere.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli.main import main
+from retrieval.index.files import index_dir
+from tests.cli_process import clean_env, run_newsbot
+
+from .conftest import SEEDS
+
+QUESTION = "Where did the joint exercise begin?"
+ANSWER = "Aslanduz"
+
+
+def harbour_corpus(path: Path, articles: int = 300) -> Path:
+    """Articles enough that their index needs tens of KB (their text, a few hundred)."""
+    with path.open("w") as fh:
+        for i in range(articles):
+            text = " ".join(
+                f"The harbour{i} crane{j} moved cargo number {i * 7 + j} on pier {j}."
+                for j in range(20)
+            )
+            fh.write(json.dumps({"title": f"Harbour report {i}", "text": text}) + "\n")
+    return path
+
+
+def namespaces_work() -> str | None:
+    """None if this machine lets a test mount a tmpfs of its own, else why not."""
+    if shutil.which("unshare") is None:
+        return "no unshare command (util-linux)"
+    try:
+        done = subprocess.run(
+            [
+                "unshare",
+                "--user",
+                "--map-root-user",
+                "--mount",
+                "sh",
+                "-c",
+                "mount -t tmpfs -o size=16k tmpfs /mnt",
+            ],  # fmt: skip
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+    except OSError as exc:
+        return str(exc)
+    return None if done.returncode == 0 else done.stderr.strip() or "unshare failed"
+
+
+def in_namespace(tmp_path: Path, script: str) -> dict[str, tuple[int, str, str]]:
+    """Run `script` (sh, in tmp_path) in a user+mount namespace where it may mount file
+    systems. `newsbot STEP ARGS` in it runs newsbot and records exit status and output
+    under STEP; returns them."""
+    why = namespaces_work()
+    if why is not None:
+        pytest.skip(f"cannot mount a small file system here ({why}); test_*_rlimit cover it")
+    runner = f'{sys.executable} -m bot.cli "$@"'
+    prelude = (
+        'newsbot() { step=$1; shift; rc=0; python_newsbot "$@" >"out/$step.out"'
+        ' 2>"out/$step.err" || rc=$?; echo $rc >"out/$step.rc"; }\n'
+        f"python_newsbot() {{ {runner}; }}\n"
+        "mkdir -p out\n"
+    )
+    done = subprocess.run(
+        ["unshare", "--user", "--map-root-user", "--mount", "sh", "-ec", prelude + script],
+        cwd=tmp_path,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    results = {}
+    for rc in (tmp_path / "out").glob("*.rc"):
+        step = rc.stem
+        out, err = (tmp_path / "out" / f"{step}.{kind}" for kind in ("out", "err"))
+        results[step] = (int(rc.read_text()), out.read_text(), err.read_text())
+    return results
+
+
+def assert_clear(err: str) -> None:
+    assert "Traceback" not in err and "Error:" not in err, err
+
+
+def test_a_full_disk_under_the_index_keeps_every_command_working(tmp_path: Path) -> None:
+    harbour_corpus(tmp_path / "corpus.jsonl")
+    (tmp_path / "news.db.index").mkdir()
+    steps = in_namespace(
+        tmp_path,
+        f"""
+        mount -t tmpfs -o size=16k tmpfs news.db.index
+        newsbot ingest ingest --quiet --db news.db {SEEDS} corpus.jsonl
+        newsbot stats stats --db news.db
+        newsbot ask ask --db news.db "{QUESTION}" --limit 1
+        newsbot digest digest --db news.db --since 2024-11-24 --until 2024-11-26
+        newsbot reindex reindex --db news.db
+        """,
+    )
+    rc, out, err = steps["ingest"]
+    assert rc == 1 and "added 301 articles" in out  # the summary, then the problem
+    assert "cannot save the index in news.db.index: there is no room for it" in err
+    assert "Free some space there; the articles are safe in the database" in err
+    assert_clear(err)
+    for step in ("stats", "ask", "digest"):
+        rc, out, err = steps[step]
+        assert rc == 0, err
+        assert "no room for it" in err and "built in memory" in err  # the warning
+        assert_clear(err)
+    assert "articles:   301" in steps["stats"][1]
+    assert ANSWER in steps["ask"][1]
+    assert "joint border exercises" in steps["digest"][1]
+    rc, out, err = steps["reindex"]  # writing the index is its whole job: that fails
+    assert rc == 1 and "newsbot: cannot save the index" in err
+    assert_clear(err)
+
+
+def test_a_full_disk_under_the_database_loses_no_committed_article(tmp_path: Path) -> None:
+    harbour_corpus(tmp_path / "corpus.jsonl")
+    (tmp_path / "db").mkdir()
+    steps = in_namespace(
+        tmp_path,
+        f"""
+        mount -t tmpfs -o size=700k tmpfs db
+        newsbot seed ingest --quiet --db db/news.db {SEEDS}
+        newsbot full ingest --quiet --db db/news.db corpus.jsonl
+        newsbot stats stats --db db/news.db
+        newsbot ask ask --db db/news.db "{QUESTION}" --limit 1
+        """,
+    )
+    assert steps["seed"][0] == 0, steps["seed"]
+    rc, out, err = steps["full"]
+    assert rc == 1
+    assert "added 0 articles" in out  # the summary still comes
+    assert "the ingest stopped early: the disk holding the database is full" in err
+    assert "run the same ingest again" in err
+    assert err.count("\n") < 5  # one reason, not a failure per article
+    assert_clear(err)
+    rc, out, err = steps["stats"]
+    assert rc == 0 and "articles:   1\n" in out
+    assert ANSWER in steps["ask"][1]
+
+
+def test_a_read_only_index_folder_is_read_and_not_written(tmp_path: Path) -> None:
+    assert (
+        run_newsbot(["ingest", "--quiet", "--db", "news.db", str(SEEDS)], tmp_path).returncode == 0
+    )
+    harbour_corpus(tmp_path / "corpus.jsonl", articles=3)
+    steps = in_namespace(
+        tmp_path,
+        f"""
+        mount --bind news.db.index news.db.index
+        mount -o remount,bind,ro news.db.index
+        newsbot ask_saved ask --db news.db "{QUESTION}" --limit 1
+        newsbot ingest ingest --quiet --db news.db corpus.jsonl
+        newsbot ask ask --db news.db "harbour1 crane3" --limit 1
+        """,
+    )
+    rc, out, err = steps["ask_saved"]  # the saved index loads: nothing to write, no warning
+    assert rc == 0 and ANSWER in out and not err.strip()
+    rc, out, err = steps["ingest"]
+    assert rc == 1 and "added 3 articles" in out
+    assert "cannot save the index in news.db.index: Read-only file system" in err
+    assert "Let the user running newsbot write there" in err
+    assert_clear(err)
+    rc, out, err = steps["ask"]  # the new articles, from the index caught up in memory
+    assert rc == 0 and "harbour1 crane3" in out and "built in memory" in err
+
+
+def test_a_file_where_the_index_goes_is_named_with_what_to_do(
+    db_path: Path, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    index_dir(db_path).write_text("not a folder")
+    assert main(["ingest", "--quiet", "--db", str(db_path), str(SEEDS)]) == 1
+    out, err = capsys.readouterr()
+    assert "added 1 articles" in out
+    assert "it is a file, and the index is a folder beside the database" in err
+    assert "Move that file away" in err
+    caplog.clear()
+    assert main(["ask", "--db", str(db_path), QUESTION]) == 0
+    assert ANSWER in capsys.readouterr().out and "built in memory" in caplog.text
+    assert main(["stats", "--db", str(db_path)]) == 0
+    assert "articles:   1" in capsys.readouterr().out
+    assert main(["reindex", "--db", str(db_path)]) == 1
+    assert "Move that file away" in capsys.readouterr().err
+    assert index_dir(db_path).read_text() == "not a folder"  # never deleted
+
+
+def test_an_index_past_the_file_size_limit_rlimit(tmp_path: Path) -> None:
+    harbour_corpus(tmp_path / "corpus.jsonl")
+    made = run_newsbot(["ingest", "--quiet", "--db", "news.db", "corpus.jsonl"], tmp_path)
+    assert made.returncode == 0, made.stderr
+    shutil.rmtree(index_dir(tmp_path / "news.db"))
+    # Every file this process writes is cut at 32 KiB (EFBIG): the index's largest arrays
+    # do not fit; the database, already written, is only read.
+    stats = run_newsbot(["stats", "--db", "news.db"], tmp_path, file_size=32 << 10)
+    assert stats.returncode == 0 and "articles:   300" in stats.stdout
+    assert "there is no room for it (File too large)" in stats.stderr
+    assert_clear(stats.stderr)
+    assert not list(index_dir(tmp_path / "news.db").glob("*.tmp"))  # the partial save is gone
+
+
+def test_a_database_past_the_file_size_limit_stops_the_ingest_rlimit(tmp_path: Path) -> None:
+    made = run_newsbot(["ingest", "--quiet", "--db", "news.db", str(SEEDS)], tmp_path)
+    assert made.returncode == 0, made.stderr
+    harbour_corpus(tmp_path / "corpus.jsonl")
+    full = run_newsbot(
+        ["ingest", "--quiet", "--db", "news.db", "corpus.jsonl"], tmp_path, file_size=64 << 10
+    )
+    assert full.returncode == 1 and "added 0 articles" in full.stdout
+    assert "the ingest stopped early: the database cannot be written" in full.stderr
+    assert_clear(full.stderr)
+    stats = run_newsbot(["stats", "--db", "news.db"], tmp_path)
+    assert stats.returncode == 0 and "articles:   1\n" in stats.stdout
