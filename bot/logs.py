@@ -18,16 +18,22 @@ URL_LOGGERS = ("httpx", "httpcore")
 # numba logs every compiler pass at DEBUG: at NEWSBOT_LOG_LEVEL=DEBUG the first query spent
 # 35 s writing them, with the GIL held and the bot frozen.
 NOISY_LOGGERS = ("numba",)
+# trafilatura (and the parsers it drives) logs an ERROR for every page it cannot read
+# ("empty HTML tree", "lxml parsing failed"), without saying which: newsbot reports the same
+# page itself, with its name ("no article text found in the page").
+EXTRACTION_LOGGERS = ("trafilatura", "htmldate", "courlan", "justext")
 
 _secrets: set[str] = set()
 _installed = False
 
 
 def quiet_http_logs() -> None:
-    """Keep request-URL logging (which carries the token), and numba's compiler chatter,
-    below what the bot logs."""
+    """Keep request-URL logging (which carries the token), numba's compiler chatter and the
+    extraction libraries' complaints about pages below what newsbot logs."""
     for name in URL_LOGGERS + NOISY_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
+    for name in EXTRACTION_LOGGERS:
+        logging.getLogger(name).setLevel(logging.CRITICAL)
 
 
 def redact(text: str) -> str:

@@ -22,10 +22,13 @@ class Tick(Protocol):
 def progress_bar(
     total: int | None, unit: str, enabled: bool, label: str | None = None
 ) -> Iterator[Tick]:
-    """Yield `tick(n=1)`: it moves a tqdm bar when stderr is a terminal (and `enabled`), and,
-    with a `label`, logs "label: N unit" every LOG_EVERY seconds and at the end -- so a run
-    under cron or systemd shows its progress in the log too. Log lines print above the bar.
+    """Yield `tick(n=1)`: it moves a tqdm bar when stderr is a terminal, and, with a `label`,
+    logs "label: N unit" every LOG_EVERY seconds and at the end -- so a run under cron or
+    systemd shows its progress in the log too. Log lines print above the bar. Not `enabled`
+    (`--quiet`): neither bar nor lines, only counting.
     """
+    if not enabled:
+        label = None
     done = 0
     last_logged = time.monotonic()
     with ExitStack() as stack:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli.main import build_parser, main
+from tests.cli_process import run_newsbot
 
 from .conftest import REPO, write_jsonl
 
@@ -136,3 +137,22 @@ def test_a_page_without_full_stops_gives_an_answer_of_sane_length(
     out = capsys.readouterr().out
     assert out.count("harbour7") >= 3  # three passages, each quoting the words asked for
     assert len(out) < 3 * 1200  # not 1.1 MB: a passage is one bounded sentence at most
+
+
+def test_quiet_ingest_of_junk_pages_prints_only_what_failed(tmp_path: Path) -> None:
+    junk = tmp_path / "pages"
+    junk.mkdir()
+    (junk / "empty.html").write_text("")
+    (junk / "binary.html").write_bytes(bytes(range(256)) * 8)
+    (junk / "xml.html").write_text('<?xml version="1.0"?><x>')
+    (junk / "good.txt").write_text("Harbour reopens\n\nThe harbour reopened on Monday.\n")
+    quiet = run_newsbot(["ingest", "--quiet", "--db", "news.db", str(junk)], tmp_path)
+    assert quiet.returncode == 1 and "added 1 articles" in quiet.stdout
+    lines = quiet.stderr.splitlines()
+    # trafilatura's own ERROR lines ("empty HTML tree") name no file: newsbot's do.
+    assert lines == [f"failed: {junk / n}.html: no article text found in the page" for n in (
+        "binary", "empty", "xml"
+    )]  # fmt: skip
+    loud = run_newsbot(["ingest", "--db", "other.db", str(junk)], tmp_path)
+    assert "INFO newsbot.progress: ingest: 1 articles read, done" in loud.stderr
+    assert "trafilatura" not in loud.stderr

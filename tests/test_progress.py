@@ -31,3 +31,12 @@ def test_without_a_label_nothing_is_logged(caplog: pytest.LogCaptureFixture) -> 
     with caplog.at_level(logging.INFO), progress_bar(None, "feeds", enabled=True) as tick:
         tick(5)
     assert caplog.records == []
+
+
+def test_quiet_logs_no_progress_lines_either(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(progress, "LOG_EVERY", 0.0)
+    with caplog.at_level(logging.INFO), progress_bar(3, "articles", False, "ingest") as tick:
+        tick(3)
+    assert caplog.records == []
