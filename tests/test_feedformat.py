@@ -66,6 +66,21 @@ def test_a_windows_1252_feed_is_read_by_its_declaration() -> None:
     assert feed.entries[0].text == "Åsa Solberg’s scheme began after the cannery closed."
 
 
+@pytest.mark.parametrize("header", ["application/rss+xml", "text/xml"])
+def test_a_feed_whose_charset_label_makes_nonsense_is_read_right(header: str) -> None:
+    # French quotes: the UTF-8 of ” has a byte windows-1252 lacks, which gave the lie away.
+    cafe = read("cafe-1252.rss").decode("cp1252").replace("“", "«").replace("”", "»")
+    labelled = f"{header}; charset=windows-1252"
+    feed = parse_feed(cafe.encode(), f"{BASE}/feeds/cafe.rss", labelled)
+    assert feed.title == "Café Solberg’s Kitchen Notes"  # not "CafÃ© Solbergâ€™s"
+    assert feed.entries[0].title == "Café’s «pay what you can» Mondays feed two hundred"
+    russian = cafe.replace("Café Solberg’s Kitchen Notes", "Городской совет").replace(
+        'encoding="windows-1252"', 'encoding="ISO-8859-1"'
+    )
+    feed = parse_feed(russian.encode("cp1251", "replace"), f"{BASE}/feeds/cafe.rss", header)
+    assert feed.title == "Городской совет"  # not "Ãîðîäñêîé ñîâåò"
+
+
 def test_rss_authors_with_e_mail_addresses_keep_their_names() -> None:
     feed = parse_feed(read("quayside-1.rss"), f"{BASE}/feeds/q.rss")
     assert feed.entries[0].authors == ("Mara Quist",)  # from "desk@quayside.example (Mara Quist)"

@@ -182,6 +182,51 @@ async def test_a_windows_1252_page_is_decoded_by_its_declared_charset(
     assert "\ufffd" not in text
 
 
+FRENCH = (
+    "Le café de la gare a rouvert à Noël, après des mois de travaux. « C’est génial », dit Zoë."
+)
+RUSSIAN = "Городской совет сегодня снова собрался, голосование отложено до понедельника."
+
+
+@pytest.mark.parametrize(
+    ("text", "real", "label"),
+    [
+        (FRENCH, "utf-8", "ISO-8859-1"),  # read by the label: "cafÃ©", "Ã  NoÃ«l"
+        (FRENCH, "utf-8", "windows-1252"),
+        (FRENCH, "utf-8", "us-ascii"),
+        (RUSSIAN, "utf-8", "windows-1251"),
+        (RUSSIAN, "cp1251", "ISO-8859-1"),  # "Ãîðîäñêîé"
+        (RUSSIAN, "koi8-r", "windows-1251"),  # "çÏÒÏÄÓËÏÊ", readable letters, wrong ones
+    ],
+    ids=[
+        "utf8-as-latin1",
+        "utf8-as-1252",
+        "utf8-as-ascii",
+        "utf8-as-1251",
+        "1251-as-latin1",
+        "koi8r-as-1251",
+    ],  # fmt: skip
+)
+@pytest.mark.parametrize("where", ["header", "document"])
+def test_a_charset_label_that_makes_nonsense_is_seen_through(
+    text: str, real: str, label: str, where: str
+) -> None:
+    body = text.encode(real)
+    if where == "header":
+        assert decode_body(body, f"text/html; charset={label}") == text
+    else:
+        meta = f'<meta charset="{label}">'
+        assert decode_body(meta.encode() + body, "text/html") == meta + text
+
+
+def test_a_right_label_is_kept_where_a_guesser_would_not() -> None:
+    german = "Die Brücke über die Straße wird größer; Bürger äußern Ärger über die Maßnahmen."
+    # charset-normalizer alone reads this as windows-1250; the label is right and is kept.
+    assert decode_body(german.encode("cp1252"), "text/html; charset=ISO-8859-1") == german
+    czech = "Městská rada se dnes znovu sešla, hlasování bylo odloženo až na pondělí."
+    assert decode_body(czech.encode("cp1250"), "text/html; charset=windows-1250") == czech
+
+
 def test_decoding_prefers_the_header_then_the_document_then_utf8() -> None:
     cafe = "Café “open”".encode("cp1252")
     assert decode_body(cafe, "text/html; charset=windows-1252") == "Café “open”"

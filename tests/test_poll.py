@@ -312,6 +312,33 @@ async def test_a_windows_1252_feed_and_page_keep_their_characters(
     assert "Åsa Solberg" in cafe["text"] and "\ufffd" not in cafe["text"]
 
 
+async def test_utf8_labelled_windows_1252_is_read_as_utf8(
+    feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
+) -> None:
+    # The cafe feed and page as UTF-8 bytes whose labels (XML declaration, <meta>, HTTP
+    # headers) still say windows-1252: read by them, "CafÃ©â€™s Â«pay what you canÂ»".
+    # (French quotes: the UTF-8 of ” holds a byte windows-1252 lacks, which gave it away.)
+    def utf8(fixture: str) -> bytes:
+        text = feed_server.fixture(fixture).decode("cp1252")
+        assert 'encoding="windows-1252"' in text or '<meta charset="windows-1252">' in text
+        return text.replace("“", "«").replace("”", "»").encode()
+
+    label = "; charset=windows-1252"
+    feed_server.routes["/feeds/cafe.rss"] = Route(
+        body=utf8("cafe-1252.rss"), content_type="application/rss+xml" + label
+    )
+    feed_server.routes["/pages/cafe-1252.html"] = Route(
+        body=utf8("pages/cafe-1252.html"), content_type="text/html" + label
+    )
+    await FeedRegistry(db).add(feed_server.url("/feeds/cafe.rss"))
+    await FeedPoller(db, fetcher).poll_due()
+    (cafe,) = await articles(db)
+    assert cafe["title"] == "Café’s «pay what you can» Mondays feed two hundred"
+    assert cafe["source"] == "Café Solberg’s Kitchen Notes"
+    assert cafe["text"].startswith("Café Solberg’s «pay what you can» Mondays have fed")
+    assert "Åsa Solberg" in cafe["text"] and "Ã" not in cafe["text"]
+
+
 async def test_loopback_feeds_are_refused_when_private_urls_are_not_allowed(
     feed_server: FeedServer, db: aiosqlite.Connection
 ) -> None:

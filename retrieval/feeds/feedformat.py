@@ -19,6 +19,7 @@ from lxml import etree
 
 from retrieval.corpus.text import clean_line
 from retrieval.errors import ParseError
+from retrieval.feeds.charset import decode_body
 
 _BLOCKS = frozenset(
     (
@@ -51,6 +52,7 @@ _BLOCKS = frozenset(
 )
 _EMAIL_THEN_NAME = re.compile(r"^\S+@\S+\s*\((?P<name>[^)]+)\)$")
 _NAME_THEN_EMAIL = re.compile(r"^(?P<name>[^<(@]+?)\s*[<(]\s*\S+@\S+?\s*[>)]$")
+_XML_DECLARED_ENCODING = re.compile(r"""^(\s*<\?xml[^>]*?\bencoding\s*=\s*["'])[^"']*""")
 # Problems feedparser flags that do not make a feed unreadable.
 _HARMLESS = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
 
@@ -169,15 +171,16 @@ def parse_feed(content: bytes, url: str, content_type: str | None = None) -> Par
     """Entries of a feed document; raises ParseError if it is not a readable feed.
 
     `content_type` (the HTTP header) carries the charset when the document does not declare
-    one; `url` resolves relative links. Given a stream, feedparser never opens a URL or a
-    file of its own.
+    one; `url` resolves relative links. The bytes are decoded here (`decode_body`, which sees
+    through a wrong charset label) and handed to feedparser as UTF-8 saying so: feedparser
+    trusts the label, and UTF-8 labelled ISO-8859-1 came out as "CafÃ©". Given a stream,
+    feedparser never opens a URL or a file of its own.
     """
+    text = decode_body(content, content_type)
+    media = (content_type or "application/xml").split(";", 1)[0].strip() or "application/xml"
     parsed = feedparser.parse(
-        io.BytesIO(content),
-        response_headers={
-            "content-type": content_type or "application/xml",
-            "content-location": url,
-        },
+        io.BytesIO(_XML_DECLARED_ENCODING.sub(r"\g<1>utf-8", text, count=1).encode()),
+        response_headers={"content-type": f"{media}; charset=utf-8", "content-location": url},
     )
     problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
     if not parsed.get("version") and not parsed.entries:
