@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +14,7 @@ import pytest
 
 from retrieval.engine import Engine
 from retrieval.feeds.fetch import Fetcher
-from retrieval.feeds.poll import FeedPoller
+from retrieval.feeds.poll import MAX_ENTRIES_PER_POLL, FeedPoller
 from retrieval.feeds.registry import FeedRegistry
 from retrieval.models import ArticleDraft
 from tests.conftest import TEST_LIMITS
@@ -199,6 +201,52 @@ async def test_seen_entries_are_not_fetched_again_when_the_server_ignores_valida
     report = await poller.poll_all()
     assert (report.outcomes[0].status, report.outcomes[0].new_entries) == ("ok", 0)
     assert len(feed_server.hits("/pages/market.html")) == 1
+
+
+def big_feed(entries: int) -> bytes:
+    """An RSS feed of `entries` items, newest first, each with its own text and no page."""
+    items = "".join(
+        f"<item><guid>entry-{n}</guid><title>Harbour notice {n}</title>"
+        f"<pubDate>{format_datetime(datetime(2026, 1, 1, tzinfo=UTC) + timedelta(hours=n))}"
+        f"</pubDate><description>Notice {n}: the harbour crane moved cargo on pier {n}."
+        "</description></item>"
+        for n in reversed(range(entries))
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>Harbour notices</title>{items}</channel></rss>"
+    ).encode()
+
+
+async def test_a_huge_feed_is_stored_a_poll_at_a_time_newest_first(
+    feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
+) -> None:
+    entries = MAX_ENTRIES_PER_POLL * 2 + 50
+    feed_server.routes["/feeds/big.rss"] = Route(
+        body=big_feed(entries), content_type="application/rss+xml", etag='"big"'
+    )
+    await FeedRegistry(db).add(feed_server.url("/feeds/big.rss"))
+    poller = FeedPoller(db, fetcher)
+    polls = [await poller.poll_all()]
+    [feed] = await FeedRegistry(db).all()
+    assert feed.next_poll_ts is not None and feed.last_fetch_ts is not None
+    assert feed.next_poll_ts - feed.last_fetch_ts == 60  # not the 15 minutes of its interval
+    polls += [await poller.poll_all() for _ in range(3)]
+    outcomes = [report.outcomes[0] for report in polls]
+    assert [(o.status, o.added, o.waiting) for o in outcomes] == [
+        ("ok", MAX_ENTRIES_PER_POLL, MAX_ENTRIES_PER_POLL + 50),
+        ("ok", MAX_ENTRIES_PER_POLL, 50),
+        ("ok", 50, 0),
+        ("not modified", 0, 0),  # the validators are kept once nothing waits
+    ]
+    assert "150 more entries next poll" in outcomes[0].line()
+    numbers = [int(r["title"].rsplit(" ", 1)[1]) for r in await articles(db)]
+    first = list(range(entries - MAX_ENTRIES_PER_POLL, entries))  # the newest, in order
+    assert numbers[:MAX_ENTRIES_PER_POLL] == first
+    assert sorted(numbers) == list(range(entries))  # then the rest: none lost, none twice
+    # While entries wait, the feed is asked for in full (a 304 would hide them).
+    asked = feed_server.hits("/feeds/big.rss")
+    assert [("if-none-match" in r.headers) for r in asked] == [False, False, False, True]
 
 
 async def test_every_failure_is_reported_with_its_feed_and_the_others_go_on(

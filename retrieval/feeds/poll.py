@@ -2,7 +2,8 @@
 
 Per feed, in this order, so that nothing is lost and nothing stored twice:
 1. conditional GET of the feed (a 304 ends the poll: nothing new);
-2. parse it and keep the entries this feed has not delivered before;
+2. parse it and keep the entries this feed has not delivered before, the newest
+   MAX_ENTRIES_PER_POLL of them (the rest wait for the next poll, which comes soon);
 3. fetch each new entry's page and extract the article (trafilatura), falling back to the
    feed's own content or summary when the page cannot be had or says less;
 4. split them into sentences (in a worker thread) and store them in one transaction (the
@@ -36,6 +37,11 @@ from retrieval.models import ArticleDraft
 log = logging.getLogger(__name__)
 
 PAGE_CONCURRENCY = 4  # pages fetched at once per feed: quick, and gentle with one site
+# Entries stored per poll of one feed. A feed of 100,000 entries (an archive, or a hostile
+# one) would otherwise be fetched page by page and stored in one transaction in one poll. The
+# newest go first: a chat wants today's news now, and the archive can follow a poll at a
+# time while the feed still lists it. 100 pages at PAGE_CONCURRENCY take a minute or two.
+MAX_ENTRIES_PER_POLL = 100
 
 
 @dataclass
@@ -45,6 +51,7 @@ class FeedOutcome:
     feed: Feed
     status: str = "ok"  # ok | not modified | failed
     new_entries: int = 0
+    waiting: int = 0  # new entries past MAX_ENTRIES_PER_POLL, left for the next poll
     added: int = 0
     duplicates: int = 0
     error: str | None = None  # why the feed itself failed
@@ -65,6 +72,8 @@ class FeedOutcome:
             f"{head}: {self.new_entries} new entries, {self.added} articles added, "
             f"{self.duplicates} duplicates"
         )
+        if self.waiting:
+            line += f", {self.waiting} more entries next poll"
         if self.problems:
             line += f", {len(self.problems)} problems"
         return line
@@ -167,8 +176,10 @@ class FeedPoller:
             return await self._failed(feed, str(exc))
         outcome = FeedOutcome(feed)
         unseen = await self.registry.unseen(feed.id, (e.key for e in parsed.entries))
-        # Oldest first, so article ids follow the order the feed published them in.
-        new = [e for e in reversed(parsed.entries) if e.key in unseen]
+        fresh = [e for e in parsed.entries if e.key in unseen]  # as listed: newest first
+        outcome.waiting = max(0, len(fresh) - MAX_ENTRIES_PER_POLL)
+        # Stored oldest first, so article ids follow the order the feed published them in.
+        new = list(reversed(fresh[:MAX_ENTRIES_PER_POLL]))
         outcome.new_entries = len(new)
         limit = asyncio.Semaphore(PAGE_CONCURRENCY)
 
@@ -186,7 +197,12 @@ class FeedPoller:
         outcome.added = sum(r.added for r in results)
         outcome.duplicates = len(results) - outcome.added
         await self.registry.record_success(
-            feed, seen, parsed.title, fetched.etag, fetched.last_modified
+            feed,
+            seen,
+            parsed.title,
+            fetched.etag,
+            fetched.last_modified,
+            backlog=outcome.waiting > 0,
         )
         return outcome
 

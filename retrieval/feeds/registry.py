@@ -21,6 +21,7 @@ DEFAULT_INTERVAL = 15 * 60.0
 MIN_INTERVAL = 60.0  # more often is impolite to the publisher and pointless for news
 MAX_BACKOFF = 24 * 3600.0  # a failing feed is still tried at least daily until paused
 PAUSE_AFTER = 6  # consecutive failures; at 15 minutes that is about 16 hours of failing
+BACKLOG_SECONDS = MIN_INTERVAL  # a feed with entries left over is polled again this soon
 MAX_NAME = 200
 
 _INTERVAL_PART = re.compile(r"(\d+)\s*([smhd])")
@@ -212,14 +213,18 @@ class FeedRegistry:
         etag: str | None,
         last_modified: str | None,
         now: float | None = None,
+        backlog: bool = False,
     ) -> None:
         """Mark entries seen and the poll done; one transaction.
 
         Called only after the entries' articles are stored, so a crash in between refetches
         them next time (and the store's dedupe finds them) rather than losing them. A 304
-        answer passes no validators and keeps the stored ones.
+        answer passes no validators and keeps the stored ones. With a `backlog` (entries
+        left for the next poll) the validators are dropped, so the next fetch is not answered
+        "not modified", and that poll comes after BACKLOG_SECONDS, not the feed's interval.
         """
         now = time.time() if now is None else now
+        wait = min(feed.interval, BACKLOG_SECONDS) if backlog else feed.interval
         async with transaction(self.conn):
             await self.conn.executemany(
                 "INSERT OR IGNORE INTO feed_entries (feed_id, entry_key, article_id, url,"
@@ -227,11 +232,12 @@ class FeedRegistry:
                 [(feed.id, e.key, e.article_id, e.url, now) for e in entries],
             )
             await self.conn.execute(
-                "UPDATE feeds SET title = coalesce(?, title), etag = coalesce(?, etag),"
-                " last_modified = coalesce(?, last_modified), last_fetch_ts = ?,"
-                " last_ok_ts = ?, last_error = NULL, failures = 0, next_poll_ts = ?"
-                " WHERE id = ?",
-                (title, etag, last_modified, now, now, now + feed.interval, feed.id),
+                "UPDATE feeds SET title = coalesce(?, title),"
+                " etag = CASE WHEN ? THEN NULL ELSE coalesce(?, etag) END,"
+                " last_modified = CASE WHEN ? THEN NULL ELSE coalesce(?, last_modified) END,"
+                " last_fetch_ts = ?, last_ok_ts = ?, last_error = NULL, failures = 0,"
+                " next_poll_ts = ? WHERE id = ?",
+                (title, backlog, etag, backlog, last_modified, now, now, now + wait, feed.id),
             )
 
     async def record_failure(
