@@ -15,7 +15,6 @@ from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, InvalidToken, NetworkError
 from telegram.ext import (
-    AIORateLimiter,
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
@@ -35,6 +34,7 @@ from bot.feed_commands import add_feed_handlers, schedule_feed_polling
 from bot.formatting import FULL, MORE, VOTE
 from bot.logs import hide_secret, quiet_http_logs
 from bot.runtime import CONTEXT_TYPES, App, Context, run_every
+from bot.transport import ApiRequest, RetryingRateLimiter, UpdatesRequest
 from retrieval.engine import Engine
 from retrieval.errors import ConfigError
 
@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 REFRESH_SECONDS = 5.0  # articles another process stores are searchable within this
 SAVE_SECONDS = 600.0  # the index is written back at most this often, and at shutdown
 RATE_LIMIT_RETRIES = 3  # RetryAfter waited out this many times before a send fails
+CONNECTIONS = 256  # to the Bot API at once: python-telegram-bot's own default for a bot
 
 
 def build_application(settings: Settings) -> App:
@@ -67,7 +68,9 @@ def build_application(settings: Settings) -> App:
                 allow_sending_without_reply=True,
             )
         )
-        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .request(ApiRequest(connection_pool_size=CONNECTIONS))
+        .get_updates_request(UpdatesRequest())
+        .rate_limiter(RetryingRateLimiter(max_retries=RATE_LIMIT_RETRIES))
         .concurrent_updates(True)
         .post_init(_start)
         .post_shutdown(_stop)

@@ -13,7 +13,9 @@ sent. What Telegram answers decides what becomes of it:
     and the message is sent there.
   - RetryAfter (429): waited out, then sent again (the rate limiter already retries a few
     times; this covers floods longer than that).
-  - Unreachable before anything was sent: the claim is released, the next tick tries again.
+  - A failure that certainly sent nothing (no connection, a 5xx answer) is retried for a
+    minute (`bot.transport`); if it still fails and no message of the digest went out, the
+    claim is released and the next tick tries again.
   - A timeout, or any failure after some messages went out: we cannot know what arrived, so
     the digest counts as delivered and is not sent again (never twice).
 Digests go out concurrently and each failure stays with its chat.
@@ -25,19 +27,18 @@ import asyncio
 import logging
 from datetime import datetime, timedelta
 
-import httpx
 from telegram import Bot
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.digest_format import digest_messages, nothing_new
 from bot.runtime import App, BotData, Context, run_every
+from bot.transport import not_delivered
 from retrieval.digest.subscriptions import Due, State, Subscriptions
 
 log = logging.getLogger(__name__)
 
 TICK_SECONDS = 60.0  # how often the job asks what is due: digests go out within a minute
 MAX_FLOOD_WAITS = 5  # RetryAfter waited out this many times per message, then given up
-_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
 class _Stopped(Exception):
@@ -112,7 +113,7 @@ async def deliver(bot: Bot, shared: BotData, due: Due) -> None:
         await _end(store, delivery.id, sent, digests.clock(), str(exc))
         return
     except NetworkError as exc:
-        if sent == 0 and isinstance(exc.__cause__, _NOT_SENT):
+        if sent == 0 and not_delivered(exc):
             log.warning(
                 "digest for chat %s: Telegram unreachable (%s); trying again", chat_id, exc
             )

@@ -6,11 +6,12 @@ from __future__ import annotations
 import logging
 
 from telegram import InlineQueryResultsButton, Update
-from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import ApplicationHandlerStop
 
 from bot import formatting
 from bot.runtime import Context
+from bot.transport import ReplyDropped
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,12 @@ async def report_error(update: object, context: Context) -> None:
         return
     if isinstance(error, Forbidden):  # blocked or kicked: nobody to tell
         log.warning("update %s: cannot send to the chat: %s", update.update_id, error)
+        return
+    if isinstance(error, ReplyDropped):  # Telegram failed for a minute: an apology would too
+        log.warning("update %s: its reply was dropped: %s", update.update_id, error)
+        return
+    if isinstance(error, TimedOut):  # the reply may well have arrived: no "sorry" after it
+        log.warning("update %s: Telegram did not confirm the reply: %s", update.update_id, error)
         return
     log.error("update %s failed", update.update_id, exc_info=error)
     if isinstance(error, RetryAfter):

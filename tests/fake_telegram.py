@@ -3,7 +3,8 @@
 The real python-telegram-bot stack (httpx, request encoding, error mapping) talks to it over
 HTTP, so tests exercise exactly what production does. It enforces Telegram's rules that a bot
 can get wrong (HTML markup, text length, callback data size, not-modified edits) and can inject
-the failures a bot must survive (flood limits, blocked users, migrated groups). Stdlib only.
+the failures a bot must survive (flood limits, blocked users, migrated groups, an outage of
+5xx answers, an answer that comes too late). Stdlib only.
 """
 
 from __future__ import annotations
@@ -161,6 +162,8 @@ class FakeTelegramServer:
         self._open_queries: set[str] = set()
         self._commands: dict[str, list[JSON]] = {}
         self._failures: list[tuple[str, ApiError, list[int]]] = []
+        self._outages: list[tuple[frozenset[str] | None, float, ApiError]] = []
+        self._delays: list[tuple[str, float, list[int]]] = []
         self._chat_errors: dict[int, ApiError] = {}
         self._stopping = False
         self.internal_errors: list[BaseException] = []
@@ -287,6 +290,35 @@ class FakeTelegramServer:
         params = {key: value for key, value in parameters.items() if value is not None}
         with self._cond:
             self._failures.append((method, ApiError(error_code, description, **params), [count]))
+
+    def outage(
+        self,
+        seconds: float,
+        error_code: int = 502,
+        methods: tuple[str, ...] | None = ("sendMessage",),
+    ) -> None:
+        """For the next ``seconds``, answer every call of ``methods`` (all if None) with a
+        5xx error, as Telegram's front does while its backend is away. Calls are recorded."""
+        description = {502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"}
+        error = ApiError(error_code, description.get(error_code, f"Error {error_code}"))
+        until = time.monotonic() + seconds
+        with self._cond:
+            self._outages.append((frozenset(methods) if methods else None, until, error))
+
+    def delay_answer(self, method: str, seconds: float, count: int = 1) -> None:
+        """Carry out the next ``count`` calls of ``method``, then wait ``seconds`` before
+        answering: a client whose read timeout is shorter never learns that they succeeded."""
+        with self._cond:
+            self._delays.append((method, seconds, [count]))
+
+    def answer_delay(self, method: str) -> float:
+        """Seconds to hold back the answer of a call of ``method`` just carried out."""
+        with self._cond:
+            for name, seconds, remaining in self._delays:
+                if name == method and remaining[0] > 0:
+                    remaining[0] -= 1
+                    return seconds
+        return 0.0
 
     def block_chat(
         self, chat_id: int, description: str | None = None, error_code: int = 403
@@ -504,6 +536,9 @@ class FakeTelegramServer:
             for name, error, remaining in self._failures:
                 if name == method and remaining[0] > 0:
                     remaining[0] -= 1
+                    raise error
+            for methods, until, error in self._outages:
+                if (methods is None or method in methods) and time.monotonic() < until:
                     raise error
             for key in ("chat_id", "user_id", "message_id"):  # the API takes "123" as 123
                 if isinstance(params.get(key), str) and re.fullmatch(r"-?\d+", params[key]):
@@ -749,6 +784,7 @@ class _Handler(BaseHTTPRequestHandler):
             params = self._params(url.query)
             body: JSON = {"ok": True, "result": self.fake.handle(match.group(2), params)}
             status = 200
+            time.sleep(self.fake.answer_delay(match.group(2)))  # done, but the answer is late
         except ApiError as error:
             body, status = error.body(), error.error_code
         except Exception as error:  # noqa: BLE001 - a bug in the fake: the fixture reports it

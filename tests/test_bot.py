@@ -20,9 +20,10 @@ import pytest
 import pytest_asyncio
 from telegram import Update
 from telegram.error import BadRequest
-from telegram.ext import CommandHandler
+from telegram.ext import CommandHandler, ExtBot
 
 from bot import app as bot_app
+from bot import transport
 from bot.access import admin_only
 from bot.app import build_application
 from bot.config import Settings
@@ -669,3 +670,75 @@ def _watermark(manifest: Path) -> int:
         return int(json.loads(manifest.read_text())["watermark"])
     except (OSError, ValueError, KeyError):
         return -1
+
+
+# ----- Telegram failing: retried when nothing was done, never sent twice -----------------
+
+FAULT_USERS = range(2001, 2011)
+
+
+async def test_answers_wait_out_a_5_second_502_blip_and_come_once(bot: Harness) -> None:
+    bot.fake.outage(5.0, 502)
+    started = time.monotonic()
+    for user in FAULT_USERS:  # ten people ask while Telegram answers 502 to every sendMessage
+        bot.fake.user_message(user, "Where did the joint exercise begin?")
+    for user in FAULT_USERS:
+        [answer] = await bot.reply(user)
+        assert "Aslanduz" in answer["text"]
+    assert time.monotonic() - started >= 5.0
+    await asyncio.sleep(1.0)  # nothing else is on its way
+    assert all(len(bot.replies(user)) == 1 for user in FAULT_USERS)  # each once, none lost
+    failed = [c for c in bot.fake.calls("sendMessage") if c.time - started < 5.0]
+    assert len(failed) >= len(FAULT_USERS)  # they were tried during the outage, and failed
+
+
+async def test_a_reply_failing_past_its_age_is_dropped_with_a_log_line(
+    bot: Harness, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(transport, "MAX_REPLY_AGE", 3.0)  # a minute, in production
+    bot.fake.outage(60.0, 503)
+    with caplog.at_level(logging.INFO, logger="bot"):
+        bot.fake.user_message(2001, "Where did the joint exercise begin?")
+        await until(lambda: "dropped" in caplog.text, "the reply to be dropped")
+        await bot.settle()
+    assert "sendMessage to chat 2001 dropped: Telegram failed it for" in caplog.text
+    assert "Traceback" not in caplog.text
+    tries = bot.fake.calls("sendMessage")
+    assert 3 <= len(tries) <= 6  # backoff: 0.5, 1, 2 s... not a tight loop
+    await asyncio.sleep(1.0)
+    assert len(bot.fake.calls("sendMessage")) == len(tries)  # no apology tried after it
+    assert bot.replies(2001) == []
+
+
+async def test_an_answer_whose_confirmation_timed_out_is_not_sent_again(
+    bot: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The fake delivers the answer, then answers the request after the bot's 5 s read
+    # timeout: the answer is in the chat, and the bot cannot know.
+    bot.fake.delay_answer("sendMessage", 7.0)
+    with caplog.at_level(logging.WARNING):
+        bot.fake.user_message(2001, "Where did the joint exercise begin?")
+        await until(lambda: "may have arrived" in caplog.text, "the timeout to be logged")
+        await bot.settle()
+    await asyncio.sleep(1.0)
+    [answer] = bot.replies(2001)  # once: no retry, and no "sorry, try again" after it
+    assert "Aslanduz" in answer["text"]
+    assert len(bot.fake.calls("sendMessage")) == 1
+
+
+async def test_a_refused_connection_is_retried_then_dropped(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(transport, "MAX_REPLY_AGE", 2.0)
+    # Port 9 (discard) refuses: the request is never made, so trying again is safe.
+    api = ExtBot(
+        TEST_TOKEN,
+        base_url="http://127.0.0.1:9/bot",
+        request=transport.ApiRequest(),
+        rate_limiter=transport.RetryingRateLimiter(),
+    )
+    await api.rate_limiter.initialize()  # type: ignore[union-attr]
+    with caplog.at_level(logging.INFO, logger="bot"), pytest.raises(transport.ReplyDropped):
+        await api.send_message(USER, "hello")
+    assert caplog.text.count("trying again in") >= 2
+    assert transport.not_delivered(transport.ReplyDropped("x"))

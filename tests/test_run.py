@@ -139,3 +139,37 @@ def test_run_answers_then_stops_cleanly_on_a_signal(
     assert REDACTED in err  # PTB logged its API URL at DEBUG, token replaced
     assert TEST_TOKEN not in err
     assert " INFO httpx" not in err
+
+
+def test_an_unreadable_update_is_skipped_once_and_sigterm_still_stops_it(
+    tmp_path: Path, fake: FakeTelegramServer
+) -> None:
+    env = newsbot_env(tmp_path, TELEGRAM_BOT_TOKEN=TEST_TOKEN, TELEGRAM_API_BASE_URL=fake.base_url)
+    process = start(tmp_path, env)
+    try:
+        fake.wait_for_calls("getUpdates", 1, timeout=60)
+        # python-telegram-bot cannot read this update: it failed the whole batch, and the
+        # updater fetched the same batch again, and again (568 tracebacks in 30 s).
+        bad = fake.enqueue_update({"message": 42})
+        fake.user_message(USER, "Where did the joint exercise begin?")
+        deadline = time.monotonic() + 30
+        while not fake.sent_messages(USER):
+            assert time.monotonic() < deadline, "no answer after the unreadable update"
+            time.sleep(0.05)
+        polls = len(fake.calls("getUpdates"))
+        time.sleep(1.0)
+        assert len(fake.calls("getUpdates")) < polls + 5  # long polls again, no busy loop
+        stopping = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+        took = time.monotonic() - stopping
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    err = stderr_of(tmp_path)
+    assert process.returncode == 0, err
+    assert took < 10, f"took {took:.1f} s to stop"
+    assert err.count(f"skipped update {bad['update_id']}") == 1
+    assert "Traceback" not in err and "Error while parsing updates" not in err
+    assert not fake.pending_updates()  # the bad update was confirmed, not fetched forever

@@ -1,0 +1,150 @@
+"""How the bot talks to the Bot API when the API or the network misbehaves.
+
+Three small extensions at python-telegram-bot's own extension points:
+
+- `ApiRequest` (a `BaseRequest.do_request`): a 5xx answer becomes `ServerError`, so a
+  transient failure can be told from the others.
+- `RetryingRateLimiter` (a `BaseRateLimiter`, which wraps every API call but getUpdates):
+  retries a call that certainly did nothing, with exponential backoff, for at most
+  MAX_REPLY_AGE seconds; then the reply is dropped with a log line, never sent late.
+- `UpdatesRequest` (the getUpdates request): an update python-telegram-bot cannot read
+  reaches it as a bare update id, logged once, instead of failing the whole batch forever.
+
+What "certainly did nothing" means, so no message is ever sent twice: the connection was
+never made (refused, connect timeout, no free connection in the pool), or the API answered
+with a 5xx status (its front says the request was not carried out). A read timeout, or a
+connection lost after the request went out, may have delivered the message: it is not
+retried, and the log says it may have arrived.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import Callable, Coroutine
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+from telegram import Update
+from telegram.error import NetworkError
+from telegram.ext import AIORateLimiter
+from telegram.request import HTTPXRequest
+
+log = logging.getLogger(__name__)
+
+MAX_REPLY_AGE = 60.0  # seconds: a reply Telegram has not taken by then is dropped
+FIRST_WAIT = 0.5  # seconds before the first retry; doubled each time
+MAX_WAIT = 8.0  # seconds between retries at most
+_NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+class ServerError(NetworkError):
+    """The Bot API answered with a 5xx status: it did not carry the request out."""
+
+
+class ReplyDropped(NetworkError):
+    """A call that kept failing for MAX_REPLY_AGE seconds and was given up, undelivered."""
+
+
+def not_delivered(error: BaseException) -> bool:
+    """Whether a failed call certainly had no effect, so sending it again cannot repeat it."""
+    if isinstance(error, ServerError | ReplyDropped):
+        return True
+    return isinstance(error, NetworkError) and isinstance(error.__cause__, _NEVER_SENT)
+
+
+class ApiRequest(HTTPXRequest):
+    """python-telegram-bot's HTTPX request, with a 5xx answer raised as ServerError."""
+
+    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        code, payload = await super().do_request(*args, **kwargs)
+        if code >= HTTPStatus.INTERNAL_SERVER_ERROR:
+            try:
+                phrase = HTTPStatus(code).phrase
+            except ValueError:
+                phrase = "Server Error"
+            raise ServerError(f"{phrase} ({code})")
+        return code, payload
+
+
+class UpdatesRequest(ApiRequest):
+    """The getUpdates request: an update python-telegram-bot cannot read (a `message` that
+    is not an object, say) would fail the whole batch, and the updater would fetch the same
+    batch again forever. Such an update is handed on as its bare id, which handlers ignore
+    and the next offset confirms, and logged once."""
+
+    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        code, payload = await super().do_request(*args, **kwargs)
+        if code != HTTPStatus.OK:
+            return code, payload
+        try:
+            body = json.loads(payload)
+            updates = body["result"]
+        except (ValueError, KeyError, TypeError):
+            return code, payload  # python-telegram-bot reports a broken answer itself
+        if not isinstance(updates, list):
+            return code, payload
+        readable = [_readable(update) for update in updates]
+        if readable == updates:
+            return code, payload
+        return code, json.dumps(body | {"result": readable}).encode()
+
+
+def _readable(update: Any) -> Any:
+    """`update`, or its bare id when python-telegram-bot cannot read it (logged)."""
+    try:
+        Update.de_json(update, None)
+    except Exception as exc:  # whatever a malformed field makes the parser raise
+        update_id = update.get("update_id") if isinstance(update, dict) else None
+        log.warning("skipped update %s: python-telegram-bot cannot read it (%r)", update_id, exc)
+        return {"update_id": update_id} if isinstance(update_id, int) else update
+    return update
+
+
+class RetryingRateLimiter(AIORateLimiter):
+    """AIORateLimiter (Telegram's flood limits, RetryAfter waited out), which also retries
+    a call that failed without effect: exponential backoff from FIRST_WAIT to MAX_WAIT,
+    until the call is MAX_REPLY_AGE seconds old. Then it raises ReplyDropped."""
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        started = time.monotonic()
+        wait = FIRST_WAIT
+        while True:
+            try:
+                return await super().process_request(
+                    callback, args, kwargs, endpoint, data, rate_limit_args
+                )
+            except NetworkError as exc:
+                age = time.monotonic() - started
+                where = f"{endpoint} to chat {data.get('chat_id')}"
+                if not not_delivered(exc):
+                    if endpoint.startswith(("send", "edit", "answer", "delete")):
+                        log.warning(
+                            "%s failed after it went out (%s): it may have arrived, so it is "
+                            "not sent again",
+                            where,
+                            exc,
+                        )
+                    raise
+                if age + wait > MAX_REPLY_AGE:
+                    log.warning(
+                        "%s dropped: Telegram failed it for %.0f s (%s); not sent late",
+                        where,
+                        age,
+                        exc,
+                    )
+                    raise ReplyDropped(f"{endpoint} dropped after {age:.0f} s: {exc}") from exc
+                log.info("%s failed (%s): trying again in %.1f s", where, exc, wait)
+                await asyncio.sleep(wait)
+                wait = min(wait * 2, MAX_WAIT)
