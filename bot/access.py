@@ -52,6 +52,12 @@ class Access:
     def allows_inline(self, user_id: int) -> bool:
         return self.is_open or user_id in self.allowed_chats or self.is_admin(user_id)
 
+    def allows_digests(self, chat_id: int) -> bool:
+        """Whether daily digests may go to the chat: an allowed chat, or an admin's own
+        private chat (its id is the admin's). An admin's presence does not make a group or
+        channel allowed: a digest is a standing feed of the corpus to everyone in it."""
+        return self.is_open or chat_id in self.allowed_chats or chat_id in self.admins
+
 
 def is_admin(update: Update, context: Context) -> bool:
     """Whether the update's sender is listed in NEWSBOT_ADMINS."""

@@ -20,7 +20,14 @@ from telegram.error import BadRequest, Forbidden
 from telegram.ext import CommandHandler, filters
 
 from bot.access import is_admin
-from bot.digest_format import digest_messages, nothing_new, subscribed, subscription_text, usage
+from bot.digest_format import (
+    digest_messages,
+    not_allowed,
+    nothing_new,
+    subscribed,
+    subscription_text,
+    usage,
+)
 from bot.markup import escape
 from bot.runtime import App, Context
 from retrieval.digest.digest import keyword_terms
@@ -183,6 +190,10 @@ async def subscribe(update: Update, context: Context) -> None:
         return
     chat = await _chat_to_manage(update, context, message, request.target, check_posting=True)
     if chat is None:
+        return
+    if not shared.access.allows_digests(chat.id):
+        log.info("refused a digest subscription for chat %s: not allowed", chat.id)
+        await _reply(message, not_allowed(chat.id))
         return
     now = shared.digests.clock()
     user = update.effective_user

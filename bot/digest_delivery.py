@@ -5,6 +5,9 @@ one repeating job asks the database (`Subscriptions.due`) what is due now, and e
 needs to know survives a restart there. The first tick runs at start-up, which is also how a
 digest missed while the bot was down goes out once it is back.
 
+Digests go only to chats the allowlist allows (`apply_allowlist`, at every tick): another
+chat's subscription is paused, kept with its settings, and resumes afresh once allowed.
+
 Each due digest is claimed before its first message (see retrieval/digest/subscriptions.py), then
 sent. What Telegram answers decides what becomes of it:
   - 403 Forbidden (bot blocked, kicked, not a member), 400 chat not found: the subscription
@@ -37,6 +40,7 @@ from retrieval.digest.subscriptions import Due, State, Subscriptions
 
 log = logging.getLogger(__name__)
 
+PAUSED = "this chat is not in NEWSBOT_ALLOWED_CHATS"
 TICK_SECONDS = 60.0  # how often the job asks what is due: digests go out within a minute
 MAX_FLOOD_WAITS = 5  # RetryAfter waited out this many times per message, then given up
 
@@ -80,13 +84,37 @@ async def send_due_digests(context: Context) -> None:
 
 
 async def deliver_due(bot: Bot, shared: BotData) -> int:
-    """Send the digests due at the clock's now, concurrently; returns how many were due."""
+    """Send the digests due at the clock's now, concurrently; returns how many were due.
+
+    Each tick first holds every subscription against the allowlist (it is read at start-up,
+    so a restart changes it): a chat it does not allow is paused, one it allows again
+    resumes. Content goes only to allowed chats.
+    """
+    await apply_allowlist(shared)
     due = await shared.subscriptions.due(shared.digests.clock())
     results = await asyncio.gather(*(deliver(bot, shared, d) for d in due), return_exceptions=True)
     for d, result in zip(due, results, strict=True):
         if isinstance(result, BaseException):
             log.error("digest for chat %s failed", d.subscription.chat_id, exc_info=result)
     return len(due)
+
+
+async def apply_allowlist(shared: BotData) -> None:
+    """Pause the subscriptions of chats NEWSBOT_ALLOWED_CHATS does not allow (kept, not
+    deleted; logged with the chat id) and resume those it allows again."""
+    store = shared.subscriptions
+    for subscription in await store.active():
+        allowed = shared.access.allows_digests(subscription.chat_id)
+        if not allowed and subscription.paused_reason is None:
+            await store.pause(subscription.chat_id, PAUSED)
+            log.warning(
+                "digest for chat %s refused: the chat is not in NEWSBOT_ALLOWED_CHATS; its "
+                "subscription is paused (kept) and resumes when the chat is allowed again",
+                subscription.chat_id,
+            )
+        elif allowed and subscription.paused_reason is not None:
+            await store.resume(subscription.chat_id, shared.digests.clock())
+            log.info("digest for chat %s resumed: the chat is allowed again", subscription.chat_id)
 
 
 async def deliver(bot: Bot, shared: BotData, due: Due) -> None:

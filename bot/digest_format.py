@@ -73,6 +73,12 @@ def subscription_text(
         if subscription.keywords
         else "all news"
     )
+    if subscription.paused_reason:
+        return (
+            f"The daily digest{where} ({subscription.at} {escape(subscription.timezone)}, "
+            f"{news}) is paused: {escape(subscription.paused_reason)}. It resumes by itself "
+            "once that changes."
+        )
     lines = [
         f"<b>Daily digest{where}</b>: {subscription.at} {escape(subscription.timezone)}, {news}.",
     ]
@@ -116,6 +122,14 @@ def subscribed(subscription: Subscription, next_run: datetime) -> str:
         f"Subscribed{where}: a daily digest of {news} at {subscription.at} "
         f"{escape(subscription.timezone)}, first on {first}."
         f"{quiet} /unsubscribe stops it."
+    )
+
+
+def not_allowed(chat_id: int) -> str:
+    """The reply to /subscribe for a chat that may not get digests."""
+    return (
+        "Daily digests go only to chats in NEWSBOT_ALLOWED_CHATS, and this one is not: add "
+        f"its id <code>{chat_id}</code> there and restart the bot, then /subscribe again."
     )
 
 

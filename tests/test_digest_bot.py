@@ -529,3 +529,58 @@ async def test_telegram_unreachable_releases_the_digest_for_the_next_tick(
     assert "Telegram unreachable" in caplog.text
     assert await deliver_at(bot, clock, "2024-06-03T08:01") == 1
     assert "Skerry" in texts(bot, ALICE)[-1]
+
+
+# ----- only allowed chats ------------------------------------------------------------------
+
+
+async def test_a_bot_admin_cannot_subscribe_a_chat_the_allowlist_does_not_name(
+    start_bot: StartBot,
+) -> None:
+    async with start_bot(allowed_chats=frozenset({ALICE}), admins=frozenset({ADMIN})) as bot:
+        bot.fake.add_chat(GROUP, "supergroup", title="Open group")
+        bot.fake.set_member_status(GROUP, ADMIN, "administrator")
+        reply = await subscribe(bot, GROUP, "08:00", user_id=ADMIN, chat_type="supergroup")
+        assert reply == (
+            "Daily digests go only to chats in NEWSBOT_ALLOWED_CHATS, and this one is not: add "
+            f"its id {GROUP} there and restart the bot, then /subscribe again."
+        )
+        [mine] = await bot.ask(ADMIN, "/subscribe 08:00")  # an admin's own private chat
+        assert mine["text"].startswith("Subscribed: a daily digest")
+        assert await subscription_rows(bot) == [(ADMIN, "08:00", "UTC", "[]", 1, None)]
+
+
+async def test_a_chat_no_longer_allowed_is_paused_then_resumes_afresh(
+    start_bot: StartBot, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot.digest_delivery")
+    clock.now = utc("2024-06-02T06:00")
+    async with start_bot() as bot:  # open to all: the group subscribes
+        bot.fake.add_chat(GROUP, "supergroup", title="Energy desk")
+        bot.fake.set_member_status(GROUP, ADMIN, "administrator")
+        await subscribe(bot, GROUP, "08:00", user_id=ADMIN, chat_type="supergroup")
+        await subscribe(bot, ALICE, "08:00")
+        await add_news(bot, *lighthouse("2024-06-01T15:00"))
+        assert await deliver_at(bot, clock, "2024-06-02T08:00") == 2
+        group_before = len(texts(bot, GROUP))
+    clock.now = utc("2024-06-03T06:00")
+    async with start_bot(allowed_chats=frozenset({ALICE})) as bot:  # restarted: an allowlist
+        await add_news(bot, bakery("2024-06-02T16:00"))
+        assert await deliver_at(bot, clock, "2024-06-03T08:00") == 1  # Alice's only
+        await deliver_at(bot, clock, "2024-06-04T08:00")
+        assert len(texts(bot, GROUP)) == group_before  # nothing more to the group
+        [shown] = await bot.ask(ALICE, "/subscription")
+        rows = await bot.rows("SELECT chat_id, active, paused_reason FROM subscriptions")
+    assert (GROUP, 1, "this chat is not in NEWSBOT_ALLOWED_CHATS") in rows  # kept, paused
+    assert caplog.text.count(f"digest for chat {GROUP} refused") == 1  # logged once, with id
+    clock.now = utc("2024-06-10T06:00")
+    async with start_bot(allowed_chats=frozenset({ALICE, GROUP})) as bot:  # allowed again
+        # The job's tick at start-up resumes it (at 06:00: today's 08:00 is still to come).
+        await until(lambda: f"digest for chat {GROUP} resumed" in caplog.text, "the resume")
+        await add_news(
+            bot, story("Ferry timetable changes", "The ferry sails at ten.", "2024-06-10T05:00")
+        )
+        assert await deliver_at(bot, clock, "2024-06-10T08:00") == 2
+        latest = texts(bot, GROUP)[-1]
+    # Afresh: the last day's news, not everything since it was paused a week ago.
+    assert "Ferry" in latest and "bakery" not in latest.lower()

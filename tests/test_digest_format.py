@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -108,6 +109,12 @@ def test_subscription_settings_and_last_digest() -> None:
         "Last: Mon 3 Jun 09:00, sent, 8 stories.",
         "Change it with /subscribe, stop it with /unsubscribe.",
     ]
+    paused = replace(sub, paused_reason="this chat is not in NEWSBOT_ALLOWED_CHATS")
+    text, _ = shown(subscription_text(paused, None, last))
+    assert text == (
+        "The daily digest (07:30 Europe/Berlin, news about oil) is paused: this chat is not "
+        "in NEWSBOT_ALLOWED_CHATS. It resumes by itself once that changes."
+    )
 
 
 @pytest.mark.parametrize(

@@ -196,4 +196,13 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX deliveries_claimed ON deliveries (state) WHERE state = 'claimed';
         """,
     ),
+    Migration(
+        5,
+        "paused digest subscriptions",
+        """
+        -- Why an active subscription gets no digests for now (its chat is not allowed); NULL:
+        -- it gets them. Unlike `stopped_reason`, it resumes by itself when the cause goes.
+        ALTER TABLE subscriptions ADD COLUMN paused_reason TEXT;
+        """,
+    ),
 )

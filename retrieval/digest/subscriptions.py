@@ -16,6 +16,10 @@ the next digest covers the failed one's articles, because `failed` does not coun
 delivered.
 
 States: claimed -> sent | empty (nothing new) | failed | unknown (interrupted).
+
+Paused. An active subscription can be paused (its chat is not allowed to get digests any
+more): kept with its settings, skipped by `due`. `resume` starts it afresh, as a restarted
+subscription: its first digest covers a day, not the whole pause.
 """
 
 from __future__ import annotations
@@ -67,6 +71,7 @@ class Subscription:
     active_since: datetime
     schedule_since: datetime
     stopped_reason: str | None
+    paused_reason: str | None = None  # why an active subscription gets no digests for now
 
     @property
     def zone(self) -> ZoneInfo:
@@ -89,6 +94,7 @@ class Subscription:
             active_since=_time(row["active_since"]),
             schedule_since=_time(row["schedule_since"]),
             stopped_reason=row["stopped_reason"],
+            paused_reason=row["paused_reason"],
         )
 
 
@@ -175,8 +181,8 @@ class Subscriptions:
     ) -> Subscription:
         """Create, change or restart the chat's subscription; one statement.
 
-        Restarting a stopped one starts afresh (its first digest covers 24 hours); changing
-        the time or zone never fires a slot that has already passed today.
+        Restarting a stopped or paused one starts afresh (its first digest covers 24 hours);
+        changing the time or zone never fires a slot that has already passed today.
         """
         parse_zone(timezone)  # refuse what could never be scheduled
         ts = now.timestamp()
@@ -187,14 +193,15 @@ class Subscriptions:
             " ON CONFLICT (chat_id) DO UPDATE SET"
             " chat_type = excluded.chat_type,"
             " chat_title = coalesce(excluded.chat_title, chat_title),"
-            " schedule_since = CASE WHEN active = 0 OR send_time != excluded.send_time"
-            "   OR timezone != excluded.timezone THEN excluded.schedule_since"
-            "   ELSE schedule_since END,"
-            " active_since = CASE WHEN active = 0 THEN excluded.active_since"
-            "   ELSE active_since END,"
+            " schedule_since = CASE WHEN active = 0 OR paused_reason IS NOT NULL"
+            "   OR send_time != excluded.send_time OR timezone != excluded.timezone"
+            "   THEN excluded.schedule_since ELSE schedule_since END,"
+            " active_since = CASE WHEN active = 0 OR paused_reason IS NOT NULL"
+            "   THEN excluded.active_since ELSE active_since END,"
             " send_time = excluded.send_time, timezone = excluded.timezone,"
             " keywords = excluded.keywords, quiet_when_empty = excluded.quiet_when_empty,"
-            " created_by = excluded.created_by, active = 1, stopped_reason = NULL"
+            " created_by = excluded.created_by, active = 1, stopped_reason = NULL,"
+            " paused_reason = NULL"
             " RETURNING *",
             (
                 chat_id,
@@ -233,6 +240,26 @@ class Subscriptions:
             "UPDATE subscriptions SET active = 0, stopped_reason = ?"
             " WHERE chat_id = ? AND active = 1",
             (reason, chat_id),
+        )
+        return cursor.rowcount == 1
+
+    async def pause(self, chat_id: int, reason: str) -> bool:
+        """Stop sending the chat's digests for now, keeping the subscription; False if it was
+        not active or paused already."""
+        cursor = await self.conn.execute(
+            "UPDATE subscriptions SET paused_reason = ?"
+            " WHERE chat_id = ? AND active = 1 AND paused_reason IS NULL",
+            (reason, chat_id),
+        )
+        return cursor.rowcount == 1
+
+    async def resume(self, chat_id: int, now: datetime) -> bool:
+        """Send the chat's digests again, afresh: the next at its time, covering the day
+        before it (not the pause). False if it was not paused."""
+        cursor = await self.conn.execute(
+            "UPDATE subscriptions SET paused_reason = NULL, active_since = ?,"
+            " schedule_since = ? WHERE chat_id = ? AND active = 1 AND paused_reason IS NOT NULL",
+            (now.timestamp(), now.timestamp(), chat_id),
         )
         return cursor.rowcount == 1
 
@@ -292,9 +319,12 @@ class Subscriptions:
         return _time(row[0]) if row and row[0] is not None else None
 
     async def due(self, now: datetime) -> list[Due]:
-        """The digests to send at `now`, one per active subscription at most. Reads only."""
+        """The digests to send at `now`, one per active subscription (not paused) at most.
+        Reads only."""
         found = []
         for subscription in await self.active():
+            if subscription.paused_reason is not None:
+                continue
             slot = due_slot(
                 subscription.at,
                 subscription.zone,
