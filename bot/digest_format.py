@@ -2,20 +2,22 @@
 
 A digest is a heading and one block per story: the headline linked to its article, the
 extract, the outlets that carried it and when. Blocks are packed whole into as few messages
-as fit (`markup.pack`), so a story is never cut between two messages.
+as fit (`formatting.reply`), so a story is never cut between two messages; headlines, extracts
+and outlets are clipped as in answers, so a digest is a few messages whatever it quotes.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
-from bot.formatting import link
-from bot.markup import escape, pack
+from bot.formatting import QUOTE_CHARS, TITLE_CHARS, clip, link, reply, some_of
+from bot.markup import escape
 from bot.times import when
 from retrieval.digest.digest import Digest
 from retrieval.digest.subscriptions import Delivery, State, Subscription
 
 SUBSCRIBE_EXAMPLE = "/subscribe 07:30 Europe/London oil opec"
+OUTLETS_SHOWN = 10  # of a story, then how many more carried it
 
 
 def _zone_name(zone: tzinfo) -> str:
@@ -37,13 +39,16 @@ def digest_messages(digest: Digest, zone: tzinfo) -> list[str]:
         head += f", the top {len(digest.items)}"
     blocks = [head]
     for number, item in enumerate(digest.items, start=1):
-        lines = [f"{number}. <b>{link(item.headline.strip() or 'Untitled', item.url)}</b>"]
+        headline = clip(item.headline.strip() or "Untitled", TITLE_CHARS)
+        lines = [f"{number}. <b>{link(headline, item.url)}</b>"]
         if item.extract:
-            lines.append(escape(item.extract))
-        outlets = escape(", ".join(item.outlets)) if item.outlets else "unknown outlet"
+            lines.append(escape(clip(item.extract, QUOTE_CHARS)))
+        outlets = (
+            escape(some_of(item.outlets, OUTLETS_SHOWN)) if item.outlets else "unknown outlet"
+        )
         lines.append(f"<i>{outlets}</i> · {when(item.published, zone, 'weekday')}")
         blocks.append("\n".join(lines))
-    return pack(blocks)
+    return reply(blocks, "More stories did not fit here.")
 
 
 def nothing_new(digest: Digest, zone: tzinfo) -> str:

@@ -16,6 +16,7 @@ from telegram.error import TelegramError
 from telegram.ext import CommandHandler, Job, filters
 
 from bot.access import is_admin
+from bot.formatting import TITLE_CHARS, clip
 from bot.markup import escape, pack
 from bot.runtime import App, Context, run_every
 from bot.times import when
@@ -39,7 +40,7 @@ REMOVE_USAGE = "Usage: <code>/removefeed ID</code> (the ids are in /feeds)"
 def render_feed(feed: Feed, zone: tzinfo = UTC) -> str:
     """One feed as a block of Telegram HTML."""
     lines = [
-        f"<b>{feed.id}</b> · {escape(feed.label)}",
+        f"<b>{feed.id}</b> · {escape(clip(feed.label, TITLE_CHARS))}",
         f"{escape(feed.status)} · every {format_interval(feed.interval)} · "
         f"{feed.articles} articles · last fetch {when(feed.last_fetch_ts, zone)}",
     ]
@@ -61,8 +62,9 @@ def render_feed_list(feeds: list[Feed], zone: tzinfo = UTC) -> list[str]:
 def render_paused(feed: Feed) -> str:
     """Telegram HTML telling an admin a feed was paused, and how to resume it."""
     return (
-        f"Feed <b>{feed.id}</b> ({escape(feed.label)}) is paused after {feed.failures} "
-        f"failed polls in a row. Last error: <i>{escape(feed.last_error or 'unknown')}</i>\n"
+        f"Feed <b>{feed.id}</b> ({escape(clip(feed.label, TITLE_CHARS))}) is paused after "
+        f"{feed.failures} failed polls in a row. "
+        f"Last error: <i>{escape(feed.last_error or 'unknown')}</i>\n"
         f"To resume it: <code>/addfeed {escape(feed.url)}</code>"
     )
 

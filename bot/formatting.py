@@ -3,6 +3,12 @@
 Everything from the corpus or a user is escaped (`bot.markup`); the only tags are `b`, `a`,
 `code` and `blockquote`, never an `a` inside an `a` or a blockquote inside a blockquote, and
 each message stays within Telegram's limit (long ones are split with `bot.markup`).
+
+Whatever the corpus holds, a reply is bounded where its parts enter it: a quote, a title, an
+outlet or an author is clipped with "…" (`clip`), a list of names shows its first few and a
+count (`some_of`), a list of items its first `LIST_ITEMS` and a count, and a reply is at most
+`MAX_REPLY_MESSAGES` messages (`reply`), the last of a longer one saying where the rest is.
+So a stored text of any size costs the event loop and the chat about as much as a normal one.
 """
 
 from __future__ import annotations
@@ -16,11 +22,52 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.markup import MAX_MESSAGE_LENGTH, escape, escape_attribute, pack, split_html
 from retrieval.models import Attribution, Passage
 
-MAX_ARTICLE_MESSAGES = 8  # a longer article ends with a link to the rest, not a flood
+# Bounds of what one reply shows. A stored sentence is at most 1,000 characters
+# (retrieval.corpus.sentences), and a passage of up to three is within QUOTE_CHARS unless its
+# words are very long; more came from a database written before that bound, or a hostile page.
+MAX_REPLY_MESSAGES = 8  # a longer reply ends with a pointer to the rest, not a flood
+QUOTE_CHARS = 1200
+TITLE_CHARS = 200
+NAME_CHARS = 80  # an outlet, an author, a date given as odd text
+AUTHORS_SHOWN = 3
+LIST_ITEMS = 100  # lines of a list such as /sources
+URL_CHARS = 2048  # a longer "address" is shown unlinked
 INLINE_DESCRIPTION_CHARS = 180
 
 # Callback data of the buttons under an answer (Telegram allows 1-64 bytes).
 MORE, FULL, VOTE = "more", "full", "vote"
+
+
+# ----- bounds ----------------------------------------------------------------------------
+
+
+def clip(text: str, chars: int) -> str:
+    """`text` if it has at most `chars` characters, else its start and "…" within `chars`,
+    cut after a word when one ends in the second half."""
+    if len(text) <= chars:
+        return text
+    head = text[: chars - 1]
+    if not text[chars - 1].isspace():
+        words = head.rsplit(None, 1)[0]
+        if len(words) >= chars // 2:
+            head = words
+    return head.rstrip() + "…"
+
+
+def some_of(names: Sequence[str], shown: int, chars: int = NAME_CHARS) -> str:
+    """'A, B, C and 997 more': the first `shown` names, each clipped to `chars`."""
+    listed = ", ".join(clip(name, chars) for name in names[:shown])
+    rest = len(names) - shown
+    return f"{listed} and {rest} more" if rest > 0 else listed
+
+
+def reply(blocks: Iterable[str], rest: str, separator: str = "\n\n") -> list[str]:
+    """Blocks packed whole into messages (`markup.pack`), at most MAX_REPLY_MESSAGES: when
+    they need more, the last message is `rest`, saying what was left out and where it is."""
+    messages = pack(blocks, separator)
+    if len(messages) <= MAX_REPLY_MESSAGES:
+        return messages
+    return [*messages[: MAX_REPLY_MESSAGES - 1], rest]
 
 
 # ----- answers ---------------------------------------------------------------------------
@@ -66,35 +113,47 @@ def display_date(published: str | None, zone: tzinfo = UTC) -> str | None:
 
 
 def _link(text: str, url: str | None) -> str:
-    if url and url.lower().startswith(("https://", "http://")):
+    if url and len(url) <= URL_CHARS and url.lower().startswith(("https://", "http://")):
         return f'<a href="{escape_attribute(url)}">{escape(text)}</a>'
     return escape(text)
 
 
 def link(text: str, url: str | None) -> str:
-    """`text` escaped, linked to `url` when it is a web address (never javascript: and co)."""
+    """`text` escaped, linked to `url` when it is a web address (never javascript: and co,
+    nor one too long to be a real one)."""
     return _link(text, url)
 
 
 def attribution(article: Attribution, zone: tzinfo = UTC, rank: int | None = None) -> str:
-    """'2. <a href=url>Title</a> — Outlet · Authors · 2 May 2024' (parts that exist)."""
-    title = _link(article.title.strip() or "Untitled", article.url)
-    details = [article.source, ", ".join(article.authors), display_date(article.published, zone)]
-    tail = " · ".join(escape(part) for part in details if part)
+    """'2. <a href=url>Title</a> — Outlet · Authors · 2 May 2024' (parts that exist), each
+    part clipped."""
+    title = _link(clip(article.title.strip() or "Untitled", TITLE_CHARS), article.url)
+    details = [
+        article.source,
+        some_of(article.authors, AUTHORS_SHOWN),
+        display_date(article.published, zone),
+    ]
+    tail = " · ".join(escape(clip(part, NAME_CHARS)) for part in details if part)
     number = f"{rank}. " if rank is not None else ""
     return f"{number}{title}" + (f" — {tail}" if tail else "")
 
 
 def passage_html(passage: Passage, zone: tzinfo = UTC, numbered: bool = True) -> str:
     """The quote in a blockquote, question terms in bold, then its attribution."""
-    quote = highlight(passage.quote, passage.highlights)
+    shown = clip(passage.quote, QUOTE_CHARS)
+    if shown == passage.quote:
+        quote = highlight(shown, passage.highlights)
+    else:  # the bold stops where the quote does, before the "…"
+        kept = shown[:-1]
+        spans = [(start, end) for start, end in passage.highlights if start < len(kept)]
+        quote = highlight(kept, spans) + "…"
     source = attribution(passage.article, zone, passage.rank if numbered else None)
     return f"<blockquote>{quote}</blockquote>\n{source}"
 
 
 def answer_messages(passages: Sequence[Passage], zone: tzinfo = UTC) -> list[str]:
-    """An answer as messages, split only between passages (unless one alone is too long)."""
-    return pack(passage_html(p, zone) for p in passages)
+    """An answer as messages, split only between passages (a clipped passage always fits)."""
+    return reply((passage_html(p, zone) for p in passages), "More passages did not fit here.")
 
 
 def answer_keyboard(
@@ -146,43 +205,45 @@ def inline_message(passage: Passage, zone: tzinfo = UTC) -> str:
 
 def inline_description(passage: Passage) -> str:
     """Plain text under an inline result's title: the start of the quote."""
-    quote = " ".join(passage.quote.split())
-    if len(quote) <= INLINE_DESCRIPTION_CHARS:
-        return quote
-    return quote[: INLINE_DESCRIPTION_CHARS - 1].rsplit(" ", 1)[0] + "…"
+    start = passage.quote[: INLINE_DESCRIPTION_CHARS * 4]  # enough to fill it, never 5 MB
+    return clip(" ".join(start.split()), INLINE_DESCRIPTION_CHARS)
+
+
+def inline_title(passage: Passage) -> str:
+    """Plain text title of an inline result: the article's title, clipped."""
+    return clip(passage.article.title.strip() or "Untitled", TITLE_CHARS)
 
 
 # ----- articles and lists ---------------------------------------------------------------
 
 
-def article_messages(
-    article: Attribution,
-    text: str,
-    zone: tzinfo = UTC,
-    max_messages: int = MAX_ARTICLE_MESSAGES,
-) -> list[str]:
-    """An article's whole text under its attribution, in at most `max_messages` messages."""
-    # More than fits in max_messages, so a cut text still takes the "goes on" branch, but no
-    # time is spent splitting what would not be sent.
-    shown = text.strip()[: max_messages * MAX_MESSAGE_LENGTH + 1]
-    markup = f"<b>{attribution(article, zone)}</b>\n\n{escape(shown)}"
-    messages = split_html(markup)
-    if len(messages) <= max_messages:
-        return messages
+def article_messages(article: Attribution, text: str, zone: tzinfo = UTC) -> list[str]:
+    """An article's whole text under its attribution; a longer one than MAX_REPLY_MESSAGES
+    hold ends with a link to the rest at its source."""
+    # More than the messages hold, so a cut text still ends with the pointer, but no time is
+    # spent splitting what would not be sent.
+    shown = text.strip()[: MAX_REPLY_MESSAGES * MAX_MESSAGE_LENGTH + 1]
     rest = "The article goes on"
     if article.url:
         rest += f": {_link('read the rest at its source', article.url)}"
-    return [*messages[: max_messages - 1], f"{rest} (too long to send it all here)."]
+    rest += " (too long to send it all here)."
+    return reply([f"<b>{attribution(article, zone)}</b>\n\n{escape(shown)}"], rest)
 
 
 def sources_messages(sources: Sequence[tuple[str, int]]) -> list[str]:
-    """Outlets with their article counts, one per line."""
+    """Outlets with their article counts, one per line, the first LIST_ITEMS of them (the
+    engine gives the most prolific first), then how many more and their articles."""
     if not sources:
         return ["The corpus is empty: nothing has been ingested yet."]
     total = sum(count for _, count in sources)
     lines = [f"<b>{len(sources)} outlets, {total:,} articles</b>"]
-    lines += [f"• {escape(name)} — {count:,}" for name, count in sources]
-    return pack(lines, "\n")
+    lines += [
+        f"• {escape(clip(name, NAME_CHARS))} — {count:,}" for name, count in sources[:LIST_ITEMS]
+    ]
+    if len(sources) > LIST_ITEMS:
+        rest = sum(count for _, count in sources[LIST_ITEMS:])
+        lines.append(f"• and {len(sources) - LIST_ITEMS:,} more outlets — {rest:,}")
+    return reply(lines, "More outlets did not fit here.", "\n")
 
 
 def latest_messages(articles: Sequence[Attribution], zone: tzinfo = UTC) -> list[str]:
@@ -190,8 +251,8 @@ def latest_messages(articles: Sequence[Attribution], zone: tzinfo = UTC) -> list
     if not articles:
         return ["The corpus is empty: nothing has been ingested yet."]
     lines = ["<b>Latest headlines</b>"]
-    lines += [f"• {attribution(article, zone)}" for article in articles]
-    return pack(lines, "\n")
+    lines += [f"• {attribution(article, zone)}" for article in articles[:LIST_ITEMS]]
+    return reply(lines, "More headlines did not fit here.", "\n")
 
 
 # ----- notices ----------------------------------------------------------------------------

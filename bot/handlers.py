@@ -280,7 +280,7 @@ async def inline_ask(update: Update, context: Context) -> None:
     results = [
         InlineQueryResultArticle(
             id=str(passage.rank),
-            title=(passage.article.title.strip() or "Untitled")[:200],
+            title=formatting.inline_title(passage),
             description=formatting.inline_description(passage),
             input_message_content=InputTextMessageContent(
                 formatting.inline_message(passage, shared.zone), parse_mode=ParseMode.HTML

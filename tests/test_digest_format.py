@@ -9,6 +9,7 @@ import pytest
 
 from bot.digest_commands import DEFAULT_TIME, parse_subscribe
 from bot.digest_format import digest_messages, nothing_new, subscription_text, usage
+from bot.formatting import MAX_REPLY_MESSAGES
 from bot.markup import MAX_MESSAGE_LENGTH, utf16_len
 from retrieval.digest.digest import Digest, DigestItem, Period
 from retrieval.digest.schedule import DailyTime, parse_zone
@@ -167,3 +168,17 @@ def test_bad_subscribe_words_are_explained_with_an_example(words: list[str], pro
         parse_subscribe(words, "UTC", allow_target=False)
     text, _ = shown(usage(str(refused.value)))
     assert "Example: /subscribe 07:30 Europe/London oil opec" in text
+
+
+def test_a_digest_of_megabyte_headlines_and_extracts_is_bounded() -> None:
+    huge = "harbour crane " * 400_000
+    outlets = tuple(f"Outlet {n}" for n in range(500))
+    items = tuple(
+        DigestItem(huge, "https://x.example", huge, outlets, (n,), END) for n in range(10)
+    )
+    digest = Digest(START, END, items, (), 40, 10)
+    messages = digest_messages(digest, BERLIN)
+    assert 1 < len(messages) <= MAX_REPLY_MESSAGES
+    for message in messages:
+        assert utf16_len(check_message_text(message, "HTML", None, strict=True).text) <= 4096
+    assert "Outlet 9 and 490 more" in "".join(messages)

@@ -103,6 +103,13 @@ def test_a_feed_too_long_for_one_message_is_split_between_tags() -> None:
     assert shown.count("<b>bold</b>") == 600
 
 
+def test_a_feed_titled_by_a_megabyte_is_one_line() -> None:
+    hostile = a_feed(name=None, title="Breaking " * 120_000)  # the feed names itself
+    (listing,) = render_feed_list([hostile])
+    assert telegram_html(listing).splitlines()[2] == "3 · " + "Breaking " * 21 + "Breaking…"
+    assert len(telegram_html(render_paused(hostile))) < 500
+
+
 def test_addfeed_arguments() -> None:
     assert parse_add_args([]) is None
     assert parse_add_args(["https://x.test/f"]) == ("https://x.test/f", None)

@@ -218,21 +218,21 @@ def test_pack_keeps_blocks_whole_and_splits_only_oversized_ones() -> None:
 
 
 def test_long_answer_splits_between_passages() -> None:
-    long_quote = "The central bank held rates. " * 60  # ~1,750 characters
-    passages = [passage(long_quote, ((4, 11),), rank=n) for n in (1, 2, 3)]
+    long_quote = "The central bank held rates. " * 38  # ~1,100 characters: three a message
+    passages = [passage(long_quote, ((4, 11),), rank=n) for n in range(1, 6)]
     messages = answer_messages(passages)
     assert len(messages) == 2
     for message in messages:
         parsed = check_message_text(message, "HTML", None, strict=True)
         kinds = [e["type"] for e in parsed.entities]
         assert kinds.count("blockquote") == message.count("<blockquote>")
-    assert messages[0].count("<blockquote>") == 2 and messages[1].count("<blockquote>") == 1
+    assert messages[0].count("<blockquote>") == 3 and messages[1].count("<blockquote>") == 2
 
 
 def test_full_article_is_split_and_capped_with_a_link_to_the_rest() -> None:
     text = "\n\n".join(f"Paragraph {n}. " + "Words & more <words>. " * 40 for n in range(60))
-    messages = article_messages(article(), text, max_messages=5)
-    assert len(messages) == 5
+    messages = article_messages(article(), text)  # 54,000 characters
+    assert len(messages) == formatting.MAX_REPLY_MESSAGES
     assert messages[0].startswith("<b>")
     for message in messages:
         accepted(message)
@@ -273,12 +273,12 @@ def test_answer_buttons_fit_telegram_callback_data() -> None:
 
 
 def test_sources_and_latest_escape_names_and_stay_within_the_limit() -> None:
-    sources = [(f"Outlet <{n}> & co", n) for n in range(400)]
-    messages = formatting.sources_messages(sources)
-    assert len(messages) > 1
-    for message in messages:
-        assert "<Outlet" not in message
-        accepted(message)
+    sources = [(f"Outlet <{n}> & co", 1000 - n) for n in range(400)]  # most articles first
+    [message] = formatting.sources_messages(sources)  # the first 100, then a count of the rest
+    assert "<Outlet" not in message
+    shown = accepted(message)
+    assert "• Outlet <99> & co — 901" in shown and "Outlet <100>" not in shown
+    assert shown.endswith("• and 300 more outlets — 225,150")
     latest = formatting.latest_messages([article(), article(url=None, title="<i>")])
     assert len(latest) == 1
     assert "• <i>" in accepted(latest[0])
@@ -299,3 +299,39 @@ def test_notices_are_valid_html() -> None:
     assert "-100123" in accepted(formatting.refusal(-100123))
     assert "20 questions" in accepted(formatting.slow_down(20, 12.4))
     assert accepted(formatting.greeting("<Ann>", private=True)).startswith("Hi <Ann>!")
+
+
+# ----- bounded whatever the corpus holds ---------------------------------------------------
+
+HUGE = "harbour crane " * 400_000  # 5.6 MB without a full stop: one "sentence" of an old db
+
+
+def test_an_answer_from_megabyte_fields_is_two_messages_at_most() -> None:
+    hostile = article(title=HUGE, source=HUGE, authors=tuple(f"Writer {n}" for n in range(1000)))
+    spans = tuple((n, n + 7) for n in range(0, len(HUGE), 14))  # every "harbour" in bold
+    passages = [passage(HUGE, spans, rank, hostile) for rank in (1, 2, 3)]
+    messages = formatting.answer_messages(passages)
+    assert len(messages) <= 2  # was 1,271 for one 5 MB passage
+    shown = "".join(accepted(m) for m in messages)
+    assert shown.count("…") >= 9  # each quote, title and outlet clipped
+    assert "Writer 0, Writer 1, Writer 2 and 997 more" in shown
+    assert len(shown) < 3 * (formatting.QUOTE_CHARS + 600)
+    assert len(accepted(formatting.inline_message(passages[0]))) < formatting.QUOTE_CHARS + 600
+
+
+def test_a_whole_article_and_a_list_are_bounded_too() -> None:
+    pages = formatting.article_messages(article(title=HUGE, url="https://x.example/a"), HUGE)
+    assert len(pages) == formatting.MAX_REPLY_MESSAGES
+    assert accepted(pages[-1]).startswith("The article goes on: read the rest at its source")
+    assert len(accepted(pages[0]).split(" — ", 1)[0]) <= formatting.TITLE_CHARS
+    names = [HUGE] * 3 + [f"Outlet {n} " * 20 for n in range(5000)]  # shared, not 28 GB
+    sources = formatting.sources_messages([(name, 1) for name in names])
+    assert len(sources) <= formatting.MAX_REPLY_MESSAGES
+    for message in sources:
+        accepted(message)
+
+
+def test_clip_cuts_at_a_space_and_says_so() -> None:
+    assert formatting.clip("short", 10) == "short"
+    assert formatting.clip("the harbour crane moved", 12) == "the harbour…"
+    assert formatting.clip("x" * 50, 10) == "x" * 9 + "…"
