@@ -11,6 +11,7 @@ import re
 import time
 
 from telegram import (
+    CallbackQuery,
     InlineQueryResultArticle,
     InputTextMessageContent,
     Message,
@@ -25,6 +26,7 @@ from telegram.ext import CommandHandler, filters
 from bot import formatting
 from bot.formatting import Command
 from bot.runtime import BotData, Context
+from retrieval.conversations import ShownAnswer
 from retrieval.search import SearchResult
 
 log = logging.getLogger(__name__)
@@ -32,6 +34,7 @@ log = logging.getLogger(__name__)
 PASSAGES_PER_ANSWER = 3
 INLINE_RESULTS = 5
 LATEST_HEADLINES = 10
+NOT_UNDER_AN_ANSWER = "That button is not under one of my answers."
 
 COMMANDS = (
     Command(
@@ -188,11 +191,13 @@ async def ask(update: Update, context: Context) -> None:
 async def more(update: Update, context: Context) -> None:
     """Show the next passages for the question of an answer."""
     query = update.callback_query
-    if query is None or query.data is None or query.message is None:
+    if query is None or query.data is None:
         return
     shared = context.bot_data
-    answer = await shared.conversations.answer(int(query.data.split(":")[1]))
-    if answer is None or not answer.has_more:
+    answer = await _answer_under(query, shared)
+    if answer is None or query.message is None:
+        return
+    if not answer.has_more:
         await query.answer("There is nothing more for that answer.")
         return
     if not shared.limiter.check(query.from_user.id).allowed:
@@ -229,10 +234,35 @@ async def more(update: Update, context: Context) -> None:
             log.debug("kept the More button of answer %s: %s", answer.id, exc)
 
 
+async def _answer_under(query: CallbackQuery, shared: BotData) -> ShownAnswer | None:
+    """The answer named by a button's callback data ("more:7", "vote:7:1"), if the button is
+    under one of that answer's messages; else None, and the presser is told.
+
+    Telegram passes on any callback data a modified client sends, on any message, including
+    one sent in inline mode (no chat: our inline results carry no buttons). So an answer id
+    counts only where the bot sent that answer: a vote or a "More" cannot reach another
+    chat's answer, nor come from someone who never saw it.
+    """
+    assert query.data is not None
+    named = int(query.data.split(":")[1])
+    message = query.message
+    answer = None
+    if message is not None:
+        answer = await shared.conversations.answer_for_message(message.chat.id, message.message_id)
+    if answer is None or answer.id != named:
+        log.info("refused a button for answer %s from user %s", named, query.from_user.id)
+        await query.answer(NOT_UNDER_AN_ANSWER)
+        return None
+    return answer
+
+
 async def full_article(update: Update, context: Context) -> None:
     """Send the whole text of an article shown in an answer."""
     query = update.callback_query
-    if query is None or query.data is None or query.message is None:
+    if query is None or query.data is None:
+        return
+    if query.message is None:  # a message sent in inline mode: no chat to send the article to
+        await query.answer(NOT_UNDER_AN_ANSWER)
         return
     shared = context.bot_data
     if not shared.limiter.check(query.from_user.id).allowed:  # up to 8 messages a tap
@@ -253,11 +283,10 @@ async def feedback(update: Update, context: Context) -> None:
     query = update.callback_query
     if query is None or query.data is None:
         return
-    _, answer_id, vote = query.data.split(":")
+    vote = query.data.split(":")[2]
     shared = context.bot_data
-    answer = await shared.conversations.answer(int(answer_id))
+    answer = await _answer_under(query, shared)
     if answer is None:
-        await query.answer("That answer is no longer on record.")
         return
     await shared.conversations.record_vote(answer, query.from_user.id, 1 if vote == "1" else -1)
     await query.answer("Thanks, noted 👍" if vote == "1" else "Thanks, noted 👎")

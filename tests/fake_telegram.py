@@ -415,15 +415,25 @@ class FakeTelegramServer:
         )
 
     def callback_query(
-        self, chat_id: int, message_id: int, data: str, *, user_id: int | None = None
+        self,
+        chat_id: int,
+        message_id: int,
+        data: str,
+        *,
+        user_id: int | None = None,
+        forged: bool = False,
     ) -> JSON:
-        """Queue a press of the inline button with callback ``data`` on a bot message."""
+        """Queue a press of the inline button with callback ``data`` on a bot message.
+
+        ``forged``: any ``data``, as a modified client may send (Telegram passes it on: "the
+        message originated the query can contain no callback buttons with this data")."""
         with self._cond:
             if message_id not in self._messages.get(chat_id, {}):
                 raise ValueError(f"no message {message_id} in chat {chat_id}")
             message = copy.deepcopy(self._messages[chat_id][message_id])
             rows = message.get("reply_markup", {}).get("inline_keyboard", [])
-            if data not in [button.get("callback_data") for row in rows for button in row]:
+            buttons = [button.get("callback_data") for row in rows for button in row]
+            if not forged and data not in buttons:
                 raise ValueError(f"message {message_id} has no button with callback_data {data!r}")
             query_id = str(next(self._query_ids))
             self._open_queries.add(query_id)
@@ -435,6 +445,26 @@ class FakeTelegramServer:
                     "from": sender,
                     "message": message,
                     "chat_instance": str(chat_id),
+                    "data": data,
+                }
+            }
+        )
+
+    def inline_callback_query(self, inline_message_id: str, data: str, *, user_id: int) -> JSON:
+        """Queue a press of a button with callback ``data`` on a message sent in inline mode:
+        Telegram names no chat and no message then, only ``inline_message_id``. Those
+        messages are not tracked here, so ``data`` is whatever the test (or a modified
+        client) says."""
+        with self._cond:
+            query_id = str(next(self._query_ids))
+            self._open_queries.add(query_id)
+        return self.enqueue_update(
+            {
+                "callback_query": {
+                    "id": query_id,
+                    "from": self._user(user_id),
+                    "inline_message_id": inline_message_id,
+                    "chat_instance": f"inline-{inline_message_id}",
                     "data": data,
                 }
             }

@@ -454,6 +454,29 @@ async def test_votes_are_stored_with_question_and_passages(bot: Harness) -> None
     assert json.loads(sentence_ids) == [i for _, ids in json.loads(shown[0][0]) for i in ids]
 
 
+async def test_only_a_button_under_an_answer_votes_on_it(bot: Harness) -> None:
+    [answer] = await bot.ask(USER, "central bank rates")
+    [other] = await bot.ask(2002, "lighthouse keeper")  # another chat's answer
+    their_vote = buttons(other)["👎"]
+    answered = len(bot.fake.calls("answerCallbackQuery"))
+    # Pressed on a message sent in inline mode (no chat, no message), and forged on one of
+    # this chat's answers: neither may vote on the other chat's answer, or continue it.
+    bot.fake.inline_callback_query("AgAAAnything", their_vote, user_id=666)
+    bot.fake.callback_query(USER, answer["message_id"], their_vote, forged=True)
+    more = buttons(other)["More ▸"]
+    bot.fake.callback_query(USER, answer["message_id"], more, forged=True)
+    article = next(data for text, data in buttons(other).items() if text.startswith("📄"))
+    bot.fake.inline_callback_query("AgAAAnything", article, user_id=666)  # nowhere to send it
+    calls = await bot.fake.wait_for("answerCallbackQuery", answered + 4, timeout=WAIT)
+    await bot.settle()
+    assert await bot.rows("SELECT answer_id, user_id FROM feedback") == []
+    assert len(bot.replies(USER)) == 1 and len(bot.replies(2002)) == 1
+    assert {c.params.get("text") for c in calls[answered:]} == {
+        "That button is not under one of my answers."
+    }
+    assert await bot.press(2002, other, their_vote) == "Thanks, noted 👎"  # the real one counts
+
+
 async def test_sources_and_latest(bot: Harness) -> None:
     [sources] = await bot.ask(USER, "/sources")
     assert "5 outlets, 11 articles" in sources["text"]
