@@ -28,7 +28,8 @@ from retrieval.models import Attribution, Passage
 MAX_REPLY_MESSAGES = 8  # a longer reply ends with a pointer to the rest, not a flood
 QUOTE_CHARS = 1200
 TITLE_CHARS = 200
-NAME_CHARS = 80  # an outlet, an author, a date given as odd text
+NAME_CHARS = 80  # an outlet, a date given as odd text
+LISTED_NAME_CHARS = 40  # each name of a list: an article's authors, a story's outlets
 AUTHORS_SHOWN = 3
 LIST_ITEMS = 100  # lines of a list such as /sources
 URL_CHARS = 2048  # a longer "address" is shown unlinked
@@ -54,7 +55,7 @@ def clip(text: str, chars: int) -> str:
     return head.rstrip() + "…"
 
 
-def some_of(names: Sequence[str], shown: int, chars: int = NAME_CHARS) -> str:
+def some_of(names: Sequence[str], shown: int, chars: int = LISTED_NAME_CHARS) -> str:
     """'A, B, C and 997 more': the first `shown` names, each clipped to `chars`."""
     listed = ", ".join(clip(name, chars) for name in names[:shown])
     rest = len(names) - shown
@@ -129,11 +130,11 @@ def attribution(article: Attribution, zone: tzinfo = UTC, rank: int | None = Non
     part clipped."""
     title = _link(clip(article.title.strip() or "Untitled", TITLE_CHARS), article.url)
     details = [
-        article.source,
+        clip(article.source or "", NAME_CHARS),
         some_of(article.authors, AUTHORS_SHOWN),
-        display_date(article.published, zone),
+        clip(display_date(article.published, zone) or "", NAME_CHARS),
     ]
-    tail = " · ".join(escape(clip(part, NAME_CHARS)) for part in details if part)
+    tail = " · ".join(escape(part) for part in details if part)
     number = f"{rank}. " if rank is not None else ""
     return f"{number}{title}" + (f" — {tail}" if tail else "")
 

@@ -182,3 +182,7 @@ def test_a_digest_of_megabyte_headlines_and_extracts_is_bounded() -> None:
     for message in messages:
         assert utf16_len(check_message_text(message, "HTML", None, strict=True).text) <= 4096
     assert "Outlet 9 and 490 more" in "".join(messages)
+    named = tuple(f"The Harbour Crane Operators' Weekly Gazette {n} " * 5 for n in range(500))
+    items = tuple(DigestItem(huge, None, huge, named, (n,), END) for n in range(10))
+    texts = [shown(m)[0] for m in digest_messages(Digest(START, END, items, (), 40, 10), BERLIN)]
+    assert len(texts) <= 5 and "10. harbour crane" in texts[-1]  # every story, none left out
