@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
-from bot.formatting import QUOTE_CHARS, TITLE_CHARS, clip, link, reply, some_of
+from bot.bounds import QUOTE_CHARS, TITLE_CHARS, clip, some_of
+from bot.formatting import link, reply
 from bot.markup import escape
 from bot.times import when
 from retrieval.digest.digest import Digest

@@ -16,7 +16,7 @@ from telegram.error import TelegramError
 from telegram.ext import CommandHandler, Job, filters
 
 from bot.access import is_admin
-from bot.formatting import TITLE_CHARS, clip
+from bot.bounds import TITLE_CHARS, clip
 from bot.markup import escape, pack
 from bot.runtime import App, Context, run_every
 from bot.times import when

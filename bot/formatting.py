@@ -5,10 +5,11 @@ Everything from the corpus or a user is escaped (`bot.markup`); the only tags ar
 each message stays within Telegram's limit (long ones are split with `bot.markup`).
 
 Whatever the corpus holds, a reply is bounded where its parts enter it: a quote, a title, an
-outlet or an author is clipped with "…" (`clip`), a list of names shows its first few and a
-count (`some_of`), a list of items its first `LIST_ITEMS` and a count, and a reply is at most
-`MAX_REPLY_MESSAGES` messages (`reply`), the last of a longer one saying where the rest is.
-So a stored text of any size costs the event loop and the chat about as much as a normal one.
+outlet or an author is clipped with "…" and a list of names shows its first few and a count
+(`bot.bounds`), a list of items shows its first `LIST_ITEMS` and a count, and a reply is at
+most `MAX_REPLY_MESSAGES` messages (`reply`), the last of a longer one saying where the rest
+is. So a stored text of any size costs the event loop and the chat about as much as a normal
+one.
 """
 
 from __future__ import annotations
@@ -19,18 +20,11 @@ from datetime import UTC, date, datetime, tzinfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.bounds import AUTHORS_SHOWN, NAME_CHARS, QUOTE_CHARS, TITLE_CHARS, clip, some_of
 from bot.markup import MAX_MESSAGE_LENGTH, escape, escape_attribute, pack, split_html
 from retrieval.models import Attribution, Passage
 
-# Bounds of what one reply shows. A stored sentence is at most 1,000 characters
-# (retrieval.corpus.sentences), and a passage of up to three is within QUOTE_CHARS unless its
-# words are very long; more came from a database written before that bound, or a hostile page.
 MAX_REPLY_MESSAGES = 8  # a longer reply ends with a pointer to the rest, not a flood
-QUOTE_CHARS = 1200
-TITLE_CHARS = 200
-NAME_CHARS = 80  # an outlet, a date given as odd text
-LISTED_NAME_CHARS = 40  # each name of a list: an article's authors, a story's outlets
-AUTHORS_SHOWN = 3
 LIST_ITEMS = 100  # lines of a list such as /sources
 URL_CHARS = 2048  # a longer "address" is shown unlinked
 INLINE_DESCRIPTION_CHARS = 180
@@ -40,26 +34,6 @@ MORE, FULL, VOTE = "more", "full", "vote"
 
 
 # ----- bounds ----------------------------------------------------------------------------
-
-
-def clip(text: str, chars: int) -> str:
-    """`text` if it has at most `chars` characters, else its start and "…" within `chars`,
-    cut after a word when one ends in the second half."""
-    if len(text) <= chars:
-        return text
-    head = text[: chars - 1]
-    if not text[chars - 1].isspace():
-        words = head.rsplit(None, 1)[0]
-        if len(words) >= chars // 2:
-            head = words
-    return head.rstrip() + "…"
-
-
-def some_of(names: Sequence[str], shown: int, chars: int = LISTED_NAME_CHARS) -> str:
-    """'A, B, C and 997 more': the first `shown` names, each clipped to `chars`."""
-    listed = ", ".join(clip(name, chars) for name in names[:shown])
-    rest = len(names) - shown
-    return f"{listed} and {rest} more" if rest > 0 else listed
 
 
 def reply(blocks: Iterable[str], rest: str, separator: str = "\n\n") -> list[str]:

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.bounds import QUOTE_CHARS, TITLE_CHARS
 from bot.cli.main import build_parser, main
+from retrieval.corpus import sentences
 from tests.cli_process import run_newsbot
 
 from .conftest import REPO, write_jsonl
@@ -137,6 +139,24 @@ def test_a_page_without_full_stops_gives_an_answer_of_sane_length(
     out = capsys.readouterr().out
     assert out.count("harbour7") >= 3  # three passages, each quoting the words asked for
     assert len(out) < 3 * 1200  # not 1.1 MB: a passage is one bounded sentence at most
+
+
+def test_a_sentence_stored_whole_before_the_bound_prints_a_screenful(
+    db_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(sentences, "MAX_SENTENCE_CHARS", 10**9)  # as databases were written
+    crane = {"title": "Harbour log " * 1000, "text": "the harbour crane lifted timber " * 60_000}
+    write_jsonl(tmp_path / "log.jsonl", [crane])
+    assert main(["ingest", "--quiet", "--db", str(db_path), str(tmp_path / "log.jsonl")]) == 0
+    capsys.readouterr()
+    assert main(["ask", "--db", str(db_path), "harbour crane timber"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("1. “the harbour crane lifted timber the harbour")
+    assert len(out) < QUOTE_CHARS + TITLE_CHARS + 100  # not 1.9 MB
+    assert "harbour…”\n" in out and " Harbour…\n" in out  # each clipped, and says so
 
 
 def test_quiet_ingest_of_junk_pages_prints_only_what_failed(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import formatting
+from bot import bounds, formatting
 from bot.formatting import (
     answer_keyboard,
     answer_messages,
@@ -315,15 +315,15 @@ def test_an_answer_from_megabyte_fields_is_two_messages_at_most() -> None:
     shown = "".join(accepted(m) for m in messages)
     assert shown.count("…") >= 9  # each quote, title and outlet clipped
     assert "Writer 0, Writer 1, Writer 2 and 997 more" in shown
-    assert len(shown) < 3 * (formatting.QUOTE_CHARS + 600)
-    assert len(accepted(formatting.inline_message(passages[0]))) < formatting.QUOTE_CHARS + 600
+    assert len(shown) < 3 * (bounds.QUOTE_CHARS + 600)
+    assert len(accepted(formatting.inline_message(passages[0]))) < bounds.QUOTE_CHARS + 600
 
 
 def test_a_whole_article_and_a_list_are_bounded_too() -> None:
     pages = formatting.article_messages(article(title=HUGE, url="https://x.example/a"), HUGE)
     assert len(pages) == formatting.MAX_REPLY_MESSAGES
     assert accepted(pages[-1]).startswith("The article goes on: read the rest at its source")
-    assert len(accepted(pages[0]).split(" — ", 1)[0]) <= formatting.TITLE_CHARS
+    assert len(accepted(pages[0]).split(" — ", 1)[0]) <= bounds.TITLE_CHARS
     names = [HUGE] * 3 + [f"Outlet {n} " * 20 for n in range(5000)]  # shared, not 28 GB
     sources = formatting.sources_messages([(name, 1) for name in names])
     assert len(sources) <= formatting.MAX_REPLY_MESSAGES
@@ -332,6 +332,6 @@ def test_a_whole_article_and_a_list_are_bounded_too() -> None:
 
 
 def test_clip_cuts_at_a_space_and_says_so() -> None:
-    assert formatting.clip("short", 10) == "short"
-    assert formatting.clip("the harbour crane moved", 12) == "the harbour…"
-    assert formatting.clip("x" * 50, 10) == "x" * 9 + "…"
+    assert bounds.clip("short", 10) == "short"
+    assert bounds.clip("the harbour crane moved", 12) == "the harbour…"
+    assert bounds.clip("x" * 50, 10) == "x" * 9 + "…"

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.bounds import AUTHORS_SHOWN, NAME_CHARS, QUOTE_CHARS, TITLE_CHARS, clip, some_of
 from bot.config import Settings
 from bot.progress import progress_bar
 from bot.times import when
@@ -101,18 +102,27 @@ def _block(*lines: str | None) -> str:
 
 
 def render_text(result: SearchResult, color: bool) -> str:
+    """The answer for a terminal, quotes and names clipped as the bot clips them, so a
+    sentence stored whole before sentences were bounded prints a screenful, not megabytes."""
     if not result.passages:
         return result.message or "No answer."
     blocks = []
     for passage in result.passages:
-        quote = passage.quote
+        quote = clip(passage.quote, QUOTE_CHARS)
         if color:
+            shown = len(quote) if quote == passage.quote else len(quote) - 1  # not the "…"
             for start, end in reversed(passage.highlights):
-                quote = f"{quote[:start]}\033[1m{quote[start:end]}\033[0m{quote[end:]}"
+                if start < shown:
+                    end = min(end, shown)
+                    quote = f"{quote[:start]}\033[1m{quote[start:end]}\033[0m{quote[end:]}"
         a = passage.article
-        source = " · ".join(
-            part for part in (a.title, a.source, ", ".join(a.authors), a.published) if part
+        parts = (
+            clip(a.title, TITLE_CHARS),
+            clip(a.source or "", NAME_CHARS),
+            some_of(a.authors, AUTHORS_SHOWN),
+            clip(a.published or "", NAME_CHARS),
         )
+        source = " · ".join(part for part in parts if part)
         blocks.append(
             _block(f"{passage.rank}. “{quote}”", f"   — {source}", a.url and f"     {a.url}")
         )
