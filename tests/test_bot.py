@@ -97,11 +97,15 @@ class Harness:
         return self.fake.sent_messages(chat_id)
 
     async def reply(self, chat_id: int, count: int = 1) -> list[dict[str, Any]]:
-        """Wait for the bot to have sent `count` messages to the chat; returns them all."""
-        return await until(
+        """Wait for the bot to have sent `count` messages to the chat, and to have finished
+        handling what it was sent (a user sees a reply before the bot has noted which answer
+        it belongs to, but never answers it in that millisecond); returns them all."""
+        messages = await until(
             lambda: m if len(m := self.replies(chat_id)) >= count else [],
             f"{count} message(s) from the bot in chat {chat_id}",
         )
+        await self.settle()
+        return messages
 
     async def ask(
         self, chat_id: int, text: str, count: int = 1, **kwargs: Any
