@@ -274,3 +274,47 @@ def test_a_segment_of_short_sentences_loosens_only_its_own_bounds() -> None:
         assert [h.sentence_id for h in index.search(query, 10)] == ranked_like_rank_bm25(
             texts, query, 10
         )
+
+
+@pytest.mark.parametrize("band", [64, index_module.BAND])
+def test_search_as_of_a_time_is_the_exhaustive_top_k_of_the_docs_before_it(
+    band: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The kernel skips docs later than `until`; what it returns must be exactly the k best
+    of the others, from every segment, with no later doc among them."""
+    monkeypatch.setattr(index_module, "BAND", band)
+    texts = zipf_corpus(6000, 300, seed=5)
+    rng = random.Random(9)
+    times = [float(rng.randint(0, 1000)) for _ in texts]
+    index = Index(RAW)
+    start = 0
+    for size in (3000, 1500, 1000, 500):
+        index.add([(i + 1, texts[i], times[i]) for i in range(start, start + size)])
+        start += size
+    corpus = [RAW(t) for t in texts]
+    reference = BM25Okapi(corpus)
+    words = [f"w{i}" for i in range(300)]
+    for until in (-1.0, 0.0, 3.0, 50.0, 500.0, 999.0, 1000.0):
+        for _ in range(15):
+            query = rng.choices(words, [1 / (i + 1) for i in range(300)], k=rng.randint(1, 6))
+            expected = reference.get_scores(query)
+            visible = [
+                i for i, doc in enumerate(corpus) if times[i] <= until and set(query) & set(doc)
+            ]
+            best = sorted(visible, key=lambda i: (-expected[i], i))[:10]
+            got = index.search(query, 10, until=until)
+            assert all(times[h.sentence_id - 1] <= until for h in got)
+            assert [h.score for h in got] == pytest.approx([expected[i] for i in best], rel=1e-9)
+            assert {h.sentence_id for h in got} <= {i + 1 for i in visible}
+    assert [h.sentence_id for h in index.search(["w1"], 10, until=-1.0)] == []
+
+
+def test_segments_entirely_later_than_the_moment_are_skipped() -> None:
+    index = Index(RAW)
+    index.add([(1, "cocoa prices rise", 100.0), (2, "tea", 100.0)])
+    index.add([(3, "cocoa", 200.0), (4, "cocoa cocoa", 300.0)])
+    assert [h.sentence_id for h in index.search("cocoa", 5)] == [4, 3, 1]
+    assert [h.sentence_id for h in index.search("cocoa", 5, until=250.0)] == [3, 1]
+    assert [h.sentence_id for h in index.search("cocoa", 5, until=150.0)] == [1]
+    index.compact()
+    assert [h.sentence_id for h in index.search("cocoa", 5, until=150.0)] == [1]

@@ -174,14 +174,21 @@ class CorpusStore:
 
     async def sentences_after(
         self, watermark: int, batch: int = 20_000
-    ) -> AsyncIterator[list[tuple[int, str]]]:
-        """Yield (id, text) of sentences with id > watermark, in id order, in batches."""
+    ) -> AsyncIterator[list[tuple[int, str, float]]]:
+        """Yield (id, text, time) of sentences with id > watermark, in id order, in batches.
+
+        `time` is when the sentence counts from for answers as of a moment: its article's
+        publication, or when the article was stored if it has no date.
+        """
         last = watermark
         while True:
             async with self.conn.execute(
-                "SELECT id, text FROM sentences WHERE id > ? ORDER BY id LIMIT ?", (last, batch)
+                "SELECT s.id, s.text, coalesce(a.published_ts, a.ingested_ts, 0)"
+                " FROM sentences s LEFT JOIN articles a ON a.id = s.article_id"
+                " WHERE s.id > ? ORDER BY s.id LIMIT ?",
+                (last, batch),
             ) as cur:
-                rows = [(int(r[0]), str(r[1])) for r in await cur.fetchall()]
+                rows = [(int(r[0]), str(r[1]), float(r[2])) for r in await cur.fetchall()]
             if not rows:
                 return
             yield rows

@@ -24,7 +24,7 @@ from retrieval.errors import IndexFileError, IndexWriteError
 from retrieval.index.index import Index
 from retrieval.index.segment import Segment
 
-FORMAT = 2  # 2: docs shortest first, postings in doc order with block maxima
+FORMAT = 3  # 2: docs shortest first, postings in doc order with block maxima; 3: doc times
 
 
 def index_dir(db_path: str | os.PathLike[str]) -> Path:

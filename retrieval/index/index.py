@@ -28,6 +28,9 @@ from retrieval.index import kernels, layout
 from retrieval.index.segment import BLOCK, Segment, tf_weight
 from retrieval.index.tokens import Tokenizer
 
+# A doc to index: (id, text) or (id, text, Unix time it counts from).
+Row = tuple[int, str] | tuple[int, str, float]
+
 BAND = 16_384  # docs per band: the band's scores (128 KiB) stay in the core's cache
 
 
@@ -67,21 +70,25 @@ class SegmentBuilder:
         self.token_ids = array("i")
         self.doc_len = array("i")
         self.sentence_ids = array("q")
+        self.doc_time = array("d")
 
     def __len__(self) -> int:
         return len(self.sentence_ids)
 
-    def add(self, sentence_id: int, text: str) -> None:
+    def add(self, sentence_id: int, text: str, time: float = 0.0) -> None:
+        """Add a doc; `time` (Unix seconds) is when it counts from for searches as of a
+        moment (0: always)."""
         tokens = self.tokenizer(text)
         vocab = self.vocab
         setdefault = vocab.setdefault
         self.token_ids.extend([setdefault(t, len(vocab)) for t in tokens])
         self.doc_len.append(len(tokens))
         self.sentence_ids.append(sentence_id)
+        self.doc_time.append(time)
 
-    def add_many(self, rows: Iterable[tuple[int, str]]) -> None:
-        for sentence_id, text in rows:
-            self.add(sentence_id, text)
+    def add_many(self, rows: Iterable[Row]) -> None:
+        for row in rows:
+            self.add(*row)
 
     def build(self, params: BM25Params) -> Segment:
         doc_len = np.frombuffer(self.doc_len, dtype=np.int32).copy()
@@ -97,6 +104,7 @@ class SegmentBuilder:
         return Segment.from_forward(
             uuid.uuid4().hex,
             np.frombuffer(self.sentence_ids, dtype=np.int64).copy(),
+            np.frombuffer(self.doc_time, dtype=np.float64).copy(),
             doc_len,
             encoded[order],
             fwd_ptr,
@@ -207,15 +215,15 @@ class Index:
 
     # --- growing ----------------------------------------------------------------------
 
-    def add(self, rows: Sequence[tuple[int, str]]) -> int:
-        """Index sentences (id, text) with ids above the watermark; returns how many.
+    def add(self, rows: Sequence[Row]) -> int:
+        """Index sentences (id, text[, time]) with ids above the watermark; returns how many.
 
         Rows at or below the watermark are already indexed and skipped, so catching up from
         the database twice is harmless.
         """
         builder = SegmentBuilder(self.tokenizer)
         watermark = self._snapshot.watermark
-        builder.add_many((i, text) for i, text in rows if i > watermark)
+        builder.add_many(row for row in rows if row[0] > watermark)
         if not len(builder):
             return 0
         segment = builder.build(self.params)
@@ -276,8 +284,18 @@ class Index:
         """How many indexed sentences contain each term."""
         return _document_frequencies(self._snapshot, terms)
 
-    def search(self, query: str | Sequence[str], k: int = 10) -> list[ScoredDoc]:
+    def search(
+        self,
+        query: str | Sequence[str],
+        k: int = 10,
+        until: float | None = None,
+        since: float | None = None,
+    ) -> list[ScoredDoc]:
         """The k best-scoring sentences that share a term with the query, best first.
+
+        With `until` (Unix seconds), only sentences whose time is at or before it: the k best
+        as of that moment (scores keep the whole index's statistics); with `since`, only
+        those at or after it.
 
         `query` is text, or tokens already made. Scores are rank_bm25's, which can be zero or
         negative in a tiny corpus (terms in over half the sentences); such sentences still
@@ -292,10 +310,11 @@ class Index:
         terms = self._query_terms(snap, tokens)
         if not terms:
             return []
+        span = (-np.inf if since is None else float(since), np.inf if until is None else until)
         if min(t.weight for t in terms) > 0:
-            sentence_ids, scores = self._top_k(snap, terms, k)
+            sentence_ids, scores = self._top_k(snap, terms, k, span)
         else:  # the bounds need positive weights
-            sentence_ids, scores = self._score_everything(snap, terms, tokens)
+            sentence_ids, scores = self._score_everything(snap, terms, tokens, span)
         order = np.lexsort((sentence_ids, -scores))[:k]
         return [ScoredDoc(int(sentence_ids[i]), float(scores[i])) for i in order]
 
@@ -314,13 +333,16 @@ class Index:
         return terms
 
     def _top_k(
-        self, snap: Snapshot, terms: list[_QueryTerm], k: int
+        self, snap: Snapshot, terms: list[_QueryTerm], k: int, span: tuple[float, float]
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
-        """Sentence ids and exact scores of the k best (see `kernels.top_k`).
+        """Sentence ids and exact scores of the k best whose time is within `span` (since,
+        until; see `kernels.top_k`).
 
         The largest segment goes first: its best docs set a high theta early, and the small
-        segments after it are then mostly skipped.
+        segments after it are then mostly skipped; so is a segment whose docs all lie outside
+        the span (segments are added in time order, mostly).
         """
+        since, until = span
         weights = np.array([t.weight for t in terms])
         heap_scores = np.zeros(k, dtype=np.float64)
         heap_sentences = np.zeros(k, dtype=np.int64)
@@ -331,7 +353,7 @@ class Index:
         for s in by_size:
             segment = snap.segments[s]
             ids = [t.ids[s] for t in terms]
-            if max(ids) < 0:
+            if max(ids) < 0 or segment.earliest > until or segment.latest < since:
                 continue
             if size == k:  # skip a segment none of whose docs could enter the top k
                 most = sum(
@@ -353,6 +375,9 @@ class Index:
                 segment.post_tf,
                 segment.doc_len,
                 segment.sentence_ids,
+                segment.doc_time,
+                since,
+                until,
                 segment.block_max,
                 starts,
                 ends,
@@ -374,10 +399,14 @@ class Index:
         return heap_sentences[:size], heap_scores[:size]
 
     def _score_everything(
-        self, snap: Snapshot, terms: list[_QueryTerm], tokens: Sequence[str]
+        self,
+        snap: Snapshot,
+        terms: list[_QueryTerm],
+        tokens: Sequence[str],
+        span: tuple[float, float],
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
-        """Sentence ids and exact scores of every doc holding a query term (for queries the
-        bounds cannot serve: negative idf in a tiny corpus)."""
+        """Sentence ids and exact scores of every doc within `span` holding a query term
+        (for queries the bounds cannot serve: negative idf in a tiny corpus)."""
         docs = []
         for s, segment in enumerate(snap.segments):
             for term in terms:
@@ -387,9 +416,14 @@ class Index:
         candidates = np.unique(np.concatenate(docs))
         seg_of = np.searchsorted(snap.bases, candidates, side="right") - 1
         sentence_ids = np.zeros(len(candidates), dtype=np.int64)
+        times = np.zeros(len(candidates), dtype=np.float64)
         for s in np.unique(seg_of):
             rows = seg_of == s
-            sentence_ids[rows] = snap.segments[s].sentence_ids[candidates[rows] - snap.bases[s]]
+            local = candidates[rows] - snap.bases[s]
+            sentence_ids[rows] = snap.segments[s].sentence_ids[local]
+            times[rows] = snap.segments[s].doc_time[local]
+        visible = (times >= span[0]) & (times <= span[1])
+        candidates, sentence_ids = candidates[visible], sentence_ids[visible]
         return sentence_ids, self._exact_scores(snap, candidates, tokens)
 
     def term_counts(

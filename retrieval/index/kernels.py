@@ -102,6 +102,9 @@ def top_k(
     post_tf: Int32s,
     doc_len: Int32s,
     sentence_ids: Ints,
+    doc_time: Floats,
+    since: float,
+    until: float,
     block_max: npt.NDArray[np.float32],
     starts: Ints,
     ends: Ints,
@@ -132,6 +135,11 @@ def top_k(
     soon as they cannot (a weak term's postings in the band are read whole, or looked up
     per doc, whichever is less work). A band where even all the bounds together stay below
     theta is skipped.
+
+    Docs whose `doc_time` is later than `until` (or earlier than `since`) are never scored
+    (the answer as of a moment): they are dropped as the essential terms are read, so they
+    are never candidates. The bounds stay valid, since dropping docs only removes candidates; a
+    search as of long ago still gets its k best among the docs it may see.
 
     Scores are summed in query-term order, so equal docs get equal scores and ties go to
     the older sentence as in rank_bm25's order. `acc` (band zeros) and `touched` (band
@@ -191,6 +199,8 @@ def top_k(
             w = weights[t]
             for p in range(lo[t], hi[t]):
                 doc = post_doc[p]
+                if doc_time[doc] > until or doc_time[doc] < since:
+                    continue
                 d = doc - band_start
                 if acc[d] == 0.0:  # every contribution is > 0
                     touched[n_touched] = d
@@ -253,6 +263,9 @@ def warm_up() -> None:
         docs + 1,
         docs + 1,
         np.array([5, 6], dtype=np.int64),
+        np.zeros(2),
+        -np.inf,
+        np.inf,
         np.ones(1, dtype=np.float32),
         ints,
         ints + 2,

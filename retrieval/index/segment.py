@@ -5,6 +5,9 @@ sentences, so every term's postings, kept in local-doc order, run roughly from i
 to its weakest, and a run of neighbouring docs has one narrow band of lengths: the maximum
 weight of each block of postings then bounds that block tightly (see `kernels.top_k`).
 
+Each sentence carries a time (`doc_time`, Unix seconds: its article's publication, else when
+the article was stored), so a search "as of" a moment skips later sentences inside the loop.
+
 A segment holds its postings twice:
 - inverted, per term, in local-doc order, with the maximum weight of every BLOCK postings;
 - forward, per sentence, ordered by term, so a few sentences get their terms quickly.
@@ -33,6 +36,7 @@ BLOCK = 64  # postings per block maximum
 # Array names and their dtypes, in the order they are written.
 _ARRAYS = {
     "sentence_ids": np.int64,  # [docs] sentence row id of each local doc
+    "doc_time": np.float64,  # [docs] Unix time the doc counts from (its article's date)
     "by_sentence": np.int32,  # [docs] local docs in sentence id order
     "doc_len": np.int32,  # [docs] number of tokens (BM25's document length), ascending
     "terms": None,  # [terms] sorted UTF-8 byte strings
@@ -60,6 +64,7 @@ def tf_weight(
 class Segment:
     name: str
     sentence_ids: IntArray
+    doc_time: npt.NDArray[np.float64]
     by_sentence: npt.NDArray[np.int32]
     doc_len: npt.NDArray[np.int32]
     terms: npt.NDArray[np.bytes_]
@@ -76,6 +81,16 @@ class Segment:
     @property
     def docs(self) -> int:
         return len(self.doc_len)
+
+    @cached_property
+    def earliest(self) -> float:
+        """The time of the segment's oldest doc: a search as of before it can skip it."""
+        return float(self.doc_time.min()) if self.docs else np.inf
+
+    @cached_property
+    def latest(self) -> float:
+        """The time of the segment's newest doc: a search since after it can skip it."""
+        return float(self.doc_time.max()) if self.docs else -np.inf
 
     @property
     def total_len(self) -> int:
@@ -122,6 +137,7 @@ class Segment:
         cls,
         name: str,
         sentence_ids: IntArray,
+        doc_time: npt.NDArray[np.float64],
         doc_len: npt.NDArray[np.int32],
         terms: npt.NDArray[np.bytes_],
         fwd_ptr: IntArray,
@@ -140,6 +156,7 @@ class Segment:
         fwd_ptr, fwd_term, fwd_tf = layout.reorder_docs(fwd_ptr, fwd_term, fwd_tf, by_length)
         doc_len = np.ascontiguousarray(doc_len[by_length], dtype=np.int32)
         sentence_ids = np.ascontiguousarray(sentence_ids[by_length], dtype=np.int64)
+        doc_time = np.ascontiguousarray(doc_time[by_length], dtype=np.float64)
         term_ptr, post_doc, post_tf = layout.invert(fwd_ptr, fwd_term, fwd_tf, len(terms))
         block_ptr, block_max = layout.block_maxima(
             term_ptr, post_doc, post_tf, doc_len, avgdl, k1, b, BLOCK
@@ -147,6 +164,7 @@ class Segment:
         return cls(
             name=name,
             sentence_ids=sentence_ids,
+            doc_time=doc_time,
             by_sentence=np.argsort(sentence_ids, kind="stable").astype(np.int32),
             doc_len=doc_len,
             terms=terms,
@@ -177,6 +195,7 @@ class Segment:
         return cls.from_forward(
             name,
             np.concatenate([s.sentence_ids for s in segments]),
+            np.concatenate([s.doc_time for s in segments]),
             np.concatenate([s.doc_len for s in segments]),
             terms,
             fwd_ptr,
