@@ -1,4 +1,4 @@
-"""Measure each retrieval choice on the evaluation set: tokens and passage windows.
+"""Measure each retrieval choice on the BBC evaluation set: tokens and passage windows.
 
 Ingests the BBC corpus and the bundled seed once into a temporary database, then for every
 variant builds the index in memory with that variant's tokenizer and asks every question
@@ -30,8 +30,8 @@ from retrieval.corpus.ingest import ingest_paths  # noqa: E402
 from retrieval.corpus.store import CorpusReader, CorpusStore  # noqa: E402
 from retrieval.index.index import BM25Params  # noqa: E402
 from retrieval.index.tokens import Tokenizer  # noqa: E402
-from retrieval.indexing import rebuild  # noqa: E402
-from retrieval.passages import WindowPolicy  # noqa: E402
+from retrieval.indexing import ARTICLES, rebuild  # noqa: E402
+from retrieval.ranking.features import CandidatePolicy  # noqa: E402
 from retrieval.search import Searcher  # noqa: E402
 
 
@@ -39,7 +39,7 @@ from retrieval.search import Searcher  # noqa: E402
 class Variant:
     name: str
     tokenizer: Tokenizer = Tokenizer()
-    policy: WindowPolicy = WindowPolicy()
+    policy: CandidatePolicy = CandidatePolicy()
 
 
 VARIANTS = [
@@ -47,11 +47,11 @@ VARIANTS = [
     Variant("no stemming", tokenizer=Tokenizer(stem=False)),
     Variant("no stopword removal", tokenizer=Tokenizer(stopwords=False)),
     Variant("no irregular forms", tokenizer=Tokenizer(irregular=False)),
-    Variant("single sentences", policy=WindowPolicy(max_sentences=1)),
-    Variant("windows <= 2 sentences", policy=WindowPolicy(max_sentences=2)),
-    Variant("no title or lead evidence", policy=WindowPolicy(context_weight=0.0)),
-    Variant("windows up to 90 words", policy=WindowPolicy(max_words=90)),
-    Variant("window saturation k1 1.2 (was the default)", policy=WindowPolicy(k1=1.2)),
+    Variant("single sentences", policy=CandidatePolicy(max_sentences=1)),
+    Variant("windows <= 2 sentences", policy=CandidatePolicy(max_sentences=2)),
+    Variant("no title or lead evidence", policy=CandidatePolicy(context_weight=0.0)),
+    Variant("windows up to 90 words", policy=CandidatePolicy(max_words=90)),
+    Variant("window saturation k1 1.2 (was the default)", policy=CandidatePolicy(k1=1.2)),
 ]
 
 
@@ -75,7 +75,8 @@ async def main(args: argparse.Namespace) -> None:
         print("|---|---|---|---|---|---|")
         for variant in VARIANTS:
             index = await rebuild(store, variant.tokenizer, BM25Params())
-            searcher = Searcher(reader, index, variant.policy)
+            articles = await rebuild(store, variant.tokenizer, BM25Params(), docs=ARTICLES)
+            searcher = Searcher(reader, index, articles, variant.policy)
             s = summarize([ask(searcher, q) for q in questions], 5)
             seed = summarize([ask(searcher, q) for q in seed_questions], 5)
             print(

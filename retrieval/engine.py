@@ -33,9 +33,9 @@ from retrieval.feeds.fetch import Fetcher
 from retrieval.feeds.poll import FeedOutcome, FeedPoller, PollReport
 from retrieval.feeds.registry import PAUSE_AFTER, Feed, FeedRegistry
 from retrieval.index import kernels, layout
-from retrieval.index.files import index_dir, save_index
+from retrieval.index.files import save_index
 from retrieval.index.index import Index
-from retrieval.indexing import Progress, catch_up, open_index
+from retrieval.indexing import ARTICLES, SENTENCES, Progress, catch_up, open_index, signature
 from retrieval.models import ArticleDraft, Attribution
 from retrieval.search import Searcher, SearchResult
 
@@ -82,31 +82,39 @@ class Engine:
     """
 
     def __init__(
-        self, db_path: Path, conn: aiosqlite.Connection, index: Index, readers: ReadConnections
+        self,
+        db_path: Path,
+        conn: aiosqlite.Connection,
+        index: Index,
+        articles: Index,
+        readers: ReadConnections,
     ) -> None:
         self.db_path = db_path
         self.index = index  # read it (its size, a search); the engine alone changes it
+        self.articles = articles  # whole articles, for the ranking (see `retrieval.indexing`)
         self.conversations = Conversations(conn)
         self._conn = conn
         self._store = CorpusStore(conn)
         self._feeds = FeedRegistry(conn)
         self._readers = readers
-        self._searcher = Searcher(CorpusReader(readers.get), index)
+        self._searcher = Searcher(CorpusReader(readers.get), index, articles)
         self._refresh_lock = asyncio.Lock()
 
     @classmethod
     async def open(
         cls, db_path: str | os.PathLike[str], progress: Progress | None = None
     ) -> Engine:
-        """Open the database and its index (loaded, or rebuilt when missing or stale)."""
+        """Open the database and its indexes (loaded, or rebuilt when missing or stale)."""
         conn = await connect(db_path)
         try:
-            index = await open_index(CorpusStore(conn), db_path, progress=progress)
+            store = CorpusStore(conn)
+            index = await open_index(store, db_path, progress=progress)
+            articles = await open_index(store, db_path, docs=ARTICLES)
             await asyncio.to_thread(_warm_up)
         except BaseException:
             await conn.close()
             raise
-        return cls(Path(db_path), conn, index, ReadConnections(db_path))
+        return cls(Path(db_path), conn, index, articles, ReadConnections(db_path))
 
     async def close(self) -> None:
         self._readers.close()
@@ -114,13 +122,16 @@ class Engine:
 
     # --- questions ------------------------------------------------------------------------
 
-    async def ask(self, question: str, limit: int = 5, offset: int = 0) -> SearchResult:
-        """The passages ranked offset..offset+limit that answer `question`. Reads only.
+    async def ask(
+        self, question: str, limit: int = 5, offset: int = 0, as_of: float | None = None
+    ) -> SearchResult:
+        """The passages ranked offset..offset+limit that answer `question` as of `as_of`
+        (Unix time; now when None): nothing published later is quoted. Reads only.
 
-        The whole question (index, reads, window scoring, selection) is one worker-thread
-        call, so the event loop goes on meanwhile.
+        The whole question (indexes, reads, ranking, selection) is one worker-thread call,
+        so the event loop goes on meanwhile.
         """
-        return await asyncio.to_thread(self._searcher.search, question, limit, offset)
+        return await asyncio.to_thread(self._searcher.search, question, limit, offset, as_of)
 
     # --- the corpus -----------------------------------------------------------------------
 
@@ -186,18 +197,21 @@ class Engine:
             added = await catch_up(self.index, self._store, progress)
             if added:
                 await asyncio.to_thread(self.index.compact)
+            if await catch_up(self.articles, self._store, docs=ARTICLES):
+                await asyncio.to_thread(self.articles.compact)
             return added
 
     async def save_index(self) -> None:
-        """Merge small segments and write the index next to the database (off the loop).
+        """Merge small segments and write the indexes next to the database (off the loop).
 
         Raises IndexWriteError when it cannot be written; the index in memory stays good.
         """
         db_id = await database_id(self._conn)
 
         def work() -> None:
-            self.index.compact()
-            save_index(self.index, index_dir(self.db_path), db_id)
+            for index, docs in ((self.index, SENTENCES), (self.articles, ARTICLES)):
+                index.compact()
+                save_index(index, docs.folder(self.db_path), db_id, signature(index, docs))
 
         await asyncio.to_thread(work)
 

@@ -1,8 +1,14 @@
-"""Keeping the index caught up with its database: loaded and verified, caught up, or rebuilt.
+"""Keeping the indexes caught up with their database: loaded and verified, caught up, or rebuilt.
 
-The bridge between the corpus and the index: it reads the stored sentences (`CorpusStore`)
-and hands them to the index, whose files (`retrieval.index.files`) know nothing of the
-database. The index is a cache of the database: what does not match is rebuilt, never trusted.
+The bridge between the corpus and the index: it reads what is stored (`CorpusStore`) and
+hands it to an index, whose files (`retrieval.index.files`) know nothing of the database.
+Two indexes are kept, by one mechanism:
+- the sentence index (`<database>.index`): a doc is a sentence; it finds the sentences that
+  share the most with a question;
+- the article index (`<database>.articles.index`): a doc is a whole article, its title
+  repeated so it weighs more; it scores how much a story is about the question.
+Each doc carries the time it counts from (published, else stored), so both answer as of a
+moment. An index is a cache of the database: what does not match is rebuilt, never trusted.
 """
 
 from __future__ import annotations
@@ -10,52 +16,101 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
 
 from retrieval.corpus.db import database_id
 from retrieval.corpus.store import CorpusStore
 from retrieval.errors import IndexFileError, IndexWriteError
 from retrieval.index.files import index_dir, load_segments, save_index
-from retrieval.index.index import BM25Params, Index, SegmentBuilder
+from retrieval.index.index import BM25Params, Index, Row, SegmentBuilder
 from retrieval.index.tokens import Tokenizer
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int], None]
 
+TITLE_REPEATS = 3  # in the article index a title counts this often: it says what the story is
+
+
+@dataclass(frozen=True, slots=True)
+class Docs:
+    """What one index holds, read from the database: its folder, what its signature adds to
+    the index's own, and the docs stored after a watermark (and how many up to one)."""
+
+    name: str
+    folder: Callable[[str | os.PathLike[str]], Path]
+    signature: str
+    after: Callable[[CorpusStore, int], AsyncIterator[list[Row]]]
+    count_upto: Callable[[CorpusStore, int], Awaitable[int]]
+
+
+async def _sentences_after(store: CorpusStore, watermark: int) -> AsyncIterator[list[Row]]:
+    async for rows in store.sentences_after(watermark):
+        yield list(rows)
+
+
+async def _articles_after(store: CorpusStore, watermark: int) -> AsyncIterator[list[Row]]:
+    async for rows in store.articles_after(watermark):
+        yield [(i, article_document(title, text), time) for i, title, text, time in rows]
+
+
+def article_document(title: str, text: str) -> str:
+    """An article as the article index reads it: the title weighs `TITLE_REPEATS` times."""
+    return "\n".join([title] * TITLE_REPEATS + [text])
+
+
+def article_index_dir(db_path: str | os.PathLike[str]) -> Path:
+    return Path(f"{os.fspath(db_path)}.articles.index")
+
+
+SENTENCES = Docs("index", index_dir, "", _sentences_after, lambda s, w: s.count_sentences_upto(w))
+ARTICLES = Docs(
+    "article index",
+    article_index_dir,
+    f":articles:title={TITLE_REPEATS}",
+    _articles_after,
+    lambda s, w: s.count_articles_upto(w),
+)
+
 
 async def open_index(
-    store: CorpusStore, db_path: str | os.PathLike[str], progress: Progress | None = None
+    store: CorpusStore,
+    db_path: str | os.PathLike[str],
+    progress: Progress | None = None,
+    docs: Docs = SENTENCES,
 ) -> Index:
-    """The index for the database: loaded if the saved one is valid, else rebuilt; caught up.
+    """The index of `docs` for the database: loaded if the saved one is valid, else rebuilt;
+    caught up.
 
-    Sentences stored after the index was saved (by this or another process) are added; a
-    rebuilt or extended index is written back for the next start, and when it cannot be
-    (disk full, read-only folder), a warning says why and the index serves from memory.
+    Docs stored after the index was saved (by this or another process) are added; a rebuilt
+    or extended index is written back for the next start, and when it cannot be (disk full,
+    read-only folder), a warning says why and the index serves from memory.
     """
     tokenizer, params = Tokenizer(), BM25Params()
-    folder = index_dir(db_path)
+    folder = docs.folder(db_path)
     db_id = await database_id(store.conn)
-    probe = Index(tokenizer, params)
-    expected: dict[str, object] = {"database_id": db_id, "signature": probe.signature}
+    saved_as = signature(Index(tokenizer, params), docs)
+    expected: dict[str, object] = {"database_id": db_id, "signature": saved_as}
     index: Index | None = None
     try:
         segments, watermark, count = load_segments(folder, expected)
-        if await store.count_sentences_upto(watermark) != count:
-            raise IndexFileError("the database no longer holds the indexed sentences")
+        if await docs.count_upto(store, watermark) != count:
+            raise IndexFileError("the database no longer holds the indexed docs")
         index = Index(tokenizer, params, segments, watermark)
         changed = False
     except IndexFileError as exc:
         if folder.exists() and str(exc) != "no index yet":
-            log.warning("rebuilding the index: %s", exc)
-        index = await rebuild(store, tokenizer, params, progress)
+            log.warning("rebuilding the %s: %s", docs.name, exc)
+        index = await rebuild(store, tokenizer, params, progress, docs)
         changed = True
-    if await catch_up(index, store, progress):
+    if await catch_up(index, store, progress, docs):
         changed = True
     if changed and len(index):
         index.compact()
         try:
-            save_index(index, folder, db_id)
+            save_index(index, folder, db_id, saved_as)
         except IndexWriteError as exc:
             log.warning("%s. Until then the index is built in memory at every start.", exc)
     return index
@@ -66,11 +121,12 @@ async def rebuild(
     tokenizer: Tokenizer,
     params: BM25Params,
     progress: Progress | None = None,
+    docs: Docs = SENTENCES,
 ) -> Index:
-    """A fresh single-segment index of every sentence in the database."""
+    """A fresh single-segment index of every doc of `docs` in the database."""
     builder = SegmentBuilder(tokenizer)
     watermark = 0
-    async for rows in store.sentences_after(0):
+    async for rows in docs.after(store, 0):
         builder.add_many(rows)
         watermark = rows[-1][0]
         if progress:
@@ -79,16 +135,23 @@ async def rebuild(
     return Index(tokenizer, params, segments, watermark)
 
 
-async def catch_up(index: Index, store: CorpusStore, progress: Progress | None = None) -> int:
-    """Add the sentences stored since the index's watermark; returns how many.
+async def catch_up(
+    index: Index, store: CorpusStore, progress: Progress | None = None, docs: Docs = SENTENCES
+) -> int:
+    """Add the docs stored since the index's watermark; returns how many.
 
     Tokenizing a batch takes about a second per 20,000 sentences, so it runs in a thread:
     a bot catching up with a large ingest keeps answering meanwhile. Callers must not run
     two catch-ups of one index at once (`Engine.refresh` serializes them).
     """
     added = 0
-    async for rows in store.sentences_after(index.snapshot.watermark):
+    async for rows in docs.after(store, index.snapshot.watermark):
         added += await asyncio.to_thread(index.add, rows)
         if progress:
             progress(len(rows))
     return added
+
+
+def signature(index: Index, docs: Docs) -> str:
+    """The signature `docs`'s index is saved under."""
+    return index.signature + docs.signature

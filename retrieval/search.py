@@ -1,26 +1,37 @@
-"""Answering a question: the index finds sentences, the corpus supplies text and sources.
+"""Answering a question: the indexes find candidates, the ranking model orders their windows.
 
-All of it is synchronous: index top k, reading the candidate sentences and attributions,
-scoring the windows, choosing the passages. `Engine.ask` runs a whole question in one
-worker-thread call, so the event loop never waits on any of it.
+As of a moment (the question's date; now by default), the sentence index gives the best
+sentences and the article index the best whole articles, both skipping anything published
+later. Every window of one to three sentences of those articles is a candidate with a row of
+cheap features (`ranking.features`); a linear model trained on real news questions scores
+them (`ranking.model`), and the best, without overlaps or syndicated copies, are the passages.
+
+All of it is synchronous: `Engine.ask` runs a whole question in one worker-thread call, so
+the event loop never waits on any of it.
 """
 
 from __future__ import annotations
 
-import math
+import time
 from dataclasses import dataclass
 
 import numpy as np
 
 from retrieval.corpus.store import CorpusReader
 from retrieval.index.index import Index
-from retrieval.models import Attribution, Passage
-from retrieval.passages import Window, WindowPolicy, article_windows, select_windows
+from retrieval.models import Passage
+from retrieval.ranking.features import (
+    DAY,
+    ArticleEvidence,
+    CandidatePolicy,
+    Candidates,
+    build,
+    idf_weights,
+)
+from retrieval.ranking.model import Ranker, choose, default_ranker
+from retrieval.ranking.question import profile
 
 MAX_QUESTION_CHARS = 1000  # longer input is cut: nobody asks a 4,000-character question
-SENTENCE_HITS = 60  # sentences read per question; their articles are searched for windows
-MAX_ARTICLES = 20  # articles whose windows are scored, in order of their best hit
-MAX_POSITION = 400  # sentences read per article: past this, it is a book, not an article
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,19 +45,29 @@ class SearchResult:
 
 
 class Searcher:
-    """Turns questions into passages; safe to use from several threads at once (the index
-    searches a snapshot, the reader gives each thread its own connection)."""
+    """Turns questions into passages; safe to use from several threads at once (the indexes
+    search a snapshot, the reader gives each thread its own connection)."""
 
     def __init__(
-        self, reader: CorpusReader, index: Index, policy: WindowPolicy | None = None
+        self,
+        reader: CorpusReader,
+        index: Index,
+        articles: Index | None = None,
+        policy: CandidatePolicy | None = None,
+        ranker: Ranker | None = None,
     ) -> None:
         self.reader = reader
         self.index = index
-        self.policy = policy or WindowPolicy()
+        self.articles = articles
+        self.policy = policy or CandidatePolicy()
+        self.ranker = ranker or default_ranker()
 
-    def search(self, question: str, limit: int = 5, offset: int = 0) -> SearchResult:
-        """The passages ranked offset..offset+limit for `question`. Reads only; blocks (run it
-        in a worker thread from an event loop)."""
+    def search(
+        self, question: str, limit: int = 5, offset: int = 0, as_of: float | None = None
+    ) -> SearchResult:
+        """The passages ranked offset..offset+limit for `question`, as of `as_of` (Unix time;
+        now when None): nothing published later is quoted. Reads only; blocks (run it in a
+        worker thread from an event loop)."""
         question = " ".join(question.split())[:MAX_QUESTION_CHARS]
         if not question:
             return SearchResult(
@@ -60,70 +81,110 @@ class Searcher:
                 "That question has only very common words. "
                 "Add a name, a place or a topic, e.g. “Iran Azerbaijan exercise”.",
             )
-        wanted = max(SENTENCE_HITS, (offset + limit) * 6)
-        hits = self.index.search(tokens, wanted)
-        if not hits:
+        moment = time.time() if as_of is None else as_of
+        candidates = self.candidates(question, tokens, moment)
+        if candidates is None or not len(candidates):
             return SearchResult(
                 question,
                 (),
                 "Nothing in the news corpus matches that. Try other words or a broader question.",
             )
-        windows, attributions = self._windows(tokens, [h.sentence_id for h in hits])
-        chosen = select_windows(windows)
+        candidates, scores = self.ranker.rank(candidates, profile(question))
+        chosen = choose(candidates, scores, offset + limit + 1, self.ranker.per_article)
         page = chosen[offset : offset + limit]
         passages = []
-        for rank, window in enumerate(page, start=offset + 1):
-            article = attributions.get(window.article_id)
+        terms = set(tokens)
+        for rank, w in enumerate(page, start=offset + 1):
+            article = candidates.attributions.get(int(candidates.article[w]))
             if article is None:
                 continue  # deleted since it was indexed
-            quote = window.text
+            quote = candidates.text(w)
             passages.append(
                 Passage(
                     rank=rank,
-                    score=round(window.score, 6),
+                    score=round(float(scores[w]), 6),
                     quote=quote,
-                    highlights=self.highlights(quote, set(tokens)),
+                    highlights=self.highlights(quote, terms),
                     article=article,
-                    sentence_ids=tuple(s.id for s in window.sentences),
+                    sentence_ids=candidates.sentence_ids(w),
                 )
             )
         if not passages and offset:
             return SearchResult(question, (), "No more passages for that question.")
         return SearchResult(question, tuple(passages), None, len(chosen) > offset + limit)
 
-    def _windows(
-        self, tokens: list[str], sentence_ids: list[int]
-    ) -> tuple[list[Window], dict[int, Attribution]]:
-        """Score every window of the articles the hits belong to (best hit first); also
-        returns those articles' attributions, read once for scoring and for the answer."""
-        rows = self.reader.sentences(sentence_ids)
-        articles: list[int] = []
-        for sentence_id in sentence_ids:
-            row = rows.get(sentence_id)
-            if row is not None and row.article_id not in articles:
-                articles.append(row.article_id)
-        articles = articles[:MAX_ARTICLES]
+    def candidates(self, question: str, tokens: list[str], moment: float) -> Candidates | None:
+        """The candidate windows of `question` as of `moment`, with their features; None
+        when nothing matches. Reads only."""
+        policy = self.policy
+        hits = self.index.search(tokens, policy.sentence_hits, moment)
+        article_hits, recent_hits = self._article_hits(tokens, moment)
+        if not hits and not article_hits:
+            return None
+        rows = self.reader.sentences([h.sentence_id for h in hits])
+        ids: list[int] = []
+        for hit in hits:
+            row = rows.get(hit.sentence_id)
+            if row is not None and row.article_id not in ids:
+                ids.append(row.article_id)
+        ids = ids[: policy.hit_articles]
+        ids.extend(i for i in dict.fromkeys(article_hits + recent_hits) if i not in ids)
         terms = sorted(set(tokens))
-        dfs = self.index.document_frequencies(terms)
-        docs = max(len(self.index), 1)
-        idf = np.array([math.log(1 + (docs - dfs[t] + 0.5) / (dfs[t] + 0.5)) for t in terms])
-        titles = self.reader.attributions(articles)
-        texts = self.reader.sentences_of_articles(articles, MAX_POSITION)
-        windows: list[Window] = []
-        for article_id in articles:
+        idf = idf_weights(self.index.document_frequencies(terms), len(self.index), terms)
+        asked = profile(question)
+        asking_terms = set(self.index.tokenizer(asked.asking))
+        asking = np.array([t in asking_terms for t in terms], dtype=bool)
+        attributions = self.reader.attributions(ids)
+        times = self.reader.article_times(ids)
+        texts = self.reader.sentences_of_articles(ids, policy.max_position)
+        article_scores = (
+            self.articles.scores(ids, tokens) if self.articles is not None else np.zeros(len(ids))
+        )
+        evidence = []
+        for article_id, article_score in zip(ids, article_scores, strict=True):
             sentences = texts.get(article_id)
-            if not sentences:
+            attribution = attributions.get(article_id)
+            if not sentences or attribution is None:
                 continue
-            counts, lengths = self.index.term_counts([r.id for r in sentences], terms)
-            title = titles.get(article_id)
-            title_terms = set(self.index.tokenizer(title.title)) if title else set()
-            in_context = np.array([t in title_terms for t in terms]) | (counts[0] > 0)
-            windows.extend(
-                article_windows(
-                    article_id, sentences, counts, lengths, idf, in_context, self.policy
+            evidence.append(
+                ArticleEvidence(
+                    id=article_id,
+                    sentences=sentences,
+                    title_terms=frozenset(self.index.tokenizer(attribution.title)),
+                    time=times.get(article_id, 0.0),
+                    score=float(article_score),
+                    in_article_hits=article_id in article_hits,
+                    in_recent_hits=article_id in recent_hits,
                 )
             )
-        return windows, titles
+        sentence_ids = [s.id for a in evidence for s in a.sentences]
+        counts, lengths = self.index.term_counts(sentence_ids, terms)
+        hit_rank = {h.sentence_id: rank for rank, h in enumerate(hits)}
+        return build(
+            asked,
+            terms,
+            idf,
+            asking,
+            evidence,
+            counts,
+            lengths,
+            hit_rank,
+            moment,
+            attributions,
+            policy,
+        )
+
+    def _article_hits(self, tokens: list[str], moment: float) -> tuple[list[int], list[int]]:
+        """The best whole articles as of `moment`, and the best of its last days."""
+        policy = self.policy
+        if self.articles is None:
+            return [], []
+        best = self.articles.search(tokens, policy.article_hits, moment)
+        recent = []
+        if policy.recent_hits:
+            since = moment - policy.recent_days * DAY
+            recent = self.articles.search(tokens, policy.recent_hits, moment, since)
+        return [h.sentence_id for h in best], [h.sentence_id for h in recent]
 
     def highlights(self, quote: str, terms: set[str]) -> tuple[tuple[int, int], ...]:
         """Character spans of the words in `quote` that match the question's terms."""

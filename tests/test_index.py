@@ -13,6 +13,7 @@ from retrieval.engine import Engine
 from retrieval.index.files import index_dir
 from retrieval.index.index import BM25Params, Index
 from retrieval.index.tokens import Tokenizer
+from retrieval.indexing import ARTICLES
 
 from .conftest import SEEDS, shared_articles, write_jsonl
 
@@ -294,16 +295,21 @@ def test_search_as_of_a_time_is_the_exhaustive_top_k_of_the_docs_before_it(
     corpus = [RAW(t) for t in texts]
     reference = BM25Okapi(corpus)
     words = [f"w{i}" for i in range(300)]
-    for until in (-1.0, 0.0, 3.0, 50.0, 500.0, 999.0, 1000.0):
+    spans = [(None, u) for u in (-1.0, 0.0, 3.0, 50.0, 500.0, 999.0, 1000.0)]
+    for since, until in [*spans, (400.0, 600.0), (990.0, None), (0.0, 0.0)]:
+        low = -np.inf if since is None else since
+        high = np.inf if until is None else until
         for _ in range(15):
             query = rng.choices(words, [1 / (i + 1) for i in range(300)], k=rng.randint(1, 6))
             expected = reference.get_scores(query)
             visible = [
-                i for i, doc in enumerate(corpus) if times[i] <= until and set(query) & set(doc)
+                i
+                for i, doc in enumerate(corpus)
+                if low <= times[i] <= high and set(query) & set(doc)
             ]
             best = sorted(visible, key=lambda i: (-expected[i], i))[:10]
-            got = index.search(query, 10, until=until)
-            assert all(times[h.sentence_id - 1] <= until for h in got)
+            got = index.search(query, 10, until=until, since=since)
+            assert all(low <= times[h.sentence_id - 1] <= high for h in got)
             assert [h.score for h in got] == pytest.approx([expected[i] for i in best], rel=1e-9)
             assert {h.sentence_id for h in got} <= {i + 1 for i in visible}
     assert [h.sentence_id for h in index.search(["w1"], 10, until=-1.0)] == []
@@ -318,3 +324,53 @@ def test_segments_entirely_later_than_the_moment_are_skipped() -> None:
     assert [h.sentence_id for h in index.search("cocoa", 5, until=150.0)] == [1]
     index.compact()
     assert [h.sentence_id for h in index.search("cocoa", 5, until=150.0)] == [1]
+
+
+def test_scores_of_given_docs_are_their_exact_bm25() -> None:
+    texts = zipf_corpus(800, 120, seed=11)
+    index = Index(RAW)
+    index.add([(i + 1, texts[i]) for i in range(500)])
+    index.add([(i + 1, texts[i]) for i in range(500, 800)])
+    reference = BM25Okapi([RAW(t) for t in texts])
+    query = ["w3", "w17", "w17", "w90"]
+    ids = [800, 1, 650, 42, 9999]  # across both segments, and one that is not there
+    expected = [reference.get_scores(query)[i - 1] for i in ids[:-1]] + [0.0]
+    assert index.scores(ids, query).tolist() == pytest.approx(expected, rel=1e-9)
+
+
+async def test_the_article_index_follows_the_database(
+    db_path: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Whole articles, title weighted up, saved beside the sentence index, caught up after
+    an ingest, and rebuilt when its files are damaged, like the sentence index."""
+    engine = await Engine.open(db_path)
+    await engine.ingest([SEEDS])
+    await engine.refresh()
+    await engine.save_index()
+    assert len(engine.articles) == 1
+    [seed] = engine.articles.search("Azerbaijan Iran border exercises", 1)
+    more = write_jsonl(
+        tmp_path / "more.jsonl",
+        [
+            {"title": "Harbour cranes", "text": "The harbour crane lifted timber all week."},
+            {"title": "Lighthouses", "text": "The lighthouse lamp burned all night."},
+        ],
+    )
+    await engine.ingest([more])
+    await engine.refresh()
+    assert len(engine.articles) == 3
+    [crane] = engine.articles.search("harbour crane", 1)
+    assert crane.sentence_id != seed.sentence_id
+    await engine.save_index()
+    await engine.close()
+    folder = ARTICLES.folder(db_path)
+    (folder / "manifest.json").write_text("{not json")
+    reopened = await Engine.open(db_path)
+    try:
+        assert "rebuilding the article index" in caplog.text
+        assert len(reopened.articles) == 3
+        assert [h.sentence_id for h in reopened.articles.search("harbour crane", 1)] == [
+            crane.sentence_id
+        ]
+    finally:
+        await reopened.close()

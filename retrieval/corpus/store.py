@@ -194,6 +194,33 @@ class CorpusStore:
             yield rows
             last = rows[-1][0]
 
+    async def articles_after(
+        self, watermark: int, batch: int = 500
+    ) -> AsyncIterator[list[tuple[int, str, str, float]]]:
+        """Yield (id, title, text, time) of articles with id > watermark, in id order, in
+        batches; `time` as in `sentences_after`."""
+        last = watermark
+        while True:
+            async with self.conn.execute(
+                "SELECT id, title, text, coalesce(published_ts, ingested_ts, 0) FROM articles"
+                " WHERE id > ? ORDER BY id LIMIT ?",
+                (last, batch),
+            ) as cur:
+                rows = [
+                    (int(r[0]), str(r[1]), str(r[2]), float(r[3])) for r in await cur.fetchall()
+                ]
+            if not rows:
+                return
+            yield rows
+            last = rows[-1][0]
+
+    async def count_articles_upto(self, watermark: int) -> int:
+        async with self.conn.execute(
+            "SELECT count(*) FROM articles WHERE id <= ?", (watermark,)
+        ) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
     async def count_sentences_upto(self, watermark: int) -> int:
         async with self.conn.execute(
             "SELECT count(*) FROM sentences WHERE id <= ?", (watermark,)
@@ -261,6 +288,16 @@ class CorpusReader:
             sentence = _sentence(row)
             found.setdefault(sentence.article_id, []).append(sentence)
         return found
+
+    def article_times(self, article_ids: Iterable[int]) -> dict[int, float]:
+        """When each article counts from for answers as of a moment: published, else stored
+        (Unix time)."""
+        rows = rows_for_ids_blocking(
+            self._connection(),
+            "SELECT id, coalesce(published_ts, ingested_ts, 0) FROM articles WHERE id IN ({ids})",
+            article_ids,
+        )
+        return {int(r[0]): float(r[1]) for r in rows}
 
     def attributions(self, article_ids: Iterable[int]) -> dict[int, Attribution]:
         rows = rows_for_ids_blocking(

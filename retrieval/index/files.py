@@ -80,8 +80,11 @@ def load_segments(folder: Path, expected: dict[str, object]) -> tuple[list[Segme
     return segments, watermark, count
 
 
-def save_index(index: Index, folder: Path, db_id: str) -> None:
+def save_index(index: Index, folder: Path, db_id: str, signature: str | None = None) -> None:
     """Write new segments and the manifest, then delete segments no manifest names.
+
+    `signature` says what the docs are when the index's own does not say it all (the article
+    index records how its titles are weighted).
 
     Everything the manifest names is on the disk before the manifest is: each file and each
     folder entry is fsynced first, so a power cut leaves the old index or the new one, never
@@ -90,7 +93,7 @@ def save_index(index: Index, folder: Path, db_id: str) -> None:
     """
     try:
         with _locked(folder):
-            _save_locked(index, folder, db_id)
+            _save_locked(index, folder, db_id, signature or index.signature)
     except OSError as exc:
         for partial in folder.glob("*.tmp") if folder.is_dir() else ():
             if partial.is_dir():
@@ -122,7 +125,7 @@ def _unwritable(folder: Path, exc: OSError) -> str:
     return f"{what}: {exc.strerror or exc}"
 
 
-def _save_locked(index: Index, folder: Path, db_id: str) -> None:
+def _save_locked(index: Index, folder: Path, db_id: str, signature: str) -> None:
     snap = index.snapshot
     entries = []
     for segment in snap.segments:
@@ -143,7 +146,7 @@ def _save_locked(index: Index, folder: Path, db_id: str) -> None:
     manifest = {
         "format": FORMAT,
         "database_id": db_id,
-        "signature": index.signature,
+        "signature": signature,
         "watermark": snap.watermark,
         "sentences": snap.docs,
         "segments": entries,

@@ -426,6 +426,23 @@ class Index:
         candidates, sentence_ids = candidates[visible], sentence_ids[visible]
         return sentence_ids, self._exact_scores(snap, candidates, tokens)
 
+    def scores(
+        self, doc_ids: Sequence[int], query: str | Sequence[str]
+    ) -> npt.NDArray[np.float64]:
+        """Exact BM25 scores of the given docs (by id) for the query; 0 for docs not held.
+
+        Read from the forward postings: the price of the docs asked for, not of the corpus.
+        """
+        tokens = self.tokenizer(query) if isinstance(query, str) else list(query)
+        snap = self._snapshot
+        ids = np.asarray(doc_ids, dtype=np.int64)
+        scores = np.zeros(len(ids), dtype=np.float64)
+        for s, segment in enumerate(snap.segments):
+            rows, local = segment.locate(ids)
+            if len(rows):
+                scores[rows] = self._exact_scores(snap, local + snap.bases[s], tokens)
+        return scores
+
     def term_counts(
         self, sentence_ids: Sequence[int], terms: Sequence[str]
     ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]:

@@ -1,0 +1,474 @@
+"""The windows that could answer a question, and the evidence about each, as one matrix.
+
+Candidate articles are those of the best sentence hits and the best whole articles (the
+article index), as of the question's moment. Every window of one to three consecutive
+sentences of those articles that shares a term with the question is a candidate; `build`
+gives each a row of cheap features (window BM25, article BM25, hit ranks, position, age), all
+computed from arrays at hand: term counts come from the index's forward postings, not from
+tokenizing text again. `add_marks` adds what reading the text tells (names, numbers, dates
+the question does not hold), for the few windows the first stage of `model` keeps.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+import numpy as np
+import numpy.typing as npt
+
+from retrieval.corpus.store import SentenceRow
+from retrieval.models import Attribution
+from retrieval.ranking.marks import Marks, novelty, sentence_marks
+from retrieval.ranking.question import AnswerKind, QuestionProfile
+
+Floats = npt.NDArray[np.float64]
+Ints = npt.NDArray[np.int64]
+
+DAY = 86_400.0
+
+
+@dataclass(frozen=True, slots=True)
+class CandidatePolicy:
+    """How many hits and articles are read, and how windows are cut and scored."""
+
+    sentence_hits: int = 60  # best sentences as of the moment
+    hit_articles: int = 20  # articles of those hits read, best hit first
+    article_hits: int = 10  # best whole articles read as well
+    recent_hits: int = 5  # ... and best whole articles of the last `recent_days`
+    recent_days: float = 10.0
+    max_position: int = 400  # sentences read per article: past this, it is a book
+    max_sentences: int = 3
+    max_words: int = 70  # a window may pass this only when its one sentence alone does
+    context_weight: float = 0.7  # share of a term's weight earned by the title or lead
+    k1: float = 0.3  # saturation within a window: covering a term beats repeating one
+    b: float = 0.5
+
+
+FEATURES = (
+    # the window and the question's terms
+    "window_bm25",  # BM25 of the window (title and lead evidence), over the question's best
+    "window_bm25_share",  # the same over the question's total idf: how much it covers
+    "coverage",  # idf share of the question's terms the window itself holds
+    "sentence_coverage",  # the best single sentence's share
+    "ask_coverage",  # idf share of the asking sentence's terms ("...this week. Which...?")
+    "ask_sentence_coverage",  # the best single sentence's share of those
+    "hit",  # the window holds one of the best sentence hits
+    "hit_rank",  # 1 / (1 + rank) of its best hit, 0 without one
+    "rel_article",  # window BM25 over the best of its article
+    "rank_in_article",  # log(1 + rank by window BM25 among its article's windows)
+    "dist_best",  # log(1 + sentences between it and its article's best-covering sentence)
+    # the window's shape
+    "position",  # log(1 + position of its first sentence in the article)
+    "lead",  # it starts the article
+    "two_sentences",
+    "three_sentences",
+    "words",  # log of its length in words
+    # what it holds that the question does not (the answer is never in the question)
+    "names",  # log(1 + capitalised words not in the question)
+    "places",  # log(1 + countries, US states, cities not in the question)
+    "numbers",
+    "years",
+    "months",
+    "money",
+    "kind_name",  # names, when the question asks for a person or organization
+    "kind_place",  # places, when it asks where or which country, state, city
+    "kind_number",  # numbers and amounts, when it asks how many or how much
+    "kind_date",  # years, months and days, when it asks when
+    "kind_sentence",  # best sentence coverage among sentences holding the kind asked for
+    "support",  # share of the candidate articles that repeat one of its names or numbers
+    # its article
+    "article_bm25",  # whole-article BM25 over the question's best article
+    "article_rank",  # log(1 + rank of the article by that score)
+    "article_hit",  # the article is among the best whole articles
+    "recent_hit",  # ... among the best whole articles of the last days
+    "article_hit_rank",  # 1 / (1 + rank of the article's best sentence hit), 0 without one
+    "title_coverage",  # idf share of the question's terms in the title
+    "lead_article",  # lead x article BM25: the opening of a story about the question
+    # time, before the moment asked about
+    "age",  # log(1 + days)
+    "recency_90",  # exp(-days / 90)
+    "recency_7",  # exp(-days / 7)
+    "recent_question_recency",  # exp(-days / 7) when the question says "this week"...
+    "relative_age",  # log(1 + days after the newest candidate article)
+    "relative_recency_7",  # exp(-those days / 7): recency that survives "as of now"
+)
+COLUMN = {name: i for i, name in enumerate(FEATURES)}
+# What `add_marks` fills in, for the windows the first stage keeps: read from sentence text.
+MARK_FEATURES = (
+    "names",
+    "places",
+    "numbers",
+    "years",
+    "months",
+    "money",
+    "kind_name",
+    "kind_place",
+    "kind_number",
+    "kind_date",
+    "kind_sentence",
+    "support",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleEvidence:
+    """What is known of one candidate article before its windows are cut."""
+
+    id: int
+    sentences: Sequence[SentenceRow]  # in order, from position 0
+    title_terms: frozenset[str]
+    time: float  # Unix time it counts from
+    score: float  # whole-article BM25
+    in_article_hits: bool
+    in_recent_hits: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Candidates:
+    """Every candidate window of a question: rows of `features` (columns `FEATURES`).
+
+    Window w is sentences[start[w] : start[w] + size[w]], all of article `article[w]`.
+    """
+
+    sentences: tuple[SentenceRow, ...]
+    article: Ints
+    start: Ints
+    size: Ints
+    features: Floats
+    attributions: Mapping[int, Attribution]
+    owner: Ints  # per sentence: the index of its article among the candidate articles
+    coverage: Floats  # per sentence: idf share of the question's terms it holds
+
+    def __len__(self) -> int:
+        return len(self.start)
+
+    def subset(self, rows: Ints) -> Candidates:
+        """These windows only (their features copied: `add_marks` writes into them)."""
+        return replace(
+            self,
+            article=self.article[rows],
+            start=self.start[rows],
+            size=self.size[rows],
+            features=self.features[rows].copy(),
+        )
+
+    def text(self, w: int) -> str:
+        first = int(self.start[w])
+        return " ".join(s.text for s in self.sentences[first : first + int(self.size[w])])
+
+    def sentence_ids(self, w: int) -> tuple[int, ...]:
+        first = int(self.start[w])
+        return tuple(s.id for s in self.sentences[first : first + int(self.size[w])])
+
+
+@lru_cache(maxsize=200_000)
+def _marks(sentence_id: int, text: str) -> Marks:
+    # A sentence's marks do not depend on the question: read once, reused by every question.
+    return sentence_marks(text)
+
+
+def build(
+    question: QuestionProfile,
+    terms: Sequence[str],
+    idf: Floats,
+    asking: npt.NDArray[np.bool_],
+    articles: Sequence[ArticleEvidence],
+    counts: npt.NDArray[np.int32],
+    lengths: npt.NDArray[np.int32],
+    hit_rank: Mapping[int, int],
+    moment: float,
+    attributions: Mapping[int, Attribution],
+    policy: CandidatePolicy,
+) -> Candidates:
+    """The candidate windows of `articles` with their features.
+
+    `counts[i, t]` is how often terms[t] occurs in the i-th sentence of the articles'
+    sentences taken in order, `lengths[i]` its token count; `asking[t]` whether terms[t] is
+    in the question's asking sentence; `hit_rank` maps the best sentence hits to their rank
+    (0 = best). Pure: reads nothing, writes nothing.
+    """
+    sentences = tuple(s for a in articles for s in a.sentences)
+    if not sentences or not len(terms):
+        return _no_candidates(sentences, attributions)
+    sizes = np.array([len(a.sentences) for a in articles])
+    owner = np.repeat(np.arange(len(articles)), sizes)  # article index of each sentence
+    present = counts > 0
+    idf_total = float(idf.sum()) or 1.0
+    ask_idf = idf * asking
+    ask_total = float(ask_idf.sum()) or idf_total
+    coverage = (present * idf).sum(axis=1) / idf_total
+    ask_coverage = (present * ask_idf).sum(axis=1) / ask_total
+    best_sentence = _best_per_article(coverage, owner, len(articles))
+
+    # per article
+    first_of = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    mean_len = np.bincount(owner, weights=lengths, minlength=len(articles)) / np.maximum(sizes, 1)
+    avg_len = np.maximum(mean_len * 2, 1.0)  # a typical window is two sentences
+    lead = np.zeros((len(articles), len(terms)), dtype=bool)
+    nonempty = np.nonzero(sizes > 0)[0]
+    lead[nonempty] = present[first_of[nonempty]]
+    in_title = np.array([[t in a.title_terms for t in terms] for a in articles], dtype=bool)
+    in_context = lead | in_title
+    ranks = np.array([hit_rank.get(s.id, -1) for s in sentences])
+    hit_score = np.where(ranks >= 0, 1.0 / (1.0 + np.maximum(ranks, 0)), 0.0)
+    article_hit_score = np.zeros(len(articles))
+    np.maximum.at(article_hit_score, owner, hit_score)
+    article_scores = np.array([a.score for a in articles])
+    order = np.argsort(-article_scores, kind="stable")
+    article_rank = np.empty(len(articles))
+    article_rank[order] = np.arange(len(articles))
+    days = np.maximum(moment - np.array([a.time for a in articles]), 0.0) / DAY
+    fresh = days - days.min()
+    per_article = np.column_stack(
+        [
+            article_scores / (float(article_scores.max()) or 1.0),
+            np.log1p(article_rank),
+            [a.in_article_hits for a in articles],
+            [a.in_recent_hits for a in articles],
+            article_hit_score,
+            (in_title * idf).sum(axis=1) / idf_total,
+            np.log1p(days),
+            np.exp(-days / 90),
+            np.exp(-days / 7),
+            np.exp(-days / 7) * question.recent,
+            np.log1p(fresh),
+            np.exp(-fresh / 7),
+        ]
+    )
+    article_columns = [
+        COLUMN[n]
+        for n in (
+            "article_bm25",
+            "article_rank",
+            "article_hit",
+            "recent_hit",
+            "article_hit_rank",
+            "title_coverage",
+            "age",
+            "recency_90",
+            "recency_7",
+            "recent_question_recency",
+            "relative_age",
+            "relative_recency_7",
+        )
+    ]
+
+    positions = np.array([s.position for s in sentences])
+    words = np.array([len(s.text.split()) for s in sentences])
+    tf_sums, len_sums = _prefix_sums(counts), _prefix_sums(lengths)
+    word_sums = _prefix_sums(words)
+    n = len(sentences)
+    k1, b = policy.k1, policy.b
+    starts, window_sizes, rows = [], [], []
+    for size in range(1, policy.max_sentences + 1):
+        first = np.arange(max(n - size + 1, 0))
+        first = first[owner[first] == owner[first + size - 1]]  # within one article
+        end = first + size
+        art = owner[first]
+        tf = tf_sums[end] - tf_sums[first]
+        length = (len_sums[end] - len_sums[first])[:, None]
+        bm25 = tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / avg_len[art][:, None]))
+        context = policy.context_weight * in_context[art] * (tf == 0)
+        score = ((bm25 + context) * idf).sum(axis=1)
+        n_words = word_sums[end] - word_sums[first]
+        keep = (tf.sum(axis=1) > 0) & ((n_words <= policy.max_words) | (size == 1))
+        if not keep.any():
+            continue
+        first, end, art, tf, score = first[keep], end[keep], art[keep], tf[keep], score[keep]
+        inside = np.stack([first + j for j in range(size)])  # [size, windows]
+        best = best_sentence[art]
+        gap = np.where(best < first, first - best, np.where(best >= end, best - end + 1, 0))
+        columns = np.zeros((len(first), len(FEATURES)))
+        columns[:, COLUMN["window_bm25"]] = score
+        columns[:, COLUMN["coverage"]] = ((tf > 0) * idf).sum(axis=1) / idf_total
+        columns[:, COLUMN["sentence_coverage"]] = coverage[inside].max(axis=0)
+        columns[:, COLUMN["ask_coverage"]] = ((tf > 0) * ask_idf).sum(axis=1) / ask_total
+        columns[:, COLUMN["ask_sentence_coverage"]] = ask_coverage[inside].max(axis=0)
+        columns[:, COLUMN["hit_rank"]] = hit_score[inside].max(axis=0)
+        columns[:, COLUMN["dist_best"]] = np.log1p(gap)
+        columns[:, COLUMN["position"]] = np.log1p(positions[first])
+        columns[:, COLUMN["lead"]] = positions[first] == 0
+        columns[:, COLUMN["two_sentences"]] = size == 2
+        columns[:, COLUMN["three_sentences"]] = size == 3
+        columns[:, COLUMN["words"]] = np.log(np.maximum(n_words[keep], 1))
+        columns[:, article_columns] = per_article[art]
+        starts.append(first)
+        window_sizes.append(np.full(len(first), size))
+        rows.append(columns)
+    if not rows:
+        return _no_candidates(sentences, attributions)
+    features = np.vstack(rows)
+    start = np.concatenate(starts)
+    _finish(features, owner[start], idf_total)
+    article_ids = np.array([a.id for a in articles], dtype=np.int64)
+    return Candidates(
+        sentences,
+        article_ids[owner[start]],
+        start,
+        np.concatenate(window_sizes),
+        features,
+        attributions,
+        owner,
+        coverage,
+    )
+
+
+_MARKS = ("names", "places", "numbers", "years", "months", "money")
+
+
+@dataclass(frozen=True, slots=True)
+class _SentenceEvidence:
+    """Per sentence: counts of `_MARKS` not in the question, whether it holds the kind of
+    answer asked for, and how widely its candidate answers recur among the articles."""
+
+    marks: Floats  # [sentences, len(_MARKS)]
+    kind: Floats  # 1.0 where the sentence holds something of the kind asked for
+    support: Floats
+
+    @classmethod
+    def of(
+        cls,
+        question: QuestionProfile,
+        sentences: Sequence[SentenceRow],
+        owner: Ints,
+        articles: int,
+    ) -> _SentenceEvidence:
+        shapes = [novelty(_marks(s.id, s.text), question.words) for s in sentences]
+        marks = np.array(
+            [[sh.names, sh.places, sh.numbers, sh.years, sh.months, sh.money] for sh in shapes],
+            dtype=float,
+        ).reshape(len(shapes), len(_MARKS))
+        wanted = {
+            AnswerKind.PLACE: marks[:, 1],
+            AnswerKind.NUMBER: marks[:, 2] + marks[:, 5],
+            AnswerKind.DATE: marks[:, 3] + marks[:, 4],
+        }.get(question.kind, marks[:, 0])
+        seen_in: dict[str, set[int]] = {}
+        for i, sh in enumerate(shapes):
+            for candidate in sh.candidates:
+                seen_in.setdefault(candidate, set()).add(int(owner[i]))
+        support = np.array(
+            [max((len(seen_in[c]) for c in sh.candidates), default=0) for sh in shapes],
+            dtype=float,
+        )
+        support = np.where(support > 1, (support - 1) / max(articles - 1, 1), 0.0)
+        return cls(marks, (wanted > 0).astype(float), support)
+
+
+def _best_per_article(values: Floats, owner: Ints, articles: int) -> Ints:
+    """The index of the sentence with the highest value in each article (first on ties)."""
+    order = np.lexsort((np.arange(len(values)), -values, owner))
+    firsts = np.ones(len(order), dtype=bool)
+    firsts[1:] = owner[order][1:] != owner[order][:-1]
+    best = np.zeros(articles, dtype=np.int64)
+    best[owner[order][firsts]] = order[firsts]
+    return best
+
+
+def _finish(features: Floats, owner: Ints, idf_total: float) -> None:
+    """The features that compare a window with the others: in place."""
+    bm25 = features[:, COLUMN["window_bm25"]].copy()
+    features[:, COLUMN["window_bm25_share"]] = bm25 / idf_total
+    features[:, COLUMN["window_bm25"]] = bm25 / (float(bm25.max()) or 1.0)
+    best_in_article = np.zeros(int(owner.max()) + 1)
+    np.maximum.at(best_in_article, owner, bm25)
+    features[:, COLUMN["rel_article"]] = bm25 / np.maximum(best_in_article[owner], 1e-9)
+    order = np.lexsort((-bm25, owner))
+    group_start = np.ones(len(order), dtype=bool)
+    group_start[1:] = owner[order][1:] != owner[order][:-1]
+    starts = np.flatnonzero(group_start)
+    rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.append(starts, len(order))))
+    features[order, COLUMN["rank_in_article"]] = np.log1p(rank)
+    features[:, COLUMN["hit"]] = features[:, COLUMN["hit_rank"]] > 0
+    features[:, COLUMN["lead_article"]] = (
+        features[:, COLUMN["lead"]] * features[:, COLUMN["article_bm25"]]
+    )
+
+
+def add_marks(candidates: Candidates, question: QuestionProfile) -> None:
+    """Fill the columns of `MARK_FEATURES` for every window of `candidates`: in place.
+
+    The second stage: reading names, numbers and dates out of sentence text costs about
+    50 µs a sentence, so it runs on the windows the first stage kept (a hundred or so), not
+    on the thousands of windows of the candidate articles. `support` counts recurrences
+    among the sentences of those windows.
+    """
+    if not len(candidates):
+        return
+    needed = np.unique(
+        np.concatenate([candidates.start + j for j in range(int(candidates.size.max()))])
+    )
+    needed = needed[needed < len(candidates.sentences)]
+    evidence = _SentenceEvidence.of(
+        question,
+        [candidates.sentences[i] for i in needed],
+        candidates.owner[needed],
+        int(candidates.owner.max()) + 1,
+    )
+    slot = np.full(len(candidates.sentences), -1)
+    slot[needed] = np.arange(len(needed))
+    marks = np.zeros((len(candidates), len(_MARKS)))
+    kind = np.zeros(len(candidates))
+    support = np.zeros(len(candidates))
+    kind_coverage = candidates.coverage[needed] * evidence.kind
+    for j in range(int(candidates.size.max())):
+        inside = j < candidates.size
+        at = slot[candidates.start[inside] + j]
+        marks[inside] += evidence.marks[at]
+        kind[inside] = np.maximum(kind[inside], kind_coverage[at])
+        support[inside] = np.maximum(support[inside], evidence.support[at])
+    features = candidates.features
+    for j, name in enumerate(_MARKS):
+        features[:, COLUMN[name]] = np.log1p(marks[:, j])
+    features[:, COLUMN["kind_sentence"]] = kind
+    features[:, COLUMN["support"]] = support
+    kind_column = {
+        AnswerKind.PERSON: "names",
+        AnswerKind.ORGANIZATION: "names",
+        AnswerKind.PLACE: "places",
+        AnswerKind.NUMBER: "numbers",
+        AnswerKind.DATE: "years",
+    }.get(question.kind)
+    if kind_column is not None:
+        target = {
+            "names": "kind_name",
+            "places": "kind_place",
+            "numbers": "kind_number",
+            "years": "kind_date",
+        }[kind_column]
+        value = features[:, COLUMN[kind_column]]
+        if question.kind is AnswerKind.NUMBER:
+            value = np.log1p(np.expm1(value) + np.expm1(features[:, COLUMN["money"]]))
+        elif question.kind is AnswerKind.DATE:
+            value = np.log1p(np.expm1(value) + np.expm1(features[:, COLUMN["months"]]))
+        features[:, COLUMN[target]] = value
+
+
+def _no_candidates(
+    sentences: tuple[SentenceRow, ...], attributions: Mapping[int, Attribution]
+) -> Candidates:
+    empty = np.zeros(0, dtype=np.int64)
+    return Candidates(
+        sentences,
+        empty,
+        empty,
+        empty,
+        np.zeros((0, len(FEATURES))),
+        attributions,
+        np.zeros(len(sentences), dtype=np.int64),
+        np.zeros(len(sentences)),
+    )
+
+
+def _prefix_sums(values: npt.NDArray[np.generic]) -> Floats:
+    """Sums of the first i rows for i = 0..n: a window's total is a difference of two."""
+    return np.concatenate([np.zeros((1, *values.shape[1:])), np.cumsum(values, axis=0)])
+
+
+def idf_weights(dfs: Mapping[str, int], docs: int, terms: Sequence[str]) -> Floats:
+    """Positive idf of each term (the window scores' weights), as the passages use it."""
+    docs = max(docs, 1)
+    return np.array([math.log(1 + (docs - dfs[t] + 0.5) / (dfs[t] + 0.5)) for t in terms])

@@ -1,0 +1,115 @@
+"""What a sentence holds besides the question's words: names, numbers, dates.
+
+An answer is never in its question: "Which golfer won the US Women's Open?" is answered by
+a sentence naming someone the question does not name. So for each sentence of a candidate
+article this counts the capitalised words, numbers, years and months that are not words
+of the question, and lists them as candidate answers (to count in how many articles each
+recurs). Regular expressions over the stored text; independent of the index's tokenizer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from retrieval.index.tokens import STOPWORDS
+from retrieval.ranking.places import PLACES
+
+# A run of capitalised words ("Minjee Lee", "New York Yankees"), or a number with its
+# separators and an optional scale ("3.6 million", "$20,000", "15").
+_CAPS_RUN = re.compile(r"\b[A-Z][\w'’&.-]*(?:\s+(?:of\s+|de\s+|the\s+)?[A-Z][\w'’&.-]*)*")
+_NUMBER = re.compile(
+    r"(?:[$£€]\s?)?\b\d[\d,.]*(?:\s?(?:%|percent|million|billion|trillion|thousand))?"
+    r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|"
+    r"thousands?|millions?|billions?)\b",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d\b")
+_MONTH_OR_DAY = re.compile(
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|Monday|Tuesday|Wednesday|"
+    r"Thursday|Friday|Saturday|Sunday)\b"
+)
+_WORD = re.compile(r"\w+")
+_MONEY = re.compile(r"[$£€]|\b(?:dollars?|pounds|euros)\b|%|\bpercent\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Marks:
+    """What a sentence holds that could answer something, whatever the question: read once
+    per sentence (it does not depend on the question)."""
+
+    names: tuple[tuple[str, ...], ...]  # runs of capitalised words, case-folded, no stopwords
+    numbers: tuple[tuple[str, ...], ...]  # numbers, as their case-folded words
+    years: tuple[str, ...]
+    months: tuple[str, ...]  # month and weekday names, case-folded
+    money: int  # currency signs and percentages
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """Counts of what one sentence adds to the question, and its candidate answers."""
+
+    names: int  # capitalised words, not stopwords, not in the question
+    places: int  # names of countries, US states and large cities not in the question
+    numbers: int  # numbers not in the question (years included)
+    years: int
+    months: int  # month and weekday names
+    money: int  # currency signs and percentages
+    candidates: tuple[str, ...]  # case-folded name runs and numbers not in the question
+
+
+def sentence_marks(text: str) -> Marks:
+    """The names, numbers and dates of a sentence."""
+    names = []
+    for run in _CAPS_RUN.findall(text):
+        words = tuple(w for w in _WORD.findall(run.casefold()) if w not in STOPWORDS)
+        if words:
+            names.append(words)
+    return Marks(
+        names=tuple(names),
+        numbers=tuple(tuple(_WORD.findall(n.casefold())) for n in _NUMBER.findall(text)),
+        years=tuple(_YEAR.findall(text)),
+        months=tuple(m.casefold() for m in _MONTH_OR_DAY.findall(text)),
+        money=len(_MONEY.findall(text)),
+    )
+
+
+def novelty(marks: Marks, question_words: frozenset[str]) -> Shape:
+    """What the sentence of `marks` holds that the question (its case-folded words) does not."""
+    names = places = 0
+    candidates: list[str] = []
+    for run in marks.names:
+        novel = [w for w in run if w not in question_words]
+        names += len(novel)
+        if len(novel) == len(run):
+            candidates.append(" ".join(run))
+            places += _places_in(run)
+    numbers = 0
+    for number in marks.numbers:
+        if number and not any(w in question_words for w in number):
+            numbers += 1
+            candidates.append(" ".join(number))
+    return Shape(
+        names=names,
+        places=places,
+        numbers=numbers,
+        years=sum(1 for y in marks.years if y not in question_words),
+        months=sum(1 for m in marks.months if m not in question_words),
+        money=marks.money,
+        candidates=tuple(candidates),
+    )
+
+
+def _places_in(run: tuple[str, ...]) -> int:
+    """How many place names a run of capitalised words holds ("Las Vegas Sphere": one)."""
+    found, i = 0, 0
+    while i < len(run):
+        for size in (3, 2, 1):
+            if " ".join(run[i : i + size]) in PLACES:
+                found += 1
+                i += size
+                break
+        else:
+            i += 1
+    return found

@@ -1,0 +1,84 @@
+"""The ranking's parts: what a question asks for, what a sentence adds, the shipped model."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from retrieval.ranking.features import COLUMN, FEATURES, MARK_FEATURES
+from retrieval.ranking.marks import novelty, sentence_marks
+from retrieval.ranking.model import MODEL_PATH, LinearModel, Ranker, default_ranker
+from retrieval.ranking.question import AnswerKind, profile
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Which golfer won the 2022 US Women's Open?", AnswerKind.PERSON),
+        ("Who was named the new CEO of Twitter?", AnswerKind.PERSON),
+        ("Which US state passed a law banning TikTok?", AnswerKind.PLACE),
+        ("Where will the 2025 Women's Open be held?", AnswerKind.PLACE),
+        ("Which company bought the video game maker?", AnswerKind.ORGANIZATION),
+        ("How many people were evacuated?", AnswerKind.NUMBER),
+        ("By how much did inflation rise in May?", AnswerKind.NUMBER),
+        ("When was the Right to Buy scheme first introduced?", AnswerKind.DATE),
+        ("In which year did the ban begin?", AnswerKind.DATE),
+        ("Iran Azerbaijan exercise", AnswerKind.OTHER),
+    ],
+)
+def test_the_answer_kind_is_read_from_the_wording(question: str, kind: AnswerKind) -> None:
+    assert profile(question).kind is kind
+
+
+def test_the_asking_sentence_decides_and_recent_wording_is_noticed() -> None:
+    asked = profile("A golfer made history this week. Which state hosted the tournament?")
+    assert asked.kind is AnswerKind.PLACE and asked.recent
+    assert asked.asking.startswith("which state")
+    assert not profile("Which state hosted the 1980 tournament?").recent
+    assert not profile("oil prices opec").asks
+
+
+def test_a_sentence_adds_only_what_the_question_does_not_say() -> None:
+    marks = sentence_marks("Minjee Lee won the US Women's Open in Southern Pines by 4 strokes.")
+    question = profile("Which golfer won the US Women's Open?").words
+    shape = novelty(marks, question)
+    assert "minjee lee" in shape.candidates and "4" in shape.candidates
+    assert not any("open" in c for c in shape.candidates)  # the question names it
+    assert shape.numbers == 1 and shape.names >= 2
+    places = novelty(sentence_marks("The talks moved from Paris to New York on Monday."), set())
+    assert places.places == 2 and places.months == 1
+
+
+def test_the_shipped_model_loads_and_names_only_known_features() -> None:
+    ranker = default_ranker()
+    assert set(ranker.first.features) <= set(FEATURES) - set(MARK_FEATURES)
+    assert set(ranker.final.features) <= set(FEATURES)
+    assert ranker.pool >= 20 and ranker.per_article >= 1
+    data = json.loads(MODEL_PATH.read_text())
+    assert Ranker.from_dict(data).to_dict() == data  # what it writes is what it reads
+
+
+def model(*features: str) -> dict[str, object]:
+    n = len(features)
+    return {"features": list(features), "mean": [0] * n, "scale": [1] * n, "weights": [1] * n}
+
+
+def test_a_model_naming_what_the_code_does_not_compute_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown features: sentiment"):
+        LinearModel.from_dict(model("window_bm25", "sentiment"))
+    with pytest.raises(ValueError, match="first stage cannot use names"):
+        Ranker.from_dict({"first": model("names"), "final": model("names")})
+    with pytest.raises(ValueError, match="must match features"):
+        LinearModel.from_dict({**model("window_bm25"), "weights": [1, 2]})
+
+
+def test_a_linear_model_scores_standardized_columns() -> None:
+    rows = np.zeros((2, len(FEATURES)))
+    rows[:, COLUMN["window_bm25"]] = [1.0, 3.0]
+    rows[:, COLUMN["age"]] = [2.0, 0.0]
+    scorer = LinearModel(
+        ("window_bm25", "age"), np.array([1.0, 0.0]), np.array([2.0, 1.0]), np.array([1.0, -1.0])
+    )
+    assert scorer.score(rows).tolist() == [-2.0, 1.0]
