@@ -61,6 +61,7 @@ class Question:
     question: str
     answer: str
     title: str
+    as_of: str | None = None  # asked as of this date (`newsbot ask --as-of`); None: now
 
 
 @dataclass(frozen=True)
@@ -287,7 +288,10 @@ def ask(
     newsbot: list[str], db: Path, questions: Sequence[Question], limit: int, timeout: float | None
 ) -> tuple[list[Outcome], float]:
     """Ask every question through one process; the outcomes and the seconds it took."""
-    stdin = "".join(q.question + "\n" for q in questions)
+    stdin = "".join(
+        (json.dumps({"question": q.question, "as_of": q.as_of}) if q.as_of else q.question) + "\n"
+        for q in questions
+    )
     command = [*newsbot, "--db", str(db), "ask", "--json", "--limit", str(limit)]
     started = time.perf_counter()
     stdout = run(command, stdin=stdin, timeout=timeout)

@@ -1,14 +1,16 @@
 """Score `newsbot ask` on real news questions: the RealTime QA set in news-qa-dev.
 
-    python benchmarks/news_qa.py --db PATH [--limit 5] [--newsbot CMD]
+    python benchmarks/news_qa.py --db PATH [--limit 5] [--newsbot CMD] [--only as-of|now]
 
 Ingests news-qa-dev/articles.jsonl.gz of the development corpora ($NEWSBOT_CORPUS, else
 <repo>/../shared/corpus; see benchmarks/corpora.py) into --db once (kept, so later runs
 only ask; an index built with other token rules is rebuilt by newsbot itself), then feeds
-the 1,000 questions, asked plainly, to one `newsbot ask --json` process on standard input.
-answer@k as that set's README says: the answer string occurs in one of the top k quotes, both
-after NFKC, case-folding and straight quotes (`evaluate.contains_answer`). Prints answer@1,
-@3, @5 and the median quote length in words; --json-out FILE also writes them.
+the 1,000 questions to one `newsbot ask --json` process on standard input, twice: as of the
+date each was asked (JSON lines with "as_of": what a person asking that week would get), and
+plainly (as of now, with every article stored). answer@k as that set's README says: the
+answer string occurs in one of the top k quotes, both after NFKC, case-folding and straight
+quotes (`evaluate.contains_answer`). Prints answer@1, @3, @5 and the median quote length in
+words for each; --json-out FILE also writes them.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 if __name__ == "__main__" and not __package__:  # run as a script: make the repo importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -34,15 +38,23 @@ from benchmarks.evaluate import (
 )
 
 DATA = "news-qa-dev"
+PASSES = ("as-of", "now")  # as of the day each question was asked; as of now
 
 
 def load_questions(path: Path) -> list[Question]:
-    """The questions of news-qa-dev; they name no article, so `title` is empty."""
+    """The questions of news-qa-dev, as of the day each was asked; they name no article, so
+    `title` is empty."""
     if not path.is_file():
         raise EvaluationError(f"{missing(path)}; or name the folder with --data PATH")
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
     return [
-        Question(str(r["id"]), " ".join(str(r["question"]).split()), str(r["answer"]), "")
+        Question(
+            str(r["id"]),
+            " ".join(str(r["question"]).split()),
+            str(r["answer"]),
+            "",
+            str(r["asked"]),
+        )
         for r in rows
     ]
 
@@ -59,41 +71,42 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--limit", type=int, default=5, metavar="K")
     parser.add_argument("--newsbot", metavar="CMD", help="command that runs newsbot")
+    parser.add_argument("--only", choices=PASSES, help="one pass only (default: both)")
     parser.add_argument("--json-out", type=Path, metavar="FILE")
     parser.add_argument("--show-failures", type=int, default=0, metavar="N")
     args = parser.parse_args(argv)
     newsbot = newsbot_command(args.newsbot)
+    figures: dict[str, Any] = {}
     try:
         questions = load_questions(args.data / "questions.jsonl")
         if not args.db.exists():
             seconds = ingest(newsbot, args.db, args.data / "articles.jsonl.gz", None)
             print(f"ingested {args.data / 'articles.jsonl.gz'} in {seconds:.0f} s")
-        outcomes, seconds = ask(newsbot, args.db, questions, args.limit, None)
+        for name in [args.only] if args.only else PASSES:
+            asked = questions if name == "as-of" else [replace(q, as_of=None) for q in questions]
+            outcomes, seconds = ask(newsbot, args.db, asked, args.limit, None)
+            summary = summarize(outcomes, args.limit)
+            at = summary.answer_at
+            print(
+                f"{name:>6}: answer@1 {at[1]:.3f}   answer@3 {at[3]:.3f}   answer@5 {at[5]:.3f}"
+                f"   median quote {summary.quote_words_median} words   "
+                f"({summary.questions} questions, {summary.no_results} without results, "
+                f"{seconds:.0f} s)",
+                flush=True,
+            )
+            if args.show_failures:
+                print(format_failures(outcomes, args.show_failures))
+            figures[name] = {
+                "questions": summary.questions,
+                "answer_at": {str(k): v for k, v in at.items()},
+                "quote_words_median": summary.quote_words_median,
+                "ask_seconds": seconds,
+            }
     except EvaluationError as error:
         print(f"news_qa.py: {error}", file=sys.stderr)
         return 1
-    summary = summarize(outcomes, args.limit)
-    at = summary.answer_at
-    print(f"questions: {summary.questions}   no results: {summary.no_results}")
-    print(
-        f"answer@1 {at[1]:.3f}   answer@3 {at[3]:.3f}   answer@5 {at[5]:.3f}   "
-        f"median quote {summary.quote_words_median} words   ({seconds:.0f} s)"
-    )
-    if args.show_failures:
-        print(format_failures(outcomes, args.show_failures))
     if args.json_out:
-        args.json_out.write_text(
-            json.dumps(
-                {
-                    "questions": summary.questions,
-                    "answer_at": {str(k): v for k, v in at.items()},
-                    "quote_words_median": summary.quote_words_median,
-                    "ask_seconds": seconds,
-                },
-                indent=2,
-            )
-            + "\n"
-        )
+        args.json_out.write_text(json.dumps(figures, indent=2) + "\n")
     return 0
 
 

@@ -1,4 +1,4 @@
-"""What each `newsbot` command does: ingest, ask, digest, stats, reindex, run.
+"""What each `newsbot` command does: ingest, digest, stats, reindex, run (ask: `bot.cli.ask`).
 
 `bot.cli.main` parses the command line and calls these; each returns the exit status.
 """
@@ -129,35 +129,6 @@ def render_text(result: SearchResult, color: bool) -> str:
     return "\n\n".join(blocks)
 
 
-async def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
-    if args.limit < 1:
-        print("newsbot ask: --limit must be at least 1", file=sys.stderr)
-        return EXIT_USAGE
-    engine = await open_with_seeds(settings)
-    try:
-        questions = (
-            [args.question]
-            if args.question is not None
-            else (line.rstrip("\n") for line in sys.stdin)
-        )
-        color = sys.stdout.isatty()
-        for question in questions:
-            result = await engine.ask(question, limit=args.limit)
-            if args.json:
-                print(json.dumps(result_json(result), ensure_ascii=False), flush=True)
-            else:
-                if args.question is None:
-                    print(f"? {question}")
-                print(
-                    render_text(result, color),
-                    end="\n\n" if args.question is None else "\n",
-                    flush=True,
-                )
-    finally:
-        await engine.close()
-    return EXIT_OK
-
-
 def render_digest(digest: Digest, zone: ZoneInfo) -> str:
     """The digest as plain text for a terminal."""
     start, end = (
@@ -256,18 +227,19 @@ async def cmd_stats(settings: Settings, args: argparse.Namespace) -> int:
 async def cmd_reindex(settings: Settings, args: argparse.Namespace) -> int:
     import shutil
 
-    from retrieval.index.files import index_dir
+    from retrieval.indexing import ARTICLES, SENTENCES
 
-    folder = index_dir(settings.db_path)
-    if folder.is_dir():
-        shutil.rmtree(folder, ignore_errors=True)
+    for docs in (SENTENCES, ARTICLES):
+        folder = docs.folder(settings.db_path)
+        if folder.is_dir():
+            shutil.rmtree(folder, ignore_errors=True)
     with progress_bar(None, "sentences", True, "reindex") as tick:
         engine = await Engine.open(settings.db_path, progress=tick)
     try:
         await engine.save_index()  # Engine.open only warns when it cannot: here it is the job
     finally:
         await engine.close()
-    print(f"indexed {len(engine.index)} sentences")
+    print(f"indexed {len(engine.index)} sentences of {len(engine.articles)} articles")
     return EXIT_OK
 
 

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bot.cli import ask as cli_ask
 from bot.cli import commands
 from bot.cli import feeds as cli_feeds
 from bot.cli.commands import EXIT_FAILED, EXIT_USAGE
@@ -29,8 +30,9 @@ _HELP = {
     ),
     "ask": (
         "answer a question with quoted passages",
-        "Print the passages that best answer QUESTION, with their sources. Without QUESTION, "
-        "answer each line of standard input.",
+        "Print the passages that best answer QUESTION, with their sources, as of --as-of "
+        "(default: now). Without QUESTION, answer each line of standard input; a line that is "
+        'a JSON object {"question": ..., "as_of": ..., "limit": ...} is a request of its own.',
     ),
     "stats": (
         "corpus size: articles, passages, outlets, dates",
@@ -127,10 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
         "against decompression bombs",
     )
 
-    ask = top.add("ask")
-    ask.add_argument("question", nargs="?", metavar="QUESTION")
-    ask.add_argument("--limit", type=int, default=3, metavar="K", help="passages (default 3)")
-    ask.add_argument("--json", action="store_true", help="one JSON object per question")
+    cli_ask.add_arguments(top.add("ask"))
 
     top.add("stats")
     top.add("reindex")
@@ -239,7 +238,7 @@ def since_value(text: str) -> timedelta | datetime:
 
 COMMANDS = {
     "ingest": commands.cmd_ingest,
-    "ask": commands.cmd_ask,
+    "ask": cli_ask.cmd_ask,
     "stats": commands.cmd_stats,
     "reindex": commands.cmd_reindex,
     "feeds": cli_feeds.cmd_feeds,

@@ -1,0 +1,200 @@
+"""`newsbot ask`: one question from the command line, or one per line of standard input.
+
+A question is answered as of a moment: `--as-of 2022-06-10` (through the end of that day,
+UTC) or `--as-of 2022-06-10T18:30+02:00`; now by default. Nothing published later is quoted.
+
+A stdin line that is a JSON object is a request of its own:
+`{"question": "...", "as_of": "2022-06-10", "limit": 5}` (`as_of` and `limit` optional,
+defaulting to the flags); any other line is a question. A malformed line gets an error for
+that line (a JSON object with `error` under --json) and the rest are still answered; the
+exit status is then 1. Each JSON answer echoes `question` and `as_of`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from bot.cli.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE, open_with_seeds, render_text
+from bot.cli.commands import result_json as answer_json
+from bot.config import Settings
+from retrieval.search import SearchResult
+
+EXAMPLES = "2022-06-10, 2022-06-10T18:30, 2022-06-10T18:30:00Z or 2022-06-10T18:30+02:00"
+FIELDS = ("question", "as_of", "limit")
+
+
+@dataclass(frozen=True, slots=True)
+class AsOf:
+    """A moment asked about: `text` as shown back (normalized), `moment` in Unix time."""
+
+    text: str
+    moment: float
+
+    @property
+    def until(self) -> datetime:
+        return datetime.fromtimestamp(self.moment, UTC)
+
+
+def parse_as_of(value: str) -> AsOf:
+    """An ISO date or date-time; ValueError names the value and shows the valid forms.
+
+    A bare date means through its last instant in UTC: an article dated 2022-06-10 is not
+    "published after 2022-06-10". A date-time without an offset is UTC.
+    """
+    text = value.strip()
+    try:
+        if len(text) == 10:
+            day = date.fromisoformat(text)
+            end = datetime.combine(day + timedelta(days=1), time(), UTC)
+            return AsOf(day.isoformat(), end.timestamp() - 1e-6)
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"{value!r} is not a date or date-time: use e.g. {EXAMPLES}") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    utc = moment.astimezone(UTC)
+    return AsOf(utc.isoformat(timespec="seconds").replace("+00:00", "Z"), utc.timestamp())
+
+
+def as_of_value(text: str) -> AsOf:
+    """argparse type of --as-of (argparse names the flag before the message)."""
+    try:
+        return parse_as_of(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def add_arguments(ask: argparse.ArgumentParser) -> None:
+    ask.add_argument("question", nargs="?", metavar="QUESTION")
+    ask.add_argument("--limit", type=int, default=3, metavar="K", help="passages (default 3)")
+    ask.add_argument("--json", action="store_true", help="one JSON object per question")
+    ask.add_argument(
+        "--as-of",
+        type=as_of_value,
+        default=None,
+        metavar="WHEN",
+        help="answer as of this date or time: nothing published later is quoted and recent "
+        "news counts more; a date means through its end, UTC (e.g. 2022-06-10 or "
+        "2022-06-10T18:30+02:00; default: now)",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """One question to answer, with its own moment and passage count."""
+
+    question: str
+    as_of: AsOf | None
+    limit: int
+
+
+@dataclass(frozen=True, slots=True)
+class BadLine:
+    """A stdin line that could not be read as a request: answered with this error."""
+
+    line: int
+    error: str
+    echo: dict[str, Any]
+
+
+def parse_line(text: str, number: int, as_of: AsOf | None, limit: int) -> Request | BadLine:
+    """A stdin line as a request: a JSON object when it looks like one, else a question."""
+    if not text.lstrip().startswith("{"):
+        return Request(text, as_of, limit)
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as exc:
+        where = f" ({exc.msg} at column {exc.colno})" if isinstance(exc, ValueError) else ""
+        return BadLine(
+            number,
+            f"line {number} is not valid JSON{where}; a JSON line looks like "
+            '{"question": "...", "as_of": "2022-06-10", "limit": 5}',
+            {},
+        )
+    if not isinstance(data, dict):
+        return BadLine(number, f"line {number} is JSON but not an object", {})
+    echo = {k: data[k] for k in ("question", "as_of") if k in data}
+    unknown = sorted(set(data) - set(FIELDS))
+    if unknown:
+        return BadLine(
+            number, f"line {number}: unknown field {unknown[0]!r}: use {', '.join(FIELDS)}", echo
+        )
+    question = data.get("question")
+    if not isinstance(question, str) or not question.strip():
+        return BadLine(number, f'line {number}: "question" must be a non-empty string', echo)
+    moment = as_of
+    if data.get("as_of") is not None:
+        try:
+            if not isinstance(data["as_of"], str):
+                raise ValueError(f"{data['as_of']!r} is not a date: use e.g. {EXAMPLES}")
+            moment = parse_as_of(data["as_of"])
+        except ValueError as exc:
+            return BadLine(number, f'line {number}: "as_of" {exc}', echo)
+    count = data.get("limit", limit)
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        return BadLine(
+            number, f'line {number}: "limit" must be a whole number of at least 1', echo
+        )
+    return Request(question, moment, count)
+
+
+def requests(args: argparse.Namespace) -> Iterator[Request | BadLine]:
+    if args.question is not None:
+        yield Request(args.question, args.as_of, args.limit)
+        return
+    for number, line in enumerate(sys.stdin, 1):
+        yield parse_line(line.rstrip("\n"), number, args.as_of, args.limit)
+
+
+def result_json(result: SearchResult, as_of: AsOf | None) -> dict[str, Any]:
+    """The answer as data, echoing the question and the moment it was answered as of."""
+    out = answer_json(result)
+    return {"question": out.pop("question"), "as_of": as_of.text if as_of else None, **out}
+
+
+def bad_line_json(bad: BadLine) -> dict[str, Any]:
+    return {
+        "question": bad.echo.get("question"),
+        "as_of": bad.echo.get("as_of"),
+        "line": bad.line,
+        "error": bad.error,
+        "results": [],
+    }
+
+
+async def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
+    if args.limit < 1:
+        print("newsbot ask: --limit must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    engine = await open_with_seeds(settings)
+    status = EXIT_OK
+    try:
+        color = sys.stdout.isatty()
+        batch = args.question is None
+        for request in requests(args):
+            if isinstance(request, BadLine):
+                status = EXIT_FAILED
+                if args.json:
+                    print(json.dumps(bad_line_json(request), ensure_ascii=False), flush=True)
+                else:
+                    print(f"newsbot ask: {request.error}", file=sys.stderr, flush=True)
+                continue
+            as_of = request.as_of.moment if request.as_of else None
+            result = await engine.ask(request.question, limit=request.limit, as_of=as_of)
+            if args.json:
+                line = json.dumps(result_json(result, request.as_of), ensure_ascii=False)
+                print(line, flush=True)
+                continue
+            if batch:
+                dated = f" (as of {request.as_of.text})" if request.as_of else ""
+                print(f"? {request.question}{dated}")
+            print(render_text(result, color), end="\n\n" if batch else "\n", flush=True)
+    finally:
+        await engine.close()
+    return status

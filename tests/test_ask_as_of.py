@@ -1,0 +1,137 @@
+"""`newsbot ask --as-of` and batch JSON lines: nothing published later is ever quoted."""
+
+import io
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli.ask import parse_as_of, parse_line
+from bot.cli.main import main
+
+from .conftest import write_jsonl
+
+# One story told on three days: every version answers the question, so only the moment
+# decides which may be quoted.
+STORIES = [
+    {
+        "title": f"Harbour news for day {day}",
+        "published": f"2022-06-{day:02d}",
+        "text": f"{before} The Dover harbour board cut berth fees by {cut}% on Tuesday. {after}",
+    }
+    for day, cut, before, after in (
+        (8, 10, "Trawlers stayed in port all week.", "Ferry operators said little."),
+        (10, 12, "Storms closed the quay twice in May.", "Yacht owners asked for more."),
+        (12, 15, "A new crane arrived on Monday.", "The mayor called it overdue."),
+    )
+]
+QUESTION = "How much did the Dover harbour board cut berth fees?"
+
+
+@pytest.fixture
+def dated_db(db_path: Path, tmp_path: Path) -> Path:
+    stories = write_jsonl(tmp_path / "stories.jsonl", STORIES)
+    assert main(["ingest", "--db", str(db_path), "--quiet", str(stories)]) == 0
+    return db_path
+
+
+def ask_json(db: Path, *args: str) -> dict[str, object]:
+    out = io.StringIO()
+    real, sys.stdout = sys.stdout, out
+    try:
+        assert main(["ask", "--db", str(db), "--json", "--limit", "5", *args]) == 0
+    finally:
+        sys.stdout = real
+    return json.loads(out.getvalue())  # type: ignore[no-any-return]
+
+
+def published(answer: dict[str, object]) -> list[str]:
+    return [r["article"]["published"] for r in answer["results"]]  # type: ignore
+
+
+def test_no_passage_comes_from_an_article_published_after_the_moment(dated_db: Path) -> None:
+    assert set(published(ask_json(dated_db, QUESTION))) == {
+        "2022-06-08",
+        "2022-06-10",
+        "2022-06-12",
+    }
+    assert set(published(ask_json(dated_db, "--as-of", "2022-06-11", QUESTION))) == {
+        "2022-06-08",
+        "2022-06-10",
+    }
+    # a bare date runs through its end: the article dated that day counts
+    assert set(published(ask_json(dated_db, "--as-of", "2022-06-10", QUESTION))) == {
+        "2022-06-08",
+        "2022-06-10",
+    }
+    assert published(ask_json(dated_db, "--as-of", "2022-06-09T23:00", QUESTION)) == ["2022-06-08"]
+    early = ask_json(dated_db, "--as-of", "2022-06-01", QUESTION)
+    assert early["results"] == [] and "Nothing" in str(early["message"])
+
+
+def test_recency_counts_as_of_the_moment(dated_db: Path) -> None:
+    """Three equal stories: the newest one by the moment asked about comes first."""
+    assert published(ask_json(dated_db, "--as-of", "2022-06-11", QUESTION))[0] == "2022-06-10"
+    assert published(ask_json(dated_db, "--as-of", "2022-06-30", QUESTION))[0] == "2022-06-12"
+
+
+def test_json_answers_echo_question_and_as_of(dated_db: Path) -> None:
+    answer = ask_json(dated_db, "--as-of", "2022-06-11", QUESTION)
+    assert (answer["question"], answer["as_of"]) == (QUESTION, "2022-06-11")
+    answer = ask_json(dated_db, "--as-of", "2022-06-11T08:30+02:00", QUESTION)
+    assert answer["as_of"] == "2022-06-11T06:30:00Z"
+    assert ask_json(dated_db, QUESTION)["as_of"] is None
+
+
+@pytest.mark.parametrize("bad", ["2022-13-01", "yesterday", "11/06/2022", ""])
+def test_a_bad_date_names_the_flag_and_shows_valid_forms(
+    bad: str, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["ask", "--db", str(db_path), "--as-of", bad, QUESTION])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "argument --as-of:" in err and repr(bad) in err
+    assert "2022-06-10" in err and "2022-06-10T18:30" in err
+
+
+def test_batch_lines_are_questions_or_json_requests_and_bad_lines_do_not_stop_it(
+    dated_db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = [
+        QUESTION,
+        json.dumps({"question": QUESTION, "as_of": "2022-06-09", "limit": 1}),
+        '{"question": "unclosed',
+        json.dumps({"question": QUESTION, "as_of": "June 9th"}),
+        json.dumps({"question": QUESTION, "asof": "2022-06-09"}),
+        json.dumps({"question": QUESTION, "limit": 0}),
+        json.dumps(["not", "an", "object"]),
+        json.dumps({"question": QUESTION, "as_of": "2022-06-11"}),
+    ]
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(lines) + "\n"))
+    assert main(["ask", "--db", str(dated_db), "--json", "--as-of", "2022-06-30"]) == 1
+    out = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(out) == len(lines)
+    plain, dated, unclosed, bad_date, unknown, zero, array, last = out
+    assert plain["as_of"] == "2022-06-30" and len(plain["results"]) == 3  # the flag's default
+    assert dated["as_of"] == "2022-06-09" and published(dated) == ["2022-06-08"]
+    assert unclosed["line"] == 3 and "not valid JSON" in unclosed["error"]
+    assert bad_date["as_of"] == "June 9th" and "2022-06-10T18:30" in bad_date["error"]
+    assert "unknown field 'asof'" in unknown["error"] and "as_of" in unknown["error"]
+    assert '"limit" must be a whole number' in zero["error"]
+    assert "not an object" in array["error"]
+    assert set(published(last)) == {"2022-06-08", "2022-06-10"}
+    for bad in (unclosed, bad_date, unknown, zero, array):
+        assert bad["results"] == []
+
+
+def test_a_plain_line_that_is_not_json_stays_a_question() -> None:
+    request = parse_line("What is {this}?", 1, None, 3)
+    assert not hasattr(request, "error") and request.question == "What is {this}?"
+
+
+def test_a_date_means_through_its_end_in_utc() -> None:
+    end = parse_as_of("2022-06-10")
+    assert end.until.isoformat() == "2022-06-10T23:59:59.999999+00:00"
+    assert parse_as_of("2022-06-10T18:30").text == "2022-06-10T18:30:00Z"
