@@ -103,15 +103,23 @@ async def _search(
     question: str,
     limit: int,
     offset: int = 0,
+    as_of: float | None = None,
 ) -> SearchResult:
-    """Search (all of it in a worker thread) and log the question with its timing."""
+    """Search as of `as_of` (all of it in a worker thread) and log the question with its
+    timing."""
     started = time.perf_counter()
-    result = await shared.engine.ask(question, limit=limit, offset=offset)
+    result = await shared.engine.ask(question, limit=limit, offset=offset, as_of=as_of)
     elapsed_ms = (time.perf_counter() - started) * 1000
     await shared.conversations.log_query(
         chat_id, user_id, result.question, len(result.passages), elapsed_ms
     )
     return result
+
+
+def _through(message: Message) -> float:
+    """The moment a message asks about: its date, which names a whole second, through the
+    end of that second (an article stored in it, before the question, still counts)."""
+    return message.date.timestamp() + 1 - 1e-6
 
 
 async def _admitted(shared: BotData, user_id: int, message: Message) -> bool:
@@ -183,7 +191,9 @@ async def ask(update: Update, context: Context) -> None:
         )
     searched = f"{question} {follows.question}" if follows else question
     await _show_typing(context, message.chat.id)
-    result = await _search(shared, message.chat.id, user.id, searched, PASSAGES_PER_ANSWER)
+    result = await _search(
+        shared, message.chat.id, user.id, searched, PASSAGES_PER_ANSWER, as_of=_through(message)
+    )
     reply_to = message.message_id if _in_group(message) else None
     await _send_answer(context, shared, message.chat.id, user.id, result, 0, reply_to)
 
@@ -216,6 +226,7 @@ async def more(update: Update, context: Context) -> None:
         answer.question,
         PASSAGES_PER_ANSWER,
         answer.next_offset,
+        as_of=answer.asked_ts,  # the next page of the same ranking
     )
     await _send_answer(
         context,

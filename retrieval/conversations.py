@@ -30,6 +30,7 @@ class ShownAnswer:
     next_offset: int
     has_more: bool
     sentence_ids: tuple[int, ...]
+    asked_ts: float  # when it was answered: "More" answers as of the same moment
 
 
 class Conversations:
@@ -96,8 +97,8 @@ class Conversations:
 
     async def answer(self, answer_id: int) -> ShownAnswer | None:
         async with self.conn.execute(
-            "SELECT id, chat_id, question, next_offset, has_more, passages FROM answers"
-            " WHERE id = ?",
+            "SELECT id, chat_id, question, next_offset, has_more, passages, created_ts"
+            " FROM answers WHERE id = ?",
             (answer_id,),
         ) as cursor:
             row = await cursor.fetchone()
@@ -106,8 +107,8 @@ class Conversations:
     async def answer_for_message(self, chat_id: int, message_id: int) -> ShownAnswer | None:
         """The answer a bot message belongs to, if it was one."""
         async with self.conn.execute(
-            "SELECT a.id, a.chat_id, a.question, a.next_offset, a.has_more, a.passages"
-            " FROM answer_messages m JOIN answers a ON a.id = m.answer_id"
+            "SELECT a.id, a.chat_id, a.question, a.next_offset, a.has_more, a.passages,"
+            " a.created_ts FROM answer_messages m JOIN answers a ON a.id = m.answer_id"
             " WHERE m.chat_id = ? AND m.message_id = ?",
             (chat_id, message_id),
         ) as cursor:
@@ -165,4 +166,5 @@ def _shown(row: aiosqlite.Row) -> ShownAnswer:
         next_offset=int(row[3]),
         has_more=bool(row[4]),
         sentence_ids=tuple(int(i) for _, ids in passages for i in ids),
+        asked_ts=float(row[6]),
     )

@@ -391,17 +391,20 @@ class FakeTelegramServer:
         reply_to_message_id: int | None = None,
         entities: list[JSON] | None = None,
         username: str | None = None,
+        date: int | None = None,
     ) -> JSON:
         """Queue a user's text message and return the update; in channels a ``channel_post``.
 
-        ``entities=None`` adds bot_command and mention entities as Telegram does.
+        ``entities=None`` adds bot_command and mention entities as Telegram does; ``date``
+        (Unix seconds) is when it was sent, now by default.
         """
         chat = self.add_chat(chat_id, chat_type)
         user = self._user(
             user_id or (chat_id if chat_type == "private" else TEST_USER_ID), username
         )
         entities = _detect_entities(text) if entities is None else entities
-        message: JSON = {"chat": chat, "date": int(time.time()), "text": text}
+        sent = int(time.time()) if date is None else date
+        message: JSON = {"chat": chat, "date": sent, "text": text}
         message |= {"entities": entities} if entities else {}
         message |= {"sender_chat": chat} if chat_type == "channel" else {"from": user}
         with self._cond:

@@ -13,6 +13,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -303,6 +304,16 @@ async def test_private_question_gets_quoted_passages_with_sources(bot: Harness) 
     assert await bot.rows("SELECT chat_id, user_id, question, results FROM query_log") == [
         (USER, USER, "Where did the joint exercise begin?", 1),
     ]
+
+
+async def test_a_question_is_answered_as_of_the_date_it_was_sent(bot: Harness) -> None:
+    """Nothing published after the message's date is quoted: a message sent in 2000 (the
+    seed article is of 2024) finds nothing; the same question sent now finds it."""
+    asked_in_2000 = int(datetime(2000, 1, 1, tzinfo=UTC).timestamp())
+    [early] = await bot.ask(USER, "Where did the joint exercise begin?", date=asked_in_2000)
+    assert "Nothing in the news corpus matches" in early["text"]
+    [now] = await bot.ask(USER, "Where did the joint exercise begin?")
+    assert "Aslanduz" in now["text"]
 
 
 async def test_start_and_help(bot: Harness) -> None:
