@@ -125,28 +125,38 @@ def default_ranker() -> Ranker:
 
 
 def choose(candidates: Candidates, scores: Floats, count: int, per_article: int) -> list[int]:
-    """The `count` best windows by score: no two overlapping, at most `per_article` from one
-    article, no syndicated copy of a window already chosen (see `corpus.text.SYNDICATED`)."""
+    """The `count` best windows by score: no two overlapping, no syndicated copy of a window
+    already chosen (see `corpus.text.SYNDICATED`), and at most `per_article` from one article
+    while other articles have windows to offer; then more of the same articles, so a corpus
+    of few articles still fills the page."""
     chosen: list[int] = []
     taken = np.zeros(len(candidates.sentences), dtype=bool)
     per: dict[int, int] = {}
     kept: list[tuple[str, set[str]]] = []
+    shown: set[str] = set()  # sentences quoted already: a copy cut at other bounds is one too
     order = np.lexsort((candidates.start, -scores))
-    for w in order:
-        if len(chosen) >= count:
-            break
-        first, size = int(candidates.start[w]), int(candidates.size[w])
-        article = int(candidates.article[w])
-        if taken[first : first + size].any() or per.get(article, 0) >= per_article:
-            continue
-        text = candidates.text(int(w))
-        grams = shingles(text)
-        if any(
-            near_duplicate_shingles(seen, seen_grams, text, grams) for seen, seen_grams in kept
-        ):
-            continue
-        taken[first : first + size] = True
-        per[article] = per.get(article, 0) + 1
-        kept.append((text, grams))
-        chosen.append(int(w))
+    for cap in (per_article, count):
+        for w in order:
+            if len(chosen) >= count:
+                return chosen
+            first, size = int(candidates.start[w]), int(candidates.size[w])
+            article = int(candidates.article[w])
+            if taken[first : first + size].any() or per.get(article, 0) >= cap:
+                continue
+            said = {_plain(s.text) for s in candidates.sentences[first : first + size]}
+            text = candidates.text(int(w))
+            grams = shingles(text)
+            if said & shown or any(
+                near_duplicate_shingles(seen, seen_grams, text, grams) for seen, seen_grams in kept
+            ):
+                continue
+            shown |= said
+            taken[first : first + size] = True
+            per[article] = per.get(article, 0) + 1
+            kept.append((text, grams))
+            chosen.append(int(w))
     return chosen
+
+
+def _plain(sentence: str) -> str:
+    return " ".join(sentence.casefold().split())
