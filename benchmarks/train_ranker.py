@@ -133,6 +133,8 @@ def fit(rows: Sequence[tuple[Candidates, np.ndarray]], features: Sequence[str]) 
     """
     columns = [FEATURES.index(f) for f in features]
     x = np.vstack([c.features[:, columns] for c, _ in rows])
+    # Every window holding the answer counts as one. Weighting them by 1/size (prefer the
+    # tighter of two) was measured: answer@3 0.588 (1/size), 0.625 (1/sqrt), 0.668 (none).
     y = np.concatenate([labels for _, labels in rows]).astype(np.float64)
     lengths = np.array([len(labels) for _, labels in rows])
     keep = lengths > 0
@@ -250,7 +252,7 @@ def cross_validate(
 
 GROUPS = {
     "window BM25": ["window_bm25", "window_bm25_share"],
-    "coverage": ["coverage", "sentence_coverage"],
+    "coverage": ["coverage", "sentence_coverage", "whole_sentence", "bare_sentences"],
     "asking-sentence coverage": ["ask_coverage", "ask_sentence_coverage"],
     "sentence hits": ["hit", "hit_rank", "article_hit_rank"],
     "place in its article": ["rel_article", "rank_in_article", "dist_best"],

@@ -109,7 +109,7 @@ def test_a_full_disk_under_the_index_keeps_every_command_working(tmp_path: Path)
         mount -t tmpfs -o size=16k tmpfs news.db.index
         newsbot ingest ingest --quiet --db news.db {SEEDS} corpus.jsonl
         newsbot stats stats --db news.db
-        newsbot ask ask --db news.db "{QUESTION}" --limit 1
+        newsbot ask ask --db news.db "{QUESTION}" --limit 2
         newsbot digest digest --db news.db --since 2024-11-24 --until 2024-11-26
         newsbot reindex reindex --db news.db
         """,
@@ -142,7 +142,7 @@ def test_a_full_disk_under_the_database_loses_no_committed_article(tmp_path: Pat
         newsbot seed ingest --quiet --db db/news.db {SEEDS}
         newsbot full ingest --quiet --db db/news.db corpus.jsonl
         newsbot stats stats --db db/news.db
-        newsbot ask ask --db db/news.db "{QUESTION}" --limit 1
+        newsbot ask ask --db db/news.db "{QUESTION}" --limit 2
         """,
     )
     assert steps["seed"][0] == 0, steps["seed"]
@@ -168,7 +168,7 @@ def test_a_read_only_index_folder_is_read_and_not_written(tmp_path: Path) -> Non
         f"""
         mount --bind news.db.index news.db.index
         mount -o remount,bind,ro news.db.index
-        newsbot ask_saved ask --db news.db "{QUESTION}" --limit 1
+        newsbot ask_saved ask --db news.db "{QUESTION}" --limit 2
         newsbot ingest ingest --quiet --db news.db corpus.jsonl
         newsbot ask ask --db news.db "harbour1 crane3" --limit 1
         """,

@@ -53,6 +53,8 @@ FEATURES = (
     "window_bm25_share",  # the same over the question's total idf: how much it covers
     "coverage",  # idf share of the question's terms the window itself holds
     "sentence_coverage",  # the best single sentence's share
+    "whole_sentence",  # one of its sentences holds every term of the question
+    "bare_sentences",  # how many of its sentences hold none of the question's terms
     "ask_coverage",  # idf share of the asking sentence's terms ("...this week. Which...?")
     "ask_sentence_coverage",  # the best single sentence's share of those
     "hit",  # the window holds one of the best sentence hits
@@ -285,6 +287,8 @@ def build(
         columns[:, COLUMN["window_bm25"]] = score
         columns[:, COLUMN["coverage"]] = ((tf > 0) * idf).sum(axis=1) / idf_total
         columns[:, COLUMN["sentence_coverage"]] = coverage[inside].max(axis=0)
+        columns[:, COLUMN["whole_sentence"]] = coverage[inside].max(axis=0) > 1 - 1e-9
+        columns[:, COLUMN["bare_sentences"]] = (coverage[inside] == 0).sum(axis=0)
         columns[:, COLUMN["ask_coverage"]] = ((tf > 0) * ask_idf).sum(axis=1) / ask_total
         columns[:, COLUMN["ask_sentence_coverage"]] = ask_coverage[inside].max(axis=0)
         columns[:, COLUMN["hit_rank"]] = hit_score[inside].max(axis=0)

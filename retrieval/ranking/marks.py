@@ -31,6 +31,13 @@ _MONTH_OR_DAY = re.compile(
     r"Thursday|Friday|Saturday|Sunday)\b"
 )
 _WORD = re.compile(r"\w+")
+# Places the list cannot know, told by their wording: "the border town of Aslanduz",
+# "Ardabil province", "the city of Uvalde".
+_PLACE_KIND = r"(?:town|city|village|province|region|county|district|port|island|state)"
+_NAME = r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*"
+_CUED_PLACE = re.compile(
+    rf"\b{_PLACE_KIND}\s+of\s+({_NAME})|\b({_NAME})\s+{_PLACE_KIND}\b(?!\s+of\b)"
+)
 _MONEY = re.compile(r"[$£€]|\b(?:dollars?|pounds|euros)\b|%|\bpercent\b", re.IGNORECASE)
 
 
@@ -44,6 +51,7 @@ class Marks:
     years: tuple[str, ...]
     months: tuple[str, ...]  # month and weekday names, case-folded
     money: int  # currency signs and percentages
+    cued_places: tuple[tuple[str, ...], ...] = ()  # "the town of X", "X province": places
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +80,11 @@ def sentence_marks(text: str) -> Marks:
         years=tuple(_YEAR.findall(text)),
         months=tuple(m.casefold() for m in _MONTH_OR_DAY.findall(text)),
         money=len(_MONEY.findall(text)),
+        cued_places=tuple(
+            words
+            for match in _CUED_PLACE.finditer(text)
+            if (words := _after_possessive(_WORD.findall((match[1] or match[2]).casefold())))
+        ),
     )
 
 
@@ -85,6 +98,9 @@ def novelty(marks: Marks, question_words: frozenset[str]) -> Shape:
         if len(novel) == len(run):
             candidates.append(" ".join(run))
             places += _places_in(run)
+    for run in marks.cued_places:  # named as a place, and not one the list already counted
+        if not any(w in question_words for w in run) and not _places_in(run):
+            places += 1
     numbers = 0
     for number in marks.numbers:
         if number and not any(w in question_words for w in number):
@@ -99,6 +115,12 @@ def novelty(marks: Marks, question_words: frozenset[str]) -> Shape:
         money=marks.money,
         candidates=tuple(candidates),
     )
+
+
+def _after_possessive(words: list[str]) -> tuple[str, ...]:
+    """The place of "Iran's Ardabil province" is Ardabil: the words after a possessive."""
+    cut = max((i + 1 for i, w in enumerate(words) if w == "s" and i), default=0)
+    return tuple(words[cut:])
 
 
 def _places_in(run: tuple[str, ...]) -> int:
