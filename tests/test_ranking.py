@@ -47,7 +47,9 @@ def test_a_sentence_adds_only_what_the_question_does_not_say() -> None:
     assert "minjee lee" in shape.candidates and "4" in shape.candidates
     assert not any("open" in c for c in shape.candidates)  # the question names it
     assert shape.numbers == 1 and shape.names >= 2
-    places = novelty(sentence_marks("The talks moved from Paris to New York on Monday."), frozenset())
+    places = novelty(
+        sentence_marks("The talks moved from Paris to New York on Monday."), frozenset()
+    )
     assert places.places == 2 and places.months == 1
     town = "It began in the border town of Aslanduz in Iran's Ardabil province."
     assert novelty(sentence_marks(town), frozenset()).places == 3  # the list knows only Iran
