@@ -82,15 +82,17 @@ def time_queries(
 
 def environment() -> dict[str, Any]:
     """What the numbers depend on: thread settings, OpenBLAS kernel, CPU count, versions."""
-    from threadpoolctl import threadpool_info
-
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:  # a worker run as a default install, without the bench extra
+        pools = []
+    else:
+        keys = ("internal_api", "num_threads", "architecture", "version")
+        pools = [{k: p.get(k) for k in keys} for p in threadpool_info()]
     return {
         "threads_env": {k: os.environ.get(k) for k in ONE_THREAD},
         "blas_tuning_env": {k: os.environ.get(k) for k in BLAS_TUNING},
-        "threadpools": [
-            {k: p.get(k) for k in ("internal_api", "num_threads", "architecture", "version")}
-            for p in threadpool_info()
-        ],
+        "threadpools": pools,
         "cpus": os.cpu_count(),
         "load_average": os.getloadavg(),  # other work on the machine makes timings noisy
         "python": sys.version.split()[0],

@@ -22,7 +22,7 @@ SYSTEMS = ("newsbot", "rank-bm25", "bm25s", "fts5")
 def select(queries: list[Query], per_set: int) -> tuple[list[Query], list[int]]:
     """The first `per_set` queries of each set (all when 0), with their positions."""
     chosen, keys = [], []
-    for name in QUERY_SETS:
+    for name in dict.fromkeys([*QUERY_SETS, *(q.set for q in queries)]):
         positions = [i for i, q in enumerate(queries) if q.set == name]
         for i in positions[: per_set or None]:
             chosen.append(queries[i])
