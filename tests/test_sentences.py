@@ -1,3 +1,6 @@
+import pytest
+
+from retrieval.corpus import sentences
 from retrieval.corpus.sentences import (
     MAX_SENTENCE_CHARS,
     article_sentences,
@@ -100,3 +103,34 @@ def test_real_sentences_are_rarely_cut() -> None:
             cut += sum(1 for s in split_sentences(paragraph) if s not in whole)
     assert sentences > 39_000
     assert 0 < cut / sentences < 1e-4
+
+
+EDGE_CASES = [
+    "Wait... what? He left!! (She stayed.) Then: \"Go.\" 'Now.' [Done.] {Fine.}",
+    "No. 1 seed beat the No. 2 in the 2nd round. The U.S.-led force left Jan. 5. Gen. X. Y. Z.",
+    "It cost $5.2 bn. vs. 3 in 2019. It rose 4.5%. A. B. Smith said so. i.e. e.g. etc. Okay.",
+    "“Quoted.” ‘Single.’ «Guillemets.» He said—“Yes.” The end.. Really... ok?! Fine?!",
+    "Dr. Who? Mr. T. St. Louis. 10 a.m. E.U. 3 p.m. Inc. Ltd. Corp. co. ... -- More.",
+    "Sen. Warren spoke. Rep. Ocasio-Cortez did not. Gov. Newsom? Yes. Jr. Smith. Sept. 11.",
+    "He said. the end. He said. The end. Mr. president. Mr. President. etc. And so.",
+    "",
+    "   ",
+]
+
+
+@pytest.mark.slow
+def test_splitting_is_nltks_own_on_real_paragraphs() -> None:
+    """`_FastPunkt` (stdlib patterns, remembered decisions) splits exactly as NLTK's Punkt
+    with the same parameters: every paragraph of samples of each shared corpus, twice (the
+    second time from remembered decisions), and hand-made edge cases."""
+    fast, reference = sentences._tokenizer(), sentences.nltk_tokenizer()
+    corpora = ("bbc-news", "reuters-21578", "news-1m/articles", "news-qa-dev/articles")
+    texts = EDGE_CASES + [
+        paragraph
+        for name in corpora
+        for article in shared_articles(name, limit=150)
+        for paragraph in paragraphs(article["text"])
+    ]
+    for _ in range(2):
+        for text in texts:
+            assert fast.tokenize(text) == reference.tokenize(text), text
