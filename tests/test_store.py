@@ -51,6 +51,48 @@ async def test_duplicates_by_url_or_by_text_are_stored_once(engine: Engine) -> N
     assert (await engine.stats()).articles == 1
 
 
+async def test_a_large_batch_finds_stored_and_earlier_copies_and_numbers_the_rest(
+    engine: Engine,
+) -> None:
+    """Duplicates are looked up for a whole batch at once, past one IN list of ids (500):
+    copies of stored articles, by URL or by words, and of earlier ones of the same batch;
+    new articles get the ids SQLite would give them, one past the largest, in order."""
+    stored = await engine.add_articles(
+        [
+            ArticleDraft(f"Stored {i}", f"Stored story number {i}.", url=f"https://s.com/{i}")
+            for i in range(3)
+        ]
+    )
+    stored_ids = [r.article_id for r in stored]
+    fresh = [
+        ArticleDraft(
+            f"New {i}", f"Fresh story {i} here. It has two sentences.", url=f"https://n.com/{i}"
+        )
+        for i in range(1200)
+    ]
+    batch = [
+        *fresh[:700],
+        ArticleDraft("Moved", "Other words entirely.", url="https://s.com/1"),  # URL of 1
+        ArticleDraft("Copy", "STORED story  number 2.", url="https://elsewhere.com/x"),  # words
+        ArticleDraft("Again", "Fresh story 5 here. It has two sentences.", url=None),  # batch
+        *fresh[700:],
+    ]
+    results = await engine.add_articles(batch)
+    added = [r for r in results if r.added]
+    assert [r.article_id for r in added] == list(
+        range(max(stored_ids) + 1, max(stored_ids) + 1201)
+    )
+    assert [r.article_id for r in results[700:703]] == [
+        stored_ids[1],
+        stored_ids[2],
+        added[5].article_id,
+    ]
+    assert not any(r.added for r in results[700:703])
+    assert all(r.sentences == 2 for r in added)
+    stats = await engine.stats()
+    assert (stats.articles, stats.sentences) == (1203, 3 + 2400)
+
+
 async def test_a_failed_batch_writes_nothing(engine: Engine) -> None:
     good = ArticleDraft("Good", "A perfectly fine article.")
     bad = ArticleDraft(None, "No title at all.")  # type: ignore[arg-type]

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import aiosqlite
 
 from retrieval.corpus.dates import to_timestamp
-from retrieval.corpus.db import rows_for_ids_blocking, transaction
+from retrieval.corpus.db import rows_for_ids, rows_for_ids_blocking, transaction
 from retrieval.corpus.text import canonical_url, fingerprint
 from retrieval.models import ArticleDraft, Attribution
 
@@ -76,6 +76,25 @@ def prepare_articles(drafts: Iterable[ArticleDraft]) -> list[PreparedArticle]:
     ]
 
 
+def _article_row(article_id: int, article: PreparedArticle) -> tuple[object, ...]:
+    """The `articles` row of a prepared article, in the order `add_articles` inserts."""
+    draft = article.draft
+    return (
+        article_id,
+        draft.title,
+        draft.source,
+        json.dumps(list(draft.authors)),
+        draft.published,
+        to_timestamp(draft.published),
+        article.url,
+        draft.text,
+        article.content_hash,
+        time.time(),
+        draft.origin,
+        json.dumps(draft.extra, default=str),
+    )
+
+
 def _attribution(row: sqlite3.Row) -> Attribution:
     return Attribution(
         id=int(row["id"]),
@@ -106,57 +125,66 @@ class CorpusStore:
 
         A duplicate has the same canonical URL or the same words as a stored article (or as
         an earlier one of this batch). Either all of the batch is written or none of it.
+        The batch costs a few statements, not a few per article (each a hop to aiosqlite's
+        thread): duplicates are looked up for all of it at once, and articles and sentences
+        are inserted with one `executemany` each, article ids given as SQLite would give
+        them (one past the largest).
         """
         results: list[AddResult] = []
         async with transaction(self.conn):
+            by_hash, by_url = await self._stored_matches(articles)
+            async with self.conn.execute("SELECT coalesce(max(id), 0) FROM articles") as cur:
+                row = await cur.fetchone()
+            next_id = int(row[0]) + 1 if row else 1
+            article_rows: list[tuple[object, ...]] = []
+            sentence_rows: list[tuple[int, int, int, str]] = []
             for article in articles:
-                existing = await self._find_duplicate(article.url, article.content_hash)
+                # the content hash first, as a lookup of one article at a time finds it
+                existing = by_hash.get(article.content_hash)
+                if existing is None and article.url is not None:
+                    existing = by_url.get(article.url)
                 if existing is not None:
                     results.append(AddResult(existing, added=False, sentences=0))
                     continue
-                article_id = await self._insert(article)
+                article_id, next_id = next_id, next_id + 1
+                by_hash[article.content_hash] = article_id
+                if article.url is not None:
+                    by_url[article.url] = article_id
+                article_rows.append(_article_row(article_id, article))
+                sentence_rows.extend(
+                    (article_id, position, paragraph, text)
+                    for position, (paragraph, text) in enumerate(article.sentences)
+                )
+                results.append(AddResult(article_id, True, len(article.sentences)))
+            if article_rows:
+                await self.conn.executemany(
+                    "INSERT INTO articles (id, title, source, authors, published, published_ts,"
+                    " url, text, content_hash, ingested_ts, origin, extra)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    article_rows,
+                )
                 await self.conn.executemany(
                     "INSERT INTO sentences (article_id, position, paragraph, text)"
                     " VALUES (?, ?, ?, ?)",
-                    [
-                        (article_id, position, paragraph, text)
-                        for position, (paragraph, text) in enumerate(article.sentences)
-                    ],
+                    sentence_rows,
                 )
-                results.append(AddResult(article_id, True, len(article.sentences)))
         return results
 
-    async def _find_duplicate(self, url: str | None, content_hash: str) -> int | None:
-        async with self.conn.execute(
-            "SELECT id FROM articles WHERE content_hash = ? OR (? IS NOT NULL AND url = ?)"
-            " LIMIT 1",
-            (content_hash, url, url),
-        ) as cur:
-            row = await cur.fetchone()
-        return int(row[0]) if row else None
-
-    async def _insert(self, article: PreparedArticle) -> int:
-        draft = article.draft
-        cursor = await self.conn.execute(
-            "INSERT INTO articles (title, source, authors, published, published_ts, url, text,"
-            " content_hash, ingested_ts, origin, extra)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                draft.title,
-                draft.source,
-                json.dumps(list(draft.authors)),
-                draft.published,
-                to_timestamp(draft.published),
-                article.url,
-                draft.text,
-                article.content_hash,
-                time.time(),
-                draft.origin,
-                json.dumps(draft.extra, default=str),
-            ),
+    async def _stored_matches(
+        self, articles: Sequence[PreparedArticle]
+    ) -> tuple[dict[str, int], dict[str, int]]:
+        """Stored articles that share a content hash, or a canonical URL, with the batch."""
+        hashes = await rows_for_ids(
+            self.conn,
+            "SELECT id, content_hash FROM articles WHERE content_hash IN ({ids})",
+            [article.content_hash for article in articles],
         )
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
+        urls = await rows_for_ids(
+            self.conn,
+            "SELECT id, url FROM articles WHERE url IN ({ids})",
+            [article.url for article in articles if article.url is not None],
+        )
+        return {str(r[1]): int(r[0]) for r in hashes}, {str(r[1]): int(r[0]) for r in urls}
 
     async def is_empty(self) -> bool:
         async with self.conn.execute("SELECT NOT EXISTS (SELECT 1 FROM articles)") as cur:
