@@ -1,0 +1,65 @@
+"""Fingerprints and clean lines: the fast paths give exactly what their definitions give."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+import pytest
+
+from retrieval.corpus.text import clean_line, fingerprint, paragraphs
+
+from .conftest import shared_articles
+
+# The definitions, as plain regular expressions: what the fast paths must equal.
+_WORDS = re.compile(r"\w+")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+
+
+def reference_fingerprint(text: str) -> str:
+    words = _WORDS.findall(unicodedata.normalize("NFKC", text).casefold())
+    return hashlib.sha256(" ".join(words).encode()).hexdigest()
+
+
+def reference_clean_line(line: str) -> str:
+    return _SPACES.sub(" ", line.replace("\x00", "")).strip()
+
+
+EDGE_CASES = [
+    "",
+    "   ",
+    'Shares rose; "sharply" -- on MONDAY_2.',
+    "It’s the ‘best’ “deal” — or – not • 3−2",
+    "Café ÉTÉ naïve façade",
+    "ﬁne ﬂow ½ ² Ⅻ",
+    "ＡＢＣ　ｄｅｆ",
+    "İstanbul ǅungla Straße ΣΊΣΥΦΟΣ",
+    "東京で会議が開かれた。",
+    "x\x00y\tz  w\u00a0v",
+    "tab\there",
+    " leading and trailing \n",
+]
+
+
+@pytest.mark.parametrize("text", EDGE_CASES)
+def test_fingerprint_and_clean_line_equal_their_definitions(text: str) -> None:
+    assert fingerprint(text) == reference_fingerprint(text)
+    assert clean_line(text) == reference_clean_line(text)
+
+
+def test_fingerprint_ignores_case_spacing_and_punctuation_only() -> None:
+    assert fingerprint("Shares  rose, sharply.") == fingerprint("shares rose sharply")
+    assert fingerprint("It’s done") == fingerprint("it s done")
+    assert fingerprint("Shares rose") != fingerprint("Shares fell")
+
+
+@pytest.mark.slow
+def test_fingerprint_and_clean_line_equal_their_definitions_on_real_news() -> None:
+    for name in ("bbc-news", "reuters-21578", "news-1m/articles", "news-qa-dev/articles"):
+        for article in shared_articles(name, limit=300):
+            text = article["text"]
+            assert fingerprint(text) == reference_fingerprint(text), text[:200]
+            for line in text.split("\n"):
+                assert clean_line(line) == reference_clean_line(line), line
+            assert paragraphs(text)  # every real article has a paragraph
