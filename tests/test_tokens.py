@@ -148,3 +148,44 @@ def test_the_news_rules_are_in_the_signature() -> None:
         Tokenizer(numbers=False).signature,
     }
     assert len(signatures) == 3 and Tokenizer().signature.startswith("v2:")
+
+
+def reference_terms(tokenizer: Tokenizer, text: str) -> list[str]:
+    """The common path's definition (text without capital stopwords or joined words), plain:
+    \\w+ of the NFKC, case-folded text; stopwords and overlong words out; forms; stems."""
+    import re
+    import unicodedata
+
+    import Stemmer
+
+    from retrieval.index.tokens import MAX_TOKEN_LENGTH, STOPWORDS
+
+    words = re.findall(r"\w+", unicodedata.normalize("NFKC", text).casefold())
+    stopwords = STOPWORDS if tokenizer.stopwords else frozenset()
+    forms = tokenizer._forms
+    kept = [forms.get(w, w) for w in words if len(w) <= MAX_TOKEN_LENGTH and w not in stopwords]
+    return Stemmer.Stemmer("english").stemWords(kept) if tokenizer.stem else kept
+
+
+PLAIN_TEXTS = [
+    "Shares rose sharply on Monday after the central bank's decision",
+    "It’s the ‘best’ “deal” — or – not • 3−2 they said",
+    "Café owners in Zürich said the naïve plan failed",
+    "ﬁne ﬂow ＡＢＣ ｄｅｆ ½ children began six fifth",
+    "東京で会議が開かれた and then snake_case words_2 x",
+    "a" * 45 + " overlong words are left out " + "b" * 41,
+    "",
+    "   ",
+    "The the quick Quick QUICK",
+]
+
+
+@pytest.mark.parametrize("text", PLAIN_TEXTS)
+@pytest.mark.parametrize("options", [{}, {"stem": False}, {"stopwords": False}])
+def test_common_path_terms_are_the_plain_pipelines(text: str, options: dict[str, bool]) -> None:
+    """The common path finds ASCII words as bytes and caches each word's final term; it
+    gives what the plain pipeline gives, also on a second call (from the caches)."""
+    tokenizer = Tokenizer(**options)
+    expected = reference_terms(tokenizer, text)
+    assert tokenizer(text) == expected
+    assert tokenizer(text) == expected

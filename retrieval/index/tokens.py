@@ -47,6 +47,15 @@ _MAYBE_JOINED = re.compile(r"[.,]\w")  # a quick scan: most sentences have no su
 _DOTTED = r"^[^\W\d_](?:\.[^\W\d_])+$"
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|\d+\.\d+"
 _WORD = r"\w+"
+# Characters that are not words and have no case, common in news copy: as spaces, they
+# change no word, and leave most texts ASCII (see `Tokenizer.__call__`).
+_SPACED = ("\u2019", "\u2018", "\u201c", "\u201d", "\u2014", "\u2013", "\u2022", "\u2212")
+# Lower-cases an ASCII word byte and makes every other byte a space: split, the words of
+# \w+ in the case-folded text.
+_ASCII_WORD_BYTES = bytes(
+    ord(chr(c).lower()) if c < 128 and re.fullmatch(r"\w", chr(c)) else ord(" ")
+    for c in range(256)
+)
 # Stopwords are ASCII, so these find every stopword in capitals, the second quickly.
 _CAPITALS = re.compile(r"\b[A-Z]{2,}\b")
 _MAYBE_CAPITALS = re.compile(r"[A-Z][A-Z]")
@@ -208,15 +217,66 @@ class Tokenizer:
             terms = [
                 t for t in self._terms([p for w in _TOKEN.findall(text) for p in pieces(w)]) if t
             ]
-        else:  # most sentences: case-fold at once, as no capitals or dots decide anything
-            stopwords = STOPWORDS if self.stopwords else frozenset()
-            forms = self._forms
-            terms = [
-                forms.get(w, w)
-                for w in _TOKEN.findall(text.casefold())
-                if len(w) <= MAX_TOKEN_LENGTH and w not in stopwords
-            ]
-        return self._stem(terms) if self.stem else terms
+            return self._stem(terms) if self.stem else terms
+        # Most sentences: case-fold at once, as no capitals or dots decide anything. The
+        # words are then those of \w+; in an ASCII text (most news, once a few quotes and
+        # dashes are spaces) they are found as bytes, case-folded by the same translation.
+        ascii_text = text
+        if not ascii_text.isascii():
+            for char in _SPACED:
+                if char in ascii_text:
+                    ascii_text = ascii_text.replace(char, " ")
+        if ascii_text.isascii():
+            return self._ascii_terms(ascii_text.encode().translate(_ASCII_WORD_BYTES).split())
+        return self._plain_terms(_TOKEN.findall(text.casefold()))
+
+    @cached_property
+    def _plain(self) -> dict[str, str | None]:
+        # A case-folded word's final term on the common path (None: left out), so that a word
+        # costs one lookup, not a stopword test, a form lookup and a stem lookup.
+        return {}
+
+    @cached_property
+    def _ascii(self) -> dict[bytes, str | None]:
+        return {}  # the same, for words found as bytes
+
+    def _plain_terms(self, words: list[str]) -> list[str]:
+        """The terms of case-folded `words`: stopwords and overlong words out, forms replaced,
+        stemmed. Through a cache shared by threads, which only grows (to a bound), like
+        `_stems`."""
+        known = self._plain
+        try:
+            return list(filter(None, map(known.__getitem__, words)))
+        except KeyError:
+            pass
+        missing = [word for word in dict.fromkeys(words) if word not in known]
+        fresh = dict(zip(missing, self._final_terms(missing), strict=True))
+        if len(known) < MAX_CACHED_STEMS:
+            known.update(fresh)
+        return [term for word in words if (term := fresh.get(word, known.get(word)))]
+
+    def _ascii_terms(self, words: list[bytes]) -> list[str]:
+        """`_plain_terms` of lower-cased ASCII words given as bytes."""
+        known = self._ascii
+        try:
+            return list(filter(None, map(known.__getitem__, words)))
+        except KeyError:
+            pass
+        missing = [word for word in dict.fromkeys(words) if word not in known]
+        terms = self._final_terms([word.decode() for word in missing])
+        fresh = dict(zip(missing, terms, strict=True))
+        if len(known) < MAX_CACHED_STEMS:
+            known.update(fresh)
+        return [term for word in words if (term := fresh.get(word, known.get(word)))]
+
+    def _final_terms(self, words: list[str]) -> list[str | None]:
+        """Each distinct case-folded word's term: None for a stopword or an overlong word,
+        else its form (number words, irregular forms) stemmed."""
+        stopwords = STOPWORDS if self.stopwords else frozenset()
+        kept = [w for w in words if len(w) <= MAX_TOKEN_LENGTH and w not in stopwords]
+        forms = [self._forms.get(word, word) for word in kept]
+        terms = dict(zip(kept, self._stem(forms) if self.stem else forms, strict=True))
+        return [terms.get(word) for word in words]
 
     def _has_capital_stopword(self, text: str) -> bool:
         return (
