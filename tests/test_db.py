@@ -17,6 +17,7 @@ from retrieval.corpus.db import (
     in_lists,
     rows_for_ids,
     transaction,
+    tuples_for_ids_blocking,
 )
 from retrieval.errors import StoreError
 
@@ -87,6 +88,25 @@ async def test_rows_for_ids_reads_any_number_of_ids_with_extra_parameters(
         conn, "SELECT id FROM t WHERE id IN ({ids}) AND tag = ?", wanted, "odd"
     )
     assert sorted(row[0] for row in rows) == list(range(1, 2 * IN_LIMIT + 50, 2))
+
+
+async def test_tuples_for_ids_are_plain_tuples_whatever_the_row_factory(
+    conn: aiosqlite.Connection, db_path: Path
+) -> None:
+    await conn.executemany(
+        "INSERT INTO t (id, tag) VALUES (?, ?)", [(i, f"tag {i}") for i in range(1, 1300)]
+    )
+    await conn.commit()
+    reads = ReadConnections(db_path)  # its connections make sqlite3.Row objects
+    try:
+        rows = tuples_for_ids_blocking(
+            reads.get(), "SELECT id, tag FROM t WHERE id IN ({ids}) AND id > ?", range(1299), 5
+        )
+        assert sorted(rows) == [(i, f"tag {i}") for i in range(6, 1299)]
+        assert {type(row) for row in rows} == {tuple}
+        assert isinstance(reads.get().execute("SELECT id FROM t").fetchone(), sqlite3.Row)
+    finally:
+        reads.close()
 
 
 def test_in_lists_cuts_distinct_ids_into_statements_within_the_limit() -> None:
