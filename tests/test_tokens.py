@@ -189,3 +189,32 @@ def test_common_path_terms_are_the_plain_pipelines(text: str, options: dict[str,
     expected = reference_terms(tokenizer, text)
     assert tokenizer(text) == expected
     assert tokenizer(text) == expected
+
+
+WRITTEN_TEXTS = [
+    "The U.S. and the US said IT was the WHO's call, not the who of it.",
+    "U.S. NAVAL FORCES ATTACK IRAN'S OIL PLATFORMS IN THE GULF",  # shouting: IT, US stopwords
+    "Shares rose 1,500 points, or 3.5%, to 12,345.67 on six days in the fifth week. IT fell.",
+    "WHO\nThe WHO said so.\nThe WHO said so.\nU.N. and E.U. officials met A.I. experts in D.C.",
+]
+
+
+@pytest.mark.parametrize("text", WRITTEN_TEXTS)
+@pytest.mark.parametrize("options", [{}, {"stem": False}, {"acronyms": False}])
+def test_texts_with_acronyms_or_joined_words_get_the_terms_words_gives(
+    text: str, options: dict[str, bool]
+) -> None:
+    """Such texts (most whole articles) go through a cache of each written word's term;
+    they get the terms `words` (the highlighting path, `_terms` word by word) gives, also
+    from the cache, and a stopword in capitals still depends on the whole text."""
+    tokenizer = Tokenizer(**options)
+    expected = [term for term, _, _ in tokenizer.words(text)]
+    assert tokenizer(text) == expected
+    assert tokenizer(text) == expected
+
+
+def test_a_stopword_in_capitals_is_decided_by_its_own_text_from_the_cache() -> None:
+    tokenizer = Tokenizer()
+    assert "it" in tokenizer("IT spending rose at the firm")
+    assert "it" not in tokenizer("IT SPENDING ROSE AT THE FIRM")
+    assert "it" in tokenizer("IT spending rose at the firm")

@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TypeVar
 
 import Stemmer
 
@@ -56,6 +57,9 @@ _ASCII_WORD_BYTES = bytes(
     ord(chr(c).lower()) if c < 128 and re.fullmatch(r"\w", chr(c)) else ord(" ")
     for c in range(256)
 )
+# What a stopword in capitals stands for in `Tokenizer._written` until the whole text decides
+# (no term holds a NUL).
+_ACRONYM = "\x00acronym"
 # Stopwords are ASCII, so these find every stopword in capitals, the second quickly.
 _CAPITALS = re.compile(r"\b[A-Z]{2,}\b")
 _MAYBE_CAPITALS = re.compile(r"[A-Z][A-Z]")
@@ -144,6 +148,29 @@ def is_shouting(words: Sequence[str]) -> bool:
     return caps >= 3 and caps > lower
 
 
+Word = TypeVar("Word", str, bytes)
+
+
+def _through_cache(
+    known: dict[Word, str | None],
+    words: list[Word],
+    compute: Callable[[list[Word]], list[str | None]],
+) -> list[str | None]:
+    """Each word's value from `known`, computed (for the distinct missing words at once)
+    and remembered where missing. The cache only grows, to MAX_CACHED_STEMS words, so
+    threads may share it: a word found in it stays there."""
+    try:
+        return list(map(known.__getitem__, words))
+    except KeyError:
+        pass
+    missing = [word for word in dict.fromkeys(words) if word not in known]
+    fresh = dict(zip(missing, compute(missing), strict=True))
+    if len(known) < MAX_CACHED_STEMS:
+        known.update(fresh)
+        return list(map(known.__getitem__, words))
+    return [fresh[word] if word in fresh else known[word] for word in words]
+
+
 @dataclass(frozen=True)
 class Tokenizer:
     """Turns text into index terms; every rule can be switched off to compare.
@@ -213,11 +240,14 @@ class Tokenizer:
         """The terms of `text` in order, repeats kept (BM25 counts them)."""
         text = unicodedata.normalize("NFKC", text)
         if _MAYBE_JOINED.search(text) or self._has_capital_stopword(text):
+            # Only a word with a dot or comma in it can be pieces (most of a long text is not).
             pieces = self._pieces.findall
-            terms = [
-                t for t in self._terms([p for w in _TOKEN.findall(text) for p in pieces(w)]) if t
+            words = [
+                piece
+                for word in _TOKEN.findall(text)
+                for piece in (pieces(word) if "." in word or "," in word else (word,))
             ]
-            return self._stem(terms) if self.stem else terms
+            return self._written_terms(words)
         # Most sentences: case-fold at once, as no capitals or dots decide anything. The
         # words are then those of \w+; in an ASCII text (most news, once a few quotes and
         # dashes are spaces) they are found as bytes, case-folded by the same translation.
@@ -244,30 +274,54 @@ class Tokenizer:
         """The terms of case-folded `words`: stopwords and overlong words out, forms replaced,
         stemmed. Through a cache shared by threads, which only grows (to a bound), like
         `_stems`."""
-        known = self._plain
-        try:
-            return list(filter(None, map(known.__getitem__, words)))
-        except KeyError:
-            pass
-        missing = [word for word in dict.fromkeys(words) if word not in known]
-        fresh = dict(zip(missing, self._final_terms(missing), strict=True))
-        if len(known) < MAX_CACHED_STEMS:
-            known.update(fresh)
-        return [term for word in words if (term := fresh.get(word, known.get(word)))]
+        return list(filter(None, _through_cache(self._plain, words, self._final_terms)))
 
     def _ascii_terms(self, words: list[bytes]) -> list[str]:
         """`_plain_terms` of lower-cased ASCII words given as bytes."""
-        known = self._ascii
-        try:
-            return list(filter(None, map(known.__getitem__, words)))
-        except KeyError:
-            pass
-        missing = [word for word in dict.fromkeys(words) if word not in known]
-        terms = self._final_terms([word.decode() for word in missing])
-        fresh = dict(zip(missing, terms, strict=True))
-        if len(known) < MAX_CACHED_STEMS:
-            known.update(fresh)
-        return [term for word in words if (term := fresh.get(word, known.get(word)))]
+        terms = _through_cache(
+            self._ascii, words, lambda missing: self._final_terms([w.decode() for w in missing])
+        )
+        return list(filter(None, terms))
+
+    @cached_property
+    def _written(self) -> dict[str, str | None]:
+        # A word as written (NFKC) to its final term, or None, or _ACRONYM for a stopword in
+        # capitals, whose term depends on the whole text (`is_shouting`): for whole articles
+        # (the article index), which almost always take `_terms`'s path.
+        return {}
+
+    def _written_terms(self, words: list[str]) -> list[str]:
+        """`_terms` of words as written, stemmed, without the left-out ones: one cached
+        lookup a word, and `is_shouting` only for a text with a stopword in capitals."""
+        terms = _through_cache(self._written, words, self._written_final)
+        if _ACRONYM in terms:
+            shouting = is_shouting(words)
+            acronyms = [
+                None if shouting else word.casefold()
+                for word, term in zip(words, terms, strict=True)
+                if term == _ACRONYM
+            ]
+            kept = [a for a in acronyms if a is not None]
+            stems = iter(self._stem(kept) if self.stem else kept)
+            decided = iter([None if a is None else next(stems) for a in acronyms])
+            terms = [next(decided) if term == _ACRONYM else term for term in terms]
+        return list(filter(None, terms))
+
+    def _written_final(self, words: list[str]) -> list[str | None]:
+        """Each distinct written word's final term as `_terms` and the stemmer make it, but
+        _ACRONYM for a stopword in capitals (`_terms` decides those by the whole text)."""
+        acronyms = self.acronyms and self.stopwords
+        maybe = [
+            _ACRONYM
+            if acronyms and len(word) > 1 and word.isupper() and word.casefold() in STOPWORDS
+            else None
+            for word in words
+        ]
+        terms = self._terms([word for word, m in zip(words, maybe, strict=True) if m is None])
+        kept = [term for term in terms if term]
+        stems = iter(self._stem(kept) if self.stem else kept)
+        plain = iter([next(stems) if term else None for term in terms])
+        return [m if m is not None else next(plain) for m in maybe]
 
     def _final_terms(self, words: list[str]) -> list[str | None]:
         """Each distinct case-folded word's term: None for a stopword or an overlong word,
