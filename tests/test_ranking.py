@@ -7,9 +7,10 @@ import json
 import numpy as np
 import pytest
 
-from retrieval.ranking.features import COLUMN, FEATURES, MARK_FEATURES
+from retrieval.corpus.store import SentenceRow
+from retrieval.ranking.features import COLUMN, FEATURES, MARK_FEATURES, Candidates
 from retrieval.ranking.marks import novelty, sentence_marks
-from retrieval.ranking.model import MODEL_PATH, LinearModel, Ranker, default_ranker
+from retrieval.ranking.model import MODEL_PATH, LinearModel, Ranker, choose, default_ranker
 from retrieval.ranking.question import AnswerKind, profile
 
 
@@ -59,7 +60,7 @@ def test_the_shipped_model_loads_and_names_only_known_features() -> None:
     ranker = default_ranker()
     assert set(ranker.first.features) <= set(FEATURES) - set(MARK_FEATURES)
     assert set(ranker.final.features) <= set(FEATURES)
-    assert ranker.pool >= 20 and ranker.per_article >= 1
+    assert ranker.pool >= 20 and ranker.first_page >= 1
     data = json.loads(MODEL_PATH.read_text())
     assert Ranker.from_dict(data).to_dict() == data  # what it writes is what it reads
 
@@ -86,3 +87,33 @@ def test_a_linear_model_scores_standardized_columns() -> None:
         ("window_bm25", "age"), np.array([1.0, 0.0]), np.array([2.0, 1.0]), np.array([1.0, -1.0])
     )
     assert scorer.score(rows).tolist() == [-2.0, 1.0]
+
+
+def one_sentence_windows(sizes: dict[int, int]) -> Candidates:
+    """A window per sentence of articles with these many sentences, each text its own."""
+    rows = [
+        SentenceRow(article * 100 + i, article, i, 0, f"Article {article} says thing {i}.")
+        for article, count in sizes.items()
+        for i in range(count)
+    ]
+    n = len(rows)
+    articles = np.array([r.article_id for r in rows])
+    return Candidates(
+        sentences=tuple(rows),
+        article=articles,
+        start=np.arange(n),
+        size=np.ones(n, dtype=np.int64),
+        features=np.zeros((n, len(FEATURES))),
+        attributions={},
+        owner=articles,
+        coverage=np.zeros(n),
+    )
+
+
+def test_the_first_page_is_the_best_passages_then_new_articles_come_first() -> None:
+    windows = one_sentence_windows({0: 6, 1: 2, 2: 2})
+    scores = -np.arange(len(windows), dtype=np.float64)  # article 0's windows score best
+    chosen = choose(windows, scores, 8, first_page=3)
+    assert [int(windows.article[w]) for w in chosen] == [0, 0, 0, 1, 2, 0, 0, 0]
+    assert chosen[:3] == [0, 1, 2] and chosen[3:5] == [6, 8]  # each article's best first
+    assert choose(windows, scores, 3, first_page=1) == [0, 6, 8]
