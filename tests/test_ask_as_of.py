@@ -3,6 +3,7 @@
 import io
 import json
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -133,5 +134,6 @@ def test_a_plain_line_that_is_not_json_stays_a_question() -> None:
 
 def test_a_date_means_through_its_end_in_utc() -> None:
     end = parse_as_of("2022-06-10")
-    assert end.until.isoformat() == "2022-06-10T23:59:59.999999+00:00"
+    through = datetime.fromtimestamp(end.moment, UTC)
+    assert through.isoformat() == "2022-06-10T23:59:59.999999+00:00"
     assert parse_as_of("2022-06-10T18:30").text == "2022-06-10T18:30:00Z"

@@ -36,10 +36,6 @@ class AsOf:
     text: str
     moment: float
 
-    @property
-    def until(self) -> datetime:
-        return datetime.fromtimestamp(self.moment, UTC)
-
 
 def parse_as_of(value: str) -> AsOf:
     """An ISO date or date-time; ValueError names the value and shows the valid forms.
