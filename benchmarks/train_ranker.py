@@ -11,7 +11,8 @@ their news), with the real passage choice (`model.choose`): answer@1/3/5, median
 and nDCG@10 of the articles quoted, as of the asked date and as of now. `--ablation`
 retrains without each feature group; `--write` fits on all questions and writes
 `retrieval/ranking/model.json`. Deterministic: fixed fold seed, a convex objective solved to
-tolerance. The candidates are cached next to --db (keyed by the policy and features).
+tolerance. The candidates are cached next to --db (keyed by the policy, the features and
+the fields of `Candidates`).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import pickle
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import numpy as np
@@ -47,7 +48,6 @@ from retrieval.ranking.features import (
     add_marks,
 )
 from retrieval.ranking.model import MODEL_PATH, LinearModel, Ranker, choose, final_scores
-from retrieval.ranking.question import profile
 from retrieval.search import Searcher
 
 SEED = 20240611
@@ -108,7 +108,8 @@ def cached_examples(
     policy: CandidatePolicy,
     fresh: bool,
 ) -> list[Example]:
-    key = hashlib.sha256(repr((policy, FEATURES)).encode()).hexdigest()[:10]
+    layout = [f.name for f in fields(Candidates)]  # a pickle of another layout would not load
+    key = hashlib.sha256(repr((policy, FEATURES, layout)).encode()).hexdigest()[:10]
     path = cache / f"examples-{'asof' if as_of else 'now'}-{key}.pkl"
     if path.exists() and not fresh:
         with path.open("rb") as fh:
@@ -184,7 +185,7 @@ def second_stage(
     for e in examples:
         kept = probe.keep(e.candidates)
         subset = e.candidates.subset(kept)
-        add_marks(subset, profile(e.question.question))
+        add_marks(subset)
         rows.append((subset, e.labels[kept]))
     return rows
 
@@ -206,9 +207,7 @@ def evaluate(examples: Sequence[Example], ranker: Ranker) -> dict[str, float]:
     gains = []
     for e in examples:
         kept = ranker.keep(e.candidates)
-        candidates, scores = final_scores(
-            e.candidates.subset(kept), profile(e.question.question), ranker.final
-        )
+        candidates, scores = final_scores(e.candidates.subset(kept), ranker.final)
         chosen = choose(candidates, scores, ARTICLES_K, ranker.first_page)
         labels = [bool(e.labels[kept][w]) for w in chosen]
         for k in KS:

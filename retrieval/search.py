@@ -89,7 +89,7 @@ class Searcher:
                 (),
                 "Nothing in the news corpus matches that. Try other words or a broader question.",
             )
-        candidates, scores = self.ranker.rank(candidates, profile(question))
+        candidates, scores = self.ranker.rank(candidates)
         chosen = choose(candidates, scores, offset + limit + 1, self.ranker.first_page)
         page = chosen[offset : offset + limit]
         passages = []

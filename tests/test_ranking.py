@@ -107,6 +107,7 @@ def one_sentence_windows(sizes: dict[int, int]) -> Candidates:
         attributions={},
         owner=articles,
         coverage=np.zeros(n),
+        question=profile("What does each article say?"),
     )
 
 

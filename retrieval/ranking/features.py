@@ -143,6 +143,7 @@ class Candidates:
     attributions: Mapping[int, Attribution]
     owner: Ints  # per sentence: the index of its article among the candidate articles
     coverage: Floats  # per sentence: idf share of the question's terms it holds
+    question: QuestionProfile  # what the question asks for (`add_marks` reads it)
 
     def __len__(self) -> int:
         return len(self.start)
@@ -194,7 +195,7 @@ def build(
     """
     sentences = tuple(s for a in articles for s in a.sentences)
     if not sentences or not len(terms):
-        return _no_candidates(sentences, attributions)
+        return _no_candidates(question, sentences, attributions)
     sizes = np.array([len(a.sentences) for a in articles])
     owner = np.repeat(np.arange(len(articles)), sizes)  # article index of each sentence
     present = counts > 0
@@ -303,7 +304,7 @@ def build(
         window_sizes.append(np.full(len(first), size))
         rows.append(columns)
     if not rows:
-        return _no_candidates(sentences, attributions)
+        return _no_candidates(question, sentences, attributions)
     features = np.vstack(rows)
     start = np.concatenate(starts)
     _finish(features, owner[start], idf_total)
@@ -317,6 +318,7 @@ def build(
         attributions,
         owner,
         coverage,
+        question,
     )
 
 
@@ -392,7 +394,7 @@ def _finish(features: Floats, owner: Ints, idf_total: float) -> None:
     )
 
 
-def add_marks(candidates: Candidates, question: QuestionProfile) -> None:
+def add_marks(candidates: Candidates) -> None:
     """Fill the columns of `MARK_FEATURES` for every window of `candidates`: in place.
 
     The second stage: reading names, numbers and dates out of sentence text costs about
@@ -402,6 +404,7 @@ def add_marks(candidates: Candidates, question: QuestionProfile) -> None:
     """
     if not len(candidates):
         return
+    question = candidates.question
     needed = np.unique(
         np.concatenate([candidates.start + j for j in range(int(candidates.size.max()))])
     )
@@ -452,7 +455,9 @@ def add_marks(candidates: Candidates, question: QuestionProfile) -> None:
 
 
 def _no_candidates(
-    sentences: tuple[SentenceRow, ...], attributions: Mapping[int, Attribution]
+    question: QuestionProfile,
+    sentences: tuple[SentenceRow, ...],
+    attributions: Mapping[int, Attribution],
 ) -> Candidates:
     empty = np.zeros(0, dtype=np.int64)
     return Candidates(
@@ -464,6 +469,7 @@ def _no_candidates(
         attributions,
         np.zeros(len(sentences), dtype=np.int64),
         np.zeros(len(sentences)),
+        question,
     )
 
 

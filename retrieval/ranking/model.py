@@ -23,7 +23,6 @@ import numpy.typing as npt
 
 from retrieval.corpus.text import near_duplicate_shingles, shingles
 from retrieval.ranking.features import COLUMN, MARK_FEATURES, Candidates, add_marks
-from retrieval.ranking.question import QuestionProfile
 
 MODEL_PATH = Path(__file__).with_name("model.json")
 Floats = npt.NDArray[np.float64]
@@ -100,9 +99,9 @@ class Ranker:
             "final": self.final.to_dict(),
         }
 
-    def rank(self, candidates: Candidates, question: QuestionProfile) -> tuple[Candidates, Floats]:
+    def rank(self, candidates: Candidates) -> tuple[Candidates, Floats]:
         """The windows the first stage keeps, with their final scores."""
-        return final_scores(candidates.subset(self.keep(candidates)), question, self.final)
+        return final_scores(candidates.subset(self.keep(candidates)), self.final)
 
     def keep(self, candidates: Candidates) -> npt.NDArray[np.int64]:
         """The rows of the `pool` best windows by the first stage, in their original order."""
@@ -111,11 +110,9 @@ class Ranker:
         return np.sort(best)
 
 
-def final_scores(
-    kept: Candidates, question: QuestionProfile, model: LinearModel
-) -> tuple[Candidates, Floats]:
+def final_scores(kept: Candidates, model: LinearModel) -> tuple[Candidates, Floats]:
     """`kept` with its text read (`add_marks`) and scored by `model`."""
-    add_marks(kept, question)
+    add_marks(kept)
     return kept, model.score(kept.features)
 
 
