@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import inspect
 import json
 import shutil
 import statistics
@@ -61,7 +62,9 @@ def _store(prepared: list[PreparedArticle]) -> None:
 def _build(rows: list[Any]) -> None:
     builder = SegmentBuilder(Tokenizer())
     builder.add_many(rows)
-    builder.build(BM25Params())
+    # A checkout whose segments hold BM25 parameters (index format 3 or older) takes them.
+    takes_params = bool(inspect.signature(builder.build).parameters)
+    builder.build(*([BM25Params()] if takes_params else []))
 
 
 def _tokenize(texts: list[str]) -> None:

@@ -81,7 +81,7 @@ async def _measure(
             watermark = rows[-1][0]
             tokenize_s += clock() - t1
         t2 = clock()
-        index = Index(tokenizer, params, [builder.build(params)], watermark)
+        index = Index(tokenizer, params, [builder.build()], watermark)
         arrays_s = clock() - t2
         build_s = clock() - started
         del builder

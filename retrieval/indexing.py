@@ -131,7 +131,7 @@ async def rebuild(
         watermark = rows[-1][0]
         if progress:
             progress(len(rows))
-    segments = [builder.build(params)] if len(builder) else []
+    segments = [builder.build()] if len(builder) else []
     return Index(tokenizer, params, segments, watermark)
 
 

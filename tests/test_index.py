@@ -114,7 +114,7 @@ async def test_corrupt_index_file_is_detected_and_rebuilt(
     await engine.save_index()
     await engine.close()
     [segment_dir] = [p for p in index_dir(db_path).iterdir() if p.is_dir()]
-    target = segment_dir / "post_tf.npy"
+    target = segment_dir / "one_doc.npy"
     data = bytearray(target.read_bytes())
     data[-1] ^= 0xFF
     target.write_bytes(bytes(data))
@@ -262,15 +262,14 @@ def test_band_buffers_follow_the_band_size(monkeypatch: pytest.MonkeyPatch) -> N
         assert got == ranked_like_rank_bm25(texts, ["common", "w3"], 5)
 
 
-def test_a_segment_of_short_sentences_loosens_only_its_own_bounds() -> None:
+def test_a_segment_of_short_sentences_changes_no_ranking() -> None:
+    """Bounds come from the doc lengths at query time: a later segment of short sentences
+    (a lower average length) leaves the older segment's ranking exact."""
     texts = zipf_corpus(3000, 200, seed=2) + ["w1 w2"] * 30
     index = Index(RAW)
     index.add([(i + 1, t) for i, t in enumerate(texts[:3000])])
     index.add([(i + 3001, t) for i, t in enumerate(texts[3000:])])
-    snap = index.snapshot
-    big, small = snap.segments
-    assert snap.drift(big) == pytest.approx(1.0, abs=2e-6)
-    assert snap.drift(small) == pytest.approx(snap.avgdl / 2, rel=1e-5)
+    assert len(index.snapshot.segments) == 2
     for query in (["w1", "w2"], ["w3", "w1", "w40"]):
         assert [h.sentence_id for h in index.search(query, 10)] == ranked_like_rank_bm25(
             texts, query, 10

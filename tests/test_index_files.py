@@ -53,11 +53,12 @@ FILES = [
             "by_sentence",
             "doc_len",
             "terms",
-            "term_ptr",
-            "post_doc",
-            "post_tf",
-            "block_ptr",
-            "block_max",
+            "one_ptr",
+            "one_doc",
+            "many_ptr",
+            "many_doc",
+            "many_tf",
+            "max_tf",
             "fwd_ptr",
             "fwd_term",
             "fwd_tf",
@@ -137,3 +138,22 @@ async def test_a_segment_with_an_empty_checksum_file_is_written_again(
     again = await Engine.open(db_path)
     await again.close()
     assert "rebuilding the index" not in caplog.text
+
+
+async def test_an_index_saved_in_format_3_is_rebuilt(
+    db_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Format 4 splits each term's postings by tf and drops the block maxima: a folder of
+    format 3 (main before it) holds other arrays and must be rebuilt, not read."""
+    quotes = await saved_seed_index(db_path)
+    path = index_dir(db_path) / "manifest.json"
+    manifest = json.loads(path.read_text())
+    assert manifest["format"] == 4
+    path.write_text(json.dumps(manifest | {"format": 3}))
+    reopened = await Engine.open(db_path)
+    try:
+        assert "rebuilding the index: manifest of another format" in caplog.text
+        assert [p.quote for p in (await reopened.ask(QUESTION)).passages] == quotes
+    finally:
+        await reopened.close()
+    assert json.loads(path.read_text())["format"] == 4

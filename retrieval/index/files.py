@@ -24,7 +24,9 @@ from retrieval.errors import IndexFileError, IndexWriteError
 from retrieval.index.index import Index
 from retrieval.index.segment import Segment
 
-FORMAT = 3  # 2: docs shortest first, postings in doc order with block maxima; 3: doc times
+# 2: docs shortest first, postings in doc order with block maxima; 3: doc times; 4: each
+# term's tf-1 docs apart from its other postings, no block maxima
+FORMAT = 4
 
 
 def index_dir(db_path: str | os.PathLike[str]) -> Path:
@@ -69,9 +71,7 @@ def load_segments(folder: Path, expected: dict[str, object]) -> tuple[list[Segme
     segments = []
     try:
         for entry in manifest["segments"]:  # type: ignore[attr-defined]
-            segments.append(
-                Segment.load(folder / entry["name"], entry["checksums"], entry["build_avgdl"])
-            )
+            segments.append(Segment.load(folder / entry["name"], entry["checksums"]))
         watermark, count = int(manifest["watermark"]), int(manifest["sentences"])  # type: ignore[call-overload]
     except (KeyError, TypeError, ValueError) as exc:
         raise IndexFileError(f"corrupt index: {exc}") from exc
@@ -139,9 +139,7 @@ def _save_locked(index: Index, folder: Path, db_id: str, signature: str) -> None
             _sync_folder(tmp_dir)
             shutil.rmtree(seg_dir, ignore_errors=True)
             tmp_dir.rename(seg_dir)
-        entries.append(
-            {"name": segment.name, "checksums": checksums, "build_avgdl": segment.build_avgdl}
-        )
+        entries.append({"name": segment.name, "checksums": checksums})
     _sync_folder(folder)  # the segment folders' names, before a manifest names them
     manifest = {
         "format": FORMAT,

@@ -6,8 +6,10 @@ New sentences join as a small segment (`add`), searchable at once; segments of s
 are merged in the background (`merge`), keeping their number logarithmic in the corpus size.
 
 Search (`_top_k`) runs per segment in one compiled loop (`kernels.top_k`): docs a band at a
-time, shortest first, MaxScore within each band with bounds from the postings' block maxima.
-A query costs in proportion to the postings it needs, not to the corpus.
+time, shortest first, MaxScore within each band with exact bounds from the doc lengths (a
+term's tf-1 postings are kept apart from its few others). A query costs in proportion to the
+postings it needs, not to the corpus. A segment holds no BM25 parameter: k1, b and the
+average length apply at query time.
 """
 
 from __future__ import annotations
@@ -20,12 +22,13 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
 from retrieval.index import kernels, layout
-from retrieval.index.segment import BLOCK, Segment, tf_weight
+from retrieval.index.segment import Segment, tf_weight
 from retrieval.index.tokens import Tokenizer
 
 # A doc to index: (id, text) or (id, text, Unix time it counts from).
@@ -51,8 +54,9 @@ class BM25Params:
         return f"k1={self.k1!r}:b={self.b!r}"
 
 
-@dataclass(frozen=True, slots=True)
-class ScoredDoc:
+class ScoredDoc(NamedTuple):
+    """A sentence and its BM25 score (a tuple: a query makes up to a few hundred)."""
+
     sentence_id: int
     score: float
 
@@ -90,7 +94,7 @@ class SegmentBuilder:
         for row in rows:
             self.add(*row)
 
-    def build(self, params: BM25Params) -> Segment:
+    def build(self) -> Segment:
         doc_len = np.frombuffer(self.doc_len, dtype=np.int32).copy()
         encoded = np.array([w.encode() for w in self.vocab], dtype=np.bytes_)
         if not len(encoded):
@@ -110,8 +114,6 @@ class SegmentBuilder:
             fwd_ptr,
             fwd_term,
             fwd_tf,
-            params.k1,
-            params.b,
         )
 
 
@@ -133,18 +135,19 @@ class Snapshot:
         object.__setattr__(self, "docs", int(bases[-1]))
         object.__setattr__(self, "total_len", sum(s.total_len for s in self.segments))
 
+    @cached_property
+    def by_size(self) -> tuple[int, ...]:
+        """Segment positions, largest first: the order a query visits them."""
+        return tuple(sorted(range(len(self.segments)), key=lambda s: -self.segments[s].docs))
+
     @property
     def avgdl(self) -> float:
         return self.total_len / self.docs if self.docs else 1.0
 
-    def drift(self, segment: Segment) -> float:
-        """How much higher a tf weight of `segment` can be today than at its build.
-
-        Its block maxima were computed with the average length of its own build; a longer
-        average since raises a weight by at most the ratio of the averages (a shorter one
-        only lowers weights), plus a margin for float32 rounding.
-        """
-        return max(1.0, self.avgdl / segment.build_avgdl) * (1 + 1e-6)
+    @cached_property
+    def longest(self) -> int:
+        """The length of the longest doc (each segment's last)."""
+        return max((int(s.doc_len[-1]) for s in self.segments if s.docs), default=0)
 
     @cached_property
     def average_idf(self) -> float:
@@ -152,7 +155,7 @@ class Snapshot:
         terms = np.concatenate([s.terms for s in self.segments])
         if len(terms) == 0:
             return 0.0
-        dfs = np.concatenate([np.diff(s.term_ptr) for s in self.segments])
+        dfs = np.concatenate([s.dfs for s in self.segments])
         _, inverse = np.unique(terms, return_inverse=True)
         df = np.bincount(inverse, weights=dfs)
         idf = np.log(self.docs - df + 0.5) - np.log(df + 0.5)
@@ -163,12 +166,12 @@ class Snapshot:
         return params.epsilon * self.average_idf if value < 0 else value
 
 
-@dataclass(frozen=True, slots=True)
-class _QueryTerm:
-    """A distinct query term: its weight and, per segment, its local id (-1 if absent)."""
+class _Query(NamedTuple):
+    """A query's distinct terms held by some segment, in query order."""
 
-    weight: float  # idf * occurrences in the query
-    ids: tuple[int, ...]
+    terms: list[str]
+    weights: npt.NDArray[np.float64]  # idf * occurrences in the query
+    ids: list[npt.NDArray[np.int64]]  # per segment, each term's local id (-1 if absent)
 
 
 class _Scratch(threading.local):
@@ -201,6 +204,7 @@ class Index:
         self._lock = threading.Lock()
         self._snapshot = Snapshot(tuple(segments), watermark)
         self._scratch = _Scratch()
+        self._unit: tuple[Snapshot | None, npt.NDArray[np.float64]] = (None, np.zeros(0))
 
     @property
     def snapshot(self) -> Snapshot:
@@ -226,7 +230,7 @@ class Index:
         builder.add_many(row for row in rows if row[0] > watermark)
         if not len(builder):
             return 0
-        segment = builder.build(self.params)
+        segment = builder.build()
         self.add_segment(segment)
         return len(builder)
 
@@ -261,7 +265,7 @@ class Index:
         plan = self.merge_plan()
         if not plan:
             return False
-        merged = Segment.merge(uuid.uuid4().hex, plan, self.params.k1, self.params.b)
+        merged = Segment.merge(uuid.uuid4().hex, plan)
         with self._lock:
             current = self._snapshot.segments
             ids = {id(s) for s in plan}
@@ -307,90 +311,98 @@ class Index:
         if not tokens or k <= 0 or snap.docs == 0:
             return []
         k = min(k, snap.docs)
-        terms = self._query_terms(snap, tokens)
-        if not terms:
+        prepared = self._query(snap, tokens)
+        if not prepared.terms:
             return []
-        span = (-np.inf if since is None else float(since), np.inf if until is None else until)
-        if min(t.weight for t in terms) > 0:
-            sentence_ids, scores = self._top_k(snap, terms, k, span)
+        span = (
+            -np.inf if since is None else float(since),
+            np.inf if until is None else float(until),
+        )
+        if prepared.weights.min() > 0:
+            sentence_ids, scores = self._top_k(snap, prepared, k, span)
         else:  # the bounds need positive weights
-            sentence_ids, scores = self._score_everything(snap, terms, tokens, span)
+            sentence_ids, scores = self._score_everything(snap, prepared, tokens, span)
         order = np.lexsort((sentence_ids, -scores))[:k]
-        return [ScoredDoc(int(sentence_ids[i]), float(scores[i])) for i in order]
+        return list(map(ScoredDoc, sentence_ids[order].tolist(), scores[order].tolist()))
 
-    def _query_terms(self, snap: Snapshot, tokens: Sequence[str]) -> list[_QueryTerm]:
-        """The query's distinct terms held by some segment, in query order."""
-        terms: list[_QueryTerm] = []
-        for term, occurrences in Counter(tokens).items():
-            encoded = term.encode()
-            ids = tuple(segment.term_id(encoded) for segment in snap.segments)
-            df = sum(seg.df(i) for seg, i in zip(snap.segments, ids, strict=True) if i >= 0)
-            if df == 0:
-                continue
-            weight = snap.idf(df, self.params) * occurrences
-            if weight != 0:
-                terms.append(_QueryTerm(weight, ids))
-        return terms
+    def _query(self, snap: Snapshot, tokens: Sequence[str]) -> _Query:
+        """The query's distinct terms that some segment holds, their weights and ids.
+
+        Terms whose weight is exactly zero are left out (see `search`)."""
+        counts = Counter(tokens)
+        keys = [term.encode() for term in counts]
+        ids = [
+            np.array([segment.term_id(key) for key in keys], dtype=np.int64)
+            for segment in snap.segments
+        ]
+        df = np.zeros(len(keys), dtype=np.int64)
+        for segment, local in zip(snap.segments, ids, strict=True):
+            df += np.where(local >= 0, segment.dfs[local], 0)
+        weights = np.array(
+            [
+                snap.idf(n, self.params) * occurrences if n else 0.0
+                for n, occurrences in zip(df.tolist(), counts.values(), strict=True)
+            ]
+        )
+        keep = weights != 0
+        if keep.all():
+            return _Query(list(counts), weights, ids)
+        return _Query(
+            [t for t, kept in zip(counts, keep.tolist(), strict=True) if kept],
+            weights[keep],
+            [local[keep] for local in ids],
+        )
 
     def _top_k(
-        self, snap: Snapshot, terms: list[_QueryTerm], k: int, span: tuple[float, float]
+        self, snap: Snapshot, query: _Query, k: int, span: tuple[float, float]
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
         """Sentence ids and exact scores of the k best whose time is within `span` (since,
         until; see `kernels.top_k`).
 
         The largest segment goes first: its best docs set a high theta early, and the small
-        segments after it are then mostly skipped; so is a segment whose docs all lie outside
-        the span (segments are added in time order, mostly).
+        segments after it are then mostly skipped (the kernel returns at once when its
+        bounds cannot reach theta); so is a segment whose docs all lie outside the span
+        (segments are added in time order, mostly). A segment whose docs all lie inside it
+        is searched without looking at times.
         """
         since, until = span
-        weights = np.array([t.weight for t in terms])
         heap_scores = np.zeros(k, dtype=np.float64)
         heap_sentences = np.zeros(k, dtype=np.int64)
         size = 0
         band = BAND
         acc, touched = self._scratch.arrays(band)
-        by_size = sorted(range(len(snap.segments)), key=lambda s: -snap.segments[s].docs)
-        for s in by_size:
-            segment = snap.segments[s]
-            ids = [t.ids[s] for t in terms]
-            if max(ids) < 0 or segment.earliest > until or segment.latest < since:
+        unit = self._unit_weights(snap)
+        k1, b, avgdl = self.params.k1, self.params.b, snap.avgdl
+        for s in snap.by_size:
+            seg = snap.segments[s]
+            if seg.earliest > until or seg.latest < since:
                 continue
-            if size == k:  # skip a segment none of whose docs could enter the top k
-                most = sum(
-                    w * float(segment.term_max[i])
-                    for w, i in zip(weights, ids, strict=True)
-                    if i >= 0
-                )
-                if most * snap.drift(segment) < heap_scores[0] * (1 - 1e-12):
-                    continue
-            starts = np.zeros(len(terms), dtype=np.int64)
-            ends = np.zeros(len(terms), dtype=np.int64)
-            first_blocks = np.zeros(len(terms), dtype=np.int64)
-            for q, term_id in enumerate(ids):
-                if term_id >= 0:
-                    starts[q], ends[q] = segment.term_ptr[term_id : term_id + 2]
-                    first_blocks[q] = segment.block_ptr[term_id]
+            filtering = seg.earliest < since or seg.latest > until
             size = kernels.top_k(
-                segment.post_doc,
-                segment.post_tf,
-                segment.doc_len,
-                segment.sentence_ids,
-                segment.doc_time,
-                since,
-                until,
-                segment.block_max,
-                starts,
-                ends,
-                first_blocks,
-                weights,
-                self.params.k1,
-                self.params.b,
-                snap.avgdl,
-                snap.drift(segment),
-                BLOCK,
+                seg.one_ptr,
+                seg.one_doc,
+                seg.many_ptr,
+                seg.many_doc,
+                seg.many_tf,
+                seg.max_tf,
+                seg.doc_len,
+                seg.sentence_ids,
+                seg.fwd_ptr,
+                seg.fwd_term,
+                seg.fwd_tf,
+                query.ids[s],
+                query.weights,
+                unit,
+                k1,
+                b,
+                avgdl,
                 band,
                 acc,
                 touched,
+                seg.doc_time,
+                since,
+                until,
+                filtering,
                 heap_scores,
                 heap_sentences,
                 size,
@@ -398,10 +410,19 @@ class Index:
             )
         return heap_sentences[:size], heap_scores[:size]
 
+    def _unit_weights(self, snap: Snapshot) -> npt.NDArray[np.float64]:
+        """`kernels.unit_weights` for the snapshot's average length, made once per snapshot."""
+        cached = self._unit
+        if cached[0] is not snap:
+            table = kernels.unit_weights(self.params.k1, self.params.b, snap.avgdl, snap.longest)
+            cached = (snap, table)
+            self._unit = cached
+        return cached[1]
+
     def _score_everything(
         self,
         snap: Snapshot,
-        terms: list[_QueryTerm],
+        query: _Query,
         tokens: Sequence[str],
         span: tuple[float, float],
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
@@ -409,10 +430,9 @@ class Index:
         (for queries the bounds cannot serve: negative idf in a tiny corpus)."""
         docs = []
         for s, segment in enumerate(snap.segments):
-            for term in terms:
-                if term.ids[s] >= 0:
-                    start, end = segment.term_ptr[term.ids[s] : term.ids[s] + 2]
-                    docs.append(segment.post_doc[start:end] + snap.bases[s])
+            for term_id in query.ids[s].tolist():
+                if term_id >= 0:
+                    docs.append(segment.postings(term_id) + snap.bases[s])
         candidates = np.unique(np.concatenate(docs))
         seg_of = np.searchsorted(snap.bases, candidates, side="right") - 1
         sentence_ids = np.zeros(len(candidates), dtype=np.int64)

@@ -11,8 +11,6 @@ import numpy as np
 import numpy.typing as npt
 from numba import njit
 
-from retrieval.index.kernels import tf_part
-
 Ints = npt.NDArray[np.int64]
 Int32s = npt.NDArray[np.int32]
 
@@ -70,59 +68,42 @@ def reorder_docs(
 @njit(cache=True, nogil=True)
 def invert(
     fwd_ptr: Ints, fwd_term: Int32s, fwd_tf: Int32s, terms: int
-) -> tuple[Ints, Int32s, Int32s]:
-    """Inverted postings (start of each term's, doc, tf), docs ascending within a term.
+) -> tuple[Ints, Int32s, Ints, Int32s, Int32s, Int32s]:
+    """Inverted postings, each term's split by term frequency, docs ascending in each list.
 
-    A counting sort: docs are visited in order, so each term's list comes out sorted.
+    Returns (start of each term's tf-1 docs, those docs; start of each term's tf >= 2
+    postings, their docs, their tfs; each term's highest tf). A counting sort: docs are
+    visited in order, so each list comes out sorted.
     """
-    term_ptr = np.zeros(terms + 1, dtype=np.int64)
-    for t in fwd_term:
-        term_ptr[t + 1] += 1
+    one_ptr = np.zeros(terms + 1, dtype=np.int64)
+    many_ptr = np.zeros(terms + 1, dtype=np.int64)
+    max_tf = np.zeros(terms, dtype=np.int32)
+    for p in range(len(fwd_term)):
+        t = fwd_term[p]
+        if fwd_tf[p] == 1:
+            one_ptr[t + 1] += 1
+        else:
+            many_ptr[t + 1] += 1
+        max_tf[t] = max(max_tf[t], fwd_tf[p])
     for t in range(terms):
-        term_ptr[t + 1] += term_ptr[t]
-    fill = term_ptr[:-1].copy()
-    post_doc = np.empty(len(fwd_term), dtype=np.int32)
-    post_tf = np.empty(len(fwd_term), dtype=np.int32)
+        one_ptr[t + 1] += one_ptr[t]
+        many_ptr[t + 1] += many_ptr[t]
+    one_fill = one_ptr[:-1].copy()
+    many_fill = many_ptr[:-1].copy()
+    one_doc = np.empty(one_ptr[-1], dtype=np.int32)
+    many_doc = np.empty(many_ptr[-1], dtype=np.int32)
+    many_tf = np.empty(many_ptr[-1], dtype=np.int32)
     for d in range(len(fwd_ptr) - 1):
         for p in range(fwd_ptr[d], fwd_ptr[d + 1]):
             t = fwd_term[p]
-            post_doc[fill[t]] = d
-            post_tf[fill[t]] = fwd_tf[p]
-            fill[t] += 1
-    return term_ptr, post_doc, post_tf
-
-
-@njit(cache=True, nogil=True)
-def block_maxima(
-    term_ptr: Ints,
-    post_doc: Int32s,
-    post_tf: Int32s,
-    doc_len: Int32s,
-    avgdl: float,
-    k1: float,
-    b: float,
-    block: int,
-) -> tuple[Ints, npt.NDArray[np.float32]]:
-    """Each term's postings cut into blocks of `block`: (start of each term's blocks, the
-    highest BM25 tf weight in each block), rounded up to float32 so a bound never falls
-    below a weight."""
-    terms = len(term_ptr) - 1
-    block_ptr = np.zeros(terms + 1, dtype=np.int64)
-    for t in range(terms):
-        block_ptr[t + 1] = block_ptr[t] + (term_ptr[t + 1] - term_ptr[t] + block - 1) // block
-    highest = np.empty(block_ptr[-1], dtype=np.float32)
-    for t in range(terms):
-        for j in range(block_ptr[t + 1] - block_ptr[t]):
-            first = term_ptr[t] + j * block
-            most = 0.0
-            for p in range(first, min(first + block, term_ptr[t + 1])):
-                norm = k1 * (1.0 - b) + k1 * b / avgdl * doc_len[post_doc[p]]
-                most = max(most, tf_part(post_tf[p], norm, k1))
-            rounded = np.float32(most)
-            if rounded < most:
-                rounded = np.nextafter(rounded, np.float32(np.inf))
-            highest[block_ptr[t] + j] = rounded
-    return block_ptr, highest
+            if fwd_tf[p] == 1:
+                one_doc[one_fill[t]] = d
+                one_fill[t] += 1
+            else:
+                many_doc[many_fill[t]] = d
+                many_tf[many_fill[t]] = fwd_tf[p]
+                many_fill[t] += 1
+    return one_ptr, one_doc, many_ptr, many_doc, many_tf, max_tf
 
 
 def warm_up() -> None:
@@ -137,5 +118,4 @@ def warm_up() -> None:
     fwd_ptr, fwd_term, fwd_tf = reorder_docs(
         fwd_ptr, fwd_term, fwd_tf, np.array([1, 0], dtype=np.int64)
     )
-    term_ptr, post_doc, post_tf = invert(fwd_ptr, fwd_term, fwd_tf, 2)
-    block_maxima(term_ptr, post_doc, post_tf, doc_len, 1.5, 1.5, 0.75, 64)
+    invert(fwd_ptr, fwd_term, fwd_tf, 2)

@@ -1,15 +1,18 @@
 """An immutable block of the inverted index, stored as flat numpy arrays.
 
 Sentences are numbered within a segment (local docs) shortest first. BM25 favours short
-sentences, so every term's postings, kept in local-doc order, run roughly from its strongest
-to its weakest, and a run of neighbouring docs has one narrow band of lengths: the maximum
-weight of each block of postings then bounds that block tightly (see `kernels.top_k`).
+sentences, so every term's postings, kept in local-doc order, run from its strongest to its
+weakest, and a run of neighbouring docs has one narrow band of lengths (see `kernels.top_k`).
 
 Each sentence carries a time (`doc_time`, Unix seconds: its article's publication, else when
 the article was stored), so a search "as of" a moment skips later sentences inside the loop.
 
 A segment holds its postings twice:
-- inverted, per term, in local-doc order, with the maximum weight of every BLOCK postings;
+- inverted, per term, in local-doc order, in two lists: the docs holding the term once (97%
+  of a sentence's postings, so they need no tf), and the others with their tf. The weight
+  of a tf-1 posting falls with its doc's length, so the first one a run of docs holds
+  bounds them all exactly: no stored maxima, and no allowance for the average length having
+  changed since the build (a segment holds no BM25 parameter);
 - forward, per sentence, ordered by term, so a few sentences get their terms quickly.
 Everything is a flat array that loads with mmap, terms as UTF-8 bytes in a sorted array:
 nothing is rebuilt at start-up (the term lookup dict is made at the first query).
@@ -31,8 +34,6 @@ from retrieval.index import layout
 
 IntArray = npt.NDArray[np.int64]
 
-BLOCK = 64  # postings per block maximum
-
 # Array names and their dtypes, in the order they are written.
 _ARRAYS = {
     "sentence_ids": np.int64,  # [docs] sentence row id of each local doc
@@ -40,11 +41,12 @@ _ARRAYS = {
     "by_sentence": np.int32,  # [docs] local docs in sentence id order
     "doc_len": np.int32,  # [docs] number of tokens (BM25's document length), ascending
     "terms": None,  # [terms] sorted UTF-8 byte strings
-    "term_ptr": np.int64,  # [terms + 1] start of each term's postings
-    "post_doc": np.int32,  # [postings] local doc, ascending within a term
-    "post_tf": np.int32,  # [postings] term frequency
-    "block_ptr": np.int64,  # [terms + 1] start of each term's blocks
-    "block_max": np.float32,  # [blocks] highest BM25 tf weight in a block, at build time
+    "one_ptr": np.int64,  # [terms + 1] start of each term's tf-1 docs
+    "one_doc": np.int32,  # [tf-1 postings] local doc, ascending within a term
+    "many_ptr": np.int64,  # [terms + 1] start of each term's tf >= 2 postings
+    "many_doc": np.int32,  # [tf >= 2 postings] local doc, ascending within a term
+    "many_tf": np.int32,  # [tf >= 2 postings] term frequency
+    "max_tf": np.int32,  # [terms] highest term frequency of each term
     "fwd_ptr": np.int64,  # [docs + 1] start of each doc's forward postings
     "fwd_term": np.int32,  # [postings] local term id, ascending within a doc
     "fwd_tf": np.int32,  # [postings] term frequency
@@ -68,15 +70,15 @@ class Segment:
     by_sentence: npt.NDArray[np.int32]
     doc_len: npt.NDArray[np.int32]
     terms: npt.NDArray[np.bytes_]
-    term_ptr: IntArray
-    post_doc: npt.NDArray[np.int32]
-    post_tf: npt.NDArray[np.int32]
-    block_ptr: IntArray
-    block_max: npt.NDArray[np.float32]
+    one_ptr: IntArray
+    one_doc: npt.NDArray[np.int32]
+    many_ptr: IntArray
+    many_doc: npt.NDArray[np.int32]
+    many_tf: npt.NDArray[np.int32]
+    max_tf: npt.NDArray[np.int32]
     fwd_ptr: IntArray
     fwd_term: npt.NDArray[np.int32]
     fwd_tf: npt.NDArray[np.int32]
-    build_avgdl: float
 
     @property
     def docs(self) -> int:
@@ -106,15 +108,22 @@ class Segment:
         # segment, and a binary search of the bytes array costs microseconds each time.
         return {term: i for i, term in enumerate(self.terms.tolist())}
 
-    @cached_property
-    def term_max(self) -> npt.NDArray[np.float32]:
-        """The highest weight of each term at build time (its blocks' maximum)."""
-        if not len(self.block_max):
-            return np.zeros(len(self.terms), dtype=np.float32)
-        return np.maximum.reduceat(self.block_max, self.block_ptr[:-1])
-
     def df(self, term_id: int) -> int:
-        return int(self.term_ptr[term_id + 1] - self.term_ptr[term_id])
+        return int(self.dfs[term_id])
+
+    @cached_property
+    def dfs(self) -> IntArray:
+        """The document frequency of every term."""
+        return np.diff(self.one_ptr) + np.diff(self.many_ptr)
+
+    def postings(self, term_id: int) -> npt.NDArray[np.int32]:
+        """The local docs holding a term (its tf-1 docs, then the others)."""
+        return np.concatenate(
+            [
+                self.one_doc[self.one_ptr[term_id] : self.one_ptr[term_id + 1]],
+                self.many_doc[self.many_ptr[term_id] : self.many_ptr[term_id + 1]],
+            ]
+        )
 
     @cached_property
     def _sorted_ids(self) -> IntArray:
@@ -143,23 +152,17 @@ class Segment:
         fwd_ptr: IntArray,
         fwd_term: npt.NDArray[np.int32],
         fwd_tf: npt.NDArray[np.int32],
-        k1: float,
-        b: float,
     ) -> Segment:
         """Build from forward postings (doc d's terms, ascending, at fwd_ptr[d]...) over
         `terms`, sorted, each used. Docs are renumbered shortest first (ties in sentence
         order)."""
-        docs = len(doc_len)
-        avgdl = float(doc_len.sum(dtype=np.int64)) / docs if docs else 1.0
-        avgdl = avgdl or 1.0
         by_length = np.lexsort((sentence_ids, doc_len))
         fwd_ptr, fwd_term, fwd_tf = layout.reorder_docs(fwd_ptr, fwd_term, fwd_tf, by_length)
         doc_len = np.ascontiguousarray(doc_len[by_length], dtype=np.int32)
         sentence_ids = np.ascontiguousarray(sentence_ids[by_length], dtype=np.int64)
         doc_time = np.ascontiguousarray(doc_time[by_length], dtype=np.float64)
-        term_ptr, post_doc, post_tf = layout.invert(fwd_ptr, fwd_term, fwd_tf, len(terms))
-        block_ptr, block_max = layout.block_maxima(
-            term_ptr, post_doc, post_tf, doc_len, avgdl, k1, b, BLOCK
+        one_ptr, one_doc, many_ptr, many_doc, many_tf, max_tf = layout.invert(
+            fwd_ptr, fwd_term, fwd_tf, len(terms)
         )
         return cls(
             name=name,
@@ -168,19 +171,19 @@ class Segment:
             by_sentence=np.argsort(sentence_ids, kind="stable").astype(np.int32),
             doc_len=doc_len,
             terms=terms,
-            term_ptr=term_ptr,
-            post_doc=post_doc,
-            post_tf=post_tf,
-            block_ptr=block_ptr,
-            block_max=block_max,
+            one_ptr=one_ptr,
+            one_doc=one_doc,
+            many_ptr=many_ptr,
+            many_doc=many_doc,
+            many_tf=many_tf,
+            max_tf=max_tf,
             fwd_ptr=fwd_ptr,
             fwd_term=fwd_term,
             fwd_tf=fwd_tf,
-            build_avgdl=avgdl,
         )
 
     @classmethod
-    def merge(cls, name: str, segments: list[Segment], k1: float, b: float) -> Segment:
+    def merge(cls, name: str, segments: list[Segment]) -> Segment:
         """One segment holding all the sentences of `segments`."""
         terms = np.unique(np.concatenate([s.terms for s in segments]))
         # Both vocabularies are sorted, so a doc's terms stay ascending in merged ids.
@@ -201,8 +204,6 @@ class Segment:
             fwd_ptr,
             fwd_term,
             np.concatenate([s.fwd_tf for s in segments]),
-            k1,
-            b,
         )
 
     # --- persistence ------------------------------------------------------------------
@@ -227,7 +228,7 @@ class Segment:
         return checksums
 
     @classmethod
-    def load(cls, folder: Path, checksums: dict[str, int], build_avgdl: float) -> Segment:
+    def load(cls, folder: Path, checksums: dict[str, int]) -> Segment:
         """Map a saved segment; raises ValueError if any array is missing or corrupt."""
         arrays = {}
         for key in _ARRAYS:
@@ -243,7 +244,7 @@ class Segment:
             # A plain ndarray view of the map: slicing a np.memmap goes through a Python
             # subclass hook, a measurable part of a millisecond query.
             arrays[key] = array.view(np.ndarray)
-        return cls(name=folder.name, build_avgdl=build_avgdl, **arrays)
+        return cls(name=folder.name, **arrays)
 
 
 class _Writes:
