@@ -135,21 +135,38 @@ async def rebuild(
     return Index(tokenizer, params, segments, watermark)
 
 
+SEGMENT_LIMIT = 1 << 21  # docs a catch-up gathers into one segment before publishing it
+
+
 async def catch_up(
     index: Index, store: CorpusStore, progress: Progress | None = None, docs: Docs = SENTENCES
 ) -> int:
     """Add the docs stored since the index's watermark; returns how many.
 
-    Tokenizing a batch takes about a second per 20,000 sentences, so it runs in a thread:
-    a bot catching up with a large ingest keeps answering meanwhile. Callers must not run
-    two catch-ups of one index at once (`Engine.refresh` serializes them).
+    Tokenizing takes about a second per 50,000 sentences, so it runs in a thread: a bot
+    catching up with a large ingest keeps answering meanwhile. The batches read go into one
+    segment, searchable once the catch-up ends (or every `SEGMENT_LIMIT` docs): a segment
+    per batch left fifty to merge after a million-sentence ingest, each built twice over.
+    Callers must not run two catch-ups of one index at once (`Engine.refresh` serializes
+    them).
     """
     added = 0
+    builder = SegmentBuilder(index.tokenizer)
     async for rows in docs.after(store, index.snapshot.watermark):
-        added += await asyncio.to_thread(index.add, rows)
+        await asyncio.to_thread(builder.add_many, rows)
         if progress:
             progress(len(rows))
+        if len(builder) >= SEGMENT_LIMIT:
+            added += await asyncio.to_thread(_publish, index, builder)
+            builder = SegmentBuilder(index.tokenizer)
+    if len(builder):
+        added += await asyncio.to_thread(_publish, index, builder)
     return added
+
+
+def _publish(index: Index, builder: SegmentBuilder) -> int:
+    index.add_segment(builder.build())
+    return len(builder)
 
 
 def signature(index: Index, docs: Docs) -> str:

@@ -2,6 +2,7 @@
 
 import random
 import shutil
+from functools import partialmethod
 from pathlib import Path
 
 import numpy as np
@@ -9,11 +10,13 @@ import pytest
 from rank_bm25 import BM25Okapi
 
 import retrieval.index.index as index_module
+from retrieval.corpus.db import connect
+from retrieval.corpus.store import CorpusStore
 from retrieval.engine import Engine
 from retrieval.index.files import index_dir
 from retrieval.index.index import BM25Params, Index
 from retrieval.index.tokens import Tokenizer
-from retrieval.indexing import ARTICLES
+from retrieval.indexing import ARTICLES, SENTENCES, catch_up, rebuild
 
 from .conftest import SEEDS, shared_articles, write_jsonl
 
@@ -373,3 +376,58 @@ async def test_the_article_index_follows_the_database(
         ]
     finally:
         await reopened.close()
+
+
+def held(index: Index) -> dict[int, tuple[int, float, list[tuple[bytes, int]]]]:
+    """What an index holds, however it is cut into segments: each doc's length, time and
+    terms with their counts."""
+    docs = {}
+    for seg in index.snapshot.segments:
+        for d in range(seg.docs):
+            lo, hi = seg.fwd_ptr[d], seg.fwd_ptr[d + 1]
+            terms = seg.terms[seg.fwd_term[lo:hi]].tolist()
+            docs[int(seg.sentence_ids[d])] = (
+                int(seg.doc_len[d]),
+                float(seg.doc_time[d]),
+                list(zip(terms, seg.fwd_tf[lo:hi].tolist(), strict=True)),
+            )
+    return docs
+
+
+async def rebuilt(db_path: Path) -> tuple[Index, Index]:
+    """Both indexes of the database, every doc tokenized on its own."""
+    conn = await connect(db_path)
+    try:
+        store = CorpusStore(conn)
+        tokenizer, params = Tokenizer(), BM25Params()
+        return (
+            await rebuild(store, tokenizer, params, docs=SENTENCES),
+            await rebuild(store, tokenizer, params, docs=ARTICLES),
+        )
+    finally:
+        await conn.close()
+
+
+async def test_a_catch_up_is_one_segment_however_many_batches_it_reads(
+    db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A segment per batch read left dozens to merge after a large ingest."""
+    monkeypatch.setattr(
+        CorpusStore, "sentences_after", partialmethod(CorpusStore.sentences_after, batch=50)
+    )
+    monkeypatch.setattr(
+        CorpusStore, "articles_after", partialmethod(CorpusStore.articles_after, batch=3)
+    )
+    engine = await Engine.open(db_path)
+    try:
+        await engine.ingest(
+            [write_jsonl(tmp_path / "a.jsonl", list(shared_articles("bbc-news", 30)))]
+        )
+        sentences, articles = await rebuilt(db_path)
+        for docs, whole in ((SENTENCES, sentences), (ARTICLES, articles)):
+            index = Index(Tokenizer())
+            assert await catch_up(index, engine._store, docs=docs) == len(whole)
+            assert len(index.snapshot.segments) == 1
+            assert held(index) == held(whole)
+    finally:
+        await engine.close()
