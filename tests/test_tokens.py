@@ -218,3 +218,62 @@ def test_a_stopword_in_capitals_is_decided_by_its_own_text_from_the_cache() -> N
     assert "it" in tokenizer("IT spending rose at the firm")
     assert "it" not in tokenizer("IT SPENDING ROSE AT THE FIRM")
     assert "it" in tokenizer("IT spending rose at the firm")
+
+
+JOINED_TEXTS = [
+    "The U.S. Navy said on Monday.  It sent 1,500 sailors to the port of Aden.",
+    "Prices rose 2.5% in May. Analysts had expected a smaller rise.",
+    "Café owners in Zürich met the mayor. The meeting lasted an hour.",
+    "Six ships left.\nThe fifth arrived on the 3rd day — late, again.",
+]
+
+
+@pytest.mark.parametrize("text", JOINED_TEXTS)
+def test_a_text_whose_parts_join_has_their_terms_one_after_the_other(text: str) -> None:
+    tokenizer = Tokenizer()
+    # every cut at whitespace
+    cuts = [i for i, c in enumerate(text) if c.isspace()]
+    for cut in cuts:
+        parts = [text[:cut].strip(), text[cut:].strip()]
+        assert tokenizer.joins(text, parts)
+        assert tokenizer(text) == [t for part in parts for t in tokenizer(part)]
+
+
+@pytest.mark.parametrize(
+    ("whole", "parts"),
+    [
+        ("Who runs it?:Races to watch", ["Who runs it?", ":Races to watch"]),
+        ("It was a week.'Up next", ["It was a week.", "'Up next"]),
+        ("Jalape\u00f1o sales rose.", ["Jalapen\u0303o sales rose."]),  # composed or not
+    ],
+)
+def test_parts_cut_between_punctuation_or_normalized_otherwise_join(
+    whole: str, parts: list[str]
+) -> None:
+    tokenizer = Tokenizer()
+    assert tokenizer.joins(whole, parts)
+    assert tokenizer(whole) == [t for part in parts for t in tokenizer(part)]
+
+
+@pytest.mark.parametrize(
+    ("whole", "parts"),
+    [
+        # a cut inside a run: "U.S.A" is one term, "U.S." and "A" two
+        ("Troops of the U.S.A arrived.", ["Troops of the U.S.", "A arrived."]),
+        ("Troops arrived.Then", ["Troops arrived.", "Then"]),
+        ("A cafe\u0301 opened.", ["A cafe", "\u0301 opened."]),  # a mark joins its letter
+        # words lost or changed between the whole and its parts
+        ("The ship sank.", ["The ship"]),
+        ("The ship sank.", ["The ship sank.", "Then rescue."]),
+        # a stopword in capitals: an acronym or not by the text around it (a headline set
+        # in capitals in an article that is not)
+        (
+            "US NAVY SAYS IT WILL SAIL\nThe navy said it would sail.",
+            ["US NAVY SAYS IT WILL SAIL", "The navy said it would sail."],
+        ),
+        # case-folding that makes a word character out of another character
+        ("İstanbul welcomed the fleet.", ["İstanbul welcomed the fleet."]),
+    ],
+)
+def test_parts_that_may_not_join_are_refused(whole: str, parts: list[str]) -> None:
+    assert not Tokenizer().joins(whole, parts)

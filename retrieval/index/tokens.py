@@ -7,6 +7,8 @@ the index records the tokenizer's `signature` and is rebuilt when it differs.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import re
 import threading
 import unicodedata
@@ -62,6 +64,8 @@ _ASCII_WORD_BYTES = bytes(
 _ACRONYM = "\x00acronym"
 # Stopwords are ASCII, so these find every stopword in capitals, the second quickly.
 _CAPITALS = re.compile(r"\b[A-Z]{2,}\b")
+_CAPITALS_ONLY = bytes(c if 65 <= c <= 90 else 32 for c in range(256))  # A-Z, else space
+_CAPITAL_STOPWORDS = frozenset(w.upper().encode() for w in STOPWORDS if len(w) > 1)
 _MAYBE_CAPITALS = re.compile(r"[A-Z][A-Z]")
 MAX_TOKEN_LENGTH = 40  # longer "words" are URLs, hashes or markup debris
 MAX_CACHED_STEMS = 2_000_000  # distinct words whose stems are remembered (about 200 MB at most)
@@ -146,6 +150,58 @@ def is_shouting(words: Sequence[str]) -> bool:
         elif word != word.upper():
             lower += 1
     return caps >= 3 and caps > lower
+
+
+_ASCII_CHARS = frozenset(map(chr, range(128)))
+_WORD_CHAR = re.compile(r"\w")
+
+
+@functools.cache
+def _folds_alike(char: str) -> bool:
+    """Whether `char` and its case-folding are both word characters or both not (see
+    `Tokenizer.joins`)."""
+    word = _WORD_CHAR.fullmatch(char) is not None
+    folded = char.casefold()
+    return bool(folded) and all((_WORD_CHAR.fullmatch(c) is not None) == word for c in folded)
+
+
+def _laid_out(whole: str, parts: Sequence[str]) -> bool:
+    """Whether `whole` is `parts` one after the other with whitespace around them, or cut
+    between two characters that are neither word characters nor marks (the common case of
+    `Tokenizer.joins`, checked without splitting either)."""
+    at = 0
+    for part in parts:
+        if not part:
+            continue
+        found = whole.find(part, at)
+        if found < 0:
+            return False
+        if found > at:
+            if not whole[at:found].isspace():
+                return False
+        elif at and not (_apart(whole[at - 1]) and _apart(whole[at])):
+            return False
+        at = found + len(part)
+    return at == len(whole) or whole[at:].isspace()
+
+
+def _cut_between_words(whole: str, parts: Sequence[str]) -> bool:
+    """Whether `whole` is `parts` one after the other, but for whitespace, where every cut
+    between two parts that is not at whitespace in `whole` falls between two characters
+    that are neither word characters nor marks (a mark would be normalized with the one
+    before it)."""
+    chunks = whole.split()
+    pieces = [chunk for part in parts for chunk in part.split()]
+    joined = "".join(chunks)
+    if joined != "".join(pieces):
+        return False
+    cuts = set(itertools.accumulate(map(len, chunks)))
+    inside = set(itertools.accumulate(map(len, pieces))) - cuts
+    return all(_apart(joined[at - 1]) and _apart(joined[at]) for at in inside)
+
+
+def _apart(char: str) -> bool:
+    return _WORD_CHAR.fullmatch(char) is None and not unicodedata.combining(char)
 
 
 Word = TypeVar("Word", str, bytes)
@@ -260,6 +316,33 @@ class Tokenizer:
             return self._ascii_terms(ascii_text.encode().translate(_ASCII_WORD_BYTES).split())
         return self._plain_terms(_TOKEN.findall(text.casefold()))
 
+    def joins(self, whole: str, parts: Sequence[str]) -> bool:
+        """True when the terms of `whole` are those of `parts`, one part after the other, so
+        that a text tokenized in parts (an article's sentences) need not be tokenized again.
+
+        A sufficient condition, checked without tokenizing (False says nothing): `whole` is
+        the parts' words in order, cut where they are cut (at whitespace, or between two
+        characters that are neither word characters nor marks, so no word or "U.S." run
+        spans two parts); no stopword in capitals, whose term depends on the text around it
+        (`is_shouting`); and no character that case-folding turns into word characters or
+        out of them (a text's words are found before or after case-folding, by the path it
+        takes in `__call__`).
+        """
+        plain = whole
+        for char in _SPACED:  # not word characters, and unchanged by NFKC
+            if char in plain:
+                plain = plain.replace(char, " ")
+        ascii_only = plain.isascii()  # then NFKC changes nothing
+        text = whole if ascii_only else unicodedata.normalize("NFKC", whole)
+        if not _laid_out(whole, parts) and whole.split() != " ".join(parts).split():
+            # rare: cut inside a run of non-space characters, or normalized differently
+            parts = [unicodedata.normalize("NFKC", part) for part in parts]
+            if not _cut_between_words(text, parts):
+                return False
+        if self._has_capital_stopword(text):
+            return False
+        return ascii_only or all(map(_folds_alike, set(text) - _ASCII_CHARS))
+
     @cached_property
     def _plain(self) -> dict[str, str | None]:
         # A case-folded word's final term on the common path (None: left out), so that a word
@@ -337,6 +420,11 @@ class Tokenizer:
             self.acronyms
             and self.stopwords
             and _MAYBE_CAPITALS.search(text) is not None
+            # runs of capitals first, found as bytes: a whole article has many, and few of
+            # them are stopwords (every \b[A-Z]{2,}\b is one of these runs)
+            and not _CAPITAL_STOPWORDS.isdisjoint(
+                text.encode("utf-8", "surrogatepass").translate(_CAPITALS_ONLY).split()
+            )
             and any(w.lower() in STOPWORDS for w in _CAPITALS.findall(text))
         )
 
