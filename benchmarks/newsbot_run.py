@@ -77,7 +77,7 @@ async def _measure(
                 break
             t1 = clock()
             read_s += t1 - t0
-            builder.add_many(rows)
+            builder.add_many(row[:3] for row in rows)  # (id, text, time) of (..., article)
             watermark = rows[-1][0]
             tokenize_s += clock() - t1
         t2 = clock()

@@ -35,7 +35,14 @@ from retrieval.feeds.registry import PAUSE_AFTER, Feed, FeedRegistry
 from retrieval.index import kernels, layout
 from retrieval.index.files import save_index
 from retrieval.index.index import Index
-from retrieval.indexing import ARTICLES, SENTENCES, Progress, catch_up, open_index, signature
+from retrieval.indexing import (
+    ARTICLES,
+    SENTENCES,
+    Progress,
+    catch_up_both,
+    open_index,
+    signature,
+)
 from retrieval.models import ArticleDraft, Attribution
 from retrieval.search import Searcher, SearchResult
 
@@ -194,10 +201,10 @@ class Engine:
         refreshing every few seconds keeps a few segments, not one per refresh.
         """
         async with self._refresh_lock:
-            added = await catch_up(self.index, self._store, progress)
+            added, articles = await catch_up_both(self.index, self.articles, self._store, progress)
             if added:
                 await asyncio.to_thread(self.index.compact)
-            if await catch_up(self.articles, self._store, docs=ARTICLES):
+            if articles:
                 await asyncio.to_thread(self.articles.compact)
             return added
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from array import array
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,7 +49,7 @@ class Docs:
 
 async def _sentences_after(store: CorpusStore, watermark: int) -> AsyncIterator[list[Row]]:
     async for rows in store.sentences_after(watermark):
-        yield list(rows)
+        yield [(i, text, time) for i, text, time, _ in rows]
 
 
 async def _articles_after(store: CorpusStore, watermark: int) -> AsyncIterator[list[Row]]:
@@ -162,6 +163,98 @@ async def catch_up(
     if len(builder):
         added += await asyncio.to_thread(_publish, index, builder)
     return added
+
+
+async def catch_up_both(
+    sentences: Index, articles: Index, store: CorpusStore, progress: Progress | None = None
+) -> tuple[int, int]:
+    """`catch_up` of the sentence index and of the article index from one tokenization:
+    returns how many sentences and articles were added.
+
+    An article whose sentences this catch-up tokenizes, all of them, is made of the terms
+    of its title (`TITLE_REPEATS` times) and of its sentences, when `Tokenizer.joins` shows
+    that tokenizing `article_document` would give the same (three articles in four of
+    news-1m); any other article is tokenized whole, as `catch_up` does. Either way each
+    index gets exactly the docs `catch_up` would give it. Articles are read beside the
+    batches of sentences that hold them, so no sentence is read twice.
+    """
+    vocab: dict[str, int] = {}  # shared: a sentence's token ids are its article's too
+    builder = SegmentBuilder(sentences.tokenizer, vocab)
+    documents = SegmentBuilder(articles.tokenizer, vocab)
+    after = articles.snapshot.watermark
+    unfinished: dict[int, _Unfinished] = {}
+    done: set[int] = set()
+    added = 0
+    async for rows in store.sentences_after(sentences.snapshot.watermark):
+        wanted = {row[3] for row in rows if row[3] > after} - done - unfinished.keys()
+        for article_id, article in (await store.articles_by_id(sorted(wanted))).items():
+            unfinished[article_id] = _Unfinished(article, -1, [])
+        await asyncio.to_thread(_add_sentences, builder, documents, unfinished, done, rows)
+        if progress:
+            progress(len(rows))
+        if len(builder) >= SEGMENT_LIMIT:
+            added += await asyncio.to_thread(_publish, sentences, builder)
+            builder = SegmentBuilder(sentences.tokenizer, vocab)
+            unfinished.clear()  # their sentences' tokens are gone: tokenized whole below
+    if len(builder):
+        added += await asyncio.to_thread(_publish, sentences, builder)
+    del builder
+    # articles without sentences, or not all of them in this catch-up
+    rest = [i for i in await store.article_ids_after(after) if i not in done]
+    for start in range(0, len(rest), 500):
+        found = await store.articles_by_id(rest[start : start + 500])
+        docs = [(i, article_document(t, x), time) for i, (t, x, time, _) in found.items()]
+        await asyncio.to_thread(documents.add_many, docs)
+    articles_added = len(documents)
+    if articles_added:
+        await asyncio.to_thread(_publish, articles, documents)
+    return added, articles_added
+
+
+@dataclass(slots=True)
+class _Unfinished:
+    """An article whose sentences a catch-up is reading: (title, text, time, number of
+    sentences), its first doc in the sentence builder (-1: not one run), its sentences."""
+
+    article: tuple[str, str, float, int]
+    first: int
+    texts: list[str]
+
+
+def _add_sentences(
+    builder: SegmentBuilder,
+    documents: SegmentBuilder,
+    unfinished: dict[int, _Unfinished],
+    done: set[int],
+    rows: list[tuple[int, str, float, int]],
+) -> None:
+    """Add sentences to `builder`, and to `documents` each article whose last sentence they
+    hold (see `catch_up_both`)."""
+    tokenizer = documents.tokenizer
+    for sentence_id, text, time, article_id in rows:
+        doc = len(builder)
+        builder.add(sentence_id, text, time)
+        reading = unfinished.get(article_id)
+        if reading is None:
+            continue
+        if not reading.texts:
+            reading.first = doc
+        elif reading.first >= 0 and reading.first + len(reading.texts) != doc:
+            reading.first = -1
+        reading.texts.append(text)
+        title, body, when, count = reading.article
+        if len(reading.texts) < count:
+            continue
+        del unfinished[article_id]
+        done.add(article_id)
+        document = article_document(title, body)
+        parts = [title] * TITLE_REPEATS + reading.texts
+        if len(reading.texts) == count and reading.first >= 0 and tokenizer.joins(document, parts):
+            ids = array("i", documents.term_ids(tokenizer(title)) * TITLE_REPEATS)
+            ids.extend(builder.doc_tokens(reading.first, count))
+            documents.add_ids(article_id, ids, when)
+        else:
+            documents.add(article_id, document, when)
 
 
 def _publish(index: Index, builder: SegmentBuilder) -> int:

@@ -16,7 +16,14 @@ from retrieval.engine import Engine
 from retrieval.index.files import index_dir
 from retrieval.index.index import BM25Params, Index
 from retrieval.index.tokens import Tokenizer
-from retrieval.indexing import ARTICLES, SENTENCES, catch_up, rebuild
+from retrieval.indexing import (
+    ARTICLES,
+    SENTENCES,
+    article_document,
+    catch_up,
+    catch_up_both,
+    rebuild,
+)
 
 from .conftest import SEEDS, shared_articles, write_jsonl
 
@@ -429,5 +436,47 @@ async def test_a_catch_up_is_one_segment_however_many_batches_it_reads(
             assert await catch_up(index, engine._store, docs=docs) == len(whole)
             assert len(index.snapshot.segments) == 1
             assert held(index) == held(whole)
+        both = Index(Tokenizer()), Index(Tokenizer())
+        assert await catch_up_both(*both, engine._store) == (len(sentences), len(articles))
+        assert [len(index.snapshot.segments) for index in both] == [1, 1]
     finally:
         await engine.close()
+
+
+async def test_both_indexes_from_one_tokenization_hold_what_each_would(
+    db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The article index is built from its sentences' tokens where they join into the
+    article's (most articles), else from the article tokenized whole: either way, both
+    indexes hold exactly the docs that tokenizing every doc on its own gives."""
+    refused = [
+        {  # a headline in capitals in an article that is not: "IT" is decided by the text
+            "title": "Navy to sail",
+            "text": "US NAVY SAYS IT WILL SAIL\n\nThe navy said it would sail on Monday.",
+        },
+        {"title": "Fleet in port", "text": "İstanbul welcomed the fleet on Monday."},
+    ]
+    bbc = list(shared_articles("bbc-news", 40))
+    whole: list[str] = []
+    tokenize = Tokenizer.__call__
+
+    def recording(self: Tokenizer, text: str) -> list[str]:
+        whole.append(text)
+        return tokenize(self, text)
+
+    monkeypatch.setattr(Tokenizer, "__call__", recording)
+    engine = await Engine.open(db_path)
+    try:
+        await engine.ingest([write_jsonl(tmp_path / "a.jsonl", bbc[:20] + refused)])
+        await engine.refresh()  # both caught up from nothing
+        await engine.ingest([write_jsonl(tmp_path / "b.jsonl", bbc[20:])])
+        await engine.refresh()  # and again, from where they were
+        monkeypatch.undo()
+        sentences, articles = await rebuilt(db_path)
+        assert held(engine.index) == held(sentences)
+        assert held(engine.articles) == held(articles)
+    finally:
+        await engine.close()
+    documents = {article_document(a["title"], a["text"]) for a in bbc}
+    assert len(documents & set(whole)) < len(documents) / 4  # most come from sentences
+    assert {article_document(a["title"], a["text"]) for a in refused} <= set(whole)

@@ -208,8 +208,9 @@ class CorpusStore:
 
     async def sentences_after(
         self, watermark: int, batch: int = 20_000
-    ) -> AsyncIterator[list[tuple[int, str, float]]]:
-        """Yield (id, text, time) of sentences with id > watermark, in id order, in batches.
+    ) -> AsyncIterator[list[tuple[int, str, float, int]]]:
+        """Yield (id, text, time, article id) of sentences with id > watermark, in id order,
+        in batches.
 
         `time` is when the sentence counts from for answers as of a moment: its article's
         publication, or when the article was stored if it has no date.
@@ -217,16 +218,43 @@ class CorpusStore:
         last = watermark
         while True:
             async with self.conn.execute(
-                "SELECT s.id, s.text, coalesce(a.published_ts, a.ingested_ts, 0)"
+                "SELECT s.id, s.text, coalesce(a.published_ts, a.ingested_ts, 0), s.article_id"
                 " FROM sentences s LEFT JOIN articles a ON a.id = s.article_id"
                 " WHERE s.id > ? ORDER BY s.id LIMIT ?",
                 (last, batch),
             ) as cur:
-                rows = [(int(r[0]), str(r[1]), float(r[2])) for r in await cur.fetchall()]
+                rows = [
+                    (int(r[0]), str(r[1]), float(r[2]), int(r[3])) for r in await cur.fetchall()
+                ]
             if not rows:
                 return
             yield rows
             last = rows[-1][0]
+
+    async def article_ids_after(self, watermark: int) -> list[int]:
+        """The ids of the articles stored after `watermark`, ascending."""
+        async with self.conn.execute(
+            "SELECT id FROM articles WHERE id > ? ORDER BY id", (watermark,)
+        ) as cur:
+            return [int(row[0]) for row in await cur.fetchall()]
+
+    async def articles_by_id(
+        self, article_ids: Sequence[int]
+    ) -> dict[int, tuple[str, str, float, int]]:
+        """(title, text, time, number of sentences) of each of these articles that is stored;
+        `time` as in `sentences_after`."""
+        found: dict[int, tuple[str, str, float, int]] = {}
+        for start in range(0, len(article_ids), 500):
+            chunk = article_ids[start : start + 500]
+            async with self.conn.execute(
+                "SELECT a.id, a.title, a.text, coalesce(a.published_ts, a.ingested_ts, 0),"
+                " (SELECT count(*) FROM sentences s WHERE s.article_id = a.id)"
+                f" FROM articles a WHERE a.id IN ({','.join('?' * len(chunk))})",
+                tuple(chunk),
+            ) as cur:
+                for row in await cur.fetchall():
+                    found[int(row[0])] = (str(row[1]), str(row[2]), float(row[3]), int(row[4]))
+        return found
 
     async def articles_after(
         self, watermark: int, batch: int = 500

@@ -65,14 +65,16 @@ class SegmentBuilder:
     """Collects tokenized sentences and turns them into one segment.
 
     Tokens become integer ids as they arrive, so building a million sentences never holds
-    millions of Python strings.
+    millions of Python strings. Two builders may share a `vocab` (term -> id): the token ids
+    of one's docs then mean the same terms in the other (`add_ids`, `doc_tokens`).
     """
 
-    def __init__(self, tokenizer: Tokenizer) -> None:
+    def __init__(self, tokenizer: Tokenizer, vocab: dict[str, int] | None = None) -> None:
         self.tokenizer = tokenizer
-        self.vocab: dict[str, int] = {}
+        self.vocab: dict[str, int] = {} if vocab is None else vocab
         self.token_ids = array("i")
         self.doc_len = array("i")
+        self.doc_start = array("q", [0])  # where each doc's tokens start, then the end
         self.sentence_ids = array("q")
         self.doc_time = array("d")
 
@@ -82,27 +84,52 @@ class SegmentBuilder:
     def add(self, sentence_id: int, text: str, time: float = 0.0) -> None:
         """Add a doc; `time` (Unix seconds) is when it counts from for searches as of a
         moment (0: always)."""
-        tokens = self.tokenizer(text)
+        self.add_ids(sentence_id, self.term_ids(self.tokenizer(text)), time)
+
+    def term_ids(self, terms: Iterable[str]) -> list[int]:
+        """The ids of `terms` in the vocabulary, new terms added to it."""
         vocab = self.vocab
         setdefault = vocab.setdefault
-        self.token_ids.extend([setdefault(t, len(vocab)) for t in tokens])
-        self.doc_len.append(len(tokens))
+        return [setdefault(t, len(vocab)) for t in terms]
+
+    def add_ids(self, sentence_id: int, ids: Iterable[int], time: float = 0.0) -> None:
+        """Add a doc given as the ids of its terms in the vocabulary."""
+        self.token_ids.extend(ids)
+        end = len(self.token_ids)
+        self.doc_len.append(end - self.doc_start[-1])
+        self.doc_start.append(end)
         self.sentence_ids.append(sentence_id)
         self.doc_time.append(time)
+
+    def doc_tokens(self, first: int, count: int) -> array[int]:
+        """The token ids of `count` docs from the `first` added (0 for the first), in order."""
+        return self.token_ids[self.doc_start[first] : self.doc_start[first + count]]
 
     def add_many(self, rows: Iterable[Row]) -> None:
         for row in rows:
             self.add(*row)
 
     def build(self) -> Segment:
+        """The segment of the docs added; only terms they hold are its vocabulary (a shared
+        vocabulary may hold others)."""
         doc_len = np.frombuffer(self.doc_len, dtype=np.int32).copy()
-        encoded = np.array([w.encode() for w in self.vocab], dtype=np.bytes_)
+        ids = np.frombuffer(self.token_ids, dtype=np.int32)
+        words = list(self.vocab)
+        used = np.bincount(ids, minlength=len(words)) > 0
+        if not used.all():
+            kept = np.flatnonzero(used)
+            renumber = np.zeros(len(words), dtype=np.int32)
+            renumber[kept] = np.arange(len(kept), dtype=np.int32)
+            ids = renumber[ids]
+            words = [words[i] for i in kept.tolist()]
+        encoded = np.array([w.encode() for w in words], dtype=np.bytes_)
         if not len(encoded):
             encoded = np.zeros(0, dtype="S1")
         order = np.argsort(encoded, kind="stable")
         rank = np.empty(len(order), dtype=np.int32)
         rank[order] = np.arange(len(order), dtype=np.int32)
-        tokens = rank[np.frombuffer(self.token_ids, dtype=np.int32)]
+        tokens = rank[ids]
+        del ids
         fwd_ptr, fwd_term, fwd_tf = layout.doc_terms(tokens, doc_len)
         del tokens
         return Segment.from_forward(
