@@ -14,7 +14,7 @@ from retrieval.corpus.db import connect
 from retrieval.corpus.store import CorpusStore
 from retrieval.engine import Engine
 from retrieval.index.files import index_dir
-from retrieval.index.index import BM25Params, Index
+from retrieval.index.index import BM25Params, Index, SegmentBuilder
 from retrieval.index.tokens import Tokenizer
 from retrieval.indexing import (
     ARTICLES,
@@ -480,3 +480,15 @@ async def test_both_indexes_from_one_tokenization_hold_what_each_would(
     documents = {article_document(a["title"], a["text"]) for a in bbc}
     assert len(documents & set(whole)) < len(documents) / 4  # most come from sentences
     assert {article_document(a["title"], a["text"]) for a in refused} <= set(whole)
+
+
+def test_a_builder_maps_common_words_straight_to_the_terms_the_tokenizer_gives() -> None:
+    texts = [*zipf_corpus(300, 50, seed=3), "The U.S. Navy sailed.", "Zürich welcomed IT"]
+    tokenizer = Tokenizer()
+    built = SegmentBuilder(tokenizer)
+    built.add_many((i, t, 0.0) for i, t in enumerate(texts, 1))
+    plain = SegmentBuilder(tokenizer)
+    for i, text in enumerate(texts, 1):
+        plain.add_ids(i, plain.term_ids(tokenizer(text)))
+    assert list(built.token_ids) == list(plain.token_ids)
+    assert built.vocab == plain.vocab

@@ -277,3 +277,24 @@ def test_parts_cut_between_punctuation_or_normalized_otherwise_join(
 )
 def test_parts_that_may_not_join_are_refused(whole: str, parts: list[str]) -> None:
     assert not Tokenizer().joins(whole, parts)
+
+
+@pytest.mark.parametrize("text", [*JOINED_TEXTS, "The ship sank on Monday’s storm — all hands"])
+def test_common_path_words_give_the_terms(text: str) -> None:
+    """A segment builder maps the common path's written words straight to term ids: their
+    terms, left-out words dropped, must be the text's terms; other texts have no such
+    words."""
+    tokenizer = Tokenizer()
+    words = tokenizer.ascii_words(text)
+    if words is None:
+        assert "." in text or "," in text or any(w.isupper() for w in text.split())
+    else:
+        assert [t for t in tokenizer.ascii_terms(words) if t] == tokenizer(text)
+
+
+def test_common_path_words_are_those_of_plain_ascii_text() -> None:
+    tokenizer = Tokenizer()
+    assert tokenizer.ascii_words("Ships sail at dawn") == [b"ships", b"sail", b"at", b"dawn"]
+    assert tokenizer.ascii_terms([b"ships", b"at"]) == ["ship", None]
+    assert tokenizer.ascii_words("The U.S. Navy sailed") is None  # an acronym: as written
+    assert tokenizer.ascii_words("Zürich sailed") is None  # not ASCII

@@ -77,6 +77,7 @@ class SegmentBuilder:
         self.doc_start = array("q", [0])  # where each doc's tokens start, then the end
         self.sentence_ids = array("q")
         self.doc_time = array("d")
+        self._word_ids: dict[bytes, int] = {}  # a common-path word's term id, -1 if none
 
     def __len__(self) -> int:
         return len(self.sentence_ids)
@@ -84,7 +85,23 @@ class SegmentBuilder:
     def add(self, sentence_id: int, text: str, time: float = 0.0) -> None:
         """Add a doc; `time` (Unix seconds) is when it counts from for searches as of a
         moment (0: always)."""
-        self.add_ids(sentence_id, self.term_ids(self.tokenizer(text)), time)
+        words = self.tokenizer.ascii_words(text)
+        if words is None:
+            self.add_ids(sentence_id, self.term_ids(self.tokenizer(text)), time)
+            return
+        # the common path: each written word straight to its term's id (-1: left out),
+        # one lookup a word instead of one for its term and one for the term's id
+        word_ids = self._word_ids
+        try:
+            found = list(map(word_ids.__getitem__, words))
+        except KeyError:
+            missing = [word for word in dict.fromkeys(words) if word not in word_ids]
+            terms = self.tokenizer.ascii_terms(missing)
+            vocab = self.vocab
+            for word, term in zip(missing, terms, strict=True):
+                word_ids[word] = -1 if term is None else vocab.setdefault(term, len(vocab))
+            found = list(map(word_ids.__getitem__, words))
+        self.add_ids(sentence_id, [i for i in found if i >= 0], time)
 
     def term_ids(self, terms: Iterable[str]) -> list[int]:
         """The ids of `terms` in the vocabulary, new terms added to it."""

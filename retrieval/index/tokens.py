@@ -294,16 +294,38 @@ class Tokenizer:
 
     def __call__(self, text: str) -> list[str]:
         """The terms of `text` in order, repeats kept (BM25 counts them)."""
-        text = unicodedata.normalize("NFKC", text)
-        if _MAYBE_JOINED.search(text) or self._has_capital_stopword(text):
+        text, words, written = self._route(text)
+        if words is not None:
+            return self._ascii_terms(words)
+        if written:
             # Only a word with a dot or comma in it can be pieces (most of a long text is not).
             pieces = self._pieces.findall
-            words = [
+            found = [
                 piece
                 for word in _TOKEN.findall(text)
                 for piece in (pieces(word) if "." in word or "," in word else (word,))
             ]
-            return self._written_terms(words)
+            return self._written_terms(found)
+        return self._plain_terms(_TOKEN.findall(text.casefold()))
+
+    def ascii_words(self, text: str) -> list[bytes] | None:
+        """The case-folded words of `text` as bytes when it takes the common path (ASCII
+        once a few quotes and dashes are spaces, no acronym or joined words): its terms are
+        then `ascii_terms` of them, in order, the left-out words dropped. None otherwise."""
+        return self._route(text)[1]
+
+    def ascii_terms(self, words: list[bytes]) -> list[str | None]:
+        """Each of `ascii_words`'s words' term, None for a word left out (a stopword...)."""
+        return _through_cache(
+            self._ascii, words, lambda missing: self._final_terms([w.decode() for w in missing])
+        )
+
+    def _route(self, text: str) -> tuple[str, list[bytes] | None, bool]:
+        """`text` normalized; its words as bytes if it takes the common path; whether it
+        takes the path of words as written (acronyms, joined words) instead."""
+        text = unicodedata.normalize("NFKC", text)
+        if _MAYBE_JOINED.search(text) or self._has_capital_stopword(text):
+            return text, None, True
         # Most sentences: case-fold at once, as no capitals or dots decide anything. The
         # words are then those of \w+; in an ASCII text (most news, once a few quotes and
         # dashes are spaces) they are found as bytes, case-folded by the same translation.
@@ -313,8 +335,8 @@ class Tokenizer:
                 if char in ascii_text:
                     ascii_text = ascii_text.replace(char, " ")
         if ascii_text.isascii():
-            return self._ascii_terms(ascii_text.encode().translate(_ASCII_WORD_BYTES).split())
-        return self._plain_terms(_TOKEN.findall(text.casefold()))
+            return text, ascii_text.encode().translate(_ASCII_WORD_BYTES).split(), False
+        return text, None, False
 
     def joins(self, whole: str, parts: Sequence[str]) -> bool:
         """True when the terms of `whole` are those of `parts`, one part after the other, so
@@ -361,10 +383,7 @@ class Tokenizer:
 
     def _ascii_terms(self, words: list[bytes]) -> list[str]:
         """`_plain_terms` of lower-cased ASCII words given as bytes."""
-        terms = _through_cache(
-            self._ascii, words, lambda missing: self._final_terms([w.decode() for w in missing])
-        )
-        return list(filter(None, terms))
+        return list(filter(None, self.ascii_terms(words)))
 
     @cached_property
     def _written(self) -> dict[str, str | None]:
