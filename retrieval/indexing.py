@@ -249,7 +249,7 @@ def _add_sentences(
         done.add(article_id)
         document = article_document(title, body)
         parts = [title] * TITLE_REPEATS + reading.texts
-        if len(reading.texts) == count and reading.first >= 0 and tokenizer.joins(document, parts):
+        if reading.first >= 0 and tokenizer.joins(document, parts):
             ids = array("i", documents.term_ids(tokenizer(title)) * TITLE_REPEATS)
             ids.extend(builder.doc_tokens(reading.first, count))
             documents.add_ids(article_id, ids, when)
