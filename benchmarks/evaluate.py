@@ -15,6 +15,13 @@ and scores its answers:
 
 Prints a table; --json-out FILE also writes the figures as JSON. Writes nothing else outside
 the temporary folder.
+
+    python benchmarks/evaluate.py --news-qa --db PATH [--ablation]
+
+scores the real news questions of news-qa-dev instead, asked as of the day each was asked and
+plainly (`news_qa.py`; the articles are ingested into --db when it is new); --ablation then
+adds the cross-validated ablation of the learned ranking (`train_ranker.py --ablation`: each
+feature group removed, both stages retrained, folds by week).
 """
 
 from __future__ import annotations
@@ -417,6 +424,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--timeout", type=float, metavar="SECONDS", help="give up on a newsbot command after this"
     )
+    parser.add_argument(
+        "--news-qa",
+        action="store_true",
+        help="score the 1,000 real news questions of news-qa-dev instead, as of the day each "
+        "was asked and plainly (needs --db: the articles are ingested there when it is new)",
+    )
+    parser.add_argument(
+        "--ablation",
+        action="store_true",
+        help="with --news-qa: also the cross-validated ablation of the learned ranking",
+    )
     return parser
 
 
@@ -447,6 +465,8 @@ def evaluate(args: argparse.Namespace) -> tuple[Summary, list[Outcome]]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.news_qa or args.ablation:
+        return news_qa_main(args)
     try:
         summary, outcomes = evaluate(args)
     except EvaluationError as error:
@@ -459,6 +479,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.json_out:
         args.json_out.write_text(json.dumps(summary_json(summary), indent=2) + "\n")
     return 0
+
+
+def news_qa_main(args: argparse.Namespace) -> int:
+    """--news-qa: the real news questions, then (--ablation) the learned ranking's ablation."""
+    if not args.news_qa or args.db is None:
+        print(
+            "evaluate.py: --ablation needs --news-qa, and --news-qa needs --db PATH "
+            "(the news-qa-dev articles are ingested there when it is new)",
+            file=sys.stderr,
+        )
+        return 2
+    # Imported here: both scripts build on this module's scoring.
+    from benchmarks import news_qa, train_ranker
+
+    argv = ["--db", str(args.db), "--limit", str(args.limit)]
+    argv += ["--show-failures", str(args.show_failures)]
+    if args.newsbot:
+        argv += ["--newsbot", args.newsbot]
+    if args.json_out:
+        argv += ["--json-out", str(args.json_out)]
+    status = news_qa.main(argv)
+    if status == 0 and args.ablation:
+        train_ranker.main(["--db", str(args.db), "--ablation"])
+    return status
 
 
 if __name__ == "__main__":

@@ -9,8 +9,9 @@ the 1,000 questions to one `newsbot ask --json` process on standard input, twice
 date each was asked (JSON lines with "as_of": what a person asking that week would get), and
 plainly (as of now, with every article stored). answer@k as that set's README says: the
 answer string occurs in one of the top k quotes, both after NFKC, case-folding and straight
-quotes (`evaluate.contains_answer`). Prints answer@1, @3, @5 and the median quote length in
-words for each; --json-out FILE also writes them.
+quotes (`evaluate.contains_answer`). Prints answer@1, @3, @5, the median quote length in
+words and the time a question (the whole ask process over the questions) for each;
+--json-out FILE also writes them.
 """
 
 from __future__ import annotations
@@ -100,7 +101,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"{name:>6}: answer@1 {at[1]:.3f}   answer@3 {at[3]:.3f}   answer@5 {at[5]:.3f}"
                 f"   median quote {summary.quote_words_median} words   "
                 f"({summary.questions} questions, {summary.no_results} without results, "
-                f"{seconds:.0f} s)",
+                f"{seconds:.0f} s, {seconds / max(len(asked), 1) * 1000:.0f} ms a question)",
                 flush=True,
             )
             if args.show_failures:
