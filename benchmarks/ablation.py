@@ -28,9 +28,9 @@ from benchmarks.corpora import corpus_path  # noqa: E402
 from retrieval.corpus.db import ReadConnections, connect  # noqa: E402
 from retrieval.corpus.ingest import ingest_paths  # noqa: E402
 from retrieval.corpus.store import CorpusReader, CorpusStore  # noqa: E402
-from retrieval.index.index import BM25Params  # noqa: E402
+from retrieval.index.index import BM25Params, Index  # noqa: E402
 from retrieval.index.tokens import Tokenizer  # noqa: E402
-from retrieval.indexing import ARTICLES, rebuild  # noqa: E402
+from retrieval.indexing import catch_up_both  # noqa: E402
 from retrieval.ranking.features import CandidatePolicy  # noqa: E402
 from retrieval.search import Searcher  # noqa: E402
 
@@ -74,8 +74,9 @@ async def main(args: argparse.Namespace) -> None:
         print("| variant | answer@1 | answer@3 | answer@5 | median words | seed answer@1 |")
         print("|---|---|---|---|---|---|")
         for variant in VARIANTS:
-            index = await rebuild(store, variant.tokenizer, BM25Params())
-            articles = await rebuild(store, variant.tokenizer, BM25Params(), docs=ARTICLES)
+            index = Index(variant.tokenizer, BM25Params())
+            articles = Index(variant.tokenizer, BM25Params())
+            await catch_up_both(index, articles, store)
             searcher = Searcher(reader, index, articles, variant.policy)
             s = summarize([ask(searcher, q) for q in questions], 5)
             seed = summarize([ask(searcher, q) for q in seed_questions], 5)

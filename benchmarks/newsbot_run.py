@@ -1,10 +1,10 @@
 """newsbot's side of the benchmark, through its real code paths.
 
-- build: what `indexing.rebuild` does (read stored sentences from the database in batches, a
-  `SegmentBuilder`, one segment), phase by phase; tokenization is included, unlike the peers,
-  which are handed tokens;
+- build: what a rebuild of the sentence index does (read stored sentences from the database
+  in batches, a `SegmentBuilder`, one segment), phase by phase; tokenization is included,
+  unlike the peers, which are handed tokens;
 - query: `Index.search(tokens, 10)` with the shared tokens;
-- persisted start-up: `files.save_index`, then loading it as `open_index` does
+- persisted start-up: `files.save_index`, then loading it as `open_indexes` does
   (`load_segments`, checksums verified, plus its count of the database's sentences), and the
   same queries against the loaded, memory-mapped index;
 - freshness: `Index.add` of one real article (~30 sentences) to the loaded index, timed until a

@@ -150,7 +150,7 @@ def newsbot_table(result: Mapping[str, Any]) -> str:
         f"| build from the database: read / tokenize / arrays | {phases['read']:.2f} / "
         f"{phases['tokenize']:.2f} / {phases['arrays']:.2f} s |",
         f"| `save_index` | {saved['save_s']:.2f} s, {saved['disk_mb']:,.0f} MB on disk |",
-        f"| load as `open_index` does (checksums) + count of stored sentences | "
+        f"| load as `open_indexes` does (checksums) + count of stored sentences | "
         f"{saved['load_s']:.2f} s + {saved['count_sentences_s']:.3f} s |",
         f"| first query after load | {saved['first_query_ms']:.2f} ms |",
         f"| add one article ({min(per_article)}–{max(per_article)} sentences), median / max "

@@ -40,7 +40,7 @@ from retrieval.indexing import (
     SENTENCES,
     Progress,
     catch_up_both,
-    open_index,
+    open_indexes,
     signature,
 )
 from retrieval.models import ArticleDraft, Attribution
@@ -115,8 +115,7 @@ class Engine:
         conn = await connect(db_path)
         try:
             store = CorpusStore(conn)
-            index = await open_index(store, db_path, progress=progress)
-            articles = await open_index(store, db_path, docs=ARTICLES)
+            index, articles = await open_indexes(store, db_path, progress)
             await asyncio.to_thread(_warm_up)
         except BaseException:
             await conn.close()

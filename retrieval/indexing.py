@@ -17,7 +17,7 @@ import asyncio
 import logging
 import os
 from array import array
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +25,7 @@ from retrieval.corpus.db import database_id
 from retrieval.corpus.store import CorpusStore
 from retrieval.errors import IndexFileError, IndexWriteError
 from retrieval.index.files import index_dir, load_segments, save_index
-from retrieval.index.index import BM25Params, Index, Row, SegmentBuilder
+from retrieval.index.index import BM25Params, Index, SegmentBuilder
 from retrieval.index.tokens import Tokenizer
 
 log = logging.getLogger(__name__)
@@ -37,24 +37,13 @@ TITLE_REPEATS = 3  # in the article index a title counts this often: it says wha
 
 @dataclass(frozen=True, slots=True)
 class Docs:
-    """What one index holds, read from the database: its folder, what its signature adds to
-    the index's own, and the docs stored after a watermark (and how many up to one)."""
+    """One index of the database: its name in messages, its folder, what its signature adds
+    to the index's own, and how many of its docs are stored up to a watermark."""
 
     name: str
     folder: Callable[[str | os.PathLike[str]], Path]
     signature: str
-    after: Callable[[CorpusStore, int], AsyncIterator[list[Row]]]
     count_upto: Callable[[CorpusStore, int], Awaitable[int]]
-
-
-async def _sentences_after(store: CorpusStore, watermark: int) -> AsyncIterator[list[Row]]:
-    async for rows in store.sentences_after(watermark):
-        yield [(i, text, time) for i, text, time, _ in rows]
-
-
-async def _articles_after(store: CorpusStore, watermark: int) -> AsyncIterator[list[Row]]:
-    async for rows in store.articles_after(watermark):
-        yield [(i, article_document(title, text), time) for i, title, text, time in rows]
 
 
 def article_document(title: str, text: str) -> str:
@@ -66,117 +55,91 @@ def article_index_dir(db_path: str | os.PathLike[str]) -> Path:
     return Path(f"{os.fspath(db_path)}.articles.index")
 
 
-SENTENCES = Docs("index", index_dir, "", _sentences_after, lambda s, w: s.count_sentences_upto(w))
+SENTENCES = Docs("index", index_dir, "", lambda s, w: s.count_sentences_upto(w))
 ARTICLES = Docs(
     "article index",
     article_index_dir,
     f":articles:title={TITLE_REPEATS}",
-    _articles_after,
     lambda s, w: s.count_articles_upto(w),
 )
 
 
-async def open_index(
-    store: CorpusStore,
-    db_path: str | os.PathLike[str],
-    progress: Progress | None = None,
-    docs: Docs = SENTENCES,
-) -> Index:
-    """The index of `docs` for the database: loaded if the saved one is valid, else rebuilt;
-    caught up.
+async def open_indexes(
+    store: CorpusStore, db_path: str | os.PathLike[str], progress: Progress | None = None
+) -> tuple[Index, Index]:
+    """The sentence and article indexes of the database, caught up.
 
-    Docs stored after the index was saved (by this or another process) are added; a rebuilt
+    Each is loaded if its saved files are valid, else started empty; then both are caught up
+    together (`catch_up_both`: one tokenization of what neither holds yet, so a rebuild or a
+    format upgrade reads and tokenizes every sentence once, not once an index). A rebuilt
     or extended index is written back for the next start, and when it cannot be (disk full,
     read-only folder), a warning says why and the index serves from memory.
     """
-    tokenizer, params = Tokenizer(), BM25Params()
-    folder = docs.folder(db_path)
     db_id = await database_id(store.conn)
-    saved_as = signature(Index(tokenizer, params), docs)
-    expected: dict[str, object] = {"database_id": db_id, "signature": saved_as}
-    index: Index | None = None
+    tokenizer, params = Tokenizer(), BM25Params()
+    sentences, rebuilt_sentences = await _load(store, db_path, SENTENCES, db_id, tokenizer, params)
+    articles, rebuilt_articles = await _load(store, db_path, ARTICLES, db_id, tokenizer, params)
+    added = await catch_up_both(sentences, articles, store, progress)
+    for index, docs, changed in (
+        (sentences, SENTENCES, rebuilt_sentences or added[0] > 0),
+        (articles, ARTICLES, rebuilt_articles or added[1] > 0),
+    ):
+        if changed and len(index):
+            index.compact()
+            try:
+                save_index(index, docs.folder(db_path), db_id, signature(index, docs))
+            except IndexWriteError as exc:
+                log.warning("%s. Until then the index is built in memory at every start.", exc)
+    return sentences, articles
+
+
+async def _load(
+    store: CorpusStore,
+    db_path: str | os.PathLike[str],
+    docs: Docs,
+    db_id: str,
+    tokenizer: Tokenizer,
+    params: BM25Params,
+) -> tuple[Index, bool]:
+    """The saved index of `docs` if it is valid for the database, else an empty one to
+    rebuild; and whether it is that empty one."""
+    folder = docs.folder(db_path)
+    expected: dict[str, object] = {
+        "database_id": db_id,
+        "signature": signature(Index(tokenizer, params), docs),
+    }
     try:
         segments, watermark, count = load_segments(folder, expected)
         if await docs.count_upto(store, watermark) != count:
             raise IndexFileError("the database no longer holds the indexed docs")
-        index = Index(tokenizer, params, segments, watermark)
-        changed = False
     except IndexFileError as exc:
         if folder.exists() and str(exc) != "no index yet":
             log.warning("rebuilding the %s: %s", docs.name, exc)
-        index = await rebuild(store, tokenizer, params, progress, docs)
-        changed = True
-    if await catch_up(index, store, progress, docs):
-        changed = True
-    if changed and len(index):
-        index.compact()
-        try:
-            save_index(index, folder, db_id, saved_as)
-        except IndexWriteError as exc:
-            log.warning("%s. Until then the index is built in memory at every start.", exc)
-    return index
-
-
-async def rebuild(
-    store: CorpusStore,
-    tokenizer: Tokenizer,
-    params: BM25Params,
-    progress: Progress | None = None,
-    docs: Docs = SENTENCES,
-) -> Index:
-    """A fresh single-segment index of every doc of `docs` in the database."""
-    builder = SegmentBuilder(tokenizer)
-    watermark = 0
-    async for rows in docs.after(store, 0):
-        builder.add_many(rows)
-        watermark = rows[-1][0]
-        if progress:
-            progress(len(rows))
-    segments = [builder.build()] if len(builder) else []
-    return Index(tokenizer, params, segments, watermark)
+        return Index(tokenizer, params), True
+    return Index(tokenizer, params, segments, watermark), False
 
 
 SEGMENT_LIMIT = 1 << 21  # docs a catch-up gathers into one segment before publishing it
 
 
-async def catch_up(
-    index: Index, store: CorpusStore, progress: Progress | None = None, docs: Docs = SENTENCES
-) -> int:
-    """Add the docs stored since the index's watermark; returns how many.
-
-    Tokenizing takes about a second per 50,000 sentences, so it runs in a thread: a bot
-    catching up with a large ingest keeps answering meanwhile. The batches read go into one
-    segment, searchable once the catch-up ends (or every `SEGMENT_LIMIT` docs): a segment
-    per batch left fifty to merge after a million-sentence ingest, each built twice over.
-    Callers must not run two catch-ups of one index at once (`Engine.refresh` serializes
-    them).
-    """
-    added = 0
-    builder = SegmentBuilder(index.tokenizer)
-    async for rows in docs.after(store, index.snapshot.watermark):
-        await asyncio.to_thread(builder.add_many, rows)
-        if progress:
-            progress(len(rows))
-        if len(builder) >= SEGMENT_LIMIT:
-            added += await asyncio.to_thread(_publish, index, builder)
-            builder = SegmentBuilder(index.tokenizer)
-    if len(builder):
-        added += await asyncio.to_thread(_publish, index, builder)
-    return added
-
-
 async def catch_up_both(
     sentences: Index, articles: Index, store: CorpusStore, progress: Progress | None = None
 ) -> tuple[int, int]:
-    """`catch_up` of the sentence index and of the article index from one tokenization:
-    returns how many sentences and articles were added.
+    """Add the sentences and the articles stored since each index's watermark, from one
+    tokenization; returns how many sentences and articles were added.
 
     An article whose sentences this catch-up tokenizes, all of them, is made of the terms
     of its title (`TITLE_REPEATS` times) and of its sentences, when `Tokenizer.joins` shows
     that tokenizing `article_document` would give the same (three articles in four of
-    news-1m); any other article is tokenized whole, as `catch_up` does. Either way each
-    index gets exactly the docs `catch_up` would give it. Articles are read beside the
-    batches of sentences that hold them, so no sentence is read twice.
+    news-1m); any other article is tokenized whole. Either way each index gets exactly the
+    docs that tokenizing each on its own gives. Articles are read beside the batches of
+    sentences that hold them, so no sentence is read twice.
+
+    Tokenizing takes about a second per 50,000 sentences, so it runs in a thread: a bot
+    catching up with a large ingest keeps answering meanwhile. What is read goes into one
+    segment an index, searchable once the catch-up ends (or every `SEGMENT_LIMIT` docs): a
+    segment per batch read left fifty to merge after a million-sentence ingest. Callers
+    must not run two catch-ups of one index at once (`Engine.refresh` serializes them).
     """
     vocab: dict[str, int] = {}  # shared: a sentence's token ids are its article's too
     builder = SegmentBuilder(sentences.tokenizer, vocab)

@@ -20,9 +20,7 @@ from retrieval.indexing import (
     ARTICLES,
     SENTENCES,
     article_document,
-    catch_up,
     catch_up_both,
-    rebuild,
 )
 
 from .conftest import SEEDS, shared_articles, write_jsonl
@@ -406,10 +404,16 @@ async def rebuilt(db_path: Path) -> tuple[Index, Index]:
     conn = await connect(db_path)
     try:
         store = CorpusStore(conn)
-        tokenizer, params = Tokenizer(), BM25Params()
+        sentences, articles = SegmentBuilder(Tokenizer()), SegmentBuilder(Tokenizer())
+        async for rows in store.sentences_after(0):
+            sentences.add_many((i, text, time) for i, text, time, _ in rows)
+        found = await store.articles_by_id(await store.article_ids_after(0))
+        documents = ((i, article_document(t, x), time) for i, (t, x, time, _) in found.items())
+        articles.add_many(documents)
+        params = BM25Params()
         return (
-            await rebuild(store, tokenizer, params, docs=SENTENCES),
-            await rebuild(store, tokenizer, params, docs=ARTICLES),
+            Index(sentences.tokenizer, params, [sentences.build()]),
+            Index(articles.tokenizer, params, [articles.build()]),
         )
     finally:
         await conn.close()
@@ -422,23 +426,16 @@ async def test_a_catch_up_is_one_segment_however_many_batches_it_reads(
     monkeypatch.setattr(
         CorpusStore, "sentences_after", partialmethod(CorpusStore.sentences_after, batch=50)
     )
-    monkeypatch.setattr(
-        CorpusStore, "articles_after", partialmethod(CorpusStore.articles_after, batch=3)
-    )
     engine = await Engine.open(db_path)
     try:
         await engine.ingest(
             [write_jsonl(tmp_path / "a.jsonl", list(shared_articles("bbc-news", 30)))]
         )
         sentences, articles = await rebuilt(db_path)
-        for docs, whole in ((SENTENCES, sentences), (ARTICLES, articles)):
-            index = Index(Tokenizer())
-            assert await catch_up(index, engine._store, docs=docs) == len(whole)
-            assert len(index.snapshot.segments) == 1
-            assert held(index) == held(whole)
         both = Index(Tokenizer()), Index(Tokenizer())
         assert await catch_up_both(*both, engine._store) == (len(sentences), len(articles))
         assert [len(index.snapshot.segments) for index in both] == [1, 1]
+        assert [held(index) for index in both] == [held(sentences), held(articles)]
     finally:
         await engine.close()
 
@@ -480,6 +477,40 @@ async def test_both_indexes_from_one_tokenization_hold_what_each_would(
     documents = {article_document(a["title"], a["text"]) for a in bbc}
     assert len(documents & set(whole)) < len(documents) / 4  # most come from sentences
     assert {article_document(a["title"], a["text"]) for a in refused} <= set(whole)
+
+
+async def test_opening_without_indexes_tokenizes_each_sentence_once(
+    db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reindex, or an index format upgrade, builds both indexes from one tokenization:
+    each sentence is tokenized once, and most articles are made of their sentences' terms."""
+    bbc = list(shared_articles("bbc-news", 20))
+    engine = await Engine.open(db_path)
+    await engine.ingest([write_jsonl(tmp_path / "a.jsonl", bbc)])
+    await engine.refresh()
+    await engine.save_index()
+    await engine.close()
+    for docs in (SENTENCES, ARTICLES):  # as `newsbot reindex` does
+        shutil.rmtree(docs.folder(db_path))
+    tokenized: list[str] = []
+    tokenize = SegmentBuilder.add
+
+    def recording(self: SegmentBuilder, doc_id: int, text: str, time: float = 0.0) -> None:
+        tokenized.append(text)
+        tokenize(self, doc_id, text, time)
+
+    monkeypatch.setattr(SegmentBuilder, "add", recording)
+    reopened = await Engine.open(db_path)
+    monkeypatch.undo()
+    try:
+        sentences, articles = await rebuilt(db_path)
+        assert held(reopened.index) == held(sentences)
+        assert held(reopened.articles) == held(articles)
+    finally:
+        await reopened.close()
+    documents = {article_document(a["title"], a["text"]) for a in bbc}
+    assert len(tokenized) - len(documents & set(tokenized)) == len(sentences)
+    assert len(documents & set(tokenized)) < len(documents) / 4
 
 
 def test_a_builder_maps_common_words_straight_to_the_terms_the_tokenizer_gives() -> None:

@@ -256,26 +256,6 @@ class CorpusStore:
                     found[int(row[0])] = (str(row[1]), str(row[2]), float(row[3]), int(row[4]))
         return found
 
-    async def articles_after(
-        self, watermark: int, batch: int = 500
-    ) -> AsyncIterator[list[tuple[int, str, str, float]]]:
-        """Yield (id, title, text, time) of articles with id > watermark, in id order, in
-        batches; `time` as in `sentences_after`."""
-        last = watermark
-        while True:
-            async with self.conn.execute(
-                "SELECT id, title, text, coalesce(published_ts, ingested_ts, 0) FROM articles"
-                " WHERE id > ? ORDER BY id LIMIT ?",
-                (last, batch),
-            ) as cur:
-                rows = [
-                    (int(r[0]), str(r[1]), str(r[2]), float(r[3])) for r in await cur.fetchall()
-                ]
-            if not rows:
-                return
-            yield rows
-            last = rows[-1][0]
-
     async def count_articles_upto(self, watermark: int) -> int:
         async with self.conn.execute(
             "SELECT count(*) FROM articles WHERE id <= ?", (watermark,)
