@@ -7,7 +7,6 @@ import json
 import numpy as np
 import pytest
 
-from retrieval.corpus.store import SentenceRow
 from retrieval.ranking.features import COLUMN, FEATURES, MARK_FEATURES, Candidates
 from retrieval.ranking.marks import novelty, sentence_marks
 from retrieval.ranking.model import MODEL_PATH, LinearModel, Ranker, choose, default_ranker
@@ -92,14 +91,12 @@ def test_a_linear_model_scores_standardized_columns() -> None:
 def one_sentence_windows(sizes: dict[int, int]) -> Candidates:
     """A window per sentence of articles with these many sentences, each text its own."""
     rows = [
-        SentenceRow(article * 100 + i, article, i, 0, f"Article {article} says thing {i}.")
-        for article, count in sizes.items()
-        for i in range(count)
+        (article * 100 + i, article, i) for article, count in sizes.items() for i in range(count)
     ]
     n = len(rows)
-    articles = np.array([r.article_id for r in rows])
+    articles = np.array([article for _, article, _ in rows])
     return Candidates(
-        sentences=tuple(rows),
+        sentence_id=np.array([i for i, _, _ in rows]),
         article=articles,
         start=np.arange(n),
         size=np.ones(n, dtype=np.int64),
@@ -108,6 +105,7 @@ def one_sentence_windows(sizes: dict[int, int]) -> Candidates:
         owner=articles,
         coverage=np.zeros(n),
         question=profile("What does each article say?"),
+        texts={i: f"Article {article} says thing {at}." for i, article, at in rows},
     )
 
 
