@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
 
+from retrieval.ranking import marks
 from retrieval.ranking.features import COLUMN, FEATURES, MARK_FEATURES, Candidates
 from retrieval.ranking.marks import novelty, sentence_marks
 from retrieval.ranking.model import MODEL_PATH, LinearModel, Ranker, choose, default_ranker
 from retrieval.ranking.question import AnswerKind, profile
+
+from .conftest import shared_articles
 
 
 @pytest.mark.parametrize(
@@ -53,6 +57,45 @@ def test_a_sentence_adds_only_what_the_question_does_not_say() -> None:
     assert places.places == 2 and places.months == 1
     town = "It began in the border town of Aslanduz in Iran's Ardabil province."
     assert novelty(sentence_marks(town), frozenset()).places == 3  # the list knows only Iran
+
+
+def test_marks_are_read_quickly_and_exactly_on_real_news() -> None:
+    """Two shortcuts of `sentence_marks` must change nothing: each pattern's opening
+    lookahead (the characters a match can start with), and `novelty` answering from the
+    sentence's reading alone when the question shares none of its words."""
+    questions = [
+        profile(q).words
+        for q in (
+            "Which golfer won the 2022 US Women's Open?",
+            "How many people died in the floods in March?",
+            "Where did the joint exercise begin?",
+            "What did the Bank of England say about inflation of 5 percent?",
+        )
+    ]
+    lines = [
+        line
+        for article in shared_articles("bbc-news", 150)
+        for line in article["text"].splitlines()
+        if line.strip()
+    ]
+    opened = 0
+    for name in ("_CAPS_RUN", "_NUMBER", "_YEAR", "_MONTH_OR_DAY", "_MONEY"):
+        pattern: re.Pattern[str] = getattr(marks, name)
+        lookahead = re.match(r"\(\?=\[[^]]*\]\)", pattern.pattern)
+        assert lookahead, name
+        plain = re.compile(pattern.pattern[lookahead.end() :], pattern.flags)
+        for line in lines:
+            assert pattern.findall(line) == plain.findall(line), (name, line)
+            opened += bool(plain.findall(line))
+    assert opened > len(lines)  # the patterns do find things in news
+    shortcuts = 0
+    for line in lines:
+        read = sentence_marks(line)
+        for words in questions:
+            # the whole reading, without the shortcut
+            assert novelty(read, words) == marks._novelty(read, words)  # noqa: SLF001
+            shortcuts += words.isdisjoint(read.words)
+    assert 0 < shortcuts < len(lines) * len(questions)
 
 
 def test_the_shipped_model_loads_and_names_only_known_features() -> None:

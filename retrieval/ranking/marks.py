@@ -17,17 +17,20 @@ from retrieval.ranking.places import PLACES
 
 # A run of capitalised words ("Minjee Lee", "New York Yankees"), or a number with its
 # separators and an optional scale ("3.6 million", "$20,000", "15").
-_CAPS_RUN = re.compile(r"\b[A-Z][\w'’&.-]*(?:\s+(?:of\s+|de\s+|the\s+)?[A-Z][\w'’&.-]*)*")
+# Most patterns open with a lookahead of the characters a match can start with: the same
+# matches, found about twice as fast (the scan skips other positions at one test each).
+_CAPS_RUN = re.compile(r"(?=[A-Z])\b[A-Z][\w'’&.-]*(?:\s+(?:of\s+|de\s+|the\s+)?[A-Z][\w'’&.-]*)*")
 _NUMBER = re.compile(
-    r"(?:[$£€]\s?)?\b\d[\d,.]*(?:\s?(?:%|percent|million|billion|trillion|thousand))?"
+    r"(?=[$£€\dotfsendhmb])"  # a currency sign, a digit, the first letter of a number word
+    r"(?:(?:[$£€]\s?)?\b\d[\d,.]*(?:\s?(?:%|percent|million|billion|trillion|thousand))?"
     r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|"
-    r"thousands?|millions?|billions?)\b",
+    r"thousands?|millions?|billions?)\b)",
     re.IGNORECASE,
 )
-_YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d\b")
+_YEAR = re.compile(r"(?=[12])\b(?:1[5-9]|20)\d\d\b")
 _MONTH_OR_DAY = re.compile(
-    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
-    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|Monday|Tuesday|Wednesday|"
+    r"(?=[JFMASONDTW])\b(?:January|February|March|April|May|June|July|August|September|"
+    r"October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|Monday|Tuesday|Wednesday|"
     r"Thursday|Friday|Saturday|Sunday)\b"
 )
 _WORD = re.compile(r"\w+")
@@ -38,20 +41,9 @@ _NAME = r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*"
 _CUED_PLACE = re.compile(
     rf"\b{_PLACE_KIND}\s+of\s+({_NAME})|\b({_NAME})\s+{_PLACE_KIND}\b(?!\s+of\b)"
 )
-_MONEY = re.compile(r"[$£€]|\b(?:dollars?|pounds|euros)\b|%|\bpercent\b", re.IGNORECASE)
-
-
-@dataclass(frozen=True, slots=True)
-class Marks:
-    """What a sentence holds that could answer something, whatever the question: read once
-    per sentence (it does not depend on the question)."""
-
-    names: tuple[tuple[str, ...], ...]  # runs of capitalised words, case-folded, no stopwords
-    numbers: tuple[tuple[str, ...], ...]  # numbers, as their case-folded words
-    years: tuple[str, ...]
-    months: tuple[str, ...]  # month and weekday names, case-folded
-    money: int  # currency signs and percentages
-    cued_places: tuple[tuple[str, ...], ...] = ()  # "the town of X", "X province": places
+_MONEY = re.compile(
+    r"(?=[$£€%dpe])(?:[$£€]|\b(?:dollars?|pounds|euros)\b|%|\bpercent\b)", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +59,23 @@ class Shape:
     candidates: tuple[str, ...]  # case-folded name runs and numbers not in the question
 
 
+@dataclass(frozen=True, slots=True)
+class Marks:
+    """What a sentence holds that could answer something, whatever the question: read once
+    per sentence (it does not depend on the question)."""
+
+    names: tuple[tuple[str, ...], ...]  # runs of capitalised words, case-folded, no stopwords
+    numbers: tuple[tuple[str, ...], ...]  # numbers, as their case-folded words
+    years: tuple[str, ...]
+    months: tuple[str, ...]  # month and weekday names, case-folded
+    money: int  # currency signs and percentages
+    cued_places: tuple[tuple[str, ...], ...] = ()  # "the town of X", "X province": places
+    # Every word of the above, and what the sentence adds to a question holding none of
+    # them (most questions, for most sentences): `novelty` is then a set test.
+    words: frozenset[str] = frozenset()
+    alone: Shape | None = None
+
+
 def sentence_marks(text: str) -> Marks:
     """The names, numbers and dates of a sentence."""
     names = []
@@ -74,7 +83,7 @@ def sentence_marks(text: str) -> Marks:
         words = tuple(w for w in _WORD.findall(run.casefold()) if w not in STOPWORDS)
         if words:
             names.append(words)
-    return Marks(
+    plain = Marks(
         names=tuple(names),
         numbers=tuple(tuple(_WORD.findall(n.casefold())) for n in _NUMBER.findall(text)),
         years=tuple(_YEAR.findall(text)),
@@ -86,10 +95,27 @@ def sentence_marks(text: str) -> Marks:
             if (words := _after_possessive(_WORD.findall((match[1] or match[2]).casefold())))
         ),
     )
+    runs = (*plain.names, *plain.numbers, *plain.cued_places, plain.years, plain.months)
+    return Marks(
+        plain.names,
+        plain.numbers,
+        plain.years,
+        plain.months,
+        plain.money,
+        plain.cued_places,
+        words=frozenset(word for run in runs for word in run),
+        alone=_novelty(plain, frozenset()),
+    )
 
 
 def novelty(marks: Marks, question_words: frozenset[str]) -> Shape:
     """What the sentence of `marks` holds that the question (its case-folded words) does not."""
+    if marks.alone is not None and question_words.isdisjoint(marks.words):
+        return marks.alone
+    return _novelty(marks, question_words)
+
+
+def _novelty(marks: Marks, question_words: frozenset[str]) -> Shape:
     names = places = 0
     candidates: list[str] = []
     for run in marks.names:
