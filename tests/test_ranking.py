@@ -60,9 +60,10 @@ def test_a_sentence_adds_only_what_the_question_does_not_say() -> None:
 
 
 def test_marks_are_read_quickly_and_exactly_on_real_news() -> None:
-    """Two shortcuts of `sentence_marks` must change nothing: each pattern's opening
-    lookahead (the characters a match can start with), and `novelty` answering from the
-    sentence's reading alone when the question shares none of its words."""
+    """The shortcuts of `sentence_marks` must change nothing: each pattern's opening
+    lookahead (the characters a match can start with), the place pattern skipped without a
+    word like "town", and `novelty` answering from the sentence's reading alone when the
+    question shares none of its words."""
     questions = [
         profile(q).words
         for q in (
@@ -91,6 +92,11 @@ def test_marks_are_read_quickly_and_exactly_on_real_news() -> None:
     shortcuts = 0
     for line in lines:
         read = sentence_marks(line)
+        scanned = (
+            marks._after_possessive(marks._WORD.findall((m[1] or m[2]).casefold()))  # noqa: SLF001
+            for m in marks._CUED_PLACE.finditer(line)  # noqa: SLF001
+        )
+        assert read.cued_places == tuple(words for words in scanned if words)
         for words in questions:
             # the whole reading, without the shortcut
             assert novelty(read, words) == marks._novelty(read, words)  # noqa: SLF001

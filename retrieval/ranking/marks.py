@@ -36,11 +36,17 @@ _MONTH_OR_DAY = re.compile(
 _WORD = re.compile(r"\w+")
 # Places the list cannot know, told by their wording: "the border town of Aslanduz",
 # "Ardabil province", "the city of Uvalde".
-_PLACE_KIND = r"(?:town|city|village|province|region|county|district|port|island|state)"
+_PLACE_KINDS = (
+    *("town", "city", "village", "province", "region", "county", "district", "port"),
+    *("island", "state"),
+)
+_PLACE_KIND = f"(?:{'|'.join(_PLACE_KINDS)})"
 _NAME = r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*"
 _CUED_PLACE = re.compile(
     rf"\b{_PLACE_KIND}\s+of\s+({_NAME})|\b({_NAME})\s+{_PLACE_KIND}\b(?!\s+of\b)"
 )
+# Every word of a place name: a run holding none of them names no place.
+_PLACE_WORDS = frozenset(word for place in PLACES for word in place.split())
 _MONEY = re.compile(
     r"(?=[$£€%dpe])(?:[$£€]|\b(?:dollars?|pounds|euros)\b|%|\bpercent\b)", re.IGNORECASE
 )
@@ -89,11 +95,7 @@ def sentence_marks(text: str) -> Marks:
         years=tuple(_YEAR.findall(text)),
         months=tuple(m.casefold() for m in _MONTH_OR_DAY.findall(text)),
         money=len(_MONEY.findall(text)),
-        cued_places=tuple(
-            words
-            for match in _CUED_PLACE.finditer(text)
-            if (words := _after_possessive(_WORD.findall((match[1] or match[2]).casefold())))
-        ),
+        cued_places=_cued_places(text),
     )
     runs = (*plain.names, *plain.numbers, *plain.cued_places, plain.years, plain.months)
     return Marks(
@@ -143,6 +145,17 @@ def _novelty(marks: Marks, question_words: frozenset[str]) -> Shape:
     )
 
 
+def _cued_places(text: str) -> tuple[tuple[str, ...], ...]:
+    """The places `text` names as places ("the town of X", "X province")."""
+    if not any(kind in text for kind in _PLACE_KINDS):  # most sentences: no pattern scan
+        return ()
+    return tuple(
+        words
+        for match in _CUED_PLACE.finditer(text)
+        if (words := _after_possessive(_WORD.findall((match[1] or match[2]).casefold())))
+    )
+
+
 def _after_possessive(words: list[str]) -> tuple[str, ...]:
     """The place of "Iran's Ardabil province" is Ardabil: the words after a possessive."""
     cut = max((i + 1 for i, w in enumerate(words) if w == "s" and i), default=0)
@@ -151,6 +164,8 @@ def _after_possessive(words: list[str]) -> tuple[str, ...]:
 
 def _places_in(run: tuple[str, ...]) -> int:
     """How many place names a run of capitalised words holds ("Las Vegas Sphere": one)."""
+    if _PLACE_WORDS.isdisjoint(run):  # most runs: people, organizations
+        return 0
     found, i = 0, 0
     while i < len(run):
         for size in (3, 2, 1):
