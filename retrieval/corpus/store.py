@@ -308,8 +308,35 @@ class CorpusReader:
         self, article_ids: Iterable[int], last: int
     ) -> dict[int, tuple[Ints, Ints]]:
         """The ids and positions of each article's sentences at positions 0..last, in order;
-        one read for all, of the (article, position) index alone: no text (see
-        `sentence_texts`)."""
+        read from the (article, position) index alone: no text (see `sentence_texts`).
+
+        An article's sentences are stored together, so their ids are usually its first id
+        plus their positions: one row per article says so (id - position the same for every
+        sentence, positions without a gap) and gives them all. Only other articles (none in
+        news-1m) are read a row per sentence.
+        """
+        spans = tuples_for_ids_blocking(
+            self._connection(),
+            "SELECT article_id, count(*), min(position), max(position), min(id - position),"
+            " max(id - position) FROM sentences"
+            " WHERE article_id IN ({ids}) AND position <= ? GROUP BY article_id",
+            article_ids,
+            last,
+        )
+        found: dict[int, tuple[Ints, Ints]] = {}
+        scattered = []
+        for article_id, count, first, end, offset, top in spans:
+            if offset == top and end - first == count - 1:
+                positions = np.arange(first, end + 1, dtype=np.int64)
+                found[article_id] = (positions + offset, positions)
+            else:
+                scattered.append(article_id)
+        if scattered:
+            found.update(self._sentence_rows(scattered, last))
+        return found
+
+    def _sentence_rows(self, article_ids: list[int], last: int) -> dict[int, tuple[Ints, Ints]]:
+        """`sentences_of_articles`, a row per sentence."""
         rows = tuples_for_ids_blocking(
             self._connection(),
             "SELECT article_id, position, id FROM sentences"
