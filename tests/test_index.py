@@ -2,6 +2,7 @@
 
 import random
 import shutil
+from collections import Counter
 from functools import partialmethod
 from pathlib import Path
 
@@ -545,3 +546,29 @@ def test_term_counts_give_each_sentences_words_split_at_whitespace() -> None:
     assert index.merge()
     assert len(index.snapshot.segments) == 1
     assert index.term_counts([4, 3, 2, 1, 99], []).words.tolist() == expected
+
+
+def test_term_counts_are_the_tokenizers_counts_on_real_news() -> None:
+    """Term counts come from each segment's forward postings, merged with the terms asked
+    about in a compiled loop: they must be what tokenizing the text counts, in whatever
+    segment a sentence is, for terms some segments lack."""
+    lines = [
+        line
+        for article in shared_articles("bbc-news", 40)
+        for line in article["text"].splitlines()
+        if line.strip()
+    ]
+    tokenizer = Tokenizer()
+    index = Index(tokenizer)
+    half = len(lines) // 2
+    index.add([(i, text) for i, text in enumerate(lines[:half], 1)])
+    index.add([(i, text) for i, text in enumerate(lines[half:], half + 1)])
+    tokens = [tokenizer(text) for text in lines]
+    common = Counter(t for terms in tokens for t in set(terms)).most_common(40)
+    rare = tokens[-1][:3]  # terms of the last sentence: some only in the second segment
+    terms = sorted({t for t, _ in common[::4]} | set(rare) | {"zzznothing"})
+    ids = list(range(len(lines), 0, -3))
+    found = index.term_counts(ids, terms)
+    expected = [[Counter(tokens[i - 1])[t] for t in terms] for i in ids]
+    assert found.counts.tolist() == expected
+    assert found.lengths.tolist() == [len(tokens[i - 1]) for i in ids]

@@ -543,9 +543,19 @@ class Index:
                 continue
             lengths[rows] = segment.doc_len[local]
             words[rows] = segment.doc_words[local]
-            term_ids = [segment.term_id(t) for t in encoded]
-            row_of, column, tf = _forward_matches(segment, local, term_ids)
-            counts[rows[row_of], column] = tf
+            found = enumerate(map(segment.term_id, encoded))
+            wanted = sorted((t, q) for q, t in found if t >= 0)  # (local term id, column)
+            if wanted:
+                kernels.forward_counts(
+                    segment.fwd_ptr,
+                    segment.fwd_term,
+                    segment.fwd_tf,
+                    local,
+                    rows,
+                    np.array([t for t, _ in wanted], dtype=np.int64),
+                    np.array([q for _, q in wanted], dtype=np.int64),
+                    counts,
+                )
         return TermCounts(counts, lengths, words)
 
     def _exact_scores(
