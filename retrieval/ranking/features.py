@@ -304,25 +304,27 @@ def build(
         first = np.arange(max(n - size + 1, 0))
         first = first[owner[first] == owner[first + size - 1]]  # within one article
         end = first + size
-        art = owner[first]
         tf = tf_sums[end] - tf_sums[first]
-        length = (len_sums[end] - len_sums[first])[:, None]
-        bm25 = tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / avg_len[art][:, None]))
-        context = policy.context_weight * in_context[art] * (tf == 0)
-        score = ((bm25 + context) * idf).sum(axis=1)
         n_words = word_sums[end] - word_sums[first]
         keep = (tf.sum(axis=1) > 0) & ((n_words <= policy.max_words) | (size == 1))
         if not keep.any():
             continue
-        first, end, art, tf, score = first[keep], end[keep], art[keep], tf[keep], score[keep]
+        # the rest only for the windows kept (most hold no term of the question)
+        first, end, tf, n_words = first[keep], end[keep], tf[keep], n_words[keep]
+        art = owner[first]
+        length = (len_sums[end] - len_sums[first])[:, None]
+        bm25 = tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / avg_len[art][:, None]))
+        context = policy.context_weight * in_context[art] * (tf == 0)
+        score = ((bm25 + context) * idf).sum(axis=1)
         inside = np.stack([first + j for j in range(size)])  # [size, windows]
         best = best_sentence[art]
         gap = np.where(best < first, first - best, np.where(best >= end, best - end + 1, 0))
+        best_coverage = coverage[inside].max(axis=0)
         columns = np.zeros((len(first), len(FEATURES)))
         columns[:, COLUMN["window_bm25"]] = score
         columns[:, COLUMN["coverage"]] = ((tf > 0) * idf).sum(axis=1) / idf_total
-        columns[:, COLUMN["sentence_coverage"]] = coverage[inside].max(axis=0)
-        columns[:, COLUMN["whole_sentence"]] = coverage[inside].max(axis=0) > 1 - 1e-9
+        columns[:, COLUMN["sentence_coverage"]] = best_coverage
+        columns[:, COLUMN["whole_sentence"]] = best_coverage > 1 - 1e-9
         columns[:, COLUMN["bare_sentences"]] = (coverage[inside] == 0).sum(axis=0)
         columns[:, COLUMN["ask_coverage"]] = ((tf > 0) * ask_idf).sum(axis=1) / ask_total
         columns[:, COLUMN["ask_sentence_coverage"]] = ask_coverage[inside].max(axis=0)
@@ -332,7 +334,7 @@ def build(
         columns[:, COLUMN["lead"]] = positions[first] == 0
         columns[:, COLUMN["two_sentences"]] = size == 2
         columns[:, COLUMN["three_sentences"]] = size == 3
-        columns[:, COLUMN["words"]] = np.log(np.maximum(n_words[keep], 1))
+        columns[:, COLUMN["words"]] = np.log(np.maximum(n_words, 1))
         columns[:, article_columns] = per_article[art]
         starts.append(first)
         window_sizes.append(np.full(len(first), size))
