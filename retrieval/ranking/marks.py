@@ -86,27 +86,35 @@ def sentence_marks(text: str) -> Marks:
     """The names, numbers and dates of a sentence."""
     names = []
     for run in _CAPS_RUN.findall(text):
-        words = tuple(w for w in _WORD.findall(run.casefold()) if w not in STOPWORDS)
+        words = tuple([w for w in _WORD.findall(run.casefold()) if w not in STOPWORDS])
         if words:
             names.append(words)
-    plain = Marks(
-        names=tuple(names),
-        numbers=tuple(tuple(_WORD.findall(n.casefold())) for n in _NUMBER.findall(text)),
-        years=tuple(_YEAR.findall(text)),
-        months=tuple(m.casefold() for m in _MONTH_OR_DAY.findall(text)),
-        money=len(_MONEY.findall(text)),
-        cued_places=_cued_places(text),
+    numbers = tuple([tuple(_WORD.findall(n.casefold())) for n in _NUMBER.findall(text)])
+    years = tuple(_YEAR.findall(text))
+    months = tuple([m.casefold() for m in _MONTH_OR_DAY.findall(text)])
+    money = len(_MONEY.findall(text))
+    cued = _cued_places(text)
+    counted = [number for number in numbers if number]
+    # What `_novelty` finds for a question holding none of these words: all of it.
+    alone = Shape(
+        names=sum(map(len, names)),
+        places=sum(map(_places_in, names)) + sum(1 for run in cued if not _places_in(run)),
+        numbers=len(counted),
+        years=len(years),
+        months=len(months),
+        money=money,
+        candidates=tuple([" ".join(run) for run in names] + [" ".join(n) for n in counted]),
     )
-    runs = (*plain.names, *plain.numbers, *plain.cued_places, plain.years, plain.months)
+    runs = (*names, *counted, *cued, years, months)
     return Marks(
-        plain.names,
-        plain.numbers,
-        plain.years,
-        plain.months,
-        plain.money,
-        plain.cued_places,
-        words=frozenset(word for run in runs for word in run),
-        alone=_novelty(plain, frozenset()),
+        tuple(names),
+        numbers,
+        years,
+        months,
+        money,
+        cued,
+        words=frozenset([word for run in runs for word in run]),
+        alone=alone,
     )
 
 
