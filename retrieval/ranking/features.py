@@ -297,6 +297,7 @@ def build(
     positions = np.concatenate([a.positions for a in articles])
     tf_sums, len_sums = _prefix_sums(counts), _prefix_sums(lengths)
     word_sums = _prefix_sums(words)
+    holding_sums = _prefix_sums(np.asarray(present.any(axis=1)))  # sentences holding a term
     n = len(sentence_ids)
     k1, b = policy.k1, policy.b
     starts, window_sizes, rows = [], [], []
@@ -304,13 +305,14 @@ def build(
         first = np.arange(max(n - size + 1, 0))
         first = first[owner[first] == owner[first + size - 1]]  # within one article
         end = first + size
-        tf = tf_sums[end] - tf_sums[first]
         n_words = word_sums[end] - word_sums[first]
-        keep = (tf.sum(axis=1) > 0) & ((n_words <= policy.max_words) | (size == 1))
+        holding = holding_sums[end] - holding_sums[first]
+        keep = (holding > 0) & ((n_words <= policy.max_words) | (size == 1))
         if not keep.any():
             continue
         # the rest only for the windows kept (most hold no term of the question)
-        first, end, tf, n_words = first[keep], end[keep], tf[keep], n_words[keep]
+        first, end, n_words = first[keep], end[keep], n_words[keep]
+        tf = tf_sums[end] - tf_sums[first]
         art = owner[first]
         length = (len_sums[end] - len_sums[first])[:, None]
         bm25 = tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / avg_len[art][:, None]))
