@@ -61,9 +61,9 @@ def test_a_sentence_adds_only_what_the_question_does_not_say() -> None:
 
 def test_marks_are_read_quickly_and_exactly_on_real_news() -> None:
     """The shortcuts of `sentence_marks` must change nothing: each pattern's opening
-    lookahead (the characters a match can start with), the place pattern skipped without a
-    word like "town", and `novelty` answering from the sentence's reading alone when the
-    question shares none of its words."""
+    lookahead (the characters a match can start with), the year, money and place patterns
+    skipped without a character or word they need, and `novelty` answering from the
+    sentence's reading alone when the question shares none of its words."""
     questions = [
         profile(q).words
         for q in (
@@ -78,7 +78,7 @@ def test_marks_are_read_quickly_and_exactly_on_real_news() -> None:
         for article in shared_articles("bbc-news", 150)
         for line in article["text"].splitlines()
         if line.strip()
-    ]
+    ] + ["It cost 300 DOLLARS, or 250 EUROſ, in 1999.", "Up 5 PERCENT, or £3 bn."]
     opened = 0
     for name in ("_CAPS_RUN", "_NUMBER", "_YEAR", "_MONTH_OR_DAY", "_MONEY"):
         pattern: re.Pattern[str] = getattr(marks, name)
@@ -97,6 +97,8 @@ def test_marks_are_read_quickly_and_exactly_on_real_news() -> None:
             for m in marks._CUED_PLACE.finditer(line)  # noqa: SLF001
         )
         assert read.cued_places == tuple(words for words in scanned if words)
+        assert read.years == tuple(marks._YEAR.findall(line))  # noqa: SLF001
+        assert read.money == len(marks._MONEY.findall(line))  # noqa: SLF001
         for words in questions:
             # the whole reading, without the shortcut
             assert novelty(read, words) == marks._novelty(read, words)  # noqa: SLF001
