@@ -78,7 +78,7 @@ class Marks:
     cued_places: tuple[tuple[str, ...], ...] = ()  # "the town of X", "X province": places
     # Every word of the above, and what the sentence adds to a question holding none of
     # them (most questions, for most sentences): `novelty` is then a set test.
-    words: frozenset[str] = frozenset()
+    words: tuple[str, ...] = ()
     alone: Shape | None = None
 
 
@@ -113,7 +113,7 @@ def sentence_marks(text: str) -> Marks:
         months,
         money,
         cued,
-        words=frozenset([word for run in runs for word in run]),
+        words=tuple([word for run in runs for word in run]),
         alone=alone,
     )
 
