@@ -88,6 +88,8 @@ def collect(
             seconds = time.perf_counter() - started
             if candidates is None:
                 continue
+            # every window is labelled, so all their text is read (serving reads the pool's)
+            candidates = candidates.read_texts(searcher.reader.sentence_texts)
             answer = normalize(q.answer)
             labels = np.array(
                 [answer in normalize(candidates.text(w)) for w in range(len(candidates))],

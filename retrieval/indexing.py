@@ -215,7 +215,7 @@ def _add_sentences(
         if reading.first >= 0 and tokenizer.joins(document, parts):
             ids = array("i", documents.term_ids(tokenizer(title)) * TITLE_REPEATS)
             ids.extend(builder.doc_tokens(reading.first, count))
-            documents.add_ids(article_id, ids, when)
+            documents.add_ids(article_id, ids, when, len(document.split()))
         else:
             documents.add(article_id, document, when)
 

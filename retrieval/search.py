@@ -89,7 +89,7 @@ class Searcher:
                 (),
                 "Nothing in the news corpus matches that. Try other words or a broader question.",
             )
-        candidates, scores = self.ranker.rank(candidates)
+        candidates, scores = self.ranker.rank(candidates, self.reader.sentence_texts)
         chosen = choose(candidates, scores, offset + limit + 1, self.ranker.first_page)
         page = chosen[offset : offset + limit]
         passages = []
@@ -121,12 +121,12 @@ class Searcher:
         article_hits, recent_hits = self._article_hits(tokens, moment)
         if not hits and not article_hits:
             return None
-        rows = self.reader.sentences([h.sentence_id for h in hits])
+        article_of = self.reader.articles_of([h.sentence_id for h in hits])
         ids: list[int] = []
         for hit in hits:
-            row = rows.get(hit.sentence_id)
-            if row is not None and row.article_id not in ids:
-                ids.append(row.article_id)
+            article_id = article_of.get(hit.sentence_id)
+            if article_id is not None and article_id not in ids:
+                ids.append(article_id)
         ids = ids[: policy.hit_articles]
         ids.extend(i for i in dict.fromkeys(article_hits + recent_hits) if i not in ids)
         terms = sorted(set(tokens))
@@ -136,20 +136,21 @@ class Searcher:
         asking = np.array([t in asking_terms for t in terms], dtype=bool)
         attributions = self.reader.attributions(ids)
         times = self.reader.article_times(ids)
-        texts = self.reader.sentences_of_articles(ids, policy.max_position)
+        sentences = self.reader.sentences_of_articles(ids, policy.max_position)
         article_scores = (
             self.articles.scores(ids, tokens) if self.articles is not None else np.zeros(len(ids))
         )
         evidence = []
         for article_id, article_score in zip(ids, article_scores, strict=True):
-            sentences = texts.get(article_id)
+            found = sentences.get(article_id)
             attribution = attributions.get(article_id)
-            if not sentences or attribution is None:
+            if found is None or attribution is None:
                 continue
             evidence.append(
                 ArticleEvidence(
                     id=article_id,
-                    sentences=sentences,
+                    sentence_ids=found[0],
+                    positions=found[1],
                     title_terms=frozenset(self.index.tokenizer(attribution.title)),
                     time=times.get(article_id, 0.0),
                     score=float(article_score),
@@ -157,8 +158,8 @@ class Searcher:
                     in_recent_hits=article_id in recent_hits,
                 )
             )
-        sentence_ids = [s.id for a in evidence for s in a.sentences]
-        counts, lengths = self.index.term_counts(sentence_ids, terms)
+        sentence_ids = [i for a in evidence for i in a.sentence_ids.tolist()]
+        counts, lengths, words = self.index.term_counts(sentence_ids, terms)
         hit_rank = {h.sentence_id: rank for rank, h in enumerate(hits)}
         return build(
             asked,
@@ -168,6 +169,7 @@ class Searcher:
             evidence,
             counts,
             lengths,
+            words,
             hit_rank,
             moment,
             attributions,

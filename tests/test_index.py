@@ -2,6 +2,7 @@
 
 import random
 import shutil
+from collections import Counter
 from functools import partialmethod
 from pathlib import Path
 
@@ -383,9 +384,9 @@ async def test_the_article_index_follows_the_database(
         await reopened.close()
 
 
-def held(index: Index) -> dict[int, tuple[int, float, list[tuple[bytes, int]]]]:
-    """What an index holds, however it is cut into segments: each doc's length, time and
-    terms with their counts."""
+def held(index: Index) -> dict[int, tuple[int, float, int, list[tuple[bytes, int]]]]:
+    """What an index holds, however it is cut into segments: each doc's length, time, words
+    and terms with their counts."""
     docs = {}
     for seg in index.snapshot.segments:
         for d in range(seg.docs):
@@ -394,6 +395,7 @@ def held(index: Index) -> dict[int, tuple[int, float, list[tuple[bytes, int]]]]:
             docs[int(seg.sentence_ids[d])] = (
                 int(seg.doc_len[d]),
                 float(seg.doc_time[d]),
+                int(seg.doc_words[d]),
                 list(zip(terms, seg.fwd_tf[lo:hi].tolist(), strict=True)),
             )
     return docs
@@ -523,3 +525,50 @@ def test_a_builder_maps_common_words_straight_to_the_terms_the_tokenizer_gives()
         plain.add_ids(i, plain.term_ids(tokenizer(text)))
     assert list(built.token_ids) == list(plain.token_ids)
     assert built.vocab == plain.vocab
+
+
+def test_term_counts_give_each_sentences_words_split_at_whitespace() -> None:
+    """The ranking's window lengths come from the index, not from reading text: the words
+    must be what `str.split` finds, whatever the whitespace, and survive a merge."""
+    texts = [
+        "The ferry resumed service today.",
+        "Two  spaces,\ta tab and\u2028a line separator\u00a0too",
+        " the of and ",  # no terms at all, three words
+        "U.S. officials said 1,500 people left.",
+    ]
+    index = Index(Tokenizer())
+    index.add([(1, texts[0]), (2, texts[1])])
+    index.add([(3, texts[2]), (4, texts[3])])
+    found = index.term_counts([4, 3, 2, 1, 99], ["ferri", "offici"])
+    expected = [len(t.split()) for t in reversed(texts)] + [0]
+    assert found.words.tolist() == expected
+    assert found.counts.tolist() == [[0, 1], [0, 0], [0, 0], [1, 0], [0, 0]]
+    assert index.merge()
+    assert len(index.snapshot.segments) == 1
+    assert index.term_counts([4, 3, 2, 1, 99], []).words.tolist() == expected
+
+
+def test_term_counts_are_the_tokenizers_counts_on_real_news() -> None:
+    """Term counts come from each segment's forward postings, merged with the terms asked
+    about in a compiled loop: they must be what tokenizing the text counts, in whatever
+    segment a sentence is, for terms some segments lack."""
+    lines = [
+        line
+        for article in shared_articles("bbc-news", 40)
+        for line in article["text"].splitlines()
+        if line.strip()
+    ]
+    tokenizer = Tokenizer()
+    index = Index(tokenizer)
+    half = len(lines) // 2
+    index.add([(i, text) for i, text in enumerate(lines[:half], 1)])
+    index.add([(i, text) for i, text in enumerate(lines[half:], half + 1)])
+    tokens = [tokenizer(text) for text in lines]
+    common = Counter(t for terms in tokens for t in set(terms)).most_common(40)
+    rare = tokens[-1][:3]  # terms of the last sentence: some only in the second segment
+    terms = sorted({t for t, _ in common[::4]} | set(rare) | {"zzznothing"})
+    ids = list(range(len(lines), 0, -3))
+    found = index.term_counts(ids, terms)
+    expected = [[Counter(tokens[i - 1])[t] for t in terms] for i in ids]
+    assert found.counts.tolist() == expected
+    assert found.lengths.tolist() == [len(tokens[i - 1]) for i in ids]

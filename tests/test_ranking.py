@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
 
-from retrieval.corpus.store import SentenceRow
+from retrieval.ranking import marks
 from retrieval.ranking.features import COLUMN, FEATURES, MARK_FEATURES, Candidates
 from retrieval.ranking.marks import novelty, sentence_marks
 from retrieval.ranking.model import MODEL_PATH, LinearModel, Ranker, choose, default_ranker
 from retrieval.ranking.question import AnswerKind, profile
+
+from .conftest import shared_articles
 
 
 @pytest.mark.parametrize(
@@ -56,6 +59,53 @@ def test_a_sentence_adds_only_what_the_question_does_not_say() -> None:
     assert novelty(sentence_marks(town), frozenset()).places == 3  # the list knows only Iran
 
 
+def test_marks_are_read_quickly_and_exactly_on_real_news() -> None:
+    """The shortcuts of `sentence_marks` must change nothing: each pattern's opening
+    lookahead (the characters a match can start with), the year, money and place patterns
+    skipped without a character or word they need, and `novelty` answering from the
+    sentence's reading alone when the question shares none of its words."""
+    questions = [
+        profile(q).words
+        for q in (
+            "Which golfer won the 2022 US Women's Open?",
+            "How many people died in the floods in March?",
+            "Where did the joint exercise begin?",
+            "What did the Bank of England say about inflation of 5 percent?",
+        )
+    ] + [frozenset()]
+    lines = [
+        line
+        for article in shared_articles("bbc-news", 150)
+        for line in article["text"].splitlines()
+        if line.strip()
+    ] + ["It cost 300 DOLLARS, or 250 EUROſ, in 1999.", "Up 5 PERCENT, or £3 bn."]
+    opened = 0
+    for name in ("_CAPS_RUN", "_NUMBER", "_YEAR", "_MONTH_OR_DAY", "_MONEY"):
+        pattern: re.Pattern[str] = getattr(marks, name)
+        lookahead = re.match(r"\(\?=\[[^]]*\]\)", pattern.pattern)
+        assert lookahead, name
+        plain = re.compile(pattern.pattern[lookahead.end() :], pattern.flags)
+        for line in lines:
+            assert pattern.findall(line) == plain.findall(line), (name, line)
+            opened += bool(plain.findall(line))
+    assert opened > len(lines)  # the patterns do find things in news
+    shortcuts = 0
+    for line in lines:
+        read = sentence_marks(line)
+        scanned = (
+            marks._after_possessive(marks._WORD.findall((m[1] or m[2]).casefold()))  # noqa: SLF001
+            for m in marks._CUED_PLACE.finditer(line)  # noqa: SLF001
+        )
+        assert read.cued_places == tuple(words for words in scanned if words)
+        assert read.years == tuple(marks._YEAR.findall(line))  # noqa: SLF001
+        assert read.money == len(marks._MONEY.findall(line))  # noqa: SLF001
+        for words in questions:
+            # the whole reading, without the shortcut
+            assert novelty(read, words) == marks._novelty(read, words)  # noqa: SLF001
+            shortcuts += words.isdisjoint(read.words)
+    assert 0 < shortcuts < len(lines) * len(questions)
+
+
 def test_the_shipped_model_loads_and_names_only_known_features() -> None:
     ranker = default_ranker()
     assert set(ranker.first.features) <= set(FEATURES) - set(MARK_FEATURES)
@@ -92,14 +142,12 @@ def test_a_linear_model_scores_standardized_columns() -> None:
 def one_sentence_windows(sizes: dict[int, int]) -> Candidates:
     """A window per sentence of articles with these many sentences, each text its own."""
     rows = [
-        SentenceRow(article * 100 + i, article, i, 0, f"Article {article} says thing {i}.")
-        for article, count in sizes.items()
-        for i in range(count)
+        (article * 100 + i, article, i) for article, count in sizes.items() for i in range(count)
     ]
     n = len(rows)
-    articles = np.array([r.article_id for r in rows])
+    articles = np.array([article for _, article, _ in rows])
     return Candidates(
-        sentences=tuple(rows),
+        sentence_id=np.array([i for i, _, _ in rows]),
         article=articles,
         start=np.arange(n),
         size=np.ones(n, dtype=np.int64),
@@ -108,6 +156,7 @@ def one_sentence_windows(sizes: dict[int, int]) -> Candidates:
         owner=articles,
         coverage=np.zeros(n),
         question=profile("What does each article say?"),
+        texts={i: f"Article {article} says thing {at}." for i, article, at in rows},
     )
 
 

@@ -1,12 +1,21 @@
 """Golden retrieval tests on tiny fixed corpora."""
 
 import asyncio
+import math
+import time
+from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
+
+import numpy as np
+import pytest
 
 from retrieval.corpus.db import ReadConnections
 from retrieval.corpus.store import CorpusReader
 from retrieval.engine import Engine
 from retrieval.models import ArticleDraft
+from retrieval.ranking.features import COLUMN
+from retrieval.ranking.model import choose, default_ranker
 from retrieval.search import Searcher
 
 STORY = (
@@ -144,3 +153,43 @@ async def test_questions_answered_in_many_threads_at_once_agree_with_one_at_a_ti
     together = await asyncio.gather(*(small_engine.ask(q) for q in questions))
     assert together == alone
     assert all(result.passages for result in together)
+
+
+async def test_text_is_read_for_the_pooled_windows_only_and_changes_nothing(
+    small_engine: Engine,
+) -> None:
+    """The candidates' features come from the index (term counts, words) and the store's
+    (article, position) index: text is read once, for the windows the first stage keeps,
+    and the answer is what reading every candidate's text first gives."""
+    readers = ReadConnections(small_engine.db_path)
+    try:
+        reader = CorpusReader(readers.get)
+        ranker = replace(default_ranker(), pool=2)
+        searcher = Searcher(reader, small_engine.index, small_engine.articles, ranker=ranker)
+        question = "Where did the joint exercise begin, and what did the bank do?"
+        tokens = small_engine.index.tokenizer(question)
+        candidates = searcher.candidates(question, tokens, time.time())
+        assert candidates is not None and candidates.texts == {}
+        asked: list[list[int]] = []
+
+        def read(ids: Iterable[int]) -> dict[int, str]:
+            asked.append(list(ids))
+            return reader.sentence_texts(asked[-1])
+
+        kept, scores = ranker.rank(candidates, read)
+        assert len(asked) == 1
+        assert sorted(asked[0]) == kept.sentence_id[kept.sentence_rows()].tolist()
+        assert len(asked[0]) < len(candidates.sentence_id)
+
+        everything = candidates.read_texts(reader.sentence_texts)
+        assert len(everything.texts) == len(candidates.sentence_id)
+        for w in range(len(everything)):  # the index's words are the text's
+            words = len(everything.text(w).split())
+            assert everything.features[w, COLUMN["words"]] == pytest.approx(math.log(words))
+        kept_all, scores_all = ranker.rank(everything, read)
+        assert len(asked) == 1  # nothing left to read
+        assert np.array_equal(scores, scores_all)
+        assert kept.sentence_ids(0) == kept_all.sentence_ids(0)
+        assert choose(kept, scores, 5, 3) == choose(kept_all, scores_all, 5, 3)
+    finally:
+        readers.close()

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.corpus.db import connect
+from retrieval.corpus.db import ReadConnections, connect
 from retrieval.corpus.schema import MIGRATIONS, Migration
+from retrieval.corpus.store import CorpusReader
 from retrieval.engine import Engine
 from retrieval.errors import StoreError
 from retrieval.models import ArticleDraft
@@ -271,3 +272,56 @@ async def test_nul_characters_never_reach_the_database(db_path: Path, tmp_path: 
         ("Ferry resumes", "The ferry resumed its crossings on Tuesday.", None, "[]"),
     ]
     assert sentences and not any("\x00" in s for s in sentences)
+
+
+async def test_sentences_of_articles_are_read_right_however_their_ids_run(
+    engine: Engine,
+) -> None:
+    """Sentences stored by newsbot have ids their article's first id plus their position,
+    and are read a row per article; any article whose ids run otherwise (interleaved with
+    another's, reversed, with gaps) must still get its own ids in position order."""
+    await engine.add_articles(
+        [ArticleDraft(title="Ferry", text="The ferry sailed. It came back. Then it rained.")]
+    )
+    db_path = engine.db_path
+    layouts = {  # article id -> (sentence id, position) pairs
+        11: [(1001, 0), (1003, 1)],  # interleaved with 12
+        12: [(1002, 0), (1004, 1)],
+        13: [(2001, 1), (2002, 0)],  # reversed
+        14: [(3000, 0), (3002, 1)],  # a gap in ids
+        15: [(4000, 0), (4002, 2)],  # a gap in positions
+        16: [(5000, 0), (5001, 1), (5002, 2)],  # a run, as newsbot stores them
+    }
+    for article_id, sentences in layouts.items():
+        run_sql(
+            db_path,
+            "INSERT INTO articles (id, title, text, content_hash, ingested_ts)"
+            " VALUES (?, 't', 'x', ?, 0)",
+            article_id,
+            f"hash{article_id}",
+        )
+        for sentence_id, position in sentences:
+            run_sql(
+                db_path,
+                "INSERT INTO sentences (id, article_id, position, paragraph, text)"
+                " VALUES (?, ?, ?, 0, 's')",
+                sentence_id,
+                article_id,
+                position,
+            )
+    stored = {1: [(1, 0), (2, 1), (3, 2)], **layouts}
+    readers = ReadConnections(db_path)
+    try:
+        reader = CorpusReader(readers.get)
+        for last in (1, 10):
+            found = reader.sentences_of_articles([1, *layouts, 99], last)
+            expected = {
+                article_id: sorted((p, i) for i, p in sentences if p <= last)
+                for article_id, sentences in stored.items()
+            }
+            read = {
+                a: list(zip(p.tolist(), i.tolist(), strict=True)) for a, (i, p) in found.items()
+            }
+            assert read == expected
+    finally:
+        readers.close()

@@ -13,11 +13,11 @@ import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass
-from itertools import groupby
-from operator import attrgetter
-from typing import NamedTuple
+from itertools import chain
 
 import aiosqlite
+import numpy as np
+import numpy.typing as npt
 
 from retrieval.corpus.dates import to_timestamp
 from retrieval.corpus.db import (
@@ -28,6 +28,8 @@ from retrieval.corpus.db import (
 )
 from retrieval.corpus.text import canonical_url, fingerprint
 from retrieval.models import ArticleDraft, Attribution
+
+Ints = npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,17 +48,6 @@ class CorpusStats:
     outlets: int
     first_published: str | None
     last_published: str | None
-
-
-class SentenceRow(NamedTuple):
-    """One stored sentence. A NamedTuple, not a dataclass: a question reads about 1,400 of
-    them (its candidate articles), and making a frozen dataclass costs several times more."""
-
-    id: int
-    article_id: int
-    position: int
-    paragraph: int
-    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +108,6 @@ def _attribution(row: sqlite3.Row) -> Attribution:
 
 
 _ATTRIBUTION_COLUMNS = "id, title, source, authors, published, url"
-_SENTENCE_COLUMNS = "id, article_id, position, paragraph, text"
 
 
 class CorpusStore:
@@ -305,29 +295,73 @@ class CorpusReader:
     def __init__(self, connection: Callable[[], sqlite3.Connection]) -> None:
         self._connection = connection
 
-    def sentences(self, ids: Iterable[int]) -> dict[int, SentenceRow]:
-        """The sentences with these ids (missing ids are simply absent)."""
+    def articles_of(self, sentence_ids: Iterable[int]) -> dict[int, int]:
+        """The article of each of these sentences (missing ids are simply absent)."""
         rows = tuples_for_ids_blocking(
             self._connection(),
-            f"SELECT {_SENTENCE_COLUMNS} FROM sentences WHERE id IN ({{ids}})",
-            ids,
+            "SELECT id, article_id FROM sentences WHERE id IN ({ids})",
+            sentence_ids,
         )
-        return {sentence.id: sentence for sentence in map(SentenceRow._make, rows)}
+        return dict(rows)
 
     def sentences_of_articles(
         self, article_ids: Iterable[int], last: int
-    ) -> dict[int, list[SentenceRow]]:
-        """The sentences of each article at positions 0..last, in order; one read for all."""
+    ) -> dict[int, tuple[Ints, Ints]]:
+        """The ids and positions of each article's sentences at positions 0..last, in order;
+        read from the (article, position) index alone: no text (see `sentence_texts`).
+
+        An article's sentences are stored together, so their ids are usually its first id
+        plus their positions: one row per article says so (id - position the same for every
+        sentence, positions without a gap) and gives them all. Only other articles (none in
+        news-1m) are read a row per sentence.
+        """
+        spans = tuples_for_ids_blocking(
+            self._connection(),
+            "SELECT article_id, count(*), min(position), max(position), min(id - position),"
+            " max(id - position) FROM sentences"
+            " WHERE article_id IN ({ids}) AND position <= ? GROUP BY article_id",
+            article_ids,
+            last,
+        )
+        found: dict[int, tuple[Ints, Ints]] = {}
+        scattered = []
+        for article_id, count, first, end, offset, top in spans:
+            if offset == top and end - first == count - 1:
+                positions = np.arange(first, end + 1, dtype=np.int64)
+                found[article_id] = (positions + offset, positions)
+            else:
+                scattered.append(article_id)
+        if scattered:
+            found.update(self._sentence_rows(scattered, last))
+        return found
+
+    def _sentence_rows(self, article_ids: list[int], last: int) -> dict[int, tuple[Ints, Ints]]:
+        """`sentences_of_articles`, a row per sentence."""
         rows = tuples_for_ids_blocking(
             self._connection(),
-            f"SELECT {_SENTENCE_COLUMNS} FROM sentences"
+            "SELECT article_id, position, id FROM sentences"
             " WHERE article_id IN ({ids}) AND position <= ? ORDER BY article_id, position",
             article_ids,
             last,
         )
+        if not rows:
+            return {}
         # Each statement returns its articles' rows together (an article is in one of them).
-        by_article = groupby(map(SentenceRow._make, rows), key=attrgetter("article_id"))
-        return {article_id: list(sentences) for article_id, sentences in by_article}
+        table = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=3 * len(rows))
+        article, position, sentence = table.reshape(len(rows), 3).T
+        starts = np.flatnonzero(np.diff(article, prepend=article[0] - 1))
+        ends = np.append(starts[1:], len(rows))
+        return {
+            int(article[a]): (sentence[a:b], position[a:b])
+            for a, b in zip(starts.tolist(), ends.tolist(), strict=True)
+        }
+
+    def sentence_texts(self, sentence_ids: Iterable[int]) -> dict[int, str]:
+        """The text of each of these sentences (missing ids are simply absent)."""
+        rows = tuples_for_ids_blocking(
+            self._connection(), "SELECT id, text FROM sentences WHERE id IN ({ids})", sentence_ids
+        )
+        return dict(rows)
 
     def article_times(self, article_ids: Iterable[int]) -> dict[int, float]:
         """When each article counts from for answers as of a moment: published, else stored

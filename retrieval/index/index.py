@@ -61,6 +61,14 @@ class ScoredDoc(NamedTuple):
     score: float
 
 
+class TermCounts(NamedTuple):
+    """What the index knows of some sentences' text (`Index.term_counts`)."""
+
+    counts: npt.NDArray[np.int32]  # [sentences, terms] occurrences of each term asked about
+    lengths: npt.NDArray[np.int32]  # tokens (BM25's document length)
+    words: npt.NDArray[np.int32]  # words as written, split at whitespace
+
+
 class SegmentBuilder:
     """Collects tokenized sentences and turns them into one segment.
 
@@ -74,6 +82,7 @@ class SegmentBuilder:
         self.vocab: dict[str, int] = {} if vocab is None else vocab
         self.token_ids = array("i")
         self.doc_len = array("i")
+        self.doc_words = array("i")
         self.doc_start = array("q", [0])  # where each doc's tokens start, then the end
         self.sentence_ids = array("q")
         self.doc_time = array("d")
@@ -85,9 +94,10 @@ class SegmentBuilder:
     def add(self, sentence_id: int, text: str, time: float = 0.0) -> None:
         """Add a doc; `time` (Unix seconds) is when it counts from for searches as of a
         moment (0: always)."""
+        written = len(text.split())
         words = self.tokenizer.ascii_words(text)
         if words is None:
-            self.add_ids(sentence_id, self.term_ids(self.tokenizer(text)), time)
+            self.add_ids(sentence_id, self.term_ids(self.tokenizer(text)), time, written)
             return
         # the common path: each written word straight to its term's id (-1: left out),
         # one lookup a word instead of one for its term and one for the term's id
@@ -101,7 +111,7 @@ class SegmentBuilder:
             for word, term in zip(missing, terms, strict=True):
                 word_ids[word] = -1 if term is None else vocab.setdefault(term, len(vocab))
             found = list(map(word_ids.__getitem__, words))
-        self.add_ids(sentence_id, [i for i in found if i >= 0], time)
+        self.add_ids(sentence_id, [i for i in found if i >= 0], time, written)
 
     def term_ids(self, terms: Iterable[str]) -> list[int]:
         """The ids of `terms` in the vocabulary, new terms added to it."""
@@ -109,14 +119,18 @@ class SegmentBuilder:
         setdefault = vocab.setdefault
         return [setdefault(t, len(vocab)) for t in terms]
 
-    def add_ids(self, sentence_id: int, ids: Iterable[int], time: float = 0.0) -> None:
-        """Add a doc given as the ids of its terms in the vocabulary."""
+    def add_ids(
+        self, sentence_id: int, ids: Iterable[int], time: float = 0.0, words: int = 0
+    ) -> None:
+        """Add a doc given as the ids of its terms in the vocabulary, and its text's number
+        of words (split at whitespace)."""
         self.token_ids.extend(ids)
         end = len(self.token_ids)
         self.doc_len.append(end - self.doc_start[-1])
         self.doc_start.append(end)
         self.sentence_ids.append(sentence_id)
         self.doc_time.append(time)
+        self.doc_words.append(words)
 
     def doc_tokens(self, first: int, count: int) -> array[int]:
         """The token ids of `count` docs from the `first` added (0 for the first), in order."""
@@ -154,6 +168,7 @@ class SegmentBuilder:
             np.frombuffer(self.sentence_ids, dtype=np.int64).copy(),
             np.frombuffer(self.doc_time, dtype=np.float64).copy(),
             doc_len,
+            np.frombuffer(self.doc_words, dtype=np.int32).copy(),
             encoded[order],
             fwd_ptr,
             fwd_term,
@@ -507,18 +522,18 @@ class Index:
                 scores[rows] = self._exact_scores(snap, local + snap.bases[s], tokens)
         return scores
 
-    def term_counts(
-        self, sentence_ids: Sequence[int], terms: Sequence[str]
-    ) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]:
-        """Occurrences of each of `terms` in each sentence, and the sentences' lengths.
+    def term_counts(self, sentence_ids: Sequence[int], terms: Sequence[str]) -> TermCounts:
+        """Occurrences of each of `terms` in each sentence, and the sentences' lengths and
+        words.
 
-        Read from the forward postings, so passages can be scored without re-tokenizing.
-        Sentences the index does not hold get zeros.
+        Read from the forward postings, so passages can be scored without re-tokenizing, or
+        reading, their text. Sentences the index does not hold get zeros.
         """
         snap = self._snapshot
         ids = np.asarray(sentence_ids, dtype=np.int64)
         counts = np.zeros((len(ids), len(terms)), dtype=np.int32)
         lengths = np.zeros(len(ids), dtype=np.int32)
+        words = np.zeros(len(ids), dtype=np.int32)
         encoded = [t.encode() for t in terms]
         for segment in snap.segments:
             if not segment.docs or not len(ids):
@@ -527,10 +542,21 @@ class Index:
             if not len(rows):
                 continue
             lengths[rows] = segment.doc_len[local]
-            term_ids = [segment.term_id(t) for t in encoded]
-            row_of, column, tf = _forward_matches(segment, local, term_ids)
-            counts[rows[row_of], column] = tf
-        return counts, lengths
+            words[rows] = segment.doc_words[local]
+            found = enumerate(map(segment.term_id, encoded))
+            wanted = sorted((t, q) for q, t in found if t >= 0)  # (local term id, column)
+            if wanted:
+                kernels.forward_counts(
+                    segment.fwd_ptr,
+                    segment.fwd_term,
+                    segment.fwd_tf,
+                    local,
+                    rows,
+                    np.array([t for t, _ in wanted], dtype=np.int64),
+                    np.array([q for _, q in wanted], dtype=np.int64),
+                    counts,
+                )
+        return TermCounts(counts, lengths, words)
 
     def _exact_scores(
         self,

@@ -565,6 +565,36 @@ def top_k(
     return heap_size
 
 
+@njit(cache=True, nogil=True, error_model="numpy")
+def forward_counts(
+    fwd_ptr: Ints,
+    fwd_term: Int32s,
+    fwd_tf: Int32s,
+    local: Ints,
+    rows: Ints,
+    wanted: Ints,
+    columns: Ints,
+    counts: npt.NDArray[np.int32],
+) -> None:
+    """counts[rows[r], columns[j]] = the tf of term wanted[j] in local doc local[r], for
+    each such term the doc holds: in place. `wanted` ascending, like each doc's terms, so
+    the two lists are merged."""
+    for r in range(len(local)):
+        doc = local[r]
+        at, end = fwd_ptr[doc], fwd_ptr[doc + 1]
+        j = 0
+        while at < end and j < len(wanted):
+            term = fwd_term[at]
+            if term < wanted[j]:
+                at += 1
+            elif term > wanted[j]:
+                j += 1
+            else:
+                counts[rows[r], columns[j]] = fwd_tf[at]
+                at += 1
+                j += 1
+
+
 def warm_up() -> None:
     """Load (or compile, the first time) the kernels for the argument types queries use.
 
@@ -605,3 +635,14 @@ def warm_up() -> None:
             0,
             2,
         )
+    one = np.zeros(1, dtype=np.int64)
+    forward_counts(
+        np.array([0, 1], dtype=np.int64),
+        np.zeros(1, dtype=np.int32),
+        np.ones(1, dtype=np.int32),
+        one,
+        one,
+        one,
+        one,
+        np.zeros((1, 1), dtype=np.int32),
+    )

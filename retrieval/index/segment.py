@@ -40,6 +40,7 @@ _ARRAYS = {
     "doc_time": np.float64,  # [docs] Unix time the doc counts from (its article's date)
     "by_sentence": np.int32,  # [docs] local docs in sentence id order
     "doc_len": np.int32,  # [docs] number of tokens (BM25's document length), ascending
+    "doc_words": np.int32,  # [docs] words of its text, split at whitespace (not BM25's)
     "terms": None,  # [terms] sorted UTF-8 byte strings
     "one_ptr": np.int64,  # [terms + 1] start of each term's tf-1 docs
     "one_doc": np.int32,  # [tf-1 postings] local doc, ascending within a term
@@ -69,6 +70,7 @@ class Segment:
     doc_time: npt.NDArray[np.float64]
     by_sentence: npt.NDArray[np.int32]
     doc_len: npt.NDArray[np.int32]
+    doc_words: npt.NDArray[np.int32]
     terms: npt.NDArray[np.bytes_]
     one_ptr: IntArray
     one_doc: npt.NDArray[np.int32]
@@ -148,6 +150,7 @@ class Segment:
         sentence_ids: IntArray,
         doc_time: npt.NDArray[np.float64],
         doc_len: npt.NDArray[np.int32],
+        doc_words: npt.NDArray[np.int32],
         terms: npt.NDArray[np.bytes_],
         fwd_ptr: IntArray,
         fwd_term: npt.NDArray[np.int32],
@@ -159,6 +162,7 @@ class Segment:
         by_length = np.lexsort((sentence_ids, doc_len))
         fwd_ptr, fwd_term, fwd_tf = layout.reorder_docs(fwd_ptr, fwd_term, fwd_tf, by_length)
         doc_len = np.ascontiguousarray(doc_len[by_length], dtype=np.int32)
+        doc_words = np.ascontiguousarray(doc_words[by_length], dtype=np.int32)
         sentence_ids = np.ascontiguousarray(sentence_ids[by_length], dtype=np.int64)
         doc_time = np.ascontiguousarray(doc_time[by_length], dtype=np.float64)
         one_ptr, one_doc, many_ptr, many_doc, many_tf, max_tf = layout.invert(
@@ -170,6 +174,7 @@ class Segment:
             doc_time=doc_time,
             by_sentence=np.argsort(sentence_ids, kind="stable").astype(np.int32),
             doc_len=doc_len,
+            doc_words=doc_words,
             terms=terms,
             one_ptr=one_ptr,
             one_doc=one_doc,
@@ -200,6 +205,7 @@ class Segment:
             np.concatenate([s.sentence_ids for s in segments]),
             np.concatenate([s.doc_time for s in segments]),
             np.concatenate([s.doc_len for s in segments]),
+            np.concatenate([s.doc_words for s in segments]),
             terms,
             fwd_ptr,
             fwd_term,

@@ -5,21 +5,22 @@ article index), as of the question's moment. Every window of one to three consec
 sentences of those articles that shares a term with the question is a candidate; `build`
 gives each a row of cheap features (window BM25, article BM25, hit ranks, position, age), all
 computed from arrays at hand: term counts come from the index's forward postings, not from
-tokenizing text again. `add_marks` adds what reading the text tells (names, numbers, dates
-the question does not hold), for the few windows the first stage of `model` keeps.
+tokenizing text again, and word counts from the index too: no text is read for them.
+`add_marks` adds what reading the text tells (names, numbers, dates the question does not
+hold), for the few windows the first stage of `model` keeps, once their text is read
+(`Candidates.read_texts`).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
 
-from retrieval.corpus.store import SentenceRow
 from retrieval.models import Attribution
 from retrieval.ranking.marks import Marks, novelty, sentence_marks
 from retrieval.ranking.question import AnswerKind, QuestionProfile
@@ -28,6 +29,9 @@ Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
 
 DAY = 86_400.0
+
+# Reads the text of sentences by id (`CorpusReader.sentence_texts`); missing ids are absent.
+TextReader = Callable[[Iterable[int]], Mapping[int, str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +124,8 @@ class ArticleEvidence:
     """What is known of one candidate article before its windows are cut."""
 
     id: int
-    sentences: Sequence[SentenceRow]  # in order, from position 0
+    sentence_ids: Ints  # its sentences, in order from position 0
+    positions: Ints  # their positions in the article
     title_terms: frozenset[str]
     time: float  # Unix time it counts from
     score: float  # whole-article BM25
@@ -132,10 +137,12 @@ class ArticleEvidence:
 class Candidates:
     """Every candidate window of a question: rows of `features` (columns `FEATURES`).
 
-    Window w is sentences[start[w] : start[w] + size[w]], all of article `article[w]`.
+    Window w is sentences[start[w] : start[w] + size[w]] (rows of `sentence_id`), all of
+    article `article[w]`. Their text is read for few windows (`read_texts`): `texts` holds
+    what has been read, by sentence id.
     """
 
-    sentences: tuple[SentenceRow, ...]
+    sentence_id: Ints  # per sentence, the candidate articles' sentences in order
     article: Ints
     start: Ints
     size: Ints
@@ -144,6 +151,7 @@ class Candidates:
     owner: Ints  # per sentence: the index of its article among the candidate articles
     coverage: Floats  # per sentence: idf share of the question's terms it holds
     question: QuestionProfile  # what the question asks for (`add_marks` reads it)
+    texts: Mapping[int, str]  # sentence id -> text, of the sentences read so far
 
     def __len__(self) -> int:
         return len(self.start)
@@ -158,13 +166,36 @@ class Candidates:
             features=self.features[rows].copy(),
         )
 
+    def read_texts(self, read: TextReader) -> Candidates:
+        """These windows with the text of all their sentences at hand: one call of `read`,
+        for those not read yet. (A sentence deleted since its window was cut reads as "".)"""
+        rows = self.sentence_rows()
+        missing = [i for i in self.sentence_id[rows].tolist() if i not in self.texts]
+        if not missing:
+            return self
+        return replace(self, texts={**self.texts, **read(missing)})
+
+    def sentence_rows(self) -> Ints:
+        """The rows of `sentence_id` whose text the windows need, ascending: each window's
+        first sentence and as many after it as the longest window has (`add_marks` reads
+        them all, and the model was trained so: a shorter window's next sentences count
+        towards `support`)."""
+        if not len(self):
+            return np.zeros(0, dtype=np.int64)
+        rows = np.unique(np.concatenate([self.start + j for j in range(int(self.size.max()))]))
+        return rows[rows < len(self.sentence_id)]
+
+    def sentence_text(self, row: int) -> str:
+        """The text of the sentence at `row` of `sentence_id` (once read: `read_texts`)."""
+        return self.texts.get(int(self.sentence_id[row]), "")
+
     def text(self, w: int) -> str:
         first = int(self.start[w])
-        return " ".join(s.text for s in self.sentences[first : first + int(self.size[w])])
+        return " ".join(map(self.sentence_text, range(first, first + int(self.size[w]))))
 
     def sentence_ids(self, w: int) -> tuple[int, ...]:
         first = int(self.start[w])
-        return tuple(s.id for s in self.sentences[first : first + int(self.size[w])])
+        return tuple(self.sentence_id[first : first + int(self.size[w])].tolist())
 
 
 @lru_cache(maxsize=200_000)
@@ -181,6 +212,7 @@ def build(
     articles: Sequence[ArticleEvidence],
     counts: npt.NDArray[np.int32],
     lengths: npt.NDArray[np.int32],
+    words: npt.NDArray[np.int32],
     hit_rank: Mapping[int, int],
     moment: float,
     attributions: Mapping[int, Attribution],
@@ -189,14 +221,17 @@ def build(
     """The candidate windows of `articles` with their features.
 
     `counts[i, t]` is how often terms[t] occurs in the i-th sentence of the articles'
-    sentences taken in order, `lengths[i]` its token count; `asking[t]` whether terms[t] is
+    sentences taken in order, `lengths[i]` its token count, `words[i]` its number of words
+    (split at whitespace: `Index.term_counts` gives all three); `asking[t]` whether terms[t] is
     in the question's asking sentence; `hit_rank` maps the best sentence hits to their rank
     (0 = best). Pure: reads nothing, writes nothing.
     """
-    sentences = tuple(s for a in articles for s in a.sentences)
-    if not sentences or not len(terms):
-        return _no_candidates(question, sentences, attributions)
-    sizes = np.array([len(a.sentences) for a in articles])
+    sentence_ids = np.concatenate(
+        [np.zeros(0, dtype=np.int64), *(a.sentence_ids for a in articles)]
+    )
+    if not len(sentence_ids) or not len(terms):
+        return _no_candidates(question, sentence_ids, attributions)
+    sizes = np.array([len(a.sentence_ids) for a in articles], dtype=np.int64)
     owner = np.repeat(np.arange(len(articles)), sizes)  # article index of each sentence
     present = counts > 0
     idf_total = float(idf.sum()) or 1.0
@@ -215,7 +250,7 @@ def build(
     lead[nonempty] = present[first_of[nonempty]]
     in_title = np.array([[t in a.title_terms for t in terms] for a in articles], dtype=bool)
     in_context = lead | in_title
-    ranks = np.array([hit_rank.get(s.id, -1) for s in sentences])
+    ranks = _lookup(hit_rank, sentence_ids, -1)
     hit_score = np.where(ranks >= 0, 1.0 / (1.0 + np.maximum(ranks, 0)), 0.0)
     article_hit_score = np.zeros(len(articles))
     np.maximum.at(article_hit_score, owner, hit_score)
@@ -259,36 +294,39 @@ def build(
         )
     ]
 
-    positions = np.array([s.position for s in sentences])
-    words = np.array([len(s.text.split()) for s in sentences])
+    positions = np.concatenate([a.positions for a in articles])
     tf_sums, len_sums = _prefix_sums(counts), _prefix_sums(lengths)
     word_sums = _prefix_sums(words)
-    n = len(sentences)
+    holding_sums = _prefix_sums(np.asarray(present.any(axis=1)))  # sentences holding a term
+    n = len(sentence_ids)
     k1, b = policy.k1, policy.b
     starts, window_sizes, rows = [], [], []
     for size in range(1, policy.max_sentences + 1):
         first = np.arange(max(n - size + 1, 0))
         first = first[owner[first] == owner[first + size - 1]]  # within one article
         end = first + size
-        art = owner[first]
+        n_words = word_sums[end] - word_sums[first]
+        holding = holding_sums[end] - holding_sums[first]
+        keep = (holding > 0) & ((n_words <= policy.max_words) | (size == 1))
+        if not keep.any():
+            continue
+        # the rest only for the windows kept (most hold no term of the question)
+        first, end, n_words = first[keep], end[keep], n_words[keep]
         tf = tf_sums[end] - tf_sums[first]
+        art = owner[first]
         length = (len_sums[end] - len_sums[first])[:, None]
         bm25 = tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / avg_len[art][:, None]))
         context = policy.context_weight * in_context[art] * (tf == 0)
         score = ((bm25 + context) * idf).sum(axis=1)
-        n_words = word_sums[end] - word_sums[first]
-        keep = (tf.sum(axis=1) > 0) & ((n_words <= policy.max_words) | (size == 1))
-        if not keep.any():
-            continue
-        first, end, art, tf, score = first[keep], end[keep], art[keep], tf[keep], score[keep]
         inside = np.stack([first + j for j in range(size)])  # [size, windows]
         best = best_sentence[art]
         gap = np.where(best < first, first - best, np.where(best >= end, best - end + 1, 0))
+        best_coverage = coverage[inside].max(axis=0)
         columns = np.zeros((len(first), len(FEATURES)))
         columns[:, COLUMN["window_bm25"]] = score
         columns[:, COLUMN["coverage"]] = ((tf > 0) * idf).sum(axis=1) / idf_total
-        columns[:, COLUMN["sentence_coverage"]] = coverage[inside].max(axis=0)
-        columns[:, COLUMN["whole_sentence"]] = coverage[inside].max(axis=0) > 1 - 1e-9
+        columns[:, COLUMN["sentence_coverage"]] = best_coverage
+        columns[:, COLUMN["whole_sentence"]] = best_coverage > 1 - 1e-9
         columns[:, COLUMN["bare_sentences"]] = (coverage[inside] == 0).sum(axis=0)
         columns[:, COLUMN["ask_coverage"]] = ((tf > 0) * ask_idf).sum(axis=1) / ask_total
         columns[:, COLUMN["ask_sentence_coverage"]] = ask_coverage[inside].max(axis=0)
@@ -298,19 +336,19 @@ def build(
         columns[:, COLUMN["lead"]] = positions[first] == 0
         columns[:, COLUMN["two_sentences"]] = size == 2
         columns[:, COLUMN["three_sentences"]] = size == 3
-        columns[:, COLUMN["words"]] = np.log(np.maximum(n_words[keep], 1))
+        columns[:, COLUMN["words"]] = np.log(np.maximum(n_words, 1))
         columns[:, article_columns] = per_article[art]
         starts.append(first)
         window_sizes.append(np.full(len(first), size))
         rows.append(columns)
     if not rows:
-        return _no_candidates(question, sentences, attributions)
+        return _no_candidates(question, sentence_ids, attributions)
     features = np.vstack(rows)
     start = np.concatenate(starts)
     _finish(features, owner[start], idf_total)
     article_ids = np.array([a.id for a in articles], dtype=np.int64)
     return Candidates(
-        sentences,
+        sentence_ids,
         article_ids[owner[start]],
         start,
         np.concatenate(window_sizes),
@@ -319,6 +357,7 @@ def build(
         owner,
         coverage,
         question,
+        {},
     )
 
 
@@ -338,11 +377,12 @@ class _SentenceEvidence:
     def of(
         cls,
         question: QuestionProfile,
-        sentences: Sequence[SentenceRow],
+        sentences: Iterable[tuple[int, str]],
         owner: Ints,
         articles: int,
     ) -> _SentenceEvidence:
-        shapes = [novelty(_marks(s.id, s.text), question.words) for s in sentences]
+        """Of `sentences` given as (id, text)."""
+        shapes = [novelty(_marks(i, text), question.words) for i, text in sentences]
         marks = np.array(
             [[sh.names, sh.places, sh.numbers, sh.years, sh.months, sh.money] for sh in shapes],
             dtype=float,
@@ -399,23 +439,21 @@ def add_marks(candidates: Candidates) -> None:
 
     The second stage: reading names, numbers and dates out of sentence text costs about
     50 µs a sentence, so it runs on the windows the first stage kept (a hundred or so), not
-    on the thousands of windows of the candidate articles. `support` counts recurrences
-    among the sentences of those windows.
+    on the thousands of windows of the candidate articles; their text must have been read
+    (`Candidates.read_texts`). `support` counts recurrences among the sentences of those
+    windows.
     """
     if not len(candidates):
         return
     question = candidates.question
-    needed = np.unique(
-        np.concatenate([candidates.start + j for j in range(int(candidates.size.max()))])
-    )
-    needed = needed[needed < len(candidates.sentences)]
+    needed = candidates.sentence_rows()
     evidence = _SentenceEvidence.of(
         question,
-        [candidates.sentences[i] for i in needed],
+        [(int(candidates.sentence_id[i]), candidates.sentence_text(i)) for i in needed],
         candidates.owner[needed],
         int(candidates.owner.max()) + 1,
     )
-    slot = np.full(len(candidates.sentences), -1)
+    slot = np.full(len(candidates.sentence_id), -1)
     slot[needed] = np.arange(len(needed))
     marks = np.zeros((len(candidates), len(_MARKS)))
     kind = np.zeros(len(candidates))
@@ -456,21 +494,37 @@ def add_marks(candidates: Candidates) -> None:
 
 def _no_candidates(
     question: QuestionProfile,
-    sentences: tuple[SentenceRow, ...],
+    sentence_ids: Ints,
     attributions: Mapping[int, Attribution],
 ) -> Candidates:
     empty = np.zeros(0, dtype=np.int64)
     return Candidates(
-        sentences,
+        sentence_ids,
         empty,
         empty,
         empty,
         np.zeros((0, len(FEATURES))),
         attributions,
-        np.zeros(len(sentences), dtype=np.int64),
-        np.zeros(len(sentences)),
+        np.zeros(len(sentence_ids), dtype=np.int64),
+        np.zeros(len(sentence_ids)),
         question,
+        {},
     )
+
+
+def _lookup(values: Mapping[int, int], keys: Ints, missing: int) -> Ints:
+    """values[k] for each of `keys`, `missing` where absent."""
+    found = np.full(len(keys), missing, dtype=np.int64)
+    if not values:
+        return found
+    known = np.fromiter(values, dtype=np.int64, count=len(values))
+    value = np.fromiter(values.values(), dtype=np.int64, count=len(values))
+    order = np.argsort(known)
+    known, value = known[order], value[order]
+    at = np.minimum(np.searchsorted(known, keys), len(known) - 1)
+    hit = known[at] == keys
+    found[hit] = value[at[hit]]
+    return found
 
 
 def _prefix_sums(values: npt.NDArray[np.generic]) -> Floats:

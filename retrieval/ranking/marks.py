@@ -17,41 +17,39 @@ from retrieval.ranking.places import PLACES
 
 # A run of capitalised words ("Minjee Lee", "New York Yankees"), or a number with its
 # separators and an optional scale ("3.6 million", "$20,000", "15").
-_CAPS_RUN = re.compile(r"\b[A-Z][\w'’&.-]*(?:\s+(?:of\s+|de\s+|the\s+)?[A-Z][\w'’&.-]*)*")
+# Most patterns open with a lookahead of the characters a match can start with: the same
+# matches, found about twice as fast (the scan skips other positions at one test each).
+_CAPS_RUN = re.compile(r"(?=[A-Z])\b[A-Z][\w'’&.-]*(?:\s+(?:of\s+|de\s+|the\s+)?[A-Z][\w'’&.-]*)*")
 _NUMBER = re.compile(
-    r"(?:[$£€]\s?)?\b\d[\d,.]*(?:\s?(?:%|percent|million|billion|trillion|thousand))?"
+    r"(?=[$£€\dotfsendhmb])"  # a currency sign, a digit, the first letter of a number word
+    r"(?:(?:[$£€]\s?)?\b\d[\d,.]*(?:\s?(?:%|percent|million|billion|trillion|thousand))?"
     r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|"
-    r"thousands?|millions?|billions?)\b",
+    r"thousands?|millions?|billions?)\b)",
     re.IGNORECASE,
 )
-_YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d\b")
+_YEAR = re.compile(r"(?=[12])\b(?:1[5-9]|20)\d\d\b")
 _MONTH_OR_DAY = re.compile(
-    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
-    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|Monday|Tuesday|Wednesday|"
+    r"(?=[JFMASONDTW])\b(?:January|February|March|April|May|June|July|August|September|"
+    r"October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|Monday|Tuesday|Wednesday|"
     r"Thursday|Friday|Saturday|Sunday)\b"
 )
 _WORD = re.compile(r"\w+")
 # Places the list cannot know, told by their wording: "the border town of Aslanduz",
 # "Ardabil province", "the city of Uvalde".
-_PLACE_KIND = r"(?:town|city|village|province|region|county|district|port|island|state)"
+_PLACE_KINDS = (
+    *("town", "city", "village", "province", "region", "county", "district", "port"),
+    *("island", "state"),
+)
+_PLACE_KIND = f"(?:{'|'.join(_PLACE_KINDS)})"
 _NAME = r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*"
 _CUED_PLACE = re.compile(
     rf"\b{_PLACE_KIND}\s+of\s+({_NAME})|\b({_NAME})\s+{_PLACE_KIND}\b(?!\s+of\b)"
 )
-_MONEY = re.compile(r"[$£€]|\b(?:dollars?|pounds|euros)\b|%|\bpercent\b", re.IGNORECASE)
-
-
-@dataclass(frozen=True, slots=True)
-class Marks:
-    """What a sentence holds that could answer something, whatever the question: read once
-    per sentence (it does not depend on the question)."""
-
-    names: tuple[tuple[str, ...], ...]  # runs of capitalised words, case-folded, no stopwords
-    numbers: tuple[tuple[str, ...], ...]  # numbers, as their case-folded words
-    years: tuple[str, ...]
-    months: tuple[str, ...]  # month and weekday names, case-folded
-    money: int  # currency signs and percentages
-    cued_places: tuple[tuple[str, ...], ...] = ()  # "the town of X", "X province": places
+# Every word of a place name: a run holding none of them names no place.
+_PLACE_WORDS = frozenset(word for place in PLACES for word in place.split())
+_MONEY = re.compile(
+    r"(?=[$£€%dpe])(?:[$£€]|\b(?:dollars?|pounds|euros)\b|%|\bpercent\b)", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,29 +65,67 @@ class Shape:
     candidates: tuple[str, ...]  # case-folded name runs and numbers not in the question
 
 
+@dataclass(frozen=True, slots=True)
+class Marks:
+    """What a sentence holds that could answer something, whatever the question: read once
+    per sentence (it does not depend on the question)."""
+
+    names: tuple[tuple[str, ...], ...]  # runs of capitalised words, case-folded, no stopwords
+    numbers: tuple[tuple[str, ...], ...]  # numbers, as their case-folded words
+    years: tuple[str, ...]
+    months: tuple[str, ...]  # month and weekday names, case-folded
+    money: int  # currency signs and percentages
+    cued_places: tuple[tuple[str, ...], ...] = ()  # "the town of X", "X province": places
+    # Every word of the above, and what the sentence adds to a question holding none of
+    # them (most questions, for most sentences): `novelty` is then a set test.
+    words: tuple[str, ...] = ()
+    alone: Shape | None = None
+
+
 def sentence_marks(text: str) -> Marks:
     """The names, numbers and dates of a sentence."""
     names = []
     for run in _CAPS_RUN.findall(text):
-        words = tuple(w for w in _WORD.findall(run.casefold()) if w not in STOPWORDS)
+        words = tuple([w for w in _WORD.findall(run.casefold()) if w not in STOPWORDS])
         if words:
             names.append(words)
+    numbers = tuple([tuple(_WORD.findall(n.casefold())) for n in _NUMBER.findall(text)])
+    years = tuple(_YEAR.findall(text)) if "1" in text or "2" in text else ()
+    months = tuple([m.casefold() for m in _MONTH_OR_DAY.findall(text)])
+    money = _money(text)
+    cued = _cued_places(text)
+    counted = [number for number in numbers if number]
+    # What `_novelty` finds for a question holding none of these words: all of it.
+    alone = Shape(
+        names=sum(map(len, names)),
+        places=sum(map(_places_in, names)) + sum(1 for run in cued if not _places_in(run)),
+        numbers=len(counted),
+        years=len(years),
+        months=len(months),
+        money=money,
+        candidates=tuple([" ".join(run) for run in names] + [" ".join(n) for n in counted]),
+    )
+    runs = (*names, *counted, *cued, years, months)
     return Marks(
-        names=tuple(names),
-        numbers=tuple(tuple(_WORD.findall(n.casefold())) for n in _NUMBER.findall(text)),
-        years=tuple(_YEAR.findall(text)),
-        months=tuple(m.casefold() for m in _MONTH_OR_DAY.findall(text)),
-        money=len(_MONEY.findall(text)),
-        cued_places=tuple(
-            words
-            for match in _CUED_PLACE.finditer(text)
-            if (words := _after_possessive(_WORD.findall((match[1] or match[2]).casefold())))
-        ),
+        tuple(names),
+        numbers,
+        years,
+        months,
+        money,
+        cued,
+        words=tuple([word for run in runs for word in run]),
+        alone=alone,
     )
 
 
 def novelty(marks: Marks, question_words: frozenset[str]) -> Shape:
     """What the sentence of `marks` holds that the question (its case-folded words) does not."""
+    if marks.alone is not None and question_words.isdisjoint(marks.words):
+        return marks.alone
+    return _novelty(marks, question_words)
+
+
+def _novelty(marks: Marks, question_words: frozenset[str]) -> Shape:
     names = places = 0
     candidates: list[str] = []
     for run in marks.names:
@@ -117,6 +153,26 @@ def novelty(marks: Marks, question_words: frozenset[str]) -> Shape:
     )
 
 
+def _money(text: str) -> int:
+    """How many currency signs and percentages `text` holds (`_MONEY`)."""
+    if not any(sign in text for sign in "$£€%"):  # most sentences: no pattern scan
+        lowered = text.lower()  # the words' letters have no other case forms ("ſ" is an s)
+        if not any(word in lowered for word in ("dollar", "pound", "euro", "percent")):
+            return 0
+    return len(_MONEY.findall(text))
+
+
+def _cued_places(text: str) -> tuple[tuple[str, ...], ...]:
+    """The places `text` names as places ("the town of X", "X province")."""
+    if not any(kind in text for kind in _PLACE_KINDS):  # most sentences: no pattern scan
+        return ()
+    return tuple(
+        words
+        for match in _CUED_PLACE.finditer(text)
+        if (words := _after_possessive(_WORD.findall((match[1] or match[2]).casefold())))
+    )
+
+
 def _after_possessive(words: list[str]) -> tuple[str, ...]:
     """The place of "Iran's Ardabil province" is Ardabil: the words after a possessive."""
     cut = max((i + 1 for i, w in enumerate(words) if w == "s" and i), default=0)
@@ -125,6 +181,8 @@ def _after_possessive(words: list[str]) -> tuple[str, ...]:
 
 def _places_in(run: tuple[str, ...]) -> int:
     """How many place names a run of capitalised words holds ("Las Vegas Sphere": one)."""
+    if _PLACE_WORDS.isdisjoint(run):  # most runs: people, organizations
+        return 0
     found, i = 0, 0
     while i < len(run):
         for size in (3, 2, 1):

@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from retrieval.corpus.text import near_duplicate_shingles, shingles
-from retrieval.ranking.features import COLUMN, MARK_FEATURES, Candidates, add_marks
+from retrieval.ranking.features import COLUMN, MARK_FEATURES, Candidates, TextReader, add_marks
 
 MODEL_PATH = Path(__file__).with_name("model.json")
 Floats = npt.NDArray[np.float64]
@@ -99,9 +99,11 @@ class Ranker:
             "final": self.final.to_dict(),
         }
 
-    def rank(self, candidates: Candidates) -> tuple[Candidates, Floats]:
-        """The windows the first stage keeps, with their final scores."""
-        return final_scores(candidates.subset(self.keep(candidates)), self.final)
+    def rank(self, candidates: Candidates, read: TextReader) -> tuple[Candidates, Floats]:
+        """The windows the first stage keeps, their text read by `read` (one call), with
+        their final scores."""
+        kept = candidates.subset(self.keep(candidates)).read_texts(read)
+        return final_scores(kept, self.final)
 
     def keep(self, candidates: Candidates) -> npt.NDArray[np.int64]:
         """The rows of the `pool` best windows by the first stage, in their original order."""
@@ -111,7 +113,8 @@ class Ranker:
 
 
 def final_scores(kept: Candidates, model: LinearModel) -> tuple[Candidates, Floats]:
-    """`kept` with its text read (`add_marks`) and scored by `model`."""
+    """`kept` (its text read: `Candidates.read_texts`) with its marks (`add_marks`),
+    scored by `model`."""
     add_marks(kept)
     return kept, model.score(kept.features)
 
@@ -124,7 +127,8 @@ def default_ranker() -> Ranker:
 
 def choose(candidates: Candidates, scores: Floats, count: int, first_page: int) -> list[int]:
     """The `count` best windows by score, no two overlapping and no syndicated copy of a
-    window already chosen (see `corpus.text.SYNDICATED`).
+    window already chosen (see `corpus.text.SYNDICATED`). The windows' text must have been
+    read (`Candidates.read_texts`).
 
     The first `first_page` are the best wherever they are: two windows of one article are
     often the answer and its context. After them, windows of articles not quoted yet come
@@ -134,7 +138,7 @@ def choose(candidates: Candidates, scores: Floats, count: int, first_page: int) 
     the distinct articles quoted 0.625 -> 0.665 (`benchmarks/train_ranker.py`).
     """
     chosen: list[int] = []
-    taken = np.zeros(len(candidates.sentences), dtype=bool)
+    taken = np.zeros(len(candidates.sentence_id), dtype=bool)
     per: dict[int, int] = {}
     kept: list[tuple[str, set[str]]] = []
     shown: set[str] = set()  # sentences quoted already: a copy cut at other bounds is one too
@@ -147,7 +151,7 @@ def choose(candidates: Candidates, scores: Floats, count: int, first_page: int) 
             article = int(candidates.article[w])
             if taken[first : first + size].any() or per.get(article, 0) >= cap:
                 continue
-            said = {_plain(s.text) for s in candidates.sentences[first : first + size]}
+            said = {_plain(candidates.sentence_text(i)) for i in range(first, first + size)}
             text = candidates.text(int(w))
             grams = shingles(text)
             if said & shown or any(
