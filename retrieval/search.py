@@ -96,8 +96,9 @@ class Searcher:
         terms = set(tokens)
         for rank, w in enumerate(page, start=offset + 1):
             article = candidates.attributions.get(int(candidates.article[w]))
-            if article is None:
-                continue  # deleted since it was indexed
+            read = candidates.texts
+            if article is None or any(i not in read for i in candidates.sentence_ids(w)):
+                continue  # deleted since it was indexed, or since its window was cut
             quote = candidates.text(w)
             passages.append(
                 Passage(

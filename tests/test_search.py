@@ -193,3 +193,29 @@ async def test_text_is_read_for_the_pooled_windows_only_and_changes_nothing(
         assert choose(kept, scores, 5, 3) == choose(kept_all, scores_all, 5, 3)
     finally:
         readers.close()
+
+
+def test_a_window_whose_sentence_vanished_is_left_out_not_quoted_short(
+    seed_engine: Engine,
+) -> None:
+    """Text is read after the windows are cut: a sentence gone in between (its id absent
+    from what the store returns) leaves its windows out of the answer."""
+    question = "Where did the joint exercise begin?"
+    readers = ReadConnections(seed_engine.db_path)
+    try:
+        reader = CorpusReader(readers.get)
+        [best] = Searcher(reader, seed_engine.index).search(question, limit=1).passages
+        gone = best.sentence_ids[-1]
+
+        class Vanishing(CorpusReader):
+            def sentence_texts(self, sentence_ids: Iterable[int]) -> dict[int, str]:
+                texts = super().sentence_texts(sentence_ids)
+                texts.pop(gone, None)
+                return texts
+
+        result = Searcher(Vanishing(readers.get), seed_engine.index).search(question, limit=5)
+        assert result.passages
+        assert all(gone not in p.sentence_ids for p in result.passages)
+        assert all(p.quote == p.quote.strip() and "  " not in p.quote for p in result.passages)
+    finally:
+        readers.close()
