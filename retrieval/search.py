@@ -159,7 +159,7 @@ class Searcher:
                     in_recent_hits=article_id in recent_hits,
                 )
             )
-        sentence_ids = [i for a in evidence for i in a.sentence_ids.tolist()]
+        sentence_ids = np.concatenate([np.zeros(0, np.int64), *(a.sentence_ids for a in evidence)])
         counts, lengths, words = self.index.term_counts(sentence_ids, terms)
         hit_rank = {h.sentence_id: rank for rank, h in enumerate(hits)}
         return build(

@@ -522,7 +522,9 @@ class Index:
                 scores[rows] = self._exact_scores(snap, local + snap.bases[s], tokens)
         return scores
 
-    def term_counts(self, sentence_ids: Sequence[int], terms: Sequence[str]) -> TermCounts:
+    def term_counts(
+        self, sentence_ids: Sequence[int] | npt.NDArray[np.int64], terms: Sequence[str]
+    ) -> TermCounts:
         """Occurrences of each of `terms` in each sentence, and the sentences' lengths and
         words.
 
