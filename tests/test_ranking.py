@@ -62,8 +62,10 @@ def test_a_sentence_adds_only_what_the_question_does_not_say() -> None:
 def test_marks_are_read_quickly_and_exactly_on_real_news() -> None:
     """The shortcuts of `sentence_marks` must change nothing: each pattern's opening
     lookahead (the characters a match can start with), the year, money and place patterns
-    skipped without a character or word they need, and `novelty` answering from the
-    sentence's reading alone when the question shares none of its words."""
+    skipped without a character or word they need, numbers found in the lower-cased text
+    (by their digits alone without a number word), months among the runs of capitals, and
+    `novelty` answering from the sentence's reading alone when the question shares none of
+    its words."""
     questions = [
         profile(q).words
         for q in (
@@ -78,7 +80,12 @@ def test_marks_are_read_quickly_and_exactly_on_real_news() -> None:
         for article in shared_articles("bbc-news", 150)
         for line in article["text"].splitlines()
         if line.strip()
-    ] + ["It cost 300 DOLLARS, or 250 EUROſ, in 1999.", "Up 5 PERCENT, or £3 bn."]
+    ] + [
+        "It cost 300 DOLLARS, or 250 EUROſ, in 1999.",
+        "Up 5 PERCENT, or £3 bn.",
+        "ſix and ſeven Hundreds of İstanbul fans, Dozens on Sunday.",  # ſ is an s only
+        "THREE of the 2,500 “Billions” – twelve MILLION.",
+    ]
     opened = 0
     for name in ("_CAPS_RUN", "_NUMBER", "_YEAR", "_MONTH_OR_DAY", "_MONEY"):
         pattern: re.Pattern[str] = getattr(marks, name)
@@ -98,6 +105,11 @@ def test_marks_are_read_quickly_and_exactly_on_real_news() -> None:
         )
         assert read.cued_places == tuple(words for words in scanned if words)
         assert read.years == tuple(marks._YEAR.findall(line))  # noqa: SLF001
+        # numbers over the lower-cased text, months over the runs of capitals
+        found = [n.casefold() for n in marks._NUMBER.findall(line)]  # noqa: SLF001
+        assert [n.casefold() for n in marks._numbers(line)] == found  # noqa: SLF001
+        months = marks._MONTH_OR_DAY.findall(line)  # noqa: SLF001
+        assert read.months == tuple(m.casefold() for m in months)
         assert read.money == len(marks._MONEY.findall(line))  # noqa: SLF001
         for words in questions:
             # the whole reading, without the shortcut
