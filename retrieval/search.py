@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
-from retrieval.corpus.store import CorpusReader
+from retrieval.corpus.store import REMEMBERED_ARTICLES, CorpusReader
 from retrieval.index.index import Index
 from retrieval.models import Passage
 from retrieval.ranking.features import (
@@ -61,6 +62,9 @@ class Searcher:
         self.articles = articles
         self.policy = policy or CandidatePolicy()
         self.ranker = ranker or default_ranker()
+        # A title's terms, for as many titles as the reader keeps articles: tokenized once,
+        # not at every question that reads its article.
+        self._title_terms = lru_cache(maxsize=REMEMBERED_ARTICLES)(self._terms)
 
     def search(
         self, question: str, limit: int = 5, offset: int = 0, as_of: float | None = None
@@ -135,25 +139,23 @@ class Searcher:
         asked = profile(question)
         asking_terms = set(self.index.tokenizer(asked.asking))
         asking = np.array([t in asking_terms for t in terms], dtype=bool)
-        attributions = self.reader.attributions(ids)
-        times = self.reader.article_times(ids)
-        sentences = self.reader.sentences_of_articles(ids, policy.max_position)
+        stored = self.reader.stored_articles(ids, policy.max_position)
+        attributions = {i: article.attribution for i, article in stored.items()}
         article_scores = (
             self.articles.scores(ids, tokens) if self.articles is not None else np.zeros(len(ids))
         )
         evidence = []
         for article_id, article_score in zip(ids, article_scores, strict=True):
-            found = sentences.get(article_id)
-            attribution = attributions.get(article_id)
-            if found is None or attribution is None:
+            found = stored.get(article_id)
+            if found is None:
                 continue
             evidence.append(
                 ArticleEvidence(
                     id=article_id,
-                    sentence_ids=found[0],
-                    positions=found[1],
-                    title_terms=frozenset(self.index.tokenizer(attribution.title)),
-                    time=times.get(article_id, 0.0),
+                    sentence_ids=found.sentence_ids,
+                    positions=found.positions,
+                    title_terms=self._title_terms(found.attribution.title),
+                    time=found.time,
                     score=float(article_score),
                     in_article_hits=article_id in article_hits,
                     in_recent_hits=article_id in recent_hits,
@@ -188,6 +190,9 @@ class Searcher:
             since = moment - policy.recent_days * DAY
             recent = self.articles.search(tokens, policy.recent_hits, moment, since)
         return [h.sentence_id for h in best], [h.sentence_id for h in recent]
+
+    def _terms(self, text: str) -> frozenset[str]:
+        return frozenset(self.index.tokenizer(text))
 
     def highlights(self, quote: str, terms: set[str]) -> tuple[tuple[int, int], ...]:
         """Character spans of the words in `quote` that match the question's terms."""

@@ -325,3 +325,41 @@ async def test_sentences_of_articles_are_read_right_however_their_ids_run(
             assert read == expected
     finally:
         readers.close()
+
+
+async def test_a_stored_article_is_read_once_then_remembered(engine: Engine) -> None:
+    """What answering needs of an article (attribution, time, sentence ids and positions) is
+    read once: an article never changes once stored. Asked again, no statement runs; the
+    oldest are forgotten past the reader's limit, and read again when asked."""
+    await engine.add_articles(
+        [
+            ArticleDraft(
+                title=f"Ferry {n}", text=f"Ferry {n} sailed. It came back.", source="Wire"
+            )
+            for n in range(3)
+        ]
+    )
+    readers = ReadConnections(engine.db_path)
+    statements: list[str] = []
+    try:
+        reader = CorpusReader(readers.get, remembered=2)
+        readers.get().set_trace_callback(statements.append)
+        first = reader.stored_articles([1, 2, 99], last=10)
+        assert sorted(first) == [1, 2]  # no article 99
+        assert first[1].attribution.title == "Ferry 0" and first[1].attribution.source == "Wire"
+        assert first[1].positions.tolist() == [0, 1] and first[1].time > 0
+        assert first[2].sentence_ids.tolist() == [3, 4]
+        read = len(statements)
+        assert read > 0
+        again = reader.stored_articles([2, 1], last=10)
+        assert len(statements) == read  # remembered: nothing read
+        assert again == {2: first[2], 1: first[1]}
+        reader.stored_articles([3], last=10)  # the limit is two: 2, asked least lately, goes
+        read = len(statements)
+        reader.stored_articles([1], last=10)
+        assert len(statements) == read
+        reader.stored_articles([2], last=10)
+        assert len(statements) > read  # forgotten, read again
+        assert reader.stored_articles([1], last=0)[1].positions.tolist() == [0]
+    finally:
+        readers.close()
