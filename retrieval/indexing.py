@@ -194,9 +194,9 @@ def _add_sentences(
     """Add sentences to `builder`, and to `documents` each article whose last sentence they
     hold (see `catch_up_both`)."""
     tokenizer = documents.tokenizer
-    for sentence_id, text, time, article_id in rows:
-        doc = len(builder)
-        builder.add(sentence_id, text, time)
+    first_doc = len(builder)
+    builder.add_many([(sentence_id, text, time) for sentence_id, text, time, _ in rows])
+    for doc, (_, text, _, article_id) in enumerate(rows, first_doc):
         reading = unfinished.get(article_id)
         if reading is None:
             continue
