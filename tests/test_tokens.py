@@ -245,6 +245,16 @@ def test_a_text_whose_parts_join_has_their_terms_one_after_the_other(text: str) 
         ("Who runs it?:Races to watch", ["Who runs it?", ":Races to watch"]),
         ("It was a week.'Up next", ["It was a week.", "'Up next"]),
         ("Jalape\u00f1o sales rose.", ["Jalapen\u0303o sales rose."]),  # composed or not
+        ("Jose\u0301 said so. He left.", ["Jos\u00e9 said so.", "He left."]),  # as split
+        # stopwords in capitals, in parts set in capitals just when the whole is (or not)
+        (
+            "The US said IT would help.\nUS officials agreed on Monday.",
+            ["The US said IT would help.", "US officials agreed on Monday."],
+        ),
+        (
+            "US NAVY SAYS IT WILL SAIL\nTHE FLEET LEAVES AT DAWN",
+            ["US NAVY SAYS IT WILL SAIL", "THE FLEET LEAVES AT DAWN"],
+        ),
     ],
 )
 def test_parts_cut_between_punctuation_or_normalized_otherwise_join(
@@ -268,8 +278,13 @@ def test_parts_cut_between_punctuation_or_normalized_otherwise_join(
         # a stopword in capitals: an acronym or not by the text around it (a headline set
         # in capitals in an article that is not)
         (
-            "US NAVY SAYS IT WILL SAIL\nThe navy said it would sail.",
-            ["US NAVY SAYS IT WILL SAIL", "The navy said it would sail."],
+            "US NAVY SAYS IT WILL SAIL\nThe navy said on Monday it would sail with the fleet.",
+            ["US NAVY SAYS IT WILL SAIL", "The navy said on Monday it would sail with the fleet."],
+        ),
+        # ... or the other way round: a line that is not, in an article set in capitals
+        (
+            "THE US NAVY SAYS IT WILL SAIL\nThe IT team said so",
+            ["THE US NAVY SAYS IT WILL SAIL", "The IT team said so"],
         ),
         # case-folding that makes a word character out of another character
         ("İstanbul welcomed the fleet.", ["İstanbul welcomed the fleet."]),
