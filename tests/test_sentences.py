@@ -1,3 +1,5 @@
+from collections.abc import Iterator
+
 import pytest
 
 from retrieval.corpus import sentences
@@ -115,7 +117,33 @@ EDGE_CASES = [
     "He said. the end. He said. The end. Mr. president. Mr. President. etc. And so.",
     "",
     "   ",
+    "  no candidate break here  ",  # one sentence, kept as NLTK keeps it
+    "Ends at its full stop.",
+    "3.5 percent, a U.S-made part, 1,500 of them: none ends a sentence",
+    "Ellipsis then more... and more",
 ]
+
+
+class CountingPunkt(sentences._FastPunkt):
+    """`_FastPunkt` that counts the texts it looks for breaks in, NLTK's way."""
+
+    def __init__(self) -> None:
+        super().__init__(sentences._parameters())
+        self.sliced = 0
+
+    def _slices_from_text(self, text: str) -> Iterator[slice]:
+        self.sliced += 1
+        slices: Iterator[slice] = super()._slices_from_text(text)
+        return slices
+
+
+def test_a_paragraph_without_a_candidate_break_is_one_sentence_without_nltk() -> None:
+    punkt, reference = CountingPunkt(), sentences.nltk_tokenizer()
+    for text in ("  no candidate break here  ", "Ends at its full stop.", "", "3.5% of U.S"):
+        assert punkt.tokenize(text) == reference.tokenize(text)
+    assert punkt.sliced == 0
+    assert punkt.tokenize("Two. Sentences.") == ["Two.", "Sentences."]
+    assert punkt.sliced == 1
 
 
 @pytest.mark.slow

@@ -182,6 +182,16 @@ class _FastPunkt(PunktSentenceTokenizer):  # type: ignore[misc]
         super().__init__(lang_vars=_StdlibLanguageVars(), token_cls=_StdlibToken)
         self._params = params
         self._decisions: dict[str, bool] = {}
+        self._candidates: re.Pattern[str] = self._lang_vars.period_context_re()
+
+    def tokenize(self, text: str, realign_boundaries: bool = True) -> list[str]:
+        """NLTK's `tokenize`; a text without a candidate break (half the paragraphs of
+        news: no ".", "?" or "!" before more text) is one sentence, found without NLTK's
+        generators: its slice up to the trailing whitespace, as NLTK's last slice is."""
+        if self._candidates.search(text) is None:
+            end = len(text.rstrip())
+            return [text[:end]] if end else []
+        return list(super().tokenize(text, realign_boundaries))
 
     def text_contains_sentbreak(self, text: str) -> bool:
         decision = self._decisions.get(text)
