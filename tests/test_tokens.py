@@ -1,6 +1,6 @@
 import pytest
 
-from retrieval.index.tokens import Tokenizer
+from retrieval.index.tokens import Tokenizer, is_shouting
 
 
 def test_tokens_are_normalized_case_folded_stemmed_and_stopword_free() -> None:
@@ -313,3 +313,28 @@ def test_common_path_words_are_those_of_plain_ascii_text() -> None:
     assert tokenizer.ascii_terms([b"ships", b"at"]) == ["ship", None]
     assert tokenizer.ascii_words("The U.S. Navy sailed") is None  # an acronym: as written
     assert tokenizer.ascii_words("Zürich sailed") is None  # not ASCII
+
+
+def shouting_by_the_rule(words: list[str]) -> bool:
+    """`is_shouting`'s rule word by word: three or more words in capitals (two letters or
+    more), and more of them than words with lower-case letters."""
+    caps = sum(1 for word in words if word.isupper() and len(word) > 1)
+    lower = sum(1 for word in words if not word.isupper() and word != word.upper())
+    return caps >= 3 and caps > lower
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "U.S. NAVAL FORCES ATTACK IRAN'S OIL PLATFORMS",
+        "US NAVY SAYS IT WILL SAIL and then it sails away",
+        "US NAVY SAYS IT WILL SAIL and then it sails away again",
+        "A B C D E F are letters",
+        "STRASSE straße ǅUNGLA İSTANBUL ĸRA 42 1,500 U.S _ __",
+        "ÇA VA BIEN MERCI é",
+        "",
+    ],
+)
+def test_shouting_is_decided_by_its_rule(text: str) -> None:
+    words = Tokenizer()._written_words(text)
+    assert is_shouting(words) == shouting_by_the_rule(words)

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import functools
 import itertools
+import operator
 import re
 import threading
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import compress
 from typing import TypeVar
 
 import Stemmer
@@ -143,13 +145,14 @@ def is_shouting(words: Sequence[str]) -> bool:
     least three words in capitals, and more of them than words with lower-case letters.
     There capitals say nothing, so "IT" and "US" are the stopwords "it" and "us" again (a
     dotted "U.S." still is the abbreviation)."""
-    caps = lower = 0
-    for word in words:
-        if word.isupper():
-            caps += len(word) > 1
-        elif word != word.upper():
-            lower += 1
-    return caps >= 3 and caps > lower
+    # counted with C-level maps: a whole article's thousand words (`Tokenizer.joins`)
+    upper = list(map(str.isupper, words))
+    caps = sum(len(word) > 1 for word in compress(words, upper))
+    if caps < 3:
+        return False
+    rest = list(compress(words, map(operator.not_, upper)))
+    lower = sum(map(operator.ne, rest, map(str.upper, rest)))
+    return bool(caps > lower)
 
 
 _ASCII_CHARS = frozenset(map(chr, range(128)))
@@ -183,6 +186,19 @@ def _laid_out(whole: str, parts: Sequence[str]) -> bool:
             return False
         at = found + len(part)
     return at == len(whole) or whole[at:].isspace()
+
+
+def _words_laid_out(whole: str, parts: Sequence[str], ascii_only: bool) -> bool:
+    """Whether `whole` is `parts` laid out (`_laid_out`), or has just their words, as it is
+    or composed (NFC, as parts split from a normalized text are: the tokenizer normalizes
+    first, so `whole` and its composed form have the same terms)."""
+    if _laid_out(whole, parts):
+        return True
+    if not ascii_only:
+        whole = unicodedata.normalize("NFC", whole)
+        if _laid_out(whole, parts):
+            return True
+    return whole.split() == " ".join(parts).split()
 
 
 def _cut_between_words(whole: str, parts: Sequence[str]) -> bool:
@@ -361,8 +377,7 @@ class Tokenizer:
                 plain = plain.replace(char, " ")
         ascii_only = plain.isascii()  # then NFKC changes nothing
         text = whole if ascii_only else unicodedata.normalize("NFKC", whole)
-        laid = whole if ascii_only else unicodedata.normalize("NFC", whole)
-        if not _laid_out(laid, parts) and laid.split() != " ".join(parts).split():
+        if not _words_laid_out(whole, parts, ascii_only):
             # rare: cut inside a run of non-space characters, or normalized differently
             parts = [unicodedata.normalize("NFKC", part) for part in parts]
             if not _cut_between_words(text, parts):
