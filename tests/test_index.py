@@ -3,6 +3,7 @@
 import random
 import shutil
 from collections import Counter
+from collections.abc import Sequence
 from functools import partialmethod
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from retrieval.corpus.db import connect
 from retrieval.corpus.store import CorpusStore
 from retrieval.engine import Engine
 from retrieval.index.files import index_dir
-from retrieval.index.index import BM25Params, Index, Row, SegmentBuilder
+from retrieval.index.index import BM25Params, Index, SegmentBuilder
 from retrieval.index.tokens import Tokenizer
 from retrieval.indexing import (
     ARTICLES,
@@ -501,9 +502,11 @@ async def test_opening_without_indexes_tokenizes_each_sentence_once(
         tokenized.append(text)
         tokenize(self, doc_id, text, time)
 
-    def recording_batch(self: SegmentBuilder, rows: list[Row]) -> None:
-        tokenized.extend(row[1] for row in rows)
-        tokenize_batch(self, rows)
+    def recording_batch(
+        self: SegmentBuilder, ids: Sequence[int], texts: Sequence[str], times: Sequence[float]
+    ) -> None:
+        tokenized.extend(texts)
+        tokenize_batch(self, ids, texts, times)
 
     monkeypatch.setattr(SegmentBuilder, "add", recording)
     monkeypatch.setattr(SegmentBuilder, "_add_batch", recording_batch)

@@ -144,20 +144,33 @@ class SegmentBuilder:
         for row in rows:
             batch.append(row)
             if len(batch) == MANY:
-                self._add_batch(batch)
+                self._add_rows(batch)
                 batch = []
         if batch:
-            self._add_batch(batch)
+            self._add_rows(batch)
 
-    def _add_batch(self, rows: list[Row]) -> None:
-        texts = [row[1] for row in rows]
+    def _add_rows(self, rows: list[Row]) -> None:
+        times = [row[2] if len(row) > 2 else 0.0 for row in rows]
+        self.add_columns([row[0] for row in rows], [row[1] for row in rows], times)
+
+    def add_columns(
+        self, doc_ids: Sequence[int], texts: Sequence[str], times: Sequence[float]
+    ) -> None:
+        """`add_many` of docs given as columns: their ids, texts and times."""
+        for start in range(0, len(texts), MANY):
+            end = start + MANY
+            self._add_batch(doc_ids[start:end], texts[start:end], times[start:end])
+
+    def _add_batch(
+        self, doc_ids: Sequence[int], texts: Sequence[str], times: Sequence[float]
+    ) -> None:
         tokens, lengths = many.term_ids(self.tokenizer, texts, self._written_ids, self.term_ids)
         self.token_ids.frombytes(tokens.tobytes())
         self.doc_len.frombytes(lengths.tobytes())
         ends = np.cumsum(lengths, dtype=np.int64) + self.doc_start[-1]
         self.doc_start.frombytes(ends.tobytes())
-        self.sentence_ids.extend([row[0] for row in rows])
-        self.doc_time.extend([row[2] if len(row) > 2 else 0.0 for row in rows])
+        self.sentence_ids.extend(doc_ids)
+        self.doc_time.extend(times)
         self.doc_words.extend([len(text.split()) for text in texts])
 
     def build(self) -> Segment:
