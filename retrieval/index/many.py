@@ -30,6 +30,10 @@ _IS_WORD = [c < 128 and re.fullmatch(r"\w", chr(c)) is not None for c in range(2
 _WORD_BYTES = bytes(c if _IS_WORD[c] or c == 1 else 32 for c in range(256))
 _WORD = np.array(_IS_WORD)
 _DOT_OR_COMMA = np.array([c in b".," for c in range(256)])
+# Longer texts (whole articles) are tokenized one by one: nearly every one has a word joined
+# by a dot or comma ("U.S.", "1,500") or a stopword in capitals somewhere, so trying the
+# common path on them first would only cost time. Sentences are at most 1,000 characters.
+LONG_TEXT = 2_000
 # What a written word's id may say besides a term id: a separator, a word left out (a
 # stopword...), a stopword in capitals (its doc is off the common path), not known yet.
 SEPARATOR, LEFT_OUT, ACRONYM, UNKNOWN = -2, -1, -3, -4
@@ -49,7 +53,14 @@ def term_ids(
     with the same tokenizer and vocabulary. `term_id` gives the ids of terms.
     """
     count = len(texts)
-    ids, common = _common_path(tokenizer, texts, written_ids, term_id)
+    sizes = np.fromiter(map(len, texts), dtype=np.int64, count=count)
+    short = np.flatnonzero(sizes <= LONG_TEXT)
+    if len(short) == count:
+        ids, common = _common_path(tokenizer, texts, written_ids, term_id)
+    else:
+        subset = [texts[i] for i in short.tolist()]
+        ids, common = _common_path(tokenizer, subset, written_ids, term_id)
+        common = short[common]
     # the docs off the common path, one by one
     other = np.ones(count, dtype=bool)
     other[common] = False
