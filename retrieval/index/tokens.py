@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import functools
 import itertools
-import operator
 import re
 import threading
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import compress
 from typing import TypeVar
 
 import Stemmer
@@ -145,14 +143,13 @@ def is_shouting(words: Sequence[str]) -> bool:
     least three words in capitals, and more of them than words with lower-case letters.
     There capitals say nothing, so "IT" and "US" are the stopwords "it" and "us" again (a
     dotted "U.S." still is the abbreviation)."""
-    # counted with C-level maps: a whole article's thousand words (`Tokenizer.joins`)
-    upper = list(map(str.isupper, words))
-    caps = sum(len(word) > 1 for word in compress(words, upper))
-    if caps < 3:
-        return False
-    rest = list(compress(words, map(operator.not_, upper)))
-    lower = sum(map(operator.ne, rest, map(str.upper, rest)))
-    return bool(caps > lower)
+    caps = lower = 0
+    for word in words:
+        if word.isupper():
+            caps += len(word) > 1
+        elif word != word.upper():
+            lower += 1
+    return caps >= 3 and caps > lower
 
 
 _ASCII_CHARS = frozenset(map(chr, range(128)))
