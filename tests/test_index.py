@@ -25,7 +25,7 @@ from retrieval.indexing import (
     catch_up_both,
 )
 
-from .conftest import SEEDS, shared_articles, write_jsonl
+from .conftest import SEEDS, shared_articles, shared_lines, write_jsonl
 
 RAW = Tokenizer(stem=False, stopwords=False, irregular=False)
 
@@ -563,12 +563,7 @@ def test_term_counts_are_the_tokenizers_counts_on_real_news() -> None:
     """Term counts come from each segment's forward postings, merged with the terms asked
     about in a compiled loop: they must be what tokenizing the text counts, in whatever
     segment a sentence is, for terms some segments lack."""
-    lines = [
-        line
-        for article in shared_articles("bbc-news", 40)
-        for line in article["text"].splitlines()
-        if line.strip()
-    ]
+    lines = shared_lines("bbc-news", 40)
     tokenizer = Tokenizer()
     index = Index(tokenizer)
     half = len(lines) // 2

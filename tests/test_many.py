@@ -10,7 +10,7 @@ from retrieval.index import many
 from retrieval.index.index import SegmentBuilder
 from retrieval.index.tokens import Tokenizer
 
-from .conftest import shared_articles
+from .conftest import shared_lines
 
 TEXTS = [
     "Shares rose sharply on Monday after the central bank's decision",
@@ -70,12 +70,7 @@ def test_batches_without_common_docs_or_with_the_separator_byte() -> None:
 
 
 def test_real_news_sentences_at_once_get_their_own_terms() -> None:
-    texts = [
-        line
-        for article in shared_articles("bbc-news", 60)
-        for line in article["text"].splitlines()
-        if line.strip()
-    ]
+    texts = shared_lines("bbc-news", 60)
     tokenizer = Tokenizer()
     assert at_once(tokenizer, texts, {}) == one_by_one(tokenizer, texts)
 
