@@ -21,6 +21,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from retrieval.corpus.db import database_id
 from retrieval.corpus.store import CorpusStore
 from retrieval.errors import IndexFileError, IndexWriteError
@@ -193,19 +195,27 @@ def _add_sentences(
 ) -> None:
     """Add sentences to `builder`, and to `documents` each article whose last sentence they
     hold (see `catch_up_both`)."""
+    if not rows:
+        return
     tokenizer = documents.tokenizer
-    for sentence_id, text, time, article_id in rows:
-        doc = len(builder)
-        builder.add(sentence_id, text, time)
+    first_doc = len(builder)
+    sentence_ids, texts, times, article_ids = zip(*rows, strict=True)
+    builder.add_columns(sentence_ids, texts, times)
+    # an article's sentences come in runs (all of them, in news): one step a run
+    owners = np.fromiter(article_ids, dtype=np.int64, count=len(article_ids))
+    cuts = (np.flatnonzero(owners[1:] != owners[:-1]) + 1).tolist()
+    for start, end in zip([0, *cuts], [*cuts, len(owners)], strict=True):
+        article_id = article_ids[start]
         reading = unfinished.get(article_id)
         if reading is None:
             continue
+        doc = first_doc + start
         if not reading.texts:
             reading.first = doc
         elif reading.first >= 0 and reading.first + len(reading.texts) != doc:
             reading.first = -1
-        reading.texts.append(text)
         title, body, when, count = reading.article
+        reading.texts.extend(texts[start : min(end, start + count - len(reading.texts))])
         if len(reading.texts) < count:
             continue
         del unfinished[article_id]

@@ -55,6 +55,16 @@ def shared_articles(name: str, limit: int | None = None) -> Iterator[dict[str, A
             yield json.loads(line)
 
 
+def shared_lines(name: str, articles: int) -> list[str]:
+    """The non-blank lines of the first `articles` articles of the corpus <name>."""
+    return [
+        line
+        for article in shared_articles(name, articles)
+        for line in article["text"].splitlines()
+        if line.strip()
+    ]
+
+
 def run_sql(db_path: Path, statement: str, *params: Any) -> list[tuple[Any, ...]]:
     """Run one statement on the database at `db_path` through a connection of the test's
     own, committed, and return its rows: raw access for checks and set-ups (the engine keeps

@@ -1,3 +1,5 @@
+from collections.abc import Iterator
+
 import pytest
 
 from retrieval.corpus import sentences
@@ -115,7 +117,44 @@ EDGE_CASES = [
     "He said. the end. He said. The end. Mr. president. Mr. President. etc. And so.",
     "",
     "   ",
+    "  no candidate break here  ",  # one sentence, kept as NLTK keeps it
+    "Ends at its full stop.",
+    "3.5 percent, a U.S-made part, 1,500 of them: none ends a sentence",
+    "Ellipsis then more... and more",
+    "Tabs\tand\x0bother.\x0cwhitespace.\tbefore breaks. Mr.\tSmith left.",
+    " Leading space. And\u00a0no-break\u00a0spaces. Then J. K. Rowling spoke.",
 ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["A.", "J. K.", "x A.", "xA.", "a.", "AB.", "\u00a0A.", "\tB.", "A.\n", "x A.\n", ".", ""],
+)
+def test_an_initial_at_the_end_is_found_as_the_pattern_finds_it(text: str) -> None:
+    assert sentences._ends_with_initial(text) == bool(sentences._INITIAL_BREAK.search(text))
+
+
+class CountingPunkt(sentences._FastPunkt):
+    """`_FastPunkt` that counts the texts it looks for breaks in, NLTK's way."""
+
+    def __init__(self) -> None:
+        super().__init__(sentences._parameters())
+        self.sliced = 0
+
+    def _slices_from_text(self, text: str) -> Iterator[slice]:
+        self.sliced += 1
+        slices: Iterator[slice] = super()._slices_from_text(text)
+        return slices
+
+
+def test_splitting_finds_and_realigns_breaks_without_nltks_generators() -> None:
+    """`_FastPunkt.tokenize` is NLTK's three generator stages in one pass: the same
+    sentences as NLTK's Punkt, and NLTK's `_slices_from_text` never runs."""
+    punkt, reference = CountingPunkt(), sentences.nltk_tokenizer()
+    for text in EDGE_CASES:
+        assert punkt.tokenize(text) == reference.tokenize(text), text
+    assert punkt.tokenize("Two. Sentences.") == ["Two.", "Sentences."]
+    assert punkt.sliced == 0
 
 
 @pytest.mark.slow

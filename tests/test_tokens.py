@@ -1,6 +1,6 @@
 import pytest
 
-from retrieval.index.tokens import Tokenizer
+from retrieval.index.tokens import Tokenizer, is_shouting
 
 
 def test_tokens_are_normalized_case_folded_stemmed_and_stopword_free() -> None:
@@ -245,6 +245,16 @@ def test_a_text_whose_parts_join_has_their_terms_one_after_the_other(text: str) 
         ("Who runs it?:Races to watch", ["Who runs it?", ":Races to watch"]),
         ("It was a week.'Up next", ["It was a week.", "'Up next"]),
         ("Jalape\u00f1o sales rose.", ["Jalapen\u0303o sales rose."]),  # composed or not
+        ("Jose\u0301 said so. He left.", ["Jos\u00e9 said so.", "He left."]),  # as split
+        # stopwords in capitals, in parts set in capitals just when the whole is (or not)
+        (
+            "The US said IT would help.\nUS officials agreed on Monday.",
+            ["The US said IT would help.", "US officials agreed on Monday."],
+        ),
+        (
+            "US NAVY SAYS IT WILL SAIL\nTHE FLEET LEAVES AT DAWN",
+            ["US NAVY SAYS IT WILL SAIL", "THE FLEET LEAVES AT DAWN"],
+        ),
     ],
 )
 def test_parts_cut_between_punctuation_or_normalized_otherwise_join(
@@ -268,8 +278,13 @@ def test_parts_cut_between_punctuation_or_normalized_otherwise_join(
         # a stopword in capitals: an acronym or not by the text around it (a headline set
         # in capitals in an article that is not)
         (
-            "US NAVY SAYS IT WILL SAIL\nThe navy said it would sail.",
-            ["US NAVY SAYS IT WILL SAIL", "The navy said it would sail."],
+            "US NAVY SAYS IT WILL SAIL\nThe navy said on Monday it would sail with the fleet.",
+            ["US NAVY SAYS IT WILL SAIL", "The navy said on Monday it would sail with the fleet."],
+        ),
+        # ... or the other way round: a line that is not, in an article set in capitals
+        (
+            "THE US NAVY SAYS IT WILL SAIL\nThe IT team said so",
+            ["THE US NAVY SAYS IT WILL SAIL", "The IT team said so"],
         ),
         # case-folding that makes a word character out of another character
         ("İstanbul welcomed the fleet.", ["İstanbul welcomed the fleet."]),
@@ -298,3 +313,28 @@ def test_common_path_words_are_those_of_plain_ascii_text() -> None:
     assert tokenizer.ascii_terms([b"ships", b"at"]) == ["ship", None]
     assert tokenizer.ascii_words("The U.S. Navy sailed") is None  # an acronym: as written
     assert tokenizer.ascii_words("Zürich sailed") is None  # not ASCII
+
+
+def shouting_by_the_rule(words: list[str]) -> bool:
+    """`is_shouting`'s rule word by word: three or more words in capitals (two letters or
+    more), and more of them than words with lower-case letters."""
+    caps = sum(1 for word in words if word.isupper() and len(word) > 1)
+    lower = sum(1 for word in words if not word.isupper() and word != word.upper())
+    return caps >= 3 and caps > lower
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "U.S. NAVAL FORCES ATTACK IRAN'S OIL PLATFORMS",
+        "US NAVY SAYS IT WILL SAIL and then it sails away",
+        "US NAVY SAYS IT WILL SAIL and then it sails away again",
+        "A B C D E F are letters",
+        "STRASSE straße ǅUNGLA İSTANBUL ĸRA 42 1,500 U.S _ __",
+        "ÇA VA BIEN MERCI é",
+        "",
+    ],
+)
+def test_shouting_is_decided_by_its_rule(text: str) -> None:
+    words = Tokenizer()._written_words(text)
+    assert is_shouting(words) == shouting_by_the_rule(words)

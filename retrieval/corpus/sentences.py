@@ -20,6 +20,7 @@ shared corpora, and in tests), four to nine times faster.
 from __future__ import annotations
 
 import re
+import string
 from collections import defaultdict
 from functools import cache
 
@@ -157,6 +158,9 @@ class _StdlibToken(PunktToken):  # type: ignore[misc]
     _RE_ALPHA = re.compile(PunktToken._RE_ALPHA.pattern, re.UNICODE)
 
 
+_ASCII_WHITESPACE = tuple(string.whitespace)  # what NLTK looks back for, before a break
+_SPACE_ONLY = (" ",)
+_OTHER_WHITESPACE = re.compile(f"[{re.escape(string.whitespace.replace(' ', ''))}]")
 MAX_REMEMBERED = 200_000  # decisions kept (a context is a few words: about 20 MB at most)
 
 # The contexts of most candidate breaks: a word of two letters or more, its period, then a
@@ -182,6 +186,71 @@ class _FastPunkt(PunktSentenceTokenizer):  # type: ignore[misc]
         super().__init__(lang_vars=_StdlibLanguageVars(), token_cls=_StdlibToken)
         self._params = params
         self._decisions: dict[str, bool] = {}
+        self._candidates: re.Pattern[str] = self._lang_vars.period_context_re()
+
+    def tokenize(self, text: str, realign_boundaries: bool = True) -> list[str]:
+        """NLTK's `tokenize`: `_match_potential_end_contexts`, `_slices_from_text` and
+        `_realign_boundaries` in one pass, without their generators and slice objects
+        (which cost more than the decisions, remembered). A text without a candidate break
+        (half the paragraphs of news) is its slice up to the trailing whitespace."""
+        if not realign_boundaries:
+            return list(super().tokenize(text, realign_boundaries))
+        spans = self._spans(text)
+        sentences: list[str] = []
+        realign = 0
+        last = len(spans) - 1
+        for at, (start, stop) in enumerate(spans):
+            start += realign
+            if at < last:
+                follows, ends = spans[at + 1]
+                moved = self._lang_vars.re_boundary_realignment.match(text[follows:ends])
+                if moved:  # closing quotes or brackets after a break join the sentence
+                    sentences.append(text[start : follows + len(moved.group(0).rstrip())])
+                    realign = moved.end()
+                    continue
+                realign = 0
+            if start < stop:
+                sentences.append(text[start:stop])
+        return sentences
+
+    def _spans(self, text: str) -> list[tuple[int, int]]:
+        """NLTK's `_slices_from_text` (with `_match_potential_end_contexts`) as (start, end)
+        pairs: each candidate break's context is the word before it (from the last
+        whitespace, or as NLTK falls back, the previous word's start), the mark and what
+        follows; a candidate whose word overlaps the next one's is not decided."""
+        spans: list[tuple[int, int]] = []
+        last_break = 0
+        previous: re.Match[str] | None = None
+        word_start = word_end = 0
+        # a paragraph's only whitespace is spaces, almost always: one `rfind` then
+        spaces = _SPACE_ONLY if _OTHER_WHITESPACE.search(text) is None else _ASCII_WHITESPACE
+        for match in self._candidates.finditer(text):
+            before = text[word_end : match.start()]
+            space = max([before.rfind(char) for char in spaces])
+            start = word_end + space + 1 if space > 0 else word_start
+            if previous is not None and word_end <= start:
+                last_break = self._decide(text, previous, word_start, word_end, last_break, spans)
+            previous, word_start, word_end = match, start, match.start()
+        if previous is not None:
+            last_break = self._decide(text, previous, word_start, word_end, last_break, spans)
+        spans.append((last_break, len(text.rstrip())))  # the last, without trailing space
+        return spans
+
+    def _decide(
+        self,
+        text: str,
+        match: re.Match[str],
+        word_start: int,
+        word_end: int,
+        last_break: int,
+        spans: list[tuple[int, int]],
+    ) -> int:
+        """Decide one candidate break; a break ends a span. The next span's start."""
+        context = text[word_start:word_end] + match.group() + match.group("after_tok")
+        if not self.text_contains_sentbreak(context):
+            return last_break
+        spans.append((last_break, match.end()))
+        return match.start("next_tok") if match.group("next_tok") else match.end()
 
     def text_contains_sentbreak(self, text: str) -> bool:
         decision = self._decisions.get(text)
@@ -294,11 +363,23 @@ def _last_start(pattern: re.Pattern[str], text: str, lo: int, hi: int) -> int | 
 _INITIAL_BREAK = re.compile(r"(?:^|\s)[A-Z]\.$")
 
 
+def _ends_with_initial(text: str) -> bool:
+    """`_INITIAL_BREAK.search(text)`, read from the end (the search scans the whole text)."""
+    if text.endswith("\n"):  # `$` also matches before a final newline
+        return _INITIAL_BREAK.search(text) is not None
+    return (
+        len(text) >= 2
+        and text[-1] == "."
+        and "A" <= text[-2] <= "Z"
+        and (len(text) == 2 or text[-3].isspace())  # what `\s` matches
+    )
+
+
 def punkt_sentences(paragraph: str) -> list[str]:
     """Punkt's sentences of one paragraph, lone initials joined to what follows; unbounded."""
     merged: list[str] = []
     for piece in _tokenizer().tokenize(paragraph):
-        if merged and _INITIAL_BREAK.search(merged[-1]):
+        if merged and _ends_with_initial(merged[-1]):
             merged[-1] = f"{merged[-1]} {piece}"
         else:
             merged.append(piece)

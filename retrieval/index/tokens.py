@@ -185,6 +185,19 @@ def _laid_out(whole: str, parts: Sequence[str]) -> bool:
     return at == len(whole) or whole[at:].isspace()
 
 
+def _words_laid_out(whole: str, parts: Sequence[str], ascii_only: bool) -> bool:
+    """Whether `whole` is `parts` laid out (`_laid_out`), or has just their words, as it is
+    or composed (NFC, as parts split from a normalized text are: the tokenizer normalizes
+    first, so `whole` and its composed form have the same terms)."""
+    if _laid_out(whole, parts):
+        return True
+    if not ascii_only:
+        whole = unicodedata.normalize("NFC", whole)
+        if _laid_out(whole, parts):
+            return True
+    return whole.split() == " ".join(parts).split()
+
+
 def _cut_between_words(whole: str, parts: Sequence[str]) -> bool:
     """Whether `whole` is `parts` one after the other, but for whitespace, where every cut
     between two parts that is not at whitespace in `whole` falls between two characters
@@ -298,15 +311,18 @@ class Tokenizer:
         if words is not None:
             return self._ascii_terms(words)
         if written:
-            # Only a word with a dot or comma in it can be pieces (most of a long text is not).
-            pieces = self._pieces.findall
-            found = [
-                piece
-                for word in _TOKEN.findall(text)
-                for piece in (pieces(word) if "." in word or "," in word else (word,))
-            ]
-            return self._written_terms(found)
+            return self._written_terms(self._written_words(text))
         return self._plain_terms(_TOKEN.findall(text.casefold()))
+
+    def _written_words(self, text: str) -> list[str]:
+        """The words of normalized `text` as written, runs split into their pieces."""
+        # Only a word with a dot or comma in it can be pieces (most of a long text is not).
+        pieces = self._pieces.findall
+        return [
+            piece
+            for word in _TOKEN.findall(text)
+            for piece in (pieces(word) if "." in word or "," in word else (word,))
+        ]
 
     def ascii_words(self, text: str) -> list[bytes] | None:
         """The case-folded words of `text` as bytes when it takes the common path (ASCII
@@ -345,10 +361,12 @@ class Tokenizer:
         A sufficient condition, checked without tokenizing (False says nothing): `whole` is
         the parts' words in order, cut where they are cut (at whitespace, or between two
         characters that are neither word characters nor marks, so no word or "U.S." run
-        spans two parts); no stopword in capitals, whose term depends on the text around it
-        (`is_shouting`); and no character that case-folding turns into word characters or
+        spans two parts); a stopword in capitals, whose term depends on the text around it
+        (`is_shouting`), only in parts set in capitals just when `whole` is (or not, as
+        almost always); and no character that case-folding turns into word characters or
         out of them (a text's words are found before or after case-folding, by the path it
-        takes in `__call__`).
+        takes in `__call__`). Tokenizing normalizes first, so `whole` is compared composed
+        (NFC) as the parts, split from a composed text, are.
         """
         plain = whole
         for char in _SPACED:  # not word characters, and unchanged by NFKC
@@ -356,14 +374,27 @@ class Tokenizer:
                 plain = plain.replace(char, " ")
         ascii_only = plain.isascii()  # then NFKC changes nothing
         text = whole if ascii_only else unicodedata.normalize("NFKC", whole)
-        if not _laid_out(whole, parts) and whole.split() != " ".join(parts).split():
+        if not _words_laid_out(whole, parts, ascii_only):
             # rare: cut inside a run of non-space characters, or normalized differently
             parts = [unicodedata.normalize("NFKC", part) for part in parts]
             if not _cut_between_words(text, parts):
                 return False
-        if self._has_capital_stopword(text):
+        if self._has_capital_stopword(text) and not self._shouting_alike(text, parts):
             return False
         return ascii_only or all(map(_folds_alike, set(text) - _ASCII_CHARS))
+
+    def _shouting_alike(self, text: str, parts: Sequence[str]) -> bool:
+        """Whether every part with a stopword in capitals is set in capitals (`is_shouting`)
+        just when the whole normalized `text` is: then each such stopword is an acronym, or
+        not, in both."""
+        shouting = is_shouting(self._written_words(text))
+        for part in parts:
+            normal = unicodedata.normalize("NFKC", part)
+            if self._has_capital_stopword(normal) and (
+                is_shouting(self._written_words(normal)) != shouting
+            ):
+                return False
+        return True
 
     @cached_property
     def _plain(self) -> dict[str, str | None]:
