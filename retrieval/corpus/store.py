@@ -338,14 +338,11 @@ class CorpusReader:
                     found[article_id] = known
         if not missing:
             return found
-        attributions = self.attributions(missing)
-        times = self.article_times(missing)
+        attributions = self._attributions(missing)
         sentences = self.sentences_of_articles(missing, last)
         read = {
-            article_id: StoredArticle(
-                attribution, times.get(article_id, 0.0), *sentences[article_id]
-            )
-            for article_id, attribution in attributions.items()
+            article_id: StoredArticle(attribution, since, *sentences[article_id])
+            for article_id, (attribution, since) in attributions.items()
             if article_id in sentences
         }
         with self._lock:
@@ -424,20 +421,13 @@ class CorpusReader:
         )
         return dict(rows)
 
-    def article_times(self, article_ids: Iterable[int]) -> dict[int, float]:
-        """When each article counts from for answers as of a moment: published, else stored
-        (Unix time)."""
+    def _attributions(self, article_ids: Iterable[int]) -> dict[int, tuple[Attribution, float]]:
+        """Each article's attribution, and when it counts from for answers as of a moment:
+        published, else stored (Unix time)."""
         rows = rows_for_ids_blocking(
             self._connection(),
-            "SELECT id, coalesce(published_ts, ingested_ts, 0) FROM articles WHERE id IN ({ids})",
+            f"SELECT {_ATTRIBUTION_COLUMNS}, coalesce(published_ts, ingested_ts, 0) AS since"
+            " FROM articles WHERE id IN ({ids})",
             article_ids,
         )
-        return {int(r[0]): float(r[1]) for r in rows}
-
-    def attributions(self, article_ids: Iterable[int]) -> dict[int, Attribution]:
-        rows = rows_for_ids_blocking(
-            self._connection(),
-            f"SELECT {_ATTRIBUTION_COLUMNS} FROM articles WHERE id IN ({{ids}})",
-            article_ids,
-        )
-        return {int(row["id"]): _attribution(row) for row in rows}
+        return {int(row["id"]): (_attribution(row), float(row["since"])) for row in rows}

@@ -39,9 +39,7 @@ _NUMBER_LOWER = re.compile(_NUMBER_PATTERN)
 # ... and without a number word, the pattern is its digit part (the words, spelled out).
 _DIGITS_LOWER = re.compile(rf"(?=[$£€\d]){_DIGITS}")
 _NUMBER_WORD_FORMS = frozenset(
-    re.sub(r"s\?$", "", word) if form == 0 else word.replace("?", "")
-    for word in _NUMBER_WORDS
-    for form in (0, 1)
+    form for word in _NUMBER_WORDS for form in (word.removesuffix("s?"), word.replace("?", ""))
 )
 # ASCII bytes, word characters kept and any other as a space: split, the words of \w+.
 _ASCII_WORDS_SPACED = bytes(c if re.fullmatch(r"\w", chr(c)) else 32 for c in range(256))
