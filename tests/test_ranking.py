@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -179,3 +180,24 @@ def test_the_first_page_is_the_best_passages_then_new_articles_come_first() -> N
     assert [int(windows.article[w]) for w in chosen] == [0, 0, 0, 1, 2, 0, 0, 0]
     assert chosen[:3] == [0, 1, 2] and chosen[3:5] == [6, 8]  # each article's best first
     assert choose(windows, scores, 3, first_page=1) == [0, 6, 8]
+
+
+def test_the_first_page_does_not_spend_passages_on_an_answer_it_already_quotes() -> None:
+    """Three passages naming one wrong golfer are two wasted: a window whose candidate
+    answers are all quoted above scores `REPEATED_ANSWERS` less ("Lee" is quoted once
+    "Minjee Lee" is), so a close one naming someone else comes before it."""
+    texts = [
+        "Minjee Lee won the title in a playoff.",
+        "The title went to Lee after a long day.",  # Lee again, in another article
+        "Lydia Ko won the title by two strokes.",
+    ]
+    windows = replace(
+        one_sentence_windows({0: 1, 1: 1, 2: 1}),
+        question=profile("Which golfer won the title?"),
+        texts={i: text for i, text in zip((0, 100, 200), texts, strict=True)},
+    )
+    scores = np.array([0.0, -0.2, -0.5])
+    assert choose(windows, scores, 3, first_page=3) == [0, 2, 1]
+    # a gap wider than the penalty keeps the order; past the first page, score order rules
+    assert choose(windows, np.array([0.0, -0.2, -1.5]), 3, first_page=3) == [0, 1, 2]
+    assert choose(windows, scores, 3, first_page=1) == [0, 1, 2]

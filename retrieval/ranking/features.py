@@ -199,7 +199,7 @@ class Candidates:
 
 
 @lru_cache(maxsize=200_000)
-def _marks(sentence_id: int, text: str) -> Marks:
+def marks_of(sentence_id: int, text: str) -> Marks:
     # A sentence's marks do not depend on the question: read once, reused by every question.
     return sentence_marks(text)
 
@@ -382,7 +382,7 @@ class _SentenceEvidence:
         articles: int,
     ) -> _SentenceEvidence:
         """Of `sentences` given as (id, text)."""
-        shapes = [novelty(_marks(i, text), question.words) for i, text in sentences]
+        shapes = [novelty(marks_of(i, text), question.words) for i, text in sentences]
         marks = np.array(
             [[sh.names, sh.places, sh.numbers, sh.years, sh.months, sh.money] for sh in shapes],
             dtype=float,

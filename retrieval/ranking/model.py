@@ -22,7 +22,15 @@ import numpy as np
 import numpy.typing as npt
 
 from retrieval.corpus.text import near_duplicate_shingles, shingles
-from retrieval.ranking.features import COLUMN, MARK_FEATURES, Candidates, TextReader, add_marks
+from retrieval.ranking.features import (
+    COLUMN,
+    MARK_FEATURES,
+    Candidates,
+    TextReader,
+    add_marks,
+    marks_of,
+)
+from retrieval.ranking.marks import novelty
 
 MODEL_PATH = Path(__file__).with_name("model.json")
 Floats = npt.NDArray[np.float64]
@@ -125,45 +133,113 @@ def default_ranker() -> Ranker:
     return Ranker.from_dict(json.loads(MODEL_PATH.read_text()))
 
 
+# On the first page, a window whose candidate answers (names and numbers the question does
+# not hold) are already quoted above scores this much less for each share of them: three
+# passages naming one wrong person are two wasted. Cross-validated on news-qa-dev (weights
+# 0.25-2 alike): answer@3 asked now 0.605 -> 0.619, as of the date 0.676 -> 0.679.
+REPEATED_ANSWERS = 1.0
+
+
 def choose(candidates: Candidates, scores: Floats, count: int, first_page: int) -> list[int]:
     """The `count` best windows by score, no two overlapping and no syndicated copy of a
     window already chosen (see `corpus.text.SYNDICATED`). The windows' text must have been
     read (`Candidates.read_texts`).
 
-    The first `first_page` are the best wherever they are: two windows of one article are
-    often the answer and its context. After them, windows of articles not quoted yet come
-    first, so a longer list (the bot's More, `ask --limit 10`) reaches more sources; then more
-    of the same articles, so a corpus of few articles still fills the page. Measured on
-    news-qa-dev against a flat cap of two per article: answer@3 0.669 -> 0.676, nDCG@10 of
-    the distinct articles quoted 0.625 -> 0.665 (`benchmarks/train_ranker.py`).
+    The first `first_page` are the best wherever they are (two windows of one article are
+    often the answer and its context), each scored down by the share of its candidate
+    answers the passages above it quote already (`REPEATED_ANSWERS`). After them, windows of
+    articles not quoted yet come first, so a longer list (the bot's More, `ask --limit 10`)
+    reaches more sources; then more of the same articles, so a corpus of few articles still
+    fills the page. Measured on news-qa-dev against a flat cap of two per article: answer@3
+    0.669 -> 0.676, nDCG@10 of the distinct articles quoted 0.625 -> 0.665
+    (`benchmarks/train_ranker.py`).
     """
-    chosen: list[int] = []
-    taken = np.zeros(len(candidates.sentence_id), dtype=bool)
-    per: dict[int, int] = {}
-    kept: list[tuple[str, set[str]]] = []
-    shown: set[str] = set()  # sentences quoted already: a copy cut at other bounds is one too
-    order = np.lexsort((candidates.start, -scores))
-    for until, cap in ((first_page, count), (count, 1), (count, count)):
+    page = _Page(candidates)
+    order = np.lexsort((candidates.start, -scores)).tolist()
+    while len(page.chosen) < min(first_page, count):
+        best, value = None, -np.inf
         for w in order:
-            if len(chosen) >= until:
+            if scores[w] <= value:
+                break  # a repeat only lowers a score: nothing further on can do better
+            if page.fits(w, count):
+                found = scores[w] - REPEATED_ANSWERS * page.repeated(w)
+                if found > value:
+                    best, value = w, found
+        if best is None:
+            break
+        page.take(best)
+    for until, cap in ((count, 1), (count, count)):
+        for w in order:
+            if len(page.chosen) >= until:
                 break
-            first, size = int(candidates.start[w]), int(candidates.size[w])
-            article = int(candidates.article[w])
-            if taken[first : first + size].any() or per.get(article, 0) >= cap:
-                continue
-            said = {_plain(candidates.sentence_text(i)) for i in range(first, first + size)}
-            text = candidates.text(int(w))
-            grams = shingles(text)
-            if said & shown or any(
-                near_duplicate_shingles(seen, seen_grams, text, grams) for seen, seen_grams in kept
-            ):
-                continue
-            shown |= said
-            taken[first : first + size] = True
-            per[article] = per.get(article, 0) + 1
-            kept.append((text, grams))
-            chosen.append(int(w))
-    return chosen
+            if page.fits(w, cap):
+                page.take(w)
+    return page.chosen
+
+
+class _Page:
+    """The windows `choose` has chosen, and what they quote."""
+
+    def __init__(self, candidates: Candidates) -> None:
+        self.candidates = candidates
+        self.chosen: list[int] = []
+        self.taken = np.zeros(len(candidates.sentence_id), dtype=bool)
+        self.per: dict[int, int] = {}
+        self.kept: list[tuple[str, set[str]]] = []
+        self.shown: set[str] = set()  # sentences quoted: a copy cut at other bounds is one too
+        self.answers: list[frozenset[str]] = []  # the words of each candidate answer quoted
+        self._texts: dict[int, tuple[str, set[str]]] = {}  # window -> its text and shingles
+
+    def fits(self, w: int, cap: int) -> bool:
+        """Whether window `w` overlaps no chosen one, is no copy of one, and its article has
+        fewer than `cap` chosen."""
+        c = self.candidates
+        first, size = int(c.start[w]), int(c.size[w])
+        if self.taken[first : first + size].any() or self.per.get(int(c.article[w]), 0) >= cap:
+            return False
+        said = {_plain(c.sentence_text(i)) for i in range(first, first + size)}
+        text, grams = self._text(w)
+        return not said & self.shown and not any(
+            near_duplicate_shingles(seen, seen_grams, text, grams)
+            for seen, seen_grams in self.kept
+        )
+
+    def repeated(self, w: int) -> float:
+        """The share of window `w`'s candidate answers quoted already ("lee" is, once "minjee
+        lee" is); 0 for a window without any."""
+        answers = self._answers(w)
+        if not answers:
+            return 0.0
+        told = sum(any(a <= seen for seen in self.answers) for a in answers)
+        return told / len(answers)
+
+    def take(self, w: int) -> None:
+        c = self.candidates
+        first, size = int(c.start[w]), int(c.size[w])
+        self.shown |= {_plain(c.sentence_text(i)) for i in range(first, first + size)}
+        self.taken[first : first + size] = True
+        self.per[int(c.article[w])] = self.per.get(int(c.article[w]), 0) + 1
+        self.kept.append(self._text(w))
+        self.answers.extend(self._answers(w))
+        self.chosen.append(w)
+
+    def _text(self, w: int) -> tuple[str, set[str]]:
+        if w not in self._texts:
+            text = self.candidates.text(w)
+            self._texts[w] = text, shingles(text)
+        return self._texts[w]
+
+    def _answers(self, w: int) -> list[frozenset[str]]:
+        c = self.candidates
+        first = int(c.start[w])
+        found = {
+            answer
+            for i in range(first, first + int(c.size[w]))
+            for answer in novelty(
+                marks_of(int(c.sentence_id[i]), c.sentence_text(i)), c.question.words
+            ).candidates
+        }
+        return [frozenset(answer.split()) for answer in sorted(found)]
 
 
 def _plain(sentence: str) -> str:
