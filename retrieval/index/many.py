@@ -18,7 +18,7 @@ from itertools import repeat
 import numpy as np
 import numpy.typing as npt
 
-from retrieval.index.tokens import _CAPITAL_STOPWORDS, _SPACED, Tokenizer
+from retrieval.index.tokens import CAPITAL_STOPWORDS, SPACED, Tokenizer
 
 Ints = npt.NDArray[np.int32]
 
@@ -95,7 +95,7 @@ def _common_path(
     joined = _JOIN.join(texts)
     if not texts or joined.count("\x01") != len(texts) - 1:
         return none  # a text holds the separator: all one by one (never in news)
-    for char in _SPACED:  # not word characters, no case, unchanged by NFKC
+    for char in SPACED:  # not word characters, no case, unchanged by NFKC
         if char in joined:
             joined = joined.replace(char, " ")
     if joined.isascii():
@@ -151,4 +151,4 @@ def _learn(
     for word, term in zip(missing, terms, strict=True):
         known = LEFT_OUT if term is None else next(ids)
         # its doc's terms depend on the whole text (`is_shouting`): off the common path
-        written_ids[word] = ACRONYM if acronyms and word in _CAPITAL_STOPWORDS else known
+        written_ids[word] = ACRONYM if acronyms and word in CAPITAL_STOPWORDS else known

@@ -52,7 +52,7 @@ _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d)|\d+\.\d+"
 _WORD = r"\w+"
 # Characters that are not words and have no case, common in news copy: as spaces, they
 # change no word, and leave most texts ASCII (see `Tokenizer.__call__`).
-_SPACED = ("\u2019", "\u2018", "\u201c", "\u201d", "\u2014", "\u2013", "\u2022", "\u2212")
+SPACED = ("\u2019", "\u2018", "\u201c", "\u201d", "\u2014", "\u2013", "\u2022", "\u2212")
 # Lower-cases an ASCII word byte and makes every other byte a space: split, the words of
 # \w+ in the case-folded text.
 _ASCII_WORD_BYTES = bytes(
@@ -65,7 +65,7 @@ _ACRONYM = "\x00acronym"
 # Stopwords are ASCII, so these find every stopword in capitals, the second quickly.
 _CAPITALS = re.compile(r"\b[A-Z]{2,}\b")
 _CAPITALS_ONLY = bytes(c if 65 <= c <= 90 else 32 for c in range(256))  # A-Z, else space
-_CAPITAL_STOPWORDS = frozenset(w.upper().encode() for w in STOPWORDS if len(w) > 1)
+CAPITAL_STOPWORDS = frozenset(w.upper().encode() for w in STOPWORDS if len(w) > 1)
 _MAYBE_CAPITALS = re.compile(r"[A-Z][A-Z]")
 MAX_TOKEN_LENGTH = 40  # longer "words" are URLs, hashes or markup debris
 MAX_CACHED_STEMS = 2_000_000  # distinct words whose stems are remembered (about 200 MB at most)
@@ -347,7 +347,7 @@ class Tokenizer:
         # dashes are spaces) they are found as bytes, case-folded by the same translation.
         ascii_text = text
         if not ascii_text.isascii():
-            for char in _SPACED:
+            for char in SPACED:
                 if char in ascii_text:
                     ascii_text = ascii_text.replace(char, " ")
         if ascii_text.isascii():
@@ -369,7 +369,7 @@ class Tokenizer:
         (NFC) as the parts, split from a composed text, are.
         """
         plain = whole
-        for char in _SPACED:  # not word characters, and unchanged by NFKC
+        for char in SPACED:  # not word characters, and unchanged by NFKC
             if char in plain:
                 plain = plain.replace(char, " ")
         ascii_only = plain.isascii()  # then NFKC changes nothing
@@ -472,7 +472,7 @@ class Tokenizer:
             and _MAYBE_CAPITALS.search(text) is not None
             # runs of capitals first, found as bytes: a whole article has many, and few of
             # them are stopwords (every \b[A-Z]{2,}\b is one of these runs)
-            and not _CAPITAL_STOPWORDS.isdisjoint(
+            and not CAPITAL_STOPWORDS.isdisjoint(
                 text.encode("utf-8", "surrogatepass").translate(_CAPITALS_ONLY).split()
             )
             and any(w.lower() in STOPWORDS for w in _CAPITALS.findall(text))
