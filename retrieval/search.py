@@ -100,8 +100,7 @@ class Searcher:
         terms = set(tokens)
         for rank, w in enumerate(page, start=offset + 1):
             article = candidates.attributions.get(int(candidates.article[w]))
-            read = candidates.texts
-            if article is None or any(i not in read for i in candidates.sentence_ids(w)):
+            if article is None or not candidates.read_whole(w):
                 continue  # deleted since it was indexed, or since its window was cut
             quote = candidates.text(w)
             passages.append(

@@ -189,6 +189,11 @@ class Candidates:
         """The text of the sentence at `row` of `sentence_id` (once read: `read_texts`)."""
         return self.texts.get(int(self.sentence_id[row]), "")
 
+    def read_whole(self, w: int) -> bool:
+        """Whether the text of every sentence of window `w` was read: none was deleted
+        between cutting the window and reading its text."""
+        return all(i in self.texts for i in self.sentence_ids(w))
+
     def text(self, w: int) -> str:
         first = int(self.start[w])
         return " ".join(map(self.sentence_text, range(first, first + int(self.size[w]))))
