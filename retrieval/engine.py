@@ -44,6 +44,7 @@ from retrieval.indexing import (
     signature,
 )
 from retrieval.models import ArticleDraft, Attribution
+from retrieval.ranking import windows
 from retrieval.search import Searcher, SearchResult
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,7 @@ log = logging.getLogger(__name__)
 
 def _warm_up() -> None:
     kernels.warm_up()  # answering
+    windows.warm_up()  # ... and cutting its windows
     layout.warm_up()  # adding articles
 
 

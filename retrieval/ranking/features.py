@@ -22,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from retrieval.models import Attribution
+from retrieval.ranking import windows
 from retrieval.ranking.marks import Marks, novelty, sentence_marks
 from retrieval.ranking.question import AnswerKind, QuestionProfile
 
@@ -102,6 +103,7 @@ FEATURES = (
     "relative_recency_7",  # exp(-those days / 7): recency that survives "as of now"
 )
 COLUMN = {name: i for i, name in enumerate(FEATURES)}
+_WINDOW_COLUMNS = [COLUMN[name] for name in windows.WINDOW_COLUMNS]  # `build` fills them
 # What `add_marks` fills in, for the windows the first stage keeps: read from sentence text.
 MARK_FEATURES = (
     "names",
@@ -238,12 +240,10 @@ def build(
         return _no_candidates(question, sentence_ids, attributions)
     sizes = np.array([len(a.sentence_ids) for a in articles], dtype=np.int64)
     owner = np.repeat(np.arange(len(articles)), sizes)  # article index of each sentence
-    present = counts > 0
     idf_total = float(idf.sum()) or 1.0
     ask_idf = idf * asking
     ask_total = float(ask_idf.sum()) or idf_total
-    coverage = (present * idf).sum(axis=1) / idf_total
-    ask_coverage = (present * ask_idf).sum(axis=1) / ask_total
+    coverage, ask_coverage = windows.sentence_coverage(counts, idf, ask_idf, idf_total, ask_total)
     best_sentence = _best_per_article(coverage, owner, len(articles))
 
     # per article
@@ -252,7 +252,7 @@ def build(
     avg_len = np.maximum(mean_len * 2, 1.0)  # a typical window is two sentences
     lead = np.zeros((len(articles), len(terms)), dtype=bool)
     nonempty = np.nonzero(sizes > 0)[0]
-    lead[nonempty] = present[first_of[nonempty]]
+    lead[nonempty] = counts[first_of[nonempty]] > 0
     in_title = np.array([[t in a.title_terms for t in terms] for a in articles], dtype=bool)
     in_context = lead | in_title
     ranks = _lookup(hit_rank, sentence_ids, -1)
@@ -300,63 +300,43 @@ def build(
     ]
 
     positions = np.concatenate([a.positions for a in articles])
-    tf_sums, len_sums = _prefix_sums(counts), _prefix_sums(lengths)
-    word_sums = _prefix_sums(words)
-    holding_sums = _prefix_sums(np.asarray(present.any(axis=1)))  # sentences holding a term
-    n = len(sentence_ids)
-    k1, b = policy.k1, policy.b
-    starts, window_sizes, rows = [], [], []
-    for size in range(1, policy.max_sentences + 1):
-        first = np.arange(max(n - size + 1, 0))
-        first = first[owner[first] == owner[first + size - 1]]  # within one article
-        end = first + size
-        n_words = word_sums[end] - word_sums[first]
-        holding = holding_sums[end] - holding_sums[first]
-        keep = (holding > 0) & ((n_words <= policy.max_words) | (size == 1))
-        if not keep.any():
-            continue
-        # the rest only for the windows kept (most hold no term of the question)
-        first, end, n_words = first[keep], end[keep], n_words[keep]
-        tf = tf_sums[end] - tf_sums[first]
-        art = owner[first]
-        length = (len_sums[end] - len_sums[first])[:, None]
-        bm25 = tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / avg_len[art][:, None]))
-        context = policy.context_weight * in_context[art] * (tf == 0)
-        score = ((bm25 + context) * idf).sum(axis=1)
-        inside = np.stack([first + j for j in range(size)])  # [size, windows]
-        best = best_sentence[art]
-        gap = np.where(best < first, first - best, np.where(best >= end, best - end + 1, 0))
-        best_coverage = coverage[inside].max(axis=0)
-        columns = np.zeros((len(first), len(FEATURES)))
-        columns[:, COLUMN["window_bm25"]] = score
-        columns[:, COLUMN["coverage"]] = ((tf > 0) * idf).sum(axis=1) / idf_total
-        columns[:, COLUMN["sentence_coverage"]] = best_coverage
-        columns[:, COLUMN["whole_sentence"]] = best_coverage > 1 - 1e-9
-        columns[:, COLUMN["bare_sentences"]] = (coverage[inside] == 0).sum(axis=0)
-        columns[:, COLUMN["ask_coverage"]] = ((tf > 0) * ask_idf).sum(axis=1) / ask_total
-        columns[:, COLUMN["ask_sentence_coverage"]] = ask_coverage[inside].max(axis=0)
-        columns[:, COLUMN["hit_rank"]] = hit_score[inside].max(axis=0)
-        columns[:, COLUMN["dist_best"]] = np.log1p(gap)
-        columns[:, COLUMN["position"]] = np.log1p(positions[first])
-        columns[:, COLUMN["lead"]] = positions[first] == 0
-        columns[:, COLUMN["two_sentences"]] = size == 2
-        columns[:, COLUMN["three_sentences"]] = size == 3
-        columns[:, COLUMN["words"]] = np.log(np.maximum(n_words, 1))
-        columns[:, article_columns] = per_article[art]
-        starts.append(first)
-        window_sizes.append(np.full(len(first), size))
-        rows.append(columns)
-    if not rows:
+    start, size, columns = windows.window_columns(
+        counts,
+        lengths,
+        words,
+        owner,
+        positions,
+        coverage,
+        ask_coverage,
+        hit_score,
+        idf,
+        ask_idf,
+        idf_total,
+        ask_total,
+        avg_len,
+        in_context,
+        best_sentence,
+        policy.k1,
+        policy.b,
+        policy.context_weight,
+        policy.max_sentences,
+        policy.max_words,
+    )
+    if not len(start):
         return _no_candidates(question, sentence_ids, attributions)
-    features = np.vstack(rows)
-    start = np.concatenate(starts)
+    features = np.zeros((len(start), len(FEATURES)))
+    features[:, _WINDOW_COLUMNS] = columns
+    for name in ("dist_best", "position"):
+        features[:, COLUMN[name]] = np.log1p(features[:, COLUMN[name]])
+    features[:, COLUMN["words"]] = np.log(np.maximum(features[:, COLUMN["words"]], 1))
+    features[:, article_columns] = per_article[owner[start]]
     _finish(features, owner[start], idf_total)
     article_ids = np.array([a.id for a in articles], dtype=np.int64)
     return Candidates(
         sentence_ids,
         article_ids[owner[start]],
         start,
-        np.concatenate(window_sizes),
+        size,
         features,
         attributions,
         owner,
@@ -530,11 +510,6 @@ def _lookup(values: Mapping[int, int], keys: Ints, missing: int) -> Ints:
     hit = known[at] == keys
     found[hit] = value[at[hit]]
     return found
-
-
-def _prefix_sums(values: npt.NDArray[np.generic]) -> Floats:
-    """Sums of the first i rows for i = 0..n: a window's total is a difference of two."""
-    return np.concatenate([np.zeros((1, *values.shape[1:])), np.cumsum(values, axis=0)])
 
 
 def idf_weights(dfs: Mapping[str, int], docs: int, terms: Sequence[str]) -> Floats:

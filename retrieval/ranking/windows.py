@@ -1,0 +1,283 @@
+"""The compiled window pass of `features.build` (numba): every window of one to three
+sentences, and the columns that depend on its sentences.
+
+A question's candidate articles hold about 3,000 sentences and give about 2,600 windows;
+done as numpy steps over [windows, terms] arrays, cutting and scoring them took some hundred
+array operations, each too small to pay for its call. Here it is one pass per window.
+
+The floats are numpy's to the last bit (a test compares them): each is computed with the
+same operations in the same order, and a row's sum over the question's terms adds up as
+numpy's `sum(axis=1)` does (`_pairwise_sum`). Logarithms stay with numpy in `build`, so no
+two libraries' `log1p` need agree.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+from numba import njit
+
+Floats = npt.NDArray[np.float64]
+Ints = npt.NDArray[np.int64]
+Int32s = npt.NDArray[np.int32]
+Bools = npt.NDArray[np.bool_]
+
+# The columns of `window_columns`' result, in order.
+WINDOW_COLUMNS = (
+    "window_bm25",
+    "coverage",
+    "sentence_coverage",
+    "whole_sentence",
+    "bare_sentences",
+    "ask_coverage",
+    "ask_sentence_coverage",
+    "hit_rank",
+    "dist_best",  # sentences between the window and its article's best: log1p left to build
+    "position",  # of its first sentence: log1p left to build
+    "lead",
+    "two_sentences",
+    "three_sentences",
+    "words",  # its words: the log left to build
+)
+_BLOCK = 128  # numpy's pairwise summation block (PW_BLOCKSIZE)
+
+
+@njit(cache=True, nogil=True)
+def _pairwise_sum(values: Floats, lo: int, n: int) -> float:
+    """values[lo : lo + n] summed as numpy sums a contiguous row (its `pairwise_sum`): a row
+    of more than 128 is halved, the first half a multiple of 8, until blocks of 128 or less,
+    and each pair of halves is added. The same tree, walked with a stack: numba cannot cache
+    a recursive function."""
+    if n <= _BLOCK:
+        return _block_sum(values, lo, n)
+    depth = 64  # halving from 2**63 values would not need as many
+    first = np.empty(depth, dtype=np.int64)
+    size = np.empty(depth, dtype=np.int64)
+    left = np.empty(depth)  # the first half's sum, once known
+    has_left = np.zeros(depth, dtype=np.bool_)
+    top = 0
+    first[0], size[0] = lo, n
+    while True:
+        m = size[top]
+        if m > _BLOCK:  # descend into the first half
+            half = m // 2 - (m // 2) % 8
+            first[top + 1], size[top + 1] = first[top], half
+            has_left[top + 1] = False
+            top += 1
+            continue
+        total = _block_sum(values, first[top], m)
+        while True:  # hand the sum up: a first half waits for its second, a second adds up
+            top -= 1
+            if top < 0:
+                return total
+            if has_left[top]:
+                total = float(left[top]) + total
+                continue
+            left[top] = total
+            has_left[top] = True
+            half = size[top] // 2 - (size[top] // 2) % 8
+            first[top + 1], size[top + 1] = first[top] + half, size[top] - half
+            has_left[top + 1] = False
+            top += 1
+            break
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _block_sum(values: Floats, lo: int, n: int) -> float:
+    """numpy's sum of at most 128 values: in order below 8, else eight running sums."""
+    if n < 8:
+        total = 0.0
+        for i in range(n):
+            total += values[lo + i]
+        return total
+    r0, r1, r2, r3 = values[lo], values[lo + 1], values[lo + 2], values[lo + 3]
+    r4, r5, r6, r7 = values[lo + 4], values[lo + 5], values[lo + 6], values[lo + 7]
+    i = 8
+    while i < n - n % 8:
+        r0 += values[lo + i]
+        r1 += values[lo + i + 1]
+        r2 += values[lo + i + 2]
+        r3 += values[lo + i + 3]
+        r4 += values[lo + i + 4]
+        r5 += values[lo + i + 5]
+        r6 += values[lo + i + 6]
+        r7 += values[lo + i + 7]
+        i += 8
+    total = float(((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7)))
+    while i < n:
+        total += values[lo + i]
+        i += 1
+    return total
+
+
+@njit(cache=True, nogil=True)
+def sentence_coverage(
+    counts: Int32s, idf: Floats, ask_idf: Floats, idf_total: float, ask_total: float
+) -> tuple[Floats, Floats]:
+    """Per sentence, the idf share of the question's terms it holds, and of the asking
+    sentence's terms."""
+    n, terms = counts.shape
+    coverage = np.empty(n)
+    asked = np.empty(n)
+    held = np.empty(terms)
+    held_asked = np.empty(terms)
+    for s in range(n):
+        for t in range(terms):
+            present = counts[s, t] > 0
+            held[t] = idf[t] if present else 0.0
+            held_asked[t] = ask_idf[t] if present else 0.0
+        coverage[s] = _pairwise_sum(held, 0, terms) / idf_total
+        asked[s] = _pairwise_sum(held_asked, 0, terms) / ask_total
+    return coverage, asked
+
+
+@njit(cache=True, nogil=True)
+def window_columns(
+    counts: Int32s,
+    lengths: Int32s,
+    words: Int32s,
+    owner: Ints,
+    positions: Ints,
+    coverage: Floats,
+    ask_coverage: Floats,
+    hit_score: Floats,
+    idf: Floats,
+    ask_idf: Floats,
+    idf_total: float,
+    ask_total: float,
+    avg_len: Floats,
+    in_context: Bools,
+    best_sentence: Ints,
+    k1: float,
+    b: float,
+    context_weight: float,
+    max_sentences: int,
+    max_words: int,
+) -> tuple[Ints, Ints, Floats]:
+    """Every window worth a row: 1 to `max_sentences` consecutive sentences of one article,
+    holding a term of the question, at most `max_words` words unless one sentence. Returns
+    their first sentences, sizes, and `WINDOW_COLUMNS`, by size and then by first sentence.
+
+    A window's BM25 sums, for each term, its saturated count in the window, or when the
+    window lacks it and the article's title or lead has it, `context_weight`; times idf.
+    """
+    n, terms = counts.shape
+    held = np.zeros(n, dtype=np.bool_)  # the sentence holds a term of the question
+    for s in range(n):
+        for t in range(terms):
+            if counts[s, t] > 0:
+                held[s] = True
+                break
+    # Count, then fill: the rows are allocated once, at their number.
+    kept = 0
+    for size in range(1, max_sentences + 1):
+        for first in range(n - size + 1):
+            if _kept(held, words, owner, first, size, max_words):
+                kept += 1
+    starts = np.empty(kept, dtype=np.int64)
+    sizes = np.empty(kept, dtype=np.int64)
+    out = np.zeros((kept, len(WINDOW_COLUMNS)))
+    tf = np.empty(terms)
+    part = np.empty(terms)
+    covered = np.empty(terms)
+    covered_asked = np.empty(terms)
+    row = 0
+    for size in range(1, max_sentences + 1):
+        for first in range(n - size + 1):
+            if not _kept(held, words, owner, first, size, max_words):
+                continue
+            end = first + size
+            article = owner[first]
+            length = 0.0
+            n_words = 0.0
+            for t in range(terms):
+                tf[t] = 0.0
+            for s in range(first, end):
+                length += lengths[s]
+                n_words += words[s]
+                for t in range(terms):
+                    tf[t] += counts[s, t]
+            norm = k1 * ((1.0 - b) + b * length / avg_len[article])
+            for t in range(terms):
+                saturated = tf[t] * (k1 + 1.0) / (tf[t] + norm)
+                if tf[t] == 0.0 and in_context[article, t]:
+                    saturated += context_weight
+                part[t] = saturated * idf[t]
+                covered[t] = idf[t] if tf[t] > 0.0 else 0.0
+                covered_asked[t] = ask_idf[t] if tf[t] > 0.0 else 0.0
+            best_coverage = coverage[first]
+            best_asked = ask_coverage[first]
+            best_hit = hit_score[first]
+            bare = 0
+            for s in range(first, end):
+                best_coverage = max(best_coverage, coverage[s])
+                best_asked = max(best_asked, ask_coverage[s])
+                best_hit = max(best_hit, hit_score[s])
+                bare += coverage[s] == 0.0
+            best = best_sentence[article]
+            gap = first - best if best < first else (best - end + 1 if best >= end else 0)
+            starts[row] = first
+            sizes[row] = size
+            columns = out[row]
+            columns[0] = _pairwise_sum(part, 0, terms)
+            columns[1] = _pairwise_sum(covered, 0, terms) / idf_total
+            columns[2] = best_coverage
+            columns[3] = best_coverage > 1 - 1e-9
+            columns[4] = bare
+            columns[5] = _pairwise_sum(covered_asked, 0, terms) / ask_total
+            columns[6] = best_asked
+            columns[7] = best_hit
+            columns[8] = gap
+            columns[9] = positions[first]
+            columns[10] = positions[first] == 0
+            columns[11] = size == 2
+            columns[12] = size == 3
+            columns[13] = n_words
+            row += 1
+    return starts, sizes, out
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _kept(held: Bools, words: Int32s, owner: Ints, first: int, size: int, max_words: int) -> bool:
+    """Whether the window of `size` sentences from `first` is a candidate."""
+    end = first + size
+    if owner[first] != owner[end - 1]:
+        return False  # it would span two articles
+    holds = False
+    n_words = 0
+    for s in range(first, end):
+        holds = holds or held[s]
+        n_words += words[s]
+    return holds and (n_words <= max_words or size == 1)
+
+
+def warm_up() -> None:
+    """Compile (or load from the cache) for the argument types `build` passes."""
+    counts = np.ones((2, 1), dtype=np.int32)
+    ones = np.ones(2, dtype=np.int32)
+    floats = np.ones(2)
+    ints = np.zeros(2, dtype=np.int64)
+    idf = np.ones(1)
+    sentence_coverage(counts, idf, idf, 1.0, 1.0)
+    window_columns(
+        counts,
+        ones,
+        ones,
+        ints,
+        ints,
+        floats,
+        floats,
+        floats,
+        idf,
+        idf,
+        1.0,
+        1.0,
+        np.ones(1),
+        np.ones((1, 1), dtype=np.bool_),
+        np.zeros(1, dtype=np.int64),
+        0.3,
+        0.5,
+        0.7,
+        3,
+        70,
+    )

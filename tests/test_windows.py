@@ -1,0 +1,164 @@
+"""The compiled window pass gives numpy's floats to the last bit (`retrieval.ranking.windows`).
+
+The reference below is the numpy code `features.build` ran before the pass was compiled:
+every window's columns must come out bit for bit the same, or answers could change order.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from retrieval.ranking import windows
+from retrieval.ranking.features import CandidatePolicy
+
+
+def _bits(values: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(values, dtype=np.float64).view(np.int64)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_pairwise_sum_adds_up_as_numpy(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    for n in [*range(300), 511, 1000, 1027, 4099]:
+        row = rng.random(n) * rng.integers(0, 2, n) * 7.3
+        assert _bits(np.array([windows._pairwise_sum(row, 0, n)]))[0] == _bits(row.sum()).item()
+
+
+def _reference(
+    counts,
+    lengths,
+    words,
+    owner,
+    positions,
+    hit_score,
+    idf,
+    asking,
+    in_context,
+    best_sentence,
+    policy,
+):
+    """The numpy window pass of `build` before `windows`: first, size and the columns."""
+
+    def prefix(values: np.ndarray) -> np.ndarray:
+        return np.concatenate([np.zeros((1, *values.shape[1:])), np.cumsum(values, axis=0)])
+
+    present = counts > 0
+    idf_total = float(idf.sum()) or 1.0
+    ask_idf = idf * asking
+    ask_total = float(ask_idf.sum()) or idf_total
+    coverage = (present * idf).sum(axis=1) / idf_total
+    ask_coverage = (present * ask_idf).sum(axis=1) / ask_total
+    sizes = np.bincount(owner)
+    mean_len = np.bincount(owner, weights=lengths) / np.maximum(sizes, 1)
+    avg_len = np.maximum(mean_len * 2, 1.0)
+    tf_sums, len_sums, word_sums = prefix(counts), prefix(lengths), prefix(words)
+    holding_sums = prefix(np.asarray(present.any(axis=1)))
+    n, k1, b = len(counts), policy.k1, policy.b
+    out = []
+    for size in range(1, policy.max_sentences + 1):
+        first = np.arange(max(n - size + 1, 0))
+        first = first[owner[first] == owner[first + size - 1]]
+        end = first + size
+        n_words = word_sums[end] - word_sums[first]
+        holding = holding_sums[end] - holding_sums[first]
+        keep = (holding > 0) & ((n_words <= policy.max_words) | (size == 1))
+        first, end, n_words = first[keep], end[keep], n_words[keep]
+        tf = tf_sums[end] - tf_sums[first]
+        art = owner[first]
+        length = (len_sums[end] - len_sums[first])[:, None]
+        bm25 = tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / avg_len[art][:, None]))
+        context = policy.context_weight * in_context[art] * (tf == 0)
+        inside = np.stack([first + j for j in range(size)])
+        best = best_sentence[art]
+        gap = np.where(best < first, first - best, np.where(best >= end, best - end + 1, 0))
+        best_coverage = coverage[inside].max(axis=0)
+        columns = np.column_stack(
+            [
+                ((bm25 + context) * idf).sum(axis=1),
+                ((tf > 0) * idf).sum(axis=1) / idf_total,
+                best_coverage,
+                best_coverage > 1 - 1e-9,
+                (coverage[inside] == 0).sum(axis=0),
+                ((tf > 0) * ask_idf).sum(axis=1) / ask_total,
+                ask_coverage[inside].max(axis=0),
+                hit_score[inside].max(axis=0),
+                gap,
+                positions[first],
+                positions[first] == 0,
+                np.full(len(first), size == 2),
+                np.full(len(first), size == 3),
+                n_words,
+            ]
+        )
+        out.append((first, np.full(len(first), size), columns))
+    return (
+        (coverage, ask_coverage, avg_len),
+        tuple(np.concatenate(part) for part in zip(*out, strict=True)),
+    )
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_window_columns_are_numpys_to_the_bit(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    policy = CandidatePolicy()
+    articles, terms = int(rng.integers(1, 40)), int(rng.integers(1, 20))
+    owner = np.repeat(np.arange(articles), rng.integers(1, 120, articles)).astype(np.int64)
+    n = len(owner)
+    # Sparse counts, as real sentences hold few of a question's terms.
+    held = (rng.random((n, terms)) < 0.08) * rng.integers(1, 4, (n, terms))
+    counts = held.astype(np.int32)
+    lengths = rng.integers(1, 60, n).astype(np.int32)
+    words = (lengths + rng.integers(0, 15, n)).astype(np.int32)
+    positions = np.concatenate([np.arange(np.sum(owner == a)) for a in range(articles)])
+    hit_score = np.where(rng.random(n) < 0.02, 1.0 / rng.integers(1, 60, n), 0.0)
+    idf = rng.random(terms) * 9
+    asking = rng.random(terms) < 0.6
+    in_context = rng.random((articles, terms)) < 0.3
+    best_sentence = np.array([np.flatnonzero(owner == a)[0] for a in range(articles)])
+    (coverage, ask_coverage, avg_len), expected = _reference(
+        counts,
+        lengths,
+        words,
+        owner,
+        positions,
+        hit_score,
+        idf,
+        asking,
+        in_context,
+        best_sentence,
+        policy,
+    )
+    idf_total = float(idf.sum()) or 1.0
+    ask_idf = idf * asking
+    ask_total = float(ask_idf.sum()) or idf_total
+    got_coverage, got_asked = windows.sentence_coverage(counts, idf, ask_idf, idf_total, ask_total)
+    assert np.array_equal(_bits(got_coverage), _bits(coverage))
+    assert np.array_equal(_bits(got_asked), _bits(ask_coverage))
+    first, size, columns = windows.window_columns(
+        counts,
+        lengths,
+        words,
+        owner,
+        positions,
+        coverage,
+        ask_coverage,
+        hit_score,
+        idf,
+        ask_idf,
+        idf_total,
+        ask_total,
+        avg_len,
+        in_context,
+        best_sentence,
+        policy.k1,
+        policy.b,
+        policy.context_weight,
+        policy.max_sentences,
+        policy.max_words,
+    )
+    assert len(first) > 0
+    assert np.array_equal(first, expected[0])
+    assert np.array_equal(size, expected[1])
+    assert columns.shape == (len(first), len(windows.WINDOW_COLUMNS))
+    assert np.array_equal(_bits(columns), _bits(expected[2]))
