@@ -73,16 +73,19 @@ def _reference(
         best = best_sentence[art]
         gap = np.where(best < first, first - best, np.where(best >= end, best - end + 1, 0))
         best_coverage = coverage[inside].max(axis=0)
+        hit_rank = hit_score[inside].max(axis=0)
         columns = np.column_stack(
             [
                 ((bm25 + context) * idf).sum(axis=1),
+                np.zeros((len(first), 3)),  # the scores compared below, over all windows
                 ((tf > 0) * idf).sum(axis=1) / idf_total,
                 best_coverage,
                 best_coverage > 1 - 1e-9,
                 (coverage[inside] == 0).sum(axis=0),
                 ((tf > 0) * ask_idf).sum(axis=1) / ask_total,
                 ask_coverage[inside].max(axis=0),
-                hit_score[inside].max(axis=0),
+                hit_rank,
+                hit_rank > 0,
                 gap,
                 positions[first],
                 positions[first] == 0,
@@ -92,10 +95,23 @@ def _reference(
             ]
         )
         out.append((first, np.full(len(first), size), columns))
-    return (
-        (coverage, ask_coverage, avg_len),
-        tuple(np.concatenate(part) for part in zip(*out, strict=True)),
+    firsts, window_sizes, columns = (np.concatenate(part) for part in zip(*out, strict=True))
+    # What `features._finish` did with the window scores (column 0), before `windows`.
+    window_owner = owner[firsts]
+    bm25 = columns[:, 0].copy()
+    columns[:, 1] = bm25 / idf_total
+    columns[:, 0] = bm25 / (float(bm25.max()) or 1.0)
+    best_in_article = np.zeros(int(window_owner.max()) + 1)
+    np.maximum.at(best_in_article, window_owner, bm25)
+    columns[:, 2] = bm25 / np.maximum(best_in_article[window_owner], 1e-9)
+    order = np.lexsort((-bm25, window_owner))
+    group_start = np.ones(len(order), dtype=bool)
+    group_start[1:] = window_owner[order][1:] != window_owner[order][:-1]
+    starts = np.flatnonzero(group_start)
+    columns[order, 3] = np.arange(len(order)) - np.repeat(
+        starts, np.diff(np.append(starts, len(order)))
     )
+    return (coverage, ask_coverage, avg_len), (firsts, window_sizes, columns)
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -108,7 +124,8 @@ def test_window_columns_are_numpys_to_the_bit(seed: int) -> None:
     # Sparse counts, as real sentences hold few of a question's terms.
     held = (rng.random((n, terms)) < 0.08) * rng.integers(1, 4, (n, terms))
     counts = held.astype(np.int32)
-    lengths = rng.integers(1, 60, n).astype(np.int32)
+    # Short sentences of few lengths make windows of equal scores: their ranks must tie alike.
+    lengths = rng.integers(1, 4 if seed % 2 else 60, n).astype(np.int32)
     words = (lengths + rng.integers(0, 15, n)).astype(np.int32)
     positions = np.concatenate([np.arange(np.sum(owner == a)) for a in range(articles)])
     hit_score = np.where(rng.random(n) < 0.02, 1.0 / rng.integers(1, 60, n), 0.0)
@@ -158,6 +175,8 @@ def test_window_columns_are_numpys_to_the_bit(seed: int) -> None:
         policy.max_words,
     )
     assert len(first) > 0
+    if seed % 2:
+        assert len(np.unique(columns[:, 0])) < len(columns)  # ties were tried
     assert np.array_equal(first, expected[0])
     assert np.array_equal(size, expected[1])
     assert columns.shape == (len(first), len(windows.WINDOW_COLUMNS))

@@ -326,11 +326,13 @@ def build(
         return _no_candidates(question, sentence_ids, attributions)
     features = np.zeros((len(start), len(FEATURES)))
     features[:, _WINDOW_COLUMNS] = columns
-    for name in ("dist_best", "position"):
+    for name in ("rank_in_article", "dist_best", "position"):
         features[:, COLUMN[name]] = np.log1p(features[:, COLUMN[name]])
     features[:, COLUMN["words"]] = np.log(np.maximum(features[:, COLUMN["words"]], 1))
     features[:, article_columns] = per_article[owner[start]]
-    _finish(features, owner[start], idf_total)
+    features[:, COLUMN["lead_article"]] = (
+        features[:, COLUMN["lead"]] * features[:, COLUMN["article_bm25"]]
+    )
     article_ids = np.array([a.id for a in articles], dtype=np.int64)
     return Candidates(
         sentence_ids,
@@ -397,26 +399,6 @@ def _best_per_article(values: Floats, owner: Ints, articles: int) -> Ints:
     best = np.zeros(articles, dtype=np.int64)
     best[owner[order][firsts]] = order[firsts]
     return best
-
-
-def _finish(features: Floats, owner: Ints, idf_total: float) -> None:
-    """The features that compare a window with the others: in place."""
-    bm25 = features[:, COLUMN["window_bm25"]].copy()
-    features[:, COLUMN["window_bm25_share"]] = bm25 / idf_total
-    features[:, COLUMN["window_bm25"]] = bm25 / (float(bm25.max()) or 1.0)
-    best_in_article = np.zeros(int(owner.max()) + 1)
-    np.maximum.at(best_in_article, owner, bm25)
-    features[:, COLUMN["rel_article"]] = bm25 / np.maximum(best_in_article[owner], 1e-9)
-    order = np.lexsort((-bm25, owner))
-    group_start = np.ones(len(order), dtype=bool)
-    group_start[1:] = owner[order][1:] != owner[order][:-1]
-    starts = np.flatnonzero(group_start)
-    rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.append(starts, len(order))))
-    features[order, COLUMN["rank_in_article"]] = np.log1p(rank)
-    features[:, COLUMN["hit"]] = features[:, COLUMN["hit_rank"]] > 0
-    features[:, COLUMN["lead_article"]] = (
-        features[:, COLUMN["lead"]] * features[:, COLUMN["article_bm25"]]
-    )
 
 
 def add_marks(candidates: Candidates) -> None:

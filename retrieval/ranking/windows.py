@@ -24,7 +24,10 @@ Bools = npt.NDArray[np.bool_]
 
 # The columns of `window_columns`' result, in order.
 WINDOW_COLUMNS = (
-    "window_bm25",
+    "window_bm25",  # over the best window's
+    "window_bm25_share",  # over the question's idf
+    "rel_article",
+    "rank_in_article",  # log1p left to build
     "coverage",
     "sentence_coverage",
     "whole_sentence",
@@ -32,6 +35,7 @@ WINDOW_COLUMNS = (
     "ask_coverage",
     "ask_sentence_coverage",
     "hit_rank",
+    "hit",
     "dist_best",  # sentences between the window and its article's best: log1p left to build
     "position",  # of its first sentence: log1p left to build
     "lead",
@@ -220,21 +224,49 @@ def window_columns(
             sizes[row] = size
             columns = out[row]
             columns[0] = _pairwise_sum(part, 0, terms)
-            columns[1] = _pairwise_sum(covered, 0, terms) / idf_total
-            columns[2] = best_coverage
-            columns[3] = best_coverage > 1 - 1e-9
-            columns[4] = bare
-            columns[5] = _pairwise_sum(covered_asked, 0, terms) / ask_total
-            columns[6] = best_asked
-            columns[7] = best_hit
-            columns[8] = gap
-            columns[9] = positions[first]
-            columns[10] = positions[first] == 0
-            columns[11] = size == 2
-            columns[12] = size == 3
-            columns[13] = n_words
+            columns[4] = _pairwise_sum(covered, 0, terms) / idf_total
+            columns[5] = best_coverage
+            columns[6] = best_coverage > 1 - 1e-9
+            columns[7] = bare
+            columns[8] = _pairwise_sum(covered_asked, 0, terms) / ask_total
+            columns[9] = best_asked
+            columns[10] = best_hit
+            columns[11] = best_hit > 0
+            columns[12] = gap
+            columns[13] = positions[first]
+            columns[14] = positions[first] == 0
+            columns[15] = size == 2
+            columns[16] = size == 3
+            columns[17] = n_words
             row += 1
+    _compare_scores(out, owner[starts], owner[n - 1] + 1 if n else 0, idf_total)
     return starts, sizes, out
+
+
+@njit(cache=True, nogil=True)
+def _compare_scores(out: Floats, article: Ints, articles: int, idf_total: float) -> None:
+    """The columns that set a window's BM25 (column 0) against the others': over the best,
+    over the question's idf, over its article's best, and its rank in its article (ties to
+    the earlier row). In place."""
+    scores = out[:, 0].copy()
+    if not len(scores):
+        return
+    best = scores.max()
+    if best == 0.0:
+        best = 1.0
+    best_in_article = np.zeros(articles)
+    for w in range(len(scores)):
+        best_in_article[article[w]] = max(best_in_article[article[w]], scores[w])
+    # By article, and within one by score, high first, ties in row order.
+    order = np.argsort(-scores, kind="mergesort")
+    seen = np.zeros(articles, dtype=np.int64)
+    for w in order:
+        out[w, 3] = seen[article[w]]
+        seen[article[w]] += 1
+    for w in range(len(scores)):
+        out[w, 0] = scores[w] / best
+        out[w, 1] = scores[w] / idf_total
+        out[w, 2] = scores[w] / max(best_in_article[article[w]], 1e-9)
 
 
 @njit(cache=True, nogil=True, inline="always")
