@@ -41,8 +41,6 @@ _DIGITS_LOWER = re.compile(rf"(?=[$£€\d]){_DIGITS}")
 _NUMBER_WORD_FORMS = frozenset(
     form for word in _NUMBER_WORDS for form in (word.removesuffix("s?"), word.replace("?", ""))
 )
-# ASCII bytes, word characters kept and any other as a space: split, the words of \w+.
-_ASCII_WORDS_SPACED = bytes(c if re.fullmatch(r"\w", chr(c)) else 32 for c in range(256))
 _YEAR = re.compile(r"(?=[12])\b(?:1[5-9]|20)\d\d\b")
 _MONTH_OR_DAY = re.compile(
     r"(?=[JFMASONDTW])\b(?:January|February|March|April|May|June|July|August|September|"
@@ -50,6 +48,12 @@ _MONTH_OR_DAY = re.compile(
     r"Thursday|Friday|Saturday|Sunday)\b"
 )
 _WORD = re.compile(r"\w+")
+# `_WORD.findall` without the pattern, for most text: over ASCII bytes, word characters kept
+# and any other as a space, then split.
+_ASCII_WORDS_SPACED = bytes(c if re.fullmatch(r"\w", chr(c)) else 32 for c in range(256))
+# What makes most news text not ASCII (curly quotes, dashes): none of it a word character,
+# so a space in its place leaves the words as they were.
+_WIDE_PUNCTUATION = ("’", "“", "”", "‘", "–", "—", "−", "…", "£", "€", "\xa0")
 # Places the list cannot know, told by their wording: "the border town of Aslanduz",
 # "Ardabil province", "the city of Uvalde".
 _PLACE_KINDS = (
@@ -57,6 +61,9 @@ _PLACE_KINDS = (
     *("island", "state"),
 )
 _PLACE_KIND = f"(?:{'|'.join(_PLACE_KINDS)})"
+# `_CUED_PLACE` wants a place kind as a whole word, so among the words of the lower-cased
+# text (lower-casing turns no other character into a word character: the word stays whole).
+_PLACE_KIND_WORDS = frozenset(_PLACE_KINDS)
 _NAME = r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*"
 _CUED_PLACE = re.compile(
     rf"\b{_PLACE_KIND}\s+of\s+({_NAME})|\b({_NAME})\s+{_PLACE_KIND}\b(?!\s+of\b)"
@@ -103,15 +110,26 @@ def sentence_marks(text: str) -> Marks:
     capitals = _CAPS_RUN.findall(text)
     names = []
     for run in capitals:
-        words = tuple([w for w in _WORD.findall(run.casefold()) if w not in STOPWORDS])
+        words = tuple([w for w in _words(run.casefold()) if w not in STOPWORDS])
         if words:
             names.append(words)
-    numbers = tuple([tuple(_WORD.findall(n.casefold())) for n in _numbers(text)])
+    lowered = text.lower()
+    lowered_words = _words(lowered)
+    numbers = tuple(
+        [
+            (n,) if n.isdecimal() else tuple(_WORD.findall(n.casefold()))  # "15", "2,500"
+            for n in _numbers(text, lowered, lowered_words)
+        ]
+    )
     years = tuple(_YEAR.findall(text)) if "1" in text or "2" in text else ()
     # A month or weekday is a capitalised word: inside a run, and found there alone.
-    months = tuple([m.casefold() for m in _MONTH_OR_DAY.findall(" ".join(capitals))])
-    money = _money(text)
-    cued = _cued_places(text)
+    months = (
+        tuple([m.casefold() for m in _MONTH_OR_DAY.findall(" ".join(capitals))])
+        if capitals
+        else ()
+    )
+    money = _money(text, lowered)
+    cued = _cued_places(text, lowered_words)
     counted = [number for number in numbers if number]
     # What `_novelty` finds for a question holding none of these words: all of it.
     alone = Shape(
@@ -171,33 +189,47 @@ def _novelty(marks: Marks, question_words: frozenset[str]) -> Shape:
     )
 
 
-def _numbers(text: str) -> list[str]:
-    """What `_NUMBER` finds in `text`, found faster: over the lower-cased text, and for a
-    sentence without a number word (most), by the pattern's digit part alone."""
-    if _LOWER_DIFFERS.search(text) is not None:
+def _words(text: str) -> list[str]:
+    """`_WORD.findall(text)`, found faster for most text: ASCII but for some punctuation."""
+    if not text.isascii():
+        for mark in _WIDE_PUNCTUATION:
+            if mark in text:
+                text = text.replace(mark, " ")
+        if not text.isascii():
+            return _WORD.findall(text)
+    return text.encode().translate(_ASCII_WORDS_SPACED).decode().split()
+
+
+def _numbers(text: str, lowered: str, lowered_words: list[str]) -> list[str]:
+    """What `_NUMBER` finds in `text`, found faster: over its lower-cased form `lowered`
+    (whose words are `lowered_words`), and for most sentences without the whole pattern."""
+    if not text.isascii() and _LOWER_DIFFERS.search(text) is not None:
         return _NUMBER.findall(text)
-    lowered = text.lower()
-    if lowered.isascii():
-        words = lowered.encode().translate(_ASCII_WORDS_SPACED).decode().split()
-        if _NUMBER_WORD_FORMS.isdisjoint(words):
-            return _DIGITS_LOWER.findall(lowered)
-    return _NUMBER_LOWER.findall(lowered)
+    # A number word matches a whole word; \d is a word character.
+    spelled = _NUMBER_WORD_FORMS.intersection(lowered_words)
+    if "".join(lowered_words).isalpha():  # no digit (most sentences): the words alone
+        return [word for word in lowered_words if word in spelled] if spelled else []
+    if spelled:
+        return _NUMBER_LOWER.findall(lowered)
+    return _DIGITS_LOWER.findall(lowered)  # without a number word, the pattern's digit part
 
 
-def _money(text: str) -> int:
-    """How many currency signs and percentages `text` holds (`_MONEY`)."""
-    if not ("$" in text or "£" in text or "€" in text or "%" in text):  # most sentences
-        lowered = text.lower()  # the words' letters have no other case forms ("ſ" is an s)
-        if not (
-            "dollar" in lowered or "pound" in lowered or "euro" in lowered or "percent" in lowered
-        ):
-            return 0
+def _money(text: str, lowered: str) -> int:
+    """How many currency signs and percentages `text` (`lowered`: lower-cased) holds."""
+    sign = "$" in text or "£" in text or "€" in text or "%" in text
+    # Most sentences hold neither a sign nor a word of `_MONEY`, whose letters have no other
+    # case forms ("ſ" is an s).
+    if not sign and not (
+        "dollar" in lowered or "pound" in lowered or "euro" in lowered or "percent" in lowered
+    ):
+        return 0
     return len(_MONEY.findall(text))
 
 
-def _cued_places(text: str) -> tuple[tuple[str, ...], ...]:
-    """The places `text` names as places ("the town of X", "X province")."""
-    if not any(kind in text for kind in _PLACE_KINDS):  # most sentences: no pattern scan
+def _cued_places(text: str, lowered_words: list[str]) -> tuple[tuple[str, ...], ...]:
+    """The places `text` (whose lower-cased words are `lowered_words`) names as places
+    ("the town of X", "X province")."""
+    if _PLACE_KIND_WORDS.isdisjoint(lowered_words):  # most sentences: no pattern scan
         return ()
     return tuple(
         words

@@ -1,0 +1,92 @@
+"""The shortcuts of `sentence_marks`, each against the plain pattern it stands for: the
+marks must be what the patterns alone would read, on real news and on text made to trip
+them (characters whose case forms or word class differ, NUL, digits of other scripts)."""
+
+from __future__ import annotations
+
+import re
+import sys
+
+import pytest
+
+from retrieval.ranking import marks
+
+from .conftest import shared_lines
+
+TRICKY = [
+    "",
+    " \x00 ",
+    "one\x00two 5\x00%",
+    "İstanbul İ ı ſ ſix ſeven Hundreds DOZENS of İİ",
+    "Straße STRASSE ß ẞ Groß Müller Élysée Ōsaka ΟΔΟΣ Σ",
+    "“Quoted” ‘single’ it’s Women’s Open – dash — em … ellipsis\xa0here −5",
+    "£5 €3.5 million $20,000 $ 5 % 5percent 300 DOLLARS EUROſ",
+    "one two three ten eleven twelve dozen dozens hundreds ONE Two someone often one-off",
+    "one’s “one” –one– _one one_ 5 thousands 3 millions twelve 12",
+    "٣ million ௫ ５ ½ ² 1½ x² ١٢٣ ۱۹۹۹ one",
+    "report statement support Port State the port of Dover, Kent county",
+    "the town of İzmir, İtown, ıtown, town_ and towns, Murcia region of Spain",
+    "state\u00a0of\u00a0Georgia, New York state, city\u2009of Rome, Lyon\u3000city",
+    "Kelvin \u212aelvin TOWN \u212aingston \ufb01ve \u0345 \u0390",
+    "a\x1cb\x1dc\x1ed\x1ff O'Brien D’Arcy J.R.R. Tolkien & Sons",
+]
+
+
+@pytest.fixture(scope="module")
+def lines() -> list[str]:
+    return shared_lines("bbc-news", 150) + TRICKY
+
+
+def test_words_are_the_words_of_the_pattern(lines: list[str]) -> None:
+    """`_words` splits ASCII text (and text that is ASCII but for common punctuation)
+    without the pattern: the same words, whatever the text holds."""
+    for mark in marks._WIDE_PUNCTUATION:  # noqa: SLF001
+        assert not re.match(r"\w", mark)
+    texts = [form for line in lines for form in (line, line.lower(), line.casefold())]
+    assert any(not text.isascii() for text in texts)
+    for text in texts:
+        assert marks._words(text) == marks._WORD.findall(text), text  # noqa: SLF001
+
+
+def test_numbers_are_what_the_whole_number_pattern_finds(lines: list[str]) -> None:
+    """Numbers spelled out without a digit come from the words alone; with digits and no
+    number word, from the pattern's digit part; İ, ı and ſ send a text the slow way."""
+    ways = set()
+    for line in lines:
+        lowered = line.lower()
+        words = marks._words(lowered)  # noqa: SLF001
+        found = marks._numbers(line, lowered, words)  # noqa: SLF001
+        plain = marks._NUMBER.findall(line)  # noqa: SLF001
+        assert [n.casefold() for n in found] == [n.casefold() for n in plain], line
+        ways.add(("".join(words).isalpha(), bool(marks._NUMBER_WORD_FORMS.intersection(words))))  # noqa: SLF001
+    assert len(ways) == 4  # every way was taken
+
+
+def test_a_number_of_digits_is_one_word() -> None:
+    """`sentence_marks` takes a number of digits alone ("2022") as its own case-folded
+    word: no digit has another case form."""
+    digits = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isdecimal()]
+    assert all(re.fullmatch(r"\d", d) and d.casefold() == d for d in digits)
+    assert len(digits) == sum(1 for c in range(sys.maxunicode + 1) if re.match(r"\d", chr(c)))
+
+
+def test_places_are_cued_only_where_a_lower_cased_word_is_a_place_kind(lines: list[str]) -> None:
+    """`_cued_places` skips the scan where no lower-cased word is a place kind: the pattern
+    wants one as a whole word, and lower-casing makes no word character of another."""
+    lowered_into_words = [
+        c
+        for c in map(chr, range(sys.maxunicode + 1))
+        if not re.match(r"\w", c) and re.search(r"\w", c.lower())
+    ]
+    assert lowered_into_words == []
+    cued = 0
+    for line in lines:
+        read = marks._cued_places(line, marks._words(line.lower()))  # noqa: SLF001
+        plain = tuple(
+            words
+            for m in marks._CUED_PLACE.finditer(line)  # noqa: SLF001
+            if (words := marks._after_possessive(marks._WORD.findall((m[1] or m[2]).casefold())))  # noqa: SLF001
+        )
+        assert read == plain, line
+        cued += bool(plain)
+    assert cued > 1
