@@ -24,6 +24,7 @@ TRICKY = [
     "one two three ten eleven twelve dozen dozens hundreds ONE Two someone often one-off",
     "one’s “one” –one– _one one_ 5 thousands 3 millions twelve 12",
     "٣ million ௫ ５ ½ ² 1½ x² ١٢٣ ۱۹۹۹ one",
+    "port of Dover",
     "report statement support Port State the port of Dover, Kent county",
     "the town of İzmir, İtown, ıtown, town_ and towns, Murcia region of Spain",
     "state\u00a0of\u00a0Georgia, New York state, city\u2009of Rome, Lyon\u3000city",
