@@ -10,7 +10,8 @@ recurs). Regular expressions over the stored text; independent of the index's to
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from itertools import chain
+from typing import NamedTuple
 
 from retrieval.index.tokens import STOPWORDS
 from retrieval.ranking.places import PLACES
@@ -75,8 +76,8 @@ _MONEY = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Shape:
+# Tuples, not dataclasses: made for every sentence read, and a tuple is made 3-4 times faster.
+class Shape(NamedTuple):
     """Counts of what one sentence adds to the question, and its candidate answers."""
 
     names: int  # capitalised words, not stopwords, not in the question
@@ -88,8 +89,7 @@ class Shape:
     candidates: tuple[str, ...]  # case-folded name runs and numbers not in the question
 
 
-@dataclass(frozen=True, slots=True)
-class Marks:
+class Marks(NamedTuple):
     """What a sentence holds that could answer something, whatever the question: read once
     per sentence (it does not depend on the question)."""
 
@@ -132,26 +132,20 @@ def sentence_marks(text: str) -> Marks:
     cued = _cued_places(text, lowered_words)
     counted = [number for number in numbers if number]
     # What `_novelty` finds for a question holding none of these words: all of it.
+    places = sum([_places_in(run) for run in names])
+    if cued:
+        places += sum([not _places_in(run) for run in cued])
     alone = Shape(
-        names=sum(map(len, names)),
-        places=sum(map(_places_in, names)) + sum(1 for run in cued if not _places_in(run)),
-        numbers=len(counted),
-        years=len(years),
-        months=len(months),
-        money=money,
-        candidates=tuple([" ".join(run) for run in names] + [" ".join(n) for n in counted]),
-    )
-    runs = (*names, *counted, *cued, years, months)
-    return Marks(
-        tuple(names),
-        numbers,
-        years,
-        months,
+        sum(map(len, names)),
+        places,
+        len(counted),
+        len(years),
+        len(months),
         money,
-        cued,
-        words=tuple([word for run in runs for word in run]),
-        alone=alone,
+        tuple([" ".join(run) for run in chain(names, counted)]),
     )
+    words = tuple(chain.from_iterable((*names, *counted, *cued, years, months)))
+    return Marks(tuple(names), numbers, years, months, money, cued, words, alone)
 
 
 def novelty(marks: Marks, question_words: frozenset[str]) -> Shape:
