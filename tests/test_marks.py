@@ -9,6 +9,7 @@ import sys
 
 import pytest
 
+from retrieval.index.tokens import STOPWORDS
 from retrieval.ranking import marks
 
 from .conftest import shared_lines
@@ -91,3 +92,23 @@ def test_places_are_cued_only_where_a_lower_cased_word_is_a_place_kind(lines: li
         assert read == plain, line
         cued += bool(plain)
     assert cued > 1
+
+
+def test_months_are_sought_only_where_a_name_word_is_one(lines: list[str]) -> None:
+    """`sentence_marks` seeks months and weekdays only if a name word is one, case-folded:
+    none is a stopword, and a run's characters around a word stay no word characters."""
+    assert marks._MONTH_OR_DAY_WORDS.isdisjoint(STOPWORDS)  # noqa: SLF001
+    around = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()] + list("'’&.-")
+    assert not any(re.search(r"\w", c.casefold()) for c in around)
+    months = 0
+    every = ["On May 5 and Sept. 9", "MAY may May\u0345 ΜΆΪ May", "Sunday’s Sep"] + [
+        f"On {name.replace(end, '')} 5"
+        for name in marks._MONTHS_AND_DAYS  # noqa: SLF001
+        for end in ("?", "t?")
+    ]
+    for line in lines + every:
+        runs = " ".join(marks._CAPS_RUN.findall(line))  # noqa: SLF001
+        found = tuple(m.casefold() for m in marks._MONTH_OR_DAY.findall(runs))  # noqa: SLF001
+        assert marks.sentence_marks(line).months == found, line
+        months += bool(found)
+    assert months > 1

@@ -43,10 +43,20 @@ _NUMBER_WORD_FORMS = frozenset(
     form for word in _NUMBER_WORDS for form in (word.removesuffix("s?"), word.replace("?", ""))
 )
 _YEAR = re.compile(r"(?=[12])\b(?:1[5-9]|20)\d\d\b")
-_MONTH_OR_DAY = re.compile(
-    r"(?=[JFMASONDTW])\b(?:January|February|March|April|May|June|July|August|September|"
-    r"October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|Monday|Tuesday|Wednesday|"
-    r"Thursday|Friday|Saturday|Sunday)\b"
+_MONTHS_AND_DAYS = (
+    *("January", "February", "March", "April", "May", "June", "July", "August"),
+    *("September", "October", "November", "December"),
+    *("Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sept?", "Oct", "Nov", "Dec"),
+    *("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+)
+_MONTH_OR_DAY = re.compile(rf"(?=[JFMASONDTW])\b(?:{'|'.join(_MONTHS_AND_DAYS)})\b")
+# Their words case-folded. A run holding one keeps it among its name words, case-folded:
+# none is a stopword, and the characters of a run around a word (whitespace, '’&.-) stay
+# no word characters when case-folded.
+_MONTH_OR_DAY_WORDS = frozenset(
+    form.lower()
+    for word in _MONTHS_AND_DAYS
+    for form in (word.removesuffix("t?"), word.replace("?", ""))
 )
 _WORD = re.compile(r"\w+")
 # `_WORD.findall` without the pattern, for most text: over ASCII bytes, word characters kept
@@ -110,9 +120,12 @@ def sentence_marks(text: str) -> Marks:
     capitals = _CAPS_RUN.findall(text)
     names = []
     for run in capitals:
-        words = tuple([w for w in _words(run.casefold()) if w not in STOPWORDS])
-        if words:
-            names.append(words)
+        folded = _words(run.casefold())  # never empty: a run opens with a letter
+        if STOPWORDS.isdisjoint(folded):  # most runs
+            names.append(tuple(folded))
+        elif kept := tuple([w for w in folded if w not in STOPWORDS]):
+            names.append(kept)
+    name_words = tuple(chain.from_iterable(names))
     lowered = text.lower()
     lowered_words = _words(lowered)
     numbers = tuple(
@@ -122,21 +135,22 @@ def sentence_marks(text: str) -> Marks:
         ]
     )
     years = tuple(_YEAR.findall(text)) if "1" in text or "2" in text else ()
-    # A month or weekday is a capitalised word: inside a run, and found there alone.
-    months = (
-        tuple([m.casefold() for m in _MONTH_OR_DAY.findall(" ".join(capitals))])
-        if capitals
-        else ()
-    )
+    # A month or weekday is a capitalised word: inside a run, and found there alone, and
+    # only if a name word is one case-folded.
+    months: tuple[str, ...] = ()
+    if not _MONTH_OR_DAY_WORDS.isdisjoint(name_words):
+        months = tuple([m.casefold() for m in _MONTH_OR_DAY.findall(" ".join(capitals))])
     money = _money(text, lowered)
     cued = _cued_places(text, lowered_words)
     counted = [number for number in numbers if number]
     # What `_novelty` finds for a question holding none of these words: all of it.
-    places = sum([_places_in(run) for run in names])
+    places = 0
+    if not _PLACE_WORDS.isdisjoint(name_words):  # most sentences name no listed place
+        places = sum([_places_in(run) for run in names])
     if cued:
         places += sum([not _places_in(run) for run in cued])
     alone = Shape(
-        sum(map(len, names)),
+        len(name_words),
         places,
         len(counted),
         len(years),
@@ -144,7 +158,7 @@ def sentence_marks(text: str) -> Marks:
         money,
         tuple([" ".join(run) for run in chain(names, counted)]),
     )
-    words = tuple(chain.from_iterable((*names, *counted, *cued, years, months)))
+    words = name_words + tuple(chain.from_iterable((*counted, *cued, years, months)))
     return Marks(tuple(names), numbers, years, months, money, cued, words, alone)
 
 
