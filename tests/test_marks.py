@@ -112,3 +112,28 @@ def test_months_are_sought_only_where_a_name_word_is_one(lines: list[str]) -> No
         assert marks.sentence_marks(line).months == found, line
         months += bool(found)
     assert months > 1
+
+
+def test_what_a_sentence_adds_is_counted_word_by_word(lines: list[str]) -> None:
+    """`novelty`, with questions sharing some of each sentence's words: every count as
+    its definition reads, one word at a time."""
+    shared = 0
+    for line in lines:
+        read = marks.sentence_marks(line)
+        for question in (frozenset(), frozenset(read.words[::2]), frozenset(read.words[1:4])):
+            shape = marks.novelty(read, question)
+            names = [run for run in read.names if not set(run) & question]
+            numbers = [n for n in read.numbers if n and not set(n) & question]
+            cued = [run for run in read.cued_places if not set(run) & question]
+            assert shape.names == sum(w not in question for run in read.names for w in run)
+            assert shape.places == sum(map(marks._places_in, names)) + sum(  # noqa: SLF001
+                not marks._places_in(run)  # noqa: SLF001
+                for run in cued
+            )
+            assert shape.numbers == len(numbers)
+            assert shape.years == sum(y not in question for y in read.years)
+            assert shape.months == sum(m not in question for m in read.months)
+            assert shape.money == read.money
+            assert shape.candidates == tuple(" ".join(run) for run in names + numbers)
+            shared += not question.isdisjoint(read.words)
+    assert shared > len(lines)
