@@ -40,14 +40,14 @@ def lines() -> list[str]:
 
 
 def test_words_are_the_words_of_the_pattern(lines: list[str]) -> None:
-    """`_words` splits ASCII text (and text that is ASCII but for common punctuation)
-    without the pattern: the same words, whatever the text holds."""
+    """`_words` lower-cases and splits ASCII text (and text that is ASCII but for common
+    punctuation, caseless) without the pattern: the same words, whatever the text holds."""
     for mark in marks._WIDE_PUNCTUATION:  # noqa: SLF001
-        assert not re.match(r"\w", mark)
-    texts = [form for line in lines for form in (line, line.lower(), line.casefold())]
-    assert any(not text.isascii() for text in texts)
-    for text in texts:
-        assert marks._words(text) == marks._WORD.findall(text), text  # noqa: SLF001
+        assert not re.match(r"\w", mark) and mark.lower() == mark.casefold() == mark
+    assert any(not line.isascii() for line in lines)
+    for line in lines:
+        for fold in (str.lower, str.casefold):
+            assert marks._words(line, fold) == marks._WORD.findall(fold(line)), line  # noqa: SLF001
 
 
 def test_numbers_are_what_the_whole_number_pattern_finds(lines: list[str]) -> None:
@@ -55,9 +55,8 @@ def test_numbers_are_what_the_whole_number_pattern_finds(lines: list[str]) -> No
     number word, from the pattern's digit part; İ, ı and ſ send a text the slow way."""
     ways = set()
     for line in lines:
-        lowered = line.lower()
-        words = marks._words(lowered)  # noqa: SLF001
-        found = marks._numbers(line, lowered, words)  # noqa: SLF001
+        words = marks._words(line, str.lower)  # noqa: SLF001
+        found = marks._numbers(line, words)  # noqa: SLF001
         plain = marks._NUMBER.findall(line)  # noqa: SLF001
         assert [n.casefold() for n in found] == [n.casefold() for n in plain], line
         ways.add(("".join(words).isalpha(), bool(marks._NUMBER_WORD_FORMS.intersection(words))))  # noqa: SLF001
@@ -83,7 +82,7 @@ def test_places_are_cued_only_where_a_lower_cased_word_is_a_place_kind(lines: li
     assert lowered_into_words == []
     cued = 0
     for line in lines:
-        read = marks._cued_places(line, marks._words(line.lower()))  # noqa: SLF001
+        read = marks._cued_places(line, marks._words(line, str.lower))  # noqa: SLF001
         plain = tuple(
             words
             for m in marks._CUED_PLACE.finditer(line)  # noqa: SLF001
@@ -137,3 +136,22 @@ def test_what_a_sentence_adds_is_counted_word_by_word(lines: list[str]) -> None:
             assert shape.candidates == tuple(" ".join(run) for run in names + numbers)
             shared += not question.isdisjoint(read.words)
     assert shared > len(lines)
+
+
+def test_money_is_sought_only_where_a_lower_cased_word_is_a_money_word(lines: list[str]) -> None:
+    """Without a sign, `_money` seeks `_MONEY` only if a lower-cased word is one of its
+    words: a character matching one of their letters, case ignored, lower-cases to it, but
+    "ſ" (an s), which sends a text to the pattern."""
+    letters = "".join(set("".join(marks._MONEY_WORDS)))  # noqa: SLF001
+    any_letter = re.compile(f"[{letters}]", re.IGNORECASE)
+    for c in filter(any_letter.fullmatch, map(chr, range(sys.maxunicode + 1))):
+        for letter in letters:
+            if re.fullmatch(letter, c, re.IGNORECASE):
+                assert c.lower() == letter or c == "ſ", (c, letter)
+    counted = 0
+    for line in [*lines, "ſome DOLLARſ", "Dollar POUNDS Euros perCent", "pounds_ euro"]:
+        words = marks._words(line, str.lower)  # noqa: SLF001
+        found = len(marks._MONEY.findall(line))  # noqa: SLF001
+        assert marks._money(line, words) == found, line  # noqa: SLF001
+        counted += bool(found)
+    assert counted > 1

@@ -10,6 +10,7 @@ recurs). Regular expressions over the stored text; independent of the index's to
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from itertools import chain
 from typing import NamedTuple
 
@@ -65,9 +66,11 @@ _MONTH_OR_DAY_WORDS = frozenset(
     for form in (word.removesuffix("t?"), word.replace("?", ""))
 )
 _WORD = re.compile(r"\w+")
-# `_WORD.findall` without the pattern, for most text: over ASCII bytes, word characters kept
-# and any other as a space, then split.
-_ASCII_WORDS_SPACED = bytes(c if re.fullmatch(r"\w", chr(c)) else 32 for c in range(256))
+# `_WORD.findall` of lower-cased text without the pattern, for most text: over ASCII bytes,
+# capitals lower-cased, other word characters kept and any other as a space, then split.
+_ASCII_WORDS_LOWERED = bytes(
+    ord(chr(c).lower()) if c < 128 and re.fullmatch(r"\w", chr(c)) else 32 for c in range(256)
+)
 # What makes most news text not ASCII (curly quotes, dashes): none of it a word character,
 # so a space in its place leaves the words as they were.
 _WIDE_PUNCTUATION = ("’", "“", "”", "‘", "–", "—", "−", "…", "£", "€", "\xa0")
@@ -90,6 +93,7 @@ _PLACE_WORDS = frozenset(word for place in PLACES for word in place.split())
 _MONEY = re.compile(
     r"(?=[$£€%dpe])(?:[$£€]|\b(?:dollars?|pounds|euros)\b|%|\bpercent\b)", re.IGNORECASE
 )
+_MONEY_WORDS = frozenset(("dollar", "dollars", "pounds", "euros", "percent"))
 
 
 # Tuples, not dataclasses: made for every sentence read, and a tuple is made 3-4 times faster.
@@ -126,18 +130,17 @@ def sentence_marks(text: str) -> Marks:
     capitals = _CAPS_RUN.findall(text)
     names = []
     for run in capitals:
-        folded = _words(run.casefold())  # never empty: a run opens with a letter
+        folded = _words(run, str.casefold)  # never empty: a run opens with a letter
         if STOPWORDS.isdisjoint(folded):  # most runs
             names.append(tuple(folded))
         elif kept := tuple([w for w in folded if w not in STOPWORDS]):
             names.append(kept)
     name_words = tuple(chain.from_iterable(names))
-    lowered = text.lower()
-    lowered_words = _words(lowered)
+    lowered_words = _words(text, str.lower)
     numbers = tuple(
         [
             (n,) if n.isdecimal() else tuple(_WORD.findall(n.casefold()))  # "15", "2,500"
-            for n in _numbers(text, lowered, lowered_words)
+            for n in _numbers(text, lowered_words)
         ]
     )
     years = tuple(_YEAR.findall(text)) if "1" in text or "2" in text else ()
@@ -146,7 +149,7 @@ def sentence_marks(text: str) -> Marks:
     months: tuple[str, ...] = ()
     if not _MONTH_OR_DAY_WORDS.isdisjoint(name_words):
         months = tuple([m.casefold() for m in _MONTH_OR_DAY.findall(" ".join(capitals))])
-    money = _money(text, lowered)
+    money = _money(text, lowered_words)
     cued = _cued_places(text, lowered_words)
     counted = [number for number in numbers if number]
     # What `_novelty` finds for a question holding none of these words: all of it.
@@ -205,20 +208,21 @@ def _novelty(marks: Marks, question_words: frozenset[str]) -> Shape:
     )
 
 
-def _words(text: str) -> list[str]:
-    """`_WORD.findall(text)`, found faster for most text: ASCII but for some punctuation."""
+def _words(text: str, fold: Callable[[str], str]) -> list[str]:
+    """`_WORD.findall(fold(text))`, `fold` lower-casing or case-folding; found faster for
+    most text: ASCII but for some punctuation (which has no case)."""
     if not text.isascii():
         for mark in _WIDE_PUNCTUATION:
             if mark in text:
                 text = text.replace(mark, " ")
         if not text.isascii():
-            return _WORD.findall(text)
-    return text.encode().translate(_ASCII_WORDS_SPACED).decode().split()
+            return _WORD.findall(fold(text))
+    return text.encode().translate(_ASCII_WORDS_LOWERED).decode().split()
 
 
-def _numbers(text: str, lowered: str, lowered_words: list[str]) -> list[str]:
-    """What `_NUMBER` finds in `text`, found faster: over its lower-cased form `lowered`
-    (whose words are `lowered_words`), and for most sentences without the whole pattern."""
+def _numbers(text: str, lowered_words: list[str]) -> list[str]:
+    """What `_NUMBER` finds in `text`, found faster: over the lower-cased text (whose words
+    are `lowered_words`), and for most sentences without the whole pattern."""
     if not text.isascii() and _LOWER_DIFFERS.search(text) is not None:
         return _NUMBER.findall(text)
     # A number word matches a whole word; \d is a word character.
@@ -226,18 +230,17 @@ def _numbers(text: str, lowered: str, lowered_words: list[str]) -> list[str]:
     if "".join(lowered_words).isalpha():  # no digit (most sentences): the words alone
         return [word for word in lowered_words if word in spelled] if spelled else []
     if spelled:
-        return _NUMBER_LOWER.findall(lowered)
-    return _DIGITS_LOWER.findall(lowered)  # without a number word, the pattern's digit part
+        return _NUMBER_LOWER.findall(text.lower())
+    return _DIGITS_LOWER.findall(text.lower())  # without a number word, the digit part
 
 
-def _money(text: str, lowered: str) -> int:
-    """How many currency signs and percentages `text` (`lowered`: lower-cased) holds."""
+def _money(text: str, lowered_words: list[str]) -> int:
+    """How many currency signs and percentages `text` (lower-cased words: `lowered_words`)
+    holds (`_MONEY`)."""
+    # Most sentences hold neither a sign nor a word of `_MONEY`: a whole word, whose letters
+    # have no other case forms than capitals, but "ſ", an s.
     sign = "$" in text or "£" in text or "€" in text or "%" in text
-    # Most sentences hold neither a sign nor a word of `_MONEY`, whose letters have no other
-    # case forms ("ſ" is an s).
-    if not sign and not (
-        "dollar" in lowered or "pound" in lowered or "euro" in lowered or "percent" in lowered
-    ):
+    if not sign and _MONEY_WORDS.isdisjoint(lowered_words) and "ſ" not in text:
         return 0
     return len(_MONEY.findall(text))
 
