@@ -51,10 +51,15 @@ def test_words_are_the_words_of_the_pattern(lines: list[str]) -> None:
 
 
 def test_numbers_are_what_the_whole_number_pattern_finds(lines: list[str]) -> None:
-    """Numbers spelled out without a digit come from the words alone; with digits and no
-    number word, from the pattern's digit part; İ, ı and ſ send a text the slow way."""
+    """Numbers spelled out without a digit come from the words alone; with digits, from
+    the pattern with only the number words the text holds (its digit part without any);
+    İ, ı and ſ send a text the slow way."""
     ways = set()
-    for line in lines:
+    spelled = [  # each number word with digits, and others near it: patterns of some words
+        f"{form.title()} of 5, some{form} {form}s, often one 3 million Dozens"
+        for form in sorted(marks._NUMBER_WORD_FORMS)  # noqa: SLF001
+    ]
+    for line in lines + spelled:
         words = marks._words(line, str.lower)  # noqa: SLF001
         found = marks._numbers(line, words)  # noqa: SLF001
         plain = marks._NUMBER.findall(line)  # noqa: SLF001

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from itertools import chain
 from typing import NamedTuple
 
@@ -41,8 +42,8 @@ _NUMBER = re.compile(_NUMBER_PATTERN, re.IGNORECASE)
 # IGNORECASE matches it with that letter, but for these three (found by trying every code
 # point), which send a text the slow way.
 _LOWER_DIFFERS = re.compile("[\u0130\u0131\u017f]")  # İ, dotless ı, long ſ
-_NUMBER_LOWER = re.compile(_NUMBER_PATTERN)
-# ... and without a number word, the pattern is its digit part (the words, spelled out).
+# ... without the number words the text does not hold (`_spelled_numbers`), and without
+# any, the pattern is its digit part (the words, spelled out).
 _DIGITS_LOWER = re.compile(  # `_DIGITS`, opening with its first character
     r"[$£€\d](?:(?<=[$£€])\s?\b\d|(?<=\d)(?<!\w.))[\d,.]*" + _SCALE
 )
@@ -230,8 +231,17 @@ def _numbers(text: str, lowered_words: list[str]) -> list[str]:
     if "".join(lowered_words).isalpha():  # no digit (most sentences): the words alone
         return [word for word in lowered_words if word in spelled] if spelled else []
     if spelled:
-        return _NUMBER_LOWER.findall(text.lower())
+        return _spelled_numbers(spelled).findall(text.lower())
     return _DIGITS_LOWER.findall(text.lower())  # without a number word, the digit part
+
+
+@lru_cache(maxsize=256)
+def _spelled_numbers(spelled: frozenset[str]) -> re.Pattern[str]:
+    """`_NUMBER_PATTERN` with the number words of `spelled` only: the others, matching only
+    whole words, could match nowhere in a text whose words hold only those."""
+    words = [w for w in _NUMBER_WORDS if {w.removesuffix("s?"), w.replace("?", "")} & spelled]
+    opening = "".join(sorted({w[0] for w in words}))
+    return re.compile(rf"(?=[$£€\d{opening}])(?:{_DIGITS}|\b(?:{'|'.join(words)})\b)")
 
 
 def _money(text: str, lowered_words: list[str]) -> int:
