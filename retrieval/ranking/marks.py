@@ -10,7 +10,10 @@ recurs). Regular expressions over the stored text; independent of the index's to
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from functools import lru_cache
+from itertools import chain
+from typing import NamedTuple
 
 from retrieval.index.tokens import STOPWORDS
 from retrieval.ranking.places import PLACES
@@ -19,12 +22,16 @@ from retrieval.ranking.places import PLACES
 # separators and an optional scale ("3.6 million", "$20,000", "15").
 # Most patterns open with a lookahead of the characters a match can start with: the same
 # matches, found about twice as fast (the scan skips other positions at one test each).
-_CAPS_RUN = re.compile(r"(?=[A-Z])\b[A-Z][\w'’&.-]*(?:\s+(?:of\s+|de\s+|the\s+)?[A-Z][\w'’&.-]*)*")
+# Those scanning every sentence do better: they open with those characters themselves, for
+# the scan to skip to one in C, and test the `\b` before it after it, as `(?<!\w.)` (the
+# character before the one just read is not a word character).
+_CAPS_RUN = re.compile(r"[A-Z](?<!\w.)[\w'’&.-]*(?:\s+(?:of\s+|de\s+|the\s+)?[A-Z][\w'’&.-]*)*")
 _NUMBER_WORDS = (
     *("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"),
     *("eleven", "twelve", "dozens?", "hundreds?", "thousands?", "millions?", "billions?"),
 )
-_DIGITS = r"(?:[$£€]\s?)?\b\d[\d,.]*(?:\s?(?:%|percent|million|billion|trillion|thousand))?"
+_SCALE = r"(?:\s?(?:%|percent|million|billion|trillion|thousand))?"
+_DIGITS = r"(?:[$£€]\s?)?\b\d[\d,.]*" + _SCALE
 _NUMBER_PATTERN = (
     r"(?=[$£€\dotfsendhmb])"  # a currency sign, a digit, the first letter of a number word
     rf"(?:{_DIGITS}|\b(?:{'|'.join(_NUMBER_WORDS)})\b)"
@@ -35,21 +42,39 @@ _NUMBER = re.compile(_NUMBER_PATTERN, re.IGNORECASE)
 # IGNORECASE matches it with that letter, but for these three (found by trying every code
 # point), which send a text the slow way.
 _LOWER_DIFFERS = re.compile("[\u0130\u0131\u017f]")  # İ, dotless ı, long ſ
-_NUMBER_LOWER = re.compile(_NUMBER_PATTERN)
-# ... and without a number word, the pattern is its digit part (the words, spelled out).
-_DIGITS_LOWER = re.compile(rf"(?=[$£€\d]){_DIGITS}")
+# ... without the number words the text does not hold (`_spelled_numbers`), and without
+# any, the pattern is its digit part (the words, spelled out).
+_DIGITS_LOWER = re.compile(  # `_DIGITS`, opening with its first character
+    r"[$£€\d](?:(?<=[$£€])\s?\b\d|(?<=\d)(?<!\w.))[\d,.]*" + _SCALE
+)
 _NUMBER_WORD_FORMS = frozenset(
     form for word in _NUMBER_WORDS for form in (word.removesuffix("s?"), word.replace("?", ""))
 )
-# ASCII bytes, word characters kept and any other as a space: split, the words of \w+.
-_ASCII_WORDS_SPACED = bytes(c if re.fullmatch(r"\w", chr(c)) else 32 for c in range(256))
-_YEAR = re.compile(r"(?=[12])\b(?:1[5-9]|20)\d\d\b")
-_MONTH_OR_DAY = re.compile(
-    r"(?=[JFMASONDTW])\b(?:January|February|March|April|May|June|July|August|September|"
-    r"October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|Monday|Tuesday|Wednesday|"
-    r"Thursday|Friday|Saturday|Sunday)\b"
+_YEAR = re.compile(r"(?:1(?<!\w.)[5-9]|2(?<!\w.)0)\d\d\b")
+_MONTHS_AND_DAYS = (
+    *("January", "February", "March", "April", "May", "June", "July", "August"),
+    *("September", "October", "November", "December"),
+    *("Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sept?", "Oct", "Nov", "Dec"),
+    *("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+)
+_MONTH_OR_DAY = re.compile(rf"(?=[JFMASONDTW])\b(?:{'|'.join(_MONTHS_AND_DAYS)})\b")
+# Their words case-folded. A run holding one keeps it among its name words, case-folded:
+# none is a stopword, and the characters of a run around a word (whitespace, '’&.-) stay
+# no word characters when case-folded.
+_MONTH_OR_DAY_WORDS = frozenset(
+    form.lower()
+    for word in _MONTHS_AND_DAYS
+    for form in (word.removesuffix("t?"), word.replace("?", ""))
 )
 _WORD = re.compile(r"\w+")
+# `_WORD.findall` of lower-cased text without the pattern, for most text: over ASCII bytes,
+# capitals lower-cased, other word characters kept and any other as a space, then split.
+_ASCII_WORDS_LOWERED = bytes(
+    ord(chr(c).lower()) if c < 128 and re.fullmatch(r"\w", chr(c)) else 32 for c in range(256)
+)
+# What makes most news text not ASCII (curly quotes, dashes): none of it a word character,
+# so a space in its place leaves the words as they were.
+_WIDE_PUNCTUATION = ("’", "“", "”", "‘", "–", "—", "−", "…", "£", "€", "\xa0")
 # Places the list cannot know, told by their wording: "the border town of Aslanduz",
 # "Ardabil province", "the city of Uvalde".
 _PLACE_KINDS = (
@@ -57,6 +82,9 @@ _PLACE_KINDS = (
     *("island", "state"),
 )
 _PLACE_KIND = f"(?:{'|'.join(_PLACE_KINDS)})"
+# `_CUED_PLACE` wants a place kind as a whole word, so among the words of the lower-cased
+# text (lower-casing turns no other character into a word character: the word stays whole).
+_PLACE_KIND_WORDS = frozenset(_PLACE_KINDS)
 _NAME = r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*"
 _CUED_PLACE = re.compile(
     rf"\b{_PLACE_KIND}\s+of\s+({_NAME})|\b({_NAME})\s+{_PLACE_KIND}\b(?!\s+of\b)"
@@ -66,10 +94,11 @@ _PLACE_WORDS = frozenset(word for place in PLACES for word in place.split())
 _MONEY = re.compile(
     r"(?=[$£€%dpe])(?:[$£€]|\b(?:dollars?|pounds|euros)\b|%|\bpercent\b)", re.IGNORECASE
 )
+_MONEY_WORDS = frozenset(("dollar", "dollars", "pounds", "euros", "percent"))
 
 
-@dataclass(frozen=True, slots=True)
-class Shape:
+# Tuples, not dataclasses: made for every sentence read, and a tuple is made 3-4 times faster.
+class Shape(NamedTuple):
     """Counts of what one sentence adds to the question, and its candidate answers."""
 
     names: int  # capitalised words, not stopwords, not in the question
@@ -81,8 +110,7 @@ class Shape:
     candidates: tuple[str, ...]  # case-folded name runs and numbers not in the question
 
 
-@dataclass(frozen=True, slots=True)
-class Marks:
+class Marks(NamedTuple):
     """What a sentence holds that could answer something, whatever the question: read once
     per sentence (it does not depend on the question)."""
 
@@ -103,37 +131,45 @@ def sentence_marks(text: str) -> Marks:
     capitals = _CAPS_RUN.findall(text)
     names = []
     for run in capitals:
-        words = tuple([w for w in _WORD.findall(run.casefold()) if w not in STOPWORDS])
-        if words:
-            names.append(words)
-    numbers = tuple([tuple(_WORD.findall(n.casefold())) for n in _numbers(text)])
+        folded = _words(run, str.casefold)  # never empty: a run opens with a letter
+        if STOPWORDS.isdisjoint(folded):  # most runs
+            names.append(tuple(folded))
+        elif kept := tuple([w for w in folded if w not in STOPWORDS]):
+            names.append(kept)
+    name_words = tuple(chain.from_iterable(names))
+    lowered_words = _words(text, str.lower)
+    numbers = tuple(
+        [
+            (n,) if n.isdecimal() else tuple(_WORD.findall(n.casefold()))  # "15", "2,500"
+            for n in _numbers(text, lowered_words)
+        ]
+    )
     years = tuple(_YEAR.findall(text)) if "1" in text or "2" in text else ()
-    # A month or weekday is a capitalised word: inside a run, and found there alone.
-    months = tuple([m.casefold() for m in _MONTH_OR_DAY.findall(" ".join(capitals))])
-    money = _money(text)
-    cued = _cued_places(text)
+    # A month or weekday is a capitalised word: inside a run, and found there alone, and
+    # only if a name word is one case-folded.
+    months: tuple[str, ...] = ()
+    if not _MONTH_OR_DAY_WORDS.isdisjoint(name_words):
+        months = tuple([m.casefold() for m in _MONTH_OR_DAY.findall(" ".join(capitals))])
+    money = _money(text, lowered_words)
+    cued = _cued_places(text, lowered_words)
     counted = [number for number in numbers if number]
     # What `_novelty` finds for a question holding none of these words: all of it.
+    places = 0
+    if not _PLACE_WORDS.isdisjoint(name_words):  # most sentences name no listed place
+        places = sum([_places_in(run) for run in names])
+    if cued:
+        places += sum([not _places_in(run) for run in cued])
     alone = Shape(
-        names=sum(map(len, names)),
-        places=sum(map(_places_in, names)) + sum(1 for run in cued if not _places_in(run)),
-        numbers=len(counted),
-        years=len(years),
-        months=len(months),
-        money=money,
-        candidates=tuple([" ".join(run) for run in names] + [" ".join(n) for n in counted]),
-    )
-    runs = (*names, *counted, *cued, years, months)
-    return Marks(
-        tuple(names),
-        numbers,
-        years,
-        months,
+        len(name_words),
+        places,
+        len(counted),
+        len(years),
+        len(months),
         money,
-        cued,
-        words=tuple([word for run in runs for word in run]),
-        alone=alone,
+        tuple([" ".join(run) for run in chain(names, counted)]),
     )
+    words = name_words + tuple(chain.from_iterable((*counted, *cued, years, months)))
+    return Marks(tuple(names), numbers, years, months, money, cued, words, alone)
 
 
 def novelty(marks: Marks, question_words: frozenset[str]) -> Shape:
@@ -144,60 +180,85 @@ def novelty(marks: Marks, question_words: frozenset[str]) -> Shape:
 
 
 def _novelty(marks: Marks, question_words: frozenset[str]) -> Shape:
-    names = places = 0
+    # Set tests rather than loops over words: a question shares words with about a third of
+    # the sentences it reads.
+    names = places = numbers = 0
     candidates: list[str] = []
     for run in marks.names:
-        novel = [w for w in run if w not in question_words]
-        names += len(novel)
-        if len(novel) == len(run):
+        if question_words.isdisjoint(run):
+            names += len(run)
             candidates.append(" ".join(run))
             places += _places_in(run)
+        else:
+            names += sum([w not in question_words for w in run])
     for run in marks.cued_places:  # named as a place, and not one the list already counted
-        if not any(w in question_words for w in run) and not _places_in(run):
+        if question_words.isdisjoint(run) and not _places_in(run):
             places += 1
-    numbers = 0
     for number in marks.numbers:
-        if number and not any(w in question_words for w in number):
+        if number and question_words.isdisjoint(number):
             numbers += 1
             candidates.append(" ".join(number))
     return Shape(
-        names=names,
-        places=places,
-        numbers=numbers,
-        years=sum(1 for y in marks.years if y not in question_words),
-        months=sum(1 for m in marks.months if m not in question_words),
-        money=marks.money,
-        candidates=tuple(candidates),
+        names,
+        places,
+        numbers,
+        sum([y not in question_words for y in marks.years]),
+        sum([m not in question_words for m in marks.months]),
+        marks.money,
+        tuple(candidates),
     )
 
 
-def _numbers(text: str) -> list[str]:
-    """What `_NUMBER` finds in `text`, found faster: over the lower-cased text, and for a
-    sentence without a number word (most), by the pattern's digit part alone."""
-    if _LOWER_DIFFERS.search(text) is not None:
+def _words(text: str, fold: Callable[[str], str]) -> list[str]:
+    """`_WORD.findall(fold(text))`, `fold` lower-casing or case-folding; found faster for
+    most text: ASCII but for some punctuation (which has no case)."""
+    if not text.isascii():
+        for mark in _WIDE_PUNCTUATION:
+            if mark in text:
+                text = text.replace(mark, " ")
+        if not text.isascii():
+            return _WORD.findall(fold(text))
+    return text.encode().translate(_ASCII_WORDS_LOWERED).decode().split()
+
+
+def _numbers(text: str, lowered_words: list[str]) -> list[str]:
+    """What `_NUMBER` finds in `text`, found faster: over the lower-cased text (whose words
+    are `lowered_words`), and for most sentences without the whole pattern."""
+    if not text.isascii() and _LOWER_DIFFERS.search(text) is not None:
         return _NUMBER.findall(text)
-    lowered = text.lower()
-    if lowered.isascii():
-        words = lowered.encode().translate(_ASCII_WORDS_SPACED).decode().split()
-        if _NUMBER_WORD_FORMS.isdisjoint(words):
-            return _DIGITS_LOWER.findall(lowered)
-    return _NUMBER_LOWER.findall(lowered)
+    # A number word matches a whole word; \d is a word character.
+    spelled = _NUMBER_WORD_FORMS.intersection(lowered_words)
+    if "".join(lowered_words).isalpha():  # no digit (most sentences): the words alone
+        return [word for word in lowered_words if word in spelled] if spelled else []
+    if spelled:
+        return _spelled_numbers(spelled).findall(text.lower())
+    return _DIGITS_LOWER.findall(text.lower())  # without a number word, the digit part
 
 
-def _money(text: str) -> int:
-    """How many currency signs and percentages `text` holds (`_MONEY`)."""
-    if not ("$" in text or "£" in text or "€" in text or "%" in text):  # most sentences
-        lowered = text.lower()  # the words' letters have no other case forms ("ſ" is an s)
-        if not (
-            "dollar" in lowered or "pound" in lowered or "euro" in lowered or "percent" in lowered
-        ):
-            return 0
+@lru_cache(maxsize=256)
+def _spelled_numbers(spelled: frozenset[str]) -> re.Pattern[str]:
+    """`_NUMBER_PATTERN` with the number words of `spelled` only: the others, matching only
+    whole words, could match nowhere in a text whose words hold only those."""
+    words = [w for w in _NUMBER_WORDS if {w.removesuffix("s?"), w.replace("?", "")} & spelled]
+    opening = "".join(sorted({w[0] for w in words}))
+    return re.compile(rf"(?=[$£€\d{opening}])(?:{_DIGITS}|\b(?:{'|'.join(words)})\b)")
+
+
+def _money(text: str, lowered_words: list[str]) -> int:
+    """How many currency signs and percentages `text` (lower-cased words: `lowered_words`)
+    holds (`_MONEY`)."""
+    # Most sentences hold neither a sign nor a word of `_MONEY`: a whole word, whose letters
+    # have no other case forms than capitals, but "ſ", an s.
+    sign = "$" in text or "£" in text or "€" in text or "%" in text
+    if not sign and _MONEY_WORDS.isdisjoint(lowered_words) and "ſ" not in text:
+        return 0
     return len(_MONEY.findall(text))
 
 
-def _cued_places(text: str) -> tuple[tuple[str, ...], ...]:
-    """The places `text` names as places ("the town of X", "X province")."""
-    if not any(kind in text for kind in _PLACE_KINDS):  # most sentences: no pattern scan
+def _cued_places(text: str, lowered_words: list[str]) -> tuple[tuple[str, ...], ...]:
+    """The places `text` (whose lower-cased words are `lowered_words`) names as places
+    ("the town of X", "X province")."""
+    if _PLACE_KIND_WORDS.isdisjoint(lowered_words):  # most sentences: no pattern scan
         return ()
     return tuple(
         words
