@@ -404,8 +404,8 @@ def _best_per_article(values: Floats, owner: Ints, articles: int) -> Ints:
 def add_marks(candidates: Candidates) -> None:
     """Fill the columns of `MARK_FEATURES` for every window of `candidates`: in place.
 
-    The second stage: reading names, numbers and dates out of sentence text costs about
-    50 µs a sentence, so it runs on the windows the first stage kept (a hundred or so), not
+    The second stage: reading names, numbers and dates out of sentence text costs 15-20 µs
+    a sentence, so it runs on the windows the first stage kept (a hundred or so), not
     on the thousands of windows of the candidate articles; their text must have been read
     (`Candidates.read_texts`). `support` counts recurrences among the sentences of those
     windows.
