@@ -6,6 +6,8 @@ every window's columns must come out bit for bit the same, or answers could chan
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -133,19 +135,13 @@ def test_window_columns_are_numpys_to_the_bit(seed: int) -> None:
     asking = rng.random(terms) < 0.6
     in_context = rng.random((articles, terms)) < 0.3
     best_sentence = np.array([np.flatnonzero(owner == a)[0] for a in range(articles)])
-    (coverage, ask_coverage, avg_len), expected = _reference(
-        counts,
-        lengths,
-        words,
-        owner,
-        positions,
-        hit_score,
-        idf,
-        asking,
-        in_context,
-        best_sentence,
-        policy,
+    given: dict[str, Any] = dict(
+        counts=counts, lengths=lengths, words=words, owner=owner, positions=positions
     )
+    (coverage, ask_coverage, avg_len), expected = _reference(
+        **given, hit_score=hit_score, idf=idf, asking=asking, in_context=in_context,
+        best_sentence=best_sentence, policy=policy,
+    )  # fmt: skip
     idf_total = float(idf.sum()) or 1.0
     ask_idf = idf * asking
     ask_total = float(ask_idf.sum()) or idf_total
@@ -153,27 +149,12 @@ def test_window_columns_are_numpys_to_the_bit(seed: int) -> None:
     assert np.array_equal(_bits(got_coverage), _bits(coverage))
     assert np.array_equal(_bits(got_asked), _bits(ask_coverage))
     first, size, columns = windows.window_columns(
-        counts,
-        lengths,
-        words,
-        owner,
-        positions,
-        coverage,
-        ask_coverage,
-        hit_score,
-        idf,
-        ask_idf,
-        idf_total,
-        ask_total,
-        avg_len,
-        in_context,
-        best_sentence,
-        policy.k1,
-        policy.b,
-        policy.context_weight,
-        policy.max_sentences,
-        policy.max_words,
-    )
+        **given, coverage=coverage, ask_coverage=ask_coverage, hit_score=hit_score, idf=idf,
+        ask_idf=ask_idf, idf_total=idf_total, ask_total=ask_total, avg_len=avg_len,
+        in_context=in_context, best_sentence=best_sentence, k1=policy.k1, b=policy.b,
+        context_weight=policy.context_weight, max_sentences=policy.max_sentences,
+        max_words=policy.max_words,
+    )  # fmt: skip
     assert len(first) > 0
     if seed % 2:
         assert len(np.unique(columns[:, 0])) < len(columns)  # ties were tried
