@@ -43,6 +43,27 @@ WINDOW_COLUMNS = (
     "three_sentences",
     "words",  # its words: the log left to build
 )
+# Their places, named for the compiled code (numba reads module constants as literals).
+(
+    _BM25,
+    _BM25_SHARE,
+    _REL_ARTICLE,
+    _RANK_IN_ARTICLE,
+    _COVERAGE,
+    _SENTENCE_COVERAGE,
+    _WHOLE_SENTENCE,
+    _BARE_SENTENCES,
+    _ASK_COVERAGE,
+    _ASK_SENTENCE_COVERAGE,
+    _HIT_RANK,
+    _HIT,
+    _DIST_BEST,
+    _POSITION,
+    _LEAD,
+    _TWO_SENTENCES,
+    _THREE_SENTENCES,
+    _WORDS,
+) = range(len(WINDOW_COLUMNS))
 _BLOCK = 128  # numpy's pairwise summation block (PW_BLOCKSIZE)
 
 
@@ -223,21 +244,21 @@ def window_columns(
             starts[row] = first
             sizes[row] = size
             columns = out[row]
-            columns[0] = _pairwise_sum(part, 0, terms)
-            columns[4] = _pairwise_sum(covered, 0, terms) / idf_total
-            columns[5] = best_coverage
-            columns[6] = best_coverage > 1 - 1e-9
-            columns[7] = bare
-            columns[8] = _pairwise_sum(covered_asked, 0, terms) / ask_total
-            columns[9] = best_asked
-            columns[10] = best_hit
-            columns[11] = best_hit > 0
-            columns[12] = gap
-            columns[13] = positions[first]
-            columns[14] = positions[first] == 0
-            columns[15] = size == 2
-            columns[16] = size == 3
-            columns[17] = n_words
+            columns[_BM25] = _pairwise_sum(part, 0, terms)
+            columns[_COVERAGE] = _pairwise_sum(covered, 0, terms) / idf_total
+            columns[_SENTENCE_COVERAGE] = best_coverage
+            columns[_WHOLE_SENTENCE] = best_coverage > 1 - 1e-9
+            columns[_BARE_SENTENCES] = bare
+            columns[_ASK_COVERAGE] = _pairwise_sum(covered_asked, 0, terms) / ask_total
+            columns[_ASK_SENTENCE_COVERAGE] = best_asked
+            columns[_HIT_RANK] = best_hit
+            columns[_HIT] = best_hit > 0
+            columns[_DIST_BEST] = gap
+            columns[_POSITION] = positions[first]
+            columns[_LEAD] = positions[first] == 0
+            columns[_TWO_SENTENCES] = size == 2
+            columns[_THREE_SENTENCES] = size == 3
+            columns[_WORDS] = n_words
             row += 1
     _compare_scores(out, owner[starts], owner[n - 1] + 1 if n else 0, idf_total)
     return starts, sizes, out
@@ -245,10 +266,10 @@ def window_columns(
 
 @njit(cache=True, nogil=True)
 def _compare_scores(out: Floats, article: Ints, articles: int, idf_total: float) -> None:
-    """The columns that set a window's BM25 (column 0) against the others': over the best,
+    """The columns that set a window's BM25 (`_BM25`) against the others': over the best,
     over the question's idf, over its article's best, and its rank in its article (ties to
     the earlier row). In place."""
-    scores = out[:, 0].copy()
+    scores = out[:, _BM25].copy()
     if not len(scores):
         return
     best = scores.max()
@@ -261,12 +282,12 @@ def _compare_scores(out: Floats, article: Ints, articles: int, idf_total: float)
     order = np.argsort(-scores, kind="mergesort")
     seen = np.zeros(articles, dtype=np.int64)
     for w in order:
-        out[w, 3] = seen[article[w]]
+        out[w, _RANK_IN_ARTICLE] = seen[article[w]]
         seen[article[w]] += 1
     for w in range(len(scores)):
-        out[w, 0] = scores[w] / best
-        out[w, 1] = scores[w] / idf_total
-        out[w, 2] = scores[w] / max(best_in_article[article[w]], 1e-9)
+        out[w, _BM25] = scores[w] / best
+        out[w, _BM25_SHARE] = scores[w] / idf_total
+        out[w, _REL_ARTICLE] = scores[w] / max(best_in_article[article[w]], 1e-9)
 
 
 @njit(cache=True, nogil=True, inline="always")
