@@ -32,11 +32,16 @@ _NUMBER_WORDS = (
 )
 _SCALE = r"(?:\s?(?:%|percent|million|billion|trillion|thousand))?"
 _DIGITS = r"(?:[$£€]\s?)?\b\d[\d,.]*" + _SCALE
-_NUMBER_PATTERN = (
-    r"(?=[$£€\dotfsendhmb])"  # a currency sign, a digit, the first letter of a number word
-    rf"(?:{_DIGITS}|\b(?:{'|'.join(_NUMBER_WORDS)})\b)"
-)
-_NUMBER = re.compile(_NUMBER_PATTERN, re.IGNORECASE)
+
+
+def _number_pattern(words: tuple[str, ...]) -> str:
+    """A number: digits, or one of `words` (spelled out). It opens with a lookahead of a
+    currency sign, a digit or the first letter of one of the words."""
+    opening = "".join(sorted({w[0] for w in words}))
+    return rf"(?=[$£€\d{opening}])(?:{_DIGITS}|\b(?:{'|'.join(words)})\b)"
+
+
+_NUMBER = re.compile(_number_pattern(_NUMBER_WORDS), re.IGNORECASE)
 # `_NUMBER` runs faster over the lower-cased text, and finds the same: `str.lower` keeps
 # every character's place and class, and maps a character to an ASCII letter exactly when
 # IGNORECASE matches it with that letter, but for these three (found by trying every code
@@ -237,11 +242,10 @@ def _numbers(text: str, lowered_words: list[str]) -> list[str]:
 
 @lru_cache(maxsize=256)
 def _spelled_numbers(spelled: frozenset[str]) -> re.Pattern[str]:
-    """`_NUMBER_PATTERN` with the number words of `spelled` only: the others, matching only
-    whole words, could match nowhere in a text whose words hold only those."""
+    """`_NUMBER`'s pattern with the number words of `spelled` only: the others, matching
+    only whole words, could match nowhere in a text whose words hold only those."""
     words = [w for w in _NUMBER_WORDS if {w.removesuffix("s?"), w.replace("?", "")} & spelled]
-    opening = "".join(sorted({w[0] for w in words}))
-    return re.compile(rf"(?=[$£€\d{opening}])(?:{_DIGITS}|\b(?:{'|'.join(words)})\b)")
+    return re.compile(_number_pattern(tuple(words)))
 
 
 def _money(text: str, lowered_words: list[str]) -> int:
