@@ -45,6 +45,22 @@ def test_the_asking_sentence_decides_and_recent_wording_is_noticed() -> None:
     assert not profile("oil prices opec").asks
 
 
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("Which golfer won the US Women's Open?", True),
+        ("who won the open", True),  # typed without "?"
+        ("A man paddled a pumpkin boat down a river for:", True),
+        ("Golf. Which state hosted the tournament?", True),
+        ("oil prices opec", False),
+        ("Aspirin lowers the risk of colorectal cancer.", False),
+        ("The new law, which bans the sale, passed on Monday.", False),
+    ],
+)
+def test_a_claim_or_keywords_do_not_ask(text: str, asks: bool) -> None:
+    assert profile(text).asks is asks
+
+
 def test_a_sentence_adds_only_what_the_question_does_not_say() -> None:
     marks = sentence_marks("Minjee Lee won the US Women's Open in Southern Pines by 4 strokes.")
     question = profile("Which golfer won the US Women's Open?").words
@@ -188,6 +204,29 @@ def test_the_first_page_is_the_best_passages_then_new_articles_come_first() -> N
     assert [int(windows.article[w]) for w in chosen] == [0, 0, 0, 1, 2, 0, 0, 0]
     assert chosen[:3] == [0, 1, 2] and chosen[3:5] == [6, 8]  # each article's best first
     assert choose(windows, scores, 3, first_page=1) == [0, 6, 8]
+
+
+def test_a_claim_gets_one_passage_per_article_in_order_of_whole_article_bm25() -> None:
+    """Sources for a claim: each article's best window, the articles ranked by their whole
+    text (`article_rank`), not by their best window; then more windows by score."""
+    windows = replace(
+        one_sentence_windows({0: 3, 1: 2, 2: 2}),
+        question=profile("Every article says a thing."),
+    )
+    windows.features[:, COLUMN["article_rank"]] = np.log1p([1, 1, 1, 2, 2, 0, 0])
+    scores = np.array([0.0, -0.1, -0.2, -0.9, -0.3, -0.6, -0.5])  # article 0's score best
+    assert choose(windows, scores, 5, first_page=3) == [6, 0, 4, 1, 2]
+    question = replace(windows, question=profile("What does every article say?"))
+    assert choose(question, scores, 5, first_page=3)[0] == 0  # a question: the best first
+
+
+def test_a_claim_keeps_a_window_of_every_article_past_the_pool() -> None:
+    windows = one_sentence_windows({0: 3, 1: 2, 2: 1})
+    windows.features[:, COLUMN["coverage"]] = [0.9, 0.8, 0.7, 0.1, 0.3, 0.2]
+    ranker = Ranker(LinearModel.from_dict(model("coverage")), default_ranker().final, pool=2)
+    assert ranker.keep(windows).tolist() == [0, 1]
+    claim = replace(windows, question=profile("Every article says a thing."))
+    assert ranker.keep(claim).tolist() == [0, 1, 4, 5]  # the best of articles 1 and 2 too
 
 
 def test_the_first_page_does_not_spend_passages_on_an_answer_it_already_quotes() -> None:

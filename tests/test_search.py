@@ -155,6 +155,40 @@ async def test_questions_answered_in_many_threads_at_once_agree_with_one_at_a_ti
     assert all(result.passages for result in together)
 
 
+async def test_a_claim_gets_its_sources_in_order_of_the_whole_articles(engine: Engine) -> None:
+    """A claim or keywords ask for sources, not an answer: one passage per article, the
+    articles as the whole-article index ranks them. A question's first page is its best
+    passages wherever they are: here, two of one article."""
+    await engine.add_articles(
+        [
+            ArticleDraft(
+                "Harvest fair",
+                "The river dam floods the valley farms every spring, officials said. "
+                "The fair opened with a parade. Crowds came from the coast. "
+                "A band played until midnight. Stalls sold honey and bread.",
+            ),
+            ArticleDraft(
+                "River dam floods valley farms",
+                "Water from the river reached the farms on Monday. "
+                "The dam was built in 1960. The valley has flooded before. "
+                "Farms lost their crops when the river rose.",
+            ),
+            ArticleDraft(
+                "Valley farms",
+                "Farms in the valley grow wheat. Farmers met to talk about prices.",
+            ),
+        ]
+    )
+    await engine.refresh()
+    claim = "The river dam floods the valley farms."
+    result = await engine.ask(claim, limit=3)
+    by_article = engine.articles.search(engine.index.tokenizer(claim), 3)
+    assert [p.article.id for p in result.passages] == [h.sentence_id for h in by_article]
+    assert result.passages[0].article.title == "River dam floods valley farms"
+    asked = await engine.ask("Which river dam floods the valley farms?", limit=3)
+    assert len({p.article.id for p in asked.passages}) == 2
+
+
 async def test_text_is_read_for_the_pooled_windows_only_and_changes_nothing(
     small_engine: Engine,
 ) -> None:

@@ -114,10 +114,22 @@ class Ranker:
         return final_scores(kept, self.final)
 
     def keep(self, candidates: Candidates) -> npt.NDArray[np.int64]:
-        """The rows of the `pool` best windows by the first stage, in their original order."""
+        """The rows of the `pool` best windows by the first stage, in their original order;
+        for a claim or keywords, each article's best window as well, so that every candidate
+        article has a passage to offer (`choose` quotes sources for them)."""
         scores = self.first.score(candidates.features)
         best = np.argsort(-scores, kind="stable")[: self.pool]
+        if not candidates.question.asks:
+            best = np.union1d(best, _best_of_each(candidates.article, scores))
         return np.sort(best)
+
+
+def _best_of_each(groups: npt.NDArray[np.int64], scores: Floats) -> npt.NDArray[np.int64]:
+    """The row of the highest score in each group (the first on ties)."""
+    order = np.lexsort((np.arange(len(scores)), -scores, groups))
+    firsts = np.ones(len(order), dtype=bool)
+    firsts[1:] = groups[order][1:] != groups[order][:-1]
+    return order[firsts]
 
 
 def final_scores(kept: Candidates, model: LinearModel) -> tuple[Candidates, Floats]:
@@ -145,15 +157,18 @@ def choose(candidates: Candidates, scores: Floats, count: int, first_page: int) 
     window already chosen (see `corpus.text.SYNDICATED`). The windows' text must have been
     read (`Candidates.read_texts`).
 
-    The first `first_page` are the best wherever they are (two windows of one article are
-    often the answer and its context), each scored down by the share of its candidate
-    answers the passages above it quote already (`REPEATED_ANSWERS`). After them, windows of
-    articles not quoted yet come first, so a longer list (the bot's More, `ask --limit 10`)
-    reaches more sources; then more of the same articles, so a corpus of few articles still
-    fills the page. Measured on news-qa-dev against a flat cap of two per article: answer@3
-    0.669 -> 0.676, nDCG@10 of the distinct articles quoted 0.625 -> 0.665
-    (`benchmarks/train_ranker.py`).
+    A question gets answers; a claim or keywords (`QuestionProfile.asks` False) get sources
+    (`_choose_sources`). For a question, the first `first_page` are the best wherever they
+    are (two windows of one article are often the answer and its context), each scored down
+    by the share of its candidate answers the passages above it quote already
+    (`REPEATED_ANSWERS`). After them, windows of articles not quoted yet come first, so a
+    longer list (the bot's More, `ask --limit 10`) reaches more sources; then more of the
+    same articles, so a corpus of few articles still fills the page. Measured on
+    news-qa-dev against a flat cap of two per article: answer@3 0.669 -> 0.676, nDCG@10 of
+    the distinct articles quoted 0.625 -> 0.665 (`benchmarks/train_ranker.py`).
     """
+    if not candidates.question.asks:
+        return _choose_sources(candidates, scores, count)
     page = _Page(candidates)
     order = np.lexsort((candidates.start, -scores)).tolist()
     while len(page.chosen) < min(first_page, count):
@@ -171,6 +186,29 @@ def choose(candidates: Candidates, scores: Floats, count: int, first_page: int) 
     for until, cap in ((count, 1), (count, count)):
         for w in order:
             if len(page.chosen) >= until:
+                break
+            if page.fits(w, cap):
+                page.take(w)
+    return page.chosen
+
+
+def _choose_sources(candidates: Candidates, scores: Floats, count: int) -> list[int]:
+    """`choose` for a claim or keywords: the articles that bear on it, one passage each (its
+    best window), in the order of their whole-article BM25 (`article_rank`); then more
+    windows by score, so a corpus of few articles still fills the page.
+
+    Whole-article evidence ranks sources better than the best window of each: asking with
+    the first sentence of each report of story-roundups-dev for the other outlets' reports
+    of its story, nDCG@10 0.673 by the order of `choose`'s answers, 0.76 in this order
+    (docs/retrieval.md).
+    """
+    page = _Page(candidates)
+    by_score = np.lexsort((candidates.start, -scores))
+    article_rank = candidates.features[by_score, COLUMN["article_rank"]]
+    by_article = by_score[np.argsort(article_rank, kind="stable")]  # best window first
+    for order, cap in ((by_article, 1), (by_score, count)):
+        for w in order.tolist():
+            if len(page.chosen) >= count:
                 break
             if page.fits(w, cap):
                 page.take(w)

@@ -74,6 +74,10 @@ _WH_WORD_KINDS = {
 }
 _NOUN_REACH = 3  # words after "which"/"what" searched for the noun: "which US city"
 _WH = re.compile(r"\b(?:who|whom|whose|what|which|where|when|why|how)\b|\?\s*$")
+# A question, not a claim or keywords: it holds a "?", ends with ":" ("...paddled down a
+# river for:"), or opens with a question word ("who won the open", typed without "?"). A
+# question word further on does not make one: "a law which bans..." is a claim.
+_ASKS = re.compile(r"\?|:\W*$|^\W*(?:who|whom|whose|what|which|where|when|why|how)\b")
 _RECENT = re.compile(
     r"\b(?:this|last|past)\s+(?:week|weekend|month|year)\b|\b(?:today|yesterday|tonight|"
     r"recently|recent|latest|newest|new|just|(?:on|last|this)\s+(?:monday|tuesday|"
@@ -88,7 +92,8 @@ class QuestionProfile:
     """The wording of a question, read once: its answer kind and its words.
 
     `words` are the question's words case-folded (NFKC), for telling what a passage adds
-    to the question; `asks` is False for a claim or keywords (no question word, no "?").
+    to the question; `asks` is False for a claim or keywords (`_ASKS`): they get sources,
+    not answers (`model.choose`).
     """
 
     kind: AnswerKind
@@ -107,7 +112,7 @@ def profile(question: str) -> QuestionProfile:
     return QuestionProfile(
         kind=kind,
         asking=asking,
-        asks=bool(_WH.search(text)),
+        asks=bool(_ASKS.search(text.strip())),
         recent=bool(_RECENT.search(text)),
         words=frozenset(_WORD.findall(text)),
     )
