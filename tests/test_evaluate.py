@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import evaluate
+from benchmarks import evaluate, sources
 
 # One figure told on three days: asked on the 9th, only the first version may be quoted.
 STORIES = [
@@ -59,3 +59,30 @@ def test_news_qa_scores_as_of_the_asked_date_and_now(
 def test_ablation_without_news_qa_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     assert evaluate.main(["--ablation"]) == 2
     assert "--ablation needs --news-qa" in capsys.readouterr().err
+
+
+def test_sources_scores_the_other_reports_of_a_claims_story(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`benchmarks/sources.py`: each report's first sentence asks for the other reports of
+    its story; here each story's two reports share their words and no other's."""
+    stories = {
+        "flood": ("Floods closed the coast road near Dover.", "Dover coast road shut by floods."),
+        "bank": ("The central bank raised its main rate.", "Central bank lifts main rate."),
+        "match": ("Leeds beat Hull in the cup final.", "Cup final: Leeds defeat Hull."),
+    }
+    roundups = tmp_path / "roundups.jsonl"
+    roundups.write_text(
+        "".join(
+            json.dumps({"title": text, "text": text, "source": outlet, "cluster": story}) + "\n"
+            for story, texts in stories.items()
+            for outlet, text in zip(("Wire A", "Wire B"), texts, strict=True)
+        )
+    )
+    newsbot = f"{sys.executable} -m bot.cli"
+    db = tmp_path / "sources.db"
+    argv = ["--corpus", str(roundups), "--db", str(db), "--newsbot", newsbot, "--query", "lead"]
+    assert sources.main(argv) == 0
+    (line,) = capsys.readouterr().out.splitlines()
+    assert line.startswith(" lead: sources nDCG@10 1.000") and "(6 claims)" in line
+    assert db.exists()  # ingested once, kept for the next run
