@@ -40,13 +40,8 @@ from bot.cli.ask import parse_as_of
 from retrieval.corpus.db import ReadConnections
 from retrieval.corpus.store import CorpusReader
 from retrieval.engine import Engine
-from retrieval.ranking.features import (
-    FEATURES,
-    MARK_FEATURES,
-    CandidatePolicy,
-    Candidates,
-    add_marks,
-)
+from retrieval.ranking.evidence import add_marks
+from retrieval.ranking.features import FEATURES, MARK_FEATURES, CandidatePolicy, Candidates
 from retrieval.ranking.model import MODEL_PATH, LinearModel, Ranker, choose, final_scores
 from retrieval.search import Searcher
 

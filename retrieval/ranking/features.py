@@ -6,9 +6,9 @@ sentences of those articles that shares a term with the question is a candidate;
 gives each a row of cheap features (window BM25, article BM25, hit ranks, position, age), all
 computed from arrays at hand: term counts come from the index's forward postings, not from
 tokenizing text again, and word counts from the index too: no text is read for them.
-`add_marks` adds what reading the text tells (names, numbers, dates the question does not
-hold), for the few windows the first stage of `model` keeps, once their text is read
-(`Candidates.read_texts`).
+`evidence.add_marks` adds what reading the text tells (names, numbers, dates the question
+does not hold), for the few windows the first stage of `model` keeps, once their text is
+read (`Candidates.read_texts`).
 """
 
 from __future__ import annotations
@@ -16,15 +16,13 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
 
 from retrieval.models import Attribution
 from retrieval.ranking import windows
-from retrieval.ranking.marks import Marks, novelty, sentence_marks
-from retrieval.ranking.question import AnswerKind, QuestionProfile
+from retrieval.ranking.question import QuestionProfile
 
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
@@ -205,12 +203,6 @@ class Candidates:
         return tuple(self.sentence_id[first : first + int(self.size[w])].tolist())
 
 
-@lru_cache(maxsize=200_000)
-def marks_of(sentence_id: int, text: str) -> Marks:
-    # A sentence's marks do not depend on the question: read once, reused by every question.
-    return sentence_marks(text)
-
-
 def build(
     question: QuestionProfile,
     terms: Sequence[str],
@@ -348,49 +340,6 @@ def build(
     )
 
 
-_MARKS = ("names", "places", "numbers", "years", "months", "money")
-
-
-@dataclass(frozen=True, slots=True)
-class _SentenceEvidence:
-    """Per sentence: counts of `_MARKS` not in the question, whether it holds the kind of
-    answer asked for, and how widely its candidate answers recur among the articles."""
-
-    marks: Floats  # [sentences, len(_MARKS)]
-    kind: Floats  # 1.0 where the sentence holds something of the kind asked for
-    support: Floats
-
-    @classmethod
-    def of(
-        cls,
-        question: QuestionProfile,
-        sentences: Iterable[tuple[int, str]],
-        owner: Ints,
-        articles: int,
-    ) -> _SentenceEvidence:
-        """Of `sentences` given as (id, text)."""
-        shapes = [novelty(marks_of(i, text), question.words) for i, text in sentences]
-        marks = np.array(
-            [[sh.names, sh.places, sh.numbers, sh.years, sh.months, sh.money] for sh in shapes],
-            dtype=float,
-        ).reshape(len(shapes), len(_MARKS))
-        wanted = {
-            AnswerKind.PLACE: marks[:, 1],
-            AnswerKind.NUMBER: marks[:, 2] + marks[:, 5],
-            AnswerKind.DATE: marks[:, 3] + marks[:, 4],
-        }.get(question.kind, marks[:, 0])
-        seen_in: dict[str, set[int]] = {}
-        for i, sh in enumerate(shapes):
-            for candidate in sh.candidates:
-                seen_in.setdefault(candidate, set()).add(int(owner[i]))
-        support = np.array(
-            [max((len(seen_in[c]) for c in sh.candidates), default=0) for sh in shapes],
-            dtype=float,
-        )
-        support = np.where(support > 1, (support - 1) / max(articles - 1, 1), 0.0)
-        return cls(marks, (wanted > 0).astype(float), support)
-
-
 def _best_per_article(values: Floats, owner: Ints, articles: int) -> Ints:
     """The index of the sentence with the highest value in each article (first on ties)."""
     order = np.lexsort((np.arange(len(values)), -values, owner))
@@ -399,64 +348,6 @@ def _best_per_article(values: Floats, owner: Ints, articles: int) -> Ints:
     best = np.zeros(articles, dtype=np.int64)
     best[owner[order][firsts]] = order[firsts]
     return best
-
-
-def add_marks(candidates: Candidates) -> None:
-    """Fill the columns of `MARK_FEATURES` for every window of `candidates`: in place.
-
-    The second stage: reading names, numbers and dates out of sentence text costs 15-20 µs
-    a sentence, so it runs on the windows the first stage kept (a hundred or so), not
-    on the thousands of windows of the candidate articles; their text must have been read
-    (`Candidates.read_texts`). `support` counts recurrences among the sentences of those
-    windows.
-    """
-    if not len(candidates):
-        return
-    question = candidates.question
-    needed = candidates.sentence_rows()
-    evidence = _SentenceEvidence.of(
-        question,
-        [(int(candidates.sentence_id[i]), candidates.sentence_text(i)) for i in needed],
-        candidates.owner[needed],
-        int(candidates.owner.max()) + 1,
-    )
-    slot = np.full(len(candidates.sentence_id), -1)
-    slot[needed] = np.arange(len(needed))
-    marks = np.zeros((len(candidates), len(_MARKS)))
-    kind = np.zeros(len(candidates))
-    support = np.zeros(len(candidates))
-    kind_coverage = candidates.coverage[needed] * evidence.kind
-    for j in range(int(candidates.size.max())):
-        inside = j < candidates.size
-        at = slot[candidates.start[inside] + j]
-        marks[inside] += evidence.marks[at]
-        kind[inside] = np.maximum(kind[inside], kind_coverage[at])
-        support[inside] = np.maximum(support[inside], evidence.support[at])
-    features = candidates.features
-    for j, name in enumerate(_MARKS):
-        features[:, COLUMN[name]] = np.log1p(marks[:, j])
-    features[:, COLUMN["kind_sentence"]] = kind
-    features[:, COLUMN["support"]] = support
-    kind_column = {
-        AnswerKind.PERSON: "names",
-        AnswerKind.ORGANIZATION: "names",
-        AnswerKind.PLACE: "places",
-        AnswerKind.NUMBER: "numbers",
-        AnswerKind.DATE: "years",
-    }.get(question.kind)
-    if kind_column is not None:
-        target = {
-            "names": "kind_name",
-            "places": "kind_place",
-            "numbers": "kind_number",
-            "years": "kind_date",
-        }[kind_column]
-        value = features[:, COLUMN[kind_column]]
-        if question.kind is AnswerKind.NUMBER:
-            value = np.log1p(np.expm1(value) + np.expm1(features[:, COLUMN["money"]]))
-        elif question.kind is AnswerKind.DATE:
-            value = np.log1p(np.expm1(value) + np.expm1(features[:, COLUMN["months"]]))
-        features[:, COLUMN[target]] = value
 
 
 def _no_candidates(

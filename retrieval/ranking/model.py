@@ -6,7 +6,7 @@ their means and scales, weights; one matrix-vector product at query time):
 - `first` scores every candidate window from the cheap columns (BM25s, hits, position,
   time...); the best `pool` windows go on;
 - `final` scores those with every column, the names, numbers and dates their text holds
-  included (`features.add_marks`: reading text is what costs, so it is read for few).
+  included (`evidence.add_marks`: reading text is what costs, so it is read for few).
 A model naming a feature the code does not compute is refused at load, with its names.
 """
 
@@ -22,14 +22,8 @@ import numpy as np
 import numpy.typing as npt
 
 from retrieval.corpus.text import near_duplicate_shingles, shingles
-from retrieval.ranking.features import (
-    COLUMN,
-    MARK_FEATURES,
-    Candidates,
-    TextReader,
-    add_marks,
-    marks_of,
-)
+from retrieval.ranking.evidence import add_marks, marks_of
+from retrieval.ranking.features import COLUMN, MARK_FEATURES, Candidates, TextReader
 from retrieval.ranking.marks import novelty
 
 MODEL_PATH = Path(__file__).with_name("model.json")

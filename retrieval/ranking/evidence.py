@@ -1,0 +1,126 @@
+"""What reading a window's text adds to its features: the names, numbers and dates it holds
+that the question does not, of the kind the question asks for, and how widely they recur.
+
+The second stage of `model`: reading text costs 15-20 µs a sentence, so it runs on the
+windows the first stage keeps (a hundred or so), not on the thousands `features.build`
+cuts; their text must have been read (`Candidates.read_texts`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+from retrieval.ranking.features import COLUMN, Candidates, Floats, Ints
+from retrieval.ranking.marks import Marks, novelty, sentence_marks
+from retrieval.ranking.question import AnswerKind, QuestionProfile
+
+
+@lru_cache(maxsize=200_000)
+def marks_of(sentence_id: int, text: str) -> Marks:
+    # A sentence's marks do not depend on the question: read once, reused by every question.
+    return sentence_marks(text)
+
+
+_MARKS = ("names", "places", "numbers", "years", "months", "money")
+
+
+@dataclass(frozen=True, slots=True)
+class _SentenceEvidence:
+    """Per sentence: counts of `_MARKS` not in the question, whether it holds the kind of
+    answer asked for, and how widely its candidate answers recur among the articles."""
+
+    marks: Floats  # [sentences, len(_MARKS)]
+    kind: Floats  # 1.0 where the sentence holds something of the kind asked for
+    support: Floats
+
+    @classmethod
+    def of(
+        cls,
+        question: QuestionProfile,
+        sentences: Iterable[tuple[int, str]],
+        owner: Ints,
+        articles: int,
+    ) -> _SentenceEvidence:
+        """Of `sentences` given as (id, text)."""
+        shapes = [novelty(marks_of(i, text), question.words) for i, text in sentences]
+        marks = np.array(
+            [[sh.names, sh.places, sh.numbers, sh.years, sh.months, sh.money] for sh in shapes],
+            dtype=float,
+        ).reshape(len(shapes), len(_MARKS))
+        wanted = {
+            AnswerKind.PLACE: marks[:, 1],
+            AnswerKind.NUMBER: marks[:, 2] + marks[:, 5],
+            AnswerKind.DATE: marks[:, 3] + marks[:, 4],
+        }.get(question.kind, marks[:, 0])
+        seen_in: dict[str, set[int]] = {}
+        for i, sh in enumerate(shapes):
+            for candidate in sh.candidates:
+                seen_in.setdefault(candidate, set()).add(int(owner[i]))
+        support = np.array(
+            [max((len(seen_in[c]) for c in sh.candidates), default=0) for sh in shapes],
+            dtype=float,
+        )
+        support = np.where(support > 1, (support - 1) / max(articles - 1, 1), 0.0)
+        return cls(marks, (wanted > 0).astype(float), support)
+
+
+def add_marks(candidates: Candidates) -> None:
+    """Fill the columns of `MARK_FEATURES` for every window of `candidates`: in place.
+
+    The second stage: reading names, numbers and dates out of sentence text costs 15-20 µs
+    a sentence, so it runs on the windows the first stage kept (a hundred or so), not
+    on the thousands of windows of the candidate articles; their text must have been read
+    (`Candidates.read_texts`). `support` counts recurrences among the sentences of those
+    windows.
+    """
+    if not len(candidates):
+        return
+    question = candidates.question
+    needed = candidates.sentence_rows()
+    evidence = _SentenceEvidence.of(
+        question,
+        [(int(candidates.sentence_id[i]), candidates.sentence_text(i)) for i in needed],
+        candidates.owner[needed],
+        int(candidates.owner.max()) + 1,
+    )
+    slot = np.full(len(candidates.sentence_id), -1)
+    slot[needed] = np.arange(len(needed))
+    marks = np.zeros((len(candidates), len(_MARKS)))
+    kind = np.zeros(len(candidates))
+    support = np.zeros(len(candidates))
+    kind_coverage = candidates.coverage[needed] * evidence.kind
+    for j in range(int(candidates.size.max())):
+        inside = j < candidates.size
+        at = slot[candidates.start[inside] + j]
+        marks[inside] += evidence.marks[at]
+        kind[inside] = np.maximum(kind[inside], kind_coverage[at])
+        support[inside] = np.maximum(support[inside], evidence.support[at])
+    features = candidates.features
+    for j, name in enumerate(_MARKS):
+        features[:, COLUMN[name]] = np.log1p(marks[:, j])
+    features[:, COLUMN["kind_sentence"]] = kind
+    features[:, COLUMN["support"]] = support
+    kind_column = {
+        AnswerKind.PERSON: "names",
+        AnswerKind.ORGANIZATION: "names",
+        AnswerKind.PLACE: "places",
+        AnswerKind.NUMBER: "numbers",
+        AnswerKind.DATE: "years",
+    }.get(question.kind)
+    if kind_column is not None:
+        target = {
+            "names": "kind_name",
+            "places": "kind_place",
+            "numbers": "kind_number",
+            "years": "kind_date",
+        }[kind_column]
+        value = features[:, COLUMN[kind_column]]
+        if question.kind is AnswerKind.NUMBER:
+            value = np.log1p(np.expm1(value) + np.expm1(features[:, COLUMN["money"]]))
+        elif question.kind is AnswerKind.DATE:
+            value = np.log1p(np.expm1(value) + np.expm1(features[:, COLUMN["months"]]))
+        features[:, COLUMN[target]] = value
