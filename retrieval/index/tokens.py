@@ -288,8 +288,17 @@ class Tokenizer:
         found = [(m.group(), m.start()) for m in _TOKEN.finditer(text)]
         if not _MAYBE_JOINED.search(text):
             return found
+        # Only a word with a dot or comma in it can be pieces: any other is one `_WORD`.
         pieces = self._pieces.finditer
-        return [(p.group(), start + p.start()) for word, start in found for p in pieces(word)]
+        return [
+            piece
+            for word, start in found
+            for piece in (
+                [(p.group(), start + p.start()) for p in pieces(word)]
+                if "." in word or "," in word
+                else ((word, start),)
+            )
+        ]
 
     def words(self, text: str) -> list[tuple[str, int, int]]:
         """The (term, start, end) of every indexable word, offsets into `text` as given.

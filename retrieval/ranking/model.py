@@ -221,6 +221,7 @@ class _Page:
         self.shown: set[str] = set()  # sentences quoted: a copy cut at other bounds is one too
         self.answers: list[frozenset[str]] = []  # the words of each candidate answer quoted
         self._texts: dict[int, tuple[str, set[str]]] = {}  # window -> its text and shingles
+        self._window_answers: dict[int, list[frozenset[str]]] = {}  # window -> `_answers`
 
     def fits(self, w: int, cap: int) -> bool:
         """Whether window `w` overlaps no chosen one, is no copy of one, and its article has
@@ -262,6 +263,9 @@ class _Page:
         return self._texts[w]
 
     def _answers(self, w: int) -> list[frozenset[str]]:
+        # asked of the best windows twice (`repeated`, then `take`): worked out once
+        if w in self._window_answers:
+            return self._window_answers[w]
         c = self.candidates
         first = int(c.start[w])
         found = {
@@ -271,7 +275,9 @@ class _Page:
                 marks_of(int(c.sentence_id[i]), c.sentence_text(i)), c.question.words
             ).candidates
         }
-        return [frozenset(answer.split()) for answer in sorted(found)]
+        answers = [frozenset(answer.split()) for answer in sorted(found)]
+        self._window_answers[w] = answers
+        return answers
 
 
 def _plain(sentence: str) -> str:
