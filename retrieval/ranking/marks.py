@@ -10,13 +10,14 @@ recurs). Regular expressions over the stored text; independent of the index's to
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterable
 from functools import lru_cache
 from itertools import chain
 from typing import NamedTuple
 
 from retrieval.index.tokens import STOPWORDS
 from retrieval.ranking.places import PLACES
+from retrieval.ranking.scan import lexicon, scan
 
 # A run of capitalised words ("Minjee Lee", "New York Yankees"), or a number with its
 # separators and an optional scale ("3.6 million", "$20,000", "15").
@@ -100,6 +101,8 @@ _MONEY = re.compile(
     r"(?=[$£€%dpe])(?:[$£€]|\b(?:dollars?|pounds|euros)\b|%|\bpercent\b)", re.IGNORECASE
 )
 _MONEY_WORDS = frozenset(("dollar", "dollars", "pounds", "euros", "percent"))
+# The words `sentence_marks` wants whole, for its compiled reading (`scan`).
+_LEXICON = lexicon(STOPWORDS, PLACES)
 
 
 # Tuples, not dataclasses: made for every sentence read, and a tuple is made 3-4 times faster.
@@ -133,14 +136,37 @@ class Marks(NamedTuple):
 
 def sentence_marks(text: str) -> Marks:
     """The names, numbers and dates of a sentence."""
+    scanned = scan(text, _LEXICON)
+    if scanned is None:  # a character the compiled reading does not know
+        return marks_by_pattern(text)
+    # Words joined by " ", finds by ",", kinds by "|", in the order of `Marks.words`.
+    found, money, places = scanned
+    runs, numbers, cued, years, months = found.split("|")
+    run_list = runs.split(",") if runs else []
+    names = [tuple(run.split(" ")) for run in run_list]
+    number_list = numbers.split(",") if numbers else []
+    counted = tuple([tuple(number.split(" ")) for number in number_list])
+    cued_places = tuple([tuple(place.split(" ")) for place in cued.split(",")]) if cued else ()
+    year_list = tuple(years.split(" ")) if years else ()
+    month_list = tuple(months.split(" ")) if months else ()
+    alone = Shape(
+        runs.count(" ") + len(run_list),  # name words
+        places,
+        len(counted),
+        len(year_list),
+        len(month_list),
+        money,
+        tuple(run_list + number_list),  # their words joined: `_novelty`'s candidates
+    )
+    words = tuple(found.replace(",", " ").replace("|", " ").split())
+    return Marks(tuple(names), counted, year_list, month_list, money, cued_places, words, alone)
+
+
+def marks_by_pattern(text: str) -> Marks:
+    """`sentence_marks` read with the patterns: for any text (the compiled reading, for
+    most, finds the same)."""
     capitals = _CAPS_RUN.findall(text)
-    names = []
-    for run in capitals:
-        folded = _words(run, str.casefold)  # never empty: a run opens with a letter
-        if STOPWORDS.isdisjoint(folded):  # most runs
-            names.append(tuple(folded))
-        elif kept := tuple([w for w in folded if w not in STOPWORDS]):
-            names.append(kept)
+    names = _kept_names(_words(run, str.casefold) for run in capitals)
     name_words = tuple(chain.from_iterable(names))
     lowered_words = _words(text, str.lower)
     numbers = tuple(
@@ -157,16 +183,35 @@ def sentence_marks(text: str) -> Marks:
         months = tuple([m.casefold() for m in _MONTH_OR_DAY.findall(" ".join(capitals))])
     money = _money(text, lowered_words)
     cued = _cued_places(text, lowered_words)
+    return _marks(names, name_words, numbers, years, months, money, cued)
+
+
+def _kept_names(runs: Iterable[list[str]]) -> list[tuple[str, ...]]:
+    """The runs of capitalised words (each its case-folded words) without stopwords."""
+    names = []
+    for folded in runs:  # never empty: a run opens with a letter
+        if STOPWORDS.isdisjoint(folded):  # most runs
+            names.append(tuple(folded))
+        elif kept := tuple([w for w in folded if w not in STOPWORDS]):
+            names.append(kept)
+    return names
+
+
+def _marks(
+    names: list[tuple[str, ...]],
+    name_words: tuple[str, ...],
+    numbers: tuple[tuple[str, ...], ...],
+    years: tuple[str, ...],
+    months: tuple[str, ...],
+    money: int,
+    cued: tuple[tuple[str, ...], ...],
+) -> Marks:
+    """The marks of what was found, and what they add to a question holding none of them."""
     counted = [number for number in numbers if number]
     # What `_novelty` finds for a question holding none of these words: all of it.
-    places = 0
-    if not _PLACE_WORDS.isdisjoint(name_words):  # most sentences name no listed place
-        places = sum([_places_in(run) for run in names])
-    if cued:
-        places += sum([not _places_in(run) for run in cued])
     alone = Shape(
         len(name_words),
-        places,
+        _places(names, name_words, cued),
         len(counted),
         len(years),
         len(months),
@@ -175,6 +220,21 @@ def sentence_marks(text: str) -> Marks:
     )
     words = name_words + tuple(chain.from_iterable((*counted, *cued, years, months)))
     return Marks(tuple(names), numbers, years, months, money, cued, words, alone)
+
+
+def _places(
+    names: list[tuple[str, ...]],
+    name_words: Collection[str],
+    cued: tuple[tuple[str, ...], ...],
+) -> int:
+    """How many places the runs `names` (their words: `name_words`) and the places named
+    as places (`cued`) hold, counted as `_novelty` counts them."""
+    places = 0
+    if not _PLACE_WORDS.isdisjoint(name_words):  # most sentences name no listed place
+        places = sum([_places_in(run) for run in names])
+    if cued:
+        places += sum([not _places_in(run) for run in cued])
+    return places
 
 
 def novelty(marks: Marks, question_words: frozenset[str]) -> Shape:
