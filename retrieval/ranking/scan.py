@@ -33,6 +33,7 @@ MONTH_OR_DAY = 2  # a month or weekday name ("sep", "sept": `_MONTHS_AND_DAYS`' 
 NUMBER_WORD = 4  # `_NUMBER_WORDS` ("dozen", "dozens": "dozens?")
 MONEY_WORD = 8  # `_MONEY`'s words
 PLACE = 16  # a listed place (`retrieval.ranking.places.PLACES`: "new york" as one)
+PLACE_WORD = 32  # a word of one ("new", "york"): a run holding none names no place
 MONTHS_AND_DAYS = (
     *("January", "February", "March", "April", "May", "June", "July", "August"),
     *("September", "October", "November", "December"),
@@ -142,6 +143,7 @@ def lexicon(stopwords: Iterable[str], places: Iterable[str]) -> Lexicon:
     for kind, words in (
         (STOPWORD, [w for w in stopwords if w.isascii() and w]),
         (PLACE, [p for p in places if p.isascii() and p]),
+        (PLACE_WORD, [w for p in places if p.isascii() for w in p.split()]),
         (MONTH_OR_DAY, [w.lower() for w in MONTHS_AND_DAYS]),
         (NUMBER_WORD, NUMBER_WORDS),
         (MONEY_WORD, MONEY_WORDS),
@@ -437,6 +439,7 @@ def _runs(
         at = _separate(out, at, runs, 44)
         words_at = at
         words = 0
+        kinds = 0  # of its words kept
         while i < end:
             if not _is(codes, i, _WORD):
                 i += 1
@@ -451,11 +454,13 @@ def _runs(
             if not kind & STOPWORD:
                 at = _separate(out, at, words, 32)
                 words += 1
+                kinds |= kind
                 at = _copy_word(codes, i, out, at)
             i = word_end
         if words > 0:
             runs += 1
-            places += _places_in(out, words_at, at, rows, bounds)
+            if kinds & PLACE_WORD:
+                places += _places_in(out, words_at, at, rows, bounds)
         else:
             at = run_at
     return at, found, seen, places
