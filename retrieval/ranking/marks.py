@@ -5,6 +5,7 @@ a sentence naming someone the question does not name. So for each sentence of a 
 article this counts the capitalised words, numbers, years and months that are not words
 of the question, and lists them as candidate answers (to count in how many articles each
 recurs). Regular expressions over the stored text; independent of the index's tokenizer.
+Most text is read by a compiled scanner instead (`scan`), which finds what they find.
 """
 
 from __future__ import annotations
