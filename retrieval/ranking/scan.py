@@ -34,6 +34,7 @@ NUMBER_WORD = 4  # `_NUMBER_WORDS` ("dozen", "dozens": "dozens?")
 MONEY_WORD = 8  # `_MONEY`'s words
 PLACE = 16  # a listed place (`retrieval.ranking.places.PLACES`: "new york" as one)
 PLACE_WORD = 32  # a word of one ("new", "york"): a run holding none names no place
+PLACE_KIND = 64  # what `_CUED_PLACE` calls a place ("town"), lower-cased as written
 MONTHS_AND_DAYS = (
     *("January", "February", "March", "April", "May", "June", "July", "August"),
     *("September", "October", "November", "December"),
@@ -104,10 +105,14 @@ _CLASSES = _classes()
 
 
 def _shapes() -> Bytes:
-    """[first letter, length] of the number and money words: `NUMBER_WORD`, `MONEY_WORD`
-    if one has that shape, lower-cased. Most words have neither: they go unlooked-up."""
+    """[first letter, length] of the number and money words and place kinds: `NUMBER_WORD`,
+    ... if one has that shape, lower-cased. Most words have none: they go unlooked-up."""
     shapes = np.zeros((128, 16), dtype=np.uint8)
-    for kind, words in ((NUMBER_WORD, NUMBER_WORDS), (MONEY_WORD, MONEY_WORDS)):
+    for kind, words in (
+        (NUMBER_WORD, NUMBER_WORDS),
+        (MONEY_WORD, MONEY_WORDS),
+        (PLACE_KIND, PLACE_KINDS),
+    ):
         for word in words:
             shapes[ord(word[0]), len(word)] |= kind
     return shapes
@@ -147,6 +152,7 @@ def lexicon(stopwords: Iterable[str], places: Iterable[str]) -> Lexicon:
         (MONTH_OR_DAY, [w.lower() for w in MONTHS_AND_DAYS]),
         (NUMBER_WORD, NUMBER_WORDS),
         (MONEY_WORD, MONEY_WORDS),
+        (PLACE_KIND, PLACE_KINDS),
     ):
         for word in words:
             kinds[word] = kinds.get(word, 0) | kind
@@ -191,21 +197,34 @@ def read(data: bytes, out: Bytes, rows: Bytes, bounds: Int32s) -> tuple[int, int
     if len(codes) == 0:
         return -1, 0, 0
     n = len(codes) - 1  # the last is the end
+    classes = 0  # of its characters
+    for i in range(n):
+        classes |= _CLASSES[codes[i]]
+    money, words = _whole_words(codes, n, rows, bounds)
     months = np.empty(n // 4 + 1, dtype=np.int64)  # the month words' starts (3+ letters)
     at, found, seen, places = _runs(codes, n, out, 0, rows, bounds, months)
     out[at] = 124  # |
-    at = _numbers(codes, n, out, at + 1, rows, bounds)
+    # Most sentences hold no number, no cued place, no year: no walk seeks them. A number
+    # holds a digit or is a number word, a cued place has a place kind (whole words).
+    if classes & _DIGIT or words & NUMBER_WORD:
+        at = _numbers(codes, n, out, at + 1, rows, bounds)
+    else:
+        at += 1
     out[at] = 124
-    at, unlisted = _cued_places(codes, n, out, at + 1, rows, bounds)
+    unlisted = 0
+    if words & PLACE_KIND:
+        at, unlisted = _cued_places(codes, n, out, at + 1, rows, bounds)
+    else:
+        at += 1
     out[at] = 124
-    at = _years(codes, n, out, at + 1)
+    at = _years(codes, n, out, at + 1) if classes & _DIGIT else at + 1
     out[at] = 124
     at += 1
     if seen:
         for i in range(found):
             at = _separate(out, at, i, 32)
             at = _copy_word(codes, months[i], out, at)
-    return at, _money(codes, n, rows, bounds), places + unlisted
+    return at, money, places + unlisted
 
 
 @njit(cache=True, nogil=True)
@@ -559,24 +578,37 @@ def _years(codes: Codes, n: int, out: Bytes, at: int) -> int:
 
 
 @njit(cache=True, nogil=True)
-def _money(codes: Codes, n: int, rows: Bytes, bounds: Int32s) -> int:
-    """How many matches `_MONEY.findall` finds: signs, and money words, case ignored."""
+def _whole_words(codes: Codes, n: int, rows: Bytes, bounds: Int32s) -> tuple[int, int]:
+    """How many matches `_MONEY.findall` finds (signs, and money words, case ignored); and
+    which of `NUMBER_WORD` (case ignored) and `PLACE_KIND` (as written) the whole words of
+    the text hold."""
     count = 0
+    kinds = 0
     i = 0
     while i < n:
         if _is(codes, i, _CURRENCY) or codes[i] == 37:  # %
             count += 1
             i += 1
-        elif _is(codes, i, _WORD):  # a whole word
+        elif _is(codes, i, _WORD):
             end = _word_end(codes, i)
-            if _shaped(codes, i, end, MONEY_WORD) and (
-                _kind_of(codes, i, end, rows, bounds) & MONEY_WORD
-            ):
-                count += 1
+            if _shaped(codes, i, end, NUMBER_WORD | MONEY_WORD | PLACE_KIND):
+                kind = _kind_of(codes, i, end, rows, bounds)
+                count += (kind & MONEY_WORD) != 0
+                if kind & PLACE_KIND and not _has_capital(codes, i, end):
+                    kinds |= PLACE_KIND
+                kinds |= kind & NUMBER_WORD
             i = end
         else:
             i += 1
-    return count
+    return count, kinds
+
+
+@njit(cache=True, nogil=True)
+def _has_capital(codes: Codes, i: int, end: int) -> bool:
+    for k in range(i, end):  # noqa: SIM110 (compiled: a loop, not a generator)
+        if _is(codes, k, _UPPER):
+            return True
+    return False
 
 
 @njit(cache=True, nogil=True)
