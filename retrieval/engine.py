@@ -44,7 +44,7 @@ from retrieval.indexing import (
     signature,
 )
 from retrieval.models import ArticleDraft, Attribution
-from retrieval.ranking import windows
+from retrieval.ranking import scan, windows
 from retrieval.search import Searcher, SearchResult
 
 log = logging.getLogger(__name__)
@@ -53,6 +53,7 @@ log = logging.getLogger(__name__)
 def _warm_up() -> None:
     kernels.warm_up()  # answering
     windows.warm_up()  # ... and cutting its windows
+    scan.warm_up()  # ... and reading its sentences' marks
     layout.warm_up()  # adding articles
 
 

@@ -52,10 +52,10 @@ def test_words_are_the_words_of_the_pattern(lines: list[str]) -> None:
 
 def test_numbers_are_what_the_whole_number_pattern_finds(lines: list[str]) -> None:
     """Numbers spelled out without a digit come from the words alone; with digits, from
-    the pattern with only the number words the text holds (its digit part without any);
-    İ, ı and ſ send a text the slow way."""
+    the pattern over the lower-cased text (its digit part without a number word); İ, ı and
+    ſ send a text the slow way."""
     ways = set()
-    spelled = [  # each number word with digits, and others near it: patterns of some words
+    spelled = [  # each number word with digits, and others near it
         f"{form.title()} of 5, some{form} {form}s, often one 3 million Dozens"
         for form in sorted(marks._NUMBER_WORD_FORMS)  # noqa: SLF001
     ]
@@ -66,6 +66,8 @@ def test_numbers_are_what_the_whole_number_pattern_finds(lines: list[str]) -> No
         assert [n.casefold() for n in found] == [n.casefold() for n in plain], line
         ways.add(("".join(words).isalpha(), bool(marks._NUMBER_WORD_FORMS.intersection(words))))  # noqa: SLF001
     assert len(ways) == 4  # every way was taken
+    opening = "".join(sorted({w[0] for w in marks._NUMBER_WORDS}))  # noqa: SLF001
+    assert marks._NUMBER.pattern.startswith(rf"(?=[$£€\d{opening}])")  # noqa: SLF001
 
 
 def test_a_number_of_digits_is_one_word() -> None:

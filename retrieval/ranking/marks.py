@@ -5,18 +5,19 @@ a sentence naming someone the question does not name. So for each sentence of a 
 article this counts the capitalised words, numbers, years and months that are not words
 of the question, and lists them as candidate answers (to count in how many articles each
 recurs). Regular expressions over the stored text; independent of the index's tokenizer.
+Most text is read by a compiled scanner instead (`scan`), which finds what they find.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from functools import lru_cache
+from collections.abc import Callable, Collection, Iterable
 from itertools import chain
 from typing import NamedTuple
 
 from retrieval.index.tokens import STOPWORDS
 from retrieval.ranking.places import PLACES
+from retrieval.ranking.scan import lexicon, scan
 
 # A run of capitalised words ("Minjee Lee", "New York Yankees"), or a number with its
 # separators and an optional scale ("3.6 million", "$20,000", "15").
@@ -32,23 +33,16 @@ _NUMBER_WORDS = (
 )
 _SCALE = r"(?:\s?(?:%|percent|million|billion|trillion|thousand))?"
 _DIGITS = r"(?:[$£€]\s?)?\b\d[\d,.]*" + _SCALE
-
-
-def _number_pattern(words: tuple[str, ...]) -> str:
-    """A number: digits, or one of `words` (spelled out). It opens with a lookahead of a
-    currency sign, a digit or the first letter of one of the words."""
-    opening = "".join(sorted({w[0] for w in words}))
-    return rf"(?=[$£€\d{opening}])(?:{_DIGITS}|\b(?:{'|'.join(words)})\b)"
-
-
-_NUMBER = re.compile(_number_pattern(_NUMBER_WORDS), re.IGNORECASE)
+_NUMBER = re.compile(  # opening with a lookahead of the characters a number starts with
+    rf"(?=[$£€\dbdefhmnost])(?:{_DIGITS}|\b(?:{'|'.join(_NUMBER_WORDS)})\b)", re.IGNORECASE
+)
 # `_NUMBER` runs faster over the lower-cased text, and finds the same: `str.lower` keeps
 # every character's place and class, and maps a character to an ASCII letter exactly when
 # IGNORECASE matches it with that letter, but for these three (found by trying every code
 # point), which send a text the slow way.
 _LOWER_DIFFERS = re.compile("[\u0130\u0131\u017f]")  # İ, dotless ı, long ſ
-# ... without the number words the text does not hold (`_spelled_numbers`), and without
-# any, the pattern is its digit part (the words, spelled out).
+# ... and without a number word in the text, the pattern is its digit part (the words,
+# spelled out).
 _DIGITS_LOWER = re.compile(  # `_DIGITS`, opening with its first character
     r"[$£€\d](?:(?<=[$£€])\s?\b\d|(?<=\d)(?<!\w.))[\d,.]*" + _SCALE
 )
@@ -100,6 +94,8 @@ _MONEY = re.compile(
     r"(?=[$£€%dpe])(?:[$£€]|\b(?:dollars?|pounds|euros)\b|%|\bpercent\b)", re.IGNORECASE
 )
 _MONEY_WORDS = frozenset(("dollar", "dollars", "pounds", "euros", "percent"))
+# The words `sentence_marks` wants whole, for its compiled reading (`scan`).
+_LEXICON = lexicon(STOPWORDS, PLACES)
 
 
 # Tuples, not dataclasses: made for every sentence read, and a tuple is made 3-4 times faster.
@@ -133,14 +129,37 @@ class Marks(NamedTuple):
 
 def sentence_marks(text: str) -> Marks:
     """The names, numbers and dates of a sentence."""
+    scanned = scan(text, _LEXICON)
+    if scanned is None:  # a character the compiled reading does not know
+        return marks_by_pattern(text)
+    # Words joined by " ", finds by ",", kinds by "|", in the order of `Marks.words`.
+    found, money, places = scanned
+    runs, numbers, cued, years, months = found.split("|")
+    run_list = runs.split(",") if runs else []
+    names = [tuple(run.split(" ")) for run in run_list]
+    number_list = numbers.split(",") if numbers else []
+    counted = tuple([tuple(number.split(" ")) for number in number_list])
+    cued_places = tuple([tuple(place.split(" ")) for place in cued.split(",")]) if cued else ()
+    year_list = tuple(years.split(" ")) if years else ()
+    month_list = tuple(months.split(" ")) if months else ()
+    alone = Shape(
+        runs.count(" ") + len(run_list),  # name words
+        places,
+        len(counted),
+        len(year_list),
+        len(month_list),
+        money,
+        tuple(run_list + number_list),  # their words joined: `_novelty`'s candidates
+    )
+    words = tuple(found.replace(",", " ").replace("|", " ").split())
+    return Marks(tuple(names), counted, year_list, month_list, money, cued_places, words, alone)
+
+
+def marks_by_pattern(text: str) -> Marks:
+    """`sentence_marks` read with the patterns: for any text (the compiled reading, for
+    most, finds the same)."""
     capitals = _CAPS_RUN.findall(text)
-    names = []
-    for run in capitals:
-        folded = _words(run, str.casefold)  # never empty: a run opens with a letter
-        if STOPWORDS.isdisjoint(folded):  # most runs
-            names.append(tuple(folded))
-        elif kept := tuple([w for w in folded if w not in STOPWORDS]):
-            names.append(kept)
+    names = _kept_names(_words(run, str.casefold) for run in capitals)
     name_words = tuple(chain.from_iterable(names))
     lowered_words = _words(text, str.lower)
     numbers = tuple(
@@ -157,16 +176,35 @@ def sentence_marks(text: str) -> Marks:
         months = tuple([m.casefold() for m in _MONTH_OR_DAY.findall(" ".join(capitals))])
     money = _money(text, lowered_words)
     cued = _cued_places(text, lowered_words)
+    return _marks(names, name_words, numbers, years, months, money, cued)
+
+
+def _kept_names(runs: Iterable[list[str]]) -> list[tuple[str, ...]]:
+    """The runs of capitalised words (each its case-folded words) without stopwords."""
+    names = []
+    for folded in runs:  # never empty: a run opens with a letter
+        if STOPWORDS.isdisjoint(folded):  # most runs
+            names.append(tuple(folded))
+        elif kept := tuple([w for w in folded if w not in STOPWORDS]):
+            names.append(kept)
+    return names
+
+
+def _marks(
+    names: list[tuple[str, ...]],
+    name_words: tuple[str, ...],
+    numbers: tuple[tuple[str, ...], ...],
+    years: tuple[str, ...],
+    months: tuple[str, ...],
+    money: int,
+    cued: tuple[tuple[str, ...], ...],
+) -> Marks:
+    """The marks of what was found, and what they add to a question holding none of them."""
     counted = [number for number in numbers if number]
     # What `_novelty` finds for a question holding none of these words: all of it.
-    places = 0
-    if not _PLACE_WORDS.isdisjoint(name_words):  # most sentences name no listed place
-        places = sum([_places_in(run) for run in names])
-    if cued:
-        places += sum([not _places_in(run) for run in cued])
     alone = Shape(
         len(name_words),
-        places,
+        _places(names, name_words, cued),
         len(counted),
         len(years),
         len(months),
@@ -175,6 +213,21 @@ def sentence_marks(text: str) -> Marks:
     )
     words = name_words + tuple(chain.from_iterable((*counted, *cued, years, months)))
     return Marks(tuple(names), numbers, years, months, money, cued, words, alone)
+
+
+def _places(
+    names: list[tuple[str, ...]],
+    name_words: Collection[str],
+    cued: tuple[tuple[str, ...], ...],
+) -> int:
+    """How many places the runs `names` (their words: `name_words`) and the places named
+    as places (`cued`) hold, counted as `_novelty` counts them."""
+    places = 0
+    if not _PLACE_WORDS.isdisjoint(name_words):  # most sentences name no listed place
+        places = sum([_places_in(run) for run in names])
+    if cued:
+        places += sum([not _places_in(run) for run in cued])
+    return places
 
 
 def novelty(marks: Marks, question_words: frozenset[str]) -> Shape:
@@ -236,16 +289,8 @@ def _numbers(text: str, lowered_words: list[str]) -> list[str]:
     if "".join(lowered_words).isalpha():  # no digit (most sentences): the words alone
         return [word for word in lowered_words if word in spelled] if spelled else []
     if spelled:
-        return _spelled_numbers(spelled).findall(text.lower())
+        return _NUMBER.findall(text.lower())
     return _DIGITS_LOWER.findall(text.lower())  # without a number word, the digit part
-
-
-@lru_cache(maxsize=256)
-def _spelled_numbers(spelled: frozenset[str]) -> re.Pattern[str]:
-    """`_NUMBER`'s pattern with the number words of `spelled` only: the others, matching
-    only whole words, could match nowhere in a text whose words hold only those."""
-    words = [w for w in _NUMBER_WORDS if {w.removesuffix("s?"), w.replace("?", "")} & spelled]
-    return re.compile(_number_pattern(tuple(words)))
 
 
 def _money(text: str, lowered_words: list[str]) -> int:
