@@ -191,7 +191,7 @@ def _add_sentences(
     documents: SegmentBuilder,
     unfinished: dict[int, _Unfinished],
     done: set[int],
-    rows: list[tuple[int, str, float, int, int]],
+    rows: list[tuple[int, str, float, int]],
 ) -> None:
     """Add sentences to `builder`, and to `documents` each article whose last sentence they
     hold (see `catch_up_both`)."""
@@ -199,8 +199,8 @@ def _add_sentences(
         return
     tokenizer = documents.tokenizer
     first_doc = len(builder)
-    sentence_ids, texts, times, article_ids, positions = zip(*rows, strict=True)
-    builder.add_columns(sentence_ids, texts, times, article_ids, positions)
+    sentence_ids, texts, times, article_ids = zip(*rows, strict=True)
+    builder.add_columns(sentence_ids, texts, times)
     # an article's sentences come in runs (all of them, in news): one step a run
     owners = np.fromiter(article_ids, dtype=np.int64, count=len(article_ids))
     cuts = (np.flatnonzero(owners[1:] != owners[:-1]) + 1).tolist()

@@ -125,7 +125,7 @@ class Searcher:
         article_hits, recent_hits = self._article_hits(tokens, moment)
         if not hits and not article_hits:
             return None
-        article_of = self.index.articles_of([h.sentence_id for h in hits])
+        article_of = self.reader.articles_of([h.sentence_id for h in hits])
         ids: list[int] = []
         for hit in hits:
             article_id = article_of.get(hit.sentence_id)
@@ -138,11 +138,8 @@ class Searcher:
         asked = profile(question)
         asking_terms = set(self.index.tokenizer(asked.asking))
         asking = np.array([t in asking_terms for t in terms], dtype=bool)
-        # the sentences from the index (the database's, once it has caught up), the
-        # attributions from the database
-        spans = self.index.article_sentences(ids, policy.max_position)
-        stored = self.reader.attributions(i for i in ids if i in spans)
-        attributions = {i: attribution for i, (attribution, _) in stored.items()}
+        stored = self.reader.stored_articles(ids, policy.max_position)
+        attributions = {i: article.attribution for i, article in stored.items()}
         article_scores = (
             self.articles.scores(ids, tokens) if self.articles is not None else np.zeros(len(ids))
         )
@@ -151,15 +148,13 @@ class Searcher:
             found = stored.get(article_id)
             if found is None:
                 continue
-            attribution, since = found
-            sentence_ids, positions = spans[article_id]
             evidence.append(
                 ArticleEvidence(
                     id=article_id,
-                    sentence_ids=sentence_ids,
-                    positions=positions,
-                    title_terms=self._title_terms(attribution.title),
-                    time=since,
+                    sentence_ids=found.sentence_ids,
+                    positions=found.positions,
+                    title_terms=self._title_terms(found.attribution.title),
+                    time=found.time,
                     score=float(article_score),
                     in_article_hits=article_id in article_hits,
                     in_recent_hits=article_id in recent_hits,

@@ -17,7 +17,6 @@ from retrieval.corpus.store import CorpusStore
 from retrieval.engine import Engine
 from retrieval.index.files import index_dir
 from retrieval.index.index import BM25Params, Index, SegmentBuilder
-from retrieval.index.segment import Segment
 from retrieval.index.tokens import Tokenizer
 from retrieval.indexing import (
     ARTICLES,
@@ -410,7 +409,7 @@ async def rebuilt(db_path: Path) -> tuple[Index, Index]:
         store = CorpusStore(conn)
         sentences, articles = SegmentBuilder(Tokenizer()), SegmentBuilder(Tokenizer())
         async for rows in store.sentences_after(0):
-            sentences.add_many((i, text, time) for i, text, time, *_ in rows)
+            sentences.add_many((i, text, time) for i, text, time, _ in rows)
         found = await store.articles_by_id(await store.article_ids_after(0))
         documents = ((i, article_document(t, x), time) for i, (t, x, time, _) in found.items())
         articles.add_many(documents)
@@ -579,31 +578,3 @@ def test_term_counts_are_the_tokenizers_counts_on_real_news() -> None:
     expected = [[Counter(tokens[i - 1])[t] for t in terms] for i in ids]
     assert found.counts.tolist() == expected
     assert found.lengths.tolist() == [len(tokens[i - 1]) for i in ids]
-
-
-def test_an_article_split_between_segments_is_read_whole_and_in_order() -> None:
-    """A catch-up publishes a segment every `SEGMENT_LIMIT` docs, so an article's sentences
-    may lie in two segments (and a merge joins them again): its sentences come back in
-    position order either way. A doc added without an article is one: its own, at 0."""
-    index = Index(RAW)
-    first, second = SegmentBuilder(RAW), SegmentBuilder(RAW)
-    # (sentence id, text, article, position); article 7 runs on into the second segment
-    first.add_columns([1, 2, 3], ["a b", "c", "d e f"], [0.0] * 3, [7, 7, 8], [0, 1, 0])
-    second.add_columns([4, 5, 6], ["g", "h i", "j"], [0.0] * 3, [7, 9, 7], [2, 0, 3])
-    index.add_segment(first.build())
-    index.add_segment(second.build())
-    own = SegmentBuilder(RAW)
-    own.add(10, "k l")
-    index.add_segment(own.build())
-    expected = {7: ([1, 2, 4, 6], [0, 1, 2, 3]), 8: ([3], [0]), 10: ([10], [0])}
-    merged = Index(RAW, segments=[Segment.merge("all", list(index.snapshot.segments))])
-    for searched in (index, merged):
-        found = searched.article_sentences([10, 8, 7, 99, 7], 5)
-        assert {a: (i.tolist(), p.tolist()) for a, (i, p) in found.items()} == expected
-        found = searched.article_sentences([7], 1)
-        assert {a: (i.tolist(), p.tolist()) for a, (i, p) in found.items()} == {
-            7: ([1, 2], [0, 1])
-        }
-        assert searched.articles_of([6, 5, 1, 10, 99]) == {6: 7, 5: 9, 1: 7, 10: 10}
-    assert index.article_sentences([], 5) == {}
-    assert Index(RAW).article_sentences([7], 5) == {}

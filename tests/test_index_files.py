@@ -11,7 +11,6 @@ import pytest
 
 from retrieval.engine import Engine
 from retrieval.index.files import index_dir
-from retrieval.indexing import article_index_dir
 
 from .conftest import SEEDS
 
@@ -52,11 +51,6 @@ FILES = [
             "sentence_ids",
             "doc_time",
             "by_sentence",
-            "doc_article",
-            "doc_position",
-            "map_article",
-            "map_position",
-            "map_sentence",
             "doc_len",
             "doc_words",
             "terms",
@@ -147,24 +141,20 @@ async def test_a_segment_with_an_empty_checksum_file_is_written_again(
     assert "rebuilding the index" not in caplog.text
 
 
-async def test_an_index_saved_in_format_5_is_rebuilt(
+async def test_an_index_saved_in_format_4_is_rebuilt(
     db_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """Format 6 adds each doc's article and position (a question finds its candidates'
-    sentences there, not in the database): a folder of format 5 (main before it) lacks them
-    and must be rebuilt, not read; both indexes are, as they share the format."""
+    """Format 5 adds each doc's words (the ranking reads them instead of text): a folder of
+    format 4 (main before it) lacks them and must be rebuilt, not read."""
     quotes = await saved_seed_index(db_path)
-    folders = index_dir(db_path), article_index_dir(db_path)
-    paths = [folder / "manifest.json" for folder in folders]
-    for path in paths:
-        manifest = json.loads(path.read_text())
-        assert manifest["format"] == 6
-        path.write_text(json.dumps(manifest | {"format": 5}))
+    path = index_dir(db_path) / "manifest.json"
+    manifest = json.loads(path.read_text())
+    assert manifest["format"] == 5
+    path.write_text(json.dumps(manifest | {"format": 4}))
     reopened = await Engine.open(db_path)
     try:
         assert "rebuilding the index: manifest of another format" in caplog.text
-        assert "rebuilding the article index: manifest of another format" in caplog.text
         assert [p.quote for p in (await reopened.ask(QUESTION)).passages] == quotes
     finally:
         await reopened.close()
-    assert [json.loads(path.read_text())["format"] for path in paths] == [6, 6]
+    assert json.loads(path.read_text())["format"] == 5

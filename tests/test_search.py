@@ -192,8 +192,8 @@ async def test_a_claim_gets_its_sources_in_order_of_the_whole_articles(engine: E
 async def test_text_is_read_for_the_pooled_windows_only_and_changes_nothing(
     small_engine: Engine,
 ) -> None:
-    """The candidates' features come from the index (term counts, words, each article's
-    sentence ids and positions): text is read once, for the windows the first stage keeps,
+    """The candidates' features come from the index (term counts, words) and the store's
+    (article, position) index: text is read once, for the windows the first stage keeps,
     and the answer is what reading every candidate's text first gives."""
     readers = ReadConnections(small_engine.db_path)
     try:

@@ -1,6 +1,5 @@
 import asyncio
 import os
-import shutil
 import signal
 import sqlite3
 import sys
@@ -13,8 +12,6 @@ from retrieval.corpus.schema import MIGRATIONS, Migration
 from retrieval.corpus.store import CorpusReader
 from retrieval.engine import Engine
 from retrieval.errors import StoreError
-from retrieval.index.files import index_dir
-from retrieval.index.index import Index
 from retrieval.models import ArticleDraft
 
 from .conftest import corpus_file, run_sql, shared_articles, write_jsonl
@@ -277,15 +274,12 @@ async def test_nul_characters_never_reach_the_database(db_path: Path, tmp_path: 
     assert sentences and not any("\x00" in s for s in sentences)
 
 
-async def test_the_index_knows_each_articles_sentences_however_their_ids_run(
-    engine: Engine, caplog: pytest.LogCaptureFixture
+async def test_sentences_of_articles_are_read_right_however_their_ids_run(
+    engine: Engine,
 ) -> None:
-    """A question finds its hits' articles, and those articles' sentences, in the index,
-    not in the database: they must be what the database holds. Sentences stored by newsbot
-    have ids their article's first id plus their position; any article whose ids run
-    otherwise (interleaved with another's, reversed, with gaps) must still get its own ids
-    in position order: after a catch-up, after the index is saved and loaded, and after it
-    is rebuilt."""
+    """Sentences stored by newsbot have ids their article's first id plus their position,
+    and are read a row per article; any article whose ids run otherwise (interleaved with
+    another's, reversed, with gaps) must still get its own ids in position order."""
     await engine.add_articles(
         [ArticleDraft(title="Ferry", text="The ferry sailed. It came back. Then it rained.")]
     )
@@ -297,7 +291,6 @@ async def test_the_index_knows_each_articles_sentences_however_their_ids_run(
         14: [(3000, 0), (3002, 1)],  # a gap in ids
         15: [(4000, 0), (4002, 2)],  # a gap in positions
         16: [(5000, 0), (5001, 1), (5002, 2)],  # a run, as newsbot stores them
-        17: [],  # no sentences
     }
     for article_id, sentences in layouts.items():
         run_sql(
@@ -311,49 +304,33 @@ async def test_the_index_knows_each_articles_sentences_however_their_ids_run(
             run_sql(
                 db_path,
                 "INSERT INTO sentences (id, article_id, position, paragraph, text)"
-                " VALUES (?, ?, ?, 0, 'Ships sail.')",
+                " VALUES (?, ?, ?, 0, 's')",
                 sentence_id,
                 article_id,
                 position,
             )
-    stored = run_sql(db_path, "SELECT id, article_id, position FROM sentences")
-    asked = [1, *layouts, 99]
-
-    def agrees(index: Index) -> None:
+    stored = {1: [(1, 0), (2, 1), (3, 2)], **layouts}
+    readers = ReadConnections(db_path)
+    try:
+        reader = CorpusReader(readers.get)
         for last in (1, 10):
-            expected: dict[int, list[tuple[int, int]]] = {}
-            for sentence_id, article_id, position in sorted(stored, key=lambda r: r[2]):
-                if position <= last:
-                    expected.setdefault(article_id, []).append((position, sentence_id))
-            found = index.article_sentences(asked, last)
+            found = reader.sentences_of_articles([1, *layouts, 99], last)
+            expected = {
+                article_id: sorted((p, i) for i, p in sentences if p <= last)
+                for article_id, sentences in stored.items()
+            }
             read = {
                 a: list(zip(p.tolist(), i.tolist(), strict=True)) for a, (i, p) in found.items()
             }
             assert read == expected
-        everything = [sentence_id for sentence_id, _, _ in stored]
-        assert index.articles_of([*everything, 99]) == {s: a for s, a, _ in stored}
-
-    await engine.refresh()
-    agrees(engine.index)
-    await engine.save_index()
-    loaded = await Engine.open(db_path)
-    try:
-        agrees(loaded.index)
     finally:
-        await loaded.close()
-    shutil.rmtree(index_dir(db_path))
-    rebuilt = await Engine.open(db_path)
-    try:
-        agrees(rebuilt.index)
-    finally:
-        await rebuilt.close()
-    assert "rebuilding" not in caplog.text  # a missing index is built, not "rebuilt"
+        readers.close()
 
 
-async def test_an_attribution_is_read_once_then_remembered(engine: Engine) -> None:
-    """What answering needs of an article from the database (attribution, time) is read
-    once: an article never changes once stored. Asked again, no statement runs; the oldest
-    are forgotten past the reader's limit, and read again when asked."""
+async def test_a_stored_article_is_read_once_then_remembered(engine: Engine) -> None:
+    """What answering needs of an article (attribution, time, sentence ids and positions) is
+    read once: an article never changes once stored. Asked again, no statement runs; the
+    oldest are forgotten past the reader's limit, and read again when asked."""
     await engine.add_articles(
         [
             ArticleDraft(
@@ -367,20 +344,22 @@ async def test_an_attribution_is_read_once_then_remembered(engine: Engine) -> No
     try:
         reader = CorpusReader(readers.get, remembered=2)
         readers.get().set_trace_callback(statements.append)
-        first = reader.attributions([1, 2, 99])
+        first = reader.stored_articles([1, 2, 99], last=10)
         assert sorted(first) == [1, 2]  # no article 99
-        attribution, since = first[1]
-        assert attribution.title == "Ferry 0" and attribution.source == "Wire" and since > 0
+        assert first[1].attribution.title == "Ferry 0" and first[1].attribution.source == "Wire"
+        assert first[1].positions.tolist() == [0, 1] and first[1].time > 0
+        assert first[2].sentence_ids.tolist() == [3, 4]
         read = len(statements)
         assert read > 0
-        again = reader.attributions([2, 1])
+        again = reader.stored_articles([2, 1], last=10)
         assert len(statements) == read  # remembered: nothing read
         assert again == {2: first[2], 1: first[1]}
-        reader.attributions([3])  # the limit is two: 2, asked least lately, goes
+        reader.stored_articles([3], last=10)  # the limit is two: 2, asked least lately, goes
         read = len(statements)
-        reader.attributions([1])
+        reader.stored_articles([1], last=10)
         assert len(statements) == read
-        reader.attributions([2])
+        reader.stored_articles([2], last=10)
         assert len(statements) > read  # forgotten, read again
+        assert reader.stored_articles([1], last=0)[1].positions.tolist() == [0]
     finally:
         readers.close()

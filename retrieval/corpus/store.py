@@ -15,9 +15,12 @@ import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from typing import cast
 
 import aiosqlite
+import numpy as np
+import numpy.typing as npt
 
 from retrieval.corpus.dates import to_timestamp
 from retrieval.corpus.db import (
@@ -28,6 +31,8 @@ from retrieval.corpus.db import (
 )
 from retrieval.corpus.text import canonical_url, fingerprint
 from retrieval.models import ArticleDraft, Attribution
+
+Ints = npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,9 +201,9 @@ class CorpusStore:
 
     async def sentences_after(
         self, watermark: int, batch: int = 20_000
-    ) -> AsyncIterator[list[tuple[int, str, float, int, int]]]:
-        """Yield (id, text, time, article id, position) of sentences with id > watermark, in
-        id order, in batches.
+    ) -> AsyncIterator[list[tuple[int, str, float, int]]]:
+        """Yield (id, text, time, article id) of sentences with id > watermark, in id order,
+        in batches.
 
         `time` is when the sentence counts from for answers as of a moment: its article's
         publication, or when the article was stored if it has no date.
@@ -206,15 +211,15 @@ class CorpusStore:
         last = watermark
         while True:
             async with self.conn.execute(
-                "SELECT s.id, s.text, coalesce(a.published_ts, a.ingested_ts, 0.0), s.article_id,"
-                " s.position FROM sentences s LEFT JOIN articles a ON a.id = s.article_id"
+                "SELECT s.id, s.text, coalesce(a.published_ts, a.ingested_ts, 0.0), s.article_id"
+                " FROM sentences s LEFT JOIN articles a ON a.id = s.article_id"
                 " WHERE s.id > ? ORDER BY s.id LIMIT ?",
                 (last, batch),
             ) as cur:
                 # plain tuples, as the columns' types make them (REAL times, NOT NULL text),
                 # not a Row each turned into one: a million sentences cost a second that way
                 cur.row_factory = None
-                rows = cast(list[tuple[int, str, float, int, int]], await cur.fetchall())
+                rows = cast(list[tuple[int, str, float, int]], await cur.fetchall())
             if not rows:
                 return
             yield rows
@@ -284,7 +289,17 @@ class CorpusStore:
             return [(str(r[0]), int(r[1])) for r in await cur.fetchall()]
 
 
-REMEMBERED_ARTICLES = 20_000  # a few MB of a serving process
+@dataclass(frozen=True, slots=True)
+class StoredArticle:
+    """What answering a question needs of a candidate article, before any text is read."""
+
+    attribution: Attribution
+    time: float  # the time it counts from for answers as of a moment: published, else stored
+    sentence_ids: Ints  # its sentences at positions 0..last, in order
+    positions: Ints
+
+
+REMEMBERED_ARTICLES = 20_000  # about 60 MB of a serving process
 
 
 class CorpusReader:
@@ -298,37 +313,106 @@ class CorpusReader:
         self, connection: Callable[[], sqlite3.Connection], remembered: int = REMEMBERED_ARTICLES
     ) -> None:
         self._connection = connection
-        self._remembered: OrderedDict[int, tuple[Attribution, float]] = OrderedDict()
+        self._remembered: OrderedDict[tuple[int, int], StoredArticle] = OrderedDict()
         self._remembered_size = remembered
         self._lock = threading.Lock()
 
-    def attributions(self, article_ids: Iterable[int]) -> dict[int, tuple[Attribution, float]]:
-        """Each of these articles' attribution, and when it counts from for answers as of a
-        moment: published, else stored (Unix time). Articles not stored are absent.
+    def stored_articles(self, article_ids: Iterable[int], last: int) -> dict[int, StoredArticle]:
+        """Each of these articles with its sentences at positions 0..last (an article without
+        any is absent).
 
-        A stored article never changes (nothing updates or deletes one), so the last
-        `remembered` articles read are kept: questions come back to the same stories (for
-        the 1,000 news-qa-dev questions over news-1m, 6 candidate articles in 10 had been
-        read for an earlier question).
+        A stored article never changes (nothing updates or deletes one, and its sentences
+        are stored with it, in one transaction), so the last `remembered` articles read are
+        kept: questions come back to the same stories (for the 1,000 news-qa-dev questions
+        over news-1m, 6 candidate articles in 10 had been read for an earlier question).
         """
-        found: dict[int, tuple[Attribution, float]] = {}
+        found: dict[int, StoredArticle] = {}
         missing = []
         with self._lock:
             for article_id in article_ids:
-                known = self._remembered.get(article_id)
+                known = self._remembered.get((article_id, last))
                 if known is None:
                     missing.append(article_id)
                 else:
-                    self._remembered.move_to_end(article_id)
+                    self._remembered.move_to_end((article_id, last))
                     found[article_id] = known
         if not missing:
             return found
-        read = self._attributions(missing)
+        attributions = self._attributions(missing)
+        sentences = self.sentences_of_articles(missing, last)
+        read = {
+            article_id: StoredArticle(attribution, since, *sentences[article_id])
+            for article_id, (attribution, since) in attributions.items()
+            if article_id in sentences
+        }
         with self._lock:
-            self._remembered.update(read)
+            for article_id, article in read.items():
+                article.sentence_ids.flags.writeable = article.positions.flags.writeable = False
+                self._remembered[(article_id, last)] = article
             while len(self._remembered) > self._remembered_size:
                 self._remembered.popitem(last=False)
         return found | read
+
+    def articles_of(self, sentence_ids: Iterable[int]) -> dict[int, int]:
+        """The article of each of these sentences (missing ids are simply absent)."""
+        rows = tuples_for_ids_blocking(
+            self._connection(),
+            "SELECT id, article_id FROM sentences WHERE id IN ({ids})",
+            sentence_ids,
+        )
+        return dict(rows)
+
+    def sentences_of_articles(
+        self, article_ids: Iterable[int], last: int
+    ) -> dict[int, tuple[Ints, Ints]]:
+        """The ids and positions of each article's sentences at positions 0..last, in order;
+        read from the (article, position) index alone: no text (see `sentence_texts`).
+
+        An article's sentences are stored together, so their ids are usually its first id
+        plus their positions: one row per article says so (id - position the same for every
+        sentence, positions without a gap) and gives them all. Only other articles (none in
+        news-1m) are read a row per sentence.
+        """
+        spans = tuples_for_ids_blocking(
+            self._connection(),
+            "SELECT article_id, count(*), min(position), max(position), min(id - position),"
+            " max(id - position) FROM sentences"
+            " WHERE article_id IN ({ids}) AND position <= ? GROUP BY article_id",
+            article_ids,
+            last,
+        )
+        found: dict[int, tuple[Ints, Ints]] = {}
+        scattered = []
+        for article_id, count, first, end, offset, top in spans:
+            if offset == top and end - first == count - 1:
+                positions = np.arange(first, end + 1, dtype=np.int64)
+                found[article_id] = (positions + offset, positions)
+            else:
+                scattered.append(article_id)
+        if scattered:
+            found.update(self._sentence_rows(scattered, last))
+        return found
+
+    def _sentence_rows(self, article_ids: list[int], last: int) -> dict[int, tuple[Ints, Ints]]:
+        """`sentences_of_articles`, a row per sentence."""
+        rows = tuples_for_ids_blocking(
+            self._connection(),
+            "SELECT article_id, position, id FROM sentences"
+            " WHERE article_id IN ({ids}) AND position <= ? ORDER BY article_id, position",
+            article_ids,
+            last,
+        )
+        if not rows:
+            return {}
+        # Each statement returns its articles' rows together (an article is in one of them).
+        table = np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=3 * len(rows))
+        article, position, sentence = table.reshape(len(rows), 3).T
+        starts = np.flatnonzero(np.diff(article, prepend=article[0] - 1))
+        ends = np.append(starts[1:], len(rows))
+        return {
+            int(article[a]): (sentence[a:b], position[a:b])
+            for a, b in zip(starts.tolist(), ends.tolist(), strict=True)
+        }
 
     def sentence_texts(self, sentence_ids: Iterable[int]) -> dict[int, str]:
         """The text of each of these sentences (missing ids are simply absent)."""

@@ -25,9 +25,8 @@ from retrieval.index.index import Index
 from retrieval.index.segment import Segment
 
 # 2: docs shortest first, postings in doc order with block maxima; 3: doc times; 4: each
-# term's tf-1 docs apart from its other postings, no block maxima; 5: each doc's words;
-# 6: each doc's article and position, docs by article
-FORMAT = 6
+# term's tf-1 docs apart from its other postings, no block maxima; 5: each doc's words
+FORMAT = 5
 
 
 def index_dir(db_path: str | os.PathLike[str]) -> Path:

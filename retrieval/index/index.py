@@ -76,9 +76,6 @@ class SegmentBuilder:
     Tokens become integer ids as they arrive, so building a million sentences never holds
     millions of Python strings. Two builders may share a `vocab` (term -> id): the token ids
     of one's docs then mean the same terms in the other (`add_ids`, `doc_tokens`).
-
-    A sentence is added with its article and position in it (`add_columns`); a doc added
-    without them is a whole article: its own, at position 0.
     """
 
     def __init__(self, tokenizer: Tokenizer, vocab: dict[str, int] | None = None) -> None:
@@ -90,8 +87,6 @@ class SegmentBuilder:
         self.doc_start = array("q", [0])  # where each doc's tokens start, then the end
         self.sentence_ids = array("q")
         self.doc_time = array("d")
-        self.doc_article = array("q")
-        self.doc_position = array("i")
         self._word_ids: dict[bytes, int] = {}  # a common-path word's term id, -1 if none
         self._written_ids: dict[bytes, int] = {}  # the same as written, for `many.term_ids`
 
@@ -138,8 +133,6 @@ class SegmentBuilder:
         self.sentence_ids.append(sentence_id)
         self.doc_time.append(time)
         self.doc_words.append(words)
-        self.doc_article.append(sentence_id)
-        self.doc_position.append(0)
 
     def doc_tokens(self, first: int, count: int) -> array[int]:
         """The token ids of `count` docs from the `first` added (0 for the first), in order."""
@@ -161,22 +154,12 @@ class SegmentBuilder:
         self.add_columns([row[0] for row in rows], [row[1] for row in rows], times)
 
     def add_columns(
-        self,
-        doc_ids: Sequence[int],
-        texts: Sequence[str],
-        times: Sequence[float],
-        articles: Sequence[int] | None = None,
-        positions: Sequence[int] | None = None,
+        self, doc_ids: Sequence[int], texts: Sequence[str], times: Sequence[float]
     ) -> None:
-        """`add_many` of docs given as columns: their ids, texts and times, and the articles
-        they are sentences of with their positions in them (None: each doc is an article)."""
-        if articles is None or positions is None:
-            articles, positions = doc_ids, [0] * len(doc_ids)
+        """`add_many` of docs given as columns: their ids, texts and times."""
         for start in range(0, len(texts), MANY):
             end = start + MANY
             self._add_batch(doc_ids[start:end], texts[start:end], times[start:end])
-        self.doc_article.extend(articles)
-        self.doc_position.extend(positions)
 
     def _add_batch(
         self, doc_ids: Sequence[int], texts: Sequence[str], times: Sequence[float]
@@ -217,8 +200,6 @@ class SegmentBuilder:
             uuid.uuid4().hex,
             np.frombuffer(self.sentence_ids, dtype=np.int64).copy(),
             np.frombuffer(self.doc_time, dtype=np.float64).copy(),
-            np.frombuffer(self.doc_article, dtype=np.int64).copy(),
-            np.frombuffer(self.doc_position, dtype=np.int32).copy(),
             doc_len,
             np.frombuffer(self.doc_words, dtype=np.int32).copy(),
             encoded[order],
@@ -611,44 +592,6 @@ class Index:
                     counts,
                 )
         return TermCounts(counts, lengths, words)
-
-    def articles_of(self, sentence_ids: Sequence[int]) -> dict[int, int]:
-        """The article of each of these sentences (ids the index does not hold are absent)."""
-        ids = np.asarray(sentence_ids, dtype=np.int64)
-        found: dict[int, int] = {}
-        for segment in self._snapshot.segments:
-            rows, local = segment.locate(ids)
-            if len(rows):
-                articles = segment.doc_article[local].tolist()
-                found.update(zip(ids[rows].tolist(), articles, strict=True))
-        return found
-
-    def article_sentences(
-        self, article_ids: Iterable[int], last: int
-    ) -> dict[int, tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]]:
-        """The ids and positions of each article's sentences at positions 0..last, in order
-        (an article with none indexed is absent): what the database holds, once the index
-        has caught up with it, read from the segments' article maps."""
-        wanted = np.unique(np.fromiter(article_ids, dtype=np.int64))
-        articles, positions, sentences = [], [], []
-        for segment in self._snapshot.segments:
-            rows = segment.article_rows(wanted, last)
-            articles.append(segment.map_article[rows])
-            positions.append(segment.map_position[rows].astype(np.int64))
-            sentences.append(segment.map_sentence[rows])
-        if not articles:
-            return {}
-        article, position, sentence = map(np.concatenate, (articles, positions, sentences))
-        if len(articles) > 1:  # an article may be split between segments
-            order = np.lexsort((position, article))
-            article, position, sentence = article[order], position[order], sentence[order]
-        cuts = (np.flatnonzero(article[1:] != article[:-1]) + 1).tolist()
-        starts, ends = [0, *cuts], [*cuts, len(article)]
-        return {
-            int(article[a]): (sentence[a:b], position[a:b])
-            for a, b in zip(starts, ends, strict=True)
-            if b > a
-        }
 
     def _exact_scores(
         self,

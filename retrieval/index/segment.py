@@ -6,10 +6,6 @@ weakest, and a run of neighbouring docs has one narrow band of lengths (see `ker
 
 Each sentence carries a time (`doc_time`, Unix seconds: its article's publication, else when
 the article was stored), so a search "as of" a moment skips later sentences inside the loop.
-It knows its article and its position in it too (`doc_article`, `doc_position`; a doc that is
-a whole article is its own, at 0), and the article map (`map_*`) lists every doc's article,
-position and sentence id by article and position, so an article's sentences lie side by side:
-a question finds its hits' articles, and those articles' sentences, here, not in the database.
 
 A segment holds its postings twice:
 - inverted, per term, in local-doc order, in two lists: the docs holding the term once (97%
@@ -43,11 +39,6 @@ _ARRAYS = {
     "sentence_ids": np.int64,  # [docs] sentence row id of each local doc
     "doc_time": np.float64,  # [docs] Unix time the doc counts from (its article's date)
     "by_sentence": np.int32,  # [docs] local docs in sentence id order
-    "doc_article": np.int64,  # [docs] article id of each local doc
-    "doc_position": np.int32,  # [docs] its position in its article, from 0
-    "map_article": np.int64,  # [docs] the article map, by article and position: article,
-    "map_position": np.int32,  # [docs] ... position in it,
-    "map_sentence": np.int64,  # [docs] ... and sentence row id
     "doc_len": np.int32,  # [docs] number of tokens (BM25's document length), ascending
     "doc_words": np.int32,  # [docs] words of its text, split at whitespace (not BM25's)
     "terms": None,  # [terms] sorted UTF-8 byte strings
@@ -78,11 +69,6 @@ class Segment:
     sentence_ids: IntArray
     doc_time: npt.NDArray[np.float64]
     by_sentence: npt.NDArray[np.int32]
-    doc_article: IntArray
-    doc_position: npt.NDArray[np.int32]
-    map_article: IntArray
-    map_position: npt.NDArray[np.int32]
-    map_sentence: IntArray
     doc_len: npt.NDArray[np.int32]
     doc_words: npt.NDArray[np.int32]
     terms: npt.NDArray[np.bytes_]
@@ -155,16 +141,6 @@ class Segment:
         rows = np.nonzero(self._sorted_ids[at] == sentence_ids)[0]
         return rows, self.by_sentence[at[rows]].astype(np.int64)
 
-    def article_rows(self, article_ids: IntArray, last: int) -> IntArray:
-        """The rows of the article map holding the given articles' (ascending ids) sentences
-        at positions 0..last, by article and position."""
-        starts = np.searchsorted(self.map_article, article_ids)
-        lengths = np.searchsorted(self.map_article, article_ids, side="right") - starts
-        # each article's run of the map, the runs one after the other
-        firsts = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
-        rows = firsts + np.arange(len(firsts))
-        return rows[self.map_position[rows] <= last]
-
     # --- building ---------------------------------------------------------------------
 
     @classmethod
@@ -173,8 +149,6 @@ class Segment:
         name: str,
         sentence_ids: IntArray,
         doc_time: npt.NDArray[np.float64],
-        doc_article: IntArray,
-        doc_position: npt.NDArray[np.int32],
         doc_len: npt.NDArray[np.int32],
         doc_words: npt.NDArray[np.int32],
         terms: npt.NDArray[np.bytes_],
@@ -191,9 +165,6 @@ class Segment:
         doc_words = np.ascontiguousarray(doc_words[by_length], dtype=np.int32)
         sentence_ids = np.ascontiguousarray(sentence_ids[by_length], dtype=np.int64)
         doc_time = np.ascontiguousarray(doc_time[by_length], dtype=np.float64)
-        doc_article = np.ascontiguousarray(doc_article[by_length], dtype=np.int64)
-        doc_position = np.ascontiguousarray(doc_position[by_length], dtype=np.int32)
-        by_article = np.lexsort((doc_position, doc_article))
         one_ptr, one_doc, many_ptr, many_doc, many_tf, max_tf = layout.invert(
             fwd_ptr, fwd_term, fwd_tf, len(terms)
         )
@@ -202,11 +173,6 @@ class Segment:
             sentence_ids=sentence_ids,
             doc_time=doc_time,
             by_sentence=np.argsort(sentence_ids, kind="stable").astype(np.int32),
-            doc_article=doc_article,
-            doc_position=doc_position,
-            map_article=doc_article[by_article],
-            map_position=doc_position[by_article],
-            map_sentence=sentence_ids[by_article],
             doc_len=doc_len,
             doc_words=doc_words,
             terms=terms,
@@ -238,8 +204,6 @@ class Segment:
             name,
             np.concatenate([s.sentence_ids for s in segments]),
             np.concatenate([s.doc_time for s in segments]),
-            np.concatenate([s.doc_article for s in segments]),
-            np.concatenate([s.doc_position for s in segments]),
             np.concatenate([s.doc_len for s in segments]),
             np.concatenate([s.doc_words for s in segments]),
             terms,
