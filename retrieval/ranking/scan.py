@@ -399,20 +399,22 @@ def _copy_words(codes: Codes, lo: int, hi: int, out: Bytes, at: int) -> int:
 
 
 @njit(cache=True, nogil=True)
-def _run_end(codes: Codes, i: int) -> int:
-    """The end of `_CAPS_RUN`'s match from the capital at `i`."""
+def _capitals_end(codes: Codes, i: int, inside: int, joins: bool) -> int:
+    """The end of a run of capitalised words from the capital at `i`, each word going on
+    through characters of class `inside`: `_CAPS_RUN`'s (`_IN_RUN`, words also joined by
+    "of", "de" or "the": `joins`) or `_NAME`'s (`_IN_NAME`)."""
     i += 1
-    while _is(codes, i, _IN_RUN):
+    while _is(codes, i, inside):
         i += 1
     while _is(codes, i, _WHITE):
         after = _after_white(codes, i)
-        joined = _joined(codes, after)
+        joined = _joined(codes, after) if joins else after
         if joined > after and _is(codes, joined, _UPPER):  # "of ", "de ", "the "
             after = joined
         elif not _is(codes, after, _UPPER):
             break
         i = after + 1
-        while _is(codes, i, _IN_RUN):
+        while _is(codes, i, inside):
             i += 1
     return i
 
@@ -453,7 +455,7 @@ def _runs(
         if not (_is(codes, i, _UPPER) and _starts_word(codes, i)):
             i += 1
             continue
-        end = _run_end(codes, i)
+        end = _capitals_end(codes, i, _IN_RUN, True)
         run_at = at
         at = _separate(out, at, runs, 44)
         words_at = at
@@ -612,22 +614,6 @@ def _has_capital(codes: Codes, i: int, end: int) -> bool:
 
 
 @njit(cache=True, nogil=True)
-def _name_end(codes: Codes, i: int) -> int:
-    """The end of `_NAME`'s match from the capital at `i`."""
-    i += 1
-    while _is(codes, i, _IN_NAME):
-        i += 1
-    while _is(codes, i, _WHITE):
-        after = _after_white(codes, i)
-        if not _is(codes, after, _UPPER):
-            break
-        i = after + 1
-        while _is(codes, i, _IN_NAME):
-            i += 1
-    return i
-
-
-@njit(cache=True, nogil=True)
 def _cued_places(
     codes: Codes, n: int, out: Bytes, at: int, rows: Bytes, bounds: Int32s
 ) -> tuple[int, int]:
@@ -642,7 +628,7 @@ def _cued_places(
             continue
         lo = hi = end = -1
         if _is(codes, i, _UPPER):  # NAME \s+ KIND \b (?!\s+of\b)
-            name_end = _name_end(codes, i)
+            name_end = _capitals_end(codes, i, _IN_NAME, False)
             kind = _after_white(codes, name_end)
             k = 0
             if kind > name_end and _is(codes, kind, _OPENS_KIND):
@@ -663,7 +649,7 @@ def _cued_places(
             if k > 0 and of > i + k and codes[of] == 111 and codes[of + 1] == 102:
                 name = _after_white(codes, of + 2)
                 if name > of + 2 and _is(codes, name, _UPPER):
-                    lo, hi = name, _name_end(codes, name)
+                    lo, hi = name, _capitals_end(codes, name, _IN_NAME, False)
                     end = hi
         if end < 0:
             i += 1
