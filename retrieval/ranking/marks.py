@@ -11,7 +11,7 @@ Most text is read by a compiled scanner instead (`scan`), which finds what they 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable
 from itertools import chain
 from typing import NamedTuple
 
@@ -34,7 +34,9 @@ _NUMBER_WORDS = (
 _SCALE = r"(?:\s?(?:%|percent|million|billion|trillion|thousand))?"
 _DIGITS = r"(?:[$£€]\s?)?\b\d[\d,.]*" + _SCALE
 _NUMBER = re.compile(  # opening with a lookahead of the characters a number starts with
-    rf"(?=[$£€\dbdefhmnost])(?:{_DIGITS}|\b(?:{'|'.join(_NUMBER_WORDS)})\b)", re.IGNORECASE
+    rf"(?=[$£€\d{''.join(sorted({w[0] for w in _NUMBER_WORDS}))}])"
+    rf"(?:{_DIGITS}|\b(?:{'|'.join(_NUMBER_WORDS)})\b)",
+    re.IGNORECASE,
 )
 # `_NUMBER` runs faster over the lower-cased text, and finds the same: `str.lower` keeps
 # every character's place and class, and maps a character to an ASCII letter exactly when
@@ -159,7 +161,13 @@ def marks_by_pattern(text: str) -> Marks:
     """`sentence_marks` read with the patterns: for any text (the compiled reading, for
     most, finds the same)."""
     capitals = _CAPS_RUN.findall(text)
-    names = _kept_names(_words(run, str.casefold) for run in capitals)
+    names = []
+    for run in capitals:
+        folded = _words(run, str.casefold)  # never empty: a run opens with a letter
+        if STOPWORDS.isdisjoint(folded):  # most runs
+            names.append(tuple(folded))
+        elif kept := tuple([w for w in folded if w not in STOPWORDS]):
+            names.append(kept)
     name_words = tuple(chain.from_iterable(names))
     lowered_words = _words(text, str.lower)
     numbers = tuple(
@@ -176,35 +184,16 @@ def marks_by_pattern(text: str) -> Marks:
         months = tuple([m.casefold() for m in _MONTH_OR_DAY.findall(" ".join(capitals))])
     money = _money(text, lowered_words)
     cued = _cued_places(text, lowered_words)
-    return _marks(names, name_words, numbers, years, months, money, cued)
-
-
-def _kept_names(runs: Iterable[list[str]]) -> list[tuple[str, ...]]:
-    """The runs of capitalised words (each its case-folded words) without stopwords."""
-    names = []
-    for folded in runs:  # never empty: a run opens with a letter
-        if STOPWORDS.isdisjoint(folded):  # most runs
-            names.append(tuple(folded))
-        elif kept := tuple([w for w in folded if w not in STOPWORDS]):
-            names.append(kept)
-    return names
-
-
-def _marks(
-    names: list[tuple[str, ...]],
-    name_words: tuple[str, ...],
-    numbers: tuple[tuple[str, ...], ...],
-    years: tuple[str, ...],
-    months: tuple[str, ...],
-    money: int,
-    cued: tuple[tuple[str, ...], ...],
-) -> Marks:
-    """The marks of what was found, and what they add to a question holding none of them."""
     counted = [number for number in numbers if number]
     # What `_novelty` finds for a question holding none of these words: all of it.
+    places = 0
+    if not _PLACE_WORDS.isdisjoint(name_words):  # most sentences name no listed place
+        places = sum([_places_in(run) for run in names])
+    if cued:
+        places += sum([not _places_in(run) for run in cued])
     alone = Shape(
         len(name_words),
-        _places(names, name_words, cued),
+        places,
         len(counted),
         len(years),
         len(months),
@@ -213,21 +202,6 @@ def _marks(
     )
     words = name_words + tuple(chain.from_iterable((*counted, *cued, years, months)))
     return Marks(tuple(names), numbers, years, months, money, cued, words, alone)
-
-
-def _places(
-    names: list[tuple[str, ...]],
-    name_words: Collection[str],
-    cued: tuple[tuple[str, ...], ...],
-) -> int:
-    """How many places the runs `names` (their words: `name_words`) and the places named
-    as places (`cued`) hold, counted as `_novelty` counts them."""
-    places = 0
-    if not _PLACE_WORDS.isdisjoint(name_words):  # most sentences name no listed place
-        places = sum([_places_in(run) for run in names])
-    if cued:
-        places += sum([not _places_in(run) for run in cued])
-    return places
 
 
 def novelty(marks: Marks, question_words: frozenset[str]) -> Shape:
