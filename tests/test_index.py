@@ -347,6 +347,35 @@ def test_scores_of_given_docs_are_their_exact_bm25() -> None:
     assert index.scores(ids, query).tolist() == pytest.approx(expected, rel=1e-9)
 
 
+def test_scores_of_given_docs_add_their_terms_in_one_fixed_order() -> None:
+    """The ranking model reads these scores as a column, and was trained on them: each
+    doc's score must be the same float whatever computes it, rank_bm25's tf part added
+    term by term in the order of the segment's term ids, from 0.0."""
+    texts = zipf_corpus(600, 80, seed=5)
+    index = Index(RAW)
+    index.add([(i + 1, texts[i]) for i in range(350)])
+    index.add([(i + 1, texts[i]) for i in range(350, 600)])
+    snap, (k1, b) = index.snapshot, (index.params.k1, index.params.b)
+    query = ["w1", "w7", "w7", "w30", "w55", "w79"]
+    counts = Counter(query)
+    dfs = {t: sum(Counter(RAW(x))[t] > 0 for x in texts) for t in counts}
+    ids = list(range(1, 601, 7))
+    expected = []
+    for sentence_id in ids:
+        segment = snap.segments[0 if sentence_id <= 350 else 1]
+        tf, dl = Counter(RAW(texts[sentence_id - 1])), len(RAW(texts[sentence_id - 1]))
+        score = 0.0
+        for term in sorted(
+            (t for t in counts if tf[t]), key=lambda t: segment.term_id(t.encode())
+        ):
+            weight = snap.idf(dfs[term], index.params) * counts[term]
+            score += weight * (
+                tf[term] * (k1 + 1) / (tf[term] + k1 * (1 - b + b * dl / snap.avgdl))
+            )
+        expected.append(score)
+    assert index.scores(ids, query).tolist() == expected
+
+
 async def test_the_article_index_follows_the_database(
     db_path: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -28,7 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from retrieval.index import kernels, layout, many
-from retrieval.index.segment import Segment, tf_weight
+from retrieval.index.segment import Segment
 from retrieval.index.tokens import Tokenizer
 
 # A doc to index: (id, text) or (id, text, Unix time it counts from).
@@ -615,13 +615,21 @@ class Index:
             segment = snap.segments[int(s)]
             rows = np.nonzero(seg_of == s)[0]
             local = candidates[rows] - snap.bases[s]
-            row_of, column, tf = _forward_matches(
-                segment, local, [segment.term_id(t) for t in encoded]
-            )
-            contrib = weights[column] * tf_weight(
-                tf, segment.doc_len[local[row_of]], avgdl, self.params.k1, self.params.b
-            )
-            scores[rows] += np.bincount(row_of, weights=contrib, minlength=len(rows))
+            found = enumerate(segment.term_id(t) for t in encoded)
+            wanted = sorted((t, q) for q, t in found if t >= 0)  # (local term id, query term)
+            if wanted:
+                scores[rows] = kernels.forward_scores(
+                    segment.fwd_ptr,
+                    segment.fwd_term,
+                    segment.fwd_tf,
+                    segment.doc_len,
+                    local,
+                    np.array([t for t, _ in wanted], dtype=np.int64),
+                    weights[[q for _, q in wanted]],
+                    self.params.k1,
+                    self.params.b,
+                    avgdl,
+                )
         return scores
 
 
@@ -636,30 +644,3 @@ def _document_frequencies(snap: Snapshot, terms: Iterable[str]) -> dict[str, int
                 total += segment.df(term_id)
         result[term] = total
     return result
-
-
-def _forward_matches(
-    segment: Segment, local: npt.NDArray[np.int64], term_ids: Sequence[int]
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int32]]:
-    """(row, query term, tf) for every query term present in the docs `local` of a segment.
-
-    `term_ids` are the query terms' local ids (-1 when absent from the segment); rows index
-    `local`, query terms index `term_ids`.
-    """
-    empty = np.zeros(0, dtype=np.int64)
-    wanted = [(t, q) for q, t in enumerate(term_ids) if t >= 0]
-    if not wanted or not len(local):
-        return empty, empty, np.zeros(0, dtype=np.int32)
-    starts, ends = segment.fwd_ptr[local], segment.fwd_ptr[local + 1]
-    lengths = ends - starts
-    row_of = np.repeat(np.arange(len(local)), lengths)
-    offsets = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    positions = np.repeat(starts, lengths) + offsets
-    doc_terms = segment.fwd_term[positions]
-    wanted.sort()
-    ids = np.array([t for t, _ in wanted], dtype=np.int64)
-    columns = np.array([q for _, q in wanted], dtype=np.int64)
-    where = np.searchsorted(ids, doc_terms)
-    where[where >= len(ids)] = 0
-    match = ids[where] == doc_terms
-    return row_of[match], columns[where[match]], segment.fwd_tf[positions[match]]

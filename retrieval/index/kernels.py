@@ -595,6 +595,49 @@ def forward_counts(
                 j += 1
 
 
+@njit(cache=True, nogil=True, error_model="numpy")
+def forward_scores(
+    fwd_ptr: Ints,
+    fwd_term: Int32s,
+    fwd_tf: Int32s,
+    doc_len: Int32s,
+    local: Ints,
+    wanted: Ints,
+    weights: Floats,
+    k1: float,
+    b: float,
+    avgdl: float,
+) -> Floats:
+    """BM25Okapi score of each local doc `local[r]` over the terms `wanted` (ascending local
+    ids, `weights[j]` the idf times the query's count of wanted[j]), from its forward
+    postings: the doc's terms and `wanted` are merged, as in `forward_counts`.
+
+    rank_bm25's expression of the tf part, term by term in ascending term id order from
+    0.0: the floats the numpy form of this (an expansion of the docs' postings and a
+    bincount) gave, to the bit, so the article scores the ranking model reads stay put.
+    """
+    scores = np.zeros(len(local))
+    for r in range(len(local)):
+        doc = local[r]
+        at, end = fwd_ptr[doc], fwd_ptr[doc + 1]
+        dl = np.float64(doc_len[doc])
+        j = 0
+        score = 0.0
+        while at < end and j < len(wanted):
+            term = fwd_term[at]
+            if term < wanted[j]:
+                at += 1
+            elif term > wanted[j]:
+                j += 1
+            else:
+                tf = np.float64(fwd_tf[at])
+                score += weights[j] * (tf * (k1 + 1) / (tf + k1 * (1 - b + b * dl / avgdl)))
+                at += 1
+                j += 1
+        scores[r] = score
+    return scores
+
+
 def warm_up() -> None:
     """Load (or compile, the first time) the kernels for the argument types queries use.
 
@@ -645,4 +688,16 @@ def warm_up() -> None:
         one,
         one,
         np.zeros((1, 1), dtype=np.int32),
+    )
+    forward_scores(
+        np.array([0, 1], dtype=np.int64),
+        np.zeros(1, dtype=np.int32),
+        np.ones(1, dtype=np.int32),
+        np.ones(1, dtype=np.int32),
+        one,
+        one,
+        np.ones(1),
+        1.5,
+        0.75,
+        1.5,
     )

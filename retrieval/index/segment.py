@@ -54,15 +54,6 @@ _ARRAYS = {
 }
 
 
-def tf_weight(
-    tf: npt.NDArray[np.generic], dl: npt.NDArray[np.generic], avgdl: float, k1: float, b: float
-) -> npt.NDArray[np.float64]:
-    """BM25Okapi's term-frequency part, as rank_bm25 computes it."""
-    tf64: npt.NDArray[np.float64] = tf.astype(np.float64)
-    dl64: npt.NDArray[np.float64] = dl.astype(np.float64)
-    return tf64 * (k1 + 1) / (tf64 + k1 * (1 - b + b * dl64 / avgdl))
-
-
 @dataclass(frozen=True, eq=False)
 class Segment:
     name: str
