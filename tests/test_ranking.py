@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from retrieval.ranking import marks
+from retrieval.ranking import model as model_module
 from retrieval.ranking.features import COLUMN, FEATURES, MARK_FEATURES, Candidates
 from retrieval.ranking.marks import novelty, sentence_marks
 from retrieval.ranking.model import MODEL_PATH, LinearModel, Ranker, choose, default_ranker
@@ -248,3 +249,15 @@ def test_the_first_page_does_not_spend_passages_on_an_answer_it_already_quotes()
     # a gap wider than the penalty keeps the order; past the first page, score order rules
     assert choose(windows, np.array([0.0, -0.2, -1.5]), 3, first_page=3) == [0, 1, 2]
     assert choose(windows, scores, 3, first_page=1) == [0, 1, 2]
+
+
+def test_the_first_stage_keeps_the_windows_a_stable_sort_would() -> None:
+    """The pool is the first `pool` rows of a stable descending sort, ties at the cut going
+    to the earlier rows, however it is found."""
+    rng = np.random.default_rng(4)
+    for size, count in ((2600, 100), (150, 100), (100, 100), (40, 100), (500, 1)):
+        for scores in (rng.normal(size=size), rng.integers(0, 6, size=size).astype(float)):
+            kept = model_module._best(scores, count)
+            assert sorted(kept.tolist()) == sorted(
+                np.argsort(-scores, kind="stable")[:count].tolist()
+            )

@@ -57,11 +57,17 @@ class _SentenceEvidence:
             AnswerKind.DATE: marks[:, 3] + marks[:, 4],
         }.get(question.kind, marks[:, 0])
         seen_in: dict[str, set[int]] = {}
-        for i, sh in enumerate(shapes):
+        for article, sh in zip(owner.tolist(), shapes, strict=True):
             for candidate in sh.candidates:
-                seen_in.setdefault(candidate, set()).add(int(owner[i]))
+                if candidate in seen_in:
+                    seen_in[candidate].add(article)
+                else:
+                    seen_in[candidate] = {article}
         support = np.array(
-            [max((len(seen_in[c]) for c in sh.candidates), default=0) for sh in shapes],
+            [
+                max([len(seen_in[c]) for c in sh.candidates]) if sh.candidates else 0
+                for sh in shapes
+            ],
             dtype=float,
         )
         support = np.where(support > 1, (support - 1) / max(articles - 1, 1), 0.0)
