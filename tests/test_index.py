@@ -420,7 +420,8 @@ def held(index: Index) -> dict[int, tuple[int, float, int, list[tuple[bytes, int
     docs = {}
     for seg in index.snapshot.segments:
         for d in range(seg.docs):
-            lo, hi = seg.fwd_ptr[d], seg.fwd_ptr[d + 1]
+            row = seg.fwd_row[d]
+            lo, hi = seg.fwd_ptr[row], seg.fwd_ptr[row + 1]
             terms = seg.terms[seg.fwd_term[lo:hi]].tolist()
             docs[int(seg.sentence_ids[d])] = (
                 int(seg.doc_len[d]),

@@ -141,20 +141,21 @@ async def test_a_segment_with_an_empty_checksum_file_is_written_again(
     assert "rebuilding the index" not in caplog.text
 
 
-async def test_an_index_saved_in_format_4_is_rebuilt(
+async def test_an_index_saved_in_format_5_is_rebuilt(
     db_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """Format 5 adds each doc's words (the ranking reads them instead of text): a folder of
-    format 4 (main before it) lacks them and must be rebuilt, not read."""
+    """Format 6 keeps the forward postings in sentence id order: a folder of format 5 (main
+    before it) holds them in length order, whose rows would be read as other sentences',
+    and must be rebuilt, not read."""
     quotes = await saved_seed_index(db_path)
     path = index_dir(db_path) / "manifest.json"
     manifest = json.loads(path.read_text())
-    assert manifest["format"] == 5
-    path.write_text(json.dumps(manifest | {"format": 4}))
+    assert manifest["format"] == 6
+    path.write_text(json.dumps(manifest | {"format": 5}))
     reopened = await Engine.open(db_path)
     try:
         assert "rebuilding the index: manifest of another format" in caplog.text
         assert [p.quote for p in (await reopened.ask(QUESTION)).passages] == quotes
     finally:
         await reopened.close()
-    assert json.loads(path.read_text())["format"] == 5
+    assert json.loads(path.read_text())["format"] == 6

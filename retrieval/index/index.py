@@ -479,6 +479,7 @@ class Index:
                 seg.max_tf,
                 seg.doc_len,
                 seg.sentence_ids,
+                seg.fwd_row,
                 seg.fwd_ptr,
                 seg.fwd_term,
                 seg.fwd_tf,
@@ -550,8 +551,9 @@ class Index:
         ids = np.asarray(doc_ids, dtype=np.int64)
         scores = np.zeros(len(ids), dtype=np.float64)
         for s, segment in enumerate(snap.segments):
-            rows, local = segment.locate(ids)
+            rows, fwd_rows = segment.locate(ids)
             if len(rows):
+                local = segment.by_sentence[fwd_rows].astype(np.int64)
                 scores[rows] = self._exact_scores(snap, local + snap.bases[s], tokens)
         return scores
 
@@ -573,9 +575,10 @@ class Index:
         for segment in snap.segments:
             if not segment.docs or not len(ids):
                 continue
-            rows, local = segment.locate(ids)
+            rows, fwd_rows = segment.locate(ids)
             if not len(rows):
                 continue
+            local = segment.by_sentence[fwd_rows]
             lengths[rows] = segment.doc_len[local]
             words[rows] = segment.doc_words[local]
             found = enumerate(map(segment.term_id, encoded))
@@ -585,7 +588,7 @@ class Index:
                     segment.fwd_ptr,
                     segment.fwd_term,
                     segment.fwd_tf,
-                    local,
+                    fwd_rows,
                     rows,
                     np.array([t for t, _ in wanted], dtype=np.int64),
                     np.array([q for _, q in wanted], dtype=np.int64),
@@ -622,8 +625,8 @@ class Index:
                     segment.fwd_ptr,
                     segment.fwd_term,
                     segment.fwd_tf,
-                    segment.doc_len,
-                    local,
+                    segment.fwd_row[local],
+                    segment.doc_len[local],
                     np.array([t for t, _ in wanted], dtype=np.int64),
                     weights[[q for _, q in wanted]],
                     self.params.k1,

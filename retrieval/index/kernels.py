@@ -218,7 +218,7 @@ def _keep_contenders(acc: Floats, touched: Ints, n: int, rest: float, cut: float
 
 @njit(cache=True, nogil=True, inline="always", error_model="numpy")
 def _exact_score(
-    doc: int,
+    row: int,
     fwd_ptr: Ints,
     fwd_term: Int32s,
     fwd_tf: Int32s,
@@ -233,12 +233,13 @@ def _exact_score(
     c2: float,
     k1: float,
 ) -> float:
-    """A doc's score from its forward postings, summed in query-term order.
+    """A doc's score from its forward postings (forward row `row`), summed in query-term
+    order.
 
     `by_id` lists the query terms present in the segment by their term ids; `tf_of` is
     zeroed scratch of one slot per query term (left zeroed)."""
-    f = np.uint64(fwd_ptr[doc])
-    f_end = np.uint64(fwd_ptr[doc + 1])
+    f = np.uint64(fwd_ptr[row])
+    f_end = np.uint64(fwd_ptr[row + 1])
     j = np.uint64(0)
     end = np.uint64(present)
     while f < f_end and j < end:
@@ -336,6 +337,7 @@ def top_k(
     max_tf: Int32s,
     doc_len: Int32s,
     sentence_ids: Ints,
+    fwd_row: Ints,
     fwd_ptr: Ints,
     fwd_term: Int32s,
     fwd_tf: Int32s,
@@ -542,7 +544,7 @@ def top_k(
             if weak > 0:
                 # weak terms were added out of query-term order: sum again in order
                 score = _exact_score(
-                    doc,
+                    fwd_row[doc],
                     fwd_ptr,
                     fwd_term,
                     fwd_tf,
@@ -570,17 +572,17 @@ def forward_counts(
     fwd_ptr: Ints,
     fwd_term: Int32s,
     fwd_tf: Int32s,
-    local: Ints,
+    fwd_rows: Ints,
     rows: Ints,
     wanted: Ints,
     columns: Ints,
     counts: npt.NDArray[np.int32],
 ) -> None:
-    """counts[rows[r], columns[j]] = the tf of term wanted[j] in local doc local[r], for
-    each such term the doc holds: in place. `wanted` ascending, like each doc's terms, so
-    the two lists are merged."""
-    for r in range(len(local)):
-        doc = local[r]
+    """counts[rows[r], columns[j]] = the tf of term wanted[j] in forward row fwd_rows[r],
+    for each such term the doc holds: in place. `wanted` ascending, like each doc's terms,
+    so the two lists are merged."""
+    for r in range(len(fwd_rows)):
+        doc = fwd_rows[r]
         at, end = fwd_ptr[doc], fwd_ptr[doc + 1]
         j = 0
         while at < end and j < len(wanted):
@@ -600,27 +602,28 @@ def forward_scores(
     fwd_ptr: Ints,
     fwd_term: Int32s,
     fwd_tf: Int32s,
-    doc_len: Int32s,
-    local: Ints,
+    fwd_rows: Ints,
+    lengths: Int32s,
     wanted: Ints,
     weights: Floats,
     k1: float,
     b: float,
     avgdl: float,
 ) -> Floats:
-    """BM25Okapi score of each local doc `local[r]` over the terms `wanted` (ascending local
-    ids, `weights[j]` the idf times the query's count of wanted[j]), from its forward
-    postings: the doc's terms and `wanted` are merged, as in `forward_counts`.
+    """BM25Okapi score of the doc of each forward row `fwd_rows[r]`, of length
+    `lengths[r]`, over the terms `wanted` (ascending local ids, `weights[j]` the idf times
+    the query's count of wanted[j]): the doc's terms and `wanted` are merged, as in
+    `forward_counts`.
 
     rank_bm25's expression of the tf part, term by term in ascending term id order from
     0.0: the floats the numpy form of this (an expansion of the docs' postings and a
     bincount) gave, to the bit, so the article scores the ranking model reads stay put.
     """
-    scores = np.zeros(len(local))
-    for r in range(len(local)):
-        doc = local[r]
+    scores = np.zeros(len(fwd_rows))
+    for r in range(len(fwd_rows)):
+        doc = fwd_rows[r]
         at, end = fwd_ptr[doc], fwd_ptr[doc + 1]
-        dl = np.float64(doc_len[doc])
+        dl = np.float64(lengths[r])
         j = 0
         score = 0.0
         while at < end and j < len(wanted):
@@ -657,6 +660,7 @@ def warm_up() -> None:
             np.ones(1, dtype=np.int32),
             docs + 1,
             np.array([5, 6], dtype=np.int64),
+            np.array([0, 1], dtype=np.int64),
             np.array([0, 1, 2], dtype=np.int64),
             np.zeros(2, dtype=np.int32),
             np.ones(2, dtype=np.int32),
@@ -693,8 +697,8 @@ def warm_up() -> None:
         np.array([0, 1], dtype=np.int64),
         np.zeros(1, dtype=np.int32),
         np.ones(1, dtype=np.int32),
-        np.ones(1, dtype=np.int32),
         one,
+        np.ones(1, dtype=np.int32),
         one,
         np.ones(1),
         1.5,

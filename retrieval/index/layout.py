@@ -67,9 +67,10 @@ def reorder_docs(
 
 @njit(cache=True, nogil=True)
 def invert(
-    fwd_ptr: Ints, fwd_term: Int32s, fwd_tf: Int32s, terms: int
+    fwd_ptr: Ints, fwd_term: Int32s, fwd_tf: Int32s, fwd_row: Ints, terms: int
 ) -> tuple[Ints, Int32s, Ints, Int32s, Int32s, Int32s]:
-    """Inverted postings, each term's split by term frequency, docs ascending in each list.
+    """Inverted postings, each term's split by term frequency, docs ascending in each list;
+    doc d's terms are forward row fwd_row[d].
 
     Returns (start of each term's tf-1 docs, those docs; start of each term's tf >= 2
     postings, their docs, their tfs; each term's highest tf). A counting sort: docs are
@@ -93,8 +94,9 @@ def invert(
     one_doc = np.empty(one_ptr[-1], dtype=np.int32)
     many_doc = np.empty(many_ptr[-1], dtype=np.int32)
     many_tf = np.empty(many_ptr[-1], dtype=np.int32)
-    for d in range(len(fwd_ptr) - 1):
-        for p in range(fwd_ptr[d], fwd_ptr[d + 1]):
+    for d in range(len(fwd_row)):
+        row = fwd_row[d]
+        for p in range(fwd_ptr[row], fwd_ptr[row + 1]):
             t = fwd_term[p]
             if fwd_tf[p] == 1:
                 one_doc[one_fill[t]] = d
@@ -118,4 +120,4 @@ def warm_up() -> None:
     fwd_ptr, fwd_term, fwd_tf = reorder_docs(
         fwd_ptr, fwd_term, fwd_tf, np.array([1, 0], dtype=np.int64)
     )
-    invert(fwd_ptr, fwd_term, fwd_tf, 2)
+    invert(fwd_ptr, fwd_term, fwd_tf, np.array([1, 0], dtype=np.int64), 2)

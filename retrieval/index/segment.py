@@ -13,7 +13,10 @@ A segment holds its postings twice:
   of a tf-1 posting falls with its doc's length, so the first one a run of docs holds
   bounds them all exactly: no stored maxima, and no allowance for the average length having
   changed since the build (a segment holds no BM25 parameter);
-- forward, per sentence, ordered by term, so a few sentences get their terms quickly.
+- forward, per sentence, ordered by term, so a few sentences get their terms quickly. Its
+  rows run in sentence id order, not local-doc order (`fwd_row` maps a doc to its row): a
+  question reads the term counts of its candidate articles' sentences, consecutive ids,
+  so their rows lie together in memory, where in length order each is a cache miss.
 Everything is a flat array that loads with mmap, terms as UTF-8 bytes in a sorted array:
 nothing is rebuilt at start-up (the term lookup dict is made at the first query).
 """
@@ -48,7 +51,7 @@ _ARRAYS = {
     "many_doc": np.int32,  # [tf >= 2 postings] local doc, ascending within a term
     "many_tf": np.int32,  # [tf >= 2 postings] term frequency
     "max_tf": np.int32,  # [terms] highest term frequency of each term
-    "fwd_ptr": np.int64,  # [docs + 1] start of each doc's forward postings
+    "fwd_ptr": np.int64,  # [docs + 1] start of each forward row (a doc, in sentence id order)
     "fwd_term": np.int32,  # [postings] local term id, ascending within a doc
     "fwd_tf": np.int32,  # [postings] term frequency
 }
@@ -119,18 +122,27 @@ class Segment:
         )
 
     @cached_property
-    def _sorted_ids(self) -> IntArray:
+    def sorted_ids(self) -> IntArray:
+        """The sentence ids in ascending order: the sentence of each forward row."""
         return self.sentence_ids[self.by_sentence]
 
+    @cached_property
+    def fwd_row(self) -> IntArray:
+        """The forward row of each local doc (`by_sentence` inverted)."""
+        rows = np.empty(self.docs, dtype=np.int64)
+        rows[self.by_sentence] = np.arange(self.docs, dtype=np.int64)
+        return rows
+
     def locate(self, sentence_ids: IntArray) -> tuple[IntArray, IntArray]:
-        """(positions in `sentence_ids`, local docs) of the given sentences this segment holds."""
+        """(positions in `sentence_ids`, forward rows) of the given sentences this segment
+        holds; their local docs are `by_sentence[rows]`."""
         if not self.docs or not len(sentence_ids):
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty
-        at = np.searchsorted(self._sorted_ids, sentence_ids)
+        at = np.searchsorted(self.sorted_ids, sentence_ids)
         at[at >= self.docs] = 0
-        rows = np.nonzero(self._sorted_ids[at] == sentence_ids)[0]
-        return rows, self.by_sentence[at[rows]].astype(np.int64)
+        found = np.nonzero(self.sorted_ids[at] == sentence_ids)[0]
+        return found, at[found]
 
     # --- building ---------------------------------------------------------------------
 
@@ -149,21 +161,29 @@ class Segment:
     ) -> Segment:
         """Build from forward postings (doc d's terms, ascending, at fwd_ptr[d]...) over
         `terms`, sorted, each used. Docs are renumbered shortest first (ties in sentence
-        order)."""
+        order); the forward rows are put in sentence id order, which is how a build or a
+        merge of segments in time order mostly receives them: then they are not moved."""
         by_length = np.lexsort((sentence_ids, doc_len))
-        fwd_ptr, fwd_term, fwd_tf = layout.reorder_docs(fwd_ptr, fwd_term, fwd_tf, by_length)
+        by_id = np.argsort(sentence_ids, kind="stable")
+        if np.any(by_id != np.arange(len(by_id))):
+            fwd_ptr, fwd_term, fwd_tf = layout.reorder_docs(fwd_ptr, fwd_term, fwd_tf, by_id)
+        row_of = np.empty(len(by_id), dtype=np.int64)
+        row_of[by_id] = np.arange(len(by_id), dtype=np.int64)  # input doc -> forward row
+        fwd_row = row_of[by_length]
+        by_sentence = np.empty(len(by_id), dtype=np.int32)
+        by_sentence[fwd_row] = np.arange(len(by_id), dtype=np.int32)
         doc_len = np.ascontiguousarray(doc_len[by_length], dtype=np.int32)
         doc_words = np.ascontiguousarray(doc_words[by_length], dtype=np.int32)
         sentence_ids = np.ascontiguousarray(sentence_ids[by_length], dtype=np.int64)
         doc_time = np.ascontiguousarray(doc_time[by_length], dtype=np.float64)
         one_ptr, one_doc, many_ptr, many_doc, many_tf, max_tf = layout.invert(
-            fwd_ptr, fwd_term, fwd_tf, len(terms)
+            fwd_ptr, fwd_term, fwd_tf, fwd_row, len(terms)
         )
         return cls(
             name=name,
             sentence_ids=sentence_ids,
             doc_time=doc_time,
-            by_sentence=np.argsort(sentence_ids, kind="stable").astype(np.int32),
+            by_sentence=by_sentence,
             doc_len=doc_len,
             doc_words=doc_words,
             terms=terms,
@@ -191,12 +211,13 @@ class Segment:
             [s.fwd_ptr[:-1] + at for s, at in zip(segments, offsets[:-1], strict=True)]
             + [offsets[-1:]]
         ).astype(np.int64)
+        # Each segment's docs given in the order of its forward rows (sentence id order).
         return cls.from_forward(
             name,
-            np.concatenate([s.sentence_ids for s in segments]),
-            np.concatenate([s.doc_time for s in segments]),
-            np.concatenate([s.doc_len for s in segments]),
-            np.concatenate([s.doc_words for s in segments]),
+            np.concatenate([s.sorted_ids for s in segments]),
+            np.concatenate([s.doc_time[s.by_sentence] for s in segments]),
+            np.concatenate([s.doc_len[s.by_sentence] for s in segments]),
+            np.concatenate([s.doc_words[s.by_sentence] for s in segments]),
             terms,
             fwd_ptr,
             fwd_term,
