@@ -15,6 +15,7 @@ import retrieval.index.index as index_module
 from retrieval.corpus.db import connect
 from retrieval.corpus.store import CorpusStore
 from retrieval.engine import Engine
+from retrieval.index import kernels
 from retrieval.index.files import index_dir
 from retrieval.index.index import BM25Params, Index, SegmentBuilder
 from retrieval.index.tokens import Tokenizer
@@ -608,3 +609,16 @@ def test_term_counts_are_the_tokenizers_counts_on_real_news() -> None:
     expected = [[Counter(tokens[i - 1])[t] for t in terms] for i in ids]
     assert found.counts.tolist() == expected
     assert found.lengths.tolist() == [len(tokens[i - 1]) for i in ids]
+
+
+def test_sentences_are_found_in_a_segment_by_id_whether_or_not_they_run_on() -> None:
+    """A question's sentence ids run in stretches: each is found where a plain search
+    finds it, absent ones too, in stretches, repeats and out of order."""
+    rng = np.random.default_rng(8)
+    held = np.unique(rng.integers(0, 5000, size=3000))
+    starts = rng.integers(-5, 5005, size=60)
+    asked = np.concatenate([np.arange(s, s + rng.integers(1, 30)) for s in starts])
+    asked = np.concatenate([asked, asked[::-7], [-1, 0, 5004, 10**9]]).astype(np.int64)
+    at = np.minimum(np.searchsorted(held, asked), len(held) - 1)
+    expected = np.where(held[at] == asked, at, -1)
+    assert kernels.sorted_positions(held, asked).tolist() == expected.tolist()

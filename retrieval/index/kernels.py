@@ -641,6 +641,31 @@ def forward_scores(
     return scores
 
 
+@njit(cache=True, nogil=True, error_model="numpy")
+def sorted_positions(sorted_ids: Ints, ids: Ints) -> Ints:
+    """Where each of `ids` is in `sorted_ids` (ascending, distinct), -1 where absent.
+
+    The ids a question asks about run in long stretches of consecutive ids (its candidate
+    articles' sentences): the next id of a stretch is checked at the next place before it
+    is searched for.
+    """
+    n = len(sorted_ids)
+    found = np.full(len(ids), -1, dtype=np.int64)
+    last = -2
+    for i in range(len(ids)):
+        x = ids[i]
+        if last >= 0 and last + 1 < n and sorted_ids[last + 1] == x:
+            at = last + 1
+        else:
+            at = np.searchsorted(sorted_ids, x)
+        if at < n and sorted_ids[at] == x:
+            found[i] = at
+            last = at
+        else:
+            last = -2
+    return found
+
+
 def warm_up() -> None:
     """Load (or compile, the first time) the kernels for the argument types queries use.
 
@@ -705,3 +730,4 @@ def warm_up() -> None:
         0.75,
         1.5,
     )
+    sorted_positions(np.array([3, 4], dtype=np.int64), np.array([4, 5], dtype=np.int64))

@@ -33,7 +33,7 @@ from typing import BinaryIO
 import numpy as np
 import numpy.typing as npt
 
-from retrieval.index import layout
+from retrieval.index import kernels, layout
 
 IntArray = npt.NDArray[np.int64]
 
@@ -139,9 +139,8 @@ class Segment:
         if not self.docs or not len(sentence_ids):
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty
-        at = np.searchsorted(self.sorted_ids, sentence_ids)
-        at[at >= self.docs] = 0
-        found = np.nonzero(self.sorted_ids[at] == sentence_ids)[0]
+        at = kernels.sorted_positions(self.sorted_ids, np.asarray(sentence_ids, dtype=np.int64))
+        found = np.flatnonzero(at >= 0)
         return found, at[found]
 
     # --- building ---------------------------------------------------------------------
