@@ -8,6 +8,7 @@ connection and parts stay inside; a shell never reaches past these methods.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 from collections.abc import Callable, Iterable, Sequence
@@ -82,6 +83,17 @@ class Seeding:
         return None
 
 
+# Python's cyclic garbage collector, tuned for a process that answers questions. A question
+# makes thousands of short-lived containers, which reference counting frees, and the caches
+# of sentence marks and articles hold millions of long-lived objects, which a full
+# collection walks: at the defaults (700, 10, 10) there is a young collection every 700
+# allocations and a full one of 100-350 ms every 150 or so questions at news-1m, the
+# largest single delay a question meets. Measured on news-1m's 1,000 questions: mean 10.5-
+# 12.3 -> 9.0-9.8 ms, slowest 280-360 -> 50-95 ms. The answer path leaves no cycles of its
+# own, so collecting less often holds no more memory.
+_COLLECTION_THRESHOLDS = (20_000, 20, 100)
+
+
 class Engine:
     """The database, its corpus, its index and what runs over them, opened together.
 
@@ -123,6 +135,7 @@ class Engine:
         except BaseException:
             await conn.close()
             raise
+        gc.set_threshold(*_COLLECTION_THRESHOLDS)
         return cls(Path(db_path), conn, index, articles, ReadConnections(db_path))
 
     async def close(self) -> None:

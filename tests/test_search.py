@@ -1,6 +1,7 @@
 """Golden retrieval tests on tiny fixed corpora."""
 
 import asyncio
+import gc
 import math
 import time
 from collections.abc import Iterable
@@ -10,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import retrieval.engine as engine_module
 from retrieval.corpus.db import ReadConnections
 from retrieval.corpus.store import CorpusReader
 from retrieval.engine import Engine
@@ -253,3 +255,22 @@ def test_a_window_whose_sentence_vanished_is_left_out_not_quoted_short(
         assert all(p.quote == p.quote.strip() and "  " not in p.quote for p in result.passages)
     finally:
         readers.close()
+
+
+async def test_answering_leaves_no_garbage_for_the_cyclic_collector(
+    small_engine: Engine,
+) -> None:
+    """An open engine runs Python's cyclic collector rarely (`engine._COLLECTION_THRESHOLDS`):
+    that holds no memory only while answering makes no reference cycles, which reference
+    counting alone cannot free."""
+    assert gc.get_threshold() == engine_module._COLLECTION_THRESHOLDS
+    questions = ["joint exercise Aslanduz", "Which bank raised rates?", "harvest festival"]
+    await small_engine.ask(questions[0])  # caches and lazy imports settled
+    gc.collect()
+    gc.disable()
+    try:
+        for question in questions * 3:
+            assert (await small_engine.ask(question)).passages
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
