@@ -620,19 +620,22 @@ class Index:
             local = candidates[rows] - snap.bases[s]
             found = enumerate(segment.term_id(t) for t in encoded)
             wanted = sorted((t, q) for q, t in found if t >= 0)  # (local term id, query term)
-            if wanted:
-                scores[rows] = kernels.forward_scores(
-                    segment.fwd_ptr,
-                    segment.fwd_term,
-                    segment.fwd_tf,
-                    segment.fwd_row[local],
-                    segment.doc_len[local],
-                    np.array([t for t, _ in wanted], dtype=np.int64),
-                    weights[[q for _, q in wanted]],
-                    self.params.k1,
-                    self.params.b,
-                    avgdl,
-                )
+            if not wanted:
+                continue
+            tf = np.zeros((len(local), len(wanted)), dtype=np.int32)
+            kernels.forward_counts(
+                segment.fwd_ptr,
+                segment.fwd_term,
+                segment.fwd_tf,
+                segment.fwd_row[local],
+                np.arange(len(local)),
+                np.array([t for t, _ in wanted], dtype=np.int64),
+                np.arange(len(wanted)),
+                tf,
+            )
+            scores[rows] = _bm25_sums(
+                tf, segment.doc_len[local], weights[[q for _, q in wanted]], self.params, avgdl
+            )
         return scores
 
 
@@ -647,3 +650,24 @@ def _document_frequencies(snap: Snapshot, terms: Iterable[str]) -> dict[str, int
                 total += segment.df(term_id)
         result[term] = total
     return result
+
+
+def _bm25_sums(
+    tf: npt.NDArray[np.int32],
+    lengths: npt.NDArray[np.int32],
+    weights: npt.NDArray[np.float64],
+    params: BM25Params,
+    avgdl: float,
+) -> npt.NDArray[np.float64]:
+    """Each row's BM25Okapi score: rank_bm25's tf part of tf[:, j] times weights[j], added
+    column by column from 0.0, in the order of the columns (ascending term ids), not
+    numpy's pairwise sum: the ranking model reads these scores and was trained on them, so
+    their floats must not depend on how many terms a question has."""
+    k1, b = params.k1, params.b
+    counts = tf.astype(np.float64)
+    dl = lengths.astype(np.float64)[:, None]
+    part = counts * (k1 + 1) / (counts + k1 * (1 - b + b * dl / avgdl))
+    scores = np.zeros(len(tf))
+    for j in range(tf.shape[1]):
+        scores += weights[j] * part[:, j]  # an absent term adds 0.0: the float is unchanged
+    return scores

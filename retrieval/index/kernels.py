@@ -598,50 +598,6 @@ def forward_counts(
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def forward_scores(
-    fwd_ptr: Ints,
-    fwd_term: Int32s,
-    fwd_tf: Int32s,
-    fwd_rows: Ints,
-    lengths: Int32s,
-    wanted: Ints,
-    weights: Floats,
-    k1: float,
-    b: float,
-    avgdl: float,
-) -> Floats:
-    """BM25Okapi score of the doc of each forward row `fwd_rows[r]`, of length
-    `lengths[r]`, over the terms `wanted` (ascending local ids, `weights[j]` the idf times
-    the query's count of wanted[j]): the doc's terms and `wanted` are merged, as in
-    `forward_counts`.
-
-    rank_bm25's expression of the tf part, term by term in ascending term id order from
-    0.0: the floats the numpy form of this (an expansion of the docs' postings and a
-    bincount) gave, to the bit, so the article scores the ranking model reads stay put.
-    """
-    scores = np.zeros(len(fwd_rows))
-    for r in range(len(fwd_rows)):
-        doc = fwd_rows[r]
-        at, end = fwd_ptr[doc], fwd_ptr[doc + 1]
-        dl = np.float64(lengths[r])
-        j = 0
-        score = 0.0
-        while at < end and j < len(wanted):
-            term = fwd_term[at]
-            if term < wanted[j]:
-                at += 1
-            elif term > wanted[j]:
-                j += 1
-            else:
-                tf = np.float64(fwd_tf[at])
-                score += weights[j] * (tf * (k1 + 1) / (tf + k1 * (1 - b + b * dl / avgdl)))
-                at += 1
-                j += 1
-        scores[r] = score
-    return scores
-
-
-@njit(cache=True, nogil=True, error_model="numpy")
 def sorted_positions(sorted_ids: Ints, ids: Ints) -> Ints:
     """Where each of `ids` is in `sorted_ids` (ascending, distinct), -1 where absent.
 
@@ -717,17 +673,5 @@ def warm_up() -> None:
         one,
         one,
         np.zeros((1, 1), dtype=np.int32),
-    )
-    forward_scores(
-        np.array([0, 1], dtype=np.int64),
-        np.zeros(1, dtype=np.int32),
-        np.ones(1, dtype=np.int32),
-        one,
-        np.ones(1, dtype=np.int32),
-        one,
-        np.ones(1),
-        1.5,
-        0.75,
-        1.5,
     )
     sorted_positions(np.array([3, 4], dtype=np.int64), np.array([4, 5], dtype=np.int64))
