@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from retrieval.ranking import marks, scan
+from retrieval.ranking import lexicon, marks, scan
 
 from .conftest import shared_lines
 
@@ -117,19 +117,19 @@ def test_the_scanner_classes_are_the_patterns() -> None:
     """Each character's classes, as the scanner has them, are what the patterns' classes
     match."""
     classes = {
-        scan._WORD: r"\w",  # noqa: SLF001
-        scan._WHITE: r"\s",  # noqa: SLF001
-        scan._UPPER: r"[A-Z]",  # noqa: SLF001
-        scan._DIGIT: r"\d",  # noqa: SLF001
-        scan._IN_RUN: r"[\w'’&.-]",  # noqa: SLF001
-        scan._IN_NAME: r"[\w'’-]",  # noqa: SLF001
-        scan._IN_NUMBER: r"[\d,.]",  # noqa: SLF001
-        scan._CURRENCY: r"[$£€]",  # noqa: SLF001
+        lexicon.WORD: r"\w",
+        lexicon.WHITE: r"\s",
+        lexicon.UPPER: r"[A-Z]",
+        lexicon.DIGIT: r"\d",
+        lexicon.IN_RUN: r"[\w'’&.-]",
+        lexicon.IN_NAME: r"[\w'’-]",
+        lexicon.IN_NUMBER: r"[\d,.]",
+        lexicon.CURRENCY: r"[$£€]",
     }
     for char in [chr(c) for c in range(128)] + list(marks._WIDE_PUNCTUATION):  # noqa: SLF001
         code = scan._codes(char.encode())[0]  # noqa: SLF001
         for bit, pattern in classes.items():
-            assert bool(scan._CLASSES[code] & bit) == bool(re.fullmatch(pattern, char)), char  # noqa: SLF001
+            assert bool(lexicon.CLASSES[code] & bit) == bool(re.fullmatch(pattern, char)), char
     assert "’" in marks._CAPS_RUN.pattern and "’" in marks._NAME  # noqa: SLF001
 
 
@@ -142,12 +142,13 @@ def test_the_scanner_words_are_the_patterns_words() -> None:
         for word in marks._MONTHS_AND_DAYS
         for form in (word.replace("?", ""), word[:-2])  # noqa: SLF001
     }
-    assert set(scan.MONTHS_AND_DAYS) == {w for w in expand if re.fullmatch(marks._MONTH_OR_DAY, w)}  # noqa: SLF001
-    assert set(scan.NUMBER_WORDS) == marks._NUMBER_WORD_FORMS  # noqa: SLF001
+    months = {w for w in expand if re.fullmatch(marks._MONTH_OR_DAY, w)}  # noqa: SLF001
+    assert set(lexicon.MONTHS_AND_DAYS) == months
+    assert set(lexicon.NUMBER_WORDS) == marks._NUMBER_WORD_FORMS  # noqa: SLF001
     money = ("dollar", "dollars", "pounds", "euros", "percent", "euro", "pound", "cent")
-    assert set(scan.MONEY_WORDS) == {w for w in money if marks._MONEY.fullmatch(w)}  # noqa: SLF001
-    scales = rf"(?:\s?(?:{'|'.join(scan.SCALES)}))?"
+    assert set(lexicon.MONEY_WORDS) == {w for w in money if marks._MONEY.fullmatch(w)}  # noqa: SLF001
+    scales = rf"(?:\s?(?:{'|'.join(lexicon.SCALES)}))?"
     assert scales == marks._SCALE  # noqa: SLF001
-    assert scan.PLACE_KINDS == marks._PLACE_KINDS  # noqa: SLF001
-    for words in (scan.SCALES, scan.PLACE_KINDS):
+    assert lexicon.PLACE_KINDS == marks._PLACE_KINDS  # noqa: SLF001
+    for words in (lexicon.SCALES, lexicon.PLACE_KINDS):
         assert not any(a != b and b.startswith(a) for a in words for b in words)

@@ -16,8 +16,9 @@ from itertools import chain
 from typing import NamedTuple
 
 from retrieval.index.tokens import STOPWORDS
+from retrieval.ranking.lexicon import lexicon
 from retrieval.ranking.places import PLACES
-from retrieval.ranking.scan import lexicon, scan
+from retrieval.ranking.scan import scan
 
 # A run of capitalised words ("Minjee Lee", "New York Yankees"), or a number with its
 # separators and an optional scale ("3.6 million", "$20,000", "15").

@@ -10,164 +10,51 @@ ignored) is not read here: `scan` returns None and `marks` reads it with the pat
 
 What is found is written as text, the words of each find case-folded (ASCII: lower-cased):
 words joined by " ", finds by ",", and the five kinds of find by "|". Python splits it: one
-string made in C, rather than a Python object for each position found.
+string made in C, rather than a Python object for each position found. The characters'
+codes and classes, and the words looked up whole, are `lexicon`'s tables.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
-from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 from numba import njit
 
+from retrieval.ranking.lexicon import (
+    APOSTROPHE,
+    CLASSES,
+    CURRENCY,
+    DIGIT,
+    IN_NAME,
+    IN_NUMBER,
+    IN_RUN,
+    MONEY_WORD,
+    MONTH_OR_DAY,
+    NUMBER_WORD,
+    OPENS_KIND,
+    OPENS_SCALE,
+    PLACE,
+    PLACE_KIND,
+    PLACE_KIND_ROWS,
+    PLACE_WORD,
+    PUNCTUATION,
+    SCALE_ROWS,
+    SHAPES,
+    SIGN,
+    SPACE,
+    STOPWORD,
+    UPPER,
+    WHITE,
+    WORD,
+    Lexicon,
+    lexicon,
+)
+
 Bytes = npt.NDArray[np.uint8]
 Codes = npt.NDArray[np.int32]
 Int32s = npt.NDArray[np.int32]
-
-# Words the patterns want whole, as a lexicon: each word lower-cased, with what it is.
-STOPWORD = 1  # `retrieval.index.tokens.STOPWORDS`: left out of names
-MONTH_OR_DAY = 2  # a month or weekday name ("sep", "sept": `_MONTHS_AND_DAYS`' "Sept?")
-NUMBER_WORD = 4  # `_NUMBER_WORDS` ("dozen", "dozens": "dozens?")
-MONEY_WORD = 8  # `_MONEY`'s words
-PLACE = 16  # a listed place (`retrieval.ranking.places.PLACES`: "new york" as one)
-PLACE_WORD = 32  # a word of one ("new", "york"): a run holding none names no place
-PLACE_KIND = 64  # what `_CUED_PLACE` calls a place ("town"), lower-cased as written
-MONTHS_AND_DAYS = (
-    *("January", "February", "March", "April", "May", "June", "July", "August"),
-    *("September", "October", "November", "December"),
-    *("Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec"),
-    *("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-)
-NUMBER_WORDS = (
-    *("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"),
-    *("eleven", "twelve", "dozen", "dozens", "hundred", "hundreds", "thousand"),
-    *("thousands", "million", "millions", "billion", "billions"),
-)
-MONEY_WORDS = ("dollar", "dollars", "pounds", "euros", "percent")
-# What follows a number as its scale, and what a place is called: matched where they start
-# (no whole word), no one the start of another.
-SCALES = ("%", "percent", "million", "billion", "trillion", "thousand")
-PLACE_KINDS = (
-    *("town", "city", "village", "province", "region", "county", "district", "port"),
-    *("island", "state"),
-)
-
-
-# A character is read as its code: ASCII as itself, the other characters news text commonly
-# holds (none a word character) as one of these; any other sends the text to the patterns.
-_APOSTROPHE = 128  # ’: inside names ("Women’s Open")
-_PUNCTUATION = 129  # ‘ “ ” – — … − : nothing to any pattern (also the end of the text)
-_SIGN = 130  # £ €: currency, as "$"
-_SPACE = 131  # no-break space: whitespace to `\s`
-# Each code's classes, as bits: what `\w`, `\s`, ... match.
-_WORD = 1  # \w
-_WHITE = 2  # \s
-_UPPER = 4  # [A-Z]
-_DIGIT = 8  # \d
-_IN_RUN = 16  # [\w'’&.-]: the characters of a capitalised word in `_CAPS_RUN`
-_IN_NAME = 32  # [\w'’-]: ... of one in `_CUED_PLACE`'s names
-_IN_NUMBER = 64  # [\d,.]: a number's characters after its first digit
-_CURRENCY = 128  # [$£€]
-# ... and which endings or words might start with it (at most other places, none does: the
-# lists go unread).
-_OPENS_SCALE = 256  # a scale, either case
-_OPENS_KIND = 512  # a place kind (as written)
-
-
-def _classes() -> npt.NDArray[np.uint16]:
-    """The class bits of every code (tested against the patterns' own classes)."""
-    table = np.zeros(_SPACE + 1, dtype=np.uint16)
-    for c in range(128):
-        ch = chr(c)
-        folded = ch.lower()
-        table[c] = (
-            _WORD * (ch.isalnum() or ch == "_")
-            | _WHITE * (ch in " \t\n\v\f\r\x1c\x1d\x1e\x1f")
-            | _UPPER * ("A" <= ch <= "Z")
-            | _DIGIT * ch.isdigit()
-            | _IN_RUN * (ch.isalnum() or ch in "_'&.-")
-            | _IN_NAME * (ch.isalnum() or ch in "_'-")
-            | _IN_NUMBER * (ch.isdigit() or ch in ",.")
-            | _CURRENCY * (ch == "$")
-            | _OPENS_SCALE * any(w.startswith(folded) for w in SCALES)
-            | _OPENS_KIND * any(w.startswith(ch) for w in PLACE_KINDS)
-        )
-    table[_APOSTROPHE] = _IN_RUN | _IN_NAME
-    table[_SIGN] = _CURRENCY
-    table[_SPACE] = _WHITE
-    return table
-
-
-_CLASSES = _classes()
-
-
-def _shapes() -> Bytes:
-    """[first letter, length] of the number and money words and place kinds: `NUMBER_WORD`,
-    ... if one has that shape, lower-cased. Most words have none: they go unlooked-up."""
-    shapes = np.zeros((128, 16), dtype=np.uint8)
-    for kind, words in (
-        (NUMBER_WORD, NUMBER_WORDS),
-        (MONEY_WORD, MONEY_WORDS),
-        (PLACE_KIND, PLACE_KINDS),
-    ):
-        for word in words:
-            shapes[ord(word[0]), len(word)] |= kind
-    return shapes
-
-
-_SHAPES = _shapes()
-
-
-def _table(words: tuple[str, ...]) -> Bytes:
-    """`words` as rows of bytes, zero-padded (a zero ends a shorter word)."""
-    table = np.zeros((len(words), max(map(len, words)) + 1), dtype=np.uint8)
-    for row, word in enumerate(words):
-        table[row, : len(word)] = np.frombuffer(word.encode(), dtype=np.uint8)
-    return table
-
-
-_SCALES = _table(SCALES)
-_PLACE_KINDS = _table(PLACE_KINDS)
-
-
-class Lexicon(NamedTuple):
-    """Words and what each is, as the compiled code looks them up: the rows of one first
-    letter and length are together."""
-
-    rows: Bytes  # [word, 1 + letters]: what it is (bits), then its letters, zero-padded
-    bounds: Int32s  # [first letter, length]: the rows of those, [start, end)
-
-
-def lexicon(stopwords: Iterable[str], places: Iterable[str]) -> Lexicon:
-    """The lexicon of the words above, `stopwords` and `places` (any not ASCII left out: no
-    word read here can be one)."""
-    kinds: dict[str, int] = {}
-    for kind, words in (
-        (STOPWORD, [w for w in stopwords if w.isascii() and w]),
-        (PLACE, [p for p in places if p.isascii() and p]),
-        (PLACE_WORD, [w for p in places if p.isascii() for w in p.split()]),
-        (MONTH_OR_DAY, [w.lower() for w in MONTHS_AND_DAYS]),
-        (NUMBER_WORD, NUMBER_WORDS),
-        (MONEY_WORD, MONEY_WORDS),
-        (PLACE_KIND, PLACE_KINDS),
-    ):
-        for word in words:
-            kinds[word] = kinds.get(word, 0) | kind
-    words = sorted(kinds, key=lambda w: (w[0], len(w), w))
-    rows = np.zeros((len(words), 2 + max(map(len, words))), dtype=np.uint8)
-    bounds = np.zeros((128, rows.shape[1]), dtype=np.int32)
-    ends = np.zeros((128, rows.shape[1]), dtype=np.int32)
-    for row, word in enumerate(words):
-        rows[row, 0] = kinds[word]
-        rows[row, 1 : 1 + len(word)] = np.frombuffer(word.encode(), dtype=np.uint8)
-        if ends[ord(word[0]), len(word)] == 0:
-            bounds[ord(word[0]), len(word)] = row
-        ends[ord(word[0]), len(word)] = row + 1
-    return Lexicon(rows, np.stack([bounds, ends], axis=-1))
-
 
 _local = threading.local()  # each thread's output buffer
 
@@ -199,14 +86,14 @@ def read(data: bytes, out: Bytes, rows: Bytes, bounds: Int32s) -> tuple[int, int
     n = len(codes) - 1  # the last is the end
     classes = 0  # of its characters
     for i in range(n):
-        classes |= _CLASSES[codes[i]]
+        classes |= CLASSES[codes[i]]
     money, words = _whole_words(codes, n, rows, bounds)
     months = np.empty(n // 4 + 1, dtype=np.int64)  # the month words' starts (3+ letters)
     at, found, seen, places = _runs(codes, n, out, 0, rows, bounds, months)
     out[at] = 124  # |
     # Most sentences hold no number, no cued place, no year: no walk seeks them. A number
     # holds a digit or is a number word, a cued place has a place kind (whole words).
-    if classes & _DIGIT or words & NUMBER_WORD:
+    if classes & DIGIT or words & NUMBER_WORD:
         at = _numbers(codes, n, out, at + 1, rows, bounds)
     else:
         at += 1
@@ -217,7 +104,7 @@ def read(data: bytes, out: Bytes, rows: Bytes, bounds: Int32s) -> tuple[int, int
     else:
         at += 1
     out[at] = 124
-    at = _years(codes, n, out, at + 1) if classes & _DIGIT else at + 1
+    at = _years(codes, n, out, at + 1) if classes & DIGIT else at + 1
     out[at] = 124
     at += 1
     if seen:
@@ -229,7 +116,7 @@ def read(data: bytes, out: Bytes, rows: Bytes, bounds: Int32s) -> tuple[int, int
 
 @njit(cache=True, nogil=True)
 def _codes(data: bytes) -> Codes:
-    """The code of each character of UTF-8 `data`, and `_PUNCTUATION` for its end; empty if
+    """The code of each character of UTF-8 `data`, and `PUNCTUATION` for its end; empty if
     a character is none of those read here."""
     codes = np.empty(len(data) + 1, dtype=np.int32)
     n = 0
@@ -254,7 +141,7 @@ def _codes(data: bytes) -> Codes:
             return codes[:0]
         codes[n] = code
         n += 1
-    codes[n] = _PUNCTUATION
+    codes[n] = PUNCTUATION
     return codes[: n + 1]
 
 
@@ -262,11 +149,11 @@ def _codes(data: bytes) -> Codes:
 def _code_of(point: int) -> int:
     """The code of the character `point` (not ASCII), -1 if it is not read here."""
     if point == 0x2019:  # ’
-        return _APOSTROPHE
+        return APOSTROPHE
     if point == 0xA3 or point == 0x20AC:  # £ €
-        return _SIGN
+        return SIGN
     if point == 0xA0:  # no-break space
-        return _SPACE
+        return SPACE
     if (
         point == 0x201C  # “
         or point == 0x201D  # ”
@@ -276,19 +163,19 @@ def _code_of(point: int) -> int:
         or point == 0x2026  # …
         or point == 0x2212  # −
     ):
-        return _PUNCTUATION
+        return PUNCTUATION
     return -1
 
 
 @njit(cache=True, nogil=True, inline="always")
 def _is(codes: Codes, i: int, classes: int) -> bool:
-    return bool(_CLASSES[codes[i]] & classes)
+    return bool(CLASSES[codes[i]] & classes)
 
 
 @njit(cache=True, nogil=True, inline="always")
 def _starts_word(codes: Codes, i: int) -> bool:
     """`\\b` before the word character at `i`."""
-    return i == 0 or not _is(codes, i - 1, _WORD)
+    return i == 0 or not _is(codes, i - 1, WORD)
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -298,7 +185,7 @@ def _lower(code: int) -> int:
 
 @njit(cache=True, nogil=True, inline="always")
 def _after_white(codes: Codes, i: int) -> int:
-    while _is(codes, i, _WHITE):
+    while _is(codes, i, WHITE):
         i += 1
     return i
 
@@ -340,7 +227,7 @@ def _kind_of(chars: Codes | Bytes, i: int, end: int, rows: Bytes, bounds: Int32s
 @njit(cache=True, nogil=True, inline="always")
 def _shaped(codes: Codes, i: int, end: int, kind: int) -> bool:
     """Whether a word of `kind` has the first letter and length of the word [i, end)."""
-    return end - i < 16 and (_SHAPES[_lower(codes[i]), end - i] & kind) != 0
+    return end - i < 16 and (SHAPES[_lower(codes[i]), end - i] & kind) != 0
 
 
 @njit(cache=True, nogil=True)
@@ -356,7 +243,7 @@ def _titled(codes: Codes, i: int, end: int) -> bool:
 
 @njit(cache=True, nogil=True, inline="always")
 def _word_end(codes: Codes, i: int) -> int:
-    while _is(codes, i, _WORD):
+    while _is(codes, i, WORD):
         i += 1
     return i
 
@@ -373,7 +260,7 @@ def _separate(out: Bytes, at: int, i: int, separator: int) -> int:
 @njit(cache=True, nogil=True)
 def _copy_word(codes: Codes, i: int, out: Bytes, at: int) -> int:
     """Write the word at `i`, lower-cased."""
-    while _is(codes, i, _WORD):
+    while _is(codes, i, WORD):
         out[at] = _lower(codes[i])
         at += 1
         i += 1
@@ -382,14 +269,14 @@ def _copy_word(codes: Codes, i: int, out: Bytes, at: int) -> int:
 
 @njit(cache=True, nogil=True)
 def _copy_words(codes: Codes, lo: int, hi: int, out: Bytes, at: int) -> int:
-    """Write the words of [lo, hi) (`_WORD.findall` of it), lower-cased, joined by spaces."""
+    """Write the words of [lo, hi) (`WORD.findall` of it), lower-cased, joined by spaces."""
     words = 0
     i = lo
     while i < hi:
-        if _is(codes, i, _WORD):
+        if _is(codes, i, WORD):
             at = _separate(out, at, words, 32)
             words += 1
-            while i < hi and _is(codes, i, _WORD):
+            while i < hi and _is(codes, i, WORD):
                 out[at] = _lower(codes[i])
                 at += 1
                 i += 1
@@ -401,17 +288,17 @@ def _copy_words(codes: Codes, lo: int, hi: int, out: Bytes, at: int) -> int:
 @njit(cache=True, nogil=True)
 def _capitals_end(codes: Codes, i: int, inside: int, joins: bool) -> int:
     """The end of a run of capitalised words from the capital at `i`, each word going on
-    through characters of class `inside`: `_CAPS_RUN`'s (`_IN_RUN`, words also joined by
-    "of", "de" or "the": `joins`) or `_NAME`'s (`_IN_NAME`)."""
+    through characters of class `inside`: `_CAPS_RUN`'s (`IN_RUN`, words also joined by
+    "of", "de" or "the": `joins`) or `_NAME`'s (`IN_NAME`)."""
     i += 1
     while _is(codes, i, inside):
         i += 1
-    while _is(codes, i, _WHITE):
+    while _is(codes, i, WHITE):
         after = _after_white(codes, i)
         joined = _joined(codes, after) if joins else after
-        if joined > after and _is(codes, joined, _UPPER):  # "of ", "de ", "the "
+        if joined > after and _is(codes, joined, UPPER):  # "of ", "de ", "the "
             after = joined
-        elif not _is(codes, after, _UPPER):
+        elif not _is(codes, after, UPPER):
             break
         i = after + 1
         while _is(codes, i, inside):
@@ -428,7 +315,7 @@ def _joined(codes: Codes, i: int) -> int:
         k = 3
     else:
         return i
-    if not _is(codes, i + k, _WHITE):
+    if not _is(codes, i + k, WHITE):
         return i
     return _after_white(codes, i + k)
 
@@ -452,17 +339,17 @@ def _runs(
     places = 0
     i = 0
     while i < n:
-        if not (_is(codes, i, _UPPER) and _starts_word(codes, i)):
+        if not (_is(codes, i, UPPER) and _starts_word(codes, i)):
             i += 1
             continue
-        end = _capitals_end(codes, i, _IN_RUN, True)
+        end = _capitals_end(codes, i, IN_RUN, True)
         run_at = at
         at = _separate(out, at, runs, 44)
         words_at = at
         words = 0
         kinds = 0  # of its words kept
         while i < end:
-            if not _is(codes, i, _WORD):
+            if not _is(codes, i, WORD):
                 i += 1
                 continue
             word_end = _word_end(codes, i)
@@ -520,17 +407,17 @@ def _numbers(codes: Codes, n: int, out: Bytes, at: int, rows: Bytes, bounds: Int
     i = 0
     while i < n:
         start = i
-        if _is(codes, i, _CURRENCY):  # [$£€]\s?\b\d
+        if _is(codes, i, CURRENCY):  # [$£€]\s?\b\d
             i += 1
-            if _is(codes, i, _WHITE):
+            if _is(codes, i, WHITE):
                 i += 1
-            if not _is(codes, i, _DIGIT):
+            if not _is(codes, i, DIGIT):
                 i = start + 1
                 continue
-        elif not (_is(codes, i, _WORD) and _starts_word(codes, i)):
+        elif not (_is(codes, i, WORD) and _starts_word(codes, i)):
             i += 1
             continue
-        elif not _is(codes, i, _DIGIT):  # a word: a number word, case ignored?
+        elif not _is(codes, i, DIGIT):  # a word: a number word, case ignored?
             end = _word_end(codes, i)
             if _shaped(codes, i, end, NUMBER_WORD) and (
                 _kind_of(codes, i, end, rows, bounds) & NUMBER_WORD
@@ -540,11 +427,11 @@ def _numbers(codes: Codes, n: int, out: Bytes, at: int, rows: Bytes, bounds: Int
                 at = _copy_word(codes, i, out, at)
             i = end
             continue
-        while _is(codes, i, _IN_NUMBER):  # the digit, and [\d,.]*
+        while _is(codes, i, IN_NUMBER):  # the digit, and [\d,.]*
             i += 1
         # \s?(?:%|percent|...): without the whitespace, no scale could start at it
-        scale = i + 1 if _is(codes, i, _WHITE) else i
-        k = _spelled_at(codes, scale, _SCALES, True) if _is(codes, scale, _OPENS_SCALE) else 0
+        scale = i + 1 if _is(codes, i, WHITE) else i
+        k = _spelled_at(codes, scale, SCALE_ROWS, True) if _is(codes, scale, OPENS_SCALE) else 0
         if k > 0:
             i = scale + k
         at = _separate(out, at, numbers, 44)
@@ -564,9 +451,9 @@ def _years(codes: Codes, n: int, out: Bytes, at: int) -> int:
         if (
             ((c0 == 49 and 53 <= c1 <= 57) or (c0 == 50 and c1 == 48))  # 1[5-9], 20
             and _starts_word(codes, i)
-            and _is(codes, i + 2, _DIGIT)
-            and _is(codes, i + 3, _DIGIT)
-            and not _is(codes, i + 4, _WORD)
+            and _is(codes, i + 2, DIGIT)
+            and _is(codes, i + 3, DIGIT)
+            and not _is(codes, i + 4, WORD)
         ):
             at = _separate(out, at, years, 32)
             years += 1
@@ -588,10 +475,10 @@ def _whole_words(codes: Codes, n: int, rows: Bytes, bounds: Int32s) -> tuple[int
     kinds = 0
     i = 0
     while i < n:
-        if _is(codes, i, _CURRENCY) or codes[i] == 37:  # %
+        if _is(codes, i, CURRENCY) or codes[i] == 37:  # %
             count += 1
             i += 1
-        elif _is(codes, i, _WORD):
+        elif _is(codes, i, WORD):
             end = _word_end(codes, i)
             if _shaped(codes, i, end, NUMBER_WORD | MONEY_WORD | PLACE_KIND):
                 kind = _kind_of(codes, i, end, rows, bounds)
@@ -608,7 +495,7 @@ def _whole_words(codes: Codes, n: int, rows: Bytes, bounds: Int32s) -> tuple[int
 @njit(cache=True, nogil=True)
 def _has_capital(codes: Codes, i: int, end: int) -> bool:
     for k in range(i, end):  # noqa: SIM110 (compiled: a loop, not a generator)
-        if _is(codes, k, _UPPER):
+        if _is(codes, k, UPPER):
             return True
     return False
 
@@ -623,33 +510,33 @@ def _cued_places(
     unlisted = 0
     i = 0
     while i < n:
-        if not (_is(codes, i, _WORD) and _starts_word(codes, i)):
+        if not (_is(codes, i, WORD) and _starts_word(codes, i)):
             i += 1
             continue
         lo = hi = end = -1
-        if _is(codes, i, _UPPER):  # NAME \s+ KIND \b (?!\s+of\b)
-            name_end = _capitals_end(codes, i, _IN_NAME, False)
+        if _is(codes, i, UPPER):  # NAME \s+ KIND \b (?!\s+of\b)
+            name_end = _capitals_end(codes, i, IN_NAME, False)
             kind = _after_white(codes, name_end)
             k = 0
-            if kind > name_end and _is(codes, kind, _OPENS_KIND):
-                k = _spelled_at(codes, kind, _PLACE_KINDS, False)
-            if k > 0 and not _is(codes, kind + k, _WORD):
+            if kind > name_end and _is(codes, kind, OPENS_KIND):
+                k = _spelled_at(codes, kind, PLACE_KIND_ROWS, False)
+            if k > 0 and not _is(codes, kind + k, WORD):
                 after = _after_white(codes, kind + k)
                 of = (
                     after > kind + k
                     and codes[after] == 111  # o
                     and codes[after + 1] == 102  # f
-                    and not _is(codes, after + 2, _WORD)
+                    and not _is(codes, after + 2, WORD)
                 )
                 if not of:
                     lo, hi, end = i, name_end, kind + k
-        elif _is(codes, i, _OPENS_KIND):  # KIND \s+ of \s+ NAME
-            k = _spelled_at(codes, i, _PLACE_KINDS, False)
+        elif _is(codes, i, OPENS_KIND):  # KIND \s+ of \s+ NAME
+            k = _spelled_at(codes, i, PLACE_KIND_ROWS, False)
             of = _after_white(codes, i + k)
             if k > 0 and of > i + k and codes[of] == 111 and codes[of + 1] == 102:
                 name = _after_white(codes, of + 2)
-                if name > of + 2 and _is(codes, name, _UPPER):
-                    lo, hi = name, _capitals_end(codes, name, _IN_NAME, False)
+                if name > of + 2 and _is(codes, name, UPPER):
+                    lo, hi = name, _capitals_end(codes, name, IN_NAME, False)
                     end = hi
         if end < 0:
             i += 1
@@ -673,7 +560,7 @@ def _after_possessive(codes: Codes, lo: int, hi: int) -> int:
     first = True
     i = lo
     while i < hi:
-        if not _is(codes, i, _WORD):
+        if not _is(codes, i, WORD):
             i += 1
             continue
         end = _word_end(codes, i)
@@ -681,7 +568,7 @@ def _after_possessive(codes: Codes, lo: int, hi: int) -> int:
             cut = end
         first = False
         i = end
-    while cut < hi and not _is(codes, cut, _WORD):
+    while cut < hi and not _is(codes, cut, WORD):
         cut += 1
     return cut
 
