@@ -550,11 +550,13 @@ class Index:
         snap = self._snapshot
         ids = np.asarray(doc_ids, dtype=np.int64)
         scores = np.zeros(len(ids), dtype=np.float64)
-        for s, segment in enumerate(snap.segments):
+        if not len(ids):
+            return scores
+        terms, weights = self._term_weights(snap, tokens)
+        for segment in snap.segments:
             rows, fwd_rows = segment.locate(ids)
             if len(rows):
-                local = segment.by_sentence[fwd_rows].astype(np.int64)
-                scores[rows] = self._exact_scores(snap, local + snap.bases[s], tokens)
+                scores[rows] = self._row_scores(snap, segment, fwd_rows, terms, weights)
         return scores
 
     def term_counts(
@@ -606,37 +608,51 @@ class Index:
         scores = np.zeros(len(candidates), dtype=np.float64)
         if not len(candidates):
             return scores
-        counts = Counter(tokens)
-        dfs = _document_frequencies(snap, counts)
-        idf_cache = {t: snap.idf(df, self.params) if df else 0.0 for t, df in dfs.items()}
+        terms, weights = self._term_weights(snap, tokens)
         seg_of = np.searchsorted(snap.bases, candidates, side="right") - 1
-        avgdl = snap.avgdl
-        terms = list(counts)
-        weights = np.array([idf_cache[t] * counts[t] for t in terms])
-        encoded = [t.encode() for t in terms]
         for s in np.unique(seg_of):
             segment = snap.segments[int(s)]
             rows = np.nonzero(seg_of == s)[0]
-            local = candidates[rows] - snap.bases[s]
-            found = enumerate(segment.term_id(t) for t in encoded)
-            wanted = sorted((t, q) for q, t in found if t >= 0)  # (local term id, query term)
-            if not wanted:
-                continue
-            tf = np.zeros((len(local), len(wanted)), dtype=np.int32)
-            kernels.forward_counts(
-                segment.fwd_ptr,
-                segment.fwd_term,
-                segment.fwd_tf,
-                segment.fwd_row[local],
-                np.arange(len(local)),
-                np.array([t for t, _ in wanted], dtype=np.int64),
-                np.arange(len(wanted)),
-                tf,
-            )
-            scores[rows] = _bm25_sums(
-                tf, segment.doc_len[local], weights[[q for _, q in wanted]], self.params, avgdl
-            )
+            fwd_rows = segment.fwd_row[candidates[rows] - snap.bases[s]]
+            scores[rows] = self._row_scores(snap, segment, fwd_rows, terms, weights)
         return scores
+
+    def _term_weights(
+        self, snap: Snapshot, tokens: Sequence[str]
+    ) -> tuple[list[bytes], npt.NDArray[np.float64]]:
+        """The query's distinct terms (encoded) and each one's idf times its count in it."""
+        counts = Counter(tokens)
+        dfs = _document_frequencies(snap, counts)
+        weights = [(snap.idf(dfs[t], self.params) if dfs[t] else 0.0) * counts[t] for t in counts]
+        return [t.encode() for t in counts], np.array(weights)
+
+    def _row_scores(
+        self,
+        snap: Snapshot,
+        segment: Segment,
+        fwd_rows: npt.NDArray[np.int64],
+        terms: list[bytes],
+        weights: npt.NDArray[np.float64],
+    ) -> npt.NDArray[np.float64]:
+        """BM25Okapi scores of the docs of these forward rows of `segment` (`_term_weights`'
+        terms and weights)."""
+        found = enumerate(map(segment.term_id, terms))
+        wanted = sorted((t, q) for q, t in found if t >= 0)  # (local term id, query term)
+        if not wanted:
+            return np.zeros(len(fwd_rows))
+        tf = np.zeros((len(fwd_rows), len(wanted)), dtype=np.int32)
+        kernels.forward_counts(
+            segment.fwd_ptr,
+            segment.fwd_term,
+            segment.fwd_tf,
+            fwd_rows,
+            np.arange(len(fwd_rows)),
+            np.array([t for t, _ in wanted], dtype=np.int64),
+            np.arange(len(wanted)),
+            tf,
+        )
+        lengths = segment.doc_len[segment.by_sentence[fwd_rows]]
+        return _bm25_sums(tf, lengths, weights[[q for _, q in wanted]], self.params, snap.avgdl)
 
 
 def _document_frequencies(snap: Snapshot, terms: Iterable[str]) -> dict[str, int]:
