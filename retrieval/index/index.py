@@ -583,19 +583,7 @@ class Index:
             local = segment.by_sentence[fwd_rows]
             lengths[rows] = segment.doc_len[local]
             words[rows] = segment.doc_words[local]
-            found = enumerate(map(segment.term_id, encoded))
-            wanted = sorted((t, q) for q, t in found if t >= 0)  # (local term id, column)
-            if wanted:
-                kernels.forward_counts(
-                    segment.fwd_ptr,
-                    segment.fwd_term,
-                    segment.fwd_tf,
-                    fwd_rows,
-                    rows,
-                    np.array([t for t, _ in wanted], dtype=np.int64),
-                    np.array([q for _, q in wanted], dtype=np.int64),
-                    counts,
-                )
+            _count_terms(segment, fwd_rows, encoded, counts, rows)
         return TermCounts(counts, lengths, words)
 
     def _exact_scores(
@@ -636,23 +624,10 @@ class Index:
     ) -> npt.NDArray[np.float64]:
         """BM25Okapi scores of the docs of these forward rows of `segment` (`_term_weights`'
         terms and weights)."""
-        found = enumerate(map(segment.term_id, terms))
-        wanted = sorted((t, q) for q, t in found if t >= 0)  # (local term id, query term)
-        if not wanted:
-            return np.zeros(len(fwd_rows))
-        tf = np.zeros((len(fwd_rows), len(wanted)), dtype=np.int32)
-        kernels.forward_counts(
-            segment.fwd_ptr,
-            segment.fwd_term,
-            segment.fwd_tf,
-            fwd_rows,
-            np.arange(len(fwd_rows)),
-            np.array([t for t, _ in wanted], dtype=np.int64),
-            np.arange(len(wanted)),
-            tf,
-        )
+        tf = np.zeros((len(fwd_rows), len(terms)), dtype=np.int32)
+        held = _count_terms(segment, fwd_rows, terms, tf, np.arange(len(fwd_rows)))
         lengths = segment.doc_len[segment.by_sentence[fwd_rows]]
-        return _bm25_sums(tf, lengths, weights[[q for _, q in wanted]], self.params, snap.avgdl)
+        return _bm25_sums(tf[:, held], lengths, weights[held], self.params, snap.avgdl)
 
 
 def _document_frequencies(snap: Snapshot, terms: Iterable[str]) -> dict[str, int]:
@@ -666,6 +641,32 @@ def _document_frequencies(snap: Snapshot, terms: Iterable[str]) -> dict[str, int
                 total += segment.df(term_id)
         result[term] = total
     return result
+
+
+def _count_terms(
+    segment: Segment,
+    fwd_rows: npt.NDArray[np.int64],
+    terms: list[bytes],
+    counts: npt.NDArray[np.int32],
+    rows: npt.NDArray[np.int64],
+) -> list[int]:
+    """counts[rows[r], q] = how often terms[q] occurs in the doc of forward row fwd_rows[r]
+    (`kernels.forward_counts`), in place; returns the columns of the terms the segment holds,
+    in the order of their term ids (the order a score adds them in)."""
+    found = enumerate(map(segment.term_id, terms))
+    wanted = sorted((t, q) for q, t in found if t >= 0)  # (local term id, column)
+    if wanted:
+        kernels.forward_counts(
+            segment.fwd_ptr,
+            segment.fwd_term,
+            segment.fwd_tf,
+            fwd_rows,
+            rows,
+            np.array([t for t, _ in wanted], dtype=np.int64),
+            np.array([q for _, q in wanted], dtype=np.int64),
+            counts,
+        )
+    return [q for _, q in wanted]
 
 
 def _bm25_sums(
