@@ -18,6 +18,7 @@ the fields of `Candidates`).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import json
 import pickle
@@ -295,6 +296,21 @@ def row(name: str, asof: dict[str, float], now: dict[str, float] | None = None) 
     return f"| {name} | " + " | ".join(cells) + " |"
 
 
+def policy_of(changes: Sequence[str]) -> CandidatePolicy:
+    """The default policy with each NAME=VALUE of `changes` set (the field's own type)."""
+    policy = CandidatePolicy()
+    for change in changes:
+        name, _, value = change.partition("=")
+        if name not in {f.name for f in dataclasses.fields(policy)}:
+            raise SystemExit(f"--policy: no field {name!r} in CandidatePolicy")
+        kind = type(getattr(policy, name))
+        try:
+            policy = dataclasses.replace(policy, **{name: kind(value)})
+        except ValueError:
+            raise SystemExit(f"--policy {change}: {name} takes {kind.__name__} values") from None
+    return policy
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_corpus_option(parser, DATA, "the folder of the questions and their articles", "--data")
@@ -308,12 +324,19 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--first-page", type=int, default=FIRST_PAGE, help="passages before new articles first"
     )
     parser.add_argument("--pool", type=int, default=POOL, help="windows the first stage keeps")
+    parser.add_argument(
+        "--policy",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a candidate policy field changed, e.g. hit_articles=12 (repeatable)",
+    )
     args = parser.parse_args(argv)
     if not args.db.exists():
         ingest(newsbot_command(None), args.db, args.data / "articles.jsonl.gz", None)
     cache = args.db.parent / "ranker-cache"
     questions = load_questions(args.data / "questions.jsonl")
-    policy = CandidatePolicy()
+    policy = policy_of(args.policy)
     asof = cached_examples(cache, args.db, questions, True, policy, args.fresh)
     now = cached_examples(cache, args.db, questions, False, policy, args.fresh)
     windows = sum(len(e.labels) for e in asof)
