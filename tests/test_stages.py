@@ -1,0 +1,55 @@
+"""`benchmarks/stages.py`: every stage of a question is timed, and nothing stays wrapped."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from benchmarks import stages
+from retrieval import search
+from retrieval.corpus.db import ReadConnections
+from retrieval.corpus.store import CorpusReader
+from retrieval.engine import Engine
+from retrieval.ranking import evidence, model
+from retrieval.search import Searcher
+
+QUESTIONS = ["Where did the joint exercise begin?", "What rate did the central bank hold?"]
+
+
+def searcher_of(engine: Engine, readers: ReadConnections) -> Searcher:
+    return Searcher(CorpusReader(readers.get), engine.index, engine.articles)
+
+
+async def test_each_stage_of_the_answer_path_is_timed(small_engine: Engine, db_path: Path) -> None:
+    readers = ReadConnections(db_path)
+    try:
+        figures = stages.measure(searcher_of(small_engine, readers), QUESTIONS)
+    finally:
+        readers.close()
+    rows = {row["stage"]: row for row in figures["stages"]}
+    assert figures["questions"] == 2 and figures["median_ms"] > 0
+    for label in ("candidates", "window features (build)", "marks", "passage choice"):
+        assert rows[label]["mean_ms"] > 0, label  # each was called, and its time counted
+    for row in figures["stages"]:  # a stage's time includes the stages it calls
+        if row["parent"]:
+            assert row["mean_ms"] <= rows[row["parent"]]["mean_ms"]
+    top = [row["mean_ms"] for row in figures["stages"] if row["parent"] is None]
+    assert abs(sum(top) - figures["mean_ms"]) < 1e-9  # the rest makes up the whole
+    assert "| ↳ reading new sentences |" in stages.table(figures)
+
+
+async def test_every_function_is_put_back(small_engine: Engine, db_path: Path) -> None:
+    readers = ReadConnections(db_path)
+    try:
+        searcher = searcher_of(small_engine, readers)
+        timed = stages.stages_of(searcher)
+        assert {s.owner for s in timed} >= {search, model, evidence, searcher, searcher.reader}
+
+        def state() -> list[tuple[bool, object]]:  # own attribute or the class's, and which
+            return [(s.name in vars(s.owner), getattr(s.owner, s.name)) for s in timed]
+
+        before = state()
+        stages.measure(searcher, QUESTIONS)
+        assert state() == before
+        assert "candidates" not in vars(searcher) and "search" not in vars(searcher.index)
+    finally:
+        readers.close()
