@@ -6,7 +6,9 @@ Three small extensions at python-telegram-bot's own extension points:
   transient failure can be told from the others.
 - `RetryingRateLimiter` (a `BaseRateLimiter`, which wraps every API call but getUpdates):
   retries a call that certainly did nothing, with exponential backoff, for at most
-  MAX_REPLY_AGE seconds; then the reply is dropped with a log line, never sent late.
+  MAX_REPLY_AGE seconds; then the reply is dropped with a log line, never sent late. The
+  getMe of start-up gets CONNECT_AGE: a wrong TELEGRAM_API_BASE_URL or a network that is
+  down says so in seconds, not a minute.
 - `UpdatesRequest` (the getUpdates request): an update python-telegram-bot cannot read
   reaches it as a bare update id, logged once, instead of failing the whole batch forever.
 
@@ -36,6 +38,7 @@ from telegram.request import HTTPXRequest
 log = logging.getLogger(__name__)
 
 MAX_REPLY_AGE = 60.0  # seconds: a reply Telegram has not taken by then is dropped
+CONNECT_AGE = 10.0  # seconds: getMe, which `newsbot run` calls before it polls
 FIRST_WAIT = 0.5  # seconds before the first retry; doubled each time
 MAX_WAIT = 8.0  # seconds between retries at most
 _NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
@@ -107,7 +110,8 @@ def _readable(update: Any) -> Any:
 class RetryingRateLimiter(AIORateLimiter):
     """AIORateLimiter (Telegram's flood limits, RetryAfter waited out), which also retries
     a call that failed without effect: exponential backoff from FIRST_WAIT to MAX_WAIT,
-    until the call is MAX_REPLY_AGE seconds old. Then it raises ReplyDropped."""
+    until the call is MAX_REPLY_AGE seconds old (getMe: CONNECT_AGE). Then it raises
+    ReplyDropped."""
 
     async def process_request(
         self,
@@ -120,6 +124,7 @@ class RetryingRateLimiter(AIORateLimiter):
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
         started = time.monotonic()
         wait = FIRST_WAIT
+        max_age = CONNECT_AGE if endpoint == "getMe" else MAX_REPLY_AGE
         while True:
             try:
                 return await super().process_request(
@@ -127,7 +132,8 @@ class RetryingRateLimiter(AIORateLimiter):
                 )
             except NetworkError as exc:
                 age = time.monotonic() - started
-                where = f"{endpoint} to chat {data.get('chat_id')}"
+                chat = data.get("chat_id")
+                where = endpoint if chat is None else f"{endpoint} to chat {chat}"
                 if not not_delivered(exc):
                     if endpoint.startswith(("send", "edit", "answer", "delete")):
                         log.warning(
@@ -137,7 +143,7 @@ class RetryingRateLimiter(AIORateLimiter):
                             exc,
                         )
                     raise
-                if age + wait > MAX_REPLY_AGE:
+                if age + wait > max_age:
                     log.warning(
                         "%s dropped: Telegram failed it for %.0f s (%s); not sent late",
                         where,

@@ -780,3 +780,23 @@ async def test_a_refused_connection_is_retried_then_dropped(
         await api.send_message(USER, "hello")
     assert caplog.text.count("trying again in") >= 2
     assert transport.not_delivered(transport.ReplyDropped("x"))
+
+
+async def test_start_up_gives_up_on_an_unreachable_api_sooner_than_a_reply(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # `newsbot run` calls getMe before polling: a wrong URL must not keep it silent for the
+    # minute a reply is given (the test would time out on MAX_REPLY_AGE's ten minutes).
+    monkeypatch.setattr(transport, "CONNECT_AGE", 1.0)
+    monkeypatch.setattr(transport, "MAX_REPLY_AGE", 600.0)
+    api = ExtBot(
+        TEST_TOKEN,
+        base_url="http://127.0.0.1:9/bot",
+        request=transport.ApiRequest(),
+        rate_limiter=transport.RetryingRateLimiter(),
+    )
+    await api.rate_limiter.initialize()  # type: ignore[union-attr]
+    with caplog.at_level(logging.INFO, logger="bot"), pytest.raises(transport.ReplyDropped):
+        await asyncio.wait_for(api.get_me(), timeout=30)
+    assert 1 <= caplog.text.count("getMe failed") <= 2  # 0.5 s, then 1 s would pass the age
+    assert "getMe dropped" in caplog.text and "to chat" not in caplog.text
