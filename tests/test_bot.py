@@ -764,18 +764,24 @@ async def test_an_answer_whose_confirmation_timed_out_is_not_sent_again(
     assert len(bot.fake.calls("sendMessage")) == 1
 
 
-async def test_a_refused_connection_is_retried_then_dropped(
-    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> None:
-    monkeypatch.setattr(transport, "MAX_REPLY_AGE", 2.0)
-    # Port 9 (discard) refuses: the request is never made, so trying again is safe.
-    api = ExtBot(
+async def unreachable_api() -> ExtBot[Any]:
+    """A bot with newsbot's transport whose every connection is refused: port 9 (discard)
+    refuses, so the request is never made and trying again is safe."""
+    api: ExtBot[Any] = ExtBot(
         TEST_TOKEN,
         base_url="http://127.0.0.1:9/bot",
         request=transport.ApiRequest(),
         rate_limiter=transport.RetryingRateLimiter(),
     )
     await api.rate_limiter.initialize()  # type: ignore[union-attr]
+    return api
+
+
+async def test_a_refused_connection_is_retried_then_dropped(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(transport, "MAX_REPLY_AGE", 2.0)
+    api = await unreachable_api()
     with caplog.at_level(logging.INFO, logger="bot"), pytest.raises(transport.ReplyDropped):
         await api.send_message(USER, "hello")
     assert caplog.text.count("trying again in") >= 2
@@ -789,13 +795,7 @@ async def test_start_up_gives_up_on_an_unreachable_api_sooner_than_a_reply(
     # minute a reply is given (the test would time out on MAX_REPLY_AGE's ten minutes).
     monkeypatch.setattr(transport, "CONNECT_AGE", 1.0)
     monkeypatch.setattr(transport, "MAX_REPLY_AGE", 600.0)
-    api = ExtBot(
-        TEST_TOKEN,
-        base_url="http://127.0.0.1:9/bot",
-        request=transport.ApiRequest(),
-        rate_limiter=transport.RetryingRateLimiter(),
-    )
-    await api.rate_limiter.initialize()  # type: ignore[union-attr]
+    api = await unreachable_api()
     with caplog.at_level(logging.INFO, logger="bot"), pytest.raises(transport.ReplyDropped):
         await asyncio.wait_for(api.get_me(), timeout=30)
     assert 1 <= caplog.text.count("getMe failed") <= 2  # 0.5 s, then 1 s would pass the age
