@@ -792,7 +792,8 @@ async def test_start_up_gives_up_on_an_unreachable_api_sooner_than_a_reply(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     # `newsbot run` calls getMe before polling: a wrong URL must not keep it silent for the
-    # minute a reply is given (the test would time out on MAX_REPLY_AGE's ten minutes).
+    # minute a reply is given. MAX_REPLY_AGE is ten minutes here: without CONNECT_AGE, the
+    # wait_for below times out.
     monkeypatch.setattr(transport, "CONNECT_AGE", 1.0)
     monkeypatch.setattr(transport, "MAX_REPLY_AGE", 600.0)
     api = await unreachable_api()
