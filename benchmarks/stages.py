@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import statistics
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -29,7 +27,9 @@ from typing import Any
 if __name__ == "__main__" and not __package__:  # run as a script: make the repo importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.corpora import add_corpus_option
+from benchmarks.corpora import add_corpus_option, missing
+from benchmarks.measure import latency
+from benchmarks.news_qa import load_questions
 from retrieval import search
 from retrieval.corpus.db import ReadConnections
 from retrieval.corpus.store import CorpusReader
@@ -84,8 +84,9 @@ def timed(stages: Sequence[Stage]) -> Iterator[dict[str, float]]:
     saved = []
     for stage in stages:
         own = stage.name in vars(stage.owner)  # else a method found on the object's class
-        saved.append((stage, own, getattr(stage.owner, stage.name)))
-        setattr(stage.owner, stage.name, _timer(getattr(stage.owner, stage.name), stage, spent))
+        original = getattr(stage.owner, stage.name)
+        saved.append((stage, own, original))
+        setattr(stage.owner, stage.name, _timer(original, stage, spent))
     try:
         yield spent
     finally:
@@ -120,19 +121,18 @@ def measure(searcher: Searcher, questions: Sequence[str], limit: int = 3) -> dic
             started = time.perf_counter()
             searcher.search(question, limit)
             times.append(time.perf_counter() - started)
-    count = len(questions)
-    mean = {label: seconds / count * 1000 for label, seconds in spent.items()}
-    whole = sum(times) / count * 1000
+    whole = latency(times)  # as realserve.py reports the whole question
+    mean = {label: seconds / len(times) * 1000 for label, seconds in spent.items()}
     top = sum(mean[s.label] for s in stages if s.parent is None)
     return {
-        "questions": count,
-        "median_ms": statistics.median(times) * 1000,
-        "p95_ms": sorted(times)[min(count - 1, int(count * 0.95))] * 1000,
-        "mean_ms": whole,
+        "questions": len(times),
+        "median_ms": whole["median_ms"],
+        "p95_ms": whole["p95_ms"],
+        "mean_ms": whole["mean_ms"],
         "stages": [
             {"stage": s.label, "parent": s.parent, "mean_ms": mean[s.label]} for s in stages
         ]
-        + [{"stage": "the rest", "parent": None, "mean_ms": whole - top}],
+        + [{"stage": "the rest", "parent": None, "mean_ms": whole["mean_ms"] - top}],
     }
 
 
@@ -156,13 +156,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, required=True, help="a newsbot database, indexed")
     add_corpus_option(
-        parser, QUESTIONS, "the questions (JSON lines with 'question')", "--questions-file"
+        parser, QUESTIONS, "the questions (news-qa-dev's questions.jsonl)", "--questions-file"
     )
     parser.add_argument("--questions", type=int, default=None, help="only the first N")
     args = parser.parse_args(argv)
-    with args.questions_file.open(encoding="utf-8") as fh:
-        questions = [json.loads(line)["question"] for line in fh if line.strip()]
-    questions = questions[: args.questions]
+    if not args.questions_file.is_file():
+        raise SystemExit(f"{missing(args.questions_file)}; or name it with --questions-file")
+    questions = [q.question for q in load_questions(args.questions_file)][: args.questions]
     if not questions:
         raise SystemExit(f"no questions in {args.questions_file}")
     engine = asyncio.run(Engine.open(args.db))

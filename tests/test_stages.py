@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from benchmarks import stages
 from retrieval import search
 from retrieval.corpus.db import ReadConnections
@@ -53,3 +55,9 @@ async def test_every_function_is_put_back(small_engine: Engine, db_path: Path) -
         assert "candidates" not in vars(searcher) and "search" not in vars(searcher.index)
     finally:
         readers.close()
+
+
+def test_a_missing_question_file_is_named(tmp_path: Path) -> None:
+    absent = tmp_path / "questions.jsonl"
+    with pytest.raises(SystemExit, match=f"not found at {absent}.*--questions-file"):
+        stages.main(["--db", str(tmp_path / "news.db"), "--questions-file", str(absent)])
