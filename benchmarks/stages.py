@@ -64,7 +64,7 @@ def stages_of(searcher: Searcher) -> list[Stage]:
         Stage("first stage", model.Ranker, "keep"),
         Stage("pool text (SQLite)", reader, "sentence_texts"),
         Stage("marks", model, "add_marks"),
-        Stage("reading new sentences", evidence, "sentence_marks", "marks"),
+        Stage("reading new sentences", evidence, "sentences_marks", "marks"),
         Stage("novelty", evidence, "novelty", "marks"),
         Stage("passage choice", search, "choose"),
         Stage("highlights", searcher, "highlights"),

@@ -9,6 +9,7 @@ import random
 import re
 import sys
 
+import numpy as np
 import pytest
 
 from retrieval.ranking import lexicon, marks, scan
@@ -127,7 +128,7 @@ def test_the_scanner_classes_are_the_patterns() -> None:
         lexicon.CURRENCY: r"[$£€]",
     }
     for char in [chr(c) for c in range(128)] + list(marks._WIDE_PUNCTUATION):  # noqa: SLF001
-        code = scan._codes(char.encode())[0]  # noqa: SLF001
+        code = scan._codes(np.frombuffer(char.encode(), dtype=np.uint8))[0]  # noqa: SLF001
         for bit, pattern in classes.items():
             assert bool(lexicon.CLASSES[code] & bit) == bool(re.fullmatch(pattern, char)), char
     assert "’" in marks._CAPS_RUN.pattern and "’" in marks._NAME  # noqa: SLF001
@@ -152,3 +153,14 @@ def test_the_scanner_words_are_the_patterns_words() -> None:
     assert lexicon.PLACE_KINDS == marks._PLACE_KINDS  # noqa: SLF001
     for words in (lexicon.SCALES, lexicon.PLACE_KINDS):
         assert not any(a != b and b.startswith(a) for a in words for b in words)
+
+
+def test_many_texts_read_in_one_call_read_as_each_alone(lines: list[str]) -> None:
+    """`scan_many`, as a question reads its new sentences: each text's finds are its own,
+    with texts the scanner does not know (None) and empty ones between them."""
+    texts = [*lines[:40], "İstanbul 1999", *BRANCHES, "", "Zürich, May 5", *lines[40:80]]
+    alone = [scan.scan(text, marks._LEXICON) for text in texts]  # noqa: SLF001
+    assert alone.count(None) >= 2 and any(a is not None and a[0] != "||||" for a in alone)
+    assert scan.scan_many(texts, marks._LEXICON) == alone  # noqa: SLF001
+    assert marks.sentences_marks(texts) == [marks.sentence_marks(text) for text in texts]
+    assert scan.scan_many([], marks._LEXICON) == []  # noqa: SLF001

@@ -1,28 +1,55 @@
 """What reading a window's text adds to its features: the names, numbers and dates it holds
 that the question does not, of the kind the question asks for, and how widely they recur.
 
-The second stage of `model`: reading text costs 15-20 µs a sentence, so it runs on the
+The second stage of `model`: reading text costs about 9 µs a sentence, so it runs on the
 windows the first stage keeps (a hundred or so), not on the thousands `features.build`
 cuts; their text must have been read (`Candidates.read_texts`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
 from retrieval.ranking.features import COLUMN, Candidates, Floats, Ints
-from retrieval.ranking.marks import Marks, novelty, sentence_marks
+from retrieval.ranking.marks import Marks, novelty, sentences_marks
 from retrieval.ranking.question import AnswerKind, QuestionProfile
 
 
-@lru_cache(maxsize=200_000)
-def marks_of(sentence_id: int, text: str) -> Marks:
-    # A sentence's marks do not depend on the question: read once, reused by every question.
-    return sentence_marks(text)
+class _RememberedMarks:
+    """The marks of the last `size` sentences read (by id and text: two databases may share
+    an id). A sentence's marks do not depend on the question: read once, reused by every
+    question; those not known yet are read together (`sentences_marks`)."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._known: OrderedDict[tuple[int, str], Marks] = OrderedDict()  # oldest first
+        self._lock = threading.Lock()
+
+    def __call__(self, sentences: Sequence[tuple[int, str]]) -> list[Marks]:
+        known = self._known
+        found = {key: marks for key in sentences if (marks := known.get(key)) is not None}
+        missing = [key for key in dict.fromkeys(sentences) if key not in found]
+        if missing:
+            read = dict(zip(missing, sentences_marks([text for _, text in missing]), strict=True))
+            found |= read
+            with self._lock:  # another thread's question may be adding its own
+                known |= read
+                while len(known) > self._size:
+                    known.popitem(last=False)
+        return [found[key] for key in sentences]
+
+
+remembered_marks = _RememberedMarks(200_000)
+
+
+def marks_of(sentences: Sequence[tuple[int, str]]) -> list[Marks]:
+    """The marks of each (id, text) of `sentences`."""
+    return remembered_marks(sentences)
 
 
 _MARKS = ("names", "places", "numbers", "years", "months", "money")
@@ -41,12 +68,12 @@ class _SentenceEvidence:
     def of(
         cls,
         question: QuestionProfile,
-        sentences: Iterable[tuple[int, str]],
+        sentences: Sequence[tuple[int, str]],
         owner: Ints,
         articles: int,
     ) -> _SentenceEvidence:
         """Of `sentences` given as (id, text)."""
-        shapes = [novelty(marks_of(i, text), question.words) for i, text in sentences]
+        shapes = [novelty(marks, question.words) for marks in marks_of(sentences)]
         marks = np.array(
             [[sh.names, sh.places, sh.numbers, sh.years, sh.months, sh.money] for sh in shapes],
             dtype=float,
@@ -77,7 +104,7 @@ class _SentenceEvidence:
 def add_marks(candidates: Candidates) -> None:
     """Fill the columns of `MARK_FEATURES` for every window of `candidates`: in place.
 
-    The second stage: reading names, numbers and dates out of sentence text costs 15-20 µs
+    The second stage: reading names, numbers and dates out of sentence text costs about 9 µs
     a sentence, so it runs on the windows the first stage kept (a hundred or so), not
     on the thousands of windows of the candidate articles; their text must have been read
     (`Candidates.read_texts`). `support` counts recurrences among the sentences of those

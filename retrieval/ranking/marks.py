@@ -11,14 +11,14 @@ Most text is read by a compiled scanner instead (`scan`), which finds what they 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from itertools import chain
 from typing import NamedTuple
 
 from retrieval.index.tokens import STOPWORDS
 from retrieval.ranking.lexicon import lexicon
 from retrieval.ranking.places import PLACES
-from retrieval.ranking.scan import scan
+from retrieval.ranking.scan import scan_many
 
 # A run of capitalised words ("Minjee Lee", "New York Yankees"), or a number with its
 # separators and an optional scale ("3.6 million", "$20,000", "15").
@@ -132,11 +132,21 @@ class Marks(NamedTuple):
 
 def sentence_marks(text: str) -> Marks:
     """The names, numbers and dates of a sentence."""
-    scanned = scan(text, _LEXICON)
-    if scanned is None:  # a character the compiled reading does not know
-        return marks_by_pattern(text)
+    return sentences_marks([text])[0]
+
+
+def sentences_marks(texts: Sequence[str]) -> list[Marks]:
+    """`sentence_marks` of each of `texts`: most read by one call of the compiled reading,
+    any with a character it does not know by the patterns."""
+    return [
+        marks_by_pattern(text) if scanned is None else _marks_of_scan(*scanned)
+        for text, scanned in zip(texts, scan_many(texts, _LEXICON), strict=True)
+    ]
+
+
+def _marks_of_scan(found: str, money: int, places: int) -> Marks:
+    """The marks of what the compiled reading found (`scan`)."""
     # Words joined by " ", finds by ",", kinds by "|", in the order of `Marks.words`.
-    found, money, places = scanned
     runs, numbers, cued, years, months = found.split("|")
     run_list = runs.split(",") if runs else []
     names = [tuple(run.split(" ")) for run in run_list]

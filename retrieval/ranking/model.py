@@ -279,12 +279,12 @@ class _Page:
             return self._window_answers[w]
         c = self.candidates
         first = int(c.start[w])
+        rows = range(first, first + int(c.size[w]))
+        sentences = [(int(c.sentence_id[i]), c.sentence_text(i)) for i in rows]
         found = {
             answer
-            for i in range(first, first + int(c.size[w]))
-            for answer in novelty(
-                marks_of(int(c.sentence_id[i]), c.sentence_text(i)), c.question.words
-            ).candidates
+            for marks in marks_of(sentences)
+            for answer in novelty(marks, c.question.words).candidates
         }
         answers = [frozenset(answer.split()) for answer in sorted(found)]
         self._window_answers[w] = answers

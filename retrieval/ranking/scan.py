@@ -17,6 +17,7 @@ codes and classes, and the words looked up whole, are `lexicon`'s tables.
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -63,18 +64,63 @@ def scan(text: str, words: Lexicon) -> tuple[str, int, int] | None:
     """What `text` holds, as `marks` wants it (`read`), how many currency signs and
     percentages, and how many places: None if it holds a character not read here. `words`:
     the lexicon to use."""
-    data = text.encode("utf-8", "surrogatepass")  # a lone surrogate is not read here
+    return scan_many([text], words)[0]
+
+
+def scan_many(texts: Sequence[str], words: Lexicon) -> list[tuple[str, int, int] | None]:
+    """`scan` of each of `texts`, in one call of the compiled reading: a question reads a
+    hundred or more new sentences, and each call would cost about a microsecond of its own,
+    a third of the reading."""
+    if not texts:
+        return []
+    encoded = [text.encode("utf-8", "surrogatepass") for text in texts]  # a lone surrogate
+    starts = np.zeros(len(encoded) + 1, dtype=np.int64)  # is not read here
+    np.cumsum([len(data) for data in encoded], out=starts[1:])
+    data = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+    needed = 12 * len(data) + 16 * len(encoded)
     out = getattr(_local, "out", None)
-    if out is None or len(out) < 12 * len(data) + 16:
-        out = _local.out = np.empty(max(12 * len(data) + 16, 4096), dtype=np.uint8)
-    size, money, places = read(data, out, words.rows, words.bounds)
-    if size < 0:
-        return None
-    return out[:size].tobytes().decode("ascii"), money, places
+    if out is None or len(out) < needed:
+        out = _local.out = np.empty(max(needed, 1 << 16), dtype=np.uint8)
+    ends = np.empty(len(encoded), dtype=np.int64)
+    counts = np.empty((len(encoded), 2), dtype=np.int64)
+    size = read_many(data, starts, out, ends, counts, words.rows, words.bounds)
+    found = out[:size].tobytes().decode("ascii")
+    scanned: list[tuple[str, int, int] | None] = []
+    at = 0
+    for end, (money, places) in zip(ends.tolist(), counts.tolist(), strict=True):
+        if end < 0:
+            scanned.append(None)
+        else:
+            scanned.append((found[at:end], money, places))
+            at = end
+    return scanned
 
 
 @njit(cache=True, nogil=True)
-def read(data: bytes, out: Bytes, rows: Bytes, bounds: Int32s) -> tuple[int, int, int]:
+def read_many(
+    data: Bytes,
+    starts: npt.NDArray[np.int64],
+    out: Bytes,
+    ends: npt.NDArray[np.int64],
+    counts: npt.NDArray[np.int64],
+    rows: Bytes,
+    bounds: Int32s,
+) -> int:
+    """`read` each text data[starts[i] : starts[i + 1]], one after the other into `out`:
+    the i-th's find ends at ends[i] (-1 if it holds a character not read here), its money
+    marks and places are counts[i]. Return the length written."""
+    at = 0
+    for i in range(len(starts) - 1):
+        size, money, places = read(data[starts[i] : starts[i + 1]], out[at:], rows, bounds)
+        ends[i] = -1 if size < 0 else at + size
+        at += max(size, 0)
+        counts[i, 0] = money
+        counts[i, 1] = places
+    return at
+
+
+@njit(cache=True, nogil=True)
+def read(data: Bytes, out: Bytes, rows: Bytes, bounds: Int32s) -> tuple[int, int, int]:
     """Write into `out` (twelve bytes a byte of `data` or more) the words of the runs of
     capitalised words (stopwords left out), of the numbers, of the cued places, the years,
     and the month and weekday names if a name word is one. Return its length, the count of
@@ -115,7 +161,7 @@ def read(data: bytes, out: Bytes, rows: Bytes, bounds: Int32s) -> tuple[int, int
 
 
 @njit(cache=True, nogil=True)
-def _codes(data: bytes) -> Codes:
+def _codes(data: Bytes) -> Codes:
     """The code of each character of UTF-8 `data`, and `PUNCTUATION` for its end; empty if
     a character is none of those read here."""
     codes = np.empty(len(data) + 1, dtype=np.int32)
