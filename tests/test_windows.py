@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from retrieval.ranking import windows
-from retrieval.ranking.features import CandidatePolicy
+from retrieval.ranking.features import COLUMN, FEATURES, CandidatePolicy
 
 
 def _bits(values: np.ndarray) -> np.ndarray:
@@ -25,6 +25,29 @@ def test_pairwise_sum_adds_up_as_numpy(seed: int) -> None:
     for n in [*range(300), 511, 1000, 1027, 4099]:
         row = rng.random(n) * rng.integers(0, 2, n) * 7.3
         assert _bits(np.array([windows._pairwise_sum(row, 0, n)]))[0] == _bits(row.sum()).item()
+
+
+# The columns of `_reference`, in the order it stacks them.
+REFERENCE_COLUMNS = (
+    "window_bm25",
+    "window_bm25_share",
+    "rel_article",
+    "rank_in_article",
+    "coverage",
+    "sentence_coverage",
+    "whole_sentence",
+    "bare_sentences",
+    "ask_coverage",
+    "ask_sentence_coverage",
+    "hit_rank",
+    "hit",
+    "dist_best",
+    "position",
+    "lead",
+    "two_sentences",
+    "three_sentences",
+    "words",
+)
 
 
 def _reference(
@@ -135,6 +158,8 @@ def test_window_columns_are_numpys_to_the_bit(seed: int) -> None:
     asking = rng.random(terms) < 0.6
     in_context = rng.random((articles, terms)) < 0.3
     best_sentence = np.array([np.flatnonzero(owner == a)[0] for a in range(articles)])
+    article_columns = np.array([COLUMN["article_bm25"], COLUMN["age"]])
+    per_article = rng.random((articles, 2)) + 0.5
     given: dict[str, Any] = dict(
         counts=counts, lengths=lengths, words=words, owner=owner, positions=positions
     )
@@ -153,12 +178,32 @@ def test_window_columns_are_numpys_to_the_bit(seed: int) -> None:
         ask_idf=ask_idf, idf_total=idf_total, ask_total=ask_total, avg_len=avg_len,
         in_context=in_context, best_sentence=best_sentence, k1=policy.k1, b=policy.b,
         context_weight=policy.context_weight, max_sentences=policy.max_sentences,
-        max_words=policy.max_words,
+        max_words=policy.max_words, width=len(FEATURES), per_article=per_article,
+        article_columns=article_columns,
     )  # fmt: skip
     assert len(first) > 0
     if seed % 2:
         assert len(np.unique(columns[:, 0])) < len(columns)  # ties were tried
     assert np.array_equal(first, expected[0])
     assert np.array_equal(size, expected[1])
-    assert columns.shape == (len(first), len(windows.WINDOW_COLUMNS))
-    assert np.array_equal(_bits(columns), _bits(expected[2]))
+    assert columns.shape == (len(first), len(FEATURES))
+    assert FEATURES[: len(windows.WINDOW_COLUMNS)] == windows.WINDOW_COLUMNS
+    reference = expected[2][:, [REFERENCE_COLUMNS.index(c) for c in windows.WINDOW_COLUMNS]]
+    assert np.array_equal(_bits(columns[:, : len(windows.WINDOW_COLUMNS)]), _bits(reference))
+    # each window's article's columns at their places, and nothing elsewhere
+    assert np.array_equal(columns[:, article_columns], per_article[owner[first]])
+    rest = np.ones(len(FEATURES), dtype=bool)
+    rest[: len(windows.WINDOW_COLUMNS)] = rest[article_columns] = False
+    assert not columns[:, rest].any()
+
+
+def test_each_articles_best_sentence_is_its_first_highest() -> None:
+    values = np.array([0.2, 0.5, 0.5, 0.1, 0.0, 0.0, 0.7, 0.3])
+    owner = np.array([0, 0, 0, 0, 1, 1, 3, 3])  # article 2 has no sentence
+    assert windows.best_per_article(values, owner, 4).tolist() == [1, 4, 0, 6]
+    rng = np.random.default_rng(5)
+    owner = np.sort(rng.integers(0, 30, 2000))
+    values = rng.integers(0, 4, 2000) / 3  # ties everywhere
+    for article, best in enumerate(windows.best_per_article(values, owner, 30).tolist()):
+        mine = np.flatnonzero(owner == article)
+        assert best == (mine[np.argmax(values[mine])] if len(mine) else 0)

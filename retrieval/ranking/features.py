@@ -101,7 +101,30 @@ FEATURES = (
     "relative_recency_7",  # exp(-those days / 7): recency that survives "as of now"
 )
 COLUMN = {name: i for i, name in enumerate(FEATURES)}
-_WINDOW_COLUMNS = [COLUMN[name] for name in windows.WINDOW_COLUMNS]  # `build` fills them
+# The compiled window pass fills the first columns, in place (`windows.window_columns`).
+if FEATURES[: len(windows.WINDOW_COLUMNS)] != windows.WINDOW_COLUMNS:
+    raise ImportError("features.FEATURES must open with windows.WINDOW_COLUMNS, in order")
+# A window's article's columns, in the order `build` stacks them (`per_article`).
+_ARTICLE_COLUMNS = np.array(
+    [
+        COLUMN[name]
+        for name in (
+            "article_bm25",
+            "article_rank",
+            "article_hit",
+            "recent_hit",
+            "article_hit_rank",
+            "title_coverage",
+            "age",
+            "recency_90",
+            "recency_7",
+            "recent_question_recency",
+            "relative_age",
+            "relative_recency_7",
+        )
+    ],
+    dtype=np.int64,
+)
 # What `add_marks` fills in, for the windows the first stage keeps: read from sentence text.
 MARK_FEATURES = (
     "names",
@@ -236,7 +259,7 @@ def build(
     ask_idf = idf * asking
     ask_total = float(ask_idf.sum()) or idf_total
     coverage, ask_coverage = windows.sentence_coverage(counts, idf, ask_idf, idf_total, ask_total)
-    best_sentence = _best_per_article(coverage, owner, len(articles))
+    best_sentence = windows.best_per_article(coverage, owner, len(articles))
 
     # per article
     first_of = np.concatenate([[0], np.cumsum(sizes)[:-1]])
@@ -273,26 +296,8 @@ def build(
             np.exp(-fresh / 7),
         ]
     )
-    article_columns = [
-        COLUMN[n]
-        for n in (
-            "article_bm25",
-            "article_rank",
-            "article_hit",
-            "recent_hit",
-            "article_hit_rank",
-            "title_coverage",
-            "age",
-            "recency_90",
-            "recency_7",
-            "recent_question_recency",
-            "relative_age",
-            "relative_recency_7",
-        )
-    ]
-
     positions = np.concatenate([a.positions for a in articles])
-    start, size, columns = windows.window_columns(
+    start, size, features = windows.window_columns(
         counts,
         lengths,
         words,
@@ -313,15 +318,15 @@ def build(
         policy.context_weight,
         policy.max_sentences,
         policy.max_words,
+        len(FEATURES),
+        per_article,
+        _ARTICLE_COLUMNS,
     )
     if not len(start):
         return _no_candidates(question, sentence_ids, attributions)
-    features = np.zeros((len(start), len(FEATURES)))
-    features[:, _WINDOW_COLUMNS] = columns
     for name in ("rank_in_article", "dist_best", "position"):
         features[:, COLUMN[name]] = np.log1p(features[:, COLUMN[name]])
     features[:, COLUMN["words"]] = np.log(np.maximum(features[:, COLUMN["words"]], 1))
-    features[:, article_columns] = per_article[owner[start]]
     features[:, COLUMN["lead_article"]] = (
         features[:, COLUMN["lead"]] * features[:, COLUMN["article_bm25"]]
     )
@@ -338,16 +343,6 @@ def build(
         question,
         {},
     )
-
-
-def _best_per_article(values: Floats, owner: Ints, articles: int) -> Ints:
-    """The index of the sentence with the highest value in each article (first on ties)."""
-    order = np.lexsort((np.arange(len(values)), -values, owner))
-    firsts = np.ones(len(order), dtype=bool)
-    firsts[1:] = owner[order][1:] != owner[order][:-1]
-    best = np.zeros(articles, dtype=np.int64)
-    best[owner[order][firsts]] = order[firsts]
-    return best
 
 
 def _no_candidates(

@@ -22,20 +22,21 @@ Ints = npt.NDArray[np.int64]
 Int32s = npt.NDArray[np.int32]
 Bools = npt.NDArray[np.bool_]
 
-# The columns of `window_columns`' result, in order.
+# The columns of `window_columns`' result, in order: the first of `features.FEATURES`, in
+# its order, so the pass fills the rows `build` finishes without a copy.
 WINDOW_COLUMNS = (
     "window_bm25",  # over the best window's
     "window_bm25_share",  # over the question's idf
-    "rel_article",
-    "rank_in_article",  # log1p left to build
     "coverage",
     "sentence_coverage",
     "whole_sentence",
     "bare_sentences",
     "ask_coverage",
     "ask_sentence_coverage",
-    "hit_rank",
     "hit",
+    "hit_rank",
+    "rel_article",
+    "rank_in_article",  # log1p left to build
     "dist_best",  # sentences between the window and its article's best: log1p left to build
     "position",  # of its first sentence: log1p left to build
     "lead",
@@ -47,16 +48,16 @@ WINDOW_COLUMNS = (
 (
     _BM25,
     _BM25_SHARE,
-    _REL_ARTICLE,
-    _RANK_IN_ARTICLE,
     _COVERAGE,
     _SENTENCE_COVERAGE,
     _WHOLE_SENTENCE,
     _BARE_SENTENCES,
     _ASK_COVERAGE,
     _ASK_SENTENCE_COVERAGE,
-    _HIT_RANK,
     _HIT,
+    _HIT_RANK,
+    _REL_ARTICLE,
+    _RANK_IN_ARTICLE,
     _DIST_BEST,
     _POSITION,
     _LEAD,
@@ -178,10 +179,15 @@ def window_columns(
     context_weight: float,
     max_sentences: int,
     max_words: int,
+    width: int,
+    per_article: Floats,
+    article_columns: Ints,
 ) -> tuple[Ints, Ints, Floats]:
     """Every window worth a row: 1 to `max_sentences` consecutive sentences of one article,
     holding a term of the question, at most `max_words` words unless one sentence. Returns
-    their first sentences, sizes, and `WINDOW_COLUMNS`, by size and then by first sentence.
+    their first sentences, sizes, and rows of `width` columns: the first `WINDOW_COLUMNS`,
+    at `article_columns` its article's row of `per_article`, the rest 0; by size and then
+    by first sentence.
 
     A window's BM25 sums, for each term, its saturated count in the window, or when the
     window lacks it and the article's title or lead has it, `context_weight`; times idf.
@@ -201,7 +207,7 @@ def window_columns(
                 kept += 1
     starts = np.empty(kept, dtype=np.int64)
     sizes = np.empty(kept, dtype=np.int64)
-    out = np.zeros((kept, len(WINDOW_COLUMNS)))
+    out = np.zeros((kept, max(width, len(WINDOW_COLUMNS))))
     tf = np.empty(terms)
     part = np.empty(terms)
     covered = np.empty(terms)
@@ -259,6 +265,8 @@ def window_columns(
             columns[_TWO_SENTENCES] = size == 2
             columns[_THREE_SENTENCES] = size == 3
             columns[_WORDS] = n_words
+            for j in range(len(article_columns)):
+                columns[article_columns[j]] = per_article[article, j]
             row += 1
     _compare_scores(out, owner[starts], owner[n - 1] + 1 if n else 0, idf_total)
     return starts, sizes, out
@@ -290,6 +298,20 @@ def _compare_scores(out: Floats, article: Ints, articles: int, idf_total: float)
         out[w, _REL_ARTICLE] = scores[w] / max(best_in_article[article[w]], 1e-9)
 
 
+@njit(cache=True, nogil=True)
+def best_per_article(values: Floats, owner: Ints, articles: int) -> Ints:
+    """The index of the sentence with the highest value in each article (the first on ties;
+    0 for an article without sentences)."""
+    best = np.zeros(articles, dtype=np.int64)
+    seen = np.zeros(articles, dtype=np.bool_)
+    for s in range(len(values)):
+        a = owner[s]
+        if not seen[a] or values[s] > values[best[a]]:
+            best[a] = s
+            seen[a] = True
+    return best
+
+
 @njit(cache=True, nogil=True, inline="always")
 def _kept(held: Bools, words: Int32s, owner: Ints, first: int, size: int, max_words: int) -> bool:
     """Whether the window of `size` sentences from `first` is a candidate."""
@@ -312,6 +334,7 @@ def warm_up() -> None:
     ints = np.zeros(2, dtype=np.int64)
     idf = np.ones(1)
     sentence_coverage(counts, idf, idf, 1.0, 1.0)
+    best_per_article(floats, ints, 1)
     window_columns(
         counts,
         ones,
@@ -333,4 +356,7 @@ def warm_up() -> None:
         0.7,
         3,
         70,
+        20,
+        np.ones((1, 2)),
+        np.array([18, 19]),
     )
