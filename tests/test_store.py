@@ -363,3 +363,90 @@ async def test_a_stored_article_is_read_once_then_remembered(engine: Engine) -> 
         assert reader.stored_articles([1], last=0)[1].positions.tolist() == [0]
     finally:
         readers.close()
+
+
+async def test_an_article_row_says_where_its_sentences_run(engine: Engine) -> None:
+    """newsbot gives a batch's sentences their ids itself, so each article's row names its
+    run (first id, count); ids still grow past any ever given, as AUTOINCREMENT's would
+    (the index's watermark relies on it), after a deletion too. Reading a candidate
+    article then takes its row alone: no statement gathers its sentences."""
+
+    def drafts(*texts: str) -> list[ArticleDraft]:
+        return [ArticleDraft(title=f"T {text[:9]}", text=text) for text in texts]
+
+    await engine.add_articles(drafts("Ferry one sailed. It came back.", "Rain fell. Then snow."))
+    for table, key in (("sentences", "article_id"), ("articles", "id")):  # sentences 3, 4 go
+        run_sql(engine.db_path, f"DELETE FROM {table} WHERE {key} = 2")
+    await engine.add_articles(drafts("A third story. It has three. Sentences here.", "Empty"))
+    db_path = engine.db_path
+    rows = run_sql(db_path, "SELECT id, first_sentence, sentence_count FROM articles")
+    assert rows == [(1, 1, 2), (2, 5, 3), (3, 8, 1)]  # article id 2 is given again, not 3, 4
+    sentences = run_sql(db_path, "SELECT article_id, position, id FROM sentences ORDER BY id")
+    assert sentences == [(1, 0, 1), (1, 1, 2), (2, 0, 5), (2, 1, 6), (2, 2, 7), (3, 0, 8)]
+    readers = ReadConnections(db_path)
+    statements: list[str] = []
+    try:
+        readers.get().set_trace_callback(statements.append)
+        found = CorpusReader(readers.get).stored_articles([1, 2, 3], last=1)
+        assert {a: s.sentence_ids.tolist() for a, s in found.items()} == {
+            1: [1, 2],
+            2: [5, 6],
+            3: [8],
+        }
+        assert found[2].positions.tolist() == [0, 1]
+        assert statements and not any("FROM sentences" in s for s in statements)
+    finally:
+        readers.close()
+
+
+async def test_the_migration_gives_each_stored_article_its_run(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database made before articles named their runs gets them for every article whose
+    sentences run as newsbot stores them; any other keeps NULL and is read row by row."""
+    import retrieval.corpus.db
+
+    monkeypatch.setattr(retrieval.corpus.db, "MIGRATIONS", MIGRATIONS[:-1])
+    conn = await connect(db_path)
+    await conn.close()
+    layouts = {  # article id -> (sentence id, position) pairs
+        1: [(1, 0), (2, 1), (3, 2)],  # a run
+        2: [(4, 0), (6, 1)],  # a gap in ids
+        3: [(7, 1), (8, 2)],  # not from position 0
+        4: [(9, 1), (10, 0)],  # reversed
+        5: [],  # no sentence
+    }
+    for article_id, sentences in layouts.items():
+        run_sql(
+            db_path,
+            "INSERT INTO articles (id, title, text, content_hash, ingested_ts)"
+            " VALUES (?, 't', 'x', ?, 0)",
+            article_id,
+            f"hash{article_id}",
+        )
+        for sentence_id, position in sentences:
+            run_sql(
+                db_path,
+                "INSERT INTO sentences (id, article_id, position, paragraph, text)"
+                " VALUES (?, ?, ?, 0, 's')",
+                sentence_id,
+                article_id,
+                position,
+            )
+    monkeypatch.setattr(retrieval.corpus.db, "MIGRATIONS", MIGRATIONS)
+    conn = await connect(db_path)
+    await conn.close()
+    rows = run_sql(db_path, "SELECT id, first_sentence, sentence_count FROM articles")
+    assert rows == [(1, 1, 3), (2, None, None), (3, None, None), (4, None, None), (5, None, None)]
+    readers = ReadConnections(db_path)
+    try:
+        found = CorpusReader(readers.get).stored_articles(list(layouts), last=10)
+        read = {a: (s.sentence_ids.tolist(), s.positions.tolist()) for a, s in found.items()}
+        assert read == {
+            1: ([1, 2, 3], [0, 1, 2]),
+            2: ([4, 6], [0, 1]),
+            3: ([7, 8], [1, 2]),
+            4: ([10, 9], [0, 1]),
+        }
+    finally:
+        readers.close()

@@ -205,4 +205,21 @@ MIGRATIONS: tuple[Migration, ...] = (
         ALTER TABLE subscriptions ADD COLUMN paused_reason TEXT;
         """,
     ),
+    Migration(
+        6,
+        "each article's run of sentences",
+        """
+        -- An article's sentences as one run: ids first_sentence, first_sentence + 1, ... at
+        -- positions 0, 1, ... (sentence_count of them), as newsbot stores them. A question
+        -- reads a candidate article's sentences from its row, not by gathering them from
+        -- `sentences`. NULL: they run otherwise (written by hand), and are read row by row.
+        ALTER TABLE articles ADD COLUMN first_sentence INTEGER;
+        ALTER TABLE articles ADD COLUMN sentence_count INTEGER;
+        UPDATE articles SET (first_sentence, sentence_count) = (
+            SELECT min(id), count(*) FROM sentences WHERE article_id = articles.id
+            HAVING min(position) = 0 AND max(position) = count(*) - 1
+                AND min(id - position) = max(id - position)
+        );
+        """,
+    ),
 )

@@ -16,7 +16,7 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain
-from typing import cast
+from typing import NamedTuple, cast
 
 import aiosqlite
 import numpy as np
@@ -80,8 +80,11 @@ def prepare_articles(drafts: Iterable[ArticleDraft]) -> list[PreparedArticle]:
     ]
 
 
-def _article_row(article_id: int, article: PreparedArticle) -> tuple[object, ...]:
-    """The `articles` row of a prepared article, in the order `add_articles` inserts."""
+def _article_row(
+    article_id: int, article: PreparedArticle, first_sentence: int
+) -> tuple[object, ...]:
+    """The `articles` row of a prepared article whose sentences get ids from
+    `first_sentence` on, in the order `add_articles` inserts."""
     draft = article.draft
     return (
         article_id,
@@ -96,6 +99,8 @@ def _article_row(article_id: int, article: PreparedArticle) -> tuple[object, ...
         time.time(),
         draft.origin,
         json.dumps(draft.extra, default=str),
+        first_sentence,
+        len(article.sentences),
     )
 
 
@@ -135,8 +140,9 @@ class CorpusStore:
             async with self.conn.execute("SELECT coalesce(max(id), 0) FROM articles") as cur:
                 row = await cur.fetchone()
             next_id = int(row[0]) + 1 if row else 1
+            next_sentence = await self._next_sentence_id()
             article_rows: list[tuple[object, ...]] = []
-            sentence_rows: list[tuple[int, int, int, str]] = []
+            sentence_rows: list[tuple[int, int, int, int, str]] = []
             for article in articles:
                 # the content hash first, as a lookup of one article at a time finds it
                 existing = by_hash.get(article.content_hash)
@@ -149,25 +155,37 @@ class CorpusStore:
                 by_hash[article.content_hash] = article_id
                 if article.url is not None:
                     by_url[article.url] = article_id
-                article_rows.append(_article_row(article_id, article))
+                article_rows.append(_article_row(article_id, article, next_sentence))
                 sentence_rows.extend(
-                    (article_id, position, paragraph, text)
+                    (next_sentence + position, article_id, position, paragraph, text)
                     for position, (paragraph, text) in enumerate(article.sentences)
                 )
+                next_sentence += len(article.sentences)
                 results.append(AddResult(article_id, True, len(article.sentences)))
             if article_rows:
                 await self.conn.executemany(
                     "INSERT INTO articles (id, title, source, authors, published, published_ts,"
-                    " url, text, content_hash, ingested_ts, origin, extra)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " url, text, content_hash, ingested_ts, origin, extra, first_sentence,"
+                    " sentence_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     article_rows,
                 )
                 await self.conn.executemany(
-                    "INSERT INTO sentences (article_id, position, paragraph, text)"
-                    " VALUES (?, ?, ?, ?)",
+                    "INSERT INTO sentences (id, article_id, position, paragraph, text)"
+                    " VALUES (?, ?, ?, ?, ?)",
                     sentence_rows,
                 )
         return results
+
+    async def _next_sentence_id(self) -> int:
+        """The id SQLite would give the next sentence (AUTOINCREMENT: past the largest ever
+        given, even if deleted since). Given by the batch itself, so each article's row can
+        say where its run of sentences starts."""
+        async with self.conn.execute(
+            "SELECT max(coalesce((SELECT max(id) FROM sentences), 0),"
+            " coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'sentences'), 0))"
+        ) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) + 1 if row else 1
 
     async def _stored_matches(
         self, articles: Sequence[PreparedArticle]
@@ -299,6 +317,12 @@ class StoredArticle:
     positions: Ints
 
 
+class _ArticleRow(NamedTuple):
+    attribution: Attribution
+    since: float  # when it counts from for answers as of a moment: published, else stored
+    run: tuple[int, int] | None  # its sentences' first id and count (None: they run otherwise)
+
+
 REMEMBERED_ARTICLES = 20_000  # about 60 MB of a serving process
 
 
@@ -338,11 +362,18 @@ class CorpusReader:
                     found[article_id] = known
         if not missing:
             return found
-        attributions = self._attributions(missing)
-        sentences = self.sentences_of_articles(missing, last)
+        rows = self._article_rows(missing)
+        # Most articles' rows say where their sentences run; others are read from `sentences`.
+        sentences = self.sentences_of_articles(
+            [article_id for article_id, row in rows.items() if row.run is None], last
+        )
+        for article_id, row in rows.items():
+            if row.run is not None and row.run[1] > 0:
+                positions = np.arange(min(row.run[1], last + 1), dtype=np.int64)
+                sentences[article_id] = (positions + row.run[0], positions)
         read = {
-            article_id: StoredArticle(attribution, since, *sentences[article_id])
-            for article_id, (attribution, since) in attributions.items()
+            article_id: StoredArticle(row.attribution, row.since, *sentences[article_id])
+            for article_id, row in rows.items()
             if article_id in sentences
         }
         with self._lock:
@@ -368,10 +399,11 @@ class CorpusReader:
         """The ids and positions of each article's sentences at positions 0..last, in order;
         read from the (article, position) index alone: no text (see `sentence_texts`).
 
-        An article's sentences are stored together, so their ids are usually its first id
-        plus their positions: one row per article says so (id - position the same for every
-        sentence, positions without a gap) and gives them all. Only other articles (none in
-        news-1m) are read a row per sentence.
+        For the articles whose own row does not say where their sentences run (written
+        otherwise than `CorpusStore.add_articles` writes them). Their ids may still be the
+        first id plus their positions: one row per article says so (id - position the same
+        for every sentence, positions without a gap) and gives them all. Only other
+        articles are read a row per sentence.
         """
         spans = tuples_for_ids_blocking(
             self._connection(),
@@ -421,13 +453,21 @@ class CorpusReader:
         )
         return dict(rows)
 
-    def _attributions(self, article_ids: Iterable[int]) -> dict[int, tuple[Attribution, float]]:
-        """Each article's attribution, and when it counts from for answers as of a moment:
-        published, else stored (Unix time)."""
+    def _article_rows(self, article_ids: Iterable[int]) -> dict[int, _ArticleRow]:
+        """Each article's row, as answering reads it."""
         rows = rows_for_ids_blocking(
             self._connection(),
-            f"SELECT {_ATTRIBUTION_COLUMNS}, coalesce(published_ts, ingested_ts, 0) AS since"
-            " FROM articles WHERE id IN ({ids})",
+            f"SELECT {_ATTRIBUTION_COLUMNS}, coalesce(published_ts, ingested_ts, 0) AS since,"
+            " first_sentence, sentence_count FROM articles WHERE id IN ({ids})",
             article_ids,
         )
-        return {int(row["id"]): (_attribution(row), float(row["since"])) for row in rows}
+        return {
+            int(row["id"]): _ArticleRow(
+                _attribution(row),
+                float(row["since"]),
+                None
+                if row["first_sentence"] is None
+                else (int(row["first_sentence"]), int(row["sentence_count"])),
+            )
+            for row in rows
+        }
