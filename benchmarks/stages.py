@@ -57,7 +57,7 @@ def stages_of(searcher: Searcher) -> list[Stage]:
     found = [
         Stage("candidates", searcher, "candidates"),
         Stage("sentence index search", index, "search", "candidates"),
-        Stage("articles of the hits (SQLite)", reader, "articles_of", "candidates"),
+        Stage("articles of the hits", reader, "articles_of", "candidates"),
         Stage("stored articles (SQLite)", reader, "stored_articles", "candidates"),
         Stage("term counts", index, "term_counts", "candidates"),
         Stage("window features (build)", search, "build", "candidates"),

@@ -450,3 +450,42 @@ async def test_the_migration_gives_each_stored_article_its_run(
         }
     finally:
         readers.close()
+
+
+async def test_the_article_of_a_sentence_comes_from_the_runs_articles_name(
+    engine: Engine,
+) -> None:
+    """`articles_of` finds a sentence's article in the runs the articles' rows name, read
+    once and then only for articles stored since; a sentence of an article whose row names
+    no run is read from `sentences`, and an unknown id is absent."""
+    await engine.add_articles(
+        [ArticleDraft(title="Ferry", text="The ferry sailed. It came back.")]  # sentences 1, 2
+    )
+    db_path = engine.db_path
+    run_sql(
+        db_path,
+        "INSERT INTO articles (id, title, text, content_hash, ingested_ts)"
+        " VALUES (7, 't', 'x', 'h7', 0)",
+    )
+    run_sql(
+        db_path,
+        "INSERT INTO sentences (id, article_id, position, paragraph, text)"
+        " VALUES (50, 7, 0, 0, 'By hand.')",
+    )
+    readers = ReadConnections(db_path)
+    statements: list[str] = []
+    try:
+        reader = CorpusReader(readers.get)
+        readers.get().set_trace_callback(statements.append)
+        assert reader.articles_of([2, 1]) == {1: 1, 2: 1}
+        assert not any("FROM sentences" in s for s in statements)
+        assert reader.articles_of([50, 1, 999]) == {50: 7, 1: 1}  # 50 read from `sentences`
+        await engine.add_articles(
+            [ArticleDraft(title="Rain", text="Rain fell. Then snow. Then sun.")]  # 51, 52, 53
+        )
+        statements.clear()
+        assert reader.articles_of([53, 2]) == {53: 8, 2: 1}
+        assert not any("FROM sentences" in s for s in statements)
+        assert len(statements) == 1  # the articles stored since: the new one
+    finally:
+        readers.close()

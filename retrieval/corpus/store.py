@@ -14,7 +14,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import chain
 from typing import NamedTuple, cast
 
@@ -317,6 +317,51 @@ class StoredArticle:
     positions: Ints
 
 
+@dataclass(frozen=True, slots=True)
+class _ArticleRuns:
+    """Where each article's sentences run (`articles.first_sentence`, `sentence_count`),
+    sorted by first sentence: which article a sentence id belongs to, without reading it."""
+
+    first: Ints
+    count: Ints
+    article: Ints
+    last_article: int = 0  # the largest article id read
+
+    def extended(self, rows: Sequence[tuple[int, int | None, int | None]]) -> _ArticleRuns:
+        """These runs and those of `rows` (id, first sentence, count; NULLs are skipped)."""
+        rows = [row for row in rows if row[0] > self.last_article]  # not read already
+        if not rows:
+            return self
+        last = max(row[0] for row in rows)
+        known = [row for row in rows if row[1] is not None and row[2]]
+        if not known:
+            return replace(self, last_article=last)
+        table = np.array(known, dtype=np.int64)
+        first = np.concatenate([self.first, table[:, 1]])
+        order = np.argsort(first, kind="stable")
+        return _ArticleRuns(
+            first[order],
+            np.concatenate([self.count, table[:, 2]])[order],
+            np.concatenate([self.article, table[:, 0]])[order],
+            last,
+        )
+
+    def owners(self, sentence_ids: Ints) -> tuple[dict[int, int], Ints]:
+        """The article of each sentence inside a run, and the sentence ids in none."""
+        if not len(self.first):
+            return {}, sentence_ids
+        at = np.searchsorted(self.first, sentence_ids, side="right") - 1
+        inside = (at >= 0) & (sentence_ids < self.first[at] + self.count[at])  # at -1: masked
+        found = dict(
+            zip(sentence_ids[inside].tolist(), self.article[at[inside]].tolist(), strict=True)
+        )
+        return found, sentence_ids[~inside]
+
+
+_NONE = np.zeros(0, dtype=np.int64)
+NO_RUNS = _ArticleRuns(_NONE, _NONE, _NONE)
+
+
 class _ArticleRow(NamedTuple):
     attribution: Attribution
     since: float  # when it counts from for answers as of a moment: published, else stored
@@ -339,6 +384,7 @@ class CorpusReader:
         self._connection = connection
         self._remembered: OrderedDict[tuple[int, int], StoredArticle] = OrderedDict()
         self._remembered_size = remembered
+        self._article_runs = NO_RUNS
         self._lock = threading.Lock()
 
     def stored_articles(self, article_ids: Iterable[int], last: int) -> dict[int, StoredArticle]:
@@ -385,13 +431,42 @@ class CorpusReader:
         return found | read
 
     def articles_of(self, sentence_ids: Iterable[int]) -> dict[int, int]:
-        """The article of each of these sentences (missing ids are simply absent)."""
-        rows = tuples_for_ids_blocking(
-            self._connection(),
-            "SELECT id, article_id FROM sentences WHERE id IN ({ids})",
-            sentence_ids,
-        )
-        return dict(rows)
+        """The article of each of these sentences (missing ids are simply absent).
+
+        Found in the runs the articles' rows name (`_ArticleRuns`), kept in memory: a
+        question asks this of its 60 best sentences, and a row of `sentences` each would
+        be as many page reads. Sentences of no known run are read from `sentences`.
+        """
+        ids = np.fromiter(sentence_ids, dtype=np.int64)
+        found, unknown = self._runs().owners(ids)
+        if len(unknown):
+            found.update(
+                tuples_for_ids_blocking(
+                    self._connection(),
+                    "SELECT id, article_id FROM sentences WHERE id IN ({ids})",
+                    unknown.tolist(),
+                )
+            )
+        return found
+
+    def _runs(self) -> _ArticleRuns:
+        """The runs of every article stored so far: read at the first call, then those of
+        the articles stored since (one indexed query a call, no row most of the time)."""
+        runs = self._article_runs
+        cursor = self._connection().cursor()
+        cursor.row_factory = None
+        try:
+            rows = cursor.execute(
+                "SELECT id, first_sentence, sentence_count FROM articles WHERE id > ?",
+                (runs.last_article,),
+            ).fetchall()
+        finally:
+            cursor.close()
+        if not rows:
+            return runs
+        with self._lock:  # another thread may have extended them meanwhile: extend that
+            self._article_runs = self._article_runs.extended(rows)
+            return self._article_runs
 
     def sentences_of_articles(
         self, article_ids: Iterable[int], last: int
