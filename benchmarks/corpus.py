@@ -344,7 +344,8 @@ def ensure_database(corpus: Corpus) -> Path:
                 urls.add(url)
             db.execute(
                 "INSERT INTO articles (id, title, source, published, published_ts, url, text,"
-                " content_hash, ingested_ts, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " content_hash, ingested_ts, origin, first_sentence, sentence_count)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     number,
                     info["title"],
@@ -356,6 +357,8 @@ def ensure_database(corpus: Corpus) -> Path:
                     f"bench:{number}",
                     0.0,
                     "benchmark",
+                    first + 1,  # its sentences' ids run from there, as newsbot stores them
+                    len(texts),
                 ),
             )
             db.executemany(

@@ -170,3 +170,22 @@ def test_scale_script_runs_and_reports(corpus: Corpus) -> None:
     table = (out / f"results-{SIZE}.md").read_text()
     assert "| newsbot |" in table and "| rank-bm25 |" in table and "| yes:" in table
     assert "| newsbot | news |" in done.stdout
+
+
+@pytest.mark.slow
+def test_the_benchmark_database_names_each_articles_run(corpus: Corpus) -> None:
+    """The benchmark writes its database as newsbot stores articles: each row names its run
+    of sentences, so questions over it take the path users' databases take."""
+    import sqlite3
+
+    from benchmarks.corpus import ensure_database
+
+    db = sqlite3.connect(ensure_database(corpus))
+    try:
+        runs = db.execute(
+            "SELECT a.first_sentence, a.sentence_count, min(s.id), count(*) FROM articles a"
+            " JOIN sentences s ON s.article_id = a.id GROUP BY a.id"
+        ).fetchall()
+    finally:
+        db.close()
+    assert runs and all(first == low and count == n for first, count, low, n in runs)

@@ -210,16 +210,20 @@ MIGRATIONS: tuple[Migration, ...] = (
         "each article's run of sentences",
         """
         -- An article's sentences as one run: ids first_sentence, first_sentence + 1, ... at
-        -- positions 0, 1, ... (sentence_count of them), as newsbot stores them. A question
-        -- reads a candidate article's sentences from its row, not by gathering them from
-        -- `sentences`. NULL: they run otherwise (written by hand), and are read row by row.
+        -- positions 0, 1, ... (sentence_count of them, maybe none), as newsbot stores them.
+        -- A question finds its candidate articles' sentences, and the article of a sentence,
+        -- from these runs (kept in memory: read through the index below, which spares the
+        -- rows' long text), not by gathering rows of `sentences`. NULL: they run otherwise
+        -- (written by hand), and are read row by row.
         ALTER TABLE articles ADD COLUMN first_sentence INTEGER;
         ALTER TABLE articles ADD COLUMN sentence_count INTEGER;
         UPDATE articles SET (first_sentence, sentence_count) = (
             SELECT min(id), count(*) FROM sentences WHERE article_id = articles.id
+            GROUP BY article_id
             HAVING min(position) = 0 AND max(position) = count(*) - 1
                 AND min(id - position) = max(id - position)
         );
+        CREATE INDEX articles_runs ON articles (id, first_sentence, sentence_count);
         """,
     ),
 )

@@ -131,8 +131,8 @@ class CorpusStore:
         an earlier one of this batch). Either all of the batch is written or none of it.
         The batch costs a few statements, not a few per article (each a hop to aiosqlite's
         thread): duplicates are looked up for all of it at once, and articles and sentences
-        are inserted with one `executemany` each, article ids given as SQLite would give
-        them (one past the largest).
+        are inserted with one `executemany` each, their ids given as SQLite would give them
+        (one past the largest), so each article's row can say where its sentences run.
         """
         results: list[AddResult] = []
         async with transaction(self.conn):
@@ -325,6 +325,7 @@ class _ArticleRuns:
     first: Ints
     count: Ints
     article: Ints
+    by_article: Ints  # the order of `article`
     last_article: int = 0  # the largest article id read
 
     def extended(self, rows: Sequence[tuple[int, int | None, int | None]]) -> _ArticleRuns:
@@ -339,11 +340,30 @@ class _ArticleRuns:
         table = np.array(known, dtype=np.int64)
         first = np.concatenate([self.first, table[:, 1]])
         order = np.argsort(first, kind="stable")
+        article = np.concatenate([self.article, table[:, 0]])[order]
         return _ArticleRuns(
             first[order],
             np.concatenate([self.count, table[:, 2]])[order],
-            np.concatenate([self.article, table[:, 0]])[order],
+            article,
+            np.argsort(article, kind="stable"),
             last,
+        )
+
+    def of_articles(self, article_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
+        """The run (first sentence id, count) of each of these articles that has one."""
+        if not len(self.article) or not article_ids:
+            return {}
+        wanted = np.array(article_ids, dtype=np.int64)
+        sorted_ids = self.article[self.by_article]
+        at = np.minimum(np.searchsorted(sorted_ids, wanted), len(sorted_ids) - 1)
+        hit = sorted_ids[at] == wanted
+        rows = self.by_article[at[hit]]
+        return dict(
+            zip(
+                wanted[hit].tolist(),
+                zip(self.first[rows].tolist(), self.count[rows].tolist(), strict=True),
+                strict=True,
+            )
         )
 
     def owners(self, sentence_ids: Ints) -> tuple[dict[int, int], Ints]:
@@ -359,13 +379,12 @@ class _ArticleRuns:
 
 
 _NONE = np.zeros(0, dtype=np.int64)
-NO_RUNS = _ArticleRuns(_NONE, _NONE, _NONE)
+NO_RUNS = _ArticleRuns(_NONE, _NONE, _NONE, _NONE)
 
 
 class _ArticleRow(NamedTuple):
     attribution: Attribution
     since: float  # when it counts from for answers as of a moment: published, else stored
-    run: tuple[int, int] | None  # its sentences' first id and count (None: they run otherwise)
 
 
 REMEMBERED_ARTICLES = 20_000  # about 60 MB of a serving process
@@ -409,14 +428,13 @@ class CorpusReader:
         if not missing:
             return found
         rows = self._article_rows(missing)
-        # Most articles' rows say where their sentences run; others are read from `sentences`.
-        sentences = self.sentences_of_articles(
-            [article_id for article_id, row in rows.items() if row.run is None], last
-        )
-        for article_id, row in rows.items():
-            if row.run is not None and row.run[1] > 0:
-                positions = np.arange(min(row.run[1], last + 1), dtype=np.int64)
-                sentences[article_id] = (positions + row.run[0], positions)
+        # Most articles' sentences run as their rows say; others are read from `sentences`.
+        runs = self._runs().of_articles(list(rows))
+        sentences = self.sentences_of_articles([i for i in rows if i not in runs], last)
+        for article_id, (first, count) in runs.items():
+            if min(count, last + 1) > 0:
+                positions = np.arange(min(count, last + 1), dtype=np.int64)
+                sentences[article_id] = (positions + first, positions)
         read = {
             article_id: StoredArticle(row.attribution, row.since, *sentences[article_id])
             for article_id, row in rows.items()
@@ -451,13 +469,15 @@ class CorpusReader:
 
     def _runs(self) -> _ArticleRuns:
         """The runs of every article stored so far: read at the first call, then those of
-        the articles stored since (one indexed query a call, no row most of the time)."""
+        the articles stored since (one indexed query a call, no row most of the time). A
+        stored article never changes, nor goes: one deleted would need a new reader."""
         runs = self._article_runs
         cursor = self._connection().cursor()
         cursor.row_factory = None
         try:
-            rows = cursor.execute(
-                "SELECT id, first_sentence, sentence_count FROM articles WHERE id > ?",
+            rows = cursor.execute(  # from the index alone: the rows hold long text
+                "SELECT id, first_sentence, sentence_count FROM articles"
+                " INDEXED BY articles_runs WHERE id > ?",
                 (runs.last_article,),
             ).fetchall()
         finally:
@@ -532,17 +552,8 @@ class CorpusReader:
         """Each article's row, as answering reads it."""
         rows = rows_for_ids_blocking(
             self._connection(),
-            f"SELECT {_ATTRIBUTION_COLUMNS}, coalesce(published_ts, ingested_ts, 0) AS since,"
-            " first_sentence, sentence_count FROM articles WHERE id IN ({ids})",
+            f"SELECT {_ATTRIBUTION_COLUMNS}, coalesce(published_ts, ingested_ts, 0) AS since"
+            " FROM articles WHERE id IN ({ids})",
             article_ids,
         )
-        return {
-            int(row["id"]): _ArticleRow(
-                _attribution(row),
-                float(row["since"]),
-                None
-                if row["first_sentence"] is None
-                else (int(row["first_sentence"]), int(row["sentence_count"])),
-            )
-            for row in rows
-        }
+        return {int(r["id"]): _ArticleRow(_attribution(r), float(r["since"])) for r in rows}

@@ -22,8 +22,9 @@ from retrieval.ranking.question import AnswerKind, QuestionProfile
 
 class _RememberedMarks:
     """The marks of the last `size` sentences read (by id and text: two databases may share
-    an id). A sentence's marks do not depend on the question: read once, reused by every
-    question; those not known yet are read together (`sentences_marks`)."""
+    an id), first in first out (a hit does not renew one). A sentence's marks do not depend
+    on the question: read once, reused by every question; those not known yet are read
+    together (`sentences_marks`)."""
 
     def __init__(self, size: int) -> None:
         self._size = size

@@ -103,7 +103,7 @@ FEATURES = (
 COLUMN = {name: i for i, name in enumerate(FEATURES)}
 # The compiled window pass fills the first columns, in place (`windows.window_columns`).
 if FEATURES[: len(windows.WINDOW_COLUMNS)] != windows.WINDOW_COLUMNS:
-    raise ImportError("features.FEATURES must open with windows.WINDOW_COLUMNS, in order")
+    raise RuntimeError("features.FEATURES must open with windows.WINDOW_COLUMNS, in order")
 # A window's article's columns, in the order `build` stacks them (`per_article`).
 _ARTICLE_COLUMNS = np.array(
     [
