@@ -17,6 +17,28 @@ from retrieval.models import ArticleDraft
 from .conftest import corpus_file, run_sql, shared_articles, write_jsonl
 
 
+def store_by_hand(db_path: Path, layouts: dict[int, list[tuple[int, int]]]) -> None:
+    """Articles and their sentences written otherwise than newsbot writes them: article id
+    -> its (sentence id, position) pairs."""
+    for article_id, sentences in layouts.items():
+        run_sql(
+            db_path,
+            "INSERT INTO articles (id, title, text, content_hash, ingested_ts)"
+            " VALUES (?, 't', 'x', ?, 0)",
+            article_id,
+            f"hash{article_id}",
+        )
+        for sentence_id, position in sentences:
+            run_sql(
+                db_path,
+                "INSERT INTO sentences (id, article_id, position, paragraph, text)"
+                " VALUES (?, ?, ?, 0, 's')",
+                sentence_id,
+                article_id,
+                position,
+            )
+
+
 async def test_new_database_is_migrated_in_wal_mode(db_path: Path) -> None:
     conn = await connect(db_path)
     try:
@@ -292,23 +314,7 @@ async def test_sentences_of_articles_are_read_right_however_their_ids_run(
         15: [(4000, 0), (4002, 2)],  # a gap in positions
         16: [(5000, 0), (5001, 1), (5002, 2)],  # a run, as newsbot stores them
     }
-    for article_id, sentences in layouts.items():
-        run_sql(
-            db_path,
-            "INSERT INTO articles (id, title, text, content_hash, ingested_ts)"
-            " VALUES (?, 't', 'x', ?, 0)",
-            article_id,
-            f"hash{article_id}",
-        )
-        for sentence_id, position in sentences:
-            run_sql(
-                db_path,
-                "INSERT INTO sentences (id, article_id, position, paragraph, text)"
-                " VALUES (?, ?, ?, 0, 's')",
-                sentence_id,
-                article_id,
-                position,
-            )
+    store_by_hand(db_path, layouts)
     stored = {1: [(1, 0), (2, 1), (3, 2)], **layouts}
     readers = ReadConnections(db_path)
     try:
@@ -416,23 +422,7 @@ async def test_the_migration_gives_each_stored_article_its_run(
         4: [(9, 1), (10, 0)],  # reversed
         5: [],  # no sentence
     }
-    for article_id, sentences in layouts.items():
-        run_sql(
-            db_path,
-            "INSERT INTO articles (id, title, text, content_hash, ingested_ts)"
-            " VALUES (?, 't', 'x', ?, 0)",
-            article_id,
-            f"hash{article_id}",
-        )
-        for sentence_id, position in sentences:
-            run_sql(
-                db_path,
-                "INSERT INTO sentences (id, article_id, position, paragraph, text)"
-                " VALUES (?, ?, ?, 0, 's')",
-                sentence_id,
-                article_id,
-                position,
-            )
+    store_by_hand(db_path, layouts)
     monkeypatch.setattr(retrieval.corpus.db, "MIGRATIONS", MIGRATIONS)
     conn = await connect(db_path)
     await conn.close()
@@ -462,16 +452,7 @@ async def test_the_article_of_a_sentence_comes_from_the_runs_articles_name(
         [ArticleDraft(title="Ferry", text="The ferry sailed. It came back.")]  # sentences 1, 2
     )
     db_path = engine.db_path
-    run_sql(
-        db_path,
-        "INSERT INTO articles (id, title, text, content_hash, ingested_ts)"
-        " VALUES (7, 't', 'x', 'h7', 0)",
-    )
-    run_sql(
-        db_path,
-        "INSERT INTO sentences (id, article_id, position, paragraph, text)"
-        " VALUES (50, 7, 0, 0, 'By hand.')",
-    )
+    store_by_hand(db_path, {7: [(50, 0)]})
     readers = ReadConnections(db_path)
     statements: list[str] = []
     try:
