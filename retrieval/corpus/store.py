@@ -325,7 +325,8 @@ class _ArticleRuns:
     first: Ints
     count: Ints
     article: Ints
-    by_article: Ints  # the order of `article`
+    ids: Ints  # `article` sorted ...
+    row_of_id: Ints  # ... and where each is in it
     last_article: int = 0  # the largest article id read
 
     def extended(self, rows: Sequence[tuple[int, int | None, int | None]]) -> _ArticleRuns:
@@ -341,11 +342,13 @@ class _ArticleRuns:
         first = np.concatenate([self.first, table[:, 1]])
         order = np.argsort(first, kind="stable")
         article = np.concatenate([self.article, table[:, 0]])[order]
+        row_of_id = np.argsort(article, kind="stable")
         return _ArticleRuns(
             first[order],
             np.concatenate([self.count, table[:, 2]])[order],
             article,
-            np.argsort(article, kind="stable"),
+            article[row_of_id],
+            row_of_id,
             last,
         )
 
@@ -354,10 +357,9 @@ class _ArticleRuns:
         if not len(self.article) or not article_ids:
             return {}
         wanted = np.array(article_ids, dtype=np.int64)
-        sorted_ids = self.article[self.by_article]
-        at = np.minimum(np.searchsorted(sorted_ids, wanted), len(sorted_ids) - 1)
-        hit = sorted_ids[at] == wanted
-        rows = self.by_article[at[hit]]
+        at = np.minimum(np.searchsorted(self.ids, wanted), len(self.ids) - 1)
+        hit = self.ids[at] == wanted
+        rows = self.row_of_id[at[hit]]
         return dict(
             zip(
                 wanted[hit].tolist(),
@@ -379,7 +381,7 @@ class _ArticleRuns:
 
 
 _NONE = np.zeros(0, dtype=np.int64)
-NO_RUNS = _ArticleRuns(_NONE, _NONE, _NONE, _NONE)
+NO_RUNS = _ArticleRuns(_NONE, _NONE, _NONE, _NONE, _NONE)
 
 
 class _ArticleRow(NamedTuple):
