@@ -434,8 +434,8 @@ class CorpusReader:
         runs = self._runs().of_articles(list(rows))
         sentences = self.sentences_of_articles([i for i in rows if i not in runs], last)
         for article_id, (first, count) in runs.items():
-            if min(count, last + 1) > 0:
-                positions = np.arange(min(count, last + 1), dtype=np.int64)
+            if (kept := min(count, last + 1)) > 0:
+                positions = np.arange(kept, dtype=np.int64)
                 sentences[article_id] = (positions + first, positions)
         read = {
             article_id: StoredArticle(row.attribution, row.since, *sentences[article_id])

@@ -45,12 +45,7 @@ class _RememberedMarks:
         return [found[key] for key in sentences]
 
 
-remembered_marks = _RememberedMarks(200_000)
-
-
-def marks_of(sentences: Sequence[tuple[int, str]]) -> list[Marks]:
-    """The marks of each (id, text) of `sentences`."""
-    return remembered_marks(sentences)
+marks_of = _RememberedMarks(200_000)  # the marks of each (id, text) of a list
 
 
 _MARKS = ("names", "places", "numbers", "years", "months", "money")
