@@ -34,7 +34,7 @@ from retrieval import search
 from retrieval.corpus.db import ReadConnections
 from retrieval.corpus.store import CorpusReader
 from retrieval.engine import Engine
-from retrieval.ranking import evidence, model
+from retrieval.ranking import answers, model
 from retrieval.search import Searcher
 
 QUESTIONS = "news-qa-dev/questions.jsonl"
@@ -64,8 +64,8 @@ def stages_of(searcher: Searcher) -> list[Stage]:
         Stage("first stage", model.Ranker, "keep"),
         Stage("pool text (SQLite)", reader, "sentence_texts"),
         Stage("marks", model, "add_marks"),
-        Stage("reading new sentences", evidence, "sentences_marks", "marks"),
-        Stage("novelty", evidence, "novelty", "marks"),
+        Stage("reading new sentences", answers, "sentences_finds", "marks"),
+        Stage("what is new to the question (compiled)", answers, "_novelty_many", "marks"),
         Stage("passage choice", search, "choose"),
         Stage("highlights", searcher, "highlights"),
     ]

@@ -182,8 +182,7 @@ def second_stage(
     rows = []
     for e in examples:
         kept = probe.keep(e.candidates)
-        subset = e.candidates.subset(kept)
-        add_marks(subset)
+        subset = add_marks(e.candidates.subset(kept))
         rows.append((subset, e.labels[kept]))
     return rows
 

@@ -45,7 +45,7 @@ from retrieval.indexing import (
     signature,
 )
 from retrieval.models import ArticleDraft, Attribution
-from retrieval.ranking import scan, windows
+from retrieval.ranking import answers, scan, windows
 from retrieval.search import Searcher, SearchResult
 
 log = logging.getLogger(__name__)
@@ -55,6 +55,7 @@ def _warm_up() -> None:
     kernels.warm_up()  # answering
     windows.warm_up()  # ... and cutting its windows
     scan.warm_up()  # ... and reading its sentences' marks
+    answers.warm_up()  # ... and what they add to a question
     layout.warm_up()  # adding articles
 
 

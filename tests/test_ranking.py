@@ -9,10 +9,10 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from retrieval.ranking import evidence, marks
+from retrieval.ranking import marks
 from retrieval.ranking import model as model_module
 from retrieval.ranking.features import COLUMN, FEATURES, MARK_FEATURES, Candidates
-from retrieval.ranking.marks import Marks, novelty, sentence_marks, sentences_marks
+from retrieval.ranking.marks import novelty, sentence_marks
 from retrieval.ranking.model import MODEL_PATH, LinearModel, Ranker, choose, default_ranker
 from retrieval.ranking.question import AnswerKind, profile
 
@@ -261,27 +261,3 @@ def test_the_first_stage_keeps_the_windows_a_stable_sort_would() -> None:
             assert sorted(kept.tolist()) == sorted(
                 np.argsort(-scores, kind="stable")[:count].tolist()
             )
-
-
-def test_marks_are_read_once_per_sentence_and_remembered_by_id_and_text(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """A question's new sentences are read in one call; those read before are not read
-    again; two databases' sentences sharing an id keep their own marks; at most `size`."""
-    read: list[list[str]] = []
-
-    def counting(texts: list[str]) -> list[Marks]:
-        read.append(list(texts))
-        return sentences_marks(texts)
-
-    monkeypatch.setattr(evidence, "sentences_marks", counting)
-    remembered = evidence._RememberedMarks(3)  # noqa: SLF001
-    first = [(1, "Minjee Lee won in 2022."), (2, "It rained."), (1, "Minjee Lee won in 2022.")]
-    assert remembered(first) == [sentence_marks(text) for _, text in first]
-    assert read == [["Minjee Lee won in 2022.", "It rained."]]
-    other_database = [(1, "Paris hosted 12 talks."), (2, "It rained.")]
-    assert remembered(other_database)[0] == sentence_marks("Paris hosted 12 talks.")
-    assert read[1:] == [["Paris hosted 12 talks."]]
-    remembered([(3, "Three."), (4, "Four.")])  # the oldest two are forgotten
-    remembered(first[:2])
-    assert read[3:] == [["Minjee Lee won in 2022.", "It rained."]]

@@ -80,8 +80,8 @@ def test_the_scanner_reads_what_the_patterns_read(lines: list[str]) -> None:
     for line in lines + BRANCHES:
         assert _same_marks(line), line
     for line in BRANCHES:
-        assert scan.scan(line, marks._LEXICON) is not None, line  # noqa: SLF001
-    read = [line for line in lines if scan.scan(line, marks._LEXICON) is not None]  # noqa: SLF001
+        assert scan.scan(line, marks.LEXICON) is not None, line
+    read = [line for line in lines if scan.scan(line, marks.LEXICON) is not None]
     assert len(read) > 0.9 * len(lines)
     found = [marks.sentence_marks(line) for line in read + BRANCHES]
     for field in ("names", "numbers", "years", "months", "money", "cued_places"):
@@ -101,16 +101,12 @@ def test_random_text_of_the_patterns_pieces_reads_the_same() -> None:
 def test_text_the_scanner_does_not_know_goes_to_the_patterns() -> None:
     """A character other than ASCII and the punctuation it knows: left to the patterns
     (letters with other case forms, other digits, a lone surrogate, NEL)."""
-    known = {
-        c
-        for c in range(sys.maxunicode + 1)
-        if scan.scan(chr(c), marks._LEXICON) is not None  # noqa: SLF001
-    }
+    known = {c for c in range(sys.maxunicode + 1) if scan.scan(chr(c), marks.LEXICON) is not None}
     wide = {ord(c) for c in marks._WIDE_PUNCTUATION}  # noqa: SLF001
     assert known == set(range(128)) | wide
     others = ("İstanbul", "ıi", "ſix", "\u212aelvin", "Zürich", "١٢٣", "\ud800", "a\x85b", "😀")
     for text in others:
-        assert scan.scan(text, marks._LEXICON) is None, text  # noqa: SLF001
+        assert scan.scan(text, marks.LEXICON) is None, text
         assert _same_marks(text), text
 
 
@@ -159,8 +155,8 @@ def test_many_texts_read_in_one_call_read_as_each_alone(lines: list[str]) -> Non
     """`scan_many`, as a question reads its new sentences: each text's finds are its own,
     with texts the scanner does not know (None) and empty ones between them."""
     texts = [*lines[:40], "İstanbul 1999", *BRANCHES, "", "Zürich, May 5", *lines[40:80]]
-    alone = [scan.scan(text, marks._LEXICON) for text in texts]  # noqa: SLF001
+    alone = [scan.scan(text, marks.LEXICON) for text in texts]
     assert alone.count(None) >= 2 and any(a is not None and a[0] != "||||" for a in alone)
-    assert scan.scan_many(texts, marks._LEXICON) == alone  # noqa: SLF001
+    assert scan.scan_many(texts, marks.LEXICON) == alone
     assert marks.sentences_marks(texts) == [marks.sentence_marks(text) for text in texts]
-    assert scan.scan_many([], marks._LEXICON) == []  # noqa: SLF001
+    assert scan.scan_many([], marks.LEXICON) == []

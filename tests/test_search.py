@@ -17,7 +17,7 @@ from retrieval.corpus.store import CorpusReader
 from retrieval.engine import Engine
 from retrieval.models import ArticleDraft
 from retrieval.ranking.features import COLUMN
-from retrieval.ranking.model import choose, default_ranker
+from retrieval.ranking.model import _Page, choose, default_ranker
 from retrieval.search import Searcher
 
 STORY = (
@@ -227,6 +227,30 @@ async def test_text_is_read_for_the_pooled_windows_only_and_changes_nothing(
         assert np.array_equal(scores, scores_all)
         assert kept.sentence_ids(0) == kept_all.sentence_ids(0)
         assert choose(kept, scores, 5, 3) == choose(kept_all, scores_all, 5, 3)
+    finally:
+        readers.close()
+
+
+def test_the_choice_reads_the_candidate_answers_the_marks_found(small_engine: Engine) -> None:
+    """`add_marks` hands on what each pool sentence adds to the question; the passage choice
+    reads each window's candidate answers there, the same as reading them afresh."""
+    readers = ReadConnections(small_engine.db_path)
+    try:
+        reader = CorpusReader(readers.get)
+        searcher = Searcher(reader, small_engine.index, small_engine.articles)
+        for question in ("Where did the joint exercise begin?", "Who said what about the bank?"):
+            tokens = small_engine.index.tokenizer(question)
+            candidates = searcher.candidates(question, tokens, time.time())
+            assert candidates is not None and candidates.novelty is None
+            kept, scores = searcher.ranker.rank(candidates, reader.sentence_texts)
+            assert kept.novelty is not None
+            read, _ = kept.novelty
+            assert read.tolist() == kept.sentence_rows().tolist()
+            carried, afresh = _Page(kept), _Page(replace(kept, novelty=None))
+            found = [carried._answers(w) for w in range(len(kept))]  # noqa: SLF001
+            assert found == [afresh._answers(w) for w in range(len(kept))]  # noqa: SLF001
+            assert any(found)
+            assert choose(kept, scores, 5, 3) == choose(replace(kept, novelty=None), scores, 5, 3)
     finally:
         readers.close()
 

@@ -11,7 +11,7 @@ from retrieval import search
 from retrieval.corpus.db import ReadConnections
 from retrieval.corpus.store import CorpusReader
 from retrieval.engine import Engine
-from retrieval.ranking import evidence, model
+from retrieval.ranking import answers, model
 from retrieval.search import Searcher
 
 QUESTIONS = ["Where did the joint exercise begin?", "What rate did the central bank hold?"]
@@ -44,7 +44,7 @@ async def test_every_function_is_put_back(small_engine: Engine, db_path: Path) -
     try:
         searcher = searcher_of(small_engine, readers)
         timed = stages.stages_of(searcher)
-        assert {s.owner for s in timed} >= {search, model, evidence, searcher, searcher.reader}
+        assert {s.owner for s in timed} >= {search, model, answers, searcher, searcher.reader}
 
         def state() -> list[tuple[bool, object]]:  # own attribute or the class's, and which
             return [(s.name in vars(s.owner), getattr(s.owner, s.name)) for s in timed]

@@ -1,54 +1,22 @@
 """What reading a window's text adds to its features: the names, numbers and dates it holds
 that the question does not, of the kind the question asks for, and how widely they recur.
 
-The second stage of `model`: reading text costs about 9 µs a sentence, so it runs on the
-windows the first stage keeps (a hundred or so), not on the thousands `features.build`
-cuts; their text must have been read (`Candidates.read_texts`).
+The second stage of `model`: reading text costs a few µs a sentence, besides reading it from
+the store, so it runs on the windows the first stage keeps (a hundred or so), not on the
+thousands `features.build` cuts; their text must have been read (`Candidates.read_texts`).
 """
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from retrieval.ranking.features import COLUMN, Candidates, Floats, Ints
-from retrieval.ranking.marks import Marks, novelty, sentences_marks
+from retrieval.ranking.answers import COUNTS, Novelty, novelty_of
+from retrieval.ranking.features import COLUMN, Candidates, Floats
 from retrieval.ranking.question import AnswerKind, QuestionProfile
 
-
-class _RememberedMarks:
-    """The marks of the last `size` sentences read (by id and text: two databases may share
-    an id), first in first out (a hit does not renew one). A sentence's marks do not depend
-    on the question: read once, reused by every question; those not known yet are read
-    together (`sentences_marks`)."""
-
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._known: OrderedDict[tuple[int, str], Marks] = OrderedDict()  # oldest first
-        self._lock = threading.Lock()
-
-    def __call__(self, sentences: Sequence[tuple[int, str]]) -> list[Marks]:
-        known = self._known
-        found = {key: marks for key in sentences if (marks := known.get(key)) is not None}
-        missing = [key for key in dict.fromkeys(sentences) if key not in found]
-        if missing:
-            read = dict(zip(missing, sentences_marks([text for _, text in missing]), strict=True))
-            found |= read
-            with self._lock:  # another thread's question may be adding its own
-                known |= read
-                while len(known) > self._size:
-                    known.popitem(last=False)
-        return [found[key] for key in sentences]
-
-
-marks_of = _RememberedMarks(200_000)  # the marks of each (id, text) of a list
-
-
-_MARKS = ("names", "places", "numbers", "years", "months", "money")
+_MARKS = COUNTS
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,61 +29,36 @@ class _SentenceEvidence:
     support: Floats
 
     @classmethod
-    def of(
-        cls,
-        question: QuestionProfile,
-        sentences: Sequence[tuple[int, str]],
-        owner: Ints,
-        articles: int,
-    ) -> _SentenceEvidence:
-        """Of `sentences` given as (id, text)."""
-        shapes = [novelty(marks, question.words) for marks in marks_of(sentences)]
-        marks = np.array(
-            [[sh.names, sh.places, sh.numbers, sh.years, sh.months, sh.money] for sh in shapes],
-            dtype=float,
-        ).reshape(len(shapes), len(_MARKS))
+    def of(cls, question: QuestionProfile, found: Novelty, articles: int) -> _SentenceEvidence:
+        """Of the sentences `found` tells of (`answers.novelty_of`), among `articles`."""
+        marks = found.counts
         wanted = {
             AnswerKind.PLACE: marks[:, 1],
             AnswerKind.NUMBER: marks[:, 2] + marks[:, 5],
             AnswerKind.DATE: marks[:, 3] + marks[:, 4],
         }.get(question.kind, marks[:, 0])
-        seen_in: dict[str, set[int]] = {}
-        for article, sh in zip(owner.tolist(), shapes, strict=True):
-            for candidate in sh.candidates:
-                if candidate in seen_in:
-                    seen_in[candidate].add(article)
-                else:
-                    seen_in[candidate] = {article}
-        support = np.array(
-            [
-                max([len(seen_in[c]) for c in sh.candidates]) if sh.candidates else 0
-                for sh in shapes
-            ],
-            dtype=float,
-        )
+        support = found.recurs.astype(float)
         support = np.where(support > 1, (support - 1) / max(articles - 1, 1), 0.0)
         return cls(marks, (wanted > 0).astype(float), support)
 
 
-def add_marks(candidates: Candidates) -> None:
-    """Fill the columns of `MARK_FEATURES` for every window of `candidates`: in place.
+def add_marks(candidates: Candidates) -> Candidates:
+    """Fill the columns of `MARK_FEATURES` for every window of `candidates` (in place), and
+    return them with what their sentences add to the question (`Candidates.novelty`).
 
-    The second stage: reading names, numbers and dates out of sentence text costs about 9 µs
-    a sentence, so it runs on the windows the first stage kept (a hundred or so), not
-    on the thousands of windows of the candidate articles; their text must have been read
-    (`Candidates.read_texts`). `support` counts recurrences among the sentences of those
-    windows.
+    Their text must have been read (`Candidates.read_texts`). `support` counts recurrences
+    among the sentences of those windows (`answers.novelty_of`).
     """
     if not len(candidates):
-        return
+        return candidates
     question = candidates.question
     needed = candidates.sentence_rows()
-    evidence = _SentenceEvidence.of(
-        question,
+    novelty = novelty_of(
+        question.words,
         [(int(candidates.sentence_id[i]), candidates.sentence_text(i)) for i in needed],
         candidates.owner[needed],
-        int(candidates.owner.max()) + 1,
     )
+    evidence = _SentenceEvidence.of(question, novelty, int(candidates.owner.max()) + 1)
     slot = np.full(len(candidates.sentence_id), -1)
     slot[needed] = np.arange(len(needed))
     marks = np.zeros((len(candidates), len(_MARKS)))
@@ -153,3 +96,4 @@ def add_marks(candidates: Candidates) -> None:
         elif question.kind is AnswerKind.DATE:
             value = np.log1p(np.expm1(value) + np.expm1(features[:, COLUMN["months"]]))
         features[:, COLUMN[target]] = value
+    return replace(candidates, novelty=(needed, novelty))

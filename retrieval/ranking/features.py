@@ -22,6 +22,7 @@ import numpy.typing as npt
 
 from retrieval.models import Attribution
 from retrieval.ranking import windows
+from retrieval.ranking.answers import Novelty
 from retrieval.ranking.question import QuestionProfile
 
 Floats = npt.NDArray[np.float64]
@@ -175,6 +176,9 @@ class Candidates:
     coverage: Floats  # per sentence: idf share of the question's terms it holds
     question: QuestionProfile  # what the question asks for (`add_marks` reads it)
     texts: Mapping[int, str]  # sentence id -> text, of the sentences read so far
+    # What the sentences at these rows of `sentence_id` add to the question, once
+    # `evidence.add_marks` has read them (`model.choose` reads their candidate answers).
+    novelty: tuple[Ints, Novelty] | None = None
 
     def __len__(self) -> int:
         return len(self.start)

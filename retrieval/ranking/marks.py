@@ -5,7 +5,9 @@ a sentence naming someone the question does not name. So for each sentence of a 
 article this counts the capitalised words, numbers, years and months that are not words
 of the question, and lists them as candidate answers (to count in how many articles each
 recurs). Regular expressions over the stored text; independent of the index's tokenizer.
-Most text is read by a compiled scanner instead (`scan`), which finds what they find.
+Most text is read by a compiled scanner instead (`scan`), which finds what they find; and
+a question's pool is told what is new in it by compiled code too (`answers`), which counts
+what `novelty` counts here, the definition it is tested against.
 """
 
 from __future__ import annotations
@@ -98,7 +100,7 @@ _MONEY = re.compile(
 )
 _MONEY_WORDS = frozenset(("dollar", "dollars", "pounds", "euros", "percent"))
 # The words `sentence_marks` wants whole, for its compiled reading (`scan`).
-_LEXICON = lexicon(STOPWORDS, PLACES)
+LEXICON = lexicon(STOPWORDS, PLACES)
 
 
 # Tuples, not dataclasses: made for every sentence read, and a tuple is made 3-4 times faster.
@@ -140,8 +142,36 @@ def sentences_marks(texts: Sequence[str]) -> list[Marks]:
     any with a character it does not know by the patterns."""
     return [
         marks_by_pattern(text) if scanned is None else _marks_of_scan(*scanned)
-        for text, scanned in zip(texts, scan_many(texts, _LEXICON), strict=True)
+        for text, scanned in zip(texts, scan_many(texts, LEXICON), strict=True)
     ]
+
+
+def sentences_finds(texts: Sequence[str]) -> list[tuple[str, int, int]]:
+    """The finds of each of `texts` as the compiled reading writes them, with its counts of
+    money marks and of places (`scan`): most read by one call of it, any with a character
+    it does not know read by the patterns and written alike (`written`)."""
+    found: list[tuple[str, int, int]] = []
+    for text, scanned in zip(texts, scan_many(texts, LEXICON), strict=True):
+        if scanned is None:
+            marks = marks_by_pattern(text)
+            assert marks.alone is not None  # the patterns always say it
+            found.append((written(marks), marks.money, marks.alone.places))
+        else:
+            found.append(scanned)
+    return found
+
+
+def written(marks: Marks) -> str:
+    """`marks` as the compiled reading writes what it finds (`scan`): the words of each find
+    joined by " ", finds by ",", and runs, numbers, cued places, years, months by "|"."""
+    finds = (
+        ",".join(" ".join(run) for run in marks.names),
+        ",".join(" ".join(number) for number in marks.numbers if number),
+        ",".join(" ".join(place) for place in marks.cued_places),
+        " ".join(marks.years),
+        " ".join(marks.months),
+    )
+    return "|".join(finds)
 
 
 def _marks_of_scan(found: str, money: int, places: int) -> Marks:

@@ -22,9 +22,9 @@ import numpy as np
 import numpy.typing as npt
 
 from retrieval.corpus.text import near_duplicate_shingles, shingles
-from retrieval.ranking.evidence import add_marks, marks_of
+from retrieval.ranking.answers import novelty_of
+from retrieval.ranking.evidence import add_marks
 from retrieval.ranking.features import COLUMN, MARK_FEATURES, Candidates, TextReader
-from retrieval.ranking.marks import novelty
 
 MODEL_PATH = Path(__file__).with_name("model.json")
 Floats = npt.NDArray[np.float64]
@@ -140,7 +140,7 @@ def _best_of_each(groups: npt.NDArray[np.int64], scores: Floats) -> npt.NDArray[
 def final_scores(kept: Candidates, model: LinearModel) -> tuple[Candidates, Floats]:
     """`kept` (its text read: `Candidates.read_texts`) with its marks (`add_marks`),
     scored by `model`."""
-    add_marks(kept)
+    kept = add_marks(kept)
     return kept, model.score(kept.features)
 
 
@@ -280,12 +280,15 @@ class _Page:
         c = self.candidates
         first = int(c.start[w])
         rows = range(first, first + int(c.size[w]))
-        sentences = [(int(c.sentence_id[i]), c.sentence_text(i)) for i in rows]
-        found = {
-            answer
-            for marks in marks_of(sentences)
-            for answer in novelty(marks, c.question.words).candidates
-        }
+        if c.novelty is not None:  # read by `add_marks`, as every window it scored
+            read, novel = c.novelty
+            slots = np.searchsorted(read, rows).tolist()
+        else:
+            novel = novelty_of(
+                c.question.words, [(int(c.sentence_id[i]), c.sentence_text(i)) for i in rows]
+            )
+            slots = list(range(len(rows)))
+        found = {answer for slot in slots for answer in novel.answers(slot)}
         answers = [frozenset(answer.split()) for answer in sorted(found)]
         self._window_answers[w] = answers
         return answers

@@ -1,0 +1,254 @@
+"""What each sentence adds to a question, for a question's whole pool in one compiled pass.
+
+`marks.novelty` says it for one sentence in Python: which of its names, numbers and dates
+the question does not hold, and its candidate answers. A question asks it of the 150-odd
+sentences its pool reads, and the Python objects of each (its `Marks`, their tuples, its
+`Shape`) cost more than reading them. Here the marks stay as `scan` writes them (words joined
+by " ", finds by ",", kinds by "|"), remembered by sentence, and one call of compiled code
+counts what is new in all of them, lists their candidate answers and how many of the
+question's articles each recurs in. It finds what `marks.novelty` finds (test_answers).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import numpy.typing as npt
+from numba import njit
+
+from retrieval.ranking.marks import LEXICON, sentences_finds
+from retrieval.ranking.scan import _places_in
+
+Bytes = npt.NDArray[np.uint8]
+Ints = npt.NDArray[np.int64]
+Floats = npt.NDArray[np.float64]
+
+# The columns of `Novelty.counts`, as `marks.Shape` orders them.
+COUNTS = ("names", "places", "numbers", "years", "months", "money")
+_COMMA, _SPACE, _BAR = 44, 32, 124
+
+
+class _RememberedFinds:
+    """The finds of the last `size` sentences read (by id and text: two databases may share
+    an id), first in first out (a hit does not renew one). A sentence's finds do not depend
+    on the question: read once, reused by every question; those not known yet are read
+    together (`marks.sentences_finds`)."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._known: OrderedDict[tuple[int, str], tuple[bytes, int, int]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __call__(self, sentences: Sequence[tuple[int, str]]) -> list[tuple[bytes, int, int]]:
+        known = self._known
+        found = {key: finds for key in sentences if (finds := known.get(key)) is not None}
+        missing = [key for key in dict.fromkeys(sentences) if key not in found]
+        if missing:
+            texts = [text for _, text in missing]
+            read = {
+                key: (written.encode(), money, places)
+                for key, (written, money, places) in zip(
+                    missing, sentences_finds(texts), strict=True
+                )
+            }
+            found |= read
+            with self._lock:  # another thread's question may be adding its own
+                known |= read
+                while len(known) > self._size:
+                    known.popitem(last=False)
+        return [found[key] for key in sentences]
+
+
+finds_of = _RememberedFinds(200_000)  # the finds of each (id, text) of a list
+
+
+@dataclass(frozen=True, slots=True)
+class Novelty:
+    """What each of a list of sentences adds to a question (`novelty_of`)."""
+
+    counts: Floats  # [sentences, len(COUNTS)]: what `marks.Shape` counts, per sentence
+    recurs: Ints  # per sentence: the most articles any of its candidate answers is in
+    _found: bytes  # the sentences' finds, one after another
+    _answers: Ints  # [answers, 3]: sentence, start and end in `_found`, by sentence
+
+    def answers(self, sentence: int) -> list[str]:
+        """The candidate answers of the `sentence`-th sentence (`marks.Shape.candidates`)."""
+        rows = self._answers[self._answers[:, 0] == sentence]
+        return [self._found[a:b].decode() for a, b in rows[:, 1:].tolist()]
+
+
+def novelty_of(
+    words: frozenset[str], sentences: Sequence[tuple[int, str]], owner: Ints | None = None
+) -> Novelty:
+    """What each of `sentences` (id, text) holds that a question of `words` (case-folded)
+    does not; `owner[i]`, the article of the i-th, for `Novelty.recurs` (all one if None)."""
+    finds = finds_of(sentences)
+    starts = np.zeros(len(finds) + 1, dtype=np.int64)
+    np.cumsum([len(found) for found, _, _ in finds], out=starts[1:])
+    joined = b"".join([found for found, _, _ in finds])
+    counted = np.array([(money, places) for _, money, places in finds], dtype=np.int64)
+    asked, asked_starts = _asked(words)
+    if owner is None:
+        owner = np.zeros(len(finds), dtype=np.int64)
+    counts, answers, recurs = _novelty_many(
+        np.frombuffer(joined, dtype=np.uint8),
+        starts,
+        counted.reshape(len(finds), 2),
+        owner,
+        asked,
+        asked_starts,
+        LEXICON.rows,
+        LEXICON.bounds,
+    )
+    return Novelty(counts, recurs, joined, answers)
+
+
+@lru_cache(maxsize=64)
+def _asked(words: frozenset[str]) -> tuple[Bytes, Ints]:
+    """A question's words as compiled code reads them: their UTF-8 one after another, and
+    where each starts (asked of each question several times: made once)."""
+    encoded = [word.encode() for word in words]
+    starts = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum([len(word) for word in encoded], out=starts[1:])
+    return np.frombuffer(b"".join(encoded), dtype=np.uint8), starts
+
+
+@njit(cache=True, nogil=True)
+def _novelty_many(
+    found: Bytes,
+    starts: Ints,
+    counted: npt.NDArray[np.int64],
+    owner: Ints,
+    asked: Bytes,
+    asked_starts: Ints,
+    rows: Bytes,
+    bounds: npt.NDArray[np.int32],
+) -> tuple[Floats, Ints, Ints]:
+    """Per sentence found[starts[i] : starts[i + 1]] (as `scan.read` writes it; its money
+    marks and places `counted[i]`), its counts of `COUNTS` not in the question
+    (`marks._novelty`); each candidate answer as (sentence, start, end); and per sentence
+    the most articles (`owner`) any of its candidate answers is found in."""
+    n = len(starts) - 1
+    counts = np.zeros((n, len(COUNTS)))
+    answers = np.empty((len(found) // 2 + n, 3), dtype=np.int64)  # an answer takes 2 bytes
+    hashes = np.empty(len(answers), dtype=np.uint64)
+    kept = 0
+    for s in range(n):
+        counts[s, 5] = counted[s, 0]
+        # Without the question's words, a sentence's places are its runs' places and its
+        # cued places that are not listed ones: counted[s, 1]. None there (most sentences),
+        # none to seek in any part of it.
+        places = counted[s, 1] > 0
+        lo, end = starts[s], starts[s + 1]
+        for kind in range(5):  # runs, numbers, cued places, years, months
+            hi = lo
+            while hi < end and found[hi] != _BAR:
+                hi += 1
+            if kind >= 3:  # years, months: words, each counted unless asked
+                i = lo
+                while i < hi:
+                    j = _until(found, i, hi, _SPACE)
+                    counts[s, kind] += not _asked_word(found, i, j, asked, asked_starts)
+                    i = j + 1
+            else:
+                i = lo
+                while i < hi:  # each find: words joined by " "
+                    j = _until(found, i, hi, _COMMA)
+                    words, new = _new_words(found, i, j, asked, asked_starts)
+                    if kind == 0:  # a run of capitalised words
+                        counts[s, 0] += new
+                        if places and new == words:
+                            counts[s, 1] += _places_in(found, i, j, rows, bounds)
+                    elif kind == 1 and new == words:  # a number
+                        counts[s, 2] += 1
+                    elif kind == 2 and places and new == words:  # a place named as one
+                        counts[s, 1] += _places_in(found, i, j, rows, bounds) == 0
+                    if kind < 2 and new == words:
+                        answers[kept, 0] = s
+                        answers[kept, 1] = i
+                        answers[kept, 2] = j
+                        hashes[kept] = _hash(found, i, j)
+                        kept += 1
+                    i = j + 1
+            lo = hi + 1
+    return counts, answers[:kept].copy(), _recurs(answers[:kept], hashes[:kept], owner, n)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _until(found: Bytes, i: int, hi: int, separator: int) -> int:
+    while i < hi and found[i] != separator:
+        i += 1
+    return i
+
+
+@njit(cache=True, nogil=True)
+def _asked_word(found: Bytes, i: int, j: int, asked: Bytes, asked_starts: Ints) -> bool:
+    """Whether the word found[i:j] is one of the question's."""
+    size = j - i
+    for w in range(len(asked_starts) - 1):
+        a = asked_starts[w]
+        if asked_starts[w + 1] - a != size:
+            continue
+        k = 0
+        while k < size and asked[a + k] == found[i + k]:
+            k += 1
+        if k == size:
+            return True
+    return False
+
+
+@njit(cache=True, nogil=True)
+def _new_words(found: Bytes, i: int, j: int, asked: Bytes, asked_starts: Ints) -> tuple[int, int]:
+    """How many words found[i:j] (joined by " ") has, and how many are not the question's."""
+    words = new = 0
+    while i < j:
+        end = _until(found, i, j, _SPACE)
+        words += 1
+        new += not _asked_word(found, i, end, asked, asked_starts)
+        i = end + 1
+    return words, new
+
+
+@njit(cache=True, nogil=True)
+def _hash(found: Bytes, i: int, j: int) -> np.uint64:
+    """FNV-1a of found[i:j]: an answer's identity (two answers of a question sharing one by
+    chance, about one in 10^17, would count as one)."""
+    h = np.uint64(14695981039346656037)
+    for k in range(i, j):
+        h = (h ^ np.uint64(found[k])) * np.uint64(1099511628211)
+    return h
+
+
+@njit(cache=True, nogil=True)
+def _recurs(answers: Ints, hashes: npt.NDArray[np.uint64], owner: Ints, n: int) -> Ints:
+    """Per sentence, the most articles any of its answers is found in (0 with none)."""
+    recurs = np.zeros(n, dtype=np.int64)
+    if not len(answers):
+        return recurs
+    order = np.argsort(hashes)
+    stamp = np.full(owner.max() + 1, -1, dtype=np.int64)  # the group an article was seen in
+    first = 0
+    while first < len(order):
+        last = first
+        articles = 0
+        while last < len(order) and hashes[order[last]] == hashes[order[first]]:
+            article = owner[answers[order[last], 0]]
+            if stamp[article] != first:
+                stamp[article] = first
+                articles += 1
+            last += 1
+        for k in range(first, last):
+            s = answers[order[k], 0]
+            recurs[s] = max(recurs[s], articles)
+        first = last
+    return recurs
+
+
+def warm_up() -> None:
+    """Load (or compile, the first time) for the argument types `novelty_of` passes."""
+    novelty_of(frozenset({"paris"}), [(-1, "Paris and Lyon hosted 12 talks in May 2024.")])
