@@ -75,11 +75,12 @@ class Novelty:
     recurs: Ints  # per sentence: the most articles any of its candidate answers is in
     _found: bytes  # the sentences' finds, one after another
     _answers: Ints  # [answers, 3]: sentence, start and end in `_found`, by sentence
+    _first: list[int]  # per sentence, its first row of `_answers` (and their number last)
 
     def answers(self, sentence: int) -> list[str]:
         """The candidate answers of the `sentence`-th sentence (`marks.Shape.candidates`)."""
-        rows = self._answers[self._answers[:, 0] == sentence]
-        return [self._found[a:b].decode() for a, b in rows[:, 1:].tolist()]
+        spans = self._answers[self._first[sentence] : self._first[sentence + 1], 1:]
+        return [self._found[a:b].decode() for a, b in spans.tolist()]
 
 
 def novelty_of(
@@ -105,7 +106,8 @@ def novelty_of(
         LEXICON.rows,
         LEXICON.bounds,
     )
-    return Novelty(counts, recurs, joined, answers)
+    first = np.searchsorted(answers[:, 0], np.arange(len(finds) + 1)).tolist()
+    return Novelty(counts, recurs, joined, answers, first)
 
 
 @lru_cache(maxsize=64)
