@@ -1,3 +1,6 @@
+import re
+import unicodedata
+
 import pytest
 
 from retrieval.index.tokens import Tokenizer, is_shouting
@@ -338,3 +341,38 @@ def shouting_by_the_rule(words: list[str]) -> bool:
 def test_shouting_is_decided_by_its_rule(text: str) -> None:
     words = Tokenizer()._written_words(text)
     assert is_shouting(words) == shouting_by_the_rule(words)
+
+
+WORDS_TEXTS = [
+    *WRITTEN_TEXTS,
+    "the the THE The tHe: it IT It, U.S.-U.S. u.s. us US",
+    "Ｔｈｅ ＷＨＯ ｓａｉｄ ｓｉｘ — “İstanbul” and Zürich's 1,500.5 a.m. e.g.the",
+    "x" * 40 + " ab,cd.ef 1,2,3 3.4.5 ...a ,b a.. ,, x",
+]
+
+
+def _split_by_matches(tokenizer: Tokenizer, text: str) -> list[tuple[str, int]]:
+    """What `_split` finds, from the patterns' matches and their offsets."""
+    return [
+        (piece.group(), match.start() + piece.start())
+        for match in re.finditer(r"\w+(?:[.,]\w+)*", text)
+        for piece in tokenizer._pieces.finditer(match.group())  # noqa: SLF001
+    ]
+
+
+@pytest.mark.parametrize("options", [{}, {"stem": False}, {"acronyms": False}])
+def test_words_are_each_written_word_s_term_at_its_offsets(options: dict[str, bool]) -> None:
+    """`words` (the highlights), through the cache of written words' terms: each word where
+    it is written (repeated words, runs with dots and commas, width forms, other scripts),
+    and the terms `_terms` gives the whole text's words, stemmed."""
+    for text in WORDS_TEXTS:
+        tokenizer = Tokenizer(**options)
+        split = tokenizer._split(text)  # noqa: SLF001
+        assert split == _split_by_matches(tokenizer, text), text
+        plain = tokenizer._terms([unicodedata.normalize("NFKC", w) for w, _ in split])  # noqa: SLF001
+        kept = [term for term in plain if term]
+        expected = tokenizer._stemmer().stemWords(kept) if tokenizer.stem else kept  # noqa: SLF001
+        found = tokenizer.words(text)
+        assert [term for term, _, _ in found] == expected, text
+        by_offset = {a: w for w, a in split}
+        assert all(text[a:b] == by_offset[a] for _, a, b in found)

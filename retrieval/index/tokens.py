@@ -307,12 +307,11 @@ class Tokenizer:
         NFKC is applied word by word for that reason.
         """
         split = self._split(text)
-        terms = self._terms([unicodedata.normalize("NFKC", w) for w, _ in split])
-        found = [(t, a, a + len(w)) for t, (w, a) in zip(terms, split, strict=True) if t]
-        if self.stem and found:
-            stems = self._stem([w for w, _, _ in found])
-            found = [(s, a, b) for s, (_, a, b) in zip(stems, found, strict=True)]
-        return found
+        # NFKC leaves ASCII as it is; each written word's final term through a cache
+        terms = self._written_aligned(
+            [w if w.isascii() else unicodedata.normalize("NFKC", w) for w, _ in split]
+        )
+        return [(t, a, a + len(w)) for t, (w, a) in zip(terms, split, strict=True) if t]
 
     def __call__(self, text: str) -> list[str]:
         """The terms of `text` in order, repeats kept (BM25 counts them)."""
@@ -435,6 +434,10 @@ class Tokenizer:
     def _written_terms(self, words: list[str]) -> list[str]:
         """`_terms` of words as written, stemmed, without the left-out ones: one cached
         lookup a word, and `is_shouting` only for a text with a stopword in capitals."""
+        return list(filter(None, self._written_aligned(words)))
+
+    def _written_aligned(self, words: list[str]) -> list[str | None]:
+        """`_written_terms`, with None for each word left out."""
         terms = _through_cache(self._written, words, self._written_final)
         if _ACRONYM in terms:
             shouting = is_shouting(words)
@@ -447,7 +450,7 @@ class Tokenizer:
             stems = iter(self._stem(kept) if self.stem else kept)
             decided = iter([None if a is None else next(stems) for a in acronyms])
             terms = [next(decided) if term == _ACRONYM else term for term in terms]
-        return list(filter(None, terms))
+        return terms
 
     def _written_final(self, words: list[str]) -> list[str | None]:
         """Each distinct written word's final term as `_terms` and the stemmer make it, but
