@@ -96,6 +96,12 @@ def test_the_patterns_marks_are_written_as_the_scanner_writes() -> None:
             text, marks.LEXICON
         ), text
     assert marks.sentences_finds(texts) == [scan.scan(t, marks.LEXICON) for t in texts]
+    for text in PATTERN_ONLY:  # the scanner does not read them: the patterns, written alike
+        read = marks.marks_by_pattern(text)
+        assert read.alone is not None and scan.scan(text, marks.LEXICON) is None
+        assert marks.sentences_finds([text]) == [
+            (marks.written(read), read.money, read.alone.places)
+        ]
 
 
 def test_finds_are_read_once_per_sentence_and_remembered_by_id_and_text(
@@ -146,3 +152,15 @@ def test_answers_of_each_sentence_and_their_recurrence() -> None:
     assert found.recurs.tolist() == [2, 2, 0, 2]
     assert found.counts[:, 0].tolist() == [3, 3, 0, 2]  # name words; "Open" is asked
     assert found.counts[:, 1].tolist() == [1, 0, 0, 0]  # Paris
+
+
+def test_answers_sharing_a_hash_by_chance_are_told_apart() -> None:
+    """Answers are grouped by a hash of their text, then by the text itself: with every
+    hash made equal, each text still recurs in its own articles only."""
+    found = np.frombuffer(b"lee|paris|lee|rome|paris", dtype=np.uint8)
+    spans = [(0, 0, 3), (1, 4, 9), (2, 10, 13), (3, 14, 18), (4, 19, 24)]  # sentence, start, end
+    answers_ = np.array(spans, dtype=np.int64)
+    owner = np.array([0, 1, 2, 2, 3], dtype=np.int64)
+    same_hash = np.zeros(len(spans), dtype=np.uint64)
+    recurs = answers._recurs(found, answers_, same_hash, owner, len(spans))  # noqa: SLF001
+    assert recurs.tolist() == [2, 2, 2, 1, 2]  # lee: articles 0, 2; paris: 1, 3; rome: 2

@@ -165,6 +165,8 @@ def test_a_model_naming_what_the_code_does_not_compute_is_refused() -> None:
         Ranker.from_dict({"first": model("names"), "final": model("names")})
     with pytest.raises(ValueError, match="must match features"):
         LinearModel.from_dict({**model("window_bm25"), "weights": [1, 2]})
+    with pytest.raises(ValueError, match="features twice: age"):  # one weight would be lost
+        LinearModel.from_dict(model("age", "window_bm25", "age"))
 
 
 def test_a_linear_model_scores_standardized_columns() -> None:

@@ -16,7 +16,9 @@ from retrieval.corpus.db import ReadConnections
 from retrieval.corpus.store import CorpusReader
 from retrieval.engine import Engine
 from retrieval.models import ArticleDraft
-from retrieval.ranking.features import COLUMN
+from retrieval.ranking import model as model_module
+from retrieval.ranking.answers import novelty_of
+from retrieval.ranking.features import COLUMN, Candidates
 from retrieval.ranking.model import _Page, choose, default_ranker
 from retrieval.search import Searcher
 
@@ -231,9 +233,12 @@ async def test_text_is_read_for_the_pooled_windows_only_and_changes_nothing(
         readers.close()
 
 
-def test_the_choice_reads_the_candidate_answers_the_marks_found(small_engine: Engine) -> None:
+def test_the_choice_reads_the_candidate_answers_the_marks_found(
+    small_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """`add_marks` hands on what each pool sentence adds to the question; the passage choice
-    reads each window's candidate answers there, the same as reading them afresh."""
+    reads each window's candidate answers there, without reading them again, the same as
+    reading them afresh."""
     readers = ReadConnections(small_engine.db_path)
     try:
         reader = CorpusReader(readers.get)
@@ -246,13 +251,28 @@ def test_the_choice_reads_the_candidate_answers_the_marks_found(small_engine: En
             assert kept.novelty is not None
             read, _ = kept.novelty
             assert read.tolist() == kept.sentence_rows().tolist()
-            carried, afresh = _Page(kept), _Page(replace(kept, novelty=None))
-            found = [carried._answers(w) for w in range(len(kept))]  # noqa: SLF001
-            assert found == [afresh._answers(w) for w in range(len(kept))]  # noqa: SLF001
-            assert any(found)
-            assert choose(kept, scores, 5, 3) == choose(replace(kept, novelty=None), scores, 5, 3)
+            afresh = _Page(replace(kept, novelty=None))
+            expected = [afresh._answers(w) for w in range(len(kept))]  # noqa: SLF001
+            assert any(expected)
+            unread = replace(kept, novelty=None)
+            with monkeypatch.context() as patched:
+                patched.setattr(model_module, "novelty_of", _never)
+                carried = _Page(kept)
+                assert [carried._answers(w) for w in range(len(kept))] == expected  # noqa: SLF001
+                assert choose(kept, scores, 5, 3) == choose_afresh(unread, scores)
     finally:
         readers.close()
+
+
+def _never(*args: object) -> None:
+    raise AssertionError("read again")
+
+
+def choose_afresh(candidates: Candidates, scores: np.ndarray) -> list[int]:
+    """`choose` reading each window's candidate answers itself (its `novelty` cleared)."""
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(model_module, "novelty_of", novelty_of)
+        return choose(candidates, scores, 5, 3)
 
 
 def test_a_window_whose_sentence_vanished_is_left_out_not_quoted_short(

@@ -22,6 +22,10 @@ import numpy.typing as npt
 from numba import njit
 
 from retrieval.ranking.marks import LEXICON, sentences_finds
+
+# Compiled code calling across files: numba's cache of `_novelty_many` does not notice an
+# edit to scan.py (nor the lexicon's tables); after one, clear __pycache__ (a fresh install
+# or clone has no cache to go stale).
 from retrieval.ranking.scan import _places_in
 
 Bytes = npt.NDArray[np.uint8]
@@ -45,6 +49,8 @@ class _RememberedFinds:
         self._lock = threading.Lock()
 
     def __call__(self, sentences: Sequence[tuple[int, str]]) -> list[tuple[bytes, int, int]]:
+        """Each sentence's finds (UTF-8), money marks and places (`marks.sentences_finds`);
+        remembers those it reads."""
         known = self._known
         found = {key: finds for key in sentences if (finds := known.get(key)) is not None}
         missing = [key for key in dict.fromkeys(sentences) if key not in found]
@@ -87,8 +93,14 @@ def novelty_of(
     words: frozenset[str], sentences: Sequence[tuple[int, str]], owner: Ints | None = None
 ) -> Novelty:
     """What each of `sentences` (id, text) holds that a question of `words` (case-folded)
-    does not; `owner[i]`, the article of the i-th, for `Novelty.recurs` (all one if None)."""
-    finds = finds_of(sentences)
+    does not; `owner[i]`, the article of the i-th, for `Novelty.recurs` (all one if None).
+    Remembers the finds of sentences not read before (`finds_of`)."""
+    return _novelty(finds_of(sentences), words, owner)
+
+
+def _novelty(
+    finds: Sequence[tuple[bytes, int, int]], words: frozenset[str], owner: Ints | None
+) -> Novelty:
     starts = np.zeros(len(finds) + 1, dtype=np.int64)
     np.cumsum([len(found) for found, _, _ in finds], out=starts[1:])
     joined = b"".join([found for found, _, _ in finds])
@@ -137,7 +149,8 @@ def _novelty_many(
     the most articles (`owner`) any of its candidate answers is found in."""
     n = len(starts) - 1
     counts = np.zeros((n, len(COUNTS)))
-    answers = np.empty((len(found) // 2 + n, 3), dtype=np.int64)  # an answer takes 2 bytes
+    # An answer takes two bytes or more: one of its own and the "," or "|" after it.
+    answers = np.empty((len(found) // 2 + 1, 3), dtype=np.int64)
     hashes = np.empty(len(answers), dtype=np.uint64)
     kept = 0
     for s in range(n):
@@ -178,7 +191,8 @@ def _novelty_many(
                         kept += 1
                     i = j + 1
             lo = hi + 1
-    return counts, answers[:kept].copy(), _recurs(answers[:kept], hashes[:kept], owner, n)
+    kept_answers = answers[:kept].copy()
+    return counts, kept_answers, _recurs(found, kept_answers, hashes[:kept], owner, n)
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -218,8 +232,8 @@ def _new_words(found: Bytes, i: int, j: int, asked: Bytes, asked_starts: Ints) -
 
 @njit(cache=True, nogil=True)
 def _hash(found: Bytes, i: int, j: int) -> np.uint64:
-    """FNV-1a of found[i:j]: an answer's identity (two answers of a question sharing one by
-    chance, about one in 10^17, would count as one)."""
+    """FNV-1a of found[i:j]: answers of one text share it (`_recurs` tells apart the rare
+    texts that share one by chance)."""
     h = np.uint64(14695981039346656037)
     for k in range(i, j):
         h = (h ^ np.uint64(found[k])) * np.uint64(1099511628211)
@@ -227,30 +241,57 @@ def _hash(found: Bytes, i: int, j: int) -> np.uint64:
 
 
 @njit(cache=True, nogil=True)
-def _recurs(answers: Ints, hashes: npt.NDArray[np.uint64], owner: Ints, n: int) -> Ints:
+def _recurs(
+    found: Bytes, answers: Ints, hashes: npt.NDArray[np.uint64], owner: Ints, n: int
+) -> Ints:
     """Per sentence, the most articles any of its answers is found in (0 with none)."""
     recurs = np.zeros(n, dtype=np.int64)
     if not len(answers):
         return recurs
     order = np.argsort(hashes)
-    stamp = np.full(owner.max() + 1, -1, dtype=np.int64)  # the group an article was seen in
+    stamp = np.full(owner.max() + 1, -1, dtype=np.int64)  # the answer an article was seen for
+    articles = np.zeros(len(answers), dtype=np.int64)  # per text's first: its articles
+    same = np.empty(len(answers), dtype=np.int64)  # per answer: the first of its text
     first = 0
-    while first < len(order):
+    while first < len(order):  # each run of one hash
         last = first
-        articles = 0
         while last < len(order) and hashes[order[last]] == hashes[order[first]]:
-            article = owner[answers[order[last], 0]]
-            if stamp[article] != first:
-                stamp[article] = first
-                articles += 1
             last += 1
+        for k in range(first, last):  # the same text: the same hash, then the same bytes
+            same[k] = k
+            for j in range(first, k):
+                if same[j] == j and _same_bytes(found, answers[order[j]], answers[order[k]]):
+                    same[k] = j
+                    break
+        for r in range(first, last):  # each text's articles
+            if same[r] != r:
+                continue
+            for k in range(r, last):
+                article = owner[answers[order[k], 0]]
+                if same[k] == r and stamp[article] != r:
+                    stamp[article] = r
+                    articles[r] += 1
         for k in range(first, last):
             s = answers[order[k], 0]
-            recurs[s] = max(recurs[s], articles)
+            recurs[s] = max(recurs[s], articles[same[k]])
         first = last
     return recurs
 
 
+@njit(cache=True, nogil=True)
+def _same_bytes(found: Bytes, a: Ints, b: Ints) -> bool:
+    """Whether the answers at a and b (sentence, start, end) are one text."""
+    if a[2] - a[1] != b[2] - b[1]:
+        return False
+    for k in range(a[2] - a[1]):  # noqa: SIM110 (compiled: a loop, not a generator)
+        if found[a[1] + k] != found[b[1] + k]:
+            return False
+    return True
+
+
 def warm_up() -> None:
-    """Load (or compile, the first time) for the argument types `novelty_of` passes."""
-    novelty_of(frozenset({"paris"}), [(-1, "Paris and Lyon hosted 12 talks in May 2024.")])
+    """Load (or compile, the first time) for the argument types `novelty_of` passes; leaves
+    the remembered finds as they were."""
+    text = "Paris and Lyon hosted 12 talks in May 2024."
+    finds = [(found.encode(), money, places) for found, money, places in sentences_finds([text])]
+    _novelty(finds, frozenset({"paris"}), None)

@@ -16,15 +16,13 @@ from retrieval.ranking.answers import COUNTS, Novelty, novelty_of
 from retrieval.ranking.features import COLUMN, Candidates, Floats
 from retrieval.ranking.question import AnswerKind, QuestionProfile
 
-_MARKS = COUNTS
-
 
 @dataclass(frozen=True, slots=True)
 class _SentenceEvidence:
-    """Per sentence: counts of `_MARKS` not in the question, whether it holds the kind of
+    """Per sentence: counts of `COUNTS` not in the question, whether it holds the kind of
     answer asked for, and how widely its candidate answers recur among the articles."""
 
-    marks: Floats  # [sentences, len(_MARKS)]
+    marks: Floats  # [sentences, len(COUNTS)]
     kind: Floats  # 1.0 where the sentence holds something of the kind asked for
     support: Floats
 
@@ -61,7 +59,7 @@ def add_marks(candidates: Candidates) -> Candidates:
     evidence = _SentenceEvidence.of(question, novelty, int(candidates.owner.max()) + 1)
     slot = np.full(len(candidates.sentence_id), -1)
     slot[needed] = np.arange(len(needed))
-    marks = np.zeros((len(candidates), len(_MARKS)))
+    marks = np.zeros((len(candidates), len(COUNTS)))
     kind = np.zeros(len(candidates))
     support = np.zeros(len(candidates))
     kind_coverage = candidates.coverage[needed] * evidence.kind
@@ -72,7 +70,7 @@ def add_marks(candidates: Candidates) -> Candidates:
         kind[inside] = np.maximum(kind[inside], kind_coverage[at])
         support[inside] = np.maximum(support[inside], evidence.support[at])
     features = candidates.features
-    for j, name in enumerate(_MARKS):
+    for j, name in enumerate(COUNTS):
         features[:, COLUMN[name]] = np.log1p(marks[:, j])
     features[:, COLUMN["kind_sentence"]] = kind
     features[:, COLUMN["support"]] = support

@@ -16,14 +16,17 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
 from retrieval.models import Attribution
 from retrieval.ranking import windows
-from retrieval.ranking.answers import Novelty
 from retrieval.ranking.question import QuestionProfile
+
+if TYPE_CHECKING:
+    from retrieval.ranking.answers import Novelty
 
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
@@ -200,7 +203,8 @@ class Candidates:
         missing = [i for i in self.sentence_id[rows].tolist() if i not in self.texts]
         if not missing:
             return self
-        return replace(self, texts={**self.texts, **read(missing)})
+        # what the text adds to the question is read again, with the text now at hand
+        return replace(self, texts={**self.texts, **read(missing)}, novelty=None)
 
     def sentence_rows(self) -> Ints:
         """The rows of `sentence_id` whose text the windows need, ascending: each window's

@@ -46,6 +46,9 @@ class LinearModel:
         unknown = [f for f in features if f not in COLUMN]
         if unknown:
             raise ValueError(f"the ranking model names unknown features: {', '.join(unknown)}")
+        repeated = sorted({f for f in features if features.count(f) > 1})
+        if repeated:
+            raise ValueError(f"the ranking model names features twice: {', '.join(repeated)}")
         mean, scale, weights = (
             np.asarray(data[key], dtype=np.float64) for key in ("mean", "scale", "weights")
         )
@@ -290,14 +293,15 @@ class _Page:
         c = self.candidates
         first = int(c.start[w])
         rows = range(first, first + int(c.size[w]))
-        if c.novelty is not None:  # read by `add_marks`, as every window it scored
-            read, novel = c.novelty
-            slots = np.searchsorted(read, rows).tolist()
-        else:
-            novel = novelty_of(
-                c.question.words, [(int(c.sentence_id[i]), c.sentence_text(i)) for i in rows]
-            )
-            slots = list(range(len(rows)))
+        novel, slots = None, list(range(len(rows)))
+        if c.novelty is not None:  # read by `add_marks`, for every window it scored
+            read, carried = c.novelty
+            at = np.minimum(np.searchsorted(read, rows), len(read) - 1)
+            if read[at].tolist() == list(rows):
+                novel, slots = carried, at.tolist()
+        if novel is None:
+            sentences = [(int(c.sentence_id[i]), c.sentence_text(i)) for i in rows]
+            novel = novelty_of(c.question.words, sentences)
         found = {answer for slot in slots for answer in novel.answers(slot)}
         answers = [frozenset(answer.split()) for answer in sorted(found)]
         self._window_answers[w] = answers

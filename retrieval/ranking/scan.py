@@ -9,8 +9,9 @@ with an accent, a digit of another script, İ or ſ, which match ASCII letters w
 ignored) is not read here: `scan` returns None and `marks` reads it with the patterns.
 
 What is found is written as text, the words of each find case-folded (ASCII: lower-cased):
-words joined by " ", finds by ",", and the five kinds of find by "|". Python splits it: one
-string made in C, rather than a Python object for each position found. The characters'
+words joined by " ", finds by ",", and the five kinds of find by "|": one string made in
+compiled code, rather than a Python object for each position found, and read as it is by
+the compiled pass that tells a question what is new in it (`answers`). The characters'
 codes and classes, and the words looked up whole, are `lexicon`'s tables.
 """
 
