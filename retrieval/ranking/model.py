@@ -246,6 +246,12 @@ class _Page:
         self.answers: list[frozenset[str]] = []  # the words of each candidate answer quoted
         self._texts: dict[int, tuple[str, set[str]]] = {}  # window -> its text and shingles
         self._window_answers: dict[int, list[frozenset[str]]] = {}  # window -> `_answers`
+        # Per row of `sentence_id`, its place in what `add_marks` read (`Candidates.novelty`),
+        # -1 where it read none
+        self._read_at = np.full(len(candidates.sentence_id), -1, dtype=np.int64)
+        if candidates.novelty is not None:
+            read, _ = candidates.novelty
+            self._read_at[read] = np.arange(len(read))
 
     def fits(self, w: int, cap: int) -> bool:
         """Whether window `w` overlaps no chosen one, is no copy of one, and its article has
@@ -293,15 +299,12 @@ class _Page:
         c = self.candidates
         first = int(c.start[w])
         rows = range(first, first + int(c.size[w]))
-        novel, slots = None, list(range(len(rows)))
-        if c.novelty is not None:  # read by `add_marks`, for every window it scored
-            read, carried = c.novelty
-            at = np.minimum(np.searchsorted(read, rows), len(read) - 1)
-            if read[at].tolist() == list(rows):
-                novel, slots = carried, at.tolist()
-        if novel is None:
+        slots = self._read_at[first : rows.stop].tolist()
+        if c.novelty is not None and min(slots) >= 0:  # read by `add_marks`, as all it scored
+            novel = c.novelty[1]
+        else:
             sentences = [(int(c.sentence_id[i]), c.sentence_text(i)) for i in rows]
-            novel = novelty_of(c.question.words, sentences)
+            novel, slots = novelty_of(c.question.words, sentences), list(range(len(rows)))
         found = {answer for slot in slots for answer in novel.answers(slot)}
         answers = [frozenset(answer.split()) for answer in sorted(found)]
         self._window_answers[w] = answers
