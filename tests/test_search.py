@@ -249,8 +249,10 @@ def test_the_choice_reads_the_candidate_answers_the_marks_found(
             assert candidates is not None and candidates.novelty is None
             kept, scores = searcher.ranker.rank(candidates, reader.sentence_texts)
             assert kept.novelty is not None
-            read, _ = kept.novelty
-            assert read.tolist() == kept.sentence_rows().tolist()
+            read_at, _ = kept.novelty
+            rows = kept.sentence_rows()
+            assert np.flatnonzero(read_at >= 0).tolist() == rows.tolist()
+            assert read_at[rows].tolist() == list(range(len(rows)))
             afresh = _Page(replace(kept, novelty=None))
             expected = [afresh._answers(w) for w in range(len(kept))]  # noqa: SLF001
             assert any(expected)

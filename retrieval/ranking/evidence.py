@@ -94,4 +94,4 @@ def add_marks(candidates: Candidates) -> Candidates:
         elif question.kind is AnswerKind.DATE:
             value = np.log1p(np.expm1(value) + np.expm1(features[:, COLUMN["months"]]))
         features[:, COLUMN[target]] = value
-    return replace(candidates, novelty=(needed, novelty))
+    return replace(candidates, novelty=(slot, novelty))

@@ -179,8 +179,9 @@ class Candidates:
     coverage: Floats  # per sentence: idf share of the question's terms it holds
     question: QuestionProfile  # what the question asks for (`add_marks` reads it)
     texts: Mapping[int, str]  # sentence id -> text, of the sentences read so far
-    # What the sentences at these rows of `sentence_id` add to the question, once
-    # `evidence.add_marks` has read them (`model.choose` reads their candidate answers).
+    # What the sentences `evidence.add_marks` read add to the question (`model.choose` reads
+    # their candidate answers): per row of `sentence_id`, its sentence's place there (-1
+    # where it read none), and the `Novelty`.
     novelty: tuple[Ints, Novelty] | None = None
 
     def __len__(self) -> int:

@@ -246,12 +246,6 @@ class _Page:
         self.answers: list[frozenset[str]] = []  # the words of each candidate answer quoted
         self._texts: dict[int, tuple[str, set[str]]] = {}  # window -> its text and shingles
         self._window_answers: dict[int, list[frozenset[str]]] = {}  # window -> `_answers`
-        # Per row of `sentence_id`, its place in what `add_marks` read (`Candidates.novelty`),
-        # -1 where it read none
-        self._read_at = np.full(len(candidates.sentence_id), -1, dtype=np.int64)
-        if candidates.novelty is not None:
-            read, _ = candidates.novelty
-            self._read_at[read] = np.arange(len(read))
 
     def fits(self, w: int, cap: int) -> bool:
         """Whether window `w` overlaps no chosen one, is no copy of one, and its article has
@@ -299,10 +293,13 @@ class _Page:
         c = self.candidates
         first = int(c.start[w])
         rows = range(first, first + int(c.size[w]))
-        slots = self._read_at[first : rows.stop].tolist()
-        if c.novelty is not None and min(slots) >= 0:  # read by `add_marks`, as all it scored
-            novel = c.novelty[1]
-        else:
+        novel = None
+        if c.novelty is not None:  # read by `add_marks`, for every window it scored
+            read_at, carried = c.novelty
+            slots = read_at[first : rows.stop].tolist()
+            if min(slots) >= 0:
+                novel = carried
+        if novel is None:
             sentences = [(int(c.sentence_id[i]), c.sentence_text(i)) for i in rows]
             novel, slots = novelty_of(c.question.words, sentences), list(range(len(rows)))
         found = {answer for slot in slots for answer in novel.answers(slot)}
