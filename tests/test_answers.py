@@ -108,8 +108,9 @@ def test_finds_are_read_once_per_sentence_and_remembered_by_id_and_text(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A question's new sentences are read in one call; those read before are not read
-    again; two databases' sentences sharing an id keep their own finds; at most `size`,
-    the first read forgotten first."""
+    again; a sentence of another database with a known id but another text gets its own
+    finds, and takes the place of the first; at most `size`, the first read forgotten
+    first."""
     read: list[list[str]] = []
 
     def counting(texts: list[str]) -> list[tuple[str, int, int]]:

@@ -31,6 +31,7 @@ from retrieval.ranking.scan import _places_in
 Bytes = npt.NDArray[np.uint8]
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
+Finds = tuple[bytes, int, int]  # a sentence's finds as `scan` writes them (UTF-8), money, places
 
 # The columns of `Novelty.counts`, as `marks.Shape` orders them.
 COUNTS = ("names", "places", "numbers", "years", "months", "money")
@@ -38,36 +39,45 @@ _COMMA, _SPACE, _BAR = 44, 32, 124
 
 
 class _RememberedFinds:
-    """The finds of the last `size` sentences read (by id and text: two databases may share
-    an id), first in first out (a hit does not renew one). A sentence's finds do not depend
-    on the question: read once, reused by every question; those not known yet are read
-    together (`marks.sentences_finds`)."""
+    """The finds of the last `size` sentences read, by id, each kept with its text (two
+    databases may share an id: a text that differs is read again, and replaces the other);
+    first in first out (a hit does not renew one). A sentence's finds do not depend on the
+    question: read once, reused by every question; those not known yet are read together
+    (`marks.sentences_finds`)."""
 
     def __init__(self, size: int) -> None:
         self._size = size
-        self._known: OrderedDict[tuple[int, str], tuple[bytes, int, int]] = OrderedDict()
+        self._known: OrderedDict[int, tuple[str, Finds]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def __call__(self, sentences: Sequence[tuple[int, str]]) -> list[tuple[bytes, int, int]]:
+    def __call__(self, sentences: Sequence[tuple[int, str]]) -> list[Finds]:
         """Each sentence's finds (UTF-8), money marks and places (`marks.sentences_finds`);
         remembers those it reads."""
-        known = self._known
-        found = {key: finds for key in sentences if (finds := known.get(key)) is not None}
-        missing = [key for key in dict.fromkeys(sentences) if key not in found]
-        if missing:
-            texts = [text for _, text in missing]
-            read = {
-                key: (written.encode(), money, places)
-                for key, (written, money, places) in zip(
-                    missing, sentences_finds(texts), strict=True
-                )
-            }
-            found |= read
-            with self._lock:  # another thread's question may be adding its own
-                known |= read
-                while len(known) > self._size:
-                    known.popitem(last=False)
-        return [found[key] for key in sentences]
+        # Keyed by the id alone, the text compared on a hit: an int hashes for free, where
+        # an (id, text) key would hash each text the store has just made anew.
+        entries = list(map(self._known.get, [sentence_id for sentence_id, _ in sentences]))
+        finds = [
+            entry[1] if entry is not None and entry[0] == text else None
+            for entry, (_, text) in zip(entries, sentences, strict=True)
+        ]
+        if None not in finds:
+            return finds  # type: ignore[return-value]
+        unknown = (s for s, f in zip(sentences, finds, strict=True) if f is None)
+        missing = list(dict.fromkeys(unknown))
+        read = {
+            key: (written.encode(), money, places)
+            for key, (written, money, places) in zip(
+                missing, sentences_finds([text for _, text in missing]), strict=True
+            )
+        }
+        with self._lock:  # another thread's question may be adding its own
+            known = self._known
+            for (sentence_id, text), found in read.items():
+                known.pop(sentence_id, None)  # another database's sentence of this id
+                known[sentence_id] = (text, found)
+            while len(known) > self._size:
+                known.popitem(last=False)
+        return [read[s] if f is None else f for s, f in zip(sentences, finds, strict=True)]
 
 
 finds_of = _RememberedFinds(200_000)  # the finds of each (id, text) of a list
@@ -98,27 +108,28 @@ def novelty_of(
     return _novelty(finds_of(sentences), words, owner)
 
 
-def _novelty(
-    finds: Sequence[tuple[bytes, int, int]], words: frozenset[str], owner: Ints | None
-) -> Novelty:
-    starts = np.zeros(len(finds) + 1, dtype=np.int64)
-    np.cumsum([len(found) for found, _, _ in finds], out=starts[1:])
-    joined = b"".join([found for found, _, _ in finds])
-    counted = np.array([(money, places) for _, money, places in finds], dtype=np.int64)
+def _novelty(finds: Sequence[Finds], words: frozenset[str], owner: Ints | None) -> Novelty:
+    n = len(finds)
+    found, money, places = zip(*finds, strict=True) if n else ((), (), ())
+    starts = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, found), np.int64, n), out=starts[1:])
+    joined = b"".join(found)
+    counted = np.empty((n, 2), dtype=np.int64)
+    counted[:, 0], counted[:, 1] = money, places
     asked, asked_starts = _asked(words)
     if owner is None:
-        owner = np.zeros(len(finds), dtype=np.int64)
+        owner = np.zeros(n, dtype=np.int64)
     counts, answers, recurs = _novelty_many(
         np.frombuffer(joined, dtype=np.uint8),
         starts,
-        counted.reshape(len(finds), 2),
+        counted,
         owner,
         asked,
         asked_starts,
         LEXICON.rows,
         LEXICON.bounds,
     )
-    first = np.searchsorted(answers[:, 0], np.arange(len(finds) + 1)).tolist()
+    first = np.searchsorted(answers[:, 0], np.arange(n + 1)).tolist()
     return Novelty(counts, recurs, joined, answers, first)
 
 

@@ -51,9 +51,10 @@ def add_marks(candidates: Candidates) -> Candidates:
         return candidates
     question = candidates.question
     needed = candidates.sentence_rows()
+    texts = candidates.texts
     novelty = novelty_of(
         question.words,
-        [(int(candidates.sentence_id[i]), candidates.sentence_text(i)) for i in needed],
+        [(i, texts.get(i, "")) for i in candidates.sentence_id[needed].tolist()],
         candidates.owner[needed],
     )
     evidence = _SentenceEvidence.of(question, novelty, int(candidates.owner.max()) + 1)

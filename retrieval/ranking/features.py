@@ -214,8 +214,10 @@ class Candidates:
         towards `support`)."""
         if not len(self):
             return np.zeros(0, dtype=np.int64)
-        rows = np.unique(np.concatenate([self.start + j for j in range(int(self.size.max()))]))
-        return rows[rows < len(self.sentence_id)]
+        needed = np.zeros(len(self.sentence_id) + int(self.size.max()), dtype=bool)
+        for j in range(int(self.size.max())):
+            needed[self.start + j] = True
+        return np.flatnonzero(needed[: len(self.sentence_id)])
 
     def sentence_text(self, row: int) -> str:
         """The text of the sentence at `row` of `sentence_id` (once read: `read_texts`)."""

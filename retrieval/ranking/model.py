@@ -189,13 +189,14 @@ def choose(candidates: Candidates, scores: Floats, count: int, first_page: int) 
         return _choose_sources(candidates, scores, count)
     page = _Page(candidates)
     order = np.lexsort((candidates.start, -scores)).tolist()
+    score = scores.tolist()
     while len(page.chosen) < min(first_page, count):
         best, value = None, -np.inf
         for w in order:
-            if scores[w] <= value:
+            if score[w] <= value:
                 break  # a repeat only lowers a score: nothing further on can do better
             if page.fits(w, count):
-                found = scores[w] - REPEATED_ANSWERS * page.repeated(w)
+                found = score[w] - REPEATED_ANSWERS * page.repeated(w)
                 if found > value:
                     best, value = w, found
         if best is None:
@@ -239,24 +240,29 @@ class _Page:
     def __init__(self, candidates: Candidates) -> None:
         self.candidates = candidates
         self.chosen: list[int] = []
-        self.taken = np.zeros(len(candidates.sentence_id), dtype=bool)
+        # as lists: `fits` asks of one window at a time, a hundred times a question
+        self._start = candidates.start.tolist()
+        self._size = candidates.size.tolist()
+        self._article = candidates.article.tolist()
+        self.taken = bytearray(len(candidates.sentence_id))
         self.per: dict[int, int] = {}
         self.kept: list[tuple[str, set[str]]] = []
         self.shown: set[str] = set()  # sentences quoted: a copy cut at other bounds is one too
         self.answers: list[frozenset[str]] = []  # the words of each candidate answer quoted
         self._texts: dict[int, tuple[str, set[str]]] = {}  # window -> its text and shingles
+        self._said: dict[int, set[str]] = {}  # window -> its sentences, plain (`_plain`)
         self._window_answers: dict[int, list[frozenset[str]]] = {}  # window -> `_answers`
 
     def fits(self, w: int, cap: int) -> bool:
         """Whether window `w` overlaps no chosen one, is no copy of one, and its article has
         fewer than `cap` chosen."""
-        c = self.candidates
-        first, size = int(c.start[w]), int(c.size[w])
-        if self.taken[first : first + size].any() or self.per.get(int(c.article[w]), 0) >= cap:
+        first = self._start[w]
+        if 1 in self.taken[first : first + self._size[w]]:
             return False
-        said = {_plain(c.sentence_text(i)) for i in range(first, first + size)}
+        if self.per.get(self._article[w], 0) >= cap:
+            return False
         text, grams = self._text(w)
-        return not said & self.shown and not any(
+        return self._sentences(w).isdisjoint(self.shown) and not any(
             near_duplicate_shingles(seen, seen_grams, text, grams)
             for seen, seen_grams in self.kept
         )
@@ -271,14 +277,19 @@ class _Page:
         return told / len(answers)
 
     def take(self, w: int) -> None:
-        c = self.candidates
-        first, size = int(c.start[w]), int(c.size[w])
-        self.shown |= {_plain(c.sentence_text(i)) for i in range(first, first + size)}
-        self.taken[first : first + size] = True
-        self.per[int(c.article[w])] = self.per.get(int(c.article[w]), 0) + 1
+        first, size = self._start[w], self._size[w]
+        self.shown |= self._sentences(w)
+        self.taken[first : first + size] = b"\x01" * size
+        self.per[self._article[w]] = self.per.get(self._article[w], 0) + 1
         self.kept.append(self._text(w))
         self.answers.extend(self._answers(w))
         self.chosen.append(w)
+
+    def _sentences(self, w: int) -> set[str]:
+        if w not in self._said:
+            first, text = self._start[w], self.candidates.sentence_text
+            self._said[w] = {_plain(text(i)) for i in range(first, first + self._size[w])}
+        return self._said[w]
 
     def _text(self, w: int) -> tuple[str, set[str]]:
         if w not in self._texts:
