@@ -4,7 +4,8 @@
 
 Reads the first N articles of news-1m and times, in CPU seconds of the process (its one
 thread, and SQLite's for the store), what an end-to-end ingest does to them, stage by stage:
-parse the records, fingerprint and canonical URL, split into sentences (Punkt), store
+parse the records, fingerprint and canonical URL, split into sentences (Punkt), read what each
+sentence names (the compiled reading of names, numbers and dates), store
 (SQLite, in batches as `ingest` stores them), tokenize the sentences, build the sentence
 index segment, and, where this checkout has one, the article index. Each stage runs
 `--rounds` times on fresh state (new tokenizer, new database) and the median is reported,
@@ -39,6 +40,7 @@ from retrieval.corpus.store import CorpusStore, PreparedArticle  # noqa: E402
 from retrieval.corpus.text import canonical_url, fingerprint  # noqa: E402
 from retrieval.index.index import BM25Params, SegmentBuilder  # noqa: E402
 from retrieval.index.tokens import Tokenizer  # noqa: E402
+from retrieval.ranking.answers import packed_finds  # noqa: E402
 
 
 def _store(prepared: list[PreparedArticle]) -> None:
@@ -114,8 +116,13 @@ def measure(path: Path, rounds: int) -> dict[str, Any]:
     sentences = stage(
         "split into sentences", lambda: [tuple(article_sentences(d.text)) for d in drafts]
     )
+    packed = stage(
+        "what each sentence names",
+        lambda: packed_finds([text for split in sentences for _, text in split]),
+    )
+    finds = iter(packed)
     prepared = [
-        PreparedArticle(d, url, hash_, split)
+        PreparedArticle(d, url, hash_, split, tuple(next(finds) for _ in split))
         for d, (hash_, url), split in zip(drafts, marks, sentences, strict=True)
     ]
     stage("store (SQLite)", lambda: _store(prepared))

@@ -62,7 +62,7 @@ def stages_of(searcher: Searcher) -> list[Stage]:
         Stage("term counts", index, "term_counts", "candidates"),
         Stage("window features (build)", search, "build", "candidates"),
         Stage("first stage", model.Ranker, "keep"),
-        Stage("pool text (SQLite)", reader, "sentence_texts"),
+        Stage("pool text (SQLite)", reader, "sentence_texts_and_finds"),
         Stage("marks", model, "add_marks"),
         Stage("reading new sentences", answers, "sentences_finds", "marks"),
         Stage("what is new to the question (compiled)", answers, "_novelty_many", "marks"),

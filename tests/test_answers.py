@@ -109,18 +109,15 @@ def test_finds_are_read_once_per_sentence_and_remembered_by_id_and_text(
 ) -> None:
     """A question's new sentences are read in one call; those read before are not read
     again; a sentence of another database with a known id but another text gets its own
-    finds, and takes the place of the first; at most `size`, the first read forgotten
-    first."""
+    finds, in the place of the first; at most `size`, the first read forgotten first."""
     read: list[list[str]] = []
 
     def counting(texts: list[str]) -> list[tuple[str, int, int]]:
         read.append(list(texts))
         return marks.sentences_finds(texts)
 
-    def finds(text: str) -> tuple[bytes, int, int]:
-        found, money, places = marks.sentences_finds([text])[0]
-        return found.encode(), money, places
-
+    texts = ["Minjee Lee won in 2022.", "It rained.", "Paris hosted 12 talks."]
+    finds = dict(zip(texts, answers.packed(texts), strict=True)).__getitem__
     monkeypatch.setattr(answers, "sentences_finds", counting)
     remembered = answers._RememberedFinds(3)  # noqa: SLF001
     first = [(1, "Minjee Lee won in 2022."), (2, "It rained."), (1, "Minjee Lee won in 2022.")]
@@ -129,9 +126,9 @@ def test_finds_are_read_once_per_sentence_and_remembered_by_id_and_text(
     other_database = [(1, "Paris hosted 12 talks."), (2, "It rained.")]
     assert remembered(other_database)[0] == finds("Paris hosted 12 talks.")
     assert read[1:] == [["Paris hosted 12 talks."]]
-    remembered([(3, "Three."), (4, "Four.")])  # the oldest two are forgotten
+    remembered([(3, "Three."), (4, "Four.")])  # the oldest, id 1, is forgotten
     remembered(first[:2])
-    assert read[3:] == [["Minjee Lee won in 2022.", "It rained."]]
+    assert read[3:] == [["Minjee Lee won in 2022."]]
 
 
 def test_answers_of_each_sentence_and_their_recurrence() -> None:

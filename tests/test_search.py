@@ -290,10 +290,11 @@ def test_a_window_whose_sentence_vanished_is_left_out_not_quoted_short(
         gone = best.sentence_ids[-1]
 
         class Vanishing(CorpusReader):
-            def sentence_texts(self, sentence_ids: Iterable[int]) -> dict[int, str]:
-                texts = super().sentence_texts(sentence_ids)
-                texts.pop(gone, None)
-                return texts
+            def sentence_texts_and_finds(
+                self, sentence_ids: Iterable[int]
+            ) -> list[tuple[int, str, bytes | None]]:
+                rows = super().sentence_texts_and_finds(sentence_ids)
+                return [row for row in rows if row[0] != gone]
 
         result = Searcher(Vanishing(readers.get), seed_engine.index).search(question, limit=5)
         assert result.passages

@@ -226,4 +226,15 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX articles_runs ON articles (id, first_sentence, sentence_count);
         """,
     ),
+    Migration(
+        7,
+        "what each sentence names",
+        """
+        -- The names, numbers and dates a sentence holds, read once when it is stored
+        -- (`ranking.answers.packed_finds`), so a question that quotes it need not read its
+        -- text for them. Tagged with the signature of the code that read them: under other
+        -- code they are read again. NULL: stored before, read at the question, as then.
+        ALTER TABLE sentences ADD COLUMN finds BLOB;
+        """,
+    ),
 )

@@ -61,15 +61,21 @@ class PreparedArticle:
     url: str | None  # canonical form, for finding duplicates
     content_hash: str  # fingerprint of its words, likewise
     sentences: tuple[tuple[int, str], ...]  # (paragraph, sentence), in reading order
+    # What each sentence names, as stored with it (`ranking.answers.packed_finds`); empty:
+    # stored without (read when a question quotes it).
+    finds: tuple[bytes | None, ...] = ()
 
 
 def prepare_articles(drafts: Iterable[ArticleDraft]) -> list[PreparedArticle]:
-    """Sentences (NLTK Punkt), canonical URL and fingerprint of each draft. Pure and CPU-bound,
-    about a millisecond an article: callers on an event loop run it with `asyncio.to_thread`."""
-    # Imported here: NLTK takes seconds to import, and only writers need it.
+    """Sentences (NLTK Punkt), canonical URL, fingerprint and what each sentence names, of
+    each draft. Pure and CPU-bound, about a millisecond an article: callers on an event loop
+    run it with `asyncio.to_thread`."""
+    # Imported here: NLTK takes seconds to import, and only writers need it (and the
+    # compiled reading of names, numbers and dates, which the ranking owns).
     from retrieval.corpus.sentences import article_sentences
+    from retrieval.ranking.answers import packed_finds
 
-    return [
+    prepared = [
         PreparedArticle(
             draft,
             canonical_url(draft.url),
@@ -77,6 +83,13 @@ def prepare_articles(drafts: Iterable[ArticleDraft]) -> list[PreparedArticle]:
             tuple(article_sentences(draft.text)),
         )
         for draft in drafts
+    ]
+    # the whole batch's sentences read at once: a call of the compiled reading costs more
+    # than a sentence does
+    finds = iter(packed_finds([text for article in prepared for _, text in article.sentences]))
+    return [
+        replace(article, finds=tuple(next(finds) for _ in article.sentences))
+        for article in prepared
     ]
 
 
@@ -142,7 +155,7 @@ class CorpusStore:
             next_id = int(row[0]) + 1 if row else 1
             next_sentence = await self._next_sentence_id()
             article_rows: list[tuple[object, ...]] = []
-            sentence_rows: list[tuple[int, int, int, int, str]] = []
+            sentence_rows: list[tuple[int, int, int, int, str, bytes | None]] = []
             for article in articles:
                 # the content hash first, as a lookup of one article at a time finds it
                 existing = by_hash.get(article.content_hash)
@@ -156,9 +169,12 @@ class CorpusStore:
                 if article.url is not None:
                     by_url[article.url] = article_id
                 article_rows.append(_article_row(article_id, article, next_sentence))
+                finds = article.finds or (None,) * len(article.sentences)
                 sentence_rows.extend(
-                    (next_sentence + position, article_id, position, paragraph, text)
-                    for position, (paragraph, text) in enumerate(article.sentences)
+                    (next_sentence + position, article_id, position, paragraph, text, found)
+                    for position, ((paragraph, text), found) in enumerate(
+                        zip(article.sentences, finds, strict=True)
+                    )
                 )
                 next_sentence += len(article.sentences)
                 results.append(AddResult(article_id, True, len(article.sentences)))
@@ -170,8 +186,8 @@ class CorpusStore:
                     article_rows,
                 )
                 await self.conn.executemany(
-                    "INSERT INTO sentences (id, article_id, position, paragraph, text)"
-                    " VALUES (?, ?, ?, ?, ?)",
+                    "INSERT INTO sentences (id, article_id, position, paragraph, text, finds)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
                     sentence_rows,
                 )
         return results
@@ -549,6 +565,20 @@ class CorpusReader:
             self._connection(), "SELECT id, text FROM sentences WHERE id IN ({ids})", sentence_ids
         )
         return dict(rows)
+
+    def sentence_texts_and_finds(
+        self, sentence_ids: Iterable[int]
+    ) -> list[tuple[int, str, bytes | None]]:
+        """(id, text, what it names as stored with it, or None) of each of these sentences
+        (missing ids are simply absent; see `ranking.answers.stored_finds`)."""
+        return cast(
+            list[tuple[int, str, bytes | None]],
+            tuples_for_ids_blocking(
+                self._connection(),
+                "SELECT id, text, finds FROM sentences WHERE id IN ({ids})",
+                sentence_ids,
+            ),
+        )
 
     def _article_rows(self, article_ids: Iterable[int]) -> dict[int, _ArticleRow]:
         """Each article's row, as answering reads it."""

@@ -4,23 +4,29 @@
 the question does not hold, and its candidate answers. A question asks it of the 150-odd
 sentences its pool reads, and the Python objects of each (its `Marks`, their tuples, its
 `Shape`) cost more than reading them. Here the marks stay as `scan` writes them (words joined
-by " ", finds by ",", kinds by "|"), remembered by sentence, and one call of compiled code
+by " ", finds by ",", kinds by "|"), packed as ingest stores them with the sentence (`packed`),
+remembered by sentence, and one call of compiled code
 counts what is new in all of them, lists their candidate answers and how many of the
 question's articles each recurs in. It finds what `marks.novelty` finds (test_answers).
 """
 
 from __future__ import annotations
 
+import hashlib
+import struct
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 from numba import njit
 
+from retrieval.index.tokens import STOPWORDS
+from retrieval.ranking import lexicon, marks, places, scan
 from retrieval.ranking.marks import LEXICON, sentences_finds
 
 # Compiled code calling across files: numba's cache of `_novelty_many` does not notice an
@@ -31,28 +37,75 @@ from retrieval.ranking.scan import _places_in
 Bytes = npt.NDArray[np.uint8]
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
-Finds = tuple[bytes, int, int]  # a sentence's finds as `scan` writes them (UTF-8), money, places
 
 # The columns of `Novelty.counts`, as `marks.Shape` orders them.
 COUNTS = ("names", "places", "numbers", "years", "months", "money")
 _COMMA, _SPACE, _BAR = 44, 32, 124
 
 
+def _reading_signature() -> bytes | None:
+    """Four bytes that change with the code that reads a sentence's finds: its modules'
+    source and the stopwords (the lexicon is made of both). None if the source cannot be
+    read: then no finds are stored, and none stored are trusted."""
+    digest = hashlib.blake2b(digest_size=4)
+    try:
+        for module in (marks, scan, lexicon, places):
+            digest.update(Path(str(module.__file__)).read_bytes())
+    except OSError:
+        return None
+    digest.update(" ".join(sorted(STOPWORDS)).encode())
+    return digest.digest()
+
+
+# A sentence's finds, packed: the signature of the code that read them, its money marks and
+# places (little-endian 32 bits each), then the finds as `scan` writes them (UTF-8). So ingest
+# stores them with the sentence (`packed_finds`), a question takes them as stored, with no
+# unpacking (`stored`), and the compiled pass reads them as they are; under other code
+# (another signature) stored finds count for nothing, and the text is read again.
+READING_SIGNATURE = _reading_signature()
+_HEADER = struct.Struct("<4sII")
+_HEAD = _HEADER.size  # a compile-time constant for the compiled pass
+_UNSIGNED = READING_SIGNATURE or bytes(4)  # in memory only: never stored (`packed_finds`)
+_PACKED_AT_ONCE = 4096  # sentences a call of the scanner reads (its buffer: 12 bytes a byte)
+
+
+def packed(texts: Sequence[str]) -> list[bytes]:
+    """What each of `texts` names (`marks.sentences_finds`), packed."""
+    return [
+        _HEADER.pack(_UNSIGNED, money, places_) + written.encode()
+        for start in range(0, len(texts), _PACKED_AT_ONCE)
+        for written, money, places_ in sentences_finds(texts[start : start + _PACKED_AT_ONCE])
+    ]
+
+
+def packed_finds(texts: Sequence[str]) -> list[bytes | None]:
+    """What each of `texts` names, as ingest stores it with the sentence: packed, or None
+    for all when this code has no signature."""
+    if READING_SIGNATURE is None:
+        return [None] * len(texts)
+    return list(packed(texts))
+
+
+def stored(packed_: bytes) -> bool:
+    """Whether finds stored with a sentence were read by this code (its signature)."""
+    signature = READING_SIGNATURE
+    return signature is not None and len(packed_) >= _HEAD and packed_.startswith(signature)
+
+
 class _RememberedFinds:
-    """The finds of the last `size` sentences read, by id, each kept with its text (two
+    """The packed finds of the last `size` sentences, by id, each kept with its text (two
     databases may share an id: a text that differs is read again, and replaces the other);
     first in first out (a hit does not renew one). A sentence's finds do not depend on the
-    question: read once, reused by every question; those not known yet are read together
-    (`marks.sentences_finds`)."""
+    question: read once (or stored with the sentence: `remember`), reused by every question;
+    those not known yet are read together (`packed`)."""
 
     def __init__(self, size: int) -> None:
         self._size = size
-        self._known: OrderedDict[int, tuple[str, Finds]] = OrderedDict()
+        self._known: OrderedDict[int, tuple[str, bytes]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def __call__(self, sentences: Sequence[tuple[int, str]]) -> list[Finds]:
-        """Each sentence's finds (UTF-8), money marks and places (`marks.sentences_finds`);
-        remembers those it reads."""
+    def __call__(self, sentences: Sequence[tuple[int, str]]) -> list[bytes]:
+        """Each sentence's packed finds; remembers those it reads."""
         # Keyed by the id alone, the text compared on a hit: an int hashes for free, where
         # an (id, text) key would hash each text the store has just made anew.
         entries = list(map(self._known.get, [sentence_id for sentence_id, _ in sentences]))
@@ -64,23 +117,21 @@ class _RememberedFinds:
             return finds  # type: ignore[return-value]
         unknown = (s for s, f in zip(sentences, finds, strict=True) if f is None)
         missing = list(dict.fromkeys(unknown))
-        read = {
-            key: (written.encode(), money, places)
-            for key, (written, money, places) in zip(
-                missing, sentences_finds([text for _, text in missing]), strict=True
-            )
-        }
-        with self._lock:  # another thread's question may be adding its own
-            known = self._known
-            for (sentence_id, text), found in read.items():
-                known.pop(sentence_id, None)  # another database's sentence of this id
-                known[sentence_id] = (text, found)
-            while len(known) > self._size:
-                known.popitem(last=False)
+        read = dict(zip(missing, packed([text for _, text in missing]), strict=True))
+        self.remember((i, text, found) for (i, text), found in read.items())
         return [read[s] if f is None else f for s, f in zip(sentences, finds, strict=True)]
 
+    def remember(self, read: Iterable[tuple[int, str, bytes]]) -> None:
+        """Keep these (id, text, packed finds)."""
+        entries = [(i, (text, found)) for i, text, found in read]
+        with self._lock:  # another thread's question may be adding its own
+            known = self._known
+            known.update(entries)  # another database's sentence of an id takes its place
+            while len(known) > self._size:
+                known.popitem(last=False)
 
-finds_of = _RememberedFinds(200_000)  # the finds of each (id, text) of a list
+
+finds_of = _RememberedFinds(200_000)  # the packed finds of each (id, text) of a list
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,21 +159,17 @@ def novelty_of(
     return _novelty(finds_of(sentences), words, owner)
 
 
-def _novelty(finds: Sequence[Finds], words: frozenset[str], owner: Ints | None) -> Novelty:
+def _novelty(finds: Sequence[bytes], words: frozenset[str], owner: Ints | None) -> Novelty:
     n = len(finds)
-    found, money, places = zip(*finds, strict=True) if n else ((), (), ())
     starts = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.fromiter(map(len, found), np.int64, n), out=starts[1:])
-    joined = b"".join(found)
-    counted = np.empty((n, 2), dtype=np.int64)
-    counted[:, 0], counted[:, 1] = money, places
+    np.cumsum(np.fromiter(map(len, finds), np.int64, n), out=starts[1:])
+    joined = b"".join(finds)
     asked, asked_starts = _asked(words)
     if owner is None:
         owner = np.zeros(n, dtype=np.int64)
     counts, answers, recurs = _novelty_many(
         np.frombuffer(joined, dtype=np.uint8),
         starts,
-        counted,
         owner,
         asked,
         asked_starts,
@@ -147,15 +194,14 @@ def _asked(words: frozenset[str]) -> tuple[Bytes, Ints]:
 def _novelty_many(
     found: Bytes,
     starts: Ints,
-    counted: npt.NDArray[np.int64],
     owner: Ints,
     asked: Bytes,
     asked_starts: Ints,
     rows: Bytes,
     bounds: npt.NDArray[np.int32],
 ) -> tuple[Floats, Ints, Ints]:
-    """Per sentence found[starts[i] : starts[i + 1]] (as `scan.read` writes it; its money
-    marks and places `counted[i]`), its counts of `COUNTS` not in the question
+    """Per sentence found[starts[i] : starts[i + 1]] (packed: its money marks and places,
+    then its finds as `scan.read` writes them), its counts of `COUNTS` not in the question
     (`marks._novelty`); each candidate answer as (sentence, start, end); and per sentence
     the most articles (`owner`) any of its candidate answers is found in."""
     n = len(starts) - 1
@@ -165,12 +211,12 @@ def _novelty_many(
     hashes = np.empty(len(answers), dtype=np.uint64)
     kept = 0
     for s in range(n):
-        counts[s, 5] = counted[s, 0]
+        counts[s, 5] = _unsigned(found, starts[s] + 4)  # money marks
         # Without the question's words, a sentence's places are its runs' places and its
-        # cued places that are not listed ones: counted[s, 1]. None there (most sentences),
-        # none to seek in any part of it.
-        places = counted[s, 1] > 0
-        lo, end = starts[s], starts[s + 1]
+        # cued places that are not listed ones (the header's count). None there (most
+        # sentences), none to seek in any part of it.
+        places = _unsigned(found, starts[s] + 8) > 0
+        lo, end = starts[s] + _HEAD, starts[s + 1]
         for kind in range(5):  # runs, numbers, cued places, years, months
             hi = lo
             while hi < end and found[hi] != _BAR:
@@ -204,6 +250,17 @@ def _novelty_many(
             lo = hi + 1
     kept_answers = answers[:kept].copy()
     return counts, kept_answers, _recurs(found, kept_answers, hashes[:kept], owner, n)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _unsigned(found: Bytes, at: int) -> int:
+    """The little-endian 32-bit number at found[at : at + 4] (`_HEADER`)."""
+    return (
+        int(found[at])
+        | int(found[at + 1]) << 8
+        | int(found[at + 2]) << 16
+        | int(found[at + 3]) << 24
+    )
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -303,6 +360,4 @@ def _same_bytes(found: Bytes, a: Ints, b: Ints) -> bool:
 def warm_up() -> None:
     """Load (or compile, the first time) for the argument types `novelty_of` passes; leaves
     the remembered finds as they were."""
-    text = "Paris and Lyon hosted 12 talks in May 2024."
-    finds = [(found.encode(), money, places) for found, money, places in sentences_finds([text])]
-    _novelty(finds, frozenset({"paris"}), None)
+    _novelty(packed(["Paris and Lyon hosted 12 talks in May 2024."]), frozenset({"paris"}), None)

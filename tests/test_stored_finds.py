@@ -1,0 +1,108 @@
+"""What each sentence names, stored with it at ingest: a question takes it as stored and
+reads the text only for sentences stored without it (before migration 7) or by other code
+(another signature). Same answers either way."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import retrieval.corpus.db
+import retrieval.search as search_module
+from retrieval.corpus.db import ReadConnections, connect
+from retrieval.corpus.schema import MIGRATIONS
+from retrieval.corpus.store import CorpusReader
+from retrieval.engine import Engine
+from retrieval.ranking import answers, marks
+from retrieval.search import Searcher
+from tests.conftest import run_sql
+from tests.test_store import store_by_hand
+
+QUESTIONS = ("Which bank raised rates?", "Where did the joint exercise begin?", "harvest festival")
+
+
+@pytest.fixture
+def texts_read(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The texts the marks read (not taken as stored), with nothing remembered yet."""
+    read: list[str] = []
+
+    def counting(texts: list[str]) -> list[tuple[str, int, int]]:
+        read.extend(texts)
+        return marks.sentences_finds(texts)
+
+    monkeypatch.setattr(answers, "sentences_finds", counting)
+    yield read
+
+
+def _asked(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> list[list[tuple[str, float]]]:
+    """Each of QUESTIONS' passages (quote, score), with no finds remembered from before."""
+    fresh = answers._RememberedFinds(1000)  # noqa: SLF001
+    monkeypatch.setattr(answers, "finds_of", fresh)
+    monkeypatch.setattr(search_module, "finds_of", fresh)
+    readers = ReadConnections(engine.db_path)
+    try:
+        searcher = Searcher(CorpusReader(readers.get), engine.index, engine.articles)
+        found = [searcher.search(q, limit=5).passages for q in QUESTIONS]
+    finally:
+        readers.close()
+    assert all(found)
+    return [[(p.quote, p.score) for p in passages] for passages in found]
+
+
+async def test_ingest_stores_what_each_sentence_names(small_engine: Engine) -> None:
+    rows = run_sql(small_engine.db_path, "SELECT text, finds FROM sentences ORDER BY id")
+    assert rows
+    assert [found for _, found in rows] == answers.packed([text for text, _ in rows])
+    assert all(answers.stored(found) for _, found in rows)
+
+
+async def test_a_question_takes_the_stored_finds_and_reads_no_text_for_them(
+    small_engine: Engine, monkeypatch: pytest.MonkeyPatch, texts_read: list[str]
+) -> None:
+    taken = _asked(small_engine, monkeypatch)
+    assert texts_read == []
+    run_sql(small_engine.db_path, "UPDATE sentences SET finds = NULL")  # stored before
+    assert _asked(small_engine, monkeypatch) == taken
+    assert texts_read
+
+
+async def test_finds_stored_by_other_code_are_read_again(
+    small_engine: Engine, monkeypatch: pytest.MonkeyPatch, texts_read: list[str]
+) -> None:
+    taken = _asked(small_engine, monkeypatch)
+    monkeypatch.setattr(answers, "READING_SIGNATURE", b"\x00\x00\x00\x01")
+    assert _asked(small_engine, monkeypatch) == taken
+    assert texts_read
+
+
+def test_the_signature_follows_the_reading_code() -> None:
+    """Four bytes of the reading's source: stable within a run, and what packing writes."""
+    assert answers._reading_signature() == answers.READING_SIGNATURE  # noqa: SLF001
+    assert answers.READING_SIGNATURE is not None and len(answers.READING_SIGNATURE) == 4
+    assert (
+        answers.packed_finds(["Paris hosted 12 talks."])[0]
+        == answers.packed(["Paris hosted 12 talks."])[0]
+    )
+    assert answers.packed(["x"])[0].startswith(answers.READING_SIGNATURE)
+
+
+def test_code_without_a_signature_stores_and_trusts_none(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    stored = answers.packed(["Paris hosted 12 talks."])[0]
+    monkeypatch.setattr(answers, "READING_SIGNATURE", None)
+    assert answers.packed_finds(["Paris hosted 12 talks."]) == [None]
+    assert not answers.stored(stored)
+
+
+async def test_the_migration_leaves_stored_sentences_without_finds(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(retrieval.corpus.db, "MIGRATIONS", MIGRATIONS[:6])  # before finds
+    await (await connect(db_path)).close()
+    store_by_hand(db_path, {1: [(1, 0), (2, 1)]})
+    monkeypatch.setattr(retrieval.corpus.db, "MIGRATIONS", MIGRATIONS)
+    await (await connect(db_path)).close()
+    assert run_sql(db_path, "SELECT id, finds FROM sentences") == [(1, None), (2, None)]
