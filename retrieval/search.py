@@ -19,7 +19,12 @@ from functools import lru_cache
 
 import numpy as np
 
-from retrieval.corpus.store import REMEMBERED_ARTICLES, CorpusReader
+from retrieval.corpus.store import (
+    REMEMBERED_ARTICLES,
+    CorpusReader,
+    StoredArticle,
+    stored_title_terms,
+)
 from retrieval.index.index import Index
 from retrieval.models import Passage
 from retrieval.ranking.answers import finds_of, stored
@@ -67,6 +72,7 @@ class Searcher:
         # A title's terms, for as many titles as the reader keeps articles: tokenized once,
         # not at every question that reads its article.
         self._title_terms = lru_cache(maxsize=REMEMBERED_ARTICLES)(self._terms)
+        self._signature = index.tokenizer.signature  # of the titles' stored terms
 
     def search(
         self, question: str, limit: int = 5, offset: int = 0, as_of: float | None = None
@@ -155,7 +161,7 @@ class Searcher:
                     id=article_id,
                     sentence_ids=found.sentence_ids,
                     positions=found.positions,
-                    title_terms=self._title_terms(found.attribution.title),
+                    title_terms=self._title_terms_of(found),
                     time=found.time,
                     score=float(article_score),
                     in_article_hits=article_id in article_hits,
@@ -198,6 +204,11 @@ class Searcher:
         rows = self.reader.sentence_texts_and_finds(sentence_ids)
         finds_of.remember((i, text, f) for i, text, f in rows if f is not None and stored(f))
         return {i: text for i, text, _ in rows}
+
+    def _title_terms_of(self, article: StoredArticle) -> frozenset[str]:
+        """The terms of an article's title: as stored with it, if by these token rules."""
+        stored = stored_title_terms(article.title_terms, self._signature)
+        return self._title_terms(article.attribution.title) if stored is None else stored
 
     def _terms(self, text: str) -> frozenset[str]:
         return frozenset(self.index.tokenizer(text))

@@ -237,4 +237,20 @@ MIGRATIONS: tuple[Migration, ...] = (
         ALTER TABLE sentences ADD COLUMN finds BLOB;
         """,
     ),
+    Migration(
+        8,
+        "each title's terms",
+        """
+        -- The index terms of each title, as "<tokenizer signature>\t<terms joined by
+        -- spaces>" (`store.title_terms`), made once when the article is stored, so a
+        -- question need not tokenize its candidate articles' titles. Under other token
+        -- rules, or absent (stored before), the title is tokenized then. A table of its
+        -- own: a column added to `articles` would follow the article's text, and reading it
+        -- would read the text's pages too.
+        CREATE TABLE title_terms (
+            article_id  INTEGER PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+            terms       TEXT NOT NULL
+        );
+        """,
+    ),
 )

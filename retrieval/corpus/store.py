@@ -30,6 +30,7 @@ from retrieval.corpus.db import (
     tuples_for_ids_blocking,
 )
 from retrieval.corpus.text import canonical_url, fingerprint
+from retrieval.index.tokens import Tokenizer
 from retrieval.models import ArticleDraft, Attribution
 
 Ints = npt.NDArray[np.int64]
@@ -64,6 +65,24 @@ class PreparedArticle:
     # What each sentence names, as stored with it (`ranking.answers.packed_finds`); empty:
     # stored without (read when a question quotes it).
     finds: tuple[bytes | None, ...] = ()
+    title_terms: str | None = None  # as stored (`title_terms`); None: tokenized when asked
+
+
+def title_terms(title: str, tokenizer: Tokenizer) -> str:
+    """A title's index terms as stored with its article: the tokenizer's signature, a tab,
+    the terms joined by spaces (no term holds a space)."""
+    return f"{tokenizer.signature}\t{' '.join(tokenizer(title))}"
+
+
+def stored_title_terms(stored: str | None, signature: str) -> frozenset[str] | None:
+    """The terms `title_terms` stored, if made by a tokenizer of this `signature`."""
+    if stored is None:
+        return None
+    made_by, _, terms = stored.partition("\t")
+    return frozenset(terms.split()) if made_by == signature else None
+
+
+_TITLES = Tokenizer()  # the index's token rules (`indexing`), its caches kept between batches
 
 
 def prepare_articles(drafts: Iterable[ArticleDraft]) -> list[PreparedArticle]:
@@ -88,7 +107,16 @@ def prepare_articles(drafts: Iterable[ArticleDraft]) -> list[PreparedArticle]:
     # than a sentence does
     finds = iter(packed_finds([text for article in prepared for _, text in article.sentences]))
     return [
-        replace(article, finds=tuple(next(finds) for _ in article.sentences))
+        replace(
+            article,
+            finds=tuple(next(finds) for _ in article.sentences),
+            # a draft without a title is refused by the write (NOT NULL), not here
+            title_terms=(
+                title_terms(article.draft.title, _TITLES)
+                if isinstance(article.draft.title, str)
+                else None
+            ),
+        )
         for article in prepared
     ]
 
@@ -155,6 +183,7 @@ class CorpusStore:
             next_id = int(row[0]) + 1 if row else 1
             next_sentence = await self._next_sentence_id()
             article_rows: list[tuple[object, ...]] = []
+            title_rows: list[tuple[int, str]] = []
             sentence_rows: list[tuple[int, int, int, int, str, bytes | None]] = []
             for article in articles:
                 # the content hash first, as a lookup of one article at a time finds it
@@ -169,6 +198,8 @@ class CorpusStore:
                 if article.url is not None:
                     by_url[article.url] = article_id
                 article_rows.append(_article_row(article_id, article, next_sentence))
+                if article.title_terms is not None:
+                    title_rows.append((article_id, article.title_terms))
                 finds = article.finds or (None,) * len(article.sentences)
                 sentence_rows.extend(
                     (next_sentence + position, article_id, position, paragraph, text, found)
@@ -184,6 +215,11 @@ class CorpusStore:
                     " url, text, content_hash, ingested_ts, origin, extra, first_sentence,"
                     " sentence_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     article_rows,
+                )
+                # OR REPLACE: over what an article deleted by hand (no cascade) left behind
+                await self.conn.executemany(
+                    "INSERT OR REPLACE INTO title_terms (article_id, terms) VALUES (?, ?)",
+                    title_rows,
                 )
                 await self.conn.executemany(
                     "INSERT INTO sentences (id, article_id, position, paragraph, text, finds)"
@@ -331,6 +367,7 @@ class StoredArticle:
     time: float  # the time it counts from for answers as of a moment: published, else stored
     sentence_ids: Ints  # its sentences at positions 0..last, in order
     positions: Ints
+    title_terms: str | None = None  # as stored (`title_terms`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -403,6 +440,7 @@ NO_RUNS = _ArticleRuns(_NONE, _NONE, _NONE, _NONE, _NONE)
 class _ArticleRow(NamedTuple):
     attribution: Attribution
     since: float  # when it counts from for answers as of a moment: published, else stored
+    title_terms: str | None
 
 
 REMEMBERED_ARTICLES = 20_000  # about 60 MB of a serving process
@@ -454,7 +492,9 @@ class CorpusReader:
                 positions = np.arange(kept, dtype=np.int64)
                 sentences[article_id] = (positions + first, positions)
         read = {
-            article_id: StoredArticle(row.attribution, row.since, *sentences[article_id])
+            article_id: StoredArticle(
+                row.attribution, row.since, *sentences[article_id], row.title_terms
+            )
             for article_id, row in rows.items()
             if article_id in sentences
         }
@@ -584,8 +624,12 @@ class CorpusReader:
         """Each article's row, as answering reads it."""
         rows = rows_for_ids_blocking(
             self._connection(),
-            f"SELECT {_ATTRIBUTION_COLUMNS}, coalesce(published_ts, ingested_ts, 0) AS since"
+            f"SELECT {_ATTRIBUTION_COLUMNS}, coalesce(published_ts, ingested_ts, 0) AS since,"
+            " (SELECT terms FROM title_terms WHERE article_id = articles.id) AS title_terms"
             " FROM articles WHERE id IN ({ids})",
             article_ids,
         )
-        return {int(r["id"]): _ArticleRow(_attribution(r), float(r["since"])) for r in rows}
+        return {
+            int(r["id"]): _ArticleRow(_attribution(r), float(r["since"]), r["title_terms"])
+            for r in rows
+        }

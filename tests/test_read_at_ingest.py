@@ -1,6 +1,7 @@
-"""What each sentence names, stored with it at ingest: a question takes it as stored and
-reads the text only for sentences stored without it (before migration 7) or by other code
-(another signature). Same answers either way."""
+"""What ingest reads once and stores: what each sentence names, and each title's terms. A
+question takes them as stored, and reads the text or tokenizes the title only where they
+were stored without them (before migration 7) or by other code (another signature). Same
+answers either way."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ import retrieval.corpus.db
 import retrieval.search as search_module
 from retrieval.corpus.db import ReadConnections, connect
 from retrieval.corpus.schema import MIGRATIONS
-from retrieval.corpus.store import CorpusReader
+from retrieval.corpus.store import CorpusReader, stored_title_terms
 from retrieval.engine import Engine
+from retrieval.index.tokens import Tokenizer
 from retrieval.ranking import answers, marks
 from retrieval.search import Searcher
 from tests.conftest import run_sql
@@ -36,14 +38,25 @@ def texts_read(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     yield read
 
 
-def _asked(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> list[list[tuple[str, float]]]:
-    """Each of QUESTIONS' passages (quote, score), with no finds remembered from before."""
+def _asked(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch, titles: list[str] | None = None
+) -> list[list[tuple[str, float]]]:
+    """Each of QUESTIONS' passages (quote, score), with no finds remembered from before;
+    the titles the searcher tokenizes go to `titles`."""
     fresh = answers._RememberedFinds(1000)  # noqa: SLF001
     monkeypatch.setattr(answers, "finds_of", fresh)
     monkeypatch.setattr(search_module, "finds_of", fresh)
     readers = ReadConnections(engine.db_path)
     try:
         searcher = Searcher(CorpusReader(readers.get), engine.index, engine.articles)
+        tokenize = searcher._title_terms  # noqa: SLF001
+
+        def tokenizing(title: str) -> frozenset[str]:
+            if titles is not None:
+                titles.append(title)
+            return tokenize(title)
+
+        monkeypatch.setattr(searcher, "_title_terms", tokenizing)
         found = [searcher.search(q, limit=5).passages for q in QUESTIONS]
     finally:
         readers.close()
@@ -97,12 +110,43 @@ def test_code_without_a_signature_stores_and_trusts_none(
     assert not answers.stored(stored)
 
 
-async def test_the_migration_leaves_stored_sentences_without_finds(
+async def test_the_migrations_leave_stored_articles_without_finds_or_title_terms(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(retrieval.corpus.db, "MIGRATIONS", MIGRATIONS[:6])  # before finds
+    monkeypatch.setattr(
+        retrieval.corpus.db, "MIGRATIONS", MIGRATIONS[:6]
+    )  # before finds and title terms
     await (await connect(db_path)).close()
     store_by_hand(db_path, {1: [(1, 0), (2, 1)]})
     monkeypatch.setattr(retrieval.corpus.db, "MIGRATIONS", MIGRATIONS)
     await (await connect(db_path)).close()
     assert run_sql(db_path, "SELECT id, finds FROM sentences") == [(1, None), (2, None)]
+    assert run_sql(db_path, "SELECT count(*) FROM title_terms") == [(0,)]
+
+
+async def test_ingest_stores_each_titles_terms(small_engine: Engine) -> None:
+    rows = run_sql(
+        small_engine.db_path,
+        "SELECT a.title, t.terms FROM articles a JOIN title_terms t ON t.article_id = a.id",
+    )
+    assert len(rows) == len(run_sql(small_engine.db_path, "SELECT id FROM articles"))
+    tokenizer = Tokenizer()
+    for title, terms in rows:
+        assert stored_title_terms(terms, tokenizer.signature) == frozenset(tokenizer(title))
+        assert stored_title_terms(terms, Tokenizer(stem=False).signature) is None
+    assert stored_title_terms(None, tokenizer.signature) is None
+
+
+async def test_a_question_takes_the_stored_title_terms(
+    small_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tokenized: list[str] = []
+    taken = _asked(small_engine, monkeypatch, tokenized)
+    assert tokenized == []
+    run_sql(small_engine.db_path, "UPDATE title_terms SET terms = 'v0:other rules' || terms")
+    assert _asked(small_engine, monkeypatch, tokenized) == taken
+    assert tokenized
+    tokenized.clear()
+    run_sql(small_engine.db_path, "DELETE FROM title_terms")  # stored before
+    assert _asked(small_engine, monkeypatch, tokenized) == taken
+    assert tokenized
