@@ -261,8 +261,12 @@ class _Page:
             return False
         if self.per.get(self._article[w], 0) >= cap:
             return False
+        if not self._sentences(w).isdisjoint(self.shown):
+            return False
+        if not self.kept:
+            return True  # nothing to be a copy of: its shingles are made when needed
         text, grams = self._text(w)
-        return self._sentences(w).isdisjoint(self.shown) and not any(
+        return not any(
             near_duplicate_shingles(seen, seen_grams, text, grams)
             for seen, seen_grams in self.kept
         )
