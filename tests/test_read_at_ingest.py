@@ -12,6 +12,7 @@ import pytest
 
 import retrieval.corpus.db
 import retrieval.search as search_module
+from bot.cli.main import main
 from retrieval.corpus.db import ReadConnections, connect
 from retrieval.corpus.schema import MIGRATIONS
 from retrieval.corpus.store import CorpusReader, stored_title_terms
@@ -19,7 +20,7 @@ from retrieval.engine import Engine
 from retrieval.index.tokens import Tokenizer
 from retrieval.ranking import answers, marks
 from retrieval.search import Searcher
-from tests.conftest import run_sql
+from tests.conftest import SEEDS, run_sql
 from tests.test_store import store_by_hand
 
 QUESTIONS = ("Which bank raised rates?", "Where did the joint exercise begin?", "harvest festival")
@@ -150,3 +151,37 @@ async def test_a_question_takes_the_stored_title_terms(
     run_sql(small_engine.db_path, "DELETE FROM title_terms")  # stored before
     assert _asked(small_engine, monkeypatch, tokenized) == taken
     assert tokenized
+
+
+async def test_read_again_fills_what_a_database_lacks(small_engine: Engine) -> None:
+    """Sentences stored without finds or with another code's, titles without terms or with
+    other token rules: filled as ingest would have, in batches; nothing else is touched."""
+    db = small_engine.db_path
+    finds = run_sql(db, "SELECT id, finds FROM sentences ORDER BY id")
+    titles = run_sql(db, "SELECT article_id, terms FROM title_terms ORDER BY article_id")
+    for i, found in finds:
+        if i % 3 == 0:  # read by other code: another signature
+            run_sql(db, "UPDATE sentences SET finds = ? WHERE id = ?", b"\x00" * 4 + found[4:], i)
+    run_sql(db, "UPDATE sentences SET finds = NULL WHERE id % 2 = 0")  # stored before
+    run_sql(db, "DELETE FROM title_terms WHERE article_id = 1")
+    run_sql(db, "UPDATE title_terms SET terms = 'v0' || terms WHERE article_id = 2")
+    stale = sum(1 for i, _ in finds if i % 2 == 0 or i % 3 == 0)
+    assert await small_engine._store.read_again(batch=2) == (stale, 2)  # noqa: SLF001
+    assert run_sql(db, "SELECT id, finds FROM sentences ORDER BY id") == finds
+    assert run_sql(db, "SELECT article_id, terms FROM title_terms ORDER BY article_id") == titles
+    assert await small_engine.read_again() == (0, 0)
+
+
+def test_reindex_reads_again_what_the_database_lacks(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["ingest", "--quiet", "--db", str(db_path), str(SEEDS)]) == 0
+    finds = run_sql(db_path, "SELECT id, finds FROM sentences ORDER BY id")
+    run_sql(db_path, "UPDATE sentences SET finds = NULL")
+    run_sql(db_path, "DELETE FROM title_terms")
+    capsys.readouterr()
+    assert main(["reindex", "--db", str(db_path)]) == 0
+    assert f"read what {len(finds)} sentences name and the terms of 1 titles" in (
+        capsys.readouterr().out
+    )
+    assert run_sql(db_path, "SELECT id, finds FROM sentences ORDER BY id") == finds

@@ -237,9 +237,12 @@ async def cmd_reindex(settings: Settings, args: argparse.Namespace) -> int:
         engine = await Engine.open(settings.db_path, progress=tick)
     try:
         await engine.save_index()  # Engine.open only warns when it cannot: here it is the job
+        sentences, titles = await engine.read_again()
     finally:
         await engine.close()
     print(f"indexed {len(engine.index)} sentences of {len(engine.articles)} articles")
+    if sentences or titles:
+        print(f"read what {sentences} sentences name and the terms of {titles} titles")
     return EXIT_OK
 
 

@@ -40,7 +40,9 @@ _HELP = {
     ),
     "reindex": (
         "rebuild the search index from the database",
-        "Rebuild the index next to the database from scratch.",
+        "Rebuild the index next to the database from scratch, and read what ingest reads"
+        " once (each sentence's names and numbers, each title's terms) wherever the"
+        " database lacks it: stored before, or by another version.",
     ),
     "digest": (
         "print the digest of recent news",

@@ -8,6 +8,7 @@ loop. `CorpusStore` reads and writes through the engine's aiosqlite connection;
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
 import threading
@@ -259,6 +260,50 @@ class CorpusStore:
         async with self.conn.execute("SELECT NOT EXISTS (SELECT 1 FROM articles)") as cur:
             row = await cur.fetchone()
         return bool(row and row[0])
+
+    async def read_again(self, batch: int = 20_000) -> tuple[int, int]:
+        """Fill in what ingest reads once (`prepare_articles`) where it is missing or was
+        made by other code: each sentence's finds, each title's terms, for a database stored
+        before them or after the reading or the token rules changed. Returns how many
+        sentences and titles it filled. Each batch is a transaction of its own, each row
+        valid alone: stopped midway, a database is as good as before, and better."""
+        from retrieval.ranking.answers import READING_SIGNATURE, packed_finds, stored
+
+        sentences = 0
+        last = 0
+        while READING_SIGNATURE is not None:
+            async with self.conn.execute(
+                "SELECT id, text, finds FROM sentences WHERE id > ? ORDER BY id LIMIT ?",
+                (last, batch),
+            ) as cur:
+                rows = list(await cur.fetchall())
+            if not rows:
+                break
+            last = int(rows[-1][0])
+            stale = [(int(i), text) for i, text, found in rows if not (found and stored(found))]
+            if stale:
+                packed = await asyncio.to_thread(packed_finds, [text for _, text in stale])
+                async with transaction(self.conn):
+                    await self.conn.executemany(
+                        "UPDATE sentences SET finds = ? WHERE id = ?",
+                        [(found, i) for (i, _), found in zip(stale, packed, strict=True)],
+                    )
+                sentences += len(stale)
+        async with self.conn.execute(
+            "SELECT a.id, a.title, t.terms FROM articles a"
+            " LEFT JOIN title_terms t ON t.article_id = a.id"
+        ) as cur:
+            titles = [
+                (int(i), title)
+                for i, title, terms in await cur.fetchall()
+                if stored_title_terms(terms, _TITLES.signature) is None
+            ]
+        made = await asyncio.to_thread(lambda: [(i, title_terms(t, _TITLES)) for i, t in titles])
+        async with transaction(self.conn):
+            await self.conn.executemany(
+                "INSERT OR REPLACE INTO title_terms (article_id, terms) VALUES (?, ?)", made
+            )
+        return sentences, len(made)
 
     async def stats(self) -> CorpusStats:
         async with self.conn.execute(
