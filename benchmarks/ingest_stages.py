@@ -5,9 +5,9 @@
 Reads the first N articles of news-1m and times, in CPU seconds of the process (its one
 thread, and SQLite's for the store), what an end-to-end ingest does to them, stage by stage:
 parse the records, fingerprint and canonical URL, split into sentences (Punkt), read what each
-sentence names (the compiled reading of names, numbers and dates), store
-(SQLite, in batches as `ingest` stores them), tokenize the sentences, build the sentence
-index segment, and, where this checkout has one, the article index. Each stage runs
+sentence names (the compiled reading of names, numbers and dates), tokenize the titles,
+store (SQLite, in batches as `ingest` stores them), tokenize the sentences, build the
+sentence index segment, and, where this checkout has one, the article index. Each stage runs
 `--rounds` times on fresh state (new tokenizer, new database) and the median is reported,
 with each stage's share. To compare two checkouts, run each one's copy of this script.
 """
@@ -36,7 +36,7 @@ from benchmarks.realscale import ARTICLES, _articles_file  # noqa: E402
 from retrieval.corpus.formats import read_records  # noqa: E402
 from retrieval.corpus.ingest import BATCH  # noqa: E402
 from retrieval.corpus.sentences import article_sentences  # noqa: E402
-from retrieval.corpus.store import CorpusStore, PreparedArticle  # noqa: E402
+from retrieval.corpus.store import CorpusStore, PreparedArticle, title_terms  # noqa: E402
 from retrieval.corpus.text import canonical_url, fingerprint  # noqa: E402
 from retrieval.index.index import BM25Params, SegmentBuilder  # noqa: E402
 from retrieval.index.tokens import Tokenizer  # noqa: E402
@@ -120,10 +120,11 @@ def measure(path: Path, rounds: int) -> dict[str, Any]:
         "what each sentence names",
         lambda: packed_finds([text for split in sentences for _, text in split]),
     )
+    titles = stage("title terms", lambda: [title_terms(d.title, Tokenizer()) for d in drafts])
     finds = iter(packed)
     prepared = [
-        PreparedArticle(d, url, hash_, split, tuple(next(finds) for _ in split))
-        for d, (hash_, url), split in zip(drafts, marks, sentences, strict=True)
+        PreparedArticle(d, url, hash_, split, tuple(next(finds) for _ in split), title)
+        for d, (hash_, url), split, title in zip(drafts, marks, sentences, titles, strict=True)
     ]
     stage("store (SQLite)", lambda: _store(prepared))
     rows = _rows(sentences)

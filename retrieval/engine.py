@@ -173,10 +173,11 @@ class Engine:
         prepared = await asyncio.to_thread(prepare_articles, drafts)
         return await self._store.add_articles(prepared)
 
-    async def read_again(self) -> tuple[int, int]:
+    async def read_again(self, anew: bool = False) -> tuple[int, int]:
         """What ingest reads once, for the sentences and titles stored without it or with
-        another code's (`CorpusStore.read_again`): (sentences, titles) filled."""
-        return await self._store.read_again()
+        another code's, every title with `anew` (`CorpusStore.read_again`): (sentences,
+        titles) filled."""
+        return await self._store.read_again(anew=anew)
 
     async def stats(self) -> CorpusStats:
         return await self._store.stats()

@@ -23,7 +23,6 @@ from retrieval.corpus.store import (
     REMEMBERED_ARTICLES,
     CorpusReader,
     StoredArticle,
-    stored_title_terms,
 )
 from retrieval.index.index import Index
 from retrieval.models import Passage
@@ -207,8 +206,10 @@ class Searcher:
 
     def _title_terms_of(self, article: StoredArticle) -> frozenset[str]:
         """The terms of an article's title: as stored with it, if by these token rules."""
-        stored = stored_title_terms(article.title_terms, self._signature)
-        return self._title_terms(article.attribution.title) if stored is None else stored
+        stored = article.title_terms
+        if stored is not None and stored[0] == self._signature:
+            return stored[1]
+        return self._title_terms(article.attribution.title)
 
     def _terms(self, text: str) -> frozenset[str]:
         return frozenset(self.index.tokenizer(text))

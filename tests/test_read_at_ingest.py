@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -15,10 +16,10 @@ import retrieval.search as search_module
 from bot.cli.main import main
 from retrieval.corpus.db import ReadConnections, connect
 from retrieval.corpus.schema import MIGRATIONS
-from retrieval.corpus.store import CorpusReader, stored_title_terms
+from retrieval.corpus.store import CorpusReader, parsed_title_terms
 from retrieval.engine import Engine
-from retrieval.index.tokens import Tokenizer
-from retrieval.ranking import answers, marks
+from retrieval.index.tokens import STOPWORDS, Tokenizer
+from retrieval.ranking import answers, marks, places
 from retrieval.search import Searcher
 from tests.conftest import SEEDS, run_sql
 from tests.test_store import store_by_hand
@@ -91,10 +92,28 @@ async def test_finds_stored_by_other_code_are_read_again(
     assert texts_read
 
 
-def test_the_signature_follows_the_reading_code() -> None:
-    """Four bytes of the reading's source: stable within a run, and what packing writes."""
-    assert answers._reading_signature() == answers.READING_SIGNATURE  # noqa: SLF001
+def test_the_signature_follows_the_reading_code(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Four bytes of the reading's source, stopwords and packed form: stable within a run,
+    changed by an edit to any of them, and what packing writes."""
+    signature = answers._reading_signature  # noqa: SLF001
+    assert signature() == answers.READING_SIGNATURE
     assert answers.READING_SIGNATURE is not None and len(answers.READING_SIGNATURE) == 4
+    edited = tmp_path / "places.py"
+    edited.write_text(Path(str(places.__file__)).read_text() + "\n# edited\n")
+    with monkeypatch.context() as patched:
+        patched.setattr(answers, "places", SimpleNamespace(__file__=str(edited)))
+        assert signature() != answers.READING_SIGNATURE
+    with monkeypatch.context() as patched:
+        patched.setattr(answers, "STOPWORDS", STOPWORDS | {"newsbot"})
+        assert signature() != answers.READING_SIGNATURE
+    with monkeypatch.context() as patched:
+        patched.setattr(answers, "_PACKING", answers._PACKING + 1)  # noqa: SLF001
+        assert signature() != answers.READING_SIGNATURE
+    with monkeypatch.context() as patched:
+        patched.setattr(answers, "places", SimpleNamespace(__file__=str(tmp_path / "gone.py")))
+        assert signature() is None
     assert (
         answers.packed_finds(["Paris hosted 12 talks."])[0]
         == answers.packed(["Paris hosted 12 talks."])[0]
@@ -133,9 +152,8 @@ async def test_ingest_stores_each_titles_terms(small_engine: Engine) -> None:
     assert len(rows) == len(run_sql(small_engine.db_path, "SELECT id FROM articles"))
     tokenizer = Tokenizer()
     for title, terms in rows:
-        assert stored_title_terms(terms, tokenizer.signature) == frozenset(tokenizer(title))
-        assert stored_title_terms(terms, Tokenizer(stem=False).signature) is None
-    assert stored_title_terms(None, tokenizer.signature) is None
+        assert parsed_title_terms(terms) == (tokenizer.signature, frozenset(tokenizer(title)))
+    assert parsed_title_terms(None) is None
 
 
 async def test_a_question_takes_the_stored_title_terms(
@@ -170,6 +188,8 @@ async def test_read_again_fills_what_a_database_lacks(small_engine: Engine) -> N
     assert run_sql(db, "SELECT id, finds FROM sentences ORDER BY id") == finds
     assert run_sql(db, "SELECT article_id, terms FROM title_terms ORDER BY article_id") == titles
     assert await small_engine.read_again() == (0, 0)
+    assert await small_engine.read_again(anew=True) == (0, len(titles))  # as a reindex does
+    assert run_sql(db, "SELECT article_id, terms FROM title_terms ORDER BY article_id") == titles
 
 
 def test_reindex_reads_again_what_the_database_lacks(

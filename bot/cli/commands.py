@@ -237,7 +237,7 @@ async def cmd_reindex(settings: Settings, args: argparse.Namespace) -> int:
         engine = await Engine.open(settings.db_path, progress=tick)
     try:
         await engine.save_index()  # Engine.open only warns when it cannot: here it is the job
-        sentences, titles = await engine.read_again()
+        sentences, titles = await engine.read_again(anew=True)
     finally:
         await engine.close()
     print(f"indexed {len(engine.index)} sentences of {len(engine.articles)} articles")

@@ -75,15 +75,20 @@ def title_terms(title: str, tokenizer: Tokenizer) -> str:
     return f"{tokenizer.signature}\t{' '.join(tokenizer(title))}"
 
 
-def stored_title_terms(stored: str | None, signature: str) -> frozenset[str] | None:
-    """The terms `title_terms` stored, if made by a tokenizer of this `signature`."""
+def parsed_title_terms(stored: str | None) -> tuple[str, frozenset[str]] | None:
+    """(signature of the tokenizer that made them, the terms) of what `title_terms` stored."""
     if stored is None:
         return None
     made_by, _, terms = stored.partition("\t")
-    return frozenset(terms.split()) if made_by == signature else None
+    return made_by, frozenset(terms.split())
 
 
 _TITLES = Tokenizer()  # the index's token rules (`indexing`), its caches kept between batches
+
+
+def _titles_terms(titles: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """(article id, `title_terms`) of each (article id, title)."""
+    return [(i, title_terms(title, _TITLES)) for i, title in titles]
 
 
 def prepare_articles(drafts: Iterable[ArticleDraft]) -> list[PreparedArticle]:
@@ -261,12 +266,14 @@ class CorpusStore:
             row = await cur.fetchone()
         return bool(row and row[0])
 
-    async def read_again(self, batch: int = 20_000) -> tuple[int, int]:
+    async def read_again(self, batch: int = 20_000, anew: bool = False) -> tuple[int, int]:
         """Fill in what ingest reads once (`prepare_articles`) where it is missing or was
         made by other code: each sentence's finds, each title's terms, for a database stored
-        before them or after the reading or the token rules changed. Returns how many
-        sentences and titles it filled. Each batch is a transaction of its own, each row
-        valid alone: stopped midway, a database is as good as before, and better."""
+        before them or after the reading or the token rules changed; with `anew`, every
+        title's terms (the token rules' signature is written by hand: a reindex trusts it
+        no more than the index it rebuilds). Returns how many sentences and titles it
+        filled. Each batch of `batch` rows is a transaction of its own, each row valid
+        alone: stopped midway, a database is as good as before, and better."""
         from retrieval.ranking.answers import READING_SIGNATURE, packed_finds, stored
 
         sentences = 0
@@ -289,21 +296,31 @@ class CorpusStore:
                         [(found, i) for (i, _), found in zip(stale, packed, strict=True)],
                     )
                 sentences += len(stale)
-        async with self.conn.execute(
-            "SELECT a.id, a.title, t.terms FROM articles a"
-            " LEFT JOIN title_terms t ON t.article_id = a.id"
-        ) as cur:
-            titles = [
+        titles = 0
+        last = 0
+        while True:
+            async with self.conn.execute(
+                "SELECT a.id, a.title, t.terms FROM articles a"
+                " LEFT JOIN title_terms t ON t.article_id = a.id"
+                " WHERE a.id > ? ORDER BY a.id LIMIT ?",
+                (last, batch),
+            ) as cur:
+                rows = list(await cur.fetchall())
+            if not rows:
+                break
+            last = int(rows[-1][0])
+            stale = [
                 (int(i), title)
-                for i, title, terms in await cur.fetchall()
-                if stored_title_terms(terms, _TITLES.signature) is None
+                for i, title, terms in rows
+                if anew or (parsed_title_terms(terms) or ("",))[0] != _TITLES.signature
             ]
-        made = await asyncio.to_thread(lambda: [(i, title_terms(t, _TITLES)) for i, t in titles])
-        async with transaction(self.conn):
-            await self.conn.executemany(
-                "INSERT OR REPLACE INTO title_terms (article_id, terms) VALUES (?, ?)", made
-            )
-        return sentences, len(made)
+            made = await asyncio.to_thread(_titles_terms, stale)
+            async with transaction(self.conn):
+                await self.conn.executemany(
+                    "INSERT OR REPLACE INTO title_terms (article_id, terms) VALUES (?, ?)", made
+                )
+            titles += len(made)
+        return sentences, titles
 
     async def stats(self) -> CorpusStats:
         async with self.conn.execute(
@@ -412,7 +429,7 @@ class StoredArticle:
     time: float  # the time it counts from for answers as of a moment: published, else stored
     sentence_ids: Ints  # its sentences at positions 0..last, in order
     positions: Ints
-    title_terms: str | None = None  # as stored (`title_terms`)
+    title_terms: tuple[str, frozenset[str]] | None = None  # as stored, parsed
 
 
 @dataclass(frozen=True, slots=True)
@@ -485,7 +502,7 @@ NO_RUNS = _ArticleRuns(_NONE, _NONE, _NONE, _NONE, _NONE)
 class _ArticleRow(NamedTuple):
     attribution: Attribution
     since: float  # when it counts from for answers as of a moment: published, else stored
-    title_terms: str | None
+    title_terms: tuple[str, frozenset[str]] | None  # `parsed_title_terms`
 
 
 REMEMBERED_ARTICLES = 20_000  # about 60 MB of a serving process
@@ -655,7 +672,7 @@ class CorpusReader:
         self, sentence_ids: Iterable[int]
     ) -> list[tuple[int, str, bytes | None]]:
         """(id, text, what it names as stored with it, or None) of each of these sentences
-        (missing ids are simply absent; see `ranking.answers.stored_finds`)."""
+        (missing ids are simply absent; see `ranking.answers.stored`)."""
         return cast(
             list[tuple[int, str, bytes | None]],
             tuples_for_ids_blocking(
@@ -675,6 +692,8 @@ class CorpusReader:
             article_ids,
         )
         return {
-            int(r["id"]): _ArticleRow(_attribution(r), float(r["since"]), r["title_terms"])
+            int(r["id"]): _ArticleRow(
+                _attribution(r), float(r["since"]), parsed_title_terms(r["title_terms"])
+            )
             for r in rows
         }

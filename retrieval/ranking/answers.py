@@ -43,11 +43,16 @@ COUNTS = ("names", "places", "numbers", "years", "months", "money")
 _COMMA, _SPACE, _BAR = 44, 32, 124
 
 
+_HEADER = struct.Struct("<4sII")
+_PACKING = 1  # the packed form's version: a change to it changes the signature too
+
+
 def _reading_signature() -> bytes | None:
     """Four bytes that change with the code that reads a sentence's finds: its modules'
-    source and the stopwords (the lexicon is made of both). None if the source cannot be
-    read: then no finds are stored, and none stored are trusted."""
+    source and the stopwords (the lexicon is made of both), and the packed form. None if
+    the source cannot be read: then no finds are stored, and none stored are trusted."""
     digest = hashlib.blake2b(digest_size=4)
+    digest.update(f"{_PACKING}:{_HEADER.format}".encode())
     try:
         for module in (marks, scan, lexicon, places):
             digest.update(Path(str(module.__file__)).read_bytes())
@@ -63,7 +68,6 @@ def _reading_signature() -> bytes | None:
 # unpacking (`stored`), and the compiled pass reads them as they are; under other code
 # (another signature) stored finds count for nothing, and the text is read again.
 READING_SIGNATURE = _reading_signature()
-_HEADER = struct.Struct("<4sII")
 _HEAD = _HEADER.size  # a compile-time constant for the compiled pass
 _UNSIGNED = READING_SIGNATURE or bytes(4)  # in memory only: never stored (`packed_finds`)
 _PACKED_AT_ONCE = 4096  # sentences a call of the scanner reads (its buffer: 12 bytes a byte)
@@ -94,10 +98,11 @@ def stored(packed_: bytes) -> bool:
 
 class _RememberedFinds:
     """The packed finds of the last `size` sentences, by id, each kept with its text (two
-    databases may share an id: a text that differs is read again, and replaces the other);
-    first in first out (a hit does not renew one). A sentence's finds do not depend on the
-    question: read once (or stored with the sentence: `remember`), reused by every question;
-    those not known yet are read together (`packed`)."""
+    databases may share an id: a text that differs is read again, and replaces the other
+    in its place in the order); first in first out (a hit does not renew one). A
+    sentence's finds do not depend on the question: read once (or stored with the
+    sentence: `remember`), reused by every question; those not known yet are read
+    together (`packed`)."""
 
     def __init__(self, size: int) -> None:
         self._size = size
@@ -131,7 +136,7 @@ class _RememberedFinds:
                 known.popitem(last=False)
 
 
-finds_of = _RememberedFinds(200_000)  # the packed finds of each (id, text) of a list
+finds_of = _RememberedFinds(200_000)  # the packed finds of the sentences of a list
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,10 +205,10 @@ def _novelty_many(
     rows: Bytes,
     bounds: npt.NDArray[np.int32],
 ) -> tuple[Floats, Ints, Ints]:
-    """Per sentence found[starts[i] : starts[i + 1]] (packed: its money marks and places,
-    then its finds as `scan.read` writes them), its counts of `COUNTS` not in the question
-    (`marks._novelty`); each candidate answer as (sentence, start, end); and per sentence
-    the most articles (`owner`) any of its candidate answers is found in."""
+    """Per sentence found[starts[i] : starts[i + 1]] (packed: its signature, money marks
+    and places, then its finds as `scan.read` writes them), its counts of `COUNTS` not in
+    the question (`marks._novelty`); each candidate answer as (sentence, start, end); and
+    per sentence the most articles (`owner`) any of its candidate answers is found in."""
     n = len(starts) - 1
     counts = np.zeros((n, len(COUNTS)))
     # An answer takes two bytes or more: one of its own and the "," or "|" after it.
