@@ -205,3 +205,20 @@ def test_reindex_reads_again_what_the_database_lacks(
         capsys.readouterr().out
     )
     assert run_sql(db_path, "SELECT id, finds FROM sentences ORDER BY id") == finds
+
+
+def test_the_scanner_reads_in_runs_of_bounded_length(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its buffer, kept by each thread, grows with the text of one call: a batch is read in
+    runs of at most so many characters (a longer text alone), each text once, in order."""
+    runs: list[list[str]] = []
+
+    def counting(texts: list[str]) -> list[tuple[str, int, int]]:
+        runs.append(list(texts))
+        return marks.sentences_finds(texts)
+
+    texts = ["Paris hosted 12 talks.", "x" * 30, "Lyon.", "Rome won in 2020.", "y" * 5]
+    expected = answers.packed(texts)
+    monkeypatch.setattr(answers, "sentences_finds", counting)
+    monkeypatch.setattr(answers, "_PACKED_AT_ONCE", 25)
+    assert answers.packed(texts) == expected
+    assert runs == [texts[:1], texts[1:2], texts[2:4], texts[4:]]
