@@ -277,18 +277,13 @@ class CorpusStore:
         from retrieval.ranking.answers import READING_SIGNATURE, packed_finds, stored
 
         sentences = 0
-        last = 0
-        while READING_SIGNATURE is not None:
-            async with self.conn.execute(
-                "SELECT id, text, finds FROM sentences WHERE id > ? ORDER BY id LIMIT ?",
-                (last, batch),
-            ) as cur:
-                rows = list(await cur.fetchall())
-            if not rows:
-                break
-            last = int(rows[-1][0])
-            stale = [(int(i), text) for i, text, found in rows if not (found and stored(found))]
-            if stale:
+        if READING_SIGNATURE is not None:
+            async for rows in self._in_batches(
+                "SELECT id, text, finds FROM sentences WHERE id > ? ORDER BY id LIMIT ?", batch
+            ):
+                stale = [(int(i), t) for i, t, found in rows if not (found and stored(found))]
+                if not stale:
+                    continue
                 packed = await asyncio.to_thread(packed_finds, [text for _, text in stale])
                 async with transaction(self.conn):
                     await self.conn.executemany(
@@ -297,18 +292,12 @@ class CorpusStore:
                     )
                 sentences += len(stale)
         titles = 0
-        last = 0
-        while True:
-            async with self.conn.execute(
-                "SELECT a.id, a.title, t.terms FROM articles a"
-                " LEFT JOIN title_terms t ON t.article_id = a.id"
-                " WHERE a.id > ? ORDER BY a.id LIMIT ?",
-                (last, batch),
-            ) as cur:
-                rows = list(await cur.fetchall())
-            if not rows:
-                break
-            last = int(rows[-1][0])
+        async for rows in self._in_batches(
+            "SELECT a.id, a.title, t.terms FROM articles a"
+            " LEFT JOIN title_terms t ON t.article_id = a.id"
+            " WHERE a.id > ? ORDER BY a.id LIMIT ?",
+            batch,
+        ):
             stale = [
                 (int(i), title)
                 for i, title, terms in rows
@@ -321,6 +310,19 @@ class CorpusStore:
                 )
             titles += len(made)
         return sentences, titles
+
+    async def _in_batches(self, sql: str, batch: int) -> AsyncIterator[list[aiosqlite.Row]]:
+        """The rows of `sql`, `batch` at a time: its parameters are the last id read and the
+        batch's size, its first column the id it orders by (`WHERE id > ? ORDER BY id
+        LIMIT ?`), so each batch is one indexed read however large the table."""
+        last = 0
+        while True:
+            async with self.conn.execute(sql, (last, batch)) as cur:
+                rows = list(await cur.fetchall())
+            if not rows:
+                return
+            last = int(rows[-1][0])
+            yield rows
 
     async def stats(self) -> CorpusStats:
         async with self.conn.execute(
