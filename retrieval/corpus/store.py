@@ -298,10 +298,11 @@ class CorpusStore:
             " WHERE a.id > ? ORDER BY a.id LIMIT ?",
             batch,
         ):
+            current = f"{_TITLES.signature}\t"  # how `title_terms` opens
             stale = [
                 (int(i), title)
                 for i, title, terms in rows
-                if anew or (parsed_title_terms(terms) or ("",))[0] != _TITLES.signature
+                if anew or terms is None or not terms.startswith(current)
             ]
             made = await asyncio.to_thread(_titles_terms, stale)
             async with transaction(self.conn):

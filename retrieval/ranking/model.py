@@ -306,8 +306,8 @@ class _Page:
         if w in self._window_answers:
             return self._window_answers[w]
         c = self.candidates
-        first = int(c.start[w])
-        rows = range(first, first + int(c.size[w]))
+        first = self._start[w]
+        rows = range(first, first + self._size[w])
         novel = None
         if c.novelty is not None:  # read by `add_marks`, for every window it scored
             read_at, carried = c.novelty
