@@ -24,8 +24,9 @@ import json
 import pickle
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -66,6 +67,11 @@ class Example:
     seconds: float
 
 
+def _texts_only(reader: CorpusReader, ids: Iterable[int]) -> list[tuple[int, str, None]]:
+    """The text of each of these sentences, as a `TextReader` reads it, without its finds."""
+    return [(i, text, None) for i, text in reader.sentence_texts(ids).items()]
+
+
 def collect(
     db: Path, questions: Sequence[Question], as_of: bool, policy: CandidatePolicy
 ) -> list[Example]:
@@ -84,8 +90,10 @@ def collect(
             seconds = time.perf_counter() - started
             if candidates is None:
                 continue
-            # every window is labelled, so all their text is read (serving reads the pool's)
-            candidates = candidates.read_texts(searcher.reader.sentence_texts)
+            # every window is labelled, so all their text is read (serving reads the pool's);
+            # not their stored finds: the pool's are read from the text when scored, and a
+            # cache of them all would be a third the size of the texts again
+            candidates = candidates.read_texts(partial(_texts_only, searcher.reader))
             answer = normalize(q.answer)
             labels = np.array(
                 [answer in normalize(candidates.text(w)) for w in range(len(candidates))],

@@ -13,7 +13,6 @@ the event loop never waits on any of it.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -26,7 +25,6 @@ from retrieval.corpus.store import (
 )
 from retrieval.index.index import Index
 from retrieval.models import Passage
-from retrieval.ranking.answers import finds_of, stored
 from retrieval.ranking.features import (
     DAY,
     ArticleEvidence,
@@ -100,7 +98,7 @@ class Searcher:
                 (),
                 "Nothing in the news corpus matches that. Try other words or a broader question.",
             )
-        candidates, scores = self.ranker.rank(candidates, self.sentence_texts)
+        candidates, scores = self.ranker.rank(candidates, self.reader.sentence_texts_and_finds)
         chosen = choose(candidates, scores, offset + limit + 1, self.ranker.first_page)
         page = chosen[offset : offset + limit]
         passages = []
@@ -196,13 +194,6 @@ class Searcher:
             since = moment - policy.recent_days * DAY
             recent = self.articles.search(tokens, policy.recent_hits, moment, since)
         return [h.sentence_id for h in best], [h.sentence_id for h in recent]
-
-    def sentence_texts(self, sentence_ids: Iterable[int]) -> dict[int, str]:
-        """The text of each of these sentences; what each names, where it was stored with
-        it, is remembered for the marks (`answers.finds_of`): those need not be read."""
-        rows = self.reader.sentence_texts_and_finds(sentence_ids)
-        finds_of.remember((i, text, f) for i, text, f in rows if f is not None and stored(f))
-        return {i: text for i, text, _ in rows}
 
     def _title_terms_of(self, article: StoredArticle) -> frozenset[str]:
         """The terms of an article's title: as stored with it, if by these token rules."""

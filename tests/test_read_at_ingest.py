@@ -12,7 +12,6 @@ from types import SimpleNamespace
 import pytest
 
 import retrieval.corpus.db
-import retrieval.search as search_module
 from bot.cli.main import main
 from retrieval.corpus.db import ReadConnections, connect
 from retrieval.corpus.schema import MIGRATIONS
@@ -47,7 +46,6 @@ def _asked(
     the titles the searcher tokenizes go to `titles`."""
     fresh = answers._RememberedFinds(1000)  # noqa: SLF001
     monkeypatch.setattr(answers, "finds_of", fresh)
-    monkeypatch.setattr(search_module, "finds_of", fresh)
     readers = ReadConnections(engine.db_path)
     try:
         searcher = Searcher(CorpusReader(readers.get), engine.index, engine.articles)
@@ -78,9 +76,11 @@ async def test_a_question_takes_the_stored_finds_and_reads_no_text_for_them(
 ) -> None:
     taken = _asked(small_engine, monkeypatch)
     assert texts_read == []
+    assert not answers.finds_of._known  # noqa: SLF001 (taken as read, not remembered too)
     run_sql(small_engine.db_path, "UPDATE sentences SET finds = NULL")  # stored before
     assert _asked(small_engine, monkeypatch) == taken
     assert texts_read
+    assert answers.finds_of._known  # noqa: SLF001 (read from the text: remembered)
 
 
 async def test_finds_stored_by_other_code_are_read_again(

@@ -210,16 +210,16 @@ async def test_text_is_read_for_the_pooled_windows_only_and_changes_nothing(
         assert candidates is not None and candidates.texts == {}
         asked: list[list[int]] = []
 
-        def read(ids: Iterable[int]) -> dict[int, str]:
+        def read(ids: Iterable[int]) -> list[tuple[int, str, bytes | None]]:
             asked.append(list(ids))
-            return reader.sentence_texts(asked[-1])
+            return reader.sentence_texts_and_finds(asked[-1])
 
         kept, scores = ranker.rank(candidates, read)
         assert len(asked) == 1
         assert sorted(asked[0]) == kept.sentence_id[kept.sentence_rows()].tolist()
         assert len(asked[0]) < len(candidates.sentence_id)
 
-        everything = candidates.read_texts(reader.sentence_texts)
+        everything = candidates.read_texts(reader.sentence_texts_and_finds)
         assert len(everything.texts) == len(candidates.sentence_id)
         for w in range(len(everything)):  # the index's words are the text's
             words = len(everything.text(w).split())
@@ -247,7 +247,7 @@ def test_the_choice_reads_the_candidate_answers_the_marks_found(
             tokens = small_engine.index.tokenizer(question)
             candidates = searcher.candidates(question, tokens, time.time())
             assert candidates is not None and candidates.novelty is None
-            kept, scores = searcher.ranker.rank(candidates, reader.sentence_texts)
+            kept, scores = searcher.ranker.rank(candidates, reader.sentence_texts_and_finds)
             assert kept.novelty is not None
             read_at, _ = kept.novelty
             rows = kept.sentence_rows()

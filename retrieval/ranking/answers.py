@@ -16,7 +16,7 @@ import hashlib
 import struct
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -110,44 +110,59 @@ def stored(packed_: bytes) -> bool:
     return signature is not None and len(packed_) >= _HEAD and packed_.startswith(signature)
 
 
+def _trusted(given: list[bytes | None]) -> list[bytes | None]:
+    """`given` with the finds this code did not store (`stored`) as None: one pass, no call
+    a sentence (a question's pool has some 160)."""
+    signature = READING_SIGNATURE
+    if signature is None:
+        return [None] * len(given)
+    return [
+        f if f is not None and len(f) >= _HEAD and f.startswith(signature) else None for f in given
+    ]
+
+
 class _RememberedFinds:
-    """The packed finds of the last `size` sentences, by id, each kept with its text (two
-    databases may share an id: a text that differs is read again, and replaces the other
-    in its place in the order); first in first out (a hit does not renew one). A
-    sentence's finds do not depend on the question: read once (or stored with the
-    sentence: `remember`), reused by every question; those not known yet are read
-    together (`packed`)."""
+    """The packed finds of the last `size` sentences read from their text, by id, each kept
+    with its text (two databases may share an id: a text that differs is read again, and
+    replaces the other in its place in the order); first in first out (a hit does not renew
+    one). A sentence's finds do not depend on the question: read once, reused by every
+    question; those not known yet are read together (`packed`). Finds stored with the
+    sentence come with its text and are taken as they are: only sentences stored without
+    them (or by other code) pass through here."""
 
     def __init__(self, size: int) -> None:
         self._size = size
         self._known: OrderedDict[int, tuple[str, bytes]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def __call__(self, sentences: Sequence[tuple[int, str]]) -> list[bytes]:
-        """Each sentence's packed finds; remembers those it reads."""
+    def __call__(
+        self, sentences: Sequence[tuple[int, str]], given: list[bytes | None] | None = None
+    ) -> list[bytes]:
+        """Each sentence's packed finds: `given[i]` where this code stored it (`stored`),
+        else as remembered, else read from its text (and remembered)."""
+        finds: list[bytes | None] = [None] * len(sentences) if given is None else _trusted(given)
+        if None not in finds:
+            return finds  # type: ignore[return-value]
         # Keyed by the id alone, the text compared on a hit: an int hashes for free, where
         # an (id, text) key would hash each text the store has just made anew.
-        entries = list(map(self._known.get, [sentence_id for sentence_id, _ in sentences]))
-        finds = [
-            entry[1] if entry is not None and entry[0] == text else None
-            for entry, (_, text) in zip(entries, sentences, strict=True)
-        ]
+        known = self._known
+        for j, found in enumerate(finds):
+            if found is None:
+                sentence_id, text = sentences[j]
+                entry = known.get(sentence_id)
+                if entry is not None and entry[0] == text:
+                    finds[j] = entry[1]
         if None not in finds:
             return finds  # type: ignore[return-value]
         unknown = (s for s, f in zip(sentences, finds, strict=True) if f is None)
         missing = list(dict.fromkeys(unknown))
         read = dict(zip(missing, packed([text for _, text in missing]), strict=True))
-        self.remember((i, text, found) for (i, text), found in read.items())
-        return [read[s] if f is None else f for s, f in zip(sentences, finds, strict=True)]
-
-    def remember(self, read: Iterable[tuple[int, str, bytes]]) -> None:
-        """Keep these (id, text, packed finds)."""
-        entries = [(i, (text, found)) for i, text, found in read]
         with self._lock:  # another thread's question may be adding its own
-            known = self._known
-            known.update(entries)  # another database's sentence of an id takes its place
+            # another database's sentence of an id takes its place
+            known.update((i, (text, found)) for (i, text), found in read.items())
             while len(known) > self._size:
                 known.popitem(last=False)
+        return [read[s] if f is None else f for s, f in zip(sentences, finds, strict=True)]
 
 
 finds_of = _RememberedFinds(200_000)  # the packed finds of the sentences of a list
@@ -170,12 +185,16 @@ class Novelty:
 
 
 def novelty_of(
-    words: frozenset[str], sentences: Sequence[tuple[int, str]], owner: Ints | None = None
+    words: frozenset[str],
+    sentences: Sequence[tuple[int, str]],
+    owner: Ints | None = None,
+    given: list[bytes | None] | None = None,
 ) -> Novelty:
     """What each of `sentences` (id, text) holds that a question of `words` (case-folded)
     does not; `owner[i]`, the article of the i-th, for `Novelty.recurs` (all one if None).
-    Remembers the finds of sentences not read before (`finds_of`)."""
-    return _novelty(finds_of(sentences), words, owner)
+    `given[i]`, the i-th's finds as stored with it (or None), is taken if this code stored
+    it; the others are read from the text, once (`finds_of`)."""
+    return _novelty(finds_of(sentences, given), words, owner)
 
 
 def _novelty(finds: Sequence[bytes], words: frozenset[str], owner: Ints | None) -> Novelty:

@@ -51,11 +51,13 @@ def add_marks(candidates: Candidates) -> Candidates:
         return candidates
     question = candidates.question
     needed = candidates.sentence_rows()
-    texts = candidates.texts
+    texts, finds = candidates.texts, candidates.finds
+    ids = candidates.sentence_id[needed].tolist()
     novelty = novelty_of(
         question.words,
-        [(i, texts.get(i, "")) for i in candidates.sentence_id[needed].tolist()],
+        [(i, texts.get(i, "")) for i in ids],
         candidates.owner[needed],
+        list(map(finds.get, ids)),
     )
     evidence = _SentenceEvidence.of(question, novelty, int(candidates.owner.max()) + 1)
     slot = np.full(len(candidates.sentence_id), -1)

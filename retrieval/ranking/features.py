@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -33,8 +33,9 @@ Ints = npt.NDArray[np.int64]
 
 DAY = 86_400.0
 
-# Reads the text of sentences by id (`CorpusReader.sentence_texts`); missing ids are absent.
-TextReader = Callable[[Iterable[int]], Mapping[int, str]]
+# Reads sentences by id: (id, text, what it names as stored with it or None) of each
+# (`CorpusReader.sentence_texts_and_finds`); missing ids are absent.
+TextReader = Callable[[Iterable[int]], Iterable[tuple[int, str, bytes | None]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +184,9 @@ class Candidates:
     # their candidate answers): per row of `sentence_id`, its sentence's place there (-1
     # where it read none), and the `Novelty`.
     novelty: tuple[Ints, Novelty] | None = None
+    # sentence id -> what it names, as stored with its text (`answers.stored` says whether
+    # this code can take it), for the sentences read with one
+    finds: Mapping[int, bytes] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.start)
@@ -198,14 +202,20 @@ class Candidates:
         )
 
     def read_texts(self, read: TextReader) -> Candidates:
-        """These windows with the text of all their sentences at hand: one call of `read`,
-        for those not read yet. (A sentence deleted since its window was cut reads as "".)"""
+        """These windows with the text of all their sentences at hand, and what they name
+        where it was stored with them: one call of `read`, for those not read yet. (A
+        sentence deleted since its window was cut reads as "".)"""
         rows = self.sentence_rows()
         missing = [i for i in self.sentence_id[rows].tolist() if i not in self.texts]
         if not missing:
             return self
+        texts, finds = dict(self.texts), dict(self.finds)
+        for sentence_id, text, found in read(missing):
+            texts[sentence_id] = text
+            if found is not None:
+                finds[sentence_id] = found
         # what the text adds to the question is read again, with the text now at hand
-        return replace(self, texts={**self.texts, **read(missing)}, novelty=None)
+        return replace(self, texts=texts, finds=finds, novelty=None)
 
     def sentence_rows(self) -> Ints:
         """The rows of `sentence_id` whose text the windows need, ascending: each window's
