@@ -16,6 +16,7 @@ from bot.markup import escape
 from bot.times import when
 from retrieval.digest.digest import Digest
 from retrieval.digest.subscriptions import Delivery, State, Subscription
+from retrieval.wording import counted
 
 SUBSCRIBE_EXAMPLE = "/subscribe 07:30 Europe/London oil opec"
 OUTLETS_SHOWN = 10  # of a story, then how many more carried it
@@ -34,7 +35,7 @@ def digest_messages(digest: Digest, zone: tzinfo) -> list[str]:
     since = f"since {when(digest.period_start, zone, 'weekday')} ({escape(_zone_name(zone))})"
     if not digest.items:
         return [nothing_new(digest, zone)]
-    count = f"{digest.stories} {'story' if digest.stories == 1 else 'stories'}"
+    count = counted(digest.stories, "story", "stories")
     head = f"<b>News digest</b>{_about(digest.keywords)}: {count} {since}"
     if digest.stories > len(digest.items):
         head += f", the top {len(digest.items)}"
@@ -101,7 +102,7 @@ def subscription_text(
 def _delivery_state(delivery: Delivery) -> str:
     if delivery.state is State.SENT:
         stories = delivery.items or 0
-        return f"sent, {stories} {'story' if stories == 1 else 'stories'}"
+        return f"sent, {counted(stories, 'story', 'stories')}"
     return {
         State.EMPTY: "nothing new",
         State.CLAIMED: "being sent",

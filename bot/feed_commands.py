@@ -23,6 +23,7 @@ from bot.times import when
 from retrieval.errors import FeedError
 from retrieval.feeds.fetch import Fetcher
 from retrieval.feeds.registry import Feed, format_interval
+from retrieval.wording import counted
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ def render_feed(feed: Feed, zone: tzinfo = UTC) -> str:
     lines = [
         f"<b>{feed.id}</b> · {escape(clip(feed.label, TITLE_CHARS))}",
         f"{escape(feed.status)} · every {format_interval(feed.interval)} · "
-        f"{feed.articles} articles · last fetch {when(feed.last_fetch_ts, zone)}",
+        f"{counted(feed.articles, 'article')} · last fetch {when(feed.last_fetch_ts, zone)}",
     ]
     if feed.label != feed.url:
         lines.append(f"<code>{escape(feed.url)}</code>")
@@ -146,7 +147,7 @@ async def remove_feed(update: Update, context: Context) -> None:
     await _reply(
         update,
         f"Removed feed <b>{feed.id}</b> ({escape(feed.label)}). Its "
-        f"{feed.articles} articles stay searchable.",
+        f"{counted(feed.articles, 'article')} stay searchable.",
     )
 
 

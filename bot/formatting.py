@@ -23,6 +23,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.bounds import AUTHORS_SHOWN, NAME_CHARS, QUOTE_CHARS, TITLE_CHARS, clip, some_of
 from bot.markup import MAX_MESSAGE_LENGTH, escape, escape_attribute, pack, split_html
 from retrieval.models import Attribution, Passage
+from retrieval.wording import counted
 
 MAX_REPLY_MESSAGES = 8  # a longer reply ends with a pointer to the rest, not a flood
 LIST_ITEMS = 100  # lines of a list such as /sources
@@ -211,13 +212,13 @@ def sources_messages(sources: Sequence[tuple[str, int]]) -> list[str]:
     if not sources:
         return ["The corpus is empty: nothing has been ingested yet."]
     total = sum(count for _, count in sources)
-    lines = [f"<b>{len(sources)} outlets, {total:,} articles</b>"]
+    lines = [f"<b>{counted(len(sources), 'outlet')}, {counted(total, 'article')}</b>"]
     lines += [
         f"• {escape(clip(name, NAME_CHARS))} — {count:,}" for name, count in sources[:LIST_ITEMS]
     ]
     if len(sources) > LIST_ITEMS:
         rest = sum(count for _, count in sources[LIST_ITEMS:])
-        lines.append(f"• and {len(sources) - LIST_ITEMS:,} more outlets — {rest:,}")
+        lines.append(f"• and {counted(len(sources) - LIST_ITEMS, 'more outlet')} — {rest:,}")
     return reply(lines, "More outlets did not fit here.", "\n")
 
 
@@ -291,6 +292,6 @@ def slow_down(per_minute: int, seconds: float) -> str:
     """The reply to a user past the per-minute question limit."""
     wait = max(1, round(seconds))
     return (
-        f"You have asked {per_minute} questions in the last minute, the most I answer. "
+        f"You have asked {counted(per_minute, 'question')} in the last minute, the most I answer. "
         f"Please wait {wait} s and ask again."
     )

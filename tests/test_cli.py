@@ -11,6 +11,8 @@ import pytest
 from bot.bounds import QUOTE_CHARS, TITLE_CHARS
 from bot.cli.main import build_parser, main
 from retrieval.corpus import sentences
+from retrieval.corpus.ingest import IngestReport
+from retrieval.wording import counted
 from tests.cli_process import run_newsbot
 
 from .conftest import REPO, write_jsonl
@@ -70,8 +72,17 @@ def test_ingest_reports_and_sets_the_exit_status(
     bad.write_text('{"title": "Three", "text": "Third story."}\n{"title": 3}\n')
     assert main(["ingest", "--db", str(db_path), str(good), str(bad)]) == 1
     out, err = capsys.readouterr()
-    assert "added 1 articles" in out and "2 duplicates, 1 failed" in out
+    assert "added 1 article (" in out and "2 duplicates, 1 failed" in out
     assert f"failed: {bad}:2: field 'title' must be a string, got int" in err
+
+
+def test_the_ingest_summary_counts_in_words() -> None:
+    assert IngestReport(added=1, duplicates=1, sentences=1).summary() == (
+        "added 1 article (1 sentence), 1 duplicate, 0 failed"
+    )
+    assert IngestReport(added=2, duplicates=0, sentences=13).summary() == (
+        "added 2 articles (13 sentences), 0 duplicates, 0 failed"
+    )
 
 
 def test_usage_errors_exit_2(db_path: Path) -> None:
@@ -167,7 +178,7 @@ def test_quiet_ingest_of_junk_pages_prints_only_what_failed(tmp_path: Path) -> N
     (junk / "xml.html").write_text('<?xml version="1.0"?><x>')
     (junk / "good.txt").write_text("Harbour reopens\n\nThe harbour reopened on Monday.\n")
     quiet = run_newsbot(["ingest", "--quiet", "--db", "news.db", str(junk)], tmp_path)
-    assert quiet.returncode == 1 and "added 1 articles" in quiet.stdout
+    assert quiet.returncode == 1 and "added 1 article (" in quiet.stdout
     lines = quiet.stderr.splitlines()
     # trafilatura's own ERROR lines ("empty HTML tree") name no file: newsbot's do.
     assert lines == [f"failed: {junk / n}.html: no article text found in the page" for n in (
@@ -176,3 +187,9 @@ def test_quiet_ingest_of_junk_pages_prints_only_what_failed(tmp_path: Path) -> N
     loud = run_newsbot(["ingest", "--db", "other.db", str(junk)], tmp_path)
     assert "INFO newsbot.progress: ingest: 1 articles read, done" in loud.stderr
     assert "trafilatura" not in loud.stderr
+
+
+def test_counts_in_words() -> None:
+    assert counted(1, "feed") == "1 feed" and counted(0, "feed") == "0 feeds"
+    assert counted(1, "new entry", "new entries") == "1 new entry"
+    assert counted(3, "new entry", "new entries") == "3 new entries"

@@ -98,10 +98,10 @@ def test_poll_stores_articles_saves_the_index_and_reports_failures(
         code, out, _ = run(capsys, db_path, "feeds", "poll")
 
     assert code == 1  # a feed failed: cron should say so
-    assert out.startswith("polled 2 feeds: 4 articles added, 1 feeds failed, 0 paused in ")
+    assert out.startswith("polled 2 feeds: 4 articles added, 1 feed failed, 0 paused in ")
     logged = [r.getMessage() for r in caplog.records if r.name == "retrieval.feeds.poll"]
     error_feed = feed_server.url("/feeds/error.rss")
-    assert f"feed 1 ({gazette}): 4 new entries, 4 articles added, 0 duplicates, 1 problems" in (
+    assert f"feed 1 ({gazette}): 4 new entries, 4 articles added, 0 duplicates, 1 problem" in (
         logged
     )
     assert f"feed 2 ({error_feed}): failed: HTTP 500 Internal Server Error" in logged
@@ -118,7 +118,7 @@ def test_poll_stores_articles_saves_the_index_and_reports_failures(
     assert (code, out) == (0, "no feeds are due (use --all to poll them anyway)\n")
     # --all polls every feed that is not paused, even one backing off.
     code, out, _ = run(capsys, db_path, "feeds", "poll", "--all")
-    assert code == 1 and out.startswith("polled 2 feeds: 0 articles added, 1 feeds failed")
+    assert code == 1 and out.startswith("polled 2 feeds: 0 articles added, 1 feed failed")
     assert len(feed_server.hits("/feeds/error.rss")) == 2
 
 

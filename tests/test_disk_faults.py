@@ -190,7 +190,7 @@ def test_a_file_where_the_index_goes_is_named_with_what_to_do(
     index_dir(db_path).write_text("not a folder")
     assert main(["ingest", "--quiet", "--db", str(db_path), str(SEEDS)]) == 1
     out, err = capsys.readouterr()
-    assert "added 1 articles" in out
+    assert "added 1 article (" in out
     assert "it is a file, and the index is a folder beside the database" in err
     assert "Move that file away" in err
     caplog.clear()

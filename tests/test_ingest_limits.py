@@ -47,7 +47,7 @@ def test_a_gzip_bomb_is_refused_in_bounded_memory(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr
     assert f"failed: {bomb}: decompresses to more than 64 MiB" in done.stderr
     assert "newsbot ingest --max-expanded" in done.stderr  # how to raise the cap
-    assert "added 1 articles" in done.stdout  # the file after it
+    assert "added 1 article (" in done.stdout  # the file after it
 
 
 def test_what_a_compressed_file_held_before_the_cap_is_kept(tmp_path: Path) -> None:
@@ -135,4 +135,4 @@ def test_a_file_of_nothing_but_bad_records_is_given_up_on(tmp_path: Path, db_pat
     assert "its first 10,000 records all failed, so the rest of it was skipped" in done.stderr
     assert done.stderr.count(f"failed: {junk}:") == 100 + 1  # listed, the rest counted; why
     assert "9900 more bad records, not listed" in done.stderr
-    assert "added 1 articles" in done.stdout and "10001 failed" in done.stdout
+    assert "added 1 article (" in done.stdout and "10001 failed" in done.stdout

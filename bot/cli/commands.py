@@ -23,6 +23,7 @@ from retrieval.errors import DigestError, IndexWriteError
 from retrieval.index.tokens import Tokenizer
 from retrieval.models import Passage
 from retrieval.search import SearchResult
+from retrieval.wording import counted
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -138,7 +139,10 @@ def render_digest(digest: Digest, zone: ZoneInfo) -> str:
     if not digest.items:
         about = f" about {' '.join(digest.keywords)}" if digest.keywords else ""
         return f"No new articles{about} from {span}."
-    head = f"News from {span}: {digest.stories} stories from {digest.articles} articles"
+    head = (
+        f"News from {span}: {counted(digest.stories, 'story', 'stories')} from "
+        f"{counted(digest.articles, 'article')}"
+    )
     if digest.keywords:
         head += f", about {' '.join(digest.keywords)}"
     if digest.stories > len(digest.items):
@@ -217,7 +221,7 @@ async def cmd_stats(settings: Settings, args: argparse.Namespace) -> int:
     finally:
         await engine.close()
     print(f"articles:   {stats.articles}")
-    print(f"passages:   {stats.sentences} sentences")
+    print(f"passages:   {counted(stats.sentences, 'sentence')}")
     print(f"outlets:    {stats.outlets}")
     span = f"{stats.first_published} to {stats.last_published}" if stats.first_published else "-"
     print(f"published:  {span}")
@@ -240,9 +244,15 @@ async def cmd_reindex(settings: Settings, args: argparse.Namespace) -> int:
         sentences, titles = await engine.read_again(anew=True)
     finally:
         await engine.close()
-    print(f"indexed {len(engine.index)} sentences of {len(engine.articles)} articles")
+    print(
+        f"indexed {counted(len(engine.index), 'sentence')} of "
+        f"{counted(len(engine.articles), 'article')}"
+    )
     if sentences or titles:
-        print(f"read what {sentences} sentences name and the terms of {titles} titles")
+        print(
+            f"read the names and numbers of {counted(sentences, 'sentence')} and the terms "
+            f"of {counted(titles, 'title')}"
+        )
     return EXIT_OK
 
 

@@ -18,6 +18,7 @@ from retrieval.errors import FeedError, IndexWriteError
 from retrieval.feeds.fetch import Fetcher
 from retrieval.feeds.poll import FeedOutcome
 from retrieval.feeds.registry import Feed, format_interval, parse_interval
+from retrieval.wording import counted
 
 
 def interval_value(text: str) -> float:
@@ -71,8 +72,8 @@ async def cmd_feeds(settings: Settings, args: argparse.Namespace) -> int:
         else:
             feed = await engine.remove_feed(args.feed)
             print(
-                f"removed feed {feed.id} ({feed.label}); its {feed.articles} articles stay "
-                "in the corpus"
+                f"removed feed {feed.id} ({feed.label}); its "
+                f"{counted(feed.articles, 'article')} stay in the corpus"
             )
     finally:
         await engine.close()

@@ -12,6 +12,7 @@ from retrieval.corpus.formats import format_of, read_records
 from retrieval.corpus.store import AddResult, CorpusStore, prepare_articles
 from retrieval.errors import ParseError, StoreError
 from retrieval.models import ArticleDraft
+from retrieval.wording import counted
 
 BATCH = 500  # articles per transaction: large enough to be fast, small enough to lose little
 # Failures listed per file; past this, one line counts the rest. A file of a million bad lines
@@ -54,8 +55,8 @@ class IngestReport:
 
     def summary(self) -> str:
         return (
-            f"added {self.added} articles ({self.sentences} sentences), "
-            f"{self.duplicates} duplicates, {self.failed} failed"
+            f"added {counted(self.added, 'article')} ({counted(self.sentences, 'sentence')}), "
+            f"{counted(self.duplicates, 'duplicate')}, {self.failed} failed"
         )
 
 

@@ -33,6 +33,7 @@ from retrieval.feeds.feedformat import Entry, ParsedFeed, parse_feed
 from retrieval.feeds.fetch import FEED_ACCEPT, PAGE_ACCEPT, Fetcher
 from retrieval.feeds.registry import PAUSE_AFTER, Feed, FeedRegistry, SeenEntry
 from retrieval.models import ArticleDraft
+from retrieval.wording import counted
 
 log = logging.getLogger(__name__)
 
@@ -69,13 +70,13 @@ class FeedOutcome:
         if self.status == "not modified":
             return f"{head}: not modified"
         line = (
-            f"{head}: {self.new_entries} new entries, {self.added} articles added, "
-            f"{self.duplicates} duplicates"
+            f"{head}: {counted(self.new_entries, 'new entry', 'new entries')}, "
+            f"{counted(self.added, 'article')} added, {counted(self.duplicates, 'duplicate')}"
         )
         if self.waiting:
-            line += f", {self.waiting} more entries next poll"
+            line += f", {counted(self.waiting, 'more entry', 'more entries')} next poll"
         if self.problems:
-            line += f", {len(self.problems)} problems"
+            line += f", {counted(len(self.problems), 'problem')}"
         return line
 
 
@@ -108,8 +109,8 @@ class PollReport:
 
     def summary(self) -> str:
         return (
-            f"polled {len(self.outcomes)} feeds: {self.added} articles added, "
-            f"{len(self.failed)} feeds failed, {len(self.paused)} paused"
+            f"polled {counted(len(self.outcomes), 'feed')}: {counted(self.added, 'article')} "
+            f"added, {counted(len(self.failed), 'feed')} failed, {len(self.paused)} paused"
         )
 
 
