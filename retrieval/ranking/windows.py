@@ -230,12 +230,14 @@ def window_columns(
                     tf[t] += counts[s, t]
             norm = k1 * ((1.0 - b) + b * length / avg_len[article])
             for t in range(terms):
-                saturated = tf[t] * (k1 + 1.0) / (tf[t] + norm)
-                if tf[t] == 0.0 and in_context[article, t]:
-                    saturated += context_weight
-                part[t] = saturated * idf[t]
-                covered[t] = idf[t] if tf[t] > 0.0 else 0.0
-                covered_asked[t] = ask_idf[t] if tf[t] > 0.0 else 0.0
+                if tf[t] > 0.0:
+                    part[t] = tf[t] * (k1 + 1.0) / (tf[t] + norm) * idf[t]
+                    covered[t] = idf[t]
+                    covered_asked[t] = ask_idf[t]
+                else:
+                    part[t] = context_weight * idf[t] if in_context[article, t] else 0.0
+                    covered[t] = 0.0
+                    covered_asked[t] = 0.0
             best_coverage = coverage[first]
             best_asked = ask_coverage[first]
             best_hit = hit_score[first]
@@ -286,12 +288,22 @@ def _compare_scores(out: Floats, article: Ints, articles: int, idf_total: float)
     best_in_article = np.zeros(articles)
     for w in range(len(scores)):
         best_in_article[article[w]] = max(best_in_article[article[w]], scores[w])
-    # By article, and within one by score, high first, ties in row order.
-    order = np.argsort(-scores, kind="mergesort")
-    seen = np.zeros(articles, dtype=np.int64)
-    for w in order:
-        out[w, _RANK_IN_ARTICLE] = seen[article[w]]
-        seen[article[w]] += 1
+    # By article, and within one by score, high first, ties in row order: each article's
+    # windows sorted apart (a few hundred at most), not all of them at once.
+    first = np.zeros(articles + 1, dtype=np.int64)
+    for w in range(len(scores)):
+        first[article[w] + 1] += 1
+    first = np.cumsum(first)
+    grouped = np.empty(len(scores), dtype=np.int64)  # rows by article, ascending in each
+    filled = first[:-1].copy()
+    for w in range(len(scores)):
+        grouped[filled[article[w]]] = w
+        filled[article[w]] += 1
+    for a in range(articles):
+        members = grouped[first[a] : first[a + 1]]
+        order = np.argsort(-scores[members], kind="mergesort")
+        for rank in range(len(order)):
+            out[members[order[rank]], _RANK_IN_ARTICLE] = rank
     for w in range(len(scores)):
         out[w, _BM25] = scores[w] / best
         out[w, _BM25_SHARE] = scores[w] / idf_total
