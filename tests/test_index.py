@@ -591,9 +591,9 @@ def test_term_counts_give_each_sentences_words_split_at_whitespace() -> None:
 
 
 def test_term_counts_are_the_tokenizers_counts_on_real_news() -> None:
-    """Term counts come from each segment's forward postings, merged with the terms asked
-    about in a compiled loop: they must be what tokenizing the text counts, in whatever
-    segment a sentence is, for terms some segments lack."""
+    """Term counts come from each segment's forward postings, each term looked up among
+    those asked about in a compiled loop: they must be what tokenizing the text counts, in
+    whatever segment a sentence is, for terms some segments lack."""
     lines = shared_lines("bbc-news", 40)
     tokenizer = Tokenizer()
     index = Index(tokenizer)
@@ -609,6 +609,18 @@ def test_term_counts_are_the_tokenizers_counts_on_real_news() -> None:
     expected = [[Counter(tokens[i - 1])[t] for t in terms] for i in ids]
     assert found.counts.tolist() == expected
     assert found.lengths.tolist() == [len(tokens[i - 1]) for i in ids]
+
+
+def test_term_counts_refuse_more_terms_than_their_table_holds() -> None:
+    """The table of wanted term ids holds 65,534 (a question has a few hundred at most)."""
+    none = np.zeros(0, dtype=np.int64)
+    counts = np.zeros((0, 0), dtype=np.int32)
+    wanted = np.arange(65_535, dtype=np.int64)
+    one = np.zeros(1, dtype=np.int64)
+    no_terms = np.zeros(0, dtype=np.int32)
+    with pytest.raises(ValueError, match="too many wanted terms"):
+        kernels.forward_counts(one, no_terms, no_terms, none, none, wanted, wanted, counts)
+    kernels.forward_counts(one, no_terms, no_terms, none, none, wanted[:-1], wanted, counts)
 
 
 def test_sentences_are_found_in_a_segment_by_id_whether_or_not_they_run_on() -> None:

@@ -579,22 +579,31 @@ def forward_counts(
     counts: npt.NDArray[np.int32],
 ) -> None:
     """counts[rows[r], columns[j]] = the tf of term wanted[j] in forward row fwd_rows[r],
-    for each such term the doc holds: in place. `wanted` ascending, like each doc's terms,
-    so the two lists are merged."""
+    for each such term the doc holds: in place. (`wanted`: distinct term ids, fewer than
+    65,535: a question's terms.)
+
+    Each of a doc's terms is looked up in a table of the wanted ids (one load, a branch
+    rarely taken), not merged with them: a merge mispredicts a branch at every step, and
+    took 1.7x the time over the ~3,000 sentences of a question's candidate articles. The
+    table takes 2 bytes a term id up to the highest wanted (at most 250 KB for news-1m's
+    125,669 terms), made anew each call: threads may count at once."""
+    if len(wanted) >= 65_535:
+        raise ValueError("forward_counts: too many wanted terms")
+    size = 0
+    for j in range(len(wanted)):
+        size = max(size, wanted[j] + 1)
+    slot = np.zeros(size, np.uint16)  # 1 + the place in `wanted` of each wanted id, else 0
+    for j in range(len(wanted)):
+        slot[wanted[j]] = j + 1
     for r in range(len(fwd_rows)):
         doc = fwd_rows[r]
-        at, end = fwd_ptr[doc], fwd_ptr[doc + 1]
-        j = 0
-        while at < end and j < len(wanted):
+        row = rows[r]
+        for at in range(fwd_ptr[doc], fwd_ptr[doc + 1]):
             term = fwd_term[at]
-            if term < wanted[j]:
-                at += 1
-            elif term > wanted[j]:
-                j += 1
-            else:
-                counts[rows[r], columns[j]] = fwd_tf[at]
-                at += 1
-                j += 1
+            if term < size:
+                j = slot[term]
+                if j:
+                    counts[row, columns[j - 1]] = fwd_tf[at]
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
