@@ -131,6 +131,32 @@ def test_finds_are_read_once_per_sentence_and_remembered_by_id_and_text(
     assert read[3:] == [["Minjee Lee won in 2022."]]
 
 
+def test_stored_finds_are_taken_where_this_code_stored_them_and_read_elsewhere(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Finds given with the texts are taken as they are when this code stored them; those
+    missing, of another signature or cut short are read from the text, and only those are
+    remembered."""
+    read: list[str] = []
+
+    def counting(texts: list[str]) -> list[tuple[str, int, int]]:
+        read.extend(texts)
+        return marks.sentences_finds(texts)
+
+    texts = ["Minjee Lee won in 2022.", "It rained.", "Paris hosted 12 talks.", "Oslo won."]
+    expected = answers.packed(texts)
+    sentences = list(enumerate(texts, 1))
+    other = b"\x00\x00\x00\x01" + expected[2][4:]  # another signature
+    given = [expected[0], None, other, expected[3][:6]]
+    monkeypatch.setattr(answers, "sentences_finds", counting)
+    remembered = answers._RememberedFinds(10)  # noqa: SLF001
+    assert remembered(sentences, given) == expected
+    assert read == texts[1:]
+    assert sorted(remembered._known) == [2, 3, 4]  # noqa: SLF001
+    with pytest.raises(ValueError, match="3 stored finds for 4 sentences"):
+        remembered(sentences, given[:3])
+
+
 def test_answers_of_each_sentence_and_their_recurrence() -> None:
     """By hand: an answer found in two articles recurs in two; one in the question is no
     answer; a sentence without any recurs in none."""

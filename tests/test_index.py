@@ -611,11 +611,18 @@ def test_term_counts_are_the_tokenizers_counts_on_real_news() -> None:
     assert found.lengths.tolist() == [len(tokens[i - 1]) for i in ids]
 
 
+def test_a_term_asked_twice_is_counted_in_both_columns() -> None:
+    index = Index(Tokenizer())
+    index.add([(1, "Ferries ferry the ferry."), (2, "Officials said so.")])
+    found = index.term_counts([1, 2], ["ferri", "offici", "ferri"])
+    assert found.counts.tolist() == [[3, 0, 3], [0, 1, 0]]
+
+
 def test_term_counts_refuse_more_terms_than_their_table_holds() -> None:
-    """The table of wanted term ids holds 65,534 (a question has a few hundred at most)."""
+    """The table of wanted term ids holds 65,535 (a question has a few hundred at most)."""
     none = np.zeros(0, dtype=np.int64)
     counts = np.zeros((0, 0), dtype=np.int32)
-    wanted = np.arange(65_535, dtype=np.int64)
+    wanted = np.arange(65_536, dtype=np.int64)
     one = np.zeros(1, dtype=np.int64)
     no_terms = np.zeros(0, dtype=np.int32)
     with pytest.raises(ValueError, match="too many wanted terms"):

@@ -201,8 +201,9 @@ def test_reindex_reads_again_what_the_database_lacks(
     run_sql(db_path, "DELETE FROM title_terms")
     capsys.readouterr()
     assert main(["reindex", "--db", str(db_path)]) == 0
-    assert f"read the names and numbers of {len(finds)} sentences and the terms of 1 title" in (
-        capsys.readouterr().out
+    assert (
+        f"read the names and numbers of {len(finds)} sentences and the terms of 1 title\n"
+        in capsys.readouterr().out
     )
     assert run_sql(db_path, "SELECT id, finds FROM sentences ORDER BY id") == finds
 

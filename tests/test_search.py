@@ -16,6 +16,7 @@ from retrieval.corpus.db import ReadConnections
 from retrieval.corpus.store import CorpusReader
 from retrieval.engine import Engine
 from retrieval.models import ArticleDraft
+from retrieval.ranking import answers as answers_module
 from retrieval.ranking import model as model_module
 from retrieval.ranking.answers import novelty_of
 from retrieval.ranking.features import COLUMN, Candidates
@@ -238,7 +239,7 @@ def test_the_choice_reads_the_candidate_answers_the_marks_found(
 ) -> None:
     """`add_marks` hands on what each pool sentence adds to the question; the passage choice
     reads each window's candidate answers there, without reading them again, the same as
-    reading them afresh."""
+    reading them afresh (from the finds stored with the text: no text is read for them)."""
     readers = ReadConnections(small_engine.db_path)
     try:
         reader = CorpusReader(readers.get)
@@ -254,7 +255,9 @@ def test_the_choice_reads_the_candidate_answers_the_marks_found(
             assert np.flatnonzero(read_at >= 0).tolist() == rows.tolist()
             assert read_at[rows].tolist() == list(range(len(rows)))
             afresh = _Page(replace(kept, novelty=None))
-            expected = [afresh._answers(w) for w in range(len(kept))]  # noqa: SLF001
+            with monkeypatch.context() as patched:  # afresh, from the finds stored
+                patched.setattr(answers_module, "sentences_finds", _never)
+                expected = [afresh._answers(w) for w in range(len(kept))]  # noqa: SLF001
             assert any(expected)
             unread = replace(kept, novelty=None)
             with monkeypatch.context() as patched:

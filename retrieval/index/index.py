@@ -655,17 +655,23 @@ def _count_terms(
     in the order of their term ids (the order a score adds them in)."""
     found = enumerate(map(segment.term_id, terms))
     wanted = sorted((t, q) for q, t in found if t >= 0)  # (local term id, column)
-    if wanted:
+    first: dict[int, int] = {}  # each term id's first column: a term asked twice is one
+    for t, q in wanted:
+        first.setdefault(t, q)
+    if first:
         kernels.forward_counts(
             segment.fwd_ptr,
             segment.fwd_term,
             segment.fwd_tf,
             fwd_rows,
             rows,
-            np.array([t for t, _ in wanted], dtype=np.int64),
-            np.array([q for _, q in wanted], dtype=np.int64),
+            np.fromiter(first.keys(), dtype=np.int64, count=len(first)),
+            np.fromiter(first.values(), dtype=np.int64, count=len(first)),
             counts,
         )
+        for t, q in wanted:
+            if first[t] != q:
+                counts[rows, q] = counts[rows, first[t]]
     return [q for _, q in wanted]
 
 

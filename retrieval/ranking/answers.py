@@ -4,10 +4,11 @@
 the question does not hold, and its candidate answers. A question asks it of the 150-odd
 sentences its pool reads, and the Python objects of each (its `Marks`, their tuples, its
 `Shape`) cost more than reading them. Here the marks stay as `scan` writes them (words joined
-by " ", finds by ",", kinds by "|"), packed as ingest stores them with the sentence (`packed`),
-remembered by sentence, and one call of compiled code
-counts what is new in all of them, lists their candidate answers and how many of the
-question's articles each recurs in. It finds what `marks.novelty` finds (test_answers).
+by " ", finds by ",", kinds by "|"), packed as ingest stores them with the sentence (`packed`)
+and read with its text (where they were not stored, read from the text once and remembered
+by sentence), and one call of compiled code counts what is new in all of them, lists their
+candidate answers and how many of the question's articles each recurs in. It finds what
+`marks.novelty` finds (test_answers).
 """
 
 from __future__ import annotations
@@ -106,13 +107,12 @@ def packed_finds(texts: Sequence[str]) -> list[bytes | None]:
 
 def stored(packed_: bytes) -> bool:
     """Whether finds stored with a sentence were read by this code (its signature)."""
-    signature = READING_SIGNATURE
-    return signature is not None and len(packed_) >= _HEAD and packed_.startswith(signature)
+    return _trusted([packed_])[0] is not None
 
 
 def _trusted(given: list[bytes | None]) -> list[bytes | None]:
-    """`given` with the finds this code did not store (`stored`) as None: one pass, no call
-    a sentence (a question's pool has some 160)."""
+    """`given` with the finds this code did not store as None (`stored`, for one): one
+    pass, no call a sentence (a question's pool has some 160)."""
     signature = READING_SIGNATURE
     if signature is None:
         return [None] * len(given)
@@ -140,6 +140,8 @@ class _RememberedFinds:
     ) -> list[bytes]:
         """Each sentence's packed finds: `given[i]` where this code stored it (`stored`),
         else as remembered, else read from its text (and remembered)."""
+        if given is not None and len(given) != len(sentences):
+            raise ValueError(f"{len(given)} stored finds for {len(sentences)} sentences")
         finds: list[bytes | None] = [None] * len(sentences) if given is None else _trusted(given)
         if None not in finds:
             return finds  # type: ignore[return-value]

@@ -315,8 +315,11 @@ class _Page:
             if min(slots) >= 0:
                 novel = carried
         if novel is None:
-            sentences = [(int(c.sentence_id[i]), c.sentence_text(i)) for i in rows]
-            novel, slots = novelty_of(c.question.words, sentences), list(range(len(rows)))
+            ids = c.sentence_id[first : rows.stop].tolist()
+            sentences = [(i, c.texts.get(i, "")) for i in ids]
+            given = list(map(c.finds.get, ids))
+            novel = novelty_of(c.question.words, sentences, None, given)
+            slots = list(range(len(rows)))
         found = {answer for slot in slots for answer in novel.answers(slot)}
         answers = [frozenset(answer.split()) for answer in sorted(found)]
         self._window_answers[w] = answers
