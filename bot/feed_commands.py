@@ -23,7 +23,7 @@ from bot.times import when
 from retrieval.errors import FeedError
 from retrieval.feeds.fetch import Fetcher
 from retrieval.feeds.registry import Feed, format_interval
-from retrieval.wording import counted
+from retrieval.wording import agreeing, counted
 
 log = logging.getLogger(__name__)
 
@@ -147,7 +147,8 @@ async def remove_feed(update: Update, context: Context) -> None:
     await _reply(
         update,
         f"Removed feed <b>{feed.id}</b> ({escape(feed.label)}). Its "
-        f"{counted(feed.articles, 'article')} stay searchable.",
+        f"{counted(feed.articles, 'article')} {agreeing(feed.articles, 'stays', 'stay')}"
+        " searchable.",
     )
 
 

@@ -55,4 +55,9 @@ def progress_bar(
 
 
 def _count(done: int, total: int | None, unit: str) -> str:
-    return f"{done}/{total} {unit}" if total else f"{done} {unit}"
+    """ "3/10 articles read", "12 articles read", "1 article read": `unit` opens with a
+    plural in s ("feeds", "sentences indexed"), dropped for one."""
+    if not total and done == 1:
+        first, _, rest = unit.partition(" ")
+        unit = " ".join(filter(None, (first.removesuffix("s"), rest)))
+    return f"{done:,}/{total:,} {unit}" if total else f"{done:,} {unit}"

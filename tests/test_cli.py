@@ -12,7 +12,7 @@ from bot.bounds import QUOTE_CHARS, TITLE_CHARS
 from bot.cli.main import build_parser, main
 from retrieval.corpus import sentences
 from retrieval.corpus.ingest import IngestReport
-from retrieval.wording import counted
+from retrieval.wording import agreeing, counted
 from tests.cli_process import run_newsbot
 
 from .conftest import REPO, write_jsonl
@@ -185,7 +185,7 @@ def test_quiet_ingest_of_junk_pages_prints_only_what_failed(tmp_path: Path) -> N
         "binary", "empty", "xml"
     )]  # fmt: skip
     loud = run_newsbot(["ingest", "--db", "other.db", str(junk)], tmp_path)
-    assert "INFO newsbot.progress: ingest: 1 articles read, done" in loud.stderr
+    assert "INFO newsbot.progress: ingest: 1 article read, done" in loud.stderr
     assert "trafilatura" not in loud.stderr
 
 
@@ -193,3 +193,6 @@ def test_counts_in_words() -> None:
     assert counted(1, "feed") == "1 feed" and counted(0, "feed") == "0 feeds"
     assert counted(1, "new entry", "new entries") == "1 new entry"
     assert counted(3, "new entry", "new entries") == "3 new entries"
+    assert counted(2_088, "article") == "2,088 articles"
+    assert f"its {counted(1, 'article')} {agreeing(1, 'stays', 'stay')}" == "its 1 article stays"
+    assert f"its {counted(4, 'article')} {agreeing(4, 'stays', 'stay')}" == "its 4 articles stay"

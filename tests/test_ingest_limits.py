@@ -134,5 +134,5 @@ def test_a_file_of_nothing_but_bad_records_is_given_up_on(tmp_path: Path, db_pat
     )
     assert "its first 10,000 records all failed, so the rest of it was skipped" in done.stderr
     assert done.stderr.count(f"failed: {junk}:") == 100 + 1  # listed, the rest counted; why
-    assert "9900 more bad records, not listed" in done.stderr
-    assert "added 1 article (" in done.stdout and "10001 failed" in done.stdout
+    assert "9,900 more bad records, not listed" in done.stderr
+    assert "added 1 article (" in done.stdout and "10,001 failed" in done.stdout

@@ -40,3 +40,12 @@ def test_quiet_logs_no_progress_lines_either(
     with caplog.at_level(logging.INFO), progress_bar(3, "articles", False, "ingest") as tick:
         tick(3)
     assert caplog.records == []
+
+
+def test_counts_read_in_words() -> None:
+    count = progress._count  # noqa: SLF001
+    assert count(1, None, "articles read") == "1 article read"
+    assert count(2_088, None, "articles read") == "2,088 articles read"
+    assert count(1, None, "feeds") == "1 feed"
+    assert count(1, 3, "feeds") == "1/3 feeds"
+    assert count(1_500, 20_000, "sentences indexed") == "1,500/20,000 sentences indexed"

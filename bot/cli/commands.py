@@ -49,7 +49,7 @@ async def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
         print(f"failed: {failure}", file=sys.stderr)
     if report.unlisted:
         print(
-            f"failed: {report.unlisted} more bad records, not listed "
+            f"failed: {counted(report.unlisted, 'more bad record')}, not listed "
             f"(the first {LISTED_PER_FILE} of each file are)",
             file=sys.stderr,
         )
@@ -220,9 +220,9 @@ async def cmd_stats(settings: Settings, args: argparse.Namespace) -> int:
         stats = await engine.stats()
     finally:
         await engine.close()
-    print(f"articles:   {stats.articles}")
+    print(f"articles:   {stats.articles:,}")
     print(f"passages:   {counted(stats.sentences, 'sentence')}")
-    print(f"outlets:    {stats.outlets}")
+    print(f"outlets:    {stats.outlets:,}")
     span = f"{stats.first_published} to {stats.last_published}" if stats.first_published else "-"
     print(f"published:  {span}")
     return EXIT_OK

@@ -18,7 +18,7 @@ from retrieval.errors import FeedError, IndexWriteError
 from retrieval.feeds.fetch import Fetcher
 from retrieval.feeds.poll import FeedOutcome
 from retrieval.feeds.registry import Feed, format_interval, parse_interval
-from retrieval.wording import counted
+from retrieval.wording import agreeing, counted
 
 
 def interval_value(text: str) -> float:
@@ -37,7 +37,8 @@ def render_feeds(feeds: list[Feed]) -> str:
         fetched = when(feed.last_fetch_ts, UTC)
         lines.append(
             f"{feed.id:>3}  {feed.status:<12} every {format_interval(feed.interval):<6}"
-            f" {feed.articles:>5} articles  last fetch {fetched}  {feed.label}"
+            f" {feed.articles:>5,} {agreeing(feed.articles, 'article ', 'articles')}"
+            f"  last fetch {fetched}  {feed.label}"
         )
         if feed.label != feed.url:
             lines.append(f"     {feed.url}")
@@ -73,7 +74,8 @@ async def cmd_feeds(settings: Settings, args: argparse.Namespace) -> int:
             feed = await engine.remove_feed(args.feed)
             print(
                 f"removed feed {feed.id} ({feed.label}); its "
-                f"{counted(feed.articles, 'article')} stay in the corpus"
+                f"{counted(feed.articles, 'article')} {agreeing(feed.articles, 'stays', 'stay')}"
+                " in the corpus"
             )
     finally:
         await engine.close()

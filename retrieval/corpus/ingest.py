@@ -56,7 +56,7 @@ class IngestReport:
     def summary(self) -> str:
         return (
             f"added {counted(self.added, 'article')} ({counted(self.sentences, 'sentence')}), "
-            f"{counted(self.duplicates, 'duplicate')}, {self.failed} failed"
+            f"{counted(self.duplicates, 'duplicate')}, {self.failed:,} failed"
         )
 
 
