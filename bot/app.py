@@ -154,12 +154,7 @@ def _add_handlers(app: App) -> None:
 
 async def _open_engine(settings: Settings) -> Engine:
     """Open the database; an empty one gets the bundled seed corpus, as `newsbot ask` does."""
-    engine = await Engine.open(settings.db_path)
-    try:
-        seeding = await engine.seed_if_empty(settings.seeds_dir)
-    except BaseException:
-        await engine.close()
-        raise
+    engine, seeding = await Engine.open_seeded(settings.db_path, settings.seeds_dir)
     if seeding.message:
         log.log(logging.WARNING if seeding.empty else logging.INFO, "%s", seeding.message)
     return engine

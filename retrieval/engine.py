@@ -139,6 +139,20 @@ class Engine:
         gc.set_threshold(*_COLLECTION_THRESHOLDS)
         return cls(Path(db_path), conn, index, articles, ReadConnections(db_path))
 
+    @classmethod
+    async def open_seeded(
+        cls, db_path: str | os.PathLike[str], seeds: Path
+    ) -> tuple[Engine, Seeding]:
+        """`open`, then `seed_if_empty`: the one "open and seed" path of `newsbot ask` and
+        the bot. If seeding fails the engine is closed again: an open connection's thread
+        would keep the process from exiting."""
+        engine = await cls.open(db_path)
+        try:
+            return engine, await engine.seed_if_empty(seeds)
+        except BaseException:
+            await engine.close()
+            raise
+
     async def close(self) -> None:
         self._readers.close()
         await self._conn.close()
@@ -195,10 +209,9 @@ class Engine:
         return await self._store.article_text(article_id)
 
     async def seed_if_empty(self, seeds: Path) -> Seeding:
-        """Ingest the `seeds` folder when the database holds no article, and index it.
-
-        The one "open and seed" path of `newsbot ask` and the bot; `Seeding.message` says
-        what happened, for each to tell in its own way.
+        """Ingest the `seeds` folder when the database holds no article, and index it
+        (`open_seeded`). `Seeding.message` says what happened, for each caller to tell in
+        its own way.
         """
         if not await self._store.is_empty():
             return Seeding(seeds, None, empty=False)

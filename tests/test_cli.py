@@ -2,18 +2,21 @@
 
 import io
 import json
+import os
 import re
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
 from bot.bounds import QUOTE_CHARS, TITLE_CHARS
+from bot.cli.commands import EXIT_BROKEN_PIPE
 from bot.cli.main import build_parser, main
 from retrieval.corpus import sentences
 from retrieval.corpus.ingest import IngestReport
 from retrieval.wording import agreeing, counted
-from tests.cli_process import run_newsbot
+from tests.cli_process import clean_env, run_newsbot
 
 from .conftest import REPO, write_jsonl
 
@@ -196,3 +199,32 @@ def test_counts_in_words() -> None:
     assert counted(2_088, "article") == "2,088 articles"
     assert f"its {counted(1, 'article')} {agreeing(1, 'stays', 'stay')}" == "its 1 article stays"
     assert f"its {counted(4, 'article')} {agreeing(4, 'stays', 'stay')}" == "its 4 articles stay"
+
+
+def _ask_into_a_closed_pipe(db: Path, stderr: int | None) -> subprocess.CompletedProcess[str]:
+    """`newsbot ask` whose stdout (and `stderr`, if it is None) is a pipe no one reads."""
+    read, write = os.pipe()
+    os.close(read)  # the reader has gone, as `| head -1` does once it has its line
+    try:
+        return subprocess.run(
+            [sys.executable, "-m", "bot.cli", "ask", "--db", str(db), "Where did it begin?"],
+            cwd=db.parent,
+            env=clean_env(),
+            stdin=subprocess.DEVNULL,
+            stdout=write,
+            stderr=write if stderr is None else stderr,
+            text=True,
+            timeout=90,  # it used to wait forever for the database's thread
+        )
+    finally:
+        os.close(write)
+
+
+def test_a_reader_that_goes_away_ends_ask_quietly(tmp_path: Path) -> None:
+    """While seeding an empty database, with both its outputs gone, `newsbot ask` stops
+    (it used to hang, its database connection left open); with a database, it stops with
+    SIGPIPE's status and no traceback."""
+    db = tmp_path / "newsbot.db"
+    assert _ask_into_a_closed_pipe(db, None).returncode == EXIT_BROKEN_PIPE
+    done = _ask_into_a_closed_pipe(db, subprocess.PIPE)
+    assert done.returncode == EXIT_BROKEN_PIPE and done.stderr == ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -19,7 +20,9 @@ from retrieval.corpus.db import (
     transaction,
     tuples_for_ids_blocking,
 )
+from retrieval.engine import Engine
 from retrieval.errors import StoreError
+from tests.conftest import SEEDS
 
 
 @pytest.fixture
@@ -133,3 +136,27 @@ async def test_read_connections_are_one_per_thread_read_only_and_closed_together
         here.execute("SELECT 1")
     with pytest.raises(StoreError, match="closed"):
         await asyncio.to_thread(readers.get)
+
+
+async def test_an_engine_whose_seeding_fails_is_closed_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`Engine.open_seeded` closes what it opened when seeding fails: an open connection's
+    thread would keep the process from exiting (`newsbot ask` hung so)."""
+
+    async def failing(self: Engine, seeds: Path) -> None:
+        raise StoreError("the disk is full")
+
+    monkeypatch.setattr(Engine, "seed_if_empty", failing)
+
+    def connections() -> list[threading.Thread]:  # aiosqlite's, one a connection
+        return [t for t in threading.enumerate() if "_connection_worker" in t.name]
+
+    before = connections()
+    with pytest.raises(StoreError, match="the disk is full"):
+        await Engine.open_seeded(tmp_path / "newsbot.db", SEEDS)
+    for _ in range(100):  # a closed connection's thread ends soon after
+        if connections() == before:
+            break
+        await asyncio.sleep(0.05)
+    assert connections() == before

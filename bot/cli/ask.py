@@ -20,9 +20,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from bot.cli.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE, open_with_seeds, render_text
+from bot.cli.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE, render_text
 from bot.cli.commands import result_json as answer_json
 from bot.config import Settings
+from retrieval.engine import Engine
 from retrieval.search import SearchResult
 
 EXAMPLES = "2022-06-10, 2022-06-10T18:30, 2022-06-10T18:30:00Z or 2022-06-10T18:30+02:00"
@@ -168,9 +169,12 @@ async def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
     if args.limit < 1:
         print("newsbot ask: --limit must be at least 1", file=sys.stderr)
         return EXIT_USAGE
-    engine = await open_with_seeds(settings)
+    # an empty database gets the bundled seed corpus first
+    engine, seeding = await Engine.open_seeded(settings.db_path, settings.seeds_dir)
     status = EXIT_OK
     try:
+        if seeding.message:
+            print(seeding.message, file=sys.stderr)
         color = sys.stdout.isatty()
         batch = args.question is None
         for request in requests(args):

@@ -26,6 +26,7 @@ from retrieval.search import SearchResult
 from retrieval.wording import counted
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a tool its reader left
 
 
 async def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
@@ -59,15 +60,6 @@ async def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
     if unsaved is not None:
         print(f"newsbot: {unsaved}", file=sys.stderr)
     return EXIT_OK if report.ok and unsaved is None else EXIT_FAILED
-
-
-async def open_with_seeds(settings: Settings) -> Engine:
-    """Open the engine; an empty database gets the bundled seed corpus first."""
-    engine = await Engine.open(settings.db_path)
-    seeding = await engine.seed_if_empty(settings.seeds_dir)
-    if seeding.message:
-        print(seeding.message, file=sys.stderr)
-    return engine
 
 
 def passage_json(passage: Passage) -> dict[str, Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -14,7 +15,7 @@ from pathlib import Path
 from bot.cli import ask as cli_ask
 from bot.cli import commands
 from bot.cli import feeds as cli_feeds
-from bot.cli.commands import EXIT_FAILED, EXIT_USAGE
+from bot.cli.commands import EXIT_BROKEN_PIPE, EXIT_FAILED, EXIT_USAGE
 from bot.config import Settings
 from bot.logs import quiet_http_logs
 from retrieval.corpus.formats import EXPANSION_FLOOR, EXPANSION_RATIO, size_text
@@ -268,3 +269,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILED
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`newsbot ask ... | head -1`): stop quietly, with the status
+        # of a tool that SIGPIPE ended, and point stdout at /dev/null so that the
+        # interpreter's last flush does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
