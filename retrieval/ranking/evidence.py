@@ -51,14 +51,8 @@ def add_marks(candidates: Candidates) -> Candidates:
         return candidates
     question = candidates.question
     needed = candidates.sentence_rows()
-    texts, finds = candidates.texts, candidates.finds
-    ids = candidates.sentence_id[needed].tolist()
-    novelty = novelty_of(
-        question.words,
-        [(i, texts.get(i, "")) for i in ids],
-        candidates.owner[needed],
-        list(map(finds.get, ids)),
-    )
+    sentences, given = candidates.sentences_at(needed)
+    novelty = novelty_of(question.words, sentences, candidates.owner[needed], given)
     evidence = _SentenceEvidence.of(question, novelty, int(candidates.owner.max()) + 1)
     slot = np.full(len(candidates.sentence_id), -1)
     slot[needed] = np.arange(len(needed))

@@ -229,6 +229,12 @@ class Candidates:
             needed[self.start + j] = True
         return np.flatnonzero(needed[: len(self.sentence_id)])
 
+    def sentences_at(self, rows: Ints) -> tuple[list[tuple[int, str]], list[bytes | None]]:
+        """The (id, text) of the sentences at `rows` of `sentence_id`, and what each names as
+        stored with it (None where it was not): what `answers.novelty_of` reads."""
+        ids = self.sentence_id[rows].tolist()
+        return [(i, self.texts.get(i, "")) for i in ids], list(map(self.finds.get, ids))
+
     def sentence_text(self, row: int) -> str:
         """The text of the sentence at `row` of `sentence_id` (once read: `read_texts`)."""
         return self.texts.get(int(self.sentence_id[row]), "")

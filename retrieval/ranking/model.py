@@ -315,9 +315,7 @@ class _Page:
             if min(slots) >= 0:
                 novel = carried
         if novel is None:
-            ids = c.sentence_id[first : rows.stop].tolist()
-            sentences = [(i, c.texts.get(i, "")) for i in ids]
-            given = list(map(c.finds.get, ids))
+            sentences, given = c.sentences_at(np.arange(first, rows.stop))
             novel = novelty_of(c.question.words, sentences, None, given)
             slots = list(range(len(rows)))
         found = {answer for slot in slots for answer in novel.answers(slot)}
