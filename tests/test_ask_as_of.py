@@ -3,7 +3,7 @@
 import io
 import json
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -11,7 +11,7 @@ import pytest
 from bot.cli.ask import parse_as_of, parse_line
 from bot.cli.main import main
 
-from .conftest import write_jsonl
+from .conftest import run_sql, write_jsonl
 
 # One story told on three days: every version answers the question, so only the moment
 # decides which may be quoted.
@@ -75,6 +75,30 @@ def test_recency_counts_as_of_the_moment(dated_db: Path) -> None:
     """Three equal stories: the newest one by the moment asked about comes first."""
     assert published(ask_json(dated_db, "--as-of", "2022-06-11", QUESTION))[0] == "2022-06-10"
     assert published(ask_json(dated_db, "--as-of", "2022-06-30", QUESTION))[0] == "2022-06-12"
+
+
+def test_an_article_dated_ahead_of_the_clock_counts_from_when_it_was_stored(
+    db_path: Path, tmp_path: Path
+) -> None:
+    """A local time given without its zone (here nine hours ahead of UTC) is read as UTC,
+    so the story would lie in the future: it is answered from as soon as it is stored, not
+    hidden until then, and keeps the date it was given."""
+    ahead = (datetime.now(UTC) + timedelta(hours=9)).replace(microsecond=0)
+    story = {
+        "title": "Zanzibar ferry launched",
+        "published": ahead.strftime("%Y-%m-%dT%H:%M:%S"),
+        "text": "A new ferry between Zanzibar and Dar es Salaam began sailing on Friday. "
+        "It carries 400 passengers.",
+    }
+    before = datetime.now(UTC)
+    path = write_jsonl(tmp_path / "ahead.jsonl", [story])
+    assert main(["ingest", "--db", str(db_path), "--quiet", str(path)]) == 0
+    question = "Where does the new Zanzibar ferry sail?"
+    assert published(ask_json(db_path, question)) == [ahead.isoformat()]
+    earlier = (before - timedelta(minutes=1)).isoformat()
+    assert ask_json(db_path, "--as-of", earlier, question)["results"] == []
+    [(counts_from, stored)] = run_sql(db_path, "SELECT published_ts, ingested_ts FROM articles")
+    assert counts_from == stored
 
 
 def test_json_answers_echo_question_and_as_of(dated_db: Path) -> None:

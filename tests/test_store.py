@@ -405,6 +405,35 @@ async def test_an_article_row_says_where_its_sentences_run(engine: Engine) -> No
         readers.close()
 
 
+async def test_the_migration_moves_an_article_dated_ahead_to_when_it_was_stored(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Articles stored before migration 9 with a date ahead of when they were stored count
+    from then; the others, and the date as given, are left as they were."""
+    import retrieval.corpus.db
+
+    monkeypatch.setattr(retrieval.corpus.db, "MIGRATIONS", MIGRATIONS[:8])
+    conn = await connect(db_path)
+    await conn.close()
+    for article_id, published_ts in ((1, 500.0), (2, 50.0), (3, None)):
+        run_sql(
+            db_path,
+            "INSERT INTO articles (id, title, text, content_hash, published, published_ts,"
+            " ingested_ts) VALUES (?, 't', 'x', ?, 'as given', ?, 100)",
+            article_id,
+            f"hash{article_id}",
+            published_ts,
+        )
+    monkeypatch.setattr(retrieval.corpus.db, "MIGRATIONS", MIGRATIONS)
+    conn = await connect(db_path)
+    await conn.close()
+    assert run_sql(db_path, "SELECT id, published, published_ts FROM articles ORDER BY id") == [
+        (1, "as given", 100.0),
+        (2, "as given", 50.0),
+        (3, "as given", None),
+    ]
+
+
 async def test_the_migration_gives_each_stored_article_its_run(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -253,4 +253,14 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
+    Migration(
+        9,
+        "no article counts from after it was stored",
+        """
+        -- An article dated ahead of the clock when it was stored counts from when it was
+        -- stored (`store._article_row`), as it is at hand from then. `published` keeps the
+        -- date as given. The search indexes take the new times at `newsbot reindex`.
+        UPDATE articles SET published_ts = ingested_ts WHERE published_ts > ingested_ts;
+        """,
+    ),
 )

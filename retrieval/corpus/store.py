@@ -131,19 +131,26 @@ def _article_row(
     article_id: int, article: PreparedArticle, first_sentence: int
 ) -> tuple[object, ...]:
     """The `articles` row of a prepared article whose sentences get ids from
-    `first_sentence` on, in the order `add_articles` inserts."""
+    `first_sentence` on, in the order `add_articles` inserts.
+
+    `published_ts`, the time an article counts from, is never later than when it was
+    stored: a date ahead of the clock (a local time given without its zone east of UTC, an
+    embargo) would hide a story that is at hand from every question and digest until then.
+    `published` keeps the date as the source gave it."""
     draft = article.draft
+    stored = time.time()
+    published = to_timestamp(draft.published)
     return (
         article_id,
         draft.title,
         draft.source,
         json.dumps(list(draft.authors)),
         draft.published,
-        to_timestamp(draft.published),
+        None if published is None else min(published, stored),
         article.url,
         draft.text,
         article.content_hash,
-        time.time(),
+        stored,
         draft.origin,
         json.dumps(draft.extra, default=str),
         first_sentence,
