@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import lru_cache
 
 import numpy as np
@@ -93,11 +94,7 @@ class Searcher:
         moment = time.time() if as_of is None else as_of
         candidates = self.candidates(question, tokens, moment)
         if candidates is None or not len(candidates):
-            return SearchResult(
-                question,
-                (),
-                "Nothing in the news corpus matches that. Try other words or a broader question.",
-            )
+            return SearchResult(question, (), self._nothing_matches(tokens, as_of))
         candidates, scores = self.ranker.rank(candidates, self.reader.sentence_texts_and_finds)
         chosen = choose(candidates, scores, offset + limit + 1, self.ranker.first_page)
         page = chosen[offset : offset + limit]
@@ -182,6 +179,15 @@ class Searcher:
             attributions,
             policy,
         )
+
+    def _nothing_matches(self, tokens: list[str], as_of: float | None) -> str:
+        """Why a question found nothing: nothing published by the moment asked about matches
+        it, though later articles do (so that other words are not what it needs), or
+        nothing matches at all."""
+        if as_of is not None and self.index.search(tokens, 1):
+            when = datetime.fromtimestamp(as_of, UTC).strftime("%Y-%m-%d %H:%M UTC")
+            return f"Nothing published by {when} matches that; later articles do."
+        return "Nothing in the news corpus matches that. Try other words or a broader question."
 
     def _article_hits(self, tokens: list[str], moment: float) -> tuple[list[int], list[int]]:
         """The best whole articles as of `moment`, and the best of its last days."""

@@ -6,6 +6,7 @@ import math
 import time
 from collections.abc import Iterable
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -97,6 +98,23 @@ async def test_questions_without_answers_get_a_plain_message(seed_engine: Engine
         (none, "Nothing in the news corpus matches"),
     ):
         assert result.passages == () and result.message and phrase in result.message
+
+
+async def test_nothing_before_the_moment_is_told_from_nothing_at_all(
+    seed_engine: Engine,
+) -> None:
+    """Asked before the seed article (2024) was published, the question is not the thing to
+    change: the message says that later articles match. Words that match nothing at any
+    time get the plain message, as of a moment or not."""
+    before = datetime(2020, 3, 1, 12, 30, tzinfo=UTC).timestamp()
+    early = await seed_engine.ask("Where did the joint exercise begin?", as_of=before)
+    assert early.passages == ()
+    assert (
+        early.message
+        == "Nothing published by 2020-03-01 12:30 UTC matches that; later articles do."
+    )
+    never = await seed_engine.ask("quantum chromodynamics lattice", as_of=before)
+    assert never.message and never.message.startswith("Nothing in the news corpus matches that.")
 
 
 async def test_hostile_and_huge_questions_are_answered_calmly(seed_engine: Engine) -> None:
