@@ -91,6 +91,8 @@ async def _start(app: App) -> None:
     await settle_interrupted(shared)
     await app.bot.set_my_commands([BotCommand(c.name, c.description) for c in handlers.COMMANDS])
     run_every(app, refresh_index, REFRESH_SECONDS, "refresh index")
+    if app.job_queue is not None:  # run_every has refused to start without one
+        app.job_queue.run_once(_watch_polling, 0, name="watch polling")
     schedule_feed_polling(app)
     schedule_digests(app)
     if shared.access.is_open:
@@ -184,15 +186,52 @@ def run_bot(settings: Settings) -> int:
     quiet_http_logs()
     app = build_application(settings)
     loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)  # run_polling runs on it, and closes it
+    asyncio.set_event_loop(loop)  # run_polling runs on it; closed here, after `_finish`
     try:
         loop.run_until_complete(_connect(app, settings))
-        app.run_polling(allowed_updates=Update.ALL_TYPES)
+        app.run_polling(allowed_updates=Update.ALL_TYPES, close_loop=False)
+    except InvalidToken:
+        raise ConfigError(
+            "the Bot API stopped accepting TELEGRAM_BOT_TOKEN (revoked in @BotFather?): "
+            "set the new token and start the bot again"
+        ) from None
     finally:
-        if not loop.is_closed():
-            loop.close()
+        loop.run_until_complete(_finish(app))
+        loop.close()
     log.info("stopped")
     return 0
+
+
+async def _finish(app: App) -> None:
+    """What run_polling's own shutdown left undone, nothing if it finished: an error that
+    ended polling is raised again by its first step, stopping the updater, and the rest
+    (the post_shutdown that closes the database among it) never ran. The database's
+    threads would then keep the process alive after a SIGTERM."""
+    if app.running:
+        await app.stop()
+    await app.shutdown()
+    await _stop(app)
+
+
+# python-telegram-bot's name for the task that fetches updates (`Updater.start_polling`)
+POLLING_TASK = "Updater:start_polling:polling_task"
+
+
+async def _watch_polling(context: Context) -> None:
+    """Once polling has started: stop the bot if polling ends on its own. It gives up on a
+    token the Bot API no longer takes (revoked while the bot runs), and the bot would go on
+    running deaf until someone noticed; `run_bot` then says why, and exits."""
+    app = context.application
+
+    def ended(task: asyncio.Task[object]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            app.stop_running()
+
+    for task in asyncio.all_tasks():
+        if task.get_name() == POLLING_TASK:
+            task.add_done_callback(ended)
+            return
+    log.warning("cannot watch the polling task: a bot that stops polling will not stop")
 
 
 async def _connect(app: App, settings: Settings) -> None:

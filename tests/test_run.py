@@ -141,6 +141,29 @@ def test_run_answers_then_stops_cleanly_on_a_signal(
     assert " INFO httpx" not in err
 
 
+def test_a_token_revoked_while_running_stops_the_bot_with_a_clear_error(
+    tmp_path: Path, fake: FakeTelegramServer
+) -> None:
+    """The Bot API refuses the token mid-run (revoked in @BotFather) and python-telegram-bot
+    stops polling. The bot used to go on running deaf, and a SIGTERM then left it hanging on
+    the database's threads: it stops by itself, closes what it opened, and says why."""
+    env = newsbot_env(tmp_path, TELEGRAM_BOT_TOKEN=TEST_TOKEN, TELEGRAM_API_BASE_URL=fake.base_url)
+    process = start(tmp_path, env)
+    try:
+        fake.wait_for_calls("getUpdates", 1, timeout=60)
+        fake.fail_next("getUpdates", 401, "Unauthorized", count=1_000_000)
+        process.wait(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    err = stderr_of(tmp_path)
+    assert process.returncode == 1, err
+    assert "the Bot API stopped accepting TELEGRAM_BOT_TOKEN" in err
+    assert err.count("Traceback") <= 1  # python-telegram-bot's own log of the refusal
+    assert TEST_TOKEN not in err
+
+
 def test_an_unreadable_update_is_skipped_once_and_sigterm_still_stops_it(
     tmp_path: Path, fake: FakeTelegramServer
 ) -> None:
