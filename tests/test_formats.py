@@ -79,6 +79,27 @@ def test_jsonl_gz_reports_bad_lines_with_their_numbers(tmp_path: Path) -> None:
     assert records[4].error == "expected a JSON object, got list"
 
 
+def test_dates_as_feeds_and_other_tools_write_them_are_read(tmp_path: Path) -> None:
+    """A dump of feed items keeps their RFC 2822 dates: each was refused before, and a whole
+    file of them failed."""
+    dates = {
+        "Mon, 08 Nov 2021 09:30:00 +0100": "2021-11-08T08:30:00+00:00",
+        "08 Nov 2021 09:30:00 EST": "2021-11-08T14:30:00+00:00",
+        "Tue, 3 Dec 2024 10:00:00 GMT": "2024-12-03T10:00:00+00:00",
+        "2024/12/03": "2024-12-03",
+        "Nov 8, 2021": "2021-11-08",
+    }
+    path = tmp_path / "dump.jsonl"
+    path.write_text(
+        "".join(json.dumps({"title": d, "text": "Body.", "published": d}) + "\n" for d in dates)
+        + json.dumps({"title": "t", "text": "Body.", "published": "2024/13/03"})
+        + "\n"
+    )
+    *good, bad = read_records(path)
+    assert [r.draft.published for r in good if r.draft] == list(dates.values())
+    assert bad.error is not None and "'2024/13/03' is not a date" in bad.error
+
+
 def test_unknown_format_names_the_valid_ones(tmp_path: Path) -> None:
     path = tmp_path / "notes.docx"
     path.write_text("x")

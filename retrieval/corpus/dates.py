@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
+from email.utils import parsedate_to_datetime
 
 from retrieval.errors import ParseError
 
 _MONTH_DAY_YEAR = re.compile(r"^(?P<month>[A-Za-z]{3,9})\.? (?P<day>\d{1,2}),? (?P<year>\d{4})$")
 _DAY_MONTH_YEAR = re.compile(r"^(?P<day>\d{1,2}) (?P<month>[A-Za-z]{3,9})\.?,? (?P<year>\d{4})$")
+_SLASHED = re.compile(r"^(?P<year>\d{4})/(?P<month>\d{1,2})/(?P<day>\d{1,2})$")  # 2024/12/03
 _MONTHS = {
     name: number
     for number, names in enumerate(
@@ -35,8 +37,10 @@ _MONTHS = {
 def parse_published(value: object) -> str | None:
     """Normalize a published date to ISO 8601: `YYYY-MM-DD`, or a UTC datetime with offset.
 
-    Accepts ISO 8601 dates and datetimes (a naive datetime is taken as UTC), "Month D, YYYY"
-    and "D Month YYYY". Raises ParseError naming the value for anything else.
+    Accepts ISO 8601 dates and datetimes (a naive datetime is taken as UTC), "YYYY/MM/DD",
+    "Month D, YYYY" and "D Month YYYY", and the RFC 2822 dates of feeds and mail ("Mon, 08
+    Nov 2021 09:30:00 +0100", "... GMT", "... EST"), which dumps of feeds keep. Raises
+    ParseError naming the value for anything else.
     """
     if value is None or value == "":
         return None
@@ -48,19 +52,39 @@ def parse_published(value: object) -> str | None:
             return date.fromisoformat(text).isoformat()
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        spelled = _spelled_date(text)
-        if spelled is None:
+        day = _spelled_date(text)
+        if day is not None:
+            return day.isoformat()
+        mailed = _rfc2822(text)
+        if mailed is None:
             raise ParseError(
                 f"published {value!r} is not a date: use ISO 8601 such as 2024-11-25 "
-                "or 2024-11-25T08:30:00Z"
+                "or 2024-11-25T08:30:00Z (RFC 2822 dates are read too)"
             ) from None
-        return spelled.isoformat()
+        moment = mailed
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
+def _rfc2822(text: str) -> datetime | None:
+    """An RFC 2822 date-time ("Mon, 08 Nov 2021 09:30:00 +0100"), or None. A zone of
+    -0000 (unknown) is taken as UTC, as a naive ISO time is."""
+    if not any(c.isalpha() for c in text):
+        return None  # the email parser reads any run of numbers as some date
+    try:
+        return parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
 def _spelled_date(text: str) -> date | None:
+    slashed = _SLASHED.match(text)
+    if slashed:
+        try:
+            return date(int(slashed["year"]), int(slashed["month"]), int(slashed["day"]))
+        except ValueError:
+            return None
     match = _MONTH_DAY_YEAR.match(text) or _DAY_MONTH_YEAR.match(text)
     if not match:
         return None
