@@ -16,8 +16,10 @@ from typing import Any
 REDACTED = "<TELEGRAM_BOT_TOKEN>"
 URL_LOGGERS = ("httpx", "httpcore")
 # numba logs every compiler pass at DEBUG: at NEWSBOT_LOG_LEVEL=DEBUG the first query spent
-# 35 s writing them, with the GIL held and the bot frozen.
-NOISY_LOGGERS = ("numba",)
+# 35 s writing them, with the GIL held and the bot frozen. The job queue's scheduler logs
+# every run of every job at INFO: two lines for each 5-second index refresh, some 35,000 a
+# day burying the warnings that matter.
+NOISY_LOGGERS = ("numba", "apscheduler")
 # trafilatura (and the parsers it drives) logs an ERROR for every page it cannot read
 # ("empty HTML tree", "lxml parsing failed"), without saying which: newsbot reports the same
 # page itself, with its name ("no article text found in the page").

@@ -139,6 +139,7 @@ def test_run_answers_then_stops_cleanly_on_a_signal(
     assert REDACTED in err  # PTB logged its API URL at DEBUG, token replaced
     assert TEST_TOKEN not in err
     assert " INFO httpx" not in err
+    assert "apscheduler" not in err  # a line for every run of every job, buried all else
 
 
 def test_a_token_revoked_while_running_stops_the_bot_with_a_clear_error(
