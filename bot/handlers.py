@@ -218,25 +218,31 @@ async def more(update: Update, context: Context) -> None:
         return
     await query.answer()
     chat_id = query.message.chat.id
-    await _show_typing(context, chat_id)
-    result = await _search(
-        shared,
-        chat_id,
-        query.from_user.id,
-        answer.question,
-        PASSAGES_PER_ANSWER,
-        answer.next_offset,
-        as_of=answer.asked_ts,  # the next page of the same ranking
-    )
-    await _send_answer(
-        context,
-        shared,
-        chat_id,
-        query.from_user.id,
-        result,
-        answer.next_offset,
-        query.message.message_id,
-    )
+    try:
+        await _show_typing(context, chat_id)
+        result = await _search(
+            shared,
+            chat_id,
+            query.from_user.id,
+            answer.question,
+            PASSAGES_PER_ANSWER,
+            answer.next_offset,
+            as_of=answer.asked_ts,  # the next page of the same ranking
+        )
+        await _send_answer(
+            context,
+            shared,
+            chat_id,
+            query.from_user.id,
+            result,
+            answer.next_offset,
+            query.message.message_id,
+        )
+    except BaseException:
+        # nothing (or not all) of the next page reached the chat: a press again may retry,
+        # rather than hear "already below" about passages that are not
+        await shared.conversations.release_more(answer.id)
+        raise
     if isinstance(query.message, Message):
         try:
             markup = formatting.without_more(query.message.reply_markup)

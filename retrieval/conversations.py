@@ -123,6 +123,11 @@ class Conversations:
         )
         return cursor.rowcount == 1
 
+    async def release_more(self, answer_id: int) -> None:
+        """Undo `claim_more`: the next passages were not shown (sending them failed), so the
+        button may be pressed again."""
+        await self.conn.execute("UPDATE answers SET more_ts = NULL WHERE id = ?", (answer_id,))
+
     async def record_vote(self, answer: ShownAnswer, user_id: int, vote: int) -> None:
         """Store 👍 (1) or 👎 (-1) with the question and the passages shown; a user's later
         vote on the same answer replaces the earlier one."""

@@ -444,6 +444,20 @@ async def test_a_double_tap_on_more_sends_the_next_passages_once(bot: Harness) -
     assert "The next passages are already below." in texts
 
 
+async def test_more_can_be_pressed_again_when_its_page_failed_to_send(bot: Harness) -> None:
+    """A page of "More" that Telegram refused left its button claimed for good: every press
+    after it said the passages were "already below", and there were none."""
+    [answer] = await bot.ask(USER, "lighthouse keeper")
+    more = buttons(answer)["More ▸"]
+    bot.fake.fail_next("sendMessage", 400, "Bad Request: something went wrong")
+    assert await bot.press(USER, answer, more) is None
+    await bot.settle()
+    assert len(bot.replies(USER)) == 1  # the page did not arrive
+    assert await bot.press(USER, answer, more) is None  # not "already below"
+    follow = (await bot.reply(USER, 2))[1]
+    assert "4. Lighthouse keepers of" in follow["text"]
+
+
 async def test_full_article_is_sent_split_into_valid_messages(bot: Harness) -> None:
     [answer] = await bot.ask(USER, "harbour crane timber")
     full = buttons(answer).get("📄 Full article") or buttons(answer)["📄 1"]
