@@ -54,22 +54,27 @@ COMMANDS = (
 
 
 class _AddressedToBot(filters.MessageFilter):
-    """A group message that mentions the bot or replies to one of its messages."""
+    """A group message that mentions the bot or replies to one of its messages (`ask`
+    answers only those replying to an answer)."""
 
     def filter(self, message: Message) -> bool:
-        bot = message.get_bot()
         replied = message.reply_to_message
-        if replied and replied.from_user and replied.from_user.id == bot.id:
+        if replied and replied.from_user and replied.from_user.id == message.get_bot().id:
+            return True  # `ask` keeps only replies to answers
+        return _mentions_bot(message)
+
+
+def _mentions_bot(message: Message) -> bool:
+    bot = message.get_bot()
+    mention = f"@{bot.username}".lower()
+    for entity, text in message.parse_entities(
+        [MessageEntity.MENTION, MessageEntity.TEXT_MENTION]
+    ).items():
+        if entity.type == MessageEntity.MENTION and text.lower() == mention:
             return True
-        mention = f"@{bot.username}".lower()
-        for entity, text in message.parse_entities(
-            [MessageEntity.MENTION, MessageEntity.TEXT_MENTION]
-        ).items():
-            if entity.type == MessageEntity.MENTION and text.lower() == mention:
-                return True
-            if entity.user is not None and entity.user.id == bot.id:
-                return True
-        return False
+        if entity.user is not None and entity.user.id == bot.id:
+            return True
+    return False
 
 
 ADDRESSED_TO_BOT = _AddressedToBot(name="addressed_to_bot")
@@ -179,16 +184,19 @@ async def ask(update: Update, context: Context) -> None:
     by_bot = bool(replied and replied.from_user and replied.from_user.id == context.bot.id)
     if not question and context.args is not None and replied and replied.text and not by_bot:
         question = replied.text  # "/ask" in reply to someone's message asks what it says
-    if not question:
-        await message.reply_html(formatting.ASK_USAGE)
-        return
-    if not await _admitted(shared, user.id, message):
-        return
     follows = None
     if replied and by_bot:  # a follow-up: search with the question it follows
         follows = await shared.conversations.answer_for_message(
             message.chat.id, replied.message_id
         )
+        talk = _in_group(message) and context.args is None and not _mentions_bot(message)
+        if follows is None and talk:
+            return  # "thanks!" under a digest or a help text: the group talking
+    if not question:
+        await message.reply_html(formatting.ASK_USAGE)
+        return
+    if not await _admitted(shared, user.id, message):
+        return
     searched = f"{question} {follows.question}" if follows else question
     await _show_typing(context, message.chat.id)
     result = await _search(

@@ -383,6 +383,24 @@ async def test_reply_to_an_answer_is_a_follow_up(bot: Harness) -> None:
     assert "Fastnet" in private_follow["text"]
 
 
+async def test_in_a_group_a_reply_to_what_is_not_an_answer_is_talk(bot: Harness) -> None:
+    """Only a reply to an answer is a follow-up: "thanks" under the bot's help (or a digest)
+    drew "Nothing in the news corpus matches that." A mention still asks."""
+    [help_] = await bot.ask(GROUP, f"/help@{BOT}", chat_type="group")
+    bot.fake.user_message(
+        GROUP, "thanks a lot", chat_type="group", reply_to_message_id=help_["message_id"]
+    )
+    await bot.settle()
+    assert len(bot.replies(GROUP)) == 1
+    [answer] = await bot.ask(
+        GROUP,
+        f"@{BOT} central bank rates",
+        chat_type="group",
+        reply_to_message_id=help_["message_id"],
+    )
+    assert "4.5%" in answer["text"]
+
+
 async def test_inline_query_offers_passages_with_quote_and_source(bot: Harness) -> None:
     bot.fake.inline_query(USER, "lighthouse keeper")
     [call] = await bot.fake.wait_for("answerInlineQuery", 1, timeout=WAIT)
