@@ -216,7 +216,9 @@ async def subscribe(update: Update, context: Context) -> None:
         request.timezone,
         list(request.keywords),
     )
-    await _reply(message, subscribed(subscription, next_run(request.at, subscription.zone, now)))
+    last_day = await shared.subscriptions.last_day(subscription.id)
+    first = next_run(request.at, subscription.zone, now, last_day)
+    await _reply(message, subscribed(subscription, first))
 
 
 def _target(context: Context, message: Message) -> str | None:
@@ -260,7 +262,10 @@ async def subscription(update: Update, context: Context) -> None:
         await _reply(message, usage("There is no daily digest here yet."))
         return
     last = await shared.subscriptions.last_delivered(found)
-    upcoming = next_run(found.at, found.zone, shared.digests.clock()) if found.active else None
+    upcoming = None
+    if found.active:
+        last_day = await shared.subscriptions.last_day(found.id)
+        upcoming = next_run(found.at, found.zone, shared.digests.clock(), last_day)
     await _reply(message, subscription_text(found, upcoming, last))
 
 

@@ -214,6 +214,23 @@ async def test_a_group_admin_subscribes_the_group_and_others_may_not(bot: Harnes
     ]
 
 
+async def test_a_time_moved_later_the_same_day_promises_tomorrow(
+    bot: Harness, clock: Clock
+) -> None:
+    """Today's digest went out at 08:00; moved to 18:00 at 09:00, the next one is tomorrow's
+    (one a day), and the replies say so rather than promise one at 18:00 today."""
+    clock.now = utc("2024-06-03T07:00")
+    await subscribe(bot, ALICE, "08:00 UTC")
+    await add_news(bot, *lighthouse("2024-06-03T06:00"))
+    assert await deliver_at(bot, clock, "2024-06-03T08:00") == 1
+    clock.now = utc("2024-06-03T09:00")
+    assert "first on Tue 4 Jun 18:00" in await subscribe(bot, ALICE, "18:00 UTC")
+    [shown] = await bot.ask(ALICE, "/subscription")
+    assert "Next: Tue 4 Jun 18:00." in shown["text"]
+    assert await deliver_at(bot, clock, "2024-06-03T18:00") == 0
+    assert await deliver_at(bot, clock, "2024-06-04T18:00") == 1
+
+
 async def test_bad_times_unknown_zones_and_empty_keywords_get_an_example(bot: Harness) -> None:
     for words, problem in (
         ("25:00", "'25:00' is not a time of day: use HH:MM on a 24-hour clock"),

@@ -90,6 +90,17 @@ def test_next_run_in_several_zones_at_one_instant() -> None:
     assert next_run(DailyTime(12, 0), parse_zone("UTC"), now) == utc(2024, 6, 2, 12)
 
 
+def test_the_next_run_skips_a_local_day_that_had_its_digest() -> None:
+    """A time moved later on a day whose digest went out runs the next day, as `due_slot`
+    sends one a day: the reply to /subscribe promised today, and nothing came."""
+    nine_bst = utc(2024, 6, 3, 8)
+    six_pm = DailyTime(18, 0)
+    assert next_run(six_pm, LONDON, nine_bst) == utc(2024, 6, 3, 17)
+    assert next_run(six_pm, LONDON, nine_bst, date(2024, 6, 2)) == utc(2024, 6, 3, 17)
+    assert next_run(six_pm, LONDON, nine_bst, date(2024, 6, 3)) == utc(2024, 6, 4, 17)
+    assert due_slot(six_pm, LONDON, utc(2024, 6, 3, 17), nine_bst, date(2024, 6, 3)) is None
+
+
 def test_a_slot_is_due_from_its_time_until_the_end_of_its_local_day() -> None:
     def due(
         now: datetime, last_day: date | None = None, since: datetime = LONG_AGO

@@ -77,9 +77,15 @@ def run_at(day: date, at: DailyTime, zone: ZoneInfo) -> datetime:
     return wall.astimezone(UTC)
 
 
-def next_run(at: DailyTime, zone: ZoneInfo, after: datetime) -> datetime:
-    """The first slot strictly after `after` (an aware datetime), in UTC."""
+def next_run(
+    at: DailyTime, zone: ZoneInfo, after: datetime, last_day: date | None = None
+) -> datetime:
+    """The first slot strictly after `after` (an aware datetime), in UTC, of a local day
+    after `last_day`: a day that had its digest gets no other (`due_slot`), so a time
+    moved later that same day first runs the next day."""
     day = after.astimezone(zone).date()
+    if last_day is not None and last_day >= day:
+        day = last_day + timedelta(days=1)
     while True:
         run = run_at(day, at, zone)
         if run > after:
