@@ -134,7 +134,7 @@ async def deliver(bot: Bot, shared: BotData, due: Due) -> None:
             digest_messages(digest, sub.zone) if digest.items else [nothing_new(digest, sub.zone)]
         )
         for text in messages:
-            chat_id = await _send(bot, store, chat_id, text)
+            chat_id = await _send(bot, shared, chat_id, text)
             sent += 1
             await store.progress(delivery.id, sent, chat_id)
     except _Stopped as exc:
@@ -178,9 +178,12 @@ async def _end(
     await store.finish(delivery_id, state, now, error=error)
 
 
-async def _send(bot: Bot, store: Subscriptions, chat_id: int, text: str) -> int:
+async def _send(bot: Bot, shared: BotData, chat_id: int, text: str) -> int:
     """Send one message, following a migrated group and waiting out floods; returns the chat
-    id it went to. Raises _Stopped when the chat is gone for good."""
+    id it went to. Raises _Stopped when the chat is gone for good, or moved to a supergroup
+    NEWSBOT_ALLOWED_CHATS does not name (its subscription is then paused, as
+    `apply_allowlist` pauses any chat it does not allow)."""
+    store = shared.subscriptions
     floods = 0
     while True:
         try:
@@ -191,6 +194,15 @@ async def _send(bot: Bot, store: Subscriptions, chat_id: int, text: str) -> int:
             log.info("chat %s became supergroup %s: its digest moves there", chat_id, new_chat_id)
             await store.move_chat(chat_id, new_chat_id)
             chat_id = new_chat_id
+            if not shared.access.allows_digests(chat_id):
+                await store.pause(chat_id, PAUSED)
+                log.warning(
+                    "digest for chat %s refused: the group became this supergroup, which is not "
+                    "in NEWSBOT_ALLOWED_CHATS; its subscription is paused (kept) and resumes "
+                    "when the chat is allowed",
+                    chat_id,
+                )
+                raise _Stopped(PAUSED) from None
         except RetryAfter as exc:
             floods += 1
             if floods > MAX_FLOOD_WAITS:

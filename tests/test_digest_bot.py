@@ -551,6 +551,26 @@ async def test_telegram_unreachable_releases_the_digest_for_the_next_tick(
 # ----- only allowed chats ------------------------------------------------------------------
 
 
+async def test_a_digest_does_not_follow_a_group_into_a_supergroup_not_allowed(
+    start_bot: StartBot, clock: Clock
+) -> None:
+    """The allowlist names the group; Telegram upgrades it to a supergroup with a new id.
+    The digest went on to the new chat, which the allowlist does not name (and where /ask
+    is refused): it is paused there until the new id is allowed."""
+    old, new = -4001, -1004001
+    async with start_bot(allowed_chats=frozenset({old}), admins=frozenset()) as bot:
+        bot.fake.add_chat(old, "group", title="Desk")
+        bot.fake.set_member_status(old, ADMIN, "creator")
+        await subscribe(bot, old, "08:00 UTC", user_id=ADMIN, chat_type="group")
+        await add_news(bot, *lighthouse("2024-06-02T15:00"))
+        bot.fake.migrate_chat(old, new)
+        await deliver_at(bot, clock, "2024-06-03T08:00")
+        assert bot.replies(new) == []
+        rows = await bot.rows("SELECT chat_id, active, paused_reason FROM subscriptions")
+        assert rows == [(new, 1, "this chat is not in NEWSBOT_ALLOWED_CHATS")]
+        assert await bot.rows("SELECT state FROM deliveries") == [("failed",)]
+
+
 async def test_a_bot_admin_cannot_subscribe_a_chat_the_allowlist_does_not_name(
     start_bot: StartBot,
 ) -> None:
