@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from telegram import Chat, ChatFullInfo, Message, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest, Forbidden
-from telegram.ext import CommandHandler, filters
+from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot.access import is_admin
 from bot.digest_format import (
@@ -297,9 +297,26 @@ async def digest_now(update: Update, context: Context) -> None:
 # ----- wiring ------------------------------------------------------------------------------
 
 
+async def chat_migrated(update: Update, context: Context) -> None:
+    """A group became a supergroup (a new chat id): its digest moves with it at once, so
+    /subscription and /unsubscribe in the supergroup find it before its next digest does
+    (which would move it too: `digest_delivery._send`)."""
+    message = update.effective_message
+    if message is None:
+        return
+    if message.migrate_to_chat_id:  # said in the old group
+        old, new = message.chat.id, message.migrate_to_chat_id
+    elif message.migrate_from_chat_id:  # said in the new supergroup
+        old, new = message.migrate_from_chat_id, message.chat.id
+    else:
+        return
+    if await context.bot_data.subscriptions.move_chat(old, new) is not None:
+        log.info("chat %s became supergroup %s: its digest moves there", old, new)
+
+
 def add_digest_handlers(app: App) -> None:
-    """Add /subscribe, /unsubscribe, /subscription and /digest (the job is in
-    `bot.digest_delivery`, scheduled at start-up)."""
+    """Add /subscribe, /unsubscribe, /subscription and /digest, and follow a group that
+    becomes a supergroup (the job is in `bot.digest_delivery`, scheduled at start-up)."""
     new = filters.UpdateType.MESSAGE
     app.add_handlers(
         [
@@ -307,5 +324,6 @@ def add_digest_handlers(app: App) -> None:
             CommandHandler("unsubscribe", unsubscribe, filters=new),
             CommandHandler("subscription", subscription, filters=new),
             CommandHandler("digest", digest_now, filters=new),
+            MessageHandler(filters.StatusUpdate.MIGRATE, chat_migrated),
         ]
     )

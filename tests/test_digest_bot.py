@@ -548,6 +548,27 @@ async def test_telegram_unreachable_releases_the_digest_for_the_next_tick(
     assert "Skerry" in texts(bot, ALICE)[-1]
 
 
+async def test_a_group_upgraded_to_a_supergroup_finds_its_digest_there_at_once(
+    bot: Harness,
+) -> None:
+    """Telegram says so in the old group ("migrate_to_chat_id"): the digest moves then, so
+    the supergroup's admins see and can stop it before its next digest would move it."""
+    old, new = -4001, -1004001
+    bot.fake.add_chat(old, "group", title="Desk")
+    bot.fake.set_member_status(old, ADMIN, "creator")
+    await subscribe(bot, old, "08:00 UTC", user_id=ADMIN, chat_type="group")
+    bot.fake.migrate_chat(old, new)
+    bot.fake.set_member_status(new, ADMIN, "creator")
+    said = {"chat": {"id": old, "type": "group", "title": "Desk"}, "date": 1717390800}
+    bot.fake.enqueue_update({"message": said | {"message_id": 900, "migrate_to_chat_id": new}})
+    await bot.settle()
+    assert (await subscription_rows(bot))[0][:2] == (new, "08:00")
+    [shown] = await bot.ask(new, "/subscription", user_id=ADMIN, chat_type="supergroup")
+    assert shown["text"].startswith("Daily digest: 08:00 UTC")
+    [stopped] = await bot.ask(new, "/unsubscribe", user_id=ADMIN, chat_type="supergroup")
+    assert stopped["text"].startswith("Stopped: no more daily digests here.")
+
+
 # ----- only allowed chats ------------------------------------------------------------------
 
 
