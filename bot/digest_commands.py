@@ -266,7 +266,8 @@ async def subscription(update: Update, context: Context) -> None:
     if found.active:
         last_day = await shared.subscriptions.last_day(found.id)
         upcoming = next_run(found.at, found.zone, shared.digests.clock(), last_day)
-    await _reply(message, subscription_text(found, upcoming, last))
+    failed = await shared.subscriptions.last_failed(found)
+    await _reply(message, subscription_text(found, upcoming, last, failed))
 
 
 async def digest_now(update: Update, context: Context) -> None:

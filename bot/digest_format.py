@@ -12,6 +12,7 @@ from datetime import datetime, tzinfo
 
 from bot.bounds import QUOTE_CHARS, TITLE_CHARS, clip, some_of
 from bot.formatting import link, reply
+from bot.logs import redact
 from bot.markup import escape
 from bot.times import when
 from retrieval.digest.digest import Digest
@@ -60,9 +61,14 @@ def nothing_new(digest: Digest, zone: tzinfo) -> str:
 
 
 def subscription_text(
-    subscription: Subscription, next_run: datetime | None, last: Delivery | None
+    subscription: Subscription,
+    next_run: datetime | None,
+    last: Delivery | None,
+    failed: Delivery | None = None,
 ) -> str:
-    """The settings of a subscription, when it runs next and how the last digest went."""
+    """The settings of a subscription, when it runs next, how the last digest went, and why
+    the latest one failed if it did (`failed`): a channel the bot may no longer post in
+    would otherwise look as if all were well."""
     zone = subscription.zone
     where = (
         ""
@@ -95,6 +101,12 @@ def subscription_text(
         lines.append(f"Next: {when(next_run, zone, 'weekday')}.")
     if last is not None:
         lines.append(f"Last: {when(last.period.end, zone, 'weekday')}, {_delivery_state(last)}.")
+    if failed is not None:
+        why = redact(failed.error or "no reason given")  # Telegram's words, never the token
+        lines.append(
+            f"The digest of {when(failed.claimed, zone, 'weekday')} failed: {escape(why)}. "
+            "The next one tries again."
+        )
     lines.append("Change it with /subscribe, stop it with /unsubscribe.")
     return "\n".join(lines)
 

@@ -569,6 +569,26 @@ async def test_a_group_upgraded_to_a_supergroup_finds_its_digest_there_at_once(
     assert stopped["text"].startswith("Stopped: no more daily digests here.")
 
 
+async def test_a_failed_digest_is_shown_by_subscription_until_one_arrives(
+    bot: Harness, clock: Clock
+) -> None:
+    """A channel where the bot lost its right to post failed every day with only a warning
+    in the log; /subscription said nothing of it."""
+    clock.now = utc("2024-06-03T07:00")
+    await subscribe(bot, ALICE, "08:00 UTC")
+    await add_news(bot, *lighthouse("2024-06-03T06:00"))
+    refusal = "Bad Request: not enough rights to send text messages to the chat"
+    bot.fake.fail_next("sendMessage", 400, refusal)
+    await deliver_at(bot, clock, "2024-06-03T08:00")
+    [shown] = await bot.ask(ALICE, "/subscription")
+    reason = "Not enough rights to send text messages to the chat"  # as PTB words it
+    assert f"The digest of Mon 3 Jun 08:00 failed: {reason}. The next" in shown["text"]
+    await add_news(bot, bakery("2024-06-03T15:00"))
+    assert await deliver_at(bot, clock, "2024-06-04T08:00") == 1
+    [shown] = await bot.ask(ALICE, "/subscription")
+    assert "failed" not in shown["text"] and "Last: Tue 4 Jun 08:00, sent" in shown["text"]
+
+
 # ----- only allowed chats ------------------------------------------------------------------
 
 

@@ -309,6 +309,18 @@ class Subscriptions:
             row = await cur.fetchone()
         return Delivery.from_row(row) if row else None
 
+    async def last_failed(self, subscription: Subscription) -> Delivery | None:
+        """The latest digest claimed since the subscription (re)started, if it failed: none
+        of it reached the chat, and nothing has since."""
+        async with self.conn.execute(
+            "SELECT * FROM deliveries WHERE subscription_id = ? AND claimed_ts >= ?"
+            " ORDER BY claimed_ts DESC, id DESC LIMIT 1",
+            (subscription.id, subscription.active_since.timestamp()),
+        ) as cur:
+            row = await cur.fetchone()
+        latest = Delivery.from_row(row) if row else None
+        return latest if latest is not None and latest.state is State.FAILED else None
+
     async def _first_failed_start(self, subscription: Subscription) -> datetime | None:
         async with self.conn.execute(
             "SELECT min(period_start) FROM deliveries WHERE subscription_id = ?"
