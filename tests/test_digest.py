@@ -277,6 +277,8 @@ def test_cli_digest_prints_the_period(db_path: Path, capsys: pytest.CaptureFixtu
     [
         (["--since", "yesterday"], "neither a duration nor a date: use e.g. 24h, 90m, 2d"),
         (["--until", "noon"], "not an ISO date or time: use e.g. 2024-11-25"),
+        (["--since", "1000000d"], "'1000000d' is too long ago: use at most 36500d"),
+        (["--since", "99999999999w"], "too long ago"),
     ],
 )
 def test_cli_digest_explains_unreadable_times(

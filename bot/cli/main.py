@@ -226,11 +226,19 @@ def iso_value(text: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+LONGEST_SINCE = timedelta(days=100 * 365)  # "since 1000000d" ran past year 1 and crashed
+
+
 def since_value(text: str) -> timedelta | datetime:
-    """A duration (24h, 90m, 2d, 1w) or an ISO date or time."""
+    """A duration (24h, 90m, 2d, 1w; at most a century) or an ISO date or time."""
     match = _DURATION.match(text.strip())
     if match:
-        return timedelta(**{_UNITS[match[2].lower()]: float(match[1])})
+        amount, unit = float(match[1]), _UNITS[match[2].lower()]
+        if amount > LONGEST_SINCE / timedelta(**{unit: 1}):
+            raise argparse.ArgumentTypeError(
+                f"{text!r} is too long ago: use at most {LONGEST_SINCE.days}d, or a date"
+            )
+        return timedelta(**{unit: amount})
     try:
         return iso_value(text)
     except argparse.ArgumentTypeError:
