@@ -79,6 +79,29 @@ def test_ingest_reports_and_sets_the_exit_status(
     assert f"failed: {bad}:2: field 'title' must be a string, got int" in err
 
 
+def test_a_folder_with_nothing_to_read_is_a_failure_that_says_why(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A folder of .csv and .md files (or an empty one) gave "added 0 articles, 0 failed"
+    and success; in a folder beside readable files, other files are passed over quietly."""
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    (notes / "x.csv").write_text("a,b\n")
+    (notes / "story.md").write_text("# Story\n")
+    (notes / ".hidden.json").write_text("{}")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["ingest", "--db", str(db_path), str(notes), str(empty)]) == 1
+    out, err = capsys.readouterr()
+    assert "0 failed" not in out and "2 failed" in out
+    readable = "newsbot reads .txt, .json, .jsonl or .html (optionally .gz)"
+    assert f"failed: {notes}: the folder holds only .csv, .md files: {readable}" in err
+    assert f"failed: {empty}: the folder holds no files: {readable}" in err
+    write_jsonl(notes / "one.jsonl", [{"title": "One", "text": "First story text."}])
+    assert main(["ingest", "--db", str(db_path), str(notes)]) == 0
+    assert "added 1 article (" in capsys.readouterr().out
+
+
 def test_the_ingest_summary_counts_in_words() -> None:
     assert IngestReport(added=1, duplicates=1, sentences=1).summary() == (
         "added 1 article (1 sentence), 1 duplicate, 0 failed"

@@ -49,6 +49,9 @@ class Record:
     line: int | None = None
 
 
+READABLE = ".txt, .json, .jsonl or .html (optionally .gz)"
+
+
 def format_of(path: Path) -> str | None:
     """The format suffix of `path` (".jsonl" for "x.jsonl.gz"), or None if unsupported."""
     name = path.name.lower()
@@ -118,9 +121,7 @@ def read_records(path: Path, max_expanded: int | None = None) -> Iterator[Record
     `max_expanded` bytes, by default `expansion_cap` of its size."""
     suffix = format_of(path)
     if suffix is None:
-        raise ParseError(
-            f"unknown format {path.suffix!r}: use .txt, .json, .jsonl or .html (optionally .gz)"
-        )
+        raise ParseError(f"unknown format {path.suffix!r}: use {READABLE}")
     try:
         with path.open("rb") as raw:
             stream: IO[bytes] = raw

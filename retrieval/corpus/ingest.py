@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from retrieval.corpus.formats import format_of, read_records
+from retrieval.corpus.formats import READABLE, format_of, read_records
 from retrieval.corpus.store import AddResult, CorpusStore, prepare_articles
 from retrieval.errors import ParseError, StoreError
 from retrieval.models import ArticleDraft
@@ -63,19 +63,28 @@ class IngestReport:
 def iter_files(paths: Iterable[Path]) -> Iterator[Path | Failure]:
     """Files to read: named files as given, folders walked recursively in name order.
 
-    Inside folders, hidden files and files of unsupported formats are passed over silently;
-    a named file of an unsupported format, or a missing path, is a failure.
+    Inside folders, hidden files and files of unsupported formats are passed over silently,
+    but a folder with no file to read is a failure (a folder of .csv or .md files, a path
+    mistyped to an empty folder: "added 0 articles" with success said nothing of why); so
+    are a named file of an unsupported format and a missing path.
     """
     for path in paths:
         if path.is_dir():
+            found, passed_over = 0, set()
             for child in sorted(path.rglob("*")):
                 relative = child.relative_to(path).parts
-                if (
-                    child.is_file()
-                    and not any(p.startswith(".") for p in relative)
-                    and (format_of(child) is not None)
-                ):
-                    yield child
+                if not child.is_file() or any(p.startswith(".") for p in relative):
+                    continue
+                if format_of(child) is None:
+                    passed_over.add(child.suffix.lower() or child.name)
+                    continue
+                found += 1
+                yield child
+            if not found:
+                what = (
+                    f"only {', '.join(sorted(passed_over))} files" if passed_over else "no files"
+                )
+                yield Failure(str(path), f"the folder holds {what}: newsbot reads {READABLE}")
         elif path.is_file():
             yield path
         elif path.exists():
