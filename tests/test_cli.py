@@ -1,5 +1,6 @@
 """The command line, run in-process on real database files."""
 
+import gzip
 import io
 import json
 import os
@@ -100,6 +101,20 @@ def test_a_folder_with_nothing_to_read_is_a_failure_that_says_why(
     write_jsonl(notes / "one.jsonl", [{"title": "One", "text": "First story text."}])
     assert main(["ingest", "--db", str(db_path), str(notes)]) == 0
     assert "added 1 article (" in capsys.readouterr().out
+
+
+def test_a_file_cut_short_says_how_many_of_its_articles_were_kept(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = [json.dumps({"title": f"Story {n}", "text": f"Text number {n}."}) for n in range(3)]
+    whole = gzip.compress(("\n".join(lines) + "\n").encode())
+    cut = tmp_path / "cut.jsonl.gz"
+    cut.write_bytes(whole[:-12])  # the end-of-stream marker and some of the last line gone
+    assert main(["ingest", "--db", str(db_path), str(cut)]) == 1
+    out, err = capsys.readouterr()
+    assert "added 2 articles" in out
+    assert f"failed: {cut}: cannot read file: " in err
+    assert err.rstrip().endswith("; the 2 articles read before it are kept")
 
 
 def test_the_ingest_summary_counts_in_words() -> None:

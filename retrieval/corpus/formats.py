@@ -101,7 +101,10 @@ class _Capped(io.RawIOBase):
     def readinto(self, buffer: Any) -> int:
         # One byte past the cap tells a file of exactly `cap` bytes from a longer one; the
         # bytes up to the cap are handed out first, so every record before it is read.
-        data = self._inner.read(min(len(buffer), self._cap + 1 - self._total))
+        # read1: what one step of decompression gives, not a whole buffer's worth. A file
+        # cut short raises EOFError at its end, and `read` drops everything it gathered in
+        # that call: up to a megabyte of good records before the damage.
+        data = self._inner.read1(min(len(buffer), self._cap + 1 - self._total))
         if self._total + len(data) > self._cap:
             data = data[: self._cap - self._total]
             if not data:

@@ -146,7 +146,8 @@ async def ingest_paths(
                     if len(pending) >= BATCH:
                         await flush()
             except ParseError as exc:
-                report.failures.append(Failure(str(item), str(exc)))
+                kept = f"; the {counted(good, 'article')} read before it are kept" if good else ""
+                report.failures.append(Failure(str(item), f"{exc}{kept}"))
         await flush()
     except StoreError as exc:  # no article can be stored now: stop, keep what is stored
         report.stopped = str(exc)
