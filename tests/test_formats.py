@@ -124,6 +124,22 @@ def test_a_gzip_cut_short_keeps_the_records_before_the_cut(tmp_path: Path) -> No
     assert complete - 100 <= len(read) <= complete
 
 
+@pytest.mark.parametrize("encoding", ["cp1252", "utf-16"])
+def test_text_in_a_legacy_encoding_is_read(tmp_path: Path, encoding: str) -> None:
+    """Old archives' text files (Windows-1252, or Notepad's "Unicode") were refused as "not
+    UTF-8 text"; a binary file given a text name is still refused."""
+    body = "Café owners say the naïve plan – announced on Monday – will cost €5m."
+    path = tmp_path / "old.txt"
+    path.write_bytes(f"Café plan\n\n{body}\n".encode(encoding))
+    [record] = read_records(path)
+    assert record.draft is not None
+    assert (record.draft.title, record.draft.text) == ("Café plan", body)
+    binary = tmp_path / "photo.txt"
+    binary.write_bytes(bytes(range(256)) * 8)
+    with pytest.raises(ParseError, match="not text: .* likely binary data"):
+        list(read_records(binary))
+
+
 def test_unknown_format_names_the_valid_ones(tmp_path: Path) -> None:
     path = tmp_path / "notes.docx"
     path.write_text("x")

@@ -12,6 +12,7 @@ nested deeper than MAX_JSON_DEPTH is a bad record, not a RecursionError.
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import io
 import json
@@ -160,16 +161,32 @@ def _read_stream(stream: IO[bytes], suffix: str, origin: str) -> Iterator[Record
 
 
 def _decode(data: bytes, html: bool = False) -> str:
+    """The text of a file: UTF-8; else a page's own charset (trafilatura reads it); else
+    UTF-16 with its byte-order mark (Notepad's "Unicode"); else Windows-1252, what an old
+    archive's text that is not UTF-8 nearly always is (Latin-1 where it has no character).
+    Refused if that reads as binary data: a misnamed file is not an article."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        if html:
-            # Pages declare their own charset; trafilatura's loader honours it.
-            from trafilatura.utils import decode_file
+        pass
+    if html:
+        from trafilatura.utils import decode_file
 
-            decoded: str = decode_file(data)
-            return decoded
-        raise ParseError("not UTF-8 text") from None
+        decoded: str = decode_file(data)
+        return decoded
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ParseError("not text: broken UTF-16") from None
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")
+    controls = sum(1 for c in text if c < " " and c not in "\t\n\r\f")
+    if controls > len(text) // 100:
+        raise ParseError("not text: neither UTF-8 nor a legacy encoding, likely binary data")
+    return text
 
 
 # --- plain text in the seed's shape -------------------------------------------------------
