@@ -143,8 +143,10 @@ async def _send_answer(
     result: SearchResult,
     offset: int,
     reply_to: int | None,
+    as_of: float,
 ) -> None:
-    """Send an answer (split at passages) with its buttons under the last message."""
+    """Send an answer (split at passages) with its buttons under the last message; `as_of`:
+    the moment it was searched as of, which its "More" keeps for every later page."""
     reply = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
     if not result.passages:
         text = result.message or "Nothing in the news corpus matches that."
@@ -157,6 +159,7 @@ async def _send_answer(
         result.passages,
         offset + PASSAGES_PER_ANSWER,
         result.has_more,
+        as_of,
     )
     keyboard = formatting.answer_keyboard(answer_id, result.passages, result.has_more)
     pages = formatting.answer_messages(result.passages, shared.zone)
@@ -199,11 +202,12 @@ async def ask(update: Update, context: Context) -> None:
         return
     searched = f"{question} {follows.question}" if follows else question
     await _show_typing(context, message.chat.id)
+    as_of = _through(message)
     result = await _search(
-        shared, message.chat.id, user.id, searched, PASSAGES_PER_ANSWER, as_of=_through(message)
+        shared, message.chat.id, user.id, searched, PASSAGES_PER_ANSWER, as_of=as_of
     )
     reply_to = message.message_id if _in_group(message) else None
-    await _send_answer(context, shared, message.chat.id, user.id, result, 0, reply_to)
+    await _send_answer(context, shared, message.chat.id, user.id, result, 0, reply_to, as_of)
 
 
 async def more(update: Update, context: Context) -> None:
@@ -245,6 +249,7 @@ async def more(update: Update, context: Context) -> None:
             result,
             answer.next_offset,
             query.message.message_id,
+            answer.asked_ts,
         )
     except BaseException:
         # nothing (or not all) of the next page reached the chat: a press again may retry,

@@ -450,6 +450,20 @@ async def test_more_shows_the_next_passages_once(bot: Harness) -> None:
     assert await bot.press(USER, follow, buttons(follow)["👍"]) == "Thanks, noted 👍"
 
 
+async def test_every_page_of_an_answer_is_as_of_the_question(bot: Harness) -> None:
+    """Asked (say, after a backlog) on 15 April 2024, when four of the seven lighthouse
+    stories were out: "More" ranked as of when the answer was stored (now), and its page
+    quoted stories of May to July."""
+    asked = int(datetime(2024, 4, 15, tzinfo=UTC).timestamp())
+    [answer] = await bot.ask(USER, "lighthouse keeper", date=asked)
+    assert await bot.press(USER, answer, buttons(answer)["More ▸"]) is None
+    follow = (await bot.reply(USER, 2))[1]
+    shown = answer["text"] + follow["text"]
+    assert "4. Lighthouse keepers of" in follow["text"]
+    for later in ("Muckle Flugga", "Longships", "Hook"):
+        assert later not in shown
+
+
 async def test_a_double_tap_on_more_sends_the_next_passages_once(bot: Harness) -> None:
     [answer] = await bot.ask(USER, "lighthouse keeper")
     more = buttons(answer)["More ▸"]
