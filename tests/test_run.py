@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -44,13 +45,25 @@ def start(tmp_path: Path, env: dict[str, str]) -> subprocess.Popen[str]:
         )
 
 
+@contextmanager
+def newsbot_process(tmp_path: Path, env: dict[str, str]) -> Iterator[subprocess.Popen[str]]:
+    """`start`, and the process killed if the test leaves it running (a failed check)."""
+    process = start(tmp_path, env)
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
 def stderr_of(tmp_path: Path) -> str:
     return (tmp_path / "stderr.log").read_text()
 
 
 def run(tmp_path: Path, env: dict[str, str]) -> tuple[int, str]:
-    process = start(tmp_path, env)
-    process.wait(timeout=60)
+    with newsbot_process(tmp_path, env) as process:
+        process.wait(timeout=60)
     return process.returncode, stderr_of(tmp_path)
 
 
@@ -115,8 +128,7 @@ def test_run_answers_then_stops_cleanly_on_a_signal(
         TELEGRAM_API_BASE_URL=fake.base_url,
         NEWSBOT_LOG_LEVEL="DEBUG",
     )
-    process = start(tmp_path, env)
-    try:
+    with newsbot_process(tmp_path, env) as process:
         fake.wait_for_calls("getUpdates", 1, timeout=60)
         fake.user_message(USER, "Where did the joint exercise begin?")
         deadline = time.monotonic() + 30
@@ -125,10 +137,6 @@ def test_run_answers_then_stops_cleanly_on_a_signal(
             time.sleep(0.05)
         process.send_signal(stop)
         process.wait(timeout=30)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
     err = stderr_of(tmp_path)
     [answer] = fake.sent_messages(USER)
     assert "Aslanduz" in answer["text"]  # from the bundled seed, ingested into the empty db
@@ -149,15 +157,10 @@ def test_a_token_revoked_while_running_stops_the_bot_with_a_clear_error(
     stops polling. The bot used to go on running deaf, and a SIGTERM then left it hanging on
     the database's threads: it stops by itself, closes what it opened, and says why."""
     env = newsbot_env(tmp_path, TELEGRAM_BOT_TOKEN=TEST_TOKEN, TELEGRAM_API_BASE_URL=fake.base_url)
-    process = start(tmp_path, env)
-    try:
+    with newsbot_process(tmp_path, env) as process:
         fake.wait_for_calls("getUpdates", 1, timeout=60)
         fake.fail_next("getUpdates", 401, "Unauthorized", count=1_000_000)
         process.wait(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
     err = stderr_of(tmp_path)
     assert process.returncode == 1, err
     assert "the Bot API stopped accepting TELEGRAM_BOT_TOKEN" in err
@@ -169,8 +172,7 @@ def test_an_unreadable_update_is_skipped_once_and_sigterm_still_stops_it(
     tmp_path: Path, fake: FakeTelegramServer
 ) -> None:
     env = newsbot_env(tmp_path, TELEGRAM_BOT_TOKEN=TEST_TOKEN, TELEGRAM_API_BASE_URL=fake.base_url)
-    process = start(tmp_path, env)
-    try:
+    with newsbot_process(tmp_path, env) as process:
         fake.wait_for_calls("getUpdates", 1, timeout=60)
         # python-telegram-bot cannot read this update: it failed the whole batch, and the
         # updater fetched the same batch again, and again (568 tracebacks in 30 s).
@@ -187,10 +189,6 @@ def test_an_unreadable_update_is_skipped_once_and_sigterm_still_stops_it(
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
         took = time.monotonic() - stopping
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
     err = stderr_of(tmp_path)
     assert process.returncode == 0, err
     assert took < 10, f"took {took:.1f} s to stop"
