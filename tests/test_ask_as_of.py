@@ -163,4 +163,5 @@ def test_a_date_means_through_its_end_in_utc() -> None:
     end = parse_as_of("2022-06-10")
     through = datetime.fromtimestamp(end.moment, UTC)
     assert through.isoformat() == "2022-06-10T23:59:59.999999+00:00"
+    assert parse_as_of("20220610") == end  # the basic form meant its start before
     assert parse_as_of("2022-06-10T18:30").text == "2022-06-10T18:30:00Z"

@@ -45,11 +45,14 @@ def parse_as_of(value: str) -> AsOf:
     "published after 2022-06-10". A date-time without an offset is UTC.
     """
     text = value.strip()
+    try:  # any ISO form of a day ("20220610" too): not only the ten characters of one
+        day = date.fromisoformat(text)
+    except ValueError:
+        pass
+    else:
+        end = datetime.combine(day + timedelta(days=1), time(), UTC)
+        return AsOf(day.isoformat(), end.timestamp() - 1e-6)
     try:
-        if len(text) == 10:
-            day = date.fromisoformat(text)
-            end = datetime.combine(day + timedelta(days=1), time(), UTC)
-            return AsOf(day.isoformat(), end.timestamp() - 1e-6)
         moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
         raise ValueError(f"{value!r} is not a date or date-time: use e.g. {EXAMPLES}") from None
