@@ -161,9 +161,26 @@ def test_db_is_honoured_before_or_after_the_command(
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("NEWSBOT_DB", raising=False)
     db = tmp_path / "chosen.db"
-    args = ["--db", str(db), "stats"] if before else ["stats", "--db", str(db)]
-    assert main(args) == 0
+    story = write_jsonl(tmp_path / "one.jsonl", [{"title": "One", "text": "A story."}])
+    args = ["--db", str(db), "ingest"] if before else ["ingest", "--db", str(db)]
+    assert main([*args, str(story)]) == 0
     assert db.is_file() and not (tmp_path / "newsbot.db").exists()
+
+
+@pytest.mark.parametrize(
+    "command", [["stats"], ["digest"], ["reindex"], ["feeds", "list"], ["feeds", "remove", "1"]]
+)
+def test_a_command_that_reads_refuses_a_database_that_is_not_there(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    """A mistyped --db made an empty database and reported on it ("articles: 0")."""
+    typo = tmp_path / "newbsot.db"
+    assert main(["--db", str(typo), *command]) == 1
+    assert capsys.readouterr().err == (
+        f"newsbot: no database at {typo}: newsbot ingest (or ask) makes one; --db or "
+        "NEWSBOT_DB names another\n"
+    )
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_ask_with_no_articles_and_no_seed_folder_says_what_to_do(

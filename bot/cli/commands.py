@@ -9,6 +9,7 @@ import argparse
 import json
 import sys
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,7 +20,7 @@ from bot.times import when
 from retrieval.corpus.ingest import LISTED_PER_FILE
 from retrieval.digest.digest import Digest, Period, keyword_terms
 from retrieval.engine import Engine
-from retrieval.errors import DigestError, IndexWriteError
+from retrieval.errors import DigestError, IndexWriteError, StoreError
 from retrieval.index.tokens import Tokenizer
 from retrieval.models import Passage
 from retrieval.search import SearchResult
@@ -179,6 +180,17 @@ def digest_json(digest: Digest) -> dict[str, Any]:
     }
 
 
+def require_database(db_path: Path) -> None:
+    """StoreError unless there is a database at `db_path`. A command that only reads or
+    rebuilds (stats, digest, reindex, feeds list and remove) given a mistyped --db made an
+    empty database there and reported on it, as if the corpus were empty."""
+    if not db_path.exists():
+        raise StoreError(
+            f"no database at {db_path}: newsbot ingest (or ask) makes one; --db or NEWSBOT_DB "
+            "names another"
+        )
+
+
 async def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
     if args.limit < 1:
         print("newsbot digest: --limit must be at least 1", file=sys.stderr)
@@ -194,6 +206,7 @@ async def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
     if since >= until:
         print("newsbot digest: --since must be before --until", file=sys.stderr)
         return EXIT_USAGE
+    require_database(settings.db_path)
     engine = await Engine.open(settings.db_path)
     try:
         digest = await engine.digest(Period(since, until), args.keywords, args.limit)
@@ -207,6 +220,7 @@ async def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def cmd_stats(settings: Settings, args: argparse.Namespace) -> int:
+    require_database(settings.db_path)
     engine = await Engine.open(settings.db_path)
     try:
         stats = await engine.stats()
@@ -225,6 +239,7 @@ async def cmd_reindex(settings: Settings, args: argparse.Namespace) -> int:
 
     from retrieval.indexing import ARTICLES, SENTENCES
 
+    require_database(settings.db_path)
     for docs in (SENTENCES, ARTICLES):
         folder = docs.folder(settings.db_path)
         if folder.is_dir():

@@ -9,7 +9,7 @@ import sys
 import time
 from datetime import UTC
 
-from bot.cli.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from bot.cli.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE, require_database
 from bot.config import Settings
 from bot.progress import progress_bar
 from bot.times import when
@@ -55,6 +55,8 @@ def render_feeds(feeds: list[Feed]) -> str:
 async def cmd_feeds(settings: Settings, args: argparse.Namespace) -> int:
     if args.feeds_command == "poll":
         return await _poll(settings, args)
+    if args.feeds_command != "add":
+        require_database(settings.db_path)
     engine = await Engine.open(settings.db_path)
     try:
         if args.feeds_command == "add":
