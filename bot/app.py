@@ -131,7 +131,19 @@ def _add_handlers(app: App) -> None:
             CommandHandler("sources", handlers.sources, filters=new),
             CommandHandler("latest", handlers.latest, filters=new),
             MessageHandler(
-                new & filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, handlers.ask
+                new
+                & filters.ChatType.PRIVATE
+                & (filters.TEXT | filters.CAPTION)
+                & ~filters.COMMAND,
+                handlers.ask,
+            ),
+            MessageHandler(
+                new
+                & filters.ChatType.PRIVATE
+                & ~filters.TEXT
+                & ~filters.CAPTION
+                & ~filters.StatusUpdate.ALL,
+                handlers.not_text,
             ),
             MessageHandler(
                 new

@@ -272,6 +272,9 @@ def greeting(first_name: str | None, private: bool) -> str:
 
 ASK_USAGE = "Ask me a question, e.g. <code>/ask Where did the joint exercise begin?</code>"
 UNKNOWN_COMMAND = "I don't know that command. /help lists what I can do."
+TEXT_ONLY = (
+    "I read text: send your question as a message, e.g. Where did the joint exercise begin?"
+)
 SOMETHING_WENT_WRONG = "Sorry, something went wrong while answering that. Please try again."
 
 

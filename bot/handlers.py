@@ -84,7 +84,7 @@ def _question(message: Message, context: Context) -> str:
     """The question in a message: without the /ask command or the bot's @mention."""
     if context.args is not None:  # a command: /ask question
         return " ".join(context.args)
-    text = message.text or ""
+    text = message.text or message.caption or ""  # a photo's caption asks, in a private chat
     username = context.bot.username
     return re.sub(rf"@{re.escape(username)}\b", " ", text, flags=re.IGNORECASE).strip()
 
@@ -387,6 +387,14 @@ async def unknown_command(update: Update, context: Context) -> None:
     }
     if name not in known:
         await message.reply_html(formatting.UNKNOWN_COMMAND)
+
+
+async def not_text(update: Update, context: Context) -> None:
+    """Say, in a private chat, that a sticker, voice note or bare photo is not a question
+    (any message there is one to answer: silence would look like a broken bot)."""
+    message = update.effective_message
+    if message is not None:
+        await message.reply_text(formatting.TEXT_ONLY)
 
 
 async def sources(update: Update, context: Context) -> None:

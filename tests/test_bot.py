@@ -316,6 +316,34 @@ async def test_a_question_is_answered_as_of_the_date_it_was_sent(bot: Harness) -
     assert "Aslanduz" in now["text"]
 
 
+async def test_a_private_chat_asks_in_a_caption_and_hears_back_about_a_sticker(
+    bot: Harness,
+) -> None:
+    """A photo whose caption is the question, and a sticker, got no reply at all."""
+    private = bot.fake.add_chat(USER, "private")
+    user = {"id": USER, "is_bot": False, "first_name": "User 1001"}
+    said = {"chat": private, "from": user, "date": int(time.time())}
+    photo = [{"file_id": "p", "file_unique_id": "p1", "width": 90, "height": 60}]
+    question = "Where did the joint exercise begin?"
+    bot.fake.enqueue_update(
+        {"message": said | {"message_id": 9001, "photo": photo, "caption": question}}
+    )
+    [answer] = await bot.reply(USER, 1)
+    assert "Aslanduz" in answer["text"]
+    sticker = {
+        "file_id": "s",
+        "file_unique_id": "s1",
+        "type": "regular",
+        "width": 512,
+        "height": 512,
+        "is_animated": False,
+        "is_video": False,
+    }
+    bot.fake.enqueue_update({"message": said | {"message_id": 9002, "sticker": sticker}})
+    hint = (await bot.reply(USER, 2))[1]
+    assert hint["text"].startswith("I read text: send your question as a message")
+
+
 async def test_start_and_help(bot: Harness) -> None:
     [hello] = await bot.ask(USER, "/start")
     assert hello["text"].startswith("Hi User 1001! I answer questions")
