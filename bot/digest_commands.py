@@ -31,7 +31,7 @@ from bot.digest_format import (
 from bot.markup import escape
 from bot.runtime import App, Context
 from retrieval.digest.digest import keyword_terms
-from retrieval.digest.schedule import DailyTime, looks_like_zone, next_run, parse_zone, period_for
+from retrieval.digest.schedule import DailyTime, looks_like_zone, parse_zone, period_for
 from retrieval.errors import DigestError, ScheduleError
 from retrieval.index.tokens import Tokenizer
 
@@ -216,8 +216,7 @@ async def subscribe(update: Update, context: Context) -> None:
         request.timezone,
         list(request.keywords),
     )
-    last_day = await shared.subscriptions.last_day(subscription.id)
-    first = next_run(request.at, subscription.zone, now, last_day)
+    first = await shared.subscriptions.next_run(subscription, now)
     await _reply(message, subscribed(subscription, first))
 
 
@@ -264,8 +263,7 @@ async def subscription(update: Update, context: Context) -> None:
     last = await shared.subscriptions.last_delivered(found)
     upcoming = None
     if found.active:
-        last_day = await shared.subscriptions.last_day(found.id)
-        upcoming = next_run(found.at, found.zone, shared.digests.clock(), last_day)
+        upcoming = await shared.subscriptions.next_run(found, shared.digests.clock())
     failed = await shared.subscriptions.last_failed(found)
     await _reply(message, subscription_text(found, upcoming, last, failed))
 

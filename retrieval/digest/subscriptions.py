@@ -38,7 +38,14 @@ import aiosqlite
 
 from retrieval.corpus.db import connect
 from retrieval.digest.digest import Period
-from retrieval.digest.schedule import DailyTime, Slot, due_slot, parse_zone, period_for
+from retrieval.digest.schedule import (
+    DailyTime,
+    Slot,
+    due_slot,
+    next_run,
+    parse_zone,
+    period_for,
+)
 
 
 class State(StrEnum):
@@ -290,6 +297,12 @@ class Subscriptions:
         ) as cur:
             row = await cur.fetchone()
         return date.fromisoformat(row[0]) if row and row[0] else None
+
+    async def next_run(self, subscription: Subscription, now: datetime) -> datetime:
+        """When its next digest is due: the first slot after `now` of a local day that has
+        not had one (`due`, one a day), in UTC."""
+        last_day = await self.last_day(subscription.id)
+        return next_run(subscription.at, subscription.zone, now, last_day)
 
     async def last_delivered(self, subscription: Subscription) -> Delivery | None:
         """The latest digest that counts as received since the subscription (re)started:
