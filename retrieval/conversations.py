@@ -66,10 +66,10 @@ class Conversations:
         passages: Sequence[Passage],
         next_offset: int,
         has_more: bool,
-        asked_ts: float | None = None,
+        asked_ts: float,
     ) -> int:
         """Store an answer about to be shown; returns its id for the buttons. `asked_ts`:
-        the moment it answers as of (its "More" pages answer as of the same), now if None."""
+        the moment it answers as of (its "More" pages answer as of the same)."""
         shown = [[p.article.id, list(p.sentence_ids)] for p in passages]
         cursor = await self.conn.execute(
             "INSERT INTO answers (chat_id, user_id, question, next_offset, has_more, passages,"
@@ -81,7 +81,7 @@ class Conversations:
                 next_offset,
                 int(has_more),
                 json.dumps(shown),
-                time.time() if asked_ts is None else asked_ts,
+                asked_ts,
             ),
         )
         assert cursor.lastrowid is not None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 from retrieval.conversations import REFUSAL_INTERVAL
 from retrieval.corpus.db import connect
@@ -34,11 +35,14 @@ async def test_refusal_is_claimed_once_per_interval(small_engine: Engine) -> Non
 async def test_answers_are_found_by_id_and_by_message(small_engine: Engine) -> None:
     state = small_engine.conversations
     result = await small_engine.ask("joint exercise", limit=1)
-    answer_id = await state.record_answer(5, 6, result.question, result.passages, 1, True)
+    answer_id = await state.record_answer(
+        5, 6, result.question, result.passages, 1, True, asked_ts=1_700_000_000.5
+    )
     await state.attach_messages(answer_id, 5, [100, 101])
     shown = await state.answer(answer_id)
     assert shown is not None
     assert shown.question == "joint exercise" and shown.next_offset == 1 and shown.has_more
+    assert shown.asked_ts == 1_700_000_000.5  # what its "More" pages answer as of
     assert shown.sentence_ids == result.passages[0].sentence_ids
     assert await state.answer_for_message(5, 100) == shown
     assert await state.answer_for_message(5, 101) == shown
@@ -50,7 +54,9 @@ async def test_answers_are_found_by_id_and_by_message(small_engine: Engine) -> N
 async def test_a_users_second_vote_replaces_the_first(small_engine: Engine) -> None:
     state = small_engine.conversations
     result = await small_engine.ask("central bank rates", limit=2)
-    answer_id = await state.record_answer(5, 6, result.question, result.passages, 2, False)
+    answer_id = await state.record_answer(
+        5, 6, result.question, result.passages, 2, False, asked_ts=time.time()
+    )
     shown = await state.answer(answer_id)
     assert shown is not None
     await state.record_vote(shown, 6, 1)
