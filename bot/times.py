@@ -1,11 +1,12 @@
-"""Moments as newsbot shows them, to a chat or on a terminal: one helper, three styles.
+"""Moments as newsbot shows them, to a chat or on a terminal (one helper, three styles), and
+as the command line reads them.
 
 Telegram-free, so the command line can use it without importing the bot.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import date, datetime, time, tzinfo
 from typing import Literal
 
 Style = Literal["stamp", "stamp_zone", "weekday"]
@@ -27,3 +28,24 @@ def when(moment: datetime | float | None, zone: tzinfo, style: Style = "stamp_zo
         return f"{local:%a} {local.day} {local:%b %H:%M}"
     stamp = f"{local:%Y-%m-%d %H:%M}"
     return f"{stamp} {local:%Z}" if style == "stamp_zone" else stamp
+
+
+def read_day(text: str) -> date | None:
+    """`text` as a bare ISO date (2024-11-25, 20241125), or None if it is not one."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+
+
+def read_moment(text: str, zone: tzinfo) -> datetime:
+    """An ISO date or date-time as an aware datetime; ValueError if it is neither.
+
+    What names no offset is in `zone` (NEWSBOT_TIMEZONE), the zone the dates are shown in:
+    a London desk's "2024-11-25" is London's midnight. A bare date is that midnight.
+    """
+    day = read_day(text)
+    if day is not None:
+        return datetime.combine(day, time(), zone)
+    moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace("z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=zone)

@@ -5,6 +5,7 @@ import json
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -165,3 +166,23 @@ def test_a_date_means_through_its_end_in_utc() -> None:
     assert through.isoformat() == "2022-06-10T23:59:59.999999+00:00"
     assert parse_as_of("20220610") == end  # the basic form meant its start before
     assert parse_as_of("2022-06-10T18:30").text == "2022-06-10T18:30:00Z"
+
+
+def test_a_date_or_time_without_an_offset_is_in_the_configured_zone() -> None:
+    tokyo = ZoneInfo("Asia/Tokyo")
+    end = datetime.fromtimestamp(parse_as_of("2022-06-10", tokyo).moment, UTC)
+    assert end.isoformat() == "2022-06-10T14:59:59.999999+00:00"
+    assert parse_as_of("2022-06-10T18:30", tokyo).text == "2022-06-10T09:30:00Z"
+    assert parse_as_of("2022-06-10T18:30Z", tokyo).text == "2022-06-10T18:30:00Z"
+
+
+def test_ask_reads_as_of_in_newsbot_timezone(
+    dated_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """21:00 on 9 June in New York is 01:00 on the 10th in UTC: the 10th's article is out."""
+    evening = ask_json(dated_db, "--as-of", "2022-06-09T21:00", QUESTION)
+    assert set(published(evening)) == {"2022-06-08"}
+    monkeypatch.setenv("NEWSBOT_TIMEZONE", "America/New_York")
+    evening = ask_json(dated_db, "--as-of", "2022-06-09T21:00", QUESTION)
+    assert evening["as_of"] == "2022-06-10T01:00:00Z"
+    assert set(published(evening)) == {"2022-06-08", "2022-06-10"}

@@ -272,6 +272,32 @@ def test_cli_digest_prints_the_period(db_path: Path, capsys: pytest.CaptureFixtu
     )
 
 
+def test_cli_digest_reads_dates_in_newsbot_timezone(
+    db_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The period is shown in NEWSBOT_TIMEZONE, so it is read in it: from noon to midnight
+    in Tokyo is 03:00 to 15:00 UTC, the tram stories (09:00-11:00 UTC) and not the bakery
+    (20:00 UTC), where noon to midnight UTC holds only the bakery."""
+    source = db_path.parent / "news.jsonl"
+    write_jsonl(source, [*lines_of(*TRAM, BAKERY), *shared_articles("bbc-news", 300)])
+    db = ["--db", str(db_path)]
+    assert main([*db, "ingest", "--quiet", str(source)]) == 0
+    period = ["--since", "2024-06-03T12:00", "--until", "2024-06-04", "--json"]
+    capsys.readouterr()
+    assert main([*db, "digest", *period]) == 0
+    utc = json.loads(capsys.readouterr().out)
+    assert [s["title"] for s in utc["stories"]] == [BAKERY.title]
+    monkeypatch.setenv("NEWSBOT_TIMEZONE", "Asia/Tokyo")
+    assert main([*db, "digest", *period]) == 0
+    tokyo = json.loads(capsys.readouterr().out)
+    assert (tokyo["since"], tokyo["until"]) == (
+        "2024-06-03T12:00:00+09:00",
+        "2024-06-04T00:00:00+09:00",
+    )
+    [story] = tokyo["stories"]
+    assert story["title"] in {d.title for d in TRAM}
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -1,7 +1,8 @@
 """`newsbot ask`: one question from the command line, or one per line of standard input.
 
-A question is answered as of a moment: `--as-of 2022-06-10` (through the end of that day,
-UTC) or `--as-of 2022-06-10T18:30+02:00`; now by default. Nothing published later is quoted.
+A question is answered as of a moment: `--as-of 2022-06-10` (through the end of that day)
+or `--as-of 2022-06-10T18:30+02:00`; now by default. Nothing published later is quoted. A
+date or time without an offset is in NEWSBOT_TIMEZONE, the zone newsbot shows dates in.
 
 A stdin line that is a JSON object is a request of its own:
 `{"question": "...", "as_of": "2022-06-10", "limit": 5}` (`as_of` and `limit` optional,
@@ -17,12 +18,13 @@ import json
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from bot.cli.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE, render_text
 from bot.cli.commands import result_json as answer_json
 from bot.config import Settings
+from bot.times import read_day, read_moment
 from retrieval.engine import Engine
 from retrieval.search import SearchResult
 
@@ -38,36 +40,33 @@ class AsOf:
     moment: float
 
 
-def parse_as_of(value: str) -> AsOf:
+def parse_as_of(value: str, zone: tzinfo = UTC) -> AsOf:
     """An ISO date or date-time; ValueError names the value and shows the valid forms.
 
-    A bare date means through its last instant in UTC: an article dated 2022-06-10 is not
-    "published after 2022-06-10". A date-time without an offset is UTC.
+    A bare date means through its last instant: an article dated 2022-06-10 is not
+    "published after 2022-06-10". What names no offset is in `zone` (NEWSBOT_TIMEZONE).
     """
     text = value.strip()
-    try:  # any ISO form of a day ("20220610" too): not only the ten characters of one
-        day = date.fromisoformat(text)
-    except ValueError:
-        pass
-    else:
-        end = datetime.combine(day + timedelta(days=1), time(), UTC)
+    day = read_day(text)  # any ISO form of a day ("20220610" too)
+    if day is not None:
+        end = datetime.combine(day + timedelta(days=1), time(), zone)
         return AsOf(day.isoformat(), end.timestamp() - 1e-6)
     try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+        moment = read_moment(text, zone)
     except ValueError:
         raise ValueError(f"{value!r} is not a date or date-time: use e.g. {EXAMPLES}") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
     utc = moment.astimezone(UTC)
     return AsOf(utc.isoformat(timespec="seconds").replace("+00:00", "Z"), utc.timestamp())
 
 
-def as_of_value(text: str) -> AsOf:
-    """argparse type of --as-of (argparse names the flag before the message)."""
+def as_of_value(text: str) -> str:
+    """argparse type of --as-of: checked here (argparse names the flag before the message),
+    read in NEWSBOT_TIMEZONE once the settings are loaded."""
     try:
-        return parse_as_of(text)
+        parse_as_of(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
 
 
 def add_arguments(ask: argparse.ArgumentParser) -> None:
@@ -80,8 +79,8 @@ def add_arguments(ask: argparse.ArgumentParser) -> None:
         default=None,
         metavar="WHEN",
         help="answer as of this date or time: nothing published later is quoted and recent "
-        "news counts more; a date means through its end, UTC (e.g. 2022-06-10 or "
-        "2022-06-10T18:30+02:00; default: now)",
+        "news counts more; a date means through its end; without an offset, in "
+        "NEWSBOT_TIMEZONE (e.g. 2022-06-10 or 2022-06-10T18:30+02:00; default: now)",
     )
 
 
@@ -103,7 +102,9 @@ class BadLine:
     echo: dict[str, Any]
 
 
-def parse_line(text: str, number: int, as_of: AsOf | None, limit: int) -> Request | BadLine:
+def parse_line(
+    text: str, number: int, as_of: AsOf | None, limit: int, zone: tzinfo = UTC
+) -> Request | BadLine:
     """A stdin line as a request: a JSON object when it looks like one, else a question."""
     if not text.lstrip().startswith("{"):
         return Request(text, as_of, limit)
@@ -133,7 +134,7 @@ def parse_line(text: str, number: int, as_of: AsOf | None, limit: int) -> Reques
         try:
             if not isinstance(data["as_of"], str):
                 raise ValueError(f"{data['as_of']!r} is not a date: use e.g. {EXAMPLES}")
-            moment = parse_as_of(data["as_of"])
+            moment = parse_as_of(data["as_of"], zone)
         except ValueError as exc:
             return BadLine(number, f'line {number}: "as_of" {exc}', echo)
     count = data.get("limit", limit)
@@ -144,12 +145,13 @@ def parse_line(text: str, number: int, as_of: AsOf | None, limit: int) -> Reques
     return Request(question, moment, count)
 
 
-def requests(args: argparse.Namespace) -> Iterator[Request | BadLine]:
+def requests(args: argparse.Namespace, zone: tzinfo) -> Iterator[Request | BadLine]:
+    as_of = parse_as_of(args.as_of, zone) if args.as_of else None
     if args.question is not None:
-        yield Request(args.question, args.as_of, args.limit)
+        yield Request(args.question, as_of, args.limit)
         return
     for number, line in enumerate(sys.stdin, 1):
-        yield parse_line(line.rstrip("\n"), number, args.as_of, args.limit)
+        yield parse_line(line.rstrip("\n"), number, as_of, args.limit, zone)
 
 
 def result_json(result: SearchResult, as_of: AsOf | None) -> dict[str, Any]:
@@ -180,7 +182,7 @@ async def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
             print(seeding.message, file=sys.stderr)
         color = sys.stdout.isatty()
         batch = args.question is None
-        for request in requests(args):
+        for request in requests(args, settings.zone):
             if isinstance(request, BadLine):
                 status = EXIT_FAILED
                 if args.json:

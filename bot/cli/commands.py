@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from bot.bounds import AUTHORS_SHOWN, NAME_CHARS, QUOTE_CHARS, TITLE_CHARS, clip, some_of
 from bot.config import Settings
 from bot.progress import progress_bar
-from bot.times import when
+from bot.times import read_moment, when
 from retrieval.corpus.ingest import LISTED_PER_FILE
 from retrieval.digest.digest import Digest, Period, keyword_terms
 from retrieval.engine import Engine
@@ -201,8 +201,10 @@ async def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
     except DigestError as exc:
         print(f"newsbot digest: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    until = args.until or datetime.now(UTC)
-    since = until - args.since if isinstance(args.since, timedelta) else args.since
+    until = read_moment(args.until, zone) if args.until else datetime.now(UTC)
+    since = (
+        until - args.since if isinstance(args.since, timedelta) else read_moment(args.since, zone)
+    )
     if since >= until:
         print("newsbot digest: --since must be before --until", file=sys.stderr)
         return EXIT_USAGE

@@ -9,7 +9,7 @@ import os
 import re
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 
 from bot.cli import ask as cli_ask
@@ -18,6 +18,7 @@ from bot.cli import feeds as cli_feeds
 from bot.cli.commands import EXIT_BROKEN_PIPE, EXIT_FAILED, EXIT_USAGE
 from bot.config import Settings
 from bot.logs import quiet_http_logs
+from bot.times import read_moment
 from retrieval.corpus.formats import EXPANSION_FLOOR, EXPANSION_RATIO, size_text
 from retrieval.digest.digest import DEFAULT_LIMIT
 from retrieval.errors import ConfigError, NewsbotError
@@ -144,10 +145,13 @@ def build_parser() -> argparse.ArgumentParser:
         default="24h",
         metavar="WHEN",
         help="start: a duration back from --until (24h, 90m, 2d) or an ISO date or time "
-        "(default 24h)",
+        "(default 24h; a date is its midnight; without an offset, in NEWSBOT_TIMEZONE)",
     )
     digest.add_argument(
-        "--until", type=iso_value, metavar="WHEN", help="end: an ISO date or time (default now)"
+        "--until",
+        type=iso_value,
+        metavar="WHEN",
+        help="end, not included: an ISO date or time, read as --since (default now)",
     )
     digest.add_argument(
         "--keywords",
@@ -215,21 +219,22 @@ _DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*([mhdw])$", re.IGNORECASE)
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
 
-def iso_value(text: str) -> datetime:
-    """An ISO date or datetime, as UTC when it names no offset."""
+def iso_value(text: str) -> str:
+    """An ISO date or datetime, checked here and read in NEWSBOT_TIMEZONE by the command
+    (`bot.times.read_moment`) once the settings are loaded."""
     try:
-        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+        read_moment(text, UTC)
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not an ISO date or time: use e.g. 2024-11-25 or 2024-11-25T08:00"
         ) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return text
 
 
 LONGEST_SINCE = timedelta(days=100 * 365)  # "since 1000000d" ran past year 1 and crashed
 
 
-def since_value(text: str) -> timedelta | datetime:
+def since_value(text: str) -> timedelta | str:
     """A duration (24h, 90m, 2d, 1w; at most a century) or an ISO date or time."""
     match = _DURATION.match(text.strip())
     if match:
