@@ -49,7 +49,8 @@ def digest_messages(digest: Digest, zone: tzinfo) -> list[str]:
         outlets = (
             escape(some_of(item.outlets, OUTLETS_SHOWN)) if item.outlets else "unknown outlet"
         )
-        lines.append(f"<i>{outlets}</i> · {when(item.published, zone, 'weekday')}")
+        stored = "stored " if item.undated else ""
+        lines.append(f"<i>{outlets}</i> · {stored}{when(item.published, zone, 'weekday')}")
         blocks.append("\n".join(lines))
     return reply(blocks, "More stories did not fit here.")
 

@@ -177,9 +177,10 @@ class Engine:
         paths: Iterable[Path],
         on_article: Callable[[], None] | None = None,
         max_expanded: int | None = None,
+        archive: bool = False,
     ) -> IngestReport:
         """Store every article under `paths` (see `ingest_paths`); `refresh` indexes them."""
-        return await ingest_paths(self._store, paths, on_article, max_expanded)
+        return await ingest_paths(self._store, paths, on_article, max_expanded, archive)
 
     async def add_articles(self, drafts: Sequence[ArticleDraft]) -> list[AddResult]:
         """Store articles already read, skipping duplicates; one transaction (split into

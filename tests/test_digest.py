@@ -272,6 +272,34 @@ def test_cli_digest_prints_the_period(db_path: Path, capsys: pytest.CaptureFixtu
     )
 
 
+def test_an_archive_is_searched_but_kept_out_of_digests(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Undated articles count from when they are stored: ingested plainly, a backfill is
+    the next digest's news (said to be stored then, not published); with --archive it is
+    searched as any other and no digest takes it."""
+    db = ["--db", str(db_path)]
+    strike = {
+        "title": "Dockers strike at Tilbury",
+        "text": "Dockers at Tilbury walked out over pay on Monday. Ships queued in the estuary.",
+    }
+    tram = {"title": TRAM[0].title, "text": TRAM[0].text}
+    old = write_jsonl(tmp_path / "old.jsonl", [strike])
+    new = write_jsonl(tmp_path / "new.jsonl", [tram])
+    assert main([*db, "ingest", "--archive", str(old)]) == 0
+    assert "note:" not in capsys.readouterr().err
+    assert main([*db, "ingest", str(new)]) == 0
+    assert "note: 1 article added had no date, so it counts from now" in capsys.readouterr().err
+    assert main([*db, "digest", "--since", "1h", "--json"]) == 0
+    stories = json.loads(capsys.readouterr().out)["stories"]
+    assert [s["title"] for s in stories] == [tram["title"]]
+    assert main([*db, "digest", "--since", "1h"]) == 0
+    assert "unknown outlet · stored " in capsys.readouterr().out
+    assert main([*db, "ask", "--json", "Who walked out at Tilbury?"]) == 0
+    [first, *_] = json.loads(capsys.readouterr().out)["results"]
+    assert first["article"]["title"] == strike["title"]
+
+
 def test_cli_digest_reads_dates_in_newsbot_timezone(
     db_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -11,7 +11,7 @@ from bot.digest_commands import DEFAULT_TIME, parse_subscribe
 from bot.digest_format import digest_messages, nothing_new, subscription_text, usage
 from bot.formatting import MAX_REPLY_MESSAGES
 from bot.markup import MAX_MESSAGE_LENGTH, utf16_len
-from retrieval.digest.digest import Digest, DigestItem, Period
+from retrieval.digest.digest import Digest, DigestArticle, DigestItem, Period
 from retrieval.digest.schedule import DailyTime, parse_zone
 from retrieval.digest.subscriptions import Delivery, State, Subscription
 from retrieval.errors import DigestError, ScheduleError
@@ -62,6 +62,15 @@ def test_a_digest_is_valid_html_with_linked_headlines_and_outlets() -> None:
     assert "2. Story 2\nSomething happened, number 2.\nunknown outlet" in text
     links = [e for e in entities if e["type"] == "text_link"]
     assert [link["url"] for link in links] == ["https://x.example/?a=1&b=<2>"]
+
+
+def test_a_story_with_no_date_says_when_it_was_stored() -> None:
+    """Its time is when it was stored: shown bare, a backfill would read as today's news."""
+    undated = item(1, articles=(DigestArticle(1, "Story 1", "Herald", None, None),))
+    dated = item(2, articles=(DigestArticle(2, "Story 2", "Post", None, "2024-06-02"),))
+    text, _ = shown(digest_messages(Digest(START, END, (undated, dated)), BERLIN)[0])
+    assert "Herald, Post · stored Sun 2 Jun 10:00" in text
+    assert "Herald, Post · Sun 2 Jun 11:00" in text
 
 
 def test_a_long_digest_is_split_between_stories_within_the_limit() -> None:

@@ -36,7 +36,7 @@ async def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
     try:
         with progress_bar(None, "articles read", not args.quiet, "ingest") as tick:
             report = await engine.ingest(
-                args.paths, on_article=tick, max_expanded=args.max_expanded
+                args.paths, on_article=tick, max_expanded=args.max_expanded, archive=args.archive
             )
         with progress_bar(report.sentences, "sentences indexed", not args.quiet, "ingest") as tick:
             indexed = await engine.refresh(progress=tick)
@@ -56,6 +56,14 @@ async def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     print(report.summary())
+    if report.undated and not (args.archive or args.quiet):
+        print(
+            f"note: {counted(report.undated, 'article')} added had no date, so "
+            f"{'they count' if report.undated > 1 else 'it counts'} from now: the next digest "
+            "takes them as new. For a backfill of old news, `newsbot ingest --archive` keeps "
+            "its articles out of digests.",
+            file=sys.stderr,
+        )
     if report.stopped:
         print(f"newsbot: the ingest stopped early: {report.stopped}", file=sys.stderr)
     if unsaved is not None:
@@ -147,7 +155,8 @@ def render_digest(digest: Digest, zone: ZoneInfo) -> str:
             _block(
                 f"{number}. {item.headline}",
                 item.extract and f"   {item.extract}",
-                f"   {carried} · {when(item.published, zone, 'stamp')}",
+                f"   {carried} · {'stored ' if item.undated else ''}"
+                f"{when(item.published, zone, 'stamp')}",
                 item.url and f"   {item.url}",
             )
         )

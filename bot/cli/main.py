@@ -122,7 +122,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     ingest = top.add("ingest")
     ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    ingest.add_argument("--quiet", action="store_true", help="no progress bar or progress lines")
+    ingest.add_argument(
+        "--quiet",
+        action="store_true",
+        help="no progress bar, progress lines or notes: the summary and what failed",
+    )
+    ingest.add_argument(
+        "--archive",
+        action="store_true",
+        help="a backfill of old news: searched as any other, but kept out of digests (an "
+        "undated article would count from now, as the day's news)",
+    )
     ingest.add_argument(
         "--max-expanded",
         type=size_value,

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from retrieval.corpus.dates import to_timestamp
 from retrieval.corpus.formats import READABLE, format_of, read_records
 from retrieval.corpus.store import AddResult, CorpusStore, prepare_articles
 from retrieval.errors import ParseError, StoreError
@@ -39,6 +40,7 @@ class Failure:
 @dataclass
 class IngestReport:
     added: int = 0
+    undated: int = 0  # of those added, the ones with no date read: they count from now
     duplicates: int = 0
     sentences: int = 0
     failures: list[Failure] = field(default_factory=list)  # what failed, listed
@@ -104,18 +106,20 @@ async def ingest_paths(
     paths: Iterable[Path],
     on_article: Callable[[], None] | None = None,
     max_expanded: int | None = None,
+    archive: bool = False,
 ) -> IngestReport:
     """Read and store every article under `paths`; bad files and records are reported, the
     good ones kept. Writes in transactions of `BATCH` articles, each split into sentences in
     a worker thread first (the CPU-heavy part), so the event loop stays free meanwhile. A
     compressed file may expand to `max_expanded` bytes (default: `formats.expansion_cap`);
-    what it held before is kept."""
+    what it held before is kept. `archive`: no digest takes the articles added (a backfill).
+    """
     report = IngestReport()
     pending: list[tuple[ArticleDraft, str, int | None]] = []
 
     async def flush() -> None:
         if pending:
-            await _store_batch(store, pending, report)
+            await _store_batch(store, pending, report, archive)
             pending.clear()
 
     try:
@@ -179,28 +183,32 @@ async def _store_batch(
     store: CorpusStore,
     batch: list[tuple[ArticleDraft, str, int | None]],
     report: IngestReport,
+    archive: bool = False,
 ) -> None:
     """Store one batch; raises StoreError when the database cannot take any article."""
     prepared = await asyncio.to_thread(prepare_articles, [draft for draft, _, _ in batch])
+    results: list[AddResult | None]  # one per article; None: the database refused it
     try:
-        results = await store.add_articles(prepared)
+        results = list(await store.add_articles(prepared, archive))
     except sqlite3.DatabaseError as exc:
         if (fault := _storage_fault(exc)) is not None:
             raise StoreError(fault) from exc
         # Find the culprit: store one by one so the rest of the batch is not lost with it.
-        results_or_none: list[AddResult | None] = []
+        results = []
         for article, (_, path, line) in zip(prepared, batch, strict=True):
             try:
-                results_or_none.extend(await store.add_articles([article]))
+                results.extend(await store.add_articles([article], archive))
             except sqlite3.DatabaseError as exc:
                 if (fault := _storage_fault(exc)) is not None:
                     raise StoreError(fault) from exc
-                results_or_none.append(None)
+                results.append(None)
                 report.failures.append(Failure(path, f"database refused it: {exc}", line))
-        results = [r for r in results_or_none if r is not None]
-    for result in results:
+    for result, (draft, _, _) in zip(results, batch, strict=True):
+        if result is None:
+            continue
         if result.added:
             report.added += 1
             report.sentences += result.sentences
+            report.undated += to_timestamp(draft.published) is None
         else:
             report.duplicates += 1

@@ -263,4 +263,17 @@ MIGRATIONS: tuple[Migration, ...] = (
         UPDATE articles SET published_ts = ingested_ts WHERE published_ts > ingested_ts;
         """,
     ),
+    Migration(
+        10,
+        "articles kept out of digests",
+        """
+        -- Articles ingested as an archive (`newsbot ingest --archive`): searched like any
+        -- other, but no digest takes them. A backfill is not the day's news, and its
+        -- undated articles would otherwise count from when they were stored: the next
+        -- digest would be the archive. A table of its own, as title_terms is.
+        CREATE TABLE archived (
+            article_id  INTEGER PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE
+        );
+        """,
+    ),
 )

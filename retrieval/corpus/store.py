@@ -178,8 +178,11 @@ class CorpusStore:
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self.conn = conn
 
-    async def add_articles(self, articles: Sequence[PreparedArticle]) -> list[AddResult]:
+    async def add_articles(
+        self, articles: Sequence[PreparedArticle], archive: bool = False
+    ) -> list[AddResult]:
         """Store articles with their sentences, skipping duplicates; one transaction.
+        `archive`: the articles added are kept out of digests (table `archived`).
 
         A duplicate has the same canonical URL or the same words as a stored article (or as
         an earlier one of this batch). Either all of the batch is written or none of it.
@@ -239,6 +242,11 @@ class CorpusStore:
                     " VALUES (?, ?, ?, ?, ?, ?)",
                     sentence_rows,
                 )
+                if archive:
+                    await self.conn.executemany(
+                        "INSERT OR REPLACE INTO archived (article_id) VALUES (?)",
+                        [(row[0],) for row in article_rows],
+                    )
         return results
 
     async def _next_sentence_id(self) -> int:

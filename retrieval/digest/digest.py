@@ -1,9 +1,10 @@
 """The digest of a period: its articles, filtered by keywords, grouped into stories, ranked.
 
 An article belongs to a period by its time: when it was published, or when it was ingested if
-it has no date. Feeds are read after the fact, so an article dated just before a period can
-arrive during it, after the previous digest was built; such a late arrival joins the next
-digest (see `Period`), otherwise it would fall between two digests and never be shown.
+it has no date; one ingested as an archive (`ingest --archive`) belongs to none. Feeds are read
+after the fact, so an article dated just before a period can arrive during it, after the
+previous digest was built; such a late arrival joins the next digest (see `Period`),
+otherwise it would fall between two digests and never be shown.
 
 Keywords filter by the same terms the search uses (stemmed, stop words dropped, irregular
 forms mapped): an article matches when its title or text has any of them, which is exactly
@@ -58,6 +59,12 @@ class DigestItem:
     article_ids: tuple[int, ...]
     published: datetime  # the newest of its articles, UTC
     articles: tuple[DigestArticle, ...] = ()  # every report, oldest first
+
+    @property
+    def undated(self) -> bool:
+        """No report of it gave a date: `published` is when the newest was stored, which a
+        reader must not take for a publication time."""
+        return bool(self.articles) and not any(a.published for a in self.articles)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +132,7 @@ async def period_articles(conn: aiosqlite.Connection, period: Period) -> list[Pe
         "     OR (:seen IS NOT NULL AND ingested_ts >= :seen"
         "         AND published_ts >= :late AND published_ts < :start))"
         " AND (:as_of IS NULL OR ingested_ts < :as_of)"
+        " AND id NOT IN (SELECT article_id FROM archived)"
         " ORDER BY t, id",
         {"start": start, "end": end, "seen": seen, "late": late_start, "as_of": as_of},
     ) as cur:
