@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+from collections.abc import Sequence
 
 from telegram import (
     CallbackQuery,
@@ -109,11 +110,14 @@ async def _search(
     limit: int,
     offset: int = 0,
     as_of: float | None = None,
+    shown: Sequence[int] = (),
 ) -> SearchResult:
-    """Search as of `as_of` (all of it in a worker thread) and log the question with its
-    timing."""
+    """Search as of `as_of`, leaving out what `shown` (all of it in a worker thread), and
+    log the question with its timing."""
     started = time.perf_counter()
-    result = await shared.engine.ask(question, limit=limit, offset=offset, as_of=as_of)
+    result = await shared.engine.ask(
+        question, limit=limit, offset=offset, as_of=as_of, shown=shown
+    )
     elapsed_ms = (time.perf_counter() - started) * 1000
     await shared.conversations.log_query(
         chat_id, user_id, result.question, len(result.passages), elapsed_ms
@@ -144,9 +148,11 @@ async def _send_answer(
     offset: int,
     reply_to: int | None,
     as_of: float,
+    shown_before: Sequence[int] = (),
 ) -> None:
     """Send an answer (split at passages) with its buttons under the last message; `as_of`:
-    the moment it was searched as of, which its "More" keeps for every later page."""
+    the moment it was searched as of, which its "More" keeps for every later page, and
+    `shown_before` the sentences of the pages before this one, which it leaves out."""
     reply = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
     if not result.passages:
         text = result.message or "Nothing in the news corpus matches that."
@@ -160,6 +166,7 @@ async def _send_answer(
         offset + PASSAGES_PER_ANSWER,
         result.has_more,
         as_of,
+        shown_before,
     )
     keyboard = formatting.answer_keyboard(answer_id, result.passages, result.has_more)
     pages = formatting.answer_messages(result.passages, shared.zone)
@@ -240,6 +247,7 @@ async def more(update: Update, context: Context) -> None:
             PASSAGES_PER_ANSWER,
             answer.next_offset,
             as_of=answer.asked_ts,  # the next page of the same ranking
+            shown=answer.shown,  # every page so far, whatever was stored since
         )
         await _send_answer(
             context,
@@ -250,6 +258,7 @@ async def more(update: Update, context: Context) -> None:
             answer.next_offset,
             query.message.message_id,
             answer.asked_ts,
+            answer.shown,
         )
     except BaseException:
         # nothing (or not all) of the next page reached the chat: a press again may retry,

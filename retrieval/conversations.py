@@ -31,6 +31,12 @@ class ShownAnswer:
     has_more: bool
     sentence_ids: tuple[int, ...]
     asked_ts: float  # the moment it answers as of: each of its "More" pages keeps it
+    shown_before: tuple[int, ...] = ()  # the sentences its earlier pages showed
+
+    @property
+    def shown(self) -> tuple[int, ...]:
+        """Every sentence this answer has shown, up to and including this page."""
+        return self.shown_before + self.sentence_ids
 
 
 class Conversations:
@@ -67,13 +73,15 @@ class Conversations:
         next_offset: int,
         has_more: bool,
         asked_ts: float,
+        shown_before: Sequence[int] = (),
     ) -> int:
         """Store an answer about to be shown; returns its id for the buttons. `asked_ts`:
-        the moment it answers as of (its "More" pages answer as of the same)."""
+        the moment it answers as of (its "More" pages answer as of the same);
+        `shown_before`: the sentences of its earlier pages, for a "More" page."""
         shown = [[p.article.id, list(p.sentence_ids)] for p in passages]
         cursor = await self.conn.execute(
             "INSERT INTO answers (chat_id, user_id, question, next_offset, has_more, passages,"
-            " created_ts) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            " created_ts, shown_before) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 chat_id,
                 user_id,
@@ -82,6 +90,7 @@ class Conversations:
                 int(has_more),
                 json.dumps(shown),
                 asked_ts,
+                json.dumps(list(shown_before)),
             ),
         )
         assert cursor.lastrowid is not None
@@ -99,8 +108,8 @@ class Conversations:
 
     async def answer(self, answer_id: int) -> ShownAnswer | None:
         async with self.conn.execute(
-            "SELECT id, chat_id, question, next_offset, has_more, passages, created_ts"
-            " FROM answers WHERE id = ?",
+            "SELECT id, chat_id, question, next_offset, has_more, passages, created_ts,"
+            " shown_before FROM answers WHERE id = ?",
             (answer_id,),
         ) as cursor:
             row = await cursor.fetchone()
@@ -110,7 +119,8 @@ class Conversations:
         """The answer a bot message belongs to, if it was one."""
         async with self.conn.execute(
             "SELECT a.id, a.chat_id, a.question, a.next_offset, a.has_more, a.passages,"
-            " a.created_ts FROM answer_messages m JOIN answers a ON a.id = m.answer_id"
+            " a.created_ts, a.shown_before"
+            " FROM answer_messages m JOIN answers a ON a.id = m.answer_id"
             " WHERE m.chat_id = ? AND m.message_id = ?",
             (chat_id, message_id),
         ) as cursor:
@@ -174,4 +184,5 @@ def _shown(row: aiosqlite.Row) -> ShownAnswer:
         has_more=bool(row[4]),
         sentence_ids=tuple(int(i) for _, ids in passages for i in ids),
         asked_ts=float(row[6]),
+        shown_before=tuple(int(i) for i in json.loads(row[7])),
     )

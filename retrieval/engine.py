@@ -11,7 +11,7 @@ import asyncio
 import gc
 import logging
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -160,15 +160,23 @@ class Engine:
     # --- questions ------------------------------------------------------------------------
 
     async def ask(
-        self, question: str, limit: int = 5, offset: int = 0, as_of: float | None = None
+        self,
+        question: str,
+        limit: int = 5,
+        offset: int = 0,
+        as_of: float | None = None,
+        shown: Collection[int] = (),
     ) -> SearchResult:
         """The passages ranked offset..offset+limit that answer `question` as of `as_of`
-        (Unix time; now when None): nothing published later is quoted. Reads only.
+        (Unix time; now when None): nothing published later is quoted; none that shares a
+        sentence with `shown`, the earlier pages' (`Searcher.search`). Reads only.
 
         The whole question (indexes, reads, ranking, selection) is one worker-thread call,
         so the event loop goes on meanwhile.
         """
-        return await asyncio.to_thread(self._searcher.search, question, limit, offset, as_of)
+        return await asyncio.to_thread(
+            self._searcher.search, question, limit, offset, as_of, shown
+        )
 
     # --- the corpus -----------------------------------------------------------------------
 

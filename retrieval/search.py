@@ -13,6 +13,7 @@ the event loop never waits on any of it.
 from __future__ import annotations
 
 import time
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -73,11 +74,22 @@ class Searcher:
         self._signature = index.tokenizer.signature  # of the titles' stored terms
 
     def search(
-        self, question: str, limit: int = 5, offset: int = 0, as_of: float | None = None
+        self,
+        question: str,
+        limit: int = 5,
+        offset: int = 0,
+        as_of: float | None = None,
+        shown: Collection[int] = (),
     ) -> SearchResult:
         """The passages ranked offset..offset+limit for `question`, as of `as_of` (Unix time;
         now when None): nothing published later is quoted. Reads only; blocks (run it in a
-        worker thread from an event loop)."""
+        worker thread from an event loop).
+
+        `shown`: the sentences of the `offset` passages shown before (a "More" page). The
+        page is then the best `limit` windows that share none of them: the same page while
+        the corpus is unchanged, and no repeat or skip when an article dated before `as_of`
+        was stored since and moved the ranking.
+        """
         question = " ".join(question.split())[:MAX_QUESTION_CHARS]
         if not question:
             return SearchResult(
@@ -96,8 +108,16 @@ class Searcher:
         if candidates is None or not len(candidates):
             return SearchResult(question, (), self._nothing_matches(tokens, as_of))
         candidates, scores = self.ranker.rank(candidates, self.reader.sentence_texts_and_finds)
-        chosen = choose(candidates, scores, offset + limit + 1, self.ranker.first_page)
-        page = chosen[offset : offset + limit]
+        if shown:
+            # a window the earlier pages showed may now rank anywhere, or overlap new ones
+            seen = set(shown)
+            chosen = choose(candidates, scores, 2 * offset + limit + 1, self.ranker.first_page)
+            chosen = [w for w in chosen if seen.isdisjoint(candidates.sentence_ids(w))]
+            rest = chosen
+        else:
+            chosen = choose(candidates, scores, offset + limit + 1, self.ranker.first_page)
+            rest = chosen[offset:]
+        page = rest[:limit]
         passages = []
         terms = set(tokens)
         for rank, w in enumerate(page, start=offset + 1):
@@ -117,7 +137,7 @@ class Searcher:
             )
         if not passages and offset:
             return SearchResult(question, (), "No more passages for that question.")
-        return SearchResult(question, tuple(passages), None, len(chosen) > offset + limit)
+        return SearchResult(question, tuple(passages), None, len(rest) > limit)
 
     def candidates(self, question: str, tokens: list[str], moment: float) -> Candidates | None:
         """The candidate windows of `question` as of `moment`, with their features; None

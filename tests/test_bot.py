@@ -492,6 +492,32 @@ async def test_every_page_of_an_answer_is_as_of_the_question(bot: Harness) -> No
         assert later not in shown
 
 
+async def test_more_neither_repeats_nor_skips_when_an_article_arrives_in_between(
+    bot: Harness,
+) -> None:
+    """A story dated before the question but stored after it (a feed read late) enters the
+    ranking as of the question. "More" paged by rank: the new story pushed the first page's
+    last passage onto the second, and was itself never shown, ranking above the page."""
+    asked = int(datetime(2024, 4, 15, tzinfo=UTC).timestamp())
+    [answer] = await bot.ask(USER, "lighthouse keeper", date=asked)
+    engine = bot.app.bot_data.engine
+    late = ArticleDraft(
+        title="Lighthouse keeper, lighthouse keeper: the last lighthouse keeper of Rathlin",
+        text="The last lighthouse keeper of Rathlin, a lighthouse keeper for forty years, "
+        "kept the lighthouse lamp lit.",
+        source="Island News",
+        published="2024-04-14",
+    )
+    await engine.add_articles([late])
+    await engine.refresh()
+    assert await bot.press(USER, answer, buttons(answer)["More ▸"]) is None
+    follow = (await bot.reply(USER, 2))[1]
+    first = [d.title for d in LIGHTHOUSES if d.title in answer["text"]]
+    assert len(first) == 3
+    assert not any(title in follow["text"] for title in first)  # no repeat
+    assert "Rathlin" in follow["text"]  # and the new best story is not skipped
+
+
 async def test_a_double_tap_on_more_sends_the_next_passages_once(bot: Harness) -> None:
     [answer] = await bot.ask(USER, "lighthouse keeper")
     more = buttons(answer)["More ▸"]

@@ -276,4 +276,15 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
+    Migration(
+        11,
+        "what the earlier pages of an answer showed",
+        """
+        -- The sentence ids the pages before a "More" page showed, as a JSON list: its own
+        -- "More" leaves out every page shown so far, not only the latest. (Paging by rank
+        -- alone repeated or skipped passages when an article stored after the question,
+        -- but dated before it, moved the ranking.)
+        ALTER TABLE answers ADD COLUMN shown_before TEXT NOT NULL DEFAULT '[]';
+        """,
+    ),
 )
