@@ -186,9 +186,10 @@ class Engine:
         on_article: Callable[[], None] | None = None,
         max_expanded: int | None = None,
         archive: bool = False,
+        report: IngestReport | None = None,
     ) -> IngestReport:
         """Store every article under `paths` (see `ingest_paths`); `refresh` indexes them."""
-        return await ingest_paths(self._store, paths, on_article, max_expanded, archive)
+        return await ingest_paths(self._store, paths, on_article, max_expanded, archive, report)
 
     async def add_articles(self, drafts: Sequence[ArticleDraft]) -> list[AddResult]:
         """Store articles already read, skipping duplicates; one transaction (split into

@@ -5,8 +5,12 @@ import io
 import json
 import os
 import re
+import signal
+import sqlite3
 import subprocess
 import sys
+import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -284,3 +288,52 @@ def test_a_reader_that_goes_away_ends_ask_quietly(tmp_path: Path) -> None:
     assert _ask_into_a_closed_pipe(db, None).returncode == EXIT_BROKEN_PIPE
     done = _ask_into_a_closed_pipe(db, subprocess.PIPE)
     assert done.returncode == EXIT_BROKEN_PIPE and done.stderr == ""
+
+
+def test_an_interrupted_ingest_says_what_it_stored(tmp_path: Path) -> None:
+    """Ctrl-C ended an ingest with status 130 and not a word: the admin could not tell what
+    was stored, nor that the same command goes on where it stopped."""
+    big = write_jsonl(
+        tmp_path / "big.jsonl",
+        [
+            {"title": f"Ferry report {n}", "text": f"Ferry {n} left the harbour at dawn."}
+            for n in range(20_000)
+        ],
+    )
+    db = tmp_path / "news.db"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "ingest", "--quiet", "--db", str(db), str(big)],
+        cwd=tmp_path,
+        env=clean_env(),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not stored_articles(db) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 130
+    match = re.match(r"added ([\d,]+) articles", out)
+    assert match, out
+    added = int(match[1].replace(",", ""))
+    assert 0 < added < 20_000 and stored_articles(db) >= added
+    assert "the ingest stopped early: interrupted. The articles added are stored" in err
+    asked = run_newsbot(["ask", "--db", str(db), "--json", "When did ferry 7 leave?"], tmp_path)
+    assert json.loads(asked.stdout)["results"][0]["article"]["title"] == "Ferry report 7"
+
+
+def stored_articles(db: Path) -> int:
+    """How many articles `db` holds so far (0 before the ingest made its tables)."""
+    try:
+        with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)) as conn:
+            return int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+    except sqlite3.OperationalError:
+        return 0

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import sys
 from datetime import UTC, datetime, timedelta
@@ -17,7 +18,7 @@ from bot.bounds import AUTHORS_SHOWN, NAME_CHARS, QUOTE_CHARS, TITLE_CHARS, clip
 from bot.config import Settings
 from bot.progress import progress_bar
 from bot.times import read_moment, when
-from retrieval.corpus.ingest import LISTED_PER_FILE
+from retrieval.corpus.ingest import INTERRUPTED, LISTED_PER_FILE, IngestReport
 from retrieval.digest.digest import Digest, Period, keyword_terms
 from retrieval.engine import Engine
 from retrieval.errors import DigestError, IndexWriteError, StoreError
@@ -32,11 +33,16 @@ EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a tool its rea
 
 async def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
     engine = await Engine.open(settings.db_path)
+    report = IngestReport()
     unsaved: IndexWriteError | None = None
     try:
         with progress_bar(None, "articles read", not args.quiet, "ingest") as tick:
-            report = await engine.ingest(
-                args.paths, on_article=tick, max_expanded=args.max_expanded, archive=args.archive
+            await engine.ingest(
+                args.paths,
+                on_article=tick,
+                max_expanded=args.max_expanded,
+                archive=args.archive,
+                report=report,
             )
         with progress_bar(report.sentences, "sentences indexed", not args.quiet, "ingest") as tick:
             indexed = await engine.refresh(progress=tick)
@@ -45,8 +51,20 @@ async def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
                 await engine.save_index()
         except IndexWriteError as exc:  # the articles are stored: say so, then what failed
             unsaved = exc
+    except asyncio.CancelledError:  # Ctrl-C: asyncio.run cancels us, then exits with 130
+        report.stopped = INTERRUPTED
+        _print_ingest(report, args)
+        raise
     finally:
         await engine.close()
+    _print_ingest(report, args)
+    if unsaved is not None:
+        print(f"newsbot: {unsaved}", file=sys.stderr)
+    return EXIT_OK if report.ok and unsaved is None else EXIT_FAILED
+
+
+def _print_ingest(report: IngestReport, args: argparse.Namespace) -> None:
+    """What an ingest added, what failed and why, and why it stopped if it did."""
     for failure in report.failures:
         print(f"failed: {failure}", file=sys.stderr)
     if report.unlisted:
@@ -66,9 +84,6 @@ async def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
         )
     if report.stopped:
         print(f"newsbot: the ingest stopped early: {report.stopped}", file=sys.stderr)
-    if unsaved is not None:
-        print(f"newsbot: {unsaved}", file=sys.stderr)
-    return EXIT_OK if report.ok and unsaved is None else EXIT_FAILED
 
 
 def passage_json(passage: Passage) -> dict[str, Any]:

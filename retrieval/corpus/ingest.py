@@ -19,6 +19,11 @@ BATCH = 500  # articles per transaction: large enough to be fast, small enough t
 # Failures listed per file; past this, one line counts the rest. A file of a million bad lines
 # (or a bomb of them) would otherwise hold a million failures in memory and print them all.
 LISTED_PER_FILE = 100
+INTERRUPTED = (
+    "interrupted. The articles added are stored and are indexed when newsbot next opens the "
+    "database; run the same ingest again to go on: what is stored already is skipped as a "
+    "duplicate"
+)
 # A file whose first this many records all fail is not articles in any format we read (or is
 # a bomb of bad lines): the rest of it is skipped rather than parsed for minutes.
 GIVE_UP_AFTER = 10_000
@@ -45,7 +50,8 @@ class IngestReport:
     sentences: int = 0
     failures: list[Failure] = field(default_factory=list)  # what failed, listed
     unlisted: int = 0  # further failures, counted only (LISTED_PER_FILE)
-    stopped: str | None = None  # why the ingest stopped early: the database cannot be written
+    stopped: str | None = None  # why the ingest stopped early: the database cannot be written,
+    # or it was interrupted (INTERRUPTED)
 
     @property
     def ok(self) -> bool:
@@ -107,14 +113,17 @@ async def ingest_paths(
     on_article: Callable[[], None] | None = None,
     max_expanded: int | None = None,
     archive: bool = False,
+    report: IngestReport | None = None,
 ) -> IngestReport:
     """Read and store every article under `paths`; bad files and records are reported, the
     good ones kept. Writes in transactions of `BATCH` articles, each split into sentences in
     a worker thread first (the CPU-heavy part), so the event loop stays free meanwhile. A
     compressed file may expand to `max_expanded` bytes (default: `formats.expansion_cap`);
     what it held before is kept. `archive`: no digest takes the articles added (a backfill).
+    `report`, when given, is filled as the ingest goes: a caller cancelled (Ctrl-C) can
+    still tell what was stored (every batch counted, and perhaps the one being written).
     """
-    report = IngestReport()
+    report = IngestReport() if report is None else report
     pending: list[tuple[ArticleDraft, str, int | None]] = []
 
     async def flush() -> None:
