@@ -40,6 +40,9 @@ log = logging.getLogger(__name__)
 DEFAULT_TIME = DailyTime(8, 0)
 QUIET = "quiet"
 _TIME_LIKE = re.compile(r"^\d{1,2}(?:[:.h]\d*)?(?:am|pm)?$", re.IGNORECASE)
+# A time that can be no keyword ("07:30", "7pm"), taken after the keywords too; a bare "9"
+# there stays a keyword ("apollo 11").
+_CLOCK_TIME = re.compile(r"^\d{1,2}(?:[:.h]\d{2}(?:am|pm)?|am|pm)$", re.IGNORECASE)
 _CHAT_REF = re.compile(r"^(@\w{4,32}|-\d{5,})$")
 _ADMINS = (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
 
@@ -62,6 +65,8 @@ def parse_subscribe(
 
     The time and the zone may come in either order before the keywords; a word that looks
     like a time or a zone is taken as one, so a typo is reported instead of searched for.
+    After the keywords, "/subscribe oil opec 07:30 Europe/London", a clock time and a valid
+    zone are still taken as such: searching for "07:30" is never what was meant.
     """
     words = list(args)
     target = words.pop(0) if allow_target and words and _CHAT_REF.match(words[0]) else None
@@ -74,12 +79,28 @@ def parse_subscribe(
             zone = parse_zone(words.pop(0)).key
         else:
             break
-    quiet = any(w.casefold() == QUIET for w in words)
-    keywords = tuple(w for w in words if w.casefold() != QUIET)
+    keywords_and_quiet = []
+    for word in words:
+        if at is None and _CLOCK_TIME.match(word):
+            at = DailyTime.parse(word)
+        elif zone is None and looks_like_zone(word) and _is_zone(word):
+            zone = parse_zone(word).key
+        else:
+            keywords_and_quiet.append(word)
+    quiet = any(w.casefold() == QUIET for w in keywords_and_quiet)
+    keywords = tuple(w for w in keywords_and_quiet if w.casefold() != QUIET)
     keyword_terms(keywords, Tokenizer())
     return SubscribeRequest(
         at or DEFAULT_TIME, zone or parse_zone(default_zone).key, keywords, quiet, target
     )
+
+
+def _is_zone(word: str) -> bool:
+    try:
+        parse_zone(word)
+    except ScheduleError:
+        return False
+    return True
 
 
 def _chat_ref(text: str) -> int | str:

@@ -142,6 +142,16 @@ def test_subscription_settings_and_last_digest() -> None:
         (["Asia/Tokyo", "18.00", "quiet"], DailyTime(18, 0), "Asia/Tokyo", (), True),
         (["Japan", "trade"], DEFAULT_TIME, "UTC", ("Japan", "trade"), False),
         (["2024", "budget"], DEFAULT_TIME, "UTC", ("2024", "budget"), False),
+        # a clock time and a zone after the keywords are still read as such
+        (
+            ["oil", "opec", "07:30", "europe/london"],
+            DailyTime(7, 30),
+            "Europe/London",
+            ("oil", "opec"),
+            False,
+        ),
+        (["oil", "quiet", "18.15"], DailyTime(18, 15), "UTC", ("oil",), True),
+        (["apollo", "11", "AC/DC"], DEFAULT_TIME, "UTC", ("apollo", "11", "AC/DC"), False),
     ],
 )
 def test_subscribe_words(
@@ -168,6 +178,7 @@ def test_subscribe_words_name_a_channel_only_where_allowed() -> None:
     [
         (["25:00"], "'25:00' is not a time of day: use HH:MM on a 24-hour clock"),
         (["8am"], "'8am' is not a time of day"),
+        (["oil", "8pm"], "'8pm' is not a time of day"),
         (["08:00", "Europe/Atlantis"], "unknown time zone 'Europe/Atlantis'"),
         (["the", "of"], "only very common words"),
     ],
