@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from retrieval.corpus.db import connect
+from retrieval.engine import Engine
 from retrieval.errors import FeedError
 from retrieval.feeds.registry import (
     DEFAULT_INTERVAL,
@@ -17,6 +18,7 @@ from retrieval.feeds.registry import (
     format_interval,
     parse_interval,
 )
+from retrieval.models import ArticleDraft
 
 
 @pytest.mark.parametrize(
@@ -135,6 +137,28 @@ async def test_a_success_clears_the_error_and_records_seen_entries(db_path: Path
         await feeds.record_success(feed, [], None, None, None, now=3000.0)
         again = await feeds.get(feed.id)
         assert again is not None and again.etag == '"v1"' and again.title == "A Feed"
+    finally:
+        await conn.close()
+
+
+async def test_a_feed_counts_each_of_its_articles_once(db_path: Path) -> None:
+    """An outlet that re-posts a story under a new guid gives two entries of one article:
+    `feeds list` counted it twice."""
+    engine = await Engine.open(db_path)
+    try:
+        [story] = await engine.add_articles(
+            [ArticleDraft("Harbour reopens", "The harbour reopened on Monday after repairs.")]
+        )
+    finally:
+        await engine.close()
+    conn = await connect(db_path)
+    try:
+        feeds = FeedRegistry(conn)
+        feed, _ = await feeds.add("https://news.test/a.rss", interval=600)
+        entries = [SeenEntry(key, story.article_id, None) for key in ("a-1", "a-1-updated")]
+        await feeds.record_success(feed, entries, None, None, None, now=1000.0)
+        listed = await feeds.get(feed.id)
+        assert listed is not None and listed.articles == 1
     finally:
         await conn.close()
 

@@ -44,7 +44,7 @@ class Feed:
     failures: int
     next_poll_ts: float
     paused_ts: float | None
-    articles: int = 0  # entries of this feed that are in the corpus
+    articles: int = 0  # articles of this feed in the corpus, each once (a re-posted entry too)
 
     @property
     def label(self) -> str:
@@ -107,7 +107,7 @@ _COLUMNS = (
     " last_fetch_ts, last_ok_ts, last_error, failures, next_poll_ts, paused_ts"
 )
 _SELECT = (
-    f"SELECT {_COLUMNS}, (SELECT count(article_id) FROM feed_entries e"
+    f"SELECT {_COLUMNS}, (SELECT count(DISTINCT article_id) FROM feed_entries e"
     f" WHERE e.feed_id = feeds.id) AS articles FROM feeds"
 )
 
