@@ -141,3 +141,18 @@ def test_plain_text_and_html_summaries_are_each_read_as_what_they_are() -> None:
         b'<summary type="text">Tickets &lt;b&gt;now&lt;/b&gt; on sale &amp; cheap</summary>',
     )
     assert parse_feed(atom, f"{BASE}/n").entries[0].text == "Tickets <b>now</b> on sale & cheap"
+
+
+def test_a_guid_that_is_no_address_is_not_made_into_a_link() -> None:
+    """RSS reads a <guid> as a permalink unless it says otherwise, and many feeds do not say
+    so: "abc-123" became https://news.test/abc-123, a "Full article" link leading nowhere."""
+    feed = f"""<rss version="2.0"><channel><title>T</title>
+        <item><title>A</title><guid>abc-123</guid><description>A.</description></item>
+        <item><title>B</title><guid>{BASE}/pages/b.html</guid><description>B.</description></item>
+        <item><title>C</title><link>c.html</link><guid isPermaLink="false">c-1</guid>
+            <description>C.</description></item>
+        </channel></rss>"""
+    a, b, c = parse_feed(feed.encode(), f"{BASE}/feeds/t.rss").entries
+    assert (a.key, a.link) == ("abc-123", None)
+    assert (b.key, b.link) == (f"{BASE}/pages/b.html", f"{BASE}/pages/b.html")
+    assert (c.key, c.link) == ("c-1", f"{BASE}/feeds/c.html")  # a relative link, resolved

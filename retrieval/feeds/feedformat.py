@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from time import struct_time
 from typing import Any
+from urllib.parse import urljoin
 
 import feedparser
 import lxml.html
@@ -143,14 +144,25 @@ def _text(item: Any) -> str:
     return max(texts, key=len, default="")
 
 
-def _link(item: Any) -> str | None:
+def _link(item: Any, base: str) -> str | None:
+    """The entry's http(s) link, a relative one resolved against `base` (the feed's URL).
+
+    A `<guid>` stands for the link when the item has none (RSS: a permalink unless it says
+    otherwise), but publishers leave out isPermaLink="false" on ids that are no address at
+    all ("abc-123"): only a guid that is a whole http(s) URL is taken as the link, rather than
+    an address made up from it, whose "Full article" link would lead nowhere.
+    """
     link = (item.get("link") or "").strip()
-    return link if link.lower().startswith(("http://", "https://")) else None
+    if item.get("guidislink") and link == (item.get("id") or "").strip():
+        resolved = link
+    else:
+        resolved = urljoin(base, link) if link else ""
+    return resolved if resolved.lower().startswith(("http://", "https://")) else None
 
 
-def _entry(item: Any) -> Entry:
+def _entry(item: Any, base: str) -> Entry:
     title = clean_line(_plain(item.get("title_detail"), item.get("title") or "")) or None
-    link = _link(item)
+    link = _link(item, base)
     text = _text(item)
     key = (
         (item.get("id") or "").strip()
@@ -180,7 +192,9 @@ def parse_feed(content: bytes, url: str, content_type: str | None = None) -> Par
     media = (content_type or "application/xml").split(";", 1)[0].strip() or "application/xml"
     parsed = feedparser.parse(
         io.BytesIO(_XML_DECLARED_ENCODING.sub(r"\g<1>utf-8", text, count=1).encode()),
-        response_headers={"content-type": f"{media}; charset=utf-8", "content-location": url},
+        # no content-location: relative links are resolved by `_link`, which can tell a
+        # link from a guid standing in for one
+        response_headers={"content-type": f"{media}; charset=utf-8"},
     )
     problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
     if not parsed.get("version") and not parsed.entries:
@@ -190,7 +204,7 @@ def parse_feed(content: bytes, url: str, content_type: str | None = None) -> Par
         raise ParseError(f"malformed feed: {problem}")
     entries: dict[str, Entry] = {}
     for item in parsed.entries:
-        entry = _entry(item)
+        entry = _entry(item, url)
         entries.setdefault(entry.key, entry)  # a feed listing an entry twice gives it once
     title = clean_line(parsed.feed.get("title") or "") or None
     return ParsedFeed(
