@@ -30,6 +30,11 @@ def when(moment: datetime | float | None, zone: tzinfo, style: Style = "stamp_zo
     return f"{stamp} {local:%Z}" if style == "stamp_zone" else stamp
 
 
+def day_in(moment: float, zone: tzinfo) -> str:
+    """The date of a Unix time in `zone`, as 2024-11-25."""
+    return datetime.fromtimestamp(moment, zone).date().isoformat()
+
+
 def read_day(text: str) -> date | None:
     """`text` as a bare ISO date (2024-11-25, 20241125), or None if it is not one."""
     try:

@@ -147,6 +147,42 @@ def test_stats_prints_the_corpus_size(db_path: Path, capsys: pytest.CaptureFixtu
     assert "2024-11-25" in out
 
 
+def test_stats_tells_dates_in_the_zone_and_counts_undated_and_archived(
+    db_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """stats printed the stored date strings, whatever their form, and said nothing of the
+    articles that have none (which count from when they were stored) or are archived."""
+    late = {"title": "Late", "text": "Filed late.", "published": "2024-11-25T23:30:00Z"}
+    early = {"title": "Early", "text": "Filed early.", "published": "2024-11-02"}
+    undated = {"title": "Undated", "text": "No date on this one."}
+    db = ["--db", str(db_path)]
+    assert (
+        main([*db, "ingest", "--quiet", str(write_jsonl(tmp_path / "a.jsonl", [late, early]))])
+        == 0
+    )
+    assert (
+        main(
+            [
+                *db,
+                "ingest",
+                "--quiet",
+                "--archive",
+                str(write_jsonl(tmp_path / "b.jsonl", [undated])),
+            ]
+        )
+        == 0
+    )
+    capsys.readouterr()
+    monkeypatch.setenv("NEWSBOT_TIMEZONE", "Asia/Tokyo")
+    assert main([*db, "stats"]) == 0
+    out = capsys.readouterr().out
+    assert "published:  2024-11-02 to 2024-11-26; 1 undated\n" in out  # 08:30 on the 26th there
+    assert "archived:   1 (kept out of digests)\n" in out
+
+
 def test_every_command_has_help_and_is_in_the_readme() -> None:
     parser = build_parser()
     readme = (REPO / "README.md").read_text()

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from bot.bounds import AUTHORS_SHOWN, NAME_CHARS, QUOTE_CHARS, TITLE_CHARS, clip, some_of
 from bot.config import Settings
 from bot.progress import progress_bar
-from bot.times import read_moment, when
+from bot.times import day_in, read_moment, when
 from retrieval.corpus.ingest import INTERRUPTED, LISTED_PER_FILE, IngestReport
 from retrieval.digest.digest import Digest, Period, keyword_terms
 from retrieval.engine import Engine
@@ -255,8 +255,15 @@ async def cmd_stats(settings: Settings, args: argparse.Namespace) -> int:
     print(f"articles:   {stats.articles:,}")
     print(f"passages:   {counted(stats.sentences, 'sentence')}")
     print(f"outlets:    {stats.outlets:,}")
-    span = f"{stats.first_published} to {stats.last_published}" if stats.first_published else "-"
-    print(f"published:  {span}")
+    zone = settings.zone
+    span = (
+        f"{day_in(stats.first_published, zone)} to {day_in(stats.last_published, zone)}"
+        if stats.first_published is not None and stats.last_published is not None
+        else "-"
+    )
+    undated = f"; {stats.undated:,} undated" if stats.undated else ""
+    print(f"published:  {span}{undated}")
+    print(f"archived:   {stats.archived:,} (kept out of digests)")
     return EXIT_OK
 
 

@@ -51,8 +51,10 @@ class CorpusStats:
     articles: int
     sentences: int
     outlets: int
-    first_published: str | None
-    last_published: str | None
+    first_published: float | None  # Unix time of the earliest dated article (None: no date)
+    last_published: float | None
+    undated: int = 0  # articles with no date: they count from when they were stored
+    archived: int = 0  # articles kept out of digests (`ingest --archive`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -342,12 +344,13 @@ class CorpusStore:
 
     async def stats(self) -> CorpusStats:
         async with self.conn.execute(
-            "SELECT count(*), count(DISTINCT source), min(published), max(published) FROM articles"
+            "SELECT count(*), count(DISTINCT source), min(published_ts), max(published_ts),"
+            " count(*) - count(published_ts), (SELECT count(*) FROM archived),"
+            " (SELECT count(*) FROM sentences) FROM articles"
         ) as cur:
-            articles, outlets, first, last = await cur.fetchone() or (0, 0, None, None)
-        async with self.conn.execute("SELECT count(*) FROM sentences") as cur:
             row = await cur.fetchone()
-        return CorpusStats(articles, int(row[0]) if row else 0, outlets, first, last)
+        articles, outlets, first, last, undated, archived, sentences = row or (0,) * 7
+        return CorpusStats(articles, sentences, outlets, first, last, undated, archived)
 
     async def sentences_after(
         self, watermark: int, batch: int = 20_000
