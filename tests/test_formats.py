@@ -140,6 +140,22 @@ def test_text_in_a_legacy_encoding_is_read(tmp_path: Path, encoding: str) -> Non
         list(read_records(binary))
 
 
+def test_json_lines_in_windows_1252_are_read_line_by_line(tmp_path: Path) -> None:
+    """A whole .txt or .json in Windows-1252 was read, but each line of such a .jsonl failed
+    as "not UTF-8 text"; a line of binary data still fails, alone."""
+    body = "Café owners say the naïve plan – announced on Monday – will cost €5m."
+    line = json.dumps({"title": "Café plan", "text": body}, ensure_ascii=False)
+    path = tmp_path / "old.jsonl"
+    path.write_bytes(line.encode("cp1252") + b"\n" + bytes(range(1, 10)) + bytes(range(128, 256)))
+    good, bad = read_records(path)
+    assert good.draft is not None and (good.draft.title, good.draft.text) == ("Café plan", body)
+    assert (
+        bad.draft is None
+        and bad.line == 2
+        and bad.error == ("not text: neither UTF-8 nor a legacy encoding, likely binary data")
+    )
+
+
 def test_unknown_format_names_the_valid_ones(tmp_path: Path) -> None:
     path = tmp_path / "notes.docx"
     path.write_text("x")

@@ -365,10 +365,11 @@ def _read_jsonl(stream: IO[bytes], origin: str) -> Iterator[Record]:
         if not raw.strip():
             continue
         try:
-            item = _json_value(raw)
+            try:
+                item = _json_value(raw)
+            except UnicodeDecodeError:  # a line of an old export in Windows-1252, as a
+                item = _json_value(_decode(raw))  # whole document would be read
             yield Record(draft_from_mapping(item, origin), line=number)
-        except UnicodeDecodeError:
-            yield Record(None, "not UTF-8 text", line=number)
         except json.JSONDecodeError as exc:
             yield Record(None, f"invalid JSON: {exc.msg}", line=number)
         except ParseError as exc:
