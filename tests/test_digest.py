@@ -298,6 +298,11 @@ def test_an_archive_is_searched_but_kept_out_of_digests(
     assert main([*db, "ask", "--json", "Who walked out at Tilbury?"]) == 0
     [first, *_] = json.loads(capsys.readouterr().out)["results"]
     assert first["article"]["title"] == strike["title"]
+    # stored plainly by mistake: the same ingest with --archive archives it
+    assert main([*db, "ingest", "--archive", str(new)]) == 0
+    assert "1 duplicate" in capsys.readouterr().out
+    assert main([*db, "digest", "--since", "1h", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["stories"] == []
 
 
 def test_cli_digest_reads_dates_in_newsbot_timezone(

@@ -79,7 +79,7 @@ def _print_ingest(report: IngestReport, args: argparse.Namespace) -> None:
             f"note: {counted(report.undated, 'article')} added had no date, so "
             f"{'they count' if report.undated > 1 else 'it counts'} from now: the next digest "
             "takes them as new. For a backfill of old news, `newsbot ingest --archive` keeps "
-            "its articles out of digests.",
+            "its articles out of digests (run again with it, it archives these).",
             file=sys.stderr,
         )
     if report.stopped:

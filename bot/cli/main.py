@@ -131,7 +131,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--archive",
         action="store_true",
         help="a backfill of old news: searched as any other, but kept out of digests (an "
-        "undated article would count from now, as the day's news)",
+        "undated article would count from now, as the day's news); archives those of its "
+        "articles already stored too",
     )
     ingest.add_argument(
         "--max-expanded",

@@ -184,7 +184,8 @@ class CorpusStore:
         self, articles: Sequence[PreparedArticle], archive: bool = False
     ) -> list[AddResult]:
         """Store articles with their sentences, skipping duplicates; one transaction.
-        `archive`: the articles added are kept out of digests (table `archived`).
+        `archive`: the articles are kept out of digests (table `archived`), those found
+        stored already too.
 
         A duplicate has the same canonical URL or the same words as a stored article (or as
         an earlier one of this batch). Either all of the batch is written or none of it.
@@ -244,11 +245,11 @@ class CorpusStore:
                     " VALUES (?, ?, ?, ?, ?, ?)",
                     sentence_rows,
                 )
-                if archive:
-                    await self.conn.executemany(
-                        "INSERT OR REPLACE INTO archived (article_id) VALUES (?)",
-                        [(row[0],) for row in article_rows],
-                    )
+            if archive:  # duplicates too: the same ingest again, with --archive, archives it
+                await self.conn.executemany(
+                    "INSERT OR IGNORE INTO archived (article_id) VALUES (?)",
+                    [(r.article_id,) for r in results],
+                )
         return results
 
     async def _next_sentence_id(self) -> int:
