@@ -33,6 +33,7 @@ if __name__ == "__main__" and not __package__:  # run as a script: make `benchma
 from benchmarks.corpora import add_corpus_option, missing  # noqa: E402
 from benchmarks.corpus import DEFAULT_OUT  # noqa: E402
 from benchmarks.realscale import ARTICLES, _articles_file  # noqa: E402
+from retrieval.corpus.dates import to_timestamp  # noqa: E402
 from retrieval.corpus.formats import read_records  # noqa: E402
 from retrieval.corpus.ingest import BATCH  # noqa: E402
 from retrieval.corpus.sentences import article_sentences  # noqa: E402
@@ -123,7 +124,15 @@ def measure(path: Path, rounds: int) -> dict[str, Any]:
     titles = stage("title terms", lambda: [title_terms(d.title, Tokenizer()) for d in drafts])
     finds = iter(packed)
     prepared = [
-        PreparedArticle(d, url, hash_, split, tuple(next(finds) for _ in split), title)
+        PreparedArticle(
+            d,
+            url,
+            hash_,
+            split,
+            tuple(next(finds) for _ in split),
+            title,
+            to_timestamp(d.published),
+        )
         for d, (hash_, url), split, title in zip(drafts, marks, sentences, titles, strict=True)
     ]
     stage("store (SQLite)", lambda: _store(prepared))

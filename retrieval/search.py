@@ -108,15 +108,14 @@ class Searcher:
         if candidates is None or not len(candidates):
             return SearchResult(question, (), self._nothing_matches(tokens, as_of))
         candidates, scores = self.ranker.rank(candidates, self.reader.sentence_texts_and_finds)
+        first_page = self.ranker.first_page
         if shown:
             # a window the earlier pages showed may now rank anywhere, or overlap new ones
             seen = set(shown)
-            chosen = choose(candidates, scores, 2 * offset + limit + 1, self.ranker.first_page)
-            chosen = [w for w in chosen if seen.isdisjoint(candidates.sentence_ids(w))]
-            rest = chosen
+            chosen = choose(candidates, scores, 2 * offset + limit + 1, first_page)
+            rest = [w for w in chosen if seen.isdisjoint(candidates.sentence_ids(w))]
         else:
-            chosen = choose(candidates, scores, offset + limit + 1, self.ranker.first_page)
-            rest = chosen[offset:]
+            rest = choose(candidates, scores, offset + limit + 1, first_page)[offset:]
         page = rest[:limit]
         passages = []
         terms = set(tokens)

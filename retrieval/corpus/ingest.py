@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from retrieval.corpus.dates import to_timestamp
 from retrieval.corpus.formats import READABLE, format_of, read_records
 from retrieval.corpus.store import AddResult, CorpusStore, prepare_articles
 from retrieval.errors import ParseError, StoreError
@@ -212,12 +211,12 @@ async def _store_batch(
                     raise StoreError(fault) from exc
                 results.append(None)
                 report.failures.append(Failure(path, f"database refused it: {exc}", line))
-    for result, (draft, _, _) in zip(results, batch, strict=True):
+    for result, article in zip(results, prepared, strict=True):
         if result is None:
             continue
         if result.added:
             report.added += 1
             report.sentences += result.sentences
-            report.undated += to_timestamp(draft.published) is None
+            report.undated += article.published_ts is None
         else:
             report.duplicates += 1

@@ -69,6 +69,7 @@ class PreparedArticle:
     # stored without (read when a question quotes it).
     finds: tuple[bytes | None, ...] = ()
     title_terms: str | None = None  # as stored (`title_terms`); None: tokenized when asked
+    published_ts: float | None = None  # the draft's date as a Unix time; None: it has none
 
 
 def title_terms(title: str, tokenizer: Tokenizer) -> str:
@@ -108,6 +109,7 @@ def prepare_articles(drafts: Iterable[ArticleDraft]) -> list[PreparedArticle]:
             canonical_url(draft.url),
             fingerprint(draft.text),
             tuple(article_sentences(draft.text)),
+            published_ts=to_timestamp(draft.published),
         )
         for draft in drafts
     ]
@@ -141,7 +143,7 @@ def _article_row(
     `published` keeps the date as the source gave it."""
     draft = article.draft
     stored = time.time()
-    published = to_timestamp(draft.published)
+    published = article.published_ts
     return (
         article_id,
         draft.title,
