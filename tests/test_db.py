@@ -79,6 +79,32 @@ async def test_a_transaction_rolls_back_on_an_error_and_on_cancellation(
     assert not conn.in_transaction  # the connection is usable again
 
 
+@pytest.mark.parametrize("statement", ["BEGIN IMMEDIATE", "COMMIT"])
+async def test_a_cancellation_while_begin_or_commit_runs_stays_a_cancellation(
+    conn: aiosqlite.Connection, monkeypatch: pytest.MonkeyPatch, statement: str
+) -> None:
+    """Ctrl-C landing while COMMIT waited its turn on aiosqlite's thread: the ROLLBACK sent
+    next failed ("no transaction is active"), its error replaced the cancellation, and the
+    ingest took it for a bad batch and went on to the end, exit status 0."""
+    execute = conn.execute
+
+    def cancelled_during(sql: str, *args: object) -> object:
+        if sql == statement:
+            task = asyncio.current_task()
+            assert task is not None
+            asyncio.get_running_loop().call_soon(task.cancel)  # while it is awaited
+        return execute(sql, *args)
+
+    monkeypatch.setattr(conn, "execute", cancelled_during)
+    with pytest.raises(asyncio.CancelledError):
+        async with transaction(conn):
+            await execute("INSERT INTO t (tag) VALUES ('a')")
+    monkeypatch.undo()
+    # a COMMIT that was under way is kept (the cancellation came too late to stop it)
+    assert await count(conn) == (1 if statement == "COMMIT" else 0)
+    assert not conn.in_transaction  # a BEGIN that ran is not left open either
+
+
 async def test_rows_for_ids_reads_any_number_of_ids_with_extra_parameters(
     conn: aiosqlite.Connection,
 ) -> None:

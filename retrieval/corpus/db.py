@@ -133,18 +133,33 @@ async def transaction(conn: aiosqlite.Connection) -> AsyncIterator[None]:
 
     BEGIN IMMEDIATE takes the write lock up front (waiting out another writer for the busy
     timeout), so the block never fails halfway for a lock. Any exception, a cancellation
-    too, rolls everything back and goes on; a failed COMMIT rolls back the same way. `conn`
-    must be in autocommit mode (as `connect` opens it), so nothing else is pending.
+    too, rolls everything back and goes on; a failed COMMIT rolls back the same way. A
+    cancellation (Ctrl-C) while BEGIN or COMMIT waits lets it finish first: aiosqlite runs it
+    on its thread whatever the caller does, and a ROLLBACK sent meanwhile fails ("no
+    transaction is active") with an error that hides the cancellation. `conn` must be in
+    autocommit mode (as `connect` opens it), so nothing else is pending.
     """
-    await conn.execute("BEGIN IMMEDIATE")
     try:
+        await _through(conn, "BEGIN IMMEDIATE")
         yield
-        await conn.execute("COMMIT")
+        await _through(conn, "COMMIT")
     except BaseException:
-        # SQLite has already rolled back after some errors (a full disk: SQLITE_FULL); a
-        # ROLLBACK then fails too, and its error would hide the one that says why.
         if conn.in_transaction:
-            await conn.execute("ROLLBACK")
+            # SQLite has already rolled back after some errors (a full disk: SQLITE_FULL):
+            # the ROLLBACK's own error would hide the one that says why
+            with contextlib.suppress(sqlite3.Error):
+                await conn.execute("ROLLBACK")
+        raise
+
+
+async def _through(conn: aiosqlite.Connection, statement: str) -> None:
+    """Run `statement`; if cancelled meanwhile, wait until it has run, then be cancelled, so
+    the connection's state (`in_transaction`) is known when the cancellation goes on."""
+    running = asyncio.ensure_future(conn.execute(statement))
+    try:
+        await asyncio.shield(running)
+    except asyncio.CancelledError:
+        await asyncio.wait([running])
         raise
 
 
