@@ -35,7 +35,7 @@ from retrieval.ranking.features import (
     build,
     idf_weights,
 )
-from retrieval.ranking.model import Ranker, choose, default_ranker
+from retrieval.ranking.model import Ranker, choose, default_ranker, unshown
 from retrieval.ranking.question import profile
 
 MAX_QUESTION_CHARS = 1000  # longer input is cut: nobody asks a 4,000-character question
@@ -86,9 +86,9 @@ class Searcher:
         worker thread from an event loop).
 
         `shown`: the sentences of the `offset` passages shown before (a "More" page). The
-        page is then the best `limit` windows that share none of them: the same page while
-        the corpus is unchanged, and no repeat or skip when an article dated before `as_of`
-        was stored since and moved the ranking.
+        page is then the best `limit` windows that quote none of them, nor a copy: the same
+        page while the corpus is unchanged, and no repeat or skip when an article dated
+        before `as_of` was stored since and moved the ranking.
         """
         question = " ".join(question.split())[:MAX_QUESTION_CHARS]
         if not question:
@@ -110,10 +110,10 @@ class Searcher:
         candidates, scores = self.ranker.rank(candidates, self.reader.sentence_texts_and_finds)
         first_page = self.ranker.first_page
         if shown:
-            # a window the earlier pages showed may now rank anywhere, or overlap new ones
-            seen = set(shown)
+            # a window the earlier pages showed may now rank anywhere, or overlap new ones,
+            # or have a copy stored since
             chosen = choose(candidates, scores, 2 * offset + limit + 1, first_page)
-            rest = [w for w in chosen if seen.isdisjoint(candidates.sentence_ids(w))]
+            rest = unshown(candidates, chosen, list(self.reader.sentence_texts(shown).values()))
         else:
             rest = choose(candidates, scores, offset + limit + 1, first_page)[offset:]
         page = rest[:limit]

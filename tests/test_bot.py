@@ -518,6 +518,34 @@ async def test_more_neither_repeats_nor_skips_when_an_article_arrives_in_between
     assert "Rathlin" in follow["text"]  # and the new best story is not skipped
 
 
+async def test_more_does_not_show_a_copy_of_an_earlier_page_stored_since(
+    bot: Harness,
+) -> None:
+    """The same wire stories read late from another feed, under headlines that rank higher:
+    "More" left out the sentences shown, not their copies, and showed page one again."""
+    asked = int(datetime(2024, 4, 15, tzinfo=UTC).timestamp())
+    [answer] = await bot.ask(USER, "lighthouse keeper", date=asked)
+    first = [d for d in LIGHTHOUSES if d.title in answer["text"]]
+    assert len(first) == 3
+    engine = bot.app.bot_data.engine
+    copies = [
+        replace(
+            d,
+            title=f"Lighthouse keeper news: {d.title}",
+            text=f"{d.text} Distributed by the wire.",  # not the same words: stored
+            source="Wire Service",
+            url=None,
+        )
+        for d in first
+    ]
+    await engine.add_articles(copies)
+    await engine.refresh()
+    assert await bot.press(USER, answer, buttons(answer)["More ▸"]) is None
+    follow = (await bot.reply(USER, 2))[1]
+    assert "Wire Service" not in follow["text"]
+    assert not any(d.title in follow["text"] for d in first)
+
+
 async def test_a_double_tap_on_more_sends_the_next_passages_once(bot: Harness) -> None:
     [answer] = await bot.ask(USER, "lighthouse keeper")
     more = buttons(answer)["More ▸"]

@@ -13,6 +13,7 @@ A model naming a feature the code does not compute is refused at load, with its 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
@@ -209,6 +210,17 @@ def choose(candidates: Candidates, scores: Floats, count: int, first_page: int) 
             if page.fits(w, cap):
                 page.take(w)
     return page.chosen
+
+
+def unshown(candidates: Candidates, windows: Sequence[int], earlier: Sequence[str]) -> list[int]:
+    """`windows` less those that quote a sentence of `earlier` (what the earlier pages of an
+    answer showed) or are a syndicated copy of it: the same wire story stored since under
+    another outlet is no new passage for "More"."""
+    page = _Page(candidates)
+    page.shown = {_plain(sentence) for sentence in earlier}
+    told = " ".join(earlier)
+    page.kept = [(told, shingles(told))]
+    return [w for w in windows if page.fits(w, len(windows))]
 
 
 def _choose_sources(candidates: Candidates, scores: Floats, count: int) -> list[int]:
