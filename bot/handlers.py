@@ -148,7 +148,7 @@ async def _send_answer(
     offset: int,
     reply_to: int | None,
     as_of: float,
-    shown_before: Sequence[int] = (),
+    shown_before: Sequence[int] | None = (),
 ) -> None:
     """Send an answer (split at passages) with its buttons under the last message; `as_of`:
     the moment it was searched as of, which its "More" keeps for every later page, and
@@ -247,7 +247,7 @@ async def more(update: Update, context: Context) -> None:
             PASSAGES_PER_ANSWER,
             answer.next_offset,
             as_of=answer.asked_ts,  # the next page of the same ranking
-            shown=answer.shown,  # every page so far, whatever was stored since
+            shown=answer.shown or (),  # every page so far, whatever was stored since
         )
         await _send_answer(
             context,

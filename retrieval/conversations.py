@@ -31,11 +31,15 @@ class ShownAnswer:
     has_more: bool
     sentence_ids: tuple[int, ...]
     asked_ts: float  # the moment it answers as of: each of its "More" pages keeps it
-    shown_before: tuple[int, ...] = ()  # the sentences its earlier pages showed
+    # the sentences its earlier pages showed; None: not known (stored before migration 11)
+    shown_before: tuple[int, ...] | None = ()
 
     @property
-    def shown(self) -> tuple[int, ...]:
-        """Every sentence this answer has shown, up to and including this page."""
+    def shown(self) -> tuple[int, ...] | None:
+        """Every sentence this answer has shown, up to and including this page; None when
+        its earlier pages are not known (its "More" then pages by rank)."""
+        if self.shown_before is None:
+            return None
         return self.shown_before + self.sentence_ids
 
 
@@ -73,7 +77,7 @@ class Conversations:
         next_offset: int,
         has_more: bool,
         asked_ts: float,
-        shown_before: Sequence[int] = (),
+        shown_before: Sequence[int] | None = (),
     ) -> int:
         """Store an answer about to be shown; returns its id for the buttons. `asked_ts`:
         the moment it answers as of (its "More" pages answer as of the same);
@@ -90,7 +94,7 @@ class Conversations:
                 int(has_more),
                 json.dumps(shown),
                 asked_ts,
-                json.dumps(list(shown_before)),
+                None if shown_before is None else json.dumps(list(shown_before)),
             ),
         )
         assert cursor.lastrowid is not None
@@ -184,5 +188,5 @@ def _shown(row: aiosqlite.Row) -> ShownAnswer:
         has_more=bool(row[4]),
         sentence_ids=tuple(int(i) for _, ids in passages for i in ids),
         asked_ts=float(row[6]),
-        shown_before=tuple(int(i) for i in json.loads(row[7])),
+        shown_before=None if row[7] is None else tuple(int(i) for i in json.loads(row[7])),
     )

@@ -546,6 +546,22 @@ async def test_more_does_not_show_a_copy_of_an_earlier_page_stored_since(
     assert not any(d.title in follow["text"] for d in first)
 
 
+async def test_more_on_a_page_stored_before_earlier_pages_were_kept_goes_by_rank(
+    bot: Harness,
+) -> None:
+    """An answer row from before migration 11 knows only its own page: taking that for all
+    that was shown, "More" on a second page quoted the first page again as 7 to 9."""
+    [answer] = await bot.ask(USER, "lighthouse keeper")
+    assert await bot.press(USER, answer, buttons(answer)["More ▸"]) is None
+    second = (await bot.reply(USER, 2))[1]
+    await bot.rows("UPDATE answers SET shown_before = NULL")  # as migration 11 left them
+    assert await bot.press(USER, second, buttons(second)["More ▸"]) is None
+    third = (await bot.reply(USER, 3))[2]
+    assert "7. Lighthouse keepers of" in third["text"]
+    shown = [d.title for d in LIGHTHOUSES if d.title in answer["text"] + second["text"]]
+    assert len(shown) == 6 and not any(title in third["text"] for title in shown)
+
+
 async def test_a_double_tap_on_more_sends_the_next_passages_once(bot: Harness) -> None:
     [answer] = await bot.ask(USER, "lighthouse keeper")
     more = buttons(answer)["More ▸"]

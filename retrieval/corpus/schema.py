@@ -283,8 +283,9 @@ MIGRATIONS: tuple[Migration, ...] = (
         -- The sentence ids the pages before a "More" page showed, as a JSON list: its own
         -- "More" leaves out every page shown so far, not only the latest. (Paging by rank
         -- alone repeated or skipped passages when an article stored after the question,
-        -- but dated before it, moved the ranking.)
-        ALTER TABLE answers ADD COLUMN shown_before TEXT NOT NULL DEFAULT '[]';
+        -- but dated before it, moved the ranking.) NULL: stored before, when only this
+        -- page's sentences were kept; its "More" pages by rank, as then.
+        ALTER TABLE answers ADD COLUMN shown_before TEXT;
         """,
     ),
 )
