@@ -305,6 +305,25 @@ def test_an_archive_is_searched_but_kept_out_of_digests(
     assert json.loads(capsys.readouterr().out)["stories"] == []
 
 
+def test_an_article_deleted_by_hand_leaves_no_archived_mark_on_the_next(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Deleted with the sqlite3 shell (foreign keys off, no cascade), the newest archived
+    article left its mark; the next article stored took its id and no digest showed it."""
+    db = ["--db", str(db_path)]
+    old = write_jsonl(tmp_path / "old.jsonl", [{"title": "Old", "text": "An old story."}])
+    assert main([*db, "ingest", "--quiet", "--archive", str(old)]) == 0
+    [(article_id,)] = run_sql(db_path, "SELECT id FROM articles")
+    run_sql(db_path, "DELETE FROM sentences WHERE article_id = ?", article_id)
+    run_sql(db_path, "DELETE FROM articles WHERE id = ?", article_id)
+    tram = {"title": TRAM[0].title, "text": TRAM[0].text}
+    assert main([*db, "ingest", "--quiet", str(write_jsonl(tmp_path / "new.jsonl", [tram]))]) == 0
+    assert run_sql(db_path, "SELECT id FROM articles") == [(article_id,)]  # the same id
+    capsys.readouterr()
+    assert main([*db, "digest", "--since", "1h", "--json"]) == 0
+    assert [s["title"] for s in json.loads(capsys.readouterr().out)["stories"]] == [tram["title"]]
+
+
 def test_cli_digest_reads_dates_in_newsbot_timezone(
     db_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -252,6 +252,11 @@ class CorpusStore:
                     "INSERT OR IGNORE INTO archived (article_id) VALUES (?)",
                     [(r.article_id,) for r in results],
                 )
+            else:  # over what an archived article deleted by hand (no cascade) left behind
+                await self.conn.executemany(
+                    "DELETE FROM archived WHERE article_id = ?",
+                    [(row[0],) for row in article_rows],
+                )
         return results
 
     async def _next_sentence_id(self) -> int:
