@@ -6,10 +6,12 @@ Telegram-free, so the command line can use it without importing the bot.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, tzinfo
+import re
+from datetime import UTC, date, datetime, time, tzinfo
 from typing import Literal
 
 Style = Literal["stamp", "stamp_zone", "weekday"]
+_DAY_WITH_OFFSET = re.compile(r"^\d{4}-?\d{2}-?\d{2}(?:[Zz]|[+-]\d{2}(?::?\d{2})?)$")
 
 
 def when(moment: datetime | float | None, zone: tzinfo, style: Style = "stamp_zone") -> str:
@@ -44,13 +46,24 @@ def read_day(text: str) -> date | None:
 
 
 def read_moment(text: str, zone: tzinfo) -> datetime:
-    """An ISO date or date-time as an aware datetime; ValueError if it is neither.
+    """An ISO date or date-time as an aware datetime; ValueError if it is neither, or if it
+    is too near year 1 or 9999 to be told in UTC.
 
     What names no offset is in `zone` (NEWSBOT_TIMEZONE), the zone the dates are shown in:
-    a London desk's "2024-11-25" is London's midnight. A bare date is that midnight.
+    a London desk's "2024-11-25" is London's midnight. A bare date is that midnight. A date
+    with an offset and no time ("2024-06-03Z") is refused: Python reads "2024-06-03+05:00"
+    as 05:00 local time, and ignores the Z of the other.
     """
     day = read_day(text)
     if day is not None:
-        return datetime.combine(day, time(), zone)
-    moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace("z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=zone)
+        moment = datetime.combine(day, time(), zone)
+    elif _DAY_WITH_OFFSET.match(text.strip()):
+        raise ValueError(f"{text!r} has an offset but no time")
+    else:
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace("z", "+00:00"))
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=zone)
+    try:
+        moment.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(f"{text!r} is out of range") from None
+    return moment

@@ -113,7 +113,18 @@ def test_json_answers_echo_question_and_as_of(dated_db: Path) -> None:
     assert ask_json(dated_db, QUESTION)["as_of"] is None
 
 
-@pytest.mark.parametrize("bad", ["2022-13-01", "yesterday", "11/06/2022", ""])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "2022-13-01",
+        "yesterday",
+        "11/06/2022",
+        "",
+        "9999-12-31",  # its end is past what a datetime holds
+        "2022-06-10Z",  # an offset and no time: Python dropped the Z
+        "2022-06-10+05:00",  # and read this as 05:00 local time
+    ],
+)
 def test_a_bad_date_names_the_flag_and_shows_valid_forms(
     bad: str, db_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -153,6 +164,16 @@ def test_batch_lines_are_questions_or_json_requests_and_bad_lines_do_not_stop_it
     assert set(published(last)) == {"2022-06-08", "2022-06-10"}
     for bad in (unclosed, bad_date, unknown, zero):
         assert bad["results"] == []
+
+
+def test_a_moment_out_of_range_only_in_the_zone_is_a_usage_error(
+    db_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """00:30 on 1 January of year 1 is fine in UTC, when argparse checks it, and before
+    year 1 in UTC once read in Berlin's zone: it was an OverflowError traceback."""
+    monkeypatch.setenv("NEWSBOT_TIMEZONE", "Europe/Berlin")
+    assert main(["ask", "--db", str(db_path), "--as-of", "0001-01-01T00:30", QUESTION]) == 2
+    assert "--as-of: '0001-01-01T00:30' is not a date" in capsys.readouterr().err
 
 
 def test_a_plain_line_that_is_not_json_stays_a_question() -> None:

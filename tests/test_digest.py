@@ -324,6 +324,28 @@ def test_an_article_deleted_by_hand_leaves_no_archived_mark_on_the_next(
     assert [s["title"] for s in json.loads(capsys.readouterr().out)["stories"]] == [tram["title"]]
 
 
+def test_a_digest_duration_is_elapsed_time_across_a_change_of_clocks(
+    db_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Berlin's clocks went back an hour on 27 October 2024: the 24 hours before midnight
+    on the 28th start at 01:00 on the 27th, where wall-clock arithmetic made them 25."""
+    db = ["--db", str(db_path)]
+    assert main([*db, "ask", "anything"]) == 0  # a database, the seed in it
+    monkeypatch.setenv("NEWSBOT_TIMEZONE", "Europe/Berlin")
+    capsys.readouterr()
+    assert main([*db, "digest", "--since", "24h", "--until", "2024-10-28", "--json"]) == 0
+    period = json.loads(capsys.readouterr().out)
+    assert (period["since"], period["until"]) == (
+        "2024-10-27T01:00:00+02:00",
+        "2024-10-28T00:00:00+01:00",
+    )
+    # near year 1, in a zone east of UTC: before it in UTC, or reaching before it
+    assert main([*db, "digest", "--until", "0001-01-01T00:30"]) == 2
+    assert "digest: '0001-01-01T00:30' is out of range" in capsys.readouterr().err
+    assert main([*db, "digest", "--since", "2h", "--until", "0001-01-01T01:30"]) == 2
+    assert "digest: --since reaches before year 1" in capsys.readouterr().err
+
+
 def test_cli_digest_reads_dates_in_newsbot_timezone(
     db_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -355,6 +377,7 @@ def test_cli_digest_reads_dates_in_newsbot_timezone(
     [
         (["--since", "yesterday"], "neither a duration nor a date: use e.g. 24h, 90m, 2d"),
         (["--until", "noon"], "not an ISO date or time: use e.g. 2024-11-25"),
+        (["--until", "2024-06-03Z"], "not an ISO date or time"),
         (["--since", "1000000d"], "'1000000d' is too long ago: use at most 36500d"),
         (["--since", "99999999999w"], "too long ago"),
     ],

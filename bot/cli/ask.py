@@ -48,14 +48,15 @@ def parse_as_of(value: str, zone: tzinfo = UTC) -> AsOf:
     """
     text = value.strip()
     day = read_day(text)  # any ISO form of a day ("20220610" too)
-    if day is not None:
-        end = datetime.combine(day + timedelta(days=1), time(), zone)
-        return AsOf(day.isoformat(), end.timestamp() - 1e-6)
     try:
-        moment = read_moment(text, zone)
-    except ValueError:
-        raise ValueError(f"{value!r} is not a date or date-time: use e.g. {EXAMPLES}") from None
-    utc = moment.astimezone(UTC)
+        if day is not None:
+            end = datetime.combine(day + timedelta(days=1), time(), zone)
+            return AsOf(day.isoformat(), end.timestamp() - 1e-6)
+        utc = read_moment(text, zone).astimezone(UTC)
+    except (ValueError, OverflowError):  # overflow: the day after 9999-12-31
+        raise ValueError(
+            f"{value!r} is not a date or date-time newsbot can use: use e.g. {EXAMPLES}"
+        ) from None
     return AsOf(utc.isoformat(timespec="seconds").replace("+00:00", "Z"), utc.timestamp())
 
 
@@ -145,8 +146,9 @@ def parse_line(
     return Request(question, moment, count)
 
 
-def requests(args: argparse.Namespace, zone: tzinfo) -> Iterator[Request | BadLine]:
-    as_of = parse_as_of(args.as_of, zone) if args.as_of else None
+def requests(
+    args: argparse.Namespace, as_of: AsOf | None, zone: tzinfo
+) -> Iterator[Request | BadLine]:
     if args.question is not None:
         yield Request(args.question, as_of, args.limit)
         return
@@ -174,6 +176,11 @@ async def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
     if args.limit < 1:
         print("newsbot ask: --limit must be at least 1", file=sys.stderr)
         return EXIT_USAGE
+    try:  # checked when read, but a time near year 1 may be out of range only in the zone
+        as_of = parse_as_of(args.as_of, settings.zone) if args.as_of else None
+    except ValueError as exc:
+        print(f"newsbot ask: --as-of: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     # an empty database gets the bundled seed corpus first
     engine, seeding = await Engine.open_seeded(settings.db_path, settings.seeds_dir)
     status = EXIT_OK
@@ -182,7 +189,7 @@ async def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
             print(seeding.message, file=sys.stderr)
         color = sys.stdout.isatty()
         batch = args.question is None
-        for request in requests(args, settings.zone):
+        for request in requests(args, as_of, settings.zone):
             if isinstance(request, BadLine):
                 status = EXIT_FAILED
                 if args.json:
@@ -190,8 +197,8 @@ async def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
                 else:
                     print(f"newsbot ask: {request.error}", file=sys.stderr, flush=True)
                 continue
-            as_of = request.as_of.moment if request.as_of else None
-            result = await engine.ask(request.question, limit=request.limit, as_of=as_of)
+            moment = request.as_of.moment if request.as_of else None
+            result = await engine.ask(request.question, limit=request.limit, as_of=moment)
             if args.json:
                 line = json.dumps(result_json(result, request.as_of), ensure_ascii=False)
                 print(line, flush=True)

@@ -225,10 +225,18 @@ async def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
     except DigestError as exc:
         print(f"newsbot digest: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    until = read_moment(args.until, zone) if args.until else datetime.now(UTC)
-    since = (
-        until - args.since if isinstance(args.since, timedelta) else read_moment(args.since, zone)
-    )
+    try:  # checked when read, but a time near year 1 may be out of range only in `zone`
+        until = read_moment(args.until, zone) if args.until else datetime.now(UTC)
+        # a duration is elapsed time, not wall-clock time across a change of clocks
+        since = (
+            (until.astimezone(UTC) - args.since).astimezone(until.tzinfo)
+            if isinstance(args.since, timedelta)
+            else read_moment(args.since, zone)
+        )
+    except (ValueError, OverflowError) as exc:
+        reason = str(exc) if isinstance(exc, ValueError) else "--since reaches before year 1"
+        print(f"newsbot digest: {reason}", file=sys.stderr)
+        return EXIT_USAGE
     if since >= until:
         print("newsbot digest: --since must be before --until", file=sys.stderr)
         return EXIT_USAGE
