@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -199,6 +200,19 @@ async def test_a_late_arrival_joins_the_next_digest_once(news: Engine) -> None:
     assert ids((await digest_of(engine, first)).items) == {on_time}
     assert ids((await digest_of(engine, second)).items) == {late, after_build}
     assert too_old not in ids((await digest_of(engine, second)).items)
+
+
+async def test_a_story_is_timed_by_its_dated_reports_not_an_undated_copy(
+    engine: Engine,
+) -> None:
+    """A dated report and an undated copy stored hours later: the story showed the copy's
+    storage time as if it were when the story was published."""
+    dated, copy = TRAM[0], replace(TRAM[1], published=None)
+    await add(engine, dated)
+    await add(engine, copy, ingested=DAY + timedelta(hours=15))
+    [story] = (await digest_of(engine)).items
+    assert len(story.articles) == 2 and not story.undated
+    assert story.published == DAY + timedelta(hours=9)
 
 
 async def test_keywords_match_the_words_as_search_does(news: Engine) -> None:

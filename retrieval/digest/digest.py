@@ -57,7 +57,7 @@ class DigestItem:
     extract: str  # one or two sentences; empty when the articles hold no prose (tables)
     outlets: tuple[str, ...]
     article_ids: tuple[int, ...]
-    published: datetime  # the newest of its articles, UTC
+    published: datetime  # the newest of its dated articles (or of all, if none is), UTC
     articles: tuple[DigestArticle, ...] = ()  # every report, oldest first
 
     @property
@@ -211,13 +211,15 @@ def _item(
 ) -> DigestItem:
     extract = representative_extract(stories, tokenizer, idf)
     lead = next(a for a in articles if a.id == extract.article_id)
+    # the newest report that gave a date: an undated copy's time is only when it was stored
+    dated = [a.time for a in articles if a.published] or [a.time for a in articles]
     return DigestItem(
         headline=lead.title,
         url=lead.url,
         extract=extract.text,
         outlets=_distinct(a.source for a in articles),
         article_ids=tuple(a.id for a in articles),
-        published=datetime.fromtimestamp(max(a.time for a in articles), UTC),
+        published=datetime.fromtimestamp(max(dated), UTC),
         articles=tuple(
             DigestArticle(a.id, a.title, a.source, a.url, a.published) for a in articles
         ),
