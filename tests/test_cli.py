@@ -1,5 +1,6 @@
 """The command line, run in-process on real database files."""
 
+import asyncio
 import gzip
 import io
 import json
@@ -20,6 +21,7 @@ from bot.cli.commands import EXIT_BROKEN_PIPE
 from bot.cli.main import build_parser, main
 from retrieval.corpus import sentences
 from retrieval.corpus.ingest import IngestReport
+from retrieval.engine import Engine
 from retrieval.wording import agreeing, counted
 from tests.cli_process import clean_env, run_newsbot
 
@@ -373,3 +375,26 @@ def stored_articles(db: Path) -> int:
             return int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
     except sqlite3.OperationalError:
         return 0
+
+
+def test_an_ingest_interrupted_while_indexing_says_all_is_stored(
+    db_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Ctrl-C after the articles were stored told the admin to run the ingest again, which
+    would only read it all again to find duplicates."""
+
+    async def interrupted(self: Engine, **_: object) -> int:
+        os.kill(os.getpid(), signal.SIGINT)  # asyncio.run cancels the command, as at Ctrl-C
+        await asyncio.sleep(30)
+        return 0
+
+    monkeypatch.setattr(Engine, "refresh", interrupted)
+    source = write_jsonl(tmp_path / "a.jsonl", [{"title": "One", "text": "A short story."}])
+    assert main(["ingest", "--quiet", "--db", str(db_path), str(source)]) == 130
+    out, err = capsys.readouterr()
+    assert out.startswith("added 1 article (")
+    assert "stopped early: interrupted while indexing. Every article is stored" in err
+    assert "run the same ingest again" not in err

@@ -18,7 +18,7 @@ from bot.bounds import AUTHORS_SHOWN, NAME_CHARS, QUOTE_CHARS, TITLE_CHARS, clip
 from bot.config import Settings
 from bot.progress import progress_bar
 from bot.times import day_in, read_moment, when
-from retrieval.corpus.ingest import INTERRUPTED, LISTED_PER_FILE, IngestReport
+from retrieval.corpus.ingest import LISTED_PER_FILE, IngestReport
 from retrieval.digest.digest import Digest, Period, keyword_terms
 from retrieval.engine import Engine
 from retrieval.errors import DigestError, IndexWriteError, StoreError
@@ -29,12 +29,24 @@ from retrieval.wording import counted
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a tool its reader left
+# Why an ingest stopped, when Ctrl-C stops it while it stores articles, or after, while it
+# indexes them
+INTERRUPTED = (
+    "interrupted. The articles added are stored and are indexed when newsbot next opens the "
+    "database; run the same ingest again to go on: what is stored already is skipped as a "
+    "duplicate"
+)
+INTERRUPTED_INDEXING = (
+    "interrupted while indexing. Every article is stored, and is indexed when newsbot next "
+    "opens the database"
+)
 
 
 async def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
     engine = await Engine.open(settings.db_path)
     report = IngestReport()
     unsaved: IndexWriteError | None = None
+    stopped = INTERRUPTED  # what Ctrl-C would have cut short
     try:
         with progress_bar(None, "articles read", not args.quiet, "ingest") as tick:
             await engine.ingest(
@@ -44,6 +56,7 @@ async def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
                 archive=args.archive,
                 report=report,
             )
+        stopped = INTERRUPTED_INDEXING
         with progress_bar(report.sentences, "sentences indexed", not args.quiet, "ingest") as tick:
             indexed = await engine.refresh(progress=tick)
         try:
@@ -52,7 +65,7 @@ async def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
         except IndexWriteError as exc:  # the articles are stored: say so, then what failed
             unsaved = exc
     except asyncio.CancelledError:  # Ctrl-C: asyncio.run cancels us, then exits with 130
-        report.stopped = INTERRUPTED
+        report.stopped = stopped
         _print_ingest(report, args)
         raise
     finally:

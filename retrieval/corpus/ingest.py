@@ -18,11 +18,6 @@ BATCH = 500  # articles per transaction: large enough to be fast, small enough t
 # Failures listed per file; past this, one line counts the rest. A file of a million bad lines
 # (or a bomb of them) would otherwise hold a million failures in memory and print them all.
 LISTED_PER_FILE = 100
-INTERRUPTED = (
-    "interrupted. The articles added are stored and are indexed when newsbot next opens the "
-    "database; run the same ingest again to go on: what is stored already is skipped as a "
-    "duplicate"
-)
 # A file whose first this many records all fail is not articles in any format we read (or is
 # a bomb of bad lines): the rest of it is skipped rather than parsed for minutes.
 GIVE_UP_AFTER = 10_000
@@ -50,7 +45,7 @@ class IngestReport:
     failures: list[Failure] = field(default_factory=list)  # what failed, listed
     unlisted: int = 0  # further failures, counted only (LISTED_PER_FILE)
     stopped: str | None = None  # why the ingest stopped early: the database cannot be written,
-    # or it was interrupted (INTERRUPTED)
+    # or it was interrupted
 
     @property
     def ok(self) -> bool:
