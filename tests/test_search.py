@@ -23,6 +23,7 @@ from retrieval.ranking.answers import novelty_of
 from retrieval.ranking.features import COLUMN, Candidates
 from retrieval.ranking.model import _Page, choose, default_ranker
 from retrieval.search import Searcher
+from tests.conftest import write_jsonl
 
 STORY = (
     "The central bank met on Tuesday to discuss rates. "
@@ -342,3 +343,26 @@ async def test_answering_leaves_no_garbage_for_the_cyclic_collector(
         assert gc.collect() == 0
     finally:
         gc.enable()
+
+
+async def test_an_archived_article_without_a_date_is_old_news(engine: Engine) -> None:
+    """An undated article counts from when it was stored, so a backfill ingested today
+    outranked today's report of the same event as the freshest news. Ingested as an archive
+    (`ingest --archive`) it now counts as old; it is still quoted, and /latest leaves it out."""
+    today = ArticleDraft(
+        "Ferry to Rathlin back",
+        "The ferry to Rathlin Island sailed again on Monday after repairs. Islanders "
+        "welcomed the crossing.",
+    )
+    backfill = ArticleDraft(
+        "Rathlin ferry sails again",
+        "The Rathlin ferry sailed again on Monday after weeks of repairs to its engine. "
+        "Islanders had relied on a small boat.",
+    )
+    await engine.add_articles([today])
+    lines = [{"title": backfill.title, "text": backfill.text}]
+    await engine.ingest([write_jsonl(engine.db_path.parent / "old.jsonl", lines)], archive=True)
+    await engine.refresh()
+    result = await engine.ask("When did the Rathlin ferry sail again?", limit=2)
+    assert [p.article.title for p in result.passages] == [today.title, backfill.title]
+    assert [a.title for a in await engine.latest(5)] == [today.title]

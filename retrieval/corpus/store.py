@@ -131,6 +131,17 @@ def prepare_articles(drafts: Iterable[ArticleDraft]) -> list[PreparedArticle]:
     ]
 
 
+# When an article counts from for the ranking's recency: its publication, else when it was
+# stored; an archived article without a date (`ingest --archive`: a backfill) counts as old,
+# not as the day's news. (Whether it may be quoted as of a moment is the indexes' own
+# time: stored, for it.)
+_SINCE = (
+    "CASE WHEN published_ts IS NOT NULL THEN published_ts"
+    " WHEN id IN (SELECT article_id FROM archived) THEN 0.0"
+    " ELSE coalesce(ingested_ts, 0.0) END"
+)
+
+
 def _article_row(
     article_id: int, article: PreparedArticle, first_sentence: int
 ) -> tuple[object, ...]:
@@ -433,9 +444,11 @@ class CorpusStore:
         return (_attribution(row), str(row["text"])) if row else None
 
     async def latest(self, limit: int = 10) -> list[Attribution]:
-        """The newest articles: by published time, else by when they were ingested."""
+        """The newest articles: by published time, else by when they were ingested; none
+        ingested as an archive (old news, which its undated articles would hide)."""
         async with self.conn.execute(
             f"SELECT {_ATTRIBUTION_COLUMNS} FROM articles"
+            " WHERE id NOT IN (SELECT article_id FROM archived)"
             " ORDER BY coalesce(published_ts, ingested_ts) DESC, id DESC LIMIT ?",
             (limit,),
         ) as cur:
@@ -455,7 +468,7 @@ class StoredArticle:
     """What answering a question needs of a candidate article, before any text is read."""
 
     attribution: Attribution
-    time: float  # the time it counts from for answers as of a moment: published, else stored
+    time: float  # the time it counts from for recency (`_SINCE`): published, else stored
     sentence_ids: Ints  # its sentences at positions 0..last, in order
     positions: Ints
     title_terms: tuple[str, frozenset[str]] | None = None  # as stored, parsed
@@ -715,7 +728,7 @@ class CorpusReader:
         """Each article's row, as answering reads it."""
         rows = rows_for_ids_blocking(
             self._connection(),
-            f"SELECT {_ATTRIBUTION_COLUMNS}, coalesce(published_ts, ingested_ts, 0) AS since,"
+            f"SELECT {_ATTRIBUTION_COLUMNS}, {_SINCE} AS since,"
             " (SELECT terms FROM title_terms WHERE article_id = articles.id) AS title_terms"
             " FROM articles WHERE id IN ({ids})",
             article_ids,
