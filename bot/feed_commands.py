@@ -45,8 +45,8 @@ def render_feed(feed: Feed, zone: tzinfo = UTC) -> str:
         f"{escape(feed.status)} · every {format_interval(feed.interval)} · "
         f"{counted(feed.articles, 'article')} · last fetch {when(feed.last_fetch_ts, zone)}",
     ]
-    if feed.label != feed.url:
-        lines.append(f"<code>{escape(feed.url)}</code>")
+    if feed.label != feed.shown_url:
+        lines.append(f"<code>{escape(feed.shown_url)}</code>")
     if feed.last_error:
         lines.append(f"<i>last error: {escape(feed.last_error)}</i>")
     return "\n".join(lines)
@@ -66,7 +66,8 @@ def render_paused(feed: Feed) -> str:
         f"Feed <b>{feed.id}</b> ({escape(clip(feed.label, TITLE_CHARS))}) is paused after "
         f"{feed.failures} failed polls in a row. "
         f"Last error: <i>{escape(feed.last_error or 'unknown')}</i>\n"
-        f"To resume it: <code>/addfeed {escape(feed.url)}</code>"
+        f"To resume it: <code>/addfeed {escape(feed.shown_url)}</code>"
+        + (" (its credentials in place of ***)" if feed.shown_url != feed.url else "")
     )
 
 

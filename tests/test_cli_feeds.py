@@ -122,6 +122,29 @@ def test_poll_stores_articles_saves_the_index_and_reports_failures(
     assert len(feed_server.hits("/feeds/error.rss")) == 2
 
 
+def test_a_feeds_credentials_are_never_shown_or_logged(
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+    db_path: Path,
+    feed_server: FeedServer,
+) -> None:
+    """A private feed's address carries its credentials (user:password@, ?token=). With no
+    name given, the address was the feed's label: in every log line of every poll, in feeds
+    list and add, and in the bot's /feeds and paused notices."""
+    feed_server.routes["/private.rss"] = Route(status=500)
+    host = feed_server.url("/private.rss").removeprefix("http://")
+    url = f"http://alice:hunter2@{host}?token=SEKRET123&page=2"
+    with caplog.at_level(logging.INFO):
+        _, added, _ = run(capsys, db_path, "feeds", "add", url)
+        code, out, err = run(capsys, db_path, "feeds", "poll")
+        _, listed, _ = run(capsys, db_path, "feeds", "list")
+    assert code == 1 and "failed" in out
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    for text in (added, out, err, listed, logged):
+        assert "hunter2" not in text and "SEKRET123" not in text
+    assert f"http://alice:***@{host}?token=***&page=2" in listed
+
+
 def test_every_feeds_command_has_help() -> None:
     parser = build_parser()
     commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))

@@ -87,6 +87,16 @@ def test_feed_lists_and_pause_notices_are_escaped_telegram_html() -> None:
     assert "To resume it: /addfeed https://news.test/feed?a=1&b=<2>" in notice
 
 
+def test_a_feeds_credentials_never_reach_a_chat() -> None:
+    private = a_feed(name=None, url="https://bob:s3cret@news.test/feed?api_key=K3Y9&x=1")
+    (listing,) = render_feed_list([private])
+    notice = render_paused(private)
+    for shown in (telegram_html(listing), telegram_html(notice)):
+        assert "s3cret" not in shown and "K3Y9" not in shown
+        assert "https://bob:***@news.test/feed?api_key=***&x=1" in shown
+    assert "(its credentials in place of ***)" in telegram_html(notice)
+
+
 def test_a_long_feed_list_is_split_into_messages_within_the_limit() -> None:
     many = [a_feed(id=i, name=f"Feed number {i} " + "x" * 150) for i in range(1, 80)]
     messages = render_feed_list(many)

@@ -40,8 +40,8 @@ def render_feeds(feeds: list[Feed]) -> str:
             f" {feed.articles:>5,} {agreeing(feed.articles, 'article ', 'articles')}"
             f"  last fetch {fetched}  {feed.label}"
         )
-        if feed.label != feed.url:
-            lines.append(f"     {feed.url}")
+        if feed.label != feed.shown_url:
+            lines.append(f"     {feed.shown_url}")
         if feed.last_error:
             retry = (
                 "re-add it to resume"
@@ -107,7 +107,8 @@ async def _poll(settings: Settings, args: argparse.Namespace) -> int:
     for feed in report.paused:
         print(
             f"paused: feed {feed.id} ({feed.label}) after {feed.failures} failures in a "
-            f"row: {feed.last_error}; `newsbot feeds add {feed.url}` resumes it",
+            f"row: {feed.last_error}; `newsbot feeds add {feed.shown_url}` resumes it"
+            + (" (its credentials in place of ***)" if feed.shown_url != feed.url else ""),
             file=sys.stderr,
         )
     if not feeds:

@@ -154,6 +154,7 @@ class FeedPoller:
             except Exception as exc:  # a parser crashing on a hostile feed: this feed only
                 log.exception("feed %d (%s): unexpected error", feed.id, feed.label)
                 outcome = await self._failed(feed, f"unexpected error: {exc!r}")
+            outcome.problems = [feed.masked(p) for p in outcome.problems]  # pages' links too
             (log.warning if outcome.status == "failed" else log.info)("%s", outcome.line())
             for problem in outcome.problems:
                 log.warning("feed %d (%s): %s", feed.id, feed.label, problem)
@@ -208,6 +209,7 @@ class FeedPoller:
         return outcome
 
     async def _failed(self, feed: Feed, error: str) -> FeedOutcome:
+        error = feed.masked(error)  # a fetch error quotes the address, credentials and all
         updated = await self.registry.record_failure(feed, error, self.pause_after)
         return FeedOutcome(updated, status="failed", error=error, paused=updated.paused)
 

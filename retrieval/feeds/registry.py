@@ -10,6 +10,7 @@ import re
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
 
 import aiosqlite
 
@@ -24,6 +25,9 @@ PAUSE_AFTER = 6  # consecutive failures; at 15 minutes that is about 16 hours of
 BACKLOG_SECONDS = MIN_INTERVAL  # a feed with entries left over is polled again this soon
 MAX_NAME = 200
 
+MASK = "***"
+# Query parameters whose values are credentials (?token=, ?api_key=, ?sig=, ?password=...).
+_SECRET_PARAM = re.compile(r"token|key|secret|pass|sig|auth|credential|session", re.IGNORECASE)
 _INTERVAL_PART = re.compile(r"(\d+)\s*([smhd])")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -49,7 +53,19 @@ class Feed:
     @property
     def label(self) -> str:
         """How to name the feed to a person."""
-        return self.name or self.title or self.url
+        return self.name or self.title or self.shown_url
+
+    @property
+    def shown_url(self) -> str:
+        """The feed's address as shown and logged: its credentials masked (`url_secrets`)."""
+        return self.masked(self.url)
+
+    def masked(self, text: str) -> str:
+        """`text` (an error that may quote the address) with this feed's credentials
+        masked."""
+        for secret in url_secrets(self.url):
+            text = text.replace(secret, MASK)
+        return text
 
     @property
     def paused(self) -> bool:
@@ -72,6 +88,25 @@ class SeenEntry:
     key: str
     article_id: int | None
     url: str | None
+
+
+def url_secrets(url: str) -> tuple[str, ...]:
+    """What in a feed's address must never be shown, logged or sent to a chat: the password
+    (or a user name alone, often a token) and the values of query parameters named like
+    credentials. As written in the address, so an error that quotes it is masked too."""
+    parts = urlsplit(url)
+    found = []
+    userinfo, at, _ = parts.netloc.rpartition("@")
+    if at:
+        user, colon, password = userinfo.partition(":")
+        found.append(password if colon else user)
+    for pair in parts.query.split("&"):
+        name, _, value = pair.partition("=")
+        if value and _SECRET_PARAM.search(unquote(name)):
+            found.append(value)
+    # longest first, so that one secret inside another is masked whole; a secret of one or
+    # two characters would mask every such run of letters in the text
+    return tuple(sorted((s for s in found if len(s) >= 3), key=len, reverse=True))
 
 
 def parse_interval(text: str) -> float:
