@@ -22,10 +22,7 @@ def when(moment: datetime | float | None, zone: tzinfo, style: Style = "stamp_zo
     """
     if moment is None:
         return "never"
-    if isinstance(moment, datetime):
-        local = moment.astimezone(zone)
-    else:
-        local = datetime.fromtimestamp(moment, zone)
+    local = _local(moment, zone)
     if style == "weekday":
         return f"{local:%a} {local.day} {local:%b %H:%M}"
     stamp = f"{local:%Y-%m-%d %H:%M}"
@@ -34,7 +31,20 @@ def when(moment: datetime | float | None, zone: tzinfo, style: Style = "stamp_zo
 
 def day_in(moment: float, zone: tzinfo) -> str:
     """The date of a Unix time in `zone`, as 2024-11-25."""
-    return datetime.fromtimestamp(moment, zone).date().isoformat()
+    return _local(moment, zone).date().isoformat()
+
+
+def _local(moment: datetime | float, zone: tzinfo) -> datetime:
+    """`moment` in `zone`; in UTC where `zone` would run it past year 1 or 9999 (a
+    placeholder date such as .NET's 0001-01-01T00:00:00 west of UTC)."""
+    try:
+        if isinstance(moment, datetime):
+            return moment.astimezone(zone)
+        return datetime.fromtimestamp(moment, zone)
+    except (OverflowError, ValueError):
+        if isinstance(moment, datetime):
+            return moment.astimezone(UTC)
+        return datetime.fromtimestamp(moment, UTC)
 
 
 def read_day(text: str) -> date | None:

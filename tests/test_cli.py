@@ -183,6 +183,13 @@ def test_stats_tells_dates_in_the_zone_and_counts_undated_and_archived(
     out = capsys.readouterr().out
     assert "published:  2024-11-02 to 2024-11-26; 1 undated\n" in out  # 08:30 on the 26th there
     assert "archived:   1 (kept out of digests)\n" in out
+    # a placeholder date of year 1, before year 1 west of UTC: told in UTC, not a traceback
+    minimum = {"title": "Min", "text": "Filed never.", "published": "0001-01-01T00:00:00"}
+    assert main([*db, "ingest", "--quiet", str(write_jsonl(tmp_path / "c.jsonl", [minimum]))]) == 0
+    monkeypatch.setenv("NEWSBOT_TIMEZONE", "America/New_York")
+    capsys.readouterr()
+    assert main([*db, "stats"]) == 0
+    assert "published:  0001-01-01 to 2024-11-25; 1 undated\n" in capsys.readouterr().out
 
 
 def test_every_command_has_help_and_is_in_the_readme() -> None:

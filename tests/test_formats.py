@@ -102,6 +102,20 @@ def test_dates_as_feeds_and_other_tools_write_them_are_read(tmp_path: Path) -> N
     assert bad.error is not None and "'2024/13/03' is not a date" in bad.error
 
 
+def test_a_date_past_year_1_or_9999_in_utc_fails_alone(tmp_path: Path) -> None:
+    """00:30 on 1 January of year 1 at +01:00 is before year 1 in UTC: an OverflowError
+    ended the whole ingest with a traceback."""
+    path = tmp_path / "edges.jsonl"
+    dates = ["0001-01-01T00:30:00+01:00", "0001-01-01T00:00:00", "9999-12-31T23:30:00-05:00"]
+    path.write_text(
+        "".join(json.dumps({"title": d, "text": "Body.", "published": d}) + "\n" for d in dates)
+    )
+    early, placeholder, late = read_records(path)
+    assert early.error == "published '0001-01-01T00:30:00+01:00' is out of range"
+    assert placeholder.draft is not None  # .NET's DateTime.MinValue: a date, if an odd one
+    assert late.error == "published '9999-12-31T23:30:00-05:00' is out of range"
+
+
 def test_a_gzip_cut_short_keeps_the_records_before_the_cut(tmp_path: Path) -> None:
     """Reading a megabyte at a time, a truncated file dropped the whole megabyte it was in
     (some 2,000 good records here); now at most one step of decompression is lost."""

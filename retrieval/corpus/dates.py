@@ -64,7 +64,10 @@ def parse_published(value: object) -> str | None:
         moment = mailed
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
+    try:
+        return moment.astimezone(UTC).isoformat(timespec="seconds")
+    except OverflowError:  # 0001-01-01T00:30+01:00 is before year 1 in UTC
+        raise ParseError(f"published {value!r} is out of range") from None
 
 
 def _rfc2822(text: str) -> datetime | None:
