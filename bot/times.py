@@ -11,7 +11,14 @@ from datetime import UTC, date, datetime, time, tzinfo
 from typing import Literal
 
 Style = Literal["stamp", "stamp_zone", "weekday"]
-_DAY_WITH_OFFSET = re.compile(r"^\d{4}-?\d{2}-?\d{2}(?:[Zz]|[+-]\d{2}(?::?\d{2})?)$")
+# A date and a time, with an offset or not, in the ISO forms Python reads: checked before it
+# reads them, as it also takes any one character between date and time, and a date followed
+# by an offset ("2024-06-03+05:00" is 05:00 local time to it; "2024-06-03Z" loses its Z).
+_ISO_MOMENT = re.compile(
+    r"^(?:\d{4}-?\d{2}-?\d{2}|\d{4}-?W\d{2}-?\d)"  # the day, or the day of an ISO week
+    r"[Tt ]\d{2}(?::?\d{2}(?::?\d{2}(?:[.,]\d+)?)?)?"  # the time
+    r"(?:[Zz]|[+-]\d{2}(?::?\d{2}(?::?\d{2}(?:[.,]\d+)?)?)?)?$"  # the offset
+)
 
 
 def when(moment: datetime | float | None, zone: tzinfo, style: Style = "stamp_zone") -> str:
@@ -61,14 +68,14 @@ def read_moment(text: str, zone: tzinfo) -> datetime:
 
     What names no offset is in `zone` (NEWSBOT_TIMEZONE), the zone the dates are shown in:
     a London desk's "2024-11-25" is London's midnight. A bare date is that midnight. A date
-    with an offset and no time ("2024-06-03Z") is refused: Python reads "2024-06-03+05:00"
-    as 05:00 local time, and ignores the Z of the other.
+    with an offset and no time ("2024-06-03Z"), or any other shape (`_ISO_MOMENT`), is
+    refused rather than misread.
     """
     day = read_day(text)
     if day is not None:
         moment = datetime.combine(day, time(), zone)
-    elif _DAY_WITH_OFFSET.match(text.strip()):
-        raise ValueError(f"{text!r} has an offset but no time")
+    elif not _ISO_MOMENT.match(text.strip()):
+        raise ValueError(f"{text!r} is not an ISO date, or date and time")
     else:
         moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace("z", "+00:00"))
         moment = moment if moment.tzinfo else moment.replace(tzinfo=zone)

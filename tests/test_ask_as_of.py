@@ -123,6 +123,8 @@ def test_json_answers_echo_question_and_as_of(dated_db: Path) -> None:
         "9999-12-31",  # its end is past what a datetime holds
         "2022-06-10Z",  # an offset and no time: Python dropped the Z
         "2022-06-10+05:00",  # and read this as 05:00 local time
+        "2022-W23-5Z",  # the same, a day named by its ISO week
+        "2022-06-10_05",  # any one character between date and time, to Python
     ],
 )
 def test_a_bad_date_names_the_flag_and_shows_valid_forms(
