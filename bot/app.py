@@ -183,6 +183,7 @@ async def refresh_index(context: Context) -> None:
         log.info("indexed %d new sentences", added)
     shared.limiter.forget_idle()
     shared.inline_limiter.forget_idle()
+    shared.digest_limiter.forget_idle()
     if shared.index_dirty and time.monotonic() - shared.index_saved >= SAVE_SECONDS:
         await shared.engine.save_index()
         shared.index_dirty = False

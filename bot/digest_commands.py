@@ -295,6 +295,12 @@ async def digest_now(update: Update, context: Context) -> None:
     if message is None:
         return
     shared = context.bot_data
+    verdict = shared.digest_limiter.check(message.chat.id)
+    if not verdict.allowed:
+        if verdict.tell:  # once; then nothing until the chat may have one again
+            wait = max(1, round(verdict.retry_in))
+            await _reply(message, f"A digest was sent here just now; /digest again in {wait} s.")
+        return
     found = await shared.subscriptions.get(message.chat.id)
     keywords = tuple(context.args or ()) or (found.keywords if found and found.active else ())
     try:

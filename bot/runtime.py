@@ -26,6 +26,9 @@ from retrieval.digest.subscriptions import Subscriptions
 from retrieval.engine import Engine
 
 INLINE_QUERIES_PER_QUESTION = 3  # inline asks as you type: allow that many per question
+# /digest in one chat per minute, whoever sends it: each is several messages, and any member
+# of a group may send it; Telegram lets a bot post some 20 messages a minute to a group.
+DIGESTS_PER_MINUTE = 2
 
 Clock = Callable[[], datetime]
 T = TypeVar("T")
@@ -77,6 +80,7 @@ class BotData:
     access: Access
     limiter: QuestionLimiter  # questions and "More"
     inline_limiter: QuestionLimiter  # inline queries: one per pause in typing, so more
+    digest_limiter: QuestionLimiter  # /digest per chat (DIGESTS_PER_MINUTE), whoever asks
     zone: ZoneInfo  # dates are shown in NEWSBOT_TIMEZONE
 
     def __init__(self) -> None:
@@ -96,6 +100,7 @@ class BotData:
         self.inline_limiter = QuestionLimiter(
             settings.questions_per_minute * INLINE_QUERIES_PER_QUESTION
         )
+        self.digest_limiter = QuestionLimiter(DIGESTS_PER_MINUTE)
         self.zone = settings.zone
 
     @property

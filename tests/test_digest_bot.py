@@ -476,6 +476,26 @@ async def test_digest_now_sends_the_news_to_the_chat_it_is_asked_in(
     assert await bot.rows("SELECT count(*) FROM deliveries") == [(0,)]  # not a scheduled one
 
 
+async def test_digest_now_is_limited_per_chat_whoever_asks(bot: Harness, clock: Clock) -> None:
+    """Any member of a group may send /digest, and each is several messages: twelve in a row
+    posted twelve digests, flooding the group and using up what Telegram lets the bot post
+    there, scheduled digests included."""
+    clock.now = utc("2024-06-02T18:00")
+    await add_news(bot, *lighthouse("2024-06-02T15:00"))
+    bot.fake.add_chat(GROUP, "supergroup", title="Energy desk")
+    for user in (555, 556):
+        [digest] = await bot.ask(GROUP, "/digest", user_id=user, chat_type="supergroup")
+        assert digest["text"].startswith("News digest: 1 story")
+    [told] = await bot.ask(GROUP, "/digest", user_id=557, chat_type="supergroup")
+    assert told["text"].startswith("A digest was sent here just now; /digest again in ")
+    sent = len(bot.replies(GROUP))
+    bot.fake.user_message(GROUP, "/digest", user_id=558, chat_type="supergroup")
+    await bot.settle()
+    assert len(bot.replies(GROUP)) == sent  # told once; then quiet
+    [private] = await bot.ask(ALICE, "/digest")  # another chat has its own allowance
+    assert private["text"].startswith("News digest: 1 story")
+
+
 # ----- Telegram's answers -----------------------------------------------------------------
 
 
