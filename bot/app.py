@@ -13,7 +13,7 @@ import time
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, InvalidToken, NetworkError
+from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -32,7 +32,7 @@ from bot.digest_commands import add_digest_handlers
 from bot.digest_delivery import schedule_digests, settle_interrupted
 from bot.feed_commands import add_feed_handlers, schedule_feed_polling
 from bot.formatting import FULL, MORE, VOTE
-from bot.logs import hide_secret, quiet_http_logs
+from bot.logs import hide_secret, quiet_http_logs, redact
 from bot.runtime import CONTEXT_TYPES, App, Context, run_every
 from bot.transport import ApiRequest, RetryingRateLimiter, UpdatesRequest
 from retrieval.engine import Engine
@@ -248,21 +248,31 @@ async def _watch_polling(context: Context) -> None:
 
 
 async def _connect(app: App, settings: Settings) -> None:
-    """Call getMe once before polling: a bad token or an unreachable Bot API becomes one
-    clear error here, instead of python-telegram-bot's logged traceback."""
+    """Call getMe once before polling: a bad token, an unreachable Bot API or an address
+    that is no Bot API becomes one clear error here, instead of a traceback. The message is
+    redacted: a server may quote the request's path, which holds the token."""
+    url = settings.api_base_url
     try:
         await app.bot.initialize()
         return
-    except BadRequest:
-        raise  # a request of ours the API refused: a bug, worth its traceback
     except InvalidToken:
         problem = ConfigError(
             "TELEGRAM_BOT_TOKEN was rejected by the Bot API: check it with @BotFather"
         )
+    except BadRequest as exc:  # before NetworkError, its base: the API answered, and refused
+        problem = ConfigError(
+            f"the Bot API at {url} refused getMe ({redact(exc.message)}): check "
+            "TELEGRAM_API_BASE_URL"
+        )
     except NetworkError as exc:
         problem = ConfigError(
-            f"cannot reach the Bot API at {settings.api_base_url} ({exc.message}): check the "
-            "network and TELEGRAM_API_BASE_URL"
+            f"cannot reach the Bot API at {url} ({redact(exc.message)}): check the network "
+            "and TELEGRAM_API_BASE_URL"
+        )
+    except TelegramError as exc:  # an answer that is none of the Bot API's (a login page)
+        problem = ConfigError(
+            f"what answers at {url} is not the Bot API ({redact(exc.message)}): check "
+            "TELEGRAM_API_BASE_URL"
         )
     await app.bot.shutdown()
     raise problem from None

@@ -10,6 +10,7 @@ message and in its formatted traceback, before any handler sees it.
 from __future__ import annotations
 
 import logging
+import re
 import traceback
 from typing import Any
 
@@ -26,6 +27,7 @@ NOISY_LOGGERS = ("numba", "apscheduler")
 EXTRACTION_LOGGERS = ("trafilatura", "htmldate", "courlan", "justext")
 
 _secrets: set[str] = set()
+_pattern: re.Pattern[str] | None = None  # any of them, in any letter case
 _installed = False
 
 
@@ -39,17 +41,22 @@ def quiet_http_logs() -> None:
 
 
 def redact(text: str) -> str:
-    for secret in _secrets:
-        text = text.replace(secret, REDACTED)
-    return text
+    """`text` with every secret replaced, in any letter case: python-telegram-bot makes a
+    Bot API error that opens with "Bad Request: " lower case, the token in it too."""
+    return _pattern.sub(REDACTED, text) if _pattern else text
+
+
+def _holds_secret(text: str) -> bool:
+    return bool(_pattern and _pattern.search(text))
 
 
 def hide_secret(secret: str) -> None:
     """From now on, replace `secret` in every log record this process makes."""
-    global _installed
+    global _installed, _pattern
     if not secret:
         return
     _secrets.add(secret)
+    _pattern = re.compile("|".join(map(re.escape, _secrets)), re.IGNORECASE)
     if _installed:
         return
     make_record = logging.getLogRecordFactory()
@@ -68,11 +75,11 @@ def _redact_record(record: logging.LogRecord) -> None:
         message = record.getMessage()
     except Exception:  # a malformed call; logging reports it when it formats the record
         return
-    if any(secret in message for secret in _secrets):
+    if _holds_secret(message):
         record.msg, record.args = redact(message), None
     if record.exc_info and record.exc_info[1] is not None:
         text = "".join(traceback.format_exception(*record.exc_info)).rstrip("\n")
-        if any(secret in text for secret in _secrets):
+        if _holds_secret(text):
             record.exc_text = redact(text)
     if record.stack_info:
         record.stack_info = redact(record.stack_info)

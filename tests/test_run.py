@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -116,6 +119,55 @@ def test_unreachable_api_is_a_clear_error(tmp_path: Path) -> None:
     assert code == 1
     assert "cannot reach the Bot API at http://127.0.0.1:9/bot" in err
     assert TEST_TOKEN not in err and "Traceback" not in err
+
+
+class NotTheBotAPI(BaseHTTPRequestHandler):
+    """A captive portal's login page, or a server that quotes the path in its error (the
+    path holds the token)."""
+
+    def do_POST(self) -> None:
+        if "portal" in self.path:
+            status, kind, text = 200, "text/html", "<html><body>Log in to the Wi-Fi</body></html>"
+        else:
+            description = f"Bad Request: no such method {self.path}"
+            status, kind = 400, "application/json"
+            text = json.dumps({"ok": False, "error_code": 400, "description": description})
+        body = text.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.mark.parametrize(
+    ("path", "said"),
+    [
+        ("/portal/bot", "is not the Bot API"),
+        ("/echo/bot", f"refused getMe (No such method /echo/bot{REDACTED}/getme)"),
+    ],
+)
+def test_a_server_that_is_no_bot_api_is_a_clear_error_without_the_token(
+    tmp_path: Path, path: str, said: str
+) -> None:
+    """Start-up ended in a TelegramError traceback for a login page, and Python printed a
+    refused getMe's message, path and token, outside the log's redaction."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), NotTheBotAPI)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}{path}"
+        env = newsbot_env(tmp_path, TELEGRAM_BOT_TOKEN=TEST_TOKEN, TELEGRAM_API_BASE_URL=base)
+        code, err = run(tmp_path, env)
+    finally:
+        server.shutdown()
+        server.server_close()
+    last = err.rstrip("\n").rsplit("\n", 1)[-1]  # (python-telegram-bot logs the bad JSON)
+    assert code == 1 and last.startswith("newsbot: ") and said in last
+    assert "check TELEGRAM_API_BASE_URL" in last
+    assert TEST_TOKEN not in err and TEST_TOKEN.lower() not in err
 
 
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
