@@ -203,6 +203,25 @@ async def test_seen_entries_are_not_fetched_again_when_the_server_ignores_valida
     assert len(feed_server.hits("/pages/market.html")) == 1
 
 
+async def test_a_feed_that_changes_its_guids_does_not_refetch_its_pages(
+    feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
+) -> None:
+    """Each fetch of some feeds gives every entry a new guid: each poll fetched every page
+    again, to store nothing (a duplicate), 100 pages a feed every 15 minutes."""
+    url = feed_server.serve("/feeds/quayside.rss", "quayside-1.rss", etag=None, last_modified=None)
+    await FeedRegistry(db).add(url)
+    poller = FeedPoller(db, fetcher)
+    await poller.poll_all()
+    route = feed_server.routes["/feeds/quayside.rss"]
+    for n in range(2):  # the same entry, a new guid each time
+        guid = f"<guid>quayside-{n}</guid>".encode()
+        route.body = re.sub(rb"<guid>.*?</guid>", guid, route.body)
+        (outcome,) = (await poller.poll_all()).outcomes
+        assert (outcome.new_entries, outcome.added, outcome.duplicates) == (1, 0, 1)
+    assert len(feed_server.hits("/pages/market.html")) == 1
+    assert len(await articles(db)) == 1
+
+
 def big_feed(entries: int) -> bytes:
     """An RSS feed of `entries` items, newest first, each with its own text and no page."""
     items = "".join(

@@ -297,6 +297,17 @@ class CorpusStore:
         )
         return {str(r[1]): int(r[0]) for r in hashes}, {str(r[1]): int(r[0]) for r in urls}
 
+    async def ids_by_url(self, urls: Iterable[str]) -> dict[str, int]:
+        """The stored article of each of these addresses that has one, by canonical URL."""
+        canonical = {url: canonical_url(url) for url in urls}
+        rows = await rows_for_ids(
+            self.conn,
+            "SELECT id, url FROM articles WHERE url IN ({ids})",
+            [c for c in canonical.values() if c is not None],
+        )
+        stored = {str(r[1]): int(r[0]) for r in rows}
+        return {url: stored[c] for url, c in canonical.items() if c is not None and c in stored}
+
     async def is_empty(self) -> bool:
         async with self.conn.execute("SELECT NOT EXISTS (SELECT 1 FROM articles)") as cur:
             row = await cur.fetchone()

@@ -183,6 +183,11 @@ class FeedPoller:
         # Stored oldest first, so article ids follow the order the feed published them in.
         new = list(reversed(fresh[:MAX_ENTRIES_PER_POLL]))
         outcome.new_entries = len(new)
+        # An entry whose link is stored already (a feed that changes its guids, or one
+        # story in two feeds) is seen without fetching its page again, every poll.
+        stored = await self.store.ids_by_url(e.link for e in new if e.link)
+        known = [SeenEntry(e.key, stored[e.link], e.link) for e in new if e.link in stored]
+        new = [e for e in new if e.link not in stored]
         limit = asyncio.Semaphore(PAGE_CONCURRENCY)
 
         async def article(entry: Entry) -> ArticleDraft | None:
@@ -197,10 +202,10 @@ class FeedPoller:
             SeenEntry(e.key, r.article_id, d.url) for (e, d), r in zip(kept, results, strict=True)
         ]
         outcome.added = sum(r.added for r in results)
-        outcome.duplicates = len(results) - outcome.added
+        outcome.duplicates = len(results) - outcome.added + len(known)
         await self.registry.record_success(
             feed,
-            seen,
+            known + seen,
             parsed.title,
             fetched.etag,
             fetched.last_modified,
