@@ -64,7 +64,7 @@ def render_paused(feed: Feed) -> str:
     """Telegram HTML telling an admin a feed was paused, and how to resume it."""
     return (
         f"Feed <b>{feed.id}</b> ({escape(clip(feed.label, TITLE_CHARS))}) is paused after "
-        f"{feed.failures} failed polls in a row. "
+        f"{counted(feed.failures, 'failed poll')} in a row. "
         f"Last error: <i>{escape(feed.last_error or 'unknown')}</i>\n"
         f"To resume it: <code>/addfeed {escape(feed.shown_url)}</code>"
         + (" (its credentials in place of ***)" if feed.shown_url != feed.url else "")

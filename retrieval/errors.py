@@ -57,9 +57,17 @@ class IndexWriteError(NewsbotError):
 class FetchError(NewsbotError):
     """A feed or page that could not be fetched; the message is the reason, `url` the address."""
 
-    def __init__(self, message: str, url: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        url: str | None = None,
+        status: int | None = None,
+        retry_after: float | None = None,
+    ) -> None:
         super().__init__(message)
         self.url = url
+        self.status = status  # the HTTP status of the answer, when there was one
+        self.retry_after = retry_after  # seconds the server asked us to wait (Retry-After)
 
 
 class BlockedURLError(FetchError):

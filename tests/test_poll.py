@@ -13,7 +13,7 @@ import aiosqlite
 import pytest
 
 from retrieval.engine import Engine
-from retrieval.feeds.fetch import Fetcher
+from retrieval.feeds.fetch import Fetcher, retry_after
 from retrieval.feeds.poll import MAX_ENTRIES_PER_POLL, FeedPoller
 from retrieval.feeds.registry import FeedRegistry
 from retrieval.models import ArticleDraft
@@ -340,6 +340,33 @@ async def test_a_feed_that_keeps_failing_is_paused_and_reported_once(
     )
     await registry.add(broken.url)  # adding it again resumes it
     assert [f.id for f in await registry.due()] == [broken.id]
+
+
+async def test_a_gone_feed_is_paused_at_once_and_a_busy_one_waits_as_asked(
+    feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
+) -> None:
+    """410 Gone was retried for some 31 hours before the feed was paused, and a 429's
+    Retry-After was ignored: the next try came at the usual backoff, however busy."""
+    feed_server.routes["/feeds/gone.rss"] = Route(status=410)
+    feed_server.routes["/feeds/busy.rss"] = Route(status=429, headers={"Retry-After": "7200"})
+    registry = FeedRegistry(db)
+    gone, _ = await registry.add(feed_server.url("/feeds/gone.rss"), interval=600)
+    busy, _ = await registry.add(feed_server.url("/feeds/busy.rss"), interval=600)
+    report = await FeedPoller(db, fetcher).poll_all()
+    assert [f.id for f in report.paused] == [gone.id]
+    outcome = next(o for o in report.outcomes if o.feed.id == gone.id)
+    assert outcome.line().endswith(
+        "HTTP 410 Gone: the feed is gone; paused after 1 failure in a row"
+    )
+    waited = next(o.feed for o in report.outcomes if o.feed.id == busy.id)
+    assert not waited.paused
+    assert waited.next_poll_ts - (waited.last_fetch_ts or 0) == pytest.approx(7200)
+
+
+def test_retry_after_is_read_as_seconds_or_a_date() -> None:
+    assert retry_after("120") == 120.0
+    assert retry_after("Thu, 01 Jan 2026 00:10:00 GMT", now=1767225600.0) == 600.0
+    assert retry_after("soon") is None and retry_after(None) is None
 
 
 async def test_an_entry_without_any_text_is_tried_again_rather_than_lost(

@@ -106,8 +106,8 @@ async def _poll(settings: Settings, args: argparse.Namespace) -> int:
         await engine.close()
     for feed in report.paused:
         print(
-            f"paused: feed {feed.id} ({feed.label}) after {feed.failures} failures in a "
-            f"row: {feed.last_error}; `newsbot feeds add {feed.shown_url}` resumes it"
+            f"paused: feed {feed.id} ({feed.label}) after {counted(feed.failures, 'failure')} "
+            f"in a row: {feed.last_error}; `newsbot feeds add {feed.shown_url}` resumes it"
             + (" (its credentials in place of ***)" if feed.shown_url != feed.url else ""),
             file=sys.stderr,
         )

@@ -18,8 +18,10 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
 from types import TracebackType
 
 import httpcore
@@ -35,6 +37,23 @@ FEED_ACCEPT = (
 )
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 _REDIRECTS = (301, 302, 303, 307, 308)
+
+
+def retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Seconds a Retry-After header asks to wait (a number of seconds, or an HTTP date);
+    None when there is none or it cannot be read."""
+    if not value:
+        return None
+    text = value.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 
 
@@ -247,7 +266,12 @@ class Fetcher:
     async def _read(self, response: httpx.Response, url: str) -> Fetched:
         status = response.status_code
         if status != 304 and not 200 <= status < 300:
-            raise FetchError(f"HTTP {status} {response.reason_phrase}".rstrip(), url)
+            raise FetchError(
+                f"HTTP {status} {response.reason_phrase}".rstrip(),
+                url,
+                status,
+                retry_after(response.headers.get("retry-after")),
+            )
         cap = self.limits.max_bytes
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > cap:

@@ -65,7 +65,7 @@ class FeedOutcome:
         if self.status == "failed":
             tail = f"failed: {self.error}"
             if self.paused:
-                tail += f"; paused after {self.feed.failures} failures in a row"
+                tail += f"; paused after {counted(self.feed.failures, 'failure')} in a row"
             return f"{head}: {tail}"
         if self.status == "not modified":
             return f"{head}: not modified"
@@ -174,7 +174,11 @@ class FeedPoller:
             parsed = await asyncio.to_thread(
                 parse_feed, fetched.content, fetched.url, fetched.content_type
             )
-        except (FetchError, ParseError) as exc:
+        except FetchError as exc:
+            if exc.status == 410:  # gone for good: polling on would only fail on
+                return await self._failed(feed, f"{exc}: the feed is gone", gone=True)
+            return await self._failed(feed, str(exc), exc.retry_after)
+        except ParseError as exc:
             return await self._failed(feed, str(exc))
         outcome = FeedOutcome(feed)
         unseen = await self.registry.unseen(feed.id, (e.key for e in parsed.entries))
@@ -213,9 +217,13 @@ class FeedPoller:
         )
         return outcome
 
-    async def _failed(self, feed: Feed, error: str) -> FeedOutcome:
+    async def _failed(
+        self, feed: Feed, error: str, wait: float | None = None, gone: bool = False
+    ) -> FeedOutcome:
         error = feed.masked(error)  # a fetch error quotes the address, credentials and all
-        updated = await self.registry.record_failure(feed, error, self.pause_after)
+        updated = await self.registry.record_failure(
+            feed, error, self.pause_after, wait=wait, gone=gone
+        )
         return FeedOutcome(updated, status="failed", error=error, paused=updated.paused)
 
     async def _page(

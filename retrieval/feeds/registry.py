@@ -276,19 +276,28 @@ class FeedRegistry:
             )
 
     async def record_failure(
-        self, feed: Feed, error: str, pause_after: int = PAUSE_AFTER, now: float | None = None
+        self,
+        feed: Feed,
+        error: str,
+        pause_after: int = PAUSE_AFTER,
+        now: float | None = None,
+        wait: float | None = None,
+        gone: bool = False,
     ) -> Feed:
-        """Count a failed poll: back off, or pause the feed after `pause_after` in a row.
+        """Count a failed poll: back off, or pause the feed after `pause_after` in a row, or
+        at once if it is `gone` (HTTP 410). `wait`: what the server asked (Retry-After), if
+        longer than the backoff; at most MAX_BACKOFF.
 
         Returns the feed as updated; its `paused` tells whether this failure paused it.
         """
         now = time.time() if now is None else now
         failures = feed.failures + 1
-        paused = now if failures >= pause_after else None
+        paused = now if gone or failures >= pause_after else None
+        delay = max(backoff(feed.interval, failures), min(wait or 0.0, MAX_BACKOFF))
         await self.conn.execute(
             "UPDATE feeds SET last_fetch_ts = ?, last_error = ?, failures = ?,"
             " next_poll_ts = ?, paused_ts = ? WHERE id = ?",
-            (now, error, failures, now + backoff(feed.interval, failures), paused, feed.id),
+            (now, error, failures, now + delay, paused, feed.id),
         )
         updated = await self.get(feed.id)
         assert updated is not None
