@@ -363,6 +363,30 @@ async def test_a_gone_feed_is_paused_at_once_and_a_busy_one_waits_as_asked(
     assert waited.next_poll_ts - (waited.last_fetch_ts or 0) == pytest.approx(7200)
 
 
+async def test_a_feed_whose_pages_come_slowly_holds_up_the_poll_no_longer_than_allowed(
+    feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
+) -> None:
+    """Feeds are polled one after another: a site sending each page slowly (but within the
+    fetcher's own deadline) held up every feed behind it for minutes. Its entries now wait
+    for the next poll."""
+    url = feed_server.serve("/feeds/gazette.rss", "gazette.rss", etag=None, last_modified=None)
+    await FeedRegistry(db).add(url)
+    pages = [r for path, r in feed_server.routes.items() if path.startswith("/pages/")]
+    for route in pages:
+        route.drip = 0.01  # a byte every 10 ms: each page takes seconds
+    poller = FeedPoller(db, fetcher, pages_deadline=0.3)
+    (slow,) = (await poller.poll_all()).outcomes
+    # one entry's page is missing (404 at once): the feed's summary is stored for it
+    assert (slow.status, slow.new_entries, slow.added) == ("ok", 4, 1)
+    assert "3 entries left for the next poll: their pages were not read within 0.3 s" in (
+        slow.problems
+    )
+    for route in pages:
+        route.drip = 0.0
+    (quick,) = (await FeedPoller(db, fetcher).poll_all()).outcomes
+    assert (quick.new_entries, quick.added) == (3, 3)
+
+
 def test_retry_after_is_read_as_seconds_or_a_date() -> None:
     assert retry_after("120") == 120.0
     assert retry_after("Thu, 01 Jan 2026 00:10:00 GMT", now=1767225600.0) == 600.0

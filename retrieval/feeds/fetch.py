@@ -54,6 +54,8 @@ def retry_after(value: str | None, now: float | None = None) -> float | None:
     if when.tzinfo is None:
         return None
     return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 
 

@@ -43,6 +43,11 @@ PAGE_CONCURRENCY = 4  # pages fetched at once per feed: quick, and gentle with o
 # newest go first: a chat wants today's news now, and the archive can follow a poll at a
 # time while the feed still lists it. 100 pages at PAGE_CONCURRENCY take a minute or two.
 MAX_ENTRIES_PER_POLL = 100
+# How long one poll of one feed may spend on its entries' pages. Feeds are polled one after
+# another, so a site sending its pages slowly (each within the fetcher's own deadline) held
+# up every feed behind it: 100 pages, 4 at a time, at 30 s each, 12.5 minutes. Entries whose
+# pages are not read by then stay unseen, and the next poll takes them.
+PAGES_DEADLINE = 90.0
 
 
 @dataclass
@@ -124,12 +129,17 @@ class FeedPoller:
     then never interleave with those of other tasks sharing a connection (the bot's)."""
 
     def __init__(
-        self, conn: aiosqlite.Connection, fetcher: Fetcher, pause_after: int = PAUSE_AFTER
+        self,
+        conn: aiosqlite.Connection,
+        fetcher: Fetcher,
+        pause_after: int = PAUSE_AFTER,
+        pages_deadline: float = PAGES_DEADLINE,
     ) -> None:
         self.registry = FeedRegistry(conn)
         self.store = CorpusStore(conn)
         self.fetcher = fetcher
         self.pause_after = pause_after
+        self.pages_deadline = pages_deadline
 
     async def poll_due(
         self, now: float | None = None, on_feed: Callable[[FeedOutcome], None] | None = None
@@ -198,7 +208,19 @@ class FeedPoller:
             async with limit:
                 return await self._article(feed, parsed, entry, outcome.problems)
 
-        drafts = await asyncio.gather(*(article(e) for e in new))
+        tasks = [asyncio.create_task(article(e)) for e in new]
+        late: set[asyncio.Task[ArticleDraft | None]] = set()
+        if tasks:
+            _, late = await asyncio.wait(tasks, timeout=self.pages_deadline)
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*late, return_exceptions=True)
+        if late:
+            outcome.problems.append(
+                f"{counted(len(late), 'entry', 'entries')} left for the next poll: their "
+                f"pages were not read within {self.pages_deadline:g} s"
+            )
+        drafts = [None if t in late else t.result() for t in tasks]
         kept = [(e, d) for e, d in zip(new, drafts, strict=True) if d is not None]
         prepared = await asyncio.to_thread(prepare_articles, [d for _, d in kept])
         results = await self.store.add_articles(prepared)
