@@ -235,7 +235,8 @@ class FeedPoller:
             parsed.title,
             fetched.etag,
             fetched.last_modified,
-            backlog=outcome.waiting > 0,
+            backlog=outcome.waiting > 0 or bool(late),
+            unfinished=len(kept) < len(drafts),
         )
         return outcome
 

@@ -249,17 +249,21 @@ class FeedRegistry:
         last_modified: str | None,
         now: float | None = None,
         backlog: bool = False,
+        unfinished: bool = False,
     ) -> None:
         """Mark entries seen and the poll done; one transaction.
 
         Called only after the entries' articles are stored, so a crash in between refetches
         them next time (and the store's dedupe finds them) rather than losing them. A 304
         answer passes no validators and keeps the stored ones. With a `backlog` (entries
-        left for the next poll) the validators are dropped, so the next fetch is not answered
-        "not modified", and that poll comes after BACKLOG_SECONDS, not the feed's interval.
+        left for the next poll: past the poll's count or its time for pages) the validators
+        are dropped, so the next fetch is not answered "not modified", and that poll comes
+        after BACKLOG_SECONDS, not the feed's interval. `unfinished` (entries that gave no
+        text, to try again) drops them too, at the feed's interval.
         """
         now = time.time() if now is None else now
         wait = min(feed.interval, BACKLOG_SECONDS) if backlog else feed.interval
+        backlog = backlog or unfinished  # from here: whether the validators are dropped
         async with transaction(self.conn):
             await self.conn.executemany(
                 "INSERT OR IGNORE INTO feed_entries (feed_id, entry_key, article_id, url,"
