@@ -109,6 +109,36 @@ def test_a_folder_with_nothing_to_read_is_a_failure_that_says_why(
     assert "added 1 article (" in capsys.readouterr().out
 
 
+def test_a_folder_walk_follows_links_and_reports_what_it_cannot_read(
+    db_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Path.rglob passed over a linked folder (an archive on a share), a folder it could not
+    read and a link to nothing, in silence: whole years left out, "0 failed", exit 0."""
+    news, share = tmp_path / "news", tmp_path / "share" / "2023"
+    for folder, name in ((news / "2024", "a"), (share, "b"), (news / "locked", "c")):
+        folder.mkdir(parents=True)
+        write_jsonl(folder / f"{name}.jsonl", [{"title": name, "text": f"Story {name}."}])
+    (news / "2023").symlink_to(share, target_is_directory=True)
+    (news / "2024" / "up").symlink_to(news, target_is_directory=True)  # a loop
+    (news / "moved.json").symlink_to(tmp_path / "gone.json")
+    scandir = os.scandir
+
+    def locked(path: object) -> object:  # root reads anything: refuse as a share would
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return scandir(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "scandir", locked)
+    assert main(["ingest", "--db", str(db_path), "--quiet", str(news)]) == 1
+    out, err = capsys.readouterr()
+    assert "added 2 articles" in out  # 2024's and the linked 2023's, each once
+    assert f"failed: {news / 'locked'}: cannot read the folder: Permission denied" in err
+    assert f"failed: {news / 'moved.json'}: a link to nothing (its target is gone)" in err
+
+
 def test_a_file_cut_short_says_how_many_of_its_articles_were_kept(
     db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -406,7 +406,9 @@ async def test_an_entry_without_any_text_is_tried_again_rather_than_lost(
         b"</channel>", item.encode() + b"</channel>"
     )
     feed_server.routes["/feeds/q.rss"] = Route(
-        body=body, content_type="application/rss+xml", etag='"q1"'  # unchanged since
+        body=body,
+        content_type="application/rss+xml",
+        etag='"q1"',  # unchanged since
     )
     feed, _ = await FeedRegistry(db).add(feed_server.url("/feeds/q.rss"))
     poller = FeedPoller(db, fetcher)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -68,15 +69,15 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path | Failure]:
     Inside folders, hidden files and files of unsupported formats are passed over silently,
     but a folder with no file to read is a failure (a folder of .csv or .md files, a path
     mistyped to an empty folder: "added 0 articles" with success said nothing of why); so
-    are a named file of an unsupported format and a missing path.
+    are a named file of an unsupported format and a missing path, and inside a folder a
+    folder that cannot be read and a link to nothing (`_walk`).
     """
     for path in paths:
         if path.is_dir():
+            files, failures = _walk(path)
+            yield from failures
             found, passed_over = 0, set()
-            for child in sorted(path.rglob("*")):
-                relative = child.relative_to(path).parts
-                if not child.is_file() or any(p.startswith(".") for p in relative):
-                    continue
+            for child in files:
                 if format_of(child) is None:
                     passed_over.add(child.suffix.lower() or child.name)
                     continue
@@ -93,6 +94,37 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path | Failure]:
             yield Failure(str(path), "not a regular file")
         else:
             yield Failure(str(path), "no such file or directory")
+
+
+def _walk(folder: Path) -> tuple[list[Path], list[Failure]]:
+    """The files under `folder` in name order, not hidden, following links to folders (an
+    archive on a share is often linked in; each folder once, so a loop ends), with a failure
+    for each folder that cannot be read and each link to nothing. Path.rglob passed both over
+    in silence, and an ingest that left out whole years said it had succeeded."""
+    files: list[Path] = []
+    failures: list[Failure] = []
+    seen: set[tuple[int, int]] = set()
+
+    def unreadable(error: OSError) -> None:
+        failures.append(Failure(str(error.filename), f"cannot read the folder: {error.strerror}"))
+
+    for root, dirs, names in os.walk(folder, onerror=unreadable, followlinks=True):
+        here = Path(root)
+        stat = here.stat()
+        if (stat.st_dev, stat.st_ino) in seen:  # a link back up the tree
+            dirs.clear()
+            continue
+        seen.add((stat.st_dev, stat.st_ino))
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in names:
+            child = here / name
+            if name.startswith("."):
+                continue
+            if child.is_file():
+                files.append(child)
+            elif child.is_symlink() and not child.exists():
+                failures.append(Failure(str(child), "a link to nothing (its target is gone)"))
+    return sorted(files), failures
 
 
 _GAVE_UP = (
