@@ -13,6 +13,7 @@ import sys
 import time
 from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -126,10 +127,10 @@ def test_a_folder_walk_follows_links_and_reports_what_it_cannot_read(
     (news / "moved.json").symlink_to(tmp_path / "gone.json")
     scandir = os.scandir
 
-    def locked(path: object) -> object:  # root reads anything: refuse as a share would
+    def locked(path: Any) -> Any:  # root reads anything: refuse as a share would
         if str(path).endswith("locked"):
             raise PermissionError(13, "Permission denied", str(path))
-        return scandir(path)  # type: ignore[arg-type]
+        return scandir(path)
 
     monkeypatch.setattr(os, "scandir", locked)
     assert main(["ingest", "--db", str(db_path), "--quiet", str(news)]) == 1

@@ -85,6 +85,9 @@ async def test_only_http_urls_can_be_added(db_path: Path, url: str) -> None:
     try:
         with pytest.raises(FeedError, match="cannot add"):
             await FeedRegistry(conn).add(url)
+        with pytest.raises(FeedError) as refused:  # quoted back without its password
+            await FeedRegistry(conn).add("ftp://alice:S3cretPw@example.org/feed.rss")
+        assert "S3cretPw" not in str(refused.value) and "alice:***@" in str(refused.value)
     finally:
         await conn.close()
 

@@ -16,7 +16,7 @@ import pytest
 from retrieval.engine import Engine
 from retrieval.feeds.fetch import Fetcher, retry_after
 from retrieval.feeds.poll import MAX_ENTRIES_PER_POLL, FeedPoller
-from retrieval.feeds.registry import FeedRegistry
+from retrieval.feeds.registry import FeedRegistry, public_url, url_secrets
 from retrieval.models import ArticleDraft
 from tests.conftest import TEST_LIMITS
 from tests.feed_server import FeedServer, Route
@@ -387,6 +387,38 @@ async def test_a_feed_whose_pages_come_slowly_holds_up_the_poll_no_longer_than_a
     assert slow.feed.id in [f.id for f in await FeedRegistry(db).due(now=time.time() + 61)]
     (quick,) = (await FeedPoller(db, fetcher).poll_all()).outcomes
     assert (quick.status, quick.new_entries, quick.added) == ("ok", 3, 3)
+
+
+async def test_a_private_feeds_token_in_its_links_is_not_stored_with_the_article(
+    feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
+) -> None:
+    """Paid feeds repeat the subscriber's token in every link: stored with it, the token was
+    every answer's and digest's title link, in any chat, while /feeds masked it."""
+    body = feed_server.fixture("quayside-1.rss").replace(
+        b"/pages/market.html</link>", b"/pages/market.html?token=SUBSCRIBERSECRET&amp;id=5</link>"
+    )
+    feed_server.routes["/feeds/paid.rss"] = Route(body=body, content_type="application/rss+xml")
+    await FeedRegistry(db).add(feed_server.url("/feeds/paid.rss") + "?token=SUBSCRIBERSECRET")
+    poller = FeedPoller(db, fetcher)
+    (outcome,) = (await poller.poll_all()).outcomes
+    assert outcome.added == 1
+    [article] = await articles(db)
+    assert article["url"] == feed_server.url("/pages/market.html?id=5")
+    assert len(market_hits(feed_server)) == 1  # fetched with its token
+    feed_server.routes["/feeds/paid.rss"].body = body.replace(b"<guid>", b"<guid>v2-")
+    (again,) = (await poller.poll_all()).outcomes  # a new guid: known by its public link
+    assert (again.new_entries, again.duplicates) == (1, 1)
+    assert len(market_hits(feed_server)) == 1
+
+
+def market_hits(feed_server: FeedServer) -> list[str]:
+    return [r.path for r in feed_server.requests if r.path.startswith("/pages/market.html")]
+
+
+def test_what_counts_as_a_credential_in_an_address() -> None:
+    url = "https://bob:pw12@news.test/f?api_key=K1a&pwd=P2b&jwt=J3c&keyword=oil&x-api-key=K4d"
+    assert set(url_secrets(url)) == {"pw12", "K1a", "P2b", "J3c", "K4d"}
+    assert public_url(url) == "https://news.test/f?keyword=oil"
 
 
 def test_retry_after_is_read_as_seconds_or_a_date() -> None:

@@ -31,7 +31,7 @@ from retrieval.corpus.store import CorpusStore, prepare_articles
 from retrieval.errors import FetchError, ParseError, StoreError
 from retrieval.feeds.feedformat import Entry, ParsedFeed, parse_feed
 from retrieval.feeds.fetch import FEED_ACCEPT, PAGE_ACCEPT, Fetcher
-from retrieval.feeds.registry import PAUSE_AFTER, Feed, FeedRegistry, SeenEntry
+from retrieval.feeds.registry import PAUSE_AFTER, Feed, FeedRegistry, SeenEntry, public_url
 from retrieval.models import ArticleDraft
 from retrieval.wording import counted
 
@@ -199,9 +199,14 @@ class FeedPoller:
         outcome.new_entries = len(new)
         # An entry whose link is stored already (a feed that changes its guids, or one
         # story in two feeds) is seen without fetching its page again, every poll.
-        stored = await self.store.ids_by_url(e.link for e in new if e.link)
-        known = [SeenEntry(e.key, stored[e.link], e.link) for e in new if e.link in stored]
-        new = [e for e in new if e.link not in stored]
+        links = {e.key: public_url(e.link) for e in new if e.link}  # as articles are stored
+        stored = await self.store.ids_by_url(links.values())
+        known = [
+            SeenEntry(e.key, stored[links[e.key]], links[e.key])
+            for e in new
+            if links.get(e.key) in stored
+        ]
+        new = [e for e in new if links.get(e.key) not in stored]
         limit = asyncio.Semaphore(PAGE_CONCURRENCY)
 
         async def article(entry: Entry) -> ArticleDraft | None:
@@ -283,7 +288,8 @@ class FeedPoller:
             what = entry.link or entry.title or entry.key
             problems.append(f"entry {what}: no text (no page, and no summary in the feed)")
             return None
-        url = page_url or entry.link
+        link = page_url or entry.link
+        url = public_url(link) if link else None  # stored, and shown, without a token
         return ArticleDraft(
             title=entry.title or (page.title if page else None) or text.split("\n", 1)[0][:200],
             text=text,

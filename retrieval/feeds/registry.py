@@ -10,7 +10,7 @@ import re
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import aiosqlite
 
@@ -26,8 +26,13 @@ BACKLOG_SECONDS = MIN_INTERVAL  # a feed with entries left over is polled again 
 MAX_NAME = 200
 
 MASK = "***"
-# Query parameters whose values are credentials (?token=, ?api_key=, ?sig=, ?password=...).
-_SECRET_PARAM = re.compile(r"token|key|secret|pass|sig|auth|credential|session", re.IGNORECASE)
+# Query parameters whose values are credentials (?token=, ?access_token=, ?api_key=,
+# ?x-api-key=, ?sig=, ?pwd=, ?jwt=...), by their whole name or its last part.
+_SECRET_PARAM = re.compile(
+    r"^(?:.*[_.-])?(?:token|key|apikey|secret|pass|password|passwd|pwd|sig|signature|auth"
+    r"|jwt|session|sessionid|credentials?)$",
+    re.IGNORECASE,
+)
 _INTERVAL_PART = re.compile(r"(\d+)\s*([smhd])")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -63,9 +68,7 @@ class Feed:
     def masked(self, text: str) -> str:
         """`text` (an error that may quote the address) with this feed's credentials
         masked."""
-        for secret in url_secrets(self.url):
-            text = text.replace(secret, MASK)
-        return text
+        return masked(text, self.url)
 
     @property
     def paused(self) -> bool:
@@ -102,11 +105,31 @@ def url_secrets(url: str) -> tuple[str, ...]:
         found.append(password if colon else user)
     for pair in parts.query.split("&"):
         name, _, value = pair.partition("=")
-        if value and _SECRET_PARAM.search(unquote(name)):
+        if value and _SECRET_PARAM.match(unquote(name)):
             found.append(value)
     # longest first, so that one secret inside another is masked whole; a secret of one or
     # two characters would mask every such run of letters in the text
     return tuple(sorted((s for s in found if len(s) >= 3), key=len, reverse=True))
+
+
+def masked(text: str, url: str) -> str:
+    """`text` with the credentials of the address `url` (`url_secrets`) masked."""
+    for secret in url_secrets(url):
+        text = text.replace(secret, MASK)
+    return text
+
+
+def public_url(url: str) -> str:
+    """`url` without credentials: no user:password@, no query parameter named like one. A
+    private feed's links often carry the subscriber's token: an article is stored and shown
+    (in answers, digests, to any chat) under the address anyone may see."""
+    parts = urlsplit(url)
+    query = "&".join(
+        pair
+        for pair in parts.query.split("&")
+        if pair and not _SECRET_PARAM.match(unquote(pair.partition("=")[0]))
+    )
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2], query=query))
 
 
 def parse_interval(text: str) -> float:
@@ -168,8 +191,8 @@ class FeedRegistry:
         url = url.strip()
         try:
             check_url(url)
-        except FetchError as exc:
-            raise FeedError(f"cannot add {url!r}: {exc}") from None
+        except FetchError as exc:  # said to a chat, or logged: credentials masked
+            raise FeedError(f"cannot add {masked(url, url)!r}: {exc}") from None
         name = " ".join(name.split())[:MAX_NAME] if name and name.strip() else None
         if interval is not None and interval < MIN_INTERVAL:
             raise FeedError("interval too short: poll at most once a minute")
