@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import io
 import json
 import os
 import sqlite3
@@ -71,6 +72,11 @@ def run_sql(db_path: Path, statement: str, *params: Any) -> list[tuple[Any, ...]
     its connection to itself)."""
     with contextlib.closing(sqlite3.connect(db_path)) as conn, conn:
         return [tuple(row) for row in conn.execute(statement, params).fetchall()]
+
+
+def stdin(text: str | bytes) -> io.TextIOWrapper:
+    """A stand-in for sys.stdin holding `text` (bytes as they are: not always UTF-8)."""
+    return io.TextIOWrapper(io.BytesIO(text.encode() if isinstance(text, str) else text))
 
 
 def write_jsonl(path: Path, articles: list[dict[str, Any]]) -> Path:

@@ -12,7 +12,7 @@ import pytest
 from bot.cli.ask import parse_as_of, parse_line
 from bot.cli.main import main
 
-from .conftest import run_sql, write_jsonl
+from .conftest import run_sql, stdin, write_jsonl
 
 # One story told on three days: every version answers the question, so only the moment
 # decides which may be quoted.
@@ -151,7 +151,7 @@ def test_batch_lines_are_questions_or_json_requests_and_bad_lines_do_not_stop_it
         json.dumps(["a", "list"]),  # not an object: a question like any other line
         json.dumps({"question": QUESTION, "as_of": "2022-06-11"}),
     ]
-    monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(lines) + "\n"))
+    monkeypatch.setattr(sys, "stdin", stdin("\n".join(lines) + "\n"))
     assert main(["ask", "--db", str(dated_db), "--json", "--as-of", "2022-06-30"]) == 1
     out = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert len(out) == len(lines)

@@ -2,7 +2,6 @@
 
 import asyncio
 import gzip
-import io
 import json
 import os
 import re
@@ -26,7 +25,7 @@ from retrieval.engine import Engine
 from retrieval.wording import agreeing, counted
 from tests.cli_process import clean_env, run_newsbot
 
-from .conftest import REPO, write_jsonl
+from .conftest import REPO, stdin, write_jsonl
 
 QUESTION = "Where did the joint exercise begin?"
 
@@ -59,12 +58,30 @@ def test_ask_json_has_the_documented_shape(
 def test_ask_reads_questions_from_stdin_one_json_per_line(
     db_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sys, "stdin", io.StringIO(f"{QUESTION}\n\nthe of and\n"))
+    monkeypatch.setattr(sys, "stdin", stdin(f"{QUESTION}\n\nthe of and\n"))
     assert main(["ask", "--db", str(db_path), "--json"]) == 0
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [line["question"] for line in lines] == [QUESTION, "", "the of and"]
     assert lines[0]["results"] and not lines[1]["results"] and not lines[2]["results"]
     assert "Ask a question" in lines[1]["message"]
+
+
+def test_ask_reads_stdin_lines_that_are_not_utf8(tmp_path: Path) -> None:
+    """One byte of Windows-1252 on stdin was a UnicodeDecodeError traceback that lost every
+    line of the batch, those before it too; under C.UTF-8 it passed into the JSON, which
+    was then not UTF-8 either."""
+    asked = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "ask", "--json", "--db", str(tmp_path / "news.db")],
+        cwd=tmp_path,
+        env=clean_env(),
+        input=f"{QUESTION}\ncaf\xe9 prices\n{QUESTION}\n".encode("cp1252"),
+        capture_output=True,
+        timeout=120,
+    )
+    assert asked.returncode == 0, asked.stderr
+    answers = [json.loads(line) for line in asked.stdout.decode("utf-8").splitlines()]
+    assert [a["question"] for a in answers] == [QUESTION, "café prices", QUESTION]
+    assert answers[0]["results"] and answers[2]["results"]
 
 
 def test_ingest_reports_and_sets_the_exit_status(

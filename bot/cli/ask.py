@@ -152,8 +152,18 @@ def requests(
     if args.question is not None:
         yield Request(args.question, as_of, args.limit)
         return
-    for number, line in enumerate(sys.stdin, 1):
-        yield parse_line(line.rstrip("\n"), number, as_of, args.limit, zone)
+    for number, raw in enumerate(sys.stdin.buffer, 1):
+        yield parse_line(_decoded(raw).rstrip("\r\n"), number, as_of, args.limit, zone)
+
+
+def _decoded(line: bytes) -> str:
+    """A line of stdin: UTF-8, else Windows-1252 as ingest reads old files. Read as text,
+    one byte that is not UTF-8 was a traceback that lost the whole batch; or, in a C.UTF-8
+    locale, passed into the JSON answers, which were then not UTF-8 either."""
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        return line.decode("cp1252", errors="replace")
 
 
 def result_json(result: SearchResult, as_of: AsOf | None) -> dict[str, Any]:
