@@ -27,7 +27,7 @@ from telegram.ext import (
 )
 
 from bot import gate, handlers
-from bot.config import Settings
+from bot.config import DEFAULT_API_BASE_URL, Settings
 from bot.digest_commands import add_digest_handlers
 from bot.digest_delivery import schedule_digests, settle_interrupted
 from bot.feed_commands import add_feed_handlers, schedule_feed_polling
@@ -37,6 +37,7 @@ from bot.runtime import CONTEXT_TYPES, App, Context, run_every
 from bot.transport import ApiRequest, RetryingRateLimiter, UpdatesRequest
 from retrieval.engine import Engine
 from retrieval.errors import ConfigError
+from retrieval.feeds.registry import masked
 
 log = logging.getLogger(__name__)
 
@@ -250,14 +251,17 @@ async def _watch_polling(context: Context) -> None:
 async def _connect(app: App, settings: Settings) -> None:
     """Call getMe once before polling: a bad token, an unreachable Bot API or an address
     that is no Bot API becomes one clear error here, instead of a traceback. The message is
-    redacted: a server may quote the request's path, which holds the token."""
-    url = settings.api_base_url
+    redacted: a server may quote the request's path, which holds the token; and the address
+    is shown without the credentials it may carry (a proxy's user:password@)."""
+    url = masked(settings.api_base_url, settings.api_base_url)
+    custom = settings.api_base_url != DEFAULT_API_BASE_URL
     try:
         await app.bot.initialize()
         return
-    except InvalidToken:
+    except InvalidToken:  # 401, or 404: a wrong path to a Bot API answers so too
         problem = ConfigError(
             "TELEGRAM_BOT_TOKEN was rejected by the Bot API: check it with @BotFather"
+            + (f", and TELEGRAM_API_BASE_URL ({url})" if custom else "")
         )
     except BadRequest as exc:  # before NetworkError, its base: the API answered, and refused
         problem = ConfigError(
@@ -269,10 +273,11 @@ async def _connect(app: App, settings: Settings) -> None:
             f"cannot reach the Bot API at {url} ({redact(exc.message)}): check the network "
             "and TELEGRAM_API_BASE_URL"
         )
-    except TelegramError as exc:  # an answer that is none of the Bot API's (a login page)
+    except (TelegramError, TypeError, KeyError, ValueError) as exc:
+        # an answer that is none of the Bot API's: a login page, or JSON of another shape
+        reason = redact(exc.message if isinstance(exc, TelegramError) else repr(exc))
         problem = ConfigError(
-            f"what answers at {url} is not the Bot API ({redact(exc.message)}): check "
-            "TELEGRAM_API_BASE_URL"
+            f"what answers at {url} is not the Bot API ({reason}): check TELEGRAM_API_BASE_URL"
         )
     await app.bot.shutdown()
     raise problem from None

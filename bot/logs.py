@@ -13,6 +13,7 @@ import logging
 import re
 import traceback
 from typing import Any
+from urllib.parse import quote
 
 REDACTED = "<TELEGRAM_BOT_TOKEN>"
 URL_LOGGERS = ("httpx", "httpcore")
@@ -55,7 +56,7 @@ def hide_secret(secret: str) -> None:
     global _installed, _pattern
     if not secret:
         return
-    _secrets.add(secret)
+    _secrets.update((secret, quote(secret, safe="")))  # as a server may quote a path back
     _pattern = re.compile("|".join(map(re.escape, _secrets)), re.IGNORECASE)
     if _installed:
         return

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -108,6 +109,8 @@ def test_rejected_token_is_a_clear_error_that_does_not_show_it(
     code, err = run(tmp_path, env)
     assert code == 1
     assert "TELEGRAM_BOT_TOKEN was rejected by the Bot API" in err
+    # 401 or 404: behind a base URL of one's own, a wrong path answers the same
+    assert f", and TELEGRAM_API_BASE_URL ({fake.base_url})" in err
     assert TEST_TOKEN not in err and "Traceback" not in err
 
 
@@ -128,6 +131,12 @@ class NotTheBotAPI(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         if "portal" in self.path:
             status, kind, text = 200, "text/html", "<html><body>Log in to the Wi-Fi</body></html>"
+        elif "shape" in self.path:  # JSON, not of the Bot API's shape
+            status, kind, text = 200, "application/json", '{"ok": true, "result": []}'
+        elif "quoted" in self.path:  # the path quoted back, percent-encoded
+            description = f"Bad Request: no route {quote(self.path, safe='')}"
+            status, kind = 400, "application/json"
+            text = json.dumps({"ok": False, "error_code": 400, "description": description})
         else:
             description = f"Bad Request: no such method {self.path}"
             status, kind = 400, "application/json"
@@ -148,6 +157,8 @@ class NotTheBotAPI(BaseHTTPRequestHandler):
     [
         ("/portal/bot", "is not the Bot API"),
         ("/echo/bot", f"refused getMe (No such method /echo/bot{REDACTED}/getme)"),
+        ("/shape/bot", "is not the Bot API (TypeError("),
+        ("/quoted/bot", f"refused getMe (No route %2fquoted%2fbot{REDACTED}%2fgetme)"),
     ],
 )
 def test_a_server_that_is_no_bot_api_is_a_clear_error_without_the_token(
@@ -158,7 +169,8 @@ def test_a_server_that_is_no_bot_api_is_a_clear_error_without_the_token(
     server = ThreadingHTTPServer(("127.0.0.1", 0), NotTheBotAPI)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        base = f"http://127.0.0.1:{server.server_address[1]}{path}"
+        # a proxy's credentials in the address are not shown either
+        base = f"http://admin:PortalPw99@127.0.0.1:{server.server_address[1]}{path}"
         env = newsbot_env(tmp_path, TELEGRAM_BOT_TOKEN=TEST_TOKEN, TELEGRAM_API_BASE_URL=base)
         code, err = run(tmp_path, env)
     finally:
@@ -168,6 +180,8 @@ def test_a_server_that_is_no_bot_api_is_a_clear_error_without_the_token(
     assert code == 1 and last.startswith("newsbot: ") and said in last
     assert "check TELEGRAM_API_BASE_URL" in last
     assert TEST_TOKEN not in err and TEST_TOKEN.lower() not in err
+    assert quote(TEST_TOKEN, safe="").lower() not in err.lower()
+    assert "PortalPw99" not in err and "admin:***@127.0.0.1" in last
 
 
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
