@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli.main import main
+from retrieval.corpus.ingest import _storage_fault
 from retrieval.index.files import index_dir
 from tests.cli_process import clean_env, run_newsbot
 
@@ -229,3 +231,19 @@ def test_a_database_past_the_file_size_limit_stops_the_ingest_rlimit(tmp_path: P
     assert_clear(full.stderr)
     stats = run_newsbot(["stats", "--db", "news.db"], tmp_path)
     assert stats.returncode == 0 and "articles:   1\n" in stats.stdout
+
+
+@pytest.mark.parametrize(
+    ("code", "advice"),
+    [
+        (sqlite3.SQLITE_FULL, "free some space, and run the same ingest again"),
+        (sqlite3.SQLITE_READONLY, "make it and its folder writable by this user, and run"),
+    ],
+)
+def test_a_stopped_ingest_says_what_to_fix_for_its_cause(code: int, advice: str) -> None:
+    """A read-only database was told to "fix that (free some space)"."""
+    exc = sqlite3.OperationalError("attempt to write")
+    exc.sqlite_errorcode = code
+    said = _storage_fault(exc)
+    assert said is not None and advice in said
+    assert "free some space" not in said or code == sqlite3.SQLITE_FULL

@@ -201,16 +201,22 @@ def _storage_fault(exc: sqlite3.DatabaseError) -> str | None:
     """
     code = getattr(exc, "sqlite_errorcode", None)
     why = {
-        sqlite3.SQLITE_FULL: "the disk holding the database is full",
-        sqlite3.SQLITE_READONLY: "the database is read-only",
-        sqlite3.SQLITE_IOERR: f"the database cannot be written ({exc})",
-        sqlite3.SQLITE_CANTOPEN: f"the database's files cannot be opened ({exc})",
+        sqlite3.SQLITE_FULL: ("the disk holding the database is full", "free some space"),
+        sqlite3.SQLITE_READONLY: (
+            "the database is read-only",
+            "make it and its folder writable by this user",
+        ),
+        sqlite3.SQLITE_IOERR: (f"the database cannot be written ({exc})", "check the disk"),
+        sqlite3.SQLITE_CANTOPEN: (
+            f"the database's files cannot be opened ({exc})",
+            "check its folder's permissions",
+        ),
     }.get(code & 0xFF if isinstance(code, int) else -1)
     if why is None:
         return None
     return (
-        f"{why}. The articles stored before are safe; fix that (free some space) and run the "
-        "same ingest again: what is stored already is skipped as a duplicate"
+        f"{why[0]}. The articles stored before are safe; {why[1]}, and run the same ingest "
+        "again: what is stored already is skipped as a duplicate"
     )
 
 
