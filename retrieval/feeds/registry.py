@@ -286,7 +286,7 @@ class FeedRegistry:
         """
         now = time.time() if now is None else now
         wait = min(feed.interval, BACKLOG_SECONDS) if backlog else feed.interval
-        backlog = backlog or unfinished  # from here: whether the validators are dropped
+        refetch = backlog or unfinished  # the validators dropped: the next answer is no 304
         async with transaction(self.conn):
             await self.conn.executemany(
                 "INSERT OR IGNORE INTO feed_entries (feed_id, entry_key, article_id, url,"
@@ -299,7 +299,7 @@ class FeedRegistry:
                 " last_modified = CASE WHEN ? THEN NULL ELSE coalesce(?, last_modified) END,"
                 " last_fetch_ts = ?, last_ok_ts = ?, last_error = NULL, failures = 0,"
                 " next_poll_ts = ? WHERE id = ?",
-                (title, backlog, etag, backlog, last_modified, now, now, now + wait, feed.id),
+                (title, refetch, etag, refetch, last_modified, now, now, now + wait, feed.id),
             )
 
     async def record_failure(
