@@ -389,6 +389,28 @@ async def test_a_feed_whose_pages_come_slowly_holds_up_the_poll_no_longer_than_a
     assert (quick.status, quick.new_entries, quick.added) == ("ok", 3, 3)
 
 
+async def test_a_changed_guid_is_known_by_its_link_though_the_link_redirects(
+    feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
+) -> None:
+    """FeedBurner-style links redirect to the page: the article is stored under the page's
+    address, so an entry back under a new guid was not known by its link, and its page was
+    fetched again at every poll."""
+    body = feed_server.fixture("quayside-1.rss").replace(b"/pages/market.html<", b"/r/market<")
+    feed_server.routes["/r/market"] = Route(status=302, headers={"Location": "/pages/market.html"})
+    feed_server.routes["/feeds/r.rss"] = Route(body=body, content_type="application/rss+xml")
+    await FeedRegistry(db).add(feed_server.url("/feeds/r.rss"))
+    poller = FeedPoller(db, fetcher)
+    await poller.poll_all()
+    [article] = await articles(db)
+    assert article["url"] == feed_server.url("/pages/market.html")  # where it led
+    for n in range(2):
+        route = feed_server.routes["/feeds/r.rss"]
+        route.body = re.sub(rb"<guid>.*?</guid>", f"<guid>r-{n}</guid>".encode(), route.body)
+        (outcome,) = (await poller.poll_all()).outcomes
+        assert (outcome.new_entries, outcome.added, outcome.duplicates) == (1, 0, 1)
+    assert len(feed_server.hits("/r/market")) == 1
+
+
 async def test_a_private_feeds_token_in_its_links_is_not_stored_with_the_article(
     feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
 ) -> None:

@@ -288,4 +288,15 @@ MIGRATIONS: tuple[Migration, ...] = (
         ALTER TABLE answers ADD COLUMN shown_before TEXT;
         """,
     ),
+    Migration(
+        12,
+        "feed entries found by their links",
+        """
+        -- `feed_entries.url` holds the entry's own link (without credentials) from now on,
+        -- not its article's address after redirects: an entry that comes back under a new
+        -- guid is known by it, and its page not fetched again, though the link redirects
+        -- (FeedBurner, click trackers). Rows stored before hold the article's address.
+        CREATE INDEX feed_entries_url ON feed_entries (feed_id, url);
+        """,
+    ),
 )

@@ -201,6 +201,8 @@ class FeedPoller:
         # story in two feeds) is seen without fetching its page again, every poll.
         links = {e.key: public_url(e.link) for e in new if e.link}  # as articles are stored
         stored = await self.store.ids_by_url(links.values())
+        # and as this feed gave them before, in case the link redirects elsewhere
+        stored |= await self.registry.articles_of_links(feed.id, set(links.values()) - set(stored))
         known = [
             SeenEntry(e.key, stored[links[e.key]], links[e.key])
             for e in new
@@ -230,7 +232,8 @@ class FeedPoller:
         prepared = await asyncio.to_thread(prepare_articles, [d for _, d in kept])
         results = await self.store.add_articles(prepared)
         seen = [
-            SeenEntry(e.key, r.article_id, d.url) for (e, d), r in zip(kept, results, strict=True)
+            SeenEntry(e.key, r.article_id, links.get(e.key))
+            for (e, d), r in zip(kept, results, strict=True)
         ]
         outcome.added = sum(r.added for r in results)
         outcome.duplicates = len(results) - outcome.added + len(known)

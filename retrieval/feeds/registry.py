@@ -90,7 +90,7 @@ class SeenEntry:
 
     key: str
     article_id: int | None
-    url: str | None
+    url: str | None  # the entry's own link, without credentials (`public_url`)
 
 
 def url_secrets(url: str) -> tuple[str, ...]:
@@ -262,6 +262,17 @@ class FeedRegistry:
             feed_id,
         )
         return wanted - {str(row[0]) for row in seen}
+
+    async def articles_of_links(self, feed_id: int, links: Iterable[str]) -> dict[str, int]:
+        """The article each of these links gave this feed before (`SeenEntry.url`)."""
+        rows = await rows_for_ids(
+            self.conn,
+            "SELECT url, article_id FROM feed_entries WHERE url IN ({ids}) AND feed_id = ?"
+            " AND article_id IS NOT NULL",
+            links,
+            feed_id,
+        )
+        return {str(row[0]): int(row[1]) for row in rows}
 
     async def record_success(
         self,
