@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
-from numba import njit
+
+from retrieval.compiled import njit
 
 Ints = npt.NDArray[np.int64]
 Int32s = npt.NDArray[np.int32]

@@ -24,8 +24,8 @@ from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
-from numba import njit
 
+from retrieval.compiled import njit
 from retrieval.index.tokens import STOPWORDS
 from retrieval.ranking import lexicon, marks, places, scan
 from retrieval.ranking.marks import LEXICON, sentences_finds

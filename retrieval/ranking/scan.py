@@ -22,8 +22,8 @@ from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
-from numba import njit
 
+from retrieval.compiled import njit
 from retrieval.ranking.lexicon import (
     APOSTROPHE,
     CLASSES,

@@ -1,0 +1,43 @@
+"""Where numba keeps the compiled kernels, for a user who may write neither beside the code
+nor in a home folder (a system user running the bot from a root-owned install)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from retrieval.compiled import numba_cache_dir
+
+
+def test_a_user_with_no_home_and_no_write_access_to_the_code_gets_a_cache_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Numba found no place to cache and raised at the first import of a kernel: no command,
+    the bot included, could run as such a user."""
+    package = tmp_path / "site-packages" / "retrieval"
+    package.mkdir(parents=True)
+    not_a_home = tmp_path / "nonexistent"
+    not_a_home.write_text("")  # HOME=/nonexistent: nothing can be made under it
+    monkeypatch.setenv("HOME", str(not_a_home))
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.delenv("NUMBA_CACHE_DIR", raising=False)
+    monkeypatch.setattr(tempfile, "gettempdir", lambda: str(tmp_path / "tmp"))
+    writable = os.access
+    monkeypatch.setattr(os, "access", lambda p, m: Path(p) != package and writable(p, m))
+
+    folder = numba_cache_dir(package)
+    assert folder == tmp_path / "tmp" / f"newsbot-numba-{os.getuid()}" and folder.is_dir()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert numba_cache_dir(package) == tmp_path / "cache" / "newsbot" / "numba"
+    monkeypatch.setenv("NUMBA_CACHE_DIR", "/chosen")  # the admin's own choice stands
+    assert numba_cache_dir(package) is None
+
+
+def test_where_the_code_is_writable_numba_keeps_its_own_choice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("NUMBA_CACHE_DIR", raising=False)
+    assert numba_cache_dir(tmp_path) is None
