@@ -439,8 +439,35 @@ def market_hits(feed_server: FeedServer) -> list[str]:
 
 def test_what_counts_as_a_credential_in_an_address() -> None:
     url = "https://bob:pw12@news.test/f?api_key=K1a&pwd=P2b&jwt=J3c&keyword=oil&x-api-key=K4d"
-    assert set(url_secrets(url)) == {"pw12", "K1a", "P2b", "J3c", "K4d"}
-    assert public_url(url) == "https://news.test/f?keyword=oil"
+    assert set(url_secrets(url)) == {"pw12", "K1a", "P2b", "J3c", "K4d"}  # masked when shown
+    # left out of a stored address: only names that can be nothing else, or the feed's own
+    assert public_url(url) == "https://news.test/f?keyword=oil&x-api-key=K4d"
+    assert public_url(url, {"x-api-key"}) == "https://news.test/f?keyword=oil"
+    story = "https://news.test/view?story_key=101&session=7&token=abc"
+    assert public_url(story) == "https://news.test/view?story_key=101&session=7"
+
+
+async def test_links_that_differ_by_a_parameter_named_like_a_key_stay_two_articles(
+    feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
+) -> None:
+    """?story_key=101 and ?story_key=102 were both stripped to one address as if a
+    credential: the second article was dropped as a duplicate of the first, and never came
+    back. Its page's problem quoted a per-item signature in full, too."""
+    items = "".join(
+        f"<item><title>{title}</title><link>{feed_server.url(f'/view?story_key={n}&amp;sig=S1GN{n}')}"
+        f"</link><guid>s{n}</guid><description>{title}: the harbour board met.</description>"
+        "</item>"
+        for n, title in ((101, "Ferry timetable cut"), (102, "Harbour dues rise"))
+    )
+    body = f'<rss version="2.0"><channel><title>S</title>{items}</channel></rss>'.encode()
+    feed_server.routes["/feeds/s.rss"] = Route(body=body, content_type="application/rss+xml")
+    await FeedRegistry(db).add(feed_server.url("/feeds/s.rss"))
+    (outcome,) = (await FeedPoller(db, fetcher).poll_all()).outcomes
+    assert (outcome.new_entries, outcome.added, outcome.duplicates) == (2, 2, 0)
+    assert sorted(a["url"] for a in await articles(db)) == [
+        feed_server.url(f"/view?story_key={n}") for n in (101, 102)
+    ]
+    assert outcome.problems and not any("S1GN" in p for p in outcome.problems)
 
 
 def test_retry_after_is_read_as_seconds_or_a_date() -> None:

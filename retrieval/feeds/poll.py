@@ -31,7 +31,14 @@ from retrieval.corpus.store import CorpusStore, prepare_articles
 from retrieval.errors import FetchError, ParseError, StoreError
 from retrieval.feeds.feedformat import Entry, ParsedFeed, parse_feed
 from retrieval.feeds.fetch import FEED_ACCEPT, PAGE_ACCEPT, Fetcher
-from retrieval.feeds.registry import PAUSE_AFTER, Feed, FeedRegistry, SeenEntry, public_url
+from retrieval.feeds.registry import (
+    PAUSE_AFTER,
+    Feed,
+    FeedRegistry,
+    SeenEntry,
+    masked,
+    public_url,
+)
 from retrieval.models import ArticleDraft
 from retrieval.wording import counted
 
@@ -199,7 +206,9 @@ class FeedPoller:
         outcome.new_entries = len(new)
         # An entry whose link is stored already (a feed that changes its guids, or one
         # story in two feeds) is seen without fetching its page again, every poll.
-        links = {e.key: public_url(e.link) for e in new if e.link}  # as articles are stored
+        secret = feed.secret_params
+        # each entry's link as its article is stored under: without credentials
+        links = {e.key: public_url(e.link, secret) for e in new if e.link}
         stored = await self.store.ids_by_url(links.values())
         # and as this feed gave them before, in case the link redirects elsewhere
         stored |= await self.registry.articles_of_links(feed.id, set(links.values()) - set(stored))
@@ -264,19 +273,19 @@ class FeedPoller:
         try:
             fetched = await self.fetcher.get(link, accept=PAGE_ACCEPT)
         except FetchError as exc:
-            problems.append(f"page {link}: {exc}")
+            problems.append(f"page {masked(link, link)}: {exc}")
             return None, None
         kind = (fetched.content_type or "text/html").split(";", 1)[0].strip().lower()
         if not kind.endswith(("html", "xml")):
-            problems.append(f"page {link}: {kind}, not a web page")
+            problems.append(f"page {masked(link, link)}: {kind}, not a web page")
             return None, fetched.url
         try:
             page = await asyncio.to_thread(extract_article, fetched.text(), fetched.url)
         except Exception as exc:  # trafilatura or lxml on a hostile page: fall back
-            problems.append(f"page {link}: extraction failed: {exc!r}")
+            problems.append(f"page {masked(link, link)}: extraction failed: {exc!r}")
             return None, fetched.url
         if page is None:
-            problems.append(f"page {link}: no article text found in it")
+            problems.append(f"page {masked(link, link)}: no article text found in it")
         return page, fetched.url
 
     async def _article(
@@ -292,7 +301,7 @@ class FeedPoller:
             problems.append(f"entry {what}: no text (no page, and no summary in the feed)")
             return None
         link = page_url or entry.link
-        url = public_url(link) if link else None  # stored, and shown, without a token
+        url = public_url(link, feed.secret_params) if link else None  # stored without a token
         return ArticleDraft(
             title=entry.title or (page.title if page else None) or text.split("\n", 1)[0][:200],
             text=text,

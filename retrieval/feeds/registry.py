@@ -33,6 +33,11 @@ _SECRET_PARAM = re.compile(
     r"|jwt|session|sessionid|credentials?)$",
     re.IGNORECASE,
 )
+# Query parameters that are credentials whatever the site, left out of stored addresses.
+_CREDENTIAL_PARAMS = frozenset(
+    {"token", "access_token", "auth_token", "api_key", "apikey", "sig", "signature", "pwd"}
+    | {"password", "passwd", "jwt", "secret"}
+)
 _INTERVAL_PART = re.compile(r"(\d+)\s*([smhd])")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -69,6 +74,14 @@ class Feed:
         """`text` (an error that may quote the address) with this feed's credentials
         masked."""
         return masked(text, self.url)
+
+    @property
+    def secret_params(self) -> set[str]:
+        """The names of the query parameters of its address that carry credentials: its
+        links are likely to repeat them (`public_url`)."""
+        query = urlsplit(self.url).query
+        names = (unquote(pair.partition("=")[0]) for pair in query.split("&"))
+        return {name for name in names if _SECRET_PARAM.match(name)}
 
     @property
     def paused(self) -> bool:
@@ -119,15 +132,19 @@ def masked(text: str, url: str) -> str:
     return text
 
 
-def public_url(url: str) -> str:
-    """`url` without credentials: no user:password@, no query parameter named like one. A
-    private feed's links often carry the subscriber's token: an article is stored and shown
-    (in answers, digests, to any chat) under the address anyone may see."""
+def public_url(url: str, also: Iterable[str] = ()) -> str:
+    """`url` without credentials: no user:password@, and none of the query parameters that
+    can only be one (`_CREDENTIAL_PARAMS`) or that carry one in the feed's own address
+    (`also`: its `Feed.secret_params`). A private feed's links often carry the subscriber's
+    token: an article is stored and shown (in answers, digests, to any chat) under the
+    address anyone may see. Only those names, matched whole: ?story_key= or ?session= may
+    be what names the article, and two articles stored under one address are one."""
     parts = urlsplit(url)
+    dropped = _CREDENTIAL_PARAMS | {name.casefold() for name in also}
     query = "&".join(
         pair
         for pair in parts.query.split("&")
-        if pair and not _SECRET_PARAM.match(unquote(pair.partition("=")[0]))
+        if pair and unquote(pair.partition("=")[0]).casefold() not in dropped
     )
     return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2], query=query))
 
