@@ -150,11 +150,26 @@ def test_a_folder_walk_follows_links_and_reports_what_it_cannot_read(
         return scandir(path)
 
     monkeypatch.setattr(os, "scandir", locked)
+    closed = news / "closed"  # its names can be listed, not looked at (no x permission)
+    closed.mkdir()
+    (closed / "d.txt").write_text("D\n\nStory d.\n")
+    is_file = Path.is_file
+
+    def shut(path: Path) -> bool:
+        if path.parent == closed:
+            raise PermissionError(13, "Permission denied", str(path))
+        return is_file(path)
+
+    monkeypatch.setattr(Path, "is_file", shut)
     assert main(["ingest", "--db", str(db_path), "--quiet", str(news)]) == 1
     out, err = capsys.readouterr()
     assert "added 2 articles" in out  # 2024's and the linked 2023's, each once
     assert f"failed: {news / 'locked'}: cannot read the folder: Permission denied" in err
     assert f"failed: {news / 'moved.json'}: a link to nothing (its target is gone)" in err
+    assert f"failed: {closed / 'd.txt'}: cannot read: Permission denied" in err
+    assert main(["ingest", "--db", str(db_path), "--quiet", str(news / "locked")]) == 1
+    err = capsys.readouterr().err  # why, once: not also "the folder holds no files"
+    assert err == f"failed: {news / 'locked'}: cannot read the folder: Permission denied\n"
 
 
 def test_a_file_cut_short_says_how_many_of_its_articles_were_kept(

@@ -83,7 +83,7 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path | Failure]:
                     continue
                 found += 1
                 yield child
-            if not found:
+            if not found and not failures:  # else they say why
                 what = (
                     f"only {', '.join(sorted(passed_over))} files" if passed_over else "no files"
                 )
@@ -110,7 +110,12 @@ def _walk(folder: Path) -> tuple[list[Path], list[Failure]]:
 
     for root, dirs, names in os.walk(folder, onerror=unreadable, followlinks=True):
         here = Path(root)
-        stat = here.stat()
+        try:
+            stat = here.stat()
+        except OSError as exc:  # listed, but not to be entered (no x permission)
+            failures.append(Failure(root, f"cannot read the folder: {exc.strerror}"))
+            dirs.clear()
+            continue
         if (stat.st_dev, stat.st_ino) in seen:  # a link back up the tree
             dirs.clear()
             continue
@@ -120,10 +125,13 @@ def _walk(folder: Path) -> tuple[list[Path], list[Failure]]:
             child = here / name
             if name.startswith("."):
                 continue
-            if child.is_file():
-                files.append(child)
-            elif child.is_symlink() and not child.exists():
-                failures.append(Failure(str(child), "a link to nothing (its target is gone)"))
+            try:
+                if child.is_file():
+                    files.append(child)
+                elif child.is_symlink() and not child.exists():
+                    failures.append(Failure(str(child), "a link to nothing (its target is gone)"))
+            except OSError as exc:  # in a folder that lists its names but lets none be read
+                failures.append(Failure(str(child), f"cannot read: {exc.strerror}"))
     return sorted(files), failures
 
 
