@@ -76,7 +76,8 @@ def run_sql(db_path: Path, statement: str, *params: Any) -> list[tuple[Any, ...]
 
 def stdin(text: str | bytes) -> io.TextIOWrapper:
     """A stand-in for sys.stdin holding `text` (bytes as they are: not always UTF-8)."""
-    return io.TextIOWrapper(io.BytesIO(text.encode() if isinstance(text, str) else text))
+    raw = io.BytesIO(text.encode() if isinstance(text, str) else text)
+    return io.TextIOWrapper(io.BufferedReader(raw))
 
 
 def write_jsonl(path: Path, articles: list[dict[str, Any]]) -> Path:

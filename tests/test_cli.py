@@ -84,6 +84,26 @@ def test_ask_reads_stdin_lines_that_are_not_utf8(tmp_path: Path) -> None:
     assert answers[0]["results"] and answers[2]["results"]
 
 
+@pytest.mark.parametrize(
+    "encoding", ["utf-8-sig", "utf-16"], ids=["UTF-8 with its mark", "UTF-16 (PowerShell)"]
+)
+def test_ask_reads_stdin_that_opens_with_a_byte_order_mark(
+    db_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    encoding: str,
+) -> None:
+    """A UTF-8 mark made the first line's JSON request a question (its as_of and limit
+    lost); UTF-16 gave questions of NUL characters."""
+    request = json.dumps({"question": QUESTION, "as_of": "2030-01-01", "limit": 1})
+    monkeypatch.setattr(sys, "stdin", stdin(f"{request}\nthe of and\n".encode(encoding)))
+    assert main(["ask", "--db", str(db_path), "--json"]) == 0
+    first, second = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+    assert (first["question"], first["as_of"]) == (QUESTION, "2030-01-01")
+    assert len(first["results"]) == 1
+    assert second["question"] == "the of and"
+
+
 def test_ingest_reports_and_sets_the_exit_status(
     db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -14,12 +14,14 @@ exit status is then 1. Each JSON answer echoes `question` and `as_of`.
 from __future__ import annotations
 
 import argparse
+import codecs
+import io
 import json
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta, tzinfo
-from typing import Any
+from typing import Any, cast
 
 from bot.cli.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE, render_text
 from bot.cli.commands import result_json as answer_json
@@ -152,18 +154,25 @@ def requests(
     if args.question is not None:
         yield Request(args.question, as_of, args.limit)
         return
-    for number, raw in enumerate(sys.stdin.buffer, 1):
-        yield parse_line(_decoded(raw).rstrip("\r\n"), number, as_of, args.limit, zone)
+    for number, line in enumerate(_stdin_lines(), 1):
+        yield parse_line(line.rstrip("\r\n"), number, as_of, args.limit, zone)
 
 
-def _decoded(line: bytes) -> str:
-    """A line of stdin: UTF-8, else Windows-1252 as ingest reads old files. Read as text,
-    one byte that is not UTF-8 was a traceback that lost the whole batch; or, in a C.UTF-8
-    locale, passed into the JSON answers, which were then not UTF-8 either."""
-    try:
-        return line.decode("utf-8")
-    except UnicodeDecodeError:
-        return line.decode("cp1252", errors="replace")
+def _stdin_lines() -> Iterator[str]:
+    """The lines of stdin, read as ingest reads a file: UTF-16 when it opens with its
+    byte-order mark (PowerShell's `>`), else each line UTF-8 (a mark of it dropped), else
+    Windows-1252. Read as text, one byte that is not UTF-8 was a traceback that lost the
+    whole batch, and a UTF-8 mark made the first line's JSON request a question."""
+    stream = cast(io.BufferedReader, sys.stdin.buffer)  # what Python gives stdin
+    if stream.peek(2)[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        yield from io.TextIOWrapper(stream, encoding="utf-16")
+        return
+    for number, raw in enumerate(stream):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            line = raw.decode("cp1252", errors="replace")
+        yield line.removeprefix("\ufeff") if number == 0 else line
 
 
 def result_json(result: SearchResult, as_of: AsOf | None) -> dict[str, Any]:
