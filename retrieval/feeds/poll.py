@@ -204,39 +204,13 @@ class FeedPoller:
         # Stored oldest first, so article ids follow the order the feed published them in.
         new = list(reversed(fresh[:MAX_ENTRIES_PER_POLL]))
         outcome.new_entries = len(new)
-        # An entry whose link is stored already (a feed that changes its guids, or one
-        # story in two feeds) is seen without fetching its page again, every poll.
-        secret = feed.secret_params
         # each entry's link as its article is stored under: without credentials
+        secret = feed.secret_params
         links = {e.key: public_url(e.link, secret) for e in new if e.link}
-        stored = await self.store.ids_by_url(links.values())
-        # and as this feed gave them before, in case the link redirects elsewhere
-        stored |= await self.registry.articles_of_links(feed.id, set(links.values()) - set(stored))
-        known = [
-            SeenEntry(e.key, stored[links[e.key]], links[e.key])
-            for e in new
-            if links.get(e.key) in stored
-        ]
-        new = [e for e in new if links.get(e.key) not in stored]
-        limit = asyncio.Semaphore(PAGE_CONCURRENCY)
-
-        async def article(entry: Entry) -> ArticleDraft | None:
-            async with limit:
-                return await self._article(feed, parsed, entry, outcome.problems)
-
-        tasks = [asyncio.create_task(article(e)) for e in new]
-        late: set[asyncio.Task[ArticleDraft | None]] = set()
-        if tasks:
-            _, late = await asyncio.wait(tasks, timeout=self.pages_deadline)
-            for task in late:
-                task.cancel()
-            await asyncio.gather(*late, return_exceptions=True)
-        if late:
-            outcome.problems.append(
-                f"{counted(len(late), 'entry', 'entries')} left for the next poll: their "
-                f"pages were not read within {self.pages_deadline:g} s"
-            )
-        drafts = [None if t in late else t.result() for t in tasks]
+        known = await self._known(feed, new, links)
+        known_keys = {k.key for k in known}
+        new = [e for e in new if e.key not in known_keys]
+        drafts, late = await self._drafts(feed, parsed, new, outcome.problems)
         kept = [(e, d) for e, d in zip(new, drafts, strict=True) if d is not None]
         prepared = await asyncio.to_thread(prepare_articles, [d for _, d in kept])
         results = await self.store.add_articles(prepared)
@@ -252,10 +226,51 @@ class FeedPoller:
             parsed.title,
             fetched.etag,
             fetched.last_modified,
-            backlog=outcome.waiting > 0 or bool(late),
+            backlog=outcome.waiting > 0 or late,
             unfinished=len(kept) < len(drafts),
         )
         return outcome
+
+    async def _known(
+        self, feed: Feed, entries: Sequence[Entry], links: dict[str, str]
+    ) -> list[SeenEntry]:
+        """The entries whose link (`links`, by entry key) is a stored article's, or one this
+        feed gave before (the link may redirect elsewhere): seen without fetching their
+        pages again (a feed that changes its guids at every fetch, one story in two feeds).
+        """
+        stored = await self.store.ids_by_url(links.values())
+        stored |= await self.registry.articles_of_links(feed.id, set(links.values()) - set(stored))
+        return [
+            SeenEntry(e.key, stored[links[e.key]], links[e.key])
+            for e in entries
+            if links.get(e.key) in stored
+        ]
+
+    async def _drafts(
+        self, feed: Feed, parsed: ParsedFeed, entries: Sequence[Entry], problems: list[str]
+    ) -> tuple[list[ArticleDraft | None], bool]:
+        """Each entry's article (None: no text, or its page not read in time), its pages
+        fetched PAGE_CONCURRENCY at a time within `pages_deadline`; and whether some were
+        left for the next poll by that deadline."""
+        limit = asyncio.Semaphore(PAGE_CONCURRENCY)
+
+        async def article(entry: Entry) -> ArticleDraft | None:
+            async with limit:
+                return await self._article(feed, parsed, entry, problems)
+
+        tasks = [asyncio.create_task(article(e)) for e in entries]
+        late: set[asyncio.Task[ArticleDraft | None]] = set()
+        if tasks:
+            _, late = await asyncio.wait(tasks, timeout=self.pages_deadline)
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*late, return_exceptions=True)
+        if late:
+            problems.append(
+                f"{counted(len(late), 'entry', 'entries')} left for the next poll: their "
+                f"pages were not read within {self.pages_deadline:g} s"
+            )
+        return [None if t in late else t.result() for t in tasks], bool(late)
 
     async def _failed(
         self, feed: Feed, error: str, wait: float | None = None, gone: bool = False
@@ -270,22 +285,23 @@ class FeedPoller:
         self, link: str, problems: list[str]
     ) -> tuple[ArticleDraft | None, str | None]:
         """The article extracted from an entry's page, and the page's final URL."""
+        shown = masked(link, link)  # a per-item token or signature stays out of the log
         try:
             fetched = await self.fetcher.get(link, accept=PAGE_ACCEPT)
         except FetchError as exc:
-            problems.append(f"page {masked(link, link)}: {exc}")
+            problems.append(f"page {shown}: {exc}")
             return None, None
         kind = (fetched.content_type or "text/html").split(";", 1)[0].strip().lower()
         if not kind.endswith(("html", "xml")):
-            problems.append(f"page {masked(link, link)}: {kind}, not a web page")
+            problems.append(f"page {shown}: {kind}, not a web page")
             return None, fetched.url
         try:
             page = await asyncio.to_thread(extract_article, fetched.text(), fetched.url)
         except Exception as exc:  # trafilatura or lxml on a hostile page: fall back
-            problems.append(f"page {masked(link, link)}: extraction failed: {exc!r}")
+            problems.append(f"page {shown}: extraction failed: {exc!r}")
             return None, fetched.url
         if page is None:
-            problems.append(f"page {masked(link, link)}: no article text found in it")
+            problems.append(f"page {shown}: no article text found in it")
         return page, fetched.url
 
     async def _article(
@@ -297,7 +313,7 @@ class FeedPoller:
         from_page = page is not None and len(page.text) >= len(entry.text)
         text = page.text if from_page and page is not None else entry.text
         if not text.strip():
-            what = entry.link or entry.title or entry.key
+            what = masked(entry.link, entry.link) if entry.link else entry.title or entry.key
             problems.append(f"entry {what}: no text (no page, and no summary in the feed)")
             return None
         link = page_url or entry.link
