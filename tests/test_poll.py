@@ -459,11 +459,13 @@ async def test_links_that_differ_by_a_parameter_named_like_a_key_stay_two_articl
         "</item>"
         for n, title in ((101, "Ferry timetable cut"), (102, "Harbour dues rise"))
     )
-    body = f'<rss version="2.0"><channel><title>S</title>{items}</channel></rss>'.encode()
+    bare = f"<item><title>Bare</title><link>{feed_server.url('/gone?sig=S1GN9')}</link></item>"
+    body = f'<rss version="2.0"><channel><title>S</title>{items}{bare}</channel></rss>'.encode()
     feed_server.routes["/feeds/s.rss"] = Route(body=body, content_type="application/rss+xml")
     await FeedRegistry(db).add(feed_server.url("/feeds/s.rss"))
     (outcome,) = (await FeedPoller(db, fetcher).poll_all()).outcomes
-    assert (outcome.new_entries, outcome.added, outcome.duplicates) == (2, 2, 0)
+    assert (outcome.new_entries, outcome.added, outcome.duplicates) == (3, 2, 0)
+    assert any(p.startswith("entry ") and "no text" in p for p in outcome.problems)
     assert sorted(a["url"] for a in await articles(db)) == [
         feed_server.url(f"/view?story_key={n}") for n in (101, 102)
     ]
