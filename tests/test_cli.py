@@ -1,6 +1,7 @@
 """The command line, run in-process on real database files."""
 
 import asyncio
+import fcntl
 import gzip
 import json
 import os
@@ -488,3 +489,35 @@ def test_an_ingest_interrupted_while_indexing_says_all_is_stored(
     assert out.startswith("added 1 article (")
     assert "stopped early: interrupted while indexing. Every article is stored" in err
     assert "run the same ingest again" not in err
+
+
+def test_reindex_waits_for_a_save_under_way(tmp_path: Path) -> None:
+    """reindex removed the index folders, lock file and all, without taking the lock: a bot
+    saving meanwhile wrote into a removed folder, and the next saver locked another file."""
+    db = tmp_path / "news.db"
+    seeded = run_newsbot(["ingest", "--quiet", "--db", str(db), str(REPO / "seeds")], tmp_path)
+    assert seeded.returncode == 0
+    folder = Path(f"{db}.index")
+    lock = folder / "lock"
+    before = lock.stat().st_ino
+    with lock.open("a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # as a bot saving its index holds it
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "reindex", "--db", str(db)],
+            cwd=tmp_path,
+            env=clean_env(),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            time.sleep(1.5)
+            assert process.poll() is None  # waiting for the save to finish
+            assert (folder / "manifest.json").is_file()
+        finally:
+            fcntl.flock(held, fcntl.LOCK_UN)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    assert out.startswith("indexed ") and (folder / "manifest.json").is_file()
+    assert lock.stat().st_ino == before  # the lock every saver takes is still this one

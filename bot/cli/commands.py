@@ -289,15 +289,12 @@ async def cmd_stats(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def cmd_reindex(settings: Settings, args: argparse.Namespace) -> int:
-    import shutil
-
+    from retrieval.index.files import remove_index
     from retrieval.indexing import ARTICLES, SENTENCES
 
     require_database(settings.db_path)
     for docs in (SENTENCES, ARTICLES):
-        folder = docs.folder(settings.db_path)
-        if folder.is_dir():
-            shutil.rmtree(folder, ignore_errors=True)
+        remove_index(docs.folder(settings.db_path))
     with progress_bar(None, "sentences", True, "reindex") as tick:
         engine = await Engine.open(settings.db_path, progress=tick)
     try:

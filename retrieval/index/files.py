@@ -46,6 +46,22 @@ def _locked(folder: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+def remove_index(folder: Path) -> None:
+    """Delete what the index in `folder` holds (its lock stays), under the lock savers take:
+    a process saving meanwhile (the bot) finishes first, and does not write into a folder
+    removed under it, nor lock a file another saver no longer sees."""
+    if not folder.is_dir():
+        return
+    with _locked(folder):
+        for child in folder.iterdir():
+            if child.name == "lock":
+                continue
+            if child.is_dir():
+                shutil.rmtree(child, ignore_errors=True)
+            else:
+                child.unlink(missing_ok=True)
+
+
 def _read_manifest(folder: Path) -> dict[str, object]:
     if folder.exists() and not folder.is_dir():
         raise IndexFileError(f"{folder} is a file, not the index's folder")
