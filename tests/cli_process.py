@@ -20,6 +20,20 @@ def clean_env(**settings: str) -> dict[str, str]:
     return env
 
 
+def start_newsbot(args: Sequence[str], cwd: Path) -> subprocess.Popen[str]:
+    """`newsbot ARGS` started in `cwd` (where no .env is), its output piped, not waited for:
+    for a test that acts on it while it runs (a signal, a lock held)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", *args],
+        cwd=cwd,
+        env=clean_env(),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
 def run_newsbot(
     args: Sequence[str],
     cwd: Path,

@@ -24,7 +24,7 @@ from retrieval.corpus import sentences
 from retrieval.corpus.ingest import IngestReport
 from retrieval.engine import Engine
 from retrieval.wording import agreeing, counted
-from tests.cli_process import clean_env, run_newsbot
+from tests.cli_process import clean_env, run_newsbot, start_newsbot
 
 from .conftest import REPO, stdin, write_jsonl
 
@@ -430,15 +430,7 @@ def test_an_interrupted_ingest_says_what_it_stored(tmp_path: Path) -> None:
         ],
     )
     db = tmp_path / "news.db"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "ingest", "--quiet", "--db", str(db), str(big)],
-        cwd=tmp_path,
-        env=clean_env(),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = start_newsbot(["ingest", "--quiet", "--db", str(db), str(big)], tmp_path)
     try:
         deadline = time.monotonic() + 60
         while not stored_articles(db) and time.monotonic() < deadline:
@@ -502,15 +494,7 @@ def test_reindex_waits_for_a_save_under_way(tmp_path: Path) -> None:
     before = lock.stat().st_ino
     with lock.open("a") as held:
         fcntl.flock(held, fcntl.LOCK_EX)  # as a bot saving its index holds it
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "reindex", "--db", str(db)],
-            cwd=tmp_path,
-            env=clean_env(),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        process = start_newsbot(["reindex", "--db", str(db)], tmp_path)
         try:
             time.sleep(1.5)
             assert process.poll() is None  # waiting for the save to finish

@@ -290,23 +290,21 @@ class CorpusStore:
             "SELECT id, content_hash FROM articles WHERE content_hash IN ({ids})",
             [article.content_hash for article in articles],
         )
-        urls = await rows_for_ids(
-            self.conn,
-            "SELECT id, url FROM articles WHERE url IN ({ids})",
-            [article.url for article in articles if article.url is not None],
-        )
-        return {str(r[1]): int(r[0]) for r in hashes}, {str(r[1]): int(r[0]) for r in urls}
+        urls = await self._ids_of_urls(a.url for a in articles if a.url is not None)
+        return {str(r[1]): int(r[0]) for r in hashes}, urls
 
     async def ids_by_url(self, urls: Iterable[str]) -> dict[str, int]:
         """The stored article of each of these addresses that has one, by canonical URL."""
         canonical = {url: canonical_url(url) for url in urls}
-        rows = await rows_for_ids(
-            self.conn,
-            "SELECT id, url FROM articles WHERE url IN ({ids})",
-            [c for c in canonical.values() if c is not None],
-        )
-        stored = {str(r[1]): int(r[0]) for r in rows}
+        stored = await self._ids_of_urls(c for c in canonical.values() if c is not None)
         return {url: stored[c] for url, c in canonical.items() if c is not None and c in stored}
+
+    async def _ids_of_urls(self, canonical: Iterable[str]) -> dict[str, int]:
+        """The stored article of each canonical URL that has one."""
+        rows = await rows_for_ids(
+            self.conn, "SELECT id, url FROM articles WHERE url IN ({ids})", canonical
+        )
+        return {str(r[1]): int(r[0]) for r in rows}
 
     async def is_empty(self) -> bool:
         async with self.conn.execute("SELECT NOT EXISTS (SELECT 1 FROM articles)") as cur:
