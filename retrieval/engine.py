@@ -125,10 +125,17 @@ class Engine:
 
     @classmethod
     async def open(
-        cls, db_path: str | os.PathLike[str], progress: Progress | None = None
+        cls,
+        db_path: str | os.PathLike[str],
+        progress: Progress | None = None,
+        reads_only: bool = False,
     ) -> Engine:
-        """Open the database and its indexes (loaded, or rebuilt when missing or stale)."""
-        conn = await connect(db_path)
+        """Open the database and its indexes (loaded, or rebuilt when missing or stale).
+
+        `reads_only`: the caller only reads, so a database this user cannot write is opened
+        read-only (`connect`), its index built in memory when the saved one is stale.
+        """
+        conn = await connect(db_path, reads_only)
         try:
             store = CorpusStore(conn)
             index, articles = await open_indexes(store, db_path, progress)
@@ -141,12 +148,12 @@ class Engine:
 
     @classmethod
     async def open_seeded(
-        cls, db_path: str | os.PathLike[str], seeds: Path
+        cls, db_path: str | os.PathLike[str], seeds: Path, reads_only: bool = False
     ) -> tuple[Engine, Seeding]:
         """`open`, then `seed_if_empty`: the one "open and seed" path of `newsbot ask` and
         the bot. If seeding fails the engine is closed again: an open connection's thread
         would keep the process from exiting."""
-        engine = await cls.open(db_path)
+        engine = await cls.open(db_path, reads_only=reads_only)
         try:
             return engine, await engine.seed_if_empty(seeds)
         except BaseException:

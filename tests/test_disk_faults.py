@@ -11,6 +11,7 @@ A full disk is a small tmpfs, mounted in a user and mount namespace of the test'
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import sqlite3
@@ -22,6 +23,7 @@ import pytest
 
 from bot.cli.main import main
 from retrieval.corpus.ingest import _storage_fault
+from retrieval.corpus.schema import MIGRATIONS
 from retrieval.index.files import index_dir
 from tests.cli_process import clean_env, run_newsbot
 
@@ -184,6 +186,103 @@ def test_a_read_only_index_folder_is_read_and_not_written(tmp_path: Path) -> Non
     assert_clear(err)
     rc, out, err = steps["ask"]  # the new articles, from the index caught up in memory
     assert rc == 0 and "harbour1 crane3" in out and "built in memory" in err
+
+
+def test_a_database_in_a_read_only_folder_is_read_and_never_written(tmp_path: Path) -> None:
+    """A snapshot on a read-only mount: SQLite in WAL mode writes beside the database even to
+    read, so stats, ask and digest failed ("attempt to write a readonly database"). They now
+    read it as it is; the commands that write say so before they start, and reindex keeps
+    the index it could not rebuild."""
+    (tmp_path / "db").mkdir()
+    db = "db/news.db"
+    assert run_newsbot(["ingest", "--quiet", "--db", db, str(SEEDS)], tmp_path).returncode == 0
+    harbour_corpus(tmp_path / "corpus.jsonl", articles=3)
+    assert run_newsbot(["ingest", "--quiet", "--db", db, "corpus.jsonl"], tmp_path).returncode == 0
+    shutil.rmtree(tmp_path / "db" / "news.db.articles.index")  # stale: rebuilt in memory
+    assert not (tmp_path / "db" / "news.db-wal").exists()  # no writer: read as it is
+    steps = in_namespace(
+        tmp_path,
+        f"""
+        mount --bind db db
+        mount -o remount,bind,ro db
+        newsbot stats stats --db {db}
+        newsbot ask ask --db {db} "{QUESTION}" --limit 2
+        newsbot digest digest --db {db} --since 2024-11-24 --until 2024-11-26
+        newsbot feeds feeds list --db {db}
+        newsbot ingest ingest --db {db} corpus.jsonl
+        newsbot add feeds add --db {db} http://127.0.0.1:9/feed.xml
+        newsbot reindex reindex --db {db}
+        """,
+    )
+    for step in ("stats", "ask", "digest", "feeds"):
+        rc, out, err = steps[step]
+        assert rc == 0, err
+        assert_clear(err)
+    assert "articles:   4" in steps["stats"][1]
+    assert ANSWER in steps["ask"][1]
+    assert "Read-only file system" in steps["ask"][2] and "built in memory" in steps["ask"][2]
+    assert "joint border exercises" in steps["digest"][1]
+    assert "no feeds yet" in steps["feeds"][1]
+    for step in ("ingest", "add", "reindex"):
+        rc, out, err = steps[step]
+        assert rc == 1 and "is read-only for this user" in err, err
+        assert "this command writes to it" in err
+        assert_clear(err)
+    assert sorted(p.name for p in (tmp_path / "db" / "news.db.index").iterdir())  # kept
+    assert not (tmp_path / "db" / "news.db-wal").exists()
+
+
+WRITER = """
+import sqlite3, sys, time
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("PRAGMA wal_autocheckpoint = 0")  # the change stays in the -wal file
+conn.execute("UPDATE articles SET title = 'Retitled by a writer' WHERE id = 1")
+open(sys.argv[2], "w").close()
+time.sleep(60)
+"""
+
+
+def test_a_read_only_database_with_a_writer_at_work_reads_its_log(tmp_path: Path) -> None:
+    """Another user's bot writing a database this user may only read: what it committed is in
+    its -wal file, which a read-only reader must see, not the main file alone."""
+    (tmp_path / "db").mkdir()
+    db = "db/news.db"
+    assert run_newsbot(["ingest", "--quiet", "--db", db, str(SEEDS)], tmp_path).returncode == 0
+    (tmp_path / "writer.py").write_text(WRITER)
+    steps = in_namespace(
+        tmp_path,
+        f"""
+        {sys.executable} writer.py {db} ready & writer=$!
+        while [ ! -e ready ]; do sleep 0.05; done
+        mount --bind db db
+        mount -o remount,bind,ro db
+        newsbot ask ask --db {db} "{QUESTION}" --limit 1
+        kill $writer
+        """,
+    )
+    rc, out, err = steps["ask"]
+    assert rc == 0, err
+    assert ANSWER in out and "Retitled by a writer" in out
+
+
+def test_a_read_only_database_of_an_older_schema_is_refused_clearly(tmp_path: Path) -> None:
+    (tmp_path / "db").mkdir()
+    db = "db/news.db"
+    assert run_newsbot(["ingest", "--quiet", "--db", db, str(SEEDS)], tmp_path).returncode == 0
+    with contextlib.closing(sqlite3.connect(tmp_path / db)) as conn, conn:
+        conn.execute("DELETE FROM schema_migrations WHERE version = ?", (MIGRATIONS[-1].version,))
+    steps = in_namespace(
+        tmp_path,
+        f"""
+        mount --bind db db
+        mount -o remount,bind,ro db
+        newsbot stats stats --db {db}
+        """,
+    )
+    rc, out, err = steps["stats"]
+    assert rc == 1 and "it is read-only here, so it cannot be upgraded" in err
+    assert "run any newsbot command on it once where it can be written" in err
+    assert_clear(err)
 
 
 def test_a_file_where_the_index_goes_is_named_with_what_to_do(

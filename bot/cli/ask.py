@@ -201,7 +201,9 @@ async def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
         print(f"newsbot ask: --as-of: {exc}", file=sys.stderr)
         return EXIT_USAGE
     # an empty database gets the bundled seed corpus first
-    engine, seeding = await Engine.open_seeded(settings.db_path, settings.seeds_dir)
+    engine, seeding = await Engine.open_seeded(
+        settings.db_path, settings.seeds_dir, reads_only=True
+    )
     status = EXIT_OK
     try:
         if seeding.message:

@@ -254,7 +254,7 @@ async def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
         print("newsbot digest: --since must be before --until", file=sys.stderr)
         return EXIT_USAGE
     require_database(settings.db_path)
-    engine = await Engine.open(settings.db_path)
+    engine = await Engine.open(settings.db_path, reads_only=True)
     try:
         digest = await engine.digest(Period(since, until), args.keywords, args.limit)
     finally:
@@ -268,7 +268,7 @@ async def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
 
 async def cmd_stats(settings: Settings, args: argparse.Namespace) -> int:
     require_database(settings.db_path)
-    engine = await Engine.open(settings.db_path)
+    engine = await Engine.open(settings.db_path, reads_only=True)
     try:
         stats = await engine.stats()
     finally:
@@ -289,10 +289,12 @@ async def cmd_stats(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def cmd_reindex(settings: Settings, args: argparse.Namespace) -> int:
+    from retrieval.corpus.db import require_writable
     from retrieval.index.files import remove_index
     from retrieval.indexing import ARTICLES, SENTENCES
 
     require_database(settings.db_path)
+    require_writable(settings.db_path)  # before the index is removed: it could not be rebuilt
     for docs in (SENTENCES, ARTICLES):
         remove_index(docs.folder(settings.db_path))
     with progress_bar(None, "sentences", True, "reindex") as tick:

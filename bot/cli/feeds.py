@@ -57,7 +57,7 @@ async def cmd_feeds(settings: Settings, args: argparse.Namespace) -> int:
         return await _poll(settings, args)
     if args.feeds_command != "add":
         require_database(settings.db_path)
-    engine = await Engine.open(settings.db_path)
+    engine = await Engine.open(settings.db_path, reads_only=args.feeds_command == "list")
     try:
         if args.feeds_command == "add":
             try:

@@ -1,6 +1,6 @@
-"""The SQLite database: opening it (WAL, foreign keys, migrations), its identity, read-only
-connections for worker threads, and the ways every module writes and reads it: one
-`transaction`, and `rows_for_ids` for long IN lists."""
+"""The SQLite database: opening it (WAL, foreign keys, migrations; read-only where this user
+cannot write), its identity, read-only connections for worker threads, and the ways every
+module writes and reads it: one `transaction`, and `rows_for_ids` for long IN lists."""
 
 from __future__ import annotations
 
@@ -24,33 +24,114 @@ _BUSY_TIMEOUT_MS = 30_000  # another process (an ingest, the bot) may hold the w
 IN_LIMIT = 500  # values per IN list: SQLite caps the parameters of one statement
 
 
-async def connect(path: str | os.PathLike[str]) -> aiosqlite.Connection:
+async def connect(path: str | os.PathLike[str], reads_only: bool = False) -> aiosqlite.Connection:
     """Open (creating if needed) and migrate the database at `path`.
 
     Migrations run in one transaction each and are recorded in `schema_migrations`, so a crash
     mid-migration leaves the previous version intact.
+
+    A database this user cannot write where it is (a read-only mount, a snapshot, another
+    user's folder) is opened read-only (`read_only_uri`) for a caller that `reads_only`
+    (stats, ask, digest); for any other, StoreError says so before anything is done.
     """
     path = Path(path)
     if path.parent and not path.parent.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
+    read_only = read_only_uri(path)
+    if not reads_only:
+        require_writable(path)
     try:
-        conn = await aiosqlite.connect(path, isolation_level=None)
+        if read_only is None:
+            conn = await aiosqlite.connect(path, isolation_level=None)
+        else:
+            conn = await aiosqlite.connect(read_only, uri=True, isolation_level=None)
     except sqlite3.Error as exc:
-        raise StoreError(f"cannot open database {str(path)!r}: {exc}") from exc
+        raise StoreError(f"cannot open database {str(path)!r}: {_why(exc, read_only)}") from exc
     try:
         conn.row_factory = aiosqlite.Row
         await conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
-        await _enable_wal(conn)
-        await conn.execute("PRAGMA synchronous = NORMAL")
         await conn.execute("PRAGMA foreign_keys = ON")
-        await _migrate(conn)
+        if read_only is None:
+            await _enable_wal(conn)
+            await conn.execute("PRAGMA synchronous = NORMAL")
+            await _migrate(conn)
+        else:
+            await _require_current(conn)
     except sqlite3.DatabaseError as exc:
         await conn.close()
-        raise StoreError(f"cannot use database {str(path)!r}: {exc}") from exc
+        raise StoreError(f"cannot use database {str(path)!r}: {_why(exc, read_only)}") from exc
     except BaseException:
         await conn.close()
         raise
     return conn
+
+
+def read_only_uri(path: Path) -> str | None:
+    """The URI to open `path` read-only with, when this user cannot write the database or its
+    folder; None when it can (or the database is not there yet).
+
+    SQLite in WAL mode writes beside the database even to read (its -shm file). Where it
+    cannot, and no other process has the database open for writing (no -wal file: the last
+    connection to close removes it), the file is opened `immutable`: SQLite reads it as it
+    is, with no lock and no -shm. Where a -wal file is there, a writer may be at work and its
+    log holds committed transactions, so the database is opened `mode=ro`, which reads them
+    through the -shm file it finds (SQLite 3.22+).
+    """
+    if not path.exists():
+        return None
+    folder = path.resolve().parent
+    if os.access(path, os.W_OK) and os.access(folder, os.W_OK):
+        return None
+    wal = Path(f"{path}-wal")
+    immutable = not wal.exists() or wal.stat().st_size == 0
+    return f"{path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if immutable else "")
+
+
+def require_writable(path: Path) -> None:
+    """StoreError, before anything is done, when this user cannot write the database at
+    `path` where it is (`read_only_uri`): a command that writes would fail halfway."""
+    if read_only_uri(path) is not None:
+        raise StoreError(
+            f"the database {str(path)!r} is read-only for this user (it or its folder cannot "
+            "be written), and this command writes to it: make both writable by this user "
+            "(stats, ask and digest read it as it is)"
+        )
+
+
+def _why(exc: sqlite3.Error, read_only: str | None) -> str:
+    """SQLite's reason, and for a database opened read-only, that it was and why."""
+    if read_only is None:
+        return str(exc)
+    if "immutable" in read_only:
+        return f"{exc} (opened read-only: this user cannot write it or its folder)"
+    return (
+        f"{exc} (opened read-only: this user cannot write it or its folder, and its "
+        "write-ahead log (-wal) needs its -shm file readable beside it; copy the database "
+        "with both to a folder you can write)"
+    )
+
+
+async def _require_current(conn: aiosqlite.Connection) -> None:
+    """Refuse a read-only database whose schema this newsbot would migrate: a migration
+    writes, and the code reads the tables of the latest schema."""
+    try:
+        async with conn.execute("SELECT MAX(version) FROM schema_migrations") as cur:
+            row = await cur.fetchone()
+    except sqlite3.OperationalError as exc:  # no such table: not a newsbot database
+        raise StoreError(f"not a newsbot database: {exc}") from exc
+    version = int(row[0]) if row and row[0] is not None else 0
+    latest = MIGRATIONS[-1].version
+    if version > latest:
+        raise StoreError(
+            f"the database is at schema version {version}, newer than this newsbot "
+            f"(knows up to {latest}): upgrade newsbot"
+        )
+    if version < latest:
+        raise StoreError(
+            f"the database is at schema version {version} and this newsbot needs {latest}; "
+            "it is read-only here, so it cannot be upgraded: run any newsbot command on it "
+            "once where it can be written"
+        )
 
 
 async def _enable_wal(conn: aiosqlite.Connection) -> None:
@@ -224,7 +305,9 @@ class ReadConnections:
     """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
-        self._uri = f"{Path(path).resolve().as_uri()}?mode=ro"
+        # immutable too where the engine's connection is (`read_only_uri`): without it a
+        # read-only connection to a WAL database still needs a -shm file it can make
+        self._uri = read_only_uri(Path(path)) or f"{Path(path).resolve().as_uri()}?mode=ro"
         self._local = threading.local()
         self._lock = threading.Lock()
         self._opened: list[sqlite3.Connection] = []

@@ -49,17 +49,21 @@ def _locked(folder: Path) -> Iterator[None]:
 def remove_index(folder: Path) -> None:
     """Delete what the index in `folder` holds (its lock stays), under the lock savers take:
     a process saving meanwhile (the bot) finishes first, and does not write into a folder
-    removed under it, nor lock a file another saver no longer sees."""
+    removed under it, nor lock a file another saver no longer sees. IndexWriteError when the
+    folder cannot be written."""
     if not folder.is_dir():
         return
-    with _locked(folder):
-        for child in folder.iterdir():
-            if child.name == "lock":
-                continue
-            if child.is_dir():
-                shutil.rmtree(child, ignore_errors=True)
-            else:
-                child.unlink(missing_ok=True)
+    try:
+        with _locked(folder):
+            for child in folder.iterdir():
+                if child.name == "lock":
+                    continue
+                if child.is_dir():
+                    shutil.rmtree(child, ignore_errors=True)
+                else:
+                    child.unlink(missing_ok=True)
+    except OSError as exc:
+        raise IndexWriteError(_unwritable(folder, exc)) from exc
 
 
 def _read_manifest(folder: Path) -> dict[str, object]:
