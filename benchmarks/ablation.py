@@ -58,7 +58,7 @@ VARIANTS = [
 def ask(searcher: Searcher, question: Question) -> Outcome:
     result = searcher.search(question.question, limit=5)
     hits = [Hit(p.article.title, p.quote) for p in result.passages]
-    return score(question, hits, result.message)
+    return score(question, hits, result.why_none())
 
 
 async def main(args: argparse.Namespace) -> None:

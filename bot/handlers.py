@@ -155,7 +155,7 @@ async def _send_answer(
     `shown_before` the sentences of the pages before this one, which it leaves out."""
     reply = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
     if not result.passages:
-        text = result.message or "Nothing in the news corpus matches that."
+        text = result.why_none(shared.zone) or "Nothing in the news corpus matches that."
         await context.bot.send_message(chat_id, formatting.plain(text), reply_parameters=reply)
         return
     answer_id = await shared.conversations.record_answer(

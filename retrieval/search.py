@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from functools import lru_cache
 
 import numpy as np
@@ -43,12 +43,22 @@ MAX_QUESTION_CHARS = 1000  # longer input is cut: nobody asks a 4,000-character 
 
 @dataclass(frozen=True, slots=True)
 class SearchResult:
-    """Passages for a question, or a `message` saying plainly why there are none."""
+    """Passages for a question, or a `message` saying plainly why there are none;
+    `why_none` words it for a reader's time zone."""
 
     question: str
     passages: tuple[Passage, ...]
     message: str | None = None
     has_more: bool = False
+    # the moment asked as of, when only articles published after it match the question
+    nothing_by: float | None = None
+
+    def why_none(self, zone: tzinfo = UTC) -> str | None:
+        """Why there are no passages, its moment (if any) told in `zone`."""
+        if self.nothing_by is None:
+            return self.message
+        when = datetime.fromtimestamp(self.nothing_by, zone).strftime("%Y-%m-%d %H:%M %Z")
+        return f"Nothing published by {when} matches that; later articles do."
 
 
 class Searcher:
@@ -106,7 +116,7 @@ class Searcher:
         moment = time.time() if as_of is None else as_of
         candidates = self.candidates(question, tokens, moment)
         if candidates is None or not len(candidates):
-            return SearchResult(question, (), self._nothing_matches(tokens, as_of))
+            return self._nothing_matches(question, tokens, as_of)
         candidates, scores = self.ranker.rank(candidates, self.reader.sentence_texts_and_finds)
         first_page = self.ranker.first_page
         if shown:
@@ -199,14 +209,19 @@ class Searcher:
             policy,
         )
 
-    def _nothing_matches(self, tokens: list[str], as_of: float | None) -> str:
-        """Why a question found nothing: nothing published by the moment asked about matches
-        it, though later articles do (so that other words are not what it needs), or
+    def _nothing_matches(
+        self, question: str, tokens: list[str], as_of: float | None
+    ) -> SearchResult:
+        """No passages, and why: nothing published by the moment asked about matches the
+        question, though later articles do (so that other words are not what it needs), or
         nothing matches at all."""
         if as_of is not None and self.index.search(tokens, 1):
-            when = datetime.fromtimestamp(as_of, UTC).strftime("%Y-%m-%d %H:%M UTC")
-            return f"Nothing published by {when} matches that; later articles do."
-        return "Nothing in the news corpus matches that. Try other words or a broader question."
+            return SearchResult(question, (), nothing_by=as_of)
+        return SearchResult(
+            question,
+            (),
+            "Nothing in the news corpus matches that. Try other words or a broader question.",
+        )
 
     def _article_hits(self, tokens: list[str], moment: float) -> tuple[list[int], list[int]]:
         """The best whole articles as of `moment`, and the best of its last days."""

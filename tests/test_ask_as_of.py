@@ -209,3 +209,15 @@ def test_ask_reads_as_of_in_newsbot_timezone(
     evening = ask_json(dated_db, "--as-of", "2022-06-09T21:00", QUESTION)
     assert evening["as_of"] == "2022-06-10T01:00:00Z"
     assert set(published(evening)) == {"2022-06-08", "2022-06-10"}
+
+
+def test_nothing_published_by_the_moment_is_told_in_newsbot_timezone(
+    dated_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The moment came back in UTC: "by 2022-06-01 21:59 UTC" for 1 June asked in Paris."""
+    monkeypatch.setenv("NEWSBOT_TIMEZONE", "Europe/Paris")
+    early = ask_json(dated_db, "--as-of", "2022-06-01", QUESTION)
+    assert early["results"] == []
+    assert early["message"] == (
+        "Nothing published by 2022-06-01 23:59 CEST matches that; later articles do."
+    )

@@ -316,6 +316,15 @@ async def test_a_question_is_answered_as_of_the_date_it_was_sent(bot: Harness) -
     assert "Aslanduz" in now["text"]
 
 
+async def test_nothing_published_by_the_date_sent_is_told_in_the_bots_zone(
+    start_bot: BotFactory,
+) -> None:
+    asked_in_2000 = int(datetime(2000, 1, 1, tzinfo=UTC).timestamp())
+    async with start_bot(timezone="Asia/Tokyo") as bot:
+        [early] = await bot.ask(USER, "Where did the joint exercise begin?", date=asked_in_2000)
+    assert early["text"].startswith("Nothing published by 2000-01-01 09:00 JST matches that")
+
+
 async def test_a_private_chat_asks_in_a_caption_and_hears_back_about_a_sticker(
     bot: Harness,
 ) -> None:

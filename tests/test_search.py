@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
@@ -111,11 +112,16 @@ async def test_nothing_before_the_moment_is_told_from_nothing_at_all(
     early = await seed_engine.ask("Where did the joint exercise begin?", as_of=before)
     assert early.passages == ()
     assert (
-        early.message
+        early.why_none()
         == "Nothing published by 2020-03-01 12:30 UTC matches that; later articles do."
+    )
+    assert (  # in the reader's zone
+        early.why_none(ZoneInfo("America/New_York"))
+        == "Nothing published by 2020-03-01 07:30 EST matches that; later articles do."
     )
     never = await seed_engine.ask("quantum chromodynamics lattice", as_of=before)
     assert never.message and never.message.startswith("Nothing in the news corpus matches that.")
+    assert never.why_none(ZoneInfo("America/New_York")) == never.message
 
 
 async def test_hostile_and_huge_questions_are_answered_calmly(seed_engine: Engine) -> None:

@@ -175,9 +175,9 @@ def _stdin_lines() -> Iterator[str]:
         yield line.removeprefix("\ufeff") if number == 0 else line
 
 
-def result_json(result: SearchResult, as_of: AsOf | None) -> dict[str, Any]:
+def result_json(result: SearchResult, as_of: AsOf | None, zone: tzinfo) -> dict[str, Any]:
     """The answer as data, echoing the question and the moment it was answered as of."""
-    out = answer_json(result)
+    out = answer_json(result, zone)
     return {"question": out.pop("question"), "as_of": as_of.text if as_of else None, **out}
 
 
@@ -221,13 +221,19 @@ async def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
             moment = request.as_of.moment if request.as_of else None
             result = await engine.ask(request.question, limit=request.limit, as_of=moment)
             if args.json:
-                line = json.dumps(result_json(result, request.as_of), ensure_ascii=False)
+                line = json.dumps(
+                    result_json(result, request.as_of, settings.zone), ensure_ascii=False
+                )
                 print(line, flush=True)
                 continue
             if batch:
                 dated = f" (as of {request.as_of.text})" if request.as_of else ""
                 print(f"? {request.question}{dated}")
-            print(render_text(result, color), end="\n\n" if batch else "\n", flush=True)
+            print(
+                render_text(result, color, settings.zone),
+                end="\n\n" if batch else "\n",
+                flush=True,
+            )
     finally:
         await engine.close()
     return status

@@ -9,7 +9,7 @@ import argparse
 import asyncio
 import json
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -116,13 +116,14 @@ def passage_json(passage: Passage) -> dict[str, Any]:
     }
 
 
-def result_json(result: SearchResult) -> dict[str, Any]:
+def result_json(result: SearchResult, zone: tzinfo) -> dict[str, Any]:
     out: dict[str, Any] = {
         "question": result.question,
         "results": [passage_json(p) for p in result.passages],
     }
-    if result.message:
-        out["message"] = result.message
+    why = result.why_none(zone)
+    if why:
+        out["message"] = why
     return out
 
 
@@ -131,11 +132,11 @@ def _block(*lines: str | None) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def render_text(result: SearchResult, color: bool) -> str:
+def render_text(result: SearchResult, color: bool, zone: tzinfo) -> str:
     """The answer for a terminal, quotes and names clipped as the bot clips them, so a
     sentence stored whole before sentences were bounded prints a screenful, not megabytes."""
     if not result.passages:
-        return result.message or "No answer."
+        return result.why_none(zone) or "No answer."
     blocks = []
     for passage in result.passages:
         quote = clip(passage.quote, QUOTE_CHARS)
