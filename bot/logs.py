@@ -32,13 +32,39 @@ _pattern: re.Pattern[str] | None = None  # any of them, in any letter case
 _installed = False
 
 
+# python-telegram-bot's logger of replies it cannot read (its own name, not a child's:
+# a logger's filters see only the records made on it)
+REPLY_LOGGER = "telegram.request.BaseRequest"
+REPLY_SHOWN = 200  # characters of a reply that is not JSON kept in its log line
+
+
 def quiet_http_logs() -> None:
     """Keep request-URL logging (which carries the token), numba's compiler chatter and the
-    extraction libraries' complaints about pages below what newsbot logs."""
+    extraction libraries' complaints about pages below what newsbot logs, and a reply that
+    is not JSON to one short line."""
     for name in URL_LOGGERS + NOISY_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
     for name in EXTRACTION_LOGGERS:
         logging.getLogger(name).setLevel(logging.CRITICAL)
+    replies = logging.getLogger(REPLY_LOGGER)
+    if not any(isinstance(f, _ShortReplyErrors) for f in replies.filters):
+        replies.addFilter(_ShortReplyErrors())
+
+
+class _ShortReplyErrors(logging.Filter):
+    """python-telegram-bot logs a reply that is not JSON (a proxy's login page: kilobytes of
+    HTML) whole, with the JSONDecodeError's traceback, then raises an error that newsbot
+    reports itself (at start-up: "what answers at ... is not the Bot API"). The line keeps
+    what the reply began with, and no traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], ValueError):
+            message = record.getMessage()  # already redacted (`hide_secret`)
+            if len(message) > REPLY_SHOWN:
+                message = message[:REPLY_SHOWN] + "…"
+            record.msg, record.args = message, None
+            record.exc_info = record.exc_text = None
+        return True
 
 
 def redact(text: str) -> str:

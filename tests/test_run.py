@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import signal
 import subprocess
@@ -17,7 +18,7 @@ from urllib.parse import quote
 
 import pytest
 
-from bot.logs import REDACTED
+from bot.logs import REDACTED, REPLY_LOGGER, REPLY_SHOWN, quiet_http_logs
 from tests.conftest import REPO
 from tests.fake_telegram import TEST_TOKEN, FakeTelegramServer
 
@@ -178,10 +179,27 @@ def test_a_server_that_is_no_bot_api_is_a_clear_error_without_the_token(
         server.server_close()
     last = err.rstrip("\n").rsplit("\n", 1)[-1]  # (python-telegram-bot logs the bad JSON)
     assert code == 1 and last.startswith("newsbot: ") and said in last
+    assert "Traceback" not in err  # the login page in one line, then newsbot's
     assert "check TELEGRAM_API_BASE_URL" in last
     assert TEST_TOKEN not in err and TEST_TOKEN.lower() not in err
     assert quote(TEST_TOKEN, safe="").lower() not in err.lower()
     assert "PortalPw99" not in err and "admin:***@127.0.0.1" in last
+
+
+def test_a_reply_that_is_not_json_is_logged_as_one_short_line(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A login page of kilobytes was logged whole, with a JSONDecodeError traceback."""
+    quiet_http_logs()
+    page = "<html><body>" + "Log in " * 1000
+    try:
+        json.loads(page)
+    except ValueError:
+        logging.getLogger(REPLY_LOGGER).exception('Can not load invalid JSON data: "%s"', page)
+    [record] = caplog.records
+    assert record.exc_info is None and record.exc_text is None
+    assert record.getMessage().startswith('Can not load invalid JSON data: "<html><body>Log in')
+    assert len(record.getMessage()) == REPLY_SHOWN + 1  # and "…"
 
 
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
