@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 import time
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
@@ -14,8 +16,9 @@ import aiosqlite
 import pytest
 
 from retrieval.engine import Engine
+from retrieval.errors import StoreError
 from retrieval.feeds.fetch import Fetcher, retry_after
-from retrieval.feeds.poll import MAX_ENTRIES_PER_POLL, FeedPoller
+from retrieval.feeds.poll import MAX_ENTRIES_PER_POLL, FeedOutcome, FeedPoller
 from retrieval.feeds.registry import FeedRegistry, public_url, url_secrets
 from retrieval.models import ArticleDraft
 from tests.conftest import TEST_LIMITS
@@ -387,6 +390,56 @@ async def test_a_feed_whose_pages_come_slowly_holds_up_the_poll_no_longer_than_a
     assert slow.feed.id in [f.id for f in await FeedRegistry(db).due(now=time.time() + 61)]
     (quick,) = (await FeedPoller(db, fetcher).poll_all()).outcomes
     assert (quick.status, quick.new_entries, quick.added) == ("ok", 3, 3)
+
+
+async def test_a_slow_site_holds_up_its_own_feeds_and_no_other(
+    feed_server: FeedServer, db: aiosqlite.Connection
+) -> None:
+    """Feeds were polled one after another, so one slow site held up every feed behind it.
+    Sites are polled at once now, and one site's feeds still one after another."""
+    slow = Route(body=feed_server.fixture("quayside-1.rss"), delay=1.5)
+    feed_server.routes["/feeds/slow-a.rss"] = feed_server.routes["/feeds/slow-b.rss"] = slow
+    registry = FeedRegistry(db)
+    first, _ = await registry.add(feed_server.url("/feeds/slow-a.rss"))
+    second, _ = await registry.add(feed_server.url("/feeds/slow-b.rss"))
+    quick_url = feed_server.serve("/feeds/gazette.rss", "gazette.rss")
+    quick, _ = await registry.add(quick_url.replace("127.0.0.1", "localhost"))  # another site
+    heard: list[tuple[int, int]] = []  # each feed as it is done, and the requests of the second
+
+    def done(outcome: FeedOutcome) -> None:
+        asked = sum(r.path == "/feeds/slow-b.rss" for r in feed_server.requests)
+        heard.append((outcome.feed.id, asked))
+
+    limits = replace(TEST_LIMITS, timeout=5.0, deadline=10.0)
+    async with Fetcher(allow_private=True, limits=limits) as fetcher:
+        report = await FeedPoller(db, fetcher).poll_all(on_feed=done)
+    assert [o.feed.id for o in report.outcomes] == [first.id, second.id, quick.id]
+    assert all(o.status == "ok" for o in report.outcomes)
+    assert [feed for feed, _ in heard] == [quick.id, first.id, second.id]
+    assert heard[1][1] == 0  # the first slow feed was done before its site's second was asked
+
+
+async def test_a_database_error_stops_the_poll_of_every_site(
+    feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
+) -> None:
+    """Every feed would fail the same way: the error is raised, not reported as a feed's,
+    once the other sites' polls have stopped; no transaction is left open."""
+    registry = FeedRegistry(db)
+    url = feed_server.serve("/feeds/quayside.rss", "quayside-1.rss")
+    await registry.add(url)
+    await registry.add(
+        feed_server.serve("/feeds/gazette.rss", "gazette.rss").replace("127.0.0.1", "localhost")
+    )
+    await db.execute(
+        "CREATE TEMP TRIGGER no_room BEFORE INSERT ON articles"
+        " BEGIN SELECT RAISE(ABORT, 'no room'); END"
+    )
+    with pytest.raises((sqlite3.Error, StoreError), match="no room"):
+        await FeedPoller(db, fetcher).poll_all()
+    assert not db.in_transaction
+    await db.execute("DROP TRIGGER no_room")
+    report = await FeedPoller(db, fetcher).poll_all()  # the connection goes on
+    assert report.added == 5 and not report.failed
 
 
 async def test_a_changed_guid_is_known_by_its_link_though_the_link_redirects(

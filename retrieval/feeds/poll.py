@@ -45,15 +45,18 @@ from retrieval.wording import counted
 log = logging.getLogger(__name__)
 
 PAGE_CONCURRENCY = 4  # pages fetched at once per feed: quick, and gentle with one site
+# Sites polled at once. A site's feeds are polled one after another (gentle with it), other
+# sites' meanwhile, so one slow site holds up only its own feeds, not every feed behind it.
+SITE_CONCURRENCY = 4
 # Entries stored per poll of one feed. A feed of 100,000 entries (an archive, or a hostile
 # one) would otherwise be fetched page by page and stored in one transaction in one poll. The
 # newest go first: a chat wants today's news now, and the archive can follow a poll at a
 # time while the feed still lists it. 100 pages at PAGE_CONCURRENCY take a minute or two.
 MAX_ENTRIES_PER_POLL = 100
-# How long one poll of one feed may spend on its entries' pages. Feeds are polled one after
-# another, so a site sending its pages slowly (each within the fetcher's own deadline) held
-# up every feed behind it: 100 pages, 4 at a time, at 30 s each, 12.5 minutes. Entries whose
-# pages are not read by then stay unseen, and the next poll takes them.
+# How long one poll of one feed may spend on its entries' pages. A site sending its pages
+# slowly (each within the fetcher's own deadline) held up the feeds behind it: 100 pages, 4
+# at a time, at 30 s each, 12.5 minutes. Entries whose pages are not read by then stay
+# unseen, and the next poll takes them.
 PAGES_DEADLINE = 90.0
 
 
@@ -133,7 +136,8 @@ def _host(url: str) -> str | None:
 
 class FeedPoller:
     """Polls feeds into the corpus through `conn`, a connection of its own: its transactions
-    then never interleave with those of other tasks sharing a connection (the bot's)."""
+    then never interleave with those of other tasks sharing a connection (the bot's). The
+    feeds it polls at once take turns with it (`_database`): only their fetches overlap."""
 
     def __init__(
         self,
@@ -147,6 +151,9 @@ class FeedPoller:
         self.fetcher = fetcher
         self.pause_after = pause_after
         self.pages_deadline = pages_deadline
+        # Held for each feed's reads and writes of the database: a transaction on a shared
+        # connection must not take in another feed's statements.
+        self._database = asyncio.Lock()
 
     async def poll_due(
         self, now: float | None = None, on_feed: Callable[[FeedOutcome], None] | None = None
@@ -161,24 +168,52 @@ class FeedPoller:
     async def poll(
         self, feeds: Sequence[Feed], on_feed: Callable[[FeedOutcome], None] | None = None
     ) -> PollReport:
-        """Poll `feeds` one after another; a failing feed never stops the others."""
-        report = PollReport()
-        for feed in feeds:
-            try:
-                outcome = await self.poll_feed(feed)
-            except (sqlite3.Error, StoreError):
-                raise  # the database, not the feed: every other feed would fail the same way
-            except Exception as exc:  # a parser crashing on a hostile feed: this feed only
-                log.exception("feed %d (%s): unexpected error", feed.id, feed.label)
-                outcome = await self._failed(feed, f"unexpected error: {exc!r}")
-            outcome.problems = [feed.masked(p) for p in outcome.problems]  # pages' links too
-            (log.warning if outcome.status == "failed" else log.info)("%s", outcome.line())
-            for problem in outcome.problems:
-                log.warning("feed %d (%s): %s", feed.id, feed.label, problem)
-            report.outcomes.append(outcome)
-            if on_feed:
-                on_feed(outcome)
-        return report
+        """Poll `feeds`: SITE_CONCURRENCY sites at once, each site's feeds one after another.
+        `on_feed` hears of each feed as it is done; the report lists them in `feeds`' order.
+
+        A failing feed never stops the others. A database error stops them all (every other
+        feed would fail the same way), and is raised once the polls under way have stopped.
+        """
+        by_site: dict[str | None, list[int]] = {}
+        for number, feed in enumerate(feeds):
+            by_site.setdefault(_host(feed.url), []).append(number)
+        outcomes: dict[int, FeedOutcome] = {}
+        sites = asyncio.Semaphore(SITE_CONCURRENCY)
+
+        async def poll_site(numbers: list[int]) -> None:
+            async with sites:
+                for number in numbers:
+                    outcomes[number] = outcome = await self._poll_one(feeds[number])
+                    if on_feed:
+                        on_feed(outcome)
+
+        tasks = [asyncio.create_task(poll_site(numbers)) for numbers in by_site.values()]
+        try:
+            if tasks:
+                await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+        for error in (task.exception() for task in tasks if not task.cancelled()):
+            if error is not None:
+                raise error
+        return PollReport([outcomes[number] for number in sorted(outcomes)])
+
+    async def _poll_one(self, feed: Feed) -> FeedOutcome:
+        """Poll one feed, and log how it went."""
+        try:
+            outcome = await self.poll_feed(feed)
+        except (sqlite3.Error, StoreError):
+            raise  # the database, not the feed: every other feed would fail the same way
+        except Exception as exc:  # a parser crashing on a hostile feed: this feed only
+            log.exception("feed %d (%s): unexpected error", feed.id, feed.label)
+            outcome = await self._failed(feed, f"unexpected error: {exc!r}")
+        outcome.problems = [feed.masked(p) for p in outcome.problems]  # pages' links too
+        (log.warning if outcome.status == "failed" else log.info)("%s", outcome.line())
+        for problem in outcome.problems:
+            log.warning("feed %d (%s): %s", feed.id, feed.label, problem)
+        return outcome
 
     async def poll_feed(self, feed: Feed) -> FeedOutcome:
         try:
@@ -186,7 +221,8 @@ class FeedPoller:
                 feed.url, etag=feed.etag, last_modified=feed.last_modified, accept=FEED_ACCEPT
             )
             if fetched.not_modified:
-                await self.registry.record_success(feed, [], None, None, None)
+                async with self._database:
+                    await self.registry.record_success(feed, [], None, None, None)
                 return FeedOutcome(feed, status="not modified")
             parsed = await asyncio.to_thread(
                 parse_feed, fetched.content, fetched.url, fetched.content_type
@@ -198,7 +234,8 @@ class FeedPoller:
         except ParseError as exc:
             return await self._failed(feed, str(exc))
         outcome = FeedOutcome(feed)
-        unseen = await self.registry.unseen(feed.id, (e.key for e in parsed.entries))
+        async with self._database:
+            unseen = await self.registry.unseen(feed.id, (e.key for e in parsed.entries))
         fresh = [e for e in parsed.entries if e.key in unseen]  # as listed: newest first
         outcome.waiting = max(0, len(fresh) - MAX_ENTRIES_PER_POLL)
         # Stored oldest first, so article ids follow the order the feed published them in.
@@ -207,28 +244,30 @@ class FeedPoller:
         # each entry's link as its article is stored under: without credentials
         secret = feed.secret_params
         links = {e.key: public_url(e.link, secret) for e in new if e.link}
-        known = await self._known(feed, new, links)
+        async with self._database:
+            known = await self._known(feed, new, links)
         known_keys = {k.key for k in known}
         new = [e for e in new if e.key not in known_keys]
         drafts, late = await self._drafts(feed, parsed, new, outcome.problems)
         kept = [(e, d) for e, d in zip(new, drafts, strict=True) if d is not None]
         prepared = await asyncio.to_thread(prepare_articles, [d for _, d in kept])
-        results = await self.store.add_articles(prepared)
-        seen = [
-            SeenEntry(e.key, r.article_id, links.get(e.key))
-            for (e, d), r in zip(kept, results, strict=True)
-        ]
+        async with self._database:
+            results = await self.store.add_articles(prepared)
+            seen = [
+                SeenEntry(e.key, r.article_id, links.get(e.key))
+                for (e, d), r in zip(kept, results, strict=True)
+            ]
+            await self.registry.record_success(
+                feed,
+                known + seen,
+                parsed.title,
+                fetched.etag,
+                fetched.last_modified,
+                backlog=outcome.waiting > 0 or late,
+                unfinished=len(kept) < len(drafts),
+            )
         outcome.added = sum(r.added for r in results)
         outcome.duplicates = len(results) - outcome.added + len(known)
-        await self.registry.record_success(
-            feed,
-            known + seen,
-            parsed.title,
-            fetched.etag,
-            fetched.last_modified,
-            backlog=outcome.waiting > 0 or late,
-            unfinished=len(kept) < len(drafts),
-        )
         return outcome
 
     async def _known(
@@ -276,9 +315,10 @@ class FeedPoller:
         self, feed: Feed, error: str, wait: float | None = None, gone: bool = False
     ) -> FeedOutcome:
         error = feed.masked(error)  # a fetch error quotes the address, credentials and all
-        updated = await self.registry.record_failure(
-            feed, error, self.pause_after, wait=wait, gone=gone
-        )
+        async with self._database:
+            updated = await self.registry.record_failure(
+                feed, error, self.pause_after, wait=wait, gone=gone
+            )
         return FeedOutcome(updated, status="failed", error=error, paused=updated.paused)
 
     async def _page(
