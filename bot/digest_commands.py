@@ -29,7 +29,7 @@ from bot.digest_format import (
     usage,
 )
 from bot.markup import escape
-from bot.runtime import App, Context
+from bot.runtime import App, Context, topic_of
 from retrieval.digest.digest import keyword_terms
 from retrieval.digest.schedule import DailyTime, looks_like_zone, parse_zone, period_for
 from retrieval.errors import DigestError, ScheduleError
@@ -317,7 +317,7 @@ async def digest_now(update: Update, context: Context) -> None:
     zone = found.zone if found else shared.zone
     texts = digest_messages(digest, zone) if digest.items else [nothing_new(digest, zone)]
     for text in texts:
-        await context.bot.send_message(message.chat.id, text)
+        await context.bot.send_message(message.chat.id, text, message_thread_id=topic_of(message))
 
 
 # ----- wiring ------------------------------------------------------------------------------

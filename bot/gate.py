@@ -10,7 +10,7 @@ from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError, T
 from telegram.ext import ApplicationHandlerStop
 
 from bot import formatting
-from bot.runtime import Context
+from bot.runtime import Context, topic_of
 from bot.transport import ReplyDropped
 
 log = logging.getLogger(__name__)
@@ -39,7 +39,9 @@ async def check_access(update: Update, context: Context) -> None:
         await shared.conversations.note_chat(chat.id, chat.type, chat.title or chat.full_name)
         if await shared.conversations.claim_refusal(chat.id):
             log.info("refused chat %s (%s): not in NEWSBOT_ALLOWED_CHATS", chat.id, chat.type)
-            await context.bot.send_message(chat.id, formatting.refusal(chat.id))
+            await context.bot.send_message(
+                chat.id, formatting.refusal(chat.id), message_thread_id=topic_of(update.message)
+            )
     raise ApplicationHandlerStop
 
 
@@ -82,6 +84,10 @@ async def report_error(update: object, context: Context) -> None:
         elif update.inline_query is not None:
             await update.inline_query.answer([], cache_time=0)
         elif update.effective_chat is not None:
-            await context.bot.send_message(update.effective_chat.id, sorry)
+            await context.bot.send_message(
+                update.effective_chat.id,
+                sorry,
+                message_thread_id=topic_of(update.effective_message),
+            )
     except TelegramError as exc:
         log.warning("update %s: could not say that it failed: %s", update.update_id, exc)

@@ -26,7 +26,7 @@ from telegram.ext import CommandHandler, filters
 
 from bot import formatting
 from bot.formatting import Command
-from bot.runtime import BotData, Context
+from bot.runtime import BotData, Context, topic_of
 from retrieval.conversations import ShownAnswer
 from retrieval.search import SearchResult
 
@@ -149,14 +149,18 @@ async def _send_answer(
     reply_to: int | None,
     as_of: float,
     shown_before: Sequence[int] | None = (),
+    topic: int | None = None,
 ) -> None:
     """Send an answer (split at passages) with its buttons under the last message; `as_of`:
-    the moment it was searched as of, which its "More" keeps for every later page, and
-    `shown_before` the sentences of the pages before this one, which it leaves out."""
+    the moment it was searched as of, which its "More" keeps for every later page,
+    `shown_before` the sentences of the pages before this one, which it leaves out, and
+    `topic` the forum topic asked in (`topic_of`)."""
     reply = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
     if not result.passages:
         text = result.why_none(shared.zone) or "Nothing in the news corpus matches that."
-        await context.bot.send_message(chat_id, formatting.plain(text), reply_parameters=reply)
+        await context.bot.send_message(
+            chat_id, formatting.plain(text), reply_parameters=reply, message_thread_id=topic
+        )
         return
     answer_id = await shared.conversations.record_answer(
         chat_id,
@@ -177,6 +181,7 @@ async def _send_answer(
             page,
             reply_markup=keyboard if number == len(pages) else None,
             reply_parameters=reply if number == 1 else None,
+            message_thread_id=topic,
         )
         sent.append(message.message_id)
     await shared.conversations.attach_messages(answer_id, chat_id, sent)
@@ -214,7 +219,17 @@ async def ask(update: Update, context: Context) -> None:
         shared, message.chat.id, user.id, searched, PASSAGES_PER_ANSWER, as_of=as_of
     )
     reply_to = message.message_id if _in_group(message) else None
-    await _send_answer(context, shared, message.chat.id, user.id, result, 0, reply_to, as_of)
+    await _send_answer(
+        context,
+        shared,
+        message.chat.id,
+        user.id,
+        result,
+        0,
+        reply_to,
+        as_of,
+        topic=topic_of(message),
+    )
 
 
 async def more(update: Update, context: Context) -> None:
@@ -259,6 +274,7 @@ async def more(update: Update, context: Context) -> None:
             query.message.message_id,
             answer.asked_ts,
             answer.shown,
+            topic_of(query.message),
         )
     except BaseException:
         # nothing (or not all) of the next page reached the chat: a press again may retry,
@@ -314,7 +330,9 @@ async def full_article(update: Update, context: Context) -> None:
     await query.answer()
     article, text = found
     for page in formatting.article_messages(article, text, shared.zone):
-        await context.bot.send_message(query.message.chat.id, page)
+        await context.bot.send_message(
+            query.message.chat.id, page, message_thread_id=topic_of(query.message)
+        )
 
 
 async def feedback(update: Update, context: Context) -> None:

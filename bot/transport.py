@@ -31,7 +31,7 @@ from typing import Any
 
 import httpx
 from telegram import Update
-from telegram.error import NetworkError
+from telegram.error import BadRequest, NetworkError
 from telegram.ext import AIORateLimiter
 from telegram.request import HTTPXRequest
 
@@ -134,6 +134,8 @@ class RetryingRateLimiter(AIORateLimiter):
                 age = time.monotonic() - started
                 chat = data.get("chat_id")
                 where = endpoint if chat is None else f"{endpoint} to chat {chat}"
+                if isinstance(exc, BadRequest):  # refused, so not sent: the caller says why
+                    raise
                 if not not_delivered(exc):
                     if endpoint.startswith(("send", "edit", "answer", "delete")):
                         log.warning(

@@ -392,11 +392,13 @@ class FakeTelegramServer:
         entities: list[JSON] | None = None,
         username: str | None = None,
         date: int | None = None,
+        topic: int | None = None,
     ) -> JSON:
         """Queue a user's text message and return the update; in channels a ``channel_post``.
 
         ``entities=None`` adds bot_command and mention entities as Telegram does; ``date``
-        (Unix seconds) is when it was sent, now by default.
+        (Unix seconds) is when it was sent, now by default; ``topic``: the forum topic of a
+        supergroup it was sent in.
         """
         chat = self.add_chat(chat_id, chat_type)
         user = self._user(
@@ -407,6 +409,7 @@ class FakeTelegramServer:
         message: JSON = {"chat": chat, "date": sent, "text": text}
         message |= {"entities": entities} if entities else {}
         message |= {"sender_chat": chat} if chat_type == "channel" else {"from": user}
+        message |= {"message_thread_id": topic, "is_topic_message": True} if topic else {}
         with self._cond:
             if reply_to_message_id is not None:
                 if reply_to_message_id not in self._messages.get(chat_id, {}):
@@ -643,6 +646,8 @@ class FakeTelegramServer:
         }
         message |= {"entities": entities} if entities else {}
         message |= {"reply_markup": markup} if isinstance(markup, dict) else {}
+        if params.get("message_thread_id"):  # sent to a forum topic
+            message |= {"message_thread_id": params["message_thread_id"], "is_topic_message": True}
         reply = params.get("reply_parameters") or {}
         reply_id = reply.get("message_id", params.get("reply_to_message_id"))
         if reply_id in self._messages.get(chat_id, {}):

@@ -37,7 +37,7 @@ from retrieval.errors import ConfigError
 from retrieval.index.files import index_dir
 from retrieval.models import ArticleDraft
 from tests.conftest import SMALL_CORPUS, run_sql
-from tests.fake_telegram import TEST_TOKEN, FakeTelegramServer
+from tests.fake_telegram import TEST_TOKEN, TEST_USER_ID, FakeTelegramServer
 
 BOT = "newsbot_test_bot"
 USER = 1001  # a private chat: its id is the user's id
@@ -379,6 +379,34 @@ async def test_group_ask_with_bot_name_is_answered_as_a_reply(bot: Harness) -> N
     assert answer["reply_to_message"]["text"] == f"/ask@{BOT} central bank rates"
     [usage] = await bot.ask(GROUP, f"/ask@{BOT}", chat_type="supergroup")
     assert "/ask Where did" in usage["text"]
+
+
+async def test_everything_said_about_a_question_in_a_forum_topic_goes_to_that_topic(
+    bot: Harness,
+) -> None:
+    """The answer's second message, a "More" page, a full article and a "nothing matches"
+    went to the group's General topic (which may be closed), not the topic asked in."""
+    bot.fake.add_chat(GROUP, "supergroup")
+    [answer] = await bot.ask(
+        GROUP, f"/ask@{BOT} lighthouse keeper", chat_type="supergroup", topic=7
+    )
+    assert await bot.press(GROUP, answer, buttons(answer)["More ▸"], user_id=TEST_USER_ID) is None
+    await bot.reply(GROUP, 2)
+    assert await bot.press(GROUP, answer, buttons(answer)["📄 1"], user_id=TEST_USER_ID) is None
+    await bot.settle()
+    await bot.ask(GROUP, f"/ask@{BOT} zyxwvut qqqq", chat_type="supergroup", topic=7)
+    await bot.ask(GROUP, f"/digest@{BOT}", chat_type="supergroup", topic=7)
+    sent = bot.replies(GROUP)
+    assert len(sent) >= 5
+    assert all(m.get("message_thread_id") == 7 for m in sent), sent
+
+
+async def test_a_chat_not_allowed_hears_so_in_the_topic_it_wrote_in(
+    start_bot: BotFactory,
+) -> None:
+    async with start_bot(allowed_chats=frozenset({USER})) as bot:
+        [refusal] = await bot.ask(GROUP, f"/ask@{BOT} lighthouse", chat_type="supergroup", topic=9)
+    assert str(GROUP) in refusal["text"] and refusal["message_thread_id"] == 9
 
 
 async def test_group_chatter_and_other_bots_commands_are_ignored(bot: Harness) -> None:
@@ -777,6 +805,16 @@ async def test_a_failure_is_logged_with_the_update_id_and_told_plainly(
     failure = next(r for r in caplog.records if r.name == "bot.gate")
     assert failure.getMessage() == f"update {update['update_id']} failed"
     assert failure.exc_info is not None
+    # refused, so certainly not delivered: not logged as a reply that "may have arrived"
+    assert "may have arrived" not in caplog.text
+
+
+async def test_a_failure_in_a_forum_topic_is_told_in_that_topic(bot: Harness) -> None:
+    bot.fake.add_chat(GROUP, "supergroup")
+    bot.fake.fail_next("sendMessage", 400, "Bad Request: can't parse entities: boom")
+    bot.fake.user_message(GROUP, f"/ask@{BOT} joint exercise", chat_type="supergroup", topic=5)
+    [sorry] = await bot.reply(GROUP)
+    assert sorry["text"] == SOMETHING_WENT_WRONG and sorry["message_thread_id"] == 5
 
 
 async def test_a_blocked_chat_is_logged_without_a_traceback(
