@@ -34,6 +34,7 @@ from retrieval.digest.digest import keyword_terms
 from retrieval.digest.schedule import DailyTime, looks_like_zone, parse_zone, period_for
 from retrieval.errors import DigestError, ScheduleError
 from retrieval.index.tokens import Tokenizer
+from retrieval.wording import quoted
 
 log = logging.getLogger(__name__)
 
@@ -81,9 +82,15 @@ def parse_subscribe(
             break
     keywords_and_quiet = []
     for word in words:
-        if at is None and _CLOCK_TIME.match(word):
+        if _CLOCK_TIME.match(word):
+            if at is not None:  # "07:30 08:30" was a digest about "08:30"
+                raise ScheduleError(
+                    f"two times given, {at} and {quoted(word)}: a digest comes once a day"
+                )
             at = DailyTime.parse(word)
-        elif zone is None and looks_like_zone(word) and _is_zone(word):
+        elif looks_like_zone(word) and _is_zone(word):
+            if zone is not None:
+                raise ScheduleError(f"two time zones given, {zone} and {quoted(word)}: give one")
             zone = parse_zone(word).key
         else:
             keywords_and_quiet.append(word)
@@ -204,6 +211,8 @@ async def subscribe(update: Update, context: Context) -> None:
         return
     shared = context.bot_data
     private = message.chat.type == ChatType.PRIVATE
+    if await _channel_named_here(context, message, "subscribe"):
+        return
     try:
         request = parse_subscribe(context.args or [], shared.settings.timezone, private)
     except (ScheduleError, DigestError) as exc:
@@ -248,10 +257,25 @@ def _target(context: Context, message: Message) -> str | None:
     return None
 
 
+async def _channel_named_here(context: Context, message: Message, command: str) -> bool:
+    """Whether a channel is named outside a private chat, where it is not taken: the sender
+    is told where to do it. "/unsubscribe @channel" in a group stopped the group's own
+    digest, and "/subscribe @channel" subscribed the group to news about "@channel"."""
+    args = context.args or []
+    if message.chat.type == ChatType.PRIVATE or not args or not _CHAT_REF.match(args[0]):
+        return False
+    await _reply(
+        message,
+        f"A channel's digest is managed in a private chat with me: send "
+        f"<code>/{command} {escape(args[0])} …</code> there. Nothing changed here.",
+    )
+    return True
+
+
 async def unsubscribe(update: Update, context: Context) -> None:
     """Stop this chat's (or a channel's) daily digest."""
     message = update.effective_message
-    if message is None:
+    if message is None or await _channel_named_here(context, message, "unsubscribe"):
         return
     chat = await _chat_to_manage(update, context, message, _target(context, message))
     if chat is None:
@@ -266,7 +290,7 @@ async def unsubscribe(update: Update, context: Context) -> None:
 async def subscription(update: Update, context: Context) -> None:
     """Show this chat's (or a channel's) digest settings."""
     message = update.effective_message
-    if message is None:
+    if message is None or await _channel_named_here(context, message, "subscription"):
         return
     target = _target(context, message)
     chat = (

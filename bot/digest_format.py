@@ -27,8 +27,15 @@ def _zone_name(zone: tzinfo) -> str:
     return str(getattr(zone, "key", None) or zone)
 
 
+KEYWORDS_SHOWN = 20  # as many as a digest takes: a subscription stored before the cap
+
+
+def _keywords(keywords: tuple[str, ...]) -> str:
+    return escape(some_of(keywords, KEYWORDS_SHOWN))
+
+
 def _about(keywords: tuple[str, ...]) -> str:
-    return f" about {escape(', '.join(keywords))}" if keywords else ""
+    return f" about {_keywords(keywords)}" if keywords else ""
 
 
 def digest_messages(digest: Digest, zone: tzinfo) -> list[str]:
@@ -82,11 +89,7 @@ def subscription_text(
             f"The daily digest{where} is stopped{reason}. Start it again with "
             f"<code>{SUBSCRIBE_EXAMPLE}</code>."
         )
-    news = (
-        f"news about {escape(', '.join(subscription.keywords))}"
-        if subscription.keywords
-        else "all news"
-    )
+    news = f"news{_about(subscription.keywords)}" if subscription.keywords else "all news"
     if subscription.paused_reason:
         return (
             f"The daily digest{where} ({subscription.at} {escape(subscription.timezone)}, "
@@ -126,11 +129,7 @@ def _delivery_state(delivery: Delivery) -> str:
 
 def subscribed(subscription: Subscription, next_run: datetime) -> str:
     """The reply to a successful /subscribe."""
-    news = (
-        f"news about {escape(', '.join(subscription.keywords))}"
-        if subscription.keywords
-        else "all news"
-    )
+    news = f"news{_about(subscription.keywords)}" if subscription.keywords else "all news"
     where = (
         ""
         if subscription.chat_type != "channel"

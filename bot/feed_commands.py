@@ -125,7 +125,7 @@ async def add_feed(update: Update, context: Context) -> None:
     verb = "Added" if created else "Resumed"
     await _reply(
         update,
-        f"{verb} feed <b>{feed.id}</b> ({escape(feed.label)}), polled every "
+        f"{verb} feed <b>{feed.id}</b> ({escape(clip(feed.label, TITLE_CHARS))}), polled every "
         f"{format_interval(feed.interval)}. Fetching it now; /feeds shows how it went.",
     )
     if context.job_queue is not None:
@@ -147,7 +147,7 @@ async def remove_feed(update: Update, context: Context) -> None:
         return
     await _reply(
         update,
-        f"Removed feed <b>{feed.id}</b> ({escape(feed.label)}). Its "
+        f"Removed feed <b>{feed.id}</b> ({escape(clip(feed.label, TITLE_CHARS))}). Its "
         f"{counted(feed.articles, 'article')} {agreeing(feed.articles, 'stays', 'stay')}"
         " searchable.",
     )

@@ -401,6 +401,27 @@ async def test_everything_said_about_a_question_in_a_forum_topic_goes_to_that_to
     assert all(m.get("message_thread_id") == 7 for m in sent), sent
 
 
+async def test_a_channel_named_in_a_group_changes_nothing_there(bot: Harness) -> None:
+    """ "/unsubscribe @wirechan" in a group stopped the group's own digest, and "/subscribe
+    @wirechan 07:30" subscribed the group to news about "@wirechan"."""
+    admin = 77
+    bot.fake.add_chat(GROUP, "supergroup")
+    bot.fake.set_member_status(GROUP, admin, "administrator")
+    [subscribed] = await bot.ask(GROUP, "/subscribe 07:30", user_id=admin, chat_type="supergroup")
+    assert subscribed["text"].startswith("Subscribed: a daily digest of all news at 07:30")
+    for command in (
+        "/unsubscribe @wirechan",
+        "/subscribe @wirechan 09:00",
+        "/subscription -1001234567",
+    ):
+        [told] = await bot.ask(GROUP, command, user_id=admin, chat_type="supergroup")
+        assert told["text"].startswith("A channel's digest is managed in a private chat with me")
+        assert told["text"].endswith("there. Nothing changed here.")
+    assert await bot.rows("SELECT send_time, keywords, active FROM subscriptions") == [
+        ("07:30", "[]", 1)
+    ]
+
+
 async def test_a_chat_not_allowed_hears_so_in_the_topic_it_wrote_in(
     start_bot: BotFactory,
 ) -> None:

@@ -8,7 +8,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.digest_commands import DEFAULT_TIME, parse_subscribe
-from bot.digest_format import digest_messages, nothing_new, subscription_text, usage
+from bot.digest_format import (
+    digest_messages,
+    nothing_new,
+    subscribed,
+    subscription_text,
+    usage,
+)
 from bot.formatting import MAX_REPLY_MESSAGES
 from bot.markup import MAX_MESSAGE_LENGTH, utf16_len
 from retrieval.digest.digest import Digest, DigestArticle, DigestItem, Period
@@ -181,6 +187,12 @@ def test_subscribe_words_name_a_channel_only_where_allowed() -> None:
         (["oil", "8pm"], "'8pm' is not a time of day"),
         (["08:00", "Europe/Atlantis"], "unknown time zone 'Europe/Atlantis'"),
         (["the", "of"], "only very common words"),
+        # a second time or zone was a keyword: a digest about "08:30", never sent
+        (["07:30", "08:30"], "two times given, 07:30 and '08:30': a digest comes once a day"),
+        (["07:30", "oil", "08:30"], "two times given"),
+        (["Europe/London", "Europe/Paris"], "two time zones given, Europe/London and"),
+        (["zebra"] * 21, "a digest takes at most 20 keywords of 300 characters in all"),
+        (["x" * 301], "a digest takes at most 20 keywords"),
     ],
 )
 def test_bad_subscribe_words_are_explained_with_an_example(words: list[str], problem: str) -> None:
@@ -188,6 +200,32 @@ def test_bad_subscribe_words_are_explained_with_an_example(words: list[str], pro
         parse_subscribe(words, "UTC", allow_target=False)
     text, _ = shown(usage(str(refused.value)))
     assert "Example: /subscribe 07:30 Europe/London oil opec" in text
+
+
+def test_what_was_typed_is_quoted_back_in_part() -> None:
+    """An error repeated every typed character: 4,000 of them were over Telegram's limit."""
+    for words in (["the"] * 20, ["08:00", "Foo/" + "x" * 4000], ["9:" + "0" * 4000]):
+        with pytest.raises((ScheduleError, DigestError)) as refused:
+            parse_subscribe(words, "UTC", allow_target=False)
+        assert len(str(refused.value)) < 300, str(refused.value)
+        assert "…'" in str(refused.value) or len(" ".join(words)) < 60
+
+
+def test_keywords_stored_before_the_cap_are_shown_in_part() -> None:
+    """A subscription of 700 keywords, stored before they were capped, made its notices and
+    /subscription longer than a message, so they failed every day."""
+    keywords = tuple(f"zebra{n}" for n in range(700))
+    empty = Digest(START, END, (), keywords)
+    text, _ = shown(nothing_new(empty, BERLIN))
+    assert "zebra19 and 680 more since" in text
+    sub = Subscription(
+        1, -100, "supergroup", "Desk", DailyTime(7, 30), "Europe/Berlin", keywords,
+        True, True, 5, START, START, START, None,
+    )  # fmt: skip
+    text, _ = shown(subscription_text(sub, END, None))
+    assert "news about zebra0, zebra1" in text and "and 680 more." in text
+    text, _ = shown(subscribed(sub, END))
+    assert "and 680 more" in text
 
 
 def test_a_digest_of_megabyte_headlines_and_extracts_is_bounded() -> None:

@@ -79,6 +79,27 @@ async def test_add_list_remove(db_path: Path) -> None:
         await conn.close()
 
 
+async def test_what_no_feed_can_be_is_refused_in_a_few_words(db_path: Path) -> None:
+    """A 4,000-character address was added, and every reply naming it was over Telegram's
+    limit; an id past SQLite's integers was an OverflowError."""
+    conn = await connect(db_path)
+    try:
+        feeds = FeedRegistry(conn)
+        for n in range(25):
+            await feeds.add(f"https://news.test/{n}.rss")
+        with pytest.raises(FeedError, match="a feed's address is at most 2,000 characters"):
+            await feeds.add("https://news.test/" + "a" * 2000)
+        assert len(await feeds.all()) == 25
+        for ref in ("9" * 25, "x" * 4000):
+            with pytest.raises(FeedError, match="no feed") as refused:
+                await feeds.remove(ref)
+            assert len(str(refused.value)) < 250  # the ref in part, 20 of the ids
+            assert "ids: 1, 2, 3," in str(refused.value) and str(refused.value).endswith(", ...)")
+        assert await feeds.get("9" * 25) is None
+    finally:
+        await conn.close()
+
+
 @pytest.mark.parametrize("url", ["ftp://news.test/feed", "news.test/feed.rss", "", "http://"])
 async def test_only_http_urls_can_be_added(db_path: Path, url: str) -> None:
     conn = await connect(db_path)

@@ -32,8 +32,12 @@ from retrieval.digest.stories import (
 )
 from retrieval.errors import DigestError
 from retrieval.index.tokens import Tokenizer
+from retrieval.wording import quoted
 
 DEFAULT_LIMIT = 10  # stories per digest: a morning read, not the whole wire
+# A digest's keywords name what it is about; every notice and /subscription repeats them.
+MAX_KEYWORDS = 20
+MAX_KEYWORD_CHARS = 300
 LATE_WINDOW = timedelta(hours=48)  # how far before its period a late arrival may be dated
 
 
@@ -108,12 +112,18 @@ class PeriodArticle:
 
 
 def keyword_terms(keywords: Sequence[str], tokenizer: Tokenizer) -> frozenset[str]:
-    """The index terms of `keywords`; DigestError when they are all too common to search."""
+    """The index terms of `keywords`; DigestError when they are too many or all too common
+    to search."""
+    if len(keywords) > MAX_KEYWORDS or sum(map(len, keywords)) > MAX_KEYWORD_CHARS:
+        raise DigestError(
+            f"a digest takes at most {MAX_KEYWORDS} keywords of {MAX_KEYWORD_CHARS} characters "
+            "in all, the names, places or topics it is about, e.g. oil opec"
+        )
     terms = frozenset(tokenizer(" ".join(keywords)))
     if keywords and not terms:
         raise DigestError(
-            f"{' '.join(keywords)!r} has only very common words: use names, places or topics, "
-            "e.g. oil opec"
+            f"{quoted(' '.join(keywords))} has only very common words: use names, places or "
+            "topics, e.g. oil opec"
         )
     return terms
 

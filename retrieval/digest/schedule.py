@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from retrieval.digest.digest import Period
 from retrieval.errors import ScheduleError
+from retrieval.wording import quoted
 
 FIRST_PERIOD = timedelta(hours=24)  # what a first digest covers
 LONGEST_PERIOD = timedelta(days=7)  # a digest after a long silence covers at most this
@@ -40,7 +41,8 @@ class DailyTime:
         match = _TIME.match(text.strip())
         if not match or int(match[1]) > 23 or int(match[2]) > 59:
             raise ScheduleError(
-                f"{text!r} is not a time of day: use HH:MM on a 24-hour clock, e.g. 08:00 or 18:30"
+                f"{quoted(text)} is not a time of day: use HH:MM on a 24-hour clock, e.g. 08:00 "
+                "or 18:30"
             )
         return cls(int(match[1]), int(match[2]))
 
@@ -60,7 +62,7 @@ def parse_zone(name: str) -> ZoneInfo:
         return ZoneInfo(canonical)
     except (ZoneInfoNotFoundError, ValueError):
         raise ScheduleError(
-            f"unknown time zone {name!r}: use an Area/City name such as Europe/London, "
+            f"unknown time zone {quoted(name)}: use an Area/City name such as Europe/London, "
             "America/New_York or Asia/Tokyo (or UTC)"
         ) from None
 

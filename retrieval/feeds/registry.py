@@ -17,6 +17,7 @@ import aiosqlite
 from retrieval.corpus.db import rows_for_ids, transaction
 from retrieval.errors import FeedError, FetchError
 from retrieval.feeds.fetch import check_url
+from retrieval.wording import quoted
 
 DEFAULT_INTERVAL = 15 * 60.0
 MIN_INTERVAL = 60.0  # more often is impolite to the publisher and pointless for news
@@ -24,6 +25,8 @@ MAX_BACKOFF = 24 * 3600.0  # a failing feed is still tried at least daily until 
 PAUSE_AFTER = 6  # consecutive failures; at 15 minutes that is about 16 hours of failing
 BACKLOG_SECONDS = MIN_INTERVAL  # a feed with entries left over is polled again this soon
 MAX_NAME = 200
+MAX_URL = 2000  # as browsers and servers bound an address
+IDS_NAMED = 20  # of the known feeds, in a "no such feed" error
 
 MASK = "***"
 # Query parameters whose values are credentials (?token=, ?access_token=, ?api_key=,
@@ -154,10 +157,10 @@ def parse_interval(text: str) -> float:
     compact = text.strip().lower().replace(" ", "")
     parts = _INTERVAL_PART.findall(compact)
     if not compact or "".join(n + u for n, u in parts) != compact:
-        raise FeedError(f"interval {text!r} not understood: use e.g. 15m, 2h, 1h30m or 1d")
+        raise FeedError(f"interval {quoted(text)} not understood: use e.g. 15m, 2h, 1h30m or 1d")
     seconds = float(sum(int(n) * _UNIT_SECONDS[u] for n, u in parts))
     if seconds < MIN_INTERVAL:
-        raise FeedError(f"interval {text!r} is too short: poll at most once a minute (1m)")
+        raise FeedError(f"interval {quoted(text)} is too short: poll at most once a minute (1m)")
     return seconds
 
 
@@ -206,10 +209,15 @@ class FeedRegistry:
         and changes its name or interval where given. Writes one row; fetches nothing.
         """
         url = url.strip()
+        if len(url) > MAX_URL:  # every notice about the feed names it
+            raise FeedError(
+                f"cannot add {quoted(masked(url, url))}: a feed's address is at most "
+                f"{MAX_URL:,} characters"
+            )
         try:
             check_url(url)
         except FetchError as exc:  # said to a chat, or logged: credentials masked
-            raise FeedError(f"cannot add {masked(url, url)!r}: {exc}") from None
+            raise FeedError(f"cannot add {quoted(masked(url, url), 200)}: {exc}") from None
         name = " ".join(name.split())[:MAX_NAME] if name and name.strip() else None
         if interval is not None and interval < MIN_INTERVAL:
             raise FeedError("interval too short: poll at most once a minute")
@@ -235,6 +243,8 @@ class FeedRegistry:
         """The feed with this id (a number) or URL."""
         param: str | int
         if isinstance(ref, int) or ref.strip().isdigit():
+            if not 0 <= int(ref) < 2**63:  # past SQLite's integers: no feed has that id
+                return None
             sql, param = f"{_SELECT} WHERE id = ?", int(ref)
         else:
             sql, param = f"{_SELECT} WHERE url = ?", ref.strip()
@@ -246,8 +256,10 @@ class FeedRegistry:
         """Forget a feed and its seen entries; its articles stay in the corpus."""
         feed = await self.get(ref)
         if feed is None:
-            known = ", ".join(str(f.id) for f in await self.all()) or "none yet"
-            raise FeedError(f"no feed {str(ref)!r}: give a feed's id or URL (ids: {known})")
+            ids = [str(f.id) for f in await self.all()]
+            known = ", ".join(ids[:IDS_NAMED]) + (", ..." if len(ids) > IDS_NAMED else "")
+            known = known or "none yet"
+            raise FeedError(f"no feed {quoted(str(ref))}: give a feed's id or URL (ids: {known})")
         await self.conn.execute("DELETE FROM feeds WHERE id = ?", (feed.id,))
         return feed
 
