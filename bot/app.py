@@ -157,6 +157,7 @@ def _add_handlers(app: App) -> None:
             CallbackQueryHandler(handlers.more, pattern=rf"^{MORE}:\d+$"),
             CallbackQueryHandler(handlers.full_article, pattern=rf"^{FULL}:\d+$"),
             CallbackQueryHandler(handlers.feedback, pattern=rf"^{VOTE}:\d+:-?1$"),
+            CallbackQueryHandler(handlers.stale_button),  # any other data
             InlineQueryHandler(handlers.inline_ask),
         ]
     )

@@ -300,15 +300,20 @@ async def _answer_under(query: CallbackQuery, shared: BotData) -> ShownAnswer | 
     """
     assert query.data is not None
     named = int(query.data.split(":")[1])
-    message = query.message
-    answer = None
-    if message is not None:
-        answer = await shared.conversations.answer_for_message(message.chat.id, message.message_id)
+    answer = await _answer_of(query, shared)
     if answer is None or answer.id != named:
         log.info("refused a button for answer %s from user %s", named, query.from_user.id)
         await query.answer(NOT_UNDER_AN_ANSWER)
         return None
     return answer
+
+
+async def _answer_of(query: CallbackQuery, shared: BotData) -> ShownAnswer | None:
+    """The answer the button's message is part of, if it is one of the bot's answers."""
+    message = query.message
+    if message is None:
+        return None
+    return await shared.conversations.answer_for_message(message.chat.id, message.message_id)
 
 
 async def full_article(update: Update, context: Context) -> None:
@@ -323,7 +328,17 @@ async def full_article(update: Update, context: Context) -> None:
     if not shared.limiter.check(query.from_user.id).allowed:  # up to 8 messages a tap
         await query.answer("Too many requests in the last minute; try again shortly.")
         return
-    found = await shared.engine.article_text(int(query.data.split(":")[1]))
+    # Only an article the answer quoted: a modified client may send any article id (an
+    # archived one, one no answer here showed, one past SQLite's integers).
+    article_id = int(query.data.split(":")[1])
+    answer = await _answer_of(query, shared)
+    if answer is None or article_id not in await shared.engine.articles_quoted(
+        answer.sentence_ids
+    ):
+        log.info("refused a full article %s for user %s", article_id, query.from_user.id)
+        await query.answer(NOT_UNDER_AN_ANSWER)
+        return
+    found = await shared.engine.article_text(article_id)
     if found is None:
         await query.answer("That article is no longer in the corpus.")
         return
@@ -333,6 +348,14 @@ async def full_article(update: Update, context: Context) -> None:
         await context.bot.send_message(
             query.message.chat.id, page, message_thread_id=topic_of(query.message)
         )
+
+
+async def stale_button(update: Update, context: Context) -> None:
+    """Answer a button's press that no handler takes (data of another version, or forged):
+    unanswered, the client shows its spinner until it gives up."""
+    query = update.callback_query
+    if query is not None:
+        await query.answer(NOT_UNDER_AN_ANSWER)
 
 
 async def feedback(update: Update, context: Context) -> None:

@@ -29,7 +29,7 @@ from bot.access import admin_only
 from bot.app import build_application
 from bot.config import Settings
 from bot.formatting import SOMETHING_WENT_WRONG
-from bot.handlers import COMMANDS
+from bot.handlers import COMMANDS, NOT_UNDER_AN_ANSWER
 from bot.logs import REDACTED
 from bot.runtime import App, BotData, Context
 from retrieval.engine import Engine
@@ -692,6 +692,25 @@ async def test_only_a_button_under_an_answer_votes_on_it(bot: Harness) -> None:
         "That button is not under one of my answers."
     }
     assert await bot.press(2002, other, their_vote) == "Thanks, noted 👎"  # the real one counts
+
+
+async def test_a_full_article_comes_only_for_an_article_its_answer_quoted(bot: Harness) -> None:
+    """ "full:N" was taken on any message for any id: a modified client could read an article
+    no answer showed (an archived one), and an id past SQLite's integers was an
+    OverflowError and a "Sorry". Data no handler takes was never answered at all."""
+    [answer] = await bot.ask(USER, "central bank rates")
+    [other] = await bot.ask(USER, "lighthouse keeper")
+    theirs = next(data for text, data in buttons(other).items() if text.startswith("📄"))
+    answered = len(bot.fake.calls("answerCallbackQuery"))
+    for data in (theirs, "full:99999999999999999999999", "more:abc", "vote:1:2", "x"):
+        bot.fake.callback_query(USER, answer["message_id"], data, forged=True)
+    calls = await bot.fake.wait_for("answerCallbackQuery", answered + 5, timeout=WAIT)
+    await bot.settle()
+    assert [c.params.get("text") for c in calls[answered:]] == [NOT_UNDER_AN_ANSWER] * 5
+    assert len(bot.replies(USER)) == 2  # no article sent, no "Sorry"
+    assert await bot.press(USER, other, theirs) is None  # under its own answer it comes
+    await bot.settle()
+    assert bot.replies(USER)[2]["text"].startswith("Lighthouse keepers of")
 
 
 async def test_sources_and_latest(bot: Harness) -> None:
