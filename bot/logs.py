@@ -21,7 +21,9 @@ URL_LOGGERS = ("httpx", "httpcore")
 # 35 s writing them, with the GIL held and the bot frozen. The job queue's scheduler logs
 # every run of every job at INFO: two lines for each 5-second index refresh, some 35,000 a
 # day burying the warnings that matter.
-NOISY_LOGGERS = ("numba", "apscheduler")
+# aiosqlite logs every statement with its parameters at DEBUG: whole articles, and a feed's
+# credentials as it is added.
+NOISY_LOGGERS = ("numba", "apscheduler", "aiosqlite")
 # trafilatura (and the parsers it drives) logs an ERROR for every page it cannot read
 # ("empty HTML tree", "lxml parsing failed"), without saying which: newsbot reports the same
 # page itself, with its name ("no article text found in the page").

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -195,3 +197,34 @@ async def test_migration_3_is_recorded(db_path: Path) -> None:
         assert (3, "news feeds") in rows
     finally:
         await conn.close()
+
+
+async def test_migration_13_forgets_the_credentials_feed_origins_recorded(db_path: Path) -> None:
+    engine = await Engine.open(db_path)
+    try:
+        drafts = [
+            ArticleDraft("Paid", "The harbour reopened on Monday.", origin="https://a.test/f?key=K9",
+                         extra={"feed_id": 4}),
+            ArticleDraft("Login", "The ferry sailed on Tuesday.", origin="https://u:PW7@b.test/f",
+                         extra={"feed_id": 5}),
+            ArticleDraft("Open", "The crane moved on Wednesday.", origin="https://c.test/f.rss",
+                         extra={"feed_id": 6}),
+            ArticleDraft("File", "The quay closed on Thursday.", origin="notes?.txt"),
+        ]  # fmt: skip
+        await engine.add_articles(drafts)
+    finally:
+        await engine.close()
+    with contextlib.closing(sqlite3.connect(db_path)) as conn, conn:
+        conn.execute("DELETE FROM schema_migrations WHERE version = 13")
+    conn = await connect(db_path)  # migrates again
+    try:
+        async with conn.execute("SELECT title, origin FROM articles ORDER BY id") as cur:
+            origins = [tuple(r) for r in await cur.fetchall()]
+    finally:
+        await conn.close()
+    assert origins == [
+        ("Paid", "feed 4"),
+        ("Login", "feed 5"),
+        ("Open", "https://c.test/f.rss"),
+        ("File", "notes?.txt"),  # not from a feed: left as it is
+    ]

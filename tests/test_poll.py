@@ -479,6 +479,9 @@ async def test_a_private_feeds_token_in_its_links_is_not_stored_with_the_article
     assert outcome.added == 1
     [article] = await articles(db)
     assert article["url"] == feed_server.url("/pages/market.html?id=5")
+    # the feed it came from is recorded with its token masked, so it does not outlive
+    # `feeds remove` in the database and every copy of it
+    assert article["origin"] == feed_server.url("/feeds/paid.rss") + "?token=***"
     assert len(market_hits(feed_server)) == 1  # fetched with its token
     feed_server.routes["/feeds/paid.rss"].body = body.replace(b"<guid>", b"<guid>v2-")
     (again,) = (await poller.poll_all()).outcomes  # a new guid: known by its public link

@@ -299,4 +299,17 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX feed_entries_url ON feed_entries (feed_id, url);
         """,
     ),
+    Migration(
+        13,
+        "feed origins without credentials",
+        """
+        -- An article from a feed recorded the feed's whole address as its origin, a private
+        -- feed's token or password too, which then outlived `feeds remove` in every copy of
+        -- the database. It is recorded masked from now on; the origins stored before that
+        -- may hold credentials (a user:password@ or a query) are told by the feed's id.
+        UPDATE articles SET origin = 'feed ' || json_extract(extra, '$.feed_id')
+        WHERE json_extract(extra, '$.feed_id') IS NOT NULL
+          AND (origin LIKE '%@%' OR origin LIKE '%?%' OR origin LIKE '%;%');
+        """,
+    ),
 )

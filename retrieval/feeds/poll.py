@@ -368,7 +368,7 @@ class FeedPoller:
             authors=entry.authors or (page.authors if page else ()),
             published=entry.published or (page.published if page else None),
             url=url,
-            origin=feed.url,
+            origin=feed.shown_url,  # its credentials masked
             extra={
                 **(page.extra if page else {}),
                 "feed_id": feed.id,
