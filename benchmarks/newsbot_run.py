@@ -30,6 +30,7 @@ from retrieval.engine import Engine
 from retrieval.index.files import index_dir, load_segments, save_index
 from retrieval.index.index import BM25Params, Index, SegmentBuilder
 from retrieval.index.tokens import Tokenizer
+from retrieval.indexing import SENTENCES, signature
 
 ADDED_ARTICLES = 20  # articles added one at a time to the big index
 ADDED_SIZE = (20, 40)  # sentences in each: a long news story
@@ -116,12 +117,13 @@ async def _persisted(
     folder = index_dir(db_path)
     clock = time.perf_counter
     started = clock()
-    save_index(built, folder, db_id)
+    saved_as = signature(built, SENTENCES)  # as `Engine.open` expects it
+    save_index(built, folder, db_id, saved_as)
     save_s = clock() - started
 
     started = clock()
     segments, watermark, count = load_segments(
-        folder, {"database_id": db_id, "signature": built.signature}
+        folder, {"database_id": db_id, "signature": saved_as}
     )
     loaded = Index(built.tokenizer, built.params, segments, watermark)
     load_s = clock() - started

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from retrieval.corpus.dates import BARE_DATE_HOUR
 from retrieval.corpus.db import database_id
 from retrieval.corpus.store import CorpusStore
 from retrieval.errors import IndexFileError, IndexWriteError
@@ -57,11 +58,14 @@ def article_index_dir(db_path: str | os.PathLike[str]) -> Path:
     return Path(f"{os.fspath(db_path)}.articles.index")
 
 
-SENTENCES = Docs("index", index_dir, "", lambda s, w: s.count_sentences_upto(w))
+# Each doc's time is its article's (`CorpusStore.sentences_after`); how a bare date is timed
+# is part of what an index holds, so an index made under another rule is rebuilt.
+_TIMES = f":bare-date-hour={BARE_DATE_HOUR}"
+SENTENCES = Docs("index", index_dir, _TIMES, lambda s, w: s.count_sentences_upto(w))
 ARTICLES = Docs(
     "article index",
     article_index_dir,
-    f":articles:title={TITLE_REPEATS}",
+    f":articles:title={TITLE_REPEATS}{_TIMES}",
     lambda s, w: s.count_articles_upto(w),
 )
 

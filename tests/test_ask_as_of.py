@@ -11,8 +11,9 @@ import pytest
 
 from bot.cli.ask import parse_as_of, parse_line
 from bot.cli.main import main
+from retrieval.corpus.dates import to_timestamp
 
-from .conftest import run_sql, stdin, write_jsonl
+from .conftest import SEEDS, run_sql, stdin, write_jsonl
 
 # One story told on three days: every version answers the question, so only the moment
 # decides which may be quoted.
@@ -29,6 +30,7 @@ STORIES = [
     )
 ]
 QUESTION = "How much did the Dover harbour board cut berth fees?"
+QUESTION_SEED = "Where did the joint exercise begin?"
 
 
 @pytest.fixture
@@ -202,13 +204,14 @@ def test_a_date_or_time_without_an_offset_is_in_the_configured_zone() -> None:
 def test_ask_reads_as_of_in_newsbot_timezone(
     dated_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """21:00 on 9 June in New York is 01:00 on the 10th in UTC: the 10th's article is out."""
-    evening = ask_json(dated_db, "--as-of", "2022-06-09T21:00", QUESTION)
-    assert set(published(evening)) == {"2022-06-08"}
+    """10:00 on 10 June in New York is 14:00 in UTC: past noon UTC, from when an article
+    dated the 10th counts, so it is in; at 10:00 UTC it is not yet."""
+    morning = ask_json(dated_db, "--as-of", "2022-06-10T10:00", QUESTION)
+    assert set(published(morning)) == {"2022-06-08"}
     monkeypatch.setenv("NEWSBOT_TIMEZONE", "America/New_York")
-    evening = ask_json(dated_db, "--as-of", "2022-06-09T21:00", QUESTION)
-    assert evening["as_of"] == "2022-06-10T01:00:00Z"
-    assert set(published(evening)) == {"2022-06-08", "2022-06-10"}
+    morning = ask_json(dated_db, "--as-of", "2022-06-10T10:00", QUESTION)
+    assert morning["as_of"] == "2022-06-10T14:00:00Z"
+    assert set(published(morning)) == {"2022-06-08", "2022-06-10"}
 
 
 def test_nothing_published_by_the_moment_is_told_in_newsbot_timezone(
@@ -220,4 +223,31 @@ def test_nothing_published_by_the_moment_is_told_in_newsbot_timezone(
     assert early["results"] == []
     assert early["message"] == (
         "Nothing published by 2022-06-01 23:59 CEST matches that; later articles do."
+    )
+
+
+def test_an_article_dated_by_day_is_of_that_day_west_of_utc(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A bare date counted from midnight UTC: in New York, the seed article dated 25 November
+    was quoted as of the 24th, and `stats` ended its range on the 24th."""
+    monkeypatch.setenv("NEWSBOT_TIMEZONE", "America/New_York")
+    assert main(["ingest", "--quiet", "--db", str(db_path), str(SEEDS)]) == 0
+    capsys.readouterr()
+    early = ask_json(db_path, "--as-of", "2024-11-24", QUESTION_SEED)
+    assert early["results"] == [] and "Nothing published by" in str(early["message"])
+    on_the_day = ask_json(db_path, "--as-of", "2024-11-25", QUESTION_SEED)
+    assert "Aslanduz" in str(on_the_day["results"])
+    assert main(["stats", "--db", str(db_path)]) == 0
+    assert "published:  2024-11-25 to 2024-11-25" in capsys.readouterr().out
+    monkeypatch.setenv("NEWSBOT_TIMEZONE", "Asia/Tokyo")  # and east of it, the same day
+    assert ask_json(db_path, "--as-of", "2024-11-24", QUESTION_SEED)["results"] == []
+    assert "Aslanduz" in str(ask_json(db_path, "--as-of", "2024-11-25", QUESTION_SEED))
+
+
+def test_a_bare_date_counts_from_noon_utc() -> None:
+    assert to_timestamp("2024-11-25") == datetime(2024, 11, 25, 12, tzinfo=UTC).timestamp()
+    assert (
+        to_timestamp("2024-11-25T08:00:00+00:00")
+        == datetime(2024, 11, 25, 8, tzinfo=UTC).timestamp()
     )

@@ -1,4 +1,5 @@
 import asyncio
+import json
 import os
 import signal
 import sqlite3
@@ -12,6 +13,8 @@ from retrieval.corpus.schema import MIGRATIONS, Migration
 from retrieval.corpus.store import CorpusReader
 from retrieval.engine import Engine
 from retrieval.errors import StoreError
+from retrieval.index.files import index_dir
+from retrieval.indexing import article_index_dir
 from retrieval.models import ArticleDraft
 
 from .conftest import corpus_file, run_sql, shared_articles, write_jsonl
@@ -499,3 +502,47 @@ async def test_the_article_of_a_sentence_comes_from_the_runs_articles_name(
         assert len(statements) == 1  # the articles stored since: the new one
     finally:
         readers.close()
+
+
+async def test_migration_14_times_bare_dates_from_noon_and_the_indexes_are_rebuilt(
+    db_path: Path,
+) -> None:
+    engine = await Engine.open(db_path)
+    try:
+        await engine.add_articles(
+            [
+                ArticleDraft("Dated", "The harbour reopened on Monday.", published="2024-11-25"),
+                ArticleDraft("Timed", "The ferry sailed.", published="2024-11-25T08:00:00Z"),
+                *(ArticleDraft(f"Other {n}", f"The crane {n} moved cargo.") for n in range(4)),
+            ]
+        )
+        await engine.refresh()
+        await engine.save_index()
+    finally:
+        await engine.close()
+    midnight, noon, eight = 1732492800.0, 1732536000.0, 1732521600.0
+    assert run_sql(db_path, "SELECT title, published_ts FROM articles ORDER BY id LIMIT 2") == [
+        ("Dated", noon),
+        ("Timed", eight),
+    ]
+    # a database from before: the bare date at midnight, migration 14 not applied, its
+    # indexes saved under the signature of then
+    run_sql(db_path, "UPDATE articles SET published_ts = ? WHERE title = 'Dated'", midnight)
+    run_sql(db_path, "DELETE FROM schema_migrations WHERE version = 14")
+    for folder in (index_dir(db_path), article_index_dir(db_path)):
+        manifest = folder / "manifest.json"
+        saved = json.loads(manifest.read_text())
+        saved["signature"] = saved["signature"].replace(":bare-date-hour=12", "")
+        manifest.write_text(json.dumps(saved))
+    engine = await Engine.open(db_path)
+    try:
+        # as of 11:00 UTC on the 25th, the article dated the 25th is not out yet
+        early = await engine.ask("harbour reopened", as_of=noon - 3600)
+        later = await engine.ask("harbour reopened", as_of=noon + 3600)
+    finally:
+        await engine.close()
+    assert run_sql(db_path, "SELECT title, published_ts FROM articles ORDER BY id LIMIT 2") == [
+        ("Dated", noon),
+        ("Timed", eight),
+    ]
+    assert early.passages == () and [p.article.title for p in later.passages] == ["Dated"]

@@ -106,10 +106,18 @@ def spelled_date(text: str) -> str | None:
     return parsed.isoformat() if parsed else None
 
 
+# When in its day a bare date ("2024-11-25") counts from: noon UTC is that same calendar day
+# in every zone from UTC-11:59 to UTC+11:59. Midnight UTC was the day before west of UTC, so
+# in New York an article dated the 25th was "published" by the 24th: quoted as of the 24th,
+# in the 24th's digest, and the last day of `stats`.
+BARE_DATE_HOUR = 12
+
+
 def to_timestamp(published: str | None) -> float | None:
-    """Unix time of a normalized published value; a bare date counts from midnight UTC."""
+    """Unix time of a normalized published value; a bare date counts from noon UTC."""
     if not published:
         return None
     if len(published) == 10:
-        return datetime.fromisoformat(published).replace(tzinfo=UTC).timestamp()
+        day = datetime.fromisoformat(published).replace(hour=BARE_DATE_HOUR, tzinfo=UTC)
+        return day.timestamp()
     return datetime.fromisoformat(published).timestamp()

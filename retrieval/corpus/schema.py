@@ -312,4 +312,17 @@ MIGRATIONS: tuple[Migration, ...] = (
           AND (origin LIKE '%@%' OR origin LIKE '%?%' OR origin LIKE '%;%');
         """,
     ),
+    Migration(
+        14,
+        "a bare date counts from noon UTC",
+        """
+        -- A date without a time ("2024-11-25") counted from midnight UTC, which is the day
+        -- before in every zone west of UTC (`retrieval.corpus.dates.BARE_DATE_HOUR`). Never
+        -- later than when the article was stored, as when it is ingested. The indexes keep
+        -- each article's time too: their signature changed with this, so they are rebuilt.
+        UPDATE articles
+        SET published_ts = min(published_ts + 43200, coalesce(ingested_ts, published_ts + 43200))
+        WHERE length(published) = 10 AND published_ts IS NOT NULL;
+        """,
+    ),
 )
