@@ -22,10 +22,11 @@ from pathlib import Path
 import pytest
 
 from bot.cli.main import main
-from retrieval.corpus.ingest import _storage_fault
+from retrieval.corpus.ingest import storage_fault
 from retrieval.corpus.schema import MIGRATIONS
 from retrieval.index.files import index_dir
 from tests.cli_process import clean_env, run_newsbot
+from tests.feed_server import FeedServer, Route
 
 from .conftest import SEEDS
 
@@ -332,6 +333,32 @@ def test_a_database_past_the_file_size_limit_stops_the_ingest_rlimit(tmp_path: P
     assert stats.returncode == 0 and "articles:   1\n" in stats.stdout
 
 
+def test_a_poll_past_the_file_size_limit_stops_with_what_to_do_rlimit(
+    tmp_path: Path, feed_server: FeedServer
+) -> None:
+    """`feeds poll` on a full disk ended in an OperationalError traceback."""
+    items = "".join(
+        f"<item><title>Harbour report {n}</title><guid>h-{n}</guid>"
+        f"<description>{' '.join(f'The crane{n}x{j} moved cargo {j}.' for j in range(200))}"
+        "</description></item>"
+        for n in range(60)
+    )
+    rss = f'<rss version="2.0"><channel><title>Harbour</title>{items}</channel></rss>'
+    feed_server.routes["/big.rss"] = Route(body=rss.encode(), content_type="application/rss+xml")
+    env = clean_env(NEWSBOT_ALLOW_PRIVATE_URLS="1")
+    added = run_newsbot(["feeds", "add", "--db", "news.db", feed_server.url("/big.rss")], tmp_path)
+    assert added.returncode == 0, added.stderr
+    full = run_newsbot(
+        ["feeds", "poll", "--quiet", "--db", "news.db"], tmp_path, env=env, file_size=64 << 10
+    )
+    assert full.returncode == 1
+    assert "newsbot: the poll stopped early: the database cannot be written" in full.stderr
+    assert "poll again: the entries stored are not fetched again" in full.stderr
+    assert_clear(full.stderr)
+    again = run_newsbot(["feeds", "poll", "--quiet", "--db", "news.db"], tmp_path, env=env)
+    assert again.returncode == 0 and "60 articles added" in again.stdout, again.stdout
+
+
 @pytest.mark.parametrize(
     ("code", "advice"),
     [
@@ -343,6 +370,6 @@ def test_a_stopped_ingest_says_what_to_fix_for_its_cause(code: int, advice: str)
     """A read-only database was told to "fix that (free some space)"."""
     exc = sqlite3.OperationalError("attempt to write")
     exc.sqlite_errorcode = code
-    said = _storage_fault(exc)
+    said = storage_fault(exc)
     assert said is not None and advice in said
     assert "free some space" not in said or code == sqlite3.SQLITE_FULL

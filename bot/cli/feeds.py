@@ -5,6 +5,7 @@ The parser is `bot.cli.main`'s; this module does what the commands ask."""
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 import time
 from datetime import UTC
@@ -13,6 +14,7 @@ from bot.cli.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE, require_database
 from bot.config import Settings
 from bot.progress import progress_bar
 from bot.times import when
+from retrieval.corpus.ingest import storage_fault
 from retrieval.engine import Engine
 from retrieval.errors import FeedError, IndexWriteError
 from retrieval.feeds.fetch import Fetcher
@@ -84,6 +86,12 @@ async def cmd_feeds(settings: Settings, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _poll_fault(exc: sqlite3.DatabaseError) -> str:
+    """What stopped a poll's writes, and what to do."""
+    again = "poll again: the entries stored are not fetched again"
+    return storage_fault(exc, again) or f"the database failed ({exc}); poll again later"
+
+
 async def _poll(settings: Settings, args: argparse.Namespace) -> int:
     engine = await Engine.open(settings.db_path)
     unsaved: IndexWriteError | None = None
@@ -96,7 +104,11 @@ async def _poll(settings: Settings, args: argparse.Namespace) -> int:
                 def done(outcome: FeedOutcome) -> None:
                     tick(1)
 
-                report = await engine.poll_feeds(fetcher, feeds, on_feed=done)
+                try:
+                    report = await engine.poll_feeds(fetcher, feeds, on_feed=done)
+                except sqlite3.DatabaseError as exc:  # every feed would fail alike: stop
+                    print(f"newsbot: the poll stopped early: {_poll_fault(exc)}", file=sys.stderr)
+                    return EXIT_FAILED
         if report.added:
             try:
                 await engine.save_index()

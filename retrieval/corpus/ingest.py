@@ -201,8 +201,12 @@ async def ingest_paths(
     return report
 
 
-def _storage_fault(exc: sqlite3.DatabaseError) -> str | None:
-    """Why no article can be stored at all now, or None when the fault may be one batch's.
+INGEST_AGAIN = "run the same ingest again: what is stored already is skipped as a duplicate"
+
+
+def storage_fault(exc: sqlite3.DatabaseError, again: str = INGEST_AGAIN) -> str | None:
+    """Why no article can be stored at all now, and what to do (`again`: how to go on once
+    that is fixed), or None when the fault may be one batch's.
 
     A full disk, a read-only or failing database refuses every write alike: retrying each
     article of every later batch would only list them all as failures.
@@ -222,10 +226,7 @@ def _storage_fault(exc: sqlite3.DatabaseError) -> str | None:
     }.get(code & 0xFF if isinstance(code, int) else -1)
     if why is None:
         return None
-    return (
-        f"{why[0]}. The articles stored before are safe; {why[1]}, and run the same ingest "
-        "again: what is stored already is skipped as a duplicate"
-    )
+    return f"{why[0]}. The articles stored before are safe; {why[1]}, and {again}"
 
 
 async def _store_batch(
@@ -240,7 +241,7 @@ async def _store_batch(
     try:
         results = list(await store.add_articles(prepared, archive))
     except sqlite3.DatabaseError as exc:
-        if (fault := _storage_fault(exc)) is not None:
+        if (fault := storage_fault(exc)) is not None:
             raise StoreError(fault) from exc
         # Find the culprit: store one by one so the rest of the batch is not lost with it.
         results = []
@@ -248,7 +249,7 @@ async def _store_batch(
             try:
                 results.extend(await store.add_articles([article], archive))
             except sqlite3.DatabaseError as exc:
-                if (fault := _storage_fault(exc)) is not None:
+                if (fault := storage_fault(exc)) is not None:
                     raise StoreError(fault) from exc
                 results.append(None)
                 report.failures.append(Failure(path, f"database refused it: {exc}", line))
