@@ -1,3 +1,4 @@
+import codecs
 import gzip
 import json
 import random
@@ -168,6 +169,29 @@ def test_json_lines_in_windows_1252_are_read_line_by_line(tmp_path: Path) -> Non
         and bad.line == 2
         and bad.error == ("not text: neither UTF-8 nor a legacy encoding, likely binary data")
     )
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+@pytest.mark.parametrize("name", ["export.jsonl", "export.jsonl.gz"])
+def test_json_lines_in_utf_16_are_read_line_by_line(
+    tmp_path: Path, encoding: str, name: str
+) -> None:
+    """PowerShell's `>` writes UTF-16 with a byte-order mark: split at b"\n", its first line
+    failed as "broken UTF-16", and a fragment after the last as invalid JSON."""
+    lines = [
+        json.dumps({"title": f"Café {n}", "text": f"Owners met on day {n}."}) for n in range(3)
+    ]
+    data = ("\r\n".join(lines) + "\r\n").encode(encoding)
+    if encoding == "utf-16-be":
+        data = codecs.BOM_UTF16_BE + data
+    path = tmp_path / name
+    path.write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
+    records = list(read_records(path))
+    assert [(r.line, r.draft and r.draft.title) for r in records] == [
+        (1, "Café 0"),
+        (2, "Café 1"),
+        (3, "Café 2"),
+    ]
 
 
 def test_unknown_format_names_the_valid_ones(tmp_path: Path) -> None:

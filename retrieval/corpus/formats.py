@@ -21,7 +21,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from retrieval.corpus.dates import parse_published, spelled_date
 from retrieval.corpus.text import clean_line
@@ -343,7 +343,11 @@ def _read_json(text: str, origin: str) -> Iterator[Record]:
             yield Record(None, f"{where}{exc}")
 
 
-def _lines(stream: IO[bytes]) -> Iterator[tuple[int, bytes | None]]:
+class _LineReader(Protocol):
+    def readline(self, limit: int = -1, /) -> bytes: ...
+
+
+def _lines(stream: _LineReader) -> Iterator[tuple[int, bytes | None]]:
     """(number, line) of each line; None for a line over MAX_LINE_BYTES, skipped unread."""
     number = 0
     while line := stream.readline(MAX_LINE_BYTES + 1):
@@ -356,7 +360,34 @@ def _lines(stream: IO[bytes]) -> Iterator[tuple[int, bytes | None]]:
             yield number, line
 
 
+class _Utf8Lines:
+    """The lines of a UTF-16 stream, as UTF-8 bytes: `_lines` splits bytes at b"\n", which
+    cuts UTF-16 ("\n\x00") out of step, so its first record and every other were lost."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._text = io.TextIOWrapper(stream, encoding="utf-16", errors="replace")
+
+    def readline(self, limit: int = -1, /) -> bytes:
+        return self._text.readline(limit).encode("utf-8")
+
+    def release(self) -> None:
+        """Let go of the stream, which its opener closes (a wrapper would close it too)."""
+        self._text.detach()
+
+
 def _read_jsonl(stream: IO[bytes], origin: str) -> Iterator[Record]:
+    peek = getattr(stream, "peek", None)
+    if peek is None or peek(2)[:2] not in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        yield from _json_lines(stream, origin)
+        return
+    utf16 = _Utf8Lines(stream)  # PowerShell's `>` and Out-File
+    try:
+        yield from _json_lines(utf16, origin)
+    finally:
+        utf16.release()
+
+
+def _json_lines(stream: _LineReader, origin: str) -> Iterator[Record]:
     for number, raw in _lines(stream):
         if raw is None:
             too_long = f"line longer than {size_text(MAX_LINE_BYTES)}: not one article"
