@@ -6,11 +6,13 @@ import sqlite3
 import sys
 from pathlib import Path
 
+import aiosqlite
 import pytest
 
+from retrieval.corpus import sentences as sentence_rules
 from retrieval.corpus.db import ReadConnections, connect
 from retrieval.corpus.schema import MIGRATIONS, Migration
-from retrieval.corpus.store import CorpusReader
+from retrieval.corpus.store import CorpusReader, CorpusStore, identify_articles
 from retrieval.engine import Engine
 from retrieval.errors import StoreError
 from retrieval.index.files import index_dir
@@ -546,3 +548,45 @@ async def test_migration_14_times_bare_dates_from_noon_and_the_indexes_are_rebui
         ("Timed", eight),
     ]
     assert early.passages == () and [p.article.title for p in later.passages] == ["Dated"]
+
+
+async def test_an_ingest_run_again_splits_no_stored_article_into_sentences(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run again after Ctrl-C, an ingest split every article stored already into sentences
+    and read their names and numbers, before finding it a duplicate: most of the first run's
+    time again. Only the articles not stored are split now."""
+    source = write_jsonl(
+        tmp_path / "batch.jsonl",
+        [{"title": f"Report {n}", "text": f"The crane {n} moved cargo."} for n in range(5)],
+    )
+    first = await engine.ingest([source])
+    assert first.added == 5
+    more = write_jsonl(
+        tmp_path / "more.jsonl",
+        [{"title": f"Report {n}", "text": f"The crane {n} moved cargo."} for n in range(7)],
+    )
+    split: list[str] = []
+    real = sentence_rules.article_sentences
+
+    def counted_split(text: str) -> list[tuple[int, str]]:
+        split.append(text)
+        return list(real(text))
+
+    monkeypatch.setattr(sentence_rules, "article_sentences", counted_split)
+    again = await engine.ingest([more])
+    assert (again.added, again.duplicates) == (2, 5)
+    assert split == ["The crane 5 moved cargo.", "The crane 6 moved cargo."]
+
+
+async def test_an_article_found_stored_but_deleted_since_is_stored_whole(
+    db: aiosqlite.Connection,
+) -> None:
+    """`identify_articles` leaves out the sentences of what it finds stored; if that copy
+    is gone by the write (deleted by hand), the article is made whole then."""
+    store = CorpusStore(db)
+    [draft] = [ArticleDraft("Harbour", "The crane moved cargo. The ferry sailed.")]
+    [result] = await store.add_articles(identify_articles([draft]))
+    assert result.added and result.sentences == 2
+    async with db.execute("SELECT count(*) FROM sentences WHERE finds IS NOT NULL") as cur:
+        assert (await cur.fetchone())[0] == 2  # type: ignore[index]

@@ -10,7 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from retrieval.corpus.formats import READABLE, format_of, read_records
-from retrieval.corpus.store import AddResult, CorpusStore, prepare_articles
+from retrieval.corpus.store import (
+    AddResult,
+    CorpusStore,
+    complete_articles,
+    identify_articles,
+)
 from retrieval.errors import ParseError, StoreError
 from retrieval.models import ArticleDraft
 from retrieval.wording import counted
@@ -236,7 +241,11 @@ async def _store_batch(
     archive: bool = False,
 ) -> None:
     """Store one batch; raises StoreError when the database cannot take any article."""
-    prepared = await asyncio.to_thread(prepare_articles, [draft for draft, _, _ in batch])
+    # What is stored already (an ingest run again after Ctrl-C or a full disk) is found by its
+    # URL and fingerprint alone, and not split into sentences: that is most of the work.
+    identified = await asyncio.to_thread(identify_articles, [draft for draft, _, _ in batch])
+    stored = await store.stored_among(identified)
+    prepared = await asyncio.to_thread(complete_articles, identified, stored)
     results: list[AddResult | None]  # one per article; None: the database refused it
     try:
         results = list(await store.add_articles(prepared, archive))

@@ -14,7 +14,7 @@ import sqlite3
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from itertools import chain
 from typing import NamedTuple, cast
@@ -70,6 +70,9 @@ class PreparedArticle:
     finds: tuple[bytes | None, ...] = ()
     title_terms: str | None = None  # as stored (`title_terms`); None: tokenized when asked
     published_ts: float | None = None  # the draft's date as a Unix time; None: it has none
+    # False: only what finds a stored copy (URL, fingerprint) is worked out, for an article
+    # found stored already (`identify_articles`); `complete_articles` does the rest.
+    whole: bool = True
 
 
 def title_terms(title: str, tokenizer: Tokenizer) -> str:
@@ -98,26 +101,57 @@ def prepare_articles(drafts: Iterable[ArticleDraft]) -> list[PreparedArticle]:
     """Sentences (NLTK Punkt), canonical URL, fingerprint and what each sentence names, of
     each draft. Pure and CPU-bound, about a millisecond an article: callers on an event loop
     run it with `asyncio.to_thread`."""
+    return complete_articles(identify_articles(drafts))
+
+
+def identify_articles(drafts: Iterable[ArticleDraft]) -> list[PreparedArticle]:
+    """What finds each draft's stored copy (canonical URL, fingerprint), and its date: a
+    sixth of `prepare_articles`' work. Its articles are not `whole`."""
+    return [
+        PreparedArticle(
+            draft,
+            canonical_url(draft.url),
+            fingerprint(draft.text),
+            (),
+            published_ts=to_timestamp(draft.published),
+            whole=False,
+        )
+        for draft in drafts
+    ]
+
+
+def complete_articles(
+    articles: Sequence[PreparedArticle], skipped: Collection[int] = ()
+) -> list[PreparedArticle]:
+    """`articles` made whole (sentences, what each names, title terms), but for those at the
+    positions `skipped` (found stored: `CorpusStore.stored_among`), left as they are."""
     # Imported here: NLTK takes seconds to import, and only writers need it (and the
     # compiled reading of names, numbers and dates, which the ranking owns).
     from retrieval.corpus.sentences import article_sentences
     from retrieval.ranking.answers import packed_finds
 
-    prepared = [
-        PreparedArticle(
-            draft,
-            canonical_url(draft.url),
-            fingerprint(draft.text),
-            tuple(article_sentences(draft.text)),
-            published_ts=to_timestamp(draft.published),
-        )
-        for draft in drafts
+    split = [
+        article
+        if article.whole or number in skipped
+        else replace(article, sentences=tuple(article_sentences(article.draft.text)))
+        for number, article in enumerate(articles)
     ]
     # the whole batch's sentences read at once: a call of the compiled reading costs more
     # than a sentence does
-    finds = iter(packed_finds([text for article in prepared for _, text in article.sentences]))
+    finds = iter(
+        packed_finds(
+            [
+                text
+                for number, article in enumerate(split)
+                if not article.whole and number not in skipped
+                for _, text in article.sentences
+            ]
+        )
+    )
     return [
-        replace(
+        article
+        if article.whole or number in skipped
+        else replace(
             article,
             finds=tuple(next(finds) for _ in article.sentences),
             # a draft without a title is refused by the write (NOT NULL), not here
@@ -126,8 +160,9 @@ def prepare_articles(drafts: Iterable[ArticleDraft]) -> list[PreparedArticle]:
                 if isinstance(article.draft.title, str)
                 else None
             ),
+            whole=True,
         )
-        for article in prepared
+        for number, article in enumerate(split)
     ]
 
 
@@ -225,6 +260,8 @@ class CorpusStore:
                 if existing is not None:
                     results.append(AddResult(existing, added=False, sentences=0))
                     continue
+                if not article.whole:  # found stored before, deleted since: rare, read now
+                    [article] = complete_articles([article])
                 article_id, next_id = next_id, next_id + 1
                 by_hash[article.content_hash] = article_id
                 if article.url is not None:
@@ -292,6 +329,17 @@ class CorpusStore:
         )
         urls = await self._ids_of_urls(a.url for a in articles if a.url is not None)
         return {str(r[1]): int(r[0]) for r in hashes}, urls
+
+    async def stored_among(self, articles: Sequence[PreparedArticle]) -> set[int]:
+        """The positions in `articles` of those stored already (`add_articles` would find
+        them duplicates): a batch ingested again need not be split into sentences. Reads."""
+        by_hash, by_url = await self._stored_matches(articles)
+        return {
+            number
+            for number, article in enumerate(articles)
+            if article.content_hash in by_hash
+            or (article.url is not None and article.url in by_url)
+        }
 
     async def ids_by_url(self, urls: Iterable[str]) -> dict[str, int]:
         """The stored article of each of these addresses that has one, by canonical URL."""
