@@ -276,6 +276,31 @@ def test_stats_tells_dates_in_the_zone_and_counts_undated_and_archived(
     assert "published:  0001-01-01 to 2024-11-25; 1 undated\n" in capsys.readouterr().out
 
 
+def test_ask_tells_a_time_of_publication_in_the_zone(
+    db_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A date and time printed as stored, 2024-11-25T23:30:00+00:00, whatever the zone."""
+    timed = {
+        "title": "Timed",
+        "text": "The harbour crane moved cargo.",
+        "published": "2024-11-25T23:30:00Z",
+    }
+    dated = {"title": "Dated", "text": "The harbour ferry sailed.", "published": "2024-11-02"}
+    others = [{"title": f"Other {n}", "text": f"The quay {n} closed."} for n in range(4)]
+    source = write_jsonl(tmp_path / "a.jsonl", [timed, dated, *others])
+    assert main(["--db", str(db_path), "ingest", "--quiet", str(source)]) == 0
+    monkeypatch.setenv("NEWSBOT_TIMEZONE", "Asia/Tokyo")
+    capsys.readouterr()
+    assert main(["--db", str(db_path), "ask", "harbour"]) == 0
+    out = capsys.readouterr().out
+    assert "— Timed · 2024-11-26 08:30 JST" in out and "— Dated · 2024-11-02" in out
+    assert main(["--db", str(db_path), "ask", "--json", "harbour"]) == 0
+    assert "2024-11-25T23:30:00+00:00" in capsys.readouterr().out  # data stays as stored
+
+
 def test_every_command_has_help_and_is_in_the_readme() -> None:
     parser = build_parser()
     readme = (REPO / "README.md").read_text()

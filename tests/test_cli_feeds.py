@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import re
 from pathlib import Path
 
 import pytest
@@ -154,3 +155,19 @@ def test_every_feeds_command_has_help() -> None:
     assert set(helps) == {"add", "list", "remove", "poll"}
     assert all(helps.values())
     assert any(c.dest == "feeds" and c.help for c in commands._choices_actions)
+
+
+def test_feeds_list_tells_its_times_in_the_zone(
+    capsys: pytest.CaptureFixture[str],
+    db_path: Path,
+    feed_server: FeedServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    feed_server.routes["/down.rss"] = Route(status=500)
+    run(capsys, db_path, "feeds", "add", feed_server.url("/down.rss"))
+    run(capsys, db_path, "feeds", "poll")
+    monkeypatch.setenv("NEWSBOT_TIMEZONE", "Asia/Tokyo")
+    _, listed, _ = run(capsys, db_path, "feeds", "list")
+    assert re.search(r"last fetch \d{4}-\d\d-\d\d \d\d:\d\d JST", listed), listed
+    assert re.search(r"next try \d{4}-\d\d-\d\d \d\d:\d\d JST", listed), listed
+    assert "UTC" not in listed

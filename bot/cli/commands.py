@@ -132,6 +132,17 @@ def _block(*lines: str | None) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def _date_shown(published: str | None, zone: tzinfo) -> str:
+    """A published date as given (2024-11-25), a date and time in `zone` (2024-11-25 17:30
+    JST): stored in UTC, it was printed as 2024-11-25T08:30:00+00:00 whatever the zone."""
+    if not published or len(published) == 10:
+        return published or ""
+    try:
+        return when(datetime.fromisoformat(published), zone)
+    except (ValueError, OverflowError):  # stored by another build: as it is
+        return published
+
+
 def render_text(result: SearchResult, color: bool, zone: tzinfo) -> str:
     """The answer for a terminal, quotes and names clipped as the bot clips them, so a
     sentence stored whole before sentences were bounded prints a screenful, not megabytes."""
@@ -151,7 +162,7 @@ def render_text(result: SearchResult, color: bool, zone: tzinfo) -> str:
             clip(a.title, TITLE_CHARS),
             clip(a.source or "", NAME_CHARS),
             some_of(a.authors, AUTHORS_SHOWN),
-            clip(a.published or "", NAME_CHARS),
+            clip(_date_shown(a.published, zone), NAME_CHARS),
         )
         source = " · ".join(part for part in parts if part)
         blocks.append(

@@ -8,7 +8,7 @@ import argparse
 import sqlite3
 import sys
 import time
-from datetime import UTC
+from datetime import UTC, tzinfo
 
 from bot.cli.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE, require_database
 from bot.config import Settings
@@ -31,12 +31,12 @@ def interval_value(text: str) -> float:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def render_feeds(feeds: list[Feed]) -> str:
+def render_feeds(feeds: list[Feed], zone: tzinfo = UTC) -> str:
     if not feeds:
         return "no feeds yet: add one with `newsbot feeds add URL`"
     lines = []
     for feed in feeds:
-        fetched = when(feed.last_fetch_ts, UTC)
+        fetched = when(feed.last_fetch_ts, zone)
         lines.append(
             f"{feed.id:>3}  {feed.status:<12} every {format_interval(feed.interval):<6}"
             f" {feed.articles:>5,} {agreeing(feed.articles, 'article ', 'articles')}"
@@ -48,7 +48,7 @@ def render_feeds(feeds: list[Feed]) -> str:
             retry = (
                 "re-add it to resume"
                 if feed.paused
-                else f"next try {when(feed.next_poll_ts, UTC)}"
+                else f"next try {when(feed.next_poll_ts, zone)}"
             )
             lines.append(f"     last error: {feed.last_error} ({retry})")
     return "\n".join(lines)
@@ -73,7 +73,7 @@ async def cmd_feeds(settings: Settings, args: argparse.Namespace) -> int:
                 "; it is due now (newsbot feeds poll, or the running bot, fetches it)"
             )
         elif args.feeds_command == "list":
-            print(render_feeds(await engine.feeds()))
+            print(render_feeds(await engine.feeds(), settings.zone))
         else:
             feed = await engine.remove_feed(args.feed)
             print(
