@@ -205,7 +205,7 @@ def test_a_file_cut_short_says_how_many_of_its_articles_were_kept(
     assert "added 2 articles" in out
     [failed] = [line for line in err.splitlines() if line.startswith("failed: ")]
     assert failed.startswith(f"failed: {cut}: cannot read file: ")
-    assert failed.endswith("; the 2 articles read before it are kept")
+    assert failed.endswith("; the 2 articles read before it are stored")
 
 
 def test_the_ingest_summary_counts_in_words() -> None:

@@ -314,7 +314,10 @@ def test_an_archive_is_searched_but_kept_out_of_digests(
     assert first["article"]["title"] == strike["title"]
     # stored plainly by mistake: the same ingest with --archive archives it
     assert main([*db, "ingest", "--archive", str(new)]) == 0
-    assert "1 duplicate" in capsys.readouterr().out
+    # said: the summary counted a duplicate and nothing else
+    assert "1 duplicate, 0 failed; 1 article archived (kept out of digests)" in (
+        capsys.readouterr().out
+    )
     assert main([*db, "digest", "--since", "1h", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["stories"] == []
 

@@ -52,6 +52,7 @@ class IngestReport:
     unlisted: int = 0  # further failures, counted only (LISTED_PER_FILE)
     stopped: str | None = None  # why the ingest stopped early: the database cannot be written,
     # or it was interrupted
+    archived: int = 0  # with --archive: the articles marked, those found stored too
 
     @property
     def ok(self) -> bool:
@@ -62,9 +63,14 @@ class IngestReport:
         return len(self.failures) + self.unlisted
 
     def summary(self) -> str:
+        archived = (
+            f"; {counted(self.archived, 'article')} archived (kept out of digests)"
+            if self.archived
+            else ""
+        )
         return (
             f"added {counted(self.added, 'article')} ({counted(self.sentences, 'sentence')}), "
-            f"{counted(self.duplicates, 'duplicate')}, {self.failed:,} failed"
+            f"{counted(self.duplicates, 'duplicate')}, {self.failed:,} failed{archived}"
         )
 
 
@@ -198,7 +204,9 @@ async def ingest_paths(
                     if len(pending) >= BATCH:
                         await flush()
             except ParseError as exc:
-                kept = f"; the {counted(good, 'article')} read before it are kept" if good else ""
+                kept = (  # added or found stored: the summary says which
+                    f"; the {counted(good, 'article')} read before it are stored" if good else ""
+                )
                 report.failures.append(Failure(str(item), f"{exc}{kept}"))
         await flush()
     except StoreError as exc:  # no article can be stored now: stop, keep what is stored
@@ -265,6 +273,7 @@ async def _store_batch(
     for result, article in zip(results, prepared, strict=True):
         if result is None:
             continue
+        report.archived += archive
         if result.added:
             report.added += 1
             report.sentences += result.sentences
