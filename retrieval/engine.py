@@ -18,7 +18,7 @@ from pathlib import Path
 import aiosqlite
 
 from retrieval.conversations import Conversations
-from retrieval.corpus.db import ReadConnections, connect, database_id
+from retrieval.corpus.db import ReadConnections, connect, database_id, open_database
 from retrieval.corpus.ingest import IngestReport, ingest_paths
 from retrieval.corpus.store import (
     AddResult,
@@ -135,7 +135,7 @@ class Engine:
         `reads_only`: the caller only reads, so a database this user cannot write is opened
         read-only (`connect`), its index built in memory when the saved one is stale.
         """
-        conn = await connect(db_path, reads_only)
+        conn, read_only = await open_database(db_path, reads_only)
         try:
             store = CorpusStore(conn)
             index, articles = await open_indexes(store, db_path, progress)
@@ -144,7 +144,7 @@ class Engine:
             await conn.close()
             raise
         gc.set_threshold(*_COLLECTION_THRESHOLDS)
-        return cls(Path(db_path), conn, index, articles, ReadConnections(db_path))
+        return cls(Path(db_path), conn, index, articles, ReadConnections(db_path, read_only))
 
     @classmethod
     async def open_seeded(

@@ -163,6 +163,32 @@ def test_a_full_disk_under_the_database_loses_no_committed_article(tmp_path: Pat
     assert ANSWER in steps["ask"][1]
 
 
+def test_a_database_on_a_full_disk_is_still_read(tmp_path: Path) -> None:
+    """SQLite makes a -shm file beside a WAL database to read it: with no room for it, stats,
+    ask and digest failed with "disk I/O error". With no writer at work, the database is
+    read as it is, as in a read-only folder."""
+    (tmp_path / "db").mkdir()
+    steps = in_namespace(
+        tmp_path,
+        f"""
+        mount -t tmpfs -o size=1m tmpfs db
+        newsbot seed ingest --quiet --db db/news.db {SEEDS}
+        dd if=/dev/zero of=db/filler bs=4k 2>/dev/null || true
+        newsbot stats stats --db db/news.db
+        newsbot ask ask --db db/news.db "{QUESTION}" --limit 1
+        newsbot digest digest --db db/news.db --since 2024-11-24 --until 2024-11-26
+        """,
+    )
+    assert steps["seed"][0] == 0, steps["seed"]
+    for step in ("stats", "ask", "digest"):
+        rc, out, err = steps[step]
+        assert rc == 0, err
+        assert_clear(err)
+    assert "articles:   1\n" in steps["stats"][1]
+    assert ANSWER in steps["ask"][1]
+    assert "joint border exercises" in steps["digest"][1]
+
+
 def test_a_read_only_index_folder_is_read_and_not_written(tmp_path: Path) -> None:
     assert (
         run_newsbot(["ingest", "--quiet", "--db", "news.db", str(SEEDS)], tmp_path).returncode == 0
@@ -281,7 +307,7 @@ def test_a_read_only_database_of_an_older_schema_is_refused_clearly(tmp_path: Pa
         """,
     )
     rc, out, err = steps["stats"]
-    assert rc == 1 and "it is read-only here, so it cannot be upgraded" in err
+    assert rc == 1 and "it can only be read here (no right to write there, or no room)" in err
     assert "run any newsbot command on it once where it can be written" in err
     assert_clear(err)
 

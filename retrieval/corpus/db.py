@@ -34,12 +34,40 @@ async def connect(path: str | os.PathLike[str], reads_only: bool = False) -> aio
     user's folder) is opened read-only (`read_only_uri`) for a caller that `reads_only`
     (stats, ask, digest); for any other, StoreError says so before anything is done.
     """
+    conn, _ = await open_database(path, reads_only)
+    return conn
+
+
+async def open_database(
+    path: str | os.PathLike[str], reads_only: bool = False
+) -> tuple[aiosqlite.Connection, str | None]:
+    """`connect`, and the URI the database was opened read-only with (None: read-write),
+    which the reading threads' connections must use too (`ReadConnections`).
+
+    For a caller that `reads_only`, a database whose folder has no room for the -shm file
+    SQLite makes beside it to read (a full disk: "disk I/O error") is read as it is, as in a
+    read-only folder, when no writer is at work (no -wal file)."""
     path = Path(path)
     if path.parent and not path.parent.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
     read_only = read_only_uri(path)
     if not reads_only:
         require_writable(path)
+    try:
+        return await _open(path, read_only), read_only
+    except StoreError as exc:
+        cause = exc.__cause__
+        code = getattr(cause, "sqlite_errorcode", None)
+        full = isinstance(code, int) and code & 0xFF in (sqlite3.SQLITE_IOERR, sqlite3.SQLITE_FULL)
+        if not (reads_only and read_only is None and full and _no_writer(path)):
+            raise
+    immutable = _immutable_uri(path)
+    return await _open(path, immutable), immutable
+
+
+async def _open(path: Path, read_only: str | None) -> aiosqlite.Connection:
+    """The database at `path`, read-write (`read_only` None: WAL, migrated) or read-only by
+    the URI `read_only` (its schema current); StoreError, caused by SQLite's, if not."""
     try:
         if read_only is None:
             conn = await aiosqlite.connect(path, isolation_level=None)
@@ -82,9 +110,20 @@ def read_only_uri(path: Path) -> str | None:
     folder = path.resolve().parent
     if os.access(path, os.W_OK) and os.access(folder, os.W_OK):
         return None
+    if _no_writer(path):
+        return _immutable_uri(path)
+    return f"{path.resolve().as_uri()}?mode=ro"
+
+
+def _no_writer(path: Path) -> bool:
+    """No -wal file beside the database, or an empty one: no process has written it since
+    the last one to close it checkpointed, so the main file holds every transaction."""
     wal = Path(f"{path}-wal")
-    immutable = not wal.exists() or wal.stat().st_size == 0
-    return f"{path.resolve().as_uri()}?mode=ro" + ("&immutable=1" if immutable else "")
+    return not wal.exists() or wal.stat().st_size == 0
+
+
+def _immutable_uri(path: Path) -> str:
+    return f"{path.resolve().as_uri()}?mode=ro&immutable=1"
 
 
 def require_writable(path: Path) -> None:
@@ -129,8 +168,8 @@ async def _require_current(conn: aiosqlite.Connection) -> None:
     if version < latest:
         raise StoreError(
             f"the database is at schema version {version} and this newsbot needs {latest}; "
-            "it is read-only here, so it cannot be upgraded: run any newsbot command on it "
-            "once where it can be written"
+            "it can only be read here (no right to write there, or no room), so it cannot be "
+            "upgraded: run any newsbot command on it once where it can be written"
         )
 
 
@@ -304,10 +343,11 @@ class ReadConnections:
     more (the engine's close).
     """
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
-        # immutable too where the engine's connection is (`read_only_uri`): without it a
-        # read-only connection to a WAL database still needs a -shm file it can make
-        self._uri = read_only_uri(Path(path)) or f"{Path(path).resolve().as_uri()}?mode=ro"
+    def __init__(self, path: str | os.PathLike[str], uri: str | None = None) -> None:
+        # `uri`: the one the engine's connection was opened read-only with (`open_database`),
+        # immutable where it is: a read-only connection to a WAL database still needs a -shm
+        # file it can make
+        self._uri = uri or read_only_uri(Path(path)) or f"{Path(path).resolve().as_uri()}?mode=ro"
         self._local = threading.local()
         self._lock = threading.Lock()
         self._opened: list[sqlite3.Connection] = []
