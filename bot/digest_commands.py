@@ -30,7 +30,7 @@ from bot.digest_format import (
 )
 from bot.markup import escape
 from bot.runtime import App, Context, topic_of
-from retrieval.digest.digest import keyword_terms
+from retrieval.digest.digest import keyword_terms, typed_keywords
 from retrieval.digest.schedule import DailyTime, looks_like_zone, parse_zone, period_for
 from retrieval.errors import DigestError, ScheduleError
 from retrieval.index.tokens import Tokenizer
@@ -96,7 +96,7 @@ def parse_subscribe(
             keywords_and_quiet.append(word)
     quiet = any(w.casefold() == QUIET for w in keywords_and_quiet)
     keywords = tuple(w for w in keywords_and_quiet if w.casefold() != QUIET)
-    keyword_terms(keywords, Tokenizer())
+    typed_keywords(keywords, Tokenizer())
     return SubscribeRequest(
         at or DEFAULT_TIME, zone or parse_zone(default_zone).key, keywords, quiet, target
     )
@@ -326,9 +326,10 @@ async def digest_now(update: Update, context: Context) -> None:
             await _reply(message, f"A digest was sent here just now; /digest again in {wait} s.")
         return
     found = await shared.subscriptions.get(message.chat.id)
-    keywords = tuple(context.args or ()) or (found.keywords if found and found.active else ())
-    try:
-        keyword_terms(keywords, Tokenizer())
+    typed = tuple(context.args or ())
+    keywords = typed or (found.keywords if found and found.active else ())
+    try:  # typed ones are bounded; a subscription's are what it was stored with
+        (typed_keywords if typed else keyword_terms)(keywords, Tokenizer())
     except DigestError as exc:
         await _reply(message, usage(str(exc), "/digest oil opec"))
         return

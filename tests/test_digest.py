@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from bot.cli.main import main
-from retrieval.digest.digest import LATE_WINDOW, Digest, Period, keyword_terms
+from retrieval.digest.digest import LATE_WINDOW, Digest, Period, keyword_terms, typed_keywords
 from retrieval.engine import Engine
 from retrieval.errors import DigestError
 from retrieval.index.tokens import Tokenizer
@@ -213,6 +213,19 @@ async def test_a_story_is_timed_by_its_dated_reports_not_an_undated_copy(
     [story] = (await digest_of(engine)).items
     assert len(story.articles) == 2 and not story.undated
     assert story.published == DAY + timedelta(hours=9)
+
+
+async def test_a_subscription_stored_with_more_keywords_than_now_typed_gets_its_digest(
+    engine: Engine,
+) -> None:
+    """Keywords typed now are bounded (20); a subscription stored before with more must not
+    fail its digest every day."""
+    await add(engine, *TRAM, BAKERY, ELECTIONS)
+    many = ["elections", *(f"topic{n}" for n in range(24))]
+    with pytest.raises(DigestError, match="at most 20 keywords"):
+        typed_keywords(many, Tokenizer())
+    digest = await digest_of(engine, keywords=many)
+    assert [i.headline for i in digest.items] == [ELECTIONS.title]
 
 
 async def test_keywords_match_the_words_as_search_does(news: Engine) -> None:

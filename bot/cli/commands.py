@@ -19,7 +19,7 @@ from bot.config import Settings
 from bot.progress import progress_bar
 from bot.times import day_in, read_moment, when
 from retrieval.corpus.ingest import LISTED_PER_FILE, IngestReport
-from retrieval.digest.digest import Digest, Period, keyword_terms
+from retrieval.digest.digest import Digest, Period, typed_keywords
 from retrieval.engine import Engine
 from retrieval.errors import DigestError, IndexWriteError, StoreError
 from retrieval.index.tokens import Tokenizer
@@ -246,7 +246,7 @@ async def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
         return EXIT_USAGE
     zone = settings.zone
     try:
-        keyword_terms(args.keywords, Tokenizer())
+        typed_keywords(args.keywords, Tokenizer())
     except DigestError as exc:
         print(f"newsbot digest: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -111,14 +111,20 @@ class PeriodArticle:
     published: str | None = None  # as stored
 
 
-def keyword_terms(keywords: Sequence[str], tokenizer: Tokenizer) -> frozenset[str]:
-    """The index terms of `keywords`; DigestError when they are too many or all too common
-    to search."""
+def typed_keywords(keywords: Sequence[str], tokenizer: Tokenizer) -> frozenset[str]:
+    """`keyword_terms` of keywords just typed (/subscribe, /digest, `newsbot digest`), which
+    are also bounded: DigestError past MAX_KEYWORDS or MAX_KEYWORD_CHARS. A subscription
+    stored before the bound keeps its digests (its notices show its keywords in part)."""
     if len(keywords) > MAX_KEYWORDS or sum(map(len, keywords)) > MAX_KEYWORD_CHARS:
         raise DigestError(
             f"a digest takes at most {MAX_KEYWORDS} keywords of {MAX_KEYWORD_CHARS} characters "
             "in all, the names, places or topics it is about, e.g. oil opec"
         )
+    return keyword_terms(keywords, tokenizer)
+
+
+def keyword_terms(keywords: Sequence[str], tokenizer: Tokenizer) -> frozenset[str]:
+    """The index terms of `keywords`; DigestError when they are all too common to search."""
     terms = frozenset(tokenizer(" ".join(keywords)))
     if keywords and not terms:
         raise DigestError(
