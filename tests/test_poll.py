@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import sqlite3
@@ -430,13 +431,20 @@ async def test_a_database_error_stops_the_poll_of_every_site(
     await registry.add(
         feed_server.serve("/feeds/gazette.rss", "gazette.rss").replace("127.0.0.1", "localhost")
     )
+    for page in ("library", "ferry", "regatta"):  # the other site's, slow
+        feed_server.routes[f"/pages/{page}.html"].drip = 0.01
     await db.execute(
         "CREATE TEMP TRIGGER no_room BEFORE INSERT ON articles"
         " BEGIN SELECT RAISE(ABORT, 'no room'); END"
     )
     with pytest.raises((sqlite3.Error, StoreError), match="no room"):
         await FeedPoller(db, fetcher).poll_all()
+    # no page fetch goes on after it (they failed later, the fetcher closed, as "Task
+    # exception was never retrieved")
+    assert [t for t in asyncio.all_tasks() if t is not asyncio.current_task()] == []
     assert not db.in_transaction
+    for page in ("library", "ferry", "regatta"):
+        feed_server.routes[f"/pages/{page}.html"].drip = 0.0
     await db.execute("DROP TRIGGER no_room")
     report = await FeedPoller(db, fetcher).poll_all()  # the connection goes on
     assert report.added == 5 and not report.failed

@@ -299,11 +299,13 @@ class FeedPoller:
 
         tasks = [asyncio.create_task(article(e)) for e in entries]
         late: set[asyncio.Task[ArticleDraft | None]] = set()
-        if tasks:
-            _, late = await asyncio.wait(tasks, timeout=self.pages_deadline)
-            for task in late:
-                task.cancel()
-            await asyncio.gather(*late, return_exceptions=True)
+        try:
+            if tasks:
+                _, late = await asyncio.wait(tasks, timeout=self.pages_deadline)
+        finally:  # cancelled too (another site's poll failed, Ctrl-C): no fetch goes on
+            for task in tasks:
+                task.cancel()  # those done are left as they are
+            await asyncio.gather(*tasks, return_exceptions=True)
         if late:
             problems.append(
                 f"{counted(len(late), 'entry', 'entries')} left for the next poll: their "
