@@ -204,13 +204,13 @@ def test_a_date_or_time_without_an_offset_is_in_the_configured_zone() -> None:
 def test_ask_reads_as_of_in_newsbot_timezone(
     dated_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """10:00 on 10 June in New York is 14:00 in UTC: past noon UTC, from when an article
-    dated the 10th counts, so it is in; at 10:00 UTC it is not yet."""
-    morning = ask_json(dated_db, "--as-of", "2022-06-10T10:00", QUESTION)
+    """09:00 on 10 June in New York is 13:00 in UTC: past 10:00 UTC, from when an article
+    dated the 10th counts, so it is in; at 09:00 UTC it is not yet."""
+    morning = ask_json(dated_db, "--as-of", "2022-06-10T09:00", QUESTION)
     assert set(published(morning)) == {"2022-06-08"}
     monkeypatch.setenv("NEWSBOT_TIMEZONE", "America/New_York")
-    morning = ask_json(dated_db, "--as-of", "2022-06-10T10:00", QUESTION)
-    assert morning["as_of"] == "2022-06-10T14:00:00Z"
+    morning = ask_json(dated_db, "--as-of", "2022-06-10T09:00", QUESTION)
+    assert morning["as_of"] == "2022-06-10T13:00:00Z"
     assert set(published(morning)) == {"2022-06-08", "2022-06-10"}
 
 
@@ -240,13 +240,18 @@ def test_an_article_dated_by_day_is_of_that_day_west_of_utc(
     assert "Aslanduz" in str(on_the_day["results"])
     assert main(["stats", "--db", str(db_path)]) == 0
     assert "published:  2024-11-25 to 2024-11-25" in capsys.readouterr().out
-    monkeypatch.setenv("NEWSBOT_TIMEZONE", "Asia/Tokyo")  # and east of it, the same day
-    assert ask_json(db_path, "--as-of", "2024-11-24", QUESTION_SEED)["results"] == []
-    assert "Aslanduz" in str(ask_json(db_path, "--as-of", "2024-11-25", QUESTION_SEED))
+    # and east of it, to New Zealand's summer (UTC+13), the same day
+    for zone in ("Asia/Tokyo", "Pacific/Auckland", "Pacific/Honolulu"):
+        monkeypatch.setenv("NEWSBOT_TIMEZONE", zone)
+        assert ask_json(db_path, "--as-of", "2024-11-24", QUESTION_SEED)["results"] == []
+        assert "Aslanduz" in str(ask_json(db_path, "--as-of", "2024-11-25", QUESTION_SEED))
+        capsys.readouterr()
+        assert main(["stats", "--db", str(db_path)]) == 0
+        assert "published:  2024-11-25 to 2024-11-25" in capsys.readouterr().out
 
 
-def test_a_bare_date_counts_from_noon_utc() -> None:
-    assert to_timestamp("2024-11-25") == datetime(2024, 11, 25, 12, tzinfo=UTC).timestamp()
+def test_a_bare_date_counts_from_10_utc() -> None:
+    assert to_timestamp("2024-11-25") == datetime(2024, 11, 25, 10, tzinfo=UTC).timestamp()
     assert (
         to_timestamp("2024-11-25T08:00:00+00:00")
         == datetime(2024, 11, 25, 8, tzinfo=UTC).timestamp()

@@ -149,7 +149,7 @@ async def test_period_is_by_publication_else_ingestion(news: Engine) -> None:
     assert sorted(i for item in digest.items for i in item.article_ids) == sorted(
         [inside, undated_inside]
     )
-    # A date-only "published" counts from noon UTC of that day.
+    # A date-only "published" counts from 10:00 UTC of that day.
     [dated] = await add(engine, ArticleDraft("Date only", "Just a date.", published="2024-06-03"))
     digest = await digest_of(engine)
     assert dated in {i for item in digest.items for i in item.article_ids}

@@ -506,7 +506,7 @@ async def test_the_article_of_a_sentence_comes_from_the_runs_articles_name(
         readers.close()
 
 
-async def test_migration_14_times_bare_dates_from_noon_and_the_indexes_are_rebuilt(
+async def test_migration_14_times_bare_dates_from_10_utc_and_the_indexes_are_rebuilt(
     db_path: Path,
 ) -> None:
     engine = await Engine.open(db_path)
@@ -522,9 +522,9 @@ async def test_migration_14_times_bare_dates_from_noon_and_the_indexes_are_rebui
         await engine.save_index()
     finally:
         await engine.close()
-    midnight, noon, eight = 1732492800.0, 1732536000.0, 1732521600.0
+    midnight, ten, eight = 1732492800.0, 1732528800.0, 1732521600.0
     assert run_sql(db_path, "SELECT title, published_ts FROM articles ORDER BY id LIMIT 2") == [
-        ("Dated", noon),
+        ("Dated", ten),
         ("Timed", eight),
     ]
     # a database from before: the bare date at midnight, migration 14 not applied, its
@@ -534,17 +534,17 @@ async def test_migration_14_times_bare_dates_from_noon_and_the_indexes_are_rebui
     for folder in (index_dir(db_path), article_index_dir(db_path)):
         manifest = folder / "manifest.json"
         saved = json.loads(manifest.read_text())
-        saved["signature"] = saved["signature"].replace(":bare-date-hour=12", "")
+        saved["signature"] = saved["signature"].replace(":bare-date-hour=10", "")
         manifest.write_text(json.dumps(saved))
     engine = await Engine.open(db_path)
     try:
-        # as of 11:00 UTC on the 25th, the article dated the 25th is not out yet
-        early = await engine.ask("harbour reopened", as_of=noon - 3600)
-        later = await engine.ask("harbour reopened", as_of=noon + 3600)
+        # as of 09:00 UTC on the 25th, the article dated the 25th is not out yet
+        early = await engine.ask("harbour reopened", as_of=ten - 3600)
+        later = await engine.ask("harbour reopened", as_of=ten + 3600)
     finally:
         await engine.close()
     assert run_sql(db_path, "SELECT title, published_ts FROM articles ORDER BY id LIMIT 2") == [
-        ("Dated", noon),
+        ("Dated", ten),
         ("Timed", eight),
     ]
     assert early.passages == () and [p.article.title for p in later.passages] == ["Dated"]

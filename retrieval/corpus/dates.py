@@ -106,15 +106,17 @@ def spelled_date(text: str) -> str | None:
     return parsed.isoformat() if parsed else None
 
 
-# When in its day a bare date ("2024-11-25") counts from: noon UTC is that same calendar day
-# in every zone from UTC-11:59 to UTC+11:59. Midnight UTC was the day before west of UTC, so
-# in New York an article dated the 25th was "published" by the 24th: quoted as of the 24th,
-# in the 24th's digest, and the last day of `stats`.
-BARE_DATE_HOUR = 12
+# When in its day a bare date ("2024-11-25") counts from: 10:00 UTC is that same calendar day
+# in every zone from UTC-10 (Hawaii) to UTC+13:59 (New Zealand's summer, Tonga, Samoa); only
+# UTC-11 and UTC+14, a few islands, see the day before or after. Midnight UTC was the day
+# before west of UTC, so in New York an article dated the 25th was "published" by the 24th:
+# quoted as of the 24th, in the 24th's digest, and the last day of `stats`; noon UTC was the
+# day after in New Zealand.
+BARE_DATE_HOUR = 10
 
 
 def to_timestamp(published: str | None) -> float | None:
-    """Unix time of a normalized published value; a bare date counts from noon UTC."""
+    """Unix time of a normalized published value; a bare date from BARE_DATE_HOUR UTC."""
     if not published:
         return None
     if len(published) == 10:

@@ -314,14 +314,15 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(
         14,
-        "a bare date counts from noon UTC",
+        "a bare date counts from 10:00 UTC",
         """
         -- A date without a time ("2024-11-25") counted from midnight UTC, which is the day
-        -- before in every zone west of UTC (`retrieval.corpus.dates.BARE_DATE_HOUR`). Never
-        -- later than when the article was stored, as when it is ingested. The indexes keep
-        -- each article's time too: their signature changed with this, so they are rebuilt.
+        -- before in every zone west of UTC; 10:00 UTC is that day from UTC-10 to UTC+13:59
+        -- (`retrieval.corpus.dates.BARE_DATE_HOUR`). Never later than when the article was
+        -- stored, as when it is ingested. The indexes keep each article's time too: their
+        -- signature changed with this, so they are rebuilt.
         UPDATE articles
-        SET published_ts = min(published_ts + 43200, coalesce(ingested_ts, published_ts + 43200))
+        SET published_ts = min(published_ts + 36000, coalesce(ingested_ts, published_ts + 36000))
         WHERE length(published) = 10 AND published_ts IS NOT NULL;
         """,
     ),
