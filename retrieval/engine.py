@@ -67,14 +67,21 @@ class Seeding:
     seeds: Path
     report: IngestReport | None
     empty: bool
+    read_only: bool = False  # empty, and opened read-only: nothing could be ingested
 
     @property
     def message(self) -> str | None:
         """What to tell the person running newsbot, if anything."""
+        if self.read_only:
+            return (
+                "the database is empty, and it can only be read here (no right to write "
+                "there, or no room): ingest some articles where it can be written"
+            )
         if self.report is not None:
+            stopped = f"; {self.report.stopped}" if self.report.stopped else ""
             return (
                 f"the database was empty: ingested the bundled seeds from {self.seeds} "
-                f"({self.report.summary()})"
+                f"({self.report.summary()}){stopped}"
             )
         if self.empty:
             return (
@@ -111,6 +118,7 @@ class Engine:
         index: Index,
         articles: Index,
         readers: ReadConnections,
+        read_only: bool = False,
     ) -> None:
         self.db_path = db_path
         self.index = index  # read it (its size, a search); the engine alone changes it
@@ -122,6 +130,7 @@ class Engine:
         self._readers = readers
         self._searcher = Searcher(CorpusReader(readers.get), index, articles)
         self._refresh_lock = asyncio.Lock()
+        self.read_only = read_only  # opened read-only (`open_database`): nothing is written
 
     @classmethod
     async def open(
@@ -144,7 +153,8 @@ class Engine:
             await conn.close()
             raise
         gc.set_threshold(*_COLLECTION_THRESHOLDS)
-        return cls(Path(db_path), conn, index, articles, ReadConnections(db_path, read_only))
+        readers = ReadConnections(db_path, read_only)
+        return cls(Path(db_path), conn, index, articles, readers, read_only is not None)
 
     @classmethod
     async def open_seeded(
@@ -237,6 +247,8 @@ class Engine:
         """
         if not await self._store.is_empty():
             return Seeding(seeds, None, empty=False)
+        if self.read_only:
+            return Seeding(seeds, None, empty=True, read_only=True)
         if not await asyncio.to_thread(seeds.is_dir):
             return Seeding(seeds, None, empty=True)
         report = await self.ingest([seeds])

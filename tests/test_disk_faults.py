@@ -292,6 +292,56 @@ def test_a_read_only_database_with_a_writer_at_work_reads_its_log(tmp_path: Path
     assert ANSWER in out and "Retitled by a writer" in out
 
 
+def test_a_read_only_copy_with_its_log_but_not_its_shm_says_what_to_copy(
+    tmp_path: Path,
+) -> None:
+    """A copy of a database and its -wal, without the -shm file SQLite reads the log
+    through: in a read-only folder it cannot be read, and it said "not a newsbot database"."""
+    (tmp_path / "db").mkdir()
+    (tmp_path / "copy").mkdir()
+    db = "db/news.db"
+    assert run_newsbot(["ingest", "--quiet", "--db", db, str(SEEDS)], tmp_path).returncode == 0
+    (tmp_path / "writer.py").write_text(WRITER)
+    steps = in_namespace(
+        tmp_path,
+        f"""
+        {sys.executable} writer.py {db} ready & writer=$!
+        while [ ! -e ready ]; do sleep 0.05; done
+        cp db/news.db db/news.db-wal copy/
+        kill $writer
+        mount --bind copy copy
+        mount -o remount,bind,ro copy
+        newsbot stats stats --db copy/news.db
+        """,
+    )
+    rc, out, err = steps["stats"]
+    assert rc == 1 and "not a newsbot database" not in err
+    assert "needs its -shm file readable beside it; copy the database with both" in err
+    assert_clear(err)
+
+
+def test_an_empty_read_only_database_is_not_seeded(tmp_path: Path) -> None:
+    """`ask` on an empty database seeds it; read-only, the seeding failed, and it said it had
+    ingested the seeds (added 0) and that nothing matched, not why."""
+    (tmp_path / "db").mkdir()
+    made = run_newsbot(
+        ["feeds", "add", "--db", "db/news.db", "https://example.org/feed.rss"], tmp_path
+    )
+    assert made.returncode == 0, made.stderr  # a newsbot database with no article
+    steps = in_namespace(
+        tmp_path,
+        f"""
+        mount --bind db db
+        mount -o remount,bind,ro db
+        newsbot ask ask --db db/news.db "{QUESTION}"
+        """,
+    )
+    rc, out, err = steps["ask"]
+    assert "the database is empty, and it can only be read here" in err
+    assert "ingested the bundled seeds" not in err
+    assert_clear(err)
+
+
 def test_a_read_only_database_of_an_older_schema_is_refused_clearly(tmp_path: Path) -> None:
     (tmp_path / "db").mkdir()
     db = "db/news.db"

@@ -156,7 +156,9 @@ async def _require_current(conn: aiosqlite.Connection) -> None:
     try:
         async with conn.execute("SELECT MAX(version) FROM schema_migrations") as cur:
             row = await cur.fetchone()
-    except sqlite3.OperationalError as exc:  # no such table: not a newsbot database
+    except sqlite3.OperationalError as exc:
+        if "no such table" not in str(exc):
+            raise  # unreadable (a -wal without its -shm): `_open` says why
         raise StoreError(f"not a newsbot database: {exc}") from exc
     version = int(row[0]) if row and row[0] is not None else 0
     latest = MIGRATIONS[-1].version
