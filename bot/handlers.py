@@ -94,10 +94,11 @@ def _in_group(message: Message) -> bool:
     return message.chat.type != ChatType.PRIVATE
 
 
-async def _show_typing(context: Context, chat_id: int) -> None:
-    """Show "typing…" while searching; an answer does not depend on it, so failing is fine."""
+async def _show_typing(context: Context, chat_id: int, topic: int | None = None) -> None:
+    """Show "typing…" (in the forum `topic` asked in) while searching; an answer does not
+    depend on it, so failing is fine."""
     try:
-        await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
+        await context.bot.send_chat_action(chat_id, ChatAction.TYPING, message_thread_id=topic)
     except TelegramError as exc:
         log.debug("no typing indicator for chat %s: %s", chat_id, exc)
 
@@ -213,7 +214,7 @@ async def ask(update: Update, context: Context) -> None:
     if not await _admitted(shared, user.id, message):
         return
     searched = f"{question} {follows.question}" if follows else question
-    await _show_typing(context, message.chat.id)
+    await _show_typing(context, message.chat.id, topic_of(message))
     as_of = _through(message)
     result = await _search(
         shared, message.chat.id, user.id, searched, PASSAGES_PER_ANSWER, as_of=as_of
@@ -253,7 +254,7 @@ async def more(update: Update, context: Context) -> None:
     await query.answer()
     chat_id = query.message.chat.id
     try:
-        await _show_typing(context, chat_id)
+        await _show_typing(context, chat_id, topic_of(query.message))
         result = await _search(
             shared,
             chat_id,

@@ -399,6 +399,8 @@ async def test_everything_said_about_a_question_in_a_forum_topic_goes_to_that_to
     sent = bot.replies(GROUP)
     assert len(sent) >= 5
     assert all(m.get("message_thread_id") == 7 for m in sent), sent
+    typing = bot.fake.calls("sendChatAction")  # "typing…" shows in the topic too
+    assert typing and all(c.params.get("message_thread_id") == 7 for c in typing)
 
 
 async def test_a_channel_named_in_a_group_changes_nothing_there(bot: Harness) -> None:
