@@ -12,7 +12,7 @@ import pytest
 from retrieval.corpus import sentences as sentence_rules
 from retrieval.corpus.db import ReadConnections, connect
 from retrieval.corpus.schema import MIGRATIONS, Migration
-from retrieval.corpus.store import CorpusReader, CorpusStore, identify_articles
+from retrieval.corpus.store import CorpusReader, CorpusStore, identify_articles, prepare_articles
 from retrieval.engine import Engine
 from retrieval.errors import StoreError
 from retrieval.index.files import index_dir
@@ -590,3 +590,21 @@ async def test_an_article_found_stored_but_deleted_since_is_stored_whole(
     assert result.added and result.sentences == 2
     async with db.execute("SELECT count(*) FROM sentences WHERE finds IS NOT NULL") as cur:
         assert (await cur.fetchone())[0] == 2  # type: ignore[index]
+
+
+async def test_rows_up_to_a_watermark_are_counted_around_gaps_and_later_rows(
+    db: aiosqlite.Connection,
+) -> None:
+    """What an index load checks: the stored sentences (articles) up to its watermark, ids
+    deleted below it not counted, and those stored after it left out."""
+    store = CorpusStore(db)
+    drafts = [
+        ArticleDraft(f"Report {n}", f"The crane {n} moved. The ferry {n} sailed.")
+        for n in range(4)
+    ]
+    await store.add_articles(prepare_articles(drafts))
+    await db.execute("DELETE FROM sentences WHERE id = 2")
+    assert await store.count_sentences_upto(5) == 4  # 1, 3, 4, 5
+    assert await store.count_sentences_upto(100) == 7
+    assert await store.count_sentences_upto(0) == 0
+    assert await store.count_articles_upto(3) == 3

@@ -480,15 +480,19 @@ class CorpusStore:
         return found
 
     async def count_articles_upto(self, watermark: int) -> int:
-        async with self.conn.execute(
-            "SELECT count(*) FROM articles WHERE id <= ?", (watermark,)
-        ) as cur:
-            row = await cur.fetchone()
-        return int(row[0]) if row else 0
+        return await self._count_upto("articles", watermark)
 
     async def count_sentences_upto(self, watermark: int) -> int:
+        return await self._count_upto("sentences", watermark)
+
+    async def _count_upto(self, table: str, watermark: int) -> int:
+        """The rows of `table` with ids up to `watermark`: all of them less those past it.
+        "WHERE id <= ?" read the table itself, text and all (0.9 s of every command's start
+        at 7M sentences); count(*) reads its smallest index, and the rows past a saved
+        index's watermark are few."""
         async with self.conn.execute(
-            "SELECT count(*) FROM sentences WHERE id <= ?", (watermark,)
+            f"SELECT (SELECT count(*) FROM {table}) - (SELECT count(*) FROM {table} WHERE id > ?)",
+            (watermark,),
         ) as cur:
             row = await cur.fetchone()
         return int(row[0]) if row else 0
