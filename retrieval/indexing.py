@@ -28,7 +28,7 @@ from retrieval.corpus.db import database_id
 from retrieval.corpus.store import CorpusStore
 from retrieval.errors import IndexFileError, IndexWriteError
 from retrieval.index.files import index_dir, load_segments, save_index
-from retrieval.index.index import BM25Params, Index, SegmentBuilder
+from retrieval.index.index import MERGED_LIMIT, BM25Params, Index, SegmentBuilder
 from retrieval.index.tokens import Tokenizer
 
 log = logging.getLogger(__name__)
@@ -125,7 +125,8 @@ async def _load(
     return Index(tokenizer, params, segments, watermark), False
 
 
-SEGMENT_LIMIT = 1 << 21  # docs a catch-up gathers into one segment before publishing it
+# docs a catch-up gathers into one segment before publishing it: as many as a merge makes
+SEGMENT_LIMIT = MERGED_LIMIT
 
 
 async def catch_up_both(

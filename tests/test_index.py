@@ -101,6 +101,21 @@ def test_merge_policy_keeps_segments_logarithmic() -> None:
     assert sizes == sorted(sizes, reverse=True)
 
 
+def test_no_merge_makes_a_segment_past_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A merge is built in memory: past the limit, segments stay side by side, and a
+    question over them ranks as over one."""
+    monkeypatch.setattr(Index, "merged_limit", 50)
+    texts = zipf_corpus(230, 80, seed=5)
+    index = Index(RAW)
+    for start in range(0, 230, 10):
+        index.add([(i + 1, texts[i]) for i in range(start, min(start + 10, 230))])
+        index.compact()
+    sizes = [s.docs for s in index.snapshot.segments]
+    assert sum(sizes) == 230 and max(sizes) <= 50
+    assert len([size for size in sizes if size > 25]) >= 3  # big ones kept, not merged on
+    assert_matches_rank_bm25(index, texts, [["w1", "w5"], ["w0", "w9", "w30"]], BM25Params())
+
+
 async def test_index_is_saved_and_loaded_not_rebuilt(db_path: Path) -> None:
     engine = await Engine.open(db_path)
     await engine.ingest([SEEDS])

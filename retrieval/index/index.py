@@ -36,6 +36,8 @@ Row = tuple[int, str] | tuple[int, str, float]
 
 MANY = 20_000  # docs `add_many` tokenizes at once: a few MB of text
 BAND = 16_384  # docs per band: the band's scores (128 KiB) stay in the core's cache
+# Docs a merge may make one segment of: a merge of 2 million sentences takes some 600 MB.
+MERGED_LIMIT = 1 << 21
 
 
 @dataclass(frozen=True)
@@ -284,6 +286,8 @@ class _Scratch(threading.local):
 class Index:
     """Segments plus the operations on them; thread-safe: searches read a snapshot."""
 
+    merged_limit = MERGED_LIMIT  # the most docs a merge makes one segment of (`merge_plan`)
+
     def __init__(
         self,
         tokenizer: Tokenizer | None = None,
@@ -338,11 +342,17 @@ class Index:
         Walking back from the newest segment, an older one joins while it is at most twice
         the size of the newer ones together. Like a binary counter, this keeps about log2(N)
         segments and rewrites each sentence about log2(N) times over the life of the index.
+        No merge makes a segment of more than `merged_limit` docs: a merge is built in
+        memory, so adding 450,000 sentences to an index of 7 million rewrote all of it in
+        one, at 2 GB. Past that size the segments stay side by side, one more per 2 million
+        sentences, each searched as the others.
         """
         segments = self._snapshot.segments
         plan: list[Segment] = []
         total = 0
         for segment in reversed(segments):
+            if total + segment.docs > self.merged_limit:
+                break
             if plan and segment.docs > 2 * total:
                 break
             plan.insert(0, segment)
