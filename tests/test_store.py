@@ -12,7 +12,13 @@ import pytest
 from retrieval.corpus import sentences as sentence_rules
 from retrieval.corpus.db import ReadConnections, connect
 from retrieval.corpus.schema import MIGRATIONS, Migration
-from retrieval.corpus.store import CorpusReader, CorpusStore, identify_articles, prepare_articles
+from retrieval.corpus.store import (
+    LATEST,
+    CorpusReader,
+    CorpusStore,
+    identify_articles,
+    prepare_articles,
+)
 from retrieval.engine import Engine
 from retrieval.errors import StoreError
 from retrieval.index.files import index_dir
@@ -608,3 +614,10 @@ async def test_rows_up_to_a_watermark_are_counted_around_gaps_and_later_rows(
     assert await store.count_sentences_upto(100) == 7
     assert await store.count_sentences_upto(0) == 0
     assert await store.count_articles_upto(3) == 3
+
+
+async def test_the_newest_articles_are_read_through_an_index(db: aiosqlite.Connection) -> None:
+    """/latest read and sorted the whole articles table at every call."""
+    async with db.execute(f"EXPLAIN QUERY PLAN {LATEST}", (10,)) as cur:
+        plan = " ".join(str(row[3]) for row in await cur.fetchall())
+    assert "USING INDEX articles_newest" in plan and "TEMP B-TREE" not in plan

@@ -326,4 +326,13 @@ MIGRATIONS: tuple[Migration, ...] = (
         WHERE length(published) = 10 AND published_ts IS NOT NULL;
         """,
     ),
+    Migration(
+        15,
+        "the newest articles found by an index",
+        """
+        -- /latest orders articles by when they count from: with no index on it, every call
+        -- read and sorted the whole table (0.25 s at 280,000 articles).
+        CREATE INDEX articles_newest ON articles (coalesce(published_ts, ingested_ts), id);
+        """,
+    ),
 )

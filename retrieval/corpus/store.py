@@ -221,6 +221,13 @@ def _attribution(row: sqlite3.Row) -> Attribution:
 
 _ATTRIBUTION_COLUMNS = "id, title, source, authors, published, url"
 
+# The newest articles not archived, read through the index `articles_newest` (migration 15).
+LATEST = (
+    f"SELECT {_ATTRIBUTION_COLUMNS} FROM articles"
+    " WHERE id NOT IN (SELECT article_id FROM archived)"
+    " ORDER BY coalesce(published_ts, ingested_ts) DESC, id DESC LIMIT ?"
+)
+
 
 class CorpusStore:
     """Articles and sentences over one aiosqlite connection (owned by the caller)."""
@@ -507,12 +514,7 @@ class CorpusStore:
     async def latest(self, limit: int = 10) -> list[Attribution]:
         """The newest articles: by published time, else by when they were ingested; none
         ingested as an archive (old news, which its undated articles would hide)."""
-        async with self.conn.execute(
-            f"SELECT {_ATTRIBUTION_COLUMNS} FROM articles"
-            " WHERE id NOT IN (SELECT article_id FROM archived)"
-            " ORDER BY coalesce(published_ts, ingested_ts) DESC, id DESC LIMIT ?",
-            (limit,),
-        ) as cur:
+        async with self.conn.execute(LATEST, (limit,)) as cur:
             return [_attribution(row) for row in await cur.fetchall()]
 
     async def sources(self) -> list[tuple[str, int]]:
