@@ -6,6 +6,7 @@ import gzip
 import json
 import os
 import re
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -23,10 +24,12 @@ from bot.cli.main import build_parser, main
 from retrieval.corpus import sentences
 from retrieval.corpus.ingest import IngestReport
 from retrieval.engine import Engine
+from retrieval.index.files import index_dir
+from retrieval.indexing import article_index_dir
 from retrieval.wording import agreeing, counted
 from tests.cli_process import clean_env, run_newsbot, start_newsbot
 
-from .conftest import REPO, stdin, write_jsonl
+from .conftest import REPO, SEEDS, stdin, write_jsonl
 
 QUESTION = "Where did the joint exercise begin?"
 
@@ -299,6 +302,24 @@ def test_ask_tells_a_time_of_publication_in_the_zone(
     assert "— Timed · 2024-11-26 08:30 JST" in out and "— Dated · 2024-11-02" in out
     assert main(["--db", str(db_path), "ask", "--json", "harbour"]) == 0
     assert "2024-11-25T23:30:00+00:00" in capsys.readouterr().out  # data stays as stored
+
+
+def test_stats_and_digest_read_the_database_without_the_index(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """They loaded (or rebuilt) both indexes first, and checked every array of them: seconds
+    of a 7-million-sentence corpus, for two SQL reads."""
+    seeded = main(["--db", str(db_path), "ingest", "--quiet", str(SEEDS)])
+    assert seeded == 0
+    shutil.rmtree(index_dir(db_path))
+    shutil.rmtree(article_index_dir(db_path))
+    capsys.readouterr()
+    assert main(["--db", str(db_path), "stats"]) == 0
+    assert "articles:   1\n" in capsys.readouterr().out
+    since = ["--since", "2024-11-24", "--until", "2024-11-26"]
+    assert main(["--db", str(db_path), "digest", *since]) == 0
+    assert "joint border exercises" in capsys.readouterr().out
+    assert not index_dir(db_path).exists() and not article_index_dir(db_path).exists()
 
 
 def test_every_command_has_help_and_is_in_the_readme() -> None:

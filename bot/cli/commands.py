@@ -18,8 +18,10 @@ from bot.bounds import AUTHORS_SHOWN, NAME_CHARS, QUOTE_CHARS, TITLE_CHARS, clip
 from bot.config import Settings
 from bot.progress import progress_bar
 from bot.times import day_in, read_moment, when
+from retrieval.corpus.db import connect
 from retrieval.corpus.ingest import LISTED_PER_FILE, IngestReport
-from retrieval.digest.digest import Digest, Period, typed_keywords
+from retrieval.corpus.store import CorpusStore
+from retrieval.digest.digest import Digest, Period, build_digest, typed_keywords
 from retrieval.engine import Engine
 from retrieval.errors import DigestError, IndexWriteError, StoreError
 from retrieval.index.tokens import Tokenizer
@@ -266,11 +268,12 @@ async def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
         print("newsbot digest: --since must be before --until", file=sys.stderr)
         return EXIT_USAGE
     require_database(settings.db_path)
-    engine = await Engine.open(settings.db_path, reads_only=True)
+    conn = await connect(settings.db_path, reads_only=True)  # SQL alone: no index to load
     try:
-        digest = await engine.digest(Period(since, until), args.keywords, args.limit)
+        period = Period(since, until)
+        digest = await build_digest(conn, period, args.keywords, args.limit, Tokenizer())
     finally:
-        await engine.close()
+        await conn.close()
     if args.json:
         print(json.dumps(digest_json(digest), ensure_ascii=False))
     else:
@@ -280,11 +283,11 @@ async def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
 
 async def cmd_stats(settings: Settings, args: argparse.Namespace) -> int:
     require_database(settings.db_path)
-    engine = await Engine.open(settings.db_path, reads_only=True)
+    conn = await connect(settings.db_path, reads_only=True)  # SQL alone: no index to load
     try:
-        stats = await engine.stats()
+        stats = await CorpusStore(conn).stats()
     finally:
-        await engine.close()
+        await conn.close()
     print(f"articles:   {stats.articles:,}")
     print(f"passages:   {counted(stats.sentences, 'sentence')}")
     print(f"outlets:    {stats.outlets:,}")
