@@ -50,6 +50,9 @@ from retrieval.search import Searcher, SearchResult
 
 log = logging.getLogger(__name__)
 
+# Digests built at once (`Engine.digest`): as many as the cores a small server has.
+DIGEST_BUILDS = 2
+
 
 def _warm_up() -> None:
     kernels.warm_up()  # answering
@@ -130,6 +133,7 @@ class Engine:
         self._readers = readers
         self._searcher = Searcher(CorpusReader(readers.get), index, articles)
         self._refresh_lock = asyncio.Lock()
+        self._digest_builds = asyncio.Semaphore(DIGEST_BUILDS)
         self.read_only = read_only  # opened read-only (`open_database`): nothing is written
 
     @classmethod
@@ -347,8 +351,13 @@ class Engine:
         stories depend on the period's articles alone, not on what else is stored.
 
         DigestError when the keywords are all too common to filter by.
+
+        At most DIGEST_BUILDS are built at once, the others wait their turn: each holds its
+        period's articles in memory, and the bot's chats subscribed for 08:00 all ask at
+        08:00 (ten of a day of 280,000 articles' news took 866 MB at once, one 299 MB).
         """
-        return await build_digest(self._conn, period, keywords, limit, self.index.tokenizer)
+        async with self._digest_builds:
+            return await build_digest(self._conn, period, keywords, limit, self.index.tokenizer)
 
     async def open_subscriptions(self) -> Subscriptions:
         """The digest subscriptions, on a connection of their own (see `Subscriptions`);

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -11,6 +12,7 @@ from typing import Any
 import pytest
 
 from bot.cli.main import main
+from retrieval import engine as engine_module
 from retrieval.digest.digest import LATE_WINDOW, Digest, Period, keyword_terms, typed_keywords
 from retrieval.engine import Engine
 from retrieval.errors import DigestError
@@ -515,3 +517,28 @@ def test_stories_of_a_week_do_not_depend_on_older_archives(
     alone = stories("alone", week)
     assert sum(len(s) for s in alone) == len(week) and sum(len(s) > 1 for s in alone) >= 15
     assert stories("crowded", archives, week) == alone
+
+
+async def test_digests_asked_at_once_are_built_two_at_a_time(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every chat subscribed for 08:00 asks at 08:00; each build holds its period's articles
+    in memory, so ten at once took ten times the memory."""
+    await add(engine, *TRAM, BAKERY)
+    real = engine_module.build_digest
+    running, most = 0, 0
+
+    async def counted(*args: Any) -> Digest:
+        nonlocal running, most
+        running += 1
+        most = max(most, running)
+        try:
+            await asyncio.sleep(0.05)  # the build takes a while: others may start meanwhile
+            return await real(*args)
+        finally:
+            running -= 1
+
+    monkeypatch.setattr(engine_module, "build_digest", counted)
+    digests = await asyncio.gather(*(digest_of(engine) for _ in range(6)))
+    assert most == engine_module.DIGEST_BUILDS == 2
+    assert len({tuple(i.headline for i in d.items) for d in digests}) == 1 and digests[0].items
