@@ -51,8 +51,8 @@ async def open_database(
     if path.parent and not path.parent.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
     read_only = read_only_uri(path)
-    if not reads_only:
-        require_writable(path)
+    if read_only is not None and not reads_only:
+        raise _refused_writing(path)
     try:
         return await _open(path, read_only), read_only
     except StoreError as exc:
@@ -130,11 +130,15 @@ def require_writable(path: Path) -> None:
     """StoreError, before anything is done, when this user cannot write the database at
     `path` where it is (`read_only_uri`): a command that writes would fail halfway."""
     if read_only_uri(path) is not None:
-        raise StoreError(
-            f"the database {str(path)!r} is read-only for this user (it or its folder cannot "
-            "be written), and this command writes to it: make both writable by this user "
-            "(stats, ask and digest read it as it is)"
-        )
+        raise _refused_writing(path)
+
+
+def _refused_writing(path: Path) -> StoreError:
+    return StoreError(
+        f"the database {str(path)!r} is read-only for this user (it or its folder cannot "
+        "be written), and this command writes to it: make both writable by this user "
+        "(stats, ask and digest read it as it is)"
+    )
 
 
 def _why(exc: sqlite3.Error, read_only: str | None) -> str:
