@@ -36,6 +36,7 @@ from retrieval.feeds.registry import PAUSE_AFTER, Feed, FeedRegistry
 from retrieval.index import kernels, layout
 from retrieval.index.files import save_index
 from retrieval.index.index import Index
+from retrieval.index.tokens import Tokenizer
 from retrieval.indexing import (
     ARTICLES,
     SENTENCES,
@@ -52,6 +53,31 @@ log = logging.getLogger(__name__)
 
 # Digests built at once (`Engine.digest`): as many as the cores a small server has.
 DIGEST_BUILDS = 2
+
+
+async def corpus_stats(db_path: str | os.PathLike[str]) -> CorpusStats:
+    """`Engine.stats` without opening the indexes, which it does not need: loading them (and
+    checking every array) took seconds of a 7-million-sentence corpus, for one SQL read."""
+    conn = await connect(db_path, reads_only=True)
+    try:
+        return await CorpusStore(conn).stats()
+    finally:
+        await conn.close()
+
+
+async def period_digest(
+    db_path: str | os.PathLike[str],
+    period: Period,
+    keywords: Sequence[str] = (),
+    limit: int = DEFAULT_LIMIT,
+) -> Digest:
+    """`Engine.digest` without opening the indexes: the digest reads the database alone,
+    and tokenizes by the indexes' rules (`Tokenizer()`)."""
+    conn = await connect(db_path, reads_only=True)
+    try:
+        return await build_digest(conn, period, keywords, limit, Tokenizer())
+    finally:
+        await conn.close()
 
 
 def _warm_up() -> None:

@@ -18,11 +18,9 @@ from bot.bounds import AUTHORS_SHOWN, NAME_CHARS, QUOTE_CHARS, TITLE_CHARS, clip
 from bot.config import Settings
 from bot.progress import progress_bar
 from bot.times import day_in, read_moment, when
-from retrieval.corpus.db import connect
 from retrieval.corpus.ingest import LISTED_PER_FILE, IngestReport
-from retrieval.corpus.store import CorpusStore
-from retrieval.digest.digest import Digest, Period, build_digest, typed_keywords
-from retrieval.engine import Engine
+from retrieval.digest.digest import Digest, Period, typed_keywords
+from retrieval.engine import Engine, corpus_stats, period_digest
 from retrieval.errors import DigestError, IndexWriteError, StoreError
 from retrieval.index.tokens import Tokenizer
 from retrieval.models import Passage
@@ -268,12 +266,7 @@ async def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
         print("newsbot digest: --since must be before --until", file=sys.stderr)
         return EXIT_USAGE
     require_database(settings.db_path)
-    conn = await connect(settings.db_path, reads_only=True)  # SQL alone: no index to load
-    try:
-        period = Period(since, until)
-        digest = await build_digest(conn, period, args.keywords, args.limit, Tokenizer())
-    finally:
-        await conn.close()
+    digest = await period_digest(settings.db_path, Period(since, until), args.keywords, args.limit)
     if args.json:
         print(json.dumps(digest_json(digest), ensure_ascii=False))
     else:
@@ -283,11 +276,7 @@ async def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
 
 async def cmd_stats(settings: Settings, args: argparse.Namespace) -> int:
     require_database(settings.db_path)
-    conn = await connect(settings.db_path, reads_only=True)  # SQL alone: no index to load
-    try:
-        stats = await CorpusStore(conn).stats()
-    finally:
-        await conn.close()
+    stats = await corpus_stats(settings.db_path)
     print(f"articles:   {stats.articles:,}")
     print(f"passages:   {counted(stats.sentences, 'sentence')}")
     print(f"outlets:    {stats.outlets:,}")
