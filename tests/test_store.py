@@ -512,9 +512,16 @@ async def test_the_article_of_a_sentence_comes_from_the_runs_articles_name(
         readers.close()
 
 
-async def test_migration_14_times_bare_dates_from_10_utc_and_the_indexes_are_rebuilt(
-    db_path: Path,
+@pytest.mark.parametrize(
+    ("before", "undone"),
+    [("midnight", (14, 16)), ("noon", (16,))],
+    ids=["from before migration 14", "from migration 14's noon"],
+)
+async def test_bare_dates_count_from_10_utc_after_migrating_and_the_indexes_are_rebuilt(
+    db_path: Path, before: str, undone: tuple[int, ...]
 ) -> None:
+    """A database from before counted a bare date from midnight UTC; migration 14 (in no
+    release but on main a while) from noon; both end at 10:00 UTC (migration 16)."""
     engine = await Engine.open(db_path)
     try:
         await engine.add_articles(
@@ -528,15 +535,17 @@ async def test_migration_14_times_bare_dates_from_10_utc_and_the_indexes_are_reb
         await engine.save_index()
     finally:
         await engine.close()
-    midnight, ten, eight = 1732492800.0, 1732528800.0, 1732521600.0
+    times = {"midnight": 1732492800.0, "noon": 1732536000.0}
+    ten, eight = 1732528800.0, 1732521600.0
     assert run_sql(db_path, "SELECT title, published_ts FROM articles ORDER BY id LIMIT 2") == [
         ("Dated", ten),
         ("Timed", eight),
     ]
-    # a database from before: the bare date at midnight, migration 14 not applied, its
+    # a database from before: the bare date as then, the migrations since not applied, its
     # indexes saved under the signature of then
-    run_sql(db_path, "UPDATE articles SET published_ts = ? WHERE title = 'Dated'", midnight)
-    run_sql(db_path, "DELETE FROM schema_migrations WHERE version = 14")
+    run_sql(db_path, "UPDATE articles SET published_ts = ? WHERE title = 'Dated'", times[before])
+    for version in undone:
+        run_sql(db_path, "DELETE FROM schema_migrations WHERE version = ?", version)
     for folder in (index_dir(db_path), article_index_dir(db_path)):
         manifest = folder / "manifest.json"
         saved = json.loads(manifest.read_text())

@@ -314,15 +314,13 @@ MIGRATIONS: tuple[Migration, ...] = (
     ),
     Migration(
         14,
-        "a bare date counts from 10:00 UTC",
+        "a bare date counts from noon UTC",
         """
         -- A date without a time ("2024-11-25") counted from midnight UTC, which is the day
-        -- before in every zone west of UTC; 10:00 UTC is that day from UTC-10 to UTC+13:59
-        -- (`retrieval.corpus.dates.BARE_DATE_HOUR`). Never later than when the article was
-        -- stored, as when it is ingested. The indexes keep each article's time too: their
-        -- signature changed with this, so they are rebuilt.
+        -- before in every zone west of UTC. Noon UTC, never later than when the article was
+        -- stored, as when it is ingested. (Migration 16 moved it to 10:00 UTC.)
         UPDATE articles
-        SET published_ts = min(published_ts + 36000, coalesce(ingested_ts, published_ts + 36000))
+        SET published_ts = min(published_ts + 43200, coalesce(ingested_ts, published_ts + 43200))
         WHERE length(published) = 10 AND published_ts IS NOT NULL;
         """,
     ),
@@ -333,6 +331,25 @@ MIGRATIONS: tuple[Migration, ...] = (
         -- /latest orders articles by when they count from: with no index on it, every call
         -- read and sorted the whole table (0.25 s at 280,000 articles).
         CREATE INDEX articles_newest ON articles (coalesce(published_ts, ingested_ts), id);
+        """,
+    ),
+    Migration(
+        16,
+        "a bare date counts from 10:00 UTC",
+        """
+        -- Noon UTC (migration 14) is the next day from UTC+12 eastward: New Zealand saw an
+        -- article dated the 25th on the 26th. 10:00 UTC is that day from UTC-10 to UTC+13:59
+        -- (`retrieval.corpus.dates.BARE_DATE_HOUR`). Worked out from the date as given, so a
+        -- database is right whichever rule it had; never later than when the article was
+        -- stored. The indexes keep each article's time too: their signature names the hour,
+        -- so they are rebuilt.
+        UPDATE articles
+        SET published_ts = min(
+            CAST(strftime('%s', published) AS REAL) + 36000,
+            coalesce(ingested_ts, CAST(strftime('%s', published) AS REAL) + 36000)
+        )
+        WHERE length(published) = 10 AND published_ts IS NOT NULL
+          AND strftime('%s', published) IS NOT NULL;
         """,
     ),
 )
