@@ -101,6 +101,17 @@ def test_merge_policy_keeps_segments_logarithmic() -> None:
     assert sizes == sorted(sizes, reverse=True)
 
 
+def test_a_segment_of_stop_words_alone_breaks_no_search() -> None:
+    """An article whose one sentence is all stop words ("It is what it is.") made a segment
+    with no term, and every search raised an IndexError until a merge absorbed it."""
+    index = Index()
+    index.add([(1, "The harbour crane moved cargo."), (2, "The ferry sailed at dawn.")])
+    index.add([(3, "It is what it is.")])
+    assert [s.docs for s in index.snapshot.segments] == [2, 1]
+    assert [hit.sentence_id for hit in index.search("harbour crane", 5)] == [1]
+    assert index.search("it is", 5) == []
+
+
 def test_no_merge_makes_a_segment_past_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
     """A merge is built in memory: past the limit, segments stay side by side, and a
     question over them ranks as over one."""

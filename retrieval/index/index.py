@@ -439,7 +439,8 @@ class Index:
         ]
         df = np.zeros(len(keys), dtype=np.int64)
         for segment, local in zip(snap.segments, ids, strict=True):
-            df += np.where(local >= 0, segment.dfs[local], 0)
+            if len(segment.dfs):  # a segment of stop words alone has no term to count
+                df += np.where(local >= 0, segment.dfs[np.maximum(local, 0)], 0)
         weights = np.array(
             [
                 snap.idf(n, self.params) * occurrences if n else 0.0
