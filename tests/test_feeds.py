@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -21,6 +19,8 @@ from retrieval.feeds.registry import (
     parse_interval,
 )
 from retrieval.models import ArticleDraft
+
+from .conftest import run_sql
 
 
 @pytest.mark.parametrize(
@@ -214,8 +214,7 @@ async def test_migration_13_forgets_the_credentials_feed_origins_recorded(db_pat
         await engine.add_articles(drafts)
     finally:
         await engine.close()
-    with contextlib.closing(sqlite3.connect(db_path)) as conn, conn:
-        conn.execute("DELETE FROM schema_migrations WHERE version = 13")
+    run_sql(db_path, "DELETE FROM schema_migrations WHERE version = 13")
     conn = await connect(db_path)  # migrates again
     try:
         async with conn.execute("SELECT title, origin FROM articles ORDER BY id") as cur:
