@@ -383,7 +383,14 @@ class Engine:
         08:00 (ten of a day of 280,000 articles' news took 866 MB at once, one 299 MB).
         """
         async with self._digest_builds:
-            return await build_digest(self._conn, period, keywords, limit, self.index.tokenizer)
+            build = asyncio.ensure_future(
+                build_digest(self._conn, period, keywords, limit, self.index.tokenizer)
+            )
+            try:
+                return await asyncio.shield(build)
+            except asyncio.CancelledError:  # its worker thread goes on: hold the turn till then
+                await asyncio.wait([build])
+                raise
 
     async def open_subscriptions(self) -> Subscriptions:
         """The digest subscriptions, on a connection of their own (see `Subscriptions`);

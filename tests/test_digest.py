@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
+import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -13,7 +15,14 @@ import pytest
 
 from bot.cli.main import main
 from retrieval import engine as engine_module
-from retrieval.digest.digest import LATE_WINDOW, Digest, Period, keyword_terms, typed_keywords
+from retrieval.digest.digest import (
+    LATE_WINDOW,
+    Digest,
+    Period,
+    build_digest,
+    keyword_terms,
+    typed_keywords,
+)
 from retrieval.engine import Engine
 from retrieval.errors import DigestError
 from retrieval.index.tokens import Tokenizer
@@ -525,7 +534,7 @@ async def test_digests_asked_at_once_are_built_two_at_a_time(
     """Every chat subscribed for 08:00 asks at 08:00; each build holds its period's articles
     in memory, so ten at once took ten times the memory."""
     await add(engine, *TRAM, BAKERY)
-    real = engine_module.build_digest
+    real = build_digest
     running, most = 0, 0
 
     async def counted(*args: Any) -> Digest:
@@ -542,3 +551,38 @@ async def test_digests_asked_at_once_are_built_two_at_a_time(
     digests = await asyncio.gather(*(digest_of(engine) for _ in range(6)))
     assert most == engine_module.DIGEST_BUILDS == 2
     assert len({tuple(i.headline for i in d.items) for d in digests}) == 1 and digests[0].items
+
+
+async def test_a_digest_cancelled_while_built_keeps_its_turn_until_its_thread_ends(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cancelled build gave its turn back at once, while its worker thread went on
+    composing: cancelled ones could hold more than two periods in memory."""
+    await add(engine, *TRAM)
+    real = build_digest
+    active, most = 0, 0
+    lock = threading.Lock()
+
+    def compose_for_a_while() -> None:
+        nonlocal active, most
+        with lock:
+            active += 1
+            most = max(most, active)
+        time.sleep(0.3)
+        with lock:
+            active -= 1
+
+    async def slow(*args: Any) -> Digest:
+        await asyncio.to_thread(compose_for_a_while)  # cancelled, its thread goes on
+        return await real(*args)
+
+    monkeypatch.setattr(engine_module, "build_digest", slow)
+    await engine.refresh()
+    first = asyncio.create_task(engine.digest(PERIOD))
+    second = asyncio.create_task(engine.digest(PERIOD))
+    await asyncio.sleep(0.1)
+    first.cancel()
+    third = asyncio.create_task(engine.digest(PERIOD))
+    done = await asyncio.gather(first, second, third, return_exceptions=True)
+    assert isinstance(done[0], asyncio.CancelledError) and done[2].items  # type: ignore[union-attr]
+    assert most == 2
