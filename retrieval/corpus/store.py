@@ -14,7 +14,7 @@ import sqlite3
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Callable, Collection, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from itertools import chain
 from typing import NamedTuple, cast
@@ -130,40 +130,23 @@ def complete_articles(
     from retrieval.corpus.sentences import article_sentences
     from retrieval.ranking.answers import packed_finds
 
-    split = [
-        article
-        if article.whole or number in skipped
-        else replace(article, sentences=tuple(article_sentences(article.draft.text)))
-        for number, article in enumerate(articles)
-    ]
+    made = list(articles)
+    todo = [n for n, article in enumerate(made) if not article.whole and n not in skipped]
+    for n in todo:
+        made[n] = replace(made[n], sentences=tuple(article_sentences(made[n].draft.text)))
     # the whole batch's sentences read at once: a call of the compiled reading costs more
     # than a sentence does
-    finds = iter(
-        packed_finds(
-            [
-                text
-                for number, article in enumerate(split)
-                if not article.whole and number not in skipped
-                for _, text in article.sentences
-            ]
-        )
-    )
-    return [
-        article
-        if article.whole or number in skipped
-        else replace(
-            article,
-            finds=tuple(next(finds) for _ in article.sentences),
+    finds = iter(packed_finds([text for n in todo for _, text in made[n].sentences]))
+    for n in todo:
+        title = made[n].draft.title
+        made[n] = replace(
+            made[n],
+            finds=tuple(next(finds) for _ in made[n].sentences),
             # a draft without a title is refused by the write (NOT NULL), not here
-            title_terms=(
-                title_terms(article.draft.title, _TITLES)
-                if isinstance(article.draft.title, str)
-                else None
-            ),
+            title_terms=title_terms(title, _TITLES) if isinstance(title, str) else None,
             whole=True,
         )
-        for number, article in enumerate(split)
-    ]
+    return made
 
 
 # When an article counts from for the ranking's recency: its publication, else when it was
@@ -229,6 +212,17 @@ LATEST = (
 )
 
 
+def _stored_copy(
+    article: PreparedArticle, by_hash: Mapping[str, int], by_url: Mapping[str, int]
+) -> int | None:
+    """The stored article `article` duplicates (same words, else same canonical URL): the
+    content hash first, as a lookup of one article at a time finds it."""
+    found = by_hash.get(article.content_hash)
+    if found is None and article.url is not None:
+        found = by_url.get(article.url)
+    return found
+
+
 class CorpusStore:
     """Articles and sentences over one aiosqlite connection (owned by the caller)."""
 
@@ -260,10 +254,7 @@ class CorpusStore:
             title_rows: list[tuple[int, str]] = []
             sentence_rows: list[tuple[int, int, int, int, str, bytes | None]] = []
             for article in articles:
-                # the content hash first, as a lookup of one article at a time finds it
-                existing = by_hash.get(article.content_hash)
-                if existing is None and article.url is not None:
-                    existing = by_url.get(article.url)
+                existing = _stored_copy(article, by_hash, by_url)
                 if existing is not None:
                     results.append(AddResult(existing, added=False, sentences=0))
                     continue
@@ -344,8 +335,7 @@ class CorpusStore:
         return {
             number
             for number, article in enumerate(articles)
-            if article.content_hash in by_hash
-            or (article.url is not None and article.url in by_url)
+            if _stored_copy(article, by_hash, by_url) is not None
         }
 
     async def ids_by_url(self, urls: Iterable[str]) -> dict[str, int]:
