@@ -70,7 +70,7 @@ def parse_subscribe(
     zone are still taken as such: searching for "07:30" is never what was meant.
     """
     words = list(args)
-    target = words.pop(0) if allow_target and words and _CHAT_REF.match(words[0]) else None
+    target = words.pop(0) if allow_target and _chat_named(words) else None
     at: DailyTime | None = None
     zone: str | None = None
     while words:
@@ -250,24 +250,28 @@ async def subscribe(update: Update, context: Context) -> None:
     await _reply(message, subscribed(subscription, first))
 
 
+def _chat_named(words: Sequence[str]) -> str | None:
+    """The chat a command's first word names (@channel, -100...), if it names one."""
+    return words[0] if words and _CHAT_REF.match(words[0]) else None
+
+
 def _target(context: Context, message: Message) -> str | None:
-    args = context.args or []
-    if message.chat.type == ChatType.PRIVATE and args and _CHAT_REF.match(args[0]):
-        return args[0]
-    return None
+    """The channel named, where one may be: in a private chat."""
+    private = message.chat.type == ChatType.PRIVATE
+    return _chat_named(context.args or []) if private else None
 
 
 async def _channel_named_here(context: Context, message: Message, command: str) -> bool:
     """Whether a channel is named outside a private chat, where it is not taken: the sender
     is told where to do it. "/unsubscribe @channel" in a group stopped the group's own
     digest, and "/subscribe @channel" subscribed the group to news about "@channel"."""
-    args = context.args or []
-    if message.chat.type == ChatType.PRIVATE or not args or not _CHAT_REF.match(args[0]):
+    named = _chat_named(context.args or [])
+    if message.chat.type == ChatType.PRIVATE or named is None:
         return False
     await _reply(
         message,
         f"A channel's digest is managed in a private chat with me: send "
-        f"<code>/{command} {escape(args[0])} …</code> there. Nothing changed here.",
+        f"<code>/{command} {escape(named)} …</code> there. Nothing changed here.",
     )
     return True
 

@@ -30,12 +30,8 @@ def _zone_name(zone: tzinfo) -> str:
 KEYWORDS_SHOWN = 20  # as many as a digest takes: a subscription stored before the cap
 
 
-def _keywords(keywords: tuple[str, ...]) -> str:
-    return escape(some_of(keywords, KEYWORDS_SHOWN))
-
-
 def _about(keywords: tuple[str, ...]) -> str:
-    return f" about {_keywords(keywords)}" if keywords else ""
+    return f" about {escape(some_of(keywords, KEYWORDS_SHOWN))}" if keywords else ""
 
 
 def digest_messages(digest: Digest, zone: tzinfo) -> list[str]:
