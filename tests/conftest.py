@@ -11,7 +11,7 @@ import os
 import sqlite3
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import aiosqlite
 import pytest
@@ -40,10 +40,16 @@ def corpus_file(name: str) -> Path:
     """
     path = corpus_path(name)
     if not path.exists():
-        if os.environ.get("CI", "").strip().lower() == "true":
-            pytest.fail(f"{missing(path)} (CI=true: a missing corpus fails the run)")
-        pytest.skip(missing(path))
+        unavailable(missing(path), "a missing corpus fails the run")
     return path
+
+
+def unavailable(why: str, under_ci: str) -> NoReturn:
+    """Skip a test that cannot run here, saying why; under CI (CI=true), which must run every
+    test, fail it instead (`under_ci` says what the failure means)."""
+    if os.environ.get("CI", "").strip().lower() == "true":
+        pytest.fail(f"{why} (CI=true: {under_ci})")
+    pytest.skip(why)
 
 
 def shared_articles(name: str, limit: int | None = None) -> Iterator[dict[str, Any]]:
