@@ -20,7 +20,7 @@ from retrieval.engine import Engine
 from retrieval.errors import StoreError
 from retrieval.feeds.fetch import Fetcher, retry_after
 from retrieval.feeds.poll import MAX_ENTRIES_PER_POLL, FeedOutcome, FeedPoller
-from retrieval.feeds.registry import FeedRegistry, public_url, url_secrets
+from retrieval.feeds.registry import FeedRegistry, masked, public_url, url_secrets
 from retrieval.models import ArticleDraft
 from tests.conftest import TEST_LIMITS
 from tests.feed_server import FeedServer, Route
@@ -495,6 +495,18 @@ async def test_a_private_feeds_token_in_its_links_is_not_stored_with_the_article
     (again,) = (await poller.poll_all()).outcomes  # a new guid: known by its public link
     assert (again.new_entries, again.duplicates) == (1, 1)
     assert len(market_hits(feed_server)) == 1
+
+
+def test_a_credential_of_one_or_two_characters_is_masked_where_the_address_quotes_it() -> None:
+    url = "https://ab:x@news.test/f?api_key=k9&keyword=x"
+    error = f"cannot fetch {url}: 404 (x marks the spot)"
+    assert masked(error, url) == (
+        "cannot fetch https://ab:***@news.test/f?api_key=***&keyword=x: 404 (x marks the spot)"
+    )
+    alone = "https://t0@news.test/f?sig=z"
+    assert masked(f"{alone}, again {alone}.", alone) == (
+        "https://***@news.test/f?sig=***, again https://***@news.test/f?sig=***."
+    )
 
 
 def market_hits(feed_server: FeedServer) -> list[str]:

@@ -113,25 +113,36 @@ def url_secrets(url: str) -> tuple[str, ...]:
     """What in a feed's address must never be shown, logged or sent to a chat: the password
     (or a user name alone, often a token) and the values of query parameters named like
     credentials. As written in the address, so an error that quotes it is masked too."""
+    return tuple(secret for secret, _, _ in _secrets_in_place(url))
+
+
+def _secrets_in_place(url: str) -> list[tuple[str, re.Pattern[str], str]]:
+    """Each of `url_secrets`, with a pattern of its place in the address quoted ("//bob:pw@",
+    "?api_key=pw", "&pwd=pw") and that place masked; longest first, so that one secret
+    inside another is masked whole."""
     parts = urlsplit(url)
     found = []
     userinfo, at, _ = parts.netloc.rpartition("@")
     if at:
         user, colon, password = userinfo.partition(":")
-        found.append(password if colon else user)
+        secret, shown = (password, f"//{user}:{MASK}@") if colon else (user, f"//{MASK}@")
+        found.append((secret, re.compile(re.escape(f"//{userinfo}@")), shown))
     for pair in parts.query.split("&"):
         name, _, value = pair.partition("=")
         if value and _SECRET_PARAM.match(unquote(name)):
-            found.append(value)
-    # longest first, so that one secret inside another is masked whole; a secret of one or
-    # two characters would mask every such run of letters in the text
-    return tuple(sorted((s for s in found if len(s) >= 3), key=len, reverse=True))
+            place = re.compile(r"(?<=[?&])" + re.escape(pair) + r"(?![\w%~+-])")
+            found.append((value, place, f"{name}={MASK}"))
+    return sorted(found, key=lambda item: len(item[0]), reverse=True)
 
 
 def masked(text: str, url: str) -> str:
-    """`text` with the credentials of the address `url` (`url_secrets`) masked."""
-    for secret in url_secrets(url):
-        text = text.replace(secret, MASK)
+    """`text` with the credentials of the address `url` (`url_secrets`) masked: where the
+    address is quoted, and anywhere else when three characters or more (a secret of one or
+    two would mask every such run of letters in the text)."""
+    for secret, place, shown in _secrets_in_place(url):
+        text = place.sub(shown, text)
+        if len(secret) >= 3:
+            text = text.replace(secret, MASK)
     return text
 
 
