@@ -25,11 +25,13 @@ def progress_bar(
     """Yield `tick(n=1)`: it moves a tqdm bar when stderr is a terminal, and, with a `label`,
     logs "label: N unit" every LOG_EVERY seconds and at the end -- so a run under cron or
     systemd shows its progress in the log too. Log lines print above the bar. Not `enabled`
-    (`--quiet`): neither bar nor lines, only counting.
+    (`--quiet`): neither bar nor lines, only counting. A `total` the count passes grows
+    with it, so progress never reads past 100%.
     """
     if not enabled:
         label = None
     done = 0
+    grow: Callable[[int], object] = lambda total: None  # noqa: E731
     last_logged = time.monotonic()
     with ExitStack() as stack:
         update: Callable[[int], object] = lambda n: None  # noqa: E731
@@ -41,9 +43,16 @@ def progress_bar(
             stack.enter_context(logging_redirect_tqdm())
             update = bar.update
 
+            def grow(to: int) -> None:
+                bar.total = to
+                bar.refresh()
+
         def tick(n: int = 1) -> None:
-            nonlocal done, last_logged
+            nonlocal done, last_logged, total
             done += n
+            if total and done > total:  # more came meanwhile (another process's, left before)
+                total = done
+                grow(total)
             update(n)
             if label and time.monotonic() - last_logged >= LOG_EVERY:
                 last_logged = time.monotonic()

@@ -27,6 +27,24 @@ def test_a_labelled_run_logs_its_progress_and_its_end(
     ]
 
 
+def test_a_total_passed_grows_with_the_count(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Indexing counts the sentences an interrupted run or a concurrent poll left, too."""
+    monkeypatch.setattr(progress, "LOG_EVERY", 0.0)
+    with (
+        caplog.at_level(logging.INFO, logger="newsbot.progress"),
+        progress_bar(2, "sentences indexed", enabled=True, label="ingest") as tick,
+    ):
+        tick(3)
+        tick()
+    assert [r.getMessage() for r in caplog.records] == [
+        "ingest: 3/3 sentences indexed",
+        "ingest: 4/4 sentences indexed",
+        "ingest: 4/4 sentences indexed, done",
+    ]
+
+
 def test_without_a_label_nothing_is_logged(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.INFO), progress_bar(None, "feeds", enabled=True) as tick:
         tick(5)
