@@ -18,9 +18,10 @@ import pytest
 
 from retrieval.engine import Engine
 from retrieval.errors import StoreError
+from retrieval.feeds import registry
 from retrieval.feeds.fetch import Fetcher, retry_after
 from retrieval.feeds.poll import MAX_ENTRIES_PER_POLL, FeedOutcome, FeedPoller
-from retrieval.feeds.registry import FeedRegistry, masked, public_url, url_secrets
+from retrieval.feeds.registry import FeedRegistry, SeenEntry, masked, public_url, url_secrets
 from retrieval.models import ArticleDraft
 from tests.conftest import TEST_LIMITS
 from tests.feed_server import FeedServer, Route
@@ -582,6 +583,63 @@ async def test_an_entry_without_any_text_is_tried_again_rather_than_lost(
     second = await poller.poll_all()
     assert (second.outcomes[0].new_entries, second.outcomes[0].added) == (1, 1)
     assert [r["title"] for r in await articles(db)][-1] == "Late notice"
+
+
+async def test_an_entry_without_text_for_a_day_is_given_up_and_its_feed_asked_if_changed(
+    feed_server: FeedServer,
+    fetcher: Fetcher,
+    db: aiosqlite.Connection,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Tried again at every poll, it had the feed fetched in full (no 304) and its page
+    asked for, forever."""
+    monkeypatch.setattr(registry, "ENTRY_PATIENCE", 0.0)  # the day of tries: below, by dates
+    item = (
+        f"<item><title>Lost notice</title><link>{feed_server.url('/pages/lost.html')}"
+        "</link><guid>lost</guid></item>"
+    )
+    body = feed_server.fixture("quayside-1.rss").replace(
+        b"</channel>", item.encode() + b"</channel>"
+    )
+    route = Route(body=body, content_type="application/rss+xml", etag='"q1"')
+    feed_server.routes["/feeds/q.rss"] = route
+    await FeedRegistry(db).add(feed_server.url("/feeds/q.rss"))
+    poller = FeedPoller(db, fetcher)
+    polls = [await poller.poll_all() for _ in range(registry.ENTRY_TRIES)]
+    assert [p.outcomes[0].new_entries for p in polls] == [2, 1, 1]  # tried each time
+    assert not any("given up" in problem for p in polls[:-1] for problem in p.problems())
+    assert "1 entry given up after 3 polls over a day without text" in polls[-1].outcomes[0].problems
+    assert len(feed_server.hits("/pages/lost.html")) == registry.ENTRY_TRIES
+    after = await poller.poll_all()
+    assert after.outcomes[0].status == "not modified"  # validators kept: nothing to retry
+    assert len(feed_server.hits("/pages/lost.html")) == registry.ENTRY_TRIES
+
+
+async def test_tries_without_text_are_counted_over_a_day_and_forgotten_once_stored(
+    db: aiosqlite.Connection,
+) -> None:
+    feeds = FeedRegistry(db)
+    feed, _ = await feeds.add("https://news.test/a.rss", interval=900)
+    bare, late = SeenEntry("bare", None, None), SeenEntry("late", None, None)
+    hour = 3600.0
+    for n, now in enumerate((0.0, hour, 2 * hour, 23 * hour)):  # four tries within a day
+        given_up = await feeds.record_success(
+            feed, [], None, '"v"', None, now=now, no_text=[bare, late]
+        )
+        assert given_up == [], n
+        assert await feeds.unseen(feed.id, ["bare", "late"]) == {"bare", "late"}, n
+        refreshed = await feeds.get(feed.id)
+        assert refreshed is not None and refreshed.etag is None  # listed again next poll
+    # "late" gets its text at last; "bare" fails once more, a day after its first try
+    stored = SeenEntry("late", None, "https://news.test/late")
+    given_up = await feeds.record_success(
+        feed, [stored], None, '"v"', None, now=25 * hour, no_text=[bare]
+    )
+    assert given_up == [bare] and await feeds.unseen(feed.id, ["bare", "late"]) == set()
+    refreshed = await feeds.get(feed.id)
+    assert refreshed is not None and refreshed.etag == '"v"'
+    async with db.execute("SELECT count(*) FROM feed_retries") as cur:
+        assert tuple(await cur.fetchone() or ()) == (0,)
 
 
 async def test_a_windows_1252_feed_and_page_keep_their_characters(

@@ -352,4 +352,21 @@ MIGRATIONS: tuple[Migration, ...] = (
           AND strftime('%s', published) IS NOT NULL;
         """,
     ),
+    Migration(
+        17,
+        "feed entries without text tried again for a while",
+        """
+        -- An entry that gives no text (no summary, and its page not to be had) stays unseen
+        -- and is tried again at each poll, with the feed fetched in full (no 304) so that it
+        -- is listed again. Counted here, so that one is given up after a day of tries
+        -- (`retrieval.feeds.registry.ENTRY_PATIENCE`) instead of refetched forever.
+        CREATE TABLE feed_retries (
+            feed_id    INTEGER NOT NULL REFERENCES feeds (id) ON DELETE CASCADE,
+            entry_key  TEXT NOT NULL,
+            first_ts   REAL NOT NULL,  -- the first poll that got no text from it
+            tries      INTEGER NOT NULL,
+            PRIMARY KEY (feed_id, entry_key)
+        );
+        """,
+    ),
 )

@@ -18,6 +18,7 @@ index after a poll). A feed that fails backs off exponentially and is paused aft
 from __future__ import annotations
 
 import asyncio
+import enum
 import logging
 import sqlite3
 from collections.abc import Callable, Sequence
@@ -32,6 +33,7 @@ from retrieval.errors import FetchError, ParseError, StoreError
 from retrieval.feeds.feedformat import Entry, ParsedFeed, parse_feed
 from retrieval.feeds.fetch import FEED_ACCEPT, PAGE_ACCEPT, Fetcher
 from retrieval.feeds.registry import (
+    ENTRY_TRIES,
     PAUSE_AFTER,
     Feed,
     FeedRegistry,
@@ -43,6 +45,16 @@ from retrieval.models import ArticleDraft
 from retrieval.wording import counted
 
 log = logging.getLogger(__name__)
+
+
+class NoText(enum.Enum):
+    """An entry with no text to be had (no summary, its page not read): tried again at the
+    next polls, for a while (`registry.ENTRY_TRIES`)."""
+
+    NO_TEXT = "no text"
+
+
+NO_TEXT = NoText.NO_TEXT
 
 PAGE_CONCURRENCY = 4  # pages fetched at once per feed: quick, and gentle with one site
 # Sites polled at once. A site's feeds are polled one after another (gentle with it), other
@@ -249,7 +261,12 @@ class FeedPoller:
         known_keys = {k.key for k in known}
         new = [e for e in new if e.key not in known_keys]
         drafts, late = await self._drafts(feed, parsed, new, outcome.problems)
-        kept = [(e, d) for e, d in zip(new, drafts, strict=True) if d is not None]
+        kept = [(e, d) for e, d in zip(new, drafts, strict=True) if isinstance(d, ArticleDraft)]
+        no_text = [
+            SeenEntry(e.key, None, links.get(e.key))
+            for e, d in zip(new, drafts, strict=True)
+            if d is NO_TEXT
+        ]
         prepared = await asyncio.to_thread(prepare_articles, [d for _, d in kept])
         async with self._database:
             results = await self.store.add_articles(prepared)
@@ -257,14 +274,19 @@ class FeedPoller:
                 SeenEntry(e.key, r.article_id, links.get(e.key))
                 for (e, d), r in zip(kept, results, strict=True)
             ]
-            await self.registry.record_success(
+            given_up = await self.registry.record_success(
                 feed,
                 known + seen,
                 parsed.title,
                 fetched.etag,
                 fetched.last_modified,
                 backlog=outcome.waiting > 0 or late,
-                unfinished=len(kept) < len(drafts),
+                no_text=no_text,
+            )
+        if given_up:
+            outcome.problems.append(
+                f"{counted(len(given_up), 'entry', 'entries')} given up after "
+                f"{ENTRY_TRIES} polls over a day without text"
             )
         outcome.added = sum(r.added for r in results)
         outcome.duplicates = len(results) - outcome.added + len(known)
@@ -287,18 +309,18 @@ class FeedPoller:
 
     async def _drafts(
         self, feed: Feed, parsed: ParsedFeed, entries: Sequence[Entry], problems: list[str]
-    ) -> tuple[list[ArticleDraft | None], bool]:
-        """Each entry's article (None: no text, or its page not read in time), its pages
-        fetched PAGE_CONCURRENCY at a time within `pages_deadline`; and whether some were
-        left for the next poll by that deadline."""
+    ) -> tuple[list[ArticleDraft | NoText | None], bool]:
+        """Each entry's article (NO_TEXT: none to be had; None: its page not read in time),
+        its pages fetched PAGE_CONCURRENCY at a time within `pages_deadline`; and whether
+        some were left for the next poll by that deadline."""
         limit = asyncio.Semaphore(PAGE_CONCURRENCY)
 
-        async def article(entry: Entry) -> ArticleDraft | None:
+        async def article(entry: Entry) -> ArticleDraft | NoText:
             async with limit:
                 return await self._article(feed, parsed, entry, problems)
 
         tasks = [asyncio.create_task(article(e)) for e in entries]
-        late: set[asyncio.Task[ArticleDraft | None]] = set()
+        late: set[asyncio.Task[ArticleDraft | NoText]] = set()
         try:
             if tasks:
                 _, late = await asyncio.wait(tasks, timeout=self.pages_deadline)
@@ -348,16 +370,16 @@ class FeedPoller:
 
     async def _article(
         self, feed: Feed, parsed: ParsedFeed, entry: Entry, problems: list[str]
-    ) -> ArticleDraft | None:
-        """The article for an entry: its page's text, else the feed's; None (with a problem
-        noted) when there is no text at all -- it stays unseen and is tried again."""
+    ) -> ArticleDraft | NoText:
+        """The article for an entry: its page's text, else the feed's; NO_TEXT (with a
+        problem noted) when there is none at all -- it stays unseen and is tried again."""
         page, page_url = await self._page(entry.link, problems) if entry.link else (None, None)
         from_page = page is not None and len(page.text) >= len(entry.text)
         text = page.text if from_page and page is not None else entry.text
         if not text.strip():
             what = masked(entry.link, entry.link) if entry.link else entry.title or entry.key
             problems.append(f"entry {what}: no text (no page, and no summary in the feed)")
-            return None
+            return NO_TEXT
         link = page_url or entry.link
         url = public_url(link, feed.secret_params) if link else None  # stored without a token
         return ArticleDraft(

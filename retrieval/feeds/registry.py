@@ -23,6 +23,11 @@ DEFAULT_INTERVAL = 15 * 60.0
 MIN_INTERVAL = 60.0  # more often is impolite to the publisher and pointless for news
 MAX_BACKOFF = 24 * 3600.0  # a failing feed is still tried at least daily until paused
 PAUSE_AFTER = 6  # consecutive failures; at 15 minutes that is about 16 hours of failing
+# An entry that gives no text (no summary, its page not to be had) is tried again at each
+# poll until it has failed this many polls over at least this long: a page down for an
+# afternoon comes back, one gone for good is not fetched, nor its feed in full, forever.
+ENTRY_TRIES = 3
+ENTRY_PATIENCE = 86400.0
 BACKLOG_SECONDS = MIN_INTERVAL  # a feed with entries left over is polled again this soon
 MAX_NAME = 200
 MAX_URL = 2000  # as browsers and servers bound an address
@@ -323,27 +328,31 @@ class FeedRegistry:
         last_modified: str | None,
         now: float | None = None,
         backlog: bool = False,
-        unfinished: bool = False,
-    ) -> None:
-        """Mark entries seen and the poll done; one transaction.
+        no_text: Sequence[SeenEntry] = (),
+    ) -> list[SeenEntry]:
+        """Mark entries seen and the poll done; one transaction. Returns the entries of
+        `no_text` given up.
 
         Called only after the entries' articles are stored, so a crash in between refetches
         them next time (and the store's dedupe finds them) rather than losing them. A 304
         answer passes no validators and keeps the stored ones. With a `backlog` (entries
         left for the next poll: past the poll's count or its time for pages) the validators
         are dropped, so the next fetch is not answered "not modified", and that poll comes
-        after BACKLOG_SECONDS, not the feed's interval. `unfinished` (entries that gave no
-        text, to try again) drops them too, at the feed's interval.
+        after BACKLOG_SECONDS, not the feed's interval. Entries that gave `no_text` are tried
+        again at the feed's interval, the validators dropped too, until they have failed
+        ENTRY_TRIES polls over ENTRY_PATIENCE: then they are seen, with no article.
         """
         now = time.time() if now is None else now
         wait = min(feed.interval, BACKLOG_SECONDS) if backlog else feed.interval
-        refetch = backlog or unfinished  # the validators dropped: the next answer is no 304
         async with transaction(self.conn):
+            given_up = await self._count_tries(feed, entries, no_text, now)
             await self.conn.executemany(
                 "INSERT OR IGNORE INTO feed_entries (feed_id, entry_key, article_id, url,"
                 " seen_ts) VALUES (?, ?, ?, ?, ?)",
-                [(feed.id, e.key, e.article_id, e.url, now) for e in entries],
+                [(feed.id, e.key, e.article_id, e.url, now) for e in [*entries, *given_up]],
             )
+            # the validators dropped: the next answer is no 304, and lists the entries again
+            refetch = backlog or len(given_up) < len(no_text)
             await self.conn.execute(
                 "UPDATE feeds SET title = coalesce(?, title),"
                 " etag = CASE WHEN ? THEN NULL ELSE coalesce(?, etag) END,"
@@ -352,6 +361,37 @@ class FeedRegistry:
                 " next_poll_ts = ? WHERE id = ?",
                 (title, refetch, etag, refetch, last_modified, now, now, now + wait, feed.id),
             )
+        return given_up
+
+    async def _count_tries(
+        self, feed: Feed, seen: Sequence[SeenEntry], no_text: Sequence[SeenEntry], now: float
+    ) -> list[SeenEntry]:
+        """Count a failed try of each entry of `no_text`, forget those of `seen` (their
+        text came at last), and return those of `no_text` out of tries."""
+        await self.conn.executemany(
+            "DELETE FROM feed_retries WHERE feed_id = ? AND entry_key = ?",
+            [(feed.id, e.key) for e in seen],
+        )
+        await self.conn.executemany(
+            "INSERT INTO feed_retries (feed_id, entry_key, first_ts, tries) VALUES (?, ?, ?, 1)"
+            " ON CONFLICT (feed_id, entry_key) DO UPDATE SET tries = tries + 1",
+            [(feed.id, e.key, now) for e in no_text],
+        )
+        out = await rows_for_ids(
+            self.conn,
+            "SELECT entry_key FROM feed_retries WHERE entry_key IN ({ids}) AND feed_id = ?"
+            " AND tries >= ? AND first_ts <= ?",
+            {e.key for e in no_text},
+            feed.id,
+            ENTRY_TRIES,
+            now - ENTRY_PATIENCE,
+        )
+        keys = {str(row[0]) for row in out}
+        await self.conn.executemany(
+            "DELETE FROM feed_retries WHERE feed_id = ? AND entry_key = ?",
+            [(feed.id, key) for key in keys],
+        )
+        return [e for e in no_text if e.key in keys]
 
     async def record_failure(
         self,
