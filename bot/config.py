@@ -149,7 +149,7 @@ class Settings:
             )
         if not TOKEN_PATTERN.match(self.token):
             raise ConfigError(
-                "TELEGRAM_BOT_TOKEN is malformed: expected digits, a colon and a 35-character "
-                "secret, as @BotFather gives it"
+                "TELEGRAM_BOT_TOKEN is malformed: expected digits, a colon and a secret of "
+                "some 35 letters, digits, - or _, as @BotFather gives it"
             )
         return self.token

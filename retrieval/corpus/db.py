@@ -137,7 +137,7 @@ def _refused_writing(path: Path) -> StoreError:
     return StoreError(
         f"the database {str(path)!r} is read-only for this user (it or its folder cannot "
         "be written), and this command writes to it: make both writable by this user "
-        "(stats, ask and digest read it as it is)"
+        "(stats, ask, digest and feeds list read it as it is)"
     )
 
 
