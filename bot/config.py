@@ -55,6 +55,15 @@ def _yes_or_no(name: str, raw: str | None, default: bool) -> bool:
     return word in YES
 
 
+def _http_url(text: str) -> bool:
+    """Whether `text` is an http(s) URL with a host (and a port, if any, that is one)."""
+    try:
+        url = urlsplit(text)
+        return url.scheme in ("http", "https") and bool(url.hostname) and url.port != 0
+    except ValueError:  # an unclosed "[" of an IPv6 host, a port past 65535
+        return False
+
+
 @dataclass(frozen=True)
 class Settings:
     """Everything newsbot reads from its environment. See `.env.example`.
@@ -76,8 +85,7 @@ class Settings:
     allow_private_urls: bool = False
 
     def __post_init__(self) -> None:
-        url = urlsplit(self.api_base_url)
-        if url.scheme not in ("http", "https") or not url.hostname:
+        if not _http_url(self.api_base_url):
             raise ConfigError(
                 f"TELEGRAM_API_BASE_URL {self.api_base_url!r} is not an http(s) URL: use "
                 f"{DEFAULT_API_BASE_URL}, or your own Bot API server's, e.g. "

@@ -146,6 +146,24 @@ def test_a_feeds_credentials_are_never_shown_or_logged(
     assert f"http://alice:***@{host}?token=***&page=2" in listed
 
 
+def test_a_mistyped_or_malformed_address_is_refused_without_its_credentials(
+    capsys: pytest.CaptureFixture[str], db_path: Path
+) -> None:
+    """`feeds remove` quoted a mistyped address whole, password and all; an address with an
+    unclosed IPv6 bracket was a traceback; a port past 65535 was added, then failed every
+    poll with an OverflowError's traceback."""
+    run(capsys, db_path, "feeds", "add", "http://bob:PW1secret@news.test/x.rss")
+    code, _, err = run(capsys, db_path, "feeds", "remove", "http://bob:PW1secret@news.test/x.rss/")
+    assert code == 1 and "no feed 'http://bob:***@news.test/x.rss/'" in err
+    code, _, err = run(capsys, db_path, "feeds", "add", "http://bob:PW@[::1/x?sig=ab")
+    assert code == 2 and "Traceback" not in err and "not a valid URL" in err, err
+    assert "PW@" not in err and "sig=ab" not in err and "bob:***@" in err
+    code, _, err = run(capsys, db_path, "feeds", "add", "http://news.test:99999/x.rss")
+    assert code == 2 and "port 99999 is not a port (1 to 65535)" in err, err
+    _, listed, _ = run(capsys, db_path, "feeds", "list")
+    assert "99999" not in listed and "PW" not in listed
+
+
 def test_every_feeds_command_has_help() -> None:
     parser = build_parser()
     commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))

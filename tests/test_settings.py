@@ -54,6 +54,16 @@ def load(monkeypatch: pytest.MonkeyPatch, **env: str) -> Settings:
             "TELEGRAM_API_BASE_URL 'localhost:8081/bot' is not an http(s) URL",
         ),
         (
+            "TELEGRAM_API_BASE_URL",
+            "http://[::1/bot",  # urlsplit raised ValueError: a traceback, at every command
+            "TELEGRAM_API_BASE_URL 'http://[::1/bot' is not an http(s) URL",
+        ),
+        (
+            "TELEGRAM_API_BASE_URL",
+            "http://localhost:99999/bot",
+            "TELEGRAM_API_BASE_URL 'http://localhost:99999/bot' is not an http(s) URL",
+        ),
+        (
             "NEWSBOT_ALLOW_PRIVATE_URLS",
             "maybe",
             "NEWSBOT_ALLOW_PRIVATE_URLS 'maybe' is neither yes nor no: use 1, true, yes, on to "

@@ -188,6 +188,8 @@ def check_url(url: str) -> httpx.URL:
         )
     if not parsed.host:
         raise BlockedURLError("the URL has no host", url)
+    if parsed.port is not None and not 0 < parsed.port < 65536:
+        raise BlockedURLError(f"port {parsed.port} is not a port (1 to 65535)", url)
     return parsed
 
 

@@ -10,11 +10,12 @@ import re
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.parse import SplitResult, unquote, urlsplit, urlunsplit
 
 import aiosqlite
 
 from retrieval.corpus.db import rows_for_ids, transaction
+from retrieval.corpus.text import clean_line
 from retrieval.errors import FeedError, FetchError
 from retrieval.feeds.fetch import check_url
 from retrieval.wording import quoted
@@ -87,7 +88,7 @@ class Feed:
     def secret_params(self) -> set[str]:
         """The names of the query parameters of its address that carry credentials: its
         links are likely to repeat them (`public_url`)."""
-        query = urlsplit(self.url).query
+        query = _split(self.url).query
         names = (unquote(pair.partition("=")[0]) for pair in query.split("&"))
         return {name for name in names if _SECRET_PARAM.match(name)}
 
@@ -125,7 +126,7 @@ def _secrets_in_place(url: str) -> list[tuple[str, re.Pattern[str], str]]:
     """Each of `url_secrets`, with a pattern of its place in the address quoted ("//bob:pw@",
     "?api_key=pw", "&pwd=pw") and that place masked; longest first, so that one secret
     inside another is masked whole."""
-    parts = urlsplit(url)
+    parts = _split(url)
     found = []
     userinfo, at, _ = parts.netloc.rpartition("@")
     if at:
@@ -138,6 +139,19 @@ def _secrets_in_place(url: str) -> list[tuple[str, re.Pattern[str], str]]:
             place = re.compile(r"(?<=[?&])" + re.escape(pair) + r"(?![\w%~+-])")
             found.append((value, place, f"{name}={MASK}"))
     return sorted(found, key=lambda item: len(item[0]), reverse=True)
+
+
+def _split(url: str) -> SplitResult:
+    """`urlsplit`, and for what it refuses (an unclosed "[" of an IPv6 host) the same parts
+    read plainly: an address that is not one is still masked when quoted back."""
+    try:
+        return urlsplit(url)
+    except ValueError:
+        scheme, _, rest = url.rpartition("://")
+        rest, _, fragment = rest.partition("#")
+        rest, _, query = rest.partition("?")
+        netloc, slash, path = rest.partition("/")
+        return SplitResult(scheme, netloc, slash + path, query, fragment)
 
 
 def masked(text: str, url: str) -> str:
@@ -158,7 +172,7 @@ def public_url(url: str, also: Iterable[str] = ()) -> str:
     token: an article is stored and shown (in answers, digests, to any chat) under the
     address anyone may see. Only those names, matched whole: ?story_key= or ?session= may
     be what names the article, and two articles stored under one address are one."""
-    parts = urlsplit(url)
+    parts = _split(url)
     dropped = _CREDENTIAL_PARAMS | {name.casefold() for name in also}
     query = "&".join(
         pair
@@ -234,7 +248,7 @@ class FeedRegistry:
             check_url(url)
         except FetchError as exc:  # said to a chat, or logged: credentials masked
             raise FeedError(f"cannot add {quoted(masked(url, url), 200)}: {exc}") from None
-        name = " ".join(name.split())[:MAX_NAME] if name and name.strip() else None
+        name = clean_line(name)[:MAX_NAME] or None if name else None
         if interval is not None and interval < MIN_INTERVAL:
             raise FeedError("interval too short: poll at most once a minute")
         now = time.time()
@@ -275,7 +289,8 @@ class FeedRegistry:
             ids = [str(f.id) for f in await self.all()]
             known = ", ".join(ids[:IDS_NAMED]) + (", ..." if len(ids) > IDS_NAMED else "")
             known = known or "none yet"
-            raise FeedError(f"no feed {quoted(str(ref))}: give a feed's id or URL (ids: {known})")
+            shown = masked(str(ref), str(ref))  # a mistyped address holds its credentials
+            raise FeedError(f"no feed {quoted(shown)}: give a feed's id or URL (ids: {known})")
         await self.conn.execute("DELETE FROM feeds WHERE id = ?", (feed.id,))
         return feed
 
