@@ -156,3 +156,18 @@ def test_a_guid_that_is_no_address_is_not_made_into_a_link() -> None:
     assert (a.key, a.link) == ("abc-123", None)
     assert (b.key, b.link) == (f"{BASE}/pages/b.html", f"{BASE}/pages/b.html")
     assert (c.key, c.link) == ("c-1", f"{BASE}/feeds/c.html")  # a relative link, resolved
+
+
+def test_control_characters_and_broken_links_in_a_feed_are_left_out() -> None:
+    """A feed's title of ESC codes and line breaks was printed as it was by `feeds list`
+    (a screen cleared, a line that looked like another feed's); a link that is no address
+    ("http://[::1/x") raised ValueError, failing the whole feed at every poll."""
+    feed = """<rss version="2.0"><channel><title>Evil&#x1b;[31mRED
+          9  ok   fake line&#x1b;]0;pwned&#x7;</title>
+        <item><title>Item &#x1b;[2J</title><link>http://[::1/x</link><guid>i-1</guid>
+            <description>Text.</description></item>
+        </channel></rss>"""
+    parsed = parse_feed(feed.encode(), f"{BASE}/feeds/t.rss")
+    assert parsed.title == "Evil[31mRED 9 ok fake line]0;pwned"
+    (item,) = parsed.entries
+    assert (item.title, item.link, item.text) == ("Item [2J", None, "Text.")

@@ -307,6 +307,39 @@ async def test_nul_characters_never_reach_the_database(db_path: Path, tmp_path: 
     assert sentences and not any("\x00" in s for s in sentences)
 
 
+async def test_control_characters_never_reach_the_database(db_path: Path, tmp_path: Path) -> None:
+    """ESC and BEL from a file or a feed were printed as they were by ask, digest and feeds
+    list: a terminal cleared its screen, or showed a line that looked like newsbot's own."""
+    batch = write_jsonl(
+        tmp_path / "esc.jsonl",
+        [
+            {
+                "title": "Evil\u001b[31mRED\n  9  ok   fake line\u001b]0;pwned\u0007",
+                "text": "The harbour\u001b[2J reopened on Monday.\nIt was\tbusy.\u009b",
+                "source": "Port\r\nPost",
+                "authors": ["Ann\u0007 Lee"],
+                "url": "https://news.test/a\u001b[0m",
+            }
+        ],
+    )
+    engine = await Engine.open(db_path)
+    try:
+        report = await engine.ingest([batch])
+    finally:
+        await engine.close()
+    assert report.added == 1, report
+    rows = run_sql(db_path, "SELECT title, text, source, authors, url FROM articles")
+    assert rows == [
+        (
+            "Evil[31mRED 9 ok fake line]0;pwned",
+            "The harbour[2J reopened on Monday.\nIt was\tbusy.",
+            "Port Post",
+            '["Ann Lee"]',
+            "https://news.test/a[0m",
+        )
+    ]
+
+
 async def test_sentences_of_articles_are_read_right_however_their_ids_run(
     engine: Engine,
 ) -> None:

@@ -7,6 +7,8 @@ import re
 import unicodedata
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from retrieval.models import one_line
+
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _BLANK_LINES = re.compile(r"\n\s*\n")
 _WORDS = re.compile(r"\w+")
@@ -22,16 +24,18 @@ _SPACED = tuple("\u2019\u2018\u201c\u201d\u2014\u2013\u2022\u2212")  # none is \
 _ASCII_WORD_BYTES = bytes(
     ord(chr(c).lower()) if c < 128 and _WORDS.fullmatch(chr(c)) else ord(" ") for c in range(256)
 )
-# What `clean_line` changes besides trimming: `_SPACES` but a single plain space, and NUL
-# (two plain spaces are looked for apart: a character class alone is scanned faster).
-_NEEDS_CLEANING = re.compile(r"[\t\x00\u00a0\u2000-\u200b\u202f\u205f\u3000]")
+# What `clean_line` changes besides trimming: `_SPACES` but a single plain space, and
+# control characters (two plain spaces are looked for apart: a character class alone is
+# scanned faster).
+_NEEDS_CLEANING = re.compile(r"[\x00-\x1f\x7f-\x9f\u00a0\u2000-\u200b\u202f\u205f\u3000]")
 
 
 def clean_line(line: str) -> str:
-    """Collapse runs of spaces (including exotic Unicode ones), drop NULs, and trim."""
+    """Collapse runs of spaces (including exotic Unicode ones) and line breaks, drop other
+    control characters (`models.one_line`), and trim."""
     if "  " not in line and _NEEDS_CLEANING.search(line) is None:
         return line.strip()  # only single plain spaces: the common case, nothing replaced
-    return _SPACES.sub(" ", line.replace("\x00", "")).strip()
+    return _SPACES.sub(" ", one_line(line)).strip()
 
 
 def _looks_hard_wrapped(lines: list[str]) -> bool:

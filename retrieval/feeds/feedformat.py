@@ -156,7 +156,10 @@ def _link(item: Any, base: str) -> str | None:
     if item.get("guidislink") and link == (item.get("id") or "").strip():
         resolved = link
     else:
-        resolved = urljoin(base, link) if link else ""
+        try:
+            resolved = urljoin(base, link) if link else ""
+        except ValueError:  # not an address ("http://[::1/x"): the entry has no link
+            return None
     return resolved if resolved.lower().startswith(("http://", "https://")) else None
 
 
