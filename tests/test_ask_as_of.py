@@ -151,13 +151,14 @@ def test_batch_lines_are_questions_or_json_requests_and_bad_lines_do_not_stop_it
         json.dumps({"question": QUESTION, "asof": "2022-06-09"}),
         json.dumps({"question": QUESTION, "limit": 0}),
         json.dumps(["a", "list"]),  # not an object: a question like any other line
+        '{"question": "cocoa \\ud800"}',  # half a UTF-16 pair: printed, it was a traceback
         json.dumps({"question": QUESTION, "as_of": "2022-06-11"}),
     ]
     monkeypatch.setattr(sys, "stdin", stdin("\n".join(lines) + "\n"))
     assert main(["ask", "--db", str(dated_db), "--json", "--as-of", "2022-06-30"]) == 1
     out = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert len(out) == len(lines)
-    plain, dated, unclosed, bad_date, unknown, zero, array, last = out
+    plain, dated, unclosed, bad_date, unknown, zero, array, surrogate, last = out
     assert plain["as_of"] == "2022-06-30" and len(plain["results"]) == 3  # the flag's default
     assert dated["as_of"] == "2022-06-09" and published(dated) == ["2022-06-08"]
     assert unclosed["line"] == 3 and "not valid JSON" in unclosed["error"]
@@ -166,7 +167,8 @@ def test_batch_lines_are_questions_or_json_requests_and_bad_lines_do_not_stop_it
     assert '"limit" must be a whole number' in zero["error"]
     assert "error" not in array and array["question"] == '["a", "list"]'
     assert set(published(last)) == {"2022-06-08", "2022-06-10"}
-    for bad in (unclosed, bad_date, unknown, zero):
+    assert "line 8 holds a lone UTF-16 surrogate" in surrogate["error"]
+    for bad in (unclosed, bad_date, unknown, zero, surrogate):
         assert bad["results"] == []
 
 

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from bot.bounds import QUOTE_CHARS, TITLE_CHARS
-from bot.cli.commands import EXIT_BROKEN_PIPE
+from bot.cli.commands import EXIT_BROKEN_PIPE, EXIT_FAILED
 from bot.cli.main import build_parser, main
 from retrieval.corpus import sentences
 from retrieval.corpus.ingest import IngestReport
@@ -463,6 +463,26 @@ def test_a_reader_that_goes_away_ends_ask_quietly(tmp_path: Path) -> None:
     assert _ask_into_a_closed_pipe(db, None).returncode == EXIT_BROKEN_PIPE
     done = _ask_into_a_closed_pipe(db, subprocess.PIPE)
     assert done.returncode == EXIT_BROKEN_PIPE and done.stderr == ""
+
+
+def test_output_to_a_full_disk_is_one_line_of_error(tmp_path: Path) -> None:
+    """`newsbot ask --json ... > /dev/full` ended in an OSError's traceback."""
+    with open("/dev/full", "w") as full:  # Linux: every write fails with ENOSPC
+        done = subprocess.run(
+            [sys.executable, "-m", "bot.cli", "ask", "--db", str(tmp_path / "n.db"), "oil"],
+            cwd=tmp_path,
+            env=clean_env(),
+            stdin=subprocess.DEVNULL,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=90,
+        )
+    assert done.returncode == EXIT_FAILED, done.stderr
+    assert done.stderr.splitlines()[-1] == (
+        "newsbot: cannot write the output: No space left on device"
+    )
+    assert "Traceback" not in done.stderr
 
 
 def test_an_interrupted_ingest_says_what_it_stored(tmp_path: Path) -> None:

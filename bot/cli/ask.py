@@ -123,6 +123,15 @@ def parse_line(
         )
     if not isinstance(data, dict):
         return BadLine(number, f"line {number} is JSON but not an object", {})
+    try:  # JSON may escape half of a UTF-16 pair ("\ud800"): no character, and no output
+        json.dumps(data, ensure_ascii=False).encode()
+    except UnicodeEncodeError:
+        return BadLine(
+            number,
+            f"line {number} holds a lone UTF-16 surrogate (\\ud800 to \\udfff), which is no "
+            "character",
+            {},
+        )
     echo = {k: data[k] for k in ("question", "as_of") if k in data}
     unknown = sorted(set(data) - set(FIELDS))
     if unknown:

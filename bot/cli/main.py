@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
 import logging
 import os
 import re
@@ -263,6 +264,9 @@ def since_value(text: str) -> timedelta | str:
         ) from None
 
 
+# Errors of writing where there is no room left, as stdout meets them
+OUTPUT_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
 COMMANDS = {
     "ingest": commands.cmd_ingest,
     "ask": cli_ask.cmd_ask,
@@ -299,3 +303,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         # interpreter's last flush does not fail again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_BROKEN_PIPE
+    except OSError as exc:
+        if exc.errno not in OUTPUT_FULL:
+            raise
+        # Output to a full disk or a quota's end (`> /dev/full`): said in one line, and
+        # stdout pointed at /dev/null so that the interpreter's last flush does not fail.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        print(f"newsbot: cannot write the output: {exc.strerror}", file=sys.stderr)
+        return EXIT_FAILED
