@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from bot.bounds import QUOTE_CHARS, TITLE_CHARS
 from bot.cli.main import main
 from retrieval import engine as engine_module
 from retrieval.digest.digest import (
@@ -308,6 +309,35 @@ def test_cli_digest_prints_the_period(db_path: Path, capsys: pytest.CaptureFixtu
     assert capsys.readouterr().out == (
         "No new articles about bakery from 2024-06-03 09:00 to 2024-06-03 12:00 (UTC).\n"
     )
+
+
+def test_cli_digest_clips_what_it_prints_and_takes_every_keywords_flag(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A title of a million characters was printed whole (ask clipped it to 200), and a
+    second --keywords dropped the first."""
+    story = "The zebra crossing on Mill Road reopened on Monday after repairs to its lights."
+    source = write_jsonl(
+        db_path.parent / "long.jsonl",
+        [
+            {
+                "title": "Zebra " * 200_000,
+                "text": story,
+                "source": "Mill Road Gazette " * 20,
+                "published": "2024-06-03T09:00:00Z",
+            }
+        ],
+    )
+    db = ["--db", str(db_path)]
+    assert main([*db, "ingest", "--quiet", str(source)]) == 0
+    capsys.readouterr()
+    period = ["--since", "2024-06-03", "--until", "2024-06-04"]
+    assert main([*db, "digest", *period, "--keywords", "oil", "--keywords", "zebra"]) == 0
+    out = capsys.readouterr().out
+    assert ", about oil, zebra." in out.splitlines()[0]
+    headline = next(line for line in out.splitlines() if line.startswith("1. "))
+    assert len(headline) <= len("1. ") + TITLE_CHARS and headline.endswith("Zebra…")
+    assert max(len(line) for line in out.splitlines()) <= 3 + max(TITLE_CHARS, QUOTE_CHARS)
 
 
 def test_an_archive_is_searched_but_kept_out_of_digests(

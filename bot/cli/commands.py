@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from bot.bounds import AUTHORS_SHOWN, NAME_CHARS, QUOTE_CHARS, TITLE_CHARS, clip, some_of
 from bot.config import Settings
+from bot.digest_format import KEYWORDS_SHOWN, OUTLETS_SHOWN
 from bot.progress import progress_bar
 from bot.times import day_in, read_moment, when
 from retrieval.corpus.ingest import LISTED_PER_FILE, IngestReport
@@ -177,24 +178,26 @@ def render_digest(digest: Digest, zone: ZoneInfo) -> str:
         when(moment, zone, "stamp") for moment in (digest.period_start, digest.period_end)
     )
     span = f"{start} to {end} ({zone.key})"
+    # clipped as the bot clips them: a stored title or outlet may be of any length
+    keywords = some_of(digest.keywords, KEYWORDS_SHOWN)
     if not digest.items:
-        about = f" about {' '.join(digest.keywords)}" if digest.keywords else ""
+        about = f" about {keywords}" if digest.keywords else ""
         return f"No new articles{about} from {span}."
     head = (
         f"News from {span}: {counted(digest.stories, 'story', 'stories')} from "
         f"{counted(digest.articles, 'article')}"
     )
     if digest.keywords:
-        head += f", about {' '.join(digest.keywords)}"
+        head += f", about {keywords}"
     if digest.stories > len(digest.items):
         head += f"; the top {len(digest.items)}"
     blocks = [head + "."]
     for number, item in enumerate(digest.items, start=1):
-        carried = ", ".join(item.outlets) or "unknown outlet"
+        carried = some_of(item.outlets, OUTLETS_SHOWN) or "unknown outlet"
         blocks.append(
             _block(
-                f"{number}. {item.headline}",
-                item.extract and f"   {item.extract}",
+                f"{number}. {clip(item.headline, TITLE_CHARS)}",
+                item.extract and f"   {clip(item.extract, QUOTE_CHARS)}",
                 f"   {carried} · {'stored ' if item.undated else ''}"
                 f"{when(item.published, zone, 'stamp')}",
                 item.url and f"   {item.url}",

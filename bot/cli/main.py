@@ -168,6 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
     digest.add_argument(
         "--keywords",
         nargs="+",
+        action="extend",  # --keywords oil --keywords gold: both
         default=[],
         metavar="WORD",
         help="only articles with any of these words, e.g. --keywords oil opec",
