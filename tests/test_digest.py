@@ -374,6 +374,13 @@ def test_an_archive_is_searched_but_kept_out_of_digests(
     )
     assert main([*db, "digest", "--since", "1h", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["stories"] == []
+    # counted once, and only when archived by this run (it said 3, then 2, of one article)
+    assert main([*db, "ingest", "--archive", str(new), str(new), str(old)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("added 0 articles (0 sentences), 3 duplicates") and "archived" not in out
+    tram_again = write_jsonl(tmp_path / "tram-again.jsonl", [tram, tram])
+    assert main(["--db", str(tmp_path / "b.db"), "ingest", "--archive", str(tram_again)]) == 0
+    assert "1 duplicate, 0 failed; 1 article archived" in capsys.readouterr().out
 
 
 def test_an_article_deleted_by_hand_leaves_no_archived_mark_on_the_next(

@@ -273,7 +273,7 @@ async def _store_batch(
     for result, article in zip(results, prepared, strict=True):
         if result is None:
             continue
-        report.archived += archive
+        report.archived += result.archived
         if result.added:
             report.added += 1
             report.sentences += result.sentences

@@ -44,6 +44,7 @@ class AddResult:
     article_id: int
     added: bool  # False: a duplicate of `article_id`, nothing written
     sentences: int
+    archived: bool = False  # archived by this call (not before it, nor by its copy above)
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,16 +295,30 @@ class CorpusStore:
                     sentence_rows,
                 )
             if archive:  # duplicates too: the same ingest again, with --archive, archives it
-                await self.conn.executemany(
-                    "INSERT OR IGNORE INTO archived (article_id) VALUES (?)",
-                    [(r.article_id,) for r in results],
-                )
+                results = await self._archive(results)
             else:  # over what an archived article deleted by hand (no cascade) left behind
                 await self.conn.executemany(
                     "DELETE FROM archived WHERE article_id = ?",
                     [(row[0],) for row in article_rows],
                 )
         return results
+
+    async def _archive(self, results: list[AddResult]) -> list[AddResult]:
+        """Archive the articles of `results`; each marked if this archived it."""
+        ids = {r.article_id for r in results}
+        before = await rows_for_ids(
+            self.conn, "SELECT article_id FROM archived WHERE article_id IN ({ids})", ids
+        )
+        done = {int(row[0]) for row in before}
+        await self.conn.executemany(
+            "INSERT OR IGNORE INTO archived (article_id) VALUES (?)",
+            [(i,) for i in sorted(ids - done)],
+        )
+        marked = []
+        for result in results:
+            marked.append(replace(result, archived=result.article_id not in done))
+            done.add(result.article_id)
+        return marked
 
     async def _next_sentence_id(self) -> int:
         """The id SQLite would give the next sentence (AUTOINCREMENT: past the largest ever
