@@ -22,6 +22,7 @@ from retrieval.corpus.db import (
 )
 from retrieval.engine import Engine
 from retrieval.errors import StoreError
+from tests.cli_process import run_newsbot
 from tests.conftest import SEEDS
 
 
@@ -186,3 +187,17 @@ async def test_an_engine_whose_seeding_fails_is_closed_again(
             break
         await asyncio.sleep(0.05)
     assert connections() == before
+
+
+@pytest.mark.parametrize("where", ["a-folder.db", "a-file/news.db"])
+def test_a_database_that_cannot_be_opened_is_one_line_of_error(tmp_path: Path, where: str) -> None:
+    """After the error, aiosqlite's thread outlived the event loop and died with a traceback
+    of its own ("RuntimeError: Event loop is closed")."""
+    (tmp_path / "a-folder.db").mkdir()
+    (tmp_path / "a-file").write_text("not a folder")
+    done = run_newsbot(["--db", where, "ingest", str(SEEDS)], tmp_path)
+    assert done.returncode == 1
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.startswith(f"newsbot: cannot open database {where!r}: ")
+    if where == "a-folder.db":
+        assert done.stderr.endswith("it is a folder, not a file\n")

@@ -68,12 +68,20 @@ async def open_database(
 async def _open(path: Path, read_only: str | None) -> aiosqlite.Connection:
     """The database at `path`, read-write (`read_only` None: WAL, migrated) or read-only by
     the URI `read_only` (its schema current); StoreError, caused by SQLite's, if not."""
+    if path.is_dir():
+        raise StoreError(f"cannot open database {str(path)!r}: it is a folder, not a file")
+    if read_only is None:
+        connecting = aiosqlite.connect(path, isolation_level=None)
+    else:
+        connecting = aiosqlite.connect(read_only, uri=True, isolation_level=None)
     try:
-        if read_only is None:
-            conn = await aiosqlite.connect(path, isolation_level=None)
-        else:
-            conn = await aiosqlite.connect(read_only, uri=True, isolation_level=None)
+        conn = await connecting
     except sqlite3.Error as exc:
+        # aiosqlite stops its thread on a failed connect without waiting for it: waited
+        # for here, or it outlives the event loop and dies with a traceback of its own
+        thread = getattr(connecting, "_thread", None)
+        if thread is not None:
+            await asyncio.to_thread(thread.join, 10)
         raise StoreError(f"cannot open database {str(path)!r}: {_why(exc, read_only)}") from exc
     try:
         conn.row_factory = aiosqlite.Row
