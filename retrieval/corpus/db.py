@@ -68,7 +68,7 @@ async def open_database(
 async def _open(path: Path, read_only: str | None) -> aiosqlite.Connection:
     """The database at `path`, read-write (`read_only` None: WAL, migrated) or read-only by
     the URI `read_only` (its schema current); StoreError, caused by SQLite's, if not."""
-    if path.is_dir():
+    if await asyncio.to_thread(path.is_dir):
         raise StoreError(f"cannot open database {str(path)!r}: it is a folder, not a file")
     if read_only is None:
         connecting = aiosqlite.connect(path, isolation_level=None)
