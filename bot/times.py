@@ -32,7 +32,7 @@ def when(moment: datetime | float | None, zone: tzinfo, style: Style = "stamp_zo
     local = _local(moment, zone)
     if style == "weekday":
         return f"{local:%a} {local.day} {local:%b %H:%M}"
-    stamp = f"{local:%Y-%m-%d %H:%M}"
+    stamp = f"{local.year:04d}-{local:%m-%d %H:%M}"  # %Y gives "1" for year 1 (glibc)
     return f"{stamp} {local:%Z}" if style == "stamp_zone" else stamp
 
 

@@ -57,7 +57,8 @@ class SearchResult:
         """Why there are no passages, its moment (if any) told in `zone`."""
         if self.nothing_by is None:
             return self.message
-        when = datetime.fromtimestamp(self.nothing_by, zone).strftime("%Y-%m-%d %H:%M %Z")
+        local = datetime.fromtimestamp(self.nothing_by, zone)
+        when = f"{local.year:04d}-{local:%m-%d %H:%M %Z}"  # %Y gives "1" for year 1 (glibc)
         return f"Nothing published by {when} matches that; later articles do."
 
 
