@@ -154,6 +154,9 @@ def _add_handlers(app: App) -> None:
                 & ~filters.COMMAND,
                 handlers.ask,
             ),
+            # A press with no data (forged) passes every pattern (PTB checks patterns only
+            # against data there is): this pattern takes it before "More" does.
+            CallbackQueryHandler(handlers.stale_button, pattern="^$"),
             CallbackQueryHandler(handlers.more, pattern=rf"^{MORE}:\d+$"),
             CallbackQueryHandler(handlers.full_article, pattern=rf"^{FULL}:\d+$"),
             CallbackQueryHandler(handlers.feedback, pattern=rf"^{VOTE}:\d+:-?1$"),

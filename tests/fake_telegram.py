@@ -424,7 +424,7 @@ class FakeTelegramServer:
         self,
         chat_id: int,
         message_id: int,
-        data: str,
+        data: str | None,
         *,
         user_id: int | None = None,
         forged: bool = False,
@@ -432,7 +432,8 @@ class FakeTelegramServer:
         """Queue a press of the inline button with callback ``data`` on a bot message.
 
         ``forged``: any ``data``, as a modified client may send (Telegram passes it on: "the
-        message originated the query can contain no callback buttons with this data")."""
+        message originated the query can contain no callback buttons with this data"), or
+        none (None)."""
         with self._cond:
             if message_id not in self._messages.get(chat_id, {}):
                 raise ValueError(f"no message {message_id} in chat {chat_id}")
@@ -451,7 +452,7 @@ class FakeTelegramServer:
                     "from": sender,
                     "message": message,
                     "chat_instance": str(chat_id),
-                    "data": data,
+                    **({} if data is None else {"data": data}),
                 }
             }
         )
