@@ -22,6 +22,7 @@ from telegram.ext import CommandHandler, MessageHandler, filters
 from bot.access import is_admin
 from bot.digest_format import (
     digest_messages,
+    digest_usage,
     not_allowed,
     nothing_new,
     subscribed,
@@ -335,7 +336,7 @@ async def digest_now(update: Update, context: Context) -> None:
     try:  # typed ones are bounded; a subscription's are what it was stored with
         (typed_keywords if typed else keyword_terms)(keywords, Tokenizer())
     except DigestError as exc:
-        await _reply(message, usage(str(exc), "/digest oil opec"))
+        await _reply(message, digest_usage(str(exc)))
         return
     last = await shared.subscriptions.last_delivered(found) if found else None
     now = shared.digests.clock()

@@ -155,3 +155,11 @@ def usage(problem: str, example: str = SUBSCRIBE_EXAMPLE) -> str:
         "an Area/City time zone and keywords are each optional; add the word "
         "<code>quiet</code> to get nothing on days without news."
     )
+
+
+def digest_usage(problem: str) -> str:
+    """A refused /digest: what was wrong, and what it takes (keywords alone)."""
+    return (
+        f"{escape(problem)}\nExample: <code>/digest oil opec</code> — the news since this "
+        "chat's last digest (or of the last day), about any of the keywords (optional)."
+    )

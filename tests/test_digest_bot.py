@@ -474,6 +474,12 @@ async def test_digest_now_sends_the_news_to_the_chat_it_is_asked_in(
     [none] = await bot.ask(GROUP, "/digest volcano", user_id=555, chat_type="supergroup")
     assert none["text"] == "No new articles about volcano since Sat 1 Jun 18:00 (UTC)."
     assert await bot.rows("SELECT count(*) FROM deliveries") == [(0,)]  # not a scheduled one
+    [refused] = await bot.ask(ALICE, "/digest the of")  # told what /digest takes
+    assert refused["text"].startswith("'the of' has only very common words")
+    assert (
+        "Example: /digest oil opec — the news since this chat's last digest" in (refused["text"])
+    )
+    assert "time zone" not in refused["text"]  # /subscribe's usage, which /digest got
 
 
 async def test_digest_now_is_limited_per_chat_whoever_asks(bot: Harness, clock: Clock) -> None:
