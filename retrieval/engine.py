@@ -267,7 +267,8 @@ class Engine:
         return set((await asyncio.to_thread(reader.articles_of, sentence_ids)).values())
 
     async def article_text(self, article_id: int) -> tuple[Attribution, str] | None:
-        """An article's attribution and whole text; None when it is not (or no longer) there."""
+        """An article's attribution and whole text, in paragraphs (hard-wrapped wire copy
+        unwrapped); None when it is not (or no longer) there."""
         return await self._store.article_text(article_id)
 
     async def seed_if_empty(self, seeds: Path) -> Seeding:

@@ -242,6 +242,31 @@ async def test_store_reads_back_attribution(engine: Engine) -> None:
     assert [a.id for a in await engine.latest(5)] == [result.article_id]
 
 
+async def test_an_article_reads_back_in_paragraphs_its_wire_copy_unwrapped(
+    engine: Engine,
+) -> None:
+    """The full article sent to a chat kept Reuters' line breaks at 70 columns: on a phone,
+    every line broke mid-sentence."""
+    wrapped = (
+        "The oil price collapse of 1986 put\n"
+        "development of a vast petroleum resource -- heavy and extra\n"
+        "heavy oils -- on hold, the energy ministry said on Monday in\n"
+        "its annual report to the national congress in Caracas.\n"
+        "    Output of the Orinoco belt fell by a third over the year,\n"
+        "the report said, and the ministry expects no recovery soon\n"
+        "while world prices stay under eighteen dollars a barrel now.\n"
+    )
+    [result] = await engine.add_articles([ArticleDraft("Heavy oils on hold", wrapped)])
+    found = await engine.article_text(result.article_id)
+    assert found is not None and found[1] == (
+        "The oil price collapse of 1986 put development of a vast petroleum resource -- heavy "
+        "and extra heavy oils -- on hold, the energy ministry said on Monday in its annual "
+        "report to the national congress in Caracas.\n\nOutput of the Orinoco belt fell by a "
+        "third over the year, the report said, and the ministry expects no recovery soon "
+        "while world prices stay under eighteen dollars a barrel now."
+    )
+
+
 async def test_a_migration_missed_by_another_build_is_still_applied(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

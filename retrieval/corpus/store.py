@@ -30,7 +30,7 @@ from retrieval.corpus.db import (
     transaction,
     tuples_for_ids_blocking,
 )
-from retrieval.corpus.text import canonical_url, fingerprint
+from retrieval.corpus.text import canonical_url, fingerprint, paragraphs
 from retrieval.index.tokens import Tokenizer
 from retrieval.models import ArticleDraft, Attribution
 
@@ -510,11 +510,13 @@ class CorpusStore:
         return int(row[0]) if row else 0
 
     async def article_text(self, article_id: int) -> tuple[Attribution, str] | None:
+        """An article's attribution and its text in paragraphs, as its sentences were split
+        (hard-wrapped wire copy unwrapped), a blank line between two."""
         async with self.conn.execute(
             f"SELECT {_ATTRIBUTION_COLUMNS}, text FROM articles WHERE id = ?", (article_id,)
         ) as cur:
             row = await cur.fetchone()
-        return (_attribution(row), str(row["text"])) if row else None
+        return (_attribution(row), "\n\n".join(paragraphs(str(row["text"])))) if row else None
 
     async def latest(self, limit: int = 10) -> list[Attribution]:
         """The newest articles: by published time, else by when they were ingested; none
