@@ -343,12 +343,19 @@ async def full_article(update: Update, context: Context) -> None:
     if found is None:
         await query.answer("That article is no longer in the corpus.")
         return
+    if not await shared.conversations.claim_article(answer.id, article_id):
+        await query.answer("That article was sent here already, under this answer.")
+        return
     await query.answer()
     article, text = found
-    for page in formatting.article_messages(article, text, shared.zone):
-        await context.bot.send_message(
-            query.message.chat.id, page, message_thread_id=topic_of(query.message)
-        )
+    try:
+        for page in formatting.article_messages(article, text, shared.zone):
+            await context.bot.send_message(
+                query.message.chat.id, page, message_thread_id=topic_of(query.message)
+            )
+    except BaseException:  # not (all) sent: a press again may retry
+        await shared.conversations.release_article(answer.id, article_id)
+        raise
 
 
 async def stale_button(update: Update, context: Context) -> None:

@@ -144,6 +144,23 @@ class Conversations:
         button may be pressed again."""
         await self.conn.execute("UPDATE answers SET more_ts = NULL WHERE id = ?", (answer_id,))
 
+    async def claim_article(self, answer_id: int, article_id: int) -> bool:
+        """True for the first 📄 of an article under an answer; another press, by anyone in
+        its chat, gets False: the article is there already."""
+        cursor = await self.conn.execute(
+            "INSERT OR IGNORE INTO articles_sent (answer_id, article_id, sent_ts)"
+            " VALUES (?, ?, ?)",
+            (answer_id, article_id, time.time()),
+        )
+        return cursor.rowcount == 1
+
+    async def release_article(self, answer_id: int, article_id: int) -> None:
+        """Undo `claim_article`: the article did not reach the chat (sending failed)."""
+        await self.conn.execute(
+            "DELETE FROM articles_sent WHERE answer_id = ? AND article_id = ?",
+            (answer_id, article_id),
+        )
+
     async def record_vote(self, answer: ShownAnswer, user_id: int, vote: int) -> None:
         """Store 👍 (1) or 👎 (-1) with the question and the passages shown; a user's later
         vote on the same answer replaces the earlier one."""

@@ -138,6 +138,11 @@ def buttons(message: dict[str, Any]) -> dict[str, str]:
     return {b["text"]: b["callback_data"] for row in rows for b in row}
 
 
+def article_button(message: dict[str, Any]) -> str:
+    """The callback data of a message's first 📄 button."""
+    return next(data for text, data in buttons(message).items() if text.startswith("📄"))
+
+
 def entity_types(message: dict[str, Any]) -> list[str]:
     return [e["type"] for e in message.get("entities", [])]
 
@@ -716,6 +721,25 @@ async def test_a_full_article_comes_only_for_an_article_its_answer_quoted(bot: H
     assert await bot.press(USER, other, theirs) is None  # under its own answer it comes
     await bot.settle()
     assert bot.replies(USER)[2]["text"].startswith("Lighthouse keepers of")
+
+
+async def test_a_full_article_is_sent_once_under_its_answer(bot: Harness) -> None:
+    """Each press sent the article again, up to eight messages: one member could post 160
+    messages a minute into a group, and everyone's answers waited behind them."""
+    [answer] = await bot.ask(USER, "lighthouse keeper")
+    article = article_button(answer)
+    assert await bot.press(USER, answer, article) is None
+    await bot.settle()
+    sent = len(bot.replies(USER))
+    for presser in (USER, 2003):  # again, by anyone
+        told = await bot.press(USER, answer, article, user_id=presser)
+        assert told == "That article was sent here already, under this answer."
+    await bot.settle()
+    assert len(bot.replies(USER)) == sent
+    [again] = await bot.ask(USER, "lighthouse keeper")  # a new answer may send it again
+    assert await bot.press(USER, again, article_button(again)) is None
+    await bot.settle()
+    assert len(bot.replies(USER)) > sent + 1
 
 
 async def test_sources_and_latest(bot: Harness) -> None:

@@ -369,4 +369,19 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
+    Migration(
+        18,
+        "full articles sent once per answer",
+        """
+        -- The articles an answer's 📄 buttons have sent to its chat. Each press sent the
+        -- article again, up to eight messages: one member could post 160 messages a minute
+        -- into a group, and everyone's answers waited behind Telegram's limit for them.
+        CREATE TABLE articles_sent (
+            answer_id   INTEGER NOT NULL REFERENCES answers (id) ON DELETE CASCADE,
+            article_id  INTEGER NOT NULL,
+            sent_ts     REAL NOT NULL,
+            PRIMARY KEY (answer_id, article_id)
+        );
+        """,
+    ),
 )
