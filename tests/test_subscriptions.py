@@ -139,6 +139,70 @@ async def test_catch_up_after_downtime_is_same_day_and_covers_the_gap(
     assert await subs.due(utc(22.5, MONDAY + timedelta(days=2))) == []
 
 
+async def test_a_zone_moved_across_the_date_line_keeps_the_next_local_day(
+    subs: Subscriptions,
+) -> None:
+    """Tokyo's Wednesday 08:00 is Tuesday in Los Angeles: moved there after it, the chat
+    missed Wednesday's digest in Los Angeles (a day skipped, 40 hours without one), since the
+    last day claimed was told in Tokyo's dates, and its claim took Wednesday's date."""
+    sub = await subs.subscribe(7, "group", EIGHT, "Asia/Tokyo", utc(-48))
+    tokyo_wednesday = utc(23, MONDAY + timedelta(days=1))  # Wed 5 Jun 08:00 JST
+    [due] = await subs.due(tokyo_wednesday)
+    assert due.slot.day == date(2024, 6, 5)
+    claimed = await subs.claim(due, tokyo_wednesday)
+    assert claimed is not None
+    await subs.finish(claimed.id, State.SENT, tokyo_wednesday)
+    moved = utc(1, MONDAY + timedelta(days=2))  # Wed 01:00 UTC, Tue 18:00 in LA
+    sub = await subs.subscribe(7, "group", EIGHT, "America/Los_Angeles", moved)
+    la_wednesday = utc(15, MONDAY + timedelta(days=2))  # Wed 5 Jun 08:00 PDT
+    assert await subs.next_run(sub, moved) == la_wednesday
+    [due] = await subs.due(la_wednesday)
+    assert due.slot.day == date(2024, 6, 5) and due.period.start == tokyo_wednesday
+    assert await subs.claim(due, la_wednesday) is not None
+    # back to Tokyo: LA's digest fell on Tokyo's Thursday (00:00 JST), so the next is
+    # Friday's, not a second one that Thursday
+    back = utc(16, MONDAY + timedelta(days=2))
+    sub = await subs.subscribe(7, "group", EIGHT, "Asia/Tokyo", back)
+    assert await subs.next_run(sub, back) == utc(23, MONDAY + timedelta(days=3))
+
+
+async def test_migration_19_keeps_every_delivery_and_claims_by_slot(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import retrieval.corpus.db
+
+    monkeypatch.setattr(retrieval.corpus.db, "MIGRATIONS", MIGRATIONS[:18])
+    before = await Subscriptions.open(db_path)
+    try:
+        sub = await before.subscribe(7, "group", EIGHT, "Asia/Tokyo", utc(-48))
+        [due] = await before.due(utc(23))  # Tue 4 Jun 08:00 JST
+    finally:
+        await before.close()
+    with sqlite3.connect(db_path) as conn:  # claimed and sent as the code before did
+        conn.execute(
+            "INSERT INTO deliveries (subscription_id, day, chat_id, period_start, period_end,"
+            " as_of, state, items, claimed_ts) VALUES (?, '2024-06-04', 7, ?, ?, ?, 'sent',"
+            " 3, ?)",
+            (
+                sub.id,
+                utc(-1).timestamp(),
+                utc(23).timestamp(),
+                utc(23).timestamp(),
+                utc(23).timestamp(),
+            ),
+        )
+    conn.close()
+    monkeypatch.setattr(retrieval.corpus.db, "MIGRATIONS", MIGRATIONS)
+    subs = await Subscriptions.open(db_path)
+    try:
+        [kept] = await subs.deliveries(sub.id)
+        assert (kept.day, kept.state, kept.items) == (date(2024, 6, 4), State.SENT, 3)
+        assert await subs.claim(due, utc(23.5)) is None  # the same slot: claimed already
+        assert await subs.due(utc(23.5)) == []
+    finally:
+        await subs.close()
+
+
 async def test_failures_release_or_end_the_day(subs: Subscriptions) -> None:
     await subs.subscribe(7, "private", EIGHT, "Europe/Berlin", utc(-48))
     [due] = await subs.due(utc(6))

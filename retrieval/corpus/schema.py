@@ -384,4 +384,36 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
+    Migration(
+        19,
+        "a digest claimed by its slot's moment",
+        """
+        -- A delivery was unique by its local day, a date of the zone then in force: after a
+        -- change of zone (Asia/Tokyo to America/Los_Angeles), the new zone's next day could
+        -- bear the date of the old zone's last one, and its digest was taken as claimed and
+        -- never sent. A slot's moment names it in every zone. (`day` stays, as it was.)
+        CREATE TABLE deliveries_by_slot (
+            id               INTEGER PRIMARY KEY,
+            subscription_id  INTEGER NOT NULL REFERENCES subscriptions (id) ON DELETE CASCADE,
+            day              TEXT NOT NULL,   -- the local date of the slot, YYYY-MM-DD
+            chat_id          INTEGER NOT NULL,  -- where it went (a migrated group changes id)
+            period_start     REAL NOT NULL,
+            period_end       REAL NOT NULL,   -- the slot's moment
+            seen_until       REAL,            -- the previous digest's as_of (see Period)
+            as_of            REAL NOT NULL,   -- articles stored later wait for the next
+            state            TEXT NOT NULL
+                CHECK (state IN ('claimed', 'sent', 'empty', 'failed', 'unknown')),
+            messages         INTEGER NOT NULL DEFAULT 0,  -- messages delivered so far
+            items            INTEGER,
+            claimed_ts       REAL NOT NULL,
+            finished_ts      REAL,
+            error            TEXT,
+            UNIQUE (subscription_id, period_end)
+        );
+        INSERT OR IGNORE INTO deliveries_by_slot SELECT * FROM deliveries ORDER BY id;
+        DROP TABLE deliveries;
+        ALTER TABLE deliveries_by_slot RENAME TO deliveries;
+        CREATE INDEX deliveries_claimed ON deliveries (state) WHERE state = 'claimed';
+        """,
+    ),
 )

@@ -1,6 +1,6 @@
 """Digest subscriptions and what was delivered, in SQLite (migration 4).
 
-Never twice. Before the first message of a scheduled digest goes out, its (subscription, day)
+Never twice. Before the first message of a scheduled digest goes out, its (subscription, slot)
 is claimed: one INSERT, committed on its own connection with `synchronous = FULL`, that a
 UNIQUE constraint lets only one sender win. After the last message it is marked `sent`.
 A claim still open when the bot starts means it stopped mid-send: some, all or none of the
@@ -290,18 +290,24 @@ class Subscriptions:
 
     # --- scheduling ----------------------------------------------------------------------
 
-    async def last_day(self, subscription_id: int) -> date | None:
-        """The latest local day a digest was claimed for, whatever became of it."""
+    async def last_day(self, subscription: Subscription) -> date | None:
+        """The latest local day a digest was claimed for, whatever became of it: the date of
+        its slot's moment in the subscription's zone now. (The day it was claimed for is a
+        date of the zone then: from Asia/Tokyo to America/Los_Angeles, Tokyo's 5 June 08:00
+        is LA's 4 June, and LA's 5 June had no digest.)"""
         async with self.conn.execute(
-            "SELECT max(day) FROM deliveries WHERE subscription_id = ?", (subscription_id,)
+            "SELECT max(period_end) FROM deliveries WHERE subscription_id = ?",
+            (subscription.id,),
         ) as cur:
             row = await cur.fetchone()
-        return date.fromisoformat(row[0]) if row and row[0] else None
+        if not row or row[0] is None:
+            return None
+        return _time(row[0]).astimezone(subscription.zone).date()
 
     async def next_run(self, subscription: Subscription, now: datetime) -> datetime:
         """When its next digest is due: the first slot after `now` of a local day that has
         not had one (`due`, one a day), in UTC."""
-        last_day = await self.last_day(subscription.id)
+        last_day = await self.last_day(subscription)
         return next_run(subscription.at, subscription.zone, now, last_day)
 
     async def last_delivered(self, subscription: Subscription) -> Delivery | None:
@@ -355,7 +361,7 @@ class Subscriptions:
                 subscription.zone,
                 now,
                 subscription.schedule_since,
-                await self.last_day(subscription.id),
+                await self.last_day(subscription),
             )
             if slot is None:
                 continue
@@ -378,7 +384,7 @@ class Subscriptions:
         async with self.conn.execute(
             "INSERT INTO deliveries (subscription_id, day, chat_id, period_start, period_end,"
             " seen_until, as_of, state, claimed_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (subscription_id, day) DO NOTHING RETURNING *",
+            " ON CONFLICT (subscription_id, period_end) DO NOTHING RETURNING *",
             (
                 due.subscription.id,
                 due.slot.day.isoformat(),
