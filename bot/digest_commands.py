@@ -238,6 +238,7 @@ async def subscribe(update: Update, context: Context) -> None:
         request.quiet,
         chat.title or chat.full_name,
         user.id if user else None,
+        topic_of(message) if chat.id == message.chat.id else None,  # not a channel's
     )
     log.info(
         "chat %s (%s) subscribed: %s %s %s",

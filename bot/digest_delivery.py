@@ -124,7 +124,7 @@ async def deliver(bot: Bot, shared: BotData, due: Due) -> None:
     if delivery is None:
         return  # claimed already: by an earlier tick, or another instance
     sub = due.subscription
-    chat_id, sent = sub.chat_id, 0
+    chat_id, topic, sent = sub.chat_id, sub.topic_id, 0
     try:
         digest = await shared.engine.digest(due.period, sub.keywords, digests.limit)
         if not digest.items and sub.quiet_when_empty:
@@ -134,7 +134,9 @@ async def deliver(bot: Bot, shared: BotData, due: Due) -> None:
             digest_messages(digest, sub.zone) if digest.items else [nothing_new(digest, sub.zone)]
         )
         for text in messages:
-            chat_id = await _send(bot, shared, chat_id, text)
+            moved = await _send(bot, shared, chat_id, text, topic)
+            topic = topic if moved == chat_id else None  # a group's topics are not its heir's
+            chat_id = moved
             sent += 1
             await store.progress(delivery.id, sent, chat_id)
     except _Stopped as exc:
@@ -178,22 +180,22 @@ async def _end(
     await store.finish(delivery_id, state, now, error=error)
 
 
-async def _send(bot: Bot, shared: BotData, chat_id: int, text: str) -> int:
-    """Send one message, following a migrated group and waiting out floods; returns the chat
-    id it went to. Raises _Stopped when the chat is gone for good, or moved to a supergroup
-    NEWSBOT_ALLOWED_CHATS does not name (its subscription is then paused, as
-    `apply_allowlist` pauses any chat it does not allow)."""
+async def _send(bot: Bot, shared: BotData, chat_id: int, text: str, topic: int | None) -> int:
+    """Send one message (to the forum topic `topic`, if any), following a migrated group and
+    waiting out floods; returns the chat id it went to. Raises _Stopped when the chat is gone
+    for good, or moved to a supergroup NEWSBOT_ALLOWED_CHATS does not name (its subscription
+    is then paused, as `apply_allowlist` pauses any chat it does not allow)."""
     store = shared.subscriptions
     floods = 0
     while True:
         try:
-            await bot.send_message(chat_id, text)
+            await bot.send_message(chat_id, text, message_thread_id=topic)
             return chat_id
         except ChatMigrated as exc:
             new_chat_id = int(exc.new_chat_id)
             log.info("chat %s became supergroup %s: its digest moves there", chat_id, new_chat_id)
             await store.move_chat(chat_id, new_chat_id)
-            chat_id = new_chat_id
+            chat_id, topic = new_chat_id, None
             if not shared.access.allows_digests(chat_id):
                 await store.pause(chat_id, PAUSED)
                 log.warning(

@@ -424,6 +424,25 @@ async def test_keywords_filter_what_a_chat_receives(bot: Harness, clock: Clock) 
     assert first.splitlines()[-1].startswith("City Herald, Coastal Times, Radio North · ")
 
 
+async def test_a_digest_subscribed_in_a_forum_topic_goes_to_that_topic(
+    bot: Harness, clock: Clock
+) -> None:
+    """It went to the group's General topic: where nobody asked for it, and refused every
+    day where General is closed."""
+    bot.fake.add_chat(GROUP, "supergroup", title="Energy desk")
+    bot.fake.set_member_status(GROUP, ADMIN, "administrator")
+    await subscribe(bot, GROUP, "08:00 UTC", user_id=ADMIN, chat_type="supergroup", topic=12)
+    await add_news(bot, *lighthouse("2024-06-02T15:00"))
+    assert await deliver_at(bot, clock, "2024-06-03T08:00") == 1
+    confirmed, digest = bot.replies(GROUP)
+    assert digest["text"].startswith("News digest: 1 story since Sun 2 Jun 08:00 (UTC)")
+    assert confirmed.get("message_thread_id") == digest.get("message_thread_id") == 12
+    # subscribed again in General: its digests go there from then on
+    await subscribe(bot, GROUP, "09:00 UTC", user_id=ADMIN, chat_type="supergroup")
+    assert await deliver_at(bot, clock, "2024-06-04T09:00") == 1
+    assert "message_thread_id" not in bot.replies(GROUP)[-1]
+
+
 async def test_nothing_new_is_said_unless_the_subscription_is_quiet(
     bot: Harness, clock: Clock
 ) -> None:

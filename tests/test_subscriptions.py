@@ -172,33 +172,31 @@ async def test_migration_19_keeps_every_delivery_and_claims_by_slot(
     import retrieval.corpus.db
 
     monkeypatch.setattr(retrieval.corpus.db, "MIGRATIONS", MIGRATIONS[:18])
-    before = await Subscriptions.open(db_path)
-    try:
-        sub = await before.subscribe(7, "group", EIGHT, "Asia/Tokyo", utc(-48))
-        [due] = await before.due(utc(23))  # Tue 4 Jun 08:00 JST
-    finally:
-        await before.close()
-    with sqlite3.connect(db_path) as conn:  # claimed and sent as the code before did
+    await (await connect(db_path)).close()
+    slot = utc(23).timestamp()  # Tue 4 Jun 08:00 JST
+    with sqlite3.connect(db_path) as conn:  # subscribed, claimed and sent as before
+        sub_id = conn.execute(
+            "INSERT INTO subscriptions (chat_id, chat_type, send_time, timezone, keywords,"
+            " active, quiet_when_empty, created_ts, active_since, schedule_since)"
+            " VALUES (7, 'group', '08:00', 'Asia/Tokyo', '[]', 1, 0, ?, ?, ?)",
+            (utc(-48).timestamp(),) * 3,
+        ).lastrowid
         conn.execute(
             "INSERT INTO deliveries (subscription_id, day, chat_id, period_start, period_end,"
             " as_of, state, items, claimed_ts) VALUES (?, '2024-06-04', 7, ?, ?, ?, 'sent',"
             " 3, ?)",
-            (
-                sub.id,
-                utc(-1).timestamp(),
-                utc(23).timestamp(),
-                utc(23).timestamp(),
-                utc(23).timestamp(),
-            ),
+            (sub_id, utc(-1).timestamp(), slot, slot, slot),
         )
     conn.close()
     monkeypatch.setattr(retrieval.corpus.db, "MIGRATIONS", MIGRATIONS)
     subs = await Subscriptions.open(db_path)
     try:
-        [kept] = await subs.deliveries(sub.id)
+        assert sub_id is not None
+        [kept] = await subs.deliveries(sub_id)
         assert (kept.day, kept.state, kept.items) == (date(2024, 6, 4), State.SENT, 3)
-        assert await subs.claim(due, utc(23.5)) is None  # the same slot: claimed already
-        assert await subs.due(utc(23.5)) == []
+        assert await subs.due(utc(23.5)) == []  # the same slot: claimed already
+        [wednesday] = await subs.due(utc(47))
+        assert wednesday.period.start == utc(23)
     finally:
         await subs.close()
 

@@ -416,4 +416,13 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX deliveries_claimed ON deliveries (state) WHERE state = 'claimed';
         """,
     ),
+    Migration(
+        20,
+        "a digest goes to the forum topic it was subscribed in",
+        """
+        -- Subscribed in a forum topic, the digest went to the group's General topic: where
+        -- nobody asked for it, and refused daily when General is closed. NULL: no topic.
+        ALTER TABLE subscriptions ADD COLUMN topic_id INTEGER;
+        """,
+    ),
 )

@@ -79,6 +79,7 @@ class Subscription:
     schedule_since: datetime
     stopped_reason: str | None
     paused_reason: str | None = None  # why an active subscription gets no digests for now
+    topic_id: int | None = None  # the forum topic its digests go to (subscribed there)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -102,6 +103,7 @@ class Subscription:
             schedule_since=_time(row["schedule_since"]),
             stopped_reason=row["stopped_reason"],
             paused_reason=row["paused_reason"],
+            topic_id=row["topic_id"],
         )
 
 
@@ -185,18 +187,20 @@ class Subscriptions:
         quiet_when_empty: bool = False,
         chat_title: str | None = None,
         created_by: int | None = None,
+        topic_id: int | None = None,
     ) -> Subscription:
         """Create, change or restart the chat's subscription; one statement.
 
         Restarting a stopped or paused one starts afresh (its first digest covers 24 hours);
-        changing the time or zone never fires a slot that has already passed today.
+        changing the time or zone never fires a slot that has already passed today. Its
+        digests go to the forum topic `topic_id` (where it was last subscribed), if any.
         """
         parse_zone(timezone)  # refuse what could never be scheduled
         ts = now.timestamp()
         async with self.conn.execute(
             "INSERT INTO subscriptions (chat_id, chat_type, chat_title, send_time, timezone,"
             " keywords, active, quiet_when_empty, created_by, created_ts, active_since,"
-            " schedule_since) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)"
+            " schedule_since, topic_id) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (chat_id) DO UPDATE SET"
             " chat_type = excluded.chat_type,"
             " chat_title = coalesce(excluded.chat_title, chat_title),"
@@ -208,7 +212,7 @@ class Subscriptions:
             " send_time = excluded.send_time, timezone = excluded.timezone,"
             " keywords = excluded.keywords, quiet_when_empty = excluded.quiet_when_empty,"
             " created_by = excluded.created_by, active = 1, stopped_reason = NULL,"
-            " paused_reason = NULL"
+            " paused_reason = NULL, topic_id = excluded.topic_id"
             " RETURNING *",
             (
                 chat_id,
@@ -222,6 +226,7 @@ class Subscriptions:
                 ts,
                 ts,
                 ts,
+                topic_id,
             ),
         ) as cur:
             row = await cur.fetchone()
