@@ -19,6 +19,7 @@ def test_allowlist_admits_listed_chats_and_admins_anywhere() -> None:
     assert not access.allows_chat(-100999, 99)
     assert access.allows_chat(-100999, 7)  # an admin, in a chat nobody listed
     assert access.allows_inline(42)  # their private chat is allowed
+    assert access.allows_inline(7)  # an admin, inline in any chat
     assert not access.allows_inline(99)
     assert access.is_admin(7) and not access.is_admin(None)
 

@@ -441,6 +441,15 @@ async def test_group_chatter_and_other_bots_commands_are_ignored(bot: Harness) -
     bot.fake.user_message(GROUP, "central bank rates", chat_type="supergroup")
     bot.fake.user_message(GROUP, "/ask@other_bot central bank rates", chat_type="supergroup")
     bot.fake.user_message(GROUP, "@someone_else central bank rates", chat_type="supergroup")
+    # one member answering another is talk too, though it reads like a question
+    said = bot.fake.user_message(GROUP, "any news?", chat_type="supergroup", user_id=5)
+    bot.fake.user_message(
+        GROUP,
+        "central bank rates",
+        chat_type="supergroup",
+        user_id=6,
+        reply_to_message_id=said["message"]["message_id"],
+    )
     await bot.settle()
     assert bot.replies(GROUP) == []
 
@@ -460,6 +469,8 @@ async def test_group_mention_is_a_question(bot: Harness) -> None:
     [answer] = await bot.ask(GROUP, f"@{BOT} who held the rate at 4.5%?", chat_type="group")
     assert "central bank" in answer["text"]
     assert answer["reply_to_message"]["text"].startswith(f"@{BOT}")
+    [shouted] = await bot.ask(GROUP, f"@{BOT.upper()} who held the rate?", chat_type="group")
+    assert "central bank" in shouted["text"]  # a username is matched in any letter case
 
 
 async def test_reply_to_an_answer_is_a_follow_up(bot: Harness) -> None:
@@ -822,6 +833,12 @@ async def test_per_user_question_limit(start_bot: BotFactory) -> None:
         assert len(bot.replies(USER)) == 3  # told once, then quiet
         [other] = await bot.ask(2002, "harvest festival")  # another user is not limited
         assert "harvest" in other["text"].lower()
+        # "More" counts as a question: it searches again
+        [answer] = await bot.ask(2002, "lighthouse keeper")
+        told = await bot.press(2002, answer, buttons(answer)["More ▸"])
+        assert told == "Too many questions in the last minute; try again shortly."
+        await bot.settle()
+        assert len(bot.replies(2002)) == 2
 
 
 # ----- Telegram's rules ------------------------------------------------------------------

@@ -70,6 +70,15 @@ def test_a_digest_is_valid_html_with_linked_headlines_and_outlets() -> None:
     assert [link["url"] for link in links] == ["https://x.example/?a=1&b=<2>"]
 
 
+def test_a_digest_of_its_best_stories_says_how_many_there_were() -> None:
+    digest = Digest(START, END, tuple(item(n) for n in range(1, 4)), (), 30, 12)
+    [message] = digest_messages(digest, BERLIN)
+    text, _ = shown(message)
+    assert text.splitlines()[0] == (
+        "News digest: 12 stories since Sun 2 Jun 09:00 (Europe/Berlin), the top 3"
+    )
+
+
 def test_a_story_with_no_date_says_when_it_was_stored() -> None:
     """Its time is when it was stored: shown bare, a backfill would read as today's news."""
     undated = item(1, articles=(DigestArticle(1, "Story 1", "Herald", None, None),))

@@ -217,6 +217,13 @@ def test_pack_keeps_blocks_whole_and_splits_only_oversized_ones() -> None:
     assert "".join(messages[2:]) == "d" * 9000
 
 
+def test_pack_counts_the_separator_between_blocks() -> None:
+    """Two blocks that fill a message only without the blank line between them."""
+    messages = pack(["a" * 2048, "b" * 2048])
+    assert [visible_text(m) for m in messages] == ["a" * 2048, "b" * 2048]
+    assert pack(["a" * 2047, "b" * 2047]) == ["a" * 2047 + "\n\n" + "b" * 2047]
+
+
 def test_long_answer_splits_between_passages() -> None:
     long_quote = "The central bank held rates. " * 38  # ~1,100 characters: three a message
     passages = [passage(long_quote, ((4, 11),), rank=n) for n in range(1, 6)]

@@ -159,3 +159,21 @@ async def test_an_index_saved_in_format_5_is_rebuilt(
     finally:
         await reopened.close()
     assert json.loads(path.read_text())["format"] == 6
+
+
+async def test_a_manifest_whose_count_is_not_its_segments_is_rebuilt(
+    db_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Segments that do not add up to the sentences the manifest counts (a manifest of
+    another save) would be trusted with a watermark that skips or repeats sentences."""
+    quotes = await saved_seed_index(db_path)
+    path = index_dir(db_path) / "manifest.json"
+    manifest = json.loads(path.read_text())
+    path.write_text(json.dumps(manifest | {"sentences": manifest["sentences"] + 1}))
+    reopened = await Engine.open(db_path)
+    try:
+        assert "corrupt index: segment sizes do not add up" in caplog.text
+        assert [p.quote for p in (await reopened.ask(QUESTION)).passages] == quotes
+    finally:
+        await reopened.close()
+    assert json.loads(path.read_text())["sentences"] == manifest["sentences"]

@@ -216,6 +216,18 @@ async def test_failures_release_or_end_the_day(subs: Subscriptions) -> None:
     assert tuesday.period.start == utc(-18)  # ...and its articles are not lost
 
 
+async def test_a_claim_that_sent_a_message_is_never_released(subs: Subscriptions) -> None:
+    """Released, the digest would be sent again from its first message."""
+    sub = await subs.subscribe(7, "private", EIGHT, "Europe/Berlin", utc(-48))
+    [due] = await subs.due(utc(6))
+    claimed = await subs.claim(due, utc(6))
+    assert claimed is not None
+    await subs.progress(claimed.id, 1, 7)
+    await subs.release(claimed.id)
+    assert [d.id for d in await subs.deliveries(sub.id)] == [claimed.id]
+    assert await subs.due(utc(6.5)) == []
+
+
 SEND_AND_DIE = """
 import asyncio, os, signal, sys
 from datetime import datetime, UTC
