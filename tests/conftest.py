@@ -27,8 +27,9 @@ REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
 pytest_plugins = ["tests.fake_telegram_fixtures"]
 
-# Short enough that a test of a timeout costs half a second, long enough for a busy machine.
-TEST_LIMITS = FetchLimits(timeout=0.5, deadline=3.0, max_bytes=64 * 1024, max_redirects=3)
+# Short enough that a test of a timeout costs two seconds, long enough for a busy machine: at
+# 0.5 s a page from the loopback server timed out while the machine ran four suites at once.
+TEST_LIMITS = FetchLimits(timeout=2.0, deadline=6.0, max_bytes=64 * 1024, max_redirects=3)
 
 
 def corpus_file(name: str) -> Path:
