@@ -106,12 +106,16 @@ async def _stop(app: App) -> None:
     index saved first if it changed. Runs after a failed start too: closes what opened."""
     shared = app.bot_data
     engine, subscriptions = shared.release()
-    if subscriptions is not None:
-        await subscriptions.close()
-    if engine is not None:
-        if shared.index_dirty:
-            await engine.save_index()
-        await engine.close()
+    try:
+        if subscriptions is not None:
+            await subscriptions.close()
+    finally:
+        if engine is not None:
+            try:
+                if shared.index_dirty:
+                    await engine.save_index()  # IndexWriteError (a full disk) is told...
+            finally:
+                await engine.close()  # ...after closing: its threads would keep us alive
 
 
 def _file_url(api_base_url: str) -> str:

@@ -33,7 +33,7 @@ from bot.handlers import COMMANDS, NOT_UNDER_AN_ANSWER
 from bot.logs import REDACTED
 from bot.runtime import App, BotData, Context
 from retrieval.engine import Engine
-from retrieval.errors import ConfigError
+from retrieval.errors import ConfigError, IndexWriteError
 from retrieval.index.files import index_dir
 from retrieval.models import ArticleDraft
 from tests.conftest import SMALL_CORPUS, run_sql
@@ -893,6 +893,25 @@ async def test_a_failure_is_logged_with_the_update_id_and_told_plainly(
     assert failure.exc_info is not None
     # refused, so certainly not delivered: not logged as a reply that "may have arrived"
     assert "may have arrived" not in caplog.text
+
+
+async def test_a_stop_that_cannot_save_the_index_still_closes_the_database(
+    start_bot: BotFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a full disk, SIGTERM said the index could not be saved, then hung: the database,
+    never closed, kept its thread and the process alive."""
+
+    async def no_room() -> None:
+        raise IndexWriteError("cannot save the index: there is no room for it")
+
+    with pytest.raises(IndexWriteError, match="no room"):
+        async with start_bot() as bot:
+            shared = bot.app.bot_data
+            monkeypatch.setattr(shared.engine, "save_index", no_room)
+            shared.index_dirty = True
+            connection = shared.conversations.conn
+    with pytest.raises(ValueError, match="no active connection"):
+        connection.in_transaction  # noqa: B018 -- closed: it raises
 
 
 async def test_a_failure_in_a_forum_topic_is_told_in_that_topic(bot: Harness) -> None:
