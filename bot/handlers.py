@@ -173,7 +173,11 @@ async def _send_answer(
         as_of,
         shown_before,
     )
-    keyboard = formatting.answer_keyboard(answer_id, result.passages, result.has_more)
+    keyboard = (  # none when the answer could not be stored (a full disk): buttons need it
+        None
+        if answer_id is None
+        else formatting.answer_keyboard(answer_id, result.passages, result.has_more)
+    )
     pages = formatting.answer_messages(result.passages, shared.zone)
     sent = []
     for number, page in enumerate(pages, start=1):
@@ -185,7 +189,8 @@ async def _send_answer(
             message_thread_id=topic,
         )
         sent.append(message.message_id)
-    await shared.conversations.attach_messages(answer_id, chat_id, sent)
+    if answer_id is not None:
+        await shared.conversations.attach_messages(answer_id, chat_id, sent)
 
 
 async def ask(update: Update, context: Context) -> None:

@@ -4,20 +4,40 @@ The tables (migrations 1 and 2) are the core's schema, so the code over them is 
 too, and the engine hands it out (`Engine.conversations`); nothing here knows Telegram (chat
 and message ids are plain integers). Each method is one SQL statement (the connection runs
 in autocommit mode), so handlers that run concurrently never see half of another's write.
+
+What is only bookkeeping (the chats seen, the query log, an answer's record for its buttons)
+is not worth an answer: when the database cannot take it (a full disk, a lock held too
+long), it is logged and left out, and the question is answered all the same.
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import sqlite3
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import aiosqlite
 
 from retrieval.models import Passage
 
+log = logging.getLogger(__name__)
+
 REFUSAL_INTERVAL = 24 * 3600.0  # a refused chat is told again at most once a day
+
+T = TypeVar("T")
+
+
+async def _bookkeeping(what: str, write: Awaitable[T]) -> T | None:
+    """`write`'s result, or None (logged) when the database cannot take it now."""
+    try:
+        return await write
+    except sqlite3.OperationalError as exc:  # full, read-only, locked: not corrupt
+        log.warning("could not record %s: %s", what, exc)
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,12 +70,15 @@ class Conversations:
         self.conn = conn
 
     async def note_chat(self, chat_id: int, chat_type: str, title: str | None) -> None:
-        """Remember a chat the bot has seen (its type and title kept current)."""
-        await self.conn.execute(
-            "INSERT INTO chats (id, type, title, first_seen) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (id) DO UPDATE SET type = excluded.type, title = excluded.title"
-            " WHERE type IS NOT excluded.type OR title IS NOT excluded.title",
-            (chat_id, chat_type, title, time.time()),
+        """Remember a chat the bot has seen (its type and title kept current); bookkeeping."""
+        await _bookkeeping(
+            f"chat {chat_id}",
+            self.conn.execute(
+                "INSERT INTO chats (id, type, title, first_seen) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (id) DO UPDATE SET type = excluded.type, title = excluded.title"
+                " WHERE type IS NOT excluded.type OR title IS NOT excluded.title",
+                (chat_id, chat_type, title, time.time()),
+            ),
         )
 
     async def claim_refusal(self, chat_id: int, now: float | None = None) -> bool:
@@ -78,12 +101,13 @@ class Conversations:
         has_more: bool,
         asked_ts: float,
         shown_before: Sequence[int] | None = (),
-    ) -> int:
-        """Store an answer about to be shown; returns its id for the buttons. `asked_ts`:
-        the moment it answers as of (its "More" pages answer as of the same);
-        `shown_before`: the sentences of its earlier pages, for a "More" page."""
+    ) -> int | None:
+        """Store an answer about to be shown; returns its id for the buttons, or None when
+        it could not be stored (bookkeeping: it is shown without them). `asked_ts`: the
+        moment it answers as of (its "More" pages answer as of the same); `shown_before`:
+        the sentences of its earlier pages, for a "More" page."""
         shown = [[p.article.id, list(p.sentence_ids)] for p in passages]
-        cursor = await self.conn.execute(
+        write = self.conn.execute(
             "INSERT INTO answers (chat_id, user_id, question, next_offset, has_more, passages,"
             " created_ts, shown_before) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
@@ -97,17 +121,21 @@ class Conversations:
                 None if shown_before is None else json.dumps(list(shown_before)),
             ),
         )
-        assert cursor.lastrowid is not None
-        return cursor.lastrowid
+        cursor = await _bookkeeping(f"an answer in chat {chat_id}", write)
+        return None if cursor is None else cursor.lastrowid
 
     async def attach_messages(
         self, answer_id: int, chat_id: int, message_ids: Sequence[int]
     ) -> None:
-        """Record the messages an answer was sent as."""
-        await self.conn.executemany(
-            "INSERT OR REPLACE INTO answer_messages (chat_id, message_id, answer_id)"
-            " VALUES (?, ?, ?)",
-            [(chat_id, message_id, answer_id) for message_id in message_ids],
+        """Record the messages an answer was sent as (bookkeeping: a reply to one of them
+        follows the answer up)."""
+        await _bookkeeping(
+            f"the messages of answer {answer_id}",
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO answer_messages (chat_id, message_id, answer_id)"
+                " VALUES (?, ?, ?)",
+                [(chat_id, message_id, answer_id) for message_id in message_ids],
+            ),
         )
 
     async def answer(self, answer_id: int) -> ShownAnswer | None:
@@ -188,10 +216,14 @@ class Conversations:
         results: int,
         elapsed_ms: float,
     ) -> None:
-        await self.conn.execute(
-            "INSERT INTO query_log (chat_id, user_id, question, results, elapsed_ms, created_ts)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (chat_id, user_id, question, results, round(elapsed_ms, 3), time.time()),
+        """Log a question with its timing; bookkeeping."""
+        await _bookkeeping(
+            "a question in the query log",
+            self.conn.execute(
+                "INSERT INTO query_log (chat_id, user_id, question, results, elapsed_ms,"
+                " created_ts) VALUES (?, ?, ?, ?, ?, ?)",
+                (chat_id, user_id, question, results, round(elapsed_ms, 3), time.time()),
+            ),
         )
 
 

@@ -914,6 +914,17 @@ async def test_a_stop_that_cannot_save_the_index_still_closes_the_database(
         connection.in_transaction  # noqa: B018 -- closed: it raises
 
 
+async def test_a_database_that_takes_no_writes_still_answers(bot: Harness) -> None:
+    """On a full disk the bot answered nothing: noting the chat and logging the question
+    raised, and the asker got "Sorry, something went wrong" twice."""
+    await bot.app.bot_data.conversations.conn.execute("PRAGMA query_only = ON")  # as if full
+    [answer] = await bot.ask(2005, "joint exercise")
+    assert "Aslanduz" in answer["text"]
+    assert "reply_markup" not in answer  # its buttons need the answer stored
+    await bot.settle()
+    assert len(bot.replies(2005)) == 1
+
+
 async def test_a_failure_in_a_forum_topic_is_told_in_that_topic(bot: Harness) -> None:
     bot.fake.add_chat(GROUP, "supergroup")
     bot.fake.fail_next("sendMessage", 400, "Bad Request: can't parse entities: boom")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import time
 
+import pytest
+
 from retrieval.conversations import REFUSAL_INTERVAL
 from retrieval.corpus.db import connect
 from retrieval.engine import Engine
@@ -38,6 +40,7 @@ async def test_answers_are_found_by_id_and_by_message(small_engine: Engine) -> N
     answer_id = await state.record_answer(
         5, 6, result.question, result.passages, 1, True, asked_ts=1_700_000_000.5
     )
+    assert answer_id is not None
     await state.attach_messages(answer_id, 5, [100, 101])
     shown = await state.answer(answer_id)
     assert shown is not None
@@ -57,6 +60,7 @@ async def test_a_users_second_vote_replaces_the_first(small_engine: Engine) -> N
     answer_id = await state.record_answer(
         5, 6, result.question, result.passages, 2, False, asked_ts=time.time()
     )
+    assert answer_id is not None
     shown = await state.answer(answer_id)
     assert shown is not None
     await state.record_vote(shown, 6, 1)
@@ -71,3 +75,22 @@ async def test_a_users_second_vote_replaces_the_first(small_engine: Engine) -> N
         (6, -1, "central bank rates", json.dumps(ids), 5),
         (7, 1, "central bank rates", json.dumps(ids), 5),
     ]
+
+
+async def test_bookkeeping_a_database_cannot_take_is_logged_and_left_out(
+    small_engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    """On a full disk the bot answered no question: noting the chat, then logging the
+    question, raised, and the user heard "Sorry" twice instead of the answer."""
+    state = small_engine.conversations
+    result = await small_engine.ask("joint exercise", limit=1)
+    await state.conn.execute("PRAGMA query_only = ON")  # every write refused, as on a full disk
+    await state.note_chat(-100, "group", "Some group")
+    await state.log_query(-100, 6, "joint exercise", 1, 12.5)
+    answer_id = await state.record_answer(
+        -100, 6, result.question, result.passages, 1, True, asked_ts=time.time()
+    )
+    assert answer_id is None  # shown without buttons
+    await state.attach_messages(7, -100, [100])
+    assert caplog.text.count("could not record") == 4
+    assert "attempt to write a readonly database" in caplog.text
