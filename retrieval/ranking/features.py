@@ -49,7 +49,7 @@ class CandidatePolicy:
     recent_days: float = 10.0
     max_position: int = 400  # sentences read per article: past this, it is a book
     max_sentences: int = 3
-    max_words: int = 70  # a window may pass this only when its one sentence alone does
+    max_words: int = 68  # a window may pass this only when its one sentence alone does
     context_weight: float = 0.7  # share of a term's weight earned by the title or lead
     k1: float = 0.3  # saturation within a window: covering a term beats repeating one
     b: float = 0.5
