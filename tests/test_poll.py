@@ -504,6 +504,18 @@ def test_a_credential_of_one_or_two_characters_is_masked_where_the_address_quote
     assert masked(error, url) == (
         "cannot fetch https://ab:***@news.test/f?api_key=***&keyword=x: 404 (x marks the spot)"
     )
+    # a name is no pattern ("\\1" raised re.error for every feed listed); an address
+    # urlsplit refuses, with another in its query, is split at its own "://"
+    for odd, shown in (
+        ("https://a\\1:secretpw@news.test/x", "https://a\\1:***@news.test/x"),
+        ("https://a\\g<0>:pw@news.test/x", "https://a\\g<0>:***@news.test/x"),
+        (
+            "http://[::1/f?token=secretvalue&next=https://y",
+            "http://[::1/f?token=***&next=https://y",
+        ),
+        ("http://u:pw1234@[::1/f?next=http://x", "http://u:***@[::1/f?next=http://x"),
+    ):
+        assert masked(f"cannot fetch {odd}", odd) == f"cannot fetch {shown}"
     alone = "https://t0@news.test/f?sig=z"
     assert masked(f"{alone}, again {alone}.", alone) == (
         "https://***@news.test/f?sig=***, again https://***@news.test/f?sig=***."

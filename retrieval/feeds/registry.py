@@ -147,7 +147,9 @@ def _split(url: str) -> SplitResult:
     try:
         return urlsplit(url)
     except ValueError:
-        scheme, _, rest = url.rpartition("://")
+        scheme, sep, rest = url.partition("://")  # the first: a query may hold another
+        if not sep:
+            scheme, rest = "", url
         rest, _, fragment = rest.partition("#")
         rest, _, query = rest.partition("?")
         netloc, slash, path = rest.partition("/")
@@ -159,7 +161,7 @@ def masked(text: str, url: str) -> str:
     address is quoted, and anywhere else when three characters or more (a secret of one or
     two would mask every such run of letters in the text)."""
     for secret, place, shown in _secrets_in_place(url):
-        text = place.sub(shown, text)
+        text = place.sub(shown.replace("\\", "\\\\"), text)  # literal: a name may hold "\\1"
         if len(secret) >= 3:
             text = text.replace(secret, MASK)
     return text
