@@ -6,28 +6,44 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-# Control characters, but the text's tabs and line breaks. Scraped and converted text
-# carries NULs, at which C libraries and terminals cut it short; a feed or a file may carry
-# ESC and BEL, which a terminal obeys (clear the screen, retitle the window, print lines
-# that look like newsbot's own) when `ask`, `digest` or `feeds list` prints them.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-# What breaks a line or spaces it, in a field of one line (a title, an outlet, an address)
-_BREAKS = re.compile(r" *[\t\n\r\x0b\x0c\x85\u2028\u2029][\s\x85\u2028\u2029]*")
+# Control characters in text. Scraped and converted text carries NULs, at which C libraries
+# and terminals cut it short: dropped (UTF-16 read as bytes puts one in every other place).
+# A feed or a file may carry ESC and BEL, which a terminal obeys (clear the screen, retitle
+# the window, print lines that look like newsbot's own) when `ask`, `digest` or `feeds list`
+# prints them: each a space, as it parted words before. The separators of lines, pages and
+# records (VT, FF, FS to US, NEL, U+2028, U+2029) are line breaks, as the sentence splitter
+# read them. Either way a text keeps its words, and so its fingerprint.
+_NUL = "\x00"
+_SEPARATORS = re.compile(r"[\x0b\x0c\x1c-\x1f\x85\u2028\u2029]")
+_CONTROL = re.compile(r"[\x01-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+# What breaks or spaces a line, in a field of one line (a title, an outlet, an address)
+_BREAKS = re.compile(r"\s+")
+# What sends a field through `one_line` (spaces alone leave it as it is)
+_ONE_LINE_FIX = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable_text(text: str) -> str:
+    """`text` without control characters, but its tabs and line breaks (see `_CONTROL`)."""
+    if not _UNPRINTABLE.search(text):
+        return text
+    text = _SEPARATORS.sub("\n", text.replace(_NUL, ""))
+    return _CONTROL.sub(" ", text)
 
 
 def one_line(value: str) -> str:
-    """`value` as one printable line: line breaks and tabs made spaces, other control
-    characters dropped."""
-    return _CONTROL.sub("", _BREAKS.sub(" ", value))
+    """`value` as one printable line: every run of control characters, line breaks and
+    spaces one space."""
+    return _BREAKS.sub(" ", _CONTROL.sub(" ", _SEPARATORS.sub(" ", value.replace(_NUL, ""))))
 
 
 @dataclass(frozen=True, slots=True)
 class ArticleDraft:
     """An article as read from a file or a feed, before it is stored.
 
-    Control characters are dropped from its text fields (`_CONTROL`), and its one-line fields
-    are made one line (`one_line`). Every article enters the corpus as a draft, so this is
-    the one place to do it.
+    Control characters leave its text (`printable_text`), and its one-line fields are made
+    one line (`one_line`). Every article enters the corpus as a draft, so this is the one
+    place to do it.
     """
 
     title: str
@@ -40,13 +56,14 @@ class ArticleDraft:
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def __post_init__(self) -> None:
-        if _CONTROL.search(self.text):
-            object.__setattr__(self, "text", _CONTROL.sub("", self.text))
-        for name in ("title", "source", "url", "origin"):
+        object.__setattr__(self, "text", printable_text(self.text))
+        for name in ("title", "source", "origin"):
             value = getattr(self, name)
-            if value is not None and (_CONTROL.search(value) or _BREAKS.search(value)):
+            if value is not None and _ONE_LINE_FIX.search(value):
                 object.__setattr__(self, name, one_line(value).strip())
-        if any(_CONTROL.search(a) or _BREAKS.search(a) for a in self.authors):
+        if self.url is not None and _ONE_LINE_FIX.search(self.url):  # no spaces in an address
+            object.__setattr__(self, "url", _ONE_LINE_FIX.sub("", self.url).strip())
+        if any(_ONE_LINE_FIX.search(a) for a in self.authors):
             authors = (one_line(author).strip() for author in self.authors)
             object.__setattr__(self, "authors", tuple(a for a in authors if a))
 

@@ -168,6 +168,6 @@ def test_control_characters_and_broken_links_in_a_feed_are_left_out() -> None:
             <description>Text.</description></item>
         </channel></rss>"""
     parsed = parse_feed(feed.encode(), f"{BASE}/feeds/t.rss")
-    assert parsed.title == "Evil[31mRED 9 ok fake line]0;pwned"
+    assert parsed.title == "Evil [31mRED 9 ok fake line ]0;pwned"
     (item,) = parsed.entries
     assert (item.title, item.link, item.text) == ("Item [2J", None, "Text.")

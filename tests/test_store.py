@@ -19,6 +19,7 @@ from retrieval.corpus.store import (
     identify_articles,
     prepare_articles,
 )
+from retrieval.corpus.text import fingerprint
 from retrieval.engine import Engine
 from retrieval.errors import StoreError
 from retrieval.index.files import index_dir
@@ -356,13 +357,33 @@ async def test_control_characters_never_reach_the_database(db_path: Path, tmp_pa
     rows = run_sql(db_path, "SELECT title, text, source, authors, url FROM articles")
     assert rows == [
         (
-            "Evil[31mRED 9 ok fake line]0;pwned",
-            "The harbour[2J reopened on Monday.\nIt was\tbusy.",
+            "Evil [31mRED 9 ok fake line ]0;pwned",  # each control character a space
+            "The harbour [2J reopened on Monday.\nIt was\tbusy. ",
             "Port Post",
             '["Ann Lee"]',
             "https://news.test/a[0m",
         )
     ]
+
+
+async def test_separators_stay_breaks_and_a_text_keeps_its_words(engine: Engine) -> None:
+    """Dropped outright, a vertical tab or form feed merged two sentences, and a C1
+    character two words ("ministry\x92s", windows-1252 read as Latin-1): the text lost
+    sentences, and its fingerprint changed, so the same file was stored again."""
+    raw = (
+        "Costs rose.\x0bThe minister said prices would fall.\x0cPage two: the ministry\x92s"
+        " plan\x97announced Monday\x97was dropped.\x1eA record ended there."
+    )
+    [result] = await engine.add_articles([ArticleDraft("Prices", raw)])
+    assert result.sentences == 4
+    [(text, content_hash)] = run_sql(
+        engine.db_path, "SELECT text, content_hash FROM articles WHERE id = ?", result.article_id
+    )
+    assert text == (
+        "Costs rose.\nThe minister said prices would fall.\nPage two: the ministry s plan "
+        "announced Monday was dropped.\nA record ended there."
+    )
+    assert content_hash == fingerprint(raw)  # as the code before stored it
 
 
 async def test_sentences_of_articles_are_read_right_however_their_ids_run(
