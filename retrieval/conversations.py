@@ -31,11 +31,27 @@ REFUSAL_INTERVAL = 24 * 3600.0  # a refused chat is told again at most once a da
 T = TypeVar("T")
 
 
+# What keeps a database from taking a write for now, not a fault of the write itself (an
+# SQL error, a missing table: raised, so that a bug is seen)
+_CANNOT_WRITE_NOW = frozenset(
+    {
+        sqlite3.SQLITE_FULL,
+        sqlite3.SQLITE_READONLY,
+        sqlite3.SQLITE_IOERR,
+        sqlite3.SQLITE_CANTOPEN,
+        sqlite3.SQLITE_BUSY,
+        sqlite3.SQLITE_LOCKED,
+    }
+)
+
+
 async def _bookkeeping(what: str, write: Awaitable[T]) -> T | None:
     """`write`'s result, or None (logged) when the database cannot take it now."""
     try:
         return await write
-    except sqlite3.OperationalError as exc:  # full, read-only, locked: not corrupt
+    except sqlite3.OperationalError as exc:
+        if (getattr(exc, "sqlite_errorcode", -1) & 0xFF) not in _CANNOT_WRITE_NOW:
+            raise
         log.warning("could not record %s: %s", what, exc)
         return None
 
@@ -174,19 +190,26 @@ class Conversations:
 
     async def claim_article(self, answer_id: int, article_id: int) -> bool:
         """True for the first 📄 of an article under an answer; another press, by anyone in
-        its chat, gets False: the article is there already."""
-        cursor = await self.conn.execute(
-            "INSERT OR IGNORE INTO articles_sent (answer_id, article_id, sent_ts)"
-            " VALUES (?, ?, ?)",
-            (answer_id, article_id, time.time()),
+        its chat, gets False: the article is there already. Bookkeeping: True when it cannot
+        be recorded (a full disk), as an article was sent before this record was kept."""
+        cursor = await _bookkeeping(
+            f"article {article_id} sent under answer {answer_id}",
+            self.conn.execute(
+                "INSERT OR IGNORE INTO articles_sent (answer_id, article_id, sent_ts)"
+                " VALUES (?, ?, ?)",
+                (answer_id, article_id, time.time()),
+            ),
         )
-        return cursor.rowcount == 1
+        return cursor is None or cursor.rowcount == 1
 
     async def release_article(self, answer_id: int, article_id: int) -> None:
         """Undo `claim_article`: the article did not reach the chat (sending failed)."""
-        await self.conn.execute(
-            "DELETE FROM articles_sent WHERE answer_id = ? AND article_id = ?",
-            (answer_id, article_id),
+        await _bookkeeping(
+            f"article {article_id} not sent under answer {answer_id}",
+            self.conn.execute(
+                "DELETE FROM articles_sent WHERE answer_id = ? AND article_id = ?",
+                (answer_id, article_id),
+            ),
         )
 
     async def record_vote(self, answer: ShownAnswer, user_id: int, vote: int) -> None:

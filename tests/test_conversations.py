@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 
 import pytest
@@ -92,5 +93,11 @@ async def test_bookkeeping_a_database_cannot_take_is_logged_and_left_out(
     )
     assert answer_id is None  # shown without buttons
     await state.attach_messages(7, -100, [100])
-    assert caplog.text.count("could not record") == 4
+    assert await state.claim_article(7, 1)  # sent, though it cannot be recorded
+    assert caplog.text.count("could not record") == 5
     assert "attempt to write a readonly database" in caplog.text
+    # a fault of the write itself is no condition of the disk: raised, so a bug is seen
+    await state.conn.execute("PRAGMA query_only = OFF")
+    await state.conn.execute("DROP TABLE query_log")
+    with pytest.raises(sqlite3.OperationalError, match="no such table"):
+        await state.log_query(-100, 6, "joint exercise", 1, 12.5)
