@@ -43,6 +43,8 @@ log = logging.getLogger(__name__)
 PAUSED = "this chat is not in NEWSBOT_ALLOWED_CHATS"
 TICK_SECONDS = 60.0  # how often the job asks what is due: digests go out within a minute
 MAX_FLOOD_WAITS = 5  # RetryAfter waited out this many times per message, then given up
+# How Telegram refuses a message to a forum topic deleted or closed since it was subscribed in
+TOPIC_GONE = ("message thread not found", "topic_closed", "topic_deleted")
 
 
 class _Stopped(Exception):
@@ -134,9 +136,7 @@ async def deliver(bot: Bot, shared: BotData, due: Due) -> None:
             digest_messages(digest, sub.zone) if digest.items else [nothing_new(digest, sub.zone)]
         )
         for text in messages:
-            moved = await _send(bot, shared, chat_id, text, topic)
-            topic = topic if moved == chat_id else None  # a group's topics are not its heir's
-            chat_id = moved
+            chat_id, topic = await _send(bot, shared, chat_id, text, topic)
             sent += 1
             await store.progress(delivery.id, sent, chat_id)
     except _Stopped as exc:
@@ -180,17 +180,20 @@ async def _end(
     await store.finish(delivery_id, state, now, error=error)
 
 
-async def _send(bot: Bot, shared: BotData, chat_id: int, text: str, topic: int | None) -> int:
-    """Send one message (to the forum topic `topic`, if any), following a migrated group and
-    waiting out floods; returns the chat id it went to. Raises _Stopped when the chat is gone
-    for good, or moved to a supergroup NEWSBOT_ALLOWED_CHATS does not name (its subscription
-    is then paused, as `apply_allowlist` pauses any chat it does not allow)."""
+async def _send(
+    bot: Bot, shared: BotData, chat_id: int, text: str, topic: int | None
+) -> tuple[int, int | None]:
+    """Send one message (to the forum topic `topic`, if any), following a migrated group,
+    a topic deleted or closed (to General, from then on) and waiting out floods; returns the
+    chat and topic it went to. Raises _Stopped when the chat is gone for good, or moved to a
+    supergroup NEWSBOT_ALLOWED_CHATS does not name (its subscription is then paused, as
+    `apply_allowlist` pauses any chat it does not allow)."""
     store = shared.subscriptions
     floods = 0
     while True:
         try:
             await bot.send_message(chat_id, text, message_thread_id=topic)
-            return chat_id
+            return chat_id, topic
         except ChatMigrated as exc:
             new_chat_id = int(exc.new_chat_id)
             log.info("chat %s became supergroup %s: its digest moves there", chat_id, new_chat_id)
@@ -216,7 +219,18 @@ async def _send(bot: Bot, shared: BotData, chat_id: int, text: str, topic: int |
         except Forbidden as exc:
             await _stop(store, chat_id, f"Telegram refused: {exc.message}")
         except BadRequest as exc:
-            if "chat not found" not in exc.message.lower():
+            said = exc.message.lower()
+            if topic is not None and any(gone in said for gone in TOPIC_GONE):
+                log.warning(
+                    "digest for chat %s: its topic %s is gone (%s); it goes to General now",
+                    chat_id,
+                    topic,
+                    exc.message,
+                )
+                await store.forget_topic(chat_id)
+                topic = None
+                continue
+            if "chat not found" not in said:
                 raise
             await _stop(store, chat_id, "Telegram does not know the chat")
 

@@ -437,9 +437,19 @@ async def test_a_digest_subscribed_in_a_forum_topic_goes_to_that_topic(
     confirmed, digest = bot.replies(GROUP)
     assert digest["text"].startswith("News digest: 1 story since Sun 2 Jun 08:00 (UTC)")
     assert confirmed.get("message_thread_id") == digest.get("message_thread_id") == 12
-    # subscribed again in General: its digests go there from then on
+    # the topic deleted: that digest, and the next, go to General (it failed daily)
+    bot.fake.fail_next("sendMessage", 400, "Bad Request: message thread not found")
+    assert await deliver_at(bot, clock, "2024-06-04T08:00") == 1
+    tuesday = bot.replies(GROUP)[-1]
+    assert tuesday["text"].startswith("No new articles since Mon 3 Jun 08:00 (UTC)")
+    assert "message_thread_id" not in tuesday
+    assert await bot.rows("SELECT topic_id FROM subscriptions") == [(None,)]
+    assert await bot.rows("SELECT state FROM deliveries ORDER BY id") == [("sent",), ("empty",)]
+    # subscribed again in a topic, then in General: its digests go there from then on
+    await subscribe(bot, GROUP, "09:00 UTC", user_id=ADMIN, chat_type="supergroup", topic=12)
+    assert await bot.rows("SELECT topic_id FROM subscriptions") == [(12,)]
     await subscribe(bot, GROUP, "09:00 UTC", user_id=ADMIN, chat_type="supergroup")
-    assert await deliver_at(bot, clock, "2024-06-04T09:00") == 1
+    assert await deliver_at(bot, clock, "2024-06-05T09:00") == 1
     assert "message_thread_id" not in bot.replies(GROUP)[-1]
 
 

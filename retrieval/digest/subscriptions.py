@@ -255,6 +255,12 @@ class Subscriptions:
         )
         return cursor.rowcount == 1
 
+    async def forget_topic(self, chat_id: int) -> None:
+        """Send the chat's digests to no topic (General) from now on: theirs is gone."""
+        await self.conn.execute(
+            "UPDATE subscriptions SET topic_id = NULL WHERE chat_id = ?", (chat_id,)
+        )
+
     async def pause(self, chat_id: int, reason: str) -> bool:
         """Stop sending the chat's digests for now, keeping the subscription; False if it was
         not active or paused already."""
