@@ -6,6 +6,7 @@ Polling itself is in `retrieval.feeds.poll`; this module only reads and writes t
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import Iterable, Sequence
@@ -29,6 +30,7 @@ PAUSE_AFTER = 6  # consecutive failures; at 15 minutes that is about 16 hours of
 # afternoon comes back, one gone for good is not fetched, nor its feed in full, forever.
 ENTRY_TRIES = 3
 ENTRY_PATIENCE = 86400.0
+RETRIES_KEPT = 7 * ENTRY_PATIENCE  # the tries of an entry gone from its feed are forgotten
 BACKLOG_SECONDS = MIN_INTERVAL  # a feed with entries left over is polled again this soon
 MAX_NAME = 200
 MAX_URL = 2000  # as browsers and servers bound an address
@@ -384,10 +386,16 @@ class FeedRegistry:
         self, feed: Feed, seen: Sequence[SeenEntry], no_text: Sequence[SeenEntry], now: float
     ) -> list[SeenEntry]:
         """Count a failed try of each entry of `no_text`, forget those of `seen` (their
-        text came at last), and return those of `no_text` out of tries."""
+        text came at last) and those no poll has listed for long (gone from the feed), and
+        return those of `no_text` out of tries."""
         await self.conn.executemany(
             "DELETE FROM feed_retries WHERE feed_id = ? AND entry_key = ?",
             [(feed.id, e.key) for e in seen],
+        )
+        await self.conn.execute(
+            "DELETE FROM feed_retries WHERE feed_id = ? AND first_ts < ?"
+            " AND entry_key NOT IN (SELECT value FROM json_each(?))",
+            (feed.id, now - RETRIES_KEPT, json.dumps([e.key for e in no_text])),
         )
         await self.conn.executemany(
             "INSERT INTO feed_retries (feed_id, entry_key, first_ts, tries) VALUES (?, ?, ?, 1)"
