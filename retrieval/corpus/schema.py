@@ -410,6 +410,8 @@ MIGRATIONS: tuple[Migration, ...] = (
             error            TEXT,
             UNIQUE (subscription_id, period_end)
         );
+        -- Two rows of one slot could only come of a zone changed onto the very moment of the
+        -- last digest's slot: the first is kept.
         INSERT OR IGNORE INTO deliveries_by_slot SELECT * FROM deliveries ORDER BY id;
         DROP TABLE deliveries;
         ALTER TABLE deliveries_by_slot RENAME TO deliveries;
