@@ -243,6 +243,12 @@ def test_decoding_prefers_the_header_then_the_document_then_utf8() -> None:
         f"Le café numéro {i} a été rénové, et l’été dernier il était fermé. " for i in range(8)
     )
     assert decode_body(undeclared.encode("cp1252"), "text/html") == undeclared
+    # valid UTF-8 under a legacy label is UTF-8 (a café of one accent among plain English)
+    plain = ("Plain English words for a long while. " * 40 + "Lunch at the café.").encode()
+    assert decode_body(plain, "text/html; charset=iso-8859-1").endswith("café.")
+    # the header before the document's own declaration (ISO-8859-15's 0xA4 is the euro)
+    page = b'<html><head><meta charset="windows-1252"></head><body>10 \xa4 only</body></html>'
+    assert "10 € only" in decode_body(page, "text/html; charset=iso-8859-15")
     assert charset_of('text/html; charset="UTF-8"') == "utf-8"
     assert charset_of("text/html") is None
     assert declared_charset(b'<?xml version="1.0" encoding="windows-1252"?><rss/>') == (

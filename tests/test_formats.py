@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.corpus.formats import parse_txt, read_records
+from retrieval.corpus.formats import draft_from_mapping, parse_txt, read_records
 from retrieval.errors import ParseError
 
 from .conftest import SEEDS, corpus_file
@@ -61,6 +61,8 @@ def test_json_object_and_list_with_unknown_fields_kept(tmp_path: Path) -> None:
     good, bad = list(read_records(tmp_path / "many.json"))
     assert good.draft is not None and good.draft.title == "B"
     assert bad.draft is None and bad.error == "item 2: missing field 'text'"
+    blanks = draft_from_mapping({"title": "T", "text": "x", "authors": ["Ann Lee", "  ", "Bo"]})
+    assert blanks.authors == ("Ann Lee", "Bo")  # a blank name is no author
 
 
 def test_jsonl_gz_reports_bad_lines_with_their_numbers(tmp_path: Path) -> None:

@@ -136,3 +136,21 @@ def test_a_file_of_nothing_but_bad_records_is_given_up_on(tmp_path: Path, db_pat
     assert done.stderr.count(f"failed: {junk}:") == 100 + 1  # listed, the rest counted; why
     assert "9,900 more bad records, not listed" in done.stderr
     assert "added 1 article (" in done.stdout and "10,001 failed" in done.stdout
+
+
+def test_a_file_that_expands_to_exactly_the_cap_is_read_whole(tmp_path: Path) -> None:
+    content = json.dumps(GOOD).encode() + b"\n"
+    path = tmp_path / "exact.jsonl.gz"
+    path.write_bytes(gzip.compress(content * 100))
+    assert len(list(read_records(path, max_expanded=len(content) * 100))) == 100
+
+
+def test_nesting_past_the_limit_that_python_parses_is_refused(tmp_path: Path) -> None:
+    """150 levels: json.loads parses it (no RecursionError), so only the depth check can
+    refuse it."""
+    line = '{"title": "T", "text": "x", "x": ' + "[" * 150 + "]" * 150 + "}"
+    path = tmp_path / "deep.jsonl"
+    path.write_text(line + "\n")
+    assert [r.error for r in read_records(path)] == [
+        f"JSON nested more than {formats.MAX_JSON_DEPTH} levels deep"
+    ]

@@ -6,6 +6,7 @@ from retrieval.corpus import sentences
 from retrieval.corpus.sentences import (
     MAX_SENTENCE_CHARS,
     article_sentences,
+    bound_sentence,
     punkt_sentences,
     split_sentences,
 )
@@ -173,3 +174,30 @@ def test_splitting_is_nltks_own_on_real_paragraphs() -> None:
     for _ in range(2):
         for text in texts:
             assert fast.tokenize(text) == reference.tokenize(text), text
+
+
+def test_a_middle_initial_does_not_end_a_sentence() -> None:
+    """Punkt alone splits after "J.": the joining after a lone initial keeps it whole."""
+    sentence = "The bill was signed by Robert J. Young on Monday."
+    assert split_sentences(sentence) == [sentence]
+
+
+def test_a_long_run_is_cut_at_its_last_clause_mark_in_the_second_half() -> None:
+    """A comma near the start would make a piece of a few characters, then another run."""
+    pieces = bound_sentence("alpha, " + "word " * 300)
+    assert len(pieces[0]) > MAX_SENTENCE_CHARS // 2
+    assert all(len(p) <= MAX_SENTENCE_CHARS for p in pieces)
+
+
+def test_an_indented_line_of_wire_copy_starts_a_paragraph() -> None:
+    wire = "\n".join(
+        [
+            "The port authority said on Monday that the harbour would reopen",
+            "to commercial traffic within two weeks once the dredging of the",
+            "main channel was finished and the cranes had been inspected by",
+            "    Shipping agents said the delay had cost the local economy a",
+            "large sum over the winter months and that several lines had moved",
+            "their calls to other ports along the coast while it was closed",
+        ]
+    )
+    assert len(paragraphs(wire)) == 2

@@ -8,7 +8,7 @@ import unicodedata
 
 import pytest
 
-from retrieval.corpus.text import clean_line, fingerprint, paragraphs
+from retrieval.corpus.text import clean_line, fingerprint, is_near_duplicate, paragraphs
 
 from .conftest import shared_articles
 
@@ -63,3 +63,8 @@ def test_fingerprint_and_clean_line_equal_their_definitions_on_real_news() -> No
             for line in text.split("\n"):
                 assert clean_line(line) == reference_clean_line(line), line
             assert paragraphs(text)  # every real article has a paragraph
+
+
+def test_a_near_duplicate_is_one_sharing_at_least_the_threshold_of_shingles() -> None:
+    assert is_near_duplicate("a b c d e f g", "a b c d e f x")  # 4 of 5 shingles: 0.8
+    assert not is_near_duplicate("a b c d e f g", "a b c d e x y")
