@@ -623,3 +623,31 @@ async def test_a_digest_cancelled_while_built_keeps_its_turn_until_its_thread_en
     done = await asyncio.gather(first, second, third, return_exceptions=True)
     assert isinstance(done[0], asyncio.CancelledError) and done[2].items  # type: ignore[union-attr]
     assert most == 2
+
+
+async def test_a_story_more_outlets_told_ranks_above_one_outlet_filing_it_thrice(
+    engine: Engine,
+) -> None:
+    wire = [
+        ArticleDraft(
+            "Ferry runs aground off Skerry lighthouse",
+            f"The night ferry ran aground off the Skerry lighthouse. Update {n}: tugs are on "
+            f"their way, {n + 2} hours after the alarm.",
+            source="Wire",
+            published=(DAY + timedelta(hours=9, minutes=10 * n)).isoformat(),
+        )
+        for n in range(3)
+    ]
+    festival = [
+        ArticleDraft(
+            "Orchard festival draws record Kentish crowds",
+            f"The orchard festival drew record crowds to Kent this weekend, {outlet} reports.",
+            source=outlet,
+            published=(DAY + timedelta(hours=8)).isoformat(),
+        )
+        for outlet in ("Gazette", "Courier")
+    ]
+    await add(engine, *wire, *festival)
+    digest = await digest_of(engine)
+    assert [len(item.article_ids) for item in digest.items] == [2, 3]
+    assert set(digest.items[0].outlets) == {"Gazette", "Courier"}

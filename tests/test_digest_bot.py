@@ -511,6 +511,18 @@ async def test_digest_now_sends_the_news_to_the_chat_it_is_asked_in(
     assert "time zone" not in refused["text"]  # /subscribe's usage, which /digest got
 
 
+async def test_digest_now_leaves_a_stopped_subscriptions_keywords_behind(
+    bot: Harness, clock: Clock
+) -> None:
+    clock.now = utc("2024-06-02T18:00")
+    await subscribe(bot, ALICE, "08:00 UTC lighthouse")
+    await bot.ask(ALICE, "/unsubscribe")
+    await add_news(bot, *lighthouse("2024-06-02T15:00"), bakery("2024-06-02T16:00"))
+    [digest] = await bot.ask(ALICE, "/digest")
+    assert digest["text"].startswith("News digest: 2 stories")  # all news, not lighthouses
+    assert "Old bakery reopens" in digest["text"]
+
+
 async def test_digest_now_is_limited_per_chat_whoever_asks(bot: Harness, clock: Clock) -> None:
     """Any member of a group may send /digest, and each is several messages: twelve in a row
     posted twelve digests, flooding the group and using up what Telegram lets the bot post

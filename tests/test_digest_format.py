@@ -166,6 +166,7 @@ def test_subscription_settings_and_last_digest() -> None:
             False,
         ),
         (["oil", "quiet", "18.15"], DailyTime(18, 15), "UTC", ("oil",), True),
+        (["oil", "Quiet"], DEFAULT_TIME, "UTC", ("oil",), True),  # in any letter case
         (["apollo", "11", "AC/DC"], DEFAULT_TIME, "UTC", ("apollo", "11", "AC/DC"), False),
     ],
 )

@@ -22,6 +22,7 @@ from tests.telegram_html import check_message_text
 from tests.test_bot import Harness, running, until
 
 ADMIN, STRANGER, GROUP = 4242, 777, -100123
+ADMIN2 = 4343  # a second admin: told of a pause too
 
 
 def telegram_html(text: str) -> str:
@@ -35,7 +36,7 @@ async def bot(fake_telegram: FakeTelegramServer, db_path: Path) -> AsyncIterator
         db_path=db_path,
         token=TEST_TOKEN,
         api_base_url=fake_telegram.base_url,
-        admins=frozenset({ADMIN}),
+        admins=frozenset({ADMIN, ADMIN2}),
         allow_private_urls=True,  # the feed server is on loopback
     )
     app = build_application(settings)
@@ -169,6 +170,7 @@ async def test_bad_arguments_get_usage_and_the_reason(bot: Harness) -> None:
     assert "ftp://news.test/<feed>" in bad_url and "only http and https" in bad_url
     assert (await command(bot, "/removefeed")).startswith("Usage: /removefeed ID")
     assert (await command(bot, "/removefeed 9")).startswith("no feed '9'")
+    assert (await command(bot, "/removefeed 1 2")).startswith("Usage: /removefeed ID")
 
 
 async def test_the_polling_job_is_scheduled_at_start_up(bot: Harness) -> None:
@@ -191,6 +193,7 @@ async def test_the_job_polls_due_feeds_searchably_and_reports_pauses_to_admins(
         await conn.close()
     run_sql(bot.db_path, "UPDATE feeds SET next_poll_ts = 0")
     bot.fake.add_chat(ADMIN)
+    bot.fake.add_chat(ADMIN2)
 
     await poll_feeds_job(CallbackContext(bot.app))
 
@@ -199,6 +202,7 @@ async def test_the_job_polls_due_feeds_searchably_and_reports_pauses_to_admins(
     assert bot.app.bot_data.index_dirty  # the poll indexed new sentences: save at shutdown
     [notice] = bot.replies(ADMIN)
     assert notice["text"].startswith(f"Feed {broken.id} (Broken <b>) is paused after 6 ")
+    assert [m["text"] for m in bot.replies(ADMIN2)] == [notice["text"]]  # every admin
     # Nothing is due any more: a second run fetches nothing and says nothing.
     await poll_feeds_job(CallbackContext(bot.app))
     assert len(feed_server.hits("/feeds/gazette.rss")) == 1

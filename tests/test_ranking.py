@@ -32,6 +32,8 @@ from .conftest import shared_articles
         ("When was the Right to Buy scheme first introduced?", AnswerKind.DATE),
         ("In which year did the ban begin?", AnswerKind.DATE),
         ("Iran Azerbaijan exercise", AnswerKind.OTHER),
+        # the last question asks: the sentences before it set the scene
+        ("When did the strike start? How many workers joined it?", AnswerKind.NUMBER),
     ],
 )
 def test_the_answer_kind_is_read_from_the_wording(question: str, kind: AnswerKind) -> None:
@@ -207,6 +209,18 @@ def test_the_first_page_is_the_best_passages_then_new_articles_come_first() -> N
     assert [int(windows.article[w]) for w in chosen] == [0, 0, 0, 1, 2, 0, 0, 0]
     assert chosen[:3] == [0, 1, 2] and chosen[3:5] == [6, 8]  # each article's best first
     assert choose(windows, scores, 3, first_page=1) == [0, 6, 8]
+
+
+def test_a_near_copy_of_a_passage_chosen_is_left_out() -> None:
+    """A syndicated copy with a word or two more is the same passage twice."""
+    windows = replace(
+        one_sentence_windows({0: 1, 1: 1}),
+        texts={
+            0: "Floods hit the town of Ely on Monday, officials said.",
+            100: "Floods hit the town of Ely on Monday, officials said on Tuesday.",
+        },
+    )
+    assert choose(windows, np.array([1.0, 0.5]), 2, first_page=3) == [0]
 
 
 def test_a_claim_gets_one_passage_per_article_in_order_of_whole_article_bm25() -> None:

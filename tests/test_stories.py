@@ -349,3 +349,28 @@ def test_story_pairs_cost_memory_by_their_terms_not_pairs_times_terms() -> None:
     for p in (0, 777, len(pairs.first) - 1):  # each the whole dot product of its two vectors
         a, b = vectors[pairs.first[p]], vectors[pairs.second[p]]
         assert pairs.similarity[p] == pytest.approx(sum(w * b.get(t, 0.0) for t, w in a.items()))
+
+
+def test_a_broken_tail_of_a_line_is_no_sentence_of_the_extract() -> None:
+    prose = story_rules._prose(  # noqa: SLF001
+        [
+            "The storm hit the coast on Monday night.",
+            "and flooded the town centre, officials said.",
+            "Rescue teams arrived by boat on Tuesday.",
+        ]
+    )
+    assert prose == [
+        "The storm hit the coast on Monday night.",
+        "Rescue teams arrived by boat on Tuesday.",
+    ]
+
+
+def test_an_extract_does_not_say_the_same_thing_twice() -> None:
+    first = "Floods hit the town of Ely on Monday, officials said."
+    again = "Floods hit the town of Ely on Monday, officials said on Tuesday."
+    report = StoryArticle(
+        1, "Floods hit Ely", (first, again, "Rescue teams worked through the night in boats.")
+    )
+    extract = representative_extract([report], TOKENIZER, {})
+    assert not extract.text.startswith(f"{first} {again}")
+    assert extract.text.startswith(first)
