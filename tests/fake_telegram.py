@@ -30,6 +30,7 @@ JSON = dict[str, Any]
 TEST_TOKEN = "123456789:AAFakeTokenForNewsbotTests_012345-x"
 """A token in Telegram's format (``<bot id>:<35 characters>``); the fake accepts any such."""
 TEST_USER_ID = 424242
+ANONYMOUS_ADMIN_ID = 1087968824  # GroupAnonymousBot: the sender of an anonymous admin's message
 """Default sender of injected updates outside private chats."""
 
 _TOKEN_PATH = re.compile(r"^/bot(\d+:[A-Za-z0-9_-]{35})/([A-Za-z]+)$")
@@ -393,12 +394,14 @@ class FakeTelegramServer:
         username: str | None = None,
         date: int | None = None,
         topic: int | None = None,
+        anonymous: bool = False,
     ) -> JSON:
         """Queue a user's text message and return the update; in channels a ``channel_post``.
 
         ``entities=None`` adds bot_command and mention entities as Telegram does; ``date``
         (Unix seconds) is when it was sent, now by default; ``topic``: the forum topic of a
-        supergroup it was sent in.
+        supergroup it was sent in; ``anonymous``: sent by an anonymous administrator of the
+        group, as Telegram sends it (from GroupAnonymousBot, on behalf of the group).
         """
         chat = self.add_chat(chat_id, chat_type)
         user = self._user(
@@ -408,7 +411,10 @@ class FakeTelegramServer:
         sent = int(time.time()) if date is None else date
         message: JSON = {"chat": chat, "date": sent, "text": text}
         message |= {"entities": entities} if entities else {}
-        message |= {"sender_chat": chat} if chat_type == "channel" else {"from": user}
+        if anonymous:
+            user = {"id": ANONYMOUS_ADMIN_ID, "is_bot": True, "first_name": "Group"}
+        message |= {"sender_chat": chat} if chat_type == "channel" or anonymous else {}
+        message |= {} if chat_type == "channel" else {"from": user}
         message |= {"message_thread_id": topic, "is_topic_message": True} if topic else {}
         with self._cond:
             if reply_to_message_id is not None:

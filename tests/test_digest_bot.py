@@ -214,6 +214,16 @@ async def test_a_group_admin_subscribes_the_group_and_others_may_not(bot: Harnes
     ]
 
 
+async def test_an_anonymous_administrator_subscribes_the_group(bot: Harness) -> None:
+    """Telegram sends an anonymous administrator's message from GroupAnonymousBot, on behalf
+    of the group: it is an administrator's, though no member of that id is one."""
+    bot.fake.add_chat(GROUP, "supergroup", title="Energy desk")
+    reply = await subscribe(bot, GROUP, "07:30 UTC", chat_type="supergroup", anonymous=True)
+    assert reply.startswith("Subscribed: a daily digest of all news at 07:30 UTC")
+    refused = await subscribe(bot, GROUP, "09:00 UTC", chat_type="supergroup", user_id=555)
+    assert refused == "Only administrators of this group can change its daily digest."
+
+
 async def test_a_time_moved_later_the_same_day_promises_tomorrow(
     bot: Harness, clock: Clock
 ) -> None:
