@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
-from bot.bounds import QUOTE_CHARS, TITLE_CHARS, clip, some_of
+from bot.bounds import KEYWORDS_SHOWN, OUTLETS_SHOWN, QUOTE_CHARS, TITLE_CHARS, clip, some_of
 from bot.formatting import link, reply
 from bot.logs import redact
 from bot.markup import escape
@@ -20,14 +20,10 @@ from retrieval.digest.subscriptions import Delivery, State, Subscription
 from retrieval.wording import counted
 
 SUBSCRIBE_EXAMPLE = "/subscribe 07:30 Europe/London oil opec"
-OUTLETS_SHOWN = 10  # of a story, then how many more carried it
 
 
 def _zone_name(zone: tzinfo) -> str:
     return str(getattr(zone, "key", None) or zone)
-
-
-KEYWORDS_SHOWN = 20  # as many as a digest takes: a subscription stored before the cap
 
 
 def _about(keywords: tuple[str, ...]) -> str:

@@ -14,9 +14,17 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.bounds import AUTHORS_SHOWN, NAME_CHARS, QUOTE_CHARS, TITLE_CHARS, clip, some_of
+from bot.bounds import (
+    AUTHORS_SHOWN,
+    KEYWORDS_SHOWN,
+    NAME_CHARS,
+    OUTLETS_SHOWN,
+    QUOTE_CHARS,
+    TITLE_CHARS,
+    clip,
+    some_of,
+)
 from bot.config import Settings
-from bot.digest_format import KEYWORDS_SHOWN, OUTLETS_SHOWN
 from bot.progress import progress_bar
 from bot.times import day_in, read_moment, when
 from retrieval.corpus.ingest import LISTED_PER_FILE, IngestReport
