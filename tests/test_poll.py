@@ -653,13 +653,18 @@ async def test_tries_without_text_are_counted_over_a_day_and_forgotten_once_stor
     assert refreshed is not None and refreshed.etag == '"v"'
     async with db.execute("SELECT count(*) FROM feed_retries") as cur:
         assert tuple(await cur.fetchone() or ()) == (0,)
-    # an entry that failed once, then left the feed: forgotten after a week, not kept forever
-    once, slow = SeenEntry("once", None, None), SeenEntry("slow", None, None)
-    await feeds.record_success(feed, [], None, None, None, now=30 * hour, no_text=[once, slow])
+    # an entry that failed once, then left the feed: forgotten after a week, not kept forever;
+    # one the feed still lists, not tried in a poll (its page late), keeps its count
+    once, slow, late = (SeenEntry(key, None, None) for key in ("once", "slow", "late"))
+    await feeds.record_success(
+        feed, [], None, None, None, now=30 * hour, no_text=[once, slow, late]
+    )
     week = 30 * hour + registry.RETRIES_KEPT + hour
-    await feeds.record_success(feed, [], None, None, None, now=week, no_text=[slow])
-    async with db.execute("SELECT entry_key, tries FROM feed_retries") as cur:
-        assert [tuple(r) for r in await cur.fetchall()] == [("slow", 2)]
+    await feeds.record_success(
+        feed, [], None, None, None, now=week, no_text=[slow], listed={"slow", "late"}
+    )
+    async with db.execute("SELECT entry_key, tries FROM feed_retries ORDER BY 1") as cur:
+        assert [tuple(r) for r in await cur.fetchall()] == [("late", 1), ("slow", 2)]
 
 
 async def test_a_windows_1252_feed_and_page_keep_their_characters(

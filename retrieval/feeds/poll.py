@@ -282,6 +282,7 @@ class FeedPoller:
                 fetched.last_modified,
                 backlog=outcome.waiting > 0 or late,
                 no_text=no_text,
+                listed={e.key for e in parsed.entries},
             )
         if given_up:
             outcome.problems.append(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import SplitResult, unquote, urlsplit, urlunsplit
 
@@ -348,6 +348,7 @@ class FeedRegistry:
         now: float | None = None,
         backlog: bool = False,
         no_text: Sequence[SeenEntry] = (),
+        listed: Collection[str] | None = None,
     ) -> list[SeenEntry]:
         """Mark entries seen and the poll done; one transaction. Returns the entries of
         `no_text` given up.
@@ -364,7 +365,7 @@ class FeedRegistry:
         now = time.time() if now is None else now
         wait = min(feed.interval, BACKLOG_SECONDS) if backlog else feed.interval
         async with transaction(self.conn):
-            given_up = await self._count_tries(feed, entries, no_text, now)
+            given_up = await self._count_tries(feed, entries, no_text, listed, now)
             await self.conn.executemany(
                 "INSERT OR IGNORE INTO feed_entries (feed_id, entry_key, article_id, url,"
                 " seen_ts) VALUES (?, ?, ?, ?, ?)",
@@ -383,20 +384,26 @@ class FeedRegistry:
         return given_up
 
     async def _count_tries(
-        self, feed: Feed, seen: Sequence[SeenEntry], no_text: Sequence[SeenEntry], now: float
+        self,
+        feed: Feed,
+        seen: Sequence[SeenEntry],
+        no_text: Sequence[SeenEntry],
+        listed: Collection[str] | None,
+        now: float,
     ) -> list[SeenEntry]:
         """Count a failed try of each entry of `no_text`, forget those of `seen` (their
-        text came at last) and those no poll has listed for long (gone from the feed), and
-        return those of `no_text` out of tries."""
+        text came at last) and, when the feed's entries are `listed`, those of entries it no
+        longer lists, tried first long ago; return those of `no_text` out of tries."""
         await self.conn.executemany(
             "DELETE FROM feed_retries WHERE feed_id = ? AND entry_key = ?",
             [(feed.id, e.key) for e in seen],
         )
-        await self.conn.execute(
-            "DELETE FROM feed_retries WHERE feed_id = ? AND first_ts < ?"
-            " AND entry_key NOT IN (SELECT value FROM json_each(?))",
-            (feed.id, now - RETRIES_KEPT, json.dumps([e.key for e in no_text])),
-        )
+        if listed is not None:  # not on a 304: the feed's entries are not known then
+            await self.conn.execute(
+                "DELETE FROM feed_retries WHERE feed_id = ? AND first_ts < ?"
+                " AND entry_key NOT IN (SELECT value FROM json_each(?))",
+                (feed.id, now - RETRIES_KEPT, json.dumps(sorted(listed))),
+            )
         await self.conn.executemany(
             "INSERT INTO feed_retries (feed_id, entry_key, first_ts, tries) VALUES (?, ?, ?, 1)"
             " ON CONFLICT (feed_id, entry_key) DO UPDATE SET tries = tries + 1",
