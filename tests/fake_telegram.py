@@ -30,8 +30,8 @@ JSON = dict[str, Any]
 TEST_TOKEN = "123456789:AAFakeTokenForNewsbotTests_012345-x"
 """A token in Telegram's format (``<bot id>:<35 characters>``); the fake accepts any such."""
 TEST_USER_ID = 424242
-ANONYMOUS_ADMIN_ID = 1087968824  # GroupAnonymousBot: the sender of an anonymous admin's message
 """Default sender of injected updates outside private chats."""
+ANONYMOUS_ADMIN_ID = 1087968824  # GroupAnonymousBot: the sender of an anonymous admin's message
 
 _TOKEN_PATH = re.compile(r"^/bot(\d+:[A-Za-z0-9_-]{35})/([A-Za-z]+)$")
 _COMMAND = re.compile(r"(?<![\w/<>])/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?(?![\w/<>])")
