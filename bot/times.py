@@ -10,6 +10,8 @@ import re
 from datetime import UTC, date, datetime, time, tzinfo
 from typing import Literal
 
+from retrieval.wording import stamp
+
 Style = Literal["stamp", "stamp_zone", "weekday"]
 # A date and a time, with an offset or not, in the ISO forms Python reads: checked before it
 # reads them, as it also takes any one character between date and time, and a date followed
@@ -32,8 +34,8 @@ def when(moment: datetime | float | None, zone: tzinfo, style: Style = "stamp_zo
     local = _local(moment, zone)
     if style == "weekday":
         return f"{local:%a} {local.day} {local:%b %H:%M}"
-    stamp = f"{local.year:04d}-{local:%m-%d %H:%M}"  # %Y gives "1" for year 1 (glibc)
-    return f"{stamp} {local:%Z}" if style == "stamp_zone" else stamp
+    shown = stamp(local)
+    return f"{shown} {local:%Z}" if style == "stamp_zone" else shown
 
 
 def day_in(moment: float, zone: tzinfo) -> str:

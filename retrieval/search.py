@@ -37,6 +37,7 @@ from retrieval.ranking.features import (
 )
 from retrieval.ranking.model import Ranker, choose, default_ranker, unshown
 from retrieval.ranking.question import profile
+from retrieval.wording import stamp
 
 MAX_QUESTION_CHARS = 1000  # longer input is cut: nobody asks a 4,000-character question
 
@@ -58,8 +59,7 @@ class SearchResult:
         if self.nothing_by is None:
             return self.message
         local = datetime.fromtimestamp(self.nothing_by, zone)
-        when = f"{local.year:04d}-{local:%m-%d %H:%M %Z}"  # %Y gives "1" for year 1 (glibc)
-        return f"Nothing published by {when} matches that; later articles do."
+        return f"Nothing published by {stamp(local)} {local:%Z} matches that; later articles do."
 
 
 class Searcher:

@@ -1,7 +1,9 @@
-"""Counts in words, for the lines people read: "1 article", "2,088 articles", "1 story"; and
-what someone typed, quoted back in a message."""
+"""Counts in words, for the lines people read: "1 article", "2,088 articles", "1 story"; a
+moment's date and time; and what someone typed, quoted back in a message."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 
 def counted(n: int, thing: str, things: str | None = None) -> str:
@@ -13,6 +15,12 @@ def counted(n: int, thing: str, things: str | None = None) -> str:
 def agreeing(n: int, one: str, many: str) -> str:
     """The word that agrees with a count of `n`: "its 1 article *stays*", "4 *stay*"."""
     return one if n == 1 else many
+
+
+def stamp(local: datetime) -> str:
+    """`local`'s date and time as "2024-11-25 08:30": the year in four digits, which
+    strftime's %Y is not for years before 1000 with glibc ("1-01-01")."""
+    return f"{local.year:04d}-{local:%m-%d %H:%M}"
 
 
 QUOTED_CHARS = 60
