@@ -31,8 +31,8 @@ _NEEDS_CLEANING = re.compile(r"[\x00-\x1f\x7f-\x9f\u00a0\u2000-\u200b\u202f\u205
 
 
 def clean_line(line: str) -> str:
-    """Collapse runs of spaces (including exotic Unicode ones) and line breaks, drop other
-    control characters (`models.one_line`), and trim."""
+    """Collapse runs of spaces (including exotic Unicode ones), line breaks and other control
+    characters (`models.one_line`) to one space, drop NULs, and trim."""
     if "  " not in line and _NEEDS_CLEANING.search(line) is None:
         return line.strip()  # only single plain spaces: the common case, nothing replaced
     return _SPACES.sub(" ", one_line(line)).strip()
