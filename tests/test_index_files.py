@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -141,24 +143,44 @@ async def test_a_segment_with_an_empty_checksum_file_is_written_again(
     assert "rebuilding the index" not in caplog.text
 
 
+async def rebuilt_after_changing_the_manifest(
+    db_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    change: Callable[[dict[str, Any]], dict[str, Any]],
+    why: str,
+) -> dict[str, Any]:
+    """Save the seed's index, change entries of its manifest (`change`, of the manifest
+    saved), open again: the index must be rebuilt (the log says `why`), answer as before,
+    and be saved whole again. Returns the manifest as first saved."""
+    quotes = await saved_seed_index(db_path)
+    path = index_dir(db_path) / "manifest.json"
+    manifest: dict[str, Any] = json.loads(path.read_text())
+    changed = change(manifest)
+    path.write_text(json.dumps(manifest | changed))
+    reopened = await Engine.open(db_path)
+    try:
+        assert why in caplog.text
+        assert [p.quote for p in (await reopened.ask(QUESTION)).passages] == quotes
+    finally:
+        await reopened.close()
+    saved = json.loads(path.read_text())
+    assert {key: saved[key] for key in changed} == {key: manifest[key] for key in changed}
+    return manifest
+
+
 async def test_an_index_saved_in_format_5_is_rebuilt(
     db_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Format 6 keeps the forward postings in sentence id order: a folder of format 5 (main
     before it) holds them in length order, whose rows would be read as other sentences',
     and must be rebuilt, not read."""
-    quotes = await saved_seed_index(db_path)
-    path = index_dir(db_path) / "manifest.json"
-    manifest = json.loads(path.read_text())
+    manifest = await rebuilt_after_changing_the_manifest(
+        db_path,
+        caplog,
+        lambda manifest: {"format": 5},
+        "rebuilding the index: manifest of another format",
+    )
     assert manifest["format"] == 6
-    path.write_text(json.dumps(manifest | {"format": 5}))
-    reopened = await Engine.open(db_path)
-    try:
-        assert "rebuilding the index: manifest of another format" in caplog.text
-        assert [p.quote for p in (await reopened.ask(QUESTION)).passages] == quotes
-    finally:
-        await reopened.close()
-    assert json.loads(path.read_text())["format"] == 6
 
 
 async def test_a_manifest_whose_count_is_not_its_segments_is_rebuilt(
@@ -166,14 +188,9 @@ async def test_a_manifest_whose_count_is_not_its_segments_is_rebuilt(
 ) -> None:
     """Segments that do not add up to the sentences the manifest counts (a manifest of
     another save) would be trusted with a watermark that skips or repeats sentences."""
-    quotes = await saved_seed_index(db_path)
-    path = index_dir(db_path) / "manifest.json"
-    manifest = json.loads(path.read_text())
-    path.write_text(json.dumps(manifest | {"sentences": manifest["sentences"] + 1}))
-    reopened = await Engine.open(db_path)
-    try:
-        assert "corrupt index: segment sizes do not add up" in caplog.text
-        assert [p.quote for p in (await reopened.ask(QUESTION)).passages] == quotes
-    finally:
-        await reopened.close()
-    assert json.loads(path.read_text())["sentences"] == manifest["sentences"]
+    await rebuilt_after_changing_the_manifest(
+        db_path,
+        caplog,
+        lambda manifest: {"sentences": manifest["sentences"] + 1},
+        "corrupt index: segment sizes do not add up",
+    )
