@@ -168,16 +168,18 @@ class Engine:
         db_path: str | os.PathLike[str],
         progress: Progress | None = None,
         reads_only: bool = False,
+        anew: bool = False,
     ) -> Engine:
         """Open the database and its indexes (loaded, or rebuilt when missing or stale).
 
         `reads_only`: the caller only reads, so a database this user cannot write is opened
         read-only (`connect`), its index built in memory when the saved one is stale.
+        `anew`: the indexes are rebuilt whatever is saved (`newsbot reindex`).
         """
         conn, read_only = await open_database(db_path, reads_only)
         try:
             store = CorpusStore(conn)
-            index, articles = await open_indexes(store, db_path, progress)
+            index, articles = await open_indexes(store, db_path, progress, anew)
             await asyncio.to_thread(_warm_up)
         except BaseException:
             await conn.close()

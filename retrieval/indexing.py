@@ -71,7 +71,10 @@ ARTICLES = Docs(
 
 
 async def open_indexes(
-    store: CorpusStore, db_path: str | os.PathLike[str], progress: Progress | None = None
+    store: CorpusStore,
+    db_path: str | os.PathLike[str],
+    progress: Progress | None = None,
+    anew: bool = False,
 ) -> tuple[Index, Index]:
     """The sentence and article indexes of the database, caught up.
 
@@ -80,17 +83,28 @@ async def open_indexes(
     format upgrade reads and tokenizes every sentence once, not once an index). A rebuilt
     or extended index is written back for the next start, and when it cannot be (disk full,
     read-only folder), a warning says why and the index serves from memory.
+
+    `anew`: both are started empty whatever is saved, and the caller saves them
+    (`Engine.save_index`), which replaces the saved files whole or leaves them as they were.
     """
     db_id = await database_id(store.conn)
     tokenizer, params = Tokenizer(), BM25Params()
-    sentences, rebuilt_sentences = await _load(store, db_path, SENTENCES, db_id, tokenizer, params)
-    articles, rebuilt_articles = await _load(store, db_path, ARTICLES, db_id, tokenizer, params)
+    if anew:
+        sentences, articles = Index(tokenizer, params), Index(tokenizer, params)
+        rebuilt_sentences = rebuilt_articles = True
+    else:
+        sentences, rebuilt_sentences = await _load(
+            store, db_path, SENTENCES, db_id, tokenizer, params
+        )
+        articles, rebuilt_articles = await _load(
+            store, db_path, ARTICLES, db_id, tokenizer, params
+        )
     added = await catch_up_both(sentences, articles, store, progress)
     for index, docs, changed in (
         (sentences, SENTENCES, rebuilt_sentences or added[0] > 0),
         (articles, ARTICLES, rebuilt_articles or added[1] > 0),
     ):
-        if changed and len(index):
+        if changed and len(index) and not anew:  # rebuilt on purpose: the caller saves it
             index.compact()
             try:
                 save_index(index, docs.folder(db_path), db_id, signature(index, docs))

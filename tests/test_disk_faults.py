@@ -148,6 +148,45 @@ def test_a_full_disk_under_the_index_keeps_every_command_working(tmp_path: Path)
     assert_clear(err)
 
 
+def test_a_reindex_that_cannot_save_leaves_the_saved_index_as_it_was(tmp_path: Path) -> None:
+    """The new index is built beside the saved one, which it replaces whole. The saved one
+    was deleted first: where the new one did not fit either (it had grown since), there was
+    no index left, and every start built one in memory."""
+    harbour_corpus(tmp_path / "corpus.jsonl")
+    with (tmp_path / "more.jsonl").open("w") as fh:
+        for i in range(300):
+            text = " ".join(f"The river{i} barge{j} carried grain lot {i + j}." for j in range(20))
+            fh.write(json.dumps({"title": f"River report {i}", "text": text}) + "\n")
+    (tmp_path / "disk").mkdir()
+    (tmp_path / "news.db.index").symlink_to("disk/index")  # the filler beside, not in it
+    steps = in_namespace(
+        tmp_path,
+        f"""
+        mount -t tmpfs -o size=2m tmpfs disk
+        mkdir disk/index
+        newsbot ingest ingest --quiet --db news.db {SEEDS} corpus.jsonl
+        cat news.db.index/manifest.json > out/before.json
+        dd if=/dev/zero of=disk/filler bs=4k 2>/dev/null || true
+        newsbot more ingest --quiet --db news.db more.jsonl
+        newsbot reindex reindex --db news.db
+        cat news.db.index/manifest.json > out/after.json || true
+        newsbot ask ask --db news.db "{QUESTION}" --limit 2
+        """,
+    )
+    assert steps["ingest"][0] == 0, steps["ingest"]
+    assert steps["more"][0] == 1 and "added 300 articles" in steps["more"][1]
+    rc, out, err = steps["reindex"]
+    assert rc == 1 and "cannot save the index in news.db.index: there is no room" in err
+    assert "The index saved before is kept until a new one replaces it whole" in err
+    assert_clear(err)
+    out_dir = tmp_path / "out"
+    before, after = ((out_dir / f"{name}.json").read_text() for name in ("before", "after"))
+    assert json.loads(before)["sentences"] > 0 and after == before
+    rc, out, err = steps["ask"]  # the saved index, caught up in memory: not rebuilt
+    assert rc == 0 and ANSWER in out, err
+    assert "rebuilding" not in err and "no room for it" in err
+
+
 def test_a_full_disk_under_the_database_loses_no_committed_article(tmp_path: Path) -> None:
     """The ingest stops with what to do; what was stored is read after, though SQLite has no
     room for the -shm file it makes beside a WAL database to read it (stats, ask and digest

@@ -305,17 +305,21 @@ async def cmd_stats(settings: Settings, args: argparse.Namespace) -> int:
 
 async def cmd_reindex(settings: Settings, args: argparse.Namespace) -> int:
     from retrieval.corpus.db import require_writable
-    from retrieval.index.files import remove_index
-    from retrieval.indexing import ARTICLES, SENTENCES
 
     require_database(settings.db_path)
-    require_writable(settings.db_path)  # before the index is removed: it could not be rebuilt
-    for docs in (SENTENCES, ARTICLES):
-        remove_index(docs.folder(settings.db_path))
+    require_writable(settings.db_path)  # it reads again what ingest reads once, and stores it
+    # Built anew beside the saved index, which stays whole until the new one replaces it: a
+    # reindex that cannot save (a full disk) leaves the index as it was.
     with progress_bar(None, "sentences", True, "reindex") as tick:
-        engine = await Engine.open(settings.db_path, progress=tick)
+        engine = await Engine.open(settings.db_path, progress=tick, anew=True)
     try:
-        await engine.save_index()  # Engine.open only warns when it cannot: here it is the job
+        try:
+            await engine.save_index()
+        except IndexWriteError as exc:
+            raise IndexWriteError(
+                f"{exc}. The index saved before is kept until a new one replaces it whole: "
+                "reindex needs room for both"
+            ) from exc
         sentences, titles = await engine.read_again(anew=True)
     finally:
         await engine.close()
