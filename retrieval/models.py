@@ -16,25 +16,30 @@ from typing import Any
 _NUL = "\x00"
 _SEPARATORS = re.compile(r"[\x0b\x0c\x1c-\x1f\x85\u2028\u2029]")
 _CONTROL = re.compile(r"[\x01-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
-_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+# Half of a UTF-16 pair, alone: JSON may escape one ("\ud800"), which is no character and
+# which no UTF-8 database, page or terminal takes. Each becomes U+FFFD, as a byte that does
+# not decode does.
+_SURROGATES = re.compile(r"[\ud800-\udfff]")
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 # What breaks or spaces a line, in a field of one line (a title, an outlet, an address)
 _BREAKS = re.compile(r"\s+")
 # What sends a field through `one_line` (spaces alone leave it as it is)
-_ONE_LINE_FIX = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_ONE_LINE_FIX = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 
 
 def printable_text(text: str) -> str:
     """`text` without control characters, but its tabs and line breaks (see `_CONTROL`)."""
     if not _UNPRINTABLE.search(text):
         return text
-    text = _SEPARATORS.sub("\n", text.replace(_NUL, ""))
+    text = _SEPARATORS.sub("\n", _SURROGATES.sub("\ufffd", text.replace(_NUL, "")))
     return _CONTROL.sub(" ", text)
 
 
 def one_line(value: str) -> str:
     """`value` as one printable line: every run of control characters, line breaks and
     spaces one space."""
-    return _BREAKS.sub(" ", _CONTROL.sub(" ", _SEPARATORS.sub(" ", value.replace(_NUL, ""))))
+    value = _SEPARATORS.sub(" ", _SURROGATES.sub("\ufffd", value.replace(_NUL, "")))
+    return _BREAKS.sub(" ", _CONTROL.sub(" ", value))
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +67,8 @@ class ArticleDraft:
             if value is not None and _ONE_LINE_FIX.search(value):
                 object.__setattr__(self, name, one_line(value).strip())
         if self.url is not None and _ONE_LINE_FIX.search(self.url):  # no spaces in an address
-            object.__setattr__(self, "url", _ONE_LINE_FIX.sub("", self.url).strip())
+            url = _SURROGATES.sub("\ufffd", self.url)
+            object.__setattr__(self, "url", _ONE_LINE_FIX.sub("", url).strip())
         if any(_ONE_LINE_FIX.search(a) for a in self.authors):
             authors = (one_line(author).strip() for author in self.authors)
             object.__setattr__(self, "authors", tuple(a for a in authors if a))

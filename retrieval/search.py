@@ -12,6 +12,7 @@ the event loop never waits on any of it.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -114,6 +115,8 @@ class Searcher:
                 "That question has only very common words. "
                 "Add a name, a place or a topic, e.g. “Iran Azerbaijan exercise”.",
             )
+        if as_of is not None and not math.isfinite(as_of):
+            raise ValueError(f"as_of must be a finite Unix time, not {as_of}")
         moment = time.time() if as_of is None else as_of
         candidates = self.candidates(question, tokens, moment)
         if candidates is None or not len(candidates):

@@ -140,6 +140,11 @@ def test_a_bad_date_names_the_flag_and_shows_valid_forms(
     assert "2022-06-10" in err and "2022-06-10T18:30" in err
 
 
+def not_json(constant: str) -> None:
+    """What json.loads reads and JSON has not (NaN, Infinity): output no strict reader takes."""
+    raise AssertionError(f"{constant} in the output")
+
+
 def test_batch_lines_are_questions_or_json_requests_and_bad_lines_do_not_stop_it(
     dated_db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -152,13 +157,18 @@ def test_batch_lines_are_questions_or_json_requests_and_bad_lines_do_not_stop_it
         json.dumps({"question": QUESTION, "limit": 0}),
         json.dumps(["a", "list"]),  # not an object: a question like any other line
         '{"question": "cocoa \\ud800"}',  # half a UTF-16 pair: printed, it was a traceback
+        # NaN is no JSON: echoed, the output line was no JSON either
+        '{"question": "cocoa", "as_of": NaN}',
+        '{"question": "cocoa", "limit": ' + "9" * 5000 + "}",  # a traceback, the rest lost
         json.dumps({"question": QUESTION, "as_of": "2022-06-11"}),
     ]
     monkeypatch.setattr(sys, "stdin", stdin("\n".join(lines) + "\n"))
     assert main(["ask", "--db", str(dated_db), "--json", "--as-of", "2022-06-30"]) == 1
-    out = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    out = [
+        json.loads(line, parse_constant=not_json) for line in capsys.readouterr().out.splitlines()
+    ]
     assert len(out) == len(lines)
-    plain, dated, unclosed, bad_date, unknown, zero, array, surrogate, last = out
+    plain, dated, unclosed, bad_date, unknown, zero, array, surrogate, nan, huge, last = out
     assert plain["as_of"] == "2022-06-30" and len(plain["results"]) == 3  # the flag's default
     assert dated["as_of"] == "2022-06-09" and published(dated) == ["2022-06-08"]
     assert unclosed["line"] == 3 and "not valid JSON" in unclosed["error"]
@@ -168,7 +178,9 @@ def test_batch_lines_are_questions_or_json_requests_and_bad_lines_do_not_stop_it
     assert "error" not in array and array["question"] == '["a", "list"]'
     assert set(published(last)) == {"2022-06-08", "2022-06-10"}
     assert "line 8 holds a lone UTF-16 surrogate" in surrogate["error"]
-    for bad in (unclosed, bad_date, unknown, zero, surrogate):
+    assert "line 9 is not valid JSON (NaN is not a JSON value)" in nan["error"]
+    assert "line 10 is not valid JSON (a number too long to read)" in huge["error"]
+    for bad in (unclosed, bad_date, unknown, zero, surrogate, nan, huge):
         assert bad["results"] == []
 
 

@@ -119,6 +119,15 @@ def test_a_date_past_year_1_or_9999_in_utc_fails_alone(tmp_path: Path) -> None:
     assert late.error == "published '9999-12-31T23:30:00-05:00' is out of range"
 
 
+def test_a_bad_date_is_quoted_in_part(tmp_path: Path) -> None:
+    """The error quoted the value whole: one line of 100,000 characters."""
+    path = tmp_path / "long.jsonl"
+    path.write_text(json.dumps({"title": "t", "text": "Body.", "published": "x" * 100_000}))
+    [bad] = read_records(path)
+    assert bad.error is not None and bad.error.startswith("published 'xxx")
+    assert "x…' is not a date" in bad.error and len(bad.error) < 300
+
+
 def test_a_gzip_cut_short_keeps_the_records_before_the_cut(tmp_path: Path) -> None:
     """Reading a megabyte at a time, a truncated file dropped the whole megabyte it was in
     (some 2,000 good records here); now at most one step of decompression is lost."""

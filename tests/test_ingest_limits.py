@@ -125,6 +125,44 @@ def test_deeply_nested_json_fails_that_line_only(
     assert f"failed: {whole}: JSON nested more than 100 levels deep" in err
 
 
+def test_a_number_too_long_to_read_fails_that_line_only(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """json.loads refuses an integer of more than 4,300 digits with a plain ValueError, not
+    a JSONDecodeError: it ended the whole ingest with a traceback, nothing stored."""
+    huge = '{"title": "Big", "text": "Big text.", "count": ' + "9" * 5000 + "}"
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text(json.dumps(GOOD) + "\n" + huge + "\n")
+    whole = tmp_path / "whole.json"
+    whole.write_text(f"[{huge}]")
+    later = write_jsonl(tmp_path / "z-later.jsonl", [LATER])
+    assert main(["ingest", "--quiet", "--db", str(db_path), str(batch), str(whole), str(later)])
+    out, err = capsys.readouterr()
+    assert "added 2 articles" in out and "2 failed" in out
+    assert f"failed: {batch}:2: invalid JSON: a number too long to read" in err
+    assert f"failed: {whole}: invalid JSON: a number too long to read" in err
+
+
+def test_half_a_utf16_pair_in_a_field_is_stored_as_a_replacement_character(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """JSON may escape a lone surrogate ("\\ud800"), which no UTF-8 database takes: one in
+    a title, text, outlet or address ended the whole ingest with a traceback."""
+    odd = (
+        '{"title": "Odd \\ud800 title", "text": "The \\udc00 harbour reopened.",'
+        ' "source": "Wire \\ud800", "url": "https://example.com/\\ud800x"}'
+    )
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text(json.dumps(GOOD) + "\n" + odd + "\n")
+    assert main(["ingest", "--quiet", "--db", str(db_path), str(batch)]) == 0
+    assert "added 2 articles" in capsys.readouterr().out
+    assert main(["ask", "--db", str(db_path), "--json", "odd title harbour"]) == 0
+    [first, *_] = json.loads(capsys.readouterr().out)["results"]
+    assert first["article"]["title"] == "Odd \ufffd title"
+    assert first["article"]["source"] == "Wire \ufffd"
+    assert first["quote"] == "The \ufffd harbour reopened."
+
+
 def test_a_file_of_nothing_but_bad_records_is_given_up_on(tmp_path: Path, db_path: Path) -> None:
     junk = tmp_path / "junk.jsonl.gz"
     junk.write_bytes(gzip.compress(b"{}\n" * 1_000_000))

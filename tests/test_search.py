@@ -124,6 +124,14 @@ async def test_nothing_before_the_moment_is_told_from_nothing_at_all(
     assert never.why_none(ZoneInfo("America/New_York")) == never.message
 
 
+async def test_a_moment_that_is_no_number_is_refused(seed_engine: Engine) -> None:
+    """NaN passes every comparison as false: as of NaN, passages came back scored NaN, or
+    none and no message."""
+    for moment in (float("nan"), float("inf"), float("-inf")):
+        with pytest.raises(ValueError, match="as_of must be a finite Unix time"):
+            await seed_engine.ask("Where did the joint exercise begin?", as_of=moment)
+
+
 async def test_hostile_and_huge_questions_are_answered_calmly(seed_engine: Engine) -> None:
     for question in (
         "<script>alert('x')</script> Aslanduz & Ardabil 🇮🇷",

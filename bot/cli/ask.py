@@ -105,6 +105,15 @@ class BadLine:
     echo: dict[str, Any]
 
 
+class NotJson(ValueError):
+    """NaN or Infinity: Python's json reads them, JSON has not, and no answer could echo
+    them as JSON."""
+
+
+def _not_json(constant: str) -> Any:
+    raise NotJson(f"{constant} is not a JSON value")
+
+
 def parse_line(
     text: str, number: int, as_of: AsOf | None, limit: int, zone: tzinfo = UTC
 ) -> Request | BadLine:
@@ -112,9 +121,16 @@ def parse_line(
     if not text.lstrip().startswith("{"):
         return Request(text, as_of, limit)
     try:
-        data = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as exc:
-        where = f" ({exc.msg} at column {exc.colno})" if isinstance(exc, ValueError) else ""
+        data = json.loads(text, parse_constant=_not_json)
+    except (ValueError, RecursionError) as exc:
+        if isinstance(exc, json.JSONDecodeError):
+            where = f" ({exc.msg} at column {exc.colno})"
+        elif isinstance(exc, NotJson):
+            where = f" ({exc})"
+        elif isinstance(exc, ValueError):  # past the digits Python reads an integer of
+            where = " (a number too long to read)"
+        else:
+            where = ""
         return BadLine(
             number,
             f"line {number} is not valid JSON{where}; a JSON line looks like "

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 
 from retrieval.errors import ParseError
+from retrieval.wording import quoted
 
 _MONTH_DAY_YEAR = re.compile(r"^(?P<month>[A-Za-z]{3,9})\.? (?P<day>\d{1,2}),? (?P<year>\d{4})$")
 _DAY_MONTH_YEAR = re.compile(r"^(?P<day>\d{1,2}) (?P<month>[A-Za-z]{3,9})\.?,? (?P<year>\d{4})$")
@@ -45,7 +46,7 @@ def parse_published(value: object) -> str | None:
     if value is None or value == "":
         return None
     if not isinstance(value, str):
-        raise ParseError(f"published must be an ISO 8601 string, got {value!r}")
+        raise ParseError(f"published must be an ISO 8601 string, got {type(value).__name__}")
     text = value.strip()
     try:
         if len(text) == 10:
@@ -58,7 +59,7 @@ def parse_published(value: object) -> str | None:
         mailed = _rfc2822(text)
         if mailed is None:
             raise ParseError(
-                f"published {value!r} is not a date: use ISO 8601 such as 2024-11-25 "
+                f"published {quoted(value)} is not a date: use ISO 8601 such as 2024-11-25 "
                 "or 2024-11-25T08:30:00Z (RFC 2822 dates are read too)"
             ) from None
         moment = mailed
@@ -67,7 +68,7 @@ def parse_published(value: object) -> str | None:
     try:
         return moment.astimezone(UTC).isoformat(timespec="seconds")
     except OverflowError:  # 0001-01-01T00:30+01:00 is before year 1 in UTC
-        raise ParseError(f"published {value!r} is out of range") from None
+        raise ParseError(f"published {quoted(value)} is out of range") from None
 
 
 def _rfc2822(text: str) -> datetime | None:

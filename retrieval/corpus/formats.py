@@ -305,6 +305,10 @@ def _json_value(text: str | bytes) -> Any:
         value = json.loads(text)
     except RecursionError:
         raise ParseError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep") from None
+    except (json.JSONDecodeError, UnicodeDecodeError):  # the callers say why, or decode again
+        raise
+    except ValueError:  # no JSONDecodeError: past the digits Python reads an integer of
+        raise ParseError("invalid JSON: a number too long to read") from None
     if _depth(value) > MAX_JSON_DEPTH:
         raise ParseError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep")
     return value
