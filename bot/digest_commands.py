@@ -45,7 +45,9 @@ _TIME_LIKE = re.compile(r"^\d{1,2}(?:[:.h]\d*)?(?:am|pm)?$", re.IGNORECASE)
 # A time that can be no keyword ("07:30", "7pm"), taken after the keywords too; a bare "9"
 # there stays a keyword ("apollo 11").
 _CLOCK_TIME = re.compile(r"^\d{1,2}(?:[:.h]\d{2}(?:am|pm)?|am|pm)$", re.IGNORECASE)
-_CHAT_REF = re.compile(r"^(@\w{4,32}|-\d{5,})$")
+# A channel by its public name or its id (a 64-bit integer: 19 digits at most); what is
+# longer is no chat, and echoed in a reply it ran past a message's length.
+_CHAT_REF = re.compile(r"^(@\w{4,32}|-\d{5,19})$")
 _ADMINS = (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
 
 

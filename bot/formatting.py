@@ -22,6 +22,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.bounds import AUTHORS_SHOWN, NAME_CHARS, QUOTE_CHARS, TITLE_CHARS, clip, some_of
 from bot.markup import MAX_MESSAGE_LENGTH, escape, escape_attribute, pack, split_html
+from bot.times import local_time
 from retrieval.models import Attribution, Passage
 from retrieval.wording import counted
 
@@ -82,10 +83,10 @@ def display_date(published: str | None, zone: tzinfo = UTC) -> str | None:
             moment = datetime.fromisoformat(published)
             if moment.tzinfo is None:
                 moment = moment.replace(tzinfo=UTC)
-            day = moment.astimezone(zone).date()
+            day = local_time(moment, zone).date()
     except ValueError:
         return published
-    return f"{day.day} {day:%B %Y}"
+    return f"{day.day} {day:%B} {day.year:04d}"  # %Y: "1" for year 1, as glibc writes it
 
 
 def _link(text: str, url: str | None) -> str:

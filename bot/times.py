@@ -31,7 +31,7 @@ def when(moment: datetime | float | None, zone: tzinfo, style: Style = "stamp_zo
     """
     if moment is None:
         return "never"
-    local = _local(moment, zone)
+    local = local_time(moment, zone)
     if style == "weekday":
         return f"{local:%a} {local.day} {local:%b %H:%M}"
     shown = stamp(local)
@@ -40,10 +40,10 @@ def when(moment: datetime | float | None, zone: tzinfo, style: Style = "stamp_zo
 
 def day_in(moment: float, zone: tzinfo) -> str:
     """The date of a Unix time in `zone`, as 2024-11-25."""
-    return _local(moment, zone).date().isoformat()
+    return local_time(moment, zone).date().isoformat()
 
 
-def _local(moment: datetime | float, zone: tzinfo) -> datetime:
+def local_time(moment: datetime | float, zone: tzinfo) -> datetime:
     """`moment` in `zone`; in UTC where `zone` would run it past year 1 or 9999 (a
     placeholder date such as .NET's 0001-01-01T00:00:00 west of UTC)."""
     try:

@@ -284,6 +284,9 @@ async def test_channel_subscriptions_check_the_bot_and_the_sender(
     async with start_bot(admins=frozenset({ADMIN})) as bot:
         [refused] = await bot.ask(555, "/subscribe @morningbrief 08:00")
         assert refused["text"].startswith("Only the bot's admins can manage a channel's digest")
+        for command in ("/subscribe", "/unsubscribe"):  # no chat id: its echo ran past 4,096
+            [too_long] = await bot.ask(ADMIN, f"{command} -100{'9' * 4000} 08:00")
+            assert "wrong" not in too_long["text"] and len(too_long["text"]) < 1000, too_long
         [unknown] = await bot.ask(ADMIN, "/subscribe @morningbrief 08:00")
         assert unknown["text"].startswith(
             "I can't find the chat @morningbrief: add me to the channel as an administrator "

@@ -125,6 +125,9 @@ def test_only_web_links_become_links() -> None:
         ("2024-11-21T23:30:00", "Asia/Tokyo", "22 November 2024"),  # naive means UTC
         ("sometime in 1987", "UTC", "sometime in 1987"),
         (None, "UTC", None),
+        # placeholder dates a zone would run past year 1 or 9999: the day in UTC
+        ("0001-01-01T00:00:00+00:00", "America/New_York", "1 January 0001"),
+        ("9999-12-31T23:00:00+00:00", "Pacific/Kiritimati", "31 December 9999"),
     ],
 )
 def test_dates_are_shown_as_a_day_in_the_configured_zone(
