@@ -106,41 +106,45 @@ def test_a_whole_file_over_the_document_cap_says_to_use_json_lines(tmp_path: Pat
         list(read_records(path))
 
 
-@pytest.mark.parametrize("depth", [980, 100_000])
-def test_deeply_nested_json_fails_that_line_only(
-    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], depth: int
+def nested(depth: int) -> tuple[str, str]:
+    """A record holding lists `depth` deep, and a whole document that is nothing else."""
+    record = '{"title": "Deep", "text": "Deep text.", "x": ' + "[" * depth + "]" * depth + "}"
+    return record, "[" * depth + "]" * depth
+
+
+HUGE = '{"title": "Big", "text": "Big text.", "count": ' + "9" * 5000 + "}"
+
+
+@pytest.mark.parametrize(
+    ("record", "whole", "reason"),
+    [
+        # 100,000 levels broke the parser (RecursionError); 980 parsed, then broke the
+        # store's json.dumps of the extra fields and with it the whole batch.
+        (*nested(980), "JSON nested more than 100 levels deep"),
+        (*nested(100_000), "JSON nested more than 100 levels deep"),
+        # json.loads refuses an integer of more than 4,300 digits with a plain ValueError,
+        # no JSONDecodeError: a traceback ended the whole ingest, nothing stored.
+        (HUGE, f"[{HUGE}]", "invalid JSON: a number too long to read"),
+    ],
+)
+def test_json_past_what_python_reads_fails_that_line_only(
+    db_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    record: str,
+    whole: str,
+    reason: str,
 ) -> None:
-    # 100,000 levels broke the parser (RecursionError); 980 parsed, then broke the store's
-    # json.dumps of the extra fields and with it the whole batch.
     batch = tmp_path / "batch.jsonl"
-    nested = '{"title": "Deep", "text": "Deep text.", "x": ' + "[" * depth + "]" * depth + "}"
-    batch.write_text(json.dumps(GOOD) + "\n" + nested + "\n" + json.dumps(LATER) + "\n")
-    whole = tmp_path / "whole.json"
-    whole.write_text("[" * depth + "]" * depth)
+    batch.write_text(json.dumps(GOOD) + "\n" + record + "\n" + json.dumps(LATER) + "\n")
+    document = tmp_path / "whole.json"
+    document.write_text(whole)
     later = write_jsonl(tmp_path / "z-later.jsonl", [GOOD | {"title": "Later", "text": "Later."}])
-    assert main(["ingest", "--quiet", "--db", str(db_path), str(batch), str(whole), str(later)])
+    assert main(["ingest", "--quiet", "--db", str(db_path), str(batch), str(document), str(later)])
     out, err = capsys.readouterr()
     assert "added 3 articles" in out and "2 failed" in out
-    assert f"failed: {batch}:2: JSON nested more than 100 levels deep" in err
-    assert f"failed: {whole}: JSON nested more than 100 levels deep" in err
-
-
-def test_a_number_too_long_to_read_fails_that_line_only(
-    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """json.loads refuses an integer of more than 4,300 digits with a plain ValueError, not
-    a JSONDecodeError: it ended the whole ingest with a traceback, nothing stored."""
-    huge = '{"title": "Big", "text": "Big text.", "count": ' + "9" * 5000 + "}"
-    batch = tmp_path / "batch.jsonl"
-    batch.write_text(json.dumps(GOOD) + "\n" + huge + "\n")
-    whole = tmp_path / "whole.json"
-    whole.write_text(f"[{huge}]")
-    later = write_jsonl(tmp_path / "z-later.jsonl", [LATER])
-    assert main(["ingest", "--quiet", "--db", str(db_path), str(batch), str(whole), str(later)])
-    out, err = capsys.readouterr()
-    assert "added 2 articles" in out and "2 failed" in out
-    assert f"failed: {batch}:2: invalid JSON: a number too long to read" in err
-    assert f"failed: {whole}: invalid JSON: a number too long to read" in err
+    assert f"failed: {batch}:2: {reason}" in err
+    assert f"failed: {document}: {reason}" in err
 
 
 def test_half_a_utf16_pair_in_a_field_is_stored_as_a_replacement_character(
