@@ -18,6 +18,7 @@ from retrieval.engine import Engine
 from retrieval.index import kernels
 from retrieval.index.files import index_dir
 from retrieval.index.index import BM25Params, Index, SegmentBuilder
+from retrieval.index.segment import Segment
 from retrieval.index.tokens import Tokenizer
 from retrieval.indexing import (
     ARTICLES,
@@ -110,6 +111,46 @@ def test_a_segment_of_stop_words_alone_breaks_no_search() -> None:
     assert [s.docs for s in index.snapshot.segments] == [2, 1]
     assert [hit.sentence_id for hit in index.search("harbour crane", 5)] == [1]
     assert index.search("it is", 5) == []
+
+
+def test_a_tiny_corpus_scored_whole_keeps_to_the_moments_asked() -> None:
+    """A term in most of a tiny corpus has a negative idf, which the bounds cannot serve:
+    every doc holding a query term is scored (`_score_everything`), within since and until
+    like any other search."""
+    index = Index(RAW)
+    index.add([(1, "cocoa tea", 100.0), (2, "cocoa", 200.0), (3, "cocoa coffee", 300.0)])
+    assert [h.sentence_id for h in index.search("cocoa", 5, since=250.0)] == [3]
+    assert [h.sentence_id for h in index.search("cocoa", 5, until=150.0)] == [1]
+
+
+def test_a_term_in_exactly_half_the_docs_adds_nothing() -> None:
+    """Its idf is exactly zero: rank_bm25 floors only negative ones, so no doc it alone
+    matches is a hit."""
+    index = Index(RAW)
+    index.add([(1, "a b"), (2, "a c"), (3, "d"), (4, "e")])
+    assert index.search("a", 5) == []
+    assert [h.sentence_id for h in index.search("a b", 5)] == [1]
+
+
+def test_a_merge_that_lost_the_race_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bot compacts after a refresh while a save compacts in another thread: two merges
+    of the same segments must not both be published (each sentence would be twice)."""
+    index = Index(RAW)
+    for i in range(4):
+        index.add([(i + 1, f"word{i} shared")])
+    merge = Segment.merge
+    raced: list[bool] = []
+
+    def racing(name: str, segments: list[Segment]) -> Segment:
+        if not raced:  # another merge of the same plan finishes first
+            raced.append(False)
+            raced[0] = index.merge()
+        return merge(name, segments)
+
+    monkeypatch.setattr(Segment, "merge", staticmethod(racing))
+    assert index.merge() is False and raced == [True]
+    ids = np.concatenate([s.sentence_ids for s in index.snapshot.segments])
+    assert len(index) == 4 and sorted(ids.tolist()) == [1, 2, 3, 4]
 
 
 def test_no_merge_makes_a_segment_past_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from retrieval.engine import Engine
-from retrieval.index.files import index_dir
+from retrieval.index.files import index_dir, save_index
+from retrieval.index.index import Index
 
 from .conftest import SEEDS
 
@@ -194,3 +195,48 @@ async def test_a_manifest_whose_count_is_not_its_segments_is_rebuilt(
         lambda manifest: {"sentences": manifest["sentences"] + 1},
         "corrupt index: segment sizes do not add up",
     )
+
+
+async def test_an_index_made_under_other_token_rules_is_rebuilt(
+    db_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The signature says how the docs were tokenized and scored: one of other rules would
+    answer with the other rules' terms and numbers."""
+    await rebuilt_after_changing_the_manifest(
+        db_path,
+        caplog,
+        lambda manifest: {"signature": manifest["signature"].replace("k1=1.5", "k1=0.9")},
+        "rebuilding the index: signature differs",
+    )
+
+
+async def test_a_manifest_whose_checksums_are_no_object_is_rebuilt(
+    db_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A valid JSON manifest of the wrong shape raised an AttributeError: no engine opened."""
+    quotes = await saved_seed_index(db_path)
+    path = index_dir(db_path) / "manifest.json"
+    manifest = json.loads(path.read_text())
+    manifest["segments"] = [entry | {"checksums": []} for entry in manifest["segments"]]
+    path.write_text(json.dumps(manifest))
+    reopened = await Engine.open(db_path)
+    try:
+        assert "rebuilding the index: corrupt index" in caplog.text
+        assert [p.quote for p in (await reopened.ask(QUESTION)).passages] == quotes
+    finally:
+        await reopened.close()
+
+
+def test_segments_merged_away_leave_the_disk_at_the_next_save(tmp_path: Path) -> None:
+    """Else the folder grew by a copy of the index at every merge, until the disk was full."""
+    folder, index = tmp_path / "news.db.index", Index()
+    for i in range(4):
+        index.add([(i + 1, f"The harbour crane {i} moved cargo.")])
+        save_index(index, folder, "db")
+    saved = {p.name for p in folder.iterdir() if p.is_dir()}
+    index.compact()
+    save_index(index, folder, "db")
+    manifest = json.loads((folder / "manifest.json").read_text())
+    named = {entry["name"] for entry in manifest["segments"]}
+    assert len(saved) == 4 and len(named) < 4
+    assert {p.name for p in folder.iterdir() if p.is_dir()} == named

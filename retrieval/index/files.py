@@ -94,7 +94,7 @@ def load_segments(folder: Path, expected: dict[str, object]) -> tuple[list[Segme
         for entry in manifest["segments"]:  # type: ignore[attr-defined]
             segments.append(Segment.load(folder / entry["name"], entry["checksums"]))
         watermark, count = int(manifest["watermark"]), int(manifest["sentences"])  # type: ignore[call-overload]
-    except (KeyError, TypeError, ValueError) as exc:
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:  # valid JSON, odd shape
         raise IndexFileError(f"corrupt index: {exc}") from exc
     if sum(s.docs for s in segments) != count:
         raise IndexFileError("corrupt index: segment sizes do not add up")
