@@ -104,8 +104,10 @@ def _is_regional(char: str) -> bool:
     return 0x1F1E6 <= ord(char) <= 0x1F1FF
 
 
-def _break_rank(before: str, after: str) -> int:
-    """How good a place between two visible characters is to end a message; -1: never."""
+def _break_rank(before: str, after: str, regional_run: int = 0) -> int:
+    """How good a place between two visible characters is to end a message; -1: never.
+    `regional_run`: how many regional indicators end `before` (a flag is two of them, so a
+    run of flags may be cut after an even number)."""
     if not before or not after:
         return 0
     last = before[-1]
@@ -113,7 +115,7 @@ def _break_rank(before: str, after: str) -> int:
         return 0  # the common case, decided without unicodedata
     if _joins_previous(after[0]) or before[-1] == "\u200d":
         return -1
-    if _is_regional(before[-1]) and _is_regional(after[0]):
+    if _is_regional(before[-1]) and _is_regional(after[0]) and regional_run % 2:
         return -1
     if before.endswith("\n\n"):
         return 4
@@ -167,6 +169,7 @@ def _next_cut(
     stack = open_tags  # replaced, never mutated, so a cut can keep it as it was
     length = 0
     shown = ""  # the last few visible characters, to judge cuts
+    regional_run = 0  # regional indicators at the end of `shown`, however many
     latest: dict[int, _Cut] = {}  # the latest (so longest) cut of each rank
     last: _Cut | None = None
     index = start
@@ -174,7 +177,7 @@ def _next_cut(
         unit = units[index]
         size = unit.size
         if unit.text and index > start:
-            rank = _break_rank(shown, unit.text)
+            rank = _break_rank(shown, unit.text, regional_run)
             if rank >= 0:
                 # Tags opened just before this character go with it, not into an empty pair.
                 end, depth = index, len(stack)
@@ -192,6 +195,8 @@ def _next_cut(
                     break
         length += size
         shown = (shown + unit.text)[-3:]
+        for char in unit.text:
+            regional_run = regional_run + 1 if _is_regional(char) else 0
         index += 1
     if index >= len(units):
         return _Cut(len(units), (), 0, length)

@@ -192,7 +192,7 @@ def test_split_counts_emoji_as_two_and_never_splits_one() -> None:
 )
 def test_split_keeps_graphemes_whole(grapheme: str) -> None:
     markup = grapheme * 3000
-    for limit in (100, 997, MAX_MESSAGE_LENGTH):
+    for limit in (100, 997, 998, 999, MAX_MESSAGE_LENGTH):  # every cut within a 4-unit one
         parts = split_html(markup, limit)
         for part in parts:
             assert utf16_len(part) <= limit
