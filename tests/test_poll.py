@@ -21,7 +21,14 @@ from retrieval.errors import StoreError
 from retrieval.feeds import registry
 from retrieval.feeds.fetch import Fetcher, retry_after
 from retrieval.feeds.poll import MAX_ENTRIES_PER_POLL, FeedOutcome, FeedPoller
-from retrieval.feeds.registry import FeedRegistry, SeenEntry, masked, public_url, url_secrets
+from retrieval.feeds.registry import (
+    MAX_BACKOFF,
+    FeedRegistry,
+    SeenEntry,
+    masked,
+    public_url,
+    url_secrets,
+)
 from retrieval.models import ArticleDraft
 from tests.conftest import TEST_LIMITS
 from tests.feed_server import FeedServer, Route
@@ -111,6 +118,25 @@ async def test_an_entry_whose_page_is_gone_falls_back_to_the_feed_summary(
     ]
 
 
+async def test_a_page_shorter_than_the_feeds_text_is_a_teaser_and_the_feed_wins(
+    feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
+) -> None:
+    """A page holding a line of the story (a teaser before a paywall) must not replace the
+    whole story the feed carried."""
+    url = feed_server.serve("/feeds/gazette.rss", "gazette.rss")
+    feed_server.routes["/pages/seawall.html"] = Route(
+        body=b"<html><head><title>Seawall vote</title></head><body><article><h1>Seawall "
+        b"vote</h1><p>The council met on Tuesday about the seawall.</p></article></body></html>",
+        content_type="text/html; charset=utf-8",
+    )
+    await FeedRegistry(db).add(url)
+    await FeedPoller(db, fetcher).poll_due()
+    seawall = by_title(await articles(db), "Council delays")
+    assert seawall["text"].startswith("The council has postponed its vote on the seawall levy")
+    assert seawall["extra"]["text_from"] == "feed"
+    assert len(feed_server.hits("/pages/seawall.html")) == 1  # the page was read, and lost
+
+
 async def test_atom_rss_0_91_and_rss_1_0_feeds(
     feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
 ) -> None:
@@ -185,6 +211,7 @@ async def test_an_unchanged_feed_is_asked_conditionally_and_answers_304(
     await FeedRegistry(db).add(url)
     poller = FeedPoller(db, fetcher)
     await poller.poll_all()
+    asked_at = time.time()
     report = await poller.poll_all()
 
     assert report.outcomes[0].status == "not modified"
@@ -195,6 +222,9 @@ async def test_an_unchanged_feed_is_asked_conditionally_and_answers_304(
     assert len(feed_server.hits("/pages/market.html")) == 1
     feed = (await FeedRegistry(db).all())[0]
     assert feed.failures == 0 and feed.articles == 1
+    # a poll like any other: the feed waits its interval from this one, not the first
+    assert feed.last_fetch_ts is not None and feed.last_fetch_ts >= asked_at
+    assert feed.next_poll_ts == pytest.approx(feed.last_fetch_ts + feed.interval)
 
 
 async def test_seen_entries_are_not_fetched_again_when_the_server_ignores_validators(
@@ -355,9 +385,14 @@ async def test_a_gone_feed_is_paused_at_once_and_a_busy_one_waits_as_asked(
     Retry-After was ignored: the next try came at the usual backoff, however busy."""
     feed_server.routes["/feeds/gone.rss"] = Route(status=410)
     feed_server.routes["/feeds/busy.rss"] = Route(status=429, headers={"Retry-After": "7200"})
+    # a server asking for decades: waited a day at most, as a failing feed is
+    feed_server.routes["/feeds/later.rss"] = Route(
+        status=503, headers={"Retry-After": "999999999"}
+    )
     registry = FeedRegistry(db)
     gone, _ = await registry.add(feed_server.url("/feeds/gone.rss"), interval=600)
     busy, _ = await registry.add(feed_server.url("/feeds/busy.rss"), interval=600)
+    later, _ = await registry.add(feed_server.url("/feeds/later.rss"), interval=600)
     report = await FeedPoller(db, fetcher).poll_all()
     assert [f.id for f in report.paused] == [gone.id]
     outcome = next(o for o in report.outcomes if o.feed.id == gone.id)
@@ -367,6 +402,8 @@ async def test_a_gone_feed_is_paused_at_once_and_a_busy_one_waits_as_asked(
     waited = next(o.feed for o in report.outcomes if o.feed.id == busy.id)
     assert not waited.paused
     assert waited.next_poll_ts - (waited.last_fetch_ts or 0) == pytest.approx(7200)
+    capped = next(o.feed for o in report.outcomes if o.feed.id == later.id)
+    assert capped.next_poll_ts - (capped.last_fetch_ts or 0) == pytest.approx(MAX_BACKOFF)
 
 
 async def test_a_feed_whose_pages_come_slowly_holds_up_the_poll_no_longer_than_allowed(
