@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import time
+import zlib
 
 import pytest
 
@@ -85,6 +87,54 @@ async def test_a_body_over_the_cap_is_refused(
 async def test_a_body_at_the_cap_is_fine(feed_server: FeedServer, fetcher: Fetcher) -> None:
     feed_server.routes["/full"] = Route(body=b"a" * TEST_LIMITS.max_bytes, send_length=False)
     assert len((await fetcher.get(feed_server.url("/full"))).content) == TEST_LIMITS.max_bytes
+
+
+def deflated(data: bytes, wbits: int) -> bytes:
+    """`data` compressed as gzip (wbits 31), zlib (15) or raw deflate (-15)."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, wbits)
+    return packer.compress(data) + packer.flush()
+
+
+@pytest.mark.parametrize(
+    ("coding", "wbits"), [("gzip", 31), ("x-gzip", 31), ("deflate", 15), ("deflate", -15)]
+)
+async def test_a_compressed_body_is_read_as_sent(
+    feed_server: FeedServer, fetcher: Fetcher, coding: str, wbits: int
+) -> None:
+    """Decompressed here, not by httpx; deflate zlib-wrapped or raw, as servers send it."""
+    body = b"<rss>" + b"harbour news " * 2000 + b"</rss>"
+    feed_server.routes["/z"] = Route(
+        body=deflated(body, wbits), headers={"Content-Encoding": coding}
+    )
+    assert (await fetcher.get(feed_server.url("/z"))).content == body
+    assert feed_server.hits("/z")[0].headers["accept-encoding"] == "gzip, deflate"
+
+
+async def test_a_compression_bomb_costs_the_cap_and_no_more(
+    feed_server: FeedServer, fetcher: Fetcher
+) -> None:
+    """httpx inflated a chunk whole before the cap was checked: a gzip of a gzip (7 KB,
+    sent as "gzip, gzip") took 8.6 GB, a single gzip of 100 MB some 130 MB."""
+    zeros = b"\0" * (100 << 20)
+    feed_server.routes["/bomb"] = Route(
+        body=deflated(zeros, 31), headers={"Content-Encoding": "gzip"}
+    )
+    feed_server.routes["/twice"] = Route(
+        body=deflated(deflated(zeros, 31), 31), headers={"Content-Encoding": "gzip, gzip"}
+    )
+    feed_server.routes["/brotli"] = Route(body=b"\x0b\x02\x80", headers={"Content-Encoding": "br"})
+    feed_server.routes["/broken"] = Route(
+        body=deflated(b"x" * 1000, 31)[:-20] + b"junk" * 5, headers={"Content-Encoding": "gzip"}
+    )
+    cases = {
+        "/bomb": f"over the {TEST_LIMITS.max_bytes}-byte cap",
+        "/twice": "compressed 2 times (gzip, gzip): refused",
+        "/brotli": "br compression, not asked for: refused",
+        "/broken": "broken gzip body",
+    }
+    for path, why in cases.items():
+        with pytest.raises(FetchError, match=re.escape(why)):
+            await fetcher.get(feed_server.url(path))
 
 
 async def test_redirects_are_followed_to_the_final_url(

@@ -602,6 +602,26 @@ def test_retry_after_is_read_as_seconds_or_a_date() -> None:
     assert retry_after("120") == 120.0
     assert retry_after("Thu, 01 Jan 2026 00:10:00 GMT", now=1767225600.0) == 600.0
     assert retry_after("soon") is None and retry_after(None) is None
+    assert retry_after("\u00b2") is None  # a digit to str.isdigit, and not to float: a crash
+
+
+async def test_validators_that_are_no_header_are_not_sent_back(
+    feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
+) -> None:
+    """A server's non-ASCII ETag was stored, then failed every poll of its feed before the
+    request went out (httpx sends headers in ASCII), until the feed was paused."""
+    url = feed_server.serve("/feeds/quayside.rss", "quayside-1.rss")
+    route = feed_server.routes["/feeds/quayside.rss"]
+    route.etag, route.last_modified = '"\xff\xfe"', "Mon, 05 Oct 2026 07:30:00 GMT\xe9"
+    registry = FeedRegistry(db)
+    feed, _ = await registry.add(url)
+    await FeedPoller(db, fetcher).poll_all()
+    stored = await registry.get(feed.id)
+    assert stored is not None and (stored.etag, stored.last_modified) == (None, None)
+    await db.execute("UPDATE feeds SET etag = ? WHERE id = ?", ('"\xff\xfe"', feed.id))
+    await db.commit()  # stored by the code before
+    (again,) = (await FeedPoller(db, fetcher).poll_all()).outcomes
+    assert again.status == "ok" and again.feed.failures == 0
 
 
 async def test_an_entry_without_any_text_is_tried_again_rather_than_lost(

@@ -8,7 +8,9 @@ What it guarantees, because a feed URL is input from a chat:
   for the request -- unless `allow_private` is set (tests, or a feed on your own network);
 - a timeout per network operation and a deadline for the whole fetch, redirects included;
 - a cap on the (decompressed) body, enforced while reading, so a huge or endless response
-  costs at most the cap;
+  costs at most the cap: bodies are decompressed here, a chunk at a time to at most the cap
+  (httpx inflates each chunk whole, and a 7 KB gzip of a gzip took 8 GB), and only gzip or
+  deflate, once;
 - conditional GET: an ETag and Last-Modified given back become If-None-Match and
   If-Modified-Since, and a 304 answer is reported as not modified.
 """
@@ -19,6 +21,7 @@ import asyncio
 import ipaddress
 import socket
 import time
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
@@ -37,6 +40,7 @@ FEED_ACCEPT = (
 )
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 _REDIRECTS = (301, 302, 303, 307, 308)
+_ENCODINGS = "gzip, deflate"  # what `_Inflater` reads; asked for, so no other should come
 
 
 def retry_after(value: str | None, now: float | None = None) -> float | None:
@@ -45,7 +49,7 @@ def retry_after(value: str | None, now: float | None = None) -> float | None:
     if not value:
         return None
     text = value.strip()
-    if text.isdigit():
+    if text.isascii() and text.isdigit():  # not "²", which isdigit takes and float does not
         return float(text)
     try:
         when = parsedate_to_datetime(text)
@@ -57,6 +61,61 @@ def retry_after(value: str | None, now: float | None = None) -> float | None:
 
 
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
+class _Inflater:
+    """A body's Content-Encoding undone as it arrives, to at most `cap` bytes.
+
+    One layer of gzip or deflate: two layers (a "gzip, gzip" bomb) or another coding are
+    refused, as a FetchError saying so. zlib's `max_length` bounds each step's output, so a
+    chunk that would inflate past the cap costs the cap and no more.
+    """
+
+    def __init__(self, encoding: str | None, cap: int, url: str) -> None:
+        codings = [c.strip().lower() for c in (encoding or "").split(",")]
+        codings = [c for c in codings if c and c != "identity"]
+        if len(codings) > 1:
+            raise FetchError(f"compressed {len(codings)} times ({encoding}): refused", url)
+        self.coding = codings[0] if codings else None
+        if self.coding not in (None, "gzip", "x-gzip", "deflate"):
+            raise FetchError(f"{self.coding} compression, not asked for: refused", url)
+        self.cap, self.url = cap, url
+        self.size = 0
+        self._started = False  # deflate: zlib-wrapped, or raw as some servers send it
+        self._zlib = zlib.decompressobj(
+            zlib.MAX_WBITS | 16 if self.coding in ("gzip", "x-gzip") else zlib.MAX_WBITS
+        )
+
+    def feed(self, raw: bytes) -> list[bytes]:
+        """The body bytes `raw` brings; FetchError past the cap or on a broken stream."""
+        if self.coding is None:
+            return self._counted([raw])
+        try:
+            if self.coding == "deflate" and not self._started and raw:
+                self._started = True
+                try:
+                    return self._inflate(raw)
+                except zlib.error:  # no zlib header: raw deflate
+                    self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
+            return self._inflate(raw)
+        except zlib.error as exc:
+            raise FetchError(f"broken {self.coding} body: {exc}", self.url) from None
+
+    def _inflate(self, data: bytes) -> list[bytes]:
+        out = []
+        while data and not self._zlib.eof:
+            out.append(self._zlib.decompress(data, self.cap - self.size + 1))
+            self.size += len(out[-1])
+            if self.size > self.cap:
+                raise FetchError(f"response is over the {self.cap}-byte cap", self.url)
+            data = self._zlib.unconsumed_tail
+        return out
+
+    def _counted(self, chunks: list[bytes]) -> list[bytes]:
+        self.size += sum(map(len, chunks))
+        if self.size > self.cap:
+            raise FetchError(f"response is over the {self.cap}-byte cap", self.url)
+        return chunks
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,10 +293,10 @@ class Fetcher:
     ) -> Fetched:
         """GET `url`, following redirects; raises FetchError (or BlockedURLError) saying why
         there is nothing to read. A 304 answer to the conditional headers is returned."""
-        headers = {"Accept": accept}
-        if etag:
+        headers = {"Accept": accept, "Accept-Encoding": _ENCODINGS}
+        if etag := _sendable(etag):
             headers["If-None-Match"] = etag
-        if last_modified:
+        if last_modified := _sendable(last_modified):
             headers["If-Modified-Since"] = last_modified
         try:
             async with asyncio.timeout(self.limits.deadline):
@@ -281,18 +340,23 @@ class Fetcher:
         if declared.isdigit() and int(declared) > cap:
             raise FetchError(f"response of {int(declared)} bytes is over the {cap}-byte cap", url)
         chunks: list[bytes] = []
-        size = 0
         if status != 304:
-            async for chunk in response.aiter_bytes():
-                size += len(chunk)
-                if size > cap:
-                    raise FetchError(f"response is over the {cap}-byte cap", url)
-                chunks.append(chunk)
+            body = _Inflater(response.headers.get("content-encoding"), cap, url)
+            async for raw in response.aiter_raw():
+                chunks.extend(body.feed(raw))
         return Fetched(
             url=str(response.url),
             status=status,
             content=b"".join(chunks),
             content_type=response.headers.get("content-type"),
-            etag=response.headers.get("etag"),
-            last_modified=response.headers.get("last-modified"),
+            etag=_sendable(response.headers.get("etag")),
+            last_modified=_sendable(response.headers.get("last-modified")),
         )
+
+
+def _sendable(validator: str | None) -> str | None:
+    """An ETag or Last-Modified that can be sent back as a header: printable ASCII. Another
+    (a server's "\xff\xfe") was stored, then failed every poll of its feed before sending."""
+    if validator and validator.isascii() and validator.isprintable():
+        return validator
+    return None
