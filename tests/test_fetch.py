@@ -278,6 +278,22 @@ def test_a_right_label_is_kept_where_a_guesser_would_not() -> None:
     assert decode_body(czech.encode("cp1250"), "text/html; charset=windows-1250") == czech
 
 
+@pytest.mark.parametrize("label", ["utf-8", "windows-1252", None])
+def test_utf8_with_a_broken_byte_is_utf8_with_one_replacement(label: str | None) -> None:
+    """One character cut short, or a stray byte, made a whole UTF-8 page windows-1252:
+    "Müller über Straße" read "MÃ¼ller Ã¼ber StraÃŸe" in every entry and page."""
+    text = "Müller über die Straße, tout à fait d’un œil. " * 5
+    for broken in (b"\xe2\x80", b"\xff"):
+        body = text.encode() + broken + text.encode()
+        header = f"text/html; charset={label}" if label else None
+        assert (
+            decode_body(body, header)
+            == text + "\ufffd" * len(broken.decode("utf-8", "replace")) + text
+        )
+    # text in a legacy charset is nearly all broken UTF-8: read as it is declared, or 1252
+    assert decode_body("Le café a été rénové.".encode("cp1252"), None) == "Le café a été rénové."
+
+
 def test_decoding_prefers_the_header_then_the_document_then_utf8() -> None:
     cafe = "Café “open”".encode("cp1252")
     assert decode_body(cafe, "text/html; charset=windows-1252") == "Café “open”"

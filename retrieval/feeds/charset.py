@@ -104,14 +104,26 @@ def _best_single_byte(content: bytes) -> str | None:
     return None if _nonsense(text) else text
 
 
+def _mostly_utf8(content: bytes) -> str | None:
+    """UTF-8 with a few broken bytes (a character cut short, a stray byte), each U+FFFD as a
+    browser shows it; None unless its valid characters outnumber the broken ones ten to
+    one. One bad byte made a whole UTF-8 page windows-1252 ("MÃ¼ller"); text in a legacy
+    charset is nearly all broken UTF-8, so it stays None."""
+    text = content.decode("utf-8", errors="replace")
+    broken = text.count("\ufffd")
+    valid = sum(1 for char in text if not char.isascii()) - broken
+    return text if valid >= 10 * broken else None
+
+
 def decode_body(content: bytes, content_type: str | None = None) -> str:
     """Decode a response body; never raises.
 
     Order: a byte-order mark, the HTTP header's charset, the document's own declaration,
-    strict UTF-8, then windows-1252. A declaration is passed over when it is wrong: bytes
-    that do not decode in it, valid UTF-8 labelled with a single-byte charset, or text a
-    single-byte label turns into nonsense (then charset-normalizer's best single-byte
-    reading is taken, if it reads better).
+    UTF-8 (with a few broken bytes replaced: `_mostly_utf8`), then windows-1252. A
+    declaration is passed over when it is wrong: bytes that do not decode in it, valid
+    UTF-8 labelled with a single-byte charset, or text a single-byte label turns into
+    nonsense (then charset-normalizer's best single-byte reading is taken, if it reads
+    better).
     """
     for bom, codec in _BOMS:
         if content.startswith(bom):
@@ -121,7 +133,7 @@ def decode_body(content: bytes, content_type: str | None = None) -> str:
     try:
         utf8: str | None = content.decode("utf-8")
     except UnicodeDecodeError:
-        utf8 = None
+        utf8 = _mostly_utf8(content)
     misread: str | None = None
     for label in (charset_of(content_type), declared_charset(content)):
         declared = _codec(label)
