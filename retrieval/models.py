@@ -27,6 +27,11 @@ _BREAKS = re.compile(r"\s+")
 _ONE_LINE_FIX = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 
 
+# A title or an outlet at most: a feed's entry title of 4 million characters was stored
+# whole, and `ask --json` printed it. Real ones are a line (the bot shows 200 characters).
+LINE_CHARS = 1000
+
+
 def printable_text(text: str) -> str:
     """`text` without control characters, but its tabs and line breaks (see `_CONTROL`)."""
     if not _UNPRINTABLE.search(text):
@@ -65,7 +70,9 @@ class ArticleDraft:
         for name in ("title", "source", "origin"):
             value = getattr(self, name)
             if value is not None and _ONE_LINE_FIX.search(value):
-                object.__setattr__(self, name, one_line(value).strip())
+                object.__setattr__(self, name, value := one_line(value).strip())
+            if name != "origin" and value is not None and len(value) > LINE_CHARS:
+                object.__setattr__(self, name, value[: LINE_CHARS - 1] + "…")
         if self.url is not None and _ONE_LINE_FIX.search(self.url):  # no spaces in an address
             url = _SURROGATES.sub("\ufffd", self.url)
             object.__setattr__(self, "url", _ONE_LINE_FIX.sub("", url).strip())

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from retrieval.errors import ParseError
-from retrieval.feeds.feedformat import author_name, html_to_text, parse_feed
+from retrieval.feeds.feedformat import MAX_TITLE, author_name, html_to_text, parse_feed
+from retrieval.models import LINE_CHARS, ArticleDraft
 from tests.feed_server import FIXTURES
 
 BASE = "http://news.test"
@@ -117,6 +118,23 @@ def test_entries_listed_twice_are_read_once() -> None:
     item = doc[doc.index(b"<item>") : doc.index(b"</item>") + len(b"</item>")]
     feed = parse_feed(doc.replace(item, item + item), f"{BASE}/q")
     assert len(feed.entries) == 1
+
+
+def test_a_title_of_megabytes_is_cut_to_a_line() -> None:
+    """A feed's title heads every line logged of it (a 2 MB one made each poll log 400 MB);
+    an entry's became the article's title, printed whole by `ask --json`."""
+    doc = read("quayside-1.rss")
+    start = doc.index(b"<title>") + len(b"<title>")
+    doc = doc[:start] + b"Quayside " * 250_000 + doc[start:]
+    item = doc.index(b"<item>")
+    doc = doc[:item] + doc[item:].replace(b"<title>", b"<title>" + b"Harbour " * 500_000, 1)
+    feed = parse_feed(doc, f"{BASE}/q")
+    assert feed.title is not None and len(feed.title) == MAX_TITLE
+    [entry] = feed.entries[:1]
+    assert entry.title is not None
+    draft = ArticleDraft(title=entry.title, text="Body.", source="W" * 5000)
+    assert len(draft.title) == len(draft.source or "") == LINE_CHARS
+    assert draft.title.endswith("…")
 
 
 def test_html_to_text() -> None:

@@ -18,7 +18,7 @@ import pytest
 
 from retrieval.engine import Engine
 from retrieval.errors import StoreError
-from retrieval.feeds import registry
+from retrieval.feeds import poll, registry
 from retrieval.feeds.fetch import Fetcher, retry_after
 from retrieval.feeds.poll import MAX_ENTRIES_PER_POLL, FeedOutcome, FeedPoller
 from retrieval.feeds.registry import (
@@ -515,8 +515,16 @@ async def test_a_private_feeds_token_in_its_links_is_not_stored_with_the_article
 ) -> None:
     """Paid feeds repeat the subscriber's token in every link: stored with it, the token was
     every answer's and digest's title link, in any chat, while /feeds masked it."""
-    body = feed_server.fixture("quayside-1.rss").replace(
-        b"/pages/market.html</link>", b"/pages/market.html?token=SUBSCRIBERSECRET&amp;id=5</link>"
+    body = (
+        feed_server.fixture("quayside-1.rss")
+        .replace(
+            b"/pages/market.html</link>",
+            b"/pages/market.html?token=SUBSCRIBERSECRET&amp;id=5</link>",
+        )
+        .replace(
+            b"/pages/market.html</guid>",
+            b"/pages/market.html?token=SUBSCRIBERSECRET&amp;id=5</guid>",
+        )
     )
     feed_server.routes["/feeds/paid.rss"] = Route(body=body, content_type="application/rss+xml")
     await FeedRegistry(db).add(feed_server.url("/feeds/paid.rss") + "?token=SUBSCRIBERSECRET")
@@ -529,6 +537,8 @@ async def test_a_private_feeds_token_in_its_links_is_not_stored_with_the_article
     # `feeds remove` in the database and every copy of it
     assert article["origin"] == feed_server.url("/feeds/paid.rss") + "?token=***"
     assert len(market_hits(feed_server)) == 1  # fetched with its token
+    # its guid is its link, token and all: kept masked with the article too
+    assert article["extra"]["entry"].endswith("/pages/market.html?token=***&id=5")
     feed_server.routes["/feeds/paid.rss"].body = body.replace(b"<guid>", b"<guid>v2-")
     (again,) = (await poller.poll_all()).outcomes  # a new guid: known by its public link
     assert (again.new_entries, again.duplicates) == (1, 1)
@@ -837,6 +847,29 @@ async def test_a_linked_file_that_is_not_a_web_page_falls_back_to_the_summary(
     assert (
         f"feed 1 ({url}): page {feed_server.url('/pages/ferry.html')}: application/pdf, "
         "not a web page" in report.problems()
+    )
+
+
+async def test_a_page_of_too_many_tags_is_not_read_and_the_summary_stands(
+    feed_server: FeedServer,
+    fetcher: Fetcher,
+    db: aiosqlite.Connection,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Reading a page is lxml's tree in a thread no deadline stops: 600,000 paragraphs took
+    40 s and 1.1 GB a page, and a feed of them left its entries for the next poll, forever."""
+    monkeypatch.setattr(poll, "MAX_PAGE_TAGS", 1000)
+    feed_server.routes["/pages/ferry.html"] = Route(
+        body=b"<html><body><article>" + b"<p>x</p>" * 600 + b"</article></body></html>"
+    )
+    url = feed_server.serve("/feeds/gazette.rss", "gazette.rss")
+    await FeedRegistry(db).add(url)
+    report = await FeedPoller(db, fetcher).poll_due()
+    ferry = by_title(await articles(db), "Night ferry")
+    assert ferry["text"] == "The night ferry sails again from Monday after six weeks in dry dock."
+    assert (
+        f"feed 1 ({url}): page {feed_server.url('/pages/ferry.html')}: too large to read "
+        "(1,206 tags; 1,000 at most)" in report.problems()
     )
 
 

@@ -56,6 +56,9 @@ _NAME_THEN_EMAIL = re.compile(r"^(?P<name>[^<(@]+?)\s*[<(]\s*\S+@\S+?\s*[>)]$")
 _XML_DECLARED_ENCODING = re.compile(r"""^(\s*<\?xml[^>]*?\bencoding\s*=\s*["'])[^"']*""")
 # Problems feedparser flags that do not make a feed unreadable.
 _HARMLESS = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
+# A feed's own title at most, as a name given it (`registry.MAX_NAME`): it heads every line
+# logged of the feed, and a title of 2 MB made each poll log 400 MB.
+MAX_TITLE = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,7 +212,7 @@ def parse_feed(content: bytes, url: str, content_type: str | None = None) -> Par
     for item in parsed.entries:
         entry = _entry(item, url)
         entries.setdefault(entry.key, entry)  # a feed listing an entry twice gives it once
-    title = clean_line(parsed.feed.get("title") or "") or None
+    title = clean_line(parsed.feed.get("title") or "")[:MAX_TITLE] or None
     return ParsedFeed(
         title=title, version=parsed.get("version") or "", entries=tuple(entries.values())
     )
