@@ -89,6 +89,16 @@ async def test_a_body_at_the_cap_is_fine(feed_server: FeedServer, fetcher: Fetch
     assert len((await fetcher.get(feed_server.url("/full"))).content) == TEST_LIMITS.max_bytes
 
 
+async def test_a_304_to_a_request_that_was_not_conditional_is_an_error(
+    feed_server: FeedServer, fetcher: Fetcher
+) -> None:
+    """Else a broken server's feed reads "not modified" at every poll, and nothing is read."""
+    feed_server.routes["/stuck"] = Route(status=304)
+    with pytest.raises(FetchError, match="HTTP 304 Not Modified to a request for the whole"):
+        await fetcher.get(feed_server.url("/stuck"))
+    assert (await fetcher.get(feed_server.url("/stuck"), etag='"v1"')).not_modified
+
+
 def deflated(data: bytes, wbits: int) -> bytes:
     """`data` compressed as gzip (wbits 31), zlib (15) or raw deflate (-15)."""
     packer = zlib.compressobj(9, zlib.DEFLATED, wbits)

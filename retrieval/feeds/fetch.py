@@ -316,7 +316,8 @@ class Fetcher:
                     if response.status_code in _REDIRECTS and location:
                         current = str(response.url.join(location))
                         continue
-                    return await self._read(response, url)
+                    conditional = "If-None-Match" in headers or "If-Modified-Since" in headers
+                    return await self._read(response, url, conditional)
             except BlockedURLError as exc:
                 exc.url = current
                 raise
@@ -326,8 +327,10 @@ class Fetcher:
                 raise FetchError(f"{type(exc).__name__}: {exc}", url) from None
         raise FetchError(f"more than {self.limits.max_redirects} redirects", url)
 
-    async def _read(self, response: httpx.Response, url: str) -> Fetched:
+    async def _read(self, response: httpx.Response, url: str, conditional: bool) -> Fetched:
         status = response.status_code
+        if status == 304 and not conditional:  # else "not modified" forever, nothing read
+            raise FetchError("HTTP 304 Not Modified to a request for the whole document", url)
         if status != 304 and not 200 <= status < 300:
             raise FetchError(
                 f"HTTP {status} {response.reason_phrase}".rstrip(),
