@@ -26,7 +26,7 @@ from telegram.ext import CommandHandler, ExtBot
 from bot import app as bot_app
 from bot import transport
 from bot.access import admin_only
-from bot.app import build_application
+from bot.app import RATE_LIMIT_RETRIES, build_application
 from bot.config import Settings
 from bot.formatting import SOMETHING_WENT_WRONG
 from bot.handlers import COMMANDS, NOT_UNDER_AN_ANSWER
@@ -785,6 +785,10 @@ async def test_a_chat_not_allowed_is_told_once_and_shown_nothing(start_bot: BotF
             -100999, f"/ask@{BOT} joint exercise", chat_type="supergroup", user_id=77
         )
         assert "Aslanduz" in admin["text"]
+        # a member presses a button under the admin's answer: told why, not left spinning
+        data = next(iter(buttons(admin).values()))
+        said = await bot.press(-100999, admin, data, user_id=555)
+        assert said == "This chat is not allowed to use the bot."
         bot.fake.inline_query(2002, "joint exercise")
         [inline] = await bot.fake.wait_for("answerInlineQuery", 1, timeout=WAIT)
         assert inline.params["results"] == []
@@ -850,6 +854,19 @@ async def test_flood_control_429_is_waited_out_not_dropped(bot: Harness) -> None
     assert "Aslanduz" in answer["text"]
     first, second = bot.fake.calls("sendMessage")[:2]
     assert second.time - first.time >= 1.0  # retry_after respected
+
+
+async def test_a_flood_outlasting_the_retries_gets_no_apology(
+    bot: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A "Sorry" to a chat under flood control would only add to the flood."""
+    bot.fake.fail_next("sendMessage", 429, retry_after=1, count=RATE_LIMIT_RETRIES + 1)
+    update = bot.fake.user_message(USER, "joint exercise")
+    await until(lambda: f"update {update['update_id']} failed" in caplog.text, "the failure")
+    await bot.settle()
+    await asyncio.sleep(1.0)
+    assert len(bot.fake.calls("sendMessage")) == RATE_LIMIT_RETRIES + 1  # and no fifth
+    assert bot.replies(USER) == []
 
 
 @pytest.mark.parametrize(

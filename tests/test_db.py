@@ -63,6 +63,7 @@ async def test_a_transaction_rolls_back_on_an_error_and_on_cancellation(
         async with transaction(conn):
             await conn.execute("INSERT INTO t (tag) VALUES ('a')")
             raise ValueError("boom")
+    assert not conn.in_transaction and await count(conn) == 0
     started = asyncio.Event()
 
     async def write_then_wait() -> None:
@@ -72,7 +73,7 @@ async def test_a_transaction_rolls_back_on_an_error_and_on_cancellation(
             await asyncio.sleep(60)
 
     task = asyncio.create_task(write_then_wait())
-    await started.wait()
+    await asyncio.wait_for(started.wait(), 10)  # a failure, never a hang, if it cannot start
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task

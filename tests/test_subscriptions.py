@@ -302,3 +302,14 @@ async def test_a_migrated_group_keeps_its_subscription(subs: Subscriptions) -> N
     assert kept is not None and kept.at == DailyTime(9, 0)
     old = await subs.get(-4002)
     assert old is not None and not old.active and old.stopped_reason == "migrated to -1004002"
+
+
+async def test_a_resumed_subscription_waits_for_its_next_time(subs: Subscriptions) -> None:
+    """Resumed afresh, as a restarted subscription: a chat allowed again at noon (the
+    allowlist is read at start-up) does not get the 08:00 digest at noon."""
+    await subs.subscribe(7, "private", EIGHT, "Europe/Berlin", utc(-48))
+    assert await subs.pause(7, "not allowed")
+    assert await subs.resume(7, utc(10))  # Monday 12:00 in Berlin: 08:00 has passed
+    assert await subs.due(utc(10.5)) == []
+    [tuesday] = await subs.due(utc(30))
+    assert tuesday.period.start == utc(6)  # a day's news, not since the pause
