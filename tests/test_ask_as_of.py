@@ -160,6 +160,7 @@ def test_batch_lines_are_questions_or_json_requests_and_bad_lines_do_not_stop_it
         # NaN is no JSON: echoed, the output line was no JSON either
         '{"question": "cocoa", "as_of": NaN}',
         '{"question": "cocoa", "limit": ' + "9" * 5000 + "}",  # a traceback, the rest lost
+        '{"question": "cocoa", "as_of": 1e400}',  # read as infinity, echoed as Infinity
         json.dumps({"question": QUESTION, "as_of": "2022-06-11"}),
     ]
     monkeypatch.setattr(sys, "stdin", stdin("\n".join(lines) + "\n"))
@@ -168,7 +169,7 @@ def test_batch_lines_are_questions_or_json_requests_and_bad_lines_do_not_stop_it
         json.loads(line, parse_constant=not_json) for line in capsys.readouterr().out.splitlines()
     ]
     assert len(out) == len(lines)
-    plain, dated, unclosed, bad_date, unknown, zero, array, surrogate, nan, huge, last = out
+    plain, dated, unclosed, bad_date, unknown, zero, array, surrogate, nan, huge, far, last = out
     assert plain["as_of"] == "2022-06-30" and len(plain["results"]) == 3  # the flag's default
     assert dated["as_of"] == "2022-06-09" and published(dated) == ["2022-06-08"]
     assert unclosed["line"] == 3 and "not valid JSON" in unclosed["error"]
@@ -180,7 +181,8 @@ def test_batch_lines_are_questions_or_json_requests_and_bad_lines_do_not_stop_it
     assert "line 8 holds a lone UTF-16 surrogate" in surrogate["error"]
     assert "line 9 is not valid JSON (NaN is not a JSON value)" in nan["error"]
     assert "line 10 is not valid JSON (a number too long to read)" in huge["error"]
-    for bad in (unclosed, bad_date, unknown, zero, surrogate, nan, huge):
+    assert "line 11 is not valid JSON ('1e400' is past the largest number)" in far["error"]
+    for bad in (unclosed, bad_date, unknown, zero, surrogate, nan, huge, far):
         assert bad["results"] == []
 
 

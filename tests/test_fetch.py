@@ -120,6 +120,18 @@ async def test_a_compressed_body_is_read_as_sent(
     assert feed_server.hits("/z")[0].headers["accept-encoding"] == "gzip, deflate"
 
 
+@pytest.mark.parametrize("coding", ["UTF-8", "none", "binary", "identity", "GZIP, identity"])
+async def test_a_coding_that_is_no_compression_leaves_the_body_as_it_came(
+    feed_server: FeedServer, fetcher: Fetcher, coding: str
+) -> None:
+    """Servers send "Content-Encoding: UTF-8" on plain bodies: httpx passed such a body
+    over, and so must this, or the feed fails at every poll."""
+    body = b"<rss>harbour news</rss>"
+    sent = deflated(body, 31) if coding.startswith("GZIP") else body
+    feed_server.routes["/plain"] = Route(body=sent, headers={"Content-Encoding": coding})
+    assert (await fetcher.get(feed_server.url("/plain"))).content == body
+
+
 async def test_a_compression_bomb_costs_the_cap_and_no_more(
     feed_server: FeedServer, fetcher: Fetcher
 ) -> None:

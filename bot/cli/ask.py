@@ -17,6 +17,7 @@ import argparse
 import codecs
 import io
 import json
+import math
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from bot.config import Settings
 from bot.times import read_day, read_moment
 from retrieval.engine import Engine
 from retrieval.search import SearchResult
+from retrieval.wording import quoted
 
 EXAMPLES = "2022-06-10, 2022-06-10T18:30, 2022-06-10T18:30:00Z or 2022-06-10T18:30+02:00"
 FIELDS = ("question", "as_of", "limit")
@@ -114,6 +116,15 @@ def _not_json(constant: str) -> Any:
     raise NotJson(f"{constant} is not a JSON value")
 
 
+def _finite(text: str) -> float:
+    """A JSON number as a float, which one past a float's range (1e400) is not: read as
+    infinity, it was echoed as Infinity, which no strict JSON reader takes."""
+    value = float(text)
+    if not math.isfinite(value):
+        raise NotJson(f"{quoted(text)} is past the largest number")
+    return value
+
+
 def parse_line(
     text: str, number: int, as_of: AsOf | None, limit: int, zone: tzinfo = UTC
 ) -> Request | BadLine:
@@ -121,7 +132,7 @@ def parse_line(
     if not text.lstrip().startswith("{"):
         return Request(text, as_of, limit)
     try:
-        data = json.loads(text, parse_constant=_not_json)
+        data = json.loads(text, parse_constant=_not_json, parse_float=_finite)
     except (ValueError, RecursionError) as exc:
         if isinstance(exc, json.JSONDecodeError):
             where = f" ({exc.msg} at column {exc.colno})"

@@ -61,6 +61,8 @@ def retry_after(value: str | None, now: float | None = None) -> float | None:
 
 
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_READ = frozenset({"gzip", "x-gzip", "deflate"})  # the compressions `_Inflater` undoes
+_UNREAD = frozenset({"br", "zstd", "compress", "x-compress"})  # compressions it refuses
 
 
 class _Inflater:
@@ -72,12 +74,14 @@ class _Inflater:
     """
 
     def __init__(self, encoding: str | None, cap: int, url: str) -> None:
+        # What no server should send and some do ("UTF-8", "none", "binary") is passed over,
+        # as httpx and browsers do: the body is as it came.
         codings = [c.strip().lower() for c in (encoding or "").split(",")]
-        codings = [c for c in codings if c and c != "identity"]
+        codings = [c for c in codings if c in _READ or c in _UNREAD]
         if len(codings) > 1:
             raise FetchError(f"compressed {len(codings)} times ({encoding}): refused", url)
         self.coding = codings[0] if codings else None
-        if self.coding not in (None, "gzip", "x-gzip", "deflate"):
+        if self.coding in _UNREAD:
             raise FetchError(f"{self.coding} compression, not asked for: refused", url)
         self.cap, self.url = cap, url
         self.size = 0
