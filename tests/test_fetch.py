@@ -316,6 +316,23 @@ def test_utf8_with_a_broken_byte_is_utf8_with_one_replacement(label: str | None)
     assert decode_body("Le café a été rénové.".encode("cp1252"), None) == "Le café a été rénové."
 
 
+def test_english_declared_utf8_with_a_broken_byte_is_utf8() -> None:
+    """A few curly quotes and one character cut short: UTF-8 as it says, not windows-1252."""
+    text = "He said \u2019twas \u201cfine\u201d, and \u2018so\u2019 it was. "
+    body = text.encode() + b"\xe2\x80" + b" The end."
+    expected = text + "\ufffd The end."
+    assert decode_body(body, "text/html; charset=utf-8") == expected
+    assert decode_body(body, None) == expected  # undeclared: one broken among five whole
+
+
+def test_a_legacy_page_with_pairs_that_look_like_utf8_keeps_its_letters() -> None:
+    """60 "\u00c2\u00a0" (C2 A0, a UTF-8 no-break space) among windows-1252 letters: five
+    é, broken as UTF-8, are more than a few, so the page is read as declared."""
+    body = "Le\u00c2\u00a0caf\u00e9.".encode("cp1252") * 5 + "\u00c2\u00a0".encode("cp1252") * 55
+    text = decode_body(body, "text/html; charset=windows-1252")
+    assert text.count("caf\u00e9") == 5 and "\ufffd" not in text
+
+
 def test_decoding_prefers_the_header_then_the_document_then_utf8() -> None:
     cafe = "Café “open”".encode("cp1252")
     assert decode_body(cafe, "text/html; charset=windows-1252") == "Café “open”"

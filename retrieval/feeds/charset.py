@@ -104,41 +104,50 @@ def _best_single_byte(content: bytes) -> str | None:
     return None if _nonsense(text) else text
 
 
-def _mostly_utf8(content: bytes) -> str | None:
-    """UTF-8 with a few broken bytes (a character cut short, a stray byte), each U+FFFD as a
-    browser shows it; None unless its valid characters outnumber the broken ones ten to
-    one. One bad byte made a whole UTF-8 page windows-1252 ("MÃ¼ller"); text in a legacy
-    charset is nearly all broken UTF-8, so it stays None."""
+# Broken sequences a body may hold and still be read as UTF-8 where no label says it is
+FEW_BROKEN = 3
+
+
+def _lenient_utf8(content: bytes) -> tuple[str, int, int]:
+    """`content` as UTF-8, each broken sequence (a character cut short, a stray byte) U+FFFD
+    as a browser shows it; how many are broken, and how many non-ASCII characters are not.
+    One bad byte made a whole UTF-8 page windows-1252 ("MÃ¼ller"). Text in a legacy charset
+    is nearly all broken UTF-8: every accented letter one broken sequence."""
     text = content.decode("utf-8", errors="replace")
     broken = text.count("\ufffd")
-    valid = sum(1 for char in text if not char.isascii()) - broken
-    return text if valid >= 10 * broken else None
+    return text, broken, len(text) - len(text.encode("ascii", "ignore")) - broken
 
 
 def decode_body(content: bytes, content_type: str | None = None) -> str:
     """Decode a response body; never raises.
 
     Order: a byte-order mark, the HTTP header's charset, the document's own declaration,
-    UTF-8 (with a few broken bytes replaced: `_mostly_utf8`), then windows-1252. A
-    declaration is passed over when it is wrong: bytes that do not decode in it, valid
-    UTF-8 labelled with a single-byte charset, or text a single-byte label turns into
-    nonsense (then charset-normalizer's best single-byte reading is taken, if it reads
-    better).
+    UTF-8, then windows-1252. A declaration is passed over when it is wrong: bytes that do
+    not decode in it, valid UTF-8 labelled with a single-byte charset, or text a single-byte
+    label turns into nonsense (then charset-normalizer's best single-byte reading is taken,
+    if it reads better). UTF-8 with broken sequences (`_lenient_utf8`) is UTF-8 where it is
+    declared so and at least half its non-ASCII characters are whole, and anywhere else
+    where at most FEW_BROKEN are broken, each among two whole ones or more.
     """
     for bom, codec in _BOMS:
         if content.startswith(bom):
             return content.decode(codec, errors="replace")
     if content.isascii():
         return content.decode("ascii")  # every label an HTTP body may carry reads it alike
+    said_utf8: str | None = None  # what a UTF-8 label may read the body as
     try:
         utf8: str | None = content.decode("utf-8")
     except UnicodeDecodeError:
-        utf8 = _mostly_utf8(content)
+        lenient, broken, whole = _lenient_utf8(content)
+        said_utf8 = lenient if whole >= broken else None
+        utf8 = lenient if broken <= FEW_BROKEN and whole >= 2 * broken else None
     misread: str | None = None
     for label in (charset_of(content_type), declared_charset(content)):
         declared = _codec(label)
         if declared is None:
             continue
+        if declared == "utf-8" and said_utf8 is not None:
+            return said_utf8
         if utf8 is not None and _single_byte(declared):
             return utf8  # UTF-8 labelled with a legacy charset: the common mislabel
         try:
