@@ -17,6 +17,11 @@ The command line prints the message of any of them, never a traceback; the bot t
 the message where the user can fix what it names (a /subscribe time, /digest keywords).
 """
 
+import errno
+
+# What a write meets where there is no room left: a full disk, a quota, a file size limit
+NO_ROOM = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+
 
 class NewsbotError(Exception):
     """Base class of every error the core raises on purpose."""

@@ -30,7 +30,7 @@ from bot.times import day_in, read_moment, when
 from retrieval.corpus.ingest import LISTED_PER_FILE, IngestReport
 from retrieval.digest.digest import Digest, Period, typed_keywords
 from retrieval.engine import Engine, corpus_stats, period_digest
-from retrieval.errors import DigestError, IndexWriteError, StoreError
+from retrieval.errors import NO_ROOM, DigestError, IndexWriteError, StoreError
 from retrieval.index.tokens import Tokenizer
 from retrieval.models import Passage
 from retrieval.search import SearchResult
@@ -316,6 +316,8 @@ async def cmd_reindex(settings: Settings, args: argparse.Namespace) -> int:
         try:
             await engine.save_index()
         except IndexWriteError as exc:
+            if not isinstance(exc.__cause__, OSError) or exc.__cause__.errno not in NO_ROOM:
+                raise
             raise IndexWriteError(
                 f"{exc}. The index saved before is kept until a new one replaces it whole: "
                 "reindex needs room for both"

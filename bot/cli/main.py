@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import errno
 import logging
 import os
 import re
@@ -22,7 +21,7 @@ from bot.logs import quiet_http_logs
 from bot.times import read_moment
 from retrieval.corpus.formats import EXPANSION_FLOOR, EXPANSION_RATIO, size_text
 from retrieval.digest.digest import DEFAULT_LIMIT
-from retrieval.errors import ConfigError, NewsbotError
+from retrieval.errors import NO_ROOM, ConfigError, NewsbotError
 
 # What each command does: a line for `newsbot --help`, in full for `newsbot NAME --help`.
 _HELP = {
@@ -265,9 +264,6 @@ def since_value(text: str) -> timedelta | str:
         ) from None
 
 
-# Errors of writing where there is no room left, as stdout meets them
-OUTPUT_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
-
 COMMANDS = {
     "ingest": commands.cmd_ingest,
     "ask": cli_ask.cmd_ask,
@@ -305,7 +301,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_BROKEN_PIPE
     except OSError as exc:
-        if exc.errno not in OUTPUT_FULL:
+        if exc.errno not in NO_ROOM:  # as stdout meets it
             raise
         # Output to a full disk or a quota's end (`> /dev/full`): said in one line, and
         # stdout pointed at /dev/null so that the interpreter's last flush does not fail.

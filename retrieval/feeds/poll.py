@@ -75,6 +75,7 @@ PAGES_DEADLINE = 90.0
 # s and 1.1 GB a page. News pages hold a few thousand (3,229 at most in the 181 of
 # html-articles); past this a page falls back to the feed's summary.
 MAX_PAGE_TAGS = 50_000
+NAME_SHOWN = 200  # characters of an entry's title or key in a problem told of it
 
 
 @dataclass
@@ -389,7 +390,11 @@ class FeedPoller:
         from_page = page is not None and len(page.text) >= len(entry.text)
         text = page.text if from_page and page is not None else entry.text
         if not text.strip():
-            what = masked(entry.link, entry.link) if entry.link else entry.title or entry.key
+            what = (
+                masked(entry.link, entry.link)
+                if entry.link
+                else (entry.title or masked(entry.key, entry.key))[:NAME_SHOWN]
+            )
             problems.append(f"entry {what}: no text (no page, and no summary in the feed)")
             return NO_TEXT
         link = page_url or entry.link

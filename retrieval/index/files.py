@@ -20,7 +20,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
-from retrieval.errors import IndexFileError, IndexWriteError
+from retrieval.errors import NO_ROOM, IndexFileError, IndexWriteError
 from retrieval.index.index import Index
 from retrieval.index.segment import Segment
 
@@ -44,26 +44,6 @@ def _locked(folder: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
-
-
-def remove_index(folder: Path) -> None:
-    """Delete what the index in `folder` holds (its lock stays), under the lock savers take:
-    a process saving meanwhile (the bot) finishes first, and does not write into a folder
-    removed under it, nor lock a file another saver no longer sees. IndexWriteError when the
-    folder cannot be written."""
-    if not folder.is_dir():
-        return
-    try:
-        with _locked(folder):
-            for child in folder.iterdir():
-                if child.name == "lock":
-                    continue
-                if child.is_dir():
-                    shutil.rmtree(child, ignore_errors=True)
-                else:
-                    child.unlink(missing_ok=True)
-    except OSError as exc:
-        raise IndexWriteError(_unwritable(folder, exc)) from exc
 
 
 def _read_manifest(folder: Path) -> dict[str, object]:
@@ -127,7 +107,7 @@ def save_index(index: Index, folder: Path, db_id: str, signature: str | None = N
 def _unwritable(folder: Path, exc: OSError) -> str:
     """Why the index cannot be written to `folder`, and what to do about it."""
     what = f"cannot save the index in {folder}"
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+    if exc.errno in NO_ROOM:
         return (
             f"{what}: there is no room for it ({exc.strerror}). Free some space there; the "
             "articles are safe in the database, and the index is saved by the next command "
