@@ -32,6 +32,10 @@ ENTRY_TRIES = 3
 ENTRY_PATIENCE = 86400.0
 RETRIES_KEPT = 7 * ENTRY_PATIENCE  # the tries of an entry gone from its feed are forgotten
 BACKLOG_SECONDS = MIN_INTERVAL  # a feed with entries left over is polled again this soon
+# A feed due this soon is polled now. Feeds are looked at once a minute (the bot; cron
+# likewise), and a poll times the next from when it ended: due a moment after a look, a feed
+# waited for the next one, and "every 1m" polled every two minutes, "every 15m" every 16.
+EARLY = MIN_INTERVAL / 2
 MAX_NAME = 200
 MAX_URL = 2000  # as browsers and servers bound an address
 IDS_NAMED = 20  # of the known feeds, in a "no such feed" error
@@ -303,11 +307,12 @@ class FeedRegistry:
             return [_feed(row) for row in await cur.fetchall()]
 
     async def due(self, now: float | None = None) -> list[Feed]:
-        """Feeds that are not paused and whose time has come, the longest waiting first."""
+        """Feeds that are not paused and whose time has come (or comes within `EARLY`), the
+        longest waiting first."""
         now = time.time() if now is None else now
         async with self.conn.execute(
             f"{_SELECT} WHERE paused_ts IS NULL AND next_poll_ts <= ? ORDER BY next_poll_ts, id",
-            (now,),
+            (now + EARLY,),
         ) as cur:
             return [_feed(row) for row in await cur.fetchall()]
 
