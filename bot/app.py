@@ -42,6 +42,8 @@ from retrieval.feeds.registry import masked
 log = logging.getLogger(__name__)
 
 REFRESH_SECONDS = 5.0  # articles another process stores are searchable within this
+FORGET_SECONDS = 3600.0  # questions past NEWSBOT_KEEP_DAYS are forgotten within this
+DAY = 86400.0
 SAVE_SECONDS = 600.0  # the index is written back at most this often, and at shutdown
 RATE_LIMIT_RETRIES = 3  # RetryAfter waited out this many times before a send fails
 CONNECTIONS = 256  # to the Bot API at once: python-telegram-bot's own default for a bot
@@ -92,8 +94,16 @@ async def _start(app: App) -> None:
     await settle_interrupted(shared)
     await app.bot.set_my_commands([BotCommand(c.name, c.description) for c in handlers.COMMANDS])
     run_every(app, refresh_index, REFRESH_SECONDS, "refresh index")
+    run_every(app, forget_old_questions, FORGET_SECONDS, "forget old questions")
     if app.job_queue is not None:  # run_every has refused to start without one
         app.job_queue.run_once(_watch_polling, 0, name="watch polling")
+        # and once at start-up; the job queue starts after this: "now" is not a missed run
+        app.job_queue.run_once(
+            forget_old_questions,
+            when=0.0,
+            name="forget old questions at start-up",
+            job_kwargs={"misfire_grace_time": None},
+        )
     schedule_feed_polling(app)
     schedule_digests(app)
     if shared.access.is_open:
@@ -197,6 +207,16 @@ async def refresh_index(context: Context) -> None:
         await shared.engine.save_index()
         shared.index_dirty = False
         shared.index_saved = time.monotonic()
+
+
+async def forget_old_questions(context: Context) -> None:
+    """Delete what chats asked (the query log, answers, votes) past NEWSBOT_KEEP_DAYS: the
+    database kept every question, with its asker's id, for ever."""
+    shared = context.bot_data
+    days = shared.settings.keep_days
+    gone = await shared.conversations.forget_before(time.time() - days * DAY)
+    if gone:
+        log.info("forgot %d records of questions older than %d days", gone, days)
 
 
 def run_bot(settings: Settings) -> int:

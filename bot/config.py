@@ -79,6 +79,7 @@ class Settings:
     allowed_chats: frozenset[int] = frozenset()
     admins: frozenset[int] = frozenset()
     questions_per_minute: int = 20
+    keep_days: int = 90
     timezone: str = "UTC"
     seeds_dir: Path = REPO_SEEDS
     log_level: str = "INFO"
@@ -95,6 +96,10 @@ class Settings:
             raise ConfigError(
                 f"NEWSBOT_QUESTIONS_PER_MINUTE must be a positive whole number, "
                 f"not {self.questions_per_minute}"
+            )
+        if self.keep_days <= 0:
+            raise ConfigError(
+                f"NEWSBOT_KEEP_DAYS must be a positive whole number of days, not {self.keep_days}"
             )
         if self.log_level.upper() not in LOG_LEVELS:
             raise ConfigError(
@@ -135,6 +140,7 @@ class Settings:
             questions_per_minute=_whole_number(
                 "NEWSBOT_QUESTIONS_PER_MINUTE", get("NEWSBOT_QUESTIONS_PER_MINUTE"), 20
             ),
+            keep_days=_whole_number("NEWSBOT_KEEP_DAYS", get("NEWSBOT_KEEP_DAYS"), 90),
             timezone=get("NEWSBOT_TIMEZONE") or "UTC",
             seeds_dir=Path(get("NEWSBOT_SEEDS") or REPO_SEEDS),
             log_level=get("NEWSBOT_LOG_LEVEL") or "INFO",

@@ -231,6 +231,12 @@ class Conversations:
             ),
         )
 
+    async def forget_before(self, before: float) -> int | None:
+        """Delete the questions, answers and votes of chats from before `before` (Unix
+        time): `NEWSBOT_KEEP_DAYS`. An answer's buttons and follow-ups end with it. How many
+        rows went; None (logged) when the database cannot take it now."""
+        return await _bookkeeping("the forgetting of old questions", _forget(self.conn, before))
+
     async def log_query(
         self,
         chat_id: int | None,
@@ -248,6 +254,16 @@ class Conversations:
                 (chat_id, user_id, question, results, round(elapsed_ms, 3), time.time()),
             ),
         )
+
+
+async def _forget(conn: aiosqlite.Connection, before: float) -> int:
+    """Delete what chats asked before `before`, a table a statement (see the module's
+    docstring); how many rows went."""
+    gone = 0
+    for table in ("query_log", "feedback", "answers"):  # answers: their messages too
+        cursor = await conn.execute(f"DELETE FROM {table} WHERE created_ts < ?", (before,))
+        gone += max(cursor.rowcount, 0)
+    return gone
 
 
 def _shown(row: aiosqlite.Row) -> ShownAnswer:

@@ -13,7 +13,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -795,6 +795,25 @@ async def test_a_chat_not_allowed_is_told_once_and_shown_nothing(start_bot: BotF
         assert inline.params["button"]["start_parameter"] == "access"
         refused = await bot.rows("SELECT id, refused_ts IS NOT NULL FROM chats ORDER BY id")
         assert refused == [(-100999, 1), (USER, 0), (2002, 1)]
+
+
+async def test_the_bot_forgets_questions_past_their_days_from_its_start(
+    start_bot: BotFactory, settings: Settings
+) -> None:
+    old, recent = time.time() - 31 * 86400, time.time() - 29 * 86400
+    for chat, asked in ((1, old), (2, recent)):
+        run_sql(
+            settings.db_path,
+            "INSERT INTO query_log (chat_id, user_id, question, results, elapsed_ms,"
+            " created_ts) VALUES (?, 9, 'harbour?', 1, 2.0, ?)",
+            chat,
+            asked,
+        )
+    left = "SELECT chat_id FROM query_log"
+    async with start_bot(keep_days=30) as bot:
+        await until(lambda: run_sql(settings.db_path, left) == [(2,)], "the first forgetting")
+        [job] = bot.app.job_queue.get_jobs_by_name("forget old questions")
+        assert job.trigger.interval == timedelta(seconds=bot_app.FORGET_SECONDS)
 
 
 async def test_admin_only_commands_check_the_admins(

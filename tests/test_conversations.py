@@ -78,6 +78,38 @@ async def test_a_users_second_vote_replaces_the_first(small_engine: Engine) -> N
     ]
 
 
+async def test_questions_answers_and_votes_past_their_days_are_forgotten(
+    small_engine: Engine,
+) -> None:
+    """They hold the asker's id and words, and were kept for ever (NEWSBOT_KEEP_DAYS)."""
+    state = small_engine.conversations
+    result = await small_engine.ask("joint exercise", limit=1)
+    ids = []
+    for chat in (5, 6):
+        answer_id = await state.record_answer(
+            chat, 9, result.question, result.passages, 1, True, asked_ts=time.time()
+        )
+        assert answer_id is not None
+        ids.append(answer_id)
+        await state.attach_messages(answer_id, chat, [100])
+        shown = await state.answer(answer_id)
+        assert shown is not None
+        await state.record_vote(shown, 9, 1)
+        await state.log_query(chat, 9, result.question, 1, 3.0)
+    # chat 5's are old: moved back 100 days
+    for table in ("answers", "feedback", "query_log"):
+        run_sql(
+            small_engine.db_path,
+            f"UPDATE {table} SET created_ts = created_ts - 100 * 86400 WHERE chat_id = 5",
+        )
+    assert await state.forget_before(time.time() - 90 * 86400) == 3
+    for table in ("answers", "feedback", "query_log", "answer_messages"):
+        assert run_sql(small_engine.db_path, f"SELECT chat_id FROM {table}") == [(6,)], table
+    assert await state.answer(ids[0]) is None and await state.answer_for_message(5, 100) is None
+    assert await state.answer(ids[1]) is not None
+    assert await state.forget_before(time.time() - 90 * 86400) == 0
+
+
 async def test_bookkeeping_a_database_cannot_take_is_logged_and_left_out(
     small_engine: Engine, caplog: pytest.LogCaptureFixture
 ) -> None:

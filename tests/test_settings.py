@@ -80,6 +80,11 @@ def load(monkeypatch: pytest.MonkeyPatch, **env: str) -> Settings:
             "NEWSBOT_QUESTIONS_PER_MINUTE must be a positive whole number, not 0",
         ),
         (
+            "NEWSBOT_KEEP_DAYS",
+            "0",
+            "NEWSBOT_KEEP_DAYS must be a positive whole number of days, not 0",
+        ),
+        (
             "NEWSBOT_ALLOWED_CHATS",
             "12345,team",
             "NEWSBOT_ALLOWED_CHATS '12345,team' is not a list of ids: use numeric chat or "
@@ -114,9 +119,11 @@ def test_good_values_are_read_in_their_canonical_form(monkeypatch: pytest.Monkey
         NEWSBOT_TIMEZONE="europe/berlin",
         TELEGRAM_API_BASE_URL="http://localhost:8081/bot",
         NEWSBOT_QUESTIONS_PER_MINUTE=" 7 ",
+        NEWSBOT_KEEP_DAYS="30",
         NEWSBOT_ALLOWED_CHATS="1, -1001234567890 2",
         NEWSBOT_ADMINS="42",
     )
+    assert settings.keep_days == 30
     assert (settings.log_level, settings.timezone) == ("WARNING", "Europe/Berlin")
     assert settings.zone.key == "Europe/Berlin"
     assert settings.api_base_url == "http://localhost:8081/bot"
