@@ -35,7 +35,10 @@ log = logging.getLogger(__name__)
 PASSAGES_PER_ANSWER = 3
 INLINE_RESULTS = 5
 LATEST_HEADLINES = 10
-NOT_UNDER_AN_ANSWER = "That button is not under one of my answers."
+# Also what the buttons of an answer forgotten after NEWSBOT_KEEP_DAYS say
+NOT_UNDER_AN_ANSWER = (
+    "That button is not under one of my answers, or its answer is older than I keep: ask again."
+)
 
 COMMANDS = (
     Command(

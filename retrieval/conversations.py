@@ -12,6 +12,7 @@ long), it is logged and left out, and the question is answered all the same.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import sqlite3
@@ -31,6 +32,8 @@ REFUSAL_INTERVAL = 24 * 3600.0  # a refused chat is told again at most once a da
 T = TypeVar("T")
 
 
+_FOREIGN_KEY = 787  # SQLITE_CONSTRAINT_FOREIGNKEY: a row of an answer deleted meanwhile
+FORGET_BATCH = 1000
 # What keeps a database from taking a write for now, not a fault of the write itself (an
 # SQL error, a missing table: raised, so that a bug is seen)
 _CANNOT_WRITE_NOW = frozenset(
@@ -46,11 +49,13 @@ _CANNOT_WRITE_NOW = frozenset(
 
 
 async def _bookkeeping(what: str, write: Awaitable[T]) -> T | None:
-    """`write`'s result, or None (logged) when the database cannot take it now."""
+    """`write`'s result, or None (logged) when the database cannot take it now, or when
+    the answer it records for was forgotten meanwhile (`forget_before`)."""
     try:
         return await write
-    except sqlite3.OperationalError as exc:
-        if (getattr(exc, "sqlite_errorcode", -1) & 0xFF) not in _CANNOT_WRITE_NOW:
+    except (sqlite3.OperationalError, sqlite3.IntegrityError) as exc:
+        code = getattr(exc, "sqlite_errorcode", -1)
+        if code != _FOREIGN_KEY and (code & 0xFF) not in _CANNOT_WRITE_NOW:
             raise
         log.warning("could not record %s: %s", what, exc)
         return None
@@ -214,20 +219,24 @@ class Conversations:
 
     async def record_vote(self, answer: ShownAnswer, user_id: int, vote: int) -> None:
         """Store 👍 (1) or 👎 (-1) with the question and the passages shown; a user's later
-        vote on the same answer replaces the earlier one."""
-        await self.conn.execute(
-            "INSERT INTO feedback (chat_id, user_id, question, sentence_ids, vote, created_ts,"
-            " answer_id) VALUES (?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (answer_id, user_id) DO UPDATE SET vote = excluded.vote,"
-            " created_ts = excluded.created_ts",
-            (
-                answer.chat_id,
-                user_id,
-                answer.question,
-                json.dumps(list(answer.sentence_ids)),
-                vote,
-                time.time(),
-                answer.id,
+        vote on the same answer replaces the earlier one; left out when the answer was
+        forgotten meanwhile."""
+        await _bookkeeping(
+            f"a vote on answer {answer.id}",
+            self.conn.execute(
+                "INSERT INTO feedback (chat_id, user_id, question, sentence_ids, vote, created_ts,"
+                " answer_id) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (answer_id, user_id) DO UPDATE SET vote = excluded.vote,"
+                " created_ts = excluded.created_ts",
+                (
+                    answer.chat_id,
+                    user_id,
+                    answer.question,
+                    json.dumps(list(answer.sentence_ids)),
+                    vote,
+                    time.time(),
+                    answer.id,
+                ),
             ),
         )
 
@@ -257,12 +266,21 @@ class Conversations:
 
 
 async def _forget(conn: aiosqlite.Connection, before: float) -> int:
-    """Delete what chats asked before `before`, a table a statement (see the module's
-    docstring); how many rows went."""
+    """Delete what chats asked before `before`, FORGET_BATCH rows a statement (the first
+    forgetting of a year of questions would hold the connection, and every answer, for
+    minutes); how many rows went. Rows are in time order, so each batch is found at once."""
     gone = 0
     for table in ("query_log", "feedback", "answers"):  # answers: their messages too
-        cursor = await conn.execute(f"DELETE FROM {table} WHERE created_ts < ?", (before,))
-        gone += max(cursor.rowcount, 0)
+        while True:
+            cursor = await conn.execute(
+                f"DELETE FROM {table} WHERE id IN"
+                f" (SELECT id FROM {table} WHERE created_ts < ? LIMIT {FORGET_BATCH})",
+                (before,),
+            )
+            gone += max(cursor.rowcount, 0)
+            if cursor.rowcount < FORGET_BATCH:
+                break
+            await asyncio.sleep(0)  # the handlers' statements go between two batches
     return gone
 
 

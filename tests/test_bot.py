@@ -706,9 +706,7 @@ async def test_only_a_button_under_an_answer_votes_on_it(bot: Harness) -> None:
     await bot.settle()
     assert await bot.rows("SELECT answer_id, user_id FROM feedback") == []
     assert len(bot.replies(USER)) == 1 and len(bot.replies(2002)) == 1
-    assert {c.params.get("text") for c in calls[answered:]} == {
-        "That button is not under one of my answers."
-    }
+    assert {c.params.get("text") for c in calls[answered:]} == {NOT_UNDER_AN_ANSWER}
     assert await bot.press(2002, other, their_vote) == "Thanks, noted 👎"  # the real one counts
 
 

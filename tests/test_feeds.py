@@ -128,9 +128,9 @@ async def test_failures_back_off_then_pause_and_adding_again_resumes(db_path: Pa
             waits.append(feed.next_poll_ts - now)
             assert not feed.paused and feed.last_error == "HTTP 500"
         assert waits == [1800, 3600, 7200]
-        assert await feeds.due(now + 7200 - EARLY - 1) == []
-        # due a little early: looked at once a minute, it would otherwise wait one more look
-        assert [f.id for f in await feeds.due(now + 7200 - EARLY)] == [feed.id]
+        # backing off (or waiting a Retry-After), it waits it out to the second
+        assert await feeds.due(now + 7199) == []
+        assert [f.id for f in await feeds.due(now + 7200)] == [feed.id]
         feed = await feeds.record_failure(feed, "HTTP 500", pause_after=4, now=now)
         assert feed.paused and feed.failures == 4
         assert await feeds.due(now + 10 * MAX_BACKOFF) == [] and await feeds.active() == []
@@ -160,6 +160,9 @@ async def test_a_success_clears_the_error_and_records_seen_entries(db_path: Path
         assert ok is not None
         assert (ok.failures, ok.last_error, ok.title, ok.etag) == (0, None, "A Feed", '"v1"')
         assert (ok.last_ok_ts, ok.next_poll_ts) == (2000.0, 2600.0)
+        # due a little early: looked at once a minute, it would otherwise wait one more look
+        assert await feeds.due(2600.0 - EARLY - 1) == []
+        assert [f.id for f in await feeds.due(2600.0 - EARLY)] == [feed.id]
         assert await feeds.unseen(feed.id, ["a", "b", "c", "c"]) == {"c"}
         # A 304 keeps the validators it does not repeat.
         await feeds.record_success(feed, [], None, None, None, now=3000.0)

@@ -307,12 +307,15 @@ class FeedRegistry:
             return [_feed(row) for row in await cur.fetchall()]
 
     async def due(self, now: float | None = None) -> list[Feed]:
-        """Feeds that are not paused and whose time has come (or comes within `EARLY`), the
-        longest waiting first."""
+        """Feeds that are not paused and whose time has come (or comes within `EARLY`, for a
+        feed not failing: one backing off, or waiting a server's Retry-After, waits it out),
+        the longest waiting first."""
         now = time.time() if now is None else now
         async with self.conn.execute(
-            f"{_SELECT} WHERE paused_ts IS NULL AND next_poll_ts <= ? ORDER BY next_poll_ts, id",
-            (now + EARLY,),
+            f"{_SELECT} WHERE paused_ts IS NULL"
+            " AND next_poll_ts <= ? + CASE WHEN failures = 0 THEN ? ELSE 0 END"
+            " ORDER BY next_poll_ts, id",
+            (now, EARLY),
         ) as cur:
             return [_feed(row) for row in await cur.fetchall()]
 
