@@ -104,18 +104,23 @@ def _best_single_byte(content: bytes) -> str | None:
     return None if _nonsense(text) else text
 
 
-# Broken sequences a body may hold and still be read as UTF-8 where no label says it is
-FEW_BROKEN = 3
+def _as_windows_1252(error: UnicodeError) -> tuple[str, int]:
+    """A decoding's error handler: bytes that are not UTF-8, read as windows-1252 (its five
+    unassigned bytes U+FFFD)."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    return error.object[error.start : error.end].decode("cp1252", errors="replace"), error.end
 
 
-def _lenient_utf8(content: bytes) -> tuple[str, int, int]:
-    """`content` as UTF-8, each broken sequence (a character cut short, a stray byte) U+FFFD
-    as a browser shows it; how many are broken, and how many non-ASCII characters are not.
-    One bad byte made a whole UTF-8 page windows-1252 ("MÃ¼ller"). Text in a legacy charset
-    is nearly all broken UTF-8: every accented letter one broken sequence."""
-    text = content.decode("utf-8", errors="replace")
-    broken = text.count("\ufffd")
-    return text, broken, len(text) - len(text.encode("ascii", "ignore")) - broken
+codecs.register_error("newsbot-windows-1252", _as_windows_1252)
+
+
+def _mixed(content: bytes) -> str:
+    """UTF-8 where the bytes are UTF-8, windows-1252 where they are not. A UTF-8 page with a
+    broken byte keeps its words (one bad byte made the whole of one windows-1252: "MÃ¼ller");
+    a windows-1252 page with a UTF-8 footer, or UTF-8 leftovers, keeps its letters; and
+    windows-1252 text alone reads as windows-1252, its bytes practically never UTF-8."""
+    return content.decode("utf-8", errors="newsbot-windows-1252")
 
 
 def decode_body(content: bytes, content_type: str | None = None) -> str:
@@ -125,35 +130,32 @@ def decode_body(content: bytes, content_type: str | None = None) -> str:
     UTF-8, then windows-1252. A declaration is passed over when it is wrong: bytes that do
     not decode in it, valid UTF-8 labelled with a single-byte charset, or text a single-byte
     label turns into nonsense (then charset-normalizer's best single-byte reading is taken,
-    if it reads better). UTF-8 with broken sequences (`_lenient_utf8`) is UTF-8 where it is
-    declared so and at least half its non-ASCII characters are whole, and anywhere else
-    where at most FEW_BROKEN are broken, each among two whole ones or more.
+    if it reads better). Where UTF-8 or windows-1252 is declared, or nothing is, but the
+    bytes are not all UTF-8, both are read where each fits (`_mixed`).
     """
     for bom, codec in _BOMS:
         if content.startswith(bom):
             return content.decode(codec, errors="replace")
     if content.isascii():
         return content.decode("ascii")  # every label an HTTP body may carry reads it alike
-    said_utf8: str | None = None  # what a UTF-8 label may read the body as
     try:
         utf8: str | None = content.decode("utf-8")
     except UnicodeDecodeError:
-        lenient, broken, whole = _lenient_utf8(content)
-        said_utf8 = lenient if whole >= broken else None
-        utf8 = lenient if broken <= FEW_BROKEN and whole >= 2 * broken else None
+        utf8 = None
     misread: str | None = None
     for label in (charset_of(content_type), declared_charset(content)):
         declared = _codec(label)
         if declared is None:
             continue
-        if declared == "utf-8" and said_utf8 is not None:
-            return said_utf8
         if utf8 is not None and _single_byte(declared):
             return utf8  # UTF-8 labelled with a legacy charset: the common mislabel
-        try:
-            text = content.decode(declared)
-        except UnicodeDecodeError:
-            continue  # a wrong declaration; look further
+        if declared == "cp1252":
+            text = _mixed(content)
+        else:
+            try:
+                text = content.decode(declared)
+            except UnicodeDecodeError:
+                continue  # a wrong declaration (UTF-8 too: the other may say better)
         if not _single_byte(declared) or not _nonsense(text):
             return text
         misread = misread or text
@@ -161,6 +163,7 @@ def decode_body(content: bytes, content_type: str | None = None) -> str:
         return utf8
     if misread is not None:
         return _best_single_byte(content) or misread
-    # Undeclared and not UTF-8: do what browsers do (WHATWG's default for most locales).
-    # Statistical guessers misread short Western text as Central European too often.
-    return content.decode("cp1252", errors="replace")
+    # Undeclared (or UTF-8 that is not all UTF-8) and not all UTF-8: what browsers do
+    # (WHATWG's default for most locales), but for what is UTF-8. Statistical guessers
+    # misread short Western text as Central European too often.
+    return _mixed(content)
