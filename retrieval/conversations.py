@@ -3,7 +3,8 @@
 The tables (migrations 1 and 2) are the core's schema, so the code over them is in the core
 too, and the engine hands it out (`Engine.conversations`); nothing here knows Telegram (chat
 and message ids are plain integers). Each method is one SQL statement (the connection runs
-in autocommit mode), so handlers that run concurrently never see half of another's write.
+in autocommit mode), so handlers that run concurrently never see half of another's write;
+forgetting old questions is one a batch, each batch whole.
 
 What is only bookkeeping (the chats seen, the query log, an answer's record for its buttons)
 is not worth an answer: when the database cannot take it (a full disk, a lock held too

@@ -68,9 +68,9 @@ _UNREAD = frozenset({"br", "zstd", "compress", "x-compress"})  # compressions it
 class _Inflater:
     """A body's Content-Encoding undone as it arrives, to at most `cap` bytes.
 
-    One layer of gzip or deflate: two layers (a "gzip, gzip" bomb) or another coding are
-    refused, as a FetchError saying so. zlib's `max_length` bounds each step's output, so a
-    chunk that would inflate past the cap costs the cap and no more.
+    One layer of gzip or deflate: two layers (a "gzip, gzip" bomb) or a compression it does
+    not read (br, zstd) are refused, as a FetchError saying so. zlib's `max_length` bounds
+    each step's output, so a chunk that would inflate past the cap costs the cap and no more.
     """
 
     def __init__(self, encoding: str | None, cap: int, url: str) -> None:
