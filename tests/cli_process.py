@@ -22,7 +22,9 @@ def clean_env(**settings: str) -> dict[str, str]:
 
 def start_newsbot(args: Sequence[str], cwd: Path) -> subprocess.Popen[str]:
     """`newsbot ARGS` started in `cwd` (where no .env is), its output piped, not waited for:
-    for a test that acts on it while it runs (a signal, a lock held)."""
+    for a test that acts on it while it runs (a signal, a lock held). Ctrl-C does in it
+    what it does at a terminal, though the suite runs in the background: a shell starts a
+    background job with SIGINT ignored, and Python then leaves it ignored."""
     return subprocess.Popen(
         [sys.executable, "-m", "bot.cli", *args],
         cwd=cwd,
@@ -31,6 +33,7 @@ def start_newsbot(args: Sequence[str], cwd: Path) -> subprocess.Popen[str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 
 

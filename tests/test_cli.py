@@ -542,7 +542,13 @@ def test_an_ingest_interrupted_while_indexing_says_all_is_stored(
 
     monkeypatch.setattr(Engine, "refresh", interrupted)
     source = write_jsonl(tmp_path / "a.jsonl", [{"title": "One", "text": "A short story."}])
-    assert main(["ingest", "--quiet", "--db", str(db_path), str(source)]) == 130
+    # Ctrl-C as at a terminal, though the suite may run in the background, where a shell
+    # starts it with SIGINT ignored (and asyncio.run then leaves it so)
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        assert main(["ingest", "--quiet", "--db", str(db_path), str(source)]) == 130
+    finally:
+        signal.signal(signal.SIGINT, before)
     out, err = capsys.readouterr()
     assert out.startswith("added 1 article (")
     assert "stopped early: interrupted while indexing. Every article is stored" in err
