@@ -94,16 +94,9 @@ async def _start(app: App) -> None:
     await settle_interrupted(shared)
     await app.bot.set_my_commands([BotCommand(c.name, c.description) for c in handlers.COMMANDS])
     run_every(app, refresh_index, REFRESH_SECONDS, "refresh index")
-    run_every(app, forget_old_questions, FORGET_SECONDS, "forget old questions")
+    run_every(app, forget_old_questions, FORGET_SECONDS, "forget old questions", at_start=True)
     if app.job_queue is not None:  # run_every has refused to start without one
         app.job_queue.run_once(_watch_polling, 0, name="watch polling")
-        # and once at start-up; the job queue starts after this: "now" is not a missed run
-        app.job_queue.run_once(
-            forget_old_questions,
-            when=0.0,
-            name="forget old questions at start-up",
-            job_kwargs={"misfire_grace_time": None},
-        )
     schedule_feed_polling(app)
     schedule_digests(app)
     if shared.access.is_open:

@@ -69,15 +69,7 @@ async def settle_interrupted(shared: BotData) -> None:
 def schedule_digests(app: App) -> None:
     """The digest job: a tick at start-up (for digests missed while down), then every
     TICK_SECONDS."""
-    run_every(app, send_due_digests, TICK_SECONDS, "digests")
-    if app.job_queue is not None:
-        # The job queue starts after post_init: a first run "now" must not count as missed.
-        app.job_queue.run_once(
-            send_due_digests,
-            when=0.0,
-            name="digests at start-up",
-            job_kwargs={"misfire_grace_time": None},
-        )
+    run_every(app, send_due_digests, TICK_SECONDS, "digests", at_start=True)
 
 
 async def send_due_digests(context: Context) -> None:

@@ -138,13 +138,23 @@ def run_every(
     seconds: float,
     name: str,
     first: float | None = None,
+    at_start: bool = False,
 ) -> Job[Context]:
     """Run `callback` every `seconds` (the first time after `first`, else after one period),
-    never two runs at once: runs missed while one goes on merge into one."""
+    never two runs at once: runs missed while one goes on merge into one. `at_start`: a run
+    at start-up as well, as "NAME at start-up"."""
     if app.job_queue is None:
         raise RuntimeError(
             "the bot's jobs need python-telegram-bot's job queue: "
             "pip install 'python-telegram-bot[job-queue]'"
+        )
+    if at_start:
+        # The job queue starts after post_init: a run "now" must not count as missed.
+        app.job_queue.run_once(
+            callback,
+            when=0.0,
+            name=f"{name} at start-up",
+            job_kwargs={"misfire_grace_time": None},
         )
     return app.job_queue.run_repeating(
         callback,
