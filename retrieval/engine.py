@@ -18,8 +18,10 @@ from pathlib import Path
 import aiosqlite
 
 from retrieval.conversations import Conversations
+from retrieval.corpus import removals
 from retrieval.corpus.db import ReadConnections, connect, database_id, open_database
 from retrieval.corpus.ingest import IngestReport, ingest_paths
+from retrieval.corpus.removals import RemovalReport
 from retrieval.corpus.store import (
     AddResult,
     CorpusReader,
@@ -42,6 +44,7 @@ from retrieval.indexing import (
     SENTENCES,
     Progress,
     catch_up_both,
+    hide_removed,
     open_indexes,
     signature,
 )
@@ -61,6 +64,17 @@ async def corpus_stats(db_path: str | os.PathLike[str]) -> CorpusStats:
     conn = await connect(db_path, reads_only=True)
     try:
         return await CorpusStore(conn).stats()
+    finally:
+        await conn.close()
+
+
+async def remove_articles(db_path: str | os.PathLike[str], refs: Sequence[str]) -> RemovalReport:
+    """Take the articles `refs` name (ids or addresses) out of the corpus, without opening
+    the indexes: each hides them when it is next loaded or refreshed (a running bot's
+    within seconds; see `retrieval.corpus.removals`)."""
+    conn = await connect(db_path)
+    try:
+        return await removals.remove_articles(conn, refs)
     finally:
         await conn.close()
 
@@ -148,6 +162,7 @@ class Engine:
         articles: Index,
         readers: ReadConnections,
         read_only: bool = False,
+        hidden_upto: int = 0,
     ) -> None:
         self.db_path = db_path
         self.index = index  # read it (its size, a search); the engine alone changes it
@@ -161,6 +176,7 @@ class Engine:
         self._refresh_lock = asyncio.Lock()
         self._digest_builds = asyncio.Semaphore(DIGEST_BUILDS)
         self.read_only = read_only  # opened read-only (`open_database`): nothing is written
+        self._hidden_upto = hidden_upto  # the last removal the indexes hide
 
     @classmethod
     async def open(
@@ -179,14 +195,16 @@ class Engine:
         conn, read_only = await open_database(db_path, reads_only)
         try:
             store = CorpusStore(conn)
-            index, articles = await open_indexes(store, db_path, progress, anew)
+            index, articles, hidden_upto = await open_indexes(store, db_path, progress, anew)
             await asyncio.to_thread(_warm_up)
         except BaseException:
             await conn.close()
             raise
         gc.set_threshold(*_COLLECTION_THRESHOLDS)
         readers = ReadConnections(db_path, read_only)
-        return cls(Path(db_path), conn, index, articles, readers, read_only is not None)
+        return cls(
+            Path(db_path), conn, index, articles, readers, read_only is not None, hidden_upto
+        )
 
     @classmethod
     async def open_seeded(
@@ -295,7 +313,8 @@ class Engine:
     # --- the index ------------------------------------------------------------------------
 
     async def refresh(self, progress: Progress | None = None) -> int:
-        """Index sentences stored since the last refresh (by any process); returns how many.
+        """Index sentences stored since the last refresh (by any process), and hide the
+        articles removed since; returns how many sentences it indexed.
 
         Concurrent calls (a periodic job, a feed poll) run one after the other, so no
         sentence is indexed twice. New sentences are searchable as soon as they are added;
@@ -304,6 +323,10 @@ class Engine:
         """
         async with self._refresh_lock:
             added, articles = await catch_up_both(self.index, self.articles, self._store, progress)
+            hidden_upto = await hide_removed(
+                self._store, self.index, self.articles, self._hidden_upto
+            )
+            self._hidden_upto = hidden_upto
             if added:
                 await asyncio.to_thread(self.index.compact)
             if articles:

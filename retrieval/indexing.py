@@ -17,7 +17,7 @@ import asyncio
 import logging
 import os
 from array import array
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +25,7 @@ import numpy as np
 
 from retrieval.corpus.dates import BARE_DATE_HOUR
 from retrieval.corpus.db import database_id
+from retrieval.corpus.removals import removed_since
 from retrieval.corpus.store import CorpusStore
 from retrieval.errors import IndexFileError, IndexWriteError
 from retrieval.index.files import index_dir, load_segments, save_index
@@ -75,7 +76,7 @@ async def open_indexes(
     db_path: str | os.PathLike[str],
     progress: Progress | None = None,
     anew: bool = False,
-) -> tuple[Index, Index]:
+) -> tuple[Index, Index, int]:
     """The sentence and article indexes of the database, caught up.
 
     Each is loaded if its saved files are valid, else started empty; then both are caught up
@@ -86,18 +87,21 @@ async def open_indexes(
 
     `anew`: both are started empty whatever is saved, and the caller saves them
     (`Engine.save_index`), which replaces the saved files whole or leaves them as they were.
+
+    Returns both indexes and the number of the last removal they hide (`hide_removed`).
     """
     db_id = await database_id(store.conn)
     tokenizer, params = Tokenizer(), BM25Params()
+    removed = await removed_since(store.conn, 0)
     if anew:
         sentences, articles = Index(tokenizer, params), Index(tokenizer, params)
         rebuilt_sentences = rebuilt_articles = True
     else:
         sentences, rebuilt_sentences = await _load(
-            store, db_path, SENTENCES, db_id, tokenizer, params
+            store, db_path, SENTENCES, db_id, tokenizer, params, removed.sentences
         )
         articles, rebuilt_articles = await _load(
-            store, db_path, ARTICLES, db_id, tokenizer, params
+            store, db_path, ARTICLES, db_id, tokenizer, params, removed.articles
         )
     added = await catch_up_both(sentences, articles, store, progress)
     for index, docs, changed in (
@@ -110,7 +114,19 @@ async def open_indexes(
                 save_index(index, docs.folder(db_path), db_id, signature(index, docs))
             except IndexWriteError as exc:
                 log.warning("%s. Until then the index is built in memory at every start.", exc)
-    return sentences, articles
+    return sentences, articles, removed.removal
+
+
+async def hide_removed(store: CorpusStore, sentences: Index, articles: Index, after: int) -> int:
+    """Hide in both indexes the articles removed since removal number `after` (by any
+    process: `newsbot remove` beside a running bot); returns the last removal's number.
+
+    Called after a catch-up: whatever it read of an article removed meanwhile is hidden."""
+    removed = await removed_since(store.conn, after)
+    if removed.articles:
+        await asyncio.to_thread(sentences.hide, removed.sentences)
+        await asyncio.to_thread(articles.hide, removed.articles)
+    return removed.removal
 
 
 async def _load(
@@ -120,9 +136,11 @@ async def _load(
     db_id: str,
     tokenizer: Tokenizer,
     params: BM25Params,
+    removed: Sequence[int],
 ) -> tuple[Index, bool]:
     """The saved index of `docs` if it is valid for the database, else an empty one to
-    rebuild; and whether it is that empty one."""
+    rebuild; and whether it is that empty one. The docs of `removed` articles are hidden
+    in it: it holds them, and the database no longer does."""
     folder = docs.folder(db_path)
     expected: dict[str, object] = {
         "database_id": db_id,
@@ -130,13 +148,15 @@ async def _load(
     }
     try:
         segments, watermark, count = load_segments(folder, expected)
-        if await docs.count_upto(store, watermark) != count:
+        index = Index(tokenizer, params, segments, watermark)
+        held = await asyncio.to_thread(index.hide, removed)
+        if await docs.count_upto(store, watermark) != count - held:
             raise IndexFileError("the database no longer holds the indexed docs")
     except IndexFileError as exc:
         if folder.exists() and str(exc) != "no index yet":
             log.warning("rebuilding the %s: %s", docs.name, exc)
         return Index(tokenizer, params), True
-    return Index(tokenizer, params, segments, watermark), False
+    return index, False
 
 
 # docs a catch-up gathers into one segment before publishing it: as many as a merge makes

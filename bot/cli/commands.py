@@ -1,4 +1,5 @@
-"""What each `newsbot` command does: ingest, digest, stats, reindex, run (ask: `bot.cli.ask`).
+"""What each `newsbot` command does: ingest, digest, stats, remove, reindex, run (ask:
+`bot.cli.ask`).
 
 `bot.cli.main` parses the command line and calls these; each returns the exit status.
 """
@@ -29,7 +30,7 @@ from bot.progress import progress_bar
 from bot.times import day_in, read_moment, when
 from retrieval.corpus.ingest import LISTED_PER_FILE, IngestReport
 from retrieval.digest.digest import Digest, Period, typed_keywords
-from retrieval.engine import Engine, corpus_stats, period_digest
+from retrieval.engine import Engine, corpus_stats, period_digest, remove_articles
 from retrieval.errors import NO_ROOM, DigestError, IndexWriteError, StoreError
 from retrieval.index.tokens import Tokenizer
 from retrieval.models import Passage
@@ -301,6 +302,25 @@ async def cmd_stats(settings: Settings, args: argparse.Namespace) -> int:
     print(f"published:  {span}{undated}")
     print(f"archived:   {stats.archived:,} (kept out of digests)")
     return EXIT_OK
+
+
+async def cmd_remove(settings: Settings, args: argparse.Namespace) -> int:
+    require_database(settings.db_path)
+    report = await remove_articles(settings.db_path, args.refs)
+    for article in report.removed:
+        outlet = clip(article.source or "unknown outlet", NAME_CHARS)
+        dated = f", {clip(article.published, NAME_CHARS)}" if article.published else ""
+        title = clip(article.title, TITLE_CHARS)
+        print(f'removed article {article.id}: "{title}" ({outlet}{dated})')
+    for ref, why in report.not_found:
+        print(f"newsbot remove: {clip(ref, TITLE_CHARS)}: {why}", file=sys.stderr)
+    if report.removed:
+        print(
+            f"{counted(len(report.removed), 'article')} removed: no answer quotes "
+            f"{'it' if len(report.removed) == 1 else 'them'} from now on (a running bot, "
+            "within seconds); newsbot reindex rebuilds the index files without their words"
+        )
+    return EXIT_FAILED if report.not_found else EXIT_OK
 
 
 async def cmd_reindex(settings: Settings, args: argparse.Namespace) -> int:

@@ -40,6 +40,12 @@ _HELP = {
         "corpus size: articles, passages, outlets, dates",
         "Print the corpus size: articles, sentences, outlets and date range.",
     ),
+    "remove": (
+        "take articles out: retracted, or stored by mistake",
+        "Remove articles, each named by its id (`ask --json` shows it) or its address: "
+        "their text and sentences are deleted, no answer or digest quotes them, and a feed "
+        "does not bring them back. Exits 1 if any names no stored article.",
+    ),
     "reindex": (
         "rebuild the search index from the database",
         "Rebuild the index next to the database from scratch, and read what ingest reads"
@@ -147,6 +153,10 @@ def build_parser() -> argparse.ArgumentParser:
     cli_ask.add_arguments(top.add("ask"))
 
     top.add("stats")
+    remove = top.add("remove")
+    remove.add_argument(
+        "refs", nargs="+", metavar="ARTICLE", help="an article's id, or its address (URL)"
+    )
     top.add("reindex")
     _add_feeds(top, common)
     digest = top.add("digest")
@@ -268,6 +278,7 @@ COMMANDS = {
     "ingest": commands.cmd_ingest,
     "ask": cli_ask.cmd_ask,
     "stats": commands.cmd_stats,
+    "remove": commands.cmd_remove,
     "reindex": commands.cmd_reindex,
     "feeds": cli_feeds.cmd_feeds,
     "digest": commands.cmd_digest,

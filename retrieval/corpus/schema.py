@@ -436,4 +436,26 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX answer_messages_answer ON answer_messages (answer_id);
         """,
     ),
+    Migration(
+        22,
+        "removed articles",
+        """
+        -- An article taken out (`newsbot remove`: retracted, or stored by mistake) is
+        -- deleted with its sentences; what is left here is its id, which no other article
+        -- is given, and its sentences' ids, which the saved indexes may still hold: they are
+        -- hidden there (`retrieval.removals`) until `newsbot reindex` rebuilds them without.
+        -- `removal` numbers them in order, so a running bot hides those made since it last
+        -- looked. No title, no text: a removed article leaves no words behind.
+        CREATE TABLE removed_articles (
+            removal     INTEGER PRIMARY KEY AUTOINCREMENT,
+            article_id  INTEGER NOT NULL UNIQUE,
+            removed_ts  REAL NOT NULL
+        );
+        CREATE TABLE removed_sentences (
+            sentence_id  INTEGER PRIMARY KEY,
+            removal      INTEGER NOT NULL REFERENCES removed_articles (removal)
+        );
+        CREATE INDEX removed_sentences_removal ON removed_sentences (removal);
+        """,
+    ),
 )

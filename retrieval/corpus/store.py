@@ -192,7 +192,7 @@ def _article_row(
     )
 
 
-def _attribution(row: sqlite3.Row) -> Attribution:
+def attribution(row: sqlite3.Row) -> Attribution:
     return Attribution(
         id=int(row["id"]),
         title=row["title"],
@@ -203,11 +203,11 @@ def _attribution(row: sqlite3.Row) -> Attribution:
     )
 
 
-_ATTRIBUTION_COLUMNS = "id, title, source, authors, published, url"
+ATTRIBUTION_COLUMNS = "id, title, source, authors, published, url"
 
 # The newest articles not archived, read through the index `articles_newest` (migration 15).
 LATEST = (
-    f"SELECT {_ATTRIBUTION_COLUMNS} FROM articles"
+    f"SELECT {ATTRIBUTION_COLUMNS} FROM articles"
     " WHERE id NOT IN (SELECT article_id FROM archived)"
     " ORDER BY coalesce(published_ts, ingested_ts) DESC, id DESC LIMIT ?"
 )
@@ -242,12 +242,17 @@ class CorpusStore:
         The batch costs a few statements, not a few per article (each a hop to aiosqlite's
         thread): duplicates are looked up for all of it at once, and articles and sentences
         are inserted with one `executemany` each, their ids given as SQLite would give them
-        (one past the largest), so each article's row can say where its sentences run.
+        (one past the largest; an article's, past a removed one's too), so each article's row
+        can say where its sentences run.
         """
         results: list[AddResult] = []
         async with transaction(self.conn):
             by_hash, by_url = await self._stored_matches(articles)
-            async with self.conn.execute("SELECT coalesce(max(id), 0) FROM articles") as cur:
+            # past every id given, a removed article's too: an index may still hold its doc
+            async with self.conn.execute(
+                "SELECT max(coalesce((SELECT max(id) FROM articles), 0),"
+                " coalesce((SELECT max(article_id) FROM removed_articles), 0))"
+            ) as cur:
                 row = await cur.fetchone()
             next_id = int(row[0]) + 1 if row else 1
             next_sentence = await self._next_sentence_id()
@@ -513,16 +518,16 @@ class CorpusStore:
         """An article's attribution and its text in paragraphs, as its sentences were split
         (hard-wrapped wire copy unwrapped), a blank line between two."""
         async with self.conn.execute(
-            f"SELECT {_ATTRIBUTION_COLUMNS}, text FROM articles WHERE id = ?", (article_id,)
+            f"SELECT {ATTRIBUTION_COLUMNS}, text FROM articles WHERE id = ?", (article_id,)
         ) as cur:
             row = await cur.fetchone()
-        return (_attribution(row), "\n\n".join(paragraphs(str(row["text"])))) if row else None
+        return (attribution(row), "\n\n".join(paragraphs(str(row["text"])))) if row else None
 
     async def latest(self, limit: int = 10) -> list[Attribution]:
         """The newest articles: by published time, else by when they were ingested; none
         ingested as an archive (old news, which its undated articles would hide)."""
         async with self.conn.execute(LATEST, (limit,)) as cur:
-            return [_attribution(row) for row in await cur.fetchall()]
+            return [attribution(row) for row in await cur.fetchall()]
 
     async def sources(self) -> list[tuple[str, int]]:
         """Outlets with their article counts, most articles first."""
@@ -640,10 +645,11 @@ class CorpusReader:
         """Each of these articles with its sentences at positions 0..last (an article without
         any is absent).
 
-        A stored article never changes (nothing updates or deletes one, and its sentences
-        are stored with it, in one transaction), so the last `remembered` articles read are
-        kept: questions come back to the same stories (for the 1,000 news-qa-dev questions
-        over news-1m, 6 candidate articles in 10 had been read for an earlier question).
+        A stored article never changes (nothing updates one, and its sentences are stored
+        with it, in one transaction; a removed one is hidden in the indexes, so no question
+        asks for it again), so the last `remembered` articles read are kept: questions come
+        back to the same stories (for the 1,000 news-qa-dev questions over news-1m, 6
+        candidate articles in 10 had been read for an earlier question).
         """
         found: dict[int, StoredArticle] = {}
         missing = []
@@ -702,7 +708,7 @@ class CorpusReader:
     def _runs(self) -> _ArticleRuns:
         """The runs of every article stored so far: read at the first call, then those of
         the articles stored since (one indexed query a call, no row most of the time). A
-        stored article never changes, nor goes: one deleted would need a new reader."""
+        stored article never changes; a removed one's run stays, and is never asked for."""
         runs = self._article_runs
         cursor = self._connection().cursor()
         cursor.row_factory = None
@@ -798,14 +804,14 @@ class CorpusReader:
         """Each article's row, as answering reads it."""
         rows = rows_for_ids_blocking(
             self._connection(),
-            f"SELECT {_ATTRIBUTION_COLUMNS}, {_SINCE} AS since,"
+            f"SELECT {ATTRIBUTION_COLUMNS}, {_SINCE} AS since,"
             " (SELECT terms FROM title_terms WHERE article_id = articles.id) AS title_terms"
             " FROM articles WHERE id IN ({ids})",
             article_ids,
         )
         return {
             int(r["id"]): _ArticleRow(
-                _attribution(r), float(r["since"]), parsed_title_terms(r["title_terms"])
+                attribution(r), float(r["since"]), parsed_title_terms(r["title_terms"])
             )
             for r in rows
         }

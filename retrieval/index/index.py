@@ -36,6 +36,8 @@ Row = tuple[int, str] | tuple[int, str, float]
 
 MANY = 20_000  # docs `add_many` tokenizes at once: a few MB of text
 BAND = 16_384  # docs per band: the band's scores (128 KiB) stay in the core's cache
+# The latest moment a search looks at: a hidden doc's time (`segment.HIDDEN`) is later.
+_LAST_MOMENT = float(np.finfo(np.float64).max)
 # Docs a merge may make one segment of: a merge of 2 million sentences takes some 600 MB.
 MERGED_LIMIT = 1 << 21
 
@@ -336,6 +338,22 @@ class Index:
             top = int(segment.sentence_ids.max()) if segment.docs else old.watermark
             self._snapshot = Snapshot(old.segments + (segment,), max(old.watermark, top))
 
+    def hide(self, doc_ids: Iterable[int]) -> int:
+        """Hide these docs from every search (their articles were removed: see
+        `retrieval.corpus.removals`); returns how many of them the index holds, hidden now or
+        before. They still count in N, the average length and the document frequencies,
+        as deleted docs do in Lucene until a merge; `newsbot reindex` drops them."""
+        wanted = np.unique(np.fromiter(doc_ids, dtype=np.int64))
+        if not len(wanted):
+            return 0
+        with self._lock:  # a merge that planned the segments replaced here loses its race
+            old = self._snapshot
+            pairs = [segment.hiding(wanted) for segment in old.segments]
+            segments = tuple(segment for segment, _ in pairs)
+            if any(new is not was for new, was in zip(segments, old.segments, strict=True)):
+                self._snapshot = Snapshot(segments, old.watermark)
+        return sum(held for _, held in pairs)
+
     def merge_plan(self) -> list[Segment]:
         """The newest segments worth merging into one, or [] if none are.
 
@@ -418,7 +436,7 @@ class Index:
             return []
         span = (
             -np.inf if since is None else float(since),
-            np.inf if until is None else float(until),
+            _LAST_MOMENT if until is None else min(float(until), _LAST_MOMENT),
         )
         if prepared.weights.min() > 0:
             sentence_ids, scores = self._top_k(snap, prepared, k, span)
@@ -465,8 +483,8 @@ class Index:
         The largest segment goes first: its best docs set a high theta early, and the small
         segments after it are then mostly skipped (the kernel returns at once when its
         bounds cannot reach theta); so is a segment whose docs all lie outside the span
-        (segments are added in time order, mostly). A segment whose docs all lie inside it
-        is searched without looking at times.
+        (segments are added in time order, mostly). A segment whose docs all lie inside it,
+        and hides none, is searched without looking at times.
         """
         since, until = span
         heap_scores = np.zeros(k, dtype=np.float64)
@@ -480,7 +498,7 @@ class Index:
             seg = snap.segments[s]
             if seg.earliest > until or seg.latest < since:
                 continue
-            filtering = seg.earliest < since or seg.latest > until
+            filtering = seg.earliest < since or seg.latest > until or seg.hides
             size = kernels.top_k(
                 seg.one_ptr,
                 seg.one_doc,

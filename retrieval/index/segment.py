@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import os
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import BinaryIO
@@ -36,6 +36,10 @@ import numpy.typing as npt
 from retrieval.index import kernels, layout
 
 IntArray = npt.NDArray[np.int64]
+
+# The time of a doc whose article was removed (`Segment.hiding`): after every moment, so no
+# search as of any moment finds it (`Index.search` never looks past the largest finite time).
+HIDDEN = np.inf
 
 # Array names and their dtypes, in the order they are written.
 _ARRAYS = {
@@ -87,8 +91,15 @@ class Segment:
 
     @cached_property
     def latest(self) -> float:
-        """The time of the segment's newest doc: a search since after it can skip it."""
-        return float(self.doc_time.max()) if self.docs else -np.inf
+        """The time of the segment's newest doc, hidden ones aside: a search since after it
+        can skip it."""
+        times = self.doc_time[self.doc_time != HIDDEN] if self.hides else self.doc_time
+        return float(times.max()) if len(times) else -np.inf
+
+    @cached_property
+    def hides(self) -> bool:
+        """Whether the segment holds hidden docs (`hiding`): a search looks at their times."""
+        return bool(self.docs) and float(self.doc_time.max()) == HIDDEN
 
     @property
     def total_len(self) -> int:
@@ -142,6 +153,24 @@ class Segment:
         at = kernels.sorted_positions(self.sorted_ids, np.asarray(sentence_ids, dtype=np.int64))
         found = np.flatnonzero(at >= 0)
         return found, at[found]
+
+    def hiding(self, doc_ids: IntArray) -> tuple[Segment, int]:
+        """This segment with the docs of `doc_ids` hidden (their time set to `HIDDEN`), and
+        how many of them it holds. Itself when it hides none that it did not hide already:
+        a segment is immutable, shared by the snapshots searches are reading."""
+        _, rows = self.locate(doc_ids)
+        if not len(rows):
+            return self, 0
+        local = self.by_sentence[rows]
+        if bool((self.doc_time[local] == HIDDEN).all()):
+            return self, len(local)
+        doc_time = np.array(self.doc_time, dtype=np.float64)  # a loaded one is mapped read-only
+        doc_time[local] = HIDDEN
+        hidden = replace(self, doc_time=doc_time)
+        for made in ("sorted_ids", "fwd_row", "dfs", "_term_ids"):  # the same for both
+            if made in self.__dict__:
+                hidden.__dict__[made] = self.__dict__[made]
+        return hidden, len(local)
 
     # --- building ---------------------------------------------------------------------
 

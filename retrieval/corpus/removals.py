@@ -1,0 +1,119 @@
+"""Taking articles out of the corpus: a retraction, a story stored by mistake.
+
+A removed article is deleted with everything of it (its sentences, title terms, archive
+mark; a feed's entry keeps its key, its article gone, so the feed does not bring it back).
+The indexes are caches of the database that only ever grow, so they may still hold the
+article's docs: `removed_articles` and `removed_sentences` (migration 22) keep the ids, and
+whoever holds an index hides them there (`Index.hide`): at load, and a running bot at each
+refresh, from the removals numbered after those it has hidden. Nothing of the article's text
+is kept; `newsbot reindex` rebuilds the indexes without its terms.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import aiosqlite
+
+from retrieval.corpus.db import transaction
+from retrieval.corpus.store import ATTRIBUTION_COLUMNS, attribution
+from retrieval.corpus.text import canonical_url
+from retrieval.models import Attribution
+
+
+@dataclass(frozen=True, slots=True)
+class Removed:
+    """The removals after some point: their ids, and the last one's number (`removal`)."""
+
+    removal: int
+    articles: tuple[int, ...] = ()
+    sentences: tuple[int, ...] = ()
+
+
+@dataclass(slots=True)
+class RemovalReport:
+    """What `remove_articles` did with each reference it was given."""
+
+    removed: list[Attribution] = field(default_factory=list)
+    not_found: list[tuple[str, str]] = field(default_factory=list)  # (reference, why)
+
+
+async def remove_articles(conn: aiosqlite.Connection, refs: Sequence[str]) -> RemovalReport:
+    """Remove the articles named by `refs` (an id, or an address as ingested or as the feed
+    gave it); one transaction. A reference that names no stored article is reported, the
+    others are removed all the same."""
+    report = RemovalReport()
+    async with transaction(conn):
+        wanted: dict[int, str] = {}
+        for ref in refs:
+            found = await _article_of(conn, ref)
+            if isinstance(found, str):
+                report.not_found.append((ref, found))
+            else:
+                wanted.setdefault(found, ref)
+        now = time.time()
+        for article_id in wanted:
+            async with conn.execute(
+                f"SELECT {ATTRIBUTION_COLUMNS} FROM articles WHERE id = ?", (article_id,)
+            ) as cur:
+                row = await cur.fetchone()
+            if row is None:  # named twice, by id and by address
+                continue
+            report.removed.append(attribution(row))
+            cur = await conn.execute(
+                "INSERT INTO removed_articles (article_id, removed_ts) VALUES (?, ?)",
+                (article_id, now),
+            )
+            await conn.execute(
+                "INSERT INTO removed_sentences (sentence_id, removal)"
+                " SELECT id, ? FROM sentences WHERE article_id = ?",
+                (cur.lastrowid, article_id),
+            )
+            await conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+    return report
+
+
+async def _article_of(conn: aiosqlite.Connection, ref: str) -> int | str:
+    """The stored article `ref` names, or why there is none."""
+    ref = ref.strip()
+    if ref.isascii() and ref.isdigit():
+        article_id = int(ref)
+        if article_id > 2**63 - 1:
+            return "no article has that id"
+        async with conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)) as cur:
+            if await cur.fetchone():
+                return article_id
+        async with conn.execute(
+            "SELECT removed_ts FROM removed_articles WHERE article_id = ?", (article_id,)
+        ) as cur:
+            gone = await cur.fetchone()
+        return "removed already" if gone else "no article has that id"
+    try:
+        url = canonical_url(ref)
+    except ValueError:  # urlsplit's: a bracketed host that is no IP address, a bad port
+        url = None
+    if url is None:
+        return "neither an article id nor an address"
+    async with conn.execute("SELECT id FROM articles WHERE url = ?", (url,)) as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row else "no stored article has that address"
+
+
+async def removed_since(conn: aiosqlite.Connection, removal: int) -> Removed:
+    """The removals numbered after `removal` (0: all of them)."""
+    async with conn.execute(
+        "SELECT removal, article_id FROM removed_articles WHERE removal > ? ORDER BY removal",
+        (removal,),
+    ) as cur:
+        rows = list(await cur.fetchall())
+    if not rows:
+        return Removed(removal)
+    async with conn.execute(
+        "SELECT sentence_id FROM removed_sentences WHERE removal > ? AND removal <= ?"
+        " ORDER BY sentence_id",
+        (removal, rows[-1][0]),
+    ) as cur:
+        sentences = tuple(int(row[0]) for row in await cur.fetchall())
+    return Removed(int(rows[-1][0]), tuple(int(row[1]) for row in rows), sentences)

@@ -1,0 +1,209 @@
+"""Removing articles: gone from the database, hidden in the indexes that still hold them."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import aiosqlite
+import pytest
+
+from bot.cli.commands import EXIT_FAILED
+from bot.cli.main import main
+from retrieval.corpus.removals import remove_articles
+from retrieval.engine import Engine
+from retrieval.engine import remove_articles as remove_from
+from retrieval.feeds.fetch import Fetcher
+from retrieval.feeds.poll import FeedPoller
+from retrieval.feeds.registry import FeedRegistry
+from retrieval.models import ArticleDraft
+from retrieval.search import SearchResult
+from tests.feed_server import FeedServer
+
+from .conftest import SMALL_CORPUS, run_sql, write_jsonl
+
+QUESTION = "Where did the joint exercise begin?"
+AS_OF = 1_800_000_000.0  # a fixed moment after every article here
+ASLANDUZ = SMALL_CORPUS[0]
+
+
+def quoted_articles(result: SearchResult) -> set[int]:
+    return {p.article.id for p in result.passages}
+
+
+def rebuilt(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in caplog.records if r.getMessage().startswith("rebuilding")]
+
+
+def ingested(tmp_path: Path) -> str:
+    """A database of SMALL_CORPUS, ingested by the command line."""
+    db = str(tmp_path / "news.db")
+    articles = [
+        {
+            "title": d.title,
+            "text": d.text,
+            "source": d.source,
+            "url": d.url,
+            "published": d.published,
+        }
+        for d in SMALL_CORPUS
+    ]
+    assert main(["--db", db, "ingest", str(write_jsonl(tmp_path / "a.jsonl", articles))]) == 0
+    return db
+
+
+def test_a_removed_article_is_never_quoted_and_the_saved_index_is_kept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    db = ingested(tmp_path)
+    assert main(["--db", db, "ask", "--limit", "3", QUESTION]) == 0
+    assert "Aslanduz" in capsys.readouterr().out
+
+    assert main(["--db", db, "remove", "1"]) == 0
+    out = capsys.readouterr().out
+    assert f'removed article 1: "{ASLANDUZ.title}" (bne IntelliNews, 2024-11-25)' in out
+    assert "1 article removed" in out
+    caplog.set_level(logging.WARNING)
+    for limit in ("1", "10"):
+        assert main(["--db", db, "ask", "--limit", limit, QUESTION]) == 0
+        assert "Aslanduz" not in capsys.readouterr().out
+    assert rebuilt(caplog) == []  # hidden in the saved index, not rebuilt for it
+    assert main(["--db", db, "ask", "--limit", "1", "Where did the drills focus?"]) == 0
+    assert "The drills" not in capsys.readouterr().out
+    assert run_sql(
+        tmp_path / "news.db", "SELECT count(*) FROM sentences WHERE article_id = 1"
+    ) == [(0,)]
+
+
+async def test_a_running_engine_hides_what_another_process_removed(
+    small_engine: Engine,
+) -> None:
+    url = ASLANDUZ.url
+    assert url is not None
+    before = await small_engine.ask(QUESTION, limit=5, as_of=AS_OF)
+    [aslanduz] = quoted_articles(before) & {1}
+
+    # another process removes it, by its address with a tracking parameter added
+    report = await remove_from(small_engine.db_path, [url + "?utm_source=feed"])
+    assert [a.id for a in report.removed] == [aslanduz] and report.not_found == []
+    await small_engine.refresh()
+
+    after = await small_engine.ask(QUESTION, limit=5, as_of=AS_OF)
+    assert aslanduz not in quoted_articles(after)
+    tokens = small_engine.articles.tokenizer(ASLANDUZ.title)
+    assert aslanduz not in {d.sentence_id for d in small_engine.articles.search(tokens, 10)}
+    assert small_engine.index.search("Aslanduz", 10) == []
+    assert small_engine.index.search("Aslanduz", 10, until=AS_OF) == []
+    # the other articles are found as before
+    assert quoted_articles(await small_engine.ask("Which rate did the central bank hold?"))
+
+
+async def test_hidden_docs_stay_hidden_through_merges_saves_and_loads(
+    engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    for draft in SMALL_CORPUS:  # a segment each
+        await engine.add_articles([draft])
+        await engine.refresh()
+    await remove_from(engine.db_path, ["1"])
+    await engine.refresh()
+    held = len(engine.index)
+    await engine.save_index()  # merges the segments: the merged one keeps them hidden
+    assert engine.index.search("Aslanduz", 10) == []
+    await engine.close()
+
+    caplog.set_level(logging.WARNING)
+    reopened = await Engine.open(engine.db_path)
+    try:
+        assert rebuilt(caplog) == []
+        assert len(reopened.index) == held  # still held, hidden
+        assert reopened.index.search("Aslanduz", 10) == []
+        assert 1 not in quoted_articles(await reopened.ask(QUESTION, as_of=AS_OF))
+    finally:
+        await reopened.close()
+
+    anew = await Engine.open(engine.db_path, anew=True)  # `newsbot reindex`
+    try:
+        stored = run_sql(engine.db_path, "SELECT count(*) FROM sentences")[0][0]
+        assert len(anew.index) == stored < held
+        assert len(anew.articles) == len(SMALL_CORPUS) - 1
+    finally:
+        await anew.close()
+
+
+async def test_a_removed_articles_id_is_never_given_again(engine: Engine) -> None:
+    [first, second] = await engine.add_articles(SMALL_CORPUS[1:])
+    await engine.refresh()
+    await remove_from(engine.db_path, [str(second.article_id)])  # the newest
+    await engine.refresh()
+    [third] = await engine.add_articles([SMALL_CORPUS[0]])
+    assert third.article_id == second.article_id + 1
+    await engine.refresh()  # a reused id would be hidden as the removed article's
+    assert third.article_id in quoted_articles(await engine.ask(QUESTION, as_of=AS_OF))
+    await engine.close()
+    reopened = await Engine.open(engine.db_path)
+    try:
+        assert third.article_id in quoted_articles(await reopened.ask(QUESTION, as_of=AS_OF))
+    finally:
+        await reopened.close()
+
+
+def test_each_reference_is_removed_or_said_why_not(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = ingested(tmp_path)
+    capsys.readouterr()
+    refs = [
+        "2",
+        "2",
+        "https://EXAMPLE.com/markets?id=1&q=<rates>&utm_medium=x#top",
+        "99",
+        "http://[x",
+        " ",
+    ]
+    assert main(["--db", db, "remove", *refs]) == EXIT_FAILED
+    out, err = capsys.readouterr()
+    assert out.count("removed article 2:") == 1 and "1 article removed" in out
+    assert err.splitlines() == [
+        "newsbot remove: 99: no article has that id",
+        "newsbot remove: http://[x: neither an article id nor an address",
+        "newsbot remove:  : neither an article id nor an address",
+    ]
+    assert main(["--db", db, "remove", "2"]) == EXIT_FAILED
+    assert capsys.readouterr().err == "newsbot remove: 2: removed already\n"
+    assert main(["--db", str(tmp_path / "none.db"), "remove", "1"]) == EXIT_FAILED
+    assert "no database at" in capsys.readouterr().err
+    assert not (tmp_path / "none.db").exists()
+    assert [r[0] for r in run_sql(Path(db), "SELECT id FROM articles")] == [1, 3]
+
+
+async def test_a_feed_does_not_bring_a_removed_article_back(
+    feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
+) -> None:
+    url = feed_server.serve("/feeds/quayside.rss", "quayside-1.rss", etag=None, last_modified=None)
+    await FeedRegistry(db).add(url)
+    poller = FeedPoller(db, fetcher)
+    assert (await poller.poll_all()).added == 1
+    report = await remove_articles(db, ["1"])
+    assert [a.title[:10] for a in report.removed] == ["Fish marke"]
+
+    again = await poller.poll_all()
+    assert (again.outcomes[0].status, again.added) == ("ok", 0)
+    async with db.execute("SELECT title FROM articles") as cur:
+        assert [tuple(row) for row in await cur.fetchall()] == []
+
+
+async def test_nothing_of_a_removed_article_is_left_but_its_ids(
+    small_engine: Engine, db: aiosqlite.Connection
+) -> None:
+    await small_engine.add_articles(
+        [ArticleDraft(title="Second", text="A second article on the ferry.", source="X")]
+    )
+    await remove_articles(db, ["1"])
+    text = "\n".join(
+        str(row)
+        for table in ("articles", "sentences", "title_terms", "removed_articles")
+        for row in run_sql(small_engine.db_path, f"SELECT * FROM {table}")
+    )
+    assert "Aslanduz" not in text and "Azerbaijani" not in text and "intellinews" not in text
+    removed = run_sql(small_engine.db_path, "SELECT sentence_id FROM removed_sentences")
+    assert [r[0] for r in removed] == [1, 2, 3]
