@@ -57,7 +57,9 @@ def test_a_removed_article_is_never_quoted_and_the_saved_index_is_kept(
 ) -> None:
     db = ingested(tmp_path)
     assert main(["--db", db, "ask", "--limit", "3", QUESTION]) == 0
-    assert "Aslanduz" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Aslanduz" in out
+    assert "bne IntelliNews · 2024-11-25 · article 1\n" in out  # what remove takes
 
     assert main(["--db", db, "remove", "1"]) == 0
     out = capsys.readouterr().out

@@ -173,6 +173,7 @@ def render_text(result: SearchResult, color: bool, zone: tzinfo) -> str:
             clip(a.source or "", NAME_CHARS),
             some_of(a.authors, AUTHORS_SHOWN),
             clip(_date_shown(a.published, zone), NAME_CHARS),
+            f"article {a.id}",  # what `newsbot remove` takes
         )
         source = " · ".join(part for part in parts if part)
         blocks.append(
