@@ -363,6 +363,20 @@ def test_a_command_that_reads_refuses_a_database_that_is_not_there(
     assert list(tmp_path.iterdir()) == []
 
 
+def test_the_folder_that_holds_the_database_can_be_ingested_again(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Its saved indexes are newsbot's own files, not articles: their manifests and
+    checksums were read as JSON articles, and failed, at every ingest after the first."""
+    write_jsonl(tmp_path / "one.jsonl", [{"title": "One", "text": "First story text."}])
+    db = str(tmp_path / "newsbot.db")
+    for _ in range(2):
+        assert main(["ingest", "--db", db, str(tmp_path)]) == 0
+    out, err = capsys.readouterr()
+    assert (tmp_path / "newsbot.db.index" / "manifest.json").is_file()
+    assert "failed" not in err and out.count("0 failed") == 2
+
+
 def test_ask_with_no_articles_and_no_seed_folder_says_what_to_do(
     db_path: Path,
     tmp_path: Path,

@@ -77,11 +77,11 @@ class IngestReport:
 def iter_files(paths: Iterable[Path]) -> Iterator[Path | Failure]:
     """Files to read: named files as given, folders walked recursively in name order.
 
-    Inside folders, hidden files and files of unsupported formats are passed over silently,
-    but a folder with no file to read is a failure (a folder of .csv or .md files, a path
-    mistyped to an empty folder: "added 0 articles" with success said nothing of why); so
-    are a named file of an unsupported format and a missing path, and inside a folder a
-    folder that cannot be read and a link to nothing (`_walk`).
+    Inside folders, hidden files, files of unsupported formats and newsbot's own indexes
+    are passed over silently, but a folder with no file to read is a failure (a folder of
+    .csv or .md files, a path mistyped to an empty folder: "added 0 articles" with success
+    said nothing of why); so are a named file of an unsupported format and a missing path,
+    and inside a folder a folder that cannot be read and a link to nothing (`_walk`).
     """
     for path in paths:
         if path.is_dir():
@@ -131,7 +131,7 @@ def _walk(folder: Path) -> tuple[list[Path], list[Failure]]:
             dirs.clear()
             continue
         seen.add((stat.st_dev, stat.st_ino))
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not _an_index(here / d))
         for name in names:
             child = here / name
             if name.startswith("."):
@@ -144,6 +144,12 @@ def _walk(folder: Path) -> tuple[list[Path], list[Failure]]:
             except OSError as exc:  # in a folder that lists its names but lets none be read
                 failures.append(Failure(str(child), f"cannot read: {exc.strerror}"))
     return sorted(files), failures
+
+
+def _an_index(folder: Path) -> bool:
+    """Whether `folder` is one of newsbot's own indexes, saved beside a database: an ingest
+    of the folder that holds the database read their manifests and failed them as articles."""
+    return folder.name.endswith(".index") and (folder / "manifest.json").is_file()
 
 
 _GAVE_UP = (
