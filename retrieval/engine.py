@@ -102,6 +102,9 @@ def _warm_up() -> None:
     layout.warm_up()  # adding articles
 
 
+SEED_FAILURES = 3  # the seed files that failed, named in `Seeding.message`
+
+
 @dataclass(frozen=True, slots=True)
 class Seeding:
     """What `seed_if_empty` found: the seeds ingested into an empty database (`report`), or
@@ -121,10 +124,16 @@ class Seeding:
                 "there, or no room): ingest some articles where it can be written"
             )
         if self.report is not None:
+            failed = "".join(f"; failed: {f}" for f in self.report.failures[:SEED_FAILURES])
             stopped = f"; {self.report.stopped}" if self.report.stopped else ""
+            still = (
+                ": the corpus is still empty, ingest some articles (newsbot ingest PATH)"
+                if self.empty
+                else ""
+            )
             return (
-                f"the database was empty: ingested the bundled seeds from {self.seeds} "
-                f"({self.report.summary()}){stopped}"
+                f"the database was empty: ingested the seeds from {self.seeds} "
+                f"({self.report.summary()}){failed}{stopped}{still}"
             )
         if self.empty:
             return (

@@ -218,9 +218,11 @@ class Searcher:
     ) -> SearchResult:
         """No passages, and why: nothing published by the moment asked about matches the
         question, though later articles do (so that other words are not what it needs), or
-        nothing matches at all."""
+        nothing matches at all, or there is nothing to match."""
         if as_of is not None and self.index.search(tokens, 1):
             return SearchResult(question, (), nothing_by=as_of)
+        if not len(self.index):  # not the question's fault
+            return SearchResult(question, (), "The news corpus holds no articles yet.")
         return SearchResult(
             question,
             (),

@@ -39,7 +39,7 @@ def test_ask_on_an_empty_database_ingests_the_seeds_and_answers(
 ) -> None:
     assert main(["ask", "--db", str(db_path), QUESTION, "--limit", "1"]) == 0
     out, err = capsys.readouterr()
-    assert "ingested the bundled seeds" in err
+    assert "ingested the seeds" in err
     assert "Aslanduz in Iran's Ardabil province" in out
     assert "bne IntelliNews" in out and "bne Tehran bureau" in out and "2024-11-25" in out
     assert main(["--db", str(db_path), "ask", QUESTION]) == 0  # --db before the command too
@@ -363,6 +363,26 @@ def test_a_command_that_reads_refuses_a_database_that_is_not_there(
     assert list(tmp_path.iterdir()) == []
 
 
+def test_seeds_that_fail_say_which_and_that_the_corpus_is_still_empty(
+    db_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seeds = tmp_path / "our-seeds"
+    seeds.mkdir()
+    (seeds / "broken.json").write_text("{not json")
+    monkeypatch.setenv("NEWSBOT_SEEDS", str(seeds))
+    assert main(["ask", "--db", str(db_path), QUESTION]) == 0
+    out, err = capsys.readouterr()
+    assert f"ingested the seeds from {seeds} (added 0 articles" in err
+    assert f"; failed: {seeds / 'broken.json'}: invalid JSON" in err
+    assert err.rstrip().endswith(
+        ": the corpus is still empty, ingest some articles (newsbot ingest PATH)"
+    )
+    assert out == "The news corpus holds no articles yet.\n"
+
+
 def test_the_folder_that_holds_the_database_can_be_ingested_again(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -387,7 +407,7 @@ def test_ask_with_no_articles_and_no_seed_folder_says_what_to_do(
     assert main(["ask", "--db", str(db_path), QUESTION]) == 0
     out, err = capsys.readouterr()
     assert "no seed folder" in err and "newsbot ingest PATH" in err
-    assert "Nothing in the news corpus matches" in out
+    assert out == "The news corpus holds no articles yet.\n"
 
 
 def test_a_page_without_full_stops_gives_an_answer_of_sane_length(

@@ -371,7 +371,7 @@ def test_an_empty_read_only_database_is_not_seeded(tmp_path: Path) -> None:
     )
     rc, out, err = steps["ask"]
     assert "the database is empty, and it can only be read here" in err
-    assert "ingested the bundled seeds" not in err
+    assert "ingested the seeds" not in err
     assert_clear(err)
 
 
