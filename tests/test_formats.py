@@ -84,6 +84,17 @@ def test_jsonl_gz_reports_bad_lines_with_their_numbers(tmp_path: Path) -> None:
     assert records[4].error == "expected a JSON object, got list"
 
 
+@pytest.mark.parametrize("content", [b"", b"\n  \n", gzip.compress(b"")])
+def test_a_jsonl_file_of_no_lines_fails_as_an_empty_text_does(
+    tmp_path: Path, content: bytes
+) -> None:
+    """A cut or empty export was "added 0 articles, 0 failed": success."""
+    path = tmp_path / ("export.jsonl.gz" if content[:2] == b"\x1f\x8b" else "export.jsonl")
+    path.write_bytes(content)
+    [record] = list(read_records(path))
+    assert (record.draft, record.error, record.line) == (None, "empty file: no JSON lines", None)
+
+
 def test_dates_as_feeds_and_other_tools_write_them_are_read(tmp_path: Path) -> None:
     """A dump of feed items keeps their RFC 2822 dates: each was refused before, and a whole
     file of them failed."""

@@ -392,13 +392,16 @@ def _read_jsonl(stream: IO[bytes], origin: str) -> Iterator[Record]:
 
 
 def _json_lines(stream: _LineReader, origin: str) -> Iterator[Record]:
+    read = False  # a line that is not blank: a file of none is a failure, as an empty .txt
     for number, raw in _lines(stream):
         if raw is None:
             too_long = f"line longer than {size_text(MAX_LINE_BYTES)}: not one article"
             yield Record(None, too_long, line=number)
+            read = True
             continue
         if not raw.strip():
             continue
+        read = True
         try:
             try:
                 item = _json_value(raw)
@@ -409,6 +412,8 @@ def _json_lines(stream: _LineReader, origin: str) -> Iterator[Record]:
             yield Record(None, f"invalid JSON: {exc.msg}", line=number)
         except ParseError as exc:
             yield Record(None, str(exc), line=number)
+    if not read:
+        yield Record(None, "empty file: no JSON lines")
 
 
 # --- saved web pages ----------------------------------------------------------------------
