@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from retrieval.engine import Engine
@@ -93,6 +94,19 @@ async def test_an_empty_or_cut_index_file_is_rebuilt(
     again = await Engine.open(db_path)
     await again.close()
     assert "rebuilding the index" not in caplog.text
+
+
+async def test_a_pickle_in_place_of_an_array_is_not_advised_to_be_loaded(
+    db_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """numpy's error suggests loading the file "unsafely" (unpickling it: running its code);
+    the warning of a rebuild passed that on to whoever reads the log."""
+    await saved_seed_index(db_path)
+    [target] = list(index_dir(db_path).rglob("doc_time.npy"))
+    np.save(target, np.array([object()], dtype=object), allow_pickle=True)
+    await (await Engine.open(db_path)).close()
+    assert "doc_time: not an array newsbot wrote" in caplog.text
+    assert "pickle" not in caplog.text and "unsafe" not in caplog.text
 
 
 async def test_what_the_manifest_names_is_on_disk_before_the_manifest(

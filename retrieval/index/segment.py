@@ -164,7 +164,7 @@ class Segment:
         local = self.by_sentence[rows]
         if bool((self.doc_time[local] == HIDDEN).all()):
             return self, len(local)
-        doc_time = np.array(self.doc_time, dtype=np.float64)  # a loaded one is mapped read-only
+        doc_time = np.array(self.doc_time, dtype=np.float64)  # a copy: searches read this one
         doc_time[local] = HIDDEN
         hidden = replace(self, doc_time=doc_time)
         for made in ("sorted_ids", "fwd_row", "dfs", "_term_ids"):  # the same for both
@@ -283,8 +283,11 @@ class Segment:
                 # arrays are writable, the same type to numba as arrays built in memory (a
                 # read-only array would make it compile every kernel again).
                 array = np.load(folder / f"{key}.npy", mmap_mode="c", allow_pickle=False)
-            except (OSError, ValueError, EOFError) as exc:  # EOFError: an empty file
-                raise ValueError(f"{folder.name}/{key}: {exc}") from exc
+            except OSError as exc:
+                raise ValueError(f"{folder.name}/{key}: {exc.strerror or exc}") from exc
+            except (ValueError, EOFError) as exc:  # EOFError: an empty file
+                # not numpy's words: they suggest loading the file "unsafely" (as a pickle)
+                raise ValueError(f"{folder.name}/{key}: not an array newsbot wrote") from exc
             if _crc(array) != checksums.get(key):
                 raise ValueError(f"{folder.name}/{key}: checksum mismatch")
             # A plain ndarray view of the map: slicing a np.memmap goes through a Python
