@@ -363,6 +363,18 @@ def test_a_command_that_reads_refuses_a_database_that_is_not_there(
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_database_in_a_folder_not_there_says_it_made_the_folder(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A mistyped --db made its folders in silence, and the corpus looked empty."""
+    db = tmp_path / "nowhere" / "new" / "news.db"
+    assert main(["--db", str(db), "ask", QUESTION]) == 0
+    assert f"made the folder {db.parent} for a new database" in caplog.text
+    caplog.clear()
+    assert main(["--db", str(db), "ask", QUESTION]) == 0
+    assert "made the folder" not in caplog.text
+
+
 def test_seeds_that_fail_say_which_and_that_the_corpus_is_still_empty(
     db_path: Path,
     tmp_path: Path,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import sqlite3
 import threading
@@ -19,6 +20,8 @@ import aiosqlite
 
 from retrieval.corpus.schema import MIGRATIONS
 from retrieval.errors import StoreError
+
+log = logging.getLogger(__name__)
 
 _BUSY_TIMEOUT_MS = 30_000  # another process (an ingest, the bot) may hold the write lock
 IN_LIMIT = 500  # values per IN list: SQLite caps the parameters of one statement
@@ -50,6 +53,8 @@ async def open_database(
     path = Path(path)
     if path.parent and not path.parent.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
+        # said, as a mistyped --db would otherwise pass for a corpus found empty
+        log.warning("made the folder %s for a new database", path.parent)
     read_only = read_only_uri(path)
     if read_only is not None and not reads_only:
         raise _refused_writing(path)
