@@ -103,6 +103,43 @@ async def test_what_no_feed_can_be_is_refused_in_a_few_words(db_path: Path) -> N
         await conn.close()
 
 
+async def test_one_feed_is_one_row_and_a_removed_feeds_id_is_never_given_again(
+    db_path: Path,
+) -> None:
+    """HTTPS://NEWS.TEST:443/x and https://news.test/x were two feeds, polled twice; and the
+    id of the last feed removed went to the next one added."""
+    conn = await connect(db_path)
+    try:
+        feeds = FeedRegistry(conn)
+        first, _ = await feeds.add("https://news.test/World.rss")
+        again, created = await feeds.add("HTTPS://NEWS.Test:443/World.rss", name="World")
+        assert (again.id, created, again.url) == (first.id, False, "https://news.test/World.rss")
+        assert (await feeds.add("https://news.test/world.rss"))[1]  # the path's case counts
+        other, _ = await feeds.add("http://u:P@News.test:8080/a?Key=V")
+        assert other.url == "http://u:P@news.test:8080/a?Key=V"
+        assert await feeds.get("http://u:P@NEWS.TEST:8080/a?Key=V") == other
+        await feeds.remove(str(other.id))
+        newest, _ = await feeds.add("https://news.test/sport.rss")
+        assert newest.id == other.id + 1
+    finally:
+        await conn.close()
+
+
+@pytest.mark.parametrize(
+    "url", ["http://exa mple.org/feed.rss", "https://ex$ample.org/", "http://a b/"]
+)
+async def test_a_host_that_is_no_host_name_is_refused_when_added(db_path: Path, url: str) -> None:
+    """It was added, and every poll failed on "cannot resolve exa%20mple.org"."""
+    conn = await connect(db_path)
+    try:
+        with pytest.raises(FeedError, match="is not a host name"):
+            await FeedRegistry(conn).add(url)
+        for fine in ("http://bücher.test/feed", "http://[::1]:8080/feed", "http://a_b.test/"):
+            assert (await FeedRegistry(conn).add(fine))[1]
+    finally:
+        await conn.close()
+
+
 @pytest.mark.parametrize("url", ["ftp://news.test/feed", "news.test/feed.rss", "", "http://"])
 async def test_only_http_urls_can_be_added(db_path: Path, url: str) -> None:
     conn = await connect(db_path)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import re
 import socket
 import time
 import zlib
@@ -239,6 +240,11 @@ def _guarded_transport(allow_private: bool) -> httpx.AsyncHTTPTransport:
     return transport
 
 
+# A host as a URL names it: letters, digits, dots, hyphens (underscores are seen too), or an
+# IPv6 address; httpx gives it IDNA-encoded, so a name in other scripts passes.
+_HOST = re.compile(rb"[A-Za-z0-9._-]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.%A-Za-z]*")
+
+
 def check_url(url: str) -> httpx.URL:
     """Parse a URL we may fetch: http(s) with a host; raises BlockedURLError otherwise."""
     try:
@@ -251,6 +257,8 @@ def check_url(url: str) -> httpx.URL:
         )
     if not parsed.host:
         raise BlockedURLError("the URL has no host", url)
+    if not _HOST.fullmatch(parsed.raw_host):  # "exa mple.org" is parsed, as exa%20mple.org
+        raise BlockedURLError(f"{parsed.host!r} is not a host name", url)
     if parsed.port is not None and not 0 < parsed.port < 65536:
         raise BlockedURLError(f"port {parsed.port} is not a port (1 to 65535)", url)
     return parsed

@@ -232,6 +232,30 @@ def _feed(row: aiosqlite.Row) -> Feed:
     return Feed(**dict(zip(row.keys(), row, strict=True)))
 
 
+# Past the largest feed id there is and the largest ever given (kept in `meta`).
+_NEXT_ID = (
+    "SELECT max(coalesce((SELECT max(id) FROM feeds), 0),"
+    " coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'feeds_last_id'), 0)) + 1"
+)
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _plain(url: str) -> str:
+    """`url` with its scheme and host in lower case and no default port, as `add` stores it:
+    HTTPS://EXAMPLE.ORG:443/world.rss and https://example.org/world.rss are one feed."""
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return url
+    scheme = parts.scheme.lower()
+    user, at, host = parts.netloc.rpartition("@")
+    if port is not None and port == _DEFAULT_PORTS.get(scheme):
+        host = host.rsplit(":", 1)[0]
+    return urlunsplit(parts._replace(scheme=scheme, netloc=f"{user}{at}{host.lower()}"))
+
+
 class FeedRegistry:
     """The feeds tables over one aiosqlite connection (owned by the caller)."""
 
@@ -260,33 +284,44 @@ class FeedRegistry:
         if interval is not None and interval < MIN_INTERVAL:
             raise FeedError("interval too short: poll at most once a minute")
         now = time.time()
-        existing = await self.get(url)
-        if existing is None:
-            await self.conn.execute(
-                "INSERT INTO feeds (url, name, interval_s, added_ts, next_poll_ts)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (url, name, interval or DEFAULT_INTERVAL, now, now),
-            )
-        else:
-            await self.conn.execute(
-                "UPDATE feeds SET name = coalesce(?, name), interval_s = coalesce(?, interval_s),"
-                " paused_ts = NULL, failures = 0, next_poll_ts = ? WHERE id = ?",
-                (name, interval, now, existing.id),
-            )
-        feed = await self.get(url)
+        url = _plain(url)
+        async with transaction(self.conn):
+            existing = await self.get(url)
+            if existing is None:
+                # an id never given before: `feeds remove 5` in a script must not reach a
+                # feed added after feed 5 was removed
+                await self.conn.execute(
+                    "INSERT INTO feeds (id, url, name, interval_s, added_ts, next_poll_ts)"
+                    f" VALUES (({_NEXT_ID}), ?, ?, ?, ?, ?)",
+                    (url, name, interval or DEFAULT_INTERVAL, now, now),
+                )
+                await self.conn.execute(
+                    "INSERT OR REPLACE INTO meta (key, value)"
+                    " SELECT 'feeds_last_id', max(id) FROM feeds"
+                )
+            else:
+                await self.conn.execute(
+                    "UPDATE feeds SET name = coalesce(?, name),"
+                    " interval_s = coalesce(?, interval_s),"
+                    " paused_ts = NULL, failures = 0, next_poll_ts = ? WHERE id = ?",
+                    (name, interval, now, existing.id),
+                )
+            feed = await self.get(url)
         assert feed is not None
         return feed, existing is None
 
     async def get(self, ref: str | int) -> Feed | None:
-        """The feed with this id (a number) or URL."""
-        param: str | int
+        """The feed with this id (a number) or URL: as stored, or as `add` stores it now (a
+        feed added before may be stored otherwise)."""
+        params: tuple[str | int, ...]
         if isinstance(ref, int) or ref.strip().isdigit():
             if not 0 <= int(ref) < 2**63:  # past SQLite's integers: no feed has that id
                 return None
-            sql, param = f"{_SELECT} WHERE id = ?", int(ref)
+            sql, params = f"{_SELECT} WHERE id = ?", (int(ref),)
         else:
-            sql, param = f"{_SELECT} WHERE url = ?", ref.strip()
-        async with self.conn.execute(sql, (param,)) as cur:
+            sql = f"{_SELECT} WHERE url IN (?, ?) ORDER BY url = ? DESC LIMIT 1"
+            params = (ref.strip(), _plain(ref), ref.strip())
+        async with self.conn.execute(sql, params) as cur:
             row = await cur.fetchone()
         return _feed(row) if row else None
 
