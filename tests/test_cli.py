@@ -375,6 +375,34 @@ def test_a_database_in_a_folder_not_there_says_it_made_the_folder(
     assert "made the folder" not in caplog.text
 
 
+def test_an_ingest_into_a_database_kept_locked_stops_once_and_says_why(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each article was retried alone, each waiting out the busy timeout (a lock held for
+    good: 30 s an article, hours a batch), and each listed as refused."""
+    from retrieval.corpus import db as database
+
+    path = tmp_path / "news.db"
+    articles = [{"title": f"Story {n}", "text": f"Text of story number {n}."} for n in range(20)]
+    batch = write_jsonl(tmp_path / "batch.jsonl", articles)
+    assert main(["ingest", "--quiet", "--db", str(path), str(SEEDS)]) == 0
+    capsys.readouterr()
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_S", 0.2)
+    with closing(sqlite3.connect(path, isolation_level=None)) as holder:
+        holder.execute("BEGIN EXCLUSIVE")
+        started = time.monotonic()
+        assert main(["ingest", "--quiet", "--db", str(path), str(batch)]) == EXIT_FAILED
+        took = time.monotonic() - started
+        holder.execute("ROLLBACK")
+    out, err = capsys.readouterr()
+    assert "another process has kept the database locked for over" in err
+    assert "run the same ingest again" in err and "failed:" not in err
+    assert "added 0 articles" in out
+    assert took < 10  # a few waits of 0.2 s, not one per article
+    assert main(["ingest", "--quiet", "--db", str(path), str(batch)]) == 0  # and it goes on
+    assert "added 20 articles" in capsys.readouterr().out
+
+
 def test_seeds_that_fail_say_which_and_that_the_corpus_is_still_empty(
     db_path: Path,
     tmp_path: Path,

@@ -23,7 +23,7 @@ from retrieval.errors import StoreError
 
 log = logging.getLogger(__name__)
 
-_BUSY_TIMEOUT_MS = 30_000  # another process (an ingest, the bot) may hold the write lock
+BUSY_TIMEOUT_S = 30.0  # another process (an ingest, the bot) may hold the write lock
 IN_LIMIT = 500  # values per IN list: SQLite caps the parameters of one statement
 
 
@@ -90,7 +90,7 @@ async def _open(path: Path, read_only: str | None) -> aiosqlite.Connection:
         raise StoreError(f"cannot open database {str(path)!r}: {_why(exc, read_only)}") from exc
     try:
         conn.row_factory = aiosqlite.Row
-        await conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+        await conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         await conn.execute("PRAGMA foreign_keys = ON")
         if read_only is None:
             await _enable_wal(conn)
@@ -384,7 +384,7 @@ class ReadConnections:
             conn = sqlite3.connect(self._uri, uri=True, check_same_thread=False)
             self._opened.append(conn)
         conn.row_factory = sqlite3.Row
-        conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
         self._local.conn = conn
         return conn
 

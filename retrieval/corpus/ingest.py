@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from retrieval.corpus.db import BUSY_TIMEOUT_S
 from retrieval.corpus.formats import READABLE, format_of, read_records
 from retrieval.corpus.store import (
     AddResult,
@@ -227,11 +228,18 @@ def storage_fault(exc: sqlite3.DatabaseError, again: str = INGEST_AGAIN) -> str 
     """Why no article can be stored at all now, and what to do (`again`: how to go on once
     that is fixed), or None when the fault may be one batch's.
 
-    A full disk, a read-only or failing database refuses every write alike: retrying each
-    article of every later batch would only list them all as failures.
+    A full disk, a read-only or failing database, or one another process keeps locked,
+    refuses every write alike: retrying each article of every later batch would only list
+    them all as failures (a lock held for good: 30 seconds an article).
     """
     code = getattr(exc, "sqlite_errorcode", None)
+    locked = (
+        f"another process has kept the database locked for over {BUSY_TIMEOUT_S:g} seconds",
+        "let it finish (another ingest, a reindex, a long query) or stop it",
+    )
     why = {
+        sqlite3.SQLITE_BUSY: locked,
+        sqlite3.SQLITE_LOCKED: locked,
         sqlite3.SQLITE_FULL: ("the disk holding the database is full", "free some space"),
         sqlite3.SQLITE_READONLY: (
             "the database is read-only",
