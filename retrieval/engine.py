@@ -114,6 +114,7 @@ class Seeding:
     report: IngestReport | None
     empty: bool
     read_only: bool = False  # empty, and opened read-only: nothing could be ingested
+    ingest_begun: bool = False  # empty, but someone's ingest began: the seeds are not theirs
 
     @property
     def message(self) -> str | None:
@@ -122,6 +123,12 @@ class Seeding:
             return (
                 "the database is empty, and it can only be read here (no right to write "
                 "there, or no room): ingest some articles where it can be written"
+            )
+        if self.ingest_begun:
+            return (
+                "the database is empty, but an ingest into it began (it stored nothing, or "
+                "is still at work elsewhere), so the seeds are not added to that corpus: "
+                "ingest some articles (newsbot ingest PATH)"
             )
         if self.report is not None:
             failed = "".join(f"; failed: {f}" for f in self.report.failures[:SEED_FAILURES])
@@ -265,6 +272,7 @@ class Engine:
         report: IngestReport | None = None,
     ) -> IngestReport:
         """Store every article under `paths` (see `ingest_paths`); `refresh` indexes them."""
+        await self._store.note_ingest()
         return await ingest_paths(self._store, paths, on_article, max_expanded, archive, report)
 
     async def add_articles(self, drafts: Sequence[ArticleDraft]) -> list[AddResult]:
@@ -309,9 +317,11 @@ class Engine:
             return Seeding(seeds, None, empty=False)
         if self.read_only:
             return Seeding(seeds, None, empty=True, read_only=True)
+        if await self._store.ingest_begun():
+            return Seeding(seeds, None, empty=True, ingest_begun=True)
         if not await asyncio.to_thread(seeds.is_dir):
             return Seeding(seeds, None, empty=True)
-        report = await self.ingest([seeds])
+        report = await ingest_paths(self._store, [seeds])
         await self.refresh()
         try:
             await self.save_index()

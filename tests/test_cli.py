@@ -29,7 +29,7 @@ from retrieval.indexing import article_index_dir
 from retrieval.wording import agreeing, counted
 from tests.cli_process import clean_env, run_newsbot, start_newsbot
 
-from .conftest import REPO, SEEDS, stdin, write_jsonl
+from .conftest import REPO, SEEDS, run_sql, stdin, write_jsonl
 
 QUESTION = "Where did the joint exercise begin?"
 
@@ -401,6 +401,21 @@ def test_an_ingest_into_a_database_kept_locked_stops_once_and_says_why(
     assert took < 10  # a few waits of 0.2 s, not one per article
     assert main(["ingest", "--quiet", "--db", str(path), str(batch)]) == 0  # and it goes on
     assert "added 20 articles" in capsys.readouterr().out
+
+
+def test_a_database_an_ingest_began_is_not_seeded(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An ask beside a first ingest not yet committed, or after one stopped before it
+    stored anything, added the seed article to that corpus for good."""
+    (tmp_path / "broken.json").write_text("{not json")
+    assert main(["ingest", "--db", str(db_path), str(tmp_path / "broken.json")]) == EXIT_FAILED
+    capsys.readouterr()
+    assert main(["ask", "--db", str(db_path), QUESTION]) == 0
+    out, err = capsys.readouterr()
+    assert "an ingest into it began" in err and "the seeds are not added" in err
+    assert out == "The news corpus holds no articles yet.\n"
+    assert run_sql(db_path, "SELECT count(*) FROM articles") == [(0,)]
 
 
 def test_seeds_that_fail_say_which_and_that_the_corpus_is_still_empty(

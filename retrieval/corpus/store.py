@@ -376,6 +376,19 @@ class CorpusStore:
             row = await cur.fetchone()
         return bool(row and row[0])
 
+    async def note_ingest(self) -> None:
+        """Record that an ingest of someone's articles began (committed at once, before its
+        first batch): an empty database is then not one to seed (`ingest_begun`)."""
+        await self.conn.execute(
+            "INSERT OR IGNORE INTO meta (key, value) VALUES ('ingest_begun', ?)", (time.time(),)
+        )
+
+    async def ingest_begun(self) -> bool:
+        """Whether an ingest ever began here: one still running in another process, or
+        stopped before it stored anything."""
+        async with self.conn.execute("SELECT 1 FROM meta WHERE key = 'ingest_begun'") as cur:
+            return await cur.fetchone() is not None
+
     async def read_again(self, batch: int = 20_000, anew: bool = False) -> tuple[int, int]:
         """Fill in what ingest reads once (`prepare_articles`) where it is missing or was
         made by other code: each sentence's finds, each title's terms, for a database stored
