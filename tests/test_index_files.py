@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -107,6 +108,28 @@ async def test_a_pickle_in_place_of_an_array_is_not_advised_to_be_loaded(
     await (await Engine.open(db_path)).close()
     assert "doc_time: not an array newsbot wrote" in caplog.text
     assert "pickle" not in caplog.text and "unsafe" not in caplog.text
+
+
+async def test_a_missing_manifest_is_said_and_a_killed_saves_leftovers_go(
+    db_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Segments without their manifest were rebuilt in silence, as if no index were saved;
+    a save killed midway left its segment folder (up to a segment's size) until the next
+    save, which `ask` and `stats` never make."""
+    quotes = await saved_seed_index(db_path)
+    folder = index_dir(db_path)
+    [segment] = [p for p in folder.iterdir() if p.is_dir()]
+    shutil.copytree(segment, folder / "0123abcd.tmp")  # as a killed save leaves it
+    await (await Engine.open(db_path)).close()  # loaded, not saved
+    assert not list(folder.glob("*.tmp")) and caplog.text == ""
+
+    (folder / "manifest.json").unlink()
+    reopened = await Engine.open(db_path)
+    try:
+        assert [p.quote for p in (await reopened.ask(QUESTION)).passages] == quotes
+    finally:
+        await reopened.close()
+    assert "rebuilding the index: its manifest is missing" in caplog.text
 
 
 async def test_what_the_manifest_names_is_on_disk_before_the_manifest(

@@ -52,6 +52,8 @@ def _read_manifest(folder: Path) -> dict[str, object]:
     try:
         manifest = json.loads((folder / "manifest.json").read_text())
     except FileNotFoundError:
+        if folder.is_dir() and any(child.is_dir() for child in folder.iterdir()):
+            raise IndexFileError("its manifest is missing") from None  # segments without
         raise IndexFileError("no index yet") from None
     except (OSError, ValueError) as exc:
         raise IndexFileError(f"unreadable manifest: {exc}") from exc
@@ -65,6 +67,7 @@ def load_segments(folder: Path, expected: dict[str, object]) -> tuple[list[Segme
 
     Raises IndexFileError saying why the saved index cannot be used.
     """
+    _remove_partial_saves(folder)
     manifest = _read_manifest(folder)
     for key, value in expected.items():
         if manifest.get(key) != value:
@@ -79,6 +82,30 @@ def load_segments(folder: Path, expected: dict[str, object]) -> tuple[list[Segme
     if sum(s.docs for s in segments) != count:
         raise IndexFileError("corrupt index: segment sizes do not add up")
     return segments, watermark, count
+
+
+def _remove_partial_saves(folder: Path) -> None:
+    """Delete the segments a save killed midway left (`<name>.tmp`, up to a segment's size),
+    unless a save is at work now; a process that cannot write there leaves them."""
+    if not folder.is_dir() or not any(folder.glob("*.tmp")):
+        return
+    with contextlib.suppress(OSError), (folder / "lock").open("a") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:  # a save is writing them
+            return
+        try:
+            _delete_partials(folder)
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _delete_partials(folder: Path) -> None:
+    for partial in folder.glob("*.tmp") if folder.is_dir() else ():
+        if partial.is_dir():
+            shutil.rmtree(partial, ignore_errors=True)
+        else:
+            partial.unlink(missing_ok=True)
 
 
 def save_index(index: Index, folder: Path, db_id: str, signature: str | None = None) -> None:
@@ -96,11 +123,7 @@ def save_index(index: Index, folder: Path, db_id: str, signature: str | None = N
         with _locked(folder):
             _save_locked(index, folder, db_id, signature or index.signature)
     except OSError as exc:
-        for partial in folder.glob("*.tmp") if folder.is_dir() else ():
-            if partial.is_dir():
-                shutil.rmtree(partial, ignore_errors=True)
-            else:
-                partial.unlink(missing_ok=True)
+        _delete_partials(folder)
         raise IndexWriteError(_unwritable(folder, exc)) from exc
 
 
