@@ -27,6 +27,7 @@ from telegram.ext import (
 )
 
 from bot import gate, handlers
+from bot.article_commands import add_article_handlers
 from bot.config import DEFAULT_API_BASE_URL, Settings
 from bot.digest_commands import add_digest_handlers
 from bot.digest_delivery import schedule_digests, settle_interrupted
@@ -83,6 +84,7 @@ def build_application(settings: Settings) -> App:
     _add_handlers(app)
     add_digest_handlers(app)
     add_feed_handlers(app)
+    add_article_handlers(app)
     return app
 
 

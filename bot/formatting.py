@@ -204,7 +204,9 @@ def article_messages(article: Attribution, text: str, zone: tzinfo = UTC) -> lis
     if article.url:
         rest += f": {_link('read the rest at its source', article.url)}"
     rest += " (too long to send it all here)."
-    return reply([f"<b>{attribution(article, zone)}</b>\n\n{escape(shown)}"], rest)
+    # its id, for an admin's /removearticle
+    head = f"<b>{attribution(article, zone)}</b> · article {article.id}"
+    return reply([f"{head}\n\n{escape(shown)}"], rest)
 
 
 def sources_messages(sources: Sequence[tuple[str, int]]) -> list[str]:

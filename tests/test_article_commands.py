@@ -1,0 +1,77 @@
+"""/removearticle in the running bot, against the fake Bot API (which checks every message's
+HTML and length), on a real database."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest_asyncio
+
+from bot.article_commands import render_removal
+from retrieval.corpus.removals import RemovalReport
+from retrieval.models import Attribution
+from tests.telegram_html import check_message_text
+from tests.test_bot import (
+    GROUP,
+    LIGHTHOUSES,
+    USER,
+    BotFactory,
+    Harness,
+    buttons,
+    corpus_db,  # noqa: F401  (a fixture the bot fixtures use)
+    settings,  # noqa: F401
+    start_bot,  # noqa: F401
+)
+
+ADMIN = 4242
+
+
+@pytest_asyncio.fixture
+async def bot(start_bot: BotFactory) -> AsyncIterator[Harness]:  # noqa: F811
+    async with start_bot(admins=frozenset({ADMIN})) as harness:
+        yield harness
+
+
+async def test_an_admin_removes_an_article_and_no_answer_quotes_it_again(bot: Harness) -> None:
+    keeper = LIGHTHOUSES[0]
+    [answer] = await bot.ask(USER, "lighthouse keeper")
+    assert keeper.title in answer["text"]
+    full = next(data for text, data in buttons(answer).items() if text.startswith("📄"))
+    await bot.press(USER, answer, full)
+    await bot.settle()
+    head = bot.replies(USER)[-1]["text"].split("\n")[0]
+    article_id = int(head.rsplit(" · article ", 1)[1])  # an admin reads it here
+
+    [done] = await bot.ask(ADMIN, f"/removearticle {article_id} 999", user_id=ADMIN)
+    text = check_message_text(done["text"], "HTML").text
+    assert text.startswith("Removed 1 article: no answer or digest quotes it from now on.")
+    assert f"• {article_id} · " in text and "Not removed: 999: no article has that id" in text
+
+    # hidden at once, in this bot's indexes: no refresh to wait for
+    engine = bot.app.bot_data.engine
+    assert article_id not in {hit.sentence_id for hit in engine.articles.search(keeper.title, 10)}
+    [again] = await bot.ask(USER, "lighthouse keeper")
+    assert keeper.title not in again["text"]
+    assert await bot.press(USER, answer, full) == "That article is no longer in the corpus."
+    assert await bot.rows("SELECT count(*) FROM articles WHERE id = ?", article_id) == [(0,)]
+
+
+async def test_only_admins_remove_articles_and_the_usage_is_told(bot: Harness) -> None:
+    [refused] = await bot.ask(GROUP, "/removearticle 1", user_id=USER, chat_type="supergroup")
+    assert refused["text"].startswith("Only the bot's admins can use that command")
+    assert await bot.rows("SELECT count(*) FROM removed_articles") == [(0,)]
+    [usage] = await bot.ask(ADMIN, "/removearticle", user_id=ADMIN)
+    assert usage["text"].startswith("Usage: /removearticle ID|URL ...")
+    [many] = await bot.ask(ADMIN, "/removearticle " + " ".join(["1"] * 21), user_id=ADMIN)
+    assert many["text"].endswith("(at most 20 at once)")
+    assert await bot.rows("SELECT count(*) FROM removed_articles") == [(0,)]
+
+
+def test_a_removal_report_is_escaped_and_within_the_limit() -> None:
+    hostile = Attribution(7, "<b>Rates</b> & " * 500, "A <B>", (), None, None)
+    report = RemovalReport([hostile] * 20, [("<x>" * 2000, "no article has that id")])
+    shown = [check_message_text(html, "HTML").text for html in render_removal(report)]
+    assert all(len(text) <= 4096 for text in shown)
+    joined = "\n".join(shown)
+    assert joined.count("• 7 · <b>Rates</b> & ") == 20 and "A <B>" in joined
+    assert "Not removed: <x><x>" in joined
