@@ -118,7 +118,10 @@ async def add_feed(update: Update, context: Context) -> None:
         await _reply(update, ADD_USAGE)
         return
     try:
-        feed, created = await context.bot_data.engine.add_feed(*parsed)
+        shared = context.bot_data
+        feed, created = await shared.engine.add_feed(
+            *parsed, allow_private=shared.settings.allow_private_urls
+        )
     except FeedError as exc:
         await _reply(update, f"{escape(str(exc))}\n{ADD_USAGE}")
         return

@@ -369,10 +369,16 @@ class Engine:
     # --- feeds ----------------------------------------------------------------------------
 
     async def add_feed(
-        self, url: str, name: str | None = None, interval: float | None = None
+        self,
+        url: str,
+        name: str | None = None,
+        interval: float | None = None,
+        allow_private: bool = True,
     ) -> tuple[Feed, bool]:
-        """Register a feed, due at once, or resume it; returns it and whether it is new."""
-        return await self._feeds.add(url, name, interval)
+        """Register a feed, due at once, or resume it; returns it and whether it is new.
+        Without `allow_private`, one at a private or local address is refused
+        (`FeedRegistry.add`)."""
+        return await self._feeds.add(url, name, interval, allow_private)
 
     async def feeds(self) -> list[Feed]:
         """Every feed, in the order they were added."""

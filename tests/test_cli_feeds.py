@@ -164,6 +164,34 @@ def test_a_mistyped_or_malformed_address_is_refused_without_its_credentials(
     assert "99999" not in listed and "PW" not in listed
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8765/feed.rss",
+        "http://localhost/feed.rss",
+        "http://[::1]/feed",
+        "https://10.1.2.3/feed",
+        "http://[::ffff:192.168.0.1]/f",
+    ],
+)
+def test_a_feed_at_a_private_address_is_refused_when_added(
+    capsys: pytest.CaptureFixture[str],
+    db_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    url: str,
+) -> None:
+    """It was added ("it is due now"), and refused at every poll."""
+    monkeypatch.delenv("NEWSBOT_ALLOW_PRIVATE_URLS")
+    code, out, err = run(capsys, db_path, "feeds", "add", url)
+    assert code == 2 and out == "", out
+    assert "is a private or local address" in err and "NEWSBOT_ALLOW_PRIVATE_URLS=1" in err
+    code, out, _ = run(capsys, db_path, "feeds", "add", "http://93.184.216.34/feed.rss")
+    assert code == 0 and out.startswith("added feed 1:")  # a public address, and names, pass
+    monkeypatch.setenv("NEWSBOT_ALLOW_PRIVATE_URLS", "1")
+    code, out, _ = run(capsys, db_path, "feeds", "add", url)
+    assert code == 0 and out.startswith("added feed 2:")
+
+
 def test_every_feeds_command_has_help() -> None:
     parser = build_parser()
     commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))

@@ -456,7 +456,9 @@ def test_a_poll_past_the_file_size_limit_stops_with_what_to_do_rlimit(
     rss = f'<rss version="2.0"><channel><title>Harbour</title>{items}</channel></rss>'
     feed_server.routes["/big.rss"] = Route(body=rss.encode(), content_type="application/rss+xml")
     env = clean_env(NEWSBOT_ALLOW_PRIVATE_URLS="1")
-    added = run_newsbot(["feeds", "add", "--db", "news.db", feed_server.url("/big.rss")], tmp_path)
+    added = run_newsbot(
+        ["feeds", "add", "--db", "news.db", feed_server.url("/big.rss")], tmp_path, env=env
+    )
     assert added.returncode == 0, added.stderr
     full = run_newsbot(
         ["feeds", "poll", "--quiet", "--db", "news.db"], tmp_path, env=env, file_size=64 << 10

@@ -163,6 +163,25 @@ async def test_commands_are_refused_to_others_and_outside_private_chats(bot: Har
     assert await bot.app.bot_data.engine.feeds() == []
 
 
+async def test_addfeed_refuses_a_private_address_unless_the_settings_allow_it(
+    fake_telegram: FakeTelegramServer, db_path: Path
+) -> None:
+    settings = Settings(
+        db_path=db_path,
+        token=TEST_TOKEN,
+        api_base_url=fake_telegram.base_url,
+        admins=frozenset({ADMIN}),
+    )
+    app = build_application(settings)
+    async with running(app):
+        refused = await command(
+            Harness(app, fake_telegram, db_path), "/addfeed http://127.0.0.1:8080/feed.rss"
+        )
+    assert "127.0.0.1 is a private or local address" in refused
+    assert "NEWSBOT_ALLOW_PRIVATE_URLS=1" in refused
+    assert run_sql(db_path, "SELECT count(*) FROM feeds") == [(0,)]
+
+
 async def test_bad_arguments_get_usage_and_the_reason(bot: Harness) -> None:
     usage = await command(bot, "/addfeed")
     assert usage.startswith("Usage: /addfeed URL [name], e.g. /addfeed https://example.org/")

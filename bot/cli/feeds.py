@@ -63,7 +63,9 @@ async def cmd_feeds(settings: Settings, args: argparse.Namespace) -> int:
     try:
         if args.feeds_command == "add":
             try:
-                feed, created = await engine.add_feed(args.url, args.name, args.every)
+                feed, created = await engine.add_feed(
+                    args.url, args.name, args.every, settings.allow_private_urls
+                )
             except FeedError as exc:
                 print(f"newsbot feeds add: {exc}", file=sys.stderr)
                 return EXIT_USAGE

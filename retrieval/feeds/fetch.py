@@ -170,6 +170,20 @@ def is_public_address(address: str) -> bool:
     return True
 
 
+def named_local(url: httpx.URL) -> str | None:
+    """The URL's host if it names a private or local address itself (an IP address, or
+    localhost): known before any lookup, as a feed is added. A name that resolves to one is
+    refused when fetched (`_GuardedBackend`)."""
+    host = url.host
+    if host == "localhost" or host.endswith(".localhost"):
+        return host
+    try:
+        ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return None
+    return None if is_public_address(host) else host
+
+
 class _GuardedBackend(httpcore.AsyncNetworkBackend):
     """Resolves host names itself, refuses non-public addresses, connects to a checked one."""
 

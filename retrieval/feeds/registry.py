@@ -18,7 +18,7 @@ import aiosqlite
 from retrieval.corpus.db import rows_for_ids, transaction
 from retrieval.corpus.text import clean_line
 from retrieval.errors import FeedError, FetchError
-from retrieval.feeds.fetch import check_url
+from retrieval.feeds.fetch import check_url, named_local
 from retrieval.wording import quoted
 
 DEFAULT_INTERVAL = 15 * 60.0
@@ -263,12 +263,18 @@ class FeedRegistry:
         self.conn = conn
 
     async def add(
-        self, url: str, name: str | None = None, interval: float | None = None
+        self,
+        url: str,
+        name: str | None = None,
+        interval: float | None = None,
+        allow_private: bool = True,
     ) -> tuple[Feed, bool]:
         """Register a feed, due at once; returns it and whether it is new.
 
         Adding a feed that is already registered resumes it if it was paused, makes it due,
         and changes its name or interval where given. Writes one row; fetches nothing.
+        Without `allow_private` (NEWSBOT_ALLOW_PRIVATE_URLS), an address that names a
+        private or local host itself is refused now, not at every poll.
         """
         url = url.strip()
         if len(url) > MAX_URL:  # every notice about the feed names it
@@ -277,9 +283,14 @@ class FeedRegistry:
                 f"{MAX_URL:,} characters"
             )
         try:
-            check_url(url)
+            parsed = check_url(url)
         except FetchError as exc:  # said to a chat, or logged: credentials masked
             raise FeedError(f"cannot add {quoted(masked(url, url), 200)}: {exc}") from None
+        if not allow_private and (local := named_local(parsed)) is not None:
+            raise FeedError(
+                f"cannot add {quoted(masked(url, url), 200)}: {local} is a private or local "
+                "address, which newsbot does not fetch from unless NEWSBOT_ALLOW_PRIVATE_URLS=1"
+            )
         name = clean_line(name)[:MAX_NAME] or None if name else None
         if interval is not None and interval < MIN_INTERVAL:
             raise FeedError("interval too short: poll at most once a minute")
