@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import random
+import re
 import zlib
 from pathlib import Path
 
@@ -74,6 +76,28 @@ def test_max_expanded_takes_a_size(db_path: Path, tmp_path: Path) -> None:
     path.write_bytes(gzip.compress(json.dumps(GOOD).encode() + b"\n" + b" " * 3_000_000))
     assert main(["ingest", "--quiet", "--db", str(db_path), "--max-expanded", "1M", str(path)])
     assert not main(["ingest", "--quiet", "--db", str(db_path), "--max-expanded", "4M", str(path)])
+
+
+def test_the_cap_suggested_is_one_that_reads_a_genuine_file(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A cap given far too low was suggested four times over, and that failed again, and
+    so on: the suggestion is at least the default ratio of the file's size."""
+    words = [f"word{n}" for n in range(5_000)]
+    rng = random.Random(5)
+    lines = "".join(
+        json.dumps({"title": f"Story {i}", "text": " ".join(rng.choices(words, k=400)) + "."})
+        + "\n"
+        for i in range(1_500)
+    )
+    path = tmp_path / "export.jsonl.gz"
+    path.write_bytes(gzip.compress(lines.encode()))
+    assert main(["ingest", "--quiet", "--db", str(db_path), "--max-expanded", "1K", str(path)])
+    suggested = re.search(r"--max-expanded (\d+M)", capsys.readouterr().err)
+    assert suggested is not None
+    assert not main(
+        ["ingest", "--quiet", "--db", str(db_path), "--max-expanded", suggested[1], str(path)]
+    )
 
 
 def test_a_truncated_gzip_keeps_the_records_before_the_cut(tmp_path: Path) -> None:

@@ -90,11 +90,14 @@ def _cap_for(compressed_size: int, max_expanded: int | None) -> tuple[int, str]:
 class _Capped(io.RawIOBase):
     """Decompressed bytes of a file: up to `cap` of them, then ExpansionCapError."""
 
-    def __init__(self, inner: gzip.GzipFile, cap: int, why: str) -> None:
+    def __init__(self, inner: gzip.GzipFile, cap: int, why: str, compressed_size: int) -> None:
         self._inner = inner
         self._cap = cap
         self._why = why
         self._total = 0
+        # the cap to suggest: 4 times this one, and no less than the default's ratio (a cap
+        # given far under it was suggested a few times over, and each of those failed again)
+        self._raise_to = max(4 * cap, EXPANSION_RATIO * compressed_size)
 
     def readable(self) -> bool:
         return True
@@ -112,7 +115,7 @@ class _Capped(io.RawIOBase):
                 raise ExpansionCapError(
                     f"decompresses to more than {size_text(self._cap)}{self._why}: likely a "
                     "decompression bomb, and refused; if the file is genuine, raise the cap "
-                    f"with newsbot ingest --max-expanded {-(-self._cap * 4 // MiB)}M"
+                    f"with newsbot ingest --max-expanded {-(-self._raise_to // MiB)}M"
                 )
         self._total += len(data)
         buffer[: len(data)] = data
@@ -130,8 +133,9 @@ def read_records(path: Path, max_expanded: int | None = None) -> Iterator[Record
         with path.open("rb") as raw:
             stream: IO[bytes] = raw
             if path.name.lower().endswith(".gz"):
-                cap, why = _cap_for(path.stat().st_size, max_expanded)
-                capped = _Capped(gzip.GzipFile(fileobj=raw, mode="rb"), cap, why)
+                size = path.stat().st_size
+                cap, why = _cap_for(size, max_expanded)
+                capped = _Capped(gzip.GzipFile(fileobj=raw, mode="rb"), cap, why, size)
                 stream = io.BufferedReader(capped, buffer_size=_CHUNK)
             yield from _read_stream(stream, suffix, str(path))
     except ParseError:
