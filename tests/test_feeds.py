@@ -121,6 +121,16 @@ async def test_one_feed_is_one_row_and_a_removed_feeds_id_is_never_given_again(
         await feeds.remove(str(other.id))
         newest, _ = await feeds.add("https://news.test/sport.rss")
         assert newest.id == other.id + 1
+        # stored as typed by a release before: adding it again resumes it, no second feed
+        await conn.execute(
+            "INSERT INTO feeds (url, interval_s, added_ts, next_poll_ts, paused_ts)"
+            " VALUES ('HTTP://OLD.TEST:80/Feed', 900, 0, 0, 1)"
+        )
+        for typed in ("HTTP://OLD.TEST:80/Feed", "http://old.test/Feed"):
+            resumed, created = await feeds.add(typed)
+            assert not created and resumed.url == "HTTP://OLD.TEST:80/Feed"
+            assert resumed.paused_ts is None
+        assert len(await feeds.all()) == 4  # World, world, sport, old
     finally:
         await conn.close()
 

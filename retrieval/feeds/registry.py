@@ -295,9 +295,9 @@ class FeedRegistry:
         if interval is not None and interval < MIN_INTERVAL:
             raise FeedError("interval too short: poll at most once a minute")
         now = time.time()
-        url = _plain(url)
         async with transaction(self.conn):
-            existing = await self.get(url)
+            existing = await self.get(url)  # as given, or as stored before it was made plain
+            url = _plain(url)
             if existing is None:
                 # an id never given before: `feeds remove 5` in a script must not reach a
                 # feed added after feed 5 was removed
@@ -317,7 +317,7 @@ class FeedRegistry:
                     " paused_ts = NULL, failures = 0, next_poll_ts = ? WHERE id = ?",
                     (name, interval, now, existing.id),
                 )
-            feed = await self.get(url)
+            feed = await self.get(url if existing is None else existing.id)
         assert feed is not None
         return feed, existing is None
 
@@ -334,6 +334,10 @@ class FeedRegistry:
             params = (ref.strip(), _plain(ref), ref.strip())
         async with self.conn.execute(sql, params) as cur:
             row = await cur.fetchone()
+        if row is None and isinstance(ref, str) and not ref.strip().isdigit():
+            # stored by a release before `add` made addresses plain: a few rows to read
+            plain = _plain(ref)
+            return next((f for f in await self.all() if _plain(f.url) == plain), None)
         return _feed(row) if row else None
 
     async def remove(self, ref: str | int) -> Feed:
