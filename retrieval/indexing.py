@@ -24,8 +24,8 @@ from pathlib import Path
 import numpy as np
 
 from retrieval.corpus.dates import BARE_DATE_HOUR
-from retrieval.corpus.db import database_id
-from retrieval.corpus.removals import removed_since
+from retrieval.corpus.db import database_id, snapshot
+from retrieval.corpus.removals import Removed, removed_since
 from retrieval.corpus.store import CorpusStore
 from retrieval.errors import IndexFileError, IndexWriteError
 from retrieval.index.files import index_dir, load_segments, save_index
@@ -48,6 +48,7 @@ class Docs:
     folder: Callable[[str | os.PathLike[str]], Path]
     signature: str
     count_upto: Callable[[CorpusStore, int], Awaitable[int]]
+    removed: Callable[[Removed], Sequence[int]]  # its docs of removed articles
 
 
 def article_document(title: str, text: str) -> str:
@@ -62,12 +63,19 @@ def article_index_dir(db_path: str | os.PathLike[str]) -> Path:
 # Each doc's time is its article's (`CorpusStore.sentences_after`); how a bare date is timed
 # is part of what an index holds, so an index made under another rule is rebuilt.
 _TIMES = f":bare-date-hour={BARE_DATE_HOUR}"
-SENTENCES = Docs("index", index_dir, _TIMES, lambda s, w: s.count_sentences_upto(w))
+SENTENCES = Docs(
+    "index",
+    index_dir,
+    _TIMES,
+    lambda s, w: s.count_sentences_upto(w),
+    lambda removed: removed.sentences,
+)
 ARTICLES = Docs(
     "article index",
     article_index_dir,
     f":articles:title={TITLE_REPEATS}{_TIMES}",
     lambda s, w: s.count_articles_upto(w),
+    lambda removed: removed.articles,
 )
 
 
@@ -92,16 +100,17 @@ async def open_indexes(
     """
     db_id = await database_id(store.conn)
     tokenizer, params = Tokenizer(), BM25Params()
-    removed = await removed_since(store.conn, 0)
+    # what both hide at least: each load reads the removals again, with its counts
+    hidden_upto = (await removed_since(store.conn, 0)).removal
     if anew:
         sentences, articles = Index(tokenizer, params), Index(tokenizer, params)
         rebuilt_sentences = rebuilt_articles = True
     else:
         sentences, rebuilt_sentences = await _load(
-            store, db_path, SENTENCES, db_id, tokenizer, params, removed.sentences
+            store, db_path, SENTENCES, db_id, tokenizer, params
         )
         articles, rebuilt_articles = await _load(
-            store, db_path, ARTICLES, db_id, tokenizer, params, removed.articles
+            store, db_path, ARTICLES, db_id, tokenizer, params
         )
     added = await catch_up_both(sentences, articles, store, progress)
     for index, docs, changed in (
@@ -114,7 +123,7 @@ async def open_indexes(
                 save_index(index, docs.folder(db_path), db_id, signature(index, docs))
             except IndexWriteError as exc:
                 log.warning("%s. Until then the index is built in memory at every start.", exc)
-    return sentences, articles, removed.removal
+    return sentences, articles, hidden_upto
 
 
 async def hide_removed(store: CorpusStore, sentences: Index, articles: Index, after: int) -> int:
@@ -136,11 +145,15 @@ async def _load(
     db_id: str,
     tokenizer: Tokenizer,
     params: BM25Params,
-    removed: Sequence[int],
 ) -> tuple[Index, bool]:
     """The saved index of `docs` if it is valid for the database, else an empty one to
-    rebuild; and whether it is that empty one. The docs of `removed` articles are hidden
-    in it: it holds them, and the database no longer does."""
+    rebuild; and whether it is that empty one.
+
+    The docs of removed articles are hidden in it (the index holds them, the database no
+    longer does), and it is valid when the docs it holds otherwise are those the database
+    holds up to its watermark, and it hides no other doc (one saved hidden, of a database
+    since restored from a backup made before the removal). The removals and the count are
+    read in one snapshot: a removal committed between them would look like a lost doc."""
     folder = docs.folder(db_path)
     expected: dict[str, object] = {
         "database_id": db_id,
@@ -149,8 +162,13 @@ async def _load(
     try:
         segments, watermark, count = load_segments(folder, expected)
         index = Index(tokenizer, params, segments, watermark)
-        held = await asyncio.to_thread(index.hide, removed)
-        if await docs.count_upto(store, watermark) != count - held:
+        async with snapshot(store.conn):
+            removed = await removed_since(store.conn, 0)
+            stored = await docs.count_upto(store, watermark)
+        held = await asyncio.to_thread(index.hide, docs.removed(removed))
+        if index.hidden != held:
+            raise IndexFileError("it hides docs the database does not say were removed")
+        if stored != count - held:
             raise IndexFileError("the database no longer holds the indexed docs")
     except IndexFileError as exc:
         if folder.exists() and str(exc) != "no index yet":

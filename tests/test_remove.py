@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import shutil
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import aiosqlite
@@ -10,7 +13,9 @@ import pytest
 
 from bot.cli.commands import EXIT_FAILED
 from bot.cli.main import main
-from retrieval.corpus.removals import remove_articles
+from retrieval import indexing
+from retrieval.corpus.db import connect
+from retrieval.corpus.removals import Removed, remove_articles, removed_since
 from retrieval.engine import Engine
 from retrieval.engine import remove_articles as remove_from
 from retrieval.feeds.fetch import Fetcher
@@ -33,6 +38,13 @@ def quoted_articles(result: SearchResult) -> set[int]:
 
 def rebuilt(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [r.getMessage() for r in caplog.records if r.getMessage().startswith("rebuilding")]
+
+
+def restore(backup: Path, db_path: Path) -> None:
+    """Put a backup in the database's place, as an admin restores one."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    shutil.copy(backup, db_path)
 
 
 def ingested(tmp_path: Path) -> str:
@@ -209,3 +221,62 @@ async def test_nothing_of_a_removed_article_is_left_but_its_ids(
     assert "Aslanduz" not in text and "Azerbaijani" not in text and "intellinews" not in text
     removed = run_sql(small_engine.db_path, "SELECT sentence_id FROM removed_sentences")
     assert [r[0] for r in removed] == [1, 2, 3]
+
+
+async def test_a_removal_while_an_index_loads_rebuilds_nothing(
+    engine: Engine, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Read apart, the removals and the count of stored docs could straddle a removal,
+    which looked like a lost doc: both indexes were rebuilt (minutes, on a large corpus)."""
+    await engine.add_articles(SMALL_CORPUS)
+    await engine.refresh()
+    await engine.save_index()
+    await engine.close()
+    other = await connect(engine.db_path)
+    reads: list[int] = []
+
+    async def racing(conn: aiosqlite.Connection, after: int) -> Removed:
+        found = await removed_since(conn, after)
+        reads.append(after)
+        if len(reads) == 2:  # the sentence index's load: just after its read
+            await remove_articles(other, ["1"])
+        return found
+
+    monkeypatch.setattr(indexing, "removed_since", racing)
+    caplog.set_level(logging.WARNING)
+    try:
+        reopened = await Engine.open(engine.db_path)
+    finally:
+        await other.close()
+    try:
+        assert rebuilt(caplog) == [] and len(reads) >= 2
+        await reopened.refresh()
+        assert reopened.index.search("Aslanduz", 10) == []
+        assert 1 not in quoted_articles(await reopened.ask(QUESTION, as_of=AS_OF))
+    finally:
+        await reopened.close()
+
+
+async def test_an_index_hiding_what_a_restored_database_holds_is_rebuilt(
+    engine: Engine, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Saved hidden, then the database restored from a backup made before the removal: the
+    counts matched, so the index was trusted, and the restored article was never found."""
+    await engine.add_articles(SMALL_CORPUS)
+    await engine.refresh()
+    backup = tmp_path / "backup.db"
+    with closing(sqlite3.connect(engine.db_path)) as live, closing(sqlite3.connect(backup)) as b:
+        live.backup(b)
+    await remove_from(engine.db_path, ["1"])
+    await engine.refresh()
+    await engine.save_index()  # its segments saved with the article hidden
+    await engine.close()
+    restore(backup, engine.db_path)
+
+    caplog.set_level(logging.WARNING)
+    reopened = await Engine.open(engine.db_path)
+    try:
+        assert "it hides docs the database does not say were removed" in caplog.text
+        assert 1 in quoted_articles(await reopened.ask(QUESTION, as_of=AS_OF))
+    finally:
+        await reopened.close()

@@ -291,6 +291,19 @@ async def transaction(conn: aiosqlite.Connection) -> AsyncIterator[None]:
         raise
 
 
+@contextlib.asynccontextmanager
+async def snapshot(conn: aiosqlite.Connection) -> AsyncIterator[None]:
+    """One read transaction: every read in the block sees the database as of its first
+    read, whatever other processes commit meanwhile (WAL). `conn` must be in autocommit
+    mode, as `connect` opens it."""
+    await _through(conn, "BEGIN DEFERRED")
+    try:
+        yield
+    finally:
+        if conn.in_transaction:
+            await _through(conn, "COMMIT")
+
+
 async def _through(conn: aiosqlite.Connection, statement: str) -> None:
     """Run `statement`; if cancelled meanwhile, wait until it has run, then be cancelled, so
     the connection's state (`in_transaction`) is known when the cancellation goes on."""

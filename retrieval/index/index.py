@@ -315,6 +315,11 @@ class Index:
     def __len__(self) -> int:
         return self._snapshot.docs
 
+    @property
+    def hidden(self) -> int:
+        """How many of its docs are hidden (`hide`): held, never found."""
+        return sum(segment.hidden for segment in self._snapshot.segments)
+
     # --- growing ----------------------------------------------------------------------
 
     def add(self, rows: Sequence[Row]) -> int:

@@ -97,9 +97,16 @@ class Segment:
         return float(times.max()) if len(times) else -np.inf
 
     @cached_property
+    def hidden(self) -> int:
+        """How many of its docs are hidden (`hiding`)."""
+        if not self.docs or float(self.doc_time.max()) != HIDDEN:
+            return 0
+        return int(np.count_nonzero(self.doc_time == HIDDEN))
+
+    @property
     def hides(self) -> bool:
-        """Whether the segment holds hidden docs (`hiding`): a search looks at their times."""
-        return bool(self.docs) and float(self.doc_time.max()) == HIDDEN
+        """Whether the segment holds hidden docs: a search looks at their times."""
+        return self.hidden > 0
 
     @property
     def total_len(self) -> int:
