@@ -114,7 +114,7 @@ class Seeding:
     report: IngestReport | None
     empty: bool
     read_only: bool = False  # empty, and opened read-only: nothing could be ingested
-    ingest_begun: bool = False  # empty, but someone's ingest began: the seeds are not theirs
+    in_use: bool = False  # empty, but someone's corpus (`CorpusStore.in_use`): not seeded
 
     @property
     def message(self) -> str | None:
@@ -124,11 +124,12 @@ class Seeding:
                 "the database is empty, and it can only be read here (no right to write "
                 "there, or no room): ingest some articles where it can be written"
             )
-        if self.ingest_begun:
+        if self.in_use:
             return (
-                "the database is empty, but an ingest into it began (it stored nothing, or "
-                "is still at work elsewhere), so the seeds are not added to that corpus: "
-                "ingest some articles (newsbot ingest PATH)"
+                "the database is empty, but it is someone's corpus (an ingest into it began "
+                "and stored nothing, or is still at work elsewhere, or its articles were "
+                "removed), so the seeds are not added to it: ingest some articles (newsbot "
+                "ingest PATH)"
             )
         if self.report is not None:
             failed = "".join(f"; failed: {f}" for f in self.report.failures[:SEED_FAILURES])
@@ -317,8 +318,8 @@ class Engine:
             return Seeding(seeds, None, empty=False)
         if self.read_only:
             return Seeding(seeds, None, empty=True, read_only=True)
-        if await self._store.ingest_begun():
-            return Seeding(seeds, None, empty=True, ingest_begun=True)
+        if await self._store.in_use():
+            return Seeding(seeds, None, empty=True, in_use=True)
         if not await asyncio.to_thread(seeds.is_dir):
             return Seeding(seeds, None, empty=True)
         report = await ingest_paths(self._store, [seeds])

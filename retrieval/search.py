@@ -221,8 +221,8 @@ class Searcher:
         nothing matches at all, or there is nothing to match."""
         if as_of is not None and self.index.search(tokens, 1):
             return SearchResult(question, (), nothing_by=as_of)
-        if not len(self.index):  # not the question's fault
-            return SearchResult(question, (), "The news corpus holds no articles yet.")
+        if len(self.index) == self.index.hidden:  # not the question's fault
+            return SearchResult(question, (), "The news corpus holds no articles.")
         return SearchResult(
             question,
             (),

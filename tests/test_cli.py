@@ -413,8 +413,8 @@ def test_a_database_an_ingest_began_is_not_seeded(
     capsys.readouterr()
     assert main(["ask", "--db", str(db_path), QUESTION]) == 0
     out, err = capsys.readouterr()
-    assert "an ingest into it began" in err and "the seeds are not added" in err
-    assert out == "The news corpus holds no articles yet.\n"
+    assert "an ingest into it began" in err and "the seeds are not added to it" in err
+    assert out == "The news corpus holds no articles.\n"
     assert run_sql(db_path, "SELECT count(*) FROM articles") == [(0,)]
 
 
@@ -435,7 +435,7 @@ def test_seeds_that_fail_say_which_and_that_the_corpus_is_still_empty(
     assert err.rstrip().endswith(
         ": the corpus is still empty, ingest some articles (newsbot ingest PATH)"
     )
-    assert out == "The news corpus holds no articles yet.\n"
+    assert out == "The news corpus holds no articles.\n"
 
 
 def test_the_folder_that_holds_the_database_can_be_ingested_again(
@@ -462,7 +462,7 @@ def test_ask_with_no_articles_and_no_seed_folder_says_what_to_do(
     assert main(["ask", "--db", str(db_path), QUESTION]) == 0
     out, err = capsys.readouterr()
     assert "no seed folder" in err and "newsbot ingest PATH" in err
-    assert out == "The news corpus holds no articles yet.\n"
+    assert out == "The news corpus holds no articles.\n"
 
 
 def test_a_page_without_full_stops_gives_an_answer_of_sane_length(

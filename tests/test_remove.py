@@ -280,3 +280,19 @@ async def test_an_index_hiding_what_a_restored_database_holds_is_rebuilt(
         assert 1 in quoted_articles(await reopened.ask(QUESTION, as_of=AS_OF))
     finally:
         await reopened.close()
+
+
+def test_a_corpus_whose_articles_were_all_removed_is_not_seeded_again(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An empty database was taken for a new one: the seed article, removed, came back at
+    the next ask, and questions were told to try other words."""
+    db = str(tmp_path / "news.db")
+    assert main(["--db", db, "ask", QUESTION]) == 0  # seeded
+    assert main(["--db", db, "remove", "1"]) == 0
+    capsys.readouterr()
+    assert main(["--db", db, "ask", QUESTION]) == 0
+    out, err = capsys.readouterr()
+    assert out == "The news corpus holds no articles.\n"
+    assert "its articles were removed" in err and "the seeds are not added to it" in err
+    assert run_sql(Path(db), "SELECT count(*) FROM articles") == [(0,)]

@@ -9,6 +9,7 @@ loop. `CorpusStore` reads and writes through the engine's aiosqlite connection;
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import sqlite3
 import threading
@@ -378,16 +379,25 @@ class CorpusStore:
 
     async def note_ingest(self) -> None:
         """Record that an ingest of someone's articles began (committed at once, before its
-        first batch): an empty database is then not one to seed (`ingest_begun`)."""
-        await self.conn.execute(
-            "INSERT OR IGNORE INTO meta (key, value) VALUES ('ingest_begun', ?)", (time.time(),)
-        )
+        first batch): an empty database is then not one to seed (`in_use`)."""
+        if not await self.is_empty():  # a read: no lock to wait for while another writes
+            return
+        with contextlib.suppress(sqlite3.OperationalError):  # locked, full: the ingest says so
+            await self.conn.execute(
+                "INSERT OR IGNORE INTO meta (key, value) VALUES ('ingest_begun', ?)",
+                (time.time(),),
+            )
 
-    async def ingest_begun(self) -> bool:
-        """Whether an ingest ever began here: one still running in another process, or
-        stopped before it stored anything."""
-        async with self.conn.execute("SELECT 1 FROM meta WHERE key = 'ingest_begun'") as cur:
-            return await cur.fetchone() is not None
+    async def in_use(self) -> bool:
+        """Whether this database is someone's corpus, empty or not: an ingest began here
+        (still at work in another process, or it stored nothing), or articles were removed
+        from it (all of them, maybe)."""
+        async with self.conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM meta WHERE key = 'ingest_begun')"
+            " OR EXISTS (SELECT 1 FROM removed_articles)"
+        ) as cur:
+            row = await cur.fetchone()
+        return bool(row and row[0])
 
     async def read_again(self, batch: int = 20_000, anew: bool = False) -> tuple[int, int]:
         """Fill in what ingest reads once (`prepare_articles`) where it is missing or was
