@@ -43,8 +43,8 @@ _HELP = {
     "remove": (
         "take articles out: retracted, or stored by mistake",
         "Remove articles, each named by its id (`ask --json` shows it) or its address: "
-        "their text and sentences are deleted, no answer or digest quotes them, and a feed "
-        "does not bring them back. Exits 1 if any names no stored article.",
+        "their text and sentences are deleted, no answer or digest quotes them, and no feed "
+        "brings them back (an ingest by hand does). Exits 1 if any names no stored article.",
     ),
     "reindex": (
         "rebuild the search index from the database",

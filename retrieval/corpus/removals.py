@@ -1,7 +1,9 @@
 """Taking articles out of the corpus: a retraction, a story stored by mistake.
 
 A removed article is deleted with everything of it (its sentences, title terms, archive
-mark; a feed's entry keeps its key, its article gone, so the feed does not bring it back).
+mark). What is kept is what finds it again: its ids, its canonical address and the
+fingerprint of its words, so that no feed brings it back (`removed_among`); an ingest of it
+by hand stores it again, under a new id.
 The indexes are caches of the database that only ever grow, so they may still hold the
 article's docs: `removed_articles` and `removed_sentences` (migration 22) keep the ids, and
 whoever holds an index hides them there (`Index.hide`): at load, and a running bot at each
@@ -17,8 +19,8 @@ from dataclasses import dataclass, field
 
 import aiosqlite
 
-from retrieval.corpus.db import transaction
-from retrieval.corpus.store import ATTRIBUTION_COLUMNS, attribution
+from retrieval.corpus.db import rows_for_ids, transaction
+from retrieval.corpus.store import ATTRIBUTION_COLUMNS, PreparedArticle, attribution
 from retrieval.corpus.text import canonical_url
 from retrieval.models import Attribution
 
@@ -63,8 +65,9 @@ async def remove_articles(conn: aiosqlite.Connection, refs: Sequence[str]) -> Re
                 continue
             report.removed.append(attribution(row))
             cur = await conn.execute(
-                "INSERT INTO removed_articles (article_id, removed_ts) VALUES (?, ?)",
-                (article_id, now),
+                "INSERT INTO removed_articles (article_id, removed_ts, url, content_hash)"
+                " SELECT id, ?, url, content_hash FROM articles WHERE id = ?",
+                (now, article_id),
             )
             await conn.execute(
                 "INSERT INTO removed_sentences (sentence_id, removal)"
@@ -99,6 +102,25 @@ async def _article_of(conn: aiosqlite.Connection, ref: str) -> int | str:
     async with conn.execute("SELECT id FROM articles WHERE url = ?", (url,)) as cur:
         row = await cur.fetchone()
     return int(row[0]) if row else "no stored article has that address"
+
+
+async def removed_among(
+    conn: aiosqlite.Connection, articles: Sequence[PreparedArticle]
+) -> set[int]:
+    """The positions in `articles` of those removed before: the same canonical address or
+    the same words as a removed article (what `CorpusStore.add_articles` takes for a copy)."""
+    urls = await rows_for_ids(
+        conn,
+        "SELECT url FROM removed_articles WHERE url IN ({ids})",
+        {a.url for a in articles if a.url is not None},
+    )
+    hashes = await rows_for_ids(
+        conn,
+        "SELECT content_hash FROM removed_articles WHERE content_hash IN ({ids})",
+        {a.content_hash for a in articles},
+    )
+    gone = {str(row[0]) for row in [*urls, *hashes]}
+    return {n for n, a in enumerate(articles) if a.url in gone or a.content_hash in gone}
 
 
 async def removed_since(conn: aiosqlite.Connection, removal: int) -> Removed:

@@ -458,4 +458,18 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX removed_sentences_removal ON removed_sentences (removal);
         """,
     ),
+    Migration(
+        23,
+        "removed articles kept out of feeds",
+        """
+        -- A removed article's canonical address and the fingerprint of its words (no text),
+        -- so that no feed brings it back: not the one it came from once that feed is
+        -- removed and added again, nor another that carries it (`FeedPoller`). An ingest
+        -- of it by hand stores it again. NULL: removed before this.
+        ALTER TABLE removed_articles ADD COLUMN url TEXT;
+        ALTER TABLE removed_articles ADD COLUMN content_hash TEXT;
+        CREATE INDEX removed_articles_url ON removed_articles (url);
+        CREATE INDEX removed_articles_hash ON removed_articles (content_hash);
+        """,
+    ),
 )

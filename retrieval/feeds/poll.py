@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 import aiosqlite
 
 from retrieval.corpus.formats import extract_article
+from retrieval.corpus.removals import removed_among
 from retrieval.corpus.store import CorpusStore, prepare_articles
 from retrieval.errors import FetchError, ParseError, StoreError
 from retrieval.feeds.feedformat import Entry, ParsedFeed, parse_feed
@@ -88,6 +89,7 @@ class FeedOutcome:
     waiting: int = 0  # new entries past MAX_ENTRIES_PER_POLL, left for the next poll
     added: int = 0
     duplicates: int = 0
+    removed: int = 0  # entries whose article was removed (`newsbot remove`): left out
     error: str | None = None  # why the feed itself failed
     problems: list[str] = field(default_factory=list)  # entries' pages, entries left out
     paused: bool = False  # this failure paused the feed
@@ -106,6 +108,8 @@ class FeedOutcome:
             f"{head}: {counted(self.new_entries, 'new entry', 'new entries')}, "
             f"{counted(self.added, 'article')} added, {counted(self.duplicates, 'duplicate')}"
         )
+        if self.removed:
+            line += f", {counted(self.removed, 'removed article')} left out"
         if self.waiting:
             line += f", {counted(self.waiting, 'more entry', 'more entries')} next poll"
         if self.problems:
@@ -275,11 +279,20 @@ class FeedPoller:
         ]
         prepared = await asyncio.to_thread(prepare_articles, [d for _, d in kept])
         async with self._database:
+            # a removed article stays out (`retrieval.corpus.removals`): seen, not stored
+            removed = await removed_among(self.store.conn, prepared)
+            gone = [
+                SeenEntry(e.key, None, links.get(e.key))
+                for n, (e, _) in enumerate(kept)
+                if n in removed
+            ]
+            kept = [entry for n, entry in enumerate(kept) if n not in removed]
+            prepared = [article for n, article in enumerate(prepared) if n not in removed]
             results = await self.store.add_articles(prepared)
             seen = [
                 SeenEntry(e.key, r.article_id, links.get(e.key))
                 for (e, d), r in zip(kept, results, strict=True)
-            ]
+            ] + gone
             given_up = await self.registry.record_success(
                 feed,
                 known + seen,
@@ -297,6 +310,7 @@ class FeedPoller:
             )
         outcome.added = sum(r.added for r in results)
         outcome.duplicates = len(results) - outcome.added + len(known)
+        outcome.removed = len(gone)
         return outcome
 
     async def _known(
