@@ -450,6 +450,11 @@ def test_the_folder_that_holds_the_database_can_be_ingested_again(
     out, err = capsys.readouterr()
     assert (tmp_path / "newsbot.db.index" / "manifest.json").is_file()
     assert "failed" not in err and out.count("0 failed") == 2
+    # another database's first save, killed before its manifest: a segment, a lock
+    shutil.copytree(tmp_path / "newsbot.db.index", tmp_path / "old.db.index")
+    (tmp_path / "old.db.index" / "manifest.json").unlink()
+    assert main(["ingest", "--db", db, str(tmp_path)]) == 0
+    assert "failed:" not in capsys.readouterr().err
 
 
 def test_ask_with_no_articles_and_no_seed_folder_says_what_to_do(

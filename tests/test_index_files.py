@@ -3,6 +3,8 @@ other corruption, and nothing the manifest names can be missing from the disk.""
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import json
 import os
 import shutil
@@ -14,6 +16,8 @@ import numpy as np
 import pytest
 
 from retrieval.engine import Engine
+from retrieval.errors import IndexWriteError
+from retrieval.index import files
 from retrieval.index.files import index_dir, save_index
 from retrieval.index.index import Index
 
@@ -277,3 +281,37 @@ def test_segments_merged_away_leave_the_disk_at_the_next_save(tmp_path: Path) ->
     named = {entry["name"] for entry in manifest["segments"]}
     assert len(saved) == 4 and len(named) < 4
     assert {p.name for p in folder.iterdir() if p.is_dir()} == named
+
+
+def test_a_failed_save_deletes_its_partial_files_while_it_holds_the_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Deleted after the lock was let go, they could be another process's, which had taken
+    the lock meanwhile and was writing its own segments."""
+    index = Index()
+    index.add([(1, "The harbour reopened."), (2, "The ferry resumed.")])
+    folder = tmp_path / "news.db.index"
+    locked_while_deleting: list[bool] = []
+    delete = files._delete_partials
+
+    def failing_save(*args: Any) -> None:
+        (folder / "abc.tmp").mkdir()
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    def watched_delete(where: Path) -> None:
+        with (where / "lock").open("a") as other:  # another process's open file
+            try:
+                fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                locked_while_deleting.append(True)
+            else:
+                fcntl.flock(other, fcntl.LOCK_UN)
+                locked_while_deleting.append(False)
+        delete(where)
+
+    monkeypatch.setattr(files, "_save_locked", failing_save)
+    monkeypatch.setattr(files, "_delete_partials", watched_delete)
+    with pytest.raises(IndexWriteError, match="no room"):
+        save_index(index, folder, "db")
+    assert locked_while_deleting == [True]
+    assert not (folder / "abc.tmp").exists()

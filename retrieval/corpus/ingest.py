@@ -149,8 +149,11 @@ def _walk(folder: Path) -> tuple[list[Path], list[Failure]]:
 
 def _an_index(folder: Path) -> bool:
     """Whether `folder` is one of newsbot's own indexes, saved beside a database: an ingest
-    of the folder that holds the database read their manifests and failed them as articles."""
-    return folder.name.endswith(".index") and (folder / "manifest.json").is_file()
+    of the folder that holds the database read their manifests and failed them as articles.
+    Its lock file is made first: a first save killed before its manifest leaves that."""
+    return folder.name.endswith(".index") and any(
+        (folder / name).is_file() for name in ("manifest.json", "lock")
+    )
 
 
 _GAVE_UP = (

@@ -121,9 +121,12 @@ def save_index(index: Index, folder: Path, db_id: str, signature: str | None = N
     """
     try:
         with _locked(folder):
-            _save_locked(index, folder, db_id, signature or index.signature)
+            try:
+                _save_locked(index, folder, db_id, signature or index.signature)
+            except OSError:
+                _delete_partials(folder)  # under the lock: not another saver's
+                raise
     except OSError as exc:
-        _delete_partials(folder)
         raise IndexWriteError(_unwritable(folder, exc)) from exc
 
 
