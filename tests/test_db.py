@@ -17,6 +17,7 @@ from retrieval.corpus.db import (
     connect,
     in_lists,
     rows_for_ids,
+    snapshot,
     transaction,
     tuples_for_ids_blocking,
 )
@@ -105,6 +106,33 @@ async def test_a_cancellation_while_begin_or_commit_runs_stays_a_cancellation(
     # a COMMIT that was under way is kept (the cancellation came too late to stop it)
     assert await count(conn) == (1 if statement == "COMMIT" else 0)
     assert not conn.in_transaction  # a BEGIN that ran is not left open either
+
+
+@pytest.mark.parametrize("statement", ["BEGIN DEFERRED", "COMMIT"])
+async def test_a_snapshot_cancelled_at_any_point_leaves_no_transaction(
+    conn: aiosqlite.Connection, monkeypatch: pytest.MonkeyPatch, statement: str
+) -> None:
+    """Cancelled while its BEGIN ran, a snapshot left the connection inside a read
+    transaction, and the next `transaction` failed ("within a transaction")."""
+    execute = conn.execute
+
+    def cancelled_during(sql: str, *args: object) -> object:
+        if sql == statement:
+            task = asyncio.current_task()
+            assert task is not None
+            asyncio.get_running_loop().call_soon(task.cancel)
+        return execute(sql, *args)
+
+    monkeypatch.setattr(conn, "execute", cancelled_during)
+    with pytest.raises(asyncio.CancelledError):
+        async with snapshot(conn):
+            await count(conn)
+            await asyncio.sleep(0)
+    monkeypatch.undo()
+    assert not conn.in_transaction
+    async with transaction(conn):
+        await execute("INSERT INTO t (tag) VALUES ('a')")
+    assert await count(conn) == 1
 
 
 async def test_rows_for_ids_reads_any_number_of_ids_with_extra_parameters(

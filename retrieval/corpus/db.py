@@ -295,9 +295,10 @@ async def transaction(conn: aiosqlite.Connection) -> AsyncIterator[None]:
 async def snapshot(conn: aiosqlite.Connection) -> AsyncIterator[None]:
     """One read transaction: every read in the block sees the database as of its first
     read, whatever other processes commit meanwhile (WAL). `conn` must be in autocommit
-    mode, as `connect` opens it."""
-    await _through(conn, "BEGIN DEFERRED")
+    mode, as `connect` opens it, and no other task may use it during the block (a write
+    of theirs would land inside it). Cancelled at any point, it leaves no transaction."""
     try:
+        await _through(conn, "BEGIN DEFERRED")
         yield
     finally:
         if conn.in_transaction:
