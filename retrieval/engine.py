@@ -27,6 +27,7 @@ from retrieval.corpus.store import (
     CorpusReader,
     CorpusStats,
     CorpusStore,
+    note_ingest,
     prepare_articles,
 )
 from retrieval.digest.digest import DEFAULT_LIMIT, Digest, Period, build_digest
@@ -273,7 +274,7 @@ class Engine:
         report: IngestReport | None = None,
     ) -> IngestReport:
         """Store every article under `paths` (see `ingest_paths`); `refresh` indexes them."""
-        await self._store.note_ingest()
+        await asyncio.to_thread(note_ingest, self.db_path)
         return await ingest_paths(self._store, paths, on_article, max_expanded, archive, report)
 
     async def add_articles(self, drafts: Sequence[ArticleDraft]) -> list[AddResult]:

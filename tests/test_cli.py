@@ -403,6 +403,27 @@ def test_an_ingest_into_a_database_kept_locked_stops_once_and_says_why(
     assert "added 20 articles" in capsys.readouterr().out
 
 
+def test_an_ingest_into_an_empty_database_kept_locked_waits_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Marking that an ingest began waited out the busy timeout first, then the ingest's
+    first write waited it again, for a message that said it had waited once."""
+    from retrieval.corpus import db as database
+
+    path = tmp_path / "news.db"
+    assert main(["--db", str(path), "feeds", "add", "https://news.test/a.rss"]) == 0  # made
+    batch = write_jsonl(tmp_path / "batch.jsonl", [{"title": "One", "text": "Story one."}])
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_S", 3.0)
+    with closing(sqlite3.connect(path, isolation_level=None)) as holder:
+        holder.execute("BEGIN EXCLUSIVE")
+        started = time.monotonic()
+        assert main(["ingest", "--quiet", "--db", str(path), str(batch)]) == EXIT_FAILED
+        took = time.monotonic() - started
+        holder.execute("ROLLBACK")
+    assert "another process has kept the database locked" in capsys.readouterr().err
+    assert took < 5.5  # one wait of 3 s, not two
+
+
 def test_a_database_an_ingest_began_is_not_seeded(
     db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import os
 import sqlite3
 import threading
 import time
@@ -225,6 +226,24 @@ def _stored_copy(
     return found
 
 
+def note_ingest(db_path: str | os.PathLike[str]) -> None:
+    """Record that an ingest of someone's articles began (committed at once, before its
+    first batch): an empty database is then not one to seed (`CorpusStore.in_use`).
+
+    Blocking, on a connection of its own that waits for no lock: a database another
+    process holds locked gets no mark, and the ingest's own first write says why, once."""
+    try:
+        with contextlib.closing(sqlite3.connect(db_path, timeout=0)) as conn:
+            if conn.execute("SELECT NOT EXISTS (SELECT 1 FROM articles)").fetchone()[0]:
+                with conn:
+                    conn.execute(
+                        "INSERT OR IGNORE INTO meta (key, value) VALUES ('ingest_begun', ?)",
+                        (time.time(),),
+                    )
+    except sqlite3.Error:
+        pass
+
+
 class CorpusStore:
     """Articles and sentences over one aiosqlite connection (owned by the caller)."""
 
@@ -376,17 +395,6 @@ class CorpusStore:
         async with self.conn.execute("SELECT NOT EXISTS (SELECT 1 FROM articles)") as cur:
             row = await cur.fetchone()
         return bool(row and row[0])
-
-    async def note_ingest(self) -> None:
-        """Record that an ingest of someone's articles began (committed at once, before its
-        first batch): an empty database is then not one to seed (`in_use`)."""
-        if not await self.is_empty():  # a read: no lock to wait for while another writes
-            return
-        with contextlib.suppress(sqlite3.OperationalError):  # locked, full: the ingest says so
-            await self.conn.execute(
-                "INSERT OR IGNORE INTO meta (key, value) VALUES ('ingest_begun', ?)",
-                (time.time(),),
-            )
 
     async def in_use(self) -> bool:
         """Whether this database is someone's corpus, empty or not: an ingest began here
