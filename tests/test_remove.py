@@ -184,8 +184,11 @@ def test_each_reference_is_removed_or_said_why_not(
         "newsbot remove: http://[x: neither an article id nor an address",
         "newsbot remove:  : neither an article id nor an address",
     ]
-    assert main(["--db", db, "remove", "2"]) == EXIT_FAILED
-    assert capsys.readouterr().err == "newsbot remove: 2: removed already\n"
+    assert main(["--db", db, "remove", "2", "https://example.com/markets?id=1&q=<rates>"]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "newsbot remove: 2: removed already",
+        "newsbot remove: https://example.com/markets?id=1&q=<rates>: removed already",
+    ]
     assert main(["--db", str(tmp_path / "none.db"), "remove", "1"]) == EXIT_FAILED
     assert "no database at" in capsys.readouterr().err
     assert not (tmp_path / "none.db").exists()
@@ -226,6 +229,11 @@ async def test_no_feed_brings_a_removed_article_back_and_an_ingest_by_hand_does(
     assert report_in.added == 1
     async with db.execute("SELECT id FROM articles") as cur:
         assert [tuple(row) for row in await cur.fetchall()] == [(2,)]
+    # ... and a feed carrying it since finds a copy, not a removed article
+    third = feed_server.serve("/feeds/third.rss", "quayside-1.rss", etag=None, last_modified=None)
+    await feeds.add(third)
+    [outcome] = (await poller.poll_due()).outcomes
+    assert (outcome.added, outcome.duplicates, outcome.removed) == (0, 1, 0)
 
 
 async def test_nothing_of_a_removed_articles_text_is_left(
@@ -320,3 +328,22 @@ def test_a_corpus_whose_articles_were_all_removed_is_not_seeded_again(
     assert out == "The news corpus holds no articles.\n"
     assert "its articles were removed" in err and "the seeds are not added to it" in err
     assert run_sql(Path(db), "SELECT count(*) FROM articles") == [(0,)]
+
+
+async def test_a_removed_articles_text_is_not_left_in_the_database_files(
+    small_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Deleted rows stayed in free pages where SQLite was built without secure delete, and
+    in the write-ahead log as ingest wrote them, until both were reused."""
+
+    async def no_secure_delete(path: Path) -> aiosqlite.Connection:
+        conn = await connect(path)
+        await conn.execute("PRAGMA secure_delete = OFF")  # as other builds have it
+        return conn
+
+    monkeypatch.setattr("retrieval.engine.connect", no_secure_delete)
+    phrase = b"border town of Aslanduz"
+    files = [Path(f"{small_engine.db_path}{suffix}") for suffix in ("", "-wal")]
+    assert any(phrase in path.read_bytes() for path in files if path.exists())
+    await remove_from(small_engine.db_path, ["1"])
+    assert not any(phrase in path.read_bytes() for path in files if path.exists())

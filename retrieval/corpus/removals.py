@@ -13,13 +13,15 @@ is kept; `newsbot reindex` rebuilds the indexes without its terms.
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import aiosqlite
 
-from retrieval.corpus.db import rows_for_ids, transaction
+from retrieval.corpus.db import BUSY_TIMEOUT_S, rows_for_ids, transaction
 from retrieval.corpus.store import ATTRIBUTION_COLUMNS, PreparedArticle, attribution
 from retrieval.corpus.text import canonical_url
 from retrieval.models import Attribution
@@ -47,6 +49,11 @@ async def remove_articles(conn: aiosqlite.Connection, refs: Sequence[str]) -> Re
     gave it); one transaction. A reference that names no stored article is reported, the
     others are removed all the same."""
     report = RemovalReport()
+    # Deleted rows are overwritten, not left in free pages until reused (builds of SQLite
+    # differ in their default); then the write-ahead log, which holds the pages as written
+    # at ingest, is emptied into the file if no reader is at work (waiting for none: a
+    # running bot's log is emptied by its own checkpoints, and overwritten).
+    await conn.execute("PRAGMA secure_delete = ON")
     async with transaction(conn):
         wanted: dict[int, str] = {}
         for ref in refs:
@@ -75,6 +82,13 @@ async def remove_articles(conn: aiosqlite.Connection, refs: Sequence[str]) -> Re
                 (cur.lastrowid, article_id),
             )
             await conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+    if report.removed:
+        await conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            with contextlib.suppress(sqlite3.Error):
+                await conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            await conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
     return report
 
 
@@ -101,7 +115,11 @@ async def _article_of(conn: aiosqlite.Connection, ref: str) -> int | str:
         return "neither an article id nor an address"
     async with conn.execute("SELECT id FROM articles WHERE url = ?", (url,)) as cur:
         row = await cur.fetchone()
-    return int(row[0]) if row else "no stored article has that address"
+    if row:
+        return int(row[0])
+    async with conn.execute("SELECT 1 FROM removed_articles WHERE url = ?", (url,)) as cur:
+        gone = await cur.fetchone()
+    return "removed already" if gone else "no stored article has that address"
 
 
 async def removed_among(

@@ -280,7 +280,9 @@ class FeedPoller:
         prepared = await asyncio.to_thread(prepare_articles, [d for _, d in kept])
         async with self._database:
             # a removed article stays out (`retrieval.corpus.removals`): seen, not stored
+            # (not one stored again by hand since: then a copy, as any other)
             removed = await removed_among(self.store.conn, prepared)
+            removed -= await self.store.stored_among(prepared)
             gone = [
                 SeenEntry(e.key, None, links.get(e.key))
                 for n, (e, _) in enumerate(kept)
