@@ -375,6 +375,18 @@ def test_a_database_in_a_folder_not_there_says_it_made_the_folder(
     assert "made the folder" not in caplog.text
 
 
+def ingest_while_locked(path: Path, batch: Path) -> float:
+    """Ingest `batch` while another connection holds the database's write lock; it fails.
+    Returns how many seconds it took."""
+    with closing(sqlite3.connect(path, isolation_level=None)) as holder:
+        holder.execute("BEGIN EXCLUSIVE")
+        started = time.monotonic()
+        assert main(["ingest", "--quiet", "--db", str(path), str(batch)]) == EXIT_FAILED
+        took = time.monotonic() - started
+        holder.execute("ROLLBACK")
+    return took
+
+
 def test_an_ingest_into_a_database_kept_locked_stops_once_and_says_why(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -388,12 +400,7 @@ def test_an_ingest_into_a_database_kept_locked_stops_once_and_says_why(
     assert main(["ingest", "--quiet", "--db", str(path), str(SEEDS)]) == 0
     capsys.readouterr()
     monkeypatch.setattr(database, "BUSY_TIMEOUT_S", 0.2)
-    with closing(sqlite3.connect(path, isolation_level=None)) as holder:
-        holder.execute("BEGIN EXCLUSIVE")
-        started = time.monotonic()
-        assert main(["ingest", "--quiet", "--db", str(path), str(batch)]) == EXIT_FAILED
-        took = time.monotonic() - started
-        holder.execute("ROLLBACK")
+    took = ingest_while_locked(path, batch)
     out, err = capsys.readouterr()
     assert "another process has kept the database locked for over" in err
     assert "run the same ingest again" in err and "failed:" not in err
@@ -414,12 +421,7 @@ def test_an_ingest_into_an_empty_database_kept_locked_waits_once(
     assert main(["--db", str(path), "feeds", "add", "https://news.test/a.rss"]) == 0  # made
     batch = write_jsonl(tmp_path / "batch.jsonl", [{"title": "One", "text": "Story one."}])
     monkeypatch.setattr(database, "BUSY_TIMEOUT_S", 3.0)
-    with closing(sqlite3.connect(path, isolation_level=None)) as holder:
-        holder.execute("BEGIN EXCLUSIVE")
-        started = time.monotonic()
-        assert main(["ingest", "--quiet", "--db", str(path), str(batch)]) == EXIT_FAILED
-        took = time.monotonic() - started
-        holder.execute("ROLLBACK")
+    took = ingest_while_locked(path, batch)
     assert "another process has kept the database locked" in capsys.readouterr().err
     assert took < 5.5  # one wait of 3 s, not two
 
