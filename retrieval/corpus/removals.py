@@ -4,6 +4,7 @@ A removed article is deleted with everything of it (its sentences, title terms, 
 mark). What is kept is what finds it again: its ids, its canonical address and the
 fingerprint of its words, so that no feed brings it back (`removed_among`); an ingest of it
 by hand stores it again, under a new id.
+
 The indexes are caches of the database that only ever grow, so they may still hold the
 article's docs: `removed_articles` and `removed_sentences` (migration 22) keep the ids, and
 whoever holds an index hides them there (`Index.hide`): at load, and a running bot at each
