@@ -21,6 +21,7 @@ import asyncio
 import enum
 import logging
 import sqlite3
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -238,13 +239,14 @@ class FeedPoller:
         return outcome
 
     async def poll_feed(self, feed: Feed) -> FeedOutcome:
+        started = time.time()  # the next poll is timed from here (`record_success`)
         try:
             fetched = await self.fetcher.get(
                 feed.url, etag=feed.etag, last_modified=feed.last_modified, accept=FEED_ACCEPT
             )
             if fetched.not_modified:
                 async with self._database:
-                    await self.registry.record_success(feed, [], None, None, None)
+                    await self.registry.record_success(feed, [], None, None, None, started=started)
                 return FeedOutcome(feed, status="not modified")
             parsed = await asyncio.to_thread(
                 parse_feed, fetched.content, fetched.url, fetched.content_type
@@ -304,6 +306,7 @@ class FeedPoller:
                 backlog=outcome.waiting > 0 or late,
                 no_text=no_text,
                 listed={e.key for e in parsed.entries},
+                started=started,
             )
         if given_up:
             outcome.problems.append(
