@@ -15,7 +15,7 @@ from bot.markup import escape, pack
 from bot.runtime import App, Context
 from retrieval.corpus.removals import RemovalReport
 from retrieval.engine import remove_articles
-from retrieval.wording import counted
+from retrieval.wording import agreeing, counted
 
 USAGE = (
     "Usage: <code>/removearticle ID|URL ...</code>, e.g. <code>/removearticle 12</code> "
@@ -30,7 +30,7 @@ def render_removal(report: RemovalReport) -> list[str]:
     if report.removed:
         lines.append(
             f"<b>Removed {counted(len(report.removed), 'article')}</b>: no answer or digest "
-            f"quotes {'it' if len(report.removed) == 1 else 'them'} from now on."
+            f"quotes {agreeing(len(report.removed), 'it', 'them')} from now on."
         )
     lines += [
         f"• <b>{article.id}</b> · {escape(clip(article.title, TITLE_CHARS))} · "

@@ -35,7 +35,7 @@ from retrieval.errors import NO_ROOM, DigestError, IndexWriteError, StoreError
 from retrieval.index.tokens import Tokenizer
 from retrieval.models import Passage
 from retrieval.search import SearchResult
-from retrieval.wording import counted
+from retrieval.wording import agreeing, counted
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a tool its reader left
@@ -318,7 +318,7 @@ async def cmd_remove(settings: Settings, args: argparse.Namespace) -> int:
     if report.removed:
         print(
             f"{counted(len(report.removed), 'article')} removed: no answer quotes "
-            f"{'it' if len(report.removed) == 1 else 'them'} from now on (a running bot, "
+            f"{agreeing(len(report.removed), 'it', 'them')} from now on (a running bot, "
             "within seconds); newsbot reindex rebuilds the index files without their words"
         )
     return EXIT_FAILED if report.not_found else EXIT_OK
