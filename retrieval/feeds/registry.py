@@ -324,21 +324,21 @@ class FeedRegistry:
     async def get(self, ref: str | int) -> Feed | None:
         """The feed with this id (a number) or URL: as stored, or as `add` stores it now (a
         feed added before may be stored otherwise)."""
-        params: tuple[str | int, ...]
         if isinstance(ref, int) or ref.strip().isdigit():
             if not 0 <= int(ref) < 2**63:  # past SQLite's integers: no feed has that id
                 return None
-            sql, params = f"{_SELECT} WHERE id = ?", (int(ref),)
-        else:
-            sql = f"{_SELECT} WHERE url IN (?, ?) ORDER BY url = ? DESC LIMIT 1"
-            params = (ref.strip(), _plain(ref), ref.strip())
-        async with self.conn.execute(sql, params) as cur:
+            async with self.conn.execute(f"{_SELECT} WHERE id = ?", (int(ref),)) as cur:
+                row = await cur.fetchone()
+            return _feed(row) if row else None
+        typed, plain = ref.strip(), _plain(ref)
+        async with self.conn.execute(
+            f"{_SELECT} WHERE url IN (?, ?) ORDER BY url = ? DESC LIMIT 1", (typed, plain, typed)
+        ) as cur:
             row = await cur.fetchone()
-        if row is None and isinstance(ref, str) and not ref.strip().isdigit():
-            # stored by a release before `add` made addresses plain: a few rows to read
-            plain = _plain(ref)
-            return next((f for f in await self.all() if _plain(f.url) == plain), None)
-        return _feed(row) if row else None
+        if row:
+            return _feed(row)
+        # stored by a release before `add` made addresses plain: a few rows to read
+        return next((f for f in await self.all() if _plain(f.url) == plain), None)
 
     async def remove(self, ref: str | int) -> Feed:
         """Forget a feed and its seen entries; its articles stay in the corpus."""
