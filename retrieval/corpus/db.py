@@ -24,6 +24,15 @@ from retrieval.errors import StoreError
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_S = 30.0  # another process (an ingest, the bot) may hold the write lock
+
+
+def busy_timeout(seconds: float | None = None) -> str:
+    """The statement that makes a connection wait `seconds` (BUSY_TIMEOUT_S, read when
+    called) for a lock another connection holds."""
+    waited = BUSY_TIMEOUT_S if seconds is None else seconds
+    return f"PRAGMA busy_timeout = {int(waited * 1000)}"
+
+
 IN_LIMIT = 500  # values per IN list: SQLite caps the parameters of one statement
 
 
@@ -90,7 +99,7 @@ async def _open(path: Path, read_only: str | None) -> aiosqlite.Connection:
         raise StoreError(f"cannot open database {str(path)!r}: {_why(exc, read_only)}") from exc
     try:
         conn.row_factory = aiosqlite.Row
-        await conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        await conn.execute(busy_timeout())
         await conn.execute("PRAGMA foreign_keys = ON")
         if read_only is None:
             await _enable_wal(conn)
@@ -398,7 +407,7 @@ class ReadConnections:
             conn = sqlite3.connect(self._uri, uri=True, check_same_thread=False)
             self._opened.append(conn)
         conn.row_factory = sqlite3.Row
-        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        conn.execute(busy_timeout())
         self._local.conn = conn
         return conn
 

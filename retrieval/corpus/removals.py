@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import aiosqlite
 
-from retrieval.corpus.db import BUSY_TIMEOUT_S, rows_for_ids, transaction
+from retrieval.corpus.db import busy_timeout, rows_for_ids, transaction
 from retrieval.corpus.store import ATTRIBUTION_COLUMNS, PreparedArticle, attribution
 from retrieval.corpus.text import canonical_url
 from retrieval.models import Attribution
@@ -84,12 +84,12 @@ async def remove_articles(conn: aiosqlite.Connection, refs: Sequence[str]) -> Re
             )
             await conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
     if report.removed:
-        await conn.execute("PRAGMA busy_timeout = 0")
+        await conn.execute(busy_timeout(0))
         try:
             with contextlib.suppress(sqlite3.Error):
                 await conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
-            await conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            await conn.execute(busy_timeout())
     return report
 
 
