@@ -22,9 +22,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.bounds import AUTHORS_SHOWN, NAME_CHARS, QUOTE_CHARS, TITLE_CHARS, clip, some_of
 from bot.markup import MAX_MESSAGE_LENGTH, escape, escape_attribute, pack, split_html
-from bot.times import local_time
 from retrieval.models import Attribution, Passage
-from retrieval.wording import counted
+from retrieval.wording import counted, local_time
 
 MAX_REPLY_MESSAGES = 8  # a longer reply ends with a pointer to the rest, not a flood
 LIST_ITEMS = 100  # lines of a list such as /sources

@@ -10,7 +10,7 @@ import re
 from datetime import UTC, date, datetime, time, tzinfo
 from typing import Literal
 
-from retrieval.wording import stamp
+from retrieval.wording import local_time, stamp
 
 Style = Literal["stamp", "stamp_zone", "weekday"]
 # A date and a time, with an offset or not, in the ISO forms Python reads: checked before it
@@ -41,19 +41,6 @@ def when(moment: datetime | float | None, zone: tzinfo, style: Style = "stamp_zo
 def day_in(moment: float, zone: tzinfo) -> str:
     """The date of a Unix time in `zone`, as 2024-11-25."""
     return local_time(moment, zone).date().isoformat()
-
-
-def local_time(moment: datetime | float, zone: tzinfo) -> datetime:
-    """`moment` in `zone`; in UTC where `zone` would run it past year 1 or 9999 (a
-    placeholder date such as .NET's 0001-01-01T00:00:00 west of UTC)."""
-    try:
-        if isinstance(moment, datetime):
-            return moment.astimezone(zone)
-        return datetime.fromtimestamp(moment, zone)
-    except (OverflowError, ValueError):
-        if isinstance(moment, datetime):
-            return moment.astimezone(UTC)
-        return datetime.fromtimestamp(moment, UTC)
 
 
 def read_day(text: str) -> date | None:

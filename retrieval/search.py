@@ -16,7 +16,7 @@ import math
 import time
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, tzinfo
 from functools import lru_cache
 
 import numpy as np
@@ -38,7 +38,7 @@ from retrieval.ranking.features import (
 )
 from retrieval.ranking.model import Ranker, choose, default_ranker, unshown
 from retrieval.ranking.question import profile
-from retrieval.wording import stamp
+from retrieval.wording import local_time, stamp
 
 MAX_QUESTION_CHARS = 1000  # longer input is cut: nobody asks a 4,000-character question
 
@@ -59,8 +59,13 @@ class SearchResult:
         """Why there are no passages, its moment (if any) told in `zone`."""
         if self.nothing_by is None:
             return self.message
-        local = datetime.fromtimestamp(self.nothing_by, zone)
+        local = local_time(self.nothing_by, zone)
         return f"Nothing published by {stamp(local)} {local:%Z} matches that; later articles do."
+
+
+def _has_words(text: str) -> bool:
+    """Whether `text` holds a letter or digit ("?!", an emoji: none to search for)."""
+    return any(c.isalnum() for c in text)
 
 
 class Searcher:
@@ -109,10 +114,11 @@ class Searcher:
             )
         tokens = self.index.tokenizer(question)
         if not tokens:
+            what = "only very common words" if _has_words(question) else "no words"
             return SearchResult(
                 question,
                 (),
-                "That question has only very common words. "
+                f"That question has {what}. "
                 "Add a name, a place or a topic, e.g. “Iran Azerbaijan exercise”.",
             )
         if as_of is not None and not math.isfinite(as_of):

@@ -3,7 +3,7 @@ moment's date and time; and what someone typed, quoted back in a message."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 
 
 def counted(n: int, thing: str, things: str | None = None) -> str:
@@ -21,6 +21,19 @@ def stamp(local: datetime) -> str:
     """`local`'s date and time as "2024-11-25 08:30": the year in four digits, which
     strftime's %Y is not for years before 1000 with glibc ("1-01-01")."""
     return f"{local.year:04d}-{local:%m-%d %H:%M}"
+
+
+def local_time(moment: datetime | float, zone: tzinfo) -> datetime:
+    """`moment` in `zone`; in UTC where `zone` would run it past year 1 or 9999 (a
+    placeholder date such as .NET's 0001-01-01T00:00:00 west of UTC)."""
+    try:
+        if isinstance(moment, datetime):
+            return moment.astimezone(zone)
+        return datetime.fromtimestamp(moment, zone)
+    except (OverflowError, ValueError):
+        if isinstance(moment, datetime):
+            return moment.astimezone(UTC)
+        return datetime.fromtimestamp(moment, UTC)
 
 
 QUOTED_CHARS = 60

@@ -93,10 +93,12 @@ async def test_more_pages_do_not_repeat_passages(seed_engine: Engine) -> None:
 async def test_questions_without_answers_get_a_plain_message(seed_engine: Engine) -> None:
     empty = await seed_engine.ask("   ")
     stop = await seed_engine.ask("what is it and where was it?")
+    symbols = await seed_engine.ask("?! … 🙂")
     none = await seed_engine.ask("quantum chromodynamics lattice")
     for result, phrase in (
         (empty, "Ask a question"),
         (stop, "only very common words"),
+        (symbols, "That question has no words."),
         (none, "Nothing in the news corpus matches"),
     ):
         assert result.passages == () and result.message and phrase in result.message
