@@ -5,11 +5,12 @@ import json
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.cli.ask import parse_as_of, parse_line
+from bot.cli.ask import BadLine, Request, parse_as_of, parse_line
 from bot.cli.main import main
 from retrieval.corpus.dates import to_timestamp
 
@@ -272,3 +273,80 @@ def test_a_bare_date_counts_from_10_utc() -> None:
         to_timestamp("2024-11-25T08:00:00+00:00")
         == datetime(2024, 11, 25, 8, tzinfo=UTC).timestamp()
     )
+
+
+def test_nothing_by_a_moment_near_year_1_is_told_in_utc_west_of_it(
+    dated_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """03:00 UTC on 1 January of year 1 is in range, and before year 1 in New York: telling
+    the moment there was an OverflowError traceback that lost the rest of a batch."""
+    monkeypatch.setenv("NEWSBOT_TIMEZONE", "America/New_York")
+    early = ask_json(dated_db, "--as-of", "0001-01-01T03:00Z", QUESTION)
+    assert early["message"] == (
+        "Nothing published by 0001-01-01 03:00 UTC matches that; later articles do."
+    )
+
+
+def ask_lines(
+    db: Path, raw: bytes, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> tuple[int, list[dict[str, Any]]]:
+    monkeypatch.setattr(sys, "stdin", stdin(raw))
+    status = main(["ask", "--db", str(db), "--json", "--as-of", "2022-06-30"])
+    return status, [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+
+
+def test_a_batch_reads_past_what_it_cannot_decode_or_hold(
+    dated_db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """UTF-16 with half a surrogate pair, or an odd byte at its end, was a UnicodeDecodeError
+    traceback that lost the batch; one line of 120 MB was read whole (2 GB)."""
+    broken = b"\xff\xfe" + f"{QUESTION}\n".encode("utf-16-le") + b"\x00\xd8"
+    broken += f"x\n{QUESTION}\n".encode("utf-16-le") + b"\x00"
+    status, out = ask_lines(dated_db, broken, monkeypatch, capsys)
+    assert status == 0 and [len(a["results"]) for a in out] == [3, 0, 3, 0]
+    assert out[1]["question"] == "\ufffdx"
+    long_line = "cocoa " * 12_000  # 72,000 characters, past MAX_LINE
+    lines = f"{QUESTION}\n{long_line}\n{QUESTION}\n".encode()
+    status, out = ask_lines(dated_db, lines, monkeypatch, capsys)
+    assert status == 1 and len(out) == 3
+    assert out[1]["error"] == (
+        "line 2 is longer than 65,536 characters (a question is read to its first 1,000)"
+    )
+    assert out[1]["as_of"] == "2022-06-30"  # the flag's, for the line that has none
+    assert len(out[0]["results"]) == len(out[2]["results"]) == 3
+
+
+def test_ask_with_stdin_closed_says_so(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`newsbot ask <&-`: Python's sys.stdin is None, and reading it was an AttributeError."""
+    monkeypatch.setattr(sys, "stdin", None)
+    assert main(["ask", "--db", str(db_path), "--json"]) == 2
+    assert "no question given, and standard input is closed" in capsys.readouterr().err
+
+
+def test_json_requests_are_objects_by_their_first_token_and_take_any_line_s_mark(
+    dated_db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """ "{zebra} parade" was refused as bad JSON; a UTF-8 mark opening a later line (files
+    joined with `cat`) made its request a question; "limit": null was refused where
+    "as_of": null takes the flag's, and 2.0 was not a whole number."""
+    assert parse_line("{zebra} parade in Utrecht", 1, None, 3) == Request(
+        "{zebra} parade in Utrecht", None, 3
+    )
+    assert isinstance(parse_line('{ "question": "x"', 1, None, 3), BadLine)  # cut: an error
+    lines = [
+        json.dumps({"question": QUESTION, "limit": None}),
+        "\ufeff" + json.dumps({"question": QUESTION, "as_of": "2022-06-09", "limit": 2.0}),
+        json.dumps({"question": QUESTION, "limit": 2.5}),
+    ]
+    status, out = ask_lines(dated_db, "\n".join(lines).encode(), monkeypatch, capsys)
+    assert status == 1
+    assert (out[0]["as_of"], len(out[0]["results"])) == ("2022-06-30", 3)
+    assert (out[1]["as_of"], len(out[1]["results"])) == ("2022-06-09", 1)
+    assert '"limit" must be a whole number' in out[2]["error"]
+
+
+def test_as_of_is_echoed_to_the_fraction_of_a_second_it_was_asked() -> None:
+    assert parse_as_of("2022-06-10T12:00:00.9Z").text == "2022-06-10T12:00:00.900000Z"
+    assert parse_as_of("2022-06-10T12:00Z").text == "2022-06-10T12:00:00Z"

@@ -18,22 +18,26 @@ import codecs
 import io
 import json
 import math
+import re
 import sys
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta, tzinfo
-from typing import Any, cast
+from typing import Any, AnyStr, cast
 
 from bot.cli.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE, render_text
 from bot.cli.commands import result_json as answer_json
 from bot.config import Settings
 from bot.times import read_day, read_moment
 from retrieval.engine import Engine
-from retrieval.search import SearchResult
+from retrieval.search import MAX_QUESTION_CHARS, SearchResult
 from retrieval.wording import quoted
 
 EXAMPLES = "2022-06-10, 2022-06-10T18:30, 2022-06-10T18:30:00Z or 2022-06-10T18:30+02:00"
 FIELDS = ("question", "as_of", "limit")
+# A JSON object's first token after its brace is a key or the closing brace.
+JSON_OBJECT = re.compile(r'\s*\{\s*["}]')
+MAX_LINE = 64 * 1024  # characters (bytes, for UTF-8) of one stdin line read
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +65,8 @@ def parse_as_of(value: str, zone: tzinfo = UTC) -> AsOf:
         raise ValueError(
             f"{value!r} is not a date or date-time newsbot can use: use e.g. {EXAMPLES}"
         ) from None
-    return AsOf(utc.isoformat(timespec="seconds").replace("+00:00", "Z"), utc.timestamp())
+    # "auto": to the microsecond when it has a fraction, so the echo is the moment used
+    return AsOf(utc.isoformat(timespec="auto").replace("+00:00", "Z"), utc.timestamp())
 
 
 def as_of_value(text: str) -> str:
@@ -128,8 +133,9 @@ def _finite(text: str) -> float:
 def parse_line(
     text: str, number: int, as_of: AsOf | None, limit: int, zone: tzinfo = UTC
 ) -> Request | BadLine:
-    """A stdin line as a request: a JSON object when it looks like one, else a question."""
-    if not text.lstrip().startswith("{"):
+    """A stdin line as a request: a JSON object when it looks like one (its first key or its
+    end after the brace: "{zebra} parade" is a question), else a question."""
+    if not JSON_OBJECT.match(text):
         return Request(text, as_of, limit)
     try:
         data = json.loads(text, parse_constant=_not_json, parse_float=_finite)
@@ -176,7 +182,11 @@ def parse_line(
             moment = parse_as_of(data["as_of"], zone)
         except ValueError as exc:
             return BadLine(number, f'line {number}: "as_of" {exc}', echo)
-    count = data.get("limit", limit)
+    count = data.get("limit")
+    if count is None:  # as "as_of": null is the flag's
+        count = limit
+    elif isinstance(count, float) and count.is_integer():  # 5.0, 1e2: JSON has one number
+        count = int(count)
     if isinstance(count, bool) or not isinstance(count, int) or count < 1:
         return BadLine(
             number, f'line {number}: "limit" must be a whole number of at least 1', echo
@@ -191,24 +201,53 @@ def requests(
         yield Request(args.question, as_of, args.limit)
         return
     for number, line in enumerate(_stdin_lines(), 1):
-        yield parse_line(line.rstrip("\r\n"), number, as_of, args.limit, zone)
+        if line is None:
+            request: Request | BadLine = BadLine(
+                number,
+                f"line {number} is longer than {MAX_LINE:,} characters (a question is read "
+                f"to its first {MAX_QUESTION_CHARS:,})",
+                {},
+            )
+        else:
+            request = parse_line(line.rstrip("\r\n"), number, as_of, args.limit, zone)
+        if isinstance(request, BadLine) and request.echo.get("as_of") is None and as_of:
+            # the moment it would have been answered as of, as a good line echoes it
+            request = replace(request, echo={**request.echo, "as_of": as_of.text})
+        yield request
 
 
-def _stdin_lines() -> Iterator[str]:
+def _stdin_lines() -> Iterator[str | None]:
     """The lines of stdin, read as ingest reads a file: UTF-16 when it opens with its
-    byte-order mark (PowerShell's `>`), else each line UTF-8 (a mark of it dropped), else
-    Windows-1252. Read as text, one byte that is not UTF-8 was a traceback that lost the
-    whole batch, and a UTF-8 mark made the first line's JSON request a question."""
+    byte-order mark (PowerShell's `>`), else each line UTF-8 (a mark of it dropped, on any
+    line: files joined with `cat`), else Windows-1252; a code unit that is no character is
+    replaced, not a traceback that lost the whole batch. None for a line longer than
+    MAX_LINE, skipped without holding it: one line of 120 MB took 2 GB."""
     stream = cast(io.BufferedReader, sys.stdin.buffer)  # what Python gives stdin
     if stream.peek(2)[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-        yield from io.TextIOWrapper(stream, encoding="utf-16")
+        text = io.TextIOWrapper(stream, encoding="utf-16", errors="replace")
+        for line in _bounded(text.readline, "\n"):
+            yield None if line is None else line.removeprefix("\ufeff")
         return
-    for number, raw in enumerate(stream):
+    for raw in _bounded(stream.readline, b"\n"):
+        if raw is None:
+            yield None
+            continue
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError:
             line = raw.decode("cp1252", errors="replace")
-        yield line.removeprefix("\ufeff") if number == 0 else line
+        yield line.removeprefix("\ufeff")
+
+
+def _bounded(readline: Callable[[int], AnyStr], end: AnyStr) -> Iterator[AnyStr | None]:
+    """The lines `readline` gives, None for one longer than MAX_LINE (read past, in parts)."""
+    while line := readline(MAX_LINE + 1):
+        if len(line) <= MAX_LINE or line.endswith(end):
+            yield line
+            continue
+        while (rest := readline(MAX_LINE)) and not rest.endswith(end):
+            pass
+        yield None
 
 
 def result_json(result: SearchResult, as_of: AsOf | None, zone: tzinfo) -> dict[str, Any]:
@@ -230,6 +269,9 @@ def bad_line_json(bad: BadLine) -> dict[str, Any]:
 async def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
     if args.limit < 1:
         print("newsbot ask: --limit must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    if args.question is None and sys.stdin is None:  # started with stdin closed (`<&-`)
+        print("newsbot ask: no question given, and standard input is closed", file=sys.stderr)
         return EXIT_USAGE
     try:  # checked when read, but a time near year 1 may be out of range only in the zone
         as_of = parse_as_of(args.as_of, settings.zone) if args.as_of else None
