@@ -14,7 +14,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from telegram import Update
+from telegram import Message, Update
 
 from bot.config import Settings
 
@@ -88,6 +88,16 @@ class Verdict:
     allowed: bool
     retry_in: float = 0.0  # seconds until the oldest counted question leaves the window
     tell: bool = False  # first refusal in this window: say why (later ones stay silent)
+
+
+def sender_of(message: Message) -> int | None:
+    """Whom a message counts against in the per-minute limit: the chat it was sent on behalf
+    of, else its user. Every anonymous group admin, and every channel posting in a group,
+    arrives as one shared user: keyed by it, one group's anonymous questions used up
+    another's."""
+    if message.sender_chat is not None:
+        return message.sender_chat.id
+    return message.from_user.id if message.from_user is not None else None
 
 
 class QuestionLimiter:

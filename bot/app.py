@@ -37,7 +37,7 @@ from bot.logs import hide_secret, quiet_http_logs, redact
 from bot.runtime import CONTEXT_TYPES, App, Context, run_every
 from bot.transport import ApiRequest, RetryingRateLimiter, UpdatesRequest
 from retrieval.engine import Engine
-from retrieval.errors import ConfigError
+from retrieval.errors import ConfigError, IndexWriteError
 from retrieval.feeds.registry import masked
 
 log = logging.getLogger(__name__)
@@ -199,9 +199,15 @@ async def refresh_index(context: Context) -> None:
     shared.inline_limiter.forget_idle()
     shared.digest_limiter.forget_idle()
     if shared.index_dirty and time.monotonic() - shared.index_saved >= SAVE_SECONDS:
-        await shared.engine.save_index()
-        shared.index_dirty = False
-        shared.index_saved = time.monotonic()
+        try:
+            await shared.engine.save_index()
+            shared.index_dirty = False
+        except IndexWriteError as exc:
+            # tried again after SAVE_SECONDS, not at every tick: a full disk made it a full
+            # save and a traceback every 5 seconds; answers are served from memory meanwhile
+            log.warning("%s", exc)
+        finally:
+            shared.index_saved = time.monotonic()
 
 
 async def forget_old_questions(context: Context) -> None:

@@ -29,6 +29,7 @@ from bot.digest_format import (
     subscription_text,
     usage,
 )
+from bot.handlers import admitted
 from bot.markup import escape
 from bot.runtime import App, Context, topic_of
 from retrieval.digest.digest import keyword_terms, typed_keywords
@@ -210,7 +211,7 @@ async def _chat_to_manage(
 async def subscribe(update: Update, context: Context) -> None:
     """Subscribe this chat (or a channel) to a daily digest."""
     message = update.effective_message
-    if message is None:
+    if message is None or not await admitted(context.bot_data, message):
         return
     shared = context.bot_data
     private = message.chat.type == ChatType.PRIVATE
@@ -283,7 +284,9 @@ async def _channel_named_here(context: Context, message: Message, command: str) 
 async def unsubscribe(update: Update, context: Context) -> None:
     """Stop this chat's (or a channel's) daily digest."""
     message = update.effective_message
-    if message is None or await _channel_named_here(context, message, "unsubscribe"):
+    if message is None or not await admitted(context.bot_data, message):
+        return
+    if await _channel_named_here(context, message, "unsubscribe"):
         return
     chat = await _chat_to_manage(update, context, message, _target(context, message))
     if chat is None:
@@ -298,7 +301,9 @@ async def unsubscribe(update: Update, context: Context) -> None:
 async def subscription(update: Update, context: Context) -> None:
     """Show this chat's (or a channel's) digest settings."""
     message = update.effective_message
-    if message is None or await _channel_named_here(context, message, "subscription"):
+    if message is None or not await admitted(context.bot_data, message):
+        return
+    if await _channel_named_here(context, message, "subscription"):
         return
     target = _target(context, message)
     chat = (

@@ -25,10 +25,11 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import CommandHandler, filters
 
 from bot import formatting
+from bot.access import sender_of
 from bot.formatting import Command
 from bot.runtime import BotData, Context, topic_of
 from retrieval.conversations import ShownAnswer
-from retrieval.search import SearchResult
+from retrieval.search import MAX_QUESTION_CHARS, SearchResult
 
 log = logging.getLogger(__name__)
 
@@ -135,9 +136,15 @@ def _through(message: Message) -> float:
     return message.date.timestamp() + 1 - 1e-6
 
 
-async def _admitted(shared: BotData, user_id: int, message: Message) -> bool:
-    """Count a question against the user's per-minute limit; say so once when it is hit."""
-    verdict = shared.limiter.check(user_id)
+async def admitted(shared: BotData, message: Message) -> bool:
+    """Count a message the bot replies to against its sender's per-minute limit (`sender_of`);
+    say so once when it is hit. Every reply counts, not only answers: a member repeating
+    /sources filled the group's share of Telegram's flood limit (some 20 messages a
+    minute), and everyone's answers waited behind the replies."""
+    sender = sender_of(message)
+    if sender is None:  # no sender to count (a channel's own post): nothing replies to those
+        return True
+    verdict = shared.limiter.check(sender)
     if not verdict.allowed and verdict.tell:
         await message.reply_html(formatting.slow_down(shared.limiter.per_minute, verdict.retry_in))
     return verdict.allowed
@@ -202,6 +209,8 @@ async def ask(update: Update, context: Context) -> None:
     user = update.effective_user
     if message is None or user is None:
         return
+    if message.via_bot is not None and message.via_bot.id == context.bot.id:
+        return  # a passage posted through this bot's inline mode, in its own chat: no question
     shared = context.bot_data
     question = _question(message, context)
     replied = message.reply_to_message
@@ -216,12 +225,15 @@ async def ask(update: Update, context: Context) -> None:
         talk = _in_group(message) and context.args is None and not _mentions_bot(message)
         if follows is None and talk:
             return  # "thanks!" under a digest or a help text: the group talking
+    if not await admitted(shared, message):
+        return
     if not question:
         await message.reply_html(formatting.ASK_USAGE)
         return
-    if not await _admitted(shared, user.id, message):
-        return
-    searched = f"{question} {follows.question}" if follows else question
+    searched = question
+    if follows:  # the earlier question kept whole within the length a question is read to
+        room = max(MAX_QUESTION_CHARS - len(follows.question) - 1, MAX_QUESTION_CHARS // 2)
+        searched = f"{question[:room]} {follows.question}"
     await _show_typing(context, message.chat.id, topic_of(message))
     as_of = _through(message)
     result = await _search(
@@ -422,6 +434,8 @@ async def start(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None:
         return
+    if not await admitted(context.bot_data, message):
+        return
     user = update.effective_user
     await message.reply_html(
         formatting.greeting(user.first_name if user else None, not _in_group(message))
@@ -430,10 +444,9 @@ async def start(update: Update, context: Context) -> None:
 
 async def help_command(update: Update, context: Context) -> None:
     """List the commands, each with an example, and the ways to ask."""
-    if update.effective_message:
-        await update.effective_message.reply_html(
-            formatting.help_text(COMMANDS, context.bot.username)
-        )
+    message = update.effective_message
+    if message is not None and await admitted(context.bot_data, message):
+        await message.reply_html(formatting.help_text(COMMANDS, context.bot.username))
 
 
 async def unknown_command(update: Update, context: Context) -> None:
@@ -451,7 +464,7 @@ async def unknown_command(update: Update, context: Context) -> None:
         if isinstance(handler, CommandHandler)
         for command in handler.commands
     }
-    if name not in known:
+    if name not in known and await admitted(context.bot_data, message):
         await message.reply_html(formatting.UNKNOWN_COMMAND)
 
 
@@ -459,16 +472,16 @@ async def not_text(update: Update, context: Context) -> None:
     """Say, in a private chat, that a sticker, voice note or bare photo is not a question
     (any message there is one to answer: silence would look like a broken bot)."""
     message = update.effective_message
-    if message is not None:
+    if message is not None and await admitted(context.bot_data, message):
         await message.reply_text(formatting.TEXT_ONLY)
 
 
 async def sources(update: Update, context: Context) -> None:
     """List the outlets in the corpus with their article counts."""
     message = update.effective_message
-    if message is None:
-        return
     shared = context.bot_data
+    if message is None or not await admitted(shared, message):
+        return
     for page in formatting.sources_messages(await shared.engine.sources()):
         await message.reply_html(page)
 
@@ -476,9 +489,9 @@ async def sources(update: Update, context: Context) -> None:
 async def latest(update: Update, context: Context) -> None:
     """List the newest headlines, linked to their articles."""
     message = update.effective_message
-    if message is None:
-        return
     shared = context.bot_data
+    if message is None or not await admitted(shared, message):
+        return
     articles = await shared.engine.latest(LATEST_HEADLINES)
     for page in formatting.latest_messages(articles, shared.zone):
         await message.reply_html(page)

@@ -395,13 +395,15 @@ class FakeTelegramServer:
         date: int | None = None,
         topic: int | None = None,
         anonymous: bool = False,
+        via_bot: bool = False,
     ) -> JSON:
         """Queue a user's text message and return the update; in channels a ``channel_post``.
 
         ``entities=None`` adds bot_command and mention entities as Telegram does; ``date``
         (Unix seconds) is when it was sent, now by default; ``topic``: the forum topic of a
         supergroup it was sent in; ``anonymous``: sent by an anonymous administrator of the
-        group, as Telegram sends it (from GroupAnonymousBot, on behalf of the group).
+        group, as Telegram sends it (from GroupAnonymousBot, on behalf of the group);
+        ``via_bot``: posted through this bot's inline mode.
         """
         chat = self.add_chat(chat_id, chat_type)
         user = self._user(
@@ -416,6 +418,7 @@ class FakeTelegramServer:
         message |= {"sender_chat": chat} if chat_type == "channel" or anonymous else {}
         message |= {} if chat_type == "channel" else {"from": user}
         message |= {"message_thread_id": topic, "is_topic_message": True} if topic else {}
+        message |= {"via_bot": self.bot_user} if via_bot else {}
         with self._cond:
             if reply_to_message_id is not None:
                 if reply_to_message_id not in self._messages.get(chat_id, {}):

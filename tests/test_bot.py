@@ -15,7 +15,8 @@ from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from types import SimpleNamespace
+from typing import Any, TypeVar, cast
 
 import pytest
 import pytest_asyncio
@@ -862,6 +863,66 @@ async def test_per_user_question_limit(start_bot: BotFactory) -> None:
         assert len(bot.replies(2002)) == 2
 
 
+async def test_every_reply_counts_against_the_senders_limit(start_bot: BotFactory) -> None:
+    """Only questions counted: a member repeating /sources in a group filled its share of
+    Telegram's flood limit (some 20 messages a minute), and everyone's answers waited
+    behind the replies."""
+    async with start_bot(questions_per_minute=2) as bot:
+        await bot.ask(GROUP, f"/sources@{BOT}", chat_type="group", user_id=5)
+        await bot.ask(GROUP, f"/help@{BOT}", chat_type="group", user_id=5)
+        [limited] = await bot.ask(GROUP, f"/latest@{BOT}", chat_type="group", user_id=5)
+        assert "You have asked 2 questions in the last minute" in limited["text"]
+        for command in ("/sources", "/start", "/subscription", "/ask"):
+            bot.fake.user_message(GROUP, f"{command}@{BOT}", chat_type="group", user_id=5)
+        await bot.settle()
+        assert len(bot.replies(GROUP)) == 3  # told once, then quiet
+        [answer] = await bot.ask(GROUP, f"/ask@{BOT} joint exercise", chat_type="group")
+        assert "Aslanduz" in answer["text"]  # another member is not held up
+        for _ in range(2):  # in a private chat, an unknown command is pointed to /help
+            await bot.ask(7, "/nonsense")
+        [limited] = await bot.ask(7, "/nonsense")
+        assert "You have asked 2 questions in the last minute" in limited["text"]
+
+
+async def test_anonymous_admins_count_as_their_group(start_bot: BotFactory) -> None:
+    """Every anonymous admin arrives as one user (GroupAnonymousBot): keyed by it, two
+    anonymous questions in one group used up the limit of anonymous admins everywhere."""
+    async with start_bot(questions_per_minute=2) as bot:
+        for group in (-1001, -1002):
+            bot.fake.add_chat(group, "supergroup")
+        for question in ("joint exercise", "central bank"):
+            await bot.ask(-1001, f"/ask@{BOT} {question}", chat_type="supergroup", anonymous=True)
+        [other] = await bot.ask(
+            -1002, f"/ask@{BOT} joint exercise", chat_type="supergroup", anonymous=True
+        )
+        assert "Aslanduz" in other["text"]
+        [limited] = await bot.ask(
+            -1001, f"/ask@{BOT} joint exercise", chat_type="supergroup", anonymous=True
+        )
+        assert "You have asked 2 questions" in limited["text"]
+
+
+async def test_a_passage_posted_through_inline_mode_in_the_bots_chat_is_no_question(
+    bot: Harness,
+) -> None:
+    """Picked from `@bot question` inside the bot's own chat, the passage is the user's
+    message, sent via the bot: it was searched as a question and answered again."""
+    passage = "Aslanduz, in Ardabil province, hosted the exercise."
+    bot.fake.user_message(USER, passage, via_bot=True)
+    await bot.settle()
+    assert bot.replies(USER) == []
+    [answer] = await bot.ask(USER, "joint exercise")  # a message of the user's own is asked
+    assert "Aslanduz" in answer["text"]
+
+
+async def test_a_long_follow_up_keeps_the_question_it_follows(bot: Harness) -> None:
+    """The two were joined, then cut to the 1,000 characters a question is read to: a long
+    follow-up lost the question it followed, and nothing matched."""
+    [first] = await bot.ask(USER, "joint exercise")
+    [follow] = await bot.ask(USER, "zqxv wkjp " * 120, reply_to_message_id=first["message_id"])
+    assert "Aslanduz" in follow["text"]
+
+
 # ----- Telegram's rules ------------------------------------------------------------------
 
 
@@ -1042,6 +1103,27 @@ async def test_articles_stored_by_another_process_become_searchable(
             lambda: _watermark(manifest) == engine.index.snapshot.watermark,
             "the index to be saved",
         )
+
+
+async def test_an_index_that_cannot_be_saved_is_tried_again_later_not_each_tick(
+    bot: Harness, corpus_db: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The failed save raised before its time was noted: once due, every 5-second tick ran a
+    full save again, each a traceback logged (17,000 a day on a full disk)."""
+    folder = index_dir(corpus_db)
+    folder.rename(folder.with_name("moved.index"))
+    folder.write_text("a file where the index folder was")  # no save can write there
+    shared = bot.app.bot_data
+    shared.index_dirty = True
+    shared.index_saved = time.monotonic() - bot_app.SAVE_SECONDS  # due now
+    context = cast(Context, SimpleNamespace(bot_data=shared))
+    caplog.set_level(logging.WARNING, logger="bot.app")
+    for _ in range(3):  # three ticks
+        await bot_app.refresh_index(context)
+    [warning] = [r for r in caplog.records if r.name == "bot.app"]
+    assert "index" in warning.getMessage() and shared.index_dirty  # still to be saved
+    folder.unlink()  # room again, for the save at shutdown
+    folder.with_name("moved.index").rename(folder)
 
 
 def _watermark(manifest: Path) -> int:
