@@ -34,6 +34,7 @@ from telegram import Bot
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.digest_format import digest_messages, nothing_new
+from bot.logs import redact
 from bot.runtime import App, BotData, Context, run_every
 from bot.transport import not_delivered
 from retrieval.digest.subscriptions import Due, State, Subscriptions
@@ -128,7 +129,7 @@ async def deliver(bot: Bot, shared: BotData, due: Due) -> None:
             digest_messages(digest, sub.zone) if digest.items else [nothing_new(digest, sub.zone)]
         )
         for text in messages:
-            chat_id, topic = await _send(bot, shared, chat_id, text, topic)
+            chat_id, topic = await _send(bot, shared, sub.id, chat_id, text, topic)
             sent += 1
             await store.progress(delivery.id, sent, chat_id)
     except _Stopped as exc:
@@ -173,13 +174,13 @@ async def _end(
 
 
 async def _send(
-    bot: Bot, shared: BotData, chat_id: int, text: str, topic: int | None
+    bot: Bot, shared: BotData, subscription_id: int, chat_id: int, text: str, topic: int | None
 ) -> tuple[int, int | None]:
     """Send one message (to the forum topic `topic`, if any), following a migrated group,
     a topic deleted or closed (to General, from then on) and waiting out floods; returns the
     chat and topic it went to. Raises _Stopped when the chat is gone for good, or moved to a
-    supergroup NEWSBOT_ALLOWED_CHATS does not name (its subscription is then paused, as
-    `apply_allowlist` pauses any chat it does not allow)."""
+    supergroup with a digest of its own, or to one NEWSBOT_ALLOWED_CHATS does not name (its
+    subscription is then paused, as `apply_allowlist` pauses any chat it does not allow)."""
     store = shared.subscriptions
     floods = 0
     while True:
@@ -190,6 +191,13 @@ async def _send(
             new_chat_id = int(exc.new_chat_id)
             log.info("chat %s became supergroup %s: its digest moves there", chat_id, new_chat_id)
             await store.move_chat(chat_id, new_chat_id)
+            there = await store.get(new_chat_id)
+            if there is None or there.id != subscription_id:
+                # the supergroup's own digest won (`move_chat`): this one went on, and the
+                # chat had two that day, the second with the old group's keywords
+                raise _Stopped(
+                    f"migrated to {new_chat_id}, which has a digest of its own"
+                ) from None
             chat_id, topic = new_chat_id, None
             if not shared.access.allows_digests(chat_id):
                 await store.pause(chat_id, PAUSED)
@@ -228,6 +236,7 @@ async def _send(
 
 
 async def _stop(store: Subscriptions, chat_id: int, reason: str) -> None:
+    reason = redact(reason)  # Telegram's words, kept and shown by /subscription
     await store.stop(chat_id, reason)
     log.warning("digest subscription of chat %s stopped: %s", chat_id, reason)
     raise _Stopped(reason)

@@ -76,7 +76,10 @@ def subscription_text(
         else (f" for {escape(subscription.chat_title or str(subscription.chat_id))}")
     )
     if not subscription.active:
-        reason = f" ({escape(subscription.stopped_reason)})" if subscription.stopped_reason else ""
+        # Telegram's words ("Telegram refused: ..."), redacted when stored; an earlier
+        # release stored them as they came
+        stopped = subscription.stopped_reason
+        reason = f" ({escape(redact(stopped))})" if stopped else ""
         return (
             f"The daily digest{where} is stopped{reason}. Start it again with "
             f"<code>{SUBSCRIBE_EXAMPLE}</code>."

@@ -595,6 +595,23 @@ async def test_a_chat_that_removed_the_bot_is_unsubscribed_and_others_still_get_
     assert await deliver_at(bot, clock, "2024-06-04T08:00") == 1  # Bob only
 
 
+async def test_why_a_digest_stopped_never_holds_the_token(bot: Harness, clock: Clock) -> None:
+    """Telegram's words were stored as they came and shown by /subscription, unredacted
+    beside the failed delivery's error, which was."""
+    await subscribe(bot, ALICE, "08:00 UTC")
+    await add_news(bot, *lighthouse("2024-06-02T15:00"))
+    bot.fake.fail_next("sendMessage", 403, f"Forbidden: bot{TEST_TOKEN} was kicked")
+    await deliver_at(bot, clock, "2024-06-03T08:00")
+    [(reason,)] = await bot.rows("SELECT stopped_reason FROM subscriptions")
+    assert TEST_TOKEN not in reason and "was kicked" in reason
+    [shown] = await bot.ask(ALICE, "/subscription")
+    assert "was kicked" in shown["text"] and TEST_TOKEN not in shown["text"]
+    # as an earlier release stored it
+    await bot.rows("UPDATE subscriptions SET stopped_reason = ?", f"refused: bot{TEST_TOKEN}")
+    [shown] = await bot.ask(ALICE, "/subscription")
+    assert "(refused: bot" in shown["text"] and TEST_TOKEN not in shown["text"]
+
+
 async def test_a_group_upgraded_to_a_supergroup_keeps_its_digest(
     bot: Harness, clock: Clock
 ) -> None:
@@ -612,6 +629,26 @@ async def test_a_group_upgraded_to_a_supergroup_keeps_its_digest(
     await add_news(bot, bakery("2024-06-03T15:00"))
     assert await deliver_at(bot, clock, "2024-06-04T08:00") == 1
     assert len(bot.replies(new)) == 2
+
+
+async def test_a_group_upgraded_onto_a_supergroup_with_a_digest_gets_that_one(
+    bot: Harness, clock: Clock
+) -> None:
+    """The supergroup's own subscription wins the move (`move_chat`), but the delivery under
+    way went on there: two digests that day, the second with the old group's keywords."""
+    old, new = -4001, -1004001
+    for chat, kind in ((old, "group"), (new, "supergroup")):
+        bot.fake.add_chat(chat, kind, title="Desk")
+        bot.fake.set_member_status(chat, ADMIN, "creator")
+    await subscribe(bot, old, "08:00 UTC skerry", user_id=ADMIN, chat_type="group")
+    await subscribe(bot, new, "08:00 UTC bakery", user_id=ADMIN, chat_type="supergroup")
+    await add_news(bot, *lighthouse("2024-06-02T15:00"), bakery("2024-06-02T16:00"))
+    bot.fake.migrate_chat(old, new)
+    await deliver_at(bot, clock, "2024-06-03T08:00")
+    [digest] = texts(bot, new)[1:]  # after the reply to /subscribe
+    assert "bakery" in digest.lower() and "Skerry" not in digest
+    rows = await bot.rows("SELECT chat_id, state, error FROM deliveries ORDER BY id")
+    assert (old, "failed", f"migrated to {new}, which has a digest of its own") in rows
 
 
 async def test_flood_control_is_waited_out_and_the_digest_sent_once(
