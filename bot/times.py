@@ -67,9 +67,24 @@ def read_moment(text: str, zone: tzinfo) -> datetime:
         raise ValueError(f"{text!r} is not an ISO date, or date and time")
     else:
         moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace("z", "+00:00"))
-        moment = moment if moment.tzinfo else moment.replace(tzinfo=zone)
+    local = moment.tzinfo is None
+    moment = moment.replace(tzinfo=zone) if local else moment
     try:
-        moment.astimezone(UTC)
+        utc = moment.astimezone(UTC)
+        # a time the zone's clocks skipped (02:30 as they went forward) would be read as an
+        # hour later, silently; a skipped midnight, a bare date's, is the day's start
+        skipped = local and day is None and wall(utc.astimezone(zone)) != wall(moment)
     except OverflowError:
         raise ValueError(f"{text!r} is out of range") from None
+    if skipped:
+        raise SkippedTime(f"{text!r} is no time in {zone}: its clocks skipped it")
     return moment
+
+
+def wall(moment: datetime) -> datetime:
+    """The time on the clock: `moment` without its zone."""
+    return moment.replace(tzinfo=None)
+
+
+class SkippedTime(ValueError):
+    """A local time that did not happen in its zone (`read_moment`)."""

@@ -350,3 +350,18 @@ def test_json_requests_are_objects_by_their_first_token_and_take_any_line_s_mark
 def test_as_of_is_echoed_to_the_fraction_of_a_second_it_was_asked() -> None:
     assert parse_as_of("2022-06-10T12:00:00.9Z").text == "2022-06-10T12:00:00.900000Z"
     assert parse_as_of("2022-06-10T12:00Z").text == "2022-06-10T12:00:00Z"
+
+
+def test_a_local_time_the_clocks_skipped_is_refused(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """02:30 on the night New York's clocks went from 02:00 to 03:00 was taken, silently, as
+    03:30; a time that happened twice (the night they went back) is its first."""
+    new_york = ZoneInfo("America/New_York")
+    with pytest.raises(ValueError, match="'2022-03-13T02:30' is no time in America/New_York"):
+        parse_as_of("2022-03-13T02:30", new_york)
+    assert parse_as_of("2022-03-13T03:30", new_york).text == "2022-03-13T07:30:00Z"
+    assert parse_as_of("2022-11-06T01:30", new_york).text == "2022-11-06T05:30:00Z"
+    monkeypatch.setenv("NEWSBOT_TIMEZONE", "America/New_York")
+    assert main(["ask", "--db", str(db_path), "--as-of", "2022-03-13T02:30", QUESTION]) == 2
+    assert "--as-of: '2022-03-13T02:30' is no time in" in capsys.readouterr().err

@@ -28,7 +28,7 @@ from typing import Any, AnyStr, cast
 from bot.cli.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE, render_text
 from bot.cli.commands import result_json as answer_json
 from bot.config import Settings
-from bot.times import read_day, read_moment
+from bot.times import SkippedTime, read_day, read_moment
 from retrieval.engine import Engine
 from retrieval.search import MAX_QUESTION_CHARS, SearchResult
 from retrieval.wording import quoted
@@ -61,6 +61,8 @@ def parse_as_of(value: str, zone: tzinfo = UTC) -> AsOf:
             end = datetime.combine(day + timedelta(days=1), time(), zone)
             return AsOf(day.isoformat(), end.timestamp() - 1e-6)
         utc = read_moment(text, zone).astimezone(UTC)
+    except SkippedTime:
+        raise
     except (ValueError, OverflowError):  # overflow: the day after 9999-12-31
         raise ValueError(
             f"{value!r} is not a date or date-time newsbot can use: use e.g. {EXAMPLES}"
