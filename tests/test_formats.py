@@ -65,6 +65,23 @@ def test_json_object_and_list_with_unknown_fields_kept(tmp_path: Path) -> None:
     assert blanks.authors == ("Ann Lee", "Bo")  # a blank name is no author
 
 
+def test_html_character_references_in_json_are_the_characters_they_name(
+    tmp_path: Path,
+) -> None:
+    """A JSON export of scraped pages keeps some: "a G7 communiqu&#233;" was quoted so."""
+    article = {
+        "title": "G7 communiqu&#xE9; on debt &amp; gold",
+        "text": "The communiqu&eacute; cost &#163;5m. AT&T, R&D, &notice and &nosuch; stay.",
+    }
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps(article))
+    [record] = list(read_records(path))
+    draft = record.draft
+    assert draft is not None and draft.title == "G7 communiqué on debt & gold"
+    # "&not" is a reference to HTML without its semicolon, but no reference in news copy
+    assert draft.text == "The communiqué cost £5m. AT&T, R&D, &notice and &nosuch; stay."
+
+
 def test_jsonl_gz_reports_bad_lines_with_their_numbers(tmp_path: Path) -> None:
     lines = [
         json.dumps({"title": "Good", "text": "Fine text.", "published": "2024-01-02"}),

@@ -49,6 +49,45 @@ def test_hard_wrapped_wire_copy_is_unwrapped_into_paragraphs() -> None:
     assert sentences[1] == "The dry period means the temporao will be late this year."
 
 
+def test_a_short_wire_whose_paragraphs_end_in_short_lines_is_unwrapped() -> None:
+    """Every paragraph's last line is short: counted with the wrapped ones, a wire of three
+    short paragraphs was taken for a paragraph a line, its sentences cut at each line end
+    ("...shares of Harbour Light Energy Income" and "Fund II." quoted apart)."""
+    wire = (
+        "Harbour Light Corp said it would\n"
+        "start selling 200 mln dlrs worth of limited\n"
+        "partnership shares of Harbour Light Energy Income\n"
+        "Fund II.\n"
+        "    The company said one unit will act as general partner of\n"
+        "the fund, which will buy oil and gas producing\n"
+        "fields from other owners.\n"
+        "    Dockside Securities will manage the offering for the\n"
+        "company, it said.\n"
+        "REUTER"
+    )
+    assert paragraphs(wire) == [
+        "Harbour Light Corp said it would start selling 200 mln dlrs worth of limited "
+        "partnership shares of Harbour Light Energy Income Fund II.",
+        "The company said one unit will act as general partner of the fund, which will buy "
+        "oil and gas producing fields from other owners.",
+        "Dockside Securities will manage the offering for the company, it said.",
+    ]
+
+
+def test_the_wire_sign_off_is_no_sentence() -> None:
+    """Reuters copy ends "REUTER", on a line of its own or wrapped onto the last one: it was
+    stored as a sentence and quoted ("...for the West German economy. REUTER")."""
+    assert paragraphs("Rates were held.\n\nREUTER") == ["Rates were held."]
+    assert paragraphs("Rates were held at\n3.0 pct, it said.  REUTER...") == [
+        "Rates were held at",
+        "3.0 pct, it said.",
+    ]
+    assert paragraphs("He joined Reuter\n\nReuters reported it.") == [
+        "He joined Reuter",
+        "Reuters reported it.",
+    ]
+
+
 def test_lines_of_unwrapped_text_stay_separate_paragraphs() -> None:
     text = "Key points\nThe army moved in.\nTalks resume on Monday\n\nA second block."
     assert paragraphs(text) == [

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import IO, Any, Protocol
 
 from retrieval.corpus.dates import parse_published, spelled_date
-from retrieval.corpus.text import clean_line
+from retrieval.corpus.text import clean_line, decode_entities
 from retrieval.errors import ExpansionCapError, ParseError
 from retrieval.models import ArticleDraft
 
@@ -270,6 +270,7 @@ def draft_from_mapping(obj: Any, origin: str | None = None) -> ArticleDraft:
     title = _string_field(obj, "title", required=True)
     text = _string_field(obj, "text", required=True)
     assert title is not None and text is not None
+    title, text = decode_entities(title), decode_entities(text)
     authors_value = obj.get("authors")
     if authors_value is None or authors_value == "":
         authors: tuple[str, ...] = ()

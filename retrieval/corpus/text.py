@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 import unicodedata
+from itertools import pairwise
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from retrieval.models import one_line
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _BLANK_LINES = re.compile(r"\n\s*\n")
+_SIGN_OFF = re.compile(r"(?:^|(?<=[.!?)\"'])\s+)reuter\W*$", re.IGNORECASE)
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _WORDS = re.compile(r"\w+")
 _TRACKING_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ocid|cmpid|ref|ref_src)$")
 
@@ -50,9 +54,14 @@ def _looks_hard_wrapped(lines: list[str]) -> bool:
     longest = max(len(line) for line in content)
     if longest > 110:
         return False
-    mid_length = sum(1 for line in content if 35 <= len(line.strip()) <= 100)
+    # The lines a wrap broke: each but the last of a paragraph, which is as short as it
+    # happens to be (the next line indented starts another). Counting those too, a short
+    # wire of three paragraphs ("Program II.", "offering, it said.") was taken for one
+    # paragraph a line, and its sentences were cut at every line end.
+    wrapped = [line for line, after in pairwise(content) if not after[0].isspace()]
+    mid_length = sum(1 for line in wrapped if 35 <= len(line.strip()) <= 100)
     unfinished = sum(1 for line in content if not line.rstrip().endswith((".", '"', "'", ":")))
-    return mid_length >= 0.6 * len(content) and unfinished >= 0.4 * len(content)
+    return mid_length >= 0.6 * max(len(wrapped), 1) and unfinished >= 0.4 * len(content)
 
 
 def paragraphs(text: str) -> list[str]:
@@ -78,7 +87,21 @@ def paragraphs(text: str) -> list[str]:
                 result.append(clean_line(" ".join(current)))
         else:
             result.extend(clean_line(line) for line in lines)
-    return [p for p in result if p]
+    result = [p for p in result if p]
+    if result:  # the wire's "REUTER" under the story, on its own or wrapped onto its end
+        result[-1] = _SIGN_OFF.sub("", result[-1])
+        if not result[-1]:
+            result.pop()
+    return result
+
+
+def decode_entities(text: str) -> str:
+    """HTML character references (&#233;, &eacute;, &amp;) as the characters they name: JSON
+    exports of scraped pages keep some ("a G7 communiqu&#233;" was quoted so). Only whole
+    ones, with their semicolon: "AT&T" and "R&D" stay as they are."""
+    if "&" not in text:
+        return text
+    return _ENTITY.sub(lambda found: html.unescape(found.group()), text)
 
 
 def fingerprint(text: str) -> str:
