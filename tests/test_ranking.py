@@ -9,6 +9,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from retrieval.models import Attribution
 from retrieval.ranking import marks
 from retrieval.ranking import model as model_module
 from retrieval.ranking.features import COLUMN, FEATURES, MARK_FEATURES, Candidates
@@ -235,6 +236,26 @@ def test_a_claim_gets_one_passage_per_article_in_order_of_whole_article_bm25() -
     assert choose(windows, scores, 5, first_page=3) == [6, 0, 4, 1, 2]
     question = replace(windows, question=profile("What does every article say?"))
     assert choose(question, scores, 5, first_page=3)[0] == 0  # a question: the best first
+
+
+def test_a_claim_lists_a_story_filed_again_under_its_title_after_the_others() -> None:
+    """Two copies of one wire (the same title, other passages) were the first two sources
+    of a claim: the copy comes after the other articles."""
+    windows = replace(
+        one_sentence_windows({0: 1, 1: 1, 2: 1}),
+        question=profile("The trade deficit narrowed in February."),
+        attributions={
+            0: Attribution(
+                0, "U.K. visible trade deficit narrows in February", None, (), None, None
+            ),
+            1: Attribution(
+                1, "U.K. VISIBLE TRADE DEFICIT NARROWS IN FEBRUARY", None, (), None, None
+            ),
+            2: Attribution(2, "Sterling firm after trade figures", None, (), None, None),
+        },
+    )
+    windows.features[:, COLUMN["article_rank"]] = np.log1p([0, 1, 2])
+    assert choose(windows, np.zeros(3), 3, first_page=3) == [0, 2, 1]
 
 
 def test_a_claim_keeps_a_window_of_every_article_past_the_pool() -> None:

@@ -13,6 +13,7 @@ A model naming a feature the code does not compute is refused at load, with its 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
@@ -29,6 +30,7 @@ from retrieval.ranking.features import COLUMN, MARK_FEATURES, Candidates, TextRe
 
 MODEL_PATH = Path(__file__).with_name("model.json")
 Floats = npt.NDArray[np.float64]
+_TITLE_WORDS = re.compile(r"\w+")
 
 
 @dataclass(frozen=True, eq=False)
@@ -237,13 +239,29 @@ def _choose_sources(candidates: Candidates, scores: Floats, count: int) -> list[
     by_score = np.lexsort((candidates.start, -scores))
     article_rank = candidates.features[by_score, COLUMN["article_rank"]]
     by_article = by_score[np.argsort(article_rank, kind="stable")]  # best window first
-    for order, cap in ((by_article, 1), (by_score, count)):
-        for w in order.tolist():
-            if len(page.chosen) >= count:
-                break
-            if page.fits(w, cap):
-                page.take(w)
+    # A story filed again, or run by another outlet, under its title is one source: its
+    # copies were listed one after the other, each with a passage of its own. They come
+    # after the other articles, where the page still has room.
+    titles: set[str] = set()
+    for w in by_article.tolist():
+        if len(page.chosen) >= count:
+            break
+        title = _title_words(candidates, w)
+        if title not in titles and page.fits(w, 1):
+            page.take(w)
+            titles.add(title or f"untitled {len(titles)}")
+    for w in by_score.tolist():
+        if len(page.chosen) >= count:
+            break
+        if page.fits(w, count):
+            page.take(w)
     return page.chosen
+
+
+def _title_words(candidates: Candidates, w: int) -> str:
+    """The words of window `w`'s article's title, case folded ("" when it has none)."""
+    article = candidates.attributions.get(int(candidates.article[w]))
+    return " ".join(_TITLE_WORDS.findall(article.title.casefold())) if article else ""
 
 
 class _Page:
