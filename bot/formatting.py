@@ -103,7 +103,7 @@ def link(text: str, url: str | None) -> str:
 def attribution(article: Attribution, zone: tzinfo = UTC, rank: int | None = None) -> str:
     """'2. <a href=url>Title</a> — Outlet · Authors · 2 May 2024' (parts that exist), each
     part clipped."""
-    title = _link(clip(article.title.strip() or "Untitled", TITLE_CHARS), article.url)
+    title = _link(clip(article.headline.strip() or "Untitled", TITLE_CHARS), article.url)
     details = [
         clip(article.source or "", NAME_CHARS),
         some_of(article.authors, AUTHORS_SHOWN),
@@ -187,7 +187,7 @@ def inline_description(passage: Passage) -> str:
 
 def inline_title(passage: Passage) -> str:
     """Plain text title of an inline result: the article's title, clipped."""
-    return clip(passage.article.title.strip() or "Untitled", TITLE_CHARS)
+    return clip(passage.article.headline.strip() or "Untitled", TITLE_CHARS)
 
 
 # ----- articles and lists ---------------------------------------------------------------

@@ -30,6 +30,10 @@ _ONE_LINE_FIX = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 # A title or an outlet at most: a feed's entry title of 4 million characters was stored
 # whole, and `ask --json` printed it. Real ones are a line (the bot shows 200 characters).
 LINE_CHARS = 1000
+# " | The Week UK" after a title: the outlet's name and a capitalized word or two more ("UK",
+# "Politics"), after a bar or a dash between spaces
+_OUTLET_SEPARATOR = re.compile(r"\s[|\-\u2013\u2014]\s")
+OUTLET_EXTRA_WORDS = 2
 
 
 def printable_text(text: str) -> str:
@@ -91,6 +95,27 @@ class Attribution:
     authors: tuple[str, ...]
     published: str | None
     url: str | None
+
+    @property
+    def headline(self) -> str:
+        """The title as shown beside its outlet: without the outlet's name that a page's
+        title ends with ("Does the plan go far enough? | The Week UK" from The Week), which
+        was shown twice ("... | The Week UK · The Week")."""
+        separators = list(_OUTLET_SEPARATOR.finditer(self.title))
+        if not separators or not self.source:
+            return self.title
+        last = separators[-1]
+        head, named = self.title[: last.start()].rstrip(), self.title[last.end() :].strip()
+        outlet = self.source.strip()
+        more = named[len(outlet) :].split()  # "UK", "Politics": a name, not "to act"
+        if (
+            head
+            and named.casefold().startswith(outlet.casefold())
+            and len(more) <= OUTLET_EXTRA_WORDS
+            and all(word[:1].isupper() for word in more)
+        ):
+            return head
+        return self.title
 
 
 @dataclass(frozen=True, slots=True)

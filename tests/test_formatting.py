@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot import bounds, formatting
+from bot.cli.commands import render_text
 from bot.formatting import (
     answer_keyboard,
     answer_messages,
@@ -28,6 +29,7 @@ from bot.markup import (
     visible_text,
 )
 from retrieval.models import Attribution, Passage
+from retrieval.search import SearchResult
 from tests.telegram_html import check_message_text
 
 
@@ -108,6 +110,31 @@ def test_passage_is_a_blockquote_followed_by_its_linked_attribution() -> None:
 def test_attribution_without_url_or_details_is_plain_title() -> None:
     bare = article(url=None, source=None, authors=(), published=None, title="  ")
     assert formatting.attribution(bare) == "Untitled"
+
+
+@pytest.mark.parametrize(
+    ("title", "source", "shown"),
+    [
+        ("Is the plan enough? | The Week UK", "The Week", "Is the plan enough?"),
+        ("50 states - USA TODAY", "USA Today", "50 states"),
+        ("Storm hits \u2014 CNN Politics", "CNN", "Storm hits"),
+        ("Oil steady - Reuters poll", "Reuters", "Oil steady - Reuters poll"),  # a poll
+        ("Biden - Time to act", "Time", "Biden - Time to act"),
+        ("The Week | The Week", "The Week", "The Week"),
+        (" | The Week", "The Week", " | The Week"),  # nothing would be left
+        ("Crash - USA TODAY", None, "Crash - USA TODAY"),  # no outlet shown beside it
+    ],
+)
+def test_a_title_does_not_repeat_the_outlet_shown_beside_it(
+    title: str, source: str | None, shown: str
+) -> None:
+    """News-qa-dev holds 507 such titles: "... | The Week UK · The Week"."""
+    assert article(title=title, source=source).headline == shown
+    html = formatting.attribution(article(title=title, source=source, url=None))
+    assert html.split(" — ")[0] == escape(shown.strip() or "Untitled")
+    quoted = passage("Rates held.", source=article(title=title, source=source))
+    text = render_text(SearchResult("rates?", (quoted,)), False, ZoneInfo("UTC"))
+    assert text.splitlines()[1].split(" · ")[0] == f"   — {shown}"
 
 
 def test_only_web_links_become_links() -> None:

@@ -169,7 +169,7 @@ def render_text(result: SearchResult, color: bool, zone: tzinfo) -> str:
                     quote = f"{quote[:start]}\033[1m{quote[start:end]}\033[0m{quote[end:]}"
         a = passage.article
         parts = (
-            clip(a.title, TITLE_CHARS),
+            clip(a.headline, TITLE_CHARS),
             clip(a.source or "", NAME_CHARS),
             some_of(a.authors, AUTHORS_SHOWN),
             clip(_date_shown(a.published, zone), NAME_CHARS),
