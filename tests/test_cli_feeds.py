@@ -123,6 +123,23 @@ def test_poll_stores_articles_saves_the_index_and_reports_failures(
     assert len(feed_server.hits("/feeds/error.rss")) == 2
 
 
+def test_poll_says_why_a_feed_failed_when_the_log_says_nothing(
+    capsys: pytest.CaptureFixture[str],
+    db_path: Path,
+    feed_server: FeedServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Under cron with NEWSBOT_LOG_LEVEL=ERROR, a failing feed was "1 feed failed", exit 1,
+    and no word of which or why."""
+    monkeypatch.setenv("NEWSBOT_LOG_LEVEL", "ERROR")
+    feed_server.routes["/feeds/error.rss"] = Route(status=500)
+    run(capsys, db_path, "feeds", "add", feed_server.url("/feeds/error.rss"))
+    code, out, err = run(capsys, db_path, "feeds", "poll")
+    assert code == 1 and "1 feed failed" in out
+    error_feed = feed_server.url("/feeds/error.rss")
+    assert f"feed 1 ({error_feed}): failed: HTTP 500 Internal Server Error\n" in err
+
+
 def test_a_feeds_credentials_are_never_shown_or_logged(
     capsys: pytest.CaptureFixture[str],
     caplog: pytest.LogCaptureFixture,

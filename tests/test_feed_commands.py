@@ -207,7 +207,9 @@ async def test_the_job_polls_due_feeds_searchably_and_reports_pauses_to_admins(
     conn = await connect(bot.db_path)
     try:
         for _ in range(5):  # one failure short of a pause
-            broken = await FeedRegistry(conn).record_failure(broken, "HTTP 500 Internal Error")
+            failed = await FeedRegistry(conn).record_failure(broken, "HTTP 500 Internal Error")
+            assert failed is not None  # not removed meanwhile
+            broken = failed
     finally:
         await conn.close()
     run_sql(bot.db_path, "UPDATE feeds SET next_poll_ts = 0")

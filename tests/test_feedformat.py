@@ -82,6 +82,34 @@ def test_a_feed_whose_charset_label_makes_nonsense_is_read_right(header: str) ->
     assert feed.title == "Городской совет"  # not "Ãîðîäñêîé ñîâåò"
 
 
+@pytest.mark.parametrize("pad", ["", " "], ids=["as it is", "a byte longer"])
+def test_a_utf_16_label_over_utf_8_bytes_without_a_mark_reads_as_utf_8(pad: str) -> None:
+    """.NET declares encoding="utf-16" over UTF-8 bytes: read as UTF-16, a body of even
+    length gave CJK nonsense, an odd one "not well-formed", the feed flapping by a byte."""
+    cafe = (
+        read("cafe-1252.rss")
+        .decode("cp1252")
+        .replace('encoding="windows-1252"', 'encoding="utf-16"')
+    )
+    body = (cafe + pad).encode()  # one of the two of even length
+    for header in ("application/rss+xml", "application/rss+xml; charset=utf-16"):
+        feed = parse_feed(body, f"{BASE}/feeds/cafe.rss", header)
+        assert feed.title == "Café Solberg’s Kitchen Notes"
+
+
+def test_a_channel_title_in_html_is_read_as_an_entry_title_is() -> None:
+    """The outlet's name came out as "News &amp; Views &#8211; Caf&eacute;", escapes and
+    all, where an entry with the same title read "News & Views – Café"."""
+    title = "News &amp;amp; Views &amp;#8211; Caf&amp;eacute;"
+    rss = (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>{title}</title>'
+        f"<item><title>{title}</title><link>{BASE}/a</link>"
+        "<description>The harbour reopened.</description></item></channel></rss>"
+    )
+    feed = parse_feed(rss.encode(), f"{BASE}/feeds/news.rss")
+    assert feed.title == feed.entries[0].title == "News & Views – Café"
+
+
 def test_rss_authors_with_e_mail_addresses_keep_their_names() -> None:
     feed = parse_feed(read("quayside-1.rss"), f"{BASE}/feeds/q.rss")
     assert feed.entries[0].authors == ("Mara Quist",)  # from "desk@quayside.example (Mara Quist)"

@@ -115,6 +115,8 @@ async def test_one_feed_is_one_row_and_a_removed_feeds_id_is_never_given_again(
         again, created = await feeds.add("HTTPS://NEWS.Test:443/World.rss", name="World")
         assert (again.id, created, again.url) == (first.id, False, "https://news.test/World.rss")
         assert (await feeds.add("https://news.test/world.rss"))[1]  # the path's case counts
+        # a fragment is never sent: it was a second feed fetching the same document
+        assert (await feeds.add("https://news.test/World.rss#latest"))[0].id == first.id
         other, _ = await feeds.add("http://u:P@News.test:8080/a?Key=V")
         assert other.url == "http://u:P@news.test:8080/a?Key=V"
         assert await feeds.get("http://u:P@NEWS.TEST:8080/a?Key=V") == other
@@ -171,14 +173,18 @@ async def test_failures_back_off_then_pause_and_adding_again_resumes(db_path: Pa
         now = 1_000_000.0
         waits = []
         for _ in range(3):
-            feed = await feeds.record_failure(feed, "HTTP 500", pause_after=4, now=now)
+            failed = await feeds.record_failure(feed, "HTTP 500", pause_after=4, now=now)
+            assert failed is not None  # not removed meanwhile
+            feed = failed
             waits.append(feed.next_poll_ts - now)
             assert not feed.paused and feed.last_error == "HTTP 500"
         assert waits == [1800, 3600, 7200]
         # backing off (or waiting a Retry-After), it waits it out to the second
         assert await feeds.due(now + 7199) == []
         assert [f.id for f in await feeds.due(now + 7200)] == [feed.id]
-        feed = await feeds.record_failure(feed, "HTTP 500", pause_after=4, now=now)
+        failed = await feeds.record_failure(feed, "HTTP 500", pause_after=4, now=now)
+        assert failed is not None  # not removed meanwhile
+        feed = failed
         assert feed.paused and feed.failures == 4
         assert await feeds.due(now + 10 * MAX_BACKOFF) == [] and await feeds.active() == []
         resumed, created = await feeds.add("https://news.test/broken.rss")
@@ -194,7 +200,9 @@ async def test_a_success_clears_the_error_and_records_seen_entries(db_path: Path
     try:
         feeds = FeedRegistry(conn)
         feed, _ = await feeds.add("https://news.test/a.rss", interval=600)
-        feed = await feeds.record_failure(feed, "timed out", now=1000.0)
+        failed = await feeds.record_failure(feed, "timed out", now=1000.0)
+        assert failed is not None  # not removed meanwhile
+        feed = failed
         await feeds.record_success(
             feed,
             [SeenEntry("a", None, "https://news.test/a"), SeenEntry("b", None, None)],

@@ -16,6 +16,7 @@ from typing import Any
 import aiosqlite
 import pytest
 
+from retrieval.corpus.db import connect
 from retrieval.engine import Engine
 from retrieval.errors import StoreError
 from retrieval.feeds import poll, registry
@@ -926,3 +927,56 @@ async def test_a_crash_in_a_third_party_parser_fails_only_its_feed_or_page(
         "regatta.html: extraction failed: ValueError('cannot parse')" in p
         for p in report.problems()
     )
+
+
+@pytest.mark.parametrize("answer", [500, 200], ids=["failing", "answering"])
+async def test_a_feed_removed_during_its_poll_is_passed_over_and_the_others_polled(
+    feed_server: FeedServer,
+    fetcher: Fetcher,
+    db: aiosqlite.Connection,
+    engine: Engine,
+    answer: int,
+) -> None:
+    """An admin removes the slow feed while it is polled: a failure's count found no feed
+    (an AssertionError traceback), an answer's entries named none (a foreign key error:
+    "the database failed"), and either stopped the poll of every other feed."""
+    slow = feed_server.url("/feeds/slow.rss")
+    feed_server.routes["/feeds/slow.rss"] = Route(
+        status=answer, body=feed_server.fixture("gazette.rss"), delay=1.0
+    )
+    other = feed_server.serve("/feeds/quayside.rss", "quayside-1.rss")  # the same site: after
+    feeds = FeedRegistry(db)
+    removed, _ = await feeds.add(slow)
+    await feeds.add(other)
+    polling = asyncio.create_task(FeedPoller(db, fetcher).poll_all())
+    await asyncio.sleep(0.3)
+    conn = await connect(engine.db_path)  # as `newsbot feeds remove` would
+    try:
+        await FeedRegistry(conn).remove(removed.id)
+    finally:
+        await conn.close()
+    first, second = (await polling).outcomes
+    assert first.status == "removed" and second.status == "ok" and second.added > 0
+    assert first.line().endswith("removed while it was polled; nothing of this poll kept")
+    assert {r["origin"] for r in await articles(db)} == {other}
+
+
+async def test_a_feed_removed_as_its_articles_are_stored_is_passed_over(
+    feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
+) -> None:
+    """Removed by another process after the poll's look for it, before its entries are
+    noted: what was stored stays (an article as any other), the poll goes on. A trigger
+    removes it inside the transaction storing its articles."""
+    gone = feed_server.serve("/feeds/gazette.rss", "gazette.rss")
+    other = feed_server.serve("/feeds/quayside.rss", "quayside-1.rss")
+    feeds = FeedRegistry(db)
+    removed, _ = await feeds.add(gone)
+    await feeds.add(other)
+    await db.execute(
+        "CREATE TRIGGER remove_feed AFTER INSERT ON articles"
+        f" BEGIN DELETE FROM feeds WHERE id = {removed.id}; END"
+    )
+    await db.commit()
+    first, second = (await FeedPoller(db, fetcher).poll_all()).outcomes
+    assert first.status == "removed" and second.status == "ok" and second.added > 0
+    assert await feeds.get(removed.id) is None

@@ -125,6 +125,9 @@ async def _poll(settings: Settings, args: argparse.Namespace) -> int:
             + (" (its credentials in place of ***)" if feed.shown_url != feed.url else ""),
             file=sys.stderr,
         )
+    for outcome in report.outcomes:  # why each failed, as ingest names each file's failure
+        if outcome.status in ("failed", "removed") and not outcome.paused:
+            print(outcome.line(), file=sys.stderr)
     if not feeds:
         print("no feeds are due" + ("" if args.all else " (use --all to poll them anyway)"))
         return EXIT_OK

@@ -145,7 +145,10 @@ def decode_body(content: bytes, content_type: str | None = None) -> str:
     misread: str | None = None
     for label in (charset_of(content_type), declared_charset(content)):
         declared = _codec(label)
-        if declared is None:
+        if declared is None or declared.startswith(("utf-16", "utf-32")):
+            # A UTF-16 label without its byte-order mark (looked for above) is .NET's
+            # default declaration over UTF-8 bytes; read as UTF-16, an even-length body gave
+            # CJK nonsense, an odd one a failure (WHATWG reads it as UTF-8 too).
             continue
         if utf8 is not None and _single_byte(declared):
             return utf8  # UTF-8 labelled with a legacy charset: the common mislabel

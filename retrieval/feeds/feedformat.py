@@ -212,7 +212,10 @@ def parse_feed(content: bytes, url: str, content_type: str | None = None) -> Par
     for item in parsed.entries:
         entry = _entry(item, url)
         entries.setdefault(entry.key, entry)  # a feed listing an entry twice gives it once
-    title = clean_line(parsed.feed.get("title") or "")[:MAX_TITLE] or None
+    # the channel's title is a text construct as an entry's is: "News &amp; Views" was
+    # the outlet's name, escapes and all, in answers, /sources and digests
+    channel = _plain(parsed.feed.get("title_detail"), parsed.feed.get("title") or "")
+    title = clean_line(channel)[:MAX_TITLE] or None
     return ParsedFeed(
         title=title, version=parsed.get("version") or "", entries=tuple(entries.values())
     )

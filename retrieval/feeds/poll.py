@@ -85,7 +85,7 @@ class FeedOutcome:
     """What one poll of one feed did."""
 
     feed: Feed
-    status: str = "ok"  # ok | not modified | failed
+    status: str = "ok"  # ok | not modified | failed | removed (during its poll)
     new_entries: int = 0
     waiting: int = 0  # new entries past MAX_ENTRIES_PER_POLL, left for the next poll
     added: int = 0
@@ -105,6 +105,8 @@ class FeedOutcome:
             return f"{head}: {tail}"
         if self.status == "not modified":
             return f"{head}: not modified"
+        if self.status == "removed":
+            return f"{head}: removed while it was polled; nothing of this poll kept"
         line = (
             f"{head}: {counted(self.new_entries, 'new entry', 'new entries')}, "
             f"{counted(self.added, 'article')} added, {counted(self.duplicates, 'duplicate')}"
@@ -281,6 +283,11 @@ class FeedPoller:
         ]
         prepared = await asyncio.to_thread(prepare_articles, [d for _, d in kept])
         async with self._database:
+            if await self.registry.get(feed.id) is None:
+                # removed during its poll (`feeds remove`, /removefeed): its entries would
+                # be the removed feed's, and their rows, which name it, a foreign key error
+                # that stopped every other feed's poll
+                return FeedOutcome(feed, status="removed")
             # a removed article stays out (`retrieval.corpus.removals`): seen, not stored
             # (not one stored again by hand since: then a copy, as any other)
             removed = await removed_among(self.store.conn, prepared)
@@ -297,17 +304,24 @@ class FeedPoller:
                 SeenEntry(e.key, r.article_id, links.get(e.key))
                 for (e, d), r in zip(kept, results, strict=True)
             ] + gone
-            given_up = await self.registry.record_success(
-                feed,
-                known + seen,
-                parsed.title,
-                fetched.etag,
-                fetched.last_modified,
-                backlog=outcome.waiting > 0 or late,
-                no_text=no_text,
-                listed={e.key for e in parsed.entries},
-                started=started,
-            )
+            try:
+                given_up = await self.registry.record_success(
+                    feed,
+                    known + seen,
+                    parsed.title,
+                    fetched.etag,
+                    fetched.last_modified,
+                    backlog=outcome.waiting > 0 or late,
+                    no_text=no_text,
+                    listed={e.key for e in parsed.entries},
+                    started=started,
+                )
+            except sqlite3.IntegrityError:
+                if await self.registry.get(feed.id) is not None:
+                    raise
+                # removed by another process since the look above: its articles are kept
+                # (stored, as any other), its entries' rows would name no feed
+                return FeedOutcome(feed, status="removed")
         if given_up:
             outcome.problems.append(
                 f"{counted(len(given_up), 'entry', 'entries')} given up after "
@@ -369,6 +383,8 @@ class FeedPoller:
             updated = await self.registry.record_failure(
                 feed, error, self.pause_after, wait=wait, gone=gone
             )
+        if updated is None:
+            return FeedOutcome(feed, status="removed")
         return FeedOutcome(updated, status="failed", error=error, paused=updated.paused)
 
     async def _page(

@@ -241,8 +241,9 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def _plain(url: str) -> str:
-    """`url` with its scheme and host in lower case and no default port, as `add` stores it:
-    HTTPS://EXAMPLE.ORG:443/world.rss and https://example.org/world.rss are one feed."""
+    """`url` with its scheme and host in lower case, no default port and no fragment (never
+    sent to the server), as `add` stores it: HTTPS://EXAMPLE.ORG:443/world.rss#top and
+    https://example.org/world.rss are one feed."""
     url = url.strip()
     try:
         parts = urlsplit(url)
@@ -253,7 +254,8 @@ def _plain(url: str) -> str:
     user, at, host = parts.netloc.rpartition("@")
     if port is not None and port == _DEFAULT_PORTS.get(scheme):
         host = host.rsplit(":", 1)[0]
-    return urlunsplit(parts._replace(scheme=scheme, netloc=f"{user}{at}{host.lower()}"))
+    netloc = f"{user}{at}{host.lower()}"
+    return urlunsplit(parts._replace(scheme=scheme, netloc=netloc, fragment=""))
 
 
 class FeedRegistry:
@@ -495,12 +497,13 @@ class FeedRegistry:
         now: float | None = None,
         wait: float | None = None,
         gone: bool = False,
-    ) -> Feed:
+    ) -> Feed | None:
         """Count a failed poll: back off, or pause the feed after `pause_after` in a row, or
         at once if it is `gone` (HTTP 410). `wait`: what the server asked (Retry-After), if
         longer than the backoff; at most MAX_BACKOFF.
 
-        Returns the feed as updated; its `paused` tells whether this failure paused it.
+        Returns the feed as updated; its `paused` tells whether this failure paused it. None
+        if it was removed meanwhile (during its poll).
         """
         now = time.time() if now is None else now
         failures = feed.failures + 1
@@ -511,6 +514,4 @@ class FeedRegistry:
             " next_poll_ts = ?, paused_ts = ? WHERE id = ?",
             (now, error, failures, now + delay, paused, feed.id),
         )
-        updated = await self.get(feed.id)
-        assert updated is not None
-        return updated
+        return await self.get(feed.id)
