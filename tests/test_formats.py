@@ -71,7 +71,8 @@ def test_html_character_references_in_json_are_the_characters_they_name(
     """A JSON export of scraped pages keeps some: "a G7 communiqu&#233;" was quoted so."""
     article = {
         "title": "G7 communiqu&#xE9; on debt &amp; gold",
-        "text": "The communiqu&eacute; cost &#163;5m. AT&T, R&D, &notice and &nosuch; stay.",
+        "text": "The communiqu&eacute; cost &#163;5m. AT&T, R&D, &notice, &notit; and "
+        "&amplifier; stay.",
     }
     path = tmp_path / "a.json"
     path.write_text(json.dumps(article))
@@ -79,7 +80,10 @@ def test_html_character_references_in_json_are_the_characters_they_name(
     draft = record.draft
     assert draft is not None and draft.title == "G7 communiqué on debt & gold"
     # "&not" is a reference to HTML without its semicolon, but no reference in news copy
-    assert draft.text == "The communiqué cost £5m. AT&T, R&D, &notice and &nosuch; stay."
+    # a known name's head is no reference either: "&notit;" was "¬it;"
+    assert draft.text == (
+        "The communiqué cost £5m. AT&T, R&D, &notice, &notit; and &amplifier; stay."
+    )
 
 
 def test_jsonl_gz_reports_bad_lines_with_their_numbers(tmp_path: Path) -> None:

@@ -96,6 +96,11 @@ def test_lines_of_unwrapped_text_stay_separate_paragraphs() -> None:
         "Talks resume on Monday",
         "A second block.",
     ]
+    headlines = (
+        "Oil prices rise as OPEC agrees to cut output\n"
+        "Stocks fall on fears of a trade war with China\nDollar steady\nGold up"
+    )
+    assert len(paragraphs(headlines)) == 4  # no indent: every line is counted
 
 
 def test_sentences_carry_their_paragraph_number() -> None:

@@ -6,6 +6,7 @@ import hashlib
 import html
 import re
 import unicodedata
+from html.entities import html5
 from itertools import pairwise
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -54,11 +55,12 @@ def _looks_hard_wrapped(lines: list[str]) -> bool:
     longest = max(len(line) for line in content)
     if longest > 110:
         return False
-    # The lines a wrap broke: each but the last of a paragraph, which is as short as it
-    # happens to be (the next line indented starts another). Counting those too, a short
-    # wire of three paragraphs ("Program II.", "offering, it said.") was taken for one
-    # paragraph a line, and its sentences were cut at every line end.
-    wrapped = [line for line, after in pairwise(content) if not after[0].isspace()]
+    # Not counted: a line the next one's indent shows to end a paragraph, as short as it
+    # happens to be. Counted, a short wire of three paragraphs ("Program II.", "offering,
+    # it said.") was taken for one paragraph a line, its sentences cut at every line end.
+    # Text without indents is judged by all its lines, as before.
+    ends = {n for n, (_, after) in enumerate(pairwise(content)) if after[0].isspace()}
+    wrapped = [line for n, line in enumerate(content) if n not in ends]
     mid_length = sum(1 for line in wrapped if 35 <= len(line.strip()) <= 100)
     unfinished = sum(1 for line in content if not line.rstrip().endswith((".", '"', "'", ":")))
     return mid_length >= 0.6 * max(len(wrapped), 1) and unfinished >= 0.4 * len(content)
@@ -101,7 +103,16 @@ def decode_entities(text: str) -> str:
     ones, with their semicolon: "AT&T" and "R&D" stay as they are."""
     if "&" not in text:
         return text
-    return _ENTITY.sub(lambda found: html.unescape(found.group()), text)
+    return _ENTITY.sub(_character, text)
+
+
+def _character(found: re.Match[str]) -> str:
+    """A reference as its character; a name HTML does not know kept as it is ("&notit;"
+    is no "¬it;", though `html.unescape` reads a known name's head)."""
+    reference = found.group()
+    if reference[1] != "#" and reference[1:] not in html5:
+        return reference
+    return html.unescape(reference)
 
 
 def fingerprint(text: str) -> str:
