@@ -97,6 +97,19 @@ def test_a_utf_16_label_over_utf_8_bytes_without_a_mark_reads_as_utf_8(pad: str)
         assert feed.title == "Café Solberg’s Kitchen Notes"
 
 
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf_16_labelled_in_the_header_without_a_mark_is_read_by_the_label(codec: str) -> None:
+    """UTF-16LE and BE have no mark by definition: their bytes hold NULs, which UTF-8 text
+    does not, and the label is what reads them (a body of ASCII characters as well)."""
+    for title in ("Café à Zürich", "Harbour news"):
+        rss = (
+            f'<?xml version="1.0"?><rss version="2.0"><channel><title>{title}</title>'
+            f"<item><title>{title}</title><link>{BASE}/a</link></item></channel></rss>"
+        )
+        header = f"application/rss+xml; charset={codec}"
+        assert parse_feed(rss.encode(codec), f"{BASE}/feeds/news.rss", header).title == title
+
+
 def test_a_channel_title_in_html_is_read_as_an_entry_title_is() -> None:
     """The outlet's name came out as "News &amp; Views &#8211; Caf&eacute;", escapes and
     all, where an entry with the same title read "News & Views – Café"."""

@@ -136,7 +136,7 @@ def decode_body(content: bytes, content_type: str | None = None) -> str:
     for bom, codec in _BOMS:
         if content.startswith(bom):
             return content.decode(codec, errors="replace")
-    if content.isascii():
+    if content.isascii() and b"\x00" not in content:  # NULs: UTF-16 without its mark
         return content.decode("ascii")  # every label an HTTP body may carry reads it alike
     try:
         utf8: str | None = content.decode("utf-8")
@@ -145,10 +145,12 @@ def decode_body(content: bytes, content_type: str | None = None) -> str:
     misread: str | None = None
     for label in (charset_of(content_type), declared_charset(content)):
         declared = _codec(label)
-        if declared is None or declared.startswith(("utf-16", "utf-32")):
-            # A UTF-16 label without its byte-order mark (looked for above) is .NET's
-            # default declaration over UTF-8 bytes; read as UTF-16, an even-length body gave
-            # CJK nonsense, an odd one a failure (WHATWG reads it as UTF-8 too).
+        if declared is None:
+            continue
+        if declared.startswith(("utf-16", "utf-32")) and b"\x00" not in content:
+            # Markup in UTF-16 holds a NUL in every other byte; bytes without any under a
+            # UTF-16 label are UTF-8 (.NET's default declaration): read as UTF-16, an
+            # even-length body gave CJK nonsense, an odd one a failure.
             continue
         if utf8 is not None and _single_byte(declared):
             return utf8  # UTF-8 labelled with a legacy charset: the common mislabel
