@@ -107,10 +107,12 @@ class Attribution:
         last = separators[-1]
         head, named = self.title[: last.start()].rstrip(), self.title[last.end() :].strip()
         outlet = self.source.strip()
-        more = named[len(outlet) :].split()  # "UK", "Politics": a name, not "to act"
+        rest = named[len(outlet) :]
+        more = rest.split()  # "UK", "Politics": a name, not "to act"
         if (
             head
             and named.casefold().startswith(outlet.casefold())
+            and not rest[:1].isalnum()  # "APEC Summit" is not AP's
             and len(more) <= OUTLET_EXTRA_WORDS
             and all(word[:1].isupper() for word in more)
         ):

@@ -119,6 +119,7 @@ def test_attribution_without_url_or_details_is_plain_title() -> None:
         ("50 states - USA TODAY", "USA Today", "50 states"),
         ("Storm hits \u2014 CNN Politics", "CNN", "Storm hits"),
         ("Oil steady - Reuters poll", "Reuters", "Oil steady - Reuters poll"),  # a poll
+        ("Leaders meet in Lima - APEC Summit", "AP", "Leaders meet in Lima - APEC Summit"),
         ("Biden - Time to act", "Time", "Biden - Time to act"),
         ("The Week | The Week", "The Week", "The Week"),
         (" | The Week", "The Week", " | The Week"),  # nothing would be left
