@@ -294,9 +294,10 @@ def refusal(chat_id: int) -> str:
 
 
 def slow_down(per_minute: int, seconds: float) -> str:
-    """The reply to a user past the per-minute question limit."""
+    """The reply to a sender past the per-minute limit (questions, and the commands the bot
+    replies to: `handlers.admitted`)."""
     wait = max(1, round(seconds))
     return (
-        f"You have asked {counted(per_minute, 'question')} in the last minute, the most I answer. "
-        f"Please wait {wait} s and ask again."
+        f"You have sent me {counted(per_minute, 'question or command', 'questions and commands')}"
+        f" in the last minute, the most I answer. Please wait {wait} s and try again."
     )

@@ -231,9 +231,13 @@ async def ask(update: Update, context: Context) -> None:
         await message.reply_html(formatting.ASK_USAGE)
         return
     searched = question
-    if follows:  # the earlier question kept whole within the length a question is read to
-        room = max(MAX_QUESTION_CHARS - len(follows.question) - 1, MAX_QUESTION_CHARS // 2)
-        searched = f"{question[:room]} {follows.question}"
+    if follows:
+        # Both within the length a question is read to: the follow-up in what the earlier
+        # question leaves (a quarter at least), the earlier one in the rest. Joined whole,
+        # a long follow-up pushed the earlier question past the cut.
+        room = max(MAX_QUESTION_CHARS - len(follows.question) - 1, MAX_QUESTION_CHARS // 4)
+        new = question[:room]
+        searched = f"{new} {follows.question[: MAX_QUESTION_CHARS - len(new) - 1]}"
     await _show_typing(context, message.chat.id, topic_of(message))
     as_of = _through(message)
     result = await _search(

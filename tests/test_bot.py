@@ -849,7 +849,7 @@ async def test_per_user_question_limit(start_bot: BotFactory) -> None:
         await bot.ask(USER, "joint exercise")
         await bot.ask(USER, "central bank")
         [limited] = await bot.ask(USER, "harvest festival")
-        assert "You have asked 2 questions in the last minute" in limited["text"]
+        assert "You have sent me 2 questions and commands in the last minute" in limited["text"]
         bot.fake.user_message(USER, "lighthouse")
         await bot.settle()
         assert len(bot.replies(USER)) == 3  # told once, then quiet
@@ -871,7 +871,7 @@ async def test_every_reply_counts_against_the_senders_limit(start_bot: BotFactor
         await bot.ask(GROUP, f"/sources@{BOT}", chat_type="group", user_id=5)
         await bot.ask(GROUP, f"/help@{BOT}", chat_type="group", user_id=5)
         [limited] = await bot.ask(GROUP, f"/latest@{BOT}", chat_type="group", user_id=5)
-        assert "You have asked 2 questions in the last minute" in limited["text"]
+        assert "You have sent me 2 questions and commands in the last minute" in limited["text"]
         for command in ("/sources", "/start", "/subscription", "/ask"):
             bot.fake.user_message(GROUP, f"{command}@{BOT}", chat_type="group", user_id=5)
         await bot.settle()
@@ -881,7 +881,7 @@ async def test_every_reply_counts_against_the_senders_limit(start_bot: BotFactor
         for _ in range(2):  # in a private chat, an unknown command is pointed to /help
             await bot.ask(7, "/nonsense")
         [limited] = await bot.ask(7, "/nonsense")
-        assert "You have asked 2 questions in the last minute" in limited["text"]
+        assert "You have sent me 2 questions and commands in the last minute" in limited["text"]
 
 
 async def test_anonymous_admins_count_as_their_group(start_bot: BotFactory) -> None:
@@ -899,7 +899,7 @@ async def test_anonymous_admins_count_as_their_group(start_bot: BotFactory) -> N
         [limited] = await bot.ask(
             -1001, f"/ask@{BOT} joint exercise", chat_type="supergroup", anonymous=True
         )
-        assert "You have asked 2 questions" in limited["text"]
+        assert "You have sent me 2 questions and commands" in limited["text"]
 
 
 async def test_a_passage_posted_through_inline_mode_in_the_bots_chat_is_no_question(
