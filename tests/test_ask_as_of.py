@@ -310,10 +310,14 @@ def test_a_batch_reads_past_what_it_cannot_decode_or_hold(
     status, out = ask_lines(dated_db, lines, monkeypatch, capsys)
     assert status == 1 and len(out) == 3
     assert out[1]["error"] == (
-        "line 2 is longer than 65,536 characters (a question is read to its first 1,000)"
+        "line 2 is longer than 65,536 bytes (a question is read to its first 1,000 characters)"
     )
     assert out[1]["as_of"] == "2022-06-30"  # the flag's, for the line that has none
     assert len(out[0]["results"]) == len(out[2]["results"]) == 3
+    at_most = (QUESTION + " " * 65_536)[:65_536]  # as long as a line may be, its end aside
+    for end in ("\n", "\r\n", ""):
+        status, out = ask_lines(dated_db, f"{at_most}{end}".encode(), monkeypatch, capsys)
+        assert status == 0 and len(out[0]["results"]) == 3, repr(end)
 
 
 def test_ask_with_stdin_closed_says_so(

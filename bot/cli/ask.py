@@ -37,7 +37,7 @@ EXAMPLES = "2022-06-10, 2022-06-10T18:30, 2022-06-10T18:30:00Z or 2022-06-10T18:
 FIELDS = ("question", "as_of", "limit")
 # A JSON object's first token after its brace is a key or the closing brace.
 JSON_OBJECT = re.compile(r'\s*\{\s*["}]')
-MAX_LINE = 64 * 1024  # characters (bytes, for UTF-8) of one stdin line read
+MAX_LINE = 64 * 1024  # bytes of one stdin line read (its end of line aside)
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,8 +206,8 @@ def requests(
         if line is None:
             request: Request | BadLine = BadLine(
                 number,
-                f"line {number} is longer than {MAX_LINE:,} characters (a question is read "
-                f"to its first {MAX_QUESTION_CHARS:,})",
+                f"line {number} is longer than {MAX_LINE:,} bytes (a question is read to "
+                f"its first {MAX_QUESTION_CHARS:,} characters)",
                 {},
             )
         else:
@@ -227,10 +227,10 @@ def _stdin_lines() -> Iterator[str | None]:
     stream = cast(io.BufferedReader, sys.stdin.buffer)  # what Python gives stdin
     if stream.peek(2)[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         text = io.TextIOWrapper(stream, encoding="utf-16", errors="replace")
-        for line in _bounded(text.readline, "\n"):
+        for line in _bounded(text.readline, "\n", MAX_LINE // 2):  # two bytes a character
             yield None if line is None else line.removeprefix("\ufeff")
         return
-    for raw in _bounded(stream.readline, b"\n"):
+    for raw in _bounded(stream.readline, b"\n", MAX_LINE):
         if raw is None:
             yield None
             continue
@@ -241,13 +241,14 @@ def _stdin_lines() -> Iterator[str | None]:
         yield line.removeprefix("\ufeff")
 
 
-def _bounded(readline: Callable[[int], AnyStr], end: AnyStr) -> Iterator[AnyStr | None]:
-    """The lines `readline` gives, None for one longer than MAX_LINE (read past, in parts)."""
-    while line := readline(MAX_LINE + 1):
-        if len(line) <= MAX_LINE or line.endswith(end):
+def _bounded(readline: Callable[[int], AnyStr], end: AnyStr, most: int) -> Iterator[AnyStr | None]:
+    """The lines `readline` gives, None for one longer than `most` (read past, in parts); its
+    end of line ("\r\n" too) is not counted."""
+    while line := readline(most + 2):
+        if len(line) <= most or line.endswith(end) and len(line.rstrip()) <= most:
             yield line
             continue
-        while (rest := readline(MAX_LINE)) and not rest.endswith(end):
+        while (rest := readline(most)) and not rest.endswith(end):
             pass
         yield None
 
