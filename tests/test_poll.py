@@ -979,4 +979,5 @@ async def test_a_feed_removed_as_its_articles_are_stored_is_passed_over(
     await db.commit()
     first, second = (await FeedPoller(db, fetcher).poll_all()).outcomes
     assert first.status == "removed" and second.status == "ok" and second.added > 0
+    assert first.line().endswith("polled; the 4 articles it stored of this poll kept")
     assert await feeds.get(removed.id) is None

@@ -106,7 +106,8 @@ class FeedOutcome:
         if self.status == "not modified":
             return f"{head}: not modified"
         if self.status == "removed":
-            return f"{head}: removed while it was polled; nothing of this poll kept"
+            kept = f"the {counted(self.added, 'article')} it stored" if self.added else "nothing"
+            return f"{head}: removed while it was polled; {kept} of this poll kept"
         line = (
             f"{head}: {counted(self.new_entries, 'new entry', 'new entries')}, "
             f"{counted(self.added, 'article')} added, {counted(self.duplicates, 'duplicate')}"
@@ -321,7 +322,8 @@ class FeedPoller:
                     raise
                 # removed by another process since the look above: its articles are kept
                 # (stored, as any other), its entries' rows would name no feed
-                return FeedOutcome(feed, status="removed")
+                added = sum(r.added for r in results)
+                return FeedOutcome(feed, status="removed", added=added)
         if given_up:
             outcome.problems.append(
                 f"{counted(len(given_up), 'entry', 'entries')} given up after "
