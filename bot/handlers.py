@@ -142,7 +142,7 @@ async def admitted(shared: BotData, message: Message) -> bool:
     /sources filled the group's share of Telegram's flood limit (some 20 messages a
     minute), and everyone's answers waited behind the replies."""
     sender = sender_of(message)
-    if sender is None:  # no sender to count (a channel's own post): nothing replies to those
+    if sender is None:  # a message from no one Telegram names: nothing to count it against
         return True
     verdict = shared.limiter.check(sender)
     if not verdict.allowed and verdict.tell:

@@ -73,7 +73,7 @@ def read_moment(text: str, zone: tzinfo) -> datetime:
         utc = moment.astimezone(UTC)
         # a time the zone's clocks skipped (02:30 as they went forward) would be read as an
         # hour later, silently; a skipped midnight, a bare date's, is the day's start
-        skipped = local and day is None and wall(utc.astimezone(zone)) != wall(moment)
+        skipped = local and day is None and _wall(utc.astimezone(zone)) != _wall(moment)
     except OverflowError:
         raise ValueError(f"{text!r} is out of range") from None
     if skipped:
@@ -81,7 +81,7 @@ def read_moment(text: str, zone: tzinfo) -> datetime:
     return moment
 
 
-def wall(moment: datetime) -> datetime:
+def _wall(moment: datetime) -> datetime:
     """The time on the clock: `moment` without its zone."""
     return moment.replace(tzinfo=None)
 
