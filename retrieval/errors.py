@@ -68,20 +68,11 @@ class FetchError(NewsbotError):
         url: str | None = None,
         status: int | None = None,
         retry_after: float | None = None,
-        unanswered: bool = False,
     ) -> None:
         super().__init__(message)
         self.url = url
         self.status = status  # the HTTP status of the answer, when there was one
         self.retry_after = retry_after  # seconds the server asked us to wait (Retry-After)
-        self.unanswered = unanswered  # no answer came: timed out, or the connection failed
-
-    @property
-    def transient(self) -> bool:
-        """Whether the same request may well work later: no answer came, or the server
-        said it was busy or failing (408, 425, 429, 5xx), not that the thing is not there."""
-        status = self.status or 0
-        return self.unanswered or status in (408, 425, 429) or 500 <= status < 600
 
 
 class BlockedURLError(FetchError):

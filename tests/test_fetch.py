@@ -52,7 +52,6 @@ async def test_http_errors_name_the_status(
     with pytest.raises(FetchError, match=f"HTTP {status} {reason}") as info:
         await fetcher.get(feed_server.url("/x"))
     assert info.value.url == feed_server.url("/x")
-    assert info.value.transient == (status >= 500)  # may well work later: tried again
 
 
 async def test_a_server_slower_than_the_timeout_is_given_up_on(
@@ -60,16 +59,9 @@ async def test_a_server_slower_than_the_timeout_is_given_up_on(
 ) -> None:
     feed_server.routes["/slow"] = Route(body=b"late", delay=6.0)
     started = time.monotonic()
-    with pytest.raises(FetchError, match="timed out after 2 s") as info:
+    with pytest.raises(FetchError, match="timed out after 2 s"):
         await fetcher.get(feed_server.url("/slow"))
-    assert info.value.transient
     assert time.monotonic() - started < 5.0
-
-
-async def test_a_refused_connection_is_a_failure_that_may_pass(fetcher: Fetcher) -> None:
-    with pytest.raises(FetchError, match="ConnectError") as info:
-        await fetcher.get("http://127.0.0.1:9/pages/a.html")  # the discard port: closed
-    assert info.value.transient and info.value.status is None
 
 
 async def test_a_body_that_trickles_in_is_cut_at_the_deadline(feed_server: FeedServer) -> None:
@@ -78,9 +70,8 @@ async def test_a_body_that_trickles_in_is_cut_at_the_deadline(feed_server: FeedS
     feed_server.routes["/drip"] = Route(body=b"x" * 100, drip=0.05)
     limits = FetchLimits(timeout=2.0, deadline=1.0)
     async with Fetcher(allow_private=True, limits=limits) as fetcher:
-        with pytest.raises(FetchError, match="no complete answer within 1 s") as info:
+        with pytest.raises(FetchError, match="no complete answer within 1 s"):
             await fetcher.get(feed_server.url("/drip"))
-        assert info.value.transient
 
 
 @pytest.mark.parametrize("send_length", [True, False])

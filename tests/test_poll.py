@@ -119,51 +119,6 @@ async def test_an_entry_whose_page_is_gone_falls_back_to_the_feed_summary(
     ]
 
 
-async def test_a_page_that_fails_for_a_moment_is_fetched_again_at_the_next_polls(
-    feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
-) -> None:
-    """A 503 (or a 429, a timeout) from the page stored the feed's summary for good, marked
-    seen: a site busy for a minute cost its articles their text. The entry waits for the next
-    polls, the feed's validators dropped so it is listed again; after ENTRY_TRIES such polls
-    the summary is stored, as for a page that is not there."""
-    url = feed_server.serve("/feeds/gazette.rss", "gazette.rss")
-    feed_server.routes["/pages/ferry.html"] = Route(status=503)
-    feed, _ = await FeedRegistry(db).add(url)
-    poller = FeedPoller(db, fetcher)
-    first = (await poller.poll_all()).outcomes[0]
-    assert "Night ferry" not in {r["title"][:11] for r in await articles(db)}
-    ferry_page = feed_server.url("/pages/ferry.html")
-    assert f"page {ferry_page}: HTTP 503 Service Unavailable; tried again at the next poll" in (
-        first.problems
-    )
-    waiting = await FeedRegistry(db).get(feed.id)
-    assert waiting is not None and waiting.etag is None  # listed in full again,
-    assert waiting.next_poll_ts - (waiting.last_fetch_ts or 0) <= registry.BACKLOG_SECONDS  # soon
-    feed_server.serve_pages()  # the site is back
-    second = (await poller.poll_all()).outcomes[0]
-    assert second.added == 1
-    ferry = by_title(await articles(db), "Night ferry")
-    assert ferry["extra"]["text_from"] == "page"
-
-
-async def test_a_page_failing_at_every_poll_leaves_its_entry_the_feeds_text_at_last(
-    feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
-) -> None:
-    url = feed_server.serve("/feeds/gazette.rss", "gazette.rss")
-    feed_server.routes["/pages/ferry.html"] = Route(status=429)
-    await FeedRegistry(db).add(url)
-    poller = FeedPoller(db, fetcher)
-    for _ in range(registry.ENTRY_TRIES):
-        await poller.poll_all()
-        assert "Night ferry" not in {r["title"][:11] for r in await articles(db)}
-    await poller.poll_all()
-    ferry = by_title(await articles(db), "Night ferry")
-    assert ferry["extra"]["text_from"] == "feed"
-    assert len(feed_server.hits("/pages/ferry.html")) == registry.ENTRY_TRIES + 1
-    await poller.poll_all()  # seen: not fetched again
-    assert len(feed_server.hits("/pages/ferry.html")) == registry.ENTRY_TRIES + 1
-
-
 async def test_a_page_shorter_than_the_feeds_text_is_a_teaser_and_the_feed_wins(
     feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
 ) -> None:

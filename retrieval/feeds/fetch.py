@@ -329,7 +329,7 @@ class Fetcher:
                 return await self._follow(url, headers)
         except TimeoutError:
             raise FetchError(
-                f"no complete answer within {self.limits.deadline:g} s", url, unanswered=True
+                f"no complete answer within {self.limits.deadline:g} s", url
             ) from None
 
     async def _follow(self, url: str, headers: dict[str, str]) -> Fetched:
@@ -348,11 +348,9 @@ class Fetcher:
                 exc.url = current
                 raise
             except httpx.TimeoutException:
-                message = f"timed out after {self.limits.timeout:g} s"
-                raise FetchError(message, url, unanswered=True) from None
+                raise FetchError(f"timed out after {self.limits.timeout:g} s", url) from None
             except httpx.HTTPError as exc:
-                message = f"{type(exc).__name__}: {exc}"
-                raise FetchError(message, url, unanswered=True) from None
+                raise FetchError(f"{type(exc).__name__}: {exc}", url) from None
         raise FetchError(f"more than {self.limits.max_redirects} redirects", url)
 
     async def _read(self, response: httpx.Response, url: str, conditional: bool) -> Fetched:

@@ -22,7 +22,7 @@ import enum
 import logging
 import sqlite3
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -51,16 +51,12 @@ log = logging.getLogger(__name__)
 
 class NoText(enum.Enum):
     """An entry with no text to be had (no summary, its page not read): tried again at the
-    next polls, for a while (`registry.ENTRY_TRIES`). PAGE_LATER: its page failed for a
-    moment (a timeout, 429, 5xx): tried again at the next polls rather than stored with the
-    feed's summary for good, until ENTRY_TRIES polls have failed it so."""
+    next polls, for a while (`registry.ENTRY_TRIES`)."""
 
     NO_TEXT = "no text"
-    PAGE_LATER = "page later"
 
 
 NO_TEXT = NoText.NO_TEXT
-PAGE_LATER = NoText.PAGE_LATER
 
 PAGE_CONCURRENCY = 4  # pages fetched at once per feed: quick, and gentle with one site
 # Sites polled at once. A site's feeds are polled one after another (gentle with it), other
@@ -279,18 +275,13 @@ class FeedPoller:
             known = await self._known(feed, new, links)
         known_keys = {k.key for k in known}
         new = [e for e in new if e.key not in known_keys]
-        async with self._database:
-            tries = await self.registry.tries(feed.id, [e.key for e in new])
-        drafts, late = await self._drafts(feed, parsed, new, outcome.problems, tries)
+        drafts, late = await self._drafts(feed, parsed, new, outcome.problems)
         kept = [(e, d) for e, d in zip(new, drafts, strict=True) if isinstance(d, ArticleDraft)]
-        no_text, retry = (
-            [
-                SeenEntry(e.key, None, links.get(e.key))
-                for e, d in zip(new, drafts, strict=True)
-                if d is which
-            ]
-            for which in (NO_TEXT, PAGE_LATER)
-        )
+        no_text = [
+            SeenEntry(e.key, None, links.get(e.key))
+            for e, d in zip(new, drafts, strict=True)
+            if d is NO_TEXT
+        ]
         prepared = await asyncio.to_thread(prepare_articles, [d for _, d in kept])
         async with self._database:
             if await self.registry.get(feed.id) is None:
@@ -321,13 +312,10 @@ class FeedPoller:
                     parsed.title,
                     fetched.etag,
                     fetched.last_modified,
-                    # pages that failed for a moment are tried again soon, not at the
-                    # feed's interval: a busy feed may no longer list their entries by then
-                    backlog=outcome.waiting > 0 or late or bool(retry),
+                    backlog=outcome.waiting > 0 or late,
                     no_text=no_text,
                     listed={e.key for e in parsed.entries},
                     started=started,
-                    retry=retry,
                 )
             except sqlite3.IntegrityError:
                 if await self.registry.get(feed.id) is not None:
@@ -362,22 +350,16 @@ class FeedPoller:
         ]
 
     async def _drafts(
-        self,
-        feed: Feed,
-        parsed: ParsedFeed,
-        entries: Sequence[Entry],
-        problems: list[str],
-        tries: Mapping[str, int],
+        self, feed: Feed, parsed: ParsedFeed, entries: Sequence[Entry], problems: list[str]
     ) -> tuple[list[ArticleDraft | NoText | None], bool]:
-        """Each entry's article (NO_TEXT: none to be had; PAGE_LATER: its page failed for a
-        moment; None: its page not read in time), its pages fetched PAGE_CONCURRENCY at a
-        time within `pages_deadline`; and whether some were left for the next poll by that
-        deadline. `tries`: the polls each entry has failed before."""
+        """Each entry's article (NO_TEXT: none to be had; None: its page not read in time),
+        its pages fetched PAGE_CONCURRENCY at a time within `pages_deadline`; and whether
+        some were left for the next poll by that deadline."""
         limit = asyncio.Semaphore(PAGE_CONCURRENCY)
 
         async def article(entry: Entry) -> ArticleDraft | NoText:
             async with limit:
-                return await self._article(feed, parsed, entry, problems, tries.get(entry.key, 0))
+                return await self._article(feed, parsed, entry, problems)
 
         tasks = [asyncio.create_task(article(e)) for e in entries]
         late: set[asyncio.Task[ArticleDraft | NoText]] = set()
@@ -408,17 +390,13 @@ class FeedPoller:
         return FeedOutcome(updated, status="failed", error=error, paused=updated.paused)
 
     async def _page(
-        self, link: str, problems: list[str], again: bool = False
-    ) -> tuple[ArticleDraft | None, str | None] | NoText:
-        """The article extracted from an entry's page, and the page's final URL; PAGE_LATER
-        when it failed for a moment and may be tried `again`."""
+        self, link: str, problems: list[str]
+    ) -> tuple[ArticleDraft | None, str | None]:
+        """The article extracted from an entry's page, and the page's final URL."""
         shown = masked(link, link)  # a per-item token or signature stays out of the log
         try:
             fetched = await self.fetcher.get(link, accept=PAGE_ACCEPT)
         except FetchError as exc:
-            if again and exc.transient:
-                problems.append(f"page {shown}: {exc}; tried again at the next poll")
-                return PAGE_LATER
             problems.append(f"page {shown}: {exc}")
             return None, None
         kind = (fetched.content_type or "text/html").split(";", 1)[0].strip().lower()
@@ -441,19 +419,11 @@ class FeedPoller:
         return page, fetched.url
 
     async def _article(
-        self, feed: Feed, parsed: ParsedFeed, entry: Entry, problems: list[str], tries: int
+        self, feed: Feed, parsed: ParsedFeed, entry: Entry, problems: list[str]
     ) -> ArticleDraft | NoText:
         """The article for an entry: its page's text, else the feed's; NO_TEXT (with a
-        problem noted) when there is none at all -- it stays unseen and is tried again;
-        PAGE_LATER when its page failed for a moment, `tries` polls so far of ENTRY_TRIES."""
-        found = (
-            await self._page(entry.link, problems, again=tries < ENTRY_TRIES)
-            if entry.link
-            else (None, None)
-        )
-        if isinstance(found, NoText):
-            return found
-        page, page_url = found
+        problem noted) when there is none at all -- it stays unseen and is tried again."""
+        page, page_url = await self._page(entry.link, problems) if entry.link else (None, None)
         from_page = page is not None and len(page.text) >= len(entry.text)
         text = page.text if from_page and page is not None else entry.text
         if not text.strip():

@@ -410,7 +410,6 @@ class FeedRegistry:
         no_text: Sequence[SeenEntry] = (),
         listed: Collection[str] | None = None,
         started: float | None = None,
-        retry: Sequence[SeenEntry] = (),
     ) -> list[SeenEntry]:
         """Mark entries seen and the poll done; one transaction. Returns the entries of
         `no_text` given up. The next poll is timed from when this one `started`: timed from
@@ -424,22 +423,20 @@ class FeedRegistry:
         are dropped, so the next fetch is not answered "not modified", and that poll comes
         after BACKLOG_SECONDS, not the feed's interval. Entries that gave `no_text` are tried
         again at the feed's interval, the validators dropped too, until they have failed
-        ENTRY_TRIES polls over ENTRY_PATIENCE: then they are seen, with no article. Entries
-        to `retry` (their page failed for a moment) are counted alike and tried again, never
-        given up here: the poll that finds ENTRY_TRIES of them stores the feed's text.
+        ENTRY_TRIES polls over ENTRY_PATIENCE: then they are seen, with no article.
         """
         now = time.time() if now is None else now
         wait = min(feed.interval, BACKLOG_SECONDS) if backlog else feed.interval
         due = max(now, (now if started is None else started) + wait)
         async with transaction(self.conn):
-            given_up = await self._count_tries(feed, entries, no_text, listed, now, retry)
+            given_up = await self._count_tries(feed, entries, no_text, listed, now)
             await self.conn.executemany(
                 "INSERT OR IGNORE INTO feed_entries (feed_id, entry_key, article_id, url,"
                 " seen_ts) VALUES (?, ?, ?, ?, ?)",
                 [(feed.id, e.key, e.article_id, e.url, now) for e in [*entries, *given_up]],
             )
             # the validators dropped: the next answer is no 304, and lists the entries again
-            refetch = backlog or len(given_up) < len(no_text) or bool(retry)
+            refetch = backlog or len(given_up) < len(no_text)
             await self.conn.execute(
                 "UPDATE feeds SET title = coalesce(?, title),"
                 " etag = CASE WHEN ? THEN NULL ELSE coalesce(?, etag) END,"
@@ -457,11 +454,10 @@ class FeedRegistry:
         no_text: Sequence[SeenEntry],
         listed: Collection[str] | None,
         now: float,
-        retry: Sequence[SeenEntry] = (),
     ) -> list[SeenEntry]:
-        """Count a failed try of each entry of `no_text` and `retry`, forget those of `seen`
-        (their text came at last) and, when the feed's entries are `listed`, those of entries
-        it no longer lists, tried first long ago; return those of `no_text` out of tries."""
+        """Count a failed try of each entry of `no_text`, forget those of `seen` (their
+        text came at last) and, when the feed's entries are `listed`, those of entries it no
+        longer lists, tried first long ago; return those of `no_text` out of tries."""
         await self.conn.executemany(
             "DELETE FROM feed_retries WHERE feed_id = ? AND entry_key = ?",
             [(feed.id, e.key) for e in seen],
@@ -475,7 +471,7 @@ class FeedRegistry:
         await self.conn.executemany(
             "INSERT INTO feed_retries (feed_id, entry_key, first_ts, tries) VALUES (?, ?, ?, 1)"
             " ON CONFLICT (feed_id, entry_key) DO UPDATE SET tries = tries + 1",
-            [(feed.id, e.key, now) for e in [*no_text, *retry]],
+            [(feed.id, e.key, now) for e in no_text],
         )
         out = await rows_for_ids(
             self.conn,
@@ -492,17 +488,6 @@ class FeedRegistry:
             [(feed.id, key) for key in keys],
         )
         return [e for e in no_text if e.key in keys]
-
-    async def tries(self, feed_id: int, keys: Collection[str]) -> dict[str, int]:
-        """How many polls each of these entries of the feed has failed (`record_success`'s
-        `no_text` and `retry`); those never failed are left out."""
-        rows = await rows_for_ids(
-            self.conn,
-            "SELECT entry_key, tries FROM feed_retries WHERE entry_key IN ({ids}) AND feed_id = ?",
-            set(keys),
-            feed_id,
-        )
-        return {str(row[0]): int(row[1]) for row in rows}
 
     async def record_failure(
         self,
