@@ -13,7 +13,6 @@ A model naming a feature the code does not compute is refused at load, with its 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
@@ -23,14 +22,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from retrieval.corpus.text import near_duplicate_shingles, shingles
+from retrieval.corpus.text import fingerprint, near_duplicate_shingles, shingles
 from retrieval.ranking.answers import novelty_of
 from retrieval.ranking.evidence import add_marks
 from retrieval.ranking.features import COLUMN, MARK_FEATURES, Candidates, TextReader
 
 MODEL_PATH = Path(__file__).with_name("model.json")
 Floats = npt.NDArray[np.float64]
-_TITLE_WORDS = re.compile(r"\w+")
 
 
 @dataclass(frozen=True, eq=False)
@@ -246,10 +244,12 @@ def _choose_sources(candidates: Candidates, scores: Floats, count: int) -> list[
     for w in by_article.tolist():
         if len(page.chosen) >= count:
             break
-        title = _title_words(candidates, w)
-        if title not in titles and page.fits(w, 1):
-            page.take(w)
-            titles.add(title or f"untitled {len(titles)}")
+        title = _title_of(candidates, w)
+        if title in titles or not page.fits(w, 1):
+            continue
+        page.take(w)
+        if title is not None:
+            titles.add(title)
     for w in by_score.tolist():
         if len(page.chosen) >= count:
             break
@@ -258,10 +258,13 @@ def _choose_sources(candidates: Candidates, scores: Floats, count: int) -> list[
     return page.chosen
 
 
-def _title_words(candidates: Candidates, w: int) -> str:
-    """The words of window `w`'s article's title, case folded ("" when it has none)."""
+def _title_of(candidates: Candidates, w: int) -> str | None:
+    """The fingerprint of window `w`'s article's title (its words, whatever their case and
+    spacing: `text.fingerprint`); None when it has no words."""
     article = candidates.attributions.get(int(candidates.article[w]))
-    return " ".join(_TITLE_WORDS.findall(article.title.casefold())) if article else ""
+    if article is None or not any(c.isalnum() for c in article.title):
+        return None
+    return fingerprint(article.title)
 
 
 class _Page:
