@@ -75,7 +75,7 @@ def read_moment(text: str, zone: tzinfo) -> datetime:
         # hour later, silently; a skipped midnight, a bare date's, is the day's start
         skipped = local and day is None and _wall(utc.astimezone(zone)) != _wall(moment)
     except OverflowError:
-        raise ValueError(f"{text!r} is out of range") from None
+        raise OutOfRange(f"{text!r} is out of range") from None
     if skipped:
         raise SkippedTime(f"{text!r} is no time in {zone}: its clocks skipped it")
     return moment
@@ -88,3 +88,7 @@ def _wall(moment: datetime) -> datetime:
 
 class SkippedTime(ValueError):
     """A local time that did not happen in its zone (`read_moment`)."""
+
+
+class OutOfRange(ValueError):
+    """A date or time too near year 1 or 9999 to be told in UTC (`read_moment`)."""

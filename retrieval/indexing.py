@@ -26,7 +26,7 @@ import numpy as np
 from retrieval.corpus.dates import BARE_DATE_HOUR
 from retrieval.corpus.db import database_id, snapshot
 from retrieval.corpus.removals import Removed, removed_since
-from retrieval.corpus.store import CorpusStore
+from retrieval.corpus.store import AHEAD_SLACK, CorpusStore
 from retrieval.errors import IndexFileError, IndexWriteError
 from retrieval.index.files import index_dir, load_segments, save_index
 from retrieval.index.index import MERGED_LIMIT, BM25Params, Index, SegmentBuilder
@@ -61,8 +61,9 @@ def article_index_dir(db_path: str | os.PathLike[str]) -> Path:
 
 
 # Each doc's time is its article's (`CorpusStore.sentences_after`); how a bare date is timed
-# is part of what an index holds, so an index made under another rule is rebuilt.
-_TIMES = f":bare-date-hour={BARE_DATE_HOUR}"
+# and how far ahead of the clock a date is taken for now are part of what an index holds, so
+# an index made under another rule is rebuilt.
+_TIMES = f":bare-date-hour={BARE_DATE_HOUR}:ahead-slack={AHEAD_SLACK:g}"
 SENTENCES = Docs(
     "index",
     index_dir,

@@ -3,6 +3,7 @@
 import io
 import json
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ import pytest
 from bot.cli.ask import BadLine, Request, parse_as_of, parse_line
 from bot.cli.main import main
 from retrieval.corpus.dates import to_timestamp
+from retrieval.corpus.schema import MIGRATIONS
 
 from .conftest import SEEDS, run_sql, stdin, write_jsonl
 
@@ -108,12 +110,84 @@ def test_an_article_dated_ahead_of_the_clock_counts_from_when_it_was_stored(
     assert counts_from == stored
 
 
+@pytest.mark.parametrize(
+    "given", ["2099-01-01", "2099-01-01T00:00:00Z", "days ahead"], ids=["date", "time", "days"]
+)
+def test_an_article_dated_days_ahead_is_not_published_before_its_date(
+    given: str, db_path: Path, tmp_path: Path
+) -> None:
+    """Further ahead of the clock than a zone or a bare date's hour can put it, a date is
+    meant (an embargo): as of any moment before it, asked now too, the article is not
+    quoted; as of its date it is."""
+    if given == "days ahead":
+        given = (datetime.now(UTC) + timedelta(days=3)).isoformat(timespec="seconds")
+    story = {
+        "title": "Zanzibar ferry launched",
+        "published": given,
+        "text": "A new ferry between Zanzibar and Dar es Salaam began sailing on Friday. "
+        "It carries 400 passengers.",
+    }
+    path = write_jsonl(tmp_path / "ahead.jsonl", [story])
+    assert main(["ingest", "--db", str(db_path), "--quiet", str(path)]) == 0
+    question = "Where does the new Zanzibar ferry sail?"
+    assert ask_json(db_path, question)["results"] == []
+    date = to_timestamp(given if len(given) == 10 else given[:19] + "+00:00")
+    assert date is not None
+    before = datetime.fromtimestamp(date - 60, UTC).isoformat()
+    assert ask_json(db_path, "--as-of", before, question)["results"] == []
+    after = datetime.fromtimestamp(date, UTC).isoformat()
+    assert [to_timestamp(p) for p in published(ask_json(db_path, "--as-of", after, question))] == [
+        date
+    ]
+    assert run_sql(db_path, "SELECT published_ts FROM articles") == [(date,)]
+
+
+def test_a_database_of_the_rule_before_counts_days_ahead_from_the_date(
+    db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stored and indexed under the rule before (any date ahead of the clock counted from
+    when stored), an article dated 2099 was quoted as of 2098: the upgraded database and its
+    rebuilt indexes keep it out."""
+    import retrieval.corpus.db
+    import retrieval.corpus.store
+    import retrieval.indexing
+
+    old_times = ":bare-date-hour=10"
+    monkeypatch.setattr(retrieval.corpus.db, "MIGRATIONS", MIGRATIONS[:23])
+    monkeypatch.setattr(retrieval.corpus.store, "counts_from", lambda p, s: min(p, s))
+    for name in ("SENTENCES", "ARTICLES"):
+        docs = getattr(retrieval.indexing, name)
+        signature = docs.signature.replace(retrieval.indexing._TIMES, old_times)  # noqa: SLF001
+        monkeypatch.setattr(retrieval.indexing, name, replace(docs, signature=signature))
+    story = {
+        "title": "Zanzibar ferry launched",
+        "published": "2099-01-01",
+        "text": "A new ferry between Zanzibar and Dar es Salaam began sailing on Friday.",
+    }
+    path = write_jsonl(tmp_path / "ahead.jsonl", [story])
+    assert main(["ingest", "--db", str(db_path), "--quiet", str(path)]) == 0
+    question = "Where does the new Zanzibar ferry sail?"
+    assert published(ask_json(db_path, "--as-of", "2098-12-31", question)) == ["2099-01-01"]
+    monkeypatch.undo()
+    assert ask_json(db_path, "--as-of", "2098-12-31", question)["results"] == []
+    assert published(ask_json(db_path, "--as-of", "2099-01-01", question)) == ["2099-01-01"]
+
+
 def test_json_answers_echo_question_and_as_of(dated_db: Path) -> None:
+    """Echoed as asked, to the character: an answer is matched to its request by them. The
+    moment read from `as_of` comes beside it, in UTC."""
     answer = ask_json(dated_db, "--as-of", "2022-06-11", QUESTION)
     assert (answer["question"], answer["as_of"]) == (QUESTION, "2022-06-11")
+    assert answer["as_of_moment"] == "2022-06-11T23:59:59.999999Z"
     answer = ask_json(dated_db, "--as-of", "2022-06-11T08:30+02:00", QUESTION)
-    assert answer["as_of"] == "2022-06-11T06:30:00Z"
-    assert ask_json(dated_db, QUESTION)["as_of"] is None
+    assert answer["as_of"] == "2022-06-11T08:30+02:00"
+    assert answer["as_of_moment"] == "2022-06-11T06:30:00Z"
+    spaced = f"  {QUESTION.replace(' ', '   ')}\t"
+    answer = ask_json(dated_db, "--as-of", "20220611", spaced)
+    assert (answer["question"], answer["as_of"]) == (spaced, "20220611")
+    assert answer["results"]  # asked as the words it holds
+    now = ask_json(dated_db, QUESTION)
+    assert (now["as_of"], now["as_of_moment"]) == (None, None)
 
 
 @pytest.mark.parametrize(
@@ -123,7 +197,6 @@ def test_json_answers_echo_question_and_as_of(dated_db: Path) -> None:
         "yesterday",
         "11/06/2022",
         "",
-        "9999-12-31",  # its end is past what a datetime holds
         "2022-06-10Z",  # an offset and no time: Python dropped the Z
         "2022-06-10+05:00",  # and read this as 05:00 local time
         "2022-W23-5Z",  # the same, a day named by its ISO week
@@ -144,6 +217,14 @@ def test_a_bad_date_names_the_flag_and_shows_valid_forms(
 def not_json(constant: str) -> None:
     """What json.loads reads and JSON has not (NaN, Infinity): output no strict reader takes."""
     raise AssertionError(f"{constant} in the output")
+
+
+@pytest.mark.parametrize("far", ["9999-12-31", "0001-01-01T00:00+05:00"])
+def test_a_date_past_the_range_says_so(far: str) -> None:
+    """9999-12-31's end is past what a datetime holds, 00:00 on 1 January of year 1 east of
+    UTC is before year 1 in UTC: real dates, out of range, not "not a date"."""
+    with pytest.raises(ValueError, match="out of the range of dates newsbot can use"):
+        parse_as_of(far)
 
 
 def test_batch_lines_are_questions_or_json_requests_and_bad_lines_do_not_stop_it(
@@ -194,7 +275,7 @@ def test_a_moment_out_of_range_only_in_the_zone_is_a_usage_error(
     year 1 in UTC once read in Berlin's zone: it was an OverflowError traceback."""
     monkeypatch.setenv("NEWSBOT_TIMEZONE", "Europe/Berlin")
     assert main(["ask", "--db", str(db_path), "--as-of", "0001-01-01T00:30", QUESTION]) == 2
-    assert "--as-of: '0001-01-01T00:30' is not a date" in capsys.readouterr().err
+    assert "--as-of: '0001-01-01T00:30' is out of the range" in capsys.readouterr().err
 
 
 def test_a_plain_line_that_is_not_json_stays_a_question() -> None:
@@ -227,7 +308,10 @@ def test_ask_reads_as_of_in_newsbot_timezone(
     assert set(published(morning)) == {"2022-06-08"}
     monkeypatch.setenv("NEWSBOT_TIMEZONE", "America/New_York")
     morning = ask_json(dated_db, "--as-of", "2022-06-10T09:00", QUESTION)
-    assert morning["as_of"] == "2022-06-10T13:00:00Z"
+    assert (morning["as_of"], morning["as_of_moment"]) == (
+        "2022-06-10T09:00",
+        "2022-06-10T13:00:00Z",
+    )
     assert set(published(morning)) == {"2022-06-08", "2022-06-10"}
 
 

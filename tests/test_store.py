@@ -10,6 +10,7 @@ import aiosqlite
 import pytest
 
 from retrieval.corpus import sentences as sentence_rules
+from retrieval.corpus.dates import to_timestamp
 from retrieval.corpus.db import ReadConnections, connect
 from retrieval.corpus.schema import MIGRATIONS, Migration
 from retrieval.corpus.store import (
@@ -521,6 +522,47 @@ async def test_the_migration_moves_an_article_dated_ahead_to_when_it_was_stored(
         (1, "as given", 100.0),
         (2, "as given", 50.0),
         (3, "as given", None),
+    ]
+
+
+async def test_the_migration_times_an_article_dated_days_ahead_by_its_date(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Migration 24: an article stored before it with a date more than a day ahead of when
+    it was stored counts from that date (a bare date from 10:00 UTC); one less far ahead,
+    or with a date before it was stored, keeps counting as it did."""
+    import retrieval.corpus.db
+
+    monkeypatch.setattr(retrieval.corpus.db, "MIGRATIONS", MIGRATIONS[:23])
+    conn = await connect(db_path)
+    await conn.close()
+    stored = to_timestamp("2024-06-01T00:00:00+00:00")
+    assert stored is not None
+    rows = (
+        (1, "2099-01-01T00:00:00+00:00", stored),  # ahead by decades: clamped then
+        (2, "2024-06-03", stored),  # a bare date two days ahead
+        (3, "2024-06-01T20:00:00+00:00", stored),  # ahead by hours: stays at stored
+        (4, "2024-05-01T00:00:00+00:00", stored - 31 * 86400),  # before: as it was
+    )
+    for article_id, published, published_ts in rows:
+        run_sql(
+            db_path,
+            "INSERT INTO articles (id, title, text, content_hash, published, published_ts,"
+            " ingested_ts) VALUES (?, 't', 'x', ?, ?, ?, ?)",
+            article_id,
+            f"hash{article_id}",
+            published,
+            published_ts,
+            stored,
+        )
+    monkeypatch.setattr(retrieval.corpus.db, "MIGRATIONS", MIGRATIONS)
+    conn = await connect(db_path)
+    await conn.close()
+    assert run_sql(db_path, "SELECT id, published_ts FROM articles ORDER BY id") == [
+        (1, to_timestamp("2099-01-01T00:00:00+00:00")),
+        (2, to_timestamp("2024-06-03")),
+        (3, stored),
+        (4, stored - 31 * 86400),
     ]
 
 

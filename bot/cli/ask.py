@@ -21,14 +21,14 @@ import math
 import re
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import Any, AnyStr, cast
 
 from bot.cli.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE, render_text
 from bot.cli.commands import result_json as answer_json
 from bot.config import Settings
-from bot.times import SkippedTime, read_day, read_moment
+from bot.times import OutOfRange, SkippedTime, read_day, read_moment
 from retrieval.engine import Engine
 from retrieval.search import MAX_QUESTION_CHARS, SearchResult
 from retrieval.wording import quoted
@@ -42,10 +42,12 @@ MAX_LINE = 64 * 1024  # bytes of one stdin line read (its end of line aside)
 
 @dataclass(frozen=True, slots=True)
 class AsOf:
-    """A moment asked about: `text` as shown back (normalized), `moment` in Unix time."""
+    """A moment asked about: `text` as read (a date, or a time in UTC), `moment` in Unix
+    time, `given` as the asker wrote it (what a JSON answer echoes)."""
 
     text: str
     moment: float
+    given: str = field(default="", compare=False)
 
 
 def parse_as_of(value: str, zone: tzinfo = UTC) -> AsOf:
@@ -59,16 +61,21 @@ def parse_as_of(value: str, zone: tzinfo = UTC) -> AsOf:
     try:
         if day is not None:
             end = datetime.combine(day + timedelta(days=1), time(), zone)
-            return AsOf(day.isoformat(), end.timestamp() - 1e-6)
+            return AsOf(day.isoformat(), end.timestamp() - 1e-6, value)
         utc = read_moment(text, zone).astimezone(UTC)
     except SkippedTime:
         raise
-    except (ValueError, OverflowError):  # overflow: the day after 9999-12-31
+    except (OverflowError, OutOfRange):  # the day after 9999-12-31; past year 1 in UTC
+        raise ValueError(
+            f"{value!r} is out of the range of dates newsbot can use (years 1 to 9999, "
+            "through 9999-12-30)"
+        ) from None
+    except ValueError:
         raise ValueError(
             f"{value!r} is not a date or date-time newsbot can use: use e.g. {EXAMPLES}"
         ) from None
-    # "auto": to the microsecond when it has a fraction, so the echo is the moment used
-    return AsOf(utc.isoformat(timespec="auto").replace("+00:00", "Z"), utc.timestamp())
+    # "auto": to the microsecond when it has a fraction, so the moment shown is the one used
+    return AsOf(utc.isoformat(timespec="auto").replace("+00:00", "Z"), utc.timestamp(), value)
 
 
 def as_of_value(text: str) -> str:
@@ -214,7 +221,7 @@ def requests(
             request = parse_line(line.rstrip("\r\n"), number, as_of, args.limit, zone)
         if isinstance(request, BadLine) and request.echo.get("as_of") is None and as_of:
             # the moment it would have been answered as of, as a good line echoes it
-            request = replace(request, echo={**request.echo, "as_of": as_of.text})
+            request = replace(request, echo={**request.echo, "as_of": as_of.given})
         yield request
 
 
@@ -253,10 +260,24 @@ def _bounded(readline: Callable[[int], AnyStr], end: AnyStr, most: int) -> Itera
         yield None
 
 
-def result_json(result: SearchResult, as_of: AsOf | None, zone: tzinfo) -> dict[str, Any]:
-    """The answer as data, echoing the question and the moment it was answered as of."""
+def result_json(request: Request, result: SearchResult, zone: tzinfo) -> dict[str, Any]:
+    """The answer as data, echoing the question and its moment as asked (`as_of_moment`:
+    the moment read from it, in UTC; null, as `as_of`, for now)."""
     out = answer_json(result, zone)
-    return {"question": out.pop("question"), "as_of": as_of.text if as_of else None, **out}
+    del out["question"]  # as searched: spaces run together, cut at MAX_QUESTION_CHARS
+    as_of = request.as_of
+    return {
+        "question": request.question,
+        "as_of": as_of.given if as_of else None,
+        "as_of_moment": _moment_shown(as_of.moment) if as_of else None,
+        **out,
+    }
+
+
+def _moment_shown(moment: float) -> str:
+    """A Unix time in UTC, to the microsecond when it has a fraction."""
+    utc = datetime.fromtimestamp(moment, UTC)
+    return utc.isoformat(timespec="auto").replace("+00:00", "Z")
 
 
 def bad_line_json(bad: BadLine) -> dict[str, Any]:
@@ -302,9 +323,7 @@ async def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
             moment = request.as_of.moment if request.as_of else None
             result = await engine.ask(request.question, limit=request.limit, as_of=moment)
             if args.json:
-                line = json.dumps(
-                    result_json(result, request.as_of, settings.zone), ensure_ascii=False
-                )
+                line = json.dumps(result_json(request, result, settings.zone), ensure_ascii=False)
                 print(line, flush=True)
                 continue
             if batch:

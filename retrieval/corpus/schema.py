@@ -472,4 +472,24 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX removed_articles_hash ON removed_articles (content_hash);
         """,
     ),
+    Migration(
+        24,
+        "an article dated days ahead counts from its date",
+        """
+        -- An article counted from when it was stored if its date lay ahead of that, by
+        -- any length: one dated 2030 was quoted as of 2029, and `--json` showed it
+        -- "published" after the moment asked about. Ahead by more than a day (more than a
+        -- bare date's hour or a zone's difference can make it) its date is meant
+        -- (`retrieval.corpus.store.counts_from`). The indexes keep each article's time
+        -- too: their signature names the rule, so they are rebuilt.
+        UPDATE articles
+        SET published_ts = CAST(strftime('%s', published) AS REAL)
+            + CASE WHEN length(published) = 10 THEN 36000 ELSE 0 END
+        WHERE published_ts IS NOT NULL AND ingested_ts IS NOT NULL
+          AND strftime('%s', published) IS NOT NULL
+          AND CAST(strftime('%s', published) AS REAL)
+            + CASE WHEN length(published) = 10 THEN 36000 ELSE 0 END
+            - ingested_ts > 86400;
+        """,
+    ),
 )

@@ -163,16 +163,32 @@ _SINCE = (
 )
 
 
+# How far ahead of the clock a date may be and still be taken for now: a date's own slack.
+# A bare date counts from 10:00 UTC, which is up to a day after its start in the zones east
+# of UTC, and a local time given without its zone is up to 14 hours ahead; a story dated
+# so is at hand, and hiding it from every question and digest until then would hide the
+# morning's news in Sydney or Tokyo. Further ahead, the date is meant (an embargo, a story
+# dated when it happens): as of any moment before it, the article is not yet published.
+AHEAD_SLACK = 86_400.0
+
+
+def counts_from(published: float | None, stored: float) -> float | None:
+    """When an article published at `published` (None: no date) and stored at `stored`
+    counts from: its date, or when it was stored if the date lies ahead of that by at most
+    AHEAD_SLACK (None: no date, counted from when stored by the callers)."""
+    if published is None:
+        return None
+    return published if published - stored > AHEAD_SLACK else min(published, stored)
+
+
 def _article_row(
     article_id: int, article: PreparedArticle, first_sentence: int
 ) -> tuple[object, ...]:
     """The `articles` row of a prepared article whose sentences get ids from
     `first_sentence` on, in the order `add_articles` inserts.
 
-    `published_ts`, the time an article counts from, is never later than when it was
-    stored: a date ahead of the clock (a local time given without its zone east of UTC, an
-    embargo) would hide a story that is at hand from every question and digest until then.
-    `published` keeps the date as the source gave it."""
+    `published_ts` is the time an article counts from (`counts_from`); `published` keeps
+    the date as the source gave it."""
     draft = article.draft
     stored = time.time()
     published = article.published_ts
@@ -182,7 +198,7 @@ def _article_row(
         draft.source,
         json.dumps(list(draft.authors)),
         draft.published,
-        None if published is None else min(published, stored),
+        counts_from(published, stored),
         article.url,
         draft.text,
         article.content_hash,
