@@ -25,11 +25,12 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import Any, AnyStr, cast
 
-from bot.cli.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE, render_text
-from bot.cli.commands import result_json as answer_json
+from bot.bounds import AUTHORS_SHOWN, NAME_CHARS, QUOTE_CHARS, TITLE_CHARS, clip, some_of
+from bot.cli.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE, text_block
 from bot.config import Settings
-from bot.times import OutOfRange, SkippedTime, read_day, read_moment
+from bot.times import OutOfRange, SkippedTime, read_day, read_moment, when
 from retrieval.engine import Engine
+from retrieval.models import Passage
 from retrieval.search import MAX_QUESTION_CHARS, SearchResult
 from retrieval.wording import quoted
 
@@ -263,14 +264,33 @@ def _bounded(readline: Callable[[int], AnyStr], end: AnyStr, most: int) -> Itera
 def result_json(request: Request, result: SearchResult, zone: tzinfo) -> dict[str, Any]:
     """The answer as data, echoing the question and its moment as asked (`as_of_moment`:
     the moment read from it, in UTC; null, as `as_of`, for now)."""
-    out = answer_json(result, zone)
-    del out["question"]  # as searched: spaces run together, cut at MAX_QUESTION_CHARS
     as_of = request.as_of
-    return {
-        "question": request.question,
+    out: dict[str, Any] = {
+        "question": request.question,  # as asked, not as searched (spaces run together)
         "as_of": as_of.given if as_of else None,
         "as_of_moment": _moment_shown(as_of.moment) if as_of else None,
-        **out,
+        "results": [passage_json(p) for p in result.passages],
+    }
+    why = result.why_none(zone)
+    if why:
+        out["message"] = why
+    return out
+
+
+def passage_json(passage: Passage) -> dict[str, Any]:
+    a = passage.article
+    return {
+        "rank": passage.rank,
+        "score": passage.score,
+        "quote": passage.quote,
+        "article": {
+            "id": a.id,
+            "title": a.title,
+            "source": a.source,
+            "authors": list(a.authors),
+            "published": a.published,
+            "url": a.url,
+        },
     }
 
 
@@ -278,6 +298,46 @@ def _moment_shown(moment: float) -> str:
     """A Unix time in UTC, to the microsecond when it has a fraction."""
     utc = datetime.fromtimestamp(moment, UTC)
     return utc.isoformat(timespec="auto").replace("+00:00", "Z")
+
+
+def render_text(result: SearchResult, color: bool, zone: tzinfo) -> str:
+    """The answer for a terminal, quotes and names clipped as the bot clips them, so a
+    sentence stored whole before sentences were bounded prints a screenful, not megabytes."""
+    if not result.passages:
+        return result.why_none(zone) or "No answer."
+    blocks = []
+    for passage in result.passages:
+        quote = clip(passage.quote, QUOTE_CHARS)
+        if color:
+            shown = len(quote) if quote == passage.quote else len(quote) - 1  # not the "…"
+            for start, end in reversed(passage.highlights):
+                if start < shown:
+                    end = min(end, shown)
+                    quote = f"{quote[:start]}\033[1m{quote[start:end]}\033[0m{quote[end:]}"
+        a = passage.article
+        parts = (
+            clip(a.headline, TITLE_CHARS),
+            clip(a.source or "", NAME_CHARS),
+            some_of(a.authors, AUTHORS_SHOWN),
+            clip(_date_shown(a.published, zone), NAME_CHARS),
+            f"article {a.id}",  # what `newsbot remove` takes
+        )
+        source = " · ".join(part for part in parts if part)
+        blocks.append(
+            text_block(f"{passage.rank}. “{quote}”", f"   — {source}", a.url and f"     {a.url}")
+        )
+    return "\n\n".join(blocks)
+
+
+def _date_shown(published: str | None, zone: tzinfo) -> str:
+    """A published date as given (2024-11-25), a date and time in `zone` (2024-11-25 17:30
+    JST): stored in UTC, it was printed as 2024-11-25T08:30:00+00:00 whatever the zone."""
+    if not published or len(published) == 10:
+        return published or ""
+    try:
+        return when(datetime.fromisoformat(published), zone)
+    except (ValueError, OverflowError):  # stored by another build: as it is
+        return published
 
 
 def bad_line_json(bad: BadLine) -> dict[str, Any]:

@@ -10,13 +10,12 @@ import argparse
 import asyncio
 import json
 import sys
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.bounds import (
-    AUTHORS_SHOWN,
     KEYWORDS_SHOWN,
     NAME_CHARS,
     OUTLETS_SHOWN,
@@ -33,8 +32,6 @@ from retrieval.digest.digest import Digest, Period, typed_keywords
 from retrieval.engine import Engine, corpus_stats, period_digest, remove_articles
 from retrieval.errors import NO_ROOM, DigestError, IndexWriteError, StoreError
 from retrieval.index.tokens import Tokenizer
-from retrieval.models import Passage
-from retrieval.search import SearchResult
 from retrieval.wording import agreeing, counted
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -109,77 +106,9 @@ def _print_ingest(report: IngestReport, args: argparse.Namespace) -> None:
         print(f"newsbot: the ingest stopped early: {report.stopped}", file=sys.stderr)
 
 
-def passage_json(passage: Passage) -> dict[str, Any]:
-    a = passage.article
-    return {
-        "rank": passage.rank,
-        "score": passage.score,
-        "quote": passage.quote,
-        "article": {
-            "id": a.id,
-            "title": a.title,
-            "source": a.source,
-            "authors": list(a.authors),
-            "published": a.published,
-            "url": a.url,
-        },
-    }
-
-
-def result_json(result: SearchResult, zone: tzinfo) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "question": result.question,
-        "results": [passage_json(p) for p in result.passages],
-    }
-    why = result.why_none(zone)
-    if why:
-        out["message"] = why
-    return out
-
-
-def _block(*lines: str | None) -> str:
+def text_block(*lines: str | None) -> str:
     """One item of a terminal listing: its lines that exist (an item may lack a URL)."""
     return "\n".join(line for line in lines if line)
-
-
-def _date_shown(published: str | None, zone: tzinfo) -> str:
-    """A published date as given (2024-11-25), a date and time in `zone` (2024-11-25 17:30
-    JST): stored in UTC, it was printed as 2024-11-25T08:30:00+00:00 whatever the zone."""
-    if not published or len(published) == 10:
-        return published or ""
-    try:
-        return when(datetime.fromisoformat(published), zone)
-    except (ValueError, OverflowError):  # stored by another build: as it is
-        return published
-
-
-def render_text(result: SearchResult, color: bool, zone: tzinfo) -> str:
-    """The answer for a terminal, quotes and names clipped as the bot clips them, so a
-    sentence stored whole before sentences were bounded prints a screenful, not megabytes."""
-    if not result.passages:
-        return result.why_none(zone) or "No answer."
-    blocks = []
-    for passage in result.passages:
-        quote = clip(passage.quote, QUOTE_CHARS)
-        if color:
-            shown = len(quote) if quote == passage.quote else len(quote) - 1  # not the "…"
-            for start, end in reversed(passage.highlights):
-                if start < shown:
-                    end = min(end, shown)
-                    quote = f"{quote[:start]}\033[1m{quote[start:end]}\033[0m{quote[end:]}"
-        a = passage.article
-        parts = (
-            clip(a.headline, TITLE_CHARS),
-            clip(a.source or "", NAME_CHARS),
-            some_of(a.authors, AUTHORS_SHOWN),
-            clip(_date_shown(a.published, zone), NAME_CHARS),
-            f"article {a.id}",  # what `newsbot remove` takes
-        )
-        source = " · ".join(part for part in parts if part)
-        blocks.append(
-            _block(f"{passage.rank}. “{quote}”", f"   — {source}", a.url and f"     {a.url}")
-        )
-    return "\n\n".join(blocks)
 
 
 def render_digest(digest: Digest, zone: ZoneInfo) -> str:
@@ -205,7 +134,7 @@ def render_digest(digest: Digest, zone: ZoneInfo) -> str:
     for number, item in enumerate(digest.items, start=1):
         carried = some_of(item.outlets, OUTLETS_SHOWN) or "unknown outlet"
         blocks.append(
-            _block(
+            text_block(
                 f"{number}. {clip(item.headline, TITLE_CHARS)}",
                 item.extract and f"   {clip(item.extract, QUOTE_CHARS)}",
                 f"   {carried} · {'stored ' if item.undated else ''}"
