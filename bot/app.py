@@ -38,7 +38,7 @@ from bot.runtime import CONTEXT_TYPES, App, Context, run_every
 from bot.transport import ApiRequest, RetryingRateLimiter, UpdatesRequest
 from retrieval.engine import Engine
 from retrieval.errors import ConfigError, IndexWriteError
-from retrieval.feeds.registry import masked
+from retrieval.feeds.registry import masked_url
 
 log = logging.getLogger(__name__)
 
@@ -282,7 +282,7 @@ async def _connect(app: App, settings: Settings) -> None:
     that is no Bot API becomes one clear error here, instead of a traceback. The message is
     redacted: a server may quote the request's path, which holds the token; and the address
     is shown without the credentials it may carry (a proxy's user:password@)."""
-    url = masked(settings.api_base_url, settings.api_base_url)
+    url = masked_url(settings.api_base_url)
     custom = settings.api_base_url != DEFAULT_API_BASE_URL
     try:
         await app.bot.initialize()

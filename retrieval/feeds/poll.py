@@ -40,7 +40,7 @@ from retrieval.feeds.registry import (
     Feed,
     FeedRegistry,
     SeenEntry,
-    masked,
+    masked_url,
     public_url,
 )
 from retrieval.models import ArticleDraft
@@ -393,7 +393,7 @@ class FeedPoller:
         self, link: str, problems: list[str]
     ) -> tuple[ArticleDraft | None, str | None]:
         """The article extracted from an entry's page, and the page's final URL."""
-        shown = masked(link, link)  # a per-item token or signature stays out of the log
+        shown = masked_url(link)  # a per-item token or signature stays out of the log
         try:
             fetched = await self.fetcher.get(link, accept=PAGE_ACCEPT)
         except FetchError as exc:
@@ -428,9 +428,9 @@ class FeedPoller:
         text = page.text if from_page and page is not None else entry.text
         if not text.strip():
             what = (
-                masked(entry.link, entry.link)
+                masked_url(entry.link)
                 if entry.link
-                else (entry.title or masked(entry.key, entry.key))[:NAME_SHOWN]
+                else (entry.title or masked_url(entry.key))[:NAME_SHOWN]
             )
             problems.append(f"entry {what}: no text (no page, and no summary in the feed)")
             return NO_TEXT
@@ -450,7 +450,7 @@ class FeedPoller:
             extra={
                 **(page.extra if page else {}),
                 "feed_id": feed.id,
-                "entry": masked(entry.key, entry.key),  # a link for a key, token and all
+                "entry": masked_url(entry.key),  # a link for a key, token and all
                 "text_from": "page" if from_page else "feed",
             },
         )

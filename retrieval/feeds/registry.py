@@ -173,6 +173,11 @@ def masked(text: str, url: str) -> str:
     return text
 
 
+def masked_url(url: str) -> str:
+    """An address (a feed's, a link, an entry's key) with its own credentials masked."""
+    return masked(url, url)
+
+
 def public_url(url: str, also: Iterable[str] = ()) -> str:
     """`url` without credentials: no user:password@, and none of the query parameters that
     can only be one (`_CREDENTIAL_PARAMS`) or that carry one in the feed's own address
@@ -281,16 +286,16 @@ class FeedRegistry:
         url = url.strip()
         if len(url) > MAX_URL:  # every notice about the feed names it
             raise FeedError(
-                f"cannot add {quoted(masked(url, url))}: a feed's address is at most "
+                f"cannot add {quoted(masked_url(url))}: a feed's address is at most "
                 f"{MAX_URL:,} characters"
             )
         try:
             parsed = check_url(url)
         except FetchError as exc:  # said to a chat, or logged: credentials masked
-            raise FeedError(f"cannot add {quoted(masked(url, url), 200)}: {exc}") from None
+            raise FeedError(f"cannot add {quoted(masked_url(url), 200)}: {exc}") from None
         if not allow_private and (local := named_local(parsed)) is not None:
             raise FeedError(
-                f"cannot add {quoted(masked(url, url), 200)}: {local} is a private or local "
+                f"cannot add {quoted(masked_url(url), 200)}: {local} is a private or local "
                 "address, which newsbot does not fetch from unless NEWSBOT_ALLOW_PRIVATE_URLS=1"
             )
         name = clean_line(name)[:MAX_NAME] or None if name else None
@@ -349,7 +354,7 @@ class FeedRegistry:
             ids = [str(f.id) for f in await self.all()]
             known = ", ".join(ids[:IDS_NAMED]) + (", ..." if len(ids) > IDS_NAMED else "")
             known = known or "none yet"
-            shown = masked(str(ref), str(ref))  # a mistyped address holds its credentials
+            shown = masked_url(str(ref))  # a mistyped address holds its credentials
             raise FeedError(f"no feed {quoted(shown)}: give a feed's id or URL (ids: {known})")
         await self.conn.execute("DELETE FROM feeds WHERE id = ?", (feed.id,))
         return feed
