@@ -132,7 +132,8 @@ class Settings:
             return value.strip() if value is not None and value.strip() else None
 
         return cls(
-            db_path=Path(db or get("NEWSBOT_DB") or DEFAULT_DB),
+            # "~" as a shell would read it: a .env file or `--db=~/x` is read by no shell
+            db_path=Path(db or get("NEWSBOT_DB") or DEFAULT_DB).expanduser(),
             token=get("TELEGRAM_BOT_TOKEN"),
             api_base_url=get("TELEGRAM_API_BASE_URL") or DEFAULT_API_BASE_URL,
             allowed_chats=_ids("NEWSBOT_ALLOWED_CHATS", get("NEWSBOT_ALLOWED_CHATS")),
@@ -142,7 +143,7 @@ class Settings:
             ),
             keep_days=_whole_number("NEWSBOT_KEEP_DAYS", get("NEWSBOT_KEEP_DAYS"), 90),
             timezone=get("NEWSBOT_TIMEZONE") or "UTC",
-            seeds_dir=Path(get("NEWSBOT_SEEDS") or REPO_SEEDS),
+            seeds_dir=Path(get("NEWSBOT_SEEDS") or REPO_SEEDS).expanduser(),
             log_level=get("NEWSBOT_LOG_LEVEL") or "INFO",
             allow_private_urls=_yes_or_no(
                 "NEWSBOT_ALLOW_PRIVATE_URLS", get("NEWSBOT_ALLOW_PRIVATE_URLS"), False

@@ -363,16 +363,33 @@ def test_a_command_that_reads_refuses_a_database_that_is_not_there(
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_database_in_a_folder_not_there_says_it_made_the_folder(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+@pytest.mark.parametrize("command", [["ask", QUESTION], ["ingest", str(SEEDS)]])
+def test_a_database_in_a_folder_not_there_is_refused(
+    command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A mistyped --db made its folders in silence, and the corpus looked empty."""
+    """A mistyped --db made its folders, and the corpus looked empty (or was the seed)."""
     db = tmp_path / "nowhere" / "new" / "news.db"
-    assert main(["--db", str(db), "ask", QUESTION]) == 0
-    assert f"made the folder {db.parent} for a new database" in caplog.text
-    caplog.clear()
-    assert main(["--db", str(db), "ask", QUESTION]) == 0
-    assert "made the folder" not in caplog.text
+    assert main(["--db", str(db), *command]) == 1
+    err = capsys.readouterr().err
+    assert f"no folder {db.parent} for the database {db}: make it first" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_tilde_in_the_database_setting_is_the_home_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A .env file is read by no shell: NEWSBOT_DB=~/news.db made a folder named "~" in the
+    working directory (which `rm -rf ~` then takes for the home folder)."""
+    home, work = tmp_path / "home", tmp_path / "work"
+    home.mkdir()
+    work.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(work)
+    (work / ".env").write_text("NEWSBOT_DB=~/news.db\n")
+    monkeypatch.delenv("NEWSBOT_DB", raising=False)
+    assert main(["ingest", "--quiet", str(SEEDS)]) == 0
+    assert (home / "news.db").is_file()
+    assert list(work.iterdir()) == [work / ".env"]
 
 
 def ingest_while_locked(path: Path, batch: Path) -> float:

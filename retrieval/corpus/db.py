@@ -60,10 +60,13 @@ async def open_database(
     SQLite makes beside it to read (a full disk: "disk I/O error") is read as it is, as in a
     read-only folder, when no writer is at work (no -wal file)."""
     path = Path(path)
-    if path.parent and not path.parent.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # said, as a mistyped --db would otherwise pass for a corpus found empty
-        log.warning("made the folder %s for a new database", path.parent)
+    if not path.parent.is_dir():
+        # not made: a mistyped --db would pass for an empty corpus, and a "~" that no shell
+        # expanded (a .env file) would become a folder named "~" beside the user's files
+        raise StoreError(
+            f"no folder {path.parent} for the database {path}: make it first, or name "
+            "another with --db or NEWSBOT_DB"
+        )
     read_only = read_only_uri(path)
     if read_only is not None and not reads_only:
         raise _refused_writing(path)
