@@ -208,19 +208,24 @@ def article_messages(article: Attribution, text: str, zone: tzinfo = UTC) -> lis
     return reply([f"{head}\n\n{escape(shown)}"], rest)
 
 
-def sources_messages(sources: Sequence[tuple[str, int]]) -> list[str]:
+def sources_messages(sources: Sequence[tuple[str | None, int]]) -> list[str]:
     """Outlets with their article counts, one per line, the first LIST_ITEMS of them (the
-    engine gives the most prolific first), then how many more and their articles."""
+    engine gives the most prolific first), then how many more and their articles, then the
+    articles that name no outlet (None; no outlet of the count, as in `newsbot stats`)."""
     if not sources:
         return ["The corpus is empty: nothing has been ingested yet."]
     total = sum(count for _, count in sources)
-    lines = [f"<b>{counted(len(sources), 'outlet')}, {counted(total, 'article')}</b>"]
+    named = [(name, count) for name, count in sources if name is not None]
+    lines = [f"<b>{counted(len(named), 'outlet')}, {counted(total, 'article')}</b>"]
     lines += [
-        f"• {escape(clip(name, NAME_CHARS))} — {count:,}" for name, count in sources[:LIST_ITEMS]
+        f"• {escape(clip(name, NAME_CHARS))} — {count:,}" for name, count in named[:LIST_ITEMS]
     ]
-    if len(sources) > LIST_ITEMS:
-        rest = sum(count for _, count in sources[LIST_ITEMS:])
-        lines.append(f"• and {counted(len(sources) - LIST_ITEMS, 'more outlet')} — {rest:,}")
+    if len(named) > LIST_ITEMS:
+        rest = sum(count for _, count in named[LIST_ITEMS:])
+        lines.append(f"• and {counted(len(named) - LIST_ITEMS, 'more outlet')} — {rest:,}")
+    unnamed = total - sum(count for _, count in named)
+    if unnamed:
+        lines.append(f"• <i>no outlet named</i> — {unnamed:,}")
     return reply(lines, "More outlets did not fit here.", "\n")
 
 

@@ -292,8 +292,8 @@ class Engine:
     async def stats(self) -> CorpusStats:
         return await self._store.stats()
 
-    async def sources(self) -> list[tuple[str, int]]:
-        """Outlets with their article counts, most articles first."""
+    async def sources(self) -> list[tuple[str | None, int]]:
+        """Outlets with their article counts, most articles first (None: naming none)."""
         return await self._store.sources()
 
     async def latest(self, limit: int = 10) -> list[Attribution]:

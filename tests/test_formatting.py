@@ -373,3 +373,21 @@ def test_clip_cuts_at_a_space_and_says_so() -> None:
     assert bounds.clip("short", 10) == "short"
     assert bounds.clip("the harbour crane moved", 12) == "the harbour…"
     assert bounds.clip("x" * 50, 10) == "x" * 9 + "…"
+
+
+def test_sources_count_only_named_outlets_as_stats_does() -> None:
+    """Articles naming no outlet were counted as an outlet, "(unknown)", so /sources said
+    "3 outlets" where `newsbot stats` said 2; they get a line of their own, after the rest."""
+    many = [(f"Outlet {n}", 10) for n in range(formatting.LIST_ITEMS + 2)]
+    [text] = formatting.sources_messages([("Wire", 7), (None, 5), *many])
+    lines = text.splitlines()
+    assert (
+        lines[0]
+        == f"<b>{formatting.LIST_ITEMS + 3} outlets, {7 + 5 + len(many) * 10:,} articles</b>"
+    )
+    assert lines[1] == "• Wire — 7"
+    assert lines[-2] == "• and 3 more outlets — 30"
+    assert lines[-1] == "• <i>no outlet named</i> — 5"
+    assert formatting.sources_messages([(None, 2)]) == [
+        "<b>0 outlets, 2 articles</b>\n• <i>no outlet named</i> — 2"
+    ]

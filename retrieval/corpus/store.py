@@ -576,13 +576,13 @@ class CorpusStore:
         async with self.conn.execute(LATEST, (limit,)) as cur:
             return [attribution(row) for row in await cur.fetchall()]
 
-    async def sources(self) -> list[tuple[str, int]]:
-        """Outlets with their article counts, most articles first."""
+    async def sources(self) -> list[tuple[str | None, int]]:
+        """Outlets with their article counts, most articles first; None for the articles
+        that name none."""
         async with self.conn.execute(
-            "SELECT coalesce(source, '(unknown)') AS s, count(*) AS n FROM articles"
-            " GROUP BY s ORDER BY n DESC, s"
+            "SELECT source, count(*) AS n FROM articles GROUP BY source ORDER BY n DESC, source"
         ) as cur:
-            return [(str(r[0]), int(r[1])) for r in await cur.fetchall()]
+            return [(r[0], int(r[1])) for r in await cur.fetchall()]
 
 
 @dataclass(frozen=True, slots=True)
