@@ -8,10 +8,11 @@ connection and parts stay inside; a shell never reaches past these methods.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import logging
 import os
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,6 +92,19 @@ async def period_digest(
     conn = await connect(db_path, reads_only=True)
     try:
         return await build_digest(conn, period, keywords, limit, Tokenizer())
+    finally:
+        await conn.close()
+
+
+@contextlib.asynccontextmanager
+async def feed_registry(
+    db_path: str | os.PathLike[str], reads_only: bool = False
+) -> AsyncIterator[FeedRegistry]:
+    """The database's feeds (`feeds add`, `list`, `remove`) without opening the indexes,
+    which they do not need: a stale index was rebuilt, and saved, to list the feeds."""
+    conn = await connect(db_path, reads_only=reads_only)
+    try:
+        yield FeedRegistry(conn)
     finally:
         await conn.close()
 

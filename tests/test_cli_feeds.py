@@ -5,12 +5,17 @@ from __future__ import annotations
 import argparse
 import logging
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
 from bot.cli.main import build_parser, main
+from retrieval.index.files import index_dir
+from retrieval.indexing import article_index_dir
 from tests.feed_server import FeedServer, Route
+
+from .conftest import SEEDS
 
 
 @pytest.fixture(autouse=True)
@@ -69,6 +74,19 @@ def test_add_list_remove(capsys: pytest.CaptureFixture[str], db_path: Path) -> N
     code, out, _ = run(capsys, db_path, "feeds", "remove", "2")
     assert code == 0
     assert run(capsys, db_path, "feeds", "list")[1].startswith("no feeds yet")
+
+
+def test_feed_commands_leave_the_indexes_alone(
+    capsys: pytest.CaptureFixture[str], db_path: Path
+) -> None:
+    """None of add, list, remove needs the indexes: they were loaded, or rebuilt from every
+    stored sentence and saved, for each (seconds to minutes of a large corpus)."""
+    assert main(["--db", str(db_path), "ingest", "--quiet", str(SEEDS)]) == 0
+    for folder in (index_dir(db_path), article_index_dir(db_path)):
+        shutil.rmtree(folder)
+    for command in (("add", "https://news.test/post.rss"), ("list",), ("remove", "1")):
+        assert run(capsys, db_path, "feeds", *command)[0] == 0
+    assert not index_dir(db_path).exists() and not article_index_dir(db_path).exists()
 
 
 def test_bad_input_is_a_usage_error_naming_what_is_expected(

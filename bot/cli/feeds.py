@@ -15,7 +15,7 @@ from bot.config import Settings
 from bot.progress import progress_bar
 from bot.times import when
 from retrieval.corpus.ingest import storage_fault
-from retrieval.engine import Engine
+from retrieval.engine import Engine, feed_registry
 from retrieval.errors import FeedError, IndexWriteError
 from retrieval.feeds.fetch import Fetcher
 from retrieval.feeds.poll import FeedOutcome
@@ -59,11 +59,10 @@ async def cmd_feeds(settings: Settings, args: argparse.Namespace) -> int:
         return await _poll(settings, args)
     if args.feeds_command != "add":
         require_database(settings.db_path)
-    engine = await Engine.open(settings.db_path, reads_only=args.feeds_command == "list")
-    try:
+    async with feed_registry(settings.db_path, reads_only=args.feeds_command == "list") as feeds:
         if args.feeds_command == "add":
             try:
-                feed, created = await engine.add_feed(
+                feed, created = await feeds.add(
                     args.url, args.name, args.every, settings.allow_private_urls
                 )
             except FeedError as exc:
@@ -75,16 +74,14 @@ async def cmd_feeds(settings: Settings, args: argparse.Namespace) -> int:
                 "; it is due now (newsbot feeds poll, or the running bot, fetches it)"
             )
         elif args.feeds_command == "list":
-            print(render_feeds(await engine.feeds(), settings.zone))
+            print(render_feeds(await feeds.all(), settings.zone))
         else:
-            feed = await engine.remove_feed(args.feed)
+            feed = await feeds.remove(args.feed)
             print(
                 f"removed feed {feed.id} ({feed.label}); its "
                 f"{counted(feed.articles, 'article')} {agreeing(feed.articles, 'stays', 'stay')}"
                 " in the corpus"
             )
-    finally:
-        await engine.close()
     return EXIT_OK
 
 
