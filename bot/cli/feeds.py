@@ -5,6 +5,7 @@ The parser is `bot.cli.main`'s; this module does what the commands ask."""
 from __future__ import annotations
 
 import argparse
+import logging
 import sqlite3
 import sys
 import time
@@ -17,6 +18,7 @@ from bot.times import when
 from retrieval.corpus.ingest import storage_fault
 from retrieval.engine import Engine, feed_registry
 from retrieval.errors import FeedError, IndexWriteError
+from retrieval.feeds import poll
 from retrieval.feeds.fetch import Fetcher
 from retrieval.feeds.poll import FeedOutcome
 from retrieval.feeds.registry import Feed, format_interval, parse_interval
@@ -122,8 +124,12 @@ async def _poll(settings: Settings, args: argparse.Namespace) -> int:
             + (" (its credentials in place of ***)" if feed.shown_url != feed.url else ""),
             file=sys.stderr,
         )
-    for outcome in report.outcomes:  # why each failed, as ingest names each file's failure
-        if outcome.status in ("failed", "removed") and not outcome.paused:
+    # why each failed, as ingest names each file's failure; once: where the poll's own log
+    # line is shown, it says it (not under cron's NEWSBOT_LOG_LEVEL=ERROR)
+    logged = logging.getLogger(poll.__name__).isEnabledFor
+    for outcome in report.outcomes:
+        level = logging.WARNING if outcome.status == "failed" else logging.INFO  # as logged
+        if outcome.status in ("failed", "removed") and not outcome.paused and not logged(level):
             print(outcome.line(), file=sys.stderr)
     if not feeds:
         print("no feeds are due" + ("" if args.all else " (use --all to poll them anyway)"))
