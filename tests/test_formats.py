@@ -262,3 +262,14 @@ def test_saved_html_page_gives_body_and_metadata() -> None:
     assert draft.source == "Wall Street Journal"
     assert draft.published == "2019-11-19"
     assert truth[key]["articleBody"][:60] in draft.text
+
+
+@pytest.mark.parametrize("content", ["[]", " [ ]\n"])
+def test_a_json_file_of_an_empty_list_fails_as_an_empty_text_does(
+    tmp_path: Path, content: str
+) -> None:
+    """`[]` was "added 0 articles, 0 failed", and in a folder went unnamed in the summary."""
+    path = tmp_path / "export.json"
+    path.write_text(content)
+    with pytest.raises(ParseError, match="^empty JSON list: no articles$"):
+        list(read_records(path))

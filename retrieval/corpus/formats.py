@@ -344,6 +344,8 @@ def _read_json(text: str, origin: str) -> Iterator[Record]:
     except json.JSONDecodeError as exc:
         raise ParseError(f"invalid JSON: {exc}") from exc
     items = value if isinstance(value, list) else [value]
+    if not items:  # as an empty .txt or .jsonl: a file that was meant to hold articles
+        raise ParseError("empty JSON list: no articles")
     for number, item in enumerate(items, start=1):
         try:
             yield Record(draft_from_mapping(item, origin))
