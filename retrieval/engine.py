@@ -18,6 +18,7 @@ from pathlib import Path
 
 import aiosqlite
 
+from retrieval.compiled import is_compiled, mark_compiled
 from retrieval.conversations import Conversations
 from retrieval.corpus import removals
 from retrieval.corpus.db import ReadConnections, connect, database_id, open_database
@@ -227,8 +228,13 @@ class Engine:
         conn, read_only = await open_database(db_path, reads_only)
         try:
             store = CorpusStore(conn)
+            compiled = is_compiled()
+            if not compiled:  # a minute of silence, the first time
+                log.info("compiling the search code for this machine, once: about a minute")
             index, articles, hidden_upto = await open_indexes(store, db_path, progress, anew)
             await asyncio.to_thread(_warm_up)
+            if not compiled:
+                mark_compiled()
         except BaseException:
             await conn.close()
             raise

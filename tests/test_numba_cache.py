@@ -3,13 +3,16 @@ nor in a home folder (a system user running the bot from a root-owned install)."
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 from pathlib import Path
 
 import pytest
 
+from retrieval import compiled
 from retrieval.compiled import numba_cache_dir
+from retrieval.engine import Engine
 
 
 def test_a_user_with_no_home_and_no_write_access_to_the_code_gets_a_cache_folder(
@@ -41,3 +44,27 @@ def test_where_the_code_is_writable_numba_keeps_its_own_choice(
 ) -> None:
     monkeypatch.delenv("NUMBA_CACHE_DIR", raising=False)
     assert numba_cache_dir(tmp_path) is None
+
+
+async def test_the_first_open_says_it_compiles_and_later_ones_do_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The quick start's first command was a minute of silence while numba compiled the
+    kernels (55 s on a fresh clone): it says so, once for this code."""
+    mark = tmp_path / "cache" / "newsbot-compiled-test"
+    mark.parent.mkdir()
+    monkeypatch.setattr(compiled, "_mark", lambda: mark)
+    said = "compiling the search code for this machine, once"
+    with caplog.at_level(logging.INFO, logger="retrieval.engine"):
+        await (await Engine.open(tmp_path / "news.db")).close()
+        assert said in caplog.text and mark.exists()
+        caplog.clear()
+        await (await Engine.open(tmp_path / "news.db")).close()
+        assert said not in caplog.text
+
+
+def test_the_mark_is_named_by_the_code_in_numbas_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NUMBA_CACHE_DIR", "/some/cache")
+    mark = compiled._mark()  # noqa: SLF001
+    assert mark.parent == Path("/some/cache") and mark.name.startswith("newsbot-compiled-")
+    assert compiled._mark() == mark  # noqa: SLF001
