@@ -7,7 +7,7 @@ through the real Searcher's candidate stage, as of the date it was asked and as 
 labels each candidate window by whether it holds the answer (`evaluate.contains_answer`),
 and fits a linear model over `retrieval.ranking.features.FEATURES`. Figures are
 cross-validated with folds that keep each week's quiz together (questions of one week share
-their news), with the real passage choice (`model.choose`): answer@1/3/5, median quote words
+their news), with the real passage choice (`selection.choose`): answer@1/3/5, median quote words
 and nDCG@10 of the articles quoted, as of the asked date and as of now. `--ablation`
 retrains without each feature group; `--write` fits on all questions and writes
 `retrieval/ranking/model.json`. Deterministic: fixed fold seed, a convex objective solved to
@@ -44,7 +44,8 @@ from retrieval.corpus.store import CorpusReader
 from retrieval.engine import Engine
 from retrieval.ranking.evidence import add_marks
 from retrieval.ranking.features import FEATURES, MARK_FEATURES, CandidatePolicy, Candidates
-from retrieval.ranking.model import MODEL_PATH, LinearModel, Ranker, choose, final_scores
+from retrieval.ranking.model import MODEL_PATH, LinearModel, Ranker, final_scores
+from retrieval.ranking.selection import choose
 from retrieval.search import Searcher
 
 SEED = 20240611

@@ -36,8 +36,9 @@ from retrieval.ranking.features import (
     build,
     idf_weights,
 )
-from retrieval.ranking.model import Ranker, choose, default_ranker, unshown
+from retrieval.ranking.model import Ranker, default_ranker
 from retrieval.ranking.question import profile
+from retrieval.ranking.selection import choose, unshown
 from retrieval.wording import local_time, stamp
 
 MAX_QUESTION_CHARS = 1000  # longer input is cut: nobody asks a 4,000-character question

@@ -14,8 +14,9 @@ from retrieval.ranking import marks
 from retrieval.ranking import model as model_module
 from retrieval.ranking.features import COLUMN, FEATURES, MARK_FEATURES, Candidates
 from retrieval.ranking.marks import novelty, sentence_marks
-from retrieval.ranking.model import MODEL_PATH, LinearModel, Ranker, choose, default_ranker
+from retrieval.ranking.model import MODEL_PATH, LinearModel, Ranker, default_ranker
 from retrieval.ranking.question import AnswerKind, profile
+from retrieval.ranking.selection import choose
 
 from .conftest import shared_articles
 

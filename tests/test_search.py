@@ -19,10 +19,11 @@ from retrieval.corpus.store import CorpusReader
 from retrieval.engine import Engine
 from retrieval.models import ArticleDraft
 from retrieval.ranking import answers as answers_module
-from retrieval.ranking import model as model_module
+from retrieval.ranking import selection
 from retrieval.ranking.answers import novelty_of
 from retrieval.ranking.features import COLUMN, Candidates
-from retrieval.ranking.model import _Page, choose, default_ranker
+from retrieval.ranking.model import default_ranker
+from retrieval.ranking.selection import _Page, choose
 from retrieval.search import Searcher
 from tests.conftest import write_jsonl
 
@@ -296,7 +297,7 @@ def test_the_choice_reads_the_candidate_answers_the_marks_found(
             assert any(expected)
             unread = replace(kept, novelty=None)
             with monkeypatch.context() as patched:
-                patched.setattr(model_module, "novelty_of", _never)
+                patched.setattr(selection, "novelty_of", _never)
                 carried = _Page(kept)
                 assert [carried._answers(w) for w in range(len(kept))] == expected  # noqa: SLF001
                 assert choose(kept, scores, 5, 3) == choose_afresh(unread, scores)
@@ -311,7 +312,7 @@ def _never(*args: object) -> None:
 def choose_afresh(candidates: Candidates, scores: np.ndarray) -> list[int]:
     """`choose` reading each window's candidate answers itself (its `novelty` cleared)."""
     with pytest.MonkeyPatch.context() as patched:
-        patched.setattr(model_module, "novelty_of", novelty_of)
+        patched.setattr(selection, "novelty_of", novelty_of)
         return choose(candidates, scores, 5, 3)
 
 

@@ -180,7 +180,7 @@ class Candidates:
     coverage: Floats  # per sentence: idf share of the question's terms it holds
     question: QuestionProfile  # what the question asks for (`add_marks` reads it)
     texts: Mapping[int, str]  # sentence id -> text, of the sentences read so far
-    # What the sentences `evidence.add_marks` read add to the question (`model.choose` reads
+    # What the sentences `evidence.add_marks` read add to the question (`selection.choose` reads
     # their candidate answers): per row of `sentence_id`, its sentence's place there (-1
     # where it read none), and the `Novelty`.
     novelty: tuple[Ints, Novelty] | None = None

@@ -1,4 +1,5 @@
-"""Scoring candidate windows with learned linear models, and choosing the passages.
+"""Scoring candidate windows with learned linear models (choosing the passages among them:
+`selection`).
 
 Two stages, each a linear model over named `features.FEATURES` (trained listwise on real
 news questions by `benchmarks/train_ranker.py`, shipped as `model.json`: feature names,
@@ -13,7 +14,6 @@ A model naming a feature the code does not compute is refused at load, with its 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
@@ -22,8 +22,6 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from retrieval.corpus.text import fingerprint, near_duplicate_shingles, shingles
-from retrieval.ranking.answers import novelty_of
 from retrieval.ranking.evidence import add_marks
 from retrieval.ranking.features import COLUMN, MARK_FEATURES, Candidates, TextReader
 
@@ -162,200 +160,3 @@ def final_scores(kept: Candidates, model: LinearModel) -> tuple[Candidates, Floa
 def default_ranker() -> Ranker:
     """The shipped model (read once)."""
     return Ranker.from_dict(json.loads(MODEL_PATH.read_text()))
-
-
-# On the first page, a window whose candidate answers (names and numbers the question does
-# not hold) are already quoted above scores this much less for each share of them: three
-# passages naming one wrong person are two wasted. Cross-validated on news-qa-dev (weights
-# 0.25-2 alike): answer@3 asked now 0.605 -> 0.619, as of the date 0.676 -> 0.679.
-REPEATED_ANSWERS = 1.0
-
-
-def choose(candidates: Candidates, scores: Floats, count: int, first_page: int) -> list[int]:
-    """The `count` best windows by score, no two overlapping and no syndicated copy of a
-    window already chosen (see `corpus.text.SYNDICATED`). The windows' text must have been
-    read (`Candidates.read_texts`).
-
-    A question gets answers; a claim or keywords (`QuestionProfile.asks` False) get sources
-    (`_choose_sources`). For a question, the first `first_page` are the best wherever they
-    are (two windows of one article are often the answer and its context), each scored down
-    by the share of its candidate answers the passages above it quote already
-    (`REPEATED_ANSWERS`). After them, windows of articles not quoted yet come first, so a
-    longer list (the bot's More, `ask --limit 10`) reaches more sources; then more of the
-    same articles, so a corpus of few articles still fills the page. Measured on
-    news-qa-dev against a flat cap of two per article: answer@3 0.669 -> 0.676, nDCG@10 of
-    the distinct articles quoted 0.625 -> 0.665 (`benchmarks/train_ranker.py`).
-    """
-    if not candidates.question.asks:
-        return _choose_sources(candidates, scores, count)
-    page = _Page(candidates)
-    order = np.lexsort((candidates.start, -scores)).tolist()
-    score = scores.tolist()
-    while len(page.chosen) < min(first_page, count):
-        best, value = None, -np.inf
-        for w in order:
-            if score[w] <= value:
-                break  # a repeat only lowers a score: nothing further on can do better
-            if page.fits(w, count):
-                found = score[w] - REPEATED_ANSWERS * page.repeated(w)
-                if found > value:
-                    best, value = w, found
-        if best is None:
-            break
-        page.take(best)
-    for until, cap in ((count, 1), (count, count)):
-        for w in order:
-            if len(page.chosen) >= until:
-                break
-            if page.fits(w, cap):
-                page.take(w)
-    return page.chosen
-
-
-def unshown(candidates: Candidates, windows: Sequence[int], earlier: Sequence[str]) -> list[int]:
-    """`windows` less those that quote a sentence of `earlier` (what the earlier pages of an
-    answer showed) or are a syndicated copy of it: the same wire story stored since under
-    another outlet is no new passage for "More"."""
-    page = _Page(candidates)
-    page.shown = {_plain(sentence) for sentence in earlier}
-    told = " ".join(earlier)
-    page.kept = [(told, shingles(told))]
-    return [w for w in windows if page.fits(w, len(windows))]
-
-
-def _choose_sources(candidates: Candidates, scores: Floats, count: int) -> list[int]:
-    """`choose` for a claim or keywords: the articles that bear on it, one passage each (its
-    best window), in the order of their whole-article BM25 (`article_rank`); then more
-    windows by score, so a corpus of few articles still fills the page.
-
-    Whole-article evidence ranks sources better than the best window of each: asking with
-    the first sentence of each report of story-roundups-dev for the other outlets' reports
-    of its story, nDCG@10 0.673 by the order of `choose`'s answers, 0.76 in this order
-    (docs/retrieval.md).
-    """
-    page = _Page(candidates)
-    by_score = np.lexsort((candidates.start, -scores))
-    article_rank = candidates.features[by_score, COLUMN["article_rank"]]
-    by_article = by_score[np.argsort(article_rank, kind="stable")]  # best window first
-    # A story filed again, or run by another outlet, under its title is one source: its
-    # copies were listed one after the other, each with a passage of its own. They come
-    # after the other articles, where the page still has room.
-    titles: set[str] = set()
-    for w in by_article.tolist():
-        if len(page.chosen) >= count:
-            break
-        title = _title_of(candidates, w)
-        if title in titles or not page.fits(w, 1):
-            continue
-        page.take(w)
-        if title is not None:
-            titles.add(title)
-    for w in by_score.tolist():
-        if len(page.chosen) >= count:
-            break
-        if page.fits(w, count):
-            page.take(w)
-    return page.chosen
-
-
-def _title_of(candidates: Candidates, w: int) -> str | None:
-    """The fingerprint of window `w`'s article's title (its words, whatever their case and
-    spacing: `text.fingerprint`); None when it has no words."""
-    article = candidates.attributions.get(int(candidates.article[w]))
-    if article is None or not any(c.isalnum() for c in article.title):
-        return None
-    return fingerprint(article.title)
-
-
-class _Page:
-    """The windows `choose` has chosen, and what they quote."""
-
-    def __init__(self, candidates: Candidates) -> None:
-        self.candidates = candidates
-        self.chosen: list[int] = []
-        # as lists: `fits` asks of one window at a time, a hundred times a question
-        self._start = candidates.start.tolist()
-        self._size = candidates.size.tolist()
-        self._article = candidates.article.tolist()
-        self.taken = bytearray(len(candidates.sentence_id))
-        self.per: dict[int, int] = {}
-        self.kept: list[tuple[str, set[str]]] = []
-        self.shown: set[str] = set()  # sentences quoted: a copy cut at other bounds is one too
-        self.answers: list[frozenset[str]] = []  # the words of each candidate answer quoted
-        self._texts: dict[int, tuple[str, set[str]]] = {}  # window -> its text and shingles
-        self._said: dict[int, set[str]] = {}  # window -> its sentences, plain (`_plain`)
-        self._window_answers: dict[int, list[frozenset[str]]] = {}  # window -> `_answers`
-
-    def fits(self, w: int, cap: int) -> bool:
-        """Whether window `w` overlaps no chosen one, is no copy of one, and its article has
-        fewer than `cap` chosen."""
-        first = self._start[w]
-        if 1 in self.taken[first : first + self._size[w]]:
-            return False
-        if self.per.get(self._article[w], 0) >= cap:
-            return False
-        if not self._sentences(w).isdisjoint(self.shown):
-            return False
-        if not self.kept:
-            return True  # nothing to be a copy of: its shingles are made when needed
-        text, grams = self._text(w)
-        return not any(
-            near_duplicate_shingles(seen, seen_grams, text, grams)
-            for seen, seen_grams in self.kept
-        )
-
-    def repeated(self, w: int) -> float:
-        """The share of window `w`'s candidate answers quoted already ("lee" is, once "minjee
-        lee" is); 0 for a window without any."""
-        answers = self._answers(w)
-        if not answers:
-            return 0.0
-        told = sum(any(a <= seen for seen in self.answers) for a in answers)
-        return told / len(answers)
-
-    def take(self, w: int) -> None:
-        first, size = self._start[w], self._size[w]
-        self.shown |= self._sentences(w)
-        self.taken[first : first + size] = b"\x01" * size
-        self.per[self._article[w]] = self.per.get(self._article[w], 0) + 1
-        self.kept.append(self._text(w))
-        self.answers.extend(self._answers(w))
-        self.chosen.append(w)
-
-    def _sentences(self, w: int) -> set[str]:
-        if w not in self._said:
-            first, text = self._start[w], self.candidates.sentence_text
-            self._said[w] = {_plain(text(i)) for i in range(first, first + self._size[w])}
-        return self._said[w]
-
-    def _text(self, w: int) -> tuple[str, set[str]]:
-        if w not in self._texts:
-            text = self.candidates.text(w)
-            self._texts[w] = text, shingles(text)
-        return self._texts[w]
-
-    def _answers(self, w: int) -> list[frozenset[str]]:
-        # asked of the best windows twice (`repeated`, then `take`): worked out once
-        if w in self._window_answers:
-            return self._window_answers[w]
-        c = self.candidates
-        first = self._start[w]
-        rows = range(first, first + self._size[w])
-        novel = None
-        if c.novelty is not None:  # read by `add_marks`, for every window it scored
-            read_at, carried = c.novelty
-            slots = read_at[first : rows.stop].tolist()
-            if min(slots) >= 0:
-                novel = carried
-        if novel is None:
-            sentences, given = c.sentences_at(np.arange(first, rows.stop))
-            novel = novelty_of(c.question.words, sentences, None, given)
-            slots = list(range(len(rows)))
-        found = {answer for slot in slots for answer in novel.answers(slot)}
-        answers = [frozenset(answer.split()) for answer in sorted(found)]
-        self._window_answers[w] = answers
-        return answers
-
-
-def _plain(sentence: str) -> str:
-    return " ".join(sentence.casefold().split())

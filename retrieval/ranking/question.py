@@ -93,7 +93,7 @@ class QuestionProfile:
 
     `words` are the question's words case-folded (NFKC), for telling what a passage adds
     to the question; `asks` is False for a claim or keywords (`_ASKS`): they get sources,
-    not answers (`model.choose`).
+    not answers (`selection.choose`).
     """
 
     kind: AnswerKind
