@@ -27,7 +27,8 @@ from evaluate import Hit, Outcome, Question, load_questions, score, summarize  #
 from benchmarks.corpora import corpus_path  # noqa: E402
 from retrieval.corpus.db import ReadConnections, connect  # noqa: E402
 from retrieval.corpus.ingest import ingest_paths  # noqa: E402
-from retrieval.corpus.store import CorpusReader, CorpusStore  # noqa: E402
+from retrieval.corpus.reader import CorpusReader  # noqa: E402
+from retrieval.corpus.store import CorpusStore  # noqa: E402
 from retrieval.index.index import BM25Params, Index  # noqa: E402
 from retrieval.index.tokens import Tokenizer  # noqa: E402
 from retrieval.indexing import catch_up_both  # noqa: E402

@@ -32,7 +32,7 @@ from benchmarks.measure import latency
 from benchmarks.news_qa import load_questions
 from retrieval import search
 from retrieval.corpus.db import ReadConnections
-from retrieval.corpus.store import CorpusReader
+from retrieval.corpus.reader import CorpusReader
 from retrieval.engine import Engine
 from retrieval.ranking import answers, model
 from retrieval.search import Searcher

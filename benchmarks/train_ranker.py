@@ -40,7 +40,7 @@ from benchmarks.evaluate import Question, ingest, newsbot_command, normalize
 from benchmarks.news_qa import DATA, load_questions, ndcg
 from bot.cli.ask import parse_as_of
 from retrieval.corpus.db import ReadConnections
-from retrieval.corpus.store import CorpusReader
+from retrieval.corpus.reader import CorpusReader
 from retrieval.engine import Engine
 from retrieval.ranking.evidence import add_marks
 from retrieval.ranking.features import FEATURES, MARK_FEATURES, CandidatePolicy, Candidates

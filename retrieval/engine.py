@@ -23,10 +23,10 @@ from retrieval.conversations import Conversations
 from retrieval.corpus import removals
 from retrieval.corpus.db import ReadConnections, connect, database_id, open_database
 from retrieval.corpus.ingest import IngestReport, ingest_paths
+from retrieval.corpus.reader import CorpusReader
 from retrieval.corpus.removals import RemovalReport
 from retrieval.corpus.store import (
     AddResult,
-    CorpusReader,
     CorpusStats,
     CorpusStore,
     note_ingest,

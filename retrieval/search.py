@@ -21,11 +21,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from retrieval.corpus.store import (
-    REMEMBERED_ARTICLES,
-    CorpusReader,
-    StoredArticle,
-)
+from retrieval.corpus.reader import REMEMBERED_ARTICLES, CorpusReader, StoredArticle
 from retrieval.index.index import Index
 from retrieval.models import Passage
 from retrieval.ranking.features import (

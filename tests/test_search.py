@@ -15,7 +15,7 @@ import pytest
 
 import retrieval.engine as engine_module
 from retrieval.corpus.db import ReadConnections
-from retrieval.corpus.store import CorpusReader
+from retrieval.corpus.reader import CorpusReader
 from retrieval.engine import Engine
 from retrieval.models import ArticleDraft
 from retrieval.ranking import answers as answers_module

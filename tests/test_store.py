@@ -12,10 +12,10 @@ import pytest
 from retrieval.corpus import sentences as sentence_rules
 from retrieval.corpus.dates import to_timestamp
 from retrieval.corpus.db import ReadConnections, connect
+from retrieval.corpus.reader import CorpusReader
 from retrieval.corpus.schema import MIGRATIONS, Migration
 from retrieval.corpus.store import (
     LATEST,
-    CorpusReader,
     CorpusStore,
     identify_articles,
     prepare_articles,
