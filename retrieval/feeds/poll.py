@@ -30,10 +30,10 @@ import aiosqlite
 
 from retrieval.corpus.formats import extract_article
 from retrieval.corpus.removals import removed_among
-from retrieval.corpus.store import CorpusStore, prepare_articles
+from retrieval.corpus.store import CorpusStore, PreparedArticle, prepare_articles
 from retrieval.errors import FetchError, ParseError, StoreError
 from retrieval.feeds.feedformat import Entry, ParsedFeed, parse_feed
-from retrieval.feeds.fetch import FEED_ACCEPT, PAGE_ACCEPT, Fetcher
+from retrieval.feeds.fetch import FEED_ACCEPT, PAGE_ACCEPT, Fetched, Fetcher
 from retrieval.feeds.registry import (
     ENTRY_TRIES,
     PAUSE_AFTER,
@@ -242,35 +242,14 @@ class FeedPoller:
         return outcome
 
     async def poll_feed(self, feed: Feed) -> FeedOutcome:
+        """One poll of `feed`, in the steps the module's docstring gives."""
         started = time.time()  # the next poll is timed from here (`record_success`)
-        try:
-            fetched = await self.fetcher.get(
-                feed.url, etag=feed.etag, last_modified=feed.last_modified, accept=FEED_ACCEPT
-            )
-            if fetched.not_modified:
-                async with self._database:
-                    await self.registry.record_success(feed, [], None, None, None, started=started)
-                return FeedOutcome(feed, status="not modified")
-            parsed = await asyncio.to_thread(
-                parse_feed, fetched.content, fetched.url, fetched.content_type
-            )
-        except FetchError as exc:
-            if exc.status == 410:  # gone for good: polling on would only fail on
-                return await self._failed(feed, f"{exc}: the feed is gone", gone=True)
-            return await self._failed(feed, str(exc), exc.retry_after)
-        except ParseError as exc:
-            return await self._failed(feed, str(exc))
+        got = await self._fetch(feed, started)
+        if isinstance(got, FeedOutcome):  # not modified, or failed
+            return got
+        fetched, parsed = got
         outcome = FeedOutcome(feed)
-        async with self._database:
-            unseen = await self.registry.unseen(feed.id, (e.key for e in parsed.entries))
-        fresh = [e for e in parsed.entries if e.key in unseen]  # as listed: newest first
-        outcome.waiting = max(0, len(fresh) - MAX_ENTRIES_PER_POLL)
-        # Stored oldest first, so article ids follow the order the feed published them in.
-        new = list(reversed(fresh[:MAX_ENTRIES_PER_POLL]))
-        outcome.new_entries = len(new)
-        # each entry's link as its article is stored under: without credentials
-        secret = feed.secret_params
-        links = {e.key: public_url(e.link, secret) for e in new if e.link}
+        new, links = await self._new_entries(feed, parsed, outcome)
         async with self._database:
             known = await self._known(feed, new, links)
         known_keys = {k.key for k in known}
@@ -289,17 +268,7 @@ class FeedPoller:
                 # be the removed feed's, and their rows, which name it, a foreign key error
                 # that stopped every other feed's poll
                 return FeedOutcome(feed, status="removed")
-            # a removed article stays out (`retrieval.corpus.removals`): seen, not stored
-            # (not one stored again by hand since: then a copy, as any other)
-            removed = await removed_among(self.store.conn, prepared)
-            removed -= await self.store.stored_among(prepared)
-            gone = [
-                SeenEntry(e.key, None, links.get(e.key))
-                for n, (e, _) in enumerate(kept)
-                if n in removed
-            ]
-            kept = [entry for n, entry in enumerate(kept) if n not in removed]
-            prepared = [article for n, article in enumerate(prepared) if n not in removed]
+            kept, prepared, gone = await self._without_removed(kept, prepared, links)
             results = await self.store.add_articles(prepared)
             seen = [
                 SeenEntry(e.key, r.article_id, links.get(e.key))
@@ -333,6 +302,64 @@ class FeedPoller:
         outcome.duplicates = len(results) - outcome.added + len(known)
         outcome.removed = len(gone)
         return outcome
+
+    async def _fetch(self, feed: Feed, started: float) -> tuple[Fetched, ParsedFeed] | FeedOutcome:
+        """The feed fetched (conditionally) and parsed; or the outcome of a poll that ends
+        here: not modified (recorded as a success), or failed."""
+        try:
+            fetched = await self.fetcher.get(
+                feed.url, etag=feed.etag, last_modified=feed.last_modified, accept=FEED_ACCEPT
+            )
+            if fetched.not_modified:
+                async with self._database:
+                    await self.registry.record_success(feed, [], None, None, None, started=started)
+                return FeedOutcome(feed, status="not modified")
+            parsed = await asyncio.to_thread(
+                parse_feed, fetched.content, fetched.url, fetched.content_type
+            )
+        except FetchError as exc:
+            if exc.status == 410:  # gone for good: polling on would only fail on
+                return await self._failed(feed, f"{exc}: the feed is gone", gone=True)
+            return await self._failed(feed, str(exc), exc.retry_after)
+        except ParseError as exc:
+            return await self._failed(feed, str(exc))
+        return fetched, parsed
+
+    async def _new_entries(
+        self, feed: Feed, parsed: ParsedFeed, outcome: FeedOutcome
+    ) -> tuple[list[Entry], dict[str, str]]:
+        """The entries this feed has not delivered before, the newest MAX_ENTRIES_PER_POLL
+        of them oldest first (so article ids follow the order the feed published them in;
+        `outcome` counts them and those left waiting), and each one's link as its article is
+        stored under, without credentials (by entry key)."""
+        async with self._database:
+            unseen = await self.registry.unseen(feed.id, (e.key for e in parsed.entries))
+        fresh = [e for e in parsed.entries if e.key in unseen]  # as listed: newest first
+        outcome.waiting = max(0, len(fresh) - MAX_ENTRIES_PER_POLL)
+        new = list(reversed(fresh[:MAX_ENTRIES_PER_POLL]))
+        outcome.new_entries = len(new)
+        secret = feed.secret_params
+        return new, {e.key: public_url(e.link, secret) for e in new if e.link}
+
+    async def _without_removed(
+        self,
+        kept: list[tuple[Entry, ArticleDraft]],
+        prepared: list[PreparedArticle],
+        links: dict[str, str],
+    ) -> tuple[list[tuple[Entry, ArticleDraft]], list[PreparedArticle], list[SeenEntry]]:
+        """`kept` and `prepared` without the articles removed before (`newsbot remove`: by
+        address or words, `retrieval.corpus.removals`), and those entries, seen but not
+        stored. One stored again by hand since is not left out: a copy, as any other."""
+        removed = await removed_among(self.store.conn, prepared)
+        removed -= await self.store.stored_among(prepared)
+        gone = [
+            SeenEntry(e.key, None, links.get(e.key))
+            for n, (e, _) in enumerate(kept)
+            if n in removed
+        ]
+        kept = [entry for n, entry in enumerate(kept) if n not in removed]
+        prepared = [article for n, article in enumerate(prepared) if n not in removed]
+        return kept, prepared, gone
 
     async def _known(
         self, feed: Feed, entries: Sequence[Entry], links: dict[str, str]
