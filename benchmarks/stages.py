@@ -60,7 +60,7 @@ def stages_of(searcher: Searcher) -> list[Stage]:
         Stage("articles of the hits", reader, "articles_of", "candidates"),
         Stage("stored articles (SQLite)", reader, "stored_articles", "candidates"),
         Stage("term counts", index, "term_counts", "candidates"),
-        Stage("window features (build)", search, "build", "candidates"),
+        Stage("window features (build)", search, "build_candidates", "candidates"),
         Stage("first stage", model.Ranker, "keep"),
         Stage("pool text (SQLite)", reader, "sentence_texts_and_finds"),
         Stage("marks", model, "add_marks"),

@@ -14,22 +14,23 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, tzinfo
 from functools import lru_cache
 
 import numpy as np
+import numpy.typing as npt
 
 from retrieval.corpus.reader import REMEMBERED_ARTICLES, CorpusReader, StoredArticle
-from retrieval.index.index import Index
+from retrieval.index.index import Index, ScoredDoc
 from retrieval.models import Passage
 from retrieval.ranking.features import (
     DAY,
     ArticleEvidence,
     CandidatePolicy,
     Candidates,
-    build,
+    build_candidates,
     idf_weights,
 )
 from retrieval.ranking.model import Ranker, default_ranker
@@ -58,6 +59,21 @@ class SearchResult:
             return self.message
         local = local_time(self.nothing_by, zone)
         return f"Nothing published by {stamp(local)} {local:%Z} matches that; later articles do."
+
+
+def _refused(question: str) -> SearchResult:
+    """No passages for a question with nothing to search for, and what to ask instead."""
+    if not question:
+        return SearchResult(
+            question, (), "Ask a question, for example: “Where did the joint exercise begin?”"
+        )
+    what = "only very common words" if _has_words(question) else "no words"
+    return SearchResult(
+        question,
+        (),
+        f"That question has {what}. "
+        "Add a name, a place or a topic, e.g. “Iran Azerbaijan exercise”.",
+    )
 
 
 def _has_words(text: str) -> bool:
@@ -105,19 +121,9 @@ class Searcher:
         before `as_of` was stored since and moved the ranking.
         """
         question = " ".join(question.split())[:MAX_QUESTION_CHARS]
-        if not question:
-            return SearchResult(
-                question, (), "Ask a question, for example: “Where did the joint exercise begin?”"
-            )
         tokens = self.index.tokenizer(question)
         if not tokens:
-            what = "only very common words" if _has_words(question) else "no words"
-            return SearchResult(
-                question,
-                (),
-                f"That question has {what}. "
-                "Add a name, a place or a topic, e.g. “Iran Azerbaijan exercise”.",
-            )
+            return _refused(question)
         if as_of is not None and not math.isfinite(as_of):
             raise ValueError(f"as_of must be a finite Unix time, not {as_of}")
         moment = time.time() if as_of is None else as_of
@@ -130,30 +136,44 @@ class Searcher:
             # a window the earlier pages showed may now rank anywhere, or overlap new ones,
             # or have a copy stored since
             chosen = choose(candidates, scores, 2 * offset + limit + 1, first_page)
-            rest = unshown(candidates, chosen, list(self.reader.sentence_texts(shown).values()))
+            unshown_windows = unshown(
+                candidates, chosen, list(self.reader.sentence_texts(shown).values())
+            )
         else:
-            rest = choose(candidates, scores, offset + limit + 1, first_page)[offset:]
-        page = rest[:limit]
+            unshown_windows = choose(candidates, scores, offset + limit + 1, first_page)[offset:]
+        page = unshown_windows[:limit]
+        passages = self._passages(candidates, scores, page, offset + 1, set(tokens))
+        if not passages and offset:
+            return SearchResult(question, (), "No more passages for that question.")
+        return SearchResult(question, tuple(passages), None, len(unshown_windows) > limit)
+
+    def _passages(
+        self,
+        candidates: Candidates,
+        scores: npt.NDArray[np.float64],
+        page: list[int],
+        first_rank: int,
+        terms: set[str],
+    ) -> list[Passage]:
+        """The passages quoting the windows `page`, ranked from `first_rank`; a window whose
+        article was deleted since it was indexed, or since the window was cut, is left out."""
         passages = []
-        terms = set(tokens)
-        for rank, w in enumerate(page, start=offset + 1):
-            article = candidates.attributions.get(int(candidates.article[w]))
-            if article is None or not candidates.read_whole(w):
-                continue  # deleted since it was indexed, or since its window was cut
-            quote = candidates.text(w)
+        for rank, window in enumerate(page, start=first_rank):
+            article = candidates.attributions.get(int(candidates.article[window]))
+            if article is None or not candidates.read_whole(window):
+                continue
+            quote = candidates.text(window)
             passages.append(
                 Passage(
                     rank=rank,
-                    score=round(float(scores[w]), 6),
+                    score=round(float(scores[window]), 6),
                     quote=quote,
                     highlights=self.highlights(quote, terms),
                     article=article,
-                    sentence_ids=candidates.sentence_ids(w),
+                    sentence_ids=candidates.sentence_ids(window),
                 )
             )
-        if not passages and offset:
-            return SearchResult(question, (), "No more passages for that question.")
-        return SearchResult(question, tuple(passages), None, len(rest) > limit)
+        return passages
 
     def candidates(self, question: str, tokens: list[str], moment: float) -> Candidates | None:
         """The candidate windows of `question` as of `moment`, with their features; None
@@ -163,14 +183,7 @@ class Searcher:
         article_hits, recent_hits = self._article_hits(tokens, moment)
         if not hits and not article_hits:
             return None
-        article_of = self.reader.articles_of([h.sentence_id for h in hits])
-        ids: list[int] = []
-        for hit in hits:
-            article_id = article_of.get(hit.sentence_id)
-            if article_id is not None and article_id not in ids:
-                ids.append(article_id)
-        ids = ids[: policy.hit_articles]
-        ids.extend(i for i in dict.fromkeys(article_hits + recent_hits) if i not in ids)
+        ids = self._candidate_articles(hits, article_hits + recent_hits)
         terms = sorted(set(tokens))
         idf = idf_weights(self.index.document_frequencies(terms), len(self.index), terms)
         asked = profile(question)
@@ -201,20 +214,32 @@ class Searcher:
         sentence_ids = np.concatenate([np.zeros(0, np.int64), *(a.sentence_ids for a in evidence)])
         counts, lengths, words = self.index.term_counts(sentence_ids, terms)
         hit_rank = {h.sentence_id: rank for rank, h in enumerate(hits)}
-        return build(
-            asked,
-            terms,
-            idf,
-            asking,
-            evidence,
-            counts,
-            lengths,
-            words,
-            hit_rank,
-            moment,
-            attributions,
-            policy,
+        return build_candidates(
+            question=asked,
+            terms=terms,
+            idf=idf,
+            asking=asking,
+            articles=evidence,
+            counts=counts,
+            lengths=lengths,
+            words=words,
+            hit_rank=hit_rank,
+            moment=moment,
+            attributions=attributions,
+            policy=policy,
         )
+
+    def _candidate_articles(self, hits: Sequence[ScoredDoc], article_hits: list[int]) -> list[int]:
+        """The candidate articles: those of the best sentence hits (the first
+        `policy.hit_articles`, in the order of their best hit), then `article_hits` (the
+        article index's best, the recent days' best) not among them."""
+        article_of = self.reader.articles_of([h.sentence_id for h in hits])
+        ids = list(
+            dict.fromkeys(article_of[h.sentence_id] for h in hits if h.sentence_id in article_of)
+        )
+        ids = ids[: self.policy.hit_articles]
+        ids.extend(i for i in dict.fromkeys(article_hits) if i not in ids)
+        return ids
 
     def _nothing_matches(
         self, question: str, tokens: list[str], as_of: float | None

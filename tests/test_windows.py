@@ -1,6 +1,6 @@
 """The compiled window pass gives numpy's floats to the last bit (`retrieval.ranking.windows`).
 
-The reference below is the numpy code `features.build` ran before the pass was compiled:
+The reference below is the numpy code `features.build_candidates` ran before the pass was compiled:
 every window's columns must come out bit for bit the same, or answers could change order.
 """
 

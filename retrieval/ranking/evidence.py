@@ -3,7 +3,8 @@ that the question does not, of the kind the question asks for, and how widely th
 
 The second stage of `model`: reading text costs a few µs a sentence, besides reading it from
 the store, so it runs on the windows the first stage keeps (a hundred or so), not on the
-thousands `features.build` cuts; their text must have been read (`Candidates.read_texts`).
+thousands `features.build_candidates` cuts; their text must have been read
+(`Candidates.read_texts`).
 """
 
 from __future__ import annotations

@@ -253,7 +253,7 @@ class Candidates:
         return tuple(self.sentence_id[first : first + int(self.size[w])].tolist())
 
 
-def build(
+def build_candidates(
     question: QuestionProfile,
     terms: Sequence[str],
     idf: Floats,

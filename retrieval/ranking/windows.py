@@ -1,4 +1,4 @@
-"""The compiled window pass of `features.build` (numba): every window of one to three
+"""The compiled window pass of `features.build_candidates` (numba): every window of one to three
 sentences, and the columns that depend on its sentences.
 
 A question's candidate articles hold about 3,000 sentences and give about 2,600 windows;
