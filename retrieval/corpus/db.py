@@ -60,6 +60,8 @@ async def open_database(
     SQLite makes beside it to read (a full disk: "disk I/O error") is read as it is, as in a
     read-only folder, when no writer is at work (no -wal file)."""
     path = Path(path)
+    if path.parent.exists() and not path.parent.is_dir():
+        raise StoreError(f"cannot open database {str(path)!r}: {path.parent} is not a folder")
     if not path.parent.is_dir():
         # not made: a mistyped --db would pass for an empty corpus, and a "~" that no shell
         # expanded (a .env file) would become a folder named "~" beside the user's files
