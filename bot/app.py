@@ -36,6 +36,7 @@ from bot.formatting import FULL, MORE, VOTE
 from bot.logs import hide_secret, quiet_http_logs, redact
 from bot.runtime import CONTEXT_TYPES, App, Context, run_every
 from bot.transport import ApiRequest, RetryingRateLimiter, UpdatesRequest
+from retrieval.compiled import COMPILING, is_compiled
 from retrieval.engine import Engine
 from retrieval.errors import ConfigError, IndexWriteError
 from retrieval.feeds.registry import masked_url
@@ -182,6 +183,8 @@ def _add_handlers(app: App) -> None:
 
 async def _open_engine(settings: Settings) -> Engine:
     """Open the database; an empty one gets the bundled seed corpus, as `newsbot ask` does."""
+    if not is_compiled():
+        log.info(COMPILING)
     engine, seeding = await Engine.open_seeded(settings.db_path, settings.seeds_dir)
     if seeding.message:
         log.log(logging.WARNING if seeding.empty else logging.INFO, "%s", seeding.message)

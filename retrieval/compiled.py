@@ -44,7 +44,7 @@ if (_cache := numba_cache_dir()) is not None:
 import numba  # noqa: E402  (after NUMBA_CACHE_DIR: numba reads it when loaded)
 from numba import njit  # noqa: E402
 
-__all__ = ["is_compiled", "mark_compiled", "njit", "numba_cache_dir"]
+__all__ = ["COMPILING", "is_compiled", "mark_compiled", "njit", "numba_cache_dir"]
 
 
 def _mark() -> Path:
@@ -56,6 +56,12 @@ def _mark() -> Path:
         code.update(module.read_bytes())
     cache = Path(os.environ.get("NUMBA_CACHE_DIR") or package / "__pycache__")
     return cache / f"newsbot-compiled-{code.hexdigest()[:16]}"
+
+
+# What a shell says before opening the engine where `is_compiled` is false: a minute of
+# silence at the first start (the quick start's first command: 55 s on a fresh clone) looks
+# like a hang.
+COMPILING = "compiling the search code for this machine, once: about a minute"
 
 
 def is_compiled() -> bool:

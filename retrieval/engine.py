@@ -228,9 +228,7 @@ class Engine:
         conn, read_only = await open_database(db_path, reads_only)
         try:
             store = CorpusStore(conn)
-            compiled = is_compiled()
-            if not compiled:  # a minute of silence, the first time
-                log.info("compiling the search code for this machine, once: about a minute")
+            compiled = is_compiled()  # else compiled now (the shells say so: `compiling`)
             index, articles, hidden_upto = await open_indexes(store, db_path, progress, anew)
             await asyncio.to_thread(_warm_up)
             if not compiled:

@@ -3,16 +3,17 @@ nor in a home folder (a system user running the bot from a root-owned install)."
 
 from __future__ import annotations
 
-import logging
+import io
 import os
+import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 
+from bot.cli.main import main
 from retrieval import compiled
 from retrieval.compiled import numba_cache_dir
-from retrieval.engine import Engine
 
 
 def test_a_user_with_no_home_and_no_write_access_to_the_code_gets_a_cache_folder(
@@ -46,21 +47,30 @@ def test_where_the_code_is_writable_numba_keeps_its_own_choice(
     assert numba_cache_dir(tmp_path) is None
 
 
-async def test_the_first_open_says_it_compiles_and_later_ones_do_not(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("terminal", [True, False], ids=["terminal", "piped"])
+def test_the_first_start_says_it_compiles_on_a_terminal_once(
+    terminal: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The quick start's first command was a minute of silence while numba compiled the
-    kernels (55 s on a fresh clone): it says so, once for this code."""
+    kernels (55 s on a fresh clone): on a terminal it says so, once for this code; piped
+    (cron, a script reading stderr) it says nothing."""
     mark = tmp_path / "cache" / "newsbot-compiled-test"
     mark.parent.mkdir()
     monkeypatch.setattr(compiled, "_mark", lambda: mark)
-    said = "compiling the search code for this machine, once"
-    with caplog.at_level(logging.INFO, logger="retrieval.engine"):
-        await (await Engine.open(tmp_path / "news.db")).close()
-        assert said in caplog.text and mark.exists()
-        caplog.clear()
-        await (await Engine.open(tmp_path / "news.db")).close()
-        assert said not in caplog.text
+    said = f"newsbot: {compiled.COMPILING}\n"
+    for first in (True, False):
+        err = _Terminal() if terminal else io.StringIO()
+        monkeypatch.setattr(sys, "stderr", err)
+        assert (
+            main(["--db", str(tmp_path / "news.db"), "ask", "Where did the exercise begin?"]) == 0
+        )
+        assert (said in err.getvalue()) == (first and terminal)
+        assert mark.exists()  # the engine marks what it compiled
 
 
 def test_the_mark_is_named_by_the_code_in_numbas_cache(monkeypatch: pytest.MonkeyPatch) -> None:

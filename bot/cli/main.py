@@ -19,6 +19,7 @@ from bot.cli.commands import EXIT_BROKEN_PIPE, EXIT_FAILED, EXIT_USAGE
 from bot.config import Settings
 from bot.logs import quiet_http_logs
 from bot.times import read_moment
+from retrieval.compiled import COMPILING, is_compiled
 from retrieval.corpus.formats import EXPANSION_FLOOR, EXPANSION_RATIO, size_text
 from retrieval.digest.digest import DEFAULT_LIMIT
 from retrieval.errors import NO_ROOM, ConfigError, NewsbotError
@@ -285,6 +286,14 @@ COMMANDS = {
 }
 
 
+def _opens_engine(args: argparse.Namespace) -> bool:
+    """Whether the command opens the engine (and compiles its kernels the first time)."""
+    return (
+        args.command in ("ingest", "ask", "reindex")
+        or getattr(args, "feeds_command", None) == "poll"
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -299,6 +308,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "run":
             return commands.cmd_run(settings, args)
+        if _opens_engine(args) and sys.stderr.isatty() and not is_compiled():
+            print(f"newsbot: {COMPILING}", file=sys.stderr)
         return asyncio.run(COMMANDS[args.command](settings, args))
     except NewsbotError as exc:
         print(f"newsbot: {exc}", file=sys.stderr)
