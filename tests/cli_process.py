@@ -20,11 +20,13 @@ def clean_env(**settings: str) -> dict[str, str]:
     return env
 
 
-def start_newsbot(args: Sequence[str], cwd: Path) -> subprocess.Popen[str]:
+def start_newsbot(args: Sequence[str], cwd: Path, interrupt: bool = True) -> subprocess.Popen[str]:
     """`newsbot ARGS` started in `cwd` (where no .env is), its output piped, not waited for:
     for a test that acts on it while it runs (a signal, a lock held). Ctrl-C does in it
     what it does at a terminal, though the suite runs in the background: a shell starts a
-    background job with SIGINT ignored, and Python then leaves it ignored."""
+    background job with SIGINT ignored, and Python then leaves it ignored (`interrupt`
+    False: so it is, as in such a job)."""
+    sigint = signal.SIG_DFL if interrupt else signal.SIG_IGN
     return subprocess.Popen(
         [sys.executable, "-m", "bot.cli", *args],
         cwd=cwd,
@@ -33,7 +35,7 @@ def start_newsbot(args: Sequence[str], cwd: Path) -> subprocess.Popen[str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+        preexec_fn=lambda: signal.signal(signal.SIGINT, sigint),
     )
 
 

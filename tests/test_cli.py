@@ -619,9 +619,17 @@ def test_output_to_a_full_disk_is_one_line_of_error(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr
 
 
-def test_an_interrupted_ingest_says_what_it_stored(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("stop", "interrupt", "status"),
+    [(signal.SIGINT, True, 130), (signal.SIGTERM, True, 143), (signal.SIGTERM, False, 143)],
+    ids=["Ctrl-C", "SIGTERM", "SIGTERM in a background job"],
+)
+def test_an_interrupted_ingest_says_what_it_stored(
+    stop: signal.Signals, interrupt: bool, status: int, tmp_path: Path
+) -> None:
     """Ctrl-C ended an ingest with status 130 and not a word: the admin could not tell what
-    was stored, nor that the same command goes on where it stopped."""
+    was stored, nor that the same command goes on where it stopped. SIGTERM (systemd's
+    stop, `timeout`) still did, after Ctrl-C was mended: it stops one as Ctrl-C does."""
     big = write_jsonl(
         tmp_path / "big.jsonl",
         [
@@ -630,18 +638,19 @@ def test_an_interrupted_ingest_says_what_it_stored(tmp_path: Path) -> None:
         ],
     )
     db = tmp_path / "news.db"
-    process = start_newsbot(["ingest", "--quiet", "--db", str(db), str(big)], tmp_path)
+    command = ["ingest", "--quiet", "--db", str(db), str(big)]
+    process = start_newsbot(command, tmp_path, interrupt)
     try:
         deadline = time.monotonic() + 60
         while not stored_articles(db) and time.monotonic() < deadline:
             time.sleep(0.05)
-        process.send_signal(signal.SIGINT)
+        process.send_signal(stop)
         out, err = process.communicate(timeout=60)
     finally:
         if process.poll() is None:
             process.kill()
             process.wait()
-    assert process.returncode == 130
+    assert process.returncode == status
     match = re.match(r"added ([\d,]+) articles", out)
     assert match, out
     added = int(match[1].replace(",", ""))
@@ -687,6 +696,39 @@ def test_an_ingest_interrupted_while_indexing_says_all_is_stored(
     assert out.startswith("added 1 article (")
     assert "stopped early: interrupted while indexing. Every article is stored" in err
     assert "run the same ingest again" not in err
+
+
+@pytest.mark.parametrize(
+    ("command", "stopped", "said"),
+    [
+        (["reindex"], "read_again", "reindex interrupted: the index saved before serves"),
+        (["feeds", "poll"], "poll_feeds", "the poll was interrupted: the feeds it finished"),
+    ],
+    ids=["reindex", "feeds poll"],
+)
+def test_a_reindex_or_poll_stopped_says_what_it_left(
+    command: list[str],
+    stopped: str,
+    said: str,
+    db_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Ctrl-C ended them with status 130 and not a word, SIGTERM with 143 from the kernel."""
+    assert main(["ingest", "--quiet", "--db", str(db_path), str(SEEDS)]) == 0
+
+    async def terminated(*_: object, **__: object) -> None:
+        os.kill(os.getpid(), signal.SIGTERM)
+        await asyncio.sleep(30)
+
+    monkeypatch.setattr(Engine, stopped, terminated)
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)  # as at a terminal
+    try:
+        assert main(["--db", str(db_path), *command]) == 143
+    finally:
+        signal.signal(signal.SIGINT, before)
+    assert said in capsys.readouterr().err
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # put back once the command ends
 
 
 def test_reindex_waits_for_a_save_under_way(tmp_path: Path) -> None:

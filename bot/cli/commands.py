@@ -43,6 +43,10 @@ INTERRUPTED = (
     "database; run the same ingest again to go on: what is stored already is skipped as a "
     "duplicate"
 )
+REINDEX_INTERRUPTED = (
+    "reindex interrupted: the index saved before serves until a reindex finishes (answers "
+    "are as they were); run newsbot reindex again"
+)
 INTERRUPTED_INDEXING = (
     "interrupted while indexing. Every article is stored, and is indexed when newsbot next "
     "opens the database"
@@ -259,9 +263,13 @@ async def cmd_reindex(settings: Settings, args: argparse.Namespace) -> int:
     require_database(settings.db_path)
     require_writable(settings.db_path)  # it reads again what ingest reads once, and stores it
     # Built anew beside the saved index, which stays whole until the new one replaces it: a
-    # reindex that cannot save (a full disk) leaves the index as it was.
-    with progress_bar(None, "sentences", True, "reindex") as tick:
-        engine = await Engine.open(settings.db_path, progress=tick, anew=True)
+    # reindex that cannot save (a full disk), or is stopped, leaves the index as it was.
+    try:
+        with progress_bar(None, "sentences", True, "reindex") as tick:
+            engine = await Engine.open(settings.db_path, progress=tick, anew=True)
+    except asyncio.CancelledError:  # Ctrl-C, SIGTERM: asyncio.run cancels us
+        print(f"newsbot: {REINDEX_INTERRUPTED}", file=sys.stderr)
+        raise
     try:
         try:
             await engine.save_index()
@@ -273,6 +281,9 @@ async def cmd_reindex(settings: Settings, args: argparse.Namespace) -> int:
                 "reindex needs room for both"
             ) from exc
         sentences, titles = await engine.read_again(anew=True)
+    except asyncio.CancelledError:
+        print(f"newsbot: {REINDEX_INTERRUPTED}", file=sys.stderr)
+        raise
     finally:
         await engine.close()
     print(

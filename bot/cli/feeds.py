@@ -5,6 +5,7 @@ The parser is `bot.cli.main`'s; this module does what the commands ask."""
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import sqlite3
 import sys
@@ -87,6 +88,14 @@ async def cmd_feeds(settings: Settings, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# A feed's entries are stored, and only then marked seen, in one transaction
+# (`retrieval.feeds.poll`): a poll stopped keeps every feed's whole, or none of it.
+POLL_INTERRUPTED = (
+    "the poll was interrupted: the feeds it finished are stored, the others are fetched "
+    "again at the next poll (nothing is stored twice)"
+)
+
+
 def _poll_fault(exc: sqlite3.DatabaseError) -> str:
     """What stopped a poll's writes, and what to do."""
     again = "poll again: the entries stored are not fetched again"
@@ -110,6 +119,9 @@ async def _poll(settings: Settings, args: argparse.Namespace) -> int:
                 except sqlite3.DatabaseError as exc:  # every feed would fail alike: stop
                     print(f"newsbot: the poll stopped early: {_poll_fault(exc)}", file=sys.stderr)
                     return EXIT_FAILED
+                except asyncio.CancelledError:  # Ctrl-C, SIGTERM: asyncio.run cancels us
+                    print(f"newsbot: {POLL_INTERRUPTED}", file=sys.stderr)
+                    raise
         if report.added:
             try:
                 await engine.save_index()

@@ -7,10 +7,13 @@ import asyncio
 import logging
 import os
 import re
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Coroutine, Sequence
 from datetime import UTC, timedelta
 from pathlib import Path
+from typing import Any
 
 from bot.cli import ask as cli_ask
 from bot.cli import commands
@@ -286,6 +289,43 @@ COMMANDS = {
 }
 
 
+class _StopSignals:
+    """While a command runs, SIGTERM (systemd's stop, `timeout`, a cron job's end) stops it
+    as Ctrl-C does, by cancelling it: what it did is said and kept. It ended one without a
+    word, status 143 from the kernel, an ingest's summary and the hint to run it again
+    unprinted."""
+
+    def __init__(self) -> None:
+        self.by = signal.SIGINT  # what stopped the command
+        self._before: Any = None
+        self._command: asyncio.Task[int] | None = None
+
+    def __enter__(self) -> _StopSignals:
+        if threading.current_thread() is threading.main_thread():  # where Python handles them
+            self._before = signal.signal(signal.SIGTERM, self._terminated)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._before is not None:
+            signal.signal(signal.SIGTERM, self._before)
+
+    async def run(self, command: Coroutine[Any, Any, int]) -> int:
+        """`command`, cancelled by SIGTERM. (asyncio.run cancels it at Ctrl-C, but only
+        where SIGINT is not ignored, as it is in a job a shell starts in the background.)"""
+        self._command = asyncio.current_task()
+        return await command
+
+    def _terminated(self, signum: int, frame: Any) -> None:
+        self.by = signal.SIGTERM
+        if self._command is None:  # not started yet: nothing to say
+            raise KeyboardInterrupt
+        self._command.get_loop().call_soon_threadsafe(self._command.cancel)
+
+    @property
+    def status(self) -> int:
+        return 128 + self.by  # as a shell reports a command the signal ended
+
+
 def _opens_engine(args: argparse.Namespace) -> bool:
     """Whether the command opens the engine (and compiles its kernels the first time)."""
     return (
@@ -305,17 +345,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     quiet_http_logs()
+    stops = _StopSignals()
     try:
         if args.command == "run":
             return commands.cmd_run(settings, args)
         if _opens_engine(args) and sys.stderr.isatty() and not is_compiled():
             print(f"newsbot: {COMPILING}", file=sys.stderr)
-        return asyncio.run(COMMANDS[args.command](settings, args))
+        with stops:
+            return asyncio.run(stops.run(COMMANDS[args.command](settings, args)))
     except NewsbotError as exc:
         print(f"newsbot: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    except KeyboardInterrupt:
-        return 130
+    except (KeyboardInterrupt, asyncio.CancelledError):  # Ctrl-C; SIGTERM
+        return stops.status
     except BrokenPipeError:
         # The reader went away (`newsbot ask ... | head -1`): stop quietly, with the status
         # of a tool that SIGPIPE ended, and point stdout at /dev/null so that the
