@@ -435,7 +435,7 @@ class Engine:
             report = await poller.poll(polled, on_feed)
         finally:
             await conn.close()
-        if report.added:
+        if report.added or report.replaced:
             await self.refresh()
         return report
 

@@ -11,15 +11,16 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import aiosqlite
 import pytest
 
 from retrieval.corpus.db import connect
-from retrieval.engine import Engine
+from retrieval.engine import Engine, remove_articles
 from retrieval.errors import StoreError
-from retrieval.feeds import poll, registry
+from retrieval.feeds import page_retries, poll, registry
 from retrieval.feeds.fetch import Fetcher, retry_after
 from retrieval.feeds.poll import MAX_ENTRIES_PER_POLL, FeedOutcome, FeedPoller
 from retrieval.feeds.registry import (
@@ -981,3 +982,112 @@ async def test_a_feed_removed_as_its_articles_are_stored_is_passed_over(
     assert first.status == "removed" and second.status == "ok" and second.added > 0
     assert first.line().endswith("polled; the 4 articles it stored of this poll kept")
     assert await feeds.get(removed.id) is None
+
+
+# ----- pages read again after a passing failure --------------------------------------------
+
+
+def _page_clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The clock the pages to read again are timed by, moved on by the test (a page is read
+    again PAGE_WAIT after it failed, not within the poll that stored its summary)."""
+    clock = [time.time()]
+    monkeypatch.setattr(page_retries, "time", SimpleNamespace(time=lambda: clock[0]))
+    return clock
+
+
+def _ferry_texts(db_path: Path) -> list[tuple[int, str]]:
+    with sqlite3.connect(db_path) as conn:
+        rows = conn.execute(
+            "SELECT id, json_extract(extra, '$.text_from') FROM articles"
+            " WHERE title LIKE 'Night ferry%'"
+        ).fetchall()
+    return [(int(r[0]), str(r[1])) for r in rows]
+
+
+async def test_a_page_that_failed_for_a_moment_is_read_again_and_replaces_the_summary(
+    feed_server: FeedServer,
+    fetcher: Fetcher,
+    engine: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A page answering 503 for a moment left its entry with the feed's one-line summary for
+    good: stored so at once, its page is read again at the feed's next polls, and the
+    article replaced by the page's text: under a new id, the old one's sentences hidden."""
+    clock = _page_clock(monkeypatch)
+    url = feed_server.serve("/feeds/gazette.rss", "gazette.rss")
+    feed, _ = await engine.add_feed(url)
+    page = feed_server.routes["/pages/ferry.html"]
+    feed_server.routes["/pages/ferry.html"] = Route(status=503)
+    first = await engine.poll_feeds(fetcher, [feed])
+    assert first.added == 4 and first.replaced == 0
+    [(summary_id, text_from)] = _ferry_texts(engine.db_path)
+    assert text_from == "feed"
+    question = "How many crossings a week does the night ferry make?"
+    assert not any("three crossings" in p.quote for p in (await engine.ask(question)).passages)
+
+    feed_server.routes["/pages/ferry.html"] = page
+    assert (await engine.poll_feeds(fetcher, [feed])).replaced == 0  # not yet due
+    clock[0] += page_retries.PAGE_WAIT
+    again = await engine.poll_feeds(fetcher, [feed])
+    (outcome,) = again.outcomes
+    assert (outcome.replaced, again.replaced) == (1, 1)
+    assert "1 page read again" in outcome.line() and "1 page read again" in again.summary()
+    [(whole_id, text_from)] = _ferry_texts(engine.db_path)
+    assert text_from == "page"
+    assert whole_id > summary_id
+    answer = await engine.ask(question)
+    assert any("three crossings a week" in p.quote for p in answer.passages)
+    assert all(p.article.id != summary_id for p in answer.passages)
+    with sqlite3.connect(engine.db_path) as conn:
+        entry = conn.execute(
+            "SELECT article_id FROM feed_entries WHERE entry_key = 'post-2026-ferry'"
+        ).fetchone()
+        assert entry == (whole_id,)  # the feed's entry gives the new article
+        assert conn.execute("SELECT count(*) FROM page_retries").fetchone() == (0,)
+    report = await remove_articles(engine.db_path, [str(summary_id)])
+    why = f"replaced by article {whole_id}, its page's whole text (a feed gave first)"
+    assert report.not_found == [(str(summary_id), why)]
+    clock[0] += 10 * page_retries.PAGE_WAIT
+    third = await engine.poll_feeds(fetcher, [feed])
+    assert (third.added, third.replaced) == (0, 0)
+    assert len(feed_server.hits("/pages/ferry.html")) == 2  # read once more, not again
+
+
+@pytest.mark.parametrize("later", [503, 404], ids=["failing still", "gone"])
+async def test_a_page_read_again_in_vain_keeps_the_summary(
+    later: int,
+    feed_server: FeedServer,
+    fetcher: Fetcher,
+    engine: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A page that keeps failing is given up after PAGE_TRIES fetches, one gone (404) at
+    once; either way the summary stays, and the page is not fetched again."""
+    clock = _page_clock(monkeypatch)
+    url = feed_server.serve("/feeds/gazette.rss", "gazette.rss")
+    feed, _ = await engine.add_feed(url)
+    feed_server.routes["/pages/ferry.html"] = Route(status=503)
+    await engine.poll_feeds(fetcher, [feed])
+    feed_server.routes["/pages/ferry.html"] = Route(status=later)
+    problems = []
+    for _ in range(page_retries.PAGE_TRIES + 1):
+        clock[0] += 3**page_retries.PAGE_TRIES * page_retries.PAGE_WAIT
+        problems += (await engine.poll_feeds(fetcher, [feed])).problems()
+    tries = page_retries.PAGE_TRIES if later == 503 else 2
+    assert len(feed_server.hits("/pages/ferry.html")) == tries
+    assert [text_from for _, text_from in _ferry_texts(engine.db_path)] == ["feed"]
+    given_up = [p for p in problems if "given up after" in p]
+    assert len(given_up) == (1 if later == 503 else 0)
+
+
+async def test_a_page_that_says_no_is_not_read_again(
+    feed_server: FeedServer, fetcher: Fetcher, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """404 is an answer, not a passing failure: the summary is kept, nothing is retried."""
+    clock = _page_clock(monkeypatch)
+    url = feed_server.serve("/feeds/gazette.rss", "gazette.rss")
+    feed, _ = await engine.add_feed(url)
+    await engine.poll_feeds(fetcher, [feed])  # the seawall page is 404 in the fixtures
+    clock[0] += page_retries.PAGE_WAIT
+    await engine.poll_feeds(fetcher, [feed])
+    assert len(feed_server.hits("/pages/seawall.html")) == 1

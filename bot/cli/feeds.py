@@ -122,7 +122,7 @@ async def _poll(settings: Settings, args: argparse.Namespace) -> int:
                 except asyncio.CancelledError:  # Ctrl-C, SIGTERM: asyncio.run cancels us
                     print(f"newsbot: {POLL_INTERRUPTED}", file=sys.stderr)
                     raise
-        if report.added:
+        if report.added or report.replaced:
             try:
                 await engine.save_index()
             except IndexWriteError as exc:  # the articles are stored: report the poll first

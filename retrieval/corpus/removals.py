@@ -23,7 +23,13 @@ from dataclasses import dataclass, field
 import aiosqlite
 
 from retrieval.corpus.db import busy_timeout, rows_for_ids, transaction
-from retrieval.corpus.store import ATTRIBUTION_COLUMNS, PreparedArticle, attribution
+from retrieval.corpus.store import (
+    ATTRIBUTION_COLUMNS,
+    AddResult,
+    CorpusStore,
+    PreparedArticle,
+    attribution,
+)
 from retrieval.corpus.text import canonical_url
 from retrieval.models import Attribution
 
@@ -63,7 +69,6 @@ async def remove_articles(conn: aiosqlite.Connection, refs: Sequence[str]) -> Re
                 report.not_found.append((ref, found))
             else:
                 wanted.setdefault(found, ref)
-        now = time.time()
         for article_id in wanted:
             async with conn.execute(
                 f"SELECT {ATTRIBUTION_COLUMNS} FROM articles WHERE id = ?", (article_id,)
@@ -72,17 +77,7 @@ async def remove_articles(conn: aiosqlite.Connection, refs: Sequence[str]) -> Re
             if row is None:  # named twice, by id and by address
                 continue
             report.removed.append(attribution(row))
-            cur = await conn.execute(
-                "INSERT INTO removed_articles (article_id, removed_ts, url, content_hash)"
-                " SELECT id, ?, url, content_hash FROM articles WHERE id = ?",
-                (now, article_id),
-            )
-            await conn.execute(
-                "INSERT INTO removed_sentences (sentence_id, removal)"
-                " SELECT id, ? FROM sentences WHERE article_id = ?",
-                (cur.lastrowid, article_id),
-            )
-            await conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+            await _remove(conn, article_id)
     if report.removed:
         await conn.execute(busy_timeout(0))
         try:
@@ -91,6 +86,56 @@ async def remove_articles(conn: aiosqlite.Connection, refs: Sequence[str]) -> Re
         finally:
             await conn.execute(busy_timeout())
     return report
+
+
+async def _remove(conn: aiosqlite.Connection, article_id: int, keep_address: bool = True) -> int:
+    """Delete the stored article `article_id`, keeping what hides it in the indexes and what
+    keeps it out of feeds (its address too, if `keep_address`); inside the caller's
+    transaction. Returns the removal's number."""
+    cur = await conn.execute(
+        "INSERT INTO removed_articles (article_id, removed_ts, url, content_hash)"
+        " SELECT id, ?, CASE WHEN ? THEN url END, content_hash FROM articles WHERE id = ?",
+        (time.time(), keep_address, article_id),
+    )
+    removal = int(cur.lastrowid or 0)
+    await conn.execute(
+        "INSERT INTO removed_sentences (sentence_id, removal)"
+        " SELECT id, ? FROM sentences WHERE article_id = ?",
+        (removal, article_id),
+    )
+    await conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+    return removal
+
+
+async def replace_article(
+    store: CorpusStore, article_id: int, article: PreparedArticle
+) -> AddResult | None:
+    """Replace the stored article `article_id` by `article` (its whole text, where a feed's
+    summary was stored: `retrieval.feeds.poll`), in one transaction: the old one removed as
+    `newsbot remove` removes one, but for its address, which is the new one's; the new one
+    stored under a new id (an id, and a sentence's, names one text for good: the indexes
+    and the answers shown hold them), or found stored already. The feed entries that gave
+    the old one give the new one. None if the old one is gone (removed meanwhile)."""
+    conn = store.conn
+    async with transaction(conn):
+        async with conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)) as cur:
+            if await cur.fetchone() is None:
+                return None
+        async with conn.execute(
+            "SELECT feed_id, entry_key FROM feed_entries WHERE article_id = ?", (article_id,)
+        ) as cur:
+            entries = [tuple(row) for row in await cur.fetchall()]
+        removal = await _remove(conn, article_id, keep_address=False)
+        [result] = await store.insert_articles([article])
+        await conn.execute(
+            "UPDATE removed_articles SET replaced_by = ? WHERE removal = ?",
+            (result.article_id, removal),
+        )
+        await conn.executemany(
+            "UPDATE feed_entries SET article_id = ? WHERE feed_id = ? AND entry_key = ?",
+            [(result.article_id, *entry) for entry in entries],
+        )
+    return result
 
 
 async def _article_of(conn: aiosqlite.Connection, ref: str) -> int | str:
@@ -104,10 +149,14 @@ async def _article_of(conn: aiosqlite.Connection, ref: str) -> int | str:
             if await cur.fetchone():
                 return article_id
         async with conn.execute(
-            "SELECT removed_ts FROM removed_articles WHERE article_id = ?", (article_id,)
+            "SELECT replaced_by FROM removed_articles WHERE article_id = ?", (article_id,)
         ) as cur:
             gone = await cur.fetchone()
-        return "removed already" if gone else "no article has that id"
+        if gone is None:
+            return "no article has that id"
+        if gone[0] is not None:
+            return f"replaced by article {gone[0]}, its page's whole text (a feed gave first)"
+        return "removed already"
     try:
         url = canonical_url(ref)
     except ValueError:  # urlsplit's: a bracketed host that is no IP address, a bad port

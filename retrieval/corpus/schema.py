@@ -492,4 +492,25 @@ MIGRATIONS: tuple[Migration, ...] = (
             - ingested_ts > 86400;
         """,
     ),
+    Migration(
+        25,
+        "a feed's page read again after a passing failure",
+        """
+        -- An entry whose page failed for a moment (429, a 5xx, a time-out) was stored with
+        -- the feed's summary for good. It is stored so still, at once, and its page is
+        -- fetched again at the feed's next polls (`retrieval.feeds.poll`); when it is read,
+        -- the article is replaced by the page's whole text: removed (its docs hidden in the
+        -- indexes, as any removal's) and stored anew, `replaced_by` naming the new one.
+        CREATE TABLE page_retries (
+            article_id  INTEGER PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+            feed_id     INTEGER NOT NULL REFERENCES feeds (id) ON DELETE CASCADE,
+            entry_key   TEXT NOT NULL,
+            link        TEXT NOT NULL,  -- without credentials (`public_url`)
+            tries       INTEGER NOT NULL,  -- fetches failed so far, the first included
+            next_ts     REAL NOT NULL
+        );
+        CREATE INDEX page_retries_feed ON page_retries (feed_id, next_ts);
+        ALTER TABLE removed_articles ADD COLUMN replaced_by INTEGER;
+        """,
+    ),
 )

@@ -265,67 +265,74 @@ class CorpusStore:
         (one past the largest; an article's, past a removed one's too), so each article's row
         can say where its sentences run.
         """
-        results: list[AddResult] = []
         async with transaction(self.conn):
-            by_hash, by_url = await self._stored_matches(articles)
-            # past every id given, a removed article's too: an index may still hold its doc
-            async with self.conn.execute(
-                "SELECT max(coalesce((SELECT max(id) FROM articles), 0),"
-                " coalesce((SELECT max(article_id) FROM removed_articles), 0))"
-            ) as cur:
-                row = await cur.fetchone()
-            next_id = int(row[0]) + 1 if row else 1
-            next_sentence = await self._next_sentence_id()
-            article_rows: list[tuple[object, ...]] = []
-            title_rows: list[tuple[int, str]] = []
-            sentence_rows: list[tuple[int, int, int, int, str, bytes | None]] = []
-            for article in articles:
-                existing = _stored_copy(article, by_hash, by_url)
-                if existing is not None:
-                    results.append(AddResult(existing, added=False, sentences=0))
-                    continue
-                if not article.whole:  # found stored before, deleted since: rare, read now
-                    [article] = complete_articles([article])
-                article_id, next_id = next_id, next_id + 1
-                by_hash[article.content_hash] = article_id
-                if article.url is not None:
-                    by_url[article.url] = article_id
-                article_rows.append(_article_row(article_id, article, next_sentence))
-                if article.title_terms is not None:
-                    title_rows.append((article_id, article.title_terms))
-                finds = article.finds or (None,) * len(article.sentences)
-                sentence_rows.extend(
-                    (next_sentence + position, article_id, position, paragraph, text, found)
-                    for position, ((paragraph, text), found) in enumerate(
-                        zip(article.sentences, finds, strict=True)
-                    )
+            return await self.insert_articles(articles, archive)
+
+    async def insert_articles(
+        self, articles: Sequence[PreparedArticle], archive: bool = False
+    ) -> list[AddResult]:
+        """`add_articles` inside the caller's transaction (`db.transaction`), for a write
+        that stores articles with others of its own (`removals.replace_article`)."""
+        results: list[AddResult] = []
+        by_hash, by_url = await self._stored_matches(articles)
+        # past every id given, a removed article's too: an index may still hold its doc
+        async with self.conn.execute(
+            "SELECT max(coalesce((SELECT max(id) FROM articles), 0),"
+            " coalesce((SELECT max(article_id) FROM removed_articles), 0))"
+        ) as cur:
+            row = await cur.fetchone()
+        next_id = int(row[0]) + 1 if row else 1
+        next_sentence = await self._next_sentence_id()
+        article_rows: list[tuple[object, ...]] = []
+        title_rows: list[tuple[int, str]] = []
+        sentence_rows: list[tuple[int, int, int, int, str, bytes | None]] = []
+        for article in articles:
+            existing = _stored_copy(article, by_hash, by_url)
+            if existing is not None:
+                results.append(AddResult(existing, added=False, sentences=0))
+                continue
+            if not article.whole:  # found stored before, deleted since: rare, read now
+                [article] = complete_articles([article])
+            article_id, next_id = next_id, next_id + 1
+            by_hash[article.content_hash] = article_id
+            if article.url is not None:
+                by_url[article.url] = article_id
+            article_rows.append(_article_row(article_id, article, next_sentence))
+            if article.title_terms is not None:
+                title_rows.append((article_id, article.title_terms))
+            finds = article.finds or (None,) * len(article.sentences)
+            sentence_rows.extend(
+                (next_sentence + position, article_id, position, paragraph, text, found)
+                for position, ((paragraph, text), found) in enumerate(
+                    zip(article.sentences, finds, strict=True)
                 )
-                next_sentence += len(article.sentences)
-                results.append(AddResult(article_id, True, len(article.sentences)))
-            if article_rows:
-                await self.conn.executemany(
-                    "INSERT INTO articles (id, title, source, authors, published, published_ts,"
-                    " url, text, content_hash, ingested_ts, origin, extra, first_sentence,"
-                    " sentence_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    article_rows,
-                )
-                # OR REPLACE: over what an article deleted by hand (no cascade) left behind
-                await self.conn.executemany(
-                    "INSERT OR REPLACE INTO title_terms (article_id, terms) VALUES (?, ?)",
-                    title_rows,
-                )
-                await self.conn.executemany(
-                    "INSERT INTO sentences (id, article_id, position, paragraph, text, finds)"
-                    " VALUES (?, ?, ?, ?, ?, ?)",
-                    sentence_rows,
-                )
-            if archive:  # duplicates too: the same ingest again, with --archive, archives it
-                results = await self._archive(results)
-            else:  # over what an archived article deleted by hand (no cascade) left behind
-                await self.conn.executemany(
-                    "DELETE FROM archived WHERE article_id = ?",
-                    [(row[0],) for row in article_rows],
-                )
+            )
+            next_sentence += len(article.sentences)
+            results.append(AddResult(article_id, True, len(article.sentences)))
+        if article_rows:
+            await self.conn.executemany(
+                "INSERT INTO articles (id, title, source, authors, published, published_ts,"
+                " url, text, content_hash, ingested_ts, origin, extra, first_sentence,"
+                " sentence_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                article_rows,
+            )
+            # OR REPLACE: over what an article deleted by hand (no cascade) left behind
+            await self.conn.executemany(
+                "INSERT OR REPLACE INTO title_terms (article_id, terms) VALUES (?, ?)",
+                title_rows,
+            )
+            await self.conn.executemany(
+                "INSERT INTO sentences (id, article_id, position, paragraph, text, finds)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                sentence_rows,
+            )
+        if archive:  # duplicates too: the same ingest again, with --archive, archives it
+            results = await self._archive(results)
+        else:  # over what an archived article deleted by hand (no cascade) left behind
+            await self.conn.executemany(
+                "DELETE FROM archived WHERE article_id = ?",
+                [(row[0],) for row in article_rows],
+            )
         return results
 
     async def _archive(self, results: list[AddResult]) -> list[AddResult]:
@@ -553,6 +560,27 @@ class CorpusStore:
         ) as cur:
             row = await cur.fetchone()
         return (attribution(row), "\n\n".join(paragraphs(str(row["text"])))) if row else None
+
+    async def stored_draft(self, article_id: int) -> ArticleDraft | None:
+        """A stored article as the draft it was stored from (None: not stored)."""
+        async with self.conn.execute(
+            "SELECT title, text, source, authors, published, url, origin, extra FROM articles"
+            " WHERE id = ?",
+            (article_id,),
+        ) as cur:
+            row = await cur.fetchone()
+        if row is None:
+            return None
+        return ArticleDraft(
+            title=row["title"],
+            text=row["text"],
+            source=row["source"],
+            authors=tuple(json.loads(row["authors"] or "[]")),
+            published=row["published"],
+            url=row["url"],
+            origin=row["origin"],
+            extra=json.loads(row["extra"] or "{}"),
+        )
 
     async def latest(self, limit: int = 10) -> list[Attribution]:
         """The newest articles: by published time, else by when they were ingested; none

@@ -9,7 +9,9 @@ Per feed, in this order, so that nothing is lost and nothing stored twice:
 4. split them into sentences (in a worker thread) and store them in one transaction (the
    store skips duplicates: same canonical URL or same words, from this feed or any other);
 5. only then mark the entries seen and save the feed's validators, so a crash before this
-   point fetches the entries again next time and the store's dedupe absorbs the repeat.
+   point fetches the entries again next time and the store's dedupe absorbs the repeat;
+6. read again the pages that failed for a moment at earlier polls, whose entries were stored
+   with the feed's text (`page_retries`), and replace those articles by the pages' text.
 Making the new sentences searchable is the caller's part (`Engine.poll_feeds` refreshes the
 index after a poll). A feed that fails backs off exponentially and is paused after
 `pause_after` failures in a row; the others go on. Every failure is reported with its feed.
@@ -23,17 +25,18 @@ import logging
 import sqlite3
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
 import aiosqlite
 
 from retrieval.corpus.formats import extract_article
-from retrieval.corpus.removals import removed_among
+from retrieval.corpus.removals import removed_among, replace_article
 from retrieval.corpus.store import CorpusStore, PreparedArticle, prepare_articles
-from retrieval.errors import FetchError, ParseError, StoreError
+from retrieval.errors import BlockedURLError, FetchError, ParseError, StoreError
 from retrieval.feeds.feedformat import Entry, ParsedFeed, parse_feed
 from retrieval.feeds.fetch import FEED_ACCEPT, PAGE_ACCEPT, Fetched, Fetcher
+from retrieval.feeds.page_retries import PAGE_TRIES, PageRetries, PageRetry, passing
 from retrieval.feeds.registry import (
     ENTRY_TRIES,
     PAUSE_AFTER,
@@ -91,6 +94,7 @@ class FeedOutcome:
     added: int = 0
     duplicates: int = 0
     removed: int = 0  # entries whose article was removed (`newsbot remove`): left out
+    replaced: int = 0  # articles stored with the feed's summary, their page now read
     error: str | None = None  # why the feed itself failed
     problems: list[str] = field(default_factory=list)  # entries' pages, entries left out
     paused: bool = False  # this failure paused the feed
@@ -104,7 +108,8 @@ class FeedOutcome:
                 tail += f"; paused after {counted(self.feed.failures, 'failure')} in a row"
             return f"{head}: {tail}"
         if self.status == "not modified":
-            return f"{head}: not modified"
+            again = f", {counted(self.replaced, 'page')} read again" if self.replaced else ""
+            return f"{head}: not modified{again}"
         if self.status == "removed":
             kept = f"the {counted(self.added, 'article')} it stored" if self.added else "nothing"
             return f"{head}: removed while it was polled; {kept} of this poll kept"
@@ -114,6 +119,8 @@ class FeedOutcome:
         )
         if self.removed:
             line += f", {counted(self.removed, 'removed article')} left out"
+        if self.replaced:
+            line += f", {counted(self.replaced, 'page')} read again"
         if self.waiting:
             line += f", {counted(self.waiting, 'more entry', 'more entries')} next poll"
         if self.problems:
@@ -128,6 +135,10 @@ class PollReport:
     @property
     def added(self) -> int:
         return sum(o.added for o in self.outcomes)
+
+    @property
+    def replaced(self) -> int:
+        return sum(o.replaced for o in self.outcomes)
 
     @property
     def failed(self) -> list[FeedOutcome]:
@@ -149,9 +160,11 @@ class PollReport:
         return out
 
     def summary(self) -> str:
+        again = f", {counted(self.replaced, 'page')} read again" if self.replaced else ""
         return (
             f"polled {counted(len(self.outcomes), 'feed')}: {counted(self.added, 'article')} "
-            f"added, {counted(len(self.failed), 'feed')} failed, {len(self.paused)} paused"
+            f"added{again}, {counted(len(self.failed), 'feed')} failed, "
+            f"{len(self.paused)} paused"
         )
 
 
@@ -174,6 +187,7 @@ class FeedPoller:
     ) -> None:
         self.registry = FeedRegistry(conn)
         self.store = CorpusStore(conn)
+        self.pages = PageRetries(conn)
         self.fetcher = fetcher
         self.pause_after = pause_after
         self.pages_deadline = pages_deadline
@@ -235,6 +249,8 @@ class FeedPoller:
         except Exception as exc:  # a parser crashing on a hostile feed: this feed only
             log.exception("feed %d (%s): unexpected error", feed.id, feed.label)
             outcome = await self._failed(feed, f"unexpected error: {exc!r}")
+        if outcome.status in ("ok", "not modified"):  # the site answers: its pages may too
+            outcome.replaced = await self._read_pages_again(feed, outcome.problems)
         outcome.problems = [feed.masked(p) for p in outcome.problems]  # pages' links too
         (log.warning if outcome.status == "failed" else log.info)("%s", outcome.line())
         for problem in outcome.problems:
@@ -254,7 +270,8 @@ class FeedPoller:
             known = await self._known(feed, new, links)
         known_keys = {k.key for k in known}
         new = [e for e in new if e.key not in known_keys]
-        drafts, late = await self._drafts(feed, parsed, new, outcome.problems)
+        again: dict[str, str] = {}  # entries whose page failed for a moment: their links
+        drafts, late = await self._drafts(feed, parsed, new, outcome.problems, again)
         kept = [(e, d) for e, d in zip(new, drafts, strict=True) if isinstance(d, ArticleDraft)]
         no_text = [
             SeenEntry(e.key, None, links.get(e.key))
@@ -293,6 +310,14 @@ class FeedPoller:
                 # (stored, as any other), its entries' rows would name no feed
                 added = sum(r.added for r in results)
                 return FeedOutcome(feed, status="removed", added=added)
+            await self.pages.add(
+                feed.id,
+                [
+                    PageRetry(r.article_id, e.key, again[e.key], tries=1)
+                    for (e, _), r in zip(kept, results, strict=True)
+                    if r.added and e.key in again
+                ],
+            )
         if given_up:
             outcome.problems.append(
                 f"{counted(len(given_up), 'entry', 'entries')} given up after "
@@ -361,6 +386,40 @@ class FeedPoller:
         prepared = [article for n, article in enumerate(prepared) if n not in removed]
         return kept, prepared, gone
 
+    async def _read_pages_again(self, feed: Feed, problems: list[str]) -> int:
+        """Read again the pages of this feed's entries that failed for a moment and were
+        stored with the feed's text (`page_retries`), those due; replace each article whose
+        page says more. Returns how many were replaced."""
+        async with self._database:
+            due = await self.pages.due(feed.id)
+        replaced = 0
+        for retry in due:
+            page, _, failed_for_now = await self._page(retry.link, problems)
+            async with self._database:
+                stored = await self.store.stored_draft(retry.article_id)
+                if page is None and failed_for_now and stored is not None:
+                    if await self.pages.failed(retry):
+                        problems.append(
+                            f"page {masked_url(retry.link)}: given up after "
+                            f"{counted(PAGE_TRIES, 'try', 'tries')}; the feed's text is kept"
+                        )
+                    continue
+                if page is None or stored is None or len(page.text) <= len(stored.text):
+                    await self.pages.done(retry)  # no better text to be had, or removed
+                    continue
+            whole = replace(
+                stored,
+                text=page.text,
+                authors=stored.authors or page.authors,
+                published=stored.published or page.published,
+                extra={**page.extra, **stored.extra, "text_from": "page"},
+            )
+            [prepared] = await asyncio.to_thread(prepare_articles, [whole])
+            async with self._database:
+                if await replace_article(self.store, retry.article_id, prepared) is not None:
+                    replaced += 1
+        return replaced
+
     async def _known(
         self, feed: Feed, entries: Sequence[Entry], links: dict[str, str]
     ) -> list[SeenEntry]:
@@ -377,16 +436,22 @@ class FeedPoller:
         ]
 
     async def _drafts(
-        self, feed: Feed, parsed: ParsedFeed, entries: Sequence[Entry], problems: list[str]
+        self,
+        feed: Feed,
+        parsed: ParsedFeed,
+        entries: Sequence[Entry],
+        problems: list[str],
+        again: dict[str, str],
     ) -> tuple[list[ArticleDraft | NoText | None], bool]:
         """Each entry's article (NO_TEXT: none to be had; None: its page not read in time),
         its pages fetched PAGE_CONCURRENCY at a time within `pages_deadline`; and whether
-        some were left for the next poll by that deadline."""
+        some were left for the next poll by that deadline. `again` gets the links of the
+        pages to read again (`_article`)."""
         limit = asyncio.Semaphore(PAGE_CONCURRENCY)
 
         async def article(entry: Entry) -> ArticleDraft | NoText:
             async with limit:
-                return await self._article(feed, parsed, entry, problems)
+                return await self._article(feed, parsed, entry, problems, again)
 
         tasks = [asyncio.create_task(article(e)) for e in entries]
         late: set[asyncio.Task[ArticleDraft | NoText]] = set()
@@ -418,41 +483,53 @@ class FeedPoller:
 
     async def _page(
         self, link: str, problems: list[str]
-    ) -> tuple[ArticleDraft | None, str | None]:
-        """The article extracted from an entry's page, and the page's final URL."""
+    ) -> tuple[ArticleDraft | None, str | None, bool]:
+        """The article extracted from an entry's page, the page's final URL, and whether its
+        fetch failed for a moment (`page_retries.passing`)."""
         shown = masked_url(link)  # a per-item token or signature stays out of the log
         try:
             fetched = await self.fetcher.get(link, accept=PAGE_ACCEPT)
         except FetchError as exc:
             problems.append(f"page {shown}: {exc}")
-            return None, None
+            return None, None, passing(exc.status) and not isinstance(exc, BlockedURLError)
         kind = (fetched.content_type or "text/html").split(";", 1)[0].strip().lower()
         if not kind.endswith(("html", "xml")):
             problems.append(f"page {shown}: {kind}, not a web page")
-            return None, fetched.url
+            return None, fetched.url, False
         html = fetched.text()
         if (tags := html.count("<")) > MAX_PAGE_TAGS:
             problems.append(
                 f"page {shown}: too large to read ({tags:,} tags; {MAX_PAGE_TAGS:,} at most)"
             )
-            return None, fetched.url
+            return None, fetched.url, False
         try:
             page = await asyncio.to_thread(extract_article, html, fetched.url)
         except Exception as exc:  # trafilatura or lxml on a hostile page: fall back
             problems.append(f"page {shown}: extraction failed: {exc!r}")
-            return None, fetched.url
+            return None, fetched.url, False
         if page is None:
             problems.append(f"page {shown}: no article text found in it")
-        return page, fetched.url
+        return page, fetched.url, False
 
     async def _article(
-        self, feed: Feed, parsed: ParsedFeed, entry: Entry, problems: list[str]
+        self,
+        feed: Feed,
+        parsed: ParsedFeed,
+        entry: Entry,
+        problems: list[str],
+        again: dict[str, str],
     ) -> ArticleDraft | NoText:
         """The article for an entry: its page's text, else the feed's; NO_TEXT (with a
-        problem noted) when there is none at all -- it stays unseen and is tried again."""
-        page, page_url = await self._page(entry.link, problems) if entry.link else (None, None)
+        problem noted) when there is none at all -- it stays unseen and is tried again.
+        Where the page failed for a moment and the feed's text is used, `again` gets the
+        entry's link (by its key): the page is read again later (`page_retries`)."""
+        page, page_url, failed_for_now = (
+            await self._page(entry.link, problems) if entry.link else (None, None, False)
+        )
         from_page = page is not None and len(page.text) >= len(entry.text)
         text = page.text if from_page and page is not None else entry.text
+        if failed_for_now and entry.link and text.strip():
+            again[entry.key] = public_url(entry.link, feed.secret_params)
         if not text.strip():
             what = (
                 masked_url(entry.link)
