@@ -32,7 +32,7 @@ from retrieval.feeds.registry import (
     url_secrets,
 )
 from retrieval.models import ArticleDraft
-from tests.conftest import TEST_LIMITS
+from tests.conftest import TEST_LIMITS, run_sql
 from tests.feed_server import FeedServer, Route
 
 
@@ -1022,6 +1022,7 @@ async def test_a_page_that_failed_for_a_moment_is_read_again_and_replaces_the_su
     assert first.added == 4 and first.replaced == 0
     [(summary_id, text_from)] = _ferry_texts(engine.db_path)
     assert text_from == "feed"
+    stored = sorted(run_sql(engine.db_path, "SELECT ingested_ts, published_ts FROM articles"))
     question = "How many crossings a week does the night ferry make?"
     assert not any("three crossings" in p.quote for p in (await engine.ask(question)).passages)
 
@@ -1034,6 +1035,10 @@ async def test_a_page_that_failed_for_a_moment_is_read_again_and_replaces_the_su
     assert "1 page read again" in outcome.line() and "1 page read again" in again.summary()
     [(whole_id, text_from)] = _ferry_texts(engine.db_path)
     assert text_from == "page"
+    # stored, and counting, when the summary was: a digest takes it for the same article
+    assert (
+        sorted(run_sql(engine.db_path, "SELECT ingested_ts, published_ts FROM articles")) == stored
+    )
     assert whole_id > summary_id
     answer = await engine.ask(question)
     assert any("three crossings a week" in p.quote for p in answer.passages)

@@ -118,15 +118,23 @@ async def replace_article(
     the old one give the new one. None if the old one is gone (removed meanwhile)."""
     conn = store.conn
     async with transaction(conn):
-        async with conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)) as cur:
-            if await cur.fetchone() is None:
-                return None
+        async with conn.execute(
+            "SELECT ingested_ts, published_ts FROM articles WHERE id = ?", (article_id,)
+        ) as cur:
+            times = await cur.fetchone()
+        if times is None:
+            return None
         async with conn.execute(
             "SELECT feed_id, entry_key FROM feed_entries WHERE article_id = ?", (article_id,)
         ) as cur:
             entries = [tuple(row) for row in await cur.fetchall()]
         removal = await _remove(conn, article_id, keep_address=False)
         [result] = await store.insert_articles([article])
+        if result.added:  # the same article to a digest: stored, and counting, as it was
+            await conn.execute(
+                "UPDATE articles SET ingested_ts = ?, published_ts = ? WHERE id = ?",
+                (*times, result.article_id),
+            )
         await conn.execute(
             "UPDATE removed_articles SET replaced_by = ? WHERE removal = ?",
             (result.article_id, removal),
