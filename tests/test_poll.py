@@ -1096,3 +1096,26 @@ async def test_a_page_that_says_no_is_not_read_again(
     clock[0] += page_retries.PAGE_WAIT
     await engine.poll_feeds(fetcher, [feed])
     assert len(feed_server.hits("/pages/seawall.html")) == 1
+
+
+async def test_pages_read_again_stop_at_the_poll_s_deadline(
+    feed_server: FeedServer,
+    fetcher: Fetcher,
+    db: aiosqlite.Connection,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Twenty pages read again one after another at a slow site's pace held up the feeds
+    behind it as the new pages did before their deadline: the rest wait for the next poll."""
+    clock = _page_clock(monkeypatch)
+    url = feed_server.serve("/feeds/gazette.rss", "gazette.rss")
+    await FeedRegistry(db).add(url)
+    pages = {name: feed_server.routes[f"/pages/{name}"] for name in ("ferry.html", "regatta.html")}
+    for name in pages:
+        feed_server.routes[f"/pages/{name}"] = Route(status=503)
+    assert (await FeedPoller(db, fetcher).poll_all()).added == 4
+    for name, route in pages.items():
+        feed_server.routes[f"/pages/{name}"] = replace(route, delay=0.3)
+    clock[0] += page_retries.PAGE_WAIT
+    hurried = FeedPoller(db, fetcher, pages_deadline=0.1)
+    assert (await hurried.poll_all()).replaced == 1
+    assert (await hurried.poll_all()).replaced == 1  # the other, at the next poll

@@ -393,7 +393,10 @@ class FeedPoller:
         async with self._database:
             due = await self.pages.due(feed.id)
         replaced = 0
+        deadline = time.monotonic() + self.pages_deadline  # as for the poll's new pages
         for retry in due:
+            if time.monotonic() > deadline:  # the rest at the next poll
+                break
             page, _, failed_for_now = await self._page(retry.link, problems)
             async with self._database:
                 stored = await self.store.stored_draft(retry.article_id)
