@@ -161,6 +161,22 @@ def test_entries_listed_twice_are_read_once() -> None:
     assert len(feed.entries) == 1
 
 
+def test_entries_sharing_one_guid_are_kept_apart() -> None:
+    """A feed giving every item one guid (the site's address, a CMS's placeholder) had its
+    first item stored and every other taken for it: seen, and lost in silence."""
+    items = "".join(
+        f"<item><title>Story {n}</title><link>{BASE}/story/{n}</link>"
+        f"<guid isPermaLink='false'>{BASE}/</guid><description>Text {n}.</description></item>"
+        for n in range(3)
+    )
+    doc = f"<rss version='2.0'><channel><title>One guid</title>{items}</channel></rss>"
+    feed = parse_feed(doc.encode(), f"{BASE}/feed")
+    assert [e.title for e in feed.entries] == ["Story 0", "Story 1", "Story 2"]
+    assert len({e.key for e in feed.entries}) == 3
+    again = parse_feed(doc.encode(), f"{BASE}/feed")
+    assert [e.key for e in again.entries] == [e.key for e in feed.entries]  # keys are stable
+
+
 def test_a_title_of_megabytes_is_cut_to_a_line() -> None:
     """A feed's title heads every line logged of it (a 2 MB one made each poll log 400 MB);
     an entry's became the article's title, printed whole by `ask --json`."""

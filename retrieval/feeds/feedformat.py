@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from time import struct_time
 from typing import Any
@@ -170,11 +170,7 @@ def _entry(item: Any, base: str) -> Entry:
     title = clean_line(_plain(item.get("title_detail"), item.get("title") or "")) or None
     link = _link(item, base)
     text = _text(item)
-    key = (
-        (item.get("id") or "").strip()
-        or link
-        or "sha1:" + hashlib.sha1(f"{title}\n{text}".encode(), usedforsecurity=False).hexdigest()
-    )
+    key = (item.get("id") or "").strip() or link or _hash(f"{title}\n{text}")
     return Entry(
         key=key,
         title=title,
@@ -183,6 +179,32 @@ def _entry(item: Any, base: str) -> Entry:
         published=_iso(item.get("published_parsed") or item.get("updated_parsed")),
         text=text,
     )
+
+
+def _identity(entry: Entry) -> str:
+    """What tells two entries apart where their ids do not: the link, else the words."""
+    return entry.link or _hash(f"{entry.title}\n{entry.text}")
+
+
+def _hash(text: str) -> str:
+    return "sha1:" + hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
+
+
+def _distinct_keys(entries: list[Entry]) -> list[Entry]:
+    """`entries`, those that share an id with a different entry keyed by id and identity.
+
+    Some feeds give every item one guid (the site's address, a CMS's placeholder): keyed by
+    it, the first was stored and every other taken for it, seen, and lost in silence, in
+    that poll and every one after. The same entry listed twice keeps one key."""
+    identities: dict[str, set[str]] = {}
+    for entry in entries:
+        identities.setdefault(entry.key, set()).add(_identity(entry))
+    return [
+        replace(entry, key=f"{entry.key}\n{_identity(entry)}")
+        if len(identities[entry.key]) > 1
+        else entry
+        for entry in entries
+    ]
 
 
 def parse_feed(content: bytes, url: str, content_type: str | None = None) -> ParsedFeed:
@@ -209,8 +231,7 @@ def parse_feed(content: bytes, url: str, content_type: str | None = None) -> Par
     if problem is not None and not parsed.entries and not isinstance(problem, _HARMLESS):
         raise ParseError(f"malformed feed: {problem}")
     entries: dict[str, Entry] = {}
-    for item in parsed.entries:
-        entry = _entry(item, url)
+    for entry in _distinct_keys([_entry(item, url) for item in parsed.entries]):
         entries.setdefault(entry.key, entry)  # a feed listing an entry twice gives it once
     # the channel's title is a text construct as an entry's is: "News &amp; Views" was
     # the outlet's name, escapes and all, in answers, /sources and digests
