@@ -74,5 +74,7 @@ def is_compiled() -> bool:
 
 
 def mark_compiled() -> None:
-    with contextlib.suppress(OSError):
-        _mark().touch()
+    with contextlib.suppress(OSError):  # a read-only install: said at each start, no worse
+        mark = _mark()
+        mark.parent.mkdir(parents=True, exist_ok=True)  # none under PYTHONDONTWRITEBYTECODE
+        mark.touch()

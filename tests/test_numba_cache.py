@@ -59,8 +59,7 @@ def test_the_first_start_says_it_compiles_on_a_terminal_once(
     """The quick start's first command was a minute of silence while numba compiled the
     kernels (55 s on a fresh clone): on a terminal it says so, once for this code; piped
     (cron, a script reading stderr) it says nothing."""
-    mark = tmp_path / "cache" / "newsbot-compiled-test"
-    mark.parent.mkdir()
+    mark = tmp_path / "__pycache__" / "newsbot-compiled-test"  # not made: PYTHONDONTWRITEBYTECODE
     monkeypatch.setattr(compiled, "_mark", lambda: mark)
     said = f"newsbot: {compiled.COMPILING}\n"
     for first in (True, False):
