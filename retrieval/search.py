@@ -129,7 +129,7 @@ class Searcher:
         moment = time.time() if as_of is None else as_of
         candidates = self.candidates(question, tokens, moment)
         if candidates is None or not len(candidates):
-            return self._nothing_matches(question, tokens, as_of)
+            return self._nothing_matches(question, tokens, moment)
         candidates, scores = self.ranker.rank(candidates, self.reader.sentence_texts_and_finds)
         first_page = self.ranker.first_page
         if shown:
@@ -241,14 +241,16 @@ class Searcher:
         ids.extend(i for i in dict.fromkeys(article_hits) if i not in ids)
         return ids
 
-    def _nothing_matches(
-        self, question: str, tokens: list[str], as_of: float | None
-    ) -> SearchResult:
-        """No passages, and why: nothing published by the moment asked about matches the
-        question, though later articles do (so that other words are not what it needs), or
-        nothing matches at all, or there is nothing to match."""
-        if as_of is not None and self.index.search(tokens, 1):
-            return SearchResult(question, (), nothing_by=as_of)
+    def _nothing_matches(self, question: str, tokens: list[str], moment: float) -> SearchResult:
+        """No passages, and why: nothing published by the moment asked about (now, too: an
+        article may be dated days ahead) matches the question, though later articles do (so
+        that other words are not what it needs), or nothing matches at all, or there is
+        nothing to match."""
+        later = self.index.search(tokens, 1) or (
+            self.articles is not None and self.articles.search(tokens, 1)
+        )
+        if later:
+            return SearchResult(question, (), nothing_by=moment)
         if len(self.index) == self.index.hidden:  # not the question's fault
             return SearchResult(question, (), "The news corpus holds no articles.")
         return SearchResult(

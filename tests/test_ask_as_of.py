@@ -1,5 +1,6 @@
 """`newsbot ask --as-of` and batch JSON lines: nothing published later is ever quoted."""
 
+import asyncio
 import io
 import json
 import sys
@@ -15,6 +16,7 @@ from bot.cli.ask import BadLine, Request, parse_as_of, parse_line
 from bot.cli.main import main
 from retrieval.corpus.dates import to_timestamp
 from retrieval.corpus.schema import MIGRATIONS
+from retrieval.engine import Engine
 
 from .conftest import SEEDS, run_sql, stdin, write_jsonl
 
@@ -51,6 +53,14 @@ def ask_json(db: Path, *args: str) -> dict[str, object]:
     finally:
         sys.stdout = real
     return json.loads(out.getvalue())  # type: ignore[no-any-return]
+
+
+async def latest(db: Path) -> list[str]:
+    engine = await Engine.open(db)
+    try:
+        return [a.title for a in await engine.latest()]
+    finally:
+        await engine.close()
 
 
 def published(answer: dict[str, object]) -> list[str]:
@@ -130,7 +140,9 @@ def test_an_article_dated_days_ahead_is_not_published_before_its_date(
     path = write_jsonl(tmp_path / "ahead.jsonl", [story])
     assert main(["ingest", "--db", str(db_path), "--quiet", str(path)]) == 0
     question = "Where does the new Zanzibar ferry sail?"
-    assert ask_json(db_path, question)["results"] == []
+    now = ask_json(db_path, question)
+    assert now["results"] == [] and "later articles do" in str(now["message"])
+    assert asyncio.run(latest(db_path)) == []  # /latest: not published yet either
     date = to_timestamp(given if len(given) == 10 else given[:19] + "+00:00")
     assert date is not None
     before = datetime.fromtimestamp(date - 60, UTC).isoformat()

@@ -208,9 +208,10 @@ def attribution(row: sqlite3.Row) -> Attribution:
 ATTRIBUTION_COLUMNS = "id, title, source, authors, published, url"
 
 # The newest articles not archived, read through the index `articles_newest` (migration 15).
-LATEST = (
+LATEST = (  # not one dated days ahead (`counts_from`): it is not published yet
     f"SELECT {ATTRIBUTION_COLUMNS} FROM articles"
     " WHERE id NOT IN (SELECT article_id FROM archived)"
+    " AND coalesce(published_ts, ingested_ts) <= ?"
     " ORDER BY coalesce(published_ts, ingested_ts) DESC, id DESC LIMIT ?"
 )
 
@@ -585,7 +586,7 @@ class CorpusStore:
     async def latest(self, limit: int = 10) -> list[Attribution]:
         """The newest articles: by published time, else by when they were ingested; none
         ingested as an archive (old news, which its undated articles would hide)."""
-        async with self.conn.execute(LATEST, (limit,)) as cur:
+        async with self.conn.execute(LATEST, (time.time(), limit)) as cur:
             return [attribution(row) for row in await cur.fetchall()]
 
     async def sources(self) -> list[tuple[str | None, int]]:
