@@ -753,3 +753,31 @@ def test_reindex_waits_for_a_save_under_way(tmp_path: Path) -> None:
     assert process.returncode == 0, err
     assert out.startswith("indexed ") and (folder / "manifest.json").is_file()
     assert lock.stat().st_ino == before  # the lock every saver takes is still this one
+
+
+def test_sigterm_twice_ends_a_command_waiting_on_its_worker_thread(tmp_path: Path) -> None:
+    """A command SIGTERM cancels waits for the work its worker thread is doing (a first
+    compile took 21 s, a digest seconds), where the kernel had ended it at once: told
+    twice, it is ended so."""
+    script = """
+import asyncio, os, signal, sys, threading, time
+from bot.cli import main as cli
+async def busy(settings, args):
+    threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGTERM)).start()
+    threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGTERM)).start()
+    await asyncio.to_thread(time.sleep, 30)
+    return 0
+cli.COMMANDS["stats"] = busy
+sys.exit(cli.main(["--db", sys.argv[1], "stats"]))
+"""
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "news.db")],
+        cwd=tmp_path,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == -signal.SIGTERM, done.stderr
+    assert time.monotonic() - started < 20 and "Traceback" not in done.stderr

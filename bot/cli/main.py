@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import os
 import re
@@ -316,10 +317,16 @@ class _StopSignals:
         return await command
 
     def _terminated(self, signum: int, frame: Any) -> None:
+        command = self._command
+        if self.by == signal.SIGTERM or command is None:
+            # not started yet, or told twice (a cancelled command waits for the work its
+            # worker thread is doing: a first compile, a digest): ended by the kernel now
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            signal.raise_signal(signal.SIGTERM)
         self.by = signal.SIGTERM
-        if self._command is None:  # not started yet: nothing to say
-            raise KeyboardInterrupt
-        self._command.get_loop().call_soon_threadsafe(self._command.cancel)
+        if command is not None and not command.done():
+            with contextlib.suppress(RuntimeError):  # its loop closed: the command is over
+                command.get_loop().call_soon_threadsafe(command.cancel)
 
     @property
     def status(self) -> int:
