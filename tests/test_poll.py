@@ -17,6 +17,7 @@ from typing import Any
 import aiosqlite
 import pytest
 
+from retrieval.corpus.dates import to_timestamp
 from retrieval.corpus.db import connect
 from retrieval.engine import Engine, remove_articles
 from retrieval.errors import StoreError
@@ -1119,3 +1120,87 @@ async def test_pages_read_again_stop_at_the_poll_s_deadline(
     hurried = FeedPoller(db, fetcher, pages_deadline=0.1)
     assert (await hurried.poll_all()).replaced == 1
     assert (await hurried.poll_all()).replaced == 1  # the other, at the next poll
+
+
+def _one_item_feed(link: str, summary: str, pub_date: str = "") -> bytes:
+    dated = f"<pubDate>{pub_date}</pubDate>" if pub_date else ""
+    return (
+        "<rss version='2.0'><channel><title>Harbour Wire</title><item>"
+        f"<title>Night ferry returns</title><link>{link}</link>{dated}"
+        f"<description>{summary}</description></item></channel></rss>"
+    ).encode()
+
+
+async def test_a_page_read_again_is_fetched_with_its_token_and_dated_by_its_page(
+    feed_server: FeedServer,
+    fetcher: Fetcher,
+    engine: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The page was read again at its link without the token it was fetched with (stored
+    without it), and refused; an undated entry's page that gave a date counted as undated
+    once replaced, its summary's time copied over the page's date."""
+    clock = _page_clock(monkeypatch)
+    ferry = feed_server.routes["/pages/ferry.html"]
+    tokened = "/pages/ferry.html?token=SEKRET&id=5"
+    feed_server.routes[tokened] = Route(status=503)
+    del feed_server.routes["/pages/ferry.html"]  # the page is there with its token only
+    doc = _one_item_feed(feed_server.url(tokened), "The night ferry sails again.")
+    feed_server.routes["/feeds/wire.rss"] = Route(body=doc, content_type="application/rss+xml")
+    feed, _ = await engine.add_feed(feed_server.url("/feeds/wire.rss"))
+    await engine.poll_feeds(fetcher, [feed])
+    feed_server.routes[tokened] = ferry
+    clock[0] += page_retries.PAGE_WAIT
+    assert (await engine.poll_feeds(fetcher, [feed])).replaced == 1
+    [(url, published, published_ts)] = run_sql(
+        engine.db_path, "SELECT url, published, published_ts FROM articles"
+    )
+    assert url == feed_server.url("/pages/ferry.html?id=5")  # stored without the token
+    assert (published, published_ts) == ("2026-10-05", to_timestamp("2026-10-05"))
+
+
+async def test_a_page_read_again_brings_back_no_removed_article_and_copies_are_copies(
+    feed_server: FeedServer,
+    fetcher: Fetcher,
+    engine: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Read again, a page whose words an admin had removed (`newsbot remove`) was stored
+    again; and another feed's entry with the summary replaced was "a removed article left
+    out" where it is a copy of the replacement."""
+    clock = _page_clock(monkeypatch)
+    summary = "The night ferry sails again."
+    for name, page in (("one", "ferry.html"), ("two", "regatta.html")):
+        doc = _one_item_feed(feed_server.url(f"/pages/{name}/{page}"), summary)
+        feed_server.routes[f"/feeds/{name}.rss"] = Route(
+            body=doc, content_type="application/rss+xml"
+        )
+    feed_server.routes["/pages/one/ferry.html"] = Route(status=503)
+    one, _ = await engine.add_feed(feed_server.url("/feeds/one.rss"))
+    await engine.poll_feeds(fetcher, [one])
+    feed_server.routes["/pages/one/ferry.html"] = feed_server.routes["/pages/ferry.html"]
+    clock[0] += page_retries.PAGE_WAIT
+    assert (await engine.poll_feeds(fetcher, [one])).replaced == 1
+    [(replacement,)] = run_sql(engine.db_path, "SELECT id FROM articles")
+    feed_server.routes["/pages/two/regatta.html"] = Route(status=503)
+    two, _ = await engine.add_feed(feed_server.url("/feeds/two.rss"))
+    report = await engine.poll_feeds(fetcher, [two])
+    (outcome,) = report.outcomes
+    assert (outcome.added, outcome.duplicates, outcome.removed) == (0, 1, 0)
+    assert run_sql(
+        engine.db_path, "SELECT article_id FROM feed_entries WHERE feed_id = ?", two.id
+    ) == [(replacement,)]
+
+    # a third feed's page fails, then reads as the ferry's page, which an admin removed
+    await remove_articles(engine.db_path, [str(replacement)])
+    doc = _one_item_feed(feed_server.url("/pages/three/ferry.html"), "Ferries, again.")
+    feed_server.routes["/feeds/three.rss"] = Route(body=doc, content_type="application/rss+xml")
+    feed_server.routes["/pages/three/ferry.html"] = Route(status=503)
+    three, _ = await engine.add_feed(feed_server.url("/feeds/three.rss"))
+    await engine.poll_feeds(fetcher, [three])
+    feed_server.routes["/pages/three/ferry.html"] = feed_server.routes["/pages/ferry.html"]
+    clock[0] += page_retries.PAGE_WAIT
+    assert (await engine.poll_feeds(fetcher, [three])).replaced == 0
+    texts = [text for (text,) in run_sql(engine.db_path, "SELECT text FROM articles")]
+    assert texts == ["Ferries, again."]
+    assert run_sql(engine.db_path, "SELECT count(*) FROM page_retries") == [(0,)]

@@ -29,6 +29,7 @@ from retrieval.corpus.store import (
     CorpusStore,
     PreparedArticle,
     attribution,
+    counts_from,
 )
 from retrieval.corpus.text import canonical_url
 from retrieval.models import Attribution
@@ -115,25 +116,29 @@ async def replace_article(
     `newsbot remove` removes one, but for its address, which is the new one's; the new one
     stored under a new id (an id, and a sentence's, names one text for good: the indexes
     and the answers shown hold them), or found stored already. The feed entries that gave
-    the old one give the new one. None if the old one is gone (removed meanwhile)."""
+    the old one give the new one. None if the old one is gone (removed meanwhile), or if the
+    new one's words or address are a removed article's (`removed_among`): not brought back."""
     conn = store.conn
     async with transaction(conn):
         async with conn.execute(
-            "SELECT ingested_ts, published_ts FROM articles WHERE id = ?", (article_id,)
+            "SELECT ingested_ts FROM articles WHERE id = ?", (article_id,)
         ) as cur:
-            times = await cur.fetchone()
-        if times is None:
+            row = await cur.fetchone()
+        if row is None:
             return None
+        if await removed_among(conn, [article]):  # its page's words were taken out
+            return None
+        stored = float(row[0])
         async with conn.execute(
             "SELECT feed_id, entry_key FROM feed_entries WHERE article_id = ?", (article_id,)
         ) as cur:
             entries = [tuple(row) for row in await cur.fetchall()]
         removal = await _remove(conn, article_id, keep_address=False)
         [result] = await store.insert_articles([article])
-        if result.added:  # the same article to a digest: stored, and counting, as it was
+        if result.added:  # the same article to a digest: stored when the summary was
             await conn.execute(
                 "UPDATE articles SET ingested_ts = ?, published_ts = ? WHERE id = ?",
-                (*times, result.article_id),
+                (stored, counts_from(article.published_ts, stored), result.article_id),
             )
         await conn.execute(
             "UPDATE removed_articles SET replaced_by = ? WHERE removal = ?",
@@ -184,19 +189,40 @@ async def removed_among(
     conn: aiosqlite.Connection, articles: Sequence[PreparedArticle]
 ) -> set[int]:
     """The positions in `articles` of those removed before: the same canonical address or
-    the same words as a removed article (what `CorpusStore.add_articles` takes for a copy)."""
+    the same words as a removed article (what `CorpusStore.add_articles` takes for a copy).
+    An article replaced by its page's text (`replace_article`) was not removed:
+    `replaced_among`."""
     urls = await rows_for_ids(
         conn,
-        "SELECT url FROM removed_articles WHERE url IN ({ids})",
+        "SELECT url FROM removed_articles WHERE url IN ({ids}) AND replaced_by IS NULL",
         {a.url for a in articles if a.url is not None},
     )
     hashes = await rows_for_ids(
         conn,
-        "SELECT content_hash FROM removed_articles WHERE content_hash IN ({ids})",
+        "SELECT content_hash FROM removed_articles WHERE content_hash IN ({ids})"
+        " AND replaced_by IS NULL",
         {a.content_hash for a in articles},
     )
     gone = {str(row[0]) for row in [*urls, *hashes]}
     return {n for n, a in enumerate(articles) if a.url in gone or a.content_hash in gone}
+
+
+async def replaced_among(
+    conn: aiosqlite.Connection, articles: Sequence[PreparedArticle]
+) -> dict[int, int]:
+    """The positions in `articles` of those with the words of an article replaced by its
+    page's text (a feed's summary: `replace_article`), and the id of what replaced it: the
+    same story, stored already."""
+    rows = await rows_for_ids(
+        conn,
+        "SELECT content_hash, replaced_by FROM removed_articles WHERE content_hash IN ({ids})"
+        " AND replaced_by IN (SELECT id FROM articles)",
+        {a.content_hash for a in articles},
+    )
+    by_hash = {str(row[0]): int(row[1]) for row in rows}
+    return {
+        n: by_hash[a.content_hash] for n, a in enumerate(articles) if a.content_hash in by_hash
+    }
 
 
 async def removed_since(conn: aiosqlite.Connection, removal: int) -> Removed:

@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 import aiosqlite
 
 from retrieval.corpus.formats import extract_article
-from retrieval.corpus.removals import removed_among, replace_article
+from retrieval.corpus.removals import removed_among, replace_article, replaced_among
 from retrieval.corpus.store import CorpusStore, PreparedArticle, prepare_articles
 from retrieval.errors import BlockedURLError, FetchError, ParseError, StoreError
 from retrieval.feeds.feedformat import Entry, ParsedFeed, parse_feed
@@ -285,12 +285,13 @@ class FeedPoller:
                 # be the removed feed's, and their rows, which name it, a foreign key error
                 # that stopped every other feed's poll
                 return FeedOutcome(feed, status="removed")
-            kept, prepared, gone = await self._without_removed(kept, prepared, links)
+            kept, prepared, gone, copies = await self._without_removed(kept, prepared, links)
             results = await self.store.add_articles(prepared)
             seen = [
                 SeenEntry(e.key, r.article_id, links.get(e.key))
                 for (e, d), r in zip(kept, results, strict=True)
             ] + gone
+            known += copies
             try:
                 given_up = await self.registry.record_success(
                     feed,
@@ -371,20 +372,35 @@ class FeedPoller:
         kept: list[tuple[Entry, ArticleDraft]],
         prepared: list[PreparedArticle],
         links: dict[str, str],
-    ) -> tuple[list[tuple[Entry, ArticleDraft]], list[PreparedArticle], list[SeenEntry]]:
+    ) -> tuple[
+        list[tuple[Entry, ArticleDraft]], list[PreparedArticle], list[SeenEntry], list[SeenEntry]
+    ]:
         """`kept` and `prepared` without the articles removed before (`newsbot remove`: by
         address or words, `retrieval.corpus.removals`), and those entries, seen but not
-        stored. One stored again by hand since is not left out: a copy, as any other."""
-        removed = await removed_among(self.store.conn, prepared)
-        removed -= await self.store.stored_among(prepared)
+        stored. One stored again by hand since is not left out: a copy, as any other. Nor
+        are the copies of a summary replaced by its page's text (another feed's entry of
+        the same story), seen as copies of what replaced it: the last list."""
+        stored = await self.store.stored_among(prepared)
+        removed = await removed_among(self.store.conn, prepared) - stored
+        replaced = {
+            n: article_id
+            for n, article_id in (await replaced_among(self.store.conn, prepared)).items()
+            if n not in stored and n not in removed
+        }
         gone = [
             SeenEntry(e.key, None, links.get(e.key))
             for n, (e, _) in enumerate(kept)
             if n in removed
         ]
-        kept = [entry for n, entry in enumerate(kept) if n not in removed]
-        prepared = [article for n, article in enumerate(prepared) if n not in removed]
-        return kept, prepared, gone
+        copies = [
+            SeenEntry(e.key, replaced[n], links.get(e.key))
+            for n, (e, _) in enumerate(kept)
+            if n in replaced
+        ]
+        left_out = removed | set(replaced)
+        kept = [entry for n, entry in enumerate(kept) if n not in left_out]
+        prepared = [article for n, article in enumerate(prepared) if n not in left_out]
+        return kept, prepared, gone, copies
 
     async def _read_pages_again(self, feed: Feed, problems: list[str]) -> int:
         """Read again the pages of this feed's entries that failed for a moment and were
@@ -421,6 +437,7 @@ class FeedPoller:
             async with self._database:
                 if await replace_article(self.store, retry.article_id, prepared) is not None:
                     replaced += 1
+                await self.pages.done(retry)  # replaced (gone with the old one), or not to be
         return replaced
 
     async def _known(
@@ -532,7 +549,7 @@ class FeedPoller:
         from_page = page is not None and len(page.text) >= len(entry.text)
         text = page.text if from_page and page is not None else entry.text
         if failed_for_now and entry.link and text.strip():
-            again[entry.key] = public_url(entry.link, feed.secret_params)
+            again[entry.key] = entry.link  # as fetched: a page may need its link's token
         if not text.strip():
             what = (
                 masked_url(entry.link)
