@@ -278,6 +278,14 @@ def test_batch_lines_are_questions_or_json_requests_and_bad_lines_do_not_stop_it
     assert "line 11 is not valid JSON ('1e400' is past the largest number)" in far["error"]
     for bad in (unclosed, bad_date, unknown, zero, surrogate, nan, huge, far):
         assert bad["results"] == []
+    # the moment a line would have been answered as of, as a good line shows it
+    end_of_30th = "2022-06-30T23:59:59.999999Z"
+    assert (plain["as_of_moment"], zero["as_of_moment"], unclosed["as_of_moment"]) == (
+        end_of_30th,
+        end_of_30th,
+        end_of_30th,
+    )
+    assert bad_date["as_of_moment"] is None  # its own, unread
 
 
 def test_a_moment_out_of_range_only_in_the_zone_is_a_usage_error(
@@ -465,3 +473,14 @@ def test_a_local_time_the_clocks_skipped_is_refused(
     monkeypatch.setenv("NEWSBOT_TIMEZONE", "America/New_York")
     assert main(["ask", "--db", str(db_path), "--as-of", "2022-03-13T02:30", QUESTION]) == 2
     assert "--as-of: '2022-03-13T02:30' is no time in" in capsys.readouterr().err
+
+
+def test_a_bad_limit_shows_the_moment_its_own_as_of_was_read_as() -> None:
+    line = json.dumps({"question": QUESTION, "as_of": "2022-06-09T08:00+02:00", "limit": 0})
+    bad = parse_line(line, 4, None, 3)
+    assert isinstance(bad, BadLine)
+    assert bad.echo == {
+        "question": QUESTION,
+        "as_of": "2022-06-09T08:00+02:00",
+        "as_of_moment": "2022-06-09T06:00:00Z",
+    }

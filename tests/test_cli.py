@@ -357,10 +357,13 @@ def test_a_command_that_reads_refuses_a_database_that_is_not_there(
     typo = tmp_path / "newbsot.db"
     assert main(["--db", str(typo), *command]) == 1
     assert capsys.readouterr().err == (
-        f"newsbot: no database at {typo}: newsbot ingest (or ask) makes one; --db or "
-        "NEWSBOT_DB names another\n"
+        f"newsbot: no database at {typo}: newsbot ingest (or ask) makes one in a folder "
+        "that exists; --db or NEWSBOT_DB names another\n"
     )
     assert list(tmp_path.iterdir()) == []
+    nowhere = tmp_path / "nowhere" / "news.db"  # which ingest would not make either
+    assert main(["--db", str(nowhere), *command]) == 1
+    assert f"no database at {nowhere} (no folder {nowhere.parent}): " in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("command", [["ask", QUESTION], ["ingest", str(SEEDS)]])

@@ -198,6 +198,8 @@ def parse_line(
     elif isinstance(count, float) and count.is_integer():  # 5.0, 1e2: JSON has one number
         count = int(count)
     if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        if moment is not None and data.get("as_of") is not None:  # read: shown, as answered
+            echo["as_of_moment"] = _moment_shown(moment.moment)
         return BadLine(
             number, f'line {number}: "limit" must be a whole number of at least 1', echo
         )
@@ -222,7 +224,9 @@ def requests(
             request = parse_line(line.rstrip("\r\n"), number, as_of, args.limit, zone)
         if isinstance(request, BadLine) and request.echo.get("as_of") is None and as_of:
             # the moment it would have been answered as of, as a good line echoes it
-            request = replace(request, echo={**request.echo, "as_of": as_of.given})
+            moment = _moment_shown(as_of.moment)
+            echo = {**request.echo, "as_of": as_of.given, "as_of_moment": moment}
+            request = replace(request, echo=echo)
         yield request
 
 
@@ -344,6 +348,7 @@ def bad_line_json(bad: BadLine) -> dict[str, Any]:
     return {
         "question": bad.echo.get("question"),
         "as_of": bad.echo.get("as_of"),
+        "as_of_moment": bad.echo.get("as_of_moment"),
         "line": bad.line,
         "error": bad.error,
         "results": [],

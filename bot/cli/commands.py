@@ -180,9 +180,10 @@ def require_database(db_path: Path) -> None:
     rebuilds (stats, digest, reindex, feeds list and remove) given a mistyped --db made an
     empty database there and reported on it, as if the corpus were empty."""
     if not db_path.exists():
+        where = "" if db_path.parent.is_dir() else f" (no folder {db_path.parent})"
         raise StoreError(
-            f"no database at {db_path}: newsbot ingest (or ask) makes one; --db or NEWSBOT_DB "
-            "names another"
+            f"no database at {db_path}{where}: newsbot ingest (or ask) makes one in a folder "
+            "that exists; --db or NEWSBOT_DB names another"
         )
 
 
