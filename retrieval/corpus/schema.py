@@ -505,7 +505,7 @@ MIGRATIONS: tuple[Migration, ...] = (
             article_id  INTEGER PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
             feed_id     INTEGER NOT NULL REFERENCES feeds (id) ON DELETE CASCADE,
             entry_key   TEXT NOT NULL,
-            link        TEXT NOT NULL,  -- without credentials (`public_url`)
+            link        TEXT NOT NULL,  -- as the feed gave it, a token too (gone when done)
             tries       INTEGER NOT NULL,  -- fetches failed so far, the first included
             next_ts     REAL NOT NULL
         );

@@ -18,7 +18,7 @@ import aiosqlite
 
 from retrieval.corpus.db import transaction
 
-PAGE_TRIES = 4  # fetches in all, the first included: then 5, 15 and 45 minutes later
+PAGE_TRIES = 4  # fetches in all, the first included: 5, 15, then 45 minutes apart
 PAGE_WAIT = 300.0
 PAGES_AGAIN_PER_POLL = 20  # read again in one poll of a feed, the longest waiting first
 # The failures worth trying again: the site is busy or down for a moment, not saying no.
@@ -37,7 +37,7 @@ class PageRetry:
 
     article_id: int
     entry_key: str
-    link: str  # without credentials (`registry.public_url`)
+    link: str  # as the feed gave it: a page may need its token (masked where shown)
     tries: int  # failed fetches so far
 
 
