@@ -31,7 +31,7 @@ from typing import Any
 
 import httpx
 from telegram import Update
-from telegram.error import BadRequest, NetworkError
+from telegram.error import BadRequest, NetworkError, TimedOut
 from telegram.ext import AIORateLimiter
 from telegram.request import HTTPXRequest
 
@@ -50,6 +50,12 @@ class ServerError(NetworkError):
 
 class ReplyDropped(NetworkError):
     """A call that kept failing for MAX_REPLY_AGE seconds and was given up, undelivered."""
+
+
+class ReplyUnconfirmed(TimedOut):
+    """A call that failed after it went out (a read time-out, a connection lost): it may
+    have arrived, so it is not sent again, nor apologised for. A time-out to its callers,
+    which take one for "maybe sent" (`gate.report_error`, a digest's delivery)."""
 
 
 def not_delivered(error: BaseException) -> bool:
@@ -144,6 +150,7 @@ class RetryingRateLimiter(AIORateLimiter):
                             where,
                             exc,
                         )
+                        raise ReplyUnconfirmed(f"{endpoint}: {exc}") from exc
                     raise
                 if age + wait > max_age:
                     log.warning(

@@ -16,6 +16,7 @@ import email.policy
 import itertools
 import json
 import re
+import socket
 import threading
 import time
 from collections.abc import Coroutine
@@ -165,6 +166,7 @@ class FakeTelegramServer:
         self._failures: list[tuple[str, ApiError, list[int]]] = []
         self._outages: list[tuple[frozenset[str] | None, float, ApiError]] = []
         self._delays: list[tuple[str, float, list[int]]] = []
+        self._drops: list[tuple[str, list[int]]] = []
         self._chat_errors: dict[int, ApiError] = {}
         self._stopping = False
         self.internal_errors: list[BaseException] = []
@@ -311,6 +313,21 @@ class FakeTelegramServer:
         answering: a client whose read timeout is shorter never learns that they succeeded."""
         with self._cond:
             self._delays.append((method, seconds, [count]))
+
+    def drop_answer(self, method: str, count: int = 1) -> None:
+        """Carry out the next ``count`` calls of ``method``, then close the connection
+        without answering: the client sees it lost (reset, or closed mid-exchange)."""
+        with self._cond:
+            self._drops.append((method, [count]))
+
+    def answer_dropped(self, method: str) -> bool:
+        """Whether the answer to a call of ``method`` just carried out is to be dropped."""
+        with self._cond:
+            for name, remaining in self._drops:
+                if name == method and remaining[0] > 0:
+                    remaining[0] -= 1
+                    return True
+        return False
 
     def answer_delay(self, method: str) -> float:
         """Seconds to hold back the answer of a call of ``method`` just carried out."""
@@ -833,6 +850,10 @@ class _Handler(BaseHTTPRequestHandler):
             body: JSON = {"ok": True, "result": self.fake.handle(match.group(2), params)}
             status = 200
             time.sleep(self.fake.answer_delay(match.group(2)))  # done, but the answer is late
+            if self.fake.answer_dropped(match.group(2)):  # done, and the connection lost
+                self.close_connection = True
+                self.connection.shutdown(socket.SHUT_RDWR)
+                return
         except ApiError as error:
             body, status = error.body(), error.error_code
         except Exception as error:  # noqa: BLE001 - a bug in the fake: the fixture reports it

@@ -1197,6 +1197,23 @@ async def test_an_answer_whose_confirmation_timed_out_is_not_sent_again(
     assert len(bot.fake.calls("sendMessage")) == 1
 
 
+async def test_an_answer_whose_connection_was_lost_after_it_went_out_gets_no_apology(
+    bot: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The connection lost after the answer went out (a reset, not a time-out) was logged
+    as "may have arrived", then answered "Sorry, something went wrong... try again" with
+    a traceback: the user had the answer and an apology, and asked again."""
+    bot.fake.drop_answer("sendMessage")
+    with caplog.at_level(logging.WARNING):
+        bot.fake.user_message(2001, "Where did the joint exercise begin?")
+        await until(lambda: "may have arrived" in caplog.text, "the lost answer to be logged")
+        await bot.settle()
+    await asyncio.sleep(1.0)
+    [answer] = bot.replies(2001)
+    assert "Aslanduz" in answer["text"]
+    assert len(bot.fake.calls("sendMessage")) == 1 and "Traceback" not in caplog.text
+
+
 async def unreachable_api() -> ExtBot[Any]:
     """A bot with newsbot's transport whose every connection is refused: port 9 (discard)
     refuses, so the request is never made and trying again is safe."""

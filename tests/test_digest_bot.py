@@ -424,16 +424,20 @@ async def test_no_digest_is_sent_twice_across_a_restart_or_a_crash(
     )
 
 
+@pytest.mark.parametrize("lost", ["timed out", "connection lost"])
 async def test_a_digest_whose_first_message_timed_out_may_have_arrived(
-    bot: Harness, clock: Clock
+    lost: str, bot: Harness, clock: Clock
 ) -> None:
-    """Telegram carried the message out and answered after the bot stopped waiting: the
-    digest is "unknown", not "failed", so the next period does not start back at this one
-    and send its stories again."""
+    """Telegram carried the message out and answered after the bot stopped waiting (or the
+    connection was lost before its answer): the digest is "unknown", not "failed", so the
+    next period does not start back at this one and send its stories again."""
     clock.now = utc("2024-06-03T06:00")
     await subscribe(bot, ALICE, "08:00 UTC")
     await add_news(bot, *lighthouse("2024-06-02T15:00"))
-    bot.fake.delay_answer("sendMessage", 7.0)  # past the bot's read timeout
+    if lost == "timed out":
+        bot.fake.delay_answer("sendMessage", 7.0)  # past the bot's read timeout
+    else:
+        bot.fake.drop_answer("sendMessage")
     await deliver_at(bot, clock, "2024-06-03T08:00")
     assert len(bot.replies(ALICE)) == 2  # the subscription reply, and the digest
     assert await bot.rows("SELECT chat_id, state FROM deliveries") == [(ALICE, "unknown")]
