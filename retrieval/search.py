@@ -13,6 +13,7 @@ the event loop never waits on any of it.
 from __future__ import annotations
 
 import math
+import re
 import time
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -61,11 +62,24 @@ class SearchResult:
         return f"Nothing published by {stamp(local)} {local:%Z} matches that; later articles do."
 
 
+# Tags of text pasted from a page or a CMS ("<b>Blair</b> election"): searched, "b" was
+# the rarest word of the question, and R&B and Bradford & Bingley came first.
+_MARKUP = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+_LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+
+
 def _refused(question: str) -> SearchResult:
     """No passages for a question with nothing to search for, and what to ask instead."""
     if not question:
         return SearchResult(
             question, (), "Ask a question, for example: “Where did the joint exercise begin?”"
+        )
+    if _LINK.fullmatch(question):  # its words ("https", "www", "news") found chance passages
+        return SearchResult(
+            question,
+            (),
+            "That is a link: the stored articles' words are searched, not the web. Ask about "
+            "the story in words (an admin can add its page to the corpus).",
         )
     what = "only very common words" if _has_words(question) else "no words"
     return SearchResult(
@@ -120,9 +134,9 @@ class Searcher:
         page while the corpus is unchanged, and no repeat or skip when an article dated
         before `as_of` was stored since and moved the ranking.
         """
-        question = " ".join(question.split())[:MAX_QUESTION_CHARS]
+        question = " ".join(_MARKUP.sub(" ", question).split())[:MAX_QUESTION_CHARS]
         tokens = self.index.tokenizer(question)
-        if not tokens:
+        if not tokens or _LINK.fullmatch(question):
             return _refused(question)
         if as_of is not None and not math.isfinite(as_of):
             raise ValueError(f"as_of must be a finite Unix time, not {as_of}")

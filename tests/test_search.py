@@ -383,3 +383,25 @@ async def test_an_archived_article_without_a_date_is_old_news(engine: Engine) ->
     result = await engine.ask("When did the Rathlin ferry sail again?", limit=2)
     assert [p.article.title for p in result.passages] == [today.title, backfill.title]
     assert [a.title for a in await engine.latest(5)] == [today.title]
+
+
+async def test_markup_in_a_question_is_not_searched_and_a_link_is_told(engine: Engine) -> None:
+    """Text pasted from a CMS: in "<b>Blair</b> election" the tag's "b" was the question's
+    rarest word, and R&B and Bradford & Bingley came first. A bare link was searched for
+    "https", "www" and "news" and answered with chance passages."""
+    await engine.add_articles(
+        [
+            ArticleDraft("Usher leads soul shortlist", "The R&B singer Usher leads the list."),
+            ArticleDraft(
+                "Blair sets election date",
+                "Tony Blair said the general election will be held on 5 May.",
+            ),
+            ArticleDraft("Housing market cools", "Bradford & Bingley expects prices to slow."),
+        ]
+    )
+    await engine.refresh()
+    answer = await engine.ask("<b>Blair</b> election")
+    assert answer.passages[0].article.title == "Blair sets election date"
+    assert answer.question == "Blair election"
+    link = await engine.ask("https://www.bbc.co.uk/news/some-article")
+    assert link.passages == () and "That is a link" in str(link.message)
