@@ -58,6 +58,15 @@ COMMANDS = (
 )
 
 
+# A message that only acknowledges ("thanks!", "ok 👍"): under an answer it was taken for a
+# follow-up, and a whole new answer posted in the group.
+_THANKS = re.compile(
+    r"[\W_]*(?:(?:thanks?|thank you|thx|ty|cheers|ok(?:ay)?|great|cool|nice|perfect|got it"
+    r"|awesome|brilliant|understood)(?: (?:a lot|so much|very much|again))?[\W_]*)*",
+    re.IGNORECASE,
+)
+
+
 class _AddressedToBot(filters.MessageFilter):
     """A group message that mentions the bot or replies to one of its messages (`ask`
     answers only those replying to an answer)."""
@@ -225,6 +234,8 @@ async def ask(update: Update, context: Context) -> None:
         talk = _in_group(message) and context.args is None and not _mentions_bot(message)
         if follows is None and talk:
             return  # "thanks!" under a digest or a help text: the group talking
+    if question and context.args is None and _THANKS.fullmatch(question):
+        return  # "thanks!", "👍" under an answer, or in a private chat: nothing to answer
     if not await admitted(shared, message):
         return
     if not question:

@@ -506,6 +506,28 @@ async def test_in_a_group_a_reply_to_what_is_not_an_answer_is_talk(bot: Harness)
     assert "4.5%" in answer["text"]
 
 
+@pytest.mark.parametrize("thanks", ["thanks!", "Thank you so much 🙏", "ok 👍", "👍"])
+async def test_thanks_under_an_answer_or_in_private_is_not_a_question(
+    thanks: str, bot: Harness
+) -> None:
+    """ "thanks!" in reply to an answer was a follow-up, and a whole new answer was posted
+    into the group; in a private chat it was searched for. A question after it is one."""
+    [first] = await bot.ask(GROUP, f"/ask@{BOT} joint exercise", chat_type="group")
+    bot.fake.user_message(
+        GROUP, thanks, chat_type="group", reply_to_message_id=first["message_id"]
+    )
+    bot.fake.user_message(USER, thanks)
+    await bot.settle()
+    assert len(bot.replies(GROUP)) == 1 and bot.replies(USER) == []
+    [follow] = await bot.ask(
+        GROUP,
+        "thanks, which province?",
+        chat_type="group",
+        reply_to_message_id=first["message_id"],
+    )
+    assert "Ardabil" in follow["text"]
+
+
 async def test_inline_query_offers_passages_with_quote_and_source(bot: Harness) -> None:
     bot.fake.inline_query(USER, "lighthouse keeper")
     [call] = await bot.fake.wait_for("answerInlineQuery", 1, timeout=WAIT)
