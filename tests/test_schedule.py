@@ -59,6 +59,8 @@ def test_zones_are_iana_names_in_any_letter_case() -> None:
             parse_zone(bad)
     assert looks_like_zone("Mars/Olympus") and looks_like_zone("utc")
     assert not looks_like_zone("Japan")  # a keyword, though tzdata knows it as a zone
+    # a keyword with a slash that is no Area/City name ("unknown time zone '<b>oil</b>'")
+    assert not looks_like_zone("<b>oil</b>") and not looks_like_zone("https://x.org/a")
 
 
 def test_london_morning_digest_follows_the_clocks_across_the_spring_change() -> None:

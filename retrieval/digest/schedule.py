@@ -67,10 +67,16 @@ def parse_zone(name: str) -> ZoneInfo:
         ) from None
 
 
+# An Area/City name, valid or not (Europe/Londn is told it is unknown): not any word with a
+# slash ("<b>oil</b>" was an unknown time zone).
+_ZONE_LIKE = re.compile(r"[A-Za-z][\w+-]*(?:/[\w+-]+)+")
+
+
 def looks_like_zone(text: str) -> bool:
     """True for a word meant as a zone, valid or not: Area/City, or UTC. Legacy names without
     a slash ("Japan", "Egypt") are read as keywords, which is what people mean by them."""
-    return "/" in text or text.strip().casefold() in ("utc", "gmt")
+    text = text.strip()
+    return bool(_ZONE_LIKE.fullmatch(text)) or text.casefold() in ("utc", "gmt")
 
 
 def run_at(day: date, at: DailyTime, zone: ZoneInfo) -> datetime:
