@@ -1,6 +1,7 @@
 """`newsbot ask --as-of` and batch JSON lines: nothing published later is ever quoted."""
 
 import asyncio
+import contextlib
 import io
 import json
 import sys
@@ -143,6 +144,10 @@ def test_an_article_dated_days_ahead_is_not_published_before_its_date(
     now = ask_json(db_path, question)
     assert now["results"] == [] and "later articles do" in str(now["message"])
     assert asyncio.run(latest(db_path)) == []  # /latest: not published yet either
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["stats", "--db", str(db_path)]) == 0
+    assert "; 1 dated ahead, quoted from their dates" in out.getvalue()
     date = to_timestamp(given if len(given) == 10 else given[:19] + "+00:00")
     assert date is not None
     before = datetime.fromtimestamp(date - 60, UTC).isoformat()

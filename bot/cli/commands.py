@@ -234,7 +234,8 @@ async def cmd_stats(settings: Settings, args: argparse.Namespace) -> int:
         else "-"
     )
     undated = f"; {stats.undated:,} undated" if stats.undated else ""
-    print(f"published:  {span}{undated}")
+    ahead = f"; {stats.ahead:,} dated ahead, quoted from their dates" if stats.ahead else ""
+    print(f"published:  {span}{undated}{ahead}")
     print(f"archived:   {stats.archived:,} (kept out of digests)")
     return EXIT_OK
 

@@ -53,6 +53,7 @@ class CorpusStats:
     last_published: float | None
     undated: int = 0  # articles with no date: they count from when they were stored
     archived: int = 0  # articles kept out of digests (`ingest --archive`)
+    ahead: int = 0  # dated days ahead (`counts_from`): not quoted before their dates
 
 
 @dataclass(frozen=True, slots=True)
@@ -478,11 +479,12 @@ class CorpusStore:
         async with self.conn.execute(
             "SELECT count(*), count(DISTINCT source), min(published_ts), max(published_ts),"
             " count(*) - count(published_ts), (SELECT count(*) FROM archived),"
-            " (SELECT count(*) FROM sentences) FROM articles"
+            " (SELECT count(*) FROM sentences), count(published_ts > ? OR NULL) FROM articles",
+            (time.time(),),
         ) as cur:
             row = await cur.fetchone()
-        articles, outlets, first, last, undated, archived, sentences = row or (0,) * 7
-        return CorpusStats(articles, sentences, outlets, first, last, undated, archived)
+        articles, outlets, first, last, undated, archived, sentences, ahead = row or (0,) * 8
+        return CorpusStats(articles, sentences, outlets, first, last, undated, archived, ahead)
 
     async def sentences_after(
         self, watermark: int, batch: int = 20_000

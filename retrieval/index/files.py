@@ -70,8 +70,14 @@ def load_segments(folder: Path, expected: dict[str, object]) -> tuple[list[Segme
     _remove_partial_saves(folder)
     manifest = _read_manifest(folder)
     for key, value in expected.items():
-        if manifest.get(key) != value:
-            raise IndexFileError(f"{key} differs (index {manifest.get(key)!r}, now {value!r})")
+        if manifest.get(key) == value:
+            continue
+        if key == "signature":  # the rules its docs were read and timed by: an upgrade's
+            raise IndexFileError(
+                "it was made by another version of newsbot, under other rules (some 30 s a "
+                f"million sentences; index {manifest.get(key)!r}, now {value!r})"
+            )
+        raise IndexFileError(f"{key} differs (index {manifest.get(key)!r}, now {value!r})")
     segments = []
     try:
         for entry in manifest["segments"]:  # type: ignore[attr-defined]
