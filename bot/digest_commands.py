@@ -291,11 +291,15 @@ async def unsubscribe(update: Update, context: Context) -> None:
     chat = await _chat_to_manage(update, context, message, _target(context, message))
     if chat is None:
         return
+    # a channel's, managed from a private chat, is named: "here" was the private chat
+    where = "here" if chat.id == message.chat.id else f"in {escape(chat.title or str(chat.id))}"
     if await context.bot_data.subscriptions.stop(chat.id, "unsubscribed"):
         log.info("chat %s unsubscribed", chat.id)
-        await _reply(message, "Stopped: no more daily digests here. /subscribe starts them again.")
+        await _reply(
+            message, f"Stopped: no more daily digests {where}. /subscribe starts them again."
+        )
     else:
-        await _reply(message, usage("There is no daily digest here to stop."))
+        await _reply(message, usage(f"There is no daily digest {where} to stop."))
 
 
 async def subscription(update: Update, context: Context) -> None:

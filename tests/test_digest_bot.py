@@ -331,6 +331,11 @@ async def test_channel_subscriptions_check_the_bot_and_the_sender(
         assert await subscription_rows(bot) == [
             (channel, "06:45", "Europe/Berlin", '["lighthouse"]', 1, None)
         ]
+        # stopped from a private chat: the channel's digest named, not "here"
+        [stopped] = await bot.ask(ADMIN, "/unsubscribe @morningbrief")
+        assert stopped["text"].startswith("Stopped: no more daily digests in Morning brief.")
+        [again] = await bot.ask(ADMIN, "/unsubscribe @morningbrief")
+        assert again["text"].startswith("There is no daily digest in Morning brief to stop.")
 
 
 # ----- scheduling -------------------------------------------------------------------------
