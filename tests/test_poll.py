@@ -7,6 +7,7 @@ import json
 import re
 import sqlite3
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -23,7 +24,7 @@ from retrieval.engine import Engine, remove_articles
 from retrieval.errors import StoreError
 from retrieval.feeds import page_retries, poll, registry
 from retrieval.feeds.fetch import Fetcher, retry_after
-from retrieval.feeds.poll import MAX_ENTRIES_PER_POLL, FeedOutcome, FeedPoller
+from retrieval.feeds.poll import MAX_ENTRIES_PER_POLL, FeedOutcome, FeedPoller, PollReport
 from retrieval.feeds.registry import (
     MAX_BACKOFF,
     FeedRegistry,
@@ -1122,6 +1123,23 @@ async def test_pages_read_again_stop_at_the_poll_s_deadline(
     assert (await hurried.poll_all()).replaced == 1  # the other, at the next poll
 
 
+def _fails_then_reads(
+    engine: Engine, fetcher: Fetcher, feed_server: FeedServer, clock: list[float]
+) -> Callable[[str, str], Awaitable[PollReport]]:
+    """Polls of a new feed (at a path) whose entry's page (at another) fails for a moment,
+    then reads as the ferry's page: the report of the poll that reads it again."""
+
+    async def read(feed_path: str, page_path: str) -> PollReport:
+        feed_server.routes[page_path] = Route(status=503)
+        feed, _ = await engine.add_feed(feed_server.url(feed_path))
+        await engine.poll_feeds(fetcher, [feed])
+        feed_server.routes[page_path] = feed_server.routes["/pages/ferry.html"]
+        clock[0] += page_retries.PAGE_WAIT
+        return await engine.poll_feeds(fetcher, [feed])
+
+    return read
+
+
 def _one_item_feed(link: str, summary: str, pub_date: str = "") -> bytes:
     dated = f"<pubDate>{pub_date}</pubDate>" if pub_date else ""
     return (
@@ -1175,12 +1193,8 @@ async def test_a_page_read_again_brings_back_no_removed_article_and_copies_are_c
         feed_server.routes[f"/feeds/{name}.rss"] = Route(
             body=doc, content_type="application/rss+xml"
         )
-    feed_server.routes["/pages/one/ferry.html"] = Route(status=503)
-    one, _ = await engine.add_feed(feed_server.url("/feeds/one.rss"))
-    await engine.poll_feeds(fetcher, [one])
-    feed_server.routes["/pages/one/ferry.html"] = feed_server.routes["/pages/ferry.html"]
-    clock[0] += page_retries.PAGE_WAIT
-    assert (await engine.poll_feeds(fetcher, [one])).replaced == 1
+    read = _fails_then_reads(engine, fetcher, feed_server, clock)
+    assert (await read("/feeds/one.rss", "/pages/one/ferry.html")).replaced == 1
     [(replacement,)] = run_sql(engine.db_path, "SELECT id FROM articles")
     feed_server.routes["/pages/two/regatta.html"] = Route(status=503)
     two, _ = await engine.add_feed(feed_server.url("/feeds/two.rss"))
@@ -1195,12 +1209,7 @@ async def test_a_page_read_again_brings_back_no_removed_article_and_copies_are_c
     await remove_articles(engine.db_path, [str(replacement)])
     doc = _one_item_feed(feed_server.url("/pages/three/ferry.html"), "Ferries, again.")
     feed_server.routes["/feeds/three.rss"] = Route(body=doc, content_type="application/rss+xml")
-    feed_server.routes["/pages/three/ferry.html"] = Route(status=503)
-    three, _ = await engine.add_feed(feed_server.url("/feeds/three.rss"))
-    await engine.poll_feeds(fetcher, [three])
-    feed_server.routes["/pages/three/ferry.html"] = feed_server.routes["/pages/ferry.html"]
-    clock[0] += page_retries.PAGE_WAIT
-    assert (await engine.poll_feeds(fetcher, [three])).replaced == 0
+    assert (await read("/feeds/three.rss", "/pages/three/ferry.html")).replaced == 0
     texts = [text for (text,) in run_sql(engine.db_path, "SELECT text FROM articles")]
     assert texts == ["Ferries, again."]
     assert run_sql(engine.db_path, "SELECT count(*) FROM page_retries") == [(0,)]
