@@ -229,8 +229,7 @@ def run_bot(settings: Settings) -> int:
     Raises ConfigError (never showing the token) when the token is missing, malformed or
     rejected, or when the Bot API cannot be reached at start-up.
     """
-    quiet_http_logs()
-    app = build_application(settings)
+    app = build_application(settings)  # quiets httpx's logs, as the bot's are its own
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)  # run_polling runs on it; closed here, after `_finish`
     try:
