@@ -25,6 +25,7 @@ import numpy.typing as npt
 
 from retrieval.corpus.reader import REMEMBERED_ARTICLES, CorpusReader, StoredArticle
 from retrieval.index.index import Index, ScoredDoc
+from retrieval.index.tokens import MAX_TOKEN_LENGTH
 from retrieval.models import Passage
 from retrieval.ranking.features import (
     DAY,
@@ -81,7 +82,12 @@ def _refused(question: str) -> SearchResult:
             "That is a link: the stored articles' words are searched, not the web. Ask about "
             "the story in words (an admin can add its page to the corpus).",
         )
-    what = "only very common words" if _has_words(question) else "no words"
+    if not _has_words(question):
+        what = "no words"
+    elif all(len(word) > MAX_TOKEN_LENGTH for word in re.findall(r"\w+", question)):
+        what = f"no word of {MAX_TOKEN_LENGTH} letters or fewer"  # "aaaa..." is no word
+    else:
+        what = "only very common words"
     return SearchResult(
         question,
         (),

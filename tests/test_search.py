@@ -405,3 +405,12 @@ async def test_markup_in_a_question_is_not_searched_and_a_link_is_told(engine: E
     assert answer.question == "Blair election"
     link = await engine.ask("https://www.bbc.co.uk/news/some-article")
     assert link.passages == () and "That is a link" in str(link.message)
+
+
+async def test_a_question_of_one_endless_word_is_told_so(engine: Engine) -> None:
+    """4,000 letters of one "word" were told they were "only very common words"."""
+    answer = await engine.ask("a" * 4000)
+    assert answer.passages == ()
+    assert "That question has no word of 40 letters or fewer." in str(answer.message)
+    common = await engine.ask("what is the")
+    assert "only very common words" in str(common.message)
