@@ -4,6 +4,7 @@ compiles in a folder this user may write (`numba_cache_dir`), set before numba i
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import sys
@@ -47,15 +48,21 @@ from numba import njit  # noqa: E402
 __all__ = ["COMPILING", "is_compiled", "mark_compiled", "njit", "numba_cache_dir"]
 
 
-def _mark() -> Path:
-    """The file that says this code's kernels are compiled and cached: named by this code
-    (every module of `retrieval`, numba's version and Python's), in numba's cache."""
-    package = Path(__file__).parent
+@functools.cache
+def _code() -> str:
+    """What names this code: every module of `retrieval`, numba's version and Python's (read
+    once: the shell and the engine both ask)."""
     code = hashlib.sha256(f"{numba.__version__} {sys.version_info[:2]}".encode())
-    for module in sorted(package.rglob("*.py")):
+    for module in sorted(Path(__file__).parent.rglob("*.py")):
         code.update(module.read_bytes())
+    return code.hexdigest()[:16]
+
+
+def _mark() -> Path:
+    """The file that says this code's kernels are compiled and cached, in numba's cache."""
+    package = Path(__file__).parent
     cache = Path(os.environ.get("NUMBA_CACHE_DIR") or package / "__pycache__")
-    return cache / f"newsbot-compiled-{code.hexdigest()[:16]}"
+    return cache / f"newsbot-compiled-{_code()}"
 
 
 # What a shell says before opening the engine where `is_compiled` is false: a minute of
