@@ -21,7 +21,7 @@ from retrieval.engine import Engine, feed_registry
 from retrieval.errors import FeedError, IndexWriteError
 from retrieval.feeds import poll
 from retrieval.feeds.fetch import Fetcher
-from retrieval.feeds.poll import FeedOutcome
+from retrieval.feeds.poll import FeedOutcome, PollStatus
 from retrieval.feeds.registry import Feed, format_interval, parse_interval
 from retrieval.wording import agreeing, counted
 
@@ -140,8 +140,11 @@ async def _poll(settings: Settings, args: argparse.Namespace) -> int:
     # line is shown, it says it (not under cron's NEWSBOT_LOG_LEVEL=ERROR)
     logged = logging.getLogger(poll.__name__).isEnabledFor
     for outcome in report.outcomes:
-        level = logging.WARNING if outcome.status == "failed" else logging.INFO  # as logged
-        if outcome.status in ("failed", "removed") and not outcome.paused and not logged(level):
+        level = (
+            logging.WARNING if outcome.status == PollStatus.FAILED else logging.INFO
+        )  # as logged
+        failed = outcome.status in (PollStatus.FAILED, PollStatus.REMOVED)
+        if failed and not outcome.paused and not logged(level):
             print(outcome.line(), file=sys.stderr)
     if not feeds:
         print("no feeds are due" + ("" if args.all else " (use --all to poll them anyway)"))

@@ -83,12 +83,21 @@ MAX_PAGE_TAGS = 50_000
 NAME_SHOWN = 200  # characters of an entry's title or key in a problem told of it
 
 
+class PollStatus(enum.StrEnum):
+    """How one poll of one feed ended."""
+
+    OK = "ok"
+    NOT_MODIFIED = "not modified"  # 304: nothing new
+    FAILED = "failed"
+    REMOVED = "removed"  # the feed, during its poll (`feeds remove`, /removefeed)
+
+
 @dataclass
 class FeedOutcome:
     """What one poll of one feed did."""
 
     feed: Feed
-    status: str = "ok"  # ok | not modified | failed | removed (during its poll)
+    status: PollStatus = PollStatus.OK
     new_entries: int = 0
     waiting: int = 0  # new entries past MAX_ENTRIES_PER_POLL, left for the next poll
     added: int = 0
@@ -102,15 +111,15 @@ class FeedOutcome:
     def line(self) -> str:
         """One line for the log and the terminal."""
         head = f"feed {self.feed.id} ({self.feed.label})"
-        if self.status == "failed":
+        if self.status == PollStatus.FAILED:
             tail = f"failed: {self.error}"
             if self.paused:
                 tail += f"; paused after {counted(self.feed.failures, 'failure')} in a row"
             return f"{head}: {tail}"
-        if self.status == "not modified":
+        if self.status == PollStatus.NOT_MODIFIED:
             again = f", {counted(self.replaced, 'page')} read again" if self.replaced else ""
             return f"{head}: not modified{again}"
-        if self.status == "removed":
+        if self.status == PollStatus.REMOVED:
             kept = f"the {counted(self.added, 'article')} it stored" if self.added else "nothing"
             return f"{head}: removed while it was polled; {kept} of this poll kept"
         line = (
@@ -142,7 +151,7 @@ class PollReport:
 
     @property
     def failed(self) -> list[FeedOutcome]:
-        return [o for o in self.outcomes if o.status == "failed"]
+        return [o for o in self.outcomes if o.status == PollStatus.FAILED]
 
     @property
     def paused(self) -> list[Feed]:
@@ -249,10 +258,13 @@ class FeedPoller:
         except Exception as exc:  # a parser crashing on a hostile feed: this feed only
             log.exception("feed %d (%s): unexpected error", feed.id, feed.label)
             outcome = await self._failed(feed, f"unexpected error: {exc!r}")
-        if outcome.status in ("ok", "not modified"):  # the site answers: its pages may too
+        if outcome.status in (
+            PollStatus.OK,
+            PollStatus.NOT_MODIFIED,
+        ):  # the site answers: its pages may too
             outcome.replaced = await self._read_pages_again(feed, outcome.problems)
         outcome.problems = [feed.masked(p) for p in outcome.problems]  # pages' links too
-        (log.warning if outcome.status == "failed" else log.info)("%s", outcome.line())
+        (log.warning if outcome.status == PollStatus.FAILED else log.info)("%s", outcome.line())
         for problem in outcome.problems:
             log.warning("feed %d (%s): %s", feed.id, feed.label, problem)
         return outcome
@@ -284,7 +296,7 @@ class FeedPoller:
                 # removed during its poll (`feeds remove`, /removefeed): its entries would
                 # be the removed feed's, and their rows, which name it, a foreign key error
                 # that stopped every other feed's poll
-                return FeedOutcome(feed, status="removed")
+                return FeedOutcome(feed, status=PollStatus.REMOVED)
             kept, prepared, gone, copies = await self._without_removed(kept, prepared, links)
             results = await self.store.add_articles(prepared)
             seen = [
@@ -310,7 +322,7 @@ class FeedPoller:
                 # removed by another process since the look above: its articles are kept
                 # (stored, as any other), its entries' rows would name no feed
                 added = sum(r.added for r in results)
-                return FeedOutcome(feed, status="removed", added=added)
+                return FeedOutcome(feed, status=PollStatus.REMOVED, added=added)
             await self.pages.add(
                 feed.id,
                 [
@@ -339,7 +351,7 @@ class FeedPoller:
             if fetched.not_modified:
                 async with self._database:
                     await self.registry.record_success(feed, [], None, None, None, started=started)
-                return FeedOutcome(feed, status="not modified")
+                return FeedOutcome(feed, status=PollStatus.NOT_MODIFIED)
             parsed = await asyncio.to_thread(
                 parse_feed, fetched.content, fetched.url, fetched.content_type
             )
@@ -498,8 +510,8 @@ class FeedPoller:
                 feed, error, self.pause_after, wait=wait, gone=gone
             )
         if updated is None:
-            return FeedOutcome(feed, status="removed")
-        return FeedOutcome(updated, status="failed", error=error, paused=updated.paused)
+            return FeedOutcome(feed, status=PollStatus.REMOVED)
+        return FeedOutcome(updated, status=PollStatus.FAILED, error=error, paused=updated.paused)
 
     async def _page(
         self, link: str, problems: list[str]
