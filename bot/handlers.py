@@ -72,10 +72,13 @@ class _AddressedToBot(filters.MessageFilter):
     answers only those replying to an answer)."""
 
     def filter(self, message: Message) -> bool:
-        replied = message.reply_to_message
-        if replied and replied.from_user and replied.from_user.id == message.get_bot().id:
-            return True  # `ask` keeps only replies to answers
-        return _mentions_bot(message)
+        # of the replies, `ask` keeps only those to answers
+        return _replies_to_bot(message) or _mentions_bot(message)
+
+
+def _replies_to_bot(message: Message) -> bool:
+    replied = message.reply_to_message
+    return bool(replied and replied.from_user and replied.from_user.id == message.get_bot().id)
 
 
 def _mentions_bot(message: Message) -> bool:
@@ -223,7 +226,7 @@ async def ask(update: Update, context: Context) -> None:
     shared = context.bot_data
     question = _question(message, context)
     replied = message.reply_to_message
-    by_bot = bool(replied and replied.from_user and replied.from_user.id == context.bot.id)
+    by_bot = _replies_to_bot(message)
     if not question and context.args is not None and replied and replied.text and not by_bot:
         question = replied.text  # "/ask" in reply to someone's message asks what it says
     follows = None
@@ -241,14 +244,7 @@ async def ask(update: Update, context: Context) -> None:
     if not question:
         await message.reply_html(formatting.ASK_USAGE)
         return
-    searched = question
-    if follows:
-        # Both within the length a question is read to: the follow-up in what the earlier
-        # question leaves (a quarter at least), the earlier one in the rest. Joined whole,
-        # a long follow-up pushed the earlier question past the cut.
-        room = max(MAX_QUESTION_CHARS - len(follows.question) - 1, MAX_QUESTION_CHARS // 4)
-        new = question[:room]
-        searched = f"{new} {follows.question[: MAX_QUESTION_CHARS - len(new) - 1]}"
+    searched = _with_earlier(question, follows.question) if follows else question
     await _show_typing(context, message.chat.id, topic_of(message))
     as_of = _through(message)
     result = await _search(
@@ -266,6 +262,16 @@ async def ask(update: Update, context: Context) -> None:
         as_of,
         topic=topic_of(message),
     )
+
+
+def _with_earlier(question: str, earlier: str) -> str:
+    """A follow-up and the question it follows, as one search, both within the length a
+    question is read to: the follow-up in what the earlier question leaves (a quarter at
+    least), the earlier one in the rest. Joined whole, a long follow-up pushed the earlier
+    question past the cut."""
+    room = max(MAX_QUESTION_CHARS - len(earlier) - 1, MAX_QUESTION_CHARS // 4)
+    new = question[:room]
+    return f"{new} {earlier[: MAX_QUESTION_CHARS - len(new) - 1]}"
 
 
 async def more(update: Update, context: Context) -> None:
