@@ -292,13 +292,14 @@ async def unsubscribe(update: Update, context: Context) -> None:
     if chat is None:
         return
     # a channel's, managed from a private chat, is named: "here" was the private chat
-    where = "here" if chat.id == message.chat.id else f"in {escape(chat.title or str(chat.id))}"
+    where = "here" if chat.id == message.chat.id else f"in {chat.title or chat.id}"
     if await context.bot_data.subscriptions.stop(chat.id, "unsubscribed"):
         log.info("chat %s unsubscribed", chat.id)
         await _reply(
-            message, f"Stopped: no more daily digests {where}. /subscribe starts them again."
+            message,
+            f"Stopped: no more daily digests {escape(where)}. /subscribe starts them again.",
         )
-    else:
+    else:  # usage() escapes what it is given
         await _reply(message, usage(f"There is no daily digest {where} to stop."))
 
 

@@ -61,8 +61,8 @@ COMMANDS = (
 # A message that only acknowledges ("thanks!", "ok 👍"): under an answer it was taken for a
 # follow-up, and a whole new answer posted in the group.
 _THANKS = re.compile(
-    r"[\W_]*(?:(?:thanks?|thank you|thx|ty|cheers|ok(?:ay)?|great|cool|nice|perfect|got it"
-    r"|awesome|brilliant|understood)(?: (?:a lot|so much|very much|again))?[\W_]*)*",
+    r"[^\w?]*(?:(?:thanks?|thank you|thx|ty|cheers|ok(?:ay)?|great|cool|nice|perfect|got it"
+    r"|awesome|brilliant|understood)\b(?: (?:a lot|so much|very much|again))?[^\w?]*)*",
     re.IGNORECASE,
 )
 
@@ -238,7 +238,7 @@ async def ask(update: Update, context: Context) -> None:
         if follows is None and talk:
             return  # "thanks!" under a digest or a help text: the group talking
     if question and context.args is None and _THANKS.fullmatch(question):
-        return  # "thanks!", "👍" under an answer, or in a private chat: nothing to answer
+        return  # "thanks!", "👍" under an answer, or in a private chat (not "Nice?", a city)
     if not await admitted(shared, message):
         return
     if not question:

@@ -58,6 +58,16 @@ class ReplyUnconfirmed(TimedOut):
     which take one for "maybe sent" (`gate.report_error`, a digest's delivery)."""
 
 
+def maybe_delivered(error: BaseException) -> bool:
+    """Whether a failed call may have been carried out: it went out, and its answer was
+    lost (a read time-out, a connection reset or closed). An answer with an error status is
+    Telegram's refusal (413, a 429 without Retry-After: a plain NetworkError, no cause)."""
+    return isinstance(error, TimedOut) or (
+        isinstance(error.__cause__, httpx.TransportError)
+        and not isinstance(error.__cause__, _NEVER_SENT)
+    )
+
+
 def not_delivered(error: BaseException) -> bool:
     """Whether a failed call certainly had no effect, so sending it again cannot repeat it."""
     if isinstance(error, ServerError | ReplyDropped):
@@ -143,7 +153,9 @@ class RetryingRateLimiter(AIORateLimiter):
                 if isinstance(exc, BadRequest):  # refused, so not sent: the caller says why
                     raise
                 if not not_delivered(exc):
-                    if endpoint.startswith(("send", "edit", "answer", "delete")):
+                    if endpoint.startswith(
+                        ("send", "edit", "answer", "delete")
+                    ) and maybe_delivered(exc):
                         log.warning(
                             "%s failed after it went out (%s): it may have arrived, so it is "
                             "not sent again",

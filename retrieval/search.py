@@ -63,10 +63,17 @@ class SearchResult:
         return f"Nothing published by {stamp(local)} {local:%Z} matches that; later articles do."
 
 
-# Tags of text pasted from a page or a CMS ("<b>Blair</b> election"): searched, "b" was
-# the rarest word of the question, and R&B and Bradford & Bingley came first.
-_MARKUP = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
-_LINK = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+# The tags of text pasted from a page or a CMS ("<b>Blair</b> election"): searched, "b" was
+# the rarest word of the question, and R&B and Bradford & Bingley came first. HTML's text
+# tags only: "template<typename T>", "Apple <AAPL>" and "rate<inflation" are words.
+_MARKUP = re.compile(
+    r"</?(?:a|abbr|b|big|blockquote|br|cite|code|del|div|em|font|h[1-6]|hr|i|img|ins|li|mark"
+    r"|ol|p|pre|q|s|small|span|strike|strong|sub|sup|table|tbody|td|th|thead|tr|tt|u|ul)"
+    r"(?:\s[^<>]*)?/?>",
+    re.IGNORECASE,
+)
+# An address: not looked up, and its parts ("https", "www", "news") found chance passages.
+_LINK = re.compile(r"<?(?:https?://|www\.)[^\s>]+>?", re.IGNORECASE)
 
 
 def _refused(question: str) -> SearchResult:
@@ -75,16 +82,17 @@ def _refused(question: str) -> SearchResult:
         return SearchResult(
             question, (), "Ask a question, for example: “Where did the joint exercise begin?”"
         )
-    if _LINK.fullmatch(question):  # its words ("https", "www", "news") found chance passages
+    if _LINK.search(question):  # nothing searchable but for its links
         return SearchResult(
             question,
             (),
             "That is a link: the stored articles' words are searched, not the web. Ask about "
             "the story in words (an admin can add its page to the corpus).",
         )
-    if not _has_words(question):
+    words = re.findall(r"\w+", question)
+    if not words:
         what = "no words"
-    elif all(len(word) > MAX_TOKEN_LENGTH for word in re.findall(r"\w+", question)):
+    elif all(word.isascii() and len(word) > MAX_TOKEN_LENGTH for word in words):
         what = f"no word of {MAX_TOKEN_LENGTH} letters or fewer"  # "aaaa..." is no word
     else:
         what = "only very common words"
@@ -141,8 +149,8 @@ class Searcher:
         before `as_of` was stored since and moved the ranking.
         """
         question = " ".join(_MARKUP.sub(" ", question).split())[:MAX_QUESTION_CHARS]
-        tokens = self.index.tokenizer(question)
-        if not tokens or _LINK.fullmatch(question):
+        tokens = self.index.tokenizer(_LINK.sub(" ", question))
+        if not tokens:
             return _refused(question)
         if as_of is not None and not math.isfinite(as_of):
             raise ValueError(f"as_of must be a finite Unix time, not {as_of}")

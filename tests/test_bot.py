@@ -526,6 +526,8 @@ async def test_thanks_under_an_answer_or_in_private_is_not_a_question(
         reply_to_message_id=first["message_id"],
     )
     assert "Ardabil" in follow["text"]
+    for question in ("Nice?", "nicety"):  # the city, and a word that begins with "nice"
+        assert len(await bot.ask(USER, question)) == 1
 
 
 async def test_inline_query_offers_passages_with_quote_and_source(bot: Harness) -> None:
@@ -1234,6 +1236,17 @@ async def test_an_answer_whose_connection_was_lost_after_it_went_out_gets_no_apo
     [answer] = bot.replies(2001)
     assert "Aslanduz" in answer["text"]
     assert len(bot.fake.calls("sendMessage")) == 1 and "Traceback" not in caplog.text
+
+
+async def test_a_reply_telegram_refused_is_no_maybe_and_gets_its_apology(bot: Harness) -> None:
+    """An error status python-telegram-bot has no class for (413, a 429 without Retry-After)
+    is a plain NetworkError with no cause: Telegram's refusal, not a lost answer. Taken for
+    "may have arrived", the user was told nothing at all."""
+    bot.fake.fail_next("sendMessage", 413, "Request Entity Too Large")
+    bot.fake.user_message(2001, "Where did the joint exercise begin?")
+    await bot.settle()
+    [sorry] = bot.replies(2001)
+    assert sorry["text"].startswith("Sorry, something went wrong")
 
 
 async def unreachable_api() -> ExtBot[Any]:

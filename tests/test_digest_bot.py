@@ -297,18 +297,18 @@ async def test_channel_subscriptions_check_the_bot_and_the_sender(
             "I can't find the chat @morningbrief: add me to the channel as an administrator "
             "first, then try again.\nExample: /subscribe @morningbrief 08:00 Europe/London"
         )
-        bot.fake.add_chat(channel, "channel", title="Morning brief", username="morningbrief")
+        bot.fake.add_chat(channel, "channel", title="Morning & brief", username="morningbrief")
         [cannot_post] = await bot.ask(ADMIN, "/subscribe @morningbrief 08:00")
         assert cannot_post["text"].startswith(
-            "I can't post in Morning brief: make me an administrator of the channel"
+            "I can't post in Morning & brief: make me an administrator of the channel"
         )
         bot.fake.set_member_status(channel, BOT_ID, "administrator", can_post_messages=False)
         [still_not] = await bot.ask(ADMIN, f"/subscribe {channel} 08:00")
-        assert still_not["text"].startswith("I can't post in Morning brief")
+        assert still_not["text"].startswith("I can't post in Morning & brief")
         bot.fake.set_member_status(channel, BOT_ID, "administrator", can_post_messages=True)
         [not_theirs] = await bot.ask(ADMIN, "/subscribe @morningbrief 08:00")
         assert not_theirs["text"] == (
-            "You are not an administrator of Morning brief: only its "
+            "You are not an administrator of Morning & brief: only its "
             "administrators can change its digest."
         )
         bot.fake.set_member_status(channel, ADMIN, "administrator")
@@ -319,11 +319,11 @@ async def test_channel_subscriptions_check_the_bot_and_the_sender(
         )
         [done] = await bot.ask(ADMIN, "/subscribe @morningbrief 06:45 Europe/Berlin lighthouse")
         assert done["text"].startswith(
-            "Subscribed to Morning brief: a daily digest of news "
+            "Subscribed to Morning & brief: a daily digest of news "
             "about lighthouse at 06:45 Europe/Berlin"
         )
         [shown] = await bot.ask(ADMIN, f"/subscription {channel}")
-        assert shown["text"].startswith("Daily digest for Morning brief: 06:45 Europe/Berlin")
+        assert shown["text"].startswith("Daily digest for Morning & brief: 06:45 Europe/Berlin")
         await add_news(bot, *lighthouse("2024-06-02T15:00"))
         assert await deliver_at(bot, clock, "2024-06-03T04:45") == 1
         [digest] = bot.replies(channel)
@@ -333,9 +333,9 @@ async def test_channel_subscriptions_check_the_bot_and_the_sender(
         ]
         # stopped from a private chat: the channel's digest named, not "here"
         [stopped] = await bot.ask(ADMIN, "/unsubscribe @morningbrief")
-        assert stopped["text"].startswith("Stopped: no more daily digests in Morning brief.")
+        assert stopped["text"].startswith("Stopped: no more daily digests in Morning & brief.")
         [again] = await bot.ask(ADMIN, "/unsubscribe @morningbrief")
-        assert again["text"].startswith("There is no daily digest in Morning brief to stop.")
+        assert again["text"].startswith("There is no daily digest in Morning & brief to stop.")
 
 
 # ----- scheduling -------------------------------------------------------------------------

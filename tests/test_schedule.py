@@ -57,10 +57,12 @@ def test_zones_are_iana_names_in_any_letter_case() -> None:
     for bad in ("Europe/Atlantis", "CET+5", "../../etc/passwd", ""):
         with pytest.raises(ScheduleError, match="unknown time zone .* such as Europe/London"):
             parse_zone(bad)
-    assert looks_like_zone("Mars/Olympus") and looks_like_zone("utc")
+    assert looks_like_zone("Europe/Atlantis") and looks_like_zone("utc")  # told unknown
+    assert looks_like_zone("US/Eastern") and looks_like_zone("America/Argentina/Buenos_Aires")
     assert not looks_like_zone("Japan")  # a keyword, though tzdata knows it as a zone
     # a keyword with a slash that is no Area/City name ("unknown time zone '<b>oil</b>'")
-    assert not looks_like_zone("<b>oil</b>") and not looks_like_zone("https://x.org/a")
+    for keyword in ("<b>oil</b>", "https://x.org/a", "AI/ML", "Israel/Gaza", "US/China", "24/7"):
+        assert not looks_like_zone(keyword), keyword
 
 
 def test_london_morning_digest_follows_the_clocks_across_the_spring_change() -> None:

@@ -403,8 +403,13 @@ async def test_markup_in_a_question_is_not_searched_and_a_link_is_told(engine: E
     answer = await engine.ask("<b>Blair</b> election")
     assert answer.passages[0].article.title == "Blair sets election date"
     assert answer.question == "Blair election"
-    link = await engine.ask("https://www.bbc.co.uk/news/some-article")
-    assert link.passages == () and "That is a link" in str(link.message)
+    for only_links in ("https://www.bbc.co.uk/news/some-article", "what about <https://x.io/a>"):
+        link = await engine.ask(only_links)
+        assert link.passages == () and "That is a link" in str(link.message), only_links
+    linked = await engine.ask("Blair election https://www.bbc.co.uk/news/election-123")
+    assert linked.passages[0].article.title == "Blair sets election date"
+    for words in ("template<typename T> syntax", "Apple <AAPL> shares", "rate<inflation and >"):
+        assert (await engine.ask(words)).question == words  # no HTML tag: words
 
 
 async def test_a_question_of_one_endless_word_is_told_so(engine: Engine) -> None:
@@ -414,3 +419,7 @@ async def test_a_question_of_one_endless_word_is_told_so(engine: Engine) -> None
     assert "That question has no word of 40 letters or fewer." in str(answer.message)
     common = await engine.ask("what is the")
     assert "only very common words" in str(common.message)
+    chinese = await engine.ask(
+        "这是一个关于选举的很长的问题没有空格所以它看起来像一个非常长的单词吗" * 2
+    )
+    assert chinese.passages == () and "no word of 40" not in str(chinese.message)  # no spaces

@@ -67,16 +67,27 @@ def parse_zone(name: str) -> ZoneInfo:
         ) from None
 
 
-# An Area/City name, valid or not (Europe/Londn is told it is unknown): not any word with a
-# slash ("<b>oil</b>" was an unknown time zone).
-_ZONE_LIKE = re.compile(r"[A-Za-z][\w+-]*(?:/[\w+-]+)+")
+# An Area/City name of one of tzdata's areas, valid or not (Europe/Londn is told it is
+# unknown): not any word with a slash ("<b>oil</b>", "AI/ML" and "Israel/Gaza" were
+# unknown time zones, keywords lost).
+_ZONE_LIKE = re.compile(
+    r"(?:africa|america|antarctica|arctic|asia|atlantic|australia|europe|indian|pacific|etc)"
+    r"(?:/[\w+-]+)+",
+    re.IGNORECASE,
+)
 
 
 def looks_like_zone(text: str) -> bool:
-    """True for a word meant as a zone, valid or not: Area/City, or UTC. Legacy names without
-    a slash ("Japan", "Egypt") are read as keywords, which is what people mean by them."""
+    """True for a word meant as a zone, valid or not: Area/City, a zone tzdata knows by
+    another name with a slash (US/Eastern), or UTC. Legacy names without a slash ("Japan",
+    "Egypt") are read as keywords, which is what people mean by them."""
     text = text.strip()
-    return bool(_ZONE_LIKE.fullmatch(text)) or text.casefold() in ("utc", "gmt")
+    folded = text.casefold()
+    return (
+        bool(_ZONE_LIKE.fullmatch(text))
+        or ("/" in text and folded in _zone_names())
+        or folded in ("utc", "gmt")
+    )
 
 
 def run_at(day: date, at: DailyTime, zone: ZoneInfo) -> datetime:
