@@ -214,7 +214,7 @@ def test_bad_subscribe_words_are_explained_with_an_example(words: list[str], pro
 
 def test_what_was_typed_is_quoted_back_in_part() -> None:
     """An error repeated every typed character: 4,000 of them were over Telegram's limit."""
-    for words in (["the"] * 20, ["08:00", "Foo/" + "x" * 4000], ["9:" + "0" * 4000]):
+    for words in (["the"] * 20, ["08:00", "Europe/" + "x" * 4000], ["9:" + "0" * 4000]):
         with pytest.raises((ScheduleError, DigestError)) as refused:
             parse_subscribe(words, "UTC", allow_target=False)
         assert len(str(refused.value)) < 300, str(refused.value)

@@ -60,7 +60,7 @@ def parse_zone(name: str) -> ZoneInfo:
     canonical = _zone_names().get(name.strip().casefold(), name.strip())
     try:
         return ZoneInfo(canonical)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: too long a file name
         raise ScheduleError(
             f"unknown time zone {quoted(name)}: use an Area/City name such as Europe/London, "
             "America/New_York or Asia/Tokyo (or UTC)"
