@@ -89,10 +89,11 @@ def _refused(question: str) -> SearchResult:
             "That is a link: the stored articles' words are searched, not the web. Ask about "
             "the story in words (an admin can add its page to the corpus).",
         )
-    words = re.findall(r"\w+", question)
-    if not words:
+    if not _has_words(question):
         what = "no words"
-    elif all(word.isascii() and len(word) > MAX_TOKEN_LENGTH for word in words):
+    elif all(
+        word.isascii() and len(word) > MAX_TOKEN_LENGTH for word in re.findall(r"\w+", question)
+    ):
         what = f"no word of {MAX_TOKEN_LENGTH} letters or fewer"  # "aaaa..." is no word
     else:
         what = "only very common words"

@@ -75,8 +75,7 @@ def parse_as_of(value: str, zone: tzinfo = UTC) -> AsOf:
         raise ValueError(
             f"{value!r} is not a date or date-time newsbot can use: use e.g. {EXAMPLES}"
         ) from None
-    # "auto": to the microsecond when it has a fraction, so the moment shown is the one used
-    return AsOf(utc.isoformat(timespec="auto").replace("+00:00", "Z"), utc.timestamp(), value)
+    return AsOf(_utc_shown(utc), utc.timestamp(), value)
 
 
 def as_of_value(text: str) -> str:
@@ -299,8 +298,13 @@ def passage_json(passage: Passage) -> dict[str, Any]:
 
 
 def _moment_shown(moment: float) -> str:
-    """A Unix time in UTC, to the microsecond when it has a fraction."""
-    utc = datetime.fromtimestamp(moment, UTC)
+    """A Unix time in UTC, as `_utc_shown`."""
+    return _utc_shown(datetime.fromtimestamp(moment, UTC))
+
+
+def _utc_shown(utc: datetime) -> str:
+    """A UTC time as ISO 8601 with a Z, to the microsecond when it has a fraction ("auto"),
+    so that the moment shown is the one used."""
     return utc.isoformat(timespec="auto").replace("+00:00", "Z")
 
 
