@@ -226,6 +226,21 @@ def test_a_middle_initial_does_not_end_a_sentence() -> None:
     assert split_sentences(sentence) == [sentence]
 
 
+def test_a_run_of_initials_ends_a_sentence_only_before_a_sentence_start() -> None:
+    """Punkt breaks after any run of initials its tables lack, before a capital."""
+    assert split_sentences("Former President George H.W. Bush died on Friday. He was 94.") == [
+        "Former President George H.W. Bush died on Friday.",
+        "He was 94.",
+    ]
+    assert split_sentences("She studied at the Harvard T.H. Chan School of Public Health.") == [
+        "She studied at the Harvard T.H. Chan School of Public Health."
+    ]
+    assert split_sentences("He grew up in Newport, R.I. He left at 17.") == [
+        "He grew up in Newport, R.I.",
+        "He left at 17.",
+    ]
+
+
 def test_a_long_run_is_cut_at_its_last_clause_mark_in_the_second_half() -> None:
     """A comma near the start would make a piece of a few characters, then another run."""
     pieces = bound_sentence("alpha, " + "word " * 300)

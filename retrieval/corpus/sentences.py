@@ -19,6 +19,7 @@ shared corpora, and in tests), four to nine times faster.
 
 from __future__ import annotations
 
+import itertools
 import re
 import string
 from collections import defaultdict
@@ -96,6 +97,18 @@ _EXTRA_ABBREVIATIONS = {
     "e.g",
     "cf",
     "al",
+}
+
+
+# Punkt takes a run of initials for an abbreviation only when its tables list it, and breaks
+# after any other before a capital: "George H.W. | Bush", "Sen. J.D. | Vance", "Harvard
+# T.H. | Chan". News names people, places and firms by initials all the time, so every run
+# of two or three is listed; whether one ends a sentence is then decided as for "U.S.", by
+# the word after it ("in L.A. It was" still breaks, "in L.A. Coliseum" does not).
+_INITIAL_RUNS = {
+    ".".join(letters)
+    for count in (2, 3)
+    for letters in itertools.product(string.ascii_lowercase, repeat=count)
 }
 
 
@@ -288,7 +301,7 @@ class _FastPunkt(PunktSentenceTokenizer):  # type: ignore[misc]
 def _parameters() -> PunktParameters:
     found = _nltk_data_tokenizer()
     params: PunktParameters = found._params if found else _bundled_parameters()
-    params.abbrev_types.update(_EXTRA_ABBREVIATIONS)
+    params.abbrev_types.update(_EXTRA_ABBREVIATIONS, _INITIAL_RUNS)
     return params
 
 
