@@ -10,7 +10,7 @@ import pytest
 
 from retrieval.errors import BlockedURLError, FetchError
 from retrieval.feeds.charset import charset_of, declared_charset, decode_body
-from retrieval.feeds.fetch import Fetcher, FetchLimits, is_public_address
+from retrieval.feeds.fetch import Fetcher, FetchLimits, _Inflater, is_public_address
 from tests.conftest import TEST_LIMITS
 from tests.feed_server import FeedServer, Route
 
@@ -118,6 +118,27 @@ async def test_a_compressed_body_is_read_as_sent(
     )
     assert (await fetcher.get(feed_server.url("/z"))).content == body
     assert feed_server.hits("/z")[0].headers["accept-encoding"] == "gzip, deflate"
+
+
+@pytest.mark.parametrize("wbits", [15, -15])
+def test_deflate_is_told_zlib_or_raw_when_its_first_chunk_is_one_byte(wbits: int) -> None:
+    body = b"<rss>" + b"harbour news " * 200 + b"</rss>"
+    sent = deflated(body, wbits)
+    inflater = _Inflater("deflate", 1 << 20, "http://example.test/feed")
+    chunks = inflater.feed(sent[:1]) + inflater.feed(sent[1:2]) + inflater.feed(sent[2:])
+    assert b"".join(chunks) == body
+
+
+async def test_a_gzip_body_of_several_members_is_read_whole(
+    feed_server: FeedServer, fetcher: Fetcher
+) -> None:
+    """Concatenated gzip members are one body (RFC 1952); junk after the last is passed over."""
+    first, second = b"<rss>harbour news " * 300, b"and more news</rss>" * 300
+    feed_server.routes["/members"] = Route(
+        body=deflated(first, 31) + deflated(second, 31) + b"\0\0junk",
+        headers={"Content-Encoding": "gzip"},
+    )
+    assert (await fetcher.get(feed_server.url("/members"))).content == first + second
 
 
 @pytest.mark.parametrize("coding", ["UTF-8", "none", "binary", "identity", "GZIP, identity"])

@@ -86,34 +86,44 @@ class _Inflater:
             raise FetchError(f"{self.coding} compression, not asked for: refused", url)
         self.cap, self.url = cap, url
         self.size = 0
-        self._started = False  # deflate: zlib-wrapped, or raw as some servers send it
-        self._zlib = zlib.decompressobj(
-            zlib.MAX_WBITS | 16 if self.coding in ("gzip", "x-gzip") else zlib.MAX_WBITS
-        )
+        self._wbits = zlib.MAX_WBITS | 16 if self.coding in ("gzip", "x-gzip") else zlib.MAX_WBITS
+        self._zlib = zlib.decompressobj(self._wbits)
+        # deflate comes zlib-wrapped or raw, as some servers send it: its first two bytes say
+        # which, and a first chunk may be one byte, so they are held until both have come
+        self._head: bytes | None = b"" if self.coding == "deflate" else None
 
     def feed(self, raw: bytes) -> list[bytes]:
         """The body bytes `raw` brings; FetchError past the cap or on a broken stream."""
         if self.coding is None:
             return self._counted([raw])
         try:
-            if self.coding == "deflate" and not self._started and raw:
-                self._started = True
-                try:
-                    return self._inflate(raw)
-                except zlib.error:  # no zlib header: raw deflate
-                    self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
+            if self._head is not None:
+                raw, self._head = self._head + raw, None
+                if len(raw) < 2:
+                    self._head = raw
+                    return []
+                if not _zlib_header(raw):
+                    self._wbits = -zlib.MAX_WBITS
+                    self._zlib = zlib.decompressobj(self._wbits)
             return self._inflate(raw)
         except zlib.error as exc:
             raise FetchError(f"broken {self.coding} body: {exc}", self.url) from None
 
     def _inflate(self, data: bytes) -> list[bytes]:
         out = []
-        while data and not self._zlib.eof:
+        while data:
+            if self._zlib.eof:
+                # gzip may hold several members one after another (RFC 1952), which read
+                # as one body, as gzip.decompress reads them; anything else after the end
+                # of the stream is trailing junk, passed over
+                if self.coding == "deflate" or not _GZIP_MAGIC.startswith(data[:2]):
+                    break
+                self._zlib = zlib.decompressobj(self._wbits)
             out.append(self._zlib.decompress(data, self.cap - self.size + 1))
             self.size += len(out[-1])
             if self.size > self.cap:
                 raise FetchError(f"response is over the {self.cap}-byte cap", self.url)
-            data = self._zlib.unconsumed_tail
+            data = self._zlib.unconsumed_tail or self._zlib.unused_data
         return out
 
     def _counted(self, chunks: list[bytes]) -> list[bytes]:
@@ -121,6 +131,15 @@ class _Inflater:
         if self.size > self.cap:
             raise FetchError(f"response is over the {self.cap}-byte cap", self.url)
         return chunks
+
+
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+def _zlib_header(head: bytes) -> bool:
+    """Whether two bytes open a zlib stream (RFC 1950: deflate, a window of at most 32 KB,
+    a check that makes the pair a multiple of 31); raw deflate data rarely passes."""
+    return head[0] & 0x0F == 8 and head[0] >> 4 <= 7 and (head[0] << 8 | head[1]) % 31 == 0
 
 
 @dataclass(frozen=True, slots=True)
