@@ -241,6 +241,18 @@ def test_a_run_of_initials_ends_a_sentence_only_before_a_sentence_start() -> Non
     ]
 
 
+def test_the_word_no_ends_a_sentence_and_the_abbreviation_does_not() -> None:
+    assert split_sentences("Russia voted no. China abstained. It ranks No. 1 now.") == [
+        "Russia voted no.",
+        "China abstained.",
+        "It ranks No. 1 now.",
+    ]
+    assert split_sentences("The nurse said no, no, no. You need rest.") == [
+        "The nurse said no, no, no.",
+        "You need rest.",
+    ]
+
+
 def test_a_long_run_is_cut_at_its_last_clause_mark_in_the_second_half() -> None:
     """A comma near the start would make a piece of a few characters, then another run."""
     pieces = bound_sentence("alpha, " + "word " * 300)

@@ -388,15 +388,32 @@ def _ends_with_initial(text: str) -> bool:
     )
 
 
+# "No." is an abbreviation for "No. 10 Downing Street", so Punkt keeps "Russia voted no. China
+# abstained." whole; a lower-case "no." before a capital is the word, ending its sentence.
+_WORD_NO_BREAK = re.compile(r"(?<![\w.])no\.(?= +[A-Z])")
+
+
 def punkt_sentences(paragraph: str) -> list[str]:
-    """Punkt's sentences of one paragraph, lone initials joined to what follows; unbounded."""
+    """Punkt's sentences of one paragraph, lone initials joined to what follows, a sentence
+    ending in the word "no." parted from the next; unbounded."""
     merged: list[str] = []
     for piece in _tokenizer().tokenize(paragraph):
         if merged and _ends_with_initial(merged[-1]):
             merged[-1] = f"{merged[-1]} {piece}"
         else:
             merged.append(piece)
+    if any("no. " in sentence for sentence in merged):
+        return [part for sentence in merged for part in _parted_after_no(sentence)]
     return merged
+
+
+def _parted_after_no(sentence: str) -> list[str]:
+    parts, start = [], 0
+    for match in _WORD_NO_BREAK.finditer(sentence):
+        parts.append(sentence[start : match.end()])
+        start = match.end() + 1
+    parts.append(sentence[start:])
+    return [part.strip() for part in parts]
 
 
 def split_sentences(paragraph: str) -> list[str]:
