@@ -93,7 +93,7 @@ class Verdict:
 def sender_of(message: Message) -> int | None:
     """Whom a message counts against in the per-minute limit: the chat it was sent on behalf
     of, else its user. Every anonymous group admin, and every channel posting in a group,
-    arrives as one shared user: keyed by it, one group's anonymous questions used up
+    arrives as one shared user: keyed by it, one group's anonymous questions would use up
     another's."""
     if message.sender_chat is not None:
         return message.sender_chat.id

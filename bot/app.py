@@ -206,8 +206,8 @@ async def refresh_index(context: Context) -> None:
             await shared.engine.save_index()
             shared.index_dirty = False
         except IndexWriteError as exc:
-            # tried again after SAVE_SECONDS, not at every tick: a full disk made it a full
-            # save and a traceback every 5 seconds; answers are served from memory meanwhile
+            # tried again after SAVE_SECONDS, not at every tick: on a full disk, a full save
+            # and a traceback every 5 seconds would follow; answers come from memory meanwhile
             log.warning("%s", exc)
         finally:
             shared.index_saved = time.monotonic()
@@ -248,9 +248,9 @@ def run_bot(settings: Settings) -> int:
 
 
 async def _finish(app: App) -> None:
-    """What run_polling's own shutdown left undone, nothing if it finished: an error that
-    ended polling is raised again by its first step, stopping the updater, and the rest
-    (the post_shutdown that closes the database among it) never ran. The database's
+    """What run_polling's own shutdown leaves undone, nothing if it finished: an error that
+    ends polling is raised again by its first step, stopping the updater, and the rest
+    (the post_shutdown that closes the database among it) never runs. The database's
     threads would then keep the process alive after a SIGTERM."""
     if app.running:
         await app.stop()

@@ -18,7 +18,7 @@ NAME_CHARS = 80  # an outlet, a date given as odd text
 LISTED_NAME_CHARS = 40  # each name of a list: an article's authors, a story's outlets
 AUTHORS_SHOWN = 3
 OUTLETS_SHOWN = 10  # of a digest's story, then how many more carried it
-KEYWORDS_SHOWN = 20  # as many as a digest takes: a subscription stored before the cap
+KEYWORDS_SHOWN = 20  # a digest takes as many; subscriptions stored before the cap may have more
 
 
 def clip(text: str, chars: int) -> str:

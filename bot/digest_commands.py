@@ -47,7 +47,7 @@ _TIME_LIKE = re.compile(r"^\d{1,2}(?:[:.h]\d*)?(?:am|pm)?$", re.IGNORECASE)
 # there stays a keyword ("apollo 11").
 _CLOCK_TIME = re.compile(r"^\d{1,2}(?:[:.h]\d{2}(?:am|pm)?|am|pm)$", re.IGNORECASE)
 # A channel by its public name or its id (a 64-bit integer: 19 digits at most); what is
-# longer is no chat, and echoed in a reply it ran past a message's length.
+# longer is no chat, and echoed in a reply it would run past a message's length.
 _CHAT_REF = re.compile(r"^(@\w{4,32}|-\d{5,19})$")
 _ADMINS = (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
 
@@ -87,7 +87,7 @@ def parse_subscribe(
     keywords_and_quiet = []
     for word in words:
         if _CLOCK_TIME.match(word):
-            if at is not None:  # "07:30 08:30" was a digest about "08:30"
+            if at is not None:  # else "07:30 08:30" would be a digest about "08:30"
                 raise ScheduleError(
                     f"two times given, {at} and {quoted(word)}: a digest comes once a day"
                 )
@@ -291,7 +291,7 @@ async def unsubscribe(update: Update, context: Context) -> None:
     chat = await _chat_to_manage(update, context, message, _target(context, message))
     if chat is None:
         return
-    # a channel's, managed from a private chat, is named: "here" was the private chat
+    # a channel's, managed from a private chat, is named: "here" would be the private chat
     where = "here" if chat.id == message.chat.id else f"in {chat.title or chat.id}"
     if await context.bot_data.subscriptions.stop(chat.id, "unsubscribed"):
         log.info("chat %s unsubscribed", chat.id)

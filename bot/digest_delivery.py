@@ -193,8 +193,8 @@ async def _send(
             await store.move_chat(chat_id, new_chat_id)
             there = await store.get(new_chat_id)
             if there is None or there.id != subscription_id:
-                # the supergroup's own digest won (`move_chat`): this one went on, and the
-                # chat had two that day, the second with the old group's keywords
+                # the supergroup's own digest wins (`move_chat`): were this one to go on, the
+                # chat would get two that day, the second with the old group's keywords
                 raise _Stopped(
                     f"migrated to {new_chat_id}, which has a digest of its own"
                 ) from None

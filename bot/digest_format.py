@@ -76,8 +76,8 @@ def subscription_text(
         else (f" for {escape(subscription.chat_title or str(subscription.chat_id))}")
     )
     if not subscription.active:
-        # Telegram's words ("Telegram refused: ..."), redacted when stored; an earlier
-        # release stored them as they came
+        # Telegram's words ("Telegram refused: ..."), redacted when stored, and again here:
+        # a row stored by a release before redaction holds them as they came
         stopped = subscription.stopped_reason
         reason = f" ({escape(redact(stopped))})" if stopped else ""
         return (

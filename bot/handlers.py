@@ -58,8 +58,8 @@ COMMANDS = (
 )
 
 
-# A message that only acknowledges ("thanks!", "ok 👍"): under an answer it was taken for a
-# follow-up, and a whole new answer posted in the group.
+# A message that only acknowledges ("thanks!", "ok 👍"): under an answer it would otherwise
+# be taken for a follow-up, and a whole new answer posted in the group.
 _THANKS = re.compile(
     r"[^\w?]*(?:(?:thanks?|thank you|thx|ty|cheers|ok(?:ay)?|great|cool|nice|perfect|got it"
     r"|awesome|brilliant|understood)\b(?: (?:a lot|so much|very much|again))?[^\w?]*)*",
@@ -267,8 +267,8 @@ async def ask(update: Update, context: Context) -> None:
 def _with_earlier(question: str, earlier: str) -> str:
     """A follow-up and the question it follows, as one search, both within the length a
     question is read to: the follow-up in what the earlier question leaves (a quarter at
-    least), the earlier one in the rest. Joined whole, a long follow-up pushed the earlier
-    question past the cut."""
+    least), the earlier one in the rest. Joined whole, a long follow-up would push the
+    earlier question past the cut."""
     room = max(MAX_QUESTION_CHARS - len(earlier) - 1, MAX_QUESTION_CHARS // 4)
     new = question[:room]
     return f"{new} {earlier[: MAX_QUESTION_CHARS - len(new) - 1]}"

@@ -17,8 +17,8 @@ from urllib.parse import quote
 
 REDACTED = "<TELEGRAM_BOT_TOKEN>"
 URL_LOGGERS = ("httpx", "httpcore")
-# numba logs every compiler pass at DEBUG: at NEWSBOT_LOG_LEVEL=DEBUG the first query spent
-# 35 s writing them, with the GIL held and the bot frozen. The job queue's scheduler logs
+# numba logs every compiler pass at DEBUG: at NEWSBOT_LOG_LEVEL=DEBUG the first query spends
+# some 35 s writing them, with the GIL held and the bot frozen. The job queue's scheduler logs
 # every run of every job at INFO: two lines for each 5-second index refresh, some 35,000 a
 # day burying the warnings that matter.
 # aiosqlite logs every statement with its parameters at DEBUG: whole articles, and a feed's

@@ -132,7 +132,7 @@ def _not_json(constant: str) -> Any:
 
 def _finite(text: str) -> float:
     """A JSON number as a float, which one past a float's range (1e400) is not: read as
-    infinity, it was echoed as Infinity, which no strict JSON reader takes."""
+    infinity, it would be echoed as Infinity, which no strict JSON reader takes."""
     value = float(text)
     if not math.isfinite(value):
         raise NotJson(f"{quoted(text)} is past the largest number")
@@ -339,7 +339,7 @@ def render_text(result: SearchResult, color: bool, zone: tzinfo) -> str:
 
 def _date_shown(published: str | None, zone: tzinfo) -> str:
     """A published date as given (2024-11-25), a date and time in `zone` (2024-11-25 17:30
-    JST): stored in UTC, it was printed as 2024-11-25T08:30:00+00:00 whatever the zone."""
+    JST): stored in UTC, it would print as 2024-11-25T08:30:00+00:00 whatever the zone."""
     if not published or len(published) == 10:
         return published or ""
     try:

@@ -258,7 +258,7 @@ def iso_value(text: str) -> str:
     return text
 
 
-LONGEST_SINCE = timedelta(days=100 * 365)  # "since 1000000d" ran past year 1 and crashed
+LONGEST_SINCE = timedelta(days=100 * 365)  # "since 1000000d" would run past year 1: OverflowError
 
 
 def since_value(text: str) -> timedelta | str:
