@@ -117,9 +117,10 @@ codecs.register_error("newsbot-windows-1252", _as_windows_1252)
 
 def _mixed(content: bytes) -> str:
     """UTF-8 where the bytes are UTF-8, windows-1252 where they are not. A UTF-8 page with a
-    broken byte keeps its words (one bad byte made the whole of one windows-1252: "MÃ¼ller");
-    a windows-1252 page with a UTF-8 footer, or UTF-8 leftovers, keeps its letters; and
-    windows-1252 text alone reads as windows-1252, its bytes practically never UTF-8."""
+    broken byte keeps its words (one bad byte would otherwise make all of it windows-1252:
+    "MÃ¼ller"); a windows-1252 page with a UTF-8 footer, or UTF-8 leftovers, keeps its
+    letters; and windows-1252 text alone reads as windows-1252, its bytes practically never
+    UTF-8."""
     return content.decode("utf-8", errors="newsbot-windows-1252")
 
 
@@ -150,7 +151,7 @@ def decode_body(content: bytes, content_type: str | None = None) -> str:
         if declared.startswith(("utf-16", "utf-32")) and b"\x00" not in content:
             # Markup in UTF-16 holds a NUL in every other byte; bytes without any under a
             # UTF-16 label are UTF-8 (.NET's default declaration): read as UTF-16, an
-            # even-length body gave CJK nonsense, an odd one a failure.
+            # even-length body would give CJK nonsense, an odd one a failure.
             continue
         if utf8 is not None and _single_byte(declared):
             return utf8  # UTF-8 labelled with a legacy charset: the common mislabel

@@ -57,7 +57,7 @@ _XML_DECLARED_ENCODING = re.compile(r"""^(\s*<\?xml[^>]*?\bencoding\s*=\s*["'])[
 # Problems feedparser flags that do not make a feed unreadable.
 _HARMLESS = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
 # A feed's own title at most, as a name given it (`registry.MAX_NAME`): it heads every line
-# logged of the feed, and a title of 2 MB made each poll log 400 MB.
+# logged of the feed, and a title of 2 MB would make each poll log 400 MB.
 MAX_TITLE = 200
 
 
@@ -194,8 +194,8 @@ def _distinct_keys(entries: list[Entry]) -> list[Entry]:
     """`entries`, those that share an id with a different entry keyed by id and identity.
 
     Some feeds give every item one guid (the site's address, a CMS's placeholder): keyed by
-    it, the first was stored and every other taken for it, seen, and lost in silence, in
-    that poll and every one after. The same entry listed twice keeps one key."""
+    it, the first would be stored and every other taken for it, seen, and lost in silence,
+    in that poll and every one after. The same entry listed twice keeps one key."""
     identities: dict[str, set[str]] = {}
     for entry in entries:
         identities.setdefault(entry.key, set()).add(_identity(entry))
@@ -213,7 +213,7 @@ def parse_feed(content: bytes, url: str, content_type: str | None = None) -> Par
     `content_type` (the HTTP header) carries the charset when the document does not declare
     one; `url` resolves relative links. The bytes are decoded here (`decode_body`, which sees
     through a wrong charset label) and handed to feedparser as UTF-8 saying so: feedparser
-    trusts the label, and UTF-8 labelled ISO-8859-1 came out as "CafÃ©". Given a stream,
+    trusts the label, and UTF-8 labelled ISO-8859-1 would come out as "CafÃ©". Given a stream,
     feedparser never opens a URL or a file of its own.
     """
     text = decode_body(content, content_type)
@@ -233,8 +233,8 @@ def parse_feed(content: bytes, url: str, content_type: str | None = None) -> Par
     entries: dict[str, Entry] = {}
     for entry in _distinct_keys([_entry(item, url) for item in parsed.entries]):
         entries.setdefault(entry.key, entry)  # a feed listing an entry twice gives it once
-    # the channel's title is a text construct as an entry's is: "News &amp; Views" was
-    # the outlet's name, escapes and all, in answers, /sources and digests
+    # the channel's title is a text construct as an entry's is: "News &amp; Views" would
+    # otherwise be the outlet's name, escapes and all, in answers, /sources and digests
     channel = _plain(parsed.feed.get("title_detail"), parsed.feed.get("title") or "")
     title = clean_line(channel)[:MAX_TITLE] or None
     return ParsedFeed(

@@ -9,7 +9,7 @@ What it guarantees, because a feed URL is input from a chat:
 - a timeout per network operation and a deadline for the whole fetch, redirects included;
 - a cap on the (decompressed) body, enforced while reading, so a huge or endless response
   costs at most the cap: bodies are decompressed here, a chunk at a time to at most the cap
-  (httpx inflates each chunk whole, and a 7 KB gzip of a gzip took 8 GB), and only gzip or
+  (httpx inflates each chunk whole: a 7 KB gzip of a gzip would take 8 GB), and only gzip or
   deflate, once;
 - conditional GET: an ETag and Last-Modified given back become If-None-Match and
   If-Modified-Since, and a 304 answer is reported as not modified.
@@ -404,7 +404,7 @@ class Fetcher:
 
 def _sendable(validator: str | None) -> str | None:
     """An ETag or Last-Modified that can be sent back as a header: printable ASCII. Another
-    (a server's "\xff\xfe") was stored, then failed every poll of its feed before sending."""
+    (a server's "\xff\xfe"), once stored, would fail every poll of its feed before sending."""
     if validator and validator.isascii() and validator.isprintable():
         return validator
     return None

@@ -71,12 +71,12 @@ SITE_CONCURRENCY = 4
 # time while the feed still lists it. 100 pages at PAGE_CONCURRENCY take a minute or two.
 MAX_ENTRIES_PER_POLL = 100
 # How long one poll of one feed may spend on its entries' pages. A site sending its pages
-# slowly (each within the fetcher's own deadline) held up the feeds behind it: 100 pages, 4
-# at a time, at 30 s each, 12.5 minutes. Entries whose pages are not read by then stay
+# slowly (each within the fetcher's own deadline) would hold up the feeds behind it: 100
+# pages, 4 at a time, at 30 s each, 12.5 minutes. Entries whose pages are not read by then stay
 # unseen, and the next poll takes them.
 PAGES_DEADLINE = 90.0
 # Tags a linked page may hold to be read for its article. Reading is trafilatura's lxml tree,
-# in a thread no deadline can stop: 600,000 paragraphs (4.8 MB, under the fetch cap) took 40
+# in a thread no deadline can stop: 600,000 paragraphs (4.8 MB, under the fetch cap) take 40
 # s and 1.1 GB a page. News pages hold a few thousand (3,229 at most in the 181 of
 # html-articles); past this a page falls back to the feed's summary.
 MAX_PAGE_TAGS = 50_000

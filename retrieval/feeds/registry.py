@@ -34,7 +34,7 @@ RETRIES_KEPT = 7 * ENTRY_PATIENCE  # the tries of an entry gone from its feed ar
 BACKLOG_SECONDS = MIN_INTERVAL  # a feed with entries left over is polled again this soon
 # A feed due this soon is polled now. Feeds are looked at once a minute (the bot; cron
 # likewise), and a poll times the next from when it ended: due a moment after a look, a feed
-# waited for the next one, and "every 1m" polled every two minutes, "every 15m" every 16.
+# would wait for the next look: "every 1m" would poll every two minutes, "every 15m" every 16.
 EARLY = MIN_INTERVAL / 2
 MAX_NAME = 200
 MAX_URL = 2000  # as browsers and servers bound an address
@@ -418,8 +418,8 @@ class FeedRegistry:
     ) -> list[SeenEntry]:
         """Mark entries seen and the poll done; one transaction. Returns the entries of
         `no_text` given up. The next poll is timed from when this one `started`: timed from
-        its end, a poll of 40 s came due just after the look it was due at, and waited for
-        the next (every 16 minutes for a feed of 15).
+        its end, a poll of 40 s would come due just after the look it was due at, and wait
+        for the next (every 16 minutes for a feed of 15).
 
         Called only after the entries' articles are stored, so a crash in between refetches
         them next time (and the store's dedupe finds them) rather than losing them. A 304
