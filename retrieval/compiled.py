@@ -18,8 +18,8 @@ def numba_cache_dir(package: Path = Path(__file__).parent) -> Path | None:
 
     Numba caches beside the source, else in the user's cache folder. Installed where the
     service's user may not write (a root-owned venv) and run by a user with no home (a system
-    user, HOME=/nonexistent), it found neither, and the first import of a kernel raised
-    "cannot cache function ...: no locator available": no command, the bot included, ran.
+    user, HOME=/nonexistent), it finds neither, and the first import of a kernel raises
+    "cannot cache function ...: no locator available": no command, the bot included, runs.
     """
     if os.environ.get("NUMBA_CACHE_DIR") or os.access(package, os.W_OK):
         return None

@@ -63,7 +63,7 @@ DIGEST_BUILDS = 2
 
 async def corpus_stats(db_path: str | os.PathLike[str]) -> CorpusStats:
     """`Engine.stats` without opening the indexes, which it does not need: loading them (and
-    checking every array) took seconds of a 7-million-sentence corpus, for one SQL read."""
+    checking every array) takes seconds of a 7-million-sentence corpus, for one SQL read."""
     conn = await connect(db_path, reads_only=True)
     try:
         return await CorpusStore(conn).stats()
@@ -102,7 +102,7 @@ async def feed_registry(
     db_path: str | os.PathLike[str], reads_only: bool = False
 ) -> AsyncIterator[FeedRegistry]:
     """The database's feeds (`feeds add`, `list`, `remove`) without opening the indexes,
-    which they do not need: a stale index was rebuilt, and saved, to list the feeds."""
+    which they do not need: a stale index would be rebuilt, and saved, to list the feeds."""
     conn = await connect(db_path, reads_only=reads_only)
     try:
         yield FeedRegistry(conn)

@@ -198,7 +198,7 @@ async def catch_up_both(
     Tokenizing takes about a second per 50,000 sentences, so it runs in a thread: a bot
     catching up with a large ingest keeps answering meanwhile. What is read goes into one
     segment an index, searchable once the catch-up ends (or every `SEGMENT_LIMIT` docs): a
-    segment per batch read left fifty to merge after a million-sentence ingest. Callers
+    segment per batch read would leave fifty to merge after a million-sentence ingest. Callers
     must not run two catch-ups of one index at once (`Engine.refresh` serializes them).
     """
     vocab: dict[str, int] = {}  # shared: a sentence's token ids are its article's too

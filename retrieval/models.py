@@ -10,9 +10,9 @@ from typing import Any
 # and terminals cut it short: dropped (UTF-16 read as bytes puts one in every other place).
 # A feed or a file may carry ESC and BEL, which a terminal obeys (clear the screen, retitle
 # the window, print lines that look like newsbot's own) when `ask`, `digest` or `feeds list`
-# prints them: each a space, as it parted words before. The separators of lines, pages and
-# records (VT, FF, FS to US, NEL, U+2028, U+2029) are line breaks, as the sentence splitter
-# read them. Either way a text keeps its words, and so its fingerprint.
+# prints them: each a space, so the words it parts stay apart. The separators of lines, pages
+# and records (VT, FF, FS to US, NEL, U+2028, U+2029) are line breaks, as the sentence
+# splitter reads them. Either way a text keeps its words, and so its fingerprint.
 _NUL = "\x00"
 _SEPARATORS = re.compile(r"[\x0b\x0c\x1c-\x1f\x85\u2028\u2029]")
 _CONTROL = re.compile(r"[\x01-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
@@ -27,8 +27,8 @@ _BREAKS = re.compile(r"\s+")
 _ONE_LINE_FIX = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 
 
-# A title or an outlet at most: a feed's entry title of 4 million characters was stored
-# whole, and `ask --json` printed it. Real ones are a line (the bot shows 200 characters).
+# A title or an outlet at most: a feed's entry title of 4 million characters would be stored
+# whole, and `ask --json` would print it. Real ones are a line (the bot shows 200 characters).
 LINE_CHARS = 1000
 # " | The Week UK" after a title: the outlet's name and a capitalized word or two more ("UK",
 # "Politics"), after a bar or a dash between spaces
@@ -100,7 +100,7 @@ class Attribution:
     def headline(self) -> str:
         """The title as shown beside its outlet: without the outlet's name that a page's
         title ends with ("Does the plan go far enough? | The Week UK" from The Week), which
-        was shown twice ("... | The Week UK · The Week")."""
+        would otherwise show twice ("... | The Week UK · The Week")."""
         separators = list(_OUTLET_SEPARATOR.finditer(self.title))
         if not separators or not self.source:
             return self.title

@@ -63,16 +63,16 @@ class SearchResult:
         return f"Nothing published by {stamp(local)} {local:%Z} matches that; later articles do."
 
 
-# The tags of text pasted from a page or a CMS ("<b>Blair</b> election"): searched, "b" was
-# the rarest word of the question, and R&B and Bradford & Bingley came first. HTML's text
-# tags only: "template<typename T>", "Apple <AAPL>" and "rate<inflation" are words.
+# The tags of text pasted from a page or a CMS ("<b>Blair</b> election"): searched, "b" would
+# be the rarest word of the question, and R&B and Bradford & Bingley would come first. HTML's
+# text tags only: "template<typename T>", "Apple <AAPL>" and "rate<inflation" are words.
 _MARKUP = re.compile(
     r"</?(?:a|abbr|b|big|blockquote|br|cite|code|del|div|em|font|h[1-6]|hr|i|img|ins|li|mark"
     r"|ol|p|pre|q|s|small|span|strike|strong|sub|sup|table|tbody|td|th|thead|tr|tt|u|ul)"
     r"(?:\s[^<>]*)?/?>",
     re.IGNORECASE,
 )
-# An address: not looked up, and its parts ("https", "www", "news") found chance passages.
+# An address: not looked up, as its parts ("https", "www", "news") would find chance passages.
 _LINK = re.compile(r"<?(?:https?://|www\.)[^\s>]+>?", re.IGNORECASE)
 
 

@@ -41,5 +41,5 @@ QUOTED_CHARS = 60
 
 def quoted(text: str, chars: int = QUOTED_CHARS) -> str:
     """`text` quoted back in an error (Python's repr), its first `chars` characters and "…"
-    when longer: a reply that repeated 4,000 typed characters was over Telegram's limit."""
+    when longer: a reply repeating 4,000 typed characters would be over Telegram's limit."""
     return repr(text if len(text) <= chars else text[: chars - 1] + "…")

@@ -109,10 +109,10 @@ def spelled_date(text: str) -> str | None:
 
 # When in its day a bare date ("2024-11-25") counts from: 10:00 UTC is that same calendar day
 # in every zone from UTC-10 (Hawaii) to UTC+13:59 (New Zealand's summer, Tonga, Samoa); only
-# UTC-11 and UTC+14, a few islands, see the day before or after. Midnight UTC was the day
-# before west of UTC, so in New York an article dated the 25th was "published" by the 24th:
-# quoted as of the 24th, in the 24th's digest, and the last day of `stats`; noon UTC was the
-# day after in New Zealand.
+# UTC-11 and UTC+14, a few islands, see the day before or after. Midnight UTC is the day
+# before west of UTC, so in New York an article dated the 25th would be "published" by the
+# 24th: quoted as of the 24th, in the 24th's digest, and the last day of `stats`; noon UTC is
+# the day after in New Zealand.
 BARE_DATE_HOUR = 10
 
 

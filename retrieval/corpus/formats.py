@@ -96,7 +96,7 @@ class _Capped(io.RawIOBase):
         self._why = why
         self._total = 0
         # the cap to suggest: 4 times this one, and no less than the default's ratio (a cap
-        # given far under it was suggested a few times over, and each of those failed again)
+        # given far under it would be suggested a few times over, each failing again)
         self._raise_to = max(4 * cap, EXPANSION_RATIO * compressed_size)
 
     def readable(self) -> bool:
@@ -373,7 +373,7 @@ def _lines(stream: _LineReader) -> Iterator[tuple[int, bytes | None]]:
 
 class _Utf8Lines:
     """The lines of a UTF-16 stream, as UTF-8 bytes: `_lines` splits bytes at b"\n", which
-    cuts UTF-16 ("\n\x00") out of step, so its first record and every other were lost."""
+    cuts UTF-16 ("\n\x00") out of step, so its first record and every other would be lost."""
 
     def __init__(self, stream: IO[bytes]) -> None:
         self._text = io.TextIOWrapper(stream, encoding="utf-16", errors="replace")

@@ -81,7 +81,7 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path | Failure]:
     Inside folders, hidden files, files of unsupported formats and newsbot's own indexes
     are passed over silently, but a folder with no file to read is a failure (a folder of
     .csv or .md files, a path mistyped to an empty folder: "added 0 articles" with success
-    said nothing of why); so are a named file of an unsupported format and a missing path,
+    would say nothing of why); so are a named file of an unsupported format and a missing path,
     and inside a folder a folder that cannot be read and a link to nothing (`_walk`).
     """
     for path in paths:
@@ -111,8 +111,8 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path | Failure]:
 def _walk(folder: Path) -> tuple[list[Path], list[Failure]]:
     """The files under `folder` in name order, not hidden, following links to folders (an
     archive on a share is often linked in; each folder once, so a loop ends), with a failure
-    for each folder that cannot be read and each link to nothing. Path.rglob passed both over
-    in silence, and an ingest that left out whole years said it had succeeded."""
+    for each folder that cannot be read and each link to nothing. Path.rglob passes both over
+    in silence, and an ingest that left out whole years would say it had succeeded."""
     files: list[Path] = []
     failures: list[Failure] = []
     seen: set[tuple[int, int]] = set()
@@ -149,7 +149,8 @@ def _walk(folder: Path) -> tuple[list[Path], list[Failure]]:
 
 def _an_index(folder: Path) -> bool:
     """Whether `folder` is one of newsbot's own indexes, saved beside a database: an ingest
-    of the folder that holds the database read their manifests and failed them as articles.
+    of the folder that holds the database would read their manifests and fail them as
+    articles.
     Its lock file is made first: a first save killed before its manifest leaves that."""
     return folder.name.endswith(".index") and any(
         (folder / name).is_file() for name in ("manifest.json", "lock")

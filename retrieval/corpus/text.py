@@ -57,8 +57,8 @@ def _looks_hard_wrapped(lines: list[str]) -> bool:
         return False
     # Not counted: a line the next one's indent shows to end a paragraph, as short as it
     # happens to be. Counted, a short wire of three paragraphs ("Program II.", "offering,
-    # it said.") was taken for one paragraph a line, its sentences cut at every line end.
-    # Text without indents is judged by all its lines, as before.
+    # it said.") would be taken for one paragraph a line, its sentences cut at every line
+    # end. Text without indents is judged by all its lines.
     ends = {n for n, (_, after) in enumerate(pairwise(content)) if after[0].isspace()}
     wrapped = [line for n, line in enumerate(content) if n not in ends]
     mid_length = sum(1 for line in wrapped if 35 <= len(line.strip()) <= 100)
@@ -99,8 +99,9 @@ def paragraphs(text: str) -> list[str]:
 
 def decode_entities(text: str) -> str:
     """HTML character references (&#233;, &eacute;, &amp;) as the characters they name: JSON
-    exports of scraped pages keep some ("a G7 communiqu&#233;" was quoted so). Only whole
-    ones, with their semicolon: "AT&T" and "R&D" stay as they are."""
+    exports of scraped pages keep some, which a quote would show as they are ("a G7
+    communiqu&#233;"). Only whole ones, with their semicolon: "AT&T" and "R&D" stay as they
+    are."""
     if "&" not in text:
         return text
     return _ENTITY.sub(_character, text)

@@ -68,7 +68,7 @@ def parse_zone(name: str) -> ZoneInfo:
 
 
 # An Area/City name of one of tzdata's areas, valid or not (Europe/Londn is told it is
-# unknown): not any word with a slash ("<b>oil</b>", "AI/ML" and "Israel/Gaza" were
+# unknown): not any word with a slash ("<b>oil</b>", "AI/ML" and "Israel/Gaza" would be
 # unknown time zones, keywords lost).
 _ZONE_LIKE = re.compile(
     r"(?:africa|america|antarctica|arctic|asia|atlantic|australia|europe|indian|pacific|etc)"

@@ -240,7 +240,7 @@ def _pair_similarities(vectors: Sequence[Vector], df: Mapping[str, int]) -> Pair
     common = {t: k for k, t in enumerate(t for t, n in df.items() if n > STORY_TERM_DF)}
     if common:
         # Each article's common terms as a sparse row (term numbers ascending). Dense rows of
-        # every pair took pairs x common terms floats: 1.2 GB for ten years of 9,500
+        # every pair take pairs x common terms floats: 1.2 GB for ten years of 9,500
         # articles, and more the more articles a period holds.
         starts = np.zeros(count + 1, dtype=np.int64)
         numbers: list[int] = []

@@ -63,7 +63,7 @@ def unit_weights(k1: float, b: float, avgdl: float, longest: int) -> Floats:
 
 
 # The loops below index with unsigned integers: numba then has no negative index to wrap
-# around, which took a third of the instructions of a posting. Each is a function of its
+# around, which takes a third of the instructions of a posting. Each is a function of its
 # own, so that its few variables live in registers; the few lines they share are written
 # out in each (a helper inlined by numba counts references on every call: 1.8x the
 # instructions of a query).

@@ -90,8 +90,8 @@ def _choose_sources(candidates: Candidates, scores: Floats, count: int) -> list[
     article_rank = candidates.features[by_score, COLUMN["article_rank"]]
     by_article = by_score[np.argsort(article_rank, kind="stable")]  # best window first
     # A story filed again, or run by another outlet, under its title is one source: its
-    # copies were listed one after the other, each with a passage of its own. They come
-    # after the other articles, where the page still has room.
+    # copies would otherwise be listed one after the other, each with a passage of its own.
+    # They come after the other articles, where the page still has room.
     titles: set[str] = set()
     for w in by_article.tolist():
         if len(page.chosen) >= count:
