@@ -84,7 +84,7 @@ class BotData:
     """
 
     engine = _OpenedAtStartUp[Engine]()
-    subscriptions = _OpenedAtStartUp[Subscriptions]()  # digest subscriptions
+    subscriptions = _OpenedAtStartUp[Subscriptions]()
     settings: Settings
     access: Access
     limiter: QuestionLimiter  # questions and "More"

@@ -295,7 +295,7 @@ class FeedPoller:
             if await self.registry.get(feed.id) is None:
                 # removed during its poll (`feeds remove`, /removefeed): its entries would
                 # be the removed feed's, and their rows, which name it, a foreign key error
-                # that stopped every other feed's poll
+                # that would stop every other feed's poll
                 return FeedOutcome(feed, status=PollStatus.REMOVED)
             kept, prepared, gone, copies = await self._without_removed(kept, prepared, links)
             results = await self.store.add_articles(prepared)
