@@ -255,11 +255,11 @@ def test_batch_lines_are_questions_or_json_requests_and_bad_lines_do_not_stop_it
         json.dumps({"question": QUESTION, "asof": "2022-06-09"}),
         json.dumps({"question": QUESTION, "limit": 0}),
         json.dumps(["a", "list"]),  # not an object: a question like any other line
-        '{"question": "cocoa \\ud800"}',  # half a UTF-16 pair: printed, it was a traceback
-        # NaN is no JSON: echoed, the output line was no JSON either
+        '{"question": "cocoa \\ud800"}',  # half a UTF-16 pair: printed, it would be a traceback
+        # NaN is no JSON: echoed, the output line would be no JSON either
         '{"question": "cocoa", "as_of": NaN}',
-        '{"question": "cocoa", "limit": ' + "9" * 5000 + "}",  # a traceback, the rest lost
-        '{"question": "cocoa", "as_of": 1e400}',  # read as infinity, echoed as Infinity
+        '{"question": "cocoa", "limit": ' + "9" * 5000 + "}",  # no traceback losing the rest
+        '{"question": "cocoa", "as_of": 1e400}',  # never echoed as Infinity
         json.dumps({"question": QUESTION, "as_of": "2022-06-11"}),
     ]
     monkeypatch.setattr(sys, "stdin", stdin("\n".join(lines) + "\n"))
@@ -312,7 +312,7 @@ def test_a_date_means_through_its_end_in_utc() -> None:
     end = parse_as_of("2022-06-10")
     through = datetime.fromtimestamp(end.moment, UTC)
     assert through.isoformat() == "2022-06-10T23:59:59.999999+00:00"
-    assert parse_as_of("20220610") == end  # the basic form meant its start before
+    assert parse_as_of("20220610") == end  # the basic form too, not the day's start
     assert parse_as_of("2022-06-10T18:30").text == "2022-06-10T18:30:00Z"
 
 

@@ -743,8 +743,8 @@ async def test_a_full_article_comes_only_for_an_article_its_answer_quoted(bot: H
     [other] = await bot.ask(USER, "lighthouse keeper")
     theirs = next(data for text, data in buttons(other).items() if text.startswith("📄"))
     answered = len(bot.fake.calls("answerCallbackQuery"))
-    # with no data at all, or empty, a press passed every pattern: "More" took it, to a
-    # "Sorry" and an IndexError (empty), or no answer and a spinning client (none)
+    # with no data at all, or empty, a press passes every pattern: "More" would take it, to
+    # a "Sorry" and an IndexError (empty), or no answer and a spinning client (none)
     forged = (theirs, "full:99999999999999999999999", "more:abc", "vote:1:2", "x", "", None)
     for data in forged:
         bot.fake.callback_query(USER, answer["message_id"], data, forged=True)

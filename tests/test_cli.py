@@ -71,9 +71,9 @@ def test_ask_reads_questions_from_stdin_one_json_per_line(
 
 
 def test_ask_reads_stdin_lines_that_are_not_utf8(tmp_path: Path) -> None:
-    """One byte of Windows-1252 on stdin was a UnicodeDecodeError traceback that lost every
-    line of the batch, those before it too; under C.UTF-8 it passed into the JSON, which
-    was then not UTF-8 either."""
+    """One byte of Windows-1252 on stdin must not be a UnicodeDecodeError traceback that
+    loses every line of the batch, those before it too, nor, under C.UTF-8, pass into the
+    JSON, which would then not be UTF-8 either."""
     asked = subprocess.run(
         [sys.executable, "-m", "bot.cli", "ask", "--json", "--db", str(tmp_path / "news.db")],
         cwd=tmp_path,
@@ -586,7 +586,7 @@ def _ask_into_a_closed_pipe(db: Path, stderr: int | None) -> subprocess.Complete
             stdout=write,
             stderr=write if stderr is None else stderr,
             text=True,
-            timeout=90,  # it used to wait forever for the database's thread
+            timeout=90,  # `ask` must not wait forever on the database's thread
         )
     finally:
         os.close(write)
@@ -594,7 +594,7 @@ def _ask_into_a_closed_pipe(db: Path, stderr: int | None) -> subprocess.Complete
 
 def test_a_reader_that_goes_away_ends_ask_quietly(tmp_path: Path) -> None:
     """While seeding an empty database, with both its outputs gone, `newsbot ask` stops
-    (it used to hang, its database connection left open); with a database, it stops with
+    rather than hang with its database connection open; with a database, it stops with
     SIGPIPE's status and no traceback."""
     db = tmp_path / "newsbot.db"
     assert _ask_into_a_closed_pipe(db, None).returncode == EXIT_BROKEN_PIPE

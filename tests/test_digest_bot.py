@@ -289,7 +289,7 @@ async def test_channel_subscriptions_check_the_bot_and_the_sender(
     async with start_bot(admins=frozenset({ADMIN})) as bot:
         [refused] = await bot.ask(555, "/subscribe @morningbrief 08:00")
         assert refused["text"].startswith("Only the bot's admins can manage a channel's digest")
-        for command in ("/subscribe", "/unsubscribe"):  # no chat id: its echo ran past 4,096
+        for command in ("/subscribe", "/unsubscribe"):  # no chat id: its echo would pass 4,096
             [too_long] = await bot.ask(ADMIN, f"{command} -100{'9' * 4000} 08:00")
             assert "wrong" not in too_long["text"] and len(too_long["text"]) < 1000, too_long
         [unknown] = await bot.ask(ADMIN, "/subscribe @morningbrief 08:00")
@@ -479,7 +479,7 @@ async def test_a_digest_subscribed_in_a_forum_topic_goes_to_that_topic(
     confirmed, digest = bot.replies(GROUP)
     assert digest["text"].startswith("News digest: 1 story since Sun 2 Jun 08:00 (UTC)")
     assert confirmed.get("message_thread_id") == digest.get("message_thread_id") == 12
-    # the topic deleted: that digest, and the next, go to General (it failed daily)
+    # the topic deleted: that digest, and the next, go to General, not fail daily
     bot.fake.fail_next("sendMessage", 400, "Bad Request: message thread not found")
     assert await deliver_at(bot, clock, "2024-06-04T08:00") == 1
     tuesday = bot.replies(GROUP)[-1]

@@ -115,7 +115,7 @@ async def test_one_feed_is_one_row_and_a_removed_feeds_id_is_never_given_again(
         again, created = await feeds.add("HTTPS://NEWS.Test:443/World.rss", name="World")
         assert (again.id, created, again.url) == (first.id, False, "https://news.test/World.rss")
         assert (await feeds.add("https://news.test/world.rss"))[1]  # the path's case counts
-        # a fragment is never sent: it was a second feed fetching the same document
+        # a fragment is never sent: it would be a second feed fetching the same document
         assert (await feeds.add("https://news.test/World.rss#latest"))[0].id == first.id
         other, _ = await feeds.add("http://u:P@News.test:8080/a?Key=V")
         assert other.url == "http://u:P@news.test:8080/a?Key=V"

@@ -68,7 +68,7 @@ def test_json_object_and_list_with_unknown_fields_kept(tmp_path: Path) -> None:
 def test_html_character_references_in_json_are_the_characters_they_name(
     tmp_path: Path,
 ) -> None:
-    """A JSON export of scraped pages keeps some: "a G7 communiqu&#233;" was quoted so."""
+    """A JSON export of scraped pages keeps some, which a quote would show as they are."""
     article = {
         "title": "G7 communiqu&#xE9; on debt &amp; gold",
         "text": "The communiqu&eacute; cost &#163;5m. AT&T, R&D, &notice, &notit; and "
@@ -80,7 +80,7 @@ def test_html_character_references_in_json_are_the_characters_they_name(
     draft = record.draft
     assert draft is not None and draft.title == "G7 communiqué on debt & gold"
     # "&not" is a reference to HTML without its semicolon, but no reference in news copy
-    # a known name's head is no reference either: "&notit;" was "¬it;"
+    # a known name's head is no reference either: "&notit;" is not "¬it;"
     assert draft.text == (
         "The communiqué cost £5m. AT&T, R&D, &notice, &notit; and &amplifier; stay."
     )

@@ -349,7 +349,7 @@ def test_an_answer_from_megabyte_fields_is_two_messages_at_most() -> None:
     spans = tuple((n, n + 7) for n in range(0, len(HUGE), 14))  # every "harbour" in bold
     passages = [passage(HUGE, spans, rank, hostile) for rank in (1, 2, 3)]
     messages = formatting.answer_messages(passages)
-    assert len(messages) <= 2  # was 1,271 for one 5 MB passage
+    assert len(messages) <= 2  # unclipped, one 5 MB passage would be 1,271
     shown = "".join(accepted(m) for m in messages)
     assert shown.count("…") >= 9  # each quote, title and outlet clipped
     assert "Writer 0, Writer 1, Writer 2 and 997 more" in shown

@@ -861,8 +861,8 @@ async def test_articles_stored_by_another_engine_are_searchable_after_refresh(
             "application/pdf, not a web page",
         ),
         # reading a page is lxml's tree in a thread no deadline stops: 600,000 paragraphs
-        # took 40 s and 1.1 GB a page, and a feed of them left its entries for the next
-        # poll, for ever (the limit is 1,000 tags here, 50,000 in use)
+        # take 40 s and 1.1 GB a page, and a feed of them would leave its entries for the
+        # next poll, for ever (the limit is 1,000 tags here, 50,000 in use)
         (
             Route(body=b"<html><body><article>" + b"<p>x</p>" * 600 + b"</article></body></html>"),
             "too large to read (1,206 tags; 1,000 at most)",

@@ -238,8 +238,8 @@ def test_a_token_revoked_while_running_stops_the_bot_with_a_clear_error(
     tmp_path: Path, fake: FakeTelegramServer
 ) -> None:
     """The Bot API refuses the token mid-run (revoked in @BotFather) and python-telegram-bot
-    stops polling. The bot used to go on running deaf, and a SIGTERM then left it hanging on
-    the database's threads: it stops by itself, closes what it opened, and says why."""
+    stops polling. Rather than go on running deaf, where a SIGTERM would leave it hanging on
+    the database's threads, the bot stops by itself, closes what it opened, and says why."""
     env = newsbot_env(tmp_path, TELEGRAM_BOT_TOKEN=TEST_TOKEN, TELEGRAM_API_BASE_URL=fake.base_url)
     with newsbot_process(tmp_path, env) as process:
         fake.wait_for_calls("getUpdates", 1, timeout=60)
@@ -258,8 +258,8 @@ def test_an_unreadable_update_is_skipped_once_and_sigterm_still_stops_it(
     env = newsbot_env(tmp_path, TELEGRAM_BOT_TOKEN=TEST_TOKEN, TELEGRAM_API_BASE_URL=fake.base_url)
     with newsbot_process(tmp_path, env) as process:
         fake.wait_for_calls("getUpdates", 1, timeout=60)
-        # python-telegram-bot cannot read this update: it failed the whole batch, and the
-        # updater fetched the same batch again, and again (568 tracebacks in 30 s).
+        # python-telegram-bot cannot read this update: unhandled, it fails the whole batch,
+        # and the updater fetches the same batch again, and again (568 tracebacks in 30 s).
         bad = fake.enqueue_update({"message": 42})
         fake.user_message(USER, "Where did the joint exercise begin?")
         deadline = time.monotonic() + 30

@@ -39,7 +39,7 @@ from .story_pairs import (
 )
 
 TOKENIZER = Tokenizer()
-OLD_RULES = Tokenizer(acronyms=False, numbers=False)  # the tokens before issue 13
+OLD_RULES = Tokenizer(acronyms=False, numbers=False)  # without issue 13's acronym and number rules
 
 
 @cache
@@ -104,19 +104,19 @@ def stories(window: list[StoryArticle], tokenizer: Tokenizer = TOKENIZER) -> lis
 
 def test_who_and_w_h_o_are_one_story() -> None:
     assert stories(BOOSTERS) == [[0, 1], [2], [3], [4]]
-    # "WHO" was the stopword "who", "W.H.O." the letters "w" and "h": nothing to share.
+    # Without the rule, "WHO" is the stopword "who", "W.H.O." the letters "w" and "h".
     assert cosine(BOOSTERS, TOKENIZER) > 1.5 * cosine(BOOSTERS, Tokenizer(acronyms=False))
 
 
 def test_six_weeks_and_6_weeks_are_one_story() -> None:
     assert stories(ABORTION) == [[0, 1], [2], [3]]
-    # "six" and "6" never met: the pair shared less.
+    # Without the rule, "six" and "6" never meet: the pair shares less.
     assert cosine(ABORTION, TOKENIZER) > 1.5 * cosine(ABORTION, Tokenizer(numbers=False))
 
 
 def test_us_evacuation_and_1500_americans_are_one_story() -> None:
     assert stories(EVACUATION) == [[0, 1], [2], [3]]
-    # "U.S." was "u", "US" was "us"; "1,500" two terms that every number shares.
+    # Without the rules, "U.S." is "u", "US" is "us"; "1,500" two terms every number shares.
     assert cosine(EVACUATION, TOKENIZER) > 1.5 * cosine(EVACUATION, OLD_RULES)
 
 

@@ -50,7 +50,7 @@ def test_acronyms_with_or_without_dots_are_one_term(written: str, plain: str) ->
 def test_a_dotted_acronym_is_not_split_into_letters() -> None:
     assert Tokenizer()("the U.S. evacuation") == ["us", "evacu"]
     assert Tokenizer()("U.S.-Mexico border") == ["us", "mexico", "border"]
-    # Without the news rules, the dots split it, as before.
+    # Without the news rules, the dots split it.
     assert Tokenizer(acronyms=False)("the U.S. evacuation") == ["u", "evacu"]
 
 
