@@ -33,8 +33,9 @@ ENTRY_PATIENCE = 86400.0
 RETRIES_KEPT = 7 * ENTRY_PATIENCE  # the tries of an entry gone from its feed are forgotten
 BACKLOG_SECONDS = MIN_INTERVAL  # a feed with entries left over is polled again this soon
 # A feed due this soon is polled now. Feeds are looked at once a minute (the bot; cron
-# likewise), and a poll times the next from when it ended: due a moment after a look, a feed
-# would wait for the next look: "every 1m" would poll every two minutes, "every 15m" every 16.
+# likewise), and a poll times the next from when it started, a moment after the look that
+# found it due: due that moment after the next look, a feed would wait for the one after:
+# "every 1m" would poll every two minutes, "every 15m" every 16.
 EARLY = MIN_INTERVAL / 2
 MAX_NAME = 200
 MAX_URL = 2000  # as browsers and servers bound an address
