@@ -241,6 +241,28 @@ def test_a_run_of_initials_ends_a_sentence_only_before_a_sentence_start() -> Non
     ]
 
 
+def test_a_name_after_a_run_of_initials_goes_on_and_a_sentence_start_does_not() -> None:
+    assert split_sentences("Run by the U.S. Fish and Wildlife Service. The rest is not.") == [
+        "Run by the U.S. Fish and Wildlife Service.",
+        "The rest is not.",
+    ]
+    assert split_sentences("Sens. Alan Cranston and Daniel Evans voted. Others did not.") == [
+        "Sens. Alan Cranston and Daniel Evans voted.",
+        "Others did not.",
+    ]
+    assert split_sentences("Stocks rose in the U.S. However, the dollar fell.") == [
+        "Stocks rose in the U.S.",
+        "However, the dollar fell.",
+    ]
+
+
+def test_a_clock_time_keeps_its_zone() -> None:
+    assert split_sentences("The launch is at 3:35 p.m. ET on Friday. Watch it live.") == [
+        "The launch is at 3:35 p.m. ET on Friday.",
+        "Watch it live.",
+    ]
+
+
 def test_the_word_no_ends_a_sentence_and_the_abbreviation_does_not() -> None:
     assert split_sentences("Russia voted no. China abstained. It ranks No. 1 now.") == [
         "Russia voted no.",

@@ -33,6 +33,7 @@ from nltk.tokenize.punkt import (
 )
 
 from retrieval.corpus.text import paragraphs
+from retrieval.index.tokens import STOPWORDS
 
 # Abbreviations news copy uses that the English tables lack (lower case, no final period).
 _EXTRA_ABBREVIATIONS = {
@@ -88,7 +89,10 @@ _EXTRA_ABBREVIATIONS = {
     "ms",
     "prof",
     "sen",
+    "sens",
     "rep",
+    "reps",
+    "govs",
     "messrs",
     "mme",
     "mlle",
@@ -99,6 +103,33 @@ _EXTRA_ABBREVIATIONS = {
     "al",
 }
 
+
+# "3:35 p.m. ET": Punkt has seen "et" in lower case ("et al.") and takes "ET" for a sentence's
+# first word; a clock time's zone is part of its sentence.
+_TIME_ZONE_COLLOCATIONS = {
+    (clock, zone)
+    for clock in ("a.m", "p.m")
+    for zone in [
+        "et",
+        "est",
+        "edt",
+        "ct",
+        "cst",
+        "cdt",
+        "mt",
+        "mst",
+        "mdt",
+        "pt",
+        "pst",
+        "pdt",
+        "gmt",
+        "bst",
+        "cet",
+        "cest",
+        "utc",
+        "local",
+    ]
+}
 
 # Punkt takes a run of initials for an abbreviation only when its tables list it, and breaks
 # after any other before a capital: "George H.W. | Bush", "Sen. J.D. | Vance", "Harvard
@@ -302,6 +333,7 @@ def _parameters() -> PunktParameters:
     found = _nltk_data_tokenizer()
     params: PunktParameters = found._params if found else _bundled_parameters()
     params.abbrev_types.update(_EXTRA_ABBREVIATIONS, _INITIAL_RUNS)
+    params.collocations.update(_TIME_ZONE_COLLOCATIONS)
     return params
 
 
@@ -393,12 +425,33 @@ def _ends_with_initial(text: str) -> bool:
 _WORD_NO_BREAK = re.compile(r"(?<![\w.])no\.(?= +[A-Z])")
 
 
+# "according to the U.S. | Fish and Wildlife Service": Punkt breaks after an abbreviation
+# before a capitalised word it has seen in lower case. After a run of initials ("U.S.",
+# "L.A.", "D.C.") a capitalised word goes on the name ("U.S. Circuit", "L.A. Coliseum")
+# unless it is one a sentence starts with: a function word ("The", "She", "At") or one of
+# Punkt's sentence starters ("However", "Meanwhile").
+_ENDS_WITH_RUN = re.compile(r"(?:^|\s)(?:[A-Z]\.){2,3}$")
+_NAME_GOES_ON = re.compile(r"[A-Z][a-z]+(?![\w'’])")
+
+
+def _name_goes_on(sentence: str, after: str) -> bool:
+    """Whether `after` continues a name that `sentence` ends with a run of initials of."""
+    if not sentence.endswith(".") or _ENDS_WITH_RUN.search(sentence) is None:
+        return False
+    word = _NAME_GOES_ON.match(after)
+    if word is None:
+        return False
+    key = word.group().lower()
+    return key not in STOPWORDS and key not in _tokenizer()._params.sent_starters
+
+
 def punkt_sentences(paragraph: str) -> list[str]:
-    """Punkt's sentences of one paragraph, lone initials joined to what follows, a sentence
-    ending in the word "no." parted from the next; unbounded."""
+    """Punkt's sentences of one paragraph, lone initials and names after a run of initials
+    joined to what follows, a sentence ending in the word "no." parted from the next;
+    unbounded."""
     merged: list[str] = []
     for piece in _tokenizer().tokenize(paragraph):
-        if merged and _ends_with_initial(merged[-1]):
+        if merged and (_ends_with_initial(merged[-1]) or _name_goes_on(merged[-1], piece)):
             merged[-1] = f"{merged[-1]} {piece}"
         else:
             merged.append(piece)
