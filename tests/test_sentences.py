@@ -74,6 +74,22 @@ def test_a_short_wire_whose_paragraphs_end_in_short_lines_is_unwrapped() -> None
     ]
 
 
+def test_a_compound_wrapped_at_its_hyphen_is_one_word_again() -> None:
+    """Wire copy wraps at hyphens: "English-" / "language" is "English-language", not
+    "English- language"; a hyphen inside a line ("pre- and post-war") is left alone."""
+    wire = (
+        "The agency said on Monday that its new English-\n"
+        "language service would start in May, and that over-the-\n"
+        "counter trading had risen in the pre- and post-war years, it\n"
+        "said in a statement issued to the press in London on Monday.\n"
+    )
+    assert paragraphs(wire) == [
+        "The agency said on Monday that its new English-language service would start in "
+        "May, and that over-the-counter trading had risen in the pre- and post-war years, "
+        "it said in a statement issued to the press in London on Monday."
+    ]
+
+
 def test_the_wire_sign_off_is_no_sentence() -> None:
     """Reuters copy ends "REUTER", on a line of its own or wrapped onto the last one: it was
     stored as a sentence and quoted ("...for the West German economy. REUTER")."""

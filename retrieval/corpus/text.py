@@ -81,12 +81,12 @@ def paragraphs(text: str) -> list[str]:
             current: list[str] = []
             for line in lines:
                 if line[:1] in (" ", "\t") and current:
-                    result.append(clean_line(" ".join(current)))
+                    result.append(_unwrapped(current))
                     current = []
                 if line.strip():
                     current.append(line)
             if current:
-                result.append(clean_line(" ".join(current)))
+                result.append(_unwrapped(current))
         else:
             result.extend(clean_line(line) for line in lines)
     result = [p for p in result if p]
@@ -95,6 +95,20 @@ def paragraphs(text: str) -> list[str]:
         if not result[-1]:
             result.pop()
     return result
+
+
+def _unwrapped(lines: list[str]) -> str:
+    """Wrapped lines as one paragraph. A line ending in a hyphen after a letter, before one
+    starting with a letter, is a compound cut at its hyphen ("English-" / "language"): wire
+    copy is wrapped between words and at hyphens, never inside a word."""
+    parts: list[str] = []
+    for line in map(str.strip, lines):
+        last = parts[-1] if parts else ""
+        if last.endswith("-") and last[-2:-1].isalpha() and line[:1].isalpha():
+            parts[-1] = last + line
+        else:
+            parts.append(line)
+    return clean_line(" ".join(parts))
 
 
 def decode_entities(text: str) -> str:
