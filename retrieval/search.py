@@ -41,6 +41,7 @@ from retrieval.ranking.selection import choose, unshown
 from retrieval.wording import local_time, stamp
 
 MAX_QUESTION_CHARS = 1000  # longer input is cut: nobody asks a 4,000-character question
+LEAD_SENTENCES = 2  # quoted of an article whose headline alone holds the question's words
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,7 +159,8 @@ class Searcher:
         moment = time.time() if as_of is None else as_of
         candidates = self.candidates(question, tokens, moment)
         if candidates is None or not len(candidates):
-            return self._nothing_matches(question, tokens, moment)
+            headlines = self._headlines_only(question, tokens, moment, limit, offset)
+            return headlines or self._nothing_matches(question, tokens, moment)
         candidates, scores = self.ranker.rank(candidates, self.reader.sentence_texts_and_finds)
         first_page = self.ranker.first_page
         if shown:
@@ -269,6 +271,44 @@ class Searcher:
         ids = ids[: self.policy.hit_articles]
         ids.extend(i for i in dict.fromkeys(article_hits) if i not in ids)
         return ids
+
+    def _headlines_only(
+        self, question: str, tokens: list[str], moment: float, limit: int, offset: int
+    ) -> SearchResult | None:
+        """Where the question's words are in headlines only (every window shares a word with
+        the question, so none is a candidate), the leads of those articles, best first, as of
+        `moment`; None when no headline matches either. One page: a lead is all they give."""
+        if self.articles is None:
+            return None
+        hits = self.articles.search(tokens, limit, moment)
+        if not hits:
+            return None
+        if offset:
+            return SearchResult(question, (), "No more passages for that question.")
+        stored = self.reader.stored_articles([h.sentence_id for h in hits], LEAD_SENTENCES - 1)
+        texts = self.reader.sentence_texts(
+            int(i) for article in stored.values() for i in article.sentence_ids
+        )
+        passages: list[Passage] = []
+        for hit in hits:
+            article = stored.get(hit.sentence_id)
+            if article is None:
+                continue
+            ids = tuple(int(i) for i in article.sentence_ids if int(i) in texts)
+            quote = " ".join(texts[i] for i in ids)
+            if not quote:
+                continue
+            passages.append(
+                Passage(
+                    rank=len(passages) + 1,
+                    score=round(hit.score, 6),
+                    quote=quote,
+                    highlights=self.highlights(quote, set(tokens)),
+                    article=article.attribution,
+                    sentence_ids=ids,
+                )
+            )
+        return SearchResult(question, tuple(passages)) if passages else None
 
     def _nothing_matches(self, question: str, tokens: list[str], moment: float) -> SearchResult:
         """No passages, and why: nothing published by the moment asked about (now, too: an

@@ -127,6 +127,23 @@ async def test_nothing_before_the_moment_is_told_from_nothing_at_all(
     assert never.why_none(ZoneInfo("America/New_York")) == never.message
 
 
+async def test_words_in_a_headline_alone_get_its_lead_not_later_articles(engine: Engine) -> None:
+    """No window shares a word with "Zanzibar" when only the headline has it: the answer is
+    the article's lead, and "later articles do" is said only when they do."""
+    body = "A passenger boat capsized off the coast on Tuesday. Rescuers pulled forty people out."
+    await engine.add_articles(
+        [ArticleDraft("Zanzibar ferry disaster", body, published="2024-01-02T10:00:00Z")]
+    )
+    await engine.refresh()
+    result = await engine.ask("What happened in Zanzibar?")
+    assert [p.quote for p in result.passages] == [body]
+    assert result.passages[0].article.title == "Zanzibar ferry disaster"
+    assert (await engine.ask("What happened in Zanzibar?", offset=1)).passages == ()
+    before = datetime(2023, 12, 1, tzinfo=UTC).timestamp()
+    early = await engine.ask("What happened in Zanzibar?", as_of=before)
+    assert early.passages == () and "later articles do" in (early.why_none() or "")
+
+
 async def test_a_moment_that_is_no_number_is_refused(seed_engine: Engine) -> None:
     """NaN passes every comparison as false: as of NaN, passages came back scored NaN, or
     none and no message."""
