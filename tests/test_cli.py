@@ -784,3 +784,28 @@ sys.exit(cli.main(["--db", sys.argv[1], "stats"]))
     )
     assert done.returncode == -signal.SIGTERM, done.stderr
     assert time.monotonic() - started < 20 and "Traceback" not in done.stderr
+
+
+def test_output_in_a_legacy_encoding_escapes_what_it_cannot_write(tmp_path: Path) -> None:
+    """On an ASCII or Latin-1 terminal or pipe (PYTHONIOENCODING, a KOI8-R locale), a
+    Cyrillic title is written escaped, not a UnicodeEncodeError half-way through the answer;
+    JSON stays JSON that reads back to the same text."""
+    source = tmp_path / "kyiv.json"
+    title = "Кличко переизбран мэром Киева"
+    source.write_text(
+        json.dumps({"title": title, "text": "Виталий Кличко переизбран мэром. Выборы прошли."}),
+        encoding="utf-8",
+    )
+    assert (
+        run_newsbot(["ingest", "--db", "news.db", "--quiet", str(source)], tmp_path).returncode
+        == 0
+    )
+    latin = clean_env(PYTHONIOENCODING="ascii")  # read back here as UTF-8, which ASCII is
+    shown = run_newsbot(["ask", "--db", "news.db", "Кличко мэр"], tmp_path, env=latin)
+    assert shown.returncode == 0, shown.stderr
+    assert "\\u041a\\u043b\\u0438\\u0447\\u043a\\u043e" in shown.stdout
+    asked = run_newsbot(["ask", "--db", "news.db", "--json", "Кличко мэр"], tmp_path, env=latin)
+    assert asked.returncode == 0, asked.stderr
+    answer = json.loads(asked.stdout)
+    assert answer["question"] == "Кличко мэр"
+    assert answer["results"][0]["article"]["title"] == title

@@ -26,7 +26,7 @@ from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import Any, AnyStr, cast
 
 from bot.bounds import AUTHORS_SHOWN, NAME_CHARS, QUOTE_CHARS, TITLE_CHARS, clip, some_of
-from bot.cli.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE, text_block
+from bot.cli.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE, json_text, text_block
 from bot.config import Settings
 from bot.times import OutOfRange, SkippedTime, read_day, read_moment, when
 from retrieval.engine import Engine
@@ -385,14 +385,14 @@ async def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
             if isinstance(request, BadLine):
                 status = EXIT_FAILED
                 if args.json:
-                    print(json.dumps(bad_line_json(request), ensure_ascii=False), flush=True)
+                    print(json_text(bad_line_json(request)), flush=True)
                 else:
                     print(f"newsbot ask: {request.error}", file=sys.stderr, flush=True)
                 continue
             moment = request.as_of.moment if request.as_of else None
             result = await engine.ask(request.question, limit=request.limit, as_of=moment)
             if args.json:
-                line = json.dumps(result_json(request, result, settings.zone), ensure_ascii=False)
+                line = json_text(result_json(request, result, settings.zone))
                 print(line, flush=True)
                 continue
             if batch:

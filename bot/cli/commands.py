@@ -110,6 +110,14 @@ def _print_ingest(report: IngestReport, args: argparse.Namespace) -> None:
         print(f"newsbot: the ingest stopped early: {report.stopped}", file=sys.stderr)
 
 
+def json_text(data: Any) -> str:
+    """`data` as JSON for stdout: its characters as they are where stdout takes any (UTF-8),
+    else escaped (\\u041a), which every JSON reader reads back, rather than a traceback on a
+    terminal or pipe in Latin-1 or KOI8-R."""
+    encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("_", "-")
+    return json.dumps(data, ensure_ascii=not encoding.startswith("utf"))
+
+
 def text_block(*lines: str | None) -> str:
     """One item of a terminal listing: its lines that exist (an item may lack a URL)."""
     return "\n".join(line for line in lines if line)
@@ -215,7 +223,7 @@ async def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
     require_database(settings.db_path)
     digest = await period_digest(settings.db_path, Period(since, until), args.keywords, args.limit)
     if args.json:
-        print(json.dumps(digest_json(digest), ensure_ascii=False))
+        print(json_text(digest_json(digest)))
     else:
         print(render_digest(digest, zone))
     return EXIT_OK

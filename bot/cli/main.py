@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import io
 import logging
 import os
 import re
@@ -341,7 +342,17 @@ def _opens_engine(args: argparse.Namespace) -> bool:
     )
 
 
+def _writable_anywhere() -> None:
+    """Let stdout and stderr write what their encoding lacks as escapes (a Cyrillic title as
+    \\u041a... on a Latin-1 terminal, a KOI8-R locale's "é"), rather than end in a traceback
+    partway through an answer or a digest."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            stream.reconfigure(errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _writable_anywhere()
     args = build_parser().parse_args(argv)
     try:
         settings = Settings.load(db=getattr(args, "db", None))
