@@ -60,6 +60,10 @@ def test_the_asking_sentence_decides_and_recent_wording_is_noticed() -> None:
         ("oil prices opec", False),
         ("Aspirin lowers the risk of colorectal cancer.", False),
         ("The new law, which bans the sale, passed on Monday.", False),
+        ("من فاز بالانتخابات في تونس؟", True),  # Arabic's question mark
+        ("Ποιος κέρδισε τις εκλογές\u037e", True),  # Greek's, "\u037e" or ";"
+        ("Ποιος κέρδισε τις εκλογές;", True),
+        ("oil; gas; opec;", False),
     ],
 )
 def test_a_claim_or_keywords_do_not_ask(text: str, asks: bool) -> None:

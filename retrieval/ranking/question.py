@@ -73,18 +73,24 @@ _WH_WORD_KINDS = {
     "when": AnswerKind.DATE,
 }
 _NOUN_REACH = 3  # words after "which"/"what" searched for the noun: "which US city"
-_WH = re.compile(r"\b(?:who|whom|whose|what|which|where|when|why|how)\b|\?\s*$")
-# A question, not a claim or keywords: it holds a "?", ends with ":" ("...paddled down a
-# river for:"), or opens with a question word ("who won the open", typed without "?"). A
-# question word further on does not make one: "a law which bans..." is a claim.
-_ASKS = re.compile(r"\?|:\W*$|^\W*(?:who|whom|whose|what|which|where|when|why|how)\b")
+# A question mark in the scripts that have their own: Arabic and Persian "؟", Armenian "՞",
+# Ethiopic "፧", and Greek's ";" (NFKC makes "\u037e" one) after a Greek letter; full-width
+# "？" is "?" after NFKC.
+_QUESTION_MARK = r"(?:[?\u061f\u055e\u1367]|(?<=[\u0370-\u03ff\u1f00-\u1fff]);)"
+_WH = re.compile(rf"\b(?:who|whom|whose|what|which|where|when|why|how)\b|{_QUESTION_MARK}\s*$")
+# A question, not a claim or keywords: it holds a question mark, ends with ":" ("...paddled
+# down a river for:"), or opens with a question word ("who won the open", typed without
+# "?"). A question word further on does not make one: "a law which bans..." is a claim.
+_ASKS = re.compile(
+    rf"{_QUESTION_MARK}|:\W*$|^\W*(?:who|whom|whose|what|which|where|when|why|how)\b"
+)
 _RECENT = re.compile(
     r"\b(?:this|last|past)\s+(?:week|weekend|month|year)\b|\b(?:today|yesterday|tonight|"
     r"recently|recent|latest|newest|new|just|(?:on|last|this)\s+(?:monday|tuesday|"
     r"wednesday|thursday|friday|saturday|sunday))\b"
 )
 _WORD = re.compile(r"\w+")
-_SENTENCE_END = re.compile(r"(?<=[.?!:])\s+")
+_SENTENCE_END = re.compile(rf"(?:(?<=[.!:])|(?<={_QUESTION_MARK}))\s+")
 
 
 @dataclass(frozen=True, slots=True)
