@@ -385,3 +385,19 @@ def test_decoding_prefers_the_header_then_the_document_then_utf8() -> None:
     assert declared_charset(b'<?xml version="1.0" encoding="windows-1252"?><rss/>') == (
         "windows-1252"
     )
+
+
+@pytest.mark.parametrize(
+    ("label", "codec", "text"),
+    [
+        ("shift_jis", "cp932", "①髙橋さんが会見を開いた。"),
+        ("x-sjis", "cp932", "①髙橋さんが会見を開いた。"),
+        ("gb2312", "gb18030", "朱镕基总理今天会见了代表团。"),
+        ("euc-kr", "cp949", "똠방각하 서울에서 기자회견을 열었습니다."),
+        ("big5", "big5hkscs", "市民在㗎啲地方排隊。"),
+        ("iso-8859-9", "cp1254", "Bakan “yeni düzenleme” hakkında açıklama yaptı; İstanbul’da."),
+        ("tis-620", "cp874", "นายกรัฐมนตรี “แถลง” ข่าววันนี้"),
+    ],
+)
+def test_a_legacy_label_is_read_as_browsers_read_it(label: str, codec: str, text: str) -> None:
+    assert decode_body(text.encode(codec), f"text/html; charset={label}") == text

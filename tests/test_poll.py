@@ -1213,3 +1213,82 @@ async def test_a_page_read_again_brings_back_no_removed_article_and_copies_are_c
     texts = [text for (text,) in run_sql(engine.db_path, "SELECT text FROM articles")]
     assert texts == ["Ferries, again."]
     assert run_sql(engine.db_path, "SELECT count(*) FROM page_retries") == [(0,)]
+
+
+# Text in the characters that sites declaring these labels really use, which the codecs of
+# the labels' names lack: cp932's "①" and "髙", GBK's "镕", cp949's "똠", HKSCS's "㗎",
+# cp1254's and cp874's curly quotes. Browsers read the labels as the wider charsets.
+VENDOR_TEXTS = {
+    "shift_jis": (
+        "cp932",
+        "①髙橋市長が新しい橋の計画を発表",
+        "髙橋市長は水曜日、港に新しい橋を架ける計画を発表した。",
+        "工事は来年の春に始まり、三年で完成する予定だという。"
+        "市長は「①安全、②速さ、③費用の順に考えた」と述べた。",
+    ),
+    "gb2312": (
+        "gb18030",
+        "朱镕基图书馆今天重新开放",
+        "以朱镕基命名的图书馆今天在装修两年后重新开放。",
+        "新馆增加了儿童阅览室和一个可容纳两百人的报告厅。"
+        "馆长说，开放第一天就有一千多名读者前来借书。",
+    ),
+    "euc-kr": (
+        "cp949",
+        "똠방각하 극장 다시 문을 열다",
+        "오래된 똠방각하 극장이 이 년 동안의 공사 끝에 다시 문을 열었습니다.",
+        "새 극장에는 어린이 공연장과 이백 명이 들어가는 강당이 생겼습니다."
+        "극장장은 첫날부터 천 명이 넘는 관객이 찾아왔다고 말했습니다.",
+    ),
+    "big5": (
+        "big5hkscs",
+        "深水埗街市重開 㗎啲檔主好開心",
+        "深水埗街市今日喺兩年翻新工程之後重新開放，㗎啲檔主都話好開心。",
+        "新街市加咗兒童遊樂區同埋一個可以坐兩百人嘅禮堂。管理處話，第一日已經有過千名街坊嚟買餸。",
+    ),
+    "iso-8859-9": (
+        "cp1254",
+        "Bakan “yeni düzenleme” hakkında açıklama yaptı",
+        "Bakan “yeni düzenleme” hakkında açıklama yaptı; İstanbul’da toplantı yapıldı.",
+        "Yeni düzenleme kütüphanelere iki yıl içinde çocuk odaları kazandıracak. "
+        "Bakan, “ilk gün bin kişi geldi” diyerek açıklamasını bitirdi.",
+    ),
+    "tis-620": (
+        "cp874",
+        "ห้องสมุดเมือง “เปิดอีกครั้ง” หลังซ่อมสองปี",
+        "ห้องสมุดเก่าของเมืองเปิดอีกครั้งในวันนี้หลังการซ่อมแซมนานสองปี",
+        "อาคารใหม่มีห้องอ่านหนังสือสำหรับเด็กและห้องประชุมสำหรับสองร้อยคน "
+        "ผู้อำนวยการกล่าวว่า “มีผู้อ่านกว่าหนึ่งพันคน” มายืมหนังสือในวันแรก",
+    ),
+}
+
+
+@pytest.mark.parametrize("label", VENDOR_TEXTS)
+async def test_a_feed_and_page_in_a_legacy_asian_or_turkish_charset_keep_their_characters(
+    feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection, label: str
+) -> None:
+    """The feed declares its label in its XML declaration, the page in its HTTP header."""
+    codec, title, summary, more = VENDOR_TEXTS[label]
+    feed = (
+        f'<?xml version="1.0" encoding="{label}"?>\n<rss version="2.0"><channel>'
+        f"<title>{title}</title><link>{feed_server.base}/</link><item><title>{title}</title>"
+        f"<link>{feed_server.base}/pages/vendor.html</link><guid>vendor</guid>"
+        f"<description>{summary}</description></item></channel></rss>"
+    )
+    page = (
+        f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>"
+        f"<p>{summary}</p><p>{more}</p></article></body></html>"
+    )
+    feed_server.routes["/feeds/vendor.rss"] = Route(
+        body=feed.encode(codec), content_type="application/rss+xml"
+    )
+    feed_server.routes["/pages/vendor.html"] = Route(
+        body=page.encode(codec), content_type=f"text/html; charset={label}"
+    )
+    await FeedRegistry(db).add(feed_server.url("/feeds/vendor.rss"))
+    await FeedPoller(db, fetcher).poll_due()
+    (article,) = await articles(db)
+    assert article["title"] == title
+    assert article["source"] == title
+    assert article["extra"]["text_from"] == "page"
+    assert summary in article["text"] and more in article["text"]

@@ -28,17 +28,27 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
-# Browsers read these labels as windows-1252 (WHATWG Encoding), and so do pages that use them:
-# "ISO-8859-1" pages routinely hold curly quotes from the 0x80-0x9F range.
-_AS_WINDOWS_1252 = {
-    "iso-8859-1",
-    "iso8859-1",
-    "latin-1",
-    "latin1",
-    "us-ascii",
-    "ascii",
-    "l1",
-    "cp819",
+# Labels read as browsers read them (the WHATWG Encoding Standard), which is how the sites
+# that use them write: "ISO-8859-1" pages routinely hold curly quotes from the 0x80-0x9F
+# range, "Shift_JIS" ones cp932's circled digits and "髙", "GB2312" ones GBK's "镕",
+# "EUC-KR" ones cp949's "똠", "Big5" ones HKSCS. Python's codecs of those names hold none of
+# these, fail on them, and the page falls back to windows-1252 mojibake.
+_LABELS = {
+    label: codec
+    for codec, labels in (
+        ("cp1252", ("iso-8859-1", "iso8859-1", "iso_8859-1", "latin-1", "latin1", "l1")),
+        ("cp1252", ("us-ascii", "ascii", "cp819", "ibm819", "csisolatin1", "x-cp1252")),
+        ("cp932", ("shift_jis", "shift-jis", "sjis", "x-sjis", "ms932", "ms_kanji")),
+        ("cp932", ("windows-31j", "csshiftjis")),
+        ("gb18030", ("gb2312", "gb_2312", "gb_2312-80", "csgb2312", "gbk", "x-gbk")),
+        ("gb18030", ("chinese", "iso-ir-58", "csiso58gb231280")),
+        ("cp949", ("euc-kr", "cseuckr", "ks_c_5601-1987", "ks_c_5601-1989", "ksc5601")),
+        ("cp949", ("ksc_5601", "korean", "csksc56011987", "iso-ir-149", "windows-949")),
+        ("big5hkscs", ("big5", "big5-hkscs", "cn-big5", "csbig5", "x-x-big5")),
+        ("cp1254", ("iso-8859-9", "iso8859-9", "iso_8859-9", "latin5", "l5", "csisolatin5")),
+        ("cp874", ("tis-620", "iso-8859-11", "iso8859-11", "dos-874", "windows-874")),
+    )
+    for label in labels
 }
 # charset-normalizer's mess ratio from which a decoding is nonsense (its own default cut-off).
 # Correctly decoded real pages score at most 0.085 (the 181 pages of html-articles); UTF-8
@@ -77,8 +87,8 @@ def declared_charset(content: bytes) -> str | None:
 def _codec(label: str | None) -> str | None:
     if not label:
         return None
-    if label in _AS_WINDOWS_1252:
-        return "cp1252"
+    if label in _LABELS:
+        return _LABELS[label]
     try:
         return codecs.lookup(label).name
     except LookupError:
