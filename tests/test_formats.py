@@ -237,6 +237,97 @@ def test_json_lines_in_utf_16_are_read_line_by_line(
     ]
 
 
+# An article in each legacy charset that old archives hold, which was stored read as
+# Windows-1252 ("Çåìëåòðÿñåíèå â Êàçàíè"), or refused: GBK with "no body text after the
+# title", UTF-16 without a byte-order mark as "likely binary".
+LEGACY_ARTICLES = {
+    "cp1251": (
+        "Землетрясение в Казани",
+        "В среду вечером в Казани произошло землетрясение магнитудой 4,2. "
+        "Разрушений нет, сообщили спасатели.",
+    ),
+    "koi8_r": (
+        "Землетрясение в Казани",
+        "В среду вечером в Казани произошло землетрясение магнитудой 4,2. "
+        "Разрушений нет, сообщили спасатели.",
+    ),
+    "cp1254": (
+        "İstanbul’da deprem",
+        "Çarşamba akşamı İstanbul’da 4,2 büyüklüğünde bir deprem meydana geldi. "
+        "Hasar bildirilmedi, dedi yetkililer.",
+    ),
+    "cp932": (
+        "東京で地震",
+        "水曜日の夜、東京でマグニチュード4.2の地震が発生した。①髙橋氏は被害はないと述べた。",
+    ),
+    "gbk": ("北京地震", "周三晚上，北京发生4.2级地震。朱镕基表示没有损失报告。"),
+    "utf-16-le": (
+        "Землетрясение в Казани",
+        "В среду вечером в Казани произошло землетрясение магнитудой 4,2.",
+    ),
+    "utf-16-be": ("Café plan", "Owners say the naïve plan – announced on Monday – costs €5m."),
+}
+
+
+@pytest.mark.parametrize("encoding", LEGACY_ARTICLES)
+@pytest.mark.parametrize("suffix", [".txt", ".json"])
+def test_text_in_the_charset_it_reads_best_in_is_read(
+    tmp_path: Path, encoding: str, suffix: str
+) -> None:
+    title, body = LEGACY_ARTICLES[encoding]
+    path = tmp_path / f"old{suffix}"
+    if suffix == ".txt":
+        text = f"{title}\n\n{body}\n"
+    else:
+        text = json.dumps({"title": title, "text": body}, ensure_ascii=False)
+    path.write_bytes(text.encode(encoding))
+    [record] = read_records(path)
+    assert record.draft is not None
+    assert (record.draft.title, record.draft.text) == (title, body)
+
+
+@pytest.mark.parametrize("text", ["Café naïve\n\nThe naïve café.", "Le café\n\nÀ Noël, Zoë."])
+def test_western_text_stays_windows_1252_where_a_guesser_would_not(
+    tmp_path: Path, text: str
+) -> None:
+    """charset-normalizer alone reads such text as cp1250 ("naďve") or another Latin charset."""
+    path = tmp_path / "short.txt"
+    path.write_bytes(text.encode("cp1252"))
+    [record] = read_records(path)
+    assert record.draft is not None
+    assert f"{record.draft.title}\n\n{record.draft.text}" == text
+
+
+def test_json_lines_in_a_legacy_charset_are_read_by_one_guess(tmp_path: Path) -> None:
+    """Each line in cp1251 was stored read as Windows-1252; the charset is guessed from the
+    first line that is not UTF-8 and kept for the lines after it, a guess costing a few
+    milliseconds."""
+    title, body = LEGACY_ARTICLES["cp1251"]
+    lines = [
+        {"title": "Weather", "text": "Sunny."},  # ASCII: UTF-8
+        {"title": title, "text": body},
+        {"title": "Погода", "text": "Ясно."},
+    ]
+    path = tmp_path / "old.jsonl"
+    path.write_bytes(
+        b"\n".join(json.dumps(line, ensure_ascii=False).encode("cp1251") for line in lines)
+    )
+    records = list(read_records(path))
+    assert [(r.line, r.draft and r.draft.title, r.draft and r.draft.text) for r in records] == [
+        (n, line["title"], line["text"]) for n, line in enumerate(lines, start=1)
+    ]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_json_lines_in_utf_16_without_a_byte_order_mark_are_read(
+    tmp_path: Path, encoding: str
+) -> None:
+    lines = [json.dumps({"title": f"Café {n}", "text": f"Day {n}."}) for n in range(2)]
+    path = tmp_path / "export.jsonl"
+    path.write_bytes("\n".join(lines).encode(encoding))
+    assert [r.draft and r.draft.title for r in read_records(path)] == ["Café 0", "Café 1"]
+
+
 def test_unknown_format_names_the_valid_ones(tmp_path: Path) -> None:
     path = tmp_path / "notes.docx"
     path.write_text("x")

@@ -26,6 +26,7 @@ from typing import IO, Any, Protocol
 from retrieval.corpus.dates import parse_published, spelled_date
 from retrieval.corpus.text import clean_line, decode_entities
 from retrieval.errors import ExpansionCapError, ParseError
+from retrieval.feeds.charset import legacy_codec
 from retrieval.models import ArticleDraft
 
 SUFFIXES = (".txt", ".json", ".jsonl", ".html", ".htm")
@@ -165,10 +166,19 @@ def _read_stream(stream: IO[bytes], suffix: str, origin: str) -> Iterator[Record
 
 
 def _decode(data: bytes, html: bool = False) -> str:
-    """The text of a file: UTF-8; else a page's own charset (trafilatura reads it); else
-    UTF-16 with its byte-order mark (Notepad's "Unicode"); else Windows-1252, what an old
-    archive's text that is not UTF-8 nearly always is (Latin-1 where it has no character).
-    Refused if that reads as binary data: a misnamed file is not an article."""
+    """The text of a file: UTF-16, with its byte-order mark (Notepad's "Unicode") or
+    without; else UTF-8, which costs no guess; else a page's own charset (trafilatura reads
+    it); else the legacy charset it reads best in (`legacy_codec`). Refused if that reads
+    as binary data: a misnamed file is not an article."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ParseError("not text: broken UTF-16") from None
+    # UTF-16 of ASCII and Cyrillic is valid UTF-8 too, NULs and all; real UTF-8 text holds
+    # no NUL, and looking for one costs next to nothing.
+    if b"\x00" in data and (utf16 := _utf16_without_bom(data)) is not None:
+        return utf16
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -178,15 +188,35 @@ def _decode(data: bytes, html: bool = False) -> str:
 
         decoded: str = decode_file(data)
         return decoded
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            raise ParseError("not text: broken UTF-16") from None
+    return _legacy_text(data, legacy_codec(data))
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """`data` as UTF-16 if it is that without a byte-order mark: the high byte of every
+    ASCII character a NUL, so NULs in every other byte and never in the others (a legacy
+    charset's text holds none; binary data holds them anywhere)."""
+    if len(data) % 2:
+        return None
+    even, odd = data[0::2].count(0), data[1::2].count(0)
+    codec = "utf-16-le" if even == 0 else "utf-16-be" if odd == 0 else None
+    if codec is None:
+        return None
     try:
-        text = data.decode("cp1252")
+        return data.decode(codec)
     except UnicodeDecodeError:
-        text = data.decode("latin-1")
+        return None
+
+
+def _legacy_text(data: bytes, codec: str | None) -> str:
+    """`data` read in `codec`, else Windows-1252, else Latin-1 (which reads any byte);
+    refused if that reads as binary data."""
+    text = ""
+    for name in (codec or "cp1252", "cp1252", "latin-1"):  # Latin-1 reads any byte
+        try:
+            text = data.decode(name)
+        except UnicodeDecodeError:
+            continue
+        break
     controls = sum(1 for c in text if c < " " and c not in "\t\n\r\f")
     if controls > len(text) // 100:
         raise ParseError("not text: neither UTF-8 nor a legacy encoding, likely binary data")
@@ -246,8 +276,9 @@ def parse_txt(text: str, origin: str | None = None) -> ArticleDraft:
 def _is_chrome(line: str) -> bool:
     if not line:
         return True
+    # Chinese and Japanese sentences end in full-width stops, written without spaces.
     return len(line.split()) <= _CHROME_MAX_WORDS and not line.endswith(
-        (".", "!", "?", '"', "\u201d", "'")
+        (".", "!", "?", '"', "\u201d", "'", "\u3002", "\uff01", "\uff1f", "\u300d")
     )
 
 
@@ -375,8 +406,8 @@ class _Utf8Lines:
     """The lines of a UTF-16 stream, as UTF-8 bytes: `_lines` splits bytes at b"\n", which
     cuts UTF-16 ("\n\x00") out of step, so its first record and every other would be lost."""
 
-    def __init__(self, stream: IO[bytes]) -> None:
-        self._text = io.TextIOWrapper(stream, encoding="utf-16", errors="replace")
+    def __init__(self, stream: IO[bytes], encoding: str) -> None:
+        self._text = io.TextIOWrapper(stream, encoding=encoding, errors="replace")
 
     def readline(self, limit: int = -1, /) -> bytes:
         return self._text.readline(limit).encode("utf-8")
@@ -388,10 +419,17 @@ class _Utf8Lines:
 
 def _read_jsonl(stream: IO[bytes], origin: str) -> Iterator[Record]:
     peek = getattr(stream, "peek", None)
-    if peek is None or peek(2)[:2] not in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+    head = peek(2)[:2] if peek is not None else b""
+    if head in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        encoding = "utf-16"  # PowerShell's `>` and Out-File
+    elif len(head) == 2 and head.count(0) == 1:
+        # A JSON line starts with an ASCII character, in UTF-16 one byte of it a NUL,
+        # which no UTF-8 or legacy text holds: UTF-16 without its byte-order mark.
+        encoding = "utf-16-le" if head[1] == 0 else "utf-16-be"
+    else:
         yield from _json_lines(stream, origin)
         return
-    utf16 = _Utf8Lines(stream)  # PowerShell's `>` and Out-File
+    utf16 = _Utf8Lines(stream, encoding)
     try:
         yield from _json_lines(utf16, origin)
     finally:
@@ -400,6 +438,9 @@ def _read_jsonl(stream: IO[bytes], origin: str) -> Iterator[Record]:
 
 def _json_lines(stream: _LineReader, origin: str) -> Iterator[Record]:
     read = False  # a line that is not blank: a file of none is a failure, as an empty .txt
+    # The legacy charset of the file's lines that are not UTF-8, guessed once from the first
+    # of them: a guess costs a millisecond or more, and one line may say too little.
+    legacy: str | None = None
     for number, raw in _lines(stream):
         if raw is None:
             too_long = f"line longer than {size_text(MAX_LINE_BYTES)}: not one article"
@@ -412,8 +453,9 @@ def _json_lines(stream: _LineReader, origin: str) -> Iterator[Record]:
         try:
             try:
                 item = _json_value(raw)
-            except UnicodeDecodeError:  # a line of an old export in Windows-1252, as a
-                item = _json_value(_decode(raw))  # whole document would be read
+            except UnicodeDecodeError:  # a line of an old export in a legacy charset
+                legacy = legacy or legacy_codec(raw) or "cp1252"
+                item = _json_value(_legacy_text(raw, legacy))
             yield Record(draft_from_mapping(item, origin), line=number)
         except json.JSONDecodeError as exc:
             yield Record(None, f"invalid JSON: {exc.msg}", line=number)

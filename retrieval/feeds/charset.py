@@ -66,6 +66,10 @@ _SINGLE_BYTE_GUESSES = (
     "mac_roman",
 )
 
+# What text in no declared charset that is not UTF-8 (a file) is guessed among: the
+# single-byte charsets above and the multi-byte ones of East Asia, as browsers read them.
+_LEGACY_GUESSES = (*_SINGLE_BYTE_GUESSES, "cp932", "euc_jp", "gb18030", "big5hkscs", "cp949")
+
 
 def charset_of(content_type: str | None) -> str | None:
     """The `charset` parameter of a Content-Type header, if any."""
@@ -112,6 +116,27 @@ def _best_single_byte(content: bytes) -> str | None:
         return None
     text = str(match)
     return None if _nonsense(text) else text
+
+
+def legacy_codec(content: bytes) -> str | None:
+    """The codec of text that is not UTF-8 and declares none, or None if nothing reads it.
+
+    Windows-1252, what such Western text nearly always is, unless it reads as nonsense
+    (Russian, Japanese: charset-normalizer's best reading then) or charset-normalizer finds
+    a reading more coherent and no less tidy (Turkish as cp1254). Left to itself it takes
+    short Western text for cp1250 ("naïve" as "naďve") or Mac Roman, which tie with
+    windows-1252 or trail it in tidiness alone.
+    """
+    results = from_bytes(content, cp_isolation=list(_LEGACY_GUESSES))
+    best = results.best()
+    if best is None:
+        return None
+    western = next((m for m in results if "cp1252" in m.could_be_from_charset), None)
+    if western is not None and not (
+        best.coherence > western.coherence and best.chaos <= western.chaos
+    ):
+        return "cp1252"
+    return best.encoding
 
 
 def _as_windows_1252(error: UnicodeError) -> tuple[str, int]:
