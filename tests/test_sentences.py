@@ -279,6 +279,28 @@ def test_a_clock_time_keeps_its_zone() -> None:
     ]
 
 
+def test_page_furniture_is_no_sentence() -> None:
+    """A dateline, a byline, a list item's number and a row of marks, each on its line,
+    are left out; prose and a year or a name on a line of its own are not."""
+    page = "\n".join(
+        [
+            "New York CNN Business —",
+            "Stocks fell sharply on Monday.",
+            "1.",
+            "Oppenheimer",
+            "1980",
+            "___",
+            "– Jane Smith",
+        ]
+    )
+    assert [s for _, s in article_sentences(page)] == [
+        "Stocks fell sharply on Monday.",
+        "Oppenheimer",
+        "1980",
+    ]
+    assert [s for _, s in article_sentences("CNN —")] == ["CNN —"]  # all there is
+
+
 def test_the_word_no_ends_a_sentence_and_the_abbreviation_does_not() -> None:
     assert split_sentences("Russia voted no. China abstained. It ranks No. 1 now.") == [
         "Russia voted no.",

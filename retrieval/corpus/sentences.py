@@ -480,10 +480,31 @@ def split_sentences(paragraph: str) -> list[str]:
     return [bounded for sentence in sentences for bounded in bound_sentence(sentence)]
 
 
+# Lines of a page that are no prose, each on its own: a quote would show them, a window of
+# sentences would spend its words on them ("CNN — The Senate voted..."), and they hold no
+# answer. Marks alone ("___", "♦", "..."), a list item's number ("12."), a dateline ("New
+# York CNN Business —") and a byline ("– Jane Smith", "— Associated Press"): the last two of
+# at most a few capitalised words.
+_MARKS_ONLY = re.compile(r"[\W_]+")
+_LIST_NUMBER = re.compile(r"\d{1,3}\.")
+_DATELINE = re.compile(r"[A-Z][\w.’'()-]*(?:,? [A-Z(][\w.’'()-]*){0,5} ?[—–]")
+_BYLINE = re.compile(r"[—–-] ?[A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3}")
+
+
+def is_furniture(sentence: str) -> bool:
+    """Whether a sentence is a line of page furniture (`_MARKS_ONLY` and after), not prose."""
+    return any(
+        pattern.fullmatch(sentence) for pattern in (_MARKS_ONLY, _LIST_NUMBER, _DATELINE, _BYLINE)
+    )
+
+
 def article_sentences(text: str) -> list[tuple[int, str]]:
-    """Split an article body into (paragraph number, sentence) pairs, in reading order."""
-    return [
+    """Split an article body into (paragraph number, sentence) pairs, in reading order;
+    page furniture left out (`is_furniture`), unless it is all there is."""
+    sentences = [
         (number, sentence)
         for number, paragraph in enumerate(paragraphs(text))
         for sentence in split_sentences(paragraph)
     ]
+    prose = [pair for pair in sentences if not is_furniture(pair[1])]
+    return prose or sentences
