@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.markup import grapheme_start
+
 QUOTE_CHARS = 1200
 TITLE_CHARS = 200
 NAME_CHARS = 80  # an outlet, a date given as odd text
@@ -26,7 +28,7 @@ def clip(text: str, chars: int) -> str:
     cut after a word when one ends in the second half."""
     if len(text) <= chars:
         return text
-    head = text[: chars - 1]
+    head = text[: grapheme_start(text, chars - 1)]
     if not text[chars - 1].isspace():
         words = head.rsplit(None, 1)[0]
         if len(words) >= chars // 2:

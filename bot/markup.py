@@ -104,6 +104,19 @@ def _is_regional(char: str) -> bool:
     return 0x1F1E6 <= ord(char) <= 0x1F1FF
 
 
+def grapheme_start(text: str, at: int) -> int:
+    """The nearest place at or before `at` that cuts no character sequence a reader sees as
+    one (a letter and its accent, a ZWJ emoji, a flag's two regional indicators)."""
+    while 0 < at < len(text) and (_joins_previous(text[at]) or text[at - 1] == "\u200d"):
+        at -= 1
+    if 0 < at < len(text) and _is_regional(text[at]):
+        run = at
+        while run > 0 and _is_regional(text[run - 1]):
+            run -= 1
+        at -= (at - run) % 2  # after an odd number of indicators: inside a flag
+    return at
+
+
 def _break_rank(before: str, after: str, regional_run: int = 0) -> int:
     """How good a place between two visible characters is to end a message; -1: never.
     `regional_run`: how many regional indicators end `before` (a flag is two of them, so a

@@ -375,6 +375,20 @@ def test_clip_cuts_at_a_space_and_says_so() -> None:
     assert bounds.clip("x" * 50, 10) == "x" * 9 + "…"
 
 
+def test_clip_cuts_no_letter_from_its_accent_nor_a_flag_in_two() -> None:
+    """A title with no space to cut at is cut by characters: never between a letter and its
+    combining accent, inside a ZWJ emoji, or between a flag's two regional indicators."""
+    accented = "e\u0301" * 30  # "é" as a letter and a combining accent (not NFC)
+    clipped = bounds.clip(accented, 10)
+    assert clipped.endswith("e\u0301…")
+    flags = "\U0001f1eb\U0001f1f7" * 20  # 🇫🇷 twenty times
+    for chars in (10, 11):
+        kept = bounds.clip(flags, chars).removesuffix("…")
+        assert len(kept) % 2 == 0 and kept == flags[: len(kept)]
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467" * 10
+    assert not bounds.clip(family, 10).removesuffix("…").endswith("\u200d")
+
+
 def test_sources_count_only_named_outlets_as_stats_does() -> None:
     """Articles naming no outlet were counted as an outlet, "(unknown)", so /sources said
     "3 outlets" where `newsbot stats` said 2; they get a line of their own, after the rest."""
