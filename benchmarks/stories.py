@@ -1,6 +1,7 @@
 """Score the digest's story grouping on real multi-outlet news: B-cubed over labelled roundups.
 
-    python benchmarks/stories.py [--ablate] [--sweep] [--cv] [--jitter HOURS] [--failures]
+    python benchmarks/stories.py [--ablate] [--sweep] [--cv] [--jitter HOURS] [--undated]
+        [--failures]
 
 Reads story-roundups-dev/articles.jsonl from the development corpora ($NEWSBOT_CORPUS, else
 <repo>/../shared/corpus; see benchmarks/corpora.py): 731 reports of 252 stories, each
@@ -208,6 +209,14 @@ def jittered(reports: Sequence[Report], hours: float, seed: int = 13) -> list[Re
     return moved
 
 
+def undated(reports: Sequence[Report]) -> list[Report]:
+    """The reports as a backfill without dates stores them: every one timed by one moment."""
+    return [
+        dataclasses.replace(r, article=dataclasses.replace(r.article, time=0.0, dated=False))
+        for r in reports
+    ]
+
+
 def row(name: str, by_window: dict[str, Scores]) -> str:
     return (
         f"| {name} | "
@@ -277,6 +286,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="HOURS",
         help="move each report's time by up to HOURS either way",
     )
+    parser.add_argument(
+        "--undated",
+        action="store_true",
+        help="the reports as if none had a date, with and without the rule for such pairs",
+    )
     args = parser.parse_args(argv)
     reports = load_reports(args.corpus)
     if args.jitter:
@@ -307,6 +321,16 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "time scale (hours)",
                 reports,
                 [(str(h), newsbot(story_hours=h)) for h in (12, 24, 36, 48, 72, 120, None)],
+            )
+        )
+    if args.undated:
+        print()
+        as_dated = newsbot(undated=1.0, undated_terms=stories.MIN_SHARED_TERMS)
+        print(
+            table(
+                "no report dated",
+                undated(reports),
+                [("newsbot", newsbot()), ("as if dated (no rule for undated pairs)", as_dated)],
             )
         )
     if args.cv:

@@ -383,6 +383,30 @@ def test_an_archive_is_searched_but_kept_out_of_digests(
     assert "1 duplicate, 0 failed; 1 article archived" in capsys.readouterr().out
 
 
+@pytest.mark.slow
+def test_an_undated_backfill_of_two_archives_keeps_their_stories_apart(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """BBC 2004 and Reuters 1987 articles without dates, ingested plainly, all count from
+    the moment they were stored: a tsunami report and a loan to Sri Lanka, tennis and a
+    bank's CD in Hong Kong, were one story each for two places in common."""
+    places = ("sri lanka", "hong kong")
+    backfill = [
+        {**a, "published": None}
+        for name in ("bbc-news", "reuters-21578")
+        for a in shared_articles(name)
+        if any(p in f"{a['title']} {a['text'][:400]}".lower() for p in places)
+    ]
+    db = ["--db", str(db_path)]
+    assert main([*db, "ingest", "--quiet", str(write_jsonl(tmp_path / "b.jsonl", backfill))]) == 0
+    capsys.readouterr()
+    assert main([*db, "digest", "--since", "1h", "--json", "--limit", "1000"]) == 0
+    stories = json.loads(capsys.readouterr().out)["stories"]
+    assert sum(len(s["articles"]) for s in stories) > 100
+    outlets = [{a["source"] for a in s["articles"]} for s in stories]
+    assert [s["title"] for s, o in zip(stories, outlets, strict=True) if len(o) > 1] == []
+
+
 def test_an_article_deleted_by_hand_leaves_no_archived_mark_on_the_next(
     db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import tracemalloc
 from collections import Counter
+from dataclasses import replace
 from datetime import UTC, datetime
 from functools import cache
 
@@ -147,6 +148,44 @@ def test_a_chain_of_resemblances_is_not_one_story() -> None:
     one story of the three; average link keeps the closest pair together only."""
     assert len(stories(CHAIN)) >= 2
     assert [0, 1] in stories(CHAIN)
+
+
+def undated(window: list[StoryArticle]) -> list[StoryArticle]:
+    """The articles as a backfill without dates stores them: all timed when it ran."""
+    return [replace(a, time=1.7e9, dated=False) for a in window]
+
+
+def test_undated_reports_of_one_story_are_still_one_story() -> None:
+    for window, grouped in ((BOOSTERS, [0, 1]), (ABORTION, [0, 1]), (EVACUATION, [0, 1])):
+        assert grouped in stories(undated(window))
+
+
+@pytest.mark.slow
+def test_undated_archives_of_different_years_are_not_grouped_by_their_places() -> None:
+    """Undated BBC 2004 and Reuters 1987 articles stored at one moment: time tells none
+    apart, and "Sri Lanka" or "Hong Kong" with a word or two more made one story of a 2004
+    tsunami report and a 1987 loan, or of tennis and a bank's CD."""
+    window = undated(
+        [
+            StoryArticle(n, a["title"], tuple(s for _, s in article_sentences(a["text"])), name)
+            for name in ("bbc-news", "reuters-21578")
+            for n, a in enumerate(shared_articles(name))
+            if any(
+                p in f"{a['title']} {a['text'][:400]}".lower() for p in ("sri lanka", "hong kong")
+            )
+        ]
+    )
+    sources = [a.source for a in window]
+    assert len(window) > 100 and sources.count("bbc-news") >= 10
+
+    def mixed(groups: list[list[int]]) -> list[list[str]]:
+        return [[window[i].title for i in g] for g in groups if len({sources[i] for i in g}) > 1]
+
+    assert mixed(stories(window)) == []
+    as_if_dated = group_stories(
+        window, TOKENIZER, undated=1.0, undated_terms=story_rules.MIN_SHARED_TERMS
+    )
+    assert len(mixed(as_if_dated)) >= 2
 
 
 @cache

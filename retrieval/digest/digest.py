@@ -194,7 +194,10 @@ def compose(
         kept = [i for i, t in enumerate(tokens) if t & terms]
         articles, tokens = [articles[i] for i in kept], [tokens[i] for i in kept]
     idf, _ = idf_table(tokens)
-    stories = [StoryArticle(a.id, a.title, a.sentences, a.source, a.time) for a in articles]
+    stories = [
+        StoryArticle(a.id, a.title, a.sentences, a.source, a.time, bool(a.published))
+        for a in articles
+    ]
     groups = [[articles[i] for i in g] for g in group_stories(stories, tokenizer)]
     groups.sort(key=_rank)
     by_id = {s.id: s for s in stories}

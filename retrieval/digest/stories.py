@@ -17,10 +17,15 @@ story. So the similarity of two articles is their cosine times exp(-(hours apart
 quarter (`SAME_OUTLET`): they are more often two stories of one topic (a wire files many)
 than one story told twice, which they can still be when nearly alike. Two articles that share
 only one word are unrelated: among a day's articles a common word can look rare, and one
-word in common is a coincidence. Articles are then joined by average link: two groups merge
-while the mean similarity of all their pairs is at least `SAME_STORY`. Single link (a pair
-above the bar joins two groups) chains one topic's stories into one over a long window;
-average link needs the groups to resemble each other as wholes.
+word in common is a coincidence. An undated article's time is only when it was stored, and a
+backfill stores years of news from several archives at one moment: time tells none of them
+apart, and names and places recur across the years ("Sri Lanka" in a 2004 tsunami report and
+a 1987 loan). So a pair with an undated article needs `UNDATED_SHARED_TERMS` terms in common
+and counts half (`UNDATED`); real reports of one story share far more. Articles are then
+joined by average link: two groups merge while the mean similarity of all their pairs is at
+least `SAME_STORY`. Single link (a pair above the bar joins two groups) chains one topic's
+stories into one over a long window; average link needs the groups to resemble each other as
+wholes.
 Measured on real multi-outlet roundups in benchmarks/stories.py (docs/digest.md).
 
 The extract is the item's most representative sentence (and a second from the same article
@@ -54,6 +59,8 @@ IDF_POWER = 2  # idf² (see the module docstring)
 STORY_HOURS = 36.0  # the time scale of a story: similarity falls as exp(-(hours / this)²)
 SAME_OUTLET = 0.25  # the similarity of two reports from one outlet counts this much
 MIN_SHARED_TERMS = 2  # of the terms `STORY_TERM_DF` allows, for two articles to be related
+UNDATED = 0.5  # the similarity of a pair with an undated article counts this much
+UNDATED_SHARED_TERMS = 5  # such a pair needs this many shared terms (see the docstring)
 STORY_TERM_DF = 64  # terms in more articles than this never make two a candidate pair
 TITLE_WEIGHT = 2.0  # titles' share of the centroid, relative to one sentence
 LEAD_BONUS = (0.25, 0.1)  # for an article's first and second sentences of prose
@@ -69,13 +76,14 @@ Vector = dict[str, float]
 @dataclass(frozen=True, slots=True)
 class StoryArticle:
     """An article as the grouping and extract need it; `time` is Unix seconds (published,
-    else stored), None when unknown."""
+    else stored), None when unknown; `dated` is False when it is only when it was stored."""
 
     id: int
     title: str
     sentences: tuple[str, ...]
     source: str | None = None
     time: float | None = None
+    dated: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,10 +177,13 @@ def group_stories(
     story_hours: float | None = STORY_HOURS,
     same_outlet: float = SAME_OUTLET,
     linkage: Literal["average", "single"] = "average",
+    undated: float = UNDATED,
+    undated_terms: int = UNDATED_SHARED_TERMS,
 ) -> list[list[int]]:
     """Indexes into `articles`, grouped by story; each group in input order, groups by their
     first member. Depends on these articles only (see the module docstring). `story_hours`
-    None ignores time, `same_outlet` 1 ignores outlets; `linkage` "single" joins any pair at
+    None ignores time, `same_outlet` 1 ignores outlets, `undated` 1 and `undated_terms`
+    `MIN_SHARED_TERMS` treat undated articles as dated; `linkage` "single" joins any pair at
     or above `threshold` instead (kept to measure what average link brings).
 
     Two articles are compared only if they share a term at most `STORY_TERM_DF` articles
@@ -180,7 +191,8 @@ def group_stories(
     and it keeps the work near-linear. Pairs that share none count as unrelated (0).
     """
     vectors, df = story_vectors(articles, tokenizer)
-    first, second, similarity = _pair_similarities(vectors, df)
+    dated = np.array([a.dated for a in articles], dtype=bool)
+    first, second, similarity = _pair_similarities(vectors, df, dated, undated_terms)
     if story_hours is not None and len(first):
         times = np.array([np.nan if a.time is None else a.time for a in articles])
         apart = np.nan_to_num(np.abs(times[first] - times[second]), nan=0.0) / 3600
@@ -191,6 +203,7 @@ def group_stories(
         for i, j in zip(first.tolist(), second.tolist(), strict=True)
     ]
     similarity = np.where(alike, similarity * same_outlet, similarity)
+    similarity = np.where(dated[first] & dated[second], similarity, similarity * undated)
     pairs = Pairs(first, second, similarity)
     if linkage == "single":
         return _single_link(len(articles), pairs, threshold)
@@ -205,8 +218,14 @@ class Pairs(NamedTuple):
     similarity: npt.NDArray[np.float64]
 
 
-def _pair_similarities(vectors: Sequence[Vector], df: Mapping[str, int]) -> Pairs:
-    """Pairs (i < j) that share a rarer term, and their cosines.
+def _pair_similarities(
+    vectors: Sequence[Vector],
+    df: Mapping[str, int],
+    dated: npt.NDArray[np.bool_] | None = None,
+    undated_terms: int = UNDATED_SHARED_TERMS,
+) -> Pairs:
+    """Pairs (i < j) that share `MIN_SHARED_TERMS` rarer terms, `undated_terms` when either
+    is not `dated` (all are, if None), and their cosines.
 
     The dot product over rare terms is summed for all pairs at once from the postings; the
     common terms (few, but in most articles) add theirs as small dense rows.
@@ -233,10 +252,13 @@ def _pair_similarities(vectors: Sequence[Vector], df: Mapping[str, int]) -> Pair
     )
     similarity = np.bincount(inverse, np.concatenate(products)).astype(np.float64)
     shared = np.bincount(inverse)
-    keep = shared >= MIN_SHARED_TERMS
-    keys, similarity = keys[keep], similarity[keep]
     first: npt.NDArray[np.int64] = keys // count
     second: npt.NDArray[np.int64] = keys % count
+    least = np.full(len(keys), MIN_SHARED_TERMS)
+    if dated is not None:
+        least[~(dated[first] & dated[second])] = undated_terms
+    keep = shared >= least
+    first, second, similarity = first[keep], second[keep], similarity[keep]
     common = {t: k for k, t in enumerate(t for t, n in df.items() if n > STORY_TERM_DF)}
     if common:
         # Each article's common terms as a sparse row (term numbers ascending). Dense rows of
