@@ -227,6 +227,68 @@ async def test_a_story_is_timed_by_its_dated_reports_not_an_undated_copy(
     assert story.published == DAY + timedelta(hours=9)
 
 
+RESIGNATION = (
+    ArticleDraft(
+        "استقالة وزير المالية",
+        "أعلن وزير المالية سامي الخطيب استقالته من الحكومة يوم الاثنين بعد نشر تقرير عن "
+        "الفساد في الوزارة. وقال مسؤولون إن رئيس الوزراء سيعين خلفا له خلال أيام.",
+        source="الصباح",
+        published=at(8),
+    ),
+    ArticleDraft(
+        "الخطيب يترك الحكومة",
+        "قدم وزير المالية سامي الخطيب استقالته من الحكومة الاثنين إثر نشر تقرير عن الفساد في "
+        "وزارته. ومن المتوقع أن يعين رئيس الوزراء وزيرا جديدا قريبا.",
+        source="النهار",
+        published=at(12),
+    ),
+)
+UNCASED = (
+    ArticleDraft(
+        "财政部长辞职",
+        "财政部长周一因一份关于腐败的报告宣布辞职。官员说，总理将在几天内任命继任者。",
+        source="新闻日报",
+        published=at(13),
+    ),
+    ArticleDraft(
+        "財務相が辞任",
+        "財務相は月曜日、汚職に関する報告書の公表を受けて辞任を表明した。",
+        source="朝日新報",
+        published=at(14),
+    ),
+    ArticleDraft(
+        "वित्त मंत्री का इस्तीफा",
+        "वित्त मंत्री ने भ्रष्टाचार की रिपोर्ट के बाद सोमवार को इस्तीफा दे दिया।",
+        source="दैनिक समाचार",
+        published=at(15),
+    ),
+    ArticleDraft(
+        "שר האוצר התפטר",
+        "שר האוצר הודיע ביום שני על התפטרותו לאחר פרסום הדוח על השחיתות במשרד.",
+        source="הבוקר",
+        published=at(16),
+    ),
+)
+
+
+async def test_stories_in_scripts_without_capitals_have_extracts_and_are_grouped(
+    engine: Engine,
+) -> None:
+    """Every sentence of an Arabic, Hebrew, Chinese, Japanese or Hindi article was dropped as
+    not prose (no lower case, no five spaced words, no full stop it knew): no extract, and
+    two Arabic reports of one resignation, their leads alike, were two bare headlines."""
+    [*arabic] = await add(engine, *RESIGNATION)
+    others = await add(engine, *UNCASED)
+    await add(engine, *TRAM[:2])
+    items = {item.article_ids: item for item in (await digest_of(engine)).items}
+    assert len(items) == 2 + len(UNCASED)
+    resignation = items[tuple(arabic)]
+    assert resignation.outlets == ("الصباح", "النهار")
+    assert "سامي الخطيب استقالته" in resignation.extract
+    for draft, article_id in zip(UNCASED, others, strict=True):
+        assert items[(article_id,)].extract.startswith(draft.text[:10])
+
+
 async def test_a_subscription_stored_with_more_keywords_than_now_typed_gets_its_digest(
     engine: Engine,
 ) -> None:

@@ -359,6 +359,18 @@ def test_a_results_table_has_no_extract() -> None:
         ("NOTE: figures restated for a stock split.", True),
         ("The minister resigned on Monday after the report was published.", False),
         ('"We will not back down," the union leader told reporters.', False),
+        # Scripts without case, spaces between words or Latin full stops.
+        ("استقال وزير المالية يوم الاثنين بعد نشر تقرير عن الفساد.", False),
+        ("وقال مسؤولون إن الحكومة ستعين خلفا له قريبا؟", False),
+        ("قال الأمين العام لحلف NATO إن الاجتماع سيعقد غدا في بروكسل.", False),
+        ("שר האוצר התפטר ביום שני לאחר פרסום הדוח.", False),
+        ("财政部长周一因一份关于腐败的报告宣布辞职。", False),
+        ("財務相は月曜日、報告書の公表を受けて辞任を表明した。", False),
+        ("वित्त मंत्री ने सोमवार को इस्तीफा दे दिया।", False),
+        ("รัฐมนตรีคลังลาออกเมื่อวันจันทร์ หลังรายงานการทุจริต", False),
+        ("财政部长辞职。", True),  # a headline's length
+        ("财政部长周一因腐败报告辞职", True),  # no full stop: a heading
+        ("营收 3.2 亿元，净利 1.1 亿元，增长 12%。", True),  # a table in words
     ],
 )
 def test_chrome_lines(line: str, chrome: bool) -> None:

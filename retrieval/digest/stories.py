@@ -102,18 +102,54 @@ _CHROME = re.compile(
     r"|^(notes?|editor's note|corrected|correction)\b",
     re.IGNORECASE,
 )
-_FINISHED = re.compile(r"""[.!?]["'”’)\]]*$""")
+# A sentence's last mark, then any closing quotes or brackets: Latin, Greek and Cyrillic;
+# CJK full stops and marks, full- and half-width; Arabic and Urdu question mark and full stop;
+# Devanagari danda and double danda; the Armenian, Ethiopic, Myanmar and Khmer full stops.
+# Thai and Lao end a sentence with a space and no mark, so their last letter ends it.
+_FINISHED = re.compile(r"""(?:[.!?。．｡！？؟۔।॥։።။។]["'”’»)\]」』）》〉】]*|[\u0e01-\u0eff])$""")
 _DIGIT = re.compile(r"\d")
+_NUMBERS = re.compile(r"\d+(?:[.,]\d+)*")
+# Scripts written without spaces between words: a run of them is one "word" to split().
+# Han and kana take two characters a word (most Chinese words are two characters, Japanese
+# ones two to three); Thai, Lao, Khmer and Myanmar, whose words are longer, four.
+_CJK = re.compile("[\u3005-\u3007\u3041-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_UNSPACED = re.compile("[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]")
+
+
+def _words(sentence: str) -> tuple[float, int]:
+    """How many words `sentence` holds, and how many of them are numbers: its space-separated
+    words, with a run of a script that does not space its words counted by its characters
+    (and the numbers in it one by one)."""
+    words, numbers = 0.0, 0
+    for word in sentence.split():
+        cjk, unspaced = len(_CJK.findall(word)), len(_UNSPACED.findall(word))
+        if cjk or unspaced:
+            words += max(1.0, cjk / 2 + unspaced / 4)
+            numbers += len(_NUMBERS.findall(word))
+        else:
+            words += 1
+            numbers += bool(_DIGIT.search(word))
+    return words, numbers
+
+
+def _shouted(sentence: str) -> bool:
+    """Set in capitals: no lower-case letter, and no fewer capitals than letters without
+    case. Arabic, Chinese or Hindi have no case, and "NATO" in a sentence of one is not a
+    heading."""
+    if any(c.islower() for c in sentence):
+        return False  # most prose, found at its second letter
+    upper = sum(1 for c in sentence if c.isupper())
+    return upper >= sum(1 for c in sentence if c.isalpha()) - upper
 
 
 def is_chrome(sentence: str) -> bool:
     """True for lines that are not news prose: short, shouted, tables, furniture."""
-    words = sentence.split()
-    if len(words) < MIN_WORDS or not _FINISHED.search(sentence):
+    words, numbers = _words(sentence)
+    if words < MIN_WORDS or not _FINISHED.search(sentence):
         return True
-    if not any(c.islower() for c in sentence):
+    if _shouted(sentence):
         return True  # headings and wire slugs in capitals
-    if sum(1 for w in words if _DIGIT.search(w)) * 3 >= len(words):
+    if numbers * 3 >= words:
         return True  # a results table ("Shr 16.3p vs 12.2p")
     return bool(_CHROME.search(sentence))
 
