@@ -14,7 +14,7 @@ from bot.bounds import KEYWORDS_SHOWN, OUTLETS_SHOWN, QUOTE_CHARS, TITLE_CHARS, 
 from bot.formatting import link, reply
 from bot.logs import redact
 from bot.markup import escape
-from bot.times import when
+from bot.times import day_of, when
 from retrieval.digest.digest import Digest
 from retrieval.digest.subscriptions import Delivery, State, Subscription
 from retrieval.wording import counted
@@ -49,7 +49,12 @@ def digest_messages(digest: Digest, zone: tzinfo) -> list[str]:
             escape(some_of(item.outlets, OUTLETS_SHOWN)) if item.outlets else "unknown outlet"
         )
         stored = "stored " if item.undated else ""
-        lines.append(f"<i>{outlets}</i> · {stored}{when(item.published, zone, 'weekday')}")
+        shown = (
+            day_of(item.published, "weekday")
+            if item.date_only
+            else when(item.published, zone, "weekday")
+        )
+        lines.append(f"<i>{outlets}</i> · {stored}{shown}")
         blocks.append("\n".join(lines))
     return reply(blocks, "More stories did not fit here.")
 

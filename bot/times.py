@@ -38,6 +38,16 @@ def when(moment: datetime | float | None, zone: tzinfo, style: Style = "stamp_zo
     return f"{shown} {local:%Z}" if style == "stamp_zone" else shown
 
 
+def day_of(moment: datetime, style: Style = "stamp") -> str:
+    """The day of a moment known only by its date (an article's bare "2022-11-08", counted
+    from 10:00 UTC of that day): its UTC date, the same in every zone a reader is in, and no
+    time of day. "stamp": 2022-11-08; "weekday": Tue 8 Nov."""
+    day = moment.astimezone(UTC)
+    if style == "weekday":
+        return f"{day:%a} {day.day} {day:%b}"
+    return f"{day.year:04d}-{day:%m-%d}"
+
+
 def day_in(moment: float, zone: tzinfo) -> str:
     """The date of a Unix time in `zone`, as 2024-11-25."""
     return local_time(moment, zone).date().isoformat()

@@ -536,6 +536,30 @@ def test_cli_digest_reads_dates_in_newsbot_timezone(
     assert story["title"] in {d.title for d in TRAM}
 
 
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Tokyo", "America/Los_Angeles"])
+def test_cli_digest_shows_a_story_dated_by_day_only_without_a_time(
+    db_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, zone: str
+) -> None:
+    """Reports dated "2022-11-08" are counted from 10:00 UTC that day; the digest showed
+    that as their time: 10:00, 19:00 in Tokyo, 02:00 in Los Angeles."""
+    monkeypatch.setenv("NEWSBOT_TIMEZONE", zone)
+    election = [
+        replace(TRAM[0], source="USA Today", published="2022-11-08", url=None),
+        replace(TRAM[1], source="CNN", published="2022-11-08", url=None),
+    ]
+    source = write_jsonl(db_path.parent / "news.jsonl", lines_of(*election))
+    db = ["--db", str(db_path)]
+    assert main([*db, "ingest", "--quiet", str(source)]) == 0
+    capsys.readouterr()
+    period = ["--since", "2022-11-08", "--until", "2022-11-09"]
+    assert main([*db, "digest", *period]) == 0
+    [*_, when_line] = capsys.readouterr().out.rstrip().splitlines()
+    assert when_line == "   USA Today, CNN · 2022-11-08"
+    assert main([*db, "digest", *period, "--json"]) == 0
+    [story] = json.loads(capsys.readouterr().out)["stories"]
+    assert [a["published"] for a in story["articles"]] == ["2022-11-08", "2022-11-08"]
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

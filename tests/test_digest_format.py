@@ -88,6 +88,21 @@ def test_a_story_with_no_date_says_when_it_was_stored() -> None:
     assert "Herald, Post · Sun 2 Jun 11:00" in text
 
 
+@pytest.mark.parametrize("zone", ["Asia/Tokyo", "America/Los_Angeles", "UTC"])
+def test_a_story_dated_by_day_only_shows_its_day_and_no_time(zone: str) -> None:
+    """Its reports gave a bare date, counted from 10:00 UTC: shown as a time, that was 19:00
+    in Tokyo and 02:00 in Los Angeles, a time no report gave."""
+    day = datetime(2022, 11, 8, 10, tzinfo=UTC)
+    by_day = item(1, published=day, date_only=True)
+    timed = item(2, published=day)
+    [message] = digest_messages(
+        Digest(day, day + timedelta(days=1), (by_day, timed)), parse_zone(zone)
+    )
+    text, _ = shown(message)
+    assert "Herald, Post · Tue 8 Nov\n" in text
+    assert f"Herald, Post · Tue 8 Nov {day.astimezone(parse_zone(zone)):%H:%M}" in text
+
+
 def test_a_long_digest_is_split_between_stories_within_the_limit() -> None:
     items = tuple(
         item(n, extract="A long sentence about what happened. " * 9) for n in range(1, 31)

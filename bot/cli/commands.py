@@ -26,7 +26,7 @@ from bot.bounds import (
 )
 from bot.config import Settings
 from bot.progress import progress_bar
-from bot.times import day_in, read_moment, when
+from bot.times import day_in, day_of, read_moment, when
 from retrieval.corpus.ingest import LISTED_PER_FILE, IngestReport
 from retrieval.digest.digest import Digest, Period, typed_keywords
 from retrieval.engine import Engine, corpus_stats, period_digest, remove_articles
@@ -145,12 +145,12 @@ def render_digest(digest: Digest, zone: ZoneInfo) -> str:
     blocks = [head + "."]
     for number, item in enumerate(digest.items, start=1):
         carried = some_of(item.outlets, OUTLETS_SHOWN) or "unknown outlet"
+        shown = day_of(item.published) if item.date_only else when(item.published, zone, "stamp")
         blocks.append(
             text_block(
                 f"{number}. {clip(item.headline, TITLE_CHARS)}",
                 item.extract and f"   {clip(item.extract, QUOTE_CHARS)}",
-                f"   {carried} · {'stored ' if item.undated else ''}"
-                f"{when(item.published, zone, 'stamp')}",
+                f"   {carried} · {'stored ' if item.undated else ''}{shown}",
                 item.url and f"   {item.url}",
             )
         )

@@ -63,6 +63,9 @@ class DigestItem:
     article_ids: tuple[int, ...]
     published: datetime  # the newest of its dated articles (or of all, if none is), UTC
     articles: tuple[DigestArticle, ...] = ()  # every report, oldest first
+    # `published` came from a bare date ("2022-11-08"): only its day is known, and 10:00 UTC
+    # is where the store counts it from (`dates.BARE_DATE_HOUR`), not a time to show
+    date_only: bool = False
 
     @property
     def undated(self) -> bool:
@@ -232,16 +235,21 @@ def _item(
     lead = next(a for a in articles if a.id == extract.article_id)
     # the newest report that gave a date: an undated copy's time is only when it was stored
     dated = [a.time for a in articles if a.published] or [a.time for a in articles]
+    newest = max(dated)
+    # a report at the same moment that gave its time of day makes the moment a real time
+    newest_given = [a.published for a in articles if a.published and a.time == newest]
+    date_only = bool(newest_given) and all(len(p) == len("2022-11-08") for p in newest_given)
     return DigestItem(
         headline=lead.title,
         url=lead.url,
         extract=extract.text,
         outlets=_distinct(a.source for a in articles),
         article_ids=tuple(a.id for a in articles),
-        published=datetime.fromtimestamp(max(dated), UTC),
+        published=datetime.fromtimestamp(newest, UTC),
         articles=tuple(
             DigestArticle(a.id, a.title, a.source, a.url, a.published) for a in articles
         ),
+        date_only=date_only,
     )
 
 
