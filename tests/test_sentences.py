@@ -301,6 +301,25 @@ def test_page_furniture_is_no_sentence() -> None:
     assert [s for _, s in article_sentences("CNN —")] == ["CNN —"]  # all there is
 
 
+def test_a_page_calling_on_its_reader_is_no_sentence() -> None:
+    """Newsletter and puzzle promotions and photo credits are left out; a sentence about
+    subscribers or one that plays is prose."""
+    page = "\n".join(
+        [
+            "Netflix lost 200,000 subscribers in the quarter.",
+            "Sign up for our free weekly newsletter.",
+            "Need a break? Play the Daily Crossword Puzzle.",
+            "Justin Sullivan/Getty Images",
+            "Play resumed after the rain, and Readers can subscribe from Monday.",
+            "Read more here.",
+        ]
+    )
+    assert [s for _, s in article_sentences(page)] == [
+        "Netflix lost 200,000 subscribers in the quarter.",
+        "Play resumed after the rain, and Readers can subscribe from Monday.",
+    ]
+
+
 def test_the_word_no_ends_a_sentence_and_the_abbreviation_does_not() -> None:
     assert split_sentences("Russia voted no. China abstained. It ranks No. 1 now.") == [
         "Russia voted no.",

@@ -483,19 +483,36 @@ def split_sentences(paragraph: str) -> list[str]:
 # Lines of a page that are no prose, each on its own: a quote would show them, a window of
 # sentences would spend its words on them ("CNN — The Senate voted..."), and they hold no
 # answer. Marks alone ("___", "♦", "..."), a list item's number ("12."), a dateline ("New
-# York CNN Business —") and a byline ("– Jane Smith", "— Associated Press"): the last two of
-# at most a few capitalised words.
+# York CNN Business —"), a byline ("– Jane Smith", "— Associated Press"), a photo credit
+# ("Justin Sullivan/Getty Images"): the last three of at most a few capitalised words.
 _MARKS_ONLY = re.compile(r"[\W_]+")
 _LIST_NUMBER = re.compile(r"\d{1,3}\.")
 _DATELINE = re.compile(r"[A-Z][\w.’'()-]*(?:,? [A-Z(][\w.’'()-]*){0,5} ?[—–]")
 _BYLINE = re.compile(r"[—–-] ?[A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3}")
+_PHOTO_CREDIT = re.compile(
+    r"(?:[A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3}/)+"
+    r"(?:AP|AFP|Getty Images|Reuters|EPA|Shutterstock|Bloomberg|Sipa|ZUMA|USA TODAY)"
+    r"(?: [\w.’' -]{0,40})?"
+)
+_LINES = (_MARKS_ONLY, _LIST_NUMBER, _DATELINE, _BYLINE, _PHOTO_CREDIT)
+# A page's calls to its reader, opening its sentence ("Sign up for our newsletter", "Read
+# more here.", "Need a news break? Play..."), in sentences of at most `_PROMO_WORDS` words:
+# a news sentence says "subscribers", it does not tell the reader to subscribe.
+_PROMO = re.compile(
+    r"(?:sign up|subscribe|read more|get (?:our|the|cnn\W?s?) .{0,40}newsletter|check out the"
+    r"|play the|need a (?:news )?break|become a subscriber|support (?:our |local )?journalism"
+    r"|consider supporting|looking for a free|just for subscribers|not a subscriber)\b",
+    re.IGNORECASE,
+)
+_PROMO_WORDS = 30
 
 
 def is_furniture(sentence: str) -> bool:
-    """Whether a sentence is a line of page furniture (`_MARKS_ONLY` and after), not prose."""
-    return any(
-        pattern.fullmatch(sentence) for pattern in (_MARKS_ONLY, _LIST_NUMBER, _DATELINE, _BYLINE)
-    )
+    """Whether a sentence is a line of page furniture (`_LINES`) or a promotion (`_PROMO`),
+    not prose."""
+    if any(pattern.fullmatch(sentence) for pattern in _LINES):
+        return True
+    return _PROMO.match(sentence) is not None and len(sentence.split()) <= _PROMO_WORDS
 
 
 def article_sentences(text: str) -> list[tuple[int, str]]:
