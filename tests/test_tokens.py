@@ -1,3 +1,4 @@
+import itertools
 import re
 import unicodedata
 
@@ -150,19 +151,46 @@ def test_the_news_rules_are_in_the_signature() -> None:
         Tokenizer(acronyms=False).signature,
         Tokenizer(numbers=False).signature,
     }
-    assert len(signatures) == 3 and Tokenizer().signature.startswith("v2:")
+    assert len(signatures) == 3 and Tokenizer().signature.startswith("v3:")
+
+
+CJK_NAMES = ("CJK UNIFIED IDEOGRAPH", "HIRAGANA", "KATAKANA", "HANGUL")
+
+
+def reference_words(text: str) -> list[str]:
+    """Runs of word characters and combining marks of the text without invisible characters,
+    NFKC; runs of CJK characters in them as overlapping bigrams (a lone one as itself)."""
+    text = unicodedata.normalize("NFKC", re.sub("[\u00ad\u200b-\u200d\u2060\ufeff]", "", text))
+    runs = "".join(
+        c if re.match(r"\w", c) or unicodedata.category(c)[0] == "M" else " " for c in text
+    ).split()
+    words: list[str] = []
+    for run in runs:
+        cjk = [unicodedata.name(c, "").startswith(CJK_NAMES) for c in run]
+        for same, group in itertools.groupby(zip(run, cjk, strict=True), lambda p: p[1]):
+            chars = "".join(c for c, _ in group)
+            if same and len(chars) > 1:
+                words.extend(chars[i : i + 2] for i in range(len(chars) - 1))
+            else:
+                words.append(chars)
+    return words
+
+
+def reference_fold(word: str) -> str:
+    """Case-folded, decomposed, marks with a combining class out but kana voicing, composed."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    kept = [c for c in decomposed if not unicodedata.combining(c) or c in "\u3099\u309a"]
+    return unicodedata.normalize("NFC", "".join(kept))
 
 
 def reference_terms(tokenizer: Tokenizer, text: str) -> list[str]:
     """The common path's definition (text without capital stopwords or joined words), plain:
-    \\w+ of the NFKC, case-folded text; stopwords and overlong words out; forms; stems."""
-    import unicodedata
-
+    `reference_words`, each folded; stopwords and overlong words out; forms; stems."""
     import Stemmer
 
     from retrieval.index.tokens import MAX_TOKEN_LENGTH, STOPWORDS
 
-    words = re.findall(r"\w+", unicodedata.normalize("NFKC", text).casefold())
+    words = [w for w in map(reference_fold, reference_words(text)) if w]
     stopwords = STOPWORDS if tokenizer.stopwords else frozenset()
     forms = tokenizer._forms
     kept = [forms.get(w, w) for w in words if len(w) <= MAX_TOKEN_LENGTH and w not in stopwords]
@@ -175,6 +203,10 @@ PLAIN_TEXTS = [
     "Café owners in Zürich said the naïve plan failed",
     "ﬁne ﬂow ＡＢＣ ｄｅｆ ½ children began six fifth",
     "東京で会議が開かれた and then snake_case words_2 x",
+    "İstanbul ISTANBUL Αθήνα ΑΘΗΝΑ Beyoncé naïve Ångström",
+    "हिन्दी समाचार and مَدْرَسَة and Straßen\u00adbahn\u00adfahrer, word\u2060joiner \ufeffx",
+    "第十届北京国际科技博览会于周三在国家会议中心开幕，吸引了来自四十多个国家的三千多家企业参展",
+    "2024年 한국은 서울에서 ｶﾞｲﾄﾞ 年 a\u0301 \u0301",
     "a" * 45 + " overlong words are left out " + "b" * 41,
     "",
     "   ",
@@ -257,6 +289,9 @@ def test_a_text_whose_parts_join_has_their_terms_one_after_the_other(text: str) 
             "US NAVY SAYS IT WILL SAIL\nTHE FLEET LEAVES AT DAWN",
             ["US NAVY SAYS IT WILL SAIL", "THE FLEET LEAVES AT DAWN"],
         ),
+        # words found before case-folding, which makes "İ" an "i" and a mark
+        ("İstanbul welcomed the fleet. ISTANBUL.", ["İstanbul welcomed the fleet.", "ISTANBUL."]),
+        ("北京举行博览会。 国际", ["北京举行博览会。", "国际"]),
     ],
 )
 def test_parts_cut_between_punctuation_or_normalized_otherwise_join(
@@ -288,8 +323,10 @@ def test_parts_cut_between_punctuation_or_normalized_otherwise_join(
             "THE US NAVY SAYS IT WILL SAIL\nThe IT team said so",
             ["THE US NAVY SAYS IT WILL SAIL", "The IT team said so"],
         ),
-        # case-folding that makes a word character out of another character
-        ("İstanbul welcomed the fleet.", ["İstanbul welcomed the fleet."]),
+        # a cut inside a CJK run, whose bigrams span it
+        ("北京举行博览会", ["北京", "举行博览会"]),
+        # a cut at invisible characters, which the word goes through
+        ("Straßen\u00ad\u00adbahn", ["Straßen\u00ad", "\u00adbahn"]),
     ],
 )
 def test_parts_that_may_not_join_are_refused(whole: str, parts: list[str]) -> None:
@@ -370,3 +407,88 @@ def test_words_are_each_written_word_s_term_at_its_offsets(options: dict[str, bo
         by_offset = {a: w for w, a in split}
         assert all(text[a:b] == by_offset[a] for _, a, b in found)
         assert tokenizer(text) == expected
+
+
+def test_chinese_japanese_and_korean_runs_are_overlapping_bigrams() -> None:
+    """Their words are not spaced: a question's substring of a run must meet the run."""
+    tokenize = Tokenizer()
+    run = "第十届北京国际科技博览会于周三在国家会议中心开幕"
+    assert tokenize("博览会") == ["博览", "览会"]
+    assert set(tokenize("博览会")) < set(tokenize(run))
+    assert tokenize("年") == ["年"]  # a lone character is itself
+    assert tokenize("東京で会議") == ["東京", "京で", "で会", "会議"]
+    assert tokenize("한국은 서울") == ["한국", "국은", "서울"]
+    assert tokenize("2024年iPhone手机") == ["2024", "年", "iphon", "手机"]
+    # a run past MAX_TOKEN_LENGTH is no URL or hash: kept
+    assert tokenize("中国" * 30) == ["中国", "国中"] * 29 + ["中国"]
+    assert tokenize("The U.S. and 博览会") == ["us", "博览", "览会"]  # as written too
+
+
+def test_words_of_cjk_runs_are_their_bigrams_where_they_are() -> None:
+    text = "北京博览会 opens"
+    assert Tokenizer().words(text) == [
+        ("北京", 0, 2),
+        ("京博", 1, 3),
+        ("博览", 2, 4),
+        ("览会", 3, 5),
+        ("open", 6, 11),
+    ]
+
+
+@pytest.mark.parametrize("text", ["İstanbul", "ISTANBUL", "the U.S. and İstanbul", "İSTANBUL"])
+def test_a_dotted_capital_i_is_an_i_whatever_the_words_around_it(text: str) -> None:
+    """Case-folded, "İ" is "i" and a combining dot: a whole word, the dot folded away."""
+    tokenize = Tokenizer()
+    assert tokenize(text)[-1] == "istanbul"
+    assert [term for term, _, _ in tokenize.words(text)] == tokenize(text)
+
+
+def test_combining_marks_stay_in_their_word() -> None:
+    tokenize = Tokenizer()
+    # the vowel signs (spacing marks) are letters; the virama is folded away like an accent
+    assert tokenize("हिन्दी समाचार") == ["हिनदी", "समाचार"]
+    assert tokenize("مَدْرَسَة") == tokenize("مدرسة") == ["مدرسة"]  # vowel points are accents
+    assert tokenize("が") != tokenize("か")  # a voiced kana is another kana
+
+
+@pytest.mark.parametrize(
+    ("plain", "accented"),
+    [
+        ("cafe", "café"),
+        ("Beyonce", "Beyoncé"),
+        ("Orleans", "Orléans"),
+        ("ΑΘΗΝΑ", "Αθήνα"),
+        ("Sao Paulo", "São Paulo"),
+        ("Zurich", "Zu\u0308rich"),  # decomposed
+    ],
+)
+def test_words_without_their_accents_meet_them(plain: str, accented: str) -> None:
+    tokenize = Tokenizer()
+    assert tokenize(plain) == tokenize(accented)
+    assert tokenize(f"The U.S. and {plain}") == tokenize(f"The U.S. and {accented}")
+
+
+@pytest.mark.parametrize("invisible", ["\u00ad", "\u2060", "\u200b", "\u200c", "\u200d", "\ufeff"])
+def test_invisible_characters_leave_the_word_whole(invisible: str) -> None:
+    tokenize = Tokenizer()
+    written = f"Straßen{invisible}bahn{invisible}fahrer"
+    assert tokenize(written) == tokenize("Straßenbahnfahrer") == ["strassenbahnfahr"]
+    assert tokenize(f"U.S. {written}") == ["us", "strassenbahnfahr"]
+    text = f"{invisible}the {written} left{invisible}"
+    assert tokenize.words(text) == [("strassenbahnfahr", 5, 5 + len(written)), ("left", 25, 29)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "第十届北京国际科技博览会于周三在国家会议中心开幕，吸引了来自四十多个国家的三千多家企业参展。",
+        "The W.H.O. met in 北京 and İstanbul; Beyoncé sang in Orléans at 8 a.m.",
+        "ｶﾞｲﾄﾞ ガイド 한국은 हिन्दी مَدْرَسَة Straßen\u00adbahn \u200bx\u200b a\u0301 \u0301",
+        "İSTANBUL VE ANKARA'DA US IT WHO",
+    ],
+)
+def test_words_of_text_not_ascii_are_its_terms_at_their_offsets(text: str) -> None:
+    tokenize = Tokenizer()
+    found = tokenize.words(text)
+    assert [term for term, _, _ in found] == tokenize(text)
+    assert all(term in tokenize(text[a:b]) for term, a, b in found)

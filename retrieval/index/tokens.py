@@ -1,5 +1,6 @@
-"""Tokens for BM25: Unicode-normalized, case-folded words, English stopwords out, stemmed;
-acronyms with or without dots and numbers in words or digits meet.
+"""Tokens for BM25: Unicode-normalized, case-folded words, accents off, English stopwords out,
+stemmed; acronyms with or without dots and numbers in words or digits meet; Chinese, Japanese
+and Korean as overlapping character bigrams.
 
 Queries and passages go through the same `Tokenizer`, so a change here changes the index:
 the index records the tokenizer's `signature` and is rebuilt when it differs.
@@ -67,7 +68,22 @@ _CAPITALS = re.compile(r"\b[A-Z]{2,}\b")
 _CAPITALS_ONLY = bytes(c if 65 <= c <= 90 else 32 for c in range(256))  # A-Z, else space
 CAPITAL_STOPWORDS = frozenset(w.upper().encode() for w in STOPWORDS if len(w) > 1)
 _MAYBE_CAPITALS = re.compile(r"[A-Z][A-Z]")
-MAX_TOKEN_LENGTH = 40  # longer "words" are URLs, hashes or markup debris
+MAX_TOKEN_LENGTH = 40  # longer "words" are URLs, hashes or markup debris (CJK runs aside)
+# Invisible characters that break no word: a soft hyphen ("Straßen\u00adbahn"), zero-width
+# space and (non-)joiners, word joiner, byte order mark. Removed before words are found.
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
+# Chinese, Japanese and Korean: Han, Hiragana, Katakana, Hangul (full- and half-width). Their
+# words are not spaced, so a run of them (often a whole clause) becomes overlapping bigrams,
+# as Lucene's CJKAnalyzer makes them: a question's substring then matches.
+_CJK_CHARS = (
+    "\u1100-\u11ff\u3005-\u3007\u3041-\u309f\u30a0-\u30ff\u3130-\u318f\u31f0-\u31ff"
+    "\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff\uff66-\uffdc"
+    "\U0001b000-\U0001b16f\U00020000-\U0003134f"
+)
+_CJK = re.compile(f"[{_CJK_CHARS}]")
+_CJK_OR_NOT = re.compile(f"([{_CJK_CHARS}]+)|[^{_CJK_CHARS}]+")
+# Japanese voicing marks: combining, but they make another kana (か, が), not an accent.
+_KANA_VOICING = frozenset("\u3099\u309a")
 MAX_CACHED_STEMS = 2_000_000  # distinct words whose stems are remembered (about 200 MB at most)
 
 # Number words meet their digits ("six-week" and "6 Weeks"). Cardinals up to twenty and the
@@ -152,17 +168,70 @@ def is_shouting(words: Sequence[str]) -> bool:
     return caps >= 3 and caps > lower
 
 
-_ASCII_CHARS = frozenset(map(chr, range(128)))
 _WORD_CHAR = re.compile(r"\w")
 
 
 @functools.cache
-def _folds_alike(char: str) -> bool:
-    """Whether `char` and its case-folding are both word characters or both not (see
-    `Tokenizer.joins`)."""
-    word = _WORD_CHAR.fullmatch(char) is not None
-    folded = char.casefold()
-    return bool(folded) and all((_WORD_CHAR.fullmatch(c) is not None) == word for c in folded)
+def _marks() -> str:
+    """A character class body of every combining mark (Mn, Mc, Me): inside a word they are
+    part of it, where \\w alone would split vowelled Arabic or Devanagari into letters. Built
+    on first use (tens of milliseconds), by the first text that is not ASCII."""
+    codes = [c for c in range(0x300, 0x20000) if unicodedata.category(chr(c)).startswith("M")]
+    codes.extend(range(0xE0100, 0xE01F0))  # variation selectors
+    ranges = []
+    for _, run in itertools.groupby(enumerate(codes), lambda pair: pair[1] - pair[0]):
+        first, *rest = (code for _, code in run)
+        last = rest[-1] if rest else first
+        ranges.append(f"\\U{first:08x}-\\U{last:08x}")
+    return "".join(ranges)
+
+
+@functools.cache
+def _wide(pattern: str) -> re.Pattern[str]:
+    """`pattern` with each \\w taken as a word character or a combining mark, for texts that
+    are not ASCII (in ASCII the two are the same, and the plain pattern is faster to build)."""
+    return re.compile(pattern.replace(r"\w", rf"[\w{_marks()}]"))
+
+
+def _visible(text: str) -> str:
+    """`text` without the invisible characters that break no word (`_INVISIBLE`)."""
+    return _INVISIBLE.sub("", text) if _INVISIBLE.search(text) else text
+
+
+def _normal(text: str) -> str:
+    """`text` as the tokenizer reads it: invisible characters out, NFKC (ASCII is both)."""
+    return text if text.isascii() else unicodedata.normalize("NFKC", _visible(text))
+
+
+def _fold(word: str) -> str:
+    """`word` case-folded and, if not ASCII, without accents and other diacritics, so that
+    "cafe" finds "Café", "Istanbul" finds "İstanbul" (whose "i̇" is "i" and a dot above) and
+    "ΑΘΗΝΑ" finds "Αθήνα". The marks dropped are those with a combining class, as Unicode's
+    diacritic folding (UTR #30) drops them: accents, Arabic and Hebrew vowel points, Indic
+    nukta and virama; Indic vowel signs, which are letters, stay."""
+    folded = word.casefold()
+    if folded.isascii():
+        return folded
+    decomposed = unicodedata.normalize("NFKD", folded)
+    bare = "".join([c for c in decomposed if not unicodedata.combining(c) or c in _KANA_VOICING])
+    return unicodedata.normalize("NFC", bare)  # Hangul and kana compose again
+
+
+def _cjk_pieces(word: str) -> list[tuple[str, int, int]]:
+    """The (piece, start, end) of a word: its runs of CJK characters as overlapping bigrams
+    (a lone character as itself), its other runs as they are."""
+    if not _CJK.search(word):
+        return [(word, 0, len(word))]
+    pieces = []
+    for run in _CJK_OR_NOT.finditer(word):
+        text, start = run.group(), run.start()
+        if run.group(1) is None or len(text) == 1:
+            pieces.append((text, start, run.end()))
+        else:
+            pieces.extend(
+                (text[i : i + 2], start + i, start + i + 2) for i in range(len(text) - 1)
+            )
+    return pieces
 
 
 def _laid_out(whole: str, parts: Sequence[str]) -> bool:
@@ -214,7 +283,9 @@ def _cut_between_words(whole: str, parts: Sequence[str]) -> bool:
 
 
 def _apart(char: str) -> bool:
-    return _WORD_CHAR.fullmatch(char) is None and not unicodedata.combining(char)
+    if char.isascii():
+        return _WORD_CHAR.fullmatch(char) is None
+    return _wide(r"\w").fullmatch(char) is None and not _INVISIBLE.fullmatch(char)
 
 
 Word = TypeVar("Word", str, bytes)
@@ -260,7 +331,7 @@ class Tokenizer:
     def signature(self) -> str:
         """Identifies the token rules, so an index built with other rules is not reused."""
         return (
-            f"v2:stem={int(self.stem)}:stop={int(self.stopwords)}:irr={int(self.irregular)}"
+            f"v3:stem={int(self.stem)}:stop={int(self.stopwords)}:irr={int(self.irregular)}"
             f":acr={int(self.acronyms)}:num={int(self.numbers)}"
         )
 
@@ -279,17 +350,29 @@ class Tokenizer:
         return stemmer
 
     @cached_property
-    def _pieces(self) -> re.Pattern[str]:
+    def _pieces_pattern(self) -> str:
         kinds = [_DOTTED] * self.acronyms + [_NUMBER] * self.numbers + [_WORD]
-        return re.compile("|".join(kinds))
+        return "|".join(kinds)
+
+    @cached_property
+    def _pieces(self) -> re.Pattern[str]:
+        return re.compile(self._pieces_pattern)
+
+    def _patterns(self, text: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+        """The patterns of words, of a run that may be joined words, and of the pieces of
+        such a run, for `text`: with marks in words if it is not ASCII."""
+        if text.isascii():
+            return _TOKEN, _MAYBE_JOINED, self._pieces
+        return _wide(_TOKEN.pattern), _wide(_MAYBE_JOINED.pattern), _wide(self._pieces_pattern)
 
     def _split(self, text: str) -> list[tuple[str, int]]:
-        """The words of `text` as written, with their offsets."""
-        found = [(m.group(), m.start()) for m in _TOKEN.finditer(text)]
-        if not _MAYBE_JOINED.search(text):
+        """The words of `text` as written (no invisible characters), with their offsets."""
+        token, maybe_joined, pieces_of = self._patterns(text)
+        found = [(m.group(), m.start()) for m in token.finditer(text)]
+        if not maybe_joined.search(text):
             return found
         # Only a word with a dot or comma in it can be pieces: any other is one `_WORD`.
-        pieces = self._pieces.finditer
+        pieces = pieces_of.finditer
         return [
             piece
             for word, start in found
@@ -304,33 +387,53 @@ class Tokenizer:
         """The (term, start, end) of every indexable word, offsets into `text` as given.
 
         Offsets index the original string, so highlights line up with what the user reads;
-        NFKC is applied word by word for that reason.
+        NFKC is applied word by word for that reason. CJK bigrams overlap.
         """
-        split = self._split(text)
-        # NFKC leaves ASCII as it is; each written word's final term through a cache
-        terms = self._written_aligned(
-            [w if w.isascii() else unicodedata.normalize("NFKC", w) for w, _ in split]
-        )
-        return [(t, a, a + len(w)) for t, (w, a) in zip(terms, split, strict=True) if t]
+        if text.isascii():  # NFKC leaves ASCII as it is; each word's final term, cached
+            split = self._split(text)
+            terms = self._written_aligned([w for w, _ in split])
+            return [(t, a, a + len(w)) for t, (w, a) in zip(terms, split, strict=True) if t]
+        visible = _visible(text)
+        # where each character of `visible` is in `text`, and the end
+        at: Sequence[int] = range(len(text) + 1)
+        if len(visible) < len(text):
+            at = [i for i, c in enumerate(text) if not _INVISIBLE.fullmatch(c)] + [len(text)]
+        words: list[str] = []
+        spans: list[tuple[int, int]] = []
+        for word, start in self._split(visible):
+            end = start + len(word)
+            normal = unicodedata.normalize("NFKC", word)
+            for piece, a, b in _cjk_pieces(normal):
+                words.append(piece)
+                # a piece of a word NFKC made shorter or longer: the whole word is its place
+                a, b = (start + a, start + b) if len(normal) == len(word) else (start, end)
+                spans.append((at[a], at[b - 1] + 1))
+        terms = self._written_aligned(words)
+        return [(t, a, b) for t, (a, b) in zip(terms, spans, strict=True) if t]
 
     def __call__(self, text: str) -> list[str]:
         """The terms of `text` in order, repeats kept (BM25 counts them)."""
-        text, words, written = self._route(text)
+        text, words = self._route(text)
         if words is not None:
             return self._ascii_terms(words)
-        if written:
-            return self._written_terms(self._written_words(text))
-        return self._plain_terms(_TOKEN.findall(text.casefold()))
+        return self._written_terms(self._written_words(text))
 
     def _written_words(self, text: str) -> list[str]:
-        """The words of normalized `text` as written, runs split into their pieces."""
-        # Only a word with a dot or comma in it can be pieces (most of a long text is not).
-        pieces = self._pieces.findall
-        return [
-            piece
-            for word in _TOKEN.findall(text)
-            for piece in (pieces(word) if "." in word or "," in word else (word,))
-        ]
+        """The words of normalized `text` as written, runs split into their pieces, CJK runs
+        into bigrams."""
+        token, maybe_joined, pieces_of = self._patterns(text)
+        words = token.findall(text)
+        if maybe_joined.search(text):
+            # Only a word with a dot or comma in it can be pieces (most of a long text is not).
+            pieces = pieces_of.findall
+            words = [
+                piece
+                for word in words
+                for piece in (pieces(word) if "." in word or "," in word else (word,))
+            ]
+        if text.isascii() or not _CJK.search(text):
+            return words
+        return [piece for word in words for piece, _, _ in _cjk_pieces(word)]
 
     def ascii_words(self, text: str) -> list[bytes] | None:
         """The case-folded words of `text` as bytes when it takes the common path (ASCII
@@ -344,23 +447,25 @@ class Tokenizer:
             self._ascii, words, lambda missing: self._final_terms([w.decode() for w in missing])
         )
 
-    def _route(self, text: str) -> tuple[str, list[bytes] | None, bool]:
-        """`text` normalized; its words as bytes if it takes the common path; whether it
-        takes the path of words as written (acronyms, joined words) instead."""
-        text = unicodedata.normalize("NFKC", text)
-        if _MAYBE_JOINED.search(text) or self._has_capital_stopword(text):
-            return text, None, True
-        # Most sentences: case-fold at once, as no capitals or dots decide anything. The
-        # words are then those of \w+; in an ASCII text (most news, once a few quotes and
-        # dashes are spaces) they are found as bytes, case-folded by the same translation.
+    def _route(self, text: str) -> tuple[str, list[bytes] | None]:
+        """`text` normalized, and its words as bytes if it takes the common path, None if it
+        takes the path of words as written (acronyms, joined words, text not ASCII)."""
+        text = _normal(text)
         ascii_text = text
         if not ascii_text.isascii():
             for char in SPACED:
                 if char in ascii_text:
                     ascii_text = ascii_text.replace(char, " ")
-        if ascii_text.isascii():
-            return text, ascii_text.encode().translate(_ASCII_WORD_BYTES).split(), False
-        return text, None, False
+            if not ascii_text.isascii():
+                # Words are found before case-folding, which may make a mark of a letter
+                # ("İ" is "i" and a dot above), and folded one by one (`_fold`).
+                return text, None
+        if _MAYBE_JOINED.search(text) or self._has_capital_stopword(text):
+            return text, None
+        # Most sentences: an ASCII text (most news, once a few quotes and dashes are
+        # spaces) with no capitals or dots that decide anything; its words are found as
+        # bytes, case-folded by the same translation.
+        return text, ascii_text.encode().translate(_ASCII_WORD_BYTES).split()
 
     def joins(self, whole: str, parts: Sequence[str]) -> bool:
         """True when the terms of `whole` are those of `parts`, one part after the other, so
@@ -369,27 +474,24 @@ class Tokenizer:
         A sufficient condition, checked without tokenizing (False says nothing): `whole` is
         the parts' words in order, cut where they are cut (at whitespace, or between two
         characters that are neither word characters nor marks, so no word or "U.S." run
-        spans two parts); a stopword in capitals, whose term depends on the text around it
-        (`is_shouting`), only in parts set in capitals just when `whole` is (or not, as
-        almost always); and no character that case-folding turns into word characters or
-        out of them (a text's words are found before or after case-folding, by the path it
-        takes in `__call__`). Tokenizing normalizes first, so `whole` is compared composed
-        (NFC) as the parts, split from a composed text, are.
+        spans two parts, nor a CJK run, whose bigrams would); and a stopword in capitals,
+        whose term depends on the text around it (`is_shouting`), only in parts set in
+        capitals just when `whole` is (or not, as almost always). Tokenizing normalizes
+        first, so `whole` is compared composed (NFC) as the parts, split from a composed
+        text, are.
         """
         plain = whole
         for char in SPACED:  # not word characters, and unchanged by NFKC
             if char in plain:
                 plain = plain.replace(char, " ")
         ascii_only = plain.isascii()  # then NFKC changes nothing
-        text = whole if ascii_only else unicodedata.normalize("NFKC", whole)
+        text = whole if ascii_only else _normal(whole)
         if not _words_laid_out(whole, parts, ascii_only):
             # rare: cut inside a run of non-space characters, or normalized differently
-            parts = [unicodedata.normalize("NFKC", part) for part in parts]
+            parts = [_normal(part) for part in parts]
             if not _cut_between_words(text, parts):
                 return False
-        if self._has_capital_stopword(text) and not self._shouting_alike(text, parts):
-            return False
-        return ascii_only or all(map(_folds_alike, set(text) - _ASCII_CHARS))
+        return not self._has_capital_stopword(text) or self._shouting_alike(text, parts)
 
     def _shouting_alike(self, text: str, parts: Sequence[str]) -> bool:
         """Whether every part with a stopword in capitals is set in capitals (`is_shouting`)
@@ -397,7 +499,7 @@ class Tokenizer:
         not, in both."""
         shouting = is_shouting(self._written_words(text))
         for part in parts:
-            normal = unicodedata.normalize("NFKC", part)
+            normal = _normal(part)
             if self._has_capital_stopword(normal) and (
                 is_shouting(self._written_words(normal)) != shouting
             ):
@@ -405,23 +507,15 @@ class Tokenizer:
         return True
 
     @cached_property
-    def _plain(self) -> dict[str, str | None]:
-        # A case-folded word's final term on the common path (None: left out), so that a word
-        # costs one lookup, not a stopword test, a form lookup and a stem lookup.
+    def _ascii(self) -> dict[bytes, str | None]:
+        # A lower-cased ASCII word's final term on the common path (None: left out), so that
+        # a word costs one lookup, not a stopword test, a form lookup and a stem lookup.
         return {}
 
-    @cached_property
-    def _ascii(self) -> dict[bytes, str | None]:
-        return {}  # the same, for words found as bytes
-
-    def _plain_terms(self, words: list[str]) -> list[str]:
-        """The terms of case-folded `words`: stopwords and overlong words out, forms replaced,
-        stemmed. Through a cache shared by threads, which only grows (to a bound), like
-        `_stems`."""
-        return list(filter(None, _through_cache(self._plain, words, self._final_terms)))
-
     def _ascii_terms(self, words: list[bytes]) -> list[str]:
-        """`_plain_terms` of lower-cased ASCII words given as bytes."""
+        """The terms of lower-cased ASCII words given as bytes: stopwords and overlong words
+        out, forms replaced, stemmed. Through a cache shared by threads, which only grows (to
+        a bound), like `_stems`."""
         return list(filter(None, self.ascii_terms(words)))
 
     @cached_property
@@ -442,7 +536,7 @@ class Tokenizer:
         if _ACRONYM in terms:
             shouting = is_shouting(words)
             acronyms = [
-                None if shouting else word.casefold()
+                None if shouting else _fold(word)
                 for word, term in zip(words, terms, strict=True)
                 if term == _ACRONYM
             ]
@@ -458,7 +552,7 @@ class Tokenizer:
         acronyms = self.acronyms and self.stopwords
         maybe = [
             _ACRONYM
-            if acronyms and len(word) > 1 and word.isupper() and word.casefold() in STOPWORDS
+            if acronyms and len(word) > 1 and word.isupper() and _fold(word) in STOPWORDS
             else None
             for word in words
         ]
@@ -504,7 +598,7 @@ class Tokenizer:
         append = terms.append
         shouting: bool | None = None  # decided only when a stopword in capitals needs it
         for word in words:
-            term = word.casefold()
+            term = _fold(word)
             if term in stopwords:
                 if acronyms and len(word) > 1 and word.isupper():
                     if shouting is None:
