@@ -351,5 +351,13 @@ class Searcher:
         return frozenset(self.index.tokenizer(text))
 
     def highlights(self, quote: str, terms: set[str]) -> tuple[tuple[int, int], ...]:
-        """Character spans of the words in `quote` that match the question's terms."""
-        return tuple((a, b) for term, a, b in self.index.tokenizer.words(quote) if term in terms)
+        """Character spans of the words in `quote` that match the question's terms, apart and
+        in order: CJK bigrams overlap, and one bold run covers a run of them."""
+        spans: list[tuple[int, int]] = []
+        for term, a, b in self.index.tokenizer.words(quote):
+            if term in terms:
+                if spans and a < spans[-1][1]:
+                    spans[-1] = (spans[-1][0], max(b, spans[-1][1]))
+                else:
+                    spans.append((a, b))
+        return tuple(spans)

@@ -25,7 +25,7 @@ from retrieval.ranking.features import COLUMN, Candidates
 from retrieval.ranking.model import default_ranker
 from retrieval.ranking.selection import _Page, choose
 from retrieval.search import Searcher
-from tests.conftest import write_jsonl
+from tests.conftest import SMALL_CORPUS, write_jsonl
 
 STORY = (
     "The central bank met on Tuesday to discuss rates. "
@@ -440,3 +440,27 @@ async def test_a_question_of_one_endless_word_is_told_so(engine: Engine) -> None
         "这是一个关于选举的很长的问题没有空格所以它看起来像一个非常长的单词吗" * 2
     )
     assert chinese.passages == () and "no word of 40" not in str(chinese.message)  # no spaces
+
+
+async def test_a_cjk_substring_or_a_word_without_its_accents_finds_the_article(
+    engine: Engine,
+) -> None:
+    expo = ArticleDraft(
+        "北京举行国际科技博览会",
+        "第十届北京国际科技博览会于周三在国家会议中心开幕，吸引了来自四十多个国家的三千多家"
+        "企业参展。组委会表示，本届博览会重点展示人工智能和新能源汽车技术。",
+        published="2024-05-01",
+    )
+    tour = ArticleDraft(
+        "Beyoncé opens her tour in Orléans",
+        "Beyoncé opened her world tour in Orléans on Friday. The café next door sold out.",
+        published="2024-05-02",
+    )
+    await engine.add_articles([expo, tour, *SMALL_CORPUS])
+    await engine.refresh()
+    top = (await engine.ask("博览会")).passages[0]
+    assert top.article.title == expo.title
+    assert {top.quote[a:b] for a, b in top.highlights} == {"博览会"}  # one run, not two
+    top = (await engine.ask("Which city did Beyonce open her tour in, Orleans?")).passages[0]
+    assert top.article.title == tour.title
+    assert {"Beyoncé", "Orléans"} <= {top.quote[a:b] for a, b in top.highlights}
