@@ -320,6 +320,19 @@ def test_a_page_calling_on_its_reader_is_no_sentence() -> None:
     ]
 
 
+def test_chinese_japanese_and_hindi_full_stops_end_sentences() -> None:
+    text = (
+        "第十届博览会于周三开幕。组委会表示，本届博览会重点展示人工智能！"
+        "「本当ですか？」と彼は言った。"
+    )
+    assert split_sentences(text) == [
+        "第十届博览会于周三开幕。",
+        "组委会表示，本届博览会重点展示人工智能！",
+        "「本当ですか？」と彼は言った。",
+    ]
+    assert split_sentences("दिल्ली में बारिश हुई। लोग खुश हैं।") == ["दिल्ली में बारिश हुई।", "लोग खुश हैं।"]
+
+
 def test_the_word_no_ends_a_sentence_and_the_abbreviation_does_not() -> None:
     assert split_sentences("Russia voted no. China abstained. It ranks No. 1 now.") == [
         "Russia voted no.",

@@ -469,12 +469,35 @@ def _parted_after_no(sentence: str) -> list[str]:
     return [part.strip() for part in parts]
 
 
+# The full stops of scripts Punkt's English tables do not know: Chinese and Japanese "。！？"
+# (written without a space after them, so a whole paragraph would otherwise be one sentence),
+# Devanagari's danda "।". One inside closing quotes ends a quotation, which the sentence
+# goes on after ("「本当ですか？」と彼は言った。"), as an English one does.
+_OTHER_FULL_STOP = re.compile(r"[\u3002\uff01\uff1f\u0964](?![\u300d\u300f\u201d\u2019\uff09)\]])")
+_HAS_OTHER_FULL_STOP = re.compile(r"[\u3002\uff01\uff1f\u0964]")
+
+
+def _parted_at_other_full_stops(sentence: str) -> list[str]:
+    """`sentence` cut after each of `_OTHER_FULL_STOP` that has more text after it."""
+    parts, start = [], 0
+    for match in _OTHER_FULL_STOP.finditer(sentence):
+        if sentence[match.end() :].strip():
+            parts.append(sentence[start : match.end()].strip())
+            start = match.end()
+    parts.append(sentence[start:].strip())
+    return [part for part in parts if part]
+
+
 def split_sentences(paragraph: str) -> list[str]:
     """Split one paragraph into sentences; keeps quotes, decimals and abbreviations whole.
 
     No sentence is longer than MAX_SENTENCE_CHARS: longer runs are cut (`bound_sentence`).
     """
     sentences = punkt_sentences(paragraph)
+    if _HAS_OTHER_FULL_STOP.search(paragraph):
+        sentences = [
+            part for sentence in sentences for part in _parted_at_other_full_stops(sentence)
+        ]
     if all(len(sentence) <= MAX_SENTENCE_CHARS for sentence in sentences):
         return sentences
     return [bounded for sentence in sentences for bounded in bound_sentence(sentence)]
