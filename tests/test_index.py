@@ -552,8 +552,9 @@ async def test_both_indexes_from_one_tokenization_hold_what_each_would(
             "title": "Navy to sail",
             "text": "US NAVY SAYS IT WILL SAIL\n\nThe navy said it would sail on Monday.",
         },
-        {"title": "Fleet in port", "text": "İstanbul welcomed the fleet on Monday."},
     ]
+    # "İstanbul" folds to the same term whole or by sentences: joined, and held alike
+    istanbul = {"title": "Fleet in port", "text": "İstanbul welcomed the fleet on Monday."}
     bbc = list(shared_articles("bbc-news", 40))
     whole: list[str] = []
     tokenize = Tokenizer.__call__
@@ -565,7 +566,7 @@ async def test_both_indexes_from_one_tokenization_hold_what_each_would(
     monkeypatch.setattr(Tokenizer, "__call__", recording)
     engine = await Engine.open(db_path)
     try:
-        await engine.ingest([write_jsonl(tmp_path / "a.jsonl", bbc[:20] + refused)])
+        await engine.ingest([write_jsonl(tmp_path / "a.jsonl", bbc[:20] + refused + [istanbul])])
         await engine.refresh()  # both caught up from nothing
         await engine.ingest([write_jsonl(tmp_path / "b.jsonl", bbc[20:])])
         await engine.refresh()  # and again, from where they were
@@ -578,6 +579,7 @@ async def test_both_indexes_from_one_tokenization_hold_what_each_would(
     documents = {article_document(a["title"], a["text"]) for a in bbc}
     assert len(documents & set(whole)) < len(documents) / 4  # most come from sentences
     assert {article_document(a["title"], a["text"]) for a in refused} <= set(whole)
+    assert article_document(istanbul["title"], istanbul["text"]) not in whole
 
 
 async def test_opening_without_indexes_tokenizes_each_sentence_once(
