@@ -28,8 +28,10 @@ def clip(text: str, chars: int) -> str:
     cut after a word when one ends in the second half."""
     if len(text) <= chars:
         return text
-    head = text[: grapheme_start(text, chars - 1)]
-    if not text[chars - 1].isspace():
+    # a character sequence longer than the cap (a "Zalgo" letter, a chain of ZWJ emoji) is
+    # cut inside, rather than not at all
+    head = text[: grapheme_start(text, chars - 1) or chars - 1]
+    if not text[chars - 1].isspace() and head.strip():
         words = head.rsplit(None, 1)[0]
         if len(words) >= chars // 2:
             head = words

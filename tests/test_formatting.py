@@ -387,6 +387,9 @@ def test_clip_cuts_no_letter_from_its_accent_nor_a_flag_in_two() -> None:
         assert len(kept) % 2 == 0 and kept == flags[: len(kept)]
     family = "\U0001f468\u200d\U0001f469\u200d\U0001f467" * 10
     assert not bounds.clip(family, 10).removesuffix("…").endswith("\u200d")
+    # one sequence longer than the cap is cut inside it, not refused
+    assert len(bounds.clip("Z" + "\u0301" * 300 + " headline", 200)) == 200
+    assert len(bounds.clip("\U0001f468\u200d" * 150 + "\U0001f468 news", 200)) == 200
 
 
 def test_sources_count_only_named_outlets_as_stats_does() -> None:
