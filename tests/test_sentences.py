@@ -318,6 +318,34 @@ def test_a_page_calling_on_its_reader_is_no_sentence() -> None:
         "Netflix lost 200,000 subscribers in the quarter.",
         "Play resumed after the rain, and Readers can subscribe from Monday.",
     ]
+    news = [
+        "Stocks fell on Monday.",  # so that not all of it is furniture
+        "Play the hand you have.",
+        "Check out the list of Oscar winners (in bold):",
+        "Read more than 200 pages of the report, the judge told jurors.",
+        "Sign up rates for the program doubled in March, the agency said.",
+        "Subscribe now or lose access, the company warned users in an email.",
+    ]
+    assert [s for _, s in article_sentences("\n".join(news))] == news
+
+
+def test_a_run_of_initials_is_looked_for_at_the_end_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each piece joined after a run of initials looked for the next run over the whole
+    sentence so far: 100 KB of "in L.A. Coliseum" took 30 s, quadratic in its length."""
+    searched: list[int] = []
+    pattern = sentences._ENDS_WITH_RUN
+
+    class Recording:
+        def search(self, text: str, pos: int = 0) -> object:
+            searched.append(len(text) - pos)
+            return pattern.search(text, pos)
+
+    monkeypatch.setattr(sentences, "_ENDS_WITH_RUN", Recording())
+    article_sentences("in L.A. Coliseum " * 300)
+    assert len(searched) >= 299  # a search for each piece joined
+    assert max(searched) <= sentences._RUN_TAIL
 
 
 def test_chinese_japanese_and_hindi_full_stops_end_sentences() -> None:

@@ -430,13 +430,15 @@ _WORD_NO_BREAK = re.compile(r"(?<![\w.])no\.(?= +[A-Z])")
 # "L.A.", "D.C.") a capitalised word goes on the name ("U.S. Circuit", "L.A. Coliseum")
 # unless it is one a sentence starts with: a function word ("The", "She", "At") or one of
 # Punkt's sentence starters ("However", "Meanwhile").
-_ENDS_WITH_RUN = re.compile(r"(?:^|\s)(?:[A-Z]\.){2,3}$")
+_ENDS_WITH_RUN = re.compile(r"(?<!\S)(?:[A-Z]\.){2,3}\Z")
+_RUN_TAIL = 7  # "\sU.S.A.": where `_ENDS_WITH_RUN` is looked for, not the whole sentence
 _NAME_GOES_ON = re.compile(r"[A-Z][a-z]+(?![\w'’])")
 
 
 def _name_goes_on(sentence: str, after: str) -> bool:
     """Whether `after` continues a name that `sentence` ends with a run of initials of."""
-    if not sentence.endswith(".") or _ENDS_WITH_RUN.search(sentence) is None:
+    tail = max(0, len(sentence) - _RUN_TAIL)
+    if not sentence.endswith(".") or _ENDS_WITH_RUN.search(sentence, tail) is None:
         return False
     word = _NAME_GOES_ON.match(after)
     if word is None:
@@ -451,11 +453,16 @@ def punkt_sentences(paragraph: str) -> list[str]:
     unbounded."""
     merged: list[str] = []
     for piece in _tokenizer().tokenize(paragraph):
-        if merged and (_ends_with_initial(merged[-1]) or _name_goes_on(merged[-1], piece)):
-            merged[-1] = f"{merged[-1]} {piece}"
+        last = merged[-1] if merged else ""
+        # both joins want a capital and a dot at the end (or `$`'s newline): most sentences
+        # end otherwise ("said."), and are passed at this first look
+        if (last[-2:-1].isupper() or last.endswith("\n")) and (
+            _ends_with_initial(last) or _name_goes_on(last, piece)
+        ):
+            merged[-1] = f"{last} {piece}"
         else:
             merged.append(piece)
-    if any("no. " in sentence for sentence in merged):
+    if "no. " in paragraph:
         return [part for sentence in merged for part in _parted_after_no(sentence)]
     return merged
 
@@ -517,25 +524,68 @@ _PHOTO_CREDIT = re.compile(
     r"(?:AP|AFP|Getty Images|Reuters|EPA|Shutterstock|Bloomberg|Sipa|ZUMA|USA TODAY)"
     r"(?: [\w.’' -]{0,40})?"
 )
-_LINES = (_MARKS_ONLY, _LIST_NUMBER, _DATELINE, _BYLINE, _PHOTO_CREDIT)
+_LINES = re.compile(
+    "|".join(
+        f"(?:{p.pattern})" for p in (_MARKS_ONLY, _LIST_NUMBER, _DATELINE, _BYLINE, _PHOTO_CREDIT)
+    )
+)
+_LINE_CHARS = 120  # none of `_LINES` is longer: a longer sentence is not looked at
 # A page's calls to its reader, opening its sentence ("Sign up for our newsletter", "Read
-# more here.", "Need a news break? Play..."), in sentences of at most `_PROMO_WORDS` words:
-# a news sentence says "subscribers", it does not tell the reader to subscribe.
+# more here.", "Need a news break? Play the Daily Crossword"), in sentences of at most
+# `_PROMO_WORDS` words that report nobody: "Netflix lost subscribers", "Check out the list of
+# winners below", "Sign up rates doubled, the agency said" are news.
 _PROMO = re.compile(
-    r"(?:sign up|subscribe|read more|get (?:our|the|cnn\W?s?) .{0,40}newsletter|check out the"
-    r"|play the|need a (?:news )?break|become a subscriber|support (?:our |local )?journalism"
-    r"|consider supporting|looking for a free|just for subscribers|not a subscriber)\b",
+    r"(?:sign up(?: (?:for|here|now|today|to get)\b|\W*$)"
+    r"|subscribe(?: (?:to|here|now|today)\b|\W*$)|read more(?! than)\b"
+    r"|get (?:our|the|cnn\W?s?) .{0,40}newsletter"
+    r"|check out the (?:all new|latest|[\w' ]{0,30}(?:newsletter|podcast|hub|app|puzzle|game)s?\b)"
+    r"|play the (?:[\w' ]{0,30}(?:crossword|puzzle|sudoku|game)s?\b)"
+    r"|need a (?:news )?break|become a subscriber|support (?:our |local )?journalism"
+    r"|consider supporting|looking for a free|just for subscribers|not a subscriber)",
     re.IGNORECASE,
 )
 _PROMO_WORDS = 30
+_REPORTED = re.compile(r"\b(?:said|says|told|warned|urged|according)\b")
+
+
+_PROMO_OPENINGS = frozenset(
+    [
+        "sign",
+        "subscribe",
+        "read",
+        "get",
+        "check",
+        "play",
+        "need",
+        "become",
+        "support",
+        "consider",
+        "looking",
+        "just",
+        "not",
+    ]
+)
 
 
 def is_furniture(sentence: str) -> bool:
     """Whether a sentence is a line of page furniture (`_LINES`) or a promotion (`_PROMO`),
     not prose."""
-    if any(pattern.fullmatch(sentence) for pattern in _LINES):
+    if not sentence:
+        return False
+    # Each of `_LINES` opens with a mark, a digit or a dash, ends with a dash, or has a "/";
+    # each of `_PROMO` opens with one of `_PROMO_OPENINGS`: prose is passed at a look.
+    if (
+        len(sentence) <= _LINE_CHARS
+        and (not sentence[0].isalpha() or sentence[-1] in "—–" or "/" in sentence)
+        and _LINES.fullmatch(sentence)
+    ):
         return True
-    return _PROMO.match(sentence) is not None and len(sentence.split()) <= _PROMO_WORDS
+    return (
+        sentence.split(None, 1)[0].lower() in _PROMO_OPENINGS
+        and _PROMO.match(sentence) is not None
+        and len(sentence.split()) <= _PROMO_WORDS
+        and _REPORTED.search(sentence) is None
+    )
 
 
 def article_sentences(text: str) -> list[tuple[int, str]]:
