@@ -68,6 +68,10 @@ _SINGLE_BYTE_GUESSES = (
 
 # What text in no declared charset that is not UTF-8 (a file) is guessed among: the
 # single-byte charsets above and the multi-byte ones of East Asia, as browsers read them.
+# Letters a Windows-1252 reading of another Latin charset shows and Western news does not
+# use: Icelandic's (Turkish "ğ ı ş İ Ş" read as "ð ý þ Ý Þ") and superscripts or ordinals
+# inside a word (Polish "ł ą ż" read as "³ ¹ ¿").
+_UNWESTERN = re.compile(r"[ÐðÞþÝý]|\w[¹²³¿ªº¼½¾]|[¹²³¿ªº¼½¾]\w")
 _LEGACY_GUESSES = (*_SINGLE_BYTE_GUESSES, "cp932", "euc_jp", "gb18030", "big5hkscs", "cp949")
 
 
@@ -122,21 +126,20 @@ def legacy_codec(content: bytes) -> str | None:
     """The codec of text that is not UTF-8 and declares none, or None if nothing reads it.
 
     Windows-1252, what such Western text nearly always is, unless it reads as nonsense
-    (Russian, Japanese: charset-normalizer's best reading then) or charset-normalizer finds
-    a reading more coherent and no less tidy (Turkish as cp1254). Left to itself it takes
-    short Western text for cp1250 ("naïve" as "naďve") or Mac Roman, which tie with
-    windows-1252 or trail it in tidiness alone.
+    (Russian, Japanese) or holds letters Western news does not use (`_UNWESTERN`: Turkish
+    read so): charset-normalizer's best reading then. Left to itself it takes short
+    Western text for cp1250 ("naïve" as "naďve"), cp1257 or Mac Roman ("Korea’s" as
+    "Koreaís"), which tie with Windows-1252 or beat it on coherence alone.
     """
+    try:
+        western = content.decode("cp1252")
+    except UnicodeDecodeError:  # one of its five unassigned bytes: not Windows-1252
+        western = None
+    if western is not None and not _nonsense(western) and not _UNWESTERN.search(western):
+        return "cp1252"
     results = from_bytes(content, cp_isolation=list(_LEGACY_GUESSES))
     best = results.best()
-    if best is None:
-        return None
-    western = next((m for m in results if "cp1252" in m.could_be_from_charset), None)
-    if western is not None and not (
-        best.coherence > western.coherence and best.chaos <= western.chaos
-    ):
-        return "cp1252"
-    return best.encoding
+    return None if best is None else best.encoding
 
 
 def _as_windows_1252(error: UnicodeError) -> tuple[str, int]:
