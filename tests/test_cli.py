@@ -801,6 +801,10 @@ def test_output_in_a_legacy_encoding_escapes_what_it_cannot_write(tmp_path: Path
         == 0
     )
     latin = clean_env(PYTHONIOENCODING="ascii")  # read back here as UTF-8, which ASCII is
+    # the C locale: ASCII with "surrogateescape", which fails on any other character too
+    c_locale = clean_env(LC_ALL="C", LANG="C", PYTHONUTF8="0", PYTHONCOERCECLOCALE="0")
+    shown_c = run_newsbot(["ask", "--db", "news.db", "Кличко мэр"], tmp_path, env=c_locale)
+    assert shown_c.returncode == 0, shown_c.stderr
     shown = run_newsbot(["ask", "--db", "news.db", "Кличко мэр"], tmp_path, env=latin)
     assert shown.returncode == 0, shown.stderr
     assert "\\u041a\\u043b\\u0438\\u0447\\u043a\\u043e" in shown.stdout

@@ -347,7 +347,10 @@ def _writable_anywhere() -> None:
     \\u041a... on a Latin-1 terminal, a KOI8-R locale's "é"), rather than end in a traceback
     partway through an answer or a digest."""
     for stream in (sys.stdout, sys.stderr):
-        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+        if not isinstance(stream, io.TextIOWrapper) or stream.errors == "backslashreplace":
+            continue
+        # "strict", or the C locale's "surrogateescape", which fails on any non-ASCII
+        if not stream.encoding.lower().replace("_", "-").startswith("utf"):
             stream.reconfigure(errors="backslashreplace")
 
 
