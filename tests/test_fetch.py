@@ -401,3 +401,23 @@ def test_decoding_prefers_the_header_then_the_document_then_utf8() -> None:
 )
 def test_a_legacy_label_is_read_as_browsers_read_it(label: str, codec: str, text: str) -> None:
     assert decode_body(text.encode(codec), f"text/html; charset={label}") == text
+
+
+@pytest.mark.parametrize(
+    ("codec", "text"),
+    [
+        ("cp1251", "Землетрясение в Казани произошло в среду вечером, сообщили спасатели."),
+        ("cp932", "水曜日の夜、東京でマグニチュード4.2の地震が発生した。被害はないという。"),
+    ],
+)
+def test_an_undeclared_page_in_another_script_is_read_in_its_charset(
+    codec: str, text: str
+) -> None:
+    """With no label, bytes that are not UTF-8 were read as Windows-1252 whatever they were:
+    a Russian page as "Çåìëåòðÿñåíèå"; where that reads as nonsense, the charset they read
+    best in is taken."""
+    page = f"<html><body><p>{text}</p></body></html>"
+    assert decode_body(page.encode(codec)) == page
+    assert decode_body("<p>Café naïve — “quoted”</p>".encode("cp1252")) == (
+        "<p>Café naïve — “quoted”</p>"
+    )

@@ -209,5 +209,12 @@ def decode_body(content: bytes, content_type: str | None = None) -> str:
         return _best_single_byte(content) or misread
     # Undeclared (or UTF-8 that is not all UTF-8) and not all UTF-8: what browsers do
     # (WHATWG's default for most locales), but for what is UTF-8. Statistical guessers
-    # misread short Western text as Central European too often.
-    return _mixed(content)
+    # misread short Western text as Central European too often, so one is asked only when
+    # that reads as nonsense (an undeclared Russian or Japanese page).
+    mixed = _mixed(content)
+    if not _nonsense(mixed):
+        return mixed
+    guessed = legacy_codec(content)
+    if guessed is None or guessed == "cp1252":
+        return mixed
+    return content.decode(guessed, errors="replace")
