@@ -463,36 +463,28 @@ def punkt_sentences(paragraph: str) -> list[str]:
         else:
             merged.append(piece)
     if "no. " in paragraph:
-        return [part for sentence in merged for part in _parted_after_no(sentence)]
+        return [part for sentence in merged for part in _parted_after(_WORD_NO_BREAK, sentence)]
     return merged
 
 
-def _parted_after_no(sentence: str) -> list[str]:
+def _parted_after(pattern: re.Pattern[str], sentence: str) -> list[str]:
+    """`sentence` cut after each match of `pattern`, the pieces stripped, none empty."""
     parts, start = [], 0
-    for match in _WORD_NO_BREAK.finditer(sentence):
+    for match in pattern.finditer(sentence):
         parts.append(sentence[start : match.end()])
-        start = match.end() + 1
+        start = match.end()
     parts.append(sentence[start:])
-    return [part.strip() for part in parts]
+    return [part for part in map(str.strip, parts) if part]
 
 
 # The full stops of scripts Punkt's English tables do not know: Chinese and Japanese "。！？"
 # (written without a space after them, so a whole paragraph would otherwise be one sentence),
 # Devanagari's danda "।". One inside closing quotes ends a quotation, which the sentence
 # goes on after ("「本当ですか？」と彼は言った。"), as an English one does.
-_OTHER_FULL_STOP = re.compile(r"[\u3002\uff01\uff1f\u0964](?![\u300d\u300f\u201d\u2019\uff09)\]])")
+_OTHER_FULL_STOP = re.compile(
+    r"[\u3002\uff01\uff1f\u0964]++(?![\u300d\u300f\u201d\u2019\uff09)\]])"  # a run, whole
+)
 _HAS_OTHER_FULL_STOP = re.compile(r"[\u3002\uff01\uff1f\u0964]")
-
-
-def _parted_at_other_full_stops(sentence: str) -> list[str]:
-    """`sentence` cut after each of `_OTHER_FULL_STOP` that has more text after it."""
-    parts, start = [], 0
-    for match in _OTHER_FULL_STOP.finditer(sentence):
-        if sentence[match.end() :].strip():
-            parts.append(sentence[start : match.end()].strip())
-            start = match.end()
-    parts.append(sentence[start:].strip())
-    return [part for part in parts if part]
 
 
 def split_sentences(paragraph: str) -> list[str]:
@@ -503,7 +495,7 @@ def split_sentences(paragraph: str) -> list[str]:
     sentences = punkt_sentences(paragraph)
     if _HAS_OTHER_FULL_STOP.search(paragraph):
         sentences = [
-            part for sentence in sentences for part in _parted_at_other_full_stops(sentence)
+            part for sentence in sentences for part in _parted_after(_OTHER_FULL_STOP, sentence)
         ]
     if all(len(sentence) <= MAX_SENTENCE_CHARS for sentence in sentences):
         return sentences
