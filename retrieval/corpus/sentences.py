@@ -484,7 +484,6 @@ def _parted_after(pattern: re.Pattern[str], sentence: str) -> list[str]:
 _OTHER_FULL_STOP = re.compile(
     r"[\u3002\uff01\uff1f\u0964]++(?![\u300d\u300f\u201d\u2019\uff09)\]])"  # a run, whole
 )
-_HAS_OTHER_FULL_STOP = re.compile(r"[\u3002\uff01\uff1f\u0964]")
 
 
 def split_sentences(paragraph: str) -> list[str]:
@@ -493,7 +492,7 @@ def split_sentences(paragraph: str) -> list[str]:
     No sentence is longer than MAX_SENTENCE_CHARS: longer runs are cut (`bound_sentence`).
     """
     sentences = punkt_sentences(paragraph)
-    if _HAS_OTHER_FULL_STOP.search(paragraph):
+    if _OTHER_FULL_STOP.search(paragraph):  # a stop inside closing quotes cuts nothing
         sentences = [
             part for sentence in sentences for part in _parted_after(_OTHER_FULL_STOP, sentence)
         ]
