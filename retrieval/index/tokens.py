@@ -187,6 +187,17 @@ def _marks() -> str:
 
 
 @functools.cache
+def _spaced(text: str) -> str:
+    """`text` with each `SPACED` character a space, one for one: its words and their
+    offsets are unchanged, and most news text is ASCII then."""
+    if text.isascii():
+        return text
+    for char in SPACED:
+        if char in text:
+            text = text.replace(char, " ")
+    return text
+
+
 def _wide(pattern: str) -> re.Pattern[str]:
     """`pattern` with each \\w taken as a word character or a combining mark, for texts that
     are not ASCII (in ASCII the two are the same, and the plain pattern is faster to build)."""
@@ -389,8 +400,9 @@ class Tokenizer:
         Offsets index the original string, so highlights line up with what the user reads;
         NFKC is applied word by word for that reason. CJK bigrams overlap.
         """
-        if text.isascii():  # NFKC leaves ASCII as it is; each word's final term, cached
-            split = self._split(text)
+        plain = _spaced(text)  # one character for one: the offsets stay those of `text`
+        if plain.isascii():  # NFKC leaves ASCII as it is; each word's final term, cached
+            split = self._split(plain)
             terms = self._written_aligned([w for w, _ in split])
             return [(t, a, a + len(w)) for t, (w, a) in zip(terms, split, strict=True) if t]
         visible = _visible(text)
@@ -451,15 +463,11 @@ class Tokenizer:
         """`text` normalized, and its words as bytes if it takes the common path, None if it
         takes the path of words as written (acronyms, joined words, text not ASCII)."""
         text = _normal(text)
-        ascii_text = text
+        ascii_text = _spaced(text)
         if not ascii_text.isascii():
-            for char in SPACED:
-                if char in ascii_text:
-                    ascii_text = ascii_text.replace(char, " ")
-            if not ascii_text.isascii():
-                # Words are found before case-folding, which may make a mark of a letter
-                # ("İ" is "i" and a dot above), and folded one by one (`_fold`).
-                return text, None
+            # Words are found before case-folding, which may make a mark of a letter
+            # ("İ" is "i" and a dot above), and folded one by one (`_fold`).
+            return text, None
         if _MAYBE_JOINED.search(text) or self._has_capital_stopword(text):
             return text, None
         # Most sentences: an ASCII text (most news, once a few quotes and dashes are
