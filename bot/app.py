@@ -131,18 +131,19 @@ def _file_url(api_base_url: str) -> str:
 
 
 def _add_handlers(app: App) -> None:
-    new = filters.UpdateType.MESSAGE  # edits of questions are not asked again
+    new = filters.UpdateType.MESSAGE
+    asked = filters.UpdateType.MESSAGES  # an edited question is answered again
     app.add_handler(TypeHandler(Update, gate.check_access), group=-2)
     app.add_handler(TypeHandler(Update, gate.note_chat), group=-1)
     app.add_handlers(
         [
             CommandHandler("start", handlers.start, filters=new),
             CommandHandler("help", handlers.help_command, filters=new),
-            CommandHandler("ask", handlers.ask, filters=new),
+            CommandHandler("ask", handlers.ask, filters=asked),
             CommandHandler("sources", handlers.sources, filters=new),
             CommandHandler("latest", handlers.latest, filters=new),
             MessageHandler(
-                new
+                asked
                 & filters.ChatType.PRIVATE
                 & (filters.TEXT | filters.CAPTION)
                 & ~filters.COMMAND,
@@ -157,7 +158,7 @@ def _add_handlers(app: App) -> None:
                 handlers.not_text,
             ),
             MessageHandler(
-                new
+                asked
                 & filters.ChatType.GROUPS
                 & filters.TEXT
                 & handlers.ADDRESSED_TO_BOT

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from telegram import (
     CallbackQuery,
+    InlineKeyboardMarkup,
     InlineQueryResultArticle,
     InputTextMessageContent,
     Message,
@@ -143,9 +144,10 @@ async def _search(
 
 
 def _through(message: Message) -> float:
-    """The moment a message asks about: its date, which names a whole second, through the
-    end of that second (an article stored in it, before the question, still counts)."""
-    return message.date.timestamp() + 1 - 1e-6
+    """The moment a message asks about: its date (an edited one's, the edit's), which names
+    a whole second, through the end of that second (an article stored in it, before the
+    question, still counts)."""
+    return (message.edit_date or message.date).timestamp() + 1 - 1e-6
 
 
 async def admitted(shared: BotData, message: Message) -> bool:
@@ -173,18 +175,19 @@ async def _send_answer(
     as_of: float,
     shown_before: Sequence[int] | None = (),
     topic: int | None = None,
-) -> None:
+    replacing: Sequence[int] = (),
+) -> list[int]:
     """Send an answer (split at passages) with its buttons under the last message; `as_of`:
     the moment it was searched as of, which its "More" keeps for every later page,
-    `shown_before` the sentences of the pages before this one, which it leaves out, and
-    `topic` the forum topic asked in (`topic_of`)."""
+    `shown_before` the sentences of the pages before this one, which it leaves out, `topic`
+    the forum topic asked in (`topic_of`), and `replacing` the messages of the answer it
+    takes the place of (`_post`). Returns the messages it is shown in."""
     reply = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
     if not result.passages:
         text = result.why_none(shared.zone) or "Nothing in the news corpus matches that."
-        await context.bot.send_message(
-            chat_id, formatting.plain(text), reply_parameters=reply, message_thread_id=topic
+        return await _post(
+            context, chat_id, [(formatting.plain(text), None)], reply, topic, replacing
         )
-        return
     answer_id = await shared.conversations.record_answer(
         chat_id,
         user_id,
@@ -201,18 +204,55 @@ async def _send_answer(
         else formatting.answer_keyboard(answer_id, result.passages, result.has_more)
     )
     pages = formatting.answer_messages(result.passages, shared.zone)
+    buttons = [None] * (len(pages) - 1) + [keyboard]  # under the last message
+    sent = await _post(
+        context, chat_id, list(zip(pages, buttons, strict=True)), reply, topic, replacing
+    )
+    if answer_id is not None:
+        await shared.conversations.attach_messages(answer_id, chat_id, sent)
+    return sent
+
+
+async def _post(
+    context: Context,
+    chat_id: int,
+    pages: Sequence[tuple[str, InlineKeyboardMarkup | None]],
+    reply: ReplyParameters | None,
+    topic: int | None,
+    replacing: Sequence[int],
+) -> list[int]:
+    """Show `pages` (text, buttons): in the messages of `replacing`, edited in order, and
+    in new ones for the pages past them or where one can no longer be edited (deleted, say);
+    messages of `replacing` left over are deleted. An edited question's answer so stays
+    where the first was, not a second answer under it. Returns the messages shown in."""
     sent = []
-    for number, page in enumerate(pages, start=1):
+    for number, (text, buttons) in enumerate(pages):
+        if number < len(replacing):
+            try:
+                await context.bot.edit_message_text(
+                    text, chat_id, replacing[number], reply_markup=buttons
+                )
+                sent.append(replacing[number])
+                continue
+            except BadRequest as exc:
+                if "not modified" in exc.message.lower():  # the same answer as before
+                    sent.append(replacing[number])
+                    continue
+                log.info("answer %s in chat %s not edited: %s", replacing[number], chat_id, exc)
         message = await context.bot.send_message(
             chat_id,
-            page,
-            reply_markup=keyboard if number == len(pages) else None,
-            reply_parameters=reply if number == 1 else None,
+            text,
+            reply_markup=buttons,
+            reply_parameters=reply if number == 0 else None,
             message_thread_id=topic,
         )
         sent.append(message.message_id)
-    if answer_id is not None:
-        await shared.conversations.attach_messages(answer_id, chat_id, sent)
+    for left in replacing[len(pages) :]:
+        try:
+            await context.bot.delete_message(chat_id, left)
+        except TelegramError as exc:  # too old to delete, or deleted already: it stays
+            log.info("message %s in chat %s not deleted: %s", left, chat_id, exc)
+    return sent
 
 
 async def ask(update: Update, context: Context) -> None:
@@ -245,23 +285,30 @@ async def ask(update: Update, context: Context) -> None:
         await message.reply_html(formatting.ASK_USAGE)
         return
     searched = _with_earlier(question, follows.question) if follows else question
-    await _show_typing(context, message.chat.id, topic_of(message))
-    as_of = _through(message)
-    result = await _search(
-        shared, message.chat.id, user.id, searched, PASSAGES_PER_ANSWER, as_of=as_of
+    chat_id = message.chat.id
+    # An edited question is answered again, in the messages its first answer was shown in
+    replacing = (
+        await shared.conversations.replies_to(chat_id, message.message_id)
+        if update.edited_message is not None
+        else ()
     )
+    await _show_typing(context, chat_id, topic_of(message))
+    as_of = _through(message)
+    result = await _search(shared, chat_id, user.id, searched, PASSAGES_PER_ANSWER, as_of=as_of)
     reply_to = message.message_id if _in_group(message) else None
-    await _send_answer(
+    sent = await _send_answer(
         context,
         shared,
-        message.chat.id,
+        chat_id,
         user.id,
         result,
         0,
         reply_to,
         as_of,
         topic=topic_of(message),
+        replacing=replacing,
     )
+    await shared.conversations.record_replies(chat_id, message.message_id, sent)
 
 
 def _with_earlier(question: str, earlier: str) -> str:

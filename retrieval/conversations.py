@@ -160,6 +160,30 @@ class Conversations:
             ),
         )
 
+    async def record_replies(
+        self, chat_id: int, message_id: int, reply_ids: Sequence[int]
+    ) -> None:
+        """Record the messages the bot replied to a question with (bookkeeping: an edit of
+        the question is answered in them, `replies_to`)."""
+        await _bookkeeping(
+            f"the replies to message {message_id} in chat {chat_id}",
+            self.conn.execute(
+                "INSERT OR REPLACE INTO question_replies (chat_id, message_id, replies,"
+                " created_ts) VALUES (?, ?, ?, ?)",
+                (chat_id, message_id, json.dumps(list(reply_ids)), time.time()),
+            ),
+        )
+
+    async def replies_to(self, chat_id: int, message_id: int) -> tuple[int, ...]:
+        """The messages the bot replied to a question with, in order; none if it did not
+        (or has forgotten: NEWSBOT_KEEP_DAYS)."""
+        async with self.conn.execute(
+            "SELECT replies FROM question_replies WHERE chat_id = ? AND message_id = ?",
+            (chat_id, message_id),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return () if row is None else tuple(int(i) for i in json.loads(row[0]))
+
     async def answer(self, answer_id: int) -> ShownAnswer | None:
         async with self.conn.execute(
             "SELECT id, chat_id, question, next_offset, has_more, passages, created_ts,"
@@ -271,7 +295,8 @@ async def _forget(conn: aiosqlite.Connection, before: float) -> int:
     forgetting of a year of questions would hold the connection, and every answer, for
     minutes); how many rows went. Rows are in time order, so each batch is found at once."""
     gone = 0
-    for table in ("query_log", "feedback", "answers"):  # answers: their messages too
+    # answers: their messages too
+    for table in ("query_log", "feedback", "answers", "question_replies"):
         while True:
             cursor = await conn.execute(
                 f"DELETE FROM {table} WHERE id IN"

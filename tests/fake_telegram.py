@@ -446,6 +446,20 @@ class FakeTelegramServer:
             {"channel_post" if chat_type == "channel" else "message": message}
         )
 
+    def edit_user_message(self, chat_id: int, message_id: int, text: str) -> JSON:
+        """Edit a user's message as the user would, and queue the ``edited_message`` update
+        Telegram sends for it (its ``date`` the original's, ``edit_date`` now)."""
+        with self._cond:
+            message = self._find_message(chat_id, message_id, "message to edit not found")
+            if message.get("from", {}).get("id") == self.bot_user["id"]:
+                raise ValueError("the bot's own messages are edited through the API")
+            message.pop("entities", None)
+            entities = _detect_entities(text)
+            message |= {"text": text, "edit_date": int(time.time())}
+            message |= {"entities": entities} if entities else {}
+            edited = dict(message)
+        return self.enqueue_update({"edited_message": edited})
+
     def callback_query(
         self,
         chat_id: int,

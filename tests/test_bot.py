@@ -20,12 +20,12 @@ from typing import Any, TypeVar, cast
 
 import pytest
 import pytest_asyncio
-from telegram import Update
+from telegram import Bot, Update
 from telegram.error import BadRequest
 from telegram.ext import CommandHandler, ExtBot
 
 from bot import app as bot_app
-from bot import transport
+from bot import handlers, transport
 from bot.access import admin_only
 from bot.app import RATE_LIMIT_RETRIES, build_application
 from bot.config import Settings
@@ -320,6 +320,10 @@ async def test_a_question_is_answered_as_of_the_date_it_was_sent(bot: Harness) -
     assert early["text"].startswith("Nothing published by 2000-01-01 00:00 UTC matches that")
     [now] = await bot.ask(USER, "Where did the joint exercise begin?")
     assert "Aslanduz" in now["text"]
+    # edited now, the message of 2000 asks as of its edit
+    first = bot.fake.messages(USER)[0]  # the message of 2000
+    await edit(bot, USER, first["message_id"], "Where did the joint exercise start?")
+    assert "Aslanduz" in bot.replies(USER)[0]["text"]
 
 
 async def test_nothing_published_by_the_date_sent_is_told_in_the_bots_zone(
@@ -486,6 +490,75 @@ async def test_reply_to_an_answer_is_a_follow_up(bot: Harness) -> None:
     [again] = await bot.ask(USER, "lighthouse keeper")
     [private_follow] = await bot.ask(USER, "Fastnet", reply_to_message_id=again["message_id"])
     assert "Fastnet" in private_follow["text"]
+
+
+async def edit(bot: Harness, chat_id: int, message_id: int, text: str) -> None:
+    """Edit a user's message and wait until the bot has handled the edit."""
+    handled = len(bot.fake.calls("sendChatAction"))
+    bot.fake.edit_user_message(chat_id, message_id, text)
+    await bot.fake.wait_for("sendChatAction", handled + 1, timeout=WAIT)
+    await bot.settle()
+
+
+async def test_an_edited_question_is_answered_again_in_the_same_message(bot: Harness) -> None:
+    update = bot.fake.user_message(USER, "lighthouse keeper Fastnet")
+    [first] = await bot.reply(USER)
+    assert "Fastnet" in first["text"] and "edit_date" not in first
+    await edit(bot, USER, update["message"]["message_id"], "Where did the joint exercise begin?")
+    [answer] = bot.replies(USER)  # edited in place: no second answer
+    assert answer["message_id"] == first["message_id"] and "edit_date" in answer
+    assert "Aslanduz" in answer["text"] and "Fastnet" not in answer["text"]
+    assert "👍" in buttons(answer)
+    # its buttons and follow-ups are the new answer's
+    [follow] = await bot.ask(USER, "which province?", reply_to_message_id=answer["message_id"])
+    assert "Ardabil" in follow["text"]
+    logged = await bot.rows("SELECT question FROM query_log ORDER BY id")
+    assert logged[-1] == ("which province? Where did the joint exercise begin?",)
+    # edited to something nothing matches: the same message says so, without buttons
+    await edit(bot, USER, update["message"]["message_id"], "quantum chromodynamics")
+    answer = next(m for m in bot.replies(USER) if m["message_id"] == first["message_id"])
+    assert answer["text"].startswith("Nothing in the news corpus matches that.")
+    assert not buttons(answer)
+
+
+async def test_an_edited_question_in_a_group_is_answered_in_its_reply(bot: Harness) -> None:
+    update = bot.fake.user_message(GROUP, f"@{BOT} lighthouse keeper", chat_type="group")
+    [first] = await bot.reply(GROUP)
+    asked = update["message"]["message_id"]
+    await edit(bot, GROUP, asked, f"@{BOT} who held the rate at 4.5%?")
+    [answer] = bot.replies(GROUP)
+    assert answer["message_id"] == first["message_id"] and "central bank" in answer["text"]
+    assert answer["reply_to_message"]["message_id"] == asked
+    # talk edited into a question (it had no answer): answered under it
+    talk = bot.fake.user_message(GROUP, "lighthouses are lovely", chat_type="group")
+    await bot.settle()
+    assert len(bot.replies(GROUP)) == 1
+    await edit(bot, GROUP, talk["message"]["message_id"], f"@{BOT} lighthouse keeper")
+    [_, new] = bot.replies(GROUP)
+    assert "keeper" in new["text"].lower()
+    assert new["reply_to_message"]["message_id"] == talk["message"]["message_id"]
+
+
+async def test_an_edited_question_whose_answer_was_deleted_gets_a_new_one(
+    bot: Harness,
+) -> None:
+    update = bot.fake.user_message(USER, "lighthouse keeper Fastnet")
+    [first] = await bot.reply(USER)
+    await bot.app.bot.delete_message(USER, first["message_id"])  # as the user may delete it
+    await edit(bot, USER, update["message"]["message_id"], "Where did the joint exercise begin?")
+    [answer] = bot.replies(USER)
+    assert answer["message_id"] != first["message_id"] and "Aslanduz" in answer["text"]
+
+
+async def test_an_answer_in_fewer_messages_deletes_the_ones_left_over(
+    fake_telegram: FakeTelegramServer, fake_bot: Bot
+) -> None:
+    fake_telegram.add_chat(USER, "private")
+    old = [(await fake_bot.send_message(USER, f"page {n}")).message_id for n in range(3)]
+    context = cast(Context, SimpleNamespace(bot=fake_bot))
+    sent = await handlers._post(context, USER, [("new answer", None)], None, None, old)
+    assert sent == old[:1]
+    assert [m["text"] for m in fake_telegram.sent_messages(USER)] == ["new answer"]
 
 
 async def test_in_a_group_a_reply_to_what_is_not_an_answer_is_talk(bot: Harness) -> None:

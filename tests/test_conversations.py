@@ -99,17 +99,19 @@ async def test_questions_answers_and_votes_past_their_days_are_forgotten(
         shown_then.append(shown)
         await state.record_vote(shown, 9, 1)
         await state.log_query(chat, 9, result.question, 1, 3.0)
+        await state.record_replies(chat, 50 + len(ids), [100])
     # chat 5's are old: moved back 100 days
-    for table in ("answers", "feedback", "query_log"):
+    for table in ("answers", "feedback", "query_log", "question_replies"):
         run_sql(
             small_engine.db_path,
             f"UPDATE {table} SET created_ts = created_ts - 100 * 86400 WHERE chat_id = 5",
         )
-    assert await state.forget_before(time.time() - 90 * 86400) == 6
-    for table in ("answers", "feedback", "query_log", "answer_messages"):
+    assert await state.forget_before(time.time() - 90 * 86400) == 8
+    for table in ("answers", "feedback", "query_log", "answer_messages", "question_replies"):
         assert run_sql(small_engine.db_path, f"SELECT chat_id FROM {table}") == [(6,)], table
     assert await state.answer(ids[0]) is None and await state.answer_for_message(5, 100) is None
     assert await state.answer(ids[2]) is not None
+    assert await state.replies_to(5, 51) == () and await state.replies_to(6, 53) == (100,)
     assert await state.forget_before(time.time() - 90 * 86400) == 0
     # a vote or a 📄 on an answer forgotten while the press was handled: left out, no error
     await state.record_vote(shown_then[0], 9, -1)

@@ -513,4 +513,21 @@ MIGRATIONS: tuple[Migration, ...] = (
         ALTER TABLE removed_articles ADD COLUMN replaced_by INTEGER;
         """,
     ),
+    Migration(
+        26,
+        "the bot's replies to each question",
+        """
+        -- The messages the bot replied to a question with (an answer, or that nothing
+        -- matches), by the message that asked: a question edited after its answer is
+        -- answered again in those messages, not under them as a new one.
+        CREATE TABLE question_replies (
+            id          INTEGER PRIMARY KEY,
+            chat_id     INTEGER NOT NULL,
+            message_id  INTEGER NOT NULL,  -- the message that asked
+            replies     TEXT NOT NULL,     -- JSON list of the bot's message ids, in order
+            created_ts  REAL NOT NULL,
+            UNIQUE (chat_id, message_id)
+        );
+        """,
+    ),
 )
