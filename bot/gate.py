@@ -4,9 +4,17 @@ handler every failure reaches."""
 from __future__ import annotations
 
 import logging
+import time
 
 from telegram import InlineQueryResultsButton, Update
-from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
+from telegram.error import (
+    Conflict,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.ext import ApplicationHandlerStop
 
 from bot import formatting
@@ -14,6 +22,8 @@ from bot.runtime import Context, topic_of
 from bot.transport import ReplyDropped
 
 log = logging.getLogger(__name__)
+
+CONFLICT_TOLD_EVERY = 600.0  # seconds: a line every ten minutes, not one every poll
 
 
 async def check_access(update: Update, context: Context) -> None:
@@ -56,11 +66,30 @@ async def note_chat(update: Update, context: Context) -> None:
         await shared.conversations.note_chat(chat.id, chat.type, chat.title or chat.full_name)
 
 
+def _tell_conflict(context: Context, error: Conflict) -> None:
+    """Log once in `CONFLICT_TOLD_EVERY` that another process polls with this bot's token
+    (a second `newsbot run`, an old one not stopped): Telegram ends one's getUpdates for
+    the other's every few seconds, for as long as both run, and each gets part of the
+    updates. Either may be the one to stop, so this one keeps polling."""
+    shared = context.bot_data
+    now = time.monotonic()
+    if now - shared.conflict_told < CONFLICT_TOLD_EVERY:
+        return
+    shared.conflict_told = now
+    log.error(
+        "another process is getting this bot's updates (%s): each gets only part of them"
+        " until one stops; stop the other `newsbot run` (or whatever else uses the token)",
+        error,
+    )
+
+
 async def report_error(update: object, context: Context) -> None:
     """Log a failure with its update's id and tell the user, without any details."""
     error = context.error
     if not isinstance(update, Update):
-        if isinstance(error, NetworkError):  # polling hiccups: PTB retries on its own
+        if isinstance(error, Conflict):
+            _tell_conflict(context, error)
+        elif isinstance(error, NetworkError):  # polling hiccups: PTB retries on its own
             log.warning("Telegram not reachable: %s", error)
         else:
             log.error("background task failed", exc_info=error)

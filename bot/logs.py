@@ -1,10 +1,12 @@
-"""Keeping the bot token out of every log line.
+"""Keeping the bot token, and the credentials in addresses, out of every log line.
 
 The token is part of every Bot API URL, so anything that logs a URL leaks it: httpx logs
 each request at INFO, python-telegram-bot logs the API URL at DEBUG and puts the token in
 `InvalidToken` messages and in `repr(bot)`. Two defences: the loggers that print URLs are
 kept at WARNING, and every log record made in this process has the token replaced, in its
-message and in its formatted traceback, before any handler sees it.
+message and in its formatted traceback, before any handler sees it. The same pass masks
+the credentials of any address a record quotes (user:password@, ?api_key=...): at DEBUG,
+python-telegram-bot logs each update whole, an admin's "/addfeed URL" with them.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import re
 import traceback
 from typing import Any
 from urllib.parse import quote
+
+from retrieval.feeds.registry import masked_url
 
 REDACTED = "<TELEGRAM_BOT_TOKEN>"
 URL_LOGGERS = ("httpx", "httpcore")
@@ -29,6 +33,8 @@ NOISY_LOGGERS = ("numba", "apscheduler", "aiosqlite")
 # page itself, with its name ("no article text found in the page").
 EXTRACTION_LOGGERS = ("trafilatura", "htmldate", "courlan", "justext")
 
+# An address as a log line quotes it: up to a space, a quote or a bracket
+_ADDRESS = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]*://[^\s'\"<>]+")
 _secrets: set[str] = set()
 _pattern: re.Pattern[str] | None = None  # any of them, in any letter case
 _installed = False
@@ -48,6 +54,7 @@ def quiet_http_logs() -> None:
         logging.getLogger(name).setLevel(logging.WARNING)
     for name in EXTRACTION_LOGGERS:
         logging.getLogger(name).setLevel(logging.CRITICAL)
+    _install()
     replies = logging.getLogger(REPLY_LOGGER)
     if not any(isinstance(f, _ShortReplyErrors) for f in replies.filters):
         replies.addFilter(_ShortReplyErrors())
@@ -70,22 +77,29 @@ class _ShortReplyErrors(logging.Filter):
 
 
 def redact(text: str) -> str:
-    """`text` with every secret replaced, in any letter case: python-telegram-bot makes a
-    Bot API error that opens with "Bad Request: " lower case, the token in it too."""
-    return _pattern.sub(REDACTED, text) if _pattern else text
-
-
-def _holds_secret(text: str) -> bool:
-    return bool(_pattern and _pattern.search(text))
+    """`text` with every secret replaced, in any letter case (python-telegram-bot makes a
+    Bot API error that opens with "Bad Request: " lower case, the token in it too), and the
+    credentials of the addresses it quotes masked."""
+    if _pattern:
+        text = _pattern.sub(REDACTED, text)
+    if "://" in text:
+        text = _ADDRESS.sub(lambda m: masked_url(m.group()), text)
+    return text
 
 
 def hide_secret(secret: str) -> None:
     """From now on, replace `secret` in every log record this process makes."""
-    global _installed, _pattern
+    global _pattern
     if not secret:
         return
     _secrets.update((secret, quote(secret, safe="")))  # as a server may quote a path back
     _pattern = re.compile("|".join(map(re.escape, _secrets)), re.IGNORECASE)
+    _install()
+
+
+def _install() -> None:
+    """Have every log record made from now on redacted (`_redact_record`), once."""
+    global _installed
     if _installed:
         return
     make_record = logging.getLogRecordFactory()
@@ -104,11 +118,11 @@ def _redact_record(record: logging.LogRecord) -> None:
         message = record.getMessage()
     except Exception:  # a malformed call; logging reports it when it formats the record
         return
-    if _holds_secret(message):
-        record.msg, record.args = redact(message), None
+    if (redacted := redact(message)) != message:
+        record.msg, record.args = redacted, None
     if record.exc_info and record.exc_info[1] is not None:
         text = "".join(traceback.format_exception(*record.exc_info)).rstrip("\n")
-        if _holds_secret(text):
-            record.exc_text = redact(text)
+        if (redacted := redact(text)) != text:
+            record.exc_text = redacted
     if record.stack_info:
         record.stack_info = redact(record.stack_info)

@@ -9,6 +9,7 @@ closes them. Handlers take a `Context` and reach it as `context.bot_data`; no st
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
@@ -100,6 +101,7 @@ class BotData:
         self.index_dirty = False  # sentences indexed since the index was last saved
         self.index_saved = time.monotonic()  # when it was last saved, or the bot started
         self.chats_noted: set[int] = set()  # chats recorded in the database this run
+        self.conflict_told = -math.inf  # when a second poller of this token was last logged
 
     def configure(self, settings: Settings) -> None:
         """Take the settings and make the policies they set."""

@@ -21,7 +21,7 @@ from typing import Any, TypeVar, cast
 import pytest
 import pytest_asyncio
 from telegram import Bot, Update
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import CommandHandler, ExtBot
 
 from bot import app as bot_app
@@ -155,7 +155,11 @@ async def running(app: App) -> AsyncIterator[None]:
     try:
         assert app.post_init is not None and app.updater is not None
         await app.post_init(app)
-        await app.updater.start_polling(timeout=1)
+
+        def polling_failed(error: TelegramError) -> None:  # as run_polling has it reported
+            app.create_task(app.process_error(None, error))
+
+        await app.updater.start_polling(timeout=1, error_callback=polling_failed)
         await app.start()
         try:
             yield
@@ -1140,6 +1144,23 @@ async def test_a_blocked_chat_is_logged_without_a_traceback(
     assert record.levelno == logging.WARNING and record.exc_info is None
 
 
+async def test_a_second_poller_of_the_token_is_told_in_one_line(
+    start_bot: BotFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Telegram answers one of two processes polling with one token with Conflict every few
+    seconds: one line for it, not a traceback each time."""
+    async with start_bot() as bot:
+        polls = len(bot.fake.calls("getUpdates"))
+        conflict = "Conflict: terminated by other getUpdates request; make sure that only one"
+        bot.fake.fail_next("getUpdates", 409, conflict, count=3)
+        await bot.fake.wait_for("getUpdates", polls + 4, timeout=WAIT)
+        [answer] = await bot.ask(USER, "joint exercise")  # polling goes on
+        assert "Aslanduz" in answer["text"]
+    told = [r for r in caplog.records if r.name == "bot.gate"]
+    assert len(told) == 1 and told[0].exc_info is None, [r.getMessage() for r in told]
+    assert "another process is getting this bot's updates" in told[0].getMessage()
+
+
 async def test_token_never_appears_in_logs_or_output(
     start_bot: BotFactory, caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]
 ) -> None:
@@ -1152,6 +1173,8 @@ async def test_token_never_appears_in_logs_or_output(
         await bot.ask(USER, "central bank")  # the error handler's traceback is logged
         bot.fake.fail_next("sendMessage", 429, retry_after=1)
         await bot.ask(USER, "lighthouse")
+        # PTB logs each update whole at DEBUG: an address's credentials are masked there
+        await bot.ask(USER, "joint exercise http://ann:hunter22@feeds.test/rss?api_key=K3Y99")
     out, err = capfd.readouterr()
     assert caplog.records, "nothing was logged at DEBUG"
     assert any(REDACTED in r.getMessage() for r in caplog.records)  # PTB logs its API URL
@@ -1160,6 +1183,8 @@ async def test_token_never_appears_in_logs_or_output(
         assert TEST_TOKEN not in (record.exc_text or "")
     assert TEST_TOKEN not in caplog.text
     assert TEST_TOKEN not in out and TEST_TOKEN not in err
+    assert "http://ann:***@feeds.test/rss?api_key=***" in caplog.text
+    assert "hunter22" not in caplog.text + out + err and "K3Y99" not in caplog.text + out + err
     for message in bot.replies(USER):
         assert TEST_TOKEN not in message["text"]
 
