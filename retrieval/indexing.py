@@ -6,7 +6,9 @@ Two indexes are kept, by one mechanism:
 - the sentence index (`<database>.index`): a doc is a sentence; it finds the sentences that
   share the most with a question;
 - the article index (`<database>.articles.index`): a doc is a whole article, its title
-  repeated so it weighs more; it scores how much a story is about the question.
+  repeated so it weighs more, then the sentences the sentence index holds of it (so no
+  byline or promotion the splitter leaves out); it scores how much a story is about the
+  question.
 Each doc carries the time it counts from (published, else stored), so both answer as of a
 moment. An index is a cache of the database: what does not match is rebuilt, never trusted.
 """
@@ -51,9 +53,26 @@ class Docs:
     removed: Callable[[Removed], Sequence[int]]  # its docs of removed articles
 
 
-def article_document(title: str, text: str) -> str:
-    """An article as the article index reads it: the title weighs `TITLE_REPEATS` times."""
-    return "\n".join([title] * TITLE_REPEATS + [text])
+def add_article(
+    documents: SegmentBuilder,
+    article_id: int,
+    title: str,
+    when: float,
+    sentences: SegmentBuilder,
+    first: int,
+    count: int,
+) -> None:
+    """Add an article to the article index's `documents`: its title `TITLE_REPEATS` times,
+    then its sentences, the `count` docs of `sentences` (a builder of the same vocabulary)
+    from `first`. Its terms are those of each part tokenized on its own, as the sentence
+    index tokenizes a sentence, one part after the other, and its words theirs (split at
+    whitespace); an article without sentences is its title alone. The sentences' token ids
+    are taken as they are, so however they were read (`catch_up_both`), the doc is the same.
+    """
+    ids = array("i", documents.term_ids(documents.tokenizer(title)) * TITLE_REPEATS)
+    ids.extend(sentences.doc_tokens(first, count))
+    words = TITLE_REPEATS * len(title.split()) + sum(sentences.doc_words[first : first + count])
+    documents.add_ids(article_id, ids, when, words)
 
 
 def article_index_dir(db_path: str | os.PathLike[str]) -> Path:
@@ -74,7 +93,8 @@ SENTENCES = Docs(
 ARTICLES = Docs(
     "article index",
     article_index_dir,
-    f":articles:title={TITLE_REPEATS}{_TIMES}",
+    # what an article's doc is made of (`add_article`): an index of other docs is rebuilt
+    f":articles:title={TITLE_REPEATS}+sentences{_TIMES}",
     lambda s, w: s.count_articles_upto(w),
     lambda removed: removed.articles,
 )
@@ -188,12 +208,13 @@ async def catch_up_both(
     """Add the sentences and the articles stored since each index's watermark, from one
     tokenization; returns how many sentences and articles were added.
 
-    An article whose sentences this catch-up tokenizes, all of them, is made of the terms
-    of its title (`TITLE_REPEATS` times) and of its sentences, when `Tokenizer.joins` shows
-    that tokenizing `article_document` would give the same (three articles in four of
-    news-1m); any other article is tokenized whole. Either way each index gets exactly the
-    docs that tokenizing each on its own gives. Articles are read beside the batches of
-    sentences that hold them, so no sentence is read twice.
+    An article's doc is its title and its sentences (`add_article`). One whose sentences
+    this catch-up tokenizes, all of them in one run (every article newsbot stores), is made
+    of their token ids and its title's terms, the sentences read once for both indexes. Any
+    other (one without sentences; one whose sentences an earlier catch-up read, as when the
+    article index is rebuilt alone; one cut by a segment's end) has its sentences read again
+    and tokenized (`_add_stored`). Either way the doc is the same: that of tokenizing each
+    of its parts on its own.
 
     Tokenizing takes about a second per 50,000 sentences, so it runs in a thread: a bot
     catching up with a large ingest keeps answering meanwhile. What is read goes into one
@@ -211,23 +232,24 @@ async def catch_up_both(
     async for rows in store.sentences_after(sentences.snapshot.watermark):
         wanted = {row[3] for row in rows if row[3] > after} - done - unfinished.keys()
         for article_id, article in (await store.articles_by_id(sorted(wanted))).items():
-            unfinished[article_id] = _Unfinished(article, -1, [])
+            unfinished[article_id] = _Unfinished(article, -1, 0)
         await asyncio.to_thread(_add_sentences, builder, documents, unfinished, done, rows)
         if progress:
             progress(len(rows))
         if len(builder) >= SEGMENT_LIMIT:
             added += await asyncio.to_thread(_publish, sentences, builder)
             builder = SegmentBuilder(sentences.tokenizer, vocab)
-            unfinished.clear()  # their sentences' tokens are gone: tokenized whole below
+            unfinished.clear()  # their sentences' tokens are gone: read again below
     if len(builder):
         added += await asyncio.to_thread(_publish, sentences, builder)
     del builder
-    # articles without sentences, or not all of them in this catch-up
+    # articles without sentences, or not all of them in one run of this catch-up
     rest = [i for i in await store.article_ids_after(after) if i not in done]
     for start in range(0, len(rest), 500):
-        found = await store.articles_by_id(rest[start : start + 500])
-        docs = [(i, article_document(t, x), time) for i, (t, x, time, _) in found.items()]
-        await asyncio.to_thread(documents.add_many, docs)
+        chunk = rest[start : start + 500]
+        found = await store.articles_by_id(chunk)
+        texts = await store.sentence_texts(chunk)
+        await asyncio.to_thread(_add_stored, documents, found, texts)
     articles_added = len(documents)
     if articles_added:
         await asyncio.to_thread(_publish, articles, documents)
@@ -236,12 +258,13 @@ async def catch_up_both(
 
 @dataclass(slots=True)
 class _Unfinished:
-    """An article whose sentences a catch-up is reading: (title, text, time, number of
-    sentences), its first doc in the sentence builder (-1: not one run), its sentences."""
+    """An article whose sentences a catch-up is reading: (title, time, number of sentences),
+    its first doc in the sentence builder (-1: its sentences are not one run there), and how
+    many of its sentences were read."""
 
-    article: tuple[str, str, float, int]
+    article: tuple[str, float, int]
     first: int
-    texts: list[str]
+    read: int
 
 
 def _add_sentences(
@@ -252,10 +275,9 @@ def _add_sentences(
     rows: list[tuple[int, str, float, int]],
 ) -> None:
     """Add sentences to `builder`, and to `documents` each article whose last sentence they
-    hold (see `catch_up_both`)."""
+    hold and whose sentences are one run in `builder` (see `catch_up_both`)."""
     if not rows:
         return
-    tokenizer = documents.tokenizer
     first_doc = len(builder)
     sentence_ids, texts, times, article_ids = zip(*rows, strict=True)
     builder.add_columns(sentence_ids, texts, times)
@@ -268,24 +290,35 @@ def _add_sentences(
         if reading is None:
             continue
         doc = first_doc + start
-        if not reading.texts:
+        if not reading.read:
             reading.first = doc
-        elif reading.first >= 0 and reading.first + len(reading.texts) != doc:
+        elif reading.first >= 0 and reading.first + reading.read != doc:
             reading.first = -1
-        title, body, when, count = reading.article
-        reading.texts.extend(texts[start : min(end, start + count - len(reading.texts))])
-        if len(reading.texts) < count:
+        title, when, count = reading.article
+        reading.read = min(count, reading.read + end - start)
+        if reading.read < count:
             continue
         del unfinished[article_id]
-        done.add(article_id)
-        document = article_document(title, body)
-        parts = [title] * TITLE_REPEATS + reading.texts
-        if reading.first >= 0 and tokenizer.joins(document, parts):
-            ids = array("i", documents.term_ids(tokenizer(title)) * TITLE_REPEATS)
-            ids.extend(builder.doc_tokens(reading.first, count))
-            documents.add_ids(article_id, ids, when, len(document.split()))
-        else:
-            documents.add(article_id, document, when)
+        if reading.first >= 0:  # else its sentences are read again (`catch_up_both`)
+            done.add(article_id)
+            add_article(documents, article_id, title, when, builder, reading.first, count)
+
+
+def _add_stored(
+    documents: SegmentBuilder,
+    found: dict[int, tuple[str, float, int]],
+    texts: dict[int, list[str]],
+) -> None:
+    """Add to `documents` the articles `found` (title, time, number of sentences), their
+    sentences' stored `texts` tokenized here as the sentence index tokenizes them."""
+    parts = SegmentBuilder(documents.tokenizer, documents.vocab)
+    runs = [(i, title, when, texts.get(i, [])) for i, (title, when, _) in found.items()]
+    flat = [text for *_, run in runs for text in run]
+    parts.add_columns(range(len(flat)), flat, [0.0] * len(flat))
+    first = 0
+    for article_id, title, when, run in runs:
+        add_article(documents, article_id, title, when, parts, first, len(run))
+        first += len(run)
 
 
 def _publish(index: Index, builder: SegmentBuilder) -> int:

@@ -1,5 +1,6 @@
 """The index: exact rank-bm25 scores, incremental growth, merging, persistence."""
 
+import json
 import random
 import shutil
 from collections import Counter
@@ -12,6 +13,7 @@ import pytest
 from rank_bm25 import BM25Okapi
 
 import retrieval.index.index as index_module
+import retrieval.indexing as indexing
 from retrieval.corpus.db import connect
 from retrieval.corpus.store import CorpusStore
 from retrieval.engine import Engine
@@ -20,14 +22,9 @@ from retrieval.index.files import index_dir
 from retrieval.index.index import BM25Params, Index, SegmentBuilder
 from retrieval.index.segment import Segment
 from retrieval.index.tokens import Tokenizer
-from retrieval.indexing import (
-    ARTICLES,
-    SENTENCES,
-    article_document,
-    catch_up_both,
-)
+from retrieval.indexing import ARTICLES, SENTENCES, TITLE_REPEATS, catch_up_both
 
-from .conftest import SEEDS, shared_articles, shared_lines, write_jsonl
+from .conftest import SEEDS, run_sql, shared_articles, shared_lines, write_jsonl
 
 RAW = Tokenizer(stem=False, stopwords=False, irregular=False)
 
@@ -501,23 +498,36 @@ def held(index: Index) -> dict[int, tuple[int, float, int, list[tuple[bytes, int
 
 
 async def rebuilt(db_path: Path) -> tuple[Index, Index]:
-    """Both indexes of the database, every doc tokenized on its own."""
+    """Both indexes of the database, every doc tokenized on its own: a sentence, and an
+    article as its title `TITLE_REPEATS` times and its stored sentences, each of them
+    tokenized on its own, its words theirs."""
     conn = await connect(db_path)
     try:
         store = CorpusStore(conn)
-        sentences, articles = SegmentBuilder(Tokenizer()), SegmentBuilder(Tokenizer())
+        sentences = SegmentBuilder(Tokenizer())
         async for rows in store.sentences_after(0):
             sentences.add_many((i, text, time) for i, text, time, _ in rows)
-        found = await store.articles_by_id(await store.article_ids_after(0))
-        documents = ((i, article_document(t, x), time) for i, (t, x, time, _) in found.items())
-        articles.add_many(documents)
-        params = BM25Params()
-        return (
-            Index(sentences.tokenizer, params, [sentences.build()]),
-            Index(articles.tokenizer, params, [articles.build()]),
-        )
     finally:
         await conn.close()
+    kept: dict[int, list[str]] = {}
+    for article_id, text in run_sql(
+        db_path, "SELECT article_id, text FROM sentences ORDER BY article_id, position"
+    ):
+        kept.setdefault(article_id, []).append(text)
+    tokenizer = Tokenizer()
+    articles = SegmentBuilder(tokenizer)
+    for i, title, time in run_sql(
+        db_path, "SELECT id, title, coalesce(published_ts, ingested_ts) FROM articles"
+    ):
+        parts = [title] * TITLE_REPEATS + kept.get(i, [])
+        terms = [term for part in parts for term in tokenizer(part)]
+        words = sum(len(part.split()) for part in parts)
+        articles.add_ids(i, articles.term_ids(terms), time, words)
+    params = BM25Params()
+    return (
+        Index(sentences.tokenizer, params, [sentences.build()]),
+        Index(articles.tokenizer, params, [articles.build()]),
+    )
 
 
 async def test_a_catch_up_is_one_segment_however_many_batches_it_reads(
@@ -541,34 +551,69 @@ async def test_a_catch_up_is_one_segment_however_many_batches_it_reads(
         await engine.close()
 
 
+DOCKERS = {  # a promotion and a byline, which the splitter leaves out of the sentences
+    "title": "Dockers strike",
+    "text": "Harbour cranes were idle on Monday as dockers walked out over pay.\n\n"
+    "Sign up for our newsletter.\n\n"
+    "The strike is the first at the port in a decade, the union said.\n\n"
+    "\u2013 Jane Smith",
+}
+OTHERS = [
+    {"title": "Lighthouses", "text": "The lighthouse lamp burned all night."},
+    {"title": "Orchards", "text": "Apple growers picked early after a warm summer."},
+]
+
+
+async def test_the_article_index_holds_no_more_than_the_sentences_of_an_article(
+    db_path: Path, tmp_path: Path
+) -> None:
+    """An article's doc is its title and the sentences the splitter keeps: the page
+    furniture it leaves out (a promotion, a byline) weighs in no article's BM25."""
+    engine = await Engine.open(db_path)
+    try:
+        await engine.ingest([write_jsonl(tmp_path / "a.jsonl", [DOCKERS, *OTHERS])])
+        await engine.refresh()
+        sentences = run_sql(db_path, "SELECT text FROM sentences WHERE article_id = 1")
+        assert len(sentences) == 2  # what the sentence index holds of it
+        [dockers] = engine.articles.search("dockers harbour cranes", 3)
+        for furniture in ("newsletter", "sign up", "Jane Smith"):
+            assert engine.articles.search(furniture, 3) == [], furniture
+            assert engine.index.search(furniture, 3) == [], furniture
+        found = engine.articles.term_counts([dockers.sentence_id], ["newslett", "smith"])
+        assert found.counts.tolist() == [[0, 0]]
+        # the title three times and the two sentences, word for word
+        assert found.words.tolist() == [3 * 2 + 12 + 14]
+    finally:
+        await engine.close()
+
+
 async def test_both_indexes_from_one_tokenization_hold_what_each_would(
     db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The article index is built from its sentences' tokens where they join into the
-    article's (most articles), else from the article tokenized whole: either way, both
-    indexes hold exactly the docs that tokenizing every doc on its own gives."""
-    refused = [
-        {  # a headline in capitals in an article that is not: "IT" is decided by the text
-            "title": "Navy to sail",
-            "text": "US NAVY SAYS IT WILL SAIL\n\nThe navy said it would sail on Monday.",
-        },
-    ]
-    # "İstanbul" folds to the same term whole or by sentences: joined, and held alike
+    """The article index is made of its sentences' tokens and its title's terms, no article
+    tokenized whole: both indexes hold exactly the docs that tokenizing every doc (and each
+    part of an article) on its own gives."""
+    capitals = {  # a headline in capitals in an article that is not: "IT" as its line reads
+        "title": "Navy to sail",
+        "text": "US NAVY SAYS IT WILL SAIL\n\nThe navy said it would sail on Monday.",
+    }
     istanbul = {"title": "Fleet in port", "text": "İstanbul welcomed the fleet on Monday."}
     bbc = list(shared_articles("bbc-news", 40))
-    whole: list[str] = []
+    given: list[str] = []
     tokenize = Tokenizer.__call__
 
     def recording(self: Tokenizer, text: str) -> list[str]:
-        whole.append(text)
+        given.append(text)
         return tokenize(self, text)
 
-    monkeypatch.setattr(Tokenizer, "__call__", recording)
     engine = await Engine.open(db_path)
     try:
-        await engine.ingest([write_jsonl(tmp_path / "a.jsonl", bbc[:20] + refused + [istanbul])])
+        await engine.ingest([write_jsonl(tmp_path / "a.jsonl", bbc[:20] + [capitals, istanbul])])
+        monkeypatch.setattr(Tokenizer, "__call__", recording)
         await engine.refresh()  # both caught up from nothing
-        await engine.ingest([write_jsonl(tmp_path / "b.jsonl", bbc[20:])])
+        monkeypatch.undo()
+        await engine.ingest([write_jsonl(tmp_path / "b.jsonl", [DOCKERS, *bbc[20:]])])
+        monkeypatch.setattr(Tokenizer, "__call__", recording)
         await engine.refresh()  # and again, from where they were
         monkeypatch.undo()
         sentences, articles = await rebuilt(db_path)
@@ -576,20 +621,94 @@ async def test_both_indexes_from_one_tokenization_hold_what_each_would(
         assert held(engine.articles) == held(articles)
     finally:
         await engine.close()
-    documents = {article_document(a["title"], a["text"]) for a in bbc}
-    assert len(documents & set(whole)) < len(documents) / 4  # most come from sentences
-    assert {article_document(a["title"], a["text"]) for a in refused} <= set(whole)
-    assert article_document(istanbul["title"], istanbul["text"]) not in whole
+    stored = {text for (text,) in run_sql(db_path, "SELECT text FROM sentences")}
+    titles = {title for (title,) in run_sql(db_path, "SELECT title FROM articles")}
+    assert given and set(given) <= stored | titles
+
+
+async def test_an_article_index_rebuilt_alone_holds_what_a_catch_up_made(
+    db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An article whose sentences a catch-up reads, all of them, is made of their tokens;
+    one without sentences, one cut by a segment's end, and every article of an article
+    index rebuilt beside a sentence index that is kept have their sentences read again:
+    each way, the same doc."""
+    monkeypatch.setattr(indexing, "SEGMENT_LIMIT", 100)
+    monkeypatch.setattr(
+        CorpusStore, "sentences_after", partialmethod(CorpusStore.sentences_after, batch=50)
+    )
+    bbc = list(shared_articles("bbc-news", 20))
+    engine = await Engine.open(db_path)
+    try:
+        await engine.ingest([write_jsonl(tmp_path / "a.jsonl", [DOCKERS, *OTHERS, *bbc])])
+        # an article without sentences (none of its text kept), as a hand may store one
+        run_sql(db_path, "DELETE FROM sentences WHERE article_id = 2")
+        run_sql(
+            db_path, "UPDATE articles SET first_sentence = NULL, sentence_count = 0 WHERE id = 2"
+        )
+        await engine.refresh()
+        assert len(engine.index.snapshot.segments) > 1  # articles were cut by segments' ends
+        await engine.save_index()
+        caught_up = held(engine.articles)
+    finally:
+        await engine.close()
+    sentences, articles = await rebuilt(db_path)
+    assert caught_up == held(articles)
+    shutil.rmtree(ARTICLES.folder(db_path))
+    read_again: list[int] = []
+    sentence_texts = CorpusStore.sentence_texts
+
+    async def recording(self: CorpusStore, article_ids: Sequence[int]) -> dict[int, list[str]]:
+        read_again.extend(article_ids)
+        return await sentence_texts(self, article_ids)
+
+    monkeypatch.setattr(CorpusStore, "sentence_texts", recording)
+    indexed: list[int] = []
+    reopened = await Engine.open(db_path, progress=indexed.append)
+    try:
+        assert indexed == []  # the sentence index was kept: no sentence tokenized for it
+        assert sorted(read_again) == sorted(caught_up)
+        assert held(reopened.articles) == caught_up
+    finally:
+        await reopened.close()
+
+
+async def test_an_article_index_of_titles_and_whole_texts_is_rebuilt(
+    db_path: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An article index saved when an article's doc was its title and its whole text (page
+    furniture and all) holds other docs: it is rebuilt at the next start, the sentence
+    index kept."""
+    engine = await Engine.open(db_path)
+    await engine.ingest([write_jsonl(tmp_path / "a.jsonl", [DOCKERS, *OTHERS])])
+    await engine.refresh()
+    await engine.save_index()
+    await engine.close()
+    manifest_path = ARTICLES.folder(db_path) / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    before = f":articles:title={TITLE_REPEATS}{indexing._TIMES}"
+    manifest["signature"] = manifest["signature"].replace(ARTICLES.signature, before)
+    manifest_path.write_text(json.dumps(manifest))
+    reopened = await Engine.open(db_path)
+    try:
+        assert "rebuilding the article index: it was made by another version" in caplog.text
+        assert "rebuilding the index" not in caplog.text
+        assert held(reopened.articles) == held((await rebuilt(db_path))[1])
+        assert reopened.articles.search("newsletter", 3) == []
+    finally:
+        await reopened.close()
+    saved = json.loads(manifest_path.read_text())["signature"]
+    assert saved.endswith(ARTICLES.signature) and before not in saved
 
 
 async def test_opening_without_indexes_tokenizes_each_sentence_once(
     db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A reindex, or an index format upgrade, builds both indexes from one tokenization:
-    each sentence is tokenized once, and most articles are made of their sentences' terms."""
+    each sentence is tokenized once, and every article is made of its sentences' terms."""
     bbc = list(shared_articles("bbc-news", 20))
     engine = await Engine.open(db_path)
-    await engine.ingest([write_jsonl(tmp_path / "a.jsonl", bbc)])
+    await engine.ingest([write_jsonl(tmp_path / "a.jsonl", [DOCKERS, *bbc])])
     await engine.refresh()
     await engine.save_index()
     await engine.close()
@@ -618,9 +737,8 @@ async def test_opening_without_indexes_tokenizes_each_sentence_once(
         assert held(reopened.articles) == held(articles)
     finally:
         await reopened.close()
-    documents = {article_document(a["title"], a["text"]) for a in bbc}
-    assert len(tokenized) - len(documents & set(tokenized)) == len(sentences)
-    assert len(documents & set(tokenized)) < len(documents) / 4
+    stored = [text for (text,) in run_sql(db_path, "SELECT text FROM sentences")]
+    assert sorted(tokenized) == sorted(stored)
 
 
 def test_a_builder_maps_common_words_straight_to_the_terms_the_tokenizer_gives() -> None:

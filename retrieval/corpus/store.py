@@ -521,21 +521,38 @@ class CorpusStore:
 
     async def articles_by_id(
         self, article_ids: Sequence[int]
-    ) -> dict[int, tuple[str, str, float, int]]:
-        """(title, text, time, number of sentences) of each of these articles that is stored;
+    ) -> dict[int, tuple[str, float, int]]:
+        """(title, time, number of sentences) of each of these articles that is stored;
         `time` as in `sentences_after`."""
-        found: dict[int, tuple[str, str, float, int]] = {}
+        found: dict[int, tuple[str, float, int]] = {}
         for start in range(0, len(article_ids), 500):
             chunk = article_ids[start : start + 500]
             async with self.conn.execute(
-                "SELECT a.id, a.title, a.text, coalesce(a.published_ts, a.ingested_ts, 0),"
+                "SELECT a.id, a.title, coalesce(a.published_ts, a.ingested_ts, 0),"
                 " (SELECT count(*) FROM sentences s WHERE s.article_id = a.id)"
                 f" FROM articles a WHERE a.id IN ({','.join('?' * len(chunk))})",
                 tuple(chunk),
             ) as cur:
                 for row in await cur.fetchall():
-                    found[int(row[0])] = (str(row[1]), str(row[2]), float(row[3]), int(row[4]))
+                    found[int(row[0])] = (str(row[1]), float(row[2]), int(row[3]))
         return found
+
+    async def sentence_texts(self, article_ids: Sequence[int]) -> dict[int, list[str]]:
+        """The texts of each of these articles' sentences, in their order; an article with
+        none, or not stored, is left out."""
+        texts: dict[int, list[str]] = {}
+        for start in range(0, len(article_ids), 500):
+            chunk = article_ids[start : start + 500]
+            async with self.conn.execute(
+                "SELECT article_id, text FROM sentences"
+                f" WHERE article_id IN ({','.join('?' * len(chunk))})"
+                " ORDER BY article_id, position",
+                tuple(chunk),
+            ) as cur:
+                cur.row_factory = None
+                for article_id, text in await cur.fetchall():
+                    texts.setdefault(int(article_id), []).append(str(text))
+        return texts
 
     async def count_articles_upto(self, watermark: int) -> int:
         return await self._count_upto("articles", watermark)
