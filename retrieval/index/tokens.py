@@ -168,9 +168,6 @@ def is_shouting(words: Sequence[str]) -> bool:
     return caps >= 3 and caps > lower
 
 
-_WORD_CHAR = re.compile(r"\w")
-
-
 @functools.cache
 def _marks() -> str:
     """A character class body of every combining mark (Mn, Mc, Me): inside a word they are
@@ -243,60 +240,6 @@ def _cjk_pieces(word: str) -> list[tuple[str, int, int]]:
                 (text[i : i + 2], start + i, start + i + 2) for i in range(len(text) - 1)
             )
     return pieces
-
-
-def _laid_out(whole: str, parts: Sequence[str]) -> bool:
-    """Whether `whole` is `parts` one after the other with whitespace around them, or cut
-    between two characters that are neither word characters nor marks (the common case of
-    `Tokenizer.joins`, checked without splitting either)."""
-    at = 0
-    for part in parts:
-        if not part:
-            continue
-        found = whole.find(part, at)
-        if found < 0:
-            return False
-        if found > at:
-            if not whole[at:found].isspace():
-                return False
-        elif at and not (_apart(whole[at - 1]) and _apart(whole[at])):
-            return False
-        at = found + len(part)
-    return at == len(whole) or whole[at:].isspace()
-
-
-def _words_laid_out(whole: str, parts: Sequence[str], ascii_only: bool) -> bool:
-    """Whether `whole` is `parts` laid out (`_laid_out`), or has just their words, as it is
-    or composed (NFC, as parts split from a normalized text are: the tokenizer normalizes
-    first, so `whole` and its composed form have the same terms)."""
-    if _laid_out(whole, parts):
-        return True
-    if not ascii_only:
-        whole = unicodedata.normalize("NFC", whole)
-        if _laid_out(whole, parts):
-            return True
-    return whole.split() == " ".join(parts).split()
-
-
-def _cut_between_words(whole: str, parts: Sequence[str]) -> bool:
-    """Whether `whole` is `parts` one after the other, but for whitespace, where every cut
-    between two parts that is not at whitespace in `whole` falls between two characters
-    that are neither word characters nor marks (a mark would be normalized with the one
-    before it)."""
-    chunks = whole.split()
-    pieces = [chunk for part in parts for chunk in part.split()]
-    joined = "".join(chunks)
-    if joined != "".join(pieces):
-        return False
-    cuts = set(itertools.accumulate(map(len, chunks)))
-    inside = set(itertools.accumulate(map(len, pieces))) - cuts
-    return all(_apart(joined[at - 1]) and _apart(joined[at]) for at in inside)
-
-
-def _apart(char: str) -> bool:
-    if char.isascii():
-        return _WORD_CHAR.fullmatch(char) is None
-    return _wide(r"\w").fullmatch(char) is None and not _INVISIBLE.fullmatch(char)
 
 
 Word = TypeVar("Word", str, bytes)
@@ -475,45 +418,6 @@ class Tokenizer:
         # bytes, case-folded by the same translation.
         return text, ascii_text.encode().translate(_ASCII_WORD_BYTES).split()
 
-    def joins(self, whole: str, parts: Sequence[str]) -> bool:
-        """True when the terms of `whole` are those of `parts`, one part after the other, so
-        that a text tokenized in parts (an article's sentences) need not be tokenized again.
-
-        A sufficient condition, checked without tokenizing (False says nothing): `whole` is
-        the parts' words in order, cut where they are cut (at whitespace, or between two
-        characters that are neither word characters nor marks, so no word or "U.S." run
-        spans two parts, nor a CJK run, whose bigrams would); and a stopword in capitals,
-        whose term depends on the text around it (`is_shouting`), only in parts set in
-        capitals just when `whole` is (or not, as almost always). Tokenizing normalizes
-        first, so `whole` is compared composed (NFC) as the parts, split from a composed
-        text, are.
-        """
-        plain = whole
-        for char in SPACED:  # not word characters, and unchanged by NFKC
-            if char in plain:
-                plain = plain.replace(char, " ")
-        ascii_only = plain.isascii()  # then NFKC changes nothing
-        text = whole if ascii_only else _normal(whole)
-        if not _words_laid_out(whole, parts, ascii_only):
-            # rare: cut inside a run of non-space characters, or normalized differently
-            parts = [_normal(part) for part in parts]
-            if not _cut_between_words(text, parts):
-                return False
-        return not self._has_capital_stopword(text) or self._shouting_alike(text, parts)
-
-    def _shouting_alike(self, text: str, parts: Sequence[str]) -> bool:
-        """Whether every part with a stopword in capitals is set in capitals (`is_shouting`)
-        just when the whole normalized `text` is: then each such stopword is an acronym, or
-        not, in both."""
-        shouting = is_shouting(self._written_words(text))
-        for part in parts:
-            normal = _normal(part)
-            if self._has_capital_stopword(normal) and (
-                is_shouting(self._written_words(normal)) != shouting
-            ):
-                return False
-        return True
-
     @cached_property
     def _ascii(self) -> dict[bytes, str | None]:
         # A lower-cased ASCII word's final term on the common path (None: left out), so that
@@ -529,8 +433,8 @@ class Tokenizer:
     @cached_property
     def _written(self) -> dict[str, str | None]:
         # A word as written (NFKC) to its final term, or None, or _ACRONYM for a stopword in
-        # capitals, whose term depends on the whole text (`is_shouting`): for whole articles
-        # (the article index), which almost always take `_terms`'s path.
+        # capitals, whose term depends on the whole text (`is_shouting`): for the texts off
+        # the common path (`ascii_words`), one lookup a word.
         return {}
 
     def _written_terms(self, words: list[str]) -> list[str]:
