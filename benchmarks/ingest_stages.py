@@ -7,7 +7,9 @@ thread, and SQLite's for the store), what an end-to-end ingest does to them, sta
 parse the records, fingerprint and canonical URL, split into sentences (Punkt), read what each
 sentence names (the compiled reading of names, numbers and dates), tokenize the titles,
 store (SQLite, in batches as `ingest` stores them), tokenize the sentences, build the
-sentence index segment, and, where this checkout has one, the article index. Each stage runs
+sentence index segment, and, where this checkout has one, the article index (made of the
+sentence index's tokens and the titles' terms, or, in a checkout before that, each article
+tokenized whole). Each stage runs
 `--rounds` times on fresh state (new tokenizer, new database) and the median is reported,
 with each stage's share. To compare two checkouts, run each one's copy of this script.
 """
@@ -76,8 +78,33 @@ def _tokenize(texts: list[str]) -> None:
         tokenizer(text)
 
 
+def _article_index(
+    drafts: list[Any], sentences: list[tuple[tuple[int, str], ...]], rows: list[Any]
+) -> Callable[[], None] | None:
+    """The article index's build, in a checkout that has one (else None): what it adds to
+    the sentence index's, whose builder is made beforehand, untimed."""
+    try:
+        from retrieval.indexing import add_article
+    except ImportError:
+        return _article_documents(drafts)
+    builder = SegmentBuilder(Tokenizer())
+    builder.add_many(rows)
+    counts = [len(split) for split in sentences]
+
+    def build() -> None:
+        documents = SegmentBuilder(Tokenizer(), builder.vocab)
+        first = 0
+        for i, (draft, count) in enumerate(zip(drafts, counts, strict=True), 1):
+            add_article(documents, i, draft.title, 0.0, builder, first, count)
+            first += count
+        documents.build()
+
+    return build
+
+
 def _article_documents(drafts: list[Any]) -> Callable[[], None] | None:
-    """The article index's build, in a checkout that has one (else None)."""
+    """The article index's build in a checkout whose article index tokenizes each article
+    whole, title and text (else None: one without an article index)."""
     try:
         from retrieval.indexing import article_document
     except ImportError:
@@ -139,7 +166,7 @@ def measure(path: Path, rounds: int) -> dict[str, Any]:
     rows = _rows(sentences)
     stage("tokenize sentences", lambda: _tokenize([row[1] for row in rows]))
     stage("sentence index: tokenize + build", lambda: _build(rows))
-    articles = _article_documents(drafts)
+    articles = _article_index(drafts, sentences, rows)
     if articles is not None:
         stage("article index: tokenize + build", articles)
     medians = {name: statistics.median(values) for name, values in spent.items()}
