@@ -21,10 +21,12 @@ from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot.access import is_admin
 from bot.digest_format import (
+    command,
     digest_messages,
     digest_usage,
     not_allowed,
     nothing_new,
+    subscribe_example,
     subscribed,
     subscription_text,
     usage,
@@ -252,7 +254,7 @@ async def subscribe(update: Update, context: Context) -> None:
         list(request.keywords),
     )
     first = await shared.subscriptions.next_run(subscription, now)
-    await _reply(message, subscribed(subscription, first))
+    await _reply(message, subscribed(subscription, first, request.target))
 
 
 def _chat_named(words: Sequence[str]) -> str | None:
@@ -288,19 +290,24 @@ async def unsubscribe(update: Update, context: Context) -> None:
         return
     if await _channel_named_here(context, message, "unsubscribe"):
         return
-    chat = await _chat_to_manage(update, context, message, _target(context, message))
+    target = _target(context, message)
+    chat = await _chat_to_manage(update, context, message, target)
     if chat is None:
         return
     # a channel's, managed from a private chat, is named: "here" would be the private chat
     where = "here" if chat.id == message.chat.id else f"in {chat.title or chat.id}"
     if await context.bot_data.subscriptions.stop(chat.id, "unsubscribed"):
         log.info("chat %s unsubscribed", chat.id)
+        again = escape(command("subscribe", target))
         await _reply(
             message,
-            f"Stopped: no more daily digests {escape(where)}. /subscribe starts them again.",
+            f"Stopped: no more daily digests {escape(where)}. {again} starts them again.",
         )
     else:  # usage() escapes what it is given
-        await _reply(message, usage(f"There is no daily digest {where} to stop."))
+        await _reply(
+            message,
+            usage(f"There is no daily digest {where} to stop.", subscribe_example(target)),
+        )
 
 
 async def subscription(update: Update, context: Context) -> None:
@@ -321,14 +328,17 @@ async def subscription(update: Update, context: Context) -> None:
     shared = context.bot_data
     found = await shared.subscriptions.get(chat.id)
     if found is None:
-        await _reply(message, usage("There is no daily digest here yet."))
+        where = "here" if chat.id == message.chat.id else f"for {chat.title or chat.id}"
+        await _reply(
+            message, usage(f"There is no daily digest {where} yet.", subscribe_example(target))
+        )
         return
     last = await shared.subscriptions.last_delivered(found)
     upcoming = None
     if found.active:
         upcoming = await shared.subscriptions.next_run(found, shared.digests.clock())
     failed = await shared.subscriptions.last_failed(found)
-    await _reply(message, subscription_text(found, upcoming, last, failed))
+    await _reply(message, subscription_text(found, upcoming, last, failed, target))
 
 
 async def digest_now(update: Update, context: Context) -> None:

@@ -22,6 +22,18 @@ from retrieval.wording import counted
 SUBSCRIBE_EXAMPLE = "/subscribe 07:30 Europe/London oil opec"
 
 
+def command(name: str, ref: str | None = None) -> str:
+    """A digest command as the sender types it: a channel's, managed from a private chat,
+    names the channel (`ref`, "@channel" or "-100..."), since the bare command there is about
+    the sender's own digest."""
+    return f"/{name} {ref}" if ref else f"/{name}"
+
+
+def subscribe_example(ref: str | None = None) -> str:
+    """`SUBSCRIBE_EXAMPLE` for the chat `ref` names (this chat when None)."""
+    return SUBSCRIBE_EXAMPLE.replace("/subscribe", command("subscribe", ref), 1)
+
+
 def _zone_name(zone: tzinfo) -> str:
     return str(getattr(zone, "key", None) or zone)
 
@@ -70,10 +82,12 @@ def subscription_text(
     next_run: datetime | None,
     last: Delivery | None,
     failed: Delivery | None = None,
+    ref: str | None = None,
 ) -> str:
     """The settings of a subscription, when it runs next, how the last digest went, and why
     the latest one failed if it did (`failed`): a channel the bot may no longer post in
-    would otherwise look as if all were well."""
+    would otherwise look as if all were well. The commands it names take `ref`, the
+    channel as the sender named it, if any."""
     zone = subscription.zone
     where = (
         ""
@@ -87,7 +101,7 @@ def subscription_text(
         reason = f" ({escape(redact(stopped))})" if stopped else ""
         return (
             f"The daily digest{where} is stopped{reason}. Start it again with "
-            f"<code>{SUBSCRIBE_EXAMPLE}</code>."
+            f"<code>{escape(subscribe_example(ref))}</code>."
         )
     news = f"news{_about(subscription.keywords)}" if subscription.keywords else "all news"
     if subscription.paused_reason:
@@ -111,7 +125,10 @@ def subscription_text(
             f"The digest of {when(failed.claimed, zone, 'weekday')} failed: {escape(why)}. "
             "The next one tries again."
         )
-    lines.append("Change it with /subscribe, stop it with /unsubscribe.")
+    lines.append(
+        f"Change it with {escape(command('subscribe', ref))}, "
+        f"stop it with {escape(command('unsubscribe', ref))}."
+    )
     return "\n".join(lines)
 
 
@@ -127,8 +144,8 @@ def _delivery_state(delivery: Delivery) -> str:
     }.get(delivery.state, str(delivery.state))
 
 
-def subscribed(subscription: Subscription, next_run: datetime) -> str:
-    """The reply to a successful /subscribe."""
+def subscribed(subscription: Subscription, next_run: datetime, ref: str | None = None) -> str:
+    """The reply to a successful /subscribe; `ref` is the channel as the sender named it."""
     news = f"news{_about(subscription.keywords)}" if subscription.keywords else "all news"
     where = (
         ""
@@ -140,7 +157,7 @@ def subscribed(subscription: Subscription, next_run: datetime) -> str:
     return (
         f"Subscribed{where}: a daily digest of {news} at {subscription.at} "
         f"{escape(subscription.timezone)}, first on {first}."
-        f"{quiet} /unsubscribe stops it."
+        f"{quiet} {escape(command('unsubscribe', ref))} stops it."
     )
 
 

@@ -338,6 +338,44 @@ async def test_channel_subscriptions_check_the_bot_and_the_sender(
         assert again["text"].startswith("There is no daily digest in Morning & brief to stop.")
 
 
+async def test_replies_about_a_channels_digest_name_the_channel_in_their_commands(
+    start_bot: StartBot,
+) -> None:
+    """In the admin's private chat a bare /unsubscribe stops the admin's own digest: the
+    commands a reply about a channel's digest offers must name the channel."""
+    channel = -100999
+    async with start_bot(admins=frozenset({ADMIN})) as bot:
+        bot.fake.add_chat(channel, "channel", title="Newschan", username="newschan")
+        bot.fake.set_member_status(channel, BOT_ID, "administrator", can_post_messages=True)
+        bot.fake.set_member_status(channel, ADMIN, "administrator")
+        [none] = await bot.ask(ADMIN, "/subscription @newschan")
+        assert none["text"].startswith(
+            "There is no daily digest for Newschan yet.\n"
+            "Example: /subscribe @newschan 07:30 Europe/London oil opec"
+        )
+        [done] = await bot.ask(ADMIN, "/subscribe @newschan 23:56 oil")
+        assert done["text"].startswith("Subscribed to Newschan: a daily digest of news about oil")
+        assert done["text"].endswith(" /unsubscribe @newschan stops it.")
+        [shown] = await bot.ask(ADMIN, "/subscription @newschan")
+        assert shown["text"].endswith(
+            "Change it with /subscribe @newschan, stop it with /unsubscribe @newschan."
+        )
+        [stopped] = await bot.ask(ADMIN, f"/unsubscribe {channel}")
+        assert stopped["text"] == (
+            f"Stopped: no more daily digests in Newschan. /subscribe {channel} starts them again."
+        )
+        [shown] = await bot.ask(ADMIN, "/subscription @newschan")
+        assert shown["text"] == (
+            "The daily digest for Newschan is stopped (unsubscribed). Start it again with "
+            "/subscribe @newschan 07:30 Europe/London oil opec."
+        )
+        [again] = await bot.ask(ADMIN, "/unsubscribe @newschan")
+        assert "Example: /subscribe @newschan 07:30 Europe/London" in again["text"]
+        # the admin's own private chat is untouched, and its replies keep the bare commands
+        [mine] = await bot.ask(ADMIN, "/subscribe 08:00")
+        assert mine["text"].endswith(" /unsubscribe stops it.")
+
+
 # ----- scheduling -------------------------------------------------------------------------
 
 
