@@ -183,6 +183,7 @@ def test_subscription_settings_and_last_digest() -> None:
         (["oil", "quiet", "18.15"], DailyTime(18, 15), "UTC", ("oil",), True),
         (["oil", "Quiet"], DEFAULT_TIME, "UTC", ("oil",), True),  # in any letter case
         (["apollo", "11", "AC/DC"], DEFAULT_TIME, "UTC", ("apollo", "11", "AC/DC"), False),
+        (["07:30", "Israel/Gaza"], DailyTime(7, 30), "UTC", ("Israel/Gaza",), False),
     ],
 )
 def test_subscribe_words(
@@ -211,6 +212,10 @@ def test_subscribe_words_name_a_channel_only_where_allowed() -> None:
         (["8am"], "'8am' is not a time of day"),
         (["oil", "8pm"], "'8pm' is not a time of day"),
         (["08:00", "Europe/Atlantis"], "unknown time zone 'Europe/Atlantis'"),
+        (
+            ["07:30", "Eurpoe/London"],
+            "unknown time zone 'Eurpoe/London': did you mean Europe/London\\?",
+        ),
         (["the", "of"], "only very common words"),
         # a second time or zone was a keyword: a digest about "08:30", never sent
         (["07:30", "08:30"], "two times given, 07:30 and '08:30': a digest comes once a day"),

@@ -65,6 +65,37 @@ def test_zones_are_iana_names_in_any_letter_case() -> None:
         assert not looks_like_zone(keyword), keyword
 
 
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("Eurpoe/London", "Europe/London"),  # two letters of the area swapped
+        ("europa/london", "Europe/London"),
+        ("Amercia/New_York", "America/New_York"),
+        ("Asai/Tokyo", "Asia/Tokyo"),
+        ("Ect/UTC", "Etc/UTC"),
+        ("Atlantis/Reykjavik", "Atlantic/Reykjavik"),
+        ("Europe/Londn", "Europe/London"),  # the city mistyped
+        ("America/Los_Angles", "America/Los_Angeles"),
+        ("America/London", "Europe/London"),  # the city in the wrong area
+    ],
+)
+def test_a_mistyped_zone_is_unknown_with_the_zone_meant(typed: str, meant: str) -> None:
+    """A slip in the area made a digest about the keyword "Eurpoe/London", at 08:00 UTC."""
+    assert looks_like_zone(typed)
+    with pytest.raises(ScheduleError) as refused:
+        parse_zone(typed)
+    assert str(refused.value) == f"unknown time zone '{typed}': did you mean {meant}?"
+
+
+def test_keywords_pairing_a_country_and_a_city_are_no_mistyped_zones() -> None:
+    # each city has a zone, under another area than the one a slip away from the country
+    for keyword in ("Israel/Gaza", "India/Kolkata", "Austria/Vienna", "Paris/London", "UK/London"):
+        assert not looks_like_zone(keyword), keyword
+    with pytest.raises(ScheduleError, match="such as Europe/London") as refused:
+        parse_zone("Europe/Atlantis")  # nothing close enough to suggest
+    assert "did you mean" not in str(refused.value)
+
+
 def test_london_morning_digest_follows_the_clocks_across_the_spring_change() -> None:
     # British Summer Time starts on 2024-03-31 at 01:00 UTC.
     assert run_at(date(2024, 3, 30), EIGHT, LONDON) == utc(2024, 3, 30, 8)

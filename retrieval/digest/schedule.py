@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from difflib import get_close_matches
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -50,42 +51,113 @@ class DailyTime:
         return f"{self.hour:02d}:{self.minute:02d}"
 
 
+# tzdata's areas: the first part of an Area/City name.
+_AREAS = (
+    "Africa", "America", "Antarctica", "Arctic", "Asia", "Atlantic", "Australia", "Europe",
+    "Indian", "Pacific", "Etc",
+)  # fmt: skip
+# A suggestion is offered only this close to what was typed: "Europe/Londn" is told of
+# Europe/London, "America/Londn" of nothing rather than of America/Moncton.
+_SUGGESTION_CUTOFF = 0.85
+_LONGEST_SUGGESTED = 64  # longer than any zone name: nothing to suggest, and slow to compare
+
+
 @cache
 def _zone_names() -> dict[str, str]:
     return {name.casefold(): name for name in available_timezones()}
 
 
+@cache
+def _zones_by_city() -> dict[str, tuple[str, ...]]:
+    """The Area/City zones by their city, case-folded: "london" is Europe/London."""
+    cities: dict[str, list[str]] = {}
+    for name in sorted(available_timezones()):
+        area, _, city = name.rpartition("/")
+        if area.split("/")[0] in _AREAS:
+            cities.setdefault(city.casefold(), []).append(name)
+    return {city: tuple(names) for city, names in cities.items()}
+
+
+def _one_slip_apart(typed: str, meant: str) -> bool:
+    """Whether `typed` is `meant` with one typing slip: a letter changed, added or dropped,
+    or two neighbours swapped ("Eurpoe" for "Europe")."""
+    if typed == meant or abs(len(typed) - len(meant)) > 1:
+        return False
+    if len(typed) == len(meant):
+        diff = [i for i, (a, b) in enumerate(zip(typed, meant, strict=True)) if a != b]
+        return len(diff) == 1 or (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and (typed[diff[0]], typed[diff[1]]) == (meant[diff[1]], meant[diff[0]])
+        )
+    longer, shorter = (typed, meant) if len(typed) > len(meant) else (meant, typed)
+    return any(longer[:i] + longer[i + 1 :] == shorter for i in range(len(longer)))
+
+
+def _area_slip(text: str) -> str | None:
+    """The zone `text` names but for a slip in its area ("Eurpoe/London" is Europe/London),
+    if any. The rest must be a real zone's in that area, so keywords that pair a country
+    with a city ("Israel/Gaza", "India/Kolkata", "Austria/Vienna") are not taken for one."""
+    area, slash, rest = text.strip().partition("/")
+    if not slash:
+        return None
+    for real in _AREAS:
+        if _one_slip_apart(area.casefold(), real.casefold()):
+            zone = _zone_names().get(f"{real}/{rest}".casefold())
+            if zone is not None:
+                return zone
+    return None
+
+
+def _suggestion(name: str) -> str | None:
+    """The real zone `name` most likely meant, if one is close: its area mistyped, its city
+    placed in the wrong area ("America/London"), or a name a letter or two away."""
+    name = name.strip()
+    if len(name) > _LONGEST_SUGGESTED:
+        return None
+    if (zone := _area_slip(name)) is not None:
+        return zone
+    in_areas = _zones_by_city().get(name.rpartition("/")[2].casefold(), ())
+    if "/" in name and len(in_areas) == 1:
+        return in_areas[0]
+    close = get_close_matches(name.casefold(), _zone_names(), n=1, cutoff=_SUGGESTION_CUTOFF)
+    return _zone_names()[close[0]] if close else None
+
+
 def parse_zone(name: str) -> ZoneInfo:
-    """The IANA zone `name` (any letter case); ScheduleError naming valid examples otherwise."""
+    """The IANA zone `name` (any letter case); ScheduleError naming the zone probably meant,
+    or valid examples, otherwise."""
     canonical = _zone_names().get(name.strip().casefold(), name.strip())
     try:
         return ZoneInfo(canonical)
     except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: too long a file name
-        raise ScheduleError(
-            f"unknown time zone {quoted(name)}: use an Area/City name such as Europe/London, "
-            "America/New_York or Asia/Tokyo (or UTC)"
-        ) from None
+        meant = _suggestion(name)
+        advice = (
+            f"did you mean {meant}?"
+            if meant is not None
+            else "use an Area/City name such as Europe/London, America/New_York or Asia/Tokyo "
+            "(or UTC)"
+        )
+        raise ScheduleError(f"unknown time zone {quoted(name)}: {advice}") from None
 
 
 # An Area/City name of one of tzdata's areas, valid or not (Europe/Londn is told it is
 # unknown): not any word with a slash ("<b>oil</b>", "AI/ML" and "Israel/Gaza" would be
 # unknown time zones, keywords lost).
-_ZONE_LIKE = re.compile(
-    r"(?:africa|america|antarctica|arctic|asia|atlantic|australia|europe|indian|pacific|etc)"
-    r"(?:/[\w+-]+)+",
-    re.IGNORECASE,
-)
+_ZONE_LIKE = re.compile(rf"(?:{'|'.join(_AREAS)})(?:/[\w+-]+)+", re.IGNORECASE)
 
 
 def looks_like_zone(text: str) -> bool:
     """True for a word meant as a zone, valid or not: Area/City, a zone tzdata knows by
-    another name with a slash (US/Eastern), or UTC. Legacy names without a slash ("Japan",
-    "Egypt") are read as keywords, which is what people mean by them."""
+    another name with a slash (US/Eastern), a zone with a slip in its area (Eurpoe/London),
+    or UTC. Legacy names without a slash ("Japan", "Egypt") are read as keywords, which is
+    what people mean by them."""
     text = text.strip()
     folded = text.casefold()
     return (
         bool(_ZONE_LIKE.fullmatch(text))
         or ("/" in text and folded in _zone_names())
+        or _area_slip(text) is not None
         or folded in ("utc", "gmt")
     )
 
