@@ -246,3 +246,18 @@ def test_control_characters_and_broken_links_in_a_feed_are_left_out() -> None:
     assert parsed.title == "Evil [31mRED 9 ok fake line ]0;pwned"
     (item,) = parsed.entries
     assert (item.title, item.link, item.text) == ("Item [2J", None, "Text.")
+
+
+def test_an_entry_dated_by_day_alone_keeps_a_bare_date() -> None:
+    """feedparser reads a date without a time as midnight UTC, the day before west of UTC:
+    stored so, an entry of 8 November was published on the 7th in Los Angeles."""
+    feed = f"""<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/">
+        <channel><title>T</title>
+        <item><title>A</title><link>{BASE}/a</link><pubDate>Mon, 08 Nov 2021</pubDate></item>
+        <item><title>B</title><link>{BASE}/b</link><dc:date>2021-11-08</dc:date></item>
+        <item><title>C</title><link>{BASE}/c</link>
+            <pubDate>Mon, 08 Nov 2021 00:00:00 GMT</pubDate></item>
+        </channel></rss>"""
+    a, b, c = parse_feed(feed.encode(), f"{BASE}/feeds/t.rss").entries
+    assert (a.published, b.published) == ("2021-11-08", "2021-11-08")
+    assert c.published == "2021-11-08T00:00:00+00:00"  # midnight given is midnight kept

@@ -137,6 +137,36 @@ def test_dates_as_feeds_and_other_tools_write_them_are_read(tmp_path: Path) -> N
     assert bad.error is not None and "'2024/13/03' is not a date" in bad.error
 
 
+@pytest.mark.parametrize(
+    "published",
+    [
+        "2021-11-08",
+        "20211108",  # ISO 8601's basic form
+        "2021-W45-1",
+        "2021W451",
+        "2021/11/08",
+        "Nov 8, 2021",
+        "8 November 2021",
+        "Mon, 08 Nov 2021",  # RFC 2822 without a time, as some feeds date their items
+        "Monday, November 8, 2021",
+    ],
+)
+def test_every_date_without_a_time_is_kept_a_bare_date(tmp_path: Path, published: str) -> None:
+    """A basic-form date, 20211108, was stored as midnight UTC, 7 November in Los Angeles,
+    where 2021-11-08 was a bare date (counted from 10:00 UTC, the 8th nearly everywhere)."""
+    path = tmp_path / "dated.jsonl"
+    path.write_text(json.dumps({"title": "t", "text": "Body.", "published": published}))
+    [record] = read_records(path)
+    assert record.draft is not None and record.draft.published == "2021-11-08"
+
+
+def test_a_basic_form_date_with_a_time_keeps_its_time(tmp_path: Path) -> None:
+    path = tmp_path / "dated.jsonl"
+    path.write_text(json.dumps({"title": "t", "text": "Body.", "published": "20211108T0930Z"}))
+    [record] = read_records(path)
+    assert record.draft is not None and record.draft.published == "2021-11-08T09:30:00+00:00"
+
+
 def test_a_date_past_year_1_or_9999_in_utc_fails_alone(tmp_path: Path) -> None:
     """00:30 on 1 January of year 1 at +01:00 is before year 1 in UTC: an OverflowError
     ended the whole ingest with a traceback."""

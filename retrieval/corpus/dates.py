@@ -9,8 +9,14 @@ from email.utils import parsedate_to_datetime
 from retrieval.errors import ParseError
 from retrieval.wording import quoted
 
-_MONTH_DAY_YEAR = re.compile(r"^(?P<month>[A-Za-z]{3,9})\.? (?P<day>\d{1,2}),? (?P<year>\d{4})$")
-_DAY_MONTH_YEAR = re.compile(r"^(?P<day>\d{1,2}) (?P<month>[A-Za-z]{3,9})\.?,? (?P<year>\d{4})$")
+# A weekday may lead a spelled date, as in feeds ("Mon, 08 Nov 2021"); it is not checked.
+_WEEKDAY = r"(?:(?i:mon|tue|wed|thu|fri|sat|sun)[A-Za-z]{0,6}\.?,? )?"
+_MONTH_DAY_YEAR = re.compile(
+    rf"^{_WEEKDAY}(?P<month>[A-Za-z]{{3,9}})\.? (?P<day>\d{{1,2}}),? (?P<year>\d{{4}})$"
+)
+_DAY_MONTH_YEAR = re.compile(
+    rf"^{_WEEKDAY}(?P<day>\d{{1,2}}) (?P<month>[A-Za-z]{{3,9}})\.?,? (?P<year>\d{{4}})$"
+)
 _SLASHED = re.compile(r"^(?P<year>\d{4})/(?P<month>\d{1,2})/(?P<day>\d{1,2})$")  # 2024/12/03
 _MONTHS = {
     name: number
@@ -40,22 +46,21 @@ def parse_published(value: object) -> str | None:
 
     Accepts ISO 8601 dates and datetimes (a naive datetime is taken as UTC), "YYYY/MM/DD",
     "Month D, YYYY" and "D Month YYYY", and the RFC 2822 dates of feeds and mail ("Mon, 08
-    Nov 2021 09:30:00 +0100", "... GMT", "... EST"), which dumps of feeds keep. Raises
-    ParseError naming the value for anything else.
+    Nov 2021 09:30:00 +0100", "... GMT", "... EST"), which dumps of feeds keep. A date
+    without a time, in any of these forms, is a bare date (`date_only`). Raises ParseError
+    naming the value for anything else.
     """
     if value is None or value == "":
         return None
     if not isinstance(value, str):
         raise ParseError(f"published must be an ISO 8601 string, got {type(value).__name__}")
     text = value.strip()
+    day = date_only(text)
+    if day is not None:
+        return day
     try:
-        if len(text) == 10:
-            return date.fromisoformat(text).isoformat()
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        day = _spelled_date(text)
-        if day is not None:
-            return day.isoformat()
         mailed = _rfc2822(text)
         if mailed is None:
             raise ParseError(
@@ -69,6 +74,19 @@ def parse_published(value: object) -> str | None:
         return moment.astimezone(UTC).isoformat(timespec="seconds")
     except OverflowError:  # 0001-01-01T00:30+01:00 is before year 1 in UTC
         raise ParseError(f"published {quoted(value)} is out of range") from None
+
+
+def date_only(text: str) -> str | None:
+    """The ISO form of a date that has no time of day, or None if `text` is not one: ISO 8601
+    in any form ("2021-11-08", "20211108", "2021-W45-1"), "2021/11/08", "Nov 8, 2021",
+    "Mon, 08 Nov 2021". Such a date is kept bare, never made midnight UTC, which is the day
+    before west of UTC (see BARE_DATE_HOUR)."""
+    text = text.strip()
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        day = _spelled_date(text)
+        return day.isoformat() if day is not None else None
 
 
 def _rfc2822(text: str) -> datetime | None:

@@ -18,6 +18,7 @@ import feedparser
 import lxml.html
 from lxml import etree
 
+from retrieval.corpus.dates import date_only
 from retrieval.corpus.text import clean_line
 from retrieval.errors import ParseError
 from retrieval.feeds.charset import decode_body
@@ -107,6 +108,19 @@ def _plain(detail: Any, value: str) -> str:
     return html_to_text(value) if "html" in kind else _lines(value)
 
 
+def _published(item: Any) -> str | None:
+    """When the entry was published (else updated), ISO 8601: a bare date when the feed
+    gives only a day ("2021-11-08", "Mon, 08 Nov 2021"), which feedparser reads as midnight
+    UTC, the day before west of UTC."""
+    for field in ("published", "updated"):
+        parsed = item.get(f"{field}_parsed")
+        if parsed:
+            raw = item.get(field)
+            day = date_only(raw) if isinstance(raw, str) else None
+            return day if day is not None else _iso(parsed)
+    return None
+
+
 def _iso(value: struct_time | None) -> str | None:
     if not value:
         return None
@@ -176,7 +190,7 @@ def _entry(item: Any, base: str) -> Entry:
         title=title,
         link=link,
         authors=_authors(item),
-        published=_iso(item.get("published_parsed") or item.get("updated_parsed")),
+        published=_published(item),
         text=text,
     )
 
