@@ -142,6 +142,29 @@ def test_poll_stores_articles_saves_the_index_and_reports_failures(
     assert len(feed_server.hits("/feeds/error.rss")) == 2
 
 
+def test_a_feed_counts_the_articles_it_stored_not_its_duplicates(
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+    db_path: Path,
+    feed_server: FeedServer,
+) -> None:
+    """The same feed added again under another address stores nothing ("0 articles added,
+    4 duplicates"), yet `feeds list` gave it the first one's 4 articles, and `feeds remove`
+    said "its 4 articles stay in the corpus"."""
+    gazette = feed_server.serve("/feeds/gazette.rss", "gazette.rss")
+    run(capsys, db_path, "feeds", "add", gazette)
+    run(capsys, db_path, "feeds", "add", f"{gazette}?edition=local")
+    with caplog.at_level(logging.INFO, logger="retrieval.feeds.poll"):
+        assert run(capsys, db_path, "feeds", "poll")[0] == 0
+    logged = [r.getMessage() for r in caplog.records if r.name == "retrieval.feeds.poll"]
+    assert any("feed 2 (" in m and "0 articles added, 4 duplicates" in m for m in logged)
+    _, listed, _ = run(capsys, db_path, "feeds", "list")
+    counts = {line.split()[0]: line.split()[4] for line in listed.splitlines() if "every" in line}
+    assert counts == {"1": "4", "2": "0"}
+    _, removed, _ = run(capsys, db_path, "feeds", "remove", "2")
+    assert removed.endswith("; its 0 articles stay in the corpus\n")
+
+
 @pytest.mark.parametrize("level", ["ERROR", "INFO"])
 def test_poll_says_why_a_feed_failed_once_whatever_the_log_level(
     level: str, capsys: pytest.CaptureFixture[str], db_path: Path, feed_server: FeedServer

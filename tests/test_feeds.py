@@ -229,19 +229,32 @@ async def test_a_success_clears_the_error_and_records_seen_entries(db_path: Path
 
 async def test_a_feed_counts_each_of_its_articles_once(db_path: Path) -> None:
     """An outlet that re-posts a story under a new guid gives two entries of one article:
-    `feeds list` counted it twice."""
+    `feeds list` counted it twice. An entry whose article was stored already, from a file
+    or another feed, names that article: it was counted as this feed's too."""
+    conn = await connect(db_path)
+    try:
+        feed, _ = await FeedRegistry(conn).add("https://news.test/a.rss", interval=600)
+    finally:
+        await conn.close()
     engine = await Engine.open(db_path)
     try:
-        [story] = await engine.add_articles(
-            [ArticleDraft("Harbour reopens", "The harbour reopened on Monday after repairs.")]
+        story, filed = await engine.add_articles(
+            [
+                ArticleDraft(
+                    "Harbour reopens",
+                    "The harbour reopened on Monday after repairs.",
+                    extra={"feed_id": feed.id},  # as a poll of the feed stores it
+                ),
+                ArticleDraft("Ferry returns", "The night ferry returns to the islands."),
+            ]
         )
     finally:
         await engine.close()
     conn = await connect(db_path)
     try:
         feeds = FeedRegistry(conn)
-        feed, _ = await feeds.add("https://news.test/a.rss", interval=600)
         entries = [SeenEntry(key, story.article_id, None) for key in ("a-1", "a-1-updated")]
+        entries.append(SeenEntry("a-2", filed.article_id, None))  # a duplicate of the file's
         await feeds.record_success(feed, entries, None, None, None, now=1000.0)
         listed = await feeds.get(feed.id)
         assert listed is not None and listed.articles == 1

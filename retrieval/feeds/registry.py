@@ -74,7 +74,9 @@ class Feed:
     failures: int
     next_poll_ts: float
     paused_ts: float | None
-    articles: int = 0  # articles of this feed in the corpus, each once (a re-posted entry too)
+    # the articles this feed stored that are in the corpus, each once (a re-posted entry
+    # too); not those its entries found stored already, from a file or another feed
+    articles: int = 0
 
     @property
     def label(self) -> str:
@@ -228,9 +230,13 @@ _COLUMNS = (
     "id, url, name, title, interval_s AS interval, added_ts, etag, last_modified,"
     " last_fetch_ts, last_ok_ts, last_error, failures, next_poll_ts, paused_ts"
 )
+# A feed's entry names the article it gave, stored then or found stored already (a
+# duplicate, `SeenEntry`); an article is the feed's that stored it, which it records as its
+# `feed_id` (`retrieval.feeds.poll`). Feed ids are never given twice (`FeedRegistry.add`).
 _SELECT = (
-    f"SELECT {_COLUMNS}, (SELECT count(DISTINCT article_id) FROM feed_entries e"
-    f" WHERE e.feed_id = feeds.id) AS articles FROM feeds"
+    f"SELECT {_COLUMNS}, (SELECT count(DISTINCT e.article_id) FROM feed_entries e"
+    " JOIN articles a ON a.id = e.article_id WHERE e.feed_id = feeds.id"
+    " AND json_extract(a.extra, '$.feed_id') = feeds.id) AS articles FROM feeds"
 )
 
 
