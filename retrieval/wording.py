@@ -1,5 +1,6 @@
 """Counts in words, for the lines people read: "1 article", "2,088 articles", "1 story"; a
-moment's date and time; and what someone typed, quoted back in a message."""
+moment's date and time; what someone typed, quoted back in a message; and what kind of JSON
+value they gave."""
 
 from __future__ import annotations
 
@@ -43,3 +44,21 @@ def quoted(text: str, chars: int = QUOTED_CHARS) -> str:
     """`text` quoted back in an error (Python's repr), its first `chars` characters and "…"
     when longer: a reply repeating 4,000 typed characters would be over Telegram's limit."""
     return repr(text if len(text) <= chars else text[: chars - 1] + "…")
+
+
+def json_kind(value: object) -> str:
+    """What JSON calls `value`, for an error about it: "null", "an array", "a number"; not
+    Python's names for what `json` made of it (NoneType, list, int)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):  # before int: True is an int to Python
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__

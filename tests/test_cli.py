@@ -125,7 +125,7 @@ def test_ingest_reports_and_sets_the_exit_status(
     assert main(["ingest", "--db", str(db_path), str(good), str(bad)]) == 1
     out, err = capsys.readouterr()
     assert "added 1 article (" in out and "2 duplicates, 1 failed" in out
-    assert f"failed: {bad}:2: field 'title' must be a string, got int" in err
+    assert f"failed: {bad}:2: field 'title' must be a string, got a number" in err
 
 
 def test_a_folder_with_nothing_to_read_is_a_failure_that_says_why(

@@ -102,7 +102,48 @@ def test_jsonl_gz_reports_bad_lines_with_their_numbers(tmp_path: Path) -> None:
     assert records[1].error is not None and records[1].error.startswith("invalid JSON")
     assert records[2].error is not None and "'yesterday' is not a date" in records[2].error
     assert records[3].error == "field 'authors' must be a list of strings or a string"
-    assert records[4].error == "expected a JSON object, got list"
+    assert records[4].error == "expected a JSON object, got an array"
+
+
+def test_bad_json_records_are_told_in_json_words(tmp_path: Path) -> None:
+    """An empty text was "missing field 'text'"; a line cut inside a string was "invalid
+    JSON: Unterminated string starting at", the place it was at cut off; null, a string or
+    a number was "got NoneType", "got str", "got int", Python's names."""
+    lines = [
+        {"title": "T", "text": ""},
+        {"title": "  ", "text": "Body."},
+        {"title": "T"},
+        {"title": "T", "text": None},
+        None,
+        "story",
+        3,
+        {"title": 3, "text": "Body."},
+        {"title": "T", "text": "Body.", "published": 20211108},
+    ]
+    path = tmp_path / "batch.jsonl"
+    cut = '{"title": "T", "text": "The harb'
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines) + cut + "\n" + cut)
+    assert [r.error for r in read_records(path)] == [
+        "empty field 'text'",
+        "empty field 'title'",
+        "missing field 'text'",
+        "missing field 'text'",
+        "expected a JSON object, got null",
+        "expected a JSON object, got a string",
+        "expected a JSON object, got a number",
+        "field 'title' must be a string, got a number",
+        "published must be an ISO 8601 string, got a number",
+        "invalid JSON: unterminated string starting at column 24",  # cut, then a line break
+        "invalid JSON: unterminated string starting at column 24",  # cut at the file's end
+    ]
+    whole = tmp_path / "cut.json"
+    whole.write_text('{\n  "title": "T",\n  "text": "The harb')
+    with pytest.raises(ParseError) as refused:
+        list(read_records(whole))
+    assert str(refused.value) == "invalid JSON: unterminated string starting at line 3, column 11"
+    nothing = tmp_path / "null.json"
+    nothing.write_text("null")
+    assert [r.error for r in read_records(nothing)] == ["expected a JSON object, got null"]
 
 
 @pytest.mark.parametrize("content", [b"", b"\n  \n", gzip.compress(b"")])

@@ -149,8 +149,8 @@ async def test_batch_with_broken_files_keeps_the_good_ones(engine: Engine, tmp_p
     report = await engine.ingest([folder, tmp_path / "missing.txt"])
     assert (report.added, report.duplicates) == (4, 0)
     assert [str(f) for f in report.failures] == [
-        f"{folder / 'sub' / 'broken.json'}: invalid JSON: Expecting property name enclosed in "
-        "double quotes: line 1 column 2 (char 1)",
+        f"{folder / 'sub' / 'broken.json'}: invalid JSON: expecting property name enclosed in "
+        "double quotes at line 1, column 2",
         f"{tmp_path / 'missing.txt'}: no such file or directory",
     ]
 

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 
 from retrieval.errors import ParseError
-from retrieval.wording import quoted
+from retrieval.wording import json_kind, quoted
 
 # A weekday may lead a spelled date, as in feeds ("Mon, 08 Nov 2021"); it is not checked.
 _WEEKDAY = r"(?:(?i:mon|tue|wed|thu|fri|sat|sun)[A-Za-z]{0,6}\.?,? )?"
@@ -53,7 +53,7 @@ def parse_published(value: object) -> str | None:
     if value is None or value == "":
         return None
     if not isinstance(value, str):
-        raise ParseError(f"published must be an ISO 8601 string, got {type(value).__name__}")
+        raise ParseError(f"published must be an ISO 8601 string, got {json_kind(value)}")
     text = value.strip()
     day = date_only(text)
     if day is not None:

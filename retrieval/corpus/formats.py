@@ -28,6 +28,7 @@ from retrieval.corpus.text import clean_line, decode_entities
 from retrieval.errors import ExpansionCapError, ParseError
 from retrieval.feeds.charset import legacy_codec
 from retrieval.models import ArticleDraft
+from retrieval.wording import json_kind
 
 SUFFIXES = (".txt", ".json", ".jsonl", ".html", ".htm")
 MiB = 1024 * 1024
@@ -297,7 +298,7 @@ def draft_from_mapping(obj: Any, origin: str | None = None) -> ArticleDraft:
     text, or a field of the wrong type, raises ParseError naming the field.
     """
     if not isinstance(obj, dict):
-        raise ParseError(f"expected a JSON object, got {type(obj).__name__}")
+        raise ParseError(f"expected a JSON object, got {json_kind(obj)}")
     title = _string_field(obj, "title", required=True)
     text = _string_field(obj, "text", required=True)
     assert title is not None and text is not None
@@ -327,11 +328,11 @@ def draft_from_mapping(obj: Any, origin: str | None = None) -> ArticleDraft:
 def _string_field(obj: dict[str, Any], name: str, required: bool = False) -> str | None:
     value = obj.get(name)
     if value is None or (isinstance(value, str) and not value.strip()):
-        if required:
-            raise ParseError(f"missing field {name!r}")
+        if required:  # absent (or null), or there with nothing in it: two mistakes
+            raise ParseError(f"{'missing' if value is None else 'empty'} field {name!r}")
         return None
     if not isinstance(value, str):
-        raise ParseError(f"field {name!r} must be a string, got {type(value).__name__}")
+        raise ParseError(f"field {name!r} must be a string, got {json_kind(value)}")
     return value.strip()
 
 
@@ -348,6 +349,15 @@ def _json_value(text: str | bytes) -> Any:
     if _depth(value) > MAX_JSON_DEPTH:
         raise ParseError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep")
     return value
+
+
+def _json_error(exc: json.JSONDecodeError, one_line: bool = False) -> str:
+    """What is wrong with a JSON text and where: "invalid JSON: unterminated string starting
+    at line 3, column 12"; the column alone for a line of a JSON lines file, which the
+    caller numbers."""
+    where = f"column {exc.colno}" if one_line else f"line {exc.lineno}, column {exc.colno}"
+    at = "" if exc.msg.endswith(" at") else " at"  # most of json's messages end in "at"
+    return f"invalid JSON: {exc.msg[:1].lower()}{exc.msg[1:]}{at} {where}"
 
 
 def _depth(value: Any) -> int:
@@ -373,7 +383,7 @@ def _read_json(text: str, origin: str) -> Iterator[Record]:
     try:
         value = _json_value(text)
     except json.JSONDecodeError as exc:
-        raise ParseError(f"invalid JSON: {exc}") from exc
+        raise ParseError(_json_error(exc)) from exc
     items = value if isinstance(value, list) else [value]
     if not items:  # as an empty .txt or .jsonl: a file that was meant to hold articles
         raise ParseError("empty JSON list: no articles")
@@ -450,6 +460,9 @@ def _json_lines(stream: _LineReader, origin: str) -> Iterator[Record]:
         if not raw.strip():
             continue
         read = True
+        # without its line break: a line cut inside a string is "unterminated", not a string
+        # holding a line break ("invalid control character")
+        raw = raw.rstrip(b"\r\n")
         try:
             try:
                 item = _json_value(raw)
@@ -458,7 +471,7 @@ def _json_lines(stream: _LineReader, origin: str) -> Iterator[Record]:
                 item = _json_value(_legacy_text(raw, legacy))
             yield Record(draft_from_mapping(item, origin), line=number)
         except json.JSONDecodeError as exc:
-            yield Record(None, f"invalid JSON: {exc.msg}", line=number)
+            yield Record(None, _json_error(exc, one_line=True), line=number)
         except ParseError as exc:
             yield Record(None, str(exc), line=number)
     if not read:
