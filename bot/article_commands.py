@@ -1,7 +1,8 @@
 """The admins' /removearticle: take articles out of the corpus from a chat.
 
 What `newsbot remove` does (`retrieval.corpus.removals`), then the bot's indexes hide them at
-once. An admin finds an article's id under its 📄 full text, or gives its address.
+once. An admin finds an article's id at the head of the article a 📄 button sends, or
+gives its address.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from retrieval.wording import agreeing, counted
 
 USAGE = (
     "Usage: <code>/removearticle ID|URL ...</code>, e.g. <code>/removearticle 12</code> "
-    "(an article's id is under its 📄 full text)"
+    "(an article's id ends the first line of the article a 📄 button under an answer "
+    "sends: “… · article 12”)"
 )
 REFS = 20  # articles one command may name: the reply names each
 

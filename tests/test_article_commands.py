@@ -61,7 +61,10 @@ async def test_only_admins_remove_articles_and_the_usage_is_told(bot: Harness) -
     assert refused["text"].startswith("Only the bot's admins can use that command")
     assert await bot.rows("SELECT count(*) FROM removed_articles") == [(0,)]
     [usage] = await bot.ask(ADMIN, "/removearticle", user_id=ADMIN)
-    assert usage["text"].startswith("Usage: /removearticle ID|URL ...")
+    assert usage["text"] == (  # where the article's id is: at the head of its full text
+        "Usage: /removearticle ID|URL ..., e.g. /removearticle 12 (an article's id ends the "
+        "first line of the article a 📄 button under an answer sends: “… · article 12”)"
+    )
     [many] = await bot.ask(ADMIN, "/removearticle " + " ".join(["1"] * 21), user_id=ADMIN)
     assert many["text"].endswith("(at most 20 at once)")
     assert await bot.rows("SELECT count(*) FROM removed_articles") == [(0,)]
