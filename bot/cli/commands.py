@@ -99,11 +99,13 @@ def _print_ingest(report: IngestReport, args: argparse.Namespace) -> None:
         )
     print(report.summary())
     if report.undated and not (args.archive or args.quiet):
+        n = report.undated
         print(
-            f"note: {counted(report.undated, 'article')} added had no date, so "
-            f"{'they count' if report.undated > 1 else 'it counts'} from now: the next digest "
-            "takes them as new. For a backfill of old news, `newsbot ingest --archive` keeps "
-            "its articles out of digests (run again with it, it archives these).",
+            f"note: {counted(n, 'article')} added had no date, so "
+            f"{agreeing(n, 'it counts', 'they count')} from now: the next digest takes "
+            f"{agreeing(n, 'it', 'them')} as new. For a backfill of old news, `newsbot ingest "
+            "--archive` keeps its articles out of digests (run again with it, it archives "
+            f"{agreeing(n, 'this one', 'these')}).",
             file=sys.stderr,
         )
     if report.stopped:
