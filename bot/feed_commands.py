@@ -119,13 +119,14 @@ async def add_feed(update: Update, context: Context) -> None:
         return
     try:
         shared = context.bot_data
+        before = await shared.engine.feed(parsed[0])  # adding it again resumes it if paused
         feed, created = await shared.engine.add_feed(
             *parsed, allow_private=shared.settings.allow_private_urls
         )
     except FeedError as exc:
         await _reply(update, f"{escape(str(exc))}\n{ADD_USAGE}")
         return
-    verb = "Added" if created else "Resumed"
+    verb = "Added" if created else "Resumed" if before is not None and before.paused else "Updated"
     await _reply(
         update,
         f"{verb} feed <b>{feed.id}</b> ({escape(clip(feed.label, TITLE_CHARS))}), polled every "

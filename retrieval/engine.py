@@ -400,6 +400,10 @@ class Engine:
         (`FeedRegistry.add`)."""
         return await self._feeds.add(url, name, interval, allow_private)
 
+    async def feed(self, ref: str | int) -> Feed | None:
+        """The feed with this id or URL, if there is one (`FeedRegistry.get`)."""
+        return await self._feeds.get(ref)
+
     async def feeds(self) -> list[Feed]:
         """Every feed, in the order they were added."""
         return await self._feeds.all()

@@ -16,7 +16,7 @@ from retrieval.indexing import article_index_dir
 from tests.cli_process import clean_env, run_newsbot
 from tests.feed_server import FeedServer, Route
 
-from .conftest import SEEDS
+from .conftest import SEEDS, run_sql
 
 
 @pytest.fixture(autouse=True)
@@ -75,6 +75,19 @@ def test_add_list_remove(capsys: pytest.CaptureFixture[str], db_path: Path) -> N
     code, out, _ = run(capsys, db_path, "feeds", "remove", "2")
     assert code == 0
     assert run(capsys, db_path, "feeds", "list")[1].startswith("no feeds yet")
+
+
+def test_adding_a_feed_again_says_resumed_only_when_it_was_paused(
+    capsys: pytest.CaptureFixture[str], db_path: Path
+) -> None:
+    """An active feed added again was "updated (and resumed)", as if it had been stopped."""
+    url = "https://news.test/post.rss"
+    assert run(capsys, db_path, "feeds", "add", url)[1].startswith("added feed 1: ")
+    assert run(capsys, db_path, "feeds", "add", url, "--every", "1h")[1].startswith(
+        "updated feed 1: https://news.test/post.rss, every 1h; it is due now"
+    )
+    run_sql(db_path, "UPDATE feeds SET paused_ts = 1, failures = 5")
+    assert run(capsys, db_path, "feeds", "add", url)[1].startswith("updated and resumed feed 1: ")
 
 
 def test_feed_commands_leave_the_indexes_alone(

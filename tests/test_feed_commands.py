@@ -152,6 +152,32 @@ async def test_an_admin_adds_lists_and_removes_feeds_in_private(
     assert await bot.app.bot_data.engine.feeds() == []
 
 
+async def test_adding_a_feed_again_says_resumed_only_when_it_was_paused(
+    bot: Harness, feed_server: FeedServer
+) -> None:
+    """An active feed added again was "Resumed", as if it had been stopped."""
+    url = feed_server.serve("/feeds/gazette.rss", "gazette.rss")
+    feed_server.serve_pages()
+
+    async def add(text: str) -> str:
+        """/addfeed, and the poll it starts, over before the next step."""
+        run_sql(bot.db_path, "UPDATE feeds SET last_fetch_ts = NULL")
+        reply = await command(bot, text)
+        await until(
+            lambda: (
+                run_sql(bot.db_path, "SELECT last_fetch_ts FROM feeds") != [(None,)]
+                and not bot.app.bot_data.feed_poll_lock.locked()
+            ),
+            "the poll /addfeed starts",
+        )
+        return reply
+
+    assert (await add(f"/addfeed {url} Post")).startswith("Added feed 1 (Post)")
+    assert (await add(f"/addfeed {url}")).startswith("Updated feed 1 (Post)")
+    run_sql(bot.db_path, "UPDATE feeds SET paused_ts = 1, failures = 5")
+    assert (await add(f"/addfeed {url}")).startswith("Resumed feed 1 (Post)")
+
+
 async def test_commands_are_refused_to_others_and_outside_private_chats(bot: Harness) -> None:
     assert await command(bot, "/addfeed https://news.test/a.rss", user=STRANGER) == (
         "Only the bot's admins can manage feeds."

@@ -64,6 +64,7 @@ async def cmd_feeds(settings: Settings, args: argparse.Namespace) -> int:
         require_database(settings.db_path)
     async with feed_registry(settings.db_path, reads_only=args.feeds_command == "list") as feeds:
         if args.feeds_command == "add":
+            before = await feeds.get(args.url)  # adding it again resumes it if paused
             try:
                 feed, created = await feeds.add(
                     args.url, args.name, args.every, settings.allow_private_urls
@@ -71,7 +72,8 @@ async def cmd_feeds(settings: Settings, args: argparse.Namespace) -> int:
             except FeedError as exc:
                 print(f"newsbot feeds add: {exc}", file=sys.stderr)
                 return EXIT_USAGE
-            verb = "added" if created else "updated (and resumed)"
+            resumed = before is not None and before.paused
+            verb = "added" if created else "updated and resumed" if resumed else "updated"
             print(
                 f"{verb} feed {feed.id}: {feed.label}, every {format_interval(feed.interval)}"
                 "; it is due now (newsbot feeds poll, or the running bot, fetches it)"
