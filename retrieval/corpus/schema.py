@@ -530,4 +530,17 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
+    Migration(
+        27,
+        "the sentence rules each article was split by",
+        """
+        -- The version of the sentence rules an article's sentences were split by
+        -- (`retrieval.corpus.splitter.SPLITTER_VERSION`). `newsbot reindex` splits every
+        -- article of an older version again, from its stored text. 0: stored before the
+        -- version was recorded. Counted through the index (`newsbot stats`): the column
+        -- lies after the article's text.
+        ALTER TABLE articles ADD COLUMN splitter INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX articles_splitter ON articles (splitter);
+        """,
+    ),
 )

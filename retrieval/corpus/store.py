@@ -27,6 +27,7 @@ from retrieval.corpus.db import (
     rows_for_ids,
     transaction,
 )
+from retrieval.corpus.splitter import SPLITTER_VERSION
 from retrieval.corpus.text import canonical_url, fingerprint, paragraphs
 from retrieval.index.tokens import Tokenizer
 from retrieval.models import ArticleDraft, Attribution
@@ -170,7 +171,7 @@ def _article_row(
     article_id: int, article: PreparedArticle, first_sentence: int
 ) -> tuple[object, ...]:
     """The `articles` row of a prepared article whose sentences get ids from
-    `first_sentence` on, in the order `add_articles` inserts.
+    `first_sentence` on, split by the rules of now, in the order `add_articles` inserts.
 
     `published_ts` is the time an article counts from (`counts_from`); `published` keeps
     the date as the source gave it."""
@@ -192,6 +193,7 @@ def _article_row(
         json.dumps(draft.extra, default=str),
         first_sentence,
         len(article.sentences),
+        SPLITTER_VERSION,
     )
 
 
@@ -315,7 +317,7 @@ class CorpusStore:
             await self.conn.executemany(
                 "INSERT INTO articles (id, title, source, authors, published, published_ts,"
                 " url, text, content_hash, ingested_ts, origin, extra, first_sentence,"
-                " sentence_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " sentence_count, splitter) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 article_rows,
             )
             # OR REPLACE: over what an article deleted by hand (no cascade) left behind

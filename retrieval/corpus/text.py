@@ -72,6 +72,9 @@ def paragraphs(text: str) -> list[str]:
     Blank lines always separate paragraphs. In hard-wrapped text (Reuters) an indented line also
     starts one and the other line breaks are joined with a space; elsewhere every line is a
     paragraph of its own, so headings and list items never run into the next sentence.
+
+    Articles are split into sentences from these paragraphs: a change to what they are
+    bumps `splitter.SPLITTER_VERSION`, as a change to the sentence rules does.
     """
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     result: list[str] = []
