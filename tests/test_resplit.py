@@ -8,13 +8,14 @@ from pathlib import Path
 import pytest
 
 import retrieval.corpus.db
+from bot.cli.main import main
 from retrieval.corpus.db import connect
 from retrieval.corpus.schema import MIGRATIONS
 from retrieval.corpus.splitter import SPLITTER_VERSION
 from retrieval.engine import Engine
 from retrieval.models import ArticleDraft
 
-from .conftest import run_sql
+from .conftest import SEEDS, run_sql
 from .test_store import store_by_hand
 
 
@@ -37,3 +38,18 @@ async def test_a_migrated_database_counts_its_articles_split_by_an_older_version
     ]
     plan = run_sql(db_path, "EXPLAIN QUERY PLAN SELECT count(*) FROM articles WHERE splitter < 1")
     assert "articles_splitter" in str(plan)  # counted without reading the articles' text
+
+
+def test_stats_counts_the_articles_an_older_splitter_split(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--db", str(db_path), "ingest", "--quiet", str(SEEDS)]) == 0
+    capsys.readouterr()
+    assert main(["--db", str(db_path), "stats"]) == 0
+    assert "splitter:" not in capsys.readouterr().out
+    run_sql(db_path, "UPDATE articles SET splitter = 0")
+    assert main(["--db", str(db_path), "stats"]) == 0
+    assert (
+        "splitter:   1 article with the sentences of an older splitter: newsbot reindex "
+        "re-splits them\n" in capsys.readouterr().out
+    )

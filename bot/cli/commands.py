@@ -247,6 +247,11 @@ async def cmd_stats(settings: Settings, args: argparse.Namespace) -> int:
     ahead = f"; {stats.ahead:,} dated ahead, quoted from their dates" if stats.ahead else ""
     print(f"published:  {span}{undated}{ahead}")
     print(f"archived:   {stats.archived:,} (kept out of digests)")
+    if stats.older_splits:
+        print(
+            f"splitter:   {counted(stats.older_splits, 'article')} with the sentences of an "
+            "older splitter: newsbot reindex re-splits them"
+        )
     return EXIT_OK
 
 

@@ -44,7 +44,8 @@ _HELP = {
     ),
     "stats": (
         "corpus size: articles, passages, outlets, dates",
-        "Print the corpus size: articles, sentences, outlets and date range.",
+        "Print the corpus size: articles, sentences, outlets and date range, and how many "
+        "articles have the sentences of an older splitter (reindex re-splits them).",
     ),
     "remove": (
         "take articles out: retracted, or stored by mistake",

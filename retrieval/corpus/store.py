@@ -55,6 +55,7 @@ class CorpusStats:
     undated: int = 0  # articles with no date: they count from when they were stored
     archived: int = 0  # articles kept out of digests (`ingest --archive`)
     ahead: int = 0  # dated days ahead (`counts_from`): not quoted before their dates
+    older_splits: int = 0  # split by older sentence rules: `newsbot reindex` splits them again
 
 
 @dataclass(frozen=True, slots=True)
@@ -481,12 +482,17 @@ class CorpusStore:
         async with self.conn.execute(
             "SELECT count(*), count(DISTINCT source), min(published_ts), max(published_ts),"
             " count(*) - count(published_ts), (SELECT count(*) FROM archived),"
-            " (SELECT count(*) FROM sentences), count(published_ts > ? OR NULL) FROM articles",
-            (time.time(),),
+            " (SELECT count(*) FROM sentences), count(published_ts > ? OR NULL),"
+            " (SELECT count(*) FROM articles WHERE splitter < ?) FROM articles",
+            (time.time(), SPLITTER_VERSION),
         ) as cur:
             row = await cur.fetchone()
-        articles, outlets, first, last, undated, archived, sentences, ahead = row or (0,) * 8
-        return CorpusStats(articles, sentences, outlets, first, last, undated, archived, ahead)
+        articles, outlets, first, last, undated, archived, sentences, ahead, older = (
+            row or (0,) * 9
+        )
+        return CorpusStats(
+            articles, sentences, outlets, first, last, undated, archived, ahead, older
+        )
 
     async def sentences_after(
         self, watermark: int, batch: int = 20_000
