@@ -20,11 +20,12 @@ import aiosqlite
 
 from retrieval.compiled import is_compiled, mark_compiled
 from retrieval.conversations import Conversations
-from retrieval.corpus import removals
+from retrieval.corpus import removals, resplit
 from retrieval.corpus.db import ReadConnections, connect, database_id, open_database
 from retrieval.corpus.ingest import IngestReport, ingest_paths
 from retrieval.corpus.reader import CorpusReader
 from retrieval.corpus.removals import RemovalReport
+from retrieval.corpus.resplit import ResplitReport
 from retrieval.corpus.store import (
     AddResult,
     CorpusStats,
@@ -78,6 +79,21 @@ async def remove_articles(db_path: str | os.PathLike[str], refs: Sequence[str]) 
     conn = await connect(db_path)
     try:
         return await removals.remove_articles(conn, refs)
+    finally:
+        await conn.close()
+
+
+async def resplit_articles(
+    db_path: str | os.PathLike[str],
+    progress: Progress | None = None,
+    report: ResplitReport | None = None,
+) -> ResplitReport:
+    """Split the articles stored by an older splitter again (`retrieval.corpus.resplit`),
+    without opening the indexes: where sentences were replaced the saved ones no longer
+    match, and the caller rebuilds them (`newsbot reindex`); any other opening does too."""
+    conn = await connect(db_path)
+    try:
+        return await resplit.resplit_articles(conn, progress, report)
     finally:
         await conn.close()
 

@@ -3,20 +3,132 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
 import retrieval.corpus.db
 from bot.cli.main import main
+from retrieval.corpus import resplit
+from retrieval.corpus import sentences as sentence_rules
 from retrieval.corpus.db import connect
 from retrieval.corpus.schema import MIGRATIONS
+from retrieval.corpus.sentences import article_sentences
 from retrieval.corpus.splitter import SPLITTER_VERSION
+from retrieval.corpus.text import paragraphs
 from retrieval.engine import Engine
+from retrieval.index.index import ScoredDoc
 from retrieval.models import ArticleDraft
+from retrieval.search import SearchResult
 
-from .conftest import SEEDS, run_sql
+from .cli_process import clean_env
+from .conftest import SEEDS, run_sql, write_jsonl
 from .test_store import store_by_hand
+
+T = TypeVar("T")
+AS_OF = 1_800_000_000.0  # a fixed moment after every article here
+# Articles an older splitter split otherwise: the page furniture kept (a dateline, a
+# newsletter's promotion, a photo credit), and breaks inside names and clock times. The
+# harbour's splits as before.
+ARTICLES = [
+    {
+        "title": "Envoy meets former president",
+        "text": "CNN —\n\nFormer President George H.W. Bush met the envoy at 3:35 p.m. ET on "
+        "Tuesday, aides said.\n\nSign up for our newsletter.",
+        "published": "2024-11-25",
+    },
+    {
+        "title": "Council votes on the ceasefire",
+        "text": "UNITED NATIONS —\n\nThe council voted on the ceasefire on Friday. Russia "
+        "voted no. China abstained.\n\nRead more here.",
+        "published": "2024-11-22",
+    },
+    {
+        "title": "Harbour reopens",
+        "text": "The harbour reopened on Monday. Ferries sailed again.",
+        "published": "2024-11-18",
+    },
+    {
+        "title": "Senator speaks at the school",
+        "text": "WASHINGTON —\n\nSen. J.D. Vance spoke at the Harvard T.H. Chan School on "
+        "Monday.\n\nPhoto: Justin Sullivan/Getty Images",
+        "published": "2024-11-11",
+    },
+]
+FURNITURE = ("CNN —", "Sign up for our newsletter.", "UNITED NATIONS —", "Read more here.")
+
+
+def older_split(text: str) -> list[tuple[int, str]]:
+    """What an older splitter made of `text`: a break after every full stop before a
+    capital, and every line kept."""
+    return [
+        (number, sentence)
+        for number, paragraph in enumerate(paragraphs(text))
+        for sentence in re.split(r"(?<=\.) (?=[A-Z])", paragraph)
+    ]
+
+
+def split_as_before(db_path: Path) -> dict[int, list[tuple[int, str]]]:
+    """Give every article the sentences `older_split` makes of its text, under new ids, and
+    the version of before any was recorded; returns them by article."""
+    made = {}
+    for article_id, text in run_sql(db_path, "SELECT id, text FROM articles ORDER BY id"):
+        [(first,)] = run_sql(
+            db_path, "SELECT seq + 1 FROM sqlite_sequence WHERE name = 'sentences'"
+        )
+        made[article_id] = older_split(text)
+        run_sql(db_path, "DELETE FROM sentences WHERE article_id = ?", article_id)
+        for position, (paragraph, sentence) in enumerate(made[article_id]):
+            run_sql(
+                db_path,
+                "INSERT INTO sentences (id, article_id, position, paragraph, text)"
+                " VALUES (?, ?, ?, ?, ?)",
+                first + position,
+                article_id,
+                position,
+                paragraph,
+                sentence,
+            )
+        run_sql(
+            db_path,
+            "UPDATE articles SET first_sentence = ?, sentence_count = ?, splitter = 0"
+            " WHERE id = ?",
+            first,
+            len(made[article_id]),
+            article_id,
+        )
+    return made
+
+
+def stored_sentences(db_path: Path) -> dict[int, list[tuple[int, int, str]]]:
+    """Each article's (id, paragraph, text) rows in order, checked to run as its row says."""
+    stored: dict[int, list[tuple[int, int, str]]] = {}
+    for article_id, first, count in run_sql(
+        db_path, "SELECT id, first_sentence, sentence_count FROM articles ORDER BY id"
+    ):
+        rows = run_sql(
+            db_path,
+            "SELECT id, position, paragraph, text FROM sentences WHERE article_id = ?"
+            " ORDER BY position",
+            article_id,
+        )
+        assert [(i, p) for i, p, _, _ in rows] == [(first + p, p) for p in range(count)]
+        stored[article_id] = [(i, paragraph, text) for i, _, paragraph, text in rows]
+    return stored
+
+
+def texts_of(rows: list[tuple[int, int, str]]) -> list[tuple[int, str]]:
+    return [(paragraph, text) for _, paragraph, text in rows]
 
 
 async def test_a_migrated_database_counts_its_articles_split_by_an_older_version(
@@ -53,3 +165,184 @@ def test_stats_counts_the_articles_an_older_splitter_split(
         "splitter:   1 article with the sentences of an older splitter: newsbot reindex "
         "re-splits them\n" in capsys.readouterr().out
     )
+
+
+def test_reindex_resplits_the_articles_an_older_splitter_split(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each is split again from its stored text, as an ingest splits it now, and the indexes
+    are built of its new sentences: the furniture is found no more, a name and a clock time
+    are one sentence. One that splits as before keeps its sentences, ids and all."""
+    db = ["--db", str(db_path)]
+    assert main([*db, "ingest", "--quiet", str(write_jsonl(tmp_path / "a.jsonl", ARTICLES))]) == 0
+    older = split_as_before(db_path)
+    before = stored_sentences(db_path)
+
+    async def newsletter(engine: Engine) -> list[ScoredDoc]:
+        return engine.index.search("newsletter", 10)
+
+    assert opened(db_path, newsletter)  # as an older newsbot indexed it
+    capsys.readouterr()
+
+    assert main([*db, "reindex"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(
+        "re-split 4 articles stored by an older splitter: 3 have new sentences\n"
+    )
+    after = stored_sentences(db_path)
+    texts = dict(run_sql(db_path, "SELECT id, text FROM articles"))
+    for article_id, rows in after.items():
+        assert texts_of(rows) == article_sentences(texts[article_id])
+    harbour = 3
+    assert after[harbour] == before[harbour] and older[harbour] == texts_of(after[harbour])
+    newest = max(i for rows in before.values() for i, _, _ in rows)
+    assert all(i > newest for a in (1, 2, 4) for i, _, _ in after[a])  # ids never given before
+    assert run_sql(db_path, "SELECT DISTINCT splitter FROM articles") == [(SPLITTER_VERSION,)]
+
+    async def look(engine: Engine) -> tuple[int, list[list[ScoredDoc]], SearchResult]:
+        furniture = [engine.index.search(line, 10) for line in FURNITURE]
+        answer = await engine.ask("When did George Bush meet the envoy?", as_of=AS_OF)
+        return len(engine.index), furniture, answer
+
+    size, furniture, answer = opened(db_path, look)
+    assert size == sum(len(rows) for rows in after.values())
+    assert furniture == [[]] * len(FURNITURE)
+    [bush] = [i for i, _, text in after[1] if "George H.W. Bush met the envoy" in text]
+    assert answer.passages[0].sentence_ids == (bush,)
+    assert not any(line in p.quote for p in answer.passages for line in FURNITURE)
+    assert main([*db, "stats"]) == 0
+    assert "splitter:" not in capsys.readouterr().out
+    assert main([*db, "reindex"]) == 0  # nothing left to split
+    assert capsys.readouterr().out.startswith("indexed ")
+
+
+def opened(db_path: Path, look: Callable[[Engine], Awaitable[T]]) -> T:
+    """What `look` finds in the engine of the database, opened (its indexes loaded, or
+    rebuilt where stale) and closed again, as a command opens it."""
+
+    async def run() -> T:
+        engine = await Engine.open(db_path)
+        try:
+            return await look(engine)
+        finally:
+            await engine.close()
+
+    return asyncio.run(run())
+
+
+async def indexed(engine: Engine) -> int:
+    return len(engine.index)
+
+
+def ingested_as_before(db_path: Path, tmp_path: Path) -> dict[int, list[tuple[int, int, str]]]:
+    """ARTICLES stored with the sentences `older_split` makes, indexed so, the index saved;
+    returns their rows (`stored_sentences`)."""
+    source = write_jsonl(tmp_path / "a.jsonl", ARTICLES)
+    assert main(["--db", str(db_path), "ingest", "--quiet", str(source)]) == 0
+    split_as_before(db_path)
+    assert opened(db_path, indexed) == sum(len(older_split(str(a["text"]))) for a in ARTICLES)
+    return stored_sentences(db_path)
+
+
+KILLED_WHILE_WRITING = """
+import os, signal, sys
+from bot.cli import main as cli
+from retrieval.corpus import resplit
+from retrieval.corpus.store import CorpusStore
+resplit.RESPLIT_BATCH = 1
+real, calls = CorpusStore.next_sentence_id, []
+async def killed(self):
+    calls.append(self)
+    if len(calls) == 2:  # the second article's transaction, its old sentences deleted
+        os.kill(os.getpid(), signal.SIGKILL)
+    return await real(self)
+CorpusStore.next_sentence_id = killed
+sys.exit(cli.main(["--db", sys.argv[1], "reindex"]))
+"""
+
+
+def test_a_reindex_killed_while_re_splitting_leaves_each_article_old_or_new(
+    db_path: Path,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Killed inside a batch's transaction, after it deleted an article's old sentences:
+    that article keeps them, the batches before have their new ones, the indexes no
+    longer matching are rebuilt at the next opening, and the next reindex finishes."""
+    before = ingested_as_before(db_path, tmp_path)
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_WHILE_WRITING, str(db_path)],
+        cwd=tmp_path,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    texts = dict(run_sql(db_path, "SELECT id, text FROM articles"))
+    now = stored_sentences(db_path)
+    assert texts_of(now[1]) == article_sentences(texts[1])  # the first batch: new
+    assert {a: now[a] for a in (2, 3, 4)} == {a: before[a] for a in (2, 3, 4)}  # old, ids too
+    assert run_sql(db_path, "SELECT id, splitter FROM articles ORDER BY id") == [
+        (1, SPLITTER_VERSION),
+        (2, 0),
+        (3, 0),
+        (4, 0),
+    ]
+
+    async def ask(engine: Engine) -> tuple[int, list[SearchResult]]:
+        questions = ("When did George Bush meet the envoy?", "Who spoke at the Chan School?")
+        return len(engine.index), [await engine.ask(q, as_of=AS_OF) for q in questions]
+
+    caplog.set_level(logging.WARNING)
+    size, (bush, vance) = opened(db_path, ask)
+    assert any(r.getMessage().startswith("rebuilding the index") for r in caplog.records)
+    assert size == sum(len(rows) for rows in now.values())
+    [new] = [i for i, _, text in now[1] if "George H.W. Bush met the envoy" in text]
+    assert bush.passages[0].sentence_ids == (new,)
+    assert vance.passages[0].article.id == 4  # from its old sentences, which are stored
+    assert set(vance.passages[0].sentence_ids) <= {i for i, _, _ in now[4]}
+
+    capsys.readouterr()
+    assert main(["--db", str(db_path), "reindex"]) == 0
+    assert capsys.readouterr().out.startswith(
+        "re-split 3 articles stored by an older splitter: 2 have new sentences\n"
+    )
+    done = stored_sentences(db_path)
+    assert done[1] == now[1] and done[3] == before[3]
+    for article_id, rows in done.items():
+        assert texts_of(rows) == article_sentences(texts[article_id])
+
+
+def test_a_reindex_stopped_while_re_splitting_says_what_it_left(
+    db_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    before = ingested_as_before(db_path, tmp_path)
+    monkeypatch.setattr(resplit, "RESPLIT_BATCH", 1)
+    real = sentence_rules.article_sentences
+
+    def stopped(text: str) -> list[tuple[int, str]]:
+        if text.startswith("WASHINGTON"):  # the last article: SIGTERM while it is split
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(1)
+        return real(text)
+
+    monkeypatch.setattr(sentence_rules, "article_sentences", stopped)
+    capsys.readouterr()
+    interrupt = signal.signal(signal.SIGINT, signal.default_int_handler)  # as at a terminal
+    try:
+        assert main(["--db", str(db_path), "reindex"]) == 143
+    finally:
+        signal.signal(signal.SIGINT, interrupt)
+    assert capsys.readouterr().err == (
+        "newsbot: reindex interrupted after re-splitting 3 of 4 articles stored by an older "
+        "splitter (each has its old sentences or its new ones): the index saved before no "
+        "longer matches them and is rebuilt when newsbot next opens the database; run "
+        "newsbot reindex again to finish\n"
+    )
+    assert stored_sentences(db_path)[4] == before[4]
+    assert run_sql(db_path, "SELECT count(*) FROM articles WHERE splitter = 0") == [(1,)]

@@ -28,8 +28,15 @@ from bot.config import Settings
 from bot.progress import progress_bar
 from bot.times import day_in, day_of, read_moment, when
 from retrieval.corpus.ingest import LISTED_PER_FILE, IngestReport
+from retrieval.corpus.resplit import ResplitReport
 from retrieval.digest.digest import Digest, Period, typed_keywords
-from retrieval.engine import Engine, corpus_stats, period_digest, remove_articles
+from retrieval.engine import (
+    Engine,
+    corpus_stats,
+    period_digest,
+    remove_articles,
+    resplit_articles,
+)
 from retrieval.errors import NO_ROOM, DigestError, IndexWriteError, StoreError
 from retrieval.index.tokens import Tokenizer
 from retrieval.wording import agreeing, counted
@@ -279,13 +286,21 @@ async def cmd_reindex(settings: Settings, args: argparse.Namespace) -> int:
 
     require_database(settings.db_path)
     require_writable(settings.db_path)  # it reads again what ingest reads once, and stores it
-    # Built anew beside the saved index, which stays whole until the new one replaces it: a
-    # reindex that cannot save (a full disk), or is stopped, leaves the index as it was.
+    resplit = ResplitReport()
+    # First the articles an older splitter split, split again (in batches, each article
+    # whole: stopped, it goes on from there at the next reindex), so the indexes built next
+    # hold their new sentences. Then the indexes, built anew beside the saved ones, which
+    # stay whole until the new ones replace them: a reindex that cannot save (a full disk),
+    # or is stopped, leaves them as they were.
     try:
+        older = (await corpus_stats(settings.db_path)).older_splits
+        if older:
+            with progress_bar(older, "articles re-split", True, "reindex") as tick:
+                await resplit_articles(settings.db_path, tick, resplit)
         with progress_bar(None, "sentences", True, "reindex") as tick:
             engine = await Engine.open(settings.db_path, progress=tick, anew=True)
     except asyncio.CancelledError:  # Ctrl-C, SIGTERM: asyncio.run cancels us
-        print(f"newsbot: {REINDEX_INTERRUPTED}", file=sys.stderr)
+        print(f"newsbot: {_reindex_interrupted(resplit)}", file=sys.stderr)
         raise
     try:
         try:
@@ -299,10 +314,15 @@ async def cmd_reindex(settings: Settings, args: argparse.Namespace) -> int:
             ) from exc
         sentences, titles = await engine.read_again(anew=True)
     except asyncio.CancelledError:
-        print(f"newsbot: {REINDEX_INTERRUPTED}", file=sys.stderr)
+        print(f"newsbot: {_reindex_interrupted(resplit)}", file=sys.stderr)
         raise
     finally:
         await engine.close()
+    if resplit.articles:
+        print(
+            f"re-split {counted(resplit.articles, 'article')} stored by an older splitter: "
+            f"{resplit.replaced:,} {agreeing(resplit.replaced, 'has', 'have')} new sentences"
+        )
     print(
         f"indexed {counted(len(engine.index), 'sentence')} of "
         f"{counted(len(engine.articles), 'article')}"
@@ -313,6 +333,19 @@ async def cmd_reindex(settings: Settings, args: argparse.Namespace) -> int:
             f"of {counted(titles, 'title')}"
         )
     return EXIT_OK
+
+
+def _reindex_interrupted(resplit: ResplitReport) -> str:
+    """What a reindex stopped midway leaves: the index saved before, still serving, unless
+    it re-split articles into other sentences, which that index no longer matches."""
+    if not resplit.replaced:
+        return REINDEX_INTERRUPTED
+    return (
+        f"reindex interrupted after re-splitting {resplit.articles:,} of "
+        f"{counted(resplit.older, 'article')} stored by an older splitter (each has its old "
+        "sentences or its new ones): the index saved before no longer matches them and is "
+        "rebuilt when newsbot next opens the database; run newsbot reindex again to finish"
+    )
 
 
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:

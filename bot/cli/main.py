@@ -54,10 +54,11 @@ _HELP = {
         "brings them back (an ingest by hand does). Exits 1 if any names no stored article.",
     ),
     "reindex": (
-        "rebuild the search index from the database",
-        "Rebuild the index next to the database from scratch, and read what ingest reads"
-        " once (each sentence's names and numbers, each title's terms) wherever the"
-        " database lacks it: stored before, or by another version.",
+        "re-split what an older version split, and rebuild the search index",
+        "Split again, from its stored text, every article whose sentences an older"
+        " version's splitter made; rebuild the index next to the database from scratch; and"
+        " read what ingest reads once (each sentence's names and numbers, each title's"
+        " terms) wherever the database lacks it: stored before, or by another version.",
     ),
     "digest": (
         "print the digest of recent news",

@@ -287,7 +287,7 @@ class CorpusStore:
         ) as cur:
             row = await cur.fetchone()
         next_id = int(row[0]) + 1 if row else 1
-        next_sentence = await self._next_sentence_id()
+        next_sentence = await self.next_sentence_id()
         article_rows: list[tuple[object, ...]] = []
         title_rows: list[tuple[int, str]] = []
         sentence_rows: list[tuple[int, int, int, int, str, bytes | None]] = []
@@ -357,7 +357,7 @@ class CorpusStore:
             done.add(result.article_id)
         return marked
 
-    async def _next_sentence_id(self) -> int:
+    async def next_sentence_id(self) -> int:
         """The id SQLite would give the next sentence (AUTOINCREMENT: past the largest ever
         given, even if deleted since). Given by the batch itself, so each article's row can
         say where its run of sentences starts."""
