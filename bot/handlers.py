@@ -421,9 +421,7 @@ async def full_article(update: Update, context: Context) -> None:
     # archived one, one no answer here showed, one past SQLite's integers).
     article_id = int(query.data.split(":")[1])
     answer = await _answer_of(query, shared)
-    if answer is None or article_id not in await shared.engine.articles_quoted(
-        answer.sentence_ids
-    ):
+    if answer is None or article_id not in answer.article_ids:
         log.info("refused a full article %s for user %s", article_id, query.from_user.id)
         await query.answer(NOT_UNDER_AN_ANSWER)
         return

@@ -75,6 +75,9 @@ class ShownAnswer:
     asked_ts: float  # the moment it answers as of: each of its "More" pages keeps it
     # the sentences its earlier pages showed; None: not known (stored before migration 11)
     shown_before: tuple[int, ...] | None = ()
+    # the articles its passages quote, as shown: their ids, unlike the sentences', outlast
+    # the articles' splitting again into other sentences (`newsbot reindex`)
+    article_ids: tuple[int, ...] = ()
 
     @property
     def shown(self) -> tuple[int, ...] | None:
@@ -321,4 +324,5 @@ def _shown(row: aiosqlite.Row) -> ShownAnswer:
         sentence_ids=tuple(int(i) for _, ids in passages for i in ids),
         asked_ts=float(row[6]),
         shown_before=None if row[7] is None else tuple(int(i) for i in json.loads(row[7])),
+        article_ids=tuple(dict.fromkeys(int(article) for article, _ in passages)),
     )

@@ -334,11 +334,6 @@ class Engine:
         """The newest articles: by published time, else by when they were ingested."""
         return await self._store.latest(limit)
 
-    async def articles_quoted(self, sentence_ids: Collection[int]) -> set[int]:
-        """The articles these sentences are of: those an answer that showed them quoted."""
-        reader = self._searcher.reader
-        return set((await asyncio.to_thread(reader.articles_of, sentence_ids)).values())
-
     async def article_text(self, article_id: int) -> tuple[Attribution, str] | None:
         """An article's attribution and whole text, in paragraphs (hard-wrapped wire copy
         unwrapped); None when it is not (or no longer) there."""

@@ -33,12 +33,14 @@ from bot.formatting import SOMETHING_WENT_WRONG
 from bot.handlers import COMMANDS, NOT_UNDER_AN_ANSWER
 from bot.logs import REDACTED
 from bot.runtime import App, BotData, Context
-from retrieval.engine import Engine
+from retrieval.corpus.text import paragraphs
+from retrieval.engine import Engine, resplit_articles
 from retrieval.errors import ConfigError, IndexWriteError
 from retrieval.index.files import index_dir
 from retrieval.models import ArticleDraft
 from tests.conftest import SMALL_CORPUS, run_sql
 from tests.fake_telegram import TEST_TOKEN, TEST_USER_ID, FakeTelegramServer
+from tests.test_resplit import split_as_before
 
 BOT = "newsbot_test_bot"
 USER = 1001  # a private chat: its id is the user's id
@@ -851,6 +853,23 @@ async def test_a_full_article_is_sent_once_under_its_answer(bot: Harness) -> Non
     assert await bot.press(USER, again, article_button(again)) is None
     await bot.settle()
     assert len(bot.replies(USER)) > sent + 1
+
+
+async def test_an_answer_shown_before_its_articles_were_split_again_sends_them(
+    start_bot: BotFactory, settings: Settings
+) -> None:
+    """`newsbot reindex` splits the articles of an older splitter again, under new sentence
+    ids: the 📄 buttons of an answer shown before go by the articles it recorded, not by
+    the ids of the sentences it quoted, which are no longer stored."""
+    async with start_bot() as bot:
+        [answer] = await bot.ask(USER, "lighthouse keeper")
+    # stored by a splitter that parted paragraphs only, then upgraded and reindexed
+    split_as_before(settings.db_path, lambda text: list(enumerate(paragraphs(text))))
+    assert (await resplit_articles(settings.db_path)).replaced
+    async with start_bot() as bot:
+        assert await bot.press(USER, answer, article_button(answer)) is None
+        await bot.settle()
+        assert bot.replies(USER)[1]["text"].startswith("Lighthouse keepers of")
 
 
 async def test_sources_and_latest(bot: Harness) -> None:

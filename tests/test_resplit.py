@@ -78,15 +78,17 @@ def older_split(text: str) -> list[tuple[int, str]]:
     ]
 
 
-def split_as_before(db_path: Path) -> dict[int, list[tuple[int, str]]]:
-    """Give every article the sentences `older_split` makes of its text, under new ids, and
-    the version of before any was recorded; returns them by article."""
+def split_as_before(
+    db_path: Path, split: Callable[[str], list[tuple[int, str]]] = older_split
+) -> dict[int, list[tuple[int, str]]]:
+    """Give every article the sentences an older splitter (`split`) makes of its text, under
+    new ids, and the version of before any was recorded; returns them by article."""
     made = {}
     for article_id, text in run_sql(db_path, "SELECT id, text FROM articles ORDER BY id"):
         [(first,)] = run_sql(
             db_path, "SELECT seq + 1 FROM sqlite_sequence WHERE name = 'sentences'"
         )
-        made[article_id] = older_split(text)
+        made[article_id] = split(text)
         run_sql(db_path, "DELETE FROM sentences WHERE article_id = ?", article_id)
         for position, (paragraph, sentence) in enumerate(made[article_id]):
             run_sql(
