@@ -212,6 +212,7 @@ class Engine:
         readers: ReadConnections,
         read_only: bool = False,
         hidden_upto: int = 0,
+        replacements: int = 0,
     ) -> None:
         self.db_path = db_path
         self.index = index  # read it (its size, a search); the engine alone changes it
@@ -226,6 +227,7 @@ class Engine:
         self._digest_builds = asyncio.Semaphore(DIGEST_BUILDS)
         self.read_only = read_only  # opened read-only (`open_database`): nothing is written
         self._hidden_upto = hidden_upto  # the last removal the indexes hide
+        self._replacements = replacements  # `resplit.replacements`, as last read
 
     @classmethod
     async def open(
@@ -244,6 +246,8 @@ class Engine:
         conn, read_only = await open_database(db_path, reads_only)
         try:
             store = CorpusStore(conn)
+            # read first: a re-split while the indexes load is then seen at the first refresh
+            replacements = await resplit.replacements(conn)
             compiled = is_compiled()  # else compiled now (the shells say so: `compiling`)
             index, articles, hidden_upto = await open_indexes(store, db_path, progress, anew)
             await asyncio.to_thread(_warm_up)
@@ -255,7 +259,14 @@ class Engine:
         gc.set_threshold(*_COLLECTION_THRESHOLDS)
         readers = ReadConnections(db_path, read_only)
         return cls(
-            Path(db_path), conn, index, articles, readers, read_only is not None, hidden_upto
+            Path(db_path),
+            conn,
+            index,
+            articles,
+            readers,
+            read_only is not None,
+            hidden_upto,
+            replacements,
         )
 
     @classmethod
@@ -364,7 +375,10 @@ class Engine:
 
     async def refresh(self, progress: Progress | None = None) -> int:
         """Index sentences stored since the last refresh (by any process), and hide the
-        articles removed since; returns how many sentences it indexed.
+        articles removed since; returns how many sentences it indexed. Where articles were
+        split again into other sentences since (`newsbot reindex`), their new sentences
+        are indexed as any new ones, and their articles are read anew: the reader keeps
+        where each article's sentences run.
 
         Concurrent calls (a periodic job, a feed poll) run one after the other, so no
         sentence is indexed twice. New sentences are searchable as soon as they are added;
@@ -377,11 +391,30 @@ class Engine:
                 self._store, self.index, self.articles, self._hidden_upto
             )
             self._hidden_upto = hidden_upto
+            replacements = await resplit.replacements(self._conn)
+            if replacements != self._replacements:
+                self._replacements = replacements
+                self._read_anew()
             if added:
                 await asyncio.to_thread(self.index.compact)
             if articles:
                 await asyncio.to_thread(self.articles.compact)
             return added
+
+    def _read_anew(self) -> None:
+        """Answer from a reader with nothing remembered, after articles were split again
+        (`refresh`). The indexes in memory still hold the sentences they had: the reader
+        finds no article of those, so no answer quotes them, and the index is rebuilt
+        without them when next loaded (its count no longer matches the database)."""
+        log.info(
+            "articles were split into sentences again (newsbot reindex): their new "
+            "sentences are read from now on; a restart drops their old ones from the "
+            "index in memory"
+        )
+        old = self._searcher
+        self._searcher = Searcher(
+            CorpusReader(self._readers.get), self.index, self.articles, old.policy, old.ranker
+        )
 
     async def save_index(self) -> None:
         """Merge small segments and write the indexes next to the database (off the loop).

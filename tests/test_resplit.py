@@ -26,7 +26,7 @@ from retrieval.corpus.schema import MIGRATIONS
 from retrieval.corpus.sentences import article_sentences
 from retrieval.corpus.splitter import SPLITTER_VERSION
 from retrieval.corpus.text import paragraphs
-from retrieval.engine import Engine
+from retrieval.engine import Engine, resplit_articles
 from retrieval.index.index import ScoredDoc
 from retrieval.models import ArticleDraft
 from retrieval.search import SearchResult
@@ -348,3 +348,24 @@ def test_a_reindex_stopped_while_re_splitting_says_what_it_left(
     )
     assert stored_sentences(db_path)[4] == before[4]
     assert run_sql(db_path, "SELECT count(*) FROM articles WHERE splitter = 0") == [(1,)]
+
+
+async def test_a_running_engine_reads_the_articles_split_again_meanwhile(
+    db_path: Path, tmp_path: Path
+) -> None:
+    """A bot answering while `newsbot reindex` re-splits its articles: once refreshed, it
+    quotes their new sentences, not the ones it remembered, which are gone."""
+    await asyncio.to_thread(ingested_as_before, db_path, tmp_path)
+    question = "When did George Bush meet the envoy?"
+    engine = await Engine.open(db_path)
+    try:
+        before = await engine.ask(question, as_of=AS_OF)
+        assert before.passages[0].article.id == 1  # its old sentences, remembered
+        assert (await resplit_articles(db_path)).replaced == 3  # by another process
+        await engine.refresh()
+        after = await engine.ask(question, as_of=AS_OF)
+    finally:
+        await engine.close()
+    [bush] = [i for i, _, text in stored_sentences(db_path)[1] if "George H.W. Bush met" in text]
+    assert after.passages, "its remembered sentences are gone, and nothing else is quoted"
+    assert after.passages[0].sentence_ids == (bush,)

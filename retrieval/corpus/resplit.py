@@ -11,7 +11,9 @@ answers shown and the votes hold them), an article's sentences run from its
 
 The indexes are left to the caller: a saved one no longer matches a database whose
 sentences were replaced (the sentences it holds are gone), so it is rebuilt when next
-loaded (`indexing`), and `newsbot reindex` rebuilds both after splitting.
+loaded (`indexing`), and `newsbot reindex` rebuilds both after splitting. A process that
+has the database open meanwhile (a bot) learns of it from a count in `meta` that each
+batch which replaced sentences moves on (`replacements`), and reads its articles anew.
 """
 
 from __future__ import annotations
@@ -55,6 +57,14 @@ async def older_articles(conn: aiosqlite.Connection) -> list[int]:
         "SELECT id FROM articles WHERE splitter < ? ORDER BY id", (SPLITTER_VERSION,)
     ) as cur:
         return [int(row[0]) for row in await cur.fetchall()]
+
+
+async def replacements(conn: aiosqlite.Connection) -> int:
+    """How many batches have replaced articles' sentences in this database: a reader that
+    keeps articles' runs of sentences in memory reads them again when it grows."""
+    async with conn.execute("SELECT value FROM meta WHERE key = 'resplit_batches'") as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row else 0
 
 
 async def resplit_articles(
@@ -174,4 +184,8 @@ async def _replace_sentences(
     )
     await conn.executemany(
         "UPDATE articles SET first_sentence = ?, sentence_count = ? WHERE id = ?", runs
+    )
+    await conn.execute(
+        "INSERT INTO meta (key, value) VALUES ('resplit_batches', 1)"
+        " ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
     )
