@@ -1,3 +1,4 @@
+import hashlib
 from collections.abc import Iterator
 
 import pytest
@@ -10,6 +11,7 @@ from retrieval.corpus.sentences import (
     punkt_sentences,
     split_sentences,
 )
+from retrieval.corpus.splitter import SPLITTER_VERSION
 from retrieval.corpus.text import paragraphs
 
 from .conftest import shared_articles
@@ -392,3 +394,25 @@ def test_an_indented_line_of_wire_copy_starts_a_paragraph() -> None:
         ]
     )
     assert len(paragraphs(wire)) == 2
+
+
+# The version of the rules (`splitter.SPLITTER_VERSION`) and a digest of what they make of a
+# sample of the shared corpora (`article_sentences`: paragraphs, sentences, furniture).
+SPLIT_SAMPLE = (1, "e12a7c9e5245ec52")
+
+
+@pytest.mark.slow
+def test_the_rules_split_the_sample_as_their_version_says() -> None:
+    """A change to the rules that splits some text otherwise must bump the version, or the
+    articles stored before keep their old sentences after an upgrade's `newsbot reindex`."""
+    digest = hashlib.sha256()
+    for name in ("bbc-news", "reuters-21578", "news-1m/articles", "news-qa-dev/articles"):
+        for article in shared_articles(name, limit=300):
+            for paragraph, sentence in article_sentences(article["text"]):
+                digest.update(f"{paragraph}\t{sentence}\n".encode())
+    made = (SPLITTER_VERSION, digest.hexdigest()[:16])
+    assert made == SPLIT_SAMPLE, (
+        f"the rules split the sample into {made[1]!r}, recorded for version {SPLIT_SAMPLE[0]}"
+        f" as {SPLIT_SAMPLE[1]!r}: bump SPLITTER_VERSION (retrieval/corpus/splitter.py) when"
+        " they split some text otherwise, and record the version and the digest here"
+    )
