@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import re
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -369,3 +371,28 @@ async def test_a_running_engine_reads_the_articles_split_again_meanwhile(
     [bush] = [i for i, _, text in stored_sentences(db_path)[1] if "George H.W. Bush met" in text]
     assert after.passages, "its remembered sentences are gone, and nothing else is quoted"
     assert after.passages[0].sentence_ids == (bush,)
+
+
+def test_a_reindex_that_cannot_write_says_so_and_how_to_go_on(
+    db_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    before = ingested_as_before(db_path, tmp_path)
+    monkeypatch.setattr(retrieval.corpus.db, "BUSY_TIMEOUT_S", 0.2)
+    capsys.readouterr()
+    with contextlib.closing(sqlite3.connect(db_path, isolation_level=None)) as other:
+        other.execute("BEGIN IMMEDIATE")  # another process's write, held too long
+        try:
+            assert main(["--db", str(db_path), "reindex"]) == 1
+        finally:
+            other.execute("ROLLBACK")
+    err = capsys.readouterr().err
+    assert err.startswith("newsbot: another process has kept the database locked for over ")
+    assert err.endswith(
+        "The articles stored before are safe; let it finish (another ingest, a reindex, a "
+        "long query) or stop it, and run newsbot reindex again: it goes on with the articles "
+        "not split yet\n"
+    )
+    assert stored_sentences(db_path) == before

@@ -19,16 +19,20 @@ batch which replaced sentences moves on (`replacements`), and reads its articles
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import aiosqlite
 
 from retrieval.corpus.db import rows_for_ids, transaction
+from retrieval.corpus.ingest import storage_fault
 from retrieval.corpus.splitter import SPLITTER_VERSION
 from retrieval.corpus.store import CorpusStore
+from retrieval.errors import StoreError
 
 RESPLIT_BATCH = 500  # articles a transaction: some 35,000 sentence rows of news
+AGAIN = "run newsbot reindex again: it goes on with the articles not split yet"
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +85,8 @@ async def resplit_articles(
 
     The texts are read and split before each transaction, off the event loop, so the write
     lock is held only to write; an article removed or split again by another process
-    meanwhile is passed over."""
+    meanwhile is passed over. StoreError when the database takes no write (a full disk, a
+    lock held too long), saying what to do."""
     report = report if report is not None else ResplitReport()
     batch = batch or RESPLIT_BATCH
     older = await older_articles(conn)
@@ -91,20 +96,25 @@ async def resplit_articles(
         chunk = older[start : start + batch]
         stored = await _stored_articles(conn, chunk)
         made = await asyncio.to_thread(_split_again, stored)
-        async with transaction(conn):
-            still = await rows_for_ids(
-                conn,
-                "SELECT id FROM articles WHERE id IN ({ids}) AND splitter < ?",
-                chunk,
-                SPLITTER_VERSION,
-            )
-            ids = sorted(int(row[0]) for row in still)
-            replaced = [i for i in ids if i in made]
-            await _replace_sentences(conn, store, {i: made[i] for i in replaced})
-            await conn.executemany(
-                "UPDATE articles SET splitter = ? WHERE id = ?",
-                [(SPLITTER_VERSION, i) for i in ids],
-            )
+        try:
+            async with transaction(conn):
+                still = await rows_for_ids(
+                    conn,
+                    "SELECT id FROM articles WHERE id IN ({ids}) AND splitter < ?",
+                    chunk,
+                    SPLITTER_VERSION,
+                )
+                ids = sorted(int(row[0]) for row in still)
+                replaced = [i for i in ids if i in made]
+                await _replace_sentences(conn, store, {i: made[i] for i in replaced})
+                await conn.executemany(
+                    "UPDATE articles SET splitter = ? WHERE id = ?",
+                    [(SPLITTER_VERSION, i) for i in ids],
+                )
+        except sqlite3.DatabaseError as exc:
+            if (fault := storage_fault(exc, AGAIN)) is not None:
+                raise StoreError(fault) from exc
+            raise
         report.articles += len(ids)
         report.replaced += len(replaced)
         if progress:
