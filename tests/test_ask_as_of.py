@@ -170,7 +170,7 @@ def test_a_database_of_the_rule_before_counts_days_ahead_from_the_date(
     import retrieval.indexing
 
     old_times = ":bare-date-hour=10"
-    # the schema before migration 24, but for what this ingest writes (the splitter, 26)
+    # the schema before migration 24, but for what this ingest writes (the splitter, 27)
     before = (*MIGRATIONS[:23], *MIGRATIONS[25:])
     monkeypatch.setattr(retrieval.corpus.db, "MIGRATIONS", before)
     monkeypatch.setattr(retrieval.corpus.store, "counts_from", lambda p, s: min(p, s))
