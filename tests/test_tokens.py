@@ -1,9 +1,11 @@
 import itertools
 import re
+import sys
 import unicodedata
 
 import pytest
 
+from retrieval.index import tokens
 from retrieval.index.tokens import Tokenizer, is_shouting
 
 
@@ -421,3 +423,18 @@ def test_words_of_text_not_ascii_are_its_terms_at_their_offsets(text: str) -> No
     found = tokenize.words(text)
     assert [term for term, _, _ in found] == tokenize(text)
     assert all(term in tokenize(text[a:b]) for term, a, b in found)
+
+
+def test_the_tokenizer_keeps_no_text_it_reads_and_builds_its_patterns_once() -> None:
+    """A bot tokenizes every question and quote it sees for as long as it runs: holding
+    them (a cache keyed by text) grows without bound. The patterns for text that is not
+    ASCII are built once, not for each text."""
+    tokenizer = Tokenizer()
+    text = "Le café « Zéphyr » a rouvert ses portes — “enfin” 4711."
+    held = sys.getrefcount(text)
+    assert tokenizer(text) and tokenizer.words(text)
+    assert sys.getrefcount(text) == held
+    built = tokens._wide.cache_info().misses
+    for n in range(20):
+        tokenizer.words(f"Numéro {n} à Zürich")
+    assert tokens._wide.cache_info().misses == built

@@ -183,7 +183,6 @@ def _marks() -> str:
     return "".join(ranges)
 
 
-@functools.cache
 def _spaced(text: str) -> str:
     """`text` with each `SPACED` character a space, one for one: its words and their
     offsets are unchanged, and most news text is ASCII then."""
@@ -195,6 +194,7 @@ def _spaced(text: str) -> str:
     return text
 
 
+@functools.cache
 def _wide(pattern: str) -> re.Pattern[str]:
     """`pattern` with each \\w taken as a word character or a combining mark, for texts that
     are not ASCII (in ASCII the two are the same, and the plain pattern is faster to build)."""
