@@ -20,6 +20,7 @@ from telegram import (
     MessageEntity,
     ReplyParameters,
     Update,
+    User,
 )
 from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import BadRequest, TelegramError
@@ -185,9 +186,12 @@ async def _send_answer(
     reply = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
     if not result.passages:
         text = result.why_none(shared.zone) or "Nothing in the news corpus matches that."
-        return await _post(
+        sent = await _post(
             context, chat_id, [(formatting.plain(text), None)], reply, topic, replacing
         )
+        if replacing:  # a reply to it follows up no answer, as a reply to any such message
+            await shared.conversations.detach_messages(chat_id, sent)
+        return sent
     answer_id = await shared.conversations.record_answer(
         chat_id,
         user_id,
@@ -210,6 +214,8 @@ async def _send_answer(
     )
     if answer_id is not None:
         await shared.conversations.attach_messages(answer_id, chat_id, sent)
+    elif replacing:
+        await shared.conversations.detach_messages(chat_id, sent)
     return sent
 
 
@@ -263,6 +269,11 @@ async def ask(update: Update, context: Context) -> None:
         return
     if message.via_bot is not None and message.via_bot.id == context.bot.id:
         return  # a passage posted through this bot's inline mode, in its own chat: no question
+    async with context.bot_data.asking.hold((message.chat.id, message.message_id)):
+        await _ask(update, context, message, user)
+
+
+async def _ask(update: Update, context: Context, message: Message, user: User) -> None:
     shared = context.bot_data
     question = _question(message, context)
     replied = message.reply_to_message

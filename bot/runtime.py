@@ -11,7 +11,8 @@ from __future__ import annotations
 import asyncio
 import math
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
@@ -76,6 +77,31 @@ class _OpenedAtStartUp(Generic[T]):
         setattr(shared, self.slot, value)
 
 
+class OneAtATime:
+    """Locks by key, held while in use: a message's question and the edits of it are
+    answered one after the other, in the order they came (updates are handled
+    concurrently), so an edit finds the answer it is to replace, and the last text asked
+    is the last answered."""
+
+    def __init__(self) -> None:
+        self._locks: dict[tuple[int, int], tuple[asyncio.Lock, list[int]]] = {}
+
+    @asynccontextmanager
+    async def hold(self, key: tuple[int, int]) -> AsyncIterator[None]:
+        lock, users = self._locks.setdefault(key, (asyncio.Lock(), [0]))
+        users[0] += 1
+        try:
+            async with lock:  # taken at once when free: the first update takes it first
+                yield
+        finally:
+            users[0] -= 1
+            if not users[0]:
+                del self._locks[key]
+
+    def __len__(self) -> int:
+        return len(self._locks)
+
+
 class BotData:
     """Everything the handlers and jobs share, one per application.
 
@@ -102,6 +128,7 @@ class BotData:
         self.index_saved = time.monotonic()  # when it was last saved, or the bot started
         self.chats_noted: set[int] = set()  # chats recorded in the database this run
         self.conflict_told = -math.inf  # when a second poller of this token was last logged
+        self.asking = OneAtATime()  # a question's message: its first asking, then its edits
 
     def configure(self, settings: Settings) -> None:
         """Take the settings and make the policies they set."""

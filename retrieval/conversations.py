@@ -163,6 +163,17 @@ class Conversations:
             ),
         )
 
+    async def detach_messages(self, chat_id: int, message_ids: Sequence[int]) -> None:
+        """Record that these messages show no answer now (bookkeeping: an answer edited
+        into "nothing matches" is followed up by no reply to it)."""
+        await _bookkeeping(
+            f"the messages {list(message_ids)} in chat {chat_id}",
+            self.conn.executemany(
+                "DELETE FROM answer_messages WHERE chat_id = ? AND message_id = ?",
+                [(chat_id, message_id) for message_id in message_ids],
+            ),
+        )
+
     async def record_replies(
         self, chat_id: int, message_id: int, reply_ids: Sequence[int]
     ) -> None:

@@ -527,6 +527,29 @@ async def test_an_edited_question_is_answered_again_in_the_same_message(bot: Har
     assert not buttons(answer)
 
 
+async def test_an_edit_while_the_first_answer_is_on_its_way_replaces_it(bot: Harness) -> None:
+    bot.fake.delay_answer("sendMessage", 1.5)  # the answer is there; the bot hears so late
+    update = bot.fake.user_message(USER, "lighthouse keeper Fastnet")
+    await until(lambda: bot.replies(USER), "the first answer at Telegram")
+    await edit(bot, USER, update["message"]["message_id"], "Where did the joint exercise begin?")
+    [answer] = bot.replies(USER)
+    assert "Aslanduz" in answer["text"] and "Fastnet" not in answer["text"]
+    await edit(bot, USER, update["message"]["message_id"], "lighthouse keeper Eddystone")
+    [answer] = bot.replies(USER)  # the record names the message the answer is in
+    assert "Eddystone" in answer["text"]
+    assert not len(bot.app.bot_data.asking)  # no lock left behind
+
+
+async def test_an_answer_edited_into_nothing_is_followed_up_by_no_reply(bot: Harness) -> None:
+    update = bot.fake.user_message(USER, "Where did the joint exercise begin?")
+    await bot.reply(USER)
+    await edit(bot, USER, update["message"]["message_id"], "quantum chromodynamics")
+    [answer] = bot.replies(USER)
+    await bot.ask(USER, "which province?", reply_to_message_id=answer["message_id"])
+    logged = await bot.rows("SELECT question FROM query_log ORDER BY id")
+    assert logged[-1] == ("which province?",)
+
+
 async def test_an_edited_question_in_a_group_is_answered_in_its_reply(bot: Harness) -> None:
     update = bot.fake.user_message(GROUP, f"@{BOT} lighthouse keeper", chat_type="group")
     [first] = await bot.reply(GROUP)
