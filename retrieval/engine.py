@@ -47,6 +47,7 @@ from retrieval.indexing import (
     ARTICLES,
     SENTENCES,
     Progress,
+    articles_index_id,
     catch_up_both,
     hide_removed,
     open_indexes,
@@ -228,6 +229,7 @@ class Engine:
         self.read_only = read_only  # opened read-only (`open_database`): nothing is written
         self._hidden_upto = hidden_upto  # the last removal the indexes hide
         self._replacements = replacements  # `resplit.replacements`, as last read
+        self._articles_made_at = replacements  # what the article index's docs were read at
 
     @classmethod
     async def open(
@@ -249,7 +251,9 @@ class Engine:
             # read first: a re-split while the indexes load is then seen at the first refresh
             replacements = await resplit.replacements(conn)
             compiled = is_compiled()  # else compiled now (the shells say so: `compiling`)
-            index, articles, hidden_upto = await open_indexes(store, db_path, progress, anew)
+            index, articles, hidden_upto = await open_indexes(
+                store, db_path, progress, anew, replacements
+            )
             await asyncio.to_thread(_warm_up)
             if not compiled:
                 mark_compiled()
@@ -423,10 +427,17 @@ class Engine:
         """
         db_id = await database_id(self._conn)
 
+        # docs of articles split again since they were read are saved as such: rebuilt at
+        # the next start (`articles_index_id`)
+        articles_id = articles_index_id(db_id, self._articles_made_at)
+
         def work() -> None:
-            for index, docs in ((self.index, SENTENCES), (self.articles, ARTICLES)):
+            for index, docs, index_id in (
+                (self.index, SENTENCES, db_id),
+                (self.articles, ARTICLES, articles_id),
+            ):
                 index.compact()
-                save_index(index, docs.folder(self.db_path), db_id, signature(index, docs))
+                save_index(index, docs.folder(self.db_path), index_id, signature(index, docs))
 
         await asyncio.to_thread(work)
 

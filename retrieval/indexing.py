@@ -105,6 +105,7 @@ async def open_indexes(
     db_path: str | os.PathLike[str],
     progress: Progress | None = None,
     anew: bool = False,
+    resplit_batches: int = 0,
 ) -> tuple[Index, Index, int]:
     """The sentence and article indexes of the database, caught up.
 
@@ -117,9 +118,14 @@ async def open_indexes(
     `anew`: both are started empty whatever is saved, and the caller saves them
     (`Engine.save_index`), which replaces the saved files whole or leaves them as they were.
 
+    `resplit_batches`: how many batches had split articles again when the caller looked
+    (`resplit.replacements`), which a saved article index must have been made after
+    (`articles_index_id`).
+
     Returns both indexes and the number of the last removal they hide (`hide_removed`).
     """
     db_id = await database_id(store.conn)
+    articles_id = articles_index_id(db_id, resplit_batches)
     tokenizer, params = Tokenizer(), BM25Params()
     # what both hide at least: each load reads the removals again, with its counts
     hidden_upto = (await removed_since(store.conn, 0)).removal
@@ -131,20 +137,29 @@ async def open_indexes(
             store, db_path, SENTENCES, db_id, tokenizer, params
         )
         articles, rebuilt_articles = await _load(
-            store, db_path, ARTICLES, db_id, tokenizer, params
+            store, db_path, ARTICLES, articles_id, tokenizer, params
         )
     added = await catch_up_both(sentences, articles, store, progress)
-    for index, docs, changed in (
-        (sentences, SENTENCES, rebuilt_sentences or added[0] > 0),
-        (articles, ARTICLES, rebuilt_articles or added[1] > 0),
+    for index, docs, index_id, changed in (
+        (sentences, SENTENCES, db_id, rebuilt_sentences or added[0] > 0),
+        (articles, ARTICLES, articles_id, rebuilt_articles or added[1] > 0),
     ):
         if changed and len(index) and not anew:  # rebuilt on purpose: the caller saves it
             index.compact()
             try:
-                save_index(index, docs.folder(db_path), db_id, signature(index, docs))
+                save_index(index, docs.folder(db_path), index_id, signature(index, docs))
             except IndexWriteError as exc:
                 log.warning("%s. Until then the index is built in memory at every start.", exc)
     return sentences, articles, hidden_upto
+
+
+def articles_index_id(db_id: str, resplit_batches: int) -> str:
+    """The database id a saved article index is made for: with the batches of articles
+    split again before it was made. An article's doc is made of its sentences, so one
+    split again since (a `newsbot reindex` stopped midway, a bot that kept the old ones in
+    memory and saved them) leaves the saved docs stale, while their count, which tells a
+    stale sentence index, stays as it was."""
+    return f"{db_id}/re-split {resplit_batches}" if resplit_batches else db_id
 
 
 async def hide_removed(store: CorpusStore, sentences: Index, articles: Index, after: int) -> int:

@@ -8,6 +8,7 @@ import contextlib
 import logging
 import os
 import re
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -30,6 +31,7 @@ from retrieval.corpus.splitter import SPLITTER_VERSION
 from retrieval.corpus.text import paragraphs
 from retrieval.engine import Engine, resplit_articles
 from retrieval.index.index import ScoredDoc
+from retrieval.indexing import article_index_dir
 from retrieval.models import ArticleDraft
 from retrieval.search import SearchResult
 
@@ -248,6 +250,18 @@ def ingested_as_before(db_path: Path, tmp_path: Path) -> dict[int, list[tuple[in
     return stored_sentences(db_path)
 
 
+async def newsletter(engine: Engine) -> set[int]:
+    """The articles whose doc in the article index holds "newsletter"."""
+    return {hit.sentence_id for hit in engine.articles.search("newsletter", 10)}
+
+
+def articles_indexed_as_before(db_path: Path) -> None:
+    """The article index made anew from the sentences as an older newsbot stored them, as
+    an older newsbot made it (article 1's promotion in it)."""
+    shutil.rmtree(article_index_dir(db_path))
+    assert 1 in opened(db_path, newsletter)
+
+
 KILLED_WHILE_WRITING = """
 import os, signal, sys
 from bot.cli import main as cli
@@ -275,6 +289,7 @@ def test_a_reindex_killed_while_re_splitting_leaves_each_article_old_or_new(
     that article keeps them, the batches before have their new ones, the indexes no
     longer matching are rebuilt at the next opening, and the next reindex finishes."""
     before = ingested_as_before(db_path, tmp_path)
+    articles_indexed_as_before(db_path)
     killed = subprocess.run(
         [sys.executable, "-c", KILLED_WHILE_WRITING, str(db_path)],
         cwd=tmp_path,
@@ -295,13 +310,18 @@ def test_a_reindex_killed_while_re_splitting_leaves_each_article_old_or_new(
         (4, 0),
     ]
 
-    async def ask(engine: Engine) -> tuple[int, list[SearchResult]]:
+    async def ask(engine: Engine) -> tuple[int, list[SearchResult], set[int]]:
         questions = ("When did George Bush meet the envoy?", "Who spoke at the Chan School?")
-        return len(engine.index), [await engine.ask(q, as_of=AS_OF) for q in questions]
+        answers = [await engine.ask(q, as_of=AS_OF) for q in questions]
+        return len(engine.index), answers, await newsletter(engine)
 
     caplog.set_level(logging.WARNING)
-    size, (bush, vance) = opened(db_path, ask)
-    assert any(r.getMessage().startswith("rebuilding the index") for r in caplog.records)
+    size, (bush, vance), promoted = opened(db_path, ask)
+    rebuilt = [r.getMessage() for r in caplog.records if r.getMessage().startswith("rebuilding")]
+    assert any(m.startswith("rebuilding the index") for m in rebuilt)
+    # the article index too: its count is as it was, its docs were read from old sentences
+    assert any(m.startswith("rebuilding the article index") for m in rebuilt), rebuilt
+    assert 1 not in promoted  # article 1's promotion is gone
     assert size == sum(len(rows) for rows in now.values())
     [new] = [i for i, _, text in now[1] if "George H.W. Bush met the envoy" in text]
     assert bush.passages[0].sentence_ids == (new,)
@@ -358,6 +378,7 @@ async def test_a_running_engine_reads_the_articles_split_again_meanwhile(
     """A bot answering while `newsbot reindex` re-splits its articles: once refreshed, it
     quotes their new sentences, not the ones it remembered, which are gone."""
     await asyncio.to_thread(ingested_as_before, db_path, tmp_path)
+    await asyncio.to_thread(articles_indexed_as_before, db_path)
     question = "When did George Bush meet the envoy?"
     engine = await Engine.open(db_path)
     try:
@@ -366,11 +387,15 @@ async def test_a_running_engine_reads_the_articles_split_again_meanwhile(
         assert (await resplit_articles(db_path)).replaced == 3  # by another process
         await engine.refresh()
         after = await engine.ask(question, as_of=AS_OF)
+        await engine.save_index()  # as a bot saves what it indexed: the old docs with it
     finally:
         await engine.close()
     [bush] = [i for i, _, text in stored_sentences(db_path)[1] if "George H.W. Bush met" in text]
     assert after.passages, "its remembered sentences are gone, and nothing else is quoted"
     assert after.passages[0].sentence_ids == (bush,)
+
+    # what it saved is taken for what it is: its article docs read from the old sentences
+    assert 1 not in await asyncio.to_thread(opened, db_path, newsletter)
 
 
 def test_a_reindex_that_cannot_write_says_so_and_how_to_go_on(
