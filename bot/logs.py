@@ -17,7 +17,7 @@ import traceback
 from typing import Any
 from urllib.parse import quote
 
-from retrieval.feeds.registry import masked_url
+from retrieval.feeds.registry import masked
 
 REDACTED = "<TELEGRAM_BOT_TOKEN>"
 URL_LOGGERS = ("httpx", "httpcore")
@@ -33,8 +33,10 @@ NOISY_LOGGERS = ("numba", "apscheduler", "aiosqlite")
 # page itself, with its name ("no article text found in the page").
 EXTRACTION_LOGGERS = ("trafilatura", "htmldate", "courlan", "justext")
 
-# An address as a log line quotes it: up to a space, a quote or a bracket
-_ADDRESS = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]*://[^\s'\"<>]+")
+# An address as a log line quotes it: up to a space, a quote or a bracket, and not the
+# sentence's mark after it. Found at every scheme, so that an address inside another's
+# query (a proxy's ?url=https://user:pw@...) has its own credentials masked too.
+_ADDRESS = re.compile(r"(?=\b([A-Za-z][A-Za-z0-9+.-]*://[^\s'\"<>]*[^\s'\"<>.,;:!?)\]]))")
 _secrets: set[str] = set()
 _pattern: re.Pattern[str] | None = None  # any of them, in any letter case
 _installed = False
@@ -83,7 +85,8 @@ def redact(text: str) -> str:
     if _pattern:
         text = _pattern.sub(REDACTED, text)
     if "://" in text:
-        text = _ADDRESS.sub(lambda m: masked_url(m.group()), text)
+        for address in dict.fromkeys(m.group(1) for m in _ADDRESS.finditer(text)):
+            text = masked(text, address)
     return text
 
 

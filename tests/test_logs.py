@@ -46,3 +46,8 @@ def test_credentials_in_an_address_are_masked_in_any_record(
     )
     assert failed.exc_text is not None and "http://ann:***@x.test/f" in failed.exc_text
     assert "pw77" not in caplog.text and "t0k3n" not in caplog.text
+    with caplog.at_level(logging.INFO, logger="newsbot.test_logs"):
+        log.info("fetch https://bridge.test/?url=https://bo:pw88@y.test/f?api_key=k3y9, again")
+    assert caplog.records[-1].getMessage() == (
+        "fetch https://bridge.test/?url=https://bo:***@y.test/f?api_key=***, again"
+    )
