@@ -28,7 +28,7 @@ import aiosqlite
 from retrieval.corpus.db import rows_for_ids, transaction
 from retrieval.corpus.ingest import storage_fault
 from retrieval.corpus.splitter import SPLITTER_VERSION
-from retrieval.corpus.store import CorpusStore
+from retrieval.corpus.store import INSERT_SENTENCES, CorpusStore, SentenceRow, sentence_rows_of
 from retrieval.errors import StoreError
 
 RESPLIT_BATCH = 500  # articles a transaction: some 35,000 sentence rows of news
@@ -177,21 +177,12 @@ async def _replace_sentences(
     await conn.executemany("DELETE FROM sentences WHERE article_id = ?", [(i,) for i in made])
     next_sentence = await store.next_sentence_id()
     runs: list[tuple[int, int, int]] = []
-    rows: list[tuple[int, int, int, int, str, bytes | None]] = []
+    rows: list[SentenceRow] = []
     for article_id, split in made.items():
         runs.append((next_sentence, len(split.sentences), article_id))
-        rows.extend(
-            (next_sentence + position, article_id, position, paragraph, text, found)
-            for position, ((paragraph, text), found) in enumerate(
-                zip(split.sentences, split.finds, strict=True)
-            )
-        )
+        rows.extend(sentence_rows_of(next_sentence, article_id, split.sentences, split.finds))
         next_sentence += len(split.sentences)
-    await conn.executemany(
-        "INSERT INTO sentences (id, article_id, position, paragraph, text, finds)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        rows,
-    )
+    await conn.executemany(INSERT_SENTENCES, rows)
     await conn.executemany(
         "UPDATE articles SET first_sentence = ?, sentence_count = ? WHERE id = ?", runs
     )

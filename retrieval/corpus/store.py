@@ -14,7 +14,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Collection, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import cast
 
@@ -74,6 +74,26 @@ class PreparedArticle:
     # False: only what finds a stored copy (URL, fingerprint) is worked out, for an article
     # found stored already (`identify_articles`); `complete_articles` does the rest.
     whole: bool = True
+
+
+# A sentence as stored: id, article, position in it, paragraph, text, finds
+SentenceRow = tuple[int, int, int, int, str, bytes | None]
+INSERT_SENTENCES = (
+    "INSERT INTO sentences (id, article_id, position, paragraph, text, finds)"
+    " VALUES (?, ?, ?, ?, ?, ?)"
+)
+
+
+def sentence_rows_of(
+    first: int,
+    article_id: int,
+    sentences: Sequence[tuple[int, str]],
+    finds: Sequence[bytes | None],
+) -> Iterator[SentenceRow]:
+    """An article's sentences ((paragraph, text) in order) as rows of `INSERT_SENTENCES`,
+    their ids from `first` on: an article's sentences are one run of ids."""
+    for position, ((paragraph, text), found) in enumerate(zip(sentences, finds, strict=True)):
+        yield (first + position, article_id, position, paragraph, text, found)
 
 
 def title_terms(title: str, tokenizer: Tokenizer) -> str:
@@ -290,7 +310,7 @@ class CorpusStore:
         next_sentence = await self.next_sentence_id()
         article_rows: list[tuple[object, ...]] = []
         title_rows: list[tuple[int, str]] = []
-        sentence_rows: list[tuple[int, int, int, int, str, bytes | None]] = []
+        sentence_rows: list[SentenceRow] = []
         for article in articles:
             existing = _stored_copy(article, by_hash, by_url)
             if existing is not None:
@@ -307,10 +327,7 @@ class CorpusStore:
                 title_rows.append((article_id, article.title_terms))
             finds = article.finds or (None,) * len(article.sentences)
             sentence_rows.extend(
-                (next_sentence + position, article_id, position, paragraph, text, found)
-                for position, ((paragraph, text), found) in enumerate(
-                    zip(article.sentences, finds, strict=True)
-                )
+                sentence_rows_of(next_sentence, article_id, article.sentences, finds)
             )
             next_sentence += len(article.sentences)
             results.append(AddResult(article_id, True, len(article.sentences)))
@@ -326,11 +343,7 @@ class CorpusStore:
                 "INSERT OR REPLACE INTO title_terms (article_id, terms) VALUES (?, ?)",
                 title_rows,
             )
-            await self.conn.executemany(
-                "INSERT INTO sentences (id, article_id, position, paragraph, text, finds)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                sentence_rows,
-            )
+            await self.conn.executemany(INSERT_SENTENCES, sentence_rows)
         if archive:  # duplicates too: the same ingest again, with --archive, archives it
             results = await self._archive(results)
         else:  # over what an archived article deleted by hand (no cascade) left behind
