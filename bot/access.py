@@ -1,8 +1,9 @@
 """Who may use the bot, who is an admin, and how many questions a user may ask a minute.
 
-Pure policy: no Telegram calls and no database, so it is the same for every handler and
-cheap to test. `is_admin` is the one admin check; admin-only commands use it, or wrap their
-handler in `admin_only`.
+The policy (`Access`, `QuestionLimiter`) makes no Telegram calls and uses no database, so it
+is the same for every handler and cheap to test. `is_admin` is the one admin check;
+admin-only commands use it, or wrap their handler in `admin_only`. `admitted` is the one
+per-minute check of a message the bot replies to, refusals included.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 from telegram import Message, Update
 
+from bot import formatting
 from bot.config import Settings
 
 if TYPE_CHECKING:  # bot.runtime holds an Access: only the type goes the other way
-    from bot.runtime import Context
+    from bot.runtime import BotData, Context
 
     Handler = Callable[[Update, Context], Coroutine[Any, Any, None]]
 
@@ -66,17 +68,20 @@ def is_admin(update: Update, context: Context) -> bool:
 
 
 def admin_only(handler: Handler) -> Handler:
-    """Run `handler` only for admins; anyone else is told the command is for admins."""
+    """Run `handler` only for admins (whose commands count against no limit); anyone else
+    is told the command is for admins, a reply that counts against their limit
+    (`admitted`)."""
 
     @functools.wraps(handler)
     async def guarded(update: Update, context: Context) -> None:
         if is_admin(update, context):
             await handler(update, context)
             return
+        message = update.effective_message
         if update.callback_query:
             await update.callback_query.answer("Only the bot's admins can do that.")
-        elif update.effective_message:
-            await update.effective_message.reply_text(
+        elif message is not None and await admitted(context.bot_data, message):
+            await message.reply_text(
                 "Only the bot's admins can use that command (their ids are in NEWSBOT_ADMINS)."
             )
 
@@ -98,6 +103,21 @@ def sender_of(message: Message) -> int | None:
     if message.sender_chat is not None:
         return message.sender_chat.id
     return message.from_user.id if message.from_user is not None else None
+
+
+async def admitted(shared: BotData, message: Message) -> bool:
+    """Count a message the bot replies to against its sender's per-minute limit (`sender_of`);
+    say so once when it is hit. Every reply counts, not only answers: a member repeating
+    /sources filled the group's share of Telegram's flood limit (some 20 messages a
+    minute), and everyone's answers waited behind the replies; so does one repeating an
+    admin's command, refused each time."""
+    sender = sender_of(message)
+    if sender is None:  # a message from no one Telegram names: nothing to count it against
+        return True
+    verdict = shared.limiter.check(sender)
+    if not verdict.allowed and verdict.tell:
+        await message.reply_html(formatting.slow_down(shared.limiter.per_minute, verdict.retry_in))
+    return verdict.allowed
 
 
 class QuestionLimiter:

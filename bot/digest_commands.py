@@ -19,7 +19,7 @@ from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import CommandHandler, MessageHandler, filters
 
-from bot.access import is_admin
+from bot.access import admitted, is_admin
 from bot.digest_format import (
     command,
     digest_messages,
@@ -31,7 +31,6 @@ from bot.digest_format import (
     subscription_text,
     usage,
 )
-from bot.handlers import admitted
 from bot.markup import escape
 from bot.runtime import App, Context, topic_of
 from retrieval.digest.digest import keyword_terms, typed_keywords

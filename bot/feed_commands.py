@@ -15,7 +15,7 @@ from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import CommandHandler, Job, filters
 
-from bot.access import is_admin
+from bot.access import admitted, is_admin
 from bot.bounds import TITLE_CHARS, clip
 from bot.markup import escape, pack
 from bot.runtime import App, Context, run_every
@@ -82,12 +82,15 @@ def parse_add_args(args: list[str]) -> tuple[str, str | None] | None:
 
 
 async def _admin_in_private(update: Update, context: Context) -> bool:
-    """Whether the sender may manage feeds here; tells them why not when they may not."""
+    """Whether the sender may manage feeds here; tells them why not when they may not. An
+    admin's commands count against no limit; anyone else's refusal counts against theirs
+    (`admitted`), or repeating /feeds would have the bot reply without end."""
     chat, message = update.effective_chat, update.effective_message
     if message is None:
         return False
     if not is_admin(update, context):
-        await message.reply_html("Only the bot's admins can manage feeds.")
+        if await admitted(context.bot_data, message):
+            await message.reply_html("Only the bot's admins can manage feeds.")
         return False
     if chat is None or chat.type != ChatType.PRIVATE:
         await message.reply_html("Manage feeds in a private chat with me.")

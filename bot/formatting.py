@@ -300,7 +300,7 @@ def refusal(chat_id: int) -> str:
 
 def slow_down(per_minute: int, seconds: float) -> str:
     """The reply to a sender past the per-minute limit (questions, and the commands the bot
-    replies to: `handlers.admitted`)."""
+    replies to: `access.admitted`)."""
     wait = max(1, round(seconds))
     return (
         f"You have sent me {counted(per_minute, 'question or command', 'questions and commands')}"

@@ -27,7 +27,7 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import CommandHandler, filters
 
 from bot import formatting
-from bot.access import sender_of
+from bot.access import admitted
 from bot.formatting import Command
 from bot.runtime import BotData, Context, topic_of
 from retrieval.conversations import ShownAnswer
@@ -149,20 +149,6 @@ def _through(message: Message) -> float:
     a whole second, through the end of that second (an article stored in it, before the
     question, still counts)."""
     return (message.edit_date or message.date).timestamp() + 1 - 1e-6
-
-
-async def admitted(shared: BotData, message: Message) -> bool:
-    """Count a message the bot replies to against its sender's per-minute limit (`sender_of`);
-    say so once when it is hit. Every reply counts, not only answers: a member repeating
-    /sources filled the group's share of Telegram's flood limit (some 20 messages a
-    minute), and everyone's answers waited behind the replies."""
-    sender = sender_of(message)
-    if sender is None:  # a message from no one Telegram names: nothing to count it against
-        return True
-    verdict = shared.limiter.check(sender)
-    if not verdict.allowed and verdict.tell:
-        await message.reply_html(formatting.slow_down(shared.limiter.per_minute, verdict.retry_in))
-    return verdict.allowed
 
 
 async def _send_answer(

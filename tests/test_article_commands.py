@@ -70,6 +70,20 @@ async def test_only_admins_remove_articles_and_the_usage_is_told(bot: Harness) -
     assert await bot.rows("SELECT count(*) FROM removed_articles") == [(0,)]
 
 
+async def test_refusals_count_against_the_senders_limit(start_bot: BotFactory) -> None:  # noqa: F811
+    """A member repeating /removearticle in a group was refused each time, without limit."""
+    async with start_bot(admins=frozenset({ADMIN}), questions_per_minute=2) as bot:
+        for _ in range(6):
+            bot.fake.user_message(GROUP, "/removearticle 1", chat_type="supergroup", user_id=USER)
+        await bot.settle()
+        refused = [m["text"] for m in bot.replies(GROUP)]
+        assert len(refused) == 3, refused  # two refusals, then told once to wait
+        assert refused[2].startswith("You have sent me 2 questions and commands in the last")
+        for _ in range(3):  # an admin's article commands count against no limit
+            [usage] = await bot.ask(ADMIN, "/removearticle", user_id=ADMIN)
+            assert usage["text"].startswith("Usage: /removearticle")
+
+
 def test_a_removal_report_is_escaped_and_within_the_limit() -> None:
     hostile = Attribution(7, "<b>Rates</b> & " * 500, "A <B>", (), None, None)
     report = RemovalReport([hostile] * 20, [("<x>" * 2000, "no article has that id")])

@@ -189,6 +189,31 @@ async def test_commands_are_refused_to_others_and_outside_private_chats(bot: Har
     assert await bot.app.bot_data.engine.feeds() == []
 
 
+async def test_refusals_count_against_the_senders_limit_and_admins_have_none(
+    fake_telegram: FakeTelegramServer, db_path: Path
+) -> None:
+    """A member repeating /feeds in a group had the bot refuse each time, without limit."""
+    settings = Settings(
+        db_path=db_path,
+        token=TEST_TOKEN,
+        api_base_url=fake_telegram.base_url,
+        admins=frozenset({ADMIN}),
+        questions_per_minute=2,
+    )
+    app = build_application(settings)
+    async with running(app):
+        bot = Harness(app, fake_telegram, db_path)
+        for _ in range(6):
+            fake_telegram.user_message(GROUP, "/feeds", chat_type="supergroup", user_id=STRANGER)
+        await bot.settle()
+        refused = [m["text"] for m in bot.replies(GROUP)]
+        assert refused[:2] == ["Only the bot's admins can manage feeds."] * 2
+        assert refused[2].startswith("You have sent me 2 questions and commands in the last")
+        assert len(refused) == 3  # told once, then nothing until the minute has passed
+        for _ in range(4):  # an admin's feed commands count against no limit
+            assert (await command(bot, "/feeds")).startswith("No feeds yet.")
+
+
 async def test_addfeed_refuses_a_private_address_unless_the_settings_allow_it(
     fake_telegram: FakeTelegramServer, db_path: Path
 ) -> None:
