@@ -34,7 +34,15 @@ from bot.digest_format import (
 from bot.markup import escape
 from bot.runtime import App, Context, topic_of
 from retrieval.digest.digest import keyword_terms, typed_keywords
-from retrieval.digest.schedule import DailyTime, looks_like_zone, parse_zone, period_for
+from retrieval.digest.schedule import (
+    DailyTime,
+    is_abbreviation,
+    looks_like_zone,
+    parse_zone,
+    period_for,
+    read_zone,
+    zone_label,
+)
 from retrieval.errors import DigestError, ScheduleError
 from retrieval.index.tokens import Tokenizer
 from retrieval.wording import quoted
@@ -43,7 +51,9 @@ log = logging.getLogger(__name__)
 
 DEFAULT_TIME = DailyTime(8, 0)
 QUIET = "quiet"
-_TIME_LIKE = re.compile(r"^\d{1,2}(?:[:.h]\d*)?(?:am|pm)?$", re.IGNORECASE)
+# A word meant as a time, valid or not: "0730" is told to be 07:30, but "1930" (a year too)
+# and "737" stay keywords.
+_TIME_LIKE = re.compile(r"^(?:\d{1,2}(?:[:.h]\d*)?(?:am|pm)?|0\d{3})$", re.IGNORECASE)
 # A time that can be no keyword ("07:30", "7pm"), taken after the keywords too; a bare "9"
 # there stays a keyword ("apollo 11").
 _CLOCK_TIME = re.compile(r"^\d{1,2}(?:[:.h]\d{2}(?:am|pm)?|am|pm)$", re.IGNORECASE)
@@ -70,9 +80,11 @@ def parse_subscribe(
     """Read /subscribe's words; ScheduleError or DigestError saying what is wrong.
 
     The time and the zone may come in either order before the keywords; a word that looks
-    like a time or a zone is taken as one, so a typo is reported instead of searched for.
-    After the keywords, "/subscribe oil opec 07:30 Europe/London", a clock time and a valid
-    zone are still taken as such: searching for "07:30" is never what was meant.
+    like a time or a zone is taken as one, so a typo is reported instead of searched for
+    (an abbreviation, "EST", is told the Area/City zone to use). After the keywords,
+    "/subscribe oil opec 07:30 Europe/London", a clock time and a valid zone are still
+    taken as such: searching for "07:30" is never what was meant; so is a word right after
+    a clock time that looks like a zone ("07:30 EST"), valid or not.
     """
     words = list(args)
     target = words.pop(0) if allow_target and _chat_named(words) else None
@@ -81,22 +93,26 @@ def parse_subscribe(
     while words:
         if at is None and _TIME_LIKE.match(words[0]):
             at = DailyTime.parse(words.pop(0))
-        elif zone is None and looks_like_zone(words[0]):
-            zone = parse_zone(words.pop(0)).key
+        elif zone is None and (looks_like_zone(words[0]) or is_abbreviation(words[0])):
+            zone = read_zone(words.pop(0)).key
         else:
             break
     keywords_and_quiet = []
-    for word in words:
+    for previous, word in zip(["", *words], words, strict=False):
         if _CLOCK_TIME.match(word):
             if at is not None:  # else "07:30 08:30" would be a digest about "08:30"
                 raise ScheduleError(
                     f"two times given, {at} and {quoted(word)}: a digest comes once a day"
                 )
             at = DailyTime.parse(word)
-        elif looks_like_zone(word) and _is_zone(word):
+        elif (looks_like_zone(word) or is_abbreviation(word)) and (
+            _CLOCK_TIME.match(previous) or _is_zone(word)
+        ):
             if zone is not None:
-                raise ScheduleError(f"two time zones given, {zone} and {quoted(word)}: give one")
-            zone = parse_zone(word).key
+                raise ScheduleError(
+                    f"two time zones given, {zone_label(zone)} and {quoted(word)}: give one"
+                )
+            zone = read_zone(word).key
         else:
             keywords_and_quiet.append(word)
     quiet = any(w.casefold() == QUIET for w in keywords_and_quiet)
@@ -109,7 +125,7 @@ def parse_subscribe(
 
 def _is_zone(word: str) -> bool:
     try:
-        parse_zone(word)
+        read_zone(word)
     except ScheduleError:
         return False
     return True

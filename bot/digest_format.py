@@ -16,6 +16,7 @@ from bot.logs import redact
 from bot.markup import escape
 from bot.times import day_of, when
 from retrieval.digest.digest import Digest
+from retrieval.digest.schedule import zone_label
 from retrieval.digest.subscriptions import Delivery, State, Subscription
 from retrieval.wording import counted
 
@@ -35,7 +36,7 @@ def subscribe_example(ref: str | None = None) -> str:
 
 
 def _zone_name(zone: tzinfo) -> str:
-    return str(getattr(zone, "key", None) or zone)
+    return zone_label(str(getattr(zone, "key", None) or zone))
 
 
 def _about(keywords: tuple[str, ...]) -> str:
@@ -104,14 +105,15 @@ def subscription_text(
             f"<code>{escape(subscribe_example(ref))}</code>."
         )
     news = f"news{_about(subscription.keywords)}" if subscription.keywords else "all news"
+    zone_shown = escape(zone_label(subscription.timezone))
     if subscription.paused_reason:
         return (
-            f"The daily digest{where} ({subscription.at} {escape(subscription.timezone)}, "
+            f"The daily digest{where} ({subscription.at} {zone_shown}, "
             f"{news}) is paused: {escape(subscription.paused_reason)}. It resumes by itself "
             "once that changes."
         )
     lines = [
-        f"<b>Daily digest{where}</b>: {subscription.at} {escape(subscription.timezone)}, {news}.",
+        f"<b>Daily digest{where}</b>: {subscription.at} {zone_shown}, {news}.",
     ]
     if subscription.quiet_when_empty:
         lines.append("Days without news send nothing.")
@@ -156,7 +158,7 @@ def subscribed(subscription: Subscription, next_run: datetime, ref: str | None =
     first = when(next_run, subscription.zone, "weekday")
     return (
         f"Subscribed{where}: a daily digest of {news} at {subscription.at} "
-        f"{escape(subscription.timezone)}, first on {first}."
+        f"{escape(zone_label(subscription.timezone))}, first on {first}."
         f"{quiet} {escape(command('unsubscribe', ref))} stops it."
     )
 

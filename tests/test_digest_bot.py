@@ -251,6 +251,8 @@ async def test_bad_times_unknown_zones_and_empty_keywords_get_an_example(bot: Ha
         ("25:00", "'25:00' is not a time of day: use HH:MM on a 24-hour clock"),
         ("08:00 Europe/Atlantis", "unknown time zone 'Europe/Atlantis'"),
         ("08:00 the of", "has only very common words"),
+        ("07:30 EST", "'EST' is an abbreviation, not a time zone: use an Area/City name"),
+        ("0730", "'0730' is not a time of day: use HH:MM on a 24-hour clock, e.g. 07:30"),
     ):
         reply = await subscribe(bot, ALICE, words)
         assert problem in reply
@@ -280,6 +282,22 @@ async def test_a_private_chat_subscribes_looks_and_stops(bot: Harness) -> None:
     assert again["text"].startswith("There is no daily digest here to stop.")
     [none] = await bot.ask(BOB, "/subscription")
     assert none["text"].startswith("There is no daily digest here yet.")
+
+
+async def test_an_offset_from_utc_is_the_zone_it_says(bot: Harness, clock: Clock) -> None:
+    """ "/subscribe 07:30 GMT+2" was a digest about "GMT+2" at 07:30 UTC. Stored as tzdata's
+    Etc/GMT-2, it is shown as written: the sign POSIX inverts would look like a mistake."""
+    assert await subscribe(bot, ALICE, "07:30 GMT+2") == (
+        "Subscribed: a daily digest of all news at 07:30 UTC+2, first on Mon 3 Jun 07:30. "
+        "/unsubscribe stops it."
+    )
+    [shown] = await bot.ask(ALICE, "/subscription")
+    assert shown["text"].startswith("Daily digest: 07:30 UTC+2, all news.")
+    assert (await subscription_rows(bot))[0][1:4] == ("07:30", "Etc/GMT-2", "[]")
+    await add_news(bot, *lighthouse("2024-06-02T15:00"))
+    assert await deliver_at(bot, clock, "2024-06-03T05:29") == 0
+    assert await deliver_at(bot, clock, "2024-06-03T05:30") == 1
+    assert "(UTC+2)" in texts(bot, ALICE)[-1]
 
 
 async def test_channel_subscriptions_check_the_bot_and_the_sender(

@@ -184,6 +184,15 @@ def test_subscription_settings_and_last_digest() -> None:
         (["oil", "Quiet"], DEFAULT_TIME, "UTC", ("oil",), True),  # in any letter case
         (["apollo", "11", "AC/DC"], DEFAULT_TIME, "UTC", ("apollo", "11", "AC/DC"), False),
         (["07:30", "Israel/Gaza"], DailyTime(7, 30), "UTC", ("Israel/Gaza",), False),
+        # an offset as people write it: "GMT+2" is UTC+2, tzdata's Etc/GMT-2
+        (["GMT+2"], DEFAULT_TIME, "Etc/GMT-2", (), False),
+        (["07:30", "utc-5", "oil"], DailyTime(7, 30), "Etc/GMT+5", ("oil",), False),
+        (["oil", "UTC+1"], DEFAULT_TIME, "Etc/GMT-1", ("oil",), False),
+        # words that are no zone stay keywords, an abbreviation too where no zone stands
+        (["07:00", "NATO"], DailyTime(7, 0), "UTC", ("NATO",), False),
+        (["Brexit"], DEFAULT_TIME, "UTC", ("Brexit",), False),
+        (["oil", "PST"], DEFAULT_TIME, "UTC", ("oil", "PST"), False),
+        (["boeing", "737", "1930"], DEFAULT_TIME, "UTC", ("boeing", "737", "1930"), False),
     ],
 )
 def test_subscribe_words(
@@ -216,6 +225,14 @@ def test_subscribe_words_name_a_channel_only_where_allowed() -> None:
             ["07:30", "Eurpoe/London"],
             "unknown time zone 'Eurpoe/London': did you mean Europe/London\\?",
         ),
+        # an abbreviation or a time without its colon was a keyword: "EST" at 07:30 UTC
+        (["07:30", "EST"], "'EST' is an abbreviation, not a time zone: .* America/New_York"),
+        (["08:00", "CET"], "'CET' is an abbreviation, not a time zone"),
+        (["cst", "oil"], "'cst' is an abbreviation, not a time zone"),
+        (["oil", "07:30", "PDT"], "'PDT' is an abbreviation, .* America/Los_Angeles"),
+        (["oil", "07:30", "Europe/Londn"], "did you mean Europe/London"),
+        (["UTC+5:30"], "offsets run in whole hours"),
+        (["0730"], "'0730' is not a time of day: use HH:MM on a 24-hour clock, e.g. 07:30"),
         (["the", "of"], "only very common words"),
         # a second time or zone was a keyword: a digest about "08:30", never sent
         (["07:30", "08:30"], "two times given, 07:30 and '08:30': a digest comes once a day"),

@@ -14,7 +14,9 @@ from retrieval.digest.schedule import (
     next_run,
     parse_zone,
     period_for,
+    read_zone,
     run_at,
+    zone_label,
 )
 from retrieval.errors import ScheduleError
 
@@ -94,6 +96,58 @@ def test_keywords_pairing_a_country_and_a_city_are_no_mistyped_zones() -> None:
     with pytest.raises(ScheduleError, match="such as Europe/London") as refused:
         parse_zone("Europe/Atlantis")  # nothing close enough to suggest
     assert "did you mean" not in str(refused.value)
+
+
+def test_a_time_written_without_its_colon_is_told_with_it() -> None:
+    with pytest.raises(ScheduleError, match="use HH:MM on a 24-hour clock, e.g. 07:30$"):
+        DailyTime.parse("0730")
+
+
+@pytest.mark.parametrize(
+    ("typed", "key", "label"),
+    [
+        ("GMT+2", "Etc/GMT-2", "UTC+2"),  # tzdata's Etc/GMT-2 is UTC+2: POSIX inverts the sign
+        ("utc-5", "Etc/GMT+5", "UTC-5"),
+        ("UTC\u22123", "Etc/GMT+3", "UTC-3"),  # a typographic minus
+        ("UTC+14:00", "Etc/GMT-14", "UTC+14"),
+        ("GMT-12", "Etc/GMT+12", "UTC-12"),
+        ("GMT+0", "UTC", "UTC"),
+        ("Europe/London", "Europe/London", "Europe/London"),
+    ],
+)
+def test_an_offset_from_utc_is_read_as_people_mean_it(typed: str, key: str, label: str) -> None:
+    """ "GMT+2" was a digest about the keyword "GMT+2", at 08:00 UTC."""
+    assert looks_like_zone(typed)
+    zone = read_zone(typed)
+    assert zone.key == key and zone_label(zone.key) == label
+    if key.startswith("Etc/"):
+        offset = zone.utcoffset(utc(2024, 6, 1))
+        assert offset is not None and zone_label(key) == f"UTC{offset.total_seconds() / 3600:+.0f}"
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("EST", "America/New_York"),  # tzdata's EST is UTC-5 all year; New York is not
+        ("cet", "Europe/Paris or Europe/Berlin"),
+        ("PDT", "America/Los_Angeles"),
+        ("IST", "Asia/Kolkata or Europe/Dublin or Asia/Jerusalem"),
+    ],
+)
+def test_an_abbreviation_is_told_the_area_city_zone_to_use(typed: str, meant: str) -> None:
+    with pytest.raises(ScheduleError) as refused:
+        read_zone(typed)
+    assert str(refused.value).startswith(
+        f"'{typed}' is an abbreviation, not a time zone: use an Area/City name such as {meant}, "
+        "which keeps the place's time, summer time included"
+    )
+    assert parse_zone("EST").key == "EST"  # a NEWSBOT_TIMEZONE or a row stored with it still is
+
+
+@pytest.mark.parametrize("typed", ["UTC+5:30", "GMT+15", "UTC-13"])
+def test_an_offset_no_zone_has_all_year_is_refused(typed: str) -> None:
+    with pytest.raises(ScheduleError, match="whole hours from UTC-12 to UTC.14"):
+        read_zone(typed)
 
 
 def test_london_morning_digest_follows_the_clocks_across_the_spring_change() -> None:

@@ -27,6 +27,7 @@ FIRST_PERIOD = timedelta(hours=24)  # what a first digest covers
 LONGEST_PERIOD = timedelta(days=7)  # a digest after a long silence covers at most this
 
 _TIME = re.compile(r"^(\d{1,2})[:.h](\d{2})$")
+_HHMM = re.compile(r"^([01]\d|2[0-3])([0-5]\d)$")  # "0730": the example is 07:30
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -41,9 +42,11 @@ class DailyTime:
         """`8:00`, `08:00` or `18.30`; ScheduleError with an example otherwise."""
         match = _TIME.match(text.strip())
         if not match or int(match[1]) > 23 or int(match[2]) > 59:
+            meant = _HHMM.match(text.strip())
+            example = f"{meant[1]}:{meant[2]}" if meant else "08:00 or 18:30"
             raise ScheduleError(
-                f"{quoted(text)} is not a time of day: use HH:MM on a 24-hour clock, e.g. 08:00 "
-                "or 18:30"
+                f"{quoted(text)} is not a time of day: use HH:MM on a 24-hour clock, e.g. "
+                f"{example}"
             )
         return cls(int(match[1]), int(match[2]))
 
@@ -150,8 +153,9 @@ _ZONE_LIKE = re.compile(rf"(?:{'|'.join(_AREAS)})(?:/[\w+-]+)+", re.IGNORECASE)
 def looks_like_zone(text: str) -> bool:
     """True for a word meant as a zone, valid or not: Area/City, a zone tzdata knows by
     another name with a slash (US/Eastern), a zone with a slip in its area (Eurpoe/London),
-    or UTC. Legacy names without a slash ("Japan", "Egypt") are read as keywords, which is
-    what people mean by them."""
+    UTC, or an offset from it (GMT+2). Legacy names without a slash ("Japan", "Egypt") are
+    read as keywords, which is what people mean by them; so are abbreviations
+    (`is_abbreviation`) but where a zone stands."""
     text = text.strip()
     folded = text.casefold()
     return (
@@ -159,7 +163,77 @@ def looks_like_zone(text: str) -> bool:
         or ("/" in text and folded in _zone_names())
         or _area_slip(text) is not None
         or folded in ("utc", "gmt")
+        or _OFFSET.fullmatch(text) is not None
     )
+
+
+# An offset from UTC as people write it: "GMT+2", "UTC-5", "utc+05:30", "UTC−3".
+_OFFSET = re.compile(r"(?:UTC|GMT)([+\-\u2212])(\d{1,2})(?::?(\d{2}))?", re.IGNORECASE)
+_ETC_OFFSET = re.compile(r"Etc/GMT([+-])(\d{1,2})")
+# Abbreviations people write for a zone, with the Area/City zones they likely mean. Each is
+# a fixed offset or several places' (CST is Chicago's and Shanghai's), never a place whose
+# clocks change on its own dates: EST, which tzdata knows, is UTC-5 all year, while New
+# York is UTC-4 in summer. Words they also are ("WEST", "EAT", "CAT", "MET") are left out.
+_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
+    "est": ("America/New_York",), "edt": ("America/New_York",),
+    "cst": ("America/Chicago", "Asia/Shanghai"), "cdt": ("America/Chicago",),
+    "mst": ("America/Denver", "America/Phoenix"), "mdt": ("America/Denver",),
+    "pst": ("America/Los_Angeles",), "pdt": ("America/Los_Angeles",),
+    "akst": ("America/Anchorage",), "akdt": ("America/Anchorage",),
+    "hst": ("Pacific/Honolulu",),
+    "bst": ("Europe/London",), "ist": ("Asia/Kolkata", "Europe/Dublin", "Asia/Jerusalem"),
+    "wet": ("Europe/Lisbon",), "cet": ("Europe/Paris", "Europe/Berlin"),
+    "cest": ("Europe/Paris", "Europe/Berlin"), "eet": ("Europe/Athens", "Europe/Kyiv"),
+    "eest": ("Europe/Athens", "Europe/Kyiv"), "msk": ("Europe/Moscow",),
+    "jst": ("Asia/Tokyo",), "kst": ("Asia/Seoul",), "hkt": ("Asia/Hong_Kong",),
+    "sgt": ("Asia/Singapore",), "awst": ("Australia/Perth",),
+    "acst": ("Australia/Adelaide",), "acdt": ("Australia/Adelaide",),
+    "aest": ("Australia/Sydney", "Australia/Brisbane"), "aedt": ("Australia/Sydney",),
+    "nzst": ("Pacific/Auckland",), "nzdt": ("Pacific/Auckland",),
+}  # fmt: skip
+
+
+def is_abbreviation(text: str) -> bool:
+    """Whether `text` is a zone's abbreviation ("EST", "cet"): a zone meant, if it stands
+    where one does (after a time), else a keyword like any other word."""
+    return text.strip().casefold() in _ABBREVIATIONS
+
+
+def read_zone(text: str) -> ZoneInfo:
+    """The zone a person named: an IANA name (`parse_zone`), or a whole number of hours from
+    UTC ("GMT+2" is UTC+2, tzdata's Etc/GMT-2: POSIX inverts the sign). ScheduleError for an
+    abbreviation ("EST") or another offset, naming the Area/City zones likely meant."""
+    text = text.strip()
+    names = _ABBREVIATIONS.get(text.casefold())
+    if names is not None:
+        meant = " or ".join(names)
+        raise ScheduleError(
+            f"{quoted(text)} is an abbreviation, not a time zone: use an Area/City name "
+            f"such as {meant}, which keeps the place's time, summer time included (or a "
+            "fixed offset such as UTC-5)"
+        )
+    offset = _OFFSET.fullmatch(text)
+    if offset is None:
+        return parse_zone(text)
+    hours = int(offset[2])
+    west = offset[1] != "+"
+    if offset[3] not in (None, "00") or hours > (12 if west else 14):
+        raise ScheduleError(
+            f"{quoted(text)} is not a time zone: offsets run in whole hours from UTC-12 to "
+            "UTC+14; for another, use an Area/City name such as Asia/Kolkata"
+        )
+    if hours == 0:
+        return ZoneInfo("UTC")
+    return ZoneInfo(f"Etc/GMT{'+' if west else '-'}{hours}")  # Etc/GMT+5 is UTC-5
+
+
+def zone_label(name: str) -> str:
+    """A zone's name as people read it: tzdata's Etc/GMT-2 is UTC+2."""
+    etc = _ETC_OFFSET.fullmatch(name)
+    if etc is None:
+        return name
+    hours = int(etc[2])
+    return f"UTC{'-' if etc[1] == '+' else '+'}{hours}" if hours else "UTC"
 
 
 def run_at(day: date, at: DailyTime, zone: ZoneInfo) -> datetime:
