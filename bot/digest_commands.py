@@ -9,15 +9,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from telegram import Chat, ChatFullInfo, Message, Update
+from telegram import Chat, ChatFullInfo, ChatMember, Message, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest, Forbidden
-from telegram.ext import CommandHandler, MessageHandler, filters
+from telegram.ext import ChatMemberHandler, CommandHandler, MessageHandler, filters
 
 from bot.access import admitted, is_admin
 from bot.digest_format import (
@@ -152,15 +153,29 @@ async def _sender_administers(context: Context, chat_id: int, message: Message) 
     return member.status in _ADMINS
 
 
+async def _bot_status(context: Context, chat_id: int) -> ChatMember | None:
+    """The bot's own membership of the chat; None when Telegram will not say (the bot is not
+    in it, or may not see its members)."""
+    try:
+        return await context.bot.get_chat_member(chat_id, context.bot.id)
+    except (BadRequest, Forbidden):
+        return None
+
+
 async def _target_chat(
     update: Update,
     context: Context,
     message: Message,
     ref: str,
     check_posting: bool,
-) -> ChatFullInfo | None:
+) -> Chat | ChatFullInfo | None:
     """The channel a bot admin named in a private chat, after the checks; None when refused
-    (the sender has been told why)."""
+    (the sender has been told why).
+
+    Once the bot is out of the channel, Telegram finds it no more, or will not say who
+    administers it; its digest, stored, can still be seen and stopped (`check_posting`
+    false) by a bot admin, by the channel's id or its @name as stored: it could only fail.
+    """
     example = f"/subscribe {ref} 08:00 Europe/London"
     if not is_admin(update, context):
         await _reply(
@@ -169,9 +184,24 @@ async def _target_chat(
             "are in NEWSBOT_ADMINS).",
         )
         return None
-    try:
+    chat: ChatFullInfo | None = None
+    with contextlib.suppress(BadRequest, Forbidden):
         chat = await context.bot.get_chat(_chat_ref(ref))
-    except (BadRequest, Forbidden):
+    if chat is not None and chat.type != ChatType.CHANNEL:
+        name = escape(chat.title or ref)
+        await _reply(message, f"{name} is not a channel: send the command in that chat itself.")
+        return None
+    me = await _bot_status(context, chat.id) if chat is not None else None
+    if not check_posting and (me is None or me.status not in _ADMINS):
+        stored = await context.bot_data.subscriptions.named(_chat_ref(ref))
+        if stored is not None:
+            return Chat(
+                stored.chat_id,
+                stored.chat_type,
+                title=stored.chat_title,
+                username=stored.chat_username,
+            )
+    if chat is None:
         await _reply(
             message,
             usage(
@@ -182,20 +212,17 @@ async def _target_chat(
         )
         return None
     name = escape(chat.title or ref)
-    if chat.type != ChatType.CHANNEL:
-        await _reply(message, f"{name} is not a channel: send the command in that chat itself.")
+    if check_posting and (
+        me is None
+        or me.status != ChatMemberStatus.ADMINISTRATOR
+        or not getattr(me, "can_post_messages", False)
+    ):
+        await _reply(
+            message,
+            f"I can't post in {name}: make me an administrator of the "
+            "channel with the right to post messages, then try again.",
+        )
         return None
-    if check_posting:
-        me = await context.bot.get_chat_member(chat.id, context.bot.id)
-        if me.status != ChatMemberStatus.ADMINISTRATOR or not getattr(
-            me, "can_post_messages", False
-        ):
-            await _reply(
-                message,
-                f"I can't post in {name}: make me an administrator of the "
-                "channel with the right to post messages, then try again.",
-            )
-            return None
     if not await _sender_administers(context, chat.id, message):
         await _reply(
             message,
@@ -259,6 +286,7 @@ async def subscribe(update: Update, context: Context) -> None:
         chat.title or chat.full_name,
         user.id if user else None,
         topic_of(message) if chat.id == message.chat.id else None,  # not a channel's
+        chat.username,
     )
     log.info(
         "chat %s (%s) subscribed: %s %s %s",
@@ -408,9 +436,29 @@ async def chat_migrated(update: Update, context: Context) -> None:
         log.info("chat %s became supergroup %s: its digest moves there", old, new)
 
 
+async def bot_removed(update: Update, context: Context) -> None:
+    """Stop the digest of a chat that removed the bot (or, a private chat, blocked it): each
+    would fail, and no /unsubscribe can come from there."""
+    change = update.my_chat_member
+    if change is None or change.new_chat_member.status not in (
+        ChatMemberStatus.LEFT,
+        ChatMemberStatus.BANNED,
+    ):
+        return
+    chat = change.chat
+    reason = (
+        "the bot was blocked"
+        if chat.type == ChatType.PRIVATE
+        else f"the bot was removed from the {chat.type}"
+    )
+    if await context.bot_data.subscriptions.stop(chat.id, reason):
+        log.info("digest subscription of chat %s stopped: %s", chat.id, reason)
+
+
 def add_digest_handlers(app: App) -> None:
-    """Add /subscribe, /unsubscribe, /subscription and /digest, and follow a group that
-    becomes a supergroup (the job is in `bot.digest_delivery`, scheduled at start-up)."""
+    """Add /subscribe, /unsubscribe, /subscription and /digest, follow a group that becomes
+    a supergroup, and stop the digest of a chat that removes the bot (the job is in
+    `bot.digest_delivery`, scheduled at start-up)."""
     new = filters.UpdateType.MESSAGE
     app.add_handlers(
         [
@@ -419,5 +467,6 @@ def add_digest_handlers(app: App) -> None:
             CommandHandler("subscription", subscription, filters=new),
             CommandHandler("digest", digest_now, filters=new),
             MessageHandler(filters.StatusUpdate.MIGRATE, chat_migrated),
+            ChatMemberHandler(bot_removed, ChatMemberHandler.MY_CHAT_MEMBER),
         ]
     )

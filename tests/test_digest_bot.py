@@ -394,6 +394,81 @@ async def test_replies_about_a_channels_digest_name_the_channel_in_their_command
         assert mine["text"].endswith(" /unsubscribe stops it.")
 
 
+async def test_a_channels_digest_is_seen_and_stopped_once_the_bot_is_out_of_it(
+    start_bot: StartBot,
+) -> None:
+    """Removed from a channel (its update missed, the bot down), the bot was told by Telegram
+    it could not find the channel: "/unsubscribe -100777" said to add the bot first, and the
+    digest stayed on until its next one failed."""
+    channel = -100777
+    async with start_bot(admins=frozenset({ADMIN})) as bot:
+        bot.fake.add_chat(channel, "channel", title="Morning brief", username="morningbrief")
+        bot.fake.set_member_status(channel, BOT_ID, "administrator", can_post_messages=True)
+        bot.fake.set_member_status(channel, ADMIN, "administrator")
+        await subscribe(bot, ADMIN, "@morningbrief 06:45 Europe/Berlin")
+        assert await bot.rows("SELECT chat_username FROM subscriptions") == [("morningbrief",)]
+        bot.fake.block_chat(channel)  # every call about it fails, as once the bot is kicked
+        [shown] = await bot.ask(ADMIN, "/subscription @MorningBrief")  # its name, as stored
+        assert shown["text"].startswith("Daily digest for Morning brief: 06:45 Europe/Berlin")
+        [refused] = await bot.ask(555, f"/unsubscribe {channel}")
+        assert refused["text"].startswith("Only the bot's admins can manage a channel's digest")
+        [stopped] = await bot.ask(ADMIN, f"/unsubscribe {channel}")
+        assert stopped["text"] == (
+            f"Stopped: no more daily digests in Morning brief. /subscribe {channel} starts "
+            "them again."
+        )
+        assert (await subscription_rows(bot))[0][4:] == (0, "unsubscribed")
+        [unknown] = await bot.ask(ADMIN, "/unsubscribe @eveningbrief")  # nothing stored
+        assert unknown["text"].startswith("I can't find the chat @eveningbrief")
+
+        # a public channel Telegram still finds, the bot no longer in it
+        bot.fake.unblock_chat(channel)
+        await subscribe(bot, ADMIN, "@morningbrief 06:45")
+        bot.fake.set_member_status(channel, BOT_ID, "left")
+        bot.fake.set_member_status(channel, ADMIN, "member")  # Telegram would not say
+        [stopped] = await bot.ask(ADMIN, "/unsubscribe @morningbrief")
+        assert stopped["text"].startswith("Stopped: no more daily digests in Morning brief.")
+        [cannot] = await bot.ask(ADMIN, "/subscribe @morningbrief 06:45")  # never from storage
+        assert cannot["text"].startswith("I can't post in Morning brief")
+
+
+async def test_a_chat_that_removes_the_bot_has_its_digest_stopped_at_once(
+    start_bot: StartBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Telegram tells the bot it was removed (my_chat_member): the digest stopped only when
+    the next one failed, and a channel's could not be stopped before."""
+    caplog.set_level(logging.INFO, logger="bot.digest_commands")
+    channel = -100777
+    async with start_bot(admins=frozenset({ADMIN})) as bot:
+        bot.fake.add_chat(channel, "channel", title="Morning brief", username="morningbrief")
+        bot.fake.set_member_status(channel, BOT_ID, "administrator", can_post_messages=True)
+        bot.fake.set_member_status(channel, ADMIN, "administrator")
+        await subscribe(bot, ADMIN, "@morningbrief 06:45")
+        bot.fake.add_chat(GROUP, "supergroup", title="Energy desk")
+        bot.fake.set_member_status(GROUP, ADMIN, "administrator")
+        await subscribe(bot, GROUP, "07:30", user_id=ADMIN, chat_type="supergroup")
+        await subscribe(bot, ALICE, "08:00")
+        await subscribe(bot, BOB, "08:00")
+        bot.fake.my_chat_member(channel, "kicked", old_status="administrator", chat_type="channel")
+        bot.fake.my_chat_member(GROUP, "left", chat_type="supergroup")
+        bot.fake.my_chat_member(ALICE, "kicked", chat_type="private")  # she blocked the bot
+        bot.fake.my_chat_member(BOB, "member", old_status="kicked", chat_type="private")
+        await bot.settle()
+        assert [row[4:] for row in await subscription_rows(bot)] == [
+            (0, "the bot was removed from the channel"),
+            (0, "the bot was removed from the supergroup"),
+            (0, "the bot was blocked"),
+            (1, None),  # unblocked: nothing to stop
+        ]
+        for chat in (channel, GROUP, ALICE):
+            assert f"digest subscription of chat {chat} stopped: the bot was" in caplog.text
+        [shown] = await bot.ask(ADMIN, f"/subscription {channel}")
+        assert shown["text"].startswith(
+            "The daily digest for Morning brief is stopped (the bot was removed from the "
+            "channel). Start it again with /subscribe -100777 07:30 Europe/London oil opec."
+        )
+
+
 # ----- scheduling -------------------------------------------------------------------------
 
 

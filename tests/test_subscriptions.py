@@ -95,6 +95,21 @@ async def test_subscribe_change_stop_and_restart(subs: Subscriptions) -> None:
         await subs.subscribe(7, "private", EIGHT, "Mars/Olympus", utc(0))
 
 
+async def test_a_subscription_is_found_by_its_chats_id_or_stored_name(
+    subs: Subscriptions,
+) -> None:
+    """A channel the bot was removed from is found by Telegram no more, by id or by name."""
+    await subs.subscribe(-100777, "channel", EIGHT, "UTC", utc(0), chat_username="MorningBrief")
+    await subs.subscribe(-100888, "channel", EIGHT, "UTC", utc(0))  # private: no name
+    for ref in (-100777, "@morningbrief", "@MORNINGBRIEF"):
+        found = await subs.named(ref)
+        assert found is not None and found.chat_id == -100777, ref
+    assert await subs.named("@eveningbrief") is None and await subs.named(-100999) is None
+    # the channel's name given up: it is no longer found by it
+    await subs.subscribe(-100777, "channel", EIGHT, "UTC", utc(1))
+    assert await subs.named("@morningbrief") is None
+
+
 async def test_a_digest_is_due_once_per_day_and_claimed_once(
     subs: Subscriptions, db_path: Path
 ) -> None:

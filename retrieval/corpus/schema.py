@@ -543,4 +543,14 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX articles_splitter ON articles (splitter);
         """,
     ),
+    Migration(
+        28,
+        "a subscribed chat's public name",
+        """
+        -- The chat's @username (without the @) when it was last subscribed, NULL if it had
+        -- none: once the bot is removed from a channel Telegram no longer finds it by that
+        -- name, and "/unsubscribe @channel" must still find its digest.
+        ALTER TABLE subscriptions ADD COLUMN chat_username TEXT;
+        """,
+    ),
 )

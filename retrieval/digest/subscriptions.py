@@ -80,6 +80,7 @@ class Subscription:
     stopped_reason: str | None
     paused_reason: str | None = None  # why an active subscription gets no digests for now
     topic_id: int | None = None  # the forum topic its digests go to (subscribed there)
+    chat_username: str | None = None  # the chat's public @name when subscribed, without @
 
     @property
     def zone(self) -> ZoneInfo:
@@ -104,6 +105,7 @@ class Subscription:
             stopped_reason=row["stopped_reason"],
             paused_reason=row["paused_reason"],
             topic_id=row["topic_id"],
+            chat_username=row["chat_username"],
         )
 
 
@@ -188,19 +190,23 @@ class Subscriptions:
         chat_title: str | None = None,
         created_by: int | None = None,
         topic_id: int | None = None,
+        chat_username: str | None = None,
     ) -> Subscription:
         """Create, change or restart the chat's subscription; one statement.
 
         Restarting a stopped or paused one starts afresh (its first digest covers 24 hours);
         changing the time or zone never fires a slot that has already passed today. Its
         digests go to the forum topic `topic_id` (where it was last subscribed), if any.
+        `chat_username` is the chat's public name now (None: it has none), by which `named`
+        finds the subscription once Telegram no longer does.
         """
         parse_zone(timezone)  # refuse what could never be scheduled
         ts = now.timestamp()
         async with self.conn.execute(
             "INSERT INTO subscriptions (chat_id, chat_type, chat_title, send_time, timezone,"
             " keywords, active, quiet_when_empty, created_by, created_ts, active_since,"
-            " schedule_since, topic_id) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)"
+            " schedule_since, topic_id, chat_username)"
+            " VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (chat_id) DO UPDATE SET"
             " chat_type = excluded.chat_type,"
             " chat_title = coalesce(excluded.chat_title, chat_title),"
@@ -212,7 +218,8 @@ class Subscriptions:
             " send_time = excluded.send_time, timezone = excluded.timezone,"
             " keywords = excluded.keywords, quiet_when_empty = excluded.quiet_when_empty,"
             " created_by = excluded.created_by, active = 1, stopped_reason = NULL,"
-            " paused_reason = NULL, topic_id = excluded.topic_id"
+            " paused_reason = NULL, topic_id = excluded.topic_id,"
+            " chat_username = excluded.chat_username"
             " RETURNING *",
             (
                 chat_id,
@@ -227,6 +234,7 @@ class Subscriptions:
                 ts,
                 ts,
                 topic_id,
+                chat_username,
             ),
         ) as cur:
             row = await cur.fetchone()
@@ -236,6 +244,20 @@ class Subscriptions:
     async def get(self, chat_id: int) -> Subscription | None:
         async with self.conn.execute(
             "SELECT * FROM subscriptions WHERE chat_id = ?", (chat_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        return Subscription.from_row(row) if row else None
+
+    async def named(self, ref: int | str) -> Subscription | None:
+        """The subscription of the chat `ref` names, as stored: its id, or its @username
+        (any letter case, as Telegram's) when subscribed. Asks Telegram nothing, so it finds
+        the digest of a chat the bot is no longer in."""
+        if isinstance(ref, int):
+            return await self.get(ref)
+        async with self.conn.execute(
+            "SELECT * FROM subscriptions WHERE chat_username = ? COLLATE NOCASE"
+            " ORDER BY active DESC, id DESC LIMIT 1",
+            (ref.removeprefix("@"),),
         ) as cur:
             row = await cur.fetchone()
         return Subscription.from_row(row) if row else None
