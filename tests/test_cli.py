@@ -516,7 +516,8 @@ def test_ask_with_no_articles_and_no_seed_folder_says_what_to_do(
 def test_a_page_without_full_stops_gives_an_answer_of_sane_length(
     db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    words = " ".join(f"harbour{i % 50} crane{i % 7} cargo" for i in range(50_000))  # 1.1 MB
+    # 0.9 MB, near the most one article may hold (formats.MAX_ARTICLE_CHARS)
+    words = " ".join(f"harbour{i % 50} crane{i % 7} cargo" for i in range(40_000))
     page = tmp_path / "log.html"
     page.write_text(f"<html><body><article><h1>Harbour log</h1><p>{words}</p></article></body>")
     assert main(["ingest", "--quiet", "--db", str(db_path), str(page)]) == 0
@@ -524,7 +525,7 @@ def test_a_page_without_full_stops_gives_an_answer_of_sane_length(
     assert main(["ask", "--db", str(db_path), "harbour7 crane3", "--limit", "3"]) == 0
     out = capsys.readouterr().out
     assert out.count("harbour7") >= 3  # three passages, each quoting the words asked for
-    assert len(out) < 3 * 1200  # not 1.1 MB: a passage is one bounded sentence at most
+    assert len(out) < 3 * 1200  # not 0.9 MB: a passage is one bounded sentence at most
 
 
 def test_a_sentence_stored_whole_before_the_bound_prints_a_screenful(
@@ -534,14 +535,14 @@ def test_a_sentence_stored_whole_before_the_bound_prints_a_screenful(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(sentences, "MAX_SENTENCE_CHARS", 10**9)  # as databases were written
-    crane = {"title": "Harbour log " * 1000, "text": "the harbour crane lifted timber " * 60_000}
+    crane = {"title": "Harbour log " * 1000, "text": "the harbour crane lifted timber " * 30_000}
     write_jsonl(tmp_path / "log.jsonl", [crane])
     assert main(["ingest", "--quiet", "--db", str(db_path), str(tmp_path / "log.jsonl")]) == 0
     capsys.readouterr()
     assert main(["ask", "--db", str(db_path), "harbour crane timber"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("1. “the harbour crane lifted timber the harbour")
-    assert len(out) < QUOTE_CHARS + TITLE_CHARS + 100  # not 1.9 MB
+    assert len(out) < QUOTE_CHARS + TITLE_CHARS + 100  # not 0.96 MB
     assert "harbour…”\n" in out and " Harbour… · article 1\n" in out  # each clipped, and says so
 
 

@@ -14,7 +14,12 @@ import pytest
 
 from bot.cli.main import main
 from retrieval.corpus import formats
-from retrieval.corpus.formats import MAX_LINE_BYTES, read_records
+from retrieval.corpus.formats import (
+    MAX_ARTICLE_CHARS,
+    MAX_LINE_BYTES,
+    draft_from_mapping,
+    read_records,
+)
 from retrieval.errors import ExpansionCapError, ParseError
 from tests.cli_process import run_newsbot
 
@@ -220,3 +225,50 @@ def test_nesting_past_the_limit_that_python_parses_is_refused(tmp_path: Path) ->
     assert [r.error for r in read_records(path)] == [
         f"JSON nested more than {formats.MAX_JSON_DEPTH} levels deep"
     ]
+
+
+def test_a_text_of_700000_lines_is_refused_in_bounded_memory(tmp_path: Path) -> None:
+    """A .txt file is one article. One of 700,000 sentences, one a line (40 MB), was split,
+    read and stored whole, at 1 GB of memory: it is refused before its lines are parsed,
+    with its name and why, and the file after it is stored."""
+    sentences = [f"Sentence {n} of the log says the harbour reopened" for n in range(1_000)]
+    big = tmp_path / "sentences.txt"
+    with big.open("w") as fh:
+        fh.write("A log of sentences\n\n")
+        fh.writelines(f"{sentences[n % 1_000]} ({n}).\n" for n in range(700_000))
+    later = write_jsonl(tmp_path / "later.jsonl", [LATER])
+    done = run_newsbot(
+        ["ingest", "--quiet", "--db", "news.db", str(big), str(later)],
+        tmp_path,
+        memory=600 << 20,  # as for the gzip bomb: plenty for newsbot, not for 1 GB
+    )
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    chars = len(big.read_text())
+    assert (
+        f"failed: {big}: {chars:,} characters of text, more than one article may hold "
+        f"({MAX_ARTICLE_CHARS:,}): a .txt file is one article; many go in a .jsonl file"
+    ) in done.stderr
+    assert "added 1 article (" in done.stdout
+
+
+def test_an_article_over_the_limit_fails_alone_in_json(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    long = {"title": "Long", "text": "word " * (MAX_ARTICLE_CHARS // 5) + "end."}
+    batch = write_jsonl(tmp_path / "batch.jsonl", [GOOD, long, LATER])
+    document = tmp_path / "whole.json"
+    document.write_text(json.dumps([long, {"title": "Third", "text": "A third story."}]))
+    assert main(["ingest", "--quiet", "--db", str(db_path), str(batch), str(document)])
+    out, err = capsys.readouterr()
+    assert "added 3 articles" in out and "2 failed" in out
+    why = f"1,000,004 characters of text, more than one article may hold ({MAX_ARTICLE_CHARS:,})"
+    assert f"failed: {batch}:2: {why}\n" in err
+    assert f"failed: {document}: item 1: {why}\n" in err
+
+
+def test_an_article_of_the_limit_is_read() -> None:
+    text = "x" * MAX_ARTICLE_CHARS
+    assert draft_from_mapping({"title": "At the limit", "text": text}).text == text
+    with pytest.raises(ParseError, match="more than one article may hold"):
+        draft_from_mapping({"title": "Past it", "text": text + "y"})

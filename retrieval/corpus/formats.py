@@ -7,7 +7,8 @@ Files are streamed, never read whole when they need not be, because an ingest fo
 anything: a compressed file is decompressed as it is read and may expand only so far (a 4 MB
 gzip bomb holds 4 GB; see `expansion_cap`); JSON lines are read one at a time, each at
 most MAX_LINE_BYTES; a file read whole (.txt, .json, .html) is at most MAX_DOCUMENT_BYTES; JSON
-nested deeper than MAX_JSON_DEPTH is a bad record, not a RecursionError.
+nested deeper than MAX_JSON_DEPTH is a bad record, not a RecursionError; an article's text is
+at most MAX_ARTICLE_CHARS.
 """
 
 from __future__ import annotations
@@ -40,6 +41,12 @@ EXPANSION_FLOOR = 64 * MiB  # small files may expand this far whatever their rat
 MAX_LINE_BYTES = 16 * MiB  # one JSON line is one article; the longest real one is 0.1 MB
 MAX_DOCUMENT_BYTES = 64 * MiB  # a file read whole (.txt, .json, .html); collections go in .jsonl
 MAX_JSON_DEPTH = 100  # nesting in a record; the store writes extra fields back as JSON
+# The text of one article: the longest news of the development corpora is 100,000 characters
+# (news-1m's and news-qa-dev's, cut there by their source), a long feature about as much. A
+# book, a log or a dump saved as one .txt is no article to quote from, and one article is
+# split, read and stored whole, at some 15 bytes of memory a character (a 43 MiB text of
+# 700,000 lines took 1 GB): past this, it fails, with the file's name, and the rest is read.
+MAX_ARTICLE_CHARS = 1_000_000
 _CHUNK = MiB
 
 
@@ -158,6 +165,7 @@ def _read_stream(stream: IO[bytes], suffix: str, origin: str) -> Iterator[Record
             + (hint if suffix == ".json" else ": not one article")
         )
     text = _decode(data, html=suffix in (".html", ".htm"))
+    del data  # as large as the text: not held while the text is read
     if suffix == ".txt":
         yield Record(parse_txt(text, origin))
     elif suffix == ".json":
@@ -224,6 +232,16 @@ def _legacy_text(data: bytes, codec: str | None) -> str:
     return text
 
 
+def within_article_limit(text: str, hint: str = "") -> str:
+    """`text`, if one article may hold it (MAX_ARTICLE_CHARS), else ParseError saying so."""
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise ParseError(
+            f"{len(text):,} characters of text, more than one article may hold "
+            f"({MAX_ARTICLE_CHARS:,}){hint}"
+        )
+    return text
+
+
 # --- plain text in the seed's shape -------------------------------------------------------
 
 _BYLINE = re.compile(r"^By\s+(?P<authors>.+?)\s+(?P<date>[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4})$")
@@ -237,6 +255,9 @@ def parse_txt(text: str, origin: str | None = None) -> ArticleDraft:
     Page chrome left by scraping (lone short lines without sentence punctuation at the end,
     such as "News" and "Dismiss") is dropped from the body.
     """
+    # the whole file is one article: one too long is refused before its lines are listed,
+    # each a string, which costs several times the text
+    within_article_limit(text, ": a .txt file is one article; many go in a .jsonl file")
     lines = [clean_line(line) for line in text.replace("\r\n", "\n").split("\n")]
     raw_lines = text.replace("\r\n", "\n").split("\n")
     first = next((i for i, line in enumerate(lines) if line), None)
@@ -302,7 +323,7 @@ def draft_from_mapping(obj: Any, origin: str | None = None) -> ArticleDraft:
     title = _string_field(obj, "title", required=True)
     text = _string_field(obj, "text", required=True)
     assert title is not None and text is not None
-    title, text = decode_entities(title), decode_entities(text)
+    title, text = decode_entities(title), within_article_limit(decode_entities(text))
     authors_value = obj.get("authors")
     if authors_value is None or authors_value == "":
         authors: tuple[str, ...] = ()
@@ -486,6 +507,7 @@ def parse_html(html: str, origin: str | None = None, url: str | None = None) -> 
     draft = extract_article(html, url=url)
     if draft is None:
         raise ParseError("no article text found in the page")
+    within_article_limit(draft.text)
     return replace(draft, origin=origin)
 
 
