@@ -3,10 +3,12 @@ name and reason; the good articles around it are stored."""
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import random
 import re
+import sqlite3
 import zlib
 from pathlib import Path
 
@@ -20,6 +22,8 @@ from retrieval.corpus.formats import (
     draft_from_mapping,
     read_records,
 )
+from retrieval.corpus.ingest import BATCH_CHARS
+from retrieval.engine import Engine
 from retrieval.errors import ExpansionCapError, ParseError
 from tests.cli_process import run_newsbot
 
@@ -272,3 +276,30 @@ def test_an_article_of_the_limit_is_read() -> None:
     assert draft_from_mapping({"title": "At the limit", "text": text}).text == text
     with pytest.raises(ParseError, match="more than one article may hold"):
         draft_from_mapping({"title": "Past it", "text": text + "y"})
+
+
+async def test_a_batch_holds_so_much_text_at_most(engine: Engine, tmp_path: Path) -> None:
+    """Articles are stored `BATCH_CHARS` of text at a time, however few they are: a batch is
+    split, read and stored at once, and 500 long articles would have cost gigabytes."""
+    rng = random.Random(3)
+    # long words in long sentences: text that is quick to split
+    words = [f"harbourmasters{n}" for n in range(2_000)]
+    halves = [
+        " ".join(
+            " ".join(rng.choices(words, k=40)).capitalize() + "."
+            for _ in range(BATCH_CHARS // 700)
+        )[: BATCH_CHARS // 2]
+        for _ in range(2)
+    ]
+    path = write_jsonl(
+        tmp_path / "long.jsonl", [{"title": "Long", "text": half} for half in halves] + [GOOD]
+    )
+    stored_when_read = []
+
+    def count_stored() -> None:  # as another process sees it: what is committed
+        with contextlib.closing(sqlite3.connect(engine.db_path)) as conn:
+            stored_when_read.append(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    report = await engine.ingest([path], on_article=count_stored)
+    assert report.added == 3
+    assert stored_when_read == [0, 0, 2]  # two fill a batch, stored before the third is read

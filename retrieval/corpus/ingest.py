@@ -22,6 +22,12 @@ from retrieval.models import ArticleDraft
 from retrieval.wording import counted
 
 BATCH = 500  # articles per transaction: large enough to be fast, small enough to lose little
+# ... and characters of text per transaction: a batch is split, read and stored at once, at
+# some 15 bytes of memory a character, so 500 articles of the most one may hold
+# (`formats.MAX_ARTICLE_CHARS`) would cost gigabytes. Of news (2,200 characters an article in
+# BBC's, 7,800 in news-1m), a batch holds 250 to 500 articles, and a batch costs some 30 MB
+# whatever the file holds.
+BATCH_CHARS = 2_000_000
 # Failures listed per file; past this, one line counts the rest. A file of a million bad lines
 # (or a bomb of them) would otherwise hold a million failures in memory and print them all.
 LISTED_PER_FILE = 100
@@ -172,20 +178,24 @@ async def ingest_paths(
     report: IngestReport | None = None,
 ) -> IngestReport:
     """Read and store every article under `paths`; bad files and records are reported, the
-    good ones kept. Writes in transactions of `BATCH` articles, each split into sentences in
-    a worker thread first (the CPU-heavy part), so the event loop stays free meanwhile. A
-    compressed file may expand to `max_expanded` bytes (default: `formats.expansion_cap`);
-    what it held before is kept. `archive`: no digest takes the articles added (a backfill).
-    `report`, when given, is filled as the ingest goes: a caller cancelled (Ctrl-C) can
-    still tell what was stored (every batch counted, and perhaps the one being written).
+    good ones kept. Writes in transactions of `BATCH` articles (fewer, if they hold
+    `BATCH_CHARS` of text), each split into sentences in a worker thread first (the
+    CPU-heavy part), so the event loop stays free meanwhile. A compressed file may expand
+    to `max_expanded` bytes (default: `formats.expansion_cap`); what it held before is kept.
+    `archive`: no digest takes the articles added (a backfill). `report`, when given, is
+    filled as the ingest goes: a caller cancelled (Ctrl-C) can still tell what was stored
+    (every batch counted, and perhaps the one being written).
     """
     report = IngestReport() if report is None else report
     pending: list[tuple[ArticleDraft, str, int | None]] = []
+    pending_chars = 0
 
     async def flush() -> None:
+        nonlocal pending_chars
         if pending:
             await _store_batch(store, pending, report, archive)
             pending.clear()
+            pending_chars = 0
 
     try:
         for item in iter_files(paths):
@@ -212,7 +222,8 @@ async def ingest_paths(
                         continue
                     good += 1
                     pending.append((record.draft, str(item), record.line))
-                    if len(pending) >= BATCH:
+                    pending_chars += len(record.draft.text)
+                    if len(pending) >= BATCH or pending_chars >= BATCH_CHARS:
                         await flush()
             except ParseError as exc:
                 kept = (  # added or found stored: the summary says which
