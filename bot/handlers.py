@@ -30,6 +30,7 @@ from bot import formatting
 from bot.access import admitted
 from bot.formatting import Command
 from bot.runtime import BotData, Context, topic_of
+from bot.transport import ReplyDropped
 from retrieval.conversations import ShownAnswer
 from retrieval.search import MAX_QUESTION_CHARS, SearchResult
 
@@ -336,9 +337,9 @@ async def more(update: Update, context: Context) -> None:
     if not await shared.conversations.claim_more(answer.id):
         await query.answer("The next passages are already below.")
         return
-    await query.answer()
     chat_id = query.message.chat.id
     try:
+        await _acknowledge(query)
         await _show_typing(context, chat_id, topic_of(query.message))
         result = await _search(
             shared,
@@ -373,6 +374,20 @@ async def more(update: Update, context: Context) -> None:
             await query.edit_message_reply_markup(markup)
         except BadRequest as exc:  # already edited, or too old to edit: the button stays inert
             log.debug("kept the More button of answer %s: %s", answer.id, exc)
+
+
+async def _acknowledge(query: CallbackQuery) -> None:
+    """Answer a press, which stops the client's spinner, before sending what it asked for.
+    The page does not depend on it: Telegram refuses the answer to a press some 15 seconds
+    old (one that waited out a restart or a backlog), and the page is still wanted. Only
+    Telegram unreachable for a minute (`ReplyDropped`) ends the press: the page would come
+    as late."""
+    try:
+        await query.answer()
+    except ReplyDropped:
+        raise
+    except TelegramError as exc:
+        log.info("press %s not acknowledged, its reply goes on: %s", query.id, exc)
 
 
 async def _answer_under(query: CallbackQuery, shared: BotData) -> ShownAnswer | None:
@@ -429,9 +444,9 @@ async def full_article(update: Update, context: Context) -> None:
     if not await shared.conversations.claim_article(answer.id, article_id):
         await query.answer("That article was sent here already, under this answer.")
         return
-    await query.answer()
     article, text = found
     try:
+        await _acknowledge(query)
         for page in formatting.article_messages(article, text, shared.zone):
             await context.bot.send_message(
                 query.message.chat.id, page, message_thread_id=topic_of(query.message)

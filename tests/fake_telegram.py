@@ -69,9 +69,8 @@ _ADMIN_RIGHTS = dict.fromkeys(
     + ("can_edit_stories", "can_delete_stories"),
     False,
 )
-_QUERY_TOO_OLD = (
-    "Bad Request: query is too old and response timeout expired or query ID is invalid"
-)
+QUERY_TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
+"""What Telegram answers to answerCallbackQuery for a press some 15 seconds old, or unknown."""
 _NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup are "
     "exactly the same as a current content and reply markup of the message"
@@ -738,7 +737,7 @@ class FakeTelegramServer:
 
     def _answer_query(self, query_id: Any) -> None:
         if str(query_id) not in self._open_queries:
-            raise ApiError(400, _QUERY_TOO_OLD)
+            raise ApiError(400, QUERY_TOO_OLD)
         self._open_queries.discard(str(query_id))
 
     def _api_answerCallbackQuery(self, params: JSON) -> bool:

@@ -39,7 +39,7 @@ from retrieval.errors import ConfigError, IndexWriteError
 from retrieval.index.files import index_dir
 from retrieval.models import ArticleDraft
 from tests.conftest import SMALL_CORPUS, run_sql
-from tests.fake_telegram import TEST_TOKEN, TEST_USER_ID, FakeTelegramServer
+from tests.fake_telegram import QUERY_TOO_OLD, TEST_TOKEN, TEST_USER_ID, FakeTelegramServer
 from tests.test_resplit import split_as_before
 
 BOT = "newsbot_test_bot"
@@ -789,6 +789,40 @@ async def test_more_can_be_pressed_again_when_its_page_failed_to_send(bot: Harne
     assert await bot.press(USER, answer, more) is None  # not "already below"
     follow = (await bot.reply(USER, 2))[1]
     assert "4. Lighthouse keepers of" in follow["text"]
+
+
+@pytest.mark.parametrize("button", ["More ▸", "📄"])
+async def test_a_press_too_old_to_acknowledge_still_sends_what_it_asked_for(
+    button: str, bot: Harness
+) -> None:
+    """Telegram refuses to answer a press some 15 seconds old (one that waited out a restart
+    or a backlog): the refusal ended the press before its page was sent, with the button
+    claimed for good. Every press after it said "already below", and nothing was."""
+    [answer] = await bot.ask(USER, "lighthouse keeper")
+    data = buttons(answer)["More ▸"] if button == "More ▸" else article_button(answer)
+    bot.fake.fail_next("answerCallbackQuery", 400, QUERY_TOO_OLD)
+    bot.fake.callback_query(USER, answer["message_id"], data)
+    page = (await bot.reply(USER, 2))[1]["text"]
+    assert "4. Lighthouse keepers of" in page if button == "More ▸" else page.startswith("Lig")
+
+
+async def test_a_press_whose_acknowledgement_was_dropped_can_be_pressed_again(
+    bot: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With Telegram unreachable, the press's answer is dropped and nothing is sent (it
+    would come late): the button stays usable, not "already below" for passages never sent."""
+    monkeypatch.setattr(transport, "MAX_REPLY_AGE", 2.0)  # tries at 0, 0.5, 1.5 s: dropped
+    [answer] = await bot.ask(USER, "lighthouse keeper")
+    more = buttons(answer)["More ▸"]
+    outage_ends = time.monotonic() + 3.0
+    bot.fake.outage(3.0, 502, methods=("answerCallbackQuery",))
+    bot.fake.callback_query(USER, answer["message_id"], more)
+    await bot.settle()
+    assert len(bot.replies(USER)) == 1
+    await asyncio.sleep(max(0.0, outage_ends - time.monotonic()))
+    assert await bot.press(USER, answer, more) is None  # not "already below"
+    page = (await bot.reply(USER, 2))[1]
+    assert "4. Lighthouse keepers of" in page["text"]
 
 
 async def test_full_article_is_sent_split_into_valid_messages(bot: Harness) -> None:
