@@ -31,12 +31,12 @@ import logging
 from datetime import datetime, timedelta
 
 from telegram import Bot
-from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.digest_format import digest_messages, nothing_new
 from bot.logs import redact
 from bot.runtime import App, BotData, Context, run_every
-from bot.transport import not_delivered
+from bot.transport import not_delivered, send_following
 from retrieval.digest.subscriptions import Due, State, Subscriptions
 
 log = logging.getLogger(__name__)
@@ -183,31 +183,32 @@ async def _send(
     subscription is then paused, as `apply_allowlist` pauses any chat it does not allow)."""
     store = shared.subscriptions
     floods = 0
+
+    async def follow(old: int, new: int) -> bool:
+        nonlocal chat_id, topic  # the errors of later tries are the supergroup's
+        log.info("chat %s became supergroup %s: its digest moves there", old, new)
+        await store.move_chat(old, new)
+        there = await store.get(new)
+        if there is None or there.id != subscription_id:
+            # the supergroup's own digest wins (`move_chat`): were this one to go on, the
+            # chat would get two that day, the second with the old group's keywords
+            raise _Stopped(f"migrated to {new}, which has a digest of its own") from None
+        chat_id, topic = new, None
+        if not shared.access.allows_digests(new):
+            await store.pause(new, PAUSED)
+            log.warning(
+                "digest for chat %s refused: the group became this supergroup, which is not "
+                "in NEWSBOT_ALLOWED_CHATS; its subscription is paused (kept) and resumes "
+                "when the chat is allowed",
+                new,
+            )
+            raise _Stopped(PAUSED) from None
+        return True
+
     while True:
         try:
-            await bot.send_message(chat_id, text, message_thread_id=topic)
+            await send_following(bot, chat_id, text, follow, message_thread_id=topic)
             return chat_id, topic
-        except ChatMigrated as exc:
-            new_chat_id = int(exc.new_chat_id)
-            log.info("chat %s became supergroup %s: its digest moves there", chat_id, new_chat_id)
-            await store.move_chat(chat_id, new_chat_id)
-            there = await store.get(new_chat_id)
-            if there is None or there.id != subscription_id:
-                # the supergroup's own digest wins (`move_chat`): were this one to go on, the
-                # chat would get two that day, the second with the old group's keywords
-                raise _Stopped(
-                    f"migrated to {new_chat_id}, which has a digest of its own"
-                ) from None
-            chat_id, topic = new_chat_id, None
-            if not shared.access.allows_digests(chat_id):
-                await store.pause(chat_id, PAUSED)
-                log.warning(
-                    "digest for chat %s refused: the group became this supergroup, which is not "
-                    "in NEWSBOT_ALLOWED_CHATS; its subscription is paused (kept) and resumes "
-                    "when the chat is allowed",
-                    chat_id,
-                )
-                raise _Stopped(PAUSED) from None
         except RetryAfter as exc:
             floods += 1
             if floods > MAX_FLOOD_WAITS:

@@ -8,6 +8,7 @@ import time
 
 from telegram import InlineQueryResultsButton, Update
 from telegram.error import (
+    ChatMigrated,
     Conflict,
     Forbidden,
     NetworkError,
@@ -18,8 +19,8 @@ from telegram.error import (
 from telegram.ext import ApplicationHandlerStop
 
 from bot import formatting
-from bot.runtime import Context, topic_of
-from bot.transport import ReplyDropped
+from bot.runtime import BotData, Context, topic_of
+from bot.transport import Follow, ReplyDropped, send_following
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,25 @@ async def check_access(update: Update, context: Context) -> None:
                 chat.id, formatting.refusal(chat.id), message_thread_id=topic_of(update.message)
             )
     raise ApplicationHandlerStop
+
+
+def following(shared: BotData, user_id: int | None) -> Follow:
+    """Whether a reply follows a group that became a supergroup while it was on its way:
+    where `check_access` would let the message through, had it been sent there."""
+
+    async def follow(old: int, new: int) -> bool:
+        if shared.access.allows_chat(new, user_id):
+            log.info("chat %s became supergroup %s: the reply goes there", old, new)
+            return True
+        log.warning(
+            "chat %s became supergroup %s, which NEWSBOT_ALLOWED_CHATS does not name: "
+            "no reply there until it does",
+            old,
+            new,
+        )
+        return False
+
+    return follow
 
 
 async def note_chat(update: Update, context: Context) -> None:
@@ -103,7 +123,10 @@ async def report_error(update: object, context: Context) -> None:
     if isinstance(error, TimedOut):  # the reply may well have arrived: no "sorry" after it
         log.warning("update %s: Telegram did not confirm the reply: %s", update.update_id, error)
         return
-    log.error("update %s failed", update.update_id, exc_info=error)
+    if isinstance(error, ChatMigrated):  # a reply no one made follow the group: say sorry there
+        log.warning("update %s: the group became a supergroup: %s", update.update_id, error)
+    else:
+        log.error("update %s failed", update.update_id, exc_info=error)
     if isinstance(error, RetryAfter):
         return  # flood control outlasted our retries; another message would only add to it
     sorry = formatting.SOMETHING_WENT_WRONG
@@ -113,9 +136,12 @@ async def report_error(update: object, context: Context) -> None:
         elif update.inline_query is not None:
             await update.inline_query.answer([], cache_time=0)
         elif update.effective_chat is not None:
-            await context.bot.send_message(
+            user = update.effective_user
+            await send_following(
+                context.bot,
                 update.effective_chat.id,
                 sorry,
+                following(context.bot_data, user.id if user else None),
                 message_thread_id=topic_of(update.effective_message),
             )
     except TelegramError as exc:

@@ -26,11 +26,11 @@ from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import CommandHandler, filters
 
-from bot import formatting
+from bot import formatting, gate
 from bot.access import admitted
 from bot.formatting import Command
 from bot.runtime import BotData, Context, topic_of
-from bot.transport import ReplyDropped
+from bot.transport import Follow, ReplyDropped, send_following
 from retrieval.conversations import ShownAnswer
 from retrieval.search import MAX_QUESTION_CHARS, SearchResult
 
@@ -169,12 +169,14 @@ async def _send_answer(
     the moment it was searched as of, which its "More" keeps for every later page,
     `shown_before` the sentences of the pages before this one, which it leaves out, `topic`
     the forum topic asked in (`topic_of`), and `replacing` the messages of the answer it
-    takes the place of (`_post`). Returns the messages it is shown in."""
+    takes the place of (`_post`). Returns the messages it is shown in: in the supergroup
+    the group became, if it did on the way (`gate.following`)."""
     reply = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
+    follow = gate.following(shared, user_id)
     if not result.passages:
         text = result.why_none(shared.zone) or "Nothing in the news corpus matches that."
-        sent = await _post(
-            context, chat_id, [(formatting.plain(text), None)], reply, topic, replacing
+        chat_id, sent = await _post(
+            context, chat_id, [(formatting.plain(text), None)], reply, topic, replacing, follow
         )
         if replacing:  # a reply to it follows up no answer, as a reply to any such message
             await shared.conversations.detach_messages(chat_id, sent)
@@ -196,8 +198,8 @@ async def _send_answer(
     )
     pages = formatting.answer_messages(result.passages, shared.zone)
     buttons = [None] * (len(pages) - 1) + [keyboard]  # under the last message
-    sent = await _post(
-        context, chat_id, list(zip(pages, buttons, strict=True)), reply, topic, replacing
+    chat_id, sent = await _post(
+        context, chat_id, list(zip(pages, buttons, strict=True)), reply, topic, replacing, follow
     )
     if answer_id is not None:
         await shared.conversations.attach_messages(answer_id, chat_id, sent)
@@ -213,12 +215,15 @@ async def _post(
     reply: ReplyParameters | None,
     topic: int | None,
     replacing: Sequence[int],
-) -> list[int]:
+    follow: Follow,
+) -> tuple[int, list[int]]:
     """Show `pages` (text, buttons): in the messages of `replacing`, edited in order, and
     in new ones for the pages past them or where one can no longer be edited (deleted, say);
     messages of `replacing` left over are deleted. An edited question's answer so stays
-    where the first was, not a second answer under it. Returns the messages shown in."""
-    sent = []
+    where the first was, not a second answer under it. New messages go to the supergroup
+    the group became, if `follow` agrees (`send_following`). Returns the chat and the
+    messages shown in."""
+    sent, to = [], chat_id
     for number, (text, buttons) in enumerate(pages):
         if number < len(replacing):
             try:
@@ -232,20 +237,24 @@ async def _post(
                     sent.append(replacing[number])
                     continue
                 log.info("answer %s in chat %s not edited: %s", replacing[number], chat_id, exc)
-        message = await context.bot.send_message(
-            chat_id,
+        message = await send_following(
+            context.bot,
+            to,
             text,
+            follow,
             reply_markup=buttons,
             reply_parameters=reply if number == 0 else None,
             message_thread_id=topic,
         )
+        if message.chat.id != to:  # the pages after it go there too
+            to, topic = message.chat.id, None
         sent.append(message.message_id)
     for left in replacing[len(pages) :]:
         try:
             await context.bot.delete_message(chat_id, left)
         except TelegramError as exc:  # too old to delete, or deleted already: it stays
             log.info("message %s in chat %s not deleted: %s", left, chat_id, exc)
-    return sent
+    return to, sent
 
 
 async def ask(update: Update, context: Context) -> None:

@@ -1,6 +1,7 @@
 """How the bot talks to the Bot API when the API or the network misbehaves.
 
-Three small extensions at python-telegram-bot's own extension points:
+Three small extensions at python-telegram-bot's own extension points, and `send_following`,
+which follows a group to the supergroup it became:
 
 - `ApiRequest` (a `BaseRequest.do_request`): a 5xx answer becomes `ServerError`, so a
   transient failure can be told from the others.
@@ -25,13 +26,13 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from http import HTTPStatus
 from typing import Any
 
 import httpx
-from telegram import Update
-from telegram.error import BadRequest, NetworkError, TimedOut
+from telegram import Bot, Message, Update
+from telegram.error import BadRequest, ChatMigrated, NetworkError, TimedOut
 from telegram.ext import AIORateLimiter
 from telegram.request import HTTPXRequest
 
@@ -73,6 +74,29 @@ def not_delivered(error: BaseException) -> bool:
     if isinstance(error, ServerError | ReplyDropped):
         return True
     return isinstance(error, NetworkError) and isinstance(error.__cause__, _NEVER_SENT)
+
+
+Follow = Callable[[int, int], Awaitable[bool]]
+"""Asked `(old, new)` when group `old` became supergroup `new`: whether to send there. It
+may note the move, or raise to send nothing."""
+
+
+async def send_following(
+    bot: Bot, chat_id: int, text: str, follow: Follow, **kwargs: Any
+) -> Message:
+    """Send a message (`kwargs` as `Bot.send_message` takes them); if Telegram says the group
+    became a supergroup (ChatMigrated), send it there when `follow` agrees, else raise the
+    ChatMigrated. There it goes to no forum topic and replies to nothing: a supergroup just
+    made has no topics, and the group's messages are not its. The message's chat says
+    where it went."""
+    try:
+        return await bot.send_message(chat_id, text, **kwargs)
+    except ChatMigrated as exc:
+        new_chat_id = int(exc.new_chat_id)
+        if not await follow(chat_id, new_chat_id):
+            raise
+    there = kwargs | {"message_thread_id": None, "reply_parameters": None}
+    return await bot.send_message(new_chat_id, text, **there)
 
 
 class ApiRequest(HTTPXRequest):

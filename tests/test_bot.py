@@ -585,8 +585,12 @@ async def test_an_answer_in_fewer_messages_deletes_the_ones_left_over(
     fake_telegram.add_chat(USER, "private")
     old = [(await fake_bot.send_message(USER, f"page {n}")).message_id for n in range(3)]
     context = cast(Context, SimpleNamespace(bot=fake_bot))
-    sent = await handlers._post(context, USER, [("new answer", None)], None, None, old)
-    assert sent == old[:1]
+
+    async def stay(old: int, new: int) -> bool:  # a private chat becomes no supergroup
+        return False
+
+    shown = await handlers._post(context, USER, [("new answer", None)], None, None, old, stay)
+    assert shown == (USER, old[:1])
     assert [m["text"] for m in fake_telegram.sent_messages(USER)] == ["new answer"]
 
 
@@ -1218,6 +1222,41 @@ async def test_a_blocked_chat_is_logged_without_a_traceback(
         "Forbidden: bot was blocked by the user"
     )
     assert record.levelno == logging.WARNING and record.exc_info is None
+
+
+OLD_GROUP, SUPERGROUP = -4242, -1004242  # a group, and the supergroup it became
+
+
+async def test_a_question_asked_as_its_group_became_a_supergroup_is_answered_there(
+    bot: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The group was upgraded before the answer went out: Telegram refused it (ChatMigrated),
+    "update failed" was logged, and neither chat heard anything. Digests followed already."""
+    bot.fake.add_chat(OLD_GROUP, "group", title="Desk")
+    bot.fake.user_message(OLD_GROUP, f"/ask@{BOT} lighthouse keeper", chat_type="group")
+    bot.fake.migrate_chat(OLD_GROUP, SUPERGROUP)  # before the bot could answer
+    [answer] = await bot.reply(SUPERGROUP)
+    assert "1. Lighthouse keepers of" in answer["text"] and "reply_to_message" not in answer
+    assert await bot.press(SUPERGROUP, answer, buttons(answer)["More ▸"]) is None  # its own
+    assert "4. Lighthouse keepers of" in (await bot.reply(SUPERGROUP, 2))[1]["text"]
+    assert bot.replies(OLD_GROUP) == [] and "failed" not in caplog.text
+    # a reply that fails on the way (the /ask usage, here) is apologised for there too
+    bot.fake.user_message(OLD_GROUP, f"/ask@{BOT}", chat_type="group")
+    sorry = (await bot.reply(SUPERGROUP, 3))[2]
+    assert sorry["text"] == SOMETHING_WENT_WRONG and "Traceback" not in caplog.text
+
+
+async def test_no_reply_follows_a_group_into_a_supergroup_the_allowlist_does_not_name(
+    start_bot: BotFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with start_bot(allowed_chats=frozenset({OLD_GROUP})) as bot:
+        bot.fake.add_chat(OLD_GROUP, "group", title="Desk")
+        bot.fake.user_message(OLD_GROUP, f"/ask@{BOT} joint exercise", chat_type="group")
+        bot.fake.migrate_chat(OLD_GROUP, SUPERGROUP)
+        await bot.settle()
+    assert bot.replies(SUPERGROUP) == [] and bot.replies(OLD_GROUP) == []
+    assert "which NEWSBOT_ALLOWED_CHATS does not name" in caplog.text
+    assert "Traceback" not in caplog.text
 
 
 async def test_a_second_poller_of_the_token_is_told_in_one_line(
