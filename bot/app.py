@@ -140,6 +140,7 @@ def _add_handlers(app: App) -> None:
             CommandHandler("start", handlers.start, filters=new),
             CommandHandler("help", handlers.help_command, filters=new),
             CommandHandler("ask", handlers.ask, filters=asked),
+            MessageHandler(asked & handlers.ASKS_IN_CAPTION, handlers.ask),  # a photo's /ask
             CommandHandler("sources", handlers.sources, filters=new),
             CommandHandler("latest", handlers.latest, filters=new),
             MessageHandler(
@@ -160,7 +161,7 @@ def _add_handlers(app: App) -> None:
             MessageHandler(
                 asked
                 & filters.ChatType.GROUPS
-                & filters.TEXT
+                & (filters.TEXT | filters.CAPTION)
                 & handlers.ADDRESSED_TO_BOT
                 & ~filters.COMMAND,
                 handlers.ask,

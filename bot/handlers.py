@@ -87,9 +87,9 @@ def _replies_to_bot(message: Message) -> bool:
 def _mentions_bot(message: Message) -> bool:
     bot = message.get_bot()
     mention = f"@{bot.username}".lower()
-    for entity, text in message.parse_entities(
-        [MessageEntity.MENTION, MessageEntity.TEXT_MENTION]
-    ).items():
+    kinds: list[str | None] = [MessageEntity.MENTION, MessageEntity.TEXT_MENTION]
+    in_caption = message.parse_caption_entities(kinds)  # a photo's caption asks too
+    for entity, text in (message.parse_entities(kinds) | in_caption).items():
         if entity.type == MessageEntity.MENTION and text.lower() == mention:
             return True
         if entity.user is not None and entity.user.id == bot.id:
@@ -98,6 +98,30 @@ def _mentions_bot(message: Message) -> bool:
 
 
 ADDRESSED_TO_BOT = _AddressedToBot(name="addressed_to_bot")
+
+
+class _AsksInCaption(filters.MessageFilter):
+    """A photo (or other media) whose caption opens with /ask or /ask@<this bot>."""
+
+    def filter(self, message: Message) -> bool:
+        return _caption_command(message, message.get_bot().username) is not None
+
+
+ASKS_IN_CAPTION = _AsksInCaption(name="asks_in_caption")
+
+
+def _caption_command(message: Message, username: str) -> list[str] | None:
+    """The words after the /ask opening a caption, as `context.args` has those of a text's;
+    None for a caption that opens with no /ask for this bot. CommandHandler reads only a
+    message's text, and a photo captioned "/ask@bot question" went unanswered."""
+    entities = message.caption_entities
+    if not entities or entities[0].type != MessageEntity.BOT_COMMAND or entities[0].offset:
+        return None
+    command = message.parse_caption_entity(entities[0])
+    name, _, addressee = command[1:].partition("@")
+    if name.lower() != "ask" or addressee.lower() not in ("", username.lower()):
+        return None
+    return (message.caption or "")[len(command) :].split()
 
 
 def _question(message: Message, context: Context) -> str:
@@ -265,6 +289,8 @@ async def ask(update: Update, context: Context) -> None:
         return
     if message.via_bot is not None and message.via_bot.id == context.bot.id:
         return  # a passage posted through this bot's inline mode, in its own chat: no question
+    if context.args is None:  # "/ask question" as a photo's caption is the same command
+        context.args = _caption_command(message, context.bot.username)
     async with context.bot_data.asking.hold((message.chat.id, message.message_id)):
         await _ask(update, context, message, user)
 
@@ -274,8 +300,9 @@ async def _ask(update: Update, context: Context, message: Message, user: User) -
     question = _question(message, context)
     replied = message.reply_to_message
     by_bot = _replies_to_bot(message)
-    if not question and context.args is not None and replied and replied.text and not by_bot:
-        question = replied.text  # "/ask" in reply to someone's message asks what it says
+    asked_of = replied and not by_bot and (replied.text or replied.caption)
+    if not question and context.args is not None and asked_of:
+        question = asked_of  # "/ask" in reply to someone's message (or photo) asks what it says
     follows = None
     if replied and by_bot:  # a follow-up: search with the question it follows
         follows = await shared.conversations.answer_for_message(

@@ -412,8 +412,10 @@ class FakeTelegramServer:
         topic: int | None = None,
         anonymous: bool = False,
         via_bot: bool = False,
+        photo: bool = False,
     ) -> JSON:
         """Queue a user's text message and return the update; in channels a ``channel_post``.
+        With ``photo``, a photo whose caption is ``text`` (its entities ``caption_entities``).
 
         ``entities=None`` adds bot_command and mention entities as Telegram does; ``date``
         (Unix seconds) is when it was sent, now by default; ``topic``: the forum topic of a
@@ -427,8 +429,14 @@ class FakeTelegramServer:
         )
         entities = _detect_entities(text) if entities is None else entities
         sent = int(time.time()) if date is None else date
-        message: JSON = {"chat": chat, "date": sent, "text": text}
-        message |= {"entities": entities} if entities else {}
+        message: JSON = {"chat": chat, "date": sent}
+        if photo:
+            size = {"file_id": "photo", "file_unique_id": "photo1", "width": 90, "height": 60}
+            message |= {"photo": [size], "caption": text}
+            message |= {"caption_entities": entities} if entities else {}
+        else:
+            message |= {"text": text}
+            message |= {"entities": entities} if entities else {}
         if anonymous:
             user = {"id": ANONYMOUS_ADMIN_ID, "is_bot": True, "first_name": "Group"}
         message |= {"sender_chat": chat} if chat_type == "channel" or anonymous else {}

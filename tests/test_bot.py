@@ -484,6 +484,31 @@ async def test_group_mention_is_a_question(bot: Harness) -> None:
     assert "central bank" in shouted["text"]  # a username is matched in any letter case
 
 
+async def test_in_a_group_a_photos_caption_asks_as_a_text_does(bot: Harness) -> None:
+    """In a group a photo captioned with a question mentioning the bot, or opening with
+    /ask@bot, got no reply, and /ask under someone's photo asked nothing (a private chat
+    took captions already)."""
+    bot.fake.add_chat(GROUP, "supergroup")
+    question = "where did the joint exercise begin?"
+    captions = (f"@{BOT} {question}", f"/ask@{BOT} {question}", f"/ask {question}")
+    for count, caption in enumerate(captions, 1):
+        update = bot.fake.user_message(GROUP, caption, chat_type="supergroup", photo=True)
+        answer = (await bot.reply(GROUP, count))[-1]
+        assert "Aslanduz" in answer["text"]
+        assert answer["reply_to_message"]["message_id"] == update["message"]["message_id"]
+    for caption in (f"/ask@other_bot {question}", "The exercise began in Aslanduz"):
+        update = bot.fake.user_message(GROUP, caption, chat_type="supergroup", photo=True)
+    await bot.settle()
+    assert len(bot.replies(GROUP)) == 3  # another bot's command, and a photo to the group
+    [answer] = await bot.ask(
+        GROUP,
+        f"/ask@{BOT}",
+        chat_type="supergroup",
+        reply_to_message_id=update["message"]["message_id"],
+    )
+    assert "Aslanduz" in answer["text"]  # what the photo's caption says is asked
+
+
 async def test_reply_to_an_answer_is_a_follow_up(bot: Harness) -> None:
     [first] = await bot.ask(GROUP, f"/ask@{BOT} joint exercise", chat_type="group")
     [follow] = await bot.ask(
