@@ -61,11 +61,17 @@ COMMANDS = (
 )
 
 
-# A message that only acknowledges ("thanks!", "ok 👍"): under an answer it would otherwise
-# be taken for a follow-up, and a whole new answer posted in the group.
+# A message that only acknowledges ("thanks!", "ok 👍", "🙏"): under an answer it would
+# otherwise be taken for a follow-up, and a whole new answer posted in the group. It holds a
+# word or a sign of thanks: "🤔", "😀😀" or "..." is none, and is told it has no words.
+_ACK_WORDS = (
+    r"(?:thanks?|thank you|thx|ty|cheers|ok(?:ay)?|great|cool|nice|perfect|got it"
+    r"|awesome|brilliant|understood)\b(?: (?:a lot|so much|very much|again))?"
+)
+_ACK_SIGNS = "👍🙏👌👏🤝❤♥🫶✅💯"
+_BETWEEN = rf"[^\w?{_ACK_SIGNS}]*"  # no sign in it: one way to match, no backtracking blow-up
 _THANKS = re.compile(
-    r"[^\w?]*(?:(?:thanks?|thank you|thx|ty|cheers|ok(?:ay)?|great|cool|nice|perfect|got it"
-    r"|awesome|brilliant|understood)\b(?: (?:a lot|so much|very much|again))?[^\w?]*)*",
+    rf"{_BETWEEN}(?:(?:{_ACK_WORDS}|[{_ACK_SIGNS}]){_BETWEEN})+",
     re.IGNORECASE,
 )
 
@@ -311,6 +317,10 @@ async def _ask(update: Update, context: Context, message: Message, user: User) -
         talk = _in_group(message) and context.args is None and not _mentions_bot(message)
         if follows is None and talk:
             return  # "thanks!" under a digest or a help text: the group talking
+        if follows is not None and not re.search(r"\w", question):
+            if talk:
+                return  # "😂" under an answer in a group: a reaction, not a question
+            follows = None  # it adds nothing to search: told, as alone, it has no words
     if question and context.args is None and _THANKS.fullmatch(question):
         return  # "thanks!", "👍" under an answer, or in a private chat (not "Nice?", a city)
     if not await admitted(shared, message):

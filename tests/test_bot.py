@@ -637,7 +637,7 @@ async def test_in_a_group_a_reply_to_what_is_not_an_answer_is_talk(bot: Harness)
     assert "4.5%" in answer["text"]
 
 
-@pytest.mark.parametrize("thanks", ["thanks!", "Thank you so much 🙏", "ok 👍", "👍"])
+@pytest.mark.parametrize("thanks", ["thanks!", "Thank you so much 🙏", "ok 👍", "👍", "👌🏽"])
 async def test_thanks_under_an_answer_or_in_private_is_not_a_question(
     thanks: str, bot: Harness
 ) -> None:
@@ -659,6 +659,25 @@ async def test_thanks_under_an_answer_or_in_private_is_not_a_question(
     assert "Ardabil" in follow["text"]
     for question in ("Nice?", "nicety"):  # the city, and a word that begins with "nice"
         assert len(await bot.ask(USER, question)) == 1
+
+
+@pytest.mark.parametrize("wordless", ["🤔", "🇮🇷", "😀😀", "..."])
+async def test_a_message_of_no_words_is_told_so_and_is_no_follow_up(
+    wordless: str, bot: Harness
+) -> None:
+    """The thanks pattern took any message of no words for thanks ("🤔", "..."): a private
+    chat got no reply at all. Under an answer in a group it is a reaction, not a question."""
+    [hint] = await bot.ask(USER, wordless)
+    assert hint["text"].startswith("That question has no words.")
+    [answer] = await bot.ask(USER, "joint exercise")
+    [hint] = await bot.ask(USER, wordless, reply_to_message_id=answer["message_id"])
+    assert hint["text"].startswith("That question has no words.")  # not the answer again
+    [first] = await bot.ask(GROUP, f"/ask@{BOT} joint exercise", chat_type="group")
+    bot.fake.user_message(
+        GROUP, wordless, chat_type="group", reply_to_message_id=first["message_id"]
+    )
+    await bot.settle()
+    assert len(bot.replies(GROUP)) == 1
 
 
 async def test_inline_query_offers_passages_with_quote_and_source(bot: Harness) -> None:
