@@ -128,6 +128,50 @@ def test_ingest_reports_and_sets_the_exit_status(
     assert f"failed: {bad}:2: field 'title' must be a string, got a number" in err
 
 
+TOKEN_PAGE = """<html><head><title>Kelso bridge reopens</title>
+<link rel="canonical" href="https://ed:pw9@news.test/kelso?id=7&sig=SIG5ECRET&utm_source=x">
+</head><body><article><h1>Kelso bridge reopens</h1>
+<p>The Kelso bridge reopened to traffic on Monday after two years of repairs, the council
+said.</p><p>Engineers replaced the bearings and strengthened the arches, built in 1803.</p>
+</article></body></html>"""
+
+
+def test_an_articles_address_is_stored_and_shown_without_its_credentials(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A file's address kept ?token= and ?api_key= (a feed's links lost them): printed by
+    ask, ask --json and digest, and linked by the bot. Whatever the format, an article is
+    stored under its address without credentials, and found again under another token."""
+    brora = {
+        "title": "Brora distillery reopens",
+        "text": "The Brora distillery reopened after 40 years, its owners said on Tuesday.",
+        "url": "https://user:pw@news.test/a?id=3&token=T0KSECRET&API_KEY=K2SECRET",
+    }
+    lines = write_jsonl(tmp_path / "a.jsonl", [brora])
+    (tmp_path / "b.json").write_text(
+        json.dumps({**brora, "title": "Tain", "text": "Tain's bakery shut.", "url": "x:y?pwd=PW7"})
+    )
+    (tmp_path / "kelso.html").write_text(TOKEN_PAGE)
+    files = [str(lines), str(tmp_path / "b.json"), str(tmp_path / "kelso.html")]
+    assert main(["--db", str(db_path), "ingest", "--quiet", *files]) == 0
+    stored = [r[0] for r in run_sql(db_path, "SELECT url FROM articles ORDER BY id")]
+    assert stored == ["https://news.test/a?id=3", "x:y", "https://news.test/kelso?id=7"]
+    capsys.readouterr()
+    assert main(["--db", str(db_path), "ask", "Brora distillery"]) == 0
+    assert main(["--db", str(db_path), "ask", "--json", "Kelso bridge"]) == 0
+    assert main(["--db", str(db_path), "digest", "--since", "1d"]) == 0
+    out = capsys.readouterr().out
+    assert "https://news.test/a?id=3\n" in out and '"https://news.test/kelso?id=7"' in out
+    assert not re.search(r"SECRET|pw9|PW7|//ed|//user|sig=|token|api_key", out, re.IGNORECASE)
+    assert run_sql(db_path, "SELECT source FROM articles WHERE id = 3") == [("news.test",)]
+
+    # the same article under another token (its words changed) is a copy of the stored one
+    again = {**brora, "text": brora["text"] + " Updated.", "url": brora["url"] + "&sig=S2"}
+    updated = str(write_jsonl(tmp_path / "c.jsonl", [again]))
+    assert main(["--db", str(db_path), "ingest", updated]) == 0
+    assert "added 0 articles (0 sentences), 1 duplicate" in capsys.readouterr().out
+
+
 def test_a_folder_with_nothing_to_read_is_a_failure_that_says_why(
     db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

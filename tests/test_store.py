@@ -22,7 +22,7 @@ from retrieval.corpus.store import (
     prepare_articles,
 )
 from retrieval.corpus.text import fingerprint
-from retrieval.engine import Engine
+from retrieval.engine import Engine, remove_articles
 from retrieval.errors import StoreError
 from retrieval.index.files import index_dir
 from retrieval.indexing import article_index_dir
@@ -752,3 +752,43 @@ async def test_the_newest_articles_are_read_through_an_index(db: aiosqlite.Conne
     async with db.execute(f"EXPLAIN QUERY PLAN {LATEST}", (time.time(), 10)) as cur:
         plan = " ".join(str(row[3]) for row in await cur.fetchall())
     assert "USING INDEX articles_newest" in plan and "TEMP B-TREE" not in plan
+
+
+async def test_migration_29_drops_the_credentials_stored_addresses_kept(db_path: Path) -> None:
+    """Addresses stored before kept ?token= and the like (a file's did): cleaned as they
+    are cleaned now, each stays its article's and finds it again under another token; one
+    that is then another's (the same page under two tokens) goes without."""
+    engine = await Engine.open(db_path)
+    try:
+        texts = ["Brora reopened.", "Tain shut.", "Wick grew.", "Dornoch won.", "Golspie lost."]
+        await engine.add_articles([ArticleDraft(t[:5], t) for t in texts])
+    finally:
+        await engine.close()
+    await remove_articles(db_path, ["5"])
+    old_urls = [
+        "https://news.test/a?id=3&token=T0K&API_KEY=K2",
+        "https://news.test/a?id=3&token=OTHER",  # the same page: a copy of the first
+        "https://news.test/b?story_key=9&session=4",  # no credential: left as it is
+        "mailto:x@news.test",
+    ]
+    for article_id, url in enumerate(old_urls, 1):
+        run_sql(db_path, "UPDATE articles SET url = ? WHERE id = ?", url, article_id)
+    run_sql(db_path, "UPDATE removed_articles SET url = 'https://news.test/e?sig=S1&id=5'")
+    run_sql(db_path, "DELETE FROM schema_migrations WHERE version = 29")
+
+    engine = await Engine.open(db_path)  # migrates again
+    try:
+        assert run_sql(db_path, "SELECT url FROM articles ORDER BY id") == [
+            ("https://news.test/a?id=3",),
+            (None,),
+            ("https://news.test/b?story_key=9&session=4",),
+            ("mailto:x@news.test",),
+        ]
+        assert run_sql(db_path, "SELECT url FROM removed_articles") == [
+            ("https://news.test/e?id=5",)
+        ]
+        again = ArticleDraft("New", "Other words.", url="https://news.test/a?token=NEW&id=3")
+        [result] = await engine.add_articles([again])
+        assert (result.added, result.article_id) == (False, 1)
+    finally:
+        await engine.close()

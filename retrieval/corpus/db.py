@@ -19,6 +19,7 @@ from typing import Any
 import aiosqlite
 
 from retrieval.corpus.schema import MIGRATIONS
+from retrieval.corpus.text import without_credentials
 from retrieval.errors import StoreError
 
 log = logging.getLogger(__name__)
@@ -232,6 +233,8 @@ async def _migrate(conn: aiosqlite.Connection) -> None:
             f"the database is at schema version {max(applied)}, newer than this newsbot "
             f"(knows up to {latest}): upgrade newsbot"
         )
+    # what a migration's SQL cannot do itself (migration 29)
+    await conn.create_function("without_credentials", 1, _without_credentials, deterministic=True)
     # Every migration not yet recorded, in order: a database made by a build that had a
     # later migration but not an earlier one still gets the earlier one.
     for migration in MIGRATIONS:
@@ -255,6 +258,11 @@ async def _migrate(conn: aiosqlite.Connection) -> None:
                     "INSERT INTO meta (key, value) VALUES ('database_id', ?)",
                     (uuid.uuid4().hex,),
                 )
+
+
+def _without_credentials(url: object) -> object:
+    """`text.without_credentials` as SQL's: a stored address cleaned, anything else as is."""
+    return without_credentials(url) if isinstance(url, str) else url
 
 
 def _statements(script: str) -> list[str]:

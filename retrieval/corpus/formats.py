@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import IO, Any, Protocol
 
 from retrieval.corpus.dates import parse_published, spelled_date
-from retrieval.corpus.text import clean_line, decode_entities
+from retrieval.corpus.text import clean_line, decode_entities, split_url
 from retrieval.errors import ExpansionCapError, ParseError
 from retrieval.feeds.charset import legacy_codec
 from retrieval.models import ArticleDraft
@@ -536,10 +536,16 @@ def extract_article(html: str | bytes, url: str | None = None) -> ArticleDraft |
     except ParseError:
         published = None
     authors = _split_authors(meta["author"]) if meta.get("author") else ()
+    # trafilatura names a site without a name by its address's host, with the user name
+    # and password in front if it has them
+    userinfo = split_url(meta.get("url") or url or "").netloc.rpartition("@")[0]
+    source = meta.get("sitename") or meta.get("hostname")
+    if userinfo and source:
+        source = source.replace(f"{userinfo}@", "") or None
     return ArticleDraft(
         title=title or clean_line(first_line)[:200],
         text=text,
-        source=meta.get("sitename") or meta.get("hostname"),
+        source=source,
         authors=authors,
         published=published,
         url=meta.get("url") or url,

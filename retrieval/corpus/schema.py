@@ -553,4 +553,24 @@ MIGRATIONS: tuple[Migration, ...] = (
         ALTER TABLE subscriptions ADD COLUMN chat_username TEXT;
         """,
     ),
+    Migration(
+        29,
+        "articles' addresses without credentials",
+        """
+        -- An article's address is stored without the query parameters that can only be
+        -- credentials (?token=, ?api_key=, ?sig=: `retrieval.corpus.text.CREDENTIAL_PARAMS`),
+        -- whichever way it came in; before, only a feed's links were (a file's kept them,
+        -- shown in answers and digests). `without_credentials` is that function
+        -- (`retrieval.corpus.db`): applied to a stored address, it gives the address the
+        -- same article gets now. One that is then another's (the same page under two
+        -- tokens) is that article's copy: the other keeps the address, which finds both,
+        -- and this one goes without.
+        UPDATE OR IGNORE articles SET url = without_credentials(url)
+        WHERE (url LIKE '%?%' OR url LIKE '%@%') AND url IS NOT without_credentials(url);
+        UPDATE articles SET url = NULL
+        WHERE (url LIKE '%?%' OR url LIKE '%@%') AND url IS NOT without_credentials(url);
+        UPDATE removed_articles SET url = without_credentials(url)
+        WHERE (url LIKE '%?%' OR url LIKE '%@%') AND url IS NOT without_credentials(url);
+        """,
+    ),
 )

@@ -11,12 +11,12 @@ import re
 import time
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from urllib.parse import SplitResult, unquote, urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import aiosqlite
 
 from retrieval.corpus.db import rows_for_ids, transaction
-from retrieval.corpus.text import clean_line
+from retrieval.corpus.text import clean_line, split_url, without_credentials
 from retrieval.errors import FeedError, FetchError
 from retrieval.feeds.fetch import check_url, named_local
 from retrieval.wording import quoted
@@ -48,11 +48,6 @@ _SECRET_PARAM = re.compile(
     r"^(?:.*[_.-])?(?:token|key|apikey|secret|pass|password|passwd|pwd|sig|signature|auth"
     r"|jwt|session|sessionid|credentials?)$",
     re.IGNORECASE,
-)
-# Query parameters that are credentials whatever the site, left out of stored addresses.
-_CREDENTIAL_PARAMS = frozenset(
-    {"token", "access_token", "auth_token", "api_key", "apikey", "sig", "signature", "pwd"}
-    | {"password", "passwd", "jwt", "secret"}
 )
 _INTERVAL_PART = re.compile(r"(\d+)\s*([smhd])")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -97,7 +92,7 @@ class Feed:
     def secret_params(self) -> set[str]:
         """The names of the query parameters of its address that carry credentials: its
         links are likely to repeat them (`public_url`)."""
-        query = _split(self.url).query
+        query = split_url(self.url).query
         names = (unquote(pair.partition("=")[0]) for pair in query.split("&"))
         return {name for name in names if _SECRET_PARAM.match(name)}
 
@@ -135,7 +130,7 @@ def _secrets_in_place(url: str) -> list[tuple[str, re.Pattern[str], str]]:
     """Each of `url_secrets`, with a pattern of its place in the address quoted ("//bob:pw@",
     "?api_key=pw", "&pwd=pw") and that place masked; longest first, so that one secret
     inside another is masked whole."""
-    parts = _split(url)
+    parts = split_url(url)
     found = []
     userinfo, at, _ = parts.netloc.rpartition("@")
     if at:
@@ -148,21 +143,6 @@ def _secrets_in_place(url: str) -> list[tuple[str, re.Pattern[str], str]]:
             place = re.compile(r"(?<=[?&])" + re.escape(pair) + r"(?![\w%~+-])")
             found.append((value, place, f"{name}={MASK}"))
     return sorted(found, key=lambda item: len(item[0]), reverse=True)
-
-
-def _split(url: str) -> SplitResult:
-    """`urlsplit`, and for what it refuses (an unclosed "[" of an IPv6 host) the same parts
-    read plainly: an address that is not one is still masked when quoted back."""
-    try:
-        return urlsplit(url)
-    except ValueError:
-        scheme, sep, rest = url.partition("://")  # the first: a query may hold another
-        if not sep:
-            scheme, rest = "", url
-        rest, _, fragment = rest.partition("#")
-        rest, _, query = rest.partition("?")
-        netloc, slash, path = rest.partition("/")
-        return SplitResult(scheme, netloc, slash + path, query, fragment)
 
 
 def masked(text: str, url: str) -> str:
@@ -182,20 +162,12 @@ def masked_url(url: str) -> str:
 
 
 def public_url(url: str, also: Iterable[str] = ()) -> str:
-    """`url` without credentials: no user:password@, and none of the query parameters that
-    can only be one (`_CREDENTIAL_PARAMS`) or that carry one in the feed's own address
-    (`also`: its `Feed.secret_params`). A private feed's links often carry the subscriber's
-    token: an article is stored and shown (in answers, digests, to any chat) under the
-    address anyone may see. Only those names, matched whole: ?story_key= or ?session= may
-    be what names the article, and two articles stored under one address are one."""
-    parts = _split(url)
-    dropped = _CREDENTIAL_PARAMS | {name.casefold() for name in also}
-    query = "&".join(
-        pair
-        for pair in parts.query.split("&")
-        if pair and unquote(pair.partition("=")[0]).casefold() not in dropped
-    )
-    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2], query=query))
+    """A feed's link without credentials (`text.without_credentials`): no user:password@,
+    none of the query parameters that can only be one, nor those that carry one in the
+    feed's own address (`also`: its `Feed.secret_params`). A private feed's links often
+    carry the subscriber's token: an article is stored and shown (in answers, digests, to
+    any chat) under the address anyone may see."""
+    return urlunsplit(split_url(without_credentials(url, tuple(also))))
 
 
 def parse_interval(text: str) -> float:
