@@ -218,6 +218,33 @@ def test_a_feeds_credentials_are_never_shown_or_logged(
     assert f"http://alice:***@{host}?token=***&page=2" in listed
 
 
+def test_an_article_is_removed_by_the_link_its_feed_gave_token_and_all(
+    capsys: pytest.CaptureFixture[str], db_path: Path, feed_server: FeedServer
+) -> None:
+    """A feed's article is stored under its link without credentials: `remove` given the
+    link as the feed lists it (?token=, and the ?key= of the feed's own address) said "no
+    stored article has that address", and quoted the token back on stderr."""
+    link = "/pages/market.html?key=K3YSECRET&amp;token=T0KSECRET&amp;id=5"
+    body = feed_server.fixture("quayside-1.rss").replace(
+        b"/pages/market.html</link>", f"{link}</link>".encode()
+    )
+    feed_server.routes["/feeds/paid.rss"] = Route(body=body, content_type="application/rss+xml")
+    run(capsys, db_path, "feeds", "add", feed_server.url("/feeds/paid.rss?key=K3YSECRET"))
+    assert run(capsys, db_path, "feeds", "poll")[0] == 0
+    stored = feed_server.url("/pages/market.html?id=5")
+    assert run_sql(db_path, "SELECT id FROM articles WHERE url = ?", stored) == [(1,)]
+
+    given = feed_server.url(link.replace("&amp;", "&"))
+    code, out, err = run(capsys, db_path, "remove", given)
+    assert code == 0 and out.startswith("removed article 1: ") and err == ""
+    code, _, err = run(capsys, db_path, "remove", given, given.replace("id=5", "id=6"))
+    masked = feed_server.url("/pages/market.html?key=***&token=***&id=")
+    assert code == 1 and err.splitlines() == [
+        f"newsbot remove: {masked}5: removed already",
+        f"newsbot remove: {masked}6: no stored article has that address",
+    ]
+
+
 def test_a_mistyped_or_malformed_address_is_refused_without_its_credentials(
     capsys: pytest.CaptureFixture[str], db_path: Path
 ) -> None:

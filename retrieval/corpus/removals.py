@@ -32,6 +32,7 @@ from retrieval.corpus.store import (
     counts_from,
 )
 from retrieval.corpus.text import canonical_url
+from retrieval.feeds.registry import masked_url, public_url, secret_params
 from retrieval.models import Attribution
 
 
@@ -49,7 +50,8 @@ class RemovalReport:
     """What `remove_articles` did with each reference it was given."""
 
     removed: list[Attribution] = field(default_factory=list)
-    not_found: list[tuple[str, str]] = field(default_factory=list)  # (reference, why)
+    # (reference, why), the reference's credentials masked (`registry.masked_url`)
+    not_found: list[tuple[str, str]] = field(default_factory=list)
 
 
 async def remove_articles(conn: aiosqlite.Connection, refs: Sequence[str]) -> RemovalReport:
@@ -66,8 +68,8 @@ async def remove_articles(conn: aiosqlite.Connection, refs: Sequence[str]) -> Re
         wanted: dict[int, str] = {}
         for ref in refs:
             found = await _article_of(conn, ref)
-            if isinstance(found, str):
-                report.not_found.append((ref, found))
+            if isinstance(found, str):  # quoted back: a link a feed gave holds its token
+                report.not_found.append((masked_url(ref), found))
             else:
                 wanted.setdefault(found, ref)
         for article_id in wanted:
@@ -171,18 +173,36 @@ async def _article_of(conn: aiosqlite.Connection, ref: str) -> int | str:
             return f"replaced by article {gone[0]}, its page's whole text (a feed gave first)"
         return "removed already"
     try:
-        url = canonical_url(ref)
+        urls = await _stored_forms(conn, ref)
     except ValueError:  # urlsplit's: a bracketed host that is no IP address, a bad port
-        url = None
-    if url is None:
+        urls = []
+    if not urls:
         return "neither an article id nor an address"
-    async with conn.execute("SELECT id FROM articles WHERE url = ?", (url,)) as cur:
-        row = await cur.fetchone()
-    if row:
-        return int(row[0])
-    async with conn.execute("SELECT 1 FROM removed_articles WHERE url = ?", (url,)) as cur:
-        gone = await cur.fetchone()
-    return "removed already" if gone else "no stored article has that address"
+    for url in urls:
+        async with conn.execute("SELECT id FROM articles WHERE url = ?", (url,)) as cur:
+            row = await cur.fetchone()
+        if row:
+            return int(row[0])
+    removed = await rows_for_ids(conn, "SELECT 1 FROM removed_articles WHERE url IN ({ids})", urls)
+    return "removed already" if removed else "no stored article has that address"
+
+
+async def _stored_forms(conn: aiosqlite.Connection, ref: str) -> list[str]:
+    """The addresses an article given by the address `ref` may be stored under: its
+    canonical form (without the credentials any address loses), then, as a link one of the
+    feeds gave, that form without the parameters carrying credentials in the feed's own
+    address too (`public_url`, as its poll stores it). None if `ref` is no address."""
+    url = canonical_url(ref)
+    if url is None:
+        return []
+    async with conn.execute("SELECT url FROM feeds") as cur:
+        feeds = [str(row[0]) for row in await cur.fetchall()]
+    forms = [url]
+    for names in filter(None, map(secret_params, feeds)):
+        form = canonical_url(public_url(ref, names))
+        if form is not None and form not in forms:
+            forms.append(form)
+    return forms
 
 
 async def removed_among(

@@ -92,9 +92,7 @@ class Feed:
     def secret_params(self) -> set[str]:
         """The names of the query parameters of its address that carry credentials: its
         links are likely to repeat them (`public_url`)."""
-        query = split_url(self.url).query
-        names = (unquote(pair.partition("=")[0]) for pair in query.split("&"))
-        return {name for name in names if _SECRET_PARAM.match(name)}
+        return secret_params(self.url)
 
     @property
     def paused(self) -> bool:
@@ -117,6 +115,12 @@ class SeenEntry:
     key: str
     article_id: int | None
     url: str | None  # the entry's own link, without credentials (`public_url`)
+
+
+def secret_params(url: str) -> set[str]:
+    """The names of the query parameters of `url` that carry credentials (`url_secrets`)."""
+    names = (unquote(pair.partition("=")[0]) for pair in split_url(url).query.split("&"))
+    return {name for name in names if _SECRET_PARAM.match(name)}
 
 
 def url_secrets(url: str) -> tuple[str, ...]:
