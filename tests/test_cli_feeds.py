@@ -245,6 +245,32 @@ def test_an_article_is_removed_by_the_link_its_feed_gave_token_and_all(
     ]
 
 
+def test_a_feed_is_removed_by_its_address_as_listed_credentials_masked(
+    capsys: pytest.CaptureFixture[str], db_path: Path
+) -> None:
+    """`feeds list` shows a feed's credentials masked, and `feeds remove` refused that very
+    address ("no feed"): only the id or the address with its credentials would do."""
+    first = "http://user:hunter2@news.test/feed.rss?api_key=SECRETKEY"
+    run(capsys, db_path, "feeds", "add", first)
+    run(capsys, db_path, "feeds", "add", "http://user:other@news.test/feed.rss?api_key=K2")
+    run(capsys, db_path, "feeds", "add", "https://news.test/open.rss")
+    shown = "http://user:***@news.test/feed.rss?api_key=***"
+    assert run(capsys, db_path, "feeds", "list")[1].count(f"  {shown}\n") == 2
+
+    code, _, err = run(capsys, db_path, "feeds", "remove", shown)  # two feeds look alike
+    assert code == 1 and f"2 feeds are shown as '{shown}': give one's id (ids: 1, 2)" in err
+    code, out, _ = run(capsys, db_path, "feeds", "remove", "2")
+    assert code == 0 and out.startswith("removed feed 2 ")
+    code, out, _ = run(capsys, db_path, "feeds", "remove", f" {shown} ")  # one now
+    assert code == 0 and out.startswith(f"removed feed 1 ({shown})")
+    code, _, err = run(capsys, db_path, "feeds", "remove", shown)
+    assert code == 1 and err.rstrip().endswith(
+        f"no feed '{shown}': give a feed's id or URL (ids: 3); a feed with credentials is "
+        "named by its id or its full address"
+    )
+    assert [row[0] for row in run_sql(db_path, "SELECT id FROM feeds")] == [3]
+
+
 def test_a_mistyped_or_malformed_address_is_refused_without_its_credentials(
     capsys: pytest.CaptureFixture[str], db_path: Path
 ) -> None:

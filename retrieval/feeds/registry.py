@@ -331,16 +331,38 @@ class FeedRegistry:
         return next((f for f in await self.all() if _plain(f.url) == plain), None)
 
     async def remove(self, ref: str | int) -> Feed:
-        """Forget a feed and its seen entries; its articles stay in the corpus."""
+        """Forget a feed and its seen entries; its articles stay in the corpus. A feed is
+        named by its id, its address, or its address as shown (`Feed.shown_url`, its
+        credentials masked) if that is no other feed's too."""
         feed = await self.get(ref)
+        masked_ref = isinstance(ref, str) and MASK in ref
+        shown_as = [] if feed or not masked_ref else await self._shown_as(str(ref))
+        if feed is None and len(shown_as) == 1:
+            [feed] = shown_as
         if feed is None:
             ids = [str(f.id) for f in await self.all()]
             known = ", ".join(ids[:IDS_NAMED]) + (", ..." if len(ids) > IDS_NAMED else "")
             known = known or "none yet"
-            shown = masked_url(str(ref))  # a mistyped address holds its credentials
-            raise FeedError(f"no feed {quoted(shown)}: give a feed's id or URL (ids: {known})")
+            shown = quoted(masked_url(str(ref)))  # a mistyped address holds its credentials
+            if shown_as:
+                raise FeedError(
+                    f"{len(shown_as)} feeds are shown as {shown}: give one's id (ids: "
+                    f"{', '.join(str(f.id) for f in shown_as)})"
+                )
+            hint = (
+                "; a feed with credentials is named by its id or its full address"
+                if masked_ref
+                else ""
+            )
+            raise FeedError(f"no feed {shown}: give a feed's id or URL (ids: {known}){hint}")
         await self.conn.execute("DELETE FROM feeds WHERE id = ?", (feed.id,))
         return feed
+
+    async def _shown_as(self, shown: str) -> list[Feed]:
+        """The feeds whose address is shown as `shown` (as `feeds list` and /feeds show it,
+        its credentials masked), or as its plain form."""
+        wanted = {shown.strip(), _plain(shown)}
+        return [f for f in await self.all() if {f.shown_url, _plain(f.shown_url)} & wanted]
 
     async def all(self) -> list[Feed]:
         async with self.conn.execute(f"{_SELECT} ORDER BY id") as cur:
