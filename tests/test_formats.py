@@ -3,6 +3,7 @@ import gzip
 import json
 import random
 import zlib
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -36,6 +37,27 @@ def test_txt_without_header_lines_is_title_and_body() -> None:
         None,
     )
     assert draft.text == "Shares rose on Monday.\nBonds were flat."
+
+
+BRENTON = (
+    "Brenton dam\n\n/ Brenton Herald\n\nThe Brenton dam was finished in 1961.\n"
+    "It supplies water to 2 million people.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "newline", ["\r\n", "\r", "\u2028", "\u2029", "\x85", "\r\r\n"], ids=ascii
+)
+def test_txt_lines_end_at_any_line_break(tmp_path: Path, newline: str) -> None:
+    """An old Mac's file ends its lines in a lone \r: read as one line, it was refused as
+    "no body text after the title". Each line break reads as a Unix file's newline does."""
+    path = tmp_path / "brenton.txt"
+    path.write_bytes(BRENTON.replace("\n", newline).encode())
+    [record] = read_records(path)
+    assert record.draft is not None
+    assert record.draft == replace(parse_txt(BRENTON), origin=record.draft.origin)
+    assert (record.draft.title, record.draft.source) == ("Brenton dam", "Brenton Herald")
+    assert record.draft.text.splitlines() == BRENTON.splitlines()[4:]
 
 
 def test_txt_with_only_a_title_is_an_error() -> None:

@@ -258,8 +258,11 @@ def parse_txt(text: str, origin: str | None = None) -> ArticleDraft:
     # the whole file is one article: one too long is refused before its lines are listed,
     # each a string, which costs several times the text
     within_article_limit(text, ": a .txt file is one article; many go in a .jsonl file")
-    lines = [clean_line(line) for line in text.replace("\r\n", "\n").split("\n")]
-    raw_lines = text.replace("\r\n", "\n").split("\n")
+    # Every line break: \n, \r\n, an old Mac's lone \r, U+2028 and the others the text
+    # keeps as one (`models.printable_text`). "\r\r\n", a Windows file converted once too
+    # often, stays one line break, as it was before a lone \r was one.
+    raw_lines = text.replace("\r\n", "\n").splitlines()
+    lines = [clean_line(line) for line in raw_lines]
     first = next((i for i, line in enumerate(lines) if line), None)
     if first is None:
         raise ParseError("empty file")
