@@ -192,6 +192,10 @@ def test_subscription_settings_and_last_digest() -> None:
         (["07:00", "NATO"], DailyTime(7, 0), "UTC", ("NATO",), False),
         (["Brexit"], DEFAULT_TIME, "UTC", ("Brexit",), False),
         (["oil", "PST"], DEFAULT_TIME, "UTC", ("oil", "PST"), False),
+        # an abbreviation is one in capitals: these are words
+        (["wet", "markets"], DEFAULT_TIME, "UTC", ("wet", "markets"), False),
+        (["08:00", "wet", "weather"], DailyTime(8, 0), "UTC", ("wet", "weather"), False),
+        (["07:30", "est", "ist"], DailyTime(7, 30), "UTC", ("est", "ist"), False),
         (["boeing", "737", "1930"], DEFAULT_TIME, "UTC", ("boeing", "737", "1930"), False),
     ],
 )
@@ -228,7 +232,7 @@ def test_subscribe_words_name_a_channel_only_where_allowed() -> None:
         # an abbreviation or a time without its colon was a keyword: "EST" at 07:30 UTC
         (["07:30", "EST"], "'EST' is an abbreviation, not a time zone: .* America/New_York"),
         (["08:00", "CET"], "'CET' is an abbreviation, not a time zone"),
-        (["cst", "oil"], "'cst' is an abbreviation, not a time zone"),
+        (["CST", "oil"], "'CST' is an abbreviation, not a time zone"),
         (["oil", "07:30", "PDT"], "'PDT' is an abbreviation, .* America/Los_Angeles"),
         (["oil", "07:30", "Europe/Londn"], "did you mean Europe/London"),
         (["UTC+5:30"], "offsets run in whole hours"),

@@ -173,7 +173,9 @@ _ETC_OFFSET = re.compile(r"Etc/GMT([+-])(\d{1,2})")
 # Abbreviations people write for a zone, with the Area/City zones they likely mean. Each is
 # a fixed offset or several places' (CST is Chicago's and Shanghai's), never a place whose
 # clocks change on its own dates: EST, which tzdata knows, is UTC-5 all year, while New
-# York is UTC-4 in summer. Words they also are ("WEST", "EAT", "CAT", "MET") are left out.
+# York is UTC-4 in summer. Words they also are ("WEST", "EAT", "CAT", "MET") are left out,
+# and the rest are taken only as written, in capitals: "wet markets", "est" and "ist" (French
+# and German for "is") stay keywords.
 _ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "est": ("America/New_York",), "edt": ("America/New_York",),
     "cst": ("America/Chicago", "Asia/Shanghai"), "cdt": ("America/Chicago",),
@@ -194,9 +196,10 @@ _ABBREVIATIONS: dict[str, tuple[str, ...]] = {
 
 
 def is_abbreviation(text: str) -> bool:
-    """Whether `text` is a zone's abbreviation ("EST", "cet"): a zone meant, if it stands
-    where one does (after a time), else a keyword like any other word."""
-    return text.strip().casefold() in _ABBREVIATIONS
+    """Whether `text` is a zone's abbreviation, in capitals ("EST", "CET"): a zone meant, if
+    it stands where one does (first, or after a time), else a keyword like any other word."""
+    text = text.strip()
+    return text.isupper() and text.casefold() in _ABBREVIATIONS
 
 
 def read_zone(text: str) -> ZoneInfo:
