@@ -194,7 +194,8 @@ async def _target_chat(
     me = await _bot_status(context, chat.id) if chat is not None else None
     if not check_posting and (me is None or me.status not in _ADMINS):
         stored = await context.bot_data.subscriptions.named(_chat_ref(ref))
-        if stored is not None:
+        # a channel's only: a person's or a group's digest is theirs to see and stop
+        if stored is not None and stored.chat_type == ChatType.CHANNEL:
             return Chat(
                 stored.chat_id,
                 stored.chat_type,
@@ -286,7 +287,8 @@ async def subscribe(update: Update, context: Context) -> None:
         chat.title or chat.full_name,
         user.id if user else None,
         topic_of(message) if chat.id == message.chat.id else None,  # not a channel's
-        chat.username,
+        # a channel's @name, to find its digest once the bot is out of it; no person's
+        chat.username if chat.type == ChatType.CHANNEL else None,
     )
     log.info(
         "chat %s (%s) subscribed: %s %s %s",

@@ -432,6 +432,28 @@ async def test_a_channels_digest_is_seen_and_stopped_once_the_bot_is_out_of_it(
         assert cannot["text"].startswith("I can't post in Morning brief")
 
 
+async def test_a_persons_or_a_groups_digest_is_not_the_admins_to_stop(start_bot: StartBot) -> None:
+    """What is stored for a channel the bot is out of is a channel's only: a bot admin could
+    see and stop a person's digest by their @username, or a group's the bot had left."""
+    async with start_bot(admins=frozenset({ADMIN})) as bot:
+        bot.fake.add_chat(ALICE, "private", username="alice_private")
+        await subscribe(bot, ALICE, "08:00 oil")
+        bot.fake.add_chat(GROUP, "supergroup", title="Energy desk", username="energydesk")
+        bot.fake.set_member_status(GROUP, ADMIN, "administrator")
+        await subscribe(bot, GROUP, "07:30", user_id=ADMIN, chat_type="supergroup")
+        # a person's @username is not kept; a group's may be, to no admin's use
+        assert await bot.rows(
+            "SELECT chat_username FROM subscriptions WHERE chat_id = ?", ALICE
+        ) == [(None,)]
+        bot.fake.block_chat(ALICE)
+        bot.fake.block_chat(GROUP)
+        for ref in ("@alice_private", "@energydesk", str(GROUP)):
+            for command in ("/subscription", "/unsubscribe"):
+                [refused] = await bot.ask(ADMIN, f"{command} {ref}")
+                assert refused["text"].startswith(f"I can't find the chat {ref}"), refused
+        assert [row[4:] for row in await subscription_rows(bot)] == [(1, None), (1, None)]
+
+
 async def test_a_chat_that_removes_the_bot_has_its_digest_stopped_at_once(
     start_bot: StartBot, caplog: pytest.LogCaptureFixture
 ) -> None:
