@@ -357,6 +357,8 @@ def test_a_results_table_has_no_extract() -> None:
         ("Shr 12 cts vs 10 cts.", True),
         ("Updated 5 minutes ago", True),
         ("NOTE: figures restated for a stock split.", True),
+        ("Editor’s Note: This story has been updated with the minister's reply.", True),
+        ("Get '5 Things' in your inbox If your day doesn't start until you're up to speed.", True),
         ("The minister resigned on Monday after the report was published.", False),
         ('"We will not back down," the union leader told reporters.', False),
         # Scripts without case, spaces between words or Latin full stops.
@@ -425,3 +427,23 @@ def test_an_extract_does_not_say_the_same_thing_twice() -> None:
     extract = representative_extract([report], TOKENIZER, {})
     assert not extract.text.startswith(f"{first} {again}")
     assert extract.text.startswith(first)
+
+
+def test_an_extracts_second_sentence_is_the_one_next_to_its_first() -> None:
+    """The second sentence was any of the next best of the article: "His nearly 20-point
+    win..." after an opening that names nobody, "...Evans tells Johnson" of a Johnson never
+    introduced."""
+    report = StoryArticle(
+        1,
+        "Chris Evans is People's Sexiest Man Alive",
+        (
+            "Chris Evans is People's Sexiest Man Alive.",
+            "The magazine has chosen one man a year since 1985.",
+            "Chris Evans starred as Captain America in a decade of films.",
+            "“It means a lot,” Evans tells Johnson in the video about Sexiest Man Alive.",
+        ),
+    )
+    idf, _ = idf_table([set(TOKENIZER(" ".join((report.title, *report.sentences))))])
+    extract = representative_extract([report], TOKENIZER, idf)
+    assert extract.text.startswith("Chris Evans is People's Sexiest Man Alive.")
+    assert "Johnson" not in extract.text and "Captain America" not in extract.text

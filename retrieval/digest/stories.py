@@ -98,8 +98,8 @@ class Extract:
 _CHROME = re.compile(
     r"\b(click here|sign up|subscribe|newsletter|cookies?|all rights reserved|copyright"
     r"|follow us|share (this|on)|read more|advertisement|image caption|getty images"
-    r"|photograph:|related articles?|terms of (use|service)|privacy policy)\b"
-    r"|^(notes?|editor's note|corrected|correction)\b",
+    r"|photograph:|related articles?|terms of (use|service)|privacy policy|in your inbox)\b"
+    r"|^(notes?|editor['’]s note|corrected|correction)\b",
     re.IGNORECASE,
 )
 # A sentence's last mark, then any closing quotes or brackets: Latin, Greek and Cyrillic;
@@ -431,10 +431,13 @@ def representative_extract(
     article_id, position, text, _ = candidates[best]
     chosen = [(position, text)]
     if len(text.split()) < SHORT_SENTENCE_WORDS:
-        for other in ranking[1:4]:
+        for other in ranking[1:]:  # its neighbours, the better first
             other_article, other_position, other_text, _ = candidates[other]
             if (
                 other_article == article_id
+                # the sentence before or after: "His" or "he tells Johnson" of one further
+                # on names someone the extract never introduced
+                and abs(other_position - position) == 1
                 and similarity[other] >= SECOND_SENTENCE_SHARE * similarity[best]
                 and len(text.split()) + len(other_text.split()) <= MAX_EXTRACT_WORDS
                 and not is_near_duplicate(text, other_text, threshold=0.5)
