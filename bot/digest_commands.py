@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from telegram import Chat, ChatFullInfo, ChatMember, Message, Update
+from telegram import Chat, ChatFullInfo, ChatMember, ChatMemberRestricted, Message, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import ChatMemberHandler, CommandHandler, MessageHandler, filters
@@ -442,10 +442,7 @@ async def bot_removed(update: Update, context: Context) -> None:
     """Stop the digest of a chat that removed the bot (or, a private chat, blocked it): each
     would fail, and no /unsubscribe can come from there."""
     change = update.my_chat_member
-    if change is None or change.new_chat_member.status not in (
-        ChatMemberStatus.LEFT,
-        ChatMemberStatus.BANNED,
-    ):
+    if change is None or not _out_of_chat(change.new_chat_member):
         return
     chat = change.chat
     reason = (
@@ -455,6 +452,15 @@ async def bot_removed(update: Update, context: Context) -> None:
     )
     if await context.bot_data.subscriptions.stop(chat.id, reason):
         log.info("digest subscription of chat %s stopped: %s", chat.id, reason)
+
+
+def _out_of_chat(member: ChatMember) -> bool:
+    """Whether the bot, as this member, is no longer in the chat: it left, was banned, or is
+    restricted and not a member (Telegram keeps the restrictions of one who left or was
+    removed; one still a member is in the chat, restricted or not)."""
+    if isinstance(member, ChatMemberRestricted):
+        return not member.is_member
+    return member.status in (ChatMemberStatus.LEFT, ChatMemberStatus.BANNED)
 
 
 def add_digest_handlers(app: App) -> None:

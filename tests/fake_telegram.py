@@ -69,6 +69,16 @@ _ADMIN_RIGHTS = dict.fromkeys(
     + ("can_edit_stories", "can_delete_stories"),
     False,
 )
+# A restricted member's permissions (ChatMemberRestricted), all withheld; "is_member" says
+# whether the user is in the chat at all
+_RESTRICTIONS = {"is_member": True, "until_date": 0} | dict.fromkeys(
+    ("can_send_messages", "can_send_audios", "can_send_documents", "can_send_photos")
+    + ("can_send_videos", "can_send_video_notes", "can_send_voice_notes", "can_send_polls")
+    + ("can_send_other_messages", "can_add_web_page_previews", "can_change_info")
+    + ("can_invite_users", "can_pin_messages", "can_manage_topics", "can_edit_tag")
+    + ("can_react_to_messages",),
+    False,
+)
 QUERY_TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
 """What Telegram answers to answerCallbackQuery for a press some 15 seconds old, or unknown."""
 _NOT_MODIFIED = (
@@ -102,11 +112,15 @@ def _bad(description: str) -> ApiError:
     return ApiError(400, f"Bad Request: {description}")
 
 
-def _chat_member(user: JSON, status: str) -> JSON:
-    """A ChatMember object as the API sends it, with the fields PTB requires per status."""
+def _chat_member(user: JSON, status: str, **rights: bool) -> JSON:
+    """A ChatMember object as the API sends it, with the fields PTB requires per status;
+    ``rights`` override an administrator's or a restricted member's (``is_member=False``:
+    restricted, and out of the chat)."""
     member: JSON = {"status": status, "user": user}
     if status == "administrator":
-        member |= _ADMIN_RIGHTS
+        member |= _ADMIN_RIGHTS | rights
+    elif status == "restricted":
+        member |= _RESTRICTIONS | rights
     elif status == "creator":
         member["is_anonymous"] = False
     elif status == "kicked":
@@ -384,7 +398,7 @@ class FakeTelegramServer:
     def set_member_status(self, chat_id: int, user_id: int, status: str, **rights: bool) -> None:
         """Status getChatMember/getChatAdministrators report ("creator", "administrator", ...);
         ``rights`` add or override an administrator's, e.g. ``can_post_messages=True`` for a
-        channel admin that may post."""
+        channel admin that may post, or a restricted member's, e.g. ``is_member=False``."""
         _chat_member({}, status)  # refuse statuses the fake cannot describe
         with self._cond:
             self._members[(chat_id, user_id)] = status
@@ -551,15 +565,18 @@ class FakeTelegramServer:
         old_status: str | None = None,
         chat_type: str = "group",
         user_id: int | None = None,
+        is_member: bool = True,
     ) -> JSON:
         """Queue a change of the bot's own membership ("member", "administrator", "left",
-        "kicked", ...). Like Telegram, calls to the chat then fail while the bot is out of it."""
+        "kicked", "restricted", ...); ``is_member`` of a "restricted" one: whether it is still
+        in the chat. Like Telegram, calls to the chat then fail while the bot is out of it."""
         chat = self.add_chat(chat_id, chat_type)
         if old_status is None:
             old_status = "left" if new_status in ("member", "administrator") else "member"
         bot_id = self.bot_user["id"]
-        self.set_member_status(chat_id, bot_id, new_status)
-        if new_status in ("left", "kicked"):
+        rights = {"is_member": is_member} if new_status == "restricted" else {}
+        self.set_member_status(chat_id, bot_id, new_status, **rights)
+        if new_status in ("left", "kicked") or not rights.get("is_member", True):
             not_member = f"Forbidden: bot is not a member of the {chat['type']} chat"
             self.block_chat(chat_id, None if new_status == "kicked" else not_member)
         else:
@@ -571,7 +588,7 @@ class FakeTelegramServer:
                     "from": self._user(user_id or TEST_USER_ID),
                     "date": int(time.time()),
                     "old_chat_member": _chat_member(self.bot_user, old_status),
-                    "new_chat_member": _chat_member(self.bot_user, new_status),
+                    "new_chat_member": _chat_member(self.bot_user, new_status, **rights),
                 }
             }
         )
@@ -809,8 +826,7 @@ class FakeTelegramServer:
         chat_id, user_id = params["chat_id"], params["user_id"]
         user = self.bot_user if user_id == self.bot_user["id"] else self._user(user_id)
         status = self._members.get((chat_id, user_id), "member")
-        rights = self._rights.get((chat_id, user_id), {}) if status == "administrator" else {}
-        return _chat_member(user, status) | rights
+        return _chat_member(user, status, **self._rights.get((chat_id, user_id), {}))
 
     def _api_getChatAdministrators(self, params: JSON) -> list[JSON]:
         chat_id = params["chat_id"]

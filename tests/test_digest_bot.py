@@ -491,6 +491,26 @@ async def test_a_chat_that_removes_the_bot_has_its_digest_stopped_at_once(
         )
 
 
+async def test_a_supergroup_that_restricts_the_bot_out_of_it_has_its_digest_stopped(
+    start_bot: StartBot,
+) -> None:
+    """Telegram reports a removed bot that had restrictions as "restricted" with is_member
+    false, not "left": its digest went on until the next one failed."""
+    kept = -100501
+    async with start_bot() as bot:
+        for chat in (GROUP, kept):
+            bot.fake.add_chat(chat, "supergroup", title=f"Desk {chat}")
+            bot.fake.set_member_status(chat, ADMIN, "administrator")
+            await subscribe(bot, chat, "07:30", user_id=ADMIN, chat_type="supergroup")
+        bot.fake.my_chat_member(GROUP, "restricted", chat_type="supergroup", is_member=False)
+        bot.fake.my_chat_member(kept, "restricted", chat_type="supergroup")  # still in it
+        await bot.settle()
+        assert [(row[0], *row[4:]) for row in await subscription_rows(bot)] == [
+            (GROUP, 0, "the bot was removed from the supergroup"),
+            (kept, 1, None),
+        ]
+
+
 # ----- scheduling -------------------------------------------------------------------------
 
 
