@@ -23,7 +23,7 @@ from telegram import (
     User,
 )
 from telegram.constants import ChatAction, ChatType, ParseMode
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, ChatMigrated, TelegramError
 from telegram.ext import CommandHandler, filters
 
 from bot import formatting, gate
@@ -31,7 +31,7 @@ from bot.access import admitted
 from bot.formatting import Command
 from bot.runtime import BotData, Context, topic_of
 from bot.transport import Follow, ReplyDropped, send_following
-from retrieval.conversations import ShownAnswer
+from retrieval.conversations import ChatMessage, ShownAnswer
 from retrieval.search import MAX_QUESTION_CHARS, SearchResult
 
 log = logging.getLogger(__name__)
@@ -193,23 +193,24 @@ async def _send_answer(
     as_of: float,
     shown_before: Sequence[int] | None = (),
     topic: int | None = None,
-    replacing: Sequence[int] = (),
-) -> list[int]:
+    replacing: Sequence[ChatMessage] = (),
+) -> list[ChatMessage]:
     """Send an answer (split at passages) with its buttons under the last message; `as_of`:
     the moment it was searched as of, which its "More" keeps for every later page,
     `shown_before` the sentences of the pages before this one, which it leaves out, `topic`
     the forum topic asked in (`topic_of`), and `replacing` the messages of the answer it
-    takes the place of (`_post`). Returns the messages it is shown in: in the supergroup
-    the group became, if it did on the way (`gate.following`)."""
+    takes the place of (`_post`). Returns the messages it is shown in: from the first that
+    went there, in the supergroup the group became, if it did on the way (`gate.following`),
+    where the answer is then recorded, as its buttons are there."""
     reply = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
     follow = gate.following(shared, user_id)
     if not result.passages:
         text = result.why_none(shared.zone) or "Nothing in the news corpus matches that."
-        chat_id, sent = await _post(
+        sent = await _post(
             context, chat_id, [(formatting.plain(text), None)], reply, topic, replacing, follow
         )
         if replacing:  # a reply to it follows up no answer, as a reply to any such message
-            await shared.conversations.detach_messages(chat_id, sent)
+            await shared.conversations.detach_messages(sent)
         return sent
     answer_id = await shared.conversations.record_answer(
         chat_id,
@@ -228,13 +229,15 @@ async def _send_answer(
     )
     pages = formatting.answer_messages(result.passages, shared.zone)
     buttons = [None] * (len(pages) - 1) + [keyboard]  # under the last message
-    chat_id, sent = await _post(
+    sent = await _post(
         context, chat_id, list(zip(pages, buttons, strict=True)), reply, topic, replacing, follow
     )
     if answer_id is not None:
-        await shared.conversations.attach_messages(answer_id, chat_id, sent)
+        await shared.conversations.attach_messages(answer_id, sent)
+        if sent[-1].chat_id != chat_id:  # the group became a supergroup: the buttons are there
+            await shared.conversations.move_answer(answer_id, sent[-1].chat_id)
     elif replacing:
-        await shared.conversations.detach_messages(chat_id, sent)
+        await shared.conversations.detach_messages(sent)
     return sent
 
 
@@ -244,29 +247,25 @@ async def _post(
     pages: Sequence[tuple[str, InlineKeyboardMarkup | None]],
     reply: ReplyParameters | None,
     topic: int | None,
-    replacing: Sequence[int],
+    replacing: Sequence[ChatMessage],
     follow: Follow,
-) -> tuple[int, list[int]]:
+) -> list[ChatMessage]:
     """Show `pages` (text, buttons): in the messages of `replacing`, edited in order, and
-    in new ones for the pages past them or where one can no longer be edited (deleted, say);
-    messages of `replacing` left over are deleted. An edited question's answer so stays
-    where the first was, not a second answer under it. New messages go to the supergroup
-    the group became, if `follow` agrees (`send_following`). Returns the chat and the
-    messages shown in."""
-    sent, to = [], chat_id
+    in new ones from the first page past them or whose message can no longer be edited
+    (deleted, say, or in a group that became a supergroup), so that the pages stay in
+    order; messages of `replacing` not edited are deleted. An edited question's answer so
+    stays where the first was, not a second answer under it. New messages go to
+    `chat_id`, or to the supergroup the group became, if `follow` agrees
+    (`send_following`). Returns the messages shown in, each with its chat."""
+    shown: list[ChatMessage] = []
+    edited, to = 0, chat_id
     for number, (text, buttons) in enumerate(pages):
-        if number < len(replacing):
-            try:
-                await context.bot.edit_message_text(
-                    text, chat_id, replacing[number], reply_markup=buttons
-                )
-                sent.append(replacing[number])
-                continue
-            except BadRequest as exc:
-                if "not modified" in exc.message.lower():  # the same answer as before
-                    sent.append(replacing[number])
-                    continue
-                log.info("answer %s in chat %s not edited: %s", replacing[number], chat_id, exc)
+        if number == edited < len(replacing) and await _edit(
+            context, replacing[number], text, buttons
+        ):
+            shown.append(replacing[number])
+            edited += 1
+            continue
         message = await send_following(
             context.bot,
             to,
@@ -278,13 +277,32 @@ async def _post(
         )
         if message.chat.id != to:  # the pages after it go there too
             to, topic = message.chat.id, None
-        sent.append(message.message_id)
-    for left in replacing[len(pages) :]:
+        shown.append(ChatMessage(message.chat.id, message.message_id))
+    for left in replacing[edited:]:
         try:
-            await context.bot.delete_message(chat_id, left)
-        except TelegramError as exc:  # too old to delete, or deleted already: it stays
-            log.info("message %s in chat %s not deleted: %s", left, chat_id, exc)
-    return to, sent
+            await context.bot.delete_message(left.chat_id, left.message_id)
+        except TelegramError as exc:  # too old, deleted already, or in a group now read-only
+            log.info("message %s in chat %s not deleted: %s", left.message_id, left.chat_id, exc)
+    return shown
+
+
+async def _edit(
+    context: Context, message: ChatMessage, text: str, buttons: InlineKeyboardMarkup | None
+) -> bool:
+    """Show a page in one of the bot's messages; False if it can no longer be edited."""
+    try:
+        await context.bot.edit_message_text(
+            text, message.chat_id, message.message_id, reply_markup=buttons
+        )
+    except BadRequest as exc:
+        if "not modified" in exc.message.lower():  # the same answer as before
+            return True
+        log.info("answer %s in chat %s not edited: %s", message.message_id, message.chat_id, exc)
+        return False
+    except ChatMigrated as exc:  # its group is now a supergroup: the message is read-only
+        log.info("answer %s in chat %s not edited: %s", message.message_id, message.chat_id, exc)
+        return False
+    return True
 
 
 async def ask(update: Update, context: Context) -> None:

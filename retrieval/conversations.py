@@ -20,7 +20,7 @@ import sqlite3
 import time
 from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 import aiosqlite
 
@@ -60,6 +60,15 @@ async def _bookkeeping(what: str, write: Awaitable[T]) -> T | None:
             raise
         log.warning("could not record %s: %s", what, exc)
         return None
+
+
+class ChatMessage(NamedTuple):
+    """A message the bot sent: the chat it is in, and its id there. An answer's messages
+    need not share a chat: a group that became a supergroup while its answer was being
+    sent has the first pages, and the supergroup the rest, under ids of its own."""
+
+    chat_id: int
+    message_id: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,46 +158,52 @@ class Conversations:
         cursor = await _bookkeeping(f"an answer in chat {chat_id}", write)
         return None if cursor is None else cursor.lastrowid
 
-    async def attach_messages(
-        self, answer_id: int, chat_id: int, message_ids: Sequence[int]
-    ) -> None:
-        """Record the messages an answer was sent as (bookkeeping: a reply to one of them
-        follows the answer up)."""
+    async def attach_messages(self, answer_id: int, messages: Sequence[ChatMessage]) -> None:
+        """Record the messages an answer was sent as, each in its chat (bookkeeping: a reply
+        to one of them follows the answer up)."""
         await _bookkeeping(
             f"the messages of answer {answer_id}",
             self.conn.executemany(
                 "INSERT OR REPLACE INTO answer_messages (chat_id, message_id, answer_id)"
                 " VALUES (?, ?, ?)",
-                [(chat_id, message_id, answer_id) for message_id in message_ids],
+                [(chat_id, message_id, answer_id) for chat_id, message_id in messages],
             ),
         )
 
-    async def detach_messages(self, chat_id: int, message_ids: Sequence[int]) -> None:
+    async def move_answer(self, answer_id: int, chat_id: int) -> None:
+        """Record that an answer is shown in `chat_id`, the supergroup its group became as it
+        was sent: its buttons are there, and so are the votes on them (bookkeeping)."""
+        await _bookkeeping(
+            f"answer {answer_id} in chat {chat_id}",
+            self.conn.execute("UPDATE answers SET chat_id = ? WHERE id = ?", (chat_id, answer_id)),
+        )
+
+    async def detach_messages(self, messages: Sequence[ChatMessage]) -> None:
         """Record that these messages show no answer now (bookkeeping: an answer edited
         into "nothing matches" is followed up by no reply to it)."""
         await _bookkeeping(
-            f"the messages {list(message_ids)} in chat {chat_id}",
+            f"the messages {list(messages)}",
             self.conn.executemany(
                 "DELETE FROM answer_messages WHERE chat_id = ? AND message_id = ?",
-                [(chat_id, message_id) for message_id in message_ids],
+                [tuple(message) for message in messages],
             ),
         )
 
     async def record_replies(
-        self, chat_id: int, message_id: int, reply_ids: Sequence[int]
+        self, chat_id: int, message_id: int, replies: Sequence[ChatMessage]
     ) -> None:
-        """Record the messages the bot replied to a question with (bookkeeping: an edit of
-        the question is answered in them, `replies_to`)."""
+        """Record the messages the bot replied to a question with, each with its chat
+        (bookkeeping: an edit of the question is answered in them, `replies_to`)."""
         await _bookkeeping(
             f"the replies to message {message_id} in chat {chat_id}",
             self.conn.execute(
                 "INSERT OR REPLACE INTO question_replies (chat_id, message_id, replies,"
                 " created_ts) VALUES (?, ?, ?, ?)",
-                (chat_id, message_id, json.dumps(list(reply_ids)), time.time()),
+                (chat_id, message_id, json.dumps([list(reply) for reply in replies]), time.time()),
             ),
         )
 
-    async def replies_to(self, chat_id: int, message_id: int) -> tuple[int, ...]:
+    async def replies_to(self, chat_id: int, message_id: int) -> tuple[ChatMessage, ...]:
         """The messages the bot replied to a question with, in order; none if it did not
         (or has forgotten: NEWSBOT_KEEP_DAYS)."""
         async with self.conn.execute(
@@ -196,7 +211,13 @@ class Conversations:
             (chat_id, message_id),
         ) as cursor:
             row = await cursor.fetchone()
-        return () if row is None else tuple(int(i) for i in json.loads(row[0]))
+        if row is None:
+            return ()
+        # a bare id: recorded before replies named their chat, which was the question's
+        return tuple(
+            ChatMessage(chat_id, reply) if isinstance(reply, int) else ChatMessage(*reply)
+            for reply in json.loads(row[0])
+        )
 
     async def answer(self, answer_id: int) -> ShownAnswer | None:
         async with self.conn.execute(

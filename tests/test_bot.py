@@ -33,6 +33,7 @@ from bot.formatting import SOMETHING_WENT_WRONG
 from bot.handlers import COMMANDS, NOT_UNDER_AN_ANSWER
 from bot.logs import REDACTED
 from bot.runtime import App, BotData, Context
+from retrieval.conversations import ChatMessage
 from retrieval.corpus.text import paragraphs
 from retrieval.engine import Engine, resplit_articles
 from retrieval.errors import ConfigError, IndexWriteError
@@ -608,14 +609,17 @@ async def test_an_answer_in_fewer_messages_deletes_the_ones_left_over(
     fake_telegram: FakeTelegramServer, fake_bot: Bot
 ) -> None:
     fake_telegram.add_chat(USER, "private")
-    old = [(await fake_bot.send_message(USER, f"page {n}")).message_id for n in range(3)]
+    old = [
+        ChatMessage(USER, (await fake_bot.send_message(USER, f"page {n}")).message_id)
+        for n in range(3)
+    ]
     context = cast(Context, SimpleNamespace(bot=fake_bot))
 
     async def stay(old: int, new: int) -> bool:  # a private chat becomes no supergroup
         return False
 
     shown = await handlers._post(context, USER, [("new answer", None)], None, None, old, stay)
-    assert shown == (USER, old[:1])
+    assert shown == old[:1]
     assert [m["text"] for m in fake_telegram.sent_messages(USER)] == ["new answer"]
 
 
@@ -1288,6 +1292,73 @@ async def test_a_question_asked_as_its_group_became_a_supergroup_is_answered_the
     bot.fake.user_message(OLD_GROUP, f"/ask@{BOT}", chat_type="group")
     sorry = (await bot.reply(SUPERGROUP, 3))[2]
     assert sorry["text"] == SOMETHING_WENT_WRONG and "Traceback" not in caplog.text
+
+
+# Each passage over a third of a message (Telegram counts UTF-16 units, two an emoji): an
+# answer of three is two messages
+AIRSHIP_SHEDS = tuple(
+    ArticleDraft(
+        title=f"The airship shed of {place}",
+        text=f"The airship shed of {place} housed the zeppelin in {1910 + n}: "
+        + "🎈" * 600
+        + f" The town of {place} keeps the shed as its museum.",
+        source="Aviation Weekly",
+        published=f"2024-02-0{1 + n}",
+        url=f"https://aviation.example/shed/{n}",
+    )
+    for n, place in enumerate(["Friedrichshafen", "Cardington", "Lakehurst", "Nordholz"])
+)
+
+
+async def test_an_answer_split_by_its_group_becoming_a_supergroup_is_recorded_where_it_is(
+    bot: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The group was upgraded between the pages of an answer: the first page's id was
+    recorded under the supergroup (where that id names another message), the answer (so its
+    votes) under the group, where its buttons are not, and the question's replies as the
+    supergroup's, so an edit of the question failed on them with "Sorry"."""
+    engine = bot.app.bot_data.engine
+    await engine.add_articles(AIRSHIP_SHEDS)
+    await engine.refresh()
+    bot.fake.add_chat(OLD_GROUP, "group", title="Desk")
+    bot.fake.delay_answer("sendMessage", 1.0)  # page 1 is in the group; the bot hears so later
+    update = bot.fake.user_message(OLD_GROUP, f"/ask@{BOT} airship shed", chat_type="group")
+    asked = update["message"]["message_id"]
+    [first] = await until(lambda: bot.replies(OLD_GROUP), "the first page in the group")
+    bot.fake.migrate_chat(OLD_GROUP, SUPERGROUP)  # before the second page
+    [last] = await bot.reply(SUPERGROUP)
+    assert "1. The airship shed" in first["text"] and "3. The airship shed" in last["text"]
+    [(answer_id, where)] = await bot.rows("SELECT id, chat_id FROM answers")
+    assert where == SUPERGROUP  # where its buttons are
+    pages = [(OLD_GROUP, first["message_id"]), (SUPERGROUP, last["message_id"])]
+    shown = "SELECT chat_id, message_id FROM answer_messages WHERE answer_id = ? ORDER BY 1 DESC"
+    assert await bot.rows(shown, answer_id) == pages
+    replies = "SELECT replies FROM question_replies WHERE chat_id = ? AND message_id = ?"
+    [(recorded,)] = await bot.rows(replies, OLD_GROUP, asked)
+    assert [tuple(reply) for reply in json.loads(recorded)] == pages
+
+    assert await bot.press(SUPERGROUP, last, buttons(last)["👍"]) == "Thanks, noted 👍"
+    assert await bot.rows("SELECT chat_id, answer_id FROM feedback") == [(SUPERGROUP, answer_id)]
+    assert await bot.press(SUPERGROUP, last, buttons(last)["More ▸"]) is None
+    more = (await bot.reply(SUPERGROUP, 2))[1]
+    assert "4. The airship shed of Nordholz" in more["text"]
+    [(more_id, _)] = await bot.rows("SELECT id, chat_id FROM answers WHERE id > ?", answer_id)
+    assert await bot.rows(shown, more_id) == [(SUPERGROUP, more["message_id"])]
+
+    # the first page can no longer be edited (its group is read-only): the answer is sent
+    # again after the pages before, and the one the supergroup has, with its buttons, goes
+    await edit(bot, OLD_GROUP, asked, f"/ask@{BOT} airship shed zeppelin")
+    again = bot.replies(SUPERGROUP)[1:]
+    assert [m["message_id"] for m in bot.replies(SUPERGROUP)[:1]] == [more["message_id"]]
+    assert len(again) == 2 and "3. The airship shed" in again[1]["text"]
+    [(edited_id, where)] = await bot.rows("SELECT id, chat_id FROM answers WHERE id > ?", more_id)
+    assert where == SUPERGROUP
+    again_pages = [(SUPERGROUP, m["message_id"]) for m in again]
+    assert await bot.rows(shown + ", 2", edited_id) == again_pages
+    [(recorded,)] = await bot.rows(replies, OLD_GROUP, asked)
+    assert [tuple(reply) for reply in json.loads(recorded)] == again_pages
+    assert bot.replies(OLD_GROUP) == [first]  # still there: Telegram lets nothing change it
+    assert "Sorry" not in str(bot.replies(SUPERGROUP)) and "Traceback" not in caplog.text
 
 
 async def test_no_reply_follows_a_group_into_a_supergroup_the_allowlist_does_not_name(

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from retrieval import conversations
-from retrieval.conversations import REFUSAL_INTERVAL
+from retrieval.conversations import REFUSAL_INTERVAL, ChatMessage
 from retrieval.corpus.db import connect
 from retrieval.engine import Engine
 from tests.conftest import run_sql
@@ -43,7 +43,7 @@ async def test_answers_are_found_by_id_and_by_message(small_engine: Engine) -> N
         5, 6, result.question, result.passages, 1, True, asked_ts=1_700_000_000.5
     )
     assert answer_id is not None
-    await state.attach_messages(answer_id, 5, [100, 101])
+    await state.attach_messages(answer_id, [ChatMessage(5, 100), ChatMessage(5, 101)])
     shown = await state.answer(answer_id)
     assert shown is not None
     assert shown.question == "joint exercise" and shown.next_offset == 1 and shown.has_more
@@ -54,6 +54,20 @@ async def test_answers_are_found_by_id_and_by_message(small_engine: Engine) -> N
     assert await state.answer_for_message(6, 100) is None
     assert await state.claim_more(answer_id)
     assert not await state.claim_more(answer_id)  # a double tap
+
+
+async def test_replies_recorded_before_they_named_their_chat_are_the_questions_chats(
+    small_engine: Engine,
+) -> None:
+    state = small_engine.conversations
+    run_sql(
+        small_engine.db_path,
+        "INSERT INTO question_replies (chat_id, message_id, replies, created_ts)"
+        " VALUES (-5, 50, '[100, 101]', 0)",
+    )
+    assert await state.replies_to(-5, 50) == ((-5, 100), (-5, 101))
+    await state.record_replies(-5, 50, [ChatMessage(-5, 100), ChatMessage(-1005, 1)])
+    assert await state.replies_to(-5, 50) == ((-5, 100), (-1005, 1))
 
 
 async def test_a_users_second_vote_replaces_the_first(small_engine: Engine) -> None:
@@ -93,13 +107,13 @@ async def test_questions_answers_and_votes_past_their_days_are_forgotten(
         )
         assert answer_id is not None
         ids.append(answer_id)
-        await state.attach_messages(answer_id, chat, [100])
+        await state.attach_messages(answer_id, [ChatMessage(chat, 100)])
         shown = await state.answer(answer_id)
         assert shown is not None
         shown_then.append(shown)
         await state.record_vote(shown, 9, 1)
         await state.log_query(chat, 9, result.question, 1, 3.0)
-        await state.record_replies(chat, 50 + len(ids), [100])
+        await state.record_replies(chat, 50 + len(ids), [ChatMessage(chat, 100)])
     # chat 5's are old: moved back 100 days
     for table in ("answers", "feedback", "query_log", "question_replies"):
         run_sql(
@@ -111,7 +125,7 @@ async def test_questions_answers_and_votes_past_their_days_are_forgotten(
         assert run_sql(small_engine.db_path, f"SELECT chat_id FROM {table}") == [(6,)], table
     assert await state.answer(ids[0]) is None and await state.answer_for_message(5, 100) is None
     assert await state.answer(ids[2]) is not None
-    assert await state.replies_to(5, 51) == () and await state.replies_to(6, 53) == (100,)
+    assert await state.replies_to(5, 51) == () and await state.replies_to(6, 53) == ((6, 100),)
     assert await state.forget_before(time.time() - 90 * 86400) == 0
     # a vote or a 📄 on an answer forgotten while the press was handled: left out, no error
     await state.record_vote(shown_then[0], 9, -1)
@@ -138,7 +152,7 @@ async def test_bookkeeping_a_database_cannot_take_is_logged_and_left_out(
         -100, 6, result.question, result.passages, 1, True, asked_ts=time.time()
     )
     assert answer_id is None  # shown without buttons
-    await state.attach_messages(7, -100, [100])
+    await state.attach_messages(7, [ChatMessage(-100, 100)])
     assert await state.claim_article(7, 1)  # sent, though it cannot be recorded
     assert caplog.text.count("could not record") == 5
     assert "attempt to write a readonly database" in caplog.text
