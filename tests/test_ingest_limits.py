@@ -278,6 +278,19 @@ def test_an_article_of_the_limit_is_read() -> None:
         draft_from_mapping({"title": "Past it", "text": text + "y"})
 
 
+def test_a_saved_page_over_the_limit_fails_as_a_feeds_page_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A saved page is read as a feed entry's page is (`extract_article`), and held to the
+    limit there, for both (100 characters here)."""
+    monkeypatch.setattr(formats, "MAX_ARTICLE_CHARS", 100)
+    page = tmp_path / "crane.html"
+    story = "The harbour crane lifted timber for decades. " * 4
+    page.write_text(f"<html><body><article><p>{story}</p></article></body></html>")
+    with pytest.raises(ParseError, match=r"^1\d\d characters of text, more than one article"):
+        list(read_records(page))
+
+
 async def test_a_batch_holds_so_much_text_at_most(engine: Engine, tmp_path: Path) -> None:
     """Articles are stored `BATCH_CHARS` of text at a time, however few they are: a batch is
     split, read and stored at once, and 500 long articles would have cost gigabytes."""

@@ -18,6 +18,7 @@ from typing import Any
 import aiosqlite
 import pytest
 
+from retrieval.corpus import formats
 from retrieval.corpus.dates import to_timestamp
 from retrieval.corpus.db import connect
 from retrieval.engine import Engine, remove_articles
@@ -889,6 +890,56 @@ async def test_a_linked_page_not_to_be_read_leaves_the_summary(
     assert f"feed 1 ({url}): page {feed_server.url('/pages/ferry.html')}: {problem}" in (
         report.problems()
     )
+
+
+async def test_a_linked_page_of_more_text_than_an_article_may_hold_leaves_the_summary(
+    feed_server: FeedServer,
+    fetcher: Fetcher,
+    db: aiosqlite.Connection,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A file's article is held to MAX_ARTICLE_CHARS; a feed entry's page was not, and a
+    page of 5 MB of text was split and stored whole. (1,000 characters here.)"""
+    monkeypatch.setattr(formats, "MAX_ARTICLE_CHARS", 1000)
+    story = " ".join(f"On day {n} the night ferry crossed to the islands." for n in range(40))
+    feed_server.routes["/pages/ferry.html"] = Route(
+        body=f"<html><head><title>Night ferry</title></head><body><article><h1>Night "
+        f"ferry</h1><p>{story}</p></article></body></html>".encode()
+    )
+    url = feed_server.serve("/feeds/gazette.rss", "gazette.rss")
+    await FeedRegistry(db).add(url)
+    report = await FeedPoller(db, fetcher).poll_due()
+    stored = await articles(db)
+    ferry = by_title(stored, "Night ferry")
+    assert ferry["text"] == "The night ferry sails again from Monday after six weeks in dry dock."
+    assert ferry["extra"]["text_from"] == "feed"
+    assert len(stored) == 4  # the feed goes on
+    page = f"feed 1 ({url}): page {feed_server.url('/pages/ferry.html')}: "
+    [refused] = [p.removeprefix(page) for p in report.problems() if p.startswith(page)]
+    assert re.fullmatch(
+        r"1,\d{3} characters of text, more than one article may hold \(1,000\)", refused
+    )
+
+
+async def test_an_entry_whose_feed_text_is_more_than_an_article_may_hold_is_not_stored(
+    feed_server: FeedServer,
+    fetcher: Fetcher,
+    db: aiosqlite.Connection,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Nor was the feed's own text held to the limit (a feed may be 5 MB). Its page not to
+    be had, the entry is left, and said so (as an entry of no text, it is tried again)."""
+    monkeypatch.setattr(formats, "MAX_ARTICLE_CHARS", 200)
+    url = feed_server.serve("/feeds/gazette.rss", "gazette.rss")  # no page is served
+    await FeedRegistry(db).add(url)
+    report = await FeedPoller(db, fetcher).poll_due()
+    titles = sorted(row["title"] for row in await articles(db))
+    assert len(titles) == 3 and not any(t.startswith("Council delays") for t in titles)
+    seawall = feed_server.url("/pages/seawall.html")
+    assert (
+        f"feed 1 ({url}): entry {seawall}: the feed's text: 263 characters of text, more "
+        "than one article may hold (200)"
+    ) in report.problems()
 
 
 async def test_a_crash_in_a_third_party_parser_fails_only_its_feed_or_page(

@@ -510,12 +510,14 @@ def parse_html(html: str, origin: str | None = None, url: str | None = None) -> 
     draft = extract_article(html, url=url)
     if draft is None:
         raise ParseError("no article text found in the page")
-    within_article_limit(draft.text)
     return replace(draft, origin=origin)
 
 
 def extract_article(html: str | bytes, url: str | None = None) -> ArticleDraft | None:
-    """The article in a page (body, title, authors, date, site name), or None if it has none."""
+    """The article in a page (body, title, authors, date, site name), or None if it has none;
+    ParseError if its text is more than one article may hold (`within_article_limit`). A
+    saved page and a feed entry's page, new or read again, are read here alike, so the
+    limit holds for each."""
     import trafilatura
 
     # Tables stay in (trafilatura's default): results, standings and figures are often the
@@ -547,7 +549,7 @@ def extract_article(html: str | bytes, url: str | None = None) -> ArticleDraft |
         source = source.replace(f"{userinfo}@", "") or None
     return ArticleDraft(
         title=title or clean_line(first_line)[:200],
-        text=text,
+        text=within_article_limit(text),
         source=source,
         authors=authors,
         published=published,

@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 
 import aiosqlite
 
-from retrieval.corpus.formats import extract_article
+from retrieval.corpus.formats import extract_article, within_article_limit
 from retrieval.corpus.removals import removed_among, replace_article, replaced_among
 from retrieval.corpus.store import CorpusStore, PreparedArticle, prepare_articles
 from retrieval.errors import BlockedURLError, FetchError, ParseError, StoreError
@@ -536,6 +536,9 @@ class FeedPoller:
             return None, fetched.url, False
         try:
             page = await asyncio.to_thread(extract_article, html, fetched.url)
+        except ParseError as exc:  # more text than one article may hold: the feed's is used
+            problems.append(f"page {shown}: {exc}")
+            return None, fetched.url, False
         except Exception as exc:  # trafilatura or lxml on a hostile page: fall back
             problems.append(f"page {shown}: extraction failed: {exc!r}")
             return None, fetched.url, False
@@ -558,16 +561,23 @@ class FeedPoller:
         page, page_url, failed_for_now = (
             await self._page(entry.link, problems) if entry.link else (None, None, False)
         )
-        from_page = page is not None and len(page.text) >= len(entry.text)
-        text = page.text if from_page and page is not None else entry.text
+        what = (
+            masked_url(entry.link)
+            if entry.link
+            else (entry.title or masked_url(entry.key))[:NAME_SHOWN]
+        )
+        try:  # a page's text was held to it as it was read (`extract_article`)
+            feed_text = within_article_limit(entry.text)
+        except ParseError as exc:
+            feed_text = ""
+            if page is None:
+                problems.append(f"entry {what}: the feed's text: {exc}")
+                return NO_TEXT
+        from_page = page is not None and len(page.text) >= len(feed_text)
+        text = page.text if from_page and page is not None else feed_text
         if failed_for_now and entry.link and text.strip():
             again[entry.key] = entry.link  # as fetched: a page may need its link's token
         if not text.strip():
-            what = (
-                masked_url(entry.link)
-                if entry.link
-                else (entry.title or masked_url(entry.key))[:NAME_SHOWN]
-            )
             problems.append(f"entry {what}: no text (no page, and no summary in the feed)")
             return NO_TEXT
         link = page_url or entry.link
