@@ -66,8 +66,10 @@ async def remove_articles(conn: aiosqlite.Connection, refs: Sequence[str]) -> Re
     await conn.execute("PRAGMA secure_delete = ON")
     async with transaction(conn):
         wanted: dict[int, str] = {}
+        async with conn.execute("SELECT url FROM feeds") as cur:
+            feeds_secrets = [n for row in await cur.fetchall() if (n := secret_params(row[0]))]
         for ref in refs:
-            found = await _article_of(conn, ref)
+            found = await _article_of(conn, ref, feeds_secrets)
             if isinstance(found, str):  # quoted back: a link a feed gave holds its token
                 report.not_found.append((masked_url(ref), found))
             else:
@@ -153,8 +155,11 @@ async def replace_article(
     return result
 
 
-async def _article_of(conn: aiosqlite.Connection, ref: str) -> int | str:
-    """The stored article `ref` names, or why there is none."""
+async def _article_of(
+    conn: aiosqlite.Connection, ref: str, feeds_secrets: Sequence[set[str]]
+) -> int | str:
+    """The stored article `ref` names, or why there is none (`feeds_secrets`: the names of
+    the parameters carrying credentials in each feed's address that has some)."""
     ref = ref.strip()
     if ref.isascii() and ref.isdigit():
         article_id = int(ref)
@@ -173,7 +178,7 @@ async def _article_of(conn: aiosqlite.Connection, ref: str) -> int | str:
             return f"replaced by article {gone[0]}, its page's whole text (a feed gave first)"
         return "removed already"
     try:
-        urls = await _stored_forms(conn, ref)
+        urls = _stored_forms(ref, feeds_secrets)
     except ValueError:  # urlsplit's: a bracketed host that is no IP address, a bad port
         urls = []
     if not urls:
@@ -187,18 +192,16 @@ async def _article_of(conn: aiosqlite.Connection, ref: str) -> int | str:
     return "removed already" if removed else "no stored article has that address"
 
 
-async def _stored_forms(conn: aiosqlite.Connection, ref: str) -> list[str]:
+def _stored_forms(ref: str, feeds_secrets: Sequence[set[str]]) -> list[str]:
     """The addresses an article given by the address `ref` may be stored under: its
     canonical form (without the credentials any address loses), then, as a link one of the
     feeds gave, that form without the parameters carrying credentials in the feed's own
-    address too (`public_url`, as its poll stores it). None if `ref` is no address."""
+    address too (`public_url`, as its poll stores it); none if `ref` is no address."""
     url = canonical_url(ref)
     if url is None:
         return []
-    async with conn.execute("SELECT url FROM feeds") as cur:
-        feeds = [str(row[0]) for row in await cur.fetchall()]
     forms = [url]
-    for names in filter(None, map(secret_params, feeds)):
+    for names in feeds_secrets:
         form = canonical_url(public_url(ref, names))
         if form is not None and form not in forms:
             forms.append(form)
