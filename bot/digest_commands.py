@@ -11,9 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import re
-from collections.abc import Sequence
-from dataclasses import dataclass
 
 from telegram import Chat, ChatFullInfo, ChatMember, ChatMemberRestricted, Message, Update
 from telegram.constants import ChatMemberStatus, ChatType
@@ -34,106 +31,17 @@ from bot.digest_format import (
 )
 from bot.markup import escape
 from bot.runtime import App, Context, topic_of
+from bot.subscribe_words import chat_named, chat_ref, parse_subscribe
 from retrieval.digest.digest import keyword_terms, typed_keywords
 from retrieval.digest.schedule import (
-    DailyTime,
-    is_abbreviation,
-    looks_like_zone,
-    parse_zone,
     period_for,
-    read_zone,
-    zone_label,
 )
 from retrieval.errors import DigestError, ScheduleError
 from retrieval.index.tokens import Tokenizer
-from retrieval.wording import quoted
 
 log = logging.getLogger(__name__)
 
-DEFAULT_TIME = DailyTime(8, 0)
-QUIET = "quiet"
-# A word meant as a time, valid or not: "0730" is told to be 07:30, but "1930" (a year too)
-# and "737" stay keywords.
-_TIME_LIKE = re.compile(r"^(?:\d{1,2}(?:[:.h]\d*)?(?:am|pm)?|0\d{3})$", re.IGNORECASE)
-# A time that can be no keyword ("07:30", "7pm"), taken after the keywords too; a bare "9"
-# there stays a keyword ("apollo 11").
-_CLOCK_TIME = re.compile(r"^\d{1,2}(?:[:.h]\d{2}(?:am|pm)?|am|pm)$", re.IGNORECASE)
-# A channel by its public name or its id (a 64-bit integer: 19 digits at most); what is
-# longer is no chat, and echoed in a reply it would run past a message's length.
-_CHAT_REF = re.compile(r"^(@\w{4,32}|-\d{5,19})$")
 _ADMINS = (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
-
-
-@dataclass(frozen=True, slots=True)
-class SubscribeRequest:
-    """What /subscribe asked for; `target` names a channel (from a private chat only)."""
-
-    at: DailyTime
-    timezone: str
-    keywords: tuple[str, ...]
-    quiet: bool
-    target: str | None = None
-
-
-def parse_subscribe(
-    args: Sequence[str], default_zone: str, allow_target: bool
-) -> SubscribeRequest:
-    """Read /subscribe's words; ScheduleError or DigestError saying what is wrong.
-
-    The time and the zone may come in either order before the keywords; a word that looks
-    like a time or a zone is taken as one, so a typo is reported instead of searched for
-    (an abbreviation, "EST", is told the Area/City zone to use). After the keywords,
-    "/subscribe oil opec 07:30 Europe/London", a clock time and a valid zone are still
-    taken as such: searching for "07:30" is never what was meant; so is a word right after
-    a clock time that looks like a zone ("07:30 EST"), valid or not.
-    """
-    words = list(args)
-    target = words.pop(0) if allow_target and _chat_named(words) else None
-    at: DailyTime | None = None
-    zone: str | None = None
-    while words:
-        if at is None and _TIME_LIKE.match(words[0]):
-            at = DailyTime.parse(words.pop(0))
-        elif zone is None and (looks_like_zone(words[0]) or is_abbreviation(words[0])):
-            zone = read_zone(words.pop(0)).key
-        else:
-            break
-    keywords_and_quiet = []
-    for previous, word in zip(["", *words], words, strict=False):
-        if _CLOCK_TIME.match(word):
-            if at is not None:  # else "07:30 08:30" would be a digest about "08:30"
-                raise ScheduleError(
-                    f"two times given, {at} and {quoted(word)}: a digest comes once a day"
-                )
-            at = DailyTime.parse(word)
-        elif (looks_like_zone(word) or is_abbreviation(word)) and (
-            _CLOCK_TIME.match(previous) or _is_zone(word)
-        ):
-            if zone is not None:
-                raise ScheduleError(
-                    f"two time zones given, {zone_label(zone)} and {quoted(word)}: give one"
-                )
-            zone = read_zone(word).key
-        else:
-            keywords_and_quiet.append(word)
-    quiet = any(w.casefold() == QUIET for w in keywords_and_quiet)
-    keywords = tuple(w for w in keywords_and_quiet if w.casefold() != QUIET)
-    typed_keywords(keywords, Tokenizer())
-    return SubscribeRequest(
-        at or DEFAULT_TIME, zone or parse_zone(default_zone).key, keywords, quiet, target
-    )
-
-
-def _is_zone(word: str) -> bool:
-    try:
-        read_zone(word)
-    except ScheduleError:
-        return False
-    return True
-
-
-def _chat_ref(text: str) -> int | str:
-    return int(text) if text.lstrip("-").isdigit() else text
 
 
 async def _reply(message: Message, text: str) -> None:
@@ -186,14 +94,14 @@ async def _target_chat(
         return None
     chat: ChatFullInfo | None = None
     with contextlib.suppress(BadRequest, Forbidden):
-        chat = await context.bot.get_chat(_chat_ref(ref))
+        chat = await context.bot.get_chat(chat_ref(ref))
     if chat is not None and chat.type != ChatType.CHANNEL:
         name = escape(chat.title or ref)
         await _reply(message, f"{name} is not a channel: send the command in that chat itself.")
         return None
     me = await _bot_status(context, chat.id) if chat is not None else None
     if not check_posting and (me is None or me.status not in _ADMINS):
-        stored = await context.bot_data.subscriptions.named(_chat_ref(ref))
+        stored = await context.bot_data.subscriptions.named(chat_ref(ref))
         # a channel's only: a person's or a group's digest is theirs to see and stop
         if stored is not None and stored.chat_type == ChatType.CHANNEL:
             return Chat(
@@ -302,22 +210,17 @@ async def subscribe(update: Update, context: Context) -> None:
     await _reply(message, subscribed(subscription, first, request.target))
 
 
-def _chat_named(words: Sequence[str]) -> str | None:
-    """The chat a command's first word names (@channel, -100...), if it names one."""
-    return words[0] if words and _CHAT_REF.match(words[0]) else None
-
-
 def _target(context: Context, message: Message) -> str | None:
     """The channel named, where one may be: in a private chat."""
     private = message.chat.type == ChatType.PRIVATE
-    return _chat_named(context.args or []) if private else None
+    return chat_named(context.args or []) if private else None
 
 
 async def _channel_named_here(context: Context, message: Message, command: str) -> bool:
     """Whether a channel is named outside a private chat, where it is not taken: the sender
     is told where to do it. "/unsubscribe @channel" in a group stopped the group's own
     digest, and "/subscribe @channel" subscribed the group to news about "@channel"."""
-    named = _chat_named(context.args or [])
+    named = chat_named(context.args or [])
     if message.chat.type == ChatType.PRIVATE or named is None:
         return False
     await _reply(

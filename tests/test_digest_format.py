@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.digest_commands import DEFAULT_TIME, parse_subscribe
 from bot.digest_format import (
     digest_messages,
     nothing_new,
@@ -17,6 +16,7 @@ from bot.digest_format import (
 )
 from bot.formatting import MAX_REPLY_MESSAGES
 from bot.markup import MAX_MESSAGE_LENGTH, utf16_len
+from bot.subscribe_words import DEFAULT_TIME, parse_subscribe
 from retrieval.digest.digest import Digest, DigestArticle, DigestItem, Period
 from retrieval.digest.schedule import DailyTime, parse_zone
 from retrieval.digest.subscriptions import Delivery, State, Subscription

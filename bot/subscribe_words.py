@@ -1,0 +1,114 @@
+"""Reading /subscribe's words: a channel named first, the time, the zone, the keywords.
+
+Pure parsing, no Telegram: `parse_subscribe` turns the words into a `SubscribeRequest` or
+says what is wrong (ScheduleError, DigestError).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from retrieval.digest.digest import typed_keywords
+from retrieval.digest.schedule import (
+    DailyTime,
+    is_abbreviation,
+    looks_like_zone,
+    parse_zone,
+    read_zone,
+    zone_label,
+)
+from retrieval.errors import ScheduleError
+from retrieval.index.tokens import Tokenizer
+from retrieval.wording import quoted
+
+DEFAULT_TIME = DailyTime(8, 0)
+QUIET = "quiet"
+# A word meant as a time, valid or not: "0730" is told to be 07:30, but "1930" (a year too)
+# and "737" stay keywords.
+_TIME_LIKE = re.compile(r"^(?:\d{1,2}(?:[:.h]\d*)?(?:am|pm)?|0\d{3})$", re.IGNORECASE)
+# A time that can be no keyword ("07:30", "7pm"), taken after the keywords too; a bare "9"
+# there stays a keyword ("apollo 11").
+_CLOCK_TIME = re.compile(r"^\d{1,2}(?:[:.h]\d{2}(?:am|pm)?|am|pm)$", re.IGNORECASE)
+# A channel by its public name or its id (a 64-bit integer: 19 digits at most); what is
+# longer is no chat, and echoed in a reply it would run past a message's length.
+_CHAT_REF = re.compile(r"^(@\w{4,32}|-\d{5,19})$")
+
+
+@dataclass(frozen=True, slots=True)
+class SubscribeRequest:
+    """What /subscribe asked for; `target` names a channel (from a private chat only)."""
+
+    at: DailyTime
+    timezone: str
+    keywords: tuple[str, ...]
+    quiet: bool
+    target: str | None = None
+
+
+def parse_subscribe(
+    args: Sequence[str], default_zone: str, allow_target: bool
+) -> SubscribeRequest:
+    """Read /subscribe's words; ScheduleError or DigestError saying what is wrong.
+
+    The time and the zone may come in either order before the keywords; a word that looks
+    like a time or a zone is taken as one, so a typo is reported instead of searched for
+    (an abbreviation, "EST", is told the Area/City zone to use). After the keywords,
+    "/subscribe oil opec 07:30 Europe/London", a clock time and a valid zone are still
+    taken as such: searching for "07:30" is never what was meant; so is a word right after
+    a clock time that looks like a zone ("07:30 EST"), valid or not.
+    """
+    words = list(args)
+    target = words.pop(0) if allow_target and chat_named(words) else None
+    at: DailyTime | None = None
+    zone: str | None = None
+    while words:
+        if at is None and _TIME_LIKE.match(words[0]):
+            at = DailyTime.parse(words.pop(0))
+        elif zone is None and (looks_like_zone(words[0]) or is_abbreviation(words[0])):
+            zone = read_zone(words.pop(0)).key
+        else:
+            break
+    keywords_and_quiet = []
+    for previous, word in zip(["", *words], words, strict=False):
+        if _CLOCK_TIME.match(word):
+            if at is not None:  # else "07:30 08:30" would be a digest about "08:30"
+                raise ScheduleError(
+                    f"two times given, {at} and {quoted(word)}: a digest comes once a day"
+                )
+            at = DailyTime.parse(word)
+        elif (looks_like_zone(word) or is_abbreviation(word)) and (
+            _CLOCK_TIME.match(previous) or _is_zone(word)
+        ):
+            if zone is not None:
+                raise ScheduleError(
+                    f"two time zones given, {zone_label(zone)} and {quoted(word)}: give one"
+                )
+            zone = read_zone(word).key
+        else:
+            keywords_and_quiet.append(word)
+    quiet = any(w.casefold() == QUIET for w in keywords_and_quiet)
+    keywords = tuple(w for w in keywords_and_quiet if w.casefold() != QUIET)
+    typed_keywords(keywords, Tokenizer())
+    return SubscribeRequest(
+        at or DEFAULT_TIME, zone or parse_zone(default_zone).key, keywords, quiet, target
+    )
+
+
+def _is_zone(word: str) -> bool:
+    try:
+        read_zone(word)
+    except ScheduleError:
+        return False
+    return True
+
+
+def chat_ref(text: str) -> int | str:
+    """A chat named as `get_chat` takes it: an id as a number, an @name as it is."""
+    return int(text) if text.lstrip("-").isdigit() else text
+
+
+def chat_named(words: Sequence[str]) -> str | None:
+    """The chat a command's first word names (@channel, -100...), if it names one."""
+    return words[0] if words and _CHAT_REF.match(words[0]) else None
