@@ -35,12 +35,13 @@ if __name__ == "__main__" and not __package__:  # run as a script: make `benchma
 from benchmarks.corpora import add_corpus_option, missing  # noqa: E402
 from benchmarks.corpus import DEFAULT_OUT  # noqa: E402
 from benchmarks.realscale import ARTICLES, _articles_file  # noqa: E402
+from retrieval.addresses import canonical_url
 from retrieval.corpus.dates import to_timestamp  # noqa: E402
 from retrieval.corpus.formats import read_records  # noqa: E402
 from retrieval.corpus.ingest import BATCH  # noqa: E402
 from retrieval.corpus.sentences import article_sentences  # noqa: E402
 from retrieval.corpus.store import CorpusStore, PreparedArticle, title_terms  # noqa: E402
-from retrieval.corpus.text import canonical_url, fingerprint  # noqa: E402
+from retrieval.corpus.text import fingerprint  # noqa: E402
 from retrieval.index.index import BM25Params, SegmentBuilder  # noqa: E402
 from retrieval.index.tokens import Tokenizer  # noqa: E402
 from retrieval.ranking.answers import packed_finds  # noqa: E402

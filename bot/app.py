@@ -36,10 +36,10 @@ from bot.formatting import FULL, MORE, VOTE
 from bot.logs import hide_secret, quiet_http_logs, redact
 from bot.runtime import CONTEXT_TYPES, App, Context, run_every
 from bot.transport import ApiRequest, RetryingRateLimiter, UpdatesRequest
+from retrieval.addresses import masked_url
 from retrieval.compiled import COMPILING, is_compiled
 from retrieval.engine import Engine
 from retrieval.errors import ConfigError, IndexWriteError
-from retrieval.feeds.registry import masked_url
 
 log = logging.getLogger(__name__)
 

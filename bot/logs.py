@@ -17,7 +17,7 @@ import traceback
 from typing import Any
 from urllib.parse import quote
 
-from retrieval.feeds.registry import masked
+from retrieval.addresses import masked
 
 REDACTED = "<TELEGRAM_BOT_TOKEN>"
 URL_LOGGERS = ("httpx", "httpcore")

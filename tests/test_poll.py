@@ -18,6 +18,7 @@ from typing import Any
 import aiosqlite
 import pytest
 
+from retrieval.addresses import masked, public_url, url_secrets
 from retrieval.corpus import formats
 from retrieval.corpus.dates import to_timestamp
 from retrieval.corpus.db import connect
@@ -26,14 +27,7 @@ from retrieval.errors import StoreError
 from retrieval.feeds import page_retries, poll, registry
 from retrieval.feeds.fetch import Fetcher, retry_after
 from retrieval.feeds.poll import MAX_ENTRIES_PER_POLL, FeedOutcome, FeedPoller, PollReport
-from retrieval.feeds.registry import (
-    MAX_BACKOFF,
-    FeedRegistry,
-    SeenEntry,
-    masked,
-    public_url,
-    url_secrets,
-)
+from retrieval.feeds.registry import MAX_BACKOFF, FeedRegistry, SeenEntry
 from retrieval.models import ArticleDraft
 from tests.conftest import TEST_LIMITS, run_sql
 from tests.feed_server import FeedServer, Route

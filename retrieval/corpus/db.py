@@ -18,8 +18,8 @@ from typing import Any
 
 import aiosqlite
 
+from retrieval.addresses import without_credentials
 from retrieval.corpus.schema import MIGRATIONS
-from retrieval.corpus.text import without_credentials
 from retrieval.errors import StoreError
 
 log = logging.getLogger(__name__)
@@ -261,7 +261,7 @@ async def _migrate(conn: aiosqlite.Connection) -> None:
 
 
 def _without_credentials(url: object) -> object:
-    """`text.without_credentials` as SQL's: a stored address cleaned, anything else as is."""
+    """`addresses.without_credentials` as SQL's: a stored address cleaned, anything else as is."""
     return without_credentials(url) if isinstance(url, str) else url
 
 

@@ -24,8 +24,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any, Protocol
 
+from retrieval.addresses import split_url
 from retrieval.corpus.dates import parse_published, spelled_date
-from retrieval.corpus.text import clean_line, decode_entities, split_url
+from retrieval.corpus.text import clean_line, decode_entities
 from retrieval.errors import ExpansionCapError, ParseError
 from retrieval.feeds.charset import legacy_codec
 from retrieval.models import ArticleDraft

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 import aiosqlite
 
+from retrieval.addresses import canonical_url, masked_url, public_url, secret_params
 from retrieval.corpus.db import busy_timeout, rows_for_ids, transaction
 from retrieval.corpus.store import (
     ATTRIBUTION_COLUMNS,
@@ -31,8 +32,6 @@ from retrieval.corpus.store import (
     attribution,
     counts_from,
 )
-from retrieval.corpus.text import canonical_url
-from retrieval.feeds.registry import masked_url, public_url, secret_params
 from retrieval.models import Attribution
 
 
@@ -50,7 +49,7 @@ class RemovalReport:
     """What `remove_articles` did with each reference it was given."""
 
     removed: list[Attribution] = field(default_factory=list)
-    # (reference, why), the reference's credentials masked (`registry.masked_url`)
+    # (reference, why), the reference's credentials masked (`addresses.masked_url`)
     not_found: list[tuple[str, str]] = field(default_factory=list)
 
 

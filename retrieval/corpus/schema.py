@@ -558,7 +558,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         "articles' addresses without credentials",
         """
         -- An article's address is stored without the query parameters that can only be
-        -- credentials (?token=, ?api_key=, ?sig=: `retrieval.corpus.text.CREDENTIAL_PARAMS`),
+        -- credentials (?token=, ?api_key=, ?sig=: `retrieval.addresses.CREDENTIAL_PARAMS`),
         -- whichever way it came in; before, only a feed's links were (a file's kept them,
         -- shown in answers and digests). `without_credentials` is that function
         -- (`retrieval.corpus.db`): applied to a stored address, it gives the address the

@@ -22,13 +22,14 @@ import aiosqlite
 import numpy as np
 import numpy.typing as npt
 
+from retrieval.addresses import canonical_url
 from retrieval.corpus.dates import to_timestamp
 from retrieval.corpus.db import (
     rows_for_ids,
     transaction,
 )
 from retrieval.corpus.splitter import SPLITTER_VERSION
-from retrieval.corpus.text import canonical_url, fingerprint, paragraphs
+from retrieval.corpus.text import fingerprint, paragraphs
 from retrieval.index.tokens import Tokenizer
 from retrieval.models import ArticleDraft, Attribution
 

@@ -1,4 +1,4 @@
-"""Text clean-up and comparison: whitespace, hard wraps, fingerprints, URLs, near duplicates."""
+"""Text clean-up and comparison: whitespace, hard wraps, fingerprints, near duplicates."""
 
 from __future__ import annotations
 
@@ -6,10 +6,8 @@ import hashlib
 import html
 import re
 import unicodedata
-from collections.abc import Collection
 from html.entities import html5
 from itertools import pairwise
-from urllib.parse import SplitResult, parse_qsl, unquote_plus, urlencode, urlsplit, urlunsplit
 
 from retrieval.models import one_line
 
@@ -18,16 +16,6 @@ _BLANK_LINES = re.compile(r"\n\s*\n")
 _SIGN_OFF = re.compile(r"(?:^|(?<=[.!?)\"'])\s+)reuter\W*$", re.IGNORECASE)
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _WORDS = re.compile(r"\w+")
-_TRACKING_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ocid|cmpid|ref|ref_src)$")
-# Query parameters that are credentials whatever the site (a private feed's ?token=, a signed
-# link's ?sig=, an export's ?api_key=): an article's address is stored, quoted and linked
-# without them (`canonical_url`), however it came in. Only these names, matched whole (case
-# aside): ?story_key= or ?session= may be what names the article, and two articles stored
-# under one address are one.
-CREDENTIAL_PARAMS = frozenset(
-    {"token", "access_token", "auth_token", "api_key", "apikey", "sig", "signature", "pwd"}
-    | {"password", "passwd", "jwt", "secret"}
-)
 
 
 # Fingerprints are made of the words `_WORDS` finds in the NFKC, case-folded text. A text
@@ -156,69 +144,6 @@ def fingerprint(text: str) -> str:
     else:
         joined = " ".join(_WORDS.findall(normal.casefold())).encode()
     return hashlib.sha256(joined).hexdigest()
-
-
-def canonical_url(url: str | None) -> str | None:
-    """Normalize a URL so that the same article is recognized under its variants: the one
-    form an article's address is stored, shown and looked up in, whichever way it came in
-    (a file of any format, a feed, a page).
-
-    Lower-cases scheme and host, drops the user name and password, the fragment, default
-    ports, tracking parameters, credentials (`CREDENTIAL_PARAMS`) and a trailing slash.
-    Anything that is not http(s) is returned stripped and without credentials
-    (`without_credentials`), otherwise unchanged.
-    """
-    if not url or not url.strip():
-        return None
-    url = url.strip()
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https"):
-        return without_credentials(url)
-    host = (parts.hostname or "").lower()
-    if parts.port and not (
-        (parts.scheme == "http" and parts.port == 80)
-        or (parts.scheme == "https" and parts.port == 443)
-    ):
-        host = f"{host}:{parts.port}"
-    query = urlencode(
-        [
-            (k, v)
-            for k, v in parse_qsl(parts.query, keep_blank_values=True)
-            if not _TRACKING_PARAMS.match(k) and k.casefold() not in CREDENTIAL_PARAMS
-        ]
-    )
-    path = parts.path.rstrip("/") or "/"
-    return urlunsplit((parts.scheme.lower(), host, path, query, ""))
-
-
-def without_credentials(url: str, also: Collection[str] = ()) -> str:
-    """`url` without its user name and password and without the query parameters that can
-    only be credentials (`CREDENTIAL_PARAMS`, and the names `also`, case aside); the rest as
-    written, and `url` itself if it has none. Never raises: an address `urlsplit` refuses is
-    read plainly (`split_url`)."""
-    parts = split_url(url)
-    dropped = CREDENTIAL_PARAMS | {name.casefold() for name in also}
-    pairs = parts.query.split("&")
-    kept = [p for p in pairs if p and unquote_plus(p.partition("=")[0]).casefold() not in dropped]
-    if "@" not in parts.netloc and len(kept) == len([p for p in pairs if p]):
-        return url
-    netloc = parts.netloc.rpartition("@")[2]
-    return urlunsplit(parts._replace(netloc=netloc, query="&".join(kept)))
-
-
-def split_url(url: str) -> SplitResult:
-    """`urlsplit`, and for what it refuses (an unclosed "[" of an IPv6 host) the same parts
-    read plainly: an address that is not one is still cleaned, or masked when quoted back."""
-    try:
-        return urlsplit(url)
-    except ValueError:
-        scheme, sep, rest = url.partition("://")  # the first: a query may hold another
-        if not sep:
-            scheme, rest = "", url
-        rest, _, fragment = rest.partition("#")
-        rest, _, query = rest.partition("?")
-        netloc, slash, path = rest.partition("/")
-        return SplitResult(scheme, netloc, slash + path, query, fragment)
 
 
 SYNDICATED = 0.8  # share of the shorter text's 3-grams found in the other: the same copy

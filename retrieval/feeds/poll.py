@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 
 import aiosqlite
 
+from retrieval.addresses import masked_url, public_url
 from retrieval.corpus.formats import extract_article, within_article_limit
 from retrieval.corpus.removals import removed_among, replace_article, replaced_among
 from retrieval.corpus.store import CorpusStore, PreparedArticle, prepare_articles
@@ -37,15 +38,7 @@ from retrieval.errors import BlockedURLError, FetchError, ParseError, StoreError
 from retrieval.feeds.feedformat import Entry, ParsedFeed, parse_feed
 from retrieval.feeds.fetch import FEED_ACCEPT, PAGE_ACCEPT, Fetched, Fetcher
 from retrieval.feeds.page_retries import PAGE_TRIES, PageRetries, PageRetry, passing
-from retrieval.feeds.registry import (
-    ENTRY_TRIES,
-    PAUSE_AFTER,
-    Feed,
-    FeedRegistry,
-    SeenEntry,
-    masked_url,
-    public_url,
-)
+from retrieval.feeds.registry import ENTRY_TRIES, PAUSE_AFTER, Feed, FeedRegistry, SeenEntry
 from retrieval.models import ArticleDraft
 from retrieval.wording import counted
 

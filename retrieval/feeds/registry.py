@@ -11,12 +11,13 @@ import re
 import time
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import aiosqlite
 
+from retrieval.addresses import MASK, masked, masked_url, secret_params
 from retrieval.corpus.db import rows_for_ids, transaction
-from retrieval.corpus.text import clean_line, split_url, without_credentials
+from retrieval.corpus.text import clean_line
 from retrieval.errors import FeedError, FetchError
 from retrieval.feeds.fetch import check_url, named_local
 from retrieval.wording import quoted
@@ -41,14 +42,6 @@ MAX_NAME = 200
 MAX_URL = 2000  # as browsers and servers bound an address
 IDS_NAMED = 20  # of the known feeds, in a "no such feed" error
 
-MASK = "***"
-# Query parameters whose values are credentials (?token=, ?access_token=, ?api_key=,
-# ?x-api-key=, ?sig=, ?pwd=, ?jwt=...), by their whole name or its last part.
-_SECRET_PARAM = re.compile(
-    r"^(?:.*[_.-])?(?:token|key|apikey|secret|pass|password|passwd|pwd|sig|signature|auth"
-    r"|jwt|session|sessionid|credentials?)$",
-    re.IGNORECASE,
-)
 _INTERVAL_PART = re.compile(r"(\d+)\s*([smhd])")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -115,63 +108,6 @@ class SeenEntry:
     key: str
     article_id: int | None
     url: str | None  # the entry's own link, without credentials (`public_url`)
-
-
-def secret_params(url: str) -> set[str]:
-    """The names of the query parameters of `url` that carry credentials (`url_secrets`)."""
-    names = (unquote(pair.partition("=")[0]) for pair in split_url(url).query.split("&"))
-    return {name for name in names if _SECRET_PARAM.match(name)}
-
-
-def url_secrets(url: str) -> tuple[str, ...]:
-    """What in a feed's address must never be shown, logged or sent to a chat: the password
-    (or a user name alone, often a token) and the values of query parameters named like
-    credentials. As written in the address, so an error that quotes it is masked too."""
-    return tuple(secret for secret, _, _ in _secrets_in_place(url))
-
-
-def _secrets_in_place(url: str) -> list[tuple[str, re.Pattern[str], str]]:
-    """Each of `url_secrets`, with a pattern of its place in the address quoted ("//bob:pw@",
-    "?api_key=pw", "&pwd=pw") and that place masked; longest first, so that one secret
-    inside another is masked whole."""
-    parts = split_url(url)
-    found = []
-    userinfo, at, _ = parts.netloc.rpartition("@")
-    if at:
-        user, colon, password = userinfo.partition(":")
-        secret, shown = (password, f"//{user}:{MASK}@") if colon else (user, f"//{MASK}@")
-        found.append((secret, re.compile(re.escape(f"//{userinfo}@")), shown))
-    for pair in parts.query.split("&"):
-        name, _, value = pair.partition("=")
-        if value and _SECRET_PARAM.match(unquote(name)):
-            place = re.compile(r"(?<=[?&])" + re.escape(pair) + r"(?![\w%~+-])")
-            found.append((value, place, f"{name}={MASK}"))
-    return sorted(found, key=lambda item: len(item[0]), reverse=True)
-
-
-def masked(text: str, url: str) -> str:
-    """`text` with the credentials of the address `url` (`url_secrets`) masked: where the
-    address is quoted, and anywhere else when three characters or more (a secret of one or
-    two would mask every such run of letters in the text)."""
-    for secret, place, shown in _secrets_in_place(url):
-        text = place.sub(shown.replace("\\", "\\\\"), text)  # literal: a name may hold "\\1"
-        if len(secret) >= 3:
-            text = text.replace(secret, MASK)
-    return text
-
-
-def masked_url(url: str) -> str:
-    """An address (a feed's, a link, an entry's key) with its own credentials masked."""
-    return masked(url, url)
-
-
-def public_url(url: str, also: Iterable[str] = ()) -> str:
-    """A feed's link without credentials (`text.without_credentials`): no user:password@,
-    none of the query parameters that can only be one, nor those that carry one in the
-    feed's own address (`also`: its `Feed.secret_params`). A private feed's links often
-    carry the subscriber's token: an article is stored and shown (in answers, digests, to
-    any chat) under the address anyone may see."""
-    return urlunsplit(split_url(without_credentials(url, tuple(also))))
 
 
 def parse_interval(text: str) -> float:

@@ -1,0 +1,164 @@
+"""Web addresses as newsbot keeps and shows them: one canonical form an article is stored
+and found under, and credentials never kept, shown, logged or sent.
+
+An address comes in from a file, a feed or a page, and may carry a private feed's token, a
+signed link's signature, a user:password@. `canonical_url` is the stored form of an
+article's address; `without_credentials` and `public_url` drop what can only be a
+credential; `masked` hides, where an address is quoted back (an error, a list of feeds),
+what must not be shown.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable
+from urllib.parse import (
+    SplitResult,
+    parse_qsl,
+    unquote,
+    unquote_plus,
+    urlencode,
+    urlsplit,
+    urlunsplit,
+)
+
+_TRACKING_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ocid|cmpid|ref|ref_src)$")
+# Query parameters that are credentials whatever the site (a private feed's ?token=, a signed
+# link's ?sig=, an export's ?api_key=): an article's address is stored, quoted and linked
+# without them (`canonical_url`), however it came in. Only these names, matched whole (case
+# aside): ?story_key= or ?session= may be what names the article, and two articles stored
+# under one address are one.
+CREDENTIAL_PARAMS = frozenset(
+    {"token", "access_token", "auth_token", "api_key", "apikey", "sig", "signature", "pwd"}
+    | {"password", "passwd", "jwt", "secret"}
+)
+MASK = "***"
+# Query parameters whose values are credentials (?token=, ?access_token=, ?api_key=,
+# ?x-api-key=, ?sig=, ?pwd=, ?jwt=...), by their whole name or its last part: wider than
+# `CREDENTIAL_PARAMS`, for a feed's own address (an admin's, often private), whose such
+# parameters are masked wherever it is shown and dropped from the links it gives.
+_SECRET_PARAM = re.compile(
+    r"^(?:.*[_.-])?(?:token|key|apikey|secret|pass|password|passwd|pwd|sig|signature|auth"
+    r"|jwt|session|sessionid|credentials?)$",
+    re.IGNORECASE,
+)
+
+
+def canonical_url(url: str | None) -> str | None:
+    """Normalize a URL so that the same article is recognized under its variants: the one
+    form an article's address is stored, shown and looked up in, whichever way it came in
+    (a file of any format, a feed, a page).
+
+    Lower-cases scheme and host, drops the user name and password, the fragment, default
+    ports, tracking parameters, credentials (`CREDENTIAL_PARAMS`) and a trailing slash.
+    Anything that is not http(s) is returned stripped and without credentials
+    (`without_credentials`), otherwise unchanged.
+    """
+    if not url or not url.strip():
+        return None
+    url = url.strip()
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https"):
+        return without_credentials(url)
+    host = (parts.hostname or "").lower()
+    if parts.port and not (
+        (parts.scheme == "http" and parts.port == 80)
+        or (parts.scheme == "https" and parts.port == 443)
+    ):
+        host = f"{host}:{parts.port}"
+    query = urlencode(
+        [
+            (k, v)
+            for k, v in parse_qsl(parts.query, keep_blank_values=True)
+            if not _TRACKING_PARAMS.match(k) and k.casefold() not in CREDENTIAL_PARAMS
+        ]
+    )
+    path = parts.path.rstrip("/") or "/"
+    return urlunsplit((parts.scheme.lower(), host, path, query, ""))
+
+
+def without_credentials(url: str, also: Collection[str] = ()) -> str:
+    """`url` without its user name and password and without the query parameters that can
+    only be credentials (`CREDENTIAL_PARAMS`, and the names `also`, case aside); the rest as
+    written, and `url` itself if it has none. Never raises: an address `urlsplit` refuses is
+    read plainly (`split_url`)."""
+    parts = split_url(url)
+    dropped = CREDENTIAL_PARAMS | {name.casefold() for name in also}
+    pairs = parts.query.split("&")
+    kept = [p for p in pairs if p and unquote_plus(p.partition("=")[0]).casefold() not in dropped]
+    if "@" not in parts.netloc and len(kept) == len([p for p in pairs if p]):
+        return url
+    netloc = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=netloc, query="&".join(kept)))
+
+
+def split_url(url: str) -> SplitResult:
+    """`urlsplit`, and for what it refuses (an unclosed "[" of an IPv6 host) the same parts
+    read plainly: an address that is not one is still cleaned, or masked when quoted back."""
+    try:
+        return urlsplit(url)
+    except ValueError:
+        scheme, sep, rest = url.partition("://")  # the first: a query may hold another
+        if not sep:
+            scheme, rest = "", url
+        rest, _, fragment = rest.partition("#")
+        rest, _, query = rest.partition("?")
+        netloc, slash, path = rest.partition("/")
+        return SplitResult(scheme, netloc, slash + path, query, fragment)
+
+
+def secret_params(url: str) -> set[str]:
+    """The names of the query parameters of `url` that carry credentials (`url_secrets`)."""
+    names = (unquote(pair.partition("=")[0]) for pair in split_url(url).query.split("&"))
+    return {name for name in names if _SECRET_PARAM.match(name)}
+
+
+def url_secrets(url: str) -> tuple[str, ...]:
+    """What in a feed's address must never be shown, logged or sent to a chat: the password
+    (or a user name alone, often a token) and the values of query parameters named like
+    credentials. As written in the address, so an error that quotes it is masked too."""
+    return tuple(secret for secret, _, _ in _secrets_in_place(url))
+
+
+def _secrets_in_place(url: str) -> list[tuple[str, re.Pattern[str], str]]:
+    """Each of `url_secrets`, with a pattern of its place in the address quoted ("//bob:pw@",
+    "?api_key=pw", "&pwd=pw") and that place masked; longest first, so that one secret
+    inside another is masked whole."""
+    parts = split_url(url)
+    found = []
+    userinfo, at, _ = parts.netloc.rpartition("@")
+    if at:
+        user, colon, password = userinfo.partition(":")
+        secret, shown = (password, f"//{user}:{MASK}@") if colon else (user, f"//{MASK}@")
+        found.append((secret, re.compile(re.escape(f"//{userinfo}@")), shown))
+    for pair in parts.query.split("&"):
+        name, _, value = pair.partition("=")
+        if value and _SECRET_PARAM.match(unquote(name)):
+            place = re.compile(r"(?<=[?&])" + re.escape(pair) + r"(?![\w%~+-])")
+            found.append((value, place, f"{name}={MASK}"))
+    return sorted(found, key=lambda item: len(item[0]), reverse=True)
+
+
+def masked(text: str, url: str) -> str:
+    """`text` with the credentials of the address `url` (`url_secrets`) masked: where the
+    address is quoted, and anywhere else when three characters or more (a secret of one or
+    two would mask every such run of letters in the text)."""
+    for secret, place, shown in _secrets_in_place(url):
+        text = place.sub(shown.replace("\\", "\\\\"), text)  # literal: a name may hold "\\1"
+        if len(secret) >= 3:
+            text = text.replace(secret, MASK)
+    return text
+
+
+def masked_url(url: str) -> str:
+    """An address (a feed's, a link, an entry's key) with its own credentials masked."""
+    return masked(url, url)
+
+
+def public_url(url: str, also: Iterable[str] = ()) -> str:
+    """A feed's link without credentials (`without_credentials`): no user:password@,
+    none of the query parameters that can only be one, nor those that carry one in the
+    feed's own address (`also`: its `Feed.secret_params`). A private feed's links often
+    carry the subscriber's token: an article is stored and shown (in answers, digests, to
+    any chat) under the address anyone may see."""
+    return urlunsplit(split_url(without_credentials(url, tuple(also))))
