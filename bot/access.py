@@ -19,6 +19,7 @@ from telegram import Message, Update
 
 from bot import formatting
 from bot.config import Settings
+from bot.replies import send_reply
 
 if TYPE_CHECKING:  # bot.runtime holds an Access: only the type goes the other way
     from bot.runtime import BotData, Context
@@ -81,8 +82,10 @@ def admin_only(handler: Handler) -> Handler:
         if update.callback_query:
             await update.callback_query.answer("Only the bot's admins can do that.")
         elif message is not None and await admitted(context.bot_data, message):
-            await message.reply_text(
-                "Only the bot's admins can use that command (their ids are in NEWSBOT_ADMINS)."
+            await send_reply(
+                context.bot_data,
+                message,
+                "Only the bot's admins can use that command (their ids are in NEWSBOT_ADMINS).",
             )
 
     return guarded
@@ -116,7 +119,9 @@ async def admitted(shared: BotData, message: Message) -> bool:
         return True
     verdict = shared.limiter.check(sender)
     if not verdict.allowed and verdict.tell:
-        await message.reply_html(formatting.slow_down(shared.limiter.per_minute, verdict.retry_in))
+        await send_reply(
+            shared, message, formatting.slow_down(shared.limiter.per_minute, verdict.retry_in)
+        )
     return verdict.allowed
 
 

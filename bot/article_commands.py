@@ -13,6 +13,7 @@ from telegram.ext import CommandHandler, filters
 from bot.access import admin_only
 from bot.bounds import NAME_CHARS, TITLE_CHARS, clip
 from bot.markup import escape, pack
+from bot.replies import send_reply
 from bot.runtime import App, Context
 from retrieval.corpus.removals import RemovalReport
 from retrieval.engine import remove_articles
@@ -54,14 +55,15 @@ async def remove_article(update: Update, context: Context) -> None:
         return
     refs = list(context.args or [])
     if not refs or len(refs) > REFS:
-        await message.reply_html(USAGE + (f" (at most {REFS} at once)" if refs else ""))
+        await send_reply(
+            context.bot_data, message, USAGE + (f" (at most {REFS} at once)" if refs else "")
+        )
         return
     engine = context.bot_data.engine
     report = await remove_articles(engine.db_path, refs)
     if report.removed:
         await engine.refresh()  # hidden before the reply says so
-    for html in render_removal(report):
-        await message.reply_html(html)
+    await send_reply(context.bot_data, message, *render_removal(report))
 
 
 def add_article_handlers(app: App) -> None:

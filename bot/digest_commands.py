@@ -30,7 +30,8 @@ from bot.digest_format import (
     usage,
 )
 from bot.markup import escape
-from bot.runtime import App, Context, topic_of
+from bot.replies import send_reply, topic_of
+from bot.runtime import App, Context
 from bot.subscribe_words import chat_named, chat_ref, parse_subscribe
 from retrieval.digest.digest import keyword_terms, typed_keywords
 from retrieval.digest.schedule import (
@@ -44,8 +45,8 @@ log = logging.getLogger(__name__)
 _ADMINS = (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
 
 
-async def _reply(message: Message, text: str) -> None:
-    await message.reply_html(text, do_quote=False)
+async def _reply(context: Context, message: Message, text: str) -> None:
+    await send_reply(context.bot_data, message, text, quote=False)
 
 
 async def _sender_administers(context: Context, chat_id: int, message: Message) -> bool:
@@ -87,6 +88,7 @@ async def _target_chat(
     example = f"/subscribe {ref} 08:00 Europe/London"
     if not is_admin(update, context):
         await _reply(
+            context,
             message,
             "Only the bot's admins can manage a channel's digest (their ids "
             "are in NEWSBOT_ADMINS).",
@@ -97,7 +99,9 @@ async def _target_chat(
         chat = await context.bot.get_chat(chat_ref(ref))
     if chat is not None and chat.type != ChatType.CHANNEL:
         name = escape(chat.title or ref)
-        await _reply(message, f"{name} is not a channel: send the command in that chat itself.")
+        await _reply(
+            context, message, f"{name} is not a channel: send the command in that chat itself."
+        )
         return None
     me = await _bot_status(context, chat.id) if chat is not None else None
     if not check_posting and (me is None or me.status not in _ADMINS):
@@ -112,6 +116,7 @@ async def _target_chat(
             )
     if chat is None:
         await _reply(
+            context,
             message,
             usage(
                 f"I can't find the chat {ref}: add me to the channel as an "
@@ -127,6 +132,7 @@ async def _target_chat(
         or not getattr(me, "can_post_messages", False)
     ):
         await _reply(
+            context,
             message,
             f"I can't post in {name}: make me an administrator of the "
             "channel with the right to post messages, then try again.",
@@ -134,6 +140,7 @@ async def _target_chat(
         return None
     if not await _sender_administers(context, chat.id, message):
         await _reply(
+            context,
             message,
             f"You are not an administrator of {name}: only its "
             "administrators can change its digest.",
@@ -156,7 +163,9 @@ async def _chat_to_manage(
     if chat.type in (ChatType.GROUP, ChatType.SUPERGROUP) and not await _sender_administers(
         context, chat.id, message
     ):
-        await _reply(message, "Only administrators of this group can change its daily digest.")
+        await _reply(
+            context, message, "Only administrators of this group can change its daily digest."
+        )
         return None
     return chat
 
@@ -173,14 +182,14 @@ async def subscribe(update: Update, context: Context) -> None:
     try:
         request = parse_subscribe(context.args or [], shared.settings.timezone, private)
     except (ScheduleError, DigestError) as exc:
-        await _reply(message, usage(str(exc)))
+        await _reply(context, message, usage(str(exc)))
         return
     chat = await _chat_to_manage(update, context, message, request.target, check_posting=True)
     if chat is None:
         return
     if not shared.access.allows_digests(chat.id):
         log.info("refused a digest subscription for chat %s: not allowed", chat.id)
-        await _reply(message, not_allowed(chat.id))
+        await _reply(context, message, not_allowed(chat.id))
         return
     now = shared.digests.clock()
     user = update.effective_user
@@ -207,7 +216,7 @@ async def subscribe(update: Update, context: Context) -> None:
         list(request.keywords),
     )
     first = await shared.subscriptions.next_run(subscription, now)
-    await _reply(message, subscribed(subscription, first, request.target))
+    await _reply(context, message, subscribed(subscription, first, request.target))
 
 
 def _target(context: Context, message: Message) -> str | None:
@@ -224,6 +233,7 @@ async def _channel_named_here(context: Context, message: Message, command: str) 
     if message.chat.type == ChatType.PRIVATE or named is None:
         return False
     await _reply(
+        context,
         message,
         f"A channel's digest is managed in a private chat with me: send "
         f"<code>/{command} {escape(named)} …</code> there. Nothing changed here.",
@@ -248,11 +258,13 @@ async def unsubscribe(update: Update, context: Context) -> None:
         log.info("chat %s unsubscribed", chat.id)
         again = escape(command("subscribe", target))
         await _reply(
+            context,
             message,
             f"Stopped: no more daily digests {escape(where)}. {again} starts them again.",
         )
     else:  # usage() escapes what it is given
         await _reply(
+            context,
             message,
             usage(f"There is no daily digest {where} to stop.", subscribe_example(target)),
         )
@@ -278,7 +290,9 @@ async def subscription(update: Update, context: Context) -> None:
     if found is None:
         where = "here" if chat.id == message.chat.id else f"for {chat.title or chat.id}"
         await _reply(
-            message, usage(f"There is no daily digest {where} yet.", subscribe_example(target))
+            context,
+            message,
+            usage(f"There is no daily digest {where} yet.", subscribe_example(target)),
         )
         return
     last = await shared.subscriptions.last_delivered(found)
@@ -286,7 +300,7 @@ async def subscription(update: Update, context: Context) -> None:
     if found.active:
         upcoming = await shared.subscriptions.next_run(found, shared.digests.clock())
     failed = await shared.subscriptions.last_failed(found)
-    await _reply(message, subscription_text(found, upcoming, last, failed, target))
+    await _reply(context, message, subscription_text(found, upcoming, last, failed, target))
 
 
 async def digest_now(update: Update, context: Context) -> None:
@@ -299,7 +313,9 @@ async def digest_now(update: Update, context: Context) -> None:
     if not verdict.allowed:
         if verdict.tell:  # once; then nothing until the chat may have one again
             wait = max(1, round(verdict.retry_in))
-            await _reply(message, f"A digest was sent here just now; /digest again in {wait} s.")
+            await _reply(
+                context, message, f"A digest was sent here just now; /digest again in {wait} s."
+            )
         return
     found = await shared.subscriptions.get(message.chat.id)
     typed = tuple(context.args or ())
@@ -307,7 +323,7 @@ async def digest_now(update: Update, context: Context) -> None:
     try:  # typed ones are bounded; a subscription's are what it was stored with
         (typed_keywords if typed else keyword_terms)(keywords, Tokenizer())
     except DigestError as exc:
-        await _reply(message, digest_usage(str(exc)))
+        await _reply(context, message, digest_usage(str(exc)))
         return
     last = await shared.subscriptions.last_delivered(found) if found else None
     now = shared.digests.clock()
@@ -317,8 +333,7 @@ async def digest_now(update: Update, context: Context) -> None:
     digest = await shared.engine.digest(period, keywords, shared.digests.limit)
     zone = found.zone if found else shared.zone
     texts = digest_messages(digest, zone) if digest.items else [nothing_new(digest, zone)]
-    for text in texts:
-        await context.bot.send_message(message.chat.id, text, message_thread_id=topic_of(message))
+    await send_reply(shared, message, *texts, quote=False)
 
 
 # ----- wiring ------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from telegram.ext import CommandHandler, Job, filters
 from bot.access import admitted, is_admin
 from bot.bounds import TITLE_CHARS, clip
 from bot.markup import escape, pack
+from bot.replies import send_reply
 from bot.runtime import App, Context, run_every
 from bot.times import when
 from retrieval.errors import FeedError
@@ -90,17 +91,17 @@ async def _admin_in_private(update: Update, context: Context) -> bool:
         return False
     if not is_admin(update, context):
         if await admitted(context.bot_data, message):
-            await message.reply_html("Only the bot's admins can manage feeds.")
+            await send_reply(context.bot_data, message, "Only the bot's admins can manage feeds.")
         return False
     if chat is None or chat.type != ChatType.PRIVATE:
-        await message.reply_html("Manage feeds in a private chat with me.")
+        await send_reply(context.bot_data, message, "Manage feeds in a private chat with me.")
         return False
     return True
 
 
-async def _reply(update: Update, html: str) -> None:
+async def _reply(update: Update, context: Context, html: str) -> None:
     if update.effective_message is not None:
-        await update.effective_message.reply_html(html)
+        await send_reply(context.bot_data, update.effective_message, html)
 
 
 async def feeds(update: Update, context: Context) -> None:
@@ -109,7 +110,7 @@ async def feeds(update: Update, context: Context) -> None:
         return
     shared = context.bot_data
     for message in render_feed_list(await shared.engine.feeds(), shared.zone):
-        await _reply(update, message)
+        await _reply(update, context, message)
 
 
 async def add_feed(update: Update, context: Context) -> None:
@@ -118,7 +119,7 @@ async def add_feed(update: Update, context: Context) -> None:
         return
     parsed = parse_add_args(list(context.args or []))
     if parsed is None:
-        await _reply(update, ADD_USAGE)
+        await _reply(update, context, ADD_USAGE)
         return
     try:
         shared = context.bot_data
@@ -127,11 +128,12 @@ async def add_feed(update: Update, context: Context) -> None:
             *parsed, allow_private=shared.settings.allow_private_urls
         )
     except FeedError as exc:
-        await _reply(update, f"{escape(str(exc))}\n{ADD_USAGE}")
+        await _reply(update, context, f"{escape(str(exc))}\n{ADD_USAGE}")
         return
     verb = "Added" if created else "Resumed" if before is not None and before.paused else "Updated"
     await _reply(
         update,
+        context,
         f"{verb} feed <b>{feed.id}</b> ({escape(clip(feed.label, TITLE_CHARS))}), polled every "
         f"{format_interval(feed.interval)}. Fetching it now; /feeds shows how it went.",
     )
@@ -145,15 +147,16 @@ async def remove_feed(update: Update, context: Context) -> None:
         return
     args = list(context.args or [])
     if len(args) != 1:
-        await _reply(update, REMOVE_USAGE)
+        await _reply(update, context, REMOVE_USAGE)
         return
     try:
         feed = await context.bot_data.engine.remove_feed(args[0])
     except FeedError as exc:
-        await _reply(update, escape(str(exc)))
+        await _reply(update, context, escape(str(exc)))
         return
     await _reply(
         update,
+        context,
         f"Removed feed <b>{feed.id}</b> ({escape(clip(feed.label, TITLE_CHARS))}). Its "
         f"{counted(feed.articles, 'article')} {agreeing(feed.articles, 'stays', 'stay')}"
         " searchable.",

@@ -19,8 +19,9 @@ from telegram.error import (
 from telegram.ext import ApplicationHandlerStop
 
 from bot import formatting
-from bot.runtime import BotData, Context, topic_of
-from bot.transport import Follow, ReplyDropped, send_following
+from bot.replies import send, topic_of
+from bot.runtime import Context
+from bot.transport import ReplyDropped
 
 log = logging.getLogger(__name__)
 
@@ -50,29 +51,11 @@ async def check_access(update: Update, context: Context) -> None:
         await shared.conversations.note_chat(chat.id, chat.type, chat.title or chat.full_name)
         if await shared.conversations.claim_refusal(chat.id):
             log.info("refused chat %s (%s): not in NEWSBOT_ALLOWED_CHATS", chat.id, chat.type)
+            # not after a group into its supergroup (`replies`): it names this chat's id
             await context.bot.send_message(
                 chat.id, formatting.refusal(chat.id), message_thread_id=topic_of(update.message)
             )
     raise ApplicationHandlerStop
-
-
-def following(shared: BotData, user_id: int | None) -> Follow:
-    """Whether a reply follows a group that became a supergroup while it was on its way:
-    where `check_access` would let the message through, had it been sent there."""
-
-    async def follow(old: int, new: int) -> bool:
-        if shared.access.allows_chat(new, user_id):
-            log.info("chat %s became supergroup %s: the reply goes there", old, new)
-            return True
-        log.warning(
-            "chat %s became supergroup %s, which NEWSBOT_ALLOWED_CHATS does not name: "
-            "no reply there until it does",
-            old,
-            new,
-        )
-        return False
-
-    return follow
 
 
 async def note_chat(update: Update, context: Context) -> None:
@@ -137,12 +120,13 @@ async def report_error(update: object, context: Context) -> None:
             await update.inline_query.answer([], cache_time=0)
         elif update.effective_chat is not None:
             user = update.effective_user
-            await send_following(
+            await send(
                 context.bot,
+                context.bot_data,
                 update.effective_chat.id,
-                sorry,
-                following(context.bot_data, user.id if user else None),
-                message_thread_id=topic_of(update.effective_message),
+                [sorry],
+                user.id if user else None,
+                topic_of(update.effective_message),
             )
     except TelegramError as exc:
         log.warning("update %s: could not say that it failed: %s", update.update_id, exc)

@@ -26,10 +26,11 @@ from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import BadRequest, ChatMigrated, TelegramError
 from telegram.ext import CommandHandler, filters
 
-from bot import formatting, gate
+from bot import formatting
 from bot.access import admitted
 from bot.formatting import Command
-from bot.runtime import BotData, Context, topic_of
+from bot.replies import following, send, send_reply, topic_of
+from bot.runtime import BotData, Context
 from bot.transport import Follow, ReplyDropped, send_following
 from retrieval.conversations import ChatMessage, ShownAnswer
 from retrieval.search import MAX_QUESTION_CHARS, SearchResult
@@ -200,10 +201,10 @@ async def _send_answer(
     `shown_before` the sentences of the pages before this one, which it leaves out, `topic`
     the forum topic asked in (`topic_of`), and `replacing` the messages of the answer it
     takes the place of (`_post`). Returns the messages it is shown in: from the first that
-    went there, in the supergroup the group became, if it did on the way (`gate.following`),
+    went there, in the supergroup the group became, if it did on the way (`following`),
     where the answer is then recorded, as its buttons are there."""
     reply = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
-    follow = gate.following(shared, user_id)
+    follow = following(shared, user_id)
     if not result.passages:
         text = result.why_none(shared.zone) or "Nothing in the news corpus matches that."
         sent = await _post(
@@ -344,7 +345,7 @@ async def _ask(update: Update, context: Context, message: Message, user: User) -
     if not await admitted(shared, message):
         return
     if not question:
-        await message.reply_html(formatting.ASK_USAGE)
+        await send_reply(shared, message, formatting.ASK_USAGE)
         return
     searched = _with_earlier(question, follows.question) if follows else question
     chat_id = message.chat.id
@@ -511,10 +512,9 @@ async def full_article(update: Update, context: Context) -> None:
     article, text = found
     try:
         await _acknowledge(query)
-        for page in formatting.article_messages(article, text, shared.zone):
-            await context.bot.send_message(
-                query.message.chat.id, page, message_thread_id=topic_of(query.message)
-            )
+        pages = formatting.article_messages(article, text, shared.zone)
+        chat_id, topic = query.message.chat.id, topic_of(query.message)
+        await send(context.bot, shared, chat_id, pages, query.from_user.id, topic)
     except BaseException:  # not (all) sent: a press again may retry
         await shared.conversations.release_article(answer.id, article_id)
         raise
@@ -579,16 +579,17 @@ async def start(update: Update, context: Context) -> None:
     if not await admitted(context.bot_data, message):
         return
     user = update.effective_user
-    await message.reply_html(
-        formatting.greeting(user.first_name if user else None, not _in_group(message))
-    )
+    greeting = formatting.greeting(user.first_name if user else None, not _in_group(message))
+    await send_reply(context.bot_data, message, greeting)
 
 
 async def help_command(update: Update, context: Context) -> None:
     """List the commands, each with an example, and the ways to ask."""
     message = update.effective_message
     if message is not None and await admitted(context.bot_data, message):
-        await message.reply_html(formatting.help_text(COMMANDS, context.bot.username))
+        await send_reply(
+            context.bot_data, message, formatting.help_text(COMMANDS, context.bot.username)
+        )
 
 
 async def unknown_command(update: Update, context: Context) -> None:
@@ -607,7 +608,7 @@ async def unknown_command(update: Update, context: Context) -> None:
         for command in handler.commands
     }
     if name not in known and await admitted(context.bot_data, message):
-        await message.reply_html(formatting.UNKNOWN_COMMAND)
+        await send_reply(context.bot_data, message, formatting.UNKNOWN_COMMAND)
 
 
 async def not_text(update: Update, context: Context) -> None:
@@ -615,7 +616,7 @@ async def not_text(update: Update, context: Context) -> None:
     (any message there is one to answer: silence would look like a broken bot)."""
     message = update.effective_message
     if message is not None and await admitted(context.bot_data, message):
-        await message.reply_text(formatting.TEXT_ONLY)
+        await send_reply(context.bot_data, message, formatting.TEXT_ONLY)
 
 
 async def sources(update: Update, context: Context) -> None:
@@ -624,8 +625,7 @@ async def sources(update: Update, context: Context) -> None:
     shared = context.bot_data
     if message is None or not await admitted(shared, message):
         return
-    for page in formatting.sources_messages(await shared.engine.sources()):
-        await message.reply_html(page)
+    await send_reply(shared, message, *formatting.sources_messages(await shared.engine.sources()))
 
 
 async def latest(update: Update, context: Context) -> None:
@@ -635,5 +635,4 @@ async def latest(update: Update, context: Context) -> None:
     if message is None or not await admitted(shared, message):
         return
     articles = await shared.engine.latest(LATEST_HEADLINES)
-    for page in formatting.latest_messages(articles, shared.zone):
-        await message.reply_html(page)
+    await send_reply(shared, message, *formatting.latest_messages(articles, shared.zone))

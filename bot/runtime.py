@@ -18,7 +18,6 @@ from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
-from telegram import Message
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, Job, JobQueue
 
 from bot.access import Access, QuestionLimiter
@@ -39,14 +38,6 @@ T = TypeVar("T")
 
 def system_clock() -> datetime:
     return datetime.now(UTC)
-
-
-def topic_of(message: object) -> int | None:
-    """The forum topic `message` was sent in, None outside topics: a message the bot sends
-    about it goes there too, not to the group's General topic (which may be closed)."""
-    if isinstance(message, Message) and message.is_topic_message:
-        return message.message_thread_id
-    return None
 
 
 @dataclass

@@ -1288,10 +1288,54 @@ async def test_a_question_asked_as_its_group_became_a_supergroup_is_answered_the
     assert await bot.press(SUPERGROUP, answer, buttons(answer)["More ▸"]) is None  # its own
     assert "4. Lighthouse keepers of" in (await bot.reply(SUPERGROUP, 2))[1]["text"]
     assert bot.replies(OLD_GROUP) == [] and "failed" not in caplog.text
-    # a reply that fails on the way (the /ask usage, here) is apologised for there too
-    bot.fake.user_message(OLD_GROUP, f"/ask@{BOT}", chat_type="group")
+    # a reply that fails on the way is apologised for there too
+    bot.fake.fail_next("sendMessage", 400, "Bad Request: can't parse entities: boom")
+    bot.fake.user_message(OLD_GROUP, f"/ask@{BOT} joint exercise", chat_type="group")
     sorry = (await bot.reply(SUPERGROUP, 3))[2]
-    assert sorry["text"] == SOMETHING_WENT_WRONG and "Traceback" not in caplog.text
+    assert sorry["text"] == SOMETHING_WENT_WRONG
+
+
+@pytest.mark.parametrize(
+    ("command", "said"),
+    [
+        ("/ask", "Ask me a question"),
+        ("/sources", "5 outlets, 11 articles"),
+        ("/latest", "Lighthouse keepers of"),
+        ("/help", "Ask me about the news corpus."),
+        ("/start", "Use /ask with a question"),
+        ("/digest", "No new articles since"),
+        ("/subscription", "There is no daily digest here yet."),
+        ("/removearticle", "Only the bot's admins can use that command"),
+        ("/feeds", "Only the bot's admins can manage feeds."),
+    ],
+)
+async def test_a_command_in_a_group_becoming_a_supergroup_is_answered_there(
+    bot: Harness, caplog: pytest.LogCaptureFixture, command: str, said: str
+) -> None:
+    """Answers followed the group into the supergroup it became; the reply to /sources, or
+    to a bare /ask, was refused by Telegram, and only the apology reached the supergroup."""
+    bot.fake.add_chat(OLD_GROUP, "group", title="Desk")
+    bot.fake.user_message(OLD_GROUP, f"{command}@{BOT}", chat_type="group")
+    bot.fake.migrate_chat(OLD_GROUP, SUPERGROUP)  # before the bot could reply
+    [reply] = await bot.reply(SUPERGROUP)
+    assert said in reply["text"] and "reply_to_message" not in reply
+    assert bot.replies(OLD_GROUP) == [] and "failed" not in caplog.text
+
+
+async def test_a_full_article_asked_for_as_its_group_became_a_supergroup_goes_there(
+    bot: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    bot.fake.add_chat(OLD_GROUP, "group", title="Desk")
+    [answer] = await bot.ask(OLD_GROUP, f"/ask@{BOT} harbour crane timber", chat_type="group")
+    full = buttons(answer).get("📄 Full article") or buttons(answer)["📄 1"]
+    bot.fake.callback_query(OLD_GROUP, answer["message_id"], full)
+    bot.fake.migrate_chat(OLD_GROUP, SUPERGROUP)  # before the bot could send the article
+    await bot.settle()
+    pages = bot.replies(SUPERGROUP)
+    assert len(pages) >= 3 and pages[0]["text"].startswith("The history of the harbour crane")
+    assert "Part 19. The harbour crane" in pages[-1]["text"]
+    assert bot.replies(OLD_GROUP) == [answer] and "failed" not in caplog.text
+    assert len(bot.fake.calls("sendMessage")) == len(pages) + 2  # one refused, not each page
 
 
 # Each passage over a third of a message (Telegram counts UTF-16 units, two an emoji): an

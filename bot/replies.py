@@ -1,0 +1,105 @@
+"""Where the bot's messages go: to the chat and forum topic of what they answer, or to the
+supergroup that chat became on the way.
+
+A group upgraded to a supergroup has a new chat id, and Telegram refuses a message to the
+old one (ChatMigrated). Every message the bot sends into a chat goes through
+`transport.send_following`, with `following` to say whether it may go on to the supergroup:
+answers (`handlers`), the replies to commands and the apology for a failure (`send`,
+`send_reply`). Digests follow with a policy of their own (`digest_delivery`), and a chat's
+refusal does not (`gate.check_access`: it names the old chat's id).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from telegram import Bot, Message, ReplyParameters
+from telegram.constants import ChatType
+
+from bot.transport import Follow, send_following
+
+if TYPE_CHECKING:  # bot.runtime imports bot.access, which replies through this module
+    from bot.runtime import BotData
+
+log = logging.getLogger(__name__)
+
+
+def topic_of(message: object) -> int | None:
+    """The forum topic `message` was sent in, None outside topics: a message the bot sends
+    about it goes there too, not to the group's General topic (which may be closed)."""
+    if isinstance(message, Message) and message.is_topic_message:
+        return message.message_thread_id
+    return None
+
+
+def following(shared: BotData, user_id: int | None) -> Follow:
+    """Whether a reply follows a group that became a supergroup while it was on its way:
+    where `check_access` would let the message through, had it been sent there."""
+
+    async def follow(old: int, new: int) -> bool:
+        if shared.access.allows_chat(new, user_id):
+            log.info("chat %s became supergroup %s: the reply goes there", old, new)
+            return True
+        log.warning(
+            "chat %s became supergroup %s, which NEWSBOT_ALLOWED_CHATS does not name: "
+            "no reply there until it does",
+            old,
+            new,
+        )
+        return False
+
+    return follow
+
+
+async def send(
+    bot: Bot,
+    shared: BotData,
+    chat_id: int,
+    texts: Iterable[str],
+    user_id: int | None,
+    topic: int | None = None,
+    reply_parameters: ReplyParameters | None = None,
+) -> list[Message]:
+    """Send `texts` in order to `chat_id` (in the forum topic `topic`, each replying as
+    `reply_parameters` say) as the reply to `user_id`; if the chat's group became a
+    supergroup, to that supergroup where `following` lets it (else ChatMigrated is raised),
+    and the texts after it there too. Returns the messages sent."""
+    follow = following(shared, user_id)
+    sent = []
+    for text in texts:
+        message = await send_following(
+            bot,
+            chat_id,
+            text,
+            follow,
+            message_thread_id=topic,
+            reply_parameters=reply_parameters,
+        )
+        if message.chat_id != chat_id:  # moved: no topic nor message to reply to there
+            chat_id, topic, reply_parameters = message.chat_id, None, None
+        sent.append(message)
+    return sent
+
+
+async def send_reply(
+    shared: BotData, message: Message, *texts: str, quote: bool | None = None
+) -> list[Message]:
+    """Reply to `message` with `texts` as `Message.reply_html` does (in its chat and forum
+    topic, each quoting it in a group; or as `quote` says), following its group into the
+    supergroup it became (`send`). Returns the messages sent."""
+    quoting = message.chat.type != ChatType.PRIVATE if quote is None else quote
+    quoted = (
+        ReplyParameters(message.message_id, allow_sending_without_reply=True) if quoting else None
+    )
+    user = message.from_user
+    return await send(
+        message.get_bot(),
+        shared,
+        message.chat_id,
+        texts,
+        user.id if user else None,
+        topic_of(message),
+        quoted,
+    )
