@@ -30,7 +30,7 @@ from bot import formatting
 from bot.access import admitted
 from bot.formatting import Command
 from bot.replies import following, send, send_reply, topic_of
-from bot.runtime import BotData, Context
+from bot.runtime import BotData, Context, Newest
 from bot.transport import Follow, ReplyDropped, send_following
 from retrieval.conversations import ChatMessage, ShownAnswer
 from retrieval.search import MAX_QUESTION_CHARS, SearchResult
@@ -316,11 +316,18 @@ async def ask(update: Update, context: Context) -> None:
         return  # a passage posted through this bot's inline mode, in its own chat: no question
     if context.args is None:  # "/ask question" as a photo's caption is the same command
         context.args = _caption_command(message, context.bot.username)
-    async with context.bot_data.asking.hold((message.chat.id, message.message_id)):
-        await _ask(update, context, message, user)
+    asking = context.bot_data.asking.hold((message.chat.id, message.message_id), update.update_id)
+    async with asking as newest:
+        await _ask(update, context, message, user, newest)
 
 
-async def _ask(update: Update, context: Context, message: Message, user: User) -> None:
+async def _ask(
+    update: Update, context: Context, message: Message, user: User, newest: Newest
+) -> None:
+    """Answer `message`, unless it is edited again on the way (`newest`): the edit is
+    answered then, and only its answer stands."""
+    if not newest():
+        return
     shared = context.bot_data
     question = _question(message, context)
     replied = message.reply_to_message
@@ -356,8 +363,12 @@ async def _ask(update: Update, context: Context, message: Message, user: User) -
         else ()
     )
     await _show_typing(context, chat_id, topic_of(message))
+    if not newest():
+        return
     as_of = _through(message)
     result = await _search(shared, chat_id, user.id, searched, PASSAGES_PER_ANSWER, as_of=as_of)
+    if not newest():
+        return
     reply_to = message.message_id if _in_group(message) else None
     sent = await _send_answer(
         context,

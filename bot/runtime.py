@@ -33,6 +33,7 @@ INLINE_QUERIES_PER_QUESTION = 3  # inline asks as you type: allow that many per 
 DIGESTS_PER_MINUTE = 2
 
 Clock = Callable[[], datetime]
+Newest = Callable[[], bool]
 T = TypeVar("T")
 
 
@@ -70,24 +71,45 @@ class _OpenedAtStartUp(Generic[T]):
 
 class OneAtATime:
     """Locks by key, held while in use: a message's question and the edits of it are
-    answered one after the other, in the order they came (updates are handled
-    concurrently), so an edit finds the answer it is to replace, and the last text asked
-    is the last answered."""
+    answered one after the other (updates are handled concurrently), so an edit finds the
+    answer it is to replace; and only the newest text asked is answered. Two quick edits
+    were each searched and shown in turn, and an edit could overtake its question (the
+    first message of a chat waits while the chat is noted) and be replaced by its answer.
+    """
 
-    def __init__(self) -> None:
+    KEEP = 60.0  # seconds a key's newest version is remembered after its last use
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
         self._locks: dict[tuple[int, int], tuple[asyncio.Lock, list[int]]] = {}
+        self._newest: dict[tuple[int, int], tuple[int, float]] = {}  # version, last used
 
     @asynccontextmanager
-    async def hold(self, key: tuple[int, int]) -> AsyncIterator[None]:
+    async def hold(self, key: tuple[int, int], version: int) -> AsyncIterator[Newest]:
+        """Hold `key`'s lock, for `version` of what it names (an update's id: a later
+        update's is higher). Yields whether `version` is still the newest of the key come so
+        far, waiting or done: its holder stops once it is not, as a later one answers."""
+        self._forget_unused()
+        newest, _ = self._newest.get(key, (version, 0.0))
+        self._newest[key] = (max(newest, version), self.clock())
         lock, users = self._locks.setdefault(key, (asyncio.Lock(), [0]))
         users[0] += 1
         try:
-            async with lock:  # taken at once when free: the first update takes it first
-                yield
+            async with lock:
+                yield lambda: self._newest[key][0] == version
         finally:
             users[0] -= 1
             if not users[0]:
                 del self._locks[key]
+            self._newest[key] = (self._newest[key][0], self.clock())
+
+    def _forget_unused(self) -> None:
+        """Forget the newest versions of keys unused for KEEP seconds: an older update
+        still on its way after that is none a person waits for."""
+        now = self.clock()
+        for key, (_, used) in list(self._newest.items()):
+            if used <= now - self.KEEP and key not in self._locks:
+                del self._newest[key]
 
     def __len__(self) -> int:
         return len(self._locks)

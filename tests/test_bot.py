@@ -32,7 +32,7 @@ from bot.config import Settings
 from bot.formatting import SOMETHING_WENT_WRONG
 from bot.handlers import COMMANDS, NOT_UNDER_AN_ANSWER
 from bot.logs import REDACTED
-from bot.runtime import App, BotData, Context
+from bot.runtime import App, BotData, Context, OneAtATime
 from retrieval.conversations import ChatMessage
 from retrieval.corpus.text import paragraphs
 from retrieval.engine import Engine, resplit_articles
@@ -564,6 +564,51 @@ async def test_an_edit_while_the_first_answer_is_on_its_way_replaces_it(bot: Har
     [answer] = bot.replies(USER)  # the record names the message the answer is in
     assert "Eddystone" in answer["text"]
     assert not len(bot.app.bot_data.asking)  # no lock left behind
+
+
+async def test_of_two_quick_edits_only_the_last_is_searched_and_stands(bot: Harness) -> None:
+    """Each edit was searched and answered in turn, the first only to be replaced."""
+    update = bot.fake.user_message(USER, "lighthouse keeper Fastnet")
+    [first] = await bot.reply(USER)
+    asked = update["message"]["message_id"]
+    bot.fake.delay_answer("sendChatAction", 1.0)  # the first edit is on its way meanwhile
+    bot.fake.edit_user_message(USER, asked, "Where did the joint exercise begin?")
+    await bot.fake.wait_for("sendChatAction", 2, timeout=WAIT)
+    bot.fake.edit_user_message(USER, asked, "lighthouse keeper Eddystone")
+    await bot.settle()
+    [answer] = bot.replies(USER)
+    assert answer["message_id"] == first["message_id"] and "Eddystone" in answer["text"]
+    logged = await bot.rows("SELECT question FROM query_log ORDER BY id")
+    assert logged == [("lighthouse keeper Fastnet",), ("lighthouse keeper Eddystone",)]
+    assert len(bot.fake.calls("editMessageText")) == 1
+
+
+async def test_an_edit_overtaking_its_question_is_the_answer_that_stands(bot: Harness) -> None:
+    """The first message of a chat waits while the chat is noted; an edit of it right after
+    did not, was answered first, and the question's own answer came after it, a second one."""
+    update = bot.fake.user_message(USER, "lighthouse keeper Fastnet")
+    bot.fake.edit_user_message(USER, update["message"]["message_id"], "joint exercise")
+    await bot.settle()
+    [answer] = bot.replies(USER)
+    assert "Aslanduz" in answer["text"]
+    logged = await bot.rows("SELECT question FROM query_log ORDER BY id")
+    assert logged[-1] == ("joint exercise",)
+
+
+async def test_an_older_version_of_a_message_is_not_the_newest_for_a_minute() -> None:
+    """An update still on its way after a later one of its message was answered, as the
+    question of a chat's first message can be, is stale: a minute later it is forgotten."""
+    now = [0.0]
+    asking = OneAtATime(clock=lambda: now[0])
+    async with asking.hold((USER, 7), 12) as newest:
+        assert newest()
+    now[0] += 30
+    async with asking.hold((USER, 7), 11) as newest:
+        assert not newest()
+    now[0] += OneAtATime.KEEP
+    async with asking.hold((USER, 7), 11) as newest:
+        assert newest()
+    assert not len(asking)
 
 
 async def test_an_answer_edited_into_nothing_is_followed_up_by_no_reply(bot: Harness) -> None:
