@@ -51,6 +51,16 @@ RATE_LIMIT_RETRIES = 3  # RetryAfter waited out this many times before a send fa
 CONNECTIONS = 256  # to the Bot API at once: python-telegram-bot's own default for a bot
 
 
+class _Application(App):
+    """python-telegram-bot's Application, whose stop first drops the replies still waiting
+    to be sent (`RetryingRateLimiter.stop_waiting`): it waits for every handler to end."""
+
+    async def stop(self) -> None:
+        if isinstance(self.bot.rate_limiter, RetryingRateLimiter):
+            self.bot.rate_limiter.stop_waiting()
+        await super().stop()
+
+
 def build_application(settings: Settings) -> App:
     """The whole bot: handlers, defaults, rate limiter; what it shares opens at start-up.
 
@@ -61,6 +71,7 @@ def build_application(settings: Settings) -> App:
     quiet_http_logs()
     app = (
         ApplicationBuilder()
+        .application_class(_Application)
         .context_types(CONTEXT_TYPES)
         .job_queue(JobQueue[Context]())
         .token(token)

@@ -32,7 +32,7 @@ from typing import Any
 
 import httpx
 from telegram import Bot, Message, Update
-from telegram.error import BadRequest, ChatMigrated, NetworkError, TimedOut
+from telegram.error import BadRequest, ChatMigrated, NetworkError, RetryAfter, TimedOut
 from telegram.ext import AIORateLimiter
 from telegram.request import HTTPXRequest
 
@@ -151,7 +151,19 @@ class RetryingRateLimiter(AIORateLimiter):
     """AIORateLimiter (Telegram's flood limits, RetryAfter waited out), which also retries
     a call that failed without effect: exponential backoff from FIRST_WAIT to MAX_WAIT,
     until the call is MAX_REPLY_AGE seconds old (getMe: CONNECT_AGE). Then it raises
-    ReplyDropped."""
+    ReplyDropped; so does a call still waiting (for its chat's share of the flood limits, a
+    RetryAfter, a retry) when the bot stops (`stop_waiting`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._stopping = asyncio.Event()
+
+    def stop_waiting(self) -> None:
+        """Drop every call waiting to be made, now and from now on: the bot is stopping,
+        and its stop waits for every handler, so a reply waiting out Telegram's failures
+        held it up for a minute (past a container's grace period: killed, its index not
+        saved). A call already out is let finish: it may arrive."""
+        self._stopping.set()
 
     async def process_request(
         self,
@@ -165,16 +177,16 @@ class RetryingRateLimiter(AIORateLimiter):
         started = time.monotonic()
         wait = FIRST_WAIT
         max_age = CONNECT_AGE if endpoint == "getMe" else MAX_REPLY_AGE
+        chat = data.get("chat_id")
+        where = endpoint if chat is None else f"{endpoint} to chat {chat}"
         while True:
             try:
-                return await super().process_request(
-                    callback, args, kwargs, endpoint, data, rate_limit_args
+                return await self._unless_stopping(
+                    where, callback, args, kwargs, endpoint, data, rate_limit_args
                 )
             except NetworkError as exc:
                 age = time.monotonic() - started
-                chat = data.get("chat_id")
-                where = endpoint if chat is None else f"{endpoint} to chat {chat}"
-                if isinstance(exc, BadRequest):  # refused, so not sent: the caller says why
+                if isinstance(exc, BadRequest | ReplyDropped):  # refused, or given up: not sent
                     raise
                 if not not_delivered(exc):
                     if endpoint.startswith(
@@ -197,5 +209,53 @@ class RetryingRateLimiter(AIORateLimiter):
                     )
                     raise ReplyDropped(f"{endpoint} dropped after {age:.0f} s: {exc}") from exc
                 log.info("%s failed (%s): trying again in %.1f s", where, exc, wait)
-                await asyncio.sleep(wait)
-                wait = min(wait * 2, MAX_WAIT)
+                try:
+                    await asyncio.wait_for(self._stopping.wait(), wait)
+                except TimeoutError:
+                    wait = min(wait * 2, MAX_WAIT)
+                    continue
+                raise self._dropped(where) from exc
+
+    async def _unless_stopping(
+        self,
+        where: str,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        *rest: Any,
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        """Make the call through AIORateLimiter; one still waiting there when the bot stops
+        is dropped (nothing went out), one already out is let finish."""
+        out = False  # a try of it is out (AIORateLimiter tries again after a RetryAfter)
+
+        async def sending(
+            *args: Any, **kwargs: Any
+        ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+            nonlocal out
+            out = True
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as exc:
+                if self._stopping.is_set():  # else AIORateLimiter waits it out
+                    raise self._dropped(where) from exc
+                raise
+            finally:
+                out = False
+
+        # made first, so it runs first: a call with nothing to wait for goes out before
+        # a stop already under way is seen
+        call = asyncio.ensure_future(super().process_request(sending, *rest))
+        stop = asyncio.ensure_future(self._stopping.wait())
+        try:
+            await asyncio.wait((call, stop), return_when=asyncio.FIRST_COMPLETED)
+        except BaseException:  # the handler itself was cancelled
+            call.cancel()
+            raise
+        finally:
+            stop.cancel()
+        if not call.done() and not out:
+            call.cancel()
+            raise self._dropped(where)
+        return await call
+
+    def _dropped(self, where: str) -> ReplyDropped:
+        log.warning("%s dropped: the bot is stopping; not sent late", where)
+        return ReplyDropped(f"{where} dropped: the bot is stopping")

@@ -1703,3 +1703,54 @@ async def test_start_up_gives_up_on_an_unreachable_api_sooner_than_a_reply(
         await asyncio.wait_for(api.get_me(), timeout=30)
     assert 1 <= caplog.text.count("getMe failed") <= 2  # 0.5 s, then 1 s would pass the age
     assert "getMe dropped" in caplog.text and "to chat" not in caplog.text
+
+
+@pytest.mark.parametrize("failure", ["outage", "flood"])
+async def test_a_reply_waiting_to_be_sent_again_does_not_hold_up_a_stop(
+    start_bot: BotFactory,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+    failure: str,
+) -> None:
+    """A reply waiting out Telegram's failures (the backoff of a 5xx, a flood's
+    retry_after) kept the bot from stopping for up to a minute: past a container's grace
+    period, it was killed before the index was saved."""
+    monkeypatch.setattr(transport, "MAX_REPLY_AGE", 30.0)
+    async with start_bot() as bot:
+        if failure == "outage":
+            bot.fake.outage(60.0, 503)
+        else:
+            bot.fake.fail_next("sendMessage", 429, retry_after=30)
+        bot.fake.user_message(2001, "Where did the joint exercise begin?")
+        await bot.fake.wait_for("sendMessage", 1, timeout=WAIT)
+        await asyncio.sleep(0.2)  # waiting to try again
+        stopping = time.monotonic()
+    assert time.monotonic() - stopping < 5.0
+    assert "dropped: the bot is stopping" in caplog.text and "Traceback" not in caplog.text
+    assert len(bot.fake.calls("sendMessage")) == 1 and bot.replies(2001) == []
+
+
+async def test_a_call_waiting_for_its_chats_share_of_the_flood_limit_is_dropped_at_a_stop(
+    fake_telegram: FakeTelegramServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Telegram lets a bot post some 20 messages a minute to a group: AIORateLimiter holds
+    the 21st back for the rest of the minute, and the bot's stop waited for it."""
+    fake_telegram.add_chat(GROUP, "supergroup")
+    fake_telegram.add_chat(USER)
+    limiter = transport.RetryingRateLimiter(group_max_rate=1, group_time_period=60)
+    async with ExtBot(TEST_TOKEN, base_url=fake_telegram.base_url, rate_limiter=limiter) as api:
+        await api.send_message(GROUP, "the group's share of the minute")
+        waiting = asyncio.create_task(api.send_message(GROUP, "held back"))
+        await asyncio.sleep(0.2)
+        stopping = time.monotonic()
+        limiter.stop_waiting()
+        with pytest.raises(transport.ReplyDropped, match="the bot is stopping"):
+            await waiting
+        assert time.monotonic() - stopping < 1.0
+        with pytest.raises(transport.ReplyDropped):  # one that would wait from now on too
+            await api.send_message(GROUP, "after the stop")
+        await api.send_message(USER, "a chat with its share left")  # nothing to wait for
+    assert [m["text"] for m in fake_telegram.sent_messages(GROUP)] == [
+        "the group's share of the minute"
+    ]
+    assert "sendMessage to chat -100500 dropped: the bot is stopping" in caplog.text
