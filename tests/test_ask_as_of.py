@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.cli.ask import BadLine, Request, parse_as_of, parse_line
+from bot.cli.ask import MAX_LINE, BadLine, Request, parse_as_of, parse_line
 from bot.cli.main import main
 from retrieval.corpus.dates import to_timestamp
 from retrieval.corpus.schema import MIGRATIONS
@@ -429,6 +429,19 @@ def test_a_batch_reads_past_what_it_cannot_decode_or_hold(
     for end in ("\n", "\r\n", ""):
         status, out = ask_lines(dated_db, f"{at_most}{end}".encode(), monkeypatch, capsys)
         assert status == 0 and len(out[0]["results"]) == 3, repr(end)
+
+
+def test_a_line_one_byte_too_long_does_not_take_the_next_with_it(
+    dated_db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A line a byte past MAX_LINE was read to its end with the first read, and reading on
+    to find that end swallowed the next line: its answer was missing, the rest misnumbered."""
+    for encoding, most in (("utf-8", MAX_LINE), ("utf-16", MAX_LINE // 2)):
+        lines = f"{'x' * (most + 1)}\n{QUESTION}\n{QUESTION}\n".encode(encoding)
+        status, out = ask_lines(dated_db, lines, monkeypatch, capsys)
+        assert status == 1 and len(out) == 3, encoding
+        assert out[0]["line"] == 1 and "longer than 65,536 bytes" in out[0]["error"]
+        assert [a["question"] for a in out[1:]] == [QUESTION, QUESTION]
 
 
 def test_ask_with_stdin_closed_says_so(

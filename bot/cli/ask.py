@@ -259,7 +259,8 @@ def _bounded(readline: Callable[[int], AnyStr], end: AnyStr, most: int) -> Itera
         if len(line) <= most or line.endswith(end) and len(line.rstrip()) <= most:
             yield line
             continue
-        while (rest := readline(most)) and not rest.endswith(end):
+        # one a byte too long ends in what was read: reading on took the next line with it
+        while not line.endswith(end) and (line := readline(most)):
             pass
         yield None
 
