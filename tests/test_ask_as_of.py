@@ -444,6 +444,19 @@ def test_a_line_one_byte_too_long_does_not_take_the_next_with_it(
         assert [a["question"] for a in out[1:]] == [QUESTION, QUESTION]
 
 
+def test_an_answer_is_one_line_however_its_reader_splits_lines(
+    dated_db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A question holding U+2028, U+2029 or NEL was echoed raw, as JSON allows, and
+    str.splitlines() broke its answer in two there: a batch's answers lost their count."""
+    questions = [f"{QUESTION}\u2028Dover", "berth\x85fees", "harbour\u2029board"]
+    lines = [questions[0], json.dumps({"question": questions[1]}), questions[2]]
+    monkeypatch.setattr(sys, "stdin", stdin("\n".join(lines) + "\n"))
+    assert main(["ask", "--db", str(dated_db), "--json", "--limit", "1"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert [json.loads(line)["question"] for line in out] == questions
+
+
 def test_ask_with_stdin_closed_says_so(
     db_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

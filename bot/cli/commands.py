@@ -119,12 +119,17 @@ def _print_ingest(report: IngestReport, args: argparse.Namespace) -> None:
         print(f"newsbot: the ingest stopped early: {report.stopped}", file=sys.stderr)
 
 
+# The line breaks JSON leaves raw in a string, where str.splitlines() breaks a line too: an
+# answer echoing a question that holds one was two lines to a reader that splits so.
+_LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
 def json_text(data: Any) -> str:
-    """`data` as JSON for stdout: its characters as they are where stdout takes any (UTF-8),
-    else escaped (\\u041a), which every JSON reader reads back, rather than a traceback on a
-    terminal or pipe in Latin-1 or KOI8-R."""
+    """`data` as JSON for stdout, one line however its reader splits lines: its characters
+    as they are where stdout takes any (UTF-8), else escaped (\\u041a), which every JSON
+    reader reads back, rather than a traceback on a terminal or pipe in Latin-1 or KOI8-R."""
     encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("_", "-")
-    return json.dumps(data, ensure_ascii=not encoding.startswith("utf"))
+    return json.dumps(data, ensure_ascii=not encoding.startswith("utf")).translate(_LINE_BREAKS)
 
 
 def text_block(*lines: str | None) -> str:
