@@ -318,6 +318,24 @@ def test_a_date_means_through_its_end_in_utc() -> None:
     assert parse_as_of("2022-06-10T18:30").text == "2022-06-10T18:30:00Z"
 
 
+@pytest.mark.parametrize("day", ["1000-01-01", "2300-01-01", "3000-01-01", "9999-12-30"])
+def test_a_date_far_from_1970_is_still_through_its_end_not_the_next_day(
+    day: str, dated_db: Path
+) -> None:
+    """A float's step is longer than a microsecond there: the end of 1000-01-01 less 1e-6
+    was the midnight after it, shown as the moment asked and told in the message."""
+    asked = parse_as_of(day)
+    next_day = datetime.fromisoformat(day).replace(tzinfo=UTC) + timedelta(days=1)
+    assert asked.moment < next_day.timestamp()
+    assert asked.utc == f"{day}T23:59:59.999999Z"
+    answer = ask_json(dated_db, "--as-of", day, QUESTION)
+    assert answer["as_of_moment"] == f"{day}T23:59:59.999999Z"
+    if day == "1000-01-01":
+        assert answer["message"] == (
+            f"Nothing published by {day} 23:59 UTC matches that; later articles do."
+        )
+
+
 def test_a_date_or_time_without_an_offset_is_in_the_configured_zone() -> None:
     tokyo = ZoneInfo("Asia/Tokyo")
     end = datetime.fromtimestamp(parse_as_of("2022-06-10", tokyo).moment, UTC)

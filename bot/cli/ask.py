@@ -44,10 +44,13 @@ MAX_LINE = 64 * 1024  # bytes of one stdin line read (its end of line aside)
 @dataclass(frozen=True, slots=True)
 class AsOf:
     """A moment asked about: `text` as read (a date, or a time in UTC), `moment` in Unix
-    time, `given` as the asker wrote it (what a JSON answer echoes)."""
+    time, `utc` that moment to the microsecond (what a JSON answer shows as `as_of_moment`:
+    a float holds no microseconds far from 1970), `given` as the asker wrote it (what a JSON
+    answer echoes)."""
 
     text: str
     moment: float
+    utc: str = field(compare=False)
     given: str = field(default="", compare=False)
 
 
@@ -61,8 +64,12 @@ def parse_as_of(value: str, zone: tzinfo = UTC) -> AsOf:
     day = read_day(text)  # any ISO form of a day ("20220610" too)
     try:
         if day is not None:
-            end = datetime.combine(day + timedelta(days=1), time(), zone)
-            return AsOf(day.isoformat(), end.timestamp() - 1e-6, value)
+            end = datetime.combine(day + timedelta(days=1), time(), zone).astimezone(UTC)
+            # a microsecond before the next day, or a float's step where that is longer
+            # (before 1425, after 2514): `end - 1e-6` was then the next day's midnight
+            moment = min(end.timestamp() - 1e-6, math.nextafter(end.timestamp(), -math.inf))
+            last = _utc_shown(end - timedelta(microseconds=1))
+            return AsOf(day.isoformat(), moment, last, value)
         utc = read_moment(text, zone).astimezone(UTC)
     except SkippedTime:
         raise
@@ -75,7 +82,7 @@ def parse_as_of(value: str, zone: tzinfo = UTC) -> AsOf:
         raise ValueError(
             f"{value!r} is not a date or date-time newsbot can use: use e.g. {EXAMPLES}"
         ) from None
-    return AsOf(_utc_shown(utc), utc.timestamp(), value)
+    return AsOf(_utc_shown(utc), utc.timestamp(), _utc_shown(utc), value)
 
 
 def as_of_value(text: str) -> str:
@@ -198,7 +205,7 @@ def parse_line(
         count = int(count)
     if isinstance(count, bool) or not isinstance(count, int) or count < 1:
         if moment is not None and data.get("as_of") is not None:  # read: shown, as answered
-            echo["as_of_moment"] = _moment_shown(moment.moment)
+            echo["as_of_moment"] = moment.utc
         return BadLine(
             number, f'line {number}: "limit" must be a whole number of at least 1', echo
         )
@@ -223,8 +230,7 @@ def requests(
             request = parse_line(line.rstrip("\r\n"), number, as_of, args.limit, zone)
         if isinstance(request, BadLine) and request.echo.get("as_of") is None and as_of:
             # the moment it would have been answered as of, as a good line echoes it
-            moment = _moment_shown(as_of.moment)
-            echo = {**request.echo, "as_of": as_of.given, "as_of_moment": moment}
+            echo = {**request.echo, "as_of": as_of.given, "as_of_moment": as_of.utc}
             request = replace(request, echo=echo)
         yield request
 
@@ -272,7 +278,7 @@ def result_json(request: Request, result: SearchResult, zone: tzinfo) -> dict[st
     out: dict[str, Any] = {
         "question": request.question,  # as asked, not as searched (spaces run together)
         "as_of": as_of.given if as_of else None,
-        "as_of_moment": _moment_shown(as_of.moment) if as_of else None,
+        "as_of_moment": as_of.utc if as_of else None,
         "results": [passage_json(p) for p in result.passages],
     }
     why = result.why_none(zone)
@@ -296,11 +302,6 @@ def passage_json(passage: Passage) -> dict[str, Any]:
             "url": a.url,
         },
     }
-
-
-def _moment_shown(moment: float) -> str:
-    """A Unix time in UTC, as `_utc_shown`."""
-    return _utc_shown(datetime.fromtimestamp(moment, UTC))
 
 
 def _utc_shown(utc: datetime) -> str:
