@@ -484,6 +484,16 @@ def test_ask_with_stdin_closed_says_so(
     assert "no question given, and standard input is closed" in capsys.readouterr().err
 
 
+def test_ask_with_stdout_closed_says_so(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`newsbot ask ... >&-`: sys.stdout is None, and asking it for a terminal was an
+    AttributeError traceback."""
+    monkeypatch.setattr(sys, "stdout", None)
+    assert main(["ask", "--db", str(db_path), "--json", QUESTION]) == 2
+    assert "standard output is closed: nowhere to print answers" in capsys.readouterr().err
+
+
 def test_json_requests_are_objects_by_their_first_token_and_take_any_line_s_mark(
     dated_db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

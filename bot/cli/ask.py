@@ -368,6 +368,9 @@ async def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
     if args.question is None and sys.stdin is None:  # started with stdin closed (`<&-`)
         print("newsbot ask: no question given, and standard input is closed", file=sys.stderr)
         return EXIT_USAGE
+    if sys.stdout is None:  # started with stdout closed (`>&-`): no answer could be read
+        print("newsbot ask: standard output is closed: nowhere to print answers", file=sys.stderr)
+        return EXIT_USAGE
     try:  # checked when read, but a time near year 1 may be out of range only in the zone
         as_of = parse_as_of(args.as_of, settings.zone) if args.as_of else None
     except ValueError as exc:
