@@ -4,6 +4,7 @@ import asyncio
 import contextlib
 import io
 import json
+import os
 import sys
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -473,6 +474,15 @@ def test_an_answer_is_one_line_however_its_reader_splits_lines(
     assert main(["ask", "--db", str(dated_db), "--json", "--limit", "1"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert [json.loads(line)["question"] for line in out] == questions
+
+
+def test_a_question_argument_not_in_utf8_is_read_as_a_stdin_line_is(dated_db: Path) -> None:
+    """Python keeps an argument's bytes that are not UTF-8 ("é" from a Latin-1 terminal) as
+    lone surrogates: echoed, the answer was a UnicodeEncodeError traceback on a UTF-8 stdout
+    (or bytes no JSON reader takes), and the word was searched cut short ("caf")."""
+    question = "Dover harbour café berth fees?"
+    answer = ask_json(dated_db, os.fsdecode(question.encode("cp1252")))
+    assert answer["question"] == question and len(published(answer)) == 3
 
 
 def test_ask_with_stdin_closed_says_so(

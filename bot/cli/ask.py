@@ -18,6 +18,7 @@ import codecs
 import io
 import json
 import math
+import os
 import re
 import sys
 from collections.abc import Callable, Iterator
@@ -96,7 +97,7 @@ def as_of_value(text: str) -> str:
 
 
 def add_arguments(ask: argparse.ArgumentParser) -> None:
-    ask.add_argument("question", nargs="?", metavar="QUESTION")
+    ask.add_argument("question", nargs="?", type=question_value, metavar="QUESTION")
     ask.add_argument("--limit", type=int, default=3, metavar="K", help="passages (default 3)")
     ask.add_argument("--json", action="store_true", help="one JSON object per question")
     ask.add_argument(
@@ -248,14 +249,27 @@ def _stdin_lines() -> Iterator[str | None]:
             yield None if line is None else line.removeprefix("\ufeff")
         return
     for raw in _bounded(stream.readline, b"\n", MAX_LINE):
-        if raw is None:
-            yield None
-            continue
-        try:
-            line = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            line = raw.decode("cp1252", errors="replace")
-        yield line.removeprefix("\ufeff")
+        yield None if raw is None else _decoded(raw).removeprefix("\ufeff")
+
+
+def _decoded(raw: bytes) -> str:
+    """Bytes of a question: UTF-8, else Windows-1252, a byte of no character replaced."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
+def question_value(text: str) -> str:
+    """argparse type of QUESTION: read as a stdin line is. Python keeps bytes of an argument
+    that are not UTF-8 (a Latin-1 terminal's "é") as lone surrogates, which no JSON answer
+    could echo (a UnicodeEncodeError traceback, or bytes no JSON reader takes) and which
+    cut the word they were in ("caf")."""
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return _decoded(os.fsencode(text))
+    return text
 
 
 def _bounded(readline: Callable[[int], AnyStr], end: AnyStr, most: int) -> Iterator[AnyStr | None]:
