@@ -485,6 +485,29 @@ def test_a_question_argument_not_in_utf8_is_read_as_a_stdin_line_is(dated_db: Pa
     assert answer["question"] == question and len(published(answer)) == 3
 
 
+class Terminal(io.TextIOWrapper):
+    """Standard input that is a terminal, with what its user typed."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_ask_without_a_question_at_a_terminal_says_it_reads_lines(
+    dated_db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`newsbot ask` with the question forgotten waited for lines without a word: it looked
+    hung. Lines piped in are read without the note."""
+    typed = Terminal(io.BufferedReader(io.BytesIO(f"{QUESTION}\n".encode())))
+    monkeypatch.setattr(sys, "stdin", typed)
+    assert main(["ask", "--db", str(dated_db), "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert "reading questions from the terminal, one a line (Ctrl-D ends)" in err
+    assert len(json.loads(out)["results"]) == 3
+    monkeypatch.setattr(sys, "stdin", stdin(f"{QUESTION}\n"))
+    assert main(["ask", "--db", str(dated_db), "--json"]) == 0
+    assert capsys.readouterr().err == ""
+
+
 def test_ask_with_stdin_closed_says_so(
     db_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

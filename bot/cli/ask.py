@@ -400,6 +400,13 @@ async def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
             print(seeding.message, file=sys.stderr)
         color = sys.stdout.isatty()
         batch = args.question is None
+        if batch and sys.stdin.isatty():  # else it waits without a word, as if it hung
+            print(
+                "newsbot ask: no question given: reading questions from the terminal, one a "
+                "line (Ctrl-D ends)",
+                file=sys.stderr,
+                flush=True,
+            )
         for request in requests(args, as_of, settings.zone):
             if isinstance(request, BadLine):
                 status = EXIT_FAILED
