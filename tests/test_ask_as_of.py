@@ -549,6 +549,23 @@ def test_json_requests_are_objects_by_their_first_token_and_take_any_line_s_mark
     assert '"limit" must be a whole number' in out[2]["error"]
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "{'question': 'How much did the Dover harbour board cut fees?', 'as_of': '2022-06-09'}",
+        "{“question”: “How much did the Dover harbour board cut fees?”}",
+        "{ ‘question’: ‘Dover harbour’ }",
+    ],
+)
+def test_a_request_in_python_or_curly_quotes_is_an_error_not_a_question(line: str) -> None:
+    """Python's str() of a dict, or a request with a word processor's quotes, was asked as a
+    question (its keys and date its words), as of now: answers an evaluation would score,
+    quoting what was published after the date it meant, with exit status 0."""
+    bad = parse_line(line, 7, None, 3)
+    assert isinstance(bad, BadLine)
+    assert bad.error.startswith("line 7 is not valid JSON (Expecting property name enclosed")
+
+
 def test_as_of_is_echoed_to_the_fraction_of_a_second_it_was_asked() -> None:
     assert parse_as_of("2022-06-10T12:00:00.9Z").text == "2022-06-10T12:00:00.900000Z"
     assert parse_as_of("2022-06-10T12:00Z").text == "2022-06-10T12:00:00Z"

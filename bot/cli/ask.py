@@ -37,8 +37,10 @@ from retrieval.wording import quoted
 
 EXAMPLES = "2022-06-10, 2022-06-10T18:30, 2022-06-10T18:30:00Z or 2022-06-10T18:30+02:00"
 FIELDS = ("question", "as_of", "limit")
-# A JSON object's first token after its brace is a key or the closing brace.
-JSON_OBJECT = re.compile(r'\s*\{\s*["}]')
+# A JSON object's first token after its brace is a key or the closing brace. A key in single
+# or curly quotes (Python's str() of a dict, a word processor's quotes) opens a request that
+# is not JSON: an error, not a question about "question" and "as_of" answered as of now.
+JSON_OBJECT = re.compile(r'\s*\{\s*["}\'\u2018\u2019\u201c\u201d]')
 MAX_LINE = 64 * 1024  # bytes of one stdin line read (its end of line aside)
 
 
