@@ -276,7 +276,7 @@ def test_batch_lines_are_questions_or_json_requests_and_bad_lines_do_not_stop_it
     assert dated["as_of"] == "2022-06-09" and published(dated) == ["2022-06-08"]
     assert unclosed["line"] == 3 and "not valid JSON" in unclosed["error"]
     assert bad_date["as_of"] == "June 9th" and "2022-06-10T18:30" in bad_date["error"]
-    assert "unknown field 'asof'" in unknown["error"] and "as_of" in unknown["error"]
+    assert "field 'asof' is not one" in unknown["error"] and "as_of" in unknown["error"]
     assert '"limit" must be a whole number' in zero["error"]
     assert "error" not in array and array["question"] == '["a", "list"]'
     assert set(published(last)) == {"2022-06-08", "2022-06-10"}
@@ -304,6 +304,28 @@ def test_a_moment_out_of_range_only_in_the_zone_is_a_usage_error(
     monkeypatch.setenv("NEWSBOT_TIMEZONE", "Europe/Berlin")
     assert main(["ask", "--db", str(db_path), "--as-of", "0001-01-01T00:30", QUESTION]) == 2
     assert "--as-of: '0001-01-01T00:30' is out of the range" in capsys.readouterr().err
+
+
+def test_a_request_s_other_fields_come_back_with_its_answer(
+    dated_db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An evaluator's lines carry an id to match answers with: it comes back, on an answer
+    and on an error alike; a misspelt field or one of the answer's own is an error."""
+    lines = [
+        json.dumps({"id": "q-1", "question": QUESTION, "as_of": "2022-06-09", "limit": 1}),
+        json.dumps({"id": "q-2", "question": QUESTION, "limit": 0}),
+        json.dumps({"id": "q-3", "question": QUESTION, "As-Of": "2022-06-09"}),
+        json.dumps({"id": "q-4", "question": QUESTION, "results": []}),
+    ]
+    monkeypatch.setattr(sys, "stdin", stdin("\n".join(lines) + "\n"))
+    assert main(["ask", "--db", str(dated_db), "--json"]) == 1
+    answered, zero, misspelt, own = map(json.loads, capsys.readouterr().out.splitlines())
+    assert answered["id"] == "q-1" and published(answered) == ["2022-06-08"]
+    assert "error" not in answered
+    assert zero["id"] == "q-2" and '"limit" must be' in zero["error"]
+    assert misspelt["id"] == "q-3" and "field 'As-Of' is not one" in misspelt["error"]
+    assert own["id"] == "q-4" and "field 'results' is the answer's own" in own["error"]
+    assert own["results"] == []
 
 
 def test_a_plain_line_that_is_not_json_stays_a_question() -> None:

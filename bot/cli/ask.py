@@ -8,7 +8,9 @@ A stdin line that is a JSON object is a request of its own:
 `{"question": "...", "as_of": "2022-06-10", "limit": 5}` (`as_of` and `limit` optional,
 defaulting to the flags); any other line is a question. A malformed line gets an error for
 that line (a JSON object with `error` under --json) and the rest are still answered; the
-exit status is then 1. Each JSON answer echoes `question` and `as_of`.
+exit status is then 1. Each JSON answer echoes `question` and `as_of`, and a request's other
+fields ("id") as they came, so that answers can be matched to what asked them; a field that
+is a misspelt one of the three ("asof") or one of the answer's own ("results") is an error.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from retrieval.wording import quoted
 
 EXAMPLES = "2022-06-10, 2022-06-10T18:30, 2022-06-10T18:30:00Z or 2022-06-10T18:30+02:00"
 FIELDS = ("question", "as_of", "limit")
+ANSWER_FIELDS = ("question", "as_of", "as_of_moment", "results", "message", "line", "error")
 # A JSON object's first token after its brace is a key or the closing brace. A key in single
 # or curly quotes (Python's str() of a dict, a word processor's quotes) opens a request that
 # is not JSON: an error, not a question about "question" and "as_of" answered as of now.
@@ -120,6 +123,7 @@ class Request:
     question: str
     as_of: AsOf | None
     limit: int
+    extra: dict[str, Any] = field(default_factory=dict)  # other fields, echoed as they came
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,12 +188,14 @@ def parse_line(
             "character",
             {},
         )
-    echo = {k: data[k] for k in ("question", "as_of") if k in data}
-    unknown = sorted(set(data) - set(FIELDS))
-    if unknown:
-        return BadLine(
-            number, f"line {number}: unknown field {unknown[0]!r}: use {', '.join(FIELDS)}", echo
-        )
+    extra = {k: v for k, v in data.items() if k not in FIELDS}
+    echo = {**extra, **{k: data[k] for k in ("question", "as_of") if k in data}}
+    for name in extra:
+        if name in ANSWER_FIELDS or _misspelt(name):
+            why = "is the answer's own" if name in ANSWER_FIELDS else "is not one"
+            return BadLine(
+                number, f"line {number}: field {name!r} {why}: use {', '.join(FIELDS)}", echo
+            )
     question = data.get("question")
     if not isinstance(question, str) or not question.strip():
         return BadLine(number, f'line {number}: "question" must be a non-empty string', echo)
@@ -212,7 +218,15 @@ def parse_line(
         return BadLine(
             number, f'line {number}: "limit" must be a whole number of at least 1', echo
         )
-    return Request(question, moment, count)
+    return Request(question, moment, count, extra)
+
+
+def _misspelt(name: str) -> bool:
+    """Whether a field's name is one of FIELDS as written otherwise ("asof", "As-Of",
+    "asOf", "Question"): asked as of now, or with another count, it would be answered
+    wrong without a word."""
+    letters = re.sub(r"[\W_]", "", name).casefold()
+    return any(letters == known.replace("_", "") for known in FIELDS)
 
 
 def requests(
@@ -292,6 +306,7 @@ def result_json(request: Request, result: SearchResult, zone: tzinfo) -> dict[st
     the moment read from it, in UTC; null, as `as_of`, for now)."""
     as_of = request.as_of
     out: dict[str, Any] = {
+        **request.extra,
         "question": request.question,  # as asked, not as searched (spaces run together)
         "as_of": as_of.given if as_of else None,
         "as_of_moment": as_of.utc if as_of else None,
@@ -368,6 +383,7 @@ def _date_shown(published: str | None, zone: tzinfo) -> str:
 
 def bad_line_json(bad: BadLine) -> dict[str, Any]:
     return {
+        **{k: v for k, v in bad.echo.items() if k not in ANSWER_FIELDS},
         "question": bad.echo.get("question"),
         "as_of": bad.echo.get("as_of"),
         "as_of_moment": bad.echo.get("as_of_moment"),
