@@ -15,7 +15,8 @@ sent. What Telegram answers decides what becomes of it:
   - ChatMigrated (a group became a supergroup): the subscription moves to the new chat id
     and the message is sent there.
   - RetryAfter (429): waited out, then sent again (the rate limiter already retries a few
-    times; this covers floods longer than that).
+    times; this covers floods longer than that); a stop of the bot ends the wait, and the
+    digest is released as below when none of its messages went out.
   - A failure that certainly sent nothing (no connection, a 5xx answer) is retried for a
     minute (`bot.transport`); if it still fails and no message of the digest went out, the
     claim is released and the next tick tries again.
@@ -32,11 +33,12 @@ from datetime import datetime, timedelta
 
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.ext import ExtBot
 
 from bot.digest_format import digest_messages, nothing_new
 from bot.logs import redact
 from bot.runtime import App, BotData, Context, run_every
-from bot.transport import not_delivered, send_following
+from bot.transport import RetryingRateLimiter, not_delivered, send_following
 from retrieval.digest.subscriptions import Due, State, Subscriptions
 
 log = logging.getLogger(__name__)
@@ -216,7 +218,11 @@ async def _send(
             wait = exc.retry_after
             seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
             log.info("flood control on chat %s: waiting %.0f s", chat_id, seconds)
-            await asyncio.sleep(seconds)
+            limiter = bot.rate_limiter if isinstance(bot, ExtBot) else None
+            if isinstance(limiter, RetryingRateLimiter):  # a stop ends the wait
+                await limiter.wait_out(seconds, f"digest to chat {chat_id}")
+            else:
+                await asyncio.sleep(seconds)
         except Forbidden as exc:
             await _stop(store, chat_id, f"Telegram refused: {exc.message}")
         except BadRequest as exc:

@@ -256,6 +256,16 @@ class RetryingRateLimiter(AIORateLimiter):
             raise self._dropped(where)
         return await call
 
+    async def wait_out(self, seconds: float, where: str) -> None:
+        """Wait `seconds` (a flood's retry_after that a caller waits out itself, as a
+        digest does past the retries here), unless the bot stops meanwhile: ReplyDropped
+        then, nothing having been sent, so that its stop is not held up for it."""
+        try:
+            await asyncio.wait_for(self._stopping.wait(), seconds)
+        except TimeoutError:
+            return
+        raise self._dropped(where)
+
     def _dropped(self, where: str) -> ReplyDropped:
         log.warning("%s dropped: the bot is stopping; not sent late", where)
         return ReplyDropped(f"{where} dropped: the bot is stopping")

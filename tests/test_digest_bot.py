@@ -12,6 +12,7 @@ import asyncio
 import logging
 import re
 import shutil
+import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
@@ -24,6 +25,7 @@ import pytest_asyncio
 from bot.app import build_application
 from bot.config import Settings
 from bot.digest_delivery import TICK_SECONDS, deliver_due
+from bot.transport import RetryingRateLimiter
 from retrieval.digest.subscriptions import Subscriptions
 from retrieval.engine import Engine
 from retrieval.index.files import index_dir
@@ -845,6 +847,32 @@ async def test_flood_control_is_waited_out_and_the_digest_sent_once(
     calls = bot.fake.calls("sendMessage")[before:]
     assert len(calls) == 5 and calls[-1].time - calls[0].time >= 4.0
     assert len(texts(bot, ALICE)) == 2  # the reply to /subscribe, and the digest once
+
+
+async def test_a_flood_wait_of_a_digest_ends_when_the_bot_stops(
+    bot: Harness, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Past the rate limiter's retries a digest waits out a flood itself: a minute's
+    retry_after held up the bot's stop for that minute (past a container's grace period).
+    A stop ends the wait; nothing went out, so the digest is released for later."""
+    await subscribe(bot, ALICE, "08:00 UTC")
+    await add_news(bot, *lighthouse("2024-06-02T15:00"))
+    before = len(bot.fake.calls("sendMessage"))
+    bot.fake.fail_next("sendMessage", 429, retry_after=1, count=3)  # the limiter's retries
+    bot.fake.fail_next("sendMessage", 429, retry_after=60)  # then the digest's own wait
+    delivering = asyncio.create_task(deliver_at(bot, clock, "2024-06-03T08:00"))
+    await bot.fake.wait_for("sendMessage", before + 4, timeout=30)
+    await asyncio.sleep(0.2)  # in the digest's wait
+    limiter = bot.app.bot.rate_limiter
+    assert isinstance(limiter, RetryingRateLimiter)
+    stopping = time.monotonic()
+    limiter.stop_waiting()
+    await asyncio.wait_for(delivering, timeout=5)
+    assert time.monotonic() - stopping < 2.0
+    assert "digest to chat" in caplog.text and "dropped: the bot is stopping" in caplog.text
+    rows = await bot.rows("SELECT state FROM deliveries")
+    assert "sent" not in {state for (state,) in rows}
+    assert len(texts(bot, ALICE)) == 1  # the reply to /subscribe only
 
 
 async def test_telegram_unreachable_releases_the_digest_for_the_next_tick(
