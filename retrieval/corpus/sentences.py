@@ -525,6 +525,38 @@ _LINES = re.compile(
     )
 )
 _LINE_CHARS = 120  # none of `_LINES` is longer: a longer sentence is not looked at
+# A story opens with its dateline, on the line of its first sentence: a place in capitals
+# ("WASHINGTON —", "SOUTHERN PINES, N.C. (AP) —", "VATICAN CITY, Feb 18 -") or any place
+# before an agency's mark ("Washington (CNN)", "Kyiv, Ukraine CNN —", "MOSCOW, May 12
+# (Reuters) -"). A quote would open with it and a window spend its words on it: it is cut
+# off, the story's words kept. Above it, or above the story's first sentence, its byline is
+# often lines of its own (names, "Associated Press", "Special to USA TODAY"), which a
+# window would join to the story: at the head of an article they are left out, up to the
+# dateline or the agency's line (`_from_dateline`). Not a dateline: "Washington is..." (no
+# capitals, no mark), a list's "SZA – “Snooze”" and a table's "LEAD - 350 tonnes" or "UNC -
+# UNCHANGED DP - DELAYED PRICING" (after capitals without a mark: a quotation, a number, no
+# prose), "KFC - 218.95 seconds" and "USA TODAY NETWORK - Tennessee" (fewer than four words
+# after it), "BC — Colin Guy 25 pass" and "J.D. -- And I don't" (no word of three
+# capitals), "KFGO- AM" (a hyphen unspaced).
+_AGENCY_MARK = r"(?:\((?:AP|Reuters|AFP|CNN(?: Business)?)\)|CNN(?: Business)?(?=\s?[—–―−]))"
+_PLACE_WORD = r"[A-Z0-9][\w.’'-]*"  # or a date's: "May 12"
+_DATELINE_DASH = r"(?:\s?[—–―−]|\s-{1,2}(?=\s))\s*"
+_DATELINE_OPENING = re.compile(
+    r"(?:[A-Z]{2}[A-Z.’'-]*[A-Z.](?: [A-Z][A-Z.’'-]*)*"  # a place in capitals
+    rf"(?:, {_PLACE_WORD}(?: {_PLACE_WORD}){{0,2}}){{0,2}}(?: {_AGENCY_MARK})?{_DATELINE_DASH}"
+    r"(?=[A-Z].*[a-z])"  # a story's first word, then prose: not a table's "NICKEL - 216 t"
+    rf"|(?:{_PLACE_WORD}(?:(?:,? |/| and ){_PLACE_WORD}){{0,7}} )?{_AGENCY_MARK}"
+    rf"(?:{_DATELINE_DASH}|\s+)(?=[A-Z0-9\"“‘]))"  # or a quotation of the story's
+    r"(?=\S+(?:\s+\S+){3})"
+)
+_DATELINE_CHARS = 100  # where an agency's mark is looked for
+_AGENCY_LINE = re.compile(
+    r"(?:(?:Special (?:for|to) |[\w@.’'-]+, )?(?:The )?"
+    r"(?:Associated Press|AP|Reuters|AFP|USA ?TODAY(?: Sports| NETWORK| Network)?"
+    r"(?: ?[-—–] ?[A-Z][A-Za-z]+)?)(?: Sports)?)"
+)
+_BYLINE_LINES = 4  # a byline's lines before the story: names, an agency, a title
+_BYLINE_WORDS = 8  # in each, and no sentence's end
 # A page's calls to its reader, opening its sentence ("Sign up for our newsletter", "Read
 # more here.", "Need a news break? Play the Daily Crossword"), in sentences of at most
 # `_PROMO_WORDS` words that report nobody: "Netflix lost subscribers", "Check out the list of
@@ -583,13 +615,43 @@ def is_furniture(sentence: str) -> bool:
     )
 
 
+def _is_byline_line(sentence: str) -> bool:
+    """Whether a line at an article's head could be a byline's: a few words, no sentence."""
+    return len(sentence.split()) <= _BYLINE_WORDS and sentence[-1] not in '.!?"”’'
+
+
+def _from_dateline(sentences: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """`sentences` with each dateline cut off the sentence it opens; where one opens, or an
+    agency's line stands, among an article's first `_BYLINE_LINES`, the byline's lines
+    before it (and the agency's line) left out."""
+    story: list[tuple[int, str]] = []
+    for at, (number, sentence) in enumerate(sentences):
+        # a dateline opens with two capitals or has an agency's mark: prose is passed at a look
+        head = sentence[:_DATELINE_CHARS]
+        dateline = (
+            _DATELINE_OPENING.match(sentence)
+            if sentence[1:2].isupper() or "(" in head or "CNN" in head
+            else None
+        )
+        start = dateline.end() if dateline else 0
+        if at < _BYLINE_LINES and all(_is_byline_line(s) for _, s in story):
+            if start:
+                story.clear()
+            elif _AGENCY_LINE.fullmatch(sentence):
+                story.clear()
+                continue
+        story.append((number, sentence[start:]))
+    return story
+
+
 def article_sentences(text: str) -> list[tuple[int, str]]:
     """Split an article body into (paragraph number, sentence) pairs, in reading order;
-    page furniture left out (`is_furniture`), unless it is all there is."""
+    datelines cut off and page furniture left out (`_from_dateline`, `is_furniture`),
+    unless it is all there is."""
     sentences = [
         (number, sentence)
         for number, paragraph in enumerate(paragraphs(text))
         for sentence in split_sentences(paragraph)
     ]
-    prose = [pair for pair in sentences if not is_furniture(pair[1])]
+    prose = [pair for pair in _from_dateline(sentences) if not is_furniture(pair[1])]
     return prose or sentences
