@@ -525,19 +525,19 @@ _LINES = re.compile(
     )
 )
 _LINE_CHARS = 120  # none of `_LINES` is longer: a longer sentence is not looked at
-# A story opens with its dateline, on the line of its first sentence: a place in capitals
+# A story opens with its dateline, on the line of its first paragraph: a place in capitals
 # ("WASHINGTON —", "SOUTHERN PINES, N.C. (AP) —", "VATICAN CITY, Feb 18 -") or any place
 # before an agency's mark ("Washington (CNN)", "Kyiv, Ukraine CNN —", "MOSCOW, May 12
 # (Reuters) -"). A quote would open with it and a window spend its words on it: it is cut
-# off, the story's words kept. Above it, or above the story's first sentence, its byline is
-# often lines of its own (names, "Associated Press", "Special to USA TODAY"), which a
-# window would join to the story: at the head of an article they are left out, up to the
-# dateline or the agency's line (`_from_dateline`). Not a dateline: "Washington is..." (no
-# capitals, no mark), a list's "SZA – “Snooze”" and a table's "LEAD - 350 tonnes" or "UNC -
-# UNCHANGED DP - DELAYED PRICING" (after capitals without a mark: a quotation, a number, no
-# prose), "KFC - 218.95 seconds" and "USA TODAY NETWORK - Tennessee" (fewer than four words
-# after it), "BC — Colin Guy 25 pass" and "J.D. -- And I don't" (no word of three
-# capitals), "KFGO- AM" (a hyphen unspaced).
+# off its paragraph, the story's words kept. Above it, or above the story's first line, the
+# byline is often lines of its own (names, "Associated Press", "Special to USA TODAY"),
+# which a window would join to the story: at the head of an article they are left out, up
+# to the dateline or the agency's line (`_from_dateline`). Not a dateline: "Washington
+# is..." (no capitals, no mark), a list's "SZA – “Snooze”" and a table's "LEAD - 350
+# tonnes" or "UNC - UNCHANGED DP - DELAYED PRICING" (after capitals without a mark: a
+# quotation, a number, no prose), "KFC - 218.95 seconds" and "USA TODAY NETWORK -
+# Tennessee" (fewer than four words after it), "BC — Colin Guy 25 pass" and "J.D. -- And I
+# don't" (no word of three capitals), "KFGO- AM" (a hyphen unspaced).
 _AGENCY_MARK = r"(?:\((?:AP|Reuters|AFP|CNN(?: Business)?)\)|CNN(?: Business)?(?=\s?[—–―−]))"
 _PLACE_WORD = r"[A-Z0-9][\w.’'-]*"  # or a date's: "May 12"
 _DATELINE_DASH = r"(?:\s?[—–―−]|\s-{1,2}(?=\s))\s*"
@@ -615,32 +615,33 @@ def is_furniture(sentence: str) -> bool:
     )
 
 
-def _is_byline_line(sentence: str) -> bool:
+def _is_byline_line(line: str) -> bool:
     """Whether a line at an article's head could be a byline's: a few words, no sentence."""
-    return len(sentence.split()) <= _BYLINE_WORDS and sentence[-1] not in '.!?"”’'
+    return len(line.split()) <= _BYLINE_WORDS and line[-1] not in '.!?"”’'
 
 
-def _from_dateline(sentences: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    """`sentences` with each dateline cut off the sentence it opens; where one opens, or an
-    agency's line stands, among an article's first `_BYLINE_LINES`, the byline's lines
-    before it (and the agency's line) left out."""
+def _from_dateline(lines: list[str]) -> list[tuple[int, str]]:
+    """(number, line) of an article's paragraphs, each dateline cut off the paragraph it
+    opens (before Punkt, which would part "GARDINER, Mont." from "– On a typical day");
+    where one opens, or an agency's line stands, among the first `_BYLINE_LINES`, the
+    byline's lines before it (and the agency's line) left out."""
     story: list[tuple[int, str]] = []
-    for at, (number, sentence) in enumerate(sentences):
+    for number, line in enumerate(lines):
         # a dateline opens with two capitals or has an agency's mark: prose is passed at a look
-        head = sentence[:_DATELINE_CHARS]
+        head = line[:_DATELINE_CHARS]
         dateline = (
-            _DATELINE_OPENING.match(sentence)
-            if sentence[1:2].isupper() or "(" in head or "CNN" in head
+            _DATELINE_OPENING.match(line)
+            if line[1:2].isupper() or "(" in head or "CNN" in head
             else None
         )
         start = dateline.end() if dateline else 0
-        if at < _BYLINE_LINES and all(_is_byline_line(s) for _, s in story):
+        if number < _BYLINE_LINES and all(_is_byline_line(s) for _, s in story):
             if start:
                 story.clear()
-            elif _AGENCY_LINE.fullmatch(sentence):
+            elif _AGENCY_LINE.fullmatch(line):
                 story.clear()
                 continue
-        story.append((number, sentence[start:]))
+        story.append((number, line[start:]))
     return story
 
 
@@ -650,8 +651,8 @@ def article_sentences(text: str) -> list[tuple[int, str]]:
     unless it is all there is."""
     sentences = [
         (number, sentence)
-        for number, paragraph in enumerate(paragraphs(text))
+        for number, paragraph in _from_dateline(paragraphs(text))
         for sentence in split_sentences(paragraph)
     ]
-    prose = [pair for pair in _from_dateline(sentences) if not is_furniture(pair[1])]
+    prose = [pair for pair in sentences if not is_furniture(pair[1])]
     return prose or sentences
