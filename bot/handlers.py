@@ -316,18 +316,19 @@ async def ask(update: Update, context: Context) -> None:
         return  # a passage posted through this bot's inline mode, in its own chat: no question
     if context.args is None:  # "/ask question" as a photo's caption is the same command
         context.args = _caption_command(message, context.bot.username)
+    searched = await _to_search(update, context, message)
+    if searched is None:
+        return
+    # held only by what will be searched: an edit refused, or one that is no question,
+    # leaves the answer of the text before it standing
     asking = context.bot_data.asking.hold((message.chat.id, message.message_id), update.update_id)
     async with asking as newest:
-        await _ask(update, context, message, user, newest)
+        await _answer(update, context, message, user, searched, newest)
 
 
-async def _ask(
-    update: Update, context: Context, message: Message, user: User, newest: Newest
-) -> None:
-    """Answer `message`, unless it is edited again on the way (`newest`): the edit is
-    answered then, and only its answer stands."""
-    if not newest():
-        return
+async def _to_search(update: Update, context: Context, message: Message) -> str | None:
+    """What `message` asks, with the question it follows up; None when it is no question
+    to search (told why when it is one the sender should hear about)."""
     shared = context.bot_data
     question = _question(message, context)
     replied = message.reply_to_message
@@ -342,19 +343,34 @@ async def _ask(
         )
         talk = _in_group(message) and context.args is None and not _mentions_bot(message)
         if follows is None and talk:
-            return  # "thanks!" under a digest or a help text: the group talking
+            return None  # "thanks!" under a digest or a help text: the group talking
         if follows is not None and not re.search(r"\w", question):
             if talk:
-                return  # "😂" under an answer in a group: a reaction, not a question
+                return None  # "😂" under an answer in a group: a reaction, not a question
             follows = None  # it adds nothing to search: told, as alone, it has no words
     if question and context.args is None and _THANKS.fullmatch(question):
-        return  # "thanks!", "👍" under an answer, or in a private chat (not "Nice?", a city)
+        return None  # "thanks!", "👍" under an answer, or in a private chat (not "Nice?")
     if not await admitted(shared, message):
-        return
+        return None
     if not question:
         await send_reply(shared, message, formatting.ASK_USAGE)
+        return None
+    return _with_earlier(question, follows.question) if follows else question
+
+
+async def _answer(
+    update: Update,
+    context: Context,
+    message: Message,
+    user: User,
+    searched: str,
+    newest: Newest,
+) -> None:
+    """Answer `message` with the passages for `searched`, unless it is edited again on the
+    way (`newest`): the edit is answered then, and only its answer stands."""
+    if not newest():
         return
-    searched = _with_earlier(question, follows.question) if follows else question
+    shared = context.bot_data
     chat_id = message.chat.id
     # An edited question is answered again, in the messages its first answer was shown in
     replacing = (

@@ -583,6 +583,28 @@ async def test_of_two_quick_edits_only_the_last_is_searched_and_stands(bot: Harn
     assert len(bot.fake.calls("editMessageText")) == 1
 
 
+@pytest.mark.parametrize("edited", ["limited", "thanks"])
+async def test_an_edit_that_is_not_searched_leaves_the_answer_on_its_way(
+    start_bot: BotFactory, edited: str
+) -> None:
+    """An edit refused by the question limit, or one that is no question ("thanks!"),
+    made the question it edits give up its answer on the way, then answered nothing."""
+    async with start_bot(questions_per_minute=1) as bot:
+        update = bot.fake.user_message(USER, "lighthouse keeper Fastnet")
+        bot.fake.delay_answer("sendChatAction", 1.0)  # the question is searching meanwhile
+        await bot.fake.wait_for("sendChatAction", 1, timeout=WAIT)
+        text = "lighthouse keeper Eddystone" if edited == "limited" else "thanks!"
+        bot.fake.edit_user_message(USER, update["message"]["message_id"], text)
+        await bot.settle()
+        await until(lambda: any("Fastnet" in m["text"] for m in bot.replies(USER)), "answer")
+        await bot.settle()
+        logged = await bot.rows("SELECT question FROM query_log ORDER BY id")
+        assert logged == [("lighthouse keeper Fastnet",)]
+        told = [m["text"] for m in bot.replies(USER) if "Fastnet" not in m["text"]]
+        assert len(told) == (edited == "limited")
+        assert all("in the last minute" in text for text in told)  # the limit's notice
+
+
 async def test_an_edit_overtaking_its_question_is_the_answer_that_stands(bot: Harness) -> None:
     """The first message of a chat waits while the chat is noted; an edit of it right after
     did not, was answered first, and the question's own answer came after it, a second one."""
