@@ -276,7 +276,7 @@ def test_batch_lines_are_questions_or_json_requests_and_bad_lines_do_not_stop_it
     assert dated["as_of"] == "2022-06-09" and published(dated) == ["2022-06-08"]
     assert unclosed["line"] == 3 and "not valid JSON" in unclosed["error"]
     assert bad_date["as_of"] == "June 9th" and "2022-06-10T18:30" in bad_date["error"]
-    assert "field 'asof' is not one" in unknown["error"] and "as_of" in unknown["error"]
+    assert "field 'asof' is not read (did you mean 'as_of'?)" in unknown["error"]
     assert '"limit" must be a whole number' in zero["error"]
     assert "error" not in array and array["question"] == '["a", "list"]'
     assert set(published(last)) == {"2022-06-08", "2022-06-10"}
@@ -315,17 +315,29 @@ def test_a_request_s_other_fields_come_back_with_its_answer(
         json.dumps({"id": "q-1", "question": QUESTION, "as_of": "2022-06-09", "limit": 1}),
         json.dumps({"id": "q-2", "question": QUESTION, "limit": 0}),
         json.dumps({"id": "q-3", "question": QUESTION, "As-Of": "2022-06-09"}),
-        json.dumps({"id": "q-4", "question": QUESTION, "results": []}),
+        json.dumps({"id": "q-4", "question": QUESTION, "as_of_moment": "bogus"}),
+        json.dumps({"id": "q-5", "question": QUESTION, "limits": 1}),
+        json.dumps({"id": "q-6", "question": QUESTION, "date": "2022-06-09"}),
+        # the dev set's own date beside as_of: the line's as_of is read, "asked" echoed
+        json.dumps({"id": "q-7", "question": QUESTION, "as_of": "2022-06-09", "asked": "x"}),
     ]
     monkeypatch.setattr(sys, "stdin", stdin("\n".join(lines) + "\n"))
     assert main(["ask", "--db", str(dated_db), "--json"]) == 1
-    answered, zero, misspelt, own = map(json.loads, capsys.readouterr().out.splitlines())
+    out = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    answered, zero, misspelt, own, limits, date, beside = out
     assert answered["id"] == "q-1" and published(answered) == ["2022-06-08"]
     assert "error" not in answered
     assert zero["id"] == "q-2" and '"limit" must be' in zero["error"]
-    assert misspelt["id"] == "q-3" and "field 'As-Of' is not one" in misspelt["error"]
-    assert own["id"] == "q-4" and "field 'results' is the answer's own" in own["error"]
-    assert own["results"] == []
+    assert (
+        misspelt["id"] == "q-3"
+        and "'As-Of' is not read (did you mean 'as_of'?)" in (misspelt["error"])
+    )
+    assert "As-Of" not in misspelt  # what it meant is said; the field is not echoed
+    assert own["id"] == "q-4" and "field 'as_of_moment' is the answer's own" in own["error"]
+    assert own["as_of_moment"] is None and own["results"] == []  # not its "bogus"
+    assert limits["id"] == "q-5" and "did you mean 'limit'?" in limits["error"]
+    assert date["id"] == "q-6" and "did you mean 'as_of'?" in date["error"]
+    assert beside["asked"] == "x" and published(beside) == ["2022-06-08"]
 
 
 def test_a_plain_line_that_is_not_json_stays_a_question() -> None:

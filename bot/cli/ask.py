@@ -10,7 +10,8 @@ defaulting to the flags); any other line is a question. A malformed line gets an
 that line (a JSON object with `error` under --json) and the rest are still answered; the
 exit status is then 1. Each JSON answer echoes `question` and `as_of`, and a request's other
 fields ("id") as they came, so that answers can be matched to what asked them; a field that
-is a misspelt one of the three ("asof") or one of the answer's own ("results") is an error.
+stands for one of the three not given ("asof", "date") or is one of the answer's own
+("results") is an error.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time, timedelta, tzinfo
+from difflib import SequenceMatcher
 from typing import Any, AnyStr, cast
 
 from bot.bounds import AUTHORS_SHOWN, NAME_CHARS, QUOTE_CHARS, TITLE_CHARS, clip, some_of
@@ -40,6 +42,12 @@ from retrieval.wording import quoted
 EXAMPLES = "2022-06-10, 2022-06-10T18:30, 2022-06-10T18:30:00Z or 2022-06-10T18:30+02:00"
 FIELDS = ("question", "as_of", "limit")
 ANSWER_FIELDS = ("question", "as_of", "as_of_moment", "results", "message", "line", "error")
+# Names a request may give a field of FIELDS by, were it not written so: given without it, the
+# line would be answered as of now, or with the flag's count, without a word
+_MEANT = {
+    "as_of": {"date", "asked", "when", "time", "moment", "datetime", "timestamp"},
+    "limit": {"k", "topk", "n", "count", "maxresults", "numresults"},
+}
 # A JSON object's first token after its brace is a key or the closing brace. A key in single
 # or curly quotes (Python's str() of a dict, a word processor's quotes) opens a request that
 # is not JSON: an error, not a question about "question" and "as_of" answered as of now.
@@ -128,11 +136,14 @@ class Request:
 
 @dataclass(frozen=True, slots=True)
 class BadLine:
-    """A stdin line that could not be read as a request: answered with this error."""
+    """A stdin line that could not be read as a request: answered with this error, and
+    with what it gave of the answer's `echo` (question, as_of, as_of_moment) and its
+    other fields (`extra`)."""
 
     line: int
     error: str
     echo: dict[str, Any]
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 class NotJson(ValueError):
@@ -189,16 +200,27 @@ def parse_line(
             {},
         )
     extra = {k: v for k, v in data.items() if k not in FIELDS}
-    echo = {**extra, **{k: data[k] for k in ("question", "as_of") if k in data}}
+    echo = {k: data[k] for k in ("question", "as_of") if k in data}
     for name in extra:
-        if name in ANSWER_FIELDS or _misspelt(name):
-            why = "is the answer's own" if name in ANSWER_FIELDS else "is not one"
+        meant = _meant(name, data)
+        if name in ANSWER_FIELDS or meant:
+            why = (
+                "is the answer's own"
+                if name in ANSWER_FIELDS
+                else f"is not read (did you mean {meant!r}?)"
+            )
+            others = {k: v for k, v in extra.items() if k != name}
             return BadLine(
-                number, f"line {number}: field {name!r} {why}: use {', '.join(FIELDS)}", echo
+                number,
+                f"line {number}: field {name!r} {why}: use {', '.join(FIELDS)}",
+                echo,
+                others,
             )
     question = data.get("question")
     if not isinstance(question, str) or not question.strip():
-        return BadLine(number, f'line {number}: "question" must be a non-empty string', echo)
+        return BadLine(
+            number, f'line {number}: "question" must be a non-empty string', echo, extra
+        )
     moment = as_of
     if data.get("as_of") is not None:
         try:
@@ -206,7 +228,7 @@ def parse_line(
                 raise ValueError(f"{data['as_of']!r} is not a date: use e.g. {EXAMPLES}")
             moment = parse_as_of(data["as_of"], zone)
         except ValueError as exc:
-            return BadLine(number, f'line {number}: "as_of" {exc}', echo)
+            return BadLine(number, f'line {number}: "as_of" {exc}', echo, extra)
     count = data.get("limit")
     if count is None:  # as "as_of": null is the flag's
         count = limit
@@ -216,17 +238,24 @@ def parse_line(
         if moment is not None and data.get("as_of") is not None:  # read: shown, as answered
             echo["as_of_moment"] = moment.utc
         return BadLine(
-            number, f'line {number}: "limit" must be a whole number of at least 1', echo
+            number, f'line {number}: "limit" must be a whole number of at least 1', echo, extra
         )
     return Request(question, moment, count, extra)
 
 
-def _misspelt(name: str) -> bool:
-    """Whether a field's name is one of FIELDS as written otherwise ("asof", "As-Of",
-    "asOf", "Question"): asked as of now, or with another count, it would be answered
-    wrong without a word."""
+def _meant(name: str, data: dict[str, Any]) -> str | None:
+    """The field of FIELDS that `name` is given for, when that one is not given: written
+    otherwise ("asof", "As-Of", "limits", "asof_date") or by another name ("date", "k")."""
     letters = re.sub(r"[\W_]", "", name).casefold()
-    return any(letters == known.replace("_", "") for known in FIELDS)
+    for known in FIELDS:
+        plain = known.replace("_", "")
+        if known in data:
+            continue
+        if plain in letters or letters in _MEANT.get(known, ()):
+            return known
+        if SequenceMatcher(None, letters, plain).ratio() >= 0.8:  # "quesiton", "limt"
+            return known
+    return None
 
 
 def requests(
@@ -383,7 +412,7 @@ def _date_shown(published: str | None, zone: tzinfo) -> str:
 
 def bad_line_json(bad: BadLine) -> dict[str, Any]:
     return {
-        **{k: v for k, v in bad.echo.items() if k not in ANSWER_FIELDS},
+        **bad.extra,
         "question": bad.echo.get("question"),
         "as_of": bad.echo.get("as_of"),
         "as_of_moment": bad.echo.get("as_of_moment"),
