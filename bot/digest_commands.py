@@ -14,7 +14,7 @@ import logging
 
 from telegram import Chat, ChatFullInfo, ChatMember, ChatMemberRestricted, Message, Update
 from telegram.constants import ChatMemberStatus, ChatType
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, ChatMigrated, Forbidden
 from telegram.ext import ChatMemberHandler, CommandHandler, MessageHandler, filters
 
 from bot.access import admitted, is_admin
@@ -160,13 +160,19 @@ async def _chat_to_manage(
     chat = message.chat
     if target is not None:
         return await _target_chat(update, context, message, target, check_posting)
-    if chat.type in (ChatType.GROUP, ChatType.SUPERGROUP) and not await _sender_administers(
-        context, chat.id, message
-    ):
-        await _reply(
-            context, message, "Only administrators of this group can change its daily digest."
-        )
-        return None
+    if chat.type in (ChatType.GROUP, ChatType.SUPERGROUP):
+        try:
+            administers = await _sender_administers(context, chat.id, message)
+        except ChatMigrated:  # asked in the group it was: the command is the old chat's
+            await _reply(
+                context, message, "This group has just become a supergroup: send it again here."
+            )
+            return None
+        if not administers:
+            await _reply(
+                context, message, "Only administrators of this group can change its daily digest."
+            )
+            return None
     return chat
 
 

@@ -1372,6 +1372,8 @@ async def test_a_question_asked_as_its_group_became_a_supergroup_is_answered_the
         ("/start", "Use /ask with a question"),
         ("/digest", "No new articles since"),
         ("/subscription", "There is no daily digest here yet."),
+        ("/subscribe", "This group has just become a supergroup: send it again here."),
+        ("/unsubscribe", "This group has just become a supergroup: send it again here."),
         ("/removearticle", "Only the bot's admins can use that command"),
         ("/feeds", "Only the bot's admins can manage feeds."),
     ],
