@@ -318,8 +318,8 @@ def test_a_request_s_other_fields_come_back_with_its_answer(
         json.dumps({"id": "q-4", "question": QUESTION, "as_of_moment": "bogus"}),
         json.dumps({"id": "q-5", "question": QUESTION, "limits": 1}),
         json.dumps({"id": "q-6", "question": QUESTION, "date": "2022-06-09"}),
-        # the dev set's own date beside as_of: the line's as_of is read, "asked" echoed
-        json.dumps({"id": "q-7", "question": QUESTION, "as_of": "2022-06-09", "asked": "x"}),
+        # a news-qa record as it is: its "asked" echoed, the line answered as of the flag's
+        json.dumps({"id": "q-7", "question": QUESTION, "answer": "x", "asked": "2022-06-10"}),
     ]
     monkeypatch.setattr(sys, "stdin", stdin("\n".join(lines) + "\n"))
     assert main(["ask", "--db", str(dated_db), "--json"]) == 1
@@ -337,7 +337,7 @@ def test_a_request_s_other_fields_come_back_with_its_answer(
     assert own["as_of_moment"] is None and own["results"] == []  # not its "bogus"
     assert limits["id"] == "q-5" and "did you mean 'limit'?" in limits["error"]
     assert date["id"] == "q-6" and "did you mean 'as_of'?" in date["error"]
-    assert beside["asked"] == "x" and published(beside) == ["2022-06-08"]
+    assert beside["asked"] == "2022-06-10" and "error" not in beside
 
 
 def test_a_plain_line_that_is_not_json_stays_a_question() -> None:

@@ -43,9 +43,10 @@ EXAMPLES = "2022-06-10, 2022-06-10T18:30, 2022-06-10T18:30:00Z or 2022-06-10T18:
 FIELDS = ("question", "as_of", "limit")
 ANSWER_FIELDS = ("question", "as_of", "as_of_moment", "results", "message", "line", "error")
 # Names a request may give a field of FIELDS by, were it not written so: given without it, the
-# line would be answered as of now, or with the flag's count, without a word
+# line would be answered as of now, or with the flag's count, without a word. Not "asked",
+# the date of a news-qa record, which may come along with the record's other fields.
 _MEANT = {
-    "as_of": {"date", "asked", "when", "time", "moment", "datetime", "timestamp"},
+    "as_of": {"date", "when", "time", "moment", "datetime", "timestamp"},
     "limit": {"k", "topk", "n", "count", "maxresults", "numresults"},
 }
 # A JSON object's first token after its brace is a key or the closing brace. A key in single
