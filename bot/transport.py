@@ -209,12 +209,8 @@ class RetryingRateLimiter(AIORateLimiter):
                     )
                     raise ReplyDropped(f"{endpoint} dropped after {age:.0f} s: {exc}") from exc
                 log.info("%s failed (%s): trying again in %.1f s", where, exc, wait)
-                try:
-                    await asyncio.wait_for(self._stopping.wait(), wait)
-                except TimeoutError:
-                    wait = min(wait * 2, MAX_WAIT)
-                    continue
-                raise self._dropped(where) from exc
+                await self.wait_out(wait, where)
+                wait = min(wait * 2, MAX_WAIT)
 
     async def _unless_stopping(
         self,
@@ -257,9 +253,10 @@ class RetryingRateLimiter(AIORateLimiter):
         return await call
 
     async def wait_out(self, seconds: float, where: str) -> None:
-        """Wait `seconds` (a flood's retry_after that a caller waits out itself, as a
-        digest does past the retries here), unless the bot stops meanwhile: ReplyDropped
-        then, nothing having been sent, so that its stop is not held up for it."""
+        """Wait `seconds` before a call is tried again (a retry here, or a flood's
+        retry_after that a caller waits out itself, as a digest does past the retries
+        here), unless the bot stops meanwhile: ReplyDropped then, nothing having been
+        sent, so that its stop is not held up for it."""
         try:
             await asyncio.wait_for(self._stopping.wait(), seconds)
         except TimeoutError:
