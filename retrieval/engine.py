@@ -37,7 +37,8 @@ from retrieval.digest.digest import DEFAULT_LIMIT, Digest, Period, build_digest
 from retrieval.digest.subscriptions import Subscriptions
 from retrieval.errors import IndexWriteError
 from retrieval.feeds.fetch import Fetcher
-from retrieval.feeds.poll import FeedOutcome, FeedPoller, PollReport
+from retrieval.feeds.outcomes import FeedOutcome, PollReport
+from retrieval.feeds.poll import FeedPoller
 from retrieval.feeds.registry import PAUSE_AFTER, Feed, FeedRegistry
 from retrieval.index import kernels, layout
 from retrieval.index.files import save_index
