@@ -30,8 +30,9 @@ from retrieval.corpus.db import database_id, snapshot
 from retrieval.corpus.removals import Removed, removed_since
 from retrieval.corpus.store import AHEAD_SLACK, CorpusStore
 from retrieval.errors import IndexFileError, IndexWriteError
+from retrieval.index.builder import SegmentBuilder
 from retrieval.index.files import index_dir, load_segments, save_index
-from retrieval.index.index import MERGED_LIMIT, BM25Params, Index, SegmentBuilder
+from retrieval.index.index import MERGED_LIMIT, BM25Params, Index
 from retrieval.index.tokens import Tokenizer
 
 log = logging.getLogger(__name__)

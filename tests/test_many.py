@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from retrieval.index import many
-from retrieval.index.index import SegmentBuilder
+from retrieval.index.builder import SegmentBuilder
 from retrieval.index.tokens import Tokenizer
 
 from .conftest import shared_lines
