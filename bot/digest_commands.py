@@ -32,7 +32,7 @@ from bot.digest_format import (
 from bot.markup import escape
 from bot.replies import send_reply, topic_of
 from bot.runtime import App, Context
-from bot.subscribe_words import chat_named, chat_ref, parse_subscribe
+from bot.subscribe_words import chat_named, chat_ref, parse_subscribe, phrases
 from retrieval.digest.digest import keyword_terms, typed_keywords
 from retrieval.digest.schedule import (
     period_for,
@@ -324,7 +324,7 @@ async def digest_now(update: Update, context: Context) -> None:
             )
         return
     found = await shared.subscriptions.get(message.chat.id)
-    typed = tuple(context.args or ())
+    typed = tuple(phrases(context.args or ()))
     keywords = typed or (found.keywords if found and found.active else ())
     try:  # typed ones are bounded; a subscription's are what it was stored with
         (typed_keywords if typed else keyword_terms)(keywords, Tokenizer())

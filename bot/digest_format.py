@@ -15,7 +15,7 @@ from bot.formatting import link, reply
 from bot.logs import redact
 from bot.markup import escape
 from bot.times import day_of, when
-from retrieval.digest.digest import Digest
+from retrieval.digest.digest import Digest, keyword_labels
 from retrieval.digest.schedule import zone_label
 from retrieval.digest.subscriptions import Delivery, State, Subscription
 from retrieval.wording import counted
@@ -40,7 +40,8 @@ def _zone_name(zone: tzinfo) -> str:
 
 
 def _about(keywords: tuple[str, ...]) -> str:
-    return f" about {escape(some_of(keywords, KEYWORDS_SHOWN))}" if keywords else ""
+    shown = some_of(keyword_labels(keywords), KEYWORDS_SHOWN)
+    return f" about {escape(shown)}" if keywords else ""
 
 
 def digest_messages(digest: Digest, zone: tzinfo) -> list[str]:

@@ -33,6 +33,8 @@ _TIME_LIKE = re.compile(r"^(?:\d{1,2}(?:[:.h]\d*)?(?:am|pm)?|0\d{3})$", re.IGNOR
 _CLOCK_TIME = re.compile(r"^\d{1,2}(?:[:.h]\d{2}(?:am|pm)?|am|pm)$", re.IGNORECASE)
 # A channel by its public name or its id (a 64-bit integer: 19 digits at most); what is
 # longer is no chat, and echoed in a reply it would run past a message's length.
+_OPENING = '"“„«'
+_CLOSING = '"”“»'
 _CHAT_REF = re.compile(r"^(@\w{4,32}|-\d{5,19})$")
 
 
@@ -59,11 +61,11 @@ def parse_subscribe(
     taken as such: searching for "07:30" is never what was meant; so is a word right after
     a clock time that looks like a zone ("07:30 EST"), valid or not.
     """
-    words = list(args)
+    words = phrases(args)
     target = words.pop(0) if allow_target and chat_named(words) else None
     at: DailyTime | None = None
     zone: str | None = None
-    while words:
+    while words and " " not in words[0]:
         if at is None and _TIME_LIKE.match(words[0]):
             at = DailyTime.parse(words.pop(0))
         elif zone is None and (looks_like_zone(words[0]) or is_abbreviation(words[0])):
@@ -72,7 +74,9 @@ def parse_subscribe(
             break
     keywords_and_quiet = []
     for previous, word in zip(["", *words], words, strict=False):
-        if _CLOCK_TIME.match(word):
+        if " " in word:  # a phrase typed in quotes
+            keywords_and_quiet.append(word)
+        elif _CLOCK_TIME.match(word):
             if at is not None:  # else "07:30 08:30" would be a digest about "08:30"
                 raise ScheduleError(
                     f"two times given, {at} and {quoted(word)}: a digest comes once a day"
@@ -94,6 +98,28 @@ def parse_subscribe(
     return SubscribeRequest(
         at or DEFAULT_TIME, zone or parse_zone(default_zone).key, keywords, quiet, target
     )
+
+
+def phrases(words: Sequence[str]) -> list[str]:
+    """A command's words with each phrase typed in quotes made one ("Bank of England",
+    “Bank of England”, «…», „…“), its quotes dropped: Telegram parts a command's words at
+    every space. A quote left open runs to the last word."""
+    out: list[str] = []
+    phrase: list[str] | None = None
+    for word in words:
+        if phrase is None and word[:1] in _OPENING and word[1:]:
+            phrase, word = [], word[1:]
+        if phrase is None:
+            out.append(word)
+            continue
+        closed = word[-1:] in _CLOSING
+        phrase.append(word[:-1] if closed else word)
+        if closed:
+            out.append(" ".join(p for p in phrase if p))
+            phrase = None
+    if phrase is not None:
+        out.append(" ".join(p for p in phrase if p))
+    return [w for w in out if w]
 
 
 def _is_zone(word: str) -> bool:

@@ -21,6 +21,7 @@ from retrieval.digest.digest import (
     Digest,
     Period,
     build_digest,
+    keyword_groups,
     keyword_terms,
     typed_keywords,
 )
@@ -314,6 +315,51 @@ async def test_keywords_match_the_words_as_search_does(news: Engine) -> None:
     assert (await digest_of(engine, keywords=["volcano"])).items == ()
     with pytest.raises(DigestError, match="only very common words"):
         keyword_terms(["the", "and"], Tokenizer())
+
+
+async def test_a_keyword_of_several_words_matches_where_one_sentence_holds_them_all(
+    engine: Engine,
+) -> None:
+    """ "F-35" matched every article that says "35"; "Boris Johnson" every Johnson's. A
+    keyword is one thing asked about: its terms together in the title or a sentence."""
+    jets, fares, ministers, letters = await add(
+        engine,
+        ArticleDraft(
+            "Air force takes delivery of new jets",
+            "Four F-35 fighters landed at the base on Monday. Pilots began training.",
+            source="Defence Weekly",
+            published=at(8),
+        ),
+        ArticleDraft(
+            "Bus fares rise by 35 pence",
+            "Fares rise from Monday. The F route is cut back to the depot.",
+            source="City Herald",
+            published=at(9),
+        ),
+        ArticleDraft(
+            "Boris Johnson returns to parliament",
+            "The former prime minister took his seat on Monday.",
+            source="Politics Daily",
+            published=at(10),
+        ),
+        ArticleDraft(
+            "Letters: the new library",
+            "Boris Petrov writes about the opening hours. Ann Johnson asks for a lift.",
+            source="City Herald",
+            published=at(11),
+        ),
+    )
+    ids = {item.article_ids[0] for item in (await digest_of(engine, keywords=["F-35"])).items}
+    assert ids == {jets}
+    boris = await digest_of(engine, keywords=["Boris Johnson"])
+    assert [item.article_ids for item in boris.items] == [(ministers,)]
+    # keywords still match on their own; one-word keywords anywhere in the article
+    either = await digest_of(engine, keywords=["Boris Johnson", "fares", "Petrov"])
+    assert {item.article_ids[0] for item in either.items} == {ministers, fares, letters}
+    assert keyword_groups(["Bank of the England", "the", "F-35"], Tokenizer()) == (
+        frozenset({"bank", "england"}),
+        frozenset({"f", "35"}),
+    )
 
 
 @pytest.mark.slow

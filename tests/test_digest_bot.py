@@ -9,6 +9,7 @@ catch-up test lets the job's first tick at start-up do the work.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import re
 import shutil
@@ -738,6 +739,24 @@ async def test_digest_now_leaves_a_stopped_subscriptions_keywords_behind(
     [digest] = await bot.ask(ALICE, "/digest")
     assert digest["text"].startswith("News digest: 2 stories")  # all news, not lighthouses
     assert "Old bakery reopens" in digest["text"]
+
+
+async def test_digest_now_and_subscribe_take_a_phrase_in_quotes(
+    bot: Harness, clock: Clock
+) -> None:
+    """Telegram parts a command at every space: "Market Street" was two keywords, and a
+    digest about either word."""
+    clock.now = utc("2024-06-02T18:00")
+    await add_news(bot, *lighthouse("2024-06-02T15:00"), bakery("2024-06-02T16:00"))
+    [digest] = await bot.ask(ALICE, '/digest "Market Street"')
+    assert digest["text"].startswith("News digest about “Market Street”: 1 story")
+    assert "Old bakery reopens" in digest["text"]
+    [none] = await bot.ask(BOB, "/digest “Skerry bakery”")
+    assert none["text"].startswith("No new articles about “Skerry bakery” since")
+    reply = await subscribe(bot, CAROL, '08:00 UTC "coastal authority" bakery')
+    assert "“coastal authority”, bakery" in reply
+    [(keywords,)] = await bot.rows("SELECT keywords FROM subscriptions")
+    assert json.loads(keywords) == ["coastal authority", "bakery"]
 
 
 async def test_digest_now_is_limited_per_chat_whoever_asks(bot: Harness, clock: Clock) -> None:

@@ -123,6 +123,36 @@ def test_nothing_new_names_the_start_and_the_keywords() -> None:
     )
 
 
+def test_a_phrase_keyword_is_named_in_quotes() -> None:
+    empty = Digest(START, END, (), ("Bank of England", "oil"))
+    assert shown(nothing_new(empty, BERLIN))[0] == (
+        "No new articles about “Bank of England”, oil since Sun 2 Jun 09:00 (Europe/Berlin)."
+    )
+
+
+@pytest.mark.parametrize(
+    ("words", "keywords", "at"),
+    [
+        (['"Bank', "of", 'England"', "oil"], ("Bank of England", "oil"), DEFAULT_TIME),
+        (
+            ["07:30", "“Bank", "of", "England”", "F-35"],
+            ("Bank of England", "F-35"),
+            DailyTime(7, 30),
+        ),
+        (["«Banque", "de", "France»"], ("Banque de France",), DEFAULT_TIME),
+        (['"oil"', '"opec'], ("oil", "opec"), DEFAULT_TIME),  # a quote left open ends with them
+        # a phrase is never a time or a zone, however it starts
+        (['"07:30', 'news"', "08:00"], ("07:30 news",), DailyTime(8, 0)),
+        (['"Europe/London', 'markets"'], ("Europe/London markets",), DEFAULT_TIME),
+    ],
+)
+def test_subscribe_words_take_a_phrase_in_quotes_as_one_keyword(
+    words: list[str], keywords: tuple[str, ...], at: DailyTime
+) -> None:
+    request = parse_subscribe(words, "UTC", allow_target=False)
+    assert (request.keywords, request.at, request.timezone) == (keywords, at, "UTC")
+
+
 def test_subscription_settings_and_last_digest() -> None:
     sub = Subscription(
         1,

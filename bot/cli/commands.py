@@ -29,7 +29,7 @@ from bot.progress import progress_bar
 from bot.times import day_in, day_of, read_moment, when
 from retrieval.corpus.ingest import LISTED_PER_FILE, IngestReport
 from retrieval.corpus.resplit import ResplitReport
-from retrieval.digest.digest import Digest, Period, typed_keywords
+from retrieval.digest.digest import Digest, Period, keyword_labels, typed_keywords
 from retrieval.engine import (
     Engine,
     corpus_stats,
@@ -144,7 +144,7 @@ def render_digest(digest: Digest, zone: ZoneInfo) -> str:
     )
     span = f"{start} to {end} ({zone.key})"
     # clipped as the bot clips them: a stored title or outlet may be of any length
-    keywords = some_of(digest.keywords, KEYWORDS_SHOWN)
+    keywords = some_of(keyword_labels(digest.keywords), KEYWORDS_SHOWN)
     if not digest.items:
         about = f" about {keywords}" if digest.keywords else ""
         return f"No new articles{about} from {span}."

@@ -7,8 +7,11 @@ previous digest was built; such a late arrival joins the next digest (see `Perio
 otherwise it would fall between two digests and never be shown.
 
 Keywords filter by the same terms the search uses (stemmed, stop words dropped, irregular
-forms mapped): an article matches when its title or text has any of them, which is exactly
-when its BM25 score for the keywords is above zero. The articles of a period are few and
+forms mapped): an article matches when its title or text has any keyword. A keyword of one
+term matches wherever the term is; one of several ("Bank of England", typed in quotes in the
+bot, or "F-35", "9/11", "Covid-19", which the terms part) only where the title or a single
+sentence holds all of its terms: "F-35" is no digest of every article that says "35", nor
+"Boris Johnson" of every Johnson's. The articles of a period are few and
 already in hand, so tokenizing them is exact and cheap; asking the index instead would mean a
 top-k cut over the whole corpus, sentence by sentence, missing titles and anything stored
 since the index last caught up.
@@ -128,13 +131,25 @@ def typed_keywords(keywords: Sequence[str], tokenizer: Tokenizer) -> frozenset[s
 
 def keyword_terms(keywords: Sequence[str], tokenizer: Tokenizer) -> frozenset[str]:
     """The index terms of `keywords`; DigestError when they are all too common to search."""
-    terms = frozenset(tokenizer(" ".join(keywords)))
-    if keywords and not terms:
+    return frozenset().union(*keyword_groups(keywords, tokenizer))
+
+
+def keyword_labels(keywords: Sequence[str]) -> list[str]:
+    """Keywords as a digest names them: a phrase in quotes, so "Bank of England, oil" reads
+    as the two keywords it is."""
+    return [f"“{k}”" if " " in k else k for k in keywords]
+
+
+def keyword_groups(keywords: Sequence[str], tokenizer: Tokenizer) -> tuple[frozenset[str], ...]:
+    """Each keyword's index terms, those of only common words left out; DigestError when
+    every keyword is of only common words."""
+    groups = tuple(dict.fromkeys(g for g in (frozenset(tokenizer(k)) for k in keywords) if g))
+    if keywords and not groups:
         raise DigestError(
             f"{quoted(' '.join(keywords))} has only very common words: use names, places or "
             "topics, e.g. oil opec"
         )
-    return terms
+    return groups
 
 
 async def period_articles(conn: aiosqlite.Connection, period: Period) -> list[PeriodArticle]:
@@ -191,10 +206,10 @@ def compose(
     word is comes from these articles alone, never from the rest of the corpus, so a period
     gets the same stories whatever older archives the database holds."""
     tokenizer = tokenizer or Tokenizer()
-    terms = keyword_terms(keywords, tokenizer)
+    wanted = keyword_groups(keywords, tokenizer)
     tokens = [set(tokenizer(" ".join((a.title, *a.sentences)))) for a in articles]
-    if terms:
-        kept = [i for i, t in enumerate(tokens) if t & terms]
+    if wanted:
+        kept = [i for i, t in enumerate(tokens) if _mentions(articles[i], t, wanted, tokenizer)]
         articles, tokens = [articles[i] for i in kept], [tokens[i] for i in kept]
     idf, _ = idf_table(tokens)
     stories = [
@@ -216,6 +231,29 @@ def compose(
         articles=len(articles),
         stories=len(groups),
     )
+
+
+def _mentions(
+    article: PeriodArticle,
+    terms: set[str],
+    groups: Sequence[frozenset[str]],
+    tokenizer: Tokenizer,
+) -> bool:
+    """Whether the article holds a keyword: a one-term keyword anywhere in it (`terms`, the
+    article's), a keyword of several terms all of them in its title or in one sentence."""
+    several = []
+    for group in groups:
+        if group <= terms:
+            if len(group) == 1:
+                return True
+            several.append(group)
+    if not several:
+        return False
+    for text in (article.title, *article.sentences):
+        held = set(tokenizer(text))
+        if any(group <= held for group in several):
+            return True
+    return False
 
 
 def _rank(group: Sequence[PeriodArticle]) -> tuple[int, int, float, int]:
