@@ -7,7 +7,7 @@ Telegram-free, so the command line can use it without importing the bot.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Literal
 
 from retrieval.wording import local_time, stamp
@@ -21,6 +21,8 @@ _ISO_MOMENT = re.compile(
     r"[Tt ]\d{2}(?::?\d{2}(?::?\d{2}(?:[.,]\d+)?)?)?"  # the time
     r"(?:[Zz]|[+-]\d{2}(?::?\d{2}(?::?\d{2}(?:[.,]\d+)?)?)?)?$"  # the offset
 )
+# An ISO week without its day, which `date.fromisoformat` reads as the week's Monday.
+_ISO_WEEK = re.compile(r"^\d{4}-?W\d{2}$")
 
 
 def when(moment: datetime | float | None, zone: tzinfo, style: Style = "stamp_zone") -> str:
@@ -54,11 +56,22 @@ def day_in(moment: float, zone: tzinfo) -> str:
 
 
 def read_day(text: str) -> date | None:
-    """`text` as a bare ISO date (2024-11-25, 20241125), or None if it is not one."""
+    """`text` as a bare ISO date (2024-11-25, 20241125), or None if it is not one. An ISO
+    week without its day (2024-W48) is its Monday: Python reads it so."""
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
         return None
+
+
+def last_day(text: str) -> date | None:
+    """The last day `text` names as a bare ISO date (the day), or as an ISO week without its
+    day (2024-W48, 2024W48: its Sunday); None if it is neither. "As of 2024-W48" is through
+    that week, as "as of 2024-11-25" is through that day, not through its Monday only."""
+    day = read_day(text)
+    if day is not None and _ISO_WEEK.match(text.strip()):
+        return day + timedelta(days=6)
+    return day
 
 
 def read_moment(text: str, zone: tzinfo) -> datetime:

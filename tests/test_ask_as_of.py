@@ -210,6 +210,28 @@ def test_json_answers_echo_question_and_as_of(dated_db: Path) -> None:
     assert (now["as_of"], now["as_of_moment"]) == (None, None)
 
 
+def test_an_iso_week_runs_through_its_sunday(
+    dated_db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As a date runs through its end, so does a week: "2022-W23" was read as its Monday
+    (6 June), before any of the three stories of that week, and answered nothing. Its day
+    ("2022-W23-5", Friday 10 June) is that day, on the flag and in a JSON request alike."""
+    week = ask_json(dated_db, "--as-of", "2022-W23", QUESTION)
+    assert set(published(week)) == {"2022-06-08", "2022-06-10", "2022-06-12"}
+    assert (week["as_of"], week["as_of_moment"]) == ("2022-W23", "2022-06-12T23:59:59.999999Z")
+    friday = ask_json(dated_db, "--as-of", "2022-W23-5", QUESTION)
+    assert set(published(friday)) == {"2022-06-08", "2022-06-10"}
+    lines = [{"question": QUESTION, "as_of": when} for when in ("2022W23", "2022W22")]
+    monkeypatch.setattr(sys, "stdin", stdin("".join(json.dumps(r) + "\n" for r in lines)))
+    assert main(["ask", "--db", str(dated_db), "--json", "--limit", "5"]) == 0
+    compact, before = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+    assert set(published(compact)) == {"2022-06-08", "2022-06-10", "2022-06-12"}
+    assert before["as_of_moment"] == "2022-06-05T23:59:59.999999Z" and not before["results"]
+    # a week past 9999-12-31 is out of range, not "not a date"
+    with pytest.raises(ValueError, match="out of the range"):
+        parse_as_of("9999-W52")
+
+
 @pytest.mark.parametrize(
     "bad",
     [

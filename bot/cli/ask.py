@@ -1,7 +1,8 @@
 """`newsbot ask`: one question from the command line, or one per line of standard input.
 
-A question is answered as of a moment: `--as-of 2022-06-10` (through the end of that day)
-or `--as-of 2022-06-10T18:30+02:00`; now by default. Nothing published later is quoted. A
+A question is answered as of a moment: `--as-of 2022-06-10` (through the end of that day),
+`--as-of 2022-W23` (through the end of that ISO week, its Sunday) or
+`--as-of 2022-06-10T18:30+02:00`; now by default. Nothing published later is quoted. A
 date or time without an offset is in NEWSBOT_TIMEZONE, the zone newsbot shows dates in.
 
 A stdin line that is a JSON object is a request of its own:
@@ -33,13 +34,16 @@ from typing import Any, AnyStr, cast
 from bot.bounds import AUTHORS_SHOWN, NAME_CHARS, QUOTE_CHARS, TITLE_CHARS, clip, some_of
 from bot.cli.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE, json_text, text_block
 from bot.config import Settings
-from bot.times import OutOfRange, SkippedTime, read_day, read_moment, when
+from bot.times import OutOfRange, SkippedTime, last_day, read_moment, when
 from retrieval.engine import Engine
 from retrieval.models import Passage
 from retrieval.search import MAX_QUESTION_CHARS, SearchResult
 from retrieval.wording import quoted
 
-EXAMPLES = "2022-06-10, 2022-06-10T18:30, 2022-06-10T18:30:00Z or 2022-06-10T18:30+02:00"
+EXAMPLES = (
+    "2022-06-10, 2022-06-10T18:30, 2022-06-10T18:30:00Z, 2022-06-10T18:30+02:00 or a week, "
+    "2022-W23"
+)
 FIELDS = ("question", "as_of", "limit")
 ANSWER_FIELDS = ("question", "as_of", "as_of_moment", "results", "message", "line", "error")
 # Names a request may give a field of FIELDS by, were it not written so: given without it, the
@@ -70,14 +74,15 @@ class AsOf:
 
 
 def parse_as_of(value: str, zone: tzinfo = UTC) -> AsOf:
-    """An ISO date or date-time; ValueError names the value and shows the valid forms.
+    """An ISO date, week or date-time; ValueError names the value and shows the valid forms.
 
     A bare date means through its last instant: an article dated 2022-06-10 is not
-    "published after 2022-06-10". What names no offset is in `zone` (NEWSBOT_TIMEZONE).
+    "published after 2022-06-10". A week ("2022-W23") means through its Sunday's last
+    instant. What names no offset is in `zone` (NEWSBOT_TIMEZONE).
     """
     text = value.strip()
-    day = read_day(text)  # any ISO form of a day ("20220610" too)
     try:
+        day = last_day(text)  # any ISO form of a day ("20220610" too), a week's Sunday
         if day is not None:
             end = datetime.combine(day + timedelta(days=1), time(), zone).astimezone(UTC)
             # a microsecond before the next day, or a float's step where that is longer
@@ -120,8 +125,9 @@ def add_arguments(ask: argparse.ArgumentParser) -> None:
         default=None,
         metavar="WHEN",
         help="answer as of this date or time: nothing published later is quoted and recent "
-        "news counts more; a date means through its end; without an offset, in "
-        "NEWSBOT_TIMEZONE (e.g. 2022-06-10 or 2022-06-10T18:30+02:00; default: now)",
+        "news counts more; a date or an ISO week (2022-W23) means through its end; without "
+        "an offset, in NEWSBOT_TIMEZONE (e.g. 2022-06-10 or 2022-06-10T18:30+02:00; "
+        "default: now)",
     )
 
 
