@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from retrieval.corpus.reader import REMEMBERED_ARTICLES, CorpusReader, StoredArticle
+from retrieval.corpus.text import joined_sentences
 from retrieval.index.index import Index, ScoredDoc
 from retrieval.index.tokens import MAX_TOKEN_LENGTH
 from retrieval.models import Passage
@@ -295,7 +296,7 @@ class Searcher:
             if article is None:
                 continue
             ids = tuple(int(i) for i in article.sentence_ids if int(i) in texts)
-            quote = " ".join(texts[i] for i in ids)
+            quote = joined_sentences(texts[i] for i in ids)
             if not quote:
                 continue
             passages.append(

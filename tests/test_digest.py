@@ -288,6 +288,8 @@ async def test_stories_in_scripts_without_capitals_have_extracts_and_are_grouped
     assert "سامي الخطيب استقالته" in resignation.extract
     for draft, article_id in zip(UNCASED, others, strict=True):
         assert items[(article_id,)].extract.startswith(draft.text[:10])
+    # its two sentences as written: no space after the "。"
+    assert items[(others[0],)].extract == UNCASED[0].text
 
 
 async def test_a_subscription_stored_with_more_keywords_than_now_typed_gets_its_digest(

@@ -464,3 +464,36 @@ async def test_a_cjk_substring_or_a_word_without_its_accents_finds_the_article(
     top = (await engine.ask("Which city did Beyonce open her tour in, Orleans?")).passages[0]
     assert top.article.title == tour.title
     assert {"Beyoncé", "Orléans"} <= {top.quote[a:b] for a, b in top.highlights}
+
+
+async def test_chinese_and_japanese_sentences_are_quoted_as_written(engine: Engine) -> None:
+    """A window's sentences were joined with a space, "。 港口" in Chinese and Japanese, which
+    put none between sentences; a space stays where either side is another script, and the
+    bold falls on the question's words in the text as joined."""
+    harbour = ArticleDraft(
+        "东京港口新闻",
+        "东京港的码头费用下调了百分之十。港口委员会周二宣布了这一决定。渔民们对此表示欢迎。",
+        published="2024-05-01",
+    )
+    mixed = ArticleDraft(
+        "横浜港の料金",
+        "横浜港は岸壁使用料を引き下げた。The Yokohama port bureau cut berth fees. "
+        "港湾局が火曜日に発表した。",
+        published="2024-05-02",
+    )
+    expo = ArticleDraft(
+        "大阪万博", "会場の建設が始まった。来年開幕する予定だ。", published="2024-05-03"
+    )
+    await engine.add_articles([harbour, mixed, expo, *SMALL_CORPUS])
+    await engine.refresh()
+    top = (await engine.ask("码头费用")).passages[0]
+    assert top.quote == harbour.text
+    assert [top.quote[a:b] for a, b in top.highlights] == ["码头费用"]
+    top = (await engine.ask("横浜港 岸壁使用料 Yokohama")).passages[0]
+    assert top.quote == (
+        "横浜港は岸壁使用料を引き下げた。 The Yokohama port bureau cut berth fees. "
+        "港湾局が火曜日に発表した。"
+    )
+    assert [top.quote[a:b] for a, b in top.highlights] == ["横浜港", "岸壁使用料", "Yokohama"]
+    lead = (await engine.ask("大阪万博")).passages[0]  # in its headline only: its lead
+    assert lead.quote == expo.text

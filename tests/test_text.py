@@ -8,7 +8,13 @@ import unicodedata
 
 import pytest
 
-from retrieval.corpus.text import clean_line, fingerprint, is_near_duplicate, paragraphs
+from retrieval.corpus.text import (
+    clean_line,
+    fingerprint,
+    is_near_duplicate,
+    joined_sentences,
+    paragraphs,
+)
 
 from .conftest import shared_articles
 
@@ -68,3 +74,21 @@ def test_fingerprint_and_clean_line_equal_their_definitions_on_real_news() -> No
 def test_a_near_duplicate_is_one_sharing_at_least_the_threshold_of_shingles() -> None:
     assert is_near_duplicate("a b c d e f g", "a b c d e f x")  # 4 of 5 shingles: 0.8
     assert not is_near_duplicate("a b c d e f g", "a b c d e x y")
+
+
+@pytest.mark.parametrize(
+    ("sentences", "joined"),
+    [
+        (["The board met.", "Fees fell."], "The board met. Fees fell."),
+        (["港口委员会宣布了。", "渔民们欢迎。"], "港口委员会宣布了。渔民们欢迎。"),
+        (["「発表した」", "（共同）"], "「発表した」（共同）"),  # full-width marks both sides
+        (["会見した。", "The G7 met.", "東京で。"], "会見した。 The G7 met. 東京で。"),
+        # Korean spaces its sentences
+        (["항구가 열렸다.", "어민들이 환영했다."], "항구가 열렸다. 어민들이 환영했다."),
+        ([], ""),
+    ],
+)
+def test_sentences_are_joined_as_their_script_writes_them(
+    sentences: list[str], joined: str
+) -> None:
+    assert joined_sentences(sentences) == joined

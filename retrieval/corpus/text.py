@@ -1,4 +1,5 @@
-"""Text clean-up and comparison: whitespace, hard wraps, fingerprints, near duplicates."""
+"""Text clean-up and comparison: whitespace, hard wraps, fingerprints, near duplicates; and
+sentences joined back into a quote."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import hashlib
 import html
 import re
 import unicodedata
+from collections.abc import Iterable
 from html.entities import html5
 from itertools import pairwise
 
@@ -26,6 +28,13 @@ _WORDS = re.compile(r"\w+")
 _SPACED = tuple("\u2019\u2018\u201c\u201d\u2014\u2013\u2022\u2212")  # none is \w or cased
 _ASCII_WORD_BYTES = bytes(
     ord(chr(c).lower()) if c < 128 and _WORDS.fullmatch(chr(c)) else ord(" ") for c in range(256)
+)
+# Chinese and Japanese, written with no space between sentences (nor words): Han, kana, their
+# punctuation (。、「」) and full-width and half-width forms (！？（）ｶ). Not Hangul: Korean
+# spaces its words and sentences.
+_UNSPACED_SCRIPT = re.compile(
+    "[\u3001-\u303f\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+    "\ufe30-\ufe4f\uff01-\uff9f\U00020000-\U0003134f]"
 )
 # What `clean_line` changes besides trimming: `_SPACES` but a single plain space, and
 # control characters (two plain spaces are looked for apart: a character class alone is
@@ -110,6 +119,22 @@ def _unwrapped(lines: list[str]) -> str:
         else:
             parts.append(line)
     return clean_line(" ".join(parts))
+
+
+def joined_sentences(sentences: Iterable[str]) -> str:
+    """Sentences as the text of one quote: a space between two, but none where the one ends
+    and the next begins in Chinese or Japanese ("。港口", as written; "。 港口" reads as a
+    gap)."""
+    parts: list[str] = []
+    before = ""
+    for sentence in sentences:
+        if parts and not (
+            _UNSPACED_SCRIPT.match(before[-1:]) and _UNSPACED_SCRIPT.match(sentence[:1])
+        ):
+            parts.append(" ")
+        parts.append(sentence)
+        before = sentence
+    return "".join(parts)
 
 
 def decode_entities(text: str) -> str:

@@ -50,7 +50,7 @@ import numpy as np
 import numpy.typing as npt
 
 from retrieval.compiled import njit
-from retrieval.corpus.text import is_near_duplicate
+from retrieval.corpus.text import is_near_duplicate, joined_sentences
 from retrieval.index.tokens import Tokenizer
 
 SAME_STORY = 0.08  # mean time-weighted cosine of idf²-weighted title + lead vectors
@@ -444,7 +444,7 @@ def representative_extract(
             ):
                 chosen.append((other_position, other_text))
                 break
-    return Extract(_clip(" ".join(t for _, t in sorted(chosen))), article_id)
+    return Extract(_clip(joined_sentences(t for _, t in sorted(chosen))), article_id)
 
 
 def _clip(text: str) -> str:

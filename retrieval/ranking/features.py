@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from retrieval.corpus.text import joined_sentences
 from retrieval.models import Attribution
 from retrieval.ranking import windows
 from retrieval.ranking.question import QuestionProfile
@@ -246,7 +247,7 @@ class Candidates:
 
     def text(self, w: int) -> str:
         first = int(self.start[w])
-        return " ".join(map(self.sentence_text, range(first, first + int(self.size[w]))))
+        return joined_sentences(map(self.sentence_text, range(first, first + int(self.size[w]))))
 
     def sentence_ids(self, w: int) -> tuple[int, ...]:
         first = int(self.start[w])
