@@ -89,7 +89,15 @@ def test_ask_reads_stdin_lines_that_are_not_utf8(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "encoding", ["utf-8-sig", "utf-16"], ids=["UTF-8 with its mark", "UTF-16 (PowerShell)"]
+    "encoding",
+    ["utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32"],
+    ids=[
+        "UTF-8 with its mark",
+        "UTF-16 (PowerShell)",
+        "UTF-16LE without a mark",
+        "UTF-16BE without a mark",
+        "UTF-32",
+    ],
 )
 def test_ask_reads_stdin_that_opens_with_a_byte_order_mark(
     db_path: Path,
@@ -98,14 +106,19 @@ def test_ask_reads_stdin_that_opens_with_a_byte_order_mark(
     encoding: str,
 ) -> None:
     """A UTF-8 mark made the first line's JSON request a question (its as_of and limit
-    lost); UTF-16 gave questions of NUL characters."""
+    lost); UTF-16 gave questions of NUL characters. A line ends at a line feed in every
+    encoding: in UTF-16 a lone carriage return split a line in two, putting every answer
+    after it a line out; UTF-16 without its mark, and UTF-32 (whose mark opens as UTF-16's
+    does), were read as UTF-8, questions of NUL characters."""
     request = json.dumps({"question": QUESTION, "as_of": "2030-01-01", "limit": 1})
-    monkeypatch.setattr(sys, "stdin", stdin(f"{request}\nthe of and\n".encode(encoding)))
+    lines = f"{request}\r\nthe of\rand\r\n{QUESTION}\r\n"
+    monkeypatch.setattr(sys, "stdin", stdin(lines.encode(encoding)))
     assert main(["ask", "--db", str(db_path), "--json"]) == 0
-    first, second = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+    first, second, third = (json.loads(line) for line in capsys.readouterr().out.splitlines())
     assert (first["question"], first["as_of"]) == (QUESTION, "2030-01-01")
     assert len(first["results"]) == 1
-    assert second["question"] == "the of and"
+    assert second["question"] == "the of\rand" and not second["results"]
+    assert third["question"] == QUESTION and third["results"]
 
 
 def test_ingest_reports_and_sets_the_exit_status(

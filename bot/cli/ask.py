@@ -18,7 +18,6 @@ stands for one of the three not given ("asof", "date") or is one of the answer's
 from __future__ import annotations
 
 import argparse
-import codecs
 import io
 import json
 import math
@@ -289,15 +288,20 @@ def requests(
 
 
 def _stdin_lines() -> Iterator[str | None]:
-    """The lines of stdin, read as ingest reads a file: UTF-16 when it opens with its
-    byte-order mark (PowerShell's `>`), else each line UTF-8 (a mark of it dropped, on any
-    line: files joined with `cat`), else Windows-1252; a code unit that is no character is
-    replaced, not a traceback that lost the whole batch. None for a line longer than
-    MAX_LINE, skipped without holding it: one line of 120 MB took 2 GB."""
+    """The lines of stdin, read as ingest reads a file: UTF-16 or UTF-32 when it opens with
+    its byte-order mark (PowerShell's `>`) or, without one, with the zero bytes of an ASCII
+    character in them (`json.detect_encoding`), else each line UTF-8 (a mark of it dropped,
+    on any line: files joined with `cat`), else Windows-1252; a code unit that is no
+    character is replaced, not a traceback that lost the whole batch. A line ends at a line
+    feed only, as in UTF-8 (a lone carriage return inside a line split it in two, and every
+    answer after it was a line out). None for a line longer than MAX_LINE, skipped without
+    holding it: one line of 120 MB took 2 GB."""
     stream = cast(io.BufferedReader, sys.stdin.buffer)  # what Python gives stdin
-    if stream.peek(2)[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-        text = io.TextIOWrapper(stream, encoding="utf-16", errors="replace")
-        for line in _bounded(text.readline, "\n", MAX_LINE // 2):  # two bytes a character
+    encoding = json.detect_encoding(stream.peek(4)[:4])
+    if encoding not in ("utf-8", "utf-8-sig"):
+        text = io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline="\n")
+        width = 4 if encoding.startswith("utf-32") else 2  # bytes a character, at least
+        for line in _bounded(text.readline, "\n", MAX_LINE // width):
             yield None if line is None else line.removeprefix("\ufeff")
         return
     for raw in _bounded(stream.readline, b"\n", MAX_LINE):
