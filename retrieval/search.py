@@ -78,12 +78,15 @@ _MARKUP = re.compile(
 _LINK = re.compile(r"<?(?:https?://|www\.)[^\s>]+>?", re.IGNORECASE)
 
 
+# What a question needs, said without an example: one would come from the seed corpus (an
+# Iran-Azerbaijan exercise), which is not the corpus asked once articles are ingested.
+_WHAT_TO_ADD = "a name, a place or a topic: the words a story about it would use."
+
+
 def _refused(question: str) -> SearchResult:
     """No passages for a question with nothing to search for, and what to ask instead."""
     if not question:
-        return SearchResult(
-            question, (), "Ask a question, for example: “Where did the joint exercise begin?”"
-        )
+        return SearchResult(question, (), f"Ask a question about the news, with {_WHAT_TO_ADD}")
     if _LINK.search(question):  # nothing searchable but for its links
         return SearchResult(
             question,
@@ -99,12 +102,7 @@ def _refused(question: str) -> SearchResult:
         what = f"no word of {MAX_TOKEN_LENGTH} letters or fewer"  # "aaaa..." is no word
     else:
         what = "only very common words"
-    return SearchResult(
-        question,
-        (),
-        f"That question has {what}. "
-        "Add a name, a place or a topic, e.g. “Iran Azerbaijan exercise”.",
-    )
+    return SearchResult(question, (), f"That question has {what}. Add {_WHAT_TO_ADD}")
 
 
 def _has_words(text: str) -> bool:

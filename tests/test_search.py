@@ -3,6 +3,7 @@
 import asyncio
 import gc
 import math
+import re
 import time
 from collections.abc import Iterable
 from dataclasses import replace
@@ -103,6 +104,17 @@ async def test_questions_without_answers_get_a_plain_message(seed_engine: Engine
         (none, "Nothing in the news corpus matches"),
     ):
         assert result.passages == () and result.message and phrase in result.message
+
+
+async def test_the_hints_for_a_question_without_words_name_no_seed_story(engine: Engine) -> None:
+    """Whatever the corpus, the hints named the seed article's story ("e.g. Iran Azerbaijan
+    exercise", "Where did the joint exercise begin?"), a story not in this one."""
+    await engine.add_articles([ArticleDraft("Bank raises rates", STORY, published="2024-05-01")])
+    await engine.refresh()
+    for asked in ("", "what is it and where was it?", "?! … 🙂"):
+        message = str((await engine.ask(asked)).message)
+        assert "a name, a place or a topic" in message
+        assert not {"Iran", "Azerbaijan", "exercise"} & set(re.findall(r"\w+", message))
 
 
 async def test_nothing_before_the_moment_is_told_from_nothing_at_all(
