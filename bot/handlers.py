@@ -29,9 +29,9 @@ from telegram.ext import CommandHandler, filters
 from bot import formatting
 from bot.access import admitted
 from bot.formatting import Command
-from bot.replies import following, send, send_reply, topic_of
+from bot.replies import Outgoing, following, send, send_in_order, send_reply, topic_of
 from bot.runtime import BotData, Context, Newest
-from bot.transport import Follow, ReplyDropped, send_following
+from bot.transport import Follow, ReplyDropped
 from retrieval.conversations import ChatMessage, ShownAnswer
 from retrieval.search import MAX_QUESTION_CHARS, SearchResult
 
@@ -257,28 +257,19 @@ async def _post(
     order; messages of `replacing` not edited are deleted. An edited question's answer so
     stays where the first was, not a second answer under it. New messages go to
     `chat_id`, or to the supergroup the group became, if `follow` agrees
-    (`send_following`). Returns the messages shown in, each with its chat."""
+    (`send_in_order`). Returns the messages shown in, each with its chat."""
     shown: list[ChatMessage] = []
-    edited, to = 0, chat_id
-    for number, (text, buttons) in enumerate(pages):
-        if number == edited < len(replacing) and await _edit(
-            context, replacing[number], text, buttons
-        ):
-            shown.append(replacing[number])
-            edited += 1
-            continue
-        message = await send_following(
-            context.bot,
-            to,
-            text,
-            follow,
-            reply_markup=buttons,
-            reply_parameters=reply if number == 0 else None,
-            message_thread_id=topic,
-        )
-        if message.chat.id != to:  # the pages after it go there too
-            to, topic = message.chat.id, None
-        shown.append(ChatMessage(message.chat.id, message.message_id))
+    for (text, buttons), earlier in zip(pages, replacing, strict=False):
+        if not await _edit(context, earlier, text, buttons):
+            break
+        shown.append(earlier)
+    edited = len(shown)
+    rest = [  # the first page replies to the question; an edited one did already
+        Outgoing(text, buttons, reply if number == 0 else None)
+        for number, (text, buttons) in enumerate(pages[edited:], start=edited)
+    ]
+    sent = await send_in_order(context.bot, chat_id, rest, follow, topic)
+    shown += [ChatMessage(message.chat_id, message.message_id) for message in sent]
     for left in replacing[edited:]:
         try:
             await context.bot.delete_message(left.chat_id, left.message_id)

@@ -3,8 +3,9 @@ supergroup that chat became on the way.
 
 A group upgraded to a supergroup has a new chat id, and Telegram refuses a message to the
 old one (ChatMigrated). Every message the bot sends into a chat goes through
-`transport.send_following`, with `following` to say whether it may go on to the supergroup:
-answers (`handlers`), the replies to commands and the apology for a failure (`send`,
+`transport.send_following`, with `following` to say whether it may go on to the supergroup;
+a run of them (`send_in_order`) goes on there from the one that moved: the pages of an
+answer (`handlers`), the replies to commands and the apology for a failure (`send`,
 `send_reply`). Digests follow with a policy of their own (`digest_delivery`), and a chat's
 refusal does not (`gate.check_access`: it names the old chat's id).
 """
@@ -13,9 +14,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-from telegram import Bot, Message, ReplyParameters
+from telegram import Bot, InlineKeyboardMarkup, Message, ReplyParameters
 from telegram.constants import ChatType
 
 from bot.transport import Follow, send_following
@@ -53,6 +54,40 @@ def following(shared: BotData, user_id: int | None) -> Follow:
     return follow
 
 
+class Outgoing(NamedTuple):
+    """One message of a run `send_in_order` sends: its text, the buttons under it and the
+    message it replies to."""
+
+    text: str
+    buttons: InlineKeyboardMarkup | None = None
+    reply: ReplyParameters | None = None
+
+
+async def send_in_order(
+    bot: Bot, chat_id: int, messages: Iterable[Outgoing], follow: Follow, topic: int | None
+) -> list[Message]:
+    """Send `messages` in order to `chat_id` (in the forum topic `topic`); if the chat's
+    group became a supergroup, to that supergroup where `follow` agrees (else ChatMigrated
+    is raised), and the messages after it there too, in no topic and replying to nothing:
+    the group's topics and messages are not the supergroup's. Returns the messages sent."""
+    sent = []
+    moved = False
+    for outgoing in messages:
+        message = await send_following(
+            bot,
+            chat_id,
+            outgoing.text,
+            follow,
+            reply_markup=outgoing.buttons,
+            reply_parameters=None if moved else outgoing.reply,
+            message_thread_id=topic,
+        )
+        if message.chat_id != chat_id:
+            chat_id, topic, moved = message.chat_id, None, True
+        sent.append(message)
+    return sent
+
+
 async def send(
     bot: Bot,
     shared: BotData,
@@ -63,24 +98,11 @@ async def send(
     reply_parameters: ReplyParameters | None = None,
 ) -> list[Message]:
     """Send `texts` in order to `chat_id` (in the forum topic `topic`, each replying as
-    `reply_parameters` say) as the reply to `user_id`; if the chat's group became a
-    supergroup, to that supergroup where `following` lets it (else ChatMigrated is raised),
-    and the texts after it there too. Returns the messages sent."""
-    follow = following(shared, user_id)
-    sent = []
-    for text in texts:
-        message = await send_following(
-            bot,
-            chat_id,
-            text,
-            follow,
-            message_thread_id=topic,
-            reply_parameters=reply_parameters,
-        )
-        if message.chat_id != chat_id:  # moved: no topic nor message to reply to there
-            chat_id, topic, reply_parameters = message.chat_id, None, None
-        sent.append(message)
-    return sent
+    `reply_parameters` say) as the reply to `user_id`, following the chat's group into the
+    supergroup it became where `following` lets it (`send_in_order`). Returns the messages
+    sent."""
+    messages = (Outgoing(text, reply=reply_parameters) for text in texts)
+    return await send_in_order(bot, chat_id, messages, following(shared, user_id), topic)
 
 
 async def send_reply(
