@@ -62,12 +62,15 @@ COMMANDS = (
 )
 
 
-# A message that only acknowledges ("thanks!", "ok 👍", "🙏"): under an answer it would
-# otherwise be taken for a follow-up, and a whole new answer posted in the group. It holds a
-# word or a sign of thanks: "🤔", "😀😀" or "..." is none, and is told it has no words.
+# A message that only acknowledges ("thanks!", "ok 👍", "🙏", "great job"): under an answer
+# it would otherwise be taken for a follow-up, and a whole new answer posted in the group. It
+# holds a word or a sign of thanks: "🤔", "😀😀" or "..." is none, and is told it has no
+# words. A question mark makes it a question ("Great?", "Nice?"), as does any other word
+# ("Great Barrier Reef"); no word of a tail is an ack word, so a message parses one way.
 _ACK_WORDS = (
-    r"(?:thanks?|thank you|thx|ty|cheers|ok(?:ay)?|great|cool|nice|perfect|got it"
-    r"|awesome|brilliant|understood)\b(?: (?:a lot|so much|very much|again))?"
+    r"(?:(?:many )?thanks?|thank (?:you|u)|thx|ty|cheers|ok(?:ay)?|great|good|cool|nice"
+    r"|perfect|got it|awesome|brilliant|excellent|amazing|wow|understood|lol|ha(?:ha)+)\b"
+    r"(?: (?:a lot|so much|very much|again|mate|one|job|stuff|bot))?"
 )
 _ACK_SIGNS = "👍🙏👌👏🤝❤♥🫶✅💯"
 _BETWEEN = rf"[^\w?{_ACK_SIGNS}]*"  # no sign in it: one way to match, no backtracking blow-up

@@ -708,7 +708,21 @@ async def test_in_a_group_a_reply_to_what_is_not_an_answer_is_talk(bot: Harness)
     assert "4.5%" in answer["text"]
 
 
-@pytest.mark.parametrize("thanks", ["thanks!", "Thank you so much 🙏", "ok 👍", "👍", "👌🏽"])
+@pytest.mark.parametrize(
+    "thanks",
+    [
+        "thanks!",
+        "Thank you so much 🙏",
+        "ok 👍",
+        "👍",
+        "👌🏽",
+        # reactions that were taken for follow-ups: each posted a new answer in the group
+        "Great job!",
+        "Nice one",
+        "many thanks",
+        "wow, good bot 👏",
+    ],
+)
 async def test_thanks_under_an_answer_or_in_private_is_not_a_question(
     thanks: str, bot: Harness
 ) -> None:
@@ -728,7 +742,8 @@ async def test_thanks_under_an_answer_or_in_private_is_not_a_question(
         reply_to_message_id=first["message_id"],
     )
     assert "Ardabil" in follow["text"]
-    for question in ("Nice?", "nicety"):  # the city, and a word that begins with "nice"
+    # the city, a word that begins with "nice", and "great" opening a question
+    for question in ("Nice?", "nicety", "Great Barrier Reef?", "Great British Bake Off winner?"):
         assert len(await bot.ask(USER, question)) == 1
 
 
