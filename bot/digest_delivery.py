@@ -15,8 +15,11 @@ sent. What Telegram answers decides what becomes of it:
   - ChatMigrated (a group became a supergroup): the subscription moves to the new chat id
     and the message is sent there.
   - RetryAfter (429): waited out, then sent again (the rate limiter already retries a few
-    times; this covers floods longer than that); a stop of the bot ends the wait, and the
-    digest is released as below when none of its messages went out.
+    times; this covers floods longer than that).
+  - The bot stopping (`DroppedAtStop`: it ends any wait): with none of its messages out,
+    the claim is released, and the tick at the next start sends the digest if that is the
+    same day in the subscription's zone (else the next digest covers its news too); part
+    of it out, it is `unknown` as below, and the rest is not sent.
   - A failure that certainly sent nothing (no connection, a 5xx answer) is retried for a
     minute (`bot.transport`); if it still fails and no message of the digest went out, the
     claim is released and the next tick tries again.
@@ -38,7 +41,7 @@ from telegram.ext import ExtBot
 from bot.digest_format import digest_messages, nothing_new
 from bot.logs import redact
 from bot.runtime import App, BotData, Context, run_every
-from bot.transport import RetryingRateLimiter, not_delivered, send_following
+from bot.transport import DroppedAtStop, RetryingRateLimiter, not_delivered, send_following
 from retrieval.digest.subscriptions import Due, State, Subscriptions
 
 log = logging.getLogger(__name__)
@@ -138,6 +141,15 @@ async def deliver(bot: Bot, shared: BotData, due: Due) -> None:
         await _end(store, delivery.id, sent, digests.clock(), str(exc))
         return
     except NetworkError as exc:
+        if sent == 0 and isinstance(exc, DroppedAtStop):  # not a try that failed: no try
+            await store.release(delivery.id)
+            log.warning(
+                "digest for chat %s not sent: the bot stopped before it went out; it is sent "
+                "at the next start if that is the same day, else the next digest covers its "
+                "news",
+                chat_id,
+            )
+            return
         if sent == 0 and not_delivered(exc):
             log.warning(
                 "digest for chat %s: Telegram unreachable (%s); trying again", chat_id, exc

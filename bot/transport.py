@@ -53,6 +53,11 @@ class ReplyDropped(NetworkError):
     """A call that kept failing for MAX_REPLY_AGE seconds and was given up, undelivered."""
 
 
+class DroppedAtStop(ReplyDropped):
+    """A call given up before it went out because the bot is stopping (`stop_waiting`):
+    Telegram may be reachable, the bot just will not wait."""
+
+
 class ReplyUnconfirmed(TimedOut):
     """A call that failed after it went out (a read time-out, a connection lost): it may
     have arrived, so it is not sent again, nor apologised for. A time-out to its callers,
@@ -152,7 +157,7 @@ class RetryingRateLimiter(AIORateLimiter):
     a call that failed without effect: exponential backoff from FIRST_WAIT to MAX_WAIT,
     until the call is MAX_REPLY_AGE seconds old (getMe: CONNECT_AGE). Then it raises
     ReplyDropped; so does a call still waiting (for its chat's share of the flood limits, a
-    RetryAfter, a retry) when the bot stops (`stop_waiting`)."""
+    RetryAfter, a retry) when the bot stops (`stop_waiting`), as `DroppedAtStop`."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -263,6 +268,6 @@ class RetryingRateLimiter(AIORateLimiter):
             return
         raise self._dropped(where)
 
-    def _dropped(self, where: str) -> ReplyDropped:
+    def _dropped(self, where: str) -> DroppedAtStop:
         log.warning("%s dropped: the bot is stopping; not sent late", where)
-        return ReplyDropped(f"{where} dropped: the bot is stopping")
+        return DroppedAtStop(f"{where} dropped: the bot is stopping")

@@ -894,6 +894,45 @@ async def test_a_flood_wait_of_a_digest_ends_when_the_bot_stops(
     assert len(texts(bot, ALICE)) == 1  # the reply to /subscribe only
 
 
+async def test_a_digest_the_stop_dropped_is_logged_so_and_sent_at_the_next_start(
+    start_bot: StartBot, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A digest dropped by the bot's stop before any of it went out was logged as "Telegram
+    unreachable (... the bot is stopping); trying again": no try came, the bot stopped. It
+    is released, and the start-up tick sends it when the bot is back the same day."""
+    caplog.set_level(logging.WARNING, logger="bot.digest_delivery")
+    clock.now = utc("2024-06-03T06:00")
+    async with start_bot() as bot:
+        await subscribe(bot, ALICE, "08:00 UTC")
+        await add_news(bot, *lighthouse("2024-06-02T15:00"))
+        before = len(bot.fake.calls("sendMessage"))
+        bot.fake.fail_next("sendMessage", 429, retry_after=1, count=3)  # the limiter's retries
+        bot.fake.fail_next("sendMessage", 429, retry_after=60)  # then the digest's own wait
+        delivering = asyncio.create_task(deliver_at(bot, clock, "2024-06-03T08:00"))
+        await bot.fake.wait_for("sendMessage", before + 4, timeout=30)
+        await asyncio.sleep(0.2)  # in the digest's wait
+        limiter = bot.app.bot.rate_limiter
+        assert isinstance(limiter, RetryingRateLimiter)
+        limiter.stop_waiting()
+        await asyncio.wait_for(delivering, timeout=5)
+        assert await bot.rows("SELECT state FROM deliveries") == []  # released
+    said = [r.getMessage() for r in caplog.records if r.name == "bot.digest_delivery"]
+    assert not any("unreachable" in line for line in said)
+    assert (
+        f"digest for chat {ALICE} not sent: the bot stopped before it went out; it is sent at "
+        "the next start if that is the same day" in said[-1]
+    )
+    clock.now = utc("2024-06-03T08:30")
+    async with start_bot() as bot:  # back the same day: the start-up tick sends it
+        [digest] = (await bot.reply(ALICE, 2))[1:]
+        assert "Skerry" in digest["text"]
+        for _ in range(100):  # the tick records it just after its last message
+            if (states := await bot.rows("SELECT state FROM deliveries")) != [("claimed",)]:
+                break
+            await asyncio.sleep(0.05)
+        assert states == [("sent",)]
+
+
 async def test_telegram_unreachable_releases_the_digest_for_the_next_tick(
     bot: Harness, clock: Clock, caplog: pytest.LogCaptureFixture
 ) -> None:
