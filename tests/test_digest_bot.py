@@ -868,6 +868,24 @@ async def test_flood_control_is_waited_out_and_the_digest_sent_once(
     assert len(texts(bot, ALICE)) == 2  # the reply to /subscribe, and the digest once
 
 
+async def stop_in_a_flood_wait(bot: Harness, clock: Clock, when: str) -> float:
+    """Deliver the digests due at `when`, the first message of which waits out a flood
+    (past the rate limiter's retries: the digest's own wait), and stop the bot's waits
+    there, as its stop does; returns how long the delivery took to end after the stop."""
+    before = len(bot.fake.calls("sendMessage"))
+    bot.fake.fail_next("sendMessage", 429, retry_after=1, count=3)  # the limiter's retries
+    bot.fake.fail_next("sendMessage", 429, retry_after=60)  # then the digest's own wait
+    delivering = asyncio.create_task(deliver_at(bot, clock, when))
+    await bot.fake.wait_for("sendMessage", before + 4, timeout=30)
+    await asyncio.sleep(0.2)  # in the digest's wait
+    limiter = bot.app.bot.rate_limiter
+    assert isinstance(limiter, RetryingRateLimiter)
+    stopping = time.monotonic()
+    limiter.stop_waiting()
+    await asyncio.wait_for(delivering, timeout=5)
+    return time.monotonic() - stopping
+
+
 async def test_a_flood_wait_of_a_digest_ends_when_the_bot_stops(
     bot: Harness, clock: Clock, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -876,18 +894,7 @@ async def test_a_flood_wait_of_a_digest_ends_when_the_bot_stops(
     A stop ends the wait; nothing went out, so the digest is released for later."""
     await subscribe(bot, ALICE, "08:00 UTC")
     await add_news(bot, *lighthouse("2024-06-02T15:00"))
-    before = len(bot.fake.calls("sendMessage"))
-    bot.fake.fail_next("sendMessage", 429, retry_after=1, count=3)  # the limiter's retries
-    bot.fake.fail_next("sendMessage", 429, retry_after=60)  # then the digest's own wait
-    delivering = asyncio.create_task(deliver_at(bot, clock, "2024-06-03T08:00"))
-    await bot.fake.wait_for("sendMessage", before + 4, timeout=30)
-    await asyncio.sleep(0.2)  # in the digest's wait
-    limiter = bot.app.bot.rate_limiter
-    assert isinstance(limiter, RetryingRateLimiter)
-    stopping = time.monotonic()
-    limiter.stop_waiting()
-    await asyncio.wait_for(delivering, timeout=5)
-    assert time.monotonic() - stopping < 2.0
+    assert await stop_in_a_flood_wait(bot, clock, "2024-06-03T08:00") < 2.0
     assert "digest to chat" in caplog.text and "dropped: the bot is stopping" in caplog.text
     rows = await bot.rows("SELECT state FROM deliveries")
     assert "sent" not in {state for (state,) in rows}
@@ -905,16 +912,7 @@ async def test_a_digest_the_stop_dropped_is_logged_so_and_sent_at_the_next_start
     async with start_bot() as bot:
         await subscribe(bot, ALICE, "08:00 UTC")
         await add_news(bot, *lighthouse("2024-06-02T15:00"))
-        before = len(bot.fake.calls("sendMessage"))
-        bot.fake.fail_next("sendMessage", 429, retry_after=1, count=3)  # the limiter's retries
-        bot.fake.fail_next("sendMessage", 429, retry_after=60)  # then the digest's own wait
-        delivering = asyncio.create_task(deliver_at(bot, clock, "2024-06-03T08:00"))
-        await bot.fake.wait_for("sendMessage", before + 4, timeout=30)
-        await asyncio.sleep(0.2)  # in the digest's wait
-        limiter = bot.app.bot.rate_limiter
-        assert isinstance(limiter, RetryingRateLimiter)
-        limiter.stop_waiting()
-        await asyncio.wait_for(delivering, timeout=5)
+        await stop_in_a_flood_wait(bot, clock, "2024-06-03T08:00")
         assert await bot.rows("SELECT state FROM deliveries") == []  # released
     said = [r.getMessage() for r in caplog.records if r.name == "bot.digest_delivery"]
     assert not any("unreachable" in line for line in said)
