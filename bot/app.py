@@ -26,7 +26,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot import gate, handlers
+from bot import buttons, gate, handlers
+from bot.addressing import ADDRESSED_TO_BOT, ASKS_IN_CAPTION
 from bot.article_commands import add_article_handlers
 from bot.config import DEFAULT_API_BASE_URL, Settings
 from bot.digest_commands import add_digest_handlers
@@ -151,7 +152,7 @@ def _add_handlers(app: App) -> None:
             CommandHandler("start", handlers.start, filters=new),
             CommandHandler("help", handlers.help_command, filters=new),
             CommandHandler("ask", handlers.ask, filters=asked),
-            MessageHandler(asked & handlers.ASKS_IN_CAPTION, handlers.ask),  # a photo's /ask
+            MessageHandler(asked & ASKS_IN_CAPTION, handlers.ask),  # a photo's /ask
             CommandHandler("sources", handlers.sources, filters=new),
             CommandHandler("latest", handlers.latest, filters=new),
             MessageHandler(
@@ -173,17 +174,17 @@ def _add_handlers(app: App) -> None:
                 asked
                 & filters.ChatType.GROUPS
                 & (filters.TEXT | filters.CAPTION)
-                & handlers.ADDRESSED_TO_BOT
+                & ADDRESSED_TO_BOT
                 & ~filters.COMMAND,
                 handlers.ask,
             ),
             # A press with no data (forged) passes every pattern (PTB checks patterns only
             # against data there is): this pattern takes it before "More" does.
-            CallbackQueryHandler(handlers.stale_button, pattern="^$"),
-            CallbackQueryHandler(handlers.more, pattern=rf"^{MORE}:\d+$"),
-            CallbackQueryHandler(handlers.full_article, pattern=rf"^{FULL}:\d+$"),
-            CallbackQueryHandler(handlers.feedback, pattern=rf"^{VOTE}:\d+:-?1$"),
-            CallbackQueryHandler(handlers.stale_button),  # any other data
+            CallbackQueryHandler(buttons.stale_button, pattern="^$"),
+            CallbackQueryHandler(buttons.more, pattern=rf"^{MORE}:\d+$"),
+            CallbackQueryHandler(buttons.full_article, pattern=rf"^{FULL}:\d+$"),
+            CallbackQueryHandler(buttons.feedback, pattern=rf"^{VOTE}:\d+:-?1$"),
+            CallbackQueryHandler(buttons.stale_button),  # any other data
             InlineQueryHandler(handlers.inline_ask),
         ]
     )

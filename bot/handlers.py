@@ -12,27 +12,33 @@ import time
 from collections.abc import Sequence
 
 from telegram import (
-    CallbackQuery,
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
     InputTextMessageContent,
     Message,
-    MessageEntity,
     ReplyParameters,
     Update,
     User,
 )
-from telegram.constants import ChatAction, ChatType, ParseMode
+from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, ChatMigrated, TelegramError
-from telegram.ext import CommandHandler, filters
+from telegram.ext import CommandHandler
 
 from bot import formatting
 from bot.access import admitted
+from bot.addressing import (
+    THANKS,
+    caption_command,
+    in_group,
+    mentions_bot,
+    question_in,
+    replies_to_bot,
+)
 from bot.formatting import Command
-from bot.replies import Outgoing, following, send, send_in_order, send_reply, topic_of
+from bot.replies import Outgoing, following, send_in_order, send_reply, topic_of
 from bot.runtime import BotData, Context, Newest
-from bot.transport import Follow, ReplyDropped
-from retrieval.conversations import ChatMessage, ShownAnswer
+from bot.transport import Follow
+from retrieval.conversations import ChatMessage
 from retrieval.search import MAX_QUESTION_CHARS, SearchResult
 
 log = logging.getLogger(__name__)
@@ -62,92 +68,7 @@ COMMANDS = (
 )
 
 
-# A message that only acknowledges ("thanks!", "ok 👍", "🙏", "great job"): under an answer
-# it would otherwise be taken for a follow-up, and a whole new answer posted in the group. It
-# holds a word or a sign of thanks: "🤔", "😀😀" or "..." is none, and is told it has no
-# words. A question mark makes it a question ("Great?", "Nice?"), as does any other word
-# ("Great Barrier Reef"); no word of a tail is an ack word, so a message parses one way.
-_ACK_WORDS = (
-    r"(?:(?:many )?thanks?|thank (?:you|u)|thx|ty|cheers|ok(?:ay)?|great|good|cool|nice"
-    r"|perfect|got it|awesome|brilliant|excellent|amazing|wow|understood|lol|ha(?:ha)+)\b"
-    r"(?: (?:a lot|so much|very much|again|mate|one|job|stuff|bot))?"
-)
-_ACK_SIGNS = "👍🙏👌👏🤝❤♥🫶✅💯"
-_BETWEEN = rf"[^\w?{_ACK_SIGNS}]*"  # no sign in it: one way to match, no backtracking blow-up
-_THANKS = re.compile(
-    rf"{_BETWEEN}(?:(?:{_ACK_WORDS}|[{_ACK_SIGNS}]){_BETWEEN})+",
-    re.IGNORECASE,
-)
-
-
-class _AddressedToBot(filters.MessageFilter):
-    """A group message that mentions the bot or replies to one of its messages (`ask`
-    answers only those replying to an answer)."""
-
-    def filter(self, message: Message) -> bool:
-        # of the replies, `ask` keeps only those to answers
-        return _replies_to_bot(message) or _mentions_bot(message)
-
-
-def _replies_to_bot(message: Message) -> bool:
-    replied = message.reply_to_message
-    return bool(replied and replied.from_user and replied.from_user.id == message.get_bot().id)
-
-
-def _mentions_bot(message: Message) -> bool:
-    bot = message.get_bot()
-    mention = f"@{bot.username}".lower()
-    kinds: list[str | None] = [MessageEntity.MENTION, MessageEntity.TEXT_MENTION]
-    in_caption = message.parse_caption_entities(kinds)  # a photo's caption asks too
-    for entity, text in (message.parse_entities(kinds) | in_caption).items():
-        if entity.type == MessageEntity.MENTION and text.lower() == mention:
-            return True
-        if entity.user is not None and entity.user.id == bot.id:
-            return True
-    return False
-
-
-ADDRESSED_TO_BOT = _AddressedToBot(name="addressed_to_bot")
-
-
-class _AsksInCaption(filters.MessageFilter):
-    """A photo (or other media) whose caption opens with /ask or /ask@<this bot>."""
-
-    def filter(self, message: Message) -> bool:
-        return _caption_command(message, message.get_bot().username) is not None
-
-
-ASKS_IN_CAPTION = _AsksInCaption(name="asks_in_caption")
-
-
-def _caption_command(message: Message, username: str) -> list[str] | None:
-    """The words after the /ask opening a caption, as `context.args` has those of a text's;
-    None for a caption that opens with no /ask for this bot. CommandHandler reads only a
-    message's text, and a photo captioned "/ask@bot question" went unanswered."""
-    entities = message.caption_entities
-    if not entities or entities[0].type != MessageEntity.BOT_COMMAND or entities[0].offset:
-        return None
-    command = message.parse_caption_entity(entities[0])
-    name, _, addressee = command[1:].partition("@")
-    if name.lower() != "ask" or addressee.lower() not in ("", username.lower()):
-        return None
-    return (message.caption or "")[len(command) :].split()
-
-
-def _question(message: Message, context: Context) -> str:
-    """The question in a message: without the /ask command or the bot's @mention."""
-    if context.args is not None:  # a command: /ask question
-        return " ".join(context.args)
-    text = message.text or message.caption or ""  # a photo's caption asks, in a private chat
-    username = context.bot.username
-    return re.sub(rf"@{re.escape(username)}\b", " ", text, flags=re.IGNORECASE).strip()
-
-
-def _in_group(message: Message) -> bool:
-    return message.chat.type != ChatType.PRIVATE
-
-
-async def _show_typing(context: Context, chat_id: int, topic: int | None = None) -> None:
+async def show_typing(context: Context, chat_id: int, topic: int | None = None) -> None:
     """Show "typing…" (in the forum `topic` asked in) while searching; an answer does not
     depend on it, so failing is fine."""
     try:
@@ -156,7 +77,7 @@ async def _show_typing(context: Context, chat_id: int, topic: int | None = None)
         log.debug("no typing indicator for chat %s: %s", chat_id, exc)
 
 
-async def _search(
+async def search(
     shared: BotData,
     chat_id: int | None,
     user_id: int | None,
@@ -186,7 +107,7 @@ def _through(message: Message) -> float:
     return (message.edit_date or message.date).timestamp() + 1 - 1e-6
 
 
-async def _send_answer(
+async def send_answer(
     context: Context,
     shared: BotData,
     chat_id: int,
@@ -309,7 +230,7 @@ async def ask(update: Update, context: Context) -> None:
     if message.via_bot is not None and message.via_bot.id == context.bot.id:
         return  # a passage posted through this bot's inline mode, in its own chat: no question
     if context.args is None:  # "/ask question" as a photo's caption is the same command
-        context.args = _caption_command(message, context.bot.username)
+        context.args = caption_command(message, context.bot.username)
     searched = await _to_search(update, context, message)
     if searched is None:
         return
@@ -324,9 +245,9 @@ async def _to_search(update: Update, context: Context, message: Message) -> str 
     """What `message` asks, with the question it follows up; None when it is no question
     to search (told why when it is one the sender should hear about)."""
     shared = context.bot_data
-    question = _question(message, context)
+    question = question_in(message, context)
     replied = message.reply_to_message
-    by_bot = _replies_to_bot(message)
+    by_bot = replies_to_bot(message)
     asked_of = replied and not by_bot and (replied.text or replied.caption)
     if not question and context.args is not None and asked_of:
         question = asked_of  # "/ask" in reply to someone's message (or photo) asks what it says
@@ -335,14 +256,14 @@ async def _to_search(update: Update, context: Context, message: Message) -> str 
         follows = await shared.conversations.answer_for_message(
             message.chat.id, replied.message_id
         )
-        talk = _in_group(message) and context.args is None and not _mentions_bot(message)
+        talk = in_group(message) and context.args is None and not mentions_bot(message)
         if follows is None and talk:
             return None  # "thanks!" under a digest or a help text: the group talking
         if follows is not None and not re.search(r"\w", question):
             if talk:
                 return None  # "😂" under an answer in a group: a reaction, not a question
             follows = None  # it adds nothing to search: told, as alone, it has no words
-    if question and context.args is None and _THANKS.fullmatch(question):
+    if question and context.args is None and THANKS.fullmatch(question):
         return None  # "thanks!", "👍" under an answer, or in a private chat (not "Nice?")
     if not await admitted(shared, message):
         return None
@@ -372,15 +293,15 @@ async def _answer(
         if update.edited_message is not None
         else ()
     )
-    await _show_typing(context, chat_id, topic_of(message))
+    await show_typing(context, chat_id, topic_of(message))
     if not newest():
         return
     as_of = _through(message)
-    result = await _search(shared, chat_id, user.id, searched, PASSAGES_PER_ANSWER, as_of=as_of)
+    result = await search(shared, chat_id, user.id, searched, PASSAGES_PER_ANSWER, as_of=as_of)
     if not newest():
         return
-    reply_to = message.message_id if _in_group(message) else None
-    sent = await _send_answer(
+    reply_to = message.message_id if in_group(message) else None
+    sent = await send_answer(
         context,
         shared,
         chat_id,
@@ -405,164 +326,6 @@ def _with_earlier(question: str, earlier: str) -> str:
     return f"{new} {earlier[: MAX_QUESTION_CHARS - len(new) - 1]}"
 
 
-async def more(update: Update, context: Context) -> None:
-    """Show the next passages for the question of an answer."""
-    query = update.callback_query
-    if query is None or query.data is None:
-        return
-    shared = context.bot_data
-    answer = await _answer_under(query, shared)
-    if answer is None or query.message is None:
-        return
-    if not answer.has_more:
-        await query.answer("There is nothing more for that answer.")
-        return
-    if not shared.limiter.check(query.from_user.id).allowed:
-        await query.answer("Too many questions in the last minute; try again shortly.")
-        return
-    if not await shared.conversations.claim_more(answer.id):
-        await query.answer("The next passages are already below.")
-        return
-    chat_id = query.message.chat.id
-    try:
-        await _acknowledge(query)
-        await _show_typing(context, chat_id, topic_of(query.message))
-        result = await _search(
-            shared,
-            chat_id,
-            query.from_user.id,
-            answer.question,
-            PASSAGES_PER_ANSWER,
-            answer.next_offset,
-            as_of=answer.asked_ts,  # the next page of the same ranking
-            shown=answer.shown or (),  # every page so far, whatever was stored since
-        )
-        await _send_answer(
-            context,
-            shared,
-            chat_id,
-            query.from_user.id,
-            result,
-            answer.next_offset,
-            query.message.message_id,
-            answer.asked_ts,
-            answer.shown,
-            topic_of(query.message),
-        )
-    except BaseException:
-        # nothing (or not all) of the next page reached the chat: a press again may retry,
-        # rather than hear "already below" about passages that are not
-        await shared.conversations.release_more(answer.id)
-        raise
-    if isinstance(query.message, Message):
-        try:
-            markup = formatting.without_more(query.message.reply_markup)
-            await query.edit_message_reply_markup(markup)
-        except BadRequest as exc:  # already edited, or too old to edit: the button stays inert
-            log.debug("kept the More button of answer %s: %s", answer.id, exc)
-
-
-async def _acknowledge(query: CallbackQuery) -> None:
-    """Answer a press, which stops the client's spinner, before sending what it asked for.
-    The page does not depend on it: Telegram refuses the answer to a press some 15 seconds
-    old (one that waited out a restart or a backlog), and the page is still wanted. Only
-    Telegram unreachable for a minute (`ReplyDropped`) ends the press: the page would come
-    as late."""
-    try:
-        await query.answer()
-    except ReplyDropped:
-        raise
-    except TelegramError as exc:
-        log.info("press %s not acknowledged, its reply goes on: %s", query.id, exc)
-
-
-async def _answer_under(query: CallbackQuery, shared: BotData) -> ShownAnswer | None:
-    """The answer named by a button's callback data ("more:7", "vote:7:1"), if the button is
-    under one of that answer's messages; else None, and the presser is told.
-
-    Telegram passes on any callback data a modified client sends, on any message, including
-    one sent in inline mode (no chat: our inline results carry no buttons). So an answer id
-    counts only where the bot sent that answer: a vote or a "More" cannot reach another
-    chat's answer, nor come from someone who never saw it.
-    """
-    assert query.data is not None
-    named = int(query.data.split(":")[1])
-    answer = await _answer_of(query, shared)
-    if answer is None or answer.id != named:
-        log.info("refused a button for answer %s from user %s", named, query.from_user.id)
-        await query.answer(NOT_UNDER_AN_ANSWER)
-        return None
-    return answer
-
-
-async def _answer_of(query: CallbackQuery, shared: BotData) -> ShownAnswer | None:
-    """The answer the button's message is part of, if it is one of the bot's answers."""
-    message = query.message
-    if message is None:
-        return None
-    return await shared.conversations.answer_for_message(message.chat.id, message.message_id)
-
-
-async def full_article(update: Update, context: Context) -> None:
-    """Send the whole text of an article shown in an answer."""
-    query = update.callback_query
-    if query is None or query.data is None:
-        return
-    if query.message is None:  # a message sent in inline mode: no chat to send the article to
-        await query.answer(NOT_UNDER_AN_ANSWER)
-        return
-    shared = context.bot_data
-    if not shared.limiter.check(query.from_user.id).allowed:  # up to 8 messages a tap
-        await query.answer("Too many requests in the last minute; try again shortly.")
-        return
-    # Only an article the answer quoted: a modified client may send any article id (an
-    # archived one, one no answer here showed, one past SQLite's integers).
-    article_id = int(query.data.split(":")[1])
-    answer = await _answer_of(query, shared)
-    if answer is None or article_id not in answer.article_ids:
-        log.info("refused a full article %s for user %s", article_id, query.from_user.id)
-        await query.answer(NOT_UNDER_AN_ANSWER)
-        return
-    found = await shared.engine.article_text(article_id)
-    if found is None:
-        await query.answer("That article is no longer in the corpus.")
-        return
-    if not await shared.conversations.claim_article(answer.id, article_id):
-        await query.answer("That article was sent here already, under this answer.")
-        return
-    article, text = found
-    try:
-        await _acknowledge(query)
-        pages = formatting.article_messages(article, text, shared.zone)
-        chat_id, topic = query.message.chat.id, topic_of(query.message)
-        await send(context.bot, shared, chat_id, pages, query.from_user.id, topic)
-    except BaseException:  # not (all) sent: a press again may retry
-        await shared.conversations.release_article(answer.id, article_id)
-        raise
-
-
-async def stale_button(update: Update, context: Context) -> None:
-    """Answer a button's press that no handler takes (data of another version, or forged):
-    unanswered, the client shows its spinner until it gives up."""
-    query = update.callback_query
-    if query is not None:
-        await query.answer(NOT_UNDER_AN_ANSWER)
-
-
-async def feedback(update: Update, context: Context) -> None:
-    """Record a 👍 or 👎 for an answer, with its question and passages."""
-    query = update.callback_query
-    if query is None or query.data is None:
-        return
-    vote = query.data.split(":")[2]
-    shared = context.bot_data
-    answer = await _answer_under(query, shared)
-    if answer is None:
-        return
-    await shared.conversations.record_vote(answer, query.from_user.id, 1 if vote == "1" else -1)
-    await query.answer("Thanks, noted 👍" if vote == "1" else "Thanks, noted 👎")
-
-
 async def inline_ask(update: Update, context: Context) -> None:
     """Offer the top passages for an inline question, each with its quote and source."""
     query = update.inline_query
@@ -576,7 +339,7 @@ async def inline_ask(update: Update, context: Context) -> None:
     if not shared.inline_limiter.check(query.from_user.id).allowed:
         await query.answer([], cache_time=0, is_personal=True)
         return
-    result = await _search(shared, None, query.from_user.id, question, INLINE_RESULTS)
+    result = await search(shared, None, query.from_user.id, question, INLINE_RESULTS)
     results = [
         InlineQueryResultArticle(
             id=str(passage.rank),
@@ -600,7 +363,7 @@ async def start(update: Update, context: Context) -> None:
     if not await admitted(context.bot_data, message):
         return
     user = update.effective_user
-    greeting = formatting.greeting(user.first_name if user else None, not _in_group(message))
+    greeting = formatting.greeting(user.first_name if user else None, not in_group(message))
     await send_reply(context.bot_data, message, greeting)
 
 

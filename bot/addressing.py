@@ -1,0 +1,97 @@
+"""Which messages speak to the bot, and what they ask: a group message that mentions it or
+replies to it, a photo whose caption opens with /ask, the question in a message, and a
+message that only thanks. Pure reading of updates: nothing is sent from here."""
+
+from __future__ import annotations
+
+import re
+
+from telegram import Message, MessageEntity
+from telegram.constants import ChatType
+from telegram.ext import filters
+
+from bot.runtime import Context
+
+# A message that only acknowledges ("thanks!", "ok 👍", "🙏", "great job"): under an answer
+# it would otherwise be taken for a follow-up, and a whole new answer posted in the group. It
+# holds a word or a sign of thanks: "🤔", "😀😀" or "..." is none, and is told it has no
+# words. A question mark makes it a question ("Great?", "Nice?"), as does any other word
+# ("Great Barrier Reef"); no word of a tail is an ack word, so a message parses one way.
+_ACK_WORDS = (
+    r"(?:(?:many )?thanks?|thank (?:you|u)|thx|ty|cheers|ok(?:ay)?|great|good|cool|nice"
+    r"|perfect|got it|awesome|brilliant|excellent|amazing|wow|understood|lol|ha(?:ha)+)\b"
+    r"(?: (?:a lot|so much|very much|again|mate|one|job|stuff|bot))?"
+)
+_ACK_SIGNS = "👍🙏👌👏🤝❤♥🫶✅💯"
+_BETWEEN = rf"[^\w?{_ACK_SIGNS}]*"  # no sign in it: one way to match, no backtracking blow-up
+THANKS = re.compile(
+    rf"{_BETWEEN}(?:(?:{_ACK_WORDS}|[{_ACK_SIGNS}]){_BETWEEN})+",
+    re.IGNORECASE,
+)
+
+
+class _AddressedToBot(filters.MessageFilter):
+    """A group message that mentions the bot or replies to one of its messages (`ask`
+    answers only those replying to an answer)."""
+
+    def filter(self, message: Message) -> bool:
+        # of the replies, `ask` keeps only those to answers
+        return replies_to_bot(message) or mentions_bot(message)
+
+
+def replies_to_bot(message: Message) -> bool:
+    replied = message.reply_to_message
+    return bool(replied and replied.from_user and replied.from_user.id == message.get_bot().id)
+
+
+def mentions_bot(message: Message) -> bool:
+    bot = message.get_bot()
+    mention = f"@{bot.username}".lower()
+    kinds: list[str | None] = [MessageEntity.MENTION, MessageEntity.TEXT_MENTION]
+    in_caption = message.parse_caption_entities(kinds)  # a photo's caption asks too
+    for entity, text in (message.parse_entities(kinds) | in_caption).items():
+        if entity.type == MessageEntity.MENTION and text.lower() == mention:
+            return True
+        if entity.user is not None and entity.user.id == bot.id:
+            return True
+    return False
+
+
+ADDRESSED_TO_BOT = _AddressedToBot(name="addressed_to_bot")
+
+
+class _AsksInCaption(filters.MessageFilter):
+    """A photo (or other media) whose caption opens with /ask or /ask@<this bot>."""
+
+    def filter(self, message: Message) -> bool:
+        return caption_command(message, message.get_bot().username) is not None
+
+
+ASKS_IN_CAPTION = _AsksInCaption(name="asks_in_caption")
+
+
+def caption_command(message: Message, username: str) -> list[str] | None:
+    """The words after the /ask opening a caption, as `context.args` has those of a text's;
+    None for a caption that opens with no /ask for this bot. CommandHandler reads only a
+    message's text, and a photo captioned "/ask@bot question" went unanswered."""
+    entities = message.caption_entities
+    if not entities or entities[0].type != MessageEntity.BOT_COMMAND or entities[0].offset:
+        return None
+    command = message.parse_caption_entity(entities[0])
+    name, _, addressee = command[1:].partition("@")
+    if name.lower() != "ask" or addressee.lower() not in ("", username.lower()):
+        return None
+    return (message.caption or "")[len(command) :].split()
+
+
+def question_in(message: Message, context: Context) -> str:
+    """The question in a message: without the /ask command or the bot's @mention."""
+    if context.args is not None:  # a command: /ask question
+        return " ".join(context.args)
+    text = message.text or message.caption or ""  # a photo's caption asks, in a private chat
+    username = context.bot.username
+    return re.sub(rf"@{re.escape(username)}\b", " ", text, flags=re.IGNORECASE).strip()
+
+
+def in_group(message: Message) -> bool:
+    return message.chat.type != ChatType.PRIVATE

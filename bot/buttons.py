@@ -1,0 +1,179 @@
+"""The buttons under an answer: More ▸ (the next passages), 📄 the whole article, and 👍/👎.
+
+Each takes the answer it sits under from the conversations store: a button under an answer
+forgotten since, or not under one of ours, is told so (`NOT_UNDER_AN_ANSWER`).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import CallbackQuery, Message, Update
+from telegram.error import BadRequest, TelegramError
+
+from bot import formatting
+from bot.handlers import NOT_UNDER_AN_ANSWER, PASSAGES_PER_ANSWER, search, send_answer, show_typing
+from bot.replies import send, topic_of
+from bot.runtime import BotData, Context
+from bot.transport import ReplyDropped
+from retrieval.conversations import ShownAnswer
+
+log = logging.getLogger(__name__)
+
+
+async def more(update: Update, context: Context) -> None:
+    """Show the next passages for the question of an answer."""
+    query = update.callback_query
+    if query is None or query.data is None:
+        return
+    shared = context.bot_data
+    answer = await _answer_under(query, shared)
+    if answer is None or query.message is None:
+        return
+    if not answer.has_more:
+        await query.answer("There is nothing more for that answer.")
+        return
+    if not shared.limiter.check(query.from_user.id).allowed:
+        await query.answer("Too many questions in the last minute; try again shortly.")
+        return
+    if not await shared.conversations.claim_more(answer.id):
+        await query.answer("The next passages are already below.")
+        return
+    chat_id = query.message.chat.id
+    try:
+        await _acknowledge(query)
+        await show_typing(context, chat_id, topic_of(query.message))
+        result = await search(
+            shared,
+            chat_id,
+            query.from_user.id,
+            answer.question,
+            PASSAGES_PER_ANSWER,
+            answer.next_offset,
+            as_of=answer.asked_ts,  # the next page of the same ranking
+            shown=answer.shown or (),  # every page so far, whatever was stored since
+        )
+        await send_answer(
+            context,
+            shared,
+            chat_id,
+            query.from_user.id,
+            result,
+            answer.next_offset,
+            query.message.message_id,
+            answer.asked_ts,
+            answer.shown,
+            topic_of(query.message),
+        )
+    except BaseException:
+        # nothing (or not all) of the next page reached the chat: a press again may retry,
+        # rather than hear "already below" about passages that are not
+        await shared.conversations.release_more(answer.id)
+        raise
+    if isinstance(query.message, Message):
+        try:
+            markup = formatting.without_more(query.message.reply_markup)
+            await query.edit_message_reply_markup(markup)
+        except BadRequest as exc:  # already edited, or too old to edit: the button stays inert
+            log.debug("kept the More button of answer %s: %s", answer.id, exc)
+
+
+async def _acknowledge(query: CallbackQuery) -> None:
+    """Answer a press, which stops the client's spinner, before sending what it asked for.
+    The page does not depend on it: Telegram refuses the answer to a press some 15 seconds
+    old (one that waited out a restart or a backlog), and the page is still wanted. Only
+    Telegram unreachable for a minute (`ReplyDropped`) ends the press: the page would come
+    as late."""
+    try:
+        await query.answer()
+    except ReplyDropped:
+        raise
+    except TelegramError as exc:
+        log.info("press %s not acknowledged, its reply goes on: %s", query.id, exc)
+
+
+async def _answer_under(query: CallbackQuery, shared: BotData) -> ShownAnswer | None:
+    """The answer named by a button's callback data ("more:7", "vote:7:1"), if the button is
+    under one of that answer's messages; else None, and the presser is told.
+
+    Telegram passes on any callback data a modified client sends, on any message, including
+    one sent in inline mode (no chat: our inline results carry no buttons). So an answer id
+    counts only where the bot sent that answer: a vote or a "More" cannot reach another
+    chat's answer, nor come from someone who never saw it.
+    """
+    assert query.data is not None
+    named = int(query.data.split(":")[1])
+    answer = await _answer_of(query, shared)
+    if answer is None or answer.id != named:
+        log.info("refused a button for answer %s from user %s", named, query.from_user.id)
+        await query.answer(NOT_UNDER_AN_ANSWER)
+        return None
+    return answer
+
+
+async def _answer_of(query: CallbackQuery, shared: BotData) -> ShownAnswer | None:
+    """The answer the button's message is part of, if it is one of the bot's answers."""
+    message = query.message
+    if message is None:
+        return None
+    return await shared.conversations.answer_for_message(message.chat.id, message.message_id)
+
+
+async def full_article(update: Update, context: Context) -> None:
+    """Send the whole text of an article shown in an answer."""
+    query = update.callback_query
+    if query is None or query.data is None:
+        return
+    if query.message is None:  # a message sent in inline mode: no chat to send the article to
+        await query.answer(NOT_UNDER_AN_ANSWER)
+        return
+    shared = context.bot_data
+    if not shared.limiter.check(query.from_user.id).allowed:  # up to 8 messages a tap
+        await query.answer("Too many requests in the last minute; try again shortly.")
+        return
+    # Only an article the answer quoted: a modified client may send any article id (an
+    # archived one, one no answer here showed, one past SQLite's integers).
+    article_id = int(query.data.split(":")[1])
+    answer = await _answer_of(query, shared)
+    if answer is None or article_id not in answer.article_ids:
+        log.info("refused a full article %s for user %s", article_id, query.from_user.id)
+        await query.answer(NOT_UNDER_AN_ANSWER)
+        return
+    found = await shared.engine.article_text(article_id)
+    if found is None:
+        await query.answer("That article is no longer in the corpus.")
+        return
+    if not await shared.conversations.claim_article(answer.id, article_id):
+        await query.answer("That article was sent here already, under this answer.")
+        return
+    article, text = found
+    try:
+        await _acknowledge(query)
+        pages = formatting.article_messages(article, text, shared.zone)
+        chat_id, topic = query.message.chat.id, topic_of(query.message)
+        await send(context.bot, shared, chat_id, pages, query.from_user.id, topic)
+    except BaseException:  # not (all) sent: a press again may retry
+        await shared.conversations.release_article(answer.id, article_id)
+        raise
+
+
+async def stale_button(update: Update, context: Context) -> None:
+    """Answer a button's press that no handler takes (data of another version, or forged):
+    unanswered, the client shows its spinner until it gives up."""
+    query = update.callback_query
+    if query is not None:
+        await query.answer(NOT_UNDER_AN_ANSWER)
+
+
+async def feedback(update: Update, context: Context) -> None:
+    """Record a 👍 or 👎 for an answer, with its question and passages."""
+    query = update.callback_query
+    if query is None or query.data is None:
+        return
+    vote = query.data.split(":")[2]
+    shared = context.bot_data
+    answer = await _answer_under(query, shared)
+    if answer is None:
+        return
+    await shared.conversations.record_vote(answer, query.from_user.id, 1 if vote == "1" else -1)
+    await query.answer("Thanks, noted 👍" if vote == "1" else "Thanks, noted 👎")
