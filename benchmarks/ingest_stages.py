@@ -40,11 +40,19 @@ from retrieval.corpus.dates import to_timestamp  # noqa: E402
 from retrieval.corpus.formats import read_records  # noqa: E402
 from retrieval.corpus.ingest import BATCH  # noqa: E402
 from retrieval.corpus.sentences import article_sentences  # noqa: E402
-from retrieval.corpus.store import CorpusStore, PreparedArticle, title_terms  # noqa: E402
+from retrieval.corpus.store import CorpusStore  # noqa: E402
 from retrieval.corpus.text import fingerprint  # noqa: E402
 from retrieval.index.index import BM25Params, SegmentBuilder  # noqa: E402
 from retrieval.index.tokens import Tokenizer  # noqa: E402
 from retrieval.ranking.answers import packed_finds  # noqa: E402
+
+try:  # a checkout from before prepare.py had these in store.py
+    from retrieval.corpus.prepare import PreparedArticle, title_terms
+except ImportError:
+    from retrieval.corpus.store import (  # type: ignore[attr-defined,no-redef]
+        PreparedArticle,
+        title_terms,
+    )
 
 
 def _store(prepared: list[PreparedArticle]) -> None:

@@ -23,16 +23,11 @@ from retrieval.conversations import Conversations
 from retrieval.corpus import removals, resplit
 from retrieval.corpus.db import ReadConnections, connect, database_id, open_database
 from retrieval.corpus.ingest import IngestReport, ingest_paths
+from retrieval.corpus.prepare import prepare_articles
 from retrieval.corpus.reader import CorpusReader
 from retrieval.corpus.removals import RemovalReport
 from retrieval.corpus.resplit import ResplitReport
-from retrieval.corpus.store import (
-    AddResult,
-    CorpusStats,
-    CorpusStore,
-    note_ingest,
-    prepare_articles,
-)
+from retrieval.corpus.store import AddResult, CorpusStats, CorpusStore, note_ingest
 from retrieval.digest.digest import DEFAULT_LIMIT, Digest, Period, build_digest
 from retrieval.digest.subscriptions import Subscriptions
 from retrieval.errors import IndexWriteError

@@ -15,9 +15,9 @@ import pytest
 import retrieval.corpus.db
 from bot.cli.main import main
 from retrieval.corpus.db import ReadConnections, connect
+from retrieval.corpus.prepare import parsed_title_terms
 from retrieval.corpus.reader import CorpusReader
 from retrieval.corpus.schema import MIGRATIONS
-from retrieval.corpus.store import parsed_title_terms
 from retrieval.engine import Engine
 from retrieval.index.tokens import STOPWORDS, Tokenizer
 from retrieval.ranking import answers, marks, places

@@ -13,14 +13,10 @@ import pytest
 from retrieval.corpus import sentences as sentence_rules
 from retrieval.corpus.dates import to_timestamp
 from retrieval.corpus.db import ReadConnections, connect
+from retrieval.corpus.prepare import identify_articles, prepare_articles
 from retrieval.corpus.reader import CorpusReader
 from retrieval.corpus.schema import MIGRATIONS, Migration
-from retrieval.corpus.store import (
-    LATEST,
-    CorpusStore,
-    identify_articles,
-    prepare_articles,
-)
+from retrieval.corpus.store import LATEST, CorpusStore
 from retrieval.corpus.text import fingerprint
 from retrieval.engine import Engine, remove_articles
 from retrieval.errors import StoreError

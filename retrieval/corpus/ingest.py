@@ -11,12 +11,8 @@ from pathlib import Path
 
 from retrieval.corpus.db import BUSY_TIMEOUT_S
 from retrieval.corpus.formats import READABLE, format_of, read_records
-from retrieval.corpus.store import (
-    AddResult,
-    CorpusStore,
-    complete_articles,
-    identify_articles,
-)
+from retrieval.corpus.prepare import complete_articles, identify_articles
+from retrieval.corpus.store import AddResult, CorpusStore
 from retrieval.errors import ParseError, StoreError
 from retrieval.models import ArticleDraft
 from retrieval.wording import counted

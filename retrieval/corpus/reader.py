@@ -15,7 +15,8 @@ import numpy as np
 import numpy.typing as npt
 
 from retrieval.corpus.db import rows_for_ids_blocking, tuples_for_ids_blocking
-from retrieval.corpus.store import ATTRIBUTION_COLUMNS, attribution, parsed_title_terms
+from retrieval.corpus.prepare import parsed_title_terms
+from retrieval.corpus.store import ATTRIBUTION_COLUMNS, attribution
 from retrieval.models import Attribution
 
 Ints = npt.NDArray[np.int64]

@@ -24,11 +24,11 @@ import aiosqlite
 
 from retrieval.addresses import canonical_url, masked_url, public_url, secret_params
 from retrieval.corpus.db import busy_timeout, rows_for_ids, transaction
+from retrieval.corpus.prepare import PreparedArticle
 from retrieval.corpus.store import (
     ATTRIBUTION_COLUMNS,
     AddResult,
     CorpusStore,
-    PreparedArticle,
     attribution,
     counts_from,
 )

@@ -14,7 +14,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import cast
 
@@ -23,14 +23,18 @@ import numpy as np
 import numpy.typing as npt
 
 from retrieval.addresses import canonical_url
-from retrieval.corpus.dates import to_timestamp
 from retrieval.corpus.db import (
     rows_for_ids,
     transaction,
 )
+from retrieval.corpus.prepare import (
+    TITLE_TOKENS,
+    PreparedArticle,
+    complete_articles,
+    titles_terms,
+)
 from retrieval.corpus.splitter import SPLITTER_VERSION
-from retrieval.corpus.text import fingerprint, paragraphs
-from retrieval.index.tokens import Tokenizer
+from retrieval.corpus.text import paragraphs
 from retrieval.models import ArticleDraft, Attribution
 
 Ints = npt.NDArray[np.int64]
@@ -59,24 +63,6 @@ class CorpusStats:
     older_splits: int = 0  # split by older sentence rules: `newsbot reindex` splits them again
 
 
-@dataclass(frozen=True, slots=True)
-class PreparedArticle:
-    """An article ready to store: its draft with what storing it needs worked out."""
-
-    draft: ArticleDraft
-    url: str | None  # canonical form, for finding duplicates
-    content_hash: str  # fingerprint of its words, likewise
-    sentences: tuple[tuple[int, str], ...]  # (paragraph, sentence), in reading order
-    # What each sentence names, as stored with it (`ranking.answers.packed_finds`); empty:
-    # stored without (read when a question quotes it).
-    finds: tuple[bytes | None, ...] = ()
-    title_terms: str | None = None  # as stored (`title_terms`); None: tokenized when asked
-    published_ts: float | None = None  # the draft's date as a Unix time; None: it has none
-    # False: only what finds a stored copy (URL, fingerprint) is worked out, for an article
-    # found stored already (`identify_articles`); `complete_articles` does the rest.
-    whole: bool = True
-
-
 # A sentence as stored: id, article, position in it, paragraph, text, finds
 SentenceRow = tuple[int, int, int, int, str, bytes | None]
 INSERT_SENTENCES = (
@@ -95,80 +81,6 @@ def sentence_rows_of(
     their ids from `first` on: an article's sentences are one run of ids."""
     for position, ((paragraph, text), found) in enumerate(zip(sentences, finds, strict=True)):
         yield (first + position, article_id, position, paragraph, text, found)
-
-
-def title_terms(title: str, tokenizer: Tokenizer) -> str:
-    """A title's index terms as stored with its article: the tokenizer's signature, a tab,
-    the terms joined by spaces (no term holds a space)."""
-    return f"{tokenizer.signature}\t{' '.join(tokenizer(title))}"
-
-
-def parsed_title_terms(stored: str | None) -> tuple[str, frozenset[str]] | None:
-    """(signature of the tokenizer that made them, the terms) of what `title_terms` stored."""
-    if stored is None:
-        return None
-    made_by, _, terms = stored.partition("\t")
-    return made_by, frozenset(terms.split())
-
-
-_TITLES = Tokenizer()  # the index's token rules (`indexing`), its caches kept between batches
-
-
-def _titles_terms(titles: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    """(article id, `title_terms`) of each (article id, title)."""
-    return [(i, title_terms(title, _TITLES)) for i, title in titles]
-
-
-def prepare_articles(drafts: Iterable[ArticleDraft]) -> list[PreparedArticle]:
-    """Sentences (NLTK Punkt), canonical URL, fingerprint and what each sentence names, of
-    each draft. Pure and CPU-bound, about a millisecond an article: callers on an event loop
-    run it with `asyncio.to_thread`."""
-    return complete_articles(identify_articles(drafts))
-
-
-def identify_articles(drafts: Iterable[ArticleDraft]) -> list[PreparedArticle]:
-    """What finds each draft's stored copy (canonical URL, fingerprint), and its date: a
-    sixth of `prepare_articles`' work. Its articles are not `whole`."""
-    return [
-        PreparedArticle(
-            draft,
-            canonical_url(draft.url),
-            fingerprint(draft.text),
-            (),
-            published_ts=to_timestamp(draft.published),
-            whole=False,
-        )
-        for draft in drafts
-    ]
-
-
-def complete_articles(
-    articles: Sequence[PreparedArticle], skipped: Collection[int] = ()
-) -> list[PreparedArticle]:
-    """`articles` made whole (sentences, what each names, title terms), but for those at the
-    positions `skipped` (found stored: `CorpusStore.stored_among`), left as they are."""
-    # Imported here: NLTK takes seconds to import, and only writers need it (and the
-    # compiled reading of names, numbers and dates, which the ranking owns).
-    from retrieval.corpus.sentences import article_sentences
-    from retrieval.ranking.answers import packed_finds
-
-    made = list(articles)
-    todo = [n for n, article in enumerate(made) if not article.whole and n not in skipped]
-    for n in todo:
-        made[n] = replace(made[n], sentences=tuple(article_sentences(made[n].draft.text)))
-    # the whole batch's sentences read at once: a call of the compiled reading costs more
-    # than a sentence does
-    finds = iter(packed_finds([text for n in todo for _, text in made[n].sentences]))
-    for n in todo:
-        title = made[n].draft.title
-        made[n] = replace(
-            made[n],
-            finds=tuple(next(finds) for _ in made[n].sentences),
-            # a draft without a title is refused by the write (NOT NULL), not here
-            title_terms=title_terms(title, _TITLES) if isinstance(title, str) else None,
-            whole=True,
-        )
-    return made
 
 
 # How far ahead of the clock a date may be and still be taken for now: a date's own slack.
@@ -465,13 +377,13 @@ class CorpusStore:
             " WHERE a.id > ? ORDER BY a.id LIMIT ?",
             batch,
         ):
-            current = f"{_TITLES.signature}\t"  # how `title_terms` opens
+            current = f"{TITLE_TOKENS.signature}\t"  # how `title_terms` opens
             stale = [
                 (int(i), title)
                 for i, title, terms in rows
                 if anew or terms is None or not terms.startswith(current)
             ]
-            made = await asyncio.to_thread(_titles_terms, stale)
+            made = await asyncio.to_thread(titles_terms, stale)
             async with transaction(self.conn):
                 await self.conn.executemany(
                     "INSERT OR REPLACE INTO title_terms (article_id, terms) VALUES (?, ?)", made

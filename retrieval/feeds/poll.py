@@ -32,8 +32,9 @@ import aiosqlite
 
 from retrieval.addresses import masked_url, public_url
 from retrieval.corpus.formats import extract_article, within_article_limit
+from retrieval.corpus.prepare import PreparedArticle, prepare_articles
 from retrieval.corpus.removals import removed_among, replace_article, replaced_among
-from retrieval.corpus.store import CorpusStore, PreparedArticle, prepare_articles
+from retrieval.corpus.store import CorpusStore
 from retrieval.errors import BlockedURLError, FetchError, ParseError, StoreError
 from retrieval.feeds.feedformat import Entry, ParsedFeed, parse_feed
 from retrieval.feeds.fetch import FEED_ACCEPT, PAGE_ACCEPT, Fetched, Fetcher
