@@ -12,6 +12,7 @@ import contextlib
 import gc
 import logging
 import os
+import sqlite3
 from collections.abc import AsyncIterator, Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ from retrieval.compiled import is_compiled, mark_compiled
 from retrieval.conversations import Conversations
 from retrieval.corpus import removals, resplit
 from retrieval.corpus.db import ReadConnections, connect, database_id, open_database
+from retrieval.corpus.generation import generation, generation_of, move_on_from
 from retrieval.corpus.ingest import IngestReport, ingest_paths
 from retrieval.corpus.prepare import prepare_articles
 from retrieval.corpus.reader import CorpusReader
@@ -36,7 +38,7 @@ from retrieval.feeds.outcomes import FeedOutcome, PollReport
 from retrieval.feeds.poll import FeedPoller
 from retrieval.feeds.registry import PAUSE_AFTER, Feed, FeedRegistry
 from retrieval.index import kernels, layout
-from retrieval.index.files import save_index
+from retrieval.index.files import Saving, save_indexes
 from retrieval.index.index import Index
 from retrieval.index.tokens import Tokenizer
 from retrieval.indexing import (
@@ -210,6 +212,8 @@ class Engine:
         read_only: bool = False,
         hidden_upto: int = 0,
         replacements: int = 0,
+        made_at: int = 0,
+        anew: bool = False,
     ) -> None:
         self.db_path = db_path
         self.index = index  # read it (its size, a search); the engine alone changes it
@@ -226,6 +230,11 @@ class Engine:
         self._hidden_upto = hidden_upto  # the last removal the indexes hide
         self._replacements = replacements  # `resplit.replacements`, as last read
         self._articles_made_at = replacements  # what the article index's docs were read at
+        # the index generation its indexes were read at: they are saved while it stays so
+        # (`retrieval.corpus.generation`); `anew`, they move it on once saved (a reindex)
+        self._made_at = made_at
+        self._anew = anew
+        self._stale_told = False
 
     @classmethod
     async def open(
@@ -242,22 +251,29 @@ class Engine:
         `anew`: the indexes are rebuilt whatever is saved (`newsbot reindex`).
         """
         conn, read_only = await open_database(db_path, reads_only)
+        readers = ReadConnections(db_path, read_only)
         try:
             store = CorpusStore(conn)
             # read first: a re-split while the indexes load is then seen at the first refresh
             replacements = await resplit.replacements(conn)
+            made_at = await generation(conn)  # likewise: a newer saved index is never replaced
             compiled = is_compiled()  # else compiled now (the shells say so: `compiling`)
             index, articles, hidden_upto = await open_indexes(
-                store, db_path, progress, anew, replacements
+                store,
+                db_path,
+                progress,
+                anew,
+                replacements,
+                lambda: generation_of(readers.get()) == made_at,
             )
             await asyncio.to_thread(_warm_up)
             if not compiled:
                 mark_compiled()
         except BaseException:
+            readers.close()
             await conn.close()
             raise
         gc.set_threshold(*_COLLECTION_THRESHOLDS)
-        readers = ReadConnections(db_path, read_only)
         return cls(
             Path(db_path),
             conn,
@@ -267,6 +283,8 @@ class Engine:
             read_only is not None,
             hidden_upto,
             replacements,
+            made_at,
+            anew,
         )
 
     @classmethod
@@ -416,8 +434,16 @@ class Engine:
             CorpusReader(self._readers.get), self.index, self.articles, old.policy, old.ranker
         )
 
-    async def save_index(self) -> None:
-        """Merge small segments and write the indexes next to the database (off the loop).
+    async def save_index(self) -> bool:
+        """Merge small segments and write the indexes next to the database (off the loop);
+        returns whether they were written.
+
+        Nothing is written (False) when the indexes in memory are older than the database's
+        generation (`retrieval.corpus.generation`): articles were split again since they
+        were read, or `newsbot reindex` saved newer ones. They serve on from memory, and the
+        next start loads the saved ones. The engine of a reindex (`open(anew=True)`) moves
+        the generation on once its indexes are written, so no engine opened before them
+        replaces them.
 
         Raises IndexWriteError when it cannot be written; the index in memory stays good.
         """
@@ -426,16 +452,43 @@ class Engine:
         # docs of articles split again since they were read are saved as such: rebuilt at
         # the next start (`articles_index_id`)
         articles_id = articles_index_id(db_id, self._articles_made_at)
+        made_at = self._made_at
 
-        def work() -> None:
+        def current() -> bool:
+            return generation_of(self._readers.get()) == made_at
+
+        def move_on() -> None:
+            try:
+                if move_on_from(self.db_path, made_at):
+                    self._made_at = made_at + 1
+            except sqlite3.Error as exc:  # saved all the same: a bot running since before
+                log.warning(  # ...may replace it, with an index that agrees with the database
+                    "the index is saved, but the database could not record it (%s): a bot "
+                    "running since before may save its index over it until it is restarted",
+                    exc,
+                )
+
+        def work() -> bool:
+            saves = []
             for index, docs, index_id in (
                 (self.index, SENTENCES, db_id),
                 (self.articles, ARTICLES, articles_id),
             ):
                 index.compact()
-                save_index(index, docs.folder(self.db_path), index_id, signature(index, docs))
+                saves.append(
+                    Saving(index, docs.folder(self.db_path), index_id, signature(index, docs))
+                )
+            return save_indexes(saves, current, move_on if self._anew else None)
 
-        await asyncio.to_thread(work)
+        saved = await asyncio.to_thread(work)
+        if not saved and not self._stale_told:
+            self._stale_told = True
+            log.warning(
+                "the index in memory was read before newsbot reindex split articles again "
+                "or saved a new index: it is not saved (answers are read from the database "
+                "as it is now); the next start loads the saved index, or rebuilds it"
+            )
+        return saved
 
     # --- feeds ----------------------------------------------------------------------------
 

@@ -31,7 +31,7 @@ from retrieval.corpus.removals import Removed, removed_since
 from retrieval.corpus.store import AHEAD_SLACK, CorpusStore
 from retrieval.errors import IndexFileError, IndexWriteError
 from retrieval.index.builder import SegmentBuilder
-from retrieval.index.files import index_dir, load_segments, save_index
+from retrieval.index.files import Saving, index_dir, load_segments, save_indexes
 from retrieval.index.index import MERGED_LIMIT, BM25Params, Index
 from retrieval.index.tokens import Tokenizer
 
@@ -107,6 +107,7 @@ async def open_indexes(
     progress: Progress | None = None,
     anew: bool = False,
     resplit_batches: int = 0,
+    current: Callable[[], bool] | None = None,
 ) -> tuple[Index, Index, int]:
     """The sentence and article indexes of the database, caught up.
 
@@ -122,6 +123,10 @@ async def open_indexes(
     `resplit_batches`: how many batches had split articles again when the caller looked
     (`resplit.replacements`), which a saved article index must have been made after
     (`articles_index_id`).
+
+    `current`: asked under an index's lock before it is written back, whether the indexes
+    read here may still replace the saved ones (`retrieval.corpus.generation`): when not,
+    the saved one, newer, is left as it is.
 
     Returns both indexes and the number of the last removal they hide (`hide_removed`).
     """
@@ -147,8 +152,9 @@ async def open_indexes(
     ):
         if changed and len(index) and not anew:  # rebuilt on purpose: the caller saves it
             index.compact()
+            saving = Saving(index, docs.folder(db_path), index_id, signature(index, docs))
             try:
-                save_index(index, docs.folder(db_path), index_id, signature(index, docs))
+                save_indexes([saving], current)
             except IndexWriteError as exc:
                 log.warning("%s. Until then the index is built in memory at every start.", exc)
     return sentences, articles, hidden_upto

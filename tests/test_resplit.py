@@ -387,14 +387,15 @@ async def test_a_running_engine_reads_the_articles_split_again_meanwhile(
         assert (await resplit_articles(db_path)).replaced == 3  # by another process
         await engine.refresh()
         after = await engine.ask(question, as_of=AS_OF)
-        await engine.save_index()  # as a bot saves what it indexed: the old docs with it
+        # as a bot saves what it indexed: the old docs with it, so it is not saved
+        assert await engine.save_index() is False
     finally:
         await engine.close()
     [bush] = [i for i, _, text in stored_sentences(db_path)[1] if "George H.W. Bush met" in text]
     assert after.passages, "its remembered sentences are gone, and nothing else is quoted"
     assert after.passages[0].sentence_ids == (bush,)
 
-    # what it saved is taken for what it is: its article docs read from the old sentences
+    # the index saved before, its article docs read from the old sentences, is rebuilt
     assert 1 not in await asyncio.to_thread(opened, db_path, newsletter)
 
 

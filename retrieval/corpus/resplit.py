@@ -13,7 +13,9 @@ The indexes are left to the caller: a saved one no longer matches a database who
 sentences were replaced (the sentences it holds are gone), so it is rebuilt when next
 loaded (`indexing`), and `newsbot reindex` rebuilds both after splitting. A process that
 has the database open meanwhile (a bot) learns of it from a count in `meta` that each
-batch which replaced sentences moves on (`replacements`), and reads its articles anew.
+batch which replaced sentences moves on (`replacements`), and reads its articles anew; each
+such batch moves the index generation on too (`generation`), so that process never saves
+the indexes it holds, which keep the old sentences, over the ones a reindex saves.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from dataclasses import dataclass
 import aiosqlite
 
 from retrieval.corpus.db import rows_for_ids, transaction
+from retrieval.corpus.generation import MOVE_ON
 from retrieval.corpus.ingest import storage_fault
 from retrieval.corpus.splitter import SPLITTER_VERSION
 from retrieval.corpus.store import INSERT_SENTENCES, CorpusStore, SentenceRow, sentence_rows_of
@@ -190,3 +193,4 @@ async def _replace_sentences(
         "INSERT INTO meta (key, value) VALUES ('resplit_batches', 1)"
         " ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
     )
+    await conn.execute(MOVE_ON)  # the indexes read before are stale: never saved again

@@ -17,7 +17,8 @@ import fcntl
 import json
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from retrieval.errors import NO_ROOM, IndexFileError, IndexWriteError
@@ -125,14 +126,56 @@ def save_index(index: Index, folder: Path, db_id: str, signature: str | None = N
     a manifest naming empty files. Raises IndexWriteError, saying why and what to do, when
     the folder cannot be written; what this save had written is removed again.
     """
+    save_indexes([Saving(index, folder, db_id, signature)])
+
+
+@dataclass(frozen=True, slots=True)
+class Saving:
+    """One index to save (`save_index`'s arguments)."""
+
+    index: Index
+    folder: Path
+    db_id: str
+    signature: str | None = None
+
+
+def save_indexes(
+    saves: Sequence[Saving],
+    current: Callable[[], bool] | None = None,
+    then: Callable[[], object] | None = None,
+) -> bool:
+    """Save each index as `save_index` does, under all their folders' locks at once.
+
+    `current`, asked under the locks before anything is written, says whether these indexes
+    may replace the saved ones: when it says no (another process saved newer ones, or what
+    they were read from changed since), nothing is written and False is returned. `then`
+    runs once all are written, still under the locks. Locks are taken in the order given:
+    callers name the folders in one order.
+    """
+    with contextlib.ExitStack() as locks:
+        for saving in saves:
+            with _writing(saving.folder):
+                locks.enter_context(_locked(saving.folder))
+        if current is not None and not current():
+            return False
+        for saving in saves:
+            with _writing(saving.folder, partials=True):
+                signature = saving.signature or saving.index.signature
+                _save_locked(saving.index, saving.folder, saving.db_id, signature)
+        if then is not None:
+            then()
+    return True
+
+
+@contextlib.contextmanager
+def _writing(folder: Path, partials: bool = False) -> Iterator[None]:
+    """Turn an OSError writing `folder` into IndexWriteError; with `partials`, first remove
+    what the save had written there (under its lock: not another saver's)."""
     try:
-        with _locked(folder):
-            try:
-                _save_locked(index, folder, db_id, signature or index.signature)
-            except OSError:
-                _delete_partials(folder)  # under the lock: not another saver's
-                raise
+        yield
     except OSError as exc:
+        if partials:
+            _delete_partials(folder)
         raise IndexWriteError(_unwritable(folder, exc)) from exc
 
 
