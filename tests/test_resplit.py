@@ -422,3 +422,22 @@ def test_a_reindex_that_cannot_write_says_so_and_how_to_go_on(
         "not split yet\n"
     )
     assert stored_sentences(db_path) == before
+
+
+async def test_long_articles_are_split_again_fewer_at_a_time(
+    db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A transaction takes RESPLIT_BATCH articles, fewer where they hold more than
+    RESPLIT_CHARS characters of text, and one alone however long: 500 articles of a million
+    characters would be read, split and written at once, in gigabytes."""
+    await asyncio.to_thread(ingested_as_before, db_path, tmp_path)
+    lengths = [n for (n,) in run_sql(db_path, "SELECT length(text) FROM articles ORDER BY id")]
+    most = lengths[1] + lengths[2]
+    assert lengths[0] + lengths[1] > most < lengths[2] + lengths[3]
+    monkeypatch.setattr(resplit, "RESPLIT_CHARS", most, raising=False)
+    batches: list[int] = []
+    assert (await resplit_articles(db_path, batches.append)).articles == 4
+    assert batches == [1, 2, 1]
+    texts = dict(run_sql(db_path, "SELECT id, text FROM articles"))
+    for article_id, rows in stored_sentences(db_path).items():
+        assert texts_of(rows) == article_sentences(texts[article_id])

@@ -22,19 +22,25 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 import aiosqlite
 
 from retrieval.corpus.db import rows_for_ids, transaction
 from retrieval.corpus.generation import MOVE_ON
-from retrieval.corpus.ingest import storage_fault
+from retrieval.corpus.ingest import BATCH_CHARS, storage_fault
 from retrieval.corpus.splitter import SPLITTER_VERSION
 from retrieval.corpus.store import INSERT_SENTENCES, CorpusStore, SentenceRow, sentence_rows_of
 from retrieval.errors import StoreError
 
 RESPLIT_BATCH = 500  # articles a transaction: some 35,000 sentence rows of news
+# ... and characters of text a transaction, as ingest's (`ingest.BATCH_CHARS`): a batch is
+# read, split and written at once, at some 9 bytes of memory a character where its sentences
+# come out otherwise (60 articles of 900,000 characters: 476 MB), so 500 of the longest an
+# article may be (`formats.MAX_ARTICLE_CHARS`) would take gigabytes, and hold the write lock
+# for millions of rows. Of news a batch is still RESPLIT_BATCH articles.
+RESPLIT_CHARS = BATCH_CHARS
 AGAIN = "run newsbot reindex again: it goes on with the articles not split yet"
 
 
@@ -57,13 +63,29 @@ class ResplitReport:
     replaced: int = 0  # of those, the articles whose sentences came out otherwise
 
 
-async def older_articles(conn: aiosqlite.Connection) -> list[int]:
-    """The ids of the articles split by older rules, ascending (through the index on the
-    version: no article's text is read)."""
+async def older_articles(conn: aiosqlite.Connection) -> list[tuple[int, int]]:
+    """The articles split by older rules, ascending: (id, characters of text) of each
+    (found through the index on the version)."""
     async with conn.execute(
-        "SELECT id FROM articles WHERE splitter < ? ORDER BY id", (SPLITTER_VERSION,)
+        "SELECT id, length(text) FROM articles WHERE splitter < ? ORDER BY id",
+        (SPLITTER_VERSION,),
     ) as cur:
-        return [int(row[0]) for row in await cur.fetchall()]
+        return [(int(row[0]), int(row[1])) for row in await cur.fetchall()]
+
+
+def batches(articles: list[tuple[int, int]], count: int, chars: int) -> Iterator[list[int]]:
+    """The ids of `articles` ((id, characters)) in order, in batches of at most `count`
+    articles and `chars` characters (or one article alone, however long)."""
+    batch: list[int] = []
+    size = 0
+    for article_id, length in articles:
+        if batch and (len(batch) >= count or size + length > chars):
+            yield batch
+            batch, size = [], 0
+        batch.append(article_id)
+        size += length
+    if batch:
+        yield batch
 
 
 async def replacements(conn: aiosqlite.Connection) -> int:
@@ -81,10 +103,10 @@ async def resplit_articles(
     batch: int | None = None,
 ) -> ResplitReport:
     """Split every article of an older version again (see the module's docstring), `batch`
-    articles a transaction (RESPLIT_BATCH, read when called), each article whole: stopped
-    at any point, every article has its old sentences or its new ones, never none or both,
-    and a call again goes on with the rest. `progress` is told each batch's number of
-    articles.
+    articles a transaction (RESPLIT_BATCH, read when called), fewer where they hold more
+    than RESPLIT_CHARS characters of text, each article whole: stopped at any point, every
+    article has its old sentences or its new ones, never none or both, and a call again
+    goes on with the rest. `progress` is told each batch's number of articles.
 
     The texts are read and split before each transaction, off the event loop, so the write
     lock is held only to write; an article removed or split again by another process
@@ -95,8 +117,7 @@ async def resplit_articles(
     older = await older_articles(conn)
     report.older = len(older)
     store = CorpusStore(conn)
-    for start in range(0, len(older), batch):
-        chunk = older[start : start + batch]
+    for chunk in batches(older, batch, RESPLIT_CHARS):
         stored = await _stored_articles(conn, chunk)
         made = await asyncio.to_thread(_split_again, stored)
         try:
