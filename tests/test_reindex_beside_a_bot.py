@@ -4,19 +4,22 @@ saved is the reindex's, whichever process saves last, and it agrees with the dat
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import logging
 from pathlib import Path
 
 import pytest
 
+from bot.cli.main import main
+from retrieval.corpus.generation import MOVE_ON
 from retrieval.engine import Engine, remove_articles, resplit_articles
 from retrieval.index.files import index_dir
 from retrieval.indexing import article_index_dir
 from retrieval.models import ArticleDraft
 
 from .cli_process import run_newsbot
-from .conftest import run_sql
-from .test_resplit import AS_OF, ingested_as_before, stored_sentences
+from .conftest import run_sql, write_jsonl
+from .test_resplit import ARTICLES, AS_OF, ingested_as_before, stored_sentences
 
 LATER = ArticleDraft(
     title="Ferry line adds a night crossing",
@@ -129,4 +132,32 @@ async def test_a_reindex_after_a_removal_is_not_undone_by_a_running_bot(
         await bot.close()
     [(stored,)] = run_sql(db_path, "SELECT count(*) FROM sentences")
     assert await opened_afresh(db_path, caplog) == (stored, 0)  # LATER's caught up at load
+    assert wrote is False
+
+
+async def test_a_bot_that_saves_while_a_reindex_writes_waits_and_then_writes_nothing(
+    db_path: Path, tmp_path: Path
+) -> None:
+    """Whether its indexes may be saved is asked under the index folders' lock: a bot that
+    asked before and then waited for the reindex to finish writing would put its older
+    index over the one just written."""
+    source = write_jsonl(tmp_path / "a.jsonl", ARTICLES)
+    ingest = ["--db", str(db_path), "ingest", "--quiet", str(source)]
+    assert await asyncio.to_thread(main, ingest) == 0
+    bot = await Engine.open(db_path)
+    try:
+        await bot.add_articles([LATER])
+        assert await bot.refresh() == 2
+        saved = manifests(db_path)
+        with (index_dir(db_path) / "lock").open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # a reindex writing its indexes...
+            saving = asyncio.ensure_future(bot.save_index())
+            await asyncio.sleep(0.5)
+            assert not saving.done()
+            run_sql(db_path, MOVE_ON)  # ...and done: the generation moves on, still locked
+            fcntl.flock(lock, fcntl.LOCK_UN)
+        wrote = await saving
+    finally:
+        await bot.close()
+    assert manifests(db_path) == saved
     assert wrote is False
