@@ -39,9 +39,11 @@ async def generation(conn: aiosqlite.Connection) -> int:
 
 
 def generation_of(conn: sqlite3.Connection) -> int:
-    """`generation` through a plain sqlite3 connection (a worker thread's, under a lock)."""
-    row = conn.execute(_READ).fetchone()
-    return int(row[0]) if row else 0
+    """`generation` through a plain sqlite3 connection (a worker thread's, under a lock).
+    Every row is fetched, so the statement ends with it: a statement left open keeps its
+    read transaction, and the next call would see the database as it was then."""
+    rows = conn.execute(_READ).fetchall()
+    return int(rows[0][0]) if rows else 0
 
 
 def move_on_from(db_path: Path, made_at: int) -> bool:
