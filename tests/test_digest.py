@@ -322,8 +322,9 @@ async def test_keywords_match_the_words_as_search_does(news: Engine) -> None:
 async def test_a_keyword_of_several_words_matches_where_one_sentence_holds_them_all(
     engine: Engine,
 ) -> None:
-    """ "F-35" matched every article that says "35"; "Boris Johnson" every Johnson's. A
-    keyword is one thing asked about: its terms together in the title or a sentence."""
+    """A keyword "F-35" matched every article that says "35"; "Boris Johnson" every
+    Johnson's. A keyword is one thing asked about: its terms together in the title or a
+    sentence."""
     jets, fares, ministers, letters = await add(
         engine,
         ArticleDraft(
@@ -362,6 +363,43 @@ async def test_a_keyword_of_several_words_matches_where_one_sentence_holds_them_
         frozenset({"bank", "england"}),
         frozenset({"f", "35"}),
     )
+
+
+async def test_a_story_holding_more_of_the_keywords_comes_first(engine: Engine) -> None:
+    """A digest about monkeypox and vaccine put a Lyme disease vaccine trial that more
+    outlets carried first, and the monkeypox vaccine below it."""
+    lyme = ArticleDraft(
+        "Lyme disease vaccine enters final trial",
+        "A vaccine against Lyme disease entered its final trial on Monday, its makers said. "
+        "Six thousand volunteers will take part.",
+        source="City Herald",
+        published=at(12),
+    )
+    lyme_too = ArticleDraft(
+        "Final trial for Lyme disease vaccine",
+        "The Lyme disease vaccine entered its final trial on Monday, with six thousand "
+        "volunteers, its makers said.",
+        source="Coastal Times",
+        published=at(13),
+    )
+    [monkeypox] = await add(
+        engine,
+        ArticleDraft(
+            "Clinics offer monkeypox vaccine",
+            "Clinics began offering the monkeypox vaccine to people at risk on Monday.",
+            source="Health Wire",
+            published=at(8),
+        ),
+    )
+    await add(engine, lyme, lyme_too)
+    plain = await digest_of(engine)
+    assert plain.items[0].headline == lyme.title and len(plain.items[0].outlets) == 2
+    asked = await digest_of(engine, keywords=["monkeypox", "vaccine"])
+    assert [item.headline for item in asked.items] == [
+        "Clinics offer monkeypox vaccine",
+        lyme.title,
+    ]
+    assert asked.items[0].article_ids == (monkeypox,)
 
 
 @pytest.mark.slow

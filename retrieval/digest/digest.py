@@ -11,7 +11,8 @@ forms mapped): an article matches when its title or text has any keyword. A keyw
 term matches wherever the term is; one of several ("Bank of England", typed in quotes in the
 bot, or "F-35", "9/11", "Covid-19", which the terms part) only where the title or a single
 sentence holds all of its terms: "F-35" is no digest of every article that says "35", nor
-"Boris Johnson" of every Johnson's. The articles of a period are few and
+"Boris Johnson" of every Johnson's. A story that holds more of the keywords comes first. The
+articles of a period are few and
 already in hand, so tokenizing them is exact and cheap; asking the index instead would mean a
 top-k cut over the whole corpus, sentence by sentence, missing titles and anything stored
 since the index last caught up.
@@ -208,8 +209,11 @@ def compose(
     tokenizer = tokenizer or Tokenizer()
     wanted = keyword_groups(keywords, tokenizer)
     tokens = [set(tokenizer(" ".join((a.title, *a.sentences)))) for a in articles]
+    held: dict[int, frozenset[int]] = {}  # article id -> the keywords it holds
     if wanted:
-        kept = [i for i, t in enumerate(tokens) if _mentions(articles[i], t, wanted, tokenizer)]
+        for article, terms in zip(articles, tokens, strict=True):
+            held[article.id] = _keywords_in(article, terms, wanted, tokenizer)
+        kept = [i for i, a in enumerate(articles) if held[a.id]]
         articles, tokens = [articles[i] for i in kept], [tokens[i] for i in kept]
     idf, _ = idf_table(tokens)
     stories = [
@@ -217,7 +221,9 @@ def compose(
         for a in articles
     ]
     groups = [[articles[i] for i in g] for g in group_stories(stories, tokenizer)]
-    groups.sort(key=_rank)
+    # a story about more of the keywords first ("monkeypox vaccine": the monkeypox vaccine
+    # before another vaccine's trial, however many outlets carried that)
+    groups.sort(key=lambda group: (-_keywords_held(group, held), *_rank(group)))
     by_id = {s.id: s for s in stories}
     items = [
         _item(group, [by_id[a.id] for a in group], tokenizer, idf)
@@ -233,27 +239,27 @@ def compose(
     )
 
 
-def _mentions(
+def _keywords_in(
     article: PeriodArticle,
     terms: set[str],
     groups: Sequence[frozenset[str]],
     tokenizer: Tokenizer,
-) -> bool:
-    """Whether the article holds a keyword: a one-term keyword anywhere in it (`terms`, the
-    article's), a keyword of several terms all of them in its title or in one sentence."""
-    several = []
-    for group in groups:
-        if group <= terms:
-            if len(group) == 1:
-                return True
-            several.append(group)
-    if not several:
-        return False
-    for text in (article.title, *article.sentences):
-        held = set(tokenizer(text))
-        if any(group <= held for group in several):
-            return True
-    return False
+) -> frozenset[int]:
+    """Which keywords (their positions in `groups`) the article holds: a one-term keyword
+    anywhere in it (`terms`, the article's), a keyword of several terms all of them in its
+    title or in one sentence."""
+    found = {n for n, group in enumerate(groups) if len(group) == 1 and group <= terms}
+    several = [n for n, group in enumerate(groups) if len(group) > 1 and group <= terms]
+    if several:
+        for text in (article.title, *article.sentences):
+            held = set(tokenizer(text))
+            found.update(n for n in several if groups[n] <= held)
+    return frozenset(found)
+
+
+def _keywords_held(group: Sequence[PeriodArticle], held: dict[int, frozenset[int]]) -> int:
+    """How many of the keywords a story's articles hold between them (0: none asked)."""
+    return len(frozenset().union(*(held.get(a.id, frozenset()) for a in group)))
 
 
 def _rank(group: Sequence[PeriodArticle]) -> tuple[int, int, float, int]:
