@@ -451,10 +451,42 @@ def _name_goes_on(sentence: str, after: str) -> bool:
     return key not in STOPWORDS and key not in _tokenizer()._params.sent_starters
 
 
+# "She grew up in Cortland, N.Y. Cortland is small.": a state's abbreviation is one for
+# Punkt ("N.Y." a run of initials, "Calif." in its tables), and Punkt breaks after one only
+# before a word it takes for a sentence's first ("The", "He"), never before a name. After a
+# place, news writes the state with a comma when the sentence goes on ("Cortland, N.Y.,
+# police said"): without one, a capitalised word starts the next sentence, if a sentence
+# follows (not in a list's "Bardstown, Ky. Jailers Inn"). "D.C." also names the city's own
+# ("Washington, D.C. Mayor Muriel Bowser", "the audit, D.C. Housing"): after it, as after
+# "U.S.", only a word a sentence starts with does (`_name_goes_on`).
+_STATES = (
+    *("Ala", "Ariz", "Ark", "Calif", "Colo", "Conn", "Del", "Fla", "Ga", "Ia", "Ill", "Ind"),
+    *("Kan", "Ky", "La", "Md", "Mass", "Mich", "Minn", "Miss", "Mo", "Mont", "Neb", "Nev"),
+    *("N.H", "N.J", "N.M", "N.Y", "N.C", "N.D", "Okla", "Ore", "Pa", "R.I", "S.C", "S.D"),
+    *("Tenn", "Tex", "Vt", "Va", "Wash", "W.Va", "Wis", "Wyo", "D.C"),
+)
+_STATE_END = re.compile(
+    rf"(?<![\w’'-])[A-Z][\w’'-]*[a-z], (?:{'|'.join(re.escape(state) for state in _STATES)})\."
+    r"(?= +([A-Z][^\s.]*).*(?:[a-z]{2}|[\d\"”’)])[.!?](?:\s|$))"  # a sentence's end, no "Rd."
+)
+
+
+def _parted_after_states(sentence: str) -> list[str]:
+    """`sentence` cut after each place's state a new sentence follows (`_STATE_END`)."""
+    parts, start = [], 0
+    for match in _STATE_END.finditer(sentence):
+        if match.group().endswith("D.C.") and _name_goes_on(match.group(), match[1]):
+            continue
+        parts.append(sentence[start : match.end()])
+        start = match.end()
+    parts.append(sentence[start:])
+    return [part for part in map(str.strip, parts) if part]
+
+
 def punkt_sentences(paragraph: str) -> list[str]:
     """Punkt's sentences of one paragraph, lone initials and names after a run of initials
-    joined to what follows, a sentence ending in the word "no." parted from the next;
-    unbounded."""
+    joined to what follows, a sentence ending in the word "no." or a place's state parted
+    from the next; unbounded."""
     merged: list[str] = []
     for piece in _tokenizer().tokenize(paragraph):
         last = merged[-1] if merged else ""
@@ -467,7 +499,9 @@ def punkt_sentences(paragraph: str) -> list[str]:
         else:
             merged.append(piece)
     if "no. " in paragraph:
-        return [part for sentence in merged for part in _parted_after(_WORD_NO_BREAK, sentence)]
+        merged = [part for sentence in merged for part in _parted_after(_WORD_NO_BREAK, sentence)]
+    if ", " in paragraph and _STATE_END.search(paragraph):
+        merged = [part for sentence in merged for part in _parted_after_states(sentence)]
     return merged
 
 
