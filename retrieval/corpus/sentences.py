@@ -637,11 +637,44 @@ _PROMO_OPENINGS = frozenset(
 )
 
 
+# Who reported a story, anywhere in it (at its head `_from_dateline` leaves them out too): a
+# line of an agency alone or signed ("AP", "-- Associated Press", "USA TODAY Sports", "—
+# Carli Pierson, USA TODAY"), the contributors' line ("Contributing: The Associated Press",
+# "From USA TODAY Network and wire reports") and the sentence thanking them ("The Associated
+# Press contributed to this report."). In news-qa-dev 317 pages end "From USA TODAY Network
+# and wire reports"; a window spent words on them and a quote showed them. News about an
+# agency says more: "USA TODAY reached out to the users for comment."
+_SIGNER = r"[A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3}"
+_CREDIT_LINE = re.compile(
+    rf"(?:[—–−-]{{1,2}} ?)?(?:{_SIGNER}(?:, | and ))*{_AGENCY_LINE.pattern}"
+    r"(?: [Ss]taff| columnist)?\.?"
+    r"|(?:Contributing|Contributed by): .+"
+    r"|From (?:the )?(?:USA TODAY(?: Network| NETWORK)?|staff)(?: and wire reports)?\.?"
+)
+_CREDIT_CHARS = 100  # none of `_CREDIT_LINE` is longer but a contributors' list
+_CONTRIBUTED = re.compile(
+    r"\(?(?:[—–−-]{1,2} ?)?.+ contributed (?:to (?:this|the) (?:report|story|article)"
+    r"|to the reporting(?: of this story)?|reporting)\.?\)?"
+)
+
+
+def _is_credit(sentence: str) -> bool:
+    """Whether a sentence credits the story's agency or reporters (`_CREDIT_LINE`,
+    `_CONTRIBUTED`)."""
+    if "contributed" in sentence:
+        return _CONTRIBUTED.fullmatch(sentence) is not None
+    if sentence.startswith(("Contributing:", "Contributed by:")):
+        return True
+    return len(sentence) <= _CREDIT_CHARS and _CREDIT_LINE.fullmatch(sentence) is not None
+
+
 def is_furniture(sentence: str) -> bool:
-    """Whether a sentence is a line of page furniture (`_LINES`) or a promotion (`_PROMO`),
-    not prose."""
+    """Whether a sentence is a line of page furniture (`_LINES`), a credit (`_is_credit`)
+    or a promotion (`_PROMO`), not prose."""
     if not sentence:
         return False
+    if _is_credit(sentence):
+        return True
     # Each of `_LINES` opens with a mark, a digit or a dash, ends with a dash, or has a "/";
     # each of `_PROMO` opens with one of `_PROMO_OPENINGS`: prose is passed at a look.
     if (
