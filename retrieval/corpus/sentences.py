@@ -465,8 +465,10 @@ _STATES = (
     *("N.H", "N.J", "N.M", "N.Y", "N.C", "N.D", "Okla", "Ore", "Pa", "R.I", "S.C", "S.D"),
     *("Tenn", "Tex", "Vt", "Va", "Wash", "W.Va", "Wis", "Wyo", "D.C"),
 )
+_STATE_NAMES = "|".join(re.escape(state) for state in _STATES)
+_STATE_MENTION = re.compile(rf", (?:{_STATE_NAMES})\. +[A-Z]")  # opens with ", ": found fast
 _STATE_END = re.compile(
-    rf"(?<![\w’'-])[A-Z][\w’'-]*[a-z], (?:{'|'.join(re.escape(state) for state in _STATES)})\."
+    rf"(?<![\w’'-])[A-Z][\w’'-]*[a-z], (?:{_STATE_NAMES})\."
     r"(?= +([A-Z][^\s.]*).*(?:[a-z]{2}|[\d\"”’)])[.!?](?:\s|$))"  # a sentence's end, no "Rd."
 )
 
@@ -500,7 +502,7 @@ def punkt_sentences(paragraph: str) -> list[str]:
             merged.append(piece)
     if "no. " in paragraph:
         merged = [part for sentence in merged for part in _parted_after(_WORD_NO_BREAK, sentence)]
-    if ", " in paragraph and _STATE_END.search(paragraph):
+    if _STATE_MENTION.search(paragraph):
         merged = [part for sentence in merged for part in _parted_after_states(sentence)]
     return merged
 
@@ -652,6 +654,7 @@ _CREDIT_LINE = re.compile(
     r"|From (?:the )?(?:USA TODAY(?: Network| NETWORK)?|staff)(?: and wire reports)?\.?"
 )
 _CREDIT_CHARS = 100  # none of `_CREDIT_LINE` is longer but a contributors' list
+_CREDIT_NAME = re.compile("AP|Press|Reuters|AFP|TODAY|staff")  # one is in each
 _CONTRIBUTED = re.compile(
     r"\(?(?:[—–−-]{1,2} ?)?.+ contributed (?:to (?:this|the) (?:report|story|article)"
     r"|to the reporting(?: of this story)?|reporting)\.?\)?"
@@ -665,7 +668,11 @@ def _is_credit(sentence: str) -> bool:
         return _CONTRIBUTED.fullmatch(sentence) is not None
     if sentence.startswith(("Contributing:", "Contributed by:")):
         return True
-    return len(sentence) <= _CREDIT_CHARS and _CREDIT_LINE.fullmatch(sentence) is not None
+    return (
+        len(sentence) <= _CREDIT_CHARS
+        and _CREDIT_NAME.search(sentence) is not None
+        and _CREDIT_LINE.fullmatch(sentence) is not None
+    )
 
 
 def is_furniture(sentence: str) -> bool:
