@@ -3,6 +3,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from retrieval.corpus import punkt as punkt_rules
 from retrieval.corpus import sentences
 from retrieval.corpus.sentences import (
     MAX_SENTENCE_CHARS,
@@ -197,11 +198,11 @@ def test_an_initial_at_the_end_is_found_as_the_pattern_finds_it(text: str) -> No
     assert sentences._ends_with_initial(text) == bool(sentences._INITIAL_BREAK.search(text))
 
 
-class CountingPunkt(sentences._FastPunkt):
+class CountingPunkt(punkt_rules._FastPunkt):
     """`_FastPunkt` that counts the texts it looks for breaks in, NLTK's way."""
 
     def __init__(self) -> None:
-        super().__init__(sentences._parameters())
+        super().__init__(punkt_rules._parameters())
         self.sliced = 0
 
     def _slices_from_text(self, text: str) -> Iterator[slice]:
@@ -213,7 +214,7 @@ class CountingPunkt(sentences._FastPunkt):
 def test_splitting_finds_and_realigns_breaks_without_nltks_generators() -> None:
     """`_FastPunkt.tokenize` is NLTK's three generator stages in one pass: the same
     sentences as NLTK's Punkt, and NLTK's `_slices_from_text` never runs."""
-    punkt, reference = CountingPunkt(), sentences.nltk_tokenizer()
+    punkt, reference = CountingPunkt(), punkt_rules.nltk_tokenizer()
     for text in EDGE_CASES:
         assert punkt.tokenize(text) == reference.tokenize(text), text
     assert punkt.tokenize("Two. Sentences.") == ["Two.", "Sentences."]
@@ -225,7 +226,7 @@ def test_splitting_is_nltks_own_on_real_paragraphs() -> None:
     """`_FastPunkt` (stdlib patterns, remembered decisions) splits exactly as NLTK's Punkt
     with the same parameters: every paragraph of samples of each shared corpus, twice (the
     second time from remembered decisions), and hand-made edge cases."""
-    fast, reference = sentences._tokenizer(), sentences.nltk_tokenizer()
+    fast, reference = punkt_rules.punkt_tokenizer(), punkt_rules.nltk_tokenizer()
     corpora = ("bbc-news", "reuters-21578", "news-1m/articles", "news-qa-dev/articles")
     texts = EDGE_CASES + [
         paragraph

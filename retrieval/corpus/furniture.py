@@ -1,0 +1,207 @@
+"""Page furniture: the lines of a page that are not the story. Datelines cut off the
+paragraphs they open, a byline's lines at an article's head, credits, photo credits, list
+numbers, marks and promotions; what `sentences.article_sentences` leaves out."""
+
+from __future__ import annotations
+
+import re
+
+# Lines of a page that are no prose, each on its own: a quote would show them, a window of
+# sentences would spend its words on them ("CNN — The Senate voted..."), and they hold no
+# answer. Marks alone ("___", "♦", "..."), a list item's number ("12."), a dateline ("New
+# York CNN Business —"), a byline ("– Jane Smith", "— Associated Press"), a photo credit
+# ("Justin Sullivan/Getty Images"): the last three of at most a few capitalised words.
+_MARKS_ONLY = re.compile(r"[\W_]+")
+_LIST_NUMBER = re.compile(r"\d{1,3}\.")
+_DATELINE = re.compile(r"[A-Z][\w.’'()-]*(?:,? [A-Z(][\w.’'()-]*){0,5} ?[—–]")
+_BYLINE = re.compile(r"[—–-] ?[A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3}")
+_PHOTO_CREDIT = re.compile(
+    r"(?:[A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3}/)+"
+    r"(?:AP|AFP|Getty Images|Reuters|EPA|Shutterstock|Bloomberg|Sipa|ZUMA|USA TODAY)"
+    r"(?: [\w.’' -]{0,40})?"
+)
+_LINES = re.compile(
+    "|".join(
+        f"(?:{p.pattern})" for p in (_MARKS_ONLY, _LIST_NUMBER, _DATELINE, _BYLINE, _PHOTO_CREDIT)
+    )
+)
+_LINE_CHARS = 120  # none of `_LINES` is longer: a longer sentence is not looked at
+# A story opens with its dateline, on the line of its first paragraph: a place in capitals
+# ("WASHINGTON —", "SOUTHERN PINES, N.C. (AP) —", "VATICAN CITY, Feb 18 -") or any place
+# before an agency's mark ("Washington (CNN)", "Kyiv, Ukraine CNN —", "MOSCOW, May 12
+# (Reuters) -"). A quote would open with it and a window spend its words on it: it is cut
+# off its paragraph, the story's words kept. Above it, or above the story's first line, the
+# byline is often lines of its own (names, "Associated Press", "Special to USA TODAY"),
+# which a window would join to the story: at the head of an article they are left out, up
+# to the dateline or the agency's line (`from_dateline`). Not a dateline: "Washington
+# is..." (no capitals, no mark), a list's "SZA – “Snooze”" and a table's "LEAD - 350
+# tonnes" or "UNC - UNCHANGED DP - DELAYED PRICING" (after capitals without a mark: a
+# quotation, a number, no prose), "KFC - 218.95 seconds" and "USA TODAY NETWORK -
+# Tennessee" (fewer than four words after it), "BC — Colin Guy 25 pass" and "J.D. -- And I
+# don't" (no word of three capitals), "KFGO- AM" (a hyphen unspaced). Nor an editor's label
+# ("NOTE - Net is after tax...", "FILE - In this 2021 photo...") or a table's row in capitals
+# ("WHEAT - US three Hard Amber Durum Apl/May 161 unch", "ALUMINIUM - Barely steady 4650
+# (7850) tonnes"; no sentence ends in it, a number every few words): their words are what
+# they say (`_dateline_end`). In Reuters-21578 these were 33 of the 143 paragraphs cut.
+_EDITORS_LABEL = r"(?:EDITOR[’']?S )?NOTE|FILE(?: PHOTO)?|UPDATED?|CORRECTION|CLARIFICATION"
+_AGENCY_MARK = r"(?:\((?:AP|Reuters|AFP|CNN(?: Business)?)\)|CNN(?: Business)?(?=\s?[—–―−]))"
+_PLACE_WORD = r"[A-Z0-9][\w.’'-]*"  # or a date's: "May 12"
+_DATELINE_DASH = r"(?:\s?[—–―−]|\s-{1,2}(?=\s))\s*"
+_DATELINE_OPENING = re.compile(
+    rf"(?:(?!(?:{_EDITORS_LABEL}){_DATELINE_DASH})"
+    r"[A-Z]{2}[A-Z.’'-]*[A-Z.](?: [A-Z][A-Z.’'-]*)*"  # a place in capitals
+    rf"(?:, {_PLACE_WORD}(?: {_PLACE_WORD}){{0,2}}){{0,2}}(?: {_AGENCY_MARK})?{_DATELINE_DASH}"
+    r"(?=[A-Z].*[a-z])"  # a story's first word, then prose: not a table's "NICKEL - 216 t"
+    rf"|(?:{_PLACE_WORD}(?:(?:,? |/| and ){_PLACE_WORD}){{0,7}} )?{_AGENCY_MARK}"
+    rf"(?:{_DATELINE_DASH}|\s+)(?=[A-Z0-9\"“‘]))"  # or a quotation of the story's
+    r"(?=\S+(?:\s+\S+){3})"
+)
+_DATELINE_CHARS = 100  # where an agency's mark is looked for
+_AGENCY_MARKED = re.compile(_AGENCY_MARK)
+_SENTENCE_END = re.compile(r"[.!?](?=[\"”’)]*(?:\s|$))")  # not a decimal's point
+_TABLE_NUMBERS = 5  # a table's row: at least one word in this many is a number
+_AGENCY_LINE = re.compile(
+    r"(?:(?:Special (?:for|to) |[\w@.’'-]+, )?(?:The )?"
+    r"(?:Associated Press|AP|Reuters|AFP|USA ?TODAY(?: Sports| NETWORK| Network)?"
+    r"(?: ?[-—–] ?[A-Z][A-Za-z]+)?)(?: Sports)?)"
+)
+_BYLINE_LINES = 4  # a byline's lines before the story: names, an agency, a title
+_BYLINE_WORDS = 8  # in each, and no sentence's end
+# A page's calls to its reader, opening its sentence ("Sign up for our newsletter", "Read
+# more here.", "Need a news break? Play the Daily Crossword"), in sentences of at most
+# `_PROMO_WORDS` words that report nobody: "Netflix lost subscribers", "Check out the list of
+# winners below", "Sign up rates doubled, the agency said" are news.
+_PROMO = re.compile(
+    r"(?:sign up(?: (?:for|here|now|today|to get)\b|\W*$)"
+    r"|subscribe(?: (?:to|here|now|today)\b|\W*$)|read more(?! than)\b"
+    r"|get (?:our|the|cnn\W?s?) .{0,40}newsletter"
+    r"|check out the (?:all new|latest|[\w' ]{0,30}(?:newsletter|podcast|hub|app|puzzle|game)s?\b)"
+    r"|play the (?:[\w' ]{0,30}(?:crossword|puzzle|sudoku|game)s?\b)"
+    r"|need a (?:news )?break|become a subscriber|support (?:our |local )?journalism"
+    r"|consider supporting|looking for a free|just for subscribers|not a subscriber)",
+    re.IGNORECASE,
+)
+_PROMO_WORDS = 30
+_REPORTED = re.compile(r"\b(?:said|says|told|warned|urged|according)\b")
+
+
+_PROMO_OPENINGS = frozenset(
+    [
+        "sign",
+        "subscribe",
+        "read",
+        "get",
+        "check",
+        "play",
+        "need",
+        "become",
+        "support",
+        "consider",
+        "looking",
+        "just",
+        "not",
+    ]
+)
+
+
+# Who reported a story, anywhere in it (at its head `from_dateline` leaves them out too): a
+# line of an agency alone or signed ("AP", "-- Associated Press", "USA TODAY Sports", "—
+# Carli Pierson, USA TODAY"), the contributors' line ("Contributing: The Associated Press",
+# "From USA TODAY Network and wire reports") and the sentence thanking them ("The Associated
+# Press contributed to this report."). In news-qa-dev 317 pages end "From USA TODAY Network
+# and wire reports"; a window spent words on them and a quote showed them. News about an
+# agency says more: "USA TODAY reached out to the users for comment."
+_SIGNER = r"[A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3}"
+_CREDIT_LINE = re.compile(
+    rf"(?:[—–−-]{{1,2}} ?)?(?:{_SIGNER}(?:, | and ))*{_AGENCY_LINE.pattern}"
+    r"(?: [Ss]taff| columnist)?\.?"
+    r"|(?:Contributing|Contributed by): .+"
+    r"|From (?:the )?(?:USA TODAY(?: Network| NETWORK)?|staff)(?: and wire reports)?\.?"
+)
+_CREDIT_CHARS = 100  # none of `_CREDIT_LINE` is longer but a contributors' list
+_CREDIT_NAME = re.compile("AP|Press|Reuters|AFP|TODAY|staff")  # one is in each
+_CONTRIBUTED = re.compile(
+    r"\(?(?:[—–−-]{1,2} ?)?.+ contributed (?:to (?:this|the) (?:report|story|article)"
+    r"|to the reporting(?: of this story)?|reporting)\.?\)?"
+)
+
+
+def _is_credit(sentence: str) -> bool:
+    """Whether a sentence credits the story's agency or reporters (`_CREDIT_LINE`,
+    `_CONTRIBUTED`)."""
+    if "contributed" in sentence:
+        return _CONTRIBUTED.fullmatch(sentence) is not None
+    if sentence.startswith(("Contributing:", "Contributed by:")):
+        return True
+    return (
+        len(sentence) <= _CREDIT_CHARS
+        and _CREDIT_NAME.search(sentence) is not None
+        and _CREDIT_LINE.fullmatch(sentence) is not None
+    )
+
+
+def is_furniture(sentence: str) -> bool:
+    """Whether a sentence is a line of page furniture (`_LINES`), a credit (`_is_credit`)
+    or a promotion (`_PROMO`), not prose."""
+    if not sentence:
+        return False
+    if _is_credit(sentence):
+        return True
+    # Each of `_LINES` opens with a mark, a digit or a dash, ends with a dash, or has a "/";
+    # each of `_PROMO` opens with one of `_PROMO_OPENINGS`: prose is passed at a look.
+    if (
+        len(sentence) <= _LINE_CHARS
+        and (not sentence[0].isalpha() or sentence[-1] in "—–" or "/" in sentence)
+        and _LINES.fullmatch(sentence)
+    ):
+        return True
+    return (
+        sentence.split(None, 1)[0].lower() in _PROMO_OPENINGS
+        and _PROMO.match(sentence) is not None
+        and len(sentence.split()) <= _PROMO_WORDS
+        and _REPORTED.search(sentence) is None
+    )
+
+
+def _is_byline_line(line: str) -> bool:
+    """Whether a line at an article's head could be a byline's: a few words, no sentence."""
+    return len(line.split()) <= _BYLINE_WORDS and line[-1] not in '.!?"”’'
+
+
+def _dateline_end(line: str) -> int:
+    """Where the story starts after the dateline `line` opens with; 0 without one.
+
+    A capitals' opening without an agency's mark before a row of a table (no sentence's
+    end in it, a number among every `_TABLE_NUMBERS` words) is the row's label, not a
+    place."""
+    # a dateline opens with two capitals or has an agency's mark: prose is passed at a look
+    head = line[:_DATELINE_CHARS]
+    if not (line[1:2].isupper() or "(" in head or "CNN" in head):
+        return 0
+    dateline = _DATELINE_OPENING.match(line)
+    if dateline is None:
+        return 0
+    story = line[dateline.end() :]
+    if _SENTENCE_END.search(story) or _AGENCY_MARKED.search(dateline.group()):
+        return dateline.end()
+    words = story.split()
+    numbers = sum(1 for word in words if any(char.isdigit() for char in word))
+    return 0 if numbers * _TABLE_NUMBERS > len(words) else dateline.end()
+
+
+def from_dateline(lines: list[str]) -> list[tuple[int, str]]:
+    """(number, line) of an article's paragraphs, each dateline cut off the paragraph it
+    opens (before Punkt, which would part "GARDINER, Mont." from "– On a typical day");
+    where one opens, or an agency's line stands, among the first `_BYLINE_LINES`, the
+    byline's lines before it (and the agency's line) left out."""
+    story: list[tuple[int, str]] = []
+    for number, line in enumerate(lines):
+        start = _dateline_end(line)
+        if number < _BYLINE_LINES and all(_is_byline_line(s) for _, s in story):
+            if start:
+                story.clear()
+            elif _AGENCY_LINE.fullmatch(line):
+                story.clear()
+                continue
+        story.append((number, line[start:]))
+    return story
