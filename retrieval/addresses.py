@@ -34,12 +34,13 @@ CREDENTIAL_PARAMS = frozenset(
 )
 MASK = "***"
 # Query parameters whose values are credentials (?token=, ?access_token=, ?api_key=,
-# ?x-api-key=, ?sig=, ?pwd=, ?jwt=...), by their whole name or its last part: wider than
-# `CREDENTIAL_PARAMS`, for a feed's own address (an admin's, often private), whose such
-# parameters are masked wherever it is shown and dropped from the links it gives.
+# ?x-api-key=, ?sig=, ?pwd=, ?jwt=, a session's ?sid= or ?PHPSESSID=...), by their whole
+# name or its last part: wider than `CREDENTIAL_PARAMS`, for a feed's own address (an
+# admin's, often private), whose such parameters are masked wherever it is shown and
+# dropped from the links it gives. A session id is a login while it lasts.
 _SECRET_PARAM = re.compile(
-    r"^(?:.*[_.-])?(?:token|key|apikey|secret|pass|password|passwd|pwd|sig|signature|auth"
-    r"|jwt|session|sessionid|credentials?)$",
+    r"^(?:.*[_.-])?(?:token|key|apikey|authkey|secret|pass|password|passwd|pwd|sig|signature"
+    r"|auth|jwt|session|sessionid|sid|sessid|phpsessid|jsessionid|credentials?)$",
     re.IGNORECASE,
 )
 

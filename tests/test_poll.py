@@ -600,6 +600,20 @@ def test_what_counts_as_a_credential_in_an_address() -> None:
     assert public_url(story) == "https://news.test/view?story_key=101&session=7"
 
 
+def test_a_session_id_in_a_feeds_address_is_a_credential() -> None:
+    """A feed at ?sid=SESSIONX was listed and logged with its session id in full: a login
+    for as long as the session lasts."""
+    url = (
+        "https://news.test/f?sid=S1x&sessid=S2x&PHPSESSID=S3x&jsessionid=S4x&authkey=S5x"
+        "&x_sid=S6x&side=left&sids=3"
+    )
+    assert set(url_secrets(url)) == {"S1x", "S2x", "S3x", "S4x", "S5x", "S6x"}
+    assert masked(f"cannot fetch {url}", url) == (
+        "cannot fetch https://news.test/f?sid=***&sessid=***&PHPSESSID=***&jsessionid=***"
+        "&authkey=***&x_sid=***&side=left&sids=3"
+    )
+
+
 async def test_links_that_differ_by_a_parameter_named_like_a_key_stay_two_articles(
     feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
 ) -> None:
