@@ -6,10 +6,12 @@ import argparse
 import logging
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
+from bot.cli.feeds import NO_FEEDS
 from bot.cli.main import build_parser, main
 from retrieval.index.files import index_dir
 from retrieval.indexing import article_index_dir
@@ -193,6 +195,65 @@ def test_poll_says_why_a_feed_failed_once_whatever_the_log_level(
     assert done.returncode == 1 and "1 feed failed" in done.stdout
     error_feed = feed_server.url("/feeds/error.rss")
     assert done.stderr.count(f"feed 1 ({error_feed}): failed: HTTP 500 Internal Server Error") == 1
+
+
+def test_a_quiet_poll_that_went_well_prints_nothing_for_cron(
+    db_path: Path, feed_server: FeedServer
+) -> None:
+    """README's cron line mailed the admin every 15 minutes: `feeds poll --quiet` still
+    logged each feed's "not modified" (INFO, the default level) and printed the summary. A
+    failure, the only thing to mail, is still said. (Real processes: the log level is the
+    process's.)"""
+    env = clean_env(NEWSBOT_ALLOW_PRIVATE_URLS="1")  # NEWSBOT_LOG_LEVEL as default: INFO
+
+    def poll(*args: str) -> subprocess.CompletedProcess[str]:
+        return run_newsbot(["--db", str(db_path), "feeds", "poll", *args], db_path.parent, env)
+
+    done = poll("--quiet")
+    assert (done.returncode, done.stdout, done.stderr) == (0, NO_FEEDS + "\n", "")
+    feed = feed_server.serve("/feeds/quayside.rss", "quayside-1.rss")
+    assert main(["--db", str(db_path), "feeds", "add", feed]) == 0
+    done = poll("--quiet")  # stores its articles, saves the index
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+    assert run_sql(db_path, "SELECT count(*) FROM articles")[0][0] > 0
+    for args in (("--quiet",), ("--quiet", "--all")):  # none due; then "not modified"
+        done = poll(*args)
+        assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+    assert len(feed_server.hits("/feeds/quayside.rss")) == 2
+    done = poll("--all")  # without --quiet, as before
+    assert done.stdout.startswith("polled 1 feed: 0 articles added") and "not modified" in (
+        done.stderr
+    )
+
+    feed_server.routes["/feeds/error.rss"] = Route(status=500)
+    assert main(["--db", str(db_path), "feeds", "add", feed_server.url("/feeds/error.rss")]) == 0
+    done = poll("--quiet")
+    assert done.returncode == 1
+    assert done.stdout.startswith("polled 1 feed: 0 articles added, 1 feed failed")
+    assert done.stderr.count("failed: HTTP 500 Internal Server Error") == 1
+    assert "INFO" not in done.stderr
+
+
+def test_a_poll_with_no_feeds_says_there_are_none_yet(
+    capsys: pytest.CaptureFixture[str], db_path: Path
+) -> None:
+    """It said "no feeds are due (use --all to poll them anyway)", as if there were some."""
+    assert run(capsys, db_path, "feeds", "poll")[:2] == (0, NO_FEEDS + "\n")
+    assert run(capsys, db_path, "feeds", "poll", "--all")[:2] == (0, NO_FEEDS + "\n")
+    assert run(capsys, db_path, "feeds", "list")[1] == NO_FEEDS + "\n"
+    run(capsys, db_path, "feeds", "add", "https://news.test/post.rss")
+    run_sql(db_path, "UPDATE feeds SET next_poll_ts = 9e12")
+    assert run(capsys, db_path, "feeds", "poll")[:2] == (
+        0,
+        "no feeds are due (use --all to poll them anyway)\n",
+    )
+    run_sql(db_path, "UPDATE feeds SET paused_ts = 1")
+    for args in ((), ("--all",)):
+        assert run(capsys, db_path, "feeds", "poll", *args)[:2] == (
+            0,
+            "every feed is paused: `newsbot feeds list` says why, and adding one again"
+            " (`newsbot feeds add URL`) resumes it\n",
+        )
 
 
 def test_a_feeds_credentials_are_never_shown_or_logged(

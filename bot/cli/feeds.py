@@ -34,9 +34,12 @@ def interval_value(text: str) -> float:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+NO_FEEDS = "no feeds yet: add one with `newsbot feeds add URL`"
+
+
 def render_feeds(feeds: list[Feed], zone: tzinfo = UTC) -> str:
     if not feeds:
-        return "no feeds yet: add one with `newsbot feeds add URL`"
+        return NO_FEEDS
     lines = []
     for feed in feeds:
         fetched = when(feed.last_fetch_ts, zone)
@@ -110,6 +113,7 @@ async def _poll(settings: Settings, args: argparse.Namespace) -> int:
     try:
         async with Fetcher(allow_private=settings.allow_private_urls) as fetcher:
             feeds = await (engine.active_feeds() if args.all else engine.due_feeds())
+            registered = feeds or await engine.feeds()  # none due: is there any at all?
             started = time.monotonic()
             with progress_bar(len(feeds), "feeds", not args.quiet) as tick:
 
@@ -148,10 +152,24 @@ async def _poll(settings: Settings, args: argparse.Namespace) -> int:
         failed = outcome.status in (PollStatus.FAILED, PollStatus.REMOVED)
         if failed and not outcome.paused and not logged(level):
             print(outcome.line(), file=sys.stderr)
-    if not feeds:
-        print("no feeds are due" + ("" if args.all else " (use --all to poll them anyway)"))
+    if not registered:  # said under --quiet too: a cron job on the wrong --db polls nothing
+        print(NO_FEEDS)
         return EXIT_OK
-    print(f"{report.summary()} in {time.monotonic() - started:.1f} s")
+    if not feeds:
+        if args.quiet:
+            pass
+        elif all(feed.paused for feed in registered):  # --all would poll none either
+            print(
+                "every feed is paused: `newsbot feeds list` says why, and adding one again"
+                " (`newsbot feeds add URL`) resumes it"
+            )
+        else:
+            print("no feeds are due" + ("" if args.all else " (use --all to poll them anyway)"))
+        return EXIT_OK
+    # --quiet, for cron: a poll that went well says nothing, so cron mails only what needs
+    # the admin (a feed failed or paused: named above; an entry's problem: logged)
+    if not args.quiet or report.failed or unsaved is not None:
+        print(f"{report.summary()} in {time.monotonic() - started:.1f} s")
     if unsaved is not None:
         print(f"newsbot: {unsaved}", file=sys.stderr)
     return EXIT_FAILED if report.failed or unsaved is not None else EXIT_OK

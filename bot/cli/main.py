@@ -139,7 +139,8 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument(
         "--quiet",
         action="store_true",
-        help="no progress bar, progress lines or notes: the summary and what failed",
+        help="no progress bar, progress lines, notes or log lines under WARNING: the "
+        "summary and what failed",
     )
     ingest.add_argument(
         "--archive",
@@ -228,7 +229,12 @@ def _add_feeds(top: _Commands, common: argparse.ArgumentParser) -> None:
     poll.add_argument(
         "--all", action="store_true", help="poll every feed that is not paused, due or not"
     )
-    poll.add_argument("--quiet", action="store_true", help="no progress bar")
+    poll.add_argument(
+        "--quiet",
+        action="store_true",
+        help="for cron: nothing printed or logged for a poll that went well; only warnings "
+        "and errors (a feed failed or paused, with the poll's summary; an entry's problem)",
+    )
 
 
 _SIZE = re.compile(r"^(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?$", re.IGNORECASE)
@@ -364,9 +370,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"newsbot: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    level = logging.getLevelNamesMapping()[settings.log_level]
+    if getattr(args, "quiet", False):  # warnings and errors only: cron mails any output
+        level = max(level, logging.WARNING)
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     quiet_http_logs()
     stops = _StopSignals()
     try:
