@@ -157,6 +157,24 @@ def test_poll_stores_articles_saves_the_index_and_reports_failures(
     assert len(feed_server.hits("/feeds/error.rss")) == 2
 
 
+def test_polls_forced_while_a_feed_backs_off_do_not_pause_it(
+    capsys: pytest.CaptureFixture[str], db_path: Path, feed_server: FeedServer
+) -> None:
+    """Six `feeds poll --all` in four minutes paused a feed "after 6 failures in a row":
+    its back-off, meant to count a failure a period, was skipped and each counted."""
+    feed_server.routes["/feeds/error.rss"] = Route(status=500)
+    run(capsys, db_path, "feeds", "add", feed_server.url("/feeds/error.rss"))
+    for _ in range(7):
+        code, out, err = run(capsys, db_path, "feeds", "poll", "--all")
+        assert code == 1 and "1 feed failed, 0 paused" in out and "paused" not in err
+    assert len(feed_server.hits("/feeds/error.rss")) == 7  # polled each time, as asked
+    assert run_sql(db_path, "SELECT failures, paused_ts FROM feeds") == [(1, None)]
+    assert "failing (1)" in run(capsys, db_path, "feeds", "list")[1]
+    run_sql(db_path, "UPDATE feeds SET next_poll_ts = 0")  # its back-off over: counted
+    assert run(capsys, db_path, "feeds", "poll", "--all")[0] == 1
+    assert run_sql(db_path, "SELECT failures FROM feeds") == [(2,)]
+
+
 def test_a_feed_counts_the_articles_it_stored_not_its_duplicates(
     capsys: pytest.CaptureFixture[str],
     caplog: pytest.LogCaptureFixture,

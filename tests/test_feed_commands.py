@@ -3,6 +3,7 @@ build_application, against the fake Bot API (which checks every message's HTML a
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -258,8 +259,10 @@ async def test_the_job_polls_due_feeds_searchably_and_reports_pauses_to_admins(
     broken, _ = await engine.add_feed(feed_server.url("/feeds/broken.rss"), name="Broken <b>")
     conn = await connect(bot.db_path)
     try:
-        for _ in range(5):  # one failure short of a pause
-            failed = await FeedRegistry(conn).record_failure(broken, "HTTP 500 Internal Error")
+        for _ in range(5):  # one failure short of a pause, each as its back-off ends
+            failed = await FeedRegistry(conn).record_failure(
+                broken, "HTTP 500 Internal Error", now=max(time.time(), broken.next_poll_ts)
+            )
             assert failed is not None  # not removed meanwhile
             broken = failed
     finally:

@@ -172,16 +172,24 @@ async def test_failures_back_off_then_pause_and_adding_again_resumes(db_path: Pa
         feed, _ = await feeds.add("https://news.test/broken.rss", interval=900)
         now = 1_000_000.0
         waits = []
-        for _ in range(3):
+        for _ in range(3):  # each poll as its back-off ends
             failed = await feeds.record_failure(feed, "HTTP 500", pause_after=4, now=now)
             assert failed is not None  # not removed meanwhile
             feed = failed
             waits.append(feed.next_poll_ts - now)
+            now = feed.next_poll_ts
             assert not feed.paused and feed.last_error == "HTTP 500"
         assert waits == [1800, 3600, 7200]
         # backing off (or waiting a Retry-After), it waits it out to the second
-        assert await feeds.due(now + 7199) == []
-        assert [f.id for f in await feeds.due(now + 7200)] == [feed.id]
+        assert await feeds.due(now - 1) == []
+        assert [f.id for f in await feeds.due(now)] == [feed.id]
+        # polled before then (`feeds poll --all`): said, but neither counted nor backed off
+        # further; six such polls in four minutes paused a feed "after 6 failures in a row"
+        for _ in range(3):
+            forced = await feeds.record_failure(feed, "HTTP 503", pause_after=4, now=now - 60)
+            assert forced is not None and not forced.paused
+            assert (forced.failures, forced.next_poll_ts) == (3, now)
+            assert (forced.last_error, forced.last_fetch_ts) == ("HTTP 503", now - 60)
         failed = await feeds.record_failure(feed, "HTTP 500", pause_after=4, now=now)
         assert failed is not None  # not removed meanwhile
         feed = failed

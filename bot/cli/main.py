@@ -227,7 +227,10 @@ def _add_feeds(top: _Commands, common: argparse.ArgumentParser) -> None:
     remove.add_argument("feed", metavar="URL|ID")
     poll = actions.add("poll")
     poll.add_argument(
-        "--all", action="store_true", help="poll every feed that is not paused, due or not"
+        "--all",
+        action="store_true",
+        help="poll every feed that is not paused, due or not (a failure of one still backing "
+        "off is not counted toward pausing it)",
     )
     poll.add_argument(
         "--quiet",

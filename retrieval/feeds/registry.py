@@ -448,16 +448,26 @@ class FeedRegistry:
         at once if it is `gone` (HTTP 410). `wait`: what the server asked (Retry-After), if
         longer than the backoff; at most MAX_BACKOFF.
 
+        A poll forced while the feed backs off (`feeds poll --all`, before its `next_poll_ts`)
+        is recorded (its error, its time) but not counted, and leaves the back-off as it is
+        (longer only if the server asks): the failure that began the back-off counted already,
+        and six forced polls in four minutes paused a feed "after 6 failures in a row".
+
         Returns the feed as updated; its `paused` tells whether this failure paused it. None
         if it was removed meanwhile (during its poll).
         """
         now = time.time() if now is None else now
-        failures = feed.failures + 1
+        asked = min(wait or 0.0, MAX_BACKOFF)
+        if feed.failures and now < feed.next_poll_ts:  # within the back-off: forced
+            failures = feed.failures
+            next_poll = max(feed.next_poll_ts, now + asked)
+        else:
+            failures = feed.failures + 1
+            next_poll = now + max(backoff(feed.interval, failures), asked)
         paused = now if gone or failures >= pause_after else None
-        delay = max(backoff(feed.interval, failures), min(wait or 0.0, MAX_BACKOFF))
         await self.conn.execute(
             "UPDATE feeds SET last_fetch_ts = ?, last_error = ?, failures = ?,"
             " next_poll_ts = ?, paused_ts = ? WHERE id = ?",
-            (now, error, failures, now + delay, paused, feed.id),
+            (now, error, failures, next_poll, paused, feed.id),
         )
         return await self.get(feed.id)
