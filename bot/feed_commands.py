@@ -68,7 +68,11 @@ def render_paused(feed: Feed) -> str:
         f"{counted(feed.failures, 'failed poll')} in a row. "
         f"Last error: <i>{escape(feed.last_error or 'unknown')}</i>\n"
         f"To resume it: <code>/addfeed {escape(feed.shown_url)}</code>"
-        + (" (its credentials in place of ***)" if feed.shown_url != feed.url else "")
+        + (
+            " (its credentials, or new ones, in place of ***)"
+            if feed.shown_url != feed.url
+            else ""
+        )
     )
 
 
@@ -123,7 +127,7 @@ async def add_feed(update: Update, context: Context) -> None:
         return
     try:
         shared = context.bot_data
-        before = await shared.engine.feed(parsed[0])  # adding it again resumes it if paused
+        before = await shared.engine.feed_added_before(parsed[0])  # resumed if paused
         feed, created = await shared.engine.add_feed(
             *parsed, allow_private=shared.settings.allow_private_urls
         )
@@ -131,10 +135,13 @@ async def add_feed(update: Update, context: Context) -> None:
         await _reply(update, context, f"{escape(str(exc))}\n{ADD_USAGE}")
         return
     verb = "Added" if created else "Resumed" if before is not None and before.paused else "Updated"
+    # at its address with other credentials (a rotated token, a new password): put in it
+    rotated = before is not None and before.url != feed.url
     await _reply(
         update,
         context,
-        f"{verb} feed <b>{feed.id}</b> ({escape(clip(feed.label, TITLE_CHARS))}), polled every "
+        f"{verb} feed <b>{feed.id}</b> ({escape(clip(feed.label, TITLE_CHARS))})"
+        f"{' with its new credentials' if rotated else ''}, polled every "
         f"{format_interval(feed.interval)}. Fetching it now; /feeds shows how it went.",
     )
     if context.job_queue is not None:

@@ -151,6 +151,15 @@ def masked(text: str, url: str) -> str:
     return text
 
 
+def masked_in_place(url: str) -> str:
+    """`url` with its credentials (`url_secrets`) masked where they stand, and nowhere else:
+    two addresses that differ only in their credentials' values (a rotated ?token=, a new
+    password) give one."""
+    for _, place, shown in _secrets_in_place(url):
+        url = place.sub(shown.replace("\\", "\\\\"), url)
+    return url
+
+
 def masked_url(url: str) -> str:
     """An address (a feed's, a link, an entry's key) with its own credentials masked."""
     return masked(url, url)

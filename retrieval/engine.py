@@ -508,6 +508,11 @@ class Engine:
         """The feed with this id or URL, if there is one (`FeedRegistry.get`)."""
         return await self._feeds.get(ref)
 
+    async def feed_added_before(self, url: str) -> Feed | None:
+        """The feed adding `url` updates: at this address, or at it with other credentials
+        (`FeedRegistry.added_before`; FeedError if several are)."""
+        return await self._feeds.added_before(url)
+
     async def feeds(self) -> list[Feed]:
         """Every feed, in the order they were added."""
         return await self._feeds.all()

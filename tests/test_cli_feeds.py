@@ -297,6 +297,66 @@ def test_a_feeds_credentials_are_never_shown_or_logged(
     assert f"http://alice:***@{host}?token=***&page=2" in listed
 
 
+def test_a_rotated_token_updates_its_feed_in_place(
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+    db_path: Path,
+    feed_server: FeedServer,
+) -> None:
+    """A private feed's token rotated: `feeds add` of its address with the new one "added
+    feed 2", listed as the first was (`world.rss?token=***`), fetching its entries again as
+    duplicates, while the first kept failing until paused; `feeds remove` of that shown
+    address then said "2 feeds are shown as ...", and of the old address with a mistyped
+    token "no feed '...?token=***'", the very address `list` showed."""
+    feed_server.serve("/world.rss", "gazette.rss")
+    old, new = (feed_server.url(f"/world.rss?token={t}") for t in ("SECRETTOK", "ROTATED2"))
+    run(capsys, db_path, "feeds", "add", old)
+    assert run(capsys, db_path, "feeds", "poll")[0] == 0
+    feed_server.routes["/world.rss?token=SECRETTOK"] = Route(status=401)  # revoked
+    assert run(capsys, db_path, "feeds", "poll", "--all")[0] == 1
+    run_sql(db_path, "UPDATE feeds SET paused_ts = 1, failures = 6")
+    articles = run_sql(db_path, "SELECT count(*) FROM articles")
+
+    with caplog.at_level(logging.DEBUG):
+        code, added, err = run(capsys, db_path, "feeds", "add", new)
+        _, listed, _ = run(capsys, db_path, "feeds", "list")
+        polled = run(capsys, db_path, "feeds", "poll")
+        code_removed, _, not_removed = run(
+            capsys, db_path, "feeds", "remove", feed_server.url("/world.rss?token=WRONGTOKEN")
+        )
+    assert (code, err) == (0, "")
+    assert added.startswith(
+        "updated feed 1's credentials and resumed it: The Port Ellery Post, every 15m; it is "
+        "due now"
+    )
+    shown = feed_server.url("/world.rss?token=***")
+    assert listed.splitlines()[0].split()[:2] == ["1", "ok"] and listed.count(shown) == 1
+    assert "last error" not in listed
+    # its validators dropped (the new token may see another feed): fetched whole; the
+    # entries it delivered are still seen, not stored again
+    assert polled[0] == 0 and polled[1].startswith("polled 1 feed: 0 articles added")
+    (fetched,) = feed_server.hits("/world.rss?token=ROTATED2")
+    assert "if-none-match" not in fetched.headers
+    assert run_sql(db_path, "SELECT count(*) FROM articles") == articles
+    assert run_sql(db_path, "SELECT id, url, failures, paused_ts, last_error FROM feeds") == [
+        (1, new, 0, None, None)
+    ]
+    assert code_removed == 1 and not_removed == (
+        f"newsbot: no feed '{shown}' with these credentials: feed 1 has that address with "
+        "other credentials (give its id to remove it)\n"
+    )
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    for text in (added, listed, *polled[1:], not_removed, logged):
+        assert "SECRETTOK" not in text and "ROTATED2" not in text and "WRONGTOKEN" not in text
+    # without a token, or with another parameter, it is another feed
+    assert run(capsys, db_path, "feeds", "add", feed_server.url("/world.rss"))[1].startswith(
+        "added feed 2: "
+    )
+    assert run(capsys, db_path, "feeds", "add", f"{new}&edition=local")[1].startswith(
+        "added feed 3: "
+    )
+
+
 def test_an_article_is_removed_by_the_link_its_feed_gave_token_and_all(
     capsys: pytest.CaptureFixture[str], db_path: Path, feed_server: FeedServer
 ) -> None:
@@ -331,10 +391,19 @@ def test_a_feed_is_removed_by_its_address_as_listed_credentials_masked(
     address ("no feed"): only the id or the address with its credentials would do."""
     first = "http://user:hunter2@news.test/feed.rss?api_key=SECRETKEY"
     run(capsys, db_path, "feeds", "add", first)
-    run(capsys, db_path, "feeds", "add", "http://user:other@news.test/feed.rss?api_key=K2")
+    # two feeds shown alike, as a release that did not take a new token as the same feed's
+    # added them: adding one with other credentials now updates the feed's
+    second = "http://user:other@news.test/feed.rss?api_key=K2"
+    run(capsys, db_path, "feeds", "add", f"{second}&then=1")
+    run_sql(db_path, "UPDATE feeds SET url = ? WHERE id = 2", second)
     run(capsys, db_path, "feeds", "add", "https://news.test/open.rss")
     shown = "http://user:***@news.test/feed.rss?api_key=***"
     assert run(capsys, db_path, "feeds", "list")[1].count(f"  {shown}\n") == 2
+    code, out, err = run(capsys, db_path, "feeds", "add", second.replace("K2", "K3"))
+    assert (code, out) == (2, "") and err == (
+        f"newsbot feeds add: feeds 1, 2 are at '{shown}' with other credentials: remove all "
+        "but one (by id), then add it again to update that one's\n"
+    )
 
     code, _, err = run(capsys, db_path, "feeds", "remove", shown)  # two feeds look alike
     assert code == 1 and f"2 feeds are shown as '{shown}': give one's id (ids: 1, 2)" in err
@@ -348,6 +417,26 @@ def test_a_feed_is_removed_by_its_address_as_listed_credentials_masked(
         "named by its id or its full address"
     )
     assert [row[0] for row in run_sql(db_path, "SELECT id FROM feeds")] == [3]
+
+
+def test_a_feeds_address_with_other_credentials_names_the_feed_that_has_them(
+    capsys: pytest.CaptureFixture[str], db_path: Path
+) -> None:
+    """`feeds remove` of a feed's address with a wrong token said "no feed
+    '.../world.rss?token=***'": the very address `feeds list` shows."""
+    run(capsys, db_path, "feeds", "add", "https://news.test/world.rss?token=SECRETTOK")
+    run(capsys, db_path, "feeds", "add", "https://news.test/other.rss?token=SECRETTOK")
+    code, _, err = run(
+        capsys, db_path, "feeds", "remove", "https://news.test/world.rss?token=WRONGTOKEN"
+    )
+    assert (code, err) == (
+        1,
+        "newsbot: no feed 'https://news.test/world.rss?token=***' with these credentials: "
+        "feed 1 has that address with other credentials (give its id to remove it)\n",
+    )
+    code, _, err = run(capsys, db_path, "feeds", "remove", "https://news.test/new.rss?token=X1")
+    assert code == 1 and "no feed 'https://news.test/new.rss?token=***': give a feed's id" in err
+    assert len(run_sql(db_path, "SELECT id FROM feeds")) == 2
 
 
 def test_a_mistyped_or_malformed_address_is_refused_without_its_credentials(

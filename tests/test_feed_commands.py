@@ -96,7 +96,7 @@ def test_a_feeds_credentials_never_reach_a_chat() -> None:
     for shown in (telegram_html(listing), telegram_html(notice)):
         assert "s3cret" not in shown and "K3Y9" not in shown
         assert "https://bob:***@news.test/feed?api_key=***&x=1" in shown
-    assert "(its credentials in place of ***)" in telegram_html(notice)
+    assert "(its credentials, or new ones, in place of ***)" in telegram_html(notice)
 
 
 def test_a_long_feed_list_is_split_into_messages_within_the_limit() -> None:
@@ -157,7 +157,8 @@ async def test_adding_a_feed_again_says_resumed_only_when_it_was_paused(
     bot: Harness, feed_server: FeedServer
 ) -> None:
     """An active feed added again was "Resumed", as if it had been stopped."""
-    url = feed_server.serve("/feeds/gazette.rss", "gazette.rss")
+    served = feed_server.serve("/feeds/gazette.rss", "gazette.rss")
+    url = f"{served}?token=OLDTOKEN"
     feed_server.serve_pages()
 
     async def add(text: str) -> str:
@@ -177,6 +178,16 @@ async def test_adding_a_feed_again_says_resumed_only_when_it_was_paused(
     assert (await add(f"/addfeed {url}")).startswith("Updated feed 1 (Post)")
     run_sql(bot.db_path, "UPDATE feeds SET paused_ts = 1, failures = 5")
     assert (await add(f"/addfeed {url}")).startswith("Resumed feed 1 (Post)")
+    # at its address with a rotated token: the same feed, its token put in (it was a
+    # second feed, shown alike in /feeds)
+    assert (await add(f"/addfeed {served}?token=NEWTOKEN1")).startswith(
+        "Updated feed 1 (Post) with its new credentials, polled every 15m."
+    )
+    run_sql(bot.db_path, "UPDATE feeds SET paused_ts = 1, failures = 5")
+    replied = await add(f"/addfeed {served}?token=NEWTOKEN2")
+    assert replied.startswith("Resumed feed 1 (Post) with its new credentials")
+    assert "NEWTOKEN" not in replied
+    assert run_sql(bot.db_path, "SELECT id, url FROM feeds") == [(1, f"{served}?token=NEWTOKEN2")]
 
 
 async def test_commands_are_refused_to_others_and_outside_private_chats(bot: Harness) -> None:

@@ -67,18 +67,16 @@ async def cmd_feeds(settings: Settings, args: argparse.Namespace) -> int:
         require_database(settings.db_path)
     async with feed_registry(settings.db_path, reads_only=args.feeds_command == "list") as feeds:
         if args.feeds_command == "add":
-            before = await feeds.get(args.url)  # adding it again resumes it if paused
             try:
+                before = await feeds.added_before(args.url)  # adding it again resumes it
                 feed, created = await feeds.add(
                     args.url, args.name, args.every, settings.allow_private_urls
                 )
             except FeedError as exc:
                 print(f"newsbot feeds add: {exc}", file=sys.stderr)
                 return EXIT_USAGE
-            resumed = before is not None and before.paused
-            verb = "added" if created else "updated and resumed" if resumed else "updated"
             print(
-                f"{verb} feed {feed.id}: {feed.label}, every {format_interval(feed.interval)}"
+                f"{_added(feed, before)}: {feed.label}, every {format_interval(feed.interval)}"
                 "; it is due now (newsbot feeds poll, or the running bot, fetches it)"
             )
         elif args.feeds_command == "list":
@@ -91,6 +89,16 @@ async def cmd_feeds(settings: Settings, args: argparse.Namespace) -> int:
                 " in the corpus"
             )
     return EXIT_OK
+
+
+def _added(feed: Feed, before: Feed | None) -> str:
+    """What `feeds add` did to `feed`, which was `before` it."""
+    if before is None:
+        return f"added feed {feed.id}"
+    resumed = " and resumed it" if before.paused else ""
+    if before.url != feed.url:  # the address but for its credentials: a rotated token
+        return f"updated feed {feed.id}'s credentials{resumed}"
+    return f"updated{' and resumed' if resumed else ''} feed {feed.id}"
 
 
 # A feed's entries are stored, and only then marked seen, in one transaction
@@ -139,7 +147,11 @@ async def _poll(settings: Settings, args: argparse.Namespace) -> int:
         print(
             f"paused: feed {feed.id} ({feed.label}) after {counted(feed.failures, 'failure')} "
             f"in a row: {feed.last_error}; `newsbot feeds add {feed.shown_url}` resumes it"
-            + (" (its credentials in place of ***)" if feed.shown_url != feed.url else ""),
+            + (
+                " (its credentials, or new ones, in place of ***)"
+                if feed.shown_url != feed.url
+                else ""
+            ),
             file=sys.stderr,
         )
     # why each failed, as ingest names each file's failure; once: where the poll's own log

@@ -77,7 +77,8 @@ _HELP = {
     "feeds add": (
         "register a feed (RSS or Atom URL)",
         "Register a feed, due at once. Adding a feed again resumes it if it was paused, and "
-        "changes its name or interval where given.",
+        "changes its name or interval where given; its address with other credentials (a "
+        "rotated token, a new password) updates that feed's, which keeps its id and entries.",
     ),
     "feeds list": (
         "feeds with last fetch, last error, article count",

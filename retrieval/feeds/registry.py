@@ -15,7 +15,14 @@ from urllib.parse import urlsplit, urlunsplit
 
 import aiosqlite
 
-from retrieval.addresses import MASK, masked, masked_url, secret_params
+from retrieval.addresses import (
+    MASK,
+    masked,
+    masked_in_place,
+    masked_url,
+    secret_params,
+    url_secrets,
+)
 from retrieval.corpus.db import rows_for_ids, transaction
 from retrieval.corpus.text import clean_line
 from retrieval.errors import FeedError, FetchError
@@ -182,6 +189,12 @@ def _plain(url: str) -> str:
     return urlunsplit(parts._replace(scheme=scheme, netloc=netloc, fragment=""))
 
 
+def _credentials_apart(url: str) -> str:
+    """`url` as `add` stores it, its credentials masked where they stand: one for every
+    token, password or signature the feed may be given."""
+    return masked_in_place(_plain(url))
+
+
 class FeedRegistry:
     """The feeds tables over one aiosqlite connection (owned by the caller)."""
 
@@ -198,7 +211,11 @@ class FeedRegistry:
         """Register a feed, due at once; returns it and whether it is new.
 
         Adding a feed that is already registered resumes it if it was paused, makes it due,
-        and changes its name or interval where given. Writes one row; fetches nothing.
+        and changes its name or interval where given. Adding one at a feed's address but for
+        its credentials (a rotated ?token=, a new password: `added_before`) puts them in that
+        feed's address: it keeps its id and the entries it delivered, its failures and pause
+        are cleared and its validators dropped (the next fetch is whole, as the new
+        credentials see it). Writes one row; fetches nothing.
         Without `allow_private` (NEWSBOT_ALLOW_PRIVATE_URLS), an address that names a
         private or local host itself is refused now, not at every poll.
         """
@@ -222,7 +239,7 @@ class FeedRegistry:
             raise FeedError("interval too short: poll at most once a minute")
         now = time.time()
         async with transaction(self.conn):
-            existing = await self.get(url)  # as given, or as stored before it was made plain
+            existing = await self.added_before(url)
             url = _plain(url)
             if existing is None:
                 # an id never given before: `feeds remove 5` in a script must not reach a
@@ -235,6 +252,14 @@ class FeedRegistry:
                 await self.conn.execute(
                     "INSERT OR REPLACE INTO meta (key, value)"
                     " SELECT 'feeds_last_id', max(id) FROM feeds"
+                )
+            elif _plain(existing.url) != url:  # its credentials: the old ones failed
+                await self.conn.execute(
+                    "UPDATE feeds SET url = ?, name = coalesce(?, name),"
+                    " interval_s = coalesce(?, interval_s), etag = NULL, last_modified = NULL,"
+                    " last_error = NULL, paused_ts = NULL, failures = 0, next_poll_ts = ?"
+                    " WHERE id = ?",
+                    (url, name, interval, now, existing.id),
                 )
             else:
                 await self.conn.execute(
@@ -266,6 +291,32 @@ class FeedRegistry:
         # stored by a release before `add` made addresses plain: a few rows to read
         return next((f for f in await self.all() if _plain(f.url) == plain), None)
 
+    async def added_before(self, url: str) -> Feed | None:
+        """The feed `add` of `url` updates, if any: the one at this address (`get`: as given,
+        or as stored before it was made plain), else the one at it but for its credentials'
+        values (`with_other_credentials`). FeedError if several are: which to update?"""
+        feed = await self.get(url)
+        if feed is not None:
+            return feed
+        alike = await self.with_other_credentials(url)
+        if len(alike) > 1:
+            ids = ", ".join(str(f.id) for f in alike)
+            raise FeedError(
+                f"feeds {ids} are at {quoted(masked_url(url.strip()))} with other credentials: "
+                "remove all but one (by id), then add it again to update that one's"
+            )
+        return alike[0] if alike else None
+
+    async def with_other_credentials(self, url: str) -> list[Feed]:
+        """The feeds at `url` but for the values of its credentials (user:password@, ?token=:
+        `url_secrets`), shown alike: a rotated token is the same feed."""
+        if not url_secrets(url):
+            return []
+        wanted, plain = _credentials_apart(url), _plain(url)
+        return [
+            f for f in await self.all() if _credentials_apart(f.url) == wanted and f.url != plain
+        ]
+
     async def remove(self, ref: str | int) -> Feed:
         """Forget a feed and its seen entries; its articles stay in the corpus. A feed is
         named by its id, its address, or its address as shown (`Feed.shown_url`, its
@@ -284,6 +335,15 @@ class FeedRegistry:
                 raise FeedError(
                     f"{len(shown_as)} feeds are shown as {shown}: give one's id (ids: "
                     f"{', '.join(str(f.id) for f in shown_as)})"
+                )
+            if not masked_ref and (alike := await self.with_other_credentials(str(ref))):
+                # `feeds list` shows it as the address given: it is not for its credentials
+                listed = ", ".join(str(f.id) for f in alike)
+                which = f"feed {listed} has" if len(alike) == 1 else f"feeds {listed} have"
+                whose = "its" if len(alike) == 1 else "one's"
+                raise FeedError(
+                    f"no feed {shown} with these credentials: {which} that address with "
+                    f"other credentials (give {whose} id to remove it)"
                 )
             hint = (
                 "; a feed with credentials is named by its id or its full address"
