@@ -467,7 +467,7 @@ def test_a_poll_past_the_file_size_limit_stops_with_what_to_do_rlimit(
     assert "newsbot: the poll stopped early: the database cannot be written" in full.stderr
     assert "poll again: the entries stored are not fetched again" in full.stderr
     assert_clear(full.stderr)
-    again = run_newsbot(["feeds", "poll", "--quiet", "--db", "news.db"], tmp_path, env=env)
+    again = run_newsbot(["feeds", "poll", "--db", "news.db"], tmp_path, env=env)
     assert again.returncode == 0 and "60 articles added" in again.stdout, again.stdout
 
 
