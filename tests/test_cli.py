@@ -614,9 +614,10 @@ def test_quiet_ingest_of_junk_pages_prints_only_what_failed(tmp_path: Path) -> N
     assert quiet.returncode == 1 and "added 1 article (" in quiet.stdout
     lines = quiet.stderr.splitlines()
     # trafilatura's own ERROR lines ("empty HTML tree") name no file: newsbot's do.
-    assert lines == [f"failed: {junk / n}.html: no article text found in the page" for n in (
-        "binary", "empty", "xml"
-    )]  # fmt: skip
+    assert lines == [
+        f"failed: {junk / 'binary.html'}: not text: neither UTF-8 nor a legacy encoding, likely "
+        "binary data",  # as a .txt of it is
+    ] + [f"failed: {junk / n}.html: no article text found in the page" for n in ("empty", "xml")]
     loud = run_newsbot(["ingest", "--db", "other.db", str(junk)], tmp_path)
     assert "INFO newsbot.progress: ingest: 1 article read, done" in loud.stderr
     assert "trafilatura" not in loud.stderr

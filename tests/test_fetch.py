@@ -8,8 +8,8 @@ import zlib
 
 import pytest
 
+from retrieval.charset import charset_of, declared_charset, decode_body
 from retrieval.errors import BlockedURLError, FetchError
-from retrieval.feeds.charset import charset_of, declared_charset, decode_body
 from retrieval.feeds.fetch import Fetcher, FetchLimits, _Inflater, is_public_address
 from tests.conftest import TEST_LIMITS
 from tests.feed_server import FeedServer, Route

@@ -42,6 +42,14 @@ def test_the_index_package_imports_nothing_of_the_corpus() -> None:
         assert not crossing, f"{path.relative_to(REPO)} imports {sorted(crossing)}"
 
 
+def test_the_corpus_package_imports_nothing_of_the_feeds() -> None:
+    """Feeds store into the corpus; what both need (reading bytes as text) is shared below
+    them, in retrieval/charset.py, so files and fetched pages are decoded alike."""
+    for path in modules("retrieval/corpus"):
+        crossing = {n for n in imported(path) if n.startswith("retrieval.feeds")}
+        assert not crossing, f"{path.relative_to(REPO)} imports {sorted(crossing)}"
+
+
 def test_packages_are_empty_and_re_export_nothing() -> None:
     for folder in ("bot", "retrieval"):
         for init in (REPO / folder).rglob("__init__.py"):

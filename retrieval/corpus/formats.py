@@ -25,10 +25,17 @@ from pathlib import Path
 from typing import IO, Any, Protocol
 
 from retrieval.addresses import split_url
+from retrieval.charset import (
+    decode_body,
+    legacy_codec,
+    legacy_text,
+    mixed_text,
+    mostly_utf8,
+    undeclared_text,
+)
 from retrieval.corpus.dates import parse_published, spelled_date
 from retrieval.corpus.text import clean_line, decode_entities
 from retrieval.errors import ExpansionCapError, ParseError
-from retrieval.feeds.charset import legacy_codec
 from retrieval.models import ArticleDraft
 from retrieval.wording import json_kind
 
@@ -181,9 +188,10 @@ def _read_stream(stream: IO[bytes], suffix: str, origin: str) -> Iterator[Record
 
 def _decode(data: bytes, html: bool = False) -> str:
     """The text of a file: UTF-16, with its byte-order mark (Notepad's "Unicode") or
-    without; else UTF-8, which costs no guess; else a page's own charset (trafilatura reads
-    it); else the legacy charset it reads best in (`legacy_codec`). Refused if that reads
-    as binary data: a misnamed file is not an article."""
+    without; else a page's own charset, read as a fetched page's is (`decode_body`); else
+    UTF-8, which costs no guess; else UTF-8 but for a few stray bytes, or the legacy
+    charset it reads best in (`undeclared_text`, as for a page that declares none).
+    Refused if that reads as binary data: a misnamed file is not an article."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16")
@@ -197,12 +205,7 @@ def _decode(data: bytes, html: bool = False) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
-    if html:
-        from trafilatura.utils import decode_file
-
-        decoded: str = decode_file(data)
-        return decoded
-    return _legacy_text(data, legacy_codec(data))
+    return _text_not_binary(decode_body(data) if html else undeclared_text(data))
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -221,16 +224,9 @@ def _utf16_without_bom(data: bytes) -> str | None:
         return None
 
 
-def _legacy_text(data: bytes, codec: str | None) -> str:
-    """`data` read in `codec`, else Windows-1252, else Latin-1 (which reads any byte);
-    refused if that reads as binary data."""
-    text = ""
-    for name in (codec or "cp1252", "cp1252", "latin-1"):  # Latin-1 reads any byte
-        try:
-            text = data.decode(name)
-        except UnicodeDecodeError:
-            continue
-        break
+def _text_not_binary(text: str) -> str:
+    """`text`, unless control characters make more than 1% of it: binary data read as
+    text in some charset."""
     controls = sum(1 for c in text if c < " " and c not in "\t\n\r\f")
     if controls > len(text) // 100:
         raise ParseError("not text: neither UTF-8 nor a legacy encoding, likely binary data")
@@ -495,9 +491,13 @@ def _json_lines(stream: _LineReader, origin: str) -> Iterator[Record]:
         try:
             try:
                 item = _json_value(raw)
-            except UnicodeDecodeError:  # a line of an old export in a legacy charset
-                legacy = legacy or legacy_codec(raw) or "cp1252"
-                item = _json_value(_legacy_text(raw, legacy))
+            except UnicodeDecodeError:  # a stray byte, or a line in a legacy charset
+                if mostly_utf8(raw):
+                    text = mixed_text(raw)
+                else:
+                    legacy = legacy or legacy_codec(raw) or "cp1252"
+                    text = legacy_text(raw, legacy)
+                item = _json_value(_text_not_binary(text))
             yield Record(draft_from_mapping(item, origin), line=number)
         except json.JSONDecodeError as exc:
             yield Record(None, _json_error(exc, one_line=True), line=number)

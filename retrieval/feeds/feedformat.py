@@ -18,10 +18,10 @@ import feedparser
 import lxml.html
 from lxml import etree
 
+from retrieval.charset import decode_body
 from retrieval.corpus.dates import date_only
 from retrieval.corpus.text import clean_line
 from retrieval.errors import ParseError
-from retrieval.feeds.charset import decode_body
 
 _BLOCKS = frozenset(
     (

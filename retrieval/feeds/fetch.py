@@ -31,8 +31,8 @@ from types import TracebackType
 import httpcore
 import httpx
 
+from retrieval.charset import decode_body
 from retrieval.errors import BlockedURLError, FetchError
-from retrieval.feeds.charset import decode_body
 
 USER_AGENT = "newsbot/0.1 (self-hosted news bot; feed reader)"
 FEED_ACCEPT = (

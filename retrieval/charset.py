@@ -1,5 +1,6 @@
-"""Turning fetched bytes into text: the declared charset, else UTF-8, else windows-1252 --
-and the declared charset only when it does not turn the text into nonsense.
+"""Turning bytes into text, for fetched feeds and pages and for files alike: the declared
+charset, else UTF-8, else windows-1252 -- and the declared charset only when it does not turn
+the text into nonsense.
 
 Servers and feed generators often say ISO-8859-1 (or nothing, or windows-1252) for bytes
 that are UTF-8, which read as "CafÃ©". Two checks catch a wrong label. Bytes that are valid
@@ -8,6 +9,11 @@ legacy charset is practically never valid UTF-8 ("é" is one byte there, a lone 
 here). Otherwise, a declared single-byte charset whose text charset-normalizer's mess
 detector finds chaotic (accents between consonants, symbols inside words: Cyrillic read as
 Latin) gives way to charset-normalizer's best single-byte reading.
+
+Text that is UTF-8 but for a few stray bytes (a windows-1252 curly quote pasted into a UTF-8
+file or page) is read as UTF-8, those bytes as windows-1252 (`undeclared_text`), whether it
+came from a feed or a file: the same page then has the same words either way. Only text that
+is not mostly UTF-8 has its legacy charset guessed.
 """
 
 from __future__ import annotations
@@ -122,26 +128,6 @@ def _best_single_byte(content: bytes) -> str | None:
     return None if _nonsense(text) else text
 
 
-def legacy_codec(content: bytes) -> str | None:
-    """The codec of text that is not UTF-8 and declares none, or None if nothing reads it.
-
-    Windows-1252, what such Western text nearly always is, unless it reads as nonsense
-    (Russian, Japanese) or holds letters Western news does not use (`_UNWESTERN`: Turkish
-    read so): charset-normalizer's best reading then. Left to itself it takes short
-    Western text for cp1250 ("naïve" as "naďve"), cp1257 or Mac Roman ("Korea’s" as
-    "Koreaís"), which tie with Windows-1252 or beat it on coherence alone.
-    """
-    try:
-        western = content.decode("cp1252")
-    except UnicodeDecodeError:  # one of its five unassigned bytes: not Windows-1252
-        western = None
-    if western is not None and not _nonsense(western) and not _UNWESTERN.search(western):
-        return "cp1252"
-    results = from_bytes(content, cp_isolation=list(_LEGACY_GUESSES))
-    best = results.best()
-    return None if best is None else best.encoding
-
-
 def _as_windows_1252(error: UnicodeError) -> tuple[str, int]:
     """A decoding's error handler: bytes that are not UTF-8, read as windows-1252 (its five
     unassigned bytes U+FFFD)."""
@@ -150,16 +136,46 @@ def _as_windows_1252(error: UnicodeError) -> tuple[str, int]:
     return error.object[error.start : error.end].decode("cp1252", errors="replace"), error.end
 
 
+def _strictly_as_windows_1252(error: UnicodeError) -> tuple[str, int]:
+    """`_as_windows_1252`, but a byte windows-1252 lacks fails the decoding."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    return error.object[error.start : error.end].decode("cp1252"), error.end
+
+
 codecs.register_error("newsbot-windows-1252", _as_windows_1252)
+codecs.register_error("newsbot-strictly-windows-1252", _strictly_as_windows_1252)
 
 
-def _mixed(content: bytes) -> str:
+def mixed_text(content: bytes) -> str:
     """UTF-8 where the bytes are UTF-8, windows-1252 where they are not. A UTF-8 page with a
     broken byte keeps its words (one bad byte would otherwise make all of it windows-1252:
     "MÃ¼ller"); a windows-1252 page with a UTF-8 footer, or UTF-8 leftovers, keeps its
     letters; and windows-1252 text alone reads as windows-1252, its bytes practically never
     UTF-8."""
     return content.decode("utf-8", errors="newsbot-windows-1252")
+
+
+def legacy_codec(content: bytes) -> str | None:
+    """The codec of text that is not UTF-8 and declares none, or None if nothing reads it.
+
+    Windows-1252 (where the bytes are not UTF-8: a UTF-8 footer keeps its letters, and
+    the bytes windows-1252 lacks that it holds), what such Western text nearly always is,
+    unless it reads as nonsense
+    (Russian, Japanese) or holds letters Western news does not use (`_UNWESTERN`: Turkish
+    read so): charset-normalizer's best reading then. Left to itself it takes short
+    Western text for cp1250 ("naïve" as "naďve"), cp1257 or Mac Roman ("Korea’s" as
+    "Koreaís"), which tie with Windows-1252 or beat it on coherence alone.
+    """
+    try:
+        western = content.decode("utf-8", errors="newsbot-strictly-windows-1252")
+    except UnicodeDecodeError:  # one of its five unassigned bytes: not Windows-1252
+        western = None
+    if western is not None and not _nonsense(western) and not _UNWESTERN.search(western):
+        return "cp1252"
+    results = from_bytes(content, cp_isolation=list(_LEGACY_GUESSES))
+    best = results.best()
+    return None if best is None else best.encoding
 
 
 def decode_body(content: bytes, content_type: str | None = None) -> str:
@@ -170,7 +186,7 @@ def decode_body(content: bytes, content_type: str | None = None) -> str:
     not decode in it, valid UTF-8 labelled with a single-byte charset, or text a single-byte
     label turns into nonsense (then charset-normalizer's best single-byte reading is taken,
     if it reads better). Where UTF-8 or windows-1252 is declared, or nothing is, but the
-    bytes are not all UTF-8, both are read where each fits (`_mixed`).
+    bytes are not all UTF-8, `undeclared_text` reads them: UTF-8 where they are mostly that.
     """
     for bom, codec in _BOMS:
         if content.startswith(bom):
@@ -194,7 +210,7 @@ def decode_body(content: bytes, content_type: str | None = None) -> str:
         if utf8 is not None and _single_byte(declared):
             return utf8  # UTF-8 labelled with a legacy charset: the common mislabel
         if declared == "cp1252":
-            text = _mixed(content)
+            text = mixed_text(content)
         else:
             try:
                 text = content.decode(declared)
@@ -207,14 +223,47 @@ def decode_body(content: bytes, content_type: str | None = None) -> str:
         return utf8
     if misread is not None:
         return _best_single_byte(content) or misread
-    # Undeclared (or UTF-8 that is not all UTF-8) and not all UTF-8: what browsers do
-    # (WHATWG's default for most locales), but for what is UTF-8. Statistical guessers
-    # misread short Western text as Central European too often, so one is asked only when
-    # that reads as nonsense (an undeclared Russian or Japanese page).
-    mixed = _mixed(content)
-    if not _nonsense(mixed):
-        return mixed
-    guessed = legacy_codec(content)
-    if guessed is None or guessed == "cp1252":
-        return mixed
-    return content.decode(guessed, errors="replace")
+    return undeclared_text(content)
+
+
+# Bytes `surrogateescape` kept of what is not UTF-8, and the characters past ASCII that are.
+_STRAY = re.compile("[\udc80-\udcff]+")
+_UTF8_PAST_ASCII = re.compile("[^\x00-\x7f\udc80-\udcff]+")
+
+
+def mostly_utf8(content: bytes) -> bool:
+    """Whether `content`, which is not all UTF-8, is UTF-8 but for a few stray bytes: more
+    of its characters past ASCII are UTF-8 than of its bytes are not. Text in a legacy
+    charset is nearly all stray bytes (an accented, Cyrillic or Japanese letter is no UTF-8
+    sequence there), with a valid sequence by chance now and then: in sentences of Thai
+    (cp874), Chinese, Japanese or Korean, one for every three stray bytes at most; none in
+    Cyrillic, Greek, Hebrew or Western text."""
+    text = content.decode("utf-8", errors="surrogateescape")
+    stray = sum(map(len, _STRAY.findall(text)))
+    utf8 = sum(map(len, _UTF8_PAST_ASCII.findall(text)))
+    return utf8 > stray
+
+
+def undeclared_text(content: bytes) -> str:
+    """Text in no charset it declares (a file; a page with no label, or a wrong one) that is
+    not all UTF-8; never raises.
+
+    Mostly UTF-8 (`mostly_utf8`): UTF-8 with its stray bytes as windows-1252
+    (`mixed_text`); asked of a guesser, a few bytes' "Zürich" read as "Zﾃｼrich" (Shift_JIS)
+    or "ZĂĽrich" (windows-1250). Else the legacy charset it reads best in
+    (`legacy_codec`): windows-1252, what browsers take (WHATWG's default for most
+    locales), unless that reads as nonsense (an undeclared Russian or Japanese text), then
+    charset-normalizer's guess. Windows-1252 is read mixed too, so a windows-1252 page with
+    a UTF-8 footer keeps its letters.
+    """
+    if mostly_utf8(content):
+        return mixed_text(content)
+    return legacy_text(content, legacy_codec(content))
+
+
+def legacy_text(content: bytes, codec: str | None) -> str:
+    """`content` read in the legacy charset `legacy_codec` found (None: windows-1252), its
+    undecodable bytes U+FFFD; windows-1252 read where the bytes are not UTF-8."""
+    if codec is None or codec == "cp1252":
+        return mixed_text(content)
+    return content.decode(codec, errors="replace")
