@@ -87,6 +87,24 @@ def test_json_object_and_list_with_unknown_fields_kept(tmp_path: Path) -> None:
     assert blanks.authors == ("Ann Lee", "Bo")  # a blank name is no author
 
 
+@pytest.mark.parametrize(
+    ("authors", "names"),
+    [
+        ("By John Smith and Jane Doe", ("John Smith", "Jane Doe")),
+        ("by John Smith, Jane Doe", ("John Smith", "Jane Doe")),
+        ("By: John Smith & By Jane Doe", ("John Smith", "Jane Doe")),
+        ("BY JOHN SMITH", ("JOHN SMITH",)),
+        (["By John Smith", "by:Jane Doe", "By"], ("John Smith", "Jane Doe")),
+        ("Byron Smith and Bya Okafor", ("Byron Smith", "Bya Okafor")),
+        ("Ann Byrd and Jo Bylund", ("Ann Byrd", "Jo Bylund")),
+    ],
+)
+def test_a_bylines_by_is_no_part_of_an_authors_name(authors: object, names: tuple[str]) -> None:
+    """ "By John Smith and Jane Doe" was stored as ("By John Smith", "Jane Doe")."""
+    draft = draft_from_mapping({"title": "T", "text": "x", "authors": authors})
+    assert draft.authors == names
+
+
 def test_html_character_references_in_json_are_the_characters_they_name(
     tmp_path: Path,
 ) -> None:

@@ -308,9 +308,22 @@ def _is_chrome(line: str) -> bool:
     )
 
 
+# A byline's "By" (or "By:"), which exports leave in the author field: "By John Smith and
+# Jane Doe" was stored as the authors "By John Smith" and "Jane Doe". "Byron" is a name.
+_BY = re.compile(r"^by(?::|\s|$)\s*", re.IGNORECASE)
+
+
 def _split_authors(value: str) -> tuple[str, ...]:
+    """The names in an author string: parted at commas, semicolons, "and" and "&", each
+    without a leading "By"."""
     parts = re.split(r"\s*(?:,|;|\band\b|&)\s*", value)
-    return tuple(p.strip() for p in parts if p.strip())
+    return _author_names(parts)
+
+
+def _author_names(names: list[str]) -> tuple[str, ...]:
+    """Each name one clean line without a leading "By"; blank ones (a bare "By") left out."""
+    cleaned = (_BY.sub("", clean_line(name)).strip() for name in names)
+    return tuple(name for name in cleaned if name)
 
 
 # --- JSON and JSON lines ------------------------------------------------------------------
@@ -334,7 +347,7 @@ def draft_from_mapping(obj: Any, origin: str | None = None) -> ArticleDraft:
     elif isinstance(authors_value, str):
         authors = _split_authors(authors_value)
     elif isinstance(authors_value, list) and all(isinstance(a, str) for a in authors_value):
-        authors = tuple(name for name in map(clean_line, authors_value) if name)
+        authors = _author_names(authors_value)
     else:
         raise ParseError("field 'authors' must be a list of strings or a string")
     known = {"title", "text", "source", "url", "authors", "published"}
