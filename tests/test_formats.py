@@ -172,7 +172,10 @@ def test_bad_json_records_are_told_in_json_words(tmp_path: Path) -> None:
         "expected a JSON object, got a string",
         "expected a JSON object, got a number",
         "field 'title' must be a string, got a number",
-        "published must be an ISO 8601 string, got a number",
+        "published 20211108 is not a date: a number is read as Unix seconds (9 or 10 digits) or "
+        "milliseconds (13); use ISO 8601 (2024-11-25 or 2024-11-25T08:30:00Z), an RFC 2822 "
+        "date (Mon, 25 Nov 2024 08:30:00 +0000), 2024/11/25, Nov 25, 2024, 25 Nov 2024, or "
+        "Unix seconds (1732523400)",
         "invalid JSON: unterminated string starting at column 24",  # cut, then a line break
         "invalid JSON: unterminated string starting at column 24",  # cut at the file's end
     ]
@@ -216,6 +219,56 @@ def test_dates_as_feeds_and_other_tools_write_them_are_read(tmp_path: Path) -> N
     *good, bad = read_records(path)
     assert [r.draft.published for r in good if r.draft] == list(dates.values())
     assert bad.error is not None and "'2024/13/03' is not a date" in bad.error
+
+
+@pytest.mark.parametrize(
+    "published",
+    ["1636363800", 1636363800, " 1636363800 ", 1636363800.25, "1636363800123", 1636363800123],
+)
+def test_unix_time_is_a_date(published: object) -> None:
+    """Seconds since 1970 (and JavaScript's milliseconds) failed the article: "is not a
+    date", or "must be an ISO 8601 string, got a number"."""
+    draft = draft_from_mapping({"title": "T", "text": "Body.", "published": published})
+    assert draft.published == "2021-11-08T09:30:00+00:00"
+
+
+@pytest.mark.parametrize(
+    ("published", "why"),
+    [
+        (
+            "08/11/2021",
+            "published '08/11/2021' is ambiguous: its day and month could be either way round",
+        ),
+        (
+            "8.11.21",
+            "published '8.11.21' is ambiguous: its day and month could be either way round",
+        ),
+        (
+            20211108,
+            "published 20211108 is not a date: a number is read as Unix seconds",
+        ),  # or 1970?
+        (
+            "202111081230",
+            "published '202111081230' is not a date: a number is read as Unix seconds",
+        ),
+        (16363638001, "published 16363638001 is not a date: a number is read as Unix seconds"),
+        ("yesterday", "published 'yesterday' is not a date"),
+        (True, "published must be a string or a number, got true"),
+    ],
+)
+def test_a_date_that_could_be_two_is_refused_saying_what_is_read(
+    published: object, why: str
+) -> None:
+    with pytest.raises(ParseError) as refused:
+        draft_from_mapping({"title": "T", "text": "Body.", "published": published})
+    message = str(refused.value)
+    assert message.startswith(why)
+    if published is not True:
+        assert message.endswith(
+            "use ISO 8601 (2024-11-25 or 2024-11-25T08:30:00Z), an RFC 2822 date (Mon, 25 Nov "
+            "2024 08:30:00 +0000), 2024/11/25, Nov 25, 2024, 25 Nov 2024, or Unix seconds "
+            "(1732523400)"
+        )
 
 
 @pytest.mark.parametrize(

@@ -41,32 +41,56 @@ _MONTHS = {
 }
 
 
+# What a date may be given as, for messages that refuse one.
+ACCEPTED = (
+    "use ISO 8601 (2024-11-25 or 2024-11-25T08:30:00Z), an RFC 2822 date (Mon, 25 Nov 2024 "
+    "08:30:00 +0000), 2024/11/25, Nov 25, 2024, 25 Nov 2024, or Unix seconds (1732523400)"
+)
+# Unix time read from a number: seconds of 9 or 10 digits (1973-03-03 to 2286-11-20), or
+# milliseconds of 13 (2001-09-09 to 2286), as JavaScript's Date.now() and many exports write
+# it. A number of other sizes says nothing sure: 20211108 is a date written without dashes,
+# or seconds into 1970; 202111081230 a date and time so written, or milliseconds of 1976.
+_UNIX_SECONDS = (10**8, 10**10)
+_UNIX_MILLISECONDS = (10**12, 10**13)
+_NUMBER = re.compile(r"^\d{1,16}(?:\.\d{1,9})?$")  # longer: no Unix time, nor for int()
+# Day and month in either order: 08/11/2021 is 8 November in London, 11 August in New York.
+_AMBIGUOUS = re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}$")
+
+
 def parse_published(value: object) -> str | None:
     """Normalize a published date to ISO 8601: `YYYY-MM-DD`, or a UTC datetime with offset.
 
     Accepts ISO 8601 dates and datetimes (a naive datetime is taken as UTC), "YYYY/MM/DD",
-    "Month D, YYYY" and "D Month YYYY", and the RFC 2822 dates of feeds and mail ("Mon, 08
-    Nov 2021 09:30:00 +0100", "... GMT", "... EST"), which dumps of feeds keep. A date
-    without a time, in any of these forms, is a bare date (`date_only`). Raises ParseError
-    naming the value for anything else.
+    "Month D, YYYY" and "D Month YYYY", the RFC 2822 dates of feeds and mail ("Mon, 08
+    Nov 2021 09:30:00 +0100", "... GMT", "... EST"), which dumps of feeds keep, and Unix
+    time, as a number or a string of digits: seconds, or milliseconds where the number's
+    size says so (`_unix_time`). A date without a time, in any of these forms, is a bare
+    date (`date_only`). Raises ParseError naming the value and what is accepted for
+    anything else, such as "08/11/2021", whose day and month could be either way round.
     """
     if value is None or value == "":
         return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _unix_time(value, repr(value))
     if not isinstance(value, str):
-        raise ParseError(f"published must be an ISO 8601 string, got {json_kind(value)}")
+        raise ParseError(f"published must be a string or a number, got {json_kind(value)}")
     text = value.strip()
     day = date_only(text)
     if day is not None:
         return day
+    if _NUMBER.match(text):
+        return _unix_time(float(text) if "." in text else int(text), quoted(value))
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         mailed = _rfc2822(text)
         if mailed is None:
-            raise ParseError(
-                f"published {quoted(value)} is not a date: use ISO 8601 such as 2024-11-25 "
-                "or 2024-11-25T08:30:00Z (RFC 2822 dates are read too)"
-            ) from None
+            if _AMBIGUOUS.match(text):
+                raise ParseError(
+                    f"published {quoted(value)} is ambiguous: its day and month could be "
+                    f"either way round; {ACCEPTED}"
+                ) from None
+            raise ParseError(f"published {quoted(value)} is not a date: {ACCEPTED}") from None
         moment = mailed
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
@@ -74,6 +98,19 @@ def parse_published(value: object) -> str | None:
         return moment.astimezone(UTC).isoformat(timespec="seconds")
     except OverflowError:  # 0001-01-01T00:30+01:00 is before year 1 in UTC
         raise ParseError(f"published {quoted(value)} is out of range") from None
+
+
+def _unix_time(number: float, shown: str) -> str:
+    """The UTC moment of Unix seconds, or milliseconds, by the number's size; ParseError
+    for a number that is neither for sure (see _UNIX_SECONDS)."""
+    if _UNIX_MILLISECONDS[0] <= number < _UNIX_MILLISECONDS[1]:
+        number /= 1000
+    elif not _UNIX_SECONDS[0] <= number < _UNIX_SECONDS[1]:
+        raise ParseError(
+            f"published {shown} is not a date: a number is read as Unix seconds (9 or 10 "
+            f"digits) or milliseconds (13); {ACCEPTED}"
+        )
+    return datetime.fromtimestamp(number, UTC).isoformat(timespec="seconds")
 
 
 def date_only(text: str) -> str | None:
