@@ -37,7 +37,7 @@ from retrieval.corpus.dates import parse_published, spelled_date
 from retrieval.corpus.text import clean_line, decode_entities
 from retrieval.errors import ExpansionCapError, ParseError
 from retrieval.models import ArticleDraft
-from retrieval.wording import json_kind
+from retrieval.wording import counted, json_kind, quoted
 
 SUFFIXES = (".txt", ".json", ".jsonl", ".html", ".htm")
 MiB = 1024 * 1024
@@ -523,6 +523,27 @@ def _json_lines(stream: _LineReader, origin: str) -> Iterator[Record]:
 # --- saved web pages ----------------------------------------------------------------------
 
 
+# The fewest words a page's body may have to be an article: a login form ("user"; "Username
+# Password Log in Forgot password?"), a wall ("Access denied", "Please enable JavaScript to
+# continue.") or a page of only its headline is not one, and was stored as one. The
+# shortest article of the 181 pages of html-articles has 18 words; a brief of a few
+# sentences, 15 or more.
+MIN_PAGE_WORDS = 8
+# Scripts written without spaces between words (Chinese, Japanese, Thai, Lao, Khmer,
+# Burmese): each character counts as one, which a Chinese word is at most a few of.
+_UNSPACED = re.compile(
+    "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+)
+
+
+def _word_count(text: str) -> int:
+    """The words in `text`: runs between spaces that hold a letter or digit, and each
+    character of a script written without spaces."""
+    unspaced = len(_UNSPACED.findall(text))
+    spaced = _UNSPACED.sub(" ", text).split()
+    return unspaced + sum(1 for word in spaced if any(c.isalnum() for c in word))
+
+
 def parse_html(html: str, origin: str | None = None, url: str | None = None) -> ArticleDraft:
     """Extract the article body and metadata from a web page with trafilatura."""
     draft = extract_article(html, url=url)
@@ -533,9 +554,10 @@ def parse_html(html: str, origin: str | None = None, url: str | None = None) -> 
 
 def extract_article(html: str | bytes, url: str | None = None) -> ArticleDraft | None:
     """The article in a page (body, title, authors, date, site name), or None if it has none;
-    ParseError if its text is more than one article may hold (`within_article_limit`). A
-    saved page and a feed entry's page, new or read again, are read here alike, so the
-    limit holds for each."""
+    ParseError if its text is more than one article may hold (`within_article_limit`), or
+    fewer than MIN_PAGE_WORDS words (a login form, an "Access denied"). A saved page and a
+    feed entry's page, new or read again, are read here alike, so the limits hold for
+    each."""
     import trafilatura
 
     # Tables stay in (trafilatura's default): results, standings and figures are often the
@@ -554,6 +576,12 @@ def extract_article(html: str | bytes, url: str | None = None) -> ArticleDraft |
     first_line, _, rest = text.partition("\n")
     if title and clean_line(first_line) == title and rest.strip():
         text = rest.strip()  # trafilatura often repeats the headline as the first line
+    words = _word_count(text)
+    if words < MIN_PAGE_WORDS:
+        raise ParseError(
+            f"no article text in the page: only {quoted(clean_line(text), 60)} "
+            f"({counted(words, 'word')}; an article has at least {MIN_PAGE_WORDS})"
+        )
     try:
         published = parse_published(meta.get("date"))
     except ParseError:
