@@ -130,6 +130,14 @@ def test_rss_authors_with_e_mail_addresses_keep_their_names() -> None:
     assert author_name("ann@example.org") is None
 
 
+def test_a_feeds_byline_by_is_no_part_of_an_authors_name() -> None:
+    assert author_name("By Ann Lee") == "Ann Lee"
+    assert author_name("desk@example.org (By: Ann Lee)") == "Ann Lee"
+    assert author_name("by Ann Lee <ann@example.org>") == "Ann Lee"
+    assert author_name("Byron Lee") == "Byron Lee"
+    assert author_name("By") is None
+
+
 @pytest.mark.parametrize(
     ("body", "message"),
     [

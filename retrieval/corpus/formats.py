@@ -34,7 +34,7 @@ from retrieval.charset import (
     undeclared_text,
 )
 from retrieval.corpus.dates import parse_published, spelled_date
-from retrieval.corpus.text import clean_line, decode_entities
+from retrieval.corpus.text import clean_line, decode_entities, without_by
 from retrieval.errors import ExpansionCapError, ParseError
 from retrieval.models import ArticleDraft
 from retrieval.wording import counted, json_kind, quoted
@@ -308,11 +308,6 @@ def _is_chrome(line: str) -> bool:
     )
 
 
-# A byline's "By" (or "By:"), which exports leave in the author field: "By John Smith and
-# Jane Doe" was stored as the authors "By John Smith" and "Jane Doe". "Byron" is a name.
-_BY = re.compile(r"^by(?::|\s|$)\s*", re.IGNORECASE)
-
-
 def _split_authors(value: str) -> tuple[str, ...]:
     """The names in an author string: parted at commas, semicolons, "and" and "&", each
     without a leading "By"."""
@@ -322,7 +317,7 @@ def _split_authors(value: str) -> tuple[str, ...]:
 
 def _author_names(names: list[str]) -> tuple[str, ...]:
     """Each name one clean line without a leading "By"; blank ones (a bare "By") left out."""
-    cleaned = (_BY.sub("", clean_line(name)).strip() for name in names)
+    cleaned = (without_by(name) for name in names)
     return tuple(name for name in cleaned if name)
 
 

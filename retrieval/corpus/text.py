@@ -192,3 +192,15 @@ def near_duplicate_shingles(
 def is_near_duplicate(a: str, b: str, threshold: float = SYNDICATED) -> bool:
     """True for syndicated copies: the word 3-grams of the shorter are mostly in the other."""
     return near_duplicate_shingles(a, shingles(a), b, shingles(b), threshold)
+
+
+# A byline's "By" (or "By:"), which exports and feeds leave in the author field: "By John
+# Smith and Jane Doe" was stored as the authors "By John Smith" and "Jane Doe". "Byron" is a
+# name.
+_BY = re.compile(r"^by(?::|\s|$)\s*", re.IGNORECASE)
+
+
+def without_by(name: str) -> str:
+    """An author's name as one clean line, without a byline's leading "By" ("" for a bare
+    "By")."""
+    return _BY.sub("", clean_line(name)).strip()

@@ -20,7 +20,7 @@ from lxml import etree
 
 from retrieval.charset import decode_body
 from retrieval.corpus.dates import date_only
-from retrieval.corpus.text import clean_line
+from retrieval.corpus.text import clean_line, without_by
 from retrieval.errors import ParseError
 
 _BLOCKS = frozenset(
@@ -132,14 +132,14 @@ def _iso(value: struct_time | None) -> str | None:
 
 def author_name(raw: str) -> str | None:
     """The person in an RSS author field: "desk@example.org (Ann Lee)", "Ann Lee <a@b.org>",
-    "Ann Lee"; None for a bare e-mail address, which names nobody."""
+    "Ann Lee", "By Ann Lee"; None for a bare e-mail address, which names nobody."""
     raw = clean_line(raw)
     for pattern in (_EMAIL_THEN_NAME, _NAME_THEN_EMAIL):
         if match := pattern.match(raw):
-            return clean_line(match["name"]) or None
+            return without_by(match["name"]) or None
     if "@" in raw and " " not in raw:
         return None
-    return raw or None
+    return without_by(raw) or None
 
 
 def _authors(item: Any) -> tuple[str, ...]:
