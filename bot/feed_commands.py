@@ -22,8 +22,8 @@ from bot.replies import send_reply
 from bot.runtime import App, Context, run_every
 from bot.times import when
 from retrieval.errors import FeedError
+from retrieval.feeds.feed import Feed, format_interval
 from retrieval.feeds.fetch import Fetcher
-from retrieval.feeds.registry import Feed, format_interval
 from retrieval.wording import agreeing, counted
 
 log = logging.getLogger(__name__)

@@ -33,10 +33,11 @@ from retrieval.corpus.store import AddResult, CorpusStats, CorpusStore, note_ing
 from retrieval.digest.digest import DEFAULT_LIMIT, Digest, Period, build_digest
 from retrieval.digest.subscriptions import Subscriptions
 from retrieval.errors import IndexWriteError
+from retrieval.feeds.feed import Feed
 from retrieval.feeds.fetch import Fetcher
 from retrieval.feeds.outcomes import FeedOutcome, PollReport
 from retrieval.feeds.poll import FeedPoller
-from retrieval.feeds.registry import PAUSE_AFTER, Feed, FeedRegistry
+from retrieval.feeds.registry import PAUSE_AFTER, FeedRegistry
 from retrieval.index import kernels, layout
 from retrieval.index.files import Saving, save_indexes
 from retrieval.index.index import Index

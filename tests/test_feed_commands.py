@@ -15,7 +15,8 @@ from bot.app import build_application
 from bot.config import Settings
 from bot.feed_commands import parse_add_args, poll_feeds_job, render_feed_list, render_paused
 from retrieval.corpus.db import connect
-from retrieval.feeds.registry import Feed, FeedRegistry
+from retrieval.feeds.feed import Feed
+from retrieval.feeds.registry import FeedRegistry
 from tests.conftest import run_sql
 from tests.fake_telegram import TEST_TOKEN, FakeTelegramServer
 from tests.feed_server import FeedServer, Route

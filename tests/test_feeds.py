@@ -9,16 +9,15 @@ import pytest
 from retrieval.corpus.db import connect
 from retrieval.engine import Engine
 from retrieval.errors import FeedError
-from retrieval.feeds.registry import (
+from retrieval.feeds.feed import (
     DEFAULT_INTERVAL,
-    EARLY,
     MAX_BACKOFF,
-    FeedRegistry,
     SeenEntry,
     backoff,
     format_interval,
     parse_interval,
 )
+from retrieval.feeds.registry import EARLY, FeedRegistry
 from retrieval.models import ArticleDraft
 
 from .conftest import run_sql

@@ -25,10 +25,11 @@ from retrieval.corpus.db import connect
 from retrieval.engine import Engine, remove_articles
 from retrieval.errors import StoreError
 from retrieval.feeds import page_retries, poll, registry
+from retrieval.feeds.feed import MAX_BACKOFF, SeenEntry
 from retrieval.feeds.fetch import Fetcher, retry_after
 from retrieval.feeds.outcomes import FeedOutcome, PollReport
 from retrieval.feeds.poll import MAX_ENTRIES_PER_POLL, FeedPoller
-from retrieval.feeds.registry import MAX_BACKOFF, FeedRegistry, SeenEntry
+from retrieval.feeds.registry import FeedRegistry
 from retrieval.models import ArticleDraft
 from tests.conftest import TEST_LIMITS, run_sql
 from tests.feed_server import FeedServer, Route

@@ -20,9 +20,9 @@ from retrieval.corpus.ingest import storage_fault
 from retrieval.engine import Engine, feed_registry
 from retrieval.errors import FeedError, IndexWriteError
 from retrieval.feeds import poll
+from retrieval.feeds.feed import Feed, format_interval, parse_interval
 from retrieval.feeds.fetch import Fetcher
 from retrieval.feeds.outcomes import FeedOutcome, PollStatus
-from retrieval.feeds.registry import Feed, format_interval, parse_interval
 from retrieval.wording import agreeing, counted
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
-from retrieval.feeds.registry import Feed
+from retrieval.feeds.feed import Feed
 from retrieval.wording import counted
 
 

@@ -36,11 +36,12 @@ from retrieval.corpus.prepare import PreparedArticle, prepare_articles
 from retrieval.corpus.removals import removed_among, replace_article, replaced_among
 from retrieval.corpus.store import CorpusStore
 from retrieval.errors import BlockedURLError, FetchError, ParseError, StoreError
+from retrieval.feeds.feed import Feed, SeenEntry
 from retrieval.feeds.feedformat import Entry, ParsedFeed, parse_feed
 from retrieval.feeds.fetch import FEED_ACCEPT, PAGE_ACCEPT, Fetched, Fetcher
 from retrieval.feeds.outcomes import FeedOutcome, PollReport, PollStatus
 from retrieval.feeds.page_retries import PAGE_TRIES, PageRetries, PageRetry, passing
-from retrieval.feeds.registry import ENTRY_TRIES, PAUSE_AFTER, Feed, FeedRegistry, SeenEntry
+from retrieval.feeds.registry import ENTRY_TRIES, PAUSE_AFTER, FeedRegistry
 from retrieval.models import ArticleDraft
 from retrieval.wording import counted
 
