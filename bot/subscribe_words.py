@@ -33,8 +33,11 @@ _TIME_LIKE = re.compile(r"^(?:\d{1,2}(?:[:.h]\d*)?(?:am|pm)?|0\d{3})$", re.IGNOR
 _CLOCK_TIME = re.compile(r"^\d{1,2}(?:[:.h]\d{2}(?:am|pm)?|am|pm)$", re.IGNORECASE)
 # A channel by its public name or its id (a 64-bit integer: 19 digits at most); what is
 # longer is no chat, and echoed in a reply it would run past a message's length.
-_OPENING = '"“„«'
-_CLOSING = '"”“»'
+# A phrase in quotes, or a word: a quote opens a phrase at a word's start, and closes it
+# where only punctuation stands between it and a space or the end.
+_PHRASE = re.compile(
+    r'(?:^|(?<=\s))["“„«](?P<phrase>[^"”“»]*)(?:["”“»][^\w\s]*(?=\s|$)|$)|(?P<word>\S+)'
+)
 _CHAT_REF = re.compile(r"^(@\w{4,32}|-\d{5,19})$")
 
 
@@ -102,24 +105,15 @@ def parse_subscribe(
 
 def phrases(words: Sequence[str]) -> list[str]:
     """A command's words with each phrase typed in quotes made one ("Bank of England",
-    “Bank of England”, «…», „…“), its quotes dropped: Telegram parts a command's words at
-    every space. A quote left open runs to the last word."""
-    out: list[str] = []
-    phrase: list[str] | None = None
-    for word in words:
-        if phrase is None and word[:1] in _OPENING and word[1:]:
-            phrase, word = [], word[1:]
-        if phrase is None:
-            out.append(word)
-            continue
-        closed = word[-1:] in _CLOSING
-        phrase.append(word[:-1] if closed else word)
-        if closed:
-            out.append(" ".join(p for p in phrase if p))
-            phrase = None
-    if phrase is not None:
-        out.append(" ".join(p for p in phrase if p))
-    return [w for w in out if w]
+    “Bank of England”, «…», „…“), its quotes and the punctuation right after them dropped
+    (`"Bank of England", oil`): Telegram parts a command's words at every space. A quote
+    opens a phrase only at a word's start (`5'9"` is a word); one left open runs to the
+    end."""
+    found = (
+        " ".join((match["phrase"] if match["word"] is None else match["word"]).split())
+        for match in _PHRASE.finditer(" ".join(words))
+    )
+    return [word for word in found if word]
 
 
 def _is_zone(word: str) -> bool:

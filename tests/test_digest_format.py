@@ -144,6 +144,19 @@ def test_a_phrase_keyword_is_named_in_quotes() -> None:
         # a phrase is never a time or a zone, however it starts
         (['"07:30', 'news"', "08:00"], ("07:30 news",), DailyTime(8, 0)),
         (['"Europe/London', 'markets"'], ("Europe/London markets",), DEFAULT_TIME),
+        # punctuation after the closing quote: it closed the phrase all the same
+        (
+            ['"Bank', "of", 'England",', "oil", "07:30"],
+            ("Bank of England", "oil"),
+            DailyTime(7, 30),
+        ),
+        (
+            ["07:30", '"Bank', "of", 'England".', "oil"],
+            ("Bank of England", "oil"),
+            DailyTime(7, 30),
+        ),
+        (['"', "oil", '"', "gas"], ("oil", "gas"), DEFAULT_TIME),
+        (["5'9\"", "tall", "O'Neil"], ("5'9\"", "tall", "O'Neil"), DEFAULT_TIME),
     ],
 )
 def test_subscribe_words_take_a_phrase_in_quotes_as_one_keyword(
