@@ -120,8 +120,10 @@ _CREDIT_LINE = re.compile(
 )
 _CREDIT_CHARS = 100  # none of `_CREDIT_LINE` is longer but a contributors' list
 _CREDIT_NAME = re.compile("AP|Press|Reuters|AFP|TODAY|staff")  # one is in each
+# Who contributed to "this" report, not "the" report a story is about ("More than 200
+# scientists contributed to the report."), nor a number of people.
 _CONTRIBUTED = re.compile(
-    r"\(?(?:[—–−-]{1,2} ?)?.+ contributed (?:to (?:this|the) (?:report|story|article)"
+    r"\(?(?:[—–−-]{1,2} ?)?\D+ contributed (?:to this (?:report|story|article)"
     r"|to the reporting(?: of this story)?|reporting)\.?\)?"
 )
 

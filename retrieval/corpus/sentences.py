@@ -135,6 +135,7 @@ _STATES = (
     *("N.H", "N.J", "N.M", "N.Y", "N.C", "N.D", "Okla", "Ore", "Pa", "R.I", "S.C", "S.D"),
     *("Tenn", "Tex", "Vt", "Va", "Wash", "W.Va", "Wis", "Wyo", "D.C"),
 )
+_ARTICLES = frozenset({"the", "a", "an"})
 _STATE_NAMES = "|".join(re.escape(state) for state in _STATES)
 _STATE_MENTION = re.compile(rf", (?:{_STATE_NAMES})\. +[A-Z]")  # opens with ", ": found fast
 _STATE_END = re.compile(
@@ -144,10 +145,18 @@ _STATE_END = re.compile(
 
 
 def _parted_after_states(sentence: str) -> list[str]:
-    """`sentence` cut after each place's state a new sentence follows (`_STATE_END`)."""
+    """`sentence` cut after each place's state a new sentence follows (`_STATE_END`), where
+    the place ends what comes before it ("She grew up in Cortland, N.Y."): after a word in
+    lower case that is no article. A place that names what follows ("The Atlanta, Ga. City
+    Council voted", "Johnson & Johnson, N.J. Inc.") is no sentence's end."""
     parts, start = [], 0
     for match in _STATE_END.finditer(sentence):
         if match.group().endswith("D.C.") and _name_goes_on(match.group(), match[1]):
+            continue
+        before = sentence[: match.start()].split()
+        while before and before[-1][:1].isupper():  # the place's other words: "Seaside"
+            before.pop()
+        if not before or not before[-1].islower() or before[-1] in _ARTICLES:
             continue
         parts.append(sentence[start : match.end()])
         start = match.end()
