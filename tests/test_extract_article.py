@@ -42,7 +42,7 @@ LOGIN = "<html><title>Login</title><body><form>user</form></body></html>"
 @pytest.mark.parametrize(
     ("page", "why"),
     [
-        (LOGIN, "only 'user' (1 word; an article has at least 8)"),
+        (LOGIN, "only 'user' (1 word; an article has at least 8, or 4 in a sentence)"),
         (
             "<html><title>Sign in</title><body><form><label>Username</label><input>"
             "<label>Password</label><input><button>Log in</button><a>Forgot password?</a>"
@@ -71,6 +71,8 @@ def test_a_page_of_a_word_or_two_has_no_article(page: str, why: str) -> None:
     [
         "A magnitude 4.2 earthquake hit Tokyo on Wednesday. No damage was reported.",
         "水曜日の夜、東京で地震が発生した。被害はないという。",  # no spaces between words
+        "Dover port closed as storm Eunice hit.",  # a brief of 7 words: a sentence
+        "Queen Elizabeth II has died, aged 96.",
     ],
 )
 def test_a_short_article_of_a_sentence_or_two_is_kept(body: str) -> None:

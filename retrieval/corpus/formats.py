@@ -524,6 +524,10 @@ def _json_lines(stream: _LineReader, origin: str) -> Iterator[Record]:
 # shortest article of the 181 pages of html-articles has 18 words; a brief of a few
 # sentences, 15 or more.
 MIN_PAGE_WORDS = 8
+# Fewer words are a story when they say one in a sentence: "Dover port closed as storm Eunice
+# hit." is news, "Username Password Log in Forgot password?" is a form.
+MIN_BRIEF_WORDS = 4
+_BRIEF = re.compile(r"\b[a-z]\w*\b.*[.!。]\s*$", re.DOTALL)
 # Scripts written without spaces between words (Chinese, Japanese, Thai, Lao, Khmer,
 # Burmese): each character counts as one, which a Chinese word is at most a few of.
 _UNSPACED = re.compile(
@@ -550,9 +554,9 @@ def parse_html(html: str, origin: str | None = None, url: str | None = None) -> 
 def extract_article(html: str | bytes, url: str | None = None) -> ArticleDraft | None:
     """The article in a page (body, title, authors, date, site name), or None if it has none;
     ParseError if its text is more than one article may hold (`within_article_limit`), or
-    fewer than MIN_PAGE_WORDS words (a login form, an "Access denied"). A saved page and a
-    feed entry's page, new or read again, are read here alike, so the limits hold for
-    each."""
+    fewer than MIN_PAGE_WORDS words that say no sentence (a login form, an "Access
+    denied"). A saved page and a feed entry's page, new or read again, are read here alike,
+    so the limits hold for each."""
     import trafilatura
 
     # Tables stay in (trafilatura's default): results, standings and figures are often the
@@ -572,10 +576,11 @@ def extract_article(html: str | bytes, url: str | None = None) -> ArticleDraft |
     if title and clean_line(first_line) == title and rest.strip():
         text = rest.strip()  # trafilatura often repeats the headline as the first line
     words = _word_count(text)
-    if words < MIN_PAGE_WORDS:
+    if words < MIN_PAGE_WORDS and not (words >= MIN_BRIEF_WORDS and _BRIEF.search(text)):
         raise ParseError(
             f"no article text in the page: only {quoted(clean_line(text), 60)} "
-            f"({counted(words, 'word')}; an article has at least {MIN_PAGE_WORDS})"
+            f"({counted(words, 'word')}; an article has at least {MIN_PAGE_WORDS}, or "
+            f"{MIN_BRIEF_WORDS} in a sentence)"
         )
     try:
         published = parse_published(meta.get("date"))
