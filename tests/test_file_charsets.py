@@ -4,6 +4,7 @@ declared charset is honoured, and only text that is not mostly UTF-8 has its cha
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import json
 import random
@@ -69,6 +70,18 @@ def test_utf8_with_a_stray_windows_1252_byte_is_read_as_utf8(
     data = _file(title, body, name)
     path = tmp_path / name
     path.write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
+    [record] = read_records(path)
+    assert record.draft is not None
+    assert (record.draft.title, record.draft.text) == (title, text)
+
+
+@pytest.mark.parametrize("name", ["a.txt", "a.html"])
+def test_a_utf8_mark_is_no_part_of_a_text_with_a_stray_byte(tmp_path: Path, name: str) -> None:
+    """Editors that write a UTF-8 mark put it before a stray byte's text too; it stood as
+    U+FEFF at the head of the title."""
+    title, body, text = ZURICH
+    path = tmp_path / name
+    path.write_bytes(codecs.BOM_UTF8 + _file(title, body, name))
     [record] = read_records(path)
     assert record.draft is not None
     assert (record.draft.title, record.draft.text) == (title, text)

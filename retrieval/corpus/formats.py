@@ -205,6 +205,7 @@ def _decode(data: bytes, html: bool = False) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    data = data.removeprefix(codecs.BOM_UTF8)  # a UTF-8 file's mark, stray bytes or not
     return _text_not_binary(decode_body(data) if html else undeclared_text(data))
 
 
