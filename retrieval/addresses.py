@@ -121,10 +121,13 @@ def url_secrets(url: str) -> tuple[str, ...]:
     return tuple(secret for secret, _, _ in _secrets_in_place(url))
 
 
-def _secrets_in_place(url: str) -> list[tuple[str, re.Pattern[str], str]]:
+def _secrets_in_place(
+    url: str, only_credentials: bool = False
+) -> list[tuple[str, re.Pattern[str], str]]:
     """Each of `url_secrets`, with a pattern of its place in the address quoted ("//bob:pw@",
     "?api_key=pw", "&pwd=pw") and that place masked; longest first, so that one secret
-    inside another is masked whole."""
+    inside another is masked whole. `only_credentials`: of the query parameters, only
+    those that can be nothing else (`CREDENTIAL_PARAMS`), not a ?key= or a ?sid=."""
     parts = split_url(url)
     found = []
     userinfo, at, _ = parts.netloc.rpartition("@")
@@ -134,7 +137,12 @@ def _secrets_in_place(url: str) -> list[tuple[str, re.Pattern[str], str]]:
         found.append((secret, re.compile(re.escape(f"//{userinfo}@")), shown))
     for pair in parts.query.split("&"):
         name, _, value = pair.partition("=")
-        if value and _SECRET_PARAM.match(unquote(name)):
+        credential = (
+            unquote(name).casefold() in CREDENTIAL_PARAMS
+            if only_credentials
+            else _SECRET_PARAM.match(unquote(name)) is not None
+        )
+        if value and credential:
             place = re.compile(r"(?<=[?&])" + re.escape(pair) + r"(?![\w%~+-])")
             found.append((value, place, f"{name}={MASK}"))
     return sorted(found, key=lambda item: len(item[0]), reverse=True)
@@ -151,11 +159,13 @@ def masked(text: str, url: str) -> str:
     return text
 
 
-def masked_in_place(url: str) -> str:
-    """`url` with its credentials (`url_secrets`) masked where they stand, and nowhere else:
-    two addresses that differ only in their credentials' values (a rotated ?token=, a new
-    password) give one."""
-    for _, place, shown in _secrets_in_place(url):
+def credentials_masked(url: str) -> str:
+    """`url` with what can only be credentials masked where they stand, and nowhere else:
+    its user:password@ (or user name alone) and the values of `CREDENTIAL_PARAMS`. Two
+    addresses that differ only there (a rotated ?token=, a new password) give one. The
+    values of names that may be a credential or may name what is fetched (?key=world,
+    ?sid=politics: masked when shown) are kept: addresses differing in them give two."""
+    for _, place, shown in _secrets_in_place(url, only_credentials=True):
         url = place.sub(shown.replace("\\", "\\\\"), url)
     return url
 

@@ -357,6 +357,56 @@ def test_a_rotated_token_updates_its_feed_in_place(
     )
 
 
+@pytest.mark.parametrize("name", ["sid", "key", "session", "Auth"])
+def test_addresses_that_differ_in_a_masked_value_that_may_be_no_credential_are_two_feeds(
+    name: str, capsys: pytest.CaptureFixture[str], db_path: Path
+) -> None:
+    """?sid= and ?key= are masked when shown, as they may be a session or a key, and were
+    taken for credentials: adding ?sid=sports after ?sid=politics said "updated feed 1's
+    credentials", and the politics feed was gone. Listed alike, they are told apart by id."""
+    politics, sports = (f"https://news.example.com/rss?{name}={v}" for v in ("politics", "sports"))
+    code, added, _ = run(capsys, db_path, "feeds", "add", politics)
+    assert code == 0 and added.startswith("added feed 1: ")
+    code, added, err = run(capsys, db_path, "feeds", "add", sports)
+    shown = f"https://news.example.com/rss?{name}=***"
+    assert (code, err) == (0, "") and added.splitlines() == [
+        f"added feed 2: {shown}, every 15m; it is due now (newsbot feeds poll, or the running"
+        " bot, fetches it)",
+        f"feed 1 is listed at {shown} too (*** hides what differs): a --name tells them apart"
+        " in `newsbot feeds list`, and `newsbot feeds remove 2` names this one",
+    ]
+    assert run_sql(db_path, "SELECT id, url FROM feeds") == [(1, politics), (2, sports)]
+    # each is still its own: adding one again updates it, and no other
+    assert run(capsys, db_path, "feeds", "add", politics, "--name", "Politics")[1].startswith(
+        "updated feed 1: Politics"
+    )
+    listed = run(capsys, db_path, "feeds", "list")[1].splitlines()
+    assert [line.split()[0] for line in listed if " every " in line] == ["1", "2"]
+    assert listed[0].endswith("Politics") and listed[2].endswith(shown)
+    assert "politics" not in "".join(listed) and "sports" not in "".join(listed)
+    code, _, err = run(capsys, db_path, "feeds", "remove", shown)
+    assert code == 1 and f"2 feeds are shown as '{shown}': give one's id (ids: 1, 2)" in err
+    code, out, _ = run(capsys, db_path, "feeds", "remove", "2")
+    assert code == 0 and out.startswith("removed feed 2 ")
+    assert run_sql(db_path, "SELECT id, url FROM feeds") == [(1, politics)]
+
+
+def test_a_feed_stored_in_an_older_form_added_again_is_not_given_new_credentials(
+    capsys: pytest.CaptureFixture[str], db_path: Path
+) -> None:
+    """Adding again a feed stored by a release that kept addresses as given (upper-case
+    host, default port) is no change of credentials, with or without some."""
+    for stored, given in (
+        ("HTTPS://News.Test:443/a.rss", "https://news.test/a.rss"),
+        ("HTTPS://News.Test:443/b.rss?token=T0K", "https://news.test/b.rss?token=T0K"),
+    ):
+        run(capsys, db_path, "feeds", "add", given)
+        run_sql(db_path, "UPDATE feeds SET url = ? WHERE url = ?", stored, given)
+        code, out, _ = run(capsys, db_path, "feeds", "add", given)
+        assert code == 0 and out.startswith("updated feed "), out
+        assert "credentials" not in out
+
+
 def test_an_article_is_removed_by_the_link_its_feed_gave_token_and_all(
     capsys: pytest.CaptureFixture[str], db_path: Path, feed_server: FeedServer
 ) -> None:

@@ -79,6 +79,8 @@ async def cmd_feeds(settings: Settings, args: argparse.Namespace) -> int:
                 f"{_added(feed, before)}: {feed.label}, every {format_interval(feed.interval)}"
                 "; it is due now (newsbot feeds poll, or the running bot, fetches it)"
             )
+            if alike := await feeds.shown_alike(feed):
+                print(_told_apart(feed, alike))
         elif args.feeds_command == "list":
             print(render_feeds(await feeds.all(), settings.zone))
         else:
@@ -99,6 +101,17 @@ def _added(feed: Feed, before: Feed | None) -> str:
     if before.url != feed.url:  # the address but for its credentials: a rotated token
         return f"updated feed {feed.id}'s credentials{resumed}"
     return f"updated{' and resumed' if resumed else ''} feed {feed.id}"
+
+
+def _told_apart(feed: Feed, alike: list[Feed]) -> str:
+    """How to tell `feed` from the feeds `alike` (another ?sid= or ?key=, masked), which
+    `feeds list` shows at the same address."""
+    ids = ", ".join(str(f.id) for f in alike)
+    which = f"feed {ids} is" if len(alike) == 1 else f"feeds {ids} are"
+    return (
+        f"{which} listed at {feed.shown_url} too (*** hides what differs): a --name tells "
+        f"them apart in `newsbot feeds list`, and `newsbot feeds remove {feed.id}` names this one"
+    )
 
 
 # A feed's entries are stored, and only then marked seen, in one transaction

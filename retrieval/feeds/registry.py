@@ -15,9 +15,8 @@ import aiosqlite
 
 from retrieval.addresses import (
     MASK,
-    masked_in_place,
+    credentials_masked,
     masked_url,
-    url_secrets,
 )
 from retrieval.corpus.db import rows_for_ids, transaction
 from retrieval.corpus.text import clean_line
@@ -96,9 +95,10 @@ def _plain(url: str) -> str:
 
 
 def _credentials_apart(url: str) -> str:
-    """`url` as `add` stores it, its credentials masked where they stand: one for every
-    token, password or signature the feed may be given."""
-    return masked_in_place(_plain(url))
+    """`url` as `add` stores it, what can only be its credentials masked where they stand
+    (`credentials_masked`): one for every token, password or signature the feed may be
+    given, and another for each ?sid= or ?key= value, which may name what the feed is."""
+    return credentials_masked(_plain(url))
 
 
 class FeedRegistry:
@@ -214,11 +214,13 @@ class FeedRegistry:
         return alike[0] if alike else None
 
     async def with_other_credentials(self, url: str) -> list[Feed]:
-        """The feeds at `url` but for the values of its credentials (user:password@, ?token=:
-        `url_secrets`), shown alike: a rotated token is the same feed."""
-        if not url_secrets(url):
-            return []
+        """The feeds at `url` but for the values of what can only be its credentials
+        (user:password@, ?token=: `credentials_masked`): a rotated token is the same feed.
+        Not those that differ in a ?sid= or ?key= (`feeds list` masks them alike): for
+        ?sid=politics and ?sid=sports, that is another feed."""
         wanted, plain = _credentials_apart(url), _plain(url)
+        if wanted == plain:  # no credentials to differ in
+            return []
         return [
             f for f in await self.all() if _credentials_apart(f.url) == wanted and f.url != plain
         ]
@@ -265,6 +267,12 @@ class FeedRegistry:
         its credentials masked), or as its plain form."""
         wanted = {shown.strip(), _plain(shown)}
         return [f for f in await self.all() if {f.shown_url, _plain(f.shown_url)} & wanted]
+
+    async def shown_alike(self, feed: Feed) -> list[Feed]:
+        """The other feeds shown at `feed`'s address (`Feed.shown_url`): at it but for a
+        value masked that is no credential alone (?sid=politics, ?sid=sports), or for their
+        credentials, as a release before added them."""
+        return [f for f in await self._shown_as(feed.shown_url) if f.id != feed.id]
 
     async def all(self) -> list[Feed]:
         async with self.conn.execute(f"{_SELECT} ORDER BY id") as cur:
