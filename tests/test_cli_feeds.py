@@ -266,12 +266,15 @@ def test_a_poll_with_no_feeds_says_there_are_none_yet(
         "no feeds are due (use --all to poll them anyway)\n",
     )
     run_sql(db_path, "UPDATE feeds SET paused_ts = 1")
+    paused = (
+        "every feed is paused: `newsbot feeds list` says why, and adding one again"
+        " (`newsbot feeds add URL`) resumes it\n"
+    )
     for args in ((), ("--all",)):
-        assert run(capsys, db_path, "feeds", "poll", *args)[:2] == (
-            0,
-            "every feed is paused: `newsbot feeds list` says why, and adding one again"
-            " (`newsbot feeds add URL`) resumes it\n",
-        )
+        assert run(capsys, db_path, "feeds", "poll", *args) == (0, paused, "")
+    # cron's --quiet said nothing at all: the admin never heard that nothing is polled
+    for quiet in (("--quiet",), ("--quiet", "--all")):
+        assert run(capsys, db_path, "feeds", "poll", *quiet) == (0, "", paused)
 
 
 def test_a_feeds_credentials_are_never_shown_or_logged(

@@ -181,14 +181,14 @@ async def _poll(settings: Settings, args: argparse.Namespace) -> int:
         print(NO_FEEDS)
         return EXIT_OK
     if not feeds:
-        if args.quiet:
-            pass
-        elif all(feed.paused for feed in registered):  # --all would poll none either
+        if all(feed.paused for feed in registered):  # --all would poll none either
+            # under --quiet too, on stderr: cron mails it, as the admin's to deal with
             print(
                 "every feed is paused: `newsbot feeds list` says why, and adding one again"
-                " (`newsbot feeds add URL`) resumes it"
+                " (`newsbot feeds add URL`) resumes it",
+                file=sys.stderr if args.quiet else sys.stdout,
             )
-        else:
+        elif not args.quiet:
             print("no feeds are due" + ("" if args.all else " (use --all to poll them anyway)"))
         return EXIT_OK
     # --quiet, for cron: a poll that went well says nothing, so cron mails only what needs
