@@ -6,10 +6,12 @@ from __future__ import annotations
 import asyncio
 import fcntl
 import logging
+import time
 from pathlib import Path
 
 import pytest
 
+from bot.cli.commands import REINDEX_NOT_SAVED
 from bot.cli.main import main
 from retrieval.corpus.generation import MOVE_ON
 from retrieval.engine import Engine, remove_articles, resplit_articles
@@ -17,7 +19,7 @@ from retrieval.index.files import index_dir
 from retrieval.indexing import article_index_dir
 from retrieval.models import ArticleDraft
 
-from .cli_process import run_newsbot
+from .cli_process import run_newsbot, start_newsbot
 from .conftest import run_sql, write_jsonl
 from .test_resplit import ARTICLES, AS_OF, ingested_as_before, stored_sentences
 
@@ -161,3 +163,36 @@ async def test_a_bot_that_saves_while_a_reindex_writes_waits_and_then_writes_not
         await bot.close()
     assert manifests(db_path) == saved
     assert wrote is False
+
+
+def waiting_for_lock(pid: int) -> bool:
+    """Whether process `pid` waits for a lock (a "->" line of /proc/locks)."""
+    return any(
+        line.split()[1] == "->" and line.split()[5] == str(pid)
+        for line in Path("/proc/locks").read_text().splitlines()
+    )
+
+
+def test_a_reindex_whose_index_may_not_be_saved_says_so_and_fails(
+    db_path: Path, tmp_path: Path
+) -> None:
+    """Another reindex saved first (the generation moved on while this one read): its index
+    was not saved, and it printed "indexed N sentences" and exited 0 all the same."""
+    source = write_jsonl(tmp_path / "a.jsonl", ARTICLES)
+    assert main(["--db", str(db_path), "ingest", "--quiet", str(source)]) == 0
+    saved = manifests(db_path)
+    with (index_dir(db_path) / "lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # another reindex writing its indexes...
+        process = start_newsbot(["--db", str(db_path), "reindex"], tmp_path)
+        try:
+            deadline = time.monotonic() + 60
+            while not waiting_for_lock(process.pid):  # read the database: saving now
+                assert process.poll() is None and time.monotonic() < deadline
+                time.sleep(0.05)
+            run_sql(db_path, MOVE_ON)  # ...and done: the generation moves on, still locked
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 1 and "indexed" not in out
+    assert err.rstrip().endswith(f"newsbot: {REINDEX_NOT_SAVED}")
+    assert manifests(db_path) == saved

@@ -309,7 +309,7 @@ async def cmd_reindex(settings: Settings, args: argparse.Namespace) -> int:
         raise
     try:
         try:
-            await engine.save_index()
+            saved = await engine.save_index()
         except IndexWriteError as exc:
             if not isinstance(exc.__cause__, OSError) or exc.__cause__.errno not in NO_ROOM:
                 raise
@@ -317,6 +317,9 @@ async def cmd_reindex(settings: Settings, args: argparse.Namespace) -> int:
                 f"{exc}. The index saved before is kept until a new one replaces it whole: "
                 "reindex needs room for both"
             ) from exc
+        if not saved:  # another reindex saved first, or articles were split again
+            print(f"newsbot: {REINDEX_NOT_SAVED}", file=sys.stderr)
+            return EXIT_FAILED
         sentences, titles = await engine.read_again(anew=True)
     except asyncio.CancelledError:
         print(f"newsbot: {_reindex_interrupted(resplit)}", file=sys.stderr)
@@ -338,6 +341,15 @@ async def cmd_reindex(settings: Settings, args: argparse.Namespace) -> int:
             f"of {counted(titles, 'title')}"
         )
     return EXIT_OK
+
+
+# `Engine.save_index` refused: the database's index generation moved on while this
+# reindex read it, and its indexes may already be older than the saved ones
+REINDEX_NOT_SAVED = (
+    "the index was not saved: while this reindex read the database, another reindex saved "
+    "a newer index or articles were split again; the index saved before is kept (a newer "
+    "one, if another reindex saved it): run newsbot reindex again once that has finished"
+)
 
 
 def _reindex_interrupted(resplit: ResplitReport) -> str:
