@@ -295,3 +295,30 @@ async def test_the_job_polls_due_feeds_searchably_and_reports_pauses_to_admins(
     await poll_feeds_job(CallbackContext(bot.app))
     assert len(feed_server.hits("/feeds/gazette.rss")) == 1
     assert len(bot.replies(ADMIN)) == 1
+
+
+async def test_a_feed_at_another_sid_is_another_feed(
+    bot: Harness, feed_server: FeedServer
+) -> None:
+    """/addfeed of a feed's address at another ?sid= (masked when shown, as a session id
+    may be, but here the edition) said "Updated feed 1 with its new credentials", and the
+    first feed was gone."""
+    served = feed_server.serve("/feeds/gazette.rss", "gazette.rss")
+    feed_server.serve_pages()
+    for feed_id, edition in enumerate(("politics", "sports"), 1):
+        replied = await command(bot, f"/addfeed {served}?sid={edition}")
+        assert replied.startswith(f"Added feed {feed_id} ("), replied
+        await until(
+            lambda: (
+                all(
+                    row[0] is not None
+                    for row in run_sql(bot.db_path, "SELECT last_fetch_ts FROM feeds")
+                )
+                and not bot.app.bot_data.feed_poll_lock.locked()
+            ),
+            "the poll /addfeed starts",
+        )
+    assert run_sql(bot.db_path, "SELECT id, url FROM feeds") == [
+        (1, f"{served}?sid=politics"),
+        (2, f"{served}?sid=sports"),
+    ]
