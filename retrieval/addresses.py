@@ -45,6 +45,9 @@ _SECRET_PARAM = re.compile(
 )
 
 
+_PATH_PARAM = re.compile(r";([^;/?#]+)")  # a path segment's parameter, ";jsessionid=…"
+
+
 def canonical_url(url: str | None) -> str | None:
     """Normalize a URL so that the same article is recognized under its variants: the one
     form an article's address is stored, shown and looked up in, whichever way it came in
@@ -145,6 +148,12 @@ def _secrets_in_place(
         if value and credential:
             place = re.compile(r"(?<=[?&])" + re.escape(pair) + r"(?![\w%~+-])")
             found.append((value, place, f"{name}={MASK}"))
+    if not only_credentials:  # a session in the path: "/feed.rss;jsessionid=…"
+        for pair in _PATH_PARAM.findall(parts.path):
+            name, _, value = pair.partition("=")
+            if value and _SECRET_PARAM.match(unquote(name)) is not None:
+                place = re.compile(r"(?<=;)" + re.escape(pair) + r"(?![\w%~+-])")
+                found.append((value, place, f"{name}={MASK}"))
     return sorted(found, key=lambda item: len(item[0]), reverse=True)
 
 

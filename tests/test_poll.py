@@ -618,6 +618,17 @@ def test_a_session_id_in_a_feeds_address_is_a_credential() -> None:
     )
 
 
+def test_a_session_id_in_an_addresss_path_is_masked() -> None:
+    """Java servers put the session in the path ("/feed.rss;jsessionid=…"): it was listed
+    and logged in full."""
+    url = "https://news.test/feed.rss;jsessionid=S7xq?region=north"
+    assert url_secrets(url) == ("S7xq",)
+    assert masked(f"cannot fetch {url}", url) == (
+        "cannot fetch https://news.test/feed.rss;jsessionid=***?region=north"
+    )
+    assert url_secrets("https://news.test/a;v=2/feed.rss") == ()
+
+
 async def test_links_that_differ_by_a_parameter_named_like_a_key_stay_two_articles(
     feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
 ) -> None:
