@@ -24,6 +24,7 @@ from bot.times import when
 from retrieval.errors import FeedError
 from retrieval.feeds.feed import Feed, format_interval
 from retrieval.feeds.fetch import Fetcher
+from retrieval.feeds.registry import IDS_NAMED
 from retrieval.wording import agreeing, counted
 
 log = logging.getLogger(__name__)
@@ -137,13 +138,19 @@ async def add_feed(update: Update, context: Context) -> None:
     verb = "Added" if created else "Resumed" if before is not None and before.paused else "Updated"
     # at its address with other credentials (a rotated token, a new password): put in it
     rotated = before is not None and before.url != feed.url
-    await _reply(
-        update,
-        context,
+    told = (
         f"{verb} feed <b>{feed.id}</b> ({escape(clip(feed.label, TITLE_CHARS))})"
         f"{' with its new credentials' if rotated else ''}, polled every "
-        f"{format_interval(feed.interval)}. Fetching it now; /feeds shows how it went.",
+        f"{format_interval(feed.interval)}. Fetching it now; /feeds shows how it went."
     )
+    if alike := await shared.engine.feeds_shown_alike(feed):  # ?sid=politics, ?sid=sports
+        ids = ", ".join(str(f.id) for f in alike[:IDS_NAMED])
+        told += (
+            f"\n{'Feed' if len(alike) == 1 else 'Feeds'} {ids} {agreeing(len(alike), 'is', 'are')}"
+            f" listed at the same address (*** hides what differs): /removefeed {feed.id}"
+            " names this one."
+        )
+    await _reply(update, context, told)
     if context.job_queue is not None:
         context.job_queue.run_once(poll_feeds_job, 0, name="feed polling (after /addfeed)")
 

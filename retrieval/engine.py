@@ -518,6 +518,10 @@ class Engine:
         """Every feed, in the order they were added."""
         return await self._feeds.all()
 
+    async def feeds_shown_alike(self, feed: Feed) -> list[Feed]:
+        """The other feeds listed at `feed`'s address as shown (`FeedRegistry.shown_alike`)."""
+        return await self._feeds.shown_alike(feed)
+
     async def remove_feed(self, ref: str | int) -> Feed:
         """Forget a feed (by id or URL); its articles stay. FeedError names the known ids."""
         return await self._feeds.remove(ref)

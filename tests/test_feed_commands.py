@@ -305,9 +305,11 @@ async def test_a_feed_at_another_sid_is_another_feed(
     first feed was gone."""
     served = feed_server.serve("/feeds/gazette.rss", "gazette.rss")
     feed_server.serve_pages()
+    told = []
     for feed_id, edition in enumerate(("politics", "sports"), 1):
         replied = await command(bot, f"/addfeed {served}?sid={edition}")
         assert replied.startswith(f"Added feed {feed_id} ("), replied
+        told.append(replied)
         await until(
             lambda: (
                 all(
@@ -322,3 +324,9 @@ async def test_a_feed_at_another_sid_is_another_feed(
         (1, f"{served}?sid=politics"),
         (2, f"{served}?sid=sports"),
     ]
+    # /feeds lists both at "?sid=***": the second is told which, and how to tell them apart
+    assert "listed at the same address" not in told[0]
+    assert told[1].endswith(
+        "Feed 1 is listed at the same address (*** hides what differs): /removefeed 2 names "
+        "this one."
+    )
