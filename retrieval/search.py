@@ -37,6 +37,7 @@ from retrieval.ranking.features import (
     idf_weights,
 )
 from retrieval.ranking.model import Ranker, default_ranker
+from retrieval.ranking.named_time import NamedTime, named_time
 from retrieval.ranking.question import profile
 from retrieval.ranking.selection import choose, unshown
 from retrieval.wording import local_time, stamp
@@ -56,6 +57,8 @@ class SearchResult:
     has_more: bool = False
     # the moment asked as of, when only articles published after it match the question
     nothing_by: float | None = None
+    # the time the question names, when it was answered as of that time (`named_time`)
+    named: NamedTime | None = None
 
     def why_none(self, zone: tzinfo = UTC) -> str | None:
         """Why there are no passages, its moment (if any) told in `zone`."""
@@ -156,7 +159,18 @@ class Searcher:
         if as_of is not None and not math.isfinite(as_of):
             raise ValueError(f"as_of must be a finite Unix time, not {as_of}")
         moment = time.time() if as_of is None else as_of
-        candidates = self.candidates(question, tokens, moment)
+        candidates = None
+        named = named_time(question)
+        if named is not None and named.moment >= moment:
+            named = None  # a time named after the moment asked lets no later article in
+        if named is not None:
+            candidates = self.candidates(question, tokens, named.moment)
+            if candidates is not None and len(candidates):
+                moment = named.moment
+            else:  # nothing published by then matches: as asked
+                candidates = named = None
+        if candidates is None:
+            candidates = self.candidates(question, tokens, moment)
         if candidates is None or not len(candidates):
             headlines = self._headlines_only(question, tokens, moment, limit, offset)
             return headlines or self._nothing_matches(question, tokens, moment)
@@ -175,7 +189,9 @@ class Searcher:
         passages = self._passages(candidates, scores, page, offset + 1, set(tokens))
         if not passages and offset:
             return SearchResult(question, (), "No more passages for that question.")
-        return SearchResult(question, tuple(passages), None, len(unshown_windows) > limit)
+        return SearchResult(
+            question, tuple(passages), None, len(unshown_windows) > limit, named=named
+        )
 
     def _passages(
         self,

@@ -44,7 +44,16 @@ EXAMPLES = (
     "2022-W23"
 )
 FIELDS = ("question", "as_of", "limit")
-ANSWER_FIELDS = ("question", "as_of", "as_of_moment", "results", "message", "line", "error")
+ANSWER_FIELDS = (
+    "question",
+    "as_of",
+    "as_of_moment",
+    "named_time",
+    "results",
+    "message",
+    "line",
+    "error",
+)
 # Names a request may give a field of FIELDS by, were it not written so: given without it, the
 # line would be answered as of now, or with the flag's count, without a word. Not "asked",
 # the date of a news-qa record, which may come along with the record's other fields.
@@ -352,6 +361,11 @@ def result_json(request: Request, result: SearchResult, zone: tzinfo) -> dict[st
         "as_of_moment": as_of.utc if as_of else None,
         "results": [passage_json(p) for p in result.passages],
     }
+    if result.named is not None:  # answered as of the time the question names
+        out["named_time"] = {
+            "words": result.named.words,
+            "as_of_moment": _utc_shown(datetime.fromtimestamp(result.named.moment, UTC)),
+        }
     why = result.why_none(zone)
     if why:
         out["message"] = why

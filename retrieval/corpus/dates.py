@@ -179,3 +179,8 @@ def to_timestamp(published: str | None) -> float | None:
         day = datetime.fromisoformat(published).replace(hour=BARE_DATE_HOUR, tzinfo=UTC)
         return day.timestamp()
     return datetime.fromisoformat(published).timestamp()
+
+
+def month_number(name: str) -> int | None:
+    """1-12 for a month's English name or its abbreviation ("Sept", "dec"), else None."""
+    return _MONTHS.get(name.lower().rstrip("."))

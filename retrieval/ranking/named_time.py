@@ -1,0 +1,69 @@
+"""The time a question names: "in June 2022", "on 15 June 2022", "during March 2020".
+
+Asked today, "What did the Federal Reserve do to interest rates in June 2022?" wants June
+2022's news, not this year's stories that mention rates: the question is answered as of a
+little after the time it names, when that time's reports were written, if anything published
+by then matches (else as asked). A month or a day with its year, after "in", "during" or
+"on", and only those. A bare year does not move the moment: news says "in 2022" of data
+reported the next year ("Which country lost the most tropical rainforest in 2022?", asked in
+June 2023) and in events' names ("the 2022 US Open"); a day without its year ("on July 4")
+may be last year's or next year's. "Since", "by" and "until" name bounds, not the time.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from retrieval.corpus.dates import month_number
+
+# How long after the time named its reports are still written: a month's figures and
+# round-ups come out in the next weeks, a day's story within the week.
+MONTH_REPORTS = timedelta(days=14)
+DAY_REPORTS = timedelta(days=7)
+
+_MONTH = (
+    r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_NAMED = re.compile(
+    r"\b(?:in|during|on)\s+(?:the\s+)?(?P<words>(?:(?:early|mid|late)[\s-]+)?"
+    rf"(?:(?P<day_first>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?)?{_MONTH}"
+    r"(?:\s+(?P<day_after>\d{1,2})(?:st|nd|rd|th)?)?,?\s+(?P<year>(?:19|20)\d\d))\b"
+    r"(?![-/–]\d)",  # "in June 2022-23" names a season, not the month
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NamedTime:
+    """A time a question names: its words, as asked, and the moment to answer it as of."""
+
+    words: str
+    moment: float  # Unix time: the end of the time named, and the days its reports take
+
+
+def named_time(question: str) -> NamedTime | None:
+    """The latest month or day, with its year, that `question` names after "in", "during"
+    or "on"; None if it names none."""
+    latest: NamedTime | None = None
+    for match in _NAMED.finditer(question):
+        month = month_number(match["month"])
+        year = int(match["year"])
+        day = match["day_first"] or match["day_after"]
+        if month is None:
+            continue
+        try:
+            if day is None:
+                last = date(year, month, calendar.monthrange(year, month)[1])
+                end = last + timedelta(days=1) + MONTH_REPORTS
+            else:
+                end = date(year, month, int(day)) + timedelta(days=1) + DAY_REPORTS
+        except ValueError:  # "on 31 June 2022": no such day
+            continue
+        moment = datetime(end.year, end.month, end.day, tzinfo=UTC).timestamp()
+        if latest is None or moment > latest.moment:
+            latest = NamedTime(match["words"], moment)
+    return latest

@@ -1,0 +1,120 @@
+"""A question that names a month or a day with its year is answered as of that time."""
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.cli.main import main
+from retrieval.ranking.named_time import named_time
+
+from .conftest import write_jsonl
+from .test_ask_as_of import ask_json, published
+
+
+def named(question: str) -> tuple[str, str] | None:
+    found = named_time(question)
+    if found is None:
+        return None
+    return found.words, datetime.fromtimestamp(found.moment, UTC).date().isoformat()
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # a month: through its end and the two weeks its reports take
+        ("What did the Fed do to rates in June 2022?", ("June 2022", "2022-07-15")),
+        ("Who led the polls during Sept. 2021?", ("Sept. 2021", "2021-10-15")),
+        ("What happened in mid-June 2022 in Kyiv?", ("mid-June 2022", "2022-07-15")),
+        ("Who resigned in December 2021?", ("December 2021", "2022-01-15")),
+        # a day: through it and the week after
+        ("What closed on June 15, 2022?", ("June 15, 2022", "2022-06-23")),
+        ("What closed on 15th June 2022?", ("15th June 2022", "2022-06-23")),
+        ("What closed on the 3rd of March 2021?", ("3rd of March 2021", "2021-03-11")),
+        # the latest of two times named
+        (
+            "Did prices rise between in May 2021 and in August 2021?",
+            ("August 2021", "2021-09-15"),
+        ),
+    ],
+)
+def test_a_month_or_a_day_with_its_year_is_named(question: str, expected: tuple[str, str]) -> None:
+    assert named(question) == expected
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # a bare year: data reported the next year, or an event's name
+        "Which country lost the most tropical rainforest in 2022?",
+        "Who won the 2022 US Women's Open?",
+        # a day without its year may be last year's or next year's
+        "Which app faces a ban in the US on January 19?",
+        # bounds, not the time asked about; an adjective, not a time
+        "Who has led the company since June 2011?",
+        "What will the city ban by March 2028?",
+        "What did the June 2022 report find?",
+        # no such day; a season
+        "What happened on 31 June 2022?",
+        "Who won the league in May 2022-23?",
+        "May I ask what happened?",
+    ],
+)
+def test_no_time_is_named(question: str) -> None:
+    assert named(question) is None
+
+
+# The Federal Reserve raised rates in June 2022 and cut them in 2025: a question about June
+# 2022 asked today is about the rise, which the cut's recency would push down.
+RATES = [
+    {
+        "title": "Fed raises interest rates",
+        "published": "2022-06-15",
+        "text": "The Federal Reserve raised interest rates by three quarters of a point. "
+        "Markets rallied after the decision.",
+    },
+    {
+        "title": "Fed cuts interest rates",
+        "published": "2025-09-17",
+        "text": "The Federal Reserve cut interest rates by a quarter of a point. "
+        "Markets rallied after the decision.",
+    },
+]
+
+
+@pytest.fixture
+def rates_db(db_path: Path, tmp_path: Path) -> Path:
+    path = write_jsonl(tmp_path / "rates.jsonl", RATES)
+    assert main(["ingest", "--db", str(db_path), "--quiet", str(path)]) == 0
+    return db_path
+
+
+def test_a_question_naming_a_month_is_answered_as_of_that_month(rates_db: Path) -> None:
+    asked = "What did the Federal Reserve do to interest rates?"
+    assert published(ask_json(rates_db, asked))[0] == "2025-09-17"
+    answer = ask_json(rates_db, "What did the Federal Reserve do to interest rates in June 2022?")
+    assert published(answer) == ["2022-06-15"]  # nothing later than the time named
+    assert answer["named_time"] == {"words": "June 2022", "as_of_moment": "2022-07-15T00:00:00Z"}
+    assert answer["as_of"] is None  # asked as of now: the echo is as asked
+
+
+def test_a_time_named_after_the_moment_asked_changes_nothing(rates_db: Path) -> None:
+    """As of 2022-06-20, a question about "December 2025" may quote nothing later than the
+    moment asked: the time named never lets a later article in."""
+    answer = ask_json(
+        rates_db,
+        "--as-of",
+        "2022-06-20",
+        "What will the Federal Reserve do to interest rates in December 2025?",
+    )
+    assert published(answer) == ["2022-06-15"]
+    assert "named_time" not in answer
+
+
+def test_a_time_named_before_any_match_is_answered_as_asked(rates_db: Path) -> None:
+    """Nothing stored by June 1997 matches: the question is answered as asked, not with
+    "nothing published by then"."""
+    answer = ask_json(rates_db, "What did the Federal Reserve do to interest rates in June 1997?")
+    assert published(answer)[0] == "2025-09-17"
+    assert "named_time" not in answer
+    assert "message" not in answer
