@@ -85,10 +85,10 @@ async def search(
     limit: int,
     offset: int = 0,
     as_of: float | None = None,
-    shown: Sequence[int] = (),
+    shown: Sequence[str] = (),
 ) -> SearchResult:
-    """Search as of `as_of`, leaving out what `shown` (all of it in a worker thread), and
-    log the question with its timing."""
+    """Search as of `as_of`, leaving out the sentences of `shown` (their texts: all of it in
+    a worker thread), and log the question with its timing."""
     started = time.perf_counter()
     result = await shared.engine.ask(
         question, limit=limit, offset=offset, as_of=as_of, shown=shown
@@ -116,13 +116,13 @@ async def send_answer(
     offset: int,
     reply_to: int | None,
     as_of: float,
-    shown_before: Sequence[int] | None = (),
+    shown_before: Sequence[str] | None = (),
     topic: int | None = None,
     replacing: Sequence[ChatMessage] = (),
 ) -> list[ChatMessage]:
     """Send an answer (split at passages) with its buttons under the last message; `as_of`:
     the moment it was searched as of, which its "More" keeps for every later page,
-    `shown_before` the sentences of the pages before this one, which it leaves out, `topic`
+    `shown_before` the texts of the sentences of the pages before, which it leaves out, `topic`
     the forum topic asked in (`topic_of`), and `replacing` the messages of the answer it
     takes the place of (`_post`). Returns the messages it is shown in: from the first that
     went there, in the supergroup the group became, if it did on the way (`following`),

@@ -82,19 +82,24 @@ class ShownAnswer:
     has_more: bool
     sentence_ids: tuple[int, ...]
     asked_ts: float  # the moment it answers as of: each of its "More" pages keeps it
-    # the sentences its earlier pages showed; None: not known (stored before migration 11)
-    shown_before: tuple[int, ...] | None = ()
+    # the texts of the sentences its earlier pages showed; None: not known (stored before
+    # migration 11)
+    shown_before: tuple[str, ...] | None = ()
     # the articles its passages quote, as shown: their ids, unlike the sentences', outlast
     # the articles' splitting again into other sentences (`newsbot reindex`)
     article_ids: tuple[int, ...] = ()
+    # the texts of the sentences of `sentence_ids`: they, too, outlast a splitting again
+    sentences: tuple[str, ...] = ()
 
     @property
-    def shown(self) -> tuple[int, ...] | None:
-        """Every sentence this answer has shown, up to and including this page; None when
-        its earlier pages are not known (its "More" then pages by rank)."""
+    def shown(self) -> tuple[str, ...] | None:
+        """The text of every sentence this answer has shown, up to and including this
+        page; None when its earlier pages are not known (its "More" then pages by rank).
+        By text, not by id: an article split again (`newsbot reindex`) has its sentences
+        under new ids, and a page shown before still counts."""
         if self.shown_before is None:
             return None
-        return self.shown_before + self.sentence_ids
+        return self.shown_before + self.sentences
 
 
 class Conversations:
@@ -134,13 +139,13 @@ class Conversations:
         next_offset: int,
         has_more: bool,
         asked_ts: float,
-        shown_before: Sequence[int] | None = (),
+        shown_before: Sequence[str] | None = (),
     ) -> int | None:
         """Store an answer about to be shown; returns its id for the buttons, or None when
         it could not be stored (bookkeeping: it is shown without them). `asked_ts`: the
         moment it answers as of (its "More" pages answer as of the same); `shown_before`:
-        the sentences of its earlier pages, for a "More" page."""
-        shown = [[p.article.id, list(p.sentence_ids)] for p in passages]
+        the texts of the sentences of its earlier pages, for a "More" page."""
+        shown = [[p.article.id, list(p.sentence_ids), list(p.sentences)] for p in passages]
         write = self.conn.execute(
             "INSERT INTO answers (chat_id, user_id, question, next_offset, has_more, passages,"
             " created_ts, shown_before) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -353,8 +358,9 @@ def _shown(row: aiosqlite.Row) -> ShownAnswer:
         question=str(row[2]),
         next_offset=int(row[3]),
         has_more=bool(row[4]),
-        sentence_ids=tuple(int(i) for _, ids in passages for i in ids),
+        sentence_ids=tuple(int(i) for _, ids, _ in passages for i in ids),
         asked_ts=float(row[6]),
-        shown_before=None if row[7] is None else tuple(int(i) for i in json.loads(row[7])),
-        article_ids=tuple(dict.fromkeys(int(article) for article, _ in passages)),
+        shown_before=None if row[7] is None else tuple(str(t) for t in json.loads(row[7])),
+        article_ids=tuple(dict.fromkeys(int(article) for article, _, _ in passages)),
+        sentences=tuple(str(text) for _, _, texts in passages for text in texts),
     )

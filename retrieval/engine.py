@@ -314,11 +314,11 @@ class Engine:
         limit: int = 5,
         offset: int = 0,
         as_of: float | None = None,
-        shown: Collection[int] = (),
+        shown: Collection[str] = (),
     ) -> SearchResult:
         """The passages ranked offset..offset+limit that answer `question` as of `as_of`
-        (Unix time; now when None): nothing published later is quoted; none that shares a
-        sentence with `shown`, the earlier pages' (`Searcher.search`). Reads only.
+        (Unix time; now when None): nothing published later is quoted; none that quotes a
+        sentence of `shown`, the texts of the earlier pages' (`Searcher.search`). Reads only.
 
         The whole question (indexes, reads, ranking, selection) is one worker-thread call,
         so the event loop goes on meanwhile.

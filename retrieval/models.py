@@ -134,3 +134,6 @@ class Passage:
     highlights: tuple[tuple[int, int], ...]
     article: Attribution
     sentence_ids: tuple[int, ...]
+    # the text of each of those sentences: what an answer remembers it showed, as the ids
+    # are given up when its article is split again (`newsbot reindex`)
+    sentences: tuple[str, ...] = ()

@@ -141,16 +141,17 @@ class Searcher:
         limit: int = 5,
         offset: int = 0,
         as_of: float | None = None,
-        shown: Collection[int] = (),
+        shown: Collection[str] = (),
     ) -> SearchResult:
         """The passages ranked offset..offset+limit for `question`, as of `as_of` (Unix time;
         now when None): nothing published later is quoted. Reads only; blocks (run it in a
         worker thread from an event loop).
 
-        `shown`: the sentences of the `offset` passages shown before (a "More" page). The
-        page is then the best `limit` windows that quote none of them, nor a copy: the same
-        page while the corpus is unchanged, and no repeat or skip when an article dated
-        before `as_of` was stored since and moved the ranking.
+        `shown`: the texts of the sentences of the `offset` passages shown before (a "More"
+        page; `Passage.sentences`). The page is then the best `limit` windows that quote
+        none of them, nor a copy: the same page while the corpus is unchanged, and no repeat
+        or skip when an article dated before `as_of` was stored since and moved the ranking,
+        or its article was split again into sentences of other ids (`newsbot reindex`).
         """
         question = " ".join(_MARKUP.sub(" ", question).split())[:MAX_QUESTION_CHARS]
         tokens = self.index.tokenizer(_LINK.sub(" ", question))
@@ -180,9 +181,7 @@ class Searcher:
             # a window the earlier pages showed may now rank anywhere, or overlap new ones,
             # or have a copy stored since
             chosen = choose(candidates, scores, 2 * offset + limit + 1, first_page)
-            unshown_windows = unshown(
-                candidates, chosen, list(self.reader.sentence_texts(shown).values())
-            )
+            unshown_windows = unshown(candidates, chosen, list(shown))
         else:
             unshown_windows = choose(candidates, scores, offset + limit + 1, first_page)[offset:]
         page = unshown_windows[:limit]
@@ -217,6 +216,7 @@ class Searcher:
                     highlights=self.highlights(quote, terms),
                     article=article,
                     sentence_ids=candidates.sentence_ids(window),
+                    sentences=candidates.sentence_texts(window),
                 )
             )
         return passages
@@ -321,6 +321,7 @@ class Searcher:
                     highlights=self.highlights(quote, set(tokens)),
                     article=article.attribution,
                     sentence_ids=ids,
+                    sentences=tuple(texts[i] for i in ids),
                 )
             )
         return SearchResult(question, tuple(passages)) if passages else None

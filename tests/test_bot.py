@@ -899,6 +899,25 @@ async def test_more_on_a_page_stored_before_earlier_pages_were_kept_goes_by_rank
     assert len(shown) == 6 and not any(title in third["text"] for title in shown)
 
 
+async def test_more_after_a_reindex_split_the_articles_again_shows_no_passage_twice(
+    start_bot: BotFactory, settings: Settings
+) -> None:
+    """`newsbot reindex` gives the sentences of articles split again new ids: "More" left
+    out the sentences of the pages shown by their ids, no longer stored, and showed the
+    first page again."""
+    async with start_bot() as bot:
+        [answer] = await bot.ask(USER, "lighthouse keeper")
+    split_as_before(settings.db_path, lambda text: list(enumerate(paragraphs(text))))
+    assert (await resplit_articles(settings.db_path)).replaced
+    async with start_bot() as bot:
+        assert await bot.press(USER, answer, buttons(answer)["More ▸"]) is None
+        follow = (await bot.reply(USER, 2))[1]
+    first = [d.title for d in LIGHTHOUSES if d.title in answer["text"]]
+    assert len(first) == 3
+    assert "4. Lighthouse keepers of" in follow["text"]
+    assert not any(title in follow["text"] for title in first)
+
+
 async def test_a_double_tap_on_more_sends_the_next_passages_once(bot: Harness) -> None:
     [answer] = await bot.ask(USER, "lighthouse keeper")
     more = buttons(answer)["More ▸"]

@@ -161,3 +161,50 @@ async def test_bookkeeping_a_database_cannot_take_is_logged_and_left_out(
     await state.conn.execute("DROP TABLE query_log")
     with pytest.raises(sqlite3.OperationalError, match="no such table"):
         await state.log_query(-100, 6, "joint exercise", 1, 12.5)
+
+
+async def test_the_migration_gives_answers_shown_before_it_their_sentences_texts(
+    db_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Migration 30: an answer stored with its sentences' ids alone gets their texts, for
+    its "More" to leave them out once a reindex has given them other ids; a sentence no
+    longer stored is left out, and an answer whose earlier pages are not known stays so."""
+    import retrieval.corpus.db
+    from retrieval.corpus.schema import MIGRATIONS
+
+    monkeypatch.setattr(retrieval.corpus.db, "MIGRATIONS", MIGRATIONS[:29])
+    conn = await connect(db_path)
+    await conn.close()
+    run_sql(
+        db_path,
+        "INSERT INTO articles (id, title, text, content_hash, ingested_ts)"
+        " VALUES (1, 't', 'One. Two. Three.', 'h', 100)",
+    )
+    for sentence_id, text in ((11, "One."), (12, "Two."), (13, "Three.")):
+        run_sql(
+            db_path,
+            "INSERT INTO sentences (id, article_id, position, paragraph, text)"
+            " VALUES (?, 1, ?, 0, ?)",
+            sentence_id,
+            sentence_id - 11,
+            text,
+        )
+    for answer_id, shown_before in ((1, "[11, 99]"), (2, None)):
+        run_sql(
+            db_path,
+            "INSERT INTO answers (id, chat_id, question, next_offset, has_more, passages,"
+            " created_ts, shown_before) VALUES (?, 5, 'q', 3, 1, '[[1, [12, 13]]]', 1, ?)",
+            answer_id,
+            shown_before,
+        )
+    monkeypatch.setattr(retrieval.corpus.db, "MIGRATIONS", MIGRATIONS)
+    engine = await Engine.open(db_path)
+    try:
+        shown = await engine.conversations.answer(1)
+        unknown = await engine.conversations.answer(2)
+    finally:
+        await engine.close()
+    assert shown is not None and unknown is not None
+    assert shown.sentence_ids == (12, 13) and shown.article_ids == (1,)
+    assert shown.shown == ("One.", "Two.", "Three.")
+    assert unknown.sentences == ("Two.", "Three.") and unknown.shown is None

@@ -573,4 +573,29 @@ MIGRATIONS: tuple[Migration, ...] = (
         WHERE (url LIKE '%?%' OR url LIKE '%@%') AND url IS NOT without_credentials(url);
         """,
     ),
+    Migration(
+        30,
+        "the sentences an answer showed, by their text",
+        """
+        -- An answer remembers the sentences it showed by their text, not only by their ids:
+        -- `newsbot reindex` gives an article split again new sentence ids, and "More" then
+        -- left out nothing of the pages shown (their ids no longer stored) and repeated
+        -- them. `answers.passages` holds [article id, [sentence ids], [their texts]] a
+        -- passage, and `answers.shown_before` the texts of the earlier pages' sentences.
+        -- Rows stored before get the texts of their sentences still stored.
+        UPDATE answers SET passages = (
+            SELECT json_group_array(json_array(
+                json_extract(p.value, '$[0]'),
+                json(json_extract(p.value, '$[1]')),
+                json((SELECT json_group_array(s.text) FROM json_each(p.value, '$[1]') i
+                      JOIN sentences s ON s.id = i.value))
+            ))
+            FROM json_each(answers.passages) p
+        );
+        UPDATE answers SET shown_before = (
+            SELECT json_group_array(s.text) FROM json_each(answers.shown_before) i
+            JOIN sentences s ON s.id = i.value
+        ) WHERE shown_before IS NOT NULL;
+        """,
+    ),
 )

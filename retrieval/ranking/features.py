@@ -246,8 +246,12 @@ class Candidates:
         return all(i in self.texts for i in self.sentence_ids(w))
 
     def text(self, w: int) -> str:
+        return joined_sentences(self.sentence_texts(w))
+
+    def sentence_texts(self, w: int) -> tuple[str, ...]:
+        """The text of each sentence of window `w`, in order."""
         first = int(self.start[w])
-        return joined_sentences(map(self.sentence_text, range(first, first + int(self.size[w]))))
+        return tuple(map(self.sentence_text, range(first, first + int(self.size[w]))))
 
     def sentence_ids(self, w: int) -> tuple[int, ...]:
         first = int(self.start[w])
