@@ -10,6 +10,7 @@ import logging
 import re
 import time
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from telegram import (
     InlineKeyboardMarkup,
@@ -241,9 +242,18 @@ async def ask(update: Update, context: Context) -> None:
         await _answer(update, context, message, user, searched, newest)
 
 
-async def _to_search(update: Update, context: Context, message: Message) -> str | None:
-    """What `message` asks, with the question it follows up; None when it is no question
-    to search (told why when it is one the sender should hear about)."""
+class _Asked(NamedTuple):
+    """What a message asks: the words to search, and the texts of the sentences shown
+    already that its answer leaves out (those of the answer a follow-up replies to)."""
+
+    question: str
+    shown: tuple[str, ...] = ()
+
+
+async def _to_search(update: Update, context: Context, message: Message) -> _Asked | None:
+    """What `message` asks, with the question it follows up and what that answer showed;
+    None when it is no question to search (told why when it is one the sender should hear
+    about)."""
     shared = context.bot_data
     question = question_in(message, context)
     replied = message.reply_to_message
@@ -270,7 +280,10 @@ async def _to_search(update: Update, context: Context, message: Message) -> str 
     if not question:
         await send_reply(shared, message, formatting.ASK_USAGE)
         return None
-    return _with_earlier(question, follows.question) if follows else question
+    if follows is None:
+        return _Asked(question)
+    # the passages right above it are no answer to a follow-up: "More" leaves them out alike
+    return _Asked(_with_earlier(question, follows.question), follows.shown or ())
 
 
 async def _answer(
@@ -278,7 +291,7 @@ async def _answer(
     context: Context,
     message: Message,
     user: User,
-    searched: str,
+    searched: _Asked,
     newest: Newest,
 ) -> None:
     """Answer `message` with the passages for `searched`, unless it is edited again on the
@@ -297,7 +310,15 @@ async def _answer(
     if not newest():
         return
     as_of = _through(message)
-    result = await search(shared, chat_id, user.id, searched, PASSAGES_PER_ANSWER, as_of=as_of)
+    result = await search(
+        shared,
+        chat_id,
+        user.id,
+        searched.question,
+        PASSAGES_PER_ANSWER,
+        as_of=as_of,
+        shown=searched.shown,
+    )
     if not newest():
         return
     reply_to = message.message_id if in_group(message) else None
@@ -310,6 +331,7 @@ async def _answer(
         0,
         reply_to,
         as_of,
+        searched.shown,  # the follow-up's "More" does not repeat them either
         topic=topic_of(message),
         replacing=replacing,
     )

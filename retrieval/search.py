@@ -44,6 +44,9 @@ from retrieval.wording import local_time, stamp
 
 MAX_QUESTION_CHARS = 1000  # longer input is cut: nobody asks a 4,000-character question
 LEAD_SENTENCES = 2  # quoted of an article whose headline alone holds the question's words
+# A follow-up that only the passages of the answer it follows answer: they are right above
+# it, and quoting them again would pass for a new answer
+ONLY_SHOWN = "Nothing beyond the passages already shown answers that."
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,10 +151,13 @@ class Searcher:
         worker thread from an event loop).
 
         `shown`: the texts of the sentences of the `offset` passages shown before (a "More"
-        page; `Passage.sentences`). The page is then the best `limit` windows that quote
-        none of them, nor a copy: the same page while the corpus is unchanged, and no repeat
-        or skip when an article dated before `as_of` was stored since and moved the ranking,
-        or its article was split again into sentences of other ids (`newsbot reindex`).
+        page; `Passage.sentences`), or of the answer a follow-up follows (`offset` 0; told
+        `ONLY_SHOWN` when nothing else answers it). The page is then the best `limit` windows
+        that quote none of them, nor a copy: the same page while the corpus is unchanged,
+        and no repeat or skip when an article dated before `as_of` was stored since and
+        moved the ranking, or its article was split again into sentences of other ids
+        (`newsbot reindex`). The ranking is the same: a follow-up's page is its first page
+        less the answer it follows.
         """
         question = " ".join(_MARKUP.sub(" ", question).split())[:MAX_QUESTION_CHARS]
         tokens = self.index.tokenizer(_LINK.sub(" ", question))
@@ -179,8 +185,10 @@ class Searcher:
         first_page = self.ranker.first_page
         if shown:
             # a window the earlier pages showed may now rank anywhere, or overlap new ones,
-            # or have a copy stored since
-            chosen = choose(candidates, scores, 2 * offset + limit + 1, first_page)
+            # or have a copy stored since; a follow-up's first page (`offset` 0) leaves out
+            # the answer it follows, of at most a window a sentence
+            before = offset or len(shown)
+            chosen = choose(candidates, scores, 2 * before + limit + 1, first_page)
             unshown_windows = unshown(candidates, chosen, list(shown))
         else:
             unshown_windows = choose(candidates, scores, offset + limit + 1, first_page)[offset:]
@@ -188,6 +196,8 @@ class Searcher:
         passages = self._passages(candidates, scores, page, offset + 1, set(tokens))
         if not passages and offset:
             return SearchResult(question, (), "No more passages for that question.")
+        if not passages and shown:
+            return SearchResult(question, (), ONLY_SHOWN)
         return SearchResult(
             question, tuple(passages), None, len(unshown_windows) > limit, named=named
         )

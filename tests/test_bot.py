@@ -39,6 +39,7 @@ from retrieval.engine import Engine, resplit_articles
 from retrieval.errors import ConfigError, IndexWriteError
 from retrieval.index.files import index_dir
 from retrieval.models import ArticleDraft
+from retrieval.search import ONLY_SHOWN
 from tests.conftest import SMALL_CORPUS, run_sql
 from tests.fake_telegram import QUERY_TOO_OLD, TEST_TOKEN, TEST_USER_ID, FakeTelegramServer
 from tests.test_resplit import split_as_before
@@ -515,13 +516,36 @@ async def test_reply_to_an_answer_is_a_follow_up(bot: Harness) -> None:
     [follow] = await bot.ask(
         GROUP, "which province?", chat_type="group", reply_to_message_id=first["message_id"]
     )
-    assert "Ardabil" in follow["text"]
+    # what it asks is answered right above it, in the only passage that answers it
+    assert "Ardabil" in first["text"]
+    assert follow["text"] == ONLY_SHOWN
     assert follow["reply_to_message"]["text"] == "which province?"
     logged = await bot.rows("SELECT question FROM query_log ORDER BY id")
     assert logged[-1] == ("which province? joint exercise",)
     [again] = await bot.ask(USER, "lighthouse keeper")
-    [private_follow] = await bot.ask(USER, "Fastnet", reply_to_message_id=again["message_id"])
-    assert "Fastnet" in private_follow["text"]
+    assert "Hook" not in again["text"]
+    [private_follow] = await bot.ask(USER, "Hook", reply_to_message_id=again["message_id"])
+    assert "Hook" in private_follow["text"]
+
+
+async def test_a_follow_up_does_not_quote_again_the_passages_of_the_answer_above(
+    bot: Harness,
+) -> None:
+    """A reply to an answer searched with the question it follows, and quoted the passages
+    of that answer again, right under them; only "More" left them out."""
+    [answer] = await bot.ask(USER, "lighthouse keeper")
+    above = [d.title for d in LIGHTHOUSES if d.title in answer["text"]]
+    assert len(above) == 3
+    [follow] = await bot.ask(
+        USER, "when was the lamp automated?", reply_to_message_id=answer["message_id"]
+    )
+    assert follow["text"].count("Lighthouse keepers of") == 3
+    assert "1. Lighthouse keepers of" in follow["text"]  # a new answer: ranked from 1
+    assert not any(title in follow["text"] for title in above)
+    # nor does its "More": the three lighthouses left are on it
+    assert await bot.press(USER, follow, buttons(follow)["More ▸"]) is None
+    more = (await bot.reply(USER, 3))[2]
+    assert not any(title in more["text"] for title in above)
 
 
 async def edit(bot: Harness, chat_id: int, message_id: int, text: str) -> None:
@@ -1248,9 +1272,9 @@ async def test_a_passage_posted_through_inline_mode_in_the_bots_chat_is_no_quest
 async def test_a_long_follow_up_keeps_the_question_it_follows(bot: Harness) -> None:
     """The two were joined, then cut to the 1,000 characters a question is read to: a long
     follow-up lost the question it followed, and nothing matched."""
-    [first] = await bot.ask(USER, "joint exercise")
+    [first] = await bot.ask(USER, "lighthouse keeper")
     [follow] = await bot.ask(USER, "zqxv wkjp " * 120, reply_to_message_id=first["message_id"])
-    assert "Aslanduz" in follow["text"]
+    assert "Lighthouse keepers of" in follow["text"]  # the lighthouses the first left
 
 
 # ----- Telegram's rules ------------------------------------------------------------------
