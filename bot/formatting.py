@@ -14,6 +14,7 @@ one.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
@@ -22,6 +23,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.bounds import AUTHORS_SHOWN, NAME_CHARS, QUOTE_CHARS, TITLE_CHARS, clip, some_of
 from bot.markup import MAX_MESSAGE_LENGTH, escape, escape_attribute, pack, split_html
+from retrieval.index.tokens import STOPWORDS
 from retrieval.models import Attribution, Passage
 from retrieval.wording import counted, local_time
 
@@ -250,11 +252,36 @@ class Command:
     example: str = ""
 
 
-def help_text(commands: Sequence[Command], username: str) -> str:
-    """Every command with an example, and the ways to ask in groups and inline."""
+# The example question of the bundled seed corpus, which its one article answers
+SEED_QUESTION = "Where did the joint exercise begin?"
+SEED_HEADLINE = "Azerbaijani and Iranian forces begin joint border exercises"
+NEUTRAL_QUESTION = "What happened this week?"
+EXAMPLE_WORDS = 3  # of the newest headline, in an example question about it
+_WORD = re.compile(r"\w+(?:['’.-]\w+)*")
+
+
+def example_question(newest: Attribution | None) -> str:
+    """A question the corpus answers, for /help: the seed's own while its article is the
+    newest, else one about the newest headline's first words that are no stopwords
+    ("What happened with harbour ferry strike?"); with no article, or none of such words,
+    one that fits any news. Made of one article: /help reads no more."""
+    if newest is None:
+        return NEUTRAL_QUESTION
+    if newest.title == SEED_HEADLINE:
+        return SEED_QUESTION
+    words = [w for w in _WORD.findall(newest.headline) if w.casefold() not in STOPWORDS]
+    if not words:
+        return NEUTRAL_QUESTION
+    return f"What happened with {' '.join(words[:EXAMPLE_WORDS])}?"
+
+
+def help_text(commands: Sequence[Command], username: str, question: str = SEED_QUESTION) -> str:
+    """Every command with an example (/ask's asking `question`: `example_question`), and
+    the ways to ask in groups and inline."""
     lines = ["<b>Ask me about the news corpus.</b> I answer with quoted passages and sources.", ""]
     for command in commands:
-        example = f" — e.g. <code>{escape(command.example)}</code>" if command.example else ""
+        shown = f"/ask {question}" if command.name == "ask" else command.example
+        example = f" — e.g. <code>{escape(shown)}</code>" if shown else ""
         lines.append(f"/{command.name} — {escape(command.description)}{example}")
     bot = escape(username)
     lines += [

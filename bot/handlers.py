@@ -53,8 +53,8 @@ NOT_UNDER_AN_ANSWER = (
 )
 
 COMMANDS = (
-    Command(
-        "ask", "answer a question with quoted passages", "/ask Where did the joint exercise begin?"
+    Command(  # /help asks what the corpus answers (`formatting.example_question`)
+        "ask", "answer a question with quoted passages", f"/ask {formatting.SEED_QUESTION}"
     ),
     Command("sources", "the outlets in the corpus and their article counts", "/sources"),
     Command("latest", "the newest headlines", "/latest"),
@@ -392,9 +392,12 @@ async def start(update: Update, context: Context) -> None:
 async def help_command(update: Update, context: Context) -> None:
     """List the commands, each with an example, and the ways to ask."""
     message = update.effective_message
-    if message is not None and await admitted(context.bot_data, message):
+    shared = context.bot_data
+    if message is not None and await admitted(shared, message):
+        newest = await shared.engine.latest(1)  # one row, by an index: cheap at any size
+        question = formatting.example_question(newest[0] if newest else None)
         await send_reply(
-            context.bot_data, message, formatting.help_text(COMMANDS, context.bot.username)
+            shared, message, formatting.help_text(COMMANDS, context.bot.username, question)
         )
 
 

@@ -382,6 +382,23 @@ async def test_start_and_help(bot: Harness) -> None:
     assert "/help" in unknown["text"]
 
 
+async def test_helps_example_question_is_about_the_corpus_served(bot: Harness) -> None:
+    """/help asked the seed's question ("Where did the joint exercise begin?") whatever the
+    corpus: it asks about the newest headline, or the seed's while the seed is newest."""
+    [seeded] = await bot.ask(USER, "/help")
+    assert "/ask Where did the joint exercise begin?" in seeded["text"]
+    newest = ArticleDraft(
+        title="Harbour ferry strike ends after two weeks",
+        text="The ferry crews returned to work on Monday after the strike ended.",
+        source="Port Gazette",
+        published="2025-03-01",
+    )
+    await bot.app.bot_data.engine.add_articles([newest])
+    [help_] = await bot.ask(USER, "/help")
+    assert "/ask What happened with Harbour ferry strike?" in help_["text"]
+    assert "joint exercise" not in help_["text"]
+
+
 async def test_no_match_says_so_and_suggests_rephrasing(bot: Harness) -> None:
     [answer] = await bot.ask(USER, "quantum chromodynamics")
     assert answer["text"].startswith("Nothing in the news corpus matches that.")

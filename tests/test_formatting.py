@@ -408,3 +408,17 @@ def test_sources_count_only_named_outlets_as_stats_does() -> None:
     assert formatting.sources_messages([(None, 2)]) == [
         "<b>0 outlets, 2 articles</b>\n• <i>no outlet named</i> — 2"
     ]
+
+
+def test_the_example_question_fits_the_newest_article() -> None:
+    def newest(title: str) -> Attribution:
+        return Attribution(1, title, "Outlet", (), "2025-01-01", None)
+
+    assert formatting.example_question(None) == formatting.NEUTRAL_QUESTION
+    assert formatting.example_question(newest(formatting.SEED_HEADLINE)) == (
+        "Where did the joint exercise begin?"
+    )
+    assert formatting.example_question(newest("The Bank's rates: held at 4.5% | Outlet")) == (
+        "What happened with Bank's rates held?"  # the outlet's name in a title is no topic
+    )
+    assert formatting.example_question(newest("Of the — 🎉")) == formatting.NEUTRAL_QUESTION
