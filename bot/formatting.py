@@ -293,22 +293,27 @@ def help_text(commands: Sequence[Command], username: str, question: str = SEED_Q
     return "\n".join(lines)
 
 
-def greeting(first_name: str | None, private: bool) -> str:
-    """Two lines: what the bot does and how to ask."""
+def greeting(first_name: str | None, private: bool, question: str = SEED_QUESTION) -> str:
+    """Two lines: what the bot does and how to ask (`question`: `example_question`)."""
     hello = f"Hi {escape(first_name)}!" if first_name else "Hi!"
     how = "Send me a question" if private else "Use /ask with a question"
     return (
         f"{hello} I answer questions about the news corpus with quoted passages and "
-        f"their sources.\n{how}, e.g. “Where did the joint exercise begin?” — /help for "
-        "more."
+        f"their sources.\n{how}, e.g. “{escape(question)}” — /help for more."
     )
 
 
-ASK_USAGE = "Ask me a question, e.g. <code>/ask Where did the joint exercise begin?</code>"
+def ask_usage(question: str = SEED_QUESTION) -> str:
+    """What /ask without a question is told (`question`: `example_question`)."""
+    return f"Ask me a question, e.g. <code>/ask {escape(question)}</code>"
+
+
+def text_only(question: str = SEED_QUESTION) -> str:
+    """What a photo, a sticker or a voice message is told (`question`: `example_question`)."""
+    return f"I read text: send your question as a message, e.g. {escape(question)}"
+
+
 UNKNOWN_COMMAND = "I don't know that command. /help lists what I can do."
-TEXT_ONLY = (
-    "I read text: send your question as a message, e.g. Where did the joint exercise begin?"
-)
 SOMETHING_WENT_WRONG = "Sorry, something went wrong while answering that. Please try again."
 
 

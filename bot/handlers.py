@@ -278,7 +278,7 @@ async def _to_search(update: Update, context: Context, message: Message) -> _Ask
     if not await admitted(shared, message):
         return None
     if not question:
-        await send_reply(shared, message, formatting.ASK_USAGE)
+        await send_reply(shared, message, formatting.ask_usage(await example_question(shared)))
         return None
     if follows is None:
         return _Asked(question)
@@ -385,7 +385,9 @@ async def start(update: Update, context: Context) -> None:
     if not await admitted(context.bot_data, message):
         return
     user = update.effective_user
-    greeting = formatting.greeting(user.first_name if user else None, not in_group(message))
+    name = user.first_name if user else None
+    example = await example_question(context.bot_data)
+    greeting = formatting.greeting(name, not in_group(message), example)
     await send_reply(context.bot_data, message, greeting)
 
 
@@ -394,11 +396,16 @@ async def help_command(update: Update, context: Context) -> None:
     message = update.effective_message
     shared = context.bot_data
     if message is not None and await admitted(shared, message):
-        newest = await shared.engine.latest(1)  # one row, by an index: cheap at any size
-        question = formatting.example_question(newest[0] if newest else None)
+        question = await example_question(shared)
         await send_reply(
             shared, message, formatting.help_text(COMMANDS, context.bot.username, question)
         )
+
+
+async def example_question(shared: BotData) -> str:
+    """A question the corpus answers, for a hint (`formatting.example_question`)."""
+    newest = await shared.engine.latest(1)  # one row, by an index: cheap at any size
+    return formatting.example_question(newest[0] if newest else None)
 
 
 async def unknown_command(update: Update, context: Context) -> None:
@@ -425,7 +432,8 @@ async def not_text(update: Update, context: Context) -> None:
     (any message there is one to answer: silence would look like a broken bot)."""
     message = update.effective_message
     if message is not None and await admitted(context.bot_data, message):
-        await send_reply(context.bot_data, message, formatting.TEXT_ONLY)
+        example = await example_question(context.bot_data)
+        await send_reply(context.bot_data, message, formatting.text_only(example))
 
 
 async def sources(update: Update, context: Context) -> None:

@@ -397,6 +397,23 @@ async def test_helps_example_question_is_about_the_corpus_served(bot: Harness) -
     [help_] = await bot.ask(USER, "/help")
     assert "/ask What happened with Harbour ferry strike?" in help_["text"]
     assert "joint exercise" not in help_["text"]
+    # every hint asks alike: /start's, a bare /ask's, a sticker's
+    [hello] = await bot.ask(USER, "/start")
+    assert "e.g. “What happened with Harbour ferry strike?”" in hello["text"]
+    [usage] = await bot.ask(USER, "/ask")
+    assert usage["text"] == "Ask me a question, e.g. /ask What happened with Harbour ferry strike?"
+    private = bot.fake.add_chat(USER, "private")
+    user = {"id": USER, "is_bot": False, "first_name": "User 1001"}
+    said = {"chat": private, "from": user, "date": int(time.time())}
+    sticker = {"file_id": "s", "file_unique_id": "s1", "type": "regular", "width": 512}
+    sticker |= {"height": 512, "is_animated": False, "is_video": False}
+    before = len(bot.replies(USER))
+    bot.fake.enqueue_update({"message": said | {"message_id": 9002, "sticker": sticker}})
+    hint = (await bot.reply(USER, before + 1))[before]
+    assert hint["text"] == (
+        "I read text: send your question as a message, e.g. What happened with Harbour ferry "
+        "strike?"
+    )
 
 
 async def test_no_match_says_so_and_suggests_rephrasing(bot: Harness) -> None:
