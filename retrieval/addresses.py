@@ -83,17 +83,25 @@ def canonical_url(url: str | None) -> str | None:
 
 def without_credentials(url: str, also: Collection[str] = ()) -> str:
     """`url` without its user name and password and without the query parameters that can
-    only be credentials (`CREDENTIAL_PARAMS`, and the names `also`, case aside); the rest as
-    written, and `url` itself if it has none. Never raises: an address `urlsplit` refuses is
-    read plainly (`split_url`)."""
+    only be credentials (`CREDENTIAL_PARAMS`, and the names `also`, case aside), nor the
+    path segments' parameters named in `also` (";jsessionid=…": only a feed's own, since
+    ";token=" in a path may be part of what names the page); the rest as written, and `url`
+    itself if it has none. Never raises: an address `urlsplit` refuses is read plainly
+    (`split_url`)."""
     parts = split_url(url)
-    dropped = CREDENTIAL_PARAMS | {name.casefold() for name in also}
+    also_dropped = {name.casefold() for name in also}
+    dropped = CREDENTIAL_PARAMS | also_dropped
     pairs = parts.query.split("&")
     kept = [p for p in pairs if p and unquote_plus(p.partition("=")[0]).casefold() not in dropped]
-    if "@" not in parts.netloc and len(kept) == len([p for p in pairs if p]):
+    path = _PATH_PARAM.sub(
+        lambda m: "" if unquote(m[1].partition("=")[0]).casefold() in also_dropped else m[0],
+        parts.path,
+    )
+    unchanged = len(kept) == len([p for p in pairs if p]) and path == parts.path
+    if "@" not in parts.netloc and unchanged:
         return url
     netloc = parts.netloc.rpartition("@")[2]
-    return urlunsplit(parts._replace(netloc=netloc, query="&".join(kept)))
+    return urlunsplit(parts._replace(netloc=netloc, path=path, query="&".join(kept)))
 
 
 def split_url(url: str) -> SplitResult:
@@ -112,8 +120,11 @@ def split_url(url: str) -> SplitResult:
 
 
 def secret_params(url: str) -> set[str]:
-    """The names of the query parameters of `url` that carry credentials (`url_secrets`)."""
-    names = (unquote(pair.partition("=")[0]) for pair in split_url(url).query.split("&"))
+    """The names of the parameters of `url` that carry credentials (`url_secrets`): of its
+    query, and of its path's segments (";jsessionid=…")."""
+    parts = split_url(url)
+    pairs = [*parts.query.split("&"), *_PATH_PARAM.findall(parts.path)]
+    names = (unquote(pair.partition("=")[0]) for pair in pairs)
     return {name for name in names if _SECRET_PARAM.match(name)}
 
 
@@ -186,8 +197,9 @@ def masked_url(url: str) -> str:
 
 def public_url(url: str, also: Iterable[str] = ()) -> str:
     """A feed's link without credentials (`without_credentials`): no user:password@,
-    none of the query parameters that can only be one, nor those that carry one in the
-    feed's own address (`also`: its `Feed.secret_params`). A private feed's links often
+    none of the query parameters that can only be one, nor the parameters (of the query
+    or of a path segment, ";jsessionid=…") that carry one in the feed's own address (`also`:
+    its `Feed.secret_params`). A private feed's links often
     carry the subscriber's token: an article is stored and shown (in answers, digests, to
     any chat) under the address anyone may see."""
     return urlunsplit(split_url(without_credentials(url, tuple(also))))

@@ -566,6 +566,37 @@ async def test_a_private_feeds_token_in_its_links_is_not_stored_with_the_article
     assert len(market_hits(feed_server)) == 1
 
 
+async def test_a_session_id_in_a_feeds_path_is_not_stored_with_its_links(
+    feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
+) -> None:
+    """A Java server that puts the session in the feed's path (";jsessionid=") repeats it
+    in every link: masked in the list and the logs, it was every answer's and digest's
+    title link, where ?sid= was dropped."""
+    feed_server.serve_pages()
+    session = b";jsessionid=ABC123SESSION"
+    body = (
+        feed_server.fixture("quayside-1.rss")
+        .replace(b"/pages/market.html</link>", b"/pages/market.html" + session + b"?x=1</link>")
+        .replace(b"/pages/market.html</guid>", b"/pages/market.html" + session + b"?x=1</guid>")
+    )
+    path = "/feeds/paid.rss;jsessionid=ABC123SESSION"
+    feed_server.routes[path] = Route(body=body, content_type="application/rss+xml")
+    await FeedRegistry(db).add(feed_server.url(path) + "?x=1")
+    (outcome,) = (await FeedPoller(db, fetcher).poll_all()).outcomes
+    assert outcome.added == 1
+    [article] = await articles(db)
+    assert article["url"] == feed_server.url("/pages/market.html?x=1")
+    assert article["origin"] == feed_server.url("/feeds/paid.rss;jsessionid=***?x=1")
+    assert article["extra"]["entry"].endswith("/pages/market.html;jsessionid=***?x=1")
+    # only the names the feed's own address carries a session in: ";v=2" names a page
+    assert public_url("https://x.example/a;v=2;JSESSIONID=S1?x=1", {"jsessionid"}) == (
+        "https://x.example/a;v=2?x=1"
+    )
+    assert public_url("https://x.example/a;jsessionid=S1?x=1") == (
+        "https://x.example/a;jsessionid=S1?x=1"
+    )
+
+
 def test_a_credential_of_one_or_two_characters_is_masked_where_the_address_quotes_it() -> None:
     url = "https://ab:x@news.test/f?api_key=k9&keyword=x"
     error = f"cannot fetch {url}: 404 (x marks the spot)"

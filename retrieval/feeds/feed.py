@@ -56,8 +56,9 @@ class Feed:
 
     @property
     def secret_params(self) -> set[str]:
-        """The names of the query parameters of its address that carry credentials: its
-        links are likely to repeat them (`public_url`)."""
+        """The names of the parameters of its address (of its query, or in its path:
+        ";jsessionid=") that carry credentials: its links are likely to repeat them
+        (`public_url`)."""
         return secret_params(self.url)
 
     @property
