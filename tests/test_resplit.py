@@ -35,7 +35,7 @@ from retrieval.indexing import article_index_dir
 from retrieval.models import ArticleDraft
 from retrieval.search import SearchResult
 
-from .cli_process import clean_env
+from .cli_process import clean_env, run_newsbot
 from .conftest import SEEDS, run_sql, write_jsonl
 from .test_store import store_by_hand
 
@@ -220,6 +220,27 @@ def test_reindex_resplits_the_articles_an_older_splitter_split(
     assert "splitter:" not in capsys.readouterr().out
     assert main([*db, "reindex"]) == 0  # nothing left to split
     assert capsys.readouterr().out.startswith("indexed ")
+
+
+def test_a_quiet_reindex_that_went_well_prints_nothing_for_cron(
+    db_path: Path, tmp_path: Path
+) -> None:
+    """`reindex` had no --quiet, as `feeds poll` has: from cron, every reindex mailed its
+    summary and, at the default log level, its progress lines. An error is still said. (A
+    real process: the log level is the process's.)"""
+    db = ["--db", str(db_path)]
+    assert main([*db, "ingest", "--quiet", str(write_jsonl(tmp_path / "a.jsonl", ARTICLES))]) == 0
+    split_as_before(db_path)
+    env = clean_env()  # NEWSBOT_LOG_LEVEL as default: INFO
+    done = run_newsbot([*db, "reindex", "--quiet"], tmp_path, env)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+    assert run_sql(db_path, "SELECT DISTINCT splitter FROM articles") == [(SPLITTER_VERSION,)]
+    loud = run_newsbot([*db, "reindex"], tmp_path, env)  # without --quiet, as before
+    assert loud.returncode == 0 and loud.stdout.startswith("indexed ")
+    assert "INFO newsbot.progress: reindex: " in loud.stderr
+    typo = tmp_path / "newbsot.db"
+    done = run_newsbot(["--db", str(typo), "reindex", "--quiet"], tmp_path, env)
+    assert done.returncode == 1 and done.stderr.startswith(f"newsbot: no database at {typo}")
 
 
 def opened(db_path: Path, look: Callable[[Engine], Awaitable[T]]) -> T:

@@ -300,9 +300,9 @@ async def cmd_reindex(settings: Settings, args: argparse.Namespace) -> int:
     try:
         older = (await corpus_stats(settings.db_path)).older_splits
         if older:
-            with progress_bar(older, "articles re-split", True, "reindex") as tick:
+            with progress_bar(older, "articles re-split", not args.quiet, "reindex") as tick:
                 await resplit_articles(settings.db_path, tick, resplit)
-        with progress_bar(None, "sentences", True, "reindex") as tick:
+        with progress_bar(None, "sentences", not args.quiet, "reindex") as tick:
             engine = await Engine.open(settings.db_path, progress=tick, anew=True)
     except asyncio.CancelledError:  # Ctrl-C, SIGTERM: asyncio.run cancels us
         print(f"newsbot: {_reindex_interrupted(resplit)}", file=sys.stderr)
@@ -326,6 +326,8 @@ async def cmd_reindex(settings: Settings, args: argparse.Namespace) -> int:
         raise
     finally:
         await engine.close()
+    if args.quiet:  # for cron: a reindex that went well says nothing
+        return EXIT_OK
     if resplit.articles:
         print(
             f"re-split {counted(resplit.articles, 'article')} stored by an older splitter: "

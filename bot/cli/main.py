@@ -167,7 +167,13 @@ def build_parser() -> argparse.ArgumentParser:
     remove.add_argument(
         "refs", nargs="+", metavar="ARTICLE", help="an article's id, or its address (URL)"
     )
-    top.add("reindex")
+    reindex = top.add("reindex")
+    reindex.add_argument(
+        "--quiet",
+        action="store_true",
+        help="for cron: nothing printed or logged for a reindex that went well; only warnings "
+        "and errors (the index not saved, the reindex stopped)",
+    )
     _add_feeds(top, common)
     digest = top.add("digest")
     digest.add_argument(
