@@ -104,6 +104,22 @@ def read_moment(text: str, zone: tzinfo) -> datetime:
     return moment
 
 
+def end_of(text: str, zone: tzinfo) -> datetime:
+    """The end of what `text` names, itself not included: of a bare date or an ISO week
+    (`last_day`), the midnight after its last day in `zone`; of a date-time, that moment
+    (`read_moment`). "Until 2022-06-05" is through that day and "until 2022-W23" through its
+    Sunday, as "as of" either is: `ask --as-of` and `digest --until` read them alike.
+    ValueError as `read_moment`; OutOfRange for a day past 9999-12-30."""
+    day = last_day(text)
+    if day is None:
+        return read_moment(text, zone)
+    try:
+        after = day + timedelta(days=1)
+    except OverflowError:
+        raise OutOfRange(f"{text!r} is out of range") from None
+    return read_moment(after.isoformat(), zone)
+
+
 def _wall(moment: datetime) -> datetime:
     """The time on the clock: `moment` without its zone."""
     return moment.replace(tzinfo=None)

@@ -479,7 +479,7 @@ def test_cli_digest_clips_what_it_prints_and_takes_every_keywords_flag(
     db = ["--db", str(db_path)]
     assert main([*db, "ingest", "--quiet", str(source)]) == 0
     capsys.readouterr()
-    period = ["--since", "2024-06-03", "--until", "2024-06-04"]
+    period = ["--since", "2024-06-03", "--until", "2024-06-03"]
     assert main([*db, "digest", *period, "--keywords", "oil", "--keywords", "zebra"]) == 0
     out = capsys.readouterr().out
     assert ", about oil, zebra." in out.splitlines()[0]
@@ -589,7 +589,8 @@ def test_a_digest_duration_is_elapsed_time_across_a_change_of_clocks(
     assert main([*db, "ask", "anything"]) == 0  # a database, the seed in it
     monkeypatch.setenv("NEWSBOT_TIMEZONE", "Europe/Berlin")
     capsys.readouterr()
-    assert main([*db, "digest", "--since", "24h", "--until", "2024-10-28", "--json"]) == 0
+    # through the 27th: to midnight on the 28th
+    assert main([*db, "digest", "--since", "24h", "--until", "2024-10-27", "--json"]) == 0
     period = json.loads(capsys.readouterr().out)
     assert (period["since"], period["until"]) == (
         "2024-10-27T01:00:00+02:00",
@@ -612,7 +613,7 @@ def test_cli_digest_reads_dates_in_newsbot_timezone(
     write_jsonl(source, [*lines_of(*TRAM, BAKERY), *shared_articles("bbc-news", 300)])
     db = ["--db", str(db_path)]
     assert main([*db, "ingest", "--quiet", str(source)]) == 0
-    period = ["--since", "2024-06-03T12:00", "--until", "2024-06-04", "--json"]
+    period = ["--since", "2024-06-03T12:00", "--until", "2024-06-03", "--json"]
     capsys.readouterr()
     assert main([*db, "digest", *period]) == 0
     utc = json.loads(capsys.readouterr().out)
@@ -626,6 +627,34 @@ def test_cli_digest_reads_dates_in_newsbot_timezone(
     )
     [story] = tokyo["stories"]
     assert story["title"] in {d.title for d in TRAM}
+
+
+def test_cli_digest_until_a_date_or_a_week_runs_through_its_end_as_ask_as_of(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`digest --until 2022-W23` was that week's Monday, where `ask --as-of 2022-W23` is
+    through its Sunday; and `--until 2022-06-12` ended as the 12th began, where `--as-of
+    2022-06-12` is through it. Both run through their end now, on both commands."""
+    sunday = [replace(d, published="2022-06-12T15:00:00Z") for d in TRAM[:2]]
+    source = write_jsonl(db_path.parent / "sunday.jsonl", lines_of(*sunday))
+    db = ["--db", str(db_path)]
+    assert main([*db, "ingest", "--quiet", str(source)]) == 0
+    capsys.readouterr()
+    for since, until, end in (
+        ("2022-W23", "2022-W23", "2022-06-13T00:00:00+00:00"),
+        ("2022-W23", "2022W23", "2022-06-13T00:00:00+00:00"),
+        ("2022-06-12", "2022-06-12", "2022-06-13T00:00:00+00:00"),
+        ("24h", "2022-06-12", "2022-06-13T00:00:00+00:00"),
+        ("2022-06-06", "2022-06-12T16:00", "2022-06-12T16:00:00+00:00"),  # a time: itself
+    ):
+        assert main([*db, "digest", "--since", since, "--until", until, "--json"]) == 0
+        period = json.loads(capsys.readouterr().out)
+        assert period["until"] == end, (since, until)
+        assert [len(s["articles"]) for s in period["stories"]] == [2], (since, until)
+    assert main([*db, "ask", "--json", "--as-of", "2022-W23", "tram line"]) == 0
+    assert json.loads(capsys.readouterr().out)["as_of_moment"] == "2022-06-12T23:59:59.999999Z"
+    assert main([*db, "digest", "--until", "9999-12-31"]) == 2
+    assert "'9999-12-31' is out of range" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("zone", ["UTC", "Asia/Tokyo", "America/Los_Angeles"])
@@ -643,7 +672,7 @@ def test_cli_digest_shows_a_story_dated_by_day_only_without_a_time(
     db = ["--db", str(db_path)]
     assert main([*db, "ingest", "--quiet", str(source)]) == 0
     capsys.readouterr()
-    period = ["--since", "2022-11-08", "--until", "2022-11-09"]
+    period = ["--since", "2022-11-08", "--until", "2022-11-08"]
     assert main([*db, "digest", *period]) == 0
     [*_, when_line] = capsys.readouterr().out.rstrip().splitlines()
     assert when_line == "   USA Today, CNN · 2022-11-08"
@@ -694,7 +723,7 @@ def test_cli_digest_json_has_every_article_of_every_story(
     write_jsonl(source, [*lines_of(*drafts), *shared_articles("bbc-news", 300)])
     assert main(["--db", str(db_path), "ingest", "--quiet", str(source)]) == 0
     capsys.readouterr()
-    period = ["--since", "2024-06-03", "--until", "2024-06-04"]
+    period = ["--since", "2024-06-03", "--until", "2024-06-03"]  # the 3rd, through its end
     assert main(["--db", str(db_path), "digest", *period, "--json", "--limit", "1"]) == 0
     top = json.loads(capsys.readouterr().out)
     assert set(top) == {"since", "until", "stories"}

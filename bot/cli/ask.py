@@ -26,14 +26,14 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, time, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from difflib import SequenceMatcher
 from typing import Any, AnyStr, cast
 
 from bot.bounds import AUTHORS_SHOWN, NAME_CHARS, QUOTE_CHARS, TITLE_CHARS, clip, some_of
 from bot.cli.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE, json_text, text_block
 from bot.config import Settings
-from bot.times import OutOfRange, SkippedTime, last_day, read_moment, when
+from bot.times import OutOfRange, SkippedTime, end_of, last_day, read_moment, when
 from retrieval.engine import Engine
 from retrieval.models import Passage
 from retrieval.search import MAX_QUESTION_CHARS, SearchResult
@@ -92,7 +92,7 @@ def parse_as_of(value: str, zone: tzinfo = UTC) -> AsOf:
     try:
         day = last_day(text)  # any ISO form of a day ("20220610" too), a week's Sunday
         if day is not None:
-            end = datetime.combine(day + timedelta(days=1), time(), zone).astimezone(UTC)
+            end = end_of(text, zone).astimezone(UTC)
             # a microsecond before the next day, or a float's step where that is longer
             # (before 1425, after 2514): `end - 1e-6` was then the next day's midnight
             moment = min(end.timestamp() - 1e-6, math.nextafter(end.timestamp(), -math.inf))

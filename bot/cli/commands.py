@@ -26,7 +26,7 @@ from bot.bounds import (
 )
 from bot.config import Settings
 from bot.progress import progress_bar
-from bot.times import day_in, day_of, read_moment, when
+from bot.times import day_in, day_of, end_of, read_moment, when
 from retrieval.corpus.ingest import LISTED_PER_FILE, IngestReport
 from retrieval.corpus.resplit import ResplitReport
 from retrieval.digest.digest import Digest, Period, keyword_labels, typed_keywords
@@ -220,7 +220,8 @@ async def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
         print(f"newsbot digest: {exc}", file=sys.stderr)
         return EXIT_USAGE
     try:  # checked when read, but a time near year 1 may be out of range only in `zone`
-        until = read_moment(args.until, zone) if args.until else datetime.now(UTC)
+        # a date or an ISO week runs through its end, as `ask --as-of` reads it
+        until = end_of(args.until, zone) if args.until else datetime.now(UTC)
         # a duration is elapsed time, not wall-clock time across a change of clocks
         since = (
             (until.astimezone(UTC) - args.since).astimezone(until.tzinfo)

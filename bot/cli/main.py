@@ -188,7 +188,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--until",
         type=iso_value,
         metavar="WHEN",
-        help="end, not included: an ISO date or time, read as --since (default now)",
+        help="end: an ISO date or week, through its end (as ask --as-of: 2022-06-05 or "
+        "2022-W23, through its Sunday), or a time, not included (default now)",
     )
     digest.add_argument(
         "--keywords",
