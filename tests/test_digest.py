@@ -882,3 +882,44 @@ async def test_a_story_more_outlets_told_ranks_above_one_outlet_filing_it_thrice
     digest = await digest_of(engine)
     assert [len(item.article_ids) for item in digest.items] == [2, 3]
     assert set(digest.items[0].outlets) == {"Gazette", "Courier"}
+
+
+async def test_a_headline_without_text_joins_a_story_but_ranks_below_every_story_told(
+    engine: Engine,
+) -> None:
+    """A feed entry of a title alone (a summary of "Read more", or its title again, and no
+    page read) ranked as a story of its own: one outlet, the newest, it came before
+    reports with text and led the digest with a headline and nothing to say."""
+    headlines = (  # as a poll stores such entries: the feed's summary for text
+        ArticleDraft(
+            "Harbour bridge closed after lorry crash",
+            "Read more",
+            source="Quay News",
+            published=at(22),
+        ),
+        ArticleDraft(
+            "Storm warning for the coast tonight",
+            "Storm warning for the coast tonight.",
+            source="Coast FM",
+            published=at(21),
+        ),
+        # one that joins a story others tell: it names its outlet there, gives no extract
+        ArticleDraft(
+            "Council approves the harbour tram line to the university",
+            "Council approves the harbour tram line to the university.",
+            source="Quay News",
+            published=at(12),
+        ),
+    )
+    await add(engine, *TRAM, BAKERY, ELECTIONS, *headlines)
+    digest = await digest_of(engine)
+    assert [i.headline for i in digest.items][1:] == [
+        BAKERY.title,
+        ELECTIONS.title,
+        headlines[0].title,  # then those of a headline alone, the newest first
+        headlines[1].title,
+    ]
+    tram = digest.items[0]
+    assert "Quay News" in tram.outlets and len(tram.article_ids) == 4
+    assert tram.headline in {d.title for d in TRAM} and "tram line" in tram.extract
+    assert tram.extract != headlines[2].text

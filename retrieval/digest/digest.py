@@ -31,6 +31,7 @@ from retrieval.corpus.db import rows_for_ids
 from retrieval.digest.stories import (
     StoryArticle,
     group_stories,
+    has_text,
     idf_table,
     representative_extract,
 )
@@ -221,9 +222,17 @@ def compose(
         for a in articles
     ]
     groups = [[articles[i] for i in g] for g in group_stories(stories, tokenizer)]
+    told = {s.id for s in stories if has_text(s)}
     # a story about more of the keywords first ("monkeypox vaccine": the monkeypox vaccine
-    # before another vaccine's trial, however many outlets carried that)
-    groups.sort(key=lambda group: (-_keywords_held(group, held), *_rank(group)))
+    # before another vaccine's trial, however many outlets carried that); a story no
+    # report of which has text (feed entries of a headline alone) after every one told
+    groups.sort(
+        key=lambda group: (
+            -_keywords_held(group, held),
+            not any(a.id in told for a in group),
+            *_rank(group),
+        )
+    )
     by_id = {s.id: s for s in stories}
     items = [
         _item(group, [by_id[a.id] for a in group], tokenizer, idf)

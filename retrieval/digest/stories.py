@@ -154,6 +154,28 @@ def is_chrome(sentence: str) -> bool:
     return bool(_CHROME.search(sentence))
 
 
+def has_text(article: StoryArticle) -> bool:
+    """Whether the article says more than its headline: a sentence's worth of words
+    (`MIN_WORDS`) in lines that neither repeat its title nor are furniture ("Read more").
+    A feed entry given with its title alone, or a summary of a few words, whose page was not
+    read, has none: it may join a story other reports tell, its outlet named there, but
+    tells none itself (the digest ranks a story of such reports alone below every story
+    with text, and takes no extract from one)."""
+    title = _plain_words(article.title)
+    words = 0.0
+    for sentence in article.sentences:
+        if _plain_words(sentence) != title and not _CHROME.search(sentence):
+            words += _words(sentence)[0]
+            if words >= MIN_WORDS:
+                return True
+    return False
+
+
+def _plain_words(text: str) -> list[str]:
+    """`text`'s words, case and punctuation aside: a title repeated as a summary is one."""
+    return re.findall(r"\w+", text.casefold())
+
+
 def _prose(sentences: Sequence[str], limit: int | None = None) -> list[str]:
     """The sentences that are news prose, the first `limit` of them; after the first, one
     starting in lower case is the broken tail of a line, not a sentence."""
@@ -397,7 +419,8 @@ def _average_link(count: int, pairs: Pairs, threshold: float) -> list[list[int]]
 def representative_extract(
     articles: Sequence[StoryArticle], tokenizer: Tokenizer, idf: Mapping[str, float]
 ) -> Extract:
-    """One or two sentences that best say what the story is, from one of its articles.
+    """One or two sentences that best say what the story is, from one of its articles
+    that has text of its own (`has_text`), if any has.
 
     `idf` weighs terms (from `idf_table` over the period's articles, which hold these).
     Empty when no line is prose (a results table): the headline then says it all.
@@ -406,13 +429,14 @@ def representative_extract(
     def vector(text: str) -> Vector:
         return _unit({t: n * idf.get(t, 1.0) for t, n in Counter(tokenizer(text)).items()})
 
+    told = [a for a in articles if has_text(a)] or articles  # not a headline's echo
     candidates = [
         (article.id, position, sentence, vector(sentence))
-        for article in articles
+        for article in told
         for position, sentence in enumerate(_prose(article.sentences))
     ]
     if not candidates:
-        return Extract("", articles[0].id)  # tables, lists: the headline says it
+        return Extract("", told[0].id)  # tables, lists: the headline says it
     centroid: defaultdict[str, float] = defaultdict(float)
     for *_, v in candidates:
         for term, weight in v.items():
