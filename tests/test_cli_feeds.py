@@ -13,6 +13,7 @@ import pytest
 
 from bot.cli.feeds import NO_FEEDS
 from bot.cli.main import build_parser, main
+from retrieval.feeds.registry import IDS_NAMED
 from retrieval.index.files import index_dir
 from retrieval.indexing import article_index_dir
 from tests.cli_process import clean_env, run_newsbot
@@ -392,6 +393,25 @@ def test_addresses_that_differ_in_a_masked_value_that_may_be_no_credential_are_t
     code, out, _ = run(capsys, db_path, "feeds", "remove", "2")
     assert code == 0 and out.startswith("removed feed 2 ")
     assert run_sql(db_path, "SELECT id, url FROM feeds") == [(1, politics)]
+
+
+def test_many_feeds_listed_alike_are_named_by_their_first_ids_and_a_count(
+    capsys: pytest.CaptureFixture[str], db_path: Path
+) -> None:
+    """A site's every section added by ?sid=: each `feeds add` named every feed listed
+    alike, a line that grew without bound."""
+    for n in range(1, IDS_NAMED + 6):
+        code, added, _ = run(
+            capsys, db_path, "feeds", "add", f"https://news.example.com/rss?sid=s{n}"
+        )
+        assert code == 0
+    shown = "https://news.example.com/rss?sid=***"
+    first = ", ".join(str(n) for n in range(1, IDS_NAMED + 1))
+    assert added.splitlines()[1] == (
+        f"feeds {first} and 4 more are listed at {shown} too (*** hides what differs): a "
+        f"--name tells them apart in `newsbot feeds list`, and `newsbot feeds remove "
+        f"{IDS_NAMED + 5}` names this one"
+    )
 
 
 def test_a_feed_stored_in_an_older_form_added_again_is_not_given_new_credentials(

@@ -12,6 +12,7 @@ import sys
 import time
 from datetime import UTC, tzinfo
 
+from bot.bounds import some_of
 from bot.cli.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE, require_database
 from bot.config import Settings
 from bot.progress import progress_bar
@@ -23,6 +24,7 @@ from retrieval.feeds import poll
 from retrieval.feeds.feed import Feed, format_interval, parse_interval
 from retrieval.feeds.fetch import Fetcher
 from retrieval.feeds.outcomes import FeedOutcome, PollStatus
+from retrieval.feeds.registry import IDS_NAMED
 from retrieval.wording import agreeing, counted
 
 
@@ -105,8 +107,9 @@ def _added(feed: Feed, before: Feed | None) -> str:
 
 def _told_apart(feed: Feed, alike: list[Feed]) -> str:
     """How to tell `feed` from the feeds `alike` (another ?sid= or ?key=, masked), which
-    `feeds list` shows at the same address."""
-    ids = ", ".join(str(f.id) for f in alike)
+    `feeds list` shows at the same address; the first IDS_NAMED of their ids, then how many
+    more (a site's every section added by ?sid=: the line grew with each)."""
+    ids = some_of([str(f.id) for f in alike], IDS_NAMED)
     which = f"feed {ids} is" if len(alike) == 1 else f"feeds {ids} are"
     return (
         f"{which} listed at {feed.shown_url} too (*** hides what differs): a --name tells "
