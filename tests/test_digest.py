@@ -402,6 +402,58 @@ async def test_a_story_holding_more_of_the_keywords_comes_first(engine: Engine) 
     assert asked.items[0].article_ids == (monkeypox,)
 
 
+async def test_a_story_about_a_keyword_comes_before_one_naming_it_in_passing(
+    engine: Engine,
+) -> None:
+    """/digest oil put stories that say "snake oil salesman" or "flaxseed oil" once, deep in
+    their text, above the fuel duty story: a keyword in a headline, a lead or more than one
+    sentence is what a story is about."""
+    passing = [
+        ArticleDraft(
+            title,
+            f"{lead} The judges praised the entries. Crowds came from three towns. {mention}",
+            source=source,
+            published=at(20),
+        )
+        for title, lead, source, mention in (
+            (
+                "Baker wins bread contest",
+                "A village baker won the bread contest on Saturday.",
+                "City Herald",
+                "One stall sold flaxseed oil.",
+            ),
+            (
+                "Prize bull shown at spring show",
+                "A farmer showed his prize bull at the spring show.",
+                "Coastal Times",
+                "A man dressed as a snake oil salesman.",
+            ),
+        )
+    ]
+    fuel = ArticleDraft(
+        "Fuel duty frozen by the chancellor",
+        "The chancellor froze fuel duty on Wednesday. Drivers welcomed the news. "
+        "Oil companies said pump prices follow crude. Oil fell a dollar on the news.",
+        source="Money Wire",
+        published=at(8),
+    )
+    headline = ArticleDraft(
+        "Oil output cut agreed",
+        "Producers agreed to cut output on Tuesday. Prices rose.",
+        source="Energy Desk",
+        published=at(6),
+    )
+    await add(engine, *passing, fuel, headline)
+    asked = await digest_of(engine, keywords=["oil"])
+    assert [item.headline for item in asked.items] == [
+        # about oil, newest first, then the passing mentions, newest first
+        "Fuel duty frozen by the chancellor",
+        "Oil output cut agreed",
+        "Baker wins bread contest",
+        "Prize bull shown at spring show",
+    ]
+
+
 @pytest.mark.slow
 async def test_a_reuters_day_digest(engine: Engine, tmp_path: Path) -> None:
     day = [

@@ -11,8 +11,10 @@ forms mapped): an article matches when its title or text has any keyword. A keyw
 term matches wherever the term is; one of several ("Bank of England", typed in quotes in the
 bot, or "F-35", "9/11", "Covid-19", which the terms part) only where the title or a single
 sentence holds all of its terms: "F-35" is no digest of every article that says "35", nor
-"Boris Johnson" of every Johnson's. A story that holds more of the keywords comes first. The
-articles of a period are few and
+"Boris Johnson" of every Johnson's. A story that holds more of the keywords comes first, then
+one about them (a keyword in a headline, a lead or more than one sentence) before one that
+names them in passing ("oil": fuel duty before a snake oil salesman). The articles of a
+period are few and
 already in hand, so tokenizing them is exact and cheap; asking the index instead would mean a
 top-k cut over the whole corpus, sentence by sentence, missing titles and anything stored
 since the index last caught up.
@@ -40,6 +42,7 @@ from retrieval.index.tokens import Tokenizer
 from retrieval.wording import quoted
 
 DEFAULT_LIMIT = 10  # stories per digest: a morning read, not the whole wire
+LEAD_SENTENCES = 2  # an article's first sentences, that say what it is about
 # A digest's keywords name what it is about; every notice and /subscription repeats them.
 MAX_KEYWORDS = 20
 MAX_KEYWORD_CHARS = 300
@@ -211,9 +214,12 @@ def compose(
     wanted = keyword_groups(keywords, tokenizer)
     tokens = [set(tokenizer(" ".join((a.title, *a.sentences)))) for a in articles]
     held: dict[int, frozenset[int]] = {}  # article id -> the keywords it holds
+    about: dict[int, frozenset[int]] = {}  # article id -> the keywords it is about
     if wanted:
         for article, terms in zip(articles, tokens, strict=True):
             held[article.id] = _keywords_in(article, terms, wanted, tokenizer)
+            if held[article.id]:
+                about[article.id] = _keywords_about(article, held[article.id], wanted, tokenizer)
         kept = [i for i, a in enumerate(articles) if held[a.id]]
         articles, tokens = [articles[i] for i in kept], [tokens[i] for i in kept]
     idf, _ = idf_table(tokens)
@@ -224,11 +230,14 @@ def compose(
     groups = [[articles[i] for i in g] for g in group_stories(stories, tokenizer)]
     told = {s.id for s in stories if has_text(s)}
     # a story about more of the keywords first ("monkeypox vaccine": the monkeypox vaccine
-    # before another vaccine's trial, however many outlets carried that); a story no
-    # report of which has text (feed entries of a headline alone) after every one told
+    # before another vaccine's trial, however many outlets carried that), then one about
+    # them before one that names them in passing ("oil": fuel duty before a snake oil
+    # salesman); a story no report of which has text (feed entries of a headline alone)
+    # after every one told
     groups.sort(
         key=lambda group: (
             -_keywords_held(group, held),
+            -_keywords_held(group, about),
             not any(a.id in told for a in group),
             *_rank(group),
         )
@@ -264,6 +273,28 @@ def _keywords_in(
             held = set(tokenizer(text))
             found.update(n for n in several if groups[n] <= held)
     return frozenset(found)
+
+
+def _keywords_about(
+    article: PeriodArticle,
+    held: frozenset[int],
+    groups: Sequence[frozenset[str]],
+    tokenizer: Tokenizer,
+) -> frozenset[int]:
+    """Which of the keywords it holds (`held`) the article is about, not only names: one in
+    its title, in its lead (the first LEAD_SENTENCES), or in more than one sentence."""
+    about: set[int] = set()
+    seen: dict[int, int] = {}  # keyword -> the sentences that hold it
+    for n, text in enumerate((article.title, *article.sentences)):
+        terms = set(tokenizer(text))
+        for k in held - about:
+            if groups[k] <= terms:
+                seen[k] = seen.get(k, 0) + 1
+                if n <= LEAD_SENTENCES or seen[k] > 1:
+                    about.add(k)
+        if about == held:
+            break
+    return frozenset(about)
 
 
 def _keywords_held(group: Sequence[PeriodArticle], held: dict[int, frozenset[int]]) -> int:
