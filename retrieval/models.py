@@ -98,26 +98,31 @@ class Attribution:
 
     @property
     def headline(self) -> str:
-        """The title as shown beside its outlet: without the outlet's name that a page's
-        title ends with ("Does the plan go far enough? | The Week UK" from The Week), which
-        would otherwise show twice ("... | The Week UK · The Week")."""
-        separators = list(_OUTLET_SEPARATOR.finditer(self.title))
-        if not separators or not self.source:
-            return self.title
-        last = separators[-1]
-        head, named = self.title[: last.start()].rstrip(), self.title[last.end() :].strip()
-        outlet = self.source.strip()
-        rest = named[len(outlet) :]
-        more = rest.split()  # "UK", "Politics": a name, not "to act"
-        if (
-            head
-            and named.casefold().startswith(outlet.casefold())
-            and not rest[:1].isalnum()  # "APEC Summit" is not AP's
-            and len(more) <= OUTLET_EXTRA_WORDS
-            and all(word[:1].isupper() for word in more)
-        ):
-            return head
-        return self.title
+        """The title as shown beside its outlet (`headline`)."""
+        return headline(self.title, self.source)
+
+
+def headline(title: str, source: str | None) -> str:
+    """A title as shown beside its outlet: without the outlet's name that a page's title
+    ends with ("Does the plan go far enough? | The Week UK" from The Week), which would
+    otherwise show twice ("... | The Week UK · The Week")."""
+    separators = list(_OUTLET_SEPARATOR.finditer(title))
+    if not separators or not source:
+        return title
+    last = separators[-1]
+    head, named = title[: last.start()].rstrip(), title[last.end() :].strip()
+    outlet = source.strip()
+    rest = named[len(outlet) :]
+    more = rest.split()  # "UK", "Politics": a name, not "to act"
+    if (
+        head
+        and named.casefold().startswith(outlet.casefold())
+        and not rest[:1].isalnum()  # "APEC Summit" is not AP's
+        and len(more) <= OUTLET_EXTRA_WORDS
+        and all(word[:1].isupper() for word in more)
+    ):
+        return head
+    return title
 
 
 @dataclass(frozen=True, slots=True)

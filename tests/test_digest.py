@@ -975,3 +975,20 @@ async def test_a_headline_without_text_joins_a_story_but_ranks_below_every_story
     assert "Quay News" in tram.outlets and len(tram.article_ids) == 4
     assert tram.headline in {d.title for d in TRAM} and "tram line" in tram.extract
     assert tram.extract != headlines[2].text
+
+
+async def test_a_digest_headline_is_shown_without_its_outlets_name(engine: Engine) -> None:
+    """Answers showed "Who was Shinzo Abe?" from CNN, the digest "Who was Shinzo Abe? | CNN"
+    beside the outlet CNN: a headline is shown alike in both."""
+    await add(
+        engine,
+        ArticleDraft(
+            "Harbour tram line approved | City Herald",
+            "The council approved the harbour tram line on Monday after a long debate.",
+            source="City Herald",
+            published=at(9),
+        ),
+    )
+    [item] = (await digest_of(engine)).items
+    assert item.headline == "Harbour tram line approved"
+    assert item.outlets == ("City Herald",)

@@ -39,6 +39,7 @@ from retrieval.digest.stories import (
 )
 from retrieval.errors import DigestError
 from retrieval.index.tokens import Tokenizer
+from retrieval.models import headline
 from retrieval.wording import quoted
 
 DEFAULT_LIMIT = 10  # stories per digest: a morning read, not the whole wire
@@ -324,7 +325,7 @@ def _item(
     newest_given = [a.published for a in articles if a.published and a.time == newest]
     date_only = bool(newest_given) and all(len(p) == len("2022-11-08") for p in newest_given)
     return DigestItem(
-        headline=lead.title,
+        headline=headline(lead.title, lead.source),
         url=lead.url,
         extract=extract.text,
         outlets=_distinct(a.source for a in articles),
