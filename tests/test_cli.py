@@ -265,7 +265,13 @@ def test_a_file_cut_short_says_how_many_of_its_articles_were_kept(
     assert "added 2 articles" in out
     [failed] = [line for line in err.splitlines() if line.startswith("failed: ")]
     assert failed.startswith(f"failed: {cut}: cannot read file: ")
-    assert failed.endswith("; the 2 articles read before it are stored")
+    kept = "; the 2 articles read before it are kept (added, or stored already)"
+    assert failed.endswith(kept)
+    # again: the two are duplicates now, which the same words are true of
+    assert main(["ingest", "--db", str(db_path), str(cut)]) == 1
+    out, err = capsys.readouterr()
+    assert "added 0 articles" in out and "2 duplicates" in out
+    assert f"failed: {cut}: cannot read file: " in err and kept in err
 
 
 def test_the_ingest_summary_counts_in_words() -> None:

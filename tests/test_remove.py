@@ -175,6 +175,8 @@ def test_each_reference_is_removed_or_said_why_not(
         "99",
         "http://[x",
         " ",
+        "abc",
+        "https://example.com/none",
     ]
     assert main(["--db", db, "remove", *refs]) == EXIT_FAILED
     out, err = capsys.readouterr()
@@ -183,6 +185,10 @@ def test_each_reference_is_removed_or_said_why_not(
         "newsbot remove: 99: no article has that id",
         "newsbot remove: http://[x: neither an article id nor an address",
         "newsbot remove:  : neither an article id nor an address",
+        # a word is told how an article is named
+        "newsbot remove: abc: no stored article has that address (an article is named by its "
+        "id or its link)",
+        "newsbot remove: https://example.com/none: no stored article has that address",
     ]
     assert main(["--db", db, "remove", "2", "https://example.com/markets?id=1&q=<rates>"]) == 1
     assert capsys.readouterr().err.splitlines() == [

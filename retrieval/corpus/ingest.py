@@ -222,8 +222,11 @@ async def ingest_paths(
                     if len(pending) >= BATCH or pending_chars >= BATCH_CHARS:
                         await flush()
             except ParseError as exc:
-                kept = (  # added or found stored: the summary says which
-                    f"; the {counted(good, 'article')} read before it are stored" if good else ""
+                kept = (  # added or found stored: the summary counts which
+                    f"; the {counted(good, 'article')} read before it are kept (added, or "
+                    "stored already)"
+                    if good
+                    else ""
                 )
                 report.failures.append(Failure(str(item), f"{exc}{kept}"))
         await flush()

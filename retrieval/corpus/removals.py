@@ -188,7 +188,11 @@ async def _article_of(
         if row:
             return int(row[0])
     removed = await rows_for_ids(conn, "SELECT 1 FROM removed_articles WHERE url IN ({ids})", urls)
-    return "removed already" if removed else "no stored article has that address"
+    if removed:
+        return "removed already"
+    if "://" not in ref:  # "abc": a word, most likely, not an address
+        return "no stored article has that address (an article is named by its id or its link)"
+    return "no stored article has that address"
 
 
 def _stored_forms(ref: str, feeds_secrets: Sequence[set[str]]) -> list[str]:
