@@ -14,7 +14,7 @@ import logging
 import os
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Collection, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import aiosqlite
@@ -147,6 +147,7 @@ class Seeding:
     empty: bool
     read_only: bool = False  # empty, and opened read-only: nothing could be ingested
     in_use: bool = False  # empty, but someone's corpus (`CorpusStore.in_use`): not seeded
+    made: Path | None = None  # the database, when there was none there before
 
     @property
     def message(self) -> str | None:
@@ -171,8 +172,14 @@ class Seeding:
                 if self.empty
                 else ""
             )
+            # a mistyped --db makes a database too: said so, the seed its only article
+            was = (
+                f"there was no database at {self.made}: made one and ingested"
+                if self.made is not None
+                else "the database was empty: ingested"
+            )
             return (
-                f"the database was empty: ingested the seeds from {self.seeds} "
+                f"{was} the seeds from {self.seeds} "
                 f"({self.report.summary()}){failed}{stopped}{still}"
             )
         if self.empty:
@@ -295,9 +302,11 @@ class Engine:
         """`open`, then `seed_if_empty`: the one "open and seed" path of `newsbot ask` and
         the bot. If seeding fails the engine is closed again: an open connection's thread
         would keep the process from exiting."""
+        made = not await asyncio.to_thread(Path(db_path).exists)
         engine = await cls.open(db_path, reads_only=reads_only)
         try:
-            return engine, await engine.seed_if_empty(seeds)
+            seeding = await engine.seed_if_empty(seeds)
+            return engine, replace(seeding, made=Path(db_path) if made else None)
         except BaseException:
             await engine.close()
             raise
