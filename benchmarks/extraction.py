@@ -116,7 +116,7 @@ def load_pages(folder: Path, limit: int | None = None) -> list[tuple[str, str, s
 
 
 def ours(html: str) -> str:
-    from retrieval.corpus.formats import extract_article
+    from retrieval.corpus.pages import extract_article
 
     draft = extract_article(html)
     return draft.text if draft else ""

@@ -580,7 +580,7 @@ def test_ask_with_no_articles_and_no_seed_folder_says_what_to_do(
 def test_a_page_without_full_stops_gives_an_answer_of_sane_length(
     db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # 0.9 MB, near the most one article may hold (formats.MAX_ARTICLE_CHARS)
+    # 0.9 MB, near the most one article may hold (records.MAX_ARTICLE_CHARS)
     words = " ".join(f"harbour{i % 50} crane{i % 7} cargo" for i in range(40_000))
     page = tmp_path / "log.html"
     page.write_text(f"<html><body><article><h1>Harbour log</h1><p>{words}</p></article></body>")

@@ -7,7 +7,7 @@ import pytest
 
 from bot.cli.commands import EXIT_FAILED
 from bot.cli.main import main
-from retrieval.corpus.formats import extract_article
+from retrieval.corpus.pages import extract_article
 from retrieval.errors import ParseError
 
 from .conftest import run_sql

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.corpus.formats import draft_from_mapping, parse_txt, read_records
+from retrieval.corpus.formats import parse_txt, read_records
+from retrieval.corpus.json_records import draft_from_mapping
 from retrieval.errors import ParseError
 
 from .conftest import SEEDS, corpus_file

@@ -15,14 +15,11 @@ from pathlib import Path
 import pytest
 
 from bot.cli.main import main
-from retrieval.corpus import formats
-from retrieval.corpus.formats import (
-    MAX_ARTICLE_CHARS,
-    MAX_LINE_BYTES,
-    draft_from_mapping,
-    read_records,
-)
+from retrieval.corpus import formats, records
+from retrieval.corpus.formats import read_records
 from retrieval.corpus.ingest import BATCH_CHARS
+from retrieval.corpus.json_records import MAX_JSON_DEPTH, MAX_LINE_BYTES, draft_from_mapping
+from retrieval.corpus.records import MAX_ARTICLE_CHARS
 from retrieval.engine import Engine
 from retrieval.errors import ExpansionCapError, ParseError
 from tests.cli_process import run_newsbot
@@ -227,7 +224,7 @@ def test_nesting_past_the_limit_that_python_parses_is_refused(tmp_path: Path) ->
     path = tmp_path / "deep.jsonl"
     path.write_text(line + "\n")
     assert [r.error for r in read_records(path)] == [
-        f"JSON nested more than {formats.MAX_JSON_DEPTH} levels deep"
+        f"JSON nested more than {MAX_JSON_DEPTH} levels deep"
     ]
 
 
@@ -283,7 +280,7 @@ def test_a_saved_page_over_the_limit_fails_as_a_feeds_page_does(
 ) -> None:
     """A saved page is read as a feed entry's page is (`extract_article`), and held to the
     limit there, for both (100 characters here)."""
-    monkeypatch.setattr(formats, "MAX_ARTICLE_CHARS", 100)
+    monkeypatch.setattr(records, "MAX_ARTICLE_CHARS", 100)
     page = tmp_path / "crane.html"
     story = "The harbour crane lifted timber for decades. " * 4
     page.write_text(f"<html><body><article><p>{story}</p></article></body></html>")

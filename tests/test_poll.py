@@ -19,7 +19,7 @@ import aiosqlite
 import pytest
 
 from retrieval.addresses import masked, public_url, url_secrets
-from retrieval.corpus import formats
+from retrieval.corpus import records
 from retrieval.corpus.dates import to_timestamp
 from retrieval.corpus.db import connect
 from retrieval.engine import Engine, remove_articles
@@ -955,7 +955,7 @@ async def test_a_linked_page_of_more_text_than_an_article_may_hold_leaves_the_su
 ) -> None:
     """A file's article is held to MAX_ARTICLE_CHARS; a feed entry's page was not, and a
     page of 5 MB of text was split and stored whole. (1,000 characters here.)"""
-    monkeypatch.setattr(formats, "MAX_ARTICLE_CHARS", 1000)
+    monkeypatch.setattr(records, "MAX_ARTICLE_CHARS", 1000)
     story = " ".join(f"On day {n} the night ferry crossed to the islands." for n in range(40))
     feed_server.routes["/pages/ferry.html"] = Route(
         body=f"<html><head><title>Night ferry</title></head><body><article><h1>Night "
@@ -984,7 +984,7 @@ async def test_an_entry_whose_feed_text_is_more_than_an_article_may_hold_is_not_
 ) -> None:
     """Nor was the feed's own text held to the limit (a feed may be 5 MB). Its page not to
     be had, the entry is left, and said so (as an entry of no text, it is tried again)."""
-    monkeypatch.setattr(formats, "MAX_ARTICLE_CHARS", 200)
+    monkeypatch.setattr(records, "MAX_ARTICLE_CHARS", 200)
     url = feed_server.serve("/feeds/gazette.rss", "gazette.rss")  # no page is served
     await FeedRegistry(db).add(url)
     report = await FeedPoller(db, fetcher).poll_due()

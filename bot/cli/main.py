@@ -25,7 +25,8 @@ from bot.config import Settings
 from bot.logs import quiet_http_logs
 from bot.times import read_moment
 from retrieval.compiled import COMPILING, is_compiled
-from retrieval.corpus.formats import EXPANSION_FLOOR, EXPANSION_RATIO, size_text
+from retrieval.corpus.formats import EXPANSION_FLOOR, EXPANSION_RATIO
+from retrieval.corpus.records import size_text
 from retrieval.digest.digest import DEFAULT_LIMIT
 from retrieval.errors import NO_ROOM, ConfigError, NewsbotError
 

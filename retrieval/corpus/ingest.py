@@ -20,7 +20,7 @@ from retrieval.wording import counted
 BATCH = 500  # articles per transaction: large enough to be fast, small enough to lose little
 # ... and characters of text per transaction: a batch is split, read and stored at once, at
 # some 15 bytes of memory a character, so 500 articles of the most one may hold
-# (`formats.MAX_ARTICLE_CHARS`) would cost gigabytes. Of news (2,200 characters an article in
+# (`records.MAX_ARTICLE_CHARS`) would cost gigabytes. Of news (2,200 characters an article in
 # BBC's, 7,800 in news-1m), a batch holds 250 to 500 articles, and a batch costs some 30 MB
 # whatever the file holds.
 BATCH_CHARS = 2_000_000

@@ -38,7 +38,7 @@ RESPLIT_BATCH = 500  # articles a transaction: some 35,000 sentence rows of news
 # ... and characters of text a transaction, as ingest's (`ingest.BATCH_CHARS`): a batch is
 # read, split and written at once, at some 9 bytes of memory a character where its sentences
 # come out otherwise (60 articles of 900,000 characters: 476 MB), so 500 of the longest an
-# article may be (`formats.MAX_ARTICLE_CHARS`) would take gigabytes, and hold the write lock
+# article may be (`records.MAX_ARTICLE_CHARS`) would take gigabytes, and hold the write lock
 # for millions of rows. Of news a batch is still RESPLIT_BATCH articles.
 RESPLIT_CHARS = BATCH_CHARS
 AGAIN = "run newsbot reindex again: it goes on with the articles not split yet"

@@ -31,8 +31,9 @@ from urllib.parse import urlsplit
 import aiosqlite
 
 from retrieval.addresses import masked_url, public_url
-from retrieval.corpus.formats import extract_article, within_article_limit
+from retrieval.corpus.pages import extract_article
 from retrieval.corpus.prepare import PreparedArticle, prepare_articles
+from retrieval.corpus.records import within_article_limit
 from retrieval.corpus.removals import removed_among, replace_article, replaced_among
 from retrieval.corpus.store import CorpusStore
 from retrieval.errors import BlockedURLError, FetchError, ParseError, StoreError
