@@ -29,7 +29,8 @@ from retrieval.corpus.db import ReadConnections, connect  # noqa: E402
 from retrieval.corpus.ingest import ingest_paths  # noqa: E402
 from retrieval.corpus.reader import CorpusReader  # noqa: E402
 from retrieval.corpus.store import CorpusStore  # noqa: E402
-from retrieval.index.index import BM25Params, Index  # noqa: E402
+from retrieval.index.bm25 import BM25Params  # noqa: E402
+from retrieval.index.index import Index  # noqa: E402
 from retrieval.index.tokens import Tokenizer  # noqa: E402
 from retrieval.indexing import catch_up_both  # noqa: E402
 from retrieval.ranking.features import CandidatePolicy  # noqa: E402

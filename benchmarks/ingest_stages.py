@@ -42,7 +42,8 @@ from retrieval.corpus.ingest import BATCH  # noqa: E402
 from retrieval.corpus.sentences import article_sentences  # noqa: E402
 from retrieval.corpus.store import CorpusStore  # noqa: E402
 from retrieval.corpus.text import fingerprint  # noqa: E402
-from retrieval.index.index import BM25Params, SegmentBuilder  # noqa: E402
+from retrieval.index.bm25 import BM25Params  # noqa: E402
+from retrieval.index.index import SegmentBuilder  # noqa: E402
 from retrieval.index.tokens import Tokenizer  # noqa: E402
 from retrieval.ranking.answers import packed_finds  # noqa: E402
 

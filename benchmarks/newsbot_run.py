@@ -27,9 +27,10 @@ from benchmarks.queries import Query
 from retrieval.corpus.db import connect, database_id
 from retrieval.corpus.store import CorpusStore
 from retrieval.engine import Engine
+from retrieval.index.bm25 import BM25Params
 from retrieval.index.builder import SegmentBuilder
 from retrieval.index.files import index_dir, load_segments, save_index
-from retrieval.index.index import BM25Params, Index
+from retrieval.index.index import Index
 from retrieval.index.tokens import Tokenizer
 from retrieval.indexing import SENTENCES, signature
 

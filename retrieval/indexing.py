@@ -30,9 +30,10 @@ from retrieval.corpus.db import database_id, snapshot
 from retrieval.corpus.removals import Removed, removed_since
 from retrieval.corpus.store import AHEAD_SLACK, CorpusStore
 from retrieval.errors import IndexFileError, IndexWriteError
+from retrieval.index.bm25 import BM25Params
 from retrieval.index.builder import SegmentBuilder
 from retrieval.index.files import Saving, index_dir, load_segments, save_indexes
-from retrieval.index.index import MERGED_LIMIT, BM25Params, Index
+from retrieval.index.index import MERGED_LIMIT, Index
 from retrieval.index.tokens import Tokenizer
 
 log = logging.getLogger(__name__)

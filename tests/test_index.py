@@ -18,9 +18,10 @@ from retrieval.corpus.db import connect
 from retrieval.corpus.store import CorpusStore
 from retrieval.engine import Engine
 from retrieval.index import kernels
+from retrieval.index.bm25 import BM25Params
 from retrieval.index.builder import SegmentBuilder
 from retrieval.index.files import index_dir
-from retrieval.index.index import BM25Params, Index
+from retrieval.index.index import Index
 from retrieval.index.segment import Segment
 from retrieval.index.tokens import Tokenizer
 from retrieval.indexing import ARTICLES, SENTENCES, TITLE_REPEATS, catch_up_both

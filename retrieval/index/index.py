@@ -1,9 +1,10 @@
 """The BM25 index: a list of immutable segments with exact, corpus-wide BM25Okapi scores.
 
 Scores are those of `rank_bm25.BM25Okapi` over all indexed sentences (N, average length and
-document frequencies are summed over segments), so they stay exact as the corpus grows.
-New sentences join as a small segment (`add`), searchable at once; segments of similar size
-are merged in the background (`merge`), keeping their number logarithmic in the corpus size.
+document frequencies are summed over segments in a `bm25.Snapshot`), so they stay exact as
+the corpus grows. New sentences join as a small segment (`add`), searchable at once; segments
+of similar size are merged in the background (`merge`), keeping their number logarithmic in
+the corpus size.
 
 Search (`_top_k`) runs per segment in one compiled loop (`kernels.top_k`): docs a band at a
 time, shortest first, MaxScore within each band with exact bounds from the doc lengths (a
@@ -14,19 +15,17 @@ average length apply at query time.
 
 from __future__ import annotations
 
-import math
 import threading
 import uuid
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from functools import cached_property
 from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
 from retrieval.index import kernels
+from retrieval.index.bm25 import BM25Params, Snapshot, bm25_sums, count_terms, document_frequencies
 from retrieval.index.builder import Row, SegmentBuilder
 from retrieval.index.segment import Segment
 from retrieval.index.tokens import Tokenizer
@@ -36,23 +35,6 @@ BAND = 16_384  # docs per band: the band's scores (128 KiB) stay in the core's c
 _LAST_MOMENT = float(np.finfo(np.float64).max)
 # Docs a merge may make one segment of: a merge of 2 million sentences takes some 600 MB.
 MERGED_LIMIT = 1 << 21
-
-
-@dataclass(frozen=True)
-class BM25Params:
-    k1: float = 1.5
-    b: float = 0.75
-    epsilon: float = 0.25
-
-    def __post_init__(self) -> None:
-        # The search's bounds rely on every term's contribution being positive.
-        if not (self.k1 >= 0 and 0 <= self.b <= 1):
-            raise ValueError(f"BM25 needs k1 >= 0 and 0 <= b <= 1 (got k1={self.k1}, b={self.b})")
-
-    @property
-    def signature(self) -> str:
-        # epsilon only changes idf at query time, so it does not invalidate an index
-        return f"k1={self.k1!r}:b={self.b!r}"
 
 
 class ScoredDoc(NamedTuple):
@@ -68,55 +50,6 @@ class TermCounts(NamedTuple):
     counts: npt.NDArray[np.int32]  # [sentences, terms] occurrences of each term asked about
     lengths: npt.NDArray[np.int32]  # tokens (BM25's document length)
     words: npt.NDArray[np.int32]  # words as written, split at whitespace
-
-
-@dataclass(frozen=True, eq=False)
-class Snapshot:
-    """An immutable view of the index: what one query sees, whatever is added meanwhile."""
-
-    segments: tuple[Segment, ...]
-    watermark: int  # highest sentence id indexed
-    bases: npt.NDArray[np.int64] = field(init=False)
-    docs: int = field(init=False)
-    total_len: int = field(init=False)
-
-    def __post_init__(self) -> None:
-        sizes = [s.docs for s in self.segments]
-        bases = np.zeros(len(sizes) + 1, dtype=np.int64)
-        np.cumsum(sizes, out=bases[1:])
-        object.__setattr__(self, "bases", bases)
-        object.__setattr__(self, "docs", int(bases[-1]))
-        object.__setattr__(self, "total_len", sum(s.total_len for s in self.segments))
-
-    @cached_property
-    def by_size(self) -> tuple[int, ...]:
-        """Segment positions, largest first: the order a query visits them."""
-        return tuple(sorted(range(len(self.segments)), key=lambda s: -self.segments[s].docs))
-
-    @property
-    def avgdl(self) -> float:
-        return self.total_len / self.docs if self.docs else 1.0
-
-    @cached_property
-    def longest(self) -> int:
-        """The length of the longest doc (each segment's last)."""
-        return max((int(s.doc_len[-1]) for s in self.segments if s.docs), default=0)
-
-    @cached_property
-    def average_idf(self) -> float:
-        """rank_bm25's mean idf over the whole vocabulary, for its negative-idf floor."""
-        terms = np.concatenate([s.terms for s in self.segments])
-        if len(terms) == 0:
-            return 0.0
-        dfs = np.concatenate([s.dfs for s in self.segments])
-        _, inverse = np.unique(terms, return_inverse=True)
-        df = np.bincount(inverse, weights=dfs)
-        idf = np.log(self.docs - df + 0.5) - np.log(df + 0.5)
-        return float(idf.mean())
-
-    def idf(self, df: int, params: BM25Params) -> float:
-        value = math.log(self.docs - df + 0.5) - math.log(df + 0.5)
-        return params.epsilon * self.average_idf if value < 0 else value
 
 
 class _Query(NamedTuple):
@@ -268,7 +201,7 @@ class Index:
 
     def document_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
         """How many indexed sentences contain each term."""
-        return _document_frequencies(self._snapshot, terms)
+        return document_frequencies(self._snapshot, terms)
 
     def search(
         self,
@@ -474,7 +407,7 @@ class Index:
             local = segment.by_sentence[fwd_rows]
             lengths[rows] = segment.doc_len[local]
             words[rows] = segment.doc_words[local]
-            _count_terms(segment, fwd_rows, encoded, counts, rows)
+            count_terms(segment, fwd_rows, encoded, counts, rows)
         return TermCounts(counts, lengths, words)
 
     def _exact_scores(
@@ -501,7 +434,7 @@ class Index:
     ) -> tuple[list[bytes], npt.NDArray[np.float64]]:
         """The query's distinct terms (encoded) and each one's idf times its count in it."""
         counts = Counter(tokens)
-        dfs = _document_frequencies(snap, counts)
+        dfs = document_frequencies(snap, counts)
         weights = [(snap.idf(dfs[t], self.params) if dfs[t] else 0.0) * counts[t] for t in counts]
         return [t.encode() for t in counts], np.array(weights)
 
@@ -516,72 +449,6 @@ class Index:
         """BM25Okapi scores of the docs of these forward rows of `segment` (`_term_weights`'
         terms and weights)."""
         tf = np.zeros((len(fwd_rows), len(terms)), dtype=np.int32)
-        held = _count_terms(segment, fwd_rows, terms, tf, np.arange(len(fwd_rows)))
+        held = count_terms(segment, fwd_rows, terms, tf, np.arange(len(fwd_rows)))
         lengths = segment.doc_len[segment.by_sentence[fwd_rows]]
-        return _bm25_sums(tf[:, held], lengths, weights[held], self.params, snap.avgdl)
-
-
-def _document_frequencies(snap: Snapshot, terms: Iterable[str]) -> dict[str, int]:
-    result = {}
-    for term in terms:
-        encoded = term.encode()
-        total = 0
-        for segment in snap.segments:
-            term_id = segment.term_id(encoded)
-            if term_id >= 0:
-                total += segment.df(term_id)
-        result[term] = total
-    return result
-
-
-def _count_terms(
-    segment: Segment,
-    fwd_rows: npt.NDArray[np.int64],
-    terms: list[bytes],
-    counts: npt.NDArray[np.int32],
-    rows: npt.NDArray[np.int64],
-) -> list[int]:
-    """counts[rows[r], q] = how often terms[q] occurs in the doc of forward row fwd_rows[r]
-    (`kernels.forward_counts`), in place; returns the columns of the terms the segment holds,
-    in the order of their term ids (the order a score adds them in)."""
-    found = enumerate(map(segment.term_id, terms))
-    wanted = sorted((t, q) for q, t in found if t >= 0)  # (local term id, column)
-    first: dict[int, int] = {}  # each term id's first column: a term asked twice is one
-    for t, q in wanted:
-        first.setdefault(t, q)
-    if first:
-        kernels.forward_counts(
-            segment.fwd_ptr,
-            segment.fwd_term,
-            segment.fwd_tf,
-            fwd_rows,
-            rows,
-            np.fromiter(first.keys(), dtype=np.int64, count=len(first)),
-            np.fromiter(first.values(), dtype=np.int64, count=len(first)),
-            counts,
-        )
-        for t, q in wanted:
-            if first[t] != q:
-                counts[rows, q] = counts[rows, first[t]]
-    return [q for _, q in wanted]
-
-
-def _bm25_sums(
-    tf: npt.NDArray[np.int32],
-    lengths: npt.NDArray[np.int32],
-    weights: npt.NDArray[np.float64],
-    params: BM25Params,
-    avgdl: float,
-) -> npt.NDArray[np.float64]:
-    """Each row's BM25Okapi score: rank_bm25's tf part of tf[:, j] times weights[j], added
-    column by column from 0.0, in the order of the columns (ascending term ids), not
-    numpy's pairwise sum: the ranking model reads these scores and was trained on them, so
-    their floats must not depend on how many terms a question has."""
-    k1, b = params.k1, params.b
-    counts = tf.astype(np.float64)
-    dl = lengths.astype(np.float64)[:, None]
-    part = counts * (k1 + 1) / (counts + k1 * (1 - b + b * dl / avgdl))
-    scores = np.zeros(len(tf))
-    for j in range(tf.shape[1]):
-        scores += weights[j] * part[:, j]  # an absent term adds 0.0: the float is unchanged
-    return scores
+        return bm25_sums(tf[:, held], lengths, weights[held], self.params, snap.avgdl)
