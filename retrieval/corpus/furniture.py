@@ -128,6 +128,82 @@ _CONTRIBUTED = re.compile(
 )
 
 
+# The paper's lines about its own people, anywhere in an article: a reporter's bio ("Jane
+# Doe is a trending news reporter for USA TODAY.", "Julia covers breaking news for USA
+# TODAY."), how to reach a reporter ("Reach her at jdoe@usatoday.com and follow her on X
+# @jdoe.", "Follow USA TODAY reporter Jane Doe on Twitter @jdoe.", "Jane Doe can be reached
+# at 515-284-8000.") and a content partner's disclaimer ("24/7 Wall St. is a USA TODAY
+# content partner offering financial news and commentary.", "Its content is produced
+# independently of USA TODAY."). A bio says a named person "is" the paper's staff, in a
+# sentence of its own: "Page became a White House correspondent for USA TODAY in 1995",
+# "Evan Gershkovich is a reporter for The Wall Street Journal" and "Kristin McGrath, an
+# editor at RetailMeNot, told USA TODAY" are news. A way to reach a reporter opens its
+# sentence (or its clause) with the call, names "her", "him" or a reporter, and holds an
+# address, a handle, a phone number or a platform: "Musk told fans to follow him on X" and
+# "Contact the FBI at tips.fbi.gov" are news.
+_PAPERS = ("USA TODAY", "USA Today", "Gannett")
+_PAPER_NAME = f"(?:{'|'.join(_PAPERS)})"
+# a name ("Jane Doe", "Fernando Cervantes Jr.", "Daniel de Visé", "She"), not a
+# sentence's function word ("The hotline can be reached at..."); a role before it ("Staff
+# writer Jane Doe", "Dolphins reporter Hal Habib")
+_STAFF_ROLE = (
+    r"(?i:reporter|writer|editor|correspondent|columnist|journalist|producer|critic"
+    r"|contributor)s?"
+)
+_STAFF_NAME = (
+    r"(?!(?:The|This|That|These|Those|It|Its|They|We|You|I|There|Here|What|Which|Who|A|An)\b)"
+    rf"(?:(?:[A-Z][\w&’'-]* ){{0,3}}(?:[a-z]+ )?{_STAFF_ROLE} )?"
+    r"(?:[A-Z][\w.’'\"()-]*(?: (?:[a-z]{2,3} )?[A-Z][\w.’'\"()-]*){0,5})"
+)
+# "is a trending news reporter for USA TODAY", "is USA TODAY's Books Reporter"
+_STAFF_BIO = re.compile(
+    rf"{_STAFF_NAME}(?:, [^,]+,)? is (?:(?:\S+ ){{0,8}}?{_STAFF_ROLE}\b.*?\b{_PAPER_NAME}"
+    rf"|(?:\S+ ){{0,3}}?{_PAPER_NAME}\S* (?:\S+ ){{0,3}}?{_STAFF_ROLE})\b.*"
+    rf"|{_STAFF_NAME} covers .*? for .*?\b{_PAPER_NAME}\b.*"
+    r"|.+ is a member of (?:the )?USA TODAY[’']?S (?i:Editorial Board|Board of Contributors)\.?"
+    r"|[^.]{1,60} is a USA TODAY content partner\b.*"
+    r"|Its content is produced independently of USA TODAY\.?"
+)
+_REACH_LINE = re.compile(
+    r"(?:[^.]{0,60}(?:,| and) )?(?i:(?:(?:you|she|he) can (?:also )?)?"
+    r"(?:reach|e-?mail|contact|follow|connect with|call|send|shoot|message)\b"
+    rf".*\b(?:her|him|{_STAFF_ROLE})\b).*"
+    rf"|{_STAFF_NAME}(?:, [^,]+,| covers .*? and)? (?:can|may) be reached\b.*"
+    r"|(?i:say (?:hello|hi))\W.*"
+)
+_ADDRESS = re.compile(
+    r"@\w|\b\d{3}-\d{4}\b"
+    r"|\bon ?(?:X|Twitter|Instagram|Facebook|TikTok|Bluesky|Threads|LinkedIn)\b"
+)
+_REACH_OPENINGS = frozenset(
+    ["reach", "email", "e-mail", "contact", "follow", "connect", "call", "send", "shoot"]
+    + ["message", "say", "you", "she", "he"]
+)
+_STAFF_CHARS = 300  # a bio or a way to reach someone is no longer
+
+
+def _is_staff_line(sentence: str) -> bool:
+    """Whether a sentence is the paper's line about its own reporter or content partner
+    (`_STAFF_BIO`) or says how to reach the reporter (`_REACH_LINE`)."""
+    if len(sentence) > _STAFF_CHARS:
+        return False
+    # a bio names the paper; a way to reach someone holds an "@", says "reached" or opens
+    # with the call: most sentences are passed at a look
+    if any(paper in sentence for paper in _PAPERS) and _STAFF_BIO.fullmatch(sentence):
+        return True
+    if not (
+        "@" in sentence
+        or "reached" in sentence
+        or sentence.split(None, 1)[0].lower() in _REACH_OPENINGS
+    ):
+        return False
+    return (
+        _ADDRESS.search(sentence) is not None
+        and _REACH_LINE.fullmatch(sentence) is not None
+        and _REPORTED.search(sentence) is None
+    )
+
+
 def _is_credit(sentence: str) -> bool:
     """Whether a sentence credits the story's agency or reporters (`_CREDIT_LINE`,
     `_CONTRIBUTED`)."""
@@ -143,11 +219,12 @@ def _is_credit(sentence: str) -> bool:
 
 
 def is_furniture(sentence: str) -> bool:
-    """Whether a sentence is a line of page furniture (`_LINES`), a credit (`_is_credit`)
-    or a promotion (`_PROMO`), not prose."""
+    """Whether a sentence is a line of page furniture (`_LINES`), a credit (`_is_credit`),
+    the paper's line about its reporter (`_is_staff_line`) or a promotion (`_PROMO`), not
+    prose."""
     if not sentence:
         return False
-    if _is_credit(sentence):
+    if _is_credit(sentence) or _is_staff_line(sentence):
         return True
     # Each of `_LINES` opens with a mark, a digit or a dash, ends with a dash, or has a "/";
     # each of `_PROMO` opens with one of `_PROMO_OPENINGS`: prose is passed at a look.
