@@ -47,10 +47,17 @@ _EDITORS_LABEL = r"(?:EDITOR[’']?S )?NOTE|FILE(?: PHOTO)?|UPDATED?|CORRECTION|
 _AGENCY_MARK = r"(?:\((?:AP|Reuters|AFP|CNN(?: Business)?)\)|CNN(?: Business)?(?=\s?[—–―−]))"
 _PLACE_WORD = r"[A-Z0-9][\w.’'-]*"  # or a date's: "May 12"
 _DATELINE_DASH = r"(?:\s?[—–―−]|\s-{1,2}(?=\s))\s*"
+# A photo agency's caption opens as a dateline with the picture's day after it ("WASHINGTON,
+# DC - JANUARY 26: The U.S. Supreme Court building..."): both are cut off.
+_CAPTION_DAY = (
+    r"(?:(?:JANUARY|FEBRUARY|MARCH|APRIL|MAY|JUNE|JULY|AUGUST|SEPTEMBER|OCTOBER|NOVEMBER"
+    r"|DECEMBER) \d{1,2}(?:, \d{4})?: +)?"
+)
 _DATELINE_OPENING = re.compile(
     rf"(?:(?!(?:{_EDITORS_LABEL}){_DATELINE_DASH})"
     r"[A-Z]{2}[A-Z.’'-]*[A-Z.](?: [A-Z][A-Z.’'-]*)*"  # a place in capitals
     rf"(?:, {_PLACE_WORD}(?: {_PLACE_WORD}){{0,2}}){{0,2}}(?: {_AGENCY_MARK})?{_DATELINE_DASH}"
+    rf"{_CAPTION_DAY}"
     r"(?=[A-Z].*[a-z])"  # a story's first word, then prose: not a table's "NICKEL - 216 t"
     rf"|(?:{_PLACE_WORD}(?:(?:,? |/| and ){_PLACE_WORD}){{0,7}} )?{_AGENCY_MARK}"
     rf"(?:{_DATELINE_DASH}|\s+)(?=[A-Z0-9\"“‘]))"  # or a quotation of the story's
