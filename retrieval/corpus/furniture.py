@@ -1,6 +1,7 @@
 """Page furniture: the lines of a page that are not the story. Datelines cut off the
-paragraphs they open, a byline's lines at an article's head, credits, photo credits, list
-numbers, marks and promotions; what `sentences.article_sentences` leaves out."""
+paragraphs they open, a byline's lines at an article's head, credits, reporters' bios and
+addresses, photo credits, list numbers, marks and promotions; what
+`sentences.article_sentences` leaves out."""
 
 from __future__ import annotations
 
