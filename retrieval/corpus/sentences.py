@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 
+from retrieval.corpus.clutter import without_clutter
 from retrieval.corpus.furniture import from_dateline, is_furniture
 from retrieval.corpus.punkt import punkt_tokenizer
 from retrieval.corpus.text import paragraphs
@@ -222,12 +223,12 @@ def split_sentences(paragraph: str) -> list[str]:
 
 def article_sentences(text: str) -> list[tuple[int, str]]:
     """Split an article body into (paragraph number, sentence) pairs, in reading order;
-    datelines cut off and page furniture left out (`from_dateline`, `is_furniture`),
-    unless it is all there is."""
+    datelines cut off, page furniture left out and clutter cut out (`from_dateline`,
+    `is_furniture`, `clutter.without_clutter`), unless it is all there is."""
     sentences = [
         (number, sentence)
         for number, paragraph in from_dateline(paragraphs(text))
         for sentence in split_sentences(paragraph)
     ]
-    prose = [pair for pair in sentences if not is_furniture(pair[1])]
+    prose = [pair for pair in without_clutter(sentences) if not is_furniture(pair[1])]
     return prose or sentences

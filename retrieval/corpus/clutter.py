@@ -1,0 +1,184 @@
+"""Clutter glued into a page's sentences: photo credits, a gallery's marks and titles, links
+to other stories, sign-up lines; cut out of a sentence or, where it is all a sentence is,
+left out (`without_clutter`), beside the lines of `furniture`.
+
+The pages of news-qa-dev were exported without their line breaks between a photo's credit,
+its caption and the story, so Punkt makes one sentence of "Claudia Greco/Reuters In
+pictures: Former UK Prime Minister Rishi Sunak Prev Next Sunak has also been scrutinized...":
+a quote showed the credit and the gallery's title, and a window spent its words on them.
+The story's words are kept; only what is the page's is cut.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+# A photo's credit: names, a "/", an agency or outlet ("Kevin Dietsch/Getty Images",
+# "Bryan R. Smith/AFP/Getty Images", "Owen Cooban/Ministry of Defense/AP"). Without the
+# "/" a name is news ("Reuters reported"), and one inside a sentence is a story's ("a photo
+# by Glyn Kirk/AFP went viral"): a credit is cut only where a sentence starts, or ends.
+_NAME_WORD = r"[A-Z][\w.’'&-]*"
+_CREDIT_SEGMENT = (
+    rf"{_NAME_WORD}(?: (?:{_NAME_WORD}|de|da|van|von|del|der|of|the|la|le|du|dos|bin|al|el))"
+    r"{0,5}"
+)
+_AGENCY = (
+    r"(?:Getty Imag(?:es|aes)(?: (?:Europe|North America|South America|AsiaPac))?"
+    r"|AP|AFP|Reuters|Shutterstock|EPA(?:-EFE)?|Bloomberg|Sipa USA|Sipa|NurPhoto|Alamy"
+    r"|ZUMA (?:Press(?: Wire)?|Wire)|Zuma|Anadolu Agency|Anadolu|SOPA Images|LightRocket"
+    r"|USA (?:Today|TODAY)(?: (?:Network|NETWORK|Sports))?|Imagn(?: Images)?"
+    r"|Redux(?: for CNN)?|CNN|NASA|Pool|Tribune Content Agency|TNS|Xinhua|Kyodo)"
+)
+_CREDIT = rf"(?:{_CREDIT_SEGMENT} ?/ ?)+{_AGENCY}(?![\w/])"
+# "(Photo by Ahmed Saleh/AFP via Getty Images)", "Photo: Reuters/Jon Nazca": a credit's
+# own words say what it is, wherever it stands.
+_PHOTO_BY = r"\((?:Photo|Image|Picture)s? (?:by|courtesy of|credit:?) [^()]{1,80}\)"
+_PHOTO_LABEL = (
+    r"(?:Photo|Image|Picture)s?(?: credit)?: [^\s/]+(?: [^\s/]+){0,4}/[^\s/]+(?: [A-Z]\S*){0,3}"
+)
+
+# A gallery's marks: "Hide Caption 5 of 16", "Prev Next", and the title each of its items
+# repeats ("In pictures: Liz Truss, the UK's new prime minister", up to "Prev Next" or the
+# next credit; "Photos: The life of Queen Elizabeth II", up to where the items part).
+_GALLERY_MARK = r"Hide Caption \d+ of \d+|Prev Next"
+_TITLE_OPENING = 3  # "Photos:" and a title's first two words, which one gallery's items share
+_IN_PICTURES = rf"In pictures: (?:\S+ ){{0,15}}?(?:Prev Next|{_CREDIT}(?![\w/]))"
+_GLUED = re.compile(
+    rf"(?:^|(?<=[.!?] )|(?<=[.!?][\"”’)] )|(?<=Prev Next ))(?:{_CREDIT})(?: (?=[A-Z\"“‘])|$)"
+    rf"|\s*(?:{_PHOTO_BY}|{_GALLERY_MARK}|{_IN_PICTURES})\s*"
+    rf"|^{_PHOTO_LABEL}$"
+)
+_GLUED_HINTS = ("/", "Hide Caption", "Prev Next", "In pictures:", "Photo", "Image", "Picture")
+_SENTENCE_END = re.compile(r"[.!?][\"”’)]*$")
+
+# A link to another story, as USA TODAY writes it: a label, a colon with no space, the
+# headline ("More:Abortion rights protesters stage a sit-in", "obituary:'Leave It to Beaver'
+# actor...", ":A detailed look at..."). The label is one of a link's, or in capitals, or the
+# headline ends in no full stop; "Salem:A former Oregon lawmaker ... pleaded guilty." (a
+# state's round-up) is news.
+_LINK = re.compile(r"(?:►\s*)?(?:([^\W\d_][^:]{0,48}?)(?<=[^\W\d_’'\"”)]))?:(?=[A-Z0-9\"“‘'$])")
+_LINK_LABELS = frozenset(
+    [
+        *("more", "related", "also", "icymi", "opinion", "news", "previously", "watch"),
+        *("see", "obituary", "read more", "learn more", "top headlines", "see also"),
+    ]
+)
+_LINK_LABEL_WORDS = 8
+
+# A page's calls to its reader that `furniture._PROMO` does not open with: a newsletter's
+# or an inbox's ("Editor's Note: Sign up for CNN's Wonder Theory science newsletter.",
+# "NEVER MISS A MOMENT: Follow our sports newsletter", "A version of this story appeared in
+# CNN's Meanwhile in China newsletter"), a channel's, the page's own notes ("Story
+# continues below.", "Follow AP's coverage at https://...", "Copyright 2023 The Associated
+# Press. All rights reserved."). "wrote Imani Perry in her newsletter" is news.
+_NEWSLETTER = re.compile(r"newsletter|inbox", re.IGNORECASE)
+_CALL = re.compile(
+    r"sign up|subscribe|follow (?:our|us)|join (?:our|us)|delivered|don[’']t miss|never miss"
+    r"|(?:this|the) story (?:first )?appeared|a version of this story|is part of|\bour\b",
+    re.IGNORECASE,
+)
+_CALL_WORDS = 40
+_PAGE_NOTE = re.compile(
+    r"Story continues (?:below|after)\b.{0,40}"
+    r"|(?:Follow|See|Read|Find|Watch|Listen to|Get) .{0,100}\bhttps?://\S+"
+    r"|(?:Copyright|©) (?:©\s*)?\d{4}\b.{0,60}|All rights reserved\.?"
+    r"|This material may not be published, broadcast, rewritten,? or redistributed\.?"
+    r"|Follow [A-Z][\w.’' -]{0,40} on (?:Twitter|X|Instagram|Threads|Bluesky|Facebook)"
+    r"(?::| at) @\S+",
+    re.IGNORECASE,
+)
+# "USA TODAY ON TELEGRAM:Join our..." in capitals; "Trump said on Telegram: ..." is news.
+_CHANNEL = re.compile(r"[A-Z ]{3,40} ON (?:TELEGRAM|WHATSAPP|INSTAGRAM|FACEBOOK|TWITTER|X): ?.*")
+# A byline alone on its line at an article's head, where `furniture.from_dateline` finds no
+# dateline under it ("By Sam Field"; "By Sam Field, CNN" is a credit): two to four
+# capitalised words after "By", no more. Further down it is a book's author, in a list.
+_NAMES = r"[A-Z][\w.’'-]+(?: [A-Z][\w.’'-]+){1,3}"
+_BYLINE_ALONE = re.compile(rf"By {_NAMES}(?:(?:,| and|, and) {_NAMES})*")
+_BYLINE_PARAGRAPHS = 4  # as `furniture._BYLINE_LINES`
+_REPORTED = re.compile(r"\b(?:said|says|told|warned|urged|according)\b")
+
+
+def _is_link(sentence: str) -> bool:
+    """Whether `sentence` is a link to another story (`_LINK`)."""
+    link = _LINK.match(sentence)
+    if link is None:
+        return False
+    label = link[1] or ""
+    return (
+        not label
+        or label.lower() in _LINK_LABELS
+        or not any(char.islower() for char in label)
+        or (len(label.split()) <= _LINK_LABEL_WORDS and _SENTENCE_END.search(sentence) is None)
+    )
+
+
+def is_clutter(sentence: str, paragraph: int = _BYLINE_PARAGRAPHS) -> bool:
+    """Whether `sentence`, of the article's `paragraph`, is all clutter: a link to another
+    story, a call to a newsletter, a page's note or a byline alone at the head."""
+    if ":" in sentence[:52] and _is_link(sentence):
+        return True
+    if (
+        _NEWSLETTER.search(sentence)
+        and _CALL.search(sentence)
+        and len(sentence.split()) <= _CALL_WORDS
+        and _REPORTED.search(sentence) is None
+    ):
+        return True
+    return (
+        _PAGE_NOTE.fullmatch(sentence) is not None
+        or _CHANNEL.fullmatch(sentence) is not None
+        or (
+            paragraph < _BYLINE_PARAGRAPHS
+            and sentence.startswith("By ")
+            and _BYLINE_ALONE.fullmatch(sentence) is not None
+        )
+    )
+
+
+def _cut(sentence: str) -> list[str]:
+    """`sentence` without the credits and gallery marks glued into it (`_GLUED`), parted
+    where one stood between two sentences; none empty."""
+    if not any(hint in sentence for hint in _GLUED_HINTS):
+        return [sentence]
+    parts, start = [], 0
+    for glued in _GLUED.finditer(sentence):
+        parts.append(sentence[start : glued.start()])
+        start = glued.end()
+    parts.append(sentence[start:])
+    return [part for part in map(str.strip, parts) if part]
+
+
+def _gallery_titles(items: list[str]) -> dict[str, str]:
+    """The title each of a gallery's items opens with ("Photos: The life of Queen Elizabeth
+    II"), by the item: the words all items that open with the same first two of the title
+    open with, when there are two or more of them."""
+    galleries: dict[tuple[str, ...], list[list[str]]] = {}
+    for item in items:
+        words = item.split(" ")
+        galleries.setdefault(tuple(words[:_TITLE_OPENING]), []).append(words)
+    titles = {}
+    for gallery in galleries.values():
+        if len(gallery) < 2:
+            continue
+        common = 0
+        while all(len(w) > common + 1 and w[common] == gallery[0][common] for w in gallery):
+            common += 1
+        for words in gallery:
+            titles[" ".join(words)] = " ".join(words[:common])
+    return titles
+
+
+def without_clutter(sentences: Iterable[tuple[int, str]]) -> list[tuple[int, str]]:
+    """An article's (paragraph number, sentence) pairs with the clutter glued into them cut
+    out (`_cut`; a gallery's title, then its item's credit), and those that are all clutter
+    (`is_clutter`) left out."""
+    pieces = [(number, piece) for number, sentence in sentences for piece in _cut(sentence)]
+    titles = _gallery_titles([piece for _, piece in pieces if piece.startswith("Photos: ")])
+    kept = []
+    for number, piece in pieces:
+        title = titles.get(piece)
+        for item in _cut(piece[len(title) :].strip()) if title else [piece]:
+            if not is_clutter(item, number):
+                kept.append((number, item))
+    return kept
