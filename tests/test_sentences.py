@@ -275,6 +275,40 @@ def test_a_name_after_a_run_of_initials_goes_on_and_a_sentence_start_does_not() 
     ]
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # a title goes on to its name, which Punkt had seen open sentences
+        "The race for retiring Sen. Rob Portman's seat is close.",
+        "The bill from state Rep. Beau LaFave passed.",
+        "The plant in St. Petersburg closed.",
+        "Rest in peace, dear Dr. Grant.",
+        # an abbreviation a quotation opens is one still
+        "He endorsed “Dr. Oz” and embattled GOP congressman Smith.",
+        "The State Department said “U.S. citizens should consider leaving.”",
+    ],
+)
+def test_a_title_or_a_quoted_abbreviation_ends_no_sentence(sentence: str) -> None:
+    assert split_sentences(sentence) == [sentence]
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "sentences"),
+    [
+        # a street's "St." and "Dr." come after its name or number, and may end a sentence
+        (
+            "Dinner, 1136 E. Atlantic St. Traditional dinner with turkey.",
+            ["Dinner, 1136 E. Atlantic St.", "Traditional dinner with turkey."],
+        ),
+        ("It is on Sunset Dr. Enjoy the view.", ["It is on Sunset Dr.", "Enjoy the view."]),
+        # a title before a word a sentence starts with
+        ("We live on Main St. The shop is near.", ["We live on Main St.", "The shop is near."]),
+    ],
+)
+def test_a_streets_abbreviation_may_end_a_sentence(paragraph: str, sentences: list[str]) -> None:
+    assert split_sentences(paragraph) == sentences
+
+
 def test_a_places_state_ends_a_sentence_before_a_name() -> None:
     """Punkt breaks after "N.Y." or "Calif." only before a word it takes for a sentence's
     first: "Cortland, N.Y. Cortland is small." was one sentence. With the state's comma the

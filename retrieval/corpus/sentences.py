@@ -122,6 +122,52 @@ def _name_goes_on(sentence: str, after: str) -> bool:
     return key not in STOPWORDS and key not in punkt_tokenizer()._params.sent_starters
 
 
+# "retiring Sen. | Rob Portman", "the plant in St. | Petersburg.": Punkt breaks after a title
+# before a name it has seen open sentences. A title goes on to the name after it, unless
+# that is a word a sentence starts with ("on Main St. The shop") or the title is a street's
+# ("Tampa St. Healthy tips": "St." and "Dr." after a capitalised word or a number). And
+# Punkt reads no abbreviation in a word a quotation opens ("“Dr. | Oz”", "said “U.S. |
+# citizens should"): so marked, one goes on to a word in lower case, a title or a run of
+# initials to a name too.
+_TITLES = frozenset(
+    {"mr", "mrs", "ms", "messrs", "mme", "mlle", "dr", "prof", "rev", "hon", "st", "sen"}
+    | {"sens", "rep", "reps", "gov", "govs", "pres", "amb", "atty", "supt", "det", "insp"}
+    | {"gen", "lt", "col", "maj", "capt", "cmdr", "adm", "sgt", "cpl", "pvt"}
+)
+_STREETS = frozenset({"st", "dr"})  # Saint and Doctor before a name, Street and Drive after
+_OPENING_MARKS = "“\"‘'«(["
+
+
+def _abbreviation_goes_on(sentence: str, after: str) -> bool:
+    """Whether `sentence` ends with a title or a quoted abbreviation that `after` goes on
+    from, one sentence with it."""
+    token = sentence[sentence.rfind(" ") + 1 :]
+    core = token.lstrip(_OPENING_MARKS)
+    if len(core) < 2 or core[-1] != ".":
+        return False
+    name = core[:-1].lower()
+    if name in _STREETS and _names_a_street(sentence, len(token)):
+        return False
+    if name in _TITLES or (core != token and _ENDS_WITH_RUN.fullmatch(core)):
+        word = _NAME_GOES_ON.match(after)
+        if word is not None:
+            key = word.group().lower()
+            return key not in STOPWORDS and key not in punkt_tokenizer()._params.sent_starters
+    return core != token and after[:1].islower() and _is_abbreviation(name)
+
+
+def _names_a_street(sentence: str, token: int) -> bool:
+    """Whether the "St." or "Dr." that ends `sentence` (its last `token` characters) follows
+    a street's name or number ("635 St. Louis St.", "Sunset Dr."), where it ends one."""
+    before = sentence[: len(sentence) - token].rstrip()
+    word = before[before.rfind(" ") + 1 :]
+    return word[:1].isupper() or word[:1].isdigit()
+
+
+def _is_abbreviation(name: str) -> bool:
+    return name in punkt_tokenizer()._params.abbrev_types
+
+
 # "She grew up in Cortland, N.Y. Cortland is small.": a state's abbreviation is one for
 # Punkt ("N.Y." a run of initials, "Calif." in its tables), and Punkt breaks after one only
 # before a word it takes for a sentence's first ("The", "He"), never before a name. After a
@@ -174,9 +220,10 @@ def punkt_sentences(paragraph: str) -> list[str]:
         last = merged[-1] if merged else ""
         # both joins want a capital and a dot at the end (or `$`'s newline): most sentences
         # end otherwise ("said."), and are passed at this first look
-        if (last[-2:-1].isupper() or last.endswith("\n")) and (
-            _ends_with_initial(last) or _name_goes_on(last, piece)
-        ):
+        if (
+            (last[-2:-1].isupper() or last.endswith("\n"))
+            and (_ends_with_initial(last) or _name_goes_on(last, piece))
+        ) or (last[-1:] == "." and _abbreviation_goes_on(last, piece)):
             merged[-1] = f"{last} {piece}"
         else:
             merged.append(piece)
