@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from retrieval.corpus.authors import clean_authors
+
 # Control characters in text. Scraped and converted text carries NULs, at which C libraries
 # and terminals cut it short: dropped (UTF-16 read as bytes puts one in every other place).
 # A feed or a file may carry ESC and BEL, which a terminal obeys (clear the screen, retitle
@@ -83,6 +85,7 @@ class ArticleDraft:
         if any(_ONE_LINE_FIX.search(a) for a in self.authors):
             authors = (one_line(author).strip() for author in self.authors)
             object.__setattr__(self, "authors", tuple(a for a in authors if a))
+        object.__setattr__(self, "authors", clean_authors(self.authors, self.source))
 
 
 @dataclass(frozen=True, slots=True)
