@@ -1,6 +1,7 @@
 """Which messages speak to the bot, and what they ask: a group message that mentions it or
-replies to it, a photo whose caption opens with /ask, the question in a message, and a
-message that only thanks. Pure reading of updates: nothing is sent from here."""
+replies to it, a photo whose caption opens with /ask, the question in a message, whether a
+reply to an answer follows it up, and a message that only thanks. Pure reading of updates:
+nothing is sent from here."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from telegram.constants import ChatType
 from telegram.ext import filters
 
 from bot.runtime import Context
+from retrieval.index.tokens import Tokenizer
 
 # A message that only acknowledges ("thanks!", "ok 👍", "🙏", "great job"): under an answer
 # it would otherwise be taken for a follow-up, and a whole new answer posted in the group. It
@@ -28,6 +30,32 @@ THANKS = re.compile(
     rf"{_BETWEEN}(?:(?:{_ACK_WORDS}|[{_ACK_SIGNS}]){_BETWEEN})+",
     re.IGNORECASE,
 )
+
+
+# A reply to an answer with this many searchable words of its own ("Which search engine does
+# Time Warner own a stake in?": search, engine, time, warner, stake) names what it asks
+# about: it is asked alone, unless it leans on the answer (`_LEANS_ON_EARLIER`). With fewer
+# ("which province?", "when was the lamp automated?") it follows the answer up, and the
+# question it answered is searched too.
+OWN_QUESTION_TERMS = 3
+# Words by which a reply leans on the answer above: an opening "and", "but", "also", "what
+# about" ("and who else?", "what about Federer?"), or a pronoun or "else" anywhere ("who did
+# he beat?"). The pronouns are stopwords, so they never count among its searchable words.
+_LEANS_ON_EARLIER = re.compile(
+    r"^\W*(?:and|but|also|so|or|then|what about|how about)\b"
+    r"|\b(?:he|she|him|his|her|hers|they|them|their|theirs|it|its|these|those|else)\b",
+    re.IGNORECASE,
+)
+_TERMS = Tokenizer()  # the index's rules: the words a search looks up
+
+
+def follows_up(reply: str) -> bool:
+    """Whether a reply to an answer asks about that answer's question, so that both are
+    searched: it leans on it (`_LEANS_ON_EARLIER`) or has too few searchable words of its
+    own to be a question alone (`OWN_QUESTION_TERMS`)."""
+    if _LEANS_ON_EARLIER.search(reply):
+        return True
+    return len(set(_TERMS(reply))) < OWN_QUESTION_TERMS
 
 
 class _AddressedToBot(filters.MessageFilter):

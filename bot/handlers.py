@@ -30,6 +30,7 @@ from bot.access import admitted
 from bot.addressing import (
     THANKS,
     caption_command,
+    follows_up,
     in_group,
     mentions_bot,
     question_in,
@@ -280,8 +281,8 @@ async def _to_search(update: Update, context: Context, message: Message) -> _Ask
     if not question:
         await send_reply(shared, message, formatting.ask_usage(await example_question(shared)))
         return None
-    if follows is None:
-        return _Asked(question)
+    if follows is None or not follows_up(question):
+        return _Asked(question)  # a question of its own under an answer is asked alone
     # the passages right above it are no answer to a follow-up: "More" leaves them out alike
     return _Asked(_with_earlier(question, follows.question), follows.shown or ())
 

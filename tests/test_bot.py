@@ -562,6 +562,37 @@ async def test_reply_to_an_answer_is_a_follow_up(bot: Harness) -> None:
     assert "Hook" in private_follow["text"]
 
 
+async def test_a_question_of_its_own_under_an_answer_is_asked_alone(bot: Harness) -> None:
+    """A reply to an answer was always searched with the question it answered: "Which search
+    engine does Time Warner own a stake in?" under a tennis answer got tennis first. Only a
+    reply that leans on the answer, or has too few words to ask alone, borrows its question;
+    "and who else?" then still quotes none of the passages right above it."""
+    [answer] = await bot.ask(USER, "lighthouse keeper")
+    question = "Where did the joint exercise begin?"
+    [alone] = await bot.ask(USER, question)
+    [reply] = await bot.ask(USER, question, reply_to_message_id=answer["message_id"])
+    assert "Aslanduz" in reply["text"] and "Lighthouse" not in reply["text"]
+    assert reply["text"] == alone["text"]
+    dependent = (
+        "and who else?",  # an opening "and"
+        "what about Fastnet?",
+        "when did they automate the lighthouse lamp?",  # a pronoun, with 3 words of its own
+        "when was the lamp automated?",  # 2 words of its own
+    )
+    for follow_up in dependent:
+        [follow] = await bot.ask(USER, follow_up, reply_to_message_id=answer["message_id"])
+        assert follow["text"] != answer["text"]
+    shown = [d.title for d in LIGHTHOUSES if d.title in answer["text"]]
+    [who_else] = await bot.ask(USER, "and who else?", reply_to_message_id=answer["message_id"])
+    assert not any(title in who_else["text"] for title in shown)
+    logged = await bot.rows("SELECT question FROM query_log ORDER BY id")
+    assert [q for (q,) in logged[2:]] == [
+        question,
+        *(f"{follow_up} lighthouse keeper" for follow_up in dependent),
+        "and who else? lighthouse keeper",
+    ]
+
+
 async def test_a_follow_up_does_not_quote_again_the_passages_of_the_answer_above(
     bot: Harness,
 ) -> None:
