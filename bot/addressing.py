@@ -32,6 +32,21 @@ THANKS = re.compile(
 )
 
 
+# A message that only greets ("hi", "Hello bot!", "good morning") or asks what the bot does
+# ("help", "what can you do?"): searched, its words found chance passages ("Dublin's hi-tech
+# lab", "Hey Jude"). Whole messages only: "Hello Kitty maker sued?" and "Help to Buy
+# scheme?" are questions. A question mark changes nothing here ("hello?").
+GREETING = re.compile(
+    r"\W*(?:hi|hiya|hello|hallo|hey|heya|howdy|yo|hola|bonjour|salut|ciao|greetings"
+    r"|(?:good )?(?:morning|afternoon|evening)|good day)"
+    r"(?:\W+(?:there|bot|all|everyone|everybody|guys|folks|friend|mate))*\W*",
+    re.IGNORECASE,
+)
+ASKS_FOR_HELP = re.compile(
+    r"\W*(?:(?:please )?help(?: me| please)?|what can you do|how (?:does this|do you) work)\W*",
+    re.IGNORECASE,
+)
+
 # A reply to an answer with this many searchable words of its own ("Which search engine does
 # Time Warner own a stake in?": search, engine, time, warner, stake) names what it asks
 # about: it is asked alone, unless it leans on the answer (`_LEANS_ON_EARLIER`). With fewer

@@ -28,6 +28,8 @@ from telegram.ext import CommandHandler
 from bot import formatting
 from bot.access import admitted
 from bot.addressing import (
+    ASKS_FOR_HELP,
+    GREETING,
     THANKS,
     caption_command,
     follows_up,
@@ -263,11 +265,12 @@ async def _to_search(update: Update, context: Context, message: Message) -> _Ask
     if not question and context.args is not None and asked_of:
         question = asked_of  # "/ask" in reply to someone's message (or photo) asks what it says
     follows = None
+    # in a group, a message to the bot neither a command nor a mention replies to it
+    talk = in_group(message) and context.args is None and not mentions_bot(message)
     if replied and by_bot:  # a follow-up: search with the question it follows
         follows = await shared.conversations.answer_for_message(
             message.chat.id, replied.message_id
         )
-        talk = in_group(message) and context.args is None and not mentions_bot(message)
         if follows is None and talk:
             return None  # "thanks!" under a digest or a help text: the group talking
         if follows is not None and not re.search(r"\w", question):
@@ -276,7 +279,17 @@ async def _to_search(update: Update, context: Context, message: Message) -> _Ask
             follows = None  # it adds nothing to search: told, as alone, it has no words
     if question and context.args is None and THANKS.fullmatch(question):
         return None  # "thanks!", "👍" under an answer, or in a private chat (not "Nice?")
+    greets = context.args is None and not in_group(message) and GREETING.fullmatch(question)
+    asks_help = context.args is None and ASKS_FOR_HELP.fullmatch(question)
+    if (greets or asks_help) and talk:
+        return None  # "help" under an answer in a group: said to the group
     if not await admitted(shared, message):
+        return None
+    if greets:  # "hi" in a private chat: what /start says
+        await _greet(context, message, update.effective_user)
+        return None
+    if asks_help:  # "help", "what can you do?": what /help says
+        await _help(context, message)
         return None
     if not question:
         await send_reply(shared, message, formatting.ask_usage(await example_question(shared)))
@@ -385,7 +398,11 @@ async def start(update: Update, context: Context) -> None:
         return
     if not await admitted(context.bot_data, message):
         return
-    user = update.effective_user
+    await _greet(context, message, update.effective_user)
+
+
+async def _greet(context: Context, message: Message, user: User | None) -> None:
+    """Send /start's two lines: what the bot does and how to ask in this chat."""
     name = user.first_name if user else None
     example = await example_question(context.bot_data)
     greeting = formatting.greeting(name, not in_group(message), example)
@@ -395,12 +412,15 @@ async def start(update: Update, context: Context) -> None:
 async def help_command(update: Update, context: Context) -> None:
     """List the commands, each with an example, and the ways to ask."""
     message = update.effective_message
-    shared = context.bot_data
-    if message is not None and await admitted(shared, message):
-        question = await example_question(shared)
-        await send_reply(
-            shared, message, formatting.help_text(COMMANDS, context.bot.username, question)
-        )
+    if message is not None and await admitted(context.bot_data, message):
+        await _help(context, message)
+
+
+async def _help(context: Context, message: Message) -> None:
+    """Send /help's text: every command with an example, and the ways to ask."""
+    question = await example_question(context.bot_data)
+    text = formatting.help_text(COMMANDS, context.bot.username, question)
+    await send_reply(context.bot_data, message, text)
 
 
 async def example_question(shared: BotData) -> str:

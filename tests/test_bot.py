@@ -382,6 +382,29 @@ async def test_start_and_help(bot: Harness) -> None:
     assert "/help" in unknown["text"]
 
 
+async def test_a_greeting_or_a_plea_for_help_is_told_how_to_ask(bot: Harness) -> None:
+    """ "hi", "Hello bot!" or "help" in a private chat was searched, and got three chance
+    passages ("Dublin's hi-tech lab"); a greeting now gets what /start says, "help" what
+    /help says. A question that opens with such a word is still a question."""
+    [start] = await bot.ask(USER, "/start")
+    [help_] = await bot.ask(USER, "/help")
+    for greeting in ("hi", "hello", "Hello bot!", "good morning", "Hey there!", "hello?"):
+        assert [m["text"] for m in await bot.ask(USER, greeting)] == [start["text"]]
+    for plea in ("help", "Help me!", "what can you do?"):
+        assert [m["text"] for m in await bot.ask(USER, plea)] == [help_["text"]]
+    [answer] = await bot.ask(GROUP, f"@{BOT} help", chat_type="group")
+    assert answer["text"] == help_["text"]  # "help" mentioning the bot in a group too
+    bot.fake.user_message(  # said to the group, under an answer
+        GROUP, "help", chat_type="group", reply_to_message_id=answer["message_id"]
+    )
+    await bot.settle()
+    assert len(bot.replies(GROUP)) == 1
+    for question in ("Hello Kitty maker sued?", "Help to Buy scheme?", "hi-tech lab"):
+        await bot.ask(USER, question)
+    logged = await bot.rows("SELECT question FROM query_log ORDER BY id")
+    assert logged == [("Hello Kitty maker sued?",), ("Help to Buy scheme?",), ("hi-tech lab",)]
+
+
 async def test_helps_example_question_is_about_the_corpus_served(bot: Harness) -> None:
     """/help asked the seed's question ("Where did the joint exercise begin?") whatever the
     corpus: it asks about the newest headline, or the seed's while the seed is newest."""
