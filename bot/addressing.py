@@ -18,11 +18,14 @@ from retrieval.index.tokens import Tokenizer
 # it would otherwise be taken for a follow-up, and a whole new answer posted in the group. It
 # holds a word or a sign of thanks: "🤔", "😀😀" or "..." is none, and is told it has no
 # words. A question mark makes it a question ("Great?", "Nice?"), as does any other word
-# ("Great Barrier Reef"); no word of a tail is an ack word, so a message parses one way.
+# ("Great Barrier Reef"); no word of a tail or an opening ("that's", "very") is an ack
+# word, so a message parses one way. "thanks, that helps" and "merci" thank as "ok thanks".
 _ACK_WORDS = (
-    r"(?:(?:many )?thanks?|thank (?:you|u)|thx|ty|cheers|ok(?:ay)?|great|good|cool|nice"
-    r"|perfect|got it|awesome|brilliant|excellent|amazing|wow|understood|lol|ha(?:ha)+)\b"
-    r"(?: (?:a lot|so much|very much|again|mate|one|job|stuff|bot))?"
+    r"(?:that(?:['’]s| is| was)? |(?:very|really|so|super) )?"
+    r"(?:(?:many )?thanks?|thank (?:you|u)|thx|thnx|thanx|tks|tnx|ty|cheers|ok(?:ay)?|great"
+    r"|good|cool|nice|perfect|got it|awesome|brilliant|excellent|amazing|wow|understood|lol"
+    r"|ha(?:ha)+|helpful|helps|helped|merci|danke|gracias|grazie|спасибо)\b"
+    r"(?: (?:a lot|so much|very much|again|mate|one|job|stuff|bot|beaucoup|schön))?"
 )
 _ACK_SIGNS = "👍🙏👌👏🤝❤♥🫶✅💯"
 _BETWEEN = rf"[^\w?{_ACK_SIGNS}]*"  # no sign in it: one way to match, no backtracking blow-up

@@ -833,6 +833,11 @@ async def test_in_a_group_a_reply_to_what_is_not_an_answer_is_talk(bot: Harness)
         "Nice one",
         "many thanks",
         "wow, good bot 👏",
+        # thanks with a tail, or not in English: searched, they got chance passages
+        "thanks, that helps",
+        "thank you, that's helpful",
+        "merci",
+        "спасибо!",
     ],
 )
 async def test_thanks_under_an_answer_or_in_private_is_not_a_question(
@@ -855,7 +860,13 @@ async def test_thanks_under_an_answer_or_in_private_is_not_a_question(
     )
     assert follow["text"] == ONLY_SHOWN  # a follow-up, searched: Ardabil is above it
     # the city, a word that begins with "nice", and "great" opening a question
-    for question in ("Nice?", "nicety", "Great Barrier Reef?", "Great British Bake Off winner?"):
+    for question in (
+        "Nice?",
+        "nicety",
+        "Great Barrier Reef?",
+        "Great British Bake Off winner?",
+        "helpful tips for savers",
+    ):
         assert len(await bot.ask(USER, question)) == 1
 
 
