@@ -279,11 +279,14 @@ async def _to_search(update: Update, context: Context, message: Message) -> _Ask
             follows = None  # it adds nothing to search: told, as alone, it has no words
     if question and context.args is None and THANKS.fullmatch(question):
         return None  # "thanks!", "👍" under an answer, or in a private chat (not "Nice?")
-    greets = context.args is None and not in_group(message) and GREETING.fullmatch(question)
+    greets = context.args is None and GREETING.fullmatch(question)
     asks_help = context.args is None and ASKS_FOR_HELP.fullmatch(question)
     if (greets or asks_help) and talk:
-        return None  # "help" under an answer in a group: said to the group
+        return None  # "hi", "help" under an answer in a group: said to the group
     if not await admitted(shared, message):
+        return None
+    if greets and in_group(message):  # "hey @bot": asks nothing, as a bare /ask
+        await send_reply(shared, message, formatting.ask_usage(await example_question(shared)))
         return None
     if greets:  # "hi" in a private chat: what /start says
         await _greet(context, message, update.effective_user)

@@ -454,6 +454,17 @@ async def test_group_ask_with_bot_name_is_answered_as_a_reply(bot: Harness) -> N
     assert answer["reply_to_message"]["text"] == f"/ask@{BOT} central bank rates"
     [usage] = await bot.ask(GROUP, f"/ask@{BOT}", chat_type="supergroup")
     assert "/ask Where did" in usage["text"]
+    # a mention that only greets asks as little: it searched "hey" ("Hey Jude")
+    for greeting in (f"hey @{BOT}", f"@{BOT} Good morning!"):
+        [hint] = await bot.ask(GROUP, greeting, chat_type="supergroup")
+        assert hint["text"] == usage["text"]
+        assert hint["reply_to_message"]["text"] == greeting
+    bot.fake.user_message(  # said to the group, under an answer
+        GROUP, "hi all", chat_type="supergroup", reply_to_message_id=answer["message_id"]
+    )
+    await bot.settle()
+    assert len(bot.replies(GROUP)) == 4
+    assert await bot.rows("SELECT question FROM query_log") == [("central bank rates",)]
 
 
 async def test_everything_said_about_a_question_in_a_forum_topic_goes_to_that_topic(
