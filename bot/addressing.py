@@ -106,6 +106,21 @@ def mentions_bot(message: Message) -> bool:
 ADDRESSED_TO_BOT = _AddressedToBot(name="addressed_to_bot")
 
 
+class _CommandToThisBot(filters.MessageFilter):
+    """A message opening with a command addressed to this bot by name (/foo@<this bot>):
+    in a group, a command without the name may be another bot's."""
+
+    def filter(self, message: Message) -> bool:
+        entities = message.entities
+        if not entities or entities[0].type != MessageEntity.BOT_COMMAND or entities[0].offset:
+            return False
+        addressee = message.parse_entity(entities[0]).partition("@")[2]
+        return addressee.lower() == message.get_bot().username.lower()
+
+
+COMMAND_TO_THIS_BOT = _CommandToThisBot(name="command_to_this_bot")
+
+
 class _AsksInCaption(filters.MessageFilter):
     """A photo (or other media) whose caption opens with /ask or /ask@<this bot>."""
 

@@ -27,7 +27,7 @@ from telegram.ext import (
 )
 
 from bot import buttons, gate, handlers
-from bot.addressing import ADDRESSED_TO_BOT, ASKS_IN_CAPTION
+from bot.addressing import ADDRESSED_TO_BOT, ASKS_IN_CAPTION, COMMAND_TO_THIS_BOT
 from bot.article_commands import add_article_handlers
 from bot.config import DEFAULT_API_BASE_URL, Settings
 from bot.digest_commands import add_digest_handlers
@@ -188,9 +188,10 @@ def _add_handlers(app: App) -> None:
             InlineQueryHandler(handlers.inline_ask),
         ]
     )
+    # in a group, only a command named for this bot: one without its name may be another's
+    to_this_bot = filters.ChatType.PRIVATE | COMMAND_TO_THIS_BOT
     app.add_handler(
-        MessageHandler(new & filters.ChatType.PRIVATE & filters.COMMAND, handlers.unknown_command),
-        group=1,
+        MessageHandler(new & filters.COMMAND & to_this_bot, handlers.unknown_command), group=1
     )
     app.add_error_handler(gate.report_error)
 

@@ -433,7 +433,8 @@ async def example_question(shared: BotData) -> str:
 
 
 async def unknown_command(update: Update, context: Context) -> None:
-    """Point a private chat that sent an unknown command to /help."""
+    """Point a private chat, or a group that named this bot (/foo@bot), that sent an
+    unknown command to /help."""
     message = update.effective_message
     if message is None or not message.text:
         return

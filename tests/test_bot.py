@@ -29,7 +29,7 @@ from bot import handlers, transport
 from bot.access import admin_only
 from bot.app import RATE_LIMIT_RETRIES, build_application
 from bot.config import Settings
-from bot.formatting import SOMETHING_WENT_WRONG
+from bot.formatting import SOMETHING_WENT_WRONG, UNKNOWN_COMMAND
 from bot.handlers import COMMANDS, NOT_UNDER_AN_ANSWER
 from bot.logs import REDACTED
 from bot.runtime import App, BotData, Context, OneAtATime
@@ -533,6 +533,24 @@ async def test_group_chatter_and_other_bots_commands_are_ignored(bot: Harness) -
     )
     await bot.settle()
     assert bot.replies(GROUP) == []
+
+
+async def test_an_unknown_command_named_for_the_bot_in_a_group_is_pointed_to_help(
+    bot: Harness,
+) -> None:
+    """ "/foo@bot" in a group got no reply at all; one without the bot's name may be another
+    bot's, and stays unanswered."""
+    for command in ("/foo", "/foo@other_bot", "/help@other_bot"):
+        bot.fake.user_message(GROUP, command, chat_type="supergroup")
+    await bot.settle()
+    assert bot.replies(GROUP) == []
+    for command in (f"/foo@{BOT}", f"/Frobnicate@{BOT.upper()} now"):
+        [told] = await bot.ask(GROUP, command, chat_type="supergroup")
+        assert told["text"] == UNKNOWN_COMMAND
+        assert told["reply_to_message"]["text"] == command
+    [help_] = await bot.ask(GROUP, f"/help@{BOT}", chat_type="supergroup")
+    assert help_["text"].startswith("Ask me about the news corpus.")  # known: no pointer
+    assert len(bot.replies(GROUP)) == 3
 
 
 async def test_ask_in_reply_to_a_message_asks_what_it_says(bot: Harness) -> None:
