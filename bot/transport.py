@@ -157,7 +157,9 @@ class RetryingRateLimiter(AIORateLimiter):
     a call that failed without effect: exponential backoff from FIRST_WAIT to MAX_WAIT,
     until the call is MAX_REPLY_AGE seconds old (getMe: CONNECT_AGE). Then it raises
     ReplyDropped; so does a call still waiting (for its chat's share of the flood limits, a
-    RetryAfter, a retry) when the bot stops (`stop_waiting`), as `DroppedAtStop`."""
+    RetryAfter, a retry) when the bot stops (`stop_waiting`), as `DroppedAtStop`. A chat
+    action ("typing…") goes straight out: it neither waits nor counts against the flood
+    limits that the answers need."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -179,6 +181,12 @@ class RetryingRateLimiter(AIORateLimiter):
         data: dict[str, Any],
         rate_limit_args: int | None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        if endpoint == "sendChatAction":
+            # "typing…" is a hint, sent before the answer it announces: held back or
+            # counted against the chat's share of Telegram's flood limits (a group's some
+            # 20 messages a minute), it took half of that share from the answers and made
+            # every one of them wait. Sent as it is, never retried: failing is fine.
+            return await callback(*args, **kwargs)
         started = time.monotonic()
         wait = FIRST_WAIT
         max_age = CONNECT_AGE if endpoint == "getMe" else MAX_REPLY_AGE

@@ -21,6 +21,7 @@ from typing import Any, TypeVar, cast
 import pytest
 import pytest_asyncio
 from telegram import Bot, Update
+from telegram.constants import ChatAction
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import CommandHandler, ExtBot
 
@@ -1964,3 +1965,20 @@ async def test_a_call_waiting_for_its_chats_share_of_the_flood_limit_is_dropped_
         "the group's share of the minute"
     ]
     assert "sendMessage to chat -100500 dropped: the bot is stopping" in caplog.text
+
+
+async def test_a_typing_action_leaves_a_groups_share_of_the_minute_to_the_answers(
+    fake_telegram: FakeTelegramServer,
+) -> None:
+    """AIORateLimiter counted "typing…" against a group's 20 messages a minute, and each
+    answer waited for its typing action: in a busy group answers came 3 s apart from the
+    6th on. Here the group's share is one message a minute: after a typing action the
+    answer still has it, so it goes out even when nothing may wait any more (a stop)."""
+    fake_telegram.add_chat(GROUP, "supergroup")
+    limiter = transport.RetryingRateLimiter(group_max_rate=1, group_time_period=60)
+    async with ExtBot(TEST_TOKEN, base_url=fake_telegram.base_url, rate_limiter=limiter) as api:
+        await api.send_chat_action(GROUP, ChatAction.TYPING)
+        limiter.stop_waiting()  # a call that would wait for the group's share is dropped
+        await api.send_message(GROUP, "the answer")
+    assert len(fake_telegram.calls("sendChatAction")) == 1
+    assert [m["text"] for m in fake_telegram.sent_messages(GROUP)] == ["the answer"]
