@@ -42,6 +42,13 @@ _pattern: re.Pattern[str] | None = None  # any of them, in any letter case
 _installed = False
 
 
+# The scheduler's own logger (its jobs' runs are logged by its executors'): it warns each time a
+# job is due while its last run goes on. newsbot's jobs run one at a time by design
+# (`run_every`), so a refresh of the index that outlasts its 5 seconds while a long ingest
+# stores articles beside the bot made that warning every 5 seconds, for nothing.
+SCHEDULER_LOGGER = "apscheduler.scheduler"
+STILL_RUNNING = "skipped: maximum number of running instances reached"
+
 # python-telegram-bot's logger of replies it cannot read (its own name, not a child's:
 # a logger's filters see only the records made on it)
 REPLY_LOGGER = "telegram.request.BaseRequest"
@@ -49,9 +56,10 @@ REPLY_SHOWN = 200  # characters of a reply that is not JSON kept in its log line
 
 
 def quiet_http_logs() -> None:
-    """Keep request-URL logging (which carries the token), numba's compiler chatter and the
-    extraction libraries' complaints about pages below what newsbot logs, and a reply that
-    is not JSON to one short line."""
+    """Keep request-URL logging (which carries the token), numba's compiler chatter, the
+    scheduler's (a job whose last run goes on included) and the extraction libraries'
+    complaints about pages below what newsbot logs, and a reply that is not JSON to one
+    short line."""
     for name in URL_LOGGERS + NOISY_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
     for name in EXTRACTION_LOGGERS:
@@ -60,6 +68,18 @@ def quiet_http_logs() -> None:
     replies = logging.getLogger(REPLY_LOGGER)
     if not any(isinstance(f, _ShortReplyErrors) for f in replies.filters):
         replies.addFilter(_ShortReplyErrors())
+    scheduler = logging.getLogger(SCHEDULER_LOGGER)
+    if not any(isinstance(f, _RunStillGoingOn) for f in scheduler.filters):
+        scheduler.addFilter(_RunStillGoingOn())
+
+
+class _RunStillGoingOn(logging.Filter):
+    """Drop the scheduler's warning that a job's run was skipped because its last run goes
+    on (every job of newsbot's runs one at a time: no news); its other warnings and errors
+    (a job store failing, say) stay."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return STILL_RUNNING not in record.getMessage()
 
 
 class _ShortReplyErrors(logging.Filter):

@@ -20,6 +20,7 @@ from typing import Any, TypeVar, cast
 
 import pytest
 import pytest_asyncio
+from apscheduler.events import EVENT_JOB_MAX_INSTANCES, JobSubmissionEvent
 from telegram import Bot, Update
 from telegram.constants import ChatAction
 from telegram.error import BadRequest, TelegramError
@@ -33,7 +34,7 @@ from bot.config import Settings
 from bot.formatting import SOMETHING_WENT_WRONG, UNKNOWN_COMMAND
 from bot.handlers import COMMANDS, NOT_UNDER_AN_ANSWER
 from bot.logs import REDACTED
-from bot.runtime import App, BotData, Context, OneAtATime
+from bot.runtime import App, BotData, Context, OneAtATime, run_every
 from retrieval.conversations import ChatMessage
 from retrieval.corpus.text import paragraphs
 from retrieval.engine import Engine, resplit_articles
@@ -1875,6 +1876,34 @@ async def test_a_reply_telegram_refused_is_no_maybe_and_gets_its_apology(bot: Ha
     await bot.settle()
     [sorry] = bot.replies(2001)
     assert sorry["text"].startswith("Sorry, something went wrong")
+
+
+async def test_a_job_still_running_when_it_is_due_again_is_not_logged(
+    bot: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    """While a long `newsbot ingest` ran beside the bot, each refresh of the index outlasted
+    its 5 seconds, and the scheduler warned "skipped: maximum number of running instances
+    reached" every 5 seconds: jobs run one at a time by design. Its other warnings stay."""
+    assert bot.app.job_queue is not None
+    release = asyncio.Event()
+    skipped = 0
+
+    def count_skip(event: JobSubmissionEvent) -> None:
+        nonlocal skipped
+        skipped += 1
+
+    async def long_refresh(context: Context) -> None:
+        await release.wait()
+
+    bot.app.job_queue.scheduler.add_listener(count_skip, EVENT_JOB_MAX_INSTANCES)
+    caplog.set_level(logging.INFO)
+    job = run_every(bot.app, long_refresh, 0.05, "slow refresh")
+    await until(lambda: skipped >= 2, "two runs skipped while the first goes on")
+    release.set()
+    job.schedule_removal()
+    logging.getLogger("apscheduler.scheduler").warning("Error getting due jobs from job store 'x'")
+    assert "maximum number of running instances" not in caplog.text
+    assert "Error getting due jobs from job store 'x'" in caplog.text
 
 
 async def unreachable_api() -> ExtBot[Any]:
