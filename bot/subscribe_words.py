@@ -31,6 +31,9 @@ _TIME_LIKE = re.compile(r"^(?:\d{1,2}(?:[:.h]\d*)?(?:am|pm)?|0\d{3})$", re.IGNOR
 # A time that can be no keyword ("07:30", "7pm"), taken after the keywords too; a bare "9"
 # there stays a keyword ("apollo 11").
 _CLOCK_TIME = re.compile(r"^\d{1,2}(?:[:.h]\d{2}(?:am|pm)?|am|pm)$", re.IGNORECASE)
+# A time without its colon, 00:00 to 09:59 ("0730"): after the keywords too it is refused
+# with the time written right, not searched for; "1930" (a year) stays a keyword there.
+_COLONLESS_TIME = re.compile(r"^0\d[0-5]\d$")
 # A channel by its public name or its id (a 64-bit integer: 19 digits at most); what is
 # longer is no chat, and echoed in a reply it would run past a message's length.
 # A phrase in quotes, or a word: a quote opens a phrase at a word's start, and closes it
@@ -62,7 +65,8 @@ def parse_subscribe(
     (an abbreviation, "EST", is told the Area/City zone to use). After the keywords,
     "/subscribe oil opec 07:30 Europe/London", a clock time and a valid zone are still
     taken as such: searching for "07:30" is never what was meant; so is a word right after
-    a clock time that looks like a zone ("07:30 EST"), valid or not.
+    a clock time that looks like a zone ("07:30 EST"), valid or not, and a time without its
+    colon ("oil 0730" is refused, as "0730" is).
     """
     words = phrases(args)
     target = words.pop(0) if allow_target and chat_named(words) else None
@@ -79,7 +83,7 @@ def parse_subscribe(
     for previous, word in zip(["", *words], words, strict=False):
         if " " in word:  # a phrase typed in quotes
             keywords_and_quiet.append(word)
-        elif _CLOCK_TIME.match(word):
+        elif _CLOCK_TIME.match(word) or _COLONLESS_TIME.match(word):
             if at is not None:  # else "07:30 08:30" would be a digest about "08:30"
                 raise ScheduleError(
                     f"two times given, {at} and {quoted(word)}: a digest comes once a day"

@@ -240,6 +240,8 @@ def test_subscription_settings_and_last_digest() -> None:
         (["08:00", "wet", "weather"], DailyTime(8, 0), "UTC", ("wet", "weather"), False),
         (["07:30", "est", "ist"], DailyTime(7, 30), "UTC", ("est", "ist"), False),
         (["boeing", "737", "1930"], DEFAULT_TIME, "UTC", ("boeing", "737", "1930"), False),
+        # no time of day without its colon: no minute 99, no hour 19 written 0-first
+        (["oil", "0799", "1930"], DEFAULT_TIME, "UTC", ("oil", "0799", "1930"), False),
     ],
 )
 def test_subscribe_words(
@@ -280,6 +282,10 @@ def test_subscribe_words_name_a_channel_only_where_allowed() -> None:
         (["oil", "07:30", "Europe/Londn"], "did you mean Europe/London"),
         (["UTC+5:30"], "offsets run in whole hours"),
         (["0730"], "'0730' is not a time of day: use HH:MM on a 24-hour clock, e.g. 07:30"),
+        # after keywords it was one more: a digest about "oil" and "0730" at 08:00
+        (["oil", "0730"], "'0730' is not a time of day: use HH:MM on a 24-hour clock, e.g. 07:30"),
+        (["oil", "opec", "0000"], "'0000' is not a time of day: .* e.g. 00:00"),
+        (["07:30", "oil", "0959"], "two times given, 07:30 and '0959'"),
         (["the", "of"], "only very common words"),
         # a second time or zone was a keyword: a digest about "08:30", never sent
         (["07:30", "08:30"], "two times given, 07:30 and '08:30': a digest comes once a day"),
