@@ -16,7 +16,7 @@ from telegram.error import TelegramError
 from telegram.ext import CommandHandler, Job, filters
 
 from bot.access import admitted, is_admin
-from bot.bounds import TITLE_CHARS, clip
+from bot.bounds import TITLE_CHARS, clip, some_of
 from bot.markup import escape, pack
 from bot.replies import send_reply
 from bot.runtime import App, Context, run_every
@@ -144,7 +144,7 @@ async def add_feed(update: Update, context: Context) -> None:
         f"{format_interval(feed.interval)}. Fetching it now; /feeds shows how it went."
     )
     if alike := await shared.engine.feeds_shown_alike(feed):  # ?sid=politics, ?sid=sports
-        ids = ", ".join(str(f.id) for f in alike[:IDS_NAMED])
+        ids = some_of([str(f.id) for f in alike], IDS_NAMED)  # a site's every ?sid=
         told += (
             f"\n{'Feed' if len(alike) == 1 else 'Feeds'} {ids} {agreeing(len(alike), 'is', 'are')}"
             f" listed at the same address (*** hides what differs): /removefeed {feed.id}"

@@ -16,7 +16,7 @@ from bot.config import Settings
 from bot.feed_commands import parse_add_args, poll_feeds_job, render_feed_list, render_paused
 from retrieval.corpus.db import connect
 from retrieval.feeds.feed import Feed
-from retrieval.feeds.registry import FeedRegistry
+from retrieval.feeds.registry import IDS_NAMED, FeedRegistry
 from tests.conftest import run_sql
 from tests.fake_telegram import TEST_TOKEN, FakeTelegramServer
 from tests.feed_server import FeedServer, Route
@@ -329,4 +329,31 @@ async def test_a_feed_at_another_sid_is_another_feed(
     assert told[1].endswith(
         "Feed 1 is listed at the same address (*** hides what differs): /removefeed 2 names "
         "this one."
+    )
+
+
+async def test_many_feeds_listed_alike_are_named_by_their_first_ids_and_a_count(
+    bot: Harness, feed_server: FeedServer
+) -> None:
+    """A site's every section added by ?sid=: each /addfeed named the first IDS_NAMED
+    feeds listed alike, and not that there were more."""
+    served = feed_server.serve("/feeds/gazette.rss", "gazette.rss")
+    feed_server.serve_pages()
+    for n in range(1, IDS_NAMED + 3):
+        await bot.app.bot_data.engine.add_feed(f"{served}?sid=s{n}")
+    told = await command(bot, f"/addfeed {served}?sid=s{IDS_NAMED + 3}")
+    first = ", ".join(str(n) for n in range(1, IDS_NAMED + 1))
+    assert told.endswith(
+        f"Feeds {first} and 2 more are listed at the same address (*** hides what differs): "
+        f"/removefeed {IDS_NAMED + 3} names this one."
+    )
+    await until(
+        lambda: (
+            all(
+                row[0] is not None
+                for row in run_sql(bot.db_path, "SELECT last_fetch_ts FROM feeds")
+            )
+            and not bot.app.bot_data.feed_poll_lock.locked()
+        ),
+        "the poll /addfeed starts",
     )

@@ -17,7 +17,7 @@ from retrieval.feeds.feed import (
     format_interval,
     parse_interval,
 )
-from retrieval.feeds.registry import EARLY, FeedRegistry
+from retrieval.feeds.registry import EARLY, IDS_NAMED, FeedRegistry
 from retrieval.models import ArticleDraft
 
 from .conftest import run_sql
@@ -96,8 +96,48 @@ async def test_what_no_feed_can_be_is_refused_in_a_few_words(db_path: Path) -> N
             with pytest.raises(FeedError, match="no feed") as refused:
                 await feeds.remove(ref)
             assert len(str(refused.value)) < 250  # the ref in part, 20 of the ids
-            assert "ids: 1, 2, 3," in str(refused.value) and str(refused.value).endswith(", ...)")
+            assert "ids: 1, 2, 3," in str(refused.value)
+            assert str(refused.value).endswith(f", {IDS_NAMED} and 5 more)")
         assert await feeds.get("9" * 25) is None
+    finally:
+        await conn.close()
+
+
+async def test_many_feeds_at_one_address_are_named_by_their_first_ids_and_a_count(
+    db_path: Path,
+) -> None:
+    """A site's every section added by ?sid= (or feeds a release before kept apart by their
+    credentials): the errors naming the feeds at one address listed every id, a line that
+    grew with each feed."""
+    many = IDS_NAMED + 3
+    first = ", ".join(str(n) for n in range(1, IDS_NAMED + 1))
+    conn = await connect(db_path)
+    try:
+        feeds = FeedRegistry(conn)
+        for n in range(1, many + 1):
+            await feeds.add(f"https://news.test/rss?sid=s{n}")
+        shown = "https://news.test/rss?sid=***"
+        with pytest.raises(FeedError) as refused:
+            await feeds.remove(shown)
+        assert str(refused.value) == (
+            f"{many} feeds are shown as '{shown}': give one's id (ids: {first} and 3 more)"
+        )
+        # kept apart by their tokens, as a release before did (the same feed now)
+        for n in range(1, many + 1):
+            await conn.execute(
+                "UPDATE feeds SET url = ? WHERE id = ?", (f"https://news.test/w?token=T{n}", n)
+            )
+        with pytest.raises(FeedError) as refused:
+            await feeds.remove("https://news.test/w?token=WRONG")
+        assert f"feeds {first} and 3 more have that address with other credentials" in str(
+            refused.value
+        )
+        with pytest.raises(FeedError) as refused:
+            await feeds.add("https://news.test/w?token=NEW")
+        assert str(refused.value).startswith(
+            f"feeds {first} and 3 more are at 'https://news.test/w?token=***' with other "
+            "credentials"
+        )
     finally:
         await conn.close()
 

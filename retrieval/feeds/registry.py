@@ -47,7 +47,7 @@ BACKLOG_SECONDS = MIN_INTERVAL  # a feed with entries left over is polled again 
 EARLY = MIN_INTERVAL / 2
 MAX_NAME = 200
 MAX_URL = 2000  # as browsers and servers bound an address
-IDS_NAMED = 20  # of the known feeds, in a "no such feed" error
+IDS_NAMED = 20  # of the feeds an error or a reply names: then how many more
 
 # Aliased to the names of Feed's fields, so a row becomes a Feed as it is.
 _COLUMNS = (
@@ -74,6 +74,15 @@ _NEXT_ID = (
     " coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'feeds_last_id'), 0)) + 1"
 )
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _some_ids(feeds: Sequence[Feed]) -> str:
+    """'1, 2, ... 20 and 5 more': the first IDS_NAMED feeds' ids, then how many more (as
+    `bot.bounds.some_of` lists them): a site's every section added by ?sid=, all shown at
+    one address, made an error that grew with each."""
+    listed = ", ".join(str(f.id) for f in feeds[:IDS_NAMED])
+    rest = len(feeds) - IDS_NAMED
+    return f"{listed} and {rest} more" if rest > 0 else listed
 
 
 def _plain(url: str) -> str:
@@ -206,10 +215,9 @@ class FeedRegistry:
             return feed
         alike = await self.with_other_credentials(url)
         if len(alike) > 1:
-            ids = ", ".join(str(f.id) for f in alike)
             raise FeedError(
-                f"feeds {ids} are at {quoted(masked_url(url.strip()))} with other credentials: "
-                "remove all but one (by id), then add it again to update that one's"
+                f"feeds {_some_ids(alike)} are at {quoted(masked_url(url.strip()))} with other "
+                "credentials: remove all but one (by id), then add it again to update that one's"
             )
         return alike[0] if alike else None
 
@@ -235,18 +243,16 @@ class FeedRegistry:
         if feed is None and len(shown_as) == 1:
             [feed] = shown_as
         if feed is None:
-            ids = [str(f.id) for f in await self.all()]
-            known = ", ".join(ids[:IDS_NAMED]) + (", ..." if len(ids) > IDS_NAMED else "")
-            known = known or "none yet"
+            known = _some_ids(await self.all()) or "none yet"
             shown = quoted(masked_url(str(ref)))  # a mistyped address holds its credentials
             if shown_as:
                 raise FeedError(
                     f"{len(shown_as)} feeds are shown as {shown}: give one's id (ids: "
-                    f"{', '.join(str(f.id) for f in shown_as)})"
+                    f"{_some_ids(shown_as)})"
                 )
             if not masked_ref and (alike := await self.with_other_credentials(str(ref))):
                 # `feeds list` shows it as the address given: it is not for its credentials
-                listed = ", ".join(str(f.id) for f in alike)
+                listed = _some_ids(alike)
                 which = f"feed {listed} has" if len(alike) == 1 else f"feeds {listed} have"
                 whose = "its" if len(alike) == 1 else "one's"
                 raise FeedError(
