@@ -64,6 +64,7 @@ async def more(update: Update, context: Context) -> None:
             answer.asked_ts,
             answer.shown,
             topic_of(query.message),
+            continues=answer.id,
         )
     except BaseException:
         # nothing (or not all) of the next page reached the chat: a press again may retry,

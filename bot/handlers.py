@@ -123,14 +123,16 @@ async def send_answer(
     shown_before: Sequence[str] | None = (),
     topic: int | None = None,
     replacing: Sequence[ChatMessage] = (),
+    continues: int | None = None,
 ) -> list[ChatMessage]:
     """Send an answer (split at passages) with its buttons under the last message; `as_of`:
     the moment it was searched as of, which its "More" keeps for every later page,
     `shown_before` the texts of the sentences of the pages before, which it leaves out, `topic`
-    the forum topic asked in (`topic_of`), and `replacing` the messages of the answer it
-    takes the place of (`_post`). Returns the messages it is shown in: from the first that
-    went there, in the supergroup the group became, if it did on the way (`following`),
-    where the answer is then recorded, as its buttons are there."""
+    the forum topic asked in (`topic_of`), `replacing` the messages of the answer it
+    takes the place of (`_post`), and `continues` the answer whose "More" page it is.
+    Returns the messages it is shown in: from the first that went there, in the supergroup
+    the group became, if it did on the way (`following`), where the answer is then
+    recorded, as its buttons are there."""
     reply = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
     follow = following(shared, user_id)
     if not result.passages:
@@ -150,6 +152,7 @@ async def send_answer(
         result.has_more,
         as_of,
         shown_before,
+        continues,
     )
     keyboard = (  # none when the answer could not be stored (a full disk): buttons need it
         None
@@ -204,6 +207,25 @@ async def _post(
         except TelegramError as exc:  # too old, deleted already, or in a group now read-only
             log.info("message %s in chat %s not deleted: %s", left.message_id, left.chat_id, exc)
     return shown
+
+
+async def _take_down(context: Context, messages: Sequence[ChatMessage]) -> None:
+    """Delete the pages of an answer that no longer stands; one Telegram no longer lets
+    the bot delete (some 48 hours old) keeps its text, without its buttons."""
+    for message in messages:
+        try:
+            await context.bot.delete_message(message.chat_id, message.message_id)
+            continue
+        except TelegramError as exc:
+            log.info(
+                "page %s in chat %s not deleted: %s", message.message_id, message.chat_id, exc
+            )
+        try:
+            await context.bot.edit_message_reply_markup(message.chat_id, message.message_id)
+        except TelegramError as exc:  # deleted already, or its group is now read-only
+            log.info(
+                "page %s in chat %s kept its buttons: %s", message.message_id, message.chat_id, exc
+            )
 
 
 async def _edit(
@@ -323,6 +345,8 @@ async def _answer(
         if update.edited_message is not None
         else ()
     )
+    # and the pages its "More" showed go: they went on with the question as it was
+    later = await shared.conversations.later_pages(replacing) if replacing else ()
     await show_typing(context, chat_id, topic_of(message))
     if not newest():
         return
@@ -353,6 +377,9 @@ async def _answer(
         replacing=replacing,
     )
     await shared.conversations.record_replies(chat_id, message.message_id, sent)
+    if later:
+        await _take_down(context, later)
+        await shared.conversations.detach_messages(later)
 
 
 def _with_earlier(question: str, earlier: str) -> str:

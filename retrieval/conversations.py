@@ -140,15 +140,18 @@ class Conversations:
         has_more: bool,
         asked_ts: float,
         shown_before: Sequence[str] | None = (),
+        continues: int | None = None,
     ) -> int | None:
         """Store an answer about to be shown; returns its id for the buttons, or None when
         it could not be stored (bookkeeping: it is shown without them). `asked_ts`: the
         moment it answers as of (its "More" pages answer as of the same); `shown_before`:
-        the texts of the sentences of its earlier pages, for a "More" page."""
+        the texts of the sentences of its earlier pages, and `continues` the answer whose
+        "More" it shows, for a "More" page (`later_pages`)."""
         shown = [[p.article.id, list(p.sentence_ids), list(p.sentences)] for p in passages]
         write = self.conn.execute(
             "INSERT INTO answers (chat_id, user_id, question, next_offset, has_more, passages,"
-            " created_ts, shown_before) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " created_ts, shown_before, first_page) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
+            " (SELECT coalesce(first_page, id) FROM answers WHERE id = ?))",
             (
                 chat_id,
                 user_id,
@@ -158,6 +161,7 @@ class Conversations:
                 json.dumps(shown),
                 asked_ts,
                 None if shown_before is None else json.dumps(list(shown_before)),
+                continues,
             ),
         )
         cursor = await _bookkeeping(f"an answer in chat {chat_id}", write)
@@ -223,6 +227,22 @@ class Conversations:
             ChatMessage(chat_id, reply) if isinstance(reply, int) else ChatMessage(*reply)
             for reply in json.loads(row[0])
         )
+
+    async def later_pages(self, messages: Sequence[ChatMessage]) -> tuple[ChatMessage, ...]:
+        """The messages of the "More" pages of the answers shown in `messages`, each page's
+        in order, the pages in the order they were shown."""
+        later: list[ChatMessage] = []
+        for chat_id, message_id in messages:
+            async with self.conn.execute(
+                "SELECT m.chat_id, m.message_id FROM answer_messages q"
+                " JOIN answers a ON a.first_page = q.answer_id"
+                " JOIN answer_messages m ON m.answer_id = a.id"
+                " WHERE q.chat_id = ? AND q.message_id = ?"
+                " ORDER BY a.id, m.rowid",
+                (chat_id, message_id),
+            ) as cursor:
+                later += [ChatMessage(*row) for row in await cursor.fetchall()]
+        return tuple(dict.fromkeys(later))  # an answer's messages name it each
 
     async def answer(self, answer_id: int) -> ShownAnswer | None:
         async with self.conn.execute(

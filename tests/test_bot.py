@@ -815,6 +815,29 @@ async def test_an_edited_question_whose_answer_was_deleted_gets_a_new_one(
     assert answer["message_id"] != first["message_id"] and "Aslanduz" in answer["text"]
 
 
+async def test_an_edited_question_takes_down_the_pages_more_showed(bot: Harness) -> None:
+    """An edited question was answered again in its first answer's message, and the pages
+    "More" showed below it stayed, the last with a live "More" going on with the question
+    as it was."""
+    update = bot.fake.user_message(USER, "lighthouse keeper")
+    [first] = await bot.reply(USER)
+    assert await bot.press(USER, first, buttons(first)["More ▸"]) is None
+    second = (await bot.reply(USER, 2))[1]
+    assert await bot.press(USER, second, buttons(second)["More ▸"]) is None
+    third = (await bot.reply(USER, 3))[2]
+    # a page Telegram no longer lets the bot delete keeps its text, without its buttons
+    bot.fake.fail_next("deleteMessage", 400, "Bad Request: message can't be deleted")
+    await edit(bot, USER, update["message"]["message_id"], "Where did the joint exercise begin?")
+    [answer, kept] = bot.replies(USER)
+    assert answer["message_id"] == first["message_id"] and "Aslanduz" in answer["text"]
+    assert kept["message_id"] == second["message_id"] and not buttons(kept)
+    assert third["message_id"] not in [m["message_id"] for m in bot.replies(USER)]
+    # a reply to the page kept follows up nothing
+    await bot.ask(USER, "which year?", reply_to_message_id=kept["message_id"])
+    logged = await bot.rows("SELECT question FROM query_log ORDER BY id")
+    assert logged[-1] == ("which year?",)
+
+
 async def test_an_answer_in_fewer_messages_deletes_the_ones_left_over(
     fake_telegram: FakeTelegramServer, fake_bot: Bot
 ) -> None:
@@ -1647,10 +1670,10 @@ async def test_an_answer_split_by_its_group_becoming_a_supergroup_is_recorded_wh
     assert await bot.rows(shown, more_id) == [(SUPERGROUP, more["message_id"])]
 
     # the first page can no longer be edited (its group is read-only): the answer is sent
-    # again after the pages before, and the one the supergroup has, with its buttons, goes
+    # again, and the page the supergroup has, with its buttons, goes, as does its More page
     await edit(bot, OLD_GROUP, asked, f"/ask@{BOT} airship shed zeppelin")
-    again = bot.replies(SUPERGROUP)[1:]
-    assert [m["message_id"] for m in bot.replies(SUPERGROUP)[:1]] == [more["message_id"]]
+    again = bot.replies(SUPERGROUP)
+    assert more["message_id"] not in [m["message_id"] for m in again]
     assert len(again) == 2 and "3. The airship shed" in again[1]["text"]
     [(edited_id, where)] = await bot.rows("SELECT id, chat_id FROM answers WHERE id > ?", more_id)
     assert where == SUPERGROUP

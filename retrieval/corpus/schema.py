@@ -598,4 +598,16 @@ MIGRATIONS: tuple[Migration, ...] = (
         ) WHERE shown_before IS NOT NULL;
         """,
     ),
+    Migration(
+        31,
+        "the first page of each More page",
+        """
+        -- A "More" page is an answer of its own; `first_page` is the answer whose "More"
+        -- (or whose later page's) it continues: when the question is edited, its old
+        -- answer's later pages are taken down with it. NULL: a first page, or a page
+        -- stored before.
+        ALTER TABLE answers ADD COLUMN first_page INTEGER;
+        CREATE INDEX answers_first_page ON answers (first_page) WHERE first_page IS NOT NULL;
+        """,
+    ),
 )
