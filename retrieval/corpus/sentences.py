@@ -142,6 +142,8 @@ def _abbreviation_goes_on(sentence: str, after: str) -> bool:
     """Whether `sentence` ends with a title or a quoted abbreviation that `after` goes on
     from, one sentence with it."""
     token = sentence[sentence.rfind(" ") + 1 :]
+    if not (token[:1].isupper() or token[:1] in _OPENING_MARKS):  # "said.": most ends
+        return False
     core = token.lstrip(_OPENING_MARKS)
     if len(core) < 2 or core[-1] != ".":
         return False
