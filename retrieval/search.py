@@ -185,9 +185,9 @@ class Searcher:
         first_page = self.ranker.first_page
         if shown:
             # a window the earlier pages showed may now rank anywhere, or overlap new ones,
-            # or have a copy stored since; a follow-up's first page (`offset` 0) leaves out
-            # the answer it follows, of at most a window a sentence
-            before = offset or len(shown)
+            # or have a copy stored since; a follow-up leaves out the answer it follows (its
+            # pages and theirs), of at most a window a sentence
+            before = offset + len(shown)
             chosen = choose(candidates, scores, 2 * before + limit + 1, first_page)
             unshown_windows = unshown(candidates, chosen, list(shown))
         else:

@@ -509,3 +509,45 @@ async def test_chinese_and_japanese_sentences_are_quoted_as_written(engine: Engi
     assert [top.quote[a:b] for a, b in top.highlights] == ["横浜港", "岸壁使用料", "Yokohama"]
     lead = (await engine.ask("大阪万博")).passages[0]  # in its headline only: its lead
     assert lead.quote == expo.text
+
+
+async def test_a_follow_ups_more_page_leaves_out_the_answer_above_and_goes_on(
+    engine: Engine,
+) -> None:
+    """More under a follow-up to an answer's third page gave one passage and no More: its
+    pool was sized by the follow-up's own pages, not also by the answer's it leaves out."""
+
+    # sentences that share only the question's words: alike ones would be copies of those
+    # shown ("a syndicated copy"), not new passages
+    def word(n: int) -> str:
+        return "".join("bdfgklmnprstvz"[n // 5**k % 14] + "aeiou"[n // 3**k % 5] for k in range(3))
+
+    sentences = [
+        "Harbour fees rose as " + " ".join(word(7 * n + k) for k in range(7)) + "."
+        for n in range(30)
+    ]
+    await engine.add_articles(
+        [
+            ArticleDraft(
+                f"Harbour fees report {n}",
+                " ".join(sentences[n * 3 : n * 3 + 3]),
+                source="Port Gazette",
+                published=f"2024-03-{n + 1:02d}",
+            )
+            for n in range(len(sentences) // 3)
+        ]
+    )
+    await engine.refresh()
+    question = "Why did harbour fees rise?"
+    shown: list[str] = []
+    for offset in (0, 2, 4):  # the answer and two More pages
+        page = await engine.ask(question, limit=2, offset=offset, shown=shown)
+        shown += [s for p in page.passages for s in re.split(r"(?<=\.) ", p.quote)]
+    follow_up = f"why? {question}"
+    first = await engine.ask(follow_up, limit=2, shown=shown)
+    assert len(first.passages) == 2 and first.has_more
+    shown += [s for p in first.passages for s in re.split(r"(?<=\.) ", p.quote)]
+    more = await engine.ask(follow_up, limit=2, offset=2, shown=shown)
+    assert len(more.passages) == 2
+    quoted = {s for p in more.passages for s in re.split(r"(?<=\.) ", p.quote)}
+    assert not quoted & set(shown)
