@@ -57,11 +57,19 @@ ASKS_FOR_HELP = re.compile(
 # question it answered is searched too.
 OWN_QUESTION_TERMS = 3
 # Words by which a reply leans on the answer above: an opening "and", "but", "also", "what
-# about" ("and who else?", "what about Federer?"), or a pronoun or "else" anywhere ("who did
-# he beat?"). The pronouns are stopwords, so they never count among its searchable words.
+# about" ("and who else?", "what about Federer?"), or a pronoun, "else", "this", "next" or
+# "later" anywhere ("who did he beat?", "what did this mean for mortgage rates?", "what
+# happened next in the trial?"). The pronouns are stopwords, so they never count among its
+# searchable words. Not "that", which joins clauses as often as it points back, nor "this
+# week", "next month", "later this year": a time, which news questions name all the time.
+_TIMES = (
+    "week|weekend|month|year|season|morning|afternoon|evening|night|spring|summer|fall"
+    "|autumn|winter|time|today|this|that"
+)
 _LEANS_ON_EARLIER = re.compile(
     r"^\W*(?:and|but|also|so|or|then|what about|how about)\b"
-    r"|\b(?:he|she|him|his|her|hers|they|them|their|theirs|it|its|these|those|else)\b",
+    r"|\b(?:he|she|him|his|her|hers|they|them|their|theirs|it|its|these|those|else"
+    rf"|(?:this|next|later)(?! (?:{_TIMES})\b))\b",
     re.IGNORECASE,
 )
 _TERMS = Tokenizer()  # the index's rules: the words a search looks up

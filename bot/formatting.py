@@ -25,6 +25,7 @@ from bot.bounds import AUTHORS_SHOWN, NAME_CHARS, QUOTE_CHARS, TITLE_CHARS, clip
 from bot.markup import MAX_MESSAGE_LENGTH, escape, escape_attribute, pack, split_html
 from retrieval.index.tokens import STOPWORDS
 from retrieval.models import Attribution, Passage
+from retrieval.ranking.named_time import NamedTime
 from retrieval.wording import counted, local_time
 
 MAX_REPLY_MESSAGES = 8  # a longer reply ends with a pointer to the rest, not a flood
@@ -129,9 +130,24 @@ def passage_html(passage: Passage, zone: tzinfo = UTC, numbered: bool = True) ->
     return f"<blockquote>{quote}</blockquote>\n{source}"
 
 
-def answer_messages(passages: Sequence[Passage], zone: tzinfo = UTC) -> list[str]:
-    """An answer as messages, split only between passages (a clipped passage always fits)."""
-    return reply((passage_html(p, zone) for p in passages), "More passages did not fit here.")
+def answer_messages(
+    passages: Sequence[Passage], zone: tzinfo = UTC, named: NamedTime | None = None
+) -> list[str]:
+    """An answer as messages, split only between passages (a clipped passage always fits);
+    answered as of the time the question names (`named`), a line saying so first."""
+    blocks = [passage_html(p, zone) for p in passages]
+    if named is not None:
+        blocks.insert(0, named_time_note(named, zone))
+    return reply(blocks, "More passages did not fit here.")
+
+
+def named_time_note(named: NamedTime, zone: tzinfo = UTC) -> str:
+    """Why the passages are of an earlier time: the question names it ("in June 2022")."""
+    through = local_time(named.moment - 1, zone)
+    return (
+        f"<i>As of {escape(clip(named.words, NAME_CHARS))}, which the question names: "
+        f"published by {through:%Y-%m-%d}.</i>"
+    )
 
 
 def answer_keyboard(

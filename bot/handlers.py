@@ -43,6 +43,7 @@ from bot.replies import Outgoing, following, send_in_order, send_reply, topic_of
 from bot.runtime import BotData, Context, Newest
 from bot.transport import Follow
 from retrieval.conversations import ChatMessage
+from retrieval.ranking.named_time import names_its_own_time, without_named_time
 from retrieval.search import MAX_QUESTION_CHARS, SearchResult
 
 log = logging.getLogger(__name__)
@@ -159,7 +160,7 @@ async def send_answer(
         if answer_id is None
         else formatting.answer_keyboard(answer_id, result.passages, result.has_more)
     )
-    pages = formatting.answer_messages(result.passages, shared.zone)
+    pages = formatting.answer_messages(result.passages, shared.zone, result.named)
     buttons = [None] * (len(pages) - 1) + [keyboard]  # under the last message
     sent = await _post(
         context, chat_id, list(zip(pages, buttons, strict=True)), reply, topic, replacing, follow
@@ -322,7 +323,10 @@ async def _to_search(update: Update, context: Context, message: Message) -> _Ask
     if follows is None or not follows_up(question):
         return _Asked(question)  # a question of its own under an answer is asked alone
     # the passages right above it are no answer to a follow-up: "More" leaves them out alike
-    return _Asked(_with_earlier(question, follows.question), follows.shown or ())
+    earlier = follows.question
+    if names_its_own_time(question):  # "and in 2024?", "what about now?": not June 2022's
+        earlier = without_named_time(earlier)
+    return _Asked(_with_earlier(question, earlier), follows.shown or ())
 
 
 async def _answer(

@@ -29,6 +29,7 @@ from telegram.ext import CommandHandler, ExtBot
 from bot import app as bot_app
 from bot import handlers, transport
 from bot.access import admin_only
+from bot.addressing import follows_up
 from bot.app import RATE_LIMIT_RETRIES, build_application
 from bot.config import Settings
 from bot.formatting import SOMETHING_WENT_WRONG, UNKNOWN_COMMAND
@@ -2034,3 +2035,58 @@ async def test_a_typing_action_leaves_a_groups_share_of_the_minute_to_the_answer
         await api.send_message(GROUP, "the answer")
     assert len(fake_telegram.calls("sendChatAction")) == 1
     assert [m["text"] for m in fake_telegram.sent_messages(GROUP)] == ["the answer"]
+
+
+async def test_an_answer_of_the_time_a_question_names_says_so_and_a_follow_up_leaves_it(
+    bot: Harness,
+) -> None:
+    """Asked about June 2022, the bot quoted June 2022 without a word of why; a follow-up
+    "what about now?" was still answered as of June 2022."""
+    await bot.app.bot_data.engine.add_articles(
+        [
+            ArticleDraft(title, text, source="Money Wire", published=published)
+            for title, text, published in (
+                (
+                    "Fed raises rates",
+                    "The Federal Reserve raised interest rates by three quarters of a point.",
+                    "2022-06-15",
+                ),
+                (
+                    "Fed cuts rates",
+                    "Citing weaker hiring, the Federal Reserve cut interest rates on Wednesday "
+                    "for the first time this year, and signalled two more reductions.",
+                    "2025-09-17",
+                ),
+            )
+        ]
+    )
+    await bot.app.bot_data.engine.refresh()
+    asked = "What did the Federal Reserve do to interest rates in June 2022?"
+    [answer] = await bot.ask(USER, asked)
+    assert answer["text"].startswith(
+        "As of June 2022, which the question names: published by 2022-07-14."
+    )
+    assert "Fed raises rates" in answer["text"] and "Fed cuts rates" not in answer["text"]
+    before = len(bot.replies(USER))
+    [now] = await bot.ask(USER, "What about now?", reply_to_message_id=answer["message_id"])
+    assert not now["text"].startswith("As of")
+    told = " ".join(m["text"] for m in bot.replies(USER)[before:])
+    assert "Fed cuts rates" in told  # of 2025: as of now
+
+
+@pytest.mark.parametrize(
+    ("reply", "leans"),
+    [
+        ("How much did this deal cost taxpayers?", True),
+        ("What happened next in the trial?", True),
+        ("Which countries signed the agreement later?", True),
+        # a time, not the answer above: news questions name one all the time
+        ("Which country did the president visit this week?", False),
+        ("Who will host the summit next month?", False),
+        ("What will the central bank decide later this year?", False),
+    ],
+)
+def test_this_next_and_later_lean_on_the_answer_above_unless_they_name_a_time(
+    reply: str, leans: bool
+) -> None:
+    assert follows_up(reply) is leans

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli.main import main
-from retrieval.ranking.named_time import named_time
+from retrieval.ranking.named_time import named_time, names_its_own_time, without_named_time
 
 from .conftest import write_jsonl
 from .test_ask_as_of import ask_json, published
@@ -58,6 +58,10 @@ def test_a_month_or_a_day_with_its_year_is_named(question: str, expected: tuple[
         "What happened on 31 June 2022?",
         "Who won the league in May 2022-23?",
         "May I ask what happened?",
+        # the change since, or against, a time is asked about now
+        "What has happened to inflation since it peaked in June 2022?",
+        "How has the war changed since Russia invaded in February 2022?",
+        "Are prices higher than they were in June 2022?",
     ],
 )
 def test_no_time_is_named(question: str) -> None:
@@ -118,3 +122,22 @@ def test_a_time_named_before_any_match_is_answered_as_asked(rates_db: Path) -> N
     assert published(answer)[0] == "2025-09-17"
     assert "named_time" not in answer
     assert "message" not in answer
+
+
+def test_a_follow_up_that_names_its_own_time_leaves_the_earlier_one() -> None:
+    """Under "What did the Fed do to rates in June 2022?", "and in 2024?" and "what about
+    now?" were answered as of June 2022: the earlier question's time is left out of theirs."""
+    assert [names_its_own_time(q) for q in ("And in 2024?", "What about now?")] == [True, True]
+    assert names_its_own_time("and in May 2022?") and not names_its_own_time("which bank?")
+    assert without_named_time("What did the Fed do to rates in June 2022?") == (
+        "What did the Fed do to rates?"
+    )
+
+
+def test_the_answer_says_it_is_of_the_time_named(
+    rates_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    asked = "What did the Federal Reserve do to interest rates in June 2022?"
+    assert main(["ask", "--db", str(rates_db), asked]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first == "As of June 2022, which the question names: published by 2022-07-14."

@@ -7,7 +7,9 @@ by then matches (else as asked). A month or a day with its year, after "in", "du
 "on", and only those. A bare year does not move the moment: news says "in 2022" of data
 reported the next year ("Which country lost the most tropical rainforest in 2022?", asked in
 June 2023) and in events' names ("the 2022 US Open"); a day without its year ("on July 4")
-may be last year's or next year's. "Since", "by" and "until" name bounds, not the time.
+may be last year's or next year's. "Since", "by" and "until" name bounds, not the time,
+and a time named after "since", "after", "than" or "compared" asks about the change up to
+now.
 """
 
 from __future__ import annotations
@@ -37,6 +39,18 @@ _NAMED = re.compile(
 )
 
 
+# A time named after one of these bounds what is asked, from then on or against then
+# ("What has happened to inflation since it peaked in June 2022?", "How has the war changed
+# since Russia invaded in February 2022?"): the question is about now.
+_BOUND = re.compile(r"\b(?:since|after|than|compared)\b", re.IGNORECASE)
+# What a follow-up says to ask about now, not the time its earlier question named
+_NOW = re.compile(
+    r"\b(?:now|today|currently|lately|recently|this (?:week|month|year)|latest)\b"
+    r"|\b(?:19|20)\d\d\b",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True, slots=True)
 class NamedTime:
     """A time a question names: its words, as asked, and the moment to answer it as of."""
@@ -50,6 +64,8 @@ def named_time(question: str) -> NamedTime | None:
     or "on"; None if it names none."""
     latest: NamedTime | None = None
     for match in _NAMED.finditer(question):
+        if _BOUND.search(question, 0, match.start()):
+            continue  # "since it peaked in June 2022": the change up to now is asked
         month = month_number(match["month"])
         year = int(match["year"])
         day = match["day_first"] or match["day_after"]
@@ -67,3 +83,17 @@ def named_time(question: str) -> NamedTime | None:
         if latest is None or moment > latest.moment:
             latest = NamedTime(match["words"], moment)
     return latest
+
+
+def names_its_own_time(follow_up: str) -> bool:
+    """Whether a follow-up names its time ("and in 2024?", "what about now?", "in May
+    2022?"): then the time its earlier question named is no longer asked about."""
+    return named_time(follow_up) is not None or _NOW.search(follow_up) is not None
+
+
+def without_named_time(question: str) -> str:
+    """`question` without the times it names (`named_time`'s phrases, "in June 2022")."""
+    return _SPACE_BEFORE_MARK.sub(r"\1", " ".join(_NAMED.sub(" ", question).split()))
+
+
+_SPACE_BEFORE_MARK = re.compile(r" ([?!.,;:])")
