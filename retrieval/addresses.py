@@ -46,6 +46,9 @@ _SECRET_PARAM = re.compile(
 
 
 _PATH_PARAM = re.compile(r";([^;/?#]+)")  # a path segment's parameter, ";jsessionid=…"
+# A Java server's session in a link's path, put there for a client that sends no cookies
+# (a feed poller): it never names the page, and changes with each visit.
+_SESSION_IN_PATH = re.compile(r";jsessionid=[^;/?#]*", re.IGNORECASE)
 
 
 def canonical_url(url: str | None) -> str | None:
@@ -54,7 +57,8 @@ def canonical_url(url: str | None) -> str | None:
     (a file of any format, a feed, a page).
 
     Lower-cases scheme and host, drops the user name and password, the fragment, default
-    ports, tracking parameters, credentials (`CREDENTIAL_PARAMS`) and a trailing slash.
+    ports, tracking parameters, credentials (`CREDENTIAL_PARAMS`), a session in the path
+    (";jsessionid=…") and a trailing slash.
     Anything that is not http(s) is returned stripped and without credentials
     (`without_credentials`), otherwise unchanged.
     """
@@ -77,7 +81,7 @@ def canonical_url(url: str | None) -> str | None:
             if not _TRACKING_PARAMS.match(k) and k.casefold() not in CREDENTIAL_PARAMS
         ]
     )
-    path = parts.path.rstrip("/") or "/"
+    path = _SESSION_IN_PATH.sub("", parts.path).rstrip("/") or "/"
     return urlunsplit((parts.scheme.lower(), host, path, query, ""))
 
 

@@ -82,6 +82,13 @@ async def test_duplicates_by_url_or_by_text_are_stored_once(engine: Engine) -> N
     again = await engine.add_articles([first])
     assert again[0].added is False
     assert (await engine.stats()).articles == 1
+    # a Java server's session in the path changes with each visit: the same page
+    session = ArticleDraft("S", "Ferries sailed.", url="https://z.com/p/1.html;jsessionid=AB1?x=1")
+    other = ArticleDraft("T", "Trams ran late.", url="https://z.com/p/1.html;JSESSIONID=CD2?x=1")
+    stored = await engine.add_articles([session, other])
+    assert [r.added for r in stored] == [True, False]
+    [(url,)] = run_sql(engine.db_path, "SELECT url FROM articles WHERE title = 'S'")
+    assert url == "https://z.com/p/1.html?x=1"
 
 
 async def test_a_large_batch_finds_stored_and_earlier_copies_and_numbers_the_rest(
