@@ -70,6 +70,40 @@ def test_names_stay_as_they_are(name: str) -> None:
     assert draft.authors == (name,)
 
 
+@pytest.mark.parametrize(
+    ("source", "name"),
+    [
+        ("Tidewater Gazette", "Juan dela Cruz"),
+        ("Tidewater Gazette", "Ronald delos Santos"),
+        ("Tidewater Gazette", "Jorge de los Reyes"),
+        ("Tidewater Gazette", "María de las Mercedes"),
+        ("Tidewater Gazette", "Sheikh Ahmed ould Abdallah"),
+        ("Paul Krugman", "Paul Krugman"),  # a writer whose outlet is their name
+        ("Tucker Carlson Network", "Tucker Carlson"),
+        ("The Chris Hayes Show", "Chris Hayes"),
+        ("Cox Media Group", "Ana Marie Cox"),  # one outlet word after a name is a surname
+        ("Tidewater Gazette", "Michael Rubens Bloomberg"),
+    ],
+)
+def test_names_the_outlet_or_an_agency_holds_stay(source: str, name: str) -> None:
+    draft = ArticleDraft(title="T", text="x", source=source, authors=(name,))
+    assert draft.authors == (name,)
+
+
+@pytest.mark.parametrize(
+    ("source", "name", "person"),
+    [
+        ("Houston Chronicle", "Houston Chronicle", ""),
+        ("CNN", "Maegan Vazquez Cnn", "Maegan Vazquez"),
+        ("CNN", "Tara Subramaniam Cnn Reuters", "Tara Subramaniam"),
+        ("Tidewater Gazette", "JOHN SMITH AP", "JOHN SMITH"),
+    ],
+)
+def test_an_outlet_or_agency_run_on_is_cut(source: str, name: str, person: str) -> None:
+    draft = ArticleDraft(title="T", text="x", source=source, authors=(name,))
+    assert draft.authors == ((person,) if person else ())
+
+
 def test_run_together_names_stay_when_their_parts_are_not_listed() -> None:
     draft = ArticleDraft(title="T", text="x", source="CNN", authors=("Ann Lee Bo Chan",))
     assert draft.authors == ("Ann Lee Bo Chan",)

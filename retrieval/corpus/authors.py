@@ -36,8 +36,8 @@ _IS_A = re.compile(r"\s+is\s+(?:a|an|the)\s+.*$", re.IGNORECASE)
 _FOR = re.compile(r"\s+for\s+(?P<outlet>.+)$", re.IGNORECASE)
 # What a name written with a separate word may hold in lower case
 _PARTICLES = _wordset(
-    "de da das do dos du del della der den des di la le lo van von ter ten y e bin ibn al el "
-    "zu af av st"
+    "de da das do dos du del della der den des di la le lo las los dela delos van von ter ten "
+    "y e bin ibn al el ould bint zu af av st"
 )
 _PARTICLE_PREFIX = re.compile(r"^(?:al|el|d|l|de|da|di|ibn|bin|ben|van|von)['’-]")
 # The last word of a job title: "AP Auto Writer", "CNN Editor-at-large", "News reporter"
@@ -88,9 +88,6 @@ _AGENCIES = (
     "cnn",
     "sputnik international",
 )
-_RUN_ON_AGENCY = re.compile(
-    r"(?<=\w)\s+(?:" + "|".join(re.escape(a) for a in _AGENCIES) + r")$", re.IGNORECASE
-)
 # A day run on from the byline's date: "Malcolm Owen Monday", "Carrie Arnold November".
 # Months that are names too (April, May, June, August, March, July) stay.
 _DATE_WORDS = _wordset(
@@ -100,6 +97,12 @@ _DATE_WORDS = _wordset(
 # The words an outlet's name adds to its own: "Cleveland com", "The Week UK", "CNN Sport"
 _OUTLET_WORDS = _wordset(
     "the com www us uk news online media sport sports business weekly daily magazine bureau"
+)
+# The nouns that make a name an outlet's: "Houston Chronicle", "Tucker Carlson Network"
+_OUTLET_NOUNS = _wordset(
+    "times post herald gazette journal tribune chronicle press network show channel radio "
+    "review star sun globe mail telegraph express observer guardian independent insider today "
+    "report blog institute group company inc llc ltd"
 )
 MAX_NAME_WORDS = 5  # beyond, a phrase: "The Top Republican On The Senate Judiciary Committee"
 
@@ -142,6 +145,8 @@ def _person(name: str, outlet: frozenset[str]) -> str:
         name = shorter
     words = name.split()
     lowered = [w.lower().strip(".") for w in words]
+    # A writer whose outlet bears their name ("Paul Krugman", "The Chris Hayes Show")
+    outlet = frozenset() if _person_like(words) else outlet
     if not words or all(w in _TITLE_WORDS | outlet for w in lowered):
         return ""  # "Staff writer", "AP National Political Writer", "CNN"
     if len(words) == 1 and (
@@ -157,6 +162,19 @@ def _person(name: str, outlet: frozenset[str]) -> str:
     if _mixed_case(words) or len([w for w in lowered if w not in _PARTICLES]) > MAX_NAME_WORDS:
         return ""
     return name
+
+
+def _person_like(words: list[str]) -> bool:
+    """True if `words` read as a person's name whatever the outlet: two or more capitalised
+    words (a name's particles aside), none an acronym ("BBC Africa") nor an outlet's, a
+    desk's or a title's word."""
+    plain = [w for w in words if w.lower() not in _PARTICLES]
+    not_a_name = _OUTLET_WORDS | _OUTLET_NOUNS | _TITLE_WORDS | _DESKS
+    return (
+        len(plain) >= 2
+        and all(w[:1].isupper() and not _initials(w.strip(".")) for w in plain)
+        and not {w.lower() for w in plain} & not_a_name
+    )
 
 
 def _words(text: str) -> frozenset[str]:
@@ -178,22 +196,41 @@ def _outlet_like(name: str, outlet: frozenset[str]) -> bool:
 
 
 def _without_run_on(name: str, outlet: frozenset[str]) -> str:
-    """`name` without an agency's or the outlet's name run on after it: "Eric Tucker
-    Associated Press", "Finian Cunningham Sputnik International" on SputnikInt's page (an
-    outlet's short form counts); a name of two words or more is left ("Story Reuters")."""
-    shorter = _RUN_ON_AGENCY.sub("", name)
-    if shorter != name:
-        return shorter if len(shorter.split()) >= 2 else name
+    """`name` without the agencies or the outlet run on after it: "Eric Tucker Associated
+    Press", "Tara Subramaniam Cnn Reuters", "Finian Cunningham Sputnik International" on
+    SputnikInt's page (an outlet's short form counts). One word alone may be a surname ("Ana
+    Marie Cox" on Cox Media Group's page, "Michael Rubens Bloomberg"): it is cut only when it
+    is an agency's initials in capitals ("AP") or the article's whole outlet ("Maegan Vazquez
+    Cnn" on CNN's page). What is left must be two words or more ("Story Reuters")."""
     words = name.split()
     squashed_outlet = _squashed(" ".join(sorted(outlet))) if len(outlet) == 1 else ""
     for cut in range(2, len(words)):
         tail = words[cut:]
+        if len(tail) == 1 and not (
+            _initials(tail[0]) or {tail[0].lower()} == outlet - _OUTLET_WORDS
+        ):
+            continue
         squashed = _squashed(" ".join(tail))
-        if {w.lower() for w in tail} <= outlet or (
+        if _outlets_only([w.lower() for w in tail], outlet) or (
             len(squashed_outlet) >= 4 and squashed.startswith(squashed_outlet)
         ):
             return " ".join(words[:cut])
     return name
+
+
+def _outlets_only(words: list[str], outlet: frozenset[str]) -> bool:
+    """True if `words` are agencies' names and the outlet's words, one after another."""
+    names = {tuple(a.split()) for a in _AGENCIES} | {(w,) for w in outlet}
+    reachable = {0}
+    for start in range(len(words)):
+        if start in reachable:
+            reachable.update(start + len(n) for n in names if tuple(words[start:][: len(n)]) == n)
+    return len(words) in reachable
+
+
+def _initials(word: str) -> bool:
+    """True for an acronym ("AP", "BBC"); an initial ("C") is a name's."""
+    return word.isupper() and 2 <= len(word) <= 4
 
 
 def _mixed_case(words: list[str]) -> bool:
