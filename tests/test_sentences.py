@@ -544,6 +544,8 @@ def test_a_reporters_bio_and_how_to_reach_them_are_no_sentence() -> None:
             "They can be reached at 302-739-9912 on weekdays.",
             "Customer service can be reached at (239) 252-2380.",
             "Police said anyone who sees him should call 911 or email tips@police.gov.",
+            "Jones is a former Gannett editor who now runs a nonprofit newsroom in Ohio.",
+            "Smith, who was arrested Tuesday, is a former USA TODAY reporter.",
         ]
     )
     assert [s for _, s in article_sentences(page)] == [
@@ -560,6 +562,8 @@ def test_a_reporters_bio_and_how_to_reach_them_are_no_sentence() -> None:
         "They can be reached at 302-739-9912 on weekdays.",
         "Customer service can be reached at (239) 252-2380.",
         "Police said anyone who sees him should call 911 or email tips@police.gov.",
+        "Jones is a former Gannett editor who now runs a nonprofit newsroom in Ohio.",
+        "Smith, who was arrested Tuesday, is a former USA TODAY reporter.",
     ]
 
 
@@ -743,8 +747,10 @@ def test_links_sign_ups_and_a_pages_notes_are_no_sentences() -> None:
     """USA TODAY's links to other stories ("More:Headline", a label, a colon and no space),
     calls to a newsletter or a channel, "Story continues below.", a coverage link, a
     copyright, a reporter's handle and a byline alone at the head stood as sentences. A
-    place's round-up ("Salem:A former lawmaker ... pleaded guilty."), a report on Telegram,
-    a newsletter in the story and a book's author down a list are news."""
+    place's round-up ("Salem:A former lawmaker ... pleaded guilty."), a headline in capitals
+    that ends in a full stop ("BREAKING:A ... earthquake struck Japan on Monday."), a report
+    on Telegram, a newsletter or an inbox in the story and a book's author down a list are
+    news."""
     page = "\n\n".join(
         [
             "By Sam Field",
@@ -763,6 +769,12 @@ def test_links_sign_ups_and_a_pages_notes_are_no_sentences() -> None:
             "Officials said on Telegram: the dam had burst.",
             "They are death-dealing words, wrote Imani Perry in her newsletter for The Atlantic.",
             "The match starts at 10:30 ET.",
+            "Get the top stories delivered to your inbox every morning.",
+            "This article is part of the Morning Brief newsletter.",
+            "BREAKING:A magnitude 7.1 earthquake struck Japan on Monday.",
+            "Gmail will sort promotional emails delivered to users' inboxes into a separate tab.",
+            "The newsletter is part of a broader push by the Post to reach younger readers.",
+            "Our newsletter audience grew by half, the publisher wrote in a memo.",
             "By Celeste Ng",
         ]
     )
@@ -772,5 +784,9 @@ def test_links_sign_ups_and_a_pages_notes_are_no_sentences() -> None:
         "Officials said on Telegram: the dam had burst.",
         "They are death-dealing words, wrote Imani Perry in her newsletter for The Atlantic.",
         "The match starts at 10:30 ET.",
+        "BREAKING:A magnitude 7.1 earthquake struck Japan on Monday.",
+        "Gmail will sort promotional emails delivered to users' inboxes into a separate tab.",
+        "The newsletter is part of a broader push by the Post to reach younger readers.",
+        "Our newsletter audience grew by half, the publisher wrote in a memo.",
         "By Celeste Ng",
     ]

@@ -90,7 +90,7 @@ _PROMO = re.compile(
     re.IGNORECASE,
 )
 _PROMO_WORDS = 30
-_REPORTED = re.compile(r"\b(?:said|says|told|warned|urged|according)\b")
+_REPORTED = re.compile(r"\b(?:said|says|told|warned|urged|according|wrote)\b")
 
 
 _PROMO_OPENINGS = frozenset(
@@ -144,11 +144,11 @@ _CONTRIBUTED = re.compile(
 # content partner offering financial news and commentary.", "Its content is produced
 # independently of USA TODAY."). A bio says a named person "is" the paper's staff, in a
 # sentence of its own: "Page became a White House correspondent for USA TODAY in 1995",
-# "Evan Gershkovich is a reporter for The Wall Street Journal" and "Kristin McGrath, an
-# editor at RetailMeNot, told USA TODAY" are news. A way to reach a reporter opens its
-# sentence (or its clause) with the call, names "her", "him" or a reporter, and holds an
-# address, a handle, a phone number or a platform: "Musk told fans to follow him on X" and
-# "Contact the FBI at tips.fbi.gov" are news.
+# "Evan Gershkovich is a reporter for The Wall Street Journal", "Kristin McGrath, an
+# editor at RetailMeNot, told USA TODAY" and "Jones is a former Gannett editor" are news. A
+# way to reach a reporter opens its sentence (or its clause) with the call, names "her",
+# "him" or a reporter, and holds an address, a handle, a phone number or a platform: "Musk
+# told fans to follow him on X" and "Contact the FBI at tips.fbi.gov" are news.
 _PAPERS = ("USA TODAY", "USA Today", "Gannett")
 _PAPER_NAME = f"(?:{'|'.join(_PAPERS)})"
 # a name ("Jane Doe", "Fernando Cervantes Jr.", "Daniel de Visé", "She"), not a
@@ -165,7 +165,8 @@ _STAFF_NAME = (
 )
 # "is a trending news reporter for USA TODAY", "is USA TODAY's Books Reporter"
 _STAFF_BIO = re.compile(
-    rf"{_STAFF_NAME}(?:, [^,]+,)? is (?:(?:\S+ ){{0,8}}?{_STAFF_ROLE}\b.*?\b{_PAPER_NAME}"
+    rf"{_STAFF_NAME}(?:, [^,]+,)? is (?!(?:a |an |the )?former\b)"
+    rf"(?:(?:\S+ ){{0,8}}?{_STAFF_ROLE}\b.*?\b{_PAPER_NAME}"
     rf"|(?:\S+ ){{0,3}}?{_PAPER_NAME}\S* (?:\S+ ){{0,3}}?{_STAFF_ROLE})\b.*"
     rf"|{_STAFF_NAME} covers .*? for .*?\b{_PAPER_NAME}\b.*"
     r"|.+ is a member of (?:the )?USA TODAY[’']?S (?i:Editorial Board|Board of Contributors)\.?"
