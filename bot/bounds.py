@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.markup import grapheme_start
+from retrieval.wording import first_of
 
 QUOTE_CHARS = 1200
 TITLE_CHARS = 200
@@ -40,6 +41,4 @@ def clip(text: str, chars: int) -> str:
 
 def some_of(names: Sequence[str], shown: int, chars: int = LISTED_NAME_CHARS) -> str:
     """'A, B, C and 997 more': the first `shown` names, each clipped to `chars`."""
-    listed = ", ".join(clip(name, chars) for name in names[:shown])
-    rest = len(names) - shown
-    return f"{listed} and {rest} more" if rest > 0 else listed
+    return first_of([clip(name, chars) for name in names[:shown]] + [*names[shown:]], shown)

@@ -4,6 +4,7 @@ value they gave."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, tzinfo
 
 
@@ -62,3 +63,10 @@ def json_kind(value: object) -> str:
     if isinstance(value, dict):
         return "an object"
     return type(value).__name__
+
+
+def first_of(items: Sequence[str], shown: int) -> str:
+    """'A, B, C and 997 more': the first `shown` of `items`, then how many more."""
+    listed = ", ".join(items[:shown])
+    rest = len(items) - shown
+    return f"{listed} and {rest} more" if rest > 0 else listed

@@ -30,7 +30,7 @@ from retrieval.feeds.feed import (
     backoff,
 )
 from retrieval.feeds.fetch import check_url, named_local
-from retrieval.wording import quoted
+from retrieval.wording import first_of, quoted
 
 PAUSE_AFTER = 6  # consecutive failures; at 15 minutes that is about 16 hours of failing
 # An entry that gives no text (no summary, its page not to be had) is tried again at each
@@ -77,12 +77,10 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def _some_ids(feeds: Sequence[Feed]) -> str:
-    """'1, 2, ... 20 and 5 more': the first IDS_NAMED feeds' ids, then how many more (as
-    `bot.bounds.some_of` lists them): a site's every section added by ?sid=, all shown at
-    one address, made an error that grew with each."""
-    listed = ", ".join(str(f.id) for f in feeds[:IDS_NAMED])
-    rest = len(feeds) - IDS_NAMED
-    return f"{listed} and {rest} more" if rest > 0 else listed
+    """'1, 2, ... 20 and 5 more': the first IDS_NAMED feeds' ids, then how many more: a
+    site's every section added by ?sid=, all shown at one address, made an error that grew
+    with each."""
+    return first_of([str(f.id) for f in feeds], IDS_NAMED)
 
 
 def _plain(url: str) -> str:
