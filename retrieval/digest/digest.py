@@ -218,9 +218,7 @@ def compose(
     about: dict[int, frozenset[int]] = {}  # article id -> the keywords it is about
     if wanted:
         for article, terms in zip(articles, tokens, strict=True):
-            held[article.id] = _keywords_in(article, terms, wanted, tokenizer)
-            if held[article.id]:
-                about[article.id] = _keywords_about(article, held[article.id], wanted, tokenizer)
+            held[article.id], about[article.id] = _keywords_in(article, terms, wanted, tokenizer)
         kept = [i for i, a in enumerate(articles) if held[a.id]]
         articles, tokens = [articles[i] for i in kept], [tokens[i] for i in kept]
     idf, _ = idf_table(tokens)
@@ -263,39 +261,27 @@ def _keywords_in(
     terms: set[str],
     groups: Sequence[frozenset[str]],
     tokenizer: Tokenizer,
-) -> frozenset[int]:
-    """Which keywords (their positions in `groups`) the article holds: a one-term keyword
+) -> tuple[frozenset[int], frozenset[int]]:
+    """Which keywords (their positions in `groups`) the article holds, and which of those it
+    is about, in one reading of its title and sentences. It holds a one-term keyword found
     anywhere in it (`terms`, the article's), a keyword of several terms all of them in its
-    title or in one sentence."""
+    title or in one sentence; it is about one in its title, in its lead (the first
+    LEAD_SENTENCES) or in more than one sentence, not only names it."""
     found = {n for n, group in enumerate(groups) if len(group) == 1 and group <= terms}
-    several = [n for n, group in enumerate(groups) if len(group) > 1 and group <= terms]
-    if several:
-        for text in (article.title, *article.sentences):
-            held = set(tokenizer(text))
-            found.update(n for n in several if groups[n] <= held)
-    return frozenset(found)
-
-
-def _keywords_about(
-    article: PeriodArticle,
-    held: frozenset[int],
-    groups: Sequence[frozenset[str]],
-    tokenizer: Tokenizer,
-) -> frozenset[int]:
-    """Which of the keywords it holds (`held`) the article is about, not only names: one in
-    its title, in its lead (the first LEAD_SENTENCES), or in more than one sentence."""
+    maybe = {n for n, group in enumerate(groups) if group <= terms}  # held by some text?
     about: set[int] = set()
-    seen: dict[int, int] = {}  # keyword -> the sentences that hold it
+    seen: dict[int, int] = {}  # keyword -> the texts that hold it
     for n, text in enumerate((article.title, *article.sentences)):
-        terms = set(tokenizer(text))
-        for k in held - about:
-            if groups[k] <= terms:
+        if about == maybe:
+            break  # nothing left to learn from the rest
+        held = set(tokenizer(text))
+        for k in maybe - about:
+            if groups[k] <= held:
+                found.add(k)
                 seen[k] = seen.get(k, 0) + 1
                 if n <= LEAD_SENTENCES or seen[k] > 1:
                     about.add(k)
-        if about == held:
-            break
-    return frozenset(about)
+    return frozenset(found), frozenset(about)
 
 
 def _keywords_held(group: Sequence[PeriodArticle], held: dict[int, frozenset[int]]) -> int:
