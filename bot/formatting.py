@@ -143,11 +143,7 @@ def answer_messages(
 
 def named_time_note(named: NamedTime, zone: tzinfo = UTC) -> str:
     """Why the passages are of an earlier time: the question names it ("in June 2022")."""
-    through = local_time(named.moment - 1, zone)
-    return (
-        f"<i>As of {escape(clip(named.words, NAME_CHARS))}, which the question names: "
-        f"published by {through:%Y-%m-%d}.</i>"
-    )
+    return f"<i>{escape(named.told(zone))}</i>"
 
 
 def answer_keyboard(

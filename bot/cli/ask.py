@@ -402,11 +402,7 @@ def render_text(result: SearchResult, color: bool, zone: tzinfo) -> str:
         return result.why_none(zone) or "No answer."
     blocks = []
     if result.named is not None:  # why the passages are of an earlier time
-        through = datetime.fromtimestamp(result.named.moment - 1, zone)
-        blocks.append(
-            f"As of {result.named.words}, which the question names: published by "
-            f"{through:%Y-%m-%d}."
-        )
+        blocks.append(result.named.told(zone))
     for passage in result.passages:
         quote = clip(passage.quote, QUOTE_CHARS)
         if color:

@@ -17,9 +17,10 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from retrieval.corpus.dates import month_number
+from retrieval.wording import local_time
 
 # How long after the time named its reports are still written: a month's figures and
 # round-ups come out in the next weeks, a day's story within the week.
@@ -57,6 +58,11 @@ class NamedTime:
 
     words: str
     moment: float  # Unix time: the end of the time named, and the days its reports take
+
+    def told(self, zone: tzinfo = UTC) -> str:
+        """Why an answer's passages are of an earlier time, its last day told in `zone`."""
+        through = local_time(self.moment - 1, zone)
+        return f"As of {self.words}, which the question names: published by {through:%Y-%m-%d}."
 
 
 def named_time(question: str) -> NamedTime | None:
