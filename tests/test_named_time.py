@@ -31,6 +31,10 @@ def named(question: str) -> tuple[str, str] | None:
         ("What closed on June 15, 2022?", ("June 15, 2022", "2022-06-23")),
         ("What closed on 15th June 2022?", ("15th June 2022", "2022-06-23")),
         ("What closed on the 3rd of March 2021?", ("3rd of March 2021", "2021-03-11")),
+        ("Who won the vote in June of 2022?", ("June of 2022", "2022-07-15")),
+        # a range: its end
+        ("What happened between June 2022 and March 2023?", ("March 2023", "2023-04-15")),
+        ("How did prices move from May 2021 to August 2021?", ("August 2021", "2021-09-15")),
         # the latest of two times named
         (
             "Did prices rise between in May 2021 and in August 2021?",
@@ -62,6 +66,12 @@ def test_a_month_or_a_day_with_its_year_is_named(question: str, expected: tuple[
         "What has happened to inflation since it peaked in June 2022?",
         "How has the war changed since Russia invaded in February 2022?",
         "Are prices higher than they were in June 2022?",
+        # a range that runs to now; a range's start alone; an "and" that ends no range
+        "How have prices changed from June 2022 to today?",
+        "What happened between June 2022 and now?",
+        "What did the report from June 2022 find?",
+        "How were Apple and May 2022 sales?",
+        "What will stay closed until March 2028?",
     ],
 )
 def test_no_time_is_named(question: str) -> None:
@@ -131,6 +141,12 @@ def test_a_follow_up_that_names_its_own_time_leaves_the_earlier_one() -> None:
     assert names_its_own_time("and in May 2022?") and not names_its_own_time("which bank?")
     assert without_named_time("What did the Fed do to rates in June 2022?") == (
         "What did the Fed do to rates?"
+    )
+    assert without_named_time("What did rates do between May 2021 and August 2021?") == (
+        "What did rates do?"
+    )
+    assert without_named_time("How were Apple and May 2022 sales?") == (
+        "How were Apple and May 2022 sales?"
     )
 
 

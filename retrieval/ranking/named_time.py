@@ -4,7 +4,8 @@ Asked today, "What did the Federal Reserve do to interest rates in June 2022?" w
 2022's news, not this year's stories that mention rates: the question is answered as of a
 little after the time it names, when that time's reports were written, if anything published
 by then matches (else as asked). A month or a day with its year, after "in", "during" or
-"on", and only those. A bare year does not move the moment: news says "in 2022" of data
+"on", or ending a range ("between June 2022 and March 2023", "in June of 2022" too), and
+only those. A bare year does not move the moment: news says "in 2022" of data
 reported the next year ("Which country lost the most tropical rainforest in 2022?", asked in
 June 2023) and in events' names ("the 2022 US Open"); a day without its year ("on July 4")
 may be last year's or next year's. "Since", "by" and "until" name bounds, not the time,
@@ -31,13 +32,18 @@ _MONTH = (
     r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
+# A range's ends name times as "in" does: "between June 2022 and March 2023", "from May
+# 2021 to (or through, until) August 2021"; its end is an "and" or "to" after a "between" or
+# "from" (`_names_a_time`), not any "and" ("Apple and May 2022 sales").
 _NAMED = re.compile(
-    r"\b(?:in|during|on)\s+(?:the\s+)?(?P<words>(?:(?:early|mid|late)[\s-]+)?"
+    r"\b(?P<before>in|during|on|between|from|and|to|through|until)\s+(?:the\s+)?"
+    r"(?P<words>(?:(?:early|mid|late)[\s-]+)?"
     rf"(?:(?P<day_first>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?)?{_MONTH}"
-    r"(?:\s+(?P<day_after>\d{1,2})(?:st|nd|rd|th)?)?,?\s+(?P<year>(?:19|20)\d\d))\b"
+    r"(?:\s+(?P<day_after>\d{1,2})(?:st|nd|rd|th)?)?,?\s+(?:of\s+)?(?P<year>(?:19|20)\d\d))\b"
     r"(?![-/–]\d)",  # "in June 2022-23" names a season, not the month
     re.IGNORECASE,
 )
+_RANGE_ENDS = ("and", "to", "through", "until")
 
 
 # A time named after one of these bounds what is asked, from then on or against then
@@ -72,6 +78,8 @@ def named_time(question: str) -> NamedTime | None:
     for match in _NAMED.finditer(question):
         if _BOUND.search(question, 0, match.start()):
             continue  # "since it peaked in June 2022": the change up to now is asked
+        if not _names_a_time(question, match):
+            continue
         month = month_number(match["month"])
         year = int(match["year"])
         day = match["day_first"] or match["day_after"]
@@ -91,6 +99,19 @@ def named_time(question: str) -> NamedTime | None:
     return latest
 
 
+def _names_a_time(question: str, match: re.Match[str]) -> bool:
+    """Whether the month or day `match` found is a time the question is about: after "in",
+    "during", "on", or as the end of a range that a "between" or "from" opens ("between
+    June 2022 and March 2023"). A range's start is not its time, and a range that runs to
+    now ("from June 2022 to today") names no end, so it asks about now."""
+    before = match["before"].lower()
+    if before in ("between", "from"):
+        return False
+    if before in _RANGE_ENDS:
+        return re.search(r"\b(?:between|from)\b", question[: match.start()], re.I) is not None
+    return True
+
+
 def names_its_own_time(follow_up: str) -> bool:
     """Whether a follow-up names its time ("and in 2024?", "what about now?", "in May
     2022?"): then the time its earlier question named is no longer asked about."""
@@ -98,8 +119,14 @@ def names_its_own_time(follow_up: str) -> bool:
 
 
 def without_named_time(question: str) -> str:
-    """`question` without the times it names (`named_time`'s phrases, "in June 2022")."""
-    return _SPACE_BEFORE_MARK.sub(r"\1", " ".join(_NAMED.sub(" ", question).split()))
+    """`question` without the times it names (`named_time`'s phrases, "in June 2022",
+    "between May 2021 and August 2021")."""
+
+    def left_out(match: re.Match[str]) -> str:
+        ranged = match["before"].lower() in ("between", "from")
+        return " " if ranged or _names_a_time(question, match) else match[0]
+
+    return _SPACE_BEFORE_MARK.sub(r"\1", " ".join(_NAMED.sub(left_out, question).split()))
 
 
 _SPACE_BEFORE_MARK = re.compile(r" ([?!.,;:])")
