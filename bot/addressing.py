@@ -17,14 +17,16 @@ from retrieval.index.tokens import Tokenizer
 # A message that only acknowledges ("thanks!", "ok 👍", "🙏", "great job"): under an answer
 # it would otherwise be taken for a follow-up, and a whole new answer posted in the group. It
 # holds a word or a sign of thanks: "🤔", "😀😀" or "..." is none, and is told it has no
-# words. A question mark makes it a question ("Great?", "Nice?"), as does any other word
+# words; nor does a bare "yes", "no" or "sure" ask anything ("next" found "the next
+# election"). A question mark makes it a question ("Great?", "Nice?"), as does any other word
 # ("Great Barrier Reef"); no word of a tail or an opening ("that's", "very") is an ack
 # word, so a message parses one way. "thanks, that helps" and "merci" thank as "ok thanks".
 _ACK_WORDS = (
     r"(?:that(?:['’]s| is| was)? |(?:very|really|so|super) )?"
     r"(?:(?:many )?thanks?|thank (?:you|u)|thx|thnx|thanx|tks|tnx|ty|cheers|ok(?:ay)?|great"
     r"|good|cool|nice|perfect|got it|awesome|brilliant|excellent|amazing|wow|understood|lol"
-    r"|ha(?:ha)+|helpful|helps|helped|merci|danke|gracias|grazie|спасибо)\b"
+    r"|ha(?:ha)+|helpful|helps|helped|merci|danke|gracias|grazie|спасибо"
+    r"|yes|yeah|yep|yup|sure|no|nope|alright|fine)\b"
     r"(?: (?:a lot|so much|very much|again|mate|one|job|stuff|bot|beaucoup|schön))?"
 )
 _ACK_SIGNS = "👍🙏👌👏🤝❤♥🫶✅💯"
@@ -45,6 +47,25 @@ GREETING = re.compile(
     r"(?:\W+(?:there|bot|all|everyone|everybody|guys|folks|friend|mate))*\W*",
     re.IGNORECASE,
 )
+# A greeting or a thank-you that opens a question ("hi, who won the open?", "hey bot who
+# won?", "thanks! and what about Federer?"): searched with it, "hi" found "Dublin's hi-tech
+# lab". It ends at a mark, or at an addressee ("bot", "all"), so "Hello Kitty maker sued?"
+# and "Good morning America ratings?" keep their words; "Nice, France" is no thanks.
+_OPENING = re.compile(
+    r"\W*(?:(?:hi|hiya|hello|hallo|hey|heya|howdy|yo|hola|bonjour|salut|ciao|greetings"
+    r"|(?:good )?(?:morning|afternoon|evening)|good day"
+    r"|(?:many )?thanks?|thank (?:you|u)|thx|ty|cheers|ok(?:ay)?)"
+    r"(?:(?:\W+(?:there|bot|all|everyone|everybody|guys|folks|friend|mate))+\b[,!.:;]*"
+    r"|\s*[,!.:;]+|\s+[–—-])\s*)+(?=\w)",  # not "hi-tech lab"
+    re.IGNORECASE,
+)
+
+
+def without_greeting(question: str) -> str:
+    """`question` without the greeting or thanks it opens with, if it asks more than that."""
+    return _OPENING.sub("", question, count=1)
+
+
 ASKS_FOR_HELP = re.compile(
     r"\W*(?:(?:please )?help(?: me| please)?|what can you do|how (?:does this|do you) work)\W*",
     re.IGNORECASE,

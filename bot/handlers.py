@@ -37,6 +37,7 @@ from bot.addressing import (
     mentions_bot,
     question_in,
     replies_to_bot,
+    without_greeting,
 )
 from bot.formatting import Command
 from bot.replies import Outgoing, following, send_in_order, send_reply, topic_of
@@ -320,6 +321,7 @@ async def _to_search(update: Update, context: Context, message: Message) -> _Ask
     if not question:
         await send_reply(shared, message, formatting.ask_usage(await example_question(shared)))
         return None
+    question = without_greeting(question)  # "hi, who won the open?" asks who won
     if follows is None or not follows_up(question):
         return _Asked(question)  # a question of its own under an answer is asked alone
     # the passages right above it are no answer to a follow-up: "More" leaves them out alike

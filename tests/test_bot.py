@@ -404,8 +404,18 @@ async def test_a_greeting_or_a_plea_for_help_is_told_how_to_ask(bot: Harness) ->
     assert len(bot.replies(GROUP)) == 1
     for question in ("Hello Kitty maker sued?", "Help to Buy scheme?", "hi-tech lab"):
         await bot.ask(USER, question)
+    # a greeting or thanks opening a question is said to the bot, not searched for
+    for question in ("hi, where did the joint exercise begin?", "Hey bot where did it begin?"):
+        [answer] = await bot.ask(USER, question)
+        assert "Aslanduz" in answer["text"]
     logged = await bot.rows("SELECT question FROM query_log ORDER BY id")
-    assert logged == [("Hello Kitty maker sued?",), ("Help to Buy scheme?",), ("hi-tech lab",)]
+    assert logged == [
+        ("Hello Kitty maker sued?",),
+        ("Help to Buy scheme?",),
+        ("hi-tech lab",),
+        ("where did the joint exercise begin?",),
+        ("where did it begin?",),
+    ]
 
 
 async def test_helps_example_question_is_about_the_corpus_served(bot: Harness) -> None:
@@ -893,6 +903,10 @@ async def test_in_a_group_a_reply_to_what_is_not_an_answer_is_talk(bot: Harness)
         "thank you, that's helpful",
         "merci",
         "спасибо!",
+        # a bare yes or no: "next"-like words found chance passages
+        "yes",
+        "No.",
+        "sure 👍",
     ],
 )
 async def test_thanks_under_an_answer_or_in_private_is_not_a_question(
