@@ -90,3 +90,37 @@ def test_an_ingest_names_the_login_page_and_stores_nothing(
     assert f"failed: {tmp_path / 'login.html'}: no article text in the page: only 'user'" in err
     assert "added 0 articles" in out
     assert run_sql(db_path, "SELECT count(*) FROM articles") == [(0,)]
+
+
+def page_named(site: str, address: str) -> str:
+    return (
+        f'<html><head><meta property="og:site_name" content="{site}">'
+        f'<link rel="canonical" href="{address}"><title>Ferry fares rise</title></head>'
+        "<body><article><h1>Ferry fares rise</h1><p>Ferry fares across the strait rise by "
+        "a tenth from Monday, the operator said, blaming the price of fuel.</p></article>"
+        "</body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("site", "address", "outlet"),
+    [
+        ("Tidewater Gazette", "https://gazette.example/ferry", "Tidewater Gazette"),
+        # a tagline, a copyright, a stray mark: what 181 real pages named as outlets
+        (
+            "LinkNaija | Nigeria's popular news platform",
+            "https://linknaija.example/ferry",
+            "LinkNaija",
+        ),
+        ("Copyright 2014", "https://www.harbour.example/ferry", "harbour.example"),
+        ("Wday_", "https://www.wday.example/ferry", "Wday"),
+        # trafilatura's name for a page without one, the host's first label
+        ("Hosted", "https://hosted.ap.example/ferry", "ap.example"),
+        ("Morebikes", "https://www.morebikes.co.uk/ferry", "Morebikes"),
+    ],
+)
+def test_a_pages_outlet_is_its_name(site: str, address: str, outlet: str) -> None:
+    """Pages were stored as from "Copyright 2014", "Hosted" (AP's hosted.ap.org) or
+    "LinkNaija | Nigeria's popular news platform"."""
+    draft = extract_article(page_named(site, address), url=address)
+    assert draft is not None and draft.source == outlet

@@ -41,6 +41,26 @@ def _word_count(text: str) -> int:
     return unspaced + sum(1 for word in spaced if any(c.isalnum() for c in word))
 
 
+# What follows a site's name in its title: "LinkNaija | Nigeria's popular news platform"
+_TAGLINE = re.compile(r"\s+[|–—-]\s+")
+_SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "edu", "ne", "or", "go"})
+_COPYRIGHT = re.compile(r"^(?:copyright\b|©|\(c\))\W*(?:(?:19|20)\d\d\b)?", re.IGNORECASE)
+
+
+def _outlet(sitename: str | None, hostname: str | None) -> str | None:
+    """The outlet a page names, without its tagline, a copyright ("Copyright 2014" was an
+    outlet) or a stray mark ("Wday_"); its host where it names none. trafilatura's own
+    fallback, the host's first label ("Hosted" for hosted.ap.org), gives the host the label
+    leads."""
+    host = (hostname or "").removeprefix("www.")
+    name = _TAGLINE.split(sitename or "")[0]
+    name = _COPYRIGHT.sub("", name).strip(" _-|·:,.")
+    labels = host.split(".")
+    if len(labels) > 2 and name == labels[0].capitalize() and labels[1] not in _SECOND_LEVEL:
+        return ".".join(labels[1:])  # not "co.uk" for morebikes.co.uk's "Morebikes"
+    return name or host or None
+
+
 def parse_html(html: str, origin: str | None = None, url: str | None = None) -> ArticleDraft:
     """Extract the article body and metadata from a web page with trafilatura."""
     draft = extract_article(html, url=url)
@@ -88,7 +108,7 @@ def extract_article(html: str | bytes, url: str | None = None) -> ArticleDraft |
     # trafilatura names a site without a name by its address's host, with the user name
     # and password in front if it has them
     userinfo = split_url(meta.get("url") or url or "").netloc.rpartition("@")[0]
-    source = meta.get("sitename") or meta.get("hostname")
+    source = _outlet(meta.get("sitename"), meta.get("hostname"))
     if userinfo and source:
         source = source.replace(f"{userinfo}@", "") or None
     return ArticleDraft(
