@@ -71,6 +71,16 @@ ASKS_FOR_HELP = re.compile(
     re.IGNORECASE,
 )
 
+# A message that asks for more of the last answer ("more", "next", "anything else?"):
+# searched, "next" found "the next election". It goes on with that answer's question,
+# leaving out what its pages showed, as its More ▸ does.
+ASKS_FOR_MORE = re.compile(
+    r"\W*(?:(?:please )?(?:(?:show|give|send|tell) (?:me )?)?(?:some |any )?more"
+    r"(?: (?:please|passages|results|answers|sources|of (?:that|this|it)))?"
+    r"|next(?: (?:page|one|please))?|continue|go on|anything else|what else|others)\W*",
+    re.IGNORECASE,
+)
+
 # A reply to an answer with this many searchable words of its own ("Which search engine does
 # Time Warner own a stake in?": search, engine, time, warner, stake) names what it asks
 # about: it is asked alone, unless it leans on the answer (`_LEANS_ON_EARLIER`). With fewer

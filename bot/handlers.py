@@ -29,6 +29,7 @@ from bot import formatting
 from bot.access import admitted
 from bot.addressing import (
     ASKS_FOR_HELP,
+    ASKS_FOR_MORE,
     GREETING,
     THANKS,
     caption_command,
@@ -322,6 +323,11 @@ async def _to_search(update: Update, context: Context, message: Message) -> _Ask
         await send_reply(shared, message, formatting.ask_usage(await example_question(shared)))
         return None
     question = without_greeting(question)  # "hi, who won the open?" asks who won
+    if context.args is None and ASKS_FOR_MORE.fullmatch(question):
+        if follows is None and not in_group(message):  # "more" after an answer above
+            follows = await shared.conversations.latest_answer(message.chat.id)
+        if follows is not None:  # the same question, without what was shown
+            return _Asked(follows.question, follows.shown or ())
     if follows is None or not follows_up(question):
         return _Asked(question)  # a question of its own under an answer is asked alone
     # the passages right above it are no answer to a follow-up: "More" leaves them out alike

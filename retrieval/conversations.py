@@ -265,6 +265,16 @@ class Conversations:
             row = await cursor.fetchone()
         return _shown(row) if row else None
 
+    async def latest_answer(self, chat_id: int) -> ShownAnswer | None:
+        """The last answer (or page of one) shown in a chat."""
+        async with self.conn.execute(
+            "SELECT id, chat_id, question, next_offset, has_more, passages, created_ts,"
+            " shown_before FROM answers WHERE chat_id = ? ORDER BY id DESC LIMIT 1",
+            (chat_id,),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return _shown(row) if row else None
+
     async def claim_more(self, answer_id: int) -> bool:
         """True for the first "More" on an answer; a double tap gets False."""
         cursor = await self.conn.execute(

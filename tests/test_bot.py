@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -1005,6 +1006,30 @@ async def test_more_shows_the_next_passages_once(bot: Harness) -> None:
     assert set(buttons(current())) == {"📄 1", "📄 2", "📄 3", "👍", "👎"}
     # Both shown answers stay usable: their votes reach the database.
     assert await bot.press(USER, follow, buttons(follow)["👍"]) == "Thanks, noted 👍"
+
+
+def keepers(answer: dict[str, Any]) -> set[str]:
+    return set(re.findall(r"Lighthouse keepers of (\w+)", answer["text"]))
+
+
+async def test_more_said_in_a_private_chat_goes_on_with_the_last_answer(bot: Harness) -> None:
+    """ "more" or "next" after an answer was searched alone: "next" found chance passages
+    and "more" was told it had only common words. They go on with the last answer's
+    question, leaving out what it showed; in a group, as a reply to the answer."""
+    [answer] = await bot.ask(USER, "lighthouse keeper")
+    [more] = await bot.ask(USER, "more")
+    [next_] = await bot.ask(USER, "Next please!")
+    assert len(keepers(answer)) == len(keepers(more)) == 3 and len(keepers(next_)) == 1
+    assert len(keepers(answer) | keepers(more) | keepers(next_)) == 7
+    [done] = await bot.ask(USER, "anything else?")
+    assert done["text"] == ONLY_SHOWN
+    logged = await bot.rows("SELECT question FROM query_log ORDER BY id")
+    assert logged == [("lighthouse keeper",)] * 4
+    [first] = await bot.ask(GROUP, f"/ask@{BOT} lighthouse keeper", chat_type="group")
+    [then] = await bot.ask(
+        GROUP, "next", chat_type="group", reply_to_message_id=first["message_id"]
+    )
+    assert len(keepers(then)) == 3 and not keepers(first) & keepers(then)
 
 
 async def test_every_page_of_an_answer_is_as_of_the_question(bot: Harness) -> None:

@@ -610,4 +610,13 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX answers_first_page ON answers (first_page) WHERE first_page IS NOT NULL;
         """,
     ),
+    Migration(
+        32,
+        "a chat's last answer",
+        """
+        -- "more" sent in a private chat goes on with the chat's last answer: found by this
+        -- index, not by reading every answer since.
+        CREATE INDEX answers_chat ON answers (chat_id, id);
+        """,
+    ),
 )
