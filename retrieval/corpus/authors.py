@@ -8,7 +8,12 @@ a role or a CMS account ("Staff writer", "Admin", "Jdadmin"), the outlet or its 
 ("Cleveland com" on Cleveland's page, "Condé Nast" on Wired's), a label ("Текст: Венера
 Ерофеева", "Analysis by"), a date run on ("Malcolm Owen Monday", "November"), a phrase
 split at its "and" ("The Russian", "Syrian defense ministries"), and names run together
-beside their parts ("Jackie Wattles Ashley Strickland").
+beside their parts ("Jackie Wattles Ashley Strickland"). Then (the second review): a company
+or a public body ("NJ Advance Media"), user names ("Kevin-R", "Rmb", and "Gaborr" run into
+the names beside it), a label without its "by" ("Review Brian Lowry", "Video Stefanie
+Blendis"), the outlet's possessive ("CNN's Rob Picheta", "CNN's Beijing Bureau"), an agency
+before a name ("Reuters Robert Shackelford") and phrases ("Authorized Use Of Military
+Force", "Zatko's Disclosure"); and a title's word that is a surname too ("Martha C. White").
 """
 
 from __future__ import annotations
@@ -27,9 +32,12 @@ _LABEL = re.compile(
     r"^(?:(?:текст|автор|text|texto|autor|auteur|autore|testo|photos?|words|von|par|por)\s*:"
     r"|(?:текст|автор|texto|autor)\s+(?=\w)"
     r"|(?:analysis|opinion|commentary|review|story|reporting|words)\s+by\s+"
-    r"|(?:analysis|opinion)\s+(?=[A-Z])|with\s+reporting(?:\s+by)?\s+)\s*",
+    r"|(?:analysis|opinion|review|written|video|portraits|photographs|illustration)\s+(?=[A-Z])"
+    r"|with\s+reporting(?:\s+by)?\s+)\s*",
     re.IGNORECASE,
 )
+# The outlet's own credit before a name or a bureau: "CNN's Rob Picheta", "CNN's Beijing Bureau"
+_POSSESSIVE = re.compile(r"^(?P<outlet>\S+)['’]s\s+(?=\S)", re.IGNORECASE)
 # "Phil Helsel is a reporter for NBC News."
 _IS_A = re.compile(r"\s+is\s+(?:a|an|the)\s+.*$", re.IGNORECASE)
 # "Martha C. White For CNN Business"
@@ -45,18 +53,26 @@ _ROLES = _wordset(
     "writer writers reporter reporters correspondent editor editors editor-at-large "
     "columnist contributor producer photographer critic anchor"
 )
+# Title words that are surnames alone ("Martha C. White", "Billy House"): a title's only
+# together, so a name's words hold them as one ("Kaitlan Collins White House Correspondent")
+_TITLE_PAIRS = frozenset(("white house",))
 # What comes before it in one: "Chief National Affairs Correspondent"
-_TITLE_WORDS = _ROLES | _wordset(
-    "ap staff senior chief national political politics security auto autos sports sport "
-    "business science technology tech health medical affairs foreign white house legal "
-    "economics economy entertainment investigative news digital managing executive associate "
-    "deputy contributing special global international world financial finance climate "
-    "education travel food opinion features weather space local metro city state breaking "
-    "general assignment congressional justice courts crime culture arts music film "
-    "television tv markets money investigations video data"
+_TITLE_WORDS = (
+    _ROLES
+    | _TITLE_PAIRS
+    | _wordset(
+        "ap staff senior chief national political politics security auto autos sports sport "
+        "business science technology tech health medical affairs foreign legal "
+        "economics economy entertainment investigative news digital managing executive associate "
+        "deputy contributing special global international world financial finance climate "
+        "education travel food opinion features weather space local metro city state breaking "
+        "general assignment congressional justice courts crime culture arts music film "
+        "television tv markets money investigations video data"
+    )
 )
-# A newsroom, not a person: "Staff Reports", "HNN Staff", "Editorial", "Science X staff"
-_DESKS = _wordset("staff reports desk team editorial newsroom")
+# A newsroom, not a person: "Staff Reports", "HNN Staff", "Editorial", "Science X staff",
+# "CNN Editorial Research"
+_DESKS = _wordset("staff reports desk team editorial newsroom research")
 # Content systems' accounts
 _ACCOUNTS = re.compile(
     r"^(?:\w*admin|administrator|webmaster|editor|author|user|guest|anonymous|unknown"
@@ -104,6 +120,21 @@ _OUTLET_NOUNS = _wordset(
     "review star sun globe mail telegraph express observer guardian independent insider today "
     "report blog institute group company inc llc ltd"
 )
+# A company or a public body, never a person: "NJ Advance Media", "Prefeitura Municipal de
+# Jaraguá do Sul" (Jaraguá do Sul's city hall). Their last or first word says so.
+_COMPANY_LAST = _wordset("media inc llc ltd corp corporation holdings")
+_PUBLIC_BODY_FIRST = _wordset("prefeitura")
+# Words a phrase holds and a name does not: "Authorized Use Of Military Force",
+# "Complaints Leveled At Authorities", "With Contributions From"
+_PHRASE_WORDS = _wordset("of at from with")
+# A user name: digits, an underscore or an "@" ("jsmith_2"), or a letter hyphened on
+# ("Kevin-R" beside "Kevin Rebong"); a name's hyphens join parts ("Jean-Paul", "Yu-na")
+_HANDLE = re.compile(r"[\d_@]|\w-\w$")
+# One word without a vowel: a user name or initials ("Rmb" on Remember 80/90). An acronym
+# in capitals is an agency's ("BBC"), and "y" is a vowel ("Lynn").
+_NO_VOWEL = re.compile(r"[A-Z][b-df-hj-np-tv-xz]{2,}")
+# A possessive is a phrase's, not a name's: "Zatko's Disclosure" (a heading read as a name)
+_POSSESSIVE_WORD = re.compile(r"\w['’]s$", re.IGNORECASE)
 MAX_NAME_WORDS = 5  # beyond, a phrase: "The Top Republican On The Senate Judiciary Committee"
 
 
@@ -126,11 +157,15 @@ def _person(name: str, outlet: frozenset[str]) -> str:
         head, _, rest = name.partition(",")
         if not any(_person(part, outlet) for part in rest.split(",")):
             name = head
+    name = _without_outlet_before_label(name, outlet)
     name = _LABEL.sub("", name).strip()
+    outlets_own = False
+    if (match := _POSSESSIVE.match(name)) and _words(match["outlet"]) <= outlet:
+        name, outlets_own = name[match.end() :], True
     name = _IS_A.sub("", name)
-    if (match := _FOR.search(name)) and _words(match["outlet"].split()[0]) <= outlet:
-        name = name[: match.start()]
-    words = name.split()
+    if (match := _FOR.search(name)) and _own_words(match["outlet"].split()[0]) <= outlet:
+        name = name[: match.start()]  # "Amy Kuperinsky for NJ.com" on nj.com's page
+    words = _name_words(name)
     while len(words) > 1 and words[-1].lower() in _DATE_WORDS:
         words.pop()
     if len(words) > 2 and words[-1].lower() in _ROLES:  # a title after the name
@@ -143,25 +178,48 @@ def _person(name: str, outlet: frozenset[str]) -> str:
     name = " ".join(words)
     while (shorter := _without_run_on(name, outlet)) != name:
         name = shorter
-    words = name.split()
+    name = _without_agency_before(name)
+    words = _name_words(name)
     lowered = [w.lower().strip(".") for w in words]
     # A writer whose outlet bears their name ("Paul Krugman", "The Chris Hayes Show")
     outlet = frozenset() if _person_like(words) else outlet
     if not words or all(w in _TITLE_WORDS | outlet for w in lowered):
         return ""  # "Staff writer", "AP National Political Writer", "CNN"
     if len(words) == 1 and (
-        _ACCOUNTS.match(name) or lowered[0] in _DATE_WORDS or lowered[0] in _CREDENTIALS
+        _ACCOUNTS.match(name)
+        or lowered[0] in _DATE_WORDS
+        or lowered[0] in _CREDENTIALS
+        or _NO_VOWEL.fullmatch(name)
     ):
         return ""
-    if lowered[-1] in _DESKS or _FURNITURE & set(lowered):
+    if (
+        lowered[-1] in _DESKS
+        or _FURNITURE & set(lowered)
+        or (outlets_own and lowered[-1] == "bureau")
+    ):
         return ""
-    if name.lower() in _PUBLISHERS or _outlet_like(name, outlet):
+    if name.lower() in _PUBLISHERS or _outlet_like(name, outlet) or _company(lowered):
         return ""
     if lowered[0] == "the" and name.lower() not in _AGENCIES:
         return ""  # "The Russian", "The Water Coolest"
     if _mixed_case(words) or len([w for w in lowered if w not in _PARTICLES]) > MAX_NAME_WORDS:
         return ""
+    if _PHRASE_WORDS & set(lowered) or any(
+        _HANDLE.search(w) or _POSSESSIVE_WORD.search(w) for w in words
+    ):
+        return ""
     return name
+
+
+def _name_words(name: str) -> list[str]:
+    """The words of `name`, a title's pair of words as one word ("White House")."""
+    words: list[str] = []
+    for word in name.split():
+        if words and f"{words[-1]} {word}".lower() in _TITLE_PAIRS:
+            words[-1] = f"{words[-1]} {word}"
+        else:
+            words.append(word)
+    return words
 
 
 def _person_like(words: list[str]) -> bool:
@@ -175,6 +233,26 @@ def _person_like(words: list[str]) -> bool:
         and all(w[:1].isupper() and not _initials(w.strip(".")) for w in plain)
         and not {w.lower() for w in plain} & not_a_name
     )
+
+
+def _own_words(text: str) -> frozenset[str]:
+    """The words of an outlet's name but those outlets add: "NJ.com" is "nj"."""
+    return _words(text) - _OUTLET_WORDS
+
+
+def _company(lowered: list[str]) -> bool:
+    """True for a company or a public body by its last or first word ("NJ Advance Media")."""
+    return lowered[-1] in _COMPANY_LAST or lowered[0] in _PUBLIC_BODY_FIRST
+
+
+def _without_outlet_before_label(name: str, outlet: frozenset[str]) -> str:
+    """`name` without the outlet's words before a label: "CNN Business Video John General"."""
+    words = name.split()
+    start = 0
+    while start < len(words) - 1 and words[start].lower() in outlet | _OUTLET_WORDS:
+        start += 1
+    rest = " ".join(words[start:])
+    return rest if start and outlet and _LABEL.match(rest) else name
 
 
 def _words(text: str) -> frozenset[str]:
@@ -218,6 +296,16 @@ def _without_run_on(name: str, outlet: frozenset[str]) -> str:
     return name
 
 
+def _without_agency_before(name: str) -> str:
+    """`name` without an agency before it: "Reuters Robert Shackelford" (beside "Robert
+    Shackelford"). What is left must be two words or more."""
+    words = name.split()
+    for cut in range(len(words) - 2, 0, -1):
+        if _outlets_only([w.lower() for w in words[:cut]], frozenset()):
+            return " ".join(words[cut:])
+    return name
+
+
 def _outlets_only(words: list[str], outlet: frozenset[str]) -> bool:
     """True if `words` are agencies' names and the outlet's words, one after another."""
     names = {tuple(a.split()) for a in _AGENCIES} | {(w,) for w in outlet}
@@ -251,13 +339,24 @@ def _mixed_case(words: list[str]) -> bool:
 
 
 def _run_together(name: str, names: list[str]) -> bool:
-    """True if `name` is two or more of the other `names` written one after another."""
+    """True if `name` is two or more of the other `names` written one after another, with at
+    most one word more: a user name, an outlet ("Gaborr Kristen Holmes Veronica Stracqualursi"
+    beside "Kristen Holmes" and "Veronica Stracqualursi")."""
     parts = {tuple(n.split()) for n in names if n != name}
     words = tuple(name.split())
     if len(parts) < 2:
         return False
-    reachable = {0}  # word positions the listed names can reach from the start
+    without_one = (words[:i] + words[i + 1 :] for i in range(len(words)))
+    return _most_parts(words, parts) >= 1 or any(_most_parts(w, parts) >= 2 for w in without_one)
+
+
+def _most_parts(words: tuple[str, ...], parts: set[tuple[str, ...]]) -> int:
+    """The most `parts` that written one after another are `words`, or 0 if none are."""
+    most = {0: 0}  # word positions the parts can reach from the start: the most parts used
     for start in range(len(words)):
-        if start in reachable:
-            reachable.update(start + len(p) for p in parts if words[start : start + len(p)] == p)
-    return len(words) in reachable
+        if start in most:
+            for part in parts:
+                if words[start : start + len(part)] == part:
+                    end = start + len(part)
+                    most[end] = max(most.get(end, 0), most[start] + 1)
+    return most.get(len(words), 0)
