@@ -245,13 +245,7 @@ class Conversations:
         return tuple(dict.fromkeys(later))  # an answer's messages name it each
 
     async def answer(self, answer_id: int) -> ShownAnswer | None:
-        async with self.conn.execute(
-            "SELECT id, chat_id, question, next_offset, has_more, passages, created_ts,"
-            " shown_before FROM answers WHERE id = ?",
-            (answer_id,),
-        ) as cursor:
-            row = await cursor.fetchone()
-        return _shown(row) if row else None
+        return await self._answer_where("id = ?", (answer_id,))
 
     async def answer_for_message(self, chat_id: int, message_id: int) -> ShownAnswer | None:
         """The answer a bot message belongs to, if it was one."""
@@ -267,10 +261,13 @@ class Conversations:
 
     async def latest_answer(self, chat_id: int) -> ShownAnswer | None:
         """The last answer (or page of one) shown in a chat."""
+        return await self._answer_where("chat_id = ? ORDER BY id DESC LIMIT 1", (chat_id,))
+
+    async def _answer_where(self, condition: str, values: tuple[int, ...]) -> ShownAnswer | None:
         async with self.conn.execute(
             "SELECT id, chat_id, question, next_offset, has_more, passages, created_ts,"
-            " shown_before FROM answers WHERE chat_id = ? ORDER BY id DESC LIMIT 1",
-            (chat_id,),
+            f" shown_before FROM answers WHERE {condition}",
+            values,
         ) as cursor:
             row = await cursor.fetchone()
         return _shown(row) if row else None
