@@ -37,7 +37,7 @@ from retrieval.ranking.features import (
     idf_weights,
 )
 from retrieval.ranking.model import Ranker, default_ranker
-from retrieval.ranking.named_time import NamedTime, named_time
+from retrieval.ranking.named_time import NamedTime, named_time, without_named_time
 from retrieval.ranking.question import profile
 from retrieval.ranking.selection import choose, unshown
 from retrieval.wording import local_time, stamp
@@ -171,7 +171,11 @@ class Searcher:
         if named is not None and named.moment >= moment:
             named = None  # a time named after the moment asked lets no later article in
         if named is not None:
-            candidates = self.candidates(question, tokens, named.moment)
+            # the moment carries the time named: its words ("June", "2022") would find
+            # previews and round-ups that name it, not its news
+            unnamed = without_named_time(question)
+            unnamed_tokens = self.index.tokenizer(_LINK.sub(" ", unnamed)) or tokens
+            candidates = self.candidates(unnamed, unnamed_tokens, named.moment)
             if candidates is not None and len(candidates):
                 moment = named.moment
             else:  # nothing published by then matches: as asked

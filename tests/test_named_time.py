@@ -157,3 +157,27 @@ def test_the_answer_says_it_is_of_the_time_named(
     assert main(["ask", "--db", str(rates_db), asked]) == 0
     first = capsys.readouterr().out.splitlines()[0]
     assert first == "As of June 2022, which the question names: published by 2022-07-14."
+
+
+def test_the_words_of_the_time_named_are_not_searched(db_path: Path, tmp_path: Path) -> None:
+    """ "Who won the US Women's Open in June 2022?" quoted a January preview that said "in
+    June 2022" above the report of the win: the moment carries the time named, and its
+    words found the stories that name it in advance."""
+    drafts = [
+        {
+            "title": "US Women's Open in June 2022: the course, the field, the dates",
+            "published": "2022-01-10",
+            "text": "The US Women's Open will be played in June 2022 at Pine Needles. "
+            "The June 2022 field will be the strongest yet, organisers said.",
+        },
+        {
+            "title": "Lee takes the title",
+            "published": "2022-06-06",
+            "text": "Minjee Lee won the US Women's Open by four strokes on Sunday.",
+        },
+    ]
+    path = write_jsonl(tmp_path / "open.jsonl", drafts)
+    assert main(["ingest", "--db", str(db_path), "--quiet", str(path)]) == 0
+    answer = ask_json(db_path, "Who won the US Women's Open in June 2022?")
+    assert answer["named_time"]["words"] == "June 2022"  # type: ignore[index]
+    assert published(answer)[0] == "2022-06-06"
