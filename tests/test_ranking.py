@@ -229,6 +229,24 @@ def test_a_near_copy_of_a_passage_chosen_is_left_out() -> None:
     assert choose(windows, np.array([1.0, 0.5]), 2, first_page=3) == [0]
 
 
+def test_a_rewrite_of_a_passage_chosen_is_left_out() -> None:
+    """An outlet's second version of its report, a few words changed, was quoted under the
+    first: the same story twice on one page."""
+    windows = replace(
+        one_sentence_windows({0: 1, 1: 1, 2: 1}),
+        texts={
+            0: 'After weeks of rumors, Lea Michele is officially replacing "Funny Girl" star '
+            "Beanie Feldstein on Broadway. Michele, who got her start on Broadway as a child, "
+            "will take over the role in September.",
+            100: "It's official: after weeks of rumors, Lea Michele is officially replacing "
+            '"Funny Girl" star Beanie Feldstein on Broadway. Michele, who got her start on '
+            "Broadway as a child in Les Miserables, takes over the lead role on September 6.",
+            200: "Beanie Feldstein said she was leaving the show earlier than planned.",
+        },
+    )
+    assert choose(windows, np.array([1.0, 0.5, 0.2]), 3, first_page=3) == [0, 2]
+
+
 def test_a_claim_gets_one_passage_per_article_in_order_of_whole_article_bm25() -> None:
     """Sources for a claim: each article's best window, the articles ranked by their whole
     text (`article_rank`), not by their best window; then more windows by score."""
