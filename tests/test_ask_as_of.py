@@ -622,6 +622,12 @@ def test_a_request_in_python_or_curly_quotes_is_an_error_not_a_question(line: st
     assert bad.error.startswith("line 7 is not valid JSON (Expecting property name enclosed")
 
 
+def test_a_cut_request_says_where_its_string_starts() -> None:
+    bad = parse_line('{"question": "Dover', 4, None, 3)
+    assert isinstance(bad, BadLine)
+    assert "(Unterminated string starting at column 14)" in bad.error  # not "at at"
+
+
 def test_as_of_is_echoed_to_the_fraction_of_a_second_it_was_asked() -> None:
     assert parse_as_of("2022-06-10T12:00:00.9Z").text == "2022-06-10T12:00:00.900000Z"
     assert parse_as_of("2022-06-10T12:00Z").text == "2022-06-10T12:00:00Z"

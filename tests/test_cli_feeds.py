@@ -116,7 +116,7 @@ def test_bad_input_is_a_usage_error_naming_what_is_expected(
     assert info.value.code == 2
     assert "use e.g. 15m, 2h, 1h30m or 1d" in capsys.readouterr().err
     code, _, err = run(capsys, db_path, "feeds", "remove", "7")
-    assert code == 1 and "no feed '7'" in err
+    assert code == 1 and "no feed '7': there are no feeds" in err  # not "(ids: none yet)"
 
 
 def test_poll_stores_articles_saves_the_index_and_reports_failures(

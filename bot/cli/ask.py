@@ -190,7 +190,8 @@ def parse_line(
         data = json.loads(text, parse_constant=_not_json, parse_float=_finite)
     except (ValueError, RecursionError) as exc:
         if isinstance(exc, json.JSONDecodeError):
-            where = f" ({exc.msg} at column {exc.colno})"
+            at = "" if exc.msg.endswith(" at") else " at"  # "Unterminated string starting at"
+            where = f" ({exc.msg}{at} column {exc.colno})"
         elif isinstance(exc, NotJson):
             where = f" ({exc})"
         elif isinstance(exc, ValueError):  # past the digits Python reads an integer of

@@ -241,7 +241,7 @@ class FeedRegistry:
         if feed is None and len(shown_as) == 1:
             [feed] = shown_as
         if feed is None:
-            known = _some_ids(await self.all()) or "none yet"
+            known = _some_ids(await self.all())
             shown = quoted(masked_url(str(ref)))  # a mistyped address holds its credentials
             if shown_as:
                 raise FeedError(
@@ -262,6 +262,8 @@ class FeedRegistry:
                 if masked_ref
                 else ""
             )
+            if not known:
+                raise FeedError(f"no feed {shown}: there are no feeds")
             raise FeedError(f"no feed {shown}: give a feed's id or URL (ids: {known}){hint}")
         await self.conn.execute("DELETE FROM feeds WHERE id = ?", (feed.id,))
         return feed
