@@ -125,7 +125,13 @@ def as_of_value(text: str) -> str:
 
 def add_arguments(ask: argparse.ArgumentParser) -> None:
     ask.add_argument("question", nargs="?", type=question_value, metavar="QUESTION")
-    ask.add_argument("--limit", type=int, default=3, metavar="K", help="passages (default 3)")
+    ask.add_argument(
+        "--limit",
+        type=int,
+        default=3,
+        metavar="K",
+        help="passages (default 3; at most what the question's 100 best windows hold, some 30-50)",
+    )
     ask.add_argument("--json", action="store_true", help="one JSON object per question")
     ask.add_argument(
         "--as-of",
