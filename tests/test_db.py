@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 
 import aiosqlite
@@ -21,10 +21,13 @@ from retrieval.corpus.db import (
     transaction,
     tuples_for_ids_blocking,
 )
+from retrieval.corpus.ingest import IngestReport, ingest_paths
+from retrieval.corpus.prepare import PreparedArticle
+from retrieval.corpus.store import AddResult, CorpusStore
 from retrieval.engine import Engine
 from retrieval.errors import StoreError
 from tests.cli_process import run_newsbot
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, write_jsonl
 
 
 @pytest.fixture
@@ -230,3 +233,44 @@ def test_a_database_that_cannot_be_opened_is_one_line_of_error(tmp_path: Path, w
     assert done.stderr.startswith(f"newsbot: cannot open database {where!r}: ")
     if where == "a-folder.db":
         assert done.stderr.endswith("it is a folder, not a file\n")
+
+
+class _SlowToReport(CorpusStore):
+    """A store whose batch is written, then heard of a moment later: as when the batch's
+    transaction commits in SQLite's thread while its caller is cancelled."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        super().__init__(conn)
+        self.written = asyncio.Event()
+
+    async def add_articles(
+        self, articles: Sequence[PreparedArticle], archive: bool = False
+    ) -> list[AddResult]:
+        results = await super().add_articles(articles, archive)
+        self.written.set()
+        await asyncio.sleep(0.2)
+        return results
+
+
+async def test_an_ingest_cancelled_while_a_batch_is_written_counts_it(
+    db: aiosqlite.Connection, tmp_path: Path
+) -> None:
+    """Stopped by SIGTERM, an ingest said "added 1,526 articles" of the 1,770 it stored: the
+    batch being written was stored, and not counted."""
+    path = write_jsonl(
+        tmp_path / "harbour.jsonl",
+        [
+            {"title": f"Harbour note {i}", "text": f"The harbour took ship {i} today."}
+            for i in (1, 2)
+        ],
+    )
+    store = _SlowToReport(db)
+    report = IngestReport()
+    ingest = asyncio.create_task(ingest_paths(store, [path], report=report))
+    await store.written.wait()
+    ingest.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await ingest
+    async with db.execute("SELECT count(*) FROM articles WHERE title LIKE 'Harbour note%'") as cur:
+        [(stored,)] = await cur.fetchall()
+    assert report.added == stored == 2

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from retrieval.corpus.db import BUSY_TIMEOUT_S
 from retrieval.corpus.formats import READABLE, format_of, read_records
-from retrieval.corpus.prepare import complete_articles, identify_articles
+from retrieval.corpus.prepare import PreparedArticle, complete_articles, identify_articles
 from retrieval.corpus.store import AddResult, CorpusStore
 from retrieval.errors import ParseError, StoreError
 from retrieval.models import ArticleDraft
@@ -180,7 +180,7 @@ async def ingest_paths(
     to `max_expanded` bytes (default: `formats.expansion_cap`); what it held before is kept.
     `archive`: no digest takes the articles added (a backfill). `report`, when given, is
     filled as the ingest goes: a caller cancelled (Ctrl-C) can still tell what was stored
-    (every batch counted, and perhaps the one being written).
+    (every batch counted, the one being written too).
     """
     report = IngestReport() if report is None else report
     pending: list[tuple[ArticleDraft, str, int | None]] = []
@@ -282,6 +282,25 @@ async def _store_batch(
     identified = await asyncio.to_thread(identify_articles, [draft for draft, _, _ in batch])
     stored = await store.stored_among(identified)
     prepared = await asyncio.to_thread(complete_articles, identified, stored)
+    # Once begun, the batch's write goes on in SQLite's thread whatever befalls its caller:
+    # a cancel (Ctrl-C, SIGTERM) waits for it and its count, so the report tells what is
+    # stored (it told 1,526 added of 1,770).
+    writing = asyncio.ensure_future(_add_batch(store, batch, prepared, report, archive))
+    try:
+        await asyncio.shield(writing)
+    except asyncio.CancelledError:
+        await writing
+        raise
+
+
+async def _add_batch(
+    store: CorpusStore,
+    batch: list[tuple[ArticleDraft, str, int | None]],
+    prepared: list[PreparedArticle],
+    report: IngestReport,
+    archive: bool,
+) -> None:
+    """Write a prepared batch and count it in `report`."""
     results: list[AddResult | None]  # one per article; None: the database refused it
     try:
         results = list(await store.add_articles(prepared, archive))
