@@ -992,3 +992,29 @@ async def test_a_digest_headline_is_shown_without_its_outlets_name(engine: Engin
     [item] = (await digest_of(engine)).items
     assert item.headline == "Harbour tram line approved"
     assert item.outlets == ("City Herald",)
+
+
+async def test_a_story_of_price_tables_ranks_below_every_story_told(engine: Engine) -> None:
+    """A wire's price tables ("LME METAL AM 1ST RING VOLUMES/PAIDS"), filed several times a
+    day, were one story of three reports and led the digest with no extract: a table has
+    words but no sentence to tell."""
+    rings = [
+        ArticleDraft(
+            f"LME METAL {session} RING VOLUMES/PAIDS",
+            f"COPPER GRADE A - {tonnes} tonnes mainly carries cash nil\n"
+            "3months 880.00 STANDARD - Nil\n"
+            "    LEAD - 1550 tonnes mainly carries cash nil 3months 299.50\n"
+            "    ZINC HIGH GRADE - 450 tonnes mainly carries cash 455.00",
+            source="Reuters",
+            published=at(hour),
+        )
+        for session, tonnes, hour in (
+            ("AM 1ST", 2650, 21),
+            ("AM 2ND", 7750, 22),
+            ("PM 1ST", 3250, 23),
+        )
+    ]
+    await add(engine, BAKERY, *rings)
+    digest = await digest_of(engine)
+    assert [i.headline for i in digest.items][0] == BAKERY.title
+    assert all(i.extract == "" for i in digest.items[1:])

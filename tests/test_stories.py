@@ -447,3 +447,37 @@ def test_an_extracts_second_sentence_is_the_one_next_to_its_first() -> None:
     extract = representative_extract([report], TOKENIZER, idf)
     assert extract.text.startswith("Chris Evans is People's Sexiest Man Alive.")
     assert "Johnson" not in extract.text and "Captain America" not in extract.text
+
+
+def test_one_name_in_common_is_one_thing_in_common(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Undated, a 2004 car recall and a 1987 school-bus recall became one story: both name
+    the National Highway Traffic Safety Administration, five terms of the five an undated
+    pair must share. A name counts once, however many words it takes."""
+    recalls = [
+        StoryArticle(
+            0,
+            "Safety alert as GM recalls cars",
+            (
+                "The world's biggest carmaker General Motors is recalling nearly 200,000 "
+                "vehicles in the US on safety grounds, according to federal regulators.",
+                "The National Highway Traffic Safety Administration (NHTSA) said the largest "
+                "recall involves 155,465 pickups, vans and sports utility vehicles.",
+            ),
+            "BBC News",
+        ),
+        StoryArticle(
+            1,
+            "WATCHDOG GROUP SEEKS U.S. RECALL OF SCHOOLBUSES",
+            (
+                "The Center for Auto Safety, a private watchdog group, sought a government "
+                "recall of 50,000 schoolbuses over a defect that splits them open in a crash.",
+                "The center asked the National Highway Traffic Safety Administration (NHTSA) "
+                "to order a recall of every bus Thomas Built Buses made since 1977.",
+            ),
+            "Reuters",
+        ),
+        *BANK_DAY,
+    ]
+    assert stories(undated(recalls)) == [[n] for n in range(len(recalls))]
+    monkeypatch.setattr(story_rules, "shared_evidence", lambda article, tokenizer: {})
+    assert [0, 1] in stories(undated(recalls))  # each word of the name counted

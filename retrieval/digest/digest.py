@@ -33,6 +33,7 @@ from retrieval.corpus.db import rows_for_ids
 from retrieval.digest.stories import (
     StoryArticle,
     group_stories,
+    has_prose,
     has_text,
     idf_table,
     representative_extract,
@@ -227,12 +228,12 @@ def compose(
         for a in articles
     ]
     groups = [[articles[i] for i in g] for g in group_stories(stories, tokenizer)]
-    told = {s.id for s in stories if has_text(s)}
+    told = {s.id for s in stories if has_text(s) and has_prose(s)}
     # a story about more of the keywords first ("monkeypox vaccine": the monkeypox vaccine
     # before another vaccine's trial, however many outlets carried that), then one about
     # them before one that names them in passing ("oil": fuel duty before a snake oil
-    # salesman); a story no report of which has text (feed entries of a headline alone)
-    # after every one told
+    # salesman); a story no report of which tells it (feed entries of a headline alone,
+    # price tables a wire files by the dozen), so with no extract, after every one told
     groups.sort(
         key=lambda group: (
             -_keywords_held(group, held),

@@ -15,17 +15,20 @@ Reports of one story appear within hours of each other; a follow-up days later i
 story. So the similarity of two articles is their cosine times exp(-(hours apart / 36)^2):
 12 hours apart keeps 89% of it, a day 64%, two days 17%. Two reports from one outlet count a
 quarter (`SAME_OUTLET`): they are more often two stories of one topic (a wire files many)
-than one story told twice, which they can still be when nearly alike. Two articles that share
-only one word are unrelated: among a day's articles a common word can look rare, and one
-word in common is a coincidence. An undated article's time is only when it was stored, and a
-backfill stores years of news from several archives at one moment: time tells none of them
-apart, and names and places recur across the years ("Sri Lanka" in a 2004 tsunami report and
-a 1987 loan). So a pair with an undated article needs `UNDATED_SHARED_TERMS` terms in common
-and counts half (`UNDATED`); real reports of one story share far more. Articles are then
-joined by average link: two groups merge while the mean similarity of all their pairs is at
-least `SAME_STORY`. Single link (a pair above the bar joins two groups) chains one topic's
-stories into one over a long window; average link needs the groups to resemble each other as
-wholes.
+than one story told twice, which they can still be when nearly alike. Two articles that
+share only one word are unrelated: among a day's articles a common word can look rare, and
+one word in common is a coincidence. Shared words are counted as pieces of evidence: a name
+of several words in a lead ("National Highway Traffic Safety Administration", "Paris Club")
+is one, however many terms it makes, so that one institution two stories both mention is not
+taken for five things in common (`shared_evidence`). An undated article's time is only when
+it was stored, and a backfill stores years of news from several archives at one moment: time
+tells none of them apart, and names and places recur across the years ("Sri Lanka" in a 2004
+tsunami report and a 1987 loan). So a pair with an undated article needs
+`UNDATED_SHARED_TERMS` terms in common and counts half (`UNDATED`); real reports of one
+story share far more. Articles are then joined by average link: two groups merge while the
+mean similarity of all their pairs is at least `SAME_STORY`. Single link (a pair above the
+bar joins two groups) chains one topic's stories into one over a long window; average link
+needs the groups to resemble each other as wholes.
 Measured on real multi-outlet roundups in benchmarks/stories.py (docs/digest.md).
 
 The extract is the item's most representative sentence (and a second from the same article
@@ -171,6 +174,12 @@ def has_text(article: StoryArticle) -> bool:
     return False
 
 
+def has_prose(article: StoryArticle) -> bool:
+    """Whether any of the article's lines is news prose (`is_chrome`), which an extract is
+    taken from: a price table or a list of results has text (`has_text`) but none."""
+    return bool(_prose(article.sentences, 1))
+
+
 def _plain_words(text: str) -> list[str]:
     """`text`'s words, case and punctuation aside: a title repeated as a summary is one."""
     return re.findall(r"\w+", text.casefold())
@@ -218,6 +227,52 @@ def story_terms(article: StoryArticle, tokenizer: Tokenizer) -> Counter[str]:
     return terms
 
 
+# Small words a name holds between its capitalised ones ("Bank of England", "Center for
+# Auto Safety").
+_NAME_JOINERS = frozenset(
+    ("of", "for", "and", "the", "de", "du", "des", "la", "le", "von", "van", "der", "al", "bin")
+)
+
+
+def _names(sentence: str) -> list[str]:
+    """The runs of two or more capitalised words in `sentence`, joined by small words."""
+    runs: list[list[str]] = []
+    run: list[str] = []
+    for word in [*sentence.split(), ""]:
+        if word[:1].isupper():
+            run.append(word)
+            if word[-1] not in ",;:)":
+                continue
+            word = ""  # "Paris, France" is two names
+        if word in _NAME_JOINERS and run:
+            run.append(word)
+            continue
+        while run and not run[-1][:1].isupper():
+            run.pop()  # "Bank of" ends at "Bank"
+        if len(run) > 1:
+            runs.append(run)
+        run = []
+    return [" ".join(r) for r in runs]
+
+
+def shared_evidence(article: StoryArticle, tokenizer: Tokenizer) -> dict[str, float]:
+    """What each term of the article's lead counts for among the terms two articles must
+    share (`MIN_SHARED_TERMS`), where it counts less than 1: a term of a name of n terms
+    counts 1/n, so that a name is one thing in common however many words it takes. Only
+    prose tells names by their capitals (a title set in capitals or in title case does
+    not): a term of the title alone, or used outside a name in some sentence, counts 1."""
+    evidence: dict[str, float] = {}
+    for sentence in _prose(article.sentences, LEAD_SENTENCES):
+        named: dict[str, float] = {}
+        for name in _names(sentence):
+            terms = set(tokenizer(name))
+            for term in terms:
+                named[term] = min(named.get(term, 1.0), 1 / len(terms))
+        for term in tokenizer(sentence):
+            evidence[term] = max(evidence.get(term, 0.0), named.get(term, 1.0))
+    return {t: w for t, w in evidence.items() if w < 1.0}
+
+
 def story_vectors(
     articles: Sequence[StoryArticle], tokenizer: Tokenizer
 ) -> tuple[list[Vector], dict[str, int]]:
@@ -250,7 +305,8 @@ def group_stories(
     """
     vectors, df = story_vectors(articles, tokenizer)
     dated = np.array([a.dated for a in articles], dtype=bool)
-    first, second, similarity = _pair_similarities(vectors, df, dated, undated_terms)
+    evidence = [shared_evidence(a, tokenizer) for a in articles]
+    first, second, similarity = _pair_similarities(vectors, df, dated, undated_terms, evidence)
     if story_hours is not None and len(first):
         times = np.array([np.nan if a.time is None else a.time for a in articles])
         apart = np.nan_to_num(np.abs(times[first] - times[second]), nan=0.0) / 3600
@@ -281,9 +337,11 @@ def _pair_similarities(
     df: Mapping[str, int],
     dated: npt.NDArray[np.bool_] | None = None,
     undated_terms: int = UNDATED_SHARED_TERMS,
+    evidence: Sequence[Mapping[str, float]] | None = None,
 ) -> Pairs:
     """Pairs (i < j) that share `MIN_SHARED_TERMS` rarer terms, `undated_terms` when either
-    is not `dated` (all are, if None), and their cosines.
+    is not `dated` (all are, if None), and their cosines. A shared term counts the less of
+    what it counts for in either article's `evidence` (1 where that has none).
 
     The dot product over rare terms is summed for all pairs at once from the postings; the
     common terms (few, but in most articles) add theirs as small dense rows.
@@ -294,14 +352,16 @@ def _pair_similarities(
         for term in vector:
             if 2 <= df[term] <= STORY_TERM_DF:
                 postings[term].append(number)
-    firsts, seconds, products = [], [], []
+    firsts, seconds, products, counts = [], [], [], []
     for term, docs in postings.items():
         members = np.array(docs, dtype=np.int64)
         weights = np.array([vectors[d][term] for d in docs])
+        worth = np.array([evidence[d].get(term, 1.0) if evidence else 1.0 for d in docs])
         a, b = np.triu_indices(len(members), 1)
         firsts.append(members[a])
         seconds.append(members[b])
         products.append(weights[a] * weights[b])
+        counts.append(np.minimum(worth[a], worth[b]))
     if not firsts:
         empty = np.zeros(0, dtype=np.int64)
         return Pairs(empty, empty, np.zeros(0))
@@ -309,13 +369,13 @@ def _pair_similarities(
         np.concatenate(firsts) * count + np.concatenate(seconds), return_inverse=True
     )
     similarity = np.bincount(inverse, np.concatenate(products)).astype(np.float64)
-    shared = np.bincount(inverse)
+    shared = np.bincount(inverse, np.concatenate(counts))
     first: npt.NDArray[np.int64] = keys // count
     second: npt.NDArray[np.int64] = keys % count
     least = np.full(len(keys), MIN_SHARED_TERMS)
     if dated is not None:
         least[~(dated[first] & dated[second])] = undated_terms
-    keep = shared >= least
+    keep = shared >= least - 1e-9  # a name's parts add up to 1 in floats
     first, second, similarity = first[keep], second[keep], similarity[keep]
     common = {t: k for k, t in enumerate(t for t, n in df.items() if n > STORY_TERM_DF)}
     if common:
