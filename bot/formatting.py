@@ -25,7 +25,6 @@ from bot.bounds import AUTHORS_SHOWN, NAME_CHARS, QUOTE_CHARS, TITLE_CHARS, clip
 from bot.markup import MAX_MESSAGE_LENGTH, escape, escape_attribute, pack, split_html
 from retrieval.index.tokens import STOPWORDS
 from retrieval.models import Attribution, Passage
-from retrieval.ranking.named_time import NamedTime
 from retrieval.wording import counted, local_time
 
 MAX_REPLY_MESSAGES = 8  # a longer reply ends with a pointer to the rest, not a flood
@@ -131,19 +130,15 @@ def passage_html(passage: Passage, zone: tzinfo = UTC, numbered: bool = True) ->
 
 
 def answer_messages(
-    passages: Sequence[Passage], zone: tzinfo = UTC, named: NamedTime | None = None
+    passages: Sequence[Passage], zone: tzinfo = UTC, notes: Sequence[str] = ()
 ) -> list[str]:
     """An answer as messages, split only between passages (a clipped passage always fits);
-    answered as of the time the question names (`named`), a line saying so first."""
+    what a reader should know of them first (`SearchResult.notes`: "As of June 2022, which
+    the question names...")."""
     blocks = [passage_html(p, zone) for p in passages]
-    if named is not None:
-        blocks.insert(0, named_time_note(named, zone))
+    if notes:
+        blocks.insert(0, "\n".join(f"<i>{escape(note)}</i>" for note in notes))
     return reply(blocks, "More passages did not fit here.")
-
-
-def named_time_note(named: NamedTime, zone: tzinfo = UTC) -> str:
-    """Why the passages are of an earlier time: the question names it ("in June 2022")."""
-    return f"<i>{escape(named.told(zone))}</i>"
 
 
 def answer_keyboard(

@@ -162,7 +162,7 @@ async def send_answer(
         if answer_id is None
         else formatting.answer_keyboard(answer_id, result.passages, result.has_more)
     )
-    pages = formatting.answer_messages(result.passages, shared.zone, result.named)
+    pages = formatting.answer_messages(result.passages, shared.zone, result.notes(shared.zone))
     buttons = [None] * (len(pages) - 1) + [keyboard]  # under the last message
     sent = await _post(
         context, chat_id, list(zip(pages, buttons, strict=True)), reply, topic, replacing, follow

@@ -62,6 +62,21 @@ class SearchResult:
     nothing_by: float | None = None
     # the time the question names, when it was answered as of that time (`named_time`)
     named: NamedTime | None = None
+    # the question's words that no stored article holds, when others found the passages
+    unmatched: tuple[str, ...] = ()
+
+    def notes(self, zone: tzinfo = UTC) -> tuple[str, ...]:
+        """What a reader should know before the passages: that they are of the time the
+        question names, that none holds some of its words ("Qwertyuiop Industries": three
+        layoff stories would otherwise pass for its news)."""
+        notes = [] if self.named is None else [self.named.told(zone)]
+        if self.unmatched:
+            words = ", ".join(f"“{word}”" for word in self.unmatched)
+            notes.append(
+                f"No stored article mentions {words}: these passages match the rest of the "
+                "question."
+            )
+        return tuple(notes)
 
     def why_none(self, zone: tzinfo = UTC) -> str | None:
         """Why there are no passages, its moment (if any) told in `zone`."""
@@ -203,8 +218,29 @@ class Searcher:
         if not passages and shown:
             return SearchResult(question, (), ONLY_SHOWN)
         return SearchResult(
-            question, tuple(passages), None, len(unshown_windows) > limit, named=named
+            question,
+            tuple(passages),
+            None,
+            len(unshown_windows) > limit,
+            named=named,
+            unmatched=self._unmatched(question, tokens),
         )
+
+    def _unmatched(self, question: str, tokens: Sequence[str]) -> tuple[str, ...]:
+        """The words of `question` none of whose terms any sentence or headline holds."""
+        missing = {term for term, df in self.index.document_frequencies(tokens).items() if not df}
+        if missing and self.articles is not None:
+            missing = {
+                t for t, df in self.articles.document_frequencies(missing).items() if not df
+            }
+        if not missing:
+            return ()
+        words = []
+        for word in re.findall(r"\w[\w'’.-]*\w|\w", _LINK.sub(" ", question)):
+            terms = self.index.tokenizer(word)
+            if terms and missing.issuperset(terms) and word not in words:
+                words.append(word)
+        return tuple(words)
 
     def _passages(
         self,

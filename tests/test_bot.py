@@ -1012,6 +1012,14 @@ def keepers(answer: dict[str, Any]) -> set[str]:
     return set(re.findall(r"Lighthouse keepers of (\w+)", answer["text"]))
 
 
+async def test_an_answer_says_which_words_no_article_holds(bot: Harness) -> None:
+    [answer] = await bot.ask(USER, "What did Qwertyuiop say about the joint exercise?")
+    assert answer["text"].startswith(
+        "No stored article mentions “Qwertyuiop”: these passages match the rest of the question."
+    )
+    assert "Aslanduz" in answer["text"]
+
+
 async def test_more_said_in_a_private_chat_goes_on_with_the_last_answer(bot: Harness) -> None:
     """ "more" or "next" after an answer was searched alone: "next" found chance passages
     and "more" was told it had only common words. They go on with the last answer's

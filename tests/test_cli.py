@@ -60,6 +60,22 @@ def test_ask_json_has_the_documented_shape(
     assert first["article"]["authors"] == ["bne Tehran bureau"]
 
 
+def test_ask_names_the_words_no_article_holds(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    asked = "What did Qwertyuiop say about the joint exercise?"
+    assert main(["ask", "--db", str(db_path), "--json", asked]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["unmatched"] == ["Qwertyuiop"] and answer["results"]
+    assert "unmatched" not in json.loads(ask_out(db_path, capsys, "--json", QUESTION))
+    assert ask_out(db_path, capsys, asked).startswith("No stored article mentions “Qwertyuiop”")
+
+
+def ask_out(db_path: Path, capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    assert main(["ask", "--db", str(db_path), *args]) == 0
+    return capsys.readouterr().out
+
+
 def test_ask_reads_questions_from_stdin_one_json_per_line(
     db_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -83,6 +83,26 @@ async def test_syndicated_copies_appear_once(engine: Engine) -> None:
     assert sum("raised its main rate to 4.5%" in q for q in quotes) == 1
 
 
+async def test_words_no_article_holds_are_named(engine: Engine) -> None:
+    """ "What did Qwertyuiop Industries announce about layoffs?" got three layoff stories of
+    other firms, which read as its news: the answer says no article mentions the firm."""
+    await engine.add_articles(
+        [
+            ArticleDraft("Carmaker cuts jobs", "Volta Motors announced 2,000 layoffs on Monday."),
+            ArticleDraft("Ferry Industries hires", "Ferry Industries announced new hiring."),
+        ]
+    )
+    await engine.refresh()
+    result = await engine.ask("What did Qwertyuiop Industries announce about layoffs?")
+    assert result.passages and result.unmatched == ("Qwertyuiop",)
+    assert result.notes() == (
+        "No stored article mentions “Qwertyuiop”: these passages match the rest of the question.",
+    )
+    assert (await engine.ask("What did Volta Motors announce?")).unmatched == ()
+    headline_only = await engine.ask("What did Carmaker Volta announce?")
+    assert headline_only.unmatched == ()  # "carmaker" is in a headline
+
+
 async def test_more_pages_do_not_repeat_passages(seed_engine: Engine) -> None:
     first = await seed_engine.ask("Iran Azerbaijan military", limit=2)
     second = await seed_engine.ask("Iran Azerbaijan military", limit=2, offset=2)

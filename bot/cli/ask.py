@@ -49,6 +49,7 @@ ANSWER_FIELDS = (
     "as_of",
     "as_of_moment",
     "named_time",
+    "unmatched",
     "results",
     "message",
     "line",
@@ -373,6 +374,8 @@ def result_json(request: Request, result: SearchResult, zone: tzinfo) -> dict[st
             "words": result.named.words,
             "as_of_moment": _utc_shown(datetime.fromtimestamp(result.named.moment, UTC)),
         }
+    if result.unmatched:  # the question's words no stored article holds
+        out["unmatched"] = list(result.unmatched)
     why = result.why_none(zone)
     if why:
         out["message"] = why
@@ -407,9 +410,8 @@ def render_text(result: SearchResult, color: bool, zone: tzinfo) -> str:
     sentence stored whole before sentences were bounded prints a screenful, not megabytes."""
     if not result.passages:
         return result.why_none(zone) or "No answer."
-    blocks = []
-    if result.named is not None:  # why the passages are of an earlier time
-        blocks.append(result.named.told(zone))
+    blocks: list[str] = []
+    blocks.extend(result.notes(zone))  # an earlier time named, words nothing holds
     for passage in result.passages:
         quote = clip(passage.quote, QUOTE_CHARS)
         if color:
