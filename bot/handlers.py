@@ -10,6 +10,7 @@ import logging
 import re
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import NamedTuple
 
 from telegram import (
@@ -276,6 +277,7 @@ class _Asked(NamedTuple):
 
     question: str
     shown: tuple[str, ...] = ()
+    more: bool = False  # "more", "next": the answer's question again, for what it left
 
 
 async def _to_search(update: Update, context: Context, message: Message) -> _Asked | None:
@@ -327,7 +329,7 @@ async def _to_search(update: Update, context: Context, message: Message) -> _Ask
         if follows is None and not in_group(message):  # "more" after an answer above
             follows = await shared.conversations.latest_answer(message.chat.id)
         if follows is not None:  # the same question, without what was shown
-            return _Asked(follows.question, follows.shown or ())
+            return _Asked(follows.question, follows.shown or (), more=True)
     if follows is None or not follows_up(question):
         return _Asked(question)  # a question of its own under an answer is asked alone
     # the passages right above it are no answer to a follow-up: "More" leaves them out alike
@@ -372,6 +374,8 @@ async def _answer(
         as_of=as_of,
         shown=searched.shown,
     )
+    if searched.more:  # its best passages were shown: what comes next matches less well
+        result = replace(result, best_shown=False)
     if not newest():
         return
     reply_to = message.message_id if in_group(message) else None

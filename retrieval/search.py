@@ -47,6 +47,9 @@ LEAD_SENTENCES = 2  # quoted of an article whose headline alone holds the questi
 # A follow-up that only the passages of the answer it follows answer: they are right above
 # it, and quoting them again would pass for a new answer
 ONLY_SHOWN = "Nothing beyond the passages already shown answers that."
+# A follow-up whose best passage is one of those: what follows it matches less well, and
+# without a word it passed for the answer ("who did she beat?" got 2005's tennis)
+BEST_SHOWN = "The answer above matches that best; these passages match it less well."
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +67,8 @@ class SearchResult:
     named: NamedTime | None = None
     # the question's words that no stored article holds, when others found the passages
     unmatched: tuple[str, ...] = ()
+    # a follow-up's best passage is one the answer it follows showed (left out here)
+    best_shown: bool = False
 
     def notes(self, zone: tzinfo = UTC) -> tuple[str, ...]:
         """What a reader should know before the passages: that they are of the time the
@@ -76,6 +81,8 @@ class SearchResult:
                 f"No stored article mentions {words}: these passages match the rest of the "
                 "question."
             )
+        if self.best_shown:
+            notes.append(BEST_SHOWN)
         return tuple(notes)
 
     def why_none(self, zone: tzinfo = UTC) -> str | None:
@@ -209,8 +216,10 @@ class Searcher:
             before = offset + len(shown)
             chosen = choose(candidates, scores, 2 * before + limit + 1, first_page)
             unshown_windows = unshown(candidates, chosen, list(shown))
+            best_shown = not offset and bool(chosen) and chosen[0] not in unshown_windows[:1]
         else:
             unshown_windows = choose(candidates, scores, offset + limit + 1, first_page)[offset:]
+            best_shown = False
         page = unshown_windows[:limit]
         passages = self._passages(candidates, scores, page, offset + 1, set(tokens))
         if not passages and offset:
@@ -224,6 +233,7 @@ class Searcher:
             len(unshown_windows) > limit,
             named=named,
             unmatched=self._unmatched(question, tokens),
+            best_shown=best_shown,
         )
 
     def _unmatched(self, question: str, tokens: Sequence[str]) -> tuple[str, ...]:

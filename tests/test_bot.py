@@ -43,7 +43,7 @@ from retrieval.engine import Engine, resplit_articles
 from retrieval.errors import ConfigError, IndexWriteError
 from retrieval.index.files import index_dir
 from retrieval.models import ArticleDraft
-from retrieval.search import ONLY_SHOWN
+from retrieval.search import BEST_SHOWN, ONLY_SHOWN
 from tests.conftest import SMALL_CORPUS, run_sql
 from tests.fake_telegram import QUERY_TOO_OLD, TEST_TOKEN, TEST_USER_ID, FakeTelegramServer
 from tests.test_resplit import split_as_before
@@ -679,6 +679,20 @@ async def test_a_follow_up_does_not_quote_again_the_passages_of_the_answer_above
     assert not any(title in more["text"] for title in above)
 
 
+async def test_a_follow_up_answered_best_above_says_so(bot: Harness) -> None:
+    """ "who did she beat?" under the answer naming the runner-up got other passages, which
+    read as its answer: the best of them is above, and the reply says so."""
+    [answer] = await bot.ask(USER, "lighthouse keeper Fastnet")
+    assert "1. Lighthouse keepers of Fastnet" in answer["text"]
+    [follow] = await bot.ask(
+        USER, "when was it automated?", reply_to_message_id=answer["message_id"]
+    )
+    assert follow["text"].startswith(BEST_SHOWN) and "of Fastnet" not in follow["text"]
+    assert "Lighthouse keepers of" in follow["text"]  # the others, after the note
+    [alone] = await bot.ask(USER, "when was the Fastnet lighthouse automated?")
+    assert "of Fastnet" in alone["text"] and BEST_SHOWN not in alone["text"]  # no follow-up
+
+
 async def edit(bot: Harness, chat_id: int, message_id: int, text: str) -> None:
     """Edit a user's message and wait until the bot has handled the edit."""
     handled = len(bot.fake.calls("sendChatAction"))
@@ -1029,6 +1043,7 @@ async def test_more_said_in_a_private_chat_goes_on_with_the_last_answer(bot: Har
     [next_] = await bot.ask(USER, "Next please!")
     assert len(keepers(answer)) == len(keepers(more)) == 3 and len(keepers(next_)) == 1
     assert len(keepers(answer) | keepers(more) | keepers(next_)) == 7
+    assert BEST_SHOWN not in more["text"]  # the next passages, as asked
     [done] = await bot.ask(USER, "anything else?")
     assert done["text"] == ONLY_SHOWN
     logged = await bot.rows("SELECT question FROM query_log ORDER BY id")
