@@ -25,7 +25,7 @@ from bot.bounds import AUTHORS_SHOWN, NAME_CHARS, QUOTE_CHARS, TITLE_CHARS, clip
 from bot.markup import MAX_MESSAGE_LENGTH, escape, escape_attribute, pack, split_html
 from retrieval.index.tokens import STOPWORDS
 from retrieval.models import Attribution, Passage
-from retrieval.wording import counted, local_time
+from retrieval.wording import UNDATED, counted, local_time
 
 MAX_REPLY_MESSAGES = 8  # a longer reply ends with a pointer to the rest, not a flood
 LIST_ITEMS = 100  # lines of a list such as /sources
@@ -109,7 +109,7 @@ def attribution(article: Attribution, zone: tzinfo = UTC, rank: int | None = Non
     details = [
         clip(article.source or "", NAME_CHARS),
         some_of(article.authors, AUTHORS_SHOWN),
-        clip(display_date(article.published, zone) or "", NAME_CHARS),
+        clip(display_date(article.published, zone) or UNDATED, NAME_CHARS),
     ]
     tail = " · ".join(escape(part) for part in details if part)
     number = f"{rank}. " if rank is not None else ""

@@ -70,3 +70,8 @@ def first_of(items: Sequence[str], shown: int) -> str:
     listed = ", ".join(items[:shown])
     rest = len(items) - shown
     return f"{listed} and {rest} more" if rest > 0 else listed
+
+
+# An article without a published date, as its attribution shows it: it ranks as of when it
+# was stored, and shown with no date a 2004 story stored today passed for this week's.
+UNDATED = "undated"

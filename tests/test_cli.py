@@ -623,7 +623,9 @@ def test_a_sentence_stored_whole_before_the_bound_prints_a_screenful(
     out = capsys.readouterr().out
     assert out.startswith("1. “the harbour crane lifted timber the harbour")
     assert len(out) < QUOTE_CHARS + TITLE_CHARS + 100  # not 0.96 MB
-    assert "harbour…”\n" in out and " Harbour… · article 1\n" in out  # each clipped, and says so
+    assert (
+        "harbour…”\n" in out and " Harbour… · undated · article 1\n" in out
+    )  # clipped, saying so
 
 
 def test_quiet_ingest_of_junk_pages_prints_only_what_failed(tmp_path: Path) -> None:

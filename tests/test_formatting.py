@@ -109,7 +109,14 @@ def test_passage_is_a_blockquote_followed_by_its_linked_attribution() -> None:
 
 def test_attribution_without_url_or_details_is_plain_title() -> None:
     bare = article(url=None, source=None, authors=(), published=None, title="  ")
-    assert formatting.attribution(bare) == "Untitled"
+    assert formatting.attribution(bare) == "Untitled — undated"  # not this week's news
+
+
+def test_an_undated_article_says_so() -> None:
+    """An undated 2004 story, stored today and ranked as of then, was shown with no date
+    under a question about 2023: it passed for this week's news."""
+    html = formatting.attribution(article(published=None))
+    assert html.endswith(" · undated") and "Finance &lt;Daily&gt;" in html
 
 
 @pytest.mark.parametrize(

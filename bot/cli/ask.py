@@ -37,7 +37,7 @@ from bot.times import OutOfRange, SkippedTime, end_of, last_day, read_moment, wh
 from retrieval.engine import Engine
 from retrieval.models import Passage
 from retrieval.search import MAX_QUESTION_CHARS, SearchResult
-from retrieval.wording import quoted
+from retrieval.wording import UNDATED, quoted
 
 EXAMPLES = (
     "2022-06-10, 2022-06-10T18:30, 2022-06-10T18:30:00Z, 2022-06-10T18:30+02:00 or a week, "
@@ -439,7 +439,7 @@ def _date_shown(published: str | None, zone: tzinfo) -> str:
     """A published date as given (2024-11-25), a date and time in `zone` (2024-11-25 17:30
     JST): stored in UTC, it would print as 2024-11-25T08:30:00+00:00 whatever the zone."""
     if not published or len(published) == 10:
-        return published or ""
+        return published or UNDATED
     try:
         return when(datetime.fromisoformat(published), zone)
     except (ValueError, OverflowError):  # stored by another build: as it is
