@@ -17,6 +17,7 @@ from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest, ChatMigrated, Forbidden
 from telegram.ext import ChatMemberHandler, CommandHandler, MessageHandler, filters
 
+from bot import formatting
 from bot.access import admitted, is_admin
 from bot.digest_format import (
     command,
@@ -29,8 +30,9 @@ from bot.digest_format import (
     subscription_text,
     usage,
 )
+from bot.handlers import example_question
 from bot.markup import escape
-from bot.replies import send_reply, topic_of
+from bot.replies import send, send_reply, topic_of
 from bot.runtime import App, Context
 from bot.subscribe_words import chat_named, chat_ref, parse_subscribe, phrases
 from retrieval.digest.digest import keyword_terms, typed_keywords
@@ -362,13 +364,22 @@ async def chat_migrated(update: Update, context: Context) -> None:
         log.info("chat %s became supergroup %s: its digest moves there", old, new)
 
 
-async def bot_removed(update: Update, context: Context) -> None:
-    """Stop the digest of a chat that removed the bot (or, a private chat, blocked it): each
-    would fail, and no /unsubscribe can come from there."""
+async def bot_membership(update: Update, context: Context) -> None:
+    """The bot was added to a chat or left it: a group it joins hears how to ask (it said
+    nothing until someone found /help); a chat that removed it (or, a private chat, blocked
+    it) has its digest stopped: each would fail, and no /unsubscribe can come from there."""
     change = update.my_chat_member
-    if change is None or not _out_of_chat(change.new_chat_member):
+    if change is None:
         return
     chat = change.chat
+    if not _out_of_chat(change.new_chat_member):
+        joined = _out_of_chat(change.old_chat_member)
+        shared = context.bot_data
+        groups = (ChatType.GROUP, ChatType.SUPERGROUP)
+        if joined and chat.type in groups and shared.access.allows_chat(chat.id, None):
+            greeting = formatting.greeting(None, False, await example_question(shared))
+            await send(context.bot, shared, chat.id, [greeting], None)
+        return
     reason = (
         "the bot was blocked"
         if chat.type == ChatType.PRIVATE
@@ -389,8 +400,8 @@ def _out_of_chat(member: ChatMember) -> bool:
 
 def add_digest_handlers(app: App) -> None:
     """Add /subscribe, /unsubscribe, /subscription and /digest, follow a group that becomes
-    a supergroup, and stop the digest of a chat that removes the bot (the job is in
-    `bot.digest_delivery`, scheduled at start-up)."""
+    a supergroup, greet a group the bot joins, and stop the digest of a chat that removes
+    the bot (the job is in `bot.digest_delivery`, scheduled at start-up)."""
     new = filters.UpdateType.MESSAGE
     app.add_handlers(
         [
@@ -399,6 +410,6 @@ def add_digest_handlers(app: App) -> None:
             CommandHandler("subscription", subscription, filters=new),
             CommandHandler("digest", digest_now, filters=new),
             MessageHandler(filters.StatusUpdate.MIGRATE, chat_migrated),
-            ChatMemberHandler(bot_removed, ChatMemberHandler.MY_CHAT_MEMBER),
+            ChatMemberHandler(bot_membership, ChatMemberHandler.MY_CHAT_MEMBER),
         ]
     )

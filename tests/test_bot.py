@@ -2152,3 +2152,17 @@ def test_this_next_and_later_lean_on_the_answer_above_unless_they_name_a_time(
     reply: str, leans: bool
 ) -> None:
     assert follows_up(reply) is leans
+
+
+async def test_a_group_that_adds_the_bot_hears_how_to_ask(start_bot: BotFactory) -> None:
+    """Added to a group, the bot said nothing until someone found /help; it greets the group
+    it joins, once (a promotion to admin is no joining), and not a group not allowed."""
+    async with start_bot(allowed_chats=frozenset({USER, GROUP})) as bot:
+        bot.fake.my_chat_member(GROUP, "member")
+        bot.fake.my_chat_member(GROUP, "administrator", old_status="member")
+        bot.fake.my_chat_member(-100600, "member")  # not an allowed chat
+        await bot.settle()
+        [hello] = bot.replies(GROUP)
+        assert hello["text"].startswith("Hi! I answer questions about the news corpus")
+        assert "Use /ask with a question" in hello["text"]
+        assert bot.replies(-100600) == []
