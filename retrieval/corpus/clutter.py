@@ -94,7 +94,10 @@ _CALL_WORDS = 40
 _PAGE_NOTE = re.compile(
     r"Story continues (?:below|after)\b.{0,40}"
     r"|(?:Follow|See|Read|Find|Watch|Listen to|Get) .{0,100}\bhttps?://\S+"
-    r"|(?:Copyright|©) (?:©\s*)?\d{4}\b.{0,60}|All rights reserved\.?"
+    r"|(?:© ?)?(?:Copyright|©) (?:©\s*)?\d{4}\b.{0,60}|All rights reserved\.?"
+    r"|This (?:article|story) (?:was (?:originally|first) published|is republished)"
+    r" (?:by|on|from|in) [A-Z][^.]{0,80}\.?"
+    r"|Sign up for .{0,200}\bContact me with news and offers\b.*"
     r"|This material may not be published, broadcast, rewritten,? or redistributed\.?"
     r"|Follow [A-Z][\w.’' -]{0,40} on (?:Twitter|X|Instagram|Threads|Bluesky|Facebook)"
     r"(?::| at) @\S+",
@@ -108,11 +111,26 @@ _CHANNEL = re.compile(r"[A-Z ]{3,40} ON (?:TELEGRAM|WHATSAPP|INSTAGRAM|FACEBOOK|
 _NAMES = r"[A-Z][\w.’'-]+(?: [A-Z][\w.’'-]+){1,3}"
 _BYLINE_ALONE = re.compile(rf"By {_NAMES}(?:(?:,| and|, and) {_NAMES})*")
 _BYLINE_PARAGRAPHS = 4  # as `furniture._BYLINE_LINES`
+# and the staff's ("Staff Report", "Delmarva Now Staff Report", "Detroit Free Press Staff
+# Reports and News Services"); further down, "Staff reports show..." is news
+_STAFF_REPORT = re.compile(r"(?:[A-Z][\w.’'-]* ){0,4}Staff Reports?(?: and News Services)?")
+# USA TODAY's list of links under a "►", a label and a headline: "►Extended Way Day: Save
+# up to 80% with Wayfair deals", "► Related: See the Top 10 in our countdown". Its other
+# lists are news: "► Memorial Day travel: Yes, airports will be mobbed." ends as a
+# sentence, "► Hear Peter Benjaminson, author of "Mary Wells: The Tumultuous Life..."" has
+# a quotation in the label.
+_ARROW_LINK = re.compile(r"►\s*([^:\"“”,.!?]{1,60}): +[A-Z0-9\"“‘'$].*")
 _REPORTED = re.compile(r"\b(?:said|says|told|warned|urged|according|wrote)\b")
 
 
 def _is_link(sentence: str) -> bool:
-    """Whether `sentence` is a link to another story (`_LINK`)."""
+    """Whether `sentence` is a link to another story (`_LINK`, `_ARROW_LINK`)."""
+    arrow = _ARROW_LINK.fullmatch(sentence) if sentence.startswith("►") else None
+    if arrow is not None:
+        label = arrow[1].strip()
+        return len(label.split()) <= _LINK_LABEL_WORDS and (
+            label.lower() in _LINK_LABELS or _SENTENCE_END.search(sentence) is None
+        )
     link = _LINK.match(sentence)
     if link is None:
         return False
@@ -128,7 +146,7 @@ def _is_link(sentence: str) -> bool:
 def is_clutter(sentence: str, paragraph: int = _BYLINE_PARAGRAPHS) -> bool:
     """Whether `sentence`, of the article's `paragraph`, is all clutter: a link to another
     story, a call to a newsletter, a page's note or a byline alone at the head."""
-    if sentence.find(":", 0, 52) != -1 and _is_link(sentence):
+    if (sentence.find(":", 0, 52) != -1 or sentence.startswith("►")) and _is_link(sentence):
         return True
     # "newsletter" or "inbox" in their usual cases, looked for by `in`: a search ignoring
     # case is ten times slower, over every sentence of every article ingested
@@ -149,8 +167,13 @@ def is_clutter(sentence: str, paragraph: int = _BYLINE_PARAGRAPHS) -> bool:
         or _CHANNEL.fullmatch(sentence) is not None
         or (
             paragraph < _BYLINE_PARAGRAPHS
-            and sentence.startswith("By ")
-            and _BYLINE_ALONE.fullmatch(sentence) is not None
+            and (
+                (sentence.startswith("By ") and _BYLINE_ALONE.fullmatch(sentence) is not None)
+                or (
+                    sentence.endswith(("Report", "Reports", "Services"))
+                    and _STAFF_REPORT.fullmatch(sentence) is not None
+                )
+            )
         )
     )
 

@@ -86,9 +86,19 @@ _PROMO = re.compile(
     r"|check out the (?:all new|latest|[\w' ]{0,30}(?:newsletter|podcast|hub|app|puzzle|game)s?\b)"
     r"|play the (?:[\w' ]{0,30}(?:crossword|puzzle|sudoku|game)s?\b)"
     r"|need a (?:news )?break|become a subscriber|support (?:our |local )?journalism"
-    r"|consider supporting|looking for a free|just for subscribers|not a subscriber)",
+    r"|consider supporting|looking for a free|just for subscribers|not a subscriber"
+    r"|you can (?:also )?sign up (?:for free )?(?:right )?here\b"
+    r"|read (?:the )?(?:original|full) (?:article|story)\b"
+    r"|download (?:our (?:free )?[\w' ]{0,30}?|the (?:free )?(?-i:[A-Z])[\w' ]{0,30}? )app\b)",
     re.IGNORECASE,
 )
+# Other calls: a short sentence that ends on "click here" ("For the latest news, click
+# here."), and USA TODAY's notes under a story ("Story idea?", "Want to send Nicole a
+# note?"). "Download the app from the App Store" in a storm's story (a county's app, not
+# the paper's) is news.
+_CLICK_HERE = re.compile(r"[^.!?]{0,150}\bclick here\W*", re.IGNORECASE)
+_READER_NOTE = re.compile(r"Story idea\?|Want to send [A-Z][\w’'-]+ a note\?")
+_CALL_MARKS = "►:• "  # before a call: "► Read the full story here.", ": Download the app"
 _PROMO_WORDS = 30
 _REPORTED = re.compile(r"\b(?:said|says|told|warned|urged|according|wrote)\b")
 
@@ -108,6 +118,8 @@ _PROMO_OPENINGS = frozenset(
         "looking",
         "just",
         "not",
+        "you",
+        "download",
     ]
 )
 
@@ -238,11 +250,17 @@ def is_furniture(sentence: str) -> bool:
         and _LINES.fullmatch(sentence)
     ):
         return True
+    if sentence.endswith(("?", "here", "here.", "here.)")) and (
+        _READER_NOTE.fullmatch(sentence) or _CLICK_HERE.fullmatch(sentence)
+    ):
+        return _REPORTED.search(sentence) is None
+    call = sentence.lstrip(_CALL_MARKS)
     return (
-        sentence.split(None, 1)[0].lower() in _PROMO_OPENINGS
-        and _PROMO.match(sentence) is not None
-        and len(sentence.split()) <= _PROMO_WORDS
-        and _REPORTED.search(sentence) is None
+        bool(call)
+        and call.split(None, 1)[0].lower() in _PROMO_OPENINGS
+        and _PROMO.match(call) is not None
+        and len(call.split()) <= _PROMO_WORDS
+        and _REPORTED.search(call) is None
     )
 
 
@@ -272,13 +290,71 @@ def _dateline_end(line: str) -> int:
     return 0 if numbers * _TABLE_NUMBERS > len(words) else dateline.end()
 
 
+# A page's time of publishing or updating, a line of its own that a window joined to the
+# story's first sentence ("June 4, 2026, 3:50 p.m. ET Hunter Biden publicly called out...",
+# "June 2, 2026 Updated June 3, 2026, 12:35 p.m. ET Former first lady..."): a date with its
+# clock or an "Updated", a live blog's "11:17 am ET April 28, 2026 Share this update", a
+# Korean page's "기사입력 :[ 2018-09-28 17:32 ]". Left out, or cut off the paragraph it
+# opens, the story's words kept; glued to them it has a time zone or an "Updated". A
+# timeline's "Jan. 6, 2021, 2:13 p.m.: Rioters breach the Capitol" and "Sept. 11, 2001,
+# 8:46 a.m. American Airlines Flight 11 struck the north tower." are news, as a bare date is.
+_MONTH = (
+    r"(?:Jan(?:uary|\.)|Feb(?:ruary|\.)|March|April|May|June|July|Aug(?:ust|\.)"
+    r"|Sept?(?:ember|\.)|Oct(?:ober|\.)|Nov(?:ember|\.)|Dec(?:ember|\.))"
+)
+_DAY = rf"{_MONTH} \d{{1,2}},? \d{{4}}"
+_CLOCK = r"\d{1,2}:\d\d ?(?:[ap]\.m\.|[ap]m|[AP]M)"
+_ZONE = r" (?:ET|[ECMP][SD]T|CT|PT|GMT|UTC)\b"
+_STAMP_WORD = r"(?:Updated|Published|Posted|Last updated|Originally published)(?: on)?:? "
+_STAMP_TIME = rf"{_DAY}(?:,? (?:at )?{_CLOCK}(?:{_ZONE})?)?"
+_TIMESTAMP = re.compile(
+    rf"(?:(?:{_STAMP_WORD})?{_STAMP_TIME}(?: {_STAMP_WORD}{_STAMP_TIME})?"
+    rf"|{_CLOCK}{_ZONE} {_DAY}(?: Share this update)?"
+    r"|기사입력 ?: ?\[? ?\d{4}[-.]\d\d[-.]\d\d(?: \d\d:\d\d(?::\d\d)?)? ?\]?)"
+    r"(?:\Z|(?P<story> +)(?=[A-Z0-9\"“‘']))"
+)
+_STAMP_MARKED = re.compile(rf"{_ZONE}|{_STAMP_WORD}|기사입력")
+_STAMP_CLOCK = re.compile(_CLOCK)
+_STAMP_OPENINGS = (
+    *("Jan", "Feb", "March", "April", "May", "June", "July", "Aug", "Sep", "Oct", "Nov", "Dec"),
+    *("Updated", "Published", "Posted", "Last updated", "Originally", "기사입력"),
+)
+
+
+def _timestamp_end(line: str) -> int:
+    """Where the story starts after the page's time of publishing (`_TIMESTAMP`) that
+    `line` opens with; 0 without one. Alone, the time has a clock, a time zone or a word
+    that says what it is ("Updated"; a bare date is a timeline's); before the story's
+    words, a time zone or such a word."""
+    if not (line[:1].isdigit() or line.startswith(_STAMP_OPENINGS)):
+        return 0
+    stamp = _TIMESTAMP.match(line)
+    if stamp is None:
+        return 0
+    marked = _STAMP_MARKED.search(stamp.group()) is not None
+    if stamp.group("story"):
+        return stamp.end() if marked else 0
+    return stamp.end() if marked or _STAMP_CLOCK.search(stamp.group()) else 0
+
+
+# CNN's embedded video player, a paragraph of its own: "Video Ad Feedback <the video's
+# title> 02:17 - Source: CNN", the title again after it or only there ("Video Ad Feedback
+# 03:48 - Source: CNN She fled Ukraine for the UK. Then her hosts asked her to leave"). No
+# story's words are in it: news-qa-dev's 308 are all a player's.
+_VIDEO_PLAYER = re.compile(r"Video Ad Feedback .{0,300}?\d{1,2}:\d\d [-•–] Source: CNN.{0,300}")
+
+
 def from_dateline(lines: list[str]) -> list[tuple[int, str]]:
-    """(number, line) of an article's paragraphs, each dateline cut off the paragraph it
-    opens (before Punkt, which would part "GARDINER, Mont." from "– On a typical day");
-    where one opens, or an agency's line stands, among the first `_BYLINE_LINES`, the
-    byline's lines before it (and the agency's line) left out."""
+    """(number, line) of an article's paragraphs, each dateline and the page's time of
+    publishing cut off the paragraph it opens (before Punkt, which would part "GARDINER,
+    Mont." from "– On a typical day"), a video player's left out; where a dateline opens,
+    or an agency's line stands, among the first `_BYLINE_LINES`, the byline's lines before
+    it (and the agency's line) left out."""
     story: list[tuple[int, str]] = []
-    for number, line in enumerate(lines):
+    for number, whole in enumerate(lines):
+        line = whole[_timestamp_end(whole) :]
+        if not line or (line.startswith("Video Ad") and _VIDEO_PLAYER.fullmatch(line)):
+            continue
         start = _dateline_end(line)
         if number < _BYLINE_LINES and all(_is_byline_line(s) for _, s in story):
             if start:
