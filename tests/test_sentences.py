@@ -886,3 +886,35 @@ def test_more_calls_on_the_reader_are_no_sentences() -> None:
         "Staff reports show the shelters are full.",
         "He told viewers to click here.",
     ]
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "“There it is!” she yelled.",
+        "“Why is he meeting with the oppressor?” she asked.",
+        '"The Commonwealth will not survive this." one X user posted.',
+        "He saw it at Ripley's Believe It or Not! on Hollywood Boulevard.",
+        "The committee chairman, Rep. Bennie Thompson, D-Miss. said the vote was set.",
+        'Billie Eilish ("What Was I Made For?") from "Barbie" won.',
+        "A celebrity special of Who Wants to Be a Millionaire? has been scrapped.",
+    ],
+)
+def test_a_word_in_lower_case_goes_on_after_a_quotation_or_a_bang(paragraph: str) -> None:
+    """Punkt broke after a "!" or "?" (a quotation's, a title's) and after a party and state
+    before any word: "“There it is!” | she yelled." (about 900 breaks in news-qa-dev)."""
+    assert split_sentences(paragraph) == [paragraph]
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "parts"),
+    [
+        ("Did it work? iPhone sales say yes.", ["Did it work?", "iPhone sales say yes."]),
+        ("Who knows? eBay does.", ["Who knows?", "eBay does."]),
+        ('He left." http://x.com/a has it.', ['He left."', "http://x.com/a has it."]),
+    ],
+)
+def test_a_name_or_an_address_in_lower_case_opens_a_sentence(
+    paragraph: str, parts: list[str]
+) -> None:
+    assert split_sentences(paragraph) == parts

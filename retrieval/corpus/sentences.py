@@ -213,19 +213,41 @@ def _parted_after_states(sentence: str) -> list[str]:
     return [part for part in map(str.strip, parts) if part]
 
 
+# "“There it is!” | she yelled.", "Ripley's Believe It or Not! | on Hollywood Boulevard",
+# "Rep. Bennie Thompson, D-Miss. | said": Punkt breaks after a "!" or "?" (a quotation's, a
+# title's) and after a party and state before any word. A sentence goes on after one, or
+# after a quotation's full stop, when a word in lower case follows: news opens no sentence
+# so, but with a name written so ("iPhone", "eBay") or an address ("facebook.com").
+_GOES_ON_AFTER = re.compile(r"(?:[!?][\"”’')\]]*|\.[\"”’')\]]+|(?<!\S)[DRI]-[A-Z][a-z]*\.)\Z")
+_LOWER_WORD = re.compile(r"[a-z][a-z’'-]*(?=[\s,;!?)\]\"”]|:(?!//)|\.(?!\w)|\Z)")
+
+
+def _sentence_goes_on(sentence: str, after: str) -> bool:
+    """Whether `after`, opening with a word in lower case, goes on from `sentence`, which a
+    quotation, a "!" or "?", or a party and state ends (`_GOES_ON_AFTER`)."""
+    return (
+        _LOWER_WORD.match(after) is not None
+        and _GOES_ON_AFTER.search(sentence, max(0, len(sentence) - 12)) is not None
+    )
+
+
 def punkt_sentences(paragraph: str) -> list[str]:
     """Punkt's sentences of one paragraph, lone initials and names after a run of initials
-    joined to what follows, a sentence ending in the word "no." or a place's state parted
-    from the next; unbounded."""
+    joined to what follows, and a word in lower case to the quotation or "!" before it; a
+    sentence ending in the word "no." or a place's state parted from the next; unbounded."""
     merged: list[str] = []
     for piece in punkt_tokenizer().tokenize(paragraph):
         last = merged[-1] if merged else ""
-        # both joins want a capital and a dot at the end (or `$`'s newline): most sentences
-        # end otherwise ("said."), and are passed at this first look
+        # the first two joins want a capital and a dot at the end (or `$`'s newline), the
+        # last a word in lower case after: most sentences are passed at this first look
         if (
-            (last[-2:-1].isupper() or last.endswith("\n"))
-            and (_ends_with_initial(last) or _name_goes_on(last, piece))
-        ) or (last[-1:] == "." and _abbreviation_goes_on(last, piece)):
+            (
+                (last[-2:-1].isupper() or last.endswith("\n"))
+                and (_ends_with_initial(last) or _name_goes_on(last, piece))
+            )
+            or (last[-1:] == "." and _abbreviation_goes_on(last, piece))
+            or (piece[:1].islower() and last and _sentence_goes_on(last, piece))
+        ):
             merged[-1] = f"{last} {piece}"
         else:
             merged.append(piece)
