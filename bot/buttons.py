@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 
 from telegram import CallbackQuery, Message, Update
-from telegram.error import BadRequest, TelegramError
+from telegram.error import BadRequest, ChatMigrated, TelegramError
 
 from bot import formatting
 from bot.handlers import NOT_UNDER_AN_ANSWER, PASSAGES_PER_ANSWER, search, send_answer, show_typing
@@ -77,6 +77,8 @@ async def more(update: Update, context: Context) -> None:
             await query.edit_message_reply_markup(markup)
         except BadRequest as exc:  # already edited, or too old to edit: the button stays inert
             log.debug("kept the More button of answer %s: %s", answer.id, exc)
+        except ChatMigrated as exc:  # the page went to the supergroup; the group is read-only
+            log.info("kept the More button of answer %s in its old group: %s", answer.id, exc)
 
 
 async def _acknowledge(query: CallbackQuery) -> None:

@@ -1681,6 +1681,24 @@ async def test_a_full_article_asked_for_as_its_group_became_a_supergroup_goes_th
     assert len(bot.fake.calls("sendMessage")) == len(pages) + 2  # one refused, not each page
 
 
+async def test_more_pressed_as_its_group_became_a_supergroup_drops_the_old_button_quietly(
+    bot: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The page went to the supergroup; taking the More button off the old group's answer
+    then raised ChatMigrated, logged as a failure, and the bot tried to say sorry."""
+    bot.fake.add_chat(OLD_GROUP, "group", title="Desk")
+    [answer] = await bot.ask(OLD_GROUP, f"/ask@{BOT} lighthouse keeper", chat_type="group")
+    bot.fake.callback_query(OLD_GROUP, answer["message_id"], buttons(answer)["More ▸"])
+    bot.fake.migrate_chat(OLD_GROUP, SUPERGROUP)  # before the bot could send the page
+    [page] = await bot.reply(SUPERGROUP)
+    assert "4. Lighthouse keepers of" in page["text"]
+    await bot.settle()
+    calls = bot.fake.calls("answerCallbackQuery")
+    assert [c.params.get("text") for c in calls] == [None]  # acknowledged, no "Sorry"
+    assert bot.fake.calls("editMessageReplyMarkup")  # it was tried
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING], caplog.text
+
+
 # Each passage over a third of a message (Telegram counts UTF-16 units, two an emoji): an
 # answer of three is two messages
 AIRSHIP_SHEDS = tuple(
