@@ -261,6 +261,8 @@ async def ask(update: Update, context: Context) -> None:
         return  # a passage posted through this bot's inline mode, in its own chat: no question
     if context.args is None:  # "/ask question" as a photo's caption is the same command
         context.args = caption_command(message, context.bot.username)
+    if update.edited_message is not None and await _unchanged(context.bot_data, message):
+        return  # Telegram sends an edit for formatting alone: its answer stands as it is
     searched = await _to_search(update, context, message)
     if searched is None:
         return
@@ -269,6 +271,17 @@ async def ask(update: Update, context: Context) -> None:
     asking = context.bot_data.asking.hold((message.chat.id, message.message_id), update.update_id)
     async with asking as newest:
         await _answer(update, context, message, user, searched, newest)
+
+
+def _text_of(message: Message) -> str:
+    """What a message says: its text, or a photo's caption."""
+    return message.text or message.caption or ""
+
+
+async def _unchanged(shared: BotData, message: Message) -> bool:
+    """Whether an edited message says what the bot's replies to it answered."""
+    answered = await shared.conversations.answered_text(message.chat.id, message.message_id)
+    return answered == _text_of(message)
 
 
 class _Asked(NamedTuple):
@@ -392,7 +405,7 @@ async def _answer(
         topic=topic_of(message),
         replacing=replacing,
     )
-    await shared.conversations.record_replies(chat_id, message.message_id, sent)
+    await shared.conversations.record_replies(chat_id, message.message_id, sent, _text_of(message))
     if later:
         await _take_down(context, later)
         await shared.conversations.detach_messages(later)

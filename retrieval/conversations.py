@@ -199,18 +199,35 @@ class Conversations:
         )
 
     async def record_replies(
-        self, chat_id: int, message_id: int, replies: Sequence[ChatMessage]
+        self,
+        chat_id: int,
+        message_id: int,
+        replies: Sequence[ChatMessage],
+        question: str | None = None,
     ) -> None:
-        """Record the messages the bot replied to a question with, each with its chat
-        (bookkeeping: an edit of the question is answered in them, `replies_to`)."""
+        """Record the messages the bot replied to a question with, each with its chat, and
+        the text of the message they answered, `question` (bookkeeping: an edit of the
+        question is answered in them, `replies_to`, unless its text is the same,
+        `answered_text`)."""
+        replied = json.dumps([list(reply) for reply in replies])
         await _bookkeeping(
             f"the replies to message {message_id} in chat {chat_id}",
             self.conn.execute(
                 "INSERT OR REPLACE INTO question_replies (chat_id, message_id, replies,"
-                " created_ts) VALUES (?, ?, ?, ?)",
-                (chat_id, message_id, json.dumps([list(reply) for reply in replies]), time.time()),
+                " created_ts, question) VALUES (?, ?, ?, ?, ?)",
+                (chat_id, message_id, replied, time.time(), question),
             ),
         )
+
+    async def answered_text(self, chat_id: int, message_id: int) -> str | None:
+        """The text of a question as the bot's replies to it answered it; None if they did
+        not (or it was not recorded: before migration 33, NEWSBOT_KEEP_DAYS)."""
+        async with self.conn.execute(
+            "SELECT question FROM question_replies WHERE chat_id = ? AND message_id = ?",
+            (chat_id, message_id),
+        ) as cursor:
+            row = await cursor.fetchone()
+        return None if row is None or row[0] is None else str(row[0])
 
     async def replies_to(self, chat_id: int, message_id: int) -> tuple[ChatMessage, ...]:
         """The messages the bot replied to a question with, in order; none if it did not

@@ -774,6 +774,27 @@ async def test_an_edit_that_is_not_searched_leaves_the_answer_on_its_way(
         assert all("in the last minute" in text for text in told)  # the limit's notice
 
 
+async def test_an_edit_that_leaves_the_question_the_same_changes_nothing(bot: Harness) -> None:
+    """Telegram sends an edit for a change of formatting alone: the same question was
+    answered again, under a new answer id (its More button replaced), and the page its
+    More had shown another member was deleted."""
+    question = f"@{BOT} lighthouse keeper"
+    update = bot.fake.user_message(GROUP, question, chat_type="group")
+    [answer] = await bot.reply(GROUP)
+    assert await bot.press(GROUP, answer, buttons(answer)["More ▸"], user_id=77) is None
+    [_, page] = await bot.reply(GROUP, 2)
+    before = bot.replies(GROUP)
+    bot.fake.edit_user_message(GROUP, update["message"]["message_id"], question)
+    await bot.settle()
+    assert bot.replies(GROUP) == before  # the answer, its buttons and the page as they were
+    assert not bot.fake.calls("editMessageText") and not bot.fake.calls("deleteMessage")
+    assert len(await bot.rows("SELECT id FROM answers")) == 2
+    # an edit that changes the words is answered again, in the same message
+    await edit(bot, GROUP, update["message"]["message_id"], f"@{BOT} joint exercise")
+    [again] = bot.replies(GROUP)
+    assert again["message_id"] == answer["message_id"] and "Aslanduz" in again["text"]
+
+
 async def test_an_edit_overtaking_its_question_is_the_answer_that_stands(bot: Harness) -> None:
     """The first message of a chat waits while the chat is noted; an edit of it right after
     did not, was answered first, and the question's own answer came after it, a second one."""

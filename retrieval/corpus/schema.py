@@ -619,4 +619,14 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX answers_chat ON answers (chat_id, id);
         """,
     ),
+    Migration(
+        33,
+        "the text each question was answered for",
+        """
+        -- The text (or caption) of the message as its replies answered it: Telegram sends an
+        -- edit for a change of formatting alone, and the question, the same, was answered
+        -- again, its "More" pages taken down. NULL: recorded before.
+        ALTER TABLE question_replies ADD COLUMN question TEXT;
+        """,
+    ),
 )
