@@ -146,6 +146,7 @@ async def send_answer(
         )
         if replacing:  # a reply to it follows up no answer, as a reply to any such message
             await shared.conversations.detach_messages(sent)
+        await shared.conversations.record_prompts(sent)  # "try other words": a reply asks
         return sent
     answer_id = await shared.conversations.record_answer(
         chat_id,
@@ -308,12 +309,15 @@ async def _to_search(update: Update, context: Context, message: Message) -> _Ask
     # in a group, a message to the bot neither a command nor a mention replies to it
     talk = in_group(message) and context.args is None and not mentions_bot(message)
     if replied and by_bot:  # a follow-up: search with the question it follows
-        follows = await shared.conversations.answer_for_message(
-            message.chat.id, replied.message_id
+        chat_id = message.chat.id
+        follows = await shared.conversations.answer_for_message(chat_id, replied.message_id)
+        # or the question a hint or "nothing matches" asked for, asked alone
+        asked_for = follows is not None or await shared.conversations.invites_question(
+            chat_id, replied.message_id
         )
-        if follows is None and talk:
+        if not asked_for and talk:
             return None  # "thanks!" under a digest or a help text: the group talking
-        if follows is not None and not re.search(r"\w", question):
+        if asked_for and not re.search(r"\w", question):
             if talk:
                 return None  # "😂" under an answer in a group: a reaction, not a question
             follows = None  # it adds nothing to search: told, as alone, it has no words
@@ -326,7 +330,7 @@ async def _to_search(update: Update, context: Context, message: Message) -> _Ask
     if not await admitted(shared, message):
         return None
     if greets and in_group(message):  # "hey @bot": asks nothing, as a bare /ask
-        await send_reply(shared, message, formatting.ask_usage(await example_question(shared)))
+        await _ask_for_a_question(shared, message)
         return None
     if greets:  # "hi" in a private chat: what /start says
         await _greet(context, message, update.effective_user)
@@ -335,7 +339,7 @@ async def _to_search(update: Update, context: Context, message: Message) -> _Ask
         await _help(context, message)
         return None
     if not question:
-        await send_reply(shared, message, formatting.ask_usage(await example_question(shared)))
+        await _ask_for_a_question(shared, message)
         return None
     question = without_greeting(question)  # "hi, who won the open?" asks who won
     if context.args is None and ASKS_FOR_MORE.fullmatch(question):
@@ -350,6 +354,15 @@ async def _to_search(update: Update, context: Context, message: Message) -> _Ask
     if names_its_own_time(question):  # "and in 2024?", "what about now?": not June 2022's
         earlier = without_named_time(earlier)
     return _Asked(_with_earlier(question, earlier), follows.shown or ())
+
+
+async def _ask_for_a_question(shared: BotData, message: Message) -> None:
+    """Say how to ask, with an example; a reply to it is the question (`record_prompts`)."""
+    usage = formatting.ask_usage(await example_question(shared))
+    sent = await send_reply(shared, message, usage)
+    await shared.conversations.record_prompts(
+        [ChatMessage(reply.chat_id, reply.message_id) for reply in sent]
+    )
 
 
 async def _answer(

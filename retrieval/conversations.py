@@ -198,6 +198,25 @@ class Conversations:
             ),
         )
 
+    async def record_prompts(self, messages: Sequence[ChatMessage]) -> None:
+        """Record messages of the bot that invite a question (a usage hint, "nothing
+        matches"), each in its chat (bookkeeping: a reply to one is the question)."""
+        now = time.time()
+        await _bookkeeping(
+            f"the prompts {list(messages)}",
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO prompts (chat_id, message_id, created_ts) VALUES (?, ?, ?)",
+                [(chat_id, message_id, now) for chat_id, message_id in messages],
+            ),
+        )
+
+    async def invites_question(self, chat_id: int, message_id: int) -> bool:
+        """Whether a bot message invited a question (`record_prompts`)."""
+        async with self.conn.execute(
+            "SELECT 1 FROM prompts WHERE chat_id = ? AND message_id = ?", (chat_id, message_id)
+        ) as cursor:
+            return await cursor.fetchone() is not None
+
     async def record_replies(
         self,
         chat_id: int,
@@ -380,7 +399,7 @@ async def _forget(conn: aiosqlite.Connection, before: float) -> int:
     minutes); how many rows went. Rows are in time order, so each batch is found at once."""
     gone = 0
     # answers: their messages too
-    for table in ("query_log", "feedback", "answers", "question_replies"):
+    for table in ("query_log", "feedback", "answers", "question_replies", "prompts"):
         while True:
             cursor = await conn.execute(
                 f"DELETE FROM {table} WHERE id IN"

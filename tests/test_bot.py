@@ -921,6 +921,36 @@ async def test_in_a_group_a_reply_to_what_is_not_an_answer_is_talk(bot: Harness)
     assert "4.5%" in answer["text"]
 
 
+async def test_in_a_group_a_reply_to_a_prompt_to_ask_is_the_question(bot: Harness) -> None:
+    """A reply to what invited a question (the hint "hey @bot" or a bare /ask gets, "nothing
+    matches", "only very common words") was taken for group talk and got nothing. A thanks
+    or a reaction under one is still talk."""
+    asked = (
+        (f"hey @{BOT}", "Ask me a question", "Where did the joint exercise begin?", "Aslanduz"),
+        (f"/ask@{BOT}", "Ask me a question", "central bank rates", "4.5%"),
+        (f"/ask@{BOT} zorblaxian", "Nothing", "ok then: who held the rate at 4.5%?", "4.5%"),
+        (f"/ask@{BOT} the", "only very common words", "joint exercise Aslanduz", "Aslanduz"),
+    )
+    for prompting, prompt_says, question, answer_says in asked:
+        [prompt] = await bot.ask(GROUP, prompting, chat_type="group")
+        assert prompt_says in prompt["text"]
+        for talk in ("thanks!", "😂"):
+            bot.fake.user_message(
+                GROUP, talk, chat_type="group", reply_to_message_id=prompt["message_id"]
+            )
+        await bot.settle()
+        assert bot.replies(GROUP)[-1] == prompt
+        [answer] = await bot.ask(
+            GROUP, question, chat_type="group", reply_to_message_id=prompt["message_id"]
+        )
+        assert answer_says in answer["text"] and "👍" in buttons(answer)
+        assert answer["reply_to_message"]["text"] == question
+    logged = await bot.rows("SELECT question FROM query_log ORDER BY id")
+    assert [q for (q,) in logged if "?" in q or "rates" in q or "Aslanduz" in q] == [
+        question for _, _, question, _ in asked
+    ]
+
+
 @pytest.mark.parametrize(
     "thanks",
     [

@@ -208,3 +208,16 @@ async def test_the_migration_gives_answers_shown_before_it_their_sentences_texts
     assert shown.sentence_ids == (12, 13) and shown.article_ids == (1,)
     assert shown.shown == ("One.", "Two.", "Three.")
     assert unknown.sentences == ("Two.", "Three.") and unknown.shown is None
+
+
+async def test_prompts_are_found_by_message_and_forgotten_with_the_questions(
+    small_engine: Engine,
+) -> None:
+    state = small_engine.conversations
+    await state.record_prompts([ChatMessage(-5, 100)])
+    await state.record_prompts([ChatMessage(-5, 100)])  # again: one row
+    assert await state.invites_question(-5, 100)
+    assert not await state.invites_question(-5, 101) and not await state.invites_question(5, 100)
+    run_sql(small_engine.db_path, "UPDATE prompts SET created_ts = created_ts - 100 * 86400")
+    assert await state.forget_before(time.time() - 90 * 86400) == 1
+    assert not await state.invites_question(-5, 100)

@@ -629,4 +629,21 @@ MIGRATIONS: tuple[Migration, ...] = (
         ALTER TABLE question_replies ADD COLUMN question TEXT;
         """,
     ),
+    Migration(
+        34,
+        "the bot's messages that invite a question",
+        """
+        -- The bot's messages that ask for a question: the hint a bare /ask gets, "nothing
+        -- matches", "only very common words". In a group a reply to one of them is the
+        -- question; any other reply to a message of the bot's that is no answer ("thanks!"
+        -- under a digest or /help) is the group talking.
+        CREATE TABLE prompts (
+            id          INTEGER PRIMARY KEY,
+            chat_id     INTEGER NOT NULL,
+            message_id  INTEGER NOT NULL,
+            created_ts  REAL NOT NULL,
+            UNIQUE (chat_id, message_id)
+        );
+        """,
+    ),
 )
