@@ -286,12 +286,13 @@ async def _unchanged(shared: BotData, message: Message) -> bool:
 
 
 class _Asked(NamedTuple):
-    """What a message asks: the words to search, and the texts of the sentences shown
-    already that its answer leaves out (those of the answer a follow-up replies to)."""
+    """What a message asks: the words to search, the texts of the sentences shown
+    already that its answer leaves out (those of the answer a follow-up replies to), and
+    the answer whose next page it is ("more")."""
 
     question: str
     shown: tuple[str, ...] = ()
-    more: bool = False  # "more", "next": the answer's question again, for what it left
+    continues: int | None = None  # "more", "next": the answer (page) it goes on after
 
 
 async def _to_search(update: Update, context: Context, message: Message) -> _Asked | None:
@@ -345,8 +346,9 @@ async def _to_search(update: Update, context: Context, message: Message) -> _Ask
     if context.args is None and ASKS_FOR_MORE.fullmatch(question):
         if follows is None and not in_group(message):  # "more" after an answer above
             follows = await shared.conversations.latest_answer(message.chat.id)
-        if follows is not None:  # the same question, without what was shown
-            return _Asked(follows.question, follows.shown or (), more=True)
+        if follows is not None:  # the same question, after the last page shown of it
+            last = await shared.conversations.last_page(follows.id) or follows
+            return _Asked(last.question, last.shown or (), last.id)
     if follows is None or not follows_up(question):
         return _Asked(question)  # a question of its own under an answer is asked alone
     # the passages right above it are no answer to a follow-up: "More" leaves them out alike
@@ -400,7 +402,9 @@ async def _answer(
         as_of=as_of,
         shown=searched.shown,
     )
-    if searched.more:  # its best passages were shown: what comes next matches less well
+    if (
+        searched.continues is not None
+    ):  # its best passages were shown: what comes next matches less well
         result = replace(result, best_shown=False)
     if not newest():
         return
@@ -417,6 +421,7 @@ async def _answer(
         searched.shown,  # the follow-up's "More" does not repeat them either
         topic=topic_of(message),
         replacing=replacing,
+        continues=searched.continues,  # a page of that answer: the next "more" goes on after it
     )
     await shared.conversations.record_replies(chat_id, message.message_id, sent, _text_of(message))
     if later:

@@ -295,6 +295,15 @@ class Conversations:
             row = await cursor.fetchone()
         return _shown(row) if row else None
 
+    async def last_page(self, answer_id: int) -> ShownAnswer | None:
+        """The last page shown of the answer whose page `answer_id` is: the newest of its
+        first page and the pages that go on from it (`record_answer`'s `continues`)."""
+        first = "SELECT coalesce(first_page, id) FROM answers WHERE id = ?"
+        return await self._answer_where(
+            f"id IN ({first}) OR first_page IN ({first}) ORDER BY id DESC LIMIT 1",
+            (answer_id, answer_id),
+        )
+
     async def latest_answer(self, chat_id: int) -> ShownAnswer | None:
         """The last answer (or page of one) shown in a chat."""
         return await self._answer_where("chat_id = ? ORDER BY id DESC LIMIT 1", (chat_id,))

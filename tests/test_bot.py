@@ -1106,6 +1106,25 @@ async def test_more_said_in_a_private_chat_goes_on_with_the_last_answer(bot: Har
     assert len(keepers(then)) == 3 and not keepers(first) & keepers(then)
 
 
+async def test_more_said_under_an_answer_whose_more_was_used_goes_on_after_its_last_page(
+    bot: Harness,
+) -> None:
+    """ "More" in reply to an answer whose More ▸ had shown passages 4 to 6 sent those
+    again: it went on from the page it replied to, not from the answer's last page."""
+    [first] = await bot.ask(GROUP, f"/ask@{BOT} lighthouse keeper", chat_type="group")
+    assert await bot.press(GROUP, first, buttons(first)["More ▸"]) is None
+    second = (await bot.reply(GROUP, 2))[1]
+    assert len(keepers(first)) == len(keepers(second)) == 3
+    [third] = await bot.ask(
+        GROUP, "More", chat_type="group", reply_to_message_id=first["message_id"]
+    )
+    assert len(keepers(third)) == 1 and not keepers(third) & (keepers(first) | keepers(second))
+    [done] = await bot.ask(
+        GROUP, "next", chat_type="group", reply_to_message_id=first["message_id"]
+    )
+    assert done["text"] == ONLY_SHOWN  # after the page "More" showed too
+
+
 async def test_every_page_of_an_answer_is_as_of_the_question(bot: Harness) -> None:
     """Asked (say, after a backlog) on 15 April 2024, when four of the seven lighthouse
     stories were out: "More" ranked as of when the answer was stored (now), and its page
