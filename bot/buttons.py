@@ -16,7 +16,7 @@ from bot.handlers import NOT_UNDER_AN_ANSWER, PASSAGES_PER_ANSWER, search, send_
 from bot.replies import send, topic_of
 from bot.runtime import BotData, Context
 from bot.transport import ReplyDropped
-from retrieval.conversations import ShownAnswer
+from retrieval.conversations import ChatMessage, ShownAnswer
 
 log = logging.getLogger(__name__)
 
@@ -154,10 +154,13 @@ async def full_article(update: Update, context: Context) -> None:
         await _acknowledge(query)
         pages = formatting.article_messages(article, text, shared.zone)
         chat_id, topic = query.message.chat.id, topic_of(query.message)
-        await send(context.bot, shared, chat_id, pages, query.from_user.id, topic)
+        sent = await send(context.bot, shared, chat_id, pages, query.from_user.id, topic)
     except BaseException:  # not (all) sent: a press again may retry
         await shared.conversations.release_article(answer.id, article_id)
         raise
+    # a reply to the article follows its answer up, as a reply to the answer does
+    shown_in = [ChatMessage(message.chat_id, message.message_id) for message in sent]
+    await shared.conversations.attach_article(answer.id, shown_in)
 
 
 async def stale_button(update: Update, context: Context) -> None:

@@ -311,7 +311,7 @@ async def _to_search(update: Update, context: Context, message: Message) -> _Ask
     talk = in_group(message) and context.args is None and not mentions_bot(message)
     if replied and by_bot:  # a follow-up: search with the question it follows
         chat_id = message.chat.id
-        follows = await shared.conversations.answer_for_message(chat_id, replied.message_id)
+        follows = await shared.conversations.answer_for_reply(chat_id, replied.message_id)
         # or the question a hint or "nothing matches" asked for, asked alone
         asked_for = follows is not None or await shared.conversations.invites_question(
             chat_id, replied.message_id

@@ -179,6 +179,18 @@ class Conversations:
             ),
         )
 
+    async def attach_article(self, answer_id: int, messages: Sequence[ChatMessage]) -> None:
+        """Record the messages a 📄 button of an answer sent its article in, each in its chat
+        (bookkeeping: a reply to one of them follows the answer up, `answer_for_reply`)."""
+        await _bookkeeping(
+            f"the article messages of answer {answer_id}",
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO article_messages (chat_id, message_id, answer_id)"
+                " VALUES (?, ?, ?)",
+                [(chat_id, message_id, answer_id) for chat_id, message_id in messages],
+            ),
+        )
+
     async def move_answer(self, answer_id: int, chat_id: int) -> None:
         """Record that an answer is shown in `chat_id`, the supergroup its group became as it
         was sent: its buttons are there, and so are the votes on them (bookkeeping)."""
@@ -294,6 +306,17 @@ class Conversations:
         ) as cursor:
             row = await cursor.fetchone()
         return _shown(row) if row else None
+
+    async def answer_for_reply(self, chat_id: int, message_id: int) -> ShownAnswer | None:
+        """The answer a reply to a bot message follows up: the one the message is part of,
+        or the one whose 📄 button sent the article it shows (`attach_article`)."""
+        answer = await self.answer_for_message(chat_id, message_id)
+        if answer is not None:
+            return answer
+        return await self._answer_where(
+            "id = (SELECT answer_id FROM article_messages WHERE chat_id = ? AND message_id = ?)",
+            (chat_id, message_id),
+        )
 
     async def last_page(self, answer_id: int) -> ShownAnswer | None:
         """The last page shown of the answer whose page `answer_id` is: the newest of its

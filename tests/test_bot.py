@@ -1301,6 +1301,25 @@ async def test_full_article_is_sent_split_into_valid_messages(bot: Harness) -> N
     assert all(len(p["text"]) <= 4096 for p in pages)
 
 
+async def test_a_reply_to_a_full_article_follows_up_its_answer(bot: Harness) -> None:
+    """A reply to the article a 📄 button sent was asked alone (in a group, taken for talk
+    and dropped): the article's message was linked to no answer."""
+    for chat, kind in ((USER, "private"), (GROUP, "group")):
+        [answer] = await bot.ask(chat, f"/ask@{BOT} lighthouse keeper", chat_type=kind)
+        assert await bot.press(chat, answer, article_button(answer)) is None
+        article = (await bot.reply(chat, 2))[-1]
+        assert article["text"].startswith("Lighthouse keepers of")
+        [follow] = await bot.ask(
+            chat,
+            "when was it automated?",
+            chat_type=kind,
+            reply_to_message_id=article["message_id"],
+        )
+        assert not keepers(follow) & keepers(answer)  # the answer's passages are not repeated
+    logged = await bot.rows("SELECT question FROM query_log WHERE question LIKE 'when%'")
+    assert logged == [("when was it automated? lighthouse keeper",)] * 2
+
+
 async def test_votes_are_stored_with_question_and_passages(bot: Harness) -> None:
     [answer] = await bot.ask(USER, "central bank rates")
     assert await bot.press(USER, answer, buttons(answer)["👍"]) == "Thanks, noted 👍"

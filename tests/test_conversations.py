@@ -221,3 +221,25 @@ async def test_prompts_are_found_by_message_and_forgotten_with_the_questions(
     run_sql(small_engine.db_path, "UPDATE prompts SET created_ts = created_ts - 100 * 86400")
     assert await state.forget_before(time.time() - 90 * 86400) == 1
     assert not await state.invites_question(-5, 100)
+
+
+async def test_a_full_article_sent_under_an_answer_leads_a_reply_to_it(
+    small_engine: Engine,
+) -> None:
+    state = small_engine.conversations
+    result = await small_engine.ask("joint exercise", limit=1)
+    answer_id = await state.record_answer(
+        -5, 6, result.question, result.passages, 1, True, asked_ts=time.time()
+    )
+    assert answer_id is not None
+    await state.attach_messages(answer_id, [ChatMessage(-5, 100)])
+    await state.attach_article(answer_id, [ChatMessage(-5, 101), ChatMessage(-5, 102)])
+    for message in (100, 101, 102):
+        shown = await state.answer_for_reply(-5, message)
+        assert shown is not None and shown.id == answer_id
+    assert await state.answer_for_message(-5, 101) is None  # no button is under an article
+    assert await state.answer_for_reply(-5, 103) is None
+    run_sql(small_engine.db_path, "UPDATE answers SET created_ts = created_ts - 100 * 86400")
+    assert await state.forget_before(time.time() - 90 * 86400)
+    assert await state.answer_for_reply(-5, 101) is None
+    assert run_sql(small_engine.db_path, "SELECT count(*) FROM article_messages") == [(0,)]

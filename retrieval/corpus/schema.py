@@ -646,4 +646,20 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
+    Migration(
+        35,
+        "the messages of the full articles sent under an answer",
+        """
+        -- The messages a 📄 button sent an article in, by the answer it is under: a reply to
+        -- one follows that answer up, as a reply to the answer does. It was asked alone (in
+        -- a group, taken for talk). Not `answer_messages`: no button is under them.
+        CREATE TABLE article_messages (
+            chat_id     INTEGER NOT NULL,
+            message_id  INTEGER NOT NULL,
+            answer_id   INTEGER NOT NULL REFERENCES answers (id) ON DELETE CASCADE,
+            PRIMARY KEY (chat_id, message_id)
+        );
+        CREATE INDEX article_messages_answer ON article_messages (answer_id);
+        """,
+    ),
 )
