@@ -326,10 +326,13 @@ async def digest_now(update: Update, context: Context) -> None:
             )
         return
     found = await shared.subscriptions.get(message.chat.id)
-    typed = tuple(phrases(context.args or ()))
-    keywords = typed or (found.keywords if found and found.active else ())
-    try:  # typed ones are bounded; a subscription's are what it was stored with
-        (typed_keywords if typed else keyword_terms)(keywords, Tokenizer())
+    typed = phrases(context.args or ())
+    try:  # typed ones are read and bounded; a subscription's are what it was stored with
+        if typed:
+            keywords = typed_keywords(typed, Tokenizer())
+        else:
+            keywords = found.keywords if found and found.active else ()
+            keyword_terms(keywords, Tokenizer())
     except DigestError as exc:
         await _reply(context, message, digest_usage(str(exc)))
         return

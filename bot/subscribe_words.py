@@ -100,8 +100,9 @@ def parse_subscribe(
         else:
             keywords_and_quiet.append(word)
     quiet = any(w.casefold() == QUIET for w in keywords_and_quiet)
-    keywords = tuple(w for w in keywords_and_quiet if w.casefold() != QUIET)
-    typed_keywords(keywords, Tokenizer())
+    keywords = typed_keywords(
+        [w for w in keywords_and_quiet if w.casefold() != QUIET], Tokenizer()
+    )
     return SubscribeRequest(
         at or DEFAULT_TIME, zone or parse_zone(default_zone).key, keywords, quiet, target
     )

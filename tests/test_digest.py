@@ -305,6 +305,19 @@ async def test_a_subscription_stored_with_more_keywords_than_now_typed_gets_its_
     assert [i.headline for i in digest.items] == [ELECTIONS.title]
 
 
+def test_typed_keywords_leave_markup_out_and_name_those_with_nothing_to_search() -> None:
+    """`<b>oil</b>` was searched as "b" and "oil" in one sentence, and "&" beside "oil" was
+    kept as a keyword that matches nothing."""
+    typed = ["<b>oil</b>", '<a href="https://x.org">Bank of England</a>', "AT&amp;T", "<oil>"]
+    assert typed_keywords(typed, Tokenizer()) == ("oil", "Bank of England", "AT&T", "<oil>")
+    with pytest.raises(DigestError, match="^'&' has no words, so it would match nothing"):
+        typed_keywords(["<b>oil</b>", "&"], Tokenizer())
+    with pytest.raises(DigestError, match="^'the', '<i></i>' have no word to search for"):
+        typed_keywords(["the", "oil", "<i></i>"], Tokenizer())
+    with pytest.raises(DigestError, match="^'& —' has no words: use names"):
+        typed_keywords(["&", "—"], Tokenizer())
+
+
 async def test_keywords_match_the_words_as_search_does(news: Engine) -> None:
     engine = news
     await add(engine, *TRAM, BAKERY, ELECTIONS)
@@ -756,6 +769,8 @@ def test_cli_digest_explains_unreadable_times(
     ("args", "message"),
     [
         (["--keywords", "the"], "only very common words"),
+        # beside a keyword that matches, one with no word would match nothing, silently
+        (["--keywords", "oil", "--keywords", "&"], "'&' has no words, so it would match nothing"),
         (["--since", "2024-06-05", "--until", "2024-06-04"], "--since must be before --until"),
         (["--limit", "0"], "--limit must be at least 1"),
     ],

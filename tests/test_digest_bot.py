@@ -267,6 +267,30 @@ async def test_bad_times_unknown_zones_and_empty_keywords_get_an_example(bot: Ha
     assert await subscription_rows(bot) == []
 
 
+async def test_a_keyword_with_nothing_to_search_is_refused_and_markup_left_out(
+    bot: Harness, clock: Clock
+) -> None:
+    """`/subscribe 13:27 <b>oil</b> &` was taken: "&" (no word) beside another keyword, and
+    "<b>oil</b>" searched as "b" and "oil" in one sentence, so the digest matched nothing
+    and said "No new articles about <b>oil</b>, &" while /digest oil found the news."""
+    refused = await subscribe(bot, ALICE, "13:27 <b>lighthouse</b> &")
+    assert refused.startswith("'&' has no words, so it would match nothing: leave it out")
+    refused = await subscribe(bot, ALICE, "13:27 lighthouse the &")
+    assert refused.startswith("'the', '&' have no word to search for")
+    assert await subscription_rows(bot) == []
+    assert await subscribe(bot, ALICE, "13:27 <b>lighthouse</b>") == (
+        "Subscribed: a daily digest of news about lighthouse at 13:27 UTC, first on Sun 2 Jun "
+        "13:27. /unsubscribe stops it."
+    )
+    assert (await subscription_rows(bot))[0][3] == '["lighthouse"]'
+    clock.now = utc("2024-06-02T18:00")
+    await add_news(bot, *lighthouse("2024-06-02T15:00"))
+    [typed] = await bot.ask(BOB, "/digest <i>lighthouse</i> &")
+    assert typed["text"].startswith("'&' has no words, so it would match nothing")
+    [digest] = await bot.ask(BOB, "/digest <i>lighthouse</i>")
+    assert digest["text"].startswith("News digest about lighthouse: 1 story")
+
+
 async def test_a_private_chat_subscribes_looks_and_stops(bot: Harness) -> None:
     assert await subscribe(bot, ALICE, "") == (
         "Subscribed: a daily digest of all news at 08:00 UTC, first on Mon 3 Jun 08:00. "

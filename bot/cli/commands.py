@@ -215,7 +215,7 @@ async def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
         return EXIT_USAGE
     zone = settings.zone
     try:
-        typed_keywords(args.keywords, Tokenizer())
+        keywords = typed_keywords(args.keywords, Tokenizer())
     except DigestError as exc:
         print(f"newsbot digest: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -236,7 +236,7 @@ async def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
         print("newsbot digest: --since must be before --until", file=sys.stderr)
         return EXIT_USAGE
     require_database(settings.db_path)
-    digest = await period_digest(settings.db_path, Period(since, until), args.keywords, args.limit)
+    digest = await period_digest(settings.db_path, Period(since, until), keywords, args.limit)
     if args.json:
         print(json_text(digest_json(digest)))
     else:

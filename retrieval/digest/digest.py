@@ -23,6 +23,8 @@ since the index last caught up.
 from __future__ import annotations
 
 import asyncio
+import html
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -49,6 +51,13 @@ LEAD_SENTENCES = 2  # an article's first sentences, that say what it is about
 MAX_KEYWORDS = 20
 MAX_KEYWORD_CHARS = 300
 LATE_WINDOW = timedelta(hours=48)  # how far before its period a late arrival may be dated
+# A tag of the HTML a chat's formatting or a web page leaves in pasted text ("<b>oil</b>");
+# named ones only, so that "<oil>" stays a keyword
+_TAG = re.compile(
+    r"</?(?:a|b|big|blockquote|br|code|del|div|em|font|h[1-6]|i|ins|li|mark|ol|p|pre|s|small"
+    r"|span|strike|strong|sub|sup|tg-emoji|tg-spoiler|u|ul)(?:\s[^<>]*)?/?>",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,16 +133,53 @@ class PeriodArticle:
     published: str | None = None  # as stored
 
 
-def typed_keywords(keywords: Sequence[str], tokenizer: Tokenizer) -> frozenset[str]:
-    """`keyword_terms` of keywords just typed (/subscribe, /digest, `newsbot digest`), which
-    are also bounded: DigestError past MAX_KEYWORDS or MAX_KEYWORD_CHARS. A subscription
-    stored before the bound keeps its digests (its notices show its keywords in part)."""
-    if len(keywords) > MAX_KEYWORDS or sum(map(len, keywords)) > MAX_KEYWORD_CHARS:
+def typed_keywords(keywords: Sequence[str], tokenizer: Tokenizer) -> tuple[str, ...]:
+    """Keywords just typed (/subscribe, /digest, `newsbot digest`) as a digest takes them:
+    without the markup typed or pasted with them (`<b>oil</b>` is "oil", `&amp;` "&"),
+    bounded, and each with a word to search for. DigestError past MAX_KEYWORDS or
+    MAX_KEYWORD_CHARS, or naming each keyword of no such word: beside others, "&" or
+    "<b>oil</b>" (read as "b" and "oil" together) made a digest that matched nothing,
+    silently. A subscription stored before the bound keeps its digests (its notices show
+    its keywords in part)."""
+    cleaned = tuple(_without_markup(keyword) for keyword in keywords)
+    if len(cleaned) > MAX_KEYWORDS or sum(map(len, cleaned)) > MAX_KEYWORD_CHARS:
         raise DigestError(
             f"a digest takes at most {MAX_KEYWORDS} keywords of {MAX_KEYWORD_CHARS} characters "
             "in all, the names, places or topics it is about, e.g. oil opec"
         )
-    return keyword_terms(keywords, tokenizer)
+    unsearchable = [
+        (typed, clean)
+        for typed, clean in zip(keywords, cleaned, strict=True)
+        if not tokenizer(clean)
+    ]
+    if unsearchable and len(unsearchable) == len(keywords):
+        raise DigestError(
+            f"{quoted(' '.join(keywords))} has {_why_unsearchable(unsearchable)}: use names, "
+            "places or topics, e.g. oil opec"
+        )
+    if unsearchable:
+        named = ", ".join(quoted(typed) for typed, _ in unsearchable)
+        one = len(unsearchable) == 1
+        raise DigestError(
+            f"{named} {'has' if one else 'have'} {_why_unsearchable(unsearchable)}, so "
+            f"{'it' if one else 'they'} would match nothing: leave {'it' if one else 'them'} "
+            "out, or use names, places or topics, e.g. oil opec"
+        )
+    return cleaned
+
+
+def _without_markup(keyword: str) -> str:
+    """A keyword without HTML tags and with its entities read ("AT&amp;T" is "AT&T"): what
+    a chat's formatting, pasted, leaves in the text is no part of what it is about."""
+    return " ".join(html.unescape(_TAG.sub("", keyword)).split())
+
+
+def _why_unsearchable(keywords: Sequence[tuple[str, str]]) -> str:
+    """What the keywords with no word to search for have instead: common words, or none."""
+    worded = [any(char.isalnum() for char in clean) for _, clean in keywords]
+    if all(worded):
+        return "only very common words"
+    return "no word to search for" if any(worded) else "no words"
 
 
 def keyword_terms(keywords: Sequence[str], tokenizer: Tokenizer) -> frozenset[str]:
