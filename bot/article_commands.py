@@ -36,7 +36,7 @@ def render_removal(report: RemovalReport) -> list[str]:
             f"quotes {agreeing(len(report.removed), 'it', 'them')} from now on."
         )
     lines += [
-        f"• <b>{article.id}</b> · {escape(clip(article.title, TITLE_CHARS))} · "
+        f"• <b>{article.id}</b> · {escape(clip(article.headline, TITLE_CHARS))} · "
         f"{escape(clip(article.source or 'unknown outlet', NAME_CHARS))}"
         for article in report.removed
     ]

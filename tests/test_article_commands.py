@@ -98,3 +98,13 @@ def test_a_removal_report_is_escaped_and_within_the_limit() -> None:
     joined = "\n".join(shown)
     assert joined.count("• 7 · <b>Rates</b> & ") == 20 and "A <B>" in joined
     assert "Not removed: <x><x>" in joined
+
+
+def test_a_removed_articles_title_is_shown_without_its_outlets_name() -> None:
+    """/removearticle showed "Minjee Lee wins US Women's Open - CNN" where every answer shows
+    the title without the outlet's name that the page's title ends with."""
+    won = Attribution(3, "Minjee Lee wins US Women's Open - CNN", "CNN", (), None, None)
+    [html] = render_removal(RemovalReport([won]))
+    assert check_message_text(html, "HTML").text.endswith(
+        "\n• 3 · Minjee Lee wins US Women's Open · CNN"
+    )
