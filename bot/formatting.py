@@ -263,23 +263,67 @@ class Command:
 SEED_QUESTION = "Where did the joint exercise begin?"
 SEED_HEADLINE = "Azerbaijani and Iranian forces begin joint border exercises"
 NEUTRAL_QUESTION = "What happened this week?"
-EXAMPLE_WORDS = 3  # of the newest headline, in an example question about it
+# Of the newest headline, in an example question about it: the first part of a long one
+EXAMPLE_WORDS = 12
 _WORD = re.compile(r"\w+(?:['’.-]\w+)*")
+# Where a headline's subject ends: "Ireland abortion vote: Country goes to the polls",
+# "Extreme weather could push food inflation higher | CNN", "... outbreak. Updates"
+_HEADLINE_BREAK = re.compile(r"\s+[|–—-]\s+|:\s+|(?<=[a-z0-9]{3})\.\s+(?=[A-Z‘'\"“])")
+_QUOTED = re.compile(r"(?<!\w)'([^']+)'(?!\w)")  # 'quit', not O'Driscoll's
+_OPEN_QUOTE = re.compile(r"(?<!\w)'(?=\w[^']*$)")  # "sanctions for 'weaponizing..."
+_CUT = re.compile(r"\s*(?:\.\.\.|…)$")  # a title cut where it was found ("sprint to ...")
+_ASKS = re.compile(
+    r"(?:who|what|which|when|where|why|how|is|are|was|were|do|does|did|can|could|will|would"
+    r"|should|has|have)\b",
+    re.IGNORECASE,
+)
 
 
 def example_question(newest: Attribution | None) -> str:
     """A question the corpus answers, for /help: the seed's own while its article is the
-    newest, else one about the newest headline's first words that are no stopwords
-    ("What happened with harbour ferry strike?"); with no article, or none of such words,
-    one that fits any news. Made of one article: /help reads no more."""
+    newest, else the newest headline's when it opens with one ("Who is Elise Stefanik? Trump
+    picks ..."), else one about the headline, quoted ("What do we know about ‘Losing
+    yourself in online gaming’?"), its part before a break when it has one ("Ireland
+    abortion vote: Country goes to polls" asks about ‘Ireland abortion vote’). Its first
+    three words that are no stopwords, unquoted, read wrong for most real headlines ("What
+    happened with Losing online gaming?"). With no article, or no word that is no
+    stopword, one that fits any news. Made of one article: /help reads no more."""
     if newest is None:
         return NEUTRAL_QUESTION
     if newest.title == SEED_HEADLINE:
         return SEED_QUESTION
-    words = [w for w in _WORD.findall(newest.headline) if w.casefold() not in STOPWORDS]
-    if not words:
+    title = " ".join(newest.headline.split())
+    if not any(w.casefold() not in STOPWORDS for w in _WORD.findall(title)):
         return NEUTRAL_QUESTION
-    return f"What happened with {' '.join(words[:EXAMPLE_WORDS])}?"
+    asked = title[: title.find("?") + 1]  # its first sentence, if a question
+    if asked and _ASKS.match(asked) and 3 <= len(asked.split()) <= EXAMPLE_WORDS:
+        return asked
+    return f"What do we know about ‘{_requoted(_subject(title))}’?"
+
+
+def _requoted(subject: str) -> str:
+    """A headline's own quotes in straight single marks made double inside the example's
+    single ones (‘Tories urge “change at the top”’), and one its cut left open dropped."""
+    paired = _QUOTED.sub(r"“\1”", subject)
+    return _OPEN_QUOTE.sub("", paired)
+
+
+def _subject(title: str) -> str:
+    """What a headline is about, as an example question quotes it: its part before a break
+    when that part has two words or more, at most EXAMPLE_WORDS, a cut one ending with "…"
+    after its last word that is no stopword ("… sprint to ..." is "… sprint…")."""
+    cut = _CUT.search(title)
+    head = (title[: cut.start()] if cut else title).rstrip("?")  # asked outside the quote
+    broken = _HEADLINE_BREAK.search(head)
+    if broken and len(head[: broken.start()].split()) >= 2:
+        head, cut = head[: broken.start()], None
+    words = head.split()
+    if len(words) > EXAMPLE_WORDS or cut:
+        words = words[:EXAMPLE_WORDS]
+        while len(words) > 1 and words[-1].casefold().strip(",;") in STOPWORDS:
+            words.pop()
+        return " ".join(words).rstrip(",;") + "…"
+    return head
 
 
 def help_text(commands: Sequence[Command], username: str, question: str = SEED_QUESTION) -> str:

@@ -419,6 +419,9 @@ async def test_a_greeting_or_a_plea_for_help_is_told_how_to_ask(bot: Harness) ->
     ]
 
 
+HARBOUR_QUESTION = "What do we know about ‘Harbour ferry strike ends after two weeks’?"
+
+
 async def test_helps_example_question_is_about_the_corpus_served(bot: Harness) -> None:
     """/help asked the seed's question ("Where did the joint exercise begin?") whatever the
     corpus: it asks about the newest headline, or the seed's while the seed is newest."""
@@ -431,14 +434,15 @@ async def test_helps_example_question_is_about_the_corpus_served(bot: Harness) -
         published="2025-03-01",
     )
     await bot.app.bot_data.engine.add_articles([newest])
+    await bot.app.bot_data.engine.refresh()
     [help_] = await bot.ask(USER, "/help")
-    assert "/ask What happened with Harbour ferry strike?" in help_["text"]
+    assert f"/ask {HARBOUR_QUESTION}" in help_["text"]
     assert "joint exercise" not in help_["text"]
     # every hint asks alike: /start's, a bare /ask's, a sticker's
     [hello] = await bot.ask(USER, "/start")
-    assert "e.g. “What happened with Harbour ferry strike?”" in hello["text"]
+    assert f"e.g. “{HARBOUR_QUESTION}”" in hello["text"]
     [usage] = await bot.ask(USER, "/ask")
-    assert usage["text"] == "Ask me a question, e.g. /ask What happened with Harbour ferry strike?"
+    assert usage["text"] == f"Ask me a question, e.g. /ask {HARBOUR_QUESTION}"
     private = bot.fake.add_chat(USER, "private")
     user = {"id": USER, "is_bot": False, "first_name": "User 1001"}
     said = {"chat": private, "from": user, "date": int(time.time())}
@@ -447,10 +451,9 @@ async def test_helps_example_question_is_about_the_corpus_served(bot: Harness) -
     before = len(bot.replies(USER))
     bot.fake.enqueue_update({"message": said | {"message_id": 9002, "sticker": sticker}})
     hint = (await bot.reply(USER, before + 1))[before]
-    assert hint["text"] == (
-        "I read text: send your question as a message, e.g. What happened with Harbour ferry "
-        "strike?"
-    )
+    assert hint["text"] == f"I read text: send your question as a message, e.g. {HARBOUR_QUESTION}"
+    [answer] = await bot.ask(USER, HARBOUR_QUESTION)  # the example is answered from it
+    assert "Harbour ferry strike ends after two weeks" in answer["text"]
 
 
 async def test_no_match_says_so_and_suggests_rephrasing(bot: Harness) -> None:
