@@ -157,6 +157,13 @@ class QuestionLimiter:
             self._told[user_id] = now
         return Verdict(False, retry_in, tell)
 
+    def give_back(self, user_id: int) -> None:
+        """Uncount the newest of `user_id`'s counted questions: it turned out to be none of
+        what the limit bounds (a /digest that sent no digest)."""
+        asked = self._asked.get(user_id)
+        if asked:
+            asked.pop()
+
     def forget_idle(self) -> None:
         """Drop users with nothing in the window, so memory follows active users only."""
         now = self.clock()

@@ -33,7 +33,7 @@ from bot.digest_format import (
 from bot.handlers import example_question
 from bot.markup import escape
 from bot.replies import send, send_reply, topic_of
-from bot.runtime import App, Context
+from bot.runtime import App, BotData, Context
 from bot.subscribe_words import chat_named, chat_ref, parse_subscribe, phrases
 from retrieval.digest.digest import keyword_terms, typed_keywords
 from retrieval.digest.schedule import (
@@ -334,7 +334,7 @@ async def digest_now(update: Update, context: Context) -> None:
             keywords = found.keywords if found and found.active else ()
             keyword_terms(keywords, Tokenizer())
     except DigestError as exc:
-        await _reply(context, message, digest_usage(str(exc)))
+        await _no_digest(shared, message, digest_usage(str(exc)))
         return
     last = await shared.subscriptions.last_delivered(found) if found else None
     now = shared.digests.clock()
@@ -343,8 +343,19 @@ async def digest_now(update: Update, context: Context) -> None:
     )
     digest = await shared.engine.digest(period, keywords, shared.digests.limit)
     zone = found.zone if found else shared.zone
-    texts = digest_messages(digest, zone) if digest.items else [nothing_new(digest, zone)]
-    await send_reply(shared, message, *texts, quote=False)
+    if not digest.items:
+        await _no_digest(shared, message, nothing_new(digest, zone))
+        return
+    await send_reply(shared, message, *digest_messages(digest, zone), quote=False)
+
+
+async def _no_digest(shared: BotData, message: Message, text: str) -> None:
+    """Say why /digest sent no digest, which then does not count against the chat's digests
+    ("/digest zorblaxqq" told the next /digest that one was sent just now) but as a command
+    against its sender's per-minute limit, as every other reply does."""
+    shared.digest_limiter.give_back(message.chat.id)
+    if await admitted(shared, message):
+        await send_reply(shared, message, text, quote=False)
 
 
 # ----- wiring ------------------------------------------------------------------------------

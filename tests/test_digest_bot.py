@@ -803,6 +803,38 @@ async def test_digest_now_is_limited_per_chat_whoever_asks(bot: Harness, clock: 
     assert private["text"].startswith("News digest: 1 story")
 
 
+async def test_only_a_digest_sent_counts_against_the_chats_digests(
+    bot: Harness, clock: Clock
+) -> None:
+    """`/digest zorblaxqq` ("No new articles about ...") used up the chat's digests: the next
+    /digest was told "A digest was sent here just now", though none had been."""
+    clock.now = utc("2024-06-02T18:00")
+    await add_news(bot, *lighthouse("2024-06-02T15:00"))
+    bot.fake.add_chat(GROUP, "supergroup", title="Energy desk")
+    for words in ("zorblaxqq", "the of", "zorblaxqq"):
+        [none] = await bot.ask(GROUP, f"/digest {words}", user_id=555, chat_type="supergroup")
+        assert not none["text"].startswith("A digest was sent here just now")
+    for user in (555, 556):
+        [digest] = await bot.ask(GROUP, "/digest", user_id=user, chat_type="supergroup")
+        assert digest["text"].startswith("News digest: 1 story")
+    [told] = await bot.ask(GROUP, "/digest zorblaxqq", user_id=557, chat_type="supergroup")
+    assert told["text"].startswith("A digest was sent here just now")
+
+
+async def test_a_digest_not_sent_counts_against_the_senders_limit(start_bot: StartBot) -> None:
+    """Uncounted in the chat's digests, a /digest that finds nothing still counts as a
+    command: repeated, it is not answered without end."""
+    async with start_bot(questions_per_minute=2) as bot:
+        for _ in range(2):
+            [none] = await bot.ask(ALICE, "/digest zorblaxqq")
+            assert none["text"].startswith("No new articles about zorblaxqq")
+        [told] = await bot.ask(ALICE, "/digest zorblaxqq")
+        assert told["text"].startswith("You have sent me 2 questions and commands in the last")
+        bot.fake.user_message(ALICE, "/digest zorblaxqq")
+        await bot.settle()
+        assert len(bot.replies(ALICE)) == 3  # told once; then quiet
+
+
 # ----- Telegram's answers -----------------------------------------------------------------
 
 
