@@ -194,6 +194,10 @@ def inline_description(passage: Passage) -> str:
     return clip(" ".join(start.split()), INLINE_DESCRIPTION_CHARS)
 
 
+# Above an inline query's empty results: what a chat's "Nothing ... matches" says
+INLINE_NOTHING = "Nothing in the news matches that: try other words"
+
+
 def inline_title(passage: Passage) -> str:
     """Plain text title of an inline result: the article's title, clipped."""
     return clip(passage.article.headline.strip() or "Untitled", TITLE_CHARS)

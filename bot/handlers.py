@@ -16,6 +16,7 @@ from typing import NamedTuple
 from telegram import (
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
+    InlineQueryResultsButton,
     InputTextMessageContent,
     Message,
     ReplyParameters,
@@ -464,8 +465,17 @@ async def inline_ask(update: Update, context: Context) -> None:
         )
         for passage in result.passages
     ]
+    # Nothing matched: a button above the empty list says so (an empty list alone looks like
+    # a bot still thinking, or a broken one), and opens the private chat, where /start says
+    # how to ask.
+    nothing = InlineQueryResultsButton(formatting.INLINE_NOTHING, start_parameter="nothing")
     # Telegram caches results per query; with an allowlist, only for the user who asked.
-    await query.answer(results, cache_time=60, is_personal=not shared.access.is_open)
+    await query.answer(
+        results,
+        cache_time=60,
+        is_personal=not shared.access.is_open,
+        button=None if results else nothing,
+    )
 
 
 async def start(update: Update, context: Context) -> None:

@@ -112,6 +112,18 @@ def _bad(description: str) -> ApiError:
     return ApiError(400, f"Bad Request: {description}")
 
 
+def _check_results_button(button: JSON) -> None:
+    """answerInlineQuery's `button` (InlineQueryResultsButton): a label, and a deep-linking
+    start parameter of 1-64 characters of A-Z, a-z, 0-9, _ and - unless it opens a Web App."""
+    if not button.get("text"):
+        raise _bad("SWITCH_PM_TEXT_EMPTY")
+    start = button.get("start_parameter")
+    if start is None and "web_app" not in button or start == "":
+        raise _bad("START_PARAM_EMPTY")
+    if start is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", start):
+        raise _bad("START_PARAM_INVALID")
+
+
 def _chat_member(user: JSON, status: str, **rights: bool) -> JSON:
     """A ChatMember object as the API sends it, with the fields PTB requires per status;
     ``rights`` override an administrator's or a restricted member's (``is_member=False``:
@@ -782,6 +794,8 @@ class FakeTelegramServer:
             content = result.get("input_message_content") or {}
             if "message_text" in content:
                 self._check_text(content["message_text"], content)
+        if params.get("button") is not None:
+            _check_results_button(params["button"])
         self._answer_query(params.get("inline_query_id"))
         return True
 

@@ -1044,6 +1044,26 @@ async def test_inline_query_offers_passages_with_quote_and_source(bot: Harness) 
     assert not call.params.get("is_personal")  # an open bot: the same results for everyone
 
 
+async def test_an_inline_query_nothing_matches_is_told_so(bot: Harness) -> None:
+    """An inline question that matched nothing got an empty list, the same as a bot still
+    searching or a broken one: a button above it now says nothing matches, and opens the
+    private chat, where /start says how to ask (the fake holds it to the Bot API's rules)."""
+    bot.fake.inline_query(USER, "quantum chromodynamics")
+    [call] = await bot.fake.wait_for("answerInlineQuery", 1, timeout=WAIT)
+    assert call.params["results"] == []
+    assert call.params["button"] == {
+        "text": "Nothing in the news matches that: try other words",
+        "start_parameter": "nothing",
+    }
+    await bot.settle()
+    assert len(bot.fake.calls("answerInlineQuery")) == 1  # accepted: no apology after it
+    [hello] = await bot.ask(USER, "/start nothing")  # where the button leads
+    assert hello["text"].startswith("Hi User 1001! I answer questions about the news corpus")
+    bot.fake.inline_query(USER, "lighthouse keeper")
+    [_, found] = await bot.fake.wait_for("answerInlineQuery", 2, timeout=WAIT)
+    assert found.params["results"] and "button" not in found.params
+
+
 async def test_inline_results_are_personal_when_there_is_an_allowlist(
     start_bot: BotFactory,
 ) -> None:

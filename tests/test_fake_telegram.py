@@ -15,6 +15,7 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
+    InlineQueryResultsButton,
     InputFile,
     InputTextMessageContent,
     Message,
@@ -446,6 +447,16 @@ async def test_answer_inline_query(fake_telegram: FakeTelegramServer, fake_bot: 
     )
     with pytest.raises(BadRequest, match="(?i)query is too old"):
         await fake_bot.answer_inline_query(answered, [])
+    for button, problem in (
+        (InlineQueryResultsButton("", start_parameter="go"), "SWITCH_PM_TEXT_EMPTY"),
+        (InlineQueryResultsButton("Go"), "START_PARAM_EMPTY"),
+        (InlineQueryResultsButton("Go", start_parameter="no match"), "START_PARAM_INVALID"),
+        (InlineQueryResultsButton("Go", start_parameter="x" * 65), "START_PARAM_INVALID"),
+    ):
+        with pytest.raises(BadRequest, match=f"(?i){problem}"):
+            await fake_bot.answer_inline_query(query_id(), [], button=button)
+    button = InlineQueryResultsButton("Nothing matches", start_parameter="nothing-0_A")
+    assert await fake_bot.answer_inline_query(query_id(), [], button=button)
 
 
 async def test_callback_query_update(fake_telegram: FakeTelegramServer, fake_bot: Bot) -> None:
