@@ -170,22 +170,23 @@ class Conversations:
     async def attach_messages(self, answer_id: int, messages: Sequence[ChatMessage]) -> None:
         """Record the messages an answer was sent as, each in its chat (bookkeeping: a reply
         to one of them follows the answer up)."""
-        await _bookkeeping(
-            f"the messages of answer {answer_id}",
-            self.conn.executemany(
-                "INSERT OR REPLACE INTO answer_messages (chat_id, message_id, answer_id)"
-                " VALUES (?, ?, ?)",
-                [(chat_id, message_id, answer_id) for chat_id, message_id in messages],
-            ),
+        await self._attach(
+            "answer_messages", f"the messages of answer {answer_id}", answer_id, messages
         )
 
     async def attach_article(self, answer_id: int, messages: Sequence[ChatMessage]) -> None:
         """Record the messages a 📄 button of an answer sent its article in, each in its chat
         (bookkeeping: a reply to one of them follows the answer up, `answer_for_reply`)."""
+        what = f"the article messages of answer {answer_id}"
+        await self._attach("article_messages", what, answer_id, messages)
+
+    async def _attach(
+        self, table: str, what: str, answer_id: int, messages: Sequence[ChatMessage]
+    ) -> None:
         await _bookkeeping(
-            f"the article messages of answer {answer_id}",
+            what,
             self.conn.executemany(
-                "INSERT OR REPLACE INTO article_messages (chat_id, message_id, answer_id)"
+                f"INSERT OR REPLACE INTO {table} (chat_id, message_id, answer_id)"
                 " VALUES (?, ?, ?)",
                 [(chat_id, message_id, answer_id) for chat_id, message_id in messages],
             ),
