@@ -196,7 +196,7 @@ def test_a_full_disk_under_the_database_loses_no_committed_article(tmp_path: Pat
     steps = in_namespace(
         tmp_path,
         f"""
-        mount -t tmpfs -o size=900k tmpfs db
+        mount -t tmpfs -o size=1200k tmpfs db
         newsbot seed ingest --quiet --db db/news.db {SEEDS}
         newsbot full ingest --quiet --db db/news.db corpus.jsonl
         dd if=/dev/zero of=db/filler bs=4k 2>/dev/null || true
