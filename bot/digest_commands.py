@@ -270,6 +270,9 @@ async def unsubscribe(update: Update, context: Context) -> None:
             message,
             f"Stopped: no more daily digests {escape(where)}. {again} starts them again.",
         )
+    elif (stored := await context.bot_data.subscriptions.get(chat.id)) is not None:
+        # stopped already: /subscription says so, and so does this, not "no digest"
+        await _reply(context, message, subscription_text(stored, None, None, ref=target))
     else:  # usage() escapes what it is given
         await _reply(
             context,

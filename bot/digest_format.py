@@ -14,6 +14,7 @@ from bot.bounds import KEYWORDS_SHOWN, OUTLETS_SHOWN, QUOTE_CHARS, TITLE_CHARS, 
 from bot.formatting import link, reply
 from bot.logs import redact
 from bot.markup import escape
+from bot.subscribe_words import QUIET
 from bot.times import day_of, when
 from retrieval.digest.digest import Digest, keyword_labels
 from retrieval.digest.schedule import zone_label
@@ -33,6 +34,15 @@ def command(name: str, ref: str | None = None) -> str:
 def subscribe_example(ref: str | None = None) -> str:
     """`SUBSCRIBE_EXAMPLE` for the chat `ref` names (this chat when None)."""
     return SUBSCRIBE_EXAMPLE.replace("/subscribe", command("subscribe", ref), 1)
+
+
+def resubscribe(subscription: Subscription, ref: str | None = None) -> str:
+    """The /subscribe that starts a stopped digest again as it was (its time, zone, keywords
+    and quiet), not the example: someone whose group removed the bot was shown "07:30
+    Europe/London oil opec" for a digest of theirs at 06:45 about shipping."""
+    words = [command("subscribe", ref), str(subscription.at), subscription.timezone]
+    words += keyword_labels(subscription.keywords)
+    return " ".join(words + [QUIET] if subscription.quiet_when_empty else words)
 
 
 def _zone_name(zone: tzinfo) -> str:
@@ -103,7 +113,7 @@ def subscription_text(
         reason = f" ({escape(redact(stopped))})" if stopped else ""
         return (
             f"The daily digest{where} is stopped{reason}. Start it again with "
-            f"<code>{escape(subscribe_example(ref))}</code>."
+            f"<code>{escape(resubscribe(subscription, ref))}</code>."
         )
     news = f"news{_about(subscription.keywords)}" if subscription.keywords else "all news"
     zone_shown = escape(zone_label(subscription.timezone))
