@@ -10,6 +10,7 @@ import pytest
 from bot.digest_format import (
     digest_messages,
     nothing_new,
+    resubscribe,
     subscribed,
     subscription_text,
     usage,
@@ -192,6 +193,13 @@ def test_subscription_settings_and_last_digest() -> None:
         "Last: Mon 3 Jun 09:00, sent, 8 stories.",
         "Change it with /subscribe, stop it with /unsubscribe.",
     ]
+    stopped = replace(sub, active=False, keywords=("oil", "Bank of England"), stopped_reason="x")
+    text, _ = shown(subscription_text(stopped, None, last))
+    assert text.endswith(  # what restores it, quiet and the phrase in quotes, as typed
+        "Start it again with /subscribe 07:30 Europe/Berlin oil “Bank of England” quiet."
+    )
+    request = parse_subscribe(resubscribe(stopped).split()[1:], "UTC", allow_target=False)
+    assert (request.keywords, request.quiet) == (("oil", "Bank of England"), True)
     paused = replace(sub, paused_reason="this chat is not in NEWSBOT_ALLOWED_CHATS")
     text, _ = shown(subscription_text(paused, None, last))
     assert text == (
