@@ -184,11 +184,16 @@ def caption_command(message: Message, username: str) -> list[str] | None:
     return (message.caption or "")[len(command) :].split()
 
 
+def text_of(message: Message) -> str:
+    """What a message says: its text, or a photo's caption."""
+    return message.text or message.caption or ""
+
+
 def question_in(message: Message, context: Context) -> str:
     """The question in a message: without the /ask command or the bot's @mention."""
     if context.args is not None:  # a command: /ask question
         return " ".join(context.args)
-    text = message.text or message.caption or ""  # a photo's caption asks, in a private chat
+    text = text_of(message)  # a photo's caption asks, in a private chat
     username = context.bot.username
     return re.sub(rf"@{re.escape(username)}\b", " ", text, flags=re.IGNORECASE).strip()
 

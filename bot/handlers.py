@@ -40,6 +40,7 @@ from bot.addressing import (
     mentions_bot,
     question_in,
     replies_to_bot,
+    text_of,
     without_greeting,
 )
 from bot.formatting import Command
@@ -275,15 +276,10 @@ async def ask(update: Update, context: Context) -> None:
         await _answer(update, context, message, user, searched, newest)
 
 
-def _text_of(message: Message) -> str:
-    """What a message says: its text, or a photo's caption."""
-    return message.text or message.caption or ""
-
-
 async def _unchanged(shared: BotData, message: Message) -> bool:
     """Whether an edited message says what the bot's replies to it answered."""
     answered = await shared.conversations.answered_text(message.chat.id, message.message_id)
-    return answered == _text_of(message)
+    return answered == text_of(message)
 
 
 class _Asked(NamedTuple):
@@ -403,9 +399,8 @@ async def _answer(
         as_of=as_of,
         shown=searched.shown,
     )
-    if (
-        searched.continues is not None
-    ):  # its best passages were shown: what comes next matches less well
+    # "more": its best passages were shown, and what comes next matches less well
+    if searched.continues is not None:
         result = replace(result, best_shown=False)
     if not newest():
         return
@@ -424,7 +419,7 @@ async def _answer(
         replacing=replacing,
         continues=searched.continues,  # a page of that answer: the next "more" goes on after it
     )
-    await shared.conversations.record_replies(chat_id, message.message_id, sent, _text_of(message))
+    await shared.conversations.record_replies(chat_id, message.message_id, sent, text_of(message))
     if later:
         await _take_down(context, later)
         await shared.conversations.detach_messages(later)

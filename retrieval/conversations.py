@@ -298,15 +298,10 @@ class Conversations:
 
     async def answer_for_message(self, chat_id: int, message_id: int) -> ShownAnswer | None:
         """The answer a bot message belongs to, if it was one."""
-        async with self.conn.execute(
-            "SELECT a.id, a.chat_id, a.question, a.next_offset, a.has_more, a.passages,"
-            " a.created_ts, a.shown_before"
-            " FROM answer_messages m JOIN answers a ON a.id = m.answer_id"
-            " WHERE m.chat_id = ? AND m.message_id = ?",
+        return await self._answer_where(
+            "id = (SELECT answer_id FROM answer_messages WHERE chat_id = ? AND message_id = ?)",
             (chat_id, message_id),
-        ) as cursor:
-            row = await cursor.fetchone()
-        return _shown(row) if row else None
+        )
 
     async def answer_for_reply(self, chat_id: int, message_id: int) -> ShownAnswer | None:
         """The answer a reply to a bot message follows up: the one the message is part of,
