@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import logging
 
-from telegram import CallbackQuery, Message, Update
-from telegram.error import BadRequest, ChatMigrated, TelegramError
+from telegram import CallbackQuery, Update
+from telegram.error import TelegramError
 
 from bot import formatting
-from bot.handlers import NOT_UNDER_AN_ANSWER, PASSAGES_PER_ANSWER, search, send_answer, show_typing
+from bot.handlers import NOT_UNDER_AN_ANSWER, show_more
 from bot.replies import send, topic_of
 from bot.runtime import BotData, Context
 from bot.transport import ReplyDropped
@@ -30,55 +30,20 @@ async def more(update: Update, context: Context) -> None:
     answer = await _answer_under(query, shared)
     if answer is None or query.message is None:
         return
-    if not answer.has_more:
-        await query.answer("There is nothing more for that answer.")
-        return
     if not shared.limiter.check(query.from_user.id).allowed:
         await query.answer("Too many questions in the last minute; try again shortly.")
         return
-    if not await shared.conversations.claim_more(answer.id):
-        await query.answer("The next passages are already below.")
-        return
-    chat_id = query.message.chat.id
-    try:
-        await _acknowledge(query)
-        await show_typing(context, chat_id, topic_of(query.message))
-        result = await search(
-            shared,
-            chat_id,
-            query.from_user.id,
-            answer.question,
-            PASSAGES_PER_ANSWER,
-            answer.next_offset,
-            as_of=answer.asked_ts,  # the next page of the same ranking
-            shown=answer.shown or (),  # every page so far, whatever was stored since
-        )
-        await send_answer(
-            context,
-            shared,
-            chat_id,
-            query.from_user.id,
-            result,
-            answer.next_offset,
-            query.message.message_id,
-            answer.asked_ts,
-            answer.shown,
-            topic_of(query.message),
-            continues=answer.id,
-        )
-    except BaseException:
-        # nothing (or not all) of the next page reached the chat: a press again may retry,
-        # rather than hear "already below" about passages that are not
-        await shared.conversations.release_more(answer.id)
-        raise
-    if isinstance(query.message, Message):
-        try:
-            markup = formatting.without_more(query.message.reply_markup)
-            await query.edit_message_reply_markup(markup)
-        except BadRequest as exc:  # already edited, or too old to edit: the button stays inert
-            log.debug("kept the More button of answer %s: %s", answer.id, exc)
-        except ChatMigrated as exc:  # the page went to the supergroup; the group is read-only
-            log.info("kept the More button of answer %s in its old group: %s", answer.id, exc)
+    shown = await show_more(
+        context,
+        answer,
+        query.message.chat.id,
+        query.from_user.id,
+        query.message.message_id,
+        topic_of(query.message),
+        acknowledge=lambda: _acknowledge(query),
+    )
+    if isinstance(shown, str):
+        await query.answer(shown)
 
 
 async def _acknowledge(query: CallbackQuery) -> None:

@@ -142,25 +142,26 @@ def answer_messages(
 
 
 def answer_keyboard(
-    answer_id: int, passages: Sequence[Passage], more: bool
+    answer_id: int, articles: Sequence[tuple[int, int]], more: bool
 ) -> InlineKeyboardMarkup:
-    """ "More" (when there is more), a "Full article" per article shown, and 👍/👎."""
+    """ "More" (when there is more), a "Full article" per article shown (`articles`: each
+    with the rank of its first passage, the label of its button), and 👍/👎."""
     rows: list[list[InlineKeyboardButton]] = []
     if more:
         rows.append([InlineKeyboardButton("More ▸", callback_data=f"{MORE}:{answer_id}")])
-    articles: dict[int, int] = {}
-    for passage in passages:
-        articles.setdefault(passage.article.id, passage.rank)
-    if len(articles) == 1:
-        [article_id] = articles
+    first_ranks: dict[int, int] = {}
+    for article_id, rank in articles:
+        first_ranks.setdefault(article_id, rank)
+    if len(first_ranks) == 1:
+        [article_id] = first_ranks
         rows.append(
             [InlineKeyboardButton("📄 Full article", callback_data=f"{FULL}:{article_id}")]
         )
-    elif articles:
+    elif first_ranks:
         rows.append(
             [
                 InlineKeyboardButton(f"📄 {rank}", callback_data=f"{FULL}:{article_id}")
-                for article_id, rank in articles.items()
+                for article_id, rank in first_ranks.items()
             ]
         )
     rows.append(
@@ -172,15 +173,9 @@ def answer_keyboard(
     return InlineKeyboardMarkup(rows)
 
 
-def without_more(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup | None:
-    """The same keyboard without its "More" button (used once its passages are shown)."""
-    if markup is None:
-        return None
-    rows = [
-        [b for b in row if not str(b.callback_data or "").startswith(f"{MORE}:")]
-        for row in markup.inline_keyboard
-    ]
-    return InlineKeyboardMarkup([row for row in rows if row])
+def passage_articles(passages: Sequence[Passage]) -> list[tuple[int, int]]:
+    """Each passage's article and rank, as `answer_keyboard` takes them."""
+    return [(passage.article.id, passage.rank) for passage in passages]
 
 
 def inline_message(passage: Passage, zone: tzinfo = UTC) -> str:

@@ -9,8 +9,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Awaitable, Callable, Sequence
 from typing import NamedTuple
 
 from telegram import (
@@ -47,7 +46,7 @@ from bot.formatting import Command
 from bot.replies import Outgoing, following, send_in_order, send_reply, topic_of
 from bot.runtime import BotData, Context, Newest
 from bot.transport import Follow
-from retrieval.conversations import ChatMessage
+from retrieval.conversations import ChatMessage, ShownAnswer
 from retrieval.ranking.named_time import names_its_own_time, without_named_time
 from retrieval.search import MAX_QUESTION_CHARS, SearchResult
 
@@ -164,7 +163,9 @@ async def send_answer(
     keyboard = (  # none when the answer could not be stored (a full disk): buttons need it
         None
         if answer_id is None
-        else formatting.answer_keyboard(answer_id, result.passages, result.has_more)
+        else formatting.answer_keyboard(
+            answer_id, formatting.passage_articles(result.passages), result.has_more
+        )
     )
     pages = formatting.answer_messages(result.passages, shared.zone, result.notes(shared.zone))
     buttons = [None] * (len(pages) - 1) + [keyboard]  # under the last message
@@ -178,6 +179,83 @@ async def send_answer(
     elif replacing:
         await shared.conversations.detach_messages(sent)
     return sent
+
+
+NOTHING_MORE = "There is nothing more for that answer."
+MORE_BELOW = "The next passages are already below."
+
+
+async def show_more(
+    context: Context,
+    answer: ShownAnswer,
+    chat_id: int,
+    user_id: int,
+    reply_to: int | None,
+    topic: int | None,
+    acknowledge: Callable[[], Awaitable[None]] | None = None,
+) -> list[ChatMessage] | str:
+    """Show the page after `answer` (a page of an answer), as of the moment the answer
+    was asked and leaving out every page before, and take its More ▸ button off: what
+    pressing it does, and what "more" typed after it does. `acknowledge` runs once the
+    page is claimed (a press's answer). Returns the messages of the page, or what to tell
+    instead when there is none to show (nothing more, or it was shown already)."""
+    shared = context.bot_data
+    if not answer.has_more:
+        return NOTHING_MORE
+    if not await shared.conversations.claim_more(answer.id):
+        return MORE_BELOW
+    try:
+        if acknowledge is not None:
+            await acknowledge()
+        await show_typing(context, chat_id, topic)
+        result = await search(
+            shared,
+            chat_id,
+            user_id,
+            answer.question,
+            PASSAGES_PER_ANSWER,
+            answer.next_offset,
+            as_of=answer.asked_ts,  # the next page of the same ranking
+            shown=answer.shown or (),  # every page so far, whatever was stored since
+        )
+        sent = await send_answer(
+            context,
+            shared,
+            chat_id,
+            user_id,
+            result,
+            answer.next_offset,
+            reply_to,
+            answer.asked_ts,
+            answer.shown,
+            topic,
+            continues=answer.id,
+        )
+    except BaseException:
+        # nothing (or not all) of the next page reached the chat: asking again may retry,
+        # rather than hear "already below" about passages that are not
+        await shared.conversations.release_more(answer.id)
+        raise
+    await _drop_more_button(context, answer)
+    return sent
+
+
+async def _drop_more_button(context: Context, answer: ShownAnswer) -> None:
+    """Take the More ▸ button off an answer whose next page was shown: its keyboard, under
+    its last message, less that button."""
+    messages = await context.bot_data.conversations.messages_of(answer.id)
+    if not messages:
+        return
+    last = messages[-1]
+    keyboard = formatting.answer_keyboard(answer.id, answer.article_ranks, more=False)
+    try:
+        await context.bot.edit_message_reply_markup(
+            last.chat_id, last.message_id, reply_markup=keyboard
+        )
+    except BadRequest as exc:  # already edited, or too old to edit: the button stays inert
+        log.debug("kept the More button of answer %s: %s", answer.id, exc)
+    except ChatMigrated as exc:  # the page went to the supergroup; the group is read-only
+        log.info("kept the More button of answer %s in its old group: %s", answer.id, exc)
 
 
 async def _post(
@@ -289,7 +367,7 @@ class _Asked(NamedTuple):
 
     question: str
     shown: tuple[str, ...] = ()
-    continues: int | None = None  # "more", "next": the answer (page) it goes on after
+    continues: ShownAnswer | None = None  # "more", "next": the page it goes on after
 
 
 async def _to_search(update: Update, context: Context, message: Message) -> _Asked | None:
@@ -345,7 +423,7 @@ async def _to_search(update: Update, context: Context, message: Message) -> _Ask
             follows = await shared.conversations.latest_answer(message.chat.id)
         if follows is not None:  # the same question, after the last page shown of it
             last = await shared.conversations.last_page(follows.id) or follows
-            return _Asked(last.question, last.shown or (), last.id)
+            return _Asked(last.question, continues=last)
     if follows is None or not follows_up(question):
         return _Asked(question)  # a question of its own under an answer is asked alone
     # the passages right above it are no answer to a follow-up: "More" leaves them out alike
@@ -378,6 +456,18 @@ async def _answer(
         return
     shared = context.bot_data
     chat_id = message.chat.id
+    reply_to = message.message_id if in_group(message) else None
+    if searched.continues is not None:  # "more": what its answer's More ▸ does
+        shown = await show_more(
+            context, searched.continues, chat_id, user.id, reply_to, topic_of(message)
+        )
+        if isinstance(shown, str):
+            told = await send_reply(shared, message, formatting.plain(shown))
+            shown = [ChatMessage(m.chat_id, m.message_id) for m in told]
+        await shared.conversations.record_replies(
+            chat_id, message.message_id, shown, text_of(message)
+        )
+        return
     # An edited question is answered again, in the messages its first answer was shown in
     replacing = (
         await shared.conversations.replies_to(chat_id, message.message_id)
@@ -399,12 +489,8 @@ async def _answer(
         as_of=as_of,
         shown=searched.shown,
     )
-    # "more": its best passages were shown, and what comes next matches less well
-    if searched.continues is not None:
-        result = replace(result, best_shown=False)
     if not newest():
         return
-    reply_to = message.message_id if in_group(message) else None
     sent = await send_answer(
         context,
         shared,
@@ -417,7 +503,6 @@ async def _answer(
         searched.shown,  # the follow-up's "More" does not repeat them either
         topic=topic_of(message),
         replacing=replacing,
-        continues=searched.continues,  # a page of that answer: the next "more" goes on after it
     )
     await shared.conversations.record_replies(chat_id, message.message_id, sent, text_of(message))
     if later:

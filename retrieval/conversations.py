@@ -90,6 +90,8 @@ class ShownAnswer:
     article_ids: tuple[int, ...] = ()
     # the texts of the sentences of `sentence_ids`: they, too, outlast a splitting again
     sentences: tuple[str, ...] = ()
+    # each article of `article_ids` with the rank of its first passage: its 📄 button's label
+    article_ranks: tuple[tuple[int, int], ...] = ()
 
     @property
     def shown(self) -> tuple[str, ...] | None:
@@ -147,7 +149,7 @@ class Conversations:
         moment it answers as of (its "More" pages answer as of the same); `shown_before`:
         the texts of the sentences of its earlier pages, and `continues` the answer whose
         "More" it shows, for a "More" page (`later_pages`)."""
-        shown = [[p.article.id, list(p.sentence_ids), list(p.sentences)] for p in passages]
+        shown = [[p.article.id, list(p.sentence_ids), list(p.sentences), p.rank] for p in passages]
         write = self.conn.execute(
             "INSERT INTO answers (chat_id, user_id, question, next_offset, has_more, passages,"
             " created_ts, shown_before, first_page) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
@@ -292,6 +294,15 @@ class Conversations:
             ) as cursor:
                 later += [ChatMessage(*row) for row in await cursor.fetchall()]
         return tuple(dict.fromkeys(later))  # an answer's messages name it each
+
+    async def messages_of(self, answer_id: int) -> tuple[ChatMessage, ...]:
+        """The messages an answer (a page of one) was sent as, in order: its buttons are
+        under the last."""
+        async with self.conn.execute(
+            "SELECT chat_id, message_id FROM answer_messages WHERE answer_id = ? ORDER BY rowid",
+            (answer_id,),
+        ) as cursor:
+            return tuple(ChatMessage(*row) for row in await cursor.fetchall())
 
     async def answer(self, answer_id: int) -> ShownAnswer | None:
         return await self._answer_where("id = ?", (answer_id,))
@@ -442,16 +453,28 @@ async def _forget(conn: aiosqlite.Connection, before: float) -> int:
 
 
 def _shown(row: aiosqlite.Row) -> ShownAnswer:
+    # [article id, [sentence ids], [their texts], rank]; stored before the rank was, a
+    # passage's rank is its place on a page that ends at `next_offset` (a page with "More"
+    # is full)
     passages = json.loads(row[5])
+    next_offset = int(row[3])
+    ranks = [
+        p[3] if len(p) > 3 else next_offset - len(passages) + n
+        for n, p in enumerate(passages, start=1)
+    ]
+    article_ranks: dict[int, int] = {}
+    for passage, rank in zip(passages, ranks, strict=True):
+        article_ranks.setdefault(int(passage[0]), int(rank))
     return ShownAnswer(
         id=int(row[0]),
         chat_id=int(row[1]),
         question=str(row[2]),
-        next_offset=int(row[3]),
+        next_offset=next_offset,
         has_more=bool(row[4]),
-        sentence_ids=tuple(int(i) for _, ids, _ in passages for i in ids),
+        sentence_ids=tuple(int(i) for p in passages for i in p[1]),
         asked_ts=float(row[6]),
         shown_before=None if row[7] is None else tuple(str(t) for t in json.loads(row[7])),
-        article_ids=tuple(dict.fromkeys(int(article) for article, _, _ in passages)),
-        sentences=tuple(str(text) for _, _, texts in passages for text in texts),
+        article_ids=tuple(article_ranks),
+        sentences=tuple(str(text) for p in passages for text in p[2]),
+        article_ranks=tuple(article_ranks.items()),
     )

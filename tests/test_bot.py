@@ -34,7 +34,7 @@ from bot.addressing import follows_up
 from bot.app import RATE_LIMIT_RETRIES, build_application
 from bot.config import Settings
 from bot.formatting import SOMETHING_WENT_WRONG, UNKNOWN_COMMAND
-from bot.handlers import COMMANDS, NOT_UNDER_AN_ANSWER
+from bot.handlers import COMMANDS, MORE_BELOW, NOT_UNDER_AN_ANSWER, NOTHING_MORE
 from bot.logs import REDACTED
 from bot.runtime import App, BotData, Context, OneAtATime, run_every
 from retrieval.conversations import ChatMessage
@@ -1119,14 +1119,40 @@ async def test_more_said_in_a_private_chat_goes_on_with_the_last_answer(bot: Har
     assert len(keepers(answer) | keepers(more) | keepers(next_)) == 7
     assert BEST_SHOWN not in more["text"]  # the next passages, as asked
     [done] = await bot.ask(USER, "anything else?")
-    assert done["text"] == ONLY_SHOWN
+    assert done["text"] == NOTHING_MORE  # as the last page's More ▸, which it has not, says
     logged = await bot.rows("SELECT question FROM query_log ORDER BY id")
-    assert logged == [("lighthouse keeper",)] * 4
+    assert logged == [("lighthouse keeper",)] * 3
     [first] = await bot.ask(GROUP, f"/ask@{BOT} lighthouse keeper", chat_type="group")
     [then] = await bot.ask(
         GROUP, "next", chat_type="group", reply_to_message_id=first["message_id"]
     )
     assert len(keepers(then)) == 3 and not keepers(first) & keepers(then)
+
+
+async def test_more_typed_under_an_answer_is_its_more_button_pressed(bot: Harness) -> None:
+    """ "more" typed after an answer searched its question again as of the message's own
+    moment, numbered its page from 1, and left the answer's More ▸ as it was: pressed
+    later, it showed the same passages again. It is now that button's press: the page as
+    of the answer's moment, numbered on, and the button taken off the answer."""
+    asked = int(datetime(2024, 4, 15, tzinfo=UTC).timestamp())
+    [answer] = await bot.ask(USER, "lighthouse keeper", date=asked)
+    more = buttons(answer)["More ▸"]
+    [page] = await bot.ask(USER, "more")  # sent now, months after the answer's moment
+    assert "4. Lighthouse keepers of" in page["text"]
+    assert not keepers(page) & keepers(answer)
+    for later in ("Muckle Flugga", "Longships", "Hook"):  # published after 15 April 2024
+        assert later not in page["text"]
+
+    def current() -> dict[str, Any]:
+        return next(m for m in bot.replies(USER) if m["message_id"] == answer["message_id"])
+
+    assert set(buttons(current())) == {"📄 1", "📄 2", "📄 3", "👍", "👎"}  # as a press leaves it
+    # a client still showing the old button: told the page is below, not shown it again
+    bot.fake.callback_query(USER, answer["message_id"], more, forged=True)
+    await bot.fake.wait_for("answerCallbackQuery", 1, timeout=WAIT)
+    await bot.settle()
+    assert len(bot.replies(USER)) == 2
+    assert bot.fake.calls("answerCallbackQuery")[-1].params["text"] == MORE_BELOW
 
 
 async def test_more_said_under_an_answer_whose_more_was_used_goes_on_after_its_last_page(
@@ -1145,7 +1171,7 @@ async def test_more_said_under_an_answer_whose_more_was_used_goes_on_after_its_l
     [done] = await bot.ask(
         GROUP, "next", chat_type="group", reply_to_message_id=first["message_id"]
     )
-    assert done["text"] == ONLY_SHOWN  # after the page "More" showed too
+    assert done["text"] == NOTHING_MORE  # after the page "More" showed too
 
 
 async def test_every_page_of_an_answer_is_as_of_the_question(bot: Harness) -> None:

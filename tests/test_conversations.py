@@ -243,3 +243,35 @@ async def test_a_full_article_sent_under_an_answer_leads_a_reply_to_it(
     assert await state.forget_before(time.time() - 90 * 86400)
     assert await state.answer_for_reply(-5, 101) is None
     assert run_sql(small_engine.db_path, "SELECT count(*) FROM article_messages") == [(0,)]
+
+
+async def test_an_answer_keeps_its_articles_ranks_and_messages_for_its_keyboard(
+    small_engine: Engine,
+) -> None:
+    """A typed "more" takes the More ▸ off the answer it continues, as a press does: it
+    rebuilds the keyboard under the answer's last message, 📄 buttons labelled by rank."""
+    state = small_engine.conversations
+    result = await small_engine.ask("central bank rates harvest", limit=3)
+    assert [p.rank for p in result.passages] == [1, 2]
+    assert len({p.article.id for p in result.passages}) > 1
+    answer_id = await state.record_answer(
+        5, 6, result.question, result.passages, 3, True, asked_ts=time.time()
+    )
+    assert answer_id is not None
+    await state.attach_messages(answer_id, [ChatMessage(5, 100), ChatMessage(5, 101)])
+    shown = await state.answer(answer_id)
+    assert shown is not None
+    first = dict.fromkeys(p.article.id for p in result.passages)
+    assert shown.article_ranks == tuple(
+        (article, next(p.rank for p in result.passages if p.article.id == article))
+        for article in first
+    )
+    assert await state.messages_of(answer_id) == (ChatMessage(5, 100), ChatMessage(5, 101))
+    # stored before the rank was: a passage's place on the page that ends at next_offset
+    run_sql(
+        small_engine.db_path,
+        "UPDATE answers SET next_offset = 6,"
+        ' passages = \'[[7, [1], ["A."]], [8, [2], ["B."]], [7, [3], ["C."]]]\'',
+    )
+    old = await state.answer(answer_id)
+    assert old is not None and old.article_ranks == ((7, 4), (8, 5))

@@ -16,8 +16,8 @@ from bot.formatting import (
     article_messages,
     display_date,
     highlight,
+    passage_articles,
     passage_html,
-    without_more,
 )
 from bot.markup import (
     MAX_MESSAGE_LENGTH,
@@ -296,7 +296,7 @@ def test_answer_buttons_fit_telegram_callback_data() -> None:
         passage("q2", rank=2, source=article(id=big)),
         passage("q3", rank=3, source=article(id=big - 1)),
     ]
-    keyboard = answer_keyboard(big, passages, more=True)
+    keyboard = answer_keyboard(big, passage_articles(passages), more=True)
     data = [b.callback_data for row in keyboard.inline_keyboard for b in row]
     assert data == [
         f"more:{big}",
@@ -306,10 +306,9 @@ def test_answer_buttons_fit_telegram_callback_data() -> None:
         f"vote:{big}:-1",
     ]
     assert all(1 <= len(str(d).encode()) <= 64 for d in data)
-    trimmed = without_more(keyboard)
-    assert trimmed is not None
+    trimmed = answer_keyboard(big, passage_articles(passages), more=False)
     assert [b.text for row in trimmed.inline_keyboard for b in row] == ["📄 1", "📄 3", "👍", "👎"]
-    single = answer_keyboard(1, passages[:1], more=False)
+    single = answer_keyboard(1, passage_articles(passages[:1]), more=False)
     assert [b.text for row in single.inline_keyboard for b in row] == [
         "📄 Full article",
         "👍",
