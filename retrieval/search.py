@@ -25,6 +25,7 @@ import numpy.typing as npt
 
 from retrieval.corpus.reader import REMEMBERED_ARTICLES, CorpusReader, StoredArticle
 from retrieval.corpus.text import joined_sentences
+from retrieval.highlighting import Asked
 from retrieval.index.index import Index, ScoredDoc
 from retrieval.index.tokens import MAX_TOKEN_LENGTH
 from retrieval.models import Passage
@@ -221,7 +222,8 @@ class Searcher:
             unshown_windows = choose(candidates, scores, offset + limit + 1, first_page)[offset:]
             best_shown = False
         page = unshown_windows[:limit]
-        passages = self._passages(candidates, scores, page, offset + 1, set(tokens))
+        asked = Asked(self.index.tokenizer, _LINK.sub(" ", question))
+        passages = self._passages(candidates, scores, page, offset + 1, asked)
         if not passages and offset:
             return SearchResult(question, (), "No more passages for that question.")
         if not passages and shown:
@@ -258,7 +260,7 @@ class Searcher:
         scores: npt.NDArray[np.float64],
         page: list[int],
         first_rank: int,
-        terms: set[str],
+        asked: Asked,
     ) -> list[Passage]:
         """The passages quoting the windows `page`, ranked from `first_rank`; a window whose
         article was deleted since it was indexed, or since the window was cut, is left out."""
@@ -273,7 +275,7 @@ class Searcher:
                     rank=rank,
                     score=round(float(scores[window]), 6),
                     quote=quote,
-                    highlights=self.highlights(quote, terms),
+                    highlights=asked.highlights(quote),
                     article=article,
                     sentence_ids=candidates.sentence_ids(window),
                     sentences=candidates.sentence_texts(window),
@@ -364,6 +366,7 @@ class Searcher:
         texts = self.reader.sentence_texts(
             int(i) for article in stored.values() for i in article.sentence_ids
         )
+        asked = Asked(self.index.tokenizer, _LINK.sub(" ", question))
         passages: list[Passage] = []
         for hit in hits:
             article = stored.get(hit.sentence_id)
@@ -378,7 +381,7 @@ class Searcher:
                     rank=len(passages) + 1,
                     score=round(hit.score, 6),
                     quote=quote,
-                    highlights=self.highlights(quote, set(tokens)),
+                    highlights=asked.highlights(quote),
                     article=article.attribution,
                     sentence_ids=ids,
                     sentences=tuple(texts[i] for i in ids),
@@ -425,15 +428,3 @@ class Searcher:
 
     def _terms(self, text: str) -> frozenset[str]:
         return frozenset(self.index.tokenizer(text))
-
-    def highlights(self, quote: str, terms: set[str]) -> tuple[tuple[int, int], ...]:
-        """Character spans of the words in `quote` that match the question's terms, apart and
-        in order: CJK bigrams overlap, and one bold run covers a run of them."""
-        spans: list[tuple[int, int]] = []
-        for term, a, b in self.index.tokenizer.words(quote):
-            if term in terms:
-                if spans and a < spans[-1][1]:
-                    spans[-1] = (spans[-1][0], max(b, spans[-1][1]))
-                else:
-                    spans.append((a, b))
-        return tuple(spans)

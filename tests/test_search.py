@@ -571,3 +571,33 @@ async def test_a_follow_ups_more_page_leaves_out_the_answer_above_and_goes_on(
     assert len(more.passages) == 2
     quoted = {s for p in more.passages for s in re.split(r"(?<=\.) ", p.quote)}
     assert not quoted & set(shown)
+
+
+async def test_bold_words_share_the_questions_stem_and_no_name_does_by_chance(
+    engine: Engine,
+) -> None:
+    """The stemmer makes "Ferris" and "ferry" one term ("ferri"), and "Gates" and "gate":
+    the question's "ferry" put "Ferris" in bold. A capitalised word is bold only as the
+    question writes it, and a name the question writes only as it is; words in lower case
+    still match by stem ("ferries", "exercises", "began" for "begin")."""
+    pier = ArticleDraft(
+        "Harbour ferries train on the pier",
+        "Harbour ferries began safety exercises on Monday beside the Ferris wheel on the "
+        "pier. Ferry crews said Bill Gates once rode the wheel and that the pier gates stay "
+        "open.",
+        published="2024-05-01",
+    )
+    await engine.add_articles([pier, *SMALL_CORPUS])
+    await engine.refresh()
+
+    async def bold(question: str) -> list[str]:
+        result = await engine.ask(question)
+        top = next(p for p in result.passages if p.article.title == pier.title)
+        return [top.quote[a:b] for a, b in top.highlights]
+
+    ferry = await bold("When did the ferry safety exercise begin?")
+    assert ferry == ["ferries", "began", "safety", "exercises", "Ferry"]  # not "Ferris"
+    assert "gates" not in await bold("What did Gates say about the wheel?")  # a name
+    assert "Gates" in await bold("What did Gates say about the wheel?")
+    gate = await bold("a gate of the pier wheel")
+    assert "gates" in gate and "Gates" not in gate

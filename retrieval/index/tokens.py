@@ -211,7 +211,7 @@ def _normal(text: str) -> str:
     return text if text.isascii() else unicodedata.normalize("NFKC", _visible(text))
 
 
-def _fold(word: str) -> str:
+def fold(word: str) -> str:
     """`word` case-folded and, if not ASCII, without accents and other diacritics, so that
     "cafe" finds "Café", "Istanbul" finds "İstanbul" (whose "i̇" is "i" and a dot above) and
     "ΑΘΗΝΑ" finds "Αθήνα". The marks dropped are those with a combining class, as Unicode's
@@ -409,7 +409,7 @@ class Tokenizer:
         ascii_text = _spaced(text)
         if not ascii_text.isascii():
             # Words are found before case-folding, which may make a mark of a letter
-            # ("İ" is "i" and a dot above), and folded one by one (`_fold`).
+            # ("İ" is "i" and a dot above), and folded one by one (`fold`).
             return text, None
         if _MAYBE_JOINED.search(text) or self._has_capital_stopword(text):
             return text, None
@@ -448,7 +448,7 @@ class Tokenizer:
         if _ACRONYM in terms:
             shouting = is_shouting(words)
             acronyms = [
-                None if shouting else _fold(word)
+                None if shouting else fold(word)
                 for word, term in zip(words, terms, strict=True)
                 if term == _ACRONYM
             ]
@@ -464,7 +464,7 @@ class Tokenizer:
         acronyms = self.acronyms and self.stopwords
         maybe = [
             _ACRONYM
-            if acronyms and len(word) > 1 and word.isupper() and _fold(word) in STOPWORDS
+            if acronyms and len(word) > 1 and word.isupper() and fold(word) in STOPWORDS
             else None
             for word in words
         ]
@@ -510,7 +510,7 @@ class Tokenizer:
         append = terms.append
         shouting: bool | None = None  # decided only when a stopword in capitals needs it
         for word in words:
-            term = _fold(word)
+            term = fold(word)
             if term in stopwords:
                 if acronyms and len(word) > 1 and word.isupper():
                     if shouting is None:
