@@ -1378,7 +1378,7 @@ async def test_votes_are_stored_with_question_and_passages(bot: Harness) -> None
     )
     assert (question, vote, chat_id, user_id) == ("central bank rates", -1, USER, USER)
     shown = await bot.rows("SELECT passages FROM answers")
-    assert json.loads(sentence_ids) == [i for _, ids, _ in json.loads(shown[0][0]) for i in ids]
+    assert json.loads(sentence_ids) == [i for p in json.loads(shown[0][0]) for i in p[1]]
 
 
 async def test_only_a_button_under_an_answer_votes_on_it(bot: Harness) -> None:
