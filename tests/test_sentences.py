@@ -888,6 +888,87 @@ def test_more_calls_on_the_reader_are_no_sentences() -> None:
     ]
 
 
+def test_usa_todays_app_box_is_no_sentence() -> None:
+    """USA TODAY's box for its app, under a mark of any kind, stood as sentences in 17
+    articles of news-qa-dev and reached quotes ("📲 The USA TODAY app gets you to the heart
+    of the news — fast."). News about the app stays."""
+    page = "\n\n".join(
+        [
+            "📲 The USA TODAY app gets you to the heart of the news — fast.",
+            "∎ The USA TODAY app gets you to the heart of the news — fast.Download for "
+            "award-winning coverage, crosswords, audio storytelling, the eNewspaper and more.",
+            "➤ Download for award-winning coverage, crosswords, audio storytelling, the "
+            "eNewspaper and more.",
+            "The USA TODAY app brings you every Team USA medal — right when it happens.",
+            "The USA TODAY app was downloaded a million times during the Olympics.",
+            "Gannett launched the USA TODAY app in 2008.",
+        ]
+    )
+    assert [s for _, s in article_sentences(page)] == [
+        "The USA TODAY app was downloaded a million times during the Olympics.",
+        "Gannett launched the USA TODAY app in 2008.",
+    ]
+
+
+def test_a_live_blogs_update_stamp_is_no_sentence() -> None:
+    """A live blog's update stamp, the time and who wrote the update ("Updated 11:39 p.m. ET
+    / Ariel Edwards-Levy", "7:47 p.m. ET / Tami Luhby") or the time and the day ("Updated
+    1:30 p.m. Friday, July 23"), stood as sentences and reached quotes. A schedule's time
+    and day, a show's "ET/PT", are news."""
+    page = "\n\n".join(
+        [
+            "Updated 11:39 p.m. ET / Ariel Edwards-Levy",
+            "Voters who disliked both parties broke for Republicans.",
+            "7:47 p.m. ET / Tami Luhby",
+            "Updated 1:30 p.m. Friday, July 23",
+            "1 p.m. Sunday, July 18",
+            "An encore on NBC will follow at 2 p.m. ET/PT.",
+        ]
+    )
+    assert [s for _, s in article_sentences(page)] == [
+        "Voters who disliked both parties broke for Republicans.",
+        "1 p.m. Sunday, July 18",
+        "An encore on NBC will follow at 2 p.m. ET/PT.",
+    ]
+
+
+def test_an_outlets_call_to_its_app_is_no_sentence() -> None:
+    """An outlet's call to its own app or edition, after a label or a purpose ("► Get
+    breaking news alerts: Download the free Tennessean app for the latest storm updates."),
+    stood as sentences. Someone's use of an app is news, and so is an agency's or a shop's
+    app the story tells the reader of, where it is for no news."""
+    page = "\n\n".join(
+        [
+            "► Get breaking news alerts: Download the free Tennessean app for the latest storm "
+            "updates.",
+            "► Aftermath and recovery: Follow the latest tornado developments on the free "
+            "Tennessean app.",
+            "To be notified of breaking news, we encourage you to download the Caller-Times app "
+            "for your mobile device.",
+            "Download your local site's app to ensure you're always connected to the news.",
+            "News alerts delivered to your phone: Download IndyStar app for breaking news, "
+            "sports.",
+            "Stay tuned to APP.com for the latest on these races and download our mobile app to "
+            "have live election results at your fingertips.",
+            "You can subscribe to our print edition, ad-free app or e-newspaper here.",
+            "More than 200,000 readers downloaded the Tennessean app for storm news in March.",
+            "People can download the Volusia Beaches App for real-time beach updates.",
+            "Residents are encouraged to download the AVL Collects app for pickup news.",
+            "Alternatively download the FEMA app or call toll free 800-621-3362.",
+            "Customers can download the McDonald's app for free fries on Fridays.",
+            '"Download the Tennessean app for news," the mayor said.',
+        ]
+    )
+    assert [s for _, s in article_sentences(page)] == [
+        "More than 200,000 readers downloaded the Tennessean app for storm news in March.",
+        "People can download the Volusia Beaches App for real-time beach updates.",
+        "Residents are encouraged to download the AVL Collects app for pickup news.",
+        "Alternatively download the FEMA app or call toll free 800-621-3362.",
+        "Customers can download the McDonald's app for free fries on Fridays.",
+        '"Download the Tennessean app for news," the mayor said.',
+    ]
+
+
 @pytest.mark.parametrize(
     "paragraph",
     [

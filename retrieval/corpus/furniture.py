@@ -6,6 +6,7 @@ addresses, photo credits, list numbers, marks and promotions; what
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # Lines of a page that are no prose, each on its own: a quote would show them, a window of
 # sentences would spend its words on them ("CNN — The Senate voted..."), and they hold no
@@ -101,6 +102,35 @@ _READER_NOTE = re.compile(r"Story idea\?|Want to send [A-Z][\w’'-]+ a note\?")
 _CALL_MARKS = "►:• "  # before a call: "► Read the full story here.", ": Download the app"
 _PROMO_WORDS = 30
 _REPORTED = re.compile(r"\b(?:said|says|told|warned|urged|according|wrote)\b")
+# USA TODAY's box for its app, under a mark of any kind ("📲", "∎", "▶"): "The USA TODAY
+# app gets you to the heart of the news — fast.", "Download for award-winning coverage,
+# crosswords, audio storytelling, the eNewspaper and more.", "The USA TODAY app brings you
+# every Team USA medal — right when it happens." News about the app says more than that.
+_PAPER_APP = re.compile(
+    r"The USA TODAY app (?:gets|brings) you\b.*|Download for award-winning coverage\b.*"
+)
+# An outlet's call to its own app or edition, after a label or a purpose, in a short
+# sentence that reports nobody: "► Get breaking news alerts: Download the free Tennessean
+# app for the latest storm updates.", "To be notified of breaking news, we encourage you to
+# download the Caller-Times app", "Download your local site's app to ensure you're always
+# connected to the news.", "You can subscribe to our print edition, ad-free app or
+# e-newspaper here." The call is the reader's (an imperative where a sentence or a clause
+# starts), the app named (or "our") and its use is news: "People can download the Volusia
+# Beaches App for real-time beach updates", "Residents are encouraged to download the AVL
+# Collects app", "Alternatively download the FEMA app or call toll free 800-621-3362" and
+# "Download the McDonald's app, click Rewards" are news.
+_APP_CALL = re.compile(
+    r"(?:^|: |, (?:we encourage you to )?| and | by )"
+    r"(?:[Dd]ownload(?:ing)?|[Gg]et|[Ff]ollow (?:\S+ ){0,5}?on)"
+    r" (?:the |our |your local site[’']s )?(?:free )?"
+    r"(?:[A-Z][\w.’'&-]*(?: [A-Z][\w.’'&-]*){0,3} )?(?:mobile )?[Aa]pp\b"
+)
+_APP_NEWS = re.compile(
+    r"\bnews\b|\balerts\b|\bcoverage\b|\bconnected\b|\bup to date\b|\belection results\b"
+    r"|\bdevelopments\b",
+    re.IGNORECASE,
+)
+_EDITION_CALL = re.compile(r"You ?can subscribe to our print edition\b.{0,80}")
 
 
 _PROMO_OPENINGS = frozenset(
@@ -235,9 +265,10 @@ def _is_credit(sentence: str) -> bool:
 
 
 def is_furniture(sentence: str) -> bool:
-    """Whether a sentence is a line of page furniture (`_LINES`), a credit (`_is_credit`),
-    the paper's line about its reporter (`_is_staff_line`) or a promotion (`_PROMO`), not
-    prose."""
+    """Whether a sentence is a line of page furniture (`_LINES`, a live blog's update stamp
+    `_LIVE_STAMP`), a credit (`_is_credit`), the paper's line about its reporter
+    (`_is_staff_line`) or a promotion (`_PROMO`, the paper's app `_PAPER_APP`, an outlet's
+    call to its app `_is_app_call`), not prose."""
     if not sentence:
         return False
     if _is_credit(sentence) or _is_staff_line(sentence):
@@ -254,14 +285,56 @@ def is_furniture(sentence: str) -> bool:
         _READER_NOTE.fullmatch(sentence) or _CLICK_HERE.fullmatch(sentence)
     ):
         return _REPORTED.search(sentence) is None
-    call = sentence.lstrip(_CALL_MARKS)
+    if (sentence[:1].isdigit() or sentence.startswith("Updated ")) and _LIVE_STAMP.fullmatch(
+        sentence
+    ):
+        return True
+    call = _without_marks(sentence)
     return (
         bool(call)
-        and call.split(None, 1)[0].lower() in _PROMO_OPENINGS
-        and _PROMO.match(call) is not None
+        and (
+            (call.split(None, 1)[0].lower() in _PROMO_OPENINGS and _PROMO.match(call) is not None)
+            or (call.startswith(("The USA", "Download for")) and _PAPER_APP.fullmatch(call))
+            or _is_app_call(call)
+        )
         and len(call.split()) <= _PROMO_WORDS
         and _REPORTED.search(call) is None
     )
+
+
+def _without_marks(sentence: str) -> str:
+    """`sentence` without the marks a call opens with: `_CALL_MARKS` and any symbol ("📲",
+    "👉", "∎")."""
+    start = 0
+    while start < len(sentence) and (
+        sentence[start] in _CALL_MARKS or unicodedata.category(sentence[start])[0] == "S"
+    ):
+        start += 1
+    return sentence[start:]
+
+
+def _is_app_call(call: str) -> bool:
+    """Whether `call` calls on the reader to get the outlet's app or edition (`_APP_CALL`,
+    `_EDITION_CALL`)."""
+    if call.startswith("You") and _EDITION_CALL.fullmatch(call):
+        return True
+    if not ("app" in call or "App" in call) or call[:1] in "\"“‘'":
+        return False
+    app = _APP_CALL.search(call)
+    return (
+        app is not None
+        and (" our " in app.group() or "local site" in app.group() or _named_app(app.group()))
+        and _APP_NEWS.search(call) is not None
+    )
+
+
+def _named_app(call: str) -> bool:
+    """Whether the app of a call (`_APP_CALL`'s match) is named: a capitalised word before
+    "app" ("the free Tennessean app", "IndyStar app")."""
+    words = call.split()[:-1]
+    while words and words[-1] == "mobile":
+        words.pop()
+    return bool(words) and words[-1][:1].isupper()
 
 
 def _is_byline_line(line: str) -> bool:
@@ -312,6 +385,17 @@ _TIMESTAMP = re.compile(
     rf"|{_CLOCK}{_ZONE} {_DAY}(?: Share this update)?"
     r"|기사입력 ?: ?\[? ?\d{4}[-.]\d\d[-.]\d\d(?: \d\d:\d\d(?::\d\d)?)? ?\]?)"
     r"(?:\Z|(?P<story> +)(?=[A-Z0-9\"“‘']))"
+)
+# A live blog's update stamp, a line of its own: the time and who wrote the update
+# ("Updated 11:39 p.m. ET / Ariel Edwards-Levy", "7:47 p.m. ET / Tami Luhby"), or the time
+# and the day without a year ("Updated 1:30 p.m. Friday, July 23"). Without the "/" and a
+# name, or without "Updated", a time and a day are a schedule's: "8 p.m. ET on ABC",
+# "1 p.m. Sunday, July 18" are news.
+_LIVE_CLOCK = r"\d{1,2}(?::\d\d)? ?(?:[ap]\.m\.|[ap]m|[AP]M)"
+_WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
+_LIVE_STAMP = re.compile(
+    rf"(?:Updated )?{_LIVE_CLOCK}{_ZONE} / {_SIGNER}(?:(?:,| and|, and) {_SIGNER})*"
+    rf"|Updated {_LIVE_CLOCK}(?:{_ZONE})?,? {_WEEKDAY},? {_MONTH} \d{{1,2}}(?:, \d{{4}})?"
 )
 _STAMP_MARKED = re.compile(rf"{_ZONE}|{_STAMP_WORD}|기사입력")
 _STAMP_CLOCK = re.compile(_CLOCK)
