@@ -910,6 +910,65 @@ def test_usa_todays_app_box_is_no_sentence() -> None:
     ]
 
 
+def test_cnns_newsletter_box_is_left_out_with_its_teaser() -> None:
+    """CNN's box at an article's head, a call and what the newsletter holds ("Explore the
+    universe with news on fascinating discoveries...", in 64 articles of news-qa-dev), and
+    CNN Opinion's "Join us on Twitter and Facebook" stood as sentences once the call was
+    left out. What follows a call is the story's where it reports someone, goes on in its
+    paragraph or stands further down."""
+    page = "\n\n".join(
+        [
+            "Sign up for CNN’s Wonder Theory science newsletter. Explore the universe with news "
+            "on fascinating discoveries, scientific advancements and more.",
+            "Get our free weekly newsletter Sign up for CNN Opinion’s newsletter. We’re looking "
+            "back at the strongest, smartest opinion takes of the week from CNN and other "
+            "outlets.",
+            "NASA's Webb telescope found carbon on a distant moon.",
+            "Follow CNN Opinion Join us on Twitter and Facebook",
+            "Sign up for our newsletter. The moon is colder than expected, the team said.",
+            "Sign up for our weekly newsletter. The probe launched in 2023. It reached orbit.",
+            "Sign up for our science newsletter. The probe reached Jupiter on Monday.",
+            "Join us on Twitter and Facebook",
+            "Fans can join us on Facebook for a live chat on Monday.",
+        ]
+    )
+    assert [s for _, s in article_sentences(page)] == [
+        "NASA's Webb telescope found carbon on a distant moon.",
+        "The moon is colder than expected, the team said.",
+        "The probe launched in 2023.",
+        "It reached orbit.",
+        "The probe reached Jupiter on Monday.",
+        "Fans can join us on Facebook for a live chat on Monday.",
+    ]
+
+
+def test_read_more_glued_to_an_item_is_cut_and_the_item_kept() -> None:
+    """A live blog's or a link list's "Read more" glued to its item stood in quotes
+    ("Willowood Park (Silver Spring Drive and Badger Drive) Read more"); under a mark it
+    stood alone ("👉 Read more."). The item's words stay; so does "read more" in the story's
+    words or in quotation marks."""
+    page = "\n\n".join(
+        [
+            "Willowood Park (Silver Spring Drive and Badger Drive) Read more",
+            "The posts misrepresent a treaty between the U.S. and Ukraine. The claim is tied to "
+            "a campaign aimed at discrediting the U.S. Read more.",
+            "According to Airbnb, hours for the public are: Read more",
+            "👉 Read more.",
+            "➤ Read the full story here",
+            'The library\'s campaign asks children to "Read more"',
+            "Nothing has spread more rapidly than the laws, and voters want to read more",
+        ]
+    )
+    assert [s for _, s in article_sentences(page)] == [
+        "Willowood Park (Silver Spring Drive and Badger Drive)",
+        "The posts misrepresent a treaty between the U.S. and Ukraine.",
+        "The claim is tied to a campaign aimed at discrediting the U.S.",
+        "According to Airbnb, hours for the public are:",
+        'The library\'s campaign asks children to "Read more"',
+        "Nothing has spread more rapidly than the laws, and voters want to read more",
+    ]
+
+
 def test_a_live_blogs_update_stamp_is_no_sentence() -> None:
     """A live blog's update stamp, the time and who wrote the update ("Updated 11:39 p.m. ET
     / Ariel Edwards-Levy", "7:47 p.m. ET / Tami Luhby") or the time and the day ("Updated

@@ -44,13 +44,19 @@ _PHOTO_LABEL = (
 _GALLERY_MARK = r"Hide Caption \d+ of \d+|Prev Next"
 _TITLE_OPENING = 3  # "Photos:" and a title's first two words, which one gallery's items share
 _IN_PICTURES = rf"In pictures: (?:\S+ ){{0,15}}?(?:Prev Next|{_CREDIT}(?![\w/]))"
+# A link list's "Read more" glued to the end of its item, a live blog's entry or a fact
+# check's summary ("Willowood Park (Silver Spring Drive and Badger Drive) Read more", "...
+# aimed at discrediting the U.S. Read more."): cut, the item's words kept. In the story's
+# words it is no link: "Click here to read more.", "Want to read more?", a title in quotes.
+_READ_MORE = r"(?<=[^\s\"“‘'(\[]) Read more[.:]?$"
 _GLUED = re.compile(
     rf"(?:^|(?<=[.!?] )|(?<=[.!?][\"”’)] )|(?<=Prev Next ))(?:{_CREDIT})(?: (?=[A-Z\"“‘])|$)"
     rf"|\s*(?:{_PHOTO_BY}|{_GALLERY_MARK}|{_IN_PICTURES})\s*"
     rf"|^{_PHOTO_LABEL}$"
+    rf"|{_READ_MORE}"
 )
 # what each of `_GLUED` holds: most sentences are passed at one look (a search in C)
-_GLUED_HINT = re.compile("/|Hide Caption|Prev Next|In pictures:|Photo|Image|Picture")
+_GLUED_HINT = re.compile("/|Hide Caption|Prev Next|In pictures:|Photo|Image|Picture|Read more")
 _SENTENCE_END = re.compile(r"[.!?][\"”’)]*$")
 
 # A link to another story, as USA TODAY writes it: a label, a colon with no space, the
@@ -100,9 +106,19 @@ _PAGE_NOTE = re.compile(
     r"|Sign up for .{0,200}\bContact me with news and offers\b.*"
     r"|This material may not be published, broadcast, rewritten,? or redistributed\.?"
     r"|Follow [A-Z][\w.’' -]{0,40} on (?:Twitter|X|Instagram|Threads|Bluesky|Facebook)"
-    r"(?::| at) @\S+",
+    r"(?::| at) @\S+"
+    r"|(?:Follow CNN Opinion )?Join us on Twitter and Facebook\.?",
     re.IGNORECASE,
 )
+# CNN's newsletter box at an article's head, a call and what the newsletter holds, a
+# paragraph of their own: "Sign up for CNN’s Wonder Theory science newsletter. Explore the
+# universe with news on fascinating discoveries, scientific advancements and more.", "Get
+# our free weekly newsletter Sign up for CNN Opinion’s newsletter. We’re looking back at the
+# strongest, smartest opinion takes of the week...", "Our seven-part guide has helpful
+# hints to achieve better sleep." The teaser after the call is left out with it: a short
+# sentence that reports nobody, the paragraph's last, in the article's first paragraphs
+# (further down, or after more of the paragraph, what follows a call is the story's).
+_TEASER_WORDS = 25
 # "USA TODAY ON TELEGRAM:Join our..." in capitals; "Trump said on Telegram: ..." is news.
 _CHANNEL = re.compile(r"[A-Z ]{3,40} ON (?:TELEGRAM|WHATSAPP|INSTAGRAM|FACEBOOK|TWITTER|X): ?.*")
 # A byline alone on its line at an article's head, where `furniture.from_dateline` finds no
@@ -148,19 +164,7 @@ def is_clutter(sentence: str, paragraph: int = _BYLINE_PARAGRAPHS) -> bool:
     story, a call to a newsletter, a page's note or a byline alone at the head."""
     if (sentence.find(":", 0, 52) != -1 or sentence.startswith("►")) and _is_link(sentence):
         return True
-    # "newsletter" or "inbox" in their usual cases, looked for by `in`: a search ignoring
-    # case is ten times slower, over every sentence of every article ingested
-    if (
-        (
-            "ewsletter" in sentence
-            or "EWSLETTER" in sentence
-            or "nbox" in sentence
-            or "NBOX" in sentence
-        )
-        and _CALL.search(sentence)
-        and len(sentence.split()) <= _CALL_WORDS
-        and _REPORTED.search(sentence) is None
-    ):
+    if _is_newsletter_call(sentence):
         return True
     return (
         _PAGE_NOTE.fullmatch(sentence) is not None
@@ -176,6 +180,43 @@ def is_clutter(sentence: str, paragraph: int = _BYLINE_PARAGRAPHS) -> bool:
             )
         )
     )
+
+
+def _is_newsletter_call(sentence: str) -> bool:
+    """Whether `sentence` calls on the reader to get a newsletter (`_CALL`)."""
+    # "newsletter" or "inbox" in their usual cases, looked for by `in`: a search ignoring
+    # case is ten times slower, over every sentence of every article ingested
+    return (
+        (
+            "ewsletter" in sentence
+            or "EWSLETTER" in sentence
+            or "nbox" in sentence
+            or "NBOX" in sentence
+        )
+        and _CALL.search(sentence) is not None
+        and len(sentence.split()) <= _CALL_WORDS
+        and _REPORTED.search(sentence) is None
+    )
+
+
+def _teasers(pieces: list[tuple[int, str]]) -> set[int]:
+    """The places in `pieces` of the teasers of newsletter boxes at the article's head: the
+    second and last of a paragraph's two pieces, after a newsletter call (`_TEASER_WORDS`)."""
+    teasers = set()
+    for place in range(1, len(pieces)):
+        number, piece = pieces[place]
+        if number >= _BYLINE_PARAGRAPHS:
+            break
+        if (
+            pieces[place - 1][0] == number
+            and (place < 2 or pieces[place - 2][0] != number)
+            and (place + 1 == len(pieces) or pieces[place + 1][0] != number)
+            and len(piece.split()) <= _TEASER_WORDS
+            and _REPORTED.search(piece) is None
+            and _is_newsletter_call(pieces[place - 1][1])
+        ):
+            teasers.add(place)
+    return teasers
 
 
 def _cut(sentence: str) -> list[str]:
@@ -214,11 +255,14 @@ def _gallery_titles(items: list[str]) -> dict[str, str]:
 def without_clutter(sentences: Iterable[tuple[int, str]]) -> list[tuple[int, str]]:
     """An article's (paragraph number, sentence) pairs with the clutter glued into them cut
     out (`_cut`; a gallery's title, then its item's credit), and those that are all clutter
-    (`is_clutter`) left out."""
+    (`is_clutter`) or a newsletter box's teaser (`_teasers`) left out."""
     pieces = [(number, piece) for number, sentence in sentences for piece in _cut(sentence)]
     titles = _gallery_titles([piece for _, piece in pieces if piece.startswith("Photos: ")])
+    teasers = _teasers(pieces)
     kept = []
-    for number, piece in pieces:
+    for place, (number, piece) in enumerate(pieces):
+        if place in teasers:
+            continue
         title = titles.get(piece)
         for item in _cut(piece[len(title) :].strip()) if title else [piece]:
             if not is_clutter(item, number):
