@@ -953,6 +953,7 @@ def test_read_more_glued_to_an_item_is_cut_and_the_item_kept() -> None:
             "The posts misrepresent a treaty between the U.S. and Ukraine. The claim is tied to "
             "a campaign aimed at discrediting the U.S. Read more.",
             "According to Airbnb, hours for the public are: Read more",
+            "FBI agents searched his home, the agency's field office said on X. Read more here.",
             "👉 Read more.",
             "➤ Read the full story here",
             'The library\'s campaign asks children to "Read more"',
@@ -964,6 +965,7 @@ def test_read_more_glued_to_an_item_is_cut_and_the_item_kept() -> None:
         "The posts misrepresent a treaty between the U.S. and Ukraine.",
         "The claim is tied to a campaign aimed at discrediting the U.S.",
         "According to Airbnb, hours for the public are:",
+        "FBI agents searched his home, the agency's field office said on X.",
         'The library\'s campaign asks children to "Read more"',
         "Nothing has spread more rapidly than the laws, and voters want to read more",
     ]

@@ -46,9 +46,11 @@ _TITLE_OPENING = 3  # "Photos:" and a title's first two words, which one gallery
 _IN_PICTURES = rf"In pictures: (?:\S+ ){{0,15}}?(?:Prev Next|{_CREDIT}(?![\w/]))"
 # A link list's "Read more" glued to the end of its item, a live blog's entry or a fact
 # check's summary ("Willowood Park (Silver Spring Drive and Badger Drive) Read more", "...
-# aimed at discrediting the U.S. Read more."): cut, the item's words kept. In the story's
-# words it is no link: "Click here to read more.", "Want to read more?", a title in quotes.
-_READ_MORE = r"(?<=[^\s\"“‘'(\[]) Read more[.:]?$"
+# aimed at discrediting the U.S. Read more.", "... the agency's field office in Denver said
+# on X. Read more here.", which Punkt kept whole after "U.S." and "X."): cut, the item's
+# words kept. In the story's words it is no link: "Click here to read more.", "Want to read
+# more?", a title in quotes.
+_READ_MORE = r"(?<=[^\s\"“‘'(\[]) Read more(?: here)?[.:]?$"
 _GLUED = re.compile(
     rf"(?:^|(?<=[.!?] )|(?<=[.!?][\"”’)] )|(?<=Prev Next ))(?:{_CREDIT})(?: (?=[A-Z\"“‘])|$)"
     rf"|\s*(?:{_PHOTO_BY}|{_GALLERY_MARK}|{_IN_PICTURES})\s*"
