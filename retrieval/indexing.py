@@ -10,7 +10,8 @@ Two indexes are kept, by one mechanism:
   byline or promotion the splitter leaves out); it scores how much a story is about the
   question.
 Each doc carries the time it counts from (published, else stored), so both answer as of a
-moment. An index is a cache of the database: what does not match is rebuilt, never trusted.
+moment, and whether that is a date: the last days' news (a search since a moment) is dated
+news. An index is a cache of the database: what does not match is rebuilt, never trusted.
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ def add_article(
     sentences: SegmentBuilder,
     first: int,
     count: int,
+    dated: bool = True,
 ) -> None:
     """Add an article to the article index's `documents`: its title `TITLE_REPEATS` times,
     then its sentences, the `count` docs of `sentences` (a builder of the same vocabulary)
@@ -74,7 +76,7 @@ def add_article(
     ids = array("i", documents.term_ids(documents.tokenizer(title)) * TITLE_REPEATS)
     ids.extend(sentences.doc_tokens(first, count))
     words = TITLE_REPEATS * len(title.split()) + sum(sentences.doc_words[first : first + count])
-    documents.add_ids(article_id, ids, when, words)
+    documents.add_ids(article_id, ids, when, words, dated)
 
 
 def article_index_dir(db_path: str | os.PathLike[str]) -> Path:
@@ -281,11 +283,12 @@ async def catch_up_both(
 
 @dataclass(slots=True)
 class _Unfinished:
-    """An article whose sentences a catch-up is reading: (title, time, number of sentences),
+    """An article whose sentences a catch-up is reading: (title, time, number of sentences,
+    dated),
     its first doc in the sentence builder (-1: its sentences are not one run there), and how
     many of its sentences were read."""
 
-    article: tuple[str, float, int]
+    article: tuple[str, float, int, bool]
     first: int
     read: int
 
@@ -295,15 +298,15 @@ def _add_sentences(
     documents: SegmentBuilder,
     unfinished: dict[int, _Unfinished],
     done: set[int],
-    rows: list[tuple[int, str, float, int]],
+    rows: list[tuple[int, str, float, int, int]],
 ) -> None:
     """Add sentences to `builder`, and to `documents` each article whose last sentence they
     hold and whose sentences are one run in `builder` (see `catch_up_both`)."""
     if not rows:
         return
     first_doc = len(builder)
-    sentence_ids, texts, times, article_ids = zip(*rows, strict=True)
-    builder.add_columns(sentence_ids, texts, times)
+    sentence_ids, texts, times, article_ids, dated = zip(*rows, strict=True)
+    builder.add_columns(sentence_ids, texts, times, dated)
     # an article's sentences come in runs (all of them, in news): one step a run
     owners = np.fromiter(article_ids, dtype=np.int64, count=len(article_ids))
     cuts = (np.flatnonzero(owners[1:] != owners[:-1]) + 1).tolist()
@@ -317,30 +320,34 @@ def _add_sentences(
             reading.first = doc
         elif reading.first >= 0 and reading.first + reading.read != doc:
             reading.first = -1
-        title, when, count = reading.article
+        title, when, count, has_date = reading.article
         reading.read = min(count, reading.read + end - start)
         if reading.read < count:
             continue
         del unfinished[article_id]
         if reading.first >= 0:  # else its sentences are read again (`catch_up_both`)
             done.add(article_id)
-            add_article(documents, article_id, title, when, builder, reading.first, count)
+            add_article(
+                documents, article_id, title, when, builder, reading.first, count, has_date
+            )
 
 
 def _add_stored(
     documents: SegmentBuilder,
-    found: dict[int, tuple[str, float, int]],
+    found: dict[int, tuple[str, float, int, bool]],
     texts: dict[int, list[str]],
 ) -> None:
-    """Add to `documents` the articles `found` (title, time, number of sentences), their
+    """Add to `documents` the articles `found` (title, time, number of sentences, dated), their
     sentences' stored `texts` tokenized here as the sentence index tokenizes them."""
     parts = SegmentBuilder(documents.tokenizer, documents.vocab)
-    runs = [(i, title, when, texts.get(i, [])) for i, (title, when, _) in found.items()]
+    runs = [
+        (i, title, when, dated, texts.get(i, [])) for i, (title, when, _, dated) in found.items()
+    ]
     flat = [text for *_, run in runs for text in run]
     parts.add_columns(range(len(flat)), flat, [0.0] * len(flat))
     first = 0
-    for article_id, title, when, run in runs:
-        add_article(documents, article_id, title, when, parts, first, len(run))
+    for article_id, title, when, dated, run in runs:
+        add_article(documents, article_id, title, when, parts, first, len(run), dated)
         first += len(run)
 
 

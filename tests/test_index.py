@@ -122,6 +122,26 @@ def test_a_tiny_corpus_scored_whole_keeps_to_the_moments_asked() -> None:
     assert [h.sentence_id for h in index.search("cocoa", 5, until=150.0)] == [1]
 
 
+@pytest.mark.parametrize("params", [RAW, None])
+def test_an_undated_doc_is_searched_as_of_its_time_but_never_since_a_moment(
+    params: object,
+) -> None:
+    """An undated article counts from when it was stored, so a backfill ingested today was
+    "the last days' news": a search since a moment now takes dated docs only, while one as
+    of a moment still finds an undated doc from its stored time. Both the bounded search and
+    the whole scoring of a tiny corpus (`RAW`), a mixed segment and an all-undated one."""
+    index = Index() if params is None else Index(RAW)
+    index.add([(1, "cocoa harvest", 100.0, True), (2, "cocoa cocoa harvest", 300.0, False)])
+    index.add([(3, "cocoa prices", 310.0, False), (4, "tea harvest", 320.0, False)])
+    index.add([(5, "coffee", 50.0), (6, "tea", 60.0), (7, "milk", 70.0), (8, "rice", 80.0)])
+    assert {h.sentence_id for h in index.search("cocoa", 5)} == {1, 2, 3}
+    assert {h.sentence_id for h in index.search("cocoa", 5, until=305.0)} == {1, 2}
+    assert [h.sentence_id for h in index.search("cocoa", 5, since=90.0)] == [1]
+    assert index.search("cocoa", 5, since=200.0) == []
+    assert index.search("tea harvest", 5, since=200.0) == []
+    assert {h.sentence_id for h in index.search("harvest", 5, since=-np.inf)} == {1, 2, 4}
+
+
 def test_a_term_in_exactly_half_the_docs_adds_nothing() -> None:
     """Its idf is exactly zero: rank_bm25 floors only negative ones, so no doc it alone
     matches is a hit."""
@@ -481,9 +501,9 @@ async def test_the_article_index_follows_the_database(
         await reopened.close()
 
 
-def held(index: Index) -> dict[int, tuple[int, float, int, list[tuple[bytes, int]]]]:
-    """What an index holds, however it is cut into segments: each doc's length, time, words
-    and terms with their counts."""
+def held(index: Index) -> dict[int, tuple[int, float, bool, int, list[tuple[bytes, int]]]]:
+    """What an index holds, however it is cut into segments: each doc's length, time,
+    whether it is dated, words and terms with their counts."""
     docs = {}
     for seg in index.snapshot.segments:
         for d in range(seg.docs):
@@ -493,6 +513,7 @@ def held(index: Index) -> dict[int, tuple[int, float, int, list[tuple[bytes, int
             docs[int(seg.sentence_ids[d])] = (
                 int(seg.doc_len[d]),
                 float(seg.doc_time[d]),
+                bool(seg.doc_dated[d]),
                 int(seg.doc_words[d]),
                 list(zip(terms, seg.fwd_tf[lo:hi].tolist(), strict=True)),
             )
@@ -508,7 +529,7 @@ async def rebuilt(db_path: Path) -> tuple[Index, Index]:
         store = CorpusStore(conn)
         sentences = SegmentBuilder(Tokenizer())
         async for rows in store.sentences_after(0):
-            sentences.add_many((i, text, time) for i, text, time, _ in rows)
+            sentences.add_many((i, text, time, bool(dated)) for i, text, time, _, dated in rows)
     finally:
         await conn.close()
     kept: dict[int, list[str]] = {}
@@ -518,13 +539,15 @@ async def rebuilt(db_path: Path) -> tuple[Index, Index]:
         kept.setdefault(article_id, []).append(text)
     tokenizer = Tokenizer()
     articles = SegmentBuilder(tokenizer)
-    for i, title, time in run_sql(
-        db_path, "SELECT id, title, coalesce(published_ts, ingested_ts) FROM articles"
+    for i, title, time, dated in run_sql(
+        db_path,
+        "SELECT id, title, coalesce(published_ts, ingested_ts), published_ts IS NOT NULL"
+        " FROM articles",
     ):
         parts = [title] * TITLE_REPEATS + kept.get(i, [])
         terms = [term for part in parts for term in tokenizer(part)]
         words = sum(len(part.split()) for part in parts)
-        articles.add_ids(i, articles.term_ids(terms), time, words)
+        articles.add_ids(i, articles.term_ids(terms), time, words, bool(dated))
     params = BM25Params()
     return (
         Index(sentences.tokenizer, params, [sentences.build()]),
@@ -723,10 +746,14 @@ async def test_opening_without_indexes_tokenizes_each_sentence_once(
         tokenize(self, doc_id, text, time)
 
     def recording_batch(
-        self: SegmentBuilder, ids: Sequence[int], texts: Sequence[str], times: Sequence[float]
+        self: SegmentBuilder,
+        ids: Sequence[int],
+        texts: Sequence[str],
+        times: Sequence[float],
+        dated: Sequence[bool],
     ) -> None:
         tokenized.extend(texts)
-        tokenize_batch(self, ids, texts, times)
+        tokenize_batch(self, ids, texts, times, dated)
 
     monkeypatch.setattr(SegmentBuilder, "add", recording)
     monkeypatch.setattr(SegmentBuilder, "_add_batch", recording_batch)

@@ -59,6 +59,7 @@ FILES = [
         for name in (
             "sentence_ids",
             "doc_time",
+            "doc_dated",
             "by_sentence",
             "doc_len",
             "doc_words",
@@ -210,19 +211,21 @@ async def rebuilt_after_changing_the_manifest(
     return manifest
 
 
-async def test_an_index_saved_in_format_5_is_rebuilt(
-    db_path: Path, caplog: pytest.LogCaptureFixture
+@pytest.mark.parametrize("old", [5, 6])
+async def test_an_index_saved_in_an_older_format_is_rebuilt(
+    old: int, db_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Format 6 keeps the forward postings in sentence id order: a folder of format 5 (main
     before it) holds them in length order, whose rows would be read as other sentences',
-    and must be rebuilt, not read."""
+    and must be rebuilt, not read. Format 7 records whether each doc is dated, which a
+    folder of format 6 does not say."""
     manifest = await rebuilt_after_changing_the_manifest(
         db_path,
         caplog,
-        lambda manifest: {"format": 5},
+        lambda manifest: {"format": old},
         "rebuilding the index: manifest of another format",
     )
-    assert manifest["format"] == 6
+    assert manifest["format"] == 7
 
 
 async def test_a_manifest_whose_count_is_not_its_segments_is_rebuilt(

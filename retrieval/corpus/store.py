@@ -422,17 +422,19 @@ class CorpusStore:
 
     async def sentences_after(
         self, watermark: int, batch: int = 20_000
-    ) -> AsyncIterator[list[tuple[int, str, float, int]]]:
-        """Yield (id, text, time, article id) of sentences with id > watermark, in id order,
-        in batches.
+    ) -> AsyncIterator[list[tuple[int, str, float, int, int]]]:
+        """Yield (id, text, time, article id, dated) of sentences with id > watermark, in id
+        order, in batches.
 
         `time` is when the sentence counts from for answers as of a moment: its article's
-        publication, or when the article was stored if it has no date.
+        publication, or when the article was stored if it has no date; `dated` is 1 when it
+        is the publication, 0 when not (an undated article's news may be of any age).
         """
         last = watermark
         while True:
             async with self.conn.execute(
-                "SELECT s.id, s.text, coalesce(a.published_ts, a.ingested_ts, 0.0), s.article_id"
+                "SELECT s.id, s.text, coalesce(a.published_ts, a.ingested_ts, 0.0), s.article_id,"
+                " a.published_ts IS NOT NULL"
                 " FROM sentences s LEFT JOIN articles a ON a.id = s.article_id"
                 " WHERE s.id > ? ORDER BY s.id LIMIT ?",
                 (last, batch),
@@ -440,7 +442,7 @@ class CorpusStore:
                 # plain tuples, as the columns' types make them (REAL times, NOT NULL text),
                 # not a Row each turned into one: a million sentences cost a second that way
                 cur.row_factory = None
-                rows = cast(list[tuple[int, str, float, int]], await cur.fetchall())
+                rows = cast(list[tuple[int, str, float, int, int]], await cur.fetchall())
             if not rows:
                 return
             yield rows
@@ -455,20 +457,21 @@ class CorpusStore:
 
     async def articles_by_id(
         self, article_ids: Sequence[int]
-    ) -> dict[int, tuple[str, float, int]]:
-        """(title, time, number of sentences) of each of these articles that is stored;
-        `time` as in `sentences_after`."""
-        found: dict[int, tuple[str, float, int]] = {}
+    ) -> dict[int, tuple[str, float, int, bool]]:
+        """(title, time, number of sentences, dated) of each of these articles that is
+        stored; `time` and `dated` as in `sentences_after`."""
+        found: dict[int, tuple[str, float, int, bool]] = {}
         for start in range(0, len(article_ids), 500):
             chunk = article_ids[start : start + 500]
             async with self.conn.execute(
                 "SELECT a.id, a.title, coalesce(a.published_ts, a.ingested_ts, 0),"
-                " (SELECT count(*) FROM sentences s WHERE s.article_id = a.id)"
+                " (SELECT count(*) FROM sentences s WHERE s.article_id = a.id),"
+                " a.published_ts IS NOT NULL"
                 f" FROM articles a WHERE a.id IN ({','.join('?' * len(chunk))})",
                 tuple(chunk),
             ) as cur:
                 for row in await cur.fetchall():
-                    found[int(row[0])] = (str(row[1]), float(row[2]), int(row[3]))
+                    found[int(row[0])] = (str(row[1]), float(row[2]), int(row[3]), bool(row[4]))
         return found
 
     async def sentence_texts(self, article_ids: Sequence[int]) -> dict[int, list[str]]:

@@ -13,8 +13,9 @@ from retrieval.index import layout, many
 from retrieval.index.segment import Segment
 from retrieval.index.tokens import Tokenizer
 
-# A doc to index: (id, text) or (id, text, Unix time it counts from).
-Row = tuple[int, str] | tuple[int, str, float]
+# A doc to index: (id, text), (id, text, Unix time it counts from) or (id, text, time,
+# whether that time is its date: False, when it was stored, see `Segment.doc_dated`).
+Row = tuple[int, str] | tuple[int, str, float] | tuple[int, str, float, bool]
 
 MANY = 20_000  # docs `add_many` tokenizes at once: a few MB of text
 
@@ -36,19 +37,20 @@ class SegmentBuilder:
         self.doc_start = array("q", [0])  # where each doc's tokens start, then the end
         self.sentence_ids = array("q")
         self.doc_time = array("d")
+        self.doc_dated = array("B")
         self._word_ids: dict[bytes, int] = {}  # a common-path word's term id, -1 if none
         self._written_ids: dict[bytes, int] = {}  # the same as written, for `many.term_ids`
 
     def __len__(self) -> int:
         return len(self.sentence_ids)
 
-    def add(self, sentence_id: int, text: str, time: float = 0.0) -> None:
+    def add(self, sentence_id: int, text: str, time: float = 0.0, dated: bool = True) -> None:
         """Add a doc; `time` (Unix seconds) is when it counts from for searches as of a
-        moment (0: always)."""
+        moment (0: always); `dated`: it is the doc's date (else when it was stored)."""
         written = len(text.split())
         words = self.tokenizer.ascii_words(text)
         if words is None:
-            self.add_ids(sentence_id, self.term_ids(self.tokenizer(text)), time, written)
+            self.add_ids(sentence_id, self.term_ids(self.tokenizer(text)), time, written, dated)
             return
         # the common path: each written word straight to its term's id (-1: left out),
         # one lookup a word instead of one for its term and one for the term's id
@@ -62,7 +64,7 @@ class SegmentBuilder:
             for word, term in zip(missing, terms, strict=True):
                 word_ids[word] = -1 if term is None else vocab.setdefault(term, len(vocab))
             found = list(map(word_ids.__getitem__, words))
-        self.add_ids(sentence_id, [i for i in found if i >= 0], time, written)
+        self.add_ids(sentence_id, [i for i in found if i >= 0], time, written, dated)
 
     def term_ids(self, terms: Iterable[str]) -> list[int]:
         """The ids of `terms` in the vocabulary, new terms added to it."""
@@ -71,7 +73,12 @@ class SegmentBuilder:
         return [setdefault(t, len(vocab)) for t in terms]
 
     def add_ids(
-        self, sentence_id: int, ids: Iterable[int], time: float = 0.0, words: int = 0
+        self,
+        sentence_id: int,
+        ids: Iterable[int],
+        time: float = 0.0,
+        words: int = 0,
+        dated: bool = True,
     ) -> None:
         """Add a doc given as the ids of its terms in the vocabulary, and its text's number
         of words (split at whitespace)."""
@@ -81,6 +88,7 @@ class SegmentBuilder:
         self.doc_start.append(end)
         self.sentence_ids.append(sentence_id)
         self.doc_time.append(time)
+        self.doc_dated.append(dated)
         self.doc_words.append(words)
 
     def doc_tokens(self, first: int, count: int) -> array[int]:
@@ -100,18 +108,33 @@ class SegmentBuilder:
 
     def _add_rows(self, rows: list[Row]) -> None:
         times = [row[2] if len(row) > 2 else 0.0 for row in rows]
-        self.add_columns([row[0] for row in rows], [row[1] for row in rows], times)
+        dated = [row[3] if len(row) > 3 else True for row in rows]
+        self.add_columns([row[0] for row in rows], [row[1] for row in rows], times, dated)
 
     def add_columns(
-        self, doc_ids: Sequence[int], texts: Sequence[str], times: Sequence[float]
+        self,
+        doc_ids: Sequence[int],
+        texts: Sequence[str],
+        times: Sequence[float],
+        dated: Sequence[bool] | None = None,
     ) -> None:
-        """`add_many` of docs given as columns: their ids, texts and times."""
+        """`add_many` of docs given as columns: their ids, texts, times and whether each
+        time is a date (None: all are)."""
         for start in range(0, len(texts), MANY):
             end = start + MANY
-            self._add_batch(doc_ids[start:end], texts[start:end], times[start:end])
+            self._add_batch(
+                doc_ids[start:end],
+                texts[start:end],
+                times[start:end],
+                [True] * len(texts[start:end]) if dated is None else dated[start:end],
+            )
 
     def _add_batch(
-        self, doc_ids: Sequence[int], texts: Sequence[str], times: Sequence[float]
+        self,
+        doc_ids: Sequence[int],
+        texts: Sequence[str],
+        times: Sequence[float],
+        dated: Sequence[bool],
     ) -> None:
         tokens, lengths = many.term_ids(self.tokenizer, texts, self._written_ids, self.term_ids)
         self.token_ids.frombytes(tokens.tobytes())
@@ -120,6 +143,7 @@ class SegmentBuilder:
         self.doc_start.frombytes(ends.tobytes())
         self.sentence_ids.extend(doc_ids)
         self.doc_time.extend(times)
+        self.doc_dated.extend(map(bool, dated))
         self.doc_words.extend([len(text.split()) for text in texts])
 
     def build(self) -> Segment:
@@ -149,6 +173,7 @@ class SegmentBuilder:
             uuid.uuid4().hex,
             np.frombuffer(self.sentence_ids, dtype=np.int64).copy(),
             np.frombuffer(self.doc_time, dtype=np.float64).copy(),
+            np.frombuffer(self.doc_dated, dtype=np.uint8).astype(np.bool_),
             doc_len,
             np.frombuffer(self.doc_words, dtype=np.int32).copy(),
             encoded[order],

@@ -27,8 +27,8 @@ from retrieval.index.segment import Segment
 
 # 2: docs shortest first, postings in doc order with block maxima; 3: doc times; 4: each
 # term's tf-1 docs apart from its other postings, no block maxima; 5: each doc's words;
-# 6: forward postings in sentence id order
-FORMAT = 6
+# 6: forward postings in sentence id order; 7: whether each doc is dated
+FORMAT = 7
 
 
 def index_dir(db_path: str | os.PathLike[str]) -> Path:

@@ -113,7 +113,8 @@ class Index:
     # --- growing ----------------------------------------------------------------------
 
     def add(self, rows: Sequence[Row]) -> int:
-        """Index sentences (id, text[, time]) with ids above the watermark; returns how many.
+        """Index sentences (id, text[, time[, dated]]) with ids above the watermark; returns
+        how many.
 
         Rows at or below the watermark are already indexed and skipped, so catching up from
         the database twice is harmless.
@@ -214,7 +215,8 @@ class Index:
 
         With `until` (Unix seconds), only sentences whose time is at or before it: the k best
         as of that moment (scores keep the whole index's statistics); with `since`, only
-        those at or after it.
+        those whose date is at or after it: a doc without one (`Segment.doc_dated`) counts
+        from when it was stored for `until`, but its news may be of any age.
 
         `query` is text, or tokens already made. Scores are rank_bm25's, which can be zero or
         negative in a tiny corpus (terms in over half the sentences); such sentences still
@@ -273,7 +275,7 @@ class Index:
         self, snap: Snapshot, query: _Query, k: int, span: tuple[float, float]
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
         """Sentence ids and exact scores of the k best whose time is within `span` (since,
-        until; see `kernels.top_k`).
+        until; see `kernels.top_k`), and dated when since is a moment (`Segment.dated_times`).
 
         The largest segment goes first: its best docs set a high theta early, and the small
         segments after it are then mostly skipped (the kernel returns at once when its
@@ -282,6 +284,7 @@ class Index:
         and hides none, is searched without looking at times.
         """
         since, until = span
+        dated_only = since > -np.inf
         heap_scores = np.zeros(k, dtype=np.float64)
         heap_sentences = np.zeros(k, dtype=np.int64)
         size = 0
@@ -291,9 +294,12 @@ class Index:
         k1, b, avgdl = self.params.k1, self.params.b, snap.avgdl
         for s in snap.by_size:
             seg = snap.segments[s]
-            if seg.earliest > until or seg.latest < since:
+            times, earliest, latest = (
+                seg.dated_times if dated_only else (seg.doc_time, seg.earliest, seg.latest)
+            )
+            if earliest > until or latest < since:
                 continue
-            filtering = seg.earliest < since or seg.latest > until or seg.hides
+            filtering = earliest < since or latest > until or seg.hides
             size = kernels.top_k(
                 seg.one_ptr,
                 seg.one_doc,
@@ -316,7 +322,7 @@ class Index:
                 band,
                 acc,
                 touched,
-                seg.doc_time,
+                times,
                 since,
                 until,
                 filtering,
@@ -358,7 +364,9 @@ class Index:
             rows = seg_of == s
             local = candidates[rows] - snap.bases[s]
             sentence_ids[rows] = snap.segments[s].sentence_ids[local]
-            times[rows] = snap.segments[s].doc_time[local]
+            segment = snap.segments[s]
+            dated = segment.dated_times[0] if span[0] > -np.inf else segment.doc_time
+            times[rows] = dated[local]
         visible = (times >= span[0]) & (times <= span[1])
         candidates, sentence_ids = candidates[visible], sentence_ids[visible]
         return sentence_ids, self._exact_scores(snap, candidates, tokens)

@@ -5,7 +5,10 @@ sentences, so every term's postings, kept in local-doc order, run from its stron
 weakest, and a run of neighbouring docs has one narrow band of lengths (see `kernels.top_k`).
 
 Each sentence carries a time (`doc_time`, Unix seconds: its article's publication, else when
-the article was stored), so a search "as of" a moment skips later sentences inside the loop.
+the article was stored), so a search "as of" a moment skips later sentences inside the loop,
+and whether its article has a date (`doc_dated`): a search "since" a moment (the last days'
+news) takes only dated docs, as an undated one's time says when it was stored, not how
+recent its news is.
 
 A segment holds its postings twice:
 - inverted, per term, in local-doc order, in two lists: the docs holding the term once (97%
@@ -45,6 +48,7 @@ HIDDEN = np.inf
 _ARRAYS = {
     "sentence_ids": np.int64,  # [docs] sentence row id of each local doc
     "doc_time": np.float64,  # [docs] Unix time the doc counts from (its article's date)
+    "doc_dated": np.bool_,  # [docs] its article has a date (else doc_time is when stored)
     "by_sentence": np.int32,  # [docs] local docs in sentence id order
     "doc_len": np.int32,  # [docs] number of tokens (BM25's document length), ascending
     "doc_words": np.int32,  # [docs] words of its text, split at whitespace (not BM25's)
@@ -66,6 +70,7 @@ class Segment:
     name: str
     sentence_ids: IntArray
     doc_time: npt.NDArray[np.float64]
+    doc_dated: npt.NDArray[np.bool_]
     by_sentence: npt.NDArray[np.int32]
     doc_len: npt.NDArray[np.int32]
     doc_words: npt.NDArray[np.int32]
@@ -95,6 +100,17 @@ class Segment:
         can skip it."""
         times = self.doc_time[self.doc_time != HIDDEN] if self.hides else self.doc_time
         return float(times.max()) if len(times) else -np.inf
+
+    @cached_property
+    def dated_times(self) -> tuple[npt.NDArray[np.float64], float, float]:
+        """What a search since a moment reads: the docs' times with -inf for the undated
+        (before any moment: never within a span since one), and its earliest and latest
+        (hidden docs aside); `doc_time`'s own when every doc is dated."""
+        if bool(self.doc_dated.all()):
+            return self.doc_time, self.earliest, self.latest
+        times = np.where(self.doc_dated, self.doc_time, -np.inf)
+        dated = times[self.doc_dated & (times != HIDDEN)]
+        return times, -np.inf, float(dated.max()) if len(dated) else -np.inf
 
     @cached_property
     def hidden(self) -> int:
@@ -187,6 +203,7 @@ class Segment:
         name: str,
         sentence_ids: IntArray,
         doc_time: npt.NDArray[np.float64],
+        doc_dated: npt.NDArray[np.bool_],
         doc_len: npt.NDArray[np.int32],
         doc_words: npt.NDArray[np.int32],
         terms: npt.NDArray[np.bytes_],
@@ -211,6 +228,7 @@ class Segment:
         doc_words = np.ascontiguousarray(doc_words[by_length], dtype=np.int32)
         sentence_ids = np.ascontiguousarray(sentence_ids[by_length], dtype=np.int64)
         doc_time = np.ascontiguousarray(doc_time[by_length], dtype=np.float64)
+        doc_dated = np.ascontiguousarray(doc_dated[by_length], dtype=np.bool_)
         one_ptr, one_doc, many_ptr, many_doc, many_tf, max_tf = layout.invert(
             fwd_ptr, fwd_term, fwd_tf, fwd_row, len(terms)
         )
@@ -218,6 +236,7 @@ class Segment:
             name=name,
             sentence_ids=sentence_ids,
             doc_time=doc_time,
+            doc_dated=doc_dated,
             by_sentence=by_sentence,
             doc_len=doc_len,
             doc_words=doc_words,
@@ -251,6 +270,7 @@ class Segment:
             name,
             np.concatenate([s.sorted_ids for s in segments]),
             np.concatenate([s.doc_time[s.by_sentence] for s in segments]),
+            np.concatenate([s.doc_dated[s.by_sentence] for s in segments]),
             np.concatenate([s.doc_len[s.by_sentence] for s in segments]),
             np.concatenate([s.doc_words[s.by_sentence] for s in segments]),
             terms,
