@@ -149,10 +149,12 @@ def fit(rows: Sequence[tuple[Candidates, np.ndarray]], features: Sequence[str]) 
     keep = lengths > 0
     starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])[keep]
     lengths = lengths[keep]
-    mean = x.mean(axis=0)
-    scale = x.std(axis=0)
+    # a value not known (NaN: an undated article's age) is taken at the mean, as
+    # `LinearModel.score` takes it
+    mean = np.nanmean(x, axis=0)
+    scale = np.nanstd(x, axis=0)
     scale[scale == 0] = 1.0
-    z = (x - mean) / scale
+    z = np.nan_to_num((x - mean) / scale)
     answerable = np.add.reduceat(y, starts) > 0
     count = max(int(answerable.sum()), 1)
     in_answerable = np.repeat(answerable, lengths)

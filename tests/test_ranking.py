@@ -187,6 +187,20 @@ def test_a_linear_model_scores_standardized_columns() -> None:
     assert scorer.score(rows).tolist() == [-2.0, 1.0]
 
 
+def test_a_value_not_known_adds_nothing_to_a_score() -> None:
+    """An undated article's time columns are NaN (its age is unknown): each is taken at the
+    model's mean, where its term adds nothing, and a column the model does not use is
+    ignored as ever."""
+    rows = np.zeros((3, len(FEATURES)))
+    rows[:, COLUMN["window_bm25"]] = [1.0, 3.0, 3.0]
+    rows[:, COLUMN["age"]] = [2.0, np.nan, 0.0]
+    rows[2, COLUMN["recency_7"]] = np.nan
+    scorer = LinearModel(
+        ("window_bm25", "age"), np.array([1.0, 0.5]), np.array([2.0, 1.0]), np.array([1.0, -1.0])
+    )
+    assert scorer.score(rows).tolist() == [-1.5, 1.0, 1.5]
+
+
 def one_sentence_windows(sizes: dict[int, int]) -> Candidates:
     """A window per sentence of articles with these many sentences, each text its own."""
     rows = [

@@ -411,27 +411,56 @@ async def test_answering_leaves_no_garbage_for_the_cyclic_collector(
         gc.enable()
 
 
-async def test_an_archived_article_without_a_date_is_old_news(engine: Engine) -> None:
-    """An undated article counts from when it was stored, so a backfill ingested today
-    outranked today's report of the same event as the freshest news. Ingested as an archive
-    (`ingest --archive`) it now counts as old; it is still quoted, and /latest leaves it out."""
-    today = ArticleDraft(
-        "Ferry to Rathlin back",
-        "The ferry to Rathlin Island sailed again on Monday after repairs. Islanders "
-        "welcomed the crossing.",
+RATHLIN = ArticleDraft(
+    "Rathlin ferry sails again",
+    "The Rathlin ferry sailed again on Monday after repairs to its engine. Islanders welcomed "
+    "the crossing.",
+)
+
+
+def days_ago(days: float) -> str:
+    """An ISO 8601 UTC datetime `days` before now."""
+    return datetime.fromtimestamp(time.time() - days * 86_400, UTC).isoformat()
+
+
+async def test_an_undated_article_is_not_the_freshest_news(engine: Engine) -> None:
+    """An undated article counts from when it was stored, so an archive ingested today
+    (BBC's 2004 stories) outranked this week's dated report of the same event as the
+    freshest news. Its age is now unknown to the ranking: the dated report, two days old,
+    comes first though the undated one's words match a little more."""
+    dated = replace(RATHLIN, published=days_ago(2))
+    undated = ArticleDraft(
+        "Rathlin ferry sails again after repairs",
+        "The Rathlin Island ferry sailed again on Monday after weeks of repairs to the ferry "
+        "engine. Rathlin islanders had relied on a small boat.",
     )
-    backfill = ArticleDraft(
-        "Rathlin ferry sails again",
-        "The Rathlin ferry sailed again on Monday after weeks of repairs to its engine. "
-        "Islanders had relied on a small boat.",
-    )
-    await engine.add_articles([today])
-    lines = [{"title": backfill.title, "text": backfill.text}]
+    await engine.add_articles([dated, undated])
+    await engine.refresh()
+    result = await engine.ask("What happened to the Rathlin ferry this week?", limit=2)
+    assert [p.article.title for p in result.passages] == [dated.title, undated.title]
+    assert result.passages[1].article.published is None
+
+
+async def test_an_undated_archived_article_still_answers_what_it_alone_holds(
+    engine: Engine,
+) -> None:
+    """No recency is not burial: an archived article without a date (`ingest --archive`)
+    counted as published in 1970, and lost to a dated report of this week that does not
+    hold the answer. It answers now; /latest still leaves it out."""
+    dated = replace(RATHLIN, published=days_ago(2))
+    await engine.add_articles([dated])
+    lines = [
+        {
+            "title": "Rathlin ferry busy",
+            "text": "The Rathlin ferry carried 84 passengers on Monday, the operator said.",
+        }
+    ]
     await engine.ingest([write_jsonl(engine.db_path.parent / "old.jsonl", lines)], archive=True)
     await engine.refresh()
-    result = await engine.ask("When did the Rathlin ferry sail again?", limit=2)
-    assert [p.article.title for p in result.passages] == [today.title, backfill.title]
-    assert [a.title for a in await engine.latest(5)] == [today.title]
+    result = await engine.ask("How many passengers did the Rathlin ferry carry?", limit=2)
+    assert "84 passengers" in result.passages[0].quote
+    assert result.passages[1].article.title == dated.title
+    assert [a.title for a in await engine.latest(5)] == [dated.title]
 
 
 async def test_markup_in_a_question_is_not_searched_and_a_link_is_told(engine: Engine) -> None:

@@ -435,7 +435,10 @@ async def test_a_stored_article_is_read_once_then_remembered(engine: Engine) -> 
     await engine.add_articles(
         [
             ArticleDraft(
-                title=f"Ferry {n}", text=f"Ferry {n} sailed. It came back.", source="Wire"
+                title=f"Ferry {n}",
+                text=f"Ferry {n} sailed. It came back.",
+                source="Wire",
+                published=None if n else "2024-05-01",
             )
             for n in range(3)
         ]
@@ -448,8 +451,9 @@ async def test_a_stored_article_is_read_once_then_remembered(engine: Engine) -> 
         first = reader.stored_articles([1, 2, 99], last=10)
         assert sorted(first) == [1, 2]  # no article 99
         assert first[1].attribution.title == "Ferry 0" and first[1].attribution.source == "Wire"
-        assert first[1].positions.tolist() == [0, 1] and first[1].time > 0
+        assert first[1].positions.tolist() == [0, 1] and first[1].time == 1714557600.0
         assert first[2].sentence_ids.tolist() == [3, 4]
+        assert first[2].time is None  # undated: no time for recency
         read = len(statements)
         assert read > 0
         again = reader.stored_articles([2, 1], last=10)

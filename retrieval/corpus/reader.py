@@ -21,15 +21,12 @@ from retrieval.models import Attribution
 
 Ints = npt.NDArray[np.int64]
 
-# When an article counts from for the ranking's recency: its publication, else when it was
-# stored; an archived article without a date (`ingest --archive`: a backfill) counts as old,
-# not as the day's news. (Whether it may be quoted as of a moment is the indexes' own
-# time: stored, for it.)
-SINCE = (
-    "CASE WHEN published_ts IS NOT NULL THEN published_ts"
-    " WHEN id IN (SELECT article_id FROM archived) THEN 0.0"
-    " ELSE coalesce(ingested_ts, 0.0) END"
-)
+# When an article counts from for the ranking's recency: its publication. One without a date
+# has none (NULL): when it was stored says nothing of how old its news is (a backfill of
+# 2004 stories ingested today, archived or not), so its age is unknown to the ranking
+# (`features.FEATURES`). (Whether it may be quoted as of a moment is the indexes' own time:
+# when it was stored, for it.)
+SINCE = "published_ts"
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +34,7 @@ class StoredArticle:
     """What answering a question needs of a candidate article, before any text is read."""
 
     attribution: Attribution
-    time: float  # the time it counts from for recency (`SINCE`): published, else stored
+    time: float | None  # the time it counts from for recency (`SINCE`); None: undated
     sentence_ids: Ints  # its sentences at positions 0..last, in order
     positions: Ints
     title_terms: tuple[str, frozenset[str]] | None = None  # as stored, parsed
@@ -112,7 +109,7 @@ NO_RUNS = _ArticleRuns(_NONE, _NONE, _NONE, _NONE, _NONE)
 
 class _ArticleRow(NamedTuple):
     attribution: Attribution
-    since: float  # when it counts from for answers as of a moment: published, else stored
+    since: float | None  # when it counts from for recency (`SINCE`); None: undated
     title_terms: tuple[str, frozenset[str]] | None  # `parsed_title_terms`
 
 
@@ -305,7 +302,9 @@ class CorpusReader:
         )
         return {
             int(r["id"]): _ArticleRow(
-                attribution(r), float(r["since"]), parsed_title_terms(r["title_terms"])
+                attribution(r),
+                None if r["since"] is None else float(r["since"]),
+                parsed_title_terms(r["title_terms"]),
             )
             for r in rows
         }

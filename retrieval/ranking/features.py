@@ -98,12 +98,13 @@ FEATURES = (
     "article_hit_rank",  # 1 / (1 + rank of the article's best sentence hit), 0 without one
     "title_coverage",  # idf share of the question's terms in the title
     "lead_article",  # lead x article BM25: the opening of a story about the question
-    # time, before the moment asked about
+    # time, before the moment asked about; NaN (unknown) for an undated article: its time is
+    # when it was stored, not how old its news is (`model.LinearModel.score`)
     "age",  # log(1 + days)
     "recency_90",  # exp(-days / 90)
     "recency_7",  # exp(-days / 7)
     "recent_question_recency",  # exp(-days / 7) when the question says "this week"...
-    "relative_age",  # log(1 + days after the newest candidate article)
+    "relative_age",  # log(1 + days after the newest dated candidate article)
     "relative_recency_7",  # exp(-those days / 7): recency that survives "as of now"
 )
 COLUMN = {name: i for i, name in enumerate(FEATURES)}
@@ -156,7 +157,7 @@ class ArticleEvidence:
     sentence_ids: Ints  # its sentences, in order from position 0
     positions: Ints  # their positions in the article
     title_terms: frozenset[str]
-    time: float  # Unix time it counts from
+    time: float | None  # Unix time it was published (counts from); None: it has no date
     score: float  # whole-article BM25
     in_article_hits: bool
     in_recent_hits: bool = False
@@ -310,8 +311,11 @@ def build_candidates(
     order = np.argsort(-article_scores, kind="stable")
     article_rank = np.empty(len(articles))
     article_rank[order] = np.arange(len(articles))
-    days = np.maximum(moment - np.array([a.time for a in articles]), 0.0) / DAY
-    fresh = days - days.min()
+    # an undated article's age is unknown (NaN), and so is each time column of its windows
+    times = np.array([np.nan if a.time is None else a.time for a in articles])
+    days = np.maximum(moment - times, 0.0) / DAY
+    dated = days[~np.isnan(days)]
+    fresh = days - (dated.min() if len(dated) else 0.0)
     per_article = np.column_stack(
         [
             article_scores / (float(article_scores.max()) or 1.0),

@@ -65,21 +65,34 @@ class LinearModel:
         }
 
     def score(self, features: Floats) -> Floats:
-        """The model's score of each row of a full feature matrix (columns `FEATURES`)."""
+        """The model's score of each row of a full feature matrix (columns `FEATURES`).
+
+        A value not known (NaN: the time columns of an undated article) is taken at the
+        model's mean, where its standardized term adds nothing: the row is scored on the
+        rest of its evidence, neither helped nor held back by it. Only rows holding one
+        are scored again (none, for a corpus whose articles all have dates)."""
         if not len(features):
             return np.zeros(0)
-        weights, bias = self._over_all_columns
-        return np.asarray(features @ weights + bias, dtype=np.float64)
+        weights, bias, known = self._over_all_columns
+        scores = np.asarray(features @ weights + bias, dtype=np.float64)
+        unknown = np.isnan(scores)
+        if unknown.any():
+            rows = features[unknown]
+            scores[unknown] = np.where(np.isnan(rows), known, rows) @ weights + bias
+        return scores
 
     @cached_property
-    def _over_all_columns(self) -> tuple[Floats, float]:
+    def _over_all_columns(self) -> tuple[Floats, float, Floats]:
         """The weights over every column of `FEATURES` (0 for those not used), standardizing
         folded in: one product over the rows as they are, not a copy of the columns used,
-        centred and scaled (a question's first stage scores some 2,600 rows)."""
+        centred and scaled (a question's first stage scores some 2,600 rows); the bias; and
+        what stands for a value not known, in each column (the mean; 0 where not used)."""
         weights = np.zeros(len(COLUMN))
+        known = np.zeros(len(COLUMN))
         columns = [COLUMN[f] for f in self.features]
         weights[columns] = self.weights / self.scale
-        return weights, self.bias - float(self.mean / self.scale @ self.weights)
+        known[columns] = self.mean
+        return weights, self.bias - float(self.mean / self.scale @ self.weights), known
 
 
 @dataclass(frozen=True, eq=False)
