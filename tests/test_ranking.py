@@ -12,7 +12,13 @@ import pytest
 from retrieval.models import Attribution
 from retrieval.ranking import marks
 from retrieval.ranking import model as model_module
-from retrieval.ranking.features import COLUMN, FEATURES, MARK_FEATURES, Candidates
+from retrieval.ranking.features import (
+    COLUMN,
+    FEATURES,
+    FIRST_TIME_COLUMN,
+    MARK_FEATURES,
+    Candidates,
+)
 from retrieval.ranking.marks import novelty, sentence_marks
 from retrieval.ranking.model import MODEL_PATH, LinearModel, Ranker, default_ranker
 from retrieval.ranking.question import AnswerKind, profile
@@ -187,18 +193,20 @@ def test_a_linear_model_scores_standardized_columns() -> None:
     assert scorer.score(rows).tolist() == [-2.0, 1.0]
 
 
-def test_a_value_not_known_adds_nothing_to_a_score() -> None:
+def test_an_unknown_age_adds_nothing_to_a_score() -> None:
     """An undated article's time columns are NaN (its age is unknown): each is taken at the
-    model's mean, where its term adds nothing, and a column the model does not use is
-    ignored as ever."""
-    rows = np.zeros((3, len(FEATURES)))
-    rows[:, COLUMN["window_bm25"]] = [1.0, 3.0, 3.0]
-    rows[:, COLUMN["age"]] = [2.0, np.nan, 0.0]
-    rows[2, COLUMN["recency_7"]] = np.nan
+    model's mean, where its term adds nothing, the columns the model does not use ignored
+    as ever. A value missing elsewhere is a fault, and stays NaN."""
+    rows = np.zeros((4, len(FEATURES)))
+    rows[:, COLUMN["window_bm25"]] = [1.0, 3.0, 3.0, 3.0]
+    rows[:, COLUMN["age"]] = [2.0, 0.0, 0.0, 0.0]
+    rows[1:3, FIRST_TIME_COLUMN:] = np.nan
+    rows[2, COLUMN["window_bm25"]] = np.nan
     scorer = LinearModel(
         ("window_bm25", "age"), np.array([1.0, 0.5]), np.array([2.0, 1.0]), np.array([1.0, -1.0])
     )
-    assert scorer.score(rows).tolist() == [-1.5, 1.0, 1.5]
+    assert np.array_equal(scorer.score(rows), [-1.5, 1.0, np.nan, 1.5], equal_nan=True)
+    assert scorer.score(rows[[0, 3]]).tolist() == [-1.5, 1.5]
 
 
 def one_sentence_windows(sizes: dict[int, int]) -> Candidates:

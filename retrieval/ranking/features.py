@@ -108,6 +108,18 @@ FEATURES = (
     "relative_recency_7",  # exp(-those days / 7): recency that survives "as of now"
 )
 COLUMN = {name: i for i, name in enumerate(FEATURES)}
+# The time columns come last: a window knows all of them (its article has a date) or none.
+TIME_FEATURES = (
+    "age",
+    "recency_90",
+    "recency_7",
+    "recent_question_recency",
+    "relative_age",
+    "relative_recency_7",
+)
+FIRST_TIME_COLUMN = len(FEATURES) - len(TIME_FEATURES)
+if FEATURES[FIRST_TIME_COLUMN:] != TIME_FEATURES:
+    raise RuntimeError("features.FEATURES must end with TIME_FEATURES, in order")
 # The compiled window pass fills the first columns, in place (`windows.window_columns`).
 if FEATURES[: len(windows.WINDOW_COLUMNS)] != windows.WINDOW_COLUMNS:
     raise RuntimeError("features.FEATURES must open with windows.WINDOW_COLUMNS, in order")

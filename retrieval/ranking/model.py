@@ -23,7 +23,13 @@ import numpy as np
 import numpy.typing as npt
 
 from retrieval.ranking.evidence import add_marks
-from retrieval.ranking.features import COLUMN, MARK_FEATURES, Candidates, TextReader
+from retrieval.ranking.features import (
+    COLUMN,
+    FIRST_TIME_COLUMN,
+    MARK_FEATURES,
+    Candidates,
+    TextReader,
+)
 
 MODEL_PATH = Path(__file__).with_name("model.json")
 Floats = npt.NDArray[np.float64]
@@ -67,32 +73,38 @@ class LinearModel:
     def score(self, features: Floats) -> Floats:
         """The model's score of each row of a full feature matrix (columns `FEATURES`).
 
-        A value not known (NaN: the time columns of an undated article) is taken at the
-        model's mean, where its standardized term adds nothing: the row is scored on the
-        rest of its evidence, neither helped nor held back by it. Only rows holding one
-        are scored again (none, for a corpus whose articles all have dates)."""
+        The time columns of an undated article's windows are not known (NaN): each is taken
+        at the model's mean, where its standardized term adds nothing, so the window is
+        scored on the rest of its evidence, neither helped nor held back by its age. Only
+        where a row holds them are the time columns summed apart (`TIME_FEATURES`, last)."""
         if not len(features):
             return np.zeros(0)
-        weights, bias, known = self._over_all_columns
+        weights, bias, unknown_time = self._over_all_columns
         scores = np.asarray(features @ weights + bias, dtype=np.float64)
-        unknown = np.isnan(scores)
-        if unknown.any():
-            rows = features[unknown]
-            scores[unknown] = np.where(np.isnan(rows), known, rows) @ weights + bias
+        if np.isnan(scores).any():
+            t = FIRST_TIME_COLUMN
+            timed = features[:, t:] @ weights[t:]
+            known = features[:, :t] @ weights[:t] + bias  # NaN elsewhere stays NaN: a fault
+            scores = known + np.where(np.isnan(timed), unknown_time, timed)
         return scores
 
     @cached_property
-    def _over_all_columns(self) -> tuple[Floats, float, Floats]:
+    def _over_all_columns(self) -> tuple[Floats, float, float]:
         """The weights over every column of `FEATURES` (0 for those not used), standardizing
         folded in: one product over the rows as they are, not a copy of the columns used,
         centred and scaled (a question's first stage scores some 2,600 rows); the bias; and
-        what stands for a value not known, in each column (the mean; 0 where not used)."""
+        the time columns' sum for a row that knows none of them (each at its mean)."""
         weights = np.zeros(len(COLUMN))
         known = np.zeros(len(COLUMN))
         columns = [COLUMN[f] for f in self.features]
         weights[columns] = self.weights / self.scale
         known[columns] = self.mean
-        return weights, self.bias - float(self.mean / self.scale @ self.weights), known
+        t = FIRST_TIME_COLUMN
+        return (
+            weights,
+            self.bias - float(self.mean / self.scale @ self.weights),
+            float(known[t:] @ weights[t:]),
+        )
 
 
 @dataclass(frozen=True, eq=False)
