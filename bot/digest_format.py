@@ -1,9 +1,10 @@
 """Digests and subscription notices as Telegram HTML, on `bot.markup`'s rules.
 
 A digest is a heading and one block per story: the headline linked to its article, the
-extract, the outlets that carried it and when. Blocks are packed whole into as few messages
-as fit (`formatting.reply`), so a story is never cut between two messages; headlines, extracts
-and outlets are clipped as in answers, so a digest is a few messages whatever it quotes.
+extract, the outlets that carried it and when (`times.story_times`: that article's time, and
+the latest report's). Blocks are packed whole into as few messages as fit
+(`formatting.reply`), so a story is never cut between two messages; headlines, extracts and
+outlets are clipped as in answers, so a digest is a few messages whatever it quotes.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from bot.formatting import link, reply
 from bot.logs import redact
 from bot.markup import escape
 from bot.subscribe_words import QUIET
-from bot.times import day_of, when
+from bot.times import story_times, when
 from retrieval.digest.digest import Digest, keyword_labels
 from retrieval.digest.schedule import zone_label
 from retrieval.digest.subscriptions import Delivery, State, Subscription
@@ -72,13 +73,7 @@ def digest_messages(digest: Digest, zone: tzinfo) -> list[str]:
         outlets = (
             escape(some_of(item.outlets, OUTLETS_SHOWN)) if item.outlets else "unknown outlet"
         )
-        stored = "stored " if item.undated else ""
-        shown = (
-            day_of(item.published, "weekday")
-            if item.date_only
-            else when(item.published, zone, "weekday")
-        )
-        lines.append(f"<i>{outlets}</i> · {stored}{shown}")
+        lines.append(f"<i>{outlets}</i> · {story_times(item, zone, 'weekday')}")
         blocks.append("\n".join(lines))
     return reply(blocks, "More stories did not fit here.")
 

@@ -10,6 +10,7 @@ import re
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Literal
 
+from retrieval.digest.digest import DigestItem
 from retrieval.wording import local_time, stamp
 
 Style = Literal["stamp", "stamp_zone", "weekday"]
@@ -48,6 +49,33 @@ def day_of(moment: datetime, style: Style = "stamp") -> str:
     if style == "weekday":
         return f"{day:%a} {day.day} {day:%b}"
     return f"{day.year:04d}-{day:%m-%d}"
+
+
+def story_times(item: DigestItem, zone: tzinfo, style: Style = "stamp") -> str:
+    """When a digest's story was reported, as the line under its headline says it: when the
+    headline's article was (it is what the headline links to), then, if a report of the story
+    came later, "latest report" and when, its time alone on the same day
+    ("1987-10-19 10:54 · latest report 16:59"). A time that is only when an undated article
+    was stored says "stored"."""
+    lead = item.lead_published or item.published
+    lead_only = item.lead_date_only if item.lead_published else item.date_only
+    lead_stored = item.lead_stored if item.lead_published else item.undated
+    shown = f"{'stored ' if lead_stored else ''}{_moment(lead, lead_only, zone, style)}"
+    if item.published <= lead:
+        return shown
+    latest = _moment(item.published, item.date_only, zone, style)
+    if latest == _moment(lead, lead_only, zone, style):
+        return shown  # later, but not by what is shown ("2022-08-01" twice)
+    if not (item.date_only or lead_only) and local_time(item.published, zone).date() == (
+        local_time(lead, zone).date()
+    ):
+        latest = f"{local_time(item.published, zone):%H:%M}"
+    return f"{shown} · latest report {'stored ' if item.undated else ''}{latest}"
+
+
+def _moment(moment: datetime, date_only: bool, zone: tzinfo, style: Style) -> str:
+    """A time shown, or its day alone when only the day is known (`day_of`)."""
+    return day_of(moment, style) if date_only else when(moment, zone, style)
 
 
 def day_in(moment: float, zone: tzinfo) -> str:

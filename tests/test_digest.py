@@ -1033,3 +1033,26 @@ async def test_a_story_of_price_tables_ranks_below_every_story_told(engine: Engi
     digest = await digest_of(engine)
     assert [i.headline for i in digest.items][0] == BAKERY.title
     assert all(i.extract == "" for i in digest.items[1:])
+
+
+async def test_the_line_under_a_headline_gives_its_articles_time(engine: Engine) -> None:
+    """The headline's article was published at 09:00, another report of the story at 11:00:
+    the line under the headline said 11:00, as if it were the headline's (Reuters' "COASTAL
+    RAISES OIL POSTED PRICES" shown at Unocal's 16:59). It gives the headline's own time,
+    then the story's latest report, said to be that, in the terminal and in the bot."""
+    from bot.cli.commands import render_digest
+    from bot.digest_format import digest_messages
+    from retrieval.digest.schedule import parse_zone
+
+    first, _, last = TRAM
+    await add(engine, first, replace(last, source="Radio City", text=last.text[:60] + "."))
+    [story] = (await digest_of(engine)).items
+    assert story.headline == first.title and story.url == first.url
+    assert story.lead_published == DAY + timedelta(hours=9)
+    assert story.published == DAY + timedelta(hours=11)
+    digest = Digest(PERIOD.start, PERIOD.end, (story,), (), 2, 1)
+    zone = parse_zone("UTC")
+    text = render_digest(digest, zone)
+    assert "City Herald, Radio City · 2024-06-03 09:00 · latest report 11:00\n" in text
+    [message] = digest_messages(digest, zone)
+    assert "City Herald, Radio City</i> · Mon 3 Jun 09:00 · latest report 11:00" in message

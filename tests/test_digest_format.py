@@ -89,6 +89,24 @@ def test_a_story_with_no_date_says_when_it_was_stored() -> None:
     assert "Herald, Post · Sun 2 Jun 11:00" in text
 
 
+def test_the_line_under_a_headline_gives_its_articles_day_then_the_latest_report() -> None:
+    """A story of CNN's report of 2022-08-01 (the headline's, linked) and USA Today's of the
+    next day was shown "CNN, USA Today · 2022-08-02", the CNN article's date as it seemed. A
+    later report the same day shows its time alone; one shown no later, nothing."""
+    day = datetime(2022, 8, 1, 10, tzinfo=UTC)
+    by_day = {"date_only": True, "lead_date_only": True, "lead_published": day}
+    next_day = item(1, published=day + timedelta(days=1), **by_day)
+    same_day = item(2, published=day, **by_day | {"lead_published": day - timedelta(hours=1)})
+    later = item(3, published=day + timedelta(hours=6), lead_published=day)
+    stored = item(4, published=day + timedelta(days=2), lead_published=day, lead_stored=True)
+    digest = Digest(day, day + timedelta(days=1), (next_day, same_day, later, stored))
+    text, _ = shown(digest_messages(digest, parse_zone("UTC"))[0])
+    assert "Herald, Post · Mon 1 Aug · latest report Tue 2 Aug\n" in text
+    assert "Herald, Post · Mon 1 Aug\n" in text
+    assert "Herald, Post · Mon 1 Aug 10:00 · latest report 16:00\n" in text
+    assert "Herald, Post · stored Mon 1 Aug 10:00 · latest report Wed 3 Aug 10:00" in text
+
+
 @pytest.mark.parametrize("zone", ["Asia/Tokyo", "America/Los_Angeles", "UTC"])
 def test_a_story_dated_by_day_only_shows_its_day_and_no_time(zone: str) -> None:
     """Its reports gave a bare date, counted from 10:00 UTC: shown as a time, that was 19:00

@@ -26,7 +26,7 @@ from bot.bounds import (
 )
 from bot.config import Settings
 from bot.progress import progress_bar
-from bot.times import day_in, day_of, end_of, read_moment, when
+from bot.times import day_in, end_of, read_moment, story_times, when
 from retrieval.corpus.ingest import LISTED_PER_FILE, IngestReport
 from retrieval.corpus.resplit import ResplitReport
 from retrieval.digest.digest import Digest, Period, keyword_labels, typed_keywords
@@ -159,12 +159,11 @@ def render_digest(digest: Digest, zone: ZoneInfo) -> str:
     blocks = [head + "."]
     for number, item in enumerate(digest.items, start=1):
         carried = some_of(item.outlets, OUTLETS_SHOWN) or "unknown outlet"
-        shown = day_of(item.published) if item.date_only else when(item.published, zone, "stamp")
         blocks.append(
             text_block(
                 f"{number}. {clip(item.headline, TITLE_CHARS)}",
                 item.extract and f"   {clip(item.extract, QUOTE_CHARS)}",
-                f"   {carried} · {'stored ' if item.undated else ''}{shown}",
+                f"   {carried} · {story_times(item, zone)}",
                 item.url and f"   {item.url}",
             )
         )

@@ -85,6 +85,13 @@ class DigestItem:
     # `published` came from a bare date ("2022-11-08"): only its day is known, and 10:00 UTC
     # is where the store counts it from (`dates.BARE_DATE_HOUR`), not a time to show
     date_only: bool = False
+    # When the headline's own article (the one `url` links to) was published, else stored
+    # (`lead_stored`): what the line under the headline gives, which `published`, the newest
+    # report's, is not when another report is the newer ("COASTAL RAISES OIL POSTED PRICES"
+    # at 10:54 was shown at 16:59, Unocal's). None: `published` is all that is known.
+    lead_published: datetime | None = None
+    lead_date_only: bool = False
+    lead_stored: bool = False
 
     @property
     def undated(self) -> bool:
@@ -356,7 +363,7 @@ def _item(
     newest = max(dated)
     # a report at the same moment that gave its time of day makes the moment a real time
     newest_given = [a.published for a in articles if a.published and a.time == newest]
-    date_only = bool(newest_given) and all(len(p) == len("2022-11-08") for p in newest_given)
+    date_only = bool(newest_given) and all(_bare_date(p) for p in newest_given)
     return DigestItem(
         headline=headline(lead.title, lead.source),
         url=lead.url,
@@ -368,7 +375,15 @@ def _item(
             DigestArticle(a.id, a.title, a.source, a.url, a.published) for a in articles
         ),
         date_only=date_only,
+        lead_published=datetime.fromtimestamp(lead.time, UTC),
+        lead_date_only=_bare_date(lead.published),
+        lead_stored=not lead.published,
     )
+
+
+def _bare_date(published: str | None) -> bool:
+    """Whether an article gave only its day ("2022-11-08"), no time of day."""
+    return published is not None and len(published) == len("2022-11-08")
 
 
 def _distinct(sources: Iterable[str | None]) -> tuple[str, ...]:
