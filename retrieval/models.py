@@ -36,6 +36,8 @@ LINE_CHARS = 1000
 # "Politics"), after a bar or a dash between spaces
 _OUTLET_SEPARATOR = re.compile(r"\s[|\-\u2013\u2014]\s")
 OUTLET_EXTRA_WORDS = 2
+# A listing's mark that it cut a title short, at its end ("| CNN ...")
+_CUT_SHORT = re.compile(r"\s*(?:\.\.\.|…)$")
 
 
 def printable_text(text: str) -> str:
@@ -108,19 +110,30 @@ class Attribution:
 def headline(title: str, source: str | None) -> str:
     """A title as shown beside its outlet: without the outlet's name that a page's title
     ends with ("Does the plan go far enough? | The Week UK" from The Week), which would
-    otherwise show twice ("... | The Week UK · The Week")."""
+    otherwise show twice ("... | The Week UK · The Week"). The one cleaning of a title that
+    every place showing one uses (answers, `ask --json`, digests, the bot); the stored title
+    keeps it. A search engine's listing may have cut the name short ("| CNN ...", "| The
+    ..." of The Week's), and a section may be glued to it ("- CNNPolitics"): still the
+    outlet's. A title whose last part only looks like it stays whole ("Biden - Time to act"
+    from Time, "Leaders meet in Lima - APEC Summit" from AP)."""
     separators = list(_OUTLET_SEPARATOR.finditer(title))
     if not separators or not source:
         return title
     last = separators[-1]
     head, named = title[: last.start()].rstrip(), title[last.end() :].strip()
     outlet = source.strip()
+    cut = _CUT_SHORT.search(named)
+    if cut:
+        named = named[: cut.start()]
+        if head and named and f"{outlet} ".casefold().startswith(f"{named} ".casefold()):
+            return head  # "The ..." of "The Week", "CNN ..." of CNN
     rest = named[len(outlet) :]
     more = rest.split()  # "UK", "Politics": a name, not "to act"
+    glued = rest[:1].isupper() and rest[1:2].islower()  # "CNNPolitics", not "APEC"
     if (
         head
         and named.casefold().startswith(outlet.casefold())
-        and not rest[:1].isalnum()  # "APEC Summit" is not AP's
+        and (not rest[:1].isalnum() or glued)  # "APEC Summit" is not AP's
         and len(more) <= OUTLET_EXTRA_WORDS
         and all(word[:1].isupper() for word in more)
     ):

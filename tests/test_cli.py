@@ -60,6 +60,25 @@ def test_ask_json_has_the_documented_shape(
     assert first["article"]["authors"] == ["bne Tehran bureau"]
 
 
+def test_ask_json_shows_a_title_as_the_text_does(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The text showed "Brora distillery reopens" beside CNN, `--json` the stored
+    "Brora distillery reopens | CNN", the outlet's name in the title twice over."""
+    brora = {
+        "title": "Brora distillery reopens | CNN",
+        "text": "The Brora distillery reopened on Tuesday after forty years.",
+        "source": "CNN",
+    }
+    source = write_jsonl(db_path.parent / "brora.jsonl", [brora])
+    assert main(["--db", str(db_path), "ingest", "--quiet", str(source)]) == 0
+    capsys.readouterr()
+    answer = json.loads(ask_out(db_path, capsys, "--json", "When did Brora reopen?"))
+    assert answer["results"][0]["article"]["title"] == "Brora distillery reopens"
+    assert "— Brora distillery reopens · CNN" in ask_out(db_path, capsys, "When did Brora reopen?")
+    assert run_sql(db_path, "SELECT title FROM articles") == [(brora["title"],)]  # as stored
+
+
 def test_ask_names_the_words_no_article_holds(
     db_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -1003,10 +1003,21 @@ async def test_a_digest_headline_is_shown_without_its_outlets_name(engine: Engin
             source="City Herald",
             published=at(9),
         ),
+        ArticleDraft(
+            "Council votes for the harbour tram line | City Herald ...",
+            "The council voted for the harbour tram line on Monday after a long debate.",
+            source="City Herald",
+            published=at(10),
+        ),
     )
     [item] = (await digest_of(engine)).items
     assert item.headline == "Harbour tram line approved"
     assert item.outlets == ("City Herald",)
+    # every report's title too (`digest --json`), a listing's cut one ("| CNN ...") as well
+    assert [a.title for a in item.articles] == [
+        "Harbour tram line approved",
+        "Council votes for the harbour tram line",
+    ]
 
 
 async def test_a_story_of_price_tables_ranks_below_every_story_told(engine: Engine) -> None:

@@ -131,6 +131,21 @@ def test_an_undated_article_says_so() -> None:
         ("The Week | The Week", "The Week", "The Week"),
         (" | The Week", "The Week", " | The Week"),  # nothing would be left
         ("Crash - USA TODAY", None, "Crash - USA TODAY"),  # no outlet shown beside it
+        # a listing cut the outlet's name short, or glued its section to it
+        (
+            "'Nope' is No. 1 at the box office | CNN ...",
+            "CNN",
+            "'Nope' is No. 1 at the box office",
+        ),
+        (
+            "Abe shooting: how common is gun crime? | The ...",
+            "The Week",
+            "Abe shooting: how common is gun crime?",
+        ),
+        ("Six takeaways from Wyoming - CNNPolitics", "CNN", "Six takeaways from Wyoming"),
+        ("Biden - Putin summit", "CNN", "Biden - Putin summit"),
+        ("Rates rise | Th ...", "The Week", "Rates rise | Th ..."),  # no word of the name
+        ("Markets close | CNN Business", "AP", "Markets close | CNN Business"),  # not AP's
     ],
 )
 def test_a_title_does_not_repeat_the_outlet_shown_beside_it(

@@ -390,7 +390,7 @@ def passage_json(passage: Passage) -> dict[str, Any]:
         "quote": passage.quote,
         "article": {
             "id": a.id,
-            "title": a.title,
+            "title": a.headline,  # as shown: the stored title without its outlet's name
             "source": a.source,
             "authors": list(a.authors),
             "published": a.published,

@@ -273,7 +273,7 @@ async def cmd_remove(settings: Settings, args: argparse.Namespace) -> int:
     for article in report.removed:
         outlet = clip(article.source or "unknown outlet", NAME_CHARS)
         dated = f", {clip(article.published, NAME_CHARS)}" if article.published else ""
-        title = clip(article.title, TITLE_CHARS)
+        title = clip(article.headline, TITLE_CHARS)
         print(f'removed article {article.id}: "{title}" ({outlet}{dated})')
     for ref, why in report.not_found:
         print(f"newsbot remove: {clip(ref, TITLE_CHARS)}: {why}", file=sys.stderr)

@@ -65,7 +65,7 @@ class DigestArticle:
     """One report of a story, as a reader would follow it."""
 
     id: int
-    title: str
+    title: str  # as shown (`models.headline`): without its outlet's name
     source: str | None
     url: str | None
     published: str | None  # ISO 8601 as the article gave it; None when it gave none
@@ -372,7 +372,8 @@ def _item(
         article_ids=tuple(a.id for a in articles),
         published=datetime.fromtimestamp(newest, UTC),
         articles=tuple(
-            DigestArticle(a.id, a.title, a.source, a.url, a.published) for a in articles
+            DigestArticle(a.id, headline(a.title, a.source), a.source, a.url, a.published)
+            for a in articles
         ),
         date_only=date_only,
         lead_published=datetime.fromtimestamp(lead.time, UTC),
