@@ -85,6 +85,31 @@ def canonical_url(url: str | None) -> str | None:
     return urlunsplit((parts.scheme.lower(), host, path, query, ""))
 
 
+# A directory's index page, which a server also serves at the directory's own address: CNN's
+# ".../salvador-ramos/index.html" is ".../salvador-ramos", and news-qa-dev stored 6 stories
+# twice under the two (`same_page`)
+_INDEX_PAGE = re.compile(r"/index\.html?$", re.IGNORECASE)
+INDEX_PAGES = ("index.html", "index.htm")
+
+
+def same_page(url: str) -> str:
+    """The key under which two stored (canonical) addresses are one page: `url` without a
+    directory's index page ("/index.html", "/index.htm") or a trailing slash. Only to find a
+    duplicate: an article keeps the address it came with (`canonical_url`)."""
+    parts = split_url(url)
+    path = _INDEX_PAGE.sub("", parts.path).rstrip("/") or "/"
+    return url if path == parts.path else urlunsplit(parts._replace(path=path))
+
+
+def same_page_urls(url: str) -> tuple[str, ...]:
+    """The stored addresses that are the page `url` is (`same_page`), to look up."""
+    key = same_page(url)
+    parts = split_url(key)
+    directory = parts.path.rstrip("/")
+    pages = (urlunsplit(parts._replace(path=f"{directory}/{page}")) for page in INDEX_PAGES)
+    return (key, *pages)
+
+
 def without_credentials(url: str, also: Collection[str] = ()) -> str:
     """`url` without its user name and password and without the query parameters that can
     only be credentials (`CREDENTIAL_PARAMS`, and the names `also`, case aside), nor the

@@ -91,6 +91,39 @@ async def test_duplicates_by_url_or_by_text_are_stored_once(engine: Engine) -> N
     assert url == "https://z.com/p/1.html?x=1"
 
 
+async def test_a_directorys_index_page_is_the_directorys_page(engine: Engine) -> None:
+    """CNN serves a story at ".../salvador-ramos" and ".../salvador-ramos/index.html": 6 of
+    news-qa-dev's stories of 2022-05-15..08-20 were stored twice under the two, their texts
+    a few words apart (an "Editor's Note", a caption), so their fingerprints differed."""
+    base = "https://www.cnn.com/2022/05/25/us/uvalde-shooting"
+    stored = await engine.add_articles(
+        [
+            ArticleDraft("Uvalde suspect was a loner", "The suspect bought two rifles.", url=base),
+            ArticleDraft(
+                "Ramos: Uvalde suspect",
+                "CNN - The suspect bought rifles.",
+                url=base + "/index.html",
+            ),
+            ArticleDraft("Other", "Trams ran late.", url="https://a.example/news/index.htm"),
+        ]
+    )
+    later = await engine.add_articles(
+        [
+            ArticleDraft("Again", "The suspect, 18, bought two rifles.", url=base + "/"),
+            ArticleDraft("Same", "Trams ran very late.", url="https://a.example/news"),
+            ArticleDraft("Another page", "Buses ran late.", url=base + "-timeline/index.html"),
+        ]
+    )
+    assert [r.added for r in stored + later] == [True, False, True, False, False, True]
+    assert later[1].article_id == stored[2].article_id
+    urls = run_sql(engine.db_path, "SELECT url FROM articles ORDER BY id")
+    assert urls == [
+        (base,),
+        ("https://a.example/news/index.htm",),
+        (base + "-timeline/index.html",),
+    ]
+
+
 async def test_a_large_batch_finds_stored_and_earlier_copies_and_numbers_the_rest(
     engine: Engine,
 ) -> None:

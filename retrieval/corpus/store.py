@@ -22,7 +22,7 @@ import aiosqlite
 import numpy as np
 import numpy.typing as npt
 
-from retrieval.addresses import canonical_url
+from retrieval.addresses import canonical_url, same_page, same_page_urls
 from retrieval.corpus.db import (
     rows_for_ids,
     transaction,
@@ -156,11 +156,12 @@ LATEST = (  # not one dated days ahead (`counts_from`): it is not published yet
 def _stored_copy(
     article: PreparedArticle, by_hash: Mapping[str, int], by_url: Mapping[str, int]
 ) -> int | None:
-    """The stored article `article` duplicates (same words, else same canonical URL): the
-    content hash first, as a lookup of one article at a time finds it."""
+    """The stored article `article` duplicates (same words, else the same page's address,
+    `by_url` keyed by `same_page`): the content hash first, as a lookup of one article at a
+    time finds it."""
     found = by_hash.get(article.content_hash)
     if found is None and article.url is not None:
-        found = by_url.get(article.url)
+        found = by_url.get(same_page(article.url))
     return found
 
 
@@ -234,7 +235,7 @@ class CorpusStore:
             article_id, next_id = next_id, next_id + 1
             by_hash[article.content_hash] = article_id
             if article.url is not None:
-                by_url[article.url] = article_id
+                by_url[same_page(article.url)] = article_id
             article_rows.append(_article_row(article_id, article, next_sentence))
             if article.title_terms is not None:
                 title_rows.append((article_id, article.title_terms))
@@ -297,7 +298,8 @@ class CorpusStore:
     async def _stored_matches(
         self, articles: Sequence[PreparedArticle]
     ) -> tuple[dict[str, int], dict[str, int]]:
-        """Stored articles that share a content hash, or a canonical URL, with the batch."""
+        """Stored articles that share a content hash, or a page's address (`same_page`),
+        with the batch; the latter keyed by `same_page`."""
         hashes = await rows_for_ids(
             self.conn,
             "SELECT id, content_hash FROM articles WHERE content_hash IN ({ids})",
@@ -320,14 +322,23 @@ class CorpusStore:
         """The stored article of each of these addresses that has one, by canonical URL."""
         canonical = {url: canonical_url(url) for url in urls}
         stored = await self._ids_of_urls(c for c in canonical.values() if c is not None)
-        return {url: stored[c] for url, c in canonical.items() if c is not None and c in stored}
+        return {
+            url: stored[same_page(c)]
+            for url, c in canonical.items()
+            if c is not None and same_page(c) in stored
+        }
 
     async def _ids_of_urls(self, canonical: Iterable[str]) -> dict[str, int]:
-        """The stored article of each canonical URL that has one."""
+        """The stored article of each canonical URL's page that has one, by `same_page`: a
+        page stored as ".../story/index.html" is found as ".../story" and the other way."""
+        wanted = {variant for url in canonical for variant in same_page_urls(url)}
         rows = await rows_for_ids(
-            self.conn, "SELECT id, url FROM articles WHERE url IN ({ids})", canonical
+            self.conn, "SELECT id, url FROM articles WHERE url IN ({ids}) ORDER BY id", wanted
         )
-        return {str(r[1]): int(r[0]) for r in rows}
+        found: dict[str, int] = {}
+        for article_id, url in rows:
+            found.setdefault(same_page(str(url)), int(article_id))  # the first stored
+        return found
 
     async def is_empty(self) -> bool:
         async with self.conn.execute("SELECT NOT EXISTS (SELECT 1 FROM articles)") as cur:
