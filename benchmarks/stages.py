@@ -30,7 +30,7 @@ if __name__ == "__main__" and not __package__:  # run as a script: make the repo
 from benchmarks.corpora import add_corpus_option, missing
 from benchmarks.measure import latency
 from benchmarks.news_qa import load_questions
-from retrieval import search
+from retrieval import highlighting, search
 from retrieval.corpus.db import ReadConnections
 from retrieval.corpus.reader import CorpusReader
 from retrieval.engine import Engine
@@ -67,7 +67,7 @@ def stages_of(searcher: Searcher) -> list[Stage]:
         Stage("reading new sentences", answers, "sentences_finds", "marks"),
         Stage("what is new to the question (compiled)", answers, "_novelty_many", "marks"),
         Stage("passage choice", search, "choose"),
-        Stage("highlights", searcher, "highlights"),
+        Stage("highlights", highlighting.Asked, "highlights"),
     ]
     if articles is not None:
         found[2:2] = [
