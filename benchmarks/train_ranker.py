@@ -68,9 +68,12 @@ class Example:
     seconds: float
 
 
-def _texts_only(reader: CorpusReader, ids: Iterable[int]) -> list[tuple[int, str, None]]:
+def _texts_only(reader: CorpusReader, ids: Iterable[int]) -> list[tuple[int, str, None, int]]:
     """The text of each of these sentences, as a `TextReader` reads it, without its finds."""
-    return [(i, text, None) for i, text in reader.sentence_texts(ids).items()]
+    return [
+        (i, text, None, paragraph)
+        for i, text, _, paragraph in reader.sentence_texts_and_finds(ids)
+    ]
 
 
 def collect(

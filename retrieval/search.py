@@ -269,7 +269,7 @@ class Searcher:
             article = candidates.attributions.get(int(candidates.article[window]))
             if article is None or not candidates.read_whole(window):
                 continue
-            quote = candidates.text(window)
+            quote = candidates.quote(window)
             passages.append(
                 Passage(
                     rank=rank,

@@ -296,7 +296,7 @@ async def test_text_is_read_for_the_pooled_windows_only_and_changes_nothing(
         assert candidates is not None and candidates.texts == {}
         asked: list[list[int]] = []
 
-        def read(ids: Iterable[int]) -> list[tuple[int, str, bytes | None]]:
+        def read(ids: Iterable[int]) -> list[tuple[int, str, bytes | None, int]]:
             asked.append(list(ids))
             return reader.sentence_texts_and_finds(asked[-1])
 
@@ -380,7 +380,7 @@ def test_a_window_whose_sentence_vanished_is_left_out_not_quoted_short(
         class Vanishing(CorpusReader):
             def sentence_texts_and_finds(
                 self, sentence_ids: Iterable[int]
-            ) -> list[tuple[int, str, bytes | None]]:
+            ) -> list[tuple[int, str, bytes | None, int]]:
                 rows = super().sentence_texts_and_finds(sentence_ids)
                 return [row for row in rows if row[0] != gone]
 

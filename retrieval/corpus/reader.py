@@ -279,14 +279,15 @@ class CorpusReader:
 
     def sentence_texts_and_finds(
         self, sentence_ids: Iterable[int]
-    ) -> list[tuple[int, str, bytes | None]]:
-        """(id, text, what it names as stored with it, or None) of each of these sentences
-        (missing ids are simply absent; see `ranking.answers.stored`)."""
+    ) -> list[tuple[int, str, bytes | None, int]]:
+        """(id, text, what it names as stored with it, or None, paragraph number) of each of
+        these sentences (missing ids are simply absent; see `ranking.answers.stored`; the
+        paragraphs tell headings, `ranking.headings`)."""
         return cast(
-            list[tuple[int, str, bytes | None]],
+            list[tuple[int, str, bytes | None, int]],
             tuples_for_ids_blocking(
                 self._connection(),
-                "SELECT id, text, finds FROM sentences WHERE id IN ({ids})",
+                "SELECT id, text, finds, paragraph FROM sentences WHERE id IN ({ids})",
                 sentence_ids,
             ),
         )

@@ -24,6 +24,7 @@ import numpy.typing as npt
 from retrieval.corpus.text import joined_sentences
 from retrieval.models import Attribution
 from retrieval.ranking import windows
+from retrieval.ranking.headings import is_heading, quote_text
 from retrieval.ranking.question import QuestionProfile
 
 if TYPE_CHECKING:
@@ -34,9 +35,9 @@ Ints = npt.NDArray[np.int64]
 
 DAY = 86_400.0
 
-# Reads sentences by id: (id, text, what it names as stored with it or None) of each
-# (`CorpusReader.sentence_texts_and_finds`); missing ids are absent.
-TextReader = Callable[[Iterable[int]], Iterable[tuple[int, str, bytes | None]]]
+# Reads sentences by id: (id, text, what it names as stored with it or None, paragraph number)
+# of each (`CorpusReader.sentence_texts_and_finds`); missing ids are absent.
+TextReader = Callable[[Iterable[int]], Iterable[tuple[int, str, bytes | None, int]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,6 +202,8 @@ class Candidates:
     # sentence id -> what it names, as stored with its text (`answers.stored` says whether
     # this code can take it), for the sentences read with one
     finds: Mapping[int, bytes] = field(default_factory=dict)
+    # sentence id -> its paragraph number in its article, of the sentences read
+    paragraphs: Mapping[int, int] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.start)
@@ -223,13 +226,14 @@ class Candidates:
         missing = [i for i in self.sentence_id[rows].tolist() if i not in self.texts]
         if not missing:
             return self
-        texts, finds = dict(self.texts), dict(self.finds)
-        for sentence_id, text, found in read(missing):
+        texts, finds, paragraphs = dict(self.texts), dict(self.finds), dict(self.paragraphs)
+        for sentence_id, text, found, paragraph in read(missing):
             texts[sentence_id] = text
+            paragraphs[sentence_id] = paragraph
             if found is not None:
                 finds[sentence_id] = found
         # what the text adds to the question is read again, with the text now at hand
-        return replace(self, texts=texts, finds=finds, novelty=None)
+        return replace(self, texts=texts, finds=finds, paragraphs=paragraphs, novelty=None)
 
     def sentence_rows(self) -> Ints:
         """The rows of `sentence_id` whose text the windows need, ascending: each window's
@@ -260,6 +264,33 @@ class Candidates:
 
     def text(self, w: int) -> str:
         return joined_sentences(self.sentence_texts(w))
+
+    def quote(self, w: int) -> str:
+        """The text of window `w` as quoted: a heading that opens it set off
+        (`headings.quote_text`)."""
+        return quote_text(self.sentence_texts(w), list(map(self.paragraph, self.sentence_ids(w))))
+
+    def paragraph(self, sentence_id: int) -> int | None:
+        """The paragraph number of a sentence read (`read_texts`); None for one not read."""
+        return self.paragraphs.get(sentence_id)
+
+    def past_heading(self, w: int) -> bool:
+        """Whether window `w` holds a heading after its first sentence (`headings`): it ends
+        on one, or runs from one section into the next. Its text must have been read."""
+        first, end = int(self.start[w]), int(self.start[w]) + int(self.size[w])
+        for row in range(first + 1, end):
+            sentence = int(self.sentence_id[row])
+            following = None
+            if row + 1 < len(self.sentence_id) and self.owner[row + 1] == self.owner[row]:
+                following = self.paragraph(int(self.sentence_id[row + 1]))
+            if is_heading(
+                self.sentence_text(row),
+                self.paragraph(sentence),
+                self.paragraph(int(self.sentence_id[row - 1])),
+                following,
+            ):
+                return True
+        return False
 
     def sentence_texts(self, w: int) -> tuple[str, ...]:
         """The text of each sentence of window `w`, in order."""

@@ -140,8 +140,12 @@ class Ranker:
 
     def rank(self, candidates: Candidates, read: TextReader) -> tuple[Candidates, Floats]:
         """The windows the first stage keeps, their text read by `read` (one call), with
-        their final scores."""
+        their final scores; those that hold a heading past their first sentence left out
+        (`Candidates.past_heading`: a heading introduces what follows it)."""
         kept = candidates.subset(self.keep(candidates)).read_texts(read)
+        crossing = [w for w in range(len(kept)) if kept.past_heading(w)]
+        if crossing:
+            kept = kept.subset(np.delete(np.arange(len(kept)), crossing))
         return final_scores(kept, self.final)
 
     def keep(self, candidates: Candidates) -> npt.NDArray[np.int64]:

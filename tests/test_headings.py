@@ -1,0 +1,80 @@
+"""Headings in quotes: a window holds one only as its first sentence, and a quote that opens
+with one sets it off (retrieval/ranking/headings.py)."""
+
+from retrieval.engine import Engine
+from retrieval.models import ArticleDraft
+from retrieval.ranking.headings import is_heading, looks_like_heading, quote_text
+
+# A listicle as CNN's "5 things to know" pages are written: each item a heading paragraph,
+# then its story.
+LISTICLE = "\n\n".join(
+    [
+        "Here's what you need to know to get up to speed on the day.",
+        "NBA Finals",
+        "The Golden State Warriors defeated the Boston Celtics 103-90 on Thursday night to"
+        " claim their fourth NBA championship in the last eight seasons.",
+        "Stephen Curry was named the Finals MVP for the first time in his career.",
+        "Church shooting",
+        "Two people were killed in a shooting at a church near Birmingham on Thursday.",
+        "The gunman opened fire at a small group meeting at the church, police said.",
+        "Mortgage rates",
+        "Mortgage rates jumped to nearly 6% this week, the largest rise since 1987.",
+    ]
+)
+HEADINGS = {"NBA Finals", "Church shooting", "Mortgage rates"}
+
+
+async def test_no_quote_ends_on_or_runs_through_a_heading(engine: Engine) -> None:
+    await engine.add_articles([ArticleDraft("5 things to know for June 17", LISTICLE)])
+    await engine.refresh()
+    for question in (
+        "Who won the NBA Finals?",
+        "Who was the Finals MVP and where was the church shooting?",
+        "How many were killed in the church shooting, and how high are mortgage rates?",
+    ):
+        result = await engine.ask(question, limit=5)
+        assert result.passages, question
+        for passage in result.passages:
+            # a heading opens what follows it: never a window's later sentence
+            assert not HEADINGS & set(passage.sentences[1:]), (question, passage.quote)
+
+
+async def test_a_quote_opening_with_a_heading_sets_it_off(engine: Engine) -> None:
+    await engine.add_articles([ArticleDraft("5 things to know for June 17", LISTICLE)])
+    await engine.refresh()
+    result = await engine.ask("Who won the NBA Finals?", limit=5)
+    opening = [p for p in result.passages if p.sentences[0] == "NBA Finals"]
+    assert opening, [p.quote for p in result.passages]
+    for passage in opening:
+        assert passage.quote.startswith("NBA Finals — The Golden State Warriors defeated")
+        # the heading's words are still what the question matched
+        marked = {passage.quote[a:b].casefold() for a, b in passage.highlights}
+        assert {"nba", "finals"} <= marked
+
+
+def test_what_reads_as_a_heading() -> None:
+    assert looks_like_heading("NBA Finals")
+    assert looks_like_heading("Aktuelle Situation")
+    assert looks_like_heading("5. Church shooting")
+    assert not looks_like_heading("The bank raised its rate.")
+    assert not looks_like_heading('He said: "We will win."')
+    assert not looks_like_heading("")
+    # long: a caption or a cut-off sentence, not a title
+    assert not looks_like_heading(" ".join(["word"] * 13))
+    # a paragraph's own: its neighbours are other paragraphs
+    assert is_heading("NBA Finals", 4, 3, 5)
+    assert is_heading("NBA Finals", 4, 3, None)
+    # the unpunctuated end of a longer paragraph ("... according to UK in a Changing Europe")
+    assert not is_heading("UK in a Changing Europe", 9, 9, 10)
+    assert not is_heading("NBA Finals", None, 3, 5)  # its paragraph not read: not known
+
+
+def test_a_heading_set_off_only_where_it_opens_a_quote() -> None:
+    story = "The Warriors won the title."
+    assert quote_text(["NBA Finals", story], [4, 5]) == f"NBA Finals — {story}"
+    # its colon sets it off already
+    assert quote_text(["Aktuelle Situation:", story], [4, 5]) == f"Aktuelle Situation: {story}"
+    # one paragraph: the end of a sentence the splitter cut, joined as written
+    assert quote_text(["In a Changing Europe", story], [4, 4]) == f"In a Changing Europe {story}"
+    assert quote_text([story, "Church shooting"], [3, 4]) == f"{story} Church shooting"
+    assert quote_text(["NBA Finals"], [4]) == "NBA Finals"
