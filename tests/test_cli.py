@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from contextlib import closing
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,8 @@ from bot.cli.commands import EXIT_BROKEN_PIPE, EXIT_FAILED
 from bot.cli.main import build_parser, main
 from retrieval.corpus import sentences
 from retrieval.corpus.ingest import IngestReport
+from retrieval.corpus.schema import MIGRATIONS
+from retrieval.corpus.splitter import SPLITTER_VERSION
 from retrieval.engine import Engine
 from retrieval.index.files import index_dir
 from retrieval.indexing import article_index_dir
@@ -419,6 +422,21 @@ def test_stats_and_digest_read_the_database_without_the_index(
     assert main(["--db", str(db_path), "digest", *since]) == 0
     assert "joint border exercises" in capsys.readouterr().out
     assert not index_dir(db_path).exists() and not article_index_dir(db_path).exists()
+
+
+def test_version_names_the_package_the_schema_and_the_splitter(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The upgrading docs speak of a database "newer than this newsbot": which one is it."""
+    with pytest.raises(SystemExit) as exc:
+        main(["--version"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out.strip()
+    assert out == (
+        f"newsbot {metadata.version('newsbot')} (database schema {MIGRATIONS[-1].version}, "
+        f"splitter {SPLITTER_VERSION})"
+    )
+    assert "newsbot --version" in (REPO / "README.md").read_text()
 
 
 def test_every_command_has_help_and_is_in_the_readme() -> None:

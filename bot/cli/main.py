@@ -14,6 +14,7 @@ import sys
 import threading
 from collections.abc import Coroutine, Sequence
 from datetime import UTC, timedelta
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,8 @@ from bot.times import read_moment
 from retrieval.compiled import COMPILING, is_compiled
 from retrieval.corpus.formats import EXPANSION_FLOOR, EXPANSION_RATIO
 from retrieval.corpus.records import size_text
+from retrieval.corpus.schema import MIGRATIONS
+from retrieval.corpus.splitter import SPLITTER_VERSION
 from retrieval.digest.digest import DEFAULT_LIMIT
 from retrieval.errors import NO_ROOM, ConfigError, NewsbotError
 
@@ -134,6 +137,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Ask questions about your news corpus; get quoted passages with sources.",
         parents=[common],
     )
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=version_text(),
+        help="print the installed version, the database schema it writes and its splitter's",
+    )
     top = _Commands(parser, common, "command", "COMMAND")
 
     ingest = top.add("ingest")
@@ -214,6 +223,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     top.add("run")
     return parser
+
+
+def version_text() -> str:
+    """The installed package's version, with the database schema this code migrates to (what
+    "newer than this newsbot (knows up to N)" counts) and its splitter's version (what
+    `stats` counts articles split by an older one of): the package's own is not raised at
+    every change."""
+    try:
+        installed = metadata.version("newsbot")
+    except metadata.PackageNotFoundError:  # run from a checkout that pip never installed
+        installed = "(not installed)"
+    return (
+        f"newsbot {installed} (database schema {MIGRATIONS[-1].version}, "
+        f"splitter {SPLITTER_VERSION})"
+    )
 
 
 def _add_feeds(top: _Commands, common: argparse.ArgumentParser) -> None:
