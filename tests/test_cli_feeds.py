@@ -80,6 +80,23 @@ def test_add_list_remove(capsys: pytest.CaptureFixture[str], db_path: Path) -> N
     assert run(capsys, db_path, "feeds", "list")[1].startswith("no feeds yet")
 
 
+def test_remove_takes_several_feeds_and_fails_for_one_that_names_none(
+    capsys: pytest.CaptureFixture[str], db_path: Path
+) -> None:
+    """`feeds remove 3 4` was a usage error ("unrecognized arguments: 4") though `newsbot
+    remove` takes several: each is removed and said, one naming no feed is an error."""
+    for name in ("a", "b", "c"):
+        run(capsys, db_path, "feeds", "add", f"https://news.test/{name}.rss")
+    code, out, err = run(capsys, db_path, "feeds", "remove", "1", "9", "https://news.test/c.rss")
+    assert code == 1
+    assert out == (
+        "removed feed 1 (https://news.test/a.rss); its 0 articles stay in the corpus\n"
+        "removed feed 3 (https://news.test/c.rss); its 0 articles stay in the corpus\n"
+    )
+    assert err == "newsbot feeds remove: no feed '9': give a feed's id or URL (ids: 2, 3)\n"
+    assert run(capsys, db_path, "feeds", "list")[1].split()[:2] == ["2", "new"]
+
+
 def test_adding_a_feed_again_says_resumed_only_when_it_was_paused(
     capsys: pytest.CaptureFixture[str], db_path: Path
 ) -> None:

@@ -24,7 +24,7 @@ from retrieval.feeds import poll
 from retrieval.feeds.feed import Feed, format_interval, parse_interval
 from retrieval.feeds.fetch import Fetcher
 from retrieval.feeds.outcomes import FeedOutcome, PollStatus
-from retrieval.feeds.registry import IDS_NAMED
+from retrieval.feeds.registry import IDS_NAMED, FeedRegistry
 from retrieval.wording import agreeing, counted
 
 
@@ -86,13 +86,28 @@ async def cmd_feeds(settings: Settings, args: argparse.Namespace) -> int:
         elif args.feeds_command == "list":
             print(render_feeds(await feeds.all(), settings.zone))
         else:
-            feed = await feeds.remove(args.feed)
-            print(
-                f"removed feed {feed.id} ({feed.label}); its "
-                f"{counted(feed.articles, 'article')} {agreeing(feed.articles, 'stays', 'stay')}"
-                " in the corpus"
-            )
+            return await _remove(feeds, args.feeds)
     return EXIT_OK
+
+
+async def _remove(feeds: FeedRegistry, refs: list[str]) -> int:
+    """Remove each feed named, in order, each said as it goes: one that names none is an
+    error on stderr and the rest are still removed (as `newsbot remove` does articles);
+    EXIT_FAILED if any named none."""
+    status = EXIT_OK
+    for ref in refs:
+        try:
+            feed = await feeds.remove(ref)
+        except FeedError as exc:
+            print(f"newsbot feeds remove: {exc}", file=sys.stderr)
+            status = EXIT_FAILED
+            continue
+        print(
+            f"removed feed {feed.id} ({feed.label}); its "
+            f"{counted(feed.articles, 'article')} {agreeing(feed.articles, 'stays', 'stay')}"
+            " in the corpus"
+        )
+    return status
 
 
 def _added(feed: Feed, before: Feed | None) -> str:

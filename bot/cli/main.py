@@ -89,8 +89,9 @@ _HELP = {
         "List the feeds: id, status, interval, articles, last fetch and error.",
     ),
     "feeds remove": (
-        "stop polling a feed (its articles stay)",
-        "Forget a feed; the articles it brought stay in the corpus.",
+        "stop polling feeds (their articles stay)",
+        "Forget feeds, each named by its id or its address; the articles they brought stay "
+        "in the corpus. Exits 1 if any names no feed.",
     ),
     "feeds poll": (
         "poll the due feeds once (for cron)",
@@ -257,7 +258,7 @@ def _add_feeds(top: _Commands, common: argparse.ArgumentParser) -> None:
     )
     actions.add("list")
     remove = actions.add("remove")
-    remove.add_argument("feed", metavar="URL|ID")
+    remove.add_argument("feeds", nargs="+", metavar="URL|ID")
     poll = actions.add("poll")
     poll.add_argument(
         "--all",
