@@ -6,6 +6,7 @@ Telegram-free, so the command line can use it without importing the bot.
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Literal
@@ -24,6 +25,10 @@ _ISO_MOMENT = re.compile(
 )
 # An ISO week without its day, which `date.fromisoformat` reads as the week's Monday.
 _ISO_WEEK = re.compile(r"^\d{4}-?W\d{2}$")
+# An ISO week, with its day or not, to say why one is no week ("2022-W53")
+_ANY_WEEK = re.compile(r"^(\d{4})-?W(\d{2})(?:-?\d)?$", re.IGNORECASE)
+# A month (2022-06): ISO 8601 has no 202206, which would read as a day of some other form.
+_ISO_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 def when(moment: datetime | float | None, zone: tzinfo, style: Style = "stamp_zone") -> str:
@@ -93,13 +98,38 @@ def read_day(text: str) -> date | None:
 
 
 def last_day(text: str) -> date | None:
-    """The last day `text` names as a bare ISO date (the day), or as an ISO week without its
-    day (2024-W48, 2024W48: its Sunday); None if it is neither. "As of 2024-W48" is through
-    that week, as "as of 2024-11-25" is through that day, not through its Monday only."""
+    """The last day `text` names as a bare ISO date (the day), as an ISO week without its
+    day (2024-W48, 2024W48: its Sunday), or as a month (2024-11: its 30th); None if it is
+    none of them. "As of 2024-W48" is through that week, as "as of 2024-11-25" is through
+    that day, not through its Monday only; and "as of 2024-11" through the month's last
+    day. (A question naming "November 2024" is answered as of two weeks later, when its
+    reports were written, as one naming a day is as of a week after it: `named_time`. An
+    "as of" is the moment itself, of a month as of a day.)"""
+    month = _ISO_MONTH.match(text.strip())
+    if month:
+        year, number = int(month[1]), int(month[2])
+        if not 1 <= number <= 12 or year < 1:
+            return None
+        return date(year, number, calendar.monthrange(year, number)[1])
     day = read_day(text)
     if day is not None and _ISO_WEEK.match(text.strip()):
         return day + timedelta(days=6)
     return day
+
+
+def why_no_day(text: str) -> str | None:
+    """Why `text`, written as an ISO week or a month, names none: "2022 has 52 ISO weeks",
+    "a month is 01 to 12"; None for any other text."""
+    week = _ANY_WEEK.match(text.strip())
+    if week:
+        year, number = int(week[1]), int(week[2])
+        weeks = date(year, 12, 28).isocalendar().week if year else 52
+        if not 1 <= number <= weeks:
+            return f"{year} has {weeks} ISO weeks ({year}-W01 to {year}-W{weeks})"
+    month = _ISO_MONTH.match(text.strip())
+    if month and not 1 <= int(month[2]) <= 12:
+        return "a month is 01 to 12"
+    return None
 
 
 def read_moment(text: str, zone: tzinfo) -> datetime:
@@ -133,10 +163,11 @@ def read_moment(text: str, zone: tzinfo) -> datetime:
 
 
 def end_of(text: str, zone: tzinfo) -> datetime:
-    """The end of what `text` names, itself not included: of a bare date or an ISO week
-    (`last_day`), the midnight after its last day in `zone`; of a date-time, that moment
+    """The end of what `text` names, itself not included: of a bare date, an ISO week or a
+    month (`last_day`), the midnight after its last day in `zone`; of a date-time, that moment
     (`read_moment`). "Until 2022-06-05" is through that day and "until 2022-W23" through its
-    Sunday, as "as of" either is: `ask --as-of` and `digest --until` read them alike.
+    Sunday, as "as of" either is: `ask --as-of` and `digest --until` read them alike (a
+    month, `ask --as-of` only: `digest --until` takes no month).
     ValueError as `read_moment`; OutOfRange for a day past 9999-12-30."""
     day = last_day(text)
     if day is None:

@@ -232,6 +232,39 @@ def test_an_iso_week_runs_through_its_sunday(
         parse_as_of("9999-W52")
 
 
+def test_a_month_runs_through_its_last_day(
+    dated_db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--as-of 2022-06` was refused, though a question naming "June 2022" is understood: a
+    month is through its last day, as a date and a week are through theirs (a question's
+    "in June 2022" adds the weeks its reports take; an as-of is the moment itself)."""
+    june = ask_json(dated_db, "--as-of", "2022-06", QUESTION)
+    assert set(published(june)) == {"2022-06-08", "2022-06-10", "2022-06-12"}
+    assert (june["as_of"], june["as_of_moment"]) == ("2022-06", "2022-06-30T23:59:59.999999Z")
+    assert parse_as_of("2024-02").text == "2024-02-29"
+    request = json.dumps({"question": QUESTION, "as_of": "2022-05"})
+    monkeypatch.setattr(sys, "stdin", stdin(request))
+    assert main(["ask", "--db", str(dated_db), "--json"]) == 0
+    may = json.loads(capsys.readouterr().out)
+    assert may["as_of_moment"] == "2022-05-31T23:59:59.999999Z" and not may["results"]
+
+
+@pytest.mark.parametrize(
+    ("bad", "why"),
+    [
+        ("2022-W53", "'2022-W53' is no date: 2022 has 52 ISO weeks (2022-W01 to 2022-W52)"),
+        ("2022W00-1", "'2022W00-1' is no date: 2022 has 52 ISO weeks (2022-W01 to 2022-W52)"),
+        ("2022-13", "'2022-13' is no date: a month is 01 to 12"),
+    ],
+)
+def test_a_week_or_month_that_is_none_says_why(bad: str, why: str) -> None:
+    """`--as-of 2022-W53` said only "not a date": 2020 has a 53rd week, 2022 has not."""
+    assert parse_as_of("2020-W53").text == "2021-01-03"
+    with pytest.raises(ValueError) as exc:
+        parse_as_of(bad)
+    assert str(exc.value) == why
+
+
 @pytest.mark.parametrize(
     "bad",
     [

@@ -1,9 +1,10 @@
 """`newsbot ask`: one question from the command line, or one per line of standard input.
 
 A question is answered as of a moment: `--as-of 2022-06-10` (through the end of that day),
-`--as-of 2022-W23` (through the end of that ISO week, its Sunday) or
-`--as-of 2022-06-10T18:30+02:00`; now by default. Nothing published later is quoted. A
-date or time without an offset is in NEWSBOT_TIMEZONE, the zone newsbot shows dates in.
+`--as-of 2022-W23` (through the end of that ISO week, its Sunday), `--as-of 2022-06` (through
+the end of that month) or `--as-of 2022-06-10T18:30+02:00`; now by default. Nothing
+published later is quoted. A date or time without an offset is in NEWSBOT_TIMEZONE, the zone
+newsbot shows dates in.
 
 A stdin line that is a JSON object is a request of its own:
 `{"question": "...", "as_of": "2022-06-10", "limit": 5}` (`as_of` and `limit` optional,
@@ -33,15 +34,23 @@ from typing import Any, AnyStr, cast
 from bot.bounds import AUTHORS_SHOWN, NAME_CHARS, QUOTE_CHARS, TITLE_CHARS, clip, some_of
 from bot.cli.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE, json_text, text_block
 from bot.config import Settings
-from bot.times import OutOfRange, SkippedTime, end_of, last_day, read_moment, when
+from bot.times import (
+    OutOfRange,
+    SkippedTime,
+    end_of,
+    last_day,
+    read_moment,
+    when,
+    why_no_day,
+)
 from retrieval.engine import Engine
 from retrieval.models import Passage
 from retrieval.search import MAX_QUESTION_CHARS, SearchResult
 from retrieval.wording import UNDATED, quoted
 
 EXAMPLES = (
-    "2022-06-10, 2022-06-10T18:30, 2022-06-10T18:30:00Z, 2022-06-10T18:30+02:00 or a week, "
-    "2022-W23"
+    "2022-06-10, 2022-06-10T18:30, 2022-06-10T18:30:00Z, 2022-06-10T18:30+02:00, a week, "
+    "2022-W23, or a month, 2022-06"
 )
 FIELDS = ("question", "as_of", "limit")
 ANSWER_FIELDS = (
@@ -83,15 +92,18 @@ class AsOf:
 
 
 def parse_as_of(value: str, zone: tzinfo = UTC) -> AsOf:
-    """An ISO date, week or date-time; ValueError names the value and shows the valid forms.
+    """An ISO date, week, month or date-time; ValueError names the value and shows the
+    valid forms, or says why a week or month is none ("2022 has 52 ISO weeks").
 
     A bare date means through its last instant: an article dated 2022-06-10 is not
     "published after 2022-06-10". A week ("2022-W23") means through its Sunday's last
-    instant. What names no offset is in `zone` (NEWSBOT_TIMEZONE).
+    instant, a month ("2022-06") through its last day's (`last_day`). What names no
+    offset is in `zone` (NEWSBOT_TIMEZONE).
     """
     text = value.strip()
     try:
-        day = last_day(text)  # any ISO form of a day ("20220610" too), a week's Sunday
+        day = last_day(text)  # any ISO form of a day ("20220610" too), a week's Sunday, a
+        # month's last day
         if day is not None:
             end = end_of(text, zone).astimezone(UTC)
             # a microsecond before the next day, or a float's step where that is longer
@@ -108,6 +120,9 @@ def parse_as_of(value: str, zone: tzinfo = UTC) -> AsOf:
             "through 9999-12-30)"
         ) from None
     except ValueError:
+        why = why_no_day(text)
+        if why is not None:
+            raise ValueError(f"{value!r} is no date: {why}") from None
         raise ValueError(
             f"{value!r} is not a date or date-time newsbot can use: use e.g. {EXAMPLES}"
         ) from None
@@ -140,7 +155,8 @@ def add_arguments(ask: argparse.ArgumentParser) -> None:
         default=None,
         metavar="WHEN",
         help="answer as of this date or time: nothing published later is quoted and recent "
-        "news counts more; a date or an ISO week (2022-W23) means through its end; without "
+        "news counts more; a date, an ISO week (2022-W23) or a month (2022-06) means through "
+        "its end; without "
         "an offset, in NEWSBOT_TIMEZONE (e.g. 2022-06-10 or 2022-06-10T18:30+02:00; "
         "default: now)",
     )
