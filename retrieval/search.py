@@ -16,7 +16,7 @@ import math
 import re
 import time
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, tzinfo
 from functools import lru_cache
 
@@ -43,7 +43,10 @@ from retrieval.ranking.question import profile
 from retrieval.ranking.selection import choose, unshown
 from retrieval.wording import local_time, stamp
 
-MAX_QUESTION_CHARS = 1000  # longer input is cut: nobody asks a 4,000-character question
+# Longer input is cut, between words, and the answer says so (`SearchResult.cut_at`): nobody
+# asks a 4,000-character question, and every term is a postings list scanned; a follow-up
+# and the question it follows are joined within it too (the bot's `_with_earlier`).
+MAX_QUESTION_CHARS = 1000
 LEAD_SENTENCES = 2  # quoted of an article whose headline alone holds the question's words
 # A follow-up that only the passages of the answer it follows answer: they are right above
 # it, and quoting them again would pass for a new answer
@@ -70,12 +73,16 @@ class SearchResult:
     unmatched: tuple[str, ...] = ()
     # a follow-up's best passage is one the answer it follows showed (left out here)
     best_shown: bool = False
+    # the characters of the question searched, when it was longer than MAX_QUESTION_CHARS
+    cut_at: int | None = None
 
     def notes(self, zone: tzinfo = UTC) -> tuple[str, ...]:
         """What a reader should know before the passages: that they are of the time the
         question names, that none holds some of its words ("Qwertyuiop Industries": three
         layoff stories would otherwise pass for its news)."""
-        notes = [] if self.named is None else [self.named.told(zone)]
+        notes = [] if self.cut_at is None else [self.cut_told()]
+        if self.named is not None:
+            notes.append(self.named.told(zone))
         if self.unmatched:
             words = ", ".join(f"“{word}”" for word in self.unmatched)
             notes.append(
@@ -87,11 +94,24 @@ class SearchResult:
         return tuple(notes)
 
     def why_none(self, zone: tzinfo = UTC) -> str | None:
-        """Why there are no passages, its moment (if any) told in `zone`."""
-        if self.nothing_by is None:
-            return self.message
-        local = local_time(self.nothing_by, zone)
-        return f"Nothing published by {stamp(local)} {local:%Z} matches that; later articles do."
+        """Why there are no passages, its moment (if any) told in `zone`, and that the
+        question was cut (what matched nothing may have been past the cut)."""
+        why = self.message
+        if self.nothing_by is not None:
+            local = local_time(self.nothing_by, zone)
+            why = (
+                f"Nothing published by {stamp(local)} {local:%Z} matches that; later articles do."
+            )
+        if why is not None and self.cut_at is not None:
+            why = f"{why} {self.cut_told()}"
+        return why
+
+    def cut_told(self) -> str:
+        """That the question was searched only to `cut_at` characters."""
+        return (
+            f"The question was cut at {self.cut_at:,} characters (at most "
+            f"{MAX_QUESTION_CHARS:,} are read): its words after them were not searched."
+        )
 
 
 # The tags of text pasted from a page or a CMS ("<b>Blair</b> election"): searched, "b" would
@@ -132,6 +152,19 @@ def _refused(question: str) -> SearchResult:
     else:
         what = "only very common words"
     return SearchResult(question, (), f"That question has {what}. Add {_WHAT_TO_ADD}")
+
+
+def _cut(question: str) -> tuple[str, int | None]:
+    """`question` (its spaces run together) within MAX_QUESTION_CHARS, cut at the last
+    space before them, and the characters kept; None when it is not cut. Cut within a word,
+    a half word ("Minj") was searched, and named as no stored article's."""
+    if len(question) <= MAX_QUESTION_CHARS:
+        return question, None
+    kept = question[:MAX_QUESTION_CHARS]
+    if question[MAX_QUESTION_CHARS] != " ":
+        kept = kept.rpartition(" ")[0] or kept  # one word longer than all: no word anyway
+    kept = kept.rstrip()
+    return kept, len(kept)
 
 
 def _has_words(text: str) -> bool:
@@ -182,7 +215,19 @@ class Searcher:
         (`newsbot reindex`). The ranking is the same: a follow-up's page is its first page
         less the answer it follows.
         """
-        question = " ".join(_MARKUP.sub(" ", question).split())[:MAX_QUESTION_CHARS]
+        question, cut_at = _cut(" ".join(_MARKUP.sub(" ", question).split()))
+        result = self._search(question, limit, offset, as_of, shown)
+        return result if cut_at is None else replace(result, cut_at=cut_at)
+
+    def _search(
+        self,
+        question: str,
+        limit: int,
+        offset: int,
+        as_of: float | None,
+        shown: Collection[str],
+    ) -> SearchResult:
+        """`search` of a question cleaned and within MAX_QUESTION_CHARS."""
         tokens = self.index.tokenizer(_LINK.sub(" ", question))
         if not tokens:
             return _refused(question)

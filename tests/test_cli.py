@@ -93,6 +93,18 @@ def test_ask_names_the_words_no_article_holds(
     assert ask_out(db_path, capsys, asked).startswith("No stored article mentions “Qwertyuiop”")
 
 
+def test_ask_says_a_question_too_long_was_cut(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The words past the cut are not searched: the answer says so, as text and in JSON."""
+    asked = "what is it " * 100 + QUESTION
+    answer = json.loads(ask_out(db_path, capsys, "--json", asked))
+    assert answer["cut_at"] == 1000 and answer["question"] == asked
+    assert "The question was cut at 1,000 characters" in answer["message"]
+    assert "cut_at" not in json.loads(ask_out(db_path, capsys, "--json", QUESTION))
+    assert "The question was cut at 1,000 characters" in ask_out(db_path, capsys, asked)
+
+
 def ask_out(db_path: Path, capsys: pytest.CaptureFixture[str], *args: str) -> str:
     assert main(["ask", "--db", str(db_path), *args]) == 0
     return capsys.readouterr().out

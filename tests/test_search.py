@@ -490,6 +490,31 @@ async def test_markup_in_a_question_is_not_searched_and_a_link_is_told(engine: E
         assert (await engine.ask(words)).question == words  # no HTML tag: words
 
 
+async def test_a_question_too_long_is_cut_between_words_and_says_so(engine: Engine) -> None:
+    """Past MAX_QUESTION_CHARS a question was cut without a word: with its words at the end,
+    "Nothing in the news corpus matches that", untrue; and a word across the cut was named
+    as no article's ("No stored article mentions “Qwertyui”"), a half word nobody typed."""
+    await engine.add_articles(
+        [ArticleDraft("Lee wins the Open", "Minjee Lee won the US Women's Open golf title.")]
+    )
+    await engine.refresh()
+    late = await engine.ask("please tell me about this " * 40 + "Minjee Lee golf")
+    assert late.passages == () and late.cut_at == 999
+    assert late.why_none() == (
+        "Nothing in the news corpus matches that. Try other words or a broader question. The "
+        "question was cut at 999 characters (at most 1,000 are read): its words after them "
+        "were not searched."
+    )
+    across = await engine.ask("Minjee Lee golf " * 62 + "Qwertyuiop Industries")
+    assert across.passages and across.cut_at == 991 and across.unmatched == ()
+    assert across.notes() == (
+        "The question was cut at 991 characters (at most 1,000 are read): its words after "
+        "them were not searched.",
+    )
+    whole = await engine.ask("Minjee Lee golf " * 62 + "Qwertyu")  # 999: not cut
+    assert whole.cut_at is None and whole.unmatched == ("Qwertyu",)
+
+
 async def test_a_question_of_one_endless_word_is_told_so(engine: Engine) -> None:
     """4,000 letters of one "word" were told they were "only very common words"."""
     answer = await engine.ask("a" * 4000)

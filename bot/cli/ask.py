@@ -59,6 +59,7 @@ ANSWER_FIELDS = (
     "as_of_moment",
     "named_time",
     "unmatched",
+    "cut_at",
     "results",
     "message",
     "line",
@@ -392,6 +393,8 @@ def result_json(request: Request, result: SearchResult, zone: tzinfo) -> dict[st
         }
     if result.unmatched:  # the question's words no stored article holds
         out["unmatched"] = list(result.unmatched)
+    if result.cut_at is not None:  # the characters searched of a question too long
+        out["cut_at"] = result.cut_at
     why = result.why_none(zone)
     if why:
         out["message"] = why
