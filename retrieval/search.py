@@ -23,6 +23,7 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
+from retrieval.addresses import canonical_url
 from retrieval.corpus.reader import REMEMBERED_ARTICLES, CorpusReader, StoredArticle
 from retrieval.corpus.text import joined_sentences
 from retrieval.highlighting import Asked
@@ -75,12 +76,16 @@ class SearchResult:
     best_shown: bool = False
     # the characters of the question searched, when it was longer than MAX_QUESTION_CHARS
     cut_at: int | None = None
+    # the stored articles a question of links only names, whose leads are the passages
+    linked: tuple[int, ...] = ()
 
     def notes(self, zone: tzinfo = UTC) -> tuple[str, ...]:
         """What a reader should know before the passages: that they are of the time the
         question names, that none holds some of its words ("Qwertyuiop Industries": three
         layoff stories would otherwise pass for its news)."""
         notes = [] if self.cut_at is None else [self.cut_told()]
+        if self.linked:
+            notes.append(_linked_told(self.passages))
         if self.named is not None:
             notes.append(self.named.told(zone))
         if self.unmatched:
@@ -152,6 +157,30 @@ def _refused(question: str) -> SearchResult:
     else:
         what = "only very common words"
     return SearchResult(question, (), f"That question has {what}. Add {_WHAT_TO_ADD}")
+
+
+def _linked_told(passages: Sequence[Passage]) -> str:
+    """What the leads of the stored articles a question's links name are."""
+    named = "; ".join(f"article {p.article.id}, “{p.article.headline}”" for p in passages)
+    which = "That link is a stored article" if len(passages) == 1 else "Those links are stored"
+    return (
+        f"{which} ({named}): its opening is below, and the bot's 📄 button under it sends the "
+        "whole article. Ask about the story in words to get the passages that answer you."
+    )
+
+
+def _link_addresses(question: str) -> list[str]:
+    """The canonical forms (as articles are stored) of the links in `question`, without
+    the angle brackets or closing marks around one pasted in a sentence."""
+    found = []
+    for match in _LINK.finditer(question):
+        link = match[0].strip("<>").rstrip(".,;:!?)]}'\"”’")
+        if link.lower().startswith("www."):
+            link = f"https://{link}"
+        url = canonical_url(link)
+        if url is not None and url not in found:
+            found.append(url)
+    return found
 
 
 def _cut(question: str) -> tuple[str, int | None]:
@@ -229,11 +258,12 @@ class Searcher:
     ) -> SearchResult:
         """`search` of a question cleaned and within MAX_QUESTION_CHARS."""
         tokens = self.index.tokenizer(_LINK.sub(" ", question))
-        if not tokens:
-            return _refused(question)
         if as_of is not None and not math.isfinite(as_of):
             raise ValueError(f"as_of must be a finite Unix time, not {as_of}")
         moment = time.time() if as_of is None else as_of
+        if not tokens:
+            linked = self._linked(question, moment, limit) if not offset and not shown else None
+            return linked or _refused(question)
         candidates = None
         named = named_time(question)
         if named is not None and named.moment >= moment:
@@ -394,6 +424,19 @@ class Searcher:
         ids.extend(i for i in dict.fromkeys(article_hits) if i not in ids)
         return ids
 
+    def _linked(self, question: str, moment: float, limit: int) -> SearchResult | None:
+        """For a question of links only, the leads of the stored articles they name (as
+        ingest matches an address: `canonical_url`) published by `moment`; None if none is."""
+        urls = _link_addresses(question)
+        stored = self.reader.article_ids_at(urls) if urls else {}
+        ids = [stored[url] for url in urls if url in stored][:limit]
+        passages = self._leads(question, [(i, 1.0) for i in ids], moment)
+        if not passages:
+            return None
+        return SearchResult(
+            question, tuple(passages), linked=tuple(p.article.id for p in passages)
+        )
+
     def _headlines_only(
         self, question: str, tokens: list[str], moment: float, limit: int, offset: int
     ) -> SearchResult | None:
@@ -407,15 +450,22 @@ class Searcher:
             return None
         if offset:
             return SearchResult(question, (), "No more passages for that question.")
-        stored = self.reader.stored_articles([h.sentence_id for h in hits], LEAD_SENTENCES - 1)
+        passages = self._leads(question, [(h.sentence_id, h.score) for h in hits])
+        return SearchResult(question, tuple(passages)) if passages else None
+
+    def _leads(
+        self, question: str, scored: Sequence[tuple[int, float]], by: float = math.inf
+    ) -> list[Passage]:
+        """The leads of these articles (id and score), in order, of those published by `by`."""
+        stored = self.reader.stored_articles([i for i, _ in scored], LEAD_SENTENCES - 1)
         texts = self.reader.sentence_texts(
             int(i) for article in stored.values() for i in article.sentence_ids
         )
         asked = Asked(self.index.tokenizer, _LINK.sub(" ", question))
         passages: list[Passage] = []
-        for hit in hits:
-            article = stored.get(hit.sentence_id)
-            if article is None:
+        for article_id, score in scored:
+            article = stored.get(article_id)
+            if article is None or article.time > by:
                 continue
             ids = tuple(int(i) for i in article.sentence_ids if int(i) in texts)
             quote = joined_sentences(texts[i] for i in ids)
@@ -424,7 +474,7 @@ class Searcher:
             passages.append(
                 Passage(
                     rank=len(passages) + 1,
-                    score=round(hit.score, 6),
+                    score=round(score, 6),
                     quote=quote,
                     highlights=asked.highlights(quote),
                     article=article.attribution,
@@ -432,7 +482,7 @@ class Searcher:
                     sentences=tuple(texts[i] for i in ids),
                 )
             )
-        return SearchResult(question, tuple(passages)) if passages else None
+        return passages
 
     def _nothing_matches(self, question: str, tokens: list[str], moment: float) -> SearchResult:
         """No passages, and why: nothing published by the moment asked about (now, too: an

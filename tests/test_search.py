@@ -515,6 +515,40 @@ async def test_a_question_too_long_is_cut_between_words_and_says_so(engine: Engi
     assert whole.cut_at is None and whole.unmatched == ("Qwertyu",)
 
 
+async def test_the_link_of_a_stored_article_gets_its_lead_and_says_so(engine: Engine) -> None:
+    """Pasting the address of article 1145 answered "That is a link: the stored articles'
+    words are searched, not the web ... (an admin can add its page to the corpus)", though
+    its page was stored. Matched as ingest matches addresses (tracking and a trailing slash
+    aside), it is named with its id, and its opening quoted with the 📄 that sends it whole."""
+    url = "https://www.cnn.com/2022/07/27/business/sprite-green-bottle/index.html"
+    await engine.add_articles(
+        [
+            ArticleDraft(
+                "Sprite is ditching its green bottle",
+                "Sprite will switch to clear bottles on August 1. Green plastic is hard to "
+                "recycle. The Coca-Cola brand said so on Wednesday.",
+                published="2022-07-27",
+                url=url,
+            )
+        ]
+    )
+    await engine.refresh()
+    [stored_id] = [p.article.id for p in (await engine.ask("Sprite green bottle")).passages][:1]
+    for pasted in (url, f"<{url}?utm_source=x>", f"{url}/."):
+        answer = await engine.ask(pasted)
+        assert answer.linked == (stored_id,), pasted
+        assert answer.passages[0].quote.startswith("Sprite will switch to clear bottles")
+        assert answer.notes() == (
+            f"That link is a stored article (article {stored_id}, “Sprite is ditching its green "
+            "bottle”): its opening is below, and the bot's 📄 button under it sends the whole "
+            "article. Ask about the story in words to get the passages that answer you.",
+        )
+    before = await engine.ask(url, as_of=datetime(2022, 7, 1, tzinfo=UTC).timestamp())
+    assert before.passages == () and "That is a link" in str(before.message)
+    other = await engine.ask("https://www.cnn.com/2022/07/28/other/index.html")
+    assert other.passages == () and "That is a link" in str(other.message)
+
+
 async def test_a_question_of_one_endless_word_is_told_so(engine: Engine) -> None:
     """4,000 letters of one "word" were told they were "only very common words"."""
     answer = await engine.ask("a" * 4000)

@@ -60,6 +60,7 @@ ANSWER_FIELDS = (
     "named_time",
     "unmatched",
     "cut_at",
+    "linked",
     "results",
     "message",
     "line",
@@ -395,6 +396,8 @@ def result_json(request: Request, result: SearchResult, zone: tzinfo) -> dict[st
         out["unmatched"] = list(result.unmatched)
     if result.cut_at is not None:  # the characters searched of a question too long
         out["cut_at"] = result.cut_at
+    if result.linked:  # a question of links only, to stored articles: their leads
+        out["linked"] = list(result.linked)
     why = result.why_none(zone)
     if why:
         out["message"] = why

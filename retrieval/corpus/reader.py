@@ -292,6 +292,14 @@ class CorpusReader:
             ),
         )
 
+    def article_ids_at(self, urls: Iterable[str]) -> dict[str, int]:
+        """The stored article at each of these addresses (canonical forms, as stored) that
+        has one."""
+        rows = rows_for_ids_blocking(
+            self._connection(), "SELECT id, url FROM articles WHERE url IN ({ids})", urls
+        )
+        return {str(r["url"]): int(r["id"]) for r in rows}
+
     def _article_rows(self, article_ids: Iterable[int]) -> dict[int, _ArticleRow]:
         """Each article's row, as answering reads it."""
         rows = rows_for_ids_blocking(
