@@ -428,9 +428,9 @@ class Searcher:
         """For a question of links only, the leads of the stored articles they name (as
         ingest matches an address: `canonical_url`) published by `moment`; None if none is."""
         urls = _link_addresses(question)
-        stored = self.reader.article_ids_at(urls) if urls else {}
+        stored = self.reader.article_ids_at(urls, moment) if urls else {}
         ids = [stored[url] for url in urls if url in stored][:limit]
-        passages = self._leads(question, [(i, 1.0) for i in ids], moment)
+        passages = self._leads(question, [(i, 1.0) for i in ids])
         if not passages:
             return None
         return SearchResult(
@@ -453,10 +453,8 @@ class Searcher:
         passages = self._leads(question, [(h.sentence_id, h.score) for h in hits])
         return SearchResult(question, tuple(passages)) if passages else None
 
-    def _leads(
-        self, question: str, scored: Sequence[tuple[int, float]], by: float = math.inf
-    ) -> list[Passage]:
-        """The leads of these articles (id and score), in order, of those published by `by`."""
+    def _leads(self, question: str, scored: Sequence[tuple[int, float]]) -> list[Passage]:
+        """The leads of these articles (id and score), in order."""
         stored = self.reader.stored_articles([i for i, _ in scored], LEAD_SENTENCES - 1)
         texts = self.reader.sentence_texts(
             int(i) for article in stored.values() for i in article.sentence_ids
@@ -465,7 +463,7 @@ class Searcher:
         passages: list[Passage] = []
         for article_id, score in scored:
             article = stored.get(article_id)
-            if article is None or article.time > by:
+            if article is None:
                 continue
             ids = tuple(int(i) for i in article.sentence_ids if int(i) in texts)
             quote = joined_sentences(texts[i] for i in ids)

@@ -549,6 +549,22 @@ async def test_the_link_of_a_stored_article_gets_its_lead_and_says_so(engine: En
     assert other.passages == () and "That is a link" in str(other.message)
 
 
+async def test_the_link_of_an_undated_article_counts_from_when_it_was_stored(
+    engine: Engine,
+) -> None:
+    """An undated article has no time for the ranking (its age is unknown), but it may be
+    quoted only as of when it was stored: its link, asked as of before then, is no answer."""
+    url = "https://example.org/archive/ferry-timetable"
+    await engine.add_articles(
+        [ArticleDraft("Ferry timetable", "The Rathlin ferry sails at nine each morning.", url=url)]
+    )
+    await engine.refresh()
+    now = await engine.ask(url)
+    assert [p.quote for p in now.passages] == ["The Rathlin ferry sails at nine each morning."]
+    before = await engine.ask(url, as_of=datetime(2022, 7, 1, tzinfo=UTC).timestamp())
+    assert before.passages == () and "That is a link" in str(before.message)
+
+
 async def test_a_question_of_one_endless_word_is_told_so(engine: Engine) -> None:
     """4,000 letters of one "word" were told they were "only very common words"."""
     answer = await engine.ask("a" * 4000)

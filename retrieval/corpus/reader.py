@@ -3,6 +3,7 @@ thread on a connection of its own (`CorpusStore` writes, through the engine's)."
 
 from __future__ import annotations
 
+import math
 import sqlite3
 import threading
 from collections import OrderedDict
@@ -292,11 +293,15 @@ class CorpusReader:
             ),
         )
 
-    def article_ids_at(self, urls: Iterable[str]) -> dict[str, int]:
+    def article_ids_at(self, urls: Iterable[str], by: float = math.inf) -> dict[str, int]:
         """The stored article at each of these addresses (canonical forms, as stored) that
-        has one."""
+        has one, of those published by `by` (undated: stored by then, as the indexes count)."""
         rows = rows_for_ids_blocking(
-            self._connection(), "SELECT id, url FROM articles WHERE url IN ({ids})", urls
+            self._connection(),
+            "SELECT id, url FROM articles WHERE url IN ({ids})"
+            " AND coalesce(published_ts, ingested_ts) <= ?",
+            urls,
+            by,
         )
         return {str(r["url"]): int(r["id"]) for r in rows}
 
