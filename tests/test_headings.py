@@ -1,9 +1,16 @@
 """Headings in quotes: a window holds one only as its first sentence, and a quote that opens
 with one sets it off (retrieval/ranking/headings.py)."""
 
+import time
+from dataclasses import replace
+
+from retrieval.corpus.db import ReadConnections
+from retrieval.corpus.reader import CorpusReader
 from retrieval.engine import Engine
 from retrieval.models import ArticleDraft
 from retrieval.ranking.headings import is_heading, looks_like_heading, quote_text
+from retrieval.ranking.model import default_ranker
+from retrieval.search import Searcher
 
 # A listicle as CNN's "5 things to know" pages are written: each item a heading paragraph,
 # then its story.
@@ -46,7 +53,7 @@ async def test_a_quote_opening_with_a_heading_sets_it_off(engine: Engine) -> Non
     opening = [p for p in result.passages if p.sentences[0] == "NBA Finals"]
     assert opening, [p.quote for p in result.passages]
     for passage in opening:
-        assert passage.quote.startswith("NBA Finals — The Golden State Warriors defeated")
+        assert passage.quote.startswith("NBA Finals: The Golden State Warriors defeated")
         # the heading's words are still what the question matched
         marked = {passage.quote[a:b].casefold() for a, b in passage.highlights}
         assert {"nba", "finals"} <= marked
@@ -71,10 +78,35 @@ def test_what_reads_as_a_heading() -> None:
 
 def test_a_heading_set_off_only_where_it_opens_a_quote() -> None:
     story = "The Warriors won the title."
-    assert quote_text(["NBA Finals", story], [4, 5]) == f"NBA Finals — {story}"
+    assert quote_text(["NBA Finals", story], [4, 5]) == f"NBA Finals: {story}"
     # its colon sets it off already
     assert quote_text(["Aktuelle Situation:", story], [4, 5]) == f"Aktuelle Situation: {story}"
     # one paragraph: the end of a sentence the splitter cut, joined as written
     assert quote_text(["In a Changing Europe", story], [4, 4]) == f"In a Changing Europe {story}"
     assert quote_text([story, "Church shooting"], [3, 4]) == f"{story} Church shooting"
     assert quote_text(["NBA Finals"], [4]) == "NBA Finals"
+
+
+async def test_windows_left_out_for_a_heading_make_room_for_the_next_best(engine: Engine) -> None:
+    """The pool is the first stage's best `pool` windows that hold no heading past their
+    first sentence: those that do are replaced by the next best, not left as gaps (a tenth
+    of news-qa-dev's pools were)."""
+    await engine.add_articles([ArticleDraft("5 things to know for June 17", LISTICLE)])
+    await engine.refresh()
+    readers = ReadConnections(engine.db_path)
+    try:
+        reader = CorpusReader(readers.get)
+        ranker = replace(default_ranker(), pool=4)
+        searcher = Searcher(reader, engine.index, engine.articles, ranker=ranker)
+        question = "Who won the NBA Finals and how many were killed in the church shooting?"
+        candidates = searcher.candidates(question, engine.index.tokenizer(question), time.time())
+        assert candidates is not None
+        first = candidates.subset(ranker.keep(candidates)).read_texts(
+            reader.sentence_texts_and_finds
+        )
+        assert any(first.past_heading(w) for w in range(len(first)))  # some to replace
+        kept, _ = ranker.rank(candidates, reader.sentence_texts_and_finds)
+        assert len(kept) == ranker.pool
+        assert not any(kept.past_heading(w) for w in range(len(kept)))
+    finally:
+        readers.close()

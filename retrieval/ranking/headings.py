@@ -3,7 +3,7 @@ Finals", "Aktuelle Situation", a listicle's "5. Church shooting"), stored as a s
 
 A heading introduces what follows it, so a window holds one only as its first sentence (a
 window that ends on one, or runs through one, joins two sections: "...in franchise history.
-THIS JUST IN"), and a quote that opens with one sets it off ("NBA Finals — The Golden State
+THIS JUST IN"), and a quote that opens with one sets it off ("NBA Finals: The Golden State
 Warriors defeated..."), not run into the sentence. Told from the text and the paragraph
 numbers stored with the sentences (`CorpusReader.sentence_texts_and_finds`); docs/retrieval.md
 gives the counts behind the rule.
@@ -23,7 +23,7 @@ _STOPS = frozenset(".!?…\"”'’»")
 # read as text, not as a title to set off.
 HEADING_WORDS = 12
 # Where a heading that opens a quote meets the sentence after it.
-SET_OFF = " — "
+SET_OFF = ": "
 
 
 def looks_like_heading(text: str) -> bool:

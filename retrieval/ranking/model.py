@@ -14,7 +14,7 @@ A model naming a feature the code does not compute is refused at load, with its 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,10 @@ from retrieval.ranking.features import (
 
 MODEL_PATH = Path(__file__).with_name("model.json")
 Floats = npt.NDArray[np.float64]
+
+# Rounds of windows read in place of those left out for a heading (`Ranker.rank`): one fills
+# most pools; each round is a read of the store, so a pool of headings stops short.
+REFILLS = 3
 
 
 @dataclass(frozen=True, eq=False)
@@ -142,8 +146,26 @@ class Ranker:
         """The windows the first stage keeps, their text read by `read` (one call), with
         their final scores; those that hold a heading past their first sentence left out
         (`Candidates.past_heading`: a heading introduces what follows it)."""
-        kept = candidates.subset(self.keep(candidates)).read_texts(read)
+        rows = self.keep(candidates)
+        kept = candidates.subset(rows).read_texts(read)
         crossing = [w for w in range(len(kept)) if kept.past_heading(w)]
+        left_out = np.zeros(len(candidates), dtype=bool)
+        scores: Floats | None = None
+        for _ in range(REFILLS):  # the next best by the first stage take their places
+            if not crossing:
+                break
+            if scores is None:
+                scores = self.first.score(candidates.features)
+            left_out[rows[crossing]] = True
+            rest = np.flatnonzero(~left_out)
+            rest = np.setdiff1d(rest, rows)
+            after = rest[np.argsort(-scores[rest], kind="stable")[: len(crossing)]]
+            rows = np.sort(np.concatenate([np.delete(rows, crossing), after]))
+            read_so_far = replace(
+                candidates, texts=kept.texts, finds=kept.finds, paragraphs=kept.paragraphs
+            )
+            kept = read_so_far.subset(rows).read_texts(read)
+            crossing = [w for w in range(len(kept)) if kept.past_heading(w)]
         if crossing:
             kept = kept.subset(np.delete(np.arange(len(kept)), crossing))
         return final_scores(kept, self.final)
