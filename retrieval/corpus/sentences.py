@@ -107,7 +107,8 @@ _WORD_NO_BREAK = re.compile(r"(?<![\w.])no\.(?= +[A-Z])")
 # Punkt's sentence starters ("However", "Meanwhile").
 _ENDS_WITH_RUN = re.compile(r"(?<!\S)(?:[A-Z]\.){2,3}\Z")
 _RUN_TAIL = 7  # "\sU.S.A.": where `_ENDS_WITH_RUN` is looked for, not the whole sentence
-_NAME_GOES_ON = re.compile(r"[A-Z][a-z]+(?![\w'’])")
+# a plural's possessive goes on too: "the 2012 U.S. Girls’ Junior", "J.D. Powers' Banks"
+_NAME_GOES_ON = re.compile(r"[A-Z][a-z]+(?=s[’'](?!\w)|(?![\w'’]))")
 
 
 def _name_goes_on(sentence: str, after: str) -> bool:
@@ -231,6 +232,33 @@ def _sentence_goes_on(sentence: str, after: str) -> bool:
     )
 
 
+# "fact No. | 15.)", "Wilmington, Del. | and Tuesday to Hemlock", "40 oz. | to Fresno",
+# "25 Mio. | Versicherte", "fallübergreifende bzw. | lebenslange": Punkt breaks after an
+# abbreviation its tables have before a word it has seen open sentences, or after one they
+# lack. A sentence goes on after "No." before a number, after a state's abbreviation or a
+# number's unit before a word in lower case (news opens no sentence so), and after German's
+# "bzw." ("or rather"), a number's "Mio." or "Mrd." (million, billion) and "Nr." before a
+# number, which end none.
+_GOES_ON_TO = (
+    (re.compile(r"(?:^|[\s“\"‘'(])No\.\Z"), re.compile(r"\d")),
+    (re.compile(rf"(?<![\w.])(?:{_STATE_NAMES})\.\Z"), _LOWER_WORD),
+    (re.compile(r"\d(?:[ -]|[ -]sq )?(?:oz|lbs?|mi|in|kg|ft|tsp|[Tt]bsp)\.\Z"), _LOWER_WORD),
+    (re.compile(r"(?:(?<!\S)bzw|\d (?:Mio|Mrd))\.\Z"), re.compile(r"\w")),
+    (re.compile(r"(?<!\S)Nr\.\Z"), re.compile(r"\d")),
+)
+_GOES_ON_TAIL = 40  # where the endings of `_GOES_ON_TO` are looked for
+
+
+def _abbreviation_goes_on_to(sentence: str, after: str) -> bool:
+    """Whether `after` goes on from `sentence`, which ends with an abbreviation that ends no
+    sentence before it (`_GOES_ON_TO`)."""
+    tail = max(0, len(sentence) - _GOES_ON_TAIL)
+    return any(
+        opening.match(after) is not None and ending.search(sentence, tail) is not None
+        for ending, opening in _GOES_ON_TO
+    )
+
+
 def punkt_sentences(paragraph: str) -> list[str]:
     """Punkt's sentences of one paragraph, lone initials and names after a run of initials
     joined to what follows, and a word in lower case to the quotation or "!" before it; a
@@ -247,6 +275,7 @@ def punkt_sentences(paragraph: str) -> list[str]:
             )
             or (last[-1:] == "." and _abbreviation_goes_on(last, piece))
             or (piece[:1].islower() and last and _sentence_goes_on(last, piece))
+            or (last[-1:] == "." and _abbreviation_goes_on_to(last, piece))
         ):
             merged[-1] = f"{last} {piece}"
         else:
