@@ -1106,3 +1106,58 @@ def test_those_abbreviations_end_a_sentence_before_a_new_one() -> None:
         "He sang O Dio Mio.",
         "After the show he was No. 1.",
     ]
+
+
+def test_more_credits_players_pitches_and_tweet_tails_are_cut() -> None:
+    """A photographer's "NAME for CNN" before a caption, a "courtesy" credit, The Week's
+    pitch, CNN's older video player, Fox Business's, RT's, Moneycontrol's and CNET's notes,
+    an embedded tweet's link and poster, and a gallery's title before or after its items
+    stood as sentences or in them, and reached quotes. The story's words stay: a caption, a
+    tweet's words, "courtesy of" in prose, "Writing for CNN Opinion"."""
+    page = "\n\n".join(
+        [
+            "Matthew Busch for CNN People in Uvalde light candles during a memorial on May 25.",
+            "Andrea Ellen Reed for CNN",
+            "Writing for CNN Opinion, the historian said the vote was close.",
+            "courtesy Ron Magill",
+            "Jill Filipovic Courtesy Jill Filipovic",
+            "It shows Madison, 8, and Nevaeh, 4. courtesy Smith & Noble family",
+            "Odds courtesy of BetMGM as of Tuesday",
+            "The new eclipse calculations come courtesy of John Irwin, an amateur astronomer.",
+            "Get the facts behind the news, plus analysis from multiple perspectives.",
+            "JUST WATCHED What the mortgage rate spike means for first-time home buyers Replay "
+            "More Videos ... MUST WATCH What the mortgage rate spike means for first-time home "
+            "buyers 02:33",
+            "GET FOX BUSINESS ON THE GO BY CLICKING HERE",
+            "Also on rt.com Journalists & politicians from Morales’ party threatened with "
+            "sedition arrests",
+            "Like this story? Share it with a friend!",
+            'Use the code "GETPRO".',
+            "Also: See Black Friday coverage at CNET",
+            "Also, big congrats to Pyotr Dubrov who just marked 300 days on the station "
+            "pic.twitter.com/09LZ80TT9g — Matthias Maurer (@astro_matthias) February 4, 2022",
+            "pic.twitter.com/ZhQ9hfN84I — Glacier National Park (@GlacierNPS) June 16, 2022",
+            "Jane said the facts behind the news matter, and she would like this story to spread.",
+            "A man leaves the Uvalde civic center on May 24. William Luther/San Antonio "
+            "Express-News/Zuma In pictures: Mass shooting at Texas elementary school Prev Next",
+            "In pictures: Mass shooting at Texas elementary school 44 photos The area around the "
+            "school has become a memorial.",
+            "In pictures: Mass shooting at Texas elementary school The fence is covered in "
+            "flowers.",
+            "In pictures: Mass shooting at Texas elementary school",
+            "Photos taken in pictures: the museum shows them.",
+        ]
+    )
+    assert [s for _, s in article_sentences(page)] == [
+        "People in Uvalde light candles during a memorial on May 25.",
+        "Writing for CNN Opinion, the historian said the vote was close.",
+        "It shows Madison, 8, and Nevaeh, 4.",
+        "Odds courtesy of BetMGM as of Tuesday",
+        "The new eclipse calculations come courtesy of John Irwin, an amateur astronomer.",
+        "Also, big congrats to Pyotr Dubrov who just marked 300 days on the station",
+        "Jane said the facts behind the news matter, and she would like this story to spread.",
+        "A man leaves the Uvalde civic center on May 24.",
+        "The area around the school has become a memorial.",
+        "The fence is covered in flowers.",
+        "Photos taken in pictures: the museum shows them.",
+    ]

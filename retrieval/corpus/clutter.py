@@ -31,9 +31,22 @@ _AGENCY = (
     r"|Redux(?: for CNN)?|CNN|NASA|Pool|Tribune Content Agency|TNS|Xinhua|Kyodo)"
 )
 _CREDIT = rf"(?:{_CREDIT_SEGMENT} ?/ ?)+{_AGENCY}(?![\w/])"
+# A photographer's credit for CNN, without a "/": "Matthew Busch for CNN People in Uvalde
+# light candles...", two to four names where a sentence starts ("Writing for CNN Opinion,"
+# is one word and no credit).
+_FOR_CNN = r"[A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){1,3} for CNN"
 # "(Photo by Ahmed Saleh/AFP via Getty Images)", "Photo: Reuters/Jon Nazca": a credit's
 # own words say what it is, wherever it stands.
 _PHOTO_BY = r"\((?:Photo|Image|Picture)s? (?:by|courtesy of|credit:?) [^()]{1,80}\)"
+# "Courtesy SpaceX", "courtesy Ron Magill", "Jill Filipovic Courtesy Jill Filipovic": a
+# credit alone, or glued after a caption's end ("... and Nevaeh, 4. courtesy Smith & Noble
+# family"); names only, no sentence's end. "Odds courtesy of BetMGM as of Tuesday", "came
+# courtesy of Canada’s Christine Sinclair" and "Movie descriptions courtesy of IMDB." are
+# the story's.
+_COURTESY = (
+    r"(?:(?<=^)(?:[A-Z][\w.’'-]*(?: [A-Z][\w.’'-]*){0,3} )?|(?<=[.!?] ))[Cc]ourtesy (?:of )?"
+    r"(?:the )?[A-Z0-9][^\s.!?]*(?: (?:[A-Z0-9&][^\s!?]*|of|for|the|and|family)){0,7}$"
+)
 _PHOTO_LABEL = (
     r"(?:Photo|Image|Picture)s?(?: credit)?: [^\s/]+(?: [^\s/]+){0,4}/[^\s/]+(?: [A-Z]\S*){0,3}"
 )
@@ -43,7 +56,13 @@ _PHOTO_LABEL = (
 # next credit; "Photos: The life of Queen Elizabeth II", up to where the items part).
 _GALLERY_MARK = r"Hide Caption \d+ of \d+|Prev Next"
 _TITLE_OPENING = 3  # "Photos:" and a title's first two words, which one gallery's items share
-_IN_PICTURES = rf"In pictures: (?:\S+ ){{0,15}}?(?:Prev Next|{_CREDIT}(?![\w/]))"
+_IN_PICTURES = (
+    rf"In pictures: (?:\S+ ){{0,15}}?(?:Prev Next|{_CREDIT}(?![\w/])|\d+ photos(?= [A-Z]|$))"
+)
+# The gallery's title alone, or before an item's caption once the article has shown it
+# alone or before its marks (`_gallery_titles_shown`)
+_GALLERY_TITLE = re.compile(r"In pictures: [^.!?]{1,120}")
+_TITLE_SHOWN = re.compile(r"In pictures: ([^.!?]{1,120}?)(?= \d+ photos\b| Prev Next|$)")
 # A link list's "Read more" glued to the end of its item, a live blog's entry or a fact
 # check's summary ("Willowood Park (Silver Spring Drive and Badger Drive) Read more", "...
 # aimed at discrediting the U.S. Read more.", "... the agency's field office in Denver said
@@ -51,14 +70,28 @@ _IN_PICTURES = rf"In pictures: (?:\S+ ){{0,15}}?(?:Prev Next|{_CREDIT}(?![\w/]))
 # words kept. In the story's words it is no link: "Click here to read more.", "Want to read
 # more?", a title in quotes.
 _READ_MORE = r"(?<=[^\s\"“‘'(\[]) Read more(?: here)?[.:]?$"
+# An embedded tweet's tail: its picture's link (after its own links) and who posted it when
+# ("... 300 consecutive days on the @Space_Station pic.twitter.com/09LZ80TT9g — Matthias
+# Maurer (@astro_matthias) February 4, 2022"), or the poster alone ("Love you❤️ — Dave
+# Coulier (@DaveCoulier) January 10, 2022"). Cut, the tweet's words kept.
+_TWEETED = r"— [^—]{1,100}? \(@\w+\) [A-Z][a-z]+\.? \d{1,2}, \d{4}$"
+_TWEET_TAIL = (
+    r"\s*(?:(?:https?://t\.co/\S+\s*)*pic\.twitter\.com/\w+(?:\s*" + _TWEETED + r")?$"
+    r"|(?<!\S)" + _TWEETED + r")"
+)
 _GLUED = re.compile(
     rf"(?:^|(?<=[.!?] )|(?<=[.!?][\"”’)] )|(?<=Prev Next ))(?:{_CREDIT})(?: (?=[A-Z\"“‘])|$)"
+    rf"|^{_FOR_CNN}(?: (?=[A-Z\"“‘])|$)"
     rf"|\s*(?:{_PHOTO_BY}|{_GALLERY_MARK}|{_IN_PICTURES})\s*"
     rf"|^{_PHOTO_LABEL}$"
     rf"|{_READ_MORE}"
+    rf"|{_TWEET_TAIL}"
+    rf"|{_COURTESY}"
 )
 # what each of `_GLUED` holds: most sentences are passed at one look (a search in C)
-_GLUED_HINT = re.compile("/|Hide Caption|Prev Next|In pictures:|Photo|Image|Picture|Read more")
+_GLUED_HINT = re.compile(
+    "/|Hide Caption|Prev Next|In pictures:|Photo|Image|Picture|Read more|for CNN|\\(@|ourtesy"
+)
 _SENTENCE_END = re.compile(r"[.!?][\"”’)]*$")
 
 # A link to another story, as USA TODAY writes it: a label, a colon with no space, the
@@ -109,7 +142,13 @@ _PAGE_NOTE = re.compile(
     r"|This material may not be published, broadcast, rewritten,? or redistributed\.?"
     r"|Follow [A-Z][\w.’' -]{0,40} on (?:Twitter|X|Instagram|Threads|Bluesky|Facebook)"
     r"(?::| at) @\S+"
-    r"|(?:Follow CNN Opinion )?Join us on Twitter and Facebook\.?",
+    r"|(?:Follow CNN Opinion )?Join us on Twitter and Facebook\.?"
+    # The Week's pitch, Fox Business's, RT's link and its call to share, Moneycontrol's
+    # code, CNET's link
+    r"|Get the facts behind the news, plus analysis from multiple perspectives\.?"
+    r"|GET FOX BUSINESS ON THE GO BY CLICKING HERE\.?"
+    r"|Also on rt\.com\b.{0,200}|Like this story\?|Share it with a friend!"
+    r"|Use the code [\"“]GETPRO[\"”]\.?|Also: See [^.!?]{1,80}",
     re.IGNORECASE,
 )
 # CNN's newsletter box at an article's head, a call and what the newsletter holds, a
@@ -171,6 +210,9 @@ def is_clutter(sentence: str, paragraph: int = _BYLINE_PARAGRAPHS) -> bool:
     return (
         _PAGE_NOTE.fullmatch(sentence) is not None
         or _CHANNEL.fullmatch(sentence) is not None
+        or (
+            sentence.startswith("In pictures: ") and _GALLERY_TITLE.fullmatch(sentence) is not None
+        )
         or (
             paragraph < _BYLINE_PARAGRAPHS
             and (
@@ -254,11 +296,41 @@ def _gallery_titles(items: list[str]) -> dict[str, str]:
     return titles
 
 
+def _gallery_titles_shown(sentences: Iterable[str]) -> set[str]:
+    """The titles of the galleries (`_TITLE_SHOWN`) an article's sentences show alone or
+    before a gallery's marks: "In pictures: Mass shooting at Texas elementary school"."""
+    return {
+        title[1]
+        for sentence in sentences
+        if "In pictures: " in sentence
+        for title in _TITLE_SHOWN.finditer(sentence)
+    }
+
+
+def _without_title(piece: str, titles: set[str]) -> str:
+    """`piece` without the gallery's title it opens with, one of `titles` ("In pictures:
+    Mass shooting at Texas elementary school The area around the Robb Elementary School...")."""
+    if not piece.startswith("In pictures: "):
+        return piece
+    for title in titles:
+        if piece.startswith(title, len("In pictures: ")):
+            return piece[len("In pictures: ") + len(title) :].strip()
+    return piece
+
+
 def without_clutter(sentences: Iterable[tuple[int, str]]) -> list[tuple[int, str]]:
     """An article's (paragraph number, sentence) pairs with the clutter glued into them cut
     out (`_cut`; a gallery's title, then its item's credit), and those that are all clutter
     (`is_clutter`) or a newsletter box's teaser (`_teasers`) left out."""
-    pieces = [(number, piece) for number, sentence in sentences for piece in _cut(sentence)]
+    sentences = list(sentences)
+    shown = _gallery_titles_shown(sentence for _, sentence in sentences)
+    pieces = [
+        (number, piece)
+        for number, sentence in sentences
+        for piece in _cut(sentence)
+        for piece in [_without_title(piece, shown)]
+        if piece
+    ]
     titles = _gallery_titles([piece for _, piece in pieces if piece.startswith("Photos: ")])
     teasers = _teasers(pieces)
     kept = []

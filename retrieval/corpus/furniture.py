@@ -426,6 +426,11 @@ def _timestamp_end(line: str) -> int:
 # 03:48 - Source: CNN She fled Ukraine for the UK. Then her hosts asked her to leave"). No
 # story's words are in it: news-qa-dev's 308 are all a player's.
 _VIDEO_PLAYER = re.compile(r"Video Ad Feedback .{0,300}?\d{1,2}:\d\d [-•–] Source: CNN.{0,300}")
+# and its older one: "JUST WATCHED <title> Replay More Videos ... MUST WATCH <title> 02:33"
+# (news-qa-dev's 88 are all a player's)
+_OLD_PLAYER = re.compile(
+    r"JUST WATCHED .{0,300}? Replay More Videos \.\.\. MUST WATCH .{0,300}? \d{1,2}:\d\d"
+)
 
 
 def from_dateline(lines: list[str]) -> list[tuple[int, str]]:
@@ -437,7 +442,11 @@ def from_dateline(lines: list[str]) -> list[tuple[int, str]]:
     story: list[tuple[int, str]] = []
     for number, whole in enumerate(lines):
         line = whole[_timestamp_end(whole) :]
-        if not line or (line.startswith("Video Ad") and _VIDEO_PLAYER.fullmatch(line)):
+        if (
+            not line
+            or (line.startswith("Video Ad") and _VIDEO_PLAYER.fullmatch(line))
+            or (line.startswith("JUST WATCHED") and _OLD_PLAYER.fullmatch(line))
+        ):
             continue
         start = _dateline_end(line)
         if number < _BYLINE_LINES and all(_is_byline_line(s) for _, s in story):
