@@ -76,7 +76,7 @@ _READ_MORE = r"(?<=[^\s\"“‘'(\[]) Read more(?: here)?[.:]?$"
 # Coulier (@DaveCoulier) January 10, 2022"). Cut, the tweet's words kept.
 _TWEETED = r"— [^—]{1,100}? \(@\w+\) [A-Z][a-z]+\.? \d{1,2}, \d{4}$"
 _TWEET_TAIL = (
-    r"\s*(?:(?:https?://t\.co/\S+\s*)*pic\.twitter\.com/\w+(?:\s*" + _TWEETED + r")?$"
+    r"(?:(?:https?://t\.co/\S+\s*)*pic\.twitter\.com/\w+(?:\s*" + _TWEETED + r")?$"
     r"|(?<!\S)" + _TWEETED + r")"
 )
 _GLUED = re.compile(
@@ -85,13 +85,11 @@ _GLUED = re.compile(
     rf"|\s*(?:{_PHOTO_BY}|{_GALLERY_MARK}|{_IN_PICTURES})\s*"
     rf"|^{_PHOTO_LABEL}$"
     rf"|{_READ_MORE}"
-    rf"|{_TWEET_TAIL}"
-    rf"|{_COURTESY}"
 )
+# and at a sentence's end, looked for apart (by `in` first: few sentences hold them)
+_TAIL = re.compile(rf"{_TWEET_TAIL}|{_COURTESY}")
 # what each of `_GLUED` holds: most sentences are passed at one look (a search in C)
-_GLUED_HINT = re.compile(
-    "/|Hide Caption|Prev Next|In pictures:|Photo|Image|Picture|Read more|for CNN|\\(@|ourtesy"
-)
+_GLUED_HINT = re.compile("/|Hide Caption|Prev Next|In pictures:|Photo|Image|Picture|Read more")
 _SENTENCE_END = re.compile(r"[.!?][\"”’)]*$")
 
 # A link to another story, as USA TODAY writes it: a label, a colon with no space, the
@@ -266,13 +264,18 @@ def _teasers(pieces: list[tuple[int, str]]) -> set[int]:
 def _cut(sentence: str) -> list[str]:
     """`sentence` without the credits and gallery marks glued into it (`_GLUED`), parted
     where one stood between two sentences; none empty."""
-    if _GLUED_HINT.search(sentence) is None:
+    glued = _GLUED_HINT.search(sentence) is not None or "for CNN" in sentence
+    tail = "twitter.com" in sentence or "(@" in sentence or "ourtesy" in sentence
+    if not (glued or tail):
         return [sentence]
     parts, start = [], 0
-    for glued in _GLUED.finditer(sentence):
-        parts.append(sentence[start : glued.start()])
-        start = glued.end()
+    for cut in _GLUED.finditer(sentence) if glued else ():
+        parts.append(sentence[start : cut.start()])
+        start = cut.end()
     parts.append(sentence[start:])
+    end = _TAIL.search(parts[-1]) if tail else None
+    if end is not None:
+        parts[-1] = parts[-1][: end.start()]
     return [part for part in map(str.strip, parts) if part]
 
 
@@ -324,13 +327,10 @@ def without_clutter(sentences: Iterable[tuple[int, str]]) -> list[tuple[int, str
     (`is_clutter`) or a newsletter box's teaser (`_teasers`) left out."""
     sentences = list(sentences)
     shown = _gallery_titles_shown(sentence for _, sentence in sentences)
-    pieces = [
-        (number, piece)
-        for number, sentence in sentences
-        for piece in _cut(sentence)
-        for piece in [_without_title(piece, shown)]
-        if piece
-    ]
+    pieces = [(number, piece) for number, sentence in sentences for piece in _cut(sentence)]
+    if shown:  # a gallery's title before its items: few articles
+        pieces = [(number, _without_title(piece, shown)) for number, piece in pieces]
+        pieces = [(number, piece) for number, piece in pieces if piece]
     titles = _gallery_titles([piece for _, piece in pieces if piece.startswith("Photos: ")])
     teasers = _teasers(pieces)
     kept = []

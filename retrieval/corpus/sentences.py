@@ -247,11 +247,19 @@ _GOES_ON_TO = (
     (re.compile(r"(?<!\S)Nr\.\Z"), re.compile(r"\d")),
 )
 _GOES_ON_TAIL = 40  # where the endings of `_GOES_ON_TO` are looked for
+# the words they end with (after a hyphen: "1.33-lbs."): other sentences are passed at a look
+_GOES_ON_WORDS = frozenset(
+    ["No", *_STATES, "oz", "lb", "lbs", "mi", "in", "kg", "ft", "tsp", "tbsp", "Tbsp"]
+    + ["bzw", "Mio", "Mrd", "Nr"]
+)
 
 
 def _abbreviation_goes_on_to(sentence: str, after: str) -> bool:
     """Whether `after` goes on from `sentence`, which ends with an abbreviation that ends no
     sentence before it (`_GOES_ON_TO`)."""
+    word = sentence[sentence.rfind(" ") + 1 : -1]
+    if word[word.rfind("-") + 1 :].lstrip(_OPENING_MARKS) not in _GOES_ON_WORDS:
+        return False
     tail = max(0, len(sentence) - _GOES_ON_TAIL)
     return any(
         opening.match(after) is not None and ending.search(sentence, tail) is not None
