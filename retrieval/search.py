@@ -41,7 +41,7 @@ from retrieval.ranking.features import (
 from retrieval.ranking.model import Ranker, default_ranker
 from retrieval.ranking.named_time import NamedTime, named_time, without_named_time
 from retrieval.ranking.question import profile
-from retrieval.ranking.selection import choose, unshown
+from retrieval.ranking.selection import choose, on_topic, unshown
 from retrieval.wording import local_time, stamp
 
 # Longer input is cut, between words, and the answer says so (`SearchResult.cut_at`): nobody
@@ -74,6 +74,9 @@ class SearchResult:
     unmatched: tuple[str, ...] = ()
     # a follow-up's best passage is one the answer it follows showed (left out here)
     best_shown: bool = False
+    # the question's words the best passage left out (`selection.on_topic`) holds, when
+    # the answer ends for want of any that bears more on it
+    off_topic: tuple[str, ...] = ()
     # the characters of the question searched, when it was longer than MAX_QUESTION_CHARS
     cut_at: int | None = None
     # the stored articles a question of links only names, whose leads are the passages
@@ -96,6 +99,9 @@ class SearchResult:
             )
         if self.best_shown:
             notes.append(BEST_SHOWN)
+        if self.off_topic:
+            words = ", ".join(f"“{word}”" for word in self.off_topic)
+            notes.append(f"Nothing else matches more than {words}.")
         return tuple(notes)
 
     def why_none(self, zone: tzinfo = UTC) -> str | None:
@@ -303,15 +309,44 @@ class Searcher:
             return SearchResult(question, (), "No more passages for that question.")
         if not passages and shown:
             return SearchResult(question, (), ONLY_SHOWN)
+        has_more = len(unshown_windows) > limit
         return SearchResult(
             question,
             tuple(passages),
             None,
-            len(unshown_windows) > limit,
+            has_more,
             named=named,
             unmatched=self._unmatched(question, tokens),
             best_shown=best_shown,
+            off_topic=() if has_more else self._off_topic(question, candidates, scores),
         )
+
+    def _off_topic(
+        self, question: str, candidates: Candidates, scores: npt.NDArray[np.float64]
+    ) -> tuple[str, ...]:
+        """The words of `question` the best window left out as off the topic holds
+        (`selection.on_topic`; none for a claim's sources, which leave none out)."""
+        if not candidates.question.asks or candidates.matched is None:
+            return ()
+        left = np.flatnonzero(~on_topic(candidates))
+        if not len(left):
+            return ()
+        best = int(left[np.argmax(scores[left])])
+        held = {
+            t
+            for t, m in zip(candidates.terms, candidates.matched[best].tolist(), strict=True)
+            if m
+        }
+        return self._words(question, held)
+
+    def _words(self, question: str, terms: Collection[str]) -> tuple[str, ...]:
+        """The words of `question` all of whose terms are among `terms`, once each."""
+        words: list[str] = []
+        for word in re.findall(r"\w[\w'’.-]*\w|\w", _LINK.sub(" ", question)):
+            found = self.index.tokenizer(word)
+            if found and set(terms).issuperset(found) and word not in words:
+                words.append(word)
+        return tuple(words)
 
     def _unmatched(self, question: str, tokens: Sequence[str]) -> tuple[str, ...]:
         """The words of `question` none of whose terms any sentence or headline holds."""
@@ -322,12 +357,7 @@ class Searcher:
             }
         if not missing:
             return ()
-        words = []
-        for word in re.findall(r"\w[\w'’.-]*\w|\w", _LINK.sub(" ", question)):
-            terms = self.index.tokenizer(word)
-            if terms and missing.issuperset(terms) and word not in words:
-                words.append(word)
-        return tuple(words)
+        return self._words(question, missing)
 
     def _passages(
         self,

@@ -705,3 +705,36 @@ async def test_bold_words_share_the_questions_stem_and_no_name_does_by_chance(
     assert "Gates" in await bold("What did Gates say about the wheel?")
     gate = await bold("a gate of the pier wheel")
     assert "gates" in gate and "Gates" not in gate
+
+
+async def test_passages_that_match_only_a_common_word_are_left_out(engine: Engine) -> None:
+    """ "Who is Rose Zhang?" (a golfer; "Rose" is "rise" to the tokenizer) was answered by her
+    article, then "Home loan approvals rising again" and "Further rise in UK jobless total"
+    in bold as if evidence, and a More button on to more of them. The answer is her
+    article's passages, then a note of what the rest match; its other sentence, which names
+    no word of the question, still may be quoted."""
+    rises = [
+        ArticleDraft(f"{what} rising again", f"{what} rose again in {month}, figures showed.")
+        for what, month in (
+            ("Home loan approvals", "March"),
+            ("UK jobless total", "April"),
+            ("House prices", "May"),
+            ("Fuel costs", "June"),
+            ("Rail fares", "July"),
+            ("Chinese exports", "August"),
+        )
+    ]
+    zhang = ArticleDraft(
+        "Rose Zhang wins on her professional debut",
+        "Rose Zhang won the Mizuho Americas Open on Sunday. The Stanford star beat Jennifer "
+        "Kupcho in a playoff.",
+    )
+    await engine.add_articles([*rises, zhang])
+    await engine.refresh()
+    result = await engine.ask("Who is Rose Zhang?", limit=5)
+    assert {p.article.title for p in result.passages} == {zhang.title}
+    assert not result.has_more
+    assert result.notes() == ("Nothing else matches more than “Rose”.",)
+    # a question of the common words alone still gets their passages, and no note
+    rising = await engine.ask("What is rising again?", limit=3)
+    assert len(rising.passages) == 3 and rising.has_more and rising.notes() == ()

@@ -204,6 +204,11 @@ class Candidates:
     finds: Mapping[int, bytes] = field(default_factory=dict)
     # sentence id -> its paragraph number in its article, of the sentences read
     paragraphs: Mapping[int, int] = field(default_factory=dict)
+    # per window, which of the question's terms (`terms`) it or its article's title holds,
+    # and each term's share of the question's idf: what `held` sums
+    matched: npt.NDArray[np.bool_] | None = None
+    terms: tuple[str, ...] = ()
+    weights: Floats | None = None
 
     def __len__(self) -> int:
         return len(self.start)
@@ -216,7 +221,15 @@ class Candidates:
             start=self.start[rows],
             size=self.size[rows],
             features=self.features[rows].copy(),
+            matched=None if self.matched is None else self.matched[rows],
         )
+
+    def held(self) -> Floats:
+        """Per window, the idf share of the question's terms that it or its article's title
+        holds (what a reader sees of it: the passage under its headline); 1 where unknown."""
+        if self.matched is None or self.weights is None:
+            return np.ones(len(self))
+        return self.matched @ self.weights
 
     def read_texts(self, read: TextReader) -> Candidates:
         """These windows with the text of all their sentences at hand, and what they name
@@ -421,7 +434,26 @@ def build_candidates(
         coverage,
         question,
         {},
+        matched=_matched(counts > 0, in_title, owner, start, size),
+        terms=tuple(terms),
+        weights=idf / idf_total,
     )
+
+
+def _matched(
+    present: npt.NDArray[np.bool_],
+    in_title: npt.NDArray[np.bool_],
+    owner: Ints,
+    start: Ints,
+    size: Ints,
+) -> npt.NDArray[np.bool_]:
+    """Per window (first sentence `start`, `size` sentences), which terms one of its
+    sentences (rows of `present`) or its article's title (`in_title`, by `owner`) holds."""
+    padded = np.vstack([present, np.zeros((int(size.max()), present.shape[1]), dtype=bool)])
+    matched = in_title[owner[start]].copy()
+    for j in range(int(size.max())):
+        matched |= padded[start + j] & (size > j)[:, None]
+    return matched
 
 
 def _no_candidates(
