@@ -30,6 +30,7 @@ from retrieval.highlighting import Asked
 from retrieval.index.index import Index, ScoredDoc
 from retrieval.index.tokens import MAX_TOKEN_LENGTH
 from retrieval.models import Passage
+from retrieval.ranking import selection
 from retrieval.ranking.features import (
     DAY,
     ArticleEvidence,
@@ -427,7 +428,7 @@ class Searcher:
         sentence_ids = np.concatenate([np.zeros(0, np.int64), *(a.sentence_ids for a in evidence)])
         counts, lengths, words = self.index.term_counts(sentence_ids, terms)
         hit_rank = {h.sentence_id: rank for rank, h in enumerate(hits)}
-        return build_candidates(
+        candidates = build_candidates(
             question=asked,
             terms=terms,
             idf=idf,
@@ -441,6 +442,9 @@ class Searcher:
             attributions=attributions,
             policy=policy,
         )
+        if len(self.index) < selection.OFF_TOPIC_MIN_SENTENCES:  # too few to tell: all kept
+            candidates = replace(candidates, weights=None)
+        return candidates
 
     def _candidate_articles(self, hits: Sequence[ScoredDoc], article_hits: list[int]) -> list[int]:
         """The candidate articles: those of the best sentence hits (the first

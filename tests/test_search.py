@@ -707,7 +707,9 @@ async def test_bold_words_share_the_questions_stem_and_no_name_does_by_chance(
     assert "gates" in gate and "Gates" not in gate
 
 
-async def test_passages_that_match_only_a_common_word_are_left_out(engine: Engine) -> None:
+async def test_passages_that_match_only_a_common_word_are_left_out(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """ "Who is Rose Zhang?" (a golfer; "Rose" is "rise" to the tokenizer) was answered by her
     article, then "Home loan approvals rising again" and "Further rise in UK jobless total"
     in bold as if evidence, and a More button on to more of them. The answer is her
@@ -731,6 +733,8 @@ async def test_passages_that_match_only_a_common_word_are_left_out(engine: Engin
     )
     await engine.add_articles([*rises, zhang])
     await engine.refresh()
+    # these few articles stand for a corpus large enough for idf to tell rare from common
+    monkeypatch.setattr(selection, "OFF_TOPIC_MIN_SENTENCES", 0)
     result = await engine.ask("Who is Rose Zhang?", limit=5)
     assert {p.article.title for p in result.passages} == {zhang.title}
     assert not result.has_more
@@ -738,3 +742,7 @@ async def test_passages_that_match_only_a_common_word_are_left_out(engine: Engin
     # a question of the common words alone still gets their passages, and no note
     rising = await engine.ask("What is rising again?", limit=3)
     assert len(rising.passages) == 3 and rising.has_more and rising.notes() == ()
+    # a corpus of a few articles leaves nothing out: its idf says little of rarity
+    monkeypatch.setattr(selection, "OFF_TOPIC_MIN_SENTENCES", 1_000)
+    few = await engine.ask("Who is Rose Zhang?", limit=5)
+    assert len({p.article.title for p in few.passages}) > 1 and few.notes() == ()

@@ -43,6 +43,11 @@ REWRITTEN = 0.7
 # (answer@5 0.727 -> 0.726), none asked now. The passage's own share instead lost 17 and 10.
 OFF_TOPIC = 0.35
 OFF_TOPIC_BEST = 0.5
+# Below this many sentences in the corpus nothing is left out: idf tells a rare word from a
+# common one only over enough text. Among a few articles of one story ("Rathlin ferry" in
+# each) the story's own words weigh nothing and a word such as "week", held by one, decides;
+# a feed's first day (some 50 articles, 1,000 sentences) is past it.
+OFF_TOPIC_MIN_SENTENCES = 1_000
 
 
 def on_topic(candidates: Candidates) -> npt.NDArray[np.bool_]:
