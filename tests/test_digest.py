@@ -318,6 +318,22 @@ def test_typed_keywords_leave_markup_out_and_name_those_with_nothing_to_search()
         typed_keywords(["&", "—"], Tokenizer())
 
 
+def test_a_number_typed_alone_is_one_keyword_with_the_word_before_it() -> None:
+    """`/digest apollo 11` was a digest of "apollo" or "11": every article that says
+    "slipped 11%" or "Chapter 11". A number is one keyword with the word it goes with."""
+    tokens = Tokenizer()
+    assert typed_keywords(["apollo", "11", "oil"], tokens) == ("apollo 11", "oil")
+    assert typed_keywords(["covid", "19"], tokens) == ("covid 19",)
+    assert typed_keywords(["2024", "budget", "oil"], tokens) == ("2024 budget", "oil")
+    assert typed_keywords(["Bank of England", "2024"], tokens) == ("Bank of England 2024",)
+    assert typed_keywords(["<b>apollo</b>", "11"], tokens) == ("apollo 11",)
+    # a number in a word stays that word
+    assert typed_keywords(["9/11", "G20", "F-35"], tokens) == ("9/11", "G20", "F-35")
+    for numbers in (["11"], ["11", "13"], ["11%"], ["<b>11</b>"]):
+        with pytest.raises(DigestError, match="alone would match any article with that number"):
+            typed_keywords(numbers, tokens)
+
+
 async def test_keywords_match_the_words_as_search_does(news: Engine) -> None:
     engine = news
     await add(engine, *TRAM, BAKERY, ELECTIONS)
@@ -551,6 +567,31 @@ def test_cli_digest_clips_what_it_prints_and_takes_every_keywords_flag(
     headline = next(line for line in out.splitlines() if line.startswith("1. "))
     assert len(headline) <= len("1. ") + TITLE_CHARS and headline.endswith("Zebra…")
     assert max(len(line) for line in out.splitlines()) <= 3 + max(TITLE_CHARS, QUOTE_CHARS)
+
+
+def test_cli_digest_reads_a_number_with_the_word_before_it(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--keywords apollo 11` was a digest of every article that says "11"."""
+    lines = [
+        {"title": title, "text": text, "published": "2024-06-03T09:00:00Z"}
+        for title, text in (
+            ("Moon landing remembered", "Apollo 11 landed on the Moon 55 years ago."),
+            ("Shares slide", "Shares in the retailer slipped 11% on Monday after a warning."),
+        )
+    ]
+    db = ["--db", str(db_path)]
+    assert (
+        main([*db, "ingest", "--quiet", str(write_jsonl(db_path.parent / "n.jsonl", lines))]) == 0
+    )
+    capsys.readouterr()
+    period = ["--since", "2024-06-03", "--until", "2024-06-03"]
+    assert main([*db, "digest", *period, "--keywords", "apollo", "11"]) == 0
+    out = capsys.readouterr().out
+    assert ", about “apollo 11”." in out.splitlines()[0]
+    assert "Moon landing remembered" in out and "Shares slide" not in out
+    assert main([*db, "digest", *period, "--keywords", "11"]) == 2
+    assert "'11' alone would match any article with that number" in capsys.readouterr().err
 
 
 def test_an_archive_is_searched_but_kept_out_of_digests(

@@ -783,6 +783,35 @@ async def test_digest_now_and_subscribe_take_a_phrase_in_quotes(
     assert json.loads(keywords) == ["coastal authority", "bakery"]
 
 
+async def test_a_number_is_one_keyword_with_the_word_before_it(bot: Harness, clock: Clock) -> None:
+    """`/digest apollo 11` was a digest of everything that says "11" ("slipped 11%",
+    "Chapter 11"), and /subscribe confirmed "apollo, 11" as two keywords."""
+    clock.now = utc("2024-06-02T18:00")
+    await add_news(
+        bot,
+        story(
+            "Moon landing remembered",
+            "Apollo 11 landed on the Moon 55 years ago.",
+            "2024-06-02T15:00",
+        ),
+        story(
+            "Retailer's shares slide",
+            "Shares in the retailer slipped 11% on Monday after a profit warning.",
+            "2024-06-02T16:00",
+        ),
+        bakery("2024-06-02T16:30"),
+    )
+    [digest] = await bot.ask(ALICE, "/digest apollo 11")
+    assert digest["text"].startswith("News digest about “apollo 11”: 1 story")
+    assert "Moon landing" in digest["text"] and "shares" not in digest["text"]
+    [refused] = await bot.ask(BOB, "/digest 11")
+    assert refused["text"].startswith("'11' alone would match any article with that number")
+    reply = await subscribe(bot, CAROL, '07:30 GMT+2 "Bank of England" oil apollo 11')
+    assert "about “Bank of England”, oil, “apollo 11” at 07:30" in reply
+    [(keywords,)] = await bot.rows("SELECT keywords FROM subscriptions")
+    assert json.loads(keywords) == ["Bank of England", "oil", "apollo 11"]
+
+
 async def test_digest_now_is_limited_per_chat_whoever_asks(bot: Harness, clock: Clock) -> None:
     """Any member of a group may send /digest, and each is several messages: twelve in a row
     posted twelve digests, flooding the group and using up what Telegram lets the bot post

@@ -208,7 +208,8 @@ def build_parser() -> argparse.ArgumentParser:
         action="extend",  # --keywords oil --keywords gold: both
         default=[],
         metavar="WORD",
-        help="only articles with any of these words, e.g. --keywords oil opec",
+        help="only articles with any of these words, e.g. --keywords oil opec; a number "
+        "goes with the word before it (apollo 11)",
     )
     digest.add_argument(
         "--limit",

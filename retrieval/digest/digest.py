@@ -58,6 +58,9 @@ _TAG = re.compile(
     r"|span|strike|strong|sub|sup|tg-emoji|tg-spoiler|u|ul)(?:\s[^<>]*)?/?>",
     re.IGNORECASE,
 )
+# A keyword that is a number alone ("11", "2024", "11%"): no topic on its own, and every
+# article that says "11%" or "Chapter 11" holds it
+_NUMBER = re.compile(r"^\d+(?:[.,]\d+)*%?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,12 +150,25 @@ def typed_keywords(keywords: Sequence[str], tokenizer: Tokenizer) -> tuple[str, 
     MAX_KEYWORD_CHARS, or naming each keyword of no such word: beside others, "&" or
     "<b>oil</b>" (read as "b" and "oil" together) made a digest that matched nothing,
     silently. A subscription stored before the bound keeps its digests (its notices show
-    its keywords in part)."""
-    cleaned = tuple(_without_markup(keyword) for keyword in keywords)
+    its keywords in part).
+
+    A number typed alone is one keyword with the word before it ("apollo 11", "boeing 737",
+    "covid 19"; first, with the word after it: "2024 budget"): Telegram parts a command at
+    every space, and "11" on its own made a digest of every article that says "11%" or
+    "Chapter 11". Numbers and nothing else are refused."""
+    typed_groups = _numbers_joined(keywords, [_without_markup(k) for k in keywords])
+    keywords = tuple(" ".join(typed) for typed, _ in typed_groups)
+    cleaned = tuple(" ".join(w for w in clean if w) for _, clean in typed_groups)
     if len(cleaned) > MAX_KEYWORDS or sum(map(len, cleaned)) > MAX_KEYWORD_CHARS:
         raise DigestError(
             f"a digest takes at most {MAX_KEYWORDS} keywords of {MAX_KEYWORD_CHARS} characters "
             "in all, the names, places or topics it is about, e.g. oil opec"
+        )
+    numbers = [typed for typed, clean in zip(keywords, cleaned, strict=True) if _numbers(clean)]
+    if numbers:
+        raise DigestError(
+            f"{quoted(numbers[0])} alone would match any article with that number in it "
+            "(“11%”, “Chapter 11”): give it with the word it goes with, e.g. apollo 11"
         )
     unsearchable = [
         (typed, clean)
@@ -173,6 +189,29 @@ def typed_keywords(keywords: Sequence[str], tokenizer: Tokenizer) -> tuple[str, 
             "out, or use names, places or topics, e.g. oil opec"
         )
     return cleaned
+
+
+def _numbers_joined(
+    typed: Sequence[str], cleaned: Sequence[str]
+) -> list[tuple[list[str], list[str]]]:
+    """The keywords typed and cleaned, each number alone joined to the keyword before it (a
+    number first, to the one after it); numbers with no other keyword stay together."""
+    groups: list[list[int]] = []
+    lead: list[int] = []  # numbers before any other keyword
+    for n, clean in enumerate(cleaned):
+        if _NUMBER.match(clean):
+            (groups[-1] if groups else lead).append(n)
+        else:
+            groups.append([*lead, n])
+            lead = []
+    if lead:
+        groups.append(lead)
+    return [([typed[n] for n in group], [cleaned[n] for n in group]) for group in groups]
+
+
+def _numbers(keyword: str) -> bool:
+    """Whether a keyword is numbers and nothing else ("11", "11 13")."""
+    return bool(keyword) and all(_NUMBER.match(word) for word in keyword.split())
 
 
 def _without_markup(keyword: str) -> str:
