@@ -136,7 +136,7 @@ _PAGE_NOTE = re.compile(
     r"|(?:© ?)?(?:Copyright|©) (?:©\s*)?\d{4}\b.{0,60}|All rights reserved\.?"
     r"|This (?:article|story) (?:was (?:originally|first) published|is republished)"
     r" (?:by|on|from|in) [A-Z][^.]{0,80}\.?"
-    r"|Sign up for .{0,200}\bContact me with news and offers\b.*"
+    r"|Sign up (?:for|to) .{0,200}\bContact me with news and offers\b.*"
     r"|This material may not be published, broadcast, rewritten,? or redistributed\.?"
     r"|Follow [A-Z][\w.’' -]{0,40} on (?:Twitter|X|Instagram|Threads|Bluesky|Facebook)"
     r"(?::| at) @\S+"
@@ -146,8 +146,34 @@ _PAGE_NOTE = re.compile(
     r"|Get the facts behind the news, plus analysis from multiple perspectives\.?"
     r"|GET FOX BUSINESS ON THE GO BY CLICKING HERE\.?"
     r"|Also on rt\.com\b.{0,200}|Like this story\?|Share it with a friend!"
-    r"|Use the code [\"“]GETPRO[\"”]\.?|Also: See [^.!?]{1,80}",
+    r"|Use the code [\"“]GETPRO[\"”]\.?|Also: See [^.!?]{1,80}"
+    # Moneycontrol's pitch; The Week's consent form for its WeekDay newsletter, each line
+    r"|Get access to India[’']s fastest growing financial subscriptions? service Moneycontrol"
+    r" Pro\b.{0,120}|Moneycontrol Pro offers you .{0,300}"
+    r"|We will use the (?:details|information) you have shared (?:to manage your"
+    r" (?:registration|newsletter subscription)\b|for carefully considered and specific"
+    r" purposes\b).{0,300}"
+    r"|You agree to the processing, storage, sharing and use of this information for the"
+    r" purpose of managing your \w+ as described in our Privacy Policy\.?"
+    r"|Would you like to receive The WeekDay newsletter ?\?"
+    r"|The WeekDay newsletter provides you with .{0,100}"
+    r"|You can find out more about our legitimate interest activity in our Privacy Policy\.?"
+    r"|If you wish to object to the use of your data in this way, please tick here\.?"
+    r"|[‘'\"]We[’'\"] includes The Week and other Future Publishing Limited brands\b.{0,40}",
     re.IGNORECASE,
+)
+# The Week's sign-up box (in `_PAGE_NOTE`), and its form's lines after it in its paragraph:
+# "Sign up to our 10 Things You Need to Know Today newsletter ... Contact me with news and
+# offers from other Future brands Thank you for signing up to TheWeek. You will receive a
+# verification email shortly. There was a problem. Please refresh the page and try again.
+# By submitting your information you agree to the Terms & Conditions..." Elsewhere "There
+# was a problem." is someone's words.
+_SIGN_UP_BOX = re.compile(r"Sign up (?:for|to) .{0,200}\bContact me with news and offers\b.*")
+_BOX_FORM = re.compile(
+    r"You will receive a verification email shortly\.|There was a problem\."
+    r"|Please refresh the page and try again\."
+    r"|By submitting your information you agree to the Terms & Conditions and Privacy Policy"
+    r"(?: and are aged \d+ or over)?\."
 )
 # CNN's newsletter box at an article's head, a call and what the newsletter holds, a
 # paragraph of their own: "Sign up for CNN’s Wonder Theory science newsletter. Explore the
@@ -334,7 +360,11 @@ def without_clutter(sentences: Iterable[tuple[int, str]]) -> list[tuple[int, str
     titles = _gallery_titles([piece for _, piece in pieces if piece.startswith("Photos: ")])
     teasers = _teasers(pieces)
     kept = []
+    box = -1  # the paragraph of The Week's sign-up box, while its form's lines follow it
     for place, (number, piece) in enumerate(pieces):
+        if number == box and _BOX_FORM.fullmatch(piece):
+            continue
+        box = number if "Contact me" in piece and _SIGN_UP_BOX.fullmatch(piece) else -1
         if place in teasers:
             continue
         title = titles.get(piece)
