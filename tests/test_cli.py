@@ -29,6 +29,7 @@ from retrieval.corpus.splitter import SPLITTER_VERSION
 from retrieval.engine import Engine
 from retrieval.index.files import index_dir
 from retrieval.indexing import article_index_dir
+from retrieval.ranking import selection
 from retrieval.wording import agreeing, counted
 from tests.cli_process import clean_env, run_newsbot, start_newsbot
 
@@ -80,6 +81,36 @@ def test_ask_json_shows_a_title_as_the_text_does(
     assert answer["results"][0]["article"]["title"] == "Brora distillery reopens"
     assert "— Brora distillery reopens · CNN" in ask_out(db_path, capsys, "When did Brora reopen?")
     assert run_sql(db_path, "SELECT title FROM articles") == [(brora["title"],)]  # as stored
+
+
+def test_ask_says_where_the_passages_that_bear_on_a_question_end(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An answer that stops where the rest match only a common word says which, in the text
+    and in `--json` (`off_topic`)."""
+    rises = [
+        {"title": f"{what} rising again", "text": f"{what} rose again in March, figures showed."}
+        for what in ("Home loan approvals", "UK jobless total", "House prices", "Rail fares")
+    ]
+    zhang = {
+        "title": "Rose Zhang wins on her professional debut",
+        "text": "Rose Zhang won the Mizuho Americas Open on Sunday. The Stanford star beat "
+        "Jennifer Kupcho in a playoff.",
+    }
+    db = tmp_path / "news.db"
+    assert (
+        main(["--db", str(db), "ingest", str(write_jsonl(tmp_path / "a.jsonl", [*rises, zhang]))])
+        == 0
+    )
+    capsys.readouterr()
+    # four articles stand for a corpus large enough for idf to tell rare words from common
+    monkeypatch.setattr(selection, "OFF_TOPIC_MIN_SENTENCES", 0)
+    assert main(["--db", str(db), "ask", "--json", "Who is Rose Zhang?"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["off_topic"] == ["Rose"]
+    assert {r["article"]["title"] for r in answer["results"]} == {zhang["title"]}
+    assert main(["--db", str(db), "ask", "Who is Rose Zhang?"]) == 0
+    assert "Nothing else matches more than “Rose”." in capsys.readouterr().out
 
 
 def test_ask_names_the_words_no_article_holds(

@@ -59,6 +59,7 @@ ANSWER_FIELDS = (
     "as_of_moment",
     "named_time",
     "unmatched",
+    "off_topic",
     "cut_at",
     "linked",
     "results",
@@ -394,6 +395,8 @@ def result_json(request: Request, result: SearchResult, zone: tzinfo) -> dict[st
         }
     if result.unmatched:  # the question's words no stored article holds
         out["unmatched"] = list(result.unmatched)
+    if result.off_topic:  # the answer ends early: the rest match only these words
+        out["off_topic"] = list(result.off_topic)
     if result.cut_at is not None:  # the characters searched of a question too long
         out["cut_at"] = result.cut_at
     if result.linked:  # a question of links only, to stored articles: their leads
