@@ -363,8 +363,8 @@ def test_a_rotated_token_updates_its_feed_in_place(
         (1, new, 0, None, None)
     ]
     assert code_removed == 1 and not_removed == (
-        f"newsbot: no feed '{shown}' with these credentials: feed 1 has that address with "
-        "other credentials (give its id to remove it)\n"
+        f"newsbot feeds remove: no feed '{shown}' with these credentials: feed 1 has that "
+        "address with other credentials (give its id to remove it)\n"
     )
     logged = "\n".join(r.getMessage() for r in caplog.records)
     for text in (added, listed, *polled[1:], not_removed, logged):
@@ -521,8 +521,9 @@ def test_a_feeds_address_with_other_credentials_names_the_feed_that_has_them(
     )
     assert (code, err) == (
         1,
-        "newsbot: no feed 'https://news.test/world.rss?token=***' with these credentials: "
-        "feed 1 has that address with other credentials (give its id to remove it)\n",
+        "newsbot feeds remove: no feed 'https://news.test/world.rss?token=***' with these "
+        "credentials: feed 1 has that address with other credentials (give its id to remove "
+        "it)\n",
     )
     code, _, err = run(capsys, db_path, "feeds", "remove", "https://news.test/new.rss?token=X1")
     assert code == 1 and "no feed 'https://news.test/new.rss?token=***': give a feed's id" in err
