@@ -239,6 +239,20 @@ def test_the_first_page_is_the_best_passages_then_new_articles_come_first() -> N
     assert choose(windows, scores, 3, first_page=1) == [0, 6, 8]
 
 
+def test_a_question_prefers_the_article_that_holds_more_of_it() -> None:
+    """Of two windows scored near alike, the one whose article holds more of the question's
+    weight comes first: its article tells the story asked about."""
+    windows = one_sentence_windows({0: 1, 1: 1})
+    windows = replace(
+        windows,
+        matched=np.array([[True, False, False], [True, True, True]]),
+        terms=("zhang", "golf", "debut"),
+        weights=np.array([0.5, 0.25, 0.25]),
+    )
+    assert choose(windows, np.array([1.0, 0.5]), 2, first_page=3) == [1, 0]
+    assert choose(windows, np.array([3.0, 0.5]), 2, first_page=3) == [0, 1]  # not at any cost
+
+
 def test_a_near_copy_of_a_passage_chosen_is_left_out() -> None:
     """A syndicated copy with a word or two more is the same passage twice."""
     windows = replace(
