@@ -365,6 +365,9 @@ def text_only(question: str = SEED_QUESTION) -> str:
 
 UNKNOWN_COMMAND = "I don't know that command. /help lists what I can do."
 SOMETHING_WENT_WRONG = "Sorry, something went wrong while answering that. Please try again."
+# a write that waited out the busy timeout: another process (an ingest, a reindex) holds
+# the database's write lock
+DATABASE_BUSY = "The database is busy (another process is writing to it): try again shortly."
 
 
 def plain(text: str) -> str:

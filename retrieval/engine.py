@@ -243,6 +243,9 @@ class Engine:
         self._made_at = made_at
         self._anew = anew
         self._stale_told = False
+        # `save_index` of a reindex wrote the indexes but could not move the generation on
+        # (the database locked): a bot opened before may save its own over them
+        self.save_unrecorded = False
 
     @classmethod
     async def open(
@@ -472,6 +475,7 @@ class Engine:
                 if move_on_from(self.db_path, made_at):
                     self._made_at = made_at + 1
             except sqlite3.Error as exc:  # saved all the same: a bot running since before
+                self.save_unrecorded = True
                 log.warning(  # ...may replace it, with an index that agrees with the database
                     "the index is saved, but the database could not record it (%s): a bot "
                     "running since before may save its index over it until it is restarted",

@@ -3,11 +3,16 @@ HTML and length), on a real database."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator
+from contextlib import closing
 
+import pytest
 import pytest_asyncio
 
 from bot.article_commands import render_removal
+from bot.formatting import DATABASE_BUSY
+from retrieval.corpus import db as database
 from retrieval.corpus.removals import RemovalReport
 from retrieval.models import Attribution
 from tests.telegram_html import check_message_text
@@ -54,6 +59,23 @@ async def test_an_admin_removes_an_article_and_no_answer_quotes_it_again(bot: Ha
     assert keeper.title not in again["text"]
     assert await bot.press(USER, answer, full) == "That article is no longer in the corpus."
     assert await bot.rows("SELECT count(*) FROM articles WHERE id = ?", article_id) == [(0,)]
+
+
+async def test_a_removal_while_another_process_writes_says_the_database_is_busy(
+    start_bot: BotFactory,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The removal waited out the busy timeout, and the admin was told "Sorry, something
+    went wrong", as for a bug."""
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_S", 0.2)
+    async with start_bot(admins=frozenset({ADMIN})) as bot:
+        with closing(sqlite3.connect(bot.db_path, isolation_level=None)) as holder:
+            holder.execute("BEGIN IMMEDIATE")  # what a writer at work holds
+            holder.execute("INSERT INTO meta (key, value) VALUES ('held', '1')")
+            [busy] = await bot.ask(ADMIN, "/removearticle 1", user_id=ADMIN)
+            holder.execute("ROLLBACK")
+        assert busy["text"] == DATABASE_BUSY
+        assert await bot.rows("SELECT count(*) FROM removed_articles") == [(0,)]
 
 
 async def test_only_admins_remove_articles_and_the_usage_is_told(bot: Harness) -> None:

@@ -4,6 +4,7 @@ import asyncio
 import fcntl
 import gzip
 import json
+import logging
 import os
 import re
 import shutil
@@ -604,6 +605,77 @@ def test_an_ingest_into_an_empty_database_kept_locked_waits_once(
     took = ingest_while_locked(path, batch)
     assert "another process has kept the database locked" in capsys.readouterr().err
     assert took < 5.5  # one wait of 3 s, not two
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["remove", "1"], ["feeds", "add", "https://news.test/b.rss"], ["feeds", "remove", "1"]],
+    ids=["remove", "feeds add", "feeds remove"],
+)
+def test_a_write_into_a_database_kept_locked_says_why_in_one_line(
+    command: list[str],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """remove and feeds add/remove ended in a traceback of sqlite3's "database is locked"
+    where ingest and feeds poll said what held it and what to do."""
+    from retrieval.corpus import db as database
+
+    path = tmp_path / "news.db"
+    assert main(["--db", str(path), "ingest", "--quiet", str(SEEDS)]) == 0
+    assert main(["--db", str(path), "feeds", "add", "https://news.test/a.rss"]) == 0
+    capsys.readouterr()
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_S", 0.2)
+    with closing(sqlite3.connect(path, isolation_level=None)) as holder:
+        holder.execute("BEGIN IMMEDIATE")  # what a writer at work holds
+        holder.execute("INSERT INTO meta (key, value) VALUES ('held', '1')")
+        assert main(["--db", str(path), *command]) == EXIT_FAILED
+        holder.execute("ROLLBACK")
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == (
+        "newsbot: another process has kept the database locked for over 0.2 seconds: let it"
+        " finish (another ingest, a reindex, a long query) or stop it, then run the command"
+        " again\n"
+    )
+    assert run_sql(path, "SELECT count(*) FROM articles") == [(1,)]
+    assert run_sql(path, "SELECT count(*) FROM feeds") == [(1,)]
+
+
+def test_a_reindex_whose_save_the_database_could_not_record_fails(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """It warned that a bot running since before may save its index over the new one, and
+    exited 0 all the same: cron saw a reindex that went well."""
+    from retrieval.corpus import db as database
+
+    path = tmp_path / "news.db"
+    assert main(["--db", str(path), "ingest", "--quiet", str(SEEDS)]) == 0
+    capsys.readouterr()
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_S", 0.2)
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+
+    class Release(logging.Handler):  # the lock goes once it kept the save unrecorded
+        def emit(self, record: logging.LogRecord) -> None:
+            if "could not record it" in record.getMessage() and holder.in_transaction:
+                holder.execute("ROLLBACK")
+
+    release = Release()
+    logging.getLogger("retrieval.engine").addHandler(release)
+    try:
+        with closing(holder):
+            holder.execute("BEGIN IMMEDIATE")
+            holder.execute("INSERT INTO meta (key, value) VALUES ('held', '1')")
+            assert main(["--db", str(path), "reindex", "--quiet"]) == EXIT_FAILED
+    finally:
+        logging.getLogger("retrieval.engine").removeHandler(release)
+    assert "the index is saved, but the database could not record it" in caplog.text
+    assert capsys.readouterr().err == ""  # the warning alone says why
+    assert main(["--db", str(path), "reindex", "--quiet"]) == 0  # and once it is released
 
 
 def test_a_database_an_ingest_began_is_not_seeded(

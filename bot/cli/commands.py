@@ -326,8 +326,11 @@ async def cmd_reindex(settings: Settings, args: argparse.Namespace) -> int:
         raise
     finally:
         await engine.close()
+    # saved, but not recorded in the database (logged: why, and what it risks): as when
+    # another reindex saved first, not a reindex that went well
+    status = EXIT_FAILED if engine.save_unrecorded else EXIT_OK
     if args.quiet:  # for cron: a reindex that went well says nothing
-        return EXIT_OK
+        return status
     if resplit.articles:
         print(
             f"re-split {counted(resplit.articles, 'article')} stored by an older splitter: "
@@ -342,7 +345,7 @@ async def cmd_reindex(settings: Settings, args: argparse.Namespace) -> int:
             f"read the names and numbers of {counted(sentences, 'sentence')} and the terms "
             f"of {counted(titles, 'title')}"
         )
-    return EXIT_OK
+    return status
 
 
 # `Engine.save_index` refused: the database's index generation moved on while this

@@ -10,6 +10,7 @@ import logging
 import os
 import re
 import signal
+import sqlite3
 import sys
 import threading
 from collections.abc import Coroutine, Sequence
@@ -26,6 +27,7 @@ from bot.config import Settings
 from bot.logs import quiet_http_logs
 from bot.times import read_moment
 from retrieval.compiled import COMPILING, is_compiled
+from retrieval.corpus.db import kept_locked, locked_too_long
 from retrieval.corpus.formats import EXPANSION_FLOOR, EXPANSION_RATIO
 from retrieval.corpus.records import size_text
 from retrieval.corpus.schema import MIGRATIONS
@@ -423,6 +425,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(stops.run(COMMANDS[args.command](settings, args)))
     except NewsbotError as exc:
         print(f"newsbot: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except sqlite3.OperationalError as exc:
+        if not kept_locked(exc):
+            raise
+        # a write of any command (remove, feeds add...) that waited out the busy timeout;
+        # ingest and feeds poll say so in their own words (what they stored is kept)
+        why, what = locked_too_long()
+        print(f"newsbot: {why}: {what}, then run the command again", file=sys.stderr)
         return EXIT_FAILED
     except (KeyboardInterrupt, asyncio.CancelledError):  # Ctrl-C; SIGTERM
         return stops.status

@@ -34,6 +34,21 @@ def busy_timeout(seconds: float | None = None) -> str:
     return f"PRAGMA busy_timeout = {int(waited * 1000)}"
 
 
+def kept_locked(exc: BaseException) -> bool:
+    """Whether `exc` is SQLite's "database is locked": another connection held the write
+    lock for longer than the busy timeout (`locked_too_long` says so)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return isinstance(code, int) and code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
+def locked_too_long() -> tuple[str, str]:
+    """What `kept_locked` means, and what to do: one wording for every command."""
+    return (
+        f"another process has kept the database locked for over {BUSY_TIMEOUT_S:g} seconds",
+        "let it finish (another ingest, a reindex, a long query) or stop it",
+    )
+
+
 IN_LIMIT = 500  # values per IN list: SQLite caps the parameters of one statement
 
 

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from retrieval.corpus.db import BUSY_TIMEOUT_S
+from retrieval.corpus.db import locked_too_long
 from retrieval.corpus.formats import READABLE, format_of, read_records
 from retrieval.corpus.prepare import PreparedArticle, complete_articles, identify_articles
 from retrieval.corpus.store import AddResult, CorpusStore
@@ -247,10 +247,7 @@ def storage_fault(exc: sqlite3.DatabaseError, again: str = INGEST_AGAIN) -> str 
     them all as failures (a lock held for good: 30 seconds an article).
     """
     code = getattr(exc, "sqlite_errorcode", None)
-    locked = (
-        f"another process has kept the database locked for over {BUSY_TIMEOUT_S:g} seconds",
-        "let it finish (another ingest, a reindex, a long query) or stop it",
-    )
+    locked = locked_too_long()
     why = {
         sqlite3.SQLITE_BUSY: locked,
         sqlite3.SQLITE_LOCKED: locked,
