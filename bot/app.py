@@ -39,6 +39,7 @@ from bot.runtime import CONTEXT_TYPES, App, Context, run_every
 from bot.transport import ApiRequest, RetryingRateLimiter, UpdatesRequest
 from retrieval.addresses import masked_url
 from retrieval.compiled import COMPILING, is_compiled
+from retrieval.conversations import Conversations
 from retrieval.engine import Engine
 from retrieval.errors import ConfigError, IndexWriteError
 
@@ -104,7 +105,8 @@ def build_application(settings: Settings) -> App:
 async def _start(app: App) -> None:
     """post_init: open what the handlers share, then start the jobs, in this order."""
     shared = app.bot_data
-    shared.engine = await _open_engine(shared.settings)  # with it, the conversation state
+    shared.engine = await _open_engine(shared.settings)
+    shared.conversations = await Conversations.open(shared.engine.db_path)
     shared.subscriptions = await shared.engine.open_subscriptions()
     await settle_interrupted(shared)
     await app.bot.set_my_commands([BotCommand(c.name, c.description) for c in handlers.COMMANDS])
@@ -123,10 +125,12 @@ async def _stop(app: App) -> None:
     """post_shutdown (the jobs have stopped): close in the reverse order of `_start`, the
     index saved first if it changed. Runs after a failed start too: closes what opened."""
     shared = app.bot_data
-    engine, subscriptions = shared.release()
+    engine, conversations, subscriptions = shared.release()
     try:
         if subscriptions is not None:
             await subscriptions.close()
+        if conversations is not None:
+            await conversations.close()
     finally:
         if engine is not None:
             try:
@@ -146,7 +150,6 @@ def _add_handlers(app: App) -> None:
     new = filters.UpdateType.MESSAGE
     asked = filters.UpdateType.MESSAGES  # an edited question is answered again
     app.add_handler(TypeHandler(Update, gate.check_access), group=-2)
-    app.add_handler(TypeHandler(Update, gate.note_chat), group=-1)
     app.add_handlers(
         [
             CommandHandler("start", handlers.start, filters=new),
@@ -193,6 +196,8 @@ def _add_handlers(app: App) -> None:
     app.add_handler(
         MessageHandler(new & filters.COMMAND & to_this_bot, handlers.unknown_command), group=1
     )
+    # after the reply: a write, which may wait for a lock another process holds
+    app.add_handler(TypeHandler(Update, gate.note_chat), group=2)
     app.add_error_handler(gate.report_error)
 
 

@@ -60,7 +60,8 @@ async def check_access(update: Update, context: Context) -> None:
 
 
 async def note_chat(update: Update, context: Context) -> None:
-    """Remember each chat the bot is used in, once per run."""
+    """Remember each chat the bot is used in, once per run: after its handlers, so that no
+    reply waits for the write (another process may hold the database's write lock)."""
     chat = update.effective_chat
     if chat is None or update.message is None:
         return

@@ -86,27 +86,39 @@ async def show_typing(context: Context, chat_id: int, topic: int | None = None) 
         log.debug("no typing indicator for chat %s: %s", chat_id, exc)
 
 
+class Searched(NamedTuple):
+    """A search's result, and how long it took: for the query log (`log_search`)."""
+
+    result: SearchResult
+    elapsed_ms: float
+
+
 async def search(
     shared: BotData,
-    chat_id: int | None,
-    user_id: int | None,
     question: str,
     limit: int,
     offset: int = 0,
     as_of: float | None = None,
     shown: Sequence[str] = (),
-) -> SearchResult:
+) -> Searched:
     """Search as of `as_of`, leaving out the sentences of `shown` (their texts: all of it in
-    a worker thread), and log the question with its timing."""
+    a worker thread), timed; `log_search` logs it once its answer is sent."""
     started = time.perf_counter()
     result = await shared.engine.ask(
         question, limit=limit, offset=offset, as_of=as_of, shown=shown
     )
-    elapsed_ms = (time.perf_counter() - started) * 1000
+    return Searched(result, (time.perf_counter() - started) * 1000)
+
+
+async def log_search(
+    shared: BotData, chat_id: int | None, user_id: int | None, searched: Searched
+) -> None:
+    """Log a question with its timing, after its answer was sent: a write, which may wait
+    for a lock another process holds, and the answer does not wait for it."""
+    result = searched.result
     await shared.conversations.log_query(
-        chat_id, user_id, result.question, len(result.passages), elapsed_ms
+        chat_id, user_id, result.question, len(result.passages), searched.elapsed_ms
     )
-    return result
 
 
 def _through(message: Message) -> float:
@@ -208,10 +220,8 @@ async def show_more(
         if acknowledge is not None:
             await acknowledge()
         await show_typing(context, chat_id, topic)
-        result = await search(
+        searched = await search(
             shared,
-            chat_id,
-            user_id,
             answer.question,
             PASSAGES_PER_ANSWER,
             answer.next_offset,
@@ -223,7 +233,7 @@ async def show_more(
             shared,
             chat_id,
             user_id,
-            result,
+            searched.result,
             answer.next_offset,
             reply_to,
             answer.asked_ts,
@@ -237,6 +247,7 @@ async def show_more(
         await shared.conversations.release_more(answer.id)
         raise
     await _drop_more_button(context, answer)
+    await log_search(shared, chat_id, user_id, searched)
     return sent
 
 
@@ -480,23 +491,18 @@ async def _answer(
     if not newest():
         return
     as_of = _through(message)
-    result = await search(
-        shared,
-        chat_id,
-        user.id,
-        searched.question,
-        PASSAGES_PER_ANSWER,
-        as_of=as_of,
-        shown=searched.shown,
+    found = await search(
+        shared, searched.question, PASSAGES_PER_ANSWER, as_of=as_of, shown=searched.shown
     )
     if not newest():
+        await log_search(shared, chat_id, user.id, found)  # searched, if not shown
         return
     sent = await send_answer(
         context,
         shared,
         chat_id,
         user.id,
-        result,
+        found.result,
         0,
         reply_to,
         as_of,
@@ -508,6 +514,7 @@ async def _answer(
     if later:
         await _take_down(context, later)
         await shared.conversations.detach_messages(later)
+    await log_search(shared, chat_id, user.id, found)
 
 
 def _with_earlier(question: str, earlier: str) -> str:
@@ -533,7 +540,8 @@ async def inline_ask(update: Update, context: Context) -> None:
     if not shared.inline_limiter.check(query.from_user.id).allowed:
         await query.answer([], cache_time=0, is_personal=True)
         return
-    result = await search(shared, None, query.from_user.id, question, INLINE_RESULTS)
+    searched = await search(shared, question, INLINE_RESULTS)
+    result = searched.result
     results = [
         InlineQueryResultArticle(
             id=str(passage.rank),
@@ -556,6 +564,7 @@ async def inline_ask(update: Update, context: Context) -> None:
         is_personal=not shared.access.is_open,
         button=None if results else nothing,
     )
+    await log_search(shared, None, query.from_user.id, searched)
 
 
 async def start(update: Update, context: Context) -> None:

@@ -73,8 +73,8 @@ class OneAtATime:
     """Locks by key, held while in use: a message's question and the edits of it are
     answered one after the other (updates are handled concurrently), so an edit finds the
     answer it is to replace; and only the newest text asked is answered. Two quick edits
-    were each searched and shown in turn, and an edit could overtake its question (the
-    first message of a chat waits while the chat is noted) and be replaced by its answer.
+    were each searched and shown in turn, and an edit could overtake its question (whose
+    handler waited on a write) and be replaced by its answer.
     """
 
     KEEP = 60.0  # seconds a key's newest version is remembered after its last use
@@ -124,6 +124,9 @@ class BotData:
     """
 
     engine = _OpenedAtStartUp[Engine]()
+    # chats, answers shown, votes, the query log: on a connection that waits for a lock
+    # another process holds for seconds at most (`Conversations.open`)
+    conversations = _OpenedAtStartUp[Conversations]()
     subscriptions = _OpenedAtStartUp[Subscriptions]()
     settings: Settings
     access: Access
@@ -134,6 +137,7 @@ class BotData:
 
     def __init__(self) -> None:
         self._engine: Engine | None = None
+        self._conversations: Conversations | None = None
         self._subscriptions: Subscriptions | None = None
         self.digests = Digests()
         self.feed_poll_lock = asyncio.Lock()  # one feed poll at a time
@@ -154,16 +158,11 @@ class BotData:
         self.digest_limiter = QuestionLimiter(DIGESTS_PER_MINUTE)
         self.zone = settings.zone
 
-    @property
-    def conversations(self) -> Conversations:
-        """Chats, answers shown, votes and the query log (the engine's)."""
-        return self.engine.conversations
-
-    def release(self) -> tuple[Engine | None, Subscriptions | None]:
-        """Let go of the engine and the subscriptions (either may never have opened), for
-        post_shutdown to close."""
-        held = self._engine, self._subscriptions
-        self._engine = self._subscriptions = None
+    def release(self) -> tuple[Engine | None, Conversations | None, Subscriptions | None]:
+        """Let go of the engine, the conversations and the subscriptions (any may never
+        have opened), for post_shutdown to close."""
+        held = self._engine, self._conversations, self._subscriptions
+        self._engine = self._conversations = self._subscriptions = None
         return held
 
 

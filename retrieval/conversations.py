@@ -9,6 +9,11 @@ forgetting old questions is one a batch, each batch whole.
 What is only bookkeeping (the chats seen, the query log, an answer's record for its buttons)
 is not worth an answer: when the database cannot take it (a full disk, a lock held too
 long), it is logged and left out, and the question is answered all the same.
+
+The bot's (`Conversations.open`) are over a connection of their own that waits for a lock
+another process holds (an ingest, a reindex) for BOOKKEEPING_WAIT_S at most, a statement at a
+time, and not on SQLite's busy timeout: a write waiting out 30 seconds held the connection,
+and every read of the bot's behind it, so nobody was answered until the lock was released.
 """
 
 from __future__ import annotations
@@ -16,14 +21,17 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import sqlite3
 import time
-from collections.abc import Awaitable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import NamedTuple, TypeVar
 
 import aiosqlite
 
+from retrieval.corpus.db import busy_timeout, connect, kept_locked
 from retrieval.models import Passage
 
 log = logging.getLogger(__name__)
@@ -49,11 +57,33 @@ _CANNOT_WRITE_NOW = frozenset(
 )
 
 
-async def _bookkeeping(what: str, write: Awaitable[T]) -> T | None:
-    """`write`'s result, or None (logged) when the database cannot take it now, or when
-    the answer it records for was forgotten meanwhile (`forget_before`)."""
+# The bot's writes (`Conversations.open`): how long one waits for another process's write
+# lock before it is given up (bookkeeping: left out; a claim: the update fails, and the
+# user is told the database is busy), read when called; each try waits ATTEMPT_S of it in
+# SQLite, then the connection is free for the reads behind it for as long
+BOOKKEEPING_WAIT_S = 2.0
+ATTEMPT_S = 0.1
+
+
+async def _retried(write: Callable[[], Awaitable[T]], waits: bool) -> T:
+    """`write()`, tried again while another connection holds the write lock, for
+    BOOKKEEPING_WAIT_S at most when `waits` (else once: the connection's busy timeout
+    waits)."""
+    deadline = time.monotonic() + BOOKKEEPING_WAIT_S
+    while True:
+        try:
+            return await write()
+        except sqlite3.OperationalError as exc:
+            if not waits or not kept_locked(exc) or time.monotonic() >= deadline:
+                raise
+        await asyncio.sleep(ATTEMPT_S)
+
+
+async def _bookkeeping(what: str, write: Callable[[], Awaitable[T]], waits: bool) -> T | None:
+    """`write()`'s result (`_retried`), or None (logged) when the database cannot take it
+    now, or when the answer it records for was forgotten meanwhile (`forget_before`)."""
     try:
-        return await write
+        return await _retried(write, waits)
     except (sqlite3.OperationalError, sqlite3.IntegrityError) as exc:
         code = getattr(exc, "sqlite_errorcode", -1)
         if code != _FOREIGN_KEY and (code & 0xFF) not in _CANNOT_WRITE_NOW:
@@ -107,14 +137,32 @@ class ShownAnswer:
 class Conversations:
     """Chats, answers shown, votes and the query log, over the engine's connection."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: aiosqlite.Connection, waits: bool = False) -> None:
         self.conn = conn
+        self._waits = waits  # for BOOKKEEPING_WAIT_S itself, not the busy timeout
+
+    @classmethod
+    async def open(cls, db_path: str | os.PathLike[str]) -> Conversations:
+        """Over a connection of their own, whose writes wait BOOKKEEPING_WAIT_S at most
+        for a lock (see the module); the caller closes them."""
+        conn = await connect(Path(db_path))
+        await conn.execute(busy_timeout(ATTEMPT_S))
+        return cls(conn, waits=True)
+
+    async def close(self) -> None:
+        await self.conn.close()
+
+    async def _book(self, what: str, write: Callable[[], Awaitable[T]]) -> T | None:
+        return await _bookkeeping(what, write, self._waits)
+
+    async def _write(self, write: Callable[[], Awaitable[T]]) -> T:
+        return await _retried(write, self._waits)
 
     async def note_chat(self, chat_id: int, chat_type: str, title: str | None) -> None:
         """Remember a chat the bot has seen (its type and title kept current); bookkeeping."""
-        await _bookkeeping(
+        await self._book(
             f"chat {chat_id}",
-            self.conn.execute(
+            lambda: self.conn.execute(
                 "INSERT INTO chats (id, type, title, first_seen) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT (id) DO UPDATE SET type = excluded.type, title = excluded.title"
                 " WHERE type IS NOT excluded.type OR title IS NOT excluded.title",
@@ -125,10 +173,12 @@ class Conversations:
     async def claim_refusal(self, chat_id: int, now: float | None = None) -> bool:
         """True once per REFUSAL_INTERVAL for a chat (it is noted first): time to tell it."""
         now = time.time() if now is None else now
-        cursor = await self.conn.execute(
-            "UPDATE chats SET refused_ts = ? WHERE id = ?"
-            " AND (refused_ts IS NULL OR refused_ts <= ?)",
-            (now, chat_id, now - REFUSAL_INTERVAL),
+        cursor = await self._write(
+            lambda: self.conn.execute(
+                "UPDATE chats SET refused_ts = ? WHERE id = ?"
+                " AND (refused_ts IS NULL OR refused_ts <= ?)",
+                (now, chat_id, now - REFUSAL_INTERVAL),
+            )
         )
         return cursor.rowcount == 1
 
@@ -150,23 +200,26 @@ class Conversations:
         the texts of the sentences of its earlier pages, and `continues` the answer whose
         "More" it shows, for a "More" page (`later_pages`)."""
         shown = [[p.article.id, list(p.sentence_ids), list(p.sentences), p.rank] for p in passages]
-        write = self.conn.execute(
-            "INSERT INTO answers (chat_id, user_id, question, next_offset, has_more, passages,"
-            " created_ts, shown_before, first_page) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
-            " (SELECT coalesce(first_page, id) FROM answers WHERE id = ?))",
-            (
-                chat_id,
-                user_id,
-                question,
-                next_offset,
-                int(has_more),
-                json.dumps(shown),
-                asked_ts,
-                None if shown_before is None else json.dumps(list(shown_before)),
-                continues,
-            ),
-        )
-        cursor = await _bookkeeping(f"an answer in chat {chat_id}", write)
+
+        def write() -> Awaitable[aiosqlite.Cursor]:
+            return self.conn.execute(
+                "INSERT INTO answers (chat_id, user_id, question, next_offset, has_more, passages,"
+                " created_ts, shown_before, first_page) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
+                " (SELECT coalesce(first_page, id) FROM answers WHERE id = ?))",
+                (
+                    chat_id,
+                    user_id,
+                    question,
+                    next_offset,
+                    int(has_more),
+                    json.dumps(shown),
+                    asked_ts,
+                    None if shown_before is None else json.dumps(list(shown_before)),
+                    continues,
+                ),
+            )
+
+        cursor = await self._book(f"an answer in chat {chat_id}", write)
         return None if cursor is None else cursor.lastrowid
 
     async def attach_messages(self, answer_id: int, messages: Sequence[ChatMessage]) -> None:
@@ -185,9 +238,9 @@ class Conversations:
     async def _attach(
         self, table: str, what: str, answer_id: int, messages: Sequence[ChatMessage]
     ) -> None:
-        await _bookkeeping(
+        await self._book(
             what,
-            self.conn.executemany(
+            lambda: self.conn.executemany(
                 f"INSERT OR REPLACE INTO {table} (chat_id, message_id, answer_id)"
                 " VALUES (?, ?, ?)",
                 [(chat_id, message_id, answer_id) for chat_id, message_id in messages],
@@ -197,17 +250,19 @@ class Conversations:
     async def move_answer(self, answer_id: int, chat_id: int) -> None:
         """Record that an answer is shown in `chat_id`, the supergroup its group became as it
         was sent: its buttons are there, and so are the votes on them (bookkeeping)."""
-        await _bookkeeping(
+        await self._book(
             f"answer {answer_id} in chat {chat_id}",
-            self.conn.execute("UPDATE answers SET chat_id = ? WHERE id = ?", (chat_id, answer_id)),
+            lambda: self.conn.execute(
+                "UPDATE answers SET chat_id = ? WHERE id = ?", (chat_id, answer_id)
+            ),
         )
 
     async def detach_messages(self, messages: Sequence[ChatMessage]) -> None:
         """Record that these messages show no answer now (bookkeeping: an answer edited
         into "nothing matches" is followed up by no reply to it)."""
-        await _bookkeeping(
+        await self._book(
             f"the messages {list(messages)}",
-            self.conn.executemany(
+            lambda: self.conn.executemany(
                 "DELETE FROM answer_messages WHERE chat_id = ? AND message_id = ?",
                 [tuple(message) for message in messages],
             ),
@@ -217,9 +272,9 @@ class Conversations:
         """Record messages of the bot that invite a question (a usage hint, "nothing
         matches"), each in its chat (bookkeeping: a reply to one is the question)."""
         now = time.time()
-        await _bookkeeping(
+        await self._book(
             f"the prompts {list(messages)}",
-            self.conn.executemany(
+            lambda: self.conn.executemany(
                 "INSERT OR IGNORE INTO prompts (chat_id, message_id, created_ts) VALUES (?, ?, ?)",
                 [(chat_id, message_id, now) for chat_id, message_id in messages],
             ),
@@ -244,9 +299,9 @@ class Conversations:
         question is answered in them, `replies_to`, unless its text is the same,
         `answered_text`)."""
         replied = json.dumps([list(reply) for reply in replies])
-        await _bookkeeping(
+        await self._book(
             f"the replies to message {message_id} in chat {chat_id}",
-            self.conn.execute(
+            lambda: self.conn.execute(
                 "INSERT OR REPLACE INTO question_replies (chat_id, message_id, replies,"
                 " created_ts, question) VALUES (?, ?, ?, ?, ?)",
                 (chat_id, message_id, replied, time.time(), question),
@@ -349,24 +404,30 @@ class Conversations:
 
     async def claim_more(self, answer_id: int) -> bool:
         """True for the first "More" on an answer; a double tap gets False."""
-        cursor = await self.conn.execute(
-            "UPDATE answers SET more_ts = ? WHERE id = ? AND has_more AND more_ts IS NULL",
-            (time.time(), answer_id),
+        cursor = await self._write(
+            lambda: self.conn.execute(
+                "UPDATE answers SET more_ts = ? WHERE id = ? AND has_more AND more_ts IS NULL",
+                (time.time(), answer_id),
+            )
         )
         return cursor.rowcount == 1
 
     async def release_more(self, answer_id: int) -> None:
         """Undo `claim_more`: the next passages were not shown (sending them failed), so the
         button may be pressed again."""
-        await self.conn.execute("UPDATE answers SET more_ts = NULL WHERE id = ?", (answer_id,))
+        await self._write(
+            lambda: self.conn.execute(
+                "UPDATE answers SET more_ts = NULL WHERE id = ?", (answer_id,)
+            )
+        )
 
     async def claim_article(self, answer_id: int, article_id: int) -> bool:
         """True for the first 📄 of an article under an answer; another press, by anyone in
         its chat, gets False: the article is there already. Bookkeeping: True when it cannot
         be recorded (a full disk), as an article was sent before this record was kept."""
-        cursor = await _bookkeeping(
+        cursor = await self._book(
             f"article {article_id} sent under answer {answer_id}",
-            self.conn.execute(
+            lambda: self.conn.execute(
                 "INSERT OR IGNORE INTO articles_sent (answer_id, article_id, sent_ts)"
                 " VALUES (?, ?, ?)",
                 (answer_id, article_id, time.time()),
@@ -376,9 +437,9 @@ class Conversations:
 
     async def release_article(self, answer_id: int, article_id: int) -> None:
         """Undo `claim_article`: the article did not reach the chat (sending failed)."""
-        await _bookkeeping(
+        await self._book(
             f"article {article_id} not sent under answer {answer_id}",
-            self.conn.execute(
+            lambda: self.conn.execute(
                 "DELETE FROM articles_sent WHERE answer_id = ? AND article_id = ?",
                 (answer_id, article_id),
             ),
@@ -388,9 +449,9 @@ class Conversations:
         """Store 👍 (1) or 👎 (-1) with the question and the passages shown; a user's later
         vote on the same answer replaces the earlier one; left out when the answer was
         forgotten meanwhile."""
-        await _bookkeeping(
+        await self._book(
             f"a vote on answer {answer.id}",
-            self.conn.execute(
+            lambda: self.conn.execute(
                 "INSERT INTO feedback (chat_id, user_id, question, sentence_ids, vote, created_ts,"
                 " answer_id) VALUES (?, ?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (answer_id, user_id) DO UPDATE SET vote = excluded.vote,"
@@ -411,7 +472,10 @@ class Conversations:
         """Delete the questions, answers and votes of chats from before `before` (Unix
         time): `NEWSBOT_KEEP_DAYS`. An answer's buttons and follow-ups end with it. How many
         rows went; None (logged) when the database cannot take it now."""
-        return await _bookkeeping("the forgetting of old questions", _forget(self.conn, before))
+        # again from the start when a batch meets a lock: what went is gone
+        return await self._book(
+            "the forgetting of old questions", lambda: _forget(self.conn, before)
+        )
 
     async def log_query(
         self,
@@ -422,9 +486,9 @@ class Conversations:
         elapsed_ms: float,
     ) -> None:
         """Log a question with its timing; bookkeeping."""
-        await _bookkeeping(
+        await self._book(
             "a question in the query log",
-            self.conn.execute(
+            lambda: self.conn.execute(
                 "INSERT INTO query_log (chat_id, user_id, question, results, elapsed_ms,"
                 " created_ts) VALUES (?, ?, ?, ?, ?, ?)",
                 (chat_id, user_id, question, results, round(elapsed_ms, 3), time.time()),

@@ -10,9 +10,10 @@ import asyncio
 import json
 import logging
 import re
+import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, closing
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -37,6 +38,7 @@ from bot.formatting import SOMETHING_WENT_WRONG, UNKNOWN_COMMAND
 from bot.handlers import COMMANDS, MORE_BELOW, NOT_UNDER_AN_ANSWER, NOTHING_MORE
 from bot.logs import REDACTED
 from bot.runtime import App, BotData, Context, OneAtATime, run_every
+from retrieval import conversations
 from retrieval.conversations import ChatMessage
 from retrieval.corpus.text import paragraphs
 from retrieval.engine import Engine, resplit_articles
@@ -275,7 +277,7 @@ async def test_start_up_opens_in_order_and_shutdown_closes_everything(
         assert await shared.subscriptions.active() == []
         jobs = [job.name for job in app.job_queue.jobs()] if app.job_queue else []
         assert {"refresh index", "feed polling", "digests"} <= set(jobs)
-    assert shared.release() == (None, None)
+    assert shared.release() == (None, None, None)
     assert all_closed(settings.db_path)
 
 
@@ -287,7 +289,7 @@ async def test_a_failed_start_closes_what_it_had_opened(
     with pytest.raises(BadRequest, match="Boom"):
         async with running(app):
             pass
-    assert app.bot_data.release() == (None, None)
+    assert app.bot_data.release() == (None, None, None)
     assert all_closed(settings.db_path)
 
 
@@ -1726,6 +1728,30 @@ async def test_a_database_that_takes_no_writes_still_answers(bot: Harness) -> No
     assert "reply_markup" not in answer  # its buttons need the answer stored
     await bot.settle()
     assert len(bot.replies(2005)) == 1
+
+
+async def test_the_bot_answers_while_another_process_holds_the_write_lock(
+    start_bot: BotFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An ingest's transaction held the lock: the bot's every record (the chat, the query
+    log, the answer) waited out the 30-second busy timeout on the engine's one connection,
+    and every read of the bot queued behind it: nobody was answered, not even /start,
+    until the lock was released."""
+    monkeypatch.setattr(conversations, "BOOKKEEPING_WAIT_S", 0.3)  # 2 s in a bot
+    async with start_bot() as bot:
+        with closing(sqlite3.connect(bot.db_path, isolation_level=None)) as holder:
+            holder.execute("BEGIN IMMEDIATE")  # what a writer at work holds
+            holder.execute("INSERT INTO meta (key, value) VALUES ('held', '1')")
+            [hello] = await bot.ask(2006, "/start")
+            [answer] = await bot.ask(USER, "joint exercise")
+            holder.execute("ROLLBACK")
+        assert hello["text"].startswith("Hi")
+        assert "Aslanduz" in answer["text"]
+        assert "reply_markup" not in answer  # its buttons need the answer stored: left out
+        assert await bot.rows("SELECT count(*) FROM query_log") == [(0,)]  # and its log line
+        [again] = await bot.ask(USER, "joint exercise")  # once the lock is released
+        assert "reply_markup" in again
+        assert await bot.rows("SELECT question FROM query_log") == [("joint exercise",)]
 
 
 async def test_a_failure_in_a_forum_topic_is_told_in_that_topic(bot: Harness) -> None:
