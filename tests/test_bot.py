@@ -2336,6 +2336,34 @@ def test_this_next_and_later_lean_on_the_answer_above_unless_they_name_a_time(
     assert follows_up(reply) is leans
 
 
+@pytest.mark.parametrize(
+    ("message", "leans"),
+    [
+        ("who did he beat?", True),
+        ("When did they automate the lighthouse lamp?", True),
+        ("What did this mean for mortgage rates?", True),
+        # real standalone questions (news-qa-dev): the pronoun points at their own words
+        ("Which company is being accused of turning off the AC in its stores?", False),
+        (
+            "Boris Johnson is planning to revive the Right to Buy scheme, but when was it first"
+            " introduced?",
+            False,
+        ),
+        (
+            "Lea Michele officially joined the cast of Broadway's revival of Funny Girl."
+            " Who is she replacing?",
+            False,
+        ),
+    ],
+)
+def test_a_pronoun_after_words_of_its_own_leans_on_nothing_earlier(
+    message: str, leans: bool
+) -> None:
+    """Any pronoun made a message lean on the answer above: 260 of 1,000 real standalone
+    questions were searched with it. A pronoun leans only before a second word of its own."""
+    assert follows_up(message) is leans
+
+
 async def test_a_group_that_adds_the_bot_hears_how_to_ask(start_bot: BotFactory) -> None:
     """Added to a group, the bot said nothing until someone found /help; it greets the group
     it joins, once (a promotion to admin is no joining), and not a group not allowed."""
