@@ -358,6 +358,15 @@ def ask_usage(question: str = SEED_QUESTION) -> str:
     return f"Ask me a question, e.g. <code>/ask {escape(question)}</code>"
 
 
+def no_answer_to_continue(question: str = SEED_QUESTION) -> str:
+    """What "more" is told before there is an answer to continue (`question`:
+    `example_question`)."""
+    return (
+        "There is no answer here to continue yet. Ask me a question first, e.g. "
+        f"{escape(question)}"
+    )
+
+
 def text_only(question: str = SEED_QUESTION) -> str:
     """What a photo, a sticker or a voice message is told (`question`: `example_question`)."""
     return f"I read text: send your question as a message, e.g. {escape(question)}"

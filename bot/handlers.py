@@ -435,6 +435,9 @@ async def _to_search(update: Update, context: Context, message: Message) -> _Ask
         if follows is not None:  # the same question, after the last page shown of it
             last = await shared.conversations.last_page(follows.id) or follows
             return _Asked(last.question, continues=last)
+        if not in_group(message):  # "more" in a chat with no answer yet: searched, it
+            await _no_answer_to_continue(shared, message)  # had "only very common words"
+            return None
     if follows is None or not follows_up(question):
         return _Asked(question)  # a question of its own under an answer is asked alone
     # the passages right above it are no answer to a follow-up: "More" leaves them out alike
@@ -442,6 +445,16 @@ async def _to_search(update: Update, context: Context, message: Message) -> _Ask
     if names_its_own_time(question):  # "and in 2024?", "what about now?": not June 2022's
         earlier = without_named_time(earlier)
     return _Asked(_with_earlier(question, earlier), follows.shown or ())
+
+
+async def _no_answer_to_continue(shared: BotData, message: Message) -> None:
+    """Tell "more" sent before any answer that there is none to go on with, and how to
+    ask; a reply to it is the question (`record_prompts`)."""
+    example = await example_question(shared)
+    sent = await send_reply(shared, message, formatting.no_answer_to_continue(example))
+    await shared.conversations.record_prompts(
+        [ChatMessage(reply.chat_id, reply.message_id) for reply in sent]
+    )
 
 
 async def _ask_for_a_question(shared: BotData, message: Message) -> None:

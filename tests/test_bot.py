@@ -1131,6 +1131,14 @@ async def test_more_said_in_a_private_chat_goes_on_with_the_last_answer(bot: Har
     assert len(keepers(then)) == 3 and not keepers(first) & keepers(then)
 
 
+async def test_more_in_a_private_chat_with_no_answer_yet_says_so(bot: Harness) -> None:
+    """ "more" before any answer was searched, and told it had "only very common words"."""
+    [told] = await bot.ask(USER, "more")
+    assert told["text"].startswith("There is no answer here to continue yet.")
+    assert "Ask me a question first" in told["text"]
+    assert await bot.rows("SELECT question FROM query_log") == []
+
+
 async def test_more_typed_under_an_answer_is_its_more_button_pressed(bot: Harness) -> None:
     """ "more" typed after an answer searched its question again as of the message's own
     moment, numbered its page from 1, and left the answer's More ▸ as it was: pressed
