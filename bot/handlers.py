@@ -438,6 +438,15 @@ async def _to_search(update: Update, context: Context, message: Message) -> _Ask
         if not in_group(message):  # "more" in a chat with no answer yet: searched, it
             await _no_answer_to_continue(shared, message)  # had "only very common words"
             return None
+    if (
+        follows is None
+        and replied is None
+        and not in_group(message)
+        and re.search(r"\w", question)
+    ):
+        # "and who else?" sent after an answer in a private chat, not as a reply to it,
+        # leans on it as that reply would (`follows_up`): the chat's last answer, if recent
+        follows = await _recent_answer(shared, message)
     if follows is None or not follows_up(question):
         return _Asked(question)  # a question of its own under an answer is asked alone
     # the passages right above it are no answer to a follow-up: "More" leaves them out alike
@@ -445,6 +454,28 @@ async def _to_search(update: Update, context: Context, message: Message) -> _Ask
     if names_its_own_time(question):  # "and in 2024?", "what about now?": not June 2022's
         earlier = without_named_time(earlier)
     return _Asked(_with_earlier(question, earlier), follows.shown or ())
+
+
+# How long a private chat's last answer is what a message after it may lean on without
+# replying to it (`_recent_answer`): a follow-up ("and who else?", "which province?") comes
+# while the answer is on screen, within minutes; half an hour later a short message more
+# likely starts afresh, and searched with an answer long scrolled away it would get
+# passages about neither. A reply to an answer follows it up at any age.
+FOLLOW_UP_SECONDS = 30 * 60
+
+
+async def _recent_answer(shared: BotData, message: Message) -> ShownAnswer | None:
+    """The last answer in a private chat asked by the time `message` was sent (an edited
+    message's own answer, or what came after it, is none), if at most `FOLLOW_UP_SECONDS`
+    before it."""
+    sent = message.date.timestamp()
+    # an edit (which may come in the second it was sent, as its answer did): of the answers
+    # asked before that second; else through its second, as `_through`
+    sent += -1e-6 if message.edit_date else 1 - 1e-6
+    latest = await shared.conversations.latest_answer(message.chat.id, asked_by=sent)
+    if latest is None or sent - latest.asked_ts > FOLLOW_UP_SECONDS:
+        return None
+    return latest
 
 
 async def _no_answer_to_continue(shared: BotData, message: Message) -> None:

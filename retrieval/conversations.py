@@ -389,11 +389,20 @@ class Conversations:
             (answer_id, answer_id),
         )
 
-    async def latest_answer(self, chat_id: int) -> ShownAnswer | None:
-        """The last answer (or page of one) shown in a chat."""
-        return await self._answer_where("chat_id = ? ORDER BY id DESC LIMIT 1", (chat_id,))
+    async def latest_answer(
+        self, chat_id: int, asked_by: float | None = None
+    ) -> ShownAnswer | None:
+        """The last answer (or page of one) shown in a chat; of those asked by `asked_by`
+        (a moment), if given."""
+        if asked_by is None:
+            return await self._answer_where("chat_id = ? ORDER BY id DESC LIMIT 1", (chat_id,))
+        return await self._answer_where(
+            "chat_id = ? AND created_ts <= ? ORDER BY id DESC LIMIT 1", (chat_id, asked_by)
+        )
 
-    async def _answer_where(self, condition: str, values: tuple[int, ...]) -> ShownAnswer | None:
+    async def _answer_where(
+        self, condition: str, values: tuple[int | float, ...]
+    ) -> ShownAnswer | None:
         async with self.conn.execute(
             "SELECT id, chat_id, question, next_offset, has_more, passages, created_ts,"
             f" shown_before FROM answers WHERE {condition}",

@@ -408,8 +408,11 @@ async def test_a_greeting_or_a_plea_for_help_is_told_how_to_ask(bot: Harness) ->
     for question in ("Hello Kitty maker sued?", "Help to Buy scheme?", "hi-tech lab"):
         await bot.ask(USER, question)
     # a greeting or thanks opening a question is said to the bot, not searched for
-    for question in ("hi, where did the joint exercise begin?", "Hey bot where did it begin?"):
-        [answer] = await bot.ask(USER, question)
+    for chat, question in (
+        (USER, "hi, where did the joint exercise begin?"),
+        (USER + 1, "Hey bot where did it begin?"),
+    ):
+        [answer] = await bot.ask(chat, question)  # the second: no answer to lean on there
         assert "Aslanduz" in answer["text"]
     logged = await bot.rows("SELECT question FROM query_log ORDER BY id")
     assert logged == [
@@ -1137,6 +1140,34 @@ async def test_more_in_a_private_chat_with_no_answer_yet_says_so(bot: Harness) -
     assert told["text"].startswith("There is no answer here to continue yet.")
     assert "Ask me a question first" in told["text"]
     assert await bot.rows("SELECT question FROM query_log") == []
+
+
+async def test_a_follow_up_in_a_private_chat_leans_on_the_last_answer_without_a_reply(
+    bot: Harness,
+) -> None:
+    """In a private chat, "and who else?" sent after an answer, not as a reply to it, was
+    searched alone: passages that say "else". It follows the chat's last answer up, as a
+    reply would, while that answer is recent; a question of its own is asked alone."""
+    asked = int(time.time()) - 3600
+    [answer] = await bot.ask(USER, "lighthouse keeper", date=asked)
+    [late] = await bot.ask(USER, "and who else?")  # an hour later: asked alone
+    assert "Lighthouse keepers of" not in late["text"]
+    [answer] = await bot.ask(USER, "lighthouse keeper")
+    shown = [d.title for d in LIGHTHOUSES if d.title in answer["text"]]
+    [who_else] = await bot.ask(USER, "and who else?")
+    assert "Lighthouse keepers of" in who_else["text"]
+    assert not any(title in who_else["text"] for title in shown)
+    question = "Where did the joint exercise begin?"
+    [alone] = await bot.ask(USER, question)
+    assert "Aslanduz" in alone["text"] and "Lighthouse" not in alone["text"]
+    logged = await bot.rows("SELECT question FROM query_log ORDER BY id")
+    assert [q for (q,) in logged] == [
+        "lighthouse keeper",
+        "and who else?",
+        "lighthouse keeper",
+        "and who else? lighthouse keeper",
+        question,
+    ]
 
 
 async def test_more_typed_under_an_answer_is_its_more_button_pressed(bot: Harness) -> None:
