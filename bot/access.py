@@ -9,6 +9,7 @@ per-minute check of a message the bot replies to, refusals included.
 from __future__ import annotations
 
 import functools
+import logging
 import time
 from collections import deque
 from collections.abc import Callable, Coroutine
@@ -25,6 +26,8 @@ if TYPE_CHECKING:  # bot.runtime holds an Access: only the type goes the other w
     from bot.runtime import BotData, Context
 
     Handler = Callable[[Update, Context], Coroutine[Any, Any, None]]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +71,9 @@ def is_admin(update: Update, context: Context) -> bool:
     return user is not None and context.bot_data.access.is_admin(user.id)
 
 
+NOT_AN_ADMIN = "Only the bot's admins can use that command."
+
+
 def admin_only(handler: Handler) -> Handler:
     """Run `handler` only for admins (whose commands count against no limit); anyone else
     is told the command is for admins, a reply that counts against their limit
@@ -82,11 +88,15 @@ def admin_only(handler: Handler) -> Handler:
         if update.callback_query:
             await update.callback_query.answer("Only the bot's admins can do that.")
         elif message is not None and await admitted(context.bot_data, message):
-            await send_reply(
-                context.bot_data,
-                message,
-                "Only the bot's admins can use that command (their ids are in NEWSBOT_ADMINS).",
+            # the setting is for whoever runs the bot, not a group's members: logged
+            user = update.effective_user
+            log.info(
+                "%s refused to user %s in chat %s: not in NEWSBOT_ADMINS",
+                (message.text or "").split(maxsplit=1)[0][:64],
+                user.id if user else None,
+                message.chat.id,
             )
+            await send_reply(context.bot_data, message, NOT_AN_ADMIN)
 
     return guarded
 

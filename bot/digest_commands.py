@@ -92,9 +92,9 @@ async def _target_chat(
         await _reply(
             context,
             message,
-            "Only the bot's admins can manage a channel's digest (their ids "
-            "are in NEWSBOT_ADMINS).",
+            "Only the bot's admins can manage a channel's digest.",
         )
+        log.info("a channel's digest refused to a user not in NEWSBOT_ADMINS")
         return None
     chat: ChatFullInfo | None = None
     with contextlib.suppress(BadRequest, Forbidden):
