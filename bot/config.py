@@ -92,6 +92,16 @@ class Settings:
                 f"{DEFAULT_API_BASE_URL}, or your own Bot API server's, e.g. "
                 "http://localhost:8081/bot"
             )
+        # "…/bot/" is "…/bot": python-telegram-bot appends the token to it as it is, and
+        # "…/bot/<token>" was rejected by the Bot API, a misleading start-up error
+        object.__setattr__(self, "api_base_url", self.api_base_url.rstrip("/"))
+        if not urlsplit(self.api_base_url).path.endswith("/bot"):
+            shown = re.sub(r"\d+:[\w-]+", "<TELEGRAM_BOT_TOKEN>", self.api_base_url)
+            raise ConfigError(
+                f"TELEGRAM_API_BASE_URL {shown!r} must end in /bot, which the token is "
+                f"appended to: {DEFAULT_API_BASE_URL}, or your own Bot API server's, e.g. "
+                "http://localhost:8081/bot"
+            )
         if self.questions_per_minute <= 0:
             raise ConfigError(
                 f"NEWSBOT_QUESTIONS_PER_MINUTE must be a positive whole number, "

@@ -63,6 +63,24 @@ def load(monkeypatch: pytest.MonkeyPatch, **env: str) -> Settings:
             "http://localhost:99999/bot",
             "TELEGRAM_API_BASE_URL 'http://localhost:99999/bot' is not an http(s) URL",
         ),
+        # the token is appended to it: "…:8081/" got "rejected by the Bot API", ":8081"
+        # "cannot reach the Bot API … InvalidURL"
+        (
+            "TELEGRAM_API_BASE_URL",
+            "http://localhost:8081/",
+            "TELEGRAM_API_BASE_URL 'http://localhost:8081' must end in /bot, which the token is "
+            "appended to",
+        ),
+        (
+            "TELEGRAM_API_BASE_URL",
+            "http://localhost:8081",
+            "TELEGRAM_API_BASE_URL 'http://localhost:8081' must end in /bot",
+        ),
+        (  # a token pasted into it is not shown back
+            "TELEGRAM_API_BASE_URL",
+            "http://localhost:8081/bot123456789:AAH-secret_token/",
+            "TELEGRAM_API_BASE_URL 'http://localhost:8081/bot<TELEGRAM_BOT_TOKEN>' must end",
+        ),
         (
             "NEWSBOT_ALLOW_PRIVATE_URLS",
             "maybe",
@@ -129,6 +147,13 @@ def test_good_values_are_read_in_their_canonical_form(monkeypatch: pytest.Monkey
     assert settings.api_base_url == "http://localhost:8081/bot"
     assert settings.questions_per_minute == 7
     assert settings.allowed_chats == {1, -1001234567890, 2} and settings.admins == {42}
+
+
+def test_a_base_url_ending_in_a_slash_is_read_without_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """ "…/bot/" became "…/bot/<token>", which the Bot API rejected: start-up said the
+    token was, a misleading error for a typo in the address."""
+    settings = load(monkeypatch, TELEGRAM_API_BASE_URL="http://localhost:8081/bot/")
+    assert settings.api_base_url == "http://localhost:8081/bot"
 
 
 def test_settings_made_in_code_are_checked_too() -> None:
