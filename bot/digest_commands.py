@@ -35,6 +35,7 @@ from bot.markup import escape
 from bot.replies import send, send_reply, topic_of
 from bot.runtime import App, BotData, Context
 from bot.subscribe_words import chat_named, chat_ref, parse_subscribe, phrases
+from retrieval.conversations import ChatMessage
 from retrieval.digest.digest import keyword_terms, typed_keywords
 from retrieval.digest.schedule import (
     period_for,
@@ -349,7 +350,9 @@ async def digest_now(update: Update, context: Context) -> None:
     if not digest.items:
         await _no_digest(shared, message, nothing_new(digest, zone))
         return
-    await send_reply(shared, message, *digest_messages(digest, zone), quote=False)
+    sent = await send_reply(shared, message, *digest_messages(digest, zone), quote=False)
+    # "tell me more about the festival" in reply to it is a question, asked alone
+    await shared.conversations.record_prompts([ChatMessage(m.chat_id, m.message_id) for m in sent])
 
 
 async def _no_digest(shared: BotData, message: Message, text: str) -> None:

@@ -626,7 +626,8 @@ async def _greet(context: Context, message: Message, user: User | None) -> None:
     name = user.first_name if user else None
     example = await example_question(context.bot_data)
     greeting = formatting.greeting(name, not in_group(message), example)
-    await send_reply(context.bot_data, message, greeting)
+    sent = await send_reply(context.bot_data, message, greeting)
+    await _record_prompts(context.bot_data, sent)  # says how to ask: a reply to it asks
 
 
 async def help_command(update: Update, context: Context) -> None:
@@ -640,7 +641,13 @@ async def _help(context: Context, message: Message) -> None:
     """Send /help's text: every command with an example, and the ways to ask."""
     question = await example_question(context.bot_data)
     text = formatting.help_text(COMMANDS, context.bot.username, question)
-    await send_reply(context.bot_data, message, text)
+    sent = await send_reply(context.bot_data, message, text)
+    await _record_prompts(context.bot_data, sent)  # a reply to it asks, as to a hint's
+
+
+async def _record_prompts(shared: BotData, sent: Sequence[Message]) -> None:
+    """Note messages that invite a question: a reply to one is asked (`invites_question`)."""
+    await shared.conversations.record_prompts([ChatMessage(m.chat_id, m.message_id) for m in sent])
 
 
 async def example_question(shared: BotData) -> str:

@@ -929,6 +929,28 @@ async def test_in_a_group_a_reply_to_what_is_not_an_answer_is_talk(bot: Harness)
     assert "4.5%" in answer["text"]
 
 
+async def test_in_a_group_a_reply_to_the_welcome_help_or_a_digest_is_a_question(
+    bot: Harness,
+) -> None:
+    """A reply to the bot's /start, /help or /digest in a group (the only group messages
+    it gets, with privacy mode, besides commands and mentions) was dropped without a word."""
+    today = datetime.now(UTC).isoformat(timespec="seconds")
+    engine = bot.app.bot_data.engine
+    await engine.add_articles(
+        [ArticleDraft("Harbour festival opens", "The harbour festival opened.", published=today)]
+    )
+    await engine.refresh()
+    for command in ("start", "help", "digest"):
+        [said] = await bot.ask(GROUP, f"/{command}@{BOT}", chat_type="group")
+        [answer] = await bot.ask(
+            GROUP,
+            "Where did the joint exercise begin?",
+            chat_type="group",
+            reply_to_message_id=said["message_id"],
+        )
+        assert "Aslanduz" in answer["text"] and "👍" in buttons(answer)
+
+
 async def test_in_a_group_a_reply_to_a_prompt_to_ask_is_the_question(bot: Harness) -> None:
     """A reply to what invited a question (the hint "hey @bot" or a bare /ask gets, "nothing
     matches", "only very common words") was taken for group talk and got nothing. A thanks
