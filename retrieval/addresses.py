@@ -90,24 +90,48 @@ def canonical_url(url: str | None) -> str | None:
 # twice under the two (`same_page`)
 _INDEX_PAGE = re.compile(r"/index\.html?$", re.IGNORECASE)
 INDEX_PAGES = ("index.html", "index.htm")
+# A site's page served over http and https, at "www." and without: one page (a feed's link
+# "http://example.com/story/1/", a file's "https://www.example.com/story/1")
+_WWW = "www."
 
 
 def same_page(url: str) -> str:
     """The key under which two stored (canonical) addresses are one page: `url` without a
-    directory's index page ("/index.html", "/index.htm") or a trailing slash. Only to find a
-    duplicate: an article keeps the address it came with (`canonical_url`)."""
+    directory's index page ("/index.html", "/index.htm") or a trailing slash, over https and
+    without a leading "www." of its host. Only to find a duplicate (or the article an
+    address names): an article keeps the address it came with (`canonical_url`)."""
     parts = split_url(url)
     path = _INDEX_PAGE.sub("", parts.path).rstrip("/") or "/"
-    return url if path == parts.path else urlunsplit(parts._replace(path=path))
+    if parts.scheme.lower() not in ("http", "https"):
+        return url if path == parts.path else urlunsplit(parts._replace(path=path))
+    netloc = _bare_host(parts.netloc)
+    if (parts.scheme, netloc, path) == ("https", parts.netloc, parts.path):
+        return url
+    return urlunsplit(parts._replace(scheme="https", netloc=netloc, path=path))
+
+
+def _bare_host(netloc: str) -> str:
+    """`netloc` without a leading "www." of a host that has a domain after it."""
+    if netloc[: len(_WWW)].lower() == _WWW and "." in netloc[len(_WWW) :].split(":")[0]:
+        return netloc[len(_WWW) :]
+    return netloc
 
 
 def same_page_urls(url: str) -> tuple[str, ...]:
-    """The stored addresses that are the page `url` is (`same_page`), to look up."""
+    """The stored addresses that are the page `url` is (`same_page`), to look up: over
+    http and https, with "www." and without, with and without a directory's index page."""
     key = same_page(url)
     parts = split_url(key)
     directory = parts.path.rstrip("/")
-    pages = (urlunsplit(parts._replace(path=f"{directory}/{page}")) for page in INDEX_PAGES)
-    return (key, *pages)
+    paths = (parts.path, *(f"{directory}/{page}" for page in INDEX_PAGES))
+    if parts.scheme != "https":
+        return tuple(urlunsplit(parts._replace(path=path)) for path in paths)
+    return tuple(
+        urlunsplit(parts._replace(scheme=scheme, netloc=netloc, path=path))
+        for scheme in ("https", "http")
+        for netloc in (parts.netloc, _WWW + parts.netloc)
+        for path in paths
+    )
 
 
 def without_credentials(url: str, also: Collection[str] = ()) -> str:

@@ -23,7 +23,7 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
-from retrieval.addresses import canonical_url
+from retrieval.addresses import canonical_url, same_page, same_page_urls
 from retrieval.corpus.reader import REMEMBERED_ARTICLES, CorpusReader, StoredArticle
 from retrieval.corpus.text import joined_sentences
 from retrieval.highlighting import Asked
@@ -460,10 +460,16 @@ class Searcher:
 
     def _linked(self, question: str, moment: float, limit: int) -> SearchResult | None:
         """For a question of links only, the leads of the stored articles they name (as
-        ingest matches an address: `canonical_url`) published by `moment`; None if none is."""
+        ingest matches an address: `canonical_url`, `same_page`) published by `moment`;
+        None if none is."""
         urls = _link_addresses(question)
-        stored = self.reader.article_ids_at(urls, moment) if urls else {}
-        ids = [stored[url] for url in urls if url in stored][:limit]
+        variants = {variant for url in urls for variant in same_page_urls(url)}
+        stored = self.reader.article_ids_at(variants, moment) if urls else {}
+        by_page: dict[str, int] = {}
+        for url, article_id in sorted(stored.items(), key=lambda item: item[1]):
+            by_page.setdefault(same_page(url), article_id)  # the first stored
+        pages = (same_page(url) for url in urls)
+        ids = list(dict.fromkeys(by_page[p] for p in pages if p in by_page))[:limit]
         passages = self._leads(question, [(i, 1.0) for i in ids])
         if not passages:
             return None

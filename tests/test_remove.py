@@ -195,10 +195,18 @@ def test_each_reference_is_removed_or_said_why_not(
         "newsbot remove: 2: removed already",
         "newsbot remove: https://example.com/markets?id=1&q=<rates>: removed already",
     ]
+    # http or https, "www." or not: the same page's address (`same_page`)
+    stored = "https://www.intellinews.com/azerbaijani-and-iranian-forces-begin-joint-exercises"
+    assert run_sql(Path(db), "SELECT url FROM articles WHERE id = 1") == [(stored,)]
+    bare = stored.replace("https://www.", "http://") + "/"
+    assert main(["--db", db, "remove", bare]) == 0
+    assert "removed article 1:" in capsys.readouterr().out
+    assert main(["--db", db, "remove", stored]) == EXIT_FAILED
+    assert capsys.readouterr().err.splitlines() == [f"newsbot remove: {stored}: removed already"]
     assert main(["--db", str(tmp_path / "none.db"), "remove", "1"]) == EXIT_FAILED
     assert "no database at" in capsys.readouterr().err
     assert not (tmp_path / "none.db").exists()
-    assert [r[0] for r in run_sql(Path(db), "SELECT id FROM articles")] == [1, 3]
+    assert [r[0] for r in run_sql(Path(db), "SELECT id FROM articles")] == [3]
 
 
 async def test_no_feed_brings_a_removed_article_back_and_an_ingest_by_hand_does(

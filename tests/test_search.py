@@ -534,7 +534,8 @@ async def test_the_link_of_a_stored_article_gets_its_lead_and_says_so(engine: En
     )
     await engine.refresh()
     [stored_id] = [p.article.id for p in (await engine.ask("Sprite green bottle")).passages][:1]
-    for pasted in (url, f"<{url}?utm_source=x>", f"{url}/."):
+    bare = "http://cnn.com/2022/07/27/business/sprite-green-bottle"
+    for pasted in (url, f"<{url}?utm_source=x>", f"{url}/.", bare, f"{bare}/"):
         answer = await engine.ask(pasted)
         assert answer.linked == (stored_id,), pasted
         assert answer.passages[0].quote.startswith("Sprite will switch to clear bottles")

@@ -124,6 +124,40 @@ async def test_a_directorys_index_page_is_the_directorys_page(engine: Engine) ->
     ]
 
 
+async def test_a_page_over_http_or_https_with_www_or_without_is_one_page(
+    engine: Engine,
+) -> None:
+    """An ops review stored "https://www.example.com/story/123" and, from a feed,
+    "http://example.com/story/123/" with " Updated at 5pm." added: two articles, quoted as
+    results 1 and 2. One page, looked up both ways (a database that holds either form); each
+    article keeps the address it came with."""
+    text = "The council approved the new terrace tax on Monday."
+    stored = await engine.add_articles(
+        [
+            ArticleDraft("Tax", text, url="https://www.example.com/story/123"),
+            ArticleDraft("Bare", "Ferries sailed at dawn.", url="http://example.com/story/9"),
+        ]
+    )
+    later = await engine.add_articles(
+        [
+            ArticleDraft("Tax", text + " Updated at 5pm.", url="http://example.com/story/123/"),
+            ArticleDraft("Www", "Ferries sailed late.", url="https://WWW.example.com/story/9"),
+            ArticleDraft("Other", "Buses ran late.", url="https://www.example.com/story/12"),
+            ArticleDraft("Not www", "Trams ran.", url="https://www2.example.com/story/123"),
+        ]
+    )
+    assert [r.added for r in stored + later] == [True, True, False, False, True, True]
+    assert later[0].article_id == stored[0].article_id
+    assert later[1].article_id == stored[1].article_id
+    urls = run_sql(engine.db_path, "SELECT url FROM articles ORDER BY id")
+    assert urls == [
+        ("https://www.example.com/story/123",),
+        ("http://example.com/story/9",),
+        ("https://www.example.com/story/12",),
+        ("https://www2.example.com/story/123",),
+    ]
+
+
 async def test_a_large_batch_finds_stored_and_earlier_copies_and_numbers_the_rest(
     engine: Engine,
 ) -> None:

@@ -22,7 +22,14 @@ from dataclasses import dataclass, field
 
 import aiosqlite
 
-from retrieval.addresses import canonical_url, masked_url, public_url, secret_params
+from retrieval.addresses import (
+    canonical_url,
+    masked_url,
+    public_url,
+    same_page,
+    same_page_urls,
+    secret_params,
+)
 from retrieval.corpus.db import busy_timeout, rows_for_ids, transaction
 from retrieval.corpus.prepare import PreparedArticle
 from retrieval.corpus.store import (
@@ -187,7 +194,15 @@ async def _article_of(
             row = await cur.fetchone()
         if row:
             return int(row[0])
-    removed = await rows_for_ids(conn, "SELECT 1 FROM removed_articles WHERE url IN ({ids})", urls)
+    # the same page stored under another form of its address (http or https, "www." or
+    # not, its directory's index page: `same_page`), the first stored
+    pages = [variant for url in urls for variant in same_page_urls(url)]
+    rows = await rows_for_ids(conn, "SELECT id FROM articles WHERE url IN ({ids})", pages)
+    if rows:
+        return min(int(row[0]) for row in rows)
+    removed = await rows_for_ids(
+        conn, "SELECT 1 FROM removed_articles WHERE url IN ({ids})", [*urls, *pages]
+    )
     if removed:
         return "removed already"
     if "://" not in ref:  # "abc": a word, most likely, not an address
@@ -221,7 +236,7 @@ async def removed_among(
     urls = await rows_for_ids(
         conn,
         "SELECT url FROM removed_articles WHERE url IN ({ids}) AND replaced_by IS NULL",
-        {a.url for a in articles if a.url is not None},
+        {variant for a in articles if a.url is not None for variant in same_page_urls(a.url)},
     )
     hashes = await rows_for_ids(
         conn,
@@ -229,8 +244,12 @@ async def removed_among(
         " AND replaced_by IS NULL",
         {a.content_hash for a in articles},
     )
-    gone = {str(row[0]) for row in [*urls, *hashes]}
-    return {n for n, a in enumerate(articles) if a.url in gone or a.content_hash in gone}
+    gone = {str(row[0]) for row in hashes} | {same_page(str(row[0])) for row in urls}
+    return {
+        n
+        for n, a in enumerate(articles)
+        if (a.url is not None and same_page(a.url) in gone) or a.content_hash in gone
+    }
 
 
 async def replaced_among(
