@@ -50,7 +50,7 @@ def render_feed(feed: Feed, zone: tzinfo = UTC) -> str:
     if feed.label != feed.shown_url:
         lines.append(f"<code>{escape(feed.shown_url)}</code>")
     if feed.last_error:
-        lines.append(f"<i>last error: {escape(feed.last_error)}</i>")
+        lines.append(f"<i>{feed.error_label}: {escape(feed.last_error)}</i>")
     return "\n".join(lines)
 
 

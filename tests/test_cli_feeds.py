@@ -601,3 +601,36 @@ def test_feeds_list_tells_its_times_in_the_zone(
     assert re.search(r"last fetch \d{4}-\d\d-\d\d \d\d:\d\d JST", listed), listed
     assert re.search(r"next try \d{4}-\d\d-\d\d \d\d:\d\d JST", listed), listed
     assert "UTC" not in listed
+
+
+def test_a_malformed_feed_is_told_as_its_problem_and_its_readable_entries_kept(
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+    db_path: Path,
+    feed_server: FeedServer,
+) -> None:
+    """A truncated feed ("...<item><title>x</item></chan") was polled as "1 new entry, 0
+    articles added ... 1 problem": that its entry had no text, and `feeds list` said "ok".
+    The parser's error is the feed's problem, a warning shown in the list; the entries read
+    before the fault that have text are stored."""
+    feed_server.routes["/feeds/bad.rss"] = Route(
+        body=b'<rss version="2.0"><channel><title>Bad</title><item><title>Ferry</title>'
+        b"<guid>f1</guid><description>The Rathlin ferry sails at nine each morning from the"
+        b" harbour.</description></item><item><title>x</item></chan",
+        content_type="application/rss+xml",
+    )
+    url = feed_server.url("/feeds/bad.rss")
+    run(capsys, db_path, "feeds", "add", url)
+    with caplog.at_level(logging.INFO, logger="retrieval.feeds.poll"):
+        assert run(capsys, db_path, "feeds", "poll")[0] == 0
+    logged = [r.getMessage() for r in caplog.records if r.name == "retrieval.feeds.poll"]
+    assert f"feed 1 ({url}): malformed feed, read in part: mismatched tag" in logged
+    assert run_sql(db_path, "SELECT title FROM articles") == [("Ferry",)]
+    _, listed, _ = run(capsys, db_path, "feeds", "list")
+    lines = listed.splitlines()
+    assert lines[0].split()[:2] == ["1", "warning"]
+    assert lines[2].startswith("     warning: malformed feed, read in part: mismatched tag")
+    feed_server.serve("/feeds/bad.rss", "gazette.rss")  # mended: ok again
+    assert run(capsys, db_path, "feeds", "poll", "--all")[0] == 0
+    _, listed, _ = run(capsys, db_path, "feeds", "list")
+    assert listed.split()[:2] == ["1", "ok"] and "warning" not in listed

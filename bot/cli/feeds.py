@@ -58,7 +58,7 @@ def render_feeds(feeds: list[Feed], zone: tzinfo = UTC) -> str:
                 if feed.paused
                 else f"next try {when(feed.next_poll_ts, zone)}"
             )
-            lines.append(f"     last error: {feed.last_error} ({retry})")
+            lines.append(f"     {feed.error_label}: {feed.last_error} ({retry})")
     return "\n".join(lines)
 
 

@@ -67,12 +67,20 @@ class Feed:
 
     @property
     def status(self) -> str:
-        """Its state in a word or two: new, ok, failing (n), paused."""
+        """Its state in a word or two: new, ok, warning (read, but in part: its
+        `last_error` says why), failing (n), paused."""
         if self.paused:
             return "paused"
         if self.failures:
             return f"failing ({self.failures})"
-        return "ok" if self.last_ok_ts is not None else "new"
+        if self.last_ok_ts is None:
+            return "new"
+        return "warning" if self.last_error else "ok"
+
+    @property
+    def error_label(self) -> str:
+        """What its `last_error` is called where shown: a warning of a feed polled well."""
+        return "warning" if self.status == "warning" else "last error"
 
 
 @dataclass(frozen=True, slots=True)

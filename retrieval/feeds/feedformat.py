@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import xml.sax
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from time import struct_time
@@ -79,6 +80,9 @@ class ParsedFeed:
     title: str | None
     version: str  # feedparser's name for the format: rss20, atom10, rss090, ...
     entries: tuple[Entry, ...]  # as listed, newest first in most feeds
+    # what is wrong with a document read in part (feedparser's "bozo" error: a truncated or
+    # ill-formed feed whose entries before the fault were read), told as the feed's problem
+    problem: str | None = None
 
 
 def _lines(text: str) -> str:
@@ -252,5 +256,20 @@ def parse_feed(content: bytes, url: str, content_type: str | None = None) -> Par
     channel = _plain(parsed.feed.get("title_detail"), parsed.feed.get("title") or "")
     title = clean_line(channel)[:MAX_TITLE] or None
     return ParsedFeed(
-        title=title, version=parsed.get("version") or "", entries=tuple(entries.values())
+        title=title,
+        version=parsed.get("version") or "",
+        entries=tuple(entries.values()),
+        problem=(
+            f"malformed feed, read in part: {_said(problem)}"
+            if problem is not None and not isinstance(problem, _HARMLESS)
+            else None
+        ),
     )
+
+
+def _said(problem: BaseException) -> str:
+    """feedparser's error in words: an XML parser's without its "<unknown>:2:199:" (the
+    place in the document as feedparser rewrote it, not as served)."""
+    if isinstance(problem, xml.sax.SAXParseException):
+        return problem.getMessage()
+    return str(problem)

@@ -180,6 +180,8 @@ class FeedPoller:
             return got
         fetched, parsed = got
         outcome = FeedOutcome(feed)
+        if parsed.problem is not None:  # its entries read before the fault are still used
+            outcome.problems.append(parsed.problem)
         new, links = await self._new_entries(feed, parsed, outcome)
         async with self._database:
             known = await self._known(feed, new, links)
@@ -218,6 +220,7 @@ class FeedPoller:
                     no_text=no_text,
                     listed={e.key for e in parsed.entries},
                     started=started,
+                    warning=parsed.problem,
                 )
             except sqlite3.IntegrityError:
                 if await self.registry.get(feed.id) is not None:
@@ -253,7 +256,11 @@ class FeedPoller:
             )
             if fetched.not_modified:
                 async with self._database:
-                    await self.registry.record_success(feed, [], None, None, None, started=started)
+                    # the same document: a warning of it (read in part) still holds
+                    warning = None if feed.failures else feed.last_error
+                    await self.registry.record_success(
+                        feed, [], None, None, None, started=started, warning=warning
+                    )
                 return FeedOutcome(feed, status=PollStatus.NOT_MODIFIED)
             parsed = await asyncio.to_thread(
                 parse_feed, fetched.content, fetched.url, fetched.content_type

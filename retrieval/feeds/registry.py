@@ -336,6 +336,7 @@ class FeedRegistry:
         no_text: Sequence[SeenEntry] = (),
         listed: Collection[str] | None = None,
         started: float | None = None,
+        warning: str | None = None,
     ) -> list[SeenEntry]:
         """Mark entries seen and the poll done; one transaction. Returns the entries of
         `no_text` given up. The next poll is timed from when this one `started`: timed from
@@ -350,6 +351,8 @@ class FeedRegistry:
         after BACKLOG_SECONDS, not the feed's interval. Entries that gave `no_text` are tried
         again at the feed's interval, the validators dropped too, until they have failed
         ENTRY_TRIES polls over ENTRY_PATIENCE: then they are seen, with no article.
+        A `warning` (a feed read in part: malformed) is kept as its last error, the poll
+        a success (`Feed.status` "warning").
         """
         now = time.time() if now is None else now
         wait = min(feed.interval, BACKLOG_SECONDS) if backlog else feed.interval
@@ -367,9 +370,9 @@ class FeedRegistry:
                 "UPDATE feeds SET title = coalesce(?, title),"
                 " etag = CASE WHEN ? THEN NULL ELSE coalesce(?, etag) END,"
                 " last_modified = CASE WHEN ? THEN NULL ELSE coalesce(?, last_modified) END,"
-                " last_fetch_ts = ?, last_ok_ts = ?, last_error = NULL, failures = 0,"
+                " last_fetch_ts = ?, last_ok_ts = ?, last_error = ?, failures = 0,"
                 " next_poll_ts = ? WHERE id = ?",
-                (title, refetch, etag, refetch, last_modified, now, now, due, feed.id),
+                (title, refetch, etag, refetch, last_modified, now, now, warning, due, feed.id),
             )
         return given_up
 
