@@ -106,6 +106,24 @@ def test_the_cap_suggested_is_one_that_reads_a_genuine_file(
     )
 
 
+@pytest.mark.parametrize("suffix", [".json", ".html", ".txt"])
+def test_a_file_read_whole_is_told_no_cap_past_what_it_may_hold(
+    suffix: str, tmp_path: Path
+) -> None:
+    """A .json.gz bomb was told "raise the cap with newsbot ingest --max-expanded 256M";
+    with --max-expanded 1G it failed "over 64 MiB, the most a .json file may hold". A file
+    read whole is told the most it may hold; a cap below that, at most that."""
+    bomb = gzip_of_zeros(tmp_path / f"bomb{suffix}.gz", 80 << 20)
+    with pytest.raises(ExpansionCapError) as refused:
+        list(read_records(bomb))
+    assert "--max-expanded" not in str(refused.value)
+    assert f"a {suffix} file may hold at most 64 MiB, whatever the cap" in str(refused.value)
+    with pytest.raises(ExpansionCapError, match=r"--max-expanded (\d+)M") as low:
+        list(read_records(bomb, max_expanded=20 << 20))
+    suggested = re.search(r"--max-expanded (\d+)M", str(low.value))
+    assert suggested is not None and int(suggested[1]) == 64
+
+
 def test_a_truncated_gzip_keeps_the_records_before_the_cut(tmp_path: Path) -> None:
     path = tmp_path / "cut.jsonl.gz"
     lines = "".join(json.dumps(GOOD | {"n": i}) + "\n" for i in range(40_000))  # 4 MB

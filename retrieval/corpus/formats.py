@@ -53,6 +53,7 @@ EXPANSION_FLOOR = 64 * MiB  # small files may expand this far whatever their rat
 # text 4 bytes a character. Bounded so, it is read whole rather than streamed.
 MAX_DOCUMENT_BYTES = 64 * MiB
 READABLE = ".txt, .json, .jsonl or .html (optionally .gz)"
+_WHOLE_HINT = ": write the articles as JSON lines (.jsonl), read one at a time"
 
 
 def format_of(path: Path) -> str | None:
@@ -84,14 +85,28 @@ def _cap_for(compressed_size: int, max_expanded: int | None) -> tuple[int, str]:
 class _Capped(io.RawIOBase):
     """Decompressed bytes of a file: up to `cap` of them, then ExpansionCapError."""
 
-    def __init__(self, inner: gzip.GzipFile, cap: int, why: str, compressed_size: int) -> None:
+    def __init__(
+        self, inner: gzip.GzipFile, cap: int, why: str, compressed_size: int, suffix: str
+    ) -> None:
         self._inner = inner
         self._cap = cap
         self._why = why
         self._total = 0
         # the cap to suggest: 4 times this one, and no less than the default's ratio (a cap
-        # given far under it would be suggested a few times over, each failing again)
-        self._raise_to = max(4 * cap, EXPANSION_RATIO * compressed_size)
+        # given far under it would be suggested a few times over, each failing again); a
+        # file read whole, no more than it may hold whatever the cap (MAX_DOCUMENT_BYTES)
+        raise_to = max(4 * cap, EXPANSION_RATIO * compressed_size)
+        whole = suffix != ".jsonl"
+        most = f"a {suffix} file may hold at most {size_text(MAX_DOCUMENT_BYTES)}"
+        if whole and cap >= MAX_DOCUMENT_BYTES:  # no cap would do
+            self._hint = f"{most}, whatever the cap" + (_WHOLE_HINT if suffix == ".json" else "")
+            return
+        if whole:
+            raise_to = min(raise_to, MAX_DOCUMENT_BYTES)
+        self._hint = (
+            "if the file is genuine, raise the cap with newsbot ingest --max-expanded "
+            f"{-(-raise_to // MiB)}M" + (f" ({most})" if whole else "")
+        )
 
     def readable(self) -> bool:
         return True
@@ -108,8 +123,7 @@ class _Capped(io.RawIOBase):
             if not data:
                 raise ExpansionCapError(
                     f"decompresses to more than {size_text(self._cap)}{self._why}: likely a "
-                    "decompression bomb, and refused; if the file is genuine, raise the cap "
-                    f"with newsbot ingest --max-expanded {-(-self._raise_to // MiB)}M"
+                    f"decompression bomb, and refused; {self._hint}"
                 )
         self._total += len(data)
         buffer[: len(data)] = data
@@ -129,7 +143,8 @@ def read_records(path: Path, max_expanded: int | None = None) -> Iterator[Record
             if path.name.lower().endswith(".gz"):
                 size = path.stat().st_size
                 cap, why = _cap_for(size, max_expanded)
-                capped = _Capped(gzip.GzipFile(fileobj=raw, mode="rb"), cap, why, size)
+                inner = gzip.GzipFile(fileobj=raw, mode="rb")
+                capped = _Capped(inner, cap, why, size, suffix)
                 stream = io.BufferedReader(capped, buffer_size=CHUNK)
             yield from _read_stream(stream, suffix, str(path))
     except ParseError:
@@ -144,10 +159,9 @@ def _read_stream(stream: IO[bytes], suffix: str, origin: str) -> Iterator[Record
         return
     data = stream.read(MAX_DOCUMENT_BYTES + 1)
     if len(data) > MAX_DOCUMENT_BYTES:
-        hint = ": write the articles as JSON lines (.jsonl), read one at a time"
         raise ParseError(
             f"over {size_text(MAX_DOCUMENT_BYTES)}, the most a {suffix} file may hold"
-            + (hint if suffix == ".json" else ": not one article")
+            + (_WHOLE_HINT if suffix == ".json" else ": not one article")
         )
     text = _decode(data, html=suffix in (".html", ".htm"))
     del data  # as large as the text: not held while the text is read
