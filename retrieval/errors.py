@@ -8,7 +8,8 @@ NewsbotError
  ├── IndexFileError   a persisted index that is missing, stale or corrupt (rebuilt, never trusted)
  ├── IndexWriteError  the index cannot be saved: disk full, folder read-only, path is a file
  ├── FetchError       a URL that could not be had: HTTP error, timeout, too large, unreachable
- │    └── BlockedURLError  a URL newsbot will not fetch: not http(s), or a non-public address
+ │    ├── BlockedURLError  a URL newsbot will not fetch: not http(s), or a non-public address
+ │    └── TooLargeError    an answer over the size cap: the same again when asked again
  ├── FeedError        a feed that cannot be added or found as asked
  ├── ScheduleError    a time of day or a time zone that is not one
  └── DigestError      digest keywords too common to filter by
@@ -78,6 +79,11 @@ class FetchError(NewsbotError):
 class BlockedURLError(FetchError):
     """A URL refused before any request is sent: another scheme, or an address that is
     private, loopback, link-local or otherwise not public (unless private URLs are allowed)."""
+
+
+class TooLargeError(FetchError):
+    """An answer over the fetcher's size cap (declared or counted): no failure of the
+    moment, so a page that gives it is not fetched again (`page_retries`)."""
 
 
 class FeedError(NewsbotError):

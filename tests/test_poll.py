@@ -1207,6 +1207,34 @@ async def test_a_page_that_says_no_is_not_read_again(
     assert len(feed_server.hits("/pages/seawall.html")) == 1
 
 
+@pytest.mark.parametrize("send_length", [True, False], ids=["declared", "counted"])
+async def test_a_page_over_the_size_cap_is_not_read_again(
+    send_length: bool,
+    feed_server: FeedServer,
+    fetcher: Fetcher,
+    engine: Engine,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A page over the cap (5 MB) was queued as if it had failed for a moment, and fetched
+    again at each poll: it is as large the next time. The summary is kept."""
+    clock = _page_clock(monkeypatch)
+    url = feed_server.serve("/feeds/gazette.rss", "gazette.rss")
+    feed, _ = await engine.add_feed(url)
+    feed_server.routes["/pages/ferry.html"] = Route(
+        body=b"<html><body>" + b"<p>x</p>" * TEST_LIMITS.max_bytes + b"</body></html>",
+        send_length=send_length,
+    )
+    first = await engine.poll_feeds(fetcher, [feed])
+    assert first.added == 4
+    assert any("/pages/ferry.html: response" in p and "cap" in p for p in first.problems())
+    for _ in range(3):
+        clock[0] += 3**page_retries.PAGE_TRIES * page_retries.PAGE_WAIT
+        await engine.poll_feeds(fetcher, [feed])
+    assert len(feed_server.hits("/pages/ferry.html")) == 1
+    assert [text_from for _, text_from in _ferry_texts(engine.db_path)] == ["feed"]
+    assert run_sql(engine.db_path, "SELECT count(*) FROM page_retries") == [(0,)]
+
+
 async def test_pages_read_again_stop_at_the_poll_s_deadline(
     feed_server: FeedServer,
     fetcher: Fetcher,

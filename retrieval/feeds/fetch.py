@@ -32,7 +32,7 @@ import httpcore
 import httpx
 
 from retrieval.charset import decode_body
-from retrieval.errors import BlockedURLError, FetchError
+from retrieval.errors import BlockedURLError, FetchError, TooLargeError
 
 USER_AGENT = "newsbot/0.1 (self-hosted news bot; feed reader)"
 FEED_ACCEPT = (
@@ -122,14 +122,14 @@ class _Inflater:
             out.append(self._zlib.decompress(data, self.cap - self.size + 1))
             self.size += len(out[-1])
             if self.size > self.cap:
-                raise FetchError(f"response is over the {self.cap}-byte cap", self.url)
+                raise TooLargeError(f"response is over the {self.cap}-byte cap", self.url)
             data = self._zlib.unconsumed_tail or self._zlib.unused_data
         return out
 
     def _counted(self, chunks: list[bytes]) -> list[bytes]:
         self.size += sum(map(len, chunks))
         if self.size > self.cap:
-            raise FetchError(f"response is over the {self.cap}-byte cap", self.url)
+            raise TooLargeError(f"response is over the {self.cap}-byte cap", self.url)
         return chunks
 
 
@@ -386,7 +386,9 @@ class Fetcher:
         cap = self.limits.max_bytes
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > cap:
-            raise FetchError(f"response of {int(declared)} bytes is over the {cap}-byte cap", url)
+            raise TooLargeError(
+                f"response of {int(declared)} bytes is over the {cap}-byte cap", url
+            )
         chunks: list[bytes] = []
         if status != 304:
             body = _Inflater(response.headers.get("content-encoding"), cap, url)

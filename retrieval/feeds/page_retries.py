@@ -5,7 +5,8 @@ Such an entry is stored at once, summary and all, so nothing waits on a flaky si
 nothing is lost if the page never comes back. Its page is fetched again at the feed's next
 polls, after PAGE_WAIT, then three times as long each time; once read, the article is
 replaced by the page's whole text (`removals.replace_article`). After PAGE_TRIES failed
-fetches, or one that is not passing (a 404, no article in the page), it keeps the summary.
+fetches, or one that is not passing (a 404, a page over the size cap, no article in the
+page), it keeps the summary.
 """
 
 from __future__ import annotations

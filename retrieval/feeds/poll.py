@@ -36,7 +36,13 @@ from retrieval.corpus.prepare import PreparedArticle, prepare_articles
 from retrieval.corpus.records import within_article_limit
 from retrieval.corpus.removals import removed_among, replace_article, replaced_among
 from retrieval.corpus.store import CorpusStore
-from retrieval.errors import BlockedURLError, FetchError, ParseError, StoreError
+from retrieval.errors import (
+    BlockedURLError,
+    FetchError,
+    ParseError,
+    StoreError,
+    TooLargeError,
+)
 from retrieval.feeds.feed import Feed, SeenEntry
 from retrieval.feeds.feedformat import Entry, ParsedFeed, parse_feed
 from retrieval.feeds.fetch import FEED_ACCEPT, PAGE_ACCEPT, Fetched, Fetcher
@@ -433,7 +439,8 @@ class FeedPoller:
             fetched = await self.fetcher.get(link, accept=PAGE_ACCEPT)
         except FetchError as exc:
             problems.append(f"page {shown}: {exc}")
-            return None, None, passing(exc.status) and not isinstance(exc, BlockedURLError)
+            lasting = isinstance(exc, BlockedURLError | TooLargeError)  # so at every try
+            return None, None, passing(exc.status) and not lasting
         kind = (fetched.content_type or "text/html").split(";", 1)[0].strip().lower()
         if not kind.endswith(("html", "xml")):
             problems.append(f"page {shown}: {kind}, not a web page")
