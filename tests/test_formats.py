@@ -379,6 +379,17 @@ def test_json_lines_in_windows_1252_are_read_line_by_line(tmp_path: Path) -> Non
     )
 
 
+@pytest.mark.parametrize("name", ["photo.jsonl", "photo.jsonl.gz"])
+def test_binary_data_named_jsonl_is_refused_once_as_a_txt_is(tmp_path: Path, name: str) -> None:
+    """Random bytes as a .jsonl gave 19 failures, one per "line" ("invalid JSON", "not
+    text"), where a .txt of them gets one: "likely binary data"."""
+    data = b"\x89PNG\r\n\x1a\n" + random.Random(7).randbytes(5000)
+    path = tmp_path / name
+    path.write_bytes(gzip.compress(data) if name.endswith(".gz") else data)
+    with pytest.raises(ParseError, match="not text: .* likely binary data"):
+        list(read_records(path))
+
+
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
 @pytest.mark.parametrize("name", ["export.jsonl", "export.jsonl.gz"])
 def test_json_lines_in_utf_16_are_read_line_by_line(
