@@ -22,15 +22,25 @@ from urllib.parse import (
     urlunsplit,
 )
 
-_TRACKING_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ocid|cmpid|ref|ref_src)$")
+# Dropped from an article's address (`canonical_url`) as naming a visit, never the page:
+# among them ?session=, a session id in a link (an ops review found ?session=SESS1 stored and
+# shown by `ask --json`), but in a feed's own address possibly its section, so no credential
+# (`CREDENTIAL_PARAMS`: two feeds at ?session=politics and ?session=sports stay two)
+_TRACKING_PARAMS = re.compile(
+    r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ocid|cmpid|ref|ref_src|session)$", re.IGNORECASE
+)
 # Query parameters that are credentials whatever the site (a private feed's ?token=, a signed
 # link's ?sig=, an export's ?api_key=): an article's address is stored, quoted and linked
 # without them (`canonical_url`), however it came in. Only these names, matched whole (case
-# aside): ?story_key= or ?session= may be what names the article, and two articles stored
-# under one address are one.
+# aside): ?story_key= may be what names the article, and two articles stored under one
+# address are one. A session id named so (?sessionid=, ?PHPSESSID=, ?jsessionid=) is a
+# login while it lasts, and names a visit, never a page. ?sid= and ?session= are left: in a
+# feed's address they may name a section (masked when shown: `_SECRET_PARAM`); an article's
+# address loses ?session= as tracking (`_TRACKING_PARAMS`).
 CREDENTIAL_PARAMS = frozenset(
     {"token", "access_token", "auth_token", "api_key", "apikey", "sig", "signature", "pwd"}
     | {"password", "passwd", "jwt", "secret"}
+    | {"sessionid", "session_id", "sessid", "phpsessid", "jsessionid"}
 )
 MASK = "***"
 # Query parameters whose values are credentials (?token=, ?access_token=, ?api_key=,

@@ -866,3 +866,36 @@ async def test_migration_29_drops_the_credentials_stored_addresses_kept(db_path:
         assert (result.added, result.article_id) == (False, 1)
     finally:
         await engine.close()
+
+
+async def test_migration_36_drops_the_session_ids_stored_addresses_kept(db_path: Path) -> None:
+    """?session=SESS1 was kept in a stored address (and shown by `ask --json`) while
+    ?apiKey= and ?sig= were dropped: a session id is a login while it lasts. Addresses
+    stored before lose the ones named so; ?sid=, which may name a section, stays."""
+    engine = await Engine.open(db_path)
+    try:
+        texts = ["Brora reopened.", "Tain shut.", "Wick grew."]
+        await engine.add_articles([ArticleDraft(t[:5], t) for t in texts])
+    finally:
+        await engine.close()
+    old_urls = [
+        "https://news.test/a?id=3&sessionid=SESS1",
+        "https://news.test/b?PHPSESSID=P1&sid=world&JSESSIONID=J1&sessid=S2",
+        "https://news.test/a?id=3&sessionid=SESS2",  # the same page: a copy of the first
+    ]
+    for article_id, url in enumerate(old_urls, 1):
+        run_sql(db_path, "UPDATE articles SET url = ? WHERE id = ?", url, article_id)
+    run_sql(db_path, "DELETE FROM schema_migrations WHERE version = 36")
+    engine = await Engine.open(db_path)  # migrates again
+    try:
+        assert run_sql(db_path, "SELECT url FROM articles ORDER BY id") == [
+            ("https://news.test/a?id=3",),
+            ("https://news.test/b?sid=world",),
+            (None,),
+        ]
+        again = ArticleDraft("New", "Other words.", url="https://news.test/a?session=NEW&id=3")
+        # ?session= is dropped as tracking: the stored article
+        [result] = await engine.add_articles([again])
+        assert (result.added, result.article_id) == (False, 1)
+    finally:
+        await engine.close()

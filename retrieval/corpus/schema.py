@@ -662,4 +662,20 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX article_messages_answer ON article_messages (answer_id);
         """,
     ),
+    Migration(
+        36,
+        "articles' addresses without session ids",
+        """
+        -- Session ids (?sessionid=, ?PHPSESSID=, ?jsessionid=) joined the credentials an
+        -- article's address is stored without (`CREDENTIAL_PARAMS`): the addresses stored
+        -- before lose them as migration 29 did the others, a copy (the same page under two
+        -- sessions) going without.
+        UPDATE OR IGNORE articles SET url = without_credentials(url)
+        WHERE url LIKE '%?%' AND url IS NOT without_credentials(url);
+        UPDATE articles SET url = NULL
+        WHERE url LIKE '%?%' AND url IS NOT without_credentials(url);
+        UPDATE removed_articles SET url = without_credentials(url)
+        WHERE url LIKE '%?%' AND url IS NOT without_credentials(url);
+        """,
+    ),
 )
