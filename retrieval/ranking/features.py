@@ -287,23 +287,35 @@ class Candidates:
         """The paragraph number of a sentence read (`read_texts`); None for one not read."""
         return self.paragraphs.get(sentence_id)
 
-    def past_heading(self, w: int) -> bool:
-        """Whether window `w` holds a heading after its first sentence (`headings`): it ends
-        on one, or runs from one section into the next. Its text must have been read."""
-        first, end = int(self.start[w]), int(self.start[w]) + int(self.size[w])
-        for row in range(first + 1, end):
-            sentence = int(self.sentence_id[row])
-            following = None
-            if row + 1 < len(self.sentence_id) and self.owner[row + 1] == self.owner[row]:
-                following = self.paragraph(int(self.sentence_id[row + 1]))
-            if is_heading(
-                self.sentence_text(row),
-                self.paragraph(sentence),
-                self.paragraph(int(self.sentence_id[row - 1])),
-                following,
-            ):
-                return True
-        return False
+    def past_headings(self) -> list[int]:
+        """The windows that hold a heading after their first sentence (`headings`): they end
+        on one, or run from one section into the next. Their text must have been read. (Each
+        sentence is judged once, in plain lists: windows overlap, and this runs for every
+        question's pool.)"""
+        ids, owner = self.sentence_id.tolist(), self.owner.tolist()
+        paragraph = self.paragraphs.get
+        heading: dict[int, bool] = {}
+
+        def is_one(row: int) -> bool:
+            found = heading.get(row)
+            if found is None:
+                following = None
+                if row + 1 < len(ids) and owner[row + 1] == owner[row]:
+                    following = paragraph(ids[row + 1])
+                found = heading[row] = is_heading(
+                    self.texts.get(ids[row], ""),
+                    paragraph(ids[row]),
+                    paragraph(ids[row - 1]),
+                    following,
+                )
+            return found
+
+        windows = zip(self.start.tolist(), self.size.tolist(), strict=True)
+        return [
+            w
+            for w, (first, size) in enumerate(windows)
+            if any(is_one(row) for row in range(first + 1, first + size))
+        ]
 
     def sentence_texts(self, w: int) -> tuple[str, ...]:
         """The text of each sentence of window `w`, in order."""

@@ -145,10 +145,10 @@ class Ranker:
     def rank(self, candidates: Candidates, read: TextReader) -> tuple[Candidates, Floats]:
         """The windows the first stage keeps, their text read by `read` (one call), with
         their final scores; those that hold a heading past their first sentence left out
-        (`Candidates.past_heading`: a heading introduces what follows it)."""
+        (`Candidates.past_headings`: a heading introduces what follows it)."""
         rows = self.keep(candidates)
         kept = candidates.subset(rows).read_texts(read)
-        crossing = [w for w in range(len(kept)) if kept.past_heading(w)]
+        crossing = kept.past_headings()
         left_out = np.zeros(len(candidates), dtype=bool)
         scores: Floats | None = None
         for _ in range(REFILLS):  # the next best by the first stage take their places
@@ -165,7 +165,7 @@ class Ranker:
                 candidates, texts=kept.texts, finds=kept.finds, paragraphs=kept.paragraphs
             )
             kept = read_so_far.subset(rows).read_texts(read)
-            crossing = [w for w in range(len(kept)) if kept.past_heading(w)]
+            crossing = kept.past_headings()
         if crossing:
             kept = kept.subset(np.delete(np.arange(len(kept)), crossing))
         return final_scores(kept, self.final)
