@@ -43,7 +43,13 @@ from retrieval.corpus.db import ReadConnections
 from retrieval.corpus.reader import CorpusReader
 from retrieval.engine import Engine
 from retrieval.ranking.evidence import add_marks
-from retrieval.ranking.features import FEATURES, MARK_FEATURES, CandidatePolicy, Candidates
+from retrieval.ranking.features import (
+    FEATURES,
+    MARK_FEATURES,
+    TIME_FEATURES,
+    CandidatePolicy,
+    Candidates,
+)
 from retrieval.ranking.model import MODEL_PATH, LinearModel, Ranker, final_scores
 from retrieval.ranking.selection import choose
 from retrieval.search import Searcher
@@ -289,14 +295,7 @@ GROUPS = {
         "recent_hit",
         "title_coverage",
     ],
-    "time": [
-        "age",
-        "recency_90",
-        "recency_7",
-        "recent_question_recency",
-        "relative_age",
-        "relative_recency_7",
-    ],
+    "time": list(TIME_FEATURES),
     "relative time": ["relative_age", "relative_recency_7"],
 }
 

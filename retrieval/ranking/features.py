@@ -135,12 +135,7 @@ _ARTICLE_COLUMNS = np.array(
             "recent_hit",
             "article_hit_rank",
             "title_coverage",
-            "age",
-            "recency_90",
-            "recency_7",
-            "recent_question_recency",
-            "relative_age",
-            "relative_recency_7",
+            *TIME_FEATURES,
         )
     ],
     dtype=np.int64,
