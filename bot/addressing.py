@@ -132,6 +132,23 @@ def follows_up(reply: str) -> bool:
     return len(set(_TERMS(reply))) < OWN_QUESTION_TERMS
 
 
+_OPENS_WITH_A_QUESTION_WORD = re.compile(
+    r"^\W*(?:who|whom|whose|what|which|where|when|why|how)\b", re.IGNORECASE
+)
+
+
+def follows_up_unreplied(message: str) -> bool:
+    """Whether a private message sent after an answer, not as a reply to it, asks about that
+    answer's question: it leans on it (`leans_on_earlier`), or is a question too short to
+    ask alone ("which province?", "when?"). A few words without a question word are a
+    search of their own ("oil prices"): typed without a reply, nothing ties them to the
+    answer above, as a reply's few words are tied to the answer they reply to."""
+    if leans_on_earlier(message):
+        return True
+    short = len(set(_TERMS(message))) < OWN_QUESTION_TERMS
+    return short and _OPENS_WITH_A_QUESTION_WORD.match(message) is not None
+
+
 class _AddressedToBot(filters.MessageFilter):
     """A group message that mentions the bot or replies to one of its messages (`ask`
     answers only those replying to an answer)."""

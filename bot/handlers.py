@@ -35,6 +35,7 @@ from bot.addressing import (
     THANKS,
     caption_command,
     follows_up,
+    follows_up_unreplied,
     in_group,
     mentions_bot,
     question_in,
@@ -438,6 +439,7 @@ async def _to_search(update: Update, context: Context, message: Message) -> _Ask
         if not in_group(message):  # "more" in a chat with no answer yet: searched, it
             await _no_answer_to_continue(shared, message)  # had "only very common words"
             return None
+    leans: Callable[[str], bool] = follows_up
     if (
         follows is None
         and replied is None
@@ -445,9 +447,10 @@ async def _to_search(update: Update, context: Context, message: Message) -> _Ask
         and re.search(r"\w", question)
     ):
         # "and who else?" sent after an answer in a private chat, not as a reply to it,
-        # leans on it as that reply would (`follows_up`): the chat's last answer, if recent
+        # leans on it (`follows_up_unreplied`): the chat's last answer, if recent
         follows = await _recent_answer(shared, message)
-    if follows is None or not follows_up(question):
+        leans = follows_up_unreplied
+    if follows is None or not leans(question):
         return _Asked(question)  # a question of its own under an answer is asked alone
     # the passages right above it are no answer to a follow-up: "More" leaves them out alike
     earlier = follows.question

@@ -1182,6 +1182,9 @@ async def test_a_follow_up_in_a_private_chat_leans_on_the_last_answer_without_a_
     question = "Where did the joint exercise begin?"
     [alone] = await bot.ask(USER, question)
     assert "Aslanduz" in alone["text"] and "Lighthouse" not in alone["text"]
+    # a few words of a search of their own, no question word: searched alone, as typed
+    await bot.ask(USER, "joint exercise")
+    await bot.ask(USER, "which province?")  # too short to ask alone: it follows that up
     logged = await bot.rows("SELECT question FROM query_log ORDER BY id")
     assert [q for (q,) in logged] == [
         "lighthouse keeper",
@@ -1189,6 +1192,8 @@ async def test_a_follow_up_in_a_private_chat_leans_on_the_last_answer_without_a_
         "lighthouse keeper",
         "and who else? lighthouse keeper",
         question,
+        "joint exercise",
+        "which province? joint exercise",
     ]
 
 
