@@ -42,6 +42,7 @@ from bot.digest_format import digest_messages, nothing_new
 from bot.logs import redact
 from bot.runtime import App, BotData, Context, run_every
 from bot.transport import DroppedAtStop, RetryingRateLimiter, not_delivered, send_following
+from retrieval.conversations import ChatMessage
 from retrieval.digest.subscriptions import Due, State, Subscriptions
 
 log = logging.getLogger(__name__)
@@ -134,9 +135,11 @@ async def deliver(bot: Bot, shared: BotData, due: Due) -> None:
             digest_messages(digest, sub.zone) if digest.items else [nothing_new(digest, sub.zone)]
         )
         for text in messages:
-            chat_id, topic = await _send(bot, shared, sub.id, chat_id, text, topic)
+            chat_id, topic, message_id = await _send(bot, shared, sub.id, chat_id, text, topic)
             sent += 1
             await store.progress(delivery.id, sent, chat_id)
+            # "tell me more about the festival" in reply to it, in a group, is a question
+            await shared.conversations.record_prompts([ChatMessage(chat_id, message_id)])
     except _Stopped as exc:
         await _end(store, delivery.id, sent, digests.clock(), str(exc))
         return
@@ -189,12 +192,13 @@ async def _end(
 
 async def _send(
     bot: Bot, shared: BotData, subscription_id: int, chat_id: int, text: str, topic: int | None
-) -> tuple[int, int | None]:
+) -> tuple[int, int | None, int]:
     """Send one message (to the forum topic `topic`, if any), following a migrated group,
     a topic deleted or closed (to General, from then on) and waiting out floods; returns the
-    chat and topic it went to. Raises _Stopped when the chat is gone for good, or moved to a
-    supergroup with a digest of its own, or to one NEWSBOT_ALLOWED_CHATS does not name (its
-    subscription is then paused, as `apply_allowlist` pauses any chat it does not allow)."""
+    chat and topic it went to, and the message's id. Raises _Stopped when the chat is gone
+    for good, or moved to a supergroup with a digest of its own, or to one
+    NEWSBOT_ALLOWED_CHATS does not name (its subscription is then paused, as
+    `apply_allowlist` pauses any chat it does not allow)."""
     store = shared.subscriptions
     floods = 0
 
@@ -221,8 +225,8 @@ async def _send(
 
     while True:
         try:
-            await send_following(bot, chat_id, text, follow, message_thread_id=topic)
-            return chat_id, topic
+            message = await send_following(bot, chat_id, text, follow, message_thread_id=topic)
+            return chat_id, topic, message.message_id
         except RetryAfter as exc:
             floods += 1
             if floods > MAX_FLOOD_WAITS:

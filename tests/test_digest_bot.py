@@ -249,6 +249,28 @@ async def test_a_time_moved_later_the_same_day_promises_tomorrow(
     assert await deliver_at(bot, clock, "2024-06-04T18:00") == 1
 
 
+async def test_in_a_group_a_reply_to_a_scheduled_digest_is_a_question(
+    bot: Harness, clock: Clock
+) -> None:
+    """A reply to the daily digest in a group ("tell me more about the lighthouse") was
+    dropped without a word, as a reply to /digest's was: it is a question."""
+    bot.fake.add_chat(GROUP, "supergroup", title="Energy desk")
+    bot.fake.set_member_status(GROUP, ADMIN, "administrator")
+    clock.now = utc("2024-06-03T07:00")
+    await subscribe(bot, GROUP, "08:00 UTC", user_id=ADMIN, chat_type="supergroup")
+    await add_news(bot, *lighthouse("2024-06-03T06:00"))
+    assert await deliver_at(bot, clock, "2024-06-03T08:00") == 1
+    digest = bot.replies(GROUP)[-1]
+    assert "Skerry lighthouse" in digest["text"]
+    [answer] = await bot.ask(
+        GROUP,
+        "Who will retire from the Skerry lighthouse?",
+        chat_type="supergroup",
+        reply_to_message_id=digest["message_id"],
+    )
+    assert "keepers" in answer["text"] and "👍" in str(answer.get("reply_markup"))
+
+
 async def test_bad_times_unknown_zones_and_empty_keywords_get_an_example(bot: Harness) -> None:
     for words, problem in (
         ("25:00", "'25:00' is not a time of day: use HH:MM on a 24-hour clock"),
