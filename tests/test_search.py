@@ -566,6 +566,34 @@ async def test_the_link_of_an_undated_article_counts_from_when_it_was_stored(
     assert before.passages == () and "That is a link" in str(before.message)
 
 
+async def test_a_question_most_of_whose_words_no_article_holds_is_not_answered(
+    engine: Engine,
+) -> None:
+    """A question in German quoted a hat and Ursula von der Leyen under "No stored article
+    mentions “Bürgermeister”, “Moskau”, “angekündigt”": what it asks is in no article, so
+    nothing answers it (here four of its seven words are in none). One unknown name among
+    words the corpus holds is answered from them, and said."""
+    await engine.add_articles(
+        [
+            ArticleDraft("Coach hat thrown", "The coach threw his hat into the crowd."),
+            ArticleDraft("EU chief speaks", "Ursula von der Leyen said the budget would grow."),
+            *(
+                ArticleDraft(f"{town} floods", f"Floods hit {town} on Monday, officials said.")
+                for town in ("Ely", "York", "Leeds", "Bath")
+            ),
+        ]
+    )
+    await engine.refresh()
+    german = await engine.ask("Was hat der Bürgermeister von Moskau heute angekündigt?")
+    assert german.passages == ()
+    assert str(german.message).startswith(
+        "No stored article mentions “Bürgermeister”, “Moskau”, “heute”, “angekündigt”: most "
+        "of what the question asks is in none of them"
+    )
+    named = await engine.ask("What did Qwertyuiop say about the budget?")
+    assert named.passages and named.unmatched == ("Qwertyuiop",)
+
+
 async def test_a_question_of_one_endless_word_is_told_so(engine: Engine) -> None:
     """4,000 letters of one "word" were told they were "only very common words"."""
     answer = await engine.ask("a" * 4000)
