@@ -49,7 +49,7 @@ from bot.runtime import BotData, Context, Newest
 from bot.transport import Follow
 from retrieval.conversations import ChatMessage, ShownAnswer
 from retrieval.ranking.named_time import names_its_own_time, without_named_time
-from retrieval.search import MAX_QUESTION_CHARS, SearchResult
+from retrieval.search import MAX_QUESTION_CHARS, SearchResult, between_words
 
 log = logging.getLogger(__name__)
 
@@ -570,8 +570,8 @@ def _with_earlier(question: str, earlier: str) -> str:
     least), the earlier one in the rest. Joined whole, a long follow-up would push the
     earlier question past the cut."""
     room = max(MAX_QUESTION_CHARS - len(earlier) - 1, MAX_QUESTION_CHARS // 4)
-    new = question[:room]
-    return f"{new} {earlier[: MAX_QUESTION_CHARS - len(new) - 1]}"
+    new = between_words(question, room)
+    return f"{new} {between_words(earlier, MAX_QUESTION_CHARS - len(new) - 1)}"
 
 
 async def inline_ask(update: Update, context: Context) -> None:

@@ -203,16 +203,23 @@ def _link_addresses(question: str) -> list[str]:
 
 
 def _cut(question: str) -> tuple[str, int | None]:
-    """`question` (its spaces run together) within MAX_QUESTION_CHARS, cut at the last
-    space before them, and the characters kept; None when it is not cut. Cut within a word,
-    a half word ("Minj") was searched, and named as no stored article's."""
+    """`question` (its spaces run together) within MAX_QUESTION_CHARS, cut between words
+    (`between_words`), and the characters kept; None when it is not cut."""
     if len(question) <= MAX_QUESTION_CHARS:
         return question, None
-    kept = question[:MAX_QUESTION_CHARS]
-    if question[MAX_QUESTION_CHARS] != " ":
-        kept = kept.rpartition(" ")[0] or kept  # one word longer than all: no word anyway
-    kept = kept.rstrip()
+    kept = between_words(question, MAX_QUESTION_CHARS)
     return kept, len(kept)
+
+
+def between_words(text: str, limit: int) -> str:
+    """`text` within `limit` characters, cut at the last space before them. Cut within a
+    word, a half word ("Minj") was searched, and named as no stored article's."""
+    if len(text) <= limit:
+        return text
+    kept = text[:limit]
+    if text[limit] != " ":
+        kept = kept.rpartition(" ")[0] or kept  # one word longer than all: no word anyway
+    return kept.rstrip()
 
 
 def _has_words(text: str) -> bool:

@@ -1693,10 +1693,12 @@ async def test_a_passage_posted_through_inline_mode_in_the_bots_chat_is_no_quest
 
 async def test_a_long_follow_up_keeps_the_question_it_follows(bot: Harness) -> None:
     """The two were joined, then cut to the 1,000 characters a question is read to: a long
-    follow-up lost the question it followed, and nothing matched."""
+    follow-up lost the question it followed, and nothing matched. The follow-up is cut
+    between words: its half word ("zq") was searched, and named as no article's."""
     [first] = await bot.ask(USER, "lighthouse keeper")
-    [follow] = await bot.ask(USER, "zqxv wkjp " * 120, reply_to_message_id=first["message_id"])
+    [follow] = await bot.ask(USER, "zqxvb and " * 120, reply_to_message_id=first["message_id"])
     assert "Lighthouse keepers of" in follow["text"]  # the lighthouses the first left
+    assert "No stored article mentions “zqxvb”: these passages match" in follow["text"]
 
 
 # ----- Telegram's rules ------------------------------------------------------------------
