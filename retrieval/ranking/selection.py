@@ -75,10 +75,14 @@ def article_share(candidates: Candidates) -> Floats:
 
 def on_topic(candidates: Candidates) -> npt.NDArray[np.bool_]:
     """Per window, whether its article holds enough of the question (`OFF_TOPIC`)."""
-    share = article_share(candidates)
+    return _on_topic(article_share(candidates))
+
+
+def _on_topic(share: Floats) -> npt.NDArray[np.bool_]:
+    """`on_topic` from each window's `article_share`, whose highest is the best article's."""
     if not len(share):
         return np.ones(0, dtype=bool)
-    return (share >= OFF_TOPIC) | (share >= OFF_TOPIC_BEST * float(candidates.held().max()))
+    return (share >= OFF_TOPIC) | (share >= OFF_TOPIC_BEST * float(share.max()))
 
 
 def choose(candidates: Candidates, scores: Floats, count: int, first_page: int) -> list[int]:
@@ -103,9 +107,10 @@ def choose(candidates: Candidates, scores: Floats, count: int, first_page: int) 
     if not candidates.question.asks:
         return _choose_sources(candidates, scores, count)
     page = _Page(candidates)
-    scores = scores + ARTICLE_SHARE * article_share(candidates)
+    share = article_share(candidates)
+    scores = scores + ARTICLE_SHARE * share
     order = np.lexsort((candidates.start, -scores))
-    order = order[on_topic(candidates)[order]].tolist()
+    order = order[_on_topic(share)[order]].tolist()
     score = scores.tolist()
     while len(page.chosen) < min(first_page, count):
         best, value = None, -np.inf
