@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 import time
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, tzinfo
 from functools import lru_cache
@@ -105,7 +105,7 @@ class SearchResult:
         if self.named is not None:
             notes.append(self.named.told(zone))
         if self.unmatched:
-            words = ", ".join(f"“{word}”" for word in self.unmatched)
+            words = _listed(self.unmatched)
             notes.append(
                 f"No stored article mentions {words}: these passages match the rest of the "
                 "question."
@@ -113,7 +113,7 @@ class SearchResult:
         if self.best_shown:
             notes.append(BEST_SHOWN)
         if self.off_topic:
-            words = ", ".join(f"“{word}”" for word in self.off_topic)
+            words = _listed(self.off_topic)
             notes.append(f"Nothing else matches more than {words}.")
         return tuple(notes)
 
@@ -176,6 +176,11 @@ def _refused(question: str) -> SearchResult:
     else:
         what = "only very common words"
     return SearchResult(question, (), f"That question has {what}. Add {_WHAT_TO_ADD}")
+
+
+def _listed(words: Iterable[str]) -> str:
+    """Words of a question named in an answer's note: “Qwertyuiop”, “Moskau”."""
+    return ", ".join(f"“{word}”" for word in words)
 
 
 def _linked_told(passages: Sequence[Passage]) -> str:
@@ -296,7 +301,7 @@ class Searcher:
             and missing != set(tokens)  # none held: "Nothing ... matches", below
             and self._weight_of(missing, tokens) > MOSTLY_UNKNOWN
         ):
-            words = ", ".join(f"“{word}”" for word in self._words(question, missing))
+            words = _listed(self._words(question, missing))
             return SearchResult(question, (), MOSTLY_UNKNOWN_SAYS.format(words=words))
         candidates = None
         named = named_time(question)
