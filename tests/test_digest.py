@@ -389,9 +389,55 @@ async def test_a_keyword_of_several_words_matches_where_one_sentence_holds_them_
     either = await digest_of(engine, keywords=["Boris Johnson", "fares", "Petrov"])
     assert {item.article_ids[0] for item in either.items} == {ministers, fares, letters}
     assert keyword_groups(["Bank of the England", "the", "F-35"], Tokenizer()) == (
-        frozenset({"bank", "england"}),
-        frozenset({"f", "35"}),
+        ("bank", "england"),
+        ("f", "35"),
     )
+
+
+async def test_a_keyword_of_several_words_is_a_phrase(engine: Engine) -> None:
+    """`/digest apollo 11` took in "Apollo Global shares fell 11%": both words in one
+    sentence, neither about the mission. A keyword's words are matched in the order
+    written, with at most one other word between two ("oil prices in 2024"); the common
+    words between them do not count ("Bank of England")."""
+    mission, _, bank, _, fuel = await add(
+        engine,
+        ArticleDraft(
+            "Moon rock goes on show",
+            "A rock brought back by Apollo 11 went on show in the museum on Monday.",
+            source="Science Weekly",
+            published=at(8),
+        ),
+        ArticleDraft(
+            "Markets slide",
+            "Apollo Global shares fell 11% on Monday after its results.",
+            source="Money Wire",
+            published=at(9),
+        ),
+        ArticleDraft(
+            "Rates held",
+            "The Bank of England held its rate on Thursday.",
+            source="City Herald",
+            published=at(10),
+        ),
+        ArticleDraft(
+            "Tour of the north",
+            "England's cricket team visited a bank in Leeds on Friday.",
+            source="Sports Daily",
+            published=at(11),
+        ),
+        ArticleDraft(
+            "Fuel outlook",
+            "Oil prices in 2024 will stay high, the agency said.",
+            source="Energy Wire",
+            published=at(12),
+        ),
+    )
+    apollo = await digest_of(engine, keywords=["apollo 11"])
+    assert [item.article_ids for item in apollo.items] == [(mission,)]
+    england = await digest_of(engine, keywords=["Bank of England"])
+    assert [item.article_ids for item in england.items] == [(bank,)]
+    oil = await digest_of(engine, keywords=["oil 2024"])
+    assert [item.article_ids for item in oil.items] == [(fuel,)]
 
 
 async def test_a_story_holding_more_of_the_keywords_comes_first(engine: Engine) -> None:

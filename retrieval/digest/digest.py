@@ -47,6 +47,7 @@ from retrieval.wording import quoted
 
 DEFAULT_LIMIT = 10  # stories per digest: a morning read, not the whole wire
 LEAD_SENTENCES = 2  # an article's first sentences, that say what it is about
+PHRASE_GAP = 1  # other terms a keyword's words may have between them ("oil prices 2024")
 # A digest's keywords name what it is about; every notice and /subscription repeats them.
 MAX_KEYWORDS = 20
 MAX_KEYWORD_CHARS = 300
@@ -61,6 +62,7 @@ _TAG = re.compile(
 # A keyword that is a number alone ("11", "2024", "11%"): no topic on its own, and every
 # article that says "11%" or "Chapter 11" holds it
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)*%?$")
+Phrase = tuple[str, ...]  # a keyword's index terms, in the order written
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,10 +241,10 @@ def keyword_labels(keywords: Sequence[str]) -> list[str]:
     return [f"“{k}”" if " " in k else k for k in keywords]
 
 
-def keyword_groups(keywords: Sequence[str], tokenizer: Tokenizer) -> tuple[frozenset[str], ...]:
-    """Each keyword's index terms, those of only common words left out; DigestError when
-    every keyword is of only common words."""
-    groups = tuple(dict.fromkeys(g for g in (frozenset(tokenizer(k)) for k in keywords) if g))
+def keyword_groups(keywords: Sequence[str], tokenizer: Tokenizer) -> tuple[Phrase, ...]:
+    """Each keyword's index terms in the order written, those of only common words left
+    out; DigestError when every keyword is of only common words."""
+    groups = tuple(dict.fromkeys(g for g in (tuple(tokenizer(k)) for k in keywords) if g))
     if keywords and not groups:
         raise DigestError(
             f"{quoted(' '.join(keywords))} has only very common words: use names, places or "
@@ -352,29 +354,47 @@ def compose(
 def _keywords_in(
     article: PeriodArticle,
     terms: set[str],
-    groups: Sequence[frozenset[str]],
+    groups: Sequence[Phrase],
     tokenizer: Tokenizer,
 ) -> tuple[frozenset[int], frozenset[int]]:
     """Which keywords (their positions in `groups`) the article holds, and which of those it
     is about, in one reading of its title and sentences. It holds a one-term keyword found
-    anywhere in it (`terms`, the article's), a keyword of several terms all of them in its
-    title or in one sentence; it is about one in its title, in its lead (the first
+    anywhere in it (`terms`, the article's), a keyword of several terms as a phrase in its
+    title or in one sentence, the terms in order and near (`_holds_phrase`; common words
+    between them aside: "Bank of England"); it is about one in its title, in its lead (the first
     LEAD_SENTENCES) or in more than one sentence, not only names it."""
-    found = {n for n, group in enumerate(groups) if len(group) == 1 and group <= terms}
-    maybe = {n for n, group in enumerate(groups) if group <= terms}  # held by some text?
+    found = {n for n, group in enumerate(groups) if len(group) == 1 and group[0] in terms}
+    maybe = {n for n, group in enumerate(groups) if terms.issuperset(group)}  # in some text?
     about: set[int] = set()
     seen: dict[int, int] = {}  # keyword -> the texts that hold it
     for n, text in enumerate((article.title, *article.sentences)):
         if about == maybe:
             break  # nothing left to learn from the rest
-        held = set(tokenizer(text))
+        held = tokenizer(text)
         for k in maybe - about:
-            if groups[k] <= held:
+            if _holds_phrase(held, groups[k]):
                 found.add(k)
                 seen[k] = seen.get(k, 0) + 1
                 if n <= LEAD_SENTENCES or seen[k] > 1:
                     about.add(k)
     return frozenset(found), frozenset(about)
+
+
+def _holds_phrase(tokens: Sequence[str], phrase: Phrase) -> bool:
+    """Whether `phrase`'s terms stand in order in `tokens`, each at most PHRASE_GAP terms
+    after the one before: "oil prices in 2024" holds "oil 2024", but "Apollo Global shares
+    fell 11%" is no article about "apollo 11"."""
+    return any(_phrase_from(tokens, phrase, i) for i, t in enumerate(tokens) if t == phrase[0])
+
+
+def _phrase_from(tokens: Sequence[str], phrase: Phrase, start: int) -> bool:
+    at = start
+    for term in phrase[1:]:
+        ahead = tokens[at + 1 : at + 2 + PHRASE_GAP]
+        if term not in ahead:
+            return False
+        at += 1 + ahead.index(term)
+    return True
 
 
 def _keywords_held(group: Sequence[PeriodArticle], held: dict[int, frozenset[int]]) -> int:
