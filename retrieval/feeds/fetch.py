@@ -203,6 +203,17 @@ def named_local(url: httpx.URL) -> str | None:
     return None if is_public_address(host) else host
 
 
+def _where(host: str, address: str) -> str:
+    """Where a refused `host` is, before what it is: "example.org is at 10.0.0.5,", but
+    "127.0.0.1 is" for an address given as the host ("127.0.0.1 is at 127.0.0.1" named it
+    twice)."""
+    try:
+        same = ipaddress.ip_address(host.strip("[]")) == ipaddress.ip_address(address)
+    except ValueError:  # a name, not an address
+        same = False
+    return f"{host} is" if same else f"{host} is at {address},"
+
+
 class _GuardedBackend(httpcore.AsyncNetworkBackend):
     """Resolves host names itself, refuses non-public addresses, connects to a checked one."""
 
@@ -229,7 +240,7 @@ class _GuardedBackend(httpcore.AsyncNetworkBackend):
             refused = [a for a in addresses if not is_public_address(a)]
             if refused:
                 raise BlockedURLError(
-                    f"{host} is at {refused[0]}, a private or local address: refused (set "
+                    f"{_where(host, refused[0])} a private or local address: refused (set "
                     "NEWSBOT_ALLOW_PRIVATE_URLS=1 to fetch from your own network)"
                 )
         error: Exception = httpcore.ConnectError(f"{host} has no address")
