@@ -138,9 +138,10 @@ async def add_feed(update: Update, context: Context) -> None:
     verb = "Added" if created else "Resumed" if before is not None and before.paused else "Updated"
     # at its address with other credentials (a rotated token, a new password): put in it
     rotated = before is not None and before.url != feed.url
+    credentials = " with its new credentials" if feed.has_credentials else " without credentials"
     told = (
         f"{verb} feed <b>{feed.id}</b> ({escape(clip(feed.label, TITLE_CHARS))})"
-        f"{' with its new credentials' if rotated else ''}, polled every "
+        f"{credentials if rotated else ''}, polled every "
         f"{format_interval(feed.interval)}. Fetching it now; /feeds shows how it went."
     )
     if alike := await shared.engine.feeds_shown_alike(feed):  # ?sid=politics, ?sid=sports

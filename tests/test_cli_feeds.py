@@ -369,12 +369,66 @@ def test_a_rotated_token_updates_its_feed_in_place(
     logged = "\n".join(r.getMessage() for r in caplog.records)
     for text in (added, listed, *polled[1:], not_removed, logged):
         assert "SECRETTOK" not in text and "ROTATED2" not in text and "WRONGTOKEN" not in text
-    # without a token, or with another parameter, it is another feed
-    assert run(capsys, db_path, "feeds", "add", feed_server.url("/world.rss"))[1].startswith(
+    # with another parameter, it is another feed
+    assert run(capsys, db_path, "feeds", "add", f"{new}&edition=local")[1].startswith(
         "added feed 2: "
     )
-    assert run(capsys, db_path, "feeds", "add", f"{new}&edition=local")[1].startswith(
-        "added feed 3: "
+
+
+@pytest.mark.parametrize("credentials", ["?token=ABC123", "?api_key=ABC123&sig=S1G"])
+def test_a_feed_that_comes_to_need_credentials_is_given_them(
+    credentials: str, capsys: pytest.CaptureFixture[str], db_path: Path, feed_server: FeedServer
+) -> None:
+    """A feed added without credentials, added again with a token or a password (its site
+    came to ask for one), was "added feed 2", a twin polling the same entries: only a token
+    put in place of another was taken for the same feed. It is feed 1, given them; and
+    given none again (the site stopped asking), they are dropped from it. A ?sid= is no
+    credential (it may name a section): still another feed."""
+    feed_server.serve("/rss.xml", "gazette.rss")
+    plain = feed_server.url("/rss.xml")
+    host = plain.removeprefix("http://").split("/")[0]
+    run(capsys, db_path, "feeds", "add", plain)
+    assert run(capsys, db_path, "feeds", "poll")[0] == 0
+    articles = run_sql(db_path, "SELECT count(*) FROM articles")
+    for given, said in (
+        (f"{plain}{credentials}", "updated feed 1's credentials: "),
+        (f"http://alice:hunter2@{host}/rss.xml", "updated feed 1's credentials: "),
+        (plain, "dropped feed 1's credentials: "),
+    ):
+        code, out, err = run(capsys, db_path, "feeds", "add", given)
+        assert (code, err) == (0, "") and out.startswith(said), out
+        assert run_sql(db_path, "SELECT id, url, etag FROM feeds") == [(1, given, None)]
+        assert run(capsys, db_path, "feeds", "poll")[0] == 0  # its entries seen: none again
+        assert run_sql(db_path, "SELECT count(*) FROM articles") == articles
+    for out in run(capsys, db_path, "feeds", "list")[1:]:
+        assert "ABC123" not in out and "hunter2" not in out
+    code, out, _ = run(capsys, db_path, "feeds", "add", f"{plain}?sid=politics")
+    assert code == 0 and out.startswith("added feed 2: ")
+
+
+def test_a_token_given_to_a_feed_added_twice_before_goes_to_the_one_with_a_token(
+    capsys: pytest.CaptureFixture[str], db_path: Path
+) -> None:
+    """Feeds a release before added twice, without a token and with one: a rotated token
+    goes to the one that had a token; a password, which neither had, names neither. And a
+    feed with a token is not removed by its address without one, which names it."""
+    plain = "https://news.test/rss.xml"
+    run(capsys, db_path, "feeds", "add", plain)
+    run_sql(
+        db_path,
+        "INSERT INTO feeds (id, url, interval_s, added_ts, next_poll_ts) VALUES (2, ?, 900, 0, 0)",
+        f"{plain}?token=OLD",
+    )
+    code, out, _ = run(capsys, db_path, "feeds", "add", f"{plain}?token=NEW")
+    assert code == 0 and out.startswith("updated feed 2's credentials: ")
+    code, _, err = run(capsys, db_path, "feeds", "add", "https://bob:pw@news.test/rss.xml")
+    assert code == 2 and "feeds 1, 2 are at 'https://bob:***@news.test/rss.xml' with" in err
+    run(capsys, db_path, "feeds", "add", "https://news.test/other.rss?token=T0K")
+    code, _, err = run(capsys, db_path, "feeds", "remove", "https://news.test/other.rss")
+    assert (code, err) == (
+        1,
+        "newsbot feeds remove: no feed 'https://news.test/other.rss' without credentials: "
+        "feed 3 has that address with credentials (give its id to remove it)\n",
     )
 
 

@@ -189,6 +189,11 @@ async def test_adding_a_feed_again_says_resumed_only_when_it_was_paused(
     assert replied.startswith("Resumed feed 1 (Post) with its new credentials")
     assert "NEWTOKEN" not in replied
     assert run_sql(bot.db_path, "SELECT id, url FROM feeds") == [(1, f"{served}?token=NEWTOKEN2")]
+    # its token dropped (the site no longer asks for one): the same feed, not a second one
+    assert (await add(f"/addfeed {served}")).startswith(
+        "Updated feed 1 (Post) without credentials, polled every 15m."
+    )
+    assert run_sql(bot.db_path, "SELECT id, url FROM feeds") == [(1, served)]
 
 
 async def test_commands_are_refused_to_others_and_outside_private_chats(bot: Harness) -> None:

@@ -116,7 +116,8 @@ def _added(feed: Feed, before: Feed | None) -> str:
         return f"added feed {feed.id}"
     resumed = " and resumed it" if before.paused else ""
     if before.url != feed.url:  # the address but for its credentials: a rotated token
-        return f"updated feed {feed.id}'s credentials{resumed}"
+        done = "updated" if feed.has_credentials else "dropped"  # no token needed now
+        return f"{done} feed {feed.id}'s credentials{resumed}"
     return f"updated{' and resumed' if resumed else ''} feed {feed.id}"
 
 

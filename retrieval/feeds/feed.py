@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from retrieval.addresses import masked, secret_params
+from retrieval.addresses import masked, secret_params, without_credentials
 from retrieval.errors import FeedError
 from retrieval.wording import quoted
 
@@ -53,6 +53,12 @@ class Feed:
         """`text` (an error that may quote the address) with this feed's credentials
         masked."""
         return masked(text, self.url)
+
+    @property
+    def has_credentials(self) -> bool:
+        """Whether its address carries what can only be credentials (user:password@,
+        ?token=: `without_credentials`), not a ?sid= or ?key= that may name the feed."""
+        return without_credentials(self.url) != self.url
 
     @property
     def secret_params(self) -> set[str]:

@@ -17,6 +17,7 @@ from retrieval.addresses import (
     MASK,
     credentials_masked,
     masked_url,
+    without_credentials,
 )
 from retrieval.corpus.db import rows_for_ids, transaction
 from retrieval.corpus.text import clean_line
@@ -108,6 +109,14 @@ def _credentials_apart(url: str) -> str:
     return credentials_masked(_plain(url))
 
 
+def _credentials_dropped(url: str) -> str:
+    """`url` as `add` stores it, without what can only be its credentials
+    (`without_credentials`): one for the feed with any of them or none, a token given to a
+    feed that had none, or dropped from one that had it; another for each ?sid= or ?key=
+    value, which may name what the feed is."""
+    return without_credentials(_plain(url))
+
+
 class FeedRegistry:
     """The feeds tables over one aiosqlite connection (owned by the caller)."""
 
@@ -125,10 +134,11 @@ class FeedRegistry:
 
         Adding a feed that is already registered resumes it if it was paused, makes it due,
         and changes its name or interval where given. Adding one at a feed's address but for
-        its credentials (a rotated ?token=, a new password: `added_before`) puts them in that
-        feed's address: it keeps its id and the entries it delivered, its failures and pause
-        are cleared and its validators dropped (the next fetch is whole, as the new
-        credentials see it). Writes one row; fetches nothing.
+        its credentials (a rotated ?token=, a new password, a token the feed did not need
+        before, or no longer needs: `added_before`) puts them in that feed's address: it
+        keeps its id and the entries it delivered, its failures and pause are cleared and
+        its validators dropped (the next fetch is whole, as the new credentials see it).
+        Writes one row; fetches nothing.
         Without `allow_private` (NEWSBOT_ALLOW_PRIVATE_URLS), an address that names a
         private or local host itself is refused now, not at every poll.
         """
@@ -206,12 +216,17 @@ class FeedRegistry:
 
     async def added_before(self, url: str) -> Feed | None:
         """The feed `add` of `url` updates, if any: the one at this address (`get`: as given,
-        or as stored before it was made plain), else the one at it but for its credentials'
-        values (`with_other_credentials`). FeedError if several are: which to update?"""
+        or as stored before it was made plain), else the one at it but for its credentials
+        (`with_other_credentials`); of several, the one whose credentials have the same
+        names (a rotated ?token= of a feed a release before added twice, with a token and
+        without). FeedError if that leaves several: which to update?"""
         feed = await self.get(url)
         if feed is not None:
             return feed
         alike = await self.with_other_credentials(url)
+        if len(alike) > 1:
+            named = [f for f in alike if _credentials_apart(f.url) == _credentials_apart(url)]
+            alike = named if len(named) == 1 else alike
         if len(alike) > 1:
             raise FeedError(
                 f"feeds {_some_ids(alike)} are at {quoted(masked_url(url.strip()))} with other "
@@ -220,15 +235,17 @@ class FeedRegistry:
         return alike[0] if alike else None
 
     async def with_other_credentials(self, url: str) -> list[Feed]:
-        """The feeds at `url` but for the values of what can only be its credentials
-        (user:password@, ?token=: `credentials_masked`): a rotated token is the same feed.
-        Not those that differ in a ?sid= or ?key= (`feeds list` masks them alike): for
-        ?sid=politics and ?sid=sports, that is another feed."""
-        wanted, plain = _credentials_apart(url), _plain(url)
-        if wanted == plain:  # no credentials to differ in
-            return []
+        """The feeds at `url` but for what can only be its credentials (user:password@,
+        ?token=: `without_credentials`), other ones, or some where it has none, or none
+        where it has some: a rotated token is the same feed, and so is one that comes to
+        need a token, or no longer needs it. Not those that differ in a ?sid= or ?key=
+        (`feeds list` masks them alike): for ?sid=politics and ?sid=sports, that is another
+        feed."""
+        wanted, plain = _credentials_dropped(url), _plain(url)
         return [
-            f for f in await self.all() if _credentials_apart(f.url) == wanted and f.url != plain
+            f
+            for f in await self.all()
+            if _credentials_dropped(f.url) == wanted and _plain(f.url) != plain
         ]
 
     async def remove(self, ref: str | int) -> Feed:
@@ -253,9 +270,14 @@ class FeedRegistry:
                 listed = _some_ids(alike)
                 which = f"feed {listed} has" if len(alike) == 1 else f"feeds {listed} have"
                 whose = "its" if len(alike) == 1 else "one's"
+                given, other = (
+                    ("without credentials", "")
+                    if _credentials_dropped(str(ref)) == _plain(str(ref))
+                    else ("with these credentials", "other ")
+                )
                 raise FeedError(
-                    f"no feed {shown} with these credentials: {which} that address with "
-                    f"other credentials (give {whose} id to remove it)"
+                    f"no feed {shown} {given}: {which} that address with {other}"
+                    f"credentials (give {whose} id to remove it)"
                 )
             hint = (
                 "; a feed with credentials is named by its id or its full address"
