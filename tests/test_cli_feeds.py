@@ -688,3 +688,56 @@ def test_a_malformed_feed_is_told_as_its_problem_and_its_readable_entries_kept(
     assert run(capsys, db_path, "feeds", "poll", "--all")[0] == 0
     _, listed, _ = run(capsys, db_path, "feeds", "list")
     assert listed.split()[:2] == ["1", "ok"] and "warning" not in listed
+
+
+def test_a_malformed_feeds_warning_outlasts_a_failed_poll_and_its_304(
+    capsys: pytest.CaptureFixture[str], db_path: Path, feed_server: FeedServer
+) -> None:
+    """A feed read in part, its server down for a poll, then answering 304 (nothing new):
+    `feeds list` said "ok", though the document was as malformed as before. The failure
+    drops the validators: the next poll reads the document again, and its warning. And a
+    failing feed added again (its failures cleared) listed its failure as a "warning", and
+    kept it so through every 304."""
+    malformed = Route(
+        body=b'<rss version="2.0"><channel><title>Bad</title><item><title>Ferry</title>'
+        b"<guid>f1</guid><description>The Rathlin ferry sails at nine each morning from the"
+        b" harbour.</description></item></chan",
+        content_type="application/rss+xml",
+        etag='"bad-1"',
+    )
+    feed_server.routes["/feeds/bad.rss"] = malformed
+    run(capsys, db_path, "feeds", "add", feed_server.url("/feeds/bad.rss"))
+    warned = "     warning: malformed feed, read in part: unclosed token"
+
+    def polled(code: int = 0) -> list[str]:
+        assert run(capsys, db_path, "feeds", "poll", "--all")[0] == code
+        return run(capsys, db_path, "feeds", "list")[1].splitlines()
+
+    assert polled()[0].split()[:2] == ["1", "warning"]
+    assert polled()[2].startswith(warned)  # a 304 keeps it
+    feed_server.routes["/feeds/bad.rss"] = Route(status=503)
+    assert polled(1)[0].split()[:2] == ["1", "failing"]
+    feed_server.routes["/feeds/bad.rss"] = malformed
+    listed = polled()
+    assert listed[0].split()[:2] == ["1", "warning"] and listed[2].startswith(warned)
+    assert polled()[2].startswith(warned)  # the validators back: a 304 keeps it again
+    assert [h.headers.get("if-none-match") for h in feed_server.hits("/feeds/bad.rss")] == [
+        None,
+        '"bad-1"',
+        '"bad-1"',
+        None,
+        '"bad-1"',
+    ]
+
+    feed_server.serve("/feeds/ok.rss", "gazette.rss")
+    run(capsys, db_path, "feeds", "add", feed_server.url("/feeds/ok.rss"))
+    assert polled()[3].split()[:2] == ["2", "ok"]
+    feed_server.routes["/feeds/ok.rss"] = Route(status=503)
+    polled(1)
+    run(capsys, db_path, "feeds", "add", feed_server.url("/feeds/ok.rss"))  # resumed
+    listed = run(capsys, db_path, "feeds", "list")[1].splitlines()
+    assert listed[3].split()[:2] == ["2", "ok"]
+    assert listed[5].startswith("     last error: HTTP 503 Service Unavailable (next try ")
+    feed_server.serve("/feeds/ok.rss", "gazette.rss")
+    listed = polled()
+    assert listed[3].split()[:2] == ["2", "ok"] and len(listed) == 5  # no error line

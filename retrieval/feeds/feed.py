@@ -81,7 +81,15 @@ class Feed:
             return f"failing ({self.failures})"
         if self.last_ok_ts is None:
             return "new"
-        return "warning" if self.last_error else "ok"
+        return "warning" if self.warning else "ok"
+
+    @property
+    def warning(self) -> str | None:
+        """Its `last_error` if that is a warning of the document its last fetch read (a
+        malformed feed read in part), not why a poll failed: a failing feed added again
+        has no failures, and its last error is still the failure's."""
+        fetched_well = self.last_ok_ts is not None and self.last_ok_ts >= (self.last_fetch_ts or 0)
+        return self.last_error if fetched_well and not self.failures else None
 
     @property
     def error_label(self) -> str:

@@ -263,9 +263,8 @@ class FeedPoller:
             if fetched.not_modified:
                 async with self._database:
                     # the same document: a warning of it (read in part) still holds
-                    warning = None if feed.failures else feed.last_error
                     await self.registry.record_success(
-                        feed, [], None, None, None, started=started, warning=warning
+                        feed, [], None, None, None, started=started, warning=feed.warning
                     )
                 return FeedOutcome(feed, status=PollStatus.NOT_MODIFIED)
             parsed = await asyncio.to_thread(

@@ -458,6 +458,11 @@ class FeedRegistry:
         (longer only if the server asks): the failure that began the back-off counted already,
         and six forced polls in four minutes paused a feed "after 6 failures in a row".
 
+        A feed with a warning (`Feed.warning`: read in part) loses its validators: the
+        failure's error takes the warning's place, and the next answer must be the
+        document, read again and its warning with it, not a 304 that would leave the feed
+        "ok" though it is as malformed as it was.
+
         Returns the feed as updated; its `paused` tells whether this failure paused it. None
         if it was removed meanwhile (during its poll).
         """
@@ -470,9 +475,12 @@ class FeedRegistry:
             failures = feed.failures + 1
             next_poll = now + max(backoff(feed.interval, failures), asked)
         paused = now if gone or failures >= pause_after else None
+        warned = feed.warning is not None
         await self.conn.execute(
             "UPDATE feeds SET last_fetch_ts = ?, last_error = ?, failures = ?,"
-            " next_poll_ts = ?, paused_ts = ? WHERE id = ?",
-            (now, error, failures, next_poll, paused, feed.id),
+            " next_poll_ts = ?, paused_ts = ?,"
+            " etag = CASE WHEN ? THEN NULL ELSE etag END,"
+            " last_modified = CASE WHEN ? THEN NULL ELSE last_modified END WHERE id = ?",
+            (now, error, failures, next_poll, paused, warned, warned, feed.id),
         )
         return await self.get(feed.id)
