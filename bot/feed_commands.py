@@ -135,13 +135,8 @@ async def add_feed(update: Update, context: Context) -> None:
     except FeedError as exc:
         await _reply(update, context, f"{escape(str(exc))}\n{ADD_USAGE}")
         return
-    verb = "Added" if created else "Resumed" if before is not None and before.paused else "Updated"
-    # at its address with other credentials (a rotated token, a new password): put in it
-    rotated = before is not None and before.url != feed.url
-    credentials = " with its new credentials" if feed.has_credentials else " without credentials"
     told = (
-        f"{verb} feed <b>{feed.id}</b> ({escape(clip(feed.label, TITLE_CHARS))})"
-        f"{credentials if rotated else ''}, polled every "
+        f"{_added(feed, None if created else before)}, polled every "
         f"{format_interval(feed.interval)}. Fetching it now; /feeds shows how it went."
     )
     if alike := await shared.engine.feeds_shown_alike(feed):  # ?sid=politics, ?sid=sports
@@ -154,6 +149,20 @@ async def add_feed(update: Update, context: Context) -> None:
     await _reply(update, context, told)
     if context.job_queue is not None:
         context.job_queue.run_once(poll_feeds_job, 0, name="feed polling (after /addfeed)")
+
+
+def _added(feed: Feed, before: Feed | None) -> str:
+    """What /addfeed did to `feed`, which was `before` it, to open its reply."""
+    named = f"<b>{feed.id}</b> ({escape(clip(feed.label, TITLE_CHARS))})"
+    if before is None:
+        return f"Added feed {named}"
+    verb = "Resumed" if before.paused else "Updated"
+    if before.url != feed.url:  # at its address with other credentials: put in it
+        how = "with its new credentials" if feed.has_credentials else "without credentials"
+        return f"{verb} feed {named} {how}"
+    if before.paused or (before.name, before.interval) != (feed.name, feed.interval):
+        return f"{verb} feed {named}"
+    return f"Feed {named} is already added"  # only made due: fetched now
 
 
 async def remove_feed(update: Update, context: Context) -> None:

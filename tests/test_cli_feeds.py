@@ -100,14 +100,26 @@ def test_remove_takes_several_feeds_and_fails_for_one_that_names_none(
 def test_adding_a_feed_again_says_resumed_only_when_it_was_paused(
     capsys: pytest.CaptureFixture[str], db_path: Path
 ) -> None:
-    """An active feed added again was "updated (and resumed)", as if it had been stopped."""
+    """An active feed added again was "updated (and resumed)", as if it had been stopped;
+    and "updated" when nothing changed, but that it is due now."""
     url = "https://news.test/post.rss"
     assert run(capsys, db_path, "feeds", "add", url)[1].startswith("added feed 1: ")
     assert run(capsys, db_path, "feeds", "add", url, "--every", "1h")[1].startswith(
         "updated feed 1: https://news.test/post.rss, every 1h; it is due now"
     )
+    run_sql(db_path, "UPDATE feeds SET next_poll_ts = 9e9")
+    for again in ((), ("--every", "1h")):
+        assert run(capsys, db_path, "feeds", "add", url, *again)[1].startswith(
+            "feed 1 is already added: https://news.test/post.rss, every 1h; it is due now"
+        )
+        assert run_sql(db_path, "SELECT next_poll_ts < 9e9 FROM feeds") == [(1,)]  # due, so
+        run_sql(db_path, "UPDATE feeds SET next_poll_ts = 9e9")
     run_sql(db_path, "UPDATE feeds SET paused_ts = 1, failures = 5")
-    assert run(capsys, db_path, "feeds", "add", url)[1].startswith("updated and resumed feed 1: ")
+    assert run(capsys, db_path, "feeds", "add", url)[1].startswith("resumed feed 1: ")
+    run_sql(db_path, "UPDATE feeds SET paused_ts = 1, failures = 5")
+    assert run(capsys, db_path, "feeds", "add", url, "--name", "Post")[1].startswith(
+        "updated and resumed feed 1: Post"
+    )
 
 
 def test_feed_commands_leave_the_indexes_alone(
@@ -497,8 +509,8 @@ def test_a_feed_stored_in_an_older_form_added_again_is_not_given_new_credentials
         run(capsys, db_path, "feeds", "add", given)
         run_sql(db_path, "UPDATE feeds SET url = ? WHERE url = ?", stored, given)
         code, out, _ = run(capsys, db_path, "feeds", "add", given)
-        assert code == 0 and out.startswith("updated feed "), out
-        assert "credentials" not in out
+        assert code == 0 and out.startswith("feed "), out
+        assert " is already added: " in out and "credentials" not in out
 
 
 def test_an_article_is_removed_by_the_link_its_feed_gave_token_and_all(

@@ -176,7 +176,11 @@ async def test_adding_a_feed_again_says_resumed_only_when_it_was_paused(
         return reply
 
     assert (await add(f"/addfeed {url} Post")).startswith("Added feed 1 (Post)")
-    assert (await add(f"/addfeed {url}")).startswith("Updated feed 1 (Post)")
+    assert (await add(f"/addfeed {url}")).startswith(  # nothing to change: fetched now
+        "Feed 1 (Post) is already added, polled every 15m. Fetching it now;"
+    )
+    assert (await add(f"/addfeed {url} Gazette")).startswith("Updated feed 1 (Gazette)")
+    assert (await add(f"/addfeed {url} Post")).startswith("Updated feed 1 (Post)")
     run_sql(bot.db_path, "UPDATE feeds SET paused_ts = 1, failures = 5")
     assert (await add(f"/addfeed {url}")).startswith("Resumed feed 1 (Post)")
     # at its address with a rotated token: the same feed, its token put in (it was a

@@ -118,7 +118,10 @@ def _added(feed: Feed, before: Feed | None) -> str:
     if before.url != feed.url:  # the address but for its credentials: a rotated token
         done = "updated" if feed.has_credentials else "dropped"  # no token needed now
         return f"{done} feed {feed.id}'s credentials{resumed}"
-    return f"updated{' and resumed' if resumed else ''} feed {feed.id}"
+    if (before.name, before.interval) != (feed.name, feed.interval):  # --name, --every
+        return f"updated{' and resumed' if resumed else ''} feed {feed.id}"
+    # nothing to change: it is only made due (and resumed), as adding it again does
+    return f"resumed feed {feed.id}" if resumed else f"feed {feed.id} is already added"
 
 
 def _told_apart(feed: Feed, alike: list[Feed]) -> str:
