@@ -29,6 +29,11 @@ _ISO_WEEK = re.compile(r"^\d{4}-?W\d{2}$")
 _ANY_WEEK = re.compile(r"^(\d{4})-?W(\d{2})(?:-?\d)?$", re.IGNORECASE)
 # A month (2022-06): ISO 8601 has no 202206, which would read as a day of some other form.
 _ISO_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+# The forms `moment_of` reads, as its errors show them
+MOMENT_EXAMPLES = (
+    "2022-06-10, 2022-06-10T18:30, 2022-06-10T18:30:00Z, 2022-06-10T18:30+02:00, a week, "
+    "2022-W23, or a month, 2022-06"
+)
 
 
 def when(moment: datetime | float | None, zone: tzinfo, style: Style = "stamp_zone") -> str:
@@ -162,12 +167,48 @@ def read_moment(text: str, zone: tzinfo) -> datetime:
     return moment
 
 
+def moment_of(value: str, zone: tzinfo, *, end: bool) -> datetime:
+    """What `ask --as-of`, `digest --since` and `digest --until` read: a date, an ISO week, a
+    month or a date-time, from its start (`start_of`), or to its end when `end` (`end_of`),
+    in `zone` where it names no offset. Its ValueError names `value` and says why: a week or
+    month that is none (`NoSuchDay`: "2022 has 52 ISO weeks"), a date out of range
+    (`OutOfRange`), a time the clocks skipped (`SkippedTime`), or else the forms it may take
+    (`NotAMoment`)."""
+    try:
+        return end_of(value, zone) if end else start_of(value, zone)
+    except SkippedTime:
+        raise
+    except (OverflowError, OutOfRange):  # the day after 9999-12-31; past year 1 in UTC
+        raise OutOfRange(
+            f"{value!r} is out of the range of dates newsbot can use (years 1 to 9999, "
+            "through 9999-12-30)"
+        ) from None
+    except ValueError:
+        why = why_no_day(value)
+        if why is not None:
+            raise NoSuchDay(f"{value!r} is no date: {why}") from None
+        raise NotAMoment(
+            f"{value!r} is not a date or date-time newsbot can use: use e.g. {MOMENT_EXAMPLES}"
+        ) from None
+
+
+def start_of(text: str, zone: tzinfo) -> datetime:
+    """The start of what `text` names: of a bare date, an ISO week (its Monday) or a month
+    (its 1st), that day's midnight in `zone`; of a date-time, that moment (`read_moment`).
+    "Since 2022-06" is from 1 June as "until 2022-06" is through the 30th (`end_of`).
+    ValueError as `read_moment`."""
+    month = _ISO_MONTH.match(text.strip())
+    if month and last_day(text) is not None:
+        return read_moment(f"{month[1]}-{month[2]}-01", zone)
+    return read_moment(text, zone)
+
+
 def end_of(text: str, zone: tzinfo) -> datetime:
     """The end of what `text` names, itself not included: of a bare date, an ISO week or a
     month (`last_day`), the midnight after its last day in `zone`; of a date-time, that moment
-    (`read_moment`). "Until 2022-06-05" is through that day and "until 2022-W23" through its
-    Sunday, as "as of" either is: `ask --as-of` and `digest --until` read them alike (a
-    month, `ask --as-of` only: `digest --until` takes no month).
+    (`read_moment`). "Until 2022-06-05" is through that day, "until 2022-W23" through its
+    Sunday and "until 2022-06" through the 30th, as "as of" any of them is: `ask --as-of` and
+    `digest --until` read them alike.
     ValueError as `read_moment`; OutOfRange for a day past 9999-12-30."""
     day = last_day(text)
     if day is None:
@@ -190,3 +231,11 @@ class SkippedTime(ValueError):
 
 class OutOfRange(ValueError):
     """A date or time too near year 1 or 9999 to be told in UTC (`read_moment`)."""
+
+
+class NoSuchDay(ValueError):
+    """An ISO week or a month written as one that is none: 2022-W53, 2022-13 (`moment_of`)."""
+
+
+class NotAMoment(ValueError):
+    """Text of no form `moment_of` reads: not a date, week, month or date-time."""

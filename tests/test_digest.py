@@ -750,7 +750,7 @@ def test_a_digest_duration_is_elapsed_time_across_a_change_of_clocks(
     )
     # near year 1, in a zone east of UTC: before it in UTC, or reaching before it
     assert main([*db, "digest", "--until", "0001-01-01T00:30"]) == 2
-    assert "digest: '0001-01-01T00:30' is out of range" in capsys.readouterr().err
+    assert "digest: '0001-01-01T00:30' is out of the range of dates" in capsys.readouterr().err
     assert main([*db, "digest", "--since", "2h", "--until", "0001-01-01T01:30"]) == 2
     assert "digest: --since reaches before year 1" in capsys.readouterr().err
 
@@ -805,8 +805,44 @@ def test_cli_digest_until_a_date_or_a_week_runs_through_its_end_as_ask_as_of(
         assert [len(s["articles"]) for s in period["stories"]] == [2], (since, until)
     assert main([*db, "ask", "--json", "--as-of", "2022-W23", "tram line"]) == 0
     assert json.loads(capsys.readouterr().out)["as_of_moment"] == "2022-06-12T23:59:59.999999Z"
-    assert main([*db, "digest", "--until", "9999-12-31"]) == 2
-    assert "'9999-12-31' is out of range" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exited:  # read before the command runs, as --as-of
+        main([*db, "digest", "--until", "9999-12-31"])
+    assert exited.value.code == 2
+    assert "'9999-12-31' is out of the range of dates newsbot can use" in capsys.readouterr().err
+
+
+def test_cli_digest_reads_a_month_from_its_start_to_its_end(
+    db_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`digest --until 1987-10` was refused ("not an ISO date or time") where `ask --as-of
+    1987-10` is through the 31st: a month is now from its 1st for --since and through its
+    last day for --until, in NEWSBOT_TIMEZONE, as a week is from its Monday to its Sunday."""
+    db = ["--db", str(db_path)]
+    assert main([*db, "ask", "anything"]) == 0  # a database, the seed in it
+    monkeypatch.setenv("NEWSBOT_TIMEZONE", "Asia/Tokyo")
+    for since, until, period in (
+        ("2022-06", "2022-06", ("2022-06-01T00:00:00+09:00", "2022-07-01T00:00:00+09:00")),
+        ("2022-06-10", "2022-06", ("2022-06-10T00:00:00+09:00", "2022-07-01T00:00:00+09:00")),
+        ("2024-02", "2024-W09", ("2024-02-01T00:00:00+09:00", "2024-03-04T00:00:00+09:00")),
+        ("2023-W52", "2023-12", ("2023-12-25T00:00:00+09:00", "2024-01-01T00:00:00+09:00")),
+    ):
+        capsys.readouterr()
+        assert main([*db, "digest", "--since", since, "--until", until, "--json"]) == 0
+        shown = json.loads(capsys.readouterr().out)
+        assert (shown["since"], shown["until"]) == period, (since, until)
+
+
+def test_cli_digest_help_names_the_weeks_and_months_its_dates_take(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """--since said "an ISO date or time" of what takes a week too, and now a month."""
+    with pytest.raises(SystemExit):
+        main(["digest", "--help"])
+    shown = " ".join(capsys.readouterr().out.split()).partition("options:")[2]
+    since = shown[shown.index("--since WHEN") : shown.index("--until WHEN")]
+    until = shown[shown.index("--until WHEN") : shown.index("--keywords")]
+    assert "an ISO week (2022-W23) or a month (2022-06), from its start" in since
+    assert "an ISO week or a month, through its end, as ask --as-of reads it" in until
 
 
 @pytest.mark.parametrize("zone", ["UTC", "Asia/Tokyo", "America/Los_Angeles"])
@@ -836,9 +872,18 @@ def test_cli_digest_shows_a_story_dated_by_day_only_without_a_time(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--since", "yesterday"], "neither a duration nor a date: use e.g. 24h, 90m, 2d"),
-        (["--until", "noon"], "not an ISO date or time: use e.g. 2024-11-25"),
-        (["--until", "2024-06-03Z"], "not an ISO date or time"),
+        (["--since", "yesterday"], "neither a duration nor a date: use e.g. 24h, 90m, 2d, "),
+        (
+            ["--since", "yesterday"],
+            "2022-06-10T18:30+02:00, a week, 2022-W23, or a month, 2022-06",
+        ),
+        # the messages of `ask --as-of`, which reads dates as --until does
+        (["--until", "noon"], "'noon' is not a date or date-time newsbot can use: use e.g. "),
+        (["--until", "2024-06-03Z"], "not a date or date-time newsbot can use"),
+        (["--until", "2022-W53"], "'2022-W53' is no date: 2022 has 52 ISO weeks (2022-W01 to"),
+        (["--since", "1987-W54"], "'1987-W54' is no date: 1987 has 53 ISO weeks (1987-W01 to"),
+        (["--since", "1987-13"], "'1987-13' is no date: a month is 01 to 12"),
+        (["--until", "1987-00"], "'1987-00' is no date: a month is 01 to 12"),
         (["--since", "1000000d"], "'1000000d' is too long ago: use at most 36500d"),
         (["--since", "99999999999w"], "too long ago"),
     ],

@@ -34,24 +34,12 @@ from typing import Any, AnyStr, cast
 from bot.bounds import AUTHORS_SHOWN, NAME_CHARS, QUOTE_CHARS, TITLE_CHARS, clip, some_of
 from bot.cli.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE, json_text, text_block
 from bot.config import Settings
-from bot.times import (
-    OutOfRange,
-    SkippedTime,
-    end_of,
-    last_day,
-    read_moment,
-    when,
-    why_no_day,
-)
+from bot.times import MOMENT_EXAMPLES, last_day, moment_of, when
 from retrieval.engine import Engine
 from retrieval.models import Passage
 from retrieval.search import MAX_QUESTION_CHARS, SearchResult
 from retrieval.wording import UNDATED, quoted
 
-EXAMPLES = (
-    "2022-06-10, 2022-06-10T18:30, 2022-06-10T18:30:00Z, 2022-06-10T18:30+02:00, a week, "
-    "2022-W23, or a month, 2022-06"
-)
 FIELDS = ("question", "as_of", "limit")
 ANSWER_FIELDS = (
     "question",
@@ -95,41 +83,25 @@ class AsOf:
 
 
 def parse_as_of(value: str, zone: tzinfo = UTC) -> AsOf:
-    """An ISO date, week, month or date-time; ValueError names the value and shows the
-    valid forms, or says why a week or month is none ("2022 has 52 ISO weeks").
+    """An ISO date, week, month or date-time, read as `digest --until` reads it
+    (`moment_of`); its ValueError names the value and shows the valid forms, or says why a
+    week or month is none ("2022 has 52 ISO weeks").
 
     A bare date means through its last instant: an article dated 2022-06-10 is not
     "published after 2022-06-10". A week ("2022-W23") means through its Sunday's last
     instant, a month ("2022-06") through its last day's (`last_day`). What names no
     offset is in `zone` (NEWSBOT_TIMEZONE).
     """
-    text = value.strip()
-    try:
-        day = last_day(text)  # any ISO form of a day ("20220610" too), a week's Sunday, a
-        # month's last day
-        if day is not None:
-            end = end_of(text, zone).astimezone(UTC)
-            # a microsecond before the next day, or a float's step where that is longer
-            # (before 1425, after 2514): `end - 1e-6` was then the next day's midnight
-            moment = min(end.timestamp() - 1e-6, math.nextafter(end.timestamp(), -math.inf))
-            last = _utc_shown(end - timedelta(microseconds=1))
-            return AsOf(day.isoformat(), moment, last, value)
-        utc = read_moment(text, zone).astimezone(UTC)
-    except SkippedTime:
-        raise
-    except (OverflowError, OutOfRange):  # the day after 9999-12-31; past year 1 in UTC
-        raise ValueError(
-            f"{value!r} is out of the range of dates newsbot can use (years 1 to 9999, "
-            "through 9999-12-30)"
-        ) from None
-    except ValueError:
-        why = why_no_day(text)
-        if why is not None:
-            raise ValueError(f"{value!r} is no date: {why}") from None
-        raise ValueError(
-            f"{value!r} is not a date or date-time newsbot can use: use e.g. {EXAMPLES}"
-        ) from None
-    return AsOf(_utc_shown(utc), utc.timestamp(), _utc_shown(utc), value)
+    end = moment_of(value, zone, end=True).astimezone(UTC)  # in range in UTC: checked
+    day = last_day(value)  # any ISO form of a day ("20220610" too), a week's Sunday, a
+    # month's last day
+    if day is None:  # a date-time: itself
+        return AsOf(_utc_shown(end), end.timestamp(), _utc_shown(end), value)
+    # a microsecond before the next day, or a float's step where that is longer (before
+    # 1425, after 2514): `end - 1e-6` was then the next day's midnight
+    moment = min(end.timestamp() - 1e-6, math.nextafter(end.timestamp(), -math.inf))
+    last = _utc_shown(end - timedelta(microseconds=1))
+    return AsOf(day.isoformat(), moment, last, value)
 
 
 def as_of_value(text: str) -> str:
@@ -267,7 +239,7 @@ def parse_line(
     if data.get("as_of") is not None:
         try:
             if not isinstance(data["as_of"], str):
-                raise ValueError(f"{data['as_of']!r} is not a date: use e.g. {EXAMPLES}")
+                raise ValueError(f"{data['as_of']!r} is not a date: use e.g. {MOMENT_EXAMPLES}")
             moment = parse_as_of(data["as_of"], zone)
         except ValueError as exc:
             return BadLine(number, f'line {number}: "as_of" {exc}', echo, extra)

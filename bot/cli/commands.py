@@ -26,7 +26,7 @@ from bot.bounds import (
 )
 from bot.config import Settings
 from bot.progress import progress_bar
-from bot.times import day_in, end_of, read_moment, story_times, when
+from bot.times import day_in, moment_of, story_times, when
 from retrieval.corpus.ingest import LISTED_PER_FILE, IngestReport
 from retrieval.corpus.resplit import ResplitReport
 from retrieval.digest.digest import Digest, Period, keyword_labels, typed_keywords
@@ -219,13 +219,13 @@ async def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
         print(f"newsbot digest: {exc}", file=sys.stderr)
         return EXIT_USAGE
     try:  # checked when read, but a time near year 1 may be out of range only in `zone`
-        # a date or an ISO week runs through its end, as `ask --as-of` reads it
-        until = end_of(args.until, zone) if args.until else datetime.now(UTC)
+        # a date, a week or a month runs through its end, as `ask --as-of` reads it
+        until = moment_of(args.until, zone, end=True) if args.until else datetime.now(UTC)
         # a duration is elapsed time, not wall-clock time across a change of clocks
         since = (
             (until.astimezone(UTC) - args.since).astimezone(until.tzinfo)
             if isinstance(args.since, timedelta)
-            else read_moment(args.since, zone)
+            else moment_of(args.since, zone, end=False)
         )
     except (ValueError, OverflowError) as exc:
         reason = str(exc) if isinstance(exc, ValueError) else "--since reaches before year 1"

@@ -25,7 +25,7 @@ from bot.cli import feeds as cli_feeds
 from bot.cli.commands import EXIT_BROKEN_PIPE, EXIT_FAILED, EXIT_USAGE
 from bot.config import Settings
 from bot.logs import quiet_http_logs
-from bot.times import read_moment
+from bot.times import MOMENT_EXAMPLES, NotAMoment, moment_of
 from retrieval.compiled import COMPILING, is_compiled
 from retrieval.corpus.db import kept_locked, locked_too_long
 from retrieval.corpus.formats import EXPANSION_FLOOR, EXPANSION_RATIO
@@ -194,15 +194,17 @@ def build_parser() -> argparse.ArgumentParser:
         type=since_value,
         default="24h",
         metavar="WHEN",
-        help="start: a duration back from --until (24h, 90m, 2d) or an ISO date or time "
-        "(default 24h; a date is its midnight; without an offset, in NEWSBOT_TIMEZONE)",
+        help="start: a duration back from --until (24h, 90m, 2d), or a date, an ISO week "
+        "(2022-W23) or a month (2022-06), from its start, or a time (default 24h; without an "
+        "offset, in NEWSBOT_TIMEZONE)",
     )
     digest.add_argument(
         "--until",
-        type=iso_value,
+        type=until_value,
         metavar="WHEN",
-        help="end: an ISO date or week, through its end (as ask --as-of: 2022-06-05 or "
-        "2022-W23, through its Sunday), or a time, not included (default now)",
+        help="end: a date, an ISO week or a month, through its end, as ask --as-of reads it "
+        "(2022-06-05, 2022-W23 through its Sunday, 2022-06 through the 30th), or a time, not "
+        "included (default now)",
     )
     digest.add_argument(
         "--keywords",
@@ -295,15 +297,14 @@ _DURATION = re.compile(r"^(\d+(?:\.\d+)?)\s*([mhdw])$", re.IGNORECASE)
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
 
-def iso_value(text: str) -> str:
-    """An ISO date or datetime, checked here and read in NEWSBOT_TIMEZONE by the command
-    (`bot.times.read_moment`) once the settings are loaded."""
+def until_value(text: str) -> str:
+    """A date, an ISO week, a month or a date-time, read to its end as `ask --as-of` reads it
+    (`bot.times.moment_of`): checked here, and read in NEWSBOT_TIMEZONE by the command once
+    the settings are loaded (here in UTC)."""
     try:
-        read_moment(text, UTC)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not an ISO date or time: use e.g. 2024-11-25 or 2024-11-25T08:00"
-        ) from None
+        moment_of(text, UTC, end=True)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
     return text
 
 
@@ -311,7 +312,8 @@ LONGEST_SINCE = timedelta(days=100 * 365)  # "since 1000000d" would run past yea
 
 
 def since_value(text: str) -> timedelta | str:
-    """A duration (24h, 90m, 2d, 1w; at most a century) or an ISO date or time."""
+    """A duration (24h, 90m, 2d, 1w; at most a century), or a date, an ISO week, a month or
+    a date-time, read from its start (`bot.times.moment_of`)."""
     match = _DURATION.match(text.strip())
     if match:
         amount, unit = float(match[1]), _UNITS[match[2].lower()]
@@ -321,11 +323,15 @@ def since_value(text: str) -> timedelta | str:
             )
         return timedelta(**{unit: amount})
     try:
-        return iso_value(text)
-    except argparse.ArgumentTypeError:
+        moment_of(text, UTC, end=False)
+    except NotAMoment:
+        forms = f"24h, 90m, 2d, {MOMENT_EXAMPLES}"
         raise argparse.ArgumentTypeError(
-            f"{text!r} is neither a duration nor a date: use e.g. 24h, 90m, 2d or 2024-11-25"
+            f"{text!r} is neither a duration nor a date: use e.g. {forms}"
         ) from None
+    except ValueError as exc:  # a week or month that is none, a date out of range
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
 
 
 COMMANDS = {
