@@ -40,7 +40,12 @@ from retrieval.ranking.features import (
     idf_weights,
 )
 from retrieval.ranking.model import Ranker, default_ranker
-from retrieval.ranking.named_time import NamedTime, named_time, without_named_time
+from retrieval.ranking.named_time import (
+    NamedLater,
+    NamedTime,
+    named_time,
+    without_named_time,
+)
 from retrieval.ranking.question import profile
 from retrieval.ranking.selection import choose, on_topic, unshown
 from retrieval.wording import local_time, stamp
@@ -83,6 +88,9 @@ class SearchResult:
     nothing_by: float | None = None
     # the time the question names, when it was answered as of that time (`named_time`)
     named: NamedTime | None = None
+    # the time the question names, when it begins after the moment answered as of: the
+    # passages are of before it (`NamedLater`)
+    later: NamedLater | None = None
     # the question's words that no stored article holds, when others found the passages
     unmatched: tuple[str, ...] = ()
     # a follow-up's best passage is one the answer it follows showed (left out here)
@@ -104,6 +112,8 @@ class SearchResult:
             notes.append(_linked_told(self.passages))
         if self.named is not None:
             notes.append(self.named.told(zone))
+        if self.later is not None:
+            notes.append(self.later.told(zone))
         if self.unmatched:
             words = _listed(self.unmatched)
             notes.append(
@@ -305,8 +315,12 @@ class Searcher:
             return SearchResult(question, (), MOSTLY_UNKNOWN_SAYS.format(words=words))
         candidates = None
         named = named_time(question)
+        later = None
         if named is not None and named.moment >= moment:
-            named = None  # a time named after the moment asked lets no later article in
+            # a time named after the moment asked lets no later article in; one that begins
+            # after it is told, else its earlier news passes for the answer
+            later = NamedLater(named, moment) if named.begins > moment else None
+            named = None
         if named is not None:
             # the moment carries the time named: its words ("June", "2022") would find
             # previews and round-ups that name it, not its news
@@ -321,7 +335,9 @@ class Searcher:
             candidates = self.candidates(question, tokens, moment)
         if candidates is None or not len(candidates):
             headlines = self._headlines_only(question, tokens, moment, limit, offset)
-            return headlines or self._nothing_matches(question, tokens, moment)
+            if headlines is not None:
+                return replace(headlines, later=later)
+            return self._nothing_matches(question, tokens, moment)
         candidates, scores = self.ranker.rank(candidates, self.reader.sentence_texts_and_finds)
         first_page = self.ranker.first_page
         if shown:
@@ -349,6 +365,7 @@ class Searcher:
             None,
             has_more,
             named=named,
+            later=later,
             unmatched=self._words(question, missing) if missing else (),
             best_shown=best_shown,
             off_topic=() if has_more else self._off_topic(question, candidates, scores),

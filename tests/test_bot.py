@@ -2386,6 +2386,30 @@ async def test_an_answer_of_the_time_a_question_names_says_so_and_a_follow_up_le
     assert "Fed cuts rates" in told  # of 2025: as of now
 
 
+async def test_a_question_naming_a_time_after_the_date_sent_says_so(bot: Harness) -> None:
+    """A message of 10 January 2023 about June 2024 is answered as of when it was sent, and
+    the answer says the time named is after that: it quoted 2022's news without a word."""
+    await bot.app.bot_data.engine.add_articles(
+        [
+            ArticleDraft(
+                "Fed raises rates",
+                "The Federal Reserve raised interest rates by three quarters of a point.",
+                source="Money Wire",
+                published="2022-06-15",
+            )
+        ]
+    )
+    await bot.app.bot_data.engine.refresh()
+    asked = "What did the Federal Reserve do to interest rates in June 2024?"
+    sent = int(datetime(2023, 1, 10, 12, tzinfo=UTC).timestamp())
+    [answer] = await bot.ask(USER, asked, date=sent)
+    assert answer["text"].startswith(
+        "The question names June 2024, after 10 January 2023 12:00 UTC, the moment it is "
+        "answered as of: nothing published after that is quoted."
+    )
+    assert "Fed raises rates" in answer["text"]
+
+
 @pytest.mark.parametrize(
     ("reply", "leans"),
     [

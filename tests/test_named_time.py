@@ -112,9 +112,10 @@ def test_a_question_naming_a_month_is_answered_as_of_that_month(rates_db: Path) 
     assert answer["as_of"] is None  # asked as of now: the echo is as asked
 
 
-def test_a_time_named_after_the_moment_asked_changes_nothing(rates_db: Path) -> None:
+def test_a_time_named_after_the_moment_asked_lets_no_later_article_in(rates_db: Path) -> None:
     """As of 2022-06-20, a question about "December 2025" may quote nothing later than the
-    moment asked: the time named never lets a later article in."""
+    moment asked: the time named never lets a later article in. It is said to be after it:
+    without a word, June 2022's rise passed for December 2025's news."""
     answer = ask_json(
         rates_db,
         "--as-of",
@@ -123,6 +124,50 @@ def test_a_time_named_after_the_moment_asked_changes_nothing(rates_db: Path) -> 
     )
     assert published(answer) == ["2022-06-15"]
     assert "named_time" not in answer
+    assert answer["named_after_as_of"] == {
+        "words": "December 2025",
+        "begins": "2025-12-01T00:00:00Z",
+    }
+
+
+def test_the_answer_says_the_time_named_is_after_the_moment_asked(
+    rates_db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`ask --as-of 2022-01-01 "Who won the Super Bowl in February 2023?"` quoted 2021's
+    final without a word: the moment is kept (nothing later is quoted) and told."""
+    asked = "What did the Federal Reserve do to interest rates on 15 September 2025?"
+    assert main(["ask", "--db", str(rates_db), "--as-of", "2022-07", asked]) == 0
+    shown = capsys.readouterr().out
+    assert shown.splitlines()[0] == (
+        "The question names 15 September 2025, after 31 July 2022, the moment it is answered "
+        "as of: nothing published after that is quoted."
+    )
+    assert "2022-06-15" in shown and "2025-09-17" not in shown
+    # a time, not a day's end, is told with its time, in NEWSBOT_TIMEZONE
+    monkeypatch.setenv("NEWSBOT_TIMEZONE", "Asia/Tokyo")
+    assert main(["ask", "--db", str(rates_db), "--as-of", "2022-07-01T18:30", asked]) == 0
+    assert capsys.readouterr().out.startswith(
+        "The question names 15 September 2025, after 1 July 2022 18:30 JST, the moment"
+    )
+
+
+@pytest.mark.parametrize(
+    ("as_of", "asked"),
+    [
+        ("2022-06-20", "in June 2022"),  # within the time named: answered as of the moment
+        ("2022-06-30", "in June 2022"),  # its reports to come
+        ("2022-06-15", "on 15 June 2022"),
+        ("2022-06-16", "on 17 June 2022"),  # the day named begins after it
+    ],
+)
+def test_only_a_time_that_begins_after_the_moment_asked_is_told(
+    rates_db: Path, as_of: str, asked: str
+) -> None:
+    answer = ask_json(
+        rates_db, "--as-of", as_of, f"What did the Federal Reserve do to interest rates {asked}?"
+    )
+    after = as_of == "2022-06-16"
+    assert ("named_after_as_of" in answer) is after, as_of
 
 
 def test_a_time_named_before_any_match_is_answered_as_asked(rates_db: Path) -> None:

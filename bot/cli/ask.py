@@ -46,6 +46,7 @@ ANSWER_FIELDS = (
     "as_of",
     "as_of_moment",
     "named_time",
+    "named_after_as_of",
     "unmatched",
     "off_topic",
     "cut_at",
@@ -364,6 +365,11 @@ def result_json(request: Request, result: SearchResult, zone: tzinfo) -> dict[st
         out["named_time"] = {
             "words": result.named.words,
             "as_of_moment": _utc_shown(datetime.fromtimestamp(result.named.moment, UTC)),
+        }
+    if result.later is not None:  # a time named after the moment answered as of: told
+        out["named_after_as_of"] = {
+            "words": result.later.named.words,
+            "begins": _utc_shown(datetime.fromtimestamp(result.later.named.begins, UTC)),
         }
     if result.unmatched:  # the question's words no stored article holds
         out["unmatched"] = list(result.unmatched)

@@ -64,11 +64,35 @@ class NamedTime:
 
     words: str
     moment: float  # Unix time: the end of the time named, and the days its reports take
+    begins: float  # Unix time: the first instant of the time named (UTC's midnight)
 
     def told(self, zone: tzinfo = UTC) -> str:
         """Why an answer's passages are of an earlier time, its last day told in `zone`."""
         through = local_time(self.moment - 1, zone)
         return f"As of {self.words}, which the question names: published by {through:%Y-%m-%d}."
+
+
+@dataclass(frozen=True, slots=True)
+class NamedLater:
+    """A time a question names that begins after the moment it is answered as of (`as_of`,
+    Unix time): "Who won the Super Bowl in February 2023?" asked as of 1 January 2022. It is
+    answered as of that moment all the same, which nothing published later may pass, and
+    says so: else a 2021 final passes for the answer."""
+
+    named: NamedTime
+    as_of: float
+
+    def told(self, zone: tzinfo = UTC) -> str:
+        """That the passages are of before the time named, the moment told in `zone`: its
+        day, when the moment is a day's last instant (`--as-of 2022-01-01`), else its time."""
+        local = local_time(self.as_of, zone)
+        moment = f"{local.day} {local:%B %Y}"
+        if local_time(self.as_of + 1, zone).date() == local.date():  # not a day's end
+            moment = f"{moment} {local:%H:%M %Z}"
+        return (
+            f"The question names {self.named.words}, after {moment}, the moment it is "
+            "answered as of: nothing published after that is quoted."
+        )
 
 
 def named_time(question: str) -> NamedTime | None:
@@ -87,16 +111,23 @@ def named_time(question: str) -> NamedTime | None:
             continue
         try:
             if day is None:
+                first = date(year, month, 1)
                 last = date(year, month, calendar.monthrange(year, month)[1])
                 end = last + timedelta(days=1) + MONTH_REPORTS
             else:
-                end = date(year, month, int(day)) + timedelta(days=1) + DAY_REPORTS
+                first = date(year, month, int(day))
+                end = first + timedelta(days=1) + DAY_REPORTS
         except ValueError:  # "on 31 June 2022": no such day
             continue
-        moment = datetime(end.year, end.month, end.day, tzinfo=UTC).timestamp()
+        moment = _midnight(end)
         if latest is None or moment > latest.moment:
-            latest = NamedTime(match["words"], moment)
+            latest = NamedTime(match["words"], moment, _midnight(first))
     return latest
+
+
+def _midnight(day: date) -> float:
+    """The Unix time `day` begins in UTC."""
+    return datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp()
 
 
 def _names_a_time(question: str, match: re.Match[str]) -> bool:
