@@ -331,6 +331,12 @@ class Searcher:
                 moment = named.moment
             else:  # nothing published by then matches: as asked
                 candidates = named = None
+        if candidates is None and later is not None:
+            # nor, for one after the moment, do its words find its news: "15 September
+            # 2025" asked as of 2022 found "$15 an hour by 2025"
+            unnamed = without_named_time(question)
+            if unnamed_tokens := self.index.tokenizer(_LINK.sub(" ", unnamed)):
+                candidates = self.candidates(unnamed, unnamed_tokens, moment)
         if candidates is None:
             candidates = self.candidates(question, tokens, moment)
         if candidates is None or not len(candidates):

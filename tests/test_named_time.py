@@ -158,6 +158,8 @@ def test_the_answer_says_the_time_named_is_after_the_moment_asked(
         ("2022-06-30", "in June 2022"),  # its reports to come
         ("2022-06-15", "on 15 June 2022"),
         ("2022-06-16", "on 17 June 2022"),  # the day named begins after it
+        # a range begins at its start: under way at the moment
+        ("2022-06-20", "between June 2022 and December 2025"),
     ],
 )
 def test_only_a_time_that_begins_after_the_moment_asked_is_told(
@@ -226,3 +228,31 @@ def test_the_words_of_the_time_named_are_not_searched(db_path: Path, tmp_path: P
     answer = ask_json(db_path, "Who won the US Women's Open in June 2022?")
     assert answer["named_time"]["words"] == "June 2022"  # type: ignore[index]
     assert published(answer)[0] == "2022-06-06"
+
+
+def test_the_words_of_a_time_named_after_the_moment_asked_are_not_searched(
+    db_path: Path, tmp_path: Path
+) -> None:
+    """ "What did Congress pass on 15 September 2025?" asked as of 2022 quoted "$15 an hour
+    by 2025": nothing of the time named can be published by then, so its words only find
+    what names the same numbers by chance."""
+    drafts = [
+        {
+            "title": "Minimum wage to reach $15 by 2025",
+            "published": "2021-06-17",
+            "text": "The minimum wage will go to $15 an hour by 2025, lawmakers said. "
+            "The bill was approved 26-15.",
+        },
+        {
+            "title": "Congress passes the infrastructure bill",
+            "published": "2021-11-05",
+            "text": "Congress passed the infrastructure bill on Friday night. "
+            "The president will sign it next week.",
+        },
+    ]
+    path = write_jsonl(tmp_path / "congress.jsonl", drafts)
+    assert main(["ingest", "--db", str(db_path), "--quiet", str(path)]) == 0
+    asked = "What did Congress pass on 15 September 2025?"
+    answer = ask_json(db_path, "--as-of", "2022-01-01", asked)
+    assert answer["named_after_as_of"]["words"] == "15 September 2025"  # type: ignore[index]
+    assert published(answer) == ["2021-11-05"]

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from retrieval.corpus.dates import month_number
@@ -97,13 +97,13 @@ class NamedLater:
 
 def named_time(question: str) -> NamedTime | None:
     """The latest month or day, with its year, that `question` names after "in", "during"
-    or "on"; None if it names none."""
+    or "on"; None if it names none. It begins when the earliest it names does: "born
+    between January 1, 2025, and December 31, 2028" names a time already begun in 2026."""
     latest: NamedTime | None = None
+    earliest: float | None = None
     for match in _NAMED.finditer(question):
         if _BOUND.search(question, 0, match.start()):
             continue  # "since it peaked in June 2022": the change up to now is asked
-        if not _names_a_time(question, match):
-            continue
         month = month_number(match["month"])
         year = int(match["year"])
         day = match["day_first"] or match["day_after"]
@@ -119,10 +119,13 @@ def named_time(question: str) -> NamedTime | None:
                 end = first + timedelta(days=1) + DAY_REPORTS
         except ValueError:  # "on 31 June 2022": no such day
             continue
-        moment = _midnight(end)
+        moment, begins = _midnight(end), _midnight(first)
+        earliest = begins if earliest is None else min(earliest, begins)
+        if not _names_a_time(question, match):
+            continue  # a range's start: when the time begins, not its end
         if latest is None or moment > latest.moment:
-            latest = NamedTime(match["words"], moment, _midnight(first))
-    return latest
+            latest = NamedTime(match["words"], moment, begins)
+    return None if latest is None or earliest is None else replace(latest, begins=earliest)
 
 
 def _midnight(day: date) -> float:
