@@ -338,24 +338,31 @@ def test_a_folder_walk_follows_links_and_reports_what_it_cannot_read(
     assert err == f"failed: {news / 'locked'}: cannot read the folder: Permission denied\n"
 
 
+@pytest.mark.parametrize(
+    ("stories", "kept"),
+    [(3, "the 2 articles read before it are kept"), (2, "the 1 article read before it is kept")],
+)
 def test_a_file_cut_short_says_how_many_of_its_articles_were_kept(
-    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], stories: int, kept: str
 ) -> None:
-    lines = [json.dumps({"title": f"Story {n}", "text": f"Text number {n}."}) for n in range(3)]
+    lines = [
+        json.dumps({"title": f"Story {n}", "text": f"Text number {n}."}) for n in range(stories)
+    ]
     whole = gzip.compress(("\n".join(lines) + "\n").encode())
     cut = tmp_path / "cut.jsonl.gz"
     cut.write_bytes(whole[:-12])  # the end-of-stream marker and some of the last line gone
     assert main(["ingest", "--db", str(db_path), str(cut)]) == 1
     out, err = capsys.readouterr()
-    assert "added 2 articles" in out
+    good = stories - 1
+    assert f"added {counted(good, 'article')}" in out
     [failed] = [line for line in err.splitlines() if line.startswith("failed: ")]
     assert failed.startswith(f"failed: {cut}: cannot read file: ")
-    kept = "; the 2 articles read before it are kept (added, or stored already)"
+    kept = f"; {kept} (added, or stored already)"
     assert failed.endswith(kept)
-    # again: the two are duplicates now, which the same words are true of
+    # again: they are duplicates now, which the same words are true of
     assert main(["ingest", "--db", str(db_path), str(cut)]) == 1
     out, err = capsys.readouterr()
-    assert "added 0 articles" in out and "2 duplicates" in out
+    assert "added 0 articles" in out and counted(good, "duplicate") in out
     assert f"failed: {cut}: cannot read file: " in err and kept in err
 
 

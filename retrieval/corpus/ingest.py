@@ -15,7 +15,7 @@ from retrieval.corpus.prepare import PreparedArticle, complete_articles, identif
 from retrieval.corpus.store import AddResult, CorpusStore
 from retrieval.errors import ParseError, StoreError
 from retrieval.models import ArticleDraft
-from retrieval.wording import counted
+from retrieval.wording import agreeing, counted
 
 BATCH = 500  # articles per transaction: large enough to be fast, small enough to lose little
 # ... and characters of text per transaction: a batch is split, read and stored at once, at
@@ -223,8 +223,8 @@ async def ingest_paths(
                         await flush()
             except ParseError as exc:
                 kept = (  # added or found stored: the summary counts which
-                    f"; the {counted(good, 'article')} read before it are kept (added, or "
-                    "stored already)"
+                    f"; the {counted(good, 'article')} read before it "
+                    f"{agreeing(good, 'is', 'are')} kept (added, or stored already)"
                     if good
                     else ""
                 )
