@@ -148,7 +148,7 @@ def test_an_article_dated_days_ahead_is_not_published_before_its_date(
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         assert main(["stats", "--db", str(db_path)]) == 0
-    assert "; 1 dated ahead, quoted from their dates" in out.getvalue()
+    assert "; 1 dated ahead, quoted from its date\n" in out.getvalue()
     date = to_timestamp(given if len(given) == 10 else given[:19] + "+00:00")
     assert date is not None
     before = datetime.fromtimestamp(date - 60, UTC).isoformat()

@@ -452,6 +452,17 @@ async def test_a_feed_whose_pages_come_slowly_holds_up_the_poll_no_longer_than_a
     assert (quick.status, quick.new_entries, quick.added) == ("ok", 3, 3)
 
 
+async def test_one_entry_left_for_the_next_poll_is_told_in_the_singular(
+    feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
+) -> None:
+    """It said "1 entry left for the next poll: their pages were not read"."""
+    url = feed_server.serve("/feeds/gazette.rss", "gazette.rss")
+    await FeedRegistry(db).add(url)
+    feed_server.routes["/pages/library.html"].drip = 0.01  # seconds, the others at once
+    (slow,) = (await FeedPoller(db, fetcher, pages_deadline=1.0).poll_all()).outcomes
+    assert "1 entry left for the next poll: its page was not read within 1 s" in slow.problems
+
+
 async def test_a_slow_site_holds_up_its_own_feeds_and_no_other(
     feed_server: FeedServer, db: aiosqlite.Connection
 ) -> None:

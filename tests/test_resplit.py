@@ -169,7 +169,7 @@ def test_stats_counts_the_articles_an_older_splitter_split(
     assert main(["--db", str(db_path), "stats"]) == 0
     assert (
         "splitter:   1 article with the sentences of an older splitter: newsbot reindex "
-        "re-splits them\n" in capsys.readouterr().out
+        "re-splits it\n" in capsys.readouterr().out
     )
 
 

@@ -256,13 +256,18 @@ async def cmd_stats(settings: Settings, args: argparse.Namespace) -> int:
         else "-"
     )
     undated = f"; {stats.undated:,} undated" if stats.undated else ""
-    ahead = f"; {stats.ahead:,} dated ahead, quoted from their dates" if stats.ahead else ""
+    ahead = (
+        f"; {stats.ahead:,} dated ahead, quoted from "
+        f"{agreeing(stats.ahead, 'its date', 'their dates')}"
+        if stats.ahead
+        else ""
+    )
     print(f"published:  {span}{undated}{ahead}")
     print(f"archived:   {stats.archived:,} (kept out of digests)")
-    if stats.older_splits:
+    if older := stats.older_splits:
         print(
-            f"splitter:   {counted(stats.older_splits, 'article')} with the sentences of an "
-            "older splitter: newsbot reindex re-splits them"
+            f"splitter:   {counted(older, 'article')} with the sentences of an older "
+            f"splitter: newsbot reindex re-splits {agreeing(older, 'it', 'them')}"
         )
     return EXIT_OK
 
@@ -277,11 +282,12 @@ async def cmd_remove(settings: Settings, args: argparse.Namespace) -> int:
         print(f'removed article {article.id}: "{title}" ({outlet}{dated})')
     for ref, why in report.not_found:
         print(f"newsbot remove: {clip(ref, TITLE_CHARS)}: {why}", file=sys.stderr)
-    if report.removed:
+    if removed := len(report.removed):
         print(
-            f"{counted(len(report.removed), 'article')} removed: no answer quotes "
-            f"{agreeing(len(report.removed), 'it', 'them')} from now on (a running bot, "
-            "within seconds); newsbot reindex rebuilds the index files without their words"
+            f"{counted(removed, 'article')} removed: no answer quotes "
+            f"{agreeing(removed, 'it', 'them')} from now on (a running bot, within seconds); "
+            "newsbot reindex rebuilds the index files without "
+            f"{agreeing(removed, 'its words', 'their words')}"
         )
     return EXIT_FAILED if report.not_found else EXIT_OK
 

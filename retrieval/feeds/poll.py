@@ -50,7 +50,7 @@ from retrieval.feeds.outcomes import FeedOutcome, PollReport, PollStatus
 from retrieval.feeds.page_retries import PAGE_TRIES, PageRetries, PageRetry, passing
 from retrieval.feeds.registry import ENTRY_TRIES, PAUSE_AFTER, FeedRegistry
 from retrieval.models import ArticleDraft
-from retrieval.wording import counted
+from retrieval.wording import agreeing, counted
 
 log = logging.getLogger(__name__)
 
@@ -411,8 +411,9 @@ class FeedPoller:
             await asyncio.gather(*tasks, return_exceptions=True)
         if late:
             problems.append(
-                f"{counted(len(late), 'entry', 'entries')} left for the next poll: their "
-                f"pages were not read within {self.pages_deadline:g} s"
+                f"{counted(len(late), 'entry', 'entries')} left for the next poll: "
+                f"{agreeing(len(late), 'its page was', 'their pages were')} not read within "
+                f"{self.pages_deadline:g} s"
             )
         return [None if t in late else t.result() for t in tasks], bool(late)
 
