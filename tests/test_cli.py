@@ -391,6 +391,23 @@ def test_stats_prints_the_corpus_size(db_path: Path, capsys: pytest.CaptureFixtu
     assert "2024-11-25" in out
 
 
+def test_stats_says_plainly_that_no_article_is_dated(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It said "published:  -; 2 undated"."""
+    undated = [{"title": f"Story {n}", "text": f"Text number {n}."} for n in range(2)]
+    # a database with no article
+    assert main(["--db", str(db_path), "feeds", "add", "https://example.org/feed.rss"]) == 0
+    capsys.readouterr()
+    assert main(["--db", str(db_path), "stats"]) == 0
+    assert "published:  none\n" in capsys.readouterr().out
+    source = write_jsonl(tmp_path / "undated.jsonl", undated)
+    assert main(["--db", str(db_path), "ingest", "--quiet", str(source)]) == 0
+    capsys.readouterr()
+    assert main(["--db", str(db_path), "stats"]) == 0
+    assert "published:  none dated; 2 undated\n" in capsys.readouterr().out
+
+
 def test_stats_tells_dates_in_the_zone_and_counts_undated_and_archived(
     db_path: Path,
     tmp_path: Path,

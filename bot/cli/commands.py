@@ -253,7 +253,9 @@ async def cmd_stats(settings: Settings, args: argparse.Namespace) -> int:
     span = (
         f"{day_in(stats.first_published, zone)} to {day_in(stats.last_published, zone)}"
         if stats.first_published is not None and stats.last_published is not None
-        else "-"
+        else "none dated"
+        if stats.undated
+        else "none"
     )
     undated = f"; {stats.undated:,} undated" if stats.undated else ""
     ahead = (
