@@ -375,11 +375,24 @@ def test_the_ingest_summary_counts_in_words() -> None:
     )
 
 
-def test_usage_errors_exit_2(db_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["ingest"], "the following arguments are required: PATH"),
+        (["ask", "--limit", "abc", "x"], "argument --limit: 'abc' is not a whole number"),
+        # told as "abc" is, with the usage line: it had neither
+        (["ask", "--limit", "0", "x"], "argument --limit: '0' is not a whole number of at least"),
+    ],
+)
+def test_usage_errors_exit_2_with_the_usage_line(
+    db_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
     with pytest.raises(SystemExit) as exc:
-        main(["ingest"])
+        main(["--db", str(db_path), *args])
     assert exc.value.code == 2
-    assert main(["ask", "--db", str(db_path), "--limit", "0", "x"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"usage: newsbot {args[0]} ") and message in err
+    assert not db_path.exists()
 
 
 def test_stats_prints_the_corpus_size(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -32,7 +32,14 @@ from difflib import SequenceMatcher
 from typing import Any, AnyStr, cast
 
 from bot.bounds import AUTHORS_SHOWN, NAME_CHARS, QUOTE_CHARS, TITLE_CHARS, clip, some_of
-from bot.cli.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE, json_text, text_block
+from bot.cli.commands import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    count_value,
+    json_text,
+    text_block,
+)
 from bot.config import Settings
 from bot.times import MOMENT_EXAMPLES, last_day, moment_of, when
 from retrieval.engine import Engine
@@ -119,7 +126,7 @@ def add_arguments(ask: argparse.ArgumentParser) -> None:
     ask.add_argument("question", nargs="?", type=question_value, metavar="QUESTION")
     ask.add_argument(
         "--limit",
-        type=int,
+        type=count_value,
         default=3,
         metavar="K",
         help="passages (default 3; at most what the question's 100 best windows hold, some 30-50)",
@@ -462,9 +469,6 @@ def bad_line_json(bad: BadLine) -> dict[str, Any]:
 
 
 async def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
-    if args.limit < 1:
-        print("newsbot ask: --limit must be at least 1", file=sys.stderr)
-        return EXIT_USAGE
     if args.question is None and sys.stdin is None:  # started with stdin closed (`<&-`)
         print("newsbot ask: no question given, and standard input is closed", file=sys.stderr)
         return EXIT_USAGE

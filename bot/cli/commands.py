@@ -60,6 +60,18 @@ INTERRUPTED_INDEXING = (
 )
 
 
+def count_value(text: str) -> int:
+    """argparse type of a --limit: a whole number of at least 1. Checked here, as other
+    values are, so that 0 is told with the usage line and exit 2, as "abc" is."""
+    try:
+        count = int(text)
+    except ValueError:
+        count = 0
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return count
+
+
 async def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
     engine = await Engine.open(settings.db_path)
     report = IngestReport()
@@ -209,9 +221,6 @@ def require_database(db_path: Path) -> None:
 
 
 async def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
-    if args.limit < 1:
-        print("newsbot digest: --limit must be at least 1", file=sys.stderr)
-        return EXIT_USAGE
     zone = settings.zone
     try:
         keywords = typed_keywords(args.keywords, Tokenizer())

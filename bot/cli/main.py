@@ -217,7 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     digest.add_argument(
         "--limit",
-        type=int,
+        type=commands.count_value,
         default=DEFAULT_LIMIT,
         metavar="N",
         help=f"stories at most (default {DEFAULT_LIMIT})",
