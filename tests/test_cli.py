@@ -24,6 +24,7 @@ from bot.bounds import QUOTE_CHARS, TITLE_CHARS
 from bot.cli.commands import EXIT_BROKEN_PIPE, EXIT_FAILED
 from bot.cli.main import build_parser, main
 from retrieval.corpus import sentences
+from retrieval.corpus.formats import SUFFIXES
 from retrieval.corpus.ingest import IngestReport
 from retrieval.corpus.schema import MIGRATIONS
 from retrieval.corpus.splitter import SPLITTER_VERSION
@@ -285,7 +286,7 @@ def test_a_folder_with_nothing_to_read_is_a_failure_that_says_why(
     assert main(["ingest", "--db", str(db_path), str(notes), str(empty)]) == 1
     out, err = capsys.readouterr()
     assert "0 failed" not in out and "2 failed" in out
-    readable = "newsbot reads .txt, .json, .jsonl or .html (optionally .gz)"
+    readable = "newsbot reads .txt, .json, .jsonl, .html or .htm (optionally .gz)"
     assert f"failed: {notes}: the folder holds only .csv, .md files: {readable}" in err
     assert f"failed: {empty}: the folder holds no files: {readable}" in err
     write_jsonl(notes / "one.jsonl", [{"title": "One", "text": "First story text."}])
@@ -529,6 +530,23 @@ def test_every_command_has_help_and_is_in_the_readme() -> None:
     for name, sub in commands.choices.items():  # type: ignore[union-attr]
         assert sub.description, f"newsbot {name} has no help text"
         assert f"newsbot {name}" in readme, f"newsbot {name} is not in the README"
+
+
+def test_ingest_help_and_the_readme_name_every_format_it_reads(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`ingest --help` and the README named .html but not .htm, which ingest reads too."""
+    with pytest.raises(SystemExit):
+        main(["ingest", "--help"])
+    shown = " ".join(capsys.readouterr().out.split())  # as argparse wrapped it
+    [row] = [
+        line
+        for line in (REPO / "README.md").read_text().splitlines()
+        if "| `newsbot ingest" in line
+    ]
+    for suffix in SUFFIXES:
+        assert re.search(rf"{re.escape(suffix)}\b", shown), suffix
+        assert f"`{suffix}`" in row, suffix
 
 
 @pytest.mark.parametrize("before", [True, False])

@@ -28,7 +28,7 @@ from bot.logs import quiet_http_logs
 from bot.times import MOMENT_EXAMPLES, NotAMoment, moment_of
 from retrieval.compiled import COMPILING, is_compiled
 from retrieval.corpus.db import kept_locked, locked_too_long
-from retrieval.corpus.formats import EXPANSION_FLOOR, EXPANSION_RATIO
+from retrieval.corpus.formats import EXPANSION_FLOOR, EXPANSION_RATIO, suffixes_listed
 from retrieval.corpus.records import size_text
 from retrieval.corpus.schema import MIGRATIONS
 from retrieval.corpus.splitter import SPLITTER_VERSION
@@ -39,7 +39,7 @@ from retrieval.errors import NO_ROOM, ConfigError, NewsbotError
 _HELP = {
     "ingest": (
         "add articles from files and folders",
-        "Add articles from .txt, .json, .jsonl and .html files (also .gz), and from folders, "
+        f"Add articles from {suffixes_listed('and')} files (also .gz), and from folders, "
         "recursively. Duplicates are skipped; bad files are reported by name.",
     ),
     "ask": (

@@ -1,4 +1,5 @@
-"""Readers that turn files into article drafts: .txt, .json, .jsonl and .html (also gzipped).
+"""Readers that turn files into article drafts: .txt, .json, .jsonl and .html or .htm (also
+gzipped).
 
 Each reader yields `Record`s: a draft, or the reason one record could not be read, with its
 line number where the format has lines, so one bad record never hides the good ones. This
@@ -52,7 +53,15 @@ EXPANSION_FLOOR = 64 * MiB  # small files may expand this far whatever their rat
 # start (2.2 times its size), 330 MB (5.2) when one character past U+FFFF (an emoji) made its
 # text 4 bytes a character. Bounded so, it is read whole rather than streamed.
 MAX_DOCUMENT_BYTES = 64 * MiB
-READABLE = ".txt, .json, .jsonl or .html (optionally .gz)"
+
+
+def suffixes_listed(conjunction: str) -> str:
+    """SUFFIXES in words, "and" or "or" before the last: what help and errors name, all of
+    them (".htm" was left out of both)."""
+    return f"{', '.join(SUFFIXES[:-1])} {conjunction} {SUFFIXES[-1]}"
+
+
+READABLE = f"{suffixes_listed('or')} (optionally .gz)"
 _WHOLE_HINT = ": write the articles as JSON lines (.jsonl), read one at a time"
 
 
