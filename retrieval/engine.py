@@ -172,7 +172,8 @@ class Seeding:
                 if self.empty
                 else ""
             )
-            # a mistyped --db makes a database too: said so, the seed its only article
+            # a database made anew (the quick start's, the bot's): said so, the seed its
+            # only article
             was = (
                 f"there was no database at {self.made}: made one and ingested"
                 if self.made is not None

@@ -140,6 +140,20 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+async def seeded_db(db_path: Path) -> Path:
+    """`db_path` holding the seed article, indexed: what `newsbot ask` makes of newsbot.db
+    on a first run, for tests of commands on a database named otherwise, which `ask`
+    refuses when it is not there."""
+    engine = await Engine.open(db_path)
+    try:
+        seeding = await engine.seed_if_empty(SEEDS)
+    finally:
+        await engine.close()
+    assert seeding.report is not None and seeding.report.added == 1, seeding
+    return db_path
+
+
+@pytest.fixture
 async def engine(db_path: Path) -> AsyncIterator[Engine]:
     """An engine over an empty database file."""
     opened = await Engine.open(db_path)

@@ -40,19 +40,53 @@ from .conftest import REPO, SEEDS, run_sql, stdin, write_jsonl
 QUESTION = "Where did the joint exercise begin?"
 
 
-def test_ask_on_an_empty_database_ingests_the_seeds_and_answers(
-    db_path: Path, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize("named", [[], ["--db", "newsbot.db"], ["--db", "./newsbot.db"]])
+def test_ask_makes_the_default_database_with_the_seeds_and_answers(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    named: list[str],
 ) -> None:
-    assert main(["ask", "--db", str(db_path), QUESTION, "--limit", "1"]) == 0
+    """The quick start's first command, on a machine with no database: newsbot.db in the
+    working folder, however it is named (.env.example names it too)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("NEWSBOT_DB", raising=False)
+    assert main(["ask", *named, QUESTION, "--limit", "1"]) == 0
     out, err = capsys.readouterr()
-    # a mistyped --db makes a database too: the seed article is said to be all it holds
-    assert f"there was no database at {db_path}: made one and ingested the seeds" in err
+    assert err.startswith(
+        "there was no database at newsbot.db: made one and ingested the seeds from "
+    )
     assert "Aslanduz in Iran's Ardabil province" in out
     assert "bne IntelliNews" in out and "bne Tehran bureau" in out and "2024-11-25" in out
-    assert main(["--db", str(db_path), "ask", QUESTION]) == 0  # --db before the command too
+    assert main([*named, "ask", QUESTION]) == 0  # --db before the command too
     assert "ingested" not in capsys.readouterr().err
 
 
+def test_ask_on_an_empty_database_ingests_the_seeds(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One another command made (a feed added first), wherever it is."""
+    assert main(["--db", str(db_path), "feeds", "add", "https://example.org/feed.rss"]) == 0
+    capsys.readouterr()
+    assert main(["ask", "--db", str(db_path), QUESTION, "--limit", "1"]) == 0
+    out, err = capsys.readouterr()
+    assert err.startswith("the database was empty: ingested the seeds from ")
+    assert "Aslanduz in Iran's Ardabil province" in out
+
+
+def test_ask_refuses_a_database_named_in_the_environment_that_is_not_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NEWSBOT_DB", "dve.db")
+    monkeypatch.setattr(sys, "stdin", stdin(json.dumps({"question": QUESTION}) + "\n"))
+    assert main(["ask", "--json"]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith("newsbot: no database at dve.db: newsbot ingest PATH")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.usefixtures("seeded_db")
 def test_ask_json_has_the_documented_shape(
     db_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -115,6 +149,7 @@ def test_ask_says_where_the_passages_that_bear_on_a_question_end(
     assert "Nothing else matches more than “Rose”." in capsys.readouterr().out
 
 
+@pytest.mark.usefixtures("seeded_db")
 def test_ask_names_the_words_no_article_holds(
     db_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -126,6 +161,7 @@ def test_ask_names_the_words_no_article_holds(
     assert ask_out(db_path, capsys, asked).startswith("No stored article mentions “Qwertyuiop”")
 
 
+@pytest.mark.usefixtures("seeded_db")
 def test_ask_says_a_question_too_long_was_cut(
     db_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -143,6 +179,7 @@ def ask_out(db_path: Path, capsys: pytest.CaptureFixture[str], *args: str) -> st
     return capsys.readouterr().out
 
 
+@pytest.mark.usefixtures("seeded_db")
 def test_ask_reads_questions_from_stdin_one_json_per_line(
     db_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -159,7 +196,7 @@ def test_ask_reads_stdin_lines_that_are_not_utf8(tmp_path: Path) -> None:
     loses every line of the batch, those before it too, nor, under C.UTF-8, pass into the
     JSON, which would then not be UTF-8 either."""
     asked = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "ask", "--json", "--db", str(tmp_path / "news.db")],
+        [sys.executable, "-m", "bot.cli", "ask", "--json"],  # newsbot.db, made with the seeds
         cwd=tmp_path,
         env=clean_env(),
         input=f"{QUESTION}\ncaf\xe9 prices\n{QUESTION}\n".encode("cp1252"),
@@ -172,6 +209,7 @@ def test_ask_reads_stdin_lines_that_are_not_utf8(tmp_path: Path) -> None:
     assert answers[0]["results"] and answers[2]["results"]
 
 
+@pytest.mark.usefixtures("seeded_db")
 @pytest.mark.parametrize(
     "encoding",
     ["utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32"],
@@ -396,10 +434,8 @@ def test_usage_errors_exit_2_with_the_usage_line(
     assert not db_path.exists()
 
 
-def test_stats_prints_the_corpus_size(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    main(["ask", "--db", str(db_path), QUESTION])
-    capsys.readouterr()
-    assert main(["stats", "--db", str(db_path)]) == 0
+def test_stats_prints_the_corpus_size(seeded_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["stats", "--db", str(seeded_db)]) == 0
     out = capsys.readouterr().out
     assert re.search(r"articles:\s+1\b", out) and re.search(r"passages:\s+13 sentences", out)
     assert "2024-11-25" in out
@@ -566,7 +602,18 @@ def test_db_is_honoured_before_or_after_the_command(
 
 
 @pytest.mark.parametrize(
-    "command", [["stats"], ["digest"], ["reindex"], ["feeds", "list"], ["feeds", "remove", "1"]]
+    "command",
+    [
+        ["stats"],
+        ["digest"],
+        ["reindex"],
+        ["feeds", "list"],
+        ["feeds", "remove", "1"],
+        # made, it held the seed article alone: "Nothing in the news corpus matches that",
+        # and each answer of a --json batch looked like one to a question no article answers
+        ["ask", QUESTION],
+        ["ask", "--json", "--limit", "1", QUESTION],
+    ],
 )
 def test_a_command_that_reads_refuses_a_database_that_is_not_there(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]
@@ -574,9 +621,10 @@ def test_a_command_that_reads_refuses_a_database_that_is_not_there(
     """A mistyped --db made an empty database and reported on it ("articles: 0")."""
     typo = tmp_path / "newbsot.db"
     assert main(["--db", str(typo), *command]) == 1
-    assert capsys.readouterr().err == (
-        f"newsbot: no database at {typo}: newsbot ingest (or ask) makes one in a folder "
-        "that exists; --db or NEWSBOT_DB names another\n"
+    assert capsys.readouterr() == (
+        "",
+        f"newsbot: no database at {typo}: newsbot ingest PATH makes one (in a folder that "
+        "exists); --db or NEWSBOT_DB names another\n",
     )
     assert list(tmp_path.iterdir()) == []
     nowhere = tmp_path / "nowhere" / "news.db"  # which ingest would not make either
@@ -584,13 +632,12 @@ def test_a_command_that_reads_refuses_a_database_that_is_not_there(
     assert f"no database at {nowhere} (no folder {nowhere.parent}): " in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("command", [["ask", QUESTION], ["ingest", str(SEEDS)]])
 def test_a_database_in_a_folder_not_there_is_refused(
-    command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A mistyped --db made its folders, and the corpus looked empty (or was the seed)."""
+    """A mistyped --db made its folders, and the corpus looked empty."""
     db = tmp_path / "nowhere" / "new" / "news.db"
-    assert main(["--db", str(db), *command]) == 1
+    assert main(["--db", str(db), "ingest", str(SEEDS)]) == 1
     err = capsys.readouterr().err
     assert f"no folder {db.parent} for the database {db}: make it first" in err
     assert list(tmp_path.iterdir()) == []
@@ -751,7 +798,6 @@ def test_a_database_an_ingest_began_is_not_seeded(
 
 
 def test_seeds_that_fail_say_which_and_that_the_corpus_is_still_empty(
-    db_path: Path,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
@@ -760,7 +806,9 @@ def test_seeds_that_fail_say_which_and_that_the_corpus_is_still_empty(
     seeds.mkdir()
     (seeds / "broken.json").write_text("{not json")
     monkeypatch.setenv("NEWSBOT_SEEDS", str(seeds))
-    assert main(["ask", "--db", str(db_path), QUESTION]) == 0
+    monkeypatch.chdir(tmp_path)  # newsbot.db, which ask makes
+    monkeypatch.delenv("NEWSBOT_DB", raising=False)
+    assert main(["ask", QUESTION]) == 0
     out, err = capsys.readouterr()
     assert f"ingested the seeds from {seeds} (added 0 articles" in err
     assert f"; failed: {seeds / 'broken.json'}: invalid JSON" in err
@@ -790,13 +838,14 @@ def test_the_folder_that_holds_the_database_can_be_ingested_again(
 
 
 def test_ask_with_no_articles_and_no_seed_folder_says_what_to_do(
-    db_path: Path,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("NEWSBOT_SEEDS", str(tmp_path / "nowhere"))
-    assert main(["ask", "--db", str(db_path), QUESTION]) == 0
+    monkeypatch.chdir(tmp_path)  # newsbot.db, which ask makes
+    monkeypatch.delenv("NEWSBOT_DB", raising=False)
+    assert main(["ask", QUESTION]) == 0
     out, err = capsys.readouterr()
     assert "no seed folder" in err and "newsbot ingest PATH" in err
     assert out == "The news corpus holds no articles.\n"
@@ -899,7 +948,7 @@ def test_output_to_a_full_disk_is_one_line_of_error(tmp_path: Path) -> None:
     """`newsbot ask --json ... > /dev/full` ended in an OSError's traceback."""
     with open("/dev/full", "w") as full:  # Linux: every write fails with ENOSPC
         done = subprocess.run(
-            [sys.executable, "-m", "bot.cli", "ask", "--db", str(tmp_path / "n.db"), "oil"],
+            [sys.executable, "-m", "bot.cli", "ask", "oil"],  # newsbot.db, made with the seeds
             cwd=tmp_path,
             env=clean_env(),
             stdin=subprocess.DEVNULL,

@@ -733,12 +733,11 @@ def test_an_article_deleted_by_hand_leaves_no_archived_mark_on_the_next(
 
 
 def test_a_digest_duration_is_elapsed_time_across_a_change_of_clocks(
-    db_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    seeded_db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Berlin's clocks went back an hour on 27 October 2024: the 24 hours before midnight
     on the 28th start at 01:00 on the 27th, where wall-clock arithmetic made them 25."""
-    db = ["--db", str(db_path)]
-    assert main([*db, "ask", "anything"]) == 0  # a database, the seed in it
+    db = ["--db", str(seeded_db)]
     monkeypatch.setenv("NEWSBOT_TIMEZONE", "Europe/Berlin")
     capsys.readouterr()
     # through the 27th: to midnight on the 28th

@@ -62,12 +62,12 @@ def test_the_first_start_says_it_compiles_on_a_terminal_once(
     mark = tmp_path / "__pycache__" / "newsbot-compiled-test"  # not made: PYTHONDONTWRITEBYTECODE
     monkeypatch.setattr(compiled, "_mark", lambda: mark)
     said = f"newsbot: {compiled.COMPILING}\n"
+    monkeypatch.chdir(tmp_path)  # the quick start's newsbot.db, which ask makes
+    monkeypatch.delenv("NEWSBOT_DB", raising=False)
     for first in (True, False):
         err = _Terminal() if terminal else io.StringIO()
         monkeypatch.setattr(sys, "stderr", err)
-        assert (
-            main(["--db", str(tmp_path / "news.db"), "ask", "Where did the exercise begin?"]) == 0
-        )
+        assert main(["ask", "Where did the exercise begin?"]) == 0
         assert (said in err.getvalue()) == (first and terminal)
         assert mark.exists()  # the engine marks what it compiled
 

@@ -332,12 +332,11 @@ async def test_an_index_hiding_what_a_restored_database_holds_is_rebuilt(
 
 
 def test_a_corpus_whose_articles_were_all_removed_is_not_seeded_again(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    seeded_db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """An empty database was taken for a new one: the seed article, removed, came back at
     the next ask, and questions were told to try other words."""
-    db = str(tmp_path / "news.db")
-    assert main(["--db", db, "ask", QUESTION]) == 0  # seeded
+    db = str(seeded_db)
     assert main(["--db", db, "remove", "1"]) == 0
     capsys.readouterr()
     assert main(["--db", db, "ask", QUESTION]) == 0

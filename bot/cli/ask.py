@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from difflib import SequenceMatcher
+from pathlib import Path
 from typing import Any, AnyStr, cast
 
 from bot.bounds import AUTHORS_SHOWN, NAME_CHARS, QUOTE_CHARS, TITLE_CHARS, clip, some_of
@@ -38,9 +39,10 @@ from bot.cli.commands import (
     EXIT_USAGE,
     count_value,
     json_text,
+    require_database,
     text_block,
 )
-from bot.config import Settings
+from bot.config import DEFAULT_DB, Settings
 from bot.times import MOMENT_EXAMPLES, last_day, moment_of, when
 from retrieval.engine import Engine
 from retrieval.models import Passage
@@ -468,6 +470,15 @@ def bad_line_json(bad: BadLine) -> dict[str, Any]:
     }
 
 
+def is_default_db(db_path: Path) -> bool:
+    """Whether `db_path` is newsbot.db in the working folder, where `ask` makes a database
+    with the seeds (the quick start's first command, on a machine with none). One named
+    otherwise (--db, NEWSBOT_DB) that is not there is refused, as `stats` refuses it: made,
+    a mistyped name answered from the seed article alone, and every question of a --json
+    batch came back as if the corpus held no answer to it."""
+    return db_path.resolve() == Path(DEFAULT_DB).resolve()
+
+
 async def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
     if args.question is None and sys.stdin is None:  # started with stdin closed (`<&-`)
         print("newsbot ask: no question given, and standard input is closed", file=sys.stderr)
@@ -480,6 +491,8 @@ async def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"newsbot ask: --as-of: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    if not settings.db_path.exists() and not is_default_db(settings.db_path):
+        require_database(settings.db_path)  # says how to make one, and exits 1
     # an empty database gets the bundled seed corpus first
     engine, seeding = await Engine.open_seeded(
         settings.db_path, settings.seeds_dir, reads_only=True

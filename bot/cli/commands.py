@@ -210,13 +210,14 @@ def digest_json(digest: Digest) -> dict[str, Any]:
 
 def require_database(db_path: Path) -> None:
     """StoreError unless there is a database at `db_path`. A command that only reads or
-    rebuilds (stats, digest, reindex, feeds list and remove) given a mistyped --db would
-    otherwise make an empty database there and report on it, as if the corpus were empty."""
+    rebuilds (stats, digest, reindex, feeds list and remove; ask, but at the default
+    newsbot.db) given a mistyped --db would otherwise make an empty database there and
+    report on it, as if the corpus were empty."""
     if not db_path.exists():
         where = "" if db_path.parent.is_dir() else f" (no folder {db_path.parent})"
         raise StoreError(
-            f"no database at {db_path}{where}: newsbot ingest (or ask) makes one in a folder "
-            "that exists; --db or NEWSBOT_DB names another"
+            f"no database at {db_path}{where}: newsbot ingest PATH makes one (in a folder "
+            "that exists); --db or NEWSBOT_DB names another"
         )
 
 
