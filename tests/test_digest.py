@@ -811,13 +811,12 @@ def test_cli_digest_until_a_date_or_a_week_runs_through_its_end_as_ask_as_of(
 
 
 def test_cli_digest_reads_a_month_from_its_start_to_its_end(
-    db_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    seeded_db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`digest --until 1987-10` was refused ("not an ISO date or time") where `ask --as-of
     1987-10` is through the 31st: a month is now from its 1st for --since and through its
     last day for --until, in NEWSBOT_TIMEZONE, as a week is from its Monday to its Sunday."""
-    db = ["--db", str(db_path)]
-    assert main([*db, "ask", "anything"]) == 0  # a database, the seed in it
+    db = ["--db", str(seeded_db)]
     monkeypatch.setenv("NEWSBOT_TIMEZONE", "Asia/Tokyo")
     for since, until, period in (
         ("2022-06", "2022-06", ("2022-06-01T00:00:00+09:00", "2022-07-01T00:00:00+09:00")),
