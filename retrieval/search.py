@@ -48,6 +48,7 @@ from retrieval.ranking.named_time import (
 )
 from retrieval.ranking.question import profile
 from retrieval.ranking.selection import choose, on_topic, unshown
+from retrieval.typed import without_markup
 from retrieval.wording import local_time, stamp
 
 # A question whose words no stored article holds carry more than this share of its weight
@@ -148,15 +149,6 @@ class SearchResult:
         )
 
 
-# The tags of text pasted from a page or a CMS ("<b>Blair</b> election"): searched, "b" would
-# be the rarest word of the question, and R&B and Bradford & Bingley would come first. HTML's
-# text tags only: "template<typename T>", "Apple <AAPL>" and "rate<inflation" are words.
-_MARKUP = re.compile(
-    r"</?(?:a|abbr|b|big|blockquote|br|cite|code|del|div|em|font|h[1-6]|hr|i|img|ins|li|mark"
-    r"|ol|p|pre|q|s|small|span|strike|strong|sub|sup|table|tbody|td|th|thead|tr|tt|u|ul)"
-    r"(?:\s[^<>]*)?/?>",
-    re.IGNORECASE,
-)
 # An address: not looked up, as its parts ("https", "www", "news") would find chance passages.
 _LINK = re.compile(r"<?(?:https?://|www\.)[^\s>]+>?", re.IGNORECASE)
 
@@ -285,7 +277,7 @@ class Searcher:
         (`newsbot reindex`). The ranking is the same: a follow-up's page is its first page
         less the answer it follows.
         """
-        question, cut_at = _cut(" ".join(_MARKUP.sub(" ", question).split()))
+        question, cut_at = _cut(without_markup(question))
         result = self._search(question, limit, offset, as_of, shown)
         return result if cut_at is None else replace(result, cut_at=cut_at)
 

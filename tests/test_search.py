@@ -490,6 +490,27 @@ async def test_markup_in_a_question_is_not_searched_and_a_link_is_told(engine: E
         assert (await engine.ask(words)).question == words  # no HTML tag: words
 
 
+async def test_markup_in_a_question_is_read_as_the_text_it_shows(engine: Engine) -> None:
+    """Markup typed or pasted was searched as words: "</blockquote><a href='x'>click</a>
+    &amp; &lt;script&gt;" found a Gran Turismo "GT" film (the entities' "gt", "amp") and
+    "script". It reads as a digest's keywords do (`typed.without_markup`): tags dropped,
+    entities read, an escaped tag a tag."""
+    await engine.add_articles(
+        [
+            ArticleDraft("Housing market cools", "Bradford & Bingley expects prices to slow."),
+            ArticleDraft("Gran Turismo film", "The GT film script thrilled amp fans."),
+            ArticleDraft("Ad fraud grows", "Advertisers pay for every click a bot makes."),
+        ]
+    )
+    await engine.refresh()
+    pasted = await engine.ask("</blockquote><a href='x'>click</a> &amp; &lt;script&gt;")
+    assert pasted.question == "click &"
+    assert [p.article.title for p in pasted.passages] == ["Ad fraud grows"]
+    bank = await engine.ask("What does Bradford &amp; Bingley expect?")
+    assert bank.question == "What does Bradford & Bingley expect?"
+    assert bank.passages[0].article.title == "Housing market cools"
+
+
 async def test_a_question_too_long_is_cut_between_words_and_says_so(engine: Engine) -> None:
     """Past MAX_QUESTION_CHARS a question was cut without a word: with its words at the end,
     "Nothing in the news corpus matches that", untrue; and a word across the cut was named

@@ -23,7 +23,6 @@ since the index last caught up.
 from __future__ import annotations
 
 import asyncio
-import html
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -43,6 +42,7 @@ from retrieval.digest.stories import (
 from retrieval.errors import DigestError
 from retrieval.index.tokens import Tokenizer
 from retrieval.models import headline
+from retrieval.typed import without_markup
 from retrieval.wording import quoted
 
 DEFAULT_LIMIT = 10  # stories per digest: a morning read, not the whole wire
@@ -52,13 +52,6 @@ PHRASE_GAP = 1  # other terms a keyword's words may have between them ("oil pric
 MAX_KEYWORDS = 20
 MAX_KEYWORD_CHARS = 300
 LATE_WINDOW = timedelta(hours=48)  # how far before its period a late arrival may be dated
-# A tag of the HTML a chat's formatting or a web page leaves in pasted text ("<b>oil</b>");
-# named ones only, so that "<oil>" stays a keyword
-_TAG = re.compile(
-    r"</?(?:a|b|big|blockquote|br|code|del|div|em|font|h[1-6]|i|ins|li|mark|ol|p|pre|s|small"
-    r"|span|strike|strong|sub|sup|tg-emoji|tg-spoiler|u|ul)(?:\s[^<>]*)?/?>",
-    re.IGNORECASE,
-)
 # A keyword that is a number alone ("11", "2024", "11%"): no topic on its own, and every
 # article that says "11%" or "Chapter 11" holds it
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)*%?$")
@@ -158,7 +151,7 @@ def typed_keywords(keywords: Sequence[str], tokenizer: Tokenizer) -> tuple[str, 
     "covid 19"; first, with the word after it: "2024 budget"): Telegram parts a command at
     every space, and "11" on its own made a digest of every article that says "11%" or
     "Chapter 11". Numbers and nothing else are refused."""
-    typed_groups = _numbers_joined(keywords, [_without_markup(k) for k in keywords])
+    typed_groups = _numbers_joined(keywords, [without_markup(k) for k in keywords])
     keywords = tuple(" ".join(typed) for typed, _ in typed_groups)
     cleaned = tuple(" ".join(w for w in clean if w) for _, clean in typed_groups)
     if len(cleaned) > MAX_KEYWORDS or sum(map(len, cleaned)) > MAX_KEYWORD_CHARS:
@@ -214,12 +207,6 @@ def _numbers_joined(
 def _numbers(keyword: str) -> bool:
     """Whether a keyword is numbers and nothing else ("11", "11 13")."""
     return bool(keyword) and all(_NUMBER.match(word) for word in keyword.split())
-
-
-def _without_markup(keyword: str) -> str:
-    """A keyword without HTML tags and with its entities read ("AT&amp;T" is "AT&T"): what
-    a chat's formatting, pasted, leaves in the text is no part of what it is about."""
-    return " ".join(html.unescape(_TAG.sub("", keyword)).split())
 
 
 def _why_unsearchable(keywords: Sequence[tuple[str, str]]) -> str:
