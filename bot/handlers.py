@@ -49,7 +49,7 @@ from bot.runtime import BotData, Context, Newest
 from bot.transport import Follow
 from retrieval.conversations import ChatMessage, ShownAnswer
 from retrieval.ranking.named_time import names_its_own_time, without_named_time
-from retrieval.search import MAX_QUESTION_CHARS, SearchResult, between_words
+from retrieval.search import MAX_QUESTION_CHARS, SearchResult, between_words, read_question
 
 log = logging.getLogger(__name__)
 
@@ -393,6 +393,9 @@ async def _to_search(update: Update, context: Context, message: Message) -> _Ask
     asked_of = replied and not by_bot and (replied.text or replied.caption)
     if not question and context.args is not None and asked_of:
         question = asked_of  # "/ask" in reply to someone's message (or photo) asks what it says
+    # as it is searched (markup read, "?!!!…" as "?!!!"): what tells a follow-up, and what
+    # is cut to fit beside the question it follows (`_with_earlier`), is what is searched
+    question = read_question(question)
     follows = None
     # in a group, a message to the bot neither a command nor a mention replies to it
     talk = in_group(message) and context.args is None and not mentions_bot(message)

@@ -209,6 +209,18 @@ def _link_addresses(question: str) -> list[str]:
     return found
 
 
+# A mark typed over and over ("?!!!!!!…"): three say as much. Three thousand pushed "Who won
+# Wimbledon?!!!…" past MAX_QUESTION_CHARS, and the cut went back to the space before it.
+_REPEATED_MARK = re.compile(r"([^\w\s])\1{3,}")
+
+
+def read_question(question: str) -> str:
+    """A question as it is searched: the text it shows (`without_markup`), its spaces run
+    together and a mark repeated past three times cut to three. The bot reads a message so
+    before telling whether it follows an answer up, so that it sees what is searched."""
+    return _REPEATED_MARK.sub(r"\1\1\1", without_markup(question))
+
+
 def _cut(question: str) -> tuple[str, int | None]:
     """`question` (its spaces run together) within MAX_QUESTION_CHARS, cut between words
     (`between_words`), and the characters kept; None when it is not cut."""
@@ -219,12 +231,14 @@ def _cut(question: str) -> tuple[str, int | None]:
 
 
 def between_words(text: str, limit: int) -> str:
-    """`text` within `limit` characters, cut at the last space before them. Cut within a
-    word, a half word ("Minj") was searched, and named as no stored article's."""
+    """`text` within `limit` characters, cut at the last space before them, or after a word
+    whose marks alone run past them ("Wimbledon?!!!…": the word and what fits of its
+    marks). Cut within a word, a half word ("Minj") was searched, and named as no stored
+    article's; cut back to the space before "Wimbledon?!!!…", its one word was lost."""
     if len(text) <= limit:
         return text
     kept = text[:limit]
-    if text[limit] != " ":
+    if _has_words(text[limit:].partition(" ")[0]):  # the cut is within a word
         kept = kept.rpartition(" ")[0] or kept  # one word longer than all: no word anyway
     return kept.rstrip()
 
@@ -277,7 +291,7 @@ class Searcher:
         (`newsbot reindex`). The ranking is the same: a follow-up's page is its first page
         less the answer it follows.
         """
-        question, cut_at = _cut(without_markup(question))
+        question, cut_at = _cut(read_question(question))
         result = self._search(question, limit, offset, as_of, shown)
         return result if cut_at is None else replace(result, cut_at=cut_at)
 

@@ -1691,6 +1691,23 @@ async def test_a_passage_posted_through_inline_mode_in_the_bots_chat_is_no_quest
     assert "Aslanduz" in answer["text"]
 
 
+async def test_a_follow_up_is_read_as_it_is_searched(bot: Harness) -> None:
+    """ "Who won Wimbledon?" and 3,000 "!" sent after an answer followed it up without its
+    last word: cut to fit beside the question it follows, back to the space before
+    "Wimbledon?!!!…", "Who won" was searched with it, and no cut was told. The follow-up
+    is told, and cut, on the text searched (`read_question`): a mark repeated as three,
+    and markup read ("<b>which</b>" opens with no question word, as typed)."""
+    await bot.ask(USER, "joint exercise")
+    [answer] = await bot.ask(USER, "which province?" + "!" * 3000)
+    assert "cut at" not in answer["text"]
+    await bot.ask(USER, "<b>which</b> province?")
+    logged = await bot.rows("SELECT question FROM query_log ORDER BY id")
+    assert logged[1:] == [
+        ("which province?!!! joint exercise",),
+        ("which province? joint exercise",),
+    ]
+
+
 async def test_a_long_follow_up_keeps_the_question_it_follows(bot: Harness) -> None:
     """The two were joined, then cut to the 1,000 characters a question is read to: a long
     follow-up lost the question it followed, and nothing matched. The follow-up is cut

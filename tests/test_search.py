@@ -25,7 +25,7 @@ from retrieval.ranking.answers import novelty_of
 from retrieval.ranking.features import COLUMN, Candidates
 from retrieval.ranking.model import default_ranker
 from retrieval.ranking.selection import _Page, choose
-from retrieval.search import Searcher
+from retrieval.search import MAX_QUESTION_CHARS, Searcher, between_words
 from tests.conftest import SMALL_CORPUS, write_jsonl
 
 STORY = (
@@ -509,6 +509,34 @@ async def test_markup_in_a_question_is_read_as_the_text_it_shows(engine: Engine)
     bank = await engine.ask("What does Bradford &amp; Bingley expect?")
     assert bank.question == "What does Bradford & Bingley expect?"
     assert bank.passages[0].article.title == "Housing market cools"
+
+
+async def test_a_mark_typed_over_and_over_is_read_as_three(engine: Engine) -> None:
+    """ "Who won Wimbledon?" and 990 "!" was cut at 7 characters: past MAX_QUESTION_CHARS,
+    the cut went back to the space before "Wimbledon?!!!…", and "Who won" was searched."""
+    await engine.add_articles(
+        [
+            ArticleDraft("Djokovic wins Wimbledon", "Novak Djokovic won Wimbledon on Sunday."),
+            ArticleDraft("Election won", "Labour won the election in a landslide."),
+        ]
+    )
+    await engine.refresh()
+    loud = await engine.ask("Who won Wimbledon?" + "!" * 990)
+    assert loud.question == "Who won Wimbledon?!!!" and loud.cut_at is None
+    assert loud.passages[0].article.title == "Djokovic wins Wimbledon"
+    mixed = await engine.ask("Who won Wimbledon" + "?!" * 600)  # no mark repeated: cut
+    assert mixed.cut_at == MAX_QUESTION_CHARS and mixed.question.startswith("Who won Wimbledon?!")
+    assert mixed.passages[0].article.title == "Djokovic wins Wimbledon"
+
+
+def test_a_cut_keeps_a_word_whose_marks_run_past_it() -> None:
+    """A cut within a word goes back to the space before it; within the marks after a
+    word it keeps the word and what fits of them."""
+    assert between_words("Minjee Lee golf", 13) == "Minjee Lee"
+    assert between_words("Minjee Lee golf", 11) == "Minjee Lee"
+    assert between_words("Who won Wimbledon?!?!", 19) == "Who won Wimbledon?!"
+    assert between_words("Who won U.S.A.", 11) == "Who won"  # "U.S" is no word typed
+    assert between_words("Who won Wimbledon?!", 12) == "Who won"
 
 
 async def test_a_question_too_long_is_cut_between_words_and_says_so(engine: Engine) -> None:
