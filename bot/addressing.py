@@ -225,10 +225,15 @@ def text_of(message: Message) -> str:
 
 def question_in(message: Message, context: Context) -> str:
     """The question in a message: without the /ask command or the bot's @mention."""
-    if context.args is not None:  # a command: /ask question
-        return " ".join(context.args)
-    text = text_of(message)  # a photo's caption asks, in a private chat
-    username = context.bot.username
+    if context.args is not None:  # a command: /ask question ("/ask @bot question" too)
+        return without_mention(" ".join(context.args), context.bot.username)
+    return without_mention(text_of(message), context.bot.username)  # or a photo's caption
+
+
+def without_mention(text: str, username: str) -> str:
+    """`text` without the bot's @mention, wherever it is: a question asked of the bot
+    (a message, a command's words, the message "/ask" replies to) names it to reach it,
+    and searched, "newsbot_test_bot" was named as no stored article's word."""
     return re.sub(rf"@{re.escape(username)}\b", " ", text, flags=re.IGNORECASE).strip()
 
 

@@ -42,6 +42,7 @@ from bot.addressing import (
     replies_to_bot,
     text_of,
     without_greeting,
+    without_mention,
 )
 from bot.formatting import Command
 from bot.replies import Outgoing, following, send_in_order, send_reply, topic_of
@@ -392,7 +393,9 @@ async def _to_search(update: Update, context: Context, message: Message) -> _Ask
     by_bot = replies_to_bot(message)
     asked_of = replied and not by_bot and (replied.text or replied.caption)
     if not question and context.args is not None and asked_of:
-        question = asked_of  # "/ask" in reply to someone's message (or photo) asks what it says
+        # "/ask" in reply to someone's message (or photo) asks what it says, which may
+        # name the bot ("@bot does anyone know…?")
+        question = without_mention(asked_of, context.bot.username)
     # as it is searched (markup read, "?!!!…" as "?!!!"): what tells a follow-up, and what
     # is cut to fit beside the question it follows (`_with_earlier`), is what is searched
     question = read_question(question)

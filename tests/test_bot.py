@@ -586,6 +586,24 @@ async def test_ask_in_reply_to_a_message_asks_what_it_says(bot: Harness) -> None
     assert "4.5%" in answer["text"]
 
 
+async def test_the_bots_own_mention_is_searched_in_no_text_it_is_asked(bot: Harness) -> None:
+    """ "/ask@bot" under "@bot Does anyone know what happened with the Texas Democrats?"
+    searched the bot's name: "No stored article mentions “newsbot_test_bot”". Its mention
+    is dropped from every text asked: a message, a command's words, the message replied to."""
+    bot.fake.add_chat(GROUP, "group")
+    asked = f"@{BOT} central bank rates?"
+    [mentioned] = await bot.ask(GROUP, asked, chat_type="group", user_id=5)
+    question = mentioned["reply_to_message"]["message_id"]
+    [replied] = await bot.ask(
+        GROUP, f"/ask@{BOT}", chat_type="group", reply_to_message_id=question
+    )
+    [command] = await bot.ask(GROUP, f"/ask@{BOT} {asked}", chat_type="group")
+    for answer in (mentioned, replied, command):
+        assert "4.5%" in answer["text"] and BOT not in answer["text"]
+    logged = await bot.rows("SELECT question FROM query_log ORDER BY id")
+    assert logged == [("central bank rates?",)] * 3
+
+
 async def test_group_mention_is_a_question(bot: Harness) -> None:
     [answer] = await bot.ask(GROUP, f"@{BOT} who held the rate at 4.5%?", chat_type="group")
     assert "central bank" in answer["text"]
