@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import re
 import time
+import unicodedata
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, tzinfo
@@ -28,7 +29,7 @@ from retrieval.corpus.reader import REMEMBERED_ARTICLES, CorpusReader, StoredArt
 from retrieval.corpus.text import joined_sentences
 from retrieval.highlighting import Asked
 from retrieval.index.index import Index, ScoredDoc
-from retrieval.index.tokens import MAX_TOKEN_LENGTH
+from retrieval.index.tokens import MAX_TOKEN_LENGTH, Tokenizer
 from retrieval.models import Passage
 from retrieval.ranking import selection
 from retrieval.ranking.features import (
@@ -57,7 +58,9 @@ from retrieval.wording import local_time, stamp
 # under "No stored article mentions “Bürgermeister”, “Moskau”, “angekündigt”". None of
 # news-qa-dev's 1,000 questions is refused (one holds a word no article does,
 # "artefacts"); "What did Qwertyuiop Industries announce about layoffs?" (one unknown name
-# of four terms) is answered from the rest, as before.
+# of four terms) is answered from the rest, as before. A sentence in a script none of its
+# known words are in is the question said again in another language, and weighs nothing
+# (`_said_again`).
 MOSTLY_UNKNOWN = 0.5
 MOSTLY_UNKNOWN_SAYS = (
     "No stored article mentions {words}: most of what the question asks is in none of them, "
@@ -243,6 +246,44 @@ def between_words(text: str, limit: int) -> str:
     return kept.rstrip()
 
 
+# Where a question's sentences end: a mark that ends one (Arabic's "؟", CJK's "。" too), then
+# a space or the end
+_SENTENCE_END = re.compile(r"[.?!;؟。！？]+(?=\s|$)")
+
+
+def _said_again(
+    question: str, tokens: Sequence[str], missing: Collection[str], tokenizer: Tokenizer
+) -> set[str]:
+    """The `missing` terms of the question's sentences written in a script (`_script`)
+    that none of its words the corpus holds are in, beside a sentence whose words are:
+    the question said again in another language ("ما هي أخبار غزة؟ What happened in Gaza
+    in 2023?"), which no stored article is written in. Weighed with the rest, its words
+    made the question mostly unknown (`MOSTLY_UNKNOWN`), and it was refused. A name in its
+    own script within a sentence ("What did Владимир Путин say?") is no sentence of it,
+    and counts; so do a question's German words ("Was hat der Bürgermeister von Moskau
+    angekündigt?"), in the Latin script of the words the corpus holds."""
+    held = {_script(term) for term in tokens if term not in missing} - {""}
+    if not held:
+        return set()
+    said: set[str] = set()
+    for sentence in _SENTENCE_END.split(_LINK.sub(" ", question)):
+        terms = set(tokenizer(sentence))
+        scripts = {_script(term) for term in terms} - {""}
+        if len(scripts) == 1 and not scripts & held:
+            said |= terms & set(missing)
+    return said
+
+
+def _script(term: str) -> str:
+    """The script of a term's first letter, as Unicode names it ("LATIN", "ARABIC",
+    "CYRILLIC"; Japanese kana "CJK", as Chinese characters); "" for a number."""
+    letter = next((char for char in term if char.isalpha()), None)
+    if letter is None:
+        return ""
+    script = unicodedata.name(letter, "").partition(" ")[0]
+    return "CJK" if script in ("HIRAGANA", "KATAKANA") else script
+
+
 def _has_words(text: str) -> bool:
     """Whether `text` holds a letter or digit ("?!", an emoji: none to search for)."""
     return any(c.isalnum() for c in text)
@@ -312,10 +353,14 @@ class Searcher:
             linked = self._linked(question, moment, limit) if not offset and not shown else None
             return linked or _refused(question)
         missing = self._missing(tokens)
+        # the question said again in a language no stored article is in weighs nothing:
+        # judged by the rest, and its words named over the passages, as unknown ones are
+        said_again = _said_again(question, tokens, missing, self.index.tokenizer)
         if (
             missing
             and missing != set(tokens)  # none held: "Nothing ... matches", below
-            and self._weight_of(missing, tokens) > MOSTLY_UNKNOWN
+            and self._weight_of(missing - said_again, [t for t in tokens if t not in said_again])
+            > MOSTLY_UNKNOWN
         ):
             words = _listed(self._words(question, missing))
             return SearchResult(question, (), MOSTLY_UNKNOWN_SAYS.format(words=words))

@@ -643,6 +643,35 @@ async def test_a_question_most_of_whose_words_no_article_holds_is_not_answered(
     assert named.passages and named.unmatched == ("Qwertyuiop",)
 
 
+async def test_a_question_said_again_in_a_script_no_article_is_in_is_answered(
+    engine: Engine,
+) -> None:
+    """ "ما هي أخبار غزة؟ What happened in Gaza in 2023?" was refused as mostly unknown:
+    its Arabic sentence, the question in another language, outweighed the English one.
+    A sentence in a script none of the question's known words are in weighs nothing, and
+    is named over the passages; German words, or a name in its own script within the
+    sentence, still count."""
+    await engine.add_articles(
+        [
+            ArticleDraft("Coach hat thrown", "The coach threw his hat into the crowd."),
+            ArticleDraft("EU chief speaks", "Ursula von der Leyen said the budget would grow."),
+            *(
+                ArticleDraft(f"{town} floods", f"Floods hit {town} on Monday, officials said.")
+                for town in ("Ely", "York", "Leeds", "Bath")
+            ),
+        ]
+    )
+    await engine.refresh()
+    both = await engine.ask("ما هي أخبار الفيضانات؟ Where did floods hit \u200fon Monday\u200f?")
+    assert both.passages and both.passages[0].article.title.endswith("floods")
+    assert both.unmatched == ("ما", "هي", "أخبار", "الفيضانات")
+    assert both.notes()[-1].endswith("these passages match the rest of the question.")
+    german = await engine.ask("Was hat der Bürgermeister von Moskau heute angekündigt?")
+    assert german.passages == () and "most of what the question asks" in str(german.message)
+    named = await engine.ask("What did Владимир Путин say about floods?")
+    assert named.passages == () and "“Владимир”, “Путин”: most" in str(named.message)
+
+
 async def test_a_question_of_one_endless_word_is_told_so(engine: Engine) -> None:
     """4,000 letters of one "word" were told they were "only very common words"."""
     answer = await engine.ask("a" * 4000)
