@@ -37,6 +37,7 @@ from bot.formatting import FULL, MORE, VOTE
 from bot.logs import hide_secret, quiet_http_logs, redact
 from bot.runtime import CONTEXT_TYPES, App, Context, run_every
 from bot.transport import ApiRequest, RetryingRateLimiter, UpdatesRequest
+from bot.turns import ChatsInTurn
 from retrieval.addresses import masked_url
 from retrieval.compiled import COMPILING, is_compiled
 from retrieval.conversations import Conversations
@@ -51,6 +52,7 @@ DAY = 86400.0
 SAVE_SECONDS = 600.0  # the index is written back at most this often, and at shutdown
 RATE_LIMIT_RETRIES = 3  # RetryAfter waited out this many times before a send fails
 CONNECTIONS = 256  # to the Bot API at once: python-telegram-bot's own default for a bot
+UPDATES_AT_ONCE = 256  # handled at once, of all chats: python-telegram-bot's default too
 
 
 class _Application(App):
@@ -89,7 +91,7 @@ def build_application(settings: Settings) -> App:
         .request(ApiRequest(connection_pool_size=CONNECTIONS))
         .get_updates_request(UpdatesRequest())
         .rate_limiter(RetryingRateLimiter(max_retries=RATE_LIMIT_RETRIES))
-        .concurrent_updates(True)
+        .concurrent_updates(ChatsInTurn(UPDATES_AT_ONCE))
         .post_init(_start)
         .post_shutdown(_stop)
         .build()

@@ -71,8 +71,9 @@ class _OpenedAtStartUp(Generic[T]):
 
 class OneAtATime:
     """Locks by key, held while in use: a message's question and the edits of it are
-    answered one after the other (updates are handled concurrently), so an edit finds the
-    answer it is to replace; and only the newest text asked is answered. Two quick edits
+    answered one after the other (an edit does not wait for its chat's turn behind them:
+    `ChatsInTurn`), so an edit finds the answer it is to replace; and only the newest text
+    asked is answered. Two quick edits
     were each searched and shown in turn, and an edit could overtake its question (whose
     handler waited on a write) and be replaced by its answer.
     """

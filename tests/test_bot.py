@@ -23,7 +23,7 @@ from typing import Any, TypeVar, cast
 import pytest
 import pytest_asyncio
 from apscheduler.events import EVENT_JOB_MAX_INSTANCES, JobSubmissionEvent
-from telegram import Bot, Update
+from telegram import Bot, Chat, Message, Update
 from telegram.constants import ChatAction
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import CommandHandler, ExtBot
@@ -38,6 +38,7 @@ from bot.formatting import SOMETHING_WENT_WRONG, UNKNOWN_COMMAND
 from bot.handlers import COMMANDS, MORE_BELOW, NOT_UNDER_AN_ANSWER, NOTHING_MORE
 from bot.logs import REDACTED
 from bot.runtime import App, BotData, Context, OneAtATime, run_every
+from bot.turns import ChatsInTurn
 from retrieval import conversations
 from retrieval.conversations import ChatMessage
 from retrieval.corpus.text import paragraphs
@@ -1258,6 +1259,96 @@ async def test_more_said_under_an_answer_whose_more_was_used_goes_on_after_its_l
         GROUP, "next", chat_type="group", reply_to_message_id=first["message_id"]
     )
     assert done["text"] == NOTHING_MORE  # after the page "More" showed too
+
+
+async def test_more_sent_right_after_a_question_goes_on_with_its_answer(
+    start_bot: BotFactory,
+) -> None:
+    """A question and "more" waiting together (sent while the bot was stopped) were handled
+    at once: "more" went on with the answer before, as the question's had not come yet.
+    A chat's updates are answered in the order they were sent."""
+    async with start_bot() as bot:
+        [before] = await bot.ask(USER, "Where did the joint exercise begin?")
+    bot.fake.user_message(USER, "lighthouse keeper")
+    bot.fake.user_message(USER, "more")
+    bot.fake.delay_answer("sendChatAction", 0.5, count=2)  # the question searches slowly
+    async with start_bot() as bot:
+        [_, answer, page] = await bot.reply(USER, 3)
+    assert len(keepers(answer)) == 3 and "Aslanduz" not in page["text"]
+    assert "4. Lighthouse keepers of" in page["text"] and not keepers(page) & keepers(answer)
+    assert "Aslanduz" in before["text"]
+
+
+async def test_more_pressed_and_said_together_in_a_group_go_on_in_turn(bot: Harness) -> None:
+    """One member pressed More ▸ as another replied "more" to the same answer: the bot
+    said "The next passages are already below." before it had sent them. Handled in turn,
+    the press shows the next page and the "more" the one after it."""
+    [first] = await bot.ask(GROUP, f"/ask@{BOT} lighthouse keeper", chat_type="group")
+    bot.fake.delay_answer("sendChatAction", 0.5, count=2)  # each page searches slowly
+    bot.fake.callback_query(GROUP, first["message_id"], buttons(first)["More ▸"], user_id=77)
+    said = bot.fake.user_message(
+        GROUP, "more", chat_type="group", reply_to_message_id=first["message_id"]
+    )
+    [_, pressed, typed] = await bot.reply(GROUP, 3)
+    assert pressed["reply_to_message"]["message_id"] == first["message_id"]
+    assert "4. Lighthouse keepers of" in pressed["text"]
+    assert typed["reply_to_message"]["message_id"] == said["message"]["message_id"]
+    assert "7. Lighthouse keepers of" in typed["text"]
+    assert not any(c.params.get("text") for c in bot.fake.calls("answerCallbackQuery"))
+
+
+async def test_more_pressed_twice_at_once_says_already_below_once_it_is(bot: Harness) -> None:
+    """Of two presses of the same More ▸ at once, the second was told the next passages
+    were already below while the first was still searching them."""
+    [answer] = await bot.ask(GROUP, f"/ask@{BOT} lighthouse keeper", chat_type="group")
+    more = buttons(answer)["More ▸"]
+    bot.fake.delay_answer("sendChatAction", 0.5)  # the page searches slowly
+    bot.fake.callback_query(GROUP, answer["message_id"], more, user_id=77)
+    bot.fake.callback_query(GROUP, answer["message_id"], more, user_id=78)
+    await bot.reply(GROUP, 2)
+    await bot.fake.wait_for("answerCallbackQuery", 2, timeout=WAIT)
+    calls = [c for c in bot.fake.calls() if c.method in ("sendMessage", "answerCallbackQuery")]
+    told = next(n for n, c in enumerate(calls) if c.params.get("text") == MORE_BELOW)
+    [_, page] = [n for n, c in enumerate(calls) if c.method == "sendMessage"]
+    assert page < told
+
+
+async def test_a_slow_chat_does_not_hold_up_another(bot: Harness) -> None:
+    """Only a chat's own updates wait for each other: another chat is answered meanwhile."""
+    bot.fake.delay_answer("sendChatAction", 2.0)  # the first question searches slowly
+    bot.fake.user_message(USER, "lighthouse keeper")
+    await bot.fake.wait_for("sendChatAction", 1, timeout=WAIT)
+    bot.fake.user_message(USER, "more")  # waits for that answer
+    bot.fake.user_message(USER + 1, "Where did the joint exercise begin?")
+    [other] = await until(lambda: bot.replies(USER + 1), "the other chat's answer")
+    assert "Aslanduz" in other["text"] and not bot.replies(USER)
+    [answer, page] = await bot.reply(USER, 2)
+    assert "4. Lighthouse keepers of" in page["text"] and not keepers(page) & keepers(answer)
+
+
+async def test_a_backlog_in_one_chat_does_not_hold_up_the_others() -> None:
+    """Updates waiting for their chat's turn take no place among those handled at once:
+    with python-telegram-bot's own bound, a chat's backlog of that many kept every other
+    chat waiting."""
+    processor = ChatsInTurn(at_once=2)
+    release = asyncio.Event()
+    handled: list[int] = []
+
+    async def handle(update: Update) -> None:
+        if update.effective_chat and update.effective_chat.id == USER:
+            await release.wait()
+        handled.append(update.update_id)
+
+    def update(update_id: int, chat_id: int) -> Update:
+        chat = Chat(chat_id, Chat.PRIVATE)
+        return Update(update_id, message=Message(update_id, datetime.now(UTC), chat))
+
+    updates = [update(n, USER) for n in range(1, 6)] + [update(6, USER + 1)]
+    tasks = [asyncio.create_task(processor.process_update(u, handle(u))) for u in updates]
+    await asyncio.wait_for(until(lambda: handled == [6], "the other chat's update"), WAIT)
+    release.set()
+    await asyncio.gather(*tasks)
+    assert handled == [6, 1, 2, 3, 4, 5] and not len(processor)
 
 
 async def test_every_page_of_an_answer_is_as_of_the_question(bot: Harness) -> None:
