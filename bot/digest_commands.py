@@ -49,7 +49,9 @@ _ADMINS = (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
 
 
 async def _reply(context: Context, message: Message, text: str) -> None:
-    await send_reply(context.bot_data, message, text, quote=False)
+    """Reply as every command's reply does: in a group, replying to the command, so that a
+    refusal in a busy group reaches whoever asked."""
+    await send_reply(context.bot_data, message, text)
 
 
 async def _sender_administers(context: Context, chat_id: int, message: Message) -> bool:
@@ -350,7 +352,7 @@ async def digest_now(update: Update, context: Context) -> None:
     if not digest.items:
         await _no_digest(shared, message, nothing_new(digest, zone))
         return
-    sent = await send_reply(shared, message, *digest_messages(digest, zone), quote=False)
+    sent = await send_reply(shared, message, *digest_messages(digest, zone))
     # "tell me more about the festival" in reply to it is a question, asked alone
     await shared.conversations.record_prompts([ChatMessage(m.chat_id, m.message_id) for m in sent])
 
@@ -361,7 +363,7 @@ async def _no_digest(shared: BotData, message: Message, text: str) -> None:
     against its sender's per-minute limit, as every other reply does."""
     shared.digest_limiter.give_back(message.chat.id)
     if await admitted(shared, message):
-        await send_reply(shared, message, text, quote=False)
+        await send_reply(shared, message, text)
 
 
 # ----- wiring ------------------------------------------------------------------------------

@@ -105,15 +105,15 @@ async def send(
     return await send_in_order(bot, chat_id, messages, following(shared, user_id), topic)
 
 
-async def send_reply(
-    shared: BotData, message: Message, *texts: str, quote: bool | None = None
-) -> list[Message]:
+async def send_reply(shared: BotData, message: Message, *texts: str) -> list[Message]:
     """Reply to `message` with `texts` as `Message.reply_html` does (in its chat and forum
-    topic, each quoting it in a group; or as `quote` says), following its group into the
-    supergroup it became (`send`). Returns the messages sent."""
-    quoting = message.chat.type != ChatType.PRIVATE if quote is None else quote
+    topic, each quoting it in a group: there, a reply not attached to its command is lost
+    among the members' messages; a private chat has no one else's), following its group
+    into the supergroup it became (`send`). Returns the messages sent."""
     quoted = (
-        ReplyParameters(message.message_id, allow_sending_without_reply=True) if quoting else None
+        ReplyParameters(message.message_id, allow_sending_without_reply=True)
+        if message.chat.type != ChatType.PRIVATE
+        else None
     )
     user = message.from_user
     return await send(

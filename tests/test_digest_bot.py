@@ -232,6 +232,41 @@ async def test_an_anonymous_administrator_subscribes_the_group(bot: Harness) -> 
     assert refused == "Only administrators of this group can change its daily digest."
 
 
+async def test_in_a_group_the_digest_commands_reply_to_the_command(
+    bot: Harness, clock: Clock
+) -> None:
+    """/start, /help, /latest and /sources replied to their command in a group; /subscribe
+    (its refusal too), /subscription, /unsubscribe, /digest and its limit's note did not:
+    in a busy group, "Only administrators ..." reached no one in particular. In a private
+    chat, where no one else speaks, no reply quotes its command."""
+    clock.now = utc("2024-06-02T18:00")
+    await add_news(bot, *lighthouse("2024-06-02T15:00"))
+    bot.fake.add_chat(GROUP, "supergroup", title="Energy desk")
+    bot.fake.set_member_status(GROUP, ADMIN, "administrator")
+
+    async def reply_to(chat_id: int, text: str, **kwargs: Any) -> dict[str, Any]:
+        before = len(bot.replies(chat_id))
+        update = bot.fake.user_message(chat_id, text, **kwargs)
+        [reply, *_] = (await bot.reply(chat_id, before + 1))[before:]
+        asked = update["message"]["message_id"]
+        assert reply.get("reply_to_message", {}).get("message_id") == (
+            None if chat_id > 0 else asked
+        ), f"{text}: {reply['text']}"
+        return reply
+
+    group = {"chat_type": "supergroup", "user_id": ADMIN}
+    for text in ("/subscribe 07:30 UTC", "/subscription", "/unsubscribe", "/digest"):
+        await reply_to(GROUP, text, **group)
+        await reply_to(ALICE, text)
+    refused = await reply_to(GROUP, "/subscribe", chat_type="supergroup", user_id=555)
+    assert refused["text"] == "Only administrators of this group can change its daily digest."
+    none = await reply_to(GROUP, "/digest volcano", **group)
+    assert none["text"].startswith("No new articles about volcano")
+    await reply_to(GROUP, "/digest", **group)
+    told = await reply_to(GROUP, "/digest", **group)
+    assert told["text"].startswith("A digest was sent here just now")
+
+
 async def test_a_time_moved_later_the_same_day_promises_tomorrow(
     bot: Harness, clock: Clock
 ) -> None:
