@@ -1315,7 +1315,7 @@ async def test_more_pressed_twice_at_once_says_already_below_once_it_is(bot: Har
 
 async def test_a_slow_chat_does_not_hold_up_another(bot: Harness) -> None:
     """Only a chat's own updates wait for each other: another chat is answered meanwhile."""
-    bot.fake.delay_answer("sendChatAction", 2.0)  # the first question searches slowly
+    bot.fake.delay_answer("sendChatAction", 3.0)  # the first question searches slowly
     bot.fake.user_message(USER, "lighthouse keeper")
     await bot.fake.wait_for("sendChatAction", 1, timeout=WAIT)
     bot.fake.user_message(USER, "more")  # waits for that answer
