@@ -132,6 +132,18 @@ async def test_stories_carried_by_more_outlets_come_first(news: Engine) -> None:
     assert mayor.headline == ELECTIONS.title
 
 
+async def test_a_story_names_each_outlet_once_however_its_reports_spell_it(
+    engine: Engine,
+) -> None:
+    """ "USA Today" and "USA TODAY" are one outlet (`retrieval.outlets`), as /sources counts
+    it: a story they both carried named it twice, and ranked as carried by one more."""
+    herald, post, radio = TRAM
+    await add(engine, herald, post, replace(radio, source="CITY  HERALD."), BAKERY, ELECTIONS)
+    tram = (await digest_of(engine)).items[0]
+    assert len(tram.article_ids) == 3
+    assert tram.outlets == ("City Herald", "Morning Post")
+
+
 async def test_limit_keeps_the_best_and_counts_the_rest(news: Engine) -> None:
     engine = news
     await add(engine, *TRAM, BAKERY, ELECTIONS)

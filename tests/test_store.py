@@ -315,6 +315,26 @@ async def test_store_reads_back_attribution(engine: Engine) -> None:
     assert [a.id for a in await engine.latest(5)] == [result.article_id]
 
 
+async def test_spellings_of_one_outlet_count_as_one(engine: Engine) -> None:
+    """/sources listed "USA Today — 5,831" and "USA TODAY — 3" apart, and stats counted
+    them as two outlets: names that differ in case, spacing or punctuation are one outlet,
+    under its most frequent spelling."""
+    sources = ["USA Today", "USA TODAY", "USA Today", "The Hill", "the  hill.", None, "CNN"]
+    await engine.add_articles(
+        [
+            ArticleDraft(f"Story {n}", f"Report number {n} of the day.", source=source)
+            for n, source in enumerate(sources)
+        ]
+    )
+    assert await engine.sources() == [
+        ("USA Today", 3),
+        ("The Hill", 2),
+        ("CNN", 1),
+        (None, 1),
+    ]
+    assert (await engine.stats()).outlets == 3
+
+
 async def test_an_article_reads_back_in_paragraphs_its_wire_copy_unwrapped(
     engine: Engine,
 ) -> None:

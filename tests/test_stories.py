@@ -131,6 +131,9 @@ def test_one_outlet_needs_more_to_tell_a_story_twice() -> None:
     told twice; from two outlets, the same likeness makes them one."""
     assert stories(ONE_OUTLET) == [[0], [1], [2], [3]]
     assert group_stories(ONE_OUTLET, TOKENIZER, same_outlet=1.0) == [[0, 1], [2], [3]]
+    # one outlet however its name is spelled ("The Hill", "THE HILL."): `outlets.outlet_key`
+    respelled = [ONE_OUTLET[0], replace(ONE_OUTLET[1], source="THE HILL."), *ONE_OUTLET[2:]]
+    assert stories(respelled) == [[0], [1], [2], [3]]
     # An outlet that files a story again, reworded, still has one story.
     assert stories([ONE_OUTLET[0], RERUN]) == [[0, 1]]
 

@@ -36,6 +36,7 @@ from retrieval.corpus.prepare import (
 from retrieval.corpus.splitter import SPLITTER_VERSION
 from retrieval.corpus.text import paragraphs
 from retrieval.models import ArticleDraft, Attribution
+from retrieval.outlets import outlet_counts, outlet_key
 
 Ints = npt.NDArray[np.int64]
 
@@ -417,16 +418,18 @@ class CorpusStore:
 
     async def stats(self) -> CorpusStats:
         async with self.conn.execute(
-            "SELECT count(*), count(DISTINCT source), min(published_ts), max(published_ts),"
+            "SELECT count(*), min(published_ts), max(published_ts),"
             " count(*) - count(published_ts), (SELECT count(*) FROM archived),"
             " (SELECT count(*) FROM sentences), count(published_ts > ? OR NULL),"
             " (SELECT count(*) FROM articles WHERE splitter < ?) FROM articles",
             (time.time(), SPLITTER_VERSION),
         ) as cur:
             row = await cur.fetchone()
-        articles, outlets, first, last, undated, archived, sentences, ahead, older = (
-            row or (0,) * 9
-        )
+        articles, first, last, undated, archived, sentences, ahead, older = row or (0,) * 8
+        # outlets as /sources counts them: "USA Today" and "USA TODAY" are one (`outlets`)
+        async with self.conn.execute("SELECT DISTINCT source FROM articles") as cur:
+            names = [r[0] for r in await cur.fetchall()]
+        outlets = len({outlet_key(name) for name in names} - {None})
         return CorpusStats(
             articles, sentences, outlets, first, last, undated, archived, ahead, older
         )
@@ -558,8 +561,9 @@ class CorpusStore:
 
     async def sources(self) -> list[tuple[str | None, int]]:
         """Outlets with their article counts, most articles first; None for the articles
-        that name none."""
+        that name none. Spellings of one outlet ("USA Today", "USA TODAY") count as one,
+        under the most frequent (`outlets.outlet_counts`)."""
         async with self.conn.execute(
-            "SELECT source, count(*) AS n FROM articles GROUP BY source ORDER BY n DESC, source"
+            "SELECT source, count(*) AS n FROM articles GROUP BY source"
         ) as cur:
-            return [(r[0], int(r[1])) for r in await cur.fetchall()]
+            return outlet_counts((r[0], int(r[1])) for r in await cur.fetchall())

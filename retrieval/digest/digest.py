@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -42,6 +42,7 @@ from retrieval.digest.stories import (
 from retrieval.errors import DigestError
 from retrieval.index.tokens import Tokenizer
 from retrieval.models import headline
+from retrieval.outlets import distinct_outlets
 from retrieval.typed import without_markup
 from retrieval.wording import quoted
 
@@ -392,7 +393,7 @@ def _keywords_held(group: Sequence[PeriodArticle], held: dict[int, frozenset[int
 def _rank(group: Sequence[PeriodArticle]) -> tuple[int, int, float, int]:
     """Most outlets first; then most reports (one wire can file a story several times), then
     the newest."""
-    outlets = len(_distinct(a.source for a in group))
+    outlets = len(distinct_outlets(a.source for a in group))
     return (-max(outlets, 1), -len(group), -max(a.time for a in group), group[0].id)
 
 
@@ -414,7 +415,7 @@ def _item(
         headline=headline(lead.title, lead.source),
         url=lead.url,
         extract=extract.text,
-        outlets=_distinct(a.source for a in articles),
+        outlets=distinct_outlets(a.source for a in articles),
         article_ids=tuple(a.id for a in articles),
         published=datetime.fromtimestamp(newest, UTC),
         articles=tuple(
@@ -431,10 +432,6 @@ def _item(
 def _bare_date(published: str | None) -> bool:
     """Whether an article gave only its day ("2022-11-08"), no time of day."""
     return published is not None and len(published) == len("2022-11-08")
-
-
-def _distinct(sources: Iterable[str | None]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(s for s in sources if s))
 
 
 async def build_digest(

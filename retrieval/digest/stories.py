@@ -55,6 +55,7 @@ import numpy.typing as npt
 from retrieval.compiled import njit
 from retrieval.corpus.text import is_near_duplicate, joined_sentences
 from retrieval.index.tokens import Tokenizer
+from retrieval.outlets import outlet_key
 
 SAME_STORY = 0.08  # mean time-weighted cosine of idf²-weighted title + lead vectors
 LEAD_SENTENCES = 2
@@ -311,7 +312,7 @@ def group_stories(
         times = np.array([np.nan if a.time is None else a.time for a in articles])
         apart = np.nan_to_num(np.abs(times[first] - times[second]), nan=0.0) / 3600
         similarity = similarity * np.exp(-((apart / story_hours) ** 2))
-    sources = [a.source for a in articles]
+    sources = [outlet_key(a.source) for a in articles]  # "USA TODAY" is USA Today
     alike = [
         sources[i] is not None and sources[i] == sources[j]
         for i, j in zip(first.tolist(), second.tolist(), strict=True)
