@@ -360,6 +360,23 @@ async def test_keywords_match_the_words_as_search_does(news: Engine) -> None:
         keyword_terms(["the", "and"], Tokenizer())
 
 
+async def test_a_keyword_digest_is_the_full_digests_stories_that_hold_the_keywords(
+    news: Engine,
+) -> None:
+    """Grouped after the articles were filtered, a keyword digest parted a story whose other
+    reports do not say the word: Reason's "marijuana" bill alone, while the full digest
+    had it with CNN's, The Hill's and Fox News's. Only the Morning Post's tram report says
+    "councillors": the story, all three reports, is the digest's."""
+    engine = news
+    await add(engine, *TRAM, BAKERY, ELECTIONS)
+    full = (await digest_of(engine)).items[0]
+    digest = await digest_of(engine, keywords=["councillors"])
+    [tram] = digest.items
+    assert len(tram.article_ids) == 3 and tram.outlets == full.outlets
+    assert (tram.headline, tram.extract) == (full.headline, full.extract)
+    assert (digest.articles, digest.stories) == (3, 1)  # the reports of the stories kept
+
+
 async def test_a_keyword_of_several_words_matches_where_one_sentence_holds_them_all(
     engine: Engine,
 ) -> None:
@@ -557,9 +574,14 @@ async def test_a_reuters_day_digest(engine: Engine, tmp_path: Path) -> None:
     hughes = next(i for i in day_digest.items if "HUGHES" in i.headline)
     assert len(hughes.article_ids) >= 2 and "Hughes" in hughes.extract
     assert all(item.outlets == ("Reuters",) for item in day_digest.items)
-    opec = await digest_of(engine, Period(start, start + timedelta(days=1)), keywords=["OPEC"])
+    period = Period(start, start + timedelta(days=1))
+    opec = await digest_of(engine, period, keywords=["OPEC"], limit=100)
     assert 0 < opec.articles < 20 and opec.stories <= opec.articles
-    assert "ECUADOR TO ASK OPEC TO RAISE EXPORT QUOTA" in {i.headline for i in opec.items}
+    reports = {a.title for i in opec.items for a in i.articles}
+    assert "ECUADOR TO ASK OPEC TO RAISE EXPORT QUOTA" in reports
+    # the day's stories, as the digest without keywords has them
+    every = await digest_of(engine, period, limit=1_000)
+    assert {i.article_ids for i in opec.items} <= {i.article_ids for i in every.items}
 
 
 def lines_of(*drafts: ArticleDraft) -> list[dict[str, Any]]:

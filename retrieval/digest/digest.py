@@ -1,4 +1,4 @@
-"""The digest of a period: its articles, filtered by keywords, grouped into stories, ranked.
+"""The digest of a period: its articles grouped into stories, chosen by keywords, ranked.
 
 An article belongs to a period by its time: when it was published, or when it was ingested if
 it has no date; one ingested as an archive (`ingest --archive`) belongs to none. Feeds are read
@@ -7,7 +7,9 @@ previous digest was built; such a late arrival joins the next digest (see `Perio
 otherwise it would fall between two digests and never be shown.
 
 Keywords filter by the same terms the search uses (stemmed, stop words dropped, irregular
-forms mapped): an article matches when its title or text has any keyword. A keyword of one
+forms mapped): a story is in a keyword digest when its title or text, any of its reports',
+has any keyword; the stories are the whole period's, so a story's reports that do not name
+it (another outlet's words for it) are still its reports there. A keyword of one
 term matches wherever the term is; one of several ("Bank of England", typed in quotes in the
 bot, or "F-35", "9/11", "Covid-19", which the terms part) only where the title or a single
 sentence holds all of its terms: "F-35" is no digest of every article that says "35", nor
@@ -291,9 +293,15 @@ def compose(
     limit: int = DEFAULT_LIMIT,
     tokenizer: Tokenizer | None = None,
 ) -> Digest:
-    """The digest of `articles`: filter, group into stories, rank, extract. How common a
-    word is comes from these articles alone, never from the rest of the corpus, so a period
-    gets the same stories whatever older archives the database holds."""
+    """The digest of `articles`: group into stories, keep those that hold the keywords,
+    rank, extract. How common a word is comes from these articles alone, never from the
+    rest of the corpus, so a period gets the same stories whatever older archives the
+    database holds.
+
+    Keywords choose among the stories of the whole period, grouped as without them: grouped
+    after the articles were filtered, a story lost its reports that do not name the keyword
+    (CNN's, The Hill's and Fox News's "marijuana" bill apart from Reason's report, which
+    alone said the word), and idf taken among fewer articles grouped otherwise still."""
     tokenizer = tokenizer or Tokenizer()
     wanted = keyword_groups(keywords, tokenizer)
     tokens = [set(tokenizer(" ".join((a.title, *a.sentences)))) for a in articles]
@@ -302,14 +310,14 @@ def compose(
     if wanted:
         for article, terms in zip(articles, tokens, strict=True):
             held[article.id], about[article.id] = _keywords_in(article, terms, wanted, tokenizer)
-        kept = [i for i, a in enumerate(articles) if held[a.id]]
-        articles, tokens = [articles[i] for i in kept], [tokens[i] for i in kept]
     idf, _ = idf_table(tokens)
     stories = [
         StoryArticle(a.id, a.title, a.sentences, a.source, a.time, bool(a.published))
         for a in articles
     ]
     groups = [[articles[i] for i in g] for g in group_stories(stories, tokenizer)]
+    if wanted:
+        groups = [group for group in groups if _keywords_held(group, held)]
     told = {s.id for s in stories if has_text(s) and has_prose(s)}
     # a story about more of the keywords first ("monkeypox vaccine": the monkeypox vaccine
     # before another vaccine's trial, however many outlets carried that), then one about
@@ -334,7 +342,7 @@ def compose(
         period.end,
         tuple(items),
         tuple(keywords),
-        articles=len(articles),
+        articles=sum(map(len, groups)),  # every report of the stories kept
         stories=len(groups),
     )
 
