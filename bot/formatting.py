@@ -23,12 +23,14 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.bounds import AUTHORS_SHOWN, NAME_CHARS, QUOTE_CHARS, TITLE_CHARS, clip, some_of
 from bot.markup import MAX_MESSAGE_LENGTH, escape, escape_attribute, pack, split_html
+from retrieval.digest.latest import LatestStory
 from retrieval.index.tokens import STOPWORDS
 from retrieval.models import Attribution, Passage
 from retrieval.wording import UNDATED, counted, local_time
 
 MAX_REPLY_MESSAGES = 8  # a longer reply ends with a pointer to the rest, not a flood
 LIST_ITEMS = 100  # lines of a list such as /sources
+LATEST_OUTLETS_SHOWN = 3  # of a /latest story besides its newest report's, then how many more
 URL_CHARS = 2048  # a longer "address" is shown unlinked
 INLINE_DESCRIPTION_CHARS = 180
 
@@ -237,13 +239,24 @@ def sources_messages(sources: Sequence[tuple[str | None, int]]) -> list[str]:
     return reply(lines, "More outlets did not fit here.", "\n")
 
 
-def latest_messages(articles: Sequence[Attribution], zone: tzinfo = UTC) -> list[str]:
-    """The newest headlines, each linked to its article where it has a URL."""
-    if not articles:
+def latest_messages(stories: Sequence[LatestStory], zone: tzinfo = UTC) -> list[str]:
+    """The newest stories, a line each: its newest headline, linked to its article where
+    it has a URL, then the other outlets that carried it ("also CNN, Fox News"), or how
+    many reports it had when they are all of one outlet."""
+    if not stories:
         return ["The corpus is empty: nothing has been ingested yet."]
     lines = ["<b>Latest headlines</b>"]
-    lines += [f"• {attribution(article, zone)}" for article in articles[:LIST_ITEMS]]
+    lines += [f"• {_latest_line(story, zone)}" for story in stories[:LIST_ITEMS]]
     return reply(lines, "More headlines did not fit here.", "\n")
+
+
+def _latest_line(story: LatestStory, zone: tzinfo) -> str:
+    line = attribution(story.article, zone)
+    if story.others:
+        return f"{line} · <i>also {escape(some_of(story.others, LATEST_OUTLETS_SHOWN))}</i>"
+    if story.reports > 1:
+        return f"{line} · <i>{counted(story.reports, 'report')}</i>"
+    return line
 
 
 # ----- notices ----------------------------------------------------------------------------

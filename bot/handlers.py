@@ -67,7 +67,7 @@ COMMANDS = (
         "ask", "answer a question with quoted passages", f"/ask {formatting.SEED_QUESTION}"
     ),
     Command("sources", "the outlets in the corpus and their article counts", "/sources"),
-    Command("latest", "the newest headlines", "/latest"),
+    Command("latest", "the newest stories", "/latest"),
     Command("digest", "the news since the last digest, grouped into stories", "/digest"),
     Command(
         "subscribe", "a daily digest here (group admins)", "/subscribe 07:30 Europe/London oil"
@@ -704,10 +704,10 @@ async def sources(update: Update, context: Context) -> None:
 
 
 async def latest(update: Update, context: Context) -> None:
-    """List the newest headlines, linked to their articles."""
+    """List the newest stories, each by its newest headline, linked to its article."""
     message = update.effective_message
     shared = context.bot_data
     if message is None or not await admitted(shared, message):
         return
-    articles = await shared.engine.latest(LATEST_HEADLINES)
-    await send_reply(shared, message, *formatting.latest_messages(articles, shared.zone))
+    stories = await shared.engine.latest_stories(LATEST_HEADLINES)
+    await send_reply(shared, message, *formatting.latest_messages(stories, shared.zone))

@@ -31,6 +31,7 @@ from retrieval.corpus.removals import RemovalReport
 from retrieval.corpus.resplit import ResplitReport
 from retrieval.corpus.store import AddResult, CorpusStats, CorpusStore, note_ingest
 from retrieval.digest.digest import DEFAULT_LIMIT, Digest, Period, build_digest
+from retrieval.digest.latest import LatestStory, latest_stories
 from retrieval.digest.subscriptions import Subscriptions
 from retrieval.errors import IndexWriteError
 from retrieval.feeds.feed import Feed
@@ -376,6 +377,11 @@ class Engine:
     async def latest(self, limit: int = 10) -> list[Attribution]:
         """The newest articles: by published time, else by when they were ingested."""
         return await self._store.latest(limit)
+
+    async def latest_stories(self, limit: int = 10) -> list[LatestStory]:
+        """The newest stories, one each however many outlets told it, newest first
+        (`retrieval.digest.latest`): what /latest lists. Reads only."""
+        return await latest_stories(self._conn, limit, self.index.tokenizer)
 
     async def article_text(self, article_id: int) -> tuple[Attribution, str] | None:
         """An article's attribution and whole text, in paragraphs (hard-wrapped wire copy

@@ -60,7 +60,9 @@ def ask_json(db: Path, *args: str) -> dict[str, object]:
 async def latest(db: Path) -> list[str]:
     engine = await Engine.open(db)
     try:
-        return [a.title for a in await engine.latest()]
+        titles = [a.title for a in await engine.latest()]
+        assert [s.article.title for s in await engine.latest_stories()] == titles  # /latest's
+        return titles
     finally:
         await engine.close()
 

@@ -1649,6 +1649,31 @@ async def test_sources_and_latest(bot: Harness) -> None:
     assert "text_link" in entity_types(latest)
 
 
+async def test_latest_lists_a_story_once_with_its_other_outlets(bot: Harness) -> None:
+    """/latest gave each report a line: three outlets' reports of one story took three of
+    its ten. One line a story, its newest report, the other outlets after it."""
+    ferry = [
+        ArticleDraft(
+            title=title,
+            text=f"{lead} The ferry crews returned to work on Monday after two weeks.",
+            source=source,
+            published=f"2025-03-01T{hour:02}:00:00Z",
+        )
+        for title, lead, source, hour in (
+            ("Harbour ferry strike ends", "The harbour ferry strike ended.", "Port Gazette", 9),
+            ("Ferry crews end harbour strike", "Ferry crews ended their strike.", "Radio", 10),
+            ("Harbour ferries sail again", "Harbour ferries sailed again.", "PORT GAZETTE", 11),
+        )
+    ]
+    await bot.app.bot_data.engine.add_articles(ferry)
+    [latest] = await bot.ask(USER, "/latest")
+    lines = latest["text"].splitlines()
+    assert lines[1].startswith("• Harbour ferries sail again — PORT GAZETTE · 1 March 2025")
+    assert lines[1].endswith(" · also Radio")
+    assert lines[2].startswith("• Azerbaijani and Iranian forces")  # the next story
+    assert "ferry" not in "\n".join(lines[2:]).lower()
+
+
 # ----- who may use it --------------------------------------------------------------------
 
 

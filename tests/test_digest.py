@@ -144,6 +144,22 @@ async def test_a_story_names_each_outlet_once_however_its_reports_spell_it(
     assert tram.outlets == ("City Herald", "Morning Post")
 
 
+async def test_latest_lists_each_story_once_by_its_newest_report(engine: Engine) -> None:
+    """/latest gave a line to each report: of its ten, six were two stories told by three
+    outlets each. It groups the newest articles as the digest does: a story is its newest
+    report, with the other outlets that carried it; stories by their newest report."""
+    herald, post, radio = await add(engine, *TRAM)
+    [bakery, mayor] = await add(engine, BAKERY, ELECTIONS)
+    stories = await engine.latest_stories(3)
+    assert [s.article.id for s in stories] == [bakery, mayor, radio]
+    tram = stories[2]
+    assert (tram.others, tram.reports) == (("Morning Post", "City Herald"), 3)
+    assert (stories[0].others, stories[0].reports) == ((), 1)
+    # the digest groups them alike
+    [digest_tram] = [i for i in (await digest_of(engine)).items if len(i.article_ids) > 1]
+    assert sorted(digest_tram.article_ids) == sorted((herald, post, radio))
+
+
 async def test_limit_keeps_the_best_and_counts_the_rest(news: Engine) -> None:
     engine = news
     await add(engine, *TRAM, BAKERY, ELECTIONS)

@@ -28,6 +28,7 @@ from bot.markup import (
     visible_length,
     visible_text,
 )
+from retrieval.digest.latest import LatestStory
 from retrieval.models import Attribution, Passage
 from retrieval.search import SearchResult
 from tests.telegram_html import check_message_text
@@ -338,9 +339,29 @@ def test_sources_and_latest_escape_names_and_stay_within_the_limit() -> None:
     shown = accepted(message)
     assert "• Outlet <99> & co — 901" in shown and "Outlet <100>" not in shown
     assert shown.endswith("• and 300 more outlets — 225,150")
-    latest = formatting.latest_messages([article(), article(url=None, title="<i>")])
+    latest = formatting.latest_messages(
+        [LatestStory(article(), (), 1), LatestStory(article(url=None, title="<i>"), (), 1)]
+    )
     assert len(latest) == 1
     assert "• <i>" in accepted(latest[0])
+
+
+def test_latest_names_a_storys_other_outlets_or_counts_its_reports() -> None:
+    """/latest listed a story once for each outlet that told it: a line is now a story, its
+    newest report, then the other outlets (the first three) or how many reports one had."""
+    others = ("Fox <News>", "CNN", "The Hill", "NPR", "Politico")
+    [message] = formatting.latest_messages(
+        [
+            LatestStory(article(title="Vaccine goal missed"), others, 6),
+            LatestStory(article(title="Wire story"), (), 3),
+            LatestStory(article(title="Scoop"), (), 1),
+        ]
+    )
+    vaccine, wire, scoop = accepted(message).splitlines()[1:]
+    assert vaccine.startswith("• Vaccine goal missed — ")
+    assert vaccine.endswith(" · also Fox <News>, CNN, The Hill and 2 more")
+    assert wire.endswith(" · 3 reports") and "also" not in wire
+    assert "report" not in scoop and "also" not in scoop
 
 
 def test_help_lists_every_command_with_an_example() -> None:

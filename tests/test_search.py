@@ -461,6 +461,7 @@ async def test_an_undated_archived_article_still_answers_what_it_alone_holds(
     assert "84 passengers" in result.passages[0].quote
     assert result.passages[1].article.title == dated.title
     assert [a.title for a in await engine.latest(5)] == [dated.title]
+    assert [s.article.title for s in await engine.latest_stories(5)] == [dated.title]
 
 
 async def test_markup_in_a_question_is_not_searched_and_a_link_is_told(engine: Engine) -> None:

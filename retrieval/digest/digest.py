@@ -262,7 +262,7 @@ async def period_articles(conn: aiosqlite.Connection, period: Period) -> list[Pe
         {"start": start, "end": end, "seen": seen, "late": late_start, "as_of": as_of},
     ) as cur:
         rows = [tuple(r) for r in await cur.fetchall()]
-    sentences = await _sentences(conn, [int(r[0]) for r in rows])
+    sentences = await article_sentences(conn, [int(r[0]) for r in rows])
     return [
         PeriodArticle(
             int(i), str(title), source, url, float(t), sentences.get(int(i), ()), published
@@ -271,9 +271,10 @@ async def period_articles(conn: aiosqlite.Connection, period: Period) -> list[Pe
     ]
 
 
-async def _sentences(
+async def article_sentences(
     conn: aiosqlite.Connection, article_ids: Sequence[int]
 ) -> dict[int, tuple[str, ...]]:
+    """The sentences of each of `article_ids` that has any, in order. Reads only."""
     rows = await rows_for_ids(
         conn,
         "SELECT article_id, text FROM sentences WHERE article_id IN ({ids})"
