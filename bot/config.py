@@ -1,4 +1,5 @@
-"""Settings from the environment, with a `.env` file filling in what the environment lacks."""
+"""Settings from the environment, with a `.env` file filling in what the environment lacks
+(or leaves blank)."""
 
 from __future__ import annotations
 
@@ -135,7 +136,9 @@ class Settings:
         values: dict[str, str | None] = {}
         if env_file and Path(env_file).is_file():
             values.update(dotenv_values(env_file))
-        values.update(os.environ)
+        # A blank variable is unset, and .env fills it in: docker-compose's `${VAR}` and
+        # systemd's `Environment=VAR=` make them, and one hid the token .env holds.
+        values.update((name, value) for name, value in os.environ.items() if value.strip())
 
         def get(name: str) -> str | None:
             value = values.get(name)

@@ -177,3 +177,24 @@ def test_a_bad_setting_is_one_line_and_exit_status_2(tmp_path: Path) -> None:
         "newsbot: NEWSBOT_LOG_LEVEL 'LOUD' is not a log level: use DEBUG, INFO, WARNING or ERROR\n"
     )
     assert done.stdout == "" and not (tmp_path / "n.db").exists()
+
+
+def test_a_blank_variable_is_unset_and_env_file_fills_it_in(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """docker-compose's `${VAR}` and systemd's `Environment=VAR=` make blank variables:
+    `TELEGRAM_BOT_TOKEN= newsbot run` said the token .env held was not set, and a blank
+    NEWSBOT_TIMEZONE or NEWSBOT_DB used UTC or newsbot.db over what .env said."""
+    token = "123456789:" + "A" * 35
+    env_file = tmp_path / ".env"
+    env_file.write_text(
+        f"TELEGRAM_BOT_TOKEN={token}\nNEWSBOT_TIMEZONE=Europe/Berlin\nNEWSBOT_DB=team.db\n"
+    )
+    for name in ("TELEGRAM_BOT_TOKEN", "NEWSBOT_TIMEZONE", "NEWSBOT_DB"):
+        monkeypatch.setenv(name, " " if name == "NEWSBOT_DB" else "")
+    monkeypatch.setenv("NEWSBOT_LOG_LEVEL", "warning")  # one that is set still overrides
+    env_file.write_text(env_file.read_text() + "NEWSBOT_LOG_LEVEL=DEBUG\n")
+    settings = Settings.load(env_file=env_file)
+    assert settings.require_token() == token
+    assert (settings.timezone, settings.db_path) == ("Europe/Berlin", Path("team.db"))
+    assert settings.log_level == "WARNING"
