@@ -21,7 +21,7 @@ import aiosqlite
 
 from retrieval.compiled import is_compiled, mark_compiled
 from retrieval.conversations import Conversations
-from retrieval.corpus import removals, resplit
+from retrieval.corpus import backup, removals, resplit
 from retrieval.corpus.db import ReadConnections, connect, database_id, open_database
 from retrieval.corpus.generation import generation, generation_of, move_on_from
 from retrieval.corpus.ingest import IngestReport, ingest_paths
@@ -71,6 +71,12 @@ async def corpus_stats(db_path: str | os.PathLike[str]) -> CorpusStats:
         return await CorpusStore(conn).stats()
     finally:
         await conn.close()
+
+
+async def back_up_database(db_path: Path, target: Path, replace: bool = False) -> backup.Backup:
+    """A consistent copy of the database at `target` while others write it, in a worker
+    thread (see `retrieval.corpus.backup`); the indexes, a cache of it, are not copied."""
+    return await asyncio.to_thread(backup.back_up, db_path, target, replace)
 
 
 async def remove_articles(db_path: str | os.PathLike[str], refs: Sequence[str]) -> RemovalReport:

@@ -607,6 +607,7 @@ def test_db_is_honoured_before_or_after_the_command(
         ["stats"],
         ["digest"],
         ["reindex"],
+        ["backup", "copy.db"],
         ["feeds", "list"],
         ["feeds", "remove", "1"],
         # made, it held the seed article alone: "Nothing in the news corpus matches that",

@@ -267,16 +267,18 @@ def test_a_database_in_a_read_only_folder_is_read_and_never_written(tmp_path: Pa
         newsbot ask ask --db {db} "{QUESTION}" --limit 2
         newsbot digest digest --db {db} --since 2024-11-24 --until 2024-11-26
         newsbot feeds feeds list --db {db}
+        newsbot backup backup --db {db} copy.db
         newsbot ingest ingest --db {db} corpus.jsonl
         newsbot add feeds add --db {db} http://127.0.0.1:9/feed.xml
         newsbot reindex reindex --db {db}
         """,
     )
-    for step in ("stats", "ask", "digest", "feeds"):
+    for step in ("stats", "ask", "digest", "feeds", "backup"):
         rc, out, err = steps[step]
         assert rc == 0, err
         assert_clear(err)
     assert "articles:   4" in steps["stats"][1]
+    assert steps["backup"][1].startswith("backed up 4 articles to copy.db")
     assert ANSWER in steps["ask"][1]
     assert "Read-only file system" in steps["ask"][2] and "built in memory" in steps["ask"][2]
     assert "joint border exercises" in steps["digest"][1]
@@ -332,6 +334,25 @@ def test_a_read_only_database_with_a_writer_at_work_reads_its_log(tmp_path: Path
     rc, out, err = steps["ask"]
     assert rc == 0, err
     assert ANSWER in out and "Retitled by a writer" in out
+
+
+def test_a_read_only_database_with_a_writer_at_work_is_backed_up_with_its_log(
+    tmp_path: Path,
+) -> None:
+    """`newsbot backup` of a database another user's bot writes: what it committed is in its
+    -wal file, and in the copy."""
+    steps = while_a_writer_is_at_work(
+        tmp_path,
+        """
+        mount --bind db db
+        mount -o remount,bind,ro db
+        newsbot backup backup --db db/news.db copy.db
+        """,
+    )
+    rc, out, err = steps["backup"]
+    assert rc == 0 and out.startswith("backed up 1 article to copy.db"), err
+    with contextlib.closing(sqlite3.connect(tmp_path / "copy.db")) as copy:
+        assert copy.execute("SELECT title FROM articles").fetchall() == [("Retitled by a writer",)]
 
 
 def test_a_read_only_copy_with_its_log_but_not_its_shm_says_what_to_copy(

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.cli import ask as cli_ask
+from bot.cli import backup as cli_backup
 from bot.cli import commands
 from bot.cli import feeds as cli_feeds
 from bot.cli.commands import EXIT_BROKEN_PIPE, EXIT_FAILED, EXIT_USAGE
@@ -65,6 +66,13 @@ _HELP = {
         " version's splitter made; rebuild the index next to the database from scratch; and"
         " read what ingest reads once (each sentence's names and numbers, each title's"
         " terms) wherever the database lacks it: stored before, or by another version.",
+    ),
+    "backup": (
+        "copy the database, while the bot runs",
+        "Copy the database to PATH as it is at one moment, while the bot and a cron `feeds "
+        "poll` go on writing it (a plain cp of the file misses what its -wal log holds); a "
+        "read-only database too. The index files are not copied: they are rebuilt from the "
+        "database where it is restored.",
     ),
     "digest": (
         "print the digest of recent news",
@@ -187,6 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="for cron: nothing printed or logged for a reindex that went well; only warnings "
         "and errors (the index not saved, the reindex stopped)",
     )
+    cli_backup.add_arguments(top.add("backup"))
     _add_feeds(top, common)
     digest = top.add("digest")
     digest.add_argument(
@@ -340,6 +349,7 @@ COMMANDS = {
     "stats": commands.cmd_stats,
     "remove": commands.cmd_remove,
     "reindex": commands.cmd_reindex,
+    "backup": cli_backup.cmd_backup,
     "feeds": cli_feeds.cmd_feeds,
     "digest": commands.cmd_digest,
 }

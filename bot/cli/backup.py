@@ -1,0 +1,27 @@
+"""`newsbot backup PATH`: a copy of the database, made while the bot and cron polls write it."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from bot.cli.commands import EXIT_OK, require_database
+from bot.config import Settings
+from retrieval.corpus.records import size_text
+from retrieval.engine import back_up_database
+from retrieval.wording import counted
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", type=Path, metavar="PATH", help="the file to write the copy to")
+    parser.add_argument("--force", action="store_true", help="replace PATH if it exists")
+
+
+async def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
+    require_database(settings.db_path)
+    made = await back_up_database(settings.db_path, args.path.expanduser(), args.force)
+    print(
+        f"backed up {counted(made.articles, 'article')} to {made.path} "
+        f"({size_text(made.size)}); the index is rebuilt from it where it is restored"
+    )
+    return EXIT_OK
