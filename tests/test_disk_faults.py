@@ -222,6 +222,31 @@ def test_a_full_disk_under_the_database_loses_no_committed_article(tmp_path: Pat
     assert "joint border exercises" in steps["digest"][1]
 
 
+def test_a_database_on_a_full_disk_is_refused_naming_the_full_disk(tmp_path: Path) -> None:
+    """With no byte free, SQLite cannot make the -shm file it needs to open a WAL database,
+    and said only "disk I/O error": the README promises a full disk is named as the
+    reason."""
+    (tmp_path / "db").mkdir()
+    steps = in_namespace(
+        tmp_path,
+        f"""
+        mount -t tmpfs -o size=1200k tmpfs db
+        newsbot seed ingest --quiet --db db/news.db {SEEDS}
+        dd if=/dev/zero of=db/filler bs=4k 2>/dev/null || true
+        newsbot ingest ingest --quiet --db db/news.db {SEEDS}
+        newsbot add feeds add --db db/news.db https://example.org/feed.rss
+        """,
+    )
+    assert steps["seed"][0] == 0, steps["seed"]
+    for step in ("ingest", "add"):
+        rc, out, err = steps[step]
+        assert rc == 1, err
+        assert err == (
+            "newsbot: cannot use database 'db/news.db': no space left on the device holding "
+            f"{tmp_path / 'db'} (0 bytes free): free some and run again\n"
+        )
+
+
 def test_a_read_only_index_folder_is_read_and_not_written(tmp_path: Path) -> None:
     assert (
         run_newsbot(["ingest", "--quiet", "--db", "news.db", str(SEEDS)], tmp_path).returncode == 0

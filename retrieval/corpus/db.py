@@ -8,6 +8,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import shutil
 import sqlite3
 import threading
 import time
@@ -19,6 +20,7 @@ from typing import Any
 import aiosqlite
 
 from retrieval.addresses import without_credentials
+from retrieval.corpus.records import size_text
 from retrieval.corpus.schema import MIGRATIONS
 from retrieval.errors import StoreError
 
@@ -39,6 +41,19 @@ def kept_locked(exc: BaseException) -> bool:
     lock for longer than the busy timeout (`locked_too_long` says so)."""
     code = getattr(exc, "sqlite_errorcode", None)
     return isinstance(code, int) and code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
+def cannot_write(exc: BaseException) -> bool:
+    """Whether `exc` is SQLite's refusal of any write for now: a full disk ("database or
+    disk is full", or "disk I/O error" where the log could not grow), a read-only or
+    failing one; not a fault of the statement."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return isinstance(code, int) and code & 0xFF in (
+        sqlite3.SQLITE_FULL,
+        sqlite3.SQLITE_IOERR,
+        sqlite3.SQLITE_READONLY,
+        sqlite3.SQLITE_CANTOPEN,
+    )
 
 
 def locked_too_long() -> tuple[str, str]:
@@ -95,6 +110,11 @@ async def open_database(
         code = getattr(cause, "sqlite_errorcode", None)
         full = isinstance(code, int) and code & 0xFF in (sqlite3.SQLITE_IOERR, sqlite3.SQLITE_FULL)
         if not (reads_only and read_only is None and full and _no_writer(path)):
+            if full and (free := _nearly_full(path)) is not None:
+                raise StoreError(
+                    f"cannot use database {str(path)!r}: no space left on the device holding "
+                    f"{path.resolve().parent} ({free} free): free some and run again"
+                ) from cause
             raise
     immutable = _immutable_uri(path)
     return await _open(path, immutable), immutable
@@ -135,6 +155,21 @@ async def _open(path: Path, read_only: str | None) -> aiosqlite.Connection:
         await conn.close()
         raise
     return conn
+
+
+NEARLY_FULL = 1 << 20  # free bytes under which SQLite's "disk I/O error" means a full disk
+
+
+def _nearly_full(path: Path) -> str | None:
+    """The free space of the file system holding the database at `path`, when it has
+    (almost) none: SQLite names a full disk only as "disk I/O error" where it could not
+    make its -shm file (or "database or disk is full"), and the README promises the reason
+    said."""
+    try:
+        free = shutil.disk_usage(path.resolve().parent).free
+    except OSError:
+        return None
+    return size_text(free) if free < NEARLY_FULL else None
 
 
 def read_only_uri(path: Path) -> str | None:
