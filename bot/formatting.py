@@ -390,6 +390,11 @@ SOMETHING_WENT_WRONG = "Sorry, something went wrong while answering that. Please
 # a write that waited out the busy timeout: another process (an ingest, a reindex) holds
 # the database's write lock
 DATABASE_BUSY = "The database is busy (another process is writing to it): try again shortly."
+# a write the database refused: a full disk, a read-only or failing one (the log says which)
+DATABASE_UNWRITABLE = (
+    "Sorry, that was not done: the bot's database cannot be written (its disk may be full). "
+    "Please try again later."
+)
 
 
 def plain(text: str) -> str:

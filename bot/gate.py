@@ -22,7 +22,7 @@ from bot import formatting
 from bot.replies import send, topic_of
 from bot.runtime import Context
 from bot.transport import ReplyDropped
-from retrieval.corpus.db import kept_locked, locked_too_long
+from retrieval.corpus.db import cannot_write, kept_locked, locked_too_long
 
 log = logging.getLogger(__name__)
 
@@ -109,15 +109,29 @@ async def report_error(update: object, context: Context) -> None:
         log.warning("update %s: Telegram did not confirm the reply: %s", update.update_id, error)
         return
     busy = error is not None and kept_locked(error)
+    unwritable = error is not None and not busy and cannot_write(error)
     if isinstance(error, ChatMigrated):  # a reply no one made follow the group: say sorry there
         log.warning("update %s: the group became a supergroup: %s", update.update_id, error)
     elif busy:  # another process kept the write lock past the busy timeout: no bug of ours
         log.warning("update %s: %s", update.update_id, locked_too_long()[0])
+    elif unwritable:  # a full disk, not a bug: what to fix, without a traceback
+        log.error(
+            "update %s: the database cannot be written (%s): free space on its disk, or "
+            "make it writable",
+            update.update_id,
+            error,
+        )
     else:
         log.error("update %s failed", update.update_id, exc_info=error)
     if isinstance(error, RetryAfter):
         return  # flood control outlasted our retries; another message would only add to it
-    sorry = formatting.DATABASE_BUSY if busy else formatting.SOMETHING_WENT_WRONG
+    sorry = (
+        formatting.DATABASE_BUSY
+        if busy
+        else formatting.DATABASE_UNWRITABLE
+        if unwritable
+        else formatting.SOMETHING_WENT_WRONG
+    )
     try:
         if update.callback_query is not None:
             await update.callback_query.answer(sorry)

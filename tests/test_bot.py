@@ -34,7 +34,7 @@ from bot.access import admin_only
 from bot.addressing import follows_up
 from bot.app import RATE_LIMIT_RETRIES, build_application
 from bot.config import Settings
-from bot.formatting import SOMETHING_WENT_WRONG, UNKNOWN_COMMAND
+from bot.formatting import DATABASE_UNWRITABLE, SOMETHING_WENT_WRONG, UNKNOWN_COMMAND
 from bot.handlers import COMMANDS, MORE_BELOW, NOT_UNDER_AN_ANSWER, NOTHING_MORE
 from bot.logs import REDACTED
 from bot.runtime import App, BotData, Context, OneAtATime, run_every
@@ -1947,6 +1947,22 @@ async def test_a_database_that_takes_no_writes_still_answers(bot: Harness) -> No
     assert "reply_markup" not in answer  # its buttons need the answer stored
     await bot.settle()
     assert len(bot.replies(2005)) == 1
+
+
+async def test_a_command_the_database_cannot_take_says_so_without_a_traceback(
+    bot: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    """/subscribe on a full disk got "Sorry, something went wrong" and an ERROR traceback,
+    as a bug would: the user is told the database could not be written, the log what to
+    fix."""
+    await bot.app.bot_data.subscriptions.conn.execute("PRAGMA query_only = ON")  # as if full
+    [sorry] = await bot.ask(2005, "/subscribe 07:30")
+    assert sorry["text"] == DATABASE_UNWRITABLE
+    [failure] = [r for r in caplog.records if r.name == "bot.gate"]
+    assert failure.exc_info is None
+    assert "the database cannot be written (attempt to write a readonly database)" in (
+        failure.getMessage()
+    )
 
 
 async def test_the_bot_answers_while_another_process_holds_the_write_lock(
