@@ -610,6 +610,7 @@ def test_db_is_honoured_before_or_after_the_command(
         ["backup", "copy.db"],
         ["feeds", "list"],
         ["feeds", "remove", "1"],
+        ["feeds", "poll", "--quiet"],
         # made, it held the seed article alone: "Nothing in the news corpus matches that",
         # and each answer of a --json batch looked like one to a question no article answers
         ["ask", QUESTION],

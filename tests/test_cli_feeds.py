@@ -257,6 +257,7 @@ def test_a_quiet_poll_that_went_well_prints_nothing_for_cron(
     def poll(*args: str) -> subprocess.CompletedProcess[str]:
         return run_newsbot(["--db", str(db_path), "feeds", "poll", *args], db_path.parent, env)
 
+    run_sql(db_path, "PRAGMA user_version")  # an empty database: no feeds in it yet
     done = poll("--quiet")
     assert (done.returncode, done.stdout, done.stderr) == (0, NO_FEEDS + "\n", "")
     feed = feed_server.serve("/feeds/quayside.rss", "quayside-1.rss")
@@ -286,6 +287,7 @@ def test_a_poll_with_no_feeds_says_there_are_none_yet(
     capsys: pytest.CaptureFixture[str], db_path: Path
 ) -> None:
     """It said "no feeds are due (use --all to poll them anyway)", as if there were some."""
+    run_sql(db_path, "PRAGMA user_version")  # an empty database
     assert run(capsys, db_path, "feeds", "poll")[:2] == (0, NO_FEEDS + "\n")
     assert run(capsys, db_path, "feeds", "poll", "--all")[:2] == (0, NO_FEEDS + "\n")
     assert run(capsys, db_path, "feeds", "list")[1] == NO_FEEDS + "\n"

@@ -63,10 +63,12 @@ def render_feeds(feeds: list[Feed], zone: tzinfo = UTC) -> str:
 
 
 async def cmd_feeds(settings: Settings, args: argparse.Namespace) -> int:
+    if args.feeds_command != "add":
+        # `feeds poll --quiet` from cron in another folder made an empty newsbot.db there,
+        # and said only "no feeds yet"
+        require_database(settings.db_path)
     if args.feeds_command == "poll":
         return await _poll(settings, args)
-    if args.feeds_command != "add":
-        require_database(settings.db_path)
     async with feed_registry(settings.db_path, reads_only=args.feeds_command == "list") as feeds:
         if args.feeds_command == "add":
             try:
