@@ -441,9 +441,9 @@ async def test_a_keyword_of_several_words_matches_where_one_sentence_holds_them_
 
 async def test_a_keyword_of_several_words_is_a_phrase(engine: Engine) -> None:
     """`/digest apollo 11` took in "Apollo Global shares fell 11%": both words in one
-    sentence, neither about the mission. A keyword's words are matched in the order
-    written, with at most one other word between two ("oil prices in 2024"); the common
-    words between them do not count ("Bank of England")."""
+    sentence, neither about the mission. A keyword's words are matched together, in any
+    order, with at most one other word among them ("oil prices in 2024", "In 2024, oil");
+    the common words between them do not count ("Bank of England")."""
     mission, _, bank, _, fuel = await add(
         engine,
         ArticleDraft(
@@ -483,6 +483,9 @@ async def test_a_keyword_of_several_words_is_a_phrase(engine: Engine) -> None:
     assert [item.article_ids for item in england.items] == [(bank,)]
     oil = await digest_of(engine, keywords=["oil 2024"])
     assert [item.article_ids for item in oil.items] == [(fuel,)]
+    # typed the other way round (`/digest 11 apollo` joins the number to the word after it)
+    reversed_ = await digest_of(engine, keywords=["11 apollo"])
+    assert [item.article_ids for item in reversed_.items] == [(mission,)]
 
 
 async def test_a_story_holding_more_of_the_keywords_comes_first(engine: Engine) -> None:

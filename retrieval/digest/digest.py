@@ -50,7 +50,7 @@ from retrieval.wording import quoted
 
 DEFAULT_LIMIT = 10  # stories per digest: a morning read, not the whole wire
 LEAD_SENTENCES = 2  # an article's first sentences, that say what it is about
-PHRASE_GAP = 1  # other terms a keyword's words may have between them ("oil prices 2024")
+PHRASE_GAP = 1  # other terms a keyword's words may stand among ("oil prices in 2024")
 # A digest's keywords name what it is about; every notice and /subscription repeats them.
 MAX_KEYWORDS = 20
 MAX_KEYWORD_CHARS = 300
@@ -357,8 +357,8 @@ def _keywords_in(
     """Which keywords (their positions in `groups`) the article holds, and which of those it
     is about, in one reading of its title and sentences. It holds a one-term keyword found
     anywhere in it (`terms`, the article's), a keyword of several terms as a phrase in its
-    title or in one sentence, the terms in order and near (`_holds_phrase`; common words
-    between them aside: "Bank of England"); it is about one in its title, in its lead (the first
+    title or in one sentence, the terms together (`_holds_phrase`; common words between
+    them aside: "Bank of England"); it is about one in its title, in its lead (the first
     LEAD_SENTENCES) or in more than one sentence, not only names it."""
     found = {n for n, group in enumerate(groups) if len(group) == 1 and group[0] in terms}
     maybe = {n for n, group in enumerate(groups) if terms.issuperset(group)}  # in some text?
@@ -378,20 +378,15 @@ def _keywords_in(
 
 
 def _holds_phrase(tokens: Sequence[str], phrase: Phrase) -> bool:
-    """Whether `phrase`'s terms stand in order in `tokens`, each at most PHRASE_GAP terms
-    after the one before: "oil prices in 2024" holds "oil 2024", but "Apollo Global shares
-    fell 11%" is no article about "apollo 11"."""
-    return any(_phrase_from(tokens, phrase, i) for i, t in enumerate(tokens) if t == phrase[0])
-
-
-def _phrase_from(tokens: Sequence[str], phrase: Phrase, start: int) -> bool:
-    at = start
-    for term in phrase[1:]:
-        ahead = tokens[at + 1 : at + 2 + PHRASE_GAP]
-        if term not in ahead:
-            return False
-        at += 1 + ahead.index(term)
-    return True
+    """Whether `phrase`'s terms stand together in `tokens`, in any order, within a run of
+    as many terms and PHRASE_GAP more: "oil prices in 2024", "In 2024, oil" and "the 2024
+    oil glut" hold "oil 2024", "the 2020 election" "election 2020"; "Apollo Global shares
+    fell 11%" holds both terms of "apollo 11" and is no article about Apollo 11."""
+    wanted = set(phrase)
+    span = len(wanted) + PHRASE_GAP
+    return any(
+        wanted.issubset(tokens[i : i + span]) for i, token in enumerate(tokens) if token in wanted
+    )
 
 
 def _keywords_held(group: Sequence[PeriodArticle], held: dict[int, frozenset[int]]) -> int:
