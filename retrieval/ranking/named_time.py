@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from retrieval.corpus.dates import month_number
@@ -97,10 +97,11 @@ class NamedLater:
 
 def named_time(question: str) -> NamedTime | None:
     """The latest month or day, with its year, that `question` names after "in", "during"
-    or "on"; None if it names none. It begins when the earliest it names does: "born
-    between January 1, 2025, and December 31, 2028" names a time already begun in 2026."""
+    or "on", or that ends a range; None if it names none. A range's end begins when the
+    range does: "born between January 1, 2025, and December 31, 2028" names a time
+    already begun in 2026."""
     latest: NamedTime | None = None
-    earliest: float | None = None
+    opened: float | None = None  # when the last range opened ("between May 2021") begins
     for match in _NAMED.finditer(question):
         if _BOUND.search(question, 0, match.start()):
             continue  # "since it peaked in June 2022": the change up to now is asked
@@ -120,12 +121,16 @@ def named_time(question: str) -> NamedTime | None:
         except ValueError:  # "on 31 June 2022": no such day
             continue
         moment, begins = _midnight(end), _midnight(first)
-        earliest = begins if earliest is None else min(earliest, begins)
+        before = match["before"].lower()
+        if before in ("between", "from"):
+            opened = begins
         if not _names_a_time(question, match):
             continue  # a range's start: when the time begins, not its end
+        if before in _RANGE_ENDS and opened is not None:
+            begins = min(begins, opened)
         if latest is None or moment > latest.moment:
             latest = NamedTime(match["words"], moment, begins)
-    return None if latest is None or earliest is None else replace(latest, begins=earliest)
+    return latest
 
 
 def _midnight(day: date) -> float:
