@@ -4,7 +4,8 @@ Records spell an outlet's name as their source wrote it, and sources differ: "US
 one feed, "USA TODAY" in another; "The Hill" and "The Hill." An outlet counted twice reads
 as two outlets to whoever counts them (/sources, `newsbot stats`, a story's outlets, the
 reports the grouping takes for one outlet's). Names that differ only in case, spacing and
-punctuation are one outlet here, shown as the spelling most of its articles give. Nothing
+punctuation are one outlet here ("FoxNews", "A.P."), shown as the spelling most of its
+articles give (on a tie, one in mixed case: "USA Today" before "USA TODAY"). Nothing
 more is merged: "college.usatoday.com" or "USA Today Sports" may be a section or another
 outlet, and no rule tells them apart from one.
 """
@@ -19,17 +20,24 @@ _WORD = re.compile(r"\w+")
 
 
 def outlet_key(source: str | None) -> str | None:
-    """What two spellings of one outlet share: its words, case folded, without the spaces and
-    punctuation between them ("USA TODAY" and "USA Today" are "usa today"). None for no
-    outlet, and for a name of no word ("—"), which tells no outlet apart."""
+    """What two spellings of one outlet share: its letters and digits, case folded, without
+    the spaces and punctuation among them ("USA TODAY" and "USA Today" are "usatoday", "Fox
+    News" and "FoxNews" "foxnews", "A.P." and "AP" "ap"). None for no outlet, and for a name
+    of no word ("—"), which tells no outlet apart."""
     if not source:
         return None
-    return " ".join(_WORD.findall(source.casefold())) or None
+    return "".join(_WORD.findall(source.casefold())) or None
+
+
+def _spelling(spellings: Counter[str]) -> str:
+    """The spelling most articles give; on a tie, one in mixed case, then the first in
+    alphabetical order: the same name wherever the outlet is shown."""
+    return min(spellings, key=lambda name: (-spellings[name], name.isupper(), name))
 
 
 def outlet_counts(counts: Iterable[tuple[str | None, int]]) -> list[tuple[str | None, int]]:
     """(outlet, articles) pairs with each outlet's spellings added up under its most frequent
-    one (the first given on a tie), most articles first, then by name; None, and names of no
+    one (`_spelling`), most articles first, then by name; None, and names of no
     word, together as None (naming no outlet)."""
     totals: Counter[str | None] = Counter()
     spellings: defaultdict[str | None, Counter[str]] = defaultdict(Counter)
@@ -39,7 +47,7 @@ def outlet_counts(counts: Iterable[tuple[str | None, int]]) -> list[tuple[str | 
         if key is not None and source is not None:
             spellings[key][source] += count
     merged = [
-        (spellings[key].most_common(1)[0][0] if key is not None else None, total)
+        (_spelling(spellings[key]) if key is not None else None, total)
         for key, total in totals.items()
     ]
     return sorted(merged, key=lambda pair: (-pair[1], pair[0] is None, pair[0] or ""))
@@ -55,4 +63,4 @@ def distinct_outlets(sources: Iterable[str | None]) -> tuple[str, ...]:
         if key is not None and source is not None:
             order.setdefault(key)
             spellings[key][source] += 1
-    return tuple(spellings[key].most_common(1)[0][0] for key in order)
+    return tuple(_spelling(spellings[key]) for key in order)

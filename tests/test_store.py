@@ -319,7 +319,12 @@ async def test_spellings_of_one_outlet_count_as_one(engine: Engine) -> None:
     """/sources listed "USA Today — 5,831" and "USA TODAY — 3" apart, and stats counted
     them as two outlets: names that differ in case, spacing or punctuation are one outlet,
     under its most frequent spelling."""
-    sources = ["USA Today", "USA TODAY", "USA Today", "The Hill", "the  hill.", None, "CNN"]
+    sources = [
+        *("USA Today", "USA TODAY", "USA Today", "The Hill", "the  hill.", None, "CNN"),
+        # run together or with its initials' dots; a tie shown in mixed case, whatever came
+        # first
+        *("FoxNews", "Fox News", "AP", "A.P.", "NBC NEWS", "NBC News"),
+    ]
     await engine.add_articles(
         [
             ArticleDraft(f"Story {n}", f"Report number {n} of the day.", source=source)
@@ -328,11 +333,14 @@ async def test_spellings_of_one_outlet_count_as_one(engine: Engine) -> None:
     )
     assert await engine.sources() == [
         ("USA Today", 3),
+        ("A.P.", 2),
+        ("Fox News", 2),
+        ("NBC News", 2),
         ("The Hill", 2),
         ("CNN", 1),
         (None, 1),
     ]
-    assert (await engine.stats()).outlets == 3
+    assert (await engine.stats()).outlets == 6
 
 
 async def test_an_article_reads_back_in_paragraphs_its_wire_copy_unwrapped(
