@@ -246,9 +246,10 @@ def between_words(text: str, limit: int) -> str:
     return kept.rstrip()
 
 
-# Where a question's sentences end: a mark that ends one (Arabic's "؟", CJK's "。" too), then
-# a space or the end
-_SENTENCE_END = re.compile(r"[.?!;؟。！？]+(?=\s|$)")
+# Where a question's sentences end: a mark that ends one, then a space or the end (Arabic's
+# "؟" too); CJK's "。", "！", "？" wherever they stand, since no space follows them there
+# ("加沙发生了什么？What happened in Gaza?")
+_SENTENCE_END = re.compile(r"[.?!;؟]+(?=\s|$)|[。！？]+")
 
 
 def _said_again(

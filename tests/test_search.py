@@ -667,6 +667,9 @@ async def test_a_question_said_again_in_a_script_no_article_is_in_is_answered(
     assert both.passages and both.passages[0].article.title.endswith("floods")
     assert both.unmatched == ("ما", "هي", "أخبار", "الفيضانات")
     assert both.notes()[-1].endswith("these passages match the rest of the question.")
+    # a CJK question mark has no space after it
+    chinese = await engine.ask("洪水袭击了哪里？Where did floods hit on Monday?")
+    assert chinese.passages and chinese.unmatched == ("洪水袭击了哪里",)
     german = await engine.ask("Was hat der Bürgermeister von Moskau heute angekündigt?")
     assert german.passages == () and "most of what the question asks" in str(german.message)
     named = await engine.ask("What did Владимир Путин say about floods?")
