@@ -41,6 +41,8 @@ from bot.turns import ChatsInTurn
 from retrieval.addresses import masked_url
 from retrieval.compiled import COMPILING, is_compiled
 from retrieval.conversations import Conversations
+from retrieval.corpus.db import connect
+from retrieval.corpus.served import ServedBot, serve
 from retrieval.engine import Engine
 from retrieval.errors import ConfigError, IndexWriteError
 
@@ -107,7 +109,12 @@ def build_application(settings: Settings) -> App:
 async def _start(app: App) -> None:
     """post_init: open what the handlers share, then start the jobs, in this order."""
     shared = app.bot_data
+    made = not await asyncio.to_thread(shared.settings.db_path.exists)
+    if not made:  # refused before its index loads, which takes a while
+        await _serve_this_bot(app)
     shared.engine = await _open_engine(shared.settings)
+    if made:  # only now: the engine says the database was made anew
+        await _serve_this_bot(app)
     shared.conversations = await Conversations.open(shared.engine.db_path)
     shared.subscriptions = await shared.engine.open_subscriptions()
     await settle_interrupted(shared)
@@ -140,6 +147,29 @@ async def _stop(app: App) -> None:
                     await engine.save_index()  # IndexWriteError (a full disk) is told...
             finally:
                 await engine.close()  # ...after closing: its threads would keep us alive
+
+
+async def _serve_this_bot(app: App) -> None:
+    """Record that the database serves this bot, or raise ConfigError when it serves another
+    (`retrieval.corpus.served`), unless `run --take-over` said to take it over."""
+    shared = app.bot_data
+    path = shared.settings.db_path
+    # the token's public part, before the colon; the secret after it goes nowhere
+    this = ServedBot(int(shared.settings.require_token().split(":", 1)[0]), app.bot.username)
+    conn = await connect(path)
+    try:
+        other = await serve(conn, this, shared.take_over)
+    finally:
+        await conn.close()
+    if other is None:
+        return
+    if shared.take_over:
+        log.warning("the database %s served %s: it serves %s from now on", path, other, this)
+        return
+    raise ConfigError(
+        f"the database {path} serves {other}, not this {this}: give this bot a database of its "
+        "own (NEWSBOT_DB or --db), or hand this one over to it with `newsbot run --take-over`"
+    )
 
 
 def _file_url(api_base_url: str) -> str:
@@ -245,13 +275,16 @@ async def forget_old_questions(context: Context) -> None:
         log.info("forgot %d records of questions older than %d days", gone, days)
 
 
-def run_bot(settings: Settings) -> int:
+def run_bot(settings: Settings, take_over: bool = False) -> int:
     """Run the bot with long polling until SIGINT or SIGTERM; returns the exit status.
+    `take_over`: the database, if it serves another bot, serves this one from now on.
 
     Raises ConfigError (never showing the token) when the token is missing, malformed or
-    rejected, or when the Bot API cannot be reached at start-up.
+    rejected, when the Bot API cannot be reached at start-up, or when the database serves
+    another bot (and not `take_over`).
     """
     app = build_application(settings)  # quiets httpx's logs, as the bot's are its own
+    app.bot_data.take_over = take_over
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)  # run_polling runs on it; closed here, after `_finish`
     try:

@@ -147,6 +147,7 @@ class BotData:
         self.chats_noted: set[int] = set()  # chats recorded in the database this run
         self.conflict_told = -math.inf  # when a second poller of this token was last logged
         self.asking = OneAtATime()  # a question's message: its first asking, then its edits
+        self.take_over = False  # `run --take-over`: the database may have served another bot
 
     def configure(self, settings: Settings) -> None:
         """Take the settings and make the policies they set."""

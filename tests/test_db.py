@@ -23,6 +23,7 @@ from retrieval.corpus.db import (
 )
 from retrieval.corpus.ingest import IngestReport, ingest_paths
 from retrieval.corpus.prepare import PreparedArticle
+from retrieval.corpus.served import ServedBot, serve, served_bot
 from retrieval.corpus.store import AddResult, CorpusStore
 from retrieval.engine import Engine
 from retrieval.errors import StoreError
@@ -45,6 +46,23 @@ async def count(conn: aiosqlite.Connection) -> int:
         row = await cur.fetchone()
     assert row is not None
     return int(row[0])
+
+
+async def test_a_database_serves_the_first_bot_until_another_takes_it_over(
+    conn: aiosqlite.Connection,
+) -> None:
+    """A database made before bots were recorded (none is) takes the first that runs on it;
+    another is refused, with nothing written, until it takes the database over."""
+    assert await served_bot(conn) is None
+    first, other = ServedBot(123456789, "alpha_bot"), ServedBot(987654321)
+    assert await serve(conn, first) is None
+    assert await serve(conn, ServedBot(123456789, "renamed_bot")) is None  # the same bot
+    renamed = ServedBot(123456789, "renamed_bot")
+    assert await serve(conn, other) == renamed
+    assert await served_bot(conn) == renamed
+    assert await serve(conn, other, take_over=True) == renamed
+    assert await served_bot(conn) == other  # its username unknown: not the other's
+    assert str(renamed) == "bot 123456789 (@renamed_bot)" and str(other) == "bot 987654321"
 
 
 async def test_a_transaction_commits_when_its_block_ends(

@@ -32,15 +32,15 @@ def newsbot_env(tmp_path: Path, **settings: str) -> dict[str, str]:
     return env
 
 
-def start(tmp_path: Path, env: dict[str, str]) -> subprocess.Popen[str]:
-    """`newsbot run` in tmp_path (so no .env is read), stderr to tmp_path/stderr.log.
+def start(tmp_path: Path, env: dict[str, str], *args: str) -> subprocess.Popen[str]:
+    """`newsbot run ARGS` in tmp_path (so no .env is read), stderr to tmp_path/stderr.log.
 
     A file, not a pipe: at DEBUG the log outgrows a pipe's buffer long before the test reads
     it, and a child blocked writing to stderr never answers.
     """
     with (tmp_path / "stderr.log").open("w") as err:
         return subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "run"],
+            [sys.executable, "-m", "bot.cli", "run", *args],
             cwd=tmp_path,
             env=env | {"PYTHONPATH": str(REPO)},
             stdin=subprocess.DEVNULL,
@@ -51,9 +51,11 @@ def start(tmp_path: Path, env: dict[str, str]) -> subprocess.Popen[str]:
 
 
 @contextmanager
-def newsbot_process(tmp_path: Path, env: dict[str, str]) -> Iterator[subprocess.Popen[str]]:
+def newsbot_process(
+    tmp_path: Path, env: dict[str, str], *args: str
+) -> Iterator[subprocess.Popen[str]]:
     """`start`, and the process killed if the test leaves it running (a failed check)."""
-    process = start(tmp_path, env)
+    process = start(tmp_path, env, *args)
     try:
         yield process
     finally:
@@ -279,3 +281,63 @@ def test_an_unreadable_update_is_skipped_once_and_sigterm_still_stops_it(
     assert err.count(f"skipped update {bad['update_id']}") == 1
     assert "Traceback" not in err and "Error while parsing updates" not in err
     assert not fake.pending_updates()  # the bad update was confirmed, not fetched forever
+
+
+OTHER_TOKEN = "987654321:BBOtherTokenForNewsbotTests_01234-y"
+
+
+def run_until_polling(
+    tmp_path: Path, env: dict[str, str], fake: FakeTelegramServer, *args: str
+) -> str:
+    """`newsbot run ARGS` until it polls, then SIGTERM; its stderr."""
+    polled = len(fake.calls("getUpdates"))
+    with newsbot_process(tmp_path, env, *args) as process:
+        fake.wait_for_calls("getUpdates", polled + 1, timeout=60)
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+    err = stderr_of(tmp_path)
+    assert process.returncode == 0, err
+    return err
+
+
+def test_a_database_serves_the_first_bot_and_refuses_another_until_handed_over(
+    tmp_path: Path, fake: FakeTelegramServer
+) -> None:
+    """A staging bot pointed at the production database could not reach its chats, and
+    stopped every digest subscription of them for good. It is refused, by the database's
+    bot, until `run --take-over` hands the database over to it."""
+    first = newsbot_env(
+        tmp_path, TELEGRAM_BOT_TOKEN=TEST_TOKEN, TELEGRAM_API_BASE_URL=fake.base_url
+    )
+    run_until_polling(tmp_path, first, fake)
+    other = FakeTelegramServer(token=OTHER_TOKEN, username="staging_bot").start()
+    try:
+        second = first | {
+            "TELEGRAM_BOT_TOKEN": OTHER_TOKEN,
+            "TELEGRAM_API_BASE_URL": other.base_url,
+        }
+        code, err = run(tmp_path, second)
+        assert code == 1, err
+        assert err.splitlines()[-1] == (
+            f"newsbot: the database {tmp_path / 'newsbot.db'} serves bot 123456789 "
+            "(@newsbot_test_bot), not this bot 987654321 (@staging_bot): give this bot a "
+            "database of its own (NEWSBOT_DB or --db), or hand this one over to it with "
+            "`newsbot run --take-over`"
+        )
+        assert not other.calls("getUpdates") and "Traceback" not in err
+        err = run_until_polling(tmp_path, second, other, "--take-over")
+        assert (
+            "the database served bot 123456789 (@newsbot_test_bot): it serves bot 987654321 "
+            "(@staging_bot) from now on"
+        ) in err.replace(f" {tmp_path / 'newsbot.db'} ", " ")
+        run_until_polling(tmp_path, second, other)  # its database now
+    finally:
+        other.stop()
+    code, err = run(tmp_path, first)
+    assert code == 1
+    assert "serves bot 987654321 (@staging_bot), not this bot 123456789" in err
+    for token in (TEST_TOKEN, OTHER_TOKEN):
+        secret = token.split(":")[1]
+        assert secret not in err
+        for made in tmp_path.glob("newsbot.db*"):  # the database, its -wal: not the indexes
+            assert made.is_dir() or secret.encode() not in made.read_bytes()

@@ -391,4 +391,4 @@ def _reindex_interrupted(resplit: ResplitReport) -> str:
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     from bot.app import run_bot
 
-    return int(run_bot(settings))
+    return int(run_bot(settings, take_over=args.take_over))

@@ -81,7 +81,9 @@ _HELP = {
     ),
     "run": (
         "run the Telegram bot (long polling)",
-        "Run the Telegram bot until interrupted. Needs TELEGRAM_BOT_TOKEN.",
+        "Run the Telegram bot until interrupted. Needs TELEGRAM_BOT_TOKEN. A database serves "
+        "the bot that first ran on it; another bot is refused (give it its own NEWSBOT_DB), "
+        "unless --take-over hands the database over to it.",
     ),
     "feeds": (
         "news feeds: add, list, remove, poll",
@@ -236,7 +238,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="one JSON object: since, until and the stories, each with every article that told it",
     )
-    top.add("run")
+    run = top.add("run")
+    run.add_argument(
+        "--take-over",
+        action="store_true",
+        help="hand the database over to this bot when it serves another (each database "
+        "serves the bot that first ran on it): the other bot's chats are not this one's",
+    )
     return parser
 
 
