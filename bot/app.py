@@ -239,7 +239,9 @@ async def _open_engine(settings: Settings) -> Engine:
         log.info(COMPILING)
     engine, seeding = await Engine.open_seeded(settings.db_path, settings.seeds_dir)
     if seeding.message:
-        log.log(logging.WARNING if seeding.empty else logging.INFO, "%s", seeding.message)
+        # an empty database with feeds is a deployment's first start: their poll is next
+        told = logging.WARNING if seeding.empty and not seeding.feeds else logging.INFO
+        log.log(told, "%s", seeding.message)
     return engine
 
 

@@ -44,6 +44,17 @@ def _whole_number(name: str, raw: str | None, default: int) -> int:
         raise ConfigError(f"{name} {raw!r} is not a whole number: use e.g. {default}") from None
 
 
+NO_SEEDS = "none"
+
+
+def _seeds(raw: str | None) -> Path | None:
+    """NEWSBOT_SEEDS: a folder (unset or empty: the bundled seeds/), or `none` (any letter
+    case), no seeding at all: a folder named so is `./none`."""
+    if raw is not None and raw.lower() == NO_SEEDS:
+        return None
+    return Path(raw or REPO_SEEDS).expanduser()
+
+
 def _yes_or_no(name: str, raw: str | None, default: bool) -> bool:
     if raw is None or raw.strip() == "":
         return default
@@ -82,7 +93,7 @@ class Settings:
     questions_per_minute: int = 20
     keep_days: int = 90
     timezone: str = "UTC"
-    seeds_dir: Path = REPO_SEEDS
+    seeds_dir: Path | None = REPO_SEEDS  # None: NEWSBOT_SEEDS=none, no seeding
     log_level: str = "INFO"
     allow_private_urls: bool = False
 
@@ -156,7 +167,7 @@ class Settings:
             ),
             keep_days=_whole_number("NEWSBOT_KEEP_DAYS", get("NEWSBOT_KEEP_DAYS"), 90),
             timezone=get("NEWSBOT_TIMEZONE") or "UTC",
-            seeds_dir=Path(get("NEWSBOT_SEEDS") or REPO_SEEDS).expanduser(),
+            seeds_dir=_seeds(get("NEWSBOT_SEEDS")),
             log_level=get("NEWSBOT_LOG_LEVEL") or "INFO",
             allow_private_urls=_yes_or_no(
                 "NEWSBOT_ALLOW_PRIVATE_URLS", get("NEWSBOT_ALLOW_PRIVATE_URLS"), False

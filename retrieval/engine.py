@@ -147,13 +147,15 @@ SEED_FAILURES = 3  # the seed files that failed, named in `Seeding.message`
 @dataclass(frozen=True, slots=True)
 class Seeding:
     """What `seed_if_empty` found: the seeds ingested into an empty database (`report`), or
-    a database left empty (no seed folder), or neither (articles were there already)."""
+    a database left empty (no seed folder, seeding off, feeds added), or neither (articles
+    were there already)."""
 
-    seeds: Path
+    seeds: Path | None  # None: seeding is off
     report: IngestReport | None
     empty: bool
     read_only: bool = False  # empty, and opened read-only: nothing could be ingested
     in_use: bool = False  # empty, but someone's corpus (`CorpusStore.in_use`): not seeded
+    feeds: bool = False  # empty, but feeds were added to it: its articles are on their way
     made: Path | None = None  # the database, when there was none there before
 
     @property
@@ -170,6 +172,16 @@ class Seeding:
                 "and stored nothing, or is still at work elsewhere, or its articles were "
                 "removed), so the seeds are not added to it: ingest some articles (newsbot "
                 "ingest PATH)"
+            )
+        if self.feeds:
+            return (
+                "the database has no articles yet, and feeds (newsbot feeds list): the seeds "
+                "are not added to it; its articles come as its feeds are polled"
+            )
+        if self.seeds is None:
+            return (
+                "the database is empty, and seeding is off (NEWSBOT_SEEDS=none): ingest some "
+                "articles (newsbot ingest PATH)"
             )
         if self.report is not None:
             failed = "".join(f"; failed: {f}" for f in self.report.failures[:SEED_FAILURES])
@@ -308,7 +320,7 @@ class Engine:
 
     @classmethod
     async def open_seeded(
-        cls, db_path: str | os.PathLike[str], seeds: Path, reads_only: bool = False
+        cls, db_path: str | os.PathLike[str], seeds: Path | None, reads_only: bool = False
     ) -> tuple[Engine, Seeding]:
         """`open`, then `seed_if_empty`: the one "open and seed" path of `newsbot ask` and
         the bot. If seeding fails the engine is closed again: an open connection's thread
@@ -394,8 +406,9 @@ class Engine:
         unwrapped); None when it is not (or no longer) there."""
         return await self._store.article_text(article_id)
 
-    async def seed_if_empty(self, seeds: Path) -> Seeding:
-        """Ingest the `seeds` folder when the database holds no article, and index it
+    async def seed_if_empty(self, seeds: Path | None) -> Seeding:
+        """Ingest the `seeds` folder (None: none) when the database holds no article and
+        never had a feed (a deployment's, whose first poll is still to come), and index it
         (`open_seeded`). `Seeding.message` says what happened, for each caller to tell in
         its own way.
         """
@@ -405,7 +418,9 @@ class Engine:
             return Seeding(seeds, None, empty=True, read_only=True)
         if await self._store.in_use():
             return Seeding(seeds, None, empty=True, in_use=True)
-        if not await asyncio.to_thread(seeds.is_dir):
+        if await self._feeds.ever_added():
+            return Seeding(seeds, None, empty=True, feeds=True)
+        if seeds is None or not await asyncio.to_thread(seeds.is_dir):
             return Seeding(seeds, None, empty=True)
         report = await ingest_paths(self._store, [seeds])
         await self.refresh()

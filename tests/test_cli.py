@@ -65,8 +65,9 @@ def test_ask_makes_the_default_database_with_the_seeds_and_answers(
 def test_ask_on_an_empty_database_ingests_the_seeds(
     db_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """One another command made (a feed added first), wherever it is."""
-    assert main(["--db", str(db_path), "feeds", "add", "https://example.org/feed.rss"]) == 0
+    """One another command made (a poll of no feeds; one a feed was added to is a
+    deployment's, not seeded: below), wherever it is."""
+    assert main(["--db", str(db_path), "feeds", "poll"]) == 0
     capsys.readouterr()
     assert main(["ask", "--db", str(db_path), QUESTION, "--limit", "1"]) == 0
     out, err = capsys.readouterr()
@@ -797,6 +798,40 @@ def test_a_database_an_ingest_began_is_not_seeded(
     assert "an ingest into it began" in err and "the seeds are not added to it" in err
     assert out == "The news corpus holds no articles.\n"
     assert run_sql(db_path, "SELECT count(*) FROM articles") == [(0,)]
+
+
+def test_a_database_with_feeds_is_not_seeded(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A deployment that added its feeds got the demo seed article in its corpus for good,
+    from the bot's first start, before the feeds' first poll."""
+    assert main(["feeds", "add", "--db", str(db_path), "https://news.example.com/rss"]) == 0
+    assert main(["feeds", "remove", "--db", str(db_path), "1"]) == 0  # once added is enough
+    capsys.readouterr()
+    assert main(["ask", "--db", str(db_path), QUESTION]) == 0
+    out, err = capsys.readouterr()
+    assert err == (
+        "the database has no articles yet, and feeds (newsbot feeds list): the seeds are not "
+        "added to it; its articles come as its feeds are polled\n"
+    )
+    assert out == "The news corpus holds no articles.\n"
+    assert run_sql(db_path, "SELECT count(*) FROM articles") == [(0,)]
+
+
+@pytest.mark.parametrize("off", ["none", "None"])
+def test_seeding_is_turned_off_by_seeds_none(
+    off: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NEWSBOT_SEEDS", off)
+    monkeypatch.chdir(tmp_path)  # newsbot.db, which ask makes
+    monkeypatch.delenv("NEWSBOT_DB", raising=False)
+    assert main(["ask", QUESTION]) == 0
+    out, err = capsys.readouterr()
+    assert err == (
+        "the database is empty, and seeding is off (NEWSBOT_SEEDS=none): ingest some "
+        "articles (newsbot ingest PATH)\n"
+    )
+    assert out == "The news corpus holds no articles.\n"
 
 
 def test_seeds_that_fail_say_which_and_that_the_corpus_is_still_empty(

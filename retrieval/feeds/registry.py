@@ -302,6 +302,16 @@ class FeedRegistry:
         credentials, as a release before added them."""
         return [f for f in await self._shown_as(feed.shown_url) if f.id != feed.id]
 
+    async def ever_added(self) -> bool:
+        """Whether a feed was ever added here, removed since or not: the database of a
+        deployment, never to be seeded (`Engine.seed_if_empty`)."""
+        async with self.conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM feeds)"
+            " OR EXISTS (SELECT 1 FROM meta WHERE key = 'feeds_last_id')"
+        ) as cur:
+            row = await cur.fetchone()
+        return bool(row and row[0])
+
     async def all(self) -> list[Feed]:
         async with self.conn.execute(f"{_SELECT} ORDER BY id") as cur:
             return [_feed(row) for row in await cur.fetchall()]
