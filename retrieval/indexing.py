@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import time
 from array import array
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ from retrieval.index.builder import SegmentBuilder
 from retrieval.index.files import Saving, index_dir, load_segments, save_indexes
 from retrieval.index.index import MERGED_LIMIT, Index
 from retrieval.index.tokens import Tokenizer
+from retrieval.wording import agreeing
 
 log = logging.getLogger(__name__)
 
@@ -148,7 +150,18 @@ async def open_indexes(
         articles, rebuilt_articles = await _load(
             store, db_path, ARTICLES, articles_id, tokenizer, params
         )
+    building = (rebuilt_sentences or rebuilt_articles) and not anew  # anew: the caller tells
+    began = time.monotonic()
+    if building and (stored := await store.count_sentences()):
+        # a bot's start on a database without its index files was silent for as long
+        log.info(
+            "building the search index: %d %s to read",
+            stored,
+            agreeing(stored, "sentence", "sentences"),
+        )
     added = await catch_up_both(sentences, articles, store, progress)
+    if building and any(added):
+        log.info("built the search index in %.1f s", time.monotonic() - began)
     for index, docs, index_id, changed in (
         (sentences, SENTENCES, db_id, rebuilt_sentences or added[0] > 0),
         (articles, ARTICLES, articles_id, rebuilt_articles or added[1] > 0),

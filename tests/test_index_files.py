@@ -6,7 +6,9 @@ from __future__ import annotations
 import errno
 import fcntl
 import json
+import logging
 import os
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -100,6 +102,25 @@ async def test_an_empty_or_cut_index_file_is_rebuilt(
     again = await Engine.open(db_path)
     await again.close()
     assert "rebuilding the index" not in caplog.text
+
+
+async def test_building_the_index_at_start_is_logged_with_its_size_and_time(
+    db_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A bot's start on a database without its index files was silent for as long as the
+    build took (24 s at dev scale) before "is up"."""
+    await saved_seed_index(db_path)
+    for folder in (index_dir(db_path), Path(f"{db_path}.articles.index")):
+        shutil.rmtree(folder)
+    with caplog.at_level(logging.INFO, logger="retrieval.indexing"):
+        await (await Engine.open(db_path)).close()
+    building, built = [r.getMessage() for r in caplog.records if r.name == "retrieval.indexing"]
+    assert building == "building the search index: 13 sentences to read"
+    assert re.fullmatch(r"built the search index in \d+\.\d s", built)
+    caplog.clear()
+    with caplog.at_level(logging.INFO, logger="retrieval.indexing"):
+        await (await Engine.open(db_path)).close()  # loaded: nothing to say
+    assert not [r for r in caplog.records if r.name == "retrieval.indexing"]
 
 
 async def test_a_pickle_in_place_of_an_array_is_not_advised_to_be_loaded(

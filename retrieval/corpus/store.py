@@ -511,6 +511,11 @@ class CorpusStore:
     async def count_sentences_upto(self, watermark: int) -> int:
         return await self._count_upto("sentences", watermark)
 
+    async def count_sentences(self) -> int:
+        async with self.conn.execute("SELECT count(*) FROM sentences") as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
     async def _count_upto(self, table: str, watermark: int) -> int:
         """The rows of `table` with ids up to `watermark`: all of them less those past it.
         "WHERE id <= ?" read the table itself, text and all (0.9 s of every command's start
