@@ -45,6 +45,7 @@ from retrieval.corpus.db import connect
 from retrieval.corpus.served import ServedBot, serve
 from retrieval.engine import Engine
 from retrieval.errors import ConfigError, IndexWriteError
+from retrieval.wording import agreeing
 
 log = logging.getLogger(__name__)
 
@@ -251,7 +252,7 @@ async def refresh_index(context: Context) -> None:
     added = await shared.engine.refresh()
     if added:
         shared.index_dirty = True
-        log.info("indexed %d new sentences", added)
+        log.info("indexed %d new %s", added, agreeing(added, "sentence", "sentences"))
     shared.limiter.forget_idle()
     shared.inline_limiter.forget_idle()
     shared.digest_limiter.forget_idle()

@@ -44,6 +44,7 @@ from bot.runtime import App, BotData, Context, run_every
 from bot.transport import DroppedAtStop, RetryingRateLimiter, not_delivered, send_following
 from retrieval.conversations import ChatMessage
 from retrieval.digest.subscriptions import Due, State, Subscriptions
+from retrieval.wording import agreeing
 
 log = logging.getLogger(__name__)
 
@@ -64,13 +65,15 @@ async def settle_interrupted(shared: BotData) -> None:
     subscriptions = shared.subscriptions
     for interrupted in await subscriptions.recover(shared.digests.clock()):
         log.warning(
-            "the digest of %s for chat %s was interrupted while sending (%d messages out); "
+            "the digest of %s for chat %s was interrupted while sending (%d %s out); "
             "it is not sent again, so it is never sent twice: /digest there sends it by hand",
             interrupted.day,
             interrupted.chat_id,
             interrupted.messages,
+            agreeing(interrupted.messages, "message", "messages"),
         )
-    log.info("%d chats subscribed to daily digests", len(await subscriptions.active()))
+    chats = len(await subscriptions.active())
+    log.info("%d %s subscribed to daily digests", chats, agreeing(chats, "chat", "chats"))
 
 
 def schedule_digests(app: App) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 import traceback
 from typing import Any
 from urllib.parse import quote
@@ -53,6 +54,26 @@ STILL_RUNNING = "skipped: maximum number of running instances reached"
 # a logger's filters see only the records made on it)
 REPLY_LOGGER = "telegram.request.BaseRequest"
 REPLY_SHOWN = 200  # characters of a reply that is not JSON kept in its log line
+
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+class UtcFormatter(logging.Formatter):
+    """Log times in UTC, ISO 8601 with its Z: `2024-06-03T19:08:55.123Z`. The server's
+    local time, with no zone said, read 14:08:55 for 19:08 UTC under America/New_York,
+    beside digest times and Bot API dates that are UTC."""
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        moment = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
+        return f"{moment}.{int(record.msecs):03d}Z"
+
+
+def log_to_stderr(level: int) -> None:
+    """What every command logs, from `level` up, to stderr, each line's time in UTC."""
+    handler = logging.StreamHandler()  # stderr
+    handler.setFormatter(UtcFormatter(LOG_FORMAT))
+    logging.basicConfig(level=level, handlers=[handler])
 
 
 def quiet_http_logs() -> None:

@@ -2227,8 +2227,12 @@ async def test_token_never_appears_in_logs_or_output(
 
 
 async def test_articles_stored_by_another_process_become_searchable(
-    start_bot: BotFactory, monkeypatch: pytest.MonkeyPatch, corpus_db: Path
+    start_bot: BotFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    corpus_db: Path,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
+    caplog.set_level(logging.INFO, logger="bot.app")
     monkeypatch.setattr(bot_app, "REFRESH_SECONDS", 0.1)
     monkeypatch.setattr(bot_app, "SAVE_SECONDS", 0.0)
     async with start_bot() as bot:
@@ -2252,6 +2256,8 @@ async def test_articles_stored_by_another_process_become_searchable(
             lambda: len(engine.index) > 0 and bool(engine.index.search("zeppelin", 1)),
             "the periodic refresh to index the new article",
         )
+        # its one sentence, said so ("indexed 1 new sentences")
+        assert "indexed 1 new sentence" in [r.getMessage() for r in caplog.records]
         [after] = await bot.ask(USER, "zeppelin hangar")
         assert "museum" in after["text"]
         manifest = index_dir(corpus_db) / "manifest.json"

@@ -681,9 +681,24 @@ async def test_no_digest_is_sent_twice_across_a_restart_or_a_crash(
         states = await bot.rows("SELECT chat_id, state FROM deliveries ORDER BY chat_id")
     assert states == [(ALICE, "sent"), (BOB, "unknown")]
     assert (
-        f"for chat {BOB} was interrupted while sending (1 messages out); it is not sent "
+        f"for chat {BOB} was interrupted while sending (1 message out); it is not sent "
         "again" in caplog.text
     )
+
+
+async def test_the_chats_subscribed_are_counted_at_start_up(
+    start_bot: StartBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot.digest_delivery")
+    async with start_bot() as bot:
+        await subscribe(bot, ALICE, "08:00 UTC")
+    async with start_bot():
+        pass
+    told = [r.getMessage() for r in caplog.records if r.name == "bot.digest_delivery"]
+    assert told[:2] == [
+        "0 chats subscribed to daily digests",
+        "1 chat subscribed to daily digests",  # not "1 chats"
+    ]
 
 
 @pytest.mark.parametrize("lost", ["timed out", "connection lost"])

@@ -4,10 +4,11 @@ the credentials of the addresses a record quotes are masked."""
 from __future__ import annotations
 
 import logging
+import time
 
 import pytest
 
-from bot.logs import REDACTED, hide_secret, quiet_http_logs
+from bot.logs import LOG_FORMAT, REDACTED, UtcFormatter, hide_secret, quiet_http_logs
 
 TOKEN = "123456:SECRET-of-the-logs-test-xxxxxxxxxxxxxx"
 
@@ -51,3 +52,19 @@ def test_credentials_in_an_address_are_masked_in_any_record(
     assert caplog.records[-1].getMessage() == (
         "fetch https://bridge.test/?url=https://bo:***@y.test/f?api_key=***, again"
     )
+
+
+def test_a_log_line_has_its_time_in_utc_with_a_z_whatever_the_servers_zone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Under TZ=America/New_York a line read 14:08:55 for 19:08 UTC, no zone said."""
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        record = logging.LogRecord("bot.app", logging.INFO, __file__, 1, "is up", None, None)
+        record.created, record.msecs = 1_717_441_735.25, 250.0  # 2024-06-03 19:08:55.25 UTC
+        line = UtcFormatter(LOG_FORMAT).format(record)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    assert line == "2024-06-03T19:08:55.250Z INFO bot.app: is up"

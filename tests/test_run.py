@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -213,6 +214,7 @@ def test_run_answers_then_stops_cleanly_on_a_signal(
         TELEGRAM_BOT_TOKEN=TEST_TOKEN,
         TELEGRAM_API_BASE_URL=fake.base_url,
         NEWSBOT_LOG_LEVEL="DEBUG",
+        TZ="America/New_York",  # the log's times are UTC all the same
     )
     with newsbot_process(tmp_path, env) as process:
         fake.wait_for_calls("getUpdates", 1, timeout=60)
@@ -228,7 +230,7 @@ def test_run_answers_then_stops_cleanly_on_a_signal(
     assert "Aslanduz" in answer["text"]  # from the bundled seed, ingested into the empty db
     assert process.returncode == 0, err
     assert "NEWSBOT_ALLOWED_CHATS is not set" in err
-    assert "bot.app: stopped" in err
+    assert re.search(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z INFO bot\.app: stopped$", err, re.M)
     assert "Traceback" not in err
     assert REDACTED in err  # PTB logged its API URL at DEBUG, token replaced
     assert TEST_TOKEN not in err

@@ -25,7 +25,7 @@ from bot.cli import commands
 from bot.cli import feeds as cli_feeds
 from bot.cli.commands import EXIT_BROKEN_PIPE, EXIT_FAILED, EXIT_USAGE
 from bot.config import Settings
-from bot.logs import quiet_http_logs
+from bot.logs import log_to_stderr, quiet_http_logs
 from bot.times import MOMENT_EXAMPLES, NotAMoment, moment_of
 from retrieval.compiled import COMPILING, is_compiled
 from retrieval.corpus.db import kept_locked, locked_too_long
@@ -437,7 +437,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     level = logging.getLevelNamesMapping()[settings.log_level]
     if getattr(args, "quiet", False):  # warnings and errors only: cron mails any output
         level = max(level, logging.WARNING)
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    log_to_stderr(level)
     quiet_http_logs()
     stops = _StopSignals()
     try:
