@@ -29,6 +29,7 @@ _ISO_WEEK = re.compile(r"^\d{4}-?W\d{2}$")
 _ANY_WEEK = re.compile(r"^(\d{4})-?W(\d{2})(?:-?\d)?$", re.IGNORECASE)
 # A month (2022-06): ISO 8601 has no 202206, which would read as a day of some other form.
 _ISO_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ]|$)")  # its time, if any, aside
 # The forms `moment_of` reads, as its errors show them
 MOMENT_EXAMPLES = (
     "2022-06-10, 2022-06-10T18:30, 2022-06-10T18:30:00Z, 2022-06-10T18:30+02:00, a week, "
@@ -123,8 +124,8 @@ def last_day(text: str) -> date | None:
 
 
 def why_no_day(text: str) -> str | None:
-    """Why `text`, written as an ISO week or a month, names none: "2022 has 52 ISO weeks",
-    "a month is 01 to 12"; None for any other text."""
+    """Why `text`, written as an ISO week, a month or a day, names none: "2022 has 52 ISO
+    weeks", "a month is 01 to 12", "February 2022 has 28 days"; None for any other text."""
     week = _ANY_WEEK.match(text.strip())
     if week:
         year, number = int(week[1]), int(week[2])
@@ -134,6 +135,12 @@ def why_no_day(text: str) -> str | None:
     month = _ISO_MONTH.match(text.strip())
     if month and not 1 <= int(month[2]) <= 12:
         return "a month is 01 to 12"
+    day = _ISO_DAY.match(text.strip())
+    if day and int(day[1]) and 1 <= int(day[2]) <= 12:
+        year, number = int(day[1]), int(day[2])
+        days = calendar.monthrange(year, number)[1]
+        if not 1 <= int(day[3]) <= days:
+            return f"{calendar.month_name[number]} {year} has {days} days"
     return None
 
 

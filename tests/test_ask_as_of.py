@@ -257,10 +257,13 @@ def test_a_month_runs_through_its_last_day(
         ("2022-W53", "'2022-W53' is no date: 2022 has 52 ISO weeks (2022-W01 to 2022-W52)"),
         ("2022W00-1", "'2022W00-1' is no date: 2022 has 52 ISO weeks (2022-W01 to 2022-W52)"),
         ("2022-13", "'2022-13' is no date: a month is 01 to 12"),
+        ("2022-02-30", "'2022-02-30' is no date: February 2022 has 28 days"),
+        ("2024-04-31T10:00", "'2024-04-31T10:00' is no date: April 2024 has 30 days"),
     ],
 )
 def test_a_week_or_month_that_is_none_says_why(bad: str, why: str) -> None:
-    """`--as-of 2022-W53` said only "not a date": 2020 has a 53rd week, 2022 has not."""
+    """`--as-of 2022-W53` said only "not a date": 2020 has a 53rd week, 2022 has not; and
+    "2022-02-30" was told the forms a date may take, as if it were written in none."""
     assert parse_as_of("2020-W53").text == "2021-01-03"
     with pytest.raises(ValueError) as exc:
         parse_as_of(bad)

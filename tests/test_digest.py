@@ -935,6 +935,7 @@ def test_cli_digest_shows_a_story_dated_by_day_only_without_a_time(
         (["--since", "1987-W54"], "'1987-W54' is no date: 1987 has 53 ISO weeks (1987-W01 to"),
         (["--since", "1987-13"], "'1987-13' is no date: a month is 01 to 12"),
         (["--until", "1987-00"], "'1987-00' is no date: a month is 01 to 12"),
+        (["--until", "2022-02-30"], "'2022-02-30' is no date: February 2022 has 28 days"),
         (["--since", "1000000d"], "'1000000d' is too long ago: use at most 36500d"),
         (["--since", "99999999999w"], "too long ago"),
         # with the usage line, as argparse tells "abc"
