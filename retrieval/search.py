@@ -212,16 +212,17 @@ def _link_addresses(question: str) -> list[str]:
     return found
 
 
-# A mark typed over and over ("?!!!!!!…"): three say as much. Three thousand pushed "Who won
-# Wimbledon?!!!…" past MAX_QUESTION_CHARS, and the cut went back to the space before it.
-_REPEATED_MARK = re.compile(r"([^\w\s])\1{3,}")
+# Marks typed over and over ("?!!!!!!…", "?!?!?!…"): three say as much. Three thousand
+# pushed "Who won Wimbledon?!!!…" past MAX_QUESTION_CHARS, and the cut went back to the
+# space before it.
+_MARKS_RUN = re.compile(r"([^\w\s]{3})[^\w\s]+")
 
 
 def read_question(question: str) -> str:
     """A question as it is searched: the text it shows (`without_markup`), its spaces run
-    together and a mark repeated past three times cut to three. The bot reads a message so
-    before telling whether it follows an answer up, so that it sees what is searched."""
-    return _REPEATED_MARK.sub(r"\1\1\1", without_markup(question))
+    together and a run of marks past three cut to its first three. The bot reads a message
+    so before telling whether it follows an answer up, so that it sees what is searched."""
+    return _MARKS_RUN.sub(r"\1", without_markup(question))
 
 
 def _cut(question: str) -> tuple[str, int | None]:

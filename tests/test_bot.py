@@ -1829,7 +1829,7 @@ async def test_a_follow_up_is_read_as_it_is_searched(bot: Harness) -> None:
     """ "Who won Wimbledon?" and 3,000 "!" sent after an answer followed it up without its
     last word: cut to fit beside the question it follows, back to the space before
     "Wimbledon?!!!…", "Who won" was searched with it, and no cut was told. The follow-up
-    is told, and cut, on the text searched (`read_question`): a mark repeated as three,
+    is told, and cut, on the text searched (`read_question`): a run of marks as three,
     and markup read ("<b>which</b>" opens with no question word, as typed)."""
     await bot.ask(USER, "joint exercise")
     [answer] = await bot.ask(USER, "which province?" + "!" * 3000)
@@ -1837,7 +1837,7 @@ async def test_a_follow_up_is_read_as_it_is_searched(bot: Harness) -> None:
     await bot.ask(USER, "<b>which</b> province?")
     logged = await bot.rows("SELECT question FROM query_log ORDER BY id")
     assert logged[1:] == [
-        ("which province?!!! joint exercise",),
+        ("which province?!! joint exercise",),
         ("which province? joint exercise",),
     ]
 
