@@ -41,8 +41,7 @@ from bot.turns import ChatsInTurn
 from retrieval.addresses import masked_url
 from retrieval.compiled import COMPILING, is_compiled
 from retrieval.conversations import Conversations
-from retrieval.corpus.db import connect
-from retrieval.corpus.served import ServedBot, serve
+from retrieval.corpus.served import ServedBot, serve_at
 from retrieval.engine import Engine
 from retrieval.errors import ConfigError, IndexWriteError
 from retrieval.wording import agreeing
@@ -157,11 +156,7 @@ async def _serve_this_bot(app: App) -> None:
     path = shared.settings.db_path
     # the token's public part, before the colon; the secret after it goes nowhere
     this = ServedBot(int(shared.settings.require_token().split(":", 1)[0]), app.bot.username)
-    conn = await connect(path)
-    try:
-        other = await serve(conn, this, shared.take_over)
-    finally:
-        await conn.close()
+    other = await serve_at(path, this, shared.take_over)
     if other is None:
         return
     if shared.take_over:

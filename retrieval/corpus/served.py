@@ -11,10 +11,11 @@ takes the first that runs on it), and another is refused unless it takes the dat
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import aiosqlite
 
-from retrieval.corpus.db import transaction
+from retrieval.corpus.db import connect, transaction
 
 _READ = "SELECT key, value FROM meta WHERE key IN ('bot_id', 'bot_username')"
 
@@ -61,3 +62,13 @@ async def serve(
         else:
             await conn.execute("DELETE FROM meta WHERE key = 'bot_username'")
     return before if before is not None and before.id != bot.id else None
+
+
+async def serve_at(path: Path, bot: ServedBot, take_over: bool = False) -> ServedBot | None:
+    """`serve` on a connection of its own to the database at `path`: the bot's start-up
+    asks before its engine opens, so that another bot is refused before the index loads."""
+    conn = await connect(path)
+    try:
+        return await serve(conn, bot, take_over)
+    finally:
+        await conn.close()
