@@ -162,7 +162,9 @@ CJK_NAMES = ("CJK UNIFIED IDEOGRAPH", "HIRAGANA", "KATAKANA", "HANGUL")
 def reference_words(text: str) -> list[str]:
     """Runs of word characters and combining marks of the text without invisible characters,
     NFKC; runs of CJK characters in them as overlapping bigrams (a lone one as itself)."""
-    text = unicodedata.normalize("NFKC", re.sub("[\u00ad\u200b-\u200d\u2060\ufeff]", "", text))
+    text = unicodedata.normalize(
+        "NFKC", re.sub("[\u00ad\u200b-\u200d\u2060\ufe0e\ufe0f\ufeff]", "", text)
+    )
     runs = "".join(
         c if re.match(r"\w", c) or unicodedata.category(c)[0] == "M" else " " for c in text
     ).split()
@@ -399,7 +401,9 @@ def test_words_without_their_accents_meet_them(plain: str, accented: str) -> Non
     assert tokenize(f"The U.S. and {plain}") == tokenize(f"The U.S. and {accented}")
 
 
-@pytest.mark.parametrize("invisible", ["\u00ad", "\u2060", "\u200b", "\u200c", "\u200d", "\ufeff"])
+@pytest.mark.parametrize(
+    "invisible", ["\u00ad", "\u2060", "\u200b", "\u200c", "\u200d", "\ufe0e", "\ufe0f", "\ufeff"]
+)
 def test_invisible_characters_leave_the_word_whole(invisible: str) -> None:
     tokenize = Tokenizer()
     written = f"Straßen{invisible}bahn{invisible}fahrer"
@@ -407,6 +411,16 @@ def test_invisible_characters_leave_the_word_whole(invisible: str) -> None:
     assert tokenize(f"U.S. {written}") == ["us", "strassenbahnfahr"]
     text = f"{invisible}the {written} left{invisible}"
     assert tokenize.words(text) == [("strassenbahnfahr", 5, 5 + len(written)), ("left", 25, 29)]
+
+
+def test_an_emojis_style_selector_is_no_word() -> None:
+    """Phone keyboards send "❤️" as a heart and U+FE0F: the selector, a combining mark,
+    was a word of its own, the rarest of the question, and "Who won the Masters? 👍️"
+    quoted emoji-strewn darts reports."""
+    tokenize = Tokenizer()
+    assert tokenize("Who won the Masters? 👍\ufe0f") == tokenize("Who won the Masters?")
+    assert tokenize.words("I \u2764\ufe0f golf") == [("golf", 5, 9)]
+    assert tokenize("\u2600\ufe0e weather") == ["weather"]
 
 
 @pytest.mark.parametrize(

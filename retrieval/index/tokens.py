@@ -70,8 +70,11 @@ CAPITAL_STOPWORDS = frozenset(w.upper().encode() for w in STOPWORDS if len(w) > 
 _MAYBE_CAPITALS = re.compile(r"[A-Z][A-Z]")
 MAX_TOKEN_LENGTH = 40  # longer "words" are URLs, hashes or markup debris (CJK runs aside)
 # Invisible characters that break no word: a soft hyphen ("Straßen\u00adbahn"), zero-width
-# space and (non-)joiners, word joiner, byte order mark. Removed before words are found.
-_INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
+# space and (non-)joiners, word joiner, byte order mark, and the selectors of text or emoji
+# style that phone keyboards put after "❤", "☀", "👍": a combining mark, it was a word of
+# its own, the rarest of a question's, and "Who won the Masters? 👍️" found darts players'
+# emoji. Removed before words are found.
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufe0e\ufe0f\ufeff]")
 # Chinese, Japanese and Korean: Han, Hiragana, Katakana, Hangul (full- and half-width). Their
 # words are not spaced, so a run of them (often a whole clause) becomes overlapping bigrams,
 # as Lucene's CJKAnalyzer makes them: a question's substring then matches.
