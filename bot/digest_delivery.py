@@ -177,7 +177,15 @@ async def deliver(bot: Bot, shared: BotData, due: Due) -> None:
         raise
     state = State.SENT if digest.items else State.EMPTY
     await store.finish(delivery.id, state, digests.clock(), items=len(digest.items))
-    log.info("digest for chat %s: %d stories in %d messages", chat_id, len(digest.items), sent)
+    stories = len(digest.items)
+    log.info(
+        "digest for chat %s: %d %s in %d %s",
+        chat_id,
+        stories,
+        agreeing(stories, "story", "stories"),
+        sent,
+        agreeing(sent, "message", "messages"),
+    )
 
 
 async def _end(

@@ -723,11 +723,17 @@ async def test_a_digest_whose_first_message_timed_out_may_have_arrived(
 # ----- what a digest holds ----------------------------------------------------------------
 
 
-async def test_keywords_filter_what_a_chat_receives(bot: Harness, clock: Clock) -> None:
+async def test_keywords_filter_what_a_chat_receives(
+    bot: Harness, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot.digest_delivery")
     await subscribe(bot, ALICE, "08:00 UTC lighthouses")
     await subscribe(bot, BOB, "08:00 UTC")
     await add_news(bot, *lighthouse("2024-06-02T15:00"), bakery("2024-06-02T16:00"))
     assert await deliver_at(bot, clock, "2024-06-03T08:00") == 2
+    told = {r.getMessage() for r in caplog.records if r.name == "bot.digest_delivery"}
+    assert f"digest for chat {ALICE}: 1 story in 1 message" in told  # not "1 messages"
+    assert f"digest for chat {BOB}: 2 stories in 1 message" in told
     alice, bob = texts(bot, ALICE)[-1], texts(bot, BOB)[-1]
     assert alice.startswith("News digest about lighthouses: 1 story since Sun 2 Jun 08:00")
     assert "Skerry" in alice and "bakery" not in alice
