@@ -339,6 +339,33 @@ def test_extract_of_a_story_comes_from_its_most_representative_report() -> None:
     assert extract.text.startswith("Dock workers at the port of Riverton ended a nine-day")
 
 
+def test_the_extract_comes_from_a_report_whose_headline_is_whole() -> None:
+    """A digest led with "Powerball: A single winning ticket for the $2.04 billion jackpot
+    was ...", the headline its feed cut short, where another report of the story had
+    "Powerball winner: $2.04B jackpot ticket sold in Altadena": the extract's report gives
+    the story its headline."""
+    cut = StoryArticle(
+        1,
+        "Powerball: A single winning ticket for the $2.04 billion jackpot was ...",
+        (
+            "A single winning ticket for the record $2.04 billion Powerball jackpot was sold "
+            "in Altadena, California, lottery officials said.",
+            "The winning numbers were drawn on Tuesday morning after a delay.",
+        ),
+    )
+    whole = StoryArticle(
+        2,
+        "Powerball winner: $2.04B jackpot ticket sold in Altadena, California",
+        ("The ticket that won the Powerball jackpot was sold at a gas station in Altadena.",),
+    )
+    stories = [cut, whole]
+    idf, _ = idf_table(set(TOKENIZER(" ".join((a.title, *a.sentences)))) for a in stories)
+    assert representative_extract(stories, TOKENIZER, idf).article_id == 2
+    # cut short everywhere: the best report all the same
+    alone = [cut, replace(whole, title="Powerball winner: $2.04B jackpot ticket sold …")]
+    assert representative_extract(alone, TOKENIZER, idf).article_id == 1
+
+
 def test_a_results_table_has_no_extract() -> None:
     table = StoryArticle(
         1,

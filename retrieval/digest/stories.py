@@ -158,6 +158,11 @@ def is_chrome(sentence: str) -> bool:
     return bool(_CHROME.search(sentence))
 
 
+def _cut_short(title: str) -> bool:
+    """Whether a headline was cut short where it was published, ending in "..." or "…"."""
+    return title.rstrip().endswith(("...", "…"))
+
+
 def has_text(article: StoryArticle) -> bool:
     """Whether the article says more than its headline: a sentence's worth of words
     (`MIN_WORDS`) in lines that neither repeat its title nor are furniture ("Read more").
@@ -491,6 +496,9 @@ def representative_extract(
         return _unit({t: n * idf.get(t, 1.0) for t, n in Counter(tokenizer(text)).items()})
 
     told = [a for a in articles if has_text(a)] or articles  # not a headline's echo
+    # its headline shown with it: one cut short ("Powerball: A single winning ticket for
+    # the $2.04 billion jackpot was ...") only where no other report has a whole one
+    told = [a for a in told if not _cut_short(a.title)] or told
     candidates = [
         (article.id, position, sentence, vector(sentence))
         for article in told
