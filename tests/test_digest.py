@@ -569,9 +569,11 @@ async def test_a_story_about_a_keyword_comes_before_one_naming_it_in_passing(
     await add(engine, *passing, fuel, headline)
     asked = await digest_of(engine, keywords=["oil"])
     assert [item.headline for item in asked.items] == [
-        # about oil, newest first, then the passing mentions, newest first
-        "Fuel duty frozen by the chancellor",
+        # oil in its headline (though older), then about oil, then the passing mentions,
+        # newest first: "Supreme Court" put a vote on Capitol statues, whose lead named a
+        # former Chief Justice, above six rulings headlined with it
         "Oil output cut agreed",
+        "Fuel duty frozen by the chancellor",
         "Baker wins bread contest",
         "Prize bull shown at spring show",
     ]

@@ -308,9 +308,12 @@ def compose(
     tokens = [set(tokenizer(" ".join((a.title, *a.sentences)))) for a in articles]
     held: dict[int, frozenset[int]] = {}  # article id -> the keywords it holds
     about: dict[int, frozenset[int]] = {}  # article id -> the keywords it is about
+    headlined: dict[int, frozenset[int]] = {}  # article id -> those its headline holds
     if wanted:
         for article, terms in zip(articles, tokens, strict=True):
-            held[article.id], about[article.id] = _keywords_in(article, terms, wanted, tokenizer)
+            held[article.id], about[article.id], headlined[article.id] = _keywords_in(
+                article, terms, wanted, tokenizer
+            )
     idf, _ = idf_table(tokens)
     stories = [
         StoryArticle(a.id, a.title, a.sentences, a.source, a.time, bool(a.published))
@@ -321,13 +324,16 @@ def compose(
         groups = [group for group in groups if _keywords_held(group, held)]
     told = {s.id for s in stories if has_text(s) and has_prose(s)}
     # a story about more of the keywords first ("monkeypox vaccine": the monkeypox vaccine
-    # before another vaccine's trial, however many outlets carried that), then one about
-    # them before one that names them in passing ("oil": fuel duty before a snake oil
-    # salesman); a story no report of which tells it (feed entries of a headline alone,
-    # price tables a wire files by the dozen), so with no extract, after every one told
+    # before another vaccine's trial, however many outlets carried that), then one whose
+    # headlines name them ("Supreme Court": its rulings before a vote on Capitol statues
+    # whose lead names a former Chief Justice), then one about them before one that names
+    # them in passing ("oil": fuel duty before a snake oil salesman); a story no report of
+    # which tells it (feed entries of a headline alone, price tables a wire files by the
+    # dozen), so with no extract, after every one told
     groups.sort(
         key=lambda group: (
             -_keywords_held(group, held),
+            -_keywords_held(group, headlined),
             -_keywords_held(group, about),
             not any(a.id in told for a in group),
             *_rank(group),
@@ -353,16 +359,18 @@ def _keywords_in(
     terms: set[str],
     groups: Sequence[Phrase],
     tokenizer: Tokenizer,
-) -> tuple[frozenset[int], frozenset[int]]:
-    """Which keywords (their positions in `groups`) the article holds, and which of those it
-    is about, in one reading of its title and sentences. It holds a one-term keyword found
-    anywhere in it (`terms`, the article's), a keyword of several terms as a phrase in its
-    title or in one sentence, the terms together (`_holds_phrase`; common words between
-    them aside: "Bank of England"); it is about one in its title, in its lead (the first
-    LEAD_SENTENCES) or in more than one sentence, not only names it."""
+) -> tuple[frozenset[int], frozenset[int], frozenset[int]]:
+    """Which keywords (their positions in `groups`) the article holds, which of those it
+    is about, and which its headline holds, in one reading of its title and sentences. It
+    holds a one-term keyword found anywhere in it (`terms`, the article's), a keyword of
+    several terms as a phrase in its title or in one sentence, the terms together
+    (`_holds_phrase`; common words between them aside: "Bank of England"); it is about one
+    in its title, in its lead (the first LEAD_SENTENCES) or in more than one sentence, not
+    only names it."""
     found = {n for n, group in enumerate(groups) if len(group) == 1 and group[0] in terms}
     maybe = {n for n, group in enumerate(groups) if terms.issuperset(group)}  # in some text?
     about: set[int] = set()
+    headlined: set[int] = set()
     seen: dict[int, int] = {}  # keyword -> the texts that hold it
     for n, text in enumerate((article.title, *article.sentences)):
         if about == maybe:
@@ -374,7 +382,9 @@ def _keywords_in(
                 seen[k] = seen.get(k, 0) + 1
                 if n <= LEAD_SENTENCES or seen[k] > 1:
                     about.add(k)
-    return frozenset(found), frozenset(about)
+                if n == 0:  # the title
+                    headlined.add(k)
+    return frozenset(found), frozenset(about), frozenset(headlined)
 
 
 def _holds_phrase(tokens: Sequence[str], phrase: Phrase) -> bool:
