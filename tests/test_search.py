@@ -617,6 +617,17 @@ async def test_the_link_of_an_undated_article_counts_from_when_it_was_stored(
     assert before.passages == () and "That is a link" in str(before.message)
 
 
+# What the German question's words were found in, and floods for the rest of its questions
+HATS_AND_FLOODS = [
+    ArticleDraft("Coach hat thrown", "The coach threw his hat into the crowd."),
+    ArticleDraft("EU chief speaks", "Ursula von der Leyen said the budget would grow."),
+    *(
+        ArticleDraft(f"{town} floods", f"Floods hit {town} on Monday, officials said.")
+        for town in ("Ely", "York", "Leeds", "Bath")
+    ),
+]
+
+
 async def test_a_question_most_of_whose_words_no_article_holds_is_not_answered(
     engine: Engine,
 ) -> None:
@@ -624,16 +635,7 @@ async def test_a_question_most_of_whose_words_no_article_holds_is_not_answered(
     mentions “Bürgermeister”, “Moskau”, “angekündigt”": what it asks is in no article, so
     nothing answers it (here four of its seven words are in none). One unknown name among
     words the corpus holds is answered from them, and said."""
-    await engine.add_articles(
-        [
-            ArticleDraft("Coach hat thrown", "The coach threw his hat into the crowd."),
-            ArticleDraft("EU chief speaks", "Ursula von der Leyen said the budget would grow."),
-            *(
-                ArticleDraft(f"{town} floods", f"Floods hit {town} on Monday, officials said.")
-                for town in ("Ely", "York", "Leeds", "Bath")
-            ),
-        ]
-    )
+    await engine.add_articles(HATS_AND_FLOODS)
     await engine.refresh()
     german = await engine.ask("Was hat der Bürgermeister von Moskau heute angekündigt?")
     assert german.passages == ()
@@ -653,16 +655,7 @@ async def test_a_question_said_again_in_a_script_no_article_is_in_is_answered(
     A sentence in a script none of the question's known words are in weighs nothing, and
     is named over the passages; German words, or a name in its own script within the
     sentence, still count."""
-    await engine.add_articles(
-        [
-            ArticleDraft("Coach hat thrown", "The coach threw his hat into the crowd."),
-            ArticleDraft("EU chief speaks", "Ursula von der Leyen said the budget would grow."),
-            *(
-                ArticleDraft(f"{town} floods", f"Floods hit {town} on Monday, officials said.")
-                for town in ("Ely", "York", "Leeds", "Bath")
-            ),
-        ]
-    )
+    await engine.add_articles(HATS_AND_FLOODS)
     await engine.refresh()
     both = await engine.ask("ما هي أخبار الفيضانات؟ Where did floods hit \u200fon Monday\u200f?")
     assert both.passages and both.passages[0].article.title.endswith("floods")
