@@ -145,9 +145,10 @@ def attribution(row: sqlite3.Row) -> Attribution:
 
 ATTRIBUTION_COLUMNS = "id, title, source, authors, published, url"
 
-# The newest articles not archived, read through the index `articles_newest` (migration 15).
+# The newest articles not archived, read through the index `articles_newest` (migration 15),
+# with the time each counts from (`t`: /latest's stories are ordered by it)
 LATEST = (  # not one dated days ahead (`counts_from`): it is not published yet
-    f"SELECT {ATTRIBUTION_COLUMNS} FROM articles"
+    f"SELECT {ATTRIBUTION_COLUMNS}, coalesce(published_ts, ingested_ts) AS t FROM articles"
     " WHERE id NOT IN (SELECT article_id FROM archived)"
     " AND coalesce(published_ts, ingested_ts) <= ?"
     " ORDER BY coalesce(published_ts, ingested_ts) DESC, id DESC LIMIT ?"

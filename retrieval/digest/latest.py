@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from retrieval.corpus.store import ATTRIBUTION_COLUMNS, attribution
+from retrieval.corpus.store import LATEST, attribution
 from retrieval.digest.digest import article_sentences
 from retrieval.digest.stories import StoryArticle, group_stories
 from retrieval.index.tokens import Tokenizer
@@ -29,14 +29,6 @@ from retrieval.outlets import distinct_outlets, outlet_key
 # The newest articles grouped: ten stories of several reports each, with room for the wire
 # that files a dozen items between two of them
 LATEST_POOL = 100
-
-# As `store.LATEST`, with the time each article counts from
-_NEWEST = (
-    f"SELECT {ATTRIBUTION_COLUMNS}, coalesce(published_ts, ingested_ts) AS t FROM articles"
-    " WHERE id NOT IN (SELECT article_id FROM archived)"
-    " AND coalesce(published_ts, ingested_ts) <= ?"
-    " ORDER BY coalesce(published_ts, ingested_ts) DESC, id DESC LIMIT ?"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +44,7 @@ async def latest_stories(
     conn: aiosqlite.Connection, limit: int, tokenizer: Tokenizer
 ) -> list[LatestStory]:
     """The `limit` newest stories, newest first (see the module docstring). Reads only."""
-    async with conn.execute(_NEWEST, (time.time(), max(LATEST_POOL, limit))) as cur:
+    async with conn.execute(LATEST, (time.time(), max(LATEST_POOL, limit))) as cur:
         rows = list(await cur.fetchall())
     articles = [attribution(row) for row in rows]
     times = [float(row["t"]) for row in rows]
