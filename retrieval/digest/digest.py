@@ -12,14 +12,14 @@ has any keyword; the stories are the whole period's, so a story's reports that d
 it (another outlet's words for it) are still its reports there. A keyword of one
 term matches wherever the term is; one of several ("Bank of England", typed in quotes in the
 bot, or "F-35", "9/11", "Covid-19", which the terms part) only where the title or a single
-sentence holds all of its terms: "F-35" is no digest of every article that says "35", nor
-"Boris Johnson" of every Johnson's. A story that holds more of the keywords comes first, then
-one about them (a keyword in a headline, a lead or more than one sentence) before one that
-names them in passing ("oil": fuel duty before a snake oil salesman). The articles of a
-period are few and
-already in hand, so tokenizing them is exact and cheap; asking the index instead would mean a
-top-k cut over the whole corpus, sentence by sentence, missing titles and anything stored
-since the index last caught up.
+sentence holds all of its terms together (`_holds_phrase`): "F-35" is no digest of every
+article that says "35", nor "Boris Johnson" of every Johnson's. A story that holds more of
+the keywords comes first, then one whose headlines name them, then one about them (a
+keyword in a lead or more than one sentence) before one that names them in passing ("oil":
+fuel duty before a snake oil salesman). The articles of a period are few and already in
+hand, so tokenizing them is exact and cheap; asking the index instead would mean a top-k
+cut over the whole corpus, sentence by sentence, missing titles and anything stored since
+the index last caught up.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ LATE_WINDOW = timedelta(hours=48)  # how far before its period a late arrival ma
 # A keyword that is a number alone ("11", "2024", "11%"): no topic on its own, and every
 # article that says "11%" or "Chapter 11" holds it
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)*%?$")
-Phrase = tuple[str, ...]  # a keyword's index terms, in the order written
+Phrase = frozenset[str]  # a keyword's index terms, found together in any order
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,9 +232,9 @@ def keyword_labels(keywords: Sequence[str]) -> list[str]:
 
 
 def keyword_groups(keywords: Sequence[str], tokenizer: Tokenizer) -> tuple[Phrase, ...]:
-    """Each keyword's index terms in the order written, those of only common words left
-    out; DigestError when every keyword is of only common words."""
-    groups = tuple(dict.fromkeys(g for g in (tuple(tokenizer(k)) for k in keywords) if g))
+    """Each keyword's index terms, those of only common words left out; DigestError when
+    every keyword is of only common words."""
+    groups = tuple(dict.fromkeys(g for g in (frozenset(tokenizer(k)) for k in keywords) if g))
     if keywords and not groups:
         raise DigestError(
             f"{quoted(' '.join(keywords))} has only very common words: use names, places or "
@@ -367,8 +367,8 @@ def _keywords_in(
     (`_holds_phrase`; common words between them aside: "Bank of England"); it is about one
     in its title, in its lead (the first LEAD_SENTENCES) or in more than one sentence, not
     only names it."""
-    found = {n for n, group in enumerate(groups) if len(group) == 1 and group[0] in terms}
-    maybe = {n for n, group in enumerate(groups) if terms.issuperset(group)}  # in some text?
+    found = {n for n, group in enumerate(groups) if len(group) == 1 and group <= terms}
+    maybe = {n for n, group in enumerate(groups) if group <= terms}  # held by some text?
     about: set[int] = set()
     headlined: set[int] = set()
     seen: dict[int, int] = {}  # keyword -> the texts that hold it
@@ -392,10 +392,9 @@ def _holds_phrase(tokens: Sequence[str], phrase: Phrase) -> bool:
     as many terms and PHRASE_GAP more: "oil prices in 2024", "In 2024, oil" and "the 2024
     oil glut" hold "oil 2024", "the 2020 election" "election 2020"; "Apollo Global shares
     fell 11%" holds both terms of "apollo 11" and is no article about Apollo 11."""
-    wanted = set(phrase)
-    span = len(wanted) + PHRASE_GAP
+    span = len(phrase) + PHRASE_GAP
     return any(
-        wanted.issubset(tokens[i : i + span]) for i, token in enumerate(tokens) if token in wanted
+        phrase.issubset(tokens[i : i + span]) for i, token in enumerate(tokens) if token in phrase
     )
 
 
