@@ -374,22 +374,21 @@ class Searcher:
             # after it is told, else its earlier news passes for the answer
             later = NamedLater(named, moment) if named.begins > moment else None
             named = None
-        if named is not None:
-            # the moment carries the time named: its words ("June", "2022") would find
-            # previews and round-ups that name it, not its news
+        unnamed, unnamed_tokens = question, tokens
+        if named is not None or later is not None:
+            # the moment carries the time named, or comes before it: its words ("June",
+            # "2022") would find previews and round-ups that name it, not its news ("15
+            # September 2025" asked as of 2022 found "$15 an hour by 2025")
             unnamed = without_named_time(question)
             unnamed_tokens = self.index.tokenizer(_LINK.sub(" ", unnamed)) or tokens
+        if named is not None:
             candidates = self.candidates(unnamed, unnamed_tokens, named.moment)
             if candidates is not None and len(candidates):
                 moment = named.moment
             else:  # nothing published by then matches: as asked
                 candidates = named = None
-        if candidates is None and later is not None:
-            # nor, for one after the moment, do its words find its news: "15 September
-            # 2025" asked as of 2022 found "$15 an hour by 2025"
-            unnamed = without_named_time(question)
-            if unnamed_tokens := self.index.tokenizer(_LINK.sub(" ", unnamed)):
-                candidates = self.candidates(unnamed, unnamed_tokens, moment)
+        elif later is not None and unnamed_tokens is not tokens:  # not of the time alone
+            candidates = self.candidates(unnamed, unnamed_tokens, moment)
         if candidates is None:
             candidates = self.candidates(question, tokens, moment)
         if candidates is None or not len(candidates):
