@@ -8,8 +8,8 @@ Reads story-roundups-dev/articles.jsonl from the development corpora ($NEWSBOT_C
 told by up to three outlets), groups them as the digest does, window by window, and scores the
 predicted groups of every window pooled against the gold `cluster` labels, as the corpus
 README says: B-cubed precision and recall averaged over articles, and F1 of the two. Windows
-are calendar weeks (Monday to Sunday, UTC) and the whole file at once, the harder case: many
-stories over months, several on the same topic.
+are UTC calendar days (the daily digest's period), calendar weeks (Monday to Sunday, UTC) and
+the whole file at once, the harder case: many stories over months, several on the same topic.
 
 Sentences come from newsbot's own `article_sentences`, so the grouping sees what the database
 would hand it. --ablate undoes each choice of the grouping in turn, --sweep shows F1 against
@@ -29,7 +29,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +43,11 @@ from retrieval.digest.stories import StoryArticle, group_stories
 from retrieval.index.tokens import Tokenizer
 
 ROUNDUPS = "story-roundups-dev/articles.jsonl"
-WINDOWS = ("week", "all")
+WINDOWS = ("day", "week", "all")
+DAY = timedelta(days=1)
+HEADINGS = " | ".join(
+    f"{'all at once' if by == 'all' else f'by {by}'}: P / R / F1" for by in WINDOWS
+)
 TOKENIZER = Tokenizer()
 
 Grouper = Callable[[Sequence[StoryArticle]], list[list[int]]]
@@ -90,14 +94,23 @@ def load_reports(path: Path | None = None) -> list[Report]:
     return reports
 
 
+def window_start(published: datetime, by: str) -> datetime | None:
+    """When the window of `by` that holds `published` starts: its UTC day, its week (from
+    Monday), None for the whole file."""
+    if by not in WINDOWS:
+        raise ValueError(f"unknown window {by!r}: use {', '.join(WINDOWS)}")
+    if by == "all":
+        return None
+    day = published.replace(hour=0, minute=0, second=0, microsecond=0)
+    return day - day.weekday() * DAY if by == "week" else day
+
+
 def windows(reports: Sequence[Report], by: str) -> list[list[int]]:
     """Indexes into `reports`, one list per window, each oldest first."""
-    if by not in WINDOWS:
-        raise ValueError(f"unknown window {by!r}: use {' or '.join(WINDOWS)}")
-    keyed: defaultdict[object, list[int]] = defaultdict(list)
+    keyed: defaultdict[datetime | None, list[int]] = defaultdict(list)
     for number, report in enumerate(reports):
-        keyed[report.published.isocalendar()[:2] if by == "week" else "all"].append(number)
-    return [sorted(m, key=lambda i: (reports[i].published, i)) for _, m in sorted(keyed.items())]
+        keyed[window_start(report.published, by)].append(number)
+    return [sorted(m, key=lambda i: (reports[i].published, i)) for m in keyed.values()]
 
 
 def bcubed(groups: Iterable[Sequence[int]], gold: Sequence[str]) -> Scores:
@@ -228,14 +241,14 @@ def row(name: str, by_window: dict[str, Scores]) -> str:
 
 
 def table(title: str, reports: Sequence[Report], variants: Iterable[tuple[str, Grouper]]) -> str:
-    lines = [f"| {title} | by week: P / R / F1 | all at once: P / R / F1 |", "|---|---|---|"]
+    lines = [f"| {title} | {HEADINGS} |", "|---" * (len(WINDOWS) + 1) + "|"]
     for name, grouper in variants:
         lines.append(row(name, {by: evaluate(grouper, reports, by) for by in WINDOWS}))
     return "\n".join(lines)
 
 
 def best_threshold(reports: Sequence[Report]) -> float:
-    """The threshold with the best mean F1 of the two windows."""
+    """The threshold with the best mean F1 of the windows."""
     return max(
         THRESHOLDS,
         key=lambda t: sum(evaluate(newsbot(threshold=t), reports, by).f1 for by in WINDOWS),
@@ -247,8 +260,8 @@ def cross_validation(reports: Sequence[Report]) -> str:
     early = [r for r in reports if r.published.month <= 5]
     late = [r for r in reports if r.published.month >= 6]
     lines = [
-        "| tuned on | threshold | tested on | by week: P / R / F1 | all at once: P / R / F1 |",
-        "|---|---|---|---|---|",
+        f"| tuned on | threshold | tested on | {HEADINGS} |",
+        "|---" * (len(WINDOWS) + 3) + "|",
     ]
     for (tuned, tune), (tested, test) in [
         (("Apr-May", early), ("Jun-Jul", late)),
