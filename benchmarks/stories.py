@@ -10,12 +10,15 @@ predicted groups of every window pooled against the gold `cluster` labels, as th
 README says: B-cubed precision and recall averaged over articles, and F1 of the two. Windows
 are UTC calendar days (the daily digest's period), calendar weeks (Monday to Sunday, UTC) and
 the whole file at once, the harder case: many stories over months, several on the same topic.
+As in the digest, a window's terms are weighed among the reports of the `CONTEXT_DAYS` up to
+its end too (`stories.group_stories`'s `context`): a day's among its week's.
 
 Sentences come from newsbot's own `article_sentences`, so the grouping sees what the database
 would hand it. --ablate undoes each choice of the grouping in turn, --sweep shows F1 against
-the threshold and the time scale, --cv tunes the threshold on April-May and tests it on
-June-July (and the reverse), --jitter moves every report's time (the roundups give all the
-reports of a story the same time; real feeds do not). Prints Markdown tables; writes nothing.
+the threshold, the time scale and the days of the context, --cv tunes the threshold on
+April-May and tests it on June-July (and the reverse), --jitter moves every report's time (the
+roundups give all the reports of a story the same time; real feeds do not). Prints Markdown
+tables; writes nothing.
 """
 
 from __future__ import annotations
@@ -39,7 +42,12 @@ if __name__ == "__main__" and not __package__:  # run as a script: make the repo
 from benchmarks.corpora import add_corpus_option, corpus_path, missing
 from retrieval.corpus.sentences import article_sentences
 from retrieval.digest import stories
-from retrieval.digest.stories import StoryArticle, group_stories
+from retrieval.digest.stories import (
+    CONTEXT_ARTICLES,
+    CONTEXT_DAYS,
+    StoryArticle,
+    group_stories,
+)
 from retrieval.index.tokens import Tokenizer
 
 ROUNDUPS = "story-roundups-dev/articles.jsonl"
@@ -50,7 +58,8 @@ HEADINGS = " | ".join(
 )
 TOKENIZER = Tokenizer()
 
-Grouper = Callable[[Sequence[StoryArticle]], list[list[int]]]
+# A window's articles, and the articles around it that weigh their terms (`context`)
+Grouper = Callable[[Sequence[StoryArticle], Sequence[StoryArticle]], list[list[int]]]
 
 
 @dataclass(frozen=True)
@@ -113,6 +122,23 @@ def windows(reports: Sequence[Report], by: str) -> list[list[int]]:
     return [sorted(m, key=lambda i: (reports[i].published, i)) for m in keyed.values()]
 
 
+def context(reports: Sequence[Report], window: Sequence[int], by: str, days: float) -> list[int]:
+    """The reports the digest would read besides the window's to weigh its terms, as indexes
+    into `reports`: the newest `CONTEXT_ARTICLES` of the `days` up to the window's end
+    (`CONTEXT_DAYS` in the digest), the window's own left out."""
+    start = window_start(reports[window[0]].published, by)
+    if start is None or not days:
+        return []
+    end = start + (DAY if by == "day" else 7 * DAY)
+    since = end - days * DAY
+    newest = sorted(
+        (n for n, r in enumerate(reports) if since <= r.published < end),
+        key=lambda n: (reports[n].published, n),
+    )[-CONTEXT_ARTICLES:]
+    inside = set(window)
+    return [n for n in newest if n not in inside]
+
+
 def bcubed(groups: Iterable[Sequence[int]], gold: Sequence[str]) -> Scores:
     """B-cubed precision and recall, averaged over articles; `groups` must cover them all."""
     sizes: defaultdict[str, int] = defaultdict(int)
@@ -133,17 +159,23 @@ def bcubed(groups: Iterable[Sequence[int]], gold: Sequence[str]) -> Scores:
     return Scores(precision / len(gold), recall / len(gold))
 
 
-def predict(grouper: Grouper, reports: Sequence[Report], by: str) -> list[list[int]]:
-    """The predicted groups of every window, pooled, as indexes into `reports`."""
+def predict(
+    grouper: Grouper, reports: Sequence[Report], by: str, days: float = CONTEXT_DAYS
+) -> list[list[int]]:
+    """The predicted groups of every window, pooled, as indexes into `reports`; the
+    window's terms weighed among the reports of the `days` up to its end."""
     pooled = []
     for window in windows(reports, by):
-        for group in grouper([reports[i].article for i in window]):
+        around = [reports[i].article for i in context(reports, window, by, days)]
+        for group in grouper([reports[i].article for i in window], around):
             pooled.append([window[i] for i in group])
     return pooled
 
 
-def evaluate(grouper: Grouper, reports: Sequence[Report], by: str) -> Scores:
-    return bcubed(predict(grouper, reports, by), [r.cluster for r in reports])
+def evaluate(
+    grouper: Grouper, reports: Sequence[Report], by: str, days: float = CONTEXT_DAYS
+) -> Scores:
+    return bcubed(predict(grouper, reports, by, days), [r.cluster for r in reports])
 
 
 def failures(groups: Sequence[Sequence[int]], reports: Sequence[Report]) -> str:
@@ -171,13 +203,15 @@ def failures(groups: Sequence[Sequence[int]], reports: Sequence[Report]) -> str:
     return "\n".join(out)
 
 
-def singletons(articles: Sequence[StoryArticle]) -> list[list[int]]:
+def singletons(
+    articles: Sequence[StoryArticle], context: Sequence[StoryArticle] = ()
+) -> list[list[int]]:
     return [[i] for i in range(len(articles))]
 
 
 def newsbot(tokenizer: Tokenizer = TOKENIZER, **options: Any) -> Grouper:
     """The digest's grouping with some of its choices changed."""
-    return lambda articles: group_stories(articles, tokenizer, **options)
+    return lambda articles, around: group_stories(articles, tokenizer, context=around, **options)
 
 
 @contextmanager
@@ -208,6 +242,7 @@ ABLATIONS: list[tuple[str, Grouper, dict[str, int]]] = [
     ("lead of 4 sentences", newsbot(), {"LEAD_SENTENCES": 4}),
     ("idf, not idf squared", newsbot(), {"IDF_POWER": 1}),
 ]
+CONTEXT_SWEEP = (0, 1, 2, 3, 7, 14, 28)
 THRESHOLDS = (0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.1, 0.12, 0.15, 0.2, 0.3)
 
 
@@ -244,6 +279,15 @@ def table(title: str, reports: Sequence[Report], variants: Iterable[tuple[str, G
     lines = [f"| {title} | {HEADINGS} |", "|---" * (len(WINDOWS) + 1) + "|"]
     for name, grouper in variants:
         lines.append(row(name, {by: evaluate(grouper, reports, by) for by in WINDOWS}))
+    return "\n".join(lines)
+
+
+def context_table(reports: Sequence[Report]) -> str:
+    """F1 against how many days up to a window's end weigh its terms (0: the window's own)."""
+    lines = [f"| context (days) | {HEADINGS} |", "|---" * (len(WINDOWS) + 1) + "|"]
+    for days in CONTEXT_SWEEP:
+        scores = {by: evaluate(newsbot(), reports, by, days) for by in WINDOWS}
+        lines.append(row(str(days), scores))
     return "\n".join(lines)
 
 
@@ -287,7 +331,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--ablate", action="store_true", help="each choice undone in turn")
     parser.add_argument(
-        "--sweep", action="store_true", help="F1 against the threshold and the time scale"
+        "--sweep",
+        action="store_true",
+        help="F1 against the threshold, the time scale and the days of the context",
     )
     parser.add_argument(
         "--cv", action="store_true", help="tune the threshold on two months, test on the other two"
@@ -336,6 +382,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 [(str(h), newsbot(story_hours=h)) for h in (12, 24, 36, 48, 72, 120, None)],
             )
         )
+        print()
+        print(context_table(reports))
     if args.undated:
         print()
         as_dated = newsbot(undated=1.0, undated_terms=stories.MIN_SHARED_TERMS)

@@ -277,3 +277,102 @@ CHAIN = [
         "Thousands of passengers were stranded as pilots walked out.",
     ),
 ]
+
+# A day of four articles on which two reports of the Rostock dockers' strike tell it in the
+# words of a week of strikes: "union", "pay", "inflation", "talks" are each in one of the
+# day's articles, so they look as rare as "Rostock", and the two reports were two stories.
+# Among the week's strike news (`STRIKE_WEEK`, the days before) those words are common.
+STRIKE_DAY = [
+    report(
+        0,
+        "Dockers at Rostock walk out",
+        "Ostsee-Zeitung",
+        at(3, 10, 8),
+        "Dockers at the port of Rostock walked out on Wednesday after their union rejected "
+        "the employers' offer.",
+        "The union wants pay to keep up with inflation, and talks broke down on Monday.",
+    ),
+    report(
+        1,
+        "Rostock port stands still as dockers strike",
+        "Reuters",
+        at(3, 10, 11),
+        "Ships queued outside Rostock as dockers stopped work in a dispute over wages.",
+        "The strike is the latest of a week of walkouts by workers demanding a rise in line "
+        "with prices.",
+    ),
+    report(
+        2,
+        "Storm closes the Baltic coast's beaches",
+        "NDR",
+        at(3, 10, 9),
+        "Gales of up to 100 km/h closed beaches from Kiel to Usedom.",
+        "The weather service expects the wind to ease by Friday.",
+    ),
+    report(
+        3,
+        "Hansa Rostock sign a Danish striker",
+        "Kicker",
+        at(3, 10, 15),
+        "The second-division club signed the forward on a three-year contract.",
+        "He scored 14 goals for his old club last season.",
+    ),
+]
+STRIKE_WEEK = [
+    report(
+        10,
+        "Train drivers strike for a second day",
+        "Reuters",
+        at(3, 6, 7),
+        "Train drivers walked out again on Monday after their union rejected a pay offer.",
+        "The union says wages have fallen behind inflation.",
+    ),
+    report(
+        11,
+        "Nurses vote to strike over pay",
+        "The Guardian",
+        at(3, 6, 12),
+        "Nurses backed a strike after talks with the employers failed.",
+        "Workers say their pay has not kept up with prices.",
+    ),
+    report(
+        12,
+        "Teachers' union rejects pay offer",
+        "BBC News",
+        at(3, 7, 9),
+        "The teachers' union rejected the employers' latest offer on Tuesday.",
+        "It says a rise below inflation is a cut in wages.",
+    ),
+    report(
+        13,
+        "Airport staff walk out in dispute over wages",
+        "DW",
+        at(3, 7, 14),
+        "Ground workers at Frankfurt airport walked out in a dispute over pay.",
+        "The union called the strike after talks broke down.",
+    ),
+    report(
+        14,
+        "Bus drivers join the week of strikes",
+        "Der Spiegel",
+        at(3, 8, 8),
+        "Bus drivers stopped work as the week of walkouts spread.",
+        "Their union demands a rise in line with prices.",
+    ),
+    report(
+        15,
+        "Employers warn the strikes will hurt growth",
+        "Handelsblatt",
+        at(3, 8, 16),
+        "Employers said the strikes will cost the economy dearly.",
+        "The union says workers cannot wait while inflation eats their wages.",
+    ),
+    report(
+        16,
+        "Postal workers back industrial action",
+        "Reuters",
+        at(3, 9, 10),
+        "Postal workers voted to strike after the employers' offer fell short of inflation.",
+        "Talks are due to resume on Monday.",
+    ),
+]

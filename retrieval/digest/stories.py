@@ -5,9 +5,17 @@ from the database and ranks what these functions return.
 
 Grouping compares each article's title and lead (its first two sentences of prose), because
 that is where every outlet states what happened, in its own words. Terms are weighted by the
-square of their idf among the articles being grouped, and among them only: how rare a name
-is in this window is what tells its stories apart, and the result must not change when an
-old archive is added to the database (a 1987 corpus makes every modern name look rare).
+square of their idf among the articles being grouped and the news of the days around them
+(`context`, which weighs terms and is not grouped), and among them only: how rare a name is
+in the news of that time is what tells its stories apart. Among one day's few articles alone
+a common word looks as rare as a name ("union" in one of a day's four articles, in a week of
+strikes), so the digest widens a period back to the newest `CONTEXT_ARTICLES` articles of
+the `CONTEXT_DAYS` up to its end: a day's words are weighed among its week's, and a week or
+a busy day (that many articles already) weighs them among its own. The result must not
+change when an old archive is added to the database (a 1987 corpus makes every modern name
+look rare): the context reaches a week back at most, and an archive is in no period. A
+context article's lead is read from its first `LEAD_READ` sentences, which hold the lead of
+99.5% of news-qa-dev's articles, so that the context costs little to read.
 Squaring makes the rare terms two reports share (names, places, figures) count far more than
 the wording every report of a kind shares ("said", "shares", "4th qtr net").
 
@@ -65,6 +73,11 @@ SAME_OUTLET = 0.25  # the similarity of two reports from one outlet counts this 
 MIN_SHARED_TERMS = 2  # of the terms `STORY_TERM_DF` allows, for two articles to be related
 UNDATED = 0.5  # the similarity of a pair with an undated article counts this much
 UNDATED_SHARED_TERMS = 5  # such a pair needs this many shared terms (see the docstring)
+# A period's terms are weighed among the newest CONTEXT_ARTICLES of the CONTEXT_DAYS up to its
+# end, its own articles among them (see the module docstring)
+CONTEXT_DAYS = 7
+CONTEXT_ARTICLES = 1_000
+LEAD_READ = 8  # sentences read of a context article, its lead among them
 STORY_TERM_DF = 64  # terms in more articles than this never make two a candidate pair
 TITLE_WEIGHT = 2.0  # titles' share of the centroid, relative to one sentence
 LEAD_BONUS = (0.25, 0.1)  # for an article's first and second sentences of prose
@@ -280,12 +293,24 @@ def shared_evidence(article: StoryArticle, tokenizer: Tokenizer) -> dict[str, fl
 
 
 def story_vectors(
-    articles: Sequence[StoryArticle], tokenizer: Tokenizer
+    articles: Sequence[StoryArticle],
+    tokenizer: Tokenizer,
+    context: Sequence[StoryArticle] = (),
 ) -> tuple[list[Vector], dict[str, int]]:
     """Each article's unit vector of idf²-weighted title and lead terms, idf taken among
-    `articles` alone; and the document frequencies it came from."""
+    `articles` and the `context` articles not among them; and the document frequencies
+    among `articles` alone."""
     signatures = [story_terms(a, tokenizer) for a in articles]
-    idf, df = idf_table(set(s) for s in signatures)
+    _, df = idf_table(set(s) for s in signatures)
+    grouped = {a.id for a in articles}
+    around = Counter[str]()
+    others = 0
+    for article in context:
+        if article.id not in grouped:
+            around.update(set(story_terms(article, tokenizer)))
+            others += 1
+    count = len(articles) + others
+    idf = {t: math.log(1 + count / (n + around[t])) for t, n in df.items()}
     return [_unit({t: n * idf[t] ** IDF_POWER for t, n in s.items()}) for s in signatures], df
 
 
@@ -298,18 +323,20 @@ def group_stories(
     linkage: Literal["average", "single"] = "average",
     undated: float = UNDATED,
     undated_terms: int = UNDATED_SHARED_TERMS,
+    context: Sequence[StoryArticle] = (),
 ) -> list[list[int]]:
     """Indexes into `articles`, grouped by story; each group in input order, groups by their
-    first member. Depends on these articles only (see the module docstring). `story_hours`
+    first member. Depends on these articles and the `context` ones only, which weigh terms
+    and are not grouped (see the module docstring). `story_hours`
     None ignores time, `same_outlet` 1 ignores outlets, `undated` 1 and `undated_terms`
     `MIN_SHARED_TERMS` treat undated articles as dated; `linkage` "single" joins any pair at
     or above `threshold` instead (kept to measure what average link brings).
 
-    Two articles are compared only if they share a term at most `STORY_TERM_DF` articles
-    carry: no story is told by more reports than that without some rarer name in common,
+    Two articles are compared only if they share a term at most `STORY_TERM_DF` of
+    `articles` carry: no story is told by more reports than that without some rarer name in common,
     and it keeps the work near-linear. Pairs that share none count as unrelated (0).
     """
-    vectors, df = story_vectors(articles, tokenizer)
+    vectors, df = story_vectors(articles, tokenizer, context)
     dated = np.array([a.dated for a in articles], dtype=bool)
     evidence = [shared_evidence(a, tokenizer) for a in articles]
     first, second, similarity = _pair_similarities(vectors, df, dated, undated_terms, evidence)
