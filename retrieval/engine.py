@@ -604,7 +604,8 @@ class Engine:
         self, period: Period, keywords: Sequence[str] = (), limit: int = DEFAULT_LIMIT
     ) -> Digest:
         """The stories of `period`, filtered by `keywords`, best first. Reads only; the
-        stories depend on the period's articles alone, not on what else is stored.
+        stories depend on the period's articles and those of the week up to its end
+        (`digest.context_articles`), not on what else is stored.
 
         DigestError when the keywords are all too common to filter by.
 

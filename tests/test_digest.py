@@ -6,6 +6,7 @@ import asyncio
 import json
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -25,12 +26,14 @@ from retrieval.digest.digest import (
     keyword_terms,
     typed_keywords,
 )
+from retrieval.digest.stories import StoryArticle
 from retrieval.engine import Engine
 from retrieval.errors import DigestError
 from retrieval.index.tokens import Tokenizer
 from retrieval.models import ArticleDraft
 
 from .conftest import corpus_file, run_sql, shared_articles, write_jsonl
+from .story_pairs import STRIKE_DAY, STRIKE_WEEK
 
 DAY = datetime(2024, 6, 3, tzinfo=UTC)
 PERIOD = Period(DAY, DAY + timedelta(days=1))
@@ -1009,7 +1012,8 @@ def test_stories_of_a_week_do_not_depend_on_older_archives(
 ) -> None:
     """The same week of real multi-outlet news, alone in one database and stored after a
     1987 wire archive and a 2004 BBC one in another: the same stories, as `newsbot digest`
-    prints them. (Rarity taken from the search index made modern names look rare next to
+    prints them, for the week and for a day of it, whose words are weighed among the week
+    up to its end. (Rarity taken from the search index made modern names look rare next to
     those archives, and chains grew.)"""
     roundups = corpus_file("story-roundups-dev/articles.jsonl")
     week = [
@@ -1019,35 +1023,78 @@ def test_stories_of_a_week_do_not_depend_on_older_archives(
     ]
     archives = [*shared_articles("reuters-21578", 2000), *shared_articles("bbc-news", 500)]
 
-    def stories(name: str, *batches: list[dict[str, Any]]) -> set[frozenset[str]]:
+    def stored(name: str, *batches: list[dict[str, Any]]) -> str:
         db = str(tmp_path / f"{name}.db")
         for number, batch in enumerate(batches):
             path = write_jsonl(tmp_path / f"{name}-{number}.jsonl", batch)
             assert main(["--db", db, "ingest", "--quiet", str(path)]) == 0
+        return db
+
+    def stories(db: str, since: str, until: str) -> set[frozenset[str]]:
         capsys.readouterr()
-        assert (
-            main(
-                [
-                    "--db",
-                    db,
-                    "digest",
-                    "--since",
-                    "2021-06-21",
-                    "--until",
-                    "2021-06-28",
-                    "--json",
-                    "--limit",
-                    "1000",
-                ]
-            )
-            == 0
-        )
+        dates = ["--since", since, "--until", until]
+        assert main(["--db", db, "digest", *dates, "--json", "--limit", "1000"]) == 0
         printed = json.loads(capsys.readouterr().out)["stories"]
         return {frozenset(a["url"] for a in story["articles"]) for story in printed}
 
-    alone = stories("alone", week)
-    assert sum(len(s) for s in alone) == len(week) and sum(len(s) > 1 for s in alone) >= 15
-    assert stories("crowded", archives, week) == alone
+    alone, crowded = stored("alone", week), stored("crowded", archives, week)
+    whole = stories(alone, "2021-06-21", "2021-06-28")
+    assert sum(len(s) for s in whole) == len(week) and sum(len(s) > 1 for s in whole) >= 15
+    assert stories(crowded, "2021-06-21", "2021-06-28") == whole
+    day = stories(alone, "2021-06-24", "2021-06-25")
+    assert sum(len(s) > 1 for s in day) >= 3
+    assert stories(crowded, "2021-06-24", "2021-06-25") == day
+
+
+def test_a_days_words_are_weighed_among_the_week_up_to_its_end(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A day's four articles alone: "union", "pay", "inflation" look as rare as "Rostock"
+    there, and two reports of the dockers' strike told in those words were two stories
+    (`story_pairs.STRIKE_DAY`). The digest weighs them among the articles of the 7 days up
+    to the day's end too, read from the database: among the week's strike news they are
+    common, and the strike is one story. News after the day, more than 7 days before its
+    end, or archived weighs nothing, as the day alone."""
+
+    def day_stories(
+        name: str, shift: int | None = None, archive: bool = False
+    ) -> set[frozenset[str]]:
+        """The titles of each story of the day's digest, the week's strike news stored too,
+        `shift` days later (None: not stored)."""
+        db = ["--db", str(tmp_path / f"{name}.db")]
+        day = write_jsonl(tmp_path / f"{name}-day.jsonl", ingest_lines(STRIKE_DAY))
+        assert main([*db, "ingest", "--quiet", str(day)]) == 0
+        if shift is not None:
+            moved = [replace(a, time=(a.time or 0) + shift * 86_400) for a in STRIKE_WEEK]
+            week = write_jsonl(tmp_path / f"{name}-week.jsonl", ingest_lines(moved))
+            assert main([*db, "ingest", "--quiet", *["--archive"] * archive, str(week)]) == 0
+        capsys.readouterr()
+        dates = ["--since", "2021-03-10", "--until", "2021-03-11"]
+        assert main([*db, "digest", *dates, "--json", "--limit", "100"]) == 0
+        printed = json.loads(capsys.readouterr().out)["stories"]
+        return {frozenset(a["title"] for a in story["articles"]) for story in printed}
+
+    alone = {frozenset([a.title]) for a in STRIKE_DAY}
+    assert day_stories("alone") == alone
+    strike = frozenset(a.title for a in STRIKE_DAY[:2])
+    others = {frozenset([a.title]) for a in STRIKE_DAY[2:]}
+    assert day_stories("after-a-week-of-strikes", 0) == {strike, *others}
+    assert day_stories("a-week-later", 7) == alone
+    assert day_stories("more-than-a-week-before", -7) == alone
+    assert day_stories("archived", 0, archive=True) == alone
+
+
+def ingest_lines(reports: Sequence[StoryArticle]) -> list[dict[str, Any]]:
+    """Made-up reports (`story_pairs`) as lines of a .jsonl file to ingest."""
+    return [
+        {
+            "title": r.title,
+            "text": " ".join(r.sentences),
+            "source": r.source,
+            "published": datetime.fromtimestamp(r.time or 0, UTC).isoformat(),
+        }
+        for r in reports
+    ]
 
 
 async def test_digests_asked_at_once_are_built_two_at_a_time(

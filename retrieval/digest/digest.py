@@ -20,6 +20,12 @@ fuel duty before a snake oil salesman). The articles of a period are few and alr
 hand, so tokenizing them is exact and cheap; asking the index instead would mean a top-k
 cut over the whole corpus, sentence by sentence, missing titles and anything stored since
 the index last caught up.
+
+Stories are the period's articles grouped, their words weighed among those articles and the
+news before them (`context_articles`): the newest `stories.CONTEXT_ARTICLES` articles of the
+`stories.CONTEXT_DAYS` up to the period's end, by the same rules of time and archives, read
+by their titles and first sentences. Among a day's few articles alone a common word looks
+as rare as a name.
 """
 
 from __future__ import annotations
@@ -34,6 +40,9 @@ import aiosqlite
 
 from retrieval.corpus.db import rows_for_ids
 from retrieval.digest.stories import (
+    CONTEXT_ARTICLES,
+    CONTEXT_DAYS,
+    LEAD_READ,
     StoryArticle,
     group_stories,
     has_prose,
@@ -271,15 +280,50 @@ async def period_articles(conn: aiosqlite.Connection, period: Period) -> list[Pe
     ]
 
 
+async def context_articles(
+    conn: aiosqlite.Connection, period: Period, grouped: Sequence[PeriodArticle]
+) -> list[StoryArticle]:
+    """The articles besides `grouped` (the period's) that weigh their words: the newest
+    `CONTEXT_ARTICLES` timed in the `CONTEXT_DAYS` up to the period's end (published, else
+    stored, as a period counts them), archives and those stored after `as_of` left out,
+    each with its first `LEAD_READ` sentences, which hold its lead. Reads only."""
+    as_of = period.as_of.timestamp() if period.as_of else None
+    async with conn.execute(
+        "SELECT id, title, source, coalesce(published_ts, ingested_ts) AS t, published"
+        " FROM articles"
+        " WHERE coalesce(published_ts, ingested_ts) >= :since"
+        " AND coalesce(published_ts, ingested_ts) < :end"
+        " AND (:as_of IS NULL OR ingested_ts < :as_of)"
+        " AND id NOT IN (SELECT article_id FROM archived)"
+        " ORDER BY coalesce(published_ts, ingested_ts) DESC, id DESC LIMIT :limit",
+        {
+            "since": (period.end - timedelta(days=CONTEXT_DAYS)).timestamp(),
+            "end": period.end.timestamp(),
+            "as_of": as_of,
+            "limit": CONTEXT_ARTICLES,
+        },
+    ) as cur:
+        ids = {a.id for a in grouped}
+        rows = [tuple(r) for r in await cur.fetchall() if int(r[0]) not in ids]
+    leads = await article_sentences(conn, [int(r[0]) for r in rows], LEAD_READ)
+    return [
+        StoryArticle(int(i), str(title), leads.get(int(i), ()), source, float(t), bool(published))
+        for i, title, source, t, published in rows
+    ]
+
+
 async def article_sentences(
-    conn: aiosqlite.Connection, article_ids: Sequence[int]
+    conn: aiosqlite.Connection, article_ids: Sequence[int], first: int | None = None
 ) -> dict[int, tuple[str, ...]]:
-    """The sentences of each of `article_ids` that has any, in order. Reads only."""
+    """The sentences of each of `article_ids` that has any, in order; only the `first` of
+    each if given. Reads only."""
     rows = await rows_for_ids(
         conn,
         "SELECT article_id, text FROM sentences WHERE article_id IN ({ids})"
-        " ORDER BY article_id, position",
+        + ("" if first is None else " AND position < ?")
+        + " ORDER BY article_id, position",
         article_ids,
+        *(() if first is None else (first,)),
     )
     found: dict[int, list[str]] = {}
     for article_id, text in rows:
@@ -293,11 +337,13 @@ def compose(
     keywords: Sequence[str] = (),
     limit: int = DEFAULT_LIMIT,
     tokenizer: Tokenizer | None = None,
+    context: Sequence[StoryArticle] = (),
 ) -> Digest:
     """The digest of `articles`: group into stories, keep those that hold the keywords,
-    rank, extract. How common a word is comes from these articles alone, never from the
-    rest of the corpus, so a period gets the same stories whatever older archives the
-    database holds.
+    rank, extract. How common a word is, to group, comes from these articles and the
+    `context` ones (`context_articles`: the news of the week up to the period's end),
+    never from the rest of the corpus, so a period gets the same stories whatever older
+    archives the database holds; the context is not grouped.
 
     Keywords choose among the stories of the whole period, grouped as without them: grouped
     after the articles were filtered, a story lost its reports that do not name the keyword
@@ -319,7 +365,8 @@ def compose(
         StoryArticle(a.id, a.title, a.sentences, a.source, a.time, bool(a.published))
         for a in articles
     ]
-    groups = [[articles[i] for i in g] for g in group_stories(stories, tokenizer)]
+    grouped = group_stories(stories, tokenizer, context=context)
+    groups = [[articles[i] for i in g] for g in grouped]
     if wanted:
         groups = [group for group in groups if _keywords_held(group, held)]
     told = {s.id for s in stories if has_text(s) and has_prose(s)}
@@ -454,8 +501,9 @@ async def build_digest(
     limit: int,
     tokenizer: Tokenizer,
 ) -> Digest:
-    """Read the period's articles and compose their digest (`compose`, in a worker thread,
-    with `tokenizer`, the search index's, so keywords filter by the terms questions use).
-    Reads only."""
+    """Read the period's articles and their context and compose their digest (`compose`, in
+    a worker thread, with `tokenizer`, the search index's, so keywords filter by the terms
+    questions use). Reads only."""
     articles = await period_articles(conn, period)
-    return await asyncio.to_thread(compose, articles, period, keywords, limit, tokenizer)
+    context = await context_articles(conn, period, articles)
+    return await asyncio.to_thread(compose, articles, period, keywords, limit, tokenizer, context)
