@@ -39,6 +39,7 @@ from retrieval.feeds.fetch import Fetcher
 from retrieval.feeds.outcomes import FeedOutcome, PollReport
 from retrieval.feeds.poll import FeedPoller
 from retrieval.feeds.registry import PAUSE_AFTER, FeedRegistry
+from retrieval.follow_ups import AnswerAbove, search_after
 from retrieval.index import kernels, layout
 from retrieval.index.files import Saving, save_indexes
 from retrieval.index.index import Index
@@ -357,6 +358,21 @@ class Engine:
         """
         return await asyncio.to_thread(
             self._searcher.search, question, limit, offset, as_of, shown
+        )
+
+    async def ask_after(
+        self,
+        message: str,
+        above: AnswerAbove,
+        points_back: bool,
+        limit: int = 5,
+        as_of: float | None = None,
+    ) -> SearchResult:
+        """The first page for `message`, sent after the answer `above`: read with it, its
+        passages left out, when it follows it up (`follow_ups.search_after`; the result's
+        `follows` says so), else asked alone. Reads only, in one worker-thread call."""
+        return await asyncio.to_thread(
+            search_after, self._searcher, message, above, points_back, limit, as_of
         )
 
     # --- the corpus -----------------------------------------------------------------------

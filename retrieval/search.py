@@ -71,6 +71,8 @@ MOSTLY_UNKNOWN_SAYS = (
 # and the question it follows are joined within it too (the bot's `_with_earlier`).
 MAX_QUESTION_CHARS = 1000
 LEAD_SENTENCES = 2  # quoted of an article whose headline alone holds the question's words
+# Of the question a follow-up was read with, what its note quotes (`SearchResult.follows`)
+FOLLOWS_TOLD_CHARS = 120
 # A follow-up that only the passages of the answer it follows answer: they are right above
 # it, and quoting them again would pass for a new answer
 ONLY_SHOWN = "Nothing beyond the passages already shown answers that."
@@ -106,6 +108,10 @@ class SearchResult:
     cut_at: int | None = None
     # the stored articles a question of links only names, whose leads are the passages
     linked: tuple[int, ...] = ()
+    # the question of the answer above, when this is its follow-up, searched with it
+    # (`follow_ups`): a note that names words says so, as they may be that question's
+    # ("No stored article mentions “scored”" under "and who was the coach?")
+    follows: str | None = None
 
     def notes(self, zone: tzinfo = UTC) -> tuple[str, ...]:
         """What a reader should know before the passages: that they are of the time the
@@ -129,6 +135,8 @@ class SearchResult:
         if self.off_topic:
             words = _listed(self.off_topic)
             notes.append(f"Nothing else matches more than {words}.")
+        if self.follows is not None and (self.unmatched or self.off_topic):
+            notes.insert(0, self.follows_told())
         return tuple(notes)
 
     def why_none(self, zone: tzinfo = UTC) -> str | None:
@@ -142,7 +150,17 @@ class SearchResult:
             )
         if why is not None and self.cut_at is not None:
             why = f"{why} {self.cut_told()}"
+        if why is not None and self.follows is not None and why != ONLY_SHOWN:
+            why = f"{self.follows_told()} {why}"  # "that" is read with it
         return why
+
+    def follows_told(self) -> str:
+        """That the question was read with the one of the answer above (`follows`)."""
+        earlier = self.follows or ""
+        shown = between_words(earlier, FOLLOWS_TOLD_CHARS)
+        if shown != earlier:
+            shown = f"{shown}…"
+        return f"Read as a follow-up to “{shown}”."
 
     def cut_told(self) -> str:
         """That the question was searched only to `cut_at` characters."""
@@ -354,7 +372,7 @@ class Searcher:
         if not tokens:
             linked = self._linked(question, moment, limit) if not offset and not shown else None
             return linked or _refused(question)
-        missing = self._missing(tokens)
+        missing = self.unknown_terms(tokens)
         # the question said again in a language no stored article is in weighs nothing:
         # judged by the rest, and its words named over the passages, as unknown ones are
         said_again = _said_again(question, tokens, missing, self.index.tokenizer)
@@ -456,7 +474,7 @@ class Searcher:
                 words.append(word)
         return tuple(words)
 
-    def _missing(self, tokens: Sequence[str]) -> set[str]:
+    def unknown_terms(self, tokens: Sequence[str]) -> set[str]:
         """The terms of a question that no sentence or headline holds."""
         missing = {term for term, df in self.index.document_frequencies(tokens).items() if not df}
         if missing and self.articles is not None:

@@ -157,6 +157,12 @@ def names_its_own_time(follow_up: str) -> bool:
     return named_time(follow_up) is not None or _NOW.search(follow_up) is not None
 
 
+def without_own_time(follow_up: str) -> str:
+    """A follow-up without the time it names (`names_its_own_time`): what else it asks
+    ("and in 2024?" asks nothing else, "who won in 2024?" who won)."""
+    return _NOW.sub(" ", without_named_time(follow_up))
+
+
 def without_named_time(question: str) -> str:
     """`question` without the times it names (`named_time`'s phrases, "in June 2022",
     "between May 2021 and August 2021")."""
