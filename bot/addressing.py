@@ -1,11 +1,12 @@
 """Which messages speak to the bot, and what they ask: a group message that mentions it or
 replies to it, a photo whose caption opens with /ask, the question in a message, whether a
-reply to an answer follows it up, and a message that only thanks. Pure reading of updates:
+message after an answer leans on it, and a message that only thanks. Pure reading of updates:
 nothing is sent from here."""
 
 from __future__ import annotations
 
 import re
+from enum import Enum
 
 from telegram import Message, MessageEntity
 from telegram.constants import ChatType
@@ -81,72 +82,73 @@ ASKS_FOR_MORE = re.compile(
     re.IGNORECASE,
 )
 
-# A reply to an answer with this many searchable words of its own ("Which search engine does
-# Time Warner own a stake in?": search, engine, time, warner, stake) names what it asks
-# about: it is asked alone, unless it leans on the answer (`leans_on_earlier`). With fewer
-# ("which province?", "when was the lamp automated?") it follows the answer up, and the
-# question it answered is searched too.
+# How a message sent after an answer (a reply to it; in a private chat, any message while
+# the answer is recent) reads against it, by its words alone; the corpus settles the rest
+# (`retrieval.follow_ups`).
+#
+# It points back at the answer with "else", "next" or "later" anywhere ("and who else?",
+# "what happened next in the trial?"), or a pronoun or "this" before a second searchable
+# word of its own ("who did he beat?", "how much did this deal cost?"): it is read with the
+# answer's question. A pronoun after words of its own most often points at them ("Which
+# company turned off the AC in its stores?"): of 1,000 real standalone questions
+# (news-qa-dev), 260 were so taken for follow-ups; 19 are. The pronouns are stopwords, so
+# they never count among its searchable words. Not "that", which joins clauses as often as
+# it points back, nor "this week", "next month", "later this year": a time, which news
+# questions name all the time. A question word and one word at most ("which province?",
+# "what year?", "how many?", "who won?") asks which one of the answer's: the province it
+# names, not any stored province (asked alone, "which district?" after a Zürich tram line
+# quoted an Afghan earthquake's district).
+#
+# With fewer than this many searchable words of its own, or opening with "and", "but",
+# "also", "what about", it may follow the answer up ("which province?", "what about
+# Federer?") or ask on its own ("What is the flood tax?", "Who is Adam Neumann?"): read with
+# the answer only when its words are tied to it. With this many and no such opening, it is
+# a question of its own ("Which search engine does Time Warner own a stake in?": search,
+# engine, time, warner, stake), asked alone.
 OWN_QUESTION_TERMS = 3
-# Words by which a reply leans on the answer above: an opening "and", "but", "also", "what
-# about" ("and who else?", "what about Federer?"); "else", "next" or "later" anywhere ("what
-# happened next in the trial?"); or a pronoun or "this" before a second searchable word of
-# its own ("who did he beat?", "how much did this deal cost?"). A pronoun after words
-# of its own most often points at them ("Which company turned off the AC in its stores?"):
-# of 1,000 real standalone questions (news-qa-dev), 260 were so taken for follow-ups; 19 are.
-# The pronouns are stopwords, so they never count among its searchable words. Not "that",
-# which joins clauses as often as it points back, nor "this week", "next month", "later this
-# year": a time, which news questions name all the time.
 _TIMES = (
     "week|weekend|month|year|season|morning|afternoon|evening|night|spring|summer|fall"
     "|autumn|winter|time|today|this|that"
 )
 _NOT_A_TIME = rf"(?! (?:{_TIMES})\b)"
 _OPENS_ON_EARLIER = re.compile(
-    r"^\W*(?:and|but|also|so|or|then|what about|how about)\b"
-    rf"|\b(?:else|(?:next|later){_NOT_A_TIME})\b",
-    re.IGNORECASE,
+    r"^\W*(?:and|but|also|so|or|then|what about|how about)\b", re.IGNORECASE
 )
+_GOES_ON_FROM_EARLIER = re.compile(rf"\b(?:else|(?:next|later){_NOT_A_TIME})\b", re.IGNORECASE)
 _POINTS_BACK = re.compile(
     r"\b(?:he|she|him|his|her|hers|they|them|their|theirs|it|its|these|those"
     rf"|this{_NOT_A_TIME})\b",
     re.IGNORECASE,
 )
+_ASKS_WHICH_ONE = re.compile(
+    r"^\W*(?:(?:which|what|whose|who|where|when|why)(?:\s+[\w'’-]+)?"
+    r"|how(?:\s+(?:many|much|long|old|far|come|so))?(?:\s+[\w'’-]+)?)\W*$",
+    re.IGNORECASE,
+)
 _TERMS = Tokenizer()  # the index's rules: the words a search looks up
 
 
-def leans_on_earlier(message: str) -> bool:
-    """Whether a message leans on what was said before it: `_OPENS_ON_EARLIER`, or a
-    pronoun (`_POINTS_BACK`) after one searchable word of its own at most."""
-    if _OPENS_ON_EARLIER.search(message):
-        return True
+class Lean(Enum):
+    """How a message sent after an answer reads against it (`lean`)."""
+
+    NONE = "a question of its own"
+    MAYBE = "a follow-up if its words are tied to the answer"
+    POINTS_BACK = "a follow-up"
+
+
+def lean(message: str) -> Lean:
+    """How `message`, sent after an answer, leans on it: it points back at it
+    (`_GOES_ON_FROM_EARLIER`, `_ASKS_WHICH_ONE`, or a pronoun, `_POINTS_BACK`, after one
+    searchable word of its own at most), may follow it up (`_OPENS_ON_EARLIER`, or fewer
+    than OWN_QUESTION_TERMS searchable words), or is a question of its own."""
+    if _GOES_ON_FROM_EARLIER.search(message) or _ASKS_WHICH_ONE.match(message):
+        return Lean.POINTS_BACK
     pronoun = _POINTS_BACK.search(message)
-    return pronoun is not None and len(_TERMS(message[: pronoun.start()])) < 2
-
-
-def follows_up(reply: str) -> bool:
-    """Whether a reply to an answer asks about that answer's question, so that both are
-    searched: it leans on it (`leans_on_earlier`) or has too few searchable words of its
-    own to be a question alone (`OWN_QUESTION_TERMS`)."""
-    if leans_on_earlier(reply):
-        return True
-    return len(set(_TERMS(reply))) < OWN_QUESTION_TERMS
-
-
-_OPENS_WITH_A_QUESTION_WORD = re.compile(
-    r"^\W*(?:who|whom|whose|what|which|where|when|why|how)\b", re.IGNORECASE
-)
-
-
-def follows_up_unreplied(message: str) -> bool:
-    """Whether a private message sent after an answer, not as a reply to it, asks about that
-    answer's question: it leans on it (`leans_on_earlier`), or is a question too short to
-    ask alone ("which province?", "when?"). A few words without a question word are a
-    search of their own ("oil prices"): typed without a reply, nothing ties them to the
-    answer above, as a reply's few words are tied to the answer they reply to."""
-    if leans_on_earlier(message):
-        return True
-    short = len(set(_TERMS(message))) < OWN_QUESTION_TERMS
-    return short and _OPENS_WITH_A_QUESTION_WORD.match(message) is not None
+    if pronoun is not None and len(_TERMS(message[: pronoun.start()])) < 2:
+        return Lean.POINTS_BACK
+    if _OPENS_ON_EARLIER.search(message) or len(set(_TERMS(message))) < OWN_QUESTION_TERMS:
+        return Lean.MAYBE
+    return Lean.NONE
 
 
 class _AddressedToBot(filters.MessageFilter):

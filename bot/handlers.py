@@ -33,10 +33,10 @@ from bot.addressing import (
     ASKS_FOR_MORE,
     GREETING,
     THANKS,
+    Lean,
     caption_command,
-    follows_up,
-    follows_up_unreplied,
     in_group,
+    lean,
     mentions_bot,
     question_in,
     replies_to_bot,
@@ -49,8 +49,8 @@ from bot.replies import Outgoing, following, send_in_order, send_reply, topic_of
 from bot.runtime import BotData, Context, Newest
 from bot.transport import Follow
 from retrieval.conversations import ChatMessage, ShownAnswer
-from retrieval.ranking.named_time import names_its_own_time, without_named_time
-from retrieval.search import MAX_QUESTION_CHARS, SearchResult, between_words, read_question
+from retrieval.follow_ups import AnswerAbove
+from retrieval.search import SearchResult, read_question
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +109,21 @@ async def search(
     result = await shared.engine.ask(
         question, limit=limit, offset=offset, as_of=as_of, shown=shown
     )
+    return Searched(result, (time.perf_counter() - started) * 1000)
+
+
+async def search_after(
+    shared: BotData,
+    message: str,
+    above: AnswerAbove,
+    points_back: bool,
+    limit: int,
+    as_of: float,
+) -> Searched:
+    """Search `message`, sent after the answer `above`, as its follow-up or alone
+    (`Engine.ask_after`), timed as `search` is."""
+    started = time.perf_counter()
+    result = await shared.engine.ask_after(message, above, points_back, limit, as_of)
     return Searched(result, (time.perf_counter() - started) * 1000)
 
 
@@ -374,12 +389,12 @@ async def _unchanged(shared: BotData, message: Message) -> bool:
 
 
 class _Asked(NamedTuple):
-    """What a message asks: the words to search, the texts of the sentences shown
-    already that its answer leaves out (those of the answer a follow-up replies to), and
-    the answer whose next page it is ("more")."""
+    """What a message asks: the words to search, the answer it comes after, which it may
+    follow up (`Engine.ask_after`), and the answer whose next page it is ("more")."""
 
     question: str
-    shown: tuple[str, ...] = ()
+    above: AnswerAbove | None = None
+    points_back: bool = False  # at the answer above: read with it whatever the corpus says
     continues: ShownAnswer | None = None  # "more", "next": the page it goes on after
 
 
@@ -397,7 +412,7 @@ async def _to_search(update: Update, context: Context, message: Message) -> _Ask
         # name the bot ("@bot does anyone know…?")
         question = without_mention(asked_of, context.bot.username)
     # as it is searched (markup read, "?!!!…" as "?!!!"): what tells a follow-up, and what
-    # is cut to fit beside the question it follows (`_with_earlier`), is what is searched
+    # is cut to fit beside the question it follows (`with_earlier`), is what is searched
     question = read_question(question)
     follows = None
     # in a group, a message to the bot neither a command nor a mention replies to it
@@ -445,7 +460,6 @@ async def _to_search(update: Update, context: Context, message: Message) -> _Ask
         if not in_group(message):  # "more" in a chat with no answer yet: searched, it
             await _no_answer_to_continue(shared, message)  # had "only very common words"
             return None
-    leans: Callable[[str], bool] = follows_up
     if (
         follows is None
         and replied is None
@@ -453,16 +467,13 @@ async def _to_search(update: Update, context: Context, message: Message) -> _Ask
         and re.search(r"\w", question)
     ):
         # "and who else?" sent after an answer in a private chat, not as a reply to it,
-        # leans on it (`follows_up_unreplied`): the chat's last answer, if recent
+        # may lean on it as a reply does: the chat's last answer, if recent
         follows = await _recent_answer(shared, message)
-        leans = follows_up_unreplied
-    if follows is None or not leans(question):
+    leaning = lean(question)
+    if follows is None or leaning is Lean.NONE:
         return _Asked(question)  # a question of its own under an answer is asked alone
-    # the passages right above it are no answer to a follow-up: "More" leaves them out alike
-    earlier = follows.question
-    if names_its_own_time(question):  # "and in 2024?", "what about now?": not June 2022's
-        earlier = without_named_time(earlier)
-    return _Asked(_with_earlier(question, earlier), follows.shown or ())
+    above = AnswerAbove(follows.question, follows.shown or ())
+    return _Asked(question, above, points_back=leaning is Lean.POINTS_BACK)
 
 
 # How long a private chat's last answer is what a message after it may lean on without
@@ -544,9 +555,16 @@ async def _answer(
     if not newest():
         return
     as_of = _through(message)
-    found = await search(
-        shared, searched.question, PASSAGES_PER_ANSWER, as_of=as_of, shown=searched.shown
-    )
+    above = searched.above
+    if above is None:
+        found = await search(shared, searched.question, PASSAGES_PER_ANSWER, as_of=as_of)
+    else:
+        found = await search_after(
+            shared, searched.question, above, searched.points_back, PASSAGES_PER_ANSWER, as_of
+        )
+    # a follow-up leaves out the passages right above it, which are no answer to it, and
+    # its "More" leaves them out alike; a question asked alone has shown nothing yet
+    left_out = above.shown if above is not None and found.result.follows is not None else ()
     if not newest():
         await log_search(shared, chat_id, user.id, found)  # searched, if not shown
         return
@@ -559,7 +577,7 @@ async def _answer(
         0,
         reply_to,
         as_of,
-        searched.shown,  # the follow-up's "More" does not repeat them either
+        left_out,
         topic=topic_of(message),
         replacing=replacing,
     )
@@ -568,16 +586,6 @@ async def _answer(
         await _take_down(context, later)
         await shared.conversations.detach_messages(later)
     await log_search(shared, chat_id, user.id, found)
-
-
-def _with_earlier(question: str, earlier: str) -> str:
-    """A follow-up and the question it follows, as one search, both within the length a
-    question is read to: the follow-up in what the earlier question leaves (a quarter at
-    least), the earlier one in the rest. Joined whole, a long follow-up would push the
-    earlier question past the cut."""
-    room = max(MAX_QUESTION_CHARS - len(earlier) - 1, MAX_QUESTION_CHARS // 4)
-    new = between_words(question, room)
-    return f"{new} {between_words(earlier, MAX_QUESTION_CHARS - len(new) - 1)}"
 
 
 async def inline_ask(update: Update, context: Context) -> None:

@@ -31,7 +31,7 @@ from telegram.ext import CommandHandler, ExtBot
 from bot import app as bot_app
 from bot import handlers, transport
 from bot.access import admin_only
-from bot.addressing import follows_up
+from bot.addressing import Lean, lean
 from bot.app import RATE_LIMIT_RETRIES, build_application
 from bot.config import Settings
 from bot.formatting import DATABASE_UNWRITABLE, SOMETHING_WENT_WRONG, UNKNOWN_COMMAND
@@ -658,8 +658,8 @@ async def test_reply_to_an_answer_is_a_follow_up(bot: Harness) -> None:
 async def test_a_question_of_its_own_under_an_answer_is_asked_alone(bot: Harness) -> None:
     """A reply to an answer was always searched with the question it answered: "Which search
     engine does Time Warner own a stake in?" under a tennis answer got tennis first. Only a
-    reply that leans on the answer, or has too few words to ask alone, borrows its question;
-    "and who else?" then still quotes none of the passages right above it."""
+    reply that leans on the answer, or whose few words the answer shows, borrows its
+    question; "and who else?" then still quotes none of the passages right above it."""
     [answer] = await bot.ask(USER, "lighthouse keeper")
     question = "Where did the joint exercise begin?"
     [alone] = await bot.ask(USER, question)
@@ -1201,9 +1201,9 @@ async def test_a_follow_up_in_a_private_chat_leans_on_the_last_answer_without_a_
     question = "Where did the joint exercise begin?"
     [alone] = await bot.ask(USER, question)
     assert "Aslanduz" in alone["text"] and "Lighthouse" not in alone["text"]
-    # a few words of a search of their own, no question word: searched alone, as typed
+    # the words of the question above: a search of their own, as typed
     await bot.ask(USER, "joint exercise")
-    await bot.ask(USER, "which province?")  # too short to ask alone: it follows that up
+    await bot.ask(USER, "which province?")  # which one of the answer's: it follows that up
     logged = await bot.rows("SELECT question FROM query_log ORDER BY id")
     assert [q for (q,) in logged] == [
         "lighthouse keeper",
@@ -1847,7 +1847,8 @@ async def test_a_long_follow_up_keeps_the_question_it_follows(bot: Harness) -> N
     follow-up lost the question it followed, and nothing matched. The follow-up is cut
     between words: its half word ("zq") was searched, and named as no article's."""
     [first] = await bot.ask(USER, "lighthouse keeper")
-    [follow] = await bot.ask(USER, "zqxvb and " * 120, reply_to_message_id=first["message_id"])
+    long = "what did they say about " + "zqxvb and " * 120  # "they": it points back
+    [follow] = await bot.ask(USER, long, reply_to_message_id=first["message_id"])
     assert "Lighthouse keepers of" in follow["text"]  # the lighthouses the first left
     assert "No stored article mentions “zqxvb”: these passages match" in follow["text"]
 
@@ -2598,7 +2599,8 @@ async def test_a_question_naming_a_time_after_the_date_sent_says_so(bot: Harness
 def test_this_next_and_later_lean_on_the_answer_above_unless_they_name_a_time(
     reply: str, leans: bool
 ) -> None:
-    assert follows_up(reply) is leans
+    assert (lean(reply) is Lean.POINTS_BACK) is leans
+    assert leans or lean(reply) is Lean.NONE  # three words of its own: asked alone
 
 
 @pytest.mark.parametrize(
@@ -2626,7 +2628,8 @@ def test_a_pronoun_after_words_of_its_own_leans_on_nothing_earlier(
 ) -> None:
     """Any pronoun made a message lean on the answer above: 260 of 1,000 real standalone
     questions were searched with it. A pronoun leans only before a second word of its own."""
-    assert follows_up(message) is leans
+    assert (lean(message) is Lean.POINTS_BACK) is leans
+    assert leans or lean(message) is Lean.NONE
 
 
 async def test_a_group_that_adds_the_bot_hears_how_to_ask(start_bot: BotFactory) -> None:

@@ -1,12 +1,189 @@
 """A message after an answer: a follow-up read with the answer's question, or a question of
-its own asked alone."""
+its own asked alone. The running bot against the fake Bot API, on a real database holding
+the bot tests' corpus and a small town's news."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from pathlib import Path
+
 import pytest
+import pytest_asyncio
 
 from retrieval.engine import Engine
 from retrieval.follow_ups import AnswerAbove
+from retrieval.models import ArticleDraft
+from retrieval.search import BEST_SHOWN, ONLY_SHOWN
+from tests.test_bot import (
+    CORPUS,
+    USER,
+    BotFactory,
+    Harness,
+    settings,  # noqa: F401  (a fixture the bot fixtures use)
+    start_bot,  # noqa: F401
+)
+
+OTHER_USER = 1002  # a chat of its own: what a question gets asked first
+TOWN = tuple(
+    ArticleDraft(title, text, source=source, published=published)
+    for title, text, source, published in (
+        (
+            "Zürich council approves new tram line to Örlikon",
+            "The Zürich city council approved a new tram line to Örlikon on Wednesday, at a "
+            "cost of 240 million francs. Construction will begin in 2025, and the line will "
+            "open in 2028, the council said. Residents of Schwamendingen welcomed the decision.",
+            "Swiss Wire",
+            "2023-04-12",
+        ),
+        (
+            'Q&A: what the "flood tax" means',
+            "The council's proposed flood levy would add 40 pounds a year to a band D council "
+            "tax bill, the finance chief Priya Shah said. The money would pay for new defences "
+            "on the River Wend at Lowmarsh.",
+            "Loopback Herald",
+            "2024-03-10",
+        ),
+        (
+            "River Wend bursts its banks",
+            "The River Wend burst its banks early on Thursday, flooding 40 homes in Lowmarsh, "
+            "the fire service said. Residents of the valley district were moved to the "
+            "community hall.",
+            "Loopback Herald",
+            "2024-03-07",
+        ),
+        (
+            "Wend Rovers beat Lowmarsh 3-1",
+            "Wend Rovers beat Lowmarsh Town 3-1 on Saturday, with two goals from striker Ali "
+            "Kent in the second half. The win lifts Rovers to third in the league.",
+            "Herald Sport",
+            "2024-03-09",
+        ),
+        (
+            "Rovers sign a striker",
+            "Wend Rovers signed the striker Ali Kent from Lowmarsh City in January, for an "
+            "undisclosed fee.",
+            "Herald Sport",
+            "2024-01-20",
+        ),
+        (
+            "Cup draw: Rovers face City",
+            "Wend Rovers will play Lowmarsh City in the quarter-finals of the county cup on "
+            "March 23. The tie will be played at the Wend Stadium.",
+            "Herald Sport",
+            "2024-03-10",
+        ),
+        (
+            "New York attorney general investigating WeWork",
+            "WeWork founder and former chief executive Adam Neumann bought buildings that he "
+            "then leased back to WeWork, the attorney general's office said.",
+            "Tech Wire",
+            "2019-11-18",
+        ),
+    )
+)
+TRAM = "Which tram line did Zürich approve?"
+SCORED = "Who scored for Wend Rovers?"
+
+
+@pytest_asyncio.fixture
+async def corpus_db(db_path: Path) -> Path:
+    engine = await Engine.open(db_path)
+    try:
+        await engine.add_articles((*CORPUS, *TOWN))
+        await engine.refresh()
+        await engine.save_index()
+    finally:
+        await engine.close()
+    return db_path
+
+
+@pytest_asyncio.fixture
+async def bot(start_bot: BotFactory) -> AsyncIterator[Harness]:  # noqa: F811
+    async with start_bot() as harness:
+        yield harness
+
+
+async def test_a_question_of_its_own_after_an_answer_is_asked_alone(bot: Harness) -> None:
+    """ "What is the flood tax?" sent after an answer about a Zürich tram line was searched
+    with it: "Nothing beyond the passages already shown answers that." (only the tram
+    passage was shown), and "Who is Adam Neumann?" opened with "The answer above matches
+    that best". Their words are in nothing that answer showed, nor in any passage with its
+    question's: each is asked alone, as in a chat of its own, sent or replied to it."""
+    for question in ("What is the flood tax?", "Who is Adam Neumann?"):
+        [first] = await bot.ask(OTHER_USER, question)
+        [answer] = await bot.ask(USER, TRAM)
+        assert "Örlikon" in answer["text"]
+        [after] = await bot.ask(USER, question)
+        [reply] = await bot.ask(USER, question, reply_to_message_id=answer["message_id"])
+        assert after["text"] == reply["text"] == first["text"]
+        assert ONLY_SHOWN not in after["text"] and BEST_SHOWN not in after["text"]
+        assert "Örlikon" not in after["text"]
+    assert "flood levy" in (await bot.ask(USER, "What is the flood tax?"))[0]["text"]
+    logged = await bot.rows("SELECT question FROM query_log WHERE question LIKE 'W%'")
+    assert not [q for (q,) in logged if "tram" in q and q != TRAM]  # none read with it
+
+
+async def test_no_note_names_a_word_the_message_did_not_ask(bot: Harness) -> None:
+    """After "Who scored for Wend Rovers?" ("No stored article mentions “scored”"), "What
+    is the flood tax?" opened with the same note: read with that question, of words its
+    sender never typed there. It is asked alone; and a follow-up names no word of the
+    question it follows as unknown again."""
+    [answer] = await bot.ask(USER, SCORED)
+    assert answer["text"].startswith("No stored article mentions “scored”")
+    [flood] = await bot.ask(USER, "What is the flood tax?")
+    assert "scored" not in flood["text"] and "flood levy" in flood["text"]
+    await bot.ask(USER, SCORED)
+    [follow] = await bot.ask(USER, "when do they play next?")  # points back: read with it
+    notes = follow["text"].split("\n\n")[0].split("\n")
+    assert notes[0] == f"Read as a follow-up to “{SCORED}”."
+    assert "No stored article mentions “next”: these passages match" in notes[1]
+    logged = await bot.rows("SELECT question FROM query_log ORDER BY id DESC LIMIT 1")
+    assert logged == [(f"when do they play next? {SCORED}",)]
+
+
+async def test_a_follow_ups_note_of_its_own_words_says_what_it_was_read_with(
+    bot: Harness,
+) -> None:
+    """A follow-up's note that names words says it was read with the question before it."""
+    await bot.ask(USER, "Wend Rovers")
+    [follow] = await bot.ask(USER, "what did they say about zqxvb?")
+    assert follow["text"].startswith(
+        "Read as a follow-up to “Wend Rovers”.\nNo stored article mentions “zqxvb”: "
+    )
+
+
+async def test_what_follows_an_answer_up_is_still_read_with_it(bot: Harness) -> None:
+    """What points back at the answer, asks which one of it, or whose words the answer or
+    the corpus ties to it, is still read with its question."""
+    [answer] = await bot.ask(USER, TRAM)
+    assert "Örlikon" in answer["text"]
+    # "it", and its words in the answer: that answer is all there is
+    for follow_up in ("when will it open?", "what about the cost?"):
+        [follow] = await bot.ask(USER, follow_up)
+        assert follow["text"] == ONLY_SHOWN
+    # which one of the answer's (Schwamendingen), not the flooded valley's district
+    [district] = await bot.ask(USER, "which district?")
+    assert district["text"].startswith(BEST_SHOWN)
+    await bot.ask(USER, SCORED)
+    [striker] = await bot.ask(USER, "what about the striker?")  # Ali Kent, above
+    assert striker["text"].startswith(BEST_SHOWN)
+    await bot.ask(USER, "lighthouse keeper")
+    [hook] = await bot.ask(USER, "Hook")  # a stored passage holds it with "lighthouse keeper"
+    assert "Lighthouse keepers of Hook" in hook["text"]
+    logged = await bot.rows("SELECT question FROM query_log ORDER BY id")
+    assert [q for (q,) in logged] == [
+        TRAM,
+        f"when will it open? {TRAM}",
+        f"what about the cost? {TRAM}",
+        f"which district? {TRAM}",
+        SCORED,
+        f"what about the striker? {SCORED}",
+        "lighthouse keeper",
+        "Hook lighthouse keeper",
+    ]
+
+
+# ----- the core's reading, without a bot ---------------------------------------------------
 
 
 @pytest.mark.parametrize(
