@@ -22,9 +22,15 @@ import aiosqlite
 from retrieval.compiled import is_compiled, mark_compiled
 from retrieval.conversations import Conversations
 from retrieval.corpus import backup, removals, resplit
-from retrieval.corpus.db import ReadConnections, connect, database_id, open_database
+from retrieval.corpus.db import (
+    ReadConnections,
+    connect,
+    database_id,
+    open_database,
+    transaction,
+)
 from retrieval.corpus.generation import generation, generation_of, move_on_from
-from retrieval.corpus.ingest import IngestReport, ingest_paths
+from retrieval.corpus.ingest import IngestReport, ingest_paths, storage_fault
 from retrieval.corpus.prepare import prepare_articles
 from retrieval.corpus.reader import CorpusReader
 from retrieval.corpus.removals import RemovalReport
@@ -143,6 +149,10 @@ def _warm_up() -> None:
 
 
 SEED_FAILURES = 3  # the seed files that failed, named in `Seeding.message`
+
+
+class _SeedsNotStored(Exception):
+    """The seeding stopped (no room, the database failing): its transaction is rolled back."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -427,7 +437,57 @@ class Engine:
         never had a feed (a deployment's, whose first poll is still to come), and index it
         (`open_seeded`). `Seeding.message` says what happened, for each caller to tell in
         its own way.
+
+        Safe beside another process seeding the same database (two first `newsbot ask`s
+        at once): the check and the seeds' ingest are one write transaction, so one
+        process seeds and the other waits for it, then finds the seeds stored. Checked
+        without it, both found the database empty, and the second said the corpus was
+        still empty, its seeds all duplicates of the first's.
         """
+        folder = await self._seed_folder(seeds)
+        found = await self._seed_once(folder) if isinstance(folder, Path) else folder
+        if isinstance(found, Seeding):  # not seeded here
+            if not found.empty and not len(self.index):
+                await self.refresh()  # opened before another process stored the seeds
+            return found
+        report = found
+        if report.stopped:  # nothing of it kept
+            return Seeding(seeds, report, empty=True)
+        await self.refresh()
+        try:
+            await self.save_index()
+        except IndexWriteError as exc:  # the seeds are stored; the index serves from memory
+            log.warning("%s", exc)
+        return Seeding(seeds, report, empty=not report.added)
+
+    async def _seed_once(self, seeds: Path) -> IngestReport | Seeding:
+        """Ingest `seeds` in one write transaction, the database checked again in it: the
+        first process to take the write lock seeds, the others find its seeds. What was
+        stored goes with the rest when the seeding stops (no room, a failing disk): the
+        report then counts nothing added, and says why."""
+        report = IngestReport()
+        try:
+            async with transaction(self._conn):
+                found = await self._seed_folder(seeds)
+                if isinstance(found, Seeding):
+                    return found
+                await ingest_paths(self._store, [found], report=report)
+                if report.stopped:
+                    raise _SeedsNotStored  # rolled back, whatever SQLite rolled back already
+        except _SeedsNotStored:
+            pass
+        except sqlite3.DatabaseError as exc:  # at COMMIT, where SQLite writes the pages
+            fault = storage_fault(exc)
+            if fault is None:
+                raise
+            report.stopped = fault
+        if report.stopped:
+            return replace(report, added=0, undated=0, duplicates=0, sentences=0)
+        return report
+
+    async def _seed_folder(self, seeds: Path | None) -> Path | Seeding:
+        """The folder to seed the database from, or why it is not to be seeded (articles
+        are there, it is someone's corpus, there are no seeds)."""
         if not await self._store.is_empty():
             return Seeding(seeds, None, empty=False)
         if self.read_only:
@@ -438,13 +498,7 @@ class Engine:
             return Seeding(seeds, None, empty=True, feeds=True)
         if seeds is None or not await asyncio.to_thread(seeds.is_dir):
             return Seeding(seeds, None, empty=True)
-        report = await ingest_paths(self._store, [seeds])
-        await self.refresh()
-        try:
-            await self.save_index()
-        except IndexWriteError as exc:  # the seeds are stored; the index serves from memory
-            log.warning("%s", exc)
-        return Seeding(seeds, report, empty=not report.added)
+        return seeds
 
     # --- the index ------------------------------------------------------------------------
 

@@ -790,6 +790,30 @@ def test_a_reindex_whose_save_the_database_could_not_record_fails(
     assert main(["--db", str(path), "reindex", "--quiet"]) == 0  # and once it is released
 
 
+def test_first_asks_run_at_once_seed_the_default_database_once(tmp_path: Path) -> None:
+    """The quick start run twice in parallel (a script): both processes found the new
+    database empty, both ingested the seeds, and the one whose seed was then a duplicate
+    said "the corpus is still empty" beside a seeded corpus. Three pairs of real
+    processes, each pair on a fresh newsbot.db of its own: one of each pair seeds it, the
+    other waits for that and answers from the seeds, saying nothing of them."""
+    pairs = {}
+    for n in range(3):
+        folder = tmp_path / f"start{n}"
+        folder.mkdir()
+        pairs[folder] = [start_newsbot(["ask", QUESTION, "--limit", "1"], folder) for _ in "ab"]
+    for folder, pair in pairs.items():
+        told = []
+        for process in pair:
+            out, err = process.communicate(timeout=300)
+            assert process.returncode == 0, err
+            assert "Aslanduz in Iran's Ardabil province" in out, (out, err)
+            told.append(err)
+        assert "".join(told).count("ingested the seeds") == 1, told
+        assert "(added 1 article (13 sentences), 0 duplicates, 0 failed)" in "".join(told)
+        assert "still empty" not in "".join(told), told
+        assert run_sql(folder / "newsbot.db", "SELECT count(*) FROM articles") == [(1,)]
+
+
 def test_a_database_an_ingest_began_is_not_seeded(
     db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

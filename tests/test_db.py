@@ -103,6 +103,58 @@ async def test_a_transaction_rolls_back_on_an_error_and_on_cancellation(
     assert not conn.in_transaction  # the connection is usable again
 
 
+async def test_a_transaction_inside_one_of_its_task_is_a_part_of_it(
+    conn: aiosqlite.Connection, db_path: Path
+) -> None:
+    """Seeding stores the seeds through ingest's own transactions inside the one that holds
+    the write lock from its check on (`Engine.seed_if_empty`): each inner one, a task it
+    starts too, is a savepoint, undone alone by its error, and nothing is seen by another
+    connection until the outer one commits."""
+    other = await connect(db_path)
+    try:
+        async with transaction(conn):
+            async with transaction(conn):
+                await conn.execute("INSERT INTO t (tag) VALUES ('kept')")
+            with pytest.raises(ValueError, match="bad batch"):
+                async with transaction(conn):
+                    await conn.execute("INSERT INTO t (tag) VALUES ('undone')")
+                    raise ValueError("bad batch")
+
+            async def in_a_task_of_its_own() -> None:
+                async with transaction(conn):
+                    await conn.execute("INSERT INTO t (tag) VALUES ('task')")
+
+            await asyncio.ensure_future(in_a_task_of_its_own())
+            assert conn.in_transaction and await count(other) == 0  # not committed yet
+        async with other.execute("SELECT tag FROM t ORDER BY id") as cur:
+            assert [row[0] for row in await cur.fetchall()] == ["kept", "task"]
+    finally:
+        await other.close()
+    assert not conn.in_transaction
+
+
+async def test_another_tasks_transaction_is_not_joined(conn: aiosqlite.Connection) -> None:
+    """Only the task in a transaction (and those it starts) nests in it: another task's
+    writes landing in it would be committed or undone by a block not theirs."""
+    inside, done = asyncio.Event(), asyncio.Event()
+
+    async def holder() -> None:
+        async with transaction(conn):
+            inside.set()
+            await done.wait()
+
+    held = asyncio.create_task(holder())
+    await inside.wait()
+    try:
+        with pytest.raises(sqlite3.OperationalError, match="within a transaction"):
+            async with transaction(conn):
+                await conn.execute("INSERT INTO t (tag) VALUES ('stray')")
+    finally:
+        done.set()
+        await held
+    assert await count(conn) == 0
+
+
 @pytest.mark.parametrize("statement", ["BEGIN IMMEDIATE", "COMMIT"])
 async def test_a_cancellation_while_begin_or_commit_runs_stays_a_cancellation(
     conn: aiosqlite.Connection, monkeypatch: pytest.MonkeyPatch, statement: str

@@ -11,6 +11,7 @@ A full disk is a small tmpfs, mounted in a user and mount namespace of the test'
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import shutil
@@ -24,6 +25,7 @@ import pytest
 from bot.cli.main import main
 from retrieval.corpus.ingest import storage_fault
 from retrieval.corpus.schema import MIGRATIONS
+from retrieval.engine import Engine
 from retrieval.index.files import index_dir
 from tests.cli_process import clean_env, run_newsbot
 from tests.feed_server import FeedServer, Route
@@ -515,6 +517,44 @@ def test_a_poll_past_the_file_size_limit_stops_with_what_to_do_rlimit(
     assert_clear(full.stderr)
     again = run_newsbot(["feeds", "poll", "--db", "news.db"], tmp_path, env=env)
     assert again.returncode == 0 and "60 articles added" in again.stdout, again.stdout
+
+
+async def _empty_database(path: Path) -> None:
+    engine = await Engine.open(path)
+    await engine.close()
+
+
+@pytest.mark.parametrize("articles", [1, 8])
+def test_seeds_past_the_file_size_limit_are_not_stored_and_said_so_rlimit(
+    tmp_path: Path, articles: int
+) -> None:
+    """Seeding is one write transaction, so that of two first runs at once one seeds and
+    the other finds its seeds. On a full disk, the write of one article fails at its
+    COMMIT, where SQLite writes the pages; that of eight fails midway, as SQLite spills its
+    cache, rolling all of it back, and the COMMIT after it failed. Each was a traceback:
+    now nothing of the seeds is kept, and the fault is said as before."""
+    asyncio.run(_empty_database(tmp_path / "news.db"))  # made, to know its size
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    with (seeds / "big.jsonl").open("w") as fh:
+        for n in range(articles):
+            text = " ".join(f"The harbour{n} crane {i} moved cargo {i % 9}." for i in range(9000))
+            fh.write(json.dumps({"title": f"Big {n}", "text": text}) + "\n")
+    # an article's pages, some 1 MB, are past what the WAL may grow to
+    limit = (tmp_path / "news.db").stat().st_size + (8 << 10)
+    env = clean_env(NEWSBOT_SEEDS=str(seeds))
+    asked = run_newsbot(
+        ["ask", "--db", "news.db", "harbour crane"], tmp_path, env=env, file_size=limit
+    )
+    assert asked.returncode == 0, asked.stderr
+    assert "ingested the seeds from" in asked.stderr and "(added 0 articles" in asked.stderr
+    assert "the database cannot be written" in asked.stderr
+    assert asked.stderr.rstrip().endswith(
+        "the corpus is still empty, ingest some articles (newsbot ingest PATH)"
+    )
+    assert_clear(asked.stderr)
+    with contextlib.closing(sqlite3.connect(tmp_path / "news.db")) as conn:
+        assert conn.execute("SELECT count(*) FROM articles").fetchone() == (0,)
 
 
 @pytest.mark.parametrize(

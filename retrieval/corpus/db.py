@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 import os
 import shutil
@@ -338,6 +339,12 @@ async def database_id(conn: aiosqlite.Connection) -> str:
     return str(row[0])
 
 
+# The connection whose write transaction this task (and the tasks it starts) is in.
+_writing: contextvars.ContextVar[aiosqlite.Connection | None] = contextvars.ContextVar(
+    "writing", default=None
+)
+
+
 @contextlib.asynccontextmanager
 async def transaction(conn: aiosqlite.Connection) -> AsyncIterator[None]:
     """One write transaction: `async with transaction(conn):` commits when the block ends.
@@ -348,8 +355,19 @@ async def transaction(conn: aiosqlite.Connection) -> AsyncIterator[None]:
     cancellation (Ctrl-C) while BEGIN or COMMIT waits lets it finish first: aiosqlite runs it
     on its thread whatever the caller does, and a ROLLBACK sent meanwhile fails ("no
     transaction is active") with an error that hides the cancellation. `conn` must be in
-    autocommit mode (as `connect` opens it), so nothing else is pending.
+    autocommit mode (as `connect` opens it), so nothing else is pending, unless this task
+    is in a transaction of `conn` already: the block is then a savepoint of that one,
+    which an exception rolls back alone, committed with the rest (`Engine.seed_if_empty`
+    stores the seeds through ingest's own transactions inside the one that holds its lock).
+    Another task's transaction on `conn` is neither joined nor rolled back: this one fails.
     """
+    if _writing.get() is conn:
+        async with _savepoint(conn):
+            yield
+        return
+    if conn.in_transaction:  # another task's: SQLite's error, without our ROLLBACK of it
+        raise sqlite3.OperationalError("cannot start a transaction within a transaction")
+    writing = _writing.set(conn)
     try:
         await _through(conn, "BEGIN IMMEDIATE")
         yield
@@ -360,6 +378,23 @@ async def transaction(conn: aiosqlite.Connection) -> AsyncIterator[None]:
             # the ROLLBACK's own error would hide the one that says why
             with contextlib.suppress(sqlite3.Error):
                 await conn.execute("ROLLBACK")
+        raise
+    finally:
+        _writing.reset(writing)
+
+
+@contextlib.asynccontextmanager
+async def _savepoint(conn: aiosqlite.Connection) -> AsyncIterator[None]:
+    """`transaction` inside another: its writes undone alone by an exception."""
+    try:
+        await _through(conn, "SAVEPOINT nested")
+        yield
+        await _through(conn, "RELEASE nested")
+    except BaseException:
+        if conn.in_transaction:  # not rolled back whole by SQLite (SQLITE_FULL)
+            with contextlib.suppress(sqlite3.Error):
+                await conn.execute("ROLLBACK TO nested")
+                await conn.execute("RELEASE nested")
         raise
 
 
