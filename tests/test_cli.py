@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from bot.bounds import QUOTE_CHARS, TITLE_CHARS
-from bot.cli.commands import EXIT_BROKEN_PIPE, EXIT_FAILED
+from bot.cli.commands import EXIT_BROKEN_PIPE, EXIT_FAILED, STATS_FIELDS
 from bot.cli.main import build_parser, main
 from retrieval.corpus import sentences
 from retrieval.corpus.formats import SUFFIXES
@@ -505,6 +505,67 @@ def test_stats_tells_dates_in_the_zone_and_counts_undated_and_archived(
     capsys.readouterr()
     assert main([*db, "stats"]) == 0
     assert "published:  0001-01-01 to 2024-11-25; 1 undated\n" in capsys.readouterr().out
+
+
+def test_stats_json_is_one_object_of_the_documented_fields(
+    db_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Admins script the tool (cron checks, monitoring), and stats had only its text,
+    its figures with thousands separators and a line left out when its count was 0."""
+    late = {"title": "Late", "text": "Filed late.", "published": "2024-11-25T23:30:00Z"}
+    early = {"title": "Early", "text": "Filed early.", "published": "2024-11-02"}
+    undated = {"title": "Undated", "text": "No date on this one."}
+    db = ["--db", str(db_path)]
+    source = write_jsonl(tmp_path / "a.jsonl", [late, early, undated])
+    assert main([*db, "ingest", "--quiet", str(source)]) == 0
+    capsys.readouterr()
+    monkeypatch.setenv("NEWSBOT_TIMEZONE", "Asia/Tokyo")
+    assert main([*db, "stats", "--json"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1
+    stats = json.loads(out)
+    assert tuple(stats) == STATS_FIELDS
+    assert stats == {
+        "articles": 3,
+        "sentences": 3,
+        "outlets": 0,
+        "first_published": "2024-11-02T10:00:00Z",  # a day alone counts from 10:00 UTC
+        "last_published": "2024-11-25T23:30:00Z",
+        "first_day": "2024-11-02",
+        "last_day": "2024-11-26",  # 08:30 on the 26th in Tokyo, as the text says
+        "timezone": "Asia/Tokyo",
+        "undated": 1,
+        "ahead": 0,
+        "archived": 0,
+        "older_splits": 0,
+    }
+    # the fields are named in the README's schema and in --help
+    scripting = (REPO / "README.md").read_text().split("`stats --json`:")[1]
+    scripting = scripting.split("`feeds list --json`")[0]
+    assert set(re.findall(r"`(\w+)`", scripting)) >= set(STATS_FIELDS)
+    with pytest.raises(SystemExit):
+        main(["stats", "--help"])
+    assert ", ".join(STATS_FIELDS) in " ".join(capsys.readouterr().out.split())
+
+
+def test_stats_json_of_a_corpus_with_no_date_and_of_no_database(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No dates: nulls, not the text's "none". No database: said on stderr, nothing on
+    stdout, as `ask --json` says it."""
+    assert main(["--db", str(db_path), "stats", "--json"]) == EXIT_FAILED
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith(f"newsbot: no database at {db_path}")
+    asyncio.run(_empty_database(db_path))
+    assert main(["--db", str(db_path), "stats", "--json"]) == 0
+    stats = json.loads(capsys.readouterr().out)
+    assert stats["articles"] == 0 and stats["timezone"] == "UTC"
+    assert [stats[k] for k in ("first_published", "last_published", "first_day", "last_day")] == [
+        None
+    ] * 4
 
 
 def test_ask_tells_a_time_of_publication_in_the_zone(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import re
 import shutil
@@ -11,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli.feeds import NO_FEEDS
+from bot.cli.commands import EXIT_FAILED
+from bot.cli.feeds import FEED_FIELDS, NO_FEEDS
 from bot.cli.main import build_parser, main
 from retrieval.feeds.registry import IDS_NAMED
 from retrieval.index.files import index_dir
@@ -19,7 +21,7 @@ from retrieval.indexing import article_index_dir
 from tests.cli_process import clean_env, run_newsbot
 from tests.feed_server import FeedServer, Route
 
-from .conftest import SEEDS, run_sql
+from .conftest import REPO, SEEDS, run_sql
 
 
 @pytest.fixture(autouse=True)
@@ -755,3 +757,63 @@ def test_a_malformed_feeds_warning_outlasts_a_failed_poll_and_its_304(
     feed_server.serve("/feeds/ok.rss", "gazette.rss")
     listed = polled()
     assert listed[3].split()[:2] == ["2", "ok"] and len(listed) == 5  # no error line
+
+
+def test_feeds_list_json_gives_each_feed_its_documented_fields_and_no_credentials(
+    capsys: pytest.CaptureFixture[str], db_path: Path, feed_server: FeedServer
+) -> None:
+    """A cron check or a monitor had only the list's text to read which feeds fail: its
+    columns, its status words with a count, its error on a line of its own."""
+    code, out, err = run(capsys, db_path, "feeds", "list", "--json")
+    assert (code, out) == (EXIT_FAILED, "")  # no database: said as `ask --json` says it
+    assert err.startswith(f"newsbot: no database at {db_path}")
+    run(capsys, db_path, "feeds", "add", "https://news.test/gone.rss")
+    run(capsys, db_path, "feeds", "remove", "1")
+    assert run(capsys, db_path, "feeds", "list", "--json")[1] == '{"feeds": []}\n'
+
+    gazette = feed_server.serve("/feeds/gazette.rss", "gazette.rss")
+    feed_server.routes["/private.rss"] = Route(status=500)
+    host = feed_server.url("/private.rss").removeprefix("http://")
+    private = f"http://alice:hunter2@{host}?token=SEKRET123&page=2"
+    feed_server.routes["/feeds/bad.rss"] = Route(
+        body=b'<rss version="2.0"><channel><title>Bad</title><item><title>Ferry</title>'
+        b"<guid>f1</guid><description>The Rathlin ferry sails at nine each morning from the"
+        b" harbour.</description></item><item><title>x</item></chan",
+        content_type="application/rss+xml",
+    )
+    run(capsys, db_path, "feeds", "add", gazette, "--name", "Post", "--every", "1h30m")
+    run(capsys, db_path, "feeds", "add", private)
+    run(capsys, db_path, "feeds", "add", feed_server.url("/feeds/bad.rss"))
+    assert run(capsys, db_path, "feeds", "poll")[0] == EXIT_FAILED
+    code, out, _ = run(capsys, db_path, "feeds", "list", "--json")
+    assert code == 0 and out.count("\n") == 1
+    assert "hunter2" not in out and "SEKRET123" not in out
+    feeds = json.loads(out)["feeds"]
+    assert [tuple(feed) for feed in feeds] == [FEED_FIELDS] * 3
+    ok, failing, warned = feeds
+    assert {k: ok[k] for k in ("id", "url", "has_credentials", "name", "label")} == {
+        "id": 2,
+        "url": gazette,
+        "has_credentials": False,
+        "name": "Post",
+        "label": "Post",
+    }
+    assert (ok["status"], ok["failures"], ok["interval"], ok["articles"]) == ("ok", 0, 5400, 4)
+    assert ok["title"] == "The Port Ellery Post"
+    assert ok["last_error"] is None and ok["warning"] is None and ok["paused_since"] is None
+    for moment in (ok["added"], ok["last_fetch"], ok["last_ok"], ok["next_poll"]):
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", moment), moment
+    assert failing["url"] == f"http://alice:***@{host}?token=***&page=2"
+    assert failing["has_credentials"] is True and failing["label"] == failing["url"]
+    assert (failing["status"], failing["failures"], failing["interval"]) == ("failing", 1, 900)
+    assert failing["last_error"] == "HTTP 500 Internal Server Error"
+    assert failing["warning"] is None and failing["last_ok"] is None
+    assert warned["status"] == "warning" and warned["last_error"] is None
+    assert warned["warning"].startswith("malformed feed, read in part: mismatched tag")
+    # the fields are named in the README's schema and in --help
+    readme = (REPO / "README.md").read_text()
+    scripting = readme.split("`feeds list --json`: ")[1].split("\n\n")[0]
+    assert set(re.findall(r"`(\w+)`", scripting)) >= set(FEED_FIELDS)
+    with pytest.raises(SystemExit):
+        main(["feeds", "list", "--help"])
+    assert ", ".join(FEED_FIELDS) in " ".join(capsys.readouterr().out.split())

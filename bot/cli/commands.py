@@ -29,6 +29,7 @@ from bot.progress import progress_bar
 from bot.times import day_in, moment_of, story_times, when
 from retrieval.corpus.ingest import LISTED_PER_FILE, IngestReport
 from retrieval.corpus.resplit import ResplitReport
+from retrieval.corpus.store import CorpusStats
 from retrieval.digest.digest import Digest, Period, keyword_labels, typed_keywords
 from retrieval.engine import (
     Engine,
@@ -253,13 +254,35 @@ async def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# `stats --json`'s fields, in order (README lists them with their types)
+STATS_FIELDS = (
+    "articles",
+    "sentences",
+    "outlets",
+    "first_published",
+    "last_published",
+    "first_day",
+    "last_day",
+    "timezone",
+    "undated",
+    "ahead",
+    "archived",
+    "older_splits",
+)
+
+
 async def cmd_stats(settings: Settings, args: argparse.Namespace) -> int:
     require_database(settings.db_path)
     stats = await corpus_stats(settings.db_path)
-    print(f"articles:   {stats.articles:,}")
-    print(f"passages:   {counted(stats.sentences, 'sentence')}")
-    print(f"outlets:    {stats.outlets:,}")
-    zone = settings.zone
+    if args.json:
+        print(json_text(stats_json(stats, settings.zone)))
+    else:
+        print(render_stats(stats, settings.zone))
+    return EXIT_OK
+
+
+def render_stats(stats: CorpusStats, zone: ZoneInfo) -> str:
+    """The corpus's figures for a terminal, a line each."""
     span = (
         f"{day_in(stats.first_published, zone)} to {day_in(stats.last_published, zone)}"
         if stats.first_published is not None and stats.last_published is not None
@@ -274,14 +297,47 @@ async def cmd_stats(settings: Settings, args: argparse.Namespace) -> int:
         if stats.ahead
         else ""
     )
-    print(f"published:  {span}{undated}{ahead}")
-    print(f"archived:   {stats.archived:,} (kept out of digests)")
+    lines = [
+        f"articles:   {stats.articles:,}",
+        f"passages:   {counted(stats.sentences, 'sentence')}",
+        f"outlets:    {stats.outlets:,}",
+        f"published:  {span}{undated}{ahead}",
+        f"archived:   {stats.archived:,} (kept out of digests)",
+    ]
     if older := stats.older_splits:
-        print(
+        lines.append(
             f"splitter:   {counted(older, 'article')} with the sentences of an older "
             f"splitter: newsbot reindex re-splits {agreeing(older, 'it', 'them')}"
         )
-    return EXIT_OK
+    return "\n".join(lines)
+
+
+def stats_json(stats: CorpusStats, zone: ZoneInfo) -> dict[str, Any]:
+    """The corpus's figures as data (STATS_FIELDS): the published range as moments in UTC,
+    and as the days the text shows, in `zone`; a count the text leaves out when it is 0
+    is 0 here."""
+    first, last = stats.first_published, stats.last_published
+    return {
+        "articles": stats.articles,
+        "sentences": stats.sentences,
+        "outlets": stats.outlets,
+        "first_published": utc_text(first),
+        "last_published": utc_text(last),
+        "first_day": None if first is None else day_in(first, zone),
+        "last_day": None if last is None else day_in(last, zone),
+        "timezone": zone.key,
+        "undated": stats.undated,
+        "ahead": stats.ahead,
+        "archived": stats.archived,
+        "older_splits": stats.older_splits,
+    }
+
+
+def utc_text(moment: float | None) -> str | None:
+    """A Unix time as ISO 8601 in UTC, to the second ("2024-11-25T10:00:00Z"); None as is."""
+    if moment is None:
+        return None
+    return datetime.fromtimestamp(moment, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 async def cmd_remove(settings: Settings, args: argparse.Namespace) -> int:

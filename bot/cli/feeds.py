@@ -11,9 +11,17 @@ import sqlite3
 import sys
 import time
 from datetime import UTC, tzinfo
+from typing import Any
 
 from bot.bounds import some_of
-from bot.cli.commands import EXIT_FAILED, EXIT_OK, EXIT_USAGE, require_database
+from bot.cli.commands import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    json_text,
+    require_database,
+    utc_text,
+)
 from bot.config import Settings
 from bot.progress import progress_bar
 from bot.times import when
@@ -62,6 +70,55 @@ def render_feeds(feeds: list[Feed], zone: tzinfo = UTC) -> str:
     return "\n".join(lines)
 
 
+# `feeds list --json`'s fields of a feed, in order (README lists them with their types)
+FEED_FIELDS = (
+    "id",
+    "url",
+    "has_credentials",
+    "name",
+    "title",
+    "label",
+    "status",
+    "failures",
+    "interval",
+    "articles",
+    "added",
+    "last_fetch",
+    "last_ok",
+    "next_poll",
+    "paused_since",
+    "last_error",
+    "warning",
+)
+
+
+def feed_json(feed: Feed) -> dict[str, Any]:
+    """A feed as data (FEED_FIELDS), as `render_feeds` lists it: its address with its
+    credentials masked, and only whether it has any; its times in UTC; its last error, or
+    the warning of the document it last read, under the name the list gives it."""
+    problem = feed.masked(feed.last_error) if feed.last_error else None  # stored masked
+    warned = feed.error_label == "warning"
+    return {
+        "id": feed.id,
+        "url": feed.shown_url,
+        "has_credentials": feed.has_credentials,
+        "name": feed.name,
+        "title": feed.title,
+        "label": feed.label,
+        "status": feed.state,
+        "failures": feed.failures,
+        "interval": round(feed.interval),
+        "articles": feed.articles,
+        "added": utc_text(feed.added_ts),
+        "last_fetch": utc_text(feed.last_fetch_ts),
+        "last_ok": utc_text(feed.last_ok_ts),
+        "next_poll": None if feed.paused else utc_text(feed.next_poll_ts),
+        "paused_since": utc_text(feed.paused_ts),
+        "last_error": None if warned else problem,
+        "warning": problem if warned else None,
+    }
+
+
 async def cmd_feeds(settings: Settings, args: argparse.Namespace) -> int:
     if args.feeds_command != "add":
         # `feeds poll --quiet` from cron in another folder made an empty newsbot.db there,
@@ -86,7 +143,11 @@ async def cmd_feeds(settings: Settings, args: argparse.Namespace) -> int:
             if alike := await feeds.shown_alike(feed):
                 print(_told_apart(feed, alike))
         elif args.feeds_command == "list":
-            print(render_feeds(await feeds.all(), settings.zone))
+            listed = await feeds.all()
+            if args.json:
+                print(json_text({"feeds": [feed_json(feed) for feed in listed]}))
+            else:
+                print(render_feeds(listed, settings.zone))
         else:
             return await _remove(feeds, args.feeds)
     return EXIT_OK

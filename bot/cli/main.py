@@ -185,7 +185,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_ask.add_arguments(top.add("ask"))
 
-    top.add("stats")
+    stats = top.add("stats")
+    stats.add_argument(
+        "--json",
+        action="store_true",
+        help=f"one JSON object: {', '.join(commands.STATS_FIELDS)} (README: Scripting)",
+    )
     remove = top.add("remove")
     remove.add_argument(
         "refs", nargs="+", metavar="ARTICLE", help="an article's id, or its address (URL)"
@@ -278,7 +283,14 @@ def _add_feeds(top: _Commands, common: argparse.ArgumentParser) -> None:
         metavar="INTERVAL",
         help="how often to poll: 15m, 2h, 1h30m, 1d (default 15m)",
     )
-    actions.add("list")
+    listing = actions.add("list")
+    listing.add_argument(
+        "--json",
+        action="store_true",
+        help='one JSON object, {"feeds": [...]}, each feed with '
+        f"{', '.join(cli_feeds.FEED_FIELDS)}; its address with its credentials masked, "
+        "has_credentials whether it carries any (README: Scripting)",
+    )
     remove = actions.add("remove")
     remove.add_argument("feeds", nargs="+", metavar="URL|ID")
     poll = actions.add("poll")

@@ -72,16 +72,21 @@ class Feed:
         return self.paused_ts is not None
 
     @property
-    def status(self) -> str:
-        """Its state in a word or two: new, ok, warning (read, but in part: its
-        `last_error` says why), failing (n), paused."""
+    def state(self) -> str:
+        """Its state in a word: new, ok, warning (read, but in part: its `last_error` says
+        why), failing, paused."""
         if self.paused:
             return "paused"
         if self.failures:
-            return f"failing ({self.failures})"
+            return "failing"
         if self.last_ok_ts is None:
             return "new"
         return "warning" if self.warning else "ok"
+
+    @property
+    def status(self) -> str:
+        """Its state as listed: a failing feed's with its failures, "failing (3)"."""
+        return f"failing ({self.failures})" if self.state == "failing" else self.state
 
     @property
     def warning(self) -> str | None:
