@@ -15,7 +15,6 @@ import sys
 import threading
 from collections.abc import Coroutine, Sequence
 from datetime import UTC, timedelta
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ from bot.cli import backup as cli_backup
 from bot.cli import commands
 from bot.cli import feeds as cli_feeds
 from bot.cli.commands import EXIT_BROKEN_PIPE, EXIT_FAILED, EXIT_USAGE
+from bot.cli.version import version_text
 from bot.config import Settings
 from bot.logs import log_to_stderr, quiet_http_logs
 from bot.times import MOMENT_EXAMPLES, NotAMoment, moment_of
@@ -31,8 +31,6 @@ from retrieval.compiled import COMPILING, is_compiled
 from retrieval.corpus.db import kept_locked, locked_too_long
 from retrieval.corpus.formats import EXPANSION_FLOOR, EXPANSION_RATIO, suffixes_listed
 from retrieval.corpus.records import size_text
-from retrieval.corpus.schema import MIGRATIONS
-from retrieval.corpus.splitter import SPLITTER_VERSION
 from retrieval.digest.digest import DEFAULT_LIMIT
 from retrieval.errors import NO_ROOM, ConfigError, NewsbotError
 
@@ -152,9 +150,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--version",
-        action="version",
-        version=version_text(),
-        help="print the installed version, the database schema it writes and its splitter's",
+        action=_PrintVersion,
+        help="print the installed version, the commit of the checkout it runs from (when it "
+        "does), the database schema it writes and its splitter's",
     )
     top = _Commands(parser, common, "command", "COMMAND")
 
@@ -253,19 +251,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def version_text() -> str:
-    """The installed package's version, with the database schema this code migrates to (what
-    "newer than this newsbot (knows up to N)" counts) and its splitter's version (what
-    `stats` counts articles split by an older one of): the package's own is not raised at
-    every change."""
-    try:
-        installed = metadata.version("newsbot")
-    except metadata.PackageNotFoundError:  # run from a checkout that pip never installed
-        installed = "(not installed)"
-    return (
-        f"newsbot {installed} (database schema {MIGRATIONS[-1].version}, "
-        f"splitter {SPLITTER_VERSION})"
-    )
+class _PrintVersion(argparse.Action):
+    """--version: `version_text`, made only when asked for (it reads the checkout's .git),
+    printed whole (argparse's own wraps it at the terminal's width)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, help: str | None = None) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        print(version_text())
+        parser.exit()
 
 
 def _add_feeds(top: _Commands, common: argparse.ArgumentParser) -> None:
