@@ -340,10 +340,13 @@ def test_batch_lines_are_questions_or_json_requests_and_bad_lines_do_not_stop_it
     assert '"limit" must be a whole number' in zero["error"]
     assert "error" not in array and array["question"] == '["a", "list"]'
     assert set(published(last)) == {"2022-06-08", "2022-06-10"}
-    assert "line 8 holds a lone UTF-16 surrogate" in surrogate["error"]
-    assert "line 9 is not valid JSON (NaN is not a JSON value)" in nan["error"]
-    assert "line 10 is not valid JSON (a number too long to read)" in huge["error"]
-    assert "line 11 is not valid JSON ('1e400' is past the largest number)" in far["error"]
+    assert "line 8: field 'question' holds a lone UTF-16 surrogate" in surrogate["error"]
+    assert "line 9 is not valid JSON (in 'as_of', NaN is not a JSON value)" in nan["error"]
+    assert "line 10 is not valid JSON (in 'limit', a number too long to read)" in huge["error"]
+    assert (
+        "line 11 is not valid JSON (in 'as_of', '1e400' is past the largest number)"
+        in far["error"]
+    )
     for bad in (unclosed, bad_date, unknown, zero, surrogate, nan, huge, far):
         assert bad["results"] == []
     # the moment a line would have been answered as of, as a good line shows it
@@ -398,6 +401,47 @@ def test_a_request_s_other_fields_come_back_with_its_answer(
     assert limits["id"] == "q-5" and "did you mean 'limit'?" in limits["error"]
     assert date["id"] == "q-6" and "did you mean 'as_of'?" in date["error"]
     assert beside["asked"] == "2022-06-10" and "error" not in beside
+
+
+def test_a_line_no_answer_could_echo_whole_still_echoes_its_id(
+    dated_db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A line holding half a UTF-16 pair ("\\ud800") or a number JSON has not (NaN, 1e400,
+    5,000 digits) came back with its "id" lost, so its error could not be matched to its
+    request: the fields that hold none come back, the bad one is named, and the output is
+    UTF-8 JSON."""
+    lines = [
+        '{"id": "q-1", "question": "cocoa \\ud800 prices", "as_of": "2022-06-09"}',
+        '{"id": "q-2", "question": "cocoa", "note": ["fine", "\\udfff"]}',
+        '{"id": "\\ud800", "question": "cocoa"}',  # the id itself: the rest still comes back
+        '{"id": 4, "question": "cocoa", "as_of": NaN}',
+        '{"id": 5, "question": "cocoa", "limit": 1e400}',
+        '{"id": 6, "question": "cocoa", "limit": ' + "9" * 5000 + "}",
+        '{"id": {"batch": 7, "of": [Infinity]}, "question": "cocoa", "tag": "seven"}',
+    ]
+    status, out = ask_lines(dated_db, ("\n".join(lines) + "\n").encode(), monkeypatch, capsys)
+    assert status == 1 and len(out) == len(lines)
+    surrogate, inside, bad_id, nan, far, long, nested = out
+    assert surrogate["id"] == "q-1" and surrogate["as_of"] == "2022-06-09"
+    assert surrogate["question"] is None  # not echoed: it holds no character to print
+    assert surrogate["error"] == (
+        "line 1: field 'question' holds a lone UTF-16 surrogate (\\ud800 to \\udfff), which "
+        "is no character"
+    )
+    assert inside["id"] == "q-2" and inside["question"] == "cocoa" and "note" not in inside
+    assert "field 'note' holds a lone UTF-16 surrogate" in inside["error"]
+    assert "id" not in bad_id and bad_id["question"] == "cocoa" and bad_id["line"] == 3
+    assert "field 'id' holds a lone UTF-16 surrogate" in bad_id["error"]
+    assert (
+        nan["id"] == 4
+        and "line 4 is not valid JSON (in 'as_of', NaN is not a JSON value)" in nan["error"]
+    )
+    assert far["id"] == 5 and "(in 'limit', '1e400' is past the largest number)" in far["error"]
+    assert long["id"] == 6 and "(in 'limit', a number too long to read)" in long["error"]
+    assert nested["tag"] == "seven" and "id" not in nested
+    assert "(in 'id', Infinity is not a JSON value)" in nested["error"]
+    for bad in out:
+        assert bad["results"] == [] and bad["line"] == out.index(bad) + 1
 
 
 def test_a_plain_line_that_is_not_json_stays_a_question() -> None:

@@ -11,7 +11,8 @@ A stdin line that is a JSON object is a request of its own:
 defaulting to the flags); any other line is a question. A malformed line gets an error for
 that line (a JSON object with `error` under --json) and the rest are still answered; the
 exit status is then 1. Each JSON answer echoes `question` and `as_of`, and a request's other
-fields ("id") as they came, so that answers can be matched to what asked them; a field that
+fields ("id") as they came, so that answers can be matched to what asked them (an error too,
+all but a field holding what no JSON output may: half a UTF-16 pair, NaN); a field that
 stands for one of the three not given ("asof", "date") or is one of the answer's own
 ("results") is an error.
 """
@@ -169,22 +170,63 @@ class BadLine:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-class NotJson(ValueError):
-    """NaN or Infinity: Python's json reads them, JSON has not, and no answer could echo
-    them as JSON."""
+@dataclass(frozen=True, slots=True)
+class Unreadable:
+    """A value no answer could echo as JSON: one Python's json reads and JSON has not (NaN,
+    Infinity; a number past a float's range, 1e400, read as infinity; an integer of more
+    digits than Python reads), or a string holding half of a UTF-16 pair ("\\ud800"), which
+    JSON may escape but is no character, so no UTF-8. Read as this, not raised, the
+    request's other fields ("id") still come back on its error."""
+
+    why: str
+    in_json: bool = False  # JSON has it (a surrogate's escape): the line is JSON all the same
 
 
-def _not_json(constant: str) -> Any:
-    raise NotJson(f"{constant} is not a JSON value")
+SURROGATE = Unreadable("a lone UTF-16 surrogate (\\ud800 to \\udfff), which is no character", True)
 
 
-def _finite(text: str) -> float:
-    """A JSON number as a float, which one past a float's range (1e400) is not: read as
-    infinity, it would be echoed as Infinity, which no strict JSON reader takes."""
+def _not_json(constant: str) -> Unreadable:
+    return Unreadable(f"{constant} is not a JSON value")
+
+
+def _finite(text: str) -> float | Unreadable:
+    """A JSON number as a float, or Unreadable past a float's range."""
     value = float(text)
     if not math.isfinite(value):
-        raise NotJson(f"{quoted(text)} is past the largest number")
+        return Unreadable(f"{quoted(text)} is past the largest number")
     return value
+
+
+def _integer(text: str) -> int | Unreadable:
+    """A JSON integer, or Unreadable past the digits Python reads one of."""
+    try:
+        return int(text)
+    except ValueError:
+        return Unreadable("a number too long to read")
+
+
+def _unreadable(value: Any) -> Unreadable | None:
+    """The first thing in `value` (a field's name or value, and all within it) that no
+    answer could echo; None when there is none."""
+    if isinstance(value, Unreadable):
+        return value
+    if isinstance(value, str):
+        try:
+            value.encode()
+        except UnicodeEncodeError:
+            return SURROGATE
+        return None
+    if isinstance(value, dict):
+        value = [part for item in value.items() for part in item]
+    if isinstance(value, list | tuple):
+        return next((found for item in value if (found := _unreadable(item))), None)
+    return None
+
+
+def _echo(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What an error echoes of a request: its question and as_of, and its other fields."""
+    echo: dict[str, Any] = {k: data[k] for k in ("question", "as_of") if k in data}
+    return echo, {k: v for k, v in data.items() if k not in FIELDS}
 
 
 def parse_line(
@@ -195,36 +237,27 @@ def parse_line(
     if not JSON_OBJECT.match(text):
         return Request(text, as_of, limit)
     try:
-        data = json.loads(text, parse_constant=_not_json, parse_float=_finite)
+        data = json.loads(text, parse_constant=_not_json, parse_float=_finite, parse_int=_integer)
     except (ValueError, RecursionError) as exc:
+        where = ""
         if isinstance(exc, json.JSONDecodeError):
             at = "" if exc.msg.endswith(" at") else " at"  # "Unterminated string starting at"
             where = f" ({exc.msg}{at} column {exc.colno})"
-        elif isinstance(exc, NotJson):
-            where = f" ({exc})"
-        elif isinstance(exc, ValueError):  # past the digits Python reads an integer of
-            where = " (a number too long to read)"
-        else:
-            where = ""
-        return BadLine(
-            number,
-            f"line {number} is not valid JSON{where}; a JSON line looks like "
-            '{"question": "...", "as_of": "2022-06-10", "limit": 5}',
-            {},
-        )
+        return BadLine(number, _not_valid_json(number, where), {})
     if not isinstance(data, dict):
         return BadLine(number, f"line {number} is JSON but not an object", {})
-    try:  # JSON may escape half of a UTF-16 pair ("\ud800"): no character, and no output
-        json.dumps(data, ensure_ascii=False).encode()
-    except UnicodeEncodeError:
-        return BadLine(
-            number,
-            f"line {number} holds a lone UTF-16 surrogate (\\ud800 to \\udfff), which is no "
-            "character",
-            {},
-        )
-    extra = {k: v for k, v in data.items() if k not in FIELDS}
-    echo = {k: data[k] for k in ("question", "as_of") if k in data}
+    for name, value in data.items():
+        found = _unreadable((name, value))
+        if found is None:
+            continue
+        # the rest is echoed, an "id" with it, so that the error is matched to its request
+        echo, extra = _echo({k: v for k, v in data.items() if _unreadable((k, v)) is None})
+        if not found.in_json:
+            return BadLine(
+                number, _not_valid_json(number, f" (in {name!r}, {found.why})"), echo, extra
+            )
+        return BadLine(number, f"line {number}: field {name!r} holds {found.why}", echo, extra)
+    echo, extra = _echo(data)
     for name in extra:
         meant = _meant(name, data)
         if name in ANSWER_FIELDS or meant:
@@ -265,6 +298,14 @@ def parse_line(
             number, f'line {number}: "limit" must be a whole number of at least 1', echo, extra
         )
     return Request(question, moment, count, extra)
+
+
+def _not_valid_json(number: int, why: str) -> str:
+    """The error of a line that opens as a JSON object and is none; `why` as " (...)"."""
+    return (
+        f"line {number} is not valid JSON{why}; a JSON line looks like "
+        '{"question": "...", "as_of": "2022-06-10", "limit": 5}'
+    )
 
 
 def _meant(name: str, data: dict[str, Any]) -> str | None:
