@@ -10,6 +10,7 @@ import logging
 import re
 import time
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import tzinfo
 from typing import NamedTuple
 
 from telegram import (
@@ -102,12 +103,20 @@ async def search(
     offset: int = 0,
     as_of: float | None = None,
     shown: Sequence[str] = (),
+    zone: tzinfo | None = None,
 ) -> Searched:
     """Search as of `as_of`, leaving out the sentences of `shown` (their texts: all of it in
-    a worker thread), timed; `log_search` logs it once its answer is sent."""
+    a worker thread), a month or day the question names read in `zone` (a chat's,
+    `zone_of`; NEWSBOT_TIMEZONE when None), timed; `log_search` logs it once its answer is
+    sent."""
     started = time.perf_counter()
     result = await shared.engine.ask(
-        question, limit=limit, offset=offset, as_of=as_of, shown=shown
+        question,
+        limit=limit,
+        offset=offset,
+        as_of=as_of,
+        shown=shown,
+        zone=shared.zone if zone is None else zone,
     )
     return Searched(result, (time.perf_counter() - started) * 1000)
 
@@ -119,12 +128,22 @@ async def search_after(
     points_back: bool,
     limit: int,
     as_of: float,
+    zone: tzinfo,
 ) -> Searched:
     """Search `message`, sent after the answer `above`, as its follow-up or alone
-    (`Engine.ask_after`), timed as `search` is."""
+    (`Engine.ask_after`), a month or day it names read in `zone`, timed as `search` is."""
     started = time.perf_counter()
-    result = await shared.engine.ask_after(message, above, points_back, limit, as_of)
+    result = await shared.engine.ask_after(message, above, points_back, limit, as_of, zone)
     return Searched(result, (time.perf_counter() - started) * 1000)
+
+
+async def zone_of(shared: BotData, chat_id: int) -> tzinfo:
+    """The zone a chat's days are in: its digest's (`/subscribe 07:30 America/Los_Angeles`),
+    else NEWSBOT_TIMEZONE, as `/digest` there tells them. A message's date is a moment, in
+    no zone: asked at 20:00 on 31 January in Los Angeles, "in February 2022" names a time
+    to come there, not one begun at midnight in UTC."""
+    found = await shared.subscriptions.get(chat_id)
+    return found.zone if found else shared.zone
 
 
 async def log_search(
@@ -196,7 +215,7 @@ async def send_answer(
             answer_id, formatting.passage_articles(result.passages), result.has_more
         )
     )
-    pages = formatting.answer_messages(result.passages, shared.zone, result.notes(shared.zone))
+    pages = formatting.answer_messages(result.passages, shared.zone, result.notes())
     buttons = [None] * (len(pages) - 1) + [keyboard]  # under the last message
     sent = await _post(
         context, chat_id, list(zip(pages, buttons, strict=True)), reply, topic, replacing, follow
@@ -244,6 +263,7 @@ async def show_more(
             answer.next_offset,
             as_of=answer.asked_ts,  # the next page of the same ranking
             shown=answer.shown or (),  # every page so far, whatever was stored since
+            zone=await zone_of(shared, chat_id),
         )
         sent = await send_answer(
             context,
@@ -556,11 +576,20 @@ async def _answer(
         return
     as_of = _through(message)
     above = searched.above
+    zone = await zone_of(shared, chat_id)
     if above is None:
-        found = await search(shared, searched.question, PASSAGES_PER_ANSWER, as_of=as_of)
+        found = await search(
+            shared, searched.question, PASSAGES_PER_ANSWER, as_of=as_of, zone=zone
+        )
     else:
         found = await search_after(
-            shared, searched.question, above, searched.points_back, PASSAGES_PER_ANSWER, as_of
+            shared,
+            searched.question,
+            above,
+            searched.points_back,
+            PASSAGES_PER_ANSWER,
+            as_of,
+            zone,
         )
     # a follow-up leaves out the passages right above it, which are no answer to it, and
     # its "More" leaves them out alike; a question asked alone has shown nothing yet

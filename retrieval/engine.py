@@ -15,6 +15,7 @@ import os
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
+from datetime import UTC, tzinfo
 from pathlib import Path
 
 import aiosqlite
@@ -358,16 +359,18 @@ class Engine:
         offset: int = 0,
         as_of: float | None = None,
         shown: Collection[str] = (),
+        zone: tzinfo = UTC,
     ) -> SearchResult:
         """The passages ranked offset..offset+limit that answer `question` as of `as_of`
         (Unix time; now when None): nothing published later is quoted; none that quotes a
-        sentence of `shown`, the texts of the earlier pages' (`Searcher.search`). Reads only.
+        sentence of `shown`, the texts of the earlier pages' (`Searcher.search`); a month or
+        day it names is of `zone`, the moment's (`named_time`). Reads only.
 
         The whole question (indexes, reads, ranking, selection) is one worker-thread call,
         so the event loop goes on meanwhile.
         """
         return await asyncio.to_thread(
-            self._searcher.search, question, limit, offset, as_of, shown
+            self._searcher.search, question, limit, offset, as_of, shown, zone
         )
 
     async def ask_after(
@@ -377,12 +380,13 @@ class Engine:
         points_back: bool,
         limit: int = 5,
         as_of: float | None = None,
+        zone: tzinfo = UTC,
     ) -> SearchResult:
         """The first page for `message`, sent after the answer `above`: read with it, its
         passages left out, when it follows it up (`follow_ups.search_after`; the result's
         `follows` says so), else asked alone. Reads only, in one worker-thread call."""
         return await asyncio.to_thread(
-            search_after, self._searcher, message, above, points_back, limit, as_of
+            search_after, self._searcher, message, above, points_back, limit, as_of, zone
         )
 
     # --- the corpus -----------------------------------------------------------------------

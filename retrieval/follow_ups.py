@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from datetime import UTC, tzinfo
 
 from retrieval.models import Passage
 from retrieval.ranking.named_time import (
@@ -51,11 +52,13 @@ def search_after(
     points_back: bool,
     limit: int,
     as_of: float | None,
+    zone: tzinfo = UTC,
 ) -> SearchResult:
     """The first page for `message`, sent after the answer `above`: as its follow-up
     (`SearchResult.follows` set, the passages `above` showed left out) when it points back
     at it (`points_back`: a pronoun, "else", "next"), has no word of its own, or its words
-    are tied to it (`_tied`); else as a question of its own. Reads only."""
+    are tied to it (`_tied`); else as a question of its own. A month or day it names is
+    read in `zone`, the moment's. Reads only."""
     earlier = above.question
     if names_its_own_time(message):  # "and in 2024?", "what about now?": not June 2022's
         earlier = without_named_time(earlier)
@@ -66,7 +69,7 @@ def search_after(
 
     def as_follow_up() -> SearchResult:
         merged = with_earlier(message, earlier)
-        found = searcher.search(merged, limit, 0, as_of, above.shown)
+        found = searcher.search(merged, limit, 0, as_of, above.shown, zone)
         # the unknown words of the question above were told under its answer
         unmatched = tuple(word for word in found.unmatched if set(terms(word)) <= own)
         return replace(found, follows=earlier, unmatched=unmatched)
@@ -76,7 +79,7 @@ def search_after(
     if not new:  # the words of the question above: "who won in 2024?" asks it then
         if names_its_own_time(message):
             return as_follow_up()
-        return searcher.search(message, limit, 0, as_of)  # "joint exercise", as typed
+        return searcher.search(message, limit, 0, as_of, (), zone)  # "joint exercise", as typed
     if new <= set(_terms_of(searcher, above.shown)):  # about what the answer showed
         return as_follow_up()
     known = new - searcher.unknown_terms(sorted(new))
@@ -84,7 +87,7 @@ def search_after(
         found = as_follow_up()
         if found.passages and _holds(searcher, found.passages[0], known, earlier_terms):
             return found
-    return searcher.search(message, limit, 0, as_of)
+    return searcher.search(message, limit, 0, as_of, (), zone)
 
 
 def _holds(searcher: Searcher, passage: Passage, new: set[str], earlier: set[str]) -> bool:

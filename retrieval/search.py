@@ -113,17 +113,18 @@ class SearchResult:
     # ("No stored article mentions “scored”" under "and who was the coach?")
     follows: str | None = None
 
-    def notes(self, zone: tzinfo = UTC) -> tuple[str, ...]:
+    def notes(self) -> tuple[str, ...]:
         """What a reader should know before the passages: that they are of the time the
-        question names, that none holds some of its words ("Qwertyuiop Industries": three
-        layoff stories would otherwise pass for its news)."""
+        question names (told in the zone it was read in, the moment's), that none holds
+        some of its words ("Qwertyuiop Industries": three layoff stories would otherwise
+        pass for its news)."""
         notes = [] if self.cut_at is None else [self.cut_told()]
         if self.linked:
             notes.append(_linked_told(self.passages))
         if self.named is not None:
-            notes.append(self.named.told(zone))
+            notes.append(self.named.told())
         if self.later is not None:
-            notes.append(self.later.told(zone))
+            notes.append(self.later.told())
         if self.unmatched:
             words = _listed(self.unmatched)
             notes.append(
@@ -338,10 +339,12 @@ class Searcher:
         offset: int = 0,
         as_of: float | None = None,
         shown: Collection[str] = (),
+        zone: tzinfo = UTC,
     ) -> SearchResult:
         """The passages ranked offset..offset+limit for `question`, as of `as_of` (Unix time;
         now when None): nothing published later is quoted. Reads only; blocks (run it in a
-        worker thread from an event loop).
+        worker thread from an event loop). `zone`: the zone of the moment asked, whose days
+        a month or day the question names are (`named_time`).
 
         `shown`: the texts of the sentences of the `offset` passages shown before (a "More"
         page; `Passage.sentences`), or of the answer a follow-up follows (`offset` 0; told
@@ -353,7 +356,7 @@ class Searcher:
         less the answer it follows.
         """
         question, cut_at = _cut(read_question(question))
-        result = self._search(question, limit, offset, as_of, shown)
+        result = self._search(question, limit, offset, as_of, shown, zone)
         return result if cut_at is None else replace(result, cut_at=cut_at)
 
     def _search(
@@ -363,6 +366,7 @@ class Searcher:
         offset: int,
         as_of: float | None,
         shown: Collection[str],
+        zone: tzinfo,
     ) -> SearchResult:
         """`search` of a question cleaned and within MAX_QUESTION_CHARS."""
         tokens = self.index.tokenizer(_LINK.sub(" ", question))
@@ -385,7 +389,7 @@ class Searcher:
             words = _listed(self._words(question, missing))
             return SearchResult(question, (), MOSTLY_UNKNOWN_SAYS.format(words=words))
         candidates = None
-        named = named_time(question)
+        named = named_time(question, zone)
         later = None
         if named is not None and named.moment >= moment:
             # a time named after the moment asked lets no later article in; one that begins

@@ -350,6 +350,25 @@ async def test_nothing_published_by_the_date_sent_is_told_in_the_bots_zone(
     assert early["text"].startswith("Nothing published by 2000-01-01 09:00 JST matches that")
 
 
+async def test_a_month_named_is_read_in_the_chat_s_zone(bot: Harness) -> None:
+    """Sent at 04:00 UTC on 1 December 2024, 20:00 on 30 November in Los Angeles, a
+    question about "December 2024" names a month begun in UTC, the bot's zone, but still
+    to come in a chat whose digest is in Los Angeles: there it is answered as of the
+    moment and says so, as the command line does for `--as-of ...-08:00`."""
+    asked = "Where did the joint exercise begin in December 2024?"
+    sent = int(datetime(2024, 12, 1, 4, tzinfo=UTC).timestamp())
+    [utc] = await bot.ask(USER, asked, date=sent)
+    assert "Aslanduz" in utc["text"] and "The question names" not in utc["text"]
+    [subscribed] = await bot.ask(USER, "/subscribe 07:30 America/Los_Angeles")
+    assert subscribed["text"].startswith("Subscribed")
+    [pacific] = await bot.ask(USER, asked, date=sent)
+    assert pacific["text"].startswith(
+        "The question names December 2024, after 30 November 2024 20:00 PST, the moment it "
+        "is answered as of: nothing published after that is quoted."
+    )
+    assert "Aslanduz" in pacific["text"]
+
+
 async def test_a_private_chat_asks_in_a_caption_and_hears_back_about_a_sticker(
     bot: Harness,
 ) -> None:

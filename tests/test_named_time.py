@@ -1,7 +1,8 @@
 """A question that names a month or a day with its year is answered as of that time."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -172,6 +173,64 @@ def test_only_a_time_that_begins_after_the_moment_asked_is_told(
         rates_db, "--as-of", as_of, f"What did the Federal Reserve do to interest rates {asked}?"
     )
     assert ("named_after_as_of" in answer) is after, (as_of, asked)
+
+
+def test_a_month_named_is_read_in_the_zone_of_the_moment_asked() -> None:
+    """ "February 2022" began at 08:00 UTC in Los Angeles: read in UTC, it had begun at
+    20:00 on 31 January there, and no answer said it was after the moment asked."""
+    asked = "What happened to interest rates in February 2022?"
+    utc = named_time(asked)
+    pacific = named_time(asked, ZoneInfo("America/Los_Angeles"))
+    assert utc is not None and pacific is not None
+    assert utc.begins == datetime(2022, 2, 1, tzinfo=UTC).timestamp()  # as before
+    assert pacific.begins == datetime(2022, 2, 1, 8, tzinfo=UTC).timestamp()
+    assert pacific.moment == datetime(2022, 3, 15, 7, tzinfo=UTC).timestamp()  # PDT by then
+    # its last day told as read: 14 March there, not the 15th of a zone east of UTC
+    tokyo = named_time(asked, ZoneInfo("Asia/Tokyo"))
+    assert tokyo is not None and tokyo.told().endswith("published by 2022-03-14.")
+
+
+@pytest.mark.parametrize(
+    ("as_of", "after"),
+    [
+        # 20:00 on 30 June at UTC-08:00 is 04:00 on 1 July in UTC: July is still to come
+        ("2022-06-30T20:00-08:00", "2022-07-01T08:00:00Z"),
+        # 02:00 on 1 July at UTC+09:00 is 17:00 on 30 June in UTC: July has begun there
+        ("2022-07-01T02:00+09:00", None),
+        # a UTC moment as before
+        ("2022-06-30T23:00Z", "2022-07-01T00:00:00Z"),
+        ("2022-07-01T00:30Z", None),
+    ],
+)
+def test_a_time_named_after_the_moment_is_told_in_the_moment_s_own_zone(
+    rates_db: Path, as_of: str, after: str | None
+) -> None:
+    asked = "What did the Federal Reserve do to interest rates in July 2022?"
+    answer = ask_json(rates_db, "--as-of", as_of, asked)
+    assert published(answer) == ["2022-06-15"]
+    told = answer.get("named_after_as_of")
+    assert (told and told["begins"]) == after  # type: ignore[index]
+
+
+def test_a_time_named_is_read_in_newsbot_timezone_when_the_moment_has_no_offset(
+    rates_db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked = "What did the Federal Reserve do to interest rates in July 2022?"
+    for as_of in ("2022-06-30T20:00-08:00", "2022-06-30T20:00"):  # an offset, or the zone's
+        monkeypatch.setenv("NEWSBOT_TIMEZONE", "America/Los_Angeles")
+        assert main(["ask", "--db", str(rates_db), "--as-of", as_of, asked]) == 0
+        zone = "UTC-08:00" if as_of.endswith("-08:00") else "PDT"
+        assert capsys.readouterr().out.splitlines()[0] == (
+            f"The question names July 2022, after 30 June 2022 20:00 {zone}, the moment it is "
+            "answered as of: nothing published after that is quoted."
+        )
+    # the moment told in the zone July was read in, not in NEWSBOT_TIMEZONE: "after 1 July
+    # 2022 04:00 UTC" is no time before July
+    monkeypatch.setenv("NEWSBOT_TIMEZONE", "UTC")
+    assert main(["ask", "--db", str(rates_db), "--as-of", "2022-06-30T20:00-08:00", asked]) == 0
+    assert "after 30 June 2022 20:00 UTC-08:00," in capsys.readouterr().out
+    named = named_time(asked, timezone(timedelta(hours=-8)))
+    assert named is not None and named.words == "July 2022"
 
 
 def test_a_time_named_before_any_match_is_answered_as_asked(rates_db: Path) -> None:

@@ -85,12 +85,14 @@ class AsOf:
     """A moment asked about: `text` as read (a date, or a time in UTC), `moment` in Unix
     time, `utc` that moment to the microsecond (what a JSON answer shows as `as_of_moment`:
     a float holds no microseconds far from 1970), `given` as the asker wrote it (what a JSON
-    answer echoes)."""
+    answer echoes), `zone` the one it was read in (its offset, else NEWSBOT_TIMEZONE), whose
+    days a month or day the question names are."""
 
     text: str
     moment: float
     utc: str = field(compare=False)
     given: str = field(default="", compare=False)
+    zone: tzinfo = field(default=UTC, compare=False)
 
 
 def parse_as_of(value: str, zone: tzinfo = UTC) -> AsOf:
@@ -103,16 +105,18 @@ def parse_as_of(value: str, zone: tzinfo = UTC) -> AsOf:
     instant, a month ("2022-06") through its last day's (`last_day`). What names no
     offset is in `zone` (NEWSBOT_TIMEZONE).
     """
-    end = moment_of(value, zone, end=True).astimezone(UTC)  # in range in UTC: checked
+    read = moment_of(value, zone, end=True)
+    end = read.astimezone(UTC)  # in range in UTC: checked
+    zone = read.tzinfo or zone  # "2022-06-10T18:30+02:00": the asker's own offset
     day = last_day(value)  # any ISO form of a day ("20220610" too), a week's Sunday, a
     # month's last day
     if day is None:  # a date-time: itself
-        return AsOf(_utc_shown(end), end.timestamp(), _utc_shown(end), value)
+        return AsOf(_utc_shown(end), end.timestamp(), _utc_shown(end), value, zone)
     # a microsecond before the next day, or a float's step where that is longer (before
     # 1425, after 2514): `end - 1e-6` was then the next day's midnight
     moment = min(end.timestamp() - 1e-6, math.nextafter(end.timestamp(), -math.inf))
     last = _utc_shown(end - timedelta(microseconds=1))
-    return AsOf(day.isoformat(), moment, last, value)
+    return AsOf(day.isoformat(), moment, last, value, zone)
 
 
 def as_of_value(text: str) -> str:
@@ -464,7 +468,7 @@ def render_text(result: SearchResult, color: bool, zone: tzinfo) -> str:
     if not result.passages:
         return result.why_none(zone) or "No answer."
     blocks: list[str] = []
-    blocks.extend(result.notes(zone))  # an earlier time named, words nothing holds
+    blocks.extend(result.notes())  # an earlier time named, words nothing holds
     for passage in result.passages:
         quote = clip(passage.quote, QUOTE_CHARS)
         if color:
@@ -559,8 +563,14 @@ async def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
                 else:
                     print(f"newsbot ask: {request.error}", file=sys.stderr, flush=True)
                 continue
-            moment = request.as_of.moment if request.as_of else None
-            result = await engine.ask(request.question, limit=request.limit, as_of=moment)
+            moment, zone = (
+                (request.as_of.moment, request.as_of.zone)
+                if request.as_of
+                else (None, settings.zone)
+            )
+            result = await engine.ask(
+                request.question, limit=request.limit, as_of=moment, zone=zone
+            )
             if args.json:
                 line = json_text(result_json(request, result, settings.zone))
                 print(line, flush=True)

@@ -60,15 +60,17 @@ _NOW = re.compile(
 
 @dataclass(frozen=True, slots=True)
 class NamedTime:
-    """A time a question names: its words, as asked, and the moment to answer it as of."""
+    """A time a question names: its words, as asked, and the moment to answer it as of;
+    its days are those of `zone`, the zone of the moment the question is asked as of."""
 
     words: str
     moment: float  # Unix time: the end of the time named, and the days its reports take
-    begins: float  # Unix time: the first instant of the time named (UTC's midnight)
+    begins: float  # Unix time: the first instant of the time named (its midnight in `zone`)
+    zone: tzinfo = UTC
 
-    def told(self, zone: tzinfo = UTC) -> str:
-        """Why an answer's passages are of an earlier time, its last day told in `zone`."""
-        through = local_time(self.moment - 1, zone)
+    def told(self) -> str:
+        """Why an answer's passages are of an earlier time, its last day as read (`zone`)."""
+        through = local_time(self.moment - 1, self.zone)
         return f"As of {self.words}, which the question names: published by {through:%Y-%m-%d}."
 
 
@@ -82,9 +84,12 @@ class NamedLater:
     named: NamedTime
     as_of: float
 
-    def told(self, zone: tzinfo = UTC) -> str:
-        """That the passages are of before the time named, the moment told in `zone`: its
-        day, when the moment is a day's last instant (`--as-of 2022-01-01`), else its time."""
+    def told(self) -> str:
+        """That the passages are of before the time named, the moment told in the zone the
+        time named was read in (asked as of 20:00 in Los Angeles, February has not begun
+        there): its day, when the moment is a day's last instant (`--as-of 2022-01-01`),
+        else its time."""
+        zone = self.named.zone
         local = local_time(self.as_of, zone)
         moment = f"{local.day} {local:%B %Y}"
         if local_time(self.as_of + 1, zone).date() == local.date():  # not a day's end
@@ -95,11 +100,14 @@ class NamedLater:
         )
 
 
-def named_time(question: str) -> NamedTime | None:
+def named_time(question: str, zone: tzinfo = UTC) -> NamedTime | None:
     """The latest month or day, with its year, that `question` names after "in", "during"
     or "on", or that ends a range; None if it names none. A range's end begins when the
     range does: "born between January 1, 2025, and December 31, 2028" names a time
-    already begun in 2026."""
+    already begun in 2026. Its days are those of `zone`, the zone of the moment asked
+    (the offset of `--as-of 2022-01-31T20:00-08:00`, a chat's): read in UTC, "February
+    2022" began at 16:00 on 31 January there, and asked at 20:00 it was not told to be
+    after the moment."""
     latest: NamedTime | None = None
     opened: float | None = None  # when the last range opened ("between May 2021") begins
     for match in _NAMED.finditer(question):
@@ -120,7 +128,7 @@ def named_time(question: str) -> NamedTime | None:
                 end = first + timedelta(days=1) + DAY_REPORTS
         except ValueError:  # "on 31 June 2022": no such day
             continue
-        moment, begins = _midnight(end), _midnight(first)
+        moment, begins = _midnight(end, zone), _midnight(first, zone)
         before = match["before"].lower()
         if before in ("between", "from"):
             opened = begins
@@ -129,13 +137,13 @@ def named_time(question: str) -> NamedTime | None:
         if before in _RANGE_ENDS and opened is not None:
             begins = min(begins, opened)
         if latest is None or moment > latest.moment:
-            latest = NamedTime(match["words"], moment, begins)
+            latest = NamedTime(match["words"], moment, begins, zone)
     return latest
 
 
-def _midnight(day: date) -> float:
-    """The Unix time `day` begins in UTC."""
-    return datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp()
+def _midnight(day: date, zone: tzinfo) -> float:
+    """The Unix time `day` begins in `zone`."""
+    return datetime(day.year, day.month, day.day, tzinfo=zone).timestamp()
 
 
 def _names_a_time(question: str, match: re.Match[str]) -> bool:
