@@ -15,7 +15,6 @@ from __future__ import annotations
 import math
 import re
 import time
-import unicodedata
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, tzinfo
@@ -49,6 +48,7 @@ from retrieval.ranking.named_time import (
 )
 from retrieval.ranking.question import profile
 from retrieval.ranking.selection import choose, on_topic, unshown
+from retrieval.scripts import Scarce, scarce_scripts, script_of
 from retrieval.typed import without_markup
 from retrieval.wording import local_time, stamp
 
@@ -65,6 +65,14 @@ MOSTLY_UNKNOWN = 0.5
 MOSTLY_UNKNOWN_SAYS = (
     "No stored article mentions {words}: most of what the question asks is in none of them, "
     "so nothing here answers it. Try other words, or the names as the news writes them."
+)
+# A question none of whose words any stored article holds, in a script the corpus holds
+# next to no text in (`retrieval.scripts`): "Что случилось в Газе?" of English news. Told
+# "Nothing ... matches that. Try other words", its asker might try other Russian words.
+OTHER_SCRIPT_SAYS = (
+    "No stored article mentions {words}: the news corpus holds {held} text in {scripts} "
+    "script, so nothing here answers the question. Ask in the language its articles are "
+    "written in, with the names as the news writes them."
 )
 # Longer input is cut, between words, and the answer says so (`SearchResult.cut_at`): nobody
 # asks a 4,000-character question, and every term is a postings list scanned; a follow-up
@@ -97,8 +105,12 @@ class SearchResult:
     # the time the question names, when it begins after the moment answered as of: the
     # passages are of before it (`NamedLater`)
     later: NamedLater | None = None
-    # the question's words that no stored article holds, when others found the passages
+    # the question's words that no stored article holds, when others found the passages or
+    # when they are why nothing answers it (`MOSTLY_UNKNOWN_SAYS`, `OTHER_SCRIPT_SAYS`)
     unmatched: tuple[str, ...] = ()
+    # the scripts ("Cyrillic") of a question none of whose words any article holds, when
+    # the corpus holds next to no text in them (`OTHER_SCRIPT_SAYS`)
+    other_scripts: tuple[str, ...] = ()
     # a follow-up's best passage is one the answer it follows showed (left out here)
     best_shown: bool = False
     # the question's words the best passage left out (`selection.on_topic`) holds, when
@@ -202,6 +214,17 @@ def _refused(question: str) -> SearchResult:
     return SearchResult(question, (), f"That question has {what}. Add {_WHAT_TO_ADD}")
 
 
+def _other_script(question: str, words: tuple[str, ...], scarce: Scarce) -> SearchResult:
+    """No passages for a question in scripts the corpus holds next to no text in, and why
+    (`OTHER_SCRIPT_SAYS`): its words named, and those scripts."""
+    message = OTHER_SCRIPT_SAYS.format(
+        words=_listed(words),
+        held="no" if not scarce.terms else "next to no",
+        scripts=" or ".join(scarce.names),
+    )
+    return SearchResult(question, (), message, unmatched=words, other_scripts=scarce.names)
+
+
 def _listed(words: Iterable[str]) -> str:
     """Words of a question named in an answer's note: “Qwertyuiop”, “Moskau”."""
     return ", ".join(f"“{word}”" for word in words)
@@ -275,7 +298,7 @@ _SENTENCE_END = re.compile(r"[.?!;؟]+(?=\s|$)|[。！？]+")
 def _said_again(
     question: str, tokens: Sequence[str], missing: Collection[str], tokenizer: Tokenizer
 ) -> set[str]:
-    """The `missing` terms of the question's sentences written in a script (`_script`)
+    """The `missing` terms of the question's sentences written in a script (`script_of`)
     that none of its words the corpus holds are in, beside a sentence whose words are:
     the question said again in another language ("ما هي أخبار غزة؟ What happened in Gaza
     in 2023?"), which no stored article is written in. Weighed with the rest, its words
@@ -283,26 +306,16 @@ def _said_again(
     own script within a sentence ("What did Владимир Путин say?") is no sentence of it,
     and counts; so do a question's German words ("Was hat der Bürgermeister von Moskau
     angekündigt?"), in the Latin script of the words the corpus holds."""
-    held = {_script(term) for term in tokens if term not in missing} - {""}
+    held = {script_of(term) for term in tokens if term not in missing} - {""}
     if not held:
         return set()
     said: set[str] = set()
     for sentence in _SENTENCE_END.split(_LINK.sub(" ", question)):
         terms = set(tokenizer(sentence))
-        scripts = {_script(term) for term in terms} - {""}
+        scripts = {script_of(term) for term in terms} - {""}
         if len(scripts) == 1 and not scripts & held:
             said |= terms & set(missing)
     return said
-
-
-def _script(term: str) -> str:
-    """The script of a term's first letter, as Unicode names it ("LATIN", "ARABIC",
-    "CYRILLIC"; Japanese kana "CJK", as Chinese characters); "" for a number."""
-    letter = next((char for char in term if char.isalpha()), None)
-    if letter is None:
-        return ""
-    script = unicodedata.name(letter, "").partition(" ")[0]
-    return "CJK" if script in ("HIRAGANA", "KATAKANA") else script
 
 
 def _has_words(text: str) -> bool:
@@ -377,6 +390,10 @@ class Searcher:
             linked = self._linked(question, moment, limit) if not offset and not shown else None
             return linked or _refused(question)
         missing = self.unknown_terms(tokens)
+        # none of its words held, numbers aside ("Что случилось в Газе в 2023?")
+        worded = {t for t in tokens if script_of(t)}
+        if worded <= missing and (scarce := self._scarce_scripts(worded)) is not None:
+            return _other_script(question, self._words(question, missing), scarce)
         # the question said again in a language no stored article is in weighs nothing:
         # judged by the rest, and its words named over the passages, as unknown ones are
         said_again = _said_again(question, tokens, missing, self.index.tokenizer)
@@ -386,8 +403,9 @@ class Searcher:
             and self._weight_of(missing - said_again, [t for t in tokens if t not in said_again])
             > MOSTLY_UNKNOWN
         ):
-            words = _listed(self._words(question, missing))
-            return SearchResult(question, (), MOSTLY_UNKNOWN_SAYS.format(words=words))
+            words = self._words(question, missing)
+            message = MOSTLY_UNKNOWN_SAYS.format(words=_listed(words))
+            return SearchResult(question, (), message, unmatched=words)
         candidates = None
         named = named_time(question, zone)
         later = None
@@ -486,6 +504,17 @@ class Searcher:
                 t for t, df in self.articles.document_frequencies(missing).items() if not df
             }
         return missing
+
+    def _scarce_scripts(self, tokens: Collection[str]) -> Scarce | None:
+        """The scripts of `tokens` when the stored text holds next to none in them
+        (`scarce_scripts`); None when it does, or holds no article at all (not the
+        question's fault: `_nothing_matches` says so)."""
+        if len(self.index) == self.index.hidden:
+            return None
+        initials = self.index.initials()
+        if self.articles is not None:  # headlines' words too, as `unknown_terms` holds them
+            initials.update(self.articles.initials())
+        return scarce_scripts(tokens, initials)
 
     def _weight_of(self, missing: set[str], tokens: Sequence[str]) -> float:
         """The share of a question's weight that its `missing` terms carry, each weighing as

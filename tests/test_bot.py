@@ -481,6 +481,18 @@ async def test_helps_example_question_is_about_the_corpus_served(bot: Harness) -
     assert "Harbour ferry strike ends after two weeks" in answer["text"]
 
 
+async def test_a_question_in_a_script_no_article_is_in_names_its_words(bot: Harness) -> None:
+    """ "加沙发生了什么？" of the English seed was told "Nothing in the news corpus matches
+    that": the reply names the words no article holds, and that there is no such text."""
+    [answer] = await bot.ask(USER, "加沙发生了什么？")
+    assert answer["text"] == (
+        "No stored article mentions “加沙发生了什么”: the news corpus holds no text in Chinese "
+        "or Japanese script, so nothing here answers the question. Ask in the language its "
+        "articles are written in, with the names as the news writes them."
+    )
+    assert not buttons(answer)
+
+
 async def test_no_match_says_so_and_suggests_rephrasing(bot: Harness) -> None:
     [answer] = await bot.ask(USER, "quantum chromodynamics")
     assert answer["text"].startswith("Nothing in the news corpus matches that.")

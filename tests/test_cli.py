@@ -168,6 +168,30 @@ def test_ask_names_the_words_no_article_holds(
 
 
 @pytest.mark.usefixtures("seeded_db")
+def test_ask_names_the_words_of_a_question_in_a_script_no_article_is_in(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """ "Что случилось в Газе?" of the English seed was told "Nothing in the news corpus
+    matches that": the words no article holds are named, and that it holds no Cyrillic;
+    `--json` gives them as `unmatched` and `other_scripts`, as a question mostly unknown
+    gives its words."""
+    asked = "Что случилось в Газе?"
+    answer = json.loads(ask_out(db_path, capsys, "--json", asked))
+    assert answer["results"] == [] and answer["unmatched"] == ["Что", "случилось", "в", "Газе"]
+    assert answer["other_scripts"] == ["Cyrillic"]
+    told = ask_out(db_path, capsys, asked)
+    assert told == f"{answer['message']}\n"
+    assert told.startswith(
+        "No stored article mentions “Что”, “случилось”, “в”, “Газе”: the news corpus holds no "
+        "text in Cyrillic script"
+    )
+    german = "Was hat der Bürgermeister von Aslanduz gesagt?"
+    mostly = json.loads(ask_out(db_path, capsys, "--json", german))
+    assert mostly["unmatched"] == ["hat", "der", "Bürgermeister", "von", "gesagt"]
+    assert "other_scripts" not in mostly and "most of what" in mostly["message"]
+
+
+@pytest.mark.usefixtures("seeded_db")
 def test_ask_says_a_question_too_long_was_cut(
     db_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

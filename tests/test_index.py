@@ -91,6 +91,19 @@ def test_add_skips_what_is_already_indexed() -> None:
     assert len(index) == 3 and index.snapshot.watermark == 3
 
 
+def test_initials_count_the_terms_beginning_with_each_character() -> None:
+    """What tells the scripts the corpus is in (`retrieval.scripts`): per segment, a term
+    in two counted in each; "\ud7fb" is the last character before the surrogates, whose
+    UTF-8 the search for the terms after it passes through."""
+    index = Index()
+    index.add([(1, "cocoa 2023 москва мир"), (2, "한국 \ud7fb 加沙 ガザ")])
+    index.add([(3, "cocoa мир")])
+    assert index.initials() == Counter(
+        {"c": 2, "2": 1, "м": 3, "한": 1, "\ud7fb": 1, "加": 1, "ガ": 1}
+    )
+    assert Index().initials() == Counter()
+
+
 def test_merge_policy_keeps_segments_logarithmic() -> None:
     index = Index(RAW)
     for i in range(200):

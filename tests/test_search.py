@@ -2,6 +2,7 @@
 
 import asyncio
 import gc
+import itertools
 import math
 import re
 import time
@@ -668,6 +669,67 @@ async def test_a_question_said_again_in_a_script_no_article_is_in_is_answered(
     assert german.passages == () and "most of what the question asks" in str(german.message)
     named = await engine.ask("What did Владимир Путин say about floods?")
     assert named.passages == () and "“Владимир”, “Путин”: most" in str(named.message)
+
+
+async def test_a_question_in_a_script_no_article_is_in_is_told_so(engine: Engine) -> None:
+    """ "Что случилось в Газе?" of English news was told "Nothing in the news corpus matches
+    that. Try other words", as if other Russian words might do: none of its words is held
+    and the corpus holds no Cyrillic, so the answer names them and says so, as it names
+    the unknown words of a question mostly unknown. A question of the corpus's own script
+    that nothing matches is told as before, and so is one asked of an empty corpus."""
+    assert (await engine.ask("Что случилось в Москве?")).message == (
+        "The news corpus holds no articles."
+    )
+    await engine.add_articles([*HATS_AND_FLOODS, ArticleDraft("Talks", "Talks resumed in 2023.")])
+    await engine.refresh()
+    russian = await engine.ask("Что случилось в Москве?")
+    assert russian.passages == () and russian.unmatched == ("Что", "случилось", "в", "Москве")
+    assert russian.other_scripts == ("Cyrillic",)
+    assert russian.message == (
+        "No stored article mentions “Что”, “случилось”, “в”, “Москве”: the news corpus holds "
+        "no text in Cyrillic script, so nothing here answers the question. Ask in the "
+        "language its articles are written in, with the names as the news writes them."
+    )
+    chinese = await engine.ask("加沙发生了什么？")
+    assert chinese.unmatched == ("加沙发生了什么",) and chinese.other_scripts == (
+        "Chinese or Japanese",
+    )
+    assert "holds no text in Chinese or Japanese script" in str(chinese.message)
+    # a number has no script: with one the corpus holds, the question is still in Arabic
+    arabic = await engine.ask("ما هي أخبار غزة في 2023؟")
+    assert arabic.other_scripts == ("Arabic",)
+    assert arabic.unmatched == ("ما", "هي", "أخبار", "غزة", "في")
+    # the corpus's own script: no other words named, no script either
+    latin = await engine.ask("quantum chromodynamics lattice")
+    assert latin.other_scripts == () and latin.unmatched == ()
+    assert str(latin.message).startswith("Nothing in the news corpus matches that.")
+
+
+async def test_a_question_in_a_script_the_corpus_holds_next_to_none_of_says_so(
+    engine: Engine,
+) -> None:
+    """One Cyrillic word quoted in English news is no Russian text: a Russian question is
+    told the corpus holds next to none (news-qa-dev holds "не" once, in 7,829 articles). A
+    corpus with Russian news holds Russian text: a Russian question nothing matches there
+    is told so as any other."""
+    quoted_once = ArticleDraft("Kyiv rally", "Protesters chanted “нет” outside parliament.")
+    # 1,250 made-up words: the one Cyrillic word is 1 term in over 1,000
+    words = ["".join(w) for w in itertools.product("bdfgk", "aeiou", "lmnpr", "aeiou", "stvz")]
+    wordy = [
+        ArticleDraft(f"Words {n}", " ".join(words[n : n + 50]) + ".")
+        for n in range(0, len(words), 50)
+    ]
+    await engine.add_articles([quoted_once, *wordy])
+    await engine.refresh()
+    russian = await engine.ask("Что случилось в Москве?")
+    assert "holds next to no text in Cyrillic script" in str(russian.message)
+    await engine.add_articles(
+        [ArticleDraft("Паводок в Сибири", "Паводок затопил несколько сёл в Сибири в среду.")]
+    )
+    await engine.refresh()
+    told = await engine.ask("Кто победил на выборах?")  # "Who won the election?"
+    assert told.other_scripts == () and told.unmatched == ()
+    assert str(told.message).startswith("Nothing in the news corpus matches that.")
 
 
 async def test_a_question_of_one_endless_word_is_told_so(engine: Engine) -> None:

@@ -58,6 +58,7 @@ ANSWER_FIELDS = (
     "named_time",
     "named_after_as_of",
     "unmatched",
+    "other_scripts",
     "off_topic",
     "cut_at",
     "linked",
@@ -427,6 +428,8 @@ def result_json(request: Request, result: SearchResult, zone: tzinfo) -> dict[st
         }
     if result.unmatched:  # the question's words no stored article holds
         out["unmatched"] = list(result.unmatched)
+    if result.other_scripts:  # ... all of them, in scripts it holds next to no text in
+        out["other_scripts"] = list(result.other_scripts)
     if result.off_topic:  # the answer ends early: the rest match only these words
         out["off_topic"] = list(result.off_topic)
     if result.cut_at is not None:  # the characters searched of a question too long

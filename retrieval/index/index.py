@@ -200,6 +200,14 @@ class Index:
 
     # --- searching --------------------------------------------------------------------
 
+    def initials(self) -> Counter[str]:
+        """How many terms begin with each character, over its segments (a term of two is
+        counted in each): which scripts the indexed text is in (`retrieval.scripts`)."""
+        counts: Counter[str] = Counter()
+        for segment in self._snapshot.segments:
+            counts.update(segment.initials)
+        return counts
+
     def document_frequencies(self, terms: Iterable[str]) -> dict[str, int]:
         """How many indexed sentences contain each term."""
         return document_frequencies(self._snapshot, terms)

@@ -124,6 +124,23 @@ class Segment:
         """Whether the segment holds hidden docs: a search looks at their times."""
         return self.hidden > 0
 
+    @cached_property
+    def initials(self) -> dict[str, int]:
+        """How many of its terms begin with each character: the scripts its text is in
+        (`retrieval.scripts`). Sorted as UTF-8 is by code point, a character's terms run
+        together, so it costs a binary search per character, not a look at every term."""
+        counts: dict[str, int] = {}
+        at = 0
+        while at < len(self.terms):
+            first = bytes(self.terms[at]).decode()[0]
+            code = ord(first) + 1
+            # the first term past `first`'s: a surrogate's bytes sort where its code does
+            after = chr(code).encode("utf-8", "surrogatepass") if code <= 0x10FFFF else b"\xff"
+            end = int(np.searchsorted(self.terms, after))
+            counts[first] = end - at
+            at = end
+        return counts
+
     @property
     def total_len(self) -> int:
         return int(self.doc_len.sum(dtype=np.int64))
