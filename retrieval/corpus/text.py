@@ -156,8 +156,10 @@ def _character(found: re.Match[str]) -> str:
     return html.unescape(reference)
 
 
-def fingerprint(text: str) -> str:
-    """A hash of the words of `text`, equal for copies that differ only in spacing or case."""
+def normal_words(text: str) -> bytes:
+    """The words of `text` (NFKC, case-folded), one space between two, as UTF-8: what two
+    copies that differ only in spacing, case or punctuation share. Fingerprints and the
+    sketches of near-identical texts (`sketches`) are made of it."""
     normal = unicodedata.normalize("NFKC", text)
     if not normal.isascii():
         for char in _SPACED:  # not words and without case: as spaces, no word changes
@@ -165,10 +167,19 @@ def fingerprint(text: str) -> str:
                 normal = normal.replace(char, " ")
     if normal.isascii():
         # only word bytes and spaces are left: split and joined, runs of spaces are one
-        joined = b" ".join(normal.encode().translate(_ASCII_WORD_BYTES).split())
-    else:
-        joined = " ".join(_WORDS.findall(normal.casefold())).encode()
-    return hashlib.sha256(joined).hexdigest()
+        return b" ".join(normal.encode().translate(_ASCII_WORD_BYTES).split())
+    return " ".join(_WORDS.findall(normal.casefold())).encode()
+
+
+def fingerprint(text: str) -> str:
+    """A hash of the words of `text`, equal for copies that differ only in spacing, case or
+    punctuation."""
+    return words_fingerprint(normal_words(text))
+
+
+def words_fingerprint(words: bytes) -> str:
+    """`fingerprint` of a text whose `normal_words` are `words`."""
+    return hashlib.sha256(words).hexdigest()
 
 
 SYNDICATED = 0.8  # share of the shorter text's 3-grams found in the other: the same copy
