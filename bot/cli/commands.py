@@ -27,7 +27,7 @@ from bot.bounds import (
 from bot.config import Settings
 from bot.progress import progress_bar
 from bot.times import day_in, moment_of, story_times, when
-from retrieval.corpus.ingest import LISTED_PER_FILE, IngestReport
+from retrieval.corpus.ingest import LISTED_DUPLICATES, LISTED_PER_FILE, IngestReport
 from retrieval.corpus.resplit import ResplitReport
 from retrieval.corpus.store import CorpusStats
 from retrieval.digest.digest import Digest, Period, keyword_labels, typed_keywords
@@ -117,6 +117,16 @@ def _print_ingest(report: IngestReport, args: argparse.Namespace) -> None:
             f"(the first {LISTED_PER_FILE} of each file are)",
             file=sys.stderr,
         )
+    if not args.quiet:
+        for duplicate in report.copies:
+            print(f"duplicate: {duplicate}", file=sys.stderr)
+        if n := report.unlisted_copies:
+            print(
+                f"duplicate: {counted(n, 'more article')} found by "
+                f"{agreeing(n, 'its', 'their')} text, not listed (the first "
+                f"{LISTED_DUPLICATES} are)",
+                file=sys.stderr,
+            )
     print(report.summary())
     if report.undated and not (args.archive or args.quiet):
         n = report.undated

@@ -23,6 +23,7 @@ import aiosqlite
 from retrieval.addresses import without_credentials
 from retrieval.corpus.records import size_text
 from retrieval.corpus.schema import MIGRATIONS
+from retrieval.corpus.sketches import sketch_json
 from retrieval.errors import StoreError
 
 log = logging.getLogger(__name__)
@@ -284,8 +285,9 @@ async def _migrate(conn: aiosqlite.Connection) -> None:
             f"the database is at schema version {max(applied)}, newer than this newsbot "
             f"(knows up to {latest}): upgrade newsbot"
         )
-    # what a migration's SQL cannot do itself (migration 29)
+    # what a migration's SQL cannot do itself (migrations 29 and 37)
     await conn.create_function("without_credentials", 1, _without_credentials, deterministic=True)
+    await conn.create_function("text_sketch", 2, sketch_json, deterministic=True)
     # Every migration not yet recorded, in order: a database made by a build that had a
     # later migration but not an earlier one still gets the earlier one.
     for migration in MIGRATIONS:

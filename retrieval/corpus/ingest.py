@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import math
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from retrieval.corpus.copies import Copy
 from retrieval.corpus.db import locked_too_long
 from retrieval.corpus.formats import READABLE, format_of, read_records
 from retrieval.corpus.prepare import PreparedArticle, complete_articles, identify_articles
 from retrieval.corpus.store import AddResult, CorpusStore
 from retrieval.errors import ParseError, StoreError
 from retrieval.models import ArticleDraft
-from retrieval.wording import agreeing, counted
+from retrieval.wording import agreeing, counted, quoted
 
 BATCH = 500  # articles per transaction: large enough to be fast, small enough to lose little
 # ... and characters of text per transaction: a batch is split, read and stored at once, at
@@ -27,6 +29,9 @@ BATCH_CHARS = 2_000_000
 # Failures listed per file; past this, one line counts the rest. A file of a million bad lines
 # (or a bomb of them) would otherwise hold a million failures in memory and print them all.
 LISTED_PER_FILE = 100
+# Duplicates found by their text at another address (`Duplicate`) listed by one ingest; past
+# this, counted. A re-published archive could otherwise print thousands of lines.
+LISTED_DUPLICATES = 100
 # A file whose first this many records all fail is not articles in any format we read (or is
 # a bomb of bad lines): the rest of it is skipped rather than parsed for minutes.
 GIVE_UP_AFTER = 10_000
@@ -45,11 +50,39 @@ class Failure:
         return f"{where}: {self.reason}"
 
 
+@dataclass(frozen=True, slots=True)
+class Duplicate:
+    """An article not stored as a copy, by its text, of one stored at another address (or
+    with none): named, so that whoever ingests it can tell which (`copies`)."""
+
+    path: str
+    line: int | None
+    copy: Copy  # the stored article, and how alike the texts are
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line is not None else self.path
+        alike = self.copy.alike or 0.0  # set: a copy found by its text (`AddResult.copy`)
+        how = (
+            "the same text"
+            if alike >= 1.0
+            else f"nearly the same text ({math.floor(alike * 100)}% of its word 3-grams)"
+        )
+        stored = f"at {self.copy.url}" if self.copy.url is not None else "with no address"
+        return (
+            f"{where}: {how} as article {self.copy.article_id}, {quoted(self.copy.title or '')}, "
+            f"stored {stored}"
+        )
+
+
 @dataclass
 class IngestReport:
     added: int = 0
     undated: int = 0  # of those added, the ones with no date read: they count from now
     duplicates: int = 0
+    # of the duplicates, those found by their text at another address, listed; and counted
+    # past LISTED_DUPLICATES
+    copies: list[Duplicate] = field(default_factory=list)
+    unlisted_copies: int = 0
     sentences: int = 0
     failures: list[Failure] = field(default_factory=list)  # what failed, listed
     unlisted: int = 0  # further failures, counted only (LISTED_PER_FILE)
@@ -60,6 +93,13 @@ class IngestReport:
     @property
     def ok(self) -> bool:
         return not self.failed and self.stopped is None
+
+    def list_copy(self, duplicate: Duplicate) -> None:
+        """Name `duplicate` (counted already), or count it past LISTED_DUPLICATES."""
+        if len(self.copies) < LISTED_DUPLICATES:
+            self.copies.append(duplicate)
+        else:
+            self.unlisted_copies += 1
 
     @property
     def failed(self) -> int:
@@ -314,7 +354,7 @@ async def _add_batch(
                     raise StoreError(fault) from exc
                 results.append(None)
                 report.failures.append(Failure(path, f"database refused it: {exc}", line))
-    for result, article in zip(results, prepared, strict=True):
+    for result, article, (_, path, line) in zip(results, prepared, batch, strict=True):
         if result is None:
             continue
         report.archived += result.archived
@@ -324,3 +364,5 @@ async def _add_batch(
             report.undated += article.published_ts is None
         else:
             report.duplicates += 1
+            if result.copy is not None:
+                report.list_copy(Duplicate(path, line, result.copy))

@@ -5,11 +5,12 @@ the write transaction and the event loop (`CorpusStore.insert_articles` takes th
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from retrieval.addresses import canonical_url
 from retrieval.corpus.dates import to_timestamp
-from retrieval.corpus.text import fingerprint
+from retrieval.corpus.sketches import band_keys, shingles
+from retrieval.corpus.text import normal_words, words_fingerprint
 from retrieval.index.tokens import Tokenizer
 from retrieval.models import ArticleDraft
 
@@ -30,6 +31,11 @@ class PreparedArticle:
     # False: only what finds a stored copy (URL, fingerprint) is worked out, for an article
     # found stored already (`identify_articles`); `complete_articles` does the rest.
     whole: bool = True
+    # What finds a stored near-identical text of its outlet (`sketches.band_keys`), as stored
+    # in `article_sketches`; made with the rest by `complete_articles`
+    sketch: tuple[int, ...] = ()
+    # its `text.normal_words`, made once for the fingerprint and the sketch (b"": made anew)
+    words: bytes = field(default=b"", repr=False, compare=False)
 
 
 def title_terms(title: str, tokenizer: Tokenizer) -> str:
@@ -64,17 +70,19 @@ def prepare_articles(drafts: Iterable[ArticleDraft]) -> list[PreparedArticle]:
 def identify_articles(drafts: Iterable[ArticleDraft]) -> list[PreparedArticle]:
     """What finds each draft's stored copy (canonical URL, fingerprint), and its date: a
     sixth of `prepare_articles`' work. Its articles are not `whole`."""
-    return [
-        PreparedArticle(
-            draft,
-            canonical_url(draft.url),
-            fingerprint(draft.text),
-            (),
-            published_ts=to_timestamp(draft.published),
-            whole=False,
-        )
-        for draft in drafts
-    ]
+    return [_identified(draft, normal_words(draft.text)) for draft in drafts]
+
+
+def _identified(draft: ArticleDraft, words: bytes) -> PreparedArticle:
+    return PreparedArticle(
+        draft,
+        canonical_url(draft.url),
+        words_fingerprint(words),
+        (),
+        published_ts=to_timestamp(draft.published),
+        whole=False,
+        words=words,
+    )
 
 
 def complete_articles(
@@ -90,7 +98,13 @@ def complete_articles(
     made = list(articles)
     todo = [n for n, article in enumerate(made) if not article.whole and n not in skipped]
     for n in todo:
-        made[n] = replace(made[n], sentences=tuple(article_sentences(made[n].draft.text)))
+        draft, words = made[n].draft, made[n].words or normal_words(made[n].draft.text)
+        made[n] = replace(
+            made[n],
+            sentences=tuple(article_sentences(draft.text)),
+            sketch=band_keys(shingles(words), draft.source),
+            words=b"",  # not needed again: a batch does not hold its text twice
+        )
     # the whole batch's sentences read at once: a call of the compiled reading costs more
     # than a sentence does
     finds = iter(packed_finds([text for n in todo for _, text in made[n].sentences]))

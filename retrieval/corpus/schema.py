@@ -678,4 +678,26 @@ MIGRATIONS: tuple[Migration, ...] = (
         WHERE url LIKE '%?%' AND url IS NOT without_credentials(url);
         """,
     ),
+    Migration(
+        37,
+        "near-identical texts of one outlet found by their sketches",
+        """
+        -- An outlet's text stored again under another address, a date line or a comma
+        -- changed, was a second article: its passages twice in answers, two reports of one
+        -- story in a digest. Each article's MinHash sketch of its word 3-grams, in bands
+        -- hashed with its outlet (`retrieval.corpus.sketches`), finds the near copies of a
+        -- new one in a few index lookups; none for an article of no outlet. Made here for
+        -- the articles stored before (`text_sketch`, the code's own, as SQL's); the index
+        -- after, built at once. The articles themselves are left as they are: a pair
+        -- stored before stays two.
+        CREATE TABLE article_sketches (
+            article_id  INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+            key         INTEGER NOT NULL,
+            PRIMARY KEY (article_id, key)
+        ) WITHOUT ROWID;
+        INSERT OR IGNORE INTO article_sketches (article_id, key)
+            SELECT a.id, k.value FROM articles a, json_each(text_sketch(a.source, a.text)) k;
+        CREATE INDEX article_sketches_key ON article_sketches (key);
+        """,
+    ),
 )

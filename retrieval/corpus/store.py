@@ -14,7 +14,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import cast
 
@@ -22,7 +22,8 @@ import aiosqlite
 import numpy as np
 import numpy.typing as npt
 
-from retrieval.addresses import canonical_url, same_page, same_page_urls
+from retrieval.addresses import canonical_url, same_page
+from retrieval.corpus.copies import Copy, StoredCopies, ids_of_urls
 from retrieval.corpus.db import (
     rows_for_ids,
     transaction,
@@ -49,6 +50,10 @@ class AddResult:
     added: bool  # False: a duplicate of `article_id`, nothing written
     sentences: int
     archived: bool = False  # archived by this call (not before it, nor by its copy above)
+    # A duplicate found by its text at another address (or with none): the stored article
+    # it copies, how alike the two texts are (1.0: the same words); None: not a duplicate,
+    # or found by its address (an update of the page), or the same article given again
+    copy: Copy | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,18 +160,6 @@ LATEST = (  # not one dated days ahead (`counts_from`): it is not published yet
 )
 
 
-def _stored_copy(
-    article: PreparedArticle, by_hash: Mapping[str, int], by_url: Mapping[str, int]
-) -> int | None:
-    """The stored article `article` duplicates (same words, else the same page's address,
-    `by_url` keyed by `same_page`): the content hash first, as a lookup of one article at a
-    time finds it."""
-    found = by_hash.get(article.content_hash)
-    if found is None and article.url is not None:
-        found = by_url.get(same_page(article.url))
-    return found
-
-
 def note_ingest(db_path: str | os.PathLike[str]) -> None:
     """Record that an ingest of someone's articles began (committed at once, before its
     first batch): an empty database is then not one to seed (`CorpusStore.in_use`).
@@ -198,8 +191,9 @@ class CorpusStore:
         `archive`: the articles are kept out of digests (table `archived`), those found
         stored already too.
 
-        A duplicate has the same canonical URL or the same words as a stored article (or as
-        an earlier one of this batch). Either all of the batch is written or none of it.
+        A duplicate has the same words or the same page's address as a stored article (or
+        as an earlier one of this batch), or a near-identical text of the same outlet
+        (`copies`). Either all of the batch is written or none of it.
         The batch costs a few statements, not a few per article (each a hop to aiosqlite's
         thread): duplicates are looked up for all of it at once, and articles and sentences
         are inserted with one `executemany` each, their ids given as SQLite would give them
@@ -215,7 +209,7 @@ class CorpusStore:
         """`add_articles` inside the caller's transaction (`db.transaction`), for a write
         that stores articles with others of its own (`removals.replace_article`)."""
         results: list[AddResult] = []
-        by_hash, by_url = await self._stored_matches(articles)
+        copies = await StoredCopies.read(self.conn, articles)
         # past every id given, a removed article's too: an index may still hold its doc
         async with self.conn.execute(
             "SELECT max(coalesce((SELECT max(id) FROM articles), 0),"
@@ -227,18 +221,21 @@ class CorpusStore:
         article_rows: list[tuple[object, ...]] = []
         title_rows: list[tuple[int, str]] = []
         sentence_rows: list[SentenceRow] = []
+        sketch_rows: list[tuple[int, int]] = []
         for article in articles:
-            existing = _stored_copy(article, by_hash, by_url)
-            if existing is not None:
-                results.append(AddResult(existing, added=False, sentences=0))
+            copy = copies.copy_of(article)
+            if copy is None and not article.whole:  # found stored before, deleted since: rare
+                [article] = complete_articles([article])  # now with its sketch
+                await copies.read_sketches(self.conn, [article])
+                copy = copies.copy_of(article)
+            if copy is not None:
+                named = copy if copy.alike is not None else None
+                results.append(AddResult(copy.article_id, False, 0, copy=named))
                 continue
-            if not article.whole:  # found stored before, deleted since: rare, read now
-                [article] = complete_articles([article])
             article_id, next_id = next_id, next_id + 1
-            by_hash[article.content_hash] = article_id
-            if article.url is not None:
-                by_url[same_page(article.url)] = article_id
+            copies.add(article_id, article)
             article_rows.append(_article_row(article_id, article, next_sentence))
+            sketch_rows.extend((article_id, key) for key in article.sketch)
             if article.title_terms is not None:
                 title_rows.append((article_id, article.title_terms))
             finds = article.finds or (None,) * len(article.sentences)
@@ -260,6 +257,11 @@ class CorpusStore:
                 title_rows,
             )
             await self.conn.executemany(INSERT_SENTENCES, sentence_rows)
+            # OR IGNORE: over what an article deleted by hand (no cascade) left behind
+            await self.conn.executemany(
+                "INSERT OR IGNORE INTO article_sketches (article_id, key) VALUES (?, ?)",
+                sketch_rows,
+            )
         if archive:  # duplicates too: the same ingest again, with --archive, archives it
             results = await self._archive(results)
         else:  # over what an archived article deleted by hand (no cascade) left behind
@@ -297,50 +299,27 @@ class CorpusStore:
             row = await cur.fetchone()
         return int(row[0]) + 1 if row else 1
 
-    async def _stored_matches(
-        self, articles: Sequence[PreparedArticle]
-    ) -> tuple[dict[str, int], dict[str, int]]:
-        """Stored articles that share a content hash, or a page's address (`same_page`),
-        with the batch; the latter keyed by `same_page`."""
-        hashes = await rows_for_ids(
-            self.conn,
-            "SELECT id, content_hash FROM articles WHERE content_hash IN ({ids})",
-            [article.content_hash for article in articles],
-        )
-        urls = await self._ids_of_urls(a.url for a in articles if a.url is not None)
-        return {str(r[1]): int(r[0]) for r in hashes}, urls
-
     async def stored_among(self, articles: Sequence[PreparedArticle]) -> set[int]:
         """The positions in `articles` of those stored already (`add_articles` would find
-        them duplicates): a batch ingested again need not be split into sentences. Reads."""
-        by_hash, by_url = await self._stored_matches(articles)
+        them duplicates): a batch ingested again need not be split into sentences. Reads.
+        By their words and addresses: a near copy (`copies`) is found once its sketch is
+        made, with its sentences."""
+        copies = await StoredCopies.read(self.conn, articles)
         return {
             number
             for number, article in enumerate(articles)
-            if _stored_copy(article, by_hash, by_url) is not None
+            if copies.copy_of(article) is not None
         }
 
     async def ids_by_url(self, urls: Iterable[str]) -> dict[str, int]:
         """The stored article of each of these addresses that has one, by canonical URL."""
         canonical = {url: canonical_url(url) for url in urls}
-        stored = await self._ids_of_urls(c for c in canonical.values() if c is not None)
+        stored = await ids_of_urls(self.conn, (c for c in canonical.values() if c is not None))
         return {
             url: stored[same_page(c)]
             for url, c in canonical.items()
             if c is not None and same_page(c) in stored
         }
-
-    async def _ids_of_urls(self, canonical: Iterable[str]) -> dict[str, int]:
-        """The stored article of each canonical URL's page that has one, by `same_page`: a
-        page stored as ".../story/index.html" is found as ".../story" and the other way."""
-        wanted = {variant for url in canonical for variant in same_page_urls(url)}
-        rows = await rows_for_ids(
-            self.conn, "SELECT id, url FROM articles WHERE url IN ({ids}) ORDER BY id", wanted
-        )
-        found: dict[str, int] = {}
-        for article_id, url in rows:
-            found.setdefault(same_page(str(url)), int(article_id))  # the first stored
-        return found
 
     async def is_empty(self) -> bool:
         async with self.conn.execute("SELECT NOT EXISTS (SELECT 1 FROM articles)") as cur:
