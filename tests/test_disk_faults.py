@@ -232,7 +232,7 @@ def test_a_database_on_a_full_disk_is_refused_naming_the_full_disk(tmp_path: Pat
     steps = in_namespace(
         tmp_path,
         f"""
-        mount -t tmpfs -o size=1200k tmpfs db
+        mount -t tmpfs -o size=1400k tmpfs db
         newsbot seed ingest --quiet --db db/news.db {SEEDS}
         dd if=/dev/zero of=db/filler bs=4k 2>/dev/null || true
         newsbot ingest ingest --quiet --db db/news.db {SEEDS}
