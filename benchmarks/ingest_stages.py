@@ -6,7 +6,8 @@ Reads the first N articles of news-1m and times, in CPU seconds of the process (
 thread, and SQLite's for the store), what an end-to-end ingest does to them, stage by stage:
 parse the records, fingerprint and canonical URL, split into sentences (Punkt), read what each
 sentence names (the compiled reading of names, numbers and dates), tokenize the titles,
-store (SQLite, in batches as `ingest` stores them), tokenize the sentences, build the
+sketch each text for its outlet's near copies, store (SQLite, in batches as `ingest` stores
+them), tokenize the sentences, build the
 sentence index segment, and, where this checkout has one, the article index (made of the
 sentence index's tokens and the titles' terms, or, in a checkout before that, each article
 tokenized whole). Each stage runs
@@ -40,8 +41,9 @@ from retrieval.corpus.dates import to_timestamp  # noqa: E402
 from retrieval.corpus.formats import read_records  # noqa: E402
 from retrieval.corpus.ingest import BATCH  # noqa: E402
 from retrieval.corpus.sentences import article_sentences  # noqa: E402
+from retrieval.corpus.sketches import band_keys, shingles  # noqa: E402
 from retrieval.corpus.store import CorpusStore  # noqa: E402
-from retrieval.corpus.text import fingerprint  # noqa: E402
+from retrieval.corpus.text import fingerprint, normal_words  # noqa: E402
 from retrieval.index.bm25 import BM25Params  # noqa: E402
 from retrieval.index.index import SegmentBuilder  # noqa: E402
 from retrieval.index.tokens import Tokenizer  # noqa: E402
@@ -159,6 +161,10 @@ def measure(path: Path, rounds: int) -> dict[str, Any]:
         lambda: packed_finds([text for split in sentences for _, text in split]),
     )
     titles = stage("title terms", lambda: [title_terms(d.title, Tokenizer()) for d in drafts])
+    sketches = stage(
+        "sketch (near copies)",
+        lambda: [band_keys(shingles(normal_words(d.text)), d.source) for d in drafts],
+    )
     finds = iter(packed)
     prepared = [
         PreparedArticle(
@@ -169,8 +175,11 @@ def measure(path: Path, rounds: int) -> dict[str, Any]:
             tuple(next(finds) for _ in split),
             title,
             to_timestamp(d.published),
+            sketch=sketch,
         )
-        for d, (hash_, url), split, title in zip(drafts, marks, sentences, titles, strict=True)
+        for d, (hash_, url), split, title, sketch in zip(
+            drafts, marks, sentences, titles, sketches, strict=True
+        )
     ]
     stage("store (SQLite)", lambda: _store(prepared))
     rows = _rows(sentences)
