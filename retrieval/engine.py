@@ -190,7 +190,7 @@ class Seeding:
                 "the database has no articles yet, and feeds (newsbot feeds list): the seeds "
                 "are not added to it; its articles come as its feeds are polled"
             )
-        if self.seeds is None:
+        if self.seeds is None and self.empty:  # one with articles needs no seeds
             return (
                 "the database is empty, and seeding is off (NEWSBOT_SEEDS=none): ingest some "
                 "articles (newsbot ingest PATH)"

@@ -952,6 +952,13 @@ def test_seeding_is_turned_off_by_seeds_none(
         "articles (newsbot ingest PATH)\n"
     )
     assert out == "The news corpus holds no articles.\n"
+    # once it holds articles, nothing is said of seeding: it was said at every question
+    write_jsonl(tmp_path / "a.jsonl", [{"title": "Ferry", "text": "The Brack ferry sailed."}])
+    assert main(["ingest", str(tmp_path / "a.jsonl")]) == 0
+    capsys.readouterr()
+    assert main(["ask", "Where did the ferry sail?"]) == 0
+    out, err = capsys.readouterr()
+    assert err == "" and "The Brack ferry sailed." in out
 
 
 def test_seeds_that_fail_say_which_and_that_the_corpus_is_still_empty(
