@@ -174,9 +174,9 @@ def test_bad_json_records_are_told_in_json_words(tmp_path: Path) -> None:
         "expected a JSON object, got a number",
         "field 'title' must be a string, got a number",
         "published 20211108 is not a date: a number is read as Unix seconds (9 or 10 digits) or "
-        "milliseconds (13); use ISO 8601 (2024-11-25 or 2024-11-25T08:30:00Z), an RFC 2822 "
-        "date (Mon, 25 Nov 2024 08:30:00 +0000), 2024/11/25, Nov 25, 2024, 25 Nov 2024, or "
-        "Unix seconds (1732523400)",
+        "milliseconds (13); use ISO 8601 (2024-11-25, 2024-11-25T08:30:00Z), RFC 2822 (Mon, 25 "
+        "Nov 2024 08:30:00 +0000), 2024/11/25, 25/11/2024, Nov 25, 2024 or 25 Nov 2024, with a "
+        "time or not (8:30 PM), or Unix seconds (1732523400)",
         "invalid JSON: unterminated string starting at column 24",  # cut, then a line break
         "invalid JSON: unterminated string starting at column 24",  # cut at the file's end
     ]
@@ -266,10 +266,94 @@ def test_a_date_that_could_be_two_is_refused_saying_what_is_read(
     assert message.startswith(why)
     if published is not True:
         assert message.endswith(
-            "use ISO 8601 (2024-11-25 or 2024-11-25T08:30:00Z), an RFC 2822 date (Mon, 25 Nov "
-            "2024 08:30:00 +0000), 2024/11/25, Nov 25, 2024, 25 Nov 2024, or Unix seconds "
-            "(1732523400)"
+            "use ISO 8601 (2024-11-25, 2024-11-25T08:30:00Z), RFC 2822 (Mon, 25 Nov 2024 "
+            "08:30:00 +0000), 2024/11/25, 25/11/2024, Nov 25, 2024 or 25 Nov 2024, with a time "
+            "or not (8:30 PM), or Unix seconds (1732523400)"
         )
+
+
+def _published(value: str) -> str | None:
+    return draft_from_mapping({"title": "T", "text": "Body.", "published": value}).published
+
+
+@pytest.mark.parametrize(
+    ("published", "moment"),
+    [
+        ("June 6, 2023 11:30 PM", "2023-06-06T23:30:00+00:00"),
+        ("June 6, 2023 6:00 AM", "2023-06-06T06:00:00+00:00"),
+        ("June 6, 2023, 6:00 p.m.", "2023-06-06T18:00:00+00:00"),
+        ("Tue, 6 Jun 2023 6:00 PM", "2023-06-06T18:00:00+00:00"),
+        ("Tue, 6 Jun 2023 06:00:00 PM GMT", "2023-06-06T18:00:00+00:00"),
+        ("6 June 2023 at 6pm", "2023-06-06T18:00:00+00:00"),
+        ("2023-06-06 06:00 PM EDT", "2023-06-06T22:00:00+00:00"),
+        ("June 6, 2023 12:00 AM", "2023-06-06T00:00:00+00:00"),  # midnight
+        ("June 6, 2023 12:30 a.m.", "2023-06-06T00:30:00+00:00"),
+        ("June 6, 2023 12:00 PM", "2023-06-06T12:00:00+00:00"),  # noon
+        ("June 6, 2023 18:00", "2023-06-06T18:00:00+00:00"),
+        ("2023-06-06T18:00:00 EST", "2023-06-06T23:00:00+00:00"),
+        ("Tue, 06 Jun 2023 18:00:00 +0200 (CEST)", "2023-06-06T16:00:00+00:00"),
+        # JavaScript's Date.toString()
+        (
+            "Tue Jun 06 2023 18:00:00 GMT+0200 (Central European Summer Time)",
+            "2023-06-06T16:00:00+00:00",
+        ),
+    ],
+)
+def test_a_time_of_day_is_read_with_its_am_or_pm_and_its_zone(published: str, moment: str) -> None:
+    """The email module's parser, which read dates with letters, reads the first five words
+    and passes over the rest: "June 6, 2023 11:30 PM" was stored as 11:30, "Tue, 6 Jun 2023
+    6:00 PM" as 06:00, and "GMT+0200" was UTC."""
+    assert _published(published) == moment
+
+
+@pytest.mark.parametrize(
+    ("published", "why"),
+    [
+        ("June 6, 2023 13:00 PM", "is not a time: 13 PM is no hour of a 12-hour clock"),
+        ("June 6, 2023 0:30 AM", "is not a time: 0 AM is no hour of a 12-hour clock"),
+        ("Tue, 06 Jun 2023 18:00:00 BST", "names its zone 'BST', which newsbot does not read"),
+        ("6 June 2023 18:00 CEST", "names its zone 'CEST', which newsbot does not read"),
+        ("June 6, 2023 6:00 Amsterdam", "is not a date"),
+        ("June 6, 2023 18", "is not a date"),
+        ("Tue, 06 Jun 2023 25:00:00 GMT", "is not a date"),
+    ],
+)
+def test_a_time_that_cannot_be_placed_is_refused_never_taken_for_utc(
+    published: str, why: str
+) -> None:
+    """ "18:00 BST" was stored as 18:00 UTC: the zones RFC 2822 names are read, others
+    refused, as the same letters may name two zones (British summer time, Bangladesh's)."""
+    with pytest.raises(ParseError) as refused:
+        _published(published)
+    assert str(refused.value).startswith(f"published {published!r} {why}")
+
+
+@pytest.mark.parametrize(
+    "published",
+    ["6/13/2023", "13/6/2023", "13.06.2023", "06-13-2023", "13/6/2023 10:00 AM", "6/6/2023"],
+)
+def test_day_and_month_in_either_order_are_read_where_only_one_order_is_a_date(
+    published: str,
+) -> None:
+    """13 can be no month: "6/13/2023" and "13/6/2023" were refused as "ambiguous: its day
+    and month could be either way round", which they are not."""
+    day = "2023-06-06" if published == "6/6/2023" else "2023-06-13"
+    assert (_published(published) or "").startswith(day)
+
+
+@pytest.mark.parametrize(
+    ("published", "why"),
+    [
+        ("6/7/2023", "is ambiguous: its day and month could be either way round"),
+        ("6/7/2023 18:00", "is ambiguous: its day and month could be either way round"),
+        ("13/6/23", "gives its year in two digits: write all four"),  # 1923 or 2023
+        ("31/2/2023", "is not a date"),
+    ],
+)
+def test_a_numeric_date_is_refused_where_it_could_be_two(published: str, why: str) -> None:
+    with pytest.raises(ParseError) as refused:
+        _published(published)
+    assert str(refused.value).startswith(f"published {published!r} {why}")
 
 
 @pytest.mark.parametrize(

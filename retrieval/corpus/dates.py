@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
-from email.utils import parsedate_to_datetime
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 
 from retrieval.errors import ParseError
 from retrieval.wording import json_kind, quoted
@@ -43,8 +42,9 @@ _MONTHS = {
 
 # What a date may be given as, for messages that refuse one.
 ACCEPTED = (
-    "use ISO 8601 (2024-11-25 or 2024-11-25T08:30:00Z), an RFC 2822 date (Mon, 25 Nov 2024 "
-    "08:30:00 +0000), 2024/11/25, Nov 25, 2024, 25 Nov 2024, or Unix seconds (1732523400)"
+    "use ISO 8601 (2024-11-25, 2024-11-25T08:30:00Z), RFC 2822 (Mon, 25 Nov 2024 08:30:00 "
+    "+0000), 2024/11/25, 25/11/2024, Nov 25, 2024 or 25 Nov 2024, with a time or not (8:30 "
+    "PM), or Unix seconds (1732523400)"
 )
 # Unix time read from a number: seconds of 9 or 10 digits (1973-03-03 to 2286-11-20), or
 # milliseconds of 13 (2001-09-09 to 2286), as JavaScript's Date.now() and many exports write
@@ -53,20 +53,61 @@ ACCEPTED = (
 _UNIX_SECONDS = (10**8, 10**10)
 _UNIX_MILLISECONDS = (10**12, 10**13)
 _NUMBER = re.compile(r"^\d{1,16}(?:\.\d{1,9})?$")  # longer: no Unix time, nor for int()
-# Day and month in either order: 08/11/2021 is 8 November in London, 11 August in New York.
-_AMBIGUOUS = re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}$")
+# Day and month as numbers, in either order, then the year: 08/11/2021 is 8 November in
+# London, 11 August in New York, and is refused; 13/6/2023 and 6/13/2023 can only be 13 June.
+_NUMERIC_DATE = re.compile(
+    r"^(?P<first>\d{1,2})(?P<mark>[/.-])(?P<second>\d{1,2})(?P=mark)(?P<year>\d{4}|\d{2})$"
+)
+# A date with its time of day: the date as `_calendar_day` reads it ("June 6, 2023",
+# "Tue, 6 Jun 2023", "2023-06-06", "13/6/2023"), then a 24-hour clock or a 12-hour one with
+# AM or PM ("6:00 p.m.", "11 PM"), then the zone, if any: an offset ("+0200", "-05:00"), a
+# name RFC 2822 gives one (`_ZONE_NAMES`), or JavaScript's Date.toString() "GMT+0200
+# (Central European Summer Time)". The email module's parser, which read these before,
+# takes the first five words and passes over the rest: "11:30 PM" was 11:30, "18:00 BST"
+# 18:00 UTC.
+_DATE_AND_TIME = re.compile(
+    r"^(?P<date>.+?)(?:,?\s+(?:at\s+)?|T)"
+    r"(?P<hour>\d{1,2})(?::(?P<minute>\d{2})(?::(?P<second>\d{2})(?:\.\d{1,9})?)?)?"
+    r"(?:\s*(?P<half>[ap])\.?\s?m\b\.?)?"
+    r"(?:\s*(?:GMT|UTC|UT)?(?P<sign>[+-])(?P<hours>\d{2}):?(?P<minutes>\d{2})"
+    r"|\s*(?P<z>Z)|\s+(?P<name>[A-Z]{1,5}))?"
+    r"(?:\s+\([^()]*\))?$",
+    re.IGNORECASE,
+)
+# The zones RFC 2822 names (US ones; "Z" is UTC), and Atlantic time, which Python's email
+# module reads too. Other names are refused, never taken for UTC: "BST" is British summer
+# time or Bangladesh's, "IST" Indian, Irish or Israeli.
+_ZONE_NAMES = {
+    "UT": 0,
+    "UTC": 0,
+    "GMT": 0,
+    "Z": 0,
+    "EST": -5,
+    "EDT": -4,
+    "CST": -6,
+    "CDT": -5,
+    "MST": -7,
+    "MDT": -6,
+    "PST": -8,
+    "PDT": -7,
+    "AST": -4,
+    "ADT": -3,
+}
 
 
 def parse_published(value: object) -> str | None:
     """Normalize a published date to ISO 8601: `YYYY-MM-DD`, or a UTC datetime with offset.
 
     Accepts ISO 8601 dates and datetimes (a naive datetime is taken as UTC), "YYYY/MM/DD",
-    "Month D, YYYY" and "D Month YYYY", the RFC 2822 dates of feeds and mail ("Mon, 08
-    Nov 2021 09:30:00 +0100", "... GMT", "... EST"), which dumps of feeds keep, and Unix
-    time, as a number or a string of digits: seconds, or milliseconds where the number's
-    size says so (`_unix_time`). A date without a time, in any of these forms, is a bare
-    date (`date_only`). Raises ParseError naming the value and what is accepted for
-    anything else, such as "08/11/2021", whose day and month could be either way round.
+    "Month D, YYYY" and "D Month YYYY", day and month as numbers where only one order makes a
+    date ("13/6/2023"), each with a time of day or not (`_DATE_AND_TIME`: "June 6, 2023
+    11:30 PM"), the RFC 2822 dates of feeds and mail ("Mon, 08 Nov 2021 09:30:00 +0100",
+    "... GMT", "... EST"), which dumps of feeds keep, and Unix time, as a number or a string
+    of digits: seconds, or milliseconds where the number's size says so (`_unix_time`). A
+    date without a time, in any of these forms, is a bare date (`date_only`). Raises
+    ParseError naming the value and what is accepted for anything else, such as
+    "08/11/2021", whose day and month could be either way round, or a time in a zone it
+    cannot place ("18:00 BST").
     """
     if value is None or value == "":
         return None
@@ -75,29 +116,117 @@ def parse_published(value: object) -> str | None:
     if not isinstance(value, str):
         raise ParseError(f"published must be a string or a number, got {json_kind(value)}")
     text = value.strip()
-    day = date_only(text)
+    day = _calendar_day(text, value)
     if day is not None:
-        return day
+        return day.isoformat()
     if _NUMBER.match(text):
         return _unix_time(float(text) if "." in text else int(text), quoted(value))
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        mailed = _rfc2822(text)
-        if mailed is None:
-            if _AMBIGUOUS.match(text):
-                raise ParseError(
-                    f"published {quoted(value)} is ambiguous: its day and month could be "
-                    f"either way round; {ACCEPTED}"
-                ) from None
-            raise ParseError(f"published {quoted(value)} is not a date: {ACCEPTED}") from None
-        moment = mailed
+        moment = _date_and_time(text, value)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     try:
         return moment.astimezone(UTC).isoformat(timespec="seconds")
     except OverflowError:  # 0001-01-01T00:30+01:00 is before year 1 in UTC
         raise ParseError(f"published {quoted(value)} is out of range") from None
+
+
+def _not_a_date(value: str) -> ParseError:
+    return ParseError(f"published {quoted(value)} is not a date: {ACCEPTED}")
+
+
+def _calendar_day(text: str, value: str) -> date | None:
+    """The day `text` names without a time, or None if it names none; ParseError when its
+    day and month are numbers either of which could be the month (`_numeric_day`)."""
+    day = date_only(text)
+    return date.fromisoformat(day) if day is not None else _numeric_day(text, value)
+
+
+def _numeric_day(text: str, value: str) -> date | None:
+    """The day of "13/6/2023" or "6/13/2023", whose day and month can be told apart as only
+    one of them is 12 or less (or both are the same), or None if `text` is not so written
+    or no order makes a date. ParseError when both orders do ("08/11/2021": 8 November in
+    London, 11 August in New York), or the year has two digits (1921 or 2021)."""
+    match = _NUMERIC_DATE.match(text)
+    if match is None:
+        return None
+    first, second = int(match["first"]), int(match["second"])
+    year = int(match["year"]) if len(match["year"]) == 4 else 2000  # a leap year, as 19xx
+    days = {day for day in (_day(year, first, second), _day(year, second, first)) if day}
+    if len(days) > 1:
+        raise ParseError(
+            f"published {quoted(value)} is ambiguous: its day and month could be either way "
+            f"round; {ACCEPTED}"
+        )
+    if days and len(match["year"]) == 2:
+        raise ParseError(
+            f"published {quoted(value)} gives its year in two digits: write all four; {ACCEPTED}"
+        )
+    return days.pop() if days else None
+
+
+def _day(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _date_and_time(text: str, value: str) -> datetime:
+    """The moment `text` writes as a date and a time of day (`_DATE_AND_TIME`), naive if it
+    names no zone; ParseError if it writes none, or one that is not so (13 PM, a zone
+    named that is not in `_ZONE_NAMES`)."""
+    match = _DATE_AND_TIME.match(text)
+    if match is None or (match["minute"] is None and match["half"] is None):  # "June 6, 2023 18"
+        raise _not_a_date(value)
+    day = _calendar_day(match["date"], value)
+    if day is None:
+        raise _not_a_date(value)
+    hour = int(match["hour"])
+    if match["half"] is not None:
+        half = f"{match['half'].upper()}M"
+        if not 1 <= hour <= 12:
+            raise ParseError(
+                f"published {quoted(value)} is not a time: {hour} {half} is no hour of a "
+                "12-hour clock, whose hours run 1 to 12"
+            )
+        hour = hour % 12 + (12 if half == "PM" else 0)  # 12 AM is midnight, 12 PM noon
+    try:
+        clock = time(hour, int(match["minute"] or 0), int(match["second"] or 0))
+    except ValueError:
+        raise _not_a_date(value) from None
+    return datetime.combine(day, clock, _written_zone(match, value))
+
+
+def has_time_of_day(text: str) -> bool:
+    """Whether `text` is written as a date with a time of day (`_DATE_AND_TIME`), read by
+    `parse_published` or refused by it: where it refuses one (a zone it cannot place, "13
+    PM"), a lenient reader such as feedparser reads it wrong."""
+    return _DATE_AND_TIME.match(text.strip()) is not None
+
+
+def _written_zone(match: re.Match[str], value: str) -> tzinfo | None:
+    """The zone a `_DATE_AND_TIME` match names, or None if it names none."""
+    if match["z"] is not None:
+        return UTC
+    if match["name"] is not None:
+        hours = _ZONE_NAMES.get(match["name"].upper())
+        if hours is None:
+            raise ParseError(
+                f"published {quoted(value)} names its zone {match['name']!r}, which newsbot "
+                "does not read (such letters may name more than one zone): give its offset "
+                f"instead, as in +0100; {ACCEPTED}"
+            )
+        return timezone(timedelta(hours=hours))
+    if match["sign"] is None:
+        return None
+    hours, minutes = int(match["hours"]), int(match["minutes"])
+    if hours > 23 or minutes > 59:
+        raise _not_a_date(value)
+    offset = timedelta(hours=hours, minutes=minutes)  # -0000: UTC, its own zone unknown
+    return timezone(-offset if match["sign"] == "-" else offset)
 
 
 def _unix_time(number: float, shown: str) -> str:
@@ -124,17 +253,6 @@ def date_only(text: str) -> str | None:
     except ValueError:
         day = _spelled_date(text)
         return day.isoformat() if day is not None else None
-
-
-def _rfc2822(text: str) -> datetime | None:
-    """An RFC 2822 date-time ("Mon, 08 Nov 2021 09:30:00 +0100"), or None. A zone of
-    -0000 (unknown) is taken as UTC, as a naive ISO time is."""
-    if not any(c.isalpha() for c in text):
-        return None  # the email parser reads any run of numbers as some date
-    try:
-        return parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        return None
 
 
 def _spelled_date(text: str) -> date | None:

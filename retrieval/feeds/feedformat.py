@@ -20,7 +20,7 @@ import lxml.html
 from lxml import etree
 
 from retrieval.charset import decode_body
-from retrieval.corpus.dates import date_only
+from retrieval.corpus.dates import has_time_of_day, parse_published
 from retrieval.corpus.text import clean_line, without_by
 from retrieval.errors import ParseError
 
@@ -113,15 +113,24 @@ def _plain(detail: Any, value: str) -> str:
 
 
 def _published(item: Any) -> str | None:
-    """When the entry was published (else updated), ISO 8601: a bare date when the feed
-    gives only a day ("2021-11-08", "Mon, 08 Nov 2021"), which feedparser reads as midnight
-    UTC, the day before west of UTC."""
+    """When the entry was published (else updated), ISO 8601, read as a file's date is
+    (`parse_published`) where it reads it: a bare date when the feed gives only a day
+    ("2021-11-08", "Mon, 08 Nov 2021"), which feedparser reads as midnight UTC, the day before
+    west of UTC; a 12-hour clock, whose PM feedparser passes over ("6:00 PM" was 06:00).
+    Else as feedparser reads it (W3C forms, other languages' dates), but never a date with a
+    time of day that `parse_published` refuses: feedparser took "18:00 BST" for 18:00 UTC."""
     for field in ("published", "updated"):
-        parsed = item.get(f"{field}_parsed")
+        if field not in item:  # item.get("updated") is its published, with a warning
+            continue
+        raw, parsed = item.get(field), item.get(f"{field}_parsed")
+        if isinstance(raw, str) and raw.strip():
+            try:
+                return parse_published(raw)
+            except ParseError:
+                if has_time_of_day(raw):
+                    continue
         if parsed:
-            raw = item.get(field)
-            day = date_only(raw) if isinstance(raw, str) else None
-            return day if day is not None else _iso(parsed)
+            return _iso(parsed)
     return None
 
 
