@@ -398,10 +398,14 @@ class Engine:
         max_expanded: int | None = None,
         archive: bool = False,
         report: IngestReport | None = None,
+        zone: tzinfo = UTC,
     ) -> IngestReport:
-        """Store every article under `paths` (see `ingest_paths`); `refresh` indexes them."""
+        """Store every article under `paths` (see `ingest_paths`: a time that names no zone
+        is in `zone`); `refresh` indexes them."""
         await asyncio.to_thread(note_ingest, self.db_path)
-        return await ingest_paths(self._store, paths, on_article, max_expanded, archive, report)
+        return await ingest_paths(
+            self._store, paths, on_article, max_expanded, archive, report, zone
+        )
 
     async def add_articles(self, drafts: Sequence[ArticleDraft]) -> list[AddResult]:
         """Store articles already read, skipping duplicates; one transaction (split into

@@ -617,6 +617,34 @@ def test_ask_tells_a_time_of_publication_in_the_zone(
     assert "2024-11-25T23:30:00+00:00" in capsys.readouterr().out  # data stays as stored
 
 
+def test_a_time_without_a_zone_in_a_file_is_in_newsbot_timezone(
+    db_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An archive's own times are its owner's: "2023-06-02T19:30:00" was stored as 19:30
+    UTC whatever NEWSBOT_TIMEZONE said, as --as-of and digest dates are read in it. A time
+    that names its zone, and a bare date (10:00 UTC, the same day nearly everywhere), are
+    as they were."""
+    given = {
+        "2023-06-02T19:30:00": "2023-06-02T23:30:00+00:00",
+        "June 6, 2023 11:30 PM": "2023-06-07T03:30:00+00:00",
+        "2023-06-02T19:30:00Z": "2023-06-02T19:30:00+00:00",
+        "Fri, 02 Jun 2023 19:30:00 -0000": "2023-06-02T19:30:00+00:00",  # UTC, RFC 2822 says
+        "2023-01-10 09:00": "2023-01-10T14:00:00+00:00",  # in winter, UTC-5
+        "2023-06-02": "2023-06-02",
+    }
+    source = write_jsonl(
+        tmp_path / "a.jsonl",
+        [{"title": "Market", "text": f"It opened: {when}.", "published": when} for when in given],
+    )
+    monkeypatch.setenv("NEWSBOT_TIMEZONE", "America/New_York")
+    assert main(["--db", str(db_path), "ingest", "--quiet", str(source)]) == 0
+    stored = run_sql(db_path, "SELECT published FROM articles ORDER BY id")
+    assert [published for (published,) in stored] == list(given.values())
+
+
 def test_stats_and_digest_read_the_database_without_the_index(
     db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

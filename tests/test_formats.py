@@ -5,6 +5,7 @@ import random
 import zlib
 from dataclasses import replace
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -398,6 +399,10 @@ def test_a_date_past_year_1_or_9999_in_utc_fails_alone(tmp_path: Path) -> None:
     assert early.error == "published '0001-01-01T00:30:00+01:00' is out of range"
     assert placeholder.draft is not None  # .NET's DateTime.MinValue: a date, if an odd one
     assert late.error == "published '9999-12-31T23:30:00-05:00' is out of range"
+    # a time without a zone is in NEWSBOT_TIMEZONE, but for this one east of UTC
+    _, in_tokyo, _ = read_records(path, zone=ZoneInfo("Asia/Tokyo"))
+    assert in_tokyo.draft is not None
+    assert in_tokyo.draft.published == "0001-01-01T00:00:00+00:00"
 
 
 def test_a_bad_date_is_quoted_in_part(tmp_path: Path) -> None:

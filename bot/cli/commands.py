@@ -86,6 +86,7 @@ async def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
                 max_expanded=args.max_expanded,
                 archive=args.archive,
                 report=report,
+                zone=settings.zone,
             )
         stopped = INTERRUPTED_INDEXING
         with progress_bar(report.sentences, "sentences indexed", not args.quiet, "ingest") as tick:

@@ -95,10 +95,11 @@ _ZONE_NAMES = {
 }
 
 
-def parse_published(value: object) -> str | None:
+def parse_published(value: object, zone: tzinfo = UTC) -> str | None:
     """Normalize a published date to ISO 8601: `YYYY-MM-DD`, or a UTC datetime with offset.
 
-    Accepts ISO 8601 dates and datetimes (a naive datetime is taken as UTC), "YYYY/MM/DD",
+    Accepts ISO 8601 dates and datetimes (a time that names no zone is taken as in `zone`:
+    an archive's own times are its owner's, NEWSBOT_TIMEZONE), "YYYY/MM/DD",
     "Month D, YYYY" and "D Month YYYY", day and month as numbers where only one order makes a
     date ("13/6/2023"), each with a time of day or not (`_DATE_AND_TIME`: "June 6, 2023
     11:30 PM"), the RFC 2822 dates of feeds and mail ("Mon, 08 Nov 2021 09:30:00 +0100",
@@ -126,11 +127,23 @@ def parse_published(value: object) -> str | None:
     except ValueError:
         moment = _date_and_time(text, value)
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
+        moment = _in_zone(moment, zone)
     try:
         return moment.astimezone(UTC).isoformat(timespec="seconds")
     except OverflowError:  # 0001-01-01T00:30+01:00 is before year 1 in UTC
         raise ParseError(f"published {quoted(value)} is out of range") from None
+
+
+def _in_zone(moment: datetime, zone: tzinfo) -> datetime:
+    """A time that names no zone, in `zone`; in UTC where `zone` would put it before year 1
+    or after 9999 (.NET's placeholder 0001-01-01T00:00:00 east of UTC): no date to fail an
+    article for."""
+    local = moment.replace(tzinfo=zone)
+    try:
+        local.astimezone(UTC)
+    except OverflowError:
+        return moment.replace(tzinfo=UTC)
+    return local
 
 
 def _not_a_date(value: str) -> ParseError:

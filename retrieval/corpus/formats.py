@@ -22,6 +22,7 @@ import io
 import re
 import zlib
 from collections.abc import Iterator
+from datetime import UTC, tzinfo
 from pathlib import Path
 from typing import IO, Any
 
@@ -139,10 +140,13 @@ class _Capped(io.RawIOBase):
         return len(data)
 
 
-def read_records(path: Path, max_expanded: int | None = None) -> Iterator[Record]:
+def read_records(
+    path: Path, max_expanded: int | None = None, zone: tzinfo = UTC
+) -> Iterator[Record]:
     """Read every article in `path`, streaming; raises ParseError when the rest of the file
     cannot be read (records yielded before stay good). A compressed file may expand to
-    `max_expanded` bytes, by default `expansion_cap` of its size."""
+    `max_expanded` bytes, by default `expansion_cap` of its size. A time that names no zone
+    is in `zone`."""
     suffix = format_of(path)
     if suffix is None:
         raise ParseError(f"unknown format {path.suffix!r}: use {READABLE}")
@@ -155,16 +159,16 @@ def read_records(path: Path, max_expanded: int | None = None) -> Iterator[Record
                 inner = gzip.GzipFile(fileobj=raw, mode="rb")
                 capped = _Capped(inner, cap, why, size, suffix)
                 stream = io.BufferedReader(capped, buffer_size=CHUNK)
-            yield from _read_stream(stream, suffix, str(path))
+            yield from _read_stream(stream, suffix, str(path), zone)
     except ParseError:
         raise
     except (OSError, EOFError, zlib.error) as exc:  # gzip.BadGzipFile is an OSError
         raise ParseError(f"cannot read file: {exc}") from exc
 
 
-def _read_stream(stream: IO[bytes], suffix: str, origin: str) -> Iterator[Record]:
+def _read_stream(stream: IO[bytes], suffix: str, origin: str, zone: tzinfo) -> Iterator[Record]:
     if suffix == ".jsonl":
-        yield from read_jsonl(stream, origin)
+        yield from read_jsonl(stream, origin, zone)
         return
     data = stream.read(MAX_DOCUMENT_BYTES + 1)
     if len(data) > MAX_DOCUMENT_BYTES:
@@ -177,7 +181,7 @@ def _read_stream(stream: IO[bytes], suffix: str, origin: str) -> Iterator[Record
     if suffix == ".txt":
         yield Record(parse_txt(text, origin))
     elif suffix == ".json":
-        yield from read_json(text, origin)
+        yield from read_json(text, origin, zone)
     else:
         yield Record(parse_html(text, origin))
 

@@ -8,6 +8,7 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, tzinfo
 from pathlib import Path
 
 from retrieval.corpus.copies import Copy
@@ -212,6 +213,7 @@ async def ingest_paths(
     max_expanded: int | None = None,
     archive: bool = False,
     report: IngestReport | None = None,
+    zone: tzinfo = UTC,
 ) -> IngestReport:
     """Read and store every article under `paths`; bad files and records are reported, the
     good ones kept. Writes in transactions of `BATCH` articles (fewer, if they hold
@@ -220,7 +222,8 @@ async def ingest_paths(
     to `max_expanded` bytes (default: `formats.expansion_cap`); what it held before is kept.
     `archive`: no digest takes the articles added (a backfill). `report`, when given, is
     filled as the ingest goes: a caller cancelled (Ctrl-C) can still tell what was stored
-    (every batch counted, the one being written too).
+    (every batch counted, the one being written too). A time that names no zone is in
+    `zone` (NEWSBOT_TIMEZONE: the archive's owner's).
     """
     report = IngestReport() if report is None else report
     pending: list[tuple[ArticleDraft, str, int | None]] = []
@@ -240,7 +243,7 @@ async def ingest_paths(
                 continue
             listed = bad = good = 0
             try:
-                for record in read_records(item, max_expanded):
+                for record in read_records(item, max_expanded, zone):
                     if on_article:
                         on_article()
                     if record.draft is None:

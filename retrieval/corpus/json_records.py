@@ -12,6 +12,7 @@ import codecs
 import io
 import json
 from collections.abc import Iterator
+from datetime import UTC, tzinfo
 from typing import IO, Any, Protocol
 
 from retrieval.charset import legacy_codec, legacy_text, mixed_text, mostly_utf8
@@ -35,8 +36,9 @@ MAX_LINE_BYTES = 16 * MiB  # one JSON line is one article; the longest real one 
 MAX_JSON_DEPTH = 100  # nesting in a record; the store writes extra fields back as JSON
 
 
-def draft_from_mapping(obj: Any, origin: str | None = None) -> ArticleDraft:
-    """Build a draft from the ingest schema: title, text, source, url, authors, published.
+def draft_from_mapping(obj: Any, origin: str | None = None, zone: tzinfo = UTC) -> ArticleDraft:
+    """Build a draft from the ingest schema: title, text, source, url, authors, published
+    (a time in it that names no zone is in `zone`).
 
     Unknown fields are kept in `extra`; missing optional fields are fine; a missing title or
     text, or a field of the wrong type, raises ParseError naming the field.
@@ -62,7 +64,7 @@ def draft_from_mapping(obj: Any, origin: str | None = None) -> ArticleDraft:
         text=text,
         source=_string_field(obj, "source"),
         authors=authors,
-        published=parse_published(obj.get("published")),
+        published=parse_published(obj.get("published"), zone),
         url=_string_field(obj, "url"),
         origin=origin,
         extra={k: v for k, v in obj.items() if k not in known},
@@ -123,8 +125,9 @@ def _depth(value: Any) -> int:
     return deepest
 
 
-def read_json(text: str, origin: str) -> Iterator[Record]:
-    """Every article in the text of a .json file: one object, or a list of them."""
+def read_json(text: str, origin: str, zone: tzinfo = UTC) -> Iterator[Record]:
+    """Every article in the text of a .json file: one object, or a list of them; a time
+    that names no zone is in `zone`."""
     try:
         value = _json_value(text)
     except json.JSONDecodeError as exc:
@@ -134,7 +137,7 @@ def read_json(text: str, origin: str) -> Iterator[Record]:
         raise ParseError("empty JSON list: no articles")
     for number, item in enumerate(items, start=1):
         try:
-            yield Record(draft_from_mapping(item, origin))
+            yield Record(draft_from_mapping(item, origin, zone))
         except ParseError as exc:
             where = f"item {number}: " if isinstance(value, list) else ""
             yield Record(None, f"{where}{exc}")
@@ -172,8 +175,9 @@ class _Utf8Lines:
         self._text.detach()
 
 
-def read_jsonl(stream: IO[bytes], origin: str) -> Iterator[Record]:
-    """Every article in a JSON lines stream, one a line, in UTF-8 or UTF-16."""
+def read_jsonl(stream: IO[bytes], origin: str, zone: tzinfo = UTC) -> Iterator[Record]:
+    """Every article in a JSON lines stream, one a line, in UTF-8 or UTF-16; a time that
+    names no zone is in `zone`."""
     peek = getattr(stream, "peek", None)
     head = peek(2)[:2] if peek is not None else b""
     if head in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
@@ -184,11 +188,11 @@ def read_jsonl(stream: IO[bytes], origin: str) -> Iterator[Record]:
         encoding = "utf-16-le" if head[1] == 0 else "utf-16-be"
     else:
         binary = peek is not None and _binary(peek(BINARY_SAMPLE)[:BINARY_SAMPLE])
-        yield from _json_lines(stream, origin, binary)
+        yield from _json_lines(stream, origin, zone, binary)
         return
     utf16 = _Utf8Lines(stream, encoding)
     try:
-        yield from _json_lines(utf16, origin)
+        yield from _json_lines(utf16, origin, zone)
     finally:
         utf16.release()
 
@@ -206,7 +210,9 @@ def _binary(head: bytes) -> bool:
     return b"\0" in head or controls > len(head) // 20
 
 
-def _json_lines(stream: _LineReader, origin: str, binary: bool = False) -> Iterator[Record]:
+def _json_lines(
+    stream: _LineReader, origin: str, zone: tzinfo, binary: bool = False
+) -> Iterator[Record]:
     """The records of JSON lines; a file that starts `binary` (`_binary`) and whose first
     line is no JSON is refused whole, once, as a .txt of binary data is."""
     read = False  # a line that is not blank: a file of none is a failure, as an empty .txt
@@ -239,7 +245,7 @@ def _json_lines(stream: _LineReader, origin: str, binary: bool = False) -> Itera
                     legacy = legacy or legacy_codec(raw) or "cp1252"
                     text = legacy_text(raw, legacy)
                 item = _json_value(text_not_binary(text))
-            yield Record(draft_from_mapping(item, origin), line=number)
+            yield Record(draft_from_mapping(item, origin, zone), line=number)
         except json.JSONDecodeError as exc:
             if binary and number == first:
                 raise ParseError(BINARY) from None  # one failure, not one per "line" of it
