@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from contextlib import closing
+from datetime import UTC, datetime, timedelta
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -1008,6 +1009,52 @@ def test_seeds_that_fail_say_which_and_that_the_corpus_is_still_empty(
         ": the corpus is still empty, ingest some articles (newsbot ingest PATH)"
     )
     assert out == "The news corpus holds no articles.\n"
+
+
+def test_ingest_warns_of_an_article_dated_far_ahead_and_of_an_update_kept_out(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A year mistyped (2099) hid its article from every answer, said only by `stats`; a
+    story ingested again with new text at its address was "1 duplicate", as a copy is, and
+    the stored text kept without a word. Both are said, with --quiet too."""
+    db = ["--db", str(db_path)]
+    story = {
+        "title": "Elm Street school to close",
+        "text": "The council voted to close Elm Street school.",
+        "url": "https://gazette.example.com/elm",
+    }
+    soon = datetime.now(UTC) + timedelta(hours=3)  # a zone's difference: at hand, no warning
+    dated = [
+        {"title": "Twin otters born", "text": "Two otters were born.", "published": "2099-06-06"},
+        {"title": "Ferry sails", "text": "The ferry sailed.", "published": soon.isoformat()},
+    ]
+    first = write_jsonl(tmp_path / "first.jsonl", [story, *dated])
+    assert main([*db, "ingest", "--quiet", str(first)]) == 0
+    out, err = capsys.readouterr()
+    assert out == "added 3 articles (3 sentences), 0 duplicates, 0 failed\n"
+    assert err == (
+        f"warning: {first}:2: 'Twin otters born' is dated 2099-06-06, ahead of now: stored as "
+        "article 2, no answer or digest quotes it before then (a mistyped year? newsbot remove "
+        "2, put its date right and ingest it again)\n"
+    )
+    updated = {**story, "text": "The council voted to close Elm Street school. Parents appeal."}
+    again = write_jsonl(tmp_path / "again.jsonl", [story, updated])
+    assert main([*db, "ingest", "--quiet", str(again)]) == 0
+    out, err = capsys.readouterr()
+    assert out == "added 0 articles (0 sentences), 2 duplicates, 0 failed\n"
+    assert err == (  # the copy of the same words is no news
+        f"warning: {again}:2: 'Elm Street school to close' has the address of article 1, with "
+        "different text: the stored one is kept (to replace it with this, newsbot remove 1, "
+        "then ingest this again)\n"
+    )
+    # ... which the README's way to update a story does
+    assert main([*db, "remove", "1"]) == 0
+    assert (
+        main([*db, "ingest", "--quiet", str(write_jsonl(tmp_path / "new.jsonl", [updated]))]) == 0
+    )
+    assert run_sql(db_path, "SELECT text FROM articles WHERE url = ?", story["url"]) == [
+        (updated["text"],)
+    ]
 
 
 def test_the_folder_that_holds_the_database_can_be_ingested_again(

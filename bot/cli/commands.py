@@ -128,6 +128,14 @@ def _print_ingest(report: IngestReport, args: argparse.Namespace) -> None:
                 f"{LISTED_DUPLICATES} are)",
                 file=sys.stderr,
             )
+    for notice in report.notices:  # said with --quiet too: each needs a person's look
+        print(f"warning: {notice}", file=sys.stderr)
+    if report.unlisted_notices:
+        print(
+            f"warning: {counted(report.unlisted_notices, 'more warning')} of these kinds, "
+            f"not listed (the first {LISTED_PER_FILE} are)",
+            file=sys.stderr,
+        )
     print(report.summary())
     if report.undated and not (args.archive or args.quiet):
         n = report.undated

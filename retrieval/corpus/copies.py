@@ -46,6 +46,8 @@ class Copy:
     alike: float | None = None
     url: str | None = None  # the stored article's address
     title: str | None = None  # and title (None: found by its address)
+    # found by its address with other words: an update of the stored one, kept out
+    other_text: bool = False
 
 
 @dataclass
@@ -138,7 +140,7 @@ class StoredCopies:
         if article.url is not None:
             page = self._by_url.get(same_page(article.url))
             if page is not None:
-                return Copy(page)
+                return Copy(page, other_text=True)
         return self._near_copy(article)
 
     def _near_copy(self, article: PreparedArticle) -> Copy | None:

@@ -6,6 +6,7 @@ import asyncio
 import math
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, tzinfo
@@ -15,7 +16,7 @@ from retrieval.corpus.copies import Copy
 from retrieval.corpus.db import locked_too_long
 from retrieval.corpus.formats import READABLE, format_of, read_records
 from retrieval.corpus.prepare import PreparedArticle, complete_articles, identify_articles
-from retrieval.corpus.store import AddResult, CorpusStore
+from retrieval.corpus.store import AHEAD_SLACK, AddResult, CorpusStore
 from retrieval.errors import ParseError, StoreError
 from retrieval.models import ArticleDraft
 from retrieval.wording import agreeing, counted, quoted
@@ -75,6 +76,19 @@ class Duplicate:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """An article stored, or kept out, otherwise than its reader may expect: one dated far
+    ahead (hidden until then), an update of a stored one (not stored)."""
+
+    path: str
+    what: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return str(Failure(self.path, self.what, self.line))
+
+
 @dataclass
 class IngestReport:
     added: int = 0
@@ -90,6 +104,15 @@ class IngestReport:
     stopped: str | None = None  # why the ingest stopped early: the database cannot be written,
     # or it was interrupted
     archived: int = 0  # with --archive: the articles marked, those found stored too
+    notices: list[Notice] = field(default_factory=list)  # listed, as failures are
+    unlisted_notices: int = 0  # further notices, counted only (LISTED_PER_FILE)
+
+    def notice(self, path: str, what: str, line: int | None) -> None:
+        """Tell of an article stored, or kept out, otherwise than expected (`Notice`)."""
+        if len(self.notices) < LISTED_PER_FILE:
+            self.notices.append(Notice(path, what, line))
+        else:
+            self.unlisted_notices += 1
 
     @property
     def ok(self) -> bool:
@@ -357,6 +380,7 @@ async def _add_batch(
                     raise StoreError(fault) from exc
                 results.append(None)
                 report.failures.append(Failure(path, f"database refused it: {exc}", line))
+    now = time.time()
     for result, article, (_, path, line) in zip(results, prepared, batch, strict=True):
         if result is None:
             continue
@@ -365,7 +389,31 @@ async def _add_batch(
             report.added += 1
             report.sentences += result.sentences
             report.undated += article.published_ts is None
+            if article.published_ts is not None and article.published_ts - now > AHEAD_SLACK:
+                report.notice(path, _dated_ahead(article, result.article_id), line)
         else:
             report.duplicates += 1
             if result.copy is not None:
                 report.list_copy(Duplicate(path, line, result.copy))
+            if result.other_text:
+                report.notice(path, _update_kept_out(article, result.article_id), line)
+
+
+def _dated_ahead(article: PreparedArticle, article_id: int) -> str:
+    """What to say of an article stored with a date days ahead (`store.counts_from`): no
+    answer or digest quotes it until then; `stats` alone counted it."""
+    return (
+        f"{quoted(article.draft.title)} is dated {article.draft.published}, ahead of now: "
+        f"stored as article {article_id}, no answer or digest quotes it before then (a "
+        f"mistyped year? newsbot remove {article_id}, put its date right and ingest it again)"
+    )
+
+
+def _update_kept_out(article: PreparedArticle, stored_id: int) -> str:
+    """What to say of an article at a stored one's address with other words: it was
+    counted a duplicate like a copy, and the stored text kept without a word."""
+    return (
+        f"{quoted(article.draft.title)} has the address of article {stored_id}, with "
+        f"different text: the stored one is kept (to replace it with this, newsbot remove "
+        f"{stored_id}, then ingest this again)"
+    )

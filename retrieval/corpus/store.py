@@ -54,6 +54,8 @@ class AddResult:
     # it copies, how alike the two texts are (1.0: the same words); None: not a duplicate,
     # or found by its address (an update of the page), or the same article given again
     copy: Copy | None = None
+    # a duplicate by its address alone: its words are not the stored article's (an update)
+    other_text: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,7 +232,9 @@ class CorpusStore:
                 copy = copies.copy_of(article)
             if copy is not None:
                 named = copy if copy.alike is not None else None
-                results.append(AddResult(copy.article_id, False, 0, copy=named))
+                results.append(
+                    AddResult(copy.article_id, False, 0, copy=named, other_text=copy.other_text)
+                )
                 continue
             article_id, next_id = next_id, next_id + 1
             copies.add(article_id, article)
