@@ -202,6 +202,18 @@ def test_a_jsonl_file_of_no_lines_fails_as_an_empty_text_does(
     assert (record.draft, record.error, record.line) == (None, "empty file: no JSON lines", None)
 
 
+@pytest.mark.parametrize("content", [b"", b"\n  \n", gzip.compress(b"", mtime=0)])
+def test_an_empty_json_file_is_told_empty_as_other_files_are(
+    tmp_path: Path, content: bytes
+) -> None:
+    """It was "invalid JSON: expecting value at line 1, column 1"."""
+    path = tmp_path / ("export.json.gz" if content[:2] == b"\x1f\x8b" else "export.json")
+    path.write_bytes(content)
+    with pytest.raises(ParseError) as refused:
+        list(read_records(path))
+    assert str(refused.value) == "empty file"
+
+
 def test_dates_as_feeds_and_other_tools_write_them_are_read(tmp_path: Path) -> None:
     """A dump of feed items keeps their RFC 2822 dates: each was refused before, and a whole
     file of them failed."""

@@ -128,6 +128,8 @@ def _depth(value: Any) -> int:
 def read_json(text: str, origin: str, zone: tzinfo = UTC) -> Iterator[Record]:
     """Every article in the text of a .json file: one object, or a list of them; a time
     that names no zone is in `zone`."""
+    if not text.strip():  # as an empty .txt or .jsonl, not "invalid JSON: expecting value"
+        raise ParseError("empty file")
     try:
         value = _json_value(text)
     except json.JSONDecodeError as exc:
