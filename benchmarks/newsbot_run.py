@@ -216,7 +216,7 @@ async def _ingest(paths: Sequence[Path], db_path: Path) -> dict[str, Any]:
         "files": [str(p) for p in paths],
         "added": report.added,
         "duplicates": report.duplicates,
-        "failures": len(report.failures),
+        "failures": report.failed,
         "sentences": report.sentences,
         "indexed": indexed,
         "parse_split_store_s": stored - started,

@@ -84,7 +84,7 @@ def test_json_object_and_list_with_unknown_fields_kept(tmp_path: Path) -> None:
     assert single.draft.extra == {"category": "tech"}
     good, bad = list(read_records(tmp_path / "many.json"))
     assert good.draft is not None and good.draft.title == "B"
-    assert bad.draft is None and bad.error == "item 2: missing field 'text'"
+    assert (bad.draft, bad.item, bad.error) == (None, 2, "missing field 'text'")
     blanks = draft_from_mapping({"title": "T", "text": "x", "authors": ["Ann Lee", "  ", "Bo"]})
     assert blanks.authors == ("Ann Lee", "Bo")  # a blank name is no author
 

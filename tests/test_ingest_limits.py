@@ -223,9 +223,50 @@ def test_a_file_of_nothing_but_bad_records_is_given_up_on(tmp_path: Path, db_pat
         ["ingest", "--quiet", "--db", str(db_path), str(junk), str(later)], tmp_path
     )
     assert "its first 10,000 records all failed, so the rest of it was skipped" in done.stderr
-    assert done.stderr.count(f"failed: {junk}:") == 100 + 1  # listed, the rest counted; why
-    assert "9,900 more bad records, not listed" in done.stderr
+    assert done.stderr.count(f"failed: {junk}:") == 1 + 1 + 1  # listed, the rest alike; why
+    assert f"failed: {junk}: 9,999 more records failed as line 1 did: lines 2 to 10,000\n" in (
+        done.stderr
+    )
     assert "added 1 article (" in done.stdout and "10,001 failed" in done.stdout
+
+
+def test_records_that_fail_alike_are_listed_once_naming_the_fields_they_have(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A CMS export of `headline` and `body` printed "missing field 'title'" for each of its
+    20 records, and never said that the fields were there under other names."""
+    exported = [
+        {"headline": f"Rates rise {n}", "body": f"The bank raised rates {n} times.", "date": n}
+        for n in range(20)
+    ]
+    export = write_jsonl(tmp_path / "export.jsonl", [*exported[:19], GOOD, exported[19]])
+    listed = tmp_path / "export.json"
+    listed.write_text(json.dumps(exported[:3]))
+    assert main(["ingest", "--quiet", "--db", str(db_path), str(export), str(listed)]) == 1
+    out, err = capsys.readouterr()
+    has = (
+        "missing field 'title' (it has 'headline', 'body', 'date': an article's fields are "
+        "named title and text, and source, url, authors, published if it has them)"
+    )
+    assert err == (
+        f"failed: {export}:1: {has}\n"
+        f"failed: {export}: 19 more records failed as line 1 did: the first at line 2, the "
+        "last at 21\n"
+        f"failed: {listed}: item 1: {has}\n"
+        f"failed: {listed}: 2 more records failed as item 1 did: items 2 to 3\n"
+    )
+    assert out == "added 1 article (1 sentence), 0 duplicates, 23 failed\n"
+    # a file's reasons past its first 100 are counted only, a new one too
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("".join("{}" + " " * n + "x\n" for n in range(150)) + "{}\n{}\n")
+    assert main(["ingest", "--quiet", "--db", str(db_path), str(bad)]) == 1
+    out, err = capsys.readouterr()
+    assert err.count(f"failed: {bad}:") == 100
+    assert f"failed: {bad}:151: missing field 'title'\n" not in err  # a reason past 100
+    assert err.endswith(
+        "failed: 52 more bad records, not listed (each file's first 100 reasons are)\n"
+    )
+    assert out == "added 0 articles (0 sentences), 0 duplicates, 152 failed\n"
 
 
 def test_a_file_that_expands_to_exactly_the_cap_is_read_whole(tmp_path: Path) -> None:

@@ -115,7 +115,7 @@ def _print_ingest(report: IngestReport, args: argparse.Namespace) -> None:
     if report.unlisted:
         print(
             f"failed: {counted(report.unlisted, 'more bad record')}, not listed "
-            f"(the first {LISTED_PER_FILE} of each file are)",
+            f"(each file's first {LISTED_PER_FILE} reasons are)",
             file=sys.stderr,
         )
     if not args.quiet:

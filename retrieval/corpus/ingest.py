@@ -16,6 +16,7 @@ from retrieval.corpus.copies import Copy
 from retrieval.corpus.db import locked_too_long
 from retrieval.corpus.formats import READABLE, format_of, read_records
 from retrieval.corpus.prepare import PreparedArticle, complete_articles, identify_articles
+from retrieval.corpus.records import Record
 from retrieval.corpus.store import AHEAD_SLACK, AddResult, CorpusStore
 from retrieval.errors import ParseError, StoreError
 from retrieval.models import ArticleDraft
@@ -41,11 +42,13 @@ GIVE_UP_AFTER = 10_000
 
 @dataclass(frozen=True, slots=True)
 class Failure:
-    """One input that could not be ingested, and why."""
+    """One input that could not be ingested, and why; or `records` of them, of one file,
+    that failed alike (`_FileFailures`)."""
 
     path: str
     reason: str
     line: int | None = None
+    records: int = 1
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line is not None else self.path
@@ -127,7 +130,7 @@ class IngestReport:
 
     @property
     def failed(self) -> int:
-        return len(self.failures) + self.unlisted
+        return sum(failure.records for failure in self.failures) + self.unlisted
 
     def summary(self) -> str:
         archived = (
@@ -223,6 +226,70 @@ def _an_index(folder: Path) -> bool:
     )
 
 
+@dataclass
+class _Alike:
+    """The records of a file that failed as one listed did: where that one is, and how
+    many failed so after it, the first and the last of them where (lines, or a .json
+    list's items)."""
+
+    unit: str | None  # "line", "item", or None: the records are not numbered
+    listed: int | None
+    count: int = 0
+    first: int | None = None
+    last: int | None = None
+
+    def add(self, where: int | None) -> None:
+        self.count += 1
+        self.first = where if self.first is None else self.first
+        self.last = where
+
+    def __str__(self) -> str:
+        more = counted(self.count, "more record")
+        if None in (self.unit, self.listed, self.first, self.last):
+            return f"{more} failed for the same reason"
+        assert self.first is not None and self.last is not None
+        if self.count == 1:
+            span = f"{self.unit} {self.first:,}"
+        elif self.last - self.first + 1 == self.count:  # every record between them
+            span = f"{self.unit}s {self.first:,} to {self.last:,}"
+        else:
+            span = f"the first at {self.unit} {self.first:,}, the last at {self.last:,}"
+        return f"{more} failed as {self.unit} {self.listed:,} did: {span}"
+
+
+class _FileFailures:
+    """The records of one file that failed, as the report lists them: each reason once, at
+    the first record it failed, and the records that failed alike after it in one line
+    when the file is done (a CMS export's 20 records told "missing field 'title'" 20 times);
+    past LISTED_PER_FILE reasons, counted only."""
+
+    def __init__(self, path: str, report: IngestReport) -> None:
+        self._path = path
+        self._report = report
+        self._listed = 0
+        self._alike: dict[str, _Alike] = {}  # by reason
+
+    def add(self, record: Record) -> None:
+        reason = record.error or "?"
+        unit, where = ("line", record.line) if record.line is not None else ("item", record.item)
+        if (alike := self._alike.get(reason)) is not None:
+            alike.add(where)
+        elif self._listed < LISTED_PER_FILE:
+            self._listed += 1
+            self._alike[reason] = _Alike(unit if where is not None else None, where)
+            told = f"item {record.item}: {reason}" if record.item is not None else reason
+            self._report.failures.append(Failure(self._path, told, record.line))
+        else:
+            self._report.unlisted += 1
+
+    def close(self) -> None:
+        """List the records that failed alike; once."""
+        for alike in self._alike.values():
+            if alike.count:
+                self._report.failures.append(Failure(self._path, str(alike), records=alike.count))
+        self._alike.clear()
+
+
 _GAVE_UP = (
     f"its first {GIVE_UP_AFTER:,} records all failed, so the rest of it was skipped: it does "
     "not hold articles in a format newsbot reads (README, Input formats)"
@@ -264,7 +331,8 @@ async def ingest_paths(
             if isinstance(item, Failure):
                 report.failures.append(item)
                 continue
-            listed = bad = good = 0
+            bad = good = 0
+            failures = _FileFailures(str(item), report)
             try:
                 for record in read_records(item, max_expanded, zone):
                     if on_article:
@@ -272,15 +340,10 @@ async def ingest_paths(
                     if record.draft is None:
                         bad += 1
                         if not good and bad > GIVE_UP_AFTER:
+                            failures.close()
                             report.failures.append(Failure(str(item), _GAVE_UP))
                             break
-                        if listed < LISTED_PER_FILE:
-                            listed += 1
-                            report.failures.append(
-                                Failure(str(item), record.error or "?", record.line)
-                            )
-                        else:
-                            report.unlisted += 1
+                        failures.add(record)
                         continue
                     good += 1
                     pending.append((record.draft, str(item), record.line))
@@ -288,6 +351,7 @@ async def ingest_paths(
                     if len(pending) >= BATCH or pending_chars >= BATCH_CHARS:
                         await flush()
             except ParseError as exc:
+                failures.close()
                 kept = (  # added or found stored: the summary counts which
                     f"; the {counted(good, 'article')} read before it "
                     f"{agreeing(good, 'is', 'are')} kept (added, or stored already)"
@@ -295,6 +359,8 @@ async def ingest_paths(
                     else ""
                 )
                 report.failures.append(Failure(str(item), f"{exc}{kept}"))
+            finally:
+                failures.close()
         await flush()
     except StoreError as exc:  # no article can be stored now: stop, keep what is stored
         report.stopped = str(exc)

@@ -30,10 +30,12 @@ from retrieval.corpus.records import (
 from retrieval.corpus.text import clean_line, decode_entities
 from retrieval.errors import ParseError
 from retrieval.models import ArticleDraft
-from retrieval.wording import json_kind
+from retrieval.wording import json_kind, quoted
 
 MAX_LINE_BYTES = 16 * MiB  # one JSON line is one article; the longest real one is 0.1 MB
 MAX_JSON_DEPTH = 100  # nesting in a record; the store writes extra fields back as JSON
+FIELDS = ("title", "text", "source", "url", "authors", "published")  # the ingest schema's
+FIELDS_NAMED = 8  # of a record's other fields, named when it lacks a title or a text
 
 
 def draft_from_mapping(obj: Any, origin: str | None = None, zone: tzinfo = UTC) -> ArticleDraft:
@@ -58,7 +60,6 @@ def draft_from_mapping(obj: Any, origin: str | None = None, zone: tzinfo = UTC) 
         authors = author_names(authors_value)
     else:
         raise ParseError("field 'authors' must be a list of strings or a string")
-    known = {"title", "text", "source", "url", "authors", "published"}
     return ArticleDraft(
         title=clean_line(title),
         text=text,
@@ -67,19 +68,36 @@ def draft_from_mapping(obj: Any, origin: str | None = None, zone: tzinfo = UTC) 
         published=parse_published(obj.get("published"), zone),
         url=_string_field(obj, "url"),
         origin=origin,
-        extra={k: v for k, v in obj.items() if k not in known},
+        extra={k: v for k, v in obj.items() if k not in FIELDS},
     )
 
 
 def _string_field(obj: dict[str, Any], name: str, required: bool = False) -> str | None:
     value = obj.get(name)
     if value is None or (isinstance(value, str) and not value.strip()):
-        if required:  # absent (or null), or there with nothing in it: two mistakes
-            raise ParseError(f"{'missing' if value is None else 'empty'} field {name!r}")
+        if required and value is None:  # absent (or null): named otherwise, maybe
+            raise ParseError(f"missing field {name!r}{_other_fields(obj)}")
+        if required:  # there with nothing in it
+            raise ParseError(f"empty field {name!r}")
         return None
     if not isinstance(value, str):
         raise ParseError(f"field {name!r} must be a string, got {json_kind(value)}")
     return value.strip()
+
+
+def _other_fields(obj: dict[str, Any]) -> str:
+    """The fields of a record that lacks a title or a text, where it has others than the
+    schema's: a CMS export's "headline" and "body" failed each record with "missing field
+    'title'" alone, which did not say that the fields were there under other names."""
+    others = [name for name in obj if name not in FIELDS]
+    if not others:
+        return ""
+    named = ", ".join(quoted(name, 30) for name in others[:FIELDS_NAMED])
+    more = f" and {len(others) - FIELDS_NAMED:,} more" if len(others) > FIELDS_NAMED else ""
+    return (
+        f" (it has {named}{more}: an article's fields are named title and text, and source, "
+        "url, authors, published if it has them)"
+    )
 
 
 def _json_value(text: str | bytes) -> Any:
@@ -141,8 +159,7 @@ def read_json(text: str, origin: str, zone: tzinfo = UTC) -> Iterator[Record]:
         try:
             yield Record(draft_from_mapping(item, origin, zone))
         except ParseError as exc:
-            where = f"item {number}: " if isinstance(value, list) else ""
-            yield Record(None, f"{where}{exc}")
+            yield Record(None, str(exc), item=number if isinstance(value, list) else None)
 
 
 class _LineReader(Protocol):

@@ -30,6 +30,7 @@ class Record:
     draft: ArticleDraft | None
     error: str | None = None
     line: int | None = None
+    item: int | None = None  # its place in a .json list, which has no line of its own
 
 
 def size_text(size: int) -> str:
