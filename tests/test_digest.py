@@ -673,6 +673,31 @@ def test_cli_digest_clips_what_it_prints_and_takes_every_keywords_flag(
     assert max(len(line) for line in out.splitlines()) <= 3 + max(TITLE_CHARS, QUOTE_CHARS)
 
 
+def test_cli_digest_reads_a_phrase_typed_in_quotes_as_the_bot_does(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--keywords '"Wend Rovers"'` was a digest about “"Wend Rovers"”, quotes and all."""
+    match = {
+        "title": "Wend Rovers win the cup",
+        "text": "Wend Rovers won the county cup final on Saturday.",
+        "published": "2024-06-03T09:00:00Z",
+    }
+    db = ["--db", str(db_path)]
+    source = write_jsonl(db_path.parent / "w.jsonl", [match])
+    assert main([*db, "ingest", "--quiet", str(source)]) == 0
+    capsys.readouterr()
+    period = ["--since", "2024-06-03", "--until", "2024-06-03"]
+    for typed, about in [
+        (['"Wend Rovers"'], "“Wend Rovers”"),
+        (["“Wend Rovers”, final"], "“Wend Rovers”, final"),
+        (["Wend Rovers"], "“Wend Rovers”"),  # the shell's quotes, gone: one keyword still
+    ]:
+        assert main([*db, "digest", *period, "--keywords", *typed]) == 0
+        out = capsys.readouterr().out
+        assert f", about {about}." in out.splitlines()[0]
+        assert "Wend Rovers win the cup" in out
+
+
 def test_cli_digest_reads_a_number_with_the_word_before_it(
     db_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -26,6 +26,7 @@ from bot.bounds import (
 )
 from bot.config import Settings
 from bot.progress import progress_bar
+from bot.subscribe_words import phrases
 from bot.times import day_in, moment_of, story_times, when
 from retrieval.corpus.ingest import LISTED_DUPLICATES, LISTED_PER_FILE, IngestReport
 from retrieval.corpus.resplit import ResplitReport
@@ -241,10 +242,27 @@ def require_database(db_path: Path) -> None:
         )
 
 
+_OPENING_QUOTES = tuple('"“„«')  # what opens a phrase in /subscribe's words
+
+
+def keyword_args(args: list[str]) -> list[str]:
+    """The keywords of `--keywords`: each argument one ("Bank of England", which the shell
+    passed quoted), but one that holds a phrase in quotes the shell kept (`'"Wend Rovers"'`,
+    `'"Wend Rovers" cup'`) read as /subscribe reads its words (`phrases`): the digest was
+    about “"Wend Rovers"”, its quotes a part of the keyword."""
+    return [
+        keyword
+        for arg in args
+        for keyword in (
+            phrases([arg]) if any(w.startswith(_OPENING_QUOTES) for w in arg.split()) else [arg]
+        )
+    ]
+
+
 async def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
     zone = settings.zone
     try:
-        keywords = typed_keywords(args.keywords, Tokenizer())
+        keywords = typed_keywords(keyword_args(args.keywords), Tokenizer())
     except DigestError as exc:
         print(f"newsbot digest: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -227,7 +227,9 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         metavar="WORD",
         help="only articles with any of these words, e.g. --keywords oil opec; a number "
-        "goes with the word before it (apollo 11)",
+        "goes with the word before it (apollo 11); an argument of words is one keyword, and "
+        "one with quotes in it is read as /subscribe reads words ('\"Bank of England\" oil': "
+        "two)",
     )
     digest.add_argument(
         "--limit",
