@@ -290,6 +290,14 @@ def test_long_answer_splits_between_passages() -> None:
     assert messages[0].count("<blockquote>") == 3 and messages[1].count("<blockquote>") == 2
 
 
+def test_an_answers_notes_stand_above_its_passages() -> None:
+    """As the README says of "Nothing else matches more than “Rose”." (it said "then")."""
+    [message] = answer_messages(
+        [passage("Rose Zhang won the open.", ())], notes=["Nothing else matches more than “Rose”."]
+    )
+    assert message.startswith("<i>Nothing else matches more than “Rose”.</i>\n\n<blockquote>")
+
+
 def test_full_article_is_split_and_capped_with_a_link_to_the_rest() -> None:
     text = "\n\n".join(f"Paragraph {n}. " + "Words & more <words>. " * 40 for n in range(60))
     messages = article_messages(article(), text)  # 54,000 characters
