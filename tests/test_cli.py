@@ -25,11 +25,12 @@ from bot.bounds import QUOTE_CHARS, TITLE_CHARS
 from bot.cli.commands import EXIT_BROKEN_PIPE, EXIT_FAILED, STATS_FIELDS
 from bot.cli.main import build_parser, main
 from retrieval.corpus import sentences
-from retrieval.corpus.formats import SUFFIXES
-from retrieval.corpus.ingest import IngestReport
+from retrieval.corpus.formats import SUFFIXES, read_records
+from retrieval.corpus.ingest import FileToRead, IngestReport, iter_files
 from retrieval.corpus.schema import MIGRATIONS
 from retrieval.corpus.splitter import SPLITTER_VERSION
 from retrieval.engine import Engine
+from retrieval.errors import ParseError
 from retrieval.index.files import index_dir
 from retrieval.indexing import article_index_dir
 from retrieval.ranking import selection
@@ -371,9 +372,11 @@ def test_a_folder_walk_follows_links_and_reports_what_it_cannot_read(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Path.rglob passed over a linked folder (an archive on a share), a folder it could not
-    read and a link to nothing, in silence: whole years left out, "0 failed", exit 0."""
-    news, share = tmp_path / "news", tmp_path / "share" / "2023"
+    """Path.rglob passed over a linked folder (an archive kept under another name), a folder
+    it could not read and a link to nothing, in silence: whole years left out, "0 failed",
+    exit 0."""
+    news = tmp_path / "news"
+    share = news / ".archive" / "2023"  # hidden, so read only through the link
     for folder, name in ((news / "2024", "a"), (share, "b"), (news / "locked", "c")):
         folder.mkdir(parents=True)
         write_jsonl(folder / f"{name}.jsonl", [{"title": name, "text": f"Story {name}."}])
@@ -408,6 +411,65 @@ def test_a_folder_walk_follows_links_and_reports_what_it_cannot_read(
     assert main(["ingest", "--db", str(db_path), "--quiet", str(news / "locked")]) == 1
     err = capsys.readouterr().err  # why, once: not also "the folder holds no files"
     assert err == f"failed: {news / 'locked'}: cannot read the folder: Permission denied\n"
+
+
+def test_a_folder_walk_follows_no_link_out_of_the_folder_nor_reads_a_pipe(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A link dropped in an ingested folder made the bot's .env, token and all, an article
+    anyone could search (and /proc/self/environ, the process's environment): a link out of
+    the folder, to a file or a folder, is refused and named; links inside it are followed,
+    and a pipe under an article's name is refused, not waited on."""
+    (tmp_path / ".env").write_text("TELEGRAM_BOT_TOKEN=123:SECRETSECRET\n")
+    (tmp_path / "private").mkdir()
+    (tmp_path / "private" / "memo.txt").write_text("Memo\n\nThe SECRETSECRET plan.\n")
+    drop = tmp_path / "drop"
+    (drop / "real").mkdir(parents=True)
+    (drop / "real" / "story.txt").write_text("Story\n\nThe harbour reopened today.\n")
+    (drop / "again.txt").symlink_to(drop / "real" / "story.txt")  # inside: followed
+    (drop / "notes.txt").symlink_to(tmp_path / ".env")
+    (drop / "env.txt").symlink_to("/proc/self/environ")
+    (drop / "up").symlink_to(tmp_path / "private", target_is_directory=True)
+    (drop / "readme.md").symlink_to(tmp_path / ".env")  # not read whatever it is: not named
+    os.mkfifo(drop / "pipe.txt")
+    (drop / "real" / "pipe-link.txt").symlink_to(drop / "pipe.txt")
+
+    assert main(["ingest", "--db", str(db_path), str(drop)]) == 1
+    out, err = capsys.readouterr()
+    assert "added 1 article (" in out and "1 duplicate, 5 failed" in out
+    refused = "not followed (name it on the command line to ingest it)"
+    env = (tmp_path / ".env").resolve()
+    assert f"{drop / 'notes.txt'}: a link out of the folder being ingested, to {env}: " in err
+    assert f"{drop / 'env.txt'}: a link out of the folder being ingested, to /proc/" in err
+    private = (tmp_path / "private").resolve()
+    assert f"{drop / 'up'}: a link out of the folder being ingested, to {private}: " in err
+    assert err.count(refused) == 3 and "readme.md" not in err
+    pipe = "not a regular file (a pipe, a device or a socket): not read"
+    assert f"failed: {drop / 'pipe.txt'}: {pipe}" in err
+    assert f"failed: {drop / 'real' / 'pipe-link.txt'}: {pipe}" in err
+    assert run_sql(db_path, "SELECT count(*) FROM articles WHERE text LIKE '%SECRET%'") == [(0,)]
+    assert run_sql(db_path, "SELECT count(*) FROM articles WHERE text LIKE '%PATH=%'") == [(0,)]
+
+    # named on the command line, a link is read where it leads: the operator named it
+    assert main(["ingest", "--db", str(db_path), str(drop / "up")]) == 0
+    assert "added 1 article (" in capsys.readouterr().out
+
+
+def test_a_file_swapped_for_a_link_after_its_folder_was_walked_is_not_read(
+    tmp_path: Path,
+) -> None:
+    """The walk checks each file, then the ingest reads them, minutes later for a large
+    folder: a link put in a checked file's place then would be read all the same."""
+    (tmp_path / "secret.txt").write_text("Secret\n\nThe bot's token.\n")
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    (drop / "story.txt").write_text("Story\n\nThe harbour reopened today.\n")
+    [found] = iter_files([drop])
+    assert isinstance(found, FileToRead) and found.identity is not None
+    (drop / "story.txt").unlink()
+    (drop / "story.txt").symlink_to(tmp_path / "secret.txt")
+    with pytest.raises(ParseError, match="another file was put in its place after its folder"):
+        list(read_records(found.path, None, identity=found.identity))
 
 
 @pytest.mark.parametrize(

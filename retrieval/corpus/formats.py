@@ -19,7 +19,9 @@ from __future__ import annotations
 import codecs
 import gzip
 import io
+import os
 import re
+import stat
 import zlib
 from collections.abc import Iterator
 from datetime import UTC, tzinfo
@@ -141,20 +143,24 @@ class _Capped(io.RawIOBase):
 
 
 def read_records(
-    path: Path, max_expanded: int | None = None, zone: tzinfo = UTC
+    path: Path,
+    max_expanded: int | None = None,
+    zone: tzinfo = UTC,
+    identity: tuple[int, int] | None = None,
 ) -> Iterator[Record]:
     """Read every article in `path`, streaming; raises ParseError when the rest of the file
     cannot be read (records yielded before stay good). A compressed file may expand to
     `max_expanded` bytes, by default `expansion_cap` of its size. A time that names no zone
-    is in `zone`."""
+    is in `zone`. `identity`, (st_dev, st_ino), is the file a folder's walk found there:
+    another one opened is refused."""
     suffix = format_of(path)
     if suffix is None:
         raise ParseError(f"unknown format {path.suffix!r}: use {READABLE}")
     try:
-        with path.open("rb") as raw:
+        with _open_regular(path, identity) as raw:
             stream: IO[bytes] = raw
             if path.name.lower().endswith(".gz"):
-                size = path.stat().st_size
+                size = os.fstat(raw.fileno()).st_size
                 cap, why = _cap_for(size, max_expanded)
                 inner = gzip.GzipFile(fileobj=raw, mode="rb")
                 capped = _Capped(inner, cap, why, size, suffix)
@@ -164,6 +170,26 @@ def read_records(
         raise
     except (OSError, EOFError, zlib.error) as exc:  # gzip.BadGzipFile is an OSError
         raise ParseError(f"cannot read file: {exc}") from exc
+
+
+def _open_regular(path: Path, identity: tuple[int, int] | None) -> IO[bytes]:
+    """`path` opened for reading if it is a regular file (and the one `identity` names, if
+    given); ParseError otherwise. Opened without blocking, so a pipe put in its place is
+    refused rather than waited on for ever."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
+            raise ParseError("not a regular file (a pipe, a device or a socket): not read")
+        if identity is not None and (status.st_dev, status.st_ino) != identity:
+            raise ParseError(
+                "another file was put in its place after its folder was read: not read"
+            )
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def _read_stream(stream: IO[bytes], suffix: str, origin: str, zone: tzinfo) -> Iterator[Record]:

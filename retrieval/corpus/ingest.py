@@ -6,6 +6,7 @@ import asyncio
 import math
 import os
 import sqlite3
+import stat
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -144,14 +145,25 @@ class IngestReport:
         )
 
 
-def iter_files(paths: Iterable[Path]) -> Iterator[Path | Failure]:
+@dataclass(frozen=True, slots=True)
+class FileToRead:
+    """A file an ingest reads; `identity` (st_dev, st_ino) is the file a folder's walk checked
+    (inside the folder, regular), so a link put in its place before it is read is refused."""
+
+    path: Path
+    identity: tuple[int, int] | None = None  # None: named on the command line
+
+
+def iter_files(paths: Iterable[Path]) -> Iterator[FileToRead | Failure]:
     """Files to read: named files as given, folders walked recursively in name order.
 
     Inside folders, hidden files, files of unsupported formats and newsbot's own indexes
     are passed over silently, but a folder with no file to read is a failure (a folder of
     .csv or .md files, a path mistyped to an empty folder: "added 0 articles" with success
     would say nothing of why); so are a named file of an unsupported format and a missing path,
-    and inside a folder a folder that cannot be read and a link to nothing (`_walk`).
+    and inside a folder a folder that cannot be read, a link to nothing, a link out of the
+    folder and what is no regular file (`_walk`). A path named here is read wherever a link
+    there leads: the operator named it.
     """
     for path in paths:
         if path.is_dir():
@@ -159,8 +171,8 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path | Failure]:
             yield from failures
             found, passed_over = 0, set()
             for child in files:
-                if format_of(child) is None:
-                    passed_over.add(child.suffix.lower() or child.name)
+                if format_of(child.path) is None:
+                    passed_over.add(child.path.suffix.lower() or child.path.name)
                     continue
                 found += 1
                 yield child
@@ -170,21 +182,27 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path | Failure]:
                 )
                 yield Failure(str(path), f"the folder holds {what}: newsbot reads {READABLE}")
         elif path.is_file():
-            yield path
+            yield FileToRead(path)
         elif path.exists():
             yield Failure(str(path), "not a regular file")
         else:
             yield Failure(str(path), "no such file or directory")
 
 
-def _walk(folder: Path) -> tuple[list[Path], list[Failure]]:
-    """The files under `folder` in name order, not hidden, following links to folders (an
-    archive on a share is often linked in; each folder once, so a loop ends), with a failure
-    for each folder that cannot be read and each link to nothing. Path.rglob passes both over
-    in silence, and an ingest that left out whole years would say it had succeeded."""
-    files: list[Path] = []
+def _walk(folder: Path) -> tuple[list[FileToRead], list[Failure]]:
+    """The files under `folder` in name order, not hidden, following links that stay inside
+    it (each folder once, so a loop ends), with a failure for each folder that cannot be
+    read, each link to nothing, each link out of `folder` and each file of a name newsbot
+    reads that is no regular file. Path.rglob passes the unreadable over in silence, and an
+    ingest that left out whole years would say it had succeeded.
+
+    A link out of the folder is not followed: whoever may put files in a folder that is
+    ingested could otherwise link the bot's .env or /proc/self/environ in as an article that
+    anyone can search. Its target can be named on the command line instead."""
+    files: list[FileToRead] = []
     failures: list[Failure] = []
     seen: set[tuple[int, int]] = set()
+    tree = folder.resolve()
 
     def unreadable(error: OSError) -> None:
         failures.append(Failure(str(error.filename), f"cannot read the folder: {error.strerror}"))
@@ -192,28 +210,78 @@ def _walk(folder: Path) -> tuple[list[Path], list[Failure]]:
     for root, dirs, names in os.walk(folder, onerror=unreadable, followlinks=True):
         here = Path(root)
         try:
-            stat = here.stat()
+            entered = here.stat()
         except OSError as exc:  # listed, but not to be entered (no x permission)
             failures.append(Failure(root, f"cannot read the folder: {exc.strerror}"))
             dirs.clear()
             continue
-        if (stat.st_dev, stat.st_ino) in seen:  # a link back up the tree
+        if (entered.st_dev, entered.st_ino) in seen:  # a link back up the tree
             dirs.clear()
             continue
-        seen.add((stat.st_dev, stat.st_ino))
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not _an_index(here / d))
+        seen.add((entered.st_dev, entered.st_ino))
+        dirs[:] = _folders_to_enter(here, dirs, tree, failures)
         for name in names:
             child = here / name
             if name.startswith("."):
                 continue
             try:
-                if child.is_file():
-                    files.append(child)
-                elif child.is_symlink() and not child.exists():
-                    failures.append(Failure(str(child), "a link to nothing (its target is gone)"))
+                if child.is_symlink() and (why := _link_not_followed(child, tree)):
+                    if format_of(child) is not None or why in (_DANGLING, _LOOP):
+                        failures.append(Failure(str(child), why))
+                elif child.is_file():
+                    status = child.stat()
+                    files.append(FileToRead(child, (status.st_dev, status.st_ino)))
+                elif format_of(child) is not None:  # a pipe would hang the ingest
+                    failures.append(Failure(str(child), _NOT_REGULAR))
             except OSError as exc:  # in a folder that lists its names but lets none be read
                 failures.append(Failure(str(child), f"cannot read: {exc.strerror}"))
-    return sorted(files), failures
+    return sorted(files, key=lambda found: found.path), failures
+
+
+_DANGLING = "a link to nothing (its target is gone)"
+_LOOP = "a loop of links: not followed"
+_NOT_REGULAR = "not a regular file (a pipe, a device or a socket): not read"
+
+
+def _folders_to_enter(
+    here: Path, names: list[str], tree: Path, failures: list[Failure]
+) -> list[str]:
+    """The folders in `here` to walk, in name order: not hidden, not an index of newsbot's,
+    and not a link out of `tree` (a failure, added to `failures`)."""
+    kept = []
+    for name in sorted(names):
+        folder = here / name
+        if name.startswith(".") or _an_index(folder):
+            continue
+        try:
+            why = _link_not_followed(folder, tree) if folder.is_symlink() else None
+        except OSError as exc:
+            why = f"cannot read the folder: {exc.strerror}"
+        if why:
+            failures.append(Failure(str(folder), why))
+            continue
+        kept.append(name)
+    return kept
+
+
+def _link_not_followed(link: Path, tree: Path) -> str | None:
+    """Why the link `link`, found walking `tree`, is not followed, or None when it leads to a
+    folder or a regular file inside `tree`."""
+    try:
+        target = link.resolve(strict=True)
+        status = target.stat()
+    except FileNotFoundError:
+        return _DANGLING
+    except RuntimeError:  # a loop of links (an OSError from Python 3.13: "cannot read")
+        return _LOOP
+    if not target.is_relative_to(tree):
+        return (
+            f"a link out of the folder being ingested, to {target}: not followed (name it on "
+            "the command line to ingest it)"
+        )
+    if not (stat.S_ISREG(status.st_mode) or stat.S_ISDIR(status.st_mode)):
+        return _NOT_REGULAR
+    return None
 
 
 def _an_index(folder: Path) -> bool:
@@ -332,21 +400,21 @@ async def ingest_paths(
                 report.failures.append(item)
                 continue
             bad = good = 0
-            failures = _FileFailures(str(item), report)
+            failures = _FileFailures(str(item.path), report)
             try:
-                for record in read_records(item, max_expanded, zone):
+                for record in read_records(item.path, max_expanded, zone, item.identity):
                     if on_article:
                         on_article()
                     if record.draft is None:
                         bad += 1
                         if not good and bad > GIVE_UP_AFTER:
                             failures.close()
-                            report.failures.append(Failure(str(item), _GAVE_UP))
+                            report.failures.append(Failure(str(item.path), _GAVE_UP))
                             break
                         failures.add(record)
                         continue
                     good += 1
-                    pending.append((record.draft, str(item), record.line))
+                    pending.append((record.draft, str(item.path), record.line))
                     pending_chars += len(record.draft.text)
                     if len(pending) >= BATCH or pending_chars >= BATCH_CHARS:
                         await flush()
@@ -358,7 +426,7 @@ async def ingest_paths(
                     if good
                     else ""
                 )
-                report.failures.append(Failure(str(item), f"{exc}{kept}"))
+                report.failures.append(Failure(str(item.path), f"{exc}{kept}"))
             finally:
                 failures.close()
         await flush()
