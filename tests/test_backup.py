@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 from contextlib import closing
@@ -92,3 +93,22 @@ def test_a_backup_where_it_cannot_go_says_why(
         "newsbot: " + message.format(target=where, folder=where.parent)
     )
     assert run_sql(seeded_db, "SELECT COUNT(*) FROM articles") == [(1,)]
+
+
+@pytest.mark.parametrize(("database", "backup"), [(0o600, 0o600), (0o644, 0o600), (0o400, 0o400)])
+def test_a_backup_is_readable_by_no_more_than_its_database(
+    seeded_db: Path, tmp_path: Path, database: int, backup: int
+) -> None:
+    """A backup of a 0600 database was 0644 under umask 022: feed credentials, the query log
+    with its askers' ids, readable by every user of the machine. A copy has its database's
+    mode, at most 0600, and one it replaces (--force) leaves no looser mode behind."""
+    copy = tmp_path / "backup.db"
+    copy.write_bytes(b"")
+    copy.chmod(0o644)
+    seeded_db.chmod(database)
+    before = os.umask(0o022)
+    try:
+        assert main(["--db", str(seeded_db), "backup", "--force", str(copy)]) == 0
+    finally:
+        os.umask(before)
+    assert oct(copy.stat().st_mode & 0o777) == oct(backup)

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import sqlite3
 import threading
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from pathlib import Path
 
 import aiosqlite
 import pytest
 
+from bot.cli.main import main
 from retrieval.corpus.db import (
     IN_LIMIT,
     ReadConnections,
@@ -344,3 +347,43 @@ async def test_an_ingest_cancelled_while_a_batch_is_written_counts_it(
     async with db.execute("SELECT count(*) FROM articles WHERE title LIKE 'Harbour note%'") as cur:
         [(stored,)] = await cur.fetchall()
     assert report.added == stored == 2
+
+
+@pytest.fixture
+def umask_022() -> Iterator[None]:
+    """The usual umask, under which a file made without a mode of its own is 0644."""
+    before = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(before)
+
+
+def test_the_database_and_its_index_are_made_this_users_alone(
+    tmp_path: Path, umask_022: None
+) -> None:
+    """The database holds feed credentials, the query log with user ids and chat titles, and
+    its index files its words: made under umask 022, they were all readable by every user of
+    the machine (0644, folders 0755). An ingest that makes them makes them 0600 and 0700."""
+    db_path = tmp_path / "news.db"
+    assert main(["--db", str(db_path), "ingest", "--quiet", str(SEEDS)]) == 0
+    made = [db_path, *tmp_path.glob("news.db.*index/**/*")]
+    assert any(p.suffix == ".npy" for p in made) and any(p.name == "lock" for p in made)
+    assert {p.name: oct(p.stat().st_mode & 0o777) for p in made if p.is_file()} == {
+        p.name: "0o600" for p in made if p.is_file()
+    }
+    folders = [p for p in [*tmp_path.glob("news.db.*index"), *made] if p.is_dir()]
+    assert len(folders) >= 4 and {oct(p.stat().st_mode & 0o777) for p in folders} == {"0o700"}
+    with contextlib.closing(sqlite3.connect(db_path)) as writer:  # its log, while it is open
+        writer.execute("CREATE TABLE scratch (x)")
+        logs = [Path(f"{db_path}-wal"), Path(f"{db_path}-shm")]
+        assert [oct(p.stat().st_mode & 0o777) for p in logs] == ["0o600", "0o600"]
+
+
+def test_a_database_there_already_keeps_its_mode(tmp_path: Path, umask_022: None) -> None:
+    """An operator's chmod (0640, for a backup group) is not undone."""
+    db_path = tmp_path / "news.db"
+    assert main(["--db", str(db_path), "ingest", "--quiet", str(SEEDS)]) == 0
+    db_path.chmod(0o640)
+    assert main(["--db", str(db_path), "ingest", "--quiet", str(SEEDS)]) == 0
+    assert oct(db_path.stat().st_mode & 0o777) == "0o640"

@@ -35,7 +35,8 @@ def test_the_core_knows_nothing_of_telegram_or_the_shells() -> None:
 
 
 def test_the_index_package_imports_nothing_of_the_corpus() -> None:
-    allowed = ("retrieval.index", "retrieval.errors", "retrieval.compiled")  # leaves
+    # leaves, which import nothing of newsbot
+    allowed = ("retrieval.index", "retrieval.errors", "retrieval.compiled", "retrieval.private")
     for path in modules("retrieval/index"):
         ours = {n for n in imported(path) if n.startswith("retrieval")}
         crossing = {n for n in ours if not n.startswith(allowed)}

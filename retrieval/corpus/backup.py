@@ -11,11 +11,13 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 from retrieval.corpus.db import busy_timeout, read_only_uri
 from retrieval.errors import StoreError
+from retrieval.private import FILE_MODE, create_private
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,9 @@ def back_up(db_path: Path, target: Path, replace: bool = False) -> Backup:
     partial = target.with_name(f".{target.name}.partial")
     partial.unlink(missing_ok=True)  # a backup stopped midway
     try:
+        create_private(partial)  # never readable by others, not even while it is written
         articles = _copy(db_path, partial)
+        os.chmod(partial, _backup_mode(db_path))
         _sync(partial)
         os.replace(partial, target)
         _sync(target.parent)  # the rename, through a power cut
@@ -46,6 +50,13 @@ def back_up(db_path: Path, target: Path, replace: bool = False) -> Backup:
         partial.unlink(missing_ok=True)
         raise
     return Backup(target, articles, target.stat().st_size)
+
+
+def _backup_mode(db_path: Path) -> int:
+    """The mode a backup of the database at `db_path` gets: the database's, but at most
+    FILE_MODE: a copy is never readable by more than the database it copies, nor by others
+    than its owner where a deployment shares the database with a group."""
+    return stat.S_IMODE(db_path.stat().st_mode) & FILE_MODE
 
 
 def _check_target(db_path: Path, target: Path, replace: bool) -> None:

@@ -25,6 +25,7 @@ from retrieval.corpus.records import size_text
 from retrieval.corpus.schema import MIGRATIONS
 from retrieval.corpus.sketches import sketch_json
 from retrieval.errors import StoreError
+from retrieval.private import create_private
 
 log = logging.getLogger(__name__)
 
@@ -128,6 +129,7 @@ async def _open(path: Path, read_only: str | None) -> aiosqlite.Connection:
     if await asyncio.to_thread(path.is_dir):
         raise StoreError(f"cannot open database {str(path)!r}: it is a folder, not a file")
     if read_only is None:
+        await asyncio.to_thread(create_private, path)
         connecting = aiosqlite.connect(path, isolation_level=None)
     else:
         connecting = aiosqlite.connect(read_only, uri=True, isolation_level=None)

@@ -24,6 +24,7 @@ from pathlib import Path
 from retrieval.errors import NO_ROOM, IndexFileError, IndexWriteError
 from retrieval.index.index import Index
 from retrieval.index.segment import Segment
+from retrieval.private import make_private_folder, private_opener
 
 # 2: docs shortest first, postings in doc order with block maxima; 3: doc times; 4: each
 # term's tf-1 docs apart from its other postings, no block maxima; 5: each doc's words;
@@ -38,8 +39,8 @@ def index_dir(db_path: str | os.PathLike[str]) -> Path:
 @contextlib.contextmanager
 def _locked(folder: Path) -> Iterator[None]:
     """Serialize savers across processes (the bot and an `ingest` may share a database)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    with (folder / "lock").open("a") as fh:
+    make_private_folder(folder)
+    with open(folder / "lock", "a", opener=private_opener) as fh:
         fcntl.flock(fh, fcntl.LOCK_EX)
         try:
             yield
@@ -96,7 +97,7 @@ def _remove_partial_saves(folder: Path) -> None:
     unless a save is at work now; a process that cannot write there leaves them."""
     if not folder.is_dir() or not any(folder.glob("*.tmp")):
         return
-    with contextlib.suppress(OSError), (folder / "lock").open("a") as fh:
+    with contextlib.suppress(OSError), open(folder / "lock", "a", opener=private_opener) as fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:  # a save is writing them
@@ -246,7 +247,7 @@ def _saved_checksums(seg_dir: Path) -> dict[str, int] | None:
 
 
 def _write_synced(path: Path, text: str) -> None:
-    with path.open("w") as fh:
+    with open(path, "w", opener=private_opener) as fh:
         fh.write(text)
         fh.flush()
         os.fsync(fh.fileno())

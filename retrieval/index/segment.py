@@ -37,6 +37,7 @@ import numpy as np
 import numpy.typing as npt
 
 from retrieval.index import kernels, layout
+from retrieval.private import make_private_folder, private_opener
 
 IntArray = npt.NDArray[np.int64]
 
@@ -304,12 +305,12 @@ class Segment:
         Each file is on the disk (fsynced) when this returns: a manifest written after it may
         name it without a power cut leaving it empty. The caller syncs the folder itself.
         """
-        folder.mkdir(parents=True, exist_ok=True)
+        make_private_folder(folder)
         checksums: dict[str, int] = {}
         for key in _ARRAYS:
             array = np.ascontiguousarray(getattr(self, key))
             tmp = folder / f"{key}.npy.tmp"
-            with tmp.open("wb") as fh:
+            with open(tmp, "wb", opener=private_opener) as fh:
                 np.save(_Writes(fh), array, allow_pickle=False)
                 fh.flush()
                 os.fsync(fh.fileno())
