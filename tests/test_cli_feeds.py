@@ -626,6 +626,13 @@ def test_a_mistyped_or_malformed_address_is_refused_without_its_credentials(
         "http://[::1]/feed",
         "https://10.1.2.3/feed",
         "http://[::ffff:192.168.0.1]/f",
+        # what getaddrinfo reads as 127.0.0.1 or 0.0.0.0, as inet_aton does
+        "http://2130706433:8765/feed.rss",
+        "http://0x7f000001/feed.rss",
+        "http://127.1/feed.rss",
+        "http://0/feed.rss",
+        "http://017700000001/feed.rss",
+        "http://[::ffff:0:7f00:1]/feed.rss",
     ],
 )
 def test_a_feed_at_a_private_address_is_refused_when_added(

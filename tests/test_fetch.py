@@ -10,7 +10,13 @@ import pytest
 
 from retrieval.charset import charset_of, declared_charset, decode_body
 from retrieval.errors import BlockedURLError, FetchError
-from retrieval.feeds.fetch import Fetcher, FetchLimits, _Inflater, is_public_address
+from retrieval.feeds.fetch import (
+    Fetcher,
+    FetchLimits,
+    _Inflater,
+    is_public_address,
+    named_address,
+)
 from tests.conftest import TEST_LIMITS
 from tests.feed_server import FeedServer, Route
 
@@ -263,10 +269,50 @@ async def test_a_redirect_from_an_allowed_hop_is_checked_again(feed_server: Feed
         ("2002:7f00:1::1", False),
         ("64:ff9b::a00:1", False),
         ("not an address", False),
+        # taken for public by Python 3.11's is_global, or carrying a private IPv4 address
+        ("fec0::1", False),  # site-local
+        ("64:ff9b:1::a00:1", False),  # local-use translation
+        ("::7f00:1", False),  # IPv4-compatible ::127.0.0.1
+        ("::a00:1", False),
+        ("::ffff:0:7f00:1", False),  # IPv4-translated
+        ("192.0.0.9", False),  # IETF protocol assignments
+        ("2001::1", False),  # Teredo
+        ("fd00:ec2::254", False),  # a cloud's metadata service over IPv6
+        ("::ffff:0:5db8:d70e", True),  # ... and the public addresses they may carry
+        ("64:ff9b::5db8:d70e", True),
     ],
 )
 def test_public_addresses(address: str, public: bool) -> None:
     assert is_public_address(address) is public
+
+
+@pytest.mark.parametrize(
+    ("host", "address"),
+    [
+        ("2130706433", "127.0.0.1"),
+        ("0x7f000001", "127.0.0.1"),
+        ("127.1", "127.0.0.1"),
+        ("0", "0.0.0.0"),
+        ("017700000001", "127.0.0.1"),
+        ("0x7f.0.0.0x1", "127.0.0.1"),
+        ("10.65535", "10.0.255.255"),
+        ("0377.0377.0377.0377", "255.255.255.255"),
+        ("::ffff:0:7f00:1", "::ffff:0:7f00:1"),
+        ("08", None),  # no octal digit: a name
+        ("1.2.3.256", None),
+        ("99999999999", None),
+        ("1..2", None),
+        ("deadbeef", None),
+        ("0x", None),
+        ("news.example", None),
+    ],
+)
+def test_a_host_names_the_address_a_resolver_reads_in_it(host: str, address: str | None) -> None:
+    """getaddrinfo reads 2130706433, 0x7f000001 and 127.1 as inet_aton does, connecting to
+    127.0.0.1 without a lookup: a feed at such an address was added, and refused at every
+    poll."""
+    named = named_address(host)
+    assert (str(named) if named else None) == address
 
 
 async def test_a_windows_1252_page_is_decoded_by_its_declared_charset(

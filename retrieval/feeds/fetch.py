@@ -170,37 +170,110 @@ class Fetched:
         return decode_body(self.content, self.content_type)
 
 
+# Not the public internet, whatever a Python version's `is_global` says of them: each of its
+# releases has read IANA's registries otherwise (3.11 takes 192.0.0.9 and fec0::1 for public).
+_NOT_PUBLIC = tuple(
+    ipaddress.ip_network(network)
+    for network in (
+        "0.0.0.0/8",  # "this network": 0.0.0.0 reaches the machine itself
+        "10.0.0.0/8",
+        "100.64.0.0/10",  # carrier-grade NAT
+        "127.0.0.0/8",
+        "169.254.0.0/16",  # link-local: cloud metadata (169.254.169.254) and its credentials
+        "172.16.0.0/12",
+        "192.0.0.0/24",  # IETF protocol assignments (192.0.0.9, 192.0.0.10 among them)
+        "192.0.2.0/24",
+        "192.88.99.0/24",  # 6to4 relays, deprecated
+        "192.168.0.0/16",
+        "198.18.0.0/15",
+        "198.51.100.0/24",
+        "203.0.113.0/24",
+        "224.0.0.0/4",  # multicast
+        "240.0.0.0/4",  # reserved, and the broadcast address
+        "::/128",
+        "::1/128",
+        "64:ff9b:1::/48",  # local-use IPv4/IPv6 translation (RFC 8215)
+        "100::/64",  # discard
+        "2001::/23",  # IETF protocol assignments: Teredo (2001::/32), benchmarking, ORCHID
+        "2001:db8::/32",
+        "3fff::/20",  # documentation
+        "5f00::/16",  # segment routing
+        "fc00::/7",  # unique local
+        "fe80::/10",  # link-local
+        "fec0::/10",  # site-local, deprecated but still routed inside some networks
+        "ff00::/8",  # multicast
+    )
+)
+_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")  # ::a.b.c.d, deprecated (RFC 4291)
+_IPV4_TRANSLATED = ipaddress.ip_network("::ffff:0:0:0/96")  # ::ffff:0:a.b.c.d (RFC 2765)
+
+
 def is_public_address(address: str) -> bool:
-    """Whether an IP address is on the public internet (IPv4 embedded in IPv6 included)."""
+    """Whether an IP address is on the public internet: in none of `_NOT_PUBLIC`'s networks
+    and global for Python too; an IPv6 address that carries an IPv4 one (mapped,
+    compatible, translated, NAT64, 6to4) is as public as that IPv4 address."""
     try:
         ip = ipaddress.ip_address(address.split("%", 1)[0])  # drop an IPv6 zone id
     except ValueError:
         return False
-    if not ip.is_global or ip.is_multicast:
+    if any(ip in network for network in _NOT_PUBLIC) or not ip.is_global or ip.is_multicast:
         return False
-    if isinstance(ip, ipaddress.IPv6Address):
-        embedded = (
-            ip.ipv4_mapped
-            or ip.sixtofour
-            or (ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF) if ip in _NAT64 else None)
-        )
-        if embedded is not None:
-            return is_public_address(str(embedded))
+    if isinstance(ip, ipaddress.IPv6Address) and (embedded := _embedded_ipv4(ip)) is not None:
+        return is_public_address(str(embedded))
     return True
 
 
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 one carries, which is where a connection to it goes."""
+    if ip in _IPV4_COMPATIBLE or ip in _IPV4_TRANSLATED or ip in _NAT64:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return ip.ipv4_mapped or ip.sixtofour
+
+
 def named_local(url: httpx.URL) -> str | None:
-    """The URL's host if it names a private or local address itself (an IP address, or
-    localhost): known before any lookup, as a feed is added. A name that resolves to one is
-    refused when fetched (`_GuardedBackend`)."""
+    """The URL's host if it names a private or local address itself (an IP address in any
+    form a resolver reads, 2130706433 and 0x7f000001 and 127.1 among them, or localhost):
+    known before any lookup, as a feed is added. A name that resolves to one is refused when
+    fetched (`_GuardedBackend`)."""
     host = url.host
     if host == "localhost" or host.endswith(".localhost"):
         return host
-    try:
-        ipaddress.ip_address(host.split("%", 1)[0])
-    except ValueError:
+    address = named_address(host)
+    if address is None:
         return None
-    return None if is_public_address(host) else host
+    return None if is_public_address(str(address)) else host
+
+
+def named_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The IP address `host` names itself, as a resolver reads it (None: a name to look up).
+    IPv4 as inet_aton reads it: one to four parts, each decimal, octal (a leading 0) or
+    hex (0x), the last filling the bytes left: 127.1, 2130706433, 0x7f.1 and 0 are
+    addresses that getaddrinfo connects to without a lookup."""
+    try:
+        return ipaddress.ip_address(host.strip("[]").split("%", 1)[0])
+    except ValueError:
+        pass
+    parts = host.split(".")
+    if len(parts) > 4 or not all(_INET_PART.fullmatch(part) for part in parts):
+        return None
+    *leading, last = map(_inet_number, parts)
+    if any(n > 0xFF for n in leading) or last >= 1 << (8 * (5 - len(parts))):
+        return None
+    value = last
+    for shift, n in enumerate(reversed(leading), start=5 - len(parts)):
+        value |= n << (8 * shift)
+    return ipaddress.IPv4Address(value)
+
+
+# One part of an IPv4 address as inet_aton reads it: hex, octal or decimal digits
+_INET_PART = re.compile(r"0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*")
+
+
+def _inet_number(part: str) -> int:
+    """The number an `_INET_PART` stands for."""
+    if part[:2].lower() == "0x":
+        return int(part, 16)
+    return int(part, 8 if part.startswith("0") else 10)
 
 
 def _where(host: str, address: str) -> str:
