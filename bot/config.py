@@ -14,6 +14,7 @@ from dotenv import dotenv_values
 
 from retrieval.digest.schedule import parse_zone
 from retrieval.errors import ConfigError, ScheduleError
+from retrieval.feeds.fetch import PrivateAllowed
 
 DEFAULT_DB = "newsbot.db"
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
@@ -55,16 +56,21 @@ def _seeds(raw: str | None) -> Path | None:
     return Path(raw or REPO_SEEDS).expanduser()
 
 
-def _yes_or_no(name: str, raw: str | None, default: bool) -> bool:
-    if raw is None or raw.strip() == "":
-        return default
-    word = raw.strip().lower()
-    if word not in YES + NO:
+def _private_urls(raw: str | None) -> bool | PrivateAllowed:
+    """NEWSBOT_ALLOW_PRIVATE_URLS: yes (every private address), no (none, as unset), or the
+    hosts and networks that may be private, separated by commas."""
+    word = (raw or "").strip().lower()
+    if word in YES + NO + ("",):
+        return word in YES
+    try:
+        return PrivateAllowed.parse(word)
+    except ValueError as exc:
         raise ConfigError(
-            f"{name} {raw!r} is neither yes nor no: use {', '.join(YES)} to turn it on, "
-            f"{', '.join(NO)} to leave it off"
-        )
-    return word in YES
+            f"NEWSBOT_ALLOW_PRIVATE_URLS {raw!r} is neither yes nor no nor a list of hosts and "
+            f"networks ({exc}): use the hosts and networks your feeds are on, separated by "
+            f"commas (intranet.example, 10.1.0.0/16), {', '.join(YES)} for every private "
+            f"address, {', '.join(NO)} for none"
+        ) from None
 
 
 def _http_url(text: str) -> bool:
@@ -95,7 +101,8 @@ class Settings:
     timezone: str = "UTC"
     seeds_dir: Path | None = REPO_SEEDS  # None: NEWSBOT_SEEDS=none, no seeding
     log_level: str = "INFO"
-    allow_private_urls: bool = False
+    # True: every private address (but link-local); a PrivateAllowed: those it lists
+    allow_private_urls: bool | PrivateAllowed = False
 
     def __post_init__(self) -> None:
         if not _http_url(self.api_base_url):
@@ -169,9 +176,7 @@ class Settings:
             timezone=get("NEWSBOT_TIMEZONE") or "UTC",
             seeds_dir=_seeds(get("NEWSBOT_SEEDS")),
             log_level=get("NEWSBOT_LOG_LEVEL") or "INFO",
-            allow_private_urls=_yes_or_no(
-                "NEWSBOT_ALLOW_PRIVATE_URLS", get("NEWSBOT_ALLOW_PRIVATE_URLS"), False
-            ),
+            allow_private_urls=_private_urls(get("NEWSBOT_ALLOW_PRIVATE_URLS")),
         )
 
     @property

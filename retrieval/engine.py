@@ -42,7 +42,7 @@ from retrieval.digest.latest import LatestStory, latest_stories
 from retrieval.digest.subscriptions import Subscriptions
 from retrieval.errors import IndexWriteError
 from retrieval.feeds.feed import Feed
-from retrieval.feeds.fetch import Fetcher
+from retrieval.feeds.fetch import Fetcher, PrivateAllowed
 from retrieval.feeds.outcomes import FeedOutcome, PollReport
 from retrieval.feeds.poll import FeedPoller
 from retrieval.feeds.registry import PAUSE_AFTER, FeedRegistry
@@ -617,10 +617,10 @@ class Engine:
         url: str,
         name: str | None = None,
         interval: float | None = None,
-        allow_private: bool = True,
+        allow_private: bool | PrivateAllowed = True,
     ) -> tuple[Feed, bool]:
         """Register a feed, due at once, or resume it; returns it and whether it is new.
-        Without `allow_private`, one at a private or local address is refused
+        One at a private or local address `allow_private` does not allow is refused
         (`FeedRegistry.add`)."""
         return await self._feeds.add(url, name, interval, allow_private)
 

@@ -645,12 +645,27 @@ def test_a_feed_at_a_private_address_is_refused_when_added(
     monkeypatch.delenv("NEWSBOT_ALLOW_PRIVATE_URLS")
     code, out, err = run(capsys, db_path, "feeds", "add", url)
     assert code == 2 and out == "", out
-    assert "is a private or local address" in err and "NEWSBOT_ALLOW_PRIVATE_URLS=1" in err
+    assert "is a private or local address" in err
+    assert "unless NEWSBOT_ALLOW_PRIVATE_URLS lists it (NEWSBOT_ALLOW_PRIVATE_URLS=" in err
     code, out, _ = run(capsys, db_path, "feeds", "add", "http://93.184.216.34/feed.rss")
     assert code == 0 and out.startswith("added feed 1:")  # a public address, and names, pass
     monkeypatch.setenv("NEWSBOT_ALLOW_PRIVATE_URLS", "1")
     code, out, _ = run(capsys, db_path, "feeds", "add", url)
     assert code == 0 and out.startswith("added feed 2:")
+
+
+def test_a_feed_is_added_at_a_private_address_only_where_the_setting_lists_it(
+    capsys: pytest.CaptureFixture[str], db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """NEWSBOT_ALLOW_PRIVATE_URLS names the hosts and networks feeds may be on: others are
+    refused when added, as without it."""
+    monkeypatch.setenv("NEWSBOT_ALLOW_PRIVATE_URLS", "10.0.0.0/8, intranet.example, localhost")
+    for url in ("https://10.1.2.3/feed", "http://localhost/feed.rss"):
+        code, out, err = run(capsys, db_path, "feeds", "add", url)
+        assert code == 0 and out.startswith("added feed"), err
+    for url, host in (("http://[::1]/feed", "::1"), ("http://2130706433/f.rss", "2130706433")):
+        code, out, err = run(capsys, db_path, "feeds", "add", url)
+        assert code == 2 and f"lists it (NEWSBOT_ALLOW_PRIVATE_URLS={host})" in err, err
 
 
 def test_every_feeds_command_has_help() -> None:

@@ -252,7 +252,10 @@ async def test_addfeed_refuses_a_private_address_unless_the_settings_allow_it(
             Harness(app, fake_telegram, db_path), "/addfeed http://127.0.0.1:8080/feed.rss"
         )
     assert "127.0.0.1 is a private or local address" in refused
-    assert "NEWSBOT_ALLOW_PRIVATE_URLS=1" in refused
+    assert (
+        "unless NEWSBOT_ALLOW_PRIVATE_URLS lists it (NEWSBOT_ALLOW_PRIVATE_URLS=127.0.0.1)"
+        in refused
+    )
     assert run_sql(db_path, "SELECT count(*) FROM feeds") == [(0,)]
 
 

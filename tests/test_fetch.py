@@ -13,6 +13,7 @@ from retrieval.errors import BlockedURLError, FetchError
 from retrieval.feeds.fetch import (
     Fetcher,
     FetchLimits,
+    PrivateAllowed,
     _Inflater,
     is_public_address,
     named_address,
@@ -245,6 +246,56 @@ async def test_a_redirect_from_an_allowed_hop_is_checked_again(feed_server: Feed
     async with Fetcher(limits=TEST_LIMITS) as strict:
         with pytest.raises(BlockedURLError):
             await strict.get(feed_server.url("/hop"))
+
+
+async def test_only_the_hosts_and_networks_listed_may_be_private(
+    feed_server: FeedServer,
+) -> None:
+    """NEWSBOT_ALLOW_PRIVATE_URLS=1 opened every private address to every feed: a newsroom
+    with one intranet feed let any outside feed's links and redirects make the bot fetch
+    its internal pages. A list opens only the hosts and networks it names, at every hop."""
+    feed_server.serve("/feeds/gazette.rss", "gazette.rss")
+    by_name = feed_server.url("/feeds/gazette.rss").replace("127.0.0.1", "localhost")
+    by_address = feed_server.url("/feeds/gazette.rss")
+    feed_server.routes["/hop"] = Route(status=302, headers={"Location": by_address})
+    hop = feed_server.url("/hop").replace("127.0.0.1", "localhost")
+    host = PrivateAllowed.parse("intranet.example, LOCALHOST.")
+    async with Fetcher(allow_private=host, limits=TEST_LIMITS) as fetcher:
+        assert (await fetcher.get(by_name)).status == 200
+        with pytest.raises(BlockedURLError) as refused:
+            await fetcher.get(by_address)
+        assert str(refused.value).startswith(
+            "127.0.0.1 is a private or local address: refused (add it to "
+            "NEWSBOT_ALLOW_PRIVATE_URLS, e.g. NEWSBOT_ALLOW_PRIVATE_URLS=127.0.0.1, "
+        )
+        with pytest.raises(BlockedURLError):  # a redirect from the host listed, elsewhere
+            await fetcher.get(hop)
+    network = PrivateAllowed.parse("10.0.0.0/8,127.0.0.0/30")
+    async with Fetcher(allow_private=network, limits=TEST_LIMITS) as fetcher:
+        assert (await fetcher.get(by_address)).status == 200
+        assert (await fetcher.get(by_name)).status == 200  # at 127.0.0.1 too
+    async with Fetcher(allow_private=PrivateAllowed.parse("10.0.0.0/8"), limits=TEST_LIMITS) as f:
+        with pytest.raises(BlockedURLError):
+            await f.get(by_name)
+
+
+@pytest.mark.parametrize(
+    "url", ["http://169.254.169.254/latest/meta-data/", "http://[::ffff:169.254.169.254]/x"]
+)
+async def test_a_clouds_metadata_address_is_refused_even_with_every_private_allowed(
+    feed_server: FeedServer, url: str
+) -> None:
+    """169.254.169.254 serves a cloud machine's credentials: a link to it in any feed would
+    have been fetched where private addresses were allowed."""
+    async with Fetcher(allow_private=True, limits=TEST_LIMITS) as fetcher:
+        with pytest.raises(BlockedURLError, match="a link-local address, where clouds serve"):
+            await fetcher.get(url)
+    listed = PrivateAllowed.parse("169.254.169.254")
+    assert listed.allows("169.254.169.254", "169.254.169.254")
+    assert not PrivateAllowed.parse("metadata.internal").allows(
+        "metadata.internal", "169.254.169.254"
+    )
+    assert PrivateAllowed(everything=True).allows("intranet", "10.1.2.3")
 
 
 @pytest.mark.parametrize(

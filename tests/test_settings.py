@@ -3,6 +3,7 @@ setting and the values it takes, never a traceback later."""
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import subprocess
 import sys
@@ -12,6 +13,7 @@ import pytest
 
 from bot.config import Settings
 from retrieval.errors import ConfigError, NewsbotError
+from retrieval.feeds.fetch import PrivateAllowed
 from tests.conftest import REPO
 
 
@@ -83,9 +85,17 @@ def load(monkeypatch: pytest.MonkeyPatch, **env: str) -> Settings:
         ),
         (
             "NEWSBOT_ALLOW_PRIVATE_URLS",
-            "maybe",
-            "NEWSBOT_ALLOW_PRIVATE_URLS 'maybe' is neither yes nor no: use 1, true, yes, on to "
-            "turn it on, 0, false, no, off to leave it off",
+            "intranet.example, yes please",
+            "NEWSBOT_ALLOW_PRIVATE_URLS 'intranet.example, yes please' is neither yes nor no "
+            "nor a list of hosts and networks ('yes please' is neither a host name nor a "
+            "network): use the hosts and networks your feeds are on, separated by commas "
+            "(intranet.example, 10.1.0.0/16), 1, true, yes, on for every private address, 0, "
+            "false, no, off for none",
+        ),
+        (
+            "NEWSBOT_ALLOW_PRIVATE_URLS",
+            "10.1.0.0/33",
+            "NEWSBOT_ALLOW_PRIVATE_URLS '10.1.0.0/33' is neither yes nor no nor a list",
         ),
         (
             "NEWSBOT_QUESTIONS_PER_MINUTE",
@@ -128,6 +138,21 @@ def test_yes_in_any_case(monkeypatch: pytest.MonkeyPatch, word: str) -> None:
 @pytest.mark.parametrize("word", ["0", "False", "no", "OFF", ""])
 def test_no_in_any_case_or_unset(monkeypatch: pytest.MonkeyPatch, word: str) -> None:
     assert load(monkeypatch, NEWSBOT_ALLOW_PRIVATE_URLS=word).allow_private_urls is False
+
+
+def test_the_private_addresses_allowed_may_be_listed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A newsroom with one intranet feed names its host or network, not every private
+    address for every feed; an address a resolver reads (127.1) is a network of one."""
+    listed = "Intranet.Example., 10.1.0.0/16 ,[fd00::5], 127.1"
+    allowed = load(monkeypatch, NEWSBOT_ALLOW_PRIVATE_URLS=listed).allow_private_urls
+    assert allowed == PrivateAllowed(
+        hosts=frozenset({"intranet.example"}),
+        networks=(
+            ipaddress.ip_network("10.1.0.0/16"),
+            ipaddress.ip_network("fd00::5/128"),
+            ipaddress.ip_network("127.0.0.1/32"),
+        ),
+    )
 
 
 def test_good_values_are_read_in_their_canonical_form(monkeypatch: pytest.MonkeyPatch) -> None:

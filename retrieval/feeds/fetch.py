@@ -5,7 +5,9 @@ What it guarantees, because a feed URL is input from a chat:
 - no connection to a private, loopback, link-local, multicast or otherwise non-public address,
   checked on the addresses DNS returns at connect time -- the address checked is the address
   connected to, so a name cannot resolve to a public address for the check and a private one
-  for the request -- unless `allow_private` is set (tests, or a feed on your own network);
+  for the request -- unless `allow_private` allows it (`PrivateAllowed`: the hosts and
+  networks of your own network that feeds are on; every private address, for tests), and
+  never a link-local one (a cloud's metadata) unless a network it lists holds it;
 - a timeout per network operation and a deadline for the whole fetch, redirects included;
 - a cap on the (decompressed) body, enforced while reading, so a huge or endless response
   costs at most the cap: bodies are decompressed here, a chunk at a time to at most the cap
@@ -27,6 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from types import TracebackType
+from typing import TypeAlias
 
 import httpcore
 import httpx
@@ -230,18 +233,19 @@ def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
     return ip.ipv4_mapped or ip.sixtofour
 
 
-def named_local(url: httpx.URL) -> str | None:
+def named_local(url: httpx.URL, allowed: PrivateAllowed | None = None) -> str | None:
     """The URL's host if it names a private or local address itself (an IP address in any
-    form a resolver reads, 2130706433 and 0x7f000001 and 127.1 among them, or localhost):
-    known before any lookup, as a feed is added. A name that resolves to one is refused when
-    fetched (`_GuardedBackend`)."""
+    form a resolver reads, 2130706433 and 0x7f000001 and 127.1 among them, or localhost)
+    that `allowed` does not allow: known before any lookup, as a feed is added. A name that
+    resolves to one is refused when fetched (`_GuardedBackend`)."""
+    allowed = allowed or PrivateAllowed()
     host = url.host
     if host == "localhost" or host.endswith(".localhost"):
-        return host
+        return None if allowed.allows(host, "127.0.0.1") else host
     address = named_address(host)
-    if address is None:
+    if address is None or is_public_address(str(address)):
         return None
-    return None if is_public_address(str(address)) else host
+    return None if allowed.allows(host, str(address)) else host
 
 
 def named_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
@@ -276,6 +280,102 @@ def _inet_number(part: str) -> int:
     return int(part, 8 if part.startswith("0") else 10)
 
 
+_Network: TypeAlias = ipaddress.IPv4Network | ipaddress.IPv6Network
+# Where clouds serve a machine's metadata and the credentials of its role: an outside feed's
+# link there would hand them to whoever reads the article. Refused even where private
+# addresses are allowed, unless a network listed holds them.
+_LINK_LOCAL = tuple(
+    ipaddress.ip_network(network)
+    for network in ("169.254.0.0/16", "fe80::/10", "fd00:ec2::254/128")  # the last: AWS's
+)
+# A host named in NEWSBOT_ALLOW_PRIVATE_URLS: a name as a URL has it (IDNA-encoded)
+_HOST_NAME = re.compile(r"[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*")
+
+
+@dataclass(frozen=True, slots=True)
+class PrivateAllowed:
+    """The non-public addresses a fetch may connect to (NEWSBOT_ALLOW_PRIVATE_URLS): every
+    private and loopback one (`everything`), those the `hosts` named resolve to, and those in
+    `networks`. A link-local address (169.254.169.254) only where a network listed holds it.
+
+    Every feed's entry links and redirects are fetched under the same rule: listing the one
+    intranet host a feed is on keeps an outside feed from making the bot fetch the rest of
+    the network."""
+
+    everything: bool = False
+    hosts: frozenset[str] = frozenset()
+    networks: tuple[_Network, ...] = ()
+
+    @classmethod
+    def of(cls, allow: bool | PrivateAllowed) -> PrivateAllowed:
+        """`allow` as a PrivateAllowed: True, every private address; False, none."""
+        return allow if isinstance(allow, PrivateAllowed) else cls(everything=allow)
+
+    @classmethod
+    def parse(cls, text: str) -> PrivateAllowed:
+        """Hosts and networks, separated by commas: "intranet.example, 10.1.0.0/16, fd00::5"
+        (an address is a network of one). ValueError names an entry that is neither."""
+        hosts: set[str] = set()
+        networks: list[_Network] = []
+        for entry in filter(None, (part.strip() for part in text.split(","))):
+            try:
+                networks.append(ipaddress.ip_network(entry.strip("[]"), strict=False))
+                continue
+            except ValueError:
+                pass
+            host = _host_key(entry)
+            if not _HOST_NAME.fullmatch(host):
+                raise ValueError(f"{entry!r} is neither a host name nor a network")
+            if (address := named_address(host)) is not None:  # 127.1, as a resolver reads it
+                networks.append(ipaddress.ip_network(address))
+            else:
+                hosts.add(host)
+        return cls(hosts=frozenset(hosts), networks=tuple(networks))
+
+    def allows(self, host: str, address: str) -> bool:
+        """Whether a connection to `host` may go to the non-public `address`."""
+        try:
+            ip = ipaddress.ip_address(address.split("%", 1)[0])
+        except ValueError:
+            return False
+        carried = [ip, *_carried_ipv4(ip)]
+        if any(a in network for a in carried for network in self.networks):
+            return True
+        if any(a in network for a in carried for network in _LINK_LOCAL):
+            return False
+        return self.everything or _host_key(host) in self.hosts
+
+    def refusal(self, host: str, address: str) -> str:
+        """Why a connection to `host` at `address`, which `allows` refused, is refused, and
+        what would allow it."""
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+        if any(a in network for a in [ip, *_carried_ipv4(ip)] for network in _LINK_LOCAL):
+            return (
+                f"{_where(host, address)} a link-local address, where clouds serve their "
+                "machines' credentials: refused (only a network NEWSBOT_ALLOW_PRIVATE_URLS "
+                "lists, such as 169.254.0.0/16, allows it)"
+            )
+        return (
+            f"{_where(host, address)} a private or local address: refused (add it to "
+            f"NEWSBOT_ALLOW_PRIVATE_URLS, e.g. NEWSBOT_ALLOW_PRIVATE_URLS={host.strip('[]')}, "
+            "to fetch from your own network)"
+        )
+
+
+def _host_key(host: str) -> str:
+    """A host name as PrivateAllowed compares them: lower case, without a final dot."""
+    return host.strip().lower().removesuffix(".")
+
+
+def _carried_ipv4(
+    ip: ipaddress.IPv4Address | ipaddress.IPv6Address,
+) -> list[ipaddress.IPv4Address]:
+    """The IPv4 address an IPv6 one carries, if any, as a list."""
+    if isinstance(ip, ipaddress.IPv6Address) and (embedded := _embedded_ipv4(ip)) is not None:
+        return [embedded]
+    return []
+
+
 def _where(host: str, address: str) -> str:
     """Where a refused `host` is, before what it is: "example.org is at 10.0.0.5,", but
     "127.0.0.1 is" for an address given as the host ("127.0.0.1 is at 127.0.0.1" named it
@@ -290,8 +390,8 @@ def _where(host: str, address: str) -> str:
 class _GuardedBackend(httpcore.AsyncNetworkBackend):
     """Resolves host names itself, refuses non-public addresses, connects to a checked one."""
 
-    def __init__(self, allow_private: bool) -> None:
-        self.allow_private = allow_private
+    def __init__(self, allowed: PrivateAllowed) -> None:
+        self.allowed = allowed
         self._inner = httpcore.AnyIOBackend()
 
     async def connect_tcp(
@@ -309,13 +409,11 @@ class _GuardedBackend(httpcore.AsyncNetworkBackend):
         except (socket.gaierror, UnicodeError) as exc:
             raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from exc
         addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
-        if not self.allow_private:
-            refused = [a for a in addresses if not is_public_address(a)]
-            if refused:
-                raise BlockedURLError(
-                    f"{_where(host, refused[0])} a private or local address: refused (set "
-                    "NEWSBOT_ALLOW_PRIVATE_URLS=1 to fetch from your own network)"
-                )
+        refused = [
+            a for a in addresses if not is_public_address(a) and not self.allowed.allows(host, a)
+        ]
+        if refused:
+            raise BlockedURLError(self.allowed.refusal(host, refused[0]))
         error: Exception = httpcore.ConnectError(f"{host} has no address")
         for address in addresses:
             try:
@@ -342,7 +440,7 @@ class _GuardedBackend(httpcore.AsyncNetworkBackend):
         await self._inner.sleep(seconds)
 
 
-def _guarded_transport(allow_private: bool) -> httpx.AsyncHTTPTransport:
+def _guarded_transport(allowed: PrivateAllowed) -> httpx.AsyncHTTPTransport:
     transport = httpx.AsyncHTTPTransport(retries=0, trust_env=False)
     # httpx has no public way to give its transport a network backend, and the backend is the
     # only place that sees the address actually connected to. Same settings as httpx's own
@@ -352,7 +450,7 @@ def _guarded_transport(allow_private: bool) -> httpx.AsyncHTTPTransport:
         max_connections=20,
         max_keepalive_connections=10,
         keepalive_expiry=5.0,
-        network_backend=_GuardedBackend(allow_private),
+        network_backend=_GuardedBackend(allowed),
     )
     return transport
 
@@ -386,13 +484,13 @@ class Fetcher:
 
     def __init__(
         self,
-        allow_private: bool = False,
+        allow_private: bool | PrivateAllowed = False,
         limits: FetchLimits | None = None,
         user_agent: str = USER_AGENT,
     ) -> None:
         self.limits = limits or FetchLimits()
         self._client = httpx.AsyncClient(
-            transport=_guarded_transport(allow_private),
+            transport=_guarded_transport(PrivateAllowed.of(allow_private)),
             timeout=httpx.Timeout(self.limits.timeout),
             follow_redirects=False,  # followed by hand, checking each hop
             trust_env=False,

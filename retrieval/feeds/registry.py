@@ -30,7 +30,7 @@ from retrieval.feeds.feed import (
     SeenEntry,
     backoff,
 )
-from retrieval.feeds.fetch import check_url, named_local
+from retrieval.feeds.fetch import PrivateAllowed, check_url, named_local
 from retrieval.wording import first_of, quoted
 
 PAUSE_AFTER = 6  # consecutive failures; at 15 minutes that is about 16 hours of failing
@@ -128,7 +128,7 @@ class FeedRegistry:
         url: str,
         name: str | None = None,
         interval: float | None = None,
-        allow_private: bool = True,
+        allow_private: bool | PrivateAllowed = True,
     ) -> tuple[Feed, bool]:
         """Register a feed, due at once; returns it and whether it is new.
 
@@ -139,8 +139,8 @@ class FeedRegistry:
         keeps its id and the entries it delivered, its failures and pause are cleared and
         its validators dropped (the next fetch is whole, as the new credentials see it).
         Writes one row; fetches nothing.
-        Without `allow_private` (NEWSBOT_ALLOW_PRIVATE_URLS), an address that names a
-        private or local host itself is refused now, not at every poll.
+        An address that names a private or local host itself that `allow_private`
+        (NEWSBOT_ALLOW_PRIVATE_URLS) does not allow is refused now, not at every poll.
         """
         url = url.strip()
         if len(url) > MAX_URL:  # every notice about the feed names it
@@ -152,10 +152,11 @@ class FeedRegistry:
             parsed = check_url(url)
         except FetchError as exc:  # said to a chat, or logged: credentials masked
             raise FeedError(f"cannot add {quoted(masked_url(url), 200)}: {exc}") from None
-        if not allow_private and (local := named_local(parsed)) is not None:
+        if (local := named_local(parsed, PrivateAllowed.of(allow_private))) is not None:
             raise FeedError(
                 f"cannot add {quoted(masked_url(url), 200)}: {local} is a private or local "
-                "address, which newsbot does not fetch from unless NEWSBOT_ALLOW_PRIVATE_URLS=1"
+                "address, which newsbot does not fetch from unless NEWSBOT_ALLOW_PRIVATE_URLS "
+                f"lists it (NEWSBOT_ALLOW_PRIVATE_URLS={local})"
             )
         name = clean_line(name)[:MAX_NAME] or None if name else None
         if interval is not None and interval < MIN_INTERVAL:
