@@ -105,7 +105,7 @@ def _codec(label: str | None) -> str | None:
         return _LABELS[label]
     try:
         return codecs.lookup(label).name
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a NUL in it, which codecs refuses
         return None  # an unknown label is as good as none
 
 

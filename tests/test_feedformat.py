@@ -289,3 +289,24 @@ def test_an_entry_dated_on_a_12_hour_clock_is_read_with_its_pm() -> None:
         "2023-06-06T23:30:00+00:00",
     )
     assert c.published is None
+
+
+@pytest.mark.parametrize("reference", ["&#xD800;", "&#x110000;", "&#99999999999;", "&#xDFFF"])
+def test_a_reference_to_no_character_is_a_warning_not_the_feeds_end(reference: str) -> None:
+    """feedparser raised on one such reference in one title (chr() of half a UTF-16 pair,
+    or past the last character): the poll logged a traceback, stored none of the feed's
+    entries, and paused the feed after six polls."""
+    document = (
+        "<rss version='2.0'><channel><title>Wire</title>"
+        f"<item><title>Bad {reference} title</title><link>{BASE}/1</link></item>"
+        f"<item><title>Good title</title><link>{BASE}/2</link>"
+        "<description>&lt;p&gt;A control &amp;#1; character&lt;/p&gt;</description></item>"
+        "</channel></rss>"
+    ).encode()
+    feed = parse_feed(document, f"{BASE}/feed.rss", "application/rss+xml")
+    assert [e.title for e in feed.entries] == ["Bad \ufffd title", "Good title"]
+    assert feed.entries[1].text == "A control character"
+    assert feed.problem is not None
+    assert feed.problem.endswith(
+        f"1 character reference to no character ({reference!r}) read as \ufffd"
+    )

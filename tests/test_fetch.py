@@ -420,6 +420,11 @@ def test_a_right_label_is_kept_where_a_guesser_would_not() -> None:
     assert decode_body(czech.encode("cp1250"), "text/html; charset=windows-1250") == czech
 
 
+def test_a_label_with_a_nul_in_it_is_as_good_as_none() -> None:
+    """codecs.lookup raises ValueError, not LookupError, on a NUL: parse_feed raised it."""
+    assert decode_body("Café".encode(), "text/xml; charset=utf\x00-8") == "Café"
+
+
 @pytest.mark.parametrize("label", ["utf-8", "windows-1252", None])
 def test_utf8_with_a_broken_byte_is_utf8_but_for_that_byte(label: str | None) -> None:
     """One character cut short, or a stray byte, made a whole UTF-8 page windows-1252:

@@ -366,6 +366,28 @@ async def test_every_failure_is_reported_with_its_feed_and_the_others_go_on(
             assert feed.next_poll_ts > feed.last_fetch_ts + feed.interval  # backing off
 
 
+async def test_a_title_with_a_reference_to_no_character_keeps_the_feeds_entries(
+    feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
+) -> None:
+    """One &#xD800; in one title made feedparser raise: every poll logged a traceback and
+    stored none of the feed's entries, and the feed was paused after six."""
+    items = "".join(
+        f"<item><title>{title}</title><link>{feed_server.url('/pages/' + page)}</link>"
+        f"<description>{title} summary.</description></item>"
+        for title, page in (("Ferry &#xD800; times", "ferry.html"), ("Regatta", "regatta.html"))
+    )
+    body = f"<rss version='2.0'><channel><title>Wire</title>{items}</channel></rss>".encode()
+    feed_server.routes["/feeds/bad.rss"] = Route(body=body, content_type="application/rss+xml")
+    feed, _ = await FeedRegistry(db).add(feed_server.url("/feeds/bad.rss"))
+    report = await FeedPoller(db, fetcher).poll_due()
+    (outcome,) = report.outcomes
+    assert (outcome.status, outcome.added) == ("ok", 2)
+    no_character = "2 character references to no character ('&#xD800;', ...) read as \ufffd"
+    assert outcome.problems == [no_character]
+    stored = await FeedRegistry(db).get(feed.id)
+    assert stored is not None and stored.failures == 0
+
+
 async def test_a_feed_that_keeps_failing_is_paused_and_reported_once(
     feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
 ) -> None:

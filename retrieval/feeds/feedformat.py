@@ -23,6 +23,7 @@ from retrieval.charset import decode_body
 from retrieval.corpus.dates import has_time_of_day, parse_published
 from retrieval.corpus.text import clean_line, without_by
 from retrieval.errors import ParseError
+from retrieval.wording import counted, quoted
 
 _BLOCKS = frozenset(
     (
@@ -101,9 +102,14 @@ def html_to_text(fragment: str) -> str:
         element.drop_tree()
     for element in root.iter():
         if isinstance(element.tag, str) and element.tag.lower() in _BLOCKS:
-            element.text = "\n" + (element.text or "")
-            element.tail = "\n" + (element.tail or "")
+            # lxml reads "&#1;" into a text it then refuses to be given back (ValueError)
+            element.text = "\n" + _NOT_XML.sub(" ", element.text or "")
+            element.tail = "\n" + _NOT_XML.sub(" ", element.tail or "")
     return _lines(root.text_content())
+
+
+# What lxml refuses in a text it is given: control characters but tab and line breaks
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def _plain(detail: Any, value: str) -> str:
@@ -243,7 +249,7 @@ def parse_feed(content: bytes, url: str, content_type: str | None = None) -> Par
     trusts the label, and UTF-8 labelled ISO-8859-1 would come out as "CafÃ©". Given a stream,
     feedparser never opens a URL or a file of its own.
     """
-    text = decode_body(content, content_type)
+    text, no_characters = _sound_references(decode_body(content, content_type))
     media = (content_type or "application/xml").split(";", 1)[0].strip() or "application/xml"
     parsed = feedparser.parse(
         io.BytesIO(_XML_DECLARED_ENCODING.sub(r"\g<1>utf-8", text, count=1).encode()),
@@ -264,16 +270,48 @@ def parse_feed(content: bytes, url: str, content_type: str | None = None) -> Par
     # otherwise be the outlet's name, escapes and all, in answers, /sources and digests
     channel = _plain(parsed.feed.get("title_detail"), parsed.feed.get("title") or "")
     title = clean_line(channel)[:MAX_TITLE] or None
+    said = []  # the feed's problems, in words
+    if problem is not None and not isinstance(problem, _HARMLESS):
+        said.append(f"malformed feed, read in part: {_said(problem)}")
+    if no_characters:
+        said.append(
+            f"{counted(len(no_characters), 'character reference')} to no character "
+            f"({quoted(no_characters[0], 20)}{', ...' if len(no_characters) > 1 else ''}) "
+            "read as \ufffd"
+        )
     return ParsedFeed(
         title=title,
         version=parsed.get("version") or "",
         entries=tuple(entries.values()),
-        problem=(
-            f"malformed feed, read in part: {_said(problem)}"
-            if problem is not None and not isinstance(problem, _HARMLESS)
-            else None
-        ),
+        problem="; ".join(said) or None,
     )
+
+
+# A numeric character reference, as XML writes it and as feedparser's lenient parser also
+# reads it without its ";"
+_CHARACTER_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));?")
+
+
+def _sound_references(text: str) -> tuple[str, list[str]]:
+    """`text` with every numeric character reference to no character at all (half a UTF-16
+    pair, &#xD800;; past U+10FFFF, &#x110000;, &#99999999999;) made a reference to U+FFFD,
+    as half a pair escaped in JSON is, and those references.
+
+    feedparser's lenient parser, which reads a document its strict one stops in, raised on
+    them (chr() of a surrogate or past the last character): one bad title lost every entry
+    of the feed, at every poll, until the feed was paused. A reference to a control
+    character (&#x1b;) is a character: read, it becomes a space later (`clean_line`)."""
+    unsound: list[str] = []
+
+    def sound(match: re.Match[str]) -> str:
+        hexadecimal, decimal = match.groups()
+        number = int(hexadecimal, 16) if hexadecimal else int(decimal)
+        if number <= 0x10FFFF and not 0xD800 <= number <= 0xDFFF:
+            return match.group()
+        unsound.append(match.group())
+        return "&#xFFFD;"
+
+    return _CHARACTER_REFERENCE.sub(sound, text), unsound
 
 
 def _said(problem: BaseException) -> str:
