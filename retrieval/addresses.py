@@ -30,13 +30,12 @@ _TRACKING_PARAMS = re.compile(
     r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ocid|cmpid|ref|ref_src|session)$", re.IGNORECASE
 )
 # Query parameters that are credentials whatever the site (a private feed's ?token=, a signed
-# link's ?sig=, an export's ?api_key=): an article's address is stored, quoted and linked
-# without them (`canonical_url`), however it came in. Only these names, matched whole (case
-# aside): ?story_key= may be what names the article, and two articles stored under one
-# address are one. A session id named so (?sessionid=, ?PHPSESSID=, ?jsessionid=) is a
-# login while it lasts, and names a visit, never a page. ?sid= and ?session= are left: in a
-# feed's address they may name a section (masked when shown: `_SECRET_PARAM`); an article's
-# address loses ?session= as tracking (`_TRACKING_PARAMS`).
+# link's ?sig=, an export's ?api_key=), matched whole (case aside); `is_credential` adds the
+# names of the wider rule (`_SECRET_PARAM`) that cannot name a page. A session id named so
+# (?sessionid=, ?PHPSESSID=, ?jsessionid=) is a login while it lasts, and names a visit,
+# never a page. ?sid= and ?session= are left: in a feed's address they may name a section
+# (masked when shown: `_SECRET_PARAM`); an article's address loses ?session= as tracking
+# (`_TRACKING_PARAMS`).
 CREDENTIAL_PARAMS = frozenset(
     {"token", "access_token", "auth_token", "api_key", "apikey", "sig", "signature", "pwd"}
     | {"password", "passwd", "jwt", "secret"}
@@ -45,14 +44,43 @@ CREDENTIAL_PARAMS = frozenset(
 MASK = "***"
 # Query parameters whose values are credentials (?token=, ?access_token=, ?api_key=,
 # ?x-api-key=, ?sig=, ?pwd=, ?jwt=, a session's ?sid= or ?PHPSESSID=...), by their whole
-# name or its last part: wider than `CREDENTIAL_PARAMS`, for a feed's own address (an
-# admin's, often private), whose such parameters are masked wherever it is shown and
-# dropped from the links it gives. A session id is a login while it lasts.
+# name or its last part: for a feed's own address (an admin's, often private), whose such
+# parameters are masked wherever it is shown and dropped from the links it gives. A session
+# id is a login while it lasts.
 _SECRET_PARAM = re.compile(
     r"^(?:.*[_.-])?(?:token|key|apikey|authkey|secret|pass|password|passwd|pwd|sig|signature"
     r"|auth|jwt|session|sessionid|sid|sessid|phpsessid|jsessionid|credentials?)$",
     re.IGNORECASE,
 )
+# The last parts of `_SECRET_PARAM`'s names that may, in any address, name the page or the
+# feed itself: ?key=world, ?story_key=101 (an article's id: two articles stored under one
+# address are one, and the second was lost), ?sid= (a section; a PHP-Nuke article's id),
+# ?session= (tracking, in an article's address) ...
+_MAY_NAME_THE_PAGE = frozenset({"key", "sid", "session"})
+# ... unless the part before says whose: ?api_key=, ?x-api-key=, ?access-key=,
+# ?Ocp-Apim-Subscription-Key=, ?session_key=
+_CREDENTIAL_HEADS = frozenset(
+    {"api", "access", "secret", "private", "auth", "subscription", "consumer", "client"}
+    | {"app", "signing", "developer", "license", "master", "shared", "session", "user"}
+)
+_LAST_PART = re.compile(r"^(?:(?P<head>.*)[_.-])?(?P<last>[^_.-]+)$")
+
+
+def is_credential(name: str) -> bool:
+    """Whether a query parameter named `name` (unquoted) can be nothing but a credential,
+    whatever the site: `CREDENTIAL_PARAMS`, or a name of `_SECRET_PARAM`'s (?auth=,
+    ?client_secret=, ?X-Amz-Signature=, ?X-Amz-Credential=, ?x-api-key=) but for those that
+    may name the page (`_MAY_NAME_THE_PAGE`). An article's address is stored, quoted and
+    linked without them (`canonical_url`), however it came in."""
+    folded = name.casefold()
+    if folded in CREDENTIAL_PARAMS:
+        return True
+    if not _SECRET_PARAM.match(folded) or (parts := _LAST_PART.match(folded)) is None:
+        return False
+    if parts["last"] not in _MAY_NAME_THE_PAGE:
+        return True
+    head = re.split(r"[_.-]", parts["head"] or "")[-1]
+    return head in _CREDENTIAL_HEADS
 
 
 _PATH_PARAM = re.compile(r";([^;/?#]+)")  # a path segment's parameter, ";jsessionid=…"
@@ -67,7 +95,7 @@ def canonical_url(url: str | None) -> str | None:
     (a file of any format, a feed, a page).
 
     Lower-cases scheme and host, drops the user name and password, the fragment, default
-    ports, tracking parameters, credentials (`CREDENTIAL_PARAMS`), a session in the path
+    ports, tracking parameters, credentials (`is_credential`), a session in the path
     (";jsessionid=…") and a trailing slash.
     Anything that is not http(s) is returned stripped and without credentials
     (`without_credentials`), otherwise unchanged.
@@ -88,7 +116,7 @@ def canonical_url(url: str | None) -> str | None:
         [
             (k, v)
             for k, v in parse_qsl(parts.query, keep_blank_values=True)
-            if not _TRACKING_PARAMS.match(k) and k.casefold() not in CREDENTIAL_PARAMS
+            if not _TRACKING_PARAMS.match(k) and not is_credential(k)
         ]
     )
     path = _SESSION_IN_PATH.sub("", parts.path).rstrip("/") or "/"
@@ -146,16 +174,17 @@ def same_page_urls(url: str) -> tuple[str, ...]:
 
 def without_credentials(url: str, also: Collection[str] = ()) -> str:
     """`url` without its user name and password and without the query parameters that can
-    only be credentials (`CREDENTIAL_PARAMS`, and the names `also`, case aside), nor the
+    only be credentials (`is_credential`, and the names `also`, case aside), nor the
     path segments' parameters named in `also` (";jsessionid=…": only a feed's own, since
     ";token=" in a path may be part of what names the page); the rest as written, and `url`
     itself if it has none. Never raises: an address `urlsplit` refuses is read plainly
     (`split_url`)."""
     parts = split_url(url)
     also_dropped = {name.casefold() for name in also}
-    dropped = CREDENTIAL_PARAMS | also_dropped
     pairs = parts.query.split("&")
-    kept = [p for p in pairs if p and unquote_plus(p.partition("=")[0]).casefold() not in dropped]
+    kept = [
+        p for p in pairs if p and not _dropped(unquote_plus(p.partition("=")[0]), also_dropped)
+    ]
     path = _PATH_PARAM.sub(
         lambda m: "" if unquote(m[1].partition("=")[0]).casefold() in also_dropped else m[0],
         parts.path,
@@ -165,6 +194,10 @@ def without_credentials(url: str, also: Collection[str] = ()) -> str:
         return url
     netloc = parts.netloc.rpartition("@")[2]
     return urlunsplit(parts._replace(netloc=netloc, path=path, query="&".join(kept)))
+
+
+def _dropped(name: str, also: Collection[str]) -> bool:
+    return is_credential(name) or name.casefold() in also
 
 
 def split_url(url: str) -> SplitResult:
@@ -204,7 +237,7 @@ def _secrets_in_place(
     """Each of `url_secrets`, with a pattern of its place in the address quoted ("//bob:pw@",
     "?api_key=pw", "&pwd=pw") and that place masked; longest first, so that one secret
     inside another is masked whole. `only_credentials`: of the query parameters, only
-    those that can be nothing else (`CREDENTIAL_PARAMS`), not a ?key= or a ?sid=."""
+    those that can be nothing else (`is_credential`), not a ?key= or a ?sid=."""
     parts = split_url(url)
     found = []
     userinfo, at, _ = parts.netloc.rpartition("@")
@@ -215,7 +248,7 @@ def _secrets_in_place(
     for pair in parts.query.split("&"):
         name, _, value = pair.partition("=")
         credential = (
-            unquote(name).casefold() in CREDENTIAL_PARAMS
+            is_credential(unquote(name))
             if only_credentials
             else _SECRET_PARAM.match(unquote(name)) is not None
         )
@@ -244,7 +277,7 @@ def masked(text: str, url: str) -> str:
 
 def credentials_masked(url: str) -> str:
     """`url` with what can only be credentials masked where they stand, and nowhere else:
-    its user:password@ (or user name alone) and the values of `CREDENTIAL_PARAMS`. Two
+    its user:password@ (or user name alone) and the values of `is_credential`'s. Two
     addresses that differ only there (a rotated ?token=, a new password) give one. The
     values of names that may be a credential or may name what is fetched (?key=world,
     ?sid=politics: masked when shown) are kept: addresses differing in them give two."""

@@ -309,14 +309,16 @@ def test_an_articles_address_is_stored_and_shown_without_its_credentials(
     db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A file's address kept ?token= and ?api_key= (a feed's links lost them), and then a
-    session id (?session=SESS1) when those were dropped: printed by
+    session id (?session=SESS1) when those were dropped, and then ?auth=, ?client_secret=
+    and a signed S3 link's ?X-Amz-Signature=: printed by
     ask, ask --json and digest, and linked by the bot. Whatever the format, an article is
     stored under its address without credentials, and found again under another token."""
     brora = {
         "title": "Brora distillery reopens",
         "text": "The Brora distillery reopened after 40 years, its owners said on Tuesday.",
         "url": "https://user:pw@news.test/a?id=3&token=T0KSECRET&API_KEY=K2SECRET"
-        "&session=SESS1SECRET&PHPSESSID=P1SECRET",
+        "&session=SESS1SECRET&PHPSESSID=P1SECRET&auth=A1SECRET&client_secret=C1SECRET"
+        "&X-Amz-Signature=S3SECRET&X-Amz-Credential=AKIDSECRET&x-api-key=X1SECRET",
     }
     lines = write_jsonl(tmp_path / "a.jsonl", [brora])
     (tmp_path / "b.json").write_text(

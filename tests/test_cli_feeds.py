@@ -391,7 +391,9 @@ def test_a_rotated_token_updates_its_feed_in_place(
     )
 
 
-@pytest.mark.parametrize("credentials", ["?token=ABC123", "?api_key=ABC123&sig=S1G"])
+@pytest.mark.parametrize(
+    "credentials", ["?token=ABC123", "?api_key=ABC123&sig=S1G", "?auth=ABC123&x-api-key=K"]
+)
 def test_a_feed_that_comes_to_need_credentials_is_given_them(
     credentials: str, capsys: pytest.CaptureFixture[str], db_path: Path, feed_server: FeedServer
 ) -> None:
@@ -448,13 +450,14 @@ def test_a_token_given_to_a_feed_added_twice_before_goes_to_the_one_with_a_token
     )
 
 
-@pytest.mark.parametrize("name", ["sid", "key", "session", "Auth"])
+@pytest.mark.parametrize("name", ["sid", "key", "session", "Region_Key"])
 def test_addresses_that_differ_in_a_masked_value_that_may_be_no_credential_are_two_feeds(
     name: str, capsys: pytest.CaptureFixture[str], db_path: Path
 ) -> None:
     """?sid= and ?key= are masked when shown, as they may be a session or a key, and were
     taken for credentials: adding ?sid=sports after ?sid=politics said "updated feed 1's
-    credentials", and the politics feed was gone. Listed alike, they are told apart by id."""
+    credentials", and the politics feed was gone. Listed alike, they are told apart by id.
+    (?auth=, which can be nothing but a credential, is one: `is_credential`.)"""
     politics, sports = (f"https://news.example.com/rss?{name}={v}" for v in ("politics", "sports"))
     code, added, _ = run(capsys, db_path, "feeds", "add", politics)
     assert code == 0 and added.startswith("added feed 1: ")

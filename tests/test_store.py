@@ -896,6 +896,37 @@ async def test_migration_29_drops_the_credentials_stored_addresses_kept(db_path:
         await engine.close()
 
 
+async def test_migration_38_drops_the_credentials_of_any_site_stored_addresses_kept(
+    db_path: Path,
+) -> None:
+    """?auth=, ?client_secret= and a signed link's ?X-Amz-Signature= were kept in stored
+    addresses (shown in answers and digests, linked by the bot) while ?token= was dropped.
+    Addresses stored before lose them; ?story_key= and ?key=, which may name the page, stay."""
+    engine = await Engine.open(db_path)
+    try:
+        texts = ["Brora reopened.", "Tain shut.", "Wick grew."]
+        await engine.add_articles([ArticleDraft(t[:5], t) for t in texts])
+    finally:
+        await engine.close()
+    old_urls = [
+        "https://news.test/a?id=3&auth=A1&X-Amz-Signature=S1&X-Amz-Credential=AKID",
+        "https://news.test/b?story_key=9&key=world&client_secret=C1&x-api-key=K1",
+        "https://news.test/a?id=3&auth=A2",  # the same page: a copy of the first
+    ]
+    for article_id, url in enumerate(old_urls, 1):
+        run_sql(db_path, "UPDATE articles SET url = ? WHERE id = ?", url, article_id)
+    run_sql(db_path, "DELETE FROM schema_migrations WHERE version = 38")
+    engine = await Engine.open(db_path)  # migrates again
+    try:
+        assert run_sql(db_path, "SELECT url FROM articles ORDER BY id") == [
+            ("https://news.test/a?id=3",),
+            ("https://news.test/b?story_key=9&key=world",),
+            (None,),
+        ]
+    finally:
+        await engine.close()
+
+
 async def test_migration_36_drops_the_session_ids_stored_addresses_kept(db_path: Path) -> None:
     """?session=SESS1 was kept in a stored address (and shown by `ask --json`) while
     ?apiKey= and ?sig= were dropped: a session id is a login while it lasts. Addresses

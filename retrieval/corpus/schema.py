@@ -700,4 +700,20 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX article_sketches_key ON article_sketches (key);
         """,
     ),
+    Migration(
+        38,
+        "articles' addresses without the credentials of any site",
+        """
+        -- The credentials an article's address is stored without widened to the names a
+        -- feed's own address is masked by that cannot name a page (`is_credential`:
+        -- ?auth=, ?client_secret=, ?X-Amz-Signature=, ?x-api-key=): the addresses stored
+        -- before lose them as migration 29 did the others, a copy going without.
+        UPDATE OR IGNORE articles SET url = without_credentials(url)
+        WHERE url LIKE '%?%' AND url IS NOT without_credentials(url);
+        UPDATE articles SET url = NULL
+        WHERE url LIKE '%?%' AND url IS NOT without_credentials(url);
+        UPDATE removed_articles SET url = without_credentials(url)
+        WHERE url LIKE '%?%' AND url IS NOT without_credentials(url);
+        """,
+    ),
 )
