@@ -131,13 +131,24 @@ def redact(text: str) -> str:
     return text
 
 
+# The shortest half of a secret hidden alone: a token's is some 35 characters; a short one
+# would hide every such run of letters in a log line
+MIN_HIDDEN = 16
+
+
 def hide_secret(secret: str) -> None:
-    """From now on, replace `secret` in every log record this process makes."""
+    """From now on, replace `secret` in every log record this process makes; of a bot token,
+    its secret half too (after the colon: the number before it is the bot's public id),
+    which is all an error that quotes it apart needs to leak the token."""
     global _pattern
     if not secret:
         return
-    _secrets.update((secret, quote(secret, safe="")))  # as a server may quote a path back
-    _pattern = re.compile("|".join(map(re.escape, _secrets)), re.IGNORECASE)
+    _, colon, half = secret.partition(":")
+    for hidden in (secret, half) if colon and len(half) >= MIN_HIDDEN else (secret,):
+        _secrets.update((hidden, quote(hidden, safe="")))  # as a server may quote a path back
+    # the longest first: the whole token, not its half, where both match
+    alternatives = sorted(_secrets, key=len, reverse=True)
+    _pattern = re.compile("|".join(map(re.escape, alternatives)), re.IGNORECASE)
     _install()
 
 

@@ -30,6 +30,23 @@ def test_a_traceback_and_a_stack_that_quote_the_token_are_logged_without_it(
     assert "SECRET-of-the-logs-test" not in caplog.text
 
 
+def test_the_tokens_secret_half_alone_is_logged_without_it(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Only the whole token was replaced: a server's error that quoted its secret half
+    (after the colon), which is all one needs with the bot's public id, was logged as it
+    came."""
+    hide_secret(TOKEN)
+    secret = TOKEN.partition(":")[2]
+    log = logging.getLogger("newsbot.test_logs")
+    with caplog.at_level(logging.INFO, logger="newsbot.test_logs"):
+        log.warning("Bad Request: can't parse entities: %s", secret.upper())
+        log.warning("refused /bot%s/getMe", TOKEN)
+    half, whole = (record.getMessage() for record in caplog.records)
+    assert half == f"Bad Request: can't parse entities: {REDACTED}"
+    assert whole == f"refused /bot{REDACTED}/getMe"
+
+
 def test_credentials_in_an_address_are_masked_in_any_record(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
