@@ -30,23 +30,46 @@ CONFLICT_TOLD_EVERY = 600.0  # seconds: a line every ten minutes, not one every 
 
 
 async def check_access(update: Update, context: Context) -> None:
-    """Stop updates from chats (or inline users) that are not allowed; tell a chat once."""
-    shared = context.bot_data
-    user = update.effective_user
+    """Stop updates from chats (or inline users) that are not allowed; tell a chat once.
+
+    Stopped whatever befalls the telling: an error raised here would go to the error handler
+    and python-telegram-bot would then run the next handlers, answering the question of a
+    chat whose refusal Telegram did not confirm (a time-out, a 400)."""
+    if _allowed(update, context):
+        return
+    try:
+        await _refuse(update, context)
+    except TelegramError as exc:
+        log.warning("update %s: could not say that it is not allowed: %s", update.update_id, exc)
+    except Exception:
+        log.exception("update %s: could not say that it is not allowed", update.update_id)
+    raise ApplicationHandlerStop
+
+
+def _allowed(update: Update, context: Context) -> bool:
+    """Whether the update's chat (an inline query's user) may use the bot."""
+    access = context.bot_data.access
     if update.inline_query is not None:
-        if shared.access.allows_inline(update.inline_query.from_user.id):
-            return
+        return access.allows_inline(update.inline_query.from_user.id)
+    chat, user = update.effective_chat, update.effective_user
+    return chat is None or access.allows_chat(chat.id, user.id if user else None)
+
+
+async def _refuse(update: Update, context: Context) -> None:
+    """Tell an update's sender that it is not allowed: an inline user and a button's presser
+    each time, a chat once a day."""
+    shared = context.bot_data
+    chat = update.effective_chat
+    if update.inline_query is not None:
         await update.inline_query.answer(
             [],
             cache_time=0,
             is_personal=True,
             button=InlineQueryResultsButton("This bot is private", start_parameter="access"),
         )
-        raise ApplicationHandlerStop
-    chat = update.effective_chat
-    if chat is None or shared.access.allows_chat(chat.id, user.id if user else None):
+    elif chat is None:
         return
-    if update.callback_query is not None:
+    elif update.callback_query is not None:
         await update.callback_query.answer("This chat is not allowed to use the bot.")
     elif update.message is not None:
         await shared.conversations.note_chat(chat.id, chat.type, chat.title or chat.full_name)
@@ -56,7 +79,6 @@ async def check_access(update: Update, context: Context) -> None:
             await context.bot.send_message(
                 chat.id, formatting.refusal(chat.id), message_thread_id=topic_of(update.message)
             )
-    raise ApplicationHandlerStop
 
 
 async def note_chat(update: Update, context: Context) -> None:

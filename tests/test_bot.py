@@ -1737,6 +1737,25 @@ async def test_a_chat_not_allowed_is_told_once_and_shown_nothing(start_bot: BotF
         assert refused == [(-100999, 1), (USER, 0), (2002, 1)]
 
 
+@pytest.mark.parametrize("code", [400, 403])
+async def test_a_chat_not_allowed_is_shown_nothing_when_its_refusal_fails(
+    start_bot: BotFactory, code: int
+) -> None:
+    """When Telegram refused the refusal (a 400; a 403: the user had blocked the bot, or
+    a time-out), the access check's error went to the error handler and the next handlers
+    ran: the question of a chat not allowed was answered, passages and all."""
+    async with start_bot(allowed_chats=frozenset({USER})) as bot:
+        bot.fake.fail_next("sendMessage", code, "Bad Request: message thread not found")
+        bot.fake.user_message(2002, "joint exercise")
+        bot.fake.fail_next("answerInlineQuery", 400, "Bad Request: query is too old")
+        bot.fake.inline_query(2002, "joint exercise")
+        await bot.settle()
+        sent = [c.params["text"] for c in bot.fake.calls("sendMessage")]
+        assert len(sent) == 1 and "not enabled for this chat" in sent[0]
+        [inline] = bot.fake.calls("answerInlineQuery")
+        assert inline.params["results"] == []
+
+
 async def test_the_bot_forgets_questions_past_their_days_from_its_start(
     start_bot: BotFactory, settings: Settings
 ) -> None:
