@@ -135,6 +135,53 @@ async def admitted(shared: BotData, message: Message) -> bool:
     return verdict.allowed
 
 
+# Chats that are not allowed told so, in all, a minute at most: each a message against the
+# bot's share of Telegram's flood limit, which a crowd of strangers (or one making chats)
+# would otherwise take from the answers of the chats that are allowed
+REFUSALS_PER_MINUTE = 20
+
+
+class Refusals:
+    """When to tell a chat that is not allowed so: once per `interval` a chat, and at most
+    `per_minute` chats a minute in all (in memory, no database: a stranger's messages in
+    between cost nothing; `Conversations.claim_refusal` keeps the interval across restarts).
+    """
+
+    WINDOW = 60.0
+
+    def __init__(
+        self,
+        interval: float,
+        per_minute: int = REFUSALS_PER_MINUTE,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.interval, self.per_minute, self.clock = interval, per_minute, clock
+        self._told: dict[int, float] = {}  # chat id: when it was last told (or found told)
+        self._recent: deque[float] = deque()  # when each refusal of the last minute was
+
+    def may_tell(self, chat_id: int) -> bool:
+        """Whether `chat_id` may be told now; counted if so."""
+        now = self.clock()
+        told = self._told.get(chat_id)
+        if told is not None and told > now - self.interval:
+            return False
+        while self._recent and self._recent[0] <= now - self.WINDOW:
+            self._recent.popleft()
+        if len(self._recent) >= self.per_minute:
+            return False  # told later, when it writes again
+        self._recent.append(now)
+        self._told[chat_id] = now
+        return True
+
+    def forget_idle(self) -> None:
+        """Drop chats told longer than `interval` ago: memory follows recent strangers only
+        (at most `per_minute` a minute)."""
+        now = self.clock()
+        for chat_id, told in list(self._told.items()):
+            if told <= now - self.interval:
+                del self._told[chat_id]
+
+
 class QuestionLimiter:
     """At most `per_minute` questions per user in any 60-second window (in memory).
 

@@ -251,6 +251,7 @@ async def refresh_index(context: Context) -> None:
     shared.limiter.forget_idle()
     shared.inline_limiter.forget_idle()
     shared.digest_limiter.forget_idle()
+    shared.refusals.forget_idle()
     if shared.index_dirty and time.monotonic() - shared.index_saved >= SAVE_SECONDS:
         try:
             await shared.engine.save_index()

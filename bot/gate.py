@@ -57,7 +57,7 @@ def _allowed(update: Update, context: Context) -> bool:
 
 async def _refuse(update: Update, context: Context) -> None:
     """Tell an update's sender that it is not allowed: an inline user and a button's presser
-    each time, a chat once a day."""
+    each time, a chat once a day, a few chats a minute (`Refusals`)."""
     shared = context.bot_data
     chat = update.effective_chat
     if update.inline_query is not None:
@@ -71,14 +71,17 @@ async def _refuse(update: Update, context: Context) -> None:
         return
     elif update.callback_query is not None:
         await update.callback_query.answer("This chat is not allowed to use the bot.")
-    elif update.message is not None:
-        await shared.conversations.note_chat(chat.id, chat.type, chat.title or chat.full_name)
-        if await shared.conversations.claim_refusal(chat.id):
-            log.info("refused chat %s (%s): not in NEWSBOT_ALLOWED_CHATS", chat.id, chat.type)
-            # not after a group into its supergroup (`replies`): it names this chat's id
-            await context.bot.send_message(
-                chat.id, formatting.refusal(chat.id), message_thread_id=topic_of(update.message)
-            )
+    elif (
+        update.message is not None
+        and shared.refusals.may_tell(chat.id)  # else no write and no reply: nothing at all
+        # its id and type only, not its names: a stranger's chat is no chat of the bot's
+        and await shared.conversations.claim_refusal(chat.id, chat.type)
+    ):
+        log.info("refused chat %s (%s): not in NEWSBOT_ALLOWED_CHATS", chat.id, chat.type)
+        # not after a group into its supergroup (`replies`): it names this chat's id
+        await context.bot.send_message(
+            chat.id, formatting.refusal(chat.id), message_thread_id=topic_of(update.message)
+        )
 
 
 async def note_chat(update: Update, context: Context) -> None:

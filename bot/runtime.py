@@ -20,9 +20,9 @@ from zoneinfo import ZoneInfo
 
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, Job, JobQueue
 
-from bot.access import Access, QuestionLimiter
+from bot.access import Access, QuestionLimiter, Refusals
 from bot.config import Settings
-from retrieval.conversations import Conversations
+from retrieval.conversations import REFUSAL_INTERVAL, Conversations
 from retrieval.digest.digest import DEFAULT_LIMIT
 from retrieval.digest.subscriptions import Subscriptions
 from retrieval.engine import Engine
@@ -134,6 +134,7 @@ class BotData:
     limiter: QuestionLimiter  # questions and "More"
     inline_limiter: QuestionLimiter  # inline queries: one per pause in typing, so more
     digest_limiter: QuestionLimiter  # /digest per chat (DIGESTS_PER_MINUTE), whoever asks
+    refusals: Refusals  # when a chat that is not allowed is told so
     zone: ZoneInfo  # dates are shown in NEWSBOT_TIMEZONE
 
     def __init__(self) -> None:
@@ -158,6 +159,7 @@ class BotData:
             settings.questions_per_minute * INLINE_QUERIES_PER_QUESTION
         )
         self.digest_limiter = QuestionLimiter(DIGESTS_PER_MINUTE)
+        self.refusals = Refusals(REFUSAL_INTERVAL)
         self.zone = settings.zone
 
     def release(self) -> tuple[Engine | None, Conversations | None, Subscriptions | None]:

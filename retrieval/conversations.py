@@ -170,14 +170,17 @@ class Conversations:
             ),
         )
 
-    async def claim_refusal(self, chat_id: int, now: float | None = None) -> bool:
-        """True once per REFUSAL_INTERVAL for a chat (it is noted first): time to tell it."""
+    async def claim_refusal(self, chat_id: int, chat_type: str, now: float | None = None) -> bool:
+        """True once per REFUSAL_INTERVAL for a chat that is not allowed: time to tell it.
+        One write, of its id and type, never its title or its user's names (a stranger's
+        chat is no chat of the bot's); a chat the bot was used in keeps what it noted."""
         now = time.time() if now is None else now
         cursor = await self._write(
             lambda: self.conn.execute(
-                "UPDATE chats SET refused_ts = ? WHERE id = ?"
-                " AND (refused_ts IS NULL OR refused_ts <= ?)",
-                (now, chat_id, now - REFUSAL_INTERVAL),
+                "INSERT INTO chats (id, type, first_seen, refused_ts) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (id) DO UPDATE SET refused_ts = excluded.refused_ts"
+                " WHERE refused_ts IS NULL OR refused_ts <= ?",
+                (chat_id, chat_type, now, now, now - REFUSAL_INTERVAL),
             )
         )
         return cursor.rowcount == 1

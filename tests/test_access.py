@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.access import Access, QuestionLimiter
+from bot.access import Access, QuestionLimiter, Refusals
 from bot.config import Settings
 
 
@@ -54,3 +54,18 @@ def test_limiter_forgets_idle_users() -> None:
     limiter.check(2)
     limiter.forget_idle()
     assert set(limiter._asked) == {2}
+
+
+def test_strangers_are_told_once_a_chat_and_a_few_chats_a_minute() -> None:
+    """Every message from a chat not on the allowlist wrote its names and a refusal time
+    to the database, and a crowd of strangers could each be told at once, counted by no
+    limit, taking the bot's share of Telegram's flood limit from the allowed chats."""
+    clock = Clock()
+    refusals = Refusals(interval=3600.0, per_minute=2, clock=clock)
+    assert [refusals.may_tell(chat) for chat in (1, 1, 2, 3)] == [True, False, True, False]
+    clock.now += 60  # a minute on: another stranger may be told, not one told before
+    assert [refusals.may_tell(chat) for chat in (3, 1, 2)] == [True, False, False]
+    clock.now += 3590
+    refusals.forget_idle()  # those told an hour ago
+    assert set(refusals._told) == {3}
+    assert refusals.may_tell(1)  # an hour on, told again

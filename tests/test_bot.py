@@ -30,7 +30,7 @@ from telegram.ext import CommandHandler, ExtBot
 
 from bot import app as bot_app
 from bot import handlers, transport
-from bot.access import admin_only
+from bot.access import REFUSALS_PER_MINUTE, admin_only
 from bot.addressing import Lean, lean
 from bot.app import RATE_LIMIT_RETRIES, build_application
 from bot.config import Settings
@@ -1733,8 +1733,30 @@ async def test_a_chat_not_allowed_is_told_once_and_shown_nothing(start_bot: BotF
         [inline] = await bot.fake.wait_for("answerInlineQuery", 1, timeout=WAIT)
         assert inline.params["results"] == []
         assert inline.params["button"]["start_parameter"] == "access"
-        refused = await bot.rows("SELECT id, refused_ts IS NOT NULL FROM chats ORDER BY id")
-        assert refused == [(-100999, 1), (USER, 0), (2002, 1)]
+        refused = await bot.rows(
+            "SELECT id, refused_ts IS NOT NULL, title IS NULL FROM chats ORDER BY id"
+        )
+        # a stranger's chat is kept by its id alone, not its names; the one an admin used
+        # in it keeps its title
+        assert refused == [(-100999, 1, 0), (USER, 0, 0), (2002, 1, 1)]
+
+
+async def test_a_crowd_of_strangers_is_told_a_few_chats_a_minute(start_bot: BotFactory) -> None:
+    """Chats not on the allowlist, each writing, were each told at once (counted by no
+    limit: the allowed chats' answers waited behind them) and each stored with its names."""
+    async with start_bot(allowed_chats=frozenset({USER})) as bot:
+        strangers = range(50_000, 50_000 + REFUSALS_PER_MINUTE + 5)
+        for chat in strangers:
+            bot.fake.user_message(chat, "joint exercise")
+            if chat % 4 == 3:  # a few at a time: the fake's listen queue is short
+                await bot.settle()
+        await bot.settle()
+        told = [chat for chat in strangers if bot.replies(chat)]
+        assert len(told) == REFUSALS_PER_MINUTE
+        rows = await bot.rows("SELECT count(*), count(title) FROM chats WHERE id >= 50000")
+        assert rows == [(REFUSALS_PER_MINUTE, 0)]
+        [answer] = await bot.ask(USER, "joint exercise")
+        assert "Aslanduz" in answer["text"]
 
 
 @pytest.mark.parametrize("code", [400, 403])

@@ -31,9 +31,10 @@ async def test_migration_2_adds_answers_and_feedback_answer_id(db_path) -> None:
 async def test_refusal_is_claimed_once_per_interval(small_engine: Engine) -> None:
     state = small_engine.conversations
     await state.note_chat(-100, "group", "Some group")
-    assert await state.claim_refusal(-100, now=1000.0)
-    assert not await state.claim_refusal(-100, now=1001.0)
-    assert await state.claim_refusal(-100, now=1000.0 + REFUSAL_INTERVAL)
+    assert await state.claim_refusal(-100, "group", now=1000.0)
+    assert not await state.claim_refusal(-100, "group", now=1001.0)
+    assert await state.claim_refusal(-100, "group", now=1000.0 + REFUSAL_INTERVAL)
+    assert await state.claim_refusal(-200, "supergroup", now=1000.0)  # a chat never noted
 
 
 async def test_answers_are_found_by_id_and_by_message(small_engine: Engine) -> None:
