@@ -1463,3 +1463,56 @@ async def test_a_feed_and_page_in_a_legacy_asian_or_turkish_charset_keep_their_c
     assert article["source"] == title
     assert article["extra"]["text_from"] == "page"
     assert summary in article["text"] and more in article["text"]
+
+
+async def test_a_feed_moved_for_good_is_polled_at_its_new_address_from_then_on(
+    feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
+) -> None:
+    """Behind a 301 the feed kept its old address: every poll was two requests. A
+    permanent redirect (301, 308) is stored and said; a temporary one (302, 307) is
+    followed each time, the address kept."""
+    new = feed_server.serve("/feeds/new-home.rss", "gazette.rss")
+    feed_server.routes["/old.rss"] = Route(status=301, headers={"Location": "/via/308"})
+    feed_server.routes["/via/308"] = Route(status=308, headers={"Location": new})
+    feed_server.routes["/for-now.rss"] = Route(status=302, headers={"Location": new})
+    feed_server.routes["/then-302.rss"] = Route(status=301, headers={"Location": "/for-now.rss"})
+    feeds = FeedRegistry(db)
+    moved, _ = await feeds.add(feed_server.url("/old.rss"))
+    kept, _ = await feeds.add(feed_server.url("/for-now.rss"))
+    first = await FeedPoller(db, fetcher).poll([moved, kept])
+    said = [o.line() for o in first.outcomes]
+    assert said[0].endswith(f"; moved for good to {new}, polled there now")
+    assert "moved" not in said[1]
+    assert [o.moved_to for o in first.outcomes] == [new, None]
+    assert [f.url for f in await feeds.all()] == [new, feed_server.url("/for-now.rss")]
+    feed_server.requests.clear()
+    await FeedPoller(db, fetcher).poll(await feeds.all())
+    assert feed_server.paths() == ["/feeds/new-home.rss", "/for-now.rss", "/feeds/new-home.rss"]
+    # moved for good to a temporary redirect: the address the 301 names is the feed's
+    await feeds.remove(kept.id)
+    chained, _ = await feeds.add(feed_server.url("/then-302.rss"))
+    (outcome,) = (await FeedPoller(db, fetcher).poll([chained])).outcomes
+    assert outcome.moved_to == feed_server.url("/for-now.rss")
+    assert (await feeds.get(chained.id)).url == feed_server.url("/for-now.rss")  # type: ignore[union-attr]
+
+
+async def test_a_feed_moved_to_another_feeds_address_keeps_its_own_and_says_so(
+    feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
+) -> None:
+    new = feed_server.serve("/feeds/new-home.rss", "gazette.rss", etag='"g"')
+    feed_server.routes["/old.rss"] = Route(status=301, headers={"Location": new})
+    feeds = FeedRegistry(db)
+    old, _ = await feeds.add(feed_server.url("/old.rss"))
+    there, _ = await feeds.add(new)
+    (outcome,) = (await FeedPoller(db, fetcher).poll([old])).outcomes
+    assert outcome.moved_to is None
+    assert outcome.problems[-1] == (
+        f"moved for good to {new}, which feed {there.id} polls too: remove one of them (this "
+        "one is still polled at its old address)"
+    )
+    assert (await feeds.get(old.id)).url == feed_server.url("/old.rss")  # type: ignore[union-attr]
+    # said too when the answer is "not modified"
+    polled = await feeds.all()
+    (again,) = (await FeedPoller(db, fetcher).poll(polled[:1])).outcomes
+    assert again.status == "not modified"
+    assert again.problems == outcome.problems[-1:]

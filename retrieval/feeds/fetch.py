@@ -26,7 +26,7 @@ import socket
 import time
 import zlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email.utils import parsedate_to_datetime
 from types import TracebackType
 from typing import TypeAlias
@@ -44,6 +44,7 @@ FEED_ACCEPT = (
 )
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
 _REDIRECTS = (301, 302, 303, 307, 308)
+_PERMANENT = (301, 308)  # the address has moved for good (RFC 9110 15.4): the rest are for now
 _ENCODINGS = "gzip, deflate"  # what `_Inflater` reads; asked for, so no other should come
 
 
@@ -163,6 +164,9 @@ class Fetched:
     content_type: str | None
     etag: str | None
     last_modified: str | None
+    # Where the address asked for has moved for good: the end of the permanent redirects
+    # (301, 308) it led through before any temporary one; None if it has not moved
+    moved_to: str | None = None
 
     @property
     def not_modified(self) -> bool:
@@ -535,6 +539,8 @@ class Fetcher:
 
     async def _follow(self, url: str, headers: dict[str, str]) -> Fetched:
         current = url
+        moved_to: str | None = None
+        moving = True  # every hop so far a permanent redirect: where they lead, it moved
         for _ in range(self.limits.max_redirects + 1):
             target = check_url(current)
             try:
@@ -542,9 +548,12 @@ class Fetcher:
                     location = response.headers.get("location")
                     if response.status_code in _REDIRECTS and location:
                         current = str(response.url.join(location))
+                        moving = moving and response.status_code in _PERMANENT
+                        moved_to = current if moving else moved_to
                         continue
                     conditional = "If-None-Match" in headers or "If-Modified-Since" in headers
-                    return await self._read(response, url, conditional)
+                    fetched = await self._read(response, url, conditional)
+                    return replace(fetched, moved_to=moved_to)
             except BlockedURLError as exc:
                 exc.url = current
                 raise

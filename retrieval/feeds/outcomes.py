@@ -34,6 +34,7 @@ class FeedOutcome:
     error: str | None = None  # why the feed itself failed
     problems: list[str] = field(default_factory=list)  # entries' pages, entries left out
     paused: bool = False  # this failure paused the feed
+    moved_to: str | None = None  # its new address, stored: it moved for good (masked)
 
     def line(self) -> str:
         """One line for the log and the terminal."""
@@ -43,9 +44,10 @@ class FeedOutcome:
             if self.paused:
                 tail += f"; paused after {counted(self.feed.failures, 'failure')} in a row"
             return f"{head}: {tail}"
+        moved = f"; moved for good to {self.moved_to}, polled there now" if self.moved_to else ""
         if self.status == PollStatus.NOT_MODIFIED:
             again = f", {counted(self.replaced, 'page')} read again" if self.replaced else ""
-            return f"{head}: not modified{again}"
+            return f"{head}: not modified{again}{moved}"
         if self.status == PollStatus.REMOVED:
             kept = f"the {counted(self.added, 'article')} it stored" if self.added else "nothing"
             return f"{head}: removed while it was polled; {kept} of this poll kept"
@@ -61,7 +63,7 @@ class FeedOutcome:
             line += f", {counted(self.waiting, 'more entry', 'more entries')} next poll"
         if self.problems:
             line += f", {counted(len(self.problems), 'problem')}"
-        return line
+        return line + moved
 
 
 @dataclass

@@ -48,7 +48,7 @@ from retrieval.feeds.feedformat import Entry, ParsedFeed, parse_feed
 from retrieval.feeds.fetch import FEED_ACCEPT, PAGE_ACCEPT, Fetched, Fetcher
 from retrieval.feeds.outcomes import FeedOutcome, PollReport, PollStatus
 from retrieval.feeds.page_retries import PAGE_TRIES, PageRetries, PageRetry, passing
-from retrieval.feeds.registry import ENTRY_TRIES, PAUSE_AFTER, FeedRegistry
+from retrieval.feeds.registry import ENTRY_TRIES, PAUSE_AFTER, FeedRegistry, plain_url
 from retrieval.models import ArticleDraft
 from retrieval.wording import agreeing, counted
 
@@ -228,6 +228,7 @@ class FeedPoller:
                     started=started,
                     warning=parsed.problem,
                 )
+                await self._follow_move(feed, fetched, outcome)
             except sqlite3.IntegrityError:
                 if await self.registry.get(feed.id) is not None:
                     raise
@@ -261,12 +262,14 @@ class FeedPoller:
                 feed.url, etag=feed.etag, last_modified=feed.last_modified, accept=FEED_ACCEPT
             )
             if fetched.not_modified:
+                outcome = FeedOutcome(feed, status=PollStatus.NOT_MODIFIED)
                 async with self._database:
                     # the same document: a warning of it (read in part) still holds
                     await self.registry.record_success(
                         feed, [], None, None, None, started=started, warning=feed.warning
                     )
-                return FeedOutcome(feed, status=PollStatus.NOT_MODIFIED)
+                    await self._follow_move(feed, fetched, outcome)
+                return outcome
             parsed = await asyncio.to_thread(
                 parse_feed, fetched.content, fetched.url, fetched.content_type
             )
@@ -277,6 +280,24 @@ class FeedPoller:
         except ParseError as exc:
             return await self._failed(feed, str(exc))
         return fetched, parsed
+
+    async def _follow_move(self, feed: Feed, fetched: Fetched, outcome: FeedOutcome) -> None:
+        """Poll `feed` at its new address from now on, if it has moved there for good (a
+        permanent redirect: 301, 308), and say so in `outcome`; a temporary one (302, 307)
+        is followed each time, the address kept. A feed already at the new address is
+        named as a problem instead: two feeds would poll one."""
+        moved_to = fetched.moved_to
+        if moved_to is None or plain_url(moved_to) == plain_url(feed.url):
+            return
+        other = await self.registry.move(feed, moved_to)
+        shown = masked_url(moved_to)
+        if other is None:
+            outcome.moved_to = shown
+        else:
+            outcome.problems.append(
+                f"moved for good to {shown}, which feed {other.id} polls too: remove one "
+                "of them (this one is still polled at its old address)"
+            )
 
     async def _new_entries(
         self, feed: Feed, parsed: ParsedFeed, outcome: FeedOutcome

@@ -7,6 +7,7 @@ Polling itself is in `retrieval.feeds.poll`; this module only reads and writes t
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 from collections.abc import Collection, Iterable, Sequence
 from urllib.parse import urlsplit, urlunsplit
@@ -84,7 +85,7 @@ def _some_ids(feeds: Sequence[Feed]) -> str:
     return first_of([str(f.id) for f in feeds], IDS_NAMED)
 
 
-def _plain(url: str) -> str:
+def plain_url(url: str) -> str:
     """`url` with its scheme and host in lower case, no default port and no fragment (never
     sent to the server), as `add` stores it: HTTPS://EXAMPLE.ORG:443/world.rss#top and
     https://example.org/world.rss are one feed."""
@@ -106,7 +107,7 @@ def _credentials_apart(url: str) -> str:
     """`url` as `add` stores it, what can only be its credentials masked where they stand
     (`credentials_masked`): one for every token, password or signature the feed may be
     given, and another for each ?sid= or ?key= value, which may name what the feed is."""
-    return credentials_masked(_plain(url))
+    return credentials_masked(plain_url(url))
 
 
 def _credentials_dropped(url: str) -> str:
@@ -114,7 +115,7 @@ def _credentials_dropped(url: str) -> str:
     (`without_credentials`): one for the feed with any of them or none, a token given to a
     feed that had none, or dropped from one that had it; another for each ?sid= or ?key=
     value, which may name what the feed is."""
-    return without_credentials(_plain(url))
+    return without_credentials(plain_url(url))
 
 
 class FeedRegistry:
@@ -164,7 +165,7 @@ class FeedRegistry:
         now = time.time()
         async with transaction(self.conn):
             existing = await self.added_before(url)
-            url = _plain(url)
+            url = plain_url(url)
             if existing is None:
                 # an id never given before: `feeds remove 5` in a script must not reach a
                 # feed added after feed 5 was removed
@@ -177,7 +178,7 @@ class FeedRegistry:
                     "INSERT OR REPLACE INTO meta (key, value)"
                     " SELECT 'feeds_last_id', max(id) FROM feeds"
                 )
-            elif _plain(existing.url) != url:  # its credentials: the old ones failed
+            elif plain_url(existing.url) != url:  # its credentials: the old ones failed
                 await self.conn.execute(
                     "UPDATE feeds SET url = ?, name = coalesce(?, name),"
                     " interval_s = coalesce(?, interval_s), etag = NULL, last_modified = NULL,"
@@ -196,6 +197,20 @@ class FeedRegistry:
         assert feed is not None
         return feed, existing is None
 
+    async def move(self, feed: Feed, url: str) -> Feed | None:
+        """Store `url` (as `add` stores it) as `feed`'s address: it has moved there for good
+        (a permanent redirect), and polls asking the old one would each be two requests.
+        Returns the feed already at `url`, if another is, and changes nothing then."""
+        url = plain_url(url)
+        other = await self.get(url)
+        if other is not None and other.id != feed.id:
+            return other
+        try:
+            await self.conn.execute("UPDATE feeds SET url = ? WHERE id = ?", (url, feed.id))
+        except sqlite3.IntegrityError:  # added there by another process since the look above
+            return await self.get(url)
+        return None
+
     async def get(self, ref: str | int) -> Feed | None:
         """The feed with this id (a number) or URL: as stored, or as `add` stores it now (a
         feed added before may be stored otherwise)."""
@@ -205,7 +220,7 @@ class FeedRegistry:
             async with self.conn.execute(f"{_SELECT} WHERE id = ?", (int(ref),)) as cur:
                 row = await cur.fetchone()
             return _feed(row) if row else None
-        typed, plain = ref.strip(), _plain(ref)
+        typed, plain = ref.strip(), plain_url(ref)
         async with self.conn.execute(
             f"{_SELECT} WHERE url IN (?, ?) ORDER BY url = ? DESC LIMIT 1", (typed, plain, typed)
         ) as cur:
@@ -213,7 +228,7 @@ class FeedRegistry:
         if row:
             return _feed(row)
         # stored by a release before `add` made addresses plain: a few rows to read
-        return next((f for f in await self.all() if _plain(f.url) == plain), None)
+        return next((f for f in await self.all() if plain_url(f.url) == plain), None)
 
     async def added_before(self, url: str) -> Feed | None:
         """The feed `add` of `url` updates, if any: the one at this address (`get`: as given,
@@ -242,11 +257,11 @@ class FeedRegistry:
         need a token, or no longer needs it. Not those that differ in a ?sid= or ?key=
         (`feeds list` masks them alike): for ?sid=politics and ?sid=sports, that is another
         feed."""
-        wanted, plain = _credentials_dropped(url), _plain(url)
+        wanted, plain = _credentials_dropped(url), plain_url(url)
         return [
             f
             for f in await self.all()
-            if _credentials_dropped(f.url) == wanted and _plain(f.url) != plain
+            if _credentials_dropped(f.url) == wanted and plain_url(f.url) != plain
         ]
 
     async def remove(self, ref: str | int) -> Feed:
@@ -273,7 +288,7 @@ class FeedRegistry:
                 whose = "its" if len(alike) == 1 else "one's"
                 given, other = (
                     ("without credentials", "")
-                    if _credentials_dropped(str(ref)) == _plain(str(ref))
+                    if _credentials_dropped(str(ref)) == plain_url(str(ref))
                     else ("with these credentials", "other ")
                 )
                 raise FeedError(
@@ -294,8 +309,8 @@ class FeedRegistry:
     async def _shown_as(self, shown: str) -> list[Feed]:
         """The feeds whose address is shown as `shown` (as `feeds list` and /feeds show it,
         its credentials masked), or as its plain form."""
-        wanted = {shown.strip(), _plain(shown)}
-        return [f for f in await self.all() if {f.shown_url, _plain(f.shown_url)} & wanted]
+        wanted = {shown.strip(), plain_url(shown)}
+        return [f for f in await self.all() if {f.shown_url, plain_url(f.shown_url)} & wanted]
 
     async def shown_alike(self, feed: Feed) -> list[Feed]:
         """The other feeds shown at `feed`'s address (`Feed.shown_url`): at it but for a
