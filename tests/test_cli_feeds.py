@@ -285,6 +285,37 @@ def test_a_quiet_poll_that_went_well_prints_nothing_for_cron(
     assert "INFO" not in done.stderr
 
 
+def test_a_quiet_poll_says_an_entry_without_text_once_not_at_every_poll(
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+    db_path: Path,
+    feed_server: FeedServer,
+) -> None:
+    """A podcast's entry, its audio alone, was warned of at every `feeds poll --quiet` for a
+    day (it is tried again that long): a cron mail every 15 minutes. It is said once."""
+    podcast = (
+        "<item><title>Podcast: the week on the quays</title><guid>ep-12</guid><enclosure "
+        f'url="{feed_server.url("/audio/ep12.mp3")}" length="1234" type="audio/mpeg"/></item>'
+    )
+    body = feed_server.fixture("quayside-1.rss").replace(
+        b"</channel>", podcast.encode() + b"</channel>"
+    )
+    feed_server.routes["/feeds/q.rss"] = Route(body=body, content_type="application/rss+xml")
+    run(capsys, db_path, "feeds", "add", feed_server.url("/feeds/q.rss"))
+    mailed = []  # what cron would mail: the output, and the log from WARNING up
+    for _ in range(2):
+        caplog.clear()
+        code, out, err = run(capsys, db_path, "feeds", "poll", "--quiet", "--all")
+        assert code == 0
+        logged = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+        mailed.append([*out.splitlines(), *err.splitlines(), *logged])
+    assert [m.split(": ", 1)[1] for m in mailed[0]] == [
+        "entry Podcast: the week on the quays: no text (no page, and no summary in the "
+        "feed); tried again for a day (3 polls at least), not said again"
+    ]
+    assert mailed[1] == []
+
+
 def test_a_poll_with_no_feeds_says_there_are_none_yet(
     capsys: pytest.CaptureFixture[str], db_path: Path
 ) -> None:

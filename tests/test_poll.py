@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import re
 import sqlite3
 import time
@@ -781,10 +782,13 @@ async def test_an_entry_without_text_for_a_day_is_given_up_and_its_feed_asked_if
     fetcher: Fetcher,
     db: aiosqlite.Connection,
     monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Tried again at every poll, it had the feed fetched in full (no 304) and its page
-    asked for, forever."""
+    asked for, forever. Given up, it is logged, not said as a problem again: its first
+    poll said it would be."""
     monkeypatch.setattr(registry, "ENTRY_PATIENCE", 0.0)  # the day of tries: below, by dates
+    caplog.set_level(logging.INFO, poll.__name__)
     item = (
         f"<item><title>Lost notice</title><link>{feed_server.url('/pages/lost.html')}"
         "</link><guid>lost</guid></item>"
@@ -798,9 +802,14 @@ async def test_an_entry_without_text_for_a_day_is_given_up_and_its_feed_asked_if
     poller = FeedPoller(db, fetcher)
     polls = [await poller.poll_all() for _ in range(registry.ENTRY_TRIES)]
     assert [p.outcomes[0].new_entries for p in polls] == [2, 1, 1]  # tried each time
-    assert not any("given up" in problem for p in polls[:-1] for problem in p.problems())
-    last = polls[-1].outcomes[0].problems
-    assert "1 entry given up after 3 polls over a day without text" in last
+    assert [len(p.problems()) for p in polls] == [2, 0, 0]  # its page's 404, its no text
+    given_up = [r for r in caplog.records if "given up" in r.getMessage()]
+    assert [(r.levelname, r.getMessage()) for r in given_up] == [
+        (
+            "INFO",
+            "feed 1 (Quayside Weekly): 1 entry given up after 3 polls over a day without text",
+        )
+    ]
     assert len(feed_server.hits("/pages/lost.html")) == registry.ENTRY_TRIES
     after = await poller.poll_all()
     assert after.outcomes[0].status == "not modified"  # validators kept: nothing to retry
@@ -812,7 +821,8 @@ async def test_tries_without_text_are_counted_over_a_day_and_forgotten_once_stor
 ) -> None:
     feeds = FeedRegistry(db)
     feed, _ = await feeds.add("https://news.test/a.rss", interval=900)
-    bare, late = SeenEntry("bare", None, None), SeenEntry("late", None, None)
+    # with links: a page may come (`record_success` drops the validators for one)
+    bare, late = (SeenEntry(key, None, f"https://news.test/{key}") for key in ("bare", "late"))
     hour = 3600.0
     for n, now in enumerate((0.0, hour, 2 * hour, 23 * hour)):  # four tries within a day
         given_up = await feeds.record_success(
@@ -844,6 +854,12 @@ async def test_tries_without_text_are_counted_over_a_day_and_forgotten_once_stor
     )
     async with db.execute("SELECT entry_key, tries FROM feed_retries ORDER BY 1") as cur:
         assert [tuple(r) for r in await cur.fetchall()] == [("late", 1), ("slow", 2)]
+    # an entry without a link keeps the validators: no page of it can come, and the feed's
+    # next change is answered in full anyway
+    podcast = SeenEntry("podcast", None, None)
+    await feeds.record_success(feed, [], None, '"w"', None, now=week, no_text=[podcast])
+    refreshed = await feeds.get(feed.id)
+    assert refreshed is not None and refreshed.etag == '"w"'
 
 
 async def test_a_windows_1252_feed_and_page_keep_their_characters(
@@ -1516,3 +1532,65 @@ async def test_a_feed_moved_to_another_feeds_address_keeps_its_own_and_says_so(
     (again,) = (await FeedPoller(db, fetcher).poll(polled[:1])).outcomes
     assert again.status == "not modified"
     assert again.problems == outcome.problems[-1:]
+
+
+PODCAST = (
+    "<item><title>Podcast: the week on the quays</title><guid>ep-12</guid>"
+    '<enclosure url="{BASE}/audio/ep12.mp3" length="123456" type="audio/mpeg"/></item>'
+)
+
+
+async def test_an_entry_without_text_is_said_once_and_tried_again_in_silence(
+    feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
+) -> None:
+    """A podcast's entry (its audio alone, no text) was said at every poll for a day, each
+    a cron mail: "entry Podcast: ...: no text". It is said at its first poll, still left
+    out; and with no link, no page of it can come: the feed is not fetched in full for it
+    (an entry with a link is: its page may come)."""
+    body = feed_server.fixture("quayside-1.rss").replace(
+        b"</channel>", PODCAST.replace("{BASE}", feed_server.base).encode() + b"</channel>"
+    )
+    feed_server.routes["/feeds/q.rss"] = Route(
+        body=body, content_type="application/rss+xml", etag='"q1"'
+    )
+    await FeedRegistry(db).add(feed_server.url("/feeds/q.rss"))
+    poller = FeedPoller(db, fetcher)
+    first = await poller.poll_all()
+    assert first.problems() == [
+        f"feed 1 ({feed_server.url('/feeds/q.rss')}): entry Podcast: the week on the quays: "
+        "no text (no page, and no summary in the feed); tried again for a day "
+        f"({registry.ENTRY_TRIES} polls at least), not said again"
+    ]
+    assert first.outcomes[0].added == 1
+    second = await poller.poll_all()
+    assert second.outcomes[0].status == "not modified"  # validators kept: nothing to read
+    feed_server.routes["/feeds/q.rss"] = Route(  # the feed changes: its entries read again
+        body=body.replace(b"Weekly", b"Daily"), content_type="application/rss+xml"
+    )
+    third = await poller.poll_all()
+    assert third.outcomes[0].new_entries == 1 and third.problems() == []
+    async with db.execute("SELECT entry_key, tries FROM feed_retries") as cur:
+        assert [tuple(row) for row in await cur.fetchall()] == [("ep-12", 2)]
+    assert [r["title"] for r in await articles(db)] == [
+        "Fish market moves into the old customs shed"
+    ]
+
+
+async def test_a_linked_entry_without_text_is_fetched_again_but_said_once(
+    feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
+) -> None:
+    item = (
+        f"<item><title>Late notice</title><link>{feed_server.url('/pages/late.html')}"
+        "</link><guid>late</guid></item>"
+    )
+    body = feed_server.fixture("quayside-1.rss").replace(
+        b"</channel>", item.encode() + b"</channel>"
+    )
+    feed_server.routes["/feeds/q.rss"] = Route(
+        body=body, content_type="application/rss+xml", etag='"q1"'
+    )
+    await FeedRegistry(db).add(feed_server.url("/feeds/q.rss"))
+    poller = FeedPoller(db, fetcher)
+    said = [(await poller.poll_all()).problems() for _ in range(3)]
+    assert [len(problems) for problems in said] == [2, 0, 0]  # its page's 404, its no text
+    assert len(feed_server.hits("/pages/late.html")) == 3  # tried at each poll

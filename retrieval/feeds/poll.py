@@ -24,7 +24,7 @@ import enum
 import logging
 import sqlite3
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 from urllib.parse import urlsplit
 
@@ -191,10 +191,11 @@ class FeedPoller:
         new, links = await self._new_entries(feed, parsed, outcome)
         async with self._database:
             known = await self._known(feed, new, links)
+            told = await self.registry.retried(feed.id, (e.key for e in new))
         known_keys = {k.key for k in known}
         new = [e for e in new if e.key not in known_keys]
         again: dict[str, str] = {}  # entries whose page failed for a moment: their links
-        drafts, late = await self._drafts(feed, parsed, new, outcome.problems, again)
+        drafts, late = await self._drafts(feed, parsed, new, outcome.problems, again, told)
         kept = [(e, d) for e, d in zip(new, drafts, strict=True) if isinstance(d, ArticleDraft)]
         no_text = [
             SeenEntry(e.key, None, links.get(e.key))
@@ -244,10 +245,13 @@ class FeedPoller:
                     if r.added and e.key in again
                 ],
             )
-        if given_up:
-            outcome.problems.append(
-                f"{counted(len(given_up), 'entry', 'entries')} given up after "
-                f"{ENTRY_TRIES} polls over a day without text"
+        if given_up:  # said as a problem at their first try, which told of this too
+            log.info(
+                "feed %d (%s): %s given up after %d polls over a day without text",
+                feed.id,
+                feed.label,
+                counted(len(given_up), "entry", "entries"),
+                ENTRY_TRIES,
             )
         outcome.added = sum(r.added for r in results)
         outcome.duplicates = len(results) - outcome.added + len(known)
@@ -410,16 +414,20 @@ class FeedPoller:
         entries: Sequence[Entry],
         problems: list[str],
         again: dict[str, str],
+        told: Collection[str] = (),
     ) -> tuple[list[ArticleDraft | NoText | None], bool]:
         """Each entry's article (NO_TEXT: none to be had; None: its page not read in time),
         its pages fetched PAGE_CONCURRENCY at a time within `pages_deadline`; and whether
         some were left for the next poll by that deadline. `again` gets the links of the
-        pages to read again (`_article`)."""
+        pages to read again (`_article`). The problems of the entries `told` (by key) are
+        not noted again: they were at an earlier poll, and a cron `feeds poll --quiet` would
+        mail them at every poll of the day they are tried for."""
         limit = asyncio.Semaphore(PAGE_CONCURRENCY)
 
         async def article(entry: Entry) -> ArticleDraft | NoText:
+            noted = [] if entry.key in told else problems
             async with limit:
-                return await self._article(feed, parsed, entry, problems, again)
+                return await self._article(feed, parsed, entry, noted, again)
 
         tasks = [asyncio.create_task(article(e)) for e in entries]
         late: set[asyncio.Task[ArticleDraft | NoText]] = set()
@@ -516,7 +524,10 @@ class FeedPoller:
         if failed_for_now and entry.link and text.strip():
             again[entry.key] = entry.link  # as fetched: a page may need its link's token
         if not text.strip():
-            problems.append(f"entry {what}: no text (no page, and no summary in the feed)")
+            problems.append(
+                f"entry {what}: no text (no page, and no summary in the feed); tried again "
+                f"for a day ({ENTRY_TRIES} polls at least), not said again"
+            )
             return NO_TEXT
         link = page_url or entry.link
         url = public_url(link, feed.secret_params) if link else None  # stored without a token

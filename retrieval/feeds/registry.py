@@ -361,6 +361,17 @@ class FeedRegistry:
         )
         return wanted - {str(row[0]) for row in seen}
 
+    async def retried(self, feed_id: int, keys: Iterable[str]) -> set[str]:
+        """The keys among `keys` of entries this feed gave no text for at an earlier poll,
+        tried again since (`feed_retries`): their problems were said at that poll."""
+        rows = await rows_for_ids(
+            self.conn,
+            "SELECT entry_key FROM feed_retries WHERE entry_key IN ({ids}) AND feed_id = ?",
+            set(keys),
+            feed_id,
+        )
+        return {str(row[0]) for row in rows}
+
     async def articles_of_links(self, feed_id: int, links: Iterable[str]) -> dict[str, int]:
         """The article each of these links gave this feed before (`SeenEntry.url`)."""
         rows = await rows_for_ids(
@@ -397,8 +408,9 @@ class FeedRegistry:
         left for the next poll: past the poll's count or its time for pages) the validators
         are dropped, so the next fetch is not answered "not modified", and that poll comes
         after BACKLOG_SECONDS, not the feed's interval. Entries that gave `no_text` are tried
-        again at the feed's interval, the validators dropped too, until they have failed
-        ENTRY_TRIES polls over ENTRY_PATIENCE: then they are seen, with no article.
+        again at the feed's interval, the validators dropped too if one has a link (its
+        page may come), until they have failed ENTRY_TRIES polls over ENTRY_PATIENCE: then
+        they are seen, with no article.
         A `warning` (a feed read in part: malformed) is kept as its last error, the poll
         a success (`Feed.status` "warning").
         """
@@ -413,7 +425,10 @@ class FeedRegistry:
                 [(feed.id, e.key, e.article_id, e.url, now) for e in [*entries, *given_up]],
             )
             # the validators dropped: the next answer is no 304, and lists the entries again
-            refetch = backlog or len(given_up) < len(no_text)
+            # whose page may come; one with no link (a podcast's audio alone) can only get
+            # text from the feed, whose next change the server answers in full anyway
+            out = {e.key for e in given_up}
+            refetch = backlog or any(e.url and e.key not in out for e in no_text)
             await self.conn.execute(
                 "UPDATE feeds SET title = coalesce(?, title),"
                 " etag = CASE WHEN ? THEN NULL ELSE coalesce(?, etag) END,"
