@@ -124,3 +124,68 @@ def test_a_pages_outlet_is_its_name(site: str, address: str, outlet: str) -> Non
     "LinkNaija | Nigeria's popular news platform"."""
     draft = extract_article(page_named(site, address), url=address)
     assert draft is not None and draft.source == outlet
+
+
+def short_page(title: str, byline: str, *paragraphs: str, author: str = "Dee Marsh") -> str:
+    """A short page as a small site serves it: too short for trafilatura's own reading,
+    which reads it whole, its headline and byline run into the first paragraph."""
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (
+        f'<!doctype html><html><head><meta charset="utf-8"><title>{title} | Loopback '
+        'Herald</title><meta property="og:site_name" content="Loopback Herald">'
+        f'<meta name="author" content="{author}"></head><body><header>Home News Sport'
+        f'</header><article><h1>{title}</h1><p class="byline">{byline}</p>{body}</article>'
+        "<footer>© Loopback Herald</footer></body></html>"
+    )
+
+
+CUP = (
+    "Wend Rovers will play Lowmarsh City in the quarter-finals of the county cup on March 23.",
+    "The tie will be played at the Wend Stadium, the county FA said on Sunday.",
+)
+
+
+@pytest.mark.parametrize(
+    "byline", ["By Dee Marsh", "by DEE MARSH", "By: Dee Marsh |", "By Dee Marsh and Kim Novak"]
+)
+def test_a_short_pages_headline_and_byline_are_not_its_text(byline: str) -> None:
+    """A short page's text was "Cup draw: Rovers face City By Dee Marsh Wend Rovers will
+    play...": the headline was taken off only as a line of its own."""
+    page = short_page("Cup draw: Rovers face City", byline, *CUP, author="Dee Marsh, Kim Novak")
+    draft = extract_article(page)
+    assert draft is not None and draft.title == "Cup draw: Rovers face City"
+    assert draft.text == " ".join(CUP)
+    assert draft.authors == ("Dee Marsh", "Kim Novak")
+
+
+def test_a_short_pages_headline_goes_without_a_byline_too() -> None:
+    draft = extract_article(short_page("Cup draw: Rovers face City", "", *CUP))
+    assert draft is not None and draft.text.split() == " ".join(CUP).split()
+
+
+@pytest.mark.parametrize(
+    ("title", "lead"),
+    [
+        # a lead that opens with its headline's words and goes on in lower case
+        ("Oil prices rise", "Oil prices rise on Monday as the strait stays closed to tankers."),
+        # "By" and a name that is not the author's; "By" and the author's name in a sentence
+        ("Port reopens", "By Monday the port had reopened to ships and ferries, officials said."),
+        ("Port reopens", "By Dee Marsh's count, forty ships waited outside the port on Monday."),
+    ],
+)
+def test_a_lead_that_opens_like_a_headline_or_a_byline_is_kept(title: str, lead: str) -> None:
+    page = short_page(title, "", lead, "The harbour master said more would follow on Tuesday.")
+    draft = extract_article(page.replace('<p class="byline"></p>', ""))
+    assert draft is not None and draft.text.startswith(lead)
+
+
+def test_an_ingested_short_page_is_stored_without_its_headline_and_byline(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "cup.html").write_text(
+        short_page("Cup draw: Rovers face City", "By Dee Marsh", *CUP)
+    )
+    assert main(["ingest", "--db", str(db_path), str(tmp_path / "cup.html")]) == 0
+    assert run_sql(db_path, "SELECT title, text FROM articles") == [
+        ("Cup draw: Rovers face City", " ".join(CUP))
+    ]

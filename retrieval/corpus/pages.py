@@ -6,6 +6,7 @@ article (a login form, an "Access denied", a page of only its headline).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 
 from retrieval.addresses import split_url
@@ -61,6 +62,67 @@ def _outlet(sitename: str | None, hostname: str | None) -> str | None:
     return name or host or None
 
 
+def _phrase(words: str) -> str:
+    """A pattern for `words` as a page's text may hold them: any case, any spacing."""
+    return r"\s+".join(re.escape(word) for word in words.split())
+
+
+# What ends a byline's names on their line: "By Dee Marsh | Sport", "By Dee Marsh, Wend"
+_AFTER_NAMES = re.compile(r"[ \t]*(?:[|·•,:–—-][ \t]*)*")
+
+
+def _opens_a_paragraph(rest: str) -> bool:
+    """Whether `rest`, what follows a headline or a byline, opens the next paragraph: on a
+    line of its own, or, run into it, with a capital, a digit or a quote (not an
+    apostrophe: "By Dee Marsh's count" goes on)."""
+    first = rest[:1]
+    return first == "\n" or first.isupper() or first.isdigit() or first in '"“‘«'
+
+
+def _without_headline(text: str, title: str, authors: Sequence[str]) -> str:
+    """`text` without the page's headline at its start, where a paragraph follows it: on
+    its own line (trafilatura often repeats it so), or run into the text of a short page,
+    which trafilatura reads whole ("Cup draw: Rovers face City By Dee Marsh Wend Rovers
+    will play..."), if a byline or a paragraph's opening follows it there. A lead that
+    goes on in lower case ("Oil prices rise on Monday", headlined "Oil prices rise") is
+    no headline."""
+    found = re.match(rf"\s*{_phrase(title)}(?!\w)[ \t]*", text, re.IGNORECASE) if title else None
+    if found is None:
+        return text
+    rest = text[found.end() :]
+    run_in = "\n" not in text  # one paragraph: the headline ran into it
+    if rest.startswith("\n") or (run_in and _opens_a_paragraph(rest)):
+        return rest
+    return rest if _without_byline(rest, authors) != rest else text
+
+
+def _without_byline(text: str, authors: Sequence[str]) -> str:
+    """`text` without a byline at its start naming the page's `authors` (its metadata's):
+    "By Dee Marsh" where a paragraph follows (`_opens_a_paragraph`), or the names alone
+    on their own line."""
+    if not authors:
+        return text
+    name = "|".join(_phrase(a) for a in sorted(authors, key=len, reverse=True))
+    names = rf"(?:{name})(?:\s*(?:,|&|\band\b)\s*(?:{name}))*(?!\w)"
+    found = re.match(rf"\s*(by\b\s*:?\s*)?{names}", text, re.IGNORECASE)
+    if found is None:
+        return text
+    rest = text[found.end() :]
+    gap = _AFTER_NAMES.match(rest)
+    rest = rest[gap.end() :] if gap else rest
+    if rest.startswith("\n") or (found[1] and _opens_a_paragraph(rest)):
+        return rest
+    return text
+
+
+def _without_head(text: str, title: str, authors: Sequence[str]) -> str:
+    """`text` without the headline and byline a page's body opens with, which its metadata
+    name (`title`, `authors`): a headline, then a byline; or the text as it is, if that
+    would leave nothing."""
+    body = _without_byline(_without_headline(text, title, authors), authors).strip()
+    return body or text
+
+
 def parse_html(html: str, origin: str | None = None, url: str | None = None) -> ArticleDraft:
     """Extract the article body and metadata from a web page with trafilatura."""
     draft = extract_article(html, url=url)
@@ -90,9 +152,9 @@ def extract_article(html: str | bytes, url: str | None = None) -> ArticleDraft |
     title = clean_line(meta.get("title") or "")
     if not text:
         return None
-    first_line, _, rest = text.partition("\n")
-    if title and clean_line(first_line) == title and rest.strip():
-        text = rest.strip()  # trafilatura often repeats the headline as the first line
+    first_line = text.partition("\n")[0]
+    authors = split_authors(meta["author"]) if meta.get("author") else ()
+    text = _without_head(text, title, authors)
     words = _word_count(text)
     if words < MIN_PAGE_WORDS and not (words >= MIN_BRIEF_WORDS and _BRIEF.search(text)):
         raise ParseError(
@@ -104,7 +166,6 @@ def extract_article(html: str | bytes, url: str | None = None) -> ArticleDraft |
         published = parse_published(meta.get("date"))
     except ParseError:
         published = None
-    authors = split_authors(meta["author"]) if meta.get("author") else ()
     # trafilatura names a site without a name by its address's host, with the user name
     # and password in front if it has them
     userinfo = split_url(meta.get("url") or url or "").netloc.rpartition("@")[0]
