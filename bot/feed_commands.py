@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, tzinfo
+from typing import NamedTuple
 
 from telegram import Update
 from telegram.constants import ChatType
@@ -21,10 +22,12 @@ from bot.markup import escape, pack
 from bot.replies import send_reply
 from bot.runtime import App, Context, run_every
 from bot.times import when
+from retrieval.addresses import masked_url
 from retrieval.errors import FeedError
 from retrieval.feeds.feed import Feed, format_interval
 from retrieval.feeds.fetch import Fetcher
-from retrieval.feeds.registry import IDS_NAMED
+from retrieval.feeds.probe import NotAFeed, look_at_feed
+from retrieval.feeds.registry import IDS_NAMED, new_address
 from retrieval.wording import agreeing, counted
 
 log = logging.getLogger(__name__)
@@ -32,8 +35,11 @@ log = logging.getLogger(__name__)
 POLL_EVERY = 60.0  # seconds between looks for due feeds; each feed has its own interval
 ADD_USAGE = (
     "Usage: <code>/addfeed URL [name]</code>, e.g. "
-    "<code>/addfeed https://example.org/feed.xml Example News</code>"
+    "<code>/addfeed https://example.org/feed.xml Example News</code> "
+    "(<code>/addfeed --no-check URL</code> adds a feed that is down for now)"
 )
+# /addfeed's flag to add a feed without fetching it first; phones type "--" as a dash
+NO_CHECK = frozenset({"--no-check", "—no-check", "–no-check"})
 REMOVE_USAGE = "Usage: <code>/removefeed ID</code> (the ids are in /feeds)"
 
 
@@ -77,11 +83,36 @@ def render_paused(feed: Feed) -> str:
     )
 
 
-def parse_add_args(args: list[str]) -> tuple[str, str | None] | None:
-    """(URL, name or None) from /addfeed's arguments, or None when there is no URL."""
-    if not args:
+class AddArgs(NamedTuple):
+    """What /addfeed was given."""
+
+    url: str
+    name: str | None = None
+    check: bool = True  # fetch it first, and refuse what is no feed (not --no-check)
+
+
+def parse_add_args(args: list[str]) -> AddArgs | None:
+    """/addfeed's arguments: its URL, name and --no-check (anywhere), or None when there is
+    no URL."""
+    words = [arg for arg in args if arg.lower() not in NO_CHECK]
+    if not words:
         return None
-    return args[0], " ".join(args[1:]) or None
+    return AddArgs(words[0], " ".join(words[1:]) or None, check=len(words) == len(args))
+
+
+def render_not_a_feed(refused: NotAFeed) -> str:
+    """Telegram HTML telling an admin why /addfeed refused an address, and what to do."""
+    said = escape(refused.said()[:1].upper() + refused.said()[1:])
+    if len(refused.named) == 1:
+        named = escape(masked_url(refused.named[0]))
+        return f"{said}\nTo add its feed: <code>/addfeed {named}</code>"
+    if refused.named:
+        return f"{said}\nAdd one of its feeds with <code>/addfeed URL</code>."
+    again = escape(masked_url(refused.url))
+    return (
+        f"{said}.\nA feed that is down for now is added all the same with "
+        f"<code>/addfeed --no-check {again}</code>."
+    )
 
 
 # --- handlers -----------------------------------------------------------------------------
@@ -126,11 +157,17 @@ async def add_feed(update: Update, context: Context) -> None:
     if parsed is None:
         await _reply(update, context, ADD_USAGE)
         return
+    shared = context.bot_data
+    allow_private = shared.settings.allow_private_urls
     try:
-        shared = context.bot_data
-        before = await shared.engine.feed_added_before(parsed[0])  # resumed if paused
+        before = await shared.engine.feed_added_before(parsed.url)  # resumed if paused
+        looked = parsed.check and new_address(before, parsed.url)
+        refused = await look_at_feed(parsed.url, allow_private) if looked else None
+        if refused is not None:
+            await _reply(update, context, render_not_a_feed(refused))
+            return
         feed, created = await shared.engine.add_feed(
-            *parsed, allow_private=shared.settings.allow_private_urls
+            parsed.url, parsed.name, allow_private=allow_private
         )
     except FeedError as exc:
         await _reply(update, context, f"{escape(str(exc))}\n{ADD_USAGE}")

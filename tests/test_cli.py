@@ -544,7 +544,10 @@ def test_stats_says_plainly_that_no_article_is_dated(
     """It said "published:  -; 2 undated"."""
     undated = [{"title": f"Story {n}", "text": f"Text number {n}."} for n in range(2)]
     # a database with no article
-    assert main(["--db", str(db_path), "feeds", "add", "https://example.org/feed.rss"]) == 0
+    assert (
+        main(["--db", str(db_path), "feeds", "add", "--no-check", "https://example.org/feed.rss"])
+        == 0
+    )
     capsys.readouterr()
     assert main(["--db", str(db_path), "stats"]) == 0
     assert "published:  none\n" in capsys.readouterr().out
@@ -897,7 +900,9 @@ def test_an_ingest_into_an_empty_database_kept_locked_waits_once(
     from retrieval.corpus import db as database
 
     path = tmp_path / "news.db"
-    assert main(["--db", str(path), "feeds", "add", "https://news.test/a.rss"]) == 0  # made
+    assert (
+        main(["--db", str(path), "feeds", "add", "--no-check", "https://news.test/a.rss"]) == 0
+    )  # made
     batch = write_jsonl(tmp_path / "batch.jsonl", [{"title": "One", "text": "Story one."}])
     monkeypatch.setattr(database, "BUSY_TIMEOUT_S", 3.0)
     took = ingest_while_locked(path, batch)
@@ -907,7 +912,11 @@ def test_an_ingest_into_an_empty_database_kept_locked_waits_once(
 
 @pytest.mark.parametrize(
     "command",
-    [["remove", "1"], ["feeds", "add", "https://news.test/b.rss"], ["feeds", "remove", "1"]],
+    [
+        ["remove", "1"],
+        ["feeds", "add", "--no-check", "https://news.test/b.rss"],
+        ["feeds", "remove", "1"],
+    ],
     ids=["remove", "feeds add", "feeds remove"],
 )
 def test_a_write_into_a_database_kept_locked_says_why_in_one_line(
@@ -922,7 +931,7 @@ def test_a_write_into_a_database_kept_locked_says_why_in_one_line(
 
     path = tmp_path / "news.db"
     assert main(["--db", str(path), "ingest", "--quiet", str(SEEDS)]) == 0
-    assert main(["--db", str(path), "feeds", "add", "https://news.test/a.rss"]) == 0
+    assert main(["--db", str(path), "feeds", "add", "--no-check", "https://news.test/a.rss"]) == 0
     capsys.readouterr()
     monkeypatch.setattr(database, "BUSY_TIMEOUT_S", 0.2)
     with closing(sqlite3.connect(path, isolation_level=None)) as holder:
@@ -1020,7 +1029,10 @@ def test_a_database_with_feeds_is_not_seeded(
 ) -> None:
     """A deployment that added its feeds got the demo seed article in its corpus for good,
     from the bot's first start, before the feeds' first poll."""
-    assert main(["feeds", "add", "--db", str(db_path), "https://news.example.com/rss"]) == 0
+    assert (
+        main(["feeds", "add", "--no-check", "--db", str(db_path), "https://news.example.com/rss"])
+        == 0
+    )
     assert main(["feeds", "remove", "--db", str(db_path), "1"]) == 0  # once added is enough
     capsys.readouterr()
     assert main(["ask", "--db", str(db_path), QUESTION]) == 0

@@ -44,6 +44,7 @@ def test_add_list_remove(capsys: pytest.CaptureFixture[str], db_path: Path) -> N
         db_path,
         "feeds",
         "add",
+        "--no-check",
         "https://news.test/post.rss",
         "--name",
         "Port Ellery Post",
@@ -52,7 +53,7 @@ def test_add_list_remove(capsys: pytest.CaptureFixture[str], db_path: Path) -> N
     )
     assert code == 0
     assert out.startswith("added feed 1: Port Ellery Post, every 1h30m; it is due now")
-    run(capsys, db_path, "feeds", "add", "https://news.test/notes.atom")
+    run(capsys, db_path, "feeds", "add", "--no-check", "https://news.test/notes.atom")
     code, out, _ = run(capsys, db_path, "feeds", "list")
     assert code == 0
     lines = out.splitlines()
@@ -88,7 +89,7 @@ def test_remove_takes_several_feeds_and_fails_for_one_that_names_none(
     """`feeds remove 3 4` was a usage error ("unrecognized arguments: 4") though `newsbot
     remove` takes several: each is removed and said, one naming no feed is an error."""
     for name in ("a", "b", "c"):
-        run(capsys, db_path, "feeds", "add", f"https://news.test/{name}.rss")
+        run(capsys, db_path, "feeds", "add", "--no-check", f"https://news.test/{name}.rss")
     code, out, err = run(capsys, db_path, "feeds", "remove", "1", "9", "https://news.test/c.rss")
     assert code == 1
     assert out == (
@@ -105,21 +106,23 @@ def test_adding_a_feed_again_says_resumed_only_when_it_was_paused(
     """An active feed added again was "updated (and resumed)", as if it had been stopped;
     and "updated" when nothing changed, but that it is due now."""
     url = "https://news.test/post.rss"
-    assert run(capsys, db_path, "feeds", "add", url)[1].startswith("added feed 1: ")
-    assert run(capsys, db_path, "feeds", "add", url, "--every", "1h")[1].startswith(
+    assert run(capsys, db_path, "feeds", "add", "--no-check", url)[1].startswith("added feed 1: ")
+    assert run(capsys, db_path, "feeds", "add", "--no-check", url, "--every", "1h")[1].startswith(
         "updated feed 1: https://news.test/post.rss, every 1h; it is due now"
     )
     run_sql(db_path, "UPDATE feeds SET next_poll_ts = 9e9")
     for again in ((), ("--every", "1h")):
-        assert run(capsys, db_path, "feeds", "add", url, *again)[1].startswith(
+        assert run(capsys, db_path, "feeds", "add", "--no-check", url, *again)[1].startswith(
             "feed 1 is already added: https://news.test/post.rss, every 1h; it is due now"
         )
         assert run_sql(db_path, "SELECT next_poll_ts < 9e9 FROM feeds") == [(1,)]  # due, so
         run_sql(db_path, "UPDATE feeds SET next_poll_ts = 9e9")
     run_sql(db_path, "UPDATE feeds SET paused_ts = 1, failures = 5")
-    assert run(capsys, db_path, "feeds", "add", url)[1].startswith("resumed feed 1: ")
+    assert run(capsys, db_path, "feeds", "add", "--no-check", url)[1].startswith(
+        "resumed feed 1: "
+    )
     run_sql(db_path, "UPDATE feeds SET paused_ts = 1, failures = 5")
-    assert run(capsys, db_path, "feeds", "add", url, "--name", "Post")[1].startswith(
+    assert run(capsys, db_path, "feeds", "add", "--no-check", url, "--name", "Post")[1].startswith(
         "updated and resumed feed 1: Post"
     )
 
@@ -132,7 +135,11 @@ def test_feed_commands_leave_the_indexes_alone(
     assert main(["--db", str(db_path), "ingest", "--quiet", str(SEEDS)]) == 0
     for folder in (index_dir(db_path), article_index_dir(db_path)):
         shutil.rmtree(folder)
-    for command in (("add", "https://news.test/post.rss"), ("list",), ("remove", "1")):
+    for command in (
+        ("add", "--no-check", "https://news.test/post.rss"),
+        ("list",),
+        ("remove", "1"),
+    ):
         assert run(capsys, db_path, "feeds", *command)[0] == 0
     assert not index_dir(db_path).exists() and not article_index_dir(db_path).exists()
 
@@ -140,10 +147,21 @@ def test_feed_commands_leave_the_indexes_alone(
 def test_bad_input_is_a_usage_error_naming_what_is_expected(
     capsys: pytest.CaptureFixture[str], db_path: Path
 ) -> None:
-    code, _, err = run(capsys, db_path, "feeds", "add", "ftp://news.test/feed")
+    code, _, err = run(capsys, db_path, "feeds", "add", "--no-check", "ftp://news.test/feed")
     assert code == 2 and "only http and https" in err
     with pytest.raises(SystemExit) as info:
-        main(["--db", str(db_path), "feeds", "add", "https://news.test/a", "--every", "soon"])
+        main(
+            [
+                "--db",
+                str(db_path),
+                "feeds",
+                "add",
+                "--no-check",
+                "https://news.test/a",
+                "--every",
+                "soon",
+            ]
+        )
     assert info.value.code == 2
     assert "use e.g. 15m, 2h, 1h30m or 1d" in capsys.readouterr().err
     code, _, err = run(capsys, db_path, "feeds", "remove", "7")
@@ -158,8 +176,8 @@ def test_poll_stores_articles_saves_the_index_and_reports_failures(
 ) -> None:
     gazette = feed_server.serve("/feeds/gazette.rss", "gazette.rss")
     feed_server.routes["/feeds/error.rss"] = Route(status=500)
-    run(capsys, db_path, "feeds", "add", gazette)
-    run(capsys, db_path, "feeds", "add", feed_server.url("/feeds/error.rss"))
+    run(capsys, db_path, "feeds", "add", "--no-check", gazette)
+    run(capsys, db_path, "feeds", "add", "--no-check", feed_server.url("/feeds/error.rss"))
 
     with caplog.at_level(logging.INFO, logger="retrieval.feeds.poll"):
         code, out, _ = run(capsys, db_path, "feeds", "poll")
@@ -195,7 +213,7 @@ def test_polls_forced_while_a_feed_backs_off_do_not_pause_it(
     """Six `feeds poll --all` in four minutes paused a feed "after 6 failures in a row":
     its back-off, meant to count a failure a period, was skipped and each counted."""
     feed_server.routes["/feeds/error.rss"] = Route(status=500)
-    run(capsys, db_path, "feeds", "add", feed_server.url("/feeds/error.rss"))
+    run(capsys, db_path, "feeds", "add", "--no-check", feed_server.url("/feeds/error.rss"))
     for _ in range(7):
         code, out, err = run(capsys, db_path, "feeds", "poll", "--all")
         assert code == 1 and "1 feed failed, 0 paused" in out and "paused" not in err
@@ -217,8 +235,8 @@ def test_a_feed_counts_the_articles_it_stored_not_its_duplicates(
     4 duplicates"), yet `feeds list` gave it the first one's 4 articles, and `feeds remove`
     said "its 4 articles stay in the corpus"."""
     gazette = feed_server.serve("/feeds/gazette.rss", "gazette.rss")
-    run(capsys, db_path, "feeds", "add", gazette)
-    run(capsys, db_path, "feeds", "add", f"{gazette}?edition=local")
+    run(capsys, db_path, "feeds", "add", "--no-check", gazette)
+    run(capsys, db_path, "feeds", "add", "--no-check", f"{gazette}?edition=local")
     with caplog.at_level(logging.INFO, logger="retrieval.feeds.poll"):
         assert run(capsys, db_path, "feeds", "poll")[0] == 0
     logged = [r.getMessage() for r in caplog.records if r.name == "retrieval.feeds.poll"]
@@ -239,7 +257,7 @@ def test_poll_says_why_a_feed_failed_once_whatever_the_log_level(
     stderr twice: the poll's warning and the same line printed. (A real process: the log
     level is the process's.)"""
     feed_server.routes["/feeds/error.rss"] = Route(status=500)
-    run(capsys, db_path, "feeds", "add", feed_server.url("/feeds/error.rss"))
+    run(capsys, db_path, "feeds", "add", "--no-check", feed_server.url("/feeds/error.rss"))
     env = clean_env(NEWSBOT_LOG_LEVEL=level, NEWSBOT_ALLOW_PRIVATE_URLS="1")
     done = run_newsbot(["--db", str(db_path), "feeds", "poll"], db_path.parent, env)
     assert done.returncode == 1 and "1 feed failed" in done.stdout
@@ -263,7 +281,7 @@ def test_a_quiet_poll_that_went_well_prints_nothing_for_cron(
     done = poll("--quiet")
     assert (done.returncode, done.stdout, done.stderr) == (0, NO_FEEDS + "\n", "")
     feed = feed_server.serve("/feeds/quayside.rss", "quayside-1.rss")
-    assert main(["--db", str(db_path), "feeds", "add", feed]) == 0
+    assert main(["--db", str(db_path), "feeds", "add", "--no-check", feed]) == 0
     done = poll("--quiet")  # stores its articles, saves the index
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
     assert run_sql(db_path, "SELECT count(*) FROM articles")[0][0] > 0
@@ -277,7 +295,19 @@ def test_a_quiet_poll_that_went_well_prints_nothing_for_cron(
     )
 
     feed_server.routes["/feeds/error.rss"] = Route(status=500)
-    assert main(["--db", str(db_path), "feeds", "add", feed_server.url("/feeds/error.rss")]) == 0
+    assert (
+        main(
+            [
+                "--db",
+                str(db_path),
+                "feeds",
+                "add",
+                "--no-check",
+                feed_server.url("/feeds/error.rss"),
+            ]
+        )
+        == 0
+    )
     done = poll("--quiet")
     assert done.returncode == 1
     assert done.stdout.startswith("polled 1 feed: 0 articles added, 1 feed failed")
@@ -324,7 +354,7 @@ def test_a_poll_with_no_feeds_says_there_are_none_yet(
     assert run(capsys, db_path, "feeds", "poll")[:2] == (0, NO_FEEDS + "\n")
     assert run(capsys, db_path, "feeds", "poll", "--all")[:2] == (0, NO_FEEDS + "\n")
     assert run(capsys, db_path, "feeds", "list")[1] == NO_FEEDS + "\n"
-    run(capsys, db_path, "feeds", "add", "https://news.test/post.rss")
+    run(capsys, db_path, "feeds", "add", "--no-check", "https://news.test/post.rss")
     run_sql(db_path, "UPDATE feeds SET next_poll_ts = 9e12")
     assert run(capsys, db_path, "feeds", "poll")[:2] == (
         0,
@@ -355,7 +385,7 @@ def test_a_feeds_credentials_are_never_shown_or_logged(
     host = feed_server.url("/private.rss").removeprefix("http://")
     url = f"http://alice:hunter2@{host}?token=SEKRET123&page=2"
     with caplog.at_level(logging.DEBUG):  # aiosqlite logged each statement's parameters
-        _, added, _ = run(capsys, db_path, "feeds", "add", url)
+        _, added, _ = run(capsys, db_path, "feeds", "add", "--no-check", url)
         code, out, err = run(capsys, db_path, "feeds", "poll")
         _, listed, _ = run(capsys, db_path, "feeds", "list")
     assert code == 1 and "failed" in out
@@ -378,7 +408,7 @@ def test_a_rotated_token_updates_its_feed_in_place(
     token "no feed '...?token=***'", the very address `list` showed."""
     feed_server.serve("/world.rss", "gazette.rss")
     old, new = (feed_server.url(f"/world.rss?token={t}") for t in ("SECRETTOK", "ROTATED2"))
-    run(capsys, db_path, "feeds", "add", old)
+    run(capsys, db_path, "feeds", "add", "--no-check", old)
     assert run(capsys, db_path, "feeds", "poll")[0] == 0
     feed_server.routes["/world.rss?token=SECRETTOK"] = Route(status=401)  # revoked
     assert run(capsys, db_path, "feeds", "poll", "--all")[0] == 1
@@ -386,7 +416,7 @@ def test_a_rotated_token_updates_its_feed_in_place(
     articles = run_sql(db_path, "SELECT count(*) FROM articles")
 
     with caplog.at_level(logging.DEBUG):
-        code, added, err = run(capsys, db_path, "feeds", "add", new)
+        code, added, err = run(capsys, db_path, "feeds", "add", "--no-check", new)
         _, listed, _ = run(capsys, db_path, "feeds", "list")
         polled = run(capsys, db_path, "feeds", "poll")
         code_removed, _, not_removed = run(
@@ -417,9 +447,9 @@ def test_a_rotated_token_updates_its_feed_in_place(
     for text in (added, listed, *polled[1:], not_removed, logged):
         assert "SECRETTOK" not in text and "ROTATED2" not in text and "WRONGTOKEN" not in text
     # with another parameter, it is another feed
-    assert run(capsys, db_path, "feeds", "add", f"{new}&edition=local")[1].startswith(
-        "added feed 2: "
-    )
+    assert run(capsys, db_path, "feeds", "add", "--no-check", f"{new}&edition=local")[
+        1
+    ].startswith("added feed 2: ")
 
 
 @pytest.mark.parametrize(
@@ -436,7 +466,7 @@ def test_a_feed_that_comes_to_need_credentials_is_given_them(
     feed_server.serve("/rss.xml", "gazette.rss")
     plain = feed_server.url("/rss.xml")
     host = plain.removeprefix("http://").split("/")[0]
-    run(capsys, db_path, "feeds", "add", plain)
+    run(capsys, db_path, "feeds", "add", "--no-check", plain)
     assert run(capsys, db_path, "feeds", "poll")[0] == 0
     articles = run_sql(db_path, "SELECT count(*) FROM articles")
     for given, said in (
@@ -444,14 +474,14 @@ def test_a_feed_that_comes_to_need_credentials_is_given_them(
         (f"http://alice:hunter2@{host}/rss.xml", "updated feed 1's credentials: "),
         (plain, "dropped feed 1's credentials: "),
     ):
-        code, out, err = run(capsys, db_path, "feeds", "add", given)
+        code, out, err = run(capsys, db_path, "feeds", "add", "--no-check", given)
         assert (code, err) == (0, "") and out.startswith(said), out
         assert run_sql(db_path, "SELECT id, url, etag FROM feeds") == [(1, given, None)]
         assert run(capsys, db_path, "feeds", "poll")[0] == 0  # its entries seen: none again
         assert run_sql(db_path, "SELECT count(*) FROM articles") == articles
     for out in run(capsys, db_path, "feeds", "list")[1:]:
         assert "ABC123" not in out and "hunter2" not in out
-    code, out, _ = run(capsys, db_path, "feeds", "add", f"{plain}?sid=politics")
+    code, out, _ = run(capsys, db_path, "feeds", "add", "--no-check", f"{plain}?sid=politics")
     assert code == 0 and out.startswith("added feed 2: ")
 
 
@@ -462,17 +492,19 @@ def test_a_token_given_to_a_feed_added_twice_before_goes_to_the_one_with_a_token
     goes to the one that had a token; a password, which neither had, names neither. And a
     feed with a token is not removed by its address without one, which names it."""
     plain = "https://news.test/rss.xml"
-    run(capsys, db_path, "feeds", "add", plain)
+    run(capsys, db_path, "feeds", "add", "--no-check", plain)
     run_sql(
         db_path,
         "INSERT INTO feeds (id, url, interval_s, added_ts, next_poll_ts) VALUES (2, ?, 900, 0, 0)",
         f"{plain}?token=OLD",
     )
-    code, out, _ = run(capsys, db_path, "feeds", "add", f"{plain}?token=NEW")
+    code, out, _ = run(capsys, db_path, "feeds", "add", "--no-check", f"{plain}?token=NEW")
     assert code == 0 and out.startswith("updated feed 2's credentials: ")
-    code, _, err = run(capsys, db_path, "feeds", "add", "https://bob:pw@news.test/rss.xml")
+    code, _, err = run(
+        capsys, db_path, "feeds", "add", "--no-check", "https://bob:pw@news.test/rss.xml"
+    )
     assert code == 2 and "feeds 1, 2 are at 'https://bob:***@news.test/rss.xml' with" in err
-    run(capsys, db_path, "feeds", "add", "https://news.test/other.rss?token=T0K")
+    run(capsys, db_path, "feeds", "add", "--no-check", "https://news.test/other.rss?token=T0K")
     code, _, err = run(capsys, db_path, "feeds", "remove", "https://news.test/other.rss")
     assert (code, err) == (
         1,
@@ -490,9 +522,9 @@ def test_addresses_that_differ_in_a_masked_value_that_may_be_no_credential_are_t
     credentials", and the politics feed was gone. Listed alike, they are told apart by id.
     (?auth=, which can be nothing but a credential, is one: `is_credential`.)"""
     politics, sports = (f"https://news.example.com/rss?{name}={v}" for v in ("politics", "sports"))
-    code, added, _ = run(capsys, db_path, "feeds", "add", politics)
+    code, added, _ = run(capsys, db_path, "feeds", "add", "--no-check", politics)
     assert code == 0 and added.startswith("added feed 1: ")
-    code, added, err = run(capsys, db_path, "feeds", "add", sports)
+    code, added, err = run(capsys, db_path, "feeds", "add", "--no-check", sports)
     shown = f"https://news.example.com/rss?{name}=***"
     assert (code, err) == (0, "") and added.splitlines() == [
         f"added feed 2: {shown}, every 15m; it is due now (newsbot feeds poll, or the running"
@@ -502,9 +534,9 @@ def test_addresses_that_differ_in_a_masked_value_that_may_be_no_credential_are_t
     ]
     assert run_sql(db_path, "SELECT id, url FROM feeds") == [(1, politics), (2, sports)]
     # each is still its own: adding one again updates it, and no other
-    assert run(capsys, db_path, "feeds", "add", politics, "--name", "Politics")[1].startswith(
-        "updated feed 1: Politics"
-    )
+    assert run(capsys, db_path, "feeds", "add", "--no-check", politics, "--name", "Politics")[
+        1
+    ].startswith("updated feed 1: Politics")
     listed = run(capsys, db_path, "feeds", "list")[1].splitlines()
     assert [line.split()[0] for line in listed if " every " in line] == ["1", "2"]
     assert listed[0].endswith("Politics") and listed[2].endswith(shown)
@@ -523,7 +555,7 @@ def test_many_feeds_listed_alike_are_named_by_their_first_ids_and_a_count(
     alike, a line that grew without bound."""
     for n in range(1, IDS_NAMED + 6):
         code, added, _ = run(
-            capsys, db_path, "feeds", "add", f"https://news.example.com/rss?sid=s{n}"
+            capsys, db_path, "feeds", "add", "--no-check", f"https://news.example.com/rss?sid=s{n}"
         )
         assert code == 0
     shown = "https://news.example.com/rss?sid=***"
@@ -544,9 +576,9 @@ def test_a_feed_stored_in_an_older_form_added_again_is_not_given_new_credentials
         ("HTTPS://News.Test:443/a.rss", "https://news.test/a.rss"),
         ("HTTPS://News.Test:443/b.rss?token=T0K", "https://news.test/b.rss?token=T0K"),
     ):
-        run(capsys, db_path, "feeds", "add", given)
+        run(capsys, db_path, "feeds", "add", "--no-check", given)
         run_sql(db_path, "UPDATE feeds SET url = ? WHERE url = ?", stored, given)
-        code, out, _ = run(capsys, db_path, "feeds", "add", given)
+        code, out, _ = run(capsys, db_path, "feeds", "add", "--no-check", given)
         assert code == 0 and out.startswith("feed "), out
         assert " is already added: " in out and "credentials" not in out
 
@@ -562,7 +594,14 @@ def test_an_article_is_removed_by_the_link_its_feed_gave_token_and_all(
         b"/pages/market.html</link>", f"{link}</link>".encode()
     )
     feed_server.routes["/feeds/paid.rss"] = Route(body=body, content_type="application/rss+xml")
-    run(capsys, db_path, "feeds", "add", feed_server.url("/feeds/paid.rss?key=K3YSECRET"))
+    run(
+        capsys,
+        db_path,
+        "feeds",
+        "add",
+        "--no-check",
+        feed_server.url("/feeds/paid.rss?key=K3YSECRET"),
+    )
     assert run(capsys, db_path, "feeds", "poll")[0] == 0
     stored = feed_server.url("/pages/market.html?id=5")
     assert run_sql(db_path, "SELECT id FROM articles WHERE url = ?", stored) == [(1,)]
@@ -584,16 +623,16 @@ def test_a_feed_is_removed_by_its_address_as_listed_credentials_masked(
     """`feeds list` shows a feed's credentials masked, and `feeds remove` refused that very
     address ("no feed"): only the id or the address with its credentials would do."""
     first = "http://user:hunter2@news.test/feed.rss?api_key=SECRETKEY"
-    run(capsys, db_path, "feeds", "add", first)
+    run(capsys, db_path, "feeds", "add", "--no-check", first)
     # two feeds shown alike, as a release that did not take a new token as the same feed's
     # added them: adding one with other credentials now updates the feed's
     second = "http://user:other@news.test/feed.rss?api_key=K2"
-    run(capsys, db_path, "feeds", "add", f"{second}&then=1")
+    run(capsys, db_path, "feeds", "add", "--no-check", f"{second}&then=1")
     run_sql(db_path, "UPDATE feeds SET url = ? WHERE id = 2", second)
-    run(capsys, db_path, "feeds", "add", "https://news.test/open.rss")
+    run(capsys, db_path, "feeds", "add", "--no-check", "https://news.test/open.rss")
     shown = "http://user:***@news.test/feed.rss?api_key=***"
     assert run(capsys, db_path, "feeds", "list")[1].count(f"  {shown}\n") == 2
-    code, out, err = run(capsys, db_path, "feeds", "add", second.replace("K2", "K3"))
+    code, out, err = run(capsys, db_path, "feeds", "add", "--no-check", second.replace("K2", "K3"))
     assert (code, out) == (2, "") and err == (
         f"newsbot feeds add: feeds 1, 2 are at '{shown}' with other credentials: remove all "
         "but one (by id), then add it again to update that one's\n"
@@ -618,8 +657,22 @@ def test_a_feeds_address_with_other_credentials_names_the_feed_that_has_them(
 ) -> None:
     """`feeds remove` of a feed's address with a wrong token said "no feed
     '.../world.rss?token=***'": the very address `feeds list` shows."""
-    run(capsys, db_path, "feeds", "add", "https://news.test/world.rss?token=SECRETTOK")
-    run(capsys, db_path, "feeds", "add", "https://news.test/other.rss?token=SECRETTOK")
+    run(
+        capsys,
+        db_path,
+        "feeds",
+        "add",
+        "--no-check",
+        "https://news.test/world.rss?token=SECRETTOK",
+    )
+    run(
+        capsys,
+        db_path,
+        "feeds",
+        "add",
+        "--no-check",
+        "https://news.test/other.rss?token=SECRETTOK",
+    )
     code, _, err = run(
         capsys, db_path, "feeds", "remove", "https://news.test/world.rss?token=WRONGTOKEN"
     )
@@ -640,13 +693,17 @@ def test_a_mistyped_or_malformed_address_is_refused_without_its_credentials(
     """`feeds remove` quoted a mistyped address whole, password and all; an address with an
     unclosed IPv6 bracket was a traceback; a port past 65535 was added, then failed every
     poll with an OverflowError's traceback."""
-    run(capsys, db_path, "feeds", "add", "http://bob:PW1secret@news.test/x.rss")
+    run(capsys, db_path, "feeds", "add", "--no-check", "http://bob:PW1secret@news.test/x.rss")
     code, _, err = run(capsys, db_path, "feeds", "remove", "http://bob:PW1secret@news.test/x.rss/")
     assert code == 1 and "no feed 'http://bob:***@news.test/x.rss/'" in err
-    code, _, err = run(capsys, db_path, "feeds", "add", "http://bob:PW@[::1/x?sig=ab")
+    code, _, err = run(
+        capsys, db_path, "feeds", "add", "--no-check", "http://bob:PW@[::1/x?sig=ab"
+    )
     assert code == 2 and "Traceback" not in err and "not a valid URL" in err, err
     assert "PW@" not in err and "sig=ab" not in err and "bob:***@" in err
-    code, _, err = run(capsys, db_path, "feeds", "add", "http://news.test:99999/x.rss")
+    code, _, err = run(
+        capsys, db_path, "feeds", "add", "--no-check", "http://news.test:99999/x.rss"
+    )
     assert code == 2 and "port 99999 is not a port (1 to 65535)" in err, err
     _, listed, _ = run(capsys, db_path, "feeds", "list")
     assert "99999" not in listed and "PW" not in listed
@@ -677,14 +734,16 @@ def test_a_feed_at_a_private_address_is_refused_when_added(
 ) -> None:
     """It was added ("it is due now"), and refused at every poll."""
     monkeypatch.delenv("NEWSBOT_ALLOW_PRIVATE_URLS")
-    code, out, err = run(capsys, db_path, "feeds", "add", url)
+    code, out, err = run(capsys, db_path, "feeds", "add", "--no-check", url)
     assert code == 2 and out == "", out
     assert "is a private or local address" in err
     assert "unless NEWSBOT_ALLOW_PRIVATE_URLS lists it (NEWSBOT_ALLOW_PRIVATE_URLS=" in err
-    code, out, _ = run(capsys, db_path, "feeds", "add", "http://93.184.216.34/feed.rss")
+    code, out, _ = run(
+        capsys, db_path, "feeds", "add", "--no-check", "http://93.184.216.34/feed.rss"
+    )
     assert code == 0 and out.startswith("added feed 1:")  # a public address, and names, pass
     monkeypatch.setenv("NEWSBOT_ALLOW_PRIVATE_URLS", "1")
-    code, out, _ = run(capsys, db_path, "feeds", "add", url)
+    code, out, _ = run(capsys, db_path, "feeds", "add", "--no-check", url)
     assert code == 0 and out.startswith("added feed 2:")
 
 
@@ -720,7 +779,7 @@ def test_feeds_list_tells_its_times_in_the_zone(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     feed_server.routes["/down.rss"] = Route(status=500)
-    run(capsys, db_path, "feeds", "add", feed_server.url("/down.rss"))
+    run(capsys, db_path, "feeds", "add", "--no-check", feed_server.url("/down.rss"))
     run(capsys, db_path, "feeds", "poll")
     monkeypatch.setenv("NEWSBOT_TIMEZONE", "Asia/Tokyo")
     _, listed, _ = run(capsys, db_path, "feeds", "list")
@@ -746,7 +805,7 @@ def test_a_malformed_feed_is_told_as_its_problem_and_its_readable_entries_kept(
         content_type="application/rss+xml",
     )
     url = feed_server.url("/feeds/bad.rss")
-    run(capsys, db_path, "feeds", "add", url)
+    run(capsys, db_path, "feeds", "add", "--no-check", url)
     with caplog.at_level(logging.INFO, logger="retrieval.feeds.poll"):
         assert run(capsys, db_path, "feeds", "poll")[0] == 0
     logged = [r.getMessage() for r in caplog.records if r.name == "retrieval.feeds.poll"]
@@ -778,7 +837,7 @@ def test_a_malformed_feeds_warning_outlasts_a_failed_poll_and_its_304(
         etag='"bad-1"',
     )
     feed_server.routes["/feeds/bad.rss"] = malformed
-    run(capsys, db_path, "feeds", "add", feed_server.url("/feeds/bad.rss"))
+    run(capsys, db_path, "feeds", "add", "--no-check", feed_server.url("/feeds/bad.rss"))
     warned = "     warning: malformed feed, read in part: unclosed token"
 
     def polled(code: int = 0) -> list[str]:
@@ -802,11 +861,11 @@ def test_a_malformed_feeds_warning_outlasts_a_failed_poll_and_its_304(
     ]
 
     feed_server.serve("/feeds/ok.rss", "gazette.rss")
-    run(capsys, db_path, "feeds", "add", feed_server.url("/feeds/ok.rss"))
+    run(capsys, db_path, "feeds", "add", "--no-check", feed_server.url("/feeds/ok.rss"))
     assert polled()[3].split()[:2] == ["2", "ok"]
     feed_server.routes["/feeds/ok.rss"] = Route(status=503)
     polled(1)
-    run(capsys, db_path, "feeds", "add", feed_server.url("/feeds/ok.rss"))  # resumed
+    run(capsys, db_path, "feeds", "add", "--no-check", feed_server.url("/feeds/ok.rss"))  # resumed
     listed = run(capsys, db_path, "feeds", "list")[1].splitlines()
     assert listed[3].split()[:2] == ["2", "ok"]
     assert listed[5].startswith("     last error: HTTP 503 Service Unavailable (next try ")
@@ -823,7 +882,7 @@ def test_feeds_list_json_gives_each_feed_its_documented_fields_and_no_credential
     code, out, err = run(capsys, db_path, "feeds", "list", "--json")
     assert (code, out) == (EXIT_FAILED, "")  # no database: said as `ask --json` says it
     assert err.startswith(f"newsbot: no database at {db_path}")
-    run(capsys, db_path, "feeds", "add", "https://news.test/gone.rss")
+    run(capsys, db_path, "feeds", "add", "--no-check", "https://news.test/gone.rss")
     run(capsys, db_path, "feeds", "remove", "1")
     assert run(capsys, db_path, "feeds", "list", "--json")[1] == '{"feeds": []}\n'
 
@@ -838,7 +897,7 @@ def test_feeds_list_json_gives_each_feed_its_documented_fields_and_no_credential
         content_type="application/rss+xml",
     )
     run(capsys, db_path, "feeds", "add", gazette, "--name", "Post", "--every", "1h30m")
-    run(capsys, db_path, "feeds", "add", private)
+    run(capsys, db_path, "feeds", "add", "--no-check", private)
     run(capsys, db_path, "feeds", "add", feed_server.url("/feeds/bad.rss"))
     assert run(capsys, db_path, "feeds", "poll")[0] == EXIT_FAILED
     code, out, _ = run(capsys, db_path, "feeds", "list", "--json")
@@ -873,3 +932,71 @@ def test_feeds_list_json_gives_each_feed_its_documented_fields_and_no_credential
     with pytest.raises(SystemExit):
         main(["feeds", "list", "--help"])
     assert ", ".join(FEED_FIELDS) in " ".join(capsys.readouterr().out.split())
+
+
+def test_feeds_add_looks_at_a_new_address_and_refuses_what_is_no_feed(
+    capsys: pytest.CaptureFixture[str],
+    db_path: Path,
+    feed_server: FeedServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`feeds add` took a 404 or a web page as it came: the feed failed at its first poll,
+    and at every one after till it was paused. A new address is fetched once, as a poll
+    fetches it; what is no feed is refused, and a page that names its feed says which."""
+    feed = feed_server.serve("/feeds/gazette.rss", "gazette.rss")
+    link = '<link rel="alternate" type="application/rss+xml" href="{}">'
+    feed_server.routes["/news/"] = Route(
+        body=f"<html><head>{link.format('/feeds/gazette.rss')}</head><body>News</body></html>".encode()
+    )
+    feed_server.routes["/blog/"] = Route(
+        body=b"<!doctype html><html><head><title>Blog</title></head><body>Hi</body></html>"
+    )
+    feed_server.routes["/sections/"] = Route(
+        body=f"<html><head>{link.format('world.rss')}{link.format('sport.rss')}</head></html>".encode()
+    )
+    refusals = {
+        "/feeds/gone.rss": (
+            "HTTP 404 Not Found",
+            "a feed that is down for now is added all the same with --no-check",
+        ),
+        "/news/": (
+            f"it is a web page, not an RSS or Atom feed; it names its feed: {feed}",
+            f"add its feed: newsbot feeds add {feed}",
+        ),
+        "/blog/": (
+            "it is a web page, not an RSS or Atom feed, and it names no feed",
+            "a feed that is down for now is added all the same with --no-check",
+        ),
+        "/sections/": (
+            "it is a web page, not an RSS or Atom feed; it names 2 feeds: "
+            f"{feed_server.url('/sections/world.rss')}, {feed_server.url('/sections/sport.rss')}",
+            "add one of its feeds: newsbot feeds add FEED-URL",
+        ),
+    }
+    for path, (why, hint) in refusals.items():
+        url = feed_server.url(path)
+        assert run(capsys, db_path, "feeds", "add", url) == (
+            2,
+            "",
+            f"newsbot feeds add: cannot add {url!r}: {why}\n{hint}\n",
+        )
+    assert run(capsys, db_path, "feeds", "list")[1] == NO_FEEDS + "\n"
+    code, out, _ = run(capsys, db_path, "feeds", "add", feed, "--name", "Post")
+    assert code == 0 and out.startswith("added feed 1: Post, every 15m")
+    assert len(feed_server.hits("/feeds/gazette.rss")) == 1
+    # a feed added again (resumed, renamed) is not looked at: the polls say how it fares
+    assert run(capsys, db_path, "feeds", "add", feed, "--name", "Gazette")[0] == 0
+    assert len(feed_server.hits("/feeds/gazette.rss")) == 1
+    # a feed down for now, added all the same, without a fetch
+    gone = feed_server.url("/feeds/gone.rss")
+    assert run(capsys, db_path, "feeds", "add", gone, "--no-check")[:2] == (
+        0,
+        f"added feed 2: {gone}, every 15m; it is due now (newsbot feeds poll, or the running "
+        "bot, fetches it)\n",
+    )
+    assert len(feed_server.hits("/feeds/gone.rss")) == 1
+    # an address refused as it stands is refused before any fetch
+    monkeypatch.delenv("NEWSBOT_ALLOW_PRIVATE_URLS")
+    code, _, err = run(capsys, db_path, "feeds", "add", feed_server.url("/feeds/other.rss"))
+    assert code == 2 and "is a private or local address" in err
+    assert feed_server.hits("/feeds/other.rss") == []

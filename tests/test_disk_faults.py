@@ -408,7 +408,8 @@ def test_an_empty_read_only_database_is_not_seeded(tmp_path: Path) -> None:
     ingested the seeds (added 0) and that nothing matched, not why."""
     (tmp_path / "db").mkdir()
     made = run_newsbot(
-        ["feeds", "add", "--db", "db/news.db", "https://example.org/feed.rss"], tmp_path
+        ["feeds", "add", "--no-check", "--db", "db/news.db", "https://example.org/feed.rss"],
+        tmp_path,
     )
     assert made.returncode == 0, made.stderr  # a newsbot database with no article
     steps = with_db_read_only(
@@ -505,7 +506,9 @@ def test_a_poll_past_the_file_size_limit_stops_with_what_to_do_rlimit(
     feed_server.routes["/big.rss"] = Route(body=rss.encode(), content_type="application/rss+xml")
     env = clean_env(NEWSBOT_ALLOW_PRIVATE_URLS="1")
     added = run_newsbot(
-        ["feeds", "add", "--db", "news.db", feed_server.url("/big.rss")], tmp_path, env=env
+        ["feeds", "add", "--no-check", "--db", "news.db", feed_server.url("/big.rss")],
+        tmp_path,
+        env=env,
     )
     assert added.returncode == 0, added.stderr
     full = run_newsbot(

@@ -13,7 +13,13 @@ from telegram.ext import CallbackContext
 
 from bot.app import build_application
 from bot.config import Settings
-from bot.feed_commands import parse_add_args, poll_feeds_job, render_feed_list, render_paused
+from bot.feed_commands import (
+    AddArgs,
+    parse_add_args,
+    poll_feeds_job,
+    render_feed_list,
+    render_paused,
+)
 from retrieval.corpus.db import connect
 from retrieval.feeds.feed import Feed
 from retrieval.feeds.registry import IDS_NAMED, FeedRegistry
@@ -125,11 +131,16 @@ def test_a_feed_titled_by_a_megabyte_is_one_line() -> None:
 
 def test_addfeed_arguments() -> None:
     assert parse_add_args([]) is None
-    assert parse_add_args(["https://x.test/f"]) == ("https://x.test/f", None)
-    assert parse_add_args(["https://x.test/f", "Example", "News"]) == (
-        "https://x.test/f",
-        "Example News",
+    assert parse_add_args(["https://x.test/f"]) == AddArgs("https://x.test/f", None)
+    assert parse_add_args(["https://x.test/f", "Example", "News"]) == AddArgs(
+        "https://x.test/f", "Example News"
     )
+    # a phone types "--" as a dash
+    for flag in ("--no-check", "—no-check", "--NO-CHECK"):
+        assert parse_add_args([flag, "https://x.test/f", "Example"]) == AddArgs(
+            "https://x.test/f", "Example", check=False
+        )
+    assert parse_add_args(["--no-check"]) is None
 
 
 # ----- the commands, in the running bot -------------------------------------------------
@@ -198,6 +209,40 @@ async def test_adding_a_feed_again_says_resumed_only_when_it_was_paused(
         "Updated feed 1 (Post) without credentials, polled every 15m."
     )
     assert run_sql(bot.db_path, "SELECT id, url FROM feeds") == [(1, served)]
+
+
+async def test_addfeed_refuses_what_is_no_feed_unless_told_not_to_look(
+    bot: Harness, feed_server: FeedServer
+) -> None:
+    """/addfeed took a 404 or a web page as it came; the feed failed at its first poll,
+    and at every one after till it was paused."""
+    feed = feed_server.serve("/feeds/gazette.rss", "gazette.rss")
+    feed_server.routes["/news/"] = Route(
+        body=b'<html><head><title>News</title><link rel="alternate" type="application/rss+xml"'
+        b' href="/feeds/gazette.rss"></head><body><p>Today</p></body></html>'
+    )
+    gone = feed_server.url("/feeds/gone.rss")
+    refused = await command(bot, f"/addfeed {gone} Gone")
+    assert refused == (
+        f"Cannot add '{gone}': HTTP 404 Not Found.\nA feed that is down for now is added all "
+        f"the same with /addfeed --no-check {gone}."
+    )
+    page = feed_server.url("/news/")
+    assert await command(bot, f"/addfeed {page}") == (
+        f"Cannot add '{page}': it is a web page, not an RSS or Atom feed; it names its "
+        f"feed: {feed}\nTo add its feed: /addfeed {feed}"
+    )
+    assert await bot.app.bot_data.engine.feeds() == []
+    added = await command(bot, f"/addfeed —no-check {gone} Gone")  # a phone's "--"
+    assert added.startswith("Added feed 1 (Gone), polled every 15m.")
+    await until(
+        lambda: (
+            run_sql(bot.db_path, "SELECT last_fetch_ts FROM feeds") != [(None,)]
+            and not bot.app.bot_data.feed_poll_lock.locked()
+        ),
+        "the poll /addfeed starts",
+    )
+    assert (await command(bot, f"/addfeed {feed}")).startswith("Added feed 2")
 
 
 async def test_commands_are_refused_to_others_and_outside_private_chats(bot: Harness) -> None:

@@ -17,6 +17,7 @@ from retrieval.feeds.feed import (
     format_interval,
     parse_interval,
 )
+from retrieval.feeds.probe import feeds_named
 from retrieval.feeds.registry import EARLY, IDS_NAMED, FeedRegistry
 from retrieval.models import ArticleDraft
 
@@ -347,3 +348,19 @@ async def test_migration_13_forgets_the_credentials_feed_origins_recorded(db_pat
         ("Open", "https://c.test/f.rss"),
         ("File", "notes?.txt"),  # not from a feed: left as it is
     ]
+
+
+def test_the_feeds_a_web_page_names_are_read_from_its_alternate_links() -> None:
+    page = """<html><head><base href="/en/">
+    <link rel="stylesheet" href="site.css" type="text/css">
+    <link rel="alternate" type="application/rss+xml; charset=utf-8" href="news.rss">
+    <link rel="Alternate Feed" type="Application/Atom+XML" href="https://feeds.example/a">
+    <link rel="alternate" type="application/rss+xml" href="news.rss">
+    <link rel="alternate" type="application/json" href="feed.json">
+    <link rel="alternate" type="application/rss+xml" href="javascript:void(0)">
+    <link rel="alternate" hreflang="fr" href="/fr/"></head><body></body></html>"""
+    assert feeds_named(page, "https://site.example/world/index.html") == (
+        "https://site.example/en/news.rss",
+        "https://feeds.example/a",
+    )
+    assert feeds_named("", "https://site.example/") == ()

@@ -25,14 +25,16 @@ from bot.cli.commands import (
 from bot.config import Settings
 from bot.progress import progress_bar
 from bot.times import when
+from retrieval.addresses import masked_url
 from retrieval.corpus.ingest import storage_fault
 from retrieval.engine import Engine, feed_registry
 from retrieval.errors import FeedError, IndexWriteError
 from retrieval.feeds import poll
 from retrieval.feeds.feed import Feed, format_interval, parse_interval
-from retrieval.feeds.fetch import Fetcher
+from retrieval.feeds.fetch import Fetcher, PrivateAllowed
 from retrieval.feeds.outcomes import FeedOutcome, PollStatus
-from retrieval.feeds.registry import IDS_NAMED, FeedRegistry
+from retrieval.feeds.probe import NotAFeed, look_at_feed
+from retrieval.feeds.registry import IDS_NAMED, FeedRegistry, new_address
 from retrieval.wording import agreeing, counted
 
 
@@ -128,21 +130,8 @@ async def cmd_feeds(settings: Settings, args: argparse.Namespace) -> int:
         return await _poll(settings, args)
     async with feed_registry(settings.db_path, reads_only=args.feeds_command == "list") as feeds:
         if args.feeds_command == "add":
-            try:
-                before = await feeds.added_before(args.url)  # adding it again resumes it
-                feed, created = await feeds.add(
-                    args.url, args.name, args.every, settings.allow_private_urls
-                )
-            except FeedError as exc:
-                print(f"newsbot feeds add: {exc}", file=sys.stderr)
-                return EXIT_USAGE
-            print(
-                f"{_added(feed, before)}: {feed.label}, every {format_interval(feed.interval)}"
-                "; it is due now (newsbot feeds poll, or the running bot, fetches it)"
-            )
-            if alike := await feeds.shown_alike(feed):
-                print(_told_apart(feed, alike))
-        elif args.feeds_command == "list":
+            return await _add(feeds, args, settings.allow_private_urls)
+        if args.feeds_command == "list":
             listed = await feeds.all()
             if args.json:
                 print(json_text({"feeds": [feed_json(feed) for feed in listed]}))
@@ -151,6 +140,42 @@ async def cmd_feeds(settings: Settings, args: argparse.Namespace) -> int:
         else:
             return await _remove(feeds, args.feeds)
     return EXIT_OK
+
+
+async def _add(
+    feeds: FeedRegistry, args: argparse.Namespace, allow_private: bool | PrivateAllowed
+) -> int:
+    """Register the feed at `args.url`, once it has answered as one (unless --no-check):
+    what is no feed is refused now, not found out at every poll."""
+    try:
+        before = await feeds.added_before(args.url)  # adding it again resumes it
+        looked = args.check and new_address(before, args.url)
+        refused = await look_at_feed(args.url, allow_private) if looked else None
+        if refused is not None:
+            print(f"newsbot feeds add: {refused.said()}", file=sys.stderr)
+            print(_refused_hint(refused), file=sys.stderr)
+            return EXIT_USAGE
+        feed, created = await feeds.add(args.url, args.name, args.every, allow_private)
+    except FeedError as exc:
+        print(f"newsbot feeds add: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(
+        f"{_added(feed, before)}: {feed.label}, every {format_interval(feed.interval)}"
+        "; it is due now (newsbot feeds poll, or the running bot, fetches it)"
+    )
+    if alike := await feeds.shown_alike(feed):
+        print(_told_apart(feed, alike))
+    return EXIT_OK
+
+
+def _refused_hint(refused: NotAFeed) -> str:
+    """What to do about an address `feeds add` refused: add the feed its page names, or add
+    it all the same, a feed down for now."""
+    if len(refused.named) == 1:
+        return f"add its feed: newsbot feeds add {masked_url(refused.named[0])}"
+    if refused.named:
+        return "add one of its feeds: newsbot feeds add FEED-URL"
+    return "a feed that is down for now is added all the same with --no-check"
 
 
 async def _remove(feeds: FeedRegistry, refs: list[str]) -> int:

@@ -90,7 +90,9 @@ _HELP = {
     ),
     "feeds add": (
         "register a feed (RSS or Atom URL)",
-        "Register a feed, due at once. Adding a feed again resumes it if it was paused, and "
+        "Register a feed, due at once, once it has answered as one: a new address is "
+        "fetched, and what is no RSS or Atom feed (a 404, a web page) is refused, naming the "
+        "feed a web page names. Adding a feed again resumes it if it was paused, and "
         "changes its name or interval where given; its address with other credentials (a "
         "rotated token, a new password) updates that feed's, which keeps its id and entries.",
     ),
@@ -285,6 +287,14 @@ def _add_feeds(top: _Commands, common: argparse.ArgumentParser) -> None:
         type=cli_feeds.interval_value,
         metavar="INTERVAL",
         help="how often to poll: 15m, 2h, 1h30m, 1d (default 15m)",
+    )
+    add.add_argument(
+        "--no-check",
+        dest="check",
+        action="store_false",
+        help="add it without fetching it first: a feed that is down for now (by default a "
+        "new address is fetched once, and one that is no RSS or Atom feed, a 404 or a web "
+        "page, is refused, naming the feed a page names)",
     )
     listing = actions.add("list")
     listing.add_argument(

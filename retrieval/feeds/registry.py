@@ -118,6 +118,37 @@ def _credentials_dropped(url: str) -> str:
     return without_credentials(plain_url(url))
 
 
+def addable(url: str, allow_private: bool | PrivateAllowed = True) -> str:
+    """`url` as given, stripped, if it may be added as a feed: an http(s) address of at most
+    MAX_URL characters, not one that names itself a private or local host that
+    `allow_private` (NEWSBOT_ALLOW_PRIVATE_URLS) does not allow. FeedError says why not.
+    Fetches nothing."""
+    url = url.strip()
+    if len(url) > MAX_URL:  # every notice about the feed names it
+        raise FeedError(
+            f"cannot add {quoted(masked_url(url))}: a feed's address is at most "
+            f"{MAX_URL:,} characters"
+        )
+    try:
+        parsed = check_url(url)
+    except FetchError as exc:  # said to a chat, or logged: credentials masked
+        raise FeedError(f"cannot add {quoted(masked_url(url), 200)}: {exc}") from None
+    if (local := named_local(parsed, PrivateAllowed.of(allow_private))) is not None:
+        raise FeedError(
+            f"cannot add {quoted(masked_url(url), 200)}: {local} is a private or local "
+            "address, which newsbot does not fetch from unless NEWSBOT_ALLOW_PRIVATE_URLS "
+            f"lists it (NEWSBOT_ALLOW_PRIVATE_URLS={local})"
+        )
+    return url
+
+
+def new_address(before: Feed | None, url: str) -> bool:
+    """Whether adding `url` stores an address no feed has, the feed it updates being
+    `before` (`FeedRegistry.added_before`): a new feed, or a feed's new credentials; not a
+    feed added again, as it is, to resume or rename it."""
+    return before is None or plain_url(before.url) != plain_url(url)
+
+
 class FeedRegistry:
     """The feeds tables over one aiosqlite connection (owned by the caller)."""
 
@@ -141,24 +172,10 @@ class FeedRegistry:
         its validators dropped (the next fetch is whole, as the new credentials see it).
         Writes one row; fetches nothing.
         An address that names a private or local host itself that `allow_private`
-        (NEWSBOT_ALLOW_PRIVATE_URLS) does not allow is refused now, not at every poll.
+        (NEWSBOT_ALLOW_PRIVATE_URLS) does not allow is refused now, not at every poll
+        (`addable`).
         """
-        url = url.strip()
-        if len(url) > MAX_URL:  # every notice about the feed names it
-            raise FeedError(
-                f"cannot add {quoted(masked_url(url))}: a feed's address is at most "
-                f"{MAX_URL:,} characters"
-            )
-        try:
-            parsed = check_url(url)
-        except FetchError as exc:  # said to a chat, or logged: credentials masked
-            raise FeedError(f"cannot add {quoted(masked_url(url), 200)}: {exc}") from None
-        if (local := named_local(parsed, PrivateAllowed.of(allow_private))) is not None:
-            raise FeedError(
-                f"cannot add {quoted(masked_url(url), 200)}: {local} is a private or local "
-                "address, which newsbot does not fetch from unless NEWSBOT_ALLOW_PRIVATE_URLS "
-                f"lists it (NEWSBOT_ALLOW_PRIVATE_URLS={local})"
-            )
+        url = addable(url, allow_private)
         name = clean_line(name)[:MAX_NAME] or None if name else None
         if interval is not None and interval < MIN_INTERVAL:
             raise FeedError("interval too short: poll at most once a minute")

@@ -1,0 +1,118 @@
+"""Looking at an address before it is added as a feed: fetched once, as a poll fetches a
+feed (the fetcher's address rules, timeouts and size cap), and read as one.
+
+What is no feed (a 404, a web page) is refused as it is added, not found out at the first
+poll and every one after; a web page that names its feed (`<link rel="alternate"
+type="application/rss+xml">`, as a news site's pages do) says which to add instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+import lxml.html
+from lxml import etree
+
+from retrieval.addresses import masked_url
+from retrieval.errors import FetchError, ParseError
+from retrieval.feeds.feedformat import parse_feed
+from retrieval.feeds.fetch import FEED_ACCEPT, Fetched, Fetcher, PrivateAllowed
+from retrieval.feeds.registry import addable
+from retrieval.wording import first_of, quoted
+
+# The media types a page's <link rel="alternate"> gives a feed it names, that newsbot reads
+FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "application/rdf+xml"})
+FEEDS_NAMED = 3  # of the feeds a page names, those a refusal names
+_HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.I | re.S)
+
+
+@dataclass(frozen=True, slots=True)
+class NotAFeed:
+    """Why an address is no feed to add: what fetching or reading it said (`reason`); the
+    feeds it names, a web page (`named`: absolute, in its order); and whether it could not
+    be fetched at all (`unreachable`: a feed may be down for now)."""
+
+    url: str
+    reason: str
+    named: tuple[str, ...] = ()
+    unreachable: bool = False
+
+    def said(self) -> str:
+        """The refusal in a sentence, the address's credentials masked: "cannot add
+        'https://example.org/': it is a web page, not an RSS or Atom feed; it names its
+        feed: https://example.org/feed.xml"."""
+        told = f"cannot add {quoted(masked_url(self.url), 200)}: {self.reason}"
+        if not self.named:
+            return told
+        shown = first_of([masked_url(url) for url in self.named], FEEDS_NAMED)
+        if len(self.named) == 1:
+            return f"{told}; it names its feed: {shown}"
+        return f"{told}; it names {len(self.named)} feeds: {shown}"
+
+
+async def look_at_feed(url: str, allow_private: bool | PrivateAllowed) -> NotAFeed | None:
+    """`not_a_feed` with a fetcher of its own, as a poll's (`allow_private`:
+    NEWSBOT_ALLOW_PRIVATE_URLS); an address that may not be added (`registry.addable`) is
+    refused by FeedError before anything is fetched."""
+    addable(url, allow_private)
+    async with Fetcher(allow_private=allow_private) as fetcher:
+        return await not_a_feed(fetcher, url.strip())
+
+
+async def not_a_feed(fetcher: Fetcher, url: str) -> NotAFeed | None:
+    """Why `url` is no feed to add, or None if it answers with one (an RSS or Atom document,
+    with entries or none yet; one read in part, as a poll would). Fetches it once; parsing
+    runs in a worker thread."""
+    try:
+        fetched = await fetcher.get(url, accept=FEED_ACCEPT)
+    except FetchError as exc:
+        return NotAFeed(url, str(exc), unreachable=True)
+    try:
+        await asyncio.to_thread(parse_feed, fetched.content, fetched.url, fetched.content_type)
+    except ParseError as exc:
+        kind = _media_type(fetched)
+        if kind.startswith(("audio/", "video/", "image/")):  # an episode's, not its feed
+            return NotAFeed(url, f"it is {kind}, not an RSS or Atom feed")
+        if not _web_page(fetched):
+            return NotAFeed(url, str(exc))
+        named = await asyncio.to_thread(feeds_named, fetched.text(), fetched.url)
+        reason = "it is a web page, not an RSS or Atom feed"
+        return NotAFeed(url, reason if named else f"{reason}, and it names no feed", named)
+    return None
+
+
+def _media_type(fetched: Fetched) -> str:
+    """What an answer's Content-Type says it is, without its parameters: "text/html"."""
+    return (fetched.content_type or "").split(";", 1)[0].strip().lower()
+
+
+def _web_page(fetched: Fetched) -> bool:
+    """Whether an answer is an HTML page: so its type says, or so it opens."""
+    return _media_type(fetched) in ("text/html", "application/xhtml+xml") or bool(
+        _HTML_START.match(fetched.content[:1024])
+    )
+
+
+def feeds_named(html: str, base: str) -> tuple[str, ...]:
+    """The feeds a web page names for itself (`<link rel="alternate" type="application/
+    rss+xml" href="...">`, Atom and RDF too), as absolute http(s) addresses, in its order,
+    each once."""
+    try:
+        root = lxml.html.fromstring(html)
+    except (etree.ParserError, ValueError):  # an empty or unreadable page names none
+        return ()
+    declared = [str(href) for href in root.xpath("//base/@href")]
+    base = urljoin(base, declared[0].strip()) if declared else base
+    found: dict[str, None] = {}
+    for link in root.iter("link"):
+        rels = (link.get("rel") or "").lower().split()
+        kind = (link.get("type") or "").split(";", 1)[0].strip().lower()
+        href = (link.get("href") or "").strip()
+        if "alternate" in rels and kind in FEED_TYPES and href:
+            url = urljoin(base, href)
+            if urlsplit(url).scheme in ("http", "https"):
+                found.setdefault(url)
+    return tuple(found)
