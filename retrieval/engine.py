@@ -31,7 +31,7 @@ from retrieval.corpus.db import (
     transaction,
 )
 from retrieval.corpus.generation import generation, generation_of, move_on_from
-from retrieval.corpus.ingest import IngestReport, ingest_paths, storage_fault
+from retrieval.corpus.ingest import IngestReport, ingest_drafts, ingest_paths, storage_fault
 from retrieval.corpus.prepare import prepare_articles
 from retrieval.corpus.reader import CorpusReader
 from retrieval.corpus.removals import RemovalReport
@@ -44,6 +44,7 @@ from retrieval.errors import IndexWriteError
 from retrieval.feeds.feed import Feed
 from retrieval.feeds.fetch import Fetcher, PrivateAllowed
 from retrieval.feeds.outcomes import FeedOutcome, PollReport
+from retrieval.feeds.page import pages_to_store
 from retrieval.feeds.poll import FeedPoller
 from retrieval.feeds.registry import PAUSE_AFTER, FeedRegistry
 from retrieval.follow_ups import AnswerAbove, search_after
@@ -399,13 +400,22 @@ class Engine:
         archive: bool = False,
         report: IngestReport | None = None,
         zone: tzinfo = UTC,
+        urls: Sequence[str] = (),
+        allow_private: bool = False,
     ) -> IngestReport:
         """Store every article under `paths` (see `ingest_paths`: a time that names no zone
-        is in `zone`); `refresh` indexes them."""
+        is in `zone`), then those of the web pages at `urls`, fetched and read as a feed's
+        pages are (`retrieval.feeds.page`; `allow_private`: NEWSBOT_ALLOW_PRIVATE_URLS);
+        `refresh` indexes them."""
         await asyncio.to_thread(note_ingest, self.db_path)
-        return await ingest_paths(
+        report = await ingest_paths(
             self._store, paths, on_article, max_expanded, archive, report, zone
         )
+        if urls and report.stopped is None:
+            async with Fetcher(allow_private=allow_private) as fetcher:
+                drafts = await pages_to_store(fetcher, urls, report, on_article)
+            await ingest_drafts(self._store, drafts, archive, report)
+        return report
 
     async def add_articles(self, drafts: Sequence[ArticleDraft]) -> list[AddResult]:
         """Store articles already read, skipping duplicates; one transaction (split into

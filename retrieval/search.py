@@ -201,7 +201,7 @@ def _refused(question: str) -> SearchResult:
             question,
             (),
             "That is a link: the stored articles' words are searched, not the web. Ask about "
-            "the story in words (an admin can add its page to the corpus).",
+            "the story in words (an admin can add its page to the corpus: newsbot ingest URL).",
         )
     if not _has_words(question):
         what = "no words"

@@ -25,6 +25,7 @@ from retrieval.corpus.dates import to_timestamp
 from retrieval.corpus.db import connect
 from retrieval.engine import Engine, remove_articles
 from retrieval.errors import StoreError
+from retrieval.feeds import page as page_module
 from retrieval.feeds import page_retries, poll, registry
 from retrieval.feeds.feed import MAX_BACKOFF, SeenEntry
 from retrieval.feeds.fetch import Fetcher, retry_after
@@ -987,7 +988,7 @@ async def test_a_linked_page_not_to_be_read_leaves_the_summary(
     page: Route,
     problem: str,
 ) -> None:
-    monkeypatch.setattr(poll, "MAX_PAGE_TAGS", 1000)
+    monkeypatch.setattr(page_module, "MAX_PAGE_TAGS", 1000)
     feed_server.routes["/pages/ferry.html"] = page
     url = feed_server.serve("/feeds/gazette.rss", "gazette.rss")
     await FeedRegistry(db).add(url)

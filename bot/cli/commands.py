@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import re
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -74,7 +75,18 @@ def count_value(text: str) -> int:
     return count
 
 
+_WEB_ADDRESS = re.compile(r"^https?://", re.IGNORECASE)
+
+
+def ingest_sources(given: list[str]) -> tuple[list[Path], list[str]]:
+    """The files and folders among `ingest`'s arguments, and the web pages' addresses
+    (http:// or https://), each in the order given."""
+    addresses = [arg for arg in given if _WEB_ADDRESS.match(arg)]
+    return [Path(arg) for arg in given if not _WEB_ADDRESS.match(arg)], addresses
+
+
 async def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
+    paths, urls = ingest_sources(args.paths)
     engine = await Engine.open(settings.db_path)
     report = IngestReport()
     unsaved: IndexWriteError | None = None
@@ -82,12 +94,14 @@ async def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
     try:
         with progress_bar(None, "articles read", not args.quiet, "ingest") as tick:
             await engine.ingest(
-                args.paths,
+                paths,
                 on_article=tick,
                 max_expanded=args.max_expanded,
                 archive=args.archive,
                 report=report,
                 zone=settings.zone,
+                urls=urls,
+                allow_private=settings.allow_private_urls,
             )
         stopped = INTERRUPTED_INDEXING
         with progress_bar(report.sentences, "sentences indexed", not args.quiet, "ingest") as tick:

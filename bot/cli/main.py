@@ -15,7 +15,6 @@ import sys
 import threading
 from collections.abc import Coroutine, Sequence
 from datetime import UTC, timedelta
-from pathlib import Path
 from typing import Any
 
 from bot.cli import ask as cli_ask
@@ -37,9 +36,10 @@ from retrieval.errors import NO_ROOM, ConfigError, NewsbotError
 # What each command does: a line for `newsbot --help`, in full for `newsbot NAME --help`.
 _HELP = {
     "ingest": (
-        "add articles from files and folders",
-        f"Add articles from {suffixes_listed('and')} files (also .gz), and from folders, "
-        "recursively. Duplicates are skipped; bad files are reported by name.",
+        "add articles from files, folders and web pages",
+        f"Add articles from {suffixes_listed('and')} files (also .gz), from folders, "
+        "recursively, and from web pages by their http(s) address, fetched as a feed's pages "
+        "are. Duplicates are skipped; bad files and pages are reported by name.",
     ),
     "ask": (
         "answer a question with quoted passages",
@@ -159,7 +159,13 @@ def build_parser() -> argparse.ArgumentParser:
     top = _Commands(parser, common, "command", "COMMAND")
 
     ingest = top.add("ingest")
-    ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    ingest.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH|URL",
+        help="a file, a folder, or a web page's http:// or https:// address (its article is "
+        "read as a feed's page is; NEWSBOT_ALLOW_PRIVATE_URLS=1 for one on your own network)",
+    )
     ingest.add_argument(
         "--quiet",
         action="store_true",

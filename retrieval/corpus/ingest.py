@@ -8,7 +8,7 @@ import os
 import sqlite3
 import stat
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, tzinfo
 from pathlib import Path
@@ -430,6 +430,25 @@ async def ingest_paths(
             finally:
                 failures.close()
         await flush()
+    except StoreError as exc:  # no article can be stored now: stop, keep what is stored
+        report.stopped = str(exc)
+    return report
+
+
+async def ingest_drafts(
+    store: CorpusStore,
+    drafts: Sequence[tuple[ArticleDraft, str]],
+    archive: bool = False,
+    report: IngestReport | None = None,
+) -> IngestReport:
+    """Store articles read elsewhere (the web pages `newsbot ingest URL` fetched), each
+    with where it came from as a failure of its names it, as `ingest_paths` stores a file's:
+    in batches, duplicates skipped, counted in `report`."""
+    report = IngestReport() if report is None else report
+    batch: list[tuple[ArticleDraft, str, int | None]] = [(d, source, None) for d, source in drafts]
+    try:
+        for start in range(0, len(batch), BATCH):
+            await _store_batch(store, batch[start : start + BATCH], report, archive)
     except StoreError as exc:  # no article can be stored now: stop, keep what is stored
         report.stopped = str(exc)
     return report

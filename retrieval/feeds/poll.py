@@ -31,23 +31,21 @@ from urllib.parse import urlsplit
 import aiosqlite
 
 from retrieval.addresses import masked_url, public_url
-from retrieval.corpus.pages import extract_article
 from retrieval.corpus.prepare import PreparedArticle, prepare_articles
 from retrieval.corpus.records import within_article_limit
 from retrieval.corpus.removals import removed_among, replace_article, replaced_among
 from retrieval.corpus.store import CorpusStore
 from retrieval.errors import (
-    BlockedURLError,
     FetchError,
     ParseError,
     StoreError,
-    TooLargeError,
 )
 from retrieval.feeds.feed import Feed, SeenEntry
 from retrieval.feeds.feedformat import Entry, ParsedFeed, parse_feed
-from retrieval.feeds.fetch import FEED_ACCEPT, PAGE_ACCEPT, Fetched, Fetcher
+from retrieval.feeds.fetch import FEED_ACCEPT, Fetched, Fetcher
 from retrieval.feeds.outcomes import FeedOutcome, PollReport, PollStatus
-from retrieval.feeds.page_retries import PAGE_TRIES, PageRetries, PageRetry, passing
+from retrieval.feeds.page import read_page
+from retrieval.feeds.page_retries import PAGE_TRIES, PageRetries, PageRetry
 from retrieval.feeds.registry import ENTRY_TRIES, PAUSE_AFTER, FeedRegistry, plain_url
 from retrieval.models import ArticleDraft
 from retrieval.wording import agreeing, counted
@@ -78,11 +76,6 @@ MAX_ENTRIES_PER_POLL = 100
 # pages, 4 at a time, at 30 s each, 12.5 minutes. Entries whose pages are not read by then stay
 # unseen, and the next poll takes them.
 PAGES_DEADLINE = 90.0
-# Tags a linked page may hold to be read for its article. Reading is trafilatura's lxml tree,
-# in a thread no deadline can stop: 600,000 paragraphs (4.8 MB, under the fetch cap) take 40
-# s and 1.1 GB a page. News pages hold a few thousand (3,229 at most in the 181 of
-# html-articles); past this a page falls back to the feed's summary.
-MAX_PAGE_TAGS = 50_000
 NAME_SHOWN = 200  # characters of an entry's title or key in a problem told of it
 
 
@@ -462,35 +455,13 @@ class FeedPoller:
         self, link: str, problems: list[str]
     ) -> tuple[ArticleDraft | None, str | None, bool]:
         """The article extracted from an entry's page, the page's final URL, and whether its
-        fetch failed for a moment (`page_retries.passing`)."""
-        shown = masked_url(link)  # a per-item token or signature stays out of the log
-        try:
-            fetched = await self.fetcher.get(link, accept=PAGE_ACCEPT)
-        except FetchError as exc:
-            problems.append(f"page {shown}: {exc}")
-            lasting = isinstance(exc, BlockedURLError | TooLargeError)  # so at every try
-            return None, None, passing(exc.status) and not lasting
-        kind = (fetched.content_type or "text/html").split(";", 1)[0].strip().lower()
-        if not kind.endswith(("html", "xml")):
-            problems.append(f"page {shown}: {kind}, not a web page")
-            return None, fetched.url, False
-        html = fetched.text()
-        if (tags := html.count("<")) > MAX_PAGE_TAGS:
-            problems.append(
-                f"page {shown}: too large to read ({tags:,} tags; {MAX_PAGE_TAGS:,} at most)"
-            )
-            return None, fetched.url, False
-        try:
-            page = await asyncio.to_thread(extract_article, html, fetched.url)
-        except ParseError as exc:  # more text than one article may hold: the feed's is used
-            problems.append(f"page {shown}: {exc}")
-            return None, fetched.url, False
-        except Exception as exc:  # trafilatura or lxml on a hostile page: fall back
-            problems.append(f"page {shown}: extraction failed: {exc!r}")
-            return None, fetched.url, False
-        if page is None:
-            problems.append(f"page {shown}: no article text found in it")
-        return page, fetched.url, False
+        fetch failed for a moment (`page_retries.passing`); why there is none is noted in
+        `problems`, the page named (its credentials masked: a per-item token or signature
+        stays out of the log)."""
+        read = await read_page(self.fetcher, link)
+        if read.problem is not None:
+            problems.append(f"page {masked_url(link)}: {read.problem}")
+        return read.article, read.url, read.for_now
 
     async def _article(
         self,
