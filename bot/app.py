@@ -233,7 +233,9 @@ async def _open_engine(settings: Settings) -> Engine:
     """Open the database; an empty one gets the bundled seed corpus, as `newsbot ask` does."""
     if not is_compiled():
         log.info(COMPILING)
-    engine, seeding = await Engine.open_seeded(settings.db_path, settings.seeds_dir)
+    engine, seeding = await Engine.open_seeded(
+        settings.db_path, settings.seeds_dir, zone=settings.zone
+    )
     if seeding.message:
         # an empty database with feeds is a deployment's first start: their poll is next
         told = logging.WARNING if seeding.empty and not seeding.feeds else logging.INFO

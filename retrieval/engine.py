@@ -333,15 +333,20 @@ class Engine:
 
     @classmethod
     async def open_seeded(
-        cls, db_path: str | os.PathLike[str], seeds: Path | None, reads_only: bool = False
+        cls,
+        db_path: str | os.PathLike[str],
+        seeds: Path | None,
+        reads_only: bool = False,
+        zone: tzinfo = UTC,
     ) -> tuple[Engine, Seeding]:
-        """`open`, then `seed_if_empty`: the one "open and seed" path of `newsbot ask` and
-        the bot. If seeding fails the engine is closed again: an open connection's thread
+        """`open`, then `seed_if_empty` (a time of the seeds without a zone in `zone`, as an
+        ingest reads it): the one "open and seed" path of `newsbot ask` and the bot. If
+        seeding fails the engine is closed again: an open connection's thread
         would keep the process from exiting."""
         made = not await asyncio.to_thread(Path(db_path).exists)
         engine = await cls.open(db_path, reads_only=reads_only)
         try:
-            seeding = await engine.seed_if_empty(seeds)
+            seeding = await engine.seed_if_empty(seeds, zone)
             return engine, replace(seeding, made=Path(db_path) if made else None)
         except BaseException:
             await engine.close()
@@ -401,7 +406,7 @@ class Engine:
         report: IngestReport | None = None,
         zone: tzinfo = UTC,
         urls: Sequence[str] = (),
-        allow_private: bool = False,
+        allow_private: bool | PrivateAllowed = False,
     ) -> IngestReport:
         """Store every article under `paths` (see `ingest_paths`: a time that names no zone
         is in `zone`), then those of the web pages at `urls`, fetched and read as a feed's
@@ -450,11 +455,12 @@ class Engine:
         unwrapped); None when it is not (or no longer) there."""
         return await self._store.article_text(article_id)
 
-    async def seed_if_empty(self, seeds: Path | None) -> Seeding:
+    async def seed_if_empty(self, seeds: Path | None, zone: tzinfo = UTC) -> Seeding:
         """Ingest the `seeds` folder (None: none) when the database holds no article and
         never had a feed (a deployment's, whose first poll is still to come), and index it
         (`open_seeded`). `Seeding.message` says what happened, for each caller to tell in
-        its own way.
+        its own way. A time of theirs that names no zone is in `zone` (NEWSBOT_TIMEZONE), as
+        `newsbot ingest` reads it.
 
         Safe beside another process seeding the same database (two first `newsbot ask`s
         at once): the check and the seeds' ingest are one write transaction, so one
@@ -463,7 +469,7 @@ class Engine:
         still empty, its seeds all duplicates of the first's.
         """
         folder = await self._seed_folder(seeds)
-        found = await self._seed_once(folder) if isinstance(folder, Path) else folder
+        found = await self._seed_once(folder, zone) if isinstance(folder, Path) else folder
         if isinstance(found, Seeding):  # not seeded here
             if not found.empty and not len(self.index):
                 await self.refresh()  # opened before another process stored the seeds
@@ -478,7 +484,7 @@ class Engine:
             log.warning("%s", exc)
         return Seeding(seeds, report, empty=not report.added)
 
-    async def _seed_once(self, seeds: Path) -> IngestReport | Seeding:
+    async def _seed_once(self, seeds: Path, zone: tzinfo) -> IngestReport | Seeding:
         """Ingest `seeds` in one write transaction, the database checked again in it: the
         first process to take the write lock seeds, the others find its seeds. What was
         stored goes with the rest when the seeding stops (no room, a failing disk): the
@@ -489,7 +495,7 @@ class Engine:
                 found = await self._seed_folder(seeds)
                 if isinstance(found, Seeding):
                     return found
-                await ingest_paths(self._store, [found], report=report)
+                await ingest_paths(self._store, [found], report=report, zone=zone)
                 if report.stopped:
                     raise _SeedsNotStored  # rolled back, whatever SQLite rolled back already
         except _SeedsNotStored:

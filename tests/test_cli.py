@@ -715,6 +715,28 @@ def test_a_time_without_a_zone_in_a_file_is_in_newsbot_timezone(
     assert [published for (published,) in stored] == list(given.values())
 
 
+def test_seeds_times_without_a_zone_are_in_newsbot_timezone_as_an_ingests(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Seeds are ingested as `newsbot ingest` reads files: a deployment seeding its own
+    archive (NEWSBOT_SEEDS) had its zoneless times stored as UTC, five hours off an ingest of
+    the same file in New York."""
+    seeds = tmp_path / "our-seeds"
+    seeds.mkdir()
+    when = "2023-03-01 19:30"
+    write_jsonl(
+        seeds / "s.jsonl", [{"title": "Mayor", "text": "The mayor spoke.", "published": when}]
+    )
+    monkeypatch.setenv("NEWSBOT_SEEDS", str(seeds))
+    monkeypatch.setenv("NEWSBOT_TIMEZONE", "America/New_York")
+    monkeypatch.chdir(tmp_path)  # newsbot.db, which ask makes and seeds
+    monkeypatch.delenv("NEWSBOT_DB", raising=False)
+    assert main(["ask", "Who spoke?"]) == 0
+    capsys.readouterr()
+    stored = run_sql(tmp_path / "newsbot.db", "SELECT published FROM articles")
+    assert stored == [("2023-03-02T00:30:00+00:00",)]
+
+
 def test_stats_and_digest_read_the_database_without_the_index(
     db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

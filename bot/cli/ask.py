@@ -543,7 +543,7 @@ async def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
         require_database(settings.db_path)  # says how to make one, and exits 1
     # an empty database gets the bundled seed corpus first
     engine, seeding = await Engine.open_seeded(
-        settings.db_path, settings.seeds_dir, reads_only=True
+        settings.db_path, settings.seeds_dir, reads_only=True, zone=settings.zone
     )
     status = EXIT_OK
     try:
