@@ -91,7 +91,8 @@ def test_ingest_fetches_no_private_address_unless_the_settings_allow_it(
     code, out, err = run(capsys, db_path, "ingest", "--quiet", link)
     assert code == 1 and out.startswith("added 0 articles")
     assert err == (
-        f"failed: {link}: 127.0.0.1 is a private or local address: refused (set "
-        "NEWSBOT_ALLOW_PRIVATE_URLS=1 to fetch from your own network)\n"
+        f"failed: {link}: 127.0.0.1 is a private or local address: refused (add it to "
+        "NEWSBOT_ALLOW_PRIVATE_URLS, e.g. NEWSBOT_ALLOW_PRIVATE_URLS=127.0.0.1, to fetch from "
+        "your own network)\n"
     )
     assert feed_server.requests == []

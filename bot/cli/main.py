@@ -164,7 +164,8 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="+",
         metavar="PATH|URL",
         help="a file, a folder, or a web page's http:// or https:// address (its article is "
-        "read as a feed's page is; NEWSBOT_ALLOW_PRIVATE_URLS=1 for one on your own network)",
+        "read as a feed's page is; a host of your own network where "
+        "NEWSBOT_ALLOW_PRIVATE_URLS lists it)",
     )
     ingest.add_argument(
         "--quiet",
