@@ -8,6 +8,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import AsyncIterator, Iterator, Sequence
+from datetime import tzinfo
 from pathlib import Path
 
 import aiosqlite
@@ -276,7 +277,7 @@ async def test_an_engine_whose_seeding_fails_is_closed_again(
     """`Engine.open_seeded` closes what it opened when seeding fails: an open connection's
     thread would keep the process from exiting (`newsbot ask` hung so)."""
 
-    async def failing(self: Engine, seeds: Path) -> None:
+    async def failing(self: Engine, seeds: Path, zone: tzinfo) -> None:
         raise StoreError("the disk is full")
 
     monkeypatch.setattr(Engine, "seed_if_empty", failing)
