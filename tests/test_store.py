@@ -896,27 +896,33 @@ async def test_migration_29_drops_the_credentials_stored_addresses_kept(db_path:
         await engine.close()
 
 
-async def test_migration_38_drops_the_credentials_of_any_site_stored_addresses_kept(
-    db_path: Path,
-) -> None:
-    """?auth=, ?client_secret= and a signed link's ?X-Amz-Signature= were kept in stored
-    addresses (shown in answers and digests, linked by the bot) while ?token= was dropped.
-    Addresses stored before lose them; ?story_key= and ?key=, which may name the page, stay."""
+async def migrated_again(db_path: Path, version: int, old_urls: list[str]) -> Engine:
+    """An engine over three articles stored at `old_urls` by the code before migration
+    `version`, which it has run again; the caller closes it."""
     engine = await Engine.open(db_path)
     try:
         texts = ["Brora reopened.", "Tain shut.", "Wick grew."]
         await engine.add_articles([ArticleDraft(t[:5], t) for t in texts])
     finally:
         await engine.close()
+    for article_id, url in enumerate(old_urls, 1):
+        run_sql(db_path, "UPDATE articles SET url = ? WHERE id = ?", url, article_id)
+    run_sql(db_path, "DELETE FROM schema_migrations WHERE version = ?", version)
+    return await Engine.open(db_path)  # migrates again
+
+
+async def test_migration_38_drops_the_credentials_of_any_site_stored_addresses_kept(
+    db_path: Path,
+) -> None:
+    """?auth=, ?client_secret= and a signed link's ?X-Amz-Signature= were kept in stored
+    addresses (shown in answers and digests, linked by the bot) while ?token= was dropped.
+    Addresses stored before lose them; ?story_key= and ?key=, which may name the page, stay."""
     old_urls = [
         "https://news.test/a?id=3&auth=A1&X-Amz-Signature=S1&X-Amz-Credential=AKID",
         "https://news.test/b?story_key=9&key=world&client_secret=C1&x-api-key=K1",
         "https://news.test/a?id=3&auth=A2",  # the same page: a copy of the first
     ]
-    for article_id, url in enumerate(old_urls, 1):
-        run_sql(db_path, "UPDATE articles SET url = ? WHERE id = ?", url, article_id)
-    run_sql(db_path, "DELETE FROM schema_migrations WHERE version = 38")
-    engine = await Engine.open(db_path)  # migrates again
+    engine = await migrated_again(db_path, 38, old_urls)
     try:
         assert run_sql(db_path, "SELECT url FROM articles ORDER BY id") == [
             ("https://news.test/a?id=3",),
@@ -931,21 +937,12 @@ async def test_migration_36_drops_the_session_ids_stored_addresses_kept(db_path:
     """?session=SESS1 was kept in a stored address (and shown by `ask --json`) while
     ?apiKey= and ?sig= were dropped: a session id is a login while it lasts. Addresses
     stored before lose the ones named so; ?sid=, which may name a section, stays."""
-    engine = await Engine.open(db_path)
-    try:
-        texts = ["Brora reopened.", "Tain shut.", "Wick grew."]
-        await engine.add_articles([ArticleDraft(t[:5], t) for t in texts])
-    finally:
-        await engine.close()
     old_urls = [
         "https://news.test/a?id=3&sessionid=SESS1",
         "https://news.test/b?PHPSESSID=P1&sid=world&JSESSIONID=J1&sessid=S2",
         "https://news.test/a?id=3&sessionid=SESS2",  # the same page: a copy of the first
     ]
-    for article_id, url in enumerate(old_urls, 1):
-        run_sql(db_path, "UPDATE articles SET url = ? WHERE id = ?", url, article_id)
-    run_sql(db_path, "DELETE FROM schema_migrations WHERE version = 36")
-    engine = await Engine.open(db_path)  # migrates again
+    engine = await migrated_again(db_path, 36, old_urls)
     try:
         assert run_sql(db_path, "SELECT url FROM articles ORDER BY id") == [
             ("https://news.test/a?id=3",),
