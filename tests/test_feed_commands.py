@@ -414,3 +414,20 @@ async def test_many_feeds_listed_alike_are_named_by_their_first_ids_and_a_count(
         ),
         "the poll /addfeed starts",
     )
+
+
+async def test_a_slow_feed_fetch_holds_up_only_its_own_chat_and_in_order(
+    bot: Harness, feed_server: FeedServer
+) -> None:
+    """/addfeed fetches the feed before it answers: while that fetch is slow, another chat
+    is answered, and what the same chat sent after it is answered after it."""
+    url = feed_server.serve("/feeds/gazette.rss", "gazette.rss", delay=3.0)
+    bot.fake.user_message(ADMIN, f"/addfeed {url} Slow Post", user_id=ADMIN)
+    await until(lambda: feed_server.requests, "the fetch /addfeed starts")
+    bot.fake.user_message(ADMIN, "/feeds", user_id=ADMIN)  # waits for the /addfeed
+    bot.fake.user_message(ADMIN2, "/feeds", user_id=ADMIN2)  # waits for nothing
+    [other] = await until(lambda: bot.replies(ADMIN2), "the other chat's reply")
+    assert other["text"].startswith("No feeds yet.") and not bot.replies(ADMIN)
+    [added, listing] = await bot.reply(ADMIN, 2)
+    assert added["text"].startswith("Added feed 1 (Slow Post)")
+    assert "1 · Slow Post" in listing["text"]
