@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import time
 
 from telegram import BotCommand, LinkPreviewOptions, Update
@@ -36,6 +37,7 @@ from bot.feed_commands import add_feed_handlers, schedule_feed_polling
 from bot.formatting import FULL, MORE, VOTE
 from bot.logs import hide_secret, quiet_http_logs, redact
 from bot.runtime import CONTEXT_TYPES, App, Context, run_every
+from bot.stopping import StopSignals, cancel_leftovers
 from bot.transport import ApiRequest, RetryingRateLimiter, UpdatesRequest
 from bot.turns import ChatsInTurn
 from retrieval.addresses import masked_url
@@ -59,7 +61,14 @@ UPDATES_AT_ONCE = 256  # handled at once, of all chats: python-telegram-bot's de
 
 class _Application(App):
     """python-telegram-bot's Application, whose stop first drops the replies still waiting
-    to be sent (`RetryingRateLimiter.stop_waiting`): it waits for every handler to end."""
+    to be sent (`RetryingRateLimiter.stop_waiting`): it waits for every handler to end.
+    `has_started`: it started, after start-up (getMe, post_init, deleteWebhook) was done."""
+
+    has_started = False
+
+    async def start(self) -> None:
+        await super().start()
+        self.has_started = True
 
     async def stop(self) -> None:
         if isinstance(self.bot.rate_limiter, RetryingRateLimiter):
@@ -277,7 +286,8 @@ async def forget_old_questions(context: Context) -> None:
 
 
 def run_bot(settings: Settings, take_over: bool = False) -> int:
-    """Run the bot with long polling until SIGINT or SIGTERM; returns the exit status.
+    """Run the bot with long polling until SIGINT or SIGTERM; returns the exit status: 0,
+    or 130 (143 for SIGTERM) when the signal came during start-up, before the bot polled.
     `take_over`: the database, if it serves another bot, serves this one from now on.
 
     Raises ConfigError (never showing the token) when the token is missing, malformed or
@@ -285,20 +295,35 @@ def run_bot(settings: Settings, take_over: bool = False) -> int:
     another bot (and not `take_over`).
     """
     app = build_application(settings)  # quiets httpx's logs, as the bot's are its own
+    assert isinstance(app, _Application)  # build_application's: it says when it started
     app.bot_data.take_over = take_over
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)  # run_polling runs on it; closed here, after `_finish`
+    stops = StopSignals(loop, lambda: app.has_started, app.stop_running)
     try:
-        loop.run_until_complete(_connect(app, settings))
-        app.run_polling(allowed_updates=Update.ALL_TYPES, close_loop=False)
+        with stops:  # from before getMe, which is retried for seconds: run_polling's own
+            loop.run_until_complete(_connect(app, settings))
+            app.run_polling(allowed_updates=Update.ALL_TYPES, close_loop=False, stop_signals=None)
     except InvalidToken:
         raise ConfigError(
             "the Bot API stopped accepting TELEGRAM_BOT_TOKEN (revoked in @BotFather?): "
             "set the new token and start the bot again"
         ) from None
+    except asyncio.CancelledError:  # start-up, cancelled by a stop signal (`StopSignals`)
+        if stops.by is None:
+            raise
+    except KeyboardInterrupt:  # Ctrl-C where the loop takes no signal handlers
+        stops.by = signal.SIGINT
     finally:
         loop.run_until_complete(_finish(app))
+        cancel_leftovers(loop)  # rather than destroyed pending as the loop closes
         loop.close()
+    if stops.by is not None and not app.has_started:
+        log.warning(
+            "stopped by %s during start-up, before the bot answered anyone",
+            stops.by.name,
+        )
+        return stops.status
     log.info("stopped")
     return 0
 
@@ -345,6 +370,9 @@ async def _connect(app: App, settings: Settings) -> None:
     try:
         await app.bot.initialize()
         return
+    except asyncio.CancelledError:  # a stop signal while getMe was retried (`run_bot`)
+        await app.bot.shutdown()  # its connections, which the application's shutdown skips
+        raise
     except InvalidToken:  # 401, or 404: a wrong path to a Bot API answers so too
         problem = ConfigError(
             "TELEGRAM_BOT_TOKEN was rejected by the Bot API: check it with @BotFather"

@@ -128,6 +128,64 @@ def test_unreachable_api_is_a_clear_error(tmp_path: Path) -> None:
     assert TEST_TOKEN not in err and "Traceback" not in err
 
 
+def wait_for_log(tmp_path: Path, line: str, timeout: float = 60) -> None:
+    """Wait until the process's stderr holds `line` (polled, never slept blindly)."""
+    deadline = time.monotonic() + timeout
+    while line not in stderr_of(tmp_path):
+        assert time.monotonic() < deadline, f"no {line!r} in the log"
+        time.sleep(0.05)
+
+
+def assert_stopped_at_start_up(
+    process: subprocess.Popen[str], tmp_path: Path, stop: signal.Signals
+) -> None:
+    """Stopped by `stop` before it polled: said so, with a shell's status for the signal,
+    and nothing left pending or thrown (asyncio's "Task was destroyed...")."""
+    err = stderr_of(tmp_path)
+    assert process.returncode == 128 + stop, err
+    assert f"WARNING bot.app: stopped by {stop.name} during start-up" in err
+    assert "Traceback" not in err and " ERROR " not in err
+    assert TEST_TOKEN not in err
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_while_getme_is_retried_stops_at_once(
+    tmp_path: Path, stop: signal.Signals
+) -> None:
+    """Ctrl-C while the start-up's getMe was retried (the Bot API unreachable) left the
+    call pending, said nothing of why it stopped, and SIGTERM killed it without a word;
+    else it would go on retrying for CONNECT_AGE, then fail with status 1."""
+    env = newsbot_env(
+        tmp_path, TELEGRAM_BOT_TOKEN=TEST_TOKEN, TELEGRAM_API_BASE_URL="http://127.0.0.1:9/bot"
+    )
+    with newsbot_process(tmp_path, env) as process:
+        wait_for_log(tmp_path, "getMe failed")
+        process.send_signal(stop)
+        process.wait(timeout=60)
+    assert_stopped_at_start_up(process, tmp_path, stop)
+    assert "cannot reach the Bot API" not in stderr_of(tmp_path)
+
+
+def test_ctrl_c_while_deletewebhook_is_retried_stops_at_start_up(
+    tmp_path: Path, fake: FakeTelegramServer
+) -> None:
+    """The Bot API failing deleteWebhook (the first step of polling) with 5xx: Ctrl-C then
+    exited 0, "stopped", as if the bot had run."""
+    fake.outage(120, 502, ("deleteWebhook",))
+    env = newsbot_env(
+        tmp_path,
+        TELEGRAM_BOT_TOKEN=TEST_TOKEN,
+        TELEGRAM_API_BASE_URL=fake.base_url,
+        NEWSBOT_LOG_LEVEL="DEBUG",
+    )
+    with newsbot_process(tmp_path, env) as process:
+        fake.wait_for_calls("deleteWebhook", 2, timeout=60)
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=60)
+    assert_stopped_at_start_up(process, tmp_path, signal.SIGINT)
+    assert not fake.calls("getUpdates")
+
+
 class NotTheBotAPI(BaseHTTPRequestHandler):
     """A captive portal's login page, or a server that quotes the path in its error (the
     path holds the token)."""
