@@ -83,7 +83,7 @@ def search_after(
     if new <= set(_terms_of(searcher, above.shown)):  # about what the answer showed
         return as_follow_up()
     known = new - searcher.unknown_terms(sorted(new))
-    if known and earlier_terms:
+    if known and earlier_terms and _may_be_tied(searcher, known, earlier_terms):
         found = as_follow_up()
         if found.passages and _holds(searcher, found.passages[0], known, earlier_terms):
             return found
@@ -95,6 +95,36 @@ def _holds(searcher: Searcher, passage: Passage, new: set[str], earlier: set[str
     EARLIER_SHARE of `earlier`: the corpus reads the message with the question above."""
     held = set(_terms_of(searcher, (passage.quote, passage.article.title)))
     return new <= held and len(earlier & held) >= EARLIER_SHARE * len(earlier)
+
+
+# The most articles `_may_be_tied` reads the terms of (those holding the rarest new word); past
+# it, the follow-up search is made to tell, as it is where some article may tie them.
+TIE_CHECK_ARTICLES = 5000
+
+
+def _may_be_tied(searcher: Searcher, new: set[str], earlier: set[str]) -> bool:
+    """Whether some stored article (its headline and the sentences indexed of it) holds
+    every one of `new` and EARLIER_SHARE of `earlier`, as a passage that ties a message to
+    the answer above must (`_holds`: its quote is some of those sentences). Where none does,
+    the message is asked alone without first being searched as a follow-up, to be found
+    untied: a second whole search, for every message of its own sent after an answer. Read
+    from the article index's postings; True when it cannot tell (no article index, or too
+    many articles to read)."""
+    articles = searcher.articles
+    if articles is None:
+        return True
+    frequencies = articles.document_frequencies(new)
+    rarest = min(sorted(new), key=frequencies.__getitem__)
+    if not 0 < frequencies[rarest] <= TIE_CHECK_ARTICLES:
+        return True  # 0: a word the sentence index holds and the article index not yet
+    holding = [hit.sentence_id for hit in articles.search([rarest], frequencies[rarest])]
+    if not holding:  # a term of zero weight matches nothing (`Index.search`): cannot tell
+        return True
+    terms = sorted(new) + sorted(earlier)
+    held = articles.term_counts(holding, terms).counts > 0
+    holds_new = held[:, : len(new)].all(axis=1)
+    holds_earlier = held[:, len(new) :].sum(axis=1) >= EARLIER_SHARE * len(earlier)
+    return bool((holds_new & holds_earlier).any())
 
 
 def _terms_of(searcher: Searcher, texts: Iterable[str]) -> list[str]:

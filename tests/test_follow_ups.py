@@ -6,14 +6,15 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import pytest_asyncio
 
 from retrieval.engine import Engine
-from retrieval.follow_ups import AnswerAbove
+from retrieval.follow_ups import AnswerAbove, search_after
 from retrieval.models import ArticleDraft
-from retrieval.search import BEST_SHOWN, ONLY_SHOWN
+from retrieval.search import BEST_SHOWN, ONLY_SHOWN, Searcher, SearchResult
 from tests.test_bot import (
     CORPUS,
     USER,
@@ -206,3 +207,45 @@ async def test_a_message_after_an_answer_is_read_with_it_only_when_tied_to_it(
     result = await small_engine.ask_after(message, AnswerAbove(question, shown), False, 3)
     assert (result.follows == question) is follows
     assert result.question == (f"{message} {question}" if follows else message)
+
+
+class CountingSearcher(Searcher):
+    """A Searcher on another's parts, that notes each question it searches."""
+
+    def __init__(self, searcher: Searcher) -> None:
+        parts = (searcher.reader, searcher.index, searcher.articles, searcher.policy)
+        super().__init__(*parts, searcher.ranker)
+        self.searched: list[str] = []
+
+    def search(self, question: str, *args: Any) -> SearchResult:
+        self.searched.append(question)
+        return super().search(question, *args)
+
+
+@pytest.mark.parametrize(
+    ("message", "searched"),
+    [
+        # words of its own that no stored article holds with the question's: asked alone
+        ("What is the flood tax?", ["What is the flood tax?"]),
+        ("Who is Adam Neumann?", ["Who is Adam Neumann?"]),
+        ("Who scored for Wend Rovers?", [SCORED]),
+    ],
+)
+async def test_a_question_of_its_own_is_searched_once_where_no_article_could_tie_it(
+    corpus_db: Path, message: str, searched: list[str]
+) -> None:
+    """A message of its own after an answer was searched as a follow-up first, found
+    untied, then searched again alone: two whole searches. Where no stored article holds
+    its words with the question's, none of the follow-up's passages could tie it: it is
+    searched once, with the answer it had."""
+    engine = await Engine.open(corpus_db)
+    try:
+        asked = await engine.ask(TRAM, limit=3)
+        shown = tuple(s for passage in asked.passages for s in passage.sentences)
+        counting = CountingSearcher(engine._searcher)
+        result = search_after(counting, message, AnswerAbove(TRAM, shown), False, 3, None)
+        alone = await engine.ask(message, limit=3)
+    finally:
+        await engine.close()
+    assert counting.searched == searched
+    assert result.follows is None and result == alone
