@@ -142,8 +142,8 @@ async def zone_of(shared: BotData, chat_id: int) -> tzinfo:
     else NEWSBOT_TIMEZONE, as `/digest` there tells them. A message's date is a moment, in
     no zone: asked at 20:00 on 31 January in Los Angeles, "in February 2022" names a time
     to come there, not one begun at midnight in UTC."""
-    found = await shared.subscriptions.get(chat_id)
-    return found.zone if found else shared.zone
+    zone = await shared.subscriptions.zone_of(chat_id)  # remembered, till /subscribe
+    return shared.zone if zone is None else zone
 
 
 async def log_search(

@@ -328,3 +328,31 @@ async def test_a_resumed_subscription_waits_for_its_next_time(subs: Subscription
     assert await subs.due(utc(10.5)) == []
     [tuesday] = await subs.due(utc(30))
     assert tuesday.period.start == utc(6)  # a day's news, not since the pause
+
+
+async def test_a_chats_zone_is_read_once_till_its_subscription_changes(
+    subs: Subscriptions,
+) -> None:
+    """The bot read the chat's subscription from SQLite for every question (its zone):
+    it is remembered per chat, and read anew once /subscribe, or a group's move to a
+    supergroup, writes it."""
+    reads: list[str] = []
+    await subs.conn.set_trace_callback(reads.append)
+
+    async def zone(chat_id: int) -> str | None:
+        found = await subs.zone_of(chat_id)
+        return None if found is None else found.key
+
+    def selects() -> int:
+        return sum(statement.startswith("SELECT") for statement in reads)
+
+    assert [await zone(-4001) for _ in range(3)] == [None] * 3
+    assert selects() == 1
+    await subs.subscribe(-4001, "group", EIGHT, "America/Los_Angeles", utc(0))
+    assert [await zone(-4001) for _ in range(3)] == ["America/Los_Angeles"] * 3
+    await subs.subscribe(-4001, "group", EIGHT, "Asia/Tokyo", utc(0))
+    assert await zone(-4001) == "Asia/Tokyo"
+    assert await zone(-1004001) is None
+    await subs.move_chat(-4001, -1004001)
+    assert (await zone(-4001), await zone(-1004001)) == (None, "Asia/Tokyo")
+    assert selects() == 6  # each chat once, and again after each write of it

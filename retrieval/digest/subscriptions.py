@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -156,6 +157,11 @@ class Due:
     period: Period
 
 
+# Chats whose zone `Subscriptions.zone_of` remembers: a few bytes each, and more chats than
+# ask in an hour of a busy bot's.
+ZONES_KEPT = 10_000
+
+
 class Subscriptions:
     """Subscriptions and deliveries over a connection of their own.
 
@@ -166,6 +172,9 @@ class Subscriptions:
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self.conn = conn
+        # by chat: its subscription's zone, None for no subscription (`zone_of`)
+        self._zones: OrderedDict[int, ZoneInfo | None] = OrderedDict()
+        self._zone_writes = 0  # zones written: a read begun before one is not remembered
 
     @classmethod
     async def open(cls, db_path: str | os.PathLike[str]) -> Subscriptions:
@@ -202,6 +211,7 @@ class Subscriptions:
         """
         parse_zone(timezone)  # refuse what could never be scheduled
         ts = now.timestamp()
+        self._zones_written(chat_id)
         async with self.conn.execute(
             "INSERT INTO subscriptions (chat_id, chat_type, chat_title, send_time, timezone,"
             " keywords, active, quiet_when_empty, created_by, created_ts, active_since,"
@@ -247,6 +257,33 @@ class Subscriptions:
         ) as cur:
             row = await cur.fetchone()
         return Subscription.from_row(row) if row else None
+
+    async def zone_of(self, chat_id: int) -> ZoneInfo | None:
+        """The zone of the chat's subscription, active or not; None when it has none.
+
+        Remembered for the last ZONES_KEPT chats asked about: a bot reads it for every
+        question. Only this object writes a chat's zone (`subscribe`, `move_chat`: one bot
+        serves a database, `retrieval.corpus.served`), and it forgets the chats it writes,
+        so a changed zone is read at the next question.
+        """
+        if chat_id in self._zones:
+            self._zones.move_to_end(chat_id)
+            return self._zones[chat_id]
+        writes = self._zone_writes
+        found = await self.get(chat_id)
+        zone = found.zone if found else None
+        if writes == self._zone_writes:  # else it may be of the row before the write
+            self._zones[chat_id] = zone
+            if len(self._zones) > ZONES_KEPT:
+                self._zones.popitem(last=False)
+        return zone
+
+    def _zones_written(self, *chat_ids: int) -> None:
+        """Forget the zones of chats whose subscription is about to be written: called with
+        no await between it and the write, so a later `zone_of` reads after the write."""
+        self._zone_writes += 1
+        for chat_id in chat_ids:
+            self._zones.pop(chat_id, None)
 
     async def named(self, ref: int | str) -> Subscription | None:
         """The subscription of the chat `ref` names, as stored: its id, or its @username
@@ -309,6 +346,7 @@ class Subscriptions:
         If the new chat already has a subscription of its own, that one wins and the old one
         is stopped.
         """
+        self._zones_written(old_chat_id, new_chat_id)
         try:
             async with self.conn.execute(
                 "UPDATE subscriptions SET chat_id = ?, chat_type = 'supergroup'"
