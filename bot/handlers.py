@@ -51,6 +51,7 @@ from bot.runtime import BotData, Context, Newest
 from bot.transport import Follow
 from retrieval.conversations import ChatMessage, ShownAnswer
 from retrieval.follow_ups import AnswerAbove
+from retrieval.ranking.named_time import named_time
 from retrieval.search import SearchResult, read_question
 
 log = logging.getLogger(__name__)
@@ -630,7 +631,10 @@ async def inline_ask(update: Update, context: Context) -> None:
     if not shared.inline_limiter.check(query.from_user.id).allowed:
         await query.answer([], cache_time=0, is_personal=True)
         return
-    searched = await search(shared, question, INLINE_RESULTS)
+    # an inline query comes from no chat: a month it names is read in the zone of its
+    # sender's private chat with the bot (whose id is theirs), if it has one
+    zone = await zone_of(shared, query.from_user.id)
+    searched = await search(shared, question, INLINE_RESULTS, zone=zone)
     result = searched.result
     results = [
         InlineQueryResultArticle(
@@ -647,11 +651,13 @@ async def inline_ask(update: Update, context: Context) -> None:
     # a bot still thinking, or a broken one), and opens the private chat, where /start says
     # how to ask.
     nothing = InlineQueryResultsButton(formatting.INLINE_NOTHING, start_parameter="nothing")
-    # Telegram caches results per query; with an allowlist, only for the user who asked.
+    # Telegram caches results per query; with an allowlist, only for the user who asked, and
+    # so for a question naming a month or day, which another's zone may read otherwise
+    personal = not shared.access.is_open or named_time(question) is not None
     await query.answer(
         results,
         cache_time=60,
-        is_personal=not shared.access.is_open,
+        is_personal=personal,
         button=None if results else nothing,
     )
     await log_search(shared, None, query.from_user.id, searched)

@@ -1121,6 +1121,55 @@ async def test_inline_query_offers_passages_with_quote_and_source(bot: Harness) 
     assert not call.params.get("is_personal")  # an open bot: the same results for everyone
 
 
+async def test_an_inline_query_reads_a_month_in_the_zone_of_the_senders_private_chat(
+    bot: Harness,
+) -> None:
+    """An inline query has no chat: "in November 2024" was read in NEWSBOT_TIMEZONE (UTC)
+    for everyone, ending (with its two weeks of reports) at 00:00 UTC on 15 December,
+    before a report of 04:00 UTC, still 14 December in Los Angeles. A user whose private
+    chat with the bot has its digest there reads it there, and such results are theirs
+    alone (Telegram would otherwise hand them to the next user asking the same)."""
+    engine = bot.app.bot_data.engine
+    await engine.add_articles(
+        [
+            ArticleDraft(
+                title="Quillfeather regatta in fog",
+                text="The Quillfeather regatta on the estuary was sailed in fog, said the "
+                "harbour master.",
+                source="Estuary News",
+                published="2024-11-20T12:00:00Z",
+            ),
+            ArticleDraft(  # not a copy of the first, which would be left out as one
+                title="Quillfeather regatta in sunshine",
+                text="Sunshine greeted the Quillfeather regatta crews, whose boats finished "
+                "before noon.",
+                source="Coast Wire",
+                published="2024-12-15T04:00:00Z",
+            ),
+        ]
+    )
+    await engine.refresh()
+    asked = "Quillfeather regatta in November 2024"
+
+    async def offered(user: int, count: int) -> tuple[list[str], bool]:
+        bot.fake.inline_query(user, asked)
+        calls = await bot.fake.wait_for("answerInlineQuery", count, timeout=WAIT)
+        params = calls[-1].params
+        return sorted(r["title"] for r in params["results"]), bool(params.get("is_personal"))
+
+    in_utc = await offered(USER, 1)
+    assert in_utc == (["Quillfeather regatta in fog"], True)
+    [subscribed] = await bot.ask(USER, "/subscribe 07:30 America/Los_Angeles")
+    assert subscribed["text"].startswith("Subscribed")
+    titles, personal = await offered(USER, 2)
+    assert titles == ["Quillfeather regatta in fog", "Quillfeather regatta in sunshine"]
+    assert personal
+    assert await offered(USER + 1, 3) == in_utc  # no private chat with a zone: UTC's
+    bot.fake.inline_query(USER, "Quillfeather regatta")  # no time named: shared by all
+    [*_, shared] = await bot.fake.wait_for("answerInlineQuery", 4, timeout=WAIT)
+    assert not shared.params.get("is_personal")
+
+
 async def test_an_inline_query_nothing_matches_is_told_so(bot: Harness) -> None:
     """An inline question that matched nothing got an empty list, the same as a bot still
     searching or a broken one: a button above it now says nothing matches, and opens the
