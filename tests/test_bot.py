@@ -2378,8 +2378,12 @@ async def test_articles_stored_by_another_process_become_searchable(
             lambda: len(engine.index) > 0 and bool(engine.index.search("zeppelin", 1)),
             "the periodic refresh to index the new article",
         )
-        # its one sentence, said so ("indexed 1 new sentences")
-        assert "indexed 1 new sentence" in [r.getMessage() for r in caplog.records]
+        # its one sentence, said so: logged once the merge is done, in its worker thread,
+        # which may be after the index finds it
+        await until(
+            lambda: "indexed 1 new sentence" in [r.getMessage() for r in caplog.records],
+            "the refresh to say it indexed 1 new sentence",
+        )
         [after] = await bot.ask(USER, "zeppelin hangar")
         assert "museum" in after["text"]
         manifest = index_dir(corpus_db) / "manifest.json"
