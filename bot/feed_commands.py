@@ -108,6 +108,8 @@ def render_not_a_feed(refused: NotAFeed) -> str:
         return f"{said}\nTo add its feed: <code>/addfeed {named}</code>"
     if refused.named:
         return f"{said}\nAdd one of its feeds with <code>/addfeed URL</code>."
+    if refused.blocked:  # the setting it names allows it; --no-check would not
+        return f"{said}."
     again = escape(masked_url(refused.url))
     return (
         f"{said}.\nA feed that is down for now is added all the same with "

@@ -1000,3 +1000,28 @@ def test_feeds_add_looks_at_a_new_address_and_refuses_what_is_no_feed(
     code, _, err = run(capsys, db_path, "feeds", "add", feed_server.url("/feeds/other.rss"))
     assert code == 2 and "is a private or local address" in err
     assert feed_server.hits("/feeds/other.rss") == []
+
+
+def test_a_feed_refused_for_a_private_address_is_told_the_setting_not_no_check(
+    capsys: pytest.CaptureFixture[str],
+    db_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    feed_server: FeedServer,
+) -> None:
+    """A feed whose address leads to a private one the setting does not list (here by a
+    redirect: a name that resolves to one is refused alike) was told to try --no-check,
+    which adds a feed that every poll refuses."""
+    monkeypatch.setenv("NEWSBOT_ALLOW_PRIVATE_URLS", "localhost")
+    feed_server.serve("/feeds/gazette.rss", "gazette.rss")
+    feed_server.routes["/moved.rss"] = Route(
+        status=302, headers={"Location": feed_server.url("/feeds/gazette.rss")}
+    )
+    url = feed_server.url("/moved.rss").replace("127.0.0.1", "localhost")
+    code, out, err = run(capsys, db_path, "feeds", "add", url)
+    assert (code, out) == (2, "")
+    assert err.startswith(
+        f"newsbot feeds add: cannot add {url!r}: 127.0.0.1 is a private or local address: "
+        "refused (add it to NEWSBOT_ALLOW_PRIVATE_URLS"
+    ), err
+    assert "--no-check" not in err and len(err.splitlines()) == 1, err
+    assert feed_server.hits("/feeds/gazette.rss") == []

@@ -22,6 +22,7 @@ from bot.feed_commands import (
 )
 from retrieval.corpus.db import connect
 from retrieval.feeds.feed import Feed
+from retrieval.feeds.fetch import PrivateAllowed
 from retrieval.feeds.registry import IDS_NAMED, FeedRegistry
 from tests.conftest import run_sql
 from tests.fake_telegram import TEST_TOKEN, FakeTelegramServer
@@ -301,6 +302,35 @@ async def test_addfeed_refuses_a_private_address_unless_the_settings_allow_it(
         "unless NEWSBOT_ALLOW_PRIVATE_URLS lists it (NEWSBOT_ALLOW_PRIVATE_URLS=127.0.0.1)"
         in refused
     )
+    assert run_sql(db_path, "SELECT count(*) FROM feeds") == [(0,)]
+
+
+async def test_addfeed_refused_for_a_private_address_is_told_the_setting_not_no_check(
+    fake_telegram: FakeTelegramServer, db_path: Path, feed_server: FeedServer
+) -> None:
+    """A feed whose address leads to a private one the setting does not list (by a
+    redirect, or a name that resolves to one) was told to try /addfeed --no-check, which
+    adds a feed that every poll refuses."""
+    settings = Settings(
+        db_path=db_path,
+        token=TEST_TOKEN,
+        api_base_url=fake_telegram.base_url,
+        admins=frozenset({ADMIN}),
+        allow_private_urls=PrivateAllowed.parse("localhost"),
+    )
+    feed_server.serve("/feeds/gazette.rss", "gazette.rss")
+    feed_server.routes["/moved.rss"] = Route(
+        status=302, headers={"Location": feed_server.url("/feeds/gazette.rss")}
+    )
+    url = feed_server.url("/moved.rss").replace("127.0.0.1", "localhost")
+    app = build_application(settings)
+    async with running(app):
+        refused = await command(Harness(app, fake_telegram, db_path), f"/addfeed {url}")
+    assert refused.startswith(
+        f"Cannot add '{url}': 127.0.0.1 is a private or local address: refused (add it to "
+        "NEWSBOT_ALLOW_PRIVATE_URLS"
+    ), refused
+    assert "--no-check" not in refused and "\n" not in refused, refused
     assert run_sql(db_path, "SELECT count(*) FROM feeds") == [(0,)]
 
 

@@ -153,7 +153,8 @@ async def _add(
         refused = await look_at_feed(args.url, allow_private) if looked else None
         if refused is not None:
             print(f"newsbot feeds add: {refused.said()}", file=sys.stderr)
-            print(_refused_hint(refused), file=sys.stderr)
+            if hint := _refused_hint(refused):
+                print(hint, file=sys.stderr)
             return EXIT_USAGE
         feed, created = await feeds.add(args.url, args.name, args.every, allow_private)
     except FeedError as exc:
@@ -168,13 +169,17 @@ async def _add(
     return EXIT_OK
 
 
-def _refused_hint(refused: NotAFeed) -> str:
+def _refused_hint(refused: NotAFeed) -> str | None:
     """What to do about an address `feeds add` refused: add the feed its page names, or add
-    it all the same, a feed down for now."""
+    it all the same, a feed down for now; None for an address newsbot will not fetch, whose
+    refusal names the setting that would allow it (--no-check would add a feed every poll
+    refuses)."""
     if len(refused.named) == 1:
         return f"add its feed: newsbot feeds add {masked_url(refused.named[0])}"
     if refused.named:
         return "add one of its feeds: newsbot feeds add FEED-URL"
+    if refused.blocked:
+        return None
     return "a feed that is down for now is added all the same with --no-check"
 
 

@@ -17,7 +17,7 @@ import lxml.html
 from lxml import etree
 
 from retrieval.addresses import masked_url
-from retrieval.errors import FetchError, ParseError
+from retrieval.errors import BlockedURLError, FetchError, ParseError
 from retrieval.feeds.feedformat import parse_feed
 from retrieval.feeds.fetch import FEED_ACCEPT, Fetched, Fetcher, PrivateAllowed
 from retrieval.feeds.registry import addable
@@ -32,13 +32,17 @@ _HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", 
 @dataclass(frozen=True, slots=True)
 class NotAFeed:
     """Why an address is no feed to add: what fetching or reading it said (`reason`); the
-    feeds it names, a web page (`named`: absolute, in its order); and whether it could not
-    be fetched at all (`unreachable`: a feed may be down for now)."""
+    feeds it names, a web page (`named`: absolute, in its order); whether it could not be
+    fetched at all (`unreachable`: a feed may be down for now); and whether newsbot refused
+    to fetch it (`blocked`: a private address the settings do not list, where it is or
+    where it redirects; every poll would be refused alike, so adding it all the same is no
+    remedy)."""
 
     url: str
     reason: str
     named: tuple[str, ...] = ()
     unreachable: bool = False
+    blocked: bool = False
 
     def said(self) -> str:
         """The refusal in a sentence, the address's credentials masked: "cannot add
@@ -68,6 +72,8 @@ async def not_a_feed(fetcher: Fetcher, url: str) -> NotAFeed | None:
     runs in a worker thread."""
     try:
         fetched = await fetcher.get(url, accept=FEED_ACCEPT)
+    except BlockedURLError as exc:  # the reason names the remedy, if any (the setting)
+        return NotAFeed(url, str(exc), unreachable=True, blocked=True)
     except FetchError as exc:
         return NotAFeed(url, str(exc), unreachable=True)
     try:
