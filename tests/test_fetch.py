@@ -266,8 +266,9 @@ async def test_only_the_hosts_and_networks_listed_may_be_private(
             await fetcher.get(by_address)
         assert str(refused.value).startswith(
             "127.0.0.1 is a private or local address: refused (add it to "
-            "NEWSBOT_ALLOW_PRIVATE_URLS, e.g. NEWSBOT_ALLOW_PRIVATE_URLS=127.0.0.1, "
-        )
+            "NEWSBOT_ALLOW_PRIVATE_URLS, e.g. "
+            "NEWSBOT_ALLOW_PRIVATE_URLS=intranet.example,LOCALHOST.,127.0.0.1, "
+        )  # what it lists, and the address: the address alone would replace the list
         with pytest.raises(BlockedURLError):  # a redirect from the host listed, elsewhere
             await fetcher.get(hop)
     network = PrivateAllowed.parse("10.0.0.0/8,127.0.0.0/30")

@@ -26,7 +26,7 @@ import socket
 import time
 import zlib
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from email.utils import parsedate_to_datetime
 from types import TracebackType
 from typing import TypeAlias
@@ -309,6 +309,8 @@ class PrivateAllowed:
     everything: bool = False
     hosts: frozenset[str] = frozenset()
     networks: tuple[_Network, ...] = ()
+    # the entries as the setting lists them, in its order: a refusal's remedy adds to them
+    listed: tuple[str, ...] = field(default=(), compare=False)
 
     @classmethod
     def of(cls, allow: bool | PrivateAllowed) -> PrivateAllowed:
@@ -321,7 +323,8 @@ class PrivateAllowed:
         (an address is a network of one). ValueError names an entry that is neither."""
         hosts: set[str] = set()
         networks: list[_Network] = []
-        for entry in filter(None, (part.strip() for part in text.split(","))):
+        entries = tuple(filter(None, (part.strip() for part in text.split(","))))
+        for entry in entries:
             try:
                 networks.append(ipaddress.ip_network(entry.strip("[]"), strict=False))
                 continue
@@ -334,7 +337,15 @@ class PrivateAllowed:
                 networks.append(ipaddress.ip_network(address))
             else:
                 hosts.add(host)
-        return cls(hosts=frozenset(hosts), networks=tuple(networks))
+        return cls(hosts=frozenset(hosts), networks=tuple(networks), listed=entries)
+
+    def setting_with(self, host: str) -> str:
+        """The NEWSBOT_ALLOW_PRIVATE_URLS assignment that allows `host` too: the entries
+        listed, `host` added, comma-separated as `parse` reads them ("NEWSBOT_ALLOW_PRIVATE_
+        URLS=intranet.example,10.1.0.0/16,wiki"); `host` alone where none are listed. Only
+        host names and networks: never a URL's credentials."""
+        entries = dict.fromkeys([*self.listed, host.strip("[]")])
+        return f"NEWSBOT_ALLOW_PRIVATE_URLS={','.join(entries)}"
 
     def allows(self, host: str, address: str) -> bool:
         """Whether a connection to `host` may go to the non-public `address`."""
@@ -361,7 +372,7 @@ class PrivateAllowed:
             )
         return (
             f"{_where(host, address)} a private or local address: refused (add it to "
-            f"NEWSBOT_ALLOW_PRIVATE_URLS, e.g. NEWSBOT_ALLOW_PRIVATE_URLS={host.strip('[]')}, "
+            f"NEWSBOT_ALLOW_PRIVATE_URLS, e.g. {self.setting_with(host)}, "
             "to fetch from your own network)"
         )
 

@@ -133,11 +133,12 @@ def addable(url: str, allow_private: bool | PrivateAllowed = True) -> str:
         parsed = check_url(url)
     except FetchError as exc:  # said to a chat, or logged: credentials masked
         raise FeedError(f"cannot add {quoted(masked_url(url), 200)}: {exc}") from None
-    if (local := named_local(parsed, PrivateAllowed.of(allow_private))) is not None:
+    allowed = PrivateAllowed.of(allow_private)
+    if (local := named_local(parsed, allowed)) is not None:
         raise FeedError(
             f"cannot add {quoted(masked_url(url), 200)}: {local} is a private or local "
             "address, which newsbot does not fetch from unless NEWSBOT_ALLOW_PRIVATE_URLS "
-            f"lists it (NEWSBOT_ALLOW_PRIVATE_URLS={local})"
+            f"lists it ({allowed.setting_with(local)})"
         )
     return url
 
