@@ -189,3 +189,90 @@ def test_an_ingested_short_page_is_stored_without_its_headline_and_byline(
     assert run_sql(db_path, "SELECT title, text FROM articles") == [
         ("Cup draw: Rovers face City", " ".join(CUP))
     ]
+
+
+def page_titled(title: str, site: str | None = None, author: str | None = None) -> str:
+    """A page whose headline is only in its <title> and og:title, as many a site's: its
+    og:site_name and its JSON-LD author (a Person, as wire stories' pages give an agency)
+    if given."""
+    site_tag = f'<meta property="og:site_name" content="{site}">' if site else ""
+    ld = (
+        '<script type="application/ld+json">{"@context": "https://schema.org", "@type": '
+        f'"NewsArticle", "author": {{"@type": "Person", "name": "{author}"}}}}</script>'
+        if author
+        else ""
+    )
+    return (
+        f'<html><head><title>{title}</title><meta property="og:title" content="{title}">'
+        f"{site_tag}{ld}</head><body><article>"
+        "<p>Eleven crews raced in the autumn harbour regatta on Saturday, in a steady "
+        "westerly breeze that held all afternoon.</p><p>The club thanked the volunteers who "
+        "ran the committee boat and the rescue launches.</p></article></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("title", "site", "address", "headline"),
+    [
+        ("Regatta results | Tidewater Gazette", "Tidewater Gazette", None, "Regatta results"),
+        # the site's name, then its tagline: og:site_name has both, or the outlet alone
+        (
+            "Regatta results - Remember 80/90 - Memorabilia anni 80/90",
+            "Remember 80/90 - Memorabilia anni 80/90",
+            None,
+            "Regatta results",
+        ),
+        ("Regatta results – MoreBikes", None, "https://www.morebikes.co.uk/7", "Regatta results"),
+        ("Regatta results - SpaceNews.com", None, "https://spacenews.com/r", "Regatta results"),
+        # dashes and pipes of the headline's own stay: only the site's segment goes
+        (
+            "Regatta review - wind for the brave, rain for the rest - VG247",
+            "VG247",
+            None,
+            "Regatta review - wind for the brave, rain for the rest",
+        ),
+        ("Opinion | Regatta results", "Tidewater Gazette", None, "Opinion | Regatta results"),
+        ("Design Week | Lights for FLOS", "Inexhibit", None, "Design Week | Lights for FLOS"),
+        (
+            "Take C.A.R.E. - comwrap at DMEXCO",
+            "Comwrap",
+            None,
+            "Take C.A.R.E. - comwrap at DMEXCO",
+        ),
+        ("Tidewater Gazette", "Tidewater Gazette", None, "Tidewater Gazette"),
+    ],
+)
+def test_a_sites_name_after_the_headline_is_no_part_of_its_title(
+    title: str, site: str | None, address: str | None, headline: str
+) -> None:
+    """33 of the 181 pages of html-articles were titled with their site's name after the
+    headline ("Best tech gadgets of 2019 | ZDNet"), and it was shown and searched as theirs."""
+    draft = extract_article(page_titled(title, site), url=address)
+    assert draft is not None and draft.title == headline
+
+
+@pytest.mark.parametrize(
+    ("credited", "authors", "agencies"),
+    [
+        ("Reuters", (), ["Reuters"]),
+        ("REUTERS", (), ["REUTERS"]),
+        ("The Associated Press", (), ["The Associated Press"]),
+        (
+            "Meg Kinnard and Errin Haines, Associated Press",
+            ("Meg Kinnard", "Errin Haines"),
+            ["Associated Press"],
+        ),
+        ("Dee Marsh", ("Dee Marsh",), None),
+    ],
+)
+def test_an_agency_a_page_credits_is_no_author(
+    credited: str, authors: tuple[str, ...], agencies: list[str] | None
+) -> None:
+    """Wire stories' pages (VentureBeat's, ScienceAlert's, Deccan Herald's) were stored
+    by "Reuters" as if a person wrote them; the agency is kept aside, with the page's
+    other metadata."""
+    draft = extract_article(page_titled("Regatta", "Tidewater Gazette", credited))
+    assert draft is not None and draft.authors == authors
+    assert draft.extra.get("agencies") == (
+        agencies or (["Associated Press"] if "," in credited else None)
+    )

@@ -138,6 +138,12 @@ _POSSESSIVE_WORD = re.compile(r"\w['’]s$", re.IGNORECASE)
 MAX_NAME_WORDS = 5  # beyond, a phrase: "The Top Republican On The Senate Judiciary Committee"
 
 
+def is_agency(name: str) -> bool:
+    """Whether `name` is a news agency's alone ("Reuters", "REUTERS", "The Associated
+    Press", "PTI"): a wire story's credit, which a page gives as its author."""
+    return " ".join(name.split()).lower() in _AGENCIES
+
+
 def clean_authors(names: Iterable[str], source: str | None = None) -> tuple[str, ...]:
     """The people among an article's author names, in order, each once (writes nothing).
 

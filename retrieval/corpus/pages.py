@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from retrieval.addresses import split_url
+from retrieval.corpus.authors import is_agency
 from retrieval.corpus.dates import parse_published
 from retrieval.corpus.records import split_authors, within_article_limit
 from retrieval.corpus.text import clean_line
@@ -60,6 +61,42 @@ def _outlet(sitename: str | None, hostname: str | None) -> str | None:
     if len(labels) > 2 and name == labels[0].capitalize() and labels[1] not in _SECOND_LEVEL:
         return ".".join(labels[1:])  # not "co.uk" for morebikes.co.uk's "Morebikes"
     return name or host or None
+
+
+def _squashed(text: str) -> str:
+    """`text` as site names are compared: letters and digits only, any case."""
+    return re.sub(r"\W+", "", text.casefold())
+
+
+def _site_names(sitename: str | None, outlet: str | None, hostname: str | None) -> set[str]:
+    """The names a page's site goes by in its title, squashed: its og:site_name whole
+    ("Remember 80/90 - Memorabilia anni 80/90") and without its tagline, its host
+    ("spacenews.com") and the host's name without its suffix ("morebikes" of
+    morebikes.co.uk, "9to5mac")."""
+    host = (hostname or "").lower().removeprefix("www.")
+    labels = host.split(".")
+    while len(labels) > 1 and (labels[-1] in _SECOND_LEVEL or len(labels[-1]) <= 3):
+        labels.pop()  # ".co.uk", ".com": what is left ends in the site's own name
+    names = {sitename or "", outlet or "", host, labels[-1] if labels else ""}
+    return {_squashed(name) for name in names} - {""}
+
+
+def _without_site_name(title: str, site_names: set[str]) -> str:
+    """`title` without the site's name after its headline, and the tagline after that:
+    "Best tech gadgets of 2019 | ZDNet", "Headline - Remember 80/90 - Memorabilia anni
+    80/90". Only a segment that is the site's name is cut: "Star Wars Jedi: Fallen Order
+    review - shoots for the moon, lands among the stars - VG247" keeps its dash, and
+    "Milan Design Week 2018 | Anastassiades' light installation" (Inexhibit's) its pipe."""
+    for separator in _TAGLINE.finditer(title):
+        after = title[separator.end() :]
+        segments = _TAGLINE.split(after)
+        if len(segments) > 2:  # the site's name, then at most its tagline
+            continue
+        if _squashed(segments[0]) in site_names or _squashed(after) in site_names:
+            headline = title[: separator.start()].strip()
+            if _squashed(headline) and _squashed(headline) not in site_names:
+                return headline
+    return title
 
 
 def _phrase(words: str) -> str:
@@ -149,12 +186,19 @@ def extract_article(html: str | bytes, url: str | None = None) -> ArticleDraft |
         return None
     meta = document.as_dict() if hasattr(document, "as_dict") else dict(document)
     text = (meta.get("text") or "").strip()
-    title = clean_line(meta.get("title") or "")
     if not text:
         return None
+    source = _outlet(meta.get("sitename"), meta.get("hostname"))
+    site_names = _site_names(meta.get("sitename"), source, meta.get("hostname"))
+    title = _without_site_name(clean_line(meta.get("title") or ""), site_names)
     first_line = text.partition("\n")[0]
-    authors = split_authors(meta["author"]) if meta.get("author") else ()
-    text = _without_head(text, title, authors)
+    credited = split_authors(meta["author"]) if meta.get("author") else ()
+    text = _without_head(text, title, credited)  # "By Reuters" is the byline too
+    # A wire story's page credits the agency as its author ("Reuters", "REUTERS", "Meg
+    # Kinnard, Errin Haines, Associated Press"): it wrote the story, but is no person, and
+    # the outlet that ran it is the article's source. Kept aside, not lost.
+    authors = tuple(name for name in credited if not is_agency(name))
+    agencies = [name for name in credited if is_agency(name)]
     words = _word_count(text)
     if words < MIN_PAGE_WORDS and not (words >= MIN_BRIEF_WORDS and _BRIEF.search(text)):
         raise ParseError(
@@ -169,7 +213,6 @@ def extract_article(html: str | bytes, url: str | None = None) -> ArticleDraft |
     # trafilatura names a site without a name by its address's host, with the user name
     # and password in front if it has them
     userinfo = split_url(meta.get("url") or url or "").netloc.rpartition("@")[0]
-    source = _outlet(meta.get("sitename"), meta.get("hostname"))
     if userinfo and source:
         source = source.replace(f"{userinfo}@", "") or None
     return ArticleDraft(
@@ -179,5 +222,14 @@ def extract_article(html: str | bytes, url: str | None = None) -> ArticleDraft |
         authors=authors,
         published=published,
         url=meta.get("url") or url,
-        extra={"description": meta["description"]} if meta.get("description") else {},
+        extra=_extra(meta.get("description"), agencies),
     )
+
+
+def _extra(description: str | None, agencies: list[str]) -> dict[str, object]:
+    """What a page says beside its article: its description, and the agencies it credits
+    as authors ("agencies": ["Reuters"])."""
+    extra: dict[str, object] = {"description": description} if description else {}
+    if agencies:
+        extra["agencies"] = list(dict.fromkeys(agencies))
+    return extra
