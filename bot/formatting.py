@@ -104,14 +104,16 @@ def link(text: str, url: str | None) -> str:
     return _link(text, url)
 
 
-def attribution(article: Attribution, zone: tzinfo = UTC, rank: int | None = None) -> str:
+def attribution(
+    article: Attribution, zone: tzinfo = UTC, rank: int | None = None, undated: str = UNDATED
+) -> str:
     """'2. <a href=url>Title</a> — Outlet · Authors · 2 May 2024' (parts that exist), each
-    part clipped."""
+    part clipped; `undated` in place of the date of an article without one."""
     title = _link(clip(article.headline.strip() or "Untitled", TITLE_CHARS), article.url)
     details = [
         clip(article.source or "", NAME_CHARS),
         some_of(article.authors, AUTHORS_SHOWN),
-        clip(display_date(article.published, zone) or UNDATED, NAME_CHARS),
+        clip(display_date(article.published, zone) or undated, NAME_CHARS),
     ]
     tail = " · ".join(escape(part) for part in details if part)
     number = f"{rank}. " if rank is not None else ""
@@ -251,12 +253,22 @@ def latest_messages(stories: Sequence[LatestStory], zone: tzinfo = UTC) -> list[
 
 
 def _latest_line(story: LatestStory, zone: tzinfo) -> str:
-    line = attribution(story.article, zone)
+    line = attribution(story.article, zone, undated=_undated_label(story.stored, zone))
     if story.others:
         return f"{line} · <i>also {escape(some_of(story.others, LATEST_OUTLETS_SHOWN))}</i>"
     if story.reports > 1:
         return f"{line} · <i>{counted(story.reports, 'report')}</i>"
     return line
+
+
+def _undated_label(stored: float | None, zone: tzinfo) -> str:
+    """An undated report's place of a date in /latest: "undated, stored 7 December 2026".
+    It is listed after the dated ones, by when it was stored; that day is said as such,
+    never as the day it was published."""
+    if stored is None:
+        return UNDATED
+    day = local_time(stored, zone).date()
+    return f"{UNDATED}, stored {day.day} {day:%B} {day.year:04d}"
 
 
 # ----- notices ----------------------------------------------------------------------------

@@ -1754,6 +1754,22 @@ async def test_latest_lists_a_story_once_with_its_other_outlets(bot: Harness) ->
     assert "ferry" not in "\n".join(lines[2:]).lower()
 
 
+async def test_latest_lists_undated_articles_after_the_dated(bot: Harness) -> None:
+    """An undated article counted from when it was stored: a backfill without dates,
+    ingested today, opened /latest above the newest dated news. It comes after every dated
+    story now: here, where ten dated stories fill the list, not at all."""
+    undated = ArticleDraft(
+        title="Bakery wins bread prize",
+        text="The corner bakery on Mill Street won the county bread prize for its rye.",
+        source="Port Gazette",
+    )
+    await bot.app.bot_data.engine.add_articles([undated])
+    [latest] = await bot.ask(USER, "/latest")
+    lines = latest["text"].splitlines()
+    assert lines[1].startswith("• Azerbaijani and Iranian forces")  # 2024-11-25, the newest
+    assert len(lines) == 11 and "Bakery" not in latest["text"]
+
+
 # ----- who may use it --------------------------------------------------------------------
 
 

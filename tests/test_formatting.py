@@ -4,6 +4,7 @@ splitting at the limit."""
 from __future__ import annotations
 
 import random
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -370,6 +371,19 @@ def test_latest_names_a_storys_other_outlets_or_counts_its_reports() -> None:
     assert vaccine.endswith(" · also Fox <News>, CNN, The Hill and 2 more")
     assert wire.endswith(" · 3 reports") and "also" not in wire
     assert "report" not in scoop and "also" not in scoop
+
+
+def test_latest_says_an_undated_story_is_as_of_when_it_was_stored() -> None:
+    """/latest lists an undated report after the dated ones, by when it was stored: "undated"
+    alone did not say why it was there, nor as of when."""
+    stored = datetime(2026, 12, 6, 23, 30, tzinfo=UTC).timestamp()
+    [message] = formatting.latest_messages(
+        [LatestStory(article(published=None, authors=(), url=None), (), 1, stored=stored)],
+        ZoneInfo("Asia/Tokyo"),  # 7 December there
+    )
+    assert accepted(message).splitlines()[1] == (
+        "• Rates & <Markets> — Finance <Daily> · undated, stored 7 December 2026"
+    )
 
 
 def test_help_lists_every_command_with_an_example() -> None:

@@ -152,14 +152,38 @@ def attribution(row: sqlite3.Row) -> Attribution:
 
 ATTRIBUTION_COLUMNS = "id, title, source, authors, published, url"
 
-# The newest articles not archived, read through the index `articles_newest` (migration 15),
-# with the time each counts from (`t`: /latest's stories are ordered by it)
-LATEST = (  # not one dated days ahead (`counts_from`): it is not published yet
-    f"SELECT {ATTRIBUTION_COLUMNS}, coalesce(published_ts, ingested_ts) AS t FROM articles"
-    " WHERE id NOT IN (SELECT article_id FROM archived)"
-    " AND coalesce(published_ts, ingested_ts) <= ?"
+# The newest dated articles not archived, read through the index `articles_published`, with
+# the time each counts from (`t`: /latest's stories are ordered by it); not one dated days
+# ahead (`counts_from`): it is not published yet
+LATEST_DATED = (
+    f"SELECT {ATTRIBUTION_COLUMNS}, published_ts AS t, NULL AS stored FROM articles"
+    " WHERE published_ts <= ? AND id NOT IN (SELECT article_id FROM archived)"
+    " ORDER BY published_ts DESC, id DESC LIMIT ?"
+)
+# Then the undated ones, by when they were stored (`stored`), which is all that is known.
+# Read through `articles_newest` (migration 15), whose order is theirs where they are undated:
+# asked only when fewer than the limit are dated, it steps over those few; `+` keeps SQLite
+# from looking them up by `articles_published` and sorting every undated article.
+LATEST_UNDATED = (
+    f"SELECT {ATTRIBUTION_COLUMNS}, ingested_ts AS t, ingested_ts AS stored FROM articles"
+    " WHERE +published_ts IS NULL AND id NOT IN (SELECT article_id FROM archived)"
     " ORDER BY coalesce(published_ts, ingested_ts) DESC, id DESC LIMIT ?"
 )
+
+
+async def newest_rows(conn: aiosqlite.Connection, limit: int) -> list[sqlite3.Row]:
+    """The `limit` newest articles not archived (/latest's, a hint's example): the dated
+    ones newest first, then, where fewer are dated, the undated ones by when they were
+    stored. An undated article's age is unknown: stored today, it may be a 2004 story (a
+    backfill without dates), and it was listed above this morning's news as the newest.
+    Each row has its attribution, `t` (when it counts from) and `stored` (when an undated
+    one was stored; None for a dated one). Reads only, through indexes."""
+    async with conn.execute(LATEST_DATED, (time.time(), limit)) as cur:
+        rows = list(await cur.fetchall())
+    if len(rows) < limit:
+        async with conn.execute(LATEST_UNDATED, (limit - len(rows),)) as cur:
+            rows += await cur.fetchall()
+    return rows
 
 
 def note_ingest(db_path: str | os.PathLike[str]) -> None:
@@ -543,10 +567,10 @@ class CorpusStore:
         )
 
     async def latest(self, limit: int = 10) -> list[Attribution]:
-        """The newest articles: by published time, else by when they were ingested; none
-        ingested as an archive (old news, which its undated articles would hide)."""
-        async with self.conn.execute(LATEST, (time.time(), limit)) as cur:
-            return [attribution(row) for row in await cur.fetchall()]
+        """The newest articles: the dated by published time, then the undated by when they
+        were ingested (`newest_rows`); none ingested as an archive (old news, which its
+        undated articles would hide)."""
+        return [attribution(row) for row in await newest_rows(self.conn, limit)]
 
     async def sources(self) -> list[tuple[str | None, int]]:
         """Outlets with their article counts, most articles first; None for the articles

@@ -5,21 +5,22 @@ Listed article by article, the newest headlines were mostly a few stories told b
 outlets ("Biden ... vaccine goal" three times, from three outlets, of ten lines). Grouping
 the newest `LATEST_POOL` articles finds each story's reports among them: a story shows its
 newest report, and the other outlets that carried it. Stories are in order of their newest
-report. The pool is read newest first through the `articles_newest` index, as /latest read
-before, with its sentences (the grouping compares titles and leads): cheap at any corpus
-size.
+report. The pool is read newest first through indexes (`store.newest_rows`), with its
+sentences (the grouping compares titles and leads): cheap at any corpus size.
+
+An undated article's age is unknown: it comes after every dated one, where fewer than the
+pool are dated, and is shown as stored then (`LatestStory.stored`), never as the newest.
 """
 
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import aiosqlite
 
-from retrieval.corpus.store import LATEST, attribution
+from retrieval.corpus.store import attribution, newest_rows
 from retrieval.digest.digest import article_sentences
 from retrieval.digest.stories import StoryArticle, group_stories
 from retrieval.index.tokens import Tokenizer
@@ -38,30 +39,32 @@ class LatestStory:
     article: Attribution  # the newest report
     others: tuple[str, ...]  # the other outlets among its reports, newest first
     reports: int  # how many of the newest articles tell it, the shown one included
+    stored: float | None = None  # when the shown report was stored, if it is undated
 
 
 async def latest_stories(
     conn: aiosqlite.Connection, limit: int, tokenizer: Tokenizer
 ) -> list[LatestStory]:
     """The `limit` newest stories, newest first (see the module docstring). Reads only."""
-    async with conn.execute(LATEST, (time.time(), max(LATEST_POOL, limit))) as cur:
-        rows = list(await cur.fetchall())
+    rows = await newest_rows(conn, max(LATEST_POOL, limit))
     articles = [attribution(row) for row in rows]
     times = [float(row["t"]) for row in rows]
+    stored = [None if row["stored"] is None else float(row["stored"]) for row in rows]
     sentences = await article_sentences(conn, [a.id for a in articles])
-    return await asyncio.to_thread(_stories, articles, times, sentences, limit, tokenizer)
+    return await asyncio.to_thread(_stories, articles, times, stored, sentences, limit, tokenizer)
 
 
 def _stories(
     articles: Sequence[Attribution],
     times: Sequence[float],
+    stored: Sequence[float | None],
     sentences: dict[int, tuple[str, ...]],
     limit: int,
     tokenizer: Tokenizer,
 ) -> list[LatestStory]:
     reports = [
-        StoryArticle(a.id, a.title, sentences.get(a.id, ()), a.source, t, bool(a.published))
-        for a, t in zip(articles, times, strict=True)
+        StoryArticle(a.id, a.title, sentences.get(a.id, ()), a.source, t, s is None)
+        for a, t, s in zip(articles, times, stored, strict=True)
     ]
     stories: list[LatestStory] = []
     # each group in input order, so newest report first; groups by their newest report
@@ -70,5 +73,5 @@ def _stories(
         outlets = distinct_outlets(articles[i].source for i in group)
         shown = outlet_key(newest.source)
         others = tuple(o for o in outlets if outlet_key(o) != shown)
-        stories.append(LatestStory(newest, others, len(group)))
+        stories.append(LatestStory(newest, others, len(group), stored[group[0]]))
     return stories
