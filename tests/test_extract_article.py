@@ -224,6 +224,9 @@ def page_titled(title: str, site: str | None = None, author: str | None = None) 
         ),
         ("Regatta results – MoreBikes", None, "https://www.morebikes.co.uk/7", "Regatta results"),
         ("Regatta results - SpaceNews.com", None, "https://spacenews.com/r", "Regatta results"),
+        ("Regatta results | BBC", None, "https://news.bbc.co.uk/r", "Regatta results"),
+        ("Regatta results - CNN", None, "https://edition.cnn.com/r", "Regatta results"),
+        ("Regatta - Edition", None, "https://edition.cnn.com/r", "Regatta - Edition"),
         # dashes and pipes of the headline's own stay: only the site's segment goes
         (
             "Regatta review - wind for the brave, rain for the rest - VG247",

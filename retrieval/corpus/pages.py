@@ -72,11 +72,11 @@ def _site_names(sitename: str | None, outlet: str | None, hostname: str | None) 
     """The names a page's site goes by in its title, squashed: its og:site_name whole
     ("Remember 80/90 - Memorabilia anni 80/90") and without its tagline, its host
     ("spacenews.com") and the host's name without its suffix ("morebikes" of
-    morebikes.co.uk, "9to5mac")."""
+    morebikes.co.uk, "cnn" of edition.cnn.com)."""
     host = (hostname or "").lower().removeprefix("www.")
-    labels = host.split(".")
-    while len(labels) > 1 and (labels[-1] in _SECOND_LEVEL or len(labels[-1]) <= 3):
-        labels.pop()  # ".co.uk", ".com": what is left ends in the site's own name
+    labels = host.split(".")[:-1]  # without ".com", ".uk"
+    if len(labels) > 1 and labels[-1] in _SECOND_LEVEL:
+        labels.pop()  # ".co" of ".co.uk": what is left ends in the site's own name
     names = {sitename or "", outlet or "", host, labels[-1] if labels else ""}
     return {_squashed(name) for name in names} - {""}
 
