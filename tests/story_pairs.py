@@ -376,3 +376,66 @@ STRIKE_WEEK = [
         "Talks are due to resume on Monday.",
     ),
 ]
+
+
+# A German day among English news: four reports of four stories, and a second outlet's
+# report of the Bundesliga game. Their "die", "der", "für", "in der" are no English
+# stopwords and rare in the English week, so they weighed as names would.
+GERMAN_DAY = [
+    report(
+        20,
+        "Der Bürgermeister von Köln kündigt neue Radwege an",
+        "Kölner Stadt-Anzeiger",
+        at(11, 19, 9),
+        "Der Bürgermeister von Köln hat am Dienstag neue Radwege in der Innenstadt angekündigt.",
+        "Die Stadt will dafür in den nächsten Jahren rund 40 Millionen Euro ausgeben, sagte "
+        "er vor dem Rat.",
+    ),
+    report(
+        21,
+        "Die Bundesregierung plant eine Reform der Rente",
+        "Tagesschau",
+        at(11, 19, 10),
+        "Die Bundesregierung will die Rente für die jüngeren Generationen stabilisieren.",
+        "Der Entwurf sieht vor, dass die Beiträge in den nächsten Jahren langsam steigen, "
+        "sagte die Ministerin in Berlin.",
+    ),
+    report(
+        22,
+        "Der FC Bayern gewinnt in der Bundesliga gegen Dortmund",
+        "Kicker",
+        at(11, 19, 11),
+        "Der FC Bayern München hat das Spitzenspiel der Bundesliga gegen Borussia Dortmund "
+        "mit 4:0 gewonnen.",
+        "Die Tore erzielten Lewandowski und Gnabry in der zweiten Halbzeit.",
+    ),
+    report(
+        23,
+        "Die Preise für Heizöl steigen in der Kälte deutlich",
+        "WDR",
+        at(11, 19, 12),
+        "Die Preise für Heizöl sind in der vergangenen Woche deutlich gestiegen.",
+        "Verbraucher in der Region müssen für die Füllung eines Tanks mehr als 700 Euro "
+        "zahlen, teilte der Verband mit.",
+    ),
+    report(
+        24,
+        "Bayern schlägt Dortmund im Spitzenspiel mit 4:0",
+        "Süddeutsche Zeitung",
+        at(11, 19, 14),
+        "Mit einem 4:0 gegen Borussia Dortmund hat der FC Bayern das Spitzenspiel der "
+        "Bundesliga für sich entschieden.",
+        "Lewandowski traf zweimal, Gnabry und Müller je einmal.",
+    ),
+]
+
+# An English report whose words include German function words ("war", "man", "die").
+WAR_REPORT = report(
+    25,
+    "A man who fought in the war says soldiers die for want of medics",
+    "Reuters",
+    at(11, 19, 15),
+    "A man who fought in the war told reporters that wounded soldiers die on the way to "
+    "hospital because there are too few medics at the front.",
+    "He also said the army had promised more ambulances in the spring.",
+)

@@ -23,6 +23,7 @@ from retrieval.digest.stories import (
     idf_table,
     is_chrome,
     representative_extract,
+    story_terms,
     story_vectors,
 )
 from retrieval.index.tokens import Tokenizer
@@ -34,11 +35,13 @@ from .story_pairs import (
     BOOSTERS,
     CHAIN,
     EVACUATION,
+    GERMAN_DAY,
     HEARTBEAT,
     ONE_OUTLET,
     RERUN,
     STRIKE_DAY,
     STRIKE_WEEK,
+    WAR_REPORT,
 )
 
 TOKENIZER = Tokenizer()
@@ -169,6 +172,25 @@ def test_a_days_words_are_weighed_among_the_week_around_it() -> None:
     assert group_stories(STRIKE_DAY, TOKENIZER, context=both) == [[0, 1], [2], [3]]
     assert story_vectors(STRIKE_DAY, TOKENIZER, both) == story_vectors(
         STRIKE_DAY, TOKENIZER, STRIKE_WEEK
+    )
+
+
+def test_reports_in_another_language_share_no_story_through_its_small_words() -> None:
+    """Among English news a German report's "die", "der", "für" are rare, and weighed as
+    names they made the pension reform and heating oil prices one story; read without
+    German's function words, only the two reports of the Bundesliga game are one."""
+    english_week = [*STRIKE_WEEK, *STRIKE_DAY]
+    assert group_stories(GERMAN_DAY, TOKENIZER, context=english_week) == [
+        [0],
+        [1],
+        [2, 4],
+        [3],
+    ]
+    terms = story_terms(GERMAN_DAY[1], TOKENIZER)
+    assert "rent" in terms and not {"die", "der", "fur"} & set(terms)
+    # English reports keep every term: "war", "man" and "die" are German function words
+    assert story_terms(WAR_REPORT, TOKENIZER) == Counter(
+        TOKENIZER(" ".join([WAR_REPORT.title, *WAR_REPORT.sentences]))
     )
 
 

@@ -63,6 +63,7 @@ import numpy.typing as npt
 from retrieval.compiled import njit
 from retrieval.corpus.text import is_near_duplicate, joined_sentences
 from retrieval.index.tokens import Tokenizer
+from retrieval.languages import function_terms, language_of
 from retrieval.outlets import outlet_key
 
 SAME_STORY = 0.08  # mean time-weighted cosine of idf²-weighted title + lead vectors
@@ -238,12 +239,17 @@ def _dot(a: Vector, b: Vector) -> float:
 
 
 def story_terms(article: StoryArticle, tokenizer: Tokenizer) -> Counter[str]:
-    """The terms of the title and the lead. The title is tokenized on its own: whether it is
+    """The terms of the title and the lead, without the function words of the language they
+    are in when that is not English (`languages`). The title is tokenized on its own: whether it is
     set in capitals decides what its capitals mean (`tokens.is_shouting`)."""
     terms = Counter(tokenizer(article.title))
-    for sentence in _prose(article.sentences, LEAD_SENTENCES):
+    lead = _prose(article.sentences, LEAD_SENTENCES)
+    for sentence in lead:
         terms.update(tokenizer(sentence))
-    return terms
+    # A German report's "die", "der", "für" are no English stopwords, and rare among
+    # English news: left in, two German reports of different stories share them as a name.
+    small = function_terms(language_of(" ".join([article.title, *lead])), tokenizer)
+    return Counter({t: n for t, n in terms.items() if t not in small}) if small else terms
 
 
 # Small words a name holds between its capitalised ones ("Bank of England", "Center for

@@ -1,0 +1,39 @@
+"""The language a text's function words say it is in (`retrieval.languages`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from retrieval.index.tokens import Tokenizer
+from retrieval.languages import ENGLISH, content_terms, function_terms, language_of
+
+TOKENIZER = Tokenizer()
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Die Preise für Heizöl sind in der Woche deutlich gestiegen.", "german"),
+        ("Nous ne toucherons pas aux retraites, a affirmé le ministre.", "french"),
+        ("El gobierno anunció que los precios de la energía bajarán.", "spanish"),
+        ("Erdoğan ile Müller bir araya geldi, ancak daha sonra açıklama yapmadı.", "turkish"),
+        ("Министр заявил, что правительство не будет повышать налоги в этом году.", "russian"),
+        # English holds German and French function words ("war", "man", "die", "point")...
+        ("A man who fought in the war says soldiers die at that point.", ENGLISH),
+        # ...and a wire's earnings table holds French ones ("vs", "net", "plus"), but is no French
+        ("COBANCO INC <CBCO> YEAR NET Shr 34 cts vs 1.19 dlrs Net 807,000 vs 2,858,000 plus "
+         "Assets 510.2 mln vs 479.7 mln par Deposits 472.3 mln vs 439.1 mln", ENGLISH),
+        ("Lula da Silva was also president in:", ENGLISH),  # "da", "also": too few
+    ],
+)  # fmt: skip
+def test_language_of(text: str, language: str) -> None:
+    assert language_of(text) == language
+
+
+def test_function_words_are_left_out_as_the_tokenizer_makes_terms() -> None:
+    text = "Die Regierung will die Rente für die Jüngeren sichern, sagte der Minister den Medien"
+    terms = TOKENIZER(text)
+    small = {"die", "fur", "der", "den"}  # "fur": folded as the index folds "für"
+    assert small <= set(terms)
+    assert content_terms(text, terms, TOKENIZER) == [t for t in terms if t not in small]
+    assert not function_terms(ENGLISH, TOKENIZER)  # the tokenizer leaves English's out
