@@ -439,3 +439,31 @@ WAR_REPORT = report(
     "hospital because there are too few medics at the front.",
     "He also said the army had promised more ambulances in the spring.",
 )
+# One wire's rating notices (Reuters, 1987-03-19): one template, filled in for two
+# companies by one agency; and the wire's other items of the day before, which weigh the
+# words.
+WIRE_DAY = [report(100 + n, t, "Reuters", at(3, 18, 9)) for n, t in enumerate(OTHER_NEWS * 3)]
+RATINGS = [
+    report(
+        0,
+        "DUFF AND PHELPS UPGRADES BAXTER TRAVENOL <BAX>",
+        "Reuters",
+        at(3, 19, 18),
+        "Duff and Phelps said it is upgrading to Duff 1- (one minus) from Duff 2, its rating "
+        "on Baxter Travenol Inc's commercial paper totaling about 541 mln dlrs.",
+        "The upgrading reflects the company's significant improvement made in reducing debt "
+        "since its 1985 acquisition of American Hospital Supply Corp, it said.",
+    ),
+    report(
+        1,
+        "DUFF AND PHELPS UPGRADES PHILIP MORRIS <MO>",
+        "Reuters",
+        at(3, 19, 18),
+        "Duff and Phelps said it is upgrading to its highest level, Duff 1+ (one plus) from "
+        "Duff 1, the rating on about 836 mln dlrs of Philip Morris Companies Inc commercial "
+        "paper.",
+        "The change reflects the company's improvement in retiring debt incurred in the the "
+        "acquisition of General Foods Corp, and the ability of both the tobacco and food "
+        "product lines to generate cash flow, Duff and Phelps said.",
+    ),
+]

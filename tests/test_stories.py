@@ -38,10 +38,12 @@ from .story_pairs import (
     GERMAN_DAY,
     HEARTBEAT,
     ONE_OUTLET,
+    RATINGS,
     RERUN,
     STRIKE_DAY,
     STRIKE_WEEK,
     WAR_REPORT,
+    WIRE_DAY,
 )
 
 TOKENIZER = Tokenizer()
@@ -150,6 +152,15 @@ def test_one_outlet_needs_more_to_tell_a_story_twice() -> None:
     assert stories(respelled) == [[0], [1], [2], [3]]
     # An outlet that files a story again, reworded, still has one story.
     assert stories([ONE_OUTLET[0], RERUN]) == [[0, 1]]
+
+
+def test_one_outlets_notices_about_different_companies_are_different_stories() -> None:
+    """A wire files one template for many companies: the frame's words ("Duff and Phelps
+    said it is upgrading ... commercial paper") are rare in the week, and only the names
+    differ. From two outlets, the likeness counts as before."""
+    assert group_stories(RATINGS, TOKENIZER, context=WIRE_DAY) == [[0], [1]]
+    two_outlets = [replace(RATINGS[0], source="Dow Jones"), RATINGS[1]]
+    assert group_stories(two_outlets, TOKENIZER, context=WIRE_DAY) == [[0, 1]]
 
 
 def test_one_word_in_common_is_not_a_story(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -313,6 +324,38 @@ def test_different_stories_of_the_same_kind_stay_apart() -> None:
     # times at most (a rerun, a correction, a follow-up).
     assert max(len(g) for g in groups) <= 5
     assert 340 <= len(groups) <= 400  # of 466 items
+
+
+@pytest.mark.slow
+def test_one_wires_notices_of_different_companies_are_different_stories() -> None:
+    """Rating notices, bond offerings and price postings: one template each, filled in for
+    several companies the same day."""
+    ratings = grouped_titles("1987-03-19")
+    assert "DUFF AND PHELPS UPGRADES PHILIP MORRIS <MO>" not in group_of(
+        ratings, "DUFF AND PHELPS UPGRADES BAXTER TRAVENOL <BAX>"
+    )
+    offerings = grouped_titles("1987-03-26")
+    assert "OUTBOARD MARINE <OM> SELLS 9.15 PCT DEBENTURES" not in group_of(
+        offerings, "TIME <TL> SINKING FUND DEBENTURES YIELD 8.84 PCT"
+    )
+    postings = grouped_titles("1987-10-19")
+    assert group_of(postings, "COASTAL <CGP> RAISES OIL POSTED PRICES").isdisjoint(
+        {
+            "USX <X> UNIT HIKES CRUDE OIL POSTED PRICES",
+            "ARCO <ARC> RAISES CRUDE OIL POSTINGS 50 CTS",
+        }
+    )
+    # One subject's items, however many, are still one story.
+    assert group_of(offerings, "MULFORD SEES MORE BANK LOANS TO DEBTORS IN 1987") >= {
+        "U.S TREASURY'S MULFORD REAFFIRMS G-6 AGREEMENT",
+        "MULFORD SAYS GERMANY, JAPAN SHOULD DO MORE",
+    }
+    assert "BP <BP> DOES NOT PLAN TO HIKE STANDARD <SRD> BID" in group_of(
+        offerings, "STANDARD <SRD> REFERRING BP <BP> BID TO GROUP"
+    )
+    assert "HECHINGER <HECHA> DEBT UPGRADED BY MOODY'S" in group_of(
+        grouped_titles("1987-03-17"), "HECHINGER <HECHA> CONVERTIBLES UPGRADED BY S/P"
+    )
 
 
 @pytest.mark.slow

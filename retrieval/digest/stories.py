@@ -23,7 +23,10 @@ Reports of one story appear within hours of each other; a follow-up days later i
 story. So the similarity of two articles is their cosine times exp(-(hours apart / 36)^2):
 12 hours apart keeps 89% of it, a day 64%, two days 17%. Two reports from one outlet count a
 quarter (`SAME_OUTLET`): they are more often two stories of one topic (a wire files many)
-than one story told twice, which they can still be when nearly alike. Two articles that
+than one story told twice, which they can still be when nearly alike. Unless they are
+about different subjects: neither names the rarest name the other's headline holds (a
+wire's template notices, "Duff and Phelps upgrades Baxter Travenol" and "... Philip
+Morris", `_apart_by_subject`), then they are unrelated. Two articles that
 share only one word are unrelated: among a day's articles a common word can look rare, and
 one word in common is a coincidence. Shared words are counted as pieces of evidence: a name
 of several words in a lead ("National Highway Traffic Safety Administration", "Paris Club")
@@ -356,11 +359,64 @@ def group_stories(
         for i, j in zip(first.tolist(), second.tolist(), strict=True)
     ]
     similarity = np.where(alike, similarity * same_outlet, similarity)
+    if same_outlet < 1:
+        similarity = _apart_by_subject(
+            articles, tokenizer, vectors, df, Pairs(first, second, similarity), alike
+        )
     similarity = np.where(dated[first] & dated[second], similarity, similarity * undated)
     pairs = Pairs(first, second, similarity)
     if linkage == "single":
         return _single_link(len(articles), pairs, threshold)
     return _average_link(len(articles), pairs, threshold)
+
+
+def headline_names(article: StoryArticle, tokenizer: Tokenizer) -> frozenset[str]:
+    """The terms of the article's title that its lead writes capitalised: whom or what the
+    headline names ("DUFF AND PHELPS UPGRADES BAXTER TRAVENOL <BAX>": duff, phelp, baxter,
+    travenol). A title set in capitals does not say which of its words are names; the lead's
+    prose does."""
+    capitalised: set[str] = set()
+    for sentence in _prose(article.sentences, LEAD_SENTENCES):
+        for word in sentence.split():
+            if word[:1].isupper():
+                capitalised.update(tokenizer(word))
+    return frozenset(capitalised.intersection(tokenizer(article.title)))
+
+
+def _apart_by_subject(
+    articles: Sequence[StoryArticle],
+    tokenizer: Tokenizer,
+    vectors: Sequence[Vector],
+    df: Mapping[str, int],
+    pairs: Pairs,
+    alike: Sequence[bool],
+) -> npt.NDArray[np.float64]:
+    """`pairs`' similarities, 0 for two reports of one outlet (`alike`) about different
+    subjects: neither names the other's subject, the rarest name its headline holds
+    (`headline_names`; all of the rarest, if several are as rare). A wire files one template
+    for many companies ("Duff and Phelps said it is upgrading ... its rating on Baxter
+    Travenol Inc's commercial paper", "... the rating on Philip Morris Companies Inc
+    commercial paper"; results, offerings, price postings): the frame's words are rare in
+    the week and alike, and only the names differ. The agency (Duff and Phelps, Moody's) is
+    in many of the day's items; the company it rates, in one or two: two agencies rating
+    Hechinger is one subject."""
+    subjects: dict[int, frozenset[str]] = {}
+
+    def subject(i: int) -> frozenset[str]:
+        if i not in subjects:
+            names = headline_names(articles[i], tokenizer)
+            rarest = min((df[t] for t in names), default=0)
+            subjects[i] = frozenset(t for t in names if df[t] == rarest)
+        return subjects[i]
+
+    similarity = pairs.similarity.copy()
+    for p, (i, j) in enumerate(zip(pairs.first.tolist(), pairs.second.tolist(), strict=True)):
+        if not alike[p] or similarity[p] <= 0:
+            continue
+        a, b = subject(i), subject(j)
+        if a and b and a.isdisjoint(vectors[j]) and b.isdisjoint(vectors[i]):
+            similarity[p] = 0.0
+    return similarity
 
 
 class Pairs(NamedTuple):
