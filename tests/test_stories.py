@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from benchmarks.stories import Report, bcubed, evaluate, load_reports, newsbot, predict
+from retrieval.corpus.furniture import is_photo_caption
 from retrieval.corpus.sentences import article_sentences
 from retrieval.digest import stories as story_rules
 from retrieval.digest.stories import (
@@ -395,6 +396,58 @@ def test_extract_skips_page_chrome_and_says_what_happened() -> None:
         "Tuesday, after two years of debate. Construction of the tram line will start in "
         "spring and cost 120 million euros."
     )
+
+
+def test_extract_skips_photo_captions() -> None:
+    """A caption at a page's head took the lead's bonus, and the digest showed the picture
+    ("A man walks past ... in Kyiv, Ukraine, May 3, 2022.") instead of the news. The
+    sentences are as the splitter gives them: the caption and its credit kept."""
+    page = StoryArticle(
+        1,
+        "Ukraine says Russian strikes cut power to Kyiv",
+        (
+            "FILE PHOTO: A woman walks past a destroyed apartment building in Kyiv, Ukraine, "
+            "on April 4, 2022.",
+            "REUTERS/Valentyn Ogirenko/File Photo",
+            "A man walks past a shop in Kyiv, Ukraine, May 3, 2022.",
+            "REUTERS/Valentyn Ogirenko",
+            "Russian missile strikes cut power to parts of Kyiv on Tuesday, Ukraine's energy "
+            "ministry said, as engineers worked to restore supplies before nightfall.",
+            "Police detain a protester outside the ministry in Kyiv, Ukraine, on May 3, 2022.",
+            "(AP Photo/Evan Vucci)",
+            "The ministry said two power stations in Kyiv were hit.",
+        ),
+    )
+    idf, _ = idf_table([set(TOKENIZER(" ".join((page.title, *page.sentences))))])
+    extract = representative_extract([page], TOKENIZER, idf)
+    assert extract.text.startswith("Russian missile strikes cut power to parts of Kyiv")
+    assert "walks past" not in extract.text and "Police detain" not in extract.text
+    # a gallery, all captions, still has its words shown
+    gallery = replace(page, sentences=page.sentences[:4])
+    assert "walks past" in representative_extract([gallery], TOKENIZER, idf).text
+
+
+@pytest.mark.parametrize(
+    ("sentence", "after", "caption"),
+    [
+        ("A man walks past a shop in Kyiv, Ukraine, May 3, 2022.", "", True),
+        ("Supporters react in Brasilia, Brazil October 30, 2022.", "", True),
+        ("A For Sale sign is displayed in Washington, DC, on March 14, 2022.", "", True),
+        ("FILE - In this Jan. 6, 2021 photo, supporters rally in Washington.", "", True),
+        ("This aerial photo taken September 27 shows shipping containers.", "", True),
+        ("Police stand guard outside the court.", "REUTERS/Juan Medina", True),
+        ("Police stand guard outside the court.", "(AP Photo/Evan Vucci, File)", True),
+        ("Police stand guard outside the court.", "Justin Sullivan/Getty Images", True),
+        # news
+        ("The Dow closed at a record on Friday, March 15, 2024.", "", False),
+        ("It was moderated by Kristen Welker in Nashville on Oct. 22, 2020.", "", False),
+        ("Trump was sworn in on January 20, 2017.", "", False),
+        ("This image is fake, experts said.", "", False),
+        ("Harris leads in a poll.", "The Reuters/Ipsos poll shows Harris ahead.", False),
+    ],
+)
+def test_photo_captions(sentence: str, after: str, caption: bool) -> None:
+    assert is_photo_caption(sentence, after) is caption
 
 
 def test_extract_of_a_story_comes_from_its_most_representative_report() -> None:

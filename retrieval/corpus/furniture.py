@@ -457,3 +457,49 @@ def from_dateline(lines: list[str]) -> list[tuple[int, str]]:
                 continue
         story.append((number, line[start:]))
     return story
+
+
+# A photo's caption, which the splitter keeps (its words are the page's, and a question may
+# find them) but which tells no story's news: a digest takes no extract from one
+# (`is_photo_caption`). An agency's caption ends with its picture's place and day, the year
+# given, a comma in or after the place: "A man walks past a shop in Kyiv, Ukraine, May 3,
+# 2022.", "... in Brasilia, Brazil October 30, 2022." (Reuters), "... in Washington, DC, on
+# March 14, 2022." (CNN). News prose says "on Tuesday", and a date with its year after a
+# weekday ("on Friday, March 15, 2024.") or after a place without a comma ("moderated by
+# Kristen Welker in Nashville on Oct. 22, 2020.") is not a caption's. An editor's label
+# opens one ("FILE PHOTO: ...", "FILE - In this 2021 photo, ...", "File photo/AP People
+# shop ...", "This aerial photo taken September 27 shows ..."). Its credit is a line after
+# it ("REUTERS/Valentyn Ogirenko", "(AP Photo/Evan Vucci)", "Justin Sullivan/Getty Images").
+_PICTURE_DAY = re.compile(
+    rf"(?<![\w.])(?!(?:{_WEEKDAY}|On|In|Since|Until|By|From)\b)[A-Z][\w.’'-]*,"
+    rf"(?: (?:on|[A-Z][\w.’'-]*))? {_MONTH} \d{{1,2}}, (?:19|20)\d\d\.[\"”’)]*$"
+)
+_PICTURE_LABEL = re.compile(
+    r"(?:FILE(?: PHOTO)?|File [Pp]hoto) ?[:/—–-]"
+    r"|In this (?:[\w.,]+ ){0,4}?(?:photo|image|picture)\b"
+    r"|This (?:\w+ ){0,2}(?:photo|image|picture) (?:taken|provided|released|shows|made)\b"
+)
+_AGENCY_CREDIT = re.compile(
+    r"\(?(?:REUTERS|Reuters|AP Photo|AFP|EPA)/[A-Z][^/]{1,60}(?:/[\w ]{1,30})?\)?"
+    r"|\((?:AP|AFP|Reuters) Photo(?:/[^()]{1,60})?\)"
+    r"|[A-Z][\w.’' -]{1,60}/(?:Reuters|AP|AFP|EPA|Getty Images)/(?:FILE|File|[Ff]ile [Pp]hoto)"
+)
+
+
+def is_photo_credit(line: str) -> bool:
+    """Whether `line` is a photo's credit alone: "REUTERS/Valentyn Ogirenko", "(AP
+    Photo/Evan Vucci, File)", "Justin Sullivan/Getty Images"."""
+    if "/" not in line and "Photo" not in line:
+        return False
+    return bool(_AGENCY_CREDIT.fullmatch(line) or _PHOTO_CREDIT.fullmatch(line))
+
+
+def is_photo_caption(sentence: str, after: str = "") -> bool:
+    """Whether `sentence` is a photo's caption (see `_PICTURE_DAY`): opened with an editor's
+    label, ending with the picture's place and day, or followed by its credit (`after`, the
+    line after it)."""
+    return bool(
+        _PICTURE_LABEL.match(sentence)
+        or (sentence[-1:] in '."”’)' and _PICTURE_DAY.search(sentence))
+        or (after and is_photo_credit(after))
+    )

@@ -45,7 +45,8 @@ Measured on real multi-outlet roundups in benchmarks/stories.py (docs/digest.md)
 The extract is the item's most representative sentence (and a second from the same article
 when the first is short and the second is close to the story too): the sentence closest to
 the centroid of the whole item (all its articles' sentences, plus their titles, which state
-what happened), after dropping lines that are page furniture rather than news. News is
+what happened), after dropping lines that are page furniture rather than news, and photos'
+captions (`_uncaptioned`). News is
 written lead first, so an article's first sentences of prose get a small bonus; the
 centroid decides between reports, and overrules a lead that is off the story.
 """
@@ -64,6 +65,7 @@ import numpy as np
 import numpy.typing as npt
 
 from retrieval.compiled import njit
+from retrieval.corpus.furniture import is_photo_caption
 from retrieval.corpus.text import is_near_duplicate, joined_sentences
 from retrieval.index.tokens import Tokenizer
 from retrieval.languages import function_terms, language_of
@@ -591,6 +593,10 @@ def representative_extract(
     candidates = [
         (article.id, position, sentence, vector(sentence))
         for article in told
+        for position, sentence in enumerate(_prose(_uncaptioned(article.sentences)))
+    ] or [  # a gallery: its captions are all it says
+        (article.id, position, sentence, vector(sentence))
+        for article in told
         for position, sentence in enumerate(_prose(article.sentences))
     ]
     if not candidates:
@@ -627,6 +633,15 @@ def representative_extract(
                 chosen.append((other_position, other_text))
                 break
     return Extract(_clip(joined_sentences(t for _, t in sorted(chosen))), article_id)
+
+
+def _uncaptioned(sentences: Sequence[str]) -> list[str]:
+    """`sentences` but photos' captions (`furniture.is_photo_caption`, given the line after
+    each, which may be its credit). A caption describes a picture ("A man walks past a
+    destroyed building in Kyiv, Ukraine, May 3, 2022."): set at a page's head, it took the
+    lead's bonus, and a story's extract showed the picture instead of the news."""
+    after = [*sentences[1:], ""]
+    return [s for s, line in zip(sentences, after, strict=True) if not is_photo_caption(s, line)]
 
 
 def _clip(text: str) -> str:
