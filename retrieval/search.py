@@ -306,6 +306,8 @@ def _said_again(
     own script within a sentence ("What did Владимир Путин say?") is no sentence of it,
     and counts; so do a question's German words ("Was hat der Bürgermeister von Moskau
     angekündigt?"), in the Latin script of the words the corpus holds."""
+    if not missing:  # what is said again is among them: most questions' words are all held
+        return set()
     held = {script_of(term) for term in tokens if term not in missing} - {""}
     if not held:
         return set()
@@ -474,17 +476,16 @@ class Searcher:
     ) -> tuple[str, ...]:
         """The words of `question` the best window left out as off the topic holds
         (`selection.on_topic`; none for a claim's sources, which leave none out)."""
-        if not candidates.question.asks or candidates.matched is None:
+        if not candidates.question.asks:
+            return ()
+        matched = candidates.window_terms()
+        if matched is None:
             return ()
         left = np.flatnonzero(~on_topic(candidates))
         if not len(left):
             return ()
         best = int(left[np.argmax(scores[left])])
-        held = {
-            t
-            for t, m in zip(candidates.terms, candidates.matched[best].tolist(), strict=True)
-            if m
-        }
+        held = {t for t, m in zip(candidates.terms, matched[best].tolist(), strict=True) if m}
         return self._words(question, held)
 
     def _words(self, question: str, terms: Collection[str]) -> tuple[str, ...]:

@@ -4,12 +4,16 @@ with one sets it off (retrieval/ranking/headings.py)."""
 import time
 from dataclasses import replace
 
+import numpy as np
+
 from retrieval.corpus.db import ReadConnections
 from retrieval.corpus.reader import CorpusReader
 from retrieval.engine import Engine
 from retrieval.models import ArticleDraft
-from retrieval.ranking.headings import is_heading, looks_like_heading, quote_text
+from retrieval.ranking.features import FEATURES, Candidates
+from retrieval.ranking.headings import heading_like, is_heading, looks_like_heading, quote_text
 from retrieval.ranking.model import default_ranker
+from retrieval.ranking.question import profile
 from retrieval.search import Searcher
 
 # A listicle as CNN's "5 things to know" pages are written: each item a heading paragraph,
@@ -110,3 +114,61 @@ async def test_windows_left_out_for_a_heading_make_room_for_the_next_best(engine
         assert not kept.past_headings()
     finally:
         readers.close()
+
+
+def test_a_pools_windows_past_a_heading_are_those_any_sentence_rule_finds() -> None:
+    """`Candidates.past_headings` judges each sentence once and tells the windows at once:
+    the windows it finds are those that hold, after their first sentence, one that
+    `is_heading` calls a heading by its own paragraph and its neighbours' (the next one's
+    only within its article)."""
+    texts = [
+        "Here's what you need to know.",  # article 0
+        "NBA Finals",
+        "The Warriors won the title on Thursday.",
+        "Curry was named Finals MVP.",
+        "Church shooting",
+        "Two people were killed.",
+        "Mortgage rates",  # article 1: its first sentence, after article 0's last
+        "Rates jumped to nearly 6% this week.",
+        "In a Changing Europe",  # the end of the paragraph before: no heading
+        "Aktuelle Situation",  # last of its article, a paragraph of its own
+    ]
+    paragraphs = [0, 1, 2, 2, 3, 4, 0, 1, 1, 2]
+    owner = np.array([0, 0, 0, 0, 0, 0, 1, 1, 1, 1])
+    ids = np.arange(100, 100 + len(texts))
+    starts, sizes = zip(
+        *[(s, n) for s in range(len(texts)) for n in (1, 2, 3) if s + n <= len(texts)],
+        strict=True,
+    )
+    start, size = np.array(starts), np.array(sizes)
+    keep = owner[start] == owner[start + size - 1]  # a window is of one article
+    start, size = start[keep], size[keep]
+    candidates = Candidates(
+        sentence_id=ids,
+        article=owner[start],
+        start=start,
+        size=size,
+        features=np.zeros((len(start), len(FEATURES))),
+        attributions={},
+        owner=owner,
+        coverage=np.zeros(len(texts)),
+        question=profile("Who won the NBA Finals?"),
+        texts=dict(zip(ids.tolist(), texts, strict=True)),
+        paragraphs=dict(zip(ids.tolist(), paragraphs, strict=True)),
+    )
+
+    def heading(row: int) -> bool:
+        after = None
+        if row + 1 < len(texts) and owner[row + 1] == owner[row]:
+            after = paragraphs[row + 1]
+        return is_heading(texts[row], paragraphs[row], paragraphs[row - 1], after)
+
+    expected = [
+        w
+        for w, (first, n) in enumerate(zip(start.tolist(), size.tolist(), strict=True))
+        if any(heading(row) for row in range(first + 1, first + n))
+    ]
+    assert expected  # some windows run through a heading
+    assert candidates.past_headings() == expected
+    assert heading_like(texts) == [i for i, t in enumerate(texts) if looks_like_heading(t)]
+    assert heading_like(texts) == [1, 4, 6, 8, 9]

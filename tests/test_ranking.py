@@ -357,3 +357,35 @@ def test_the_first_stage_keeps_the_windows_a_stable_sort_would() -> None:
             assert sorted(kept.tolist()) == sorted(
                 np.argsort(-scores, kind="stable")[:count].tolist()
             )
+
+
+def test_a_windows_terms_are_told_for_the_windows_at_hand() -> None:
+    """Which of the question's terms a window or its article's title holds is told from its
+    sentences' and title's terms for the windows kept (`Candidates.window_terms`), not for
+    every window cut: each kept window's are its own, whatever else was cut."""
+    windows = one_sentence_windows({0: 3, 1: 2})
+    present = np.array(
+        [[1, 0, 0], [0, 1, 0], [0, 0, 0], [0, 0, 1], [1, 1, 0]], dtype=bool
+    )  # per sentence
+    in_title = np.array([[0, 0, 0], [0, 0, 1]], dtype=bool)  # per article
+    windows = replace(
+        windows,
+        start=np.array([0, 1, 2, 3]),
+        size=np.array([2, 2, 1, 2]),
+        article=np.array([0, 0, 0, 1]),
+        features=np.zeros((4, len(FEATURES))),
+        present=present,
+        in_title=in_title,
+        terms=("zhang", "golf", "debut"),
+        weights=np.array([0.5, 0.25, 0.25]),
+    )
+    told = [[1, 1, 0], [0, 1, 0], [0, 0, 0], [1, 1, 1]]
+    terms = windows.window_terms()
+    assert terms is not None and terms.astype(int).tolist() == told
+    assert windows.held().tolist() == [0.75, 0.25, 0.0, 1.0]
+    kept = windows.subset(np.array([1, 3]))
+    terms = kept.window_terms()
+    assert terms is not None and terms.astype(int).tolist() == [told[1], told[3]]
+    # given outright, they are taken as given
+    given = replace(kept, matched=np.array([[True, True, True], [False, False, False]]))
+    assert given.held().tolist() == [1.0, 0.0]

@@ -13,6 +13,7 @@ read (`Candidates.read_texts`).
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -24,7 +25,7 @@ import numpy.typing as npt
 from retrieval.corpus.text import joined_sentences
 from retrieval.models import Attribution
 from retrieval.ranking import windows
-from retrieval.ranking.headings import is_heading, quote_text
+from retrieval.ranking.headings import heading_like, is_heading, quote_text
 from retrieval.ranking.question import QuestionProfile
 
 if TYPE_CHECKING:
@@ -200,10 +201,15 @@ class Candidates:
     # sentence id -> its paragraph number in its article, of the sentences read
     paragraphs: Mapping[int, int] = field(default_factory=dict)
     # per window, which of the question's terms (`terms`) it or its article's title holds,
-    # and each term's share of the question's idf: what `held` sums
+    # where given; else told from `present` and `in_title` (`window_terms`); and each term's
+    # share of the question's idf: what `held` sums
     matched: npt.NDArray[np.bool_] | None = None
     terms: tuple[str, ...] = ()
     weights: Floats | None = None
+    # per sentence (rows of `sentence_id`), which of `terms` it holds; per candidate article
+    # (by `owner`), which its title holds
+    present: npt.NDArray[np.bool_] | None = None
+    in_title: npt.NDArray[np.bool_] | None = None
 
     def __len__(self) -> int:
         return len(self.start)
@@ -222,9 +228,20 @@ class Candidates:
     def held(self) -> Floats:
         """Per window, the idf share of the question's terms that it or its article's title
         holds (what a reader sees of it: the passage under its headline); 1 where unknown."""
-        if self.matched is None or self.weights is None:
+        matched = None if self.weights is None else self.window_terms()
+        if matched is None or self.weights is None:
             return np.ones(len(self))
-        return self.matched @ self.weights
+        return matched @ self.weights
+
+    def window_terms(self) -> npt.NDArray[np.bool_] | None:
+        """Per window, which of the question's terms (`terms`) it or its article's title
+        holds: `matched` where given, else told for these windows (a pool's hundred, not the
+        thousands cut); None where not known."""
+        if self.matched is not None:
+            return self.matched
+        if self.present is None or self.in_title is None:
+            return None
+        return _matched(self.present, self.in_title, self.owner, self.start, self.size)
 
     def read_texts(self, read: TextReader) -> Candidates:
         """These windows with the text of all their sentences at hand, and what they name
@@ -285,32 +302,38 @@ class Candidates:
     def past_headings(self) -> list[int]:
         """The windows that hold a heading after their first sentence (`headings`): they end
         on one, or run from one section into the next. Their text must have been read. (Each
-        sentence is judged once, in plain lists: windows overlap, and this runs for every
-        question's pool.)"""
-        ids, owner = self.sentence_id.tolist(), self.owner.tolist()
+        sentence past a window's first is judged once, then the windows are told at once:
+        windows overlap, and this runs for every question's pool, once a round of refills.)"""
+        if not len(self):
+            return []
+        longest = int(self.size.max())
+        inside = np.zeros(len(self.sentence_id) + longest, dtype=bool)
+        for j in range(1, longest):
+            inside[self.start[self.size > j] + j] = True
+        rows = np.flatnonzero(inside)
+        texts = map(self.texts.get, self.sentence_id[rows].tolist(), itertools.repeat(""))
+        heading = np.zeros(len(inside), dtype=bool)
+        for row in rows[heading_like(texts)].tolist():  # a few: their paragraphs decide
+            heading[row] = self._is_heading(row)
+        crossing = np.zeros(len(self), dtype=bool)
+        for j in range(1, longest):
+            crossing |= heading[self.start + j] & (self.size > j)
+        return np.flatnonzero(crossing).tolist()
+
+    def _is_heading(self, row: int) -> bool:
+        """Whether the sentence at `row` of `sentence_id` is a heading (`headings.is_heading`),
+        by its paragraph and those of the rows beside it (the next one's if of its article)."""
+        sentence_id = int(self.sentence_id[row])
         paragraph = self.paragraphs.get
-        heading: dict[int, bool] = {}
-
-        def is_one(row: int) -> bool:
-            found = heading.get(row)
-            if found is None:
-                following = None
-                if row + 1 < len(ids) and owner[row + 1] == owner[row]:
-                    following = paragraph(ids[row + 1])
-                found = heading[row] = is_heading(
-                    self.texts.get(ids[row], ""),
-                    paragraph(ids[row]),
-                    paragraph(ids[row - 1]),
-                    following,
-                )
-            return found
-
-        windows = zip(self.start.tolist(), self.size.tolist(), strict=True)
-        return [
-            w
-            for w, (first, size) in enumerate(windows)
-            if any(is_one(row) for row in range(first + 1, first + size))
-        ]
+        following = None
+        if row + 1 < len(self.sentence_id) and self.owner[row + 1] == self.owner[row]:
+            following = paragraph(int(self.sentence_id[row + 1]))
+        return is_heading(
+            self.texts.get(sentence_id, ""),
+            paragraph(sentence_id),
+            paragraph(int(self.sentence_id[row - 1])),
+            following,
+        )
 
     def sentence_texts(self, w: int) -> tuple[str, ...]:
         """The text of each sentence of window `w`, in order."""
@@ -441,7 +464,8 @@ def build_candidates(
         coverage,
         question,
         {},
-        matched=_matched(counts > 0, in_title, owner, start, size),
+        present=counts > 0,
+        in_title=in_title,
         terms=tuple(terms),
         weights=idf / idf_total,
     )
@@ -456,10 +480,10 @@ def _matched(
 ) -> npt.NDArray[np.bool_]:
     """Per window (first sentence `start`, `size` sentences), which terms one of its
     sentences (rows of `present`) or its article's title (`in_title`, by `owner`) holds."""
-    padded = np.vstack([present, np.zeros((int(size.max()), present.shape[1]), dtype=bool)])
-    matched = in_title[owner[start]].copy()
-    for j in range(int(size.max())):
-        matched |= padded[start + j] & (size > j)[:, None]
+    matched = in_title[owner[start]]  # a copy: indexed by an array
+    for j in range(int(size.max()) if len(size) else 0):
+        longer = size > j
+        matched[longer] |= present[start[longer] + j]
     return matched
 
 

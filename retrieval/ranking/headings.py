@@ -11,7 +11,7 @@ gives the counts behind the rule.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from retrieval.corpus.text import joined_sentences
 
@@ -29,8 +29,18 @@ SET_OFF = ": "
 def looks_like_heading(text: str) -> bool:
     """Whether a sentence's text reads as a heading: no stop at its end, at most
     `HEADING_WORDS` words."""
-    text = text.rstrip()
-    return bool(text) and text[-1] not in _STOPS and len(text.split()) <= HEADING_WORDS
+    return bool(heading_like([text]))
+
+
+def heading_like(texts: Iterable[str]) -> list[int]:
+    """The places in `texts` of those that read as headings (`looks_like_heading`), in one
+    pass: a question's pool has a hundred sentences or more to judge, and one call each
+    cost more than judging them."""
+    return [
+        i
+        for i, text in enumerate(map(str.rstrip, texts))
+        if text and text[-1] not in _STOPS and len(text.split()) <= HEADING_WORDS
+    ]
 
 
 def is_heading(text: str, paragraph: int | None, before: int | None, after: int | None) -> bool:

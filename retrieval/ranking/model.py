@@ -146,20 +146,19 @@ class Ranker:
         """The windows the first stage keeps, their text read by `read` (one call), with
         their final scores; those that hold a heading past their first sentence left out
         (`Candidates.past_headings`: a heading introduces what follows it)."""
-        rows = self.keep(candidates)
+        scores = self.first.score(candidates.features)  # once: the refills read them again
+        rows = self.keep(candidates, scores)
         kept = candidates.subset(rows).read_texts(read)
         crossing = kept.past_headings()
         left_out = np.zeros(len(candidates), dtype=bool)
-        scores: Floats | None = None
         for _ in range(REFILLS):  # the next best by the first stage take their places
             if not crossing:
                 break
-            if scores is None:
-                scores = self.first.score(candidates.features)
             left_out[rows[crossing]] = True
-            rest = np.flatnonzero(~left_out)
-            rest = np.setdiff1d(rest, rows)
-            after = rest[np.argsort(-scores[rest], kind="stable")[: len(crossing)]]
+            open_ = ~left_out
+            open_[rows] = False  # neither left out nor kept already
+            rest = np.flatnonzero(open_)
+            after = rest[_best(scores[rest], len(crossing))]
             rows = np.sort(np.concatenate([np.delete(rows, crossing), after]))
             read_so_far = replace(
                 candidates, texts=kept.texts, finds=kept.finds, paragraphs=kept.paragraphs
@@ -170,11 +169,13 @@ class Ranker:
             kept = kept.subset(np.delete(np.arange(len(kept)), crossing))
         return final_scores(kept, self.final)
 
-    def keep(self, candidates: Candidates) -> npt.NDArray[np.int64]:
-        """The rows of the `pool` best windows by the first stage, in their original order;
-        for a claim or keywords, each article's best window as well, so that every candidate
-        article has a passage to offer (`choose` quotes sources for them)."""
-        scores = self.first.score(candidates.features)
+    def keep(self, candidates: Candidates, scores: Floats | None = None) -> npt.NDArray[np.int64]:
+        """The rows of the `pool` best windows by the first stage (`scores`, when its scores
+        are at hand), in their original order; for a claim or keywords, each article's best
+        window as well, so that every candidate article has a passage to offer (`choose`
+        quotes sources for them)."""
+        if scores is None:
+            scores = self.first.score(candidates.features)
         best = _best(scores, self.pool)
         if not candidates.question.asks:
             best = np.union1d(best, _best_of_each(candidates.article, scores))
