@@ -62,10 +62,11 @@ class Asked:
         order: CJK bigrams overlap, and one bold run covers a run of them. In a quote set
         in capitals, capitals say nothing: words match by their terms."""
         shouting = is_shouting(quote.split())
+        forms = self.forms  # most of a quote's words are of no term of the question's
         return _runs(
             (a, b)
             for term, a, b in self.tokenizer.words(quote)
-            if self.matches(term, quote[a:b].lower() if shouting else quote[a:b])
+            if term in forms and self.matches(term, quote[a:b].lower() if shouting else quote[a:b])
         )
 
 
