@@ -22,6 +22,8 @@ from urllib.parse import (
     urlunsplit,
 )
 
+import idna
+
 # Dropped from an article's address (`canonical_url`) as naming a visit, never the page:
 # among them ?session=, a session id in a link (an ops review found ?session=SESS1 stored and
 # shown by `ask --json`), but in a feed's own address possibly its section, so no credential
@@ -96,7 +98,8 @@ def canonical_url(url: str | None) -> str | None:
 
     Lower-cases scheme and host, drops the user name and password, the fragment, default
     ports, tracking parameters, credentials (`is_credential`), a session in the path
-    (";jsessionid=…") and a trailing slash.
+    (";jsessionid=…") and a trailing slash, and is written readably (`readable_url`): one
+    address whether a browser copied it percent-encoded or a site wrote it in its letters.
     Anything that is not http(s) is returned stripped and without credentials
     (`without_credentials`), otherwise unchanged.
     """
@@ -120,7 +123,71 @@ def canonical_url(url: str | None) -> str | None:
         ]
     )
     path = _SESSION_IN_PATH.sub("", parts.path).rstrip("/") or "/"
-    return urlunsplit((parts.scheme.lower(), host, path, query, ""))
+    return readable_url(urlunsplit((parts.scheme.lower(), host, path, query, "")))
+
+
+# A character's percent-encoding, and a run of them (one character may take up to four)
+_ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+# Characters that mean the same encoded or not (RFC 3986's unreserved): "%7E" is "~"
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+
+def readable_url(url: str) -> str:
+    """An http(s) address written one way, as a reader reads it: its host in its own letters
+    (the punycode "xn--bcher-kva.de" is "bücher.de", lower-cased as IDNA's UTS 46 maps it),
+    and its path and query with the characters a browser percent-encodes when it copies a
+    link ("stra%C3%9Fburg", "%D9%85…") or a server writes plainly ("%7E") decoded:
+    "straßburg". What changes the address's meaning stays encoded, in capitals: a reserved
+    character ("%2F" is no "/", "%26" no "&"), a space, a control or an invisible one (a
+    bidi override that would make the address read otherwise), bytes that are no UTF-8.
+    Anything else is returned as it is. The stored form of an article's address
+    (`canonical_url`), and what migration 39 rewrote the addresses stored before in."""
+    if url.isascii() and "%" not in url and "xn--" not in url.lower():
+        return url  # most addresses: nothing to decode, at ingest's pace
+    parts = split_url(url)
+    if parts.scheme.lower() not in ("http", "https"):
+        return url
+    netloc = _readable_netloc(parts.netloc)
+    path, query = _decoded_escapes(parts.path), _decoded_escapes(parts.query)
+    if (netloc, path, query) == (parts.netloc, parts.path, parts.query):
+        return url
+    return urlunsplit(parts._replace(netloc=netloc, path=path, query=query))
+
+
+def _readable_netloc(netloc: str) -> str:
+    """`netloc` with its host in Unicode (`readable_url`); as it is if the host is no
+    internationalized domain name, or one IDNA refuses (kept as it came, never guessed)."""
+    userinfo, at, hostport = netloc.rpartition("@")
+    host, colon, port = hostport.rpartition(":") if "]" not in hostport else ("", "", "")
+    if not colon or not port.isdigit():
+        host, colon, port = hostport, "", ""
+    if host.isascii() and "xn--" not in host.lower():
+        return netloc
+    try:
+        readable = idna.decode(idna.encode(host, uts46=True))
+    except (idna.IDNAError, UnicodeError):
+        return netloc
+    return f"{userinfo}{at}{readable}{colon}{port}"
+
+
+def _decoded_escapes(text: str) -> str:
+    """`text` with its percent-encoded characters decoded where that changes no meaning
+    (`readable_url`), the others' escapes in capitals."""
+    return _ESCAPES.sub(lambda run: _decoded_run(run[0]), text)
+
+
+def _decoded_run(run: str) -> str:
+    """A run of escapes ("%C3%9F%2F") decoded character by character as UTF-8."""
+    data = bytes.fromhex(run.replace("%", ""))
+    text = data.decode("utf-8", errors="surrogateescape")
+    return "".join(_decoded_char(char) for char in text)
+
+
+def _decoded_char(char: str) -> str:
+    if char in _UNRESERVED or (not char.isascii() and char.isprintable() and not char.isspace()):
+        return char
+    raw = char.encode("utf-8", errors="surrogateescape")
+    return "".join(f"%{byte:02X}" for byte in raw)
 
 
 # A directory's index page, which a server also serves at the directory's own address: CNN's

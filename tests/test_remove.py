@@ -212,6 +212,25 @@ def test_each_reference_is_removed_or_said_why_not(
     assert [r[0] for r in run_sql(Path(db), "SELECT id FROM articles")] == [3]
 
 
+def test_an_address_is_removed_by_the_form_a_browser_copies(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A browser copies an Arabic or German address percent-encoded, and may give a host
+    in punycode: `remove` said no stored article had the address."""
+    db = tmp_path / "news.db"
+    articles = [
+        {"title": "A", "text": "The budget rose.", "url": "https://ahram.org.eg/News/مقال/123"},
+        {"title": "B", "text": "The book fair opened.", "url": "https://bücher.de/messe"},
+    ]
+    write_jsonl(tmp_path / "in.jsonl", articles)
+    assert main(["--db", str(db), "ingest", str(tmp_path / "in.jsonl")]) == 0
+    capsys.readouterr()
+    copied = "https://ahram.org.eg/News/%D9%85%D9%82%D8%A7%D9%84/123"
+    assert main(["--db", str(db), "remove", copied, "https://xn--bcher-kva.de/messe/"]) == 0
+    out = capsys.readouterr().out
+    assert "removed article 1:" in out and "removed article 2:" in out
+
+
 async def test_no_feed_brings_a_removed_article_back_and_an_ingest_by_hand_does(
     feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection, tmp_path: Path
 ) -> None:

@@ -92,6 +92,26 @@ async def test_duplicates_by_url_or_by_text_are_stored_once(engine: Engine) -> N
     assert url == "https://z.com/p/1.html?x=1"
 
 
+async def test_an_address_percent_encoded_or_in_punycode_is_one_article(engine: Engine) -> None:
+    """A browser copies "straßburg" as "stra%C3%9Fburg" and a feed may give "bücher.de" as
+    "xn--bcher-kva.de": each pair was stored as two articles. Stored as a reader reads it;
+    what changes the address's meaning (a "%2F", an invisible bidi override) stays encoded."""
+    pairs = [
+        ("https://www.bz.de/nachrichten/straßburg-demo-ärger", "Police cleared a square."),
+        ("https://www.bz.de/nachrichten/stra%c3%9Fburg-demo-%C3%A4rger/", "Police left."),
+        ("https://xn--bcher-kva.de/messe/leipzig?q=%C3%A4&r=a%26b", "The book fair opened."),
+        ("https://Bücher.de/messe/leipzig?q=ä&r=a%26b", "Book fair shut."),
+        ("https://x.test/a%2fb%7e%E2%80%AEc%E4", "Trams ran late."),
+    ]
+    results = await engine.add_articles([ArticleDraft("T", text, url=u) for u, text in pairs])
+    assert [r.added for r in results] == [True, False, True, False, True]
+    assert run_sql(engine.db_path, "SELECT url FROM articles ORDER BY id") == [
+        ("https://www.bz.de/nachrichten/straßburg-demo-ärger",),
+        ("https://bücher.de/messe/leipzig?q=ä&r=a%26b",),
+        ("https://x.test/a%2Fb~%E2%80%AEc%E4",),
+    ]
+
+
 async def test_a_directorys_index_page_is_the_directorys_page(engine: Engine) -> None:
     """CNN serves a story at ".../salvador-ramos" and ".../salvador-ramos/index.html": 6 of
     news-qa-dev's stories of 2022-05-15..08-20 were stored twice under the two, their texts
@@ -948,6 +968,30 @@ async def migrated_again(db_path: Path, version: int, old_urls: list[str]) -> En
         run_sql(db_path, "UPDATE articles SET url = ? WHERE id = ?", url, article_id)
     run_sql(db_path, "DELETE FROM schema_migrations WHERE version = ?", version)
     return await Engine.open(db_path)  # migrates again
+
+
+async def test_migration_39_writes_stored_addresses_readably(db_path: Path) -> None:
+    """Addresses stored before kept the form they came in: "stra%C3%9Fburg" beside
+    "straßburg", "xn--bcher-kva.de" beside "bücher.de". Written as they are stored now, each
+    stays its article's (and `remove` finds it by either form); one that is then another's
+    (the same page in both forms) goes without."""
+    old_urls = [
+        "https://www.bz.de/nachrichten/straßburg-demo-ärger",
+        "https://xn--bcher-kva.de/messe/leipzig",
+        "https://www.bz.de/nachrichten/stra%C3%9Fburg-demo-%C3%A4rger",  # a copy of the first
+    ]
+    engine = await migrated_again(db_path, 39, old_urls)
+    try:
+        assert run_sql(db_path, "SELECT url FROM articles ORDER BY id") == [
+            ("https://www.bz.de/nachrichten/straßburg-demo-ärger",),
+            ("https://bücher.de/messe/leipzig",),
+            (None,),
+        ]
+        again = ArticleDraft("New", "Other words.", url="https://XN--BCHER-KVA.de/messe/leipzig")
+        [result] = await engine.add_articles([again])
+        assert (result.added, result.article_id) == (False, 2)
+    finally:
+        await engine.close()
 
 
 async def test_migration_38_drops_the_credentials_of_any_site_stored_addresses_kept(

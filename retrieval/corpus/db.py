@@ -20,7 +20,7 @@ from typing import Any
 
 import aiosqlite
 
-from retrieval.addresses import without_credentials
+from retrieval.addresses import readable_url, without_credentials
 from retrieval.corpus.records import size_text
 from retrieval.corpus.schema import MIGRATIONS
 from retrieval.corpus.sketches import sketch_json
@@ -287,8 +287,9 @@ async def _migrate(conn: aiosqlite.Connection) -> None:
             f"the database is at schema version {max(applied)}, newer than this newsbot "
             f"(knows up to {latest}): upgrade newsbot"
         )
-    # what a migration's SQL cannot do itself (migrations 29 and 37)
+    # what a migration's SQL cannot do itself (migrations 29, 37 and 39)
     await conn.create_function("without_credentials", 1, _without_credentials, deterministic=True)
+    await conn.create_function("readable_url", 1, _readable_url, deterministic=True)
     await conn.create_function("text_sketch", 2, sketch_json, deterministic=True)
     # Every migration not yet recorded, in order: a database made by a build that had a
     # later migration but not an earlier one still gets the earlier one.
@@ -318,6 +319,11 @@ async def _migrate(conn: aiosqlite.Connection) -> None:
 def _without_credentials(url: object) -> object:
     """`addresses.without_credentials` as SQL's: a stored address cleaned, anything else as is."""
     return without_credentials(url) if isinstance(url, str) else url
+
+
+def _readable_url(url: object) -> object:
+    """`addresses.readable_url` as SQL's: a stored address rewritten, anything else as is."""
+    return readable_url(url) if isinstance(url, str) else url
 
 
 def _statements(script: str) -> list[str]:

@@ -716,4 +716,23 @@ MIGRATIONS: tuple[Migration, ...] = (
         WHERE url LIKE '%?%' AND url IS NOT without_credentials(url);
         """,
     ),
+    Migration(
+        39,
+        "articles' addresses written readably",
+        """
+        -- An address is stored as a reader reads it (`retrieval.addresses.readable_url`): the
+        -- host in its letters, not punycode ("bücher.de", not "xn--bcher-kva.de"), and what a
+        -- browser percent-encodes decoded ("straßburg", not "stra%C3%9Fburg"). The two forms
+        -- were two articles, and `remove` given a link as a browser copies it found none. The
+        -- addresses stored before are written so as migration 29 cleaned them: one that is
+        -- then another's (the same page in both forms) is that article's copy, and goes
+        -- without.
+        UPDATE OR IGNORE articles SET url = readable_url(url)
+        WHERE url IS NOT readable_url(url);
+        UPDATE articles SET url = NULL
+        WHERE url IS NOT readable_url(url);
+        UPDATE removed_articles SET url = readable_url(url)
+        WHERE url IS NOT readable_url(url);
+        """,
+    ),
 )
