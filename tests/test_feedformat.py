@@ -291,6 +291,28 @@ def test_an_entry_dated_on_a_12_hour_clock_is_read_with_its_pm() -> None:
     assert c.published is None
 
 
+def test_an_entry_dated_in_german_is_dated() -> None:
+    """A German feed's "Do, 03 Dez 2026 18:00:00 +0100", and its zones MEZ and MESZ
+    (+01:00, +02:00), were stored undated: feedparser reads no German month, and
+    `parse_published` read none either."""
+    feed = f"""<rss version="2.0"><channel><title>T</title>
+        <item><title>A</title><link>{BASE}/a</link>
+            <pubDate>Do, 03 Dez 2026 18:00:00 +0100</pubDate></item>
+        <item><title>B</title><link>{BASE}/b</link>
+            <pubDate>Do, 03 Dez 2026 18:00:00 MEZ</pubDate></item>
+        <item><title>C</title><link>{BASE}/c</link>
+            <pubDate>Mi, 03 Jun 2026 18:00:00 MESZ</pubDate></item>
+        <item><title>D</title><link>{BASE}/d</link><pubDate>3. März 2026</pubDate></item>
+        </channel></rss>"""
+    entries = parse_feed(feed.encode(), f"{BASE}/feeds/t.rss").entries
+    assert [e.published for e in entries] == [
+        "2026-12-03T17:00:00+00:00",
+        "2026-12-03T17:00:00+00:00",
+        "2026-06-03T16:00:00+00:00",
+        "2026-03-03",
+    ]
+
+
 @pytest.mark.parametrize("reference", ["&#xD800;", "&#x110000;", "&#99999999999;", "&#xDFFF"])
 def test_a_reference_to_no_character_is_a_warning_not_the_feeds_end(reference: str) -> None:
     """feedparser raised on one such reference in one title (chr() of half a UTF-16 pair,

@@ -3,48 +3,72 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 
 from retrieval.errors import ParseError
 from retrieval.wording import json_kind, quoted
 
-# A weekday may lead a spelled date, as in feeds ("Mon, 08 Nov 2021"); it is not checked.
-_WEEKDAY = r"(?:(?i:mon|tue|wed|thu|fri|sat|sun)[A-Za-z]{0,6}\.?,? )?"
+# A weekday may lead a spelled date, as in feeds ("Mon, 08 Nov 2021", "Do, 03 Dez 2026",
+# "jeudi 3 décembre 2026"); in any language, it is not checked.
+_WEEKDAY = r"(?:[^\W\d_]{2,12}\.?,?\s+)?"
+_MONTH_NAME = r"(?P<month>[^\W\d_]{3,12})\.?"
 _MONTH_DAY_YEAR = re.compile(
-    rf"^{_WEEKDAY}(?P<month>[A-Za-z]{{3,9}})\.? (?P<day>\d{{1,2}}),? (?P<year>\d{{4}})$"
+    rf"^{_WEEKDAY}{_MONTH_NAME}\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}})$"
 )
+# "3 Dec 2026", "3. Dezember 2026", "1er décembre 2026", "3 de diciembre de 2026",
+# "3 декабря 2026 г.", "3 grudnia 2026 r."
 _DAY_MONTH_YEAR = re.compile(
-    rf"^{_WEEKDAY}(?P<day>\d{{1,2}}) (?P<month>[A-Za-z]{{3,9}})\.?,? (?P<year>\d{{4}})$"
+    rf"^{_WEEKDAY}(?P<day>\d{{1,2}})(?:\.|er|º|ª)?\s+(?:de\s+)?{_MONTH_NAME},?\s+(?:de\s+)?"
+    r"(?P<year>\d{4})(?:\s*(?:г\.|года|r\.))?$"
 )
 _SLASHED = re.compile(r"^(?P<year>\d{4})/(?P<month>\d{1,2})/(?P<day>\d{1,2})$")  # 2024/12/03
+# Chinese and Japanese "2026年12月3日", Korean "2026년 12월 3일"
+_CJK = re.compile(
+    r"^(?P<year>\d{4})\s*[年년]\s*(?P<month>\d{1,2})\s*[月월]\s*(?P<day>\d{1,2})\s*[日일]$"
+)
+# Each month's names, full and short, in the languages whose dates newsbot reads: English,
+# German, French, Spanish, Italian, Portuguese, Dutch, Turkish, Russian and Polish (these
+# two as a date writes them, "3 декабря", "3 grudnia", and alone, "декабрь"). No name is
+# two months in two of them, so no language need be known.
+_MONTH_NAMES = (
+    "january jan januar jänner jän janvier janv enero ene gennaio gen janeiro januari ocak oca"
+    " января январь янв stycznia styczeń sty",
+    "february feb februar février févr fevr febrero febbraio fevereiro fev februari şubat şub"
+    " февраля февраль фев lutego luty lut",
+    "march mar märz maerz mär mars marzo março marco maart mrt mart марта март marca marzec",
+    "april apr avril avr abril abr aprile nisan nis апреля апрель kwietnia kwiecień kwi",
+    "may mai mayo maggio mag maio mei mayıs мая май maja maj",
+    "june jun juni juin junio giugno giu junho haziran haz июня июнь czerwca czerwiec cze",
+    "july jul juli juillet juil julio luglio lug julho temmuz tem июля июль lipca lipiec lip",
+    "august aug août aout agosto ago augustus ağustos ağu августа август авг sierpnia"
+    " sierpień sie",
+    "september sep sept septembre septiembre setiembre settembre set setembro eylül eyl"
+    " сентября сентябрь сен сент września wrzesień wrz",
+    "october oct oktober okt octobre octubre ottobre ott outubro out ekim eki октября"
+    " октябрь окт października październik paź",
+    "november nov novembre noviembre novembro kasım kas ноября ноябрь ноя нояб listopada"
+    " listopad lis",
+    "december dec dezember dez décembre déc diciembre dic dicembre dezembro aralık ara"
+    " декабря декабрь дек grudnia grudzień gru",
+)
 _MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
+    name: number for number, names in enumerate(_MONTH_NAMES, start=1) for name in names.split()
 }
+# A question's months are English ones (`month_number`): "out", "set" and "mai" are words
+_ENGLISH = (
+    "january jan february feb march mar april apr may june jun july jul august aug"
+    " september sep sept october oct november nov december dec"
+)
+_ENGLISH_MONTHS = {name: _MONTHS[name] for name in _ENGLISH.split()}
 
 
 # What a date may be given as, for messages that refuse one.
 ACCEPTED = (
     "use ISO 8601 (2024-11-25, 2024-11-25T08:30:00Z), RFC 2822 (Mon, 25 Nov 2024 08:30:00 "
-    "+0000), 2024/11/25, 25/11/2024, Nov 25, 2024 or 25 Nov 2024, with a time or not (8:30 "
-    "PM), or Unix seconds (1732523400)"
+    "+0000), 2024/11/25, 25/11/2024, 25.11.2024, 2024年11月25日, Nov 25, 2024 or 25 Nov 2024 "
+    "(the month in English, German, French, Spanish, Italian, Portuguese, Dutch, Turkish, "
+    "Russian or Polish), with a time or not (8:30 PM), or Unix seconds (1732523400)"
 )
 # Unix time read from a number: seconds of 9 or 10 digits (1973-03-03 to 2286-11-20), or
 # milliseconds of 13 (2001-09-09 to 2286), as JavaScript's Date.now() and many exports write
@@ -55,6 +79,8 @@ _UNIX_MILLISECONDS = (10**12, 10**13)
 _NUMBER = re.compile(r"^\d{1,16}(?:\.\d{1,9})?$")  # longer: no Unix time, nor for int()
 # Day and month as numbers, in either order, then the year: 08/11/2021 is 8 November in
 # London, 11 August in New York, and is refused; 13/6/2023 and 6/13/2023 can only be 13 June.
+# With dots the day comes first wherever dates are so written (German, Russian, Turkish,
+# Polish...): 03.12.2026 is 3 December.
 _NUMERIC_DATE = re.compile(
     r"^(?P<first>\d{1,2})(?P<mark>[/.-])(?P<second>\d{1,2})(?P=mark)(?P<year>\d{4}|\d{2})$"
 )
@@ -92,6 +118,11 @@ _ZONE_NAMES = {
     "PDT": -7,
     "AST": -4,
     "ADT": -3,
+    # Central European time, in German feeds' own letters too: one zone each, +1 and +2
+    "CET": 1,
+    "CEST": 2,
+    "MEZ": 1,
+    "MESZ": 2,
 }
 
 
@@ -99,10 +130,12 @@ def parse_published(value: object, zone: tzinfo = UTC) -> str | None:
     """Normalize a published date to ISO 8601: `YYYY-MM-DD`, or a UTC datetime with offset.
 
     Accepts ISO 8601 dates and datetimes (a time that names no zone is taken as in `zone`:
-    an archive's own times are its owner's, NEWSBOT_TIMEZONE), "YYYY/MM/DD",
-    "Month D, YYYY" and "D Month YYYY", day and month as numbers where only one order makes a
-    date ("13/6/2023"), each with a time of day or not (`_DATE_AND_TIME`: "June 6, 2023
-    11:30 PM"), the RFC 2822 dates of feeds and mail ("Mon, 08 Nov 2021 09:30:00 +0100",
+    an archive's own times are its owner's, NEWSBOT_TIMEZONE), "YYYY/MM/DD", "YYYY年MM月DD日",
+    "Month D, YYYY" and "D Month YYYY" (months named as `_MONTH_NAMES` gives them: "3.
+    Dezember 2026", "3 de diciembre de 2026"), day and month as numbers where only one order
+    makes a date ("13/6/2023") or day first with dots ("03.12.2026"), in digits of any
+    script, each with a time of day or not (`_DATE_AND_TIME`: "June 6, 2023 11:30 PM"),
+    the RFC 2822 dates of feeds and mail ("Mon, 08 Nov 2021 09:30:00 +0100",
     "... GMT", "... EST"), which dumps of feeds keep, and Unix time, as a number or a string
     of digits: seconds, or milliseconds where the number's size says so (`_unix_time`). A
     date without a time, in any of these forms, is a bare date (`date_only`). Raises
@@ -116,7 +149,7 @@ def parse_published(value: object, zone: tzinfo = UTC) -> str | None:
         return _unix_time(value, repr(value))
     if not isinstance(value, str):
         raise ParseError(f"published must be a string or a number, got {json_kind(value)}")
-    text = value.strip()
+    text = _ascii_digits(value.strip())
     day = _calendar_day(text, value)
     if day is not None:
         return day.isoformat()
@@ -132,6 +165,14 @@ def parse_published(value: object, zone: tzinfo = UTC) -> str | None:
         return moment.astimezone(UTC).isoformat(timespec="seconds")
     except OverflowError:  # 0001-01-01T00:30+01:00 is before year 1 in UTC
         raise ParseError(f"published {quoted(value)} is out of range") from None
+
+
+def _ascii_digits(text: str) -> str:
+    """`text` with its digits of other scripts (Arabic-Indic "٢٠٢٦", fullwidth "２０２６") in
+    ASCII ones, which the forms read are written in."""
+    if text.isascii():
+        return text
+    return "".join(str(unicodedata.decimal(char)) if char.isdecimal() else char for char in text)
 
 
 def _in_zone(moment: datetime, zone: tzinfo) -> datetime:
@@ -159,15 +200,19 @@ def _calendar_day(text: str, value: str) -> date | None:
 
 def _numeric_day(text: str, value: str) -> date | None:
     """The day of "13/6/2023" or "6/13/2023", whose day and month can be told apart as only
-    one of them is 12 or less (or both are the same), or None if `text` is not so written
-    or no order makes a date. ParseError when both orders do ("08/11/2021": 8 November in
-    London, 11 August in New York), or the year has two digits (1921 or 2021)."""
+    one of them is 12 or less (or both are the same), or of "03.12.2026", day first as
+    always with dots; None if `text` is not so written or no order makes a date. ParseError
+    when both orders do ("08/11/2021": 8 November in London, 11 August in New York), or the
+    year has two digits (1921 or 2021)."""
     match = _NUMERIC_DATE.match(text)
     if match is None:
         return None
     first, second = int(match["first"]), int(match["second"])
     year = int(match["year"]) if len(match["year"]) == 4 else 2000  # a leap year, as 19xx
-    days = {day for day in (_day(year, first, second), _day(year, second, first)) if day}
+    orders = [_day(year, second, first)]  # day first
+    if match["mark"] != ".":
+        orders.append(_day(year, first, second))
+    days = {day for day in orders if day}
     if len(days) > 1:
         raise ParseError(
             f"published {quoted(value)} is ambiguous: its day and month could be either way "
@@ -269,7 +314,7 @@ def date_only(text: str) -> str | None:
 
 
 def _spelled_date(text: str) -> date | None:
-    slashed = _SLASHED.match(text)
+    slashed = _SLASHED.match(text) or _CJK.match(text)
     if slashed:
         try:
             return date(int(slashed["year"]), int(slashed["month"]), int(slashed["day"]))
@@ -314,4 +359,4 @@ def to_timestamp(published: str | None) -> float | None:
 
 def month_number(name: str) -> int | None:
     """1-12 for a month's English name or its abbreviation ("Sept", "dec"), else None."""
-    return _MONTHS.get(name.lower().rstrip("."))
+    return _ENGLISH_MONTHS.get(name.lower().rstrip("."))
