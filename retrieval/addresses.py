@@ -133,11 +133,12 @@ _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 
 
 def readable_url(url: str) -> str:
-    """An http(s) address written one way, as a reader reads it: its host in its own letters
-    (the punycode "xn--bcher-kva.de" is "bücher.de", lower-cased as IDNA's UTS 46 maps it),
-    and its path and query with the characters a browser percent-encodes when it copies a
-    link ("stra%C3%9Fburg", "%D9%85…") or a server writes plainly ("%7E") decoded:
-    "straßburg". What changes the address's meaning stays encoded, in capitals: a reserved
+    """An http(s) address written one way, as a reader reads it: its host in IDNA's ASCII
+    form, as UTS 46 maps it ("Bücher.de" is "xn--bcher-kva.de": shown in its letters, a
+    look-alike host in another script, "аррӏе.com", would read as the real one), and its
+    path and query with the characters a browser percent-encodes when it copies a link
+    ("stra%C3%9Fburg", "%D9%85…") or a server writes plainly ("%7E") decoded: "straßburg".
+    What changes the address's meaning stays encoded, in capitals: a reserved
     character ("%2F" is no "/", "%26" no "&"), a space, a control or an invisible one (a
     bidi override that would make the address read otherwise), bytes that are no UTF-8.
     Anything else is returned as it is. The stored form of an article's address
@@ -155,8 +156,8 @@ def readable_url(url: str) -> str:
 
 
 def _readable_netloc(netloc: str) -> str:
-    """`netloc` with its host in Unicode (`readable_url`); as it is if the host is no
-    internationalized domain name, or one IDNA refuses (kept as it came, never guessed)."""
+    """`netloc` with its host in IDNA's ASCII form (`readable_url`); as it is if the host is
+    no internationalized domain name, or one IDNA refuses (kept as it came, never guessed)."""
     userinfo, at, hostport = netloc.rpartition("@")
     host, colon, port = hostport.rpartition(":") if "]" not in hostport else ("", "", "")
     if not colon or not port.isdigit():
@@ -164,7 +165,7 @@ def _readable_netloc(netloc: str) -> str:
     if host.isascii() and "xn--" not in host.lower():
         return netloc
     try:
-        readable = idna.decode(idna.encode(host, uts46=True))
+        readable = idna.encode(host, uts46=True).decode("ascii")
     except (idna.IDNAError, UnicodeError):
         return netloc
     return f"{userinfo}{at}{readable}{colon}{port}"

@@ -720,8 +720,9 @@ MIGRATIONS: tuple[Migration, ...] = (
         39,
         "articles' addresses written readably",
         """
-        -- An address is stored as a reader reads it (`retrieval.addresses.readable_url`): the
-        -- host in its letters, not punycode ("bücher.de", not "xn--bcher-kva.de"), and what a
+        -- An address is stored one way (`retrieval.addresses.readable_url`): the host in
+        -- punycode ("xn--bcher-kva.de", not "Bücher.de": a look-alike host in another script
+        -- would read as the real one in letters), and what a
         -- browser percent-encodes decoded ("straßburg", not "stra%C3%9Fburg"). The two forms
         -- were two articles, and `remove` given a link as a browser copies it found none. The
         -- addresses stored before are written so as migration 29 cleaned them: one that is
