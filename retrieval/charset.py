@@ -79,6 +79,15 @@ _SINGLE_BYTE_GUESSES = (
 # inside a word (Polish "ł ą ż" read as "³ ¹ ¿").
 _UNWESTERN = re.compile(r"[ÐðÞþÝý]|\w[¹²³¿ªº¼½¾]|[¹²³¿ªº¼½¾]\w")
 _LEGACY_GUESSES = (*_SINGLE_BYTE_GUESSES, "cp932", "euc_jp", "gb18030", "big5hkscs", "cp949")
+# Turkish in Windows-1254 (ISO-8859-9 but for its 0x80-0x9F): the letters only Turkish
+# writes, and the letters past ASCII it writes at all. charset-normalizer takes short
+# Turkish for windows-1252 ("Erdoðan Ýstanbul'da") and longer for windows-1250
+# ("Erdođan"): its readings tie on coherence. Read as Windows-1254, Turkish holds its own
+# letters; Czech (its "ý" as "ı"), Romanian ("ţ" as "ş") or Icelandic ("ð þ ý") read so
+# hold more of others ("ø è ì", "ã", "á æ") than Turkish ones.
+_TURKISH_ONLY = re.compile(r"[ğşıİĞŞ]")
+_NOT_TURKISH = re.compile(r"[^\x00-\x7fçğıöşüâîûÇĞİÖŞÜÂÎÛ]")
+_NOT_LETTERS = re.compile(r"[\W\d_]+")
 
 
 def charset_of(content_type: str | None) -> str | None:
@@ -182,7 +191,8 @@ def legacy_codec(content: bytes) -> str | None:
     Windows-1252 (where the bytes are not UTF-8: a UTF-8 footer keeps its letters, and the
     bytes windows-1252 lacks that it holds), what such Western text nearly always is,
     unless it reads as nonsense (Russian, Japanese) or holds letters Western news does not
-    use (`_UNWESTERN`: Turkish read so): charset-normalizer's best reading then. Left to
+    use (`_UNWESTERN`: Turkish read so): Windows-1254 if it reads as Turkish
+    (`_reads_as_turkish`), else charset-normalizer's best reading. Left to
     itself it takes short Western text for cp1250 ("naïve" as "naďve"), cp1257 or Mac
     Roman ("Korea’s" as "Koreaís"), which tie with Windows-1252 or beat it on coherence
     alone.
@@ -193,9 +203,25 @@ def legacy_codec(content: bytes) -> str | None:
         western = None
     if western is not None and not _nonsense(western) and not _UNWESTERN.search(western):
         return "cp1252"
+    if _reads_as_turkish(content):
+        return "cp1254"
     results = from_bytes(content, cp_isolation=list(_LEGACY_GUESSES))
     best = results.best()
     return None if best is None else best.encoding
+
+
+def _reads_as_turkish(content: bytes) -> bool:
+    """Whether `content` is Turkish in Windows-1254: read so, it holds a dotless "ı" and
+    letters only Turkish writes (`_TURKISH_ONLY`), at least twice as many as letters Turkish
+    does not write (a foreign name's "é" is fine)."""
+    try:
+        text = content.decode("cp1254")
+    except UnicodeDecodeError:  # one of its unassigned bytes
+        return False
+    if "ı" not in text:  # Turkish's commonest letter of its own; Romanian's "ţ" reads "ş"
+        return False
+    letters = _NOT_LETTERS.sub("", text)
+    return len(_TURKISH_ONLY.findall(letters)) >= 2 * len(_NOT_TURKISH.findall(letters))
 
 
 def decode_body(content: bytes, content_type: str | None = None) -> str:

@@ -14,7 +14,13 @@ from pathlib import Path
 import aiosqlite
 import pytest
 
-from retrieval.charset import decode_body, mixed_text, mostly_utf8, undeclared_text
+from retrieval.charset import (
+    decode_body,
+    legacy_codec,
+    mixed_text,
+    mostly_utf8,
+    undeclared_text,
+)
 from retrieval.corpus.formats import read_records
 from retrieval.corpus.ingest import ingest_paths
 from retrieval.corpus.store import CorpusStore
@@ -135,6 +141,51 @@ def test_legacy_text_is_not_mostly_utf8(codec: str, text: str) -> None:
     three stray bytes, in Thai) do not make it UTF-8."""
     assert not mostly_utf8(text.encode(codec))
     assert mostly_utf8(ZURICH[1]) and mostly_utf8(CAFE[1])
+
+
+# Turkish news with no curly quote in it (one would give it away as Windows-1254 rather than
+# ISO-8859-9), which was stored read as windows-1252 ("Erdoðan Ýstanbul'da konuþtu") up to a
+# few hundred bytes and as windows-1250 ("Erdođan") past them.
+TURKISH = (
+    "Erdoğan İstanbul'da konuştu\n\n"
+    "Cumhurbaşkanı Recep Tayyip Erdoğan, perşembe günü İstanbul'da iş dünyası "
+    "temsilcileriyle bir araya geldi. Görüşmede enflasyon, yatırımlar ve ihracat konuşuldu. "
+    'Erdoğan, "Türkiye ekonomisi güçlü" dedi. Toplantıya Ayşe Yılmaz ve Şükrü Çelik de '
+    "katıldı.\n\n"
+    "Merkez Bankası geçen ay faiz oranını yüzde 50'de sabit tuttu. Ekonomistler, yılın ikinci "
+    "yarısında enflasyonun düşmesini bekliyor. İhracatçılar ise kurdaki dalgalanmanın "
+    "siparişleri olumsuz etkilediğini söylüyor.\n\n"
+    "Ankara'da yapılan açıklamada, Ticaret Bakanlığı'nın yeni destek paketini önümüzdeki "
+    "hafta duyuracağı belirtildi. Paketin küçük ve orta ölçekli işletmelere düşük faizli "
+    "kredi sağlaması öngörülüyor. Sanayi odaları, kararın gecikmeden uygulanmasını istedi.\n\n"
+    "Öte yandan İzmir'de düzenlenen fuarda 40 ülkeden 1.200 firma ürünlerini sergiledi. "
+    "Fuarın açılışında konuşan vali, bölgenin ihracatta rekor kırdığını söyledi. "
+    "Ziyaretçi sayısının geçen yılı aşması bekleniyor."
+)
+
+
+@pytest.mark.parametrize("codec", ["cp1254", "iso8859_9"])
+@pytest.mark.parametrize("paragraphs", [1, 2, 3, 4, 5])
+def test_turkish_without_curly_quotes_is_read_as_windows_1254(codec: str, paragraphs: int) -> None:
+    """From a headline and a paragraph (280 bytes) to five paragraphs (1,000 bytes)."""
+    text = "\n\n".join(TURKISH.split("\n\n")[: paragraphs + 1])
+    assert legacy_codec(text.encode(codec)) == "cp1254"
+    assert undeclared_text(text.encode(codec)) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vláda schválila nový zákon o daních. Ministr řekl, že který občan bude platit méně.",
+        "Guvernul a aprobat miercuri bugetul pe anul viitor. Ministrul finanţelor a declarat "
+        "că ţara are nevoie de investiţii în infrastructură şi că economia creşte mai repede "
+        "decât se aştepta. Opoziţia a criticat proiectul.",
+    ],
+)
+def test_czech_and_romanian_with_letters_turkish_shares_stay_windows_1250(text: str) -> None:
+    """Read as Windows-1254, Czech's "ý" is Turkish's "ı", Romanian's "ţ" its "ş"; their
+    other letters ("ø è", "ã") say they are not Turkish."""
+    assert undeclared_text(text.encode("cp1250")) == text
 
 
 async def test_a_saved_copy_of_a_fetched_page_is_a_duplicate_of_it(
