@@ -1209,3 +1209,81 @@ def test_the_weeks_forms_and_moneycontrols_pitch_are_left_out() -> None:
         "Readers of the WeekDay newsletter were asked to vote.",
         "Moneycontrol Pro gained 100,000 subscribers, the company said.",
     ]
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "expected"),
+    [
+        (  # a reviewer's article: the quotes had lost the day, the month or the century
+            "Die Sanierung der Mülheimer Brücke soll am 15. Januar 2027 beginnen. Bereits im 19. "
+            "Jahrhundert sei die Brücke ein Sorgenkind gewesen. Eine Entscheidung über den "
+            "Radweg fällt erst am 3. März.",
+            [
+                "Die Sanierung der Mülheimer Brücke soll am 15. Januar 2027 beginnen.",
+                "Bereits im 19. Jahrhundert sei die Brücke ein Sorgenkind gewesen.",
+                "Eine Entscheidung über den Radweg fällt erst am 3. März.",
+            ],
+        ),
+        (  # html-articles' comwrap page: "Am 12." | "Bis 13." | "September startet..."
+            "Am 12. Bis 13. September startet wieder die DMEXCO 2018. Wir sind dabei.",
+            ["Am 12. Bis 13. September startet wieder die DMEXCO 2018.", "Wir sind dabei."],
+        ),
+        (
+            "Am 12. Sept. beginnt es. Am 1. Okt. endet es. Im 3. Jh. war das so. Er wurde "
+            "zum 3. Mal Meister.",
+            [
+                "Am 12. Sept. beginnt es.",
+                "Am 1. Okt. endet es.",
+                "Im 3. Jh. war das so.",
+                "Er wurde zum 3. Mal Meister.",
+            ],
+        ),
+        (
+            "De vergadering is op 5. januari. Prezident přijel 7. května do Prahy. Hän saapui "
+            "3. maaliskuuta. Det skjedde 17. mai.",
+            [
+                "De vergadering is op 5. januari.",
+                "Prezident přijel 7. května do Prahy.",
+                "Hän saapui 3. maaliskuuta.",
+                "Det skjedde 17. mai.",
+            ],
+        ),
+        (
+            "Es gibt viele Gründe, z. B. die Kosten. Andere, u. a. Berlin, sind dafür. Das "
+            "heißt, d. h. Neubau. Vor allem v. a. Kinder. Er sagte bzw. Schrieb es.",
+            [
+                "Es gibt viele Gründe, z. B. die Kosten.",
+                "Andere, u. a. Berlin, sind dafür.",
+                "Das heißt, d. h. Neubau.",
+                "Vor allem v. a. Kinder.",
+                "Er sagte bzw. Schrieb es.",
+            ],
+        ),
+    ],
+)
+def test_a_german_ordinal_date_or_abbreviation_ends_no_sentence(
+    paragraph: str, expected: list[str]
+) -> None:
+    """German writes an ordinal with a full stop ("am 3. März"), which Punkt took for a
+    sentence's end before a capital, so a quote lost the month or the day."""
+    assert split_sentences(paragraph) == expected
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "The vote was held in 2019. March was the month it failed.",
+        "He scored 12. May he score more.",
+        "The plan failed in 1998. April saw a new one.",
+        "Die Zahl stieg auf 2.5. März war schlecht.",
+        # news-1m's and news-qa-dev's: months English shares with German
+        "Boats killed 22, nearing the record of 25. August was a particularly bad month.",
+        "8. April 21, 1841: Henry Van Pelt publishes the first issue of The Appeal.",
+        "Crews raised the rocket at Launch Complex 37. Feb. 26: The payload was delivered.",
+    ],
+)
+def test_a_year_or_an_english_number_before_a_month_still_ends_a_sentence(
+    paragraph: str,
+) -> None:
+    """Only a German-style ordinal (one or two digits) goes on to a month's name."""
+    assert len(split_sentences(paragraph)) == 2
