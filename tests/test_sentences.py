@@ -1287,3 +1287,41 @@ def test_a_year_or_an_english_number_before_a_month_still_ends_a_sentence(
 ) -> None:
     """Only a German-style ordinal (one or two digits) goes on to a month's name."""
     assert len(split_sentences(paragraph)) == 2
+
+
+@pytest.mark.parametrize("space", [" ", "\u00a0", "\u202f"])
+def test_a_french_opening_guillemet_opens_the_next_sentence(space: str) -> None:
+    """Punkt ended a sentence after the spaced "«" that opens the next one, so a digest's
+    extract started mid-quotation ("…Thomas Müller. «" | "Nous avons besoin… »")."""
+    paragraph = (
+        f"Le match a été remporté par Thomas Müller. «{space}Nous avons besoin de "
+        f"temps.{space}» Puis il est parti."
+    )
+    assert split_sentences(paragraph) == [
+        "Le match a été remporté par Thomas Müller.",
+        f"«{space}Nous avons besoin de temps.{space}»",
+        "Puis il est parti.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "El partido terminó. «Necesitamos tiempo», dijo. Luego se fue.",
+        "Das Spiel endete. „Wir brauchen Zeit“, sagte er. »Wir brauchen Zeit«, sagte er.",
+        "Матч закончился. «Нам нужно время», сказал он. Потом ушёл.",
+        "« Nous avons besoin de temps. » Puis il est parti.",
+    ],
+)
+def test_quotation_marks_glued_to_their_words_split_as_before(paragraph: str) -> None:
+    expected = {
+        "El": ["El partido terminó.", "«Necesitamos tiempo», dijo.", "Luego se fue."],
+        "Da": [
+            "Das Spiel endete.",
+            "„Wir brauchen Zeit“, sagte er.",
+            "»Wir brauchen Zeit«, sagte er.",
+        ],
+        "Ма": ["Матч закончился.", "«Нам нужно время», сказал он.", "Потом ушёл."],
+        "« ": ["« Nous avons besoin de temps. »", "Puis il est parti."],
+    }
+    assert split_sentences(paragraph) == expected[paragraph[:2]]

@@ -397,11 +397,38 @@ def punkt_sentences(paragraph: str) -> list[str]:
             merged[-1] = f"{last} {piece}"
         else:
             merged.append(piece)
+    if "«" in paragraph:
+        merged = _opening_guillemets_moved_on(paragraph, merged)
     if "no. " in paragraph:
         merged = [part for sentence in merged for part in _parted_after(_WORD_NO_BREAK, sentence)]
     if _STATE_MENTION.search(paragraph):
         merged = [part for sentence in merged for part in _parted_after_states(sentence)]
     return merged
+
+
+# "…Thomas Müller. « | Nous avons besoin… »": French spaces its guillemets (a space, U+00A0
+# or U+202F inside them), and Punkt ends a sentence after the opening one that follows a
+# full stop. It opens the next sentence; a closing "»" after a stop stays with its own.
+_TRAILING_GUILLEMET = re.compile(r"(?<=[.!?…])([\s\u00a0\u202f]+)«[\s\u00a0\u202f]*\Z")
+
+
+def _opening_guillemets_moved_on(paragraph: str, sentences: list[str]) -> list[str]:
+    """`sentences` of `paragraph` with an opening "«" that ends one moved to the start of
+    the next, with the space that follows it there."""
+    moved: list[str] = []
+    carried = ""
+    for number, sentence in enumerate(sentences):
+        sentence = carried + sentence
+        carried = ""
+        guillemet = _TRAILING_GUILLEMET.search(sentence)
+        if guillemet is not None and number + 1 < len(sentences):
+            opening = re.search(
+                rf"«([\s\u00a0\u202f]*){re.escape(sentences[number + 1][:30])}", paragraph
+            )
+            carried = "«" + (opening.group(1) if opening else guillemet.group(1))
+            sentence = sentence[: guillemet.start()]
+        moved.append(sentence)
+    return moved
 
 
 def _parted_after(pattern: re.Pattern[str], sentence: str) -> list[str]:
