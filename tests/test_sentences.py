@@ -1325,3 +1325,16 @@ def test_quotation_marks_glued_to_their_words_split_as_before(paragraph: str) ->
         "« ": ["« Nous avons besoin de temps. »", "Puis il est parti."],
     }
     assert split_sentences(paragraph) == expected[paragraph[:2]]
+
+
+def test_an_arabic_question_mark_and_a_chinese_quotations_stop_end_sentences() -> None:
+    assert split_sentences("قال الوزير: هل هذا صحيح؟ لا أحد يعرف.") == [
+        "قال الوزير: هل هذا صحيح؟",
+        "لا أحد يعرف.",
+    ]
+    assert split_sentences("他说：“这是真的。”然后他走了。") == [
+        "他说：“这是真的。”",
+        "然后他走了。",
+    ]
+    # a Japanese quotation's stop is followed by the sentence it is in
+    assert split_sentences("「本当ですか？」と彼は言った。") == ["「本当ですか？」と彼は言った。"]

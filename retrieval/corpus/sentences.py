@@ -443,10 +443,14 @@ def _parted_after(pattern: re.Pattern[str], sentence: str) -> list[str]:
 
 # The full stops of scripts Punkt's English tables do not know: Chinese and Japanese "。！？"
 # (written without a space after them, so a whole paragraph would otherwise be one sentence),
-# Devanagari's danda "।". One inside closing quotes ends a quotation, which the sentence
-# goes on after ("「本当ですか？」と彼は言った。"), as an English one does.
+# Devanagari's danda "।", Arabic's question mark "؟". One inside closing quotes ends a
+# quotation, which the sentence goes on after ("「本当ですか？」と彼は言った。"), as an
+# English one does; but Chinese closes a quotation that ends its sentence with the stop
+# inside curly quotes ("他说：“这是真的。”然后他走了。"): a sentence follows unless
+# punctuation does.
 _OTHER_FULL_STOP = re.compile(
-    r"[\u3002\uff01\uff1f\u0964]++(?![\u300d\u300f\u201d\u2019\uff09)\]])"  # a run, whole
+    r"[\u3002\uff01\uff1f\u0964\u061f]++!*+(?![\u300d\u300f\u201d\u2019\uff09)\]»])"  # a run
+    r"|[\u3002\uff01\uff1f]++[\u201d\u2019]++(?![\s\u3002\uff0c\u3001\uff1a\uff1b,.:;)\]\uff09])"
 )
 
 
