@@ -365,6 +365,10 @@ def _ordinal_goes_on(sentence: str, after: str) -> bool:
         return following.group().rstrip(".") not in _SHARED_WITH_ENGLISH or _dated_in_german(
             sentence
         )
+    space = tail.rfind(" ")
+    word = tail[space + 1 :]
+    if len(word) > 2 and word[-3] != "." and word != "bzw." and tail[space - 1 : space] != ".":
+        return False  # "said.": most ends, passed at a look
     if _NO_END_ABBREVIATION.search(tail) is not None:
         return True
     halves = _FIRST_HALVES.get(tail[-2:])
@@ -454,13 +458,16 @@ _OTHER_FULL_STOP = re.compile(
 )
 
 
+_OTHER_STOP_MARK = re.compile(r"[\u3002\uff01\uff1f\u0964\u061f]")  # found faster
+
+
 def split_sentences(paragraph: str) -> list[str]:
     """Split one paragraph into sentences; keeps quotes, decimals and abbreviations whole.
 
     No sentence is longer than MAX_SENTENCE_CHARS: longer runs are cut (`bound_sentence`).
     """
     sentences = punkt_sentences(paragraph)
-    if _OTHER_FULL_STOP.search(paragraph):  # a stop inside closing quotes cuts nothing
+    if _OTHER_STOP_MARK.search(paragraph):  # a stop inside closing quotes may cut nothing
         sentences = [
             part for sentence in sentences for part in _parted_after(_OTHER_FULL_STOP, sentence)
         ]
