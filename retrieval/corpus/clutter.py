@@ -90,6 +90,7 @@ _GLUED = re.compile(
 _TAIL = re.compile(rf"{_TWEET_TAIL}|{_COURTESY}")
 # what each of `_GLUED` holds: most sentences are passed at one look (a search in C)
 _GLUED_HINT = re.compile("/|Hide Caption|Prev Next|In pictures:|Photo|Image|Picture|Read more")
+_CUT_HINT = re.compile(rf"{_GLUED_HINT.pattern}|CNN|\(@")  # `_may_cut`'s
 _SENTENCE_END = re.compile(r"[.!?][\"”’)]*$")
 
 # A link to another story, as USA TODAY writes it: a label, a colon with no space, the
@@ -162,6 +163,13 @@ _PAGE_NOTE = re.compile(
     r"|[‘'\"]We[’'\"] includes The Week and other Future Publishing Limited brands\b.{0,40}",
     re.IGNORECASE,
 )
+# The first two letters a page's note opens with, in lower case: most sentences are passed
+# without the search (an opening outside ASCII, "©" or any case of a letter such as "ſ" for
+# "s", is left to it)
+_PAGE_NOTE_HEADS = frozenset(
+    ["st", "fo", "se", "re", "fi", "wa", "li", "ge", "co", "al", "th", "si", "jo", "sh"]
+    + ["us", "mo", "we", "yo", "wo", "if", "'w", '"w']
+)
 # The Week's sign-up box (in `_PAGE_NOTE`), and its form's lines after it in its paragraph:
 # "Sign up to our 10 Things You Need to Know Today newsletter ... Contact me with news and
 # offers from other Future brands Thank you for signing up to TheWeek. You will receive a
@@ -231,8 +239,12 @@ def is_clutter(sentence: str, paragraph: int = _BYLINE_PARAGRAPHS) -> bool:
         return True
     if _is_newsletter_call(sentence):
         return True
+    head = sentence[:2]
     return (
-        _PAGE_NOTE.fullmatch(sentence) is not None
+        (
+            (not head.isascii() or head.lower() in _PAGE_NOTE_HEADS)
+            and _PAGE_NOTE.fullmatch(sentence) is not None
+        )
         or _CHANNEL.fullmatch(sentence) is not None
         or (
             sentence.startswith("In pictures: ") and _GALLERY_TITLE.fullmatch(sentence) is not None
@@ -285,6 +297,16 @@ def _teasers(pieces: list[tuple[int, str]]) -> set[int]:
         ):
             teasers.add(place)
     return teasers
+
+
+def _may_cut(sentence: str) -> bool:
+    """Whether `_cut` may cut anything out of `sentence`: it holds what `_GLUED` or `_TAIL`
+    needs (one search for the capitals and marks, "CNN" for "for CNN")."""
+    return (
+        _CUT_HINT.search(sentence) is not None
+        or "twitter.com" in sentence
+        or "ourtesy" in sentence
+    )
 
 
 def _cut(sentence: str) -> list[str]:
@@ -353,7 +375,12 @@ def without_clutter(sentences: Iterable[tuple[int, str]]) -> list[tuple[int, str
     (`is_clutter`) or a newsletter box's teaser (`_teasers`) left out."""
     sentences = list(sentences)
     shown = _gallery_titles_shown(sentence for _, sentence in sentences)
-    pieces = [(number, piece) for number, sentence in sentences for piece in _cut(sentence)]
+    pieces: list[tuple[int, str]] = []
+    for number, sentence in sentences:
+        if _may_cut(sentence):
+            pieces.extend((number, piece) for piece in _cut(sentence))
+        else:  # what `_cut` gives: most sentences, a call saved
+            pieces.append((number, sentence))
     if shown:  # a gallery's title before its items: few articles
         pieces = [(number, _without_title(piece, shown)) for number, piece in pieces]
         pieces = [(number, piece) for number, piece in pieces if piece]

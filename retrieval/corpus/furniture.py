@@ -264,12 +264,65 @@ def _is_credit(sentence: str) -> bool:
     )
 
 
+# What a sentence one of `is_furniture`'s rules matches has, each rule's need (not what it
+# matches), for `_passed_at_a_look`. An opening that is no letter: a digit (`_LIST_NUMBER`,
+# `_LIVE_STAMP`), a dash (`_BYLINE`), a call's mark (`_without_marks`), or marks alone
+# (`_MARKS_ONLY`); a quotation's mark opens none of them. An ending of `_LINES`,
+# `_READER_NOTE` or `_CLICK_HERE`. An opening word of `_PROMO` (any case, as
+# `_PROMO_OPENINGS`; "Download for" among them), `_LIVE_STAMP` or `_EDITION_CALL`, or a way
+# to reach a reporter's (`_REACH_OPENING`) with an address (`_ADDRESS`). A credit's agency
+# or contributors (`_CREDIT_NAME`, `_CONTRIBUTED`), a staff line's paper (`_PAPER_APP`'s
+# too), "@" or "reached", a photo credit's "/", an app (`_is_app_call`: "[Aa]pp\b").
+_LINE_OPENINGS = "—–-"
+_FURNITURE_ENDINGS = ("?", "here", "here.", "here.)", "—", "–")
+_FURNITURE_OPENING = re.compile(rf"(?i:{'|'.join(sorted(_PROMO_OPENINGS))})|You|Updated ")
+# the first two letters those openings and `_REACH_OPENING`'s can have, in lower case: an
+# ASCII opening without them is passed without a search (any case of a letter outside
+# ASCII, "ſ" for "s", is left to the searches)
+_OPENING_HEADS = frozenset(
+    ["re", "e-", "em", "co", "fo", "ca", "se", "sh", "me", "sa", "yo", "he", "up"]
+    + [word[:2] for word in _PROMO_OPENINGS]
+)
+# in capitals or marks, found by one search (a lower-case letter would make it try most
+# places); the words in lower case are looked for by `in`
+_FURNITURE_MARKS = re.compile(r"AP|AFP|Press|Reuters|TODAY|Contribut|USA|Gannett|App|@|/")
+_APP_WORD = re.compile(r"app\b")
+
+
+def _passed_at_a_look(sentence: str) -> bool:
+    """Whether `sentence` has none of what a rule of `is_furniture` needs: it is prose."""
+    first, head = sentence[:1], sentence[:2]
+    if not first.isalpha() and (
+        first.isdigit()
+        or first in _LINE_OPENINGS
+        or first in _CALL_MARKS
+        or unicodedata.category(first)[0] == "S"
+        or (len(sentence) <= _LINE_CHARS and _MARKS_ONLY.fullmatch(sentence) is not None)
+    ):
+        return False
+    return (
+        not sentence.endswith(_FURNITURE_ENDINGS)
+        and (
+            (head.isascii() and head.lower() not in _OPENING_HEADS)
+            or (
+                _FURNITURE_OPENING.match(sentence) is None
+                and (_REACH_OPENING.match(sentence) is None or _ADDRESS.search(sentence) is None)
+            )
+        )
+        and _FURNITURE_MARKS.search(sentence) is None
+        and ("app" not in sentence or _APP_WORD.search(sentence) is None)
+        and "staff" not in sentence
+        and "reached" not in sentence
+        and "contributed" not in sentence
+    )
+
+
 def is_furniture(sentence: str) -> bool:
     """Whether a sentence is a line of page furniture (`_LINES`, a live blog's update stamp
     `_LIVE_STAMP`), a credit (`_is_credit`), the paper's line about its reporter
     (`_is_staff_line`) or a promotion (`_PROMO`, the paper's app `_PAPER_APP`, an outlet's
     call to its app `_is_app_call`), not prose."""
-    if not sentence:
+    if not sentence or _passed_at_a_look(sentence):
         return False
     if _is_credit(sentence) or _is_staff_line(sentence):
         return True

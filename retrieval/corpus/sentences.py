@@ -467,7 +467,9 @@ def split_sentences(paragraph: str) -> list[str]:
     No sentence is longer than MAX_SENTENCE_CHARS: longer runs are cut (`bound_sentence`).
     """
     sentences = punkt_sentences(paragraph)
-    if _OTHER_STOP_MARK.search(paragraph):  # a stop inside closing quotes may cut nothing
+    # a stop inside closing quotes may cut nothing; a paragraph without one of the stops
+    # (ASCII, or without the marks, as most are) is passed at a look
+    if not paragraph.isascii() and _OTHER_STOP_MARK.search(paragraph):
         sentences = [
             part for sentence in sentences for part in _parted_after(_OTHER_FULL_STOP, sentence)
         ]
@@ -479,7 +481,7 @@ def split_sentences(paragraph: str) -> list[str]:
 def article_sentences(text: str) -> list[tuple[int, str]]:
     """Split an article body into (paragraph number, sentence) pairs, in reading order;
     datelines cut off, page furniture left out and clutter cut out (`from_dateline`,
-    `is_furniture`, `clutter.without_clutter`), unless it is all there is."""
+    `furniture.is_furniture`, `clutter.without_clutter`), unless it is all there is."""
     sentences = [
         (number, sentence)
         for number, paragraph in from_dateline(paragraphs(text))
