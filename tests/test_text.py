@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import random
 import re
 import unicodedata
 
@@ -52,6 +53,23 @@ EDGE_CASES = [
 def test_fingerprint_and_clean_line_equal_their_definitions(text: str) -> None:
     assert fingerprint(text) == reference_fingerprint(text)
     assert clean_line(text) == reference_clean_line(text)
+
+
+# A text outside ASCII has its words found without a search over it (`_folded_words`): its
+# characters outside ASCII that are no word's (a currency, an emoji, a zero-width space, an
+# ellipsis, C1 controls) part words, those that are (a combining accent, a letter a ligature
+# or the folding makes) stay in them, and its ASCII is read as the search reads it.
+ALPHABET = list("abcXYZ_09 .,;:!?'\"-\t\n\x00\x7f") + list(
+    "éÉßẞİıſ\u212aﬁﬀ½²①ÅåØœΣσςΐ\u0301\u0308\u200b\u00a0\u2019\u201c—–•−…"
+    "日本語。、한국어ـعربي€£©™😀👍🏽\U0001d400\U00020000\x85\ud800"
+)
+
+
+def test_fingerprint_of_text_outside_ascii_equals_its_definition() -> None:
+    choose = random.Random(14).choice
+    for _ in range(5000):
+        text = "".join(choose(ALPHABET) for _ in range(choose(range(1, 40))))
+        assert fingerprint(text) == reference_fingerprint(text), repr(text)
 
 
 def test_fingerprint_ignores_case_spacing_and_punctuation_only() -> None:
