@@ -71,10 +71,22 @@ def _mixed(x: Hashes) -> Hashes:
 
 
 def _powers(base: int, count: int) -> Hashes:
-    """1, base, base**2, ... (`count` of them), modulo 2**64."""
-    steps = np.full(count, base, dtype=_U64)
+    """1, base, base**2, ... (`count` of them), modulo 2**64: a view of the longest made so
+    far (each text's were made anew: two products over its length), up to `_POWERS_KEPT`."""
+    kept = _POWERS.get(base)
+    if kept is not None and len(kept) >= count:
+        return kept[:count]
+    steps = np.full(max(count, 2 * len(kept) if kept is not None else 0), base, dtype=_U64)
     steps[0] = 1
-    return np.cumprod(steps, dtype=_U64)
+    made = np.cumprod(steps, dtype=_U64)
+    made.flags.writeable = False  # shared: a view is handed out, never written
+    if len(made) <= _POWERS_KEPT:
+        _POWERS[base] = made
+    return made[:count]
+
+
+_POWERS: dict[int, Hashes] = {}
+_POWERS_KEPT = 1 << 21  # 16 MB each at most: a text of two million bytes
 
 
 def shingles(words: bytes) -> Hashes:
