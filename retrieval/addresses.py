@@ -110,6 +110,8 @@ def canonical_url(url: str | None) -> str | None:
     if parts.scheme.lower() not in ("http", "https"):
         return without_credentials(url)
     host = (parts.hostname or "").lower()
+    if ":" in host:  # an IPv6 address, which `hostname` gives without its brackets
+        host = f"[{host}]"
     if parts.port and not (
         (parts.scheme == "http" and parts.port == 80)
         or (parts.scheme == "https" and parts.port == 443)

@@ -113,6 +113,17 @@ async def test_an_address_percent_encoded_or_in_punycode_is_one_article(engine: 
     ]
 
 
+async def test_an_ipv6_host_keeps_its_brackets(engine: Engine) -> None:
+    """`hostname` gives an IPv6 address without its brackets: "https://[::1]:8080/a" was
+    stored as "https://::1:8080/a", no address at all."""
+    urls = ["https://[::1]:8080/a", "http://[2001:DB8::1]:80/b/"]
+    await engine.add_articles([ArticleDraft("T", f"Text {u}.", url=u) for u in urls])
+    assert run_sql(engine.db_path, "SELECT url FROM articles ORDER BY id") == [
+        ("https://[::1]:8080/a",),
+        ("http://[2001:db8::1]/b",),
+    ]
+
+
 async def test_a_directorys_index_page_is_the_directorys_page(engine: Engine) -> None:
     """CNN serves a story at ".../salvador-ramos" and ".../salvador-ramos/index.html": 6 of
     news-qa-dev's stories of 2022-05-15..08-20 were stored twice under the two, their texts
