@@ -3,6 +3,7 @@
 import json
 import random
 import shutil
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from functools import partialmethod
@@ -14,10 +15,11 @@ from rank_bm25 import BM25Okapi
 
 import retrieval.index.index as index_module
 import retrieval.indexing as indexing
+from retrieval.corpus import prepare
 from retrieval.corpus.db import connect
 from retrieval.corpus.store import CorpusStore
 from retrieval.engine import Engine
-from retrieval.index import kernels
+from retrieval.index import kernels, tokens
 from retrieval.index.bm25 import BM25Params
 from retrieval.index.builder import SegmentBuilder
 from retrieval.index.files import index_dir
@@ -900,3 +902,49 @@ def test_sentences_added_out_of_id_order_keep_their_own_terms() -> None:
             index, texts, [["w3", "w17"], ["w60", "w0", "w149"]], index.params
         )
         index.compact()
+
+
+def fold_v3(word: str) -> str:
+    """`tokens.fold` of the v3 token rules: combining marks dropped, and nothing else."""
+    folded = word.casefold()
+    if folded.isascii():
+        return folded
+    decomposed = unicodedata.normalize("NFKD", folded)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c) or c in "\u3099\u309a")
+    return unicodedata.normalize("NFC", bare)
+
+
+LODZ = {
+    "title": "Łódź council backs tram line",
+    "text": "The city council of Łódź voted on Tuesday for a new tram line to the airport.",
+}
+
+
+async def test_an_index_folded_by_the_v3_rules_is_rebuilt(
+    db_path: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """An index saved by the v3 token rules holds "łodz" where the v4 rules look up "lodz":
+    kept, "Lodz" would find nothing, and its mix of v3 and v4 terms answer by halves. Its
+    signature differs, so it is rebuilt, and the titles' stored v3 terms are not used."""
+    made_now = Tokenizer.signature.fget  # type: ignore[attr-defined]
+    with monkeypatch.context() as v3:
+        v3.setattr(tokens, "fold", fold_v3)
+        v3.setattr(Tokenizer, "signature", property(lambda t: made_now(t).replace("v4:", "v3:")))
+        v3.setattr(prepare, "TITLE_TOKENS", Tokenizer())  # caches of its own, of v3 terms
+        engine = await Engine.open(db_path)
+        await engine.ingest([write_jsonl(tmp_path / "a.jsonl", [LODZ, *OTHERS])])
+        await engine.refresh()
+        await engine.save_index()
+        assert engine.index.document_frequencies(["łodz"]) == {"łodz": 1}
+        await engine.close()
+    reopened = await Engine.open(db_path)
+    try:
+        assert "rebuilding the index: it was made by another version" in caplog.text
+        result = await reopened.ask("What did the Lodz council vote for?")
+        assert result.passages and "Łódź voted" in result.passages[0].quote
+        assert not result.unmatched
+    finally:
+        await reopened.close()

@@ -214,16 +214,53 @@ def _normal(text: str) -> str:
     return text if text.isascii() else unicodedata.normalize("NFKC", _visible(text))
 
 
+# Letters with a stroke, a slash or no dot that Unicode gives no decomposition, so dropping
+# combining marks leaves them as they are, and a keyboard's spelling ("Lodz", "Walesa",
+# "Orsted", "Diyarbakir") never met the correct one ("Łódź", "Wałęsa", "Ørsted",
+# "Diyarbakır": Turkish capitals fold "DİYARBAKIR" to "diyarbakir"). Case-folded first, so
+# only the small letters; mapped as Lucene's ASCIIFoldingFilter maps them ("ß" case-folds to
+# "ss" already). Arabic teh marbuta is heh, as Arabic search engines fold it: "غزة" and "غزه"
+# are the same word spelt two ways (the dots are often left off), never two words news tells
+# apart.
+_UNDECOMPOSED = {
+    "ł": "l",
+    "ø": "o",
+    "đ": "d",  # Croatian, Vietnamese
+    "ð": "d",  # Icelandic eth
+    "ı": "i",  # Turkish dotless i
+    "æ": "ae",
+    "œ": "oe",
+    "þ": "th",
+    "ħ": "h",
+    "ŧ": "t",
+    "ة": "ه",
+}
+
+
+@functools.cache
+def _folding() -> dict[int, str]:
+    """`str.translate`'s table for `fold`: `_UNDECOMPOSED`, and every decimal digit that
+    is not ASCII ("٣" Arabic-Indic, "۳" Persian, "३" Devanagari) as its ASCII digit, so
+    "٢٠٢٤" finds "2024". Built on first use, by the first word that is not ASCII."""
+    table = {ord(letter): plain for letter, plain in _UNDECOMPOSED.items()}
+    for code in range(0x80, 0x20000):
+        char = chr(code)
+        if char.isdecimal():
+            table[code] = str(unicodedata.decimal(char))
+    return table
+
+
 def fold(word: str) -> str:
     """`word` case-folded and, if not ASCII, without accents and other diacritics, so that
     "cafe" finds "Café", "Istanbul" finds "İstanbul" (whose "i̇" is "i" and a dot above) and
     "ΑΘΗΝΑ" finds "Αθήνα". The marks dropped are those with a combining class, as Unicode's
     diacritic folding (UTR #30) drops them: accents, Arabic and Hebrew vowel points, Indic
-    nukta and virama; Indic vowel signs, which are letters, stay."""
+    nukta and virama; Indic vowel signs, which are letters, stay. Letters without a
+    decomposition ("ł", "ø", "ı") and digits that are not ASCII are mapped (`_folding`)."""
     folded = word.casefold()
     if folded.isascii():
         return folded
-    decomposed = unicodedata.normalize("NFKD", folded)
+    decomposed = unicodedata.normalize("NFKD", folded).translate(_folding())
     bare = "".join([c for c in decomposed if not unicodedata.combining(c) or c in _KANA_VOICING])
     return unicodedata.normalize("NFC", bare)  # Hangul and kana compose again
 
@@ -286,9 +323,11 @@ class Tokenizer:
 
     @property
     def signature(self) -> str:
-        """Identifies the token rules, so an index built with other rules is not reused."""
+        """Identifies the token rules, so an index built with other rules is not reused
+        (v4: letters without a decomposition and digits that are not ASCII folded, `fold`:
+        an index of v3 terms is rebuilt, and titles' stored v3 terms are not trusted)."""
         return (
-            f"v3:stem={int(self.stem)}:stop={int(self.stopwords)}:irr={int(self.irregular)}"
+            f"v4:stem={int(self.stem)}:stop={int(self.stopwords)}:irr={int(self.irregular)}"
             f":acr={int(self.acronyms)}:num={int(self.numbers)}"
         )
 
