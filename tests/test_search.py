@@ -671,6 +671,26 @@ async def test_a_question_said_again_in_a_script_no_article_is_in_is_answered(
     assert named.passages == () and "“Владимир”, “Путин”: most" in str(named.message)
 
 
+async def test_a_chinese_question_mostly_unknown_names_what_is_unknown(engine: Engine) -> None:
+    """ "埃尔多安说了什么？" over a corpus with a little Chinese was refused as "No stored
+    article mentions : most of what..." with no name, and no `unmatched`: to \\w the
+    question is one word, whose bigrams are only partly unknown ("什么" is held). The
+    stretch of unknown bigrams is named, less the characters known bigrams hold."""
+    await engine.add_articles(
+        [
+            *HATS_AND_FLOODS,
+            ArticleDraft("北京天气", "他们不知道明天会发生什么。北京的天气很好。"),
+            ArticleDraft("经济新闻", "记者问总理什么是今年最重要的任务。"),
+        ]
+    )
+    await engine.refresh()
+    erdogan = await engine.ask("埃尔多安说了什么？")
+    assert erdogan.passages == () and erdogan.unmatched == ("埃尔多安说了",)
+    assert str(erdogan.message).startswith("No stored article mentions “埃尔多安说了”: most")
+    in_beijing = await engine.ask("北京埃尔多安什么")
+    assert in_beijing.passages == () and in_beijing.unmatched == ("埃尔多安",)
+
+
 async def test_a_question_in_a_script_no_article_is_in_is_told_so(engine: Engine) -> None:
     """ "Что случилось в Газе?" of English news was told "Nothing in the news corpus matches
     that. Try other words", as if other Russian words might do: none of its words is held

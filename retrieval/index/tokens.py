@@ -265,6 +265,11 @@ def fold(word: str) -> str:
     return unicodedata.normalize("NFC", bare)  # Hangul and kana compose again
 
 
+def has_cjk(text: str) -> bool:
+    """Whether `text` holds a Chinese, Japanese or Korean character (searched as bigrams)."""
+    return _CJK.search(text) is not None
+
+
 def _cjk_pieces(word: str) -> list[tuple[str, int, int]]:
     """The (piece, start, end) of a word: its runs of CJK characters as overlapping bigrams
     (a lone character as itself), its other runs as they are."""
