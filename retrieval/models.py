@@ -14,19 +14,27 @@ from retrieval.corpus.authors import clean_authors
 # the window, print lines that look like newsbot's own) when `ask`, `digest` or `feeds list`
 # prints them: each a space, so the words it parts stay apart. The separators of lines, pages
 # and records (VT, FF, FS to US, NEL, U+2028, U+2029) are line breaks, as the sentence
-# splitter reads them. Either way a text keeps its words, and so its fingerprint.
+# splitter reads them. Either way a text keeps its words, and so its fingerprint. The bidi
+# embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) are spaces too: an
+# outlet "Reuters\u202e sweN lakoL" shows as "Reuters Local News" in Telegram and terminals,
+# and text it runs into after a quote is shown reversed. The marks (LRM, RLM), which
+# reverse nothing and which Arabic and Hebrew copy needs around numbers and names, stay.
 _NUL = "\x00"
 _SEPARATORS = re.compile(r"[\x0b\x0c\x1c-\x1f\x85\u2028\u2029]")
-_CONTROL = re.compile(r"[\x01-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
+_CONTROL = re.compile(r"[\x01-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069]")
 # Half of a UTF-16 pair, alone: JSON may escape one ("\ud800"), which is no character and
 # which no UTF-8 database, page or terminal takes. Each becomes U+FFFD, as a byte that does
 # not decode does.
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
-_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_UNPRINTABLE = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 # What breaks or spaces a line, in a field of one line (a title, an outlet, an address)
 _BREAKS = re.compile(r"\s+")
 # What sends a field through `one_line` (spaces alone leave it as it is)
-_ONE_LINE_FIX = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_ONE_LINE_FIX = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 
 
 # A title or an outlet at most: a feed's entry title of 4 million characters would be stored

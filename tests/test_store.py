@@ -499,6 +499,44 @@ async def test_control_characters_never_reach_the_database(db_path: Path, tmp_pa
     ]
 
 
+async def test_bidi_overrides_and_isolates_never_reach_the_database(
+    db_path: Path, tmp_path: Path
+) -> None:
+    """`ask --json` gave an outlet "Reuters\u202e sweN lakoL", which Telegram and terminals
+    show as "Reuters Local News": bidi embeddings, overrides and isolates are spaces, as
+    control characters are. The marks (LRM, RLM), which Arabic copy needs, stay."""
+    batch = write_jsonl(
+        tmp_path / "bidi.jsonl",
+        [
+            {
+                "title": "Minister resigns \u202eskeen tuo\u202c today",
+                "text": "The minister resigned \u2067over\u2069 the budget, \u200f2024\u200f.",
+                "source": "Reuters\u202e sweN lakoL",
+                "authors": ["\u202aAnn Lee\u202c", "\u2066\u2069"],
+                "url": "https://news.test/a\u202e",
+            }
+        ],
+    )
+    engine = await Engine.open(db_path)
+    try:
+        report = await engine.ingest([batch])
+    finally:
+        await engine.close()
+    assert report.added == 1, report
+    rows = run_sql(db_path, "SELECT title, text, source, authors, url FROM articles")
+    assert rows == [
+        (
+            "Minister resigns skeen tuo today",
+            "The minister resigned  over  the budget, \u200f2024\u200f.",
+            "Reuters sweN lakoL",
+            '["Ann Lee"]',
+            "https://news.test/a",
+        )
+    ]
+    [(sentence,)] = run_sql(db_path, "SELECT text FROM sentences")
+    assert sentence == "The minister resigned over the budget, \u200f2024\u200f."
+
+
 async def test_separators_stay_breaks_and_a_text_keeps_its_words(engine: Engine) -> None:
     """Dropped outright, a vertical tab or form feed merged two sentences, and a C1
     character two words ("ministry\x92s", windows-1252 read as Latin-1): the text lost
