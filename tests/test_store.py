@@ -537,6 +537,42 @@ async def test_bidi_overrides_and_isolates_never_reach_the_database(
     assert sentence == "The minister resigned over the budget, \u200f2024\u200f."
 
 
+async def test_the_migration_spaces_the_bidi_controls_of_articles_stored_before(
+    db_path: Path,
+) -> None:
+    """Articles stored before ingest spaced bidi overrides and isolates keep showing the
+    spoofed outlet: migration 40 makes their fields what ingest makes them now, a text and
+    its sentences one character for one (their words and offsets stay)."""
+    engine = await Engine.open(db_path)
+    try:
+        await engine.add_articles(
+            [ArticleDraft("Minister resigns", "The minister resigned over the budget.")]
+        )
+    finally:
+        await engine.close()
+    run_sql(
+        db_path,
+        "UPDATE articles SET title = ?, source = ?, authors = ?, text = ?",
+        "Minister resigns \u202eskeen tuo\u202c today",
+        "Reuters\u202e sweN lakoL",
+        json.dumps(["\u2067Ann Lee\u2069", "\u202a", "Bo Li"]),
+        "The minister \u2066resigned\u2069 over the budget, \u200f2024\u200f.",
+    )
+    run_sql(db_path, "UPDATE sentences SET text = ?", "The minister \u202dresigned.")
+    run_sql(db_path, "DELETE FROM schema_migrations WHERE version = 40")
+    engine = await Engine.open(db_path)  # migrates again
+    await engine.close()
+    assert run_sql(db_path, "SELECT title, source, authors, text FROM articles") == [
+        (
+            "Minister resigns skeen tuo today",
+            "Reuters sweN lakoL",
+            '["Ann Lee", "Bo Li"]',
+            "The minister  resigned  over the budget, \u200f2024\u200f.",
+        )
+    ]
+    assert run_sql(db_path, "SELECT text FROM sentences") == [("The minister  resigned.",)]
+
+
 async def test_separators_stay_breaks_and_a_text_keeps_its_words(engine: Engine) -> None:
     """Dropped outright, a vertical tab or form feed merged two sentences, and a C1
     character two words ("ministry\x92s", windows-1252 read as Latin-1): the text lost

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import json
 import logging
 import os
 import shutil
@@ -25,6 +26,7 @@ from retrieval.corpus.records import size_text
 from retrieval.corpus.schema import MIGRATIONS
 from retrieval.corpus.sketches import sketch_json
 from retrieval.errors import StoreError
+from retrieval.models import one_line, printable_text
 from retrieval.private import create_private
 
 log = logging.getLogger(__name__)
@@ -287,10 +289,11 @@ async def _migrate(conn: aiosqlite.Connection) -> None:
             f"the database is at schema version {max(applied)}, newer than this newsbot "
             f"(knows up to {latest}): upgrade newsbot"
         )
-    # what a migration's SQL cannot do itself (migrations 29, 37 and 39)
+    # what a migration's SQL cannot do itself (migrations 29, 37, 39 and 40)
     await conn.create_function("without_credentials", 1, _without_credentials, deterministic=True)
     await conn.create_function("readable_url", 1, _readable_url, deterministic=True)
     await conn.create_function("text_sketch", 2, sketch_json, deterministic=True)
+    await conn.create_function("printable_field", 2, _printable_field, deterministic=True)
     # Every migration not yet recorded, in order: a database made by a build that had a
     # later migration but not an earlier one still gets the earlier one.
     for migration in MIGRATIONS:
@@ -324,6 +327,26 @@ def _without_credentials(url: object) -> object:
 def _readable_url(url: object) -> object:
     """`addresses.readable_url` as SQL's: a stored address rewritten, anything else as is."""
     return readable_url(url) if isinstance(url, str) else url
+
+
+def _printable_field(value: object, kind: object) -> object:
+    """A stored article's field as an `ArticleDraft` makes it now, for SQL (migration 40):
+    `kind` "text" (`printable_text`, one character for one), "line" (`one_line`, trimmed)
+    or "authors" (a JSON list, each name one line, the empty ones out). Anything else, or
+    JSON that is not a list of names, as it is."""
+    if not isinstance(value, str):
+        return value
+    if kind == "text":
+        return printable_text(value)
+    if kind == "line":
+        return one_line(value).strip()
+    try:
+        names = json.loads(value)
+    except ValueError:
+        return value
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        return value
+    return json.dumps([line for n in names if (line := one_line(n).strip())])
 
 
 def _statements(script: str) -> list[str]:

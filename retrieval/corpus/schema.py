@@ -736,4 +736,25 @@ MIGRATIONS: tuple[Migration, ...] = (
         WHERE url IS NOT readable_url(url);
         """,
     ),
+    Migration(
+        40,
+        "articles without bidi overrides and isolates",
+        """
+        -- The bidi embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) ingest
+        -- kept in titles, outlets, authors and text ("Reuters\\u202e sweN lakoL" showed as
+        -- "Reuters Local News") are spaces, as ingest makes them now (`models`): a text's
+        -- and a sentence's one for one, so their words, offsets and fingerprints stay;
+        -- a title, an outlet or an author one line. The authors' JSON escapes them.
+        UPDATE articles SET title = printable_field(title, 'line')
+        WHERE title GLOB '*[\u202a-\u202e\u2066-\u2069]*';
+        UPDATE articles SET source = printable_field(source, 'line')
+        WHERE source GLOB '*[\u202a-\u202e\u2066-\u2069]*';
+        UPDATE articles SET authors = printable_field(authors, 'authors')
+        WHERE authors LIKE '%\\u202_%' OR authors LIKE '%\\u206_%';
+        UPDATE articles SET text = printable_field(text, 'text')
+        WHERE text GLOB '*[\u202a-\u202e\u2066-\u2069]*';
+        UPDATE sentences SET text = printable_field(text, 'text')
+        WHERE text GLOB '*[\u202a-\u202e\u2066-\u2069]*';
+        """,
+    ),
 )
