@@ -5,6 +5,7 @@ import signal
 import sqlite3
 import sys
 import time
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -466,29 +467,31 @@ async def test_nul_characters_never_reach_the_database(db_path: Path, tmp_path: 
     assert sentences and not any("\x00" in s for s in sentences)
 
 
-async def test_control_characters_never_reach_the_database(db_path: Path, tmp_path: Path) -> None:
-    """ESC and BEL from a file or a feed were printed as they were by ask, digest and feeds
-    list: a terminal cleared its screen, or showed a line that looked like newsbot's own."""
-    batch = write_jsonl(
-        tmp_path / "esc.jsonl",
-        [
-            {
-                "title": "Evil\u001b[31mRED\n  9  ok   fake line\u001b]0;pwned\u0007",
-                "text": "The harbour\u001b[2J reopened on Monday.\nIt was\tbusy.\u009b",
-                "source": "Port\r\nPost",
-                "authors": ["Ann\u0007 Lee"],
-                "url": "https://news.test/a\u001b[0m",
-            }
-        ],
-    )
+async def stored_fields(
+    db_path: Path, tmp_path: Path, record: Mapping[str, object]
+) -> list[tuple[object, ...]]:
+    """The title, text, source, authors and address `record` is stored with, ingested from a
+    file as `newsbot ingest` would."""
     engine = await Engine.open(db_path)
     try:
-        report = await engine.ingest([batch])
+        report = await engine.ingest([write_jsonl(tmp_path / "record.jsonl", [dict(record)])])
     finally:
         await engine.close()
     assert report.added == 1, report
-    rows = run_sql(db_path, "SELECT title, text, source, authors, url FROM articles")
-    assert rows == [
+    return run_sql(db_path, "SELECT title, text, source, authors, url FROM articles")
+
+
+async def test_control_characters_never_reach_the_database(db_path: Path, tmp_path: Path) -> None:
+    """ESC and BEL from a file or a feed were printed as they were by ask, digest and feeds
+    list: a terminal cleared its screen, or showed a line that looked like newsbot's own."""
+    record = {
+        "title": "Evil\u001b[31mRED\n  9  ok   fake line\u001b]0;pwned\u0007",
+        "text": "The harbour\u001b[2J reopened on Monday.\nIt was\tbusy.\u009b",
+        "source": "Port\r\nPost",
+        "authors": ["Ann\u0007 Lee"],
+        "url": "https://news.test/a\u001b[0m",
+    }
+    assert await stored_fields(db_path, tmp_path, record) == [
         (
             "Evil [31mRED 9 ok fake line ]0;pwned",  # each control character a space
             "The harbour [2J reopened on Monday.\nIt was\tbusy. ",
@@ -505,26 +508,14 @@ async def test_bidi_overrides_and_isolates_never_reach_the_database(
     """`ask --json` gave an outlet "Reuters\u202e sweN lakoL", which Telegram and terminals
     show as "Reuters Local News": bidi embeddings, overrides and isolates are spaces, as
     control characters are. The marks (LRM, RLM), which Arabic copy needs, stay."""
-    batch = write_jsonl(
-        tmp_path / "bidi.jsonl",
-        [
-            {
-                "title": "Minister resigns \u202eskeen tuo\u202c today",
-                "text": "The minister resigned \u2067over\u2069 the budget, \u200f2024\u200f.",
-                "source": "Reuters\u202e sweN lakoL",
-                "authors": ["\u202aAnn Lee\u202c", "\u2066\u2069"],
-                "url": "https://news.test/a\u202e",
-            }
-        ],
-    )
-    engine = await Engine.open(db_path)
-    try:
-        report = await engine.ingest([batch])
-    finally:
-        await engine.close()
-    assert report.added == 1, report
-    rows = run_sql(db_path, "SELECT title, text, source, authors, url FROM articles")
-    assert rows == [
+    record = {
+        "title": "Minister resigns \u202eskeen tuo\u202c today",
+        "text": "The minister resigned \u2067over\u2069 the budget, \u200f2024\u200f.",
+        "source": "Reuters\u202e sweN lakoL",
+        "authors": ["\u202aAnn Lee\u202c", "\u2066\u2069"],
+        "url": "https://news.test/a\u202e",
+    }
+    assert await stored_fields(db_path, tmp_path, record) == [
         (
             "Minister resigns skeen tuo today",
             "The minister resigned  over  the budget, \u200f2024\u200f.",
