@@ -5,7 +5,8 @@ The tokenizer leaves out English stopwords only: in a German report "die", "der"
 them as it weighs a name. Two German reports of different stories then look alike through
 their grammar (a digest made a pension reform and heating oil prices one story), and a
 German question matched English passages by "die". A text whose small words are mostly
-those of one other language is read without that language's small words.
+those of one other language is read without that language's small words, and its other
+words stemmed by that language's rules.
 
 Told in two steps. First by counting each language's own function words (the `stop-words`
 package's lists, less NLTK's English ones): another language is a candidate where its words
@@ -26,6 +27,7 @@ from collections.abc import Callable, Iterable
 from functools import cache
 
 import py3langid
+import Stemmer
 from stop_words import LANGUAGE_MAPPING, get_stop_words
 
 from retrieval.index.tokens import STOPWORDS
@@ -108,8 +110,20 @@ def function_terms(language: str, tokenize: Callable[[str], list[str]]) -> froze
 
 
 def content_terms(
-    text: str, terms: Iterable[str], tokenize: Callable[[str], list[str]]
+    language: str, terms: Iterable[str], tokenize: Callable[[str], list[str]]
 ) -> list[str]:
-    """`terms` (of `text`) without the function words of the language `text` is in."""
-    small = function_terms(language_of(text), tokenize)
-    return [t for t in terms if t not in small]
+    """`terms` (made by `tokenize` of a text in `language`) without `language`'s function
+    words, the rest stemmed by its Snowball rules: the tokenizer's English ones leave
+    "Streik" and "streiken", "Deutsche" and "Deutschen" apart, which two German reports of
+    one strike word each their way. English terms as they are."""
+    if language == ENGLISH:
+        return list(terms)
+    small = function_terms(language, tokenize)
+    content = [t for t in terms if t not in small]
+    if language not in _STEMMED:
+        return content
+    stemmer = Stemmer.Stemmer(language)  # one a call: a stemmer is no thread's to share
+    return list(stemmer.stemWords(content))
+
+
+_STEMMED = frozenset(Stemmer.algorithms()) - {ENGLISH}

@@ -429,6 +429,46 @@ GERMAN_DAY = [
     ),
 ]
 
+# Three outlets' reports of one German rail strike, each worded its own way ("Streik",
+# "Streiks", "streiken"; "Deutsche", "Deutschen"), and another story of the day.
+RAIL_STRIKE = [
+    report(
+        30,
+        "Bahnstreik legt Fernverkehr lahm",
+        "Tagesschau",
+        at(12, 3, 7),
+        "Die Lokführergewerkschaft GDL hat am Donnerstag den Fernverkehr der Deutschen Bahn "
+        "bundesweit lahmgelegt.",
+        "Millionen Pendler mussten auf Busse und Autos ausweichen, teilte die Bahn mit.",
+    ),
+    report(
+        31,
+        "GDL-Streik: Deutsche Bahn stellt Fernverkehr ein",
+        "Spiegel",
+        at(12, 3, 8),
+        "Wegen des Streiks der Lokführergewerkschaft GDL hat die Deutsche Bahn den "
+        "Fernverkehr am Donnerstag fast vollständig eingestellt.",
+        "Pendler mussten auf Busse ausweichen.",
+    ),
+    report(
+        32,
+        "Lokführer streiken: Chaos bei der Bahn",
+        "Bild",
+        at(12, 3, 9),
+        "Der Streik der GDL-Lokführer hat am Donnerstag zu Chaos im Fernverkehr der "
+        "Deutschen Bahn geführt.",
+        "Viele Züge fielen aus.",
+    ),
+    report(
+        33,
+        "Die Preise für Heizöl steigen in der Kälte deutlich",
+        "WDR",
+        at(12, 3, 12),
+        "Die Preise für Heizöl sind in der vergangenen Woche deutlich gestiegen.",
+        "Verbraucher in der Region müssen mehr zahlen.",
+    ),
+]
+
 # An English report whose words include German function words ("war", "man", "die").
 WAR_REPORT = report(
     25,

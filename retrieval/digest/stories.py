@@ -68,7 +68,7 @@ from retrieval.compiled import njit
 from retrieval.corpus.furniture import is_photo_caption
 from retrieval.corpus.text import is_near_duplicate, joined_sentences
 from retrieval.index.tokens import Tokenizer
-from retrieval.languages import function_terms, language_of
+from retrieval.languages import ENGLISH, content_terms, language_of
 from retrieval.outlets import outlet_key
 
 SAME_STORY = 0.08  # mean time-weighted cosine of idf²-weighted title + lead vectors
@@ -244,17 +244,20 @@ def _dot(a: Vector, b: Vector) -> float:
 
 
 def story_terms(article: StoryArticle, tokenizer: Tokenizer) -> Counter[str]:
-    """The terms of the title and the lead, without the function words of the language they
-    are in when that is not English (`languages`). The title is tokenized on its own: whether it is
-    set in capitals decides what its capitals mean (`tokens.is_shouting`)."""
+    """The terms of the title and the lead; when they are in another language than English,
+    without its function words and stemmed by its rules (`languages.content_terms`). The
+    title is tokenized on its own: whether it is set in capitals decides what its capitals
+    mean (`tokens.is_shouting`)."""
     terms = Counter(tokenizer(article.title))
     lead = _prose(article.sentences, LEAD_SENTENCES)
     for sentence in lead:
         terms.update(tokenizer(sentence))
     # A German report's "die", "der", "für" are no English stopwords, and rare among
     # English news: left in, two German reports of different stories share them as a name.
-    small = function_terms(language_of(" ".join([article.title, *lead])), tokenizer)
-    return Counter({t: n for t, n in terms.items() if t not in small}) if small else terms
+    language = language_of(" ".join([article.title, *lead]))
+    if language == ENGLISH:  # nearly every article
+        return terms
+    return Counter(content_terms(language, terms.elements(), tokenizer))
 
 
 # Small words a name holds between its capitalised ones ("Bank of England", "Center for
