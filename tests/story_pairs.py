@@ -469,6 +469,31 @@ RAIL_STRIKE = [
     ),
 ]
 
+# One outlet's two German stories of a day, alike in their frame ("Das ist eine gute/
+# schlechte Nachricht ... in Deutschland", "am Montag") and their headlines' "Die ... steigen".
+ONE_OUTLET_GERMAN = [
+    report(
+        40,
+        "Die Rente steigt im Juli",
+        "Spiegel",
+        at(12, 6, 8),
+        "Die Bundesregierung hat beschlossen, dass die Rente für alle Rentner im Juli um drei "
+        "Prozent steigt und nicht mehr sinkt.",
+        "Das ist eine gute Nachricht für die Rentner in Deutschland, sagte der Minister am "
+        "Montag.",
+    ),
+    report(
+        41,
+        "Die Heizölpreise steigen im Winter",
+        "Spiegel",
+        at(12, 6, 9),
+        "Die Preise für Heizöl sind in der vergangenen Woche deutlich gestiegen, wie die "
+        "Verbraucherzentrale am Montag mitteilte.",
+        "Das ist für viele Haushalte in Deutschland eine schlechte Nachricht, die sie im "
+        "Winter spüren werden.",
+    ),
+]
+
 # An English report whose words include German function words ("war", "man", "die").
 WAR_REPORT = report(
     25,

@@ -39,6 +39,7 @@ from .story_pairs import (
     GERMAN_DAY,
     HEARTBEAT,
     ONE_OUTLET,
+    ONE_OUTLET_GERMAN,
     RAIL_STRIKE,
     RATINGS,
     RERUN,
@@ -203,6 +204,9 @@ def test_reports_in_another_language_share_no_story_through_its_small_words() ->
     assert "rent" in terms and not {"die", "der", "fur"} & set(terms)
     # and its words stemmed by German's rules: three outlets' strike, each worded its way
     assert group_stories(RAIL_STRIKE, TOKENIZER, context=english_week) == [[0, 1, 2], [3]]
+    # one outlet's two German stories: their headlines' names are read as their terms are
+    # (the "Die" that opens title and lead was a name, and no term: a KeyError)
+    assert group_stories(ONE_OUTLET_GERMAN, TOKENIZER) == [[0], [1]]
     # English reports keep every term: "war", "man" and "die" are German function words
     assert story_terms(WAR_REPORT, TOKENIZER) == Counter(
         TOKENIZER(" ".join([WAR_REPORT.title, *WAR_REPORT.sentences]))

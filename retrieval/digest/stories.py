@@ -381,11 +381,15 @@ def headline_names(article: StoryArticle, tokenizer: Tokenizer) -> frozenset[str
     travenol). A title set in capitals does not say which of its words are names; the lead's
     prose does."""
     capitalised: set[str] = set()
-    for sentence in _prose(article.sentences, LEAD_SENTENCES):
+    lead = _prose(article.sentences, LEAD_SENTENCES)
+    for sentence in lead:
         for word in sentence.split():
             if word[:1].isupper():
                 capitalised.update(tokenizer(word))
-    return frozenset(capitalised.intersection(tokenizer(article.title)))
+    names = sorted(capitalised.intersection(tokenizer(article.title)))
+    # as `story_terms` reads them: a German lead's "Die" is no name, nor any term
+    language = language_of(" ".join([article.title, *lead]))
+    return frozenset(content_terms(language, names, tokenizer))
 
 
 def _apart_by_subject(
