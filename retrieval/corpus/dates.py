@@ -80,7 +80,7 @@ _NUMBER = re.compile(r"^\d{1,16}(?:\.\d{1,9})?$")  # longer: no Unix time, nor f
 # Day and month as numbers, in either order, then the year: 08/11/2021 is 8 November in
 # London, 11 August in New York, and is refused; 13/6/2023 and 6/13/2023 can only be 13 June.
 # With dots the day comes first wherever dates are so written (German, Russian, Turkish,
-# Polish...): 03.12.2026 is 3 December.
+# Polish...): 03.12.2026 is 3 December; 12.31.2026, which is no date day first, 31 December.
 _NUMERIC_DATE = re.compile(
     r"^(?P<first>\d{1,2})(?P<mark>[/.-])(?P<second>\d{1,2})(?P=mark)(?P<year>\d{4}|\d{2})$"
 )
@@ -201,17 +201,18 @@ def _calendar_day(text: str, value: str) -> date | None:
 def _numeric_day(text: str, value: str) -> date | None:
     """The day of "13/6/2023" or "6/13/2023", whose day and month can be told apart as only
     one of them is 12 or less (or both are the same), or of "03.12.2026", day first as
-    always with dots; None if `text` is not so written or no order makes a date. ParseError
-    when both orders do ("08/11/2021": 8 November in London, 11 August in New York), or the
-    year has two digits (1921 or 2021)."""
+    always with dots where that makes a date ("12.31.2026" is 31 December); None if `text`
+    is not so written or no order makes a date. ParseError when both orders do
+    ("08/11/2021": 8 November in London, 11 August in New York), or the year has two digits
+    (1921 or 2021)."""
     match = _NUMERIC_DATE.match(text)
     if match is None:
         return None
     first, second = int(match["first"]), int(match["second"])
     year = int(match["year"]) if len(match["year"]) == 4 else 2000  # a leap year, as 19xx
     orders = [_day(year, second, first)]  # day first
-    if match["mark"] != ".":
-        orders.append(_day(year, first, second))
+    if match["mark"] != "." or orders[0] is None:  # dots: day first where that is a date
+        orders.append(_day(year, first, second))  # ("12.31.2026": only month first is)
     days = {day for day in orders if day}
     if len(days) > 1:
         raise ParseError(
