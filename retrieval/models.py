@@ -56,6 +56,11 @@ def printable_text(text: str) -> str:
     return _CONTROL.sub(" ", text)
 
 
+def printable_address(url: str) -> str:
+    """`url` without its control and bidi characters: none a space, as an address has none."""
+    return _ONE_LINE_FIX.sub("", _SURROGATES.sub("\ufffd", url)).strip()
+
+
 def one_line(value: str) -> str:
     """`value` as one printable line: every run of control characters, line breaks and
     spaces one space."""
@@ -89,9 +94,8 @@ class ArticleDraft:
                 object.__setattr__(self, name, value := one_line(value).strip())
             if name != "origin" and value is not None and len(value) > LINE_CHARS:
                 object.__setattr__(self, name, value[: LINE_CHARS - 1] + "…")
-        if self.url is not None and _ONE_LINE_FIX.search(self.url):  # no spaces in an address
-            url = _SURROGATES.sub("\ufffd", self.url)
-            object.__setattr__(self, "url", _ONE_LINE_FIX.sub("", url).strip())
+        if self.url is not None and _ONE_LINE_FIX.search(self.url):
+            object.__setattr__(self, "url", printable_address(self.url))
         if any(_ONE_LINE_FIX.search(a) for a in self.authors):
             authors = (one_line(author).strip() for author in self.authors)
             object.__setattr__(self, "authors", tuple(a for a in authors if a))

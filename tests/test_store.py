@@ -543,11 +543,12 @@ async def test_the_migration_spaces_the_bidi_controls_of_articles_stored_before(
         await engine.close()
     run_sql(
         db_path,
-        "UPDATE articles SET title = ?, source = ?, authors = ?, text = ?",
+        "UPDATE articles SET title = ?, source = ?, authors = ?, text = ?, url = ?",
         "Minister resigns \u202eskeen tuo\u202c today",
         "Reuters\u202e sweN lakoL",
         json.dumps(["\u2067Ann Lee\u2069", "\u202a", "Bo Li"]),
         "The minister \u2066resigned\u2069 over the budget, \u200f2024\u200f.",
+        "https://news.test/a\u202egnp.exe/story",  # shown as ".../aexe.png/story"
     )
     run_sql(db_path, "UPDATE sentences SET text = ?", "The minister \u202dresigned.")
     run_sql(db_path, "DELETE FROM schema_migrations WHERE version = 40")
@@ -562,6 +563,8 @@ async def test_the_migration_spaces_the_bidi_controls_of_articles_stored_before(
         )
     ]
     assert run_sql(db_path, "SELECT text FROM sentences") == [("The minister  resigned.",)]
+    # the address as ingest makes it now, so the same page found again is this one
+    assert run_sql(db_path, "SELECT url FROM articles") == [("https://news.test/agnp.exe/story",)]
 
 
 async def test_separators_stay_breaks_and_a_text_keeps_its_words(engine: Engine) -> None:

@@ -26,7 +26,7 @@ from retrieval.corpus.records import size_text
 from retrieval.corpus.schema import MIGRATIONS
 from retrieval.corpus.sketches import sketch_json
 from retrieval.errors import StoreError
-from retrieval.models import one_line, printable_text
+from retrieval.models import one_line, printable_address, printable_text
 from retrieval.private import create_private
 
 log = logging.getLogger(__name__)
@@ -331,15 +331,17 @@ def _readable_url(url: object) -> object:
 
 def _printable_field(value: object, kind: object) -> object:
     """A stored article's field as an `ArticleDraft` makes it now, for SQL (migration 40):
-    `kind` "text" (`printable_text`, one character for one), "line" (`one_line`, trimmed)
-    or "authors" (a JSON list, each name one line, the empty ones out). Anything else, or
-    JSON that is not a list of names, as it is."""
+    `kind` "text" (`printable_text`, one character for one), "line" (`one_line`, trimmed),
+    "address" (`printable_address`) or "authors" (a JSON list, each name one line, the
+    empty ones out). Anything else, or JSON that is not a list of names, as it is."""
     if not isinstance(value, str):
         return value
     if kind == "text":
         return printable_text(value)
     if kind == "line":
         return one_line(value).strip()
+    if kind == "address":
+        return printable_address(value)
     try:
         names = json.loads(value)
     except ValueError:

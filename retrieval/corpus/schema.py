@@ -755,6 +755,14 @@ MIGRATIONS: tuple[Migration, ...] = (
         WHERE text GLOB '*[\u202a-\u202e\u2066-\u2069]*';
         UPDATE sentences SET text = printable_field(text, 'text')
         WHERE text GLOB '*[\u202a-\u202e\u2066-\u2069]*';
+        -- An address loses them, as ingest's does: one that is then another's (a copy of
+        -- the page) goes without, as in migration 29.
+        UPDATE OR IGNORE articles SET url = printable_field(url, 'address')
+        WHERE url GLOB '*[\u202a-\u202e\u2066-\u2069]*';
+        UPDATE articles SET url = NULL
+        WHERE url GLOB '*[\u202a-\u202e\u2066-\u2069]*';
+        UPDATE removed_articles SET url = printable_field(url, 'address')
+        WHERE url GLOB '*[\u202a-\u202e\u2066-\u2069]*';
         """,
     ),
 )
