@@ -3,10 +3,12 @@
 The tokenizer leaves out English stopwords only: in a German report "die", "der", "und" and
 "für" are terms like any other, and in a mostly English corpus they are rare, so idf weighs
 them as it weighs a name. Two German reports of different stories then look alike through
-their grammar (a digest made a pension reform and heating oil prices one story), and a
-German question matched English passages by "die". A text whose small words are mostly
-those of one other language is read without that language's small words, and its other
-words stemmed by that language's rules.
+their grammar (a digest made a pension reform and heating oil prices one story). The
+digest reads a text whose small words are mostly those of one other language without that
+language's small words, and its other words stemmed by that language's rules
+(`digest.stories.story_terms`). Questions are searched as before: a German question still
+matches an English "die" (the index holds every language's words, and a short question's
+language is seldom sure).
 
 Told in two steps. First by counting each language's own function words (the `stop-words`
 package's lists, less NLTK's English ones): another language is a candidate where its words
@@ -43,10 +45,21 @@ MIN_FUNCTION_WORDS = 3  # of another language's, to read a text as in it
 _WORD = re.compile(r"\w+")
 
 
+# Words the `stop-words` lists hold that name what news is about: "Estados Unidos", "el
+# estado", "el tiempo" (the weather), "l'État", "lo stato", "год" (the year), "время".
+_NEWS_WORDS = frozenset(
+    ("estado", "estados", "trabajo", "tiempo", "parte", "mayor", "nuevo", "nueva", "état",
+     "états", "stato", "stati", "tempo", "год", "года", "время", "жизнь")
+)  # fmt: skip
+
+
 @cache
 def function_words() -> dict[str, frozenset[str]]:
-    """Each language's function words, case-folded as written."""
-    words = {name: frozenset(w.casefold() for w in get_stop_words(name)) for name in LANGUAGES}
+    """Each language's function words, case-folded as written (`_NEWS_WORDS` left out)."""
+    words = {
+        name: frozenset(w.casefold() for w in get_stop_words(name)) - _NEWS_WORDS
+        for name in LANGUAGES
+    }
     words[ENGLISH] = STOPWORDS
     return words
 

@@ -42,3 +42,10 @@ def test_function_words_are_left_out_and_the_rest_stemmed_by_the_languages_rules
     assert content_terms("german", strike, TOKENIZER) == ["streik", "streik", "deutsch", "deutsch"]
     assert content_terms(ENGLISH, strike, TOKENIZER) == strike
     assert not function_terms(ENGLISH, TOKENIZER)  # the tokenizer leaves English's out
+
+
+def test_words_news_is_about_are_no_function_words() -> None:
+    """The Spanish list holds "estados" and "tiempo": "Estados Unidos" lost its "estado"."""
+    text = "Los Estados Unidos y el gobierno de México firmaron el acuerdo en la capital."
+    assert language_of(text) == "spanish"
+    assert "estad" in content_terms("spanish", TOKENIZER(text), TOKENIZER)  # Spanish stem
