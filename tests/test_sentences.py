@@ -1338,3 +1338,40 @@ def test_an_arabic_question_mark_and_a_chinese_quotations_stop_end_sentences() -
     ]
     # a Japanese quotation's stop is followed by the sentence it is in
     assert split_sentences("「本当ですか？」と彼は言った。") == ["「本当ですか？」と彼は言った。"]
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "expected"),
+    [
+        (  # a re-check of splitter 7: "Der 1." | "FC Köln spielt in der 2." | "Bundesliga."
+            "Der 1. FC Köln spielt in der 2. Bundesliga. Das ist so.",
+            ["Der 1. FC Köln spielt in der 2. Bundesliga.", "Das ist so."],
+        ),
+        ("Es war der 2. Versuch. Er gelang.", ["Es war der 2. Versuch.", "Er gelang."]),
+        (
+            "Die 3. Liga spielt. Beim 4. Anlauf klappte es. Zur 6. Stunde kam er.",
+            ["Die 3. Liga spielt.", "Beim 4. Anlauf klappte es.", "Zur 6. Stunde kam er."],
+        ),
+    ],
+)
+def test_a_german_ordinal_after_an_article_counts_the_noun_after_it(
+    paragraph: str, expected: list[str]
+) -> None:
+    """After "der", "die", "im", "zum", "beim"... a German ordinal counts the noun that
+    follows, whichever it is: Punkt ended a sentence at the ordinal's stop before it."""
+    assert split_sentences(paragraph) == expected
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "I am 12. My sister is ten.",
+        "I am 12. Next year I will be 13.",
+        "She was in the 2. Division was next.",
+        "They said it would die 2. Then it did.",
+    ],
+)
+def test_an_english_number_after_a_word_like_a_german_article_still_ends_a_sentence(
+    paragraph: str,
+) -> None:
+    assert len(split_sentences(paragraph)) == 2

@@ -354,14 +354,41 @@ def _dated_in_german(sentence: str) -> bool:
     return before.endswith(",") or before.lower() in _GERMAN_DATE_WORDS
 
 
+# "Der 1. | FC Köln", "in der 2. | Bundesliga", "Es war der 2. | Versuch", "Beim 4. |
+# Anlauf": after an article, or a preposition with one in it, a German ordinal counts the
+# noun that follows, whatever it is. That noun is capitalised and no word a sentence opens
+# with ("I am 12. | My sister", "Next year"); and "am" is no article after "I".
+_ORDINAL_ARTICLES = frozenset(
+    {"der", "die", "das", "dem", "den", "des", "im", "am", "zum", "zur", "beim"}
+)
+_CAPITALISED_WORD = re.compile(r"[A-ZÄÖÜ][\w-]*")
+
+
+def _counted_after_article(sentence: str, after: str) -> bool:
+    """Whether the ordinal that ends `sentence` follows an article and counts the noun that
+    opens `after` (`_ORDINAL_ARTICLES`)."""
+    words = sentence.rsplit(None, 3)
+    if len(words) < 2 or words[-2].lower() not in _ORDINAL_ARTICLES:
+        return False
+    if words[-2] == "am" and len(words) > 2 and words[-3] in ("I", "I'm", "I’m"):
+        return False
+    noun = _CAPITALISED_WORD.match(after)
+    if noun is None:
+        return False
+    key = noun.group().lower()
+    return key not in STOPWORDS and key not in punkt_tokenizer()._params.sent_starters
+
+
 def _ordinal_goes_on(sentence: str, after: str) -> bool:
     """Whether `after` goes on from `sentence`, which ends with an ordinal number, a month
     cut short after one, or an abbreviation ending no German sentence."""
     tail = sentence[-14:]
     if tail[-2:-1].isdigit():
-        following = _ORDINAL_GOES_ON_TO.match(after)
-        if _ORDINAL_END.search(tail) is None or following is None:
+        if _ORDINAL_END.search(tail) is None:
             return False
+        following = _ORDINAL_GOES_ON_TO.match(after)
+        if following is None:
+            return _counted_after_article(sentence, after)
         return following.group().rstrip(".") not in _SHARED_WITH_ENGLISH or _dated_in_german(
             sentence
         )
