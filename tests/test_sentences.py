@@ -1375,3 +1375,47 @@ def test_an_english_number_after_a_word_like_a_german_article_still_ends_a_sente
     paragraph: str,
 ) -> None:
     assert len(split_sentences(paragraph)) == 2
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "expected"),
+    [
+        (  # a re-check of splitter 7: "Dr. Müller kam ca." | "10 Min." | "zu spät."
+            "Dr. Müller kam ca. 10 Min. zu spät. Dann ging es los.",
+            ["Dr. Müller kam ca. 10 Min. zu spät.", "Dann ging es los."],
+        ),
+        (
+            "Nach Art. 5 GG ist das erlaubt. Das regelt Art. 3 Abs. 1 GG. Gut.",
+            ["Nach Art. 5 GG ist das erlaubt.", "Das regelt Art. 3 Abs. 1 GG.", "Gut."],
+        ),
+        (
+            "Er kam ca. 3 Std. zu spät. Der Preis lag bei ca. zehn Euro. Ruf an unter Tel. "
+            "0123 45. Das war evtl. Zu viel, ggf. Mehr, inkl. Steuern usw. und mehr. Dann usw. "
+            "Morgen geht es weiter.",
+            [
+                "Er kam ca. 3 Std. zu spät.",
+                "Der Preis lag bei ca. zehn Euro.",
+                "Ruf an unter Tel. 0123 45.",
+                "Das war evtl. Zu viel, ggf. Mehr, inkl. Steuern usw. und mehr.",
+                "Dann usw.",
+                "Morgen geht es weiter.",
+            ],
+        ),
+    ],
+)
+def test_a_german_abbreviation_ends_no_sentence_before_what_it_goes_on_to(
+    paragraph: str, expected: list[str]
+) -> None:
+    """German's "ca.", "Min.", "Std.", "Art.", "Abs.", "Tel.", "evtl.", "ggf.", "inkl." and
+    "usw." end no sentence before the number or word each goes on to: Punkt ended one after
+    each. "usw." before a capital may end one, and does."""
+    assert split_sentences(paragraph) == expected
+
+
+def test_english_art_before_a_number_still_ends_a_sentence() -> None:
+    """news-1m's events list: "Art." is the English word there."""
+    paragraph = "Aug. 18: Salisbury University Kids Camp: Nature as Art. 9 a.m. $30."
+    assert split_sentences(paragraph) == [
+        "Aug. 18: Salisbury University Kids Camp: Nature as Art.",
+        "9 a.m. $30.",
+    ]

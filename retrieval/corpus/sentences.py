@@ -233,25 +233,49 @@ def _sentence_goes_on(sentence: str, after: str) -> bool:
 
 
 # "fact No. | 15.)", "Wilmington, Del. | and Tuesday to Hemlock", "40 oz. | to Fresno",
-# "25 Mio. | Versicherte", "fallübergreifende bzw. | lebenslange": Punkt breaks after an
-# abbreviation its tables have before a word it has seen open sentences, or after one they
-# lack. A sentence goes on after "No." before a number, after a state's abbreviation or a
-# number's unit before a word in lower case (news opens no sentence so), and after German's
-# "bzw." ("or rather"), a number's "Mio." or "Mrd." (million, billion) and "Nr." before a
-# number, which end none.
+# "25 Mio. | Versicherte", "fallübergreifende bzw. | lebenslange", "kam ca. | 10 Min. | zu
+# spät", "Nach Art. | 5 GG": Punkt breaks after an abbreviation its tables have before a word
+# it has seen open sentences, or after one they lack. A sentence goes on after "No." before a
+# number, after a state's abbreviation or a number's unit before a word in lower case (news
+# opens no sentence so), and after German's "bzw." ("or rather"), "ggf." ("if need be"),
+# "evtl." ("possibly") and "inkl." ("including"), a number's "Mio." or "Mrd." (million,
+# billion); before a number after "Nr.", "Art.", "Abs." (a law's article and paragraph),
+# "Tel." and "ca." ("about", before a word in lower case too), and before a word in lower
+# case after "usw." ("etc.") and a number's "Min." or "Std." (minutes, hours): which end none
+# there. ("S. 12", a page, is a lone initial's.) "Art." and "Abs." are English words too
+# ("Nature as Art. | 9 a.m. $30."): they go on to a number in German only (`_reads_german`).
+_GERMAN_LOWER_WORD = re.compile(r"[a-zäöüß]")
 _GOES_ON_TO = (
     (re.compile(r"(?:^|[\s“\"‘'(])No\.\Z"), re.compile(r"\d")),
     (re.compile(rf"(?<![\w.])(?:{_STATE_NAMES})\.\Z"), _LOWER_WORD),
     (re.compile(r"\d(?:[ -]|[ -]sq )?(?:oz|lbs?|mi|in|kg|ft|tsp|[Tt]bsp)\.\Z"), _LOWER_WORD),
-    (re.compile(r"(?:(?<!\S)bzw|\d (?:Mio|Mrd))\.\Z"), re.compile(r"\w")),
-    (re.compile(r"(?<!\S)Nr\.\Z"), re.compile(r"\d")),
+    (re.compile(r"(?:(?<!\S)(?:bzw|ggf|evtl|inkl)|\d (?:Mio|Mrd))\.\Z"), re.compile(r"\w")),
+    (re.compile(r"(?<!\S)(?:Nr|Tel|ca)\.\Z"), re.compile(r"\d")),
+    (re.compile(r"(?:(?<!\S)(?:ca|usw)|\d (?:Min|Std))\.\Z"), _GERMAN_LOWER_WORD),
 )
 _GOES_ON_TAIL = 40  # where the endings of `_GOES_ON_TO` are looked for
 # the words they end with (after a hyphen: "1.33-lbs."): other sentences are passed at a look
 _GOES_ON_WORDS = frozenset(
     ["No", *_STATES, "oz", "lb", "lbs", "mi", "in", "kg", "ft", "tsp", "tbsp", "Tbsp"]
-    + ["bzw", "Mio", "Mrd", "Nr"]
+    + ["bzw", "ggf", "evtl", "inkl", "Mio", "Mrd", "Nr", "Art", "Abs", "Tel", "ca", "usw"]
+    + ["Min", "Std"]
 )
+
+
+_LAW_CITATION = re.compile(r"(?<!\S)(?:Art|Abs)\.\Z")  # "nach Art. 5 Abs. 1 GG"
+# words of German's that English has not, and its letters: a sentence with one reads German
+_GERMAN_WORDS = frozenset(
+    {"der", "das", "und", "nach", "gemäß", "laut", "ist", "nicht", "ein", "eine", "mit"}
+    | {"von", "vom", "zu", "zum", "im", "dem", "auf", "sich", "wird", "sind"}  # no "die"
+)
+
+
+def _reads_german(sentence: str) -> bool:
+    """Whether `sentence` has a German letter or one of `_GERMAN_WORDS` in its last words."""
+    last_words = sentence[-80:]
+    return any(letter in last_words for letter in "äöüßÄÖÜ") or not _GERMAN_WORDS.isdisjoint(
+        last_words.lower().split()
+    )
 
 
 def _abbreviation_goes_on_to(sentence: str, after: str) -> bool:
@@ -261,6 +285,8 @@ def _abbreviation_goes_on_to(sentence: str, after: str) -> bool:
     if word[word.rfind("-") + 1 :].lstrip(_OPENING_MARKS) not in _GOES_ON_WORDS:
         return False
     tail = max(0, len(sentence) - _GOES_ON_TAIL)
+    if _LAW_CITATION.search(sentence, tail) is not None:
+        return after[:1].isdigit() and _reads_german(sentence)
     return any(
         opening.match(after) is not None and ending.search(sentence, tail) is not None
         for ending, opening in _GOES_ON_TO
