@@ -1419,3 +1419,40 @@ def test_english_art_before_a_number_still_ends_a_sentence() -> None:
         "Aug. 18: Salisbury University Kids Camp: Nature as Art.",
         "9 a.m. $30.",
     ]
+
+
+@pytest.mark.parametrize("space", [" ", "\u00a0", "\u202f"])
+def test_a_french_closing_guillemet_closes_the_sentence_before_it(space: str) -> None:
+    """A quotation of several sentences left its closing "»" opening a sentence of its own:
+    "« Nous ne céderons pas." | "Jamais." | "», a-t-il dit." It closes "Jamais.", and what
+    goes on in lower case or after a comma goes on with it, as English's "Never.” he said."."""
+    paragraph = (
+        f"«{space}Nous ne céderons pas. Jamais.{space}», a-t-il dit. «{space}Plus jamais."
+        f" Non.{space}» Puis il est parti. «{space}Oui. Jamais !{space}» a-t-il crié."
+    )
+    assert split_sentences(paragraph) == [
+        f"«{space}Nous ne céderons pas.",
+        f"Jamais.{space}», a-t-il dit.",
+        f"«{space}Plus jamais.",
+        f"Non.{space}»",
+        "Puis il est parti.",
+        f"«{space}Oui.",
+        f"Jamais !{space}» a-t-il crié.",
+    ]
+
+
+def test_an_english_quotation_and_a_german_guillemet_split_as_before() -> None:
+    paragraph = (
+        "“We will not yield. Never.” he said. Then he left. Das Spiel endete. »Wir brauchen "
+        "Zeit.« Gut. »Wir auch.« »Nein«, sagte er."
+    )
+    assert split_sentences(paragraph) == [
+        "“We will not yield.",
+        "Never.” he said.",
+        "Then he left.",
+        "Das Spiel endete.",
+        "»Wir brauchen Zeit.«",
+        "Gut.",
+        "»Wir auch.«",
+        "»Nein«, sagte er.",
+    ]

@@ -217,9 +217,12 @@ def _parted_after_states(sentence: str) -> list[str]:
 # "“There it is!” | she yelled.", "Ripley's Believe It or Not! | on Hollywood Boulevard",
 # "Rep. Bennie Thompson, D-Miss. | said": Punkt breaks after a "!" or "?" (a quotation's, a
 # title's) and after a party and state before any word. A sentence goes on after one, or
-# after a quotation's full stop, when a word in lower case follows: news opens no sentence
+# after a quotation's full stop (French's "Jamais ! » a-t-il dit" spaced), when a word in
+# lower case follows: news opens no sentence
 # so, but with a name written so ("iPhone", "eBay") or an address ("facebook.com").
-_GOES_ON_AFTER = re.compile(r"(?:[!?][\"”’')\]]*|\.[\"”’')\]]+|(?<!\S)[DRI]-[A-Z][a-z]*\.)\Z")
+_GOES_ON_AFTER = re.compile(
+    r"(?:[!?][\"”’')\]]*|\.[\"”’')\]]+|[.!?…][\s\u00a0\u202f]*»|(?<!\S)[DRI]-[A-Z][a-z]*\.)\Z"
+)
 _LOWER_WORD = re.compile(r"[a-z][a-z’'-]*(?=[\s,;!?)\]\"”]|:(?!//)|\.(?!\w)|\Z)")
 
 
@@ -456,6 +459,8 @@ def punkt_sentences(paragraph: str) -> list[str]:
             merged.append(piece)
     if "«" in paragraph:
         merged = _opening_guillemets_moved_on(paragraph, merged)
+    if "»" in paragraph:
+        merged = _closing_guillemets_moved_back(paragraph, merged)
     if "no. " in paragraph:
         merged = [part for sentence in merged for part in _parted_after(_WORD_NO_BREAK, sentence)]
     if _STATE_MENTION.search(paragraph):
@@ -485,6 +490,34 @@ def _opening_guillemets_moved_on(paragraph: str, sentences: list[str]) -> list[s
             carried = "«" + (opening.group(1) if opening else guillemet.group(1))
             sentence = sentence[: guillemet.start()]
         moved.append(sentence)
+    return moved
+
+
+# "« Nous ne céderons pas. | Jamais. | », a-t-il dit.": after a quotation's last stop and
+# the space French writes inside a closing "»" (a space, U+00A0 or U+202F), Punkt opens a
+# sentence with the "»". It closes the sentence before it, with its space; what follows goes
+# on from there if it opens with a clause's punctuation or a word in lower case, as "Never.”
+# he said." does, and is a sentence of its own otherwise. A "»" that opens a word
+# ("»Wir brauchen Zeit«", German's and Danish's opening one) is no closing one.
+_LEADING_GUILLEMET = re.compile(r"»(?![^\W\d_])\s*")
+
+
+def _closing_guillemets_moved_back(paragraph: str, sentences: list[str]) -> list[str]:
+    """`sentences` of `paragraph` with a closing "»" that opens one moved to the end of the
+    one before, with the space before it there, and the rest joined to it if it goes on."""
+    moved: list[str] = []
+    for sentence in sentences:
+        guillemet = _LEADING_GUILLEMET.match(sentence)
+        if guillemet is None or not moved or moved[-1][-1:] not in ".!?…":
+            moved.append(sentence)
+            continue
+        closing = re.search(rf"{re.escape(moved[-1][-30:])}([\s\u00a0\u202f]*)»", paragraph)
+        moved[-1] += (closing.group(1) if closing else " ") + "»"
+        rest = sentence[guillemet.end() :]
+        if rest[:1] in (",", ";", ":", ")", "]") or rest[:1].islower():
+            moved[-1] += (" " if guillemet.end() > 1 else "") + rest
+        elif rest:
+            moved.append(rest)
     return moved
 
 
