@@ -111,6 +111,13 @@ _RUN_TAIL = 7  # "\sU.S.A.": where `_ENDS_WITH_RUN` is looked for, not the whole
 _NAME_GOES_ON = re.compile(r"[A-Z][a-z]+(?=s[’'](?!\w)|(?![\w'’]))")
 
 
+def _goes_on_a_sentence(word: str) -> bool:
+    """Whether a capitalised `word` after a break Punkt made may go on the sentence before:
+    no stopword ("The"), nor a word Punkt has seen open sentences."""
+    key = word.lower()
+    return key not in STOPWORDS and key not in punkt_tokenizer()._params.sent_starters
+
+
 def _name_goes_on(sentence: str, after: str) -> bool:
     """Whether `after` continues a name that `sentence` ends with a run of initials of."""
     tail = max(0, len(sentence) - _RUN_TAIL)
@@ -119,8 +126,7 @@ def _name_goes_on(sentence: str, after: str) -> bool:
     word = _NAME_GOES_ON.match(after)
     if word is None:
         return False
-    key = word.group().lower()
-    return key not in STOPWORDS and key not in punkt_tokenizer()._params.sent_starters
+    return _goes_on_a_sentence(word.group())
 
 
 # "retiring Sen. | Rob Portman", "the plant in St. | Petersburg.": Punkt breaks after a title
@@ -154,8 +160,7 @@ def _abbreviation_goes_on(sentence: str, after: str) -> bool:
     if name in _TITLES or (core != token and _ENDS_WITH_RUN.fullmatch(core)):
         word = _NAME_GOES_ON.match(after)
         if word is not None:
-            key = word.group().lower()
-            return key not in STOPWORDS and key not in punkt_tokenizer()._params.sent_starters
+            return _goes_on_a_sentence(word.group())
     return core != token and after[:1].islower() and _is_abbreviation(name)
 
 
@@ -404,8 +409,7 @@ def _counted_after_article(sentence: str, after: str) -> bool:
     noun = _CAPITALISED_WORD.match(after)
     if noun is None:
         return False
-    key = noun.group().lower()
-    return key not in STOPWORDS and key not in punkt_tokenizer()._params.sent_starters
+    return _goes_on_a_sentence(noun.group())
 
 
 def _ordinal_goes_on(sentence: str, after: str) -> bool:
