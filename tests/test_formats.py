@@ -279,8 +279,8 @@ def test_a_date_that_could_be_two_is_refused_saying_what_is_read(
             "use ISO 8601 (2024-11-25, 2024-11-25T08:30:00Z), RFC 2822 (Mon, 25 Nov 2024 "
             "08:30:00 +0000), 2024/11/25, 25/11/2024, 25.11.2024, 2024年11月25日, Nov 25, 2024 or "
             "25 Nov 2024 (the month in English, German, French, Spanish, Italian, Portuguese, "
-            "Dutch, Turkish, Russian or Polish), with a time or not (8:30 PM), or Unix seconds "
-            "(1732523400)"
+            "Dutch, Turkish, Russian, Polish or Arabic), with a time or not (8:30 PM, 18:00 Uhr, "
+            "18h30), or Unix seconds (1732523400)"
         )
 
 
@@ -307,6 +307,12 @@ def test_a_date_that_could_be_two_is_refused_saying_what_is_read(
         ("2026년 12월 3일", "2026-12-03"),
         ("٢٠٢٦-١٢-٠٣", "2026-12-03"),  # Arabic-Indic digits
         ("２０２６-１２-０３", "2026-12-03"),  # fullwidth
+        ("٣ ديسمبر ٢٠٢٦", "2026-12-03"),  # Egypt's and the Gulf's month names
+        ("الخميس، 3 ديسمبر 2026م", "2026-12-03"),
+        ("3 كانون الأول 2026", "2026-12-03"),  # the Levant's, in two words
+        ("15 آب 2026", "2026-08-15"),  # two letters
+        ("15 اب 2026", "2026-08-15"),  # the alef written bare, as many sites do
+        ("\u200f3 \u200fديسمبر 2026", "2026-12-03"),  # a right-to-left page's marks
     ],
 )
 def test_a_date_written_the_local_way_is_read(published: str, day: str) -> None:
@@ -320,6 +326,33 @@ def test_a_local_date_with_its_time_and_zone_is_read() -> None:
     assert _published("3 декабря 2026, 18:00") == "2026-12-03T18:00:00+00:00"
     assert _published("Do, 03 Dez 2026 18:00:00 MEZ") == "2026-12-03T17:00:00+00:00"
     assert _published("Mi, 03 Jun 2026 18:00:00 MESZ") == "2026-06-03T16:00:00+00:00"
+
+
+@pytest.mark.parametrize(
+    "published",
+    [
+        "3. Dezember 2026 um 18:30 Uhr",
+        "3 décembre 2026 à 18h30",
+        "3 de diciembre de 2026 a las 18:30",
+        "3 dicembre 2026 alle ore 18:30",
+        "3 de dezembro de 2026 às 18h30",
+        "3 december 2026 om 18:30 uur",
+        "3 декабря 2026 в 18:30",
+        "3 Aralık 2026 saat 18:30",
+        "3 ديسمبر 2026 الساعة 18:30",
+    ],
+)
+def test_a_local_date_with_its_time_in_words_is_read(published: str) -> None:
+    """The international desk's "3 de diciembre de 2026 a las 10:00" failed its article:
+    only English's "at" was read before a time."""
+    assert _published(published) == "2026-12-03T18:30:00+00:00"
+
+
+def test_an_hour_alone_is_a_time_where_its_unit_says_so() -> None:
+    assert _published("3. Dezember 2026, 18 Uhr MEZ") == "2026-12-03T17:00:00+00:00"
+    assert _published("le 3 décembre 2026 à 18h") == "2026-12-03T18:00:00+00:00"
+    with pytest.raises(ParseError):  # a bare number after a date is no time
+        _published("3 December 2026 18")
 
 
 def _published(value: str) -> str | None:

@@ -11,16 +11,18 @@ from retrieval.wording import json_kind, quoted
 
 # A weekday may lead a spelled date, as in feeds ("Mon, 08 Nov 2021", "Do, 03 Dez 2026",
 # "jeudi 3 décembre 2026"); in any language, it is not checked.
-_WEEKDAY = r"(?:[^\W\d_]{2,12}\.?,?\s+)?"
-_MONTH_NAME = r"(?P<month>[^\W\d_]{3,12})\.?"
+_WEEKDAY = r"(?:[^\W\d_]{2,12}\.?[,،]?\s+)?"
+# A month's name is one word, or two in Arabic ("كانون الثاني", January where the Levant
+# names months; "آب", August, has two letters)
+_MONTH_NAME = r"(?P<month>[^\W\d_]{2,12}(?:\s+ال[^\W\d_]{3,8})?)\.?"
 _MONTH_DAY_YEAR = re.compile(
     rf"^{_WEEKDAY}{_MONTH_NAME}\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}})$"
 )
 # "3 Dec 2026", "3. Dezember 2026", "1er décembre 2026", "3 de diciembre de 2026",
-# "3 декабря 2026 г.", "3 grudnia 2026 r."
+# "3 декабря 2026 г.", "3 grudnia 2026 r.", "3 ديسمبر 2026م"
 _DAY_MONTH_YEAR = re.compile(
-    rf"^{_WEEKDAY}(?P<day>\d{{1,2}})(?:\.|er|º|ª)?\s+(?:de\s+)?{_MONTH_NAME},?\s+(?:de\s+)?"
-    r"(?P<year>\d{4})(?:\s*(?:г\.|года|r\.))?$"
+    rf"^{_WEEKDAY}(?P<day>\d{{1,2}})(?:\.|er|º|ª)?\s+(?:de\s+)?{_MONTH_NAME}[,،]?\s+(?:de\s+)?"
+    r"(?P<year>\d{4})(?:\s*(?:г\.|года|r\.|م))?$"
 )
 _SLASHED = re.compile(r"^(?P<year>\d{4})/(?P<month>\d{1,2})/(?P<day>\d{1,2})$")  # 2024/12/03
 # Chinese and Japanese "2026年12月3日", Korean "2026년 12월 3일"
@@ -29,31 +31,56 @@ _CJK = re.compile(
 )
 # Each month's names, full and short, in the languages whose dates newsbot reads: English,
 # German, French, Spanish, Italian, Portuguese, Dutch, Turkish, Russian and Polish (these
-# two as a date writes them, "3 декабря", "3 grudnia", and alone, "декабрь"). No name is
-# two months in two of them, so no language need be known.
+# two as a date writes them, "3 декабря", "3 grudnia", and alone, "декабрь"), and Arabic
+# (Egypt's and the Gulf's names, "ديسمبر", and the Levant's and Iraq's, "كانون الأول"; "_"
+# joins a name's two words). No name is two months in two of them, so no language need be
+# known.
 _MONTH_NAMES = (
     "january jan januar jänner jän janvier janv enero ene gennaio gen janeiro januari ocak oca"
-    " января январь янв stycznia styczeń sty",
+    " января январь янв stycznia styczeń sty"
+    " يناير كانون_الثاني",
     "february feb februar février févr fevr febrero febbraio fevereiro fev februari şubat şub"
-    " февраля февраль фев lutego luty lut",
-    "march mar märz maerz mär mars marzo março marco maart mrt mart марта март marca marzec",
-    "april apr avril avr abril abr aprile nisan nis апреля апрель kwietnia kwiecień kwi",
-    "may mai mayo maggio mag maio mei mayıs мая май maja maj",
-    "june jun juni juin junio giugno giu junho haziran haz июня июнь czerwca czerwiec cze",
-    "july jul juli juillet juil julio luglio lug julho temmuz tem июля июль lipca lipiec lip",
+    " февраля февраль фев lutego luty lut"
+    " فبراير شباط",
+    "march mar märz maerz mär mars marzo março marco maart mrt mart марта март marca marzec"
+    " مارس آذار",
+    "april apr avril avr abril abr aprile nisan nis апреля апрель kwietnia kwiecień kwi"
+    " أبريل إبريل نيسان",
+    "may mai mayo maggio mag maio mei mayıs мая май maja maj مايو أيار",
+    "june jun juni juin junio giugno giu junho haziran haz июня июнь czerwca czerwiec cze"
+    " يونيو يونيه حزيران",
+    "july jul juli juillet juil julio luglio lug julho temmuz tem июля июль lipca lipiec lip"
+    " يوليو يوليه تموز",
     "august aug août aout agosto ago augustus ağustos ağu августа август авг sierpnia"
-    " sierpień sie",
+    " sierpień sie"
+    " أغسطس آب",
     "september sep sept septembre septiembre setiembre settembre set setembro eylül eyl"
-    " сентября сентябрь сен сент września wrzesień wrz",
+    " сентября сентябрь сен сент września wrzesień wrz"
+    " سبتمبر أيلول",
     "october oct oktober okt octobre octubre ottobre ott outubro out ekim eki октября"
-    " октябрь окт października październik paź",
+    " октябрь окт października październik paź"
+    " أكتوبر تشرين_الأول",
     "november nov novembre noviembre novembro kasım kas ноября ноябрь ноя нояб listopada"
-    " listopad lis",
+    " listopad lis"
+    " نوفمبر تشرين_الثاني",
     "december dec dezember dez décembre déc diciembre dic dicembre dezembro aralık ara"
-    " декабря декабрь дек grudnia grudzień gru",
+    " декабря декабрь дек grudnia grudzień gru"
+    " ديسمبر كانون_الأول",
 )
+
+
+def _month_key(name: str) -> str:
+    """How a month's name is looked up: lower case, one space between words, and Arabic's
+    alef with a hamza or madda as the bare alef, which is how many sites write it ("ابريل",
+    "اذار")."""
+    return " ".join(name.split()).lower().translate(_BARE_ALEF)
+
+
+_BARE_ALEF = str.maketrans("أإآ", "ااا")
 _MONTHS = {
-    name: number for number, names in enumerate(_MONTH_NAMES, start=1) for name in names.split()
+    _month_key(name.replace("_", " ")): number
+    for number, names in enumerate(_MONTH_NAMES, start=1)
+    for name in names.split()
 }
 # A question's months are English ones (`month_number`): "out", "set" and "mai" are words
 _ENGLISH = (
@@ -68,7 +95,8 @@ ACCEPTED = (
     "use ISO 8601 (2024-11-25, 2024-11-25T08:30:00Z), RFC 2822 (Mon, 25 Nov 2024 08:30:00 "
     "+0000), 2024/11/25, 25/11/2024, 25.11.2024, 2024年11月25日, Nov 25, 2024 or 25 Nov 2024 "
     "(the month in English, German, French, Spanish, Italian, Portuguese, Dutch, Turkish, "
-    "Russian or Polish), with a time or not (8:30 PM), or Unix seconds (1732523400)"
+    "Russian, Polish or Arabic), with a time or not (8:30 PM, 18:00 Uhr, 18h30), or Unix "
+    "seconds (1732523400)"
 )
 # Unix time read from a number: seconds of 9 or 10 digits (1973-03-03 to 2286-11-20), or
 # milliseconds of 13 (2001-09-09 to 2286), as JavaScript's Date.now() and many exports write
@@ -84,6 +112,10 @@ _NUMBER = re.compile(r"^\d{1,16}(?:\.\d{1,9})?$")  # longer: no Unix time, nor f
 _NUMERIC_DATE = re.compile(
     r"^(?P<first>\d{1,2})(?P<mark>[/.-])(?P<second>\d{1,2})(?P=mark)(?P<year>\d{4}|\d{2})$"
 )
+# The word a language sets before a time of day: "at 6pm", "um 18:00 Uhr", "à 18h30",
+# "a las 18:00", "alle ore 18:00", "às 18h00", "om 18:00 uur", "в 18:00", "saat 18:00",
+# "الساعة 18:00". French and Portuguese write 18h30, or 18h for the hour alone.
+_AT = r"(?:at|um|à|a\s+las?|alle(?:\s+ore)?|às|om|в|saat|الساعة)"
 # A date with its time of day: the date as `_calendar_day` reads it ("June 6, 2023",
 # "Tue, 6 Jun 2023", "2023-06-06", "13/6/2023"), then a 24-hour clock or a 12-hour one with
 # AM or PM ("6:00 p.m.", "11 PM"), then the zone, if any: an offset ("+0200", "-05:00"), a
@@ -92,8 +124,9 @@ _NUMERIC_DATE = re.compile(
 # takes the first five words and passes over the rest: "11:30 PM" was 11:30, "18:00 BST"
 # 18:00 UTC.
 _DATE_AND_TIME = re.compile(
-    r"^(?P<date>.+?)(?:,?\s+(?:at\s+)?|T)"
-    r"(?P<hour>\d{1,2})(?::(?P<minute>\d{2})(?::(?P<second>\d{2})(?:\.\d{1,9})?)?)?"
+    rf"^(?P<date>.+?)(?:[,،]?\s+(?:{_AT}\s+)?|T)"
+    r"(?P<hour>\d{1,2})(?:(?::|\s?h\s?)(?P<minute>\d{2})(?::(?P<second>\d{2})(?:\.\d{1,9})?)?)?"
+    r"(?:\s*(?P<unit>Uhr|uur|h)\b)?"
     r"(?:\s*(?P<half>[ap])\.?\s?m\b\.?)?"
     r"(?:\s*(?:GMT|UTC|UT)?(?P<sign>[+-])(?P<hours>\d{2}):?(?P<minutes>\d{2})"
     r"|\s*(?P<z>Z)|\s+(?P<name>[A-Z]{1,5}))?"
@@ -125,6 +158,10 @@ _ZONE_NAMES = {
     "MESZ": 2,
 }
 
+# The marks of writing direction (LRM, RLM, Arabic's ALM) that right-to-left pages set
+# around a date's numbers: they show nothing and part nothing
+_DIRECTION_MARKS = re.compile("[\u200e\u200f\u061c]")
+
 
 def parse_published(value: object, zone: tzinfo = UTC) -> str | None:
     """Normalize a published date to ISO 8601: `YYYY-MM-DD`, or a UTC datetime with offset.
@@ -132,16 +169,17 @@ def parse_published(value: object, zone: tzinfo = UTC) -> str | None:
     Accepts ISO 8601 dates and datetimes (a time that names no zone is taken as in `zone`:
     an archive's own times are its owner's, NEWSBOT_TIMEZONE), "YYYY/MM/DD", "YYYY年MM月DD日",
     "Month D, YYYY" and "D Month YYYY" (months named as `_MONTH_NAMES` gives them: "3.
-    Dezember 2026", "3 de diciembre de 2026"), day and month as numbers where only one order
-    makes a date ("13/6/2023") or day first with dots ("03.12.2026"), in digits of any
-    script, each with a time of day or not (`_DATE_AND_TIME`: "June 6, 2023 11:30 PM"),
-    the RFC 2822 dates of feeds and mail ("Mon, 08 Nov 2021 09:30:00 +0100",
-    "... GMT", "... EST"), which dumps of feeds keep, and Unix time, as a number or a string
-    of digits: seconds, or milliseconds where the number's size says so (`_unix_time`). A
-    date without a time, in any of these forms, is a bare date (`date_only`). Raises
-    ParseError naming the value and what is accepted for anything else, such as
-    "08/11/2021", whose day and month could be either way round, or a time in a zone it
-    cannot place ("18:00 BST").
+    Dezember 2026", "3 de diciembre de 2026", "3 كانون الأول 2026"), day and month as
+    numbers where only one order makes a date ("13/6/2023") or day first with dots
+    ("03.12.2026"), in digits of any script, each with a time of day or not
+    (`_DATE_AND_TIME`: "June 6, 2023 11:30 PM", "3. Dezember 2026 um 18:00 Uhr", "3
+    décembre 2026 à 18h30"), the RFC 2822 dates of feeds and mail ("Mon, 08 Nov 2021
+    09:30:00 +0100", "... GMT", "... EST"), which dumps of feeds keep, and Unix time, as a
+    number or a string of digits: seconds, or milliseconds where the number's size says so
+    (`_unix_time`). A date without a time, in any of these forms, is a bare date
+    (`date_only`). Raises ParseError naming the value and what is accepted for anything
+    else, such as "08/11/2021", whose day and month could be either way round, or a time in
+    a zone it cannot place ("18:00 BST").
     """
     if value is None or value == "":
         return None
@@ -149,7 +187,7 @@ def parse_published(value: object, zone: tzinfo = UTC) -> str | None:
         return _unix_time(value, repr(value))
     if not isinstance(value, str):
         raise ParseError(f"published must be a string or a number, got {json_kind(value)}")
-    text = _ascii_digits(value.strip())
+    text = _ascii_digits(_DIRECTION_MARKS.sub("", value).strip())
     day = _calendar_day(text, value)
     if day is not None:
         return day.isoformat()
@@ -238,7 +276,8 @@ def _date_and_time(text: str, value: str) -> datetime:
     names no zone; ParseError if it writes none, or one that is not so (13 PM, a zone
     named that is not in `_ZONE_NAMES`)."""
     match = _DATE_AND_TIME.match(text)
-    if match is None or (match["minute"] is None and match["half"] is None):  # "June 6, 2023 18"
+    if match is None or (match["minute"] is None and match["half"] is None and not match["unit"]):
+        # "June 6, 2023 18": no clock; "18h", "18 Uhr" are one
         raise _not_a_date(value)
     day = _calendar_day(match["date"], value)
     if day is None:
@@ -324,7 +363,7 @@ def _spelled_date(text: str) -> date | None:
     match = _MONTH_DAY_YEAR.match(text) or _DAY_MONTH_YEAR.match(text)
     if not match:
         return None
-    month = _MONTHS.get(match["month"].lower())
+    month = _MONTHS.get(_month_key(match["month"]))
     if month is None:
         return None
     try:
