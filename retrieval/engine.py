@@ -82,6 +82,15 @@ async def corpus_stats(db_path: str | os.PathLike[str]) -> CorpusStats:
         await conn.close()
 
 
+async def corpus_sources(db_path: str | os.PathLike[str]) -> list[tuple[str | None, int]]:
+    """`Engine.sources` without opening the indexes, as `corpus_stats` reads."""
+    conn = await connect(db_path, reads_only=True)
+    try:
+        return await CorpusStore(conn).sources()
+    finally:
+        await conn.close()
+
+
 async def back_up_database(db_path: Path, target: Path, replace: bool = False) -> backup.Backup:
     """A consistent copy of the database at `target` while others write it, in a worker
     thread (see `retrieval.corpus.backup`); the indexes, a cache of it, are not copied."""

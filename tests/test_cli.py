@@ -645,6 +645,36 @@ def test_stats_json_is_one_object_of_the_documented_fields(
     assert ", ".join(STATS_FIELDS) in " ".join(capsys.readouterr().out.split())
 
 
+def test_stats_outlets_lists_each_outlet_as_sources_does(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An admin had no command-line twin of the bot's /sources: which outlets the corpus
+    holds, and how many articles each, for a cron check that a feed still brings its own."""
+    articles = [
+        {"title": "A", "text": "One.", "source": "USA Today"},
+        {"title": "B", "text": "Two.", "source": "USA TODAY"},  # one outlet, as /sources
+        {"title": "C", "text": "Three.", "source": "CNN"},
+        {"title": "D", "text": "Four."},
+    ]
+    db = ["--db", str(db_path)]
+    assert main([*db, "ingest", "--quiet", str(write_jsonl(tmp_path / "a.jsonl", articles))]) == 0
+    capsys.readouterr()
+    assert main([*db, "stats", "--outlets"]) == 0
+    out = capsys.readouterr().out
+    assert out.endswith(
+        "by outlet:\n  USA Today          2\n  CNN                1\n  (no outlet named)  1\n"
+    )
+    assert main([*db, "stats", "--outlets", "--json"]) == 0
+    stats = json.loads(capsys.readouterr().out)
+    assert stats["sources"] == [
+        {"outlet": "USA Today", "articles": 2},
+        {"outlet": "CNN", "articles": 1},
+        {"outlet": None, "articles": 1},
+    ]
+    assert main([*db, "stats", "--json"]) == 0
+    assert "sources" not in json.loads(capsys.readouterr().out)  # asked for only
+
+
 def test_stats_json_of_a_corpus_with_no_date_and_of_no_database(
     db_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -35,6 +35,7 @@ from retrieval.corpus.store import CorpusStats
 from retrieval.digest.digest import Digest, Period, keyword_labels, typed_keywords
 from retrieval.engine import (
     Engine,
+    corpus_sources,
     corpus_stats,
     period_digest,
     remove_articles,
@@ -325,11 +326,31 @@ STATS_FIELDS = (
 async def cmd_stats(settings: Settings, args: argparse.Namespace) -> int:
     require_database(settings.db_path)
     stats = await corpus_stats(settings.db_path)
+    sources = await corpus_sources(settings.db_path) if args.outlets else None
     if args.json:
-        print(json_text(stats_json(stats, settings.zone)))
+        payload = stats_json(stats, settings.zone)
+        if sources is not None:
+            payload["sources"] = [{"outlet": name, "articles": n} for name, n in sources]
+        print(json_text(payload))
     else:
         print(render_stats(stats, settings.zone))
+        if sources is not None:
+            print(render_sources(sources))
     return EXIT_OK
+
+
+def render_sources(sources: list[tuple[str | None, int]]) -> str:
+    """Each outlet and its articles, a line each, most first, as /sources lists them; the
+    articles that name no outlet last."""
+    named = [(clip(name, NAME_CHARS), count) for name, count in sources if name is not None]
+    unnamed = sum(count for name, count in sources if name is None)
+    rows = named + ([("(no outlet named)", unnamed)] if unnamed else [])
+    if not rows:
+        return "by outlet:  none"
+    width = max(len(name) for name, _ in rows)
+    counts = max(len(f"{count:,}") for _, count in rows)
+    lines = [f"  {name:<{width}}  {count:>{counts},}" for name, count in rows]
+    return "\n".join(["by outlet:", *lines])
 
 
 def render_stats(stats: CorpusStats, zone: ZoneInfo) -> str:

@@ -198,6 +198,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help=f"one JSON object: {', '.join(commands.STATS_FIELDS)} (README: Scripting)",
     )
+    stats.add_argument(
+        "--outlets",
+        action="store_true",
+        help="also each outlet's articles, most first, as the bot's /sources lists them "
+        '(--json: a "sources" list of {"outlet", "articles"})',
+    )
     remove = top.add("remove")
     remove.add_argument(
         "refs", nargs="+", metavar="ARTICLE", help="an article's id, or its address (URL)"
