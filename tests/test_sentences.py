@@ -239,6 +239,57 @@ def test_splitting_is_nltks_own_on_real_paragraphs() -> None:
             assert fast.tokenize(text) == reference.tokenize(text), text
 
 
+# Contexts of the shapes `_FastPunkt._word_break` decides, and of shapes near them it must
+# leave to NLTK: quotes, commas and apostrophes after a word, abbreviations, collocations,
+# numbers before words in either case, marks, a blank line.
+WORD_CONTEXTS = [
+    *("said. “The", "said. However,", 'it."', "it.'", "it.)", "year. Biden’s", "later. 2020"),
+    *("said. «Nous", "said.\u201d", "said.\n\nThe", "said. . .", "said. ...", "said. --"),
+    *("Jan. 5", "Inc. The", "St. Louis", "Dr. “Who", "etc. The", "vs. the", "No. 5"),
+    *("2020. The", "2020. The,", "2020. A", "5. And", "1. the", "12. “The", "3. (The", "2020. —"),
+    *(
+        "J. Smith",
+        "J. Bach",
+        "A. The",
+        "No. 1,500,",
+        "Jan. 5.)",
+        "Gen. 3rd",
+        "U.S. The",
+        "said.!",
+        "said. ;",
+        "Aug. 2020",
+        "a. The",
+        "I. The",
+        "ii. The",
+    ),
+]
+
+
+def test_word_contexts_are_decided_as_nltk_decides_them() -> None:
+    """`_FastPunkt._word_break` decides a word's or a number's context without NLTK's token
+    passes, exactly as they do, and leaves the rest to them: hand-made contexts and every
+    candidate context of news samples (all of the shared corpora were compared once)."""
+    fast, reference = punkt_rules.punkt_tokenizer(), punkt_rules.nltk_tokenizer()
+    contexts = list(WORD_CONTEXTS)
+    for article in shared_articles("news-1m/articles", limit=150):
+        for paragraph in paragraphs(article["text"]):
+            for match in fast._candidates.finditer(paragraph):
+                start = paragraph.rfind(" ", 0, match.start()) + 1
+                contexts.append(paragraph[start : match.start()] + match[0] + match["after_tok"])
+    decided = 0
+    for context in contexts:
+        decision = fast._word_break(context)
+        if decision is not None:
+            decided += 1
+            assert decision == reference.text_contains_sentbreak(context), context
+    assert fast._word_break("said. “The") is True
+    assert fast._word_break("2020. The") is True
+    assert fast._word_break("Jan. 5") is False  # an abbreviation before a number
+    assert fast._word_break("Jan. 5.)") is None  # a break after the "5.": NLTK's passes
+    assert fast._word_break("said. . .") is None  # NLTK reads ". . ." as one mark
+    assert decided > len(contexts) // 2
+
+
 def test_a_middle_initial_does_not_end_a_sentence() -> None:
     """Punkt alone splits after "J.": the joining after a lone initial keeps it whole."""
     sentence = "The bill was signed by Robert J. Young on Monday."
