@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -29,7 +30,8 @@ async def test_each_stage_of_the_answer_path_is_timed(small_engine: Engine, db_p
         readers.close()
     rows = {row["stage"]: row for row in figures["stages"]}
     assert figures["questions"] == 2 and figures["median_ms"] > 0
-    for label in ("candidates", "window features (build)", "marks", "passage choice"):
+    labels = ("candidates", "window features (build)", "marks", "passage choice")
+    for label in (*labels, "headings in the pool"):
         assert rows[label]["mean_ms"] > 0, label  # each was called, and its time counted
     for row in figures["stages"]:  # a stage's time includes the stages it calls
         if row["parent"]:
@@ -61,3 +63,21 @@ def test_a_missing_question_file_is_named(tmp_path: Path) -> None:
     absent = tmp_path / "questions.jsonl"
     with pytest.raises(SystemExit, match=f"not found at {absent}.*--questions-file"):
         stages.main(["--db", str(tmp_path / "news.db"), "--questions-file", str(absent)])
+
+
+async def test_stages_are_timed_by_the_clock_given(small_engine: Engine, db_path: Path) -> None:
+    """`--cpu` times by the thread's CPU clock: every time is read from the clock given
+    (here one that moves a second at each reading), none from another."""
+    readings = itertools.count()
+
+    def ticks() -> float:
+        return float(next(readings))
+
+    readers = ReadConnections(db_path)
+    try:
+        figures = stages.measure(searcher_of(small_engine, readers), QUESTIONS, clock=ticks)
+    finally:
+        readers.close()
+    assert figures["median_ms"] >= 1000  # at least a reading inside the question
+    for row in figures["stages"][:-1]:  # each a whole number of seconds over 2 questions
+        assert (row["mean_ms"] * 2) % 1000 == 0, row
