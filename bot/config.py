@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import sysconfig
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -19,7 +20,24 @@ from retrieval.feeds.fetch import PrivateAllowed
 DEFAULT_DB = "newsbot.db"
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 TOKEN_PATTERN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
-REPO_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def bundled_seeds(package: Path, data_dirs: list[Path]) -> Path:
+    """The seed corpus: a checkout's seeds/ beside the `package` folder (an editable
+    install, or run from the clone), else the copy an install from a wheel put under one
+    of `data_dirs` (pyproject's data-files: share/newsbot/seeds); the checkout's, to be
+    named in the message that it is missing, where neither is there."""
+    checkout = package.parent / "seeds"
+    installed = [data / "share" / "newsbot" / "seeds" for data in data_dirs]
+    return next((path for path in [checkout, *installed] if path.is_dir()), checkout)
+
+
+# the venv's prefix, or the user's base with `pip install --user`
+_DATA_DIRS = [
+    Path(sysconfig.get_path("data", scheme))
+    for scheme in (sysconfig.get_default_scheme(), sysconfig.get_preferred_scheme("user"))
+]
+REPO_SEEDS = bundled_seeds(Path(__file__).resolve().parent, _DATA_DIRS)
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 YES, NO = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
