@@ -117,7 +117,7 @@ def test_an_article_dated_ahead_of_the_clock_counts_from_when_it_was_stored(
     path = write_jsonl(tmp_path / "ahead.jsonl", [story])
     assert main(["ingest", "--db", str(db_path), "--quiet", str(path)]) == 0
     question = "Where does the new Zanzibar ferry sail?"
-    assert published(ask_json(db_path, question)) == [ahead.isoformat()]
+    assert published(ask_json(db_path, question)) == [ahead.isoformat().replace("+00:00", "Z")]
     earlier = (before - timedelta(minutes=1)).isoformat()
     assert ask_json(db_path, "--as-of", earlier, question)["results"] == []
     [(counts_from, stored)] = run_sql(db_path, "SELECT published_ts, ingested_ts FROM articles")

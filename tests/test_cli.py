@@ -714,7 +714,7 @@ def test_ask_tells_a_time_of_publication_in_the_zone(
     out = capsys.readouterr().out
     assert "— Timed · 2024-11-26 08:30 JST" in out and "— Dated · 2024-11-02" in out
     assert main(["--db", str(db_path), "ask", "--json", "harbour"]) == 0
-    assert "2024-11-25T23:30:00+00:00" in capsys.readouterr().out  # data stays as stored
+    assert "2024-11-25T23:30:00Z" in capsys.readouterr().out  # UTC, as every --json time
 
 
 def test_a_time_without_a_zone_in_a_file_is_in_newsbot_timezone(

@@ -40,6 +40,7 @@ from bot.cli.commands import (
     EXIT_USAGE,
     count_value,
     json_text,
+    published_text,
     require_database,
     text_block,
 )
@@ -453,7 +454,7 @@ def passage_json(passage: Passage) -> dict[str, Any]:
             "title": a.headline,  # as shown: the stored title without its outlet's name
             "source": a.source,
             "authors": list(a.authors),
-            "published": a.published,
+            "published": published_text(a.published),
             "url": a.url,
         },
     }

@@ -221,6 +221,7 @@ def render_digest(digest: Digest, zone: ZoneInfo) -> str:
 def digest_json(digest: Digest) -> dict[str, Any]:
     """The digest as data: every story with every article that told it, best story first."""
     return {
+        # the period's bounds in its zone, with their offset: a day or a month of the zone
         "since": digest.period_start.isoformat(),
         "until": digest.period_end.isoformat(),
         "stories": [
@@ -234,7 +235,7 @@ def digest_json(digest: Digest) -> dict[str, Any]:
                         "title": a.title,
                         "source": a.source,
                         "url": a.url,
-                        "published": a.published,
+                        "published": published_text(a.published),
                     }
                     for a in item.articles
                 ],
@@ -410,6 +411,16 @@ def utc_text(moment: float | None) -> str | None:
     if moment is None:
         return None
     return datetime.fromtimestamp(moment, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def published_text(published: str | None) -> str | None:
+    """An article's stored date as `--json` gives it: a moment as ISO 8601 in UTC with a Z,
+    as every time there is ("2024-11-25T09:30:00Z"); a day alone, as the article gave it,
+    stays a day ("2024-11-25")."""
+    if published is None or len(published) == 10:
+        return published
+    moment = datetime.fromisoformat(published).astimezone(UTC)  # stored in UTC: as it is
+    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 async def cmd_remove(settings: Settings, args: argparse.Namespace) -> int:
