@@ -1074,6 +1074,32 @@ async def test_migration_39_writes_stored_addresses_readably(db_path: Path) -> N
         await engine.close()
 
 
+@pytest.mark.parametrize(
+    ("version", "old_form", "new_form"),
+    [
+        (39, "https://www.bz.de/n/stra%C3%9Fburg-bus", "https://www.bz.de/n/straßburg-bus"),
+        (38, "https://news.test/a?id=3&auth=A1", "https://news.test/a?id=3"),
+        (29, "https://news.test/b?token=T1", "https://news.test/b"),
+        (40, "https://news.test/\u202ec", "https://news.test/c"),
+    ],
+)
+async def test_a_migrated_address_stays_the_first_stored_articles(
+    db_path: Path, version: int, old_form: str, new_form: str
+) -> None:
+    """Article 1 stored under a page's old form of address, article 2 (other text) under
+    its new form: the migration left article 1 with no address, so `remove ADDRESS` took
+    out article 2, and article 1's link was gone from answers. Ingest keeps the first."""
+    engine = await migrated_again(db_path, version, [old_form, new_form, "https://news.test/z"])
+    try:
+        assert run_sql(db_path, "SELECT url FROM articles ORDER BY id") == [
+            (new_form,),
+            (None,),
+            ("https://news.test/z",),
+        ]
+    finally:
+        await engine.close()
+
+
 async def test_migration_38_drops_the_credentials_of_any_site_stored_addresses_kept(
     db_path: Path,
 ) -> None:

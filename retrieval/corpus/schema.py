@@ -1,6 +1,7 @@
 """The database schema, as numbered migrations applied in order and recorded in the database.
 
-Add a migration by appending to `MIGRATIONS`; never edit one that has shipped.
+Add a migration by appending to `MIGRATIONS`; never edit the schema one has shipped (how one
+carries data forward may be mended, for the databases it has yet to move: `addresses_rewritten`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,29 @@ class Migration(NamedTuple):
     version: int
     name: str
     sql: str
+
+
+def addresses_rewritten(new: str, where: str) -> str:
+    """The SQL that writes articles' stored addresses anew, each as `new` (an SQL
+    expression of `url`) gives it, where `where` holds and it changes one. An address two
+    articles come to hold is the first stored's, as ingest keeps it: a later article that
+    holds it already gives it up, then each takes its new one, in the order stored; one
+    whose new address an earlier one took (a copy of that page) goes without."""
+    return f"""
+        CREATE TEMP TABLE readdressed AS
+            SELECT id, {new} AS url FROM articles WHERE {where} AND url IS NOT {new};
+        UPDATE articles SET url = NULL WHERE id IN (
+            SELECT later.id FROM readdressed JOIN articles AS later
+            ON later.url = readdressed.url AND later.id > readdressed.id);
+        UPDATE OR IGNORE articles
+            SET url = (SELECT url FROM readdressed WHERE readdressed.id = articles.id)
+            WHERE id IN (SELECT id FROM readdressed ORDER BY id);
+        UPDATE articles SET url = NULL
+            WHERE id IN (SELECT id FROM readdressed)
+            AND url IS NOT (SELECT url FROM readdressed WHERE readdressed.id = articles.id);
+        DROP TABLE readdressed;
+        UPDATE removed_articles SET url = {new} WHERE {where} AND url IS NOT {new};
+        """
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -562,16 +586,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         -- whichever way it came in; before, only a feed's links were (a file's kept them,
         -- shown in answers and digests). `without_credentials` is that function
         -- (`retrieval.corpus.db`): applied to a stored address, it gives the address the
-        -- same article gets now. One that is then another's (the same page under two
-        -- tokens) is that article's copy: the other keeps the address, which finds both,
-        -- and this one goes without.
-        UPDATE OR IGNORE articles SET url = without_credentials(url)
-        WHERE (url LIKE '%?%' OR url LIKE '%@%') AND url IS NOT without_credentials(url);
-        UPDATE articles SET url = NULL
-        WHERE (url LIKE '%?%' OR url LIKE '%@%') AND url IS NOT without_credentials(url);
-        UPDATE removed_articles SET url = without_credentials(url)
-        WHERE (url LIKE '%?%' OR url LIKE '%@%') AND url IS NOT without_credentials(url);
-        """,
+        -- same article gets now. Two that are then one (the same page under two tokens)
+        -- are one page's copies: the one stored first keeps the address, which finds both,
+        -- and the other goes without (`addresses_rewritten`).
+        """
+        + addresses_rewritten("without_credentials(url)", "(url LIKE '%?%' OR url LIKE '%@%')"),
     ),
     Migration(
         30,
@@ -670,13 +689,8 @@ MIGRATIONS: tuple[Migration, ...] = (
         -- article's address is stored without (`CREDENTIAL_PARAMS`): the addresses stored
         -- before lose them as migration 29 did the others, a copy (the same page under two
         -- sessions) going without.
-        UPDATE OR IGNORE articles SET url = without_credentials(url)
-        WHERE url LIKE '%?%' AND url IS NOT without_credentials(url);
-        UPDATE articles SET url = NULL
-        WHERE url LIKE '%?%' AND url IS NOT without_credentials(url);
-        UPDATE removed_articles SET url = without_credentials(url)
-        WHERE url LIKE '%?%' AND url IS NOT without_credentials(url);
-        """,
+        """
+        + addresses_rewritten("without_credentials(url)", "url LIKE '%?%'"),
     ),
     Migration(
         37,
@@ -708,13 +722,8 @@ MIGRATIONS: tuple[Migration, ...] = (
         -- feed's own address is masked by that cannot name a page (`is_credential`:
         -- ?auth=, ?client_secret=, ?X-Amz-Signature=, ?x-api-key=): the addresses stored
         -- before lose them as migration 29 did the others, a copy going without.
-        UPDATE OR IGNORE articles SET url = without_credentials(url)
-        WHERE url LIKE '%?%' AND url IS NOT without_credentials(url);
-        UPDATE articles SET url = NULL
-        WHERE url LIKE '%?%' AND url IS NOT without_credentials(url);
-        UPDATE removed_articles SET url = without_credentials(url)
-        WHERE url LIKE '%?%' AND url IS NOT without_credentials(url);
-        """,
+        """
+        + addresses_rewritten("without_credentials(url)", "url LIKE '%?%'"),
     ),
     Migration(
         39,
@@ -725,16 +734,10 @@ MIGRATIONS: tuple[Migration, ...] = (
         -- would read as the real one in letters), and what a
         -- browser percent-encodes decoded ("straßburg", not "stra%C3%9Fburg"). The two forms
         -- were two articles, and `remove` given a link as a browser copies it found none. The
-        -- addresses stored before are written so as migration 29 cleaned them: one that is
-        -- then another's (the same page in both forms) is that article's copy, and goes
-        -- without.
-        UPDATE OR IGNORE articles SET url = readable_url(url)
-        WHERE url IS NOT readable_url(url);
-        UPDATE articles SET url = NULL
-        WHERE url IS NOT readable_url(url);
-        UPDATE removed_articles SET url = readable_url(url)
-        WHERE url IS NOT readable_url(url);
-        """,
+        -- addresses stored before are written so as migration 29 cleaned them: of two that
+        -- are then one (the same page in both forms), the one stored first keeps it.
+        """
+        + addresses_rewritten("readable_url(url)", "url IS NOT NULL"),
     ),
     Migration(
         40,
@@ -755,14 +758,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         WHERE text GLOB '*[\u202a-\u202e\u2066-\u2069]*';
         UPDATE sentences SET text = printable_field(text, 'text')
         WHERE text GLOB '*[\u202a-\u202e\u2066-\u2069]*';
-        -- An address loses them, as ingest's does: one that is then another's (a copy of
-        -- the page) goes without, as in migration 29.
-        UPDATE OR IGNORE articles SET url = printable_field(url, 'address')
-        WHERE url GLOB '*[\u202a-\u202e\u2066-\u2069]*';
-        UPDATE articles SET url = NULL
-        WHERE url GLOB '*[\u202a-\u202e\u2066-\u2069]*';
-        UPDATE removed_articles SET url = printable_field(url, 'address')
-        WHERE url GLOB '*[\u202a-\u202e\u2066-\u2069]*';
-        """,
+        -- An address loses them, as ingest's does: of two that are then one (copies of the
+        -- page), the one stored first keeps it, as in migration 29.
+        """
+        + addresses_rewritten(
+            "printable_field(url, 'address')", "url GLOB '*[\u202a-\u202e\u2066-\u2069]*'"
+        ),
     ),
 )
