@@ -21,6 +21,7 @@ import statistics
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +64,7 @@ def ingest_with(tree: Path, articles: Path, folder: Path, timeout: float) -> dic
 
 def stored(db: Path) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     """What a database holds, but when it was ingested: articles and sentences in id order."""
-    with sqlite3.connect(db) as conn:
+    with closing(sqlite3.connect(db)) as conn, conn:
         articles = conn.execute(
             "SELECT id, title, source, authors, published, url, text, content_hash, extra"
             " FROM articles ORDER BY id"

@@ -133,7 +133,10 @@ def run_fts5(corpus: Corpus, queries: Sequence[Query], keys: Sequence[int]) -> d
         match = " OR ".join(f'"{t}"' for t in query.tokens)
         return [(int(row) - 1, float(score)) for row, score in db.execute(sql, (match, K))]
 
-    durations, ranked = time_queries(search, queries)
+    try:
+        durations, ranked = time_queries(search, queries)
+    finally:
+        db.close()
     return _figures(
         build_s,
         input_mb,

@@ -31,6 +31,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -105,7 +106,7 @@ def ingest(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
 
 
 def _database_id(db: Path) -> str:
-    with sqlite3.connect(db) as conn:
+    with closing(sqlite3.connect(db)) as conn, conn:
         return str(conn.execute("SELECT value FROM meta WHERE key = 'database_id'").fetchone()[0])
 
 
@@ -115,7 +116,7 @@ def token_cache(db: Path, folder: Path, questions: list[str]) -> Path:
     from retrieval.index.tokens import Tokenizer
 
     tokenizer = Tokenizer()
-    with sqlite3.connect(db) as conn:
+    with closing(sqlite3.connect(db)) as conn, conn:
         count = int(conn.execute("SELECT count(*) FROM sentences").fetchone()[0])
     wanted = {
         "format": CACHE_FORMAT,
@@ -135,7 +136,7 @@ def token_cache(db: Path, folder: Path, questions: list[str]) -> Path:
     ids: list[int] = []
     offsets = [0]
     sentence_ids = []
-    with sqlite3.connect(db) as conn:
+    with closing(sqlite3.connect(db)) as conn, conn:
         for sentence_id, text in conn.execute("SELECT id, text FROM sentences ORDER BY id"):
             ids.extend(vocab.setdefault(t, len(vocab)) for t in tokenizer(text))
             offsets.append(len(ids))

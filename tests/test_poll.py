@@ -9,6 +9,7 @@ import re
 import sqlite3
 import time
 from collections.abc import Awaitable, Callable
+from contextlib import closing
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -1158,7 +1159,7 @@ def _page_clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
 
 
 def _ferry_texts(db_path: Path) -> list[tuple[int, str]]:
-    with sqlite3.connect(db_path) as conn:
+    with closing(sqlite3.connect(db_path)) as conn, conn:
         rows = conn.execute(
             "SELECT id, json_extract(extra, '$.text_from') FROM articles"
             " WHERE title LIKE 'Night ferry%'"
@@ -1205,7 +1206,7 @@ async def test_a_page_that_failed_for_a_moment_is_read_again_and_replaces_the_su
     answer = await engine.ask(question)
     assert any("three crossings a week" in p.quote for p in answer.passages)
     assert all(p.article.id != summary_id for p in answer.passages)
-    with sqlite3.connect(engine.db_path) as conn:
+    with closing(sqlite3.connect(engine.db_path)) as conn, conn:
         entry = conn.execute(
             "SELECT article_id FROM feed_entries WHERE entry_key = 'post-2026-ferry'"
         ).fetchone()

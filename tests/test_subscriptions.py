@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import AsyncIterator
+from contextlib import closing
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -189,7 +190,7 @@ async def test_migration_19_keeps_every_delivery_and_claims_by_slot(
     monkeypatch.setattr(retrieval.corpus.db, "MIGRATIONS", MIGRATIONS[:18])
     await (await connect(db_path)).close()
     slot = utc(23).timestamp()  # Tue 4 Jun 08:00 JST
-    with sqlite3.connect(db_path) as conn:  # subscribed, claimed and sent as before
+    with closing(sqlite3.connect(db_path)) as conn, conn:  # subscribed, claimed and sent as before
         sub_id = conn.execute(
             "INSERT INTO subscriptions (chat_id, chat_type, send_time, timezone, keywords,"
             " active, quiet_when_empty, created_ts, active_since, schedule_since)"
