@@ -350,14 +350,18 @@ def _subject(title: str) -> str:
     return head
 
 
-def help_text(commands: Sequence[Command], username: str, question: str = SEED_QUESTION) -> str:
+def help_text(
+    commands: Sequence[Command],
+    username: str,
+    question: str = SEED_QUESTION,
+    admin_commands: Sequence[Command] = (),
+) -> str:
     """Every command with an example (/ask's asking `question`: `example_question`), and
-    the ways to ask in groups and inline."""
+    the ways to ask in groups and inline; then `admin_commands`, for an admin, under
+    "Admin"."""
     lines = ["<b>Ask me about the news corpus.</b> I answer with quoted passages and sources.", ""]
-    for command in commands:
-        shown = f"/ask {question}" if command.name == "ask" else command.example
-        example = f" — e.g. <code>{escape(shown)}</code>" if shown else ""
-        lines.append(f"/{command.name} — {escape(command.description)}{example}")
+    asked = f"/ask {question}"
+    lines += [_help_line(c, asked if c.name == "ask" else c.example) for c in commands]
     bot = escape(username)
     lines += [
         "",
@@ -365,7 +369,15 @@ def help_text(commands: Sequence[Command], username: str, question: str = SEED_Q
         f"In groups: <code>/ask@{bot} question</code>, mention @{bot}, or reply to an answer.",
         f"In any chat: type <code>@{bot} question</code> and pick a passage.",
     ]
+    if admin_commands:
+        lines += ["", "<b>Admin</b> (only admins see these; feeds: in a private chat)"]
+        lines += [_help_line(c, c.example) for c in admin_commands]
     return "\n".join(lines)
+
+
+def _help_line(command: Command, example: str) -> str:
+    shown = f" — e.g. <code>{escape(example)}</code>" if example else ""
+    return f"/{command.name} — {escape(command.description)}{shown}"
 
 
 def greeting(first_name: str | None, private: bool, question: str = SEED_QUESTION) -> str:

@@ -79,6 +79,17 @@ COMMANDS = (
     Command("help", "how to ask, and these commands", "/help"),
     Command("start", "what this bot does", "/start"),
 )
+# Not in the public menu: /help lists them to an admin only (the feed ones refuse a group)
+ADMIN_COMMANDS = (
+    Command("feeds", "the feeds polled, with their last fetch", "/feeds"),
+    Command(
+        "addfeed",
+        "poll an RSS or Atom feed",
+        "/addfeed https://example.org/world.rss",
+    ),
+    Command("removefeed", "stop polling a feed, its articles stay", "/removefeed 3"),
+    Command("removearticle", "take articles out, by id or address", "/removearticle 42"),
+)
 
 
 async def show_typing(context: Context, chat_id: int, topic: int | None = None) -> None:
@@ -690,9 +701,12 @@ async def help_command(update: Update, context: Context) -> None:
 
 
 async def _help(context: Context, message: Message) -> None:
-    """Send /help's text: every command with an example, and the ways to ask."""
+    """Send /help's text: every command with an example, and the ways to ask; to an admin,
+    the admin commands too."""
     question = await example_question(context.bot_data)
-    text = formatting.help_text(COMMANDS, context.bot.username, question)
+    asker = message.from_user.id if message.from_user else None
+    admin = ADMIN_COMMANDS if context.bot_data.access.is_admin(asker) else ()
+    text = formatting.help_text(COMMANDS, context.bot.username, question, admin)
     sent = await send_reply(context.bot_data, message, text)
     await _record_prompts(context.bot_data, sent)  # a reply to it asks, as to a hint's
 

@@ -35,7 +35,7 @@ from bot.addressing import Lean, lean
 from bot.app import RATE_LIMIT_RETRIES, build_application
 from bot.config import Settings
 from bot.formatting import DATABASE_UNWRITABLE, SOMETHING_WENT_WRONG, UNKNOWN_COMMAND
-from bot.handlers import COMMANDS, MORE_BELOW, NOT_UNDER_AN_ANSWER, NOTHING_MORE
+from bot.handlers import ADMIN_COMMANDS, COMMANDS, MORE_BELOW, NOT_UNDER_AN_ANSWER, NOTHING_MORE
 from bot.logs import REDACTED
 from bot.runtime import App, BotData, Context, OneAtATime, run_every
 from bot.turns import ChatsInTurn
@@ -406,6 +406,40 @@ async def test_start_and_help(bot: Harness) -> None:
         assert f"/{command.name} — " in help_["text"] and command.example in help_["text"]
     [unknown] = await bot.ask(USER, "/frobnicate")
     assert "/help" in unknown["text"]
+
+
+async def test_help_lists_the_admin_commands_to_an_admin_only(start_bot: BotFactory) -> None:
+    """/help sent by an admin listed only the public commands: /feeds, /addfeed, /removefeed
+    and /removearticle were in no menu and no help. Now an admin's /help (or "help") ends
+    with them; anyone else's is as before, and the menu stays public."""
+    async with start_bot(admins=frozenset({77})) as bot:
+        [public] = await bot.ask(USER, "/help")
+        [admins] = await bot.ask(77, "/help")
+        [plea] = await bot.ask(77, "help")
+        [group] = await bot.ask(GROUP, f"/help@{BOT}", chat_type="group", user_id=77)
+        registered = {
+            name
+            for group_handlers in bot.app.handlers.values()
+            for handler in group_handlers
+            if isinstance(handler, CommandHandler)
+            for name in handler.commands
+        }
+        [menu] = bot.fake.calls("setMyCommands")
+    assert "Admin" not in public["text"]
+    assert not any(f"/{c.name} " in public["text"] for c in ADMIN_COMMANDS)
+    assert admins["text"].startswith(public["text"])
+    assert plea["text"] == group["text"] == admins["text"]
+    section = admins["text"][len(public["text"]) :]
+    assert section.splitlines()[:3] == [
+        "",
+        "",
+        "Admin (only admins see these; feeds: in a private chat)",
+    ]
+    for command in ADMIN_COMMANDS:
+        assert f"/{command.name} — " in section and command.example in section
+    # every command some handler answers is listed: to everyone, or to admins
+    assert registered == {c.name for c in COMMANDS + ADMIN_COMMANDS}
+    assert [c["command"] for c in menu.params["commands"]] == [c.name for c in COMMANDS]
 
 
 async def test_a_greeting_or_a_plea_for_help_is_told_how_to_ask(bot: Harness) -> None:

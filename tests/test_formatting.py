@@ -397,6 +397,17 @@ def test_help_lists_every_command_with_an_example() -> None:
     assert "@news_bot" in shown
 
 
+def test_help_for_an_admin_ends_with_the_admin_commands() -> None:
+    from bot.handlers import ADMIN_COMMANDS, COMMANDS
+
+    public = formatting.help_text(COMMANDS, "news_bot")
+    admin = formatting.help_text(COMMANDS, "news_bot", admin_commands=ADMIN_COMMANDS)
+    assert admin.startswith(public + "\n\n<b>Admin</b>")
+    shown = accepted(admin)  # valid HTML, within a message's length
+    for command in ADMIN_COMMANDS:
+        assert f"/{command.name} — " in shown and command.example in shown
+
+
 def test_notices_are_valid_html() -> None:
     assert "-100123" in accepted(formatting.refusal(-100123))
     assert "20 questions" in accepted(formatting.slow_down(20, 12.4))
