@@ -163,13 +163,16 @@ async def add_feed(update: Update, context: Context) -> None:
     allow_private = shared.settings.allow_private_urls
     try:
         before = await shared.engine.feed_added_before(parsed.url)  # resumed if paused
-        looked = parsed.check and new_address(before, parsed.url)
-        refused = await look_at_feed(parsed.url, allow_private) if looked else None
-        if refused is not None:
-            await _reply(update, context, render_not_a_feed(refused))
+        checked = parsed.check and new_address(before, parsed.url)
+        looked = await look_at_feed(parsed.url, allow_private) if checked else None
+        if isinstance(looked, NotAFeed):
+            await _reply(update, context, render_not_a_feed(looked))
             return
         feed, created = await shared.engine.add_feed(
-            parsed.url, parsed.name, allow_private=allow_private
+            parsed.url,
+            parsed.name,
+            allow_private=allow_private,
+            title=looked.title if looked else None,  # named by it before its first poll
         )
     except FeedError as exc:
         await _reply(update, context, f"{escape(str(exc))}\n{ADD_USAGE}")

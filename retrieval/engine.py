@@ -643,11 +643,12 @@ class Engine:
         name: str | None = None,
         interval: float | None = None,
         allow_private: bool | PrivateAllowed = True,
+        title: str | None = None,
     ) -> tuple[Feed, bool]:
         """Register a feed, due at once, or resume it; returns it and whether it is new.
-        One at a private or local address `allow_private` does not allow is refused
-        (`FeedRegistry.add`)."""
-        return await self._feeds.add(url, name, interval, allow_private)
+        One at a private or local address `allow_private` does not allow is refused; its own
+        `title`, if it was looked at, is stored (`FeedRegistry.add`)."""
+        return await self._feeds.add(url, name, interval, allow_private, title)
 
     async def feed(self, ref: str | int) -> Feed | None:
         """The feed with this id or URL, if there is one (`FeedRegistry.get`)."""

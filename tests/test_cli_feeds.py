@@ -1009,6 +1009,26 @@ def test_feeds_add_looks_at_a_new_address_and_refuses_what_is_no_feed(
     assert feed_server.hits("/feeds/other.rss") == []
 
 
+def test_a_feed_added_without_a_name_is_named_by_the_title_its_check_read(
+    capsys: pytest.CaptureFixture[str], db_path: Path, feed_server: FeedServer
+) -> None:
+    """`feeds add URL` fetched the feed to check it, yet said "added feed 1: http://…" and
+    `feeds list` showed the address till the first poll stored the feed's title: the title
+    the check read is stored as the feed is added. --no-check fetches nothing: the address."""
+    feed = feed_server.serve("/feeds/gazette.rss", "gazette.rss")
+    code, out, _ = run(capsys, db_path, "feeds", "add", feed)
+    assert code == 0 and out.startswith("added feed 1: The Port Ellery Post, every 15m")
+    listed = run(capsys, db_path, "feeds", "list")[1].splitlines()
+    assert listed[0].endswith("never  The Port Ellery Post") and listed[1].strip() == feed
+    assert run_sql(db_path, "SELECT title, last_fetch_ts FROM feeds") == [
+        ("The Port Ellery Post", None)  # stored where a poll stores it; no poll yet
+    ]
+    other = feed_server.serve("/feeds/notes.atom", "notes.atom")
+    code, out, _ = run(capsys, db_path, "feeds", "add", "--no-check", other)
+    assert code == 0 and out.startswith(f"added feed 2: {other}, every 15m")
+    assert feed_server.hits("/feeds/notes.atom") == []
+
+
 def test_a_feed_refused_for_a_private_address_is_told_the_setting_not_no_check(
     capsys: pytest.CaptureFixture[str],
     db_path: Path,

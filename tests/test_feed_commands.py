@@ -243,7 +243,10 @@ async def test_addfeed_refuses_what_is_no_feed_unless_told_not_to_look(
         ),
         "the poll /addfeed starts",
     )
-    assert (await command(bot, f"/addfeed {feed}")).startswith("Added feed 2")
+    # named by the title its look read, not by its address till the poll that follows
+    assert (await command(bot, f"/addfeed {feed}")).startswith(
+        "Added feed 2 (The Port Ellery Post), polled every 15m."
+    )
 
 
 async def test_commands_are_refused_to_others_and_outside_private_chats(bot: Harness) -> None:

@@ -149,14 +149,15 @@ async def _add(
     what is no feed is refused now, not found out at every poll."""
     try:
         before = await feeds.added_before(args.url)  # adding it again resumes it
-        looked = args.check and new_address(before, args.url)
-        refused = await look_at_feed(args.url, allow_private) if looked else None
-        if refused is not None:
-            print(f"newsbot feeds add: {refused.said()}", file=sys.stderr)
-            if hint := _refused_hint(refused):
+        checked = args.check and new_address(before, args.url)
+        looked = await look_at_feed(args.url, allow_private) if checked else None
+        if isinstance(looked, NotAFeed):
+            print(f"newsbot feeds add: {looked.said()}", file=sys.stderr)
+            if hint := _refused_hint(looked):
                 print(hint, file=sys.stderr)
             return EXIT_USAGE
-        feed, created = await feeds.add(args.url, args.name, args.every, allow_private)
+        title = looked.title if looked else None  # named by it before its first poll
+        feed, created = await feeds.add(args.url, args.name, args.every, allow_private, title)
     except FeedError as exc:
         print(f"newsbot feeds add: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -57,7 +57,15 @@ class NotAFeed:
         return f"{told}; it names {len(self.named)} feeds: {shown}"
 
 
-async def look_at_feed(url: str, allow_private: bool | PrivateAllowed) -> NotAFeed | None:
+@dataclass(frozen=True, slots=True)
+class IsAFeed:
+    """An address that answered with a feed: the feed's own title, None if it gives none
+    (stored as it is added, so the feed is named by it before its first poll)."""
+
+    title: str | None
+
+
+async def look_at_feed(url: str, allow_private: bool | PrivateAllowed) -> NotAFeed | IsAFeed:
     """`not_a_feed` with a fetcher of its own, as a poll's (`allow_private`:
     NEWSBOT_ALLOW_PRIVATE_URLS); an address that may not be added (`registry.addable`) is
     refused by FeedError before anything is fetched."""
@@ -66,10 +74,10 @@ async def look_at_feed(url: str, allow_private: bool | PrivateAllowed) -> NotAFe
         return await not_a_feed(fetcher, url.strip())
 
 
-async def not_a_feed(fetcher: Fetcher, url: str) -> NotAFeed | None:
-    """Why `url` is no feed to add, or None if it answers with one (an RSS or Atom document,
-    with entries or none yet; one read in part, as a poll would). Fetches it once; parsing
-    runs in a worker thread."""
+async def not_a_feed(fetcher: Fetcher, url: str) -> NotAFeed | IsAFeed:
+    """Why `url` is no feed to add, or IsAFeed if it answers with one (an RSS or Atom
+    document, with entries or none yet; one read in part, as a poll would). Fetches it once;
+    parsing runs in a worker thread."""
     try:
         fetched = await fetcher.get(url, accept=FEED_ACCEPT)
     except BlockedURLError as exc:  # the reason names the remedy, if any (the setting)
@@ -77,7 +85,9 @@ async def not_a_feed(fetcher: Fetcher, url: str) -> NotAFeed | None:
     except FetchError as exc:
         return NotAFeed(url, str(exc), unreachable=True)
     try:
-        await asyncio.to_thread(parse_feed, fetched.content, fetched.url, fetched.content_type)
+        parsed = await asyncio.to_thread(
+            parse_feed, fetched.content, fetched.url, fetched.content_type
+        )
     except ParseError as exc:
         kind = _media_type(fetched)
         if kind.startswith(("audio/", "video/", "image/")):  # an episode's, not its feed
@@ -87,7 +97,7 @@ async def not_a_feed(fetcher: Fetcher, url: str) -> NotAFeed | None:
         named = await asyncio.to_thread(feeds_named, fetched.text(), fetched.url)
         reason = "it is a web page, not an RSS or Atom feed"
         return NotAFeed(url, reason if named else f"{reason}, and it names no feed", named)
-    return None
+    return IsAFeed(parsed.title)
 
 
 def _media_type(fetched: Fetched) -> str:

@@ -162,6 +162,7 @@ class FeedRegistry:
         name: str | None = None,
         interval: float | None = None,
         allow_private: bool | PrivateAllowed = True,
+        title: str | None = None,
     ) -> tuple[Feed, bool]:
         """Register a feed, due at once; returns it and whether it is new.
 
@@ -175,6 +176,8 @@ class FeedRegistry:
         An address that names a private or local host itself that `allow_private`
         (NEWSBOT_ALLOW_PRIVATE_URLS) does not allow is refused now, not at every poll
         (`addable`).
+        The feed's own `title`, read as it was looked at (`probe.look_at_feed`), is stored
+        as a poll stores it: the feed is named by it before its first poll.
         """
         url = addable(url, allow_private)
         name = clean_line(name)[:MAX_NAME] or None if name else None
@@ -188,9 +191,9 @@ class FeedRegistry:
                 # an id never given before: `feeds remove 5` in a script must not reach a
                 # feed added after feed 5 was removed
                 await self.conn.execute(
-                    "INSERT INTO feeds (id, url, name, interval_s, added_ts, next_poll_ts)"
-                    f" VALUES (({_NEXT_ID}), ?, ?, ?, ?, ?)",
-                    (url, name, interval or DEFAULT_INTERVAL, now, now),
+                    "INSERT INTO feeds (id, url, name, title, interval_s, added_ts, next_poll_ts)"
+                    f" VALUES (({_NEXT_ID}), ?, ?, ?, ?, ?, ?)",
+                    (url, name, title, interval or DEFAULT_INTERVAL, now, now),
                 )
                 await self.conn.execute(
                     "INSERT OR REPLACE INTO meta (key, value)"
@@ -199,10 +202,10 @@ class FeedRegistry:
             elif plain_url(existing.url) != url:  # its credentials: the old ones failed
                 await self.conn.execute(
                     "UPDATE feeds SET url = ?, name = coalesce(?, name),"
-                    " interval_s = coalesce(?, interval_s), etag = NULL, last_modified = NULL,"
-                    " last_error = NULL, paused_ts = NULL, failures = 0, next_poll_ts = ?"
-                    " WHERE id = ?",
-                    (url, name, interval, now, existing.id),
+                    " title = coalesce(?, title), interval_s = coalesce(?, interval_s),"
+                    " etag = NULL, last_modified = NULL, last_error = NULL, paused_ts = NULL,"
+                    " failures = 0, next_poll_ts = ? WHERE id = ?",
+                    (url, name, title, interval, now, existing.id),
                 )
             else:
                 await self.conn.execute(
