@@ -768,6 +768,23 @@ def test_a_feed_is_added_at_a_private_address_only_where_the_setting_lists_it(
         assert code == 2 and f"lists it ({listed})" in err, err
 
 
+def test_a_feed_added_again_is_already_added_though_the_setting_no_longer_lists_its_host(
+    capsys: pytest.CaptureFixture[str], db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Added again once NEWSBOT_ALLOW_PRIVATE_URLS no longer listed its host, a feed was
+    refused by the private-address check, as if new, not told it is already added."""
+    url = "http://10.1.2.3/feed.rss"
+    assert run(capsys, db_path, "feeds", "add", "--no-check", url)[0] == 0
+    monkeypatch.setenv("NEWSBOT_ALLOW_PRIVATE_URLS", "localhost")
+    code, out, err = run(capsys, db_path, "feeds", "add", url)
+    assert (code, err) == (0, "")
+    assert out.startswith(f"feed 1 is already added: {url}, every 15m")
+    # a new address there, its credentials too, is still refused
+    for other in ("http://10.1.2.3/other.rss", "http://10.1.2.3/feed.rss?token=T0K"):
+        code, _, err = run(capsys, db_path, "feeds", "add", "--no-check", other)
+        assert code == 2 and "10.1.2.3 is a private or local address" in err
+
+
 def test_every_feeds_command_has_help() -> None:
     parser = build_parser()
     commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
