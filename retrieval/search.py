@@ -125,14 +125,15 @@ class SearchResult:
     # ("No stored article mentions “scored”" under "and who was the coach?")
     follows: str | None = None
 
-    def notes(self) -> tuple[str, ...]:
+    def notes(self, buttons: bool = True) -> tuple[str, ...]:
         """What a reader should know before the passages: that they are of the time the
         question names (told in the zone it was read in, the moment's), that none holds
         some of its words ("Qwertyuiop Industries": three layoff stories would otherwise
-        pass for its news)."""
+        pass for its news). `buttons`: whether the reader has the bot's (a terminal has
+        none to press)."""
         notes = [] if self.cut_at is None else [self.cut_told()]
         if self.linked:
-            notes.append(_linked_told(self.passages))
+            notes.append(_linked_told(self.passages, buttons))
         if self.named is not None:
             notes.append(self.named.told())
         if self.later is not None:
@@ -230,13 +231,15 @@ def _listed(words: Iterable[str]) -> str:
     return ", ".join(f"“{word}”" for word in words)
 
 
-def _linked_told(passages: Sequence[Passage]) -> str:
-    """What the leads of the stored articles a question's links name are."""
+def _linked_told(passages: Sequence[Passage], buttons: bool = True) -> str:
+    """What the leads of the stored articles a question's links name are; with the bot's
+    `buttons`, that its 📄 sends an article whole."""
     named = "; ".join(f"article {p.article.id}, “{p.article.headline}”" for p in passages)
     which = "That link is a stored article" if len(passages) == 1 else "Those links are stored"
+    whole = ", and the bot's 📄 button under it sends the whole article" if buttons else ""
     return (
-        f"{which} ({named}): its opening is below, and the bot's 📄 button under it sends the "
-        "whole article. Ask about the story in words to get the passages that answer you."
+        f"{which} ({named}): its opening is below{whole}. Ask about the story in words to get "
+        "the passages that answer you."
     )
 
 

@@ -127,6 +127,29 @@ def test_ask_json_shows_a_title_as_the_text_does(
     assert run_sql(db_path, "SELECT title FROM articles") == [(brora["title"],)]  # as stored
 
 
+def test_ask_of_a_stored_articles_link_names_no_button_in_a_terminal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`newsbot ask LINK` said the bot's 📄 button under the opening sends the whole
+    article: a terminal has no button. The bot's answer still says so (tests/test_search)."""
+    url = "https://news.test/2024/brora-reopens"
+    brora = {
+        "title": "Brora distillery reopens",
+        "text": "The Brora distillery reopened on Tuesday after 40 years. It was mothballed "
+        "in 1983.",
+        "url": url,
+    }
+    db = tmp_path / "news.db"
+    assert main(["--db", str(db), "ingest", str(write_jsonl(tmp_path / "b.jsonl", [brora]))]) == 0
+    capsys.readouterr()
+    out = ask_out(db, capsys, url)
+    assert out.startswith(
+        "That link is a stored article (article 1, “Brora distillery reopens”): its opening "
+        "is below. Ask about the story in words to get the passages that answer you."
+    )
+    assert "button" not in out and "The Brora distillery reopened" in out
+
+
 def test_ask_says_where_the_passages_that_bear_on_a_question_end(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

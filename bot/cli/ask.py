@@ -472,7 +472,7 @@ def render_text(result: SearchResult, color: bool, zone: tzinfo) -> str:
     if not result.passages:
         return result.why_none(zone) or "No answer."
     blocks: list[str] = []
-    blocks.extend(result.notes())  # an earlier time named, words nothing holds
+    blocks.extend(result.notes(buttons=False))  # an earlier time named, words nothing holds
     for passage in result.passages:
         quote = clip(passage.quote, QUOTE_CHARS)
         if color:
