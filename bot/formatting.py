@@ -370,7 +370,7 @@ def help_text(
         f"In any chat: type <code>@{bot} question</code> and pick a passage.",
     ]
     if admin_commands:
-        lines += ["", "<b>Admin</b> (only admins see these; feeds: in a private chat)"]
+        lines += ["", "<b>Admin</b> (shown to admins, in a private chat only)"]
         lines += [_help_line(c, c.example) for c in admin_commands]
     return "\n".join(lines)
 

@@ -23,7 +23,7 @@ from telegram import (
     Update,
     User,
 )
-from telegram.constants import ChatAction, ParseMode
+from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import BadRequest, ChatMigrated, TelegramError
 from telegram.ext import CommandHandler
 
@@ -701,11 +701,13 @@ async def help_command(update: Update, context: Context) -> None:
 
 
 async def _help(context: Context, message: Message) -> None:
-    """Send /help's text: every command with an example, and the ways to ask; to an admin,
-    the admin commands too."""
+    """Send /help's text: every command with an example, and the ways to ask; to an admin
+    in a private chat, the admin commands too."""
     question = await example_question(context.bot_data)
     asker = message.from_user.id if message.from_user else None
-    admin = ADMIN_COMMANDS if context.bot_data.access.is_admin(asker) else ()
+    # in a private chat only: a group's members read what its admin is told there
+    private = message.chat.type == ChatType.PRIVATE
+    admin = ADMIN_COMMANDS if private and context.bot_data.access.is_admin(asker) else ()
     text = formatting.help_text(COMMANDS, context.bot.username, question, admin)
     sent = await send_reply(context.bot_data, message, text)
     await _record_prompts(context.bot_data, sent)  # a reply to it asks, as to a hint's
