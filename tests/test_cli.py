@@ -1547,3 +1547,81 @@ def test_output_in_a_legacy_encoding_escapes_what_it_cannot_write(tmp_path: Path
     answer = json.loads(asked.stdout)
     assert answer["question"] == "Кличко мэр"
     assert answer["results"][0]["article"]["title"] == title
+
+
+def _older_database(path: Path, monkeypatch: pytest.MonkeyPatch, version: int) -> None:
+    """A database at schema `version` holding one article, as an older newsbot left it."""
+    import retrieval.corpus.db
+
+    monkeypatch.setattr(retrieval.corpus.db, "MIGRATIONS", MIGRATIONS[:version])
+    asyncio.run(_empty_database(path))
+    run_sql(
+        path,
+        "INSERT INTO articles (id, title, text, content_hash, ingested_ts)"
+        " VALUES (1, 't', 'Some text.', 'hash1', 0)",
+    )
+    monkeypatch.setattr(retrieval.corpus.db, "MIGRATIONS", MIGRATIONS)
+
+
+def test_an_upgrade_of_a_database_with_articles_is_said_before_it_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Migrations on a large corpus took 11-45 s without a word, which looks like a hang."""
+    db = tmp_path / "news.db"
+    _older_database(db, monkeypatch, 30)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert main(["--db", str(db), "stats"]) == 0
+    latest = MIGRATIONS[-1].version
+    assert (
+        f"newsbot: moving the database to schema {latest} (from 30): a minute or so for a "
+        "large corpus; an interrupted upgrade goes on at the next command"
+    ) in capsys.readouterr().err
+    assert main(["--db", str(db), "stats"]) == 0  # upgraded: nothing more to say
+    assert "moving the database" not in capsys.readouterr().err
+
+
+def test_an_upgrade_stopped_says_so_and_the_next_command_finishes_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ctrl-C during migrations said "reindex interrupted: the index saved before serves"
+    though no reindex had started: the database was mid-upgrade."""
+    import retrieval.corpus.db
+
+    db = tmp_path / "news.db"
+    _older_database(db, monkeypatch, 30)
+    stopped_at = MIGRATIONS[-3]
+    statements = retrieval.corpus.db._statements
+
+    def ctrl_c_in(script: str) -> list[str]:
+        if script == stopped_at.sql:
+            signal.raise_signal(signal.SIGINT)  # as Ctrl-C does, within the migration
+        return statements(script)
+
+    monkeypatch.setattr(retrieval.corpus.db, "_statements", ctrl_c_in)
+    assert main(["--db", str(db), "reindex"]) == 128 + signal.SIGINT
+    err = capsys.readouterr().err
+    assert (
+        "newsbot: interrupted while moving the database to this newsbot's schema: the upgrade "
+        "is partly applied (each step whole or not at all) and the next command finishes it; "
+        "nothing is lost"
+    ) in err
+    assert "reindex interrupted" not in err
+    versions = [v for (v,) in run_sql(db, "SELECT version FROM schema_migrations ORDER BY 1")]
+    assert versions == [m.version for m in MIGRATIONS if m.version < stopped_at.version]
+    monkeypatch.setattr(retrieval.corpus.db, "_statements", statements)
+    assert main(["--db", str(db), "stats"]) == 0
+    assert run_sql(db, "SELECT MAX(version) FROM schema_migrations") == [(MIGRATIONS[-1].version,)]
+    assert run_sql(db, "SELECT COUNT(*) FROM articles") == [(1,)]
+
+
+def test_an_upgrade_off_a_terminal_is_logged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Off a terminal (the bot under systemd, cron), the note is a line of the log, at INFO."""
+    db = tmp_path / "news.db"
+    _older_database(db, monkeypatch, 30)
+    with caplog.at_level(logging.INFO, logger="retrieval.corpus.db"):
+        assert main(["--db", str(db), "stats"]) == 0
+    assert [r.levelno for r in caplog.records if "moving the database" in r.message] == [
+        logging.INFO
+    ]

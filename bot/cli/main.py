@@ -13,7 +13,7 @@ import signal
 import sqlite3
 import sys
 import threading
-from collections.abc import Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from datetime import UTC, timedelta
 from typing import Any
 
@@ -21,13 +21,13 @@ from bot.cli import ask as cli_ask
 from bot.cli import backup as cli_backup
 from bot.cli import commands
 from bot.cli import feeds as cli_feeds
-from bot.cli.commands import EXIT_BROKEN_PIPE, EXIT_FAILED, EXIT_USAGE
+from bot.cli.commands import EXIT_BROKEN_PIPE, EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from bot.cli.version import version_text
 from bot.config import Settings
 from bot.logs import log_to_stderr, quiet_http_logs
 from bot.times import MOMENT_EXAMPLES, NotAMoment, moment_of
 from retrieval.compiled import COMPILING, is_compiled
-from retrieval.corpus.db import kept_locked, locked_too_long
+from retrieval.corpus.db import UPGRADE_INTERRUPTED, kept_locked, locked_too_long, upgrade
 from retrieval.corpus.formats import EXPANSION_FLOOR, EXPANSION_RATIO, suffixes_listed
 from retrieval.corpus.records import size_text
 from retrieval.digest.digest import DEFAULT_LIMIT
@@ -452,6 +452,36 @@ def _opens_engine(args: argparse.Namespace) -> bool:
     )
 
 
+def _upgrade_first(settings: Settings, args: argparse.Namespace) -> int | None:
+    """Move the database to this newsbot's schema before the command runs, saying so first
+    when that moves stored articles: on a terminal in a line of its own, as the first
+    compile is said, else in the log (the bot's, at INFO). None when done; when Ctrl-C or
+    SIGTERM stopped it, said so, and the exit status (the command's own words, "reindex
+    interrupted...", would be wrong). A backup copies the database as it is, an older
+    schema too."""
+    if args.command == "backup":
+        return None
+    tell = None  # logged
+    if args.command != "run" and sys.stderr.isatty():
+
+        def tell(note: str) -> None:
+            print(f"newsbot: {note}", file=sys.stderr)
+
+    stops = _StopSignals()  # its own: the command's starts anew
+    try:
+        with stops:
+            asyncio.run(stops.run(_upgrade(settings, tell)))
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        print(f"newsbot: {UPGRADE_INTERRUPTED}", file=sys.stderr)
+        return stops.status
+    return None
+
+
+async def _upgrade(settings: Settings, tell: Callable[[str], None] | None) -> int:
+    await upgrade(settings.db_path, tell)
+    return EXIT_OK
+
+
 def _writable_anywhere() -> None:
     """Let stdout and stderr write what their encoding lacks as escapes (a Cyrillic title as
     \\u041a... on a Latin-1 terminal, a KOI8-R locale's "é"), rather than end in a traceback
@@ -479,6 +509,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     quiet_http_logs()
     stops = _StopSignals()
     try:
+        if (stopped := _upgrade_first(settings, args)) is not None:
+            return stopped
         if args.command == "run":
             return commands.cmd_run(settings, args)
         if _opens_engine(args) and sys.stderr.isatty() and not is_compiled():
