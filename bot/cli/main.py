@@ -31,7 +31,7 @@ from retrieval.corpus.db import UPGRADE_INTERRUPTED, kept_locked, locked_too_lon
 from retrieval.corpus.formats import EXPANSION_FLOOR, EXPANSION_RATIO, suffixes_listed
 from retrieval.corpus.records import size_text
 from retrieval.digest.digest import DEFAULT_LIMIT
-from retrieval.errors import NO_ROOM, ConfigError, NewsbotError
+from retrieval.errors import NO_ROOM, ConfigError, NewsbotError, StoreError
 
 # What each command does: a line for `newsbot --help`, in full for `newsbot NAME --help`.
 _HELP = {
@@ -478,7 +478,10 @@ def _upgrade_first(settings: Settings, args: argparse.Namespace) -> int | None:
 
 
 async def _upgrade(settings: Settings, tell: Callable[[str], None] | None) -> int:
-    await upgrade(settings.db_path, tell)
+    # a database that cannot be opened or moved (a full disk, a lock held too long, not
+    # newsbot's) is the command's to tell, in its words: some read it as it is all the same
+    with contextlib.suppress(StoreError):
+        await upgrade(settings.db_path, tell)
     return EXIT_OK
 
 
