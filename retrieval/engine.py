@@ -37,6 +37,7 @@ from retrieval.corpus.reader import CorpusReader
 from retrieval.corpus.removals import RemovalReport
 from retrieval.corpus.resplit import ResplitReport
 from retrieval.corpus.store import AddResult, CorpusStats, CorpusStore, note_ingest
+from retrieval.corpus.stored_authors import clean_stored_authors
 from retrieval.digest.digest import DEFAULT_LIMIT, Digest, Period, build_digest
 from retrieval.digest.latest import LatestStory, latest_stories
 from retrieval.digest.subscriptions import Subscriptions
@@ -119,6 +120,16 @@ async def resplit_articles(
     conn = await connect(db_path)
     try:
         return await resplit.resplit_articles(conn, progress, report)
+    finally:
+        await conn.close()
+
+
+async def clean_authors_stored(db_path: str | os.PathLike[str]) -> int:
+    """Clean the authors older versions stored as an ingest cleans them now
+    (`retrieval.corpus.stored_authors`); the number of articles whose authors changed."""
+    conn = await connect(db_path)
+    try:
+        return await clean_stored_authors(conn)
     finally:
         await conn.close()
 

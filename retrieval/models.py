@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -96,10 +97,17 @@ class ArticleDraft:
                 object.__setattr__(self, name, value[: LINE_CHARS - 1] + "…")
         if self.url is not None and _ONE_LINE_FIX.search(self.url):
             object.__setattr__(self, "url", printable_address(self.url))
-        if any(_ONE_LINE_FIX.search(a) for a in self.authors):
-            authors = (one_line(author).strip() for author in self.authors)
-            object.__setattr__(self, "authors", tuple(a for a in authors if a))
-        object.__setattr__(self, "authors", clean_authors(self.authors, self.source))
+        object.__setattr__(self, "authors", draft_authors(self.authors, self.source))
+
+
+def draft_authors(authors: Iterable[str], source: str | None) -> tuple[str, ...]:
+    """An article's author names as an `ArticleDraft` keeps them: each on one line, and
+    only the people among them (`clean_authors`; `source` is the article's outlet). A
+    `reindex` applies it to the lists older versions stored (`corpus.stored_authors`)."""
+    names = tuple(authors)
+    if any(_ONE_LINE_FIX.search(a) for a in names):
+        names = tuple(a for a in (one_line(name).strip() for name in names) if a)
+    return clean_authors(names, source)
 
 
 @dataclass(frozen=True, slots=True)

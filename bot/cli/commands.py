@@ -35,6 +35,7 @@ from retrieval.corpus.store import CorpusStats
 from retrieval.digest.digest import Digest, Period, keyword_labels, typed_keywords
 from retrieval.engine import (
     Engine,
+    clean_authors_stored,
     corpus_sources,
     corpus_stats,
     period_digest,
@@ -459,6 +460,8 @@ async def cmd_reindex(settings: Settings, args: argparse.Namespace) -> int:
         if older:
             with progress_bar(older, "articles re-split", not args.quiet, "reindex") as tick:
                 await resplit_articles(settings.db_path, tick, resplit)
+        # the authors older versions stored, cleaned as ingest cleans them now
+        authors = await clean_authors_stored(settings.db_path)
         with progress_bar(None, "sentences", not args.quiet, "reindex") as tick:
             engine = await Engine.open(settings.db_path, progress=tick, anew=True)
     except asyncio.CancelledError:  # Ctrl-C, SIGTERM: asyncio.run cancels us
@@ -493,6 +496,8 @@ async def cmd_reindex(settings: Settings, args: argparse.Namespace) -> int:
             f"re-split {counted(resplit.articles, 'article')} stored by an older splitter: "
             f"{resplit.replaced:,} {agreeing(resplit.replaced, 'has', 'have')} new sentences"
         )
+    if authors:
+        print(f"cleaned the authors of {counted(authors, 'article')} as ingest does now")
     print(
         f"indexed {counted(len(engine.index), 'sentence')} of "
         f"{counted(len(engine.articles), 'article')}"
