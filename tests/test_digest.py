@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from bot.bounds import QUOTE_CHARS, TITLE_CHARS
+from bot.cli.commands import published_text
 from bot.cli.main import main
 from retrieval import engine as engine_module
 from retrieval.digest.digest import (
@@ -1018,7 +1019,7 @@ def test_cli_digest_json_has_every_article_of_every_story(
     assert set(story) == {"rank", "title", "extract", "articles"} and story["rank"] == 1
     assert story["title"] in {d.title for d in TRAM} and "tram line" in story["extract"]
     assert [(a["title"], a["source"], a["url"], a["published"]) for a in story["articles"]] == [
-        (d.title, d.source, d.url, d.published) for d in TRAM
+        (d.title, d.source, d.url, published_text(d.published)) for d in TRAM
     ]
     assert all(
         set(a) == {"id", "title", "source", "url", "published"} and a["id"] > 0
