@@ -1601,9 +1601,8 @@ def test_an_upgrade_stopped_says_so_and_the_next_command_finishes_it(
     assert main(["--db", str(db), "reindex"]) == 128 + signal.SIGINT
     err = capsys.readouterr().err
     assert (
-        "newsbot: interrupted while moving the database to this newsbot's schema: the upgrade "
-        "is partly applied (each step whole or not at all) and the next command finishes it; "
-        "nothing is lost"
+        "newsbot: interrupted while moving the database to this newsbot's schema: each step of "
+        "the move is whole or not at all, so nothing is lost, and the next command finishes it"
     ) in err
     assert "reindex interrupted" not in err
     versions = [v for (v,) in run_sql(db, "SELECT version FROM schema_migrations ORDER BY 1")]
@@ -1612,6 +1611,45 @@ def test_an_upgrade_stopped_says_so_and_the_next_command_finishes_it(
     assert main(["--db", str(db), "stats"]) == 0
     assert run_sql(db, "SELECT MAX(version) FROM schema_migrations") == [(MIGRATIONS[-1].version,)]
     assert run_sql(db, "SELECT COUNT(*) FROM articles") == [(1,)]
+
+
+def test_an_older_database_locked_by_another_writer_is_said_once(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The upgrade step waited out the busy timeout, kept quiet, and the command's own open
+    waited it out again (a minute for a cron `feeds poll`), the upgrade announced twice."""
+    from retrieval.corpus import db as database
+
+    db = tmp_path / "news.db"
+    _older_database(db, monkeypatch, 30)
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_S", 0.2)
+    holder = sqlite3.connect(db, isolation_level=None)
+    with closing(holder), caplog.at_level(logging.INFO, logger="retrieval.corpus.db"):
+        holder.execute("BEGIN IMMEDIATE")
+        holder.execute("INSERT INTO meta (key, value) VALUES ('held', '1')")
+        assert main(["--db", str(db), "stats"]) == EXIT_FAILED
+        holder.execute("ROLLBACK")
+    err = capsys.readouterr().err
+    assert err.count("another process has kept the database locked") == 1
+    assert len([r for r in caplog.records if "moving the database" in r.message]) == 1
+    assert main(["--db", str(db), "stats"]) == 0  # released: the upgrade goes on
+
+
+def test_a_run_refused_for_its_settings_leaves_an_older_database_as_it_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A trial `run` of a newer build with no token moved the production database past what
+    the installed version reads, then said the token was not set."""
+    db = tmp_path / "news.db"
+    _older_database(db, monkeypatch, 30)
+    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+    monkeypatch.chdir(tmp_path)  # no .env here
+    assert main(["--db", str(db), "run"]) == EXIT_FAILED
+    assert "TELEGRAM_BOT_TOKEN" in capsys.readouterr().err
+    assert run_sql(db, "SELECT MAX(version) FROM schema_migrations") == [(30,)]
 
 
 def test_an_upgrade_off_a_terminal_is_logged(

@@ -458,8 +458,9 @@ def _upgrade_first(settings: Settings, args: argparse.Namespace) -> int | None:
     compile is said, else in the log (the bot's, at INFO). None when done; when Ctrl-C or
     SIGTERM stopped it, said so, and the exit status (the command's own words, "reindex
     interrupted...", would be wrong). A backup copies the database as it is, an older
-    schema too."""
-    if args.command == "backup":
+    schema too; the bot moves it itself once its settings are checked (a trial `run` of a
+    newer build refused for its token leaves the database to the version installed)."""
+    if args.command in ("backup", "run"):
         return None
     tell = None  # logged
     if args.command != "run" and sys.stderr.isatty():
@@ -474,14 +475,22 @@ def _upgrade_first(settings: Settings, args: argparse.Namespace) -> int | None:
     except (KeyboardInterrupt, asyncio.CancelledError):
         print(f"newsbot: {UPGRADE_INTERRUPTED}", file=sys.stderr)
         return stops.status
+    except StoreError:  # a lock held too long (`_upgrade`): said once, not waited out twice
+        why, what = locked_too_long()
+        print(f"newsbot: {why}: {what}, then run the command again", file=sys.stderr)
+        return EXIT_FAILED
     return None
 
 
 async def _upgrade(settings: Settings, tell: Callable[[str], None] | None) -> int:
-    # a database that cannot be opened or moved (a full disk, a lock held too long, not
-    # newsbot's) is the command's to tell, in its words: some read it as it is all the same
-    with contextlib.suppress(StoreError):
+    """The upgrade; StoreError only for a lock another process held past the busy timeout.
+    Any other database that cannot be opened or moved (a full disk, not newsbot's) is the
+    command's to tell, in its words: some read it as it is all the same."""
+    try:
         await upgrade(settings.db_path, tell)
+    except StoreError as exc:
+        if exc.__cause__ is not None and kept_locked(exc.__cause__):
+            raise
     return EXIT_OK
 
 

@@ -300,8 +300,8 @@ UPGRADING = (
 # Said when a Ctrl-C (or SIGTERM) stops migrations: each is one transaction, so the
 # database is at the schema of the last one finished.
 UPGRADE_INTERRUPTED = (
-    "interrupted while moving the database to this newsbot's schema: the upgrade is partly "
-    "applied (each step whole or not at all) and the next command finishes it; nothing is lost"
+    "interrupted while moving the database to this newsbot's schema: each step of the move "
+    "is whole or not at all, so nothing is lost, and the next command finishes it"
 )
 
 
