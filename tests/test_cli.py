@@ -696,6 +696,35 @@ def test_stats_outlets_lists_each_outlet_as_sources_does(
     ]
     assert main([*db, "stats", "--json"]) == 0
     assert "sources" not in json.loads(capsys.readouterr().out)  # asked for only
+    run_sql(db_path, "UPDATE articles SET source = ? WHERE source = 'CNN'", "C\u202eNN")
+    run_sql(db_path, "UPDATE articles SET source = NULL WHERE title = 'B'")
+    assert main([*db, "stats", "--outlets"]) == 0  # in count order, as --json; no bidi
+    assert capsys.readouterr().out.endswith(
+        "by outlet:\n  (no outlet named)  2\n  C NN               1\n  USA Today          1\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        ("2024-11-25T09:30:00+00:00", "2024-11-25T09:30:00Z"),
+        ("2024-11-25T09:30:00", "2024-11-25T09:30:00Z"),  # no zone: UTC, as the bot shows it
+        ("2024-11-25", "2024-11-25"),
+        ("2024-11", "2024-11"),  # another build's: as stored, not a traceback
+        ("0001-01-01T00:30:00+01:00", "0001-01-01T00:30:00+01:00"),  # before year 1 in UTC
+    ],
+)
+def test_ask_json_gives_a_stored_time_in_utc_or_as_stored(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], stored: str, shown: str
+) -> None:
+    db = ["--db", str(db_path)]
+    source = write_jsonl(tmp_path / "a.jsonl", [{"title": "Ferry", "text": "The ferry sailed."}])
+    assert main([*db, "ingest", "--quiet", str(source)]) == 0
+    run_sql(db_path, "UPDATE articles SET published = ?", stored)
+    capsys.readouterr()
+    assert main([*db, "ask", "--json", "ferry"]) == 0
+    [result] = json.loads(capsys.readouterr().out)["results"]
+    assert result["article"]["published"] == shown
 
 
 def test_stats_json_of_a_corpus_with_no_date_and_of_no_database(

@@ -44,6 +44,7 @@ from retrieval.engine import (
 )
 from retrieval.errors import NO_ROOM, DigestError, IndexWriteError, StoreError
 from retrieval.index.tokens import Tokenizer
+from retrieval.models import one_line
 from retrieval.wording import agreeing, counted
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -342,11 +343,12 @@ async def cmd_stats(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def render_sources(sources: list[tuple[str | None, int]]) -> str:
-    """Each outlet and its articles, a line each, most first, as /sources lists them; the
-    articles that name no outlet last."""
-    named = [(clip(name, NAME_CHARS), count) for name, count in sources if name is not None]
-    unnamed = sum(count for name, count in sources if name is None)
-    rows = named + ([("(no outlet named)", unnamed)] if unnamed else [])
+    """Each outlet and its articles, a line each, most first, as /sources counts them (and
+    `--json` lists them), the articles that name no outlet among them."""
+    rows = [
+        (clip(one_line(name), NAME_CHARS) if name is not None else "(no outlet named)", count)
+        for name, count in sources
+    ]
     if not rows:
         return "by outlet:  none"
     width = max(len(name) for name, _ in rows)
@@ -417,11 +419,17 @@ def utc_text(moment: float | None) -> str | None:
 def published_text(published: str | None) -> str | None:
     """An article's stored date as `--json` gives it: a moment as ISO 8601 in UTC with a Z,
     as every time there is ("2024-11-25T09:30:00Z"); a day alone, as the article gave it,
-    stays a day ("2024-11-25")."""
+    stays a day ("2024-11-25"); what no such form reads (another build's "2024-11") as
+    stored."""
     if published is None or len(published) == 10:
         return published
-    moment = datetime.fromisoformat(published).astimezone(UTC)  # stored in UTC: as it is
-    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
+    try:
+        moment = datetime.fromisoformat(published)
+        if moment.tzinfo is None:  # as the bot shows it (`display_date`): in UTC
+            moment = moment.replace(tzinfo=UTC)
+        return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    except (ValueError, OverflowError):  # stored by another build: as it is, not a traceback
+        return published
 
 
 async def cmd_remove(settings: Settings, args: argparse.Namespace) -> int:
