@@ -772,13 +772,16 @@ def test_a_feed_added_again_is_already_added_though_the_setting_no_longer_lists_
     capsys: pytest.CaptureFixture[str], db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Added again once NEWSBOT_ALLOW_PRIVATE_URLS no longer listed its host, a feed was
-    refused by the private-address check, as if new, not told it is already added."""
+    refused by the private-address check, as if new, not told it is already added; nor is
+    it resumed and made due then, as every poll would refuse it."""
     url = "http://10.1.2.3/feed.rss"
     assert run(capsys, db_path, "feeds", "add", "--no-check", url)[0] == 0
+    run_sql(db_path, "UPDATE feeds SET paused_ts = 1, next_poll_ts = 2")
     monkeypatch.setenv("NEWSBOT_ALLOW_PRIVATE_URLS", "localhost")
     code, out, err = run(capsys, db_path, "feeds", "add", url)
-    assert (code, err) == (0, "")
-    assert out.startswith(f"feed 1 is already added: {url}, every 15m")
+    assert (code, out) == (2, "")
+    assert "feed 1 is already added, but 10.1.2.3 is a private or local address" in err
+    assert run_sql(db_path, "SELECT paused_ts, next_poll_ts FROM feeds") == [(1, 2)]
     # a new address there, its credentials too, is still refused
     for other in ("http://10.1.2.3/other.rss", "http://10.1.2.3/feed.rss?token=T0K"):
         code, _, err = run(capsys, db_path, "feeds", "add", "--no-check", other)

@@ -175,14 +175,22 @@ class FeedRegistry:
         Writes one row; fetches nothing.
         An address that names a private or local host itself that `allow_private`
         (NEWSBOT_ALLOW_PRIVATE_URLS) does not allow is refused now, not at every poll
-        (`addable`); one already added as it is is not: adding it again says so, and
-        resumes it, as for any host (the setting may have come to list fewer since).
+        (`addable`); one already added as it is, which the setting may have come to leave
+        out since, is said to be added, and left as it is: polls refuse it.
         The feed's own `title`, read as it was looked at (`probe.look_at_feed`), is stored
         as a poll stores it: the feed is named by it before its first poll.
         """
         url = addable(url)  # an http(s) address of a length, whatever its host
-        if new_address(await self.added_before(url), url):
+        before = await self.added_before(url)
+        try:
             addable(url, allow_private)
+        except FeedError as refused:
+            if new_address(before, url):
+                raise
+            assert before is not None
+            # not resumed nor made due: every poll would refuse it
+            why = str(refused).partition(": ")[2]  # past "cannot add 'URL'" (no space in it)
+            raise FeedError(f"feed {before.id} is already added, but {why}") from None
         name = clean_line(name)[:MAX_NAME] or None if name else None
         if interval is not None and interval < MIN_INTERVAL:
             raise FeedError("interval too short: poll at most once a minute")
