@@ -11,7 +11,7 @@ import re
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import tzinfo
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from telegram import (
     InlineKeyboardMarkup,
@@ -25,7 +25,7 @@ from telegram import (
 )
 from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import BadRequest, ChatMigrated, TelegramError
-from telegram.ext import CommandHandler
+from telegram.ext import Application, CommandHandler
 
 from bot import formatting
 from bot.access import admitted
@@ -90,6 +90,17 @@ ADMIN_COMMANDS = (
     Command("removefeed", "stop polling a feed, its articles stay", "/removefeed 3"),
     Command("removearticle", "take articles out, by id or address", "/removearticle 42"),
 )
+
+
+def command_names(application: Application[Any, Any, Any, Any, Any, Any]) -> set[str]:
+    """Every command some handler of `application` answers, whoever added it."""
+    return {
+        command
+        for group in application.handlers.values()
+        for handler in group
+        if isinstance(handler, CommandHandler)
+        for command in handler.commands
+    }
 
 
 async def show_typing(context: Context, chat_id: int, topic: int | None = None) -> None:
@@ -733,14 +744,9 @@ async def unknown_command(update: Update, context: Context) -> None:
     # Runs after the command handlers (a later group), so commands other modules add after
     # build_application are not shadowed: it only speaks when none of them knows the name.
     name = message.text.split()[0][1:].split("@")[0].lower()
-    known = {
-        command
-        for group in context.application.handlers.values()
-        for handler in group
-        if isinstance(handler, CommandHandler)
-        for command in handler.commands
-    }
-    if name not in known and await admitted(context.bot_data, message):
+    if name not in command_names(context.application) and await admitted(
+        context.bot_data, message
+    ):
         await send_reply(context.bot_data, message, formatting.UNKNOWN_COMMAND)
 
 

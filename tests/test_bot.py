@@ -35,7 +35,14 @@ from bot.addressing import Lean, lean
 from bot.app import RATE_LIMIT_RETRIES, build_application
 from bot.config import Settings
 from bot.formatting import DATABASE_UNWRITABLE, SOMETHING_WENT_WRONG, UNKNOWN_COMMAND
-from bot.handlers import ADMIN_COMMANDS, COMMANDS, MORE_BELOW, NOT_UNDER_AN_ANSWER, NOTHING_MORE
+from bot.handlers import (
+    ADMIN_COMMANDS,
+    COMMANDS,
+    MORE_BELOW,
+    NOT_UNDER_AN_ANSWER,
+    NOTHING_MORE,
+    command_names,
+)
 from bot.logs import REDACTED
 from bot.runtime import App, BotData, Context, OneAtATime, run_every
 from bot.turns import ChatsInTurn
@@ -418,13 +425,7 @@ async def test_help_lists_the_admin_commands_to_an_admin_only(start_bot: BotFact
         [admins] = await bot.ask(77, "/help")
         [plea] = await bot.ask(77, "help")
         [group] = await bot.ask(GROUP, f"/help@{BOT}", chat_type="group", user_id=77)
-        registered = {
-            name
-            for group_handlers in bot.app.handlers.values()
-            for handler in group_handlers
-            if isinstance(handler, CommandHandler)
-            for name in handler.commands
-        }
+        registered = command_names(bot.app)
         [menu] = bot.fake.calls("setMyCommands")
     assert "Admin" not in public["text"]
     assert not any(f"/{c.name} " in public["text"] for c in ADMIN_COMMANDS)

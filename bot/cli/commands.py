@@ -413,7 +413,12 @@ def utc_text(moment: float | None) -> str | None:
     """A Unix time as ISO 8601 in UTC, to the second ("2024-11-25T10:00:00Z"); None as is."""
     if moment is None:
         return None
-    return datetime.fromtimestamp(moment, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return _utc_z(datetime.fromtimestamp(moment, UTC))
+
+
+def _utc_z(moment: datetime) -> str:
+    """An aware moment as ISO 8601 in UTC, to the second, with a Z."""
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 def published_text(published: str | None) -> str | None:
@@ -427,7 +432,7 @@ def published_text(published: str | None) -> str | None:
         moment = datetime.fromisoformat(published)
         if moment.tzinfo is None:  # as the bot shows it (`display_date`): in UTC
             moment = moment.replace(tzinfo=UTC)
-        return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+        return _utc_z(moment)
     except (ValueError, OverflowError):  # stored by another build: as it is, not a traceback
         return published
 

@@ -463,7 +463,7 @@ def _upgrade_first(settings: Settings, args: argparse.Namespace) -> int | None:
     if args.command in ("backup", "run"):
         return None
     tell = None  # logged
-    if args.command != "run" and sys.stderr.isatty():
+    if sys.stderr.isatty():
 
         def tell(note: str) -> None:
             print(f"newsbot: {note}", file=sys.stderr)
@@ -476,9 +476,7 @@ def _upgrade_first(settings: Settings, args: argparse.Namespace) -> int | None:
         print(f"newsbot: {UPGRADE_INTERRUPTED}", file=sys.stderr)
         return stops.status
     except StoreError:  # a lock held too long (`_upgrade`): said once, not waited out twice
-        why, what = locked_too_long()
-        print(f"newsbot: {why}: {what}, then run the command again", file=sys.stderr)
-        return EXIT_FAILED
+        return _said_locked()
     return None
 
 
@@ -492,6 +490,14 @@ async def _upgrade(settings: Settings, tell: Callable[[str], None] | None) -> in
         if exc.__cause__ is not None and kept_locked(exc.__cause__):
             raise
     return EXIT_OK
+
+
+def _said_locked() -> int:
+    """Say that another process kept the database locked past the busy timeout, in the one
+    wording every command uses (`locked_too_long`); the exit status."""
+    why, what = locked_too_long()
+    print(f"newsbot: {why}: {what}, then run the command again", file=sys.stderr)
+    return EXIT_FAILED
 
 
 def _writable_anywhere() -> None:
@@ -537,9 +543,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         # a write of any command (remove, feeds add...) that waited out the busy timeout;
         # ingest and feeds poll say so in their own words (what they stored is kept)
-        why, what = locked_too_long()
-        print(f"newsbot: {why}: {what}, then run the command again", file=sys.stderr)
-        return EXIT_FAILED
+        return _said_locked()
     except (KeyboardInterrupt, asyncio.CancelledError):  # Ctrl-C; SIGTERM
         return stops.status
     except BrokenPipeError:

@@ -388,13 +388,22 @@ def _printable_field(value: object, kind: object) -> object:
         return one_line(value).strip()
     if kind == "address":
         return printable_address(value)
-    try:
-        names = json.loads(value)
-    except ValueError:
-        return value
-    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+    names = stored_names(value)
+    if names is None:
         return value
     return json.dumps([line for n in names if (line := one_line(n).strip())])
+
+
+def stored_names(authors: str) -> list[str] | None:
+    """The names of a stored `authors` field, a JSON list of them; None for anything else
+    (another build's, hand-edited), which the migrations and `reindex` leave as it is."""
+    try:
+        names = json.loads(authors)
+    except ValueError:
+        return None
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        return None
+    return names
 
 
 def _statements(script: str) -> list[str]:

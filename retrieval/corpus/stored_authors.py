@@ -18,7 +18,7 @@ import sqlite3
 
 import aiosqlite
 
-from retrieval.corpus.db import transaction
+from retrieval.corpus.db import stored_names, transaction
 from retrieval.corpus.ingest import storage_fault
 from retrieval.corpus.records import author_names
 from retrieval.errors import StoreError
@@ -31,11 +31,8 @@ AGAIN = "run newsbot reindex again: it goes on with the authors not cleaned yet"
 def cleaned_list(stored: str, source: str | None) -> str | None:
     """The JSON list `stored` cleaned by today's rules, as the store writes it, where that
     changes it; None where it does not, or where it holds no list of names (left as is)."""
-    try:
-        names = json.loads(stored)
-    except ValueError:
-        return None
-    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+    names = stored_names(stored)
+    if names is None:
         return None
     # as a JSON record's list of authors is read (each without a leading "By"), then kept
     cleaned = list(draft_authors(author_names(names), source))
