@@ -182,6 +182,39 @@ def test_ask_says_where_the_passages_that_bear_on_a_question_end(
     assert out.index("Nothing else matches more than “Rose”.") < out.index("Rose Zhang won")
 
 
+def test_ask_reads_a_contraction_typed_without_its_apostrophe_as_with_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The word "whats" was searched, stemmed to "what": "whats the latest on the jan 6 hearing"
+    quoted a listing's "WHAT:" and an interview's "WHAT MATTERS:" beside the hearing."""
+    hearing = {
+        "title": "Jan. 6 committee hears from a former White House aide",
+        "text": "The House committee investigating the Jan. 6 attack held its latest hearing "
+        "on Tuesday. A former White House aide told it what the president did that day.",
+    }
+    listing = {
+        "title": "This week on stage",
+        "text": "WHAT: A reading of letters from the front.\n\nWHERE: The Public Theater.",
+    }
+    interview = {
+        "title": "Open primaries, explained",
+        "text": "WHAT MATTERS: Why do open primaries solve the problem?\n\n"
+        "They give every voter a say in who reaches the ballot.",
+    }
+    db = tmp_path / "news.db"
+    source = write_jsonl(tmp_path / "a.jsonl", [hearing, listing, interview])
+    assert main(["--db", str(db), "ingest", "--quiet", str(source)]) == 0
+    capsys.readouterr()
+    quoted = []
+    for opening in ("whats", "What’s"):
+        asked = f"{opening} the latest on the jan 6 hearing"
+        answer = json.loads(ask_out(db, capsys, "--json", asked))
+        quoted.append([(r["article"]["title"], r["quote"]) for r in answer["results"]])
+    unspelt, spelt = quoted
+    assert [title for title, _ in unspelt] == [hearing["title"]]
+    assert unspelt == spelt
+
+
 @pytest.mark.usefixtures("seeded_db")
 def test_ask_names_the_words_no_article_holds(
     db_path: Path, capsys: pytest.CaptureFixture[str]

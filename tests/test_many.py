@@ -17,6 +17,7 @@ TEXTS = [
     "It’s the ‘best’ “deal” — or – not • 3−2 they said",  # common once quotes are spaces
     "The US said IT was the WHO's call, not the who of it.",  # stopwords in capitals
     "U.S. NAVAL FORCES ATTACK IRAN'S OIL PLATFORMS IN THE GULF",  # shouting
+    "WHATS next for the party, and whats the latest",  # an unspelt contraction in capitals
     "Shares rose 1,500 points, or 3.5%, to 12,345.67.",  # joined by a comma or a dot
     "Ends with a dot.",
     "Café owners in Zürich said the naïve plan failed",  # not ASCII

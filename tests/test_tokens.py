@@ -68,6 +68,47 @@ def test_an_acronym_in_capitals_is_not_a_stopword() -> None:
     assert Tokenizer(acronyms=False)("WHO calls") == ["call"]
 
 
+@pytest.mark.parametrize(
+    ("unspelt", "spelt"),
+    [
+        ("whats", "What's"),
+        ("wheres", "Where’s"),
+        ("thats", "that's"),
+        ("hows", "How's"),
+        ("whos", "Who's"),
+        ("whens", "When's"),
+        ("whys", "Why's"),
+        ("theres", "There's"),
+        ("heres", "Here's"),
+        ("cant", "can't"),
+        ("theyre", "they're"),
+        ("aint", "ain't"),
+    ],
+)
+def test_a_contraction_typed_without_its_apostrophe_is_left_out_as_with_it(
+    unspelt: str, spelt: str
+) -> None:
+    """The word "whats" was kept, stemmed to "what": "whats the latest on the jan 6 hearing"
+    searched for "what" and quoted shouted headings ("WHAT:", "WHAT MATTERS:")."""
+    tokenize = Tokenizer()
+    asked = "{} the latest on the jan 6 hearing"
+    assert tokenize(asked.format(unspelt)) == tokenize(asked.format(spelt))
+    assert tokenize(asked.format(unspelt)) == ["latest", "jan", "6", "hear"]
+    start = len(unspelt) + 5
+    assert tokenize.words(f"{unspelt} the latest") == [("latest", start, start + 6)]
+
+
+def test_unspelt_contractions_that_are_words_of_their_own_are_kept() -> None:
+    tokenize = Tokenizer()
+    # "won't" keeps "won", the past of "win", and so does "wont"
+    assert tokenize("why wont they stop") == tokenize("why won't they stop") == ["win", "stop"]
+    assert Tokenizer(irregular=False)("wont") == Tokenizer(irregular=False)("won't") == ["won"]
+    assert tokenize("Jony Ive, Sungjae Im and lets") == ["joni", "ive", "sungja", "im", "let"]
+    # In capitals, an acronym like the stopwords, unless the text shouts.
+    assert tokenize("WHATS next for the party") == ["what", "next", "parti"]
+    assert tokenize("WHATS NEXT FOR THE PARTY") == ["next", "parti"]
+
+
 def test_in_a_headline_set_in_capitals_capitals_mark_no_acronym() -> None:
     tokenize = Tokenizer()
     assert tokenize("IT IS WHO WE ARE") == []
@@ -203,10 +244,10 @@ def reference_terms(tokenizer: Tokenizer, text: str) -> list[str]:
     `reference_words`, each folded; stopwords and overlong words out; forms; stems."""
     import Stemmer
 
-    from retrieval.index.tokens import MAX_TOKEN_LENGTH, STOPWORDS
+    from retrieval.index.tokens import LEFT_OUT, MAX_TOKEN_LENGTH
 
     words = [w for w in map(reference_fold, reference_words(text)) if w]
-    stopwords = STOPWORDS if tokenizer.stopwords else frozenset()
+    stopwords = LEFT_OUT if tokenizer.stopwords else frozenset()
     forms = tokenizer._forms
     kept = [forms.get(w, w) for w in words if len(w) <= MAX_TOKEN_LENGTH and w not in stopwords]
     return Stemmer.Stemmer("english").stemWords(kept) if tokenizer.stem else kept
@@ -227,6 +268,7 @@ PLAIN_TEXTS = [
     "",
     "   ",
     "The the quick Quick QUICK",
+    "whats the latest, hes told theyre here and cant wait",
 ]
 
 

@@ -3,7 +3,9 @@ stemmed; acronyms with or without dots and numbers in words or digits meet; Chin
 and Korean as overlapping character bigrams.
 
 Queries and passages go through the same `Tokenizer`, so a change here changes the index:
-the index records the tokenizer's `signature` and is rebuilt when it differs.
+the index records the tokenizer's `signature` and is rebuilt when it differs. A word newly
+left out needs no new signature: an index made before keeps its term, which no question
+asks for any more.
 """
 
 from __future__ import annotations
@@ -40,6 +42,23 @@ _NLTK_ENGLISH = """
     yours yourself yourselves youve
 """
 STOPWORDS = frozenset(_NLTK_ENGLISH.split())
+# Contractions typed without their apostrophe, as phones and hurried thumbs send them. With
+# it, each is words the list leaves out ("What's" is "what" and "s"); without it, "whats"
+# was a word, stemmed to "what", and "whats the latest on the jan 6 hearing" searched for
+# "what" and quoted shouted headings ("WHAT:", "WHAT MATTERS:"). "cant" as a noun
+# (hypocrisy) is rare in news and never what a question means. Not "im" (Sungjae Im, the
+# IM-1 lander), "ive" (Jony Ive), "id", "ill", "wed", "hed" or "lets" ("let" is no
+# stopword): words of their own.
+_UNSPELT = """
+    aint cant hes heres hows thats theres theyre theyve weve whats whens wheres whos whys
+"""
+UNSPELT_CONTRACTIONS = frozenset(_UNSPELT.split())
+# "won't" keeps "won", which the list leaves in as the past of "win" (and "won't play"
+# finds "won't play"): "wont" is read as "won't", the noun (habit) being rare in news.
+UNSPELT_FORMS = {"wont": "won"}
+# The words the tokenizer leaves out. STOPWORDS alone are what the sentence splitter, the
+# names of `ranking.marks` and the language guess read (where "im" is German).
+LEFT_OUT = STOPWORDS | UNSPELT_CONTRACTIONS
 
 # Words, and runs of them joined by a dot or comma with no space: the runs are split again
 # by `Tokenizer._pieces` (rare, so one regex pass over every text stays a plain one).
@@ -66,7 +85,7 @@ _ACRONYM = "\x00acronym"
 # Stopwords are ASCII, so these find every stopword in capitals, the second quickly.
 _CAPITALS = re.compile(r"\b[A-Z]{2,}\b")
 _CAPITALS_ONLY = bytes(c if 65 <= c <= 90 else 32 for c in range(256))  # A-Z, else space
-CAPITAL_STOPWORDS = frozenset(w.upper().encode() for w in STOPWORDS if len(w) > 1)
+CAPITAL_STOPWORDS = frozenset(w.upper().encode() for w in LEFT_OUT if len(w) > 1)
 _MAYBE_CAPITALS = re.compile(r"[A-Z][A-Z]")
 MAX_TOKEN_LENGTH = 40  # longer "words" are URLs, hashes or markup debris (CJK runs aside)
 # Invisible characters that break no word: a soft hyphen ("Straßen\u00adbahn"), zero-width
@@ -511,7 +530,7 @@ class Tokenizer:
         acronyms = self.acronyms and self.stopwords
         maybe = [
             _ACRONYM
-            if acronyms and len(word) > 1 and word.isupper() and fold(word) in STOPWORDS
+            if acronyms and len(word) > 1 and word.isupper() and fold(word) in LEFT_OUT
             else None
             for word in words
         ]
@@ -524,7 +543,7 @@ class Tokenizer:
     def _final_terms(self, words: list[str]) -> list[str | None]:
         """Each distinct case-folded word's term: None for a stopword or an overlong word,
         else its form (number words, irregular forms) stemmed."""
-        stopwords = STOPWORDS if self.stopwords else frozenset()
+        stopwords = LEFT_OUT if self.stopwords else frozenset()
         kept = [w for w in words if len(w) <= MAX_TOKEN_LENGTH and w not in stopwords]
         forms = [self._forms.get(word, word) for word in kept]
         terms = dict(zip(kept, self._stem(forms) if self.stem else forms, strict=True))
@@ -540,18 +559,20 @@ class Tokenizer:
             and not CAPITAL_STOPWORDS.isdisjoint(
                 text.encode("utf-8", "surrogatepass").translate(_CAPITALS_ONLY).split()
             )
-            and any(w.lower() in STOPWORDS for w in _CAPITALS.findall(text))
+            and any(w.lower() in LEFT_OUT for w in _CAPITALS.findall(text))
         )
 
     @cached_property
     def _forms(self) -> dict[str, str]:
-        """Words replaced before stemming: number words by digits, irregular forms."""
-        return {**(NUMBERS if self.numbers else {}), **(IRREGULAR if self.irregular else {})}
+        """Words replaced before stemming: number words by digits, irregular forms, and
+        `UNSPELT_FORMS` by what their words with the apostrophe become ("won" is "win")."""
+        forms = {**(NUMBERS if self.numbers else {}), **(IRREGULAR if self.irregular else {})}
+        return forms | {unspelt: forms.get(word, word) for unspelt, word in UNSPELT_FORMS.items()}
 
     def _terms(self, words: Sequence[str]) -> list[str | None]:
         """Each word's term before stemming, or None for a word left out. Case decides
         here, so `words` come as written (NFKC-normalized), not case-folded."""
-        stopwords = STOPWORDS if self.stopwords else frozenset()
+        stopwords = LEFT_OUT if self.stopwords else frozenset()
         forms, acronyms = self._forms, self.acronyms
         terms: list[str | None] = []
         append = terms.append
