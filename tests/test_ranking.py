@@ -48,6 +48,25 @@ def test_the_answer_kind_is_read_from_the_wording(question: str, kind: AnswerKin
     assert profile(question).kind is kind
 
 
+@pytest.mark.parametrize(
+    ("unspelt", "spelt"),
+    [
+        ("whats the latest on the jan 6 hearing", "What's the latest on the jan 6 hearing"),
+        ("wheres the Nobel Peace Prize awarded?", "Where's the Nobel Peace Prize awarded?"),
+        ("whos hosting this year's Oscars?", "Who’s hosting this year's Oscars?"),
+        ("Whens the final", "When's the final"),
+        ("hows the queen", "How's the queen"),
+    ],
+)
+def test_a_question_word_typed_without_its_apostrophe_asks_as_with_it(
+    unspelt: str, spelt: str
+) -> None:
+    """Asked "wheres the Nobel Peace Prize awarded?", no place was wanted, and "whats the
+    latest on the jan 6 hearing", without "?", was read as keywords."""
+    assert profile(unspelt) == profile(spelt)
+    assert profile(unspelt).asks
+
+
 def test_the_asking_sentence_decides_and_recent_wording_is_noticed() -> None:
     asked = profile("A golfer made history this week. Which state hosted the tournament?")
     assert asked.kind is AnswerKind.PLACE and asked.recent

@@ -90,6 +90,9 @@ _RECENT = re.compile(
     r"wednesday|thursday|friday|saturday|sunday))\b"
 )
 _WORD = re.compile(r"\w+")
+# A question word and its "'s" typed without the apostrophe ("whats the latest on...",
+# "wheres the summit", "whos hosting"): read as with it, so that it asks, and what for.
+_UNSPELT_WH = re.compile(r"\b(what|where|who|when|why|how)s\b")
 _SENTENCE_END = re.compile(rf"(?:(?<=[.!:])|(?<={_QUESTION_MARK}))\s+")
 
 
@@ -112,6 +115,7 @@ class QuestionProfile:
 def profile(question: str) -> QuestionProfile:
     """Read the answer kind, whether it is a question at all, and its words."""
     text = unicodedata.normalize("NFKC", question).casefold().replace("’", "'")
+    text = _UNSPELT_WH.sub(r"\1's", text)
     # The asking sentence decides the kind: "X made history this week. Which state...?"
     asking = next((part for part in reversed(_SENTENCE_END.split(text)) if _WH.search(part)), text)
     kind = _kind(asking)
