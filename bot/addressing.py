@@ -89,15 +89,19 @@ ASKS_FOR_MORE = re.compile(
 # It points back at the answer with "else", "next" or "later" anywhere ("and who else?",
 # "what happened next in the trial?"), or a pronoun or "this" before a second searchable
 # word of its own ("who did he beat?", "how much did this deal cost?"): it is read with the
-# answer's question. A pronoun after words of its own most often points at them ("Which
-# company turned off the AC in its stores?"): of 1,000 real standalone questions
-# (news-qa-dev), 260 were so taken for follow-ups; 19 are. The pronouns are stopwords, so
-# they never count among its searchable words. Not "that", which joins clauses as often as
-# it points back, nor "this week", "next month", "later this year": a time, which news
-# questions name all the time. A question word and one word at most ("which province?",
-# "what year?", "how many?", "who won?") asks which one of the answer's: the province it
-# names, not any stored province (asked alone, "which district?" after a Zürich tram line
-# quoted an Afghan earthquake's district).
+# answer's question. The pronouns are stopwords, so they never count among its searchable
+# words. Not "that", which joins clauses as often as it points back, nor "this week", "next
+# month", "later this year": a time, which news questions name all the time. A question
+# word and one word at most ("which province?", "what year?", "how many?", "who won?") asks
+# which one of the answer's: the province it names, not any stored province (asked alone,
+# "which district?" after a Zürich tram line quoted an Afghan earthquake's district).
+#
+# A pronoun after words of its own most often points at them ("Which company turned off
+# the AC in its stores?"): of 1,000 real standalone questions (news-qa-dev), 260 were so
+# taken for follow-ups, and 19 still when a pronoun counted only before a second word. Nor
+# does the "it" of "is it legal to…", "is it true that…", "why is it so hot…" point back
+# (`_EXPLETIVE_IT`): "is it legal to own a python in florida" was searched with "elon musk
+# twitter", the question above it.
 #
 # With fewer than this many searchable words of its own, or opening with "and", "but",
 # "also", "what about", it may follow the answer up ("which province?", "what about
@@ -106,6 +110,13 @@ ASKS_FOR_MORE = re.compile(
 # a question of its own ("Which search engine does Time Warner own a stake in?": search,
 # engine, time, warner, stake), asked alone.
 OWN_QUESTION_TERMS = 3
+# A follow-up's pronoun stands for what it would otherwise name, so it names little else
+# ("How much did this deal cost taxpayers?": four words). With this many, its opening
+# pronoun may as well stand for its own words ("This Pro Football Hall of Famer, known
+# for…", "Which of these foods received UN world heritage status?"): it may follow the
+# answer up, as above. Of the 1,000, 8 are read as follow-ups, all by "next" ("When will
+# the next total solar eclipse occur?"), and 11 may be.
+NAMES_ITS_OWN_TERMS = 5
 _TIMES = (
     "week|weekend|month|year|season|morning|afternoon|evening|night|spring|summer|fall"
     "|autumn|winter|time|today|this|that"
@@ -118,6 +129,14 @@ _GOES_ON_FROM_EARLIER = re.compile(rf"\b(?:else|(?:next|later){_NOT_A_TIME})\b",
 _POINTS_BACK = re.compile(
     r"\b(?:he|she|him|his|her|hers|they|them|their|theirs|it|its|these|those"
     rf"|this{_NOT_A_TIME})\b",
+    re.IGNORECASE,
+)
+# The "it" of "is it true that…", "is it legal to…", "why is it so hot…": it stands for
+# what follows it, not for anything of the answer ("is it true?" alone, or "is it worth it",
+# still points back).
+_EXPLETIVE_IT = re.compile(
+    r"it(?:['’]s|\s+is|\s+was)?\s+(?:true|false|legal|illegal|safe|unsafe|possible"
+    r"|impossible|likely|unlikely|ok|okay|necessary|hard|easy|worth|so)\s+(?=\w)",
     re.IGNORECASE,
 )
 _ASKS_WHICH_ONE = re.compile(
@@ -138,17 +157,29 @@ class Lean(Enum):
 
 def lean(message: str) -> Lean:
     """How `message`, sent after an answer, leans on it: it points back at it
-    (`_GOES_ON_FROM_EARLIER`, `_ASKS_WHICH_ONE`, or a pronoun, `_POINTS_BACK`, after one
-    searchable word of its own at most), may follow it up (`_OPENS_ON_EARLIER`, or fewer
-    than OWN_QUESTION_TERMS searchable words), or is a question of its own."""
+    (`_GOES_ON_FROM_EARLIER`, `_ASKS_WHICH_ONE`, or a pronoun that opens it,
+    `_opens_on_a_pronoun`, with fewer than NAMES_ITS_OWN_TERMS searchable words), may follow
+    it up (such a pronoun and more words, `_OPENS_ON_EARLIER`, or fewer than
+    OWN_QUESTION_TERMS searchable words), or is a question of its own."""
     if _GOES_ON_FROM_EARLIER.search(message) or _ASKS_WHICH_ONE.match(message):
         return Lean.POINTS_BACK
-    pronoun = _POINTS_BACK.search(message)
-    if pronoun is not None and len(_TERMS(message[: pronoun.start()])) < 2:
-        return Lean.POINTS_BACK
-    if _OPENS_ON_EARLIER.search(message) or len(set(_TERMS(message))) < OWN_QUESTION_TERMS:
+    own_terms = len(set(_TERMS(message)))
+    if _opens_on_a_pronoun(message):
+        return Lean.POINTS_BACK if own_terms < NAMES_ITS_OWN_TERMS else Lean.MAYBE
+    if _OPENS_ON_EARLIER.search(message) or own_terms < OWN_QUESTION_TERMS:
         return Lean.MAYBE
     return Lean.NONE
+
+
+def _opens_on_a_pronoun(message: str) -> bool:
+    """Whether a pronoun or "this" (`_POINTS_BACK`) comes before a second searchable word
+    of `message`, other than the "it" that stands for nothing (`_EXPLETIVE_IT`)."""
+    for pronoun in _POINTS_BACK.finditer(message):
+        if len(_TERMS(message[: pronoun.start()])) >= 2:
+            return False
+        if not _EXPLETIVE_IT.match(message, pronoun.start()):
+            return True
+    return False
 
 
 class _AddressedToBot(filters.MessageFilter):

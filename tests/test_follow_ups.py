@@ -124,6 +124,31 @@ async def test_a_question_of_its_own_after_an_answer_is_asked_alone(bot: Harness
     assert not [q for (q,) in logged if "tram" in q and q != TRAM]  # none read with it
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        # an "it" that stands for what follows it
+        "Is it true that Rovers beat Lowmarsh?",
+        "Why is it so wet in Lowmarsh?",
+        # a "this" that stands for the message's own words, which name enough of it
+        "This striker scored twice for Wend Rovers against Lowmarsh Town",
+    ],
+)
+async def test_a_question_opening_on_it_or_this_is_no_follow_up_for_that(
+    bot: Harness, question: str
+) -> None:
+    """ "is it legal to own a python in florida", sent after an answer about Elon Musk and
+    Twitter, was searched with "elon musk twitter" and answered about Musk, as was every
+    message with a pronoun before its second word. It is asked alone, as in a chat of its
+    own, when its words are tied to nothing of the answer."""
+    [first] = await bot.ask(OTHER_USER, question)
+    await bot.ask(USER, TRAM)
+    [after] = await bot.ask(USER, question)
+    assert after["text"] == first["text"]
+    logged = await bot.rows("SELECT question FROM query_log ORDER BY id DESC LIMIT 1")
+    assert logged == [(question,)]
+
+
 async def test_no_note_names_a_word_the_message_did_not_ask(bot: Harness) -> None:
     """After "Who scored for Wend Rovers?" ("No stored article mentions “scored”"), "What
     is the flood tax?" opened with the same note: read with that question, of words its
