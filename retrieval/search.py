@@ -121,13 +121,16 @@ class SearchResult:
     # the stored articles a question of links only names, whose leads are the passages
     linked: tuple[int, ...] = ()
     # the question of the answer above, when this is its follow-up, searched with it
-    # (`follow_ups`): a note that names words says so, as they may be that question's
-    # ("No stored article mentions “scored”" under "and who was the coach?")
+    # (`follow_ups`): the first note says so, as its passages answer both, and a note that
+    # names words may name that question's ("No stored article mentions “scored”" under
+    # "and who was the coach?")
     follows: str | None = None
 
     def notes(self, buttons: bool = True) -> tuple[str, ...]:
-        """What a reader should know before the passages: that they are of the time the
-        question names (told in the zone it was read in, the moment's), that none holds
+        """What a reader should know before the passages: that they answer the question
+        read with the one above it (a follow-up: nothing says so but this, and a new
+        question read with an old one gets passages about both), that they are of the time
+        the question names (told in the zone it was read in, the moment's), that none holds
         some of its words ("Qwertyuiop Industries": three layoff stories would otherwise
         pass for its news). `buttons`: whether the reader has the bot's (a terminal has
         none to press)."""
@@ -149,7 +152,7 @@ class SearchResult:
         if self.off_topic:
             words = _listed(self.off_topic)
             notes.append(f"Nothing else matches more than {words}.")
-        if self.follows is not None and (self.unmatched or self.off_topic):
+        if self.follows is not None:
             notes.insert(0, self.follows_told())
         return tuple(notes)
 

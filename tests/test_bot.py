@@ -782,7 +782,8 @@ async def test_a_follow_up_answered_best_above_says_so(bot: Harness) -> None:
     [follow] = await bot.ask(
         USER, "when was it automated?", reply_to_message_id=answer["message_id"]
     )
-    assert follow["text"].startswith(BEST_SHOWN) and "of Fastnet" not in follow["text"]
+    notes = "Read as a follow-up to “lighthouse keeper Fastnet”.\n" + BEST_SHOWN
+    assert follow["text"].startswith(notes) and "of Fastnet" not in follow["text"]
     assert "Lighthouse keepers of" in follow["text"]  # the others, after the note
     [alone] = await bot.ask(USER, "when was the Fastnet lighthouse automated?")
     assert "of Fastnet" in alone["text"] and BEST_SHOWN not in alone["text"]  # no follow-up

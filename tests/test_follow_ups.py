@@ -149,6 +149,15 @@ async def test_a_question_opening_on_it_or_this_is_no_follow_up_for_that(
     assert logged == [(question,)]
 
 
+async def test_a_follow_up_says_what_it_was_read_with(bot: Harness) -> None:
+    """A follow-up with passages and nothing else to tell said nothing of the question it
+    was read with: its passages, about both, passed for an answer to it alone."""
+    await bot.ask(USER, "Adam Neumann")
+    [follow] = await bot.ask(USER, "what did they say about the flood levy?")
+    assert follow["text"].startswith("Read as a follow-up to “Adam Neumann”.\n\n")
+    assert "flood levy" in follow["text"]
+
+
 async def test_no_note_names_a_word_the_message_did_not_ask(bot: Harness) -> None:
     """After "Who scored for Wend Rovers?" ("No stored article mentions “scored”"), "What
     is the flood tax?" opened with the same note: read with that question, of words its
@@ -189,10 +198,10 @@ async def test_what_follows_an_answer_up_is_still_read_with_it(bot: Harness) -> 
         assert follow["text"] == ONLY_SHOWN
     # which one of the answer's (Schwamendingen), not the flooded valley's district
     [district] = await bot.ask(USER, "which district?")
-    assert district["text"].startswith(BEST_SHOWN)
+    assert district["text"].startswith(f"Read as a follow-up to “{TRAM}”.\n{BEST_SHOWN}")
     await bot.ask(USER, SCORED)
     [striker] = await bot.ask(USER, "what about the striker?")  # Ali Kent, above
-    assert striker["text"].startswith(BEST_SHOWN)
+    assert striker["text"].startswith(f"Read as a follow-up to “{SCORED}”.\n{BEST_SHOWN}")
     await bot.ask(USER, "lighthouse keeper")
     [hook] = await bot.ask(USER, "Hook")  # a stored passage holds it with "lighthouse keeper"
     assert "Lighthouse keepers of Hook" in hook["text"]
