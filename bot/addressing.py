@@ -114,8 +114,7 @@ OWN_QUESTION_TERMS = 3
 # ("How much did this deal cost taxpayers?": four words). With this many, its opening
 # pronoun may as well stand for its own words ("This Pro Football Hall of Famer, known
 # for…", "Which of these foods received UN world heritage status?"): it may follow the
-# answer up, as above. Of the 1,000, 8 are read as follow-ups, all by "next" ("When will
-# the next total solar eclipse occur?"), and 11 may be.
+# answer up, as above. Of the 1,000, none is read as a follow-up now, and 16 may be.
 NAMES_ITS_OWN_TERMS = 5
 _TIMES = (
     "week|weekend|month|year|season|morning|afternoon|evening|night|spring|summer|fall"
@@ -125,7 +124,17 @@ _NOT_A_TIME = rf"(?! (?:{_TIMES})\b)"
 _OPENS_ON_EARLIER = re.compile(
     r"^\W*(?:and|but|also|so|or|then|what about|how about)\b", re.IGNORECASE
 )
-_GOES_ON_FROM_EARLIER = re.compile(rf"\b(?:else|(?:next|later){_NOT_A_TIME})\b", re.IGNORECASE)
+# "Who else?" asks for more of the answer's; "next" or "later" may ("what happened next?")
+# or may name something of its own: after a determiner ("the next total solar eclipse"),
+# or among as many words of its own as a pronoun's question names (NAMES_ITS_OWN_TERMS:
+# "Beyoncé's next project…", "Who is next in the line of royal succession?"), where it is
+# read with the answer only if its words are tied to it.
+_ASKS_FOR_MORE = re.compile(r"\belse\b", re.IGNORECASE)
+_GOES_ON_FROM_EARLIER = re.compile(
+    r"(?<!\bthe )(?<!\ba )(?<!\bits )(?<!\bhis )(?<!\bher )(?<!\btheir )"
+    rf"\b(?:next|later){_NOT_A_TIME}\b",
+    re.IGNORECASE,
+)
 _POINTS_BACK = re.compile(
     r"\b(?:he|she|him|his|her|hers|they|them|their|theirs|it|its|these|those"
     rf"|this{_NOT_A_TIME})\b",
@@ -157,14 +166,14 @@ class Lean(Enum):
 
 def lean(message: str) -> Lean:
     """How `message`, sent after an answer, leans on it: it points back at it
-    (`_GOES_ON_FROM_EARLIER`, `_ASKS_WHICH_ONE`, or a pronoun that opens it,
-    `_opens_on_a_pronoun`, with fewer than NAMES_ITS_OWN_TERMS searchable words), may follow
-    it up (such a pronoun and more words, `_OPENS_ON_EARLIER`, or fewer than
+    (`_ASKS_FOR_MORE`, `_ASKS_WHICH_ONE`, or "next", `_GOES_ON_FROM_EARLIER`, or a pronoun
+    that opens it, `_opens_on_a_pronoun`, with fewer than NAMES_ITS_OWN_TERMS searchable
+    words), may follow it up (either and more words, `_OPENS_ON_EARLIER`, or fewer than
     OWN_QUESTION_TERMS searchable words), or is a question of its own."""
-    if _GOES_ON_FROM_EARLIER.search(message) or _ASKS_WHICH_ONE.match(message):
+    if _ASKS_FOR_MORE.search(message) or _ASKS_WHICH_ONE.match(message):
         return Lean.POINTS_BACK
     own_terms = len(set(_TERMS(message)))
-    if _opens_on_a_pronoun(message):
+    if _GOES_ON_FROM_EARLIER.search(message) or _opens_on_a_pronoun(message):
         return Lean.POINTS_BACK if own_terms < NAMES_ITS_OWN_TERMS else Lean.MAYBE
     if _OPENS_ON_EARLIER.search(message) or own_terms < OWN_QUESTION_TERMS:
         return Lean.MAYBE

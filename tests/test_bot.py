@@ -2840,6 +2840,37 @@ def test_an_opening_it_or_this_that_stands_for_nothing_above_leans_on_nothing(
     assert lean(message) is leaning
 
 
+@pytest.mark.parametrize(
+    ("message", "leaning"),
+    [
+        # "next" after a determiner names a thing of its own
+        ("When will the next total solar eclipse occur?", Lean.NONE),
+        ("Who will be the next Delaware governor?", Lean.NONE),
+        # among five words of its own or more, it may stand for them (news-qa-dev)
+        (
+            "Soccer icon Lionel Messi announced this week where he'll play next. Which"
+            " league does he plan on joining?",
+            Lean.MAYBE,
+        ),
+        (
+            "King Charles III became Britain’s new monarch following the death of his"
+            " mother, Queen Elizabeth II. Who is next in the line of royal succession?",
+            Lean.MAYBE,
+        ),
+        # what comes after the answer
+        ("what happened next in the trial?", Lean.POINTS_BACK),
+        ("what comes next?", Lean.POINTS_BACK),
+        ("who's next?", Lean.POINTS_BACK),
+        ("and who else was in the room with the president and the king?", Lean.POINTS_BACK),
+    ],
+)
+def test_next_that_names_a_thing_of_its_own_leans_on_nothing(message: str, leaning: Lean) -> None:
+    """ "next" anywhere made a message a follow-up: the 8 of 1,000 real standalone questions
+    still read so ("When will the next total solar eclipse occur?") were searched with the
+    question above them."""
+    assert lean(message) is leaning
+
+
 async def test_a_group_that_adds_the_bot_hears_how_to_ask(start_bot: BotFactory) -> None:
     """Added to a group, the bot said nothing until someone found /help; it greets the group
     it joins, once (a promotion to admin is no joining), and not a group not allowed."""
