@@ -10,6 +10,14 @@ the same, case and accents aside ("Ferris" not for "ferry", "Gates" not for "gat
 past its first word, in a question not set in capitals) only that name, capitalised
 ("Gates" bolds neither "gate" nor "gates"). Words in lower case on both sides match by their
 terms.
+
+A name of letters joined by "&" ("AT&T", "R&D", "S&P") is one word to a reader but pieces to
+the tokenizer ("AT" a term, "T" none): bold covers the whole name where the question writes
+it, and none of it where not ("P" of "P&G" is no answer to "S&P"), never a piece.
+
+Bold follows the search's terms, so what it shows is why a passage was found: "six" for a
+question's "6" (`tokens.NUMBERS`: number words meet their digits) and "Editor" for "editor"
+(a capital that opens a line or a title is no name's) are meant.
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ from collections.abc import Iterable
 from retrieval.index.tokens import Tokenizer, fold, is_shouting
 
 _DOTS = re.compile(r"[.·]")  # "U.S." is "US"
+_JOINED = re.compile(r"\w+(?:&\w+)+")  # "AT&T", "R&D": one name of letters and "&"
 
 
 def _written(word: str) -> str:
@@ -47,6 +56,7 @@ class Asked:
             self.forms.setdefault(term, set()).add(_written(word))
             if shouting or a == first or not _capitalised(word):
                 self.common.add(term)
+        self.joined = {_written(name) for name in _JOINED.findall(question)}
 
     def matches(self, term: str, word: str) -> bool:
         """Whether `word` of a quote, of `term`, is a word of the question."""
@@ -63,11 +73,27 @@ class Asked:
         in capitals, capitals say nothing: words match by their terms."""
         shouting = is_shouting(quote.split())
         forms = self.forms  # most of a quote's words are of no term of the question's
-        return _runs(
+        spans = [
             (a, b)
             for term, a, b in self.tokenizer.words(quote)
             if term in forms and self.matches(term, quote[a:b].lower() if shouting else quote[a:b])
-        )
+        ]
+        if "&" in quote:
+            spans = self._whole_names(quote, spans)
+        return _runs(spans)
+
+    def _whole_names(self, quote: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """`spans` with one in a name joined by "&" made the whole name where the question
+        writes that name, else left out (see the module's docstring)."""
+        names = [(m.start(), m.end(), _written(m.group())) for m in _JOINED.finditer(quote)]
+        whole: list[tuple[int, int]] = []
+        for a, b in spans:
+            name = next(((s, e, w) for s, e, w in names if s <= a and b <= e), None)
+            if name is None:
+                whole.append((a, b))
+            elif name[2] in self.joined:
+                whole.append(name[:2])
+        return whole
 
 
 def _runs(spans: Iterable[tuple[int, int]]) -> tuple[tuple[int, int], ...]:

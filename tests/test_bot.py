@@ -2071,6 +2071,30 @@ async def test_html_hostile_questions_get_valid_answers(bot: Harness, question: 
     assert len(bot.fake.calls("sendMessage")) == 1  # accepted at once: no 400, no apology
 
 
+def shown(message: dict[str, Any], kind: str) -> list[str]:
+    """The text of each entity of `kind` in a message ("bold", "blockquote")."""
+    text = message["text"]
+    return [
+        text[e["offset"] : e["offset"] + e["length"]]
+        for e in message.get("entities", [])
+        if e["type"] == kind
+    ]
+
+
+async def test_a_name_joined_by_an_ampersand_is_bold_whole(bot: Harness) -> None:
+    """ "AT&T" was <b>AT</b>&amp;T: the tokenizer reads "AT" and no "T". The bold covers
+    the name the question writes, whole."""
+    engine = bot.app.bot_data.engine
+    stake = "AT&T agreed to sell its stake in the Quillwort cable network to a rival."
+    await engine.add_articles([ArticleDraft("Quillwort stake sold", stake, source="Wire")])
+    await engine.refresh()
+    [answer] = await bot.ask(USER, "Did AT&T sell its Quillwort stake?")
+    bold = shown(answer, "bold")
+    assert "AT&T" in bold and "AT" not in bold
+    [sent] = [c.params["text"] for c in bot.fake.calls("sendMessage")][-1:]
+    assert "<b>AT&amp;T</b>" in sent
+
+
 async def test_html_in_titles_and_sources_survives(bot: Harness) -> None:
     [answer] = await bot.ask(USER, "central bank rates")
     assert "Rates & <Markets>: the central bank holds — Finance <Daily>" in answer["text"]

@@ -894,6 +894,36 @@ async def test_bold_words_share_the_questions_stem_and_no_name_does_by_chance(
     assert "gates" in gate and "Gates" not in gate
 
 
+async def test_a_name_joined_by_an_ampersand_is_bold_whole_or_not_at_all(engine: Engine) -> None:
+    """ "AT&T" is "at" and no term to the tokenizer ("T" alone is none): the bot showed
+    <b>AT</b>&amp;T. The bold covers the name the question writes whole, and no piece of
+    another ("P" of "P&G" for "S&P")."""
+    deal = ArticleDraft(
+        "Quillwort network sold",
+        "AT&T sold its Quillwort network stake as the S&P 500 index rose and P&G shares fell.",
+        published="2024-05-01",
+    )
+    await engine.add_articles([deal, *SMALL_CORPUS])
+    await engine.refresh()
+
+    async def bold(question: str) -> list[str]:
+        result = await engine.ask(question)
+        top = next(p for p in result.passages if p.article.title == deal.title)
+        return [top.quote[a:b] for a, b in top.highlights]
+
+    assert await bold("Did AT&T sell its Quillwort stake?") == [
+        "AT&T",
+        "sold",
+        "Quillwort",
+        "stake",
+    ]
+    assert await bold("How did the S&P index do after the Quillwort sale?") == [
+        "Quillwort",
+        "S&P",
+        "index",
+    ]
+
+
 async def test_passages_that_match_only_a_common_word_are_left_out(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
