@@ -25,11 +25,11 @@ import numpy.typing as npt
 
 from retrieval.addresses import canonical_url, same_page, same_page_urls
 from retrieval.corpus.reader import REMEMBERED_ARTICLES, CorpusReader, StoredArticle
-from retrieval.corpus.text import joined_sentences
 from retrieval.highlighting import Asked
 from retrieval.index.index import Index, ScoredDoc
 from retrieval.index.tokens import MAX_TOKEN_LENGTH, Tokenizer, has_cjk
 from retrieval.models import Passage
+from retrieval.quotes import quote_text
 from retrieval.ranking import selection
 from retrieval.ranking.features import (
     DAY,
@@ -698,9 +698,11 @@ class Searcher:
     def _leads(self, question: str, scored: Sequence[tuple[int, float]]) -> list[Passage]:
         """The leads of these articles (id and score), in order."""
         stored = self.reader.stored_articles([i for i, _ in scored], LEAD_SENTENCES - 1)
-        texts = self.reader.sentence_texts(
+        read = self.reader.sentence_texts_and_finds(
             int(i) for article in stored.values() for i in article.sentence_ids
         )
+        texts = {sentence_id: text for sentence_id, text, _, _ in read}
+        paragraphs = {sentence_id: paragraph for sentence_id, _, _, paragraph in read}
         asked = Asked(self.index.tokenizer, _LINK.sub(" ", question))
         passages: list[Passage] = []
         for article_id, score in scored:
@@ -708,7 +710,7 @@ class Searcher:
             if article is None:
                 continue
             ids = tuple(int(i) for i in article.sentence_ids if int(i) in texts)
-            quote = joined_sentences(texts[i] for i in ids)
+            quote = quote_text([texts[i] for i in ids], [paragraphs[i] for i in ids])
             if not quote:
                 continue
             passages.append(

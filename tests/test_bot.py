@@ -2095,6 +2095,22 @@ async def test_a_name_joined_by_an_ampersand_is_bold_whole(bot: Harness) -> None
     assert "<b>AT&amp;T</b>" in sent
 
 
+async def test_a_paragraph_without_a_stop_ends_a_line_of_the_blockquote(bot: Harness) -> None:
+    """Story highlights, a paragraph each without a stop, ran into each other in the
+    blockquote ("...to a rival The Quillwort deal..."): a line break now, as on the page."""
+    highlights = [
+        "Harbour Wire agreed to sell its stake in the Quillwort cable network to a rival",
+        "The Quillwort deal is worth $2 billion to the company, including its debt and studios",
+    ]
+    engine = bot.app.bot_data.engine
+    await engine.add_articles(
+        [ArticleDraft("Quillwort stake sold", "\n\n".join(highlights), source="Wire")]
+    )
+    await engine.refresh()
+    [answer] = await bot.ask(USER, "Did Harbour Wire agree to sell its Quillwort network stake?")
+    assert "\n".join(highlights) in shown(answer, "blockquote")
+
+
 async def test_html_in_titles_and_sources_survives(bot: Harness) -> None:
     [answer] = await bot.ask(USER, "central bank rates")
     assert "Rates & <Markets>: the central bank holds — Finance <Daily>" in answer["text"]

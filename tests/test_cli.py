@@ -127,6 +127,31 @@ def test_ask_json_shows_a_title_as_the_text_does(
     assert run_sql(db_path, "SELECT title FROM articles") == [(brora["title"],)]  # as stored
 
 
+def test_ask_shows_where_a_paragraph_without_a_stop_ends(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Story highlights, a paragraph each without a stop, ran into each other: "...in an
+    appeal The court ordered...". `--json` keeps the page's break as "\\n"; the text prints
+    the quote's next line indented under it."""
+    highlights = [
+        "A Spanish High Court has acquitted Shakira in her 2011 tax fraud case in an appeal",
+        "The court ordered Spain's treasury to reimburse her with $70 million in interest",
+    ]
+    shakira = {
+        "title": "Shakira acquitted of tax fraud",
+        "text": "\n\n".join(highlights),
+        "source": "Reuters",
+    }
+    source = write_jsonl(db_path.parent / "shakira.jsonl", [shakira])
+    assert main(["--db", str(db_path), "ingest", "--quiet", str(source)]) == 0
+    capsys.readouterr()
+    asked = "Was Shakira acquitted in the tax fraud appeal?"
+    [first, *_] = json.loads(ask_out(db_path, capsys, "--json", asked))["results"]
+    assert first["quote"] == "\n".join(highlights)
+    text = ask_out(db_path, capsys, asked)
+    assert f"1. “{highlights[0]}\n   {highlights[1]}”\n   — Shakira acquitted" in text
+
+
 def test_ask_of_a_stored_articles_link_names_no_button_in_a_terminal(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -10,8 +10,9 @@ from retrieval.corpus.db import ReadConnections
 from retrieval.corpus.reader import CorpusReader
 from retrieval.engine import Engine
 from retrieval.models import ArticleDraft
+from retrieval.quotes import quote_text
 from retrieval.ranking.features import FEATURES, Candidates
-from retrieval.ranking.headings import heading_like, is_heading, looks_like_heading, quote_text
+from retrieval.ranking.headings import heading_like, is_heading, looks_like_heading
 from retrieval.ranking.model import default_ranker
 from retrieval.ranking.question import profile
 from retrieval.search import Searcher

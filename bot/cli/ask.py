@@ -48,6 +48,7 @@ from bot.config import DEFAULT_DB, Settings
 from bot.times import MOMENT_EXAMPLES, last_day, moment_of, when
 from retrieval.engine import Engine
 from retrieval.models import Passage
+from retrieval.quotes import PARAGRAPH_BREAK
 from retrieval.search import MAX_QUESTION_CHARS, SearchResult
 from retrieval.wording import UNDATED, quoted
 
@@ -80,6 +81,8 @@ _MEANT = {
 # is not JSON: an error, not a question about "question" and "as_of" answered as of now.
 JSON_OBJECT = re.compile(r'\s*\{\s*["}\'\u2018\u2019\u201c\u201d]')
 MAX_LINE = 64 * 1024  # bytes of one stdin line read (its end of line aside)
+# A quote's next line, after a paragraph's break: indented under it, as its source line is
+QUOTE_LINE = "\n   "
 
 
 @dataclass(frozen=True, slots=True)
@@ -481,6 +484,7 @@ def render_text(result: SearchResult, color: bool, zone: tzinfo) -> str:
                 if start < shown:
                     end = min(end, shown)
                     quote = f"{quote[:start]}\033[1m{quote[start:end]}\033[0m{quote[end:]}"
+        quote = quote.replace(PARAGRAPH_BREAK, QUOTE_LINE)
         a = passage.article
         parts = (
             clip(a.headline, TITLE_CHARS),

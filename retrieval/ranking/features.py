@@ -24,8 +24,9 @@ import numpy.typing as npt
 
 from retrieval.corpus.text import joined_sentences
 from retrieval.models import Attribution
+from retrieval.quotes import quote_text
 from retrieval.ranking import windows
-from retrieval.ranking.headings import heading_like, is_heading, quote_text
+from retrieval.ranking.headings import heading_like, is_heading
 from retrieval.ranking.question import QuestionProfile
 
 if TYPE_CHECKING:
@@ -291,8 +292,8 @@ class Candidates:
         return joined_sentences(self.sentence_texts(w))
 
     def quote(self, w: int) -> str:
-        """The text of window `w` as quoted: a heading that opens it set off
-        (`headings.quote_text`)."""
+        """The text of window `w` as quoted (`quotes.quote_text`): a heading that opens it set
+        off, a paragraph without a stop not run into the next."""
         return quote_text(self.sentence_texts(w), list(map(self.paragraph, self.sentence_ids(w))))
 
     def paragraph(self, sentence_id: int) -> int | None:

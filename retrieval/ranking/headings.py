@@ -4,16 +4,14 @@ Finals", "Aktuelle Situation", a listicle's "5. Church shooting"), stored as a s
 A heading introduces what follows it, so a window holds one only as its first sentence (a
 window that ends on one, or runs through one, joins two sections: "...in franchise history.
 THIS JUST IN"), and a quote that opens with one sets it off ("NBA Finals: The Golden State
-Warriors defeated..."), not run into the sentence. Told from the text and the paragraph
-numbers stored with the sentences (`CorpusReader.sentence_texts_and_finds`); docs/retrieval.md
-gives the counts behind the rule.
+Warriors defeated..."; `retrieval.quotes`), not run into the sentence. Told from the text
+and the paragraph numbers stored with the sentences (`CorpusReader.sentence_texts_and_finds`);
+docs/retrieval.md gives the counts behind the rule.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-
-from retrieval.corpus.text import joined_sentences
+from collections.abc import Iterable
 
 # What ends a sentence, closing quotes and brackets after a stop included.
 _STOPS = frozenset(".!?…\"”'’»")
@@ -22,8 +20,6 @@ _STOPS = frozenset(".!?…\"”'’»")
 # links and sentences a page cut off, which a window should not end on either, but which
 # read as text, not as a title to set off.
 HEADING_WORDS = 12
-# Where a heading that opens a quote meets the sentence after it.
-SET_OFF = ": "
 
 
 def looks_like_heading(text: str) -> bool:
@@ -52,21 +48,3 @@ def is_heading(text: str, paragraph: int | None, before: int | None, after: int 
     if paragraph is None:
         return False
     return before != paragraph and after != paragraph
-
-
-def quote_text(sentences: Sequence[str], paragraphs: Sequence[int | None]) -> str:
-    """A window's sentences as the text of its quote: joined by a space (as
-    `text.joined_sentences` joins them), but a first sentence that is a heading (of a
-    paragraph other than the next's) set off from the next by `SET_OFF`, unless it ends in
-    a colon or a dash that does so already."""
-    if (
-        len(sentences) > 1
-        and paragraphs[0] is not None
-        and paragraphs[0] != paragraphs[1]
-        and looks_like_heading(sentences[0])
-    ):
-        head = sentences[0].rstrip()
-        if head[-1] in ":—–-":
-            return joined_sentences([head, *sentences[1:]])
-        return head + SET_OFF + joined_sentences(sentences[1:])
-    return joined_sentences(sentences)

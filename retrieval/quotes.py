@@ -1,0 +1,87 @@
+"""A window's sentences as the text of its quote: what the answer, `ask --json`'s "quote" and
+the bot's blockquote show.
+
+Sentences are joined as written (`text.joined_sentences`), but where the stored sentences
+lose what the page showed:
+
+- a heading that opens the quote is set off from the sentence after it (`SET_OFF`);
+- a paragraph that ends with no stop (a story-highlight bullet, a caption, a subhead, a list
+  item) is followed by a line break, not run into the next sentence ("...in an appeal The
+  court ordered...").
+
+None of it changes a word: the words of a quote, and so its word count, are its sentences',
+which the ranking read. The ranking and the sentences are untouched.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from retrieval.corpus.text import joined_sentences
+from retrieval.ranking.headings import looks_like_heading
+
+# Where a heading that opens a quote meets the sentence after it
+SET_OFF = ": "
+
+# Between a paragraph that ends with no stop and the next: a line break. It is the page's
+# own break, so it reads as the page did: Telegram shows it as one inside the blockquote,
+# `ask` prints it (its next line indented under the quote), and JSON keeps it as "\n", which
+# a reader that wants one line folds with the other spaces (the benchmarks' answer matching
+# does). A visible mark would read as the text's own ("—", "/", "·" are in news copy) and be
+# a word of its own wherever words are counted by spaces (`quote.split()`).
+PARAGRAPH_BREAK = "\n"
+# What ends a sentence: a stop (Latin, CJK, Devanagari, Arabic and Urdu, Armenian, Ethiopic,
+# Myanmar; ";" is also the Greek question mark, ":" and ";" end a clause that a space may
+# follow), then any closing quotes and brackets. A closing bracket or quote alone is no end
+# ("...(AP Photo)").
+_ENDS_SENTENCE = re.compile(r"[.!?…:;。！？｡।॥؟۔։።፧፨။][\"'”’»›)\]」』》〉]*$")
+
+
+def quote_text(sentences: Sequence[str], paragraphs: Sequence[int | None]) -> str:
+    """A window's sentences (and the paragraph number of each, None where not known) as the
+    text of its quote (see the module's docstring)."""
+    parts: list[str] = []
+    start = 0
+    if _opens_with_heading(sentences, paragraphs):
+        head = sentences[0].rstrip()
+        parts.append(head + (" " if head[-1] in ":—–-" else SET_OFF))
+        start = 1
+    run = list(sentences[start : start + 1])
+    for i in range(start + 1, len(sentences)):
+        before, after = sentences[i - 1], sentences[i]
+        if _ends_paragraph_unstopped(before, paragraphs[i - 1], after, paragraphs[i]):
+            parts.append(joined_sentences(run) + PARAGRAPH_BREAK)
+            run = []
+        run.append(after)
+    parts.append(joined_sentences(run))
+    return "".join(parts)
+
+
+def _opens_with_heading(sentences: Sequence[str], paragraphs: Sequence[int | None]) -> bool:
+    """Whether the first sentence is a heading of a paragraph other than the next's
+    (`headings.looks_like_heading`), to be set off: not where the next opens in lower case,
+    the rest of a sentence the page broke in two ("raised at | the Kenilworth Inn")."""
+    return (
+        len(sentences) > 1
+        and paragraphs[0] is not None
+        and paragraphs[0] != paragraphs[1]
+        and looks_like_heading(sentences[0])
+        and not _starts_lower(sentences[1])
+    )
+
+
+def _ends_paragraph_unstopped(
+    sentence: str, paragraph: int | None, following: str, next_paragraph: int | None
+) -> bool:
+    """Whether `sentence` ends its paragraph without a stop, and `following` opens the next
+    as a sentence does: one that opens in lower case goes on with the sentence the page broke
+    in two ("...raised at | the Kenilworth Inn"), which a space joins as it was meant."""
+    if paragraph is None or next_paragraph is None or paragraph == next_paragraph:
+        return False
+    return not _ENDS_SENTENCE.search(sentence.rstrip()) and not _starts_lower(following)
+
+
+def _starts_lower(text: str) -> bool:
+    """Whether `text` opens with a letter in lower case."""
+    return text.lstrip()[:1].islower()

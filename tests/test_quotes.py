@@ -1,0 +1,104 @@
+"""A window's sentences as its quote (retrieval/quotes.py): a paragraph without a stop not
+run into the next."""
+
+from dataclasses import replace
+
+import pytest
+
+from retrieval.engine import Engine
+from retrieval.models import ArticleDraft
+from retrieval.quotes import PARAGRAPH_BREAK, quote_text
+
+# Story highlights as CNN's pages open: a paragraph each, none with a stop, each stored as a
+# sentence of its own (`paragraph` numbers 0, 1, 2).
+HIGHLIGHTS = [
+    "A Spanish High Court has acquitted Shakira in her 2011 tax fraud case in an appeal",
+    "The court ordered Spain's treasury to reimburse her with $70 million, including interest",
+    "The Spanish tax agency will appeal the ruling, saying no repayment will be made yet",
+]
+SHAKIRA = ArticleDraft(
+    "Shakira acquitted of tax fraud",
+    "\n\n".join(
+        [
+            *HIGHLIGHTS,
+            "Spain's High Court has acquitted Colombian pop star Shakira of tax fraud on "
+            "Monday. The singer had been fined for her 2011 taxes.",
+        ]
+    ),
+    published="2024-05-20",
+)
+
+
+def words(text: str) -> int:
+    return len(text.split())
+
+
+def test_a_paragraph_without_a_stop_is_not_run_into_the_next() -> None:
+    """ "...in an appeal The court ordered...": a line break where the paragraph ends, as
+    on the page; the words, and so their count, are the sentences'."""
+    quote = quote_text(HIGHLIGHTS, [0, 1, 2])
+    assert quote == PARAGRAPH_BREAK.join(HIGHLIGHTS)
+    assert words(quote) == sum(map(words, HIGHLIGHTS))
+    stopped = [f"{HIGHLIGHTS[0]}.", HIGHLIGHTS[1]]
+    assert quote_text(stopped, [0, 1]) == " ".join(stopped)  # its stop ends it
+    assert quote_text(HIGHLIGHTS[:2], [4, 4]) == " ".join(HIGHLIGHTS[:2])  # one paragraph
+    assert quote_text(HIGHLIGHTS[:2], [None, None]) == " ".join(HIGHLIGHTS[:2])  # not known
+
+
+@pytest.mark.parametrize(
+    "ending",
+    [
+        "ruled on Monday.",
+        'called it "a disaster."',
+        "called it “a disaster!”",
+        "asked why?)",
+        "港口已关闭。",
+        "हड़ताल खत्म हुई।",
+        "هل انتهى الإضراب؟",
+        "the list:",
+    ],
+)
+def test_a_paragraph_ended_by_a_stop_of_any_script_runs_on_with_a_space(ending: str) -> None:
+    assert PARAGRAPH_BREAK not in quote_text([ending, "The court said so."], [0, 1])
+
+
+@pytest.mark.parametrize(
+    "ending",
+    ["in an appeal", "(AP Photo/Manu Fernandez)", 'the "Hips Don\'t Lie" singer', "港口已关闭"],
+)
+def test_a_closing_bracket_or_quote_alone_is_no_stop(ending: str) -> None:
+    text = f"A long caption of a photo of the court in Madrid, with the singer, {ending}"
+    assert quote_text([text, "The court said so."], [0, 1]) == f"{text}\nThe court said so."
+
+
+def test_a_paragraph_the_page_broke_mid_sentence_is_joined_by_a_space() -> None:
+    """The next paragraph in lower case goes on with the sentence: neither a break nor a
+    heading's colon ("Raised at: the Kenilworth Inn")."""
+    for first in ("Funds for the shelter were raised at a gala dinner last week at", "Raised at"):
+        assert quote_text([first, "the Kenilworth Inn."], [0, 1]) == f"{first} the Kenilworth Inn."
+
+
+async def test_an_answer_shows_the_pages_breaks(engine: Engine) -> None:
+    """Through the search: the quotes of `ask` (its text, `--json`, the bot) are built so."""
+    await engine.add_articles([SHAKIRA])
+    await engine.refresh()
+
+    shakira = await engine.ask("Was Shakira acquitted in the tax fraud appeal?", limit=5)
+    running = [p for p in shakira.passages if p.sentences[:2] == tuple(HIGHLIGHTS[:2])]
+    assert running, [p.quote for p in shakira.passages]
+    for passage in running:
+        assert passage.quote.startswith(f"{HIGHLIGHTS[0]}\n{HIGHLIGHTS[1]}")
+        assert words(passage.quote) == sum(map(words, passage.sentences))
+        [bold] = [passage.quote[a:b] for a, b in passage.highlights if b - a == len("Shakira")]
+        assert bold == "Shakira"  # the bold is where the quote's words are
+
+
+async def test_a_linked_articles_lead_shows_its_breaks_too(engine: Engine) -> None:
+    """A stored article's link is answered with its opening (`Searcher._leads`), where story
+    highlights are: quoted as answers are."""
+    url = "https://www.reuters.example/world/shakira-acquitted"
+    await engine.add_articles([replace(SHAKIRA, url=url)])
+    await engine.refresh()
+    [lead] = (await engine.ask(url)).passages
+    assert len(lead.sentences) > 1
+    assert lead.quote == PARAGRAPH_BREAK.join(HIGHLIGHTS[: len(lead.sentences)])
