@@ -7,10 +7,12 @@ lose what the page showed:
 - a heading that opens the quote is set off from the sentence after it (`SET_OFF`);
 - a paragraph that ends with no stop (a story-highlight bullet, a caption, a subhead, a list
   item) is followed by a line break, not run into the next sentence ("...in an appeal The
-  court ordered...").
+  court ordered...");
+- a sentence the page repeats (the same text again at once: 333 in 79 articles of
+  news-qa-dev) is shown once.
 
-None of it changes a word: the words of a quote, and so its word count, are its sentences',
-which the ranking read. The ranking and the sentences are untouched.
+None of it changes a word: the words of a quote, and so its word count, are its sentences'
+(less a repeat), which the ranking read. The ranking and the sentences are untouched.
 """
 
 from __future__ import annotations
@@ -41,21 +43,38 @@ _ENDS_SENTENCE = re.compile(r"[.!?…:;。！？｡।॥؟۔։።፧፨။][\"'
 def quote_text(sentences: Sequence[str], paragraphs: Sequence[int | None]) -> str:
     """A window's sentences (and the paragraph number of each, None where not known) as the
     text of its quote (see the module's docstring)."""
+    kept, numbers = _once(sentences, paragraphs)
     parts: list[str] = []
     start = 0
-    if _opens_with_heading(sentences, paragraphs):
-        head = sentences[0].rstrip()
+    if _opens_with_heading(kept, numbers):
+        head = kept[0].rstrip()
         parts.append(head + (" " if head[-1] in ":—–-" else SET_OFF))
         start = 1
-    run = list(sentences[start : start + 1])
-    for i in range(start + 1, len(sentences)):
-        before, after = sentences[i - 1], sentences[i]
-        if _ends_paragraph_unstopped(before, paragraphs[i - 1], after, paragraphs[i]):
+    run = kept[start : start + 1]
+    for i in range(start + 1, len(kept)):
+        before, after = kept[i - 1], kept[i]
+        if _ends_paragraph_unstopped(before, numbers[i - 1], after, numbers[i]):
             parts.append(joined_sentences(run) + PARAGRAPH_BREAK)
             run = []
         run.append(after)
     parts.append(joined_sentences(run))
     return "".join(parts)
+
+
+def _once(
+    sentences: Sequence[str], paragraphs: Sequence[int | None]
+) -> tuple[list[str], list[int | None]]:
+    """The sentences without one that repeats the one before it, with their paragraphs: a
+    repeat's paragraph is the one kept, as it is where the text goes on from."""
+    kept: list[str] = []
+    numbers: list[int | None] = []
+    for sentence, paragraph in zip(sentences, paragraphs, strict=True):
+        if kept and sentence.strip() == kept[-1].strip():
+            numbers[-1] = paragraph
+            continue
+        kept.append(sentence)
+        numbers.append(paragraph)
+    return kept, numbers
 
 
 def _opens_with_heading(sentences: Sequence[str], paragraphs: Sequence[int | None]) -> bool:

@@ -1,5 +1,5 @@
 """A window's sentences as its quote (retrieval/quotes.py): a paragraph without a stop not
-run into the next."""
+run into the next, a repeat shown once."""
 
 from dataclasses import replace
 
@@ -78,9 +78,30 @@ def test_a_paragraph_the_page_broke_mid_sentence_is_joined_by_a_space() -> None:
         assert quote_text([first, "the Kenilworth Inn."], [0, 1]) == f"{first} the Kenilworth Inn."
 
 
-async def test_an_answer_shows_the_pages_breaks(engine: Engine) -> None:
+def test_a_sentence_repeated_at_once_is_shown_once() -> None:
+    """The page had it twice in a row ("...later this week. South Korean lawmakers submitted
+    a bill ... later this week."): the quote has it once."""
+    bill = "South Korean lawmakers submitted a bill to ban dog meat, to be voted on this week."
+    after = "Animal rights groups welcomed it."
+    assert quote_text([bill, bill, after], [0, 0, 0]) == f"{bill} {after}"
+    assert quote_text([bill, f" {bill} "], [0, 1]) == bill
+    # the repeat's paragraph is where the text goes on from: the break is told by it
+    bullet = HIGHLIGHTS[0]
+    assert quote_text([bullet, bullet, after], [0, 1, 1]) == f"{bullet} {after}"
+    assert quote_text([bullet, bullet, after], [0, 0, 1]) == f"{bullet}\n{after}"
+    # not a repeat: the same words later, or other words
+    assert quote_text([bill, after, bill], [0, 0, 0]) == f"{bill} {after} {bill}"
+
+
+async def test_an_answer_shows_the_pages_breaks_and_repeats_once(engine: Engine) -> None:
     """Through the search: the quotes of `ask` (its text, `--json`, the bot) are built so."""
-    await engine.add_articles([SHAKIRA])
+    bill = "South Korean lawmakers submitted a bill to ban dog meat on Monday."
+    korea = ArticleDraft(
+        "Dog meat ban bill submitted",
+        f"{bill} {bill} Animal rights groups welcomed the dog meat bill.",
+        published="2024-05-20",
+    )
+    await engine.add_articles([SHAKIRA, korea])
     await engine.refresh()
 
     shakira = await engine.ask("Was Shakira acquitted in the tax fraud appeal?", limit=5)
@@ -91,6 +112,11 @@ async def test_an_answer_shows_the_pages_breaks(engine: Engine) -> None:
         assert words(passage.quote) == sum(map(words, passage.sentences))
         [bold] = [passage.quote[a:b] for a, b in passage.highlights if b - a == len("Shakira")]
         assert bold == "Shakira"  # the bold is where the quote's words are
+
+    dogs = await engine.ask("Did lawmakers submit a bill to ban dog meat?", limit=5)
+    repeated = [p for p in dogs.passages if p.sentences[:2] == (bill, bill)]
+    assert repeated, [p.quote for p in dogs.passages]
+    assert all(p.quote.count(bill) == 1 for p in dogs.passages)
 
 
 async def test_a_linked_articles_lead_shows_its_breaks_too(engine: Engine) -> None:

@@ -293,7 +293,7 @@ class Candidates:
 
     def quote(self, w: int) -> str:
         """The text of window `w` as quoted (`quotes.quote_text`): a heading that opens it set
-        off, a paragraph without a stop not run into the next."""
+        off, a paragraph without a stop not run into the next, a repeat shown once."""
         return quote_text(self.sentence_texts(w), list(map(self.paragraph, self.sentence_ids(w))))
 
     def paragraph(self, sentence_id: int) -> int | None:
