@@ -9,7 +9,10 @@ lose what the page showed:
   item) is followed by a line break, not run into the next sentence ("...in an appeal The
   court ordered...");
 - a sentence the page repeats (the same text again at once: 333 in 79 articles of
-  news-qa-dev) is shown once.
+  news-qa-dev) is shown once;
+- a quote whose first sentence, past its article's first, opens in lower case, its start
+  cut off by a paragraph break the page made mid-sentence ("the Kenilworth Inn. Funds
+  raised..."), opens with "…".
 
 None of it changes a word: the words of a quote, and so its word count, are its sentences'
 (less a repeat), which the ranking read. The ranking and the sentences are untouched.
@@ -38,11 +41,26 @@ PARAGRAPH_BREAK = "\n"
 # follow), then any closing quotes and brackets. A closing bracket or quote alone is no end
 # ("...(AP Photo)").
 _ENDS_SENTENCE = re.compile(r"[.!?…:;。！？｡।॥؟۔։።፧፨။][\"'”’»›)\]」』》〉]*$")
+# Where a quote opens mid-sentence: "…", which `clip` also uses for a cut.
+CUT_BEFORE = "…"
+# A first word in lower case that opens a sentence all the same: a name's particle before
+# the name ("de Blasio", "van Gogh"; "al-Assad" has a capital of its own).
+_PARTICLES = frozenset(
+    ("al", "bin", "da", "das", "de", "del", "della", "der", "di", "do", "dos", "du", "el")
+    + ("ibn", "la", "le", "van", "von")
+)
+# A line that opens with a list's label ("a)", "iv.") or a lower-case label of one or two
+# words and its colon ("ticket price: $9.11", "extreme drought: 0.0%"): a line of
+# a list or a table, not a sentence cut short.
+_LABEL = re.compile(r"^(?:(?:[a-z]|[ivx]{1,4})[.)]\s|(?:\S+\s)?\S+:(?:\s|$))")
 
 
-def quote_text(sentences: Sequence[str], paragraphs: Sequence[int | None]) -> str:
+def quote_text(
+    sentences: Sequence[str], paragraphs: Sequence[int | None], opens_article: bool = False
+) -> str:
     """A window's sentences (and the paragraph number of each, None where not known) as the
-    text of its quote (see the module's docstring)."""
+    text of its quote (see the module's docstring). A window that `opens_article` gets no
+    "…": nothing of its article was cut before it (an article may be written in lower case)."""
     kept, numbers = _once(sentences, paragraphs)
     parts: list[str] = []
     start = 0
@@ -58,7 +76,8 @@ def quote_text(sentences: Sequence[str], paragraphs: Sequence[int | None]) -> st
             run = []
         run.append(after)
     parts.append(joined_sentences(run))
-    return "".join(parts)
+    text = "".join(parts)
+    return CUT_BEFORE + text if not opens_article and _opens_mid_sentence(text) else text
 
 
 def _once(
@@ -101,6 +120,22 @@ def _ends_paragraph_unstopped(
     return not _ENDS_SENTENCE.search(sentence.rstrip()) and not _starts_lower(following)
 
 
+def _opens_mid_sentence(text: str) -> bool:
+    """Whether `text` opens in lower case as a sentence does not: not a brand's ("iPhone",
+    "eBay"), an address ("livenation.com"), a name's particle ("de Blasio") nor a list's or
+    a table's label ("a)", "ticket price: $9.11")."""
+    if not _starts_lower(text):
+        return False
+    words = text.split(maxsplit=2)
+    first = words[0]
+    if any(c.isupper() or c.isdigit() or c in "@." for c in first.rstrip(".,;:!?")):
+        return False
+    if first in _PARTICLES and len(words) > 1 and words[1][:1].isupper():
+        return False
+    return not _LABEL.match(text)
+
+
 def _starts_lower(text: str) -> bool:
-    """Whether `text` opens with a letter in lower case."""
+    """Whether `text` opens with a letter in lower case: not a quotation's mark, which opens
+    what it quotes as written ("“no one has ever seen Ben Affleck smile this hard”")."""
     return text.lstrip()[:1].islower()

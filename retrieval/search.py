@@ -710,7 +710,8 @@ class Searcher:
             if article is None:
                 continue
             ids = tuple(int(i) for i in article.sentence_ids if int(i) in texts)
-            quote = quote_text([texts[i] for i in ids], [paragraphs[i] for i in ids])
+            lead = [texts[i] for i in ids]
+            quote = quote_text(lead, [paragraphs[i] for i in ids], opens_article=True)
             if not quote:
                 continue
             passages.append(
@@ -721,7 +722,7 @@ class Searcher:
                     highlights=asked.highlights(quote),
                     article=article.attribution,
                     sentence_ids=ids,
-                    sentences=tuple(texts[i] for i in ids),
+                    sentences=tuple(lead),
                 )
             )
         return passages

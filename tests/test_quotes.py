@@ -1,5 +1,5 @@
 """A window's sentences as its quote (retrieval/quotes.py): a paragraph without a stop not
-run into the next, a repeat shown once."""
+run into the next, a repeat shown once, a quote cut mid-sentence opened with "…"."""
 
 from dataclasses import replace
 
@@ -7,7 +7,7 @@ import pytest
 
 from retrieval.engine import Engine
 from retrieval.models import ArticleDraft
-from retrieval.quotes import PARAGRAPH_BREAK, quote_text
+from retrieval.quotes import CUT_BEFORE, PARAGRAPH_BREAK, quote_text
 
 # Story highlights as CNN's pages open: a paragraph each, none with a stop, each stored as a
 # sentence of its own (`paragraph` numbers 0, 1, 2).
@@ -93,7 +93,39 @@ def test_a_sentence_repeated_at_once_is_shown_once() -> None:
     assert quote_text([bill, after, bill], [0, 0, 0]) == f"{bill} {after} {bill}"
 
 
-async def test_an_answer_shows_the_pages_breaks_and_repeats_once(engine: Engine) -> None:
+def test_a_quote_cut_mid_sentence_opens_with_an_ellipsis() -> None:
+    """The source broke a paragraph mid-sentence: "the Kenilworth Inn. Funds raised..."
+    opens with "…", as `clip` ends a cut with one; the words are the same. An article's
+    first sentence is no cut: nothing came before it."""
+    cut = ["the Kenilworth Inn.", "Funds raised went to the shelter."]
+    assert quote_text(cut, [3, 3]) == f"{CUT_BEFORE}the Kenilworth Inn. {cut[1]}"
+    assert quote_text(cut, [0, 0], opens_article=True) == " ".join(cut)
+    assert quote_text(["year-long absence ended on Sunday."], [0]).startswith(CUT_BEFORE)
+    assert words(quote_text(cut, [3, 3])) == words(" ".join(cut))
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "The court ruled on Monday.",
+        "iPhone sales rose in May.",
+        "eBay said it would appeal.",
+        "de Blasio said he would run.",
+        "livenation.com.",
+        "robert.king@indystar.com",
+        "a) It is a huge escalation of the conflict.",
+        "ticket price: $9.11",
+        "extreme drought: 0.0%",
+        "2 people were hurt.",
+        "“no one has ever seen him smile this hard,” one user wrote.",  # as quoted
+        "港口已关闭。",
+    ],
+)
+def test_a_quote_opening_as_a_sentence_may_gets_no_ellipsis(opening: str) -> None:
+    assert quote_text([opening], [0]) == opening
+
+
+async def test_an_answer_shows_the_pages_breaks_repeats_once_and_cuts(engine: Engine) -> None:
     """Through the search: the quotes of `ask` (its text, `--json`, the bot) are built so."""
     bill = "South Korean lawmakers submitted a bill to ban dog meat on Monday."
     korea = ArticleDraft(
@@ -101,7 +133,17 @@ async def test_an_answer_shows_the_pages_breaks_and_repeats_once(engine: Engine)
         f"{bill} {bill} Animal rights groups welcomed the dog meat bill.",
         published="2024-05-20",
     )
-    await engine.add_articles([SHAKIRA, korea])
+    gala = ArticleDraft(  # the page broke its second paragraph's sentence in two
+        "Shelter gala raises funds",
+        "Tickets for the spring concert series at the town hall went on sale this morning. "
+        "The concerts open in April with a string quartet from Vienna.\n\n"
+        "Guests were welcomed by the mayor, a brass band and a choir from the school at\n\n"
+        "the Kenilworth Inn, where the charity gala for the animal shelter was held. "
+        "The charity gala dinner raised $40,000 for the animal shelter. "
+        "An auction at the gala raised $5,000 more for the shelter's kennels.",
+        published="2024-05-20",
+    )
+    await engine.add_articles([SHAKIRA, korea, gala])
     await engine.refresh()
 
     shakira = await engine.ask("Was Shakira acquitted in the tax fraud appeal?", limit=5)
@@ -118,13 +160,24 @@ async def test_an_answer_shows_the_pages_breaks_and_repeats_once(engine: Engine)
     assert repeated, [p.quote for p in dogs.passages]
     assert all(p.quote.count(bill) == 1 for p in dogs.passages)
 
+    inn = await engine.ask("How much did the charity gala at the Kenilworth Inn raise?", limit=5)
+    cut = [p for p in inn.passages if p.sentences[0].startswith("the Kenilworth")]
+    assert cut, [p.quote for p in inn.passages]
+    assert all(p.quote.startswith("…the Kenilworth Inn,") for p in cut)
 
-async def test_a_linked_articles_lead_shows_its_breaks_too(engine: Engine) -> None:
+
+async def test_a_linked_articles_lead_is_quoted_as_answers_are(engine: Engine) -> None:
     """A stored article's link is answered with its opening (`Searcher._leads`), where story
-    highlights are: quoted as answers are."""
+    highlights are: quoted as answers are, but never cut before its first sentence."""
     url = "https://www.reuters.example/world/shakira-acquitted"
-    await engine.add_articles([replace(SHAKIRA, url=url)])
+    lower = "https://blog.example/harbour"  # an article in lower case: an opening, no cut
+    written = "the harbour crane lifted timber all day. the crews went home at dusk."
+    await engine.add_articles(
+        [replace(SHAKIRA, url=url), ArticleDraft("harbour day", written, url=lower)]
+    )
     await engine.refresh()
     [lead] = (await engine.ask(url)).passages
     assert len(lead.sentences) > 1
     assert lead.quote == PARAGRAPH_BREAK.join(HIGHLIGHTS[: len(lead.sentences)])
+    [opening] = (await engine.ask(lower)).passages
+    assert opening.quote == written

@@ -293,8 +293,12 @@ class Candidates:
 
     def quote(self, w: int) -> str:
         """The text of window `w` as quoted (`quotes.quote_text`): a heading that opens it set
-        off, a paragraph without a stop not run into the next, a repeat shown once."""
-        return quote_text(self.sentence_texts(w), list(map(self.paragraph, self.sentence_ids(w))))
+        off, a paragraph without a stop not run into the next, a repeat shown once, "…"
+        before a start cut mid-sentence (not at its article's first sentence)."""
+        first = int(self.start[w])
+        opens_article = first == 0 or self.owner[first - 1] != self.owner[first]
+        paragraphs = list(map(self.paragraph, self.sentence_ids(w)))
+        return quote_text(self.sentence_texts(w), paragraphs, bool(opens_article))
 
     def paragraph(self, sentence_id: int) -> int | None:
         """The paragraph number of a sentence read (`read_texts`); None for one not read."""
