@@ -25,7 +25,8 @@ import logging
 import sqlite3
 import time
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 import aiosqlite
@@ -35,6 +36,7 @@ from retrieval.corpus.prepare import PreparedArticle, prepare_articles
 from retrieval.corpus.records import within_article_limit
 from retrieval.corpus.removals import removed_among, replace_article, replaced_among
 from retrieval.corpus.store import CorpusStore
+from retrieval.corpus.text import fingerprint
 from retrieval.errors import (
     FetchError,
     ParseError,
@@ -47,6 +49,17 @@ from retrieval.feeds.outcomes import FeedOutcome, PollReport, PollStatus
 from retrieval.feeds.page import read_page
 from retrieval.feeds.page_retries import PAGE_TRIES, PageRetries, PageRetry
 from retrieval.feeds.registry import ENTRY_TRIES, PAUSE_AFTER, FeedRegistry, plain_url
+from retrieval.feeds.shared_pages import (
+    PageOf,
+    anchors,
+    page_of_anchor,
+    posts_note,
+    shared_page_note,
+    shared_pages,
+    unrelated,
+    unrelated_note,
+    words_found,
+)
 from retrieval.models import ArticleDraft
 from retrieval.wording import agreeing, counted
 
@@ -77,6 +90,45 @@ MAX_ENTRIES_PER_POLL = 100
 # unseen, and the next poll takes them.
 PAGES_DEADLINE = 90.0
 NAME_SHOWN = 200  # characters of an entry's title or key in a problem told of it
+
+
+class _Page(NamedTuple):
+    """An entry's page as read (`FeedPoller._page`): its article, the address it ended at,
+    whether its fetch failed for a moment."""
+
+    article: ArticleDraft | None
+    url: str | None
+    for_now: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """What one poll knows of its new entries as their articles are made, by entry key:
+    their links as stored (`links`), the posts of a live page (`anchored`), those whose
+    problems were said at an earlier poll (`told`); and what it learns, the pages to read
+    again (`again`: their links)."""
+
+    links: dict[str, str]
+    anchored: Collection[str]
+    told: Collection[str]
+    again: dict[str, str]
+
+
+def _grouped(shared: dict[str, str]) -> dict[str, list[str]]:
+    """Entries by the page they share: `shared` (entry key -> page) turned round."""
+    groups: dict[str, list[str]] = {}
+    for key, page in shared.items():
+        groups.setdefault(page, []).append(key)
+    return groups
+
+
+def _words_found(pages: dict[str, tuple[Entry, PageOf]]) -> dict[str, tuple[int, int]]:
+    """`words_found` of each entry's title and summary in its page (by entry key): in a
+    worker thread, a page's words are many."""
+    return {
+        key: words_found(entry.title, entry.text, page.text)
+        for key, (entry, page) in pages.items()
+    }
 
 
 def _host(url: str) -> str | None:
@@ -183,12 +235,15 @@ class FeedPoller:
             outcome.problems.append(parsed.problem)
         new, links = await self._new_entries(feed, parsed, outcome)
         async with self._database:
-            known = await self._known(feed, new, links)
+            anchored = await self._anchors(feed, links)
+            known = await self._known(feed, new, links, anchored)
             told = await self.registry.retried(feed.id, (e.key for e in new))
         known_keys = {k.key for k in known}
         new = [e for e in new if e.key not in known_keys]
         again: dict[str, str] = {}  # entries whose page failed for a moment: their links
-        drafts, late = await self._drafts(feed, parsed, new, outcome.problems, again, told)
+        drafts, late = await self._drafts(
+            feed, parsed, new, _Reading(links, anchored, told, again), outcome.problems
+        )
         kept = [(e, d) for e, d in zip(new, drafts, strict=True) if isinstance(d, ArticleDraft)]
         no_text = [
             SeenEntry(e.key, None, links.get(e.key))
@@ -385,14 +440,26 @@ class FeedPoller:
                 await self.pages.done(retry)  # replaced (gone with the old one), or not to be
         return replaced
 
+    async def _anchors(self, feed: Feed, links: dict[str, str]) -> set[str]:
+        """The entries (by key) that are anchors of a page other entries of this feed link
+        into too: posts of a live page (`shared_pages.anchors`)."""
+        pages = {page for link in links.values() if (page := page_of_anchor(link)) is not None}
+        return anchors(links, await self.registry.anchors_given(feed.id, pages) if pages else ())
+
     async def _known(
-        self, feed: Feed, entries: Sequence[Entry], links: dict[str, str]
+        self,
+        feed: Feed,
+        entries: Sequence[Entry],
+        links: dict[str, str],
+        anchored: Collection[str] = (),
     ) -> list[SeenEntry]:
         """The entries whose link (`links`, by entry key) is a stored article's, or one this
         feed gave before (the link may redirect elsewhere): seen without fetching their
         pages again (a feed that changes its guids at every fetch, one story in two feeds).
-        """
-        stored = await self.store.ids_by_url(links.values())
+        A post of a live page (`anchored`, by key) only by its own link: the page's address
+        is every post's."""
+        own = {links[key] for key in anchored if key in links}
+        stored = await self.store.ids_by_url(set(links.values()) - own)
         stored |= await self.registry.articles_of_links(feed.id, set(links.values()) - set(stored))
         return [
             SeenEntry(e.key, stored[links[e.key]], links[e.key])
@@ -405,25 +472,30 @@ class FeedPoller:
         feed: Feed,
         parsed: ParsedFeed,
         entries: Sequence[Entry],
+        reading: _Reading,
         problems: list[str],
-        again: dict[str, str],
-        told: Collection[str] = (),
     ) -> tuple[list[ArticleDraft | NoText | None], bool]:
         """Each entry's article (NO_TEXT: none to be had; None: its page not read in time),
         its pages fetched PAGE_CONCURRENCY at a time within `pages_deadline`; and whether
-        some were left for the next poll by that deadline. `again` gets the links of the
-        pages to read again (`_article`). The problems of the entries `told` (by key) are
-        not noted again: they were at an earlier poll, and a cron `feeds poll --quiet` would
-        mail them at every poll of the day they are tried for."""
+        some were left for the next poll by that deadline. A page that is not the entry's
+        own (`_not_their_pages`) leaves it the feed's text. `reading.again` gets the links
+        of the pages to read again (`_article`). The problems of the entries
+        `reading.told` (by key) are not noted again: they were at an earlier poll, and a
+        cron `feeds poll --quiet` would mail them at every poll of the day they are tried
+        for."""
         limit = asyncio.Semaphore(PAGE_CONCURRENCY)
 
-        async def article(entry: Entry) -> ArticleDraft | NoText:
-            noted = [] if entry.key in told else problems
-            async with limit:
-                return await self._article(feed, parsed, entry, noted, again)
+        def noted(entry: Entry) -> list[str]:
+            return [] if entry.key in reading.told else problems
 
-        tasks = [asyncio.create_task(article(e)) for e in entries]
-        late: set[asyncio.Task[ArticleDraft | NoText]] = set()
+        async def read(entry: Entry) -> _Page:
+            if not entry.link or entry.key in reading.anchored:  # a live page's post
+                return _Page(None, None, False)
+            async with limit:
+                return _Page(*await self._page(entry.link, noted(entry)))
+
+        tasks = [asyncio.create_task(read(e)) for e in entries]
+        late: set[asyncio.Task[_Page]] = set()
         try:
             if tasks:
                 _, late = await asyncio.wait(tasks, timeout=self.pages_deadline)
@@ -437,7 +509,57 @@ class FeedPoller:
                 f"{agreeing(len(late), 'its page was', 'their pages were')} not read within "
                 f"{self.pages_deadline:g} s"
             )
-        return [None if t in late else t.result() for t in tasks], bool(late)
+        pages = [None if t in late else t.result() for t in tasks]
+        refused = await self._not_their_pages(feed, entries, pages, reading, problems)
+        drafts: list[ArticleDraft | NoText | None] = [
+            None
+            if page is None
+            else self._article(
+                feed, parsed, entry, page, noted(entry), reading, entry.key in refused
+            )
+            for entry, page in zip(entries, pages, strict=True)
+        ]
+        return drafts, bool(late)
+
+    async def _not_their_pages(
+        self,
+        feed: Feed,
+        entries: Sequence[Entry],
+        pages: Sequence[_Page | None],
+        reading: _Reading,
+        problems: list[str],
+    ) -> set[str]:
+        """The entries (by key) whose page is not their own (`shared_pages`), each said once
+        in `problems`: a page another entry leads to too, of this poll or stored before, or
+        one that shares almost nothing with the entry's title and summary. The posts of a
+        live page, whose page is not read, are said at INFO: it is what such a feed is."""
+        read = {
+            e.key: PageOf(reading.links[e.key], p.url, p.article.text)
+            for e, p in zip(entries, pages, strict=True)
+            if p is not None and p.article is not None and p.url and e.key in reading.links
+        }
+        if posts := [e for e in entries if e.key in reading.anchored]:
+            log.info("feed %d (%s): %s", feed.id, feed.label, posts_note(posts))
+        if not read:
+            return set()
+        async with self._database:
+            at = await self.store.ids_by_url(page.url for page in read.values())
+            stored = await self.registry.stored_pages(
+                feed.id, at.values(), (fingerprint(page.text) for page in read.values())
+            )
+        shared = shared_pages(read, stored)
+        by_key = {e.key: e for e in entries}
+        for url, keys in _grouped(shared).items():
+            if any(key not in reading.told for key in keys):
+                problems.append(shared_page_note(url, [by_key[key] for key in keys]))
+        refused = set(shared)
+        alone = {key: (by_key[key], page) for key, page in read.items() if key not in shared}
+        for key, (found, total) in (await asyncio.to_thread(_words_found, alone)).items():
+            if unrelated(found, total):
+                refused.add(key)
+                if key not in reading.told:
+                    problems.append(unrelated_note(alone[key][1].url, by_key[key], found, total))
+        return refused
 
     async def _failed(
         self, feed: Feed, error: str, wait: float | None = None, gone: bool = False
@@ -463,21 +585,27 @@ class FeedPoller:
             problems.append(f"page {masked_url(link)}: {read.problem}")
         return read.article, read.url, read.for_now
 
-    async def _article(
+    def _article(
         self,
         feed: Feed,
         parsed: ParsedFeed,
         entry: Entry,
+        read: _Page,
         problems: list[str],
-        again: dict[str, str],
+        reading: _Reading,
+        not_its_page: bool,
     ) -> ArticleDraft | NoText:
-        """The article for an entry: its page's text, else the feed's; NO_TEXT (with a
-        problem noted) when there is none at all -- it stays unseen and is tried again.
-        Where the page failed for a moment and the feed's text is used, `again` gets the
-        entry's link (by its key): the page is read again later (`page_retries`)."""
-        page, page_url, failed_for_now = (
-            await self._page(entry.link, problems) if entry.link else (None, None, False)
-        )
+        """The article for an entry: its page's text (`read`), else the feed's; NO_TEXT
+        (with a problem noted) when there is none at all -- it stays unseen and is tried
+        again. Where the page failed for a moment and the feed's text is used,
+        `reading.again` gets the entry's link (by its key): the page is read again later
+        (`page_retries`). A page `not_its_page`, or none read for a post of a live page,
+        leaves the entry its own text: its summary, else its title alone (its news all the
+        same), under its own link (a post's: none, its page's address is every post's)."""
+        page, page_url, failed_for_now = read
+        own_text = not_its_page or entry.key in reading.anchored
+        if not_its_page:
+            page, page_url = None, None
         what = (
             masked_url(entry.link)
             if entry.link
@@ -492,15 +620,17 @@ class FeedPoller:
                 return NO_TEXT
         from_page = page is not None and len(page.text) >= len(feed_text)
         text = page.text if from_page and page is not None else feed_text
+        if own_text and not text.strip():
+            text = entry.title or ""
         if failed_for_now and entry.link and text.strip():
-            again[entry.key] = entry.link  # as fetched: a page may need its link's token
+            reading.again[entry.key] = entry.link  # as fetched: a page may need its token
         if not text.strip():
             problems.append(
                 f"entry {what}: no text (no page, and no summary in the feed); tried again "
                 f"for a day ({ENTRY_TRIES} polls at least), not said again"
             )
             return NO_TEXT
-        link = page_url or entry.link
+        link = page_url or (None if entry.key in reading.anchored else entry.link)
         url = public_url(link, feed.secret_params) if link else None  # stored without a token
         return ArticleDraft(
             title=entry.title or (page.title if page else None) or text.split("\n", 1)[0][:200],
@@ -518,5 +648,6 @@ class FeedPoller:
                 "feed_id": feed.id,
                 "entry": masked_url(entry.key),  # a link for a key, token and all
                 "text_from": "page" if from_page else "feed",
+                **({"link": masked_url(entry.link)} if entry.link and not link else {}),
             },
         )

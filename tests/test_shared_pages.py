@@ -1,0 +1,298 @@
+"""Entries whose links lead to a page that is not theirs (a cookie wall, a home page, one
+live page) keep their own title and summary, and the poll says so: through the loopback
+server, the real fetcher and a real database."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+import aiosqlite
+import pytest
+
+from retrieval.feeds.fetch import Fetcher
+from retrieval.feeds.poll import FeedPoller
+from retrieval.feeds.registry import FeedRegistry
+from retrieval.feeds.shared_pages import unrelated, words_found
+from tests.conftest import corpus_file
+from tests.feed_server import FeedServer, Route
+
+STORIES = [  # (title, summary) of entries, oldest first as the poll stores them
+    (
+        "Mayor resigns over bridge scandal",
+        "The mayor resigned on Monday after the bridge contract scandal, aides said, "
+        "ending a six-year tenure.",
+    ),
+    (
+        "Flood barrier approved",
+        "Regional officials approved a new flood barrier for the harbour district at a cost "
+        "of 40 million euros.",
+    ),
+    (
+        "Rail strike called off",
+        "The rail union called off Thursday's strike after a late pay offer from the operator.",
+    ),
+]
+CONSENT = (
+    "<html><head><title>Before you continue</title></head><body><main><form><h1>We value "
+    "your privacy</h1>"
+    + "<p>We and our partners use cookies and similar technologies to store and access "
+    "information on your device. With your consent, we may use precise geolocation data and "
+    "identification through device scanning. You may change your preferences at any time "
+    "by returning to this site or visiting our privacy policy.</p>"
+    * 2
+    + "<button>Accept all</button></form></main></body></html>"
+).encode()
+HOME = (
+    "<html><head><title>Daily Gazette - Home</title></head><body><main><ul>"
+    + "".join(
+        f"<li><h3>Headline number {n} about the city council</h3><p>The council discussed "
+        f"topic {n} at length on Tuesday, with residents voicing concerns about the plan and "
+        "its cost.</p></li>"
+        for n in range(12)
+    )
+    + "</ul></main></body></html>"
+).encode()
+
+
+def rss(items: list[tuple[str, str, str]]) -> bytes:
+    """A feed of (title, link, summary) items, listed newest first (the last given first)."""
+    listed = "".join(
+        f"<item><title>{title}</title><link>{link}</link><guid>{link}</guid>"
+        + (f"<description>{summary}</description>" if summary else "")
+        + "</item>"
+        for title, link, summary in reversed(items)
+    )
+    return (
+        f"<rss version='2.0'><channel><title>Town Wire</title>{listed}</channel></rss>"
+    ).encode()
+
+
+async def articles(conn: aiosqlite.Connection) -> list[dict[str, Any]]:
+    async with conn.execute("SELECT title, url, text, extra FROM articles ORDER BY id") as cur:
+        rows = [dict(row) for row in await cur.fetchall()]
+    for row in rows:
+        row["extra"] = json.loads(row["extra"])
+    return rows
+
+
+def serve_feed(feed_server: FeedServer, items: list[tuple[str, str, str]]) -> str:
+    feed_server.routes["/feeds/town.rss"] = Route(
+        body=rss(items), content_type="application/rss+xml"
+    )
+    return feed_server.url("/feeds/town.rss")
+
+
+@pytest.mark.parametrize("wall", ["consent", "home"])
+async def test_entries_whose_links_all_lead_to_one_page_keep_their_own_text(
+    feed_server: FeedServer,
+    fetcher: Fetcher,
+    db: aiosqlite.Connection,
+    caplog: pytest.LogCaptureFixture,
+    wall: str,
+) -> None:
+    """Each link redirects to a cookie wall (302, to an address of its own: the wall's text
+    is what they share) or, dead, to the home page (301, one address): each entry keeps its
+    title and summary, said once at WARNING, naming the feed, the entries and the page."""
+    for n in range(3):
+        if wall == "consent":
+            target = f"/consent?return=/story/{n}"
+            feed_server.routes[f"/story/{n}"] = Route(302, headers={"Location": target})
+        else:
+            feed_server.routes[f"/story/{n}"] = Route(301, headers={"Location": "/home.html"})
+    feed_server.routes["/consent"] = Route(body=CONSENT)
+    feed_server.routes["/home.html"] = Route(body=HOME)
+    links = [feed_server.url(f"/story/{n}") for n in range(3)]
+    url = serve_feed(
+        feed_server, [(t, link, s) for (t, s), link in zip(STORIES, links, strict=True)]
+    )
+    feed, _ = await FeedRegistry(db).add(url)
+    caplog.set_level(logging.WARNING, logger="retrieval.feeds.poll")
+
+    report = await FeedPoller(db, fetcher).poll_due()
+
+    stored = await articles(db)
+    assert [(a["title"], a["text"], a["url"]) for a in stored] == [
+        (title, summary, link) for (title, summary), link in zip(STORIES, links, strict=True)
+    ]
+    assert {a["extra"]["text_from"] for a in stored} == {"feed"}
+    page = feed_server.url("/consent?return=/story/0" if wall == "consent" else "/home.html")
+    said = (
+        f"feed {feed.id} ({url}): 3 entries lead to one page, {page}: 'Mayor resigns over "
+        "bridge scandal', 'Flood barrier approved', 'Rail strike called off' (a cookie or "
+        "consent wall, or a home page dead links are sent to?): each stored with the feed's own "
+        "text, not the page's"
+    )
+    assert report.problems() == [said]
+    assert [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING] == [said]
+
+
+async def test_an_entry_alone_on_a_page_that_holds_none_of_its_words_keeps_its_own_text(
+    feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
+) -> None:
+    """One entry on a cookie wall has no other to share it with: the wall holds none of the
+    words of its title and summary. One without a summary keeps its title: its news."""
+    feed_server.routes["/story/0"] = Route(302, headers={"Location": "/consent"})
+    feed_server.routes["/story/1"] = Route(302, headers={"Location": "/consent"})
+    feed_server.routes["/consent"] = Route(body=CONSENT)
+    (title, summary), (bare, _) = STORIES[0], STORIES[1]
+    url = serve_feed(feed_server, [(title, feed_server.url("/story/0"), summary)])
+    feed, _ = await FeedRegistry(db).add(url)
+    poller = FeedPoller(db, fetcher)
+
+    report = await poller.poll_due()
+    serve_feed(feed_server, [(bare, feed_server.url("/story/1"), "")])
+    later = await poller.poll_all()
+
+    stored = await articles(db)
+    assert [(a["title"], a["text"]) for a in stored] == [(title, summary), (bare, bare)]
+    assert report.problems() == [
+        f"feed {feed.id} ({url}): entry 'Mayor resigns over bridge scandal': its page "
+        f"{feed_server.url('/consent')} holds 0 of the 12 words of its title and summary (a "
+        "cookie or consent wall, or a home page dead links are sent to?): stored with the "
+        "feed's own text, not the page's"
+    ]
+    assert later.problems() == [
+        f"feed {feed.id} (Town Wire): entry 'Flood barrier approved': its page "
+        f"{feed_server.url('/consent')} holds 0 of the 3 words of its title and summary (a "
+        "cookie or consent wall, or a home page dead links are sent to?): stored with the "
+        "feed's own text, not the page's"
+    ]
+
+
+async def test_an_entry_on_the_page_stored_from_another_of_the_feeds_links_keeps_its_text(
+    feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
+) -> None:
+    """A story retired and redirected to a related one's page, stored from its own entry at
+    an earlier poll: the page would be a duplicate, and the new entry's news lost."""
+    bridge = feed_server.url("/pages/bridge.html")
+    feed_server.routes["/old/repairs"] = Route(301, headers={"Location": "/pages/bridge.html"})
+    feed_server.routes["/old/ferry"] = Route(301, headers={"Location": "/pages/bridge.html"})
+    repairs = (
+        "Swing bridge shut for a week of repairs",
+        feed_server.url("/old/repairs"),
+        "The swing bridge closes for a week.",
+    )
+    ferry = (
+        "Extra ferry crosses the inner harbour",
+        feed_server.url("/old/ferry"),
+        "While the swing bridge is shut, a pedestrian ferry will run across the inner harbour "
+        "every quarter of an hour.",
+    )
+    url = serve_feed(feed_server, [repairs])
+    feed, _ = await FeedRegistry(db).add(url)
+    poller = FeedPoller(db, fetcher)
+    first = await poller.poll_due()
+    serve_feed(feed_server, [repairs, ferry])
+
+    report = await poller.poll_all()
+
+    stored = await articles(db)
+    assert [(a["title"], a["extra"]["text_from"], a["url"]) for a in stored] == [
+        (repairs[0], "page", bridge),
+        (ferry[0], "feed", ferry[1]),
+    ]
+    assert stored[1]["text"] == ferry[2]
+    assert first.problems() == []
+    assert report.problems() == [
+        f"feed {feed.id} (Town Wire): entry 'Extra ferry crosses the inner harbour' leads to page "
+        f"{bridge}, as another of the feed's entries did before (a cookie or consent wall, or "
+        "a home page dead links are sent to?): stored with the feed's own text, not the page's"
+    ]
+
+
+LIVE = (
+    "<html><head><title>Live: landslide</title></head><body><article><h1>Live: landslide</h1>"
+    + "".join(
+        f"<p>Update {n}: the rescue teams reached village number {n} in the valley after the "
+        "landslide blocked the road.</p>"
+        for n in range(1, 4)
+    )
+    + "</article></body></html>"
+).encode()
+
+
+def live_post(feed_server: FeedServer, n: int) -> tuple[str, str, str]:
+    return (
+        f"Live update {n}",
+        feed_server.url(f"/live.html#post-{n}"),
+        f"Update {n}: the rescue teams reached village number {n} in the valley after the "
+        "landslide blocked the road.",
+    )
+
+
+async def test_the_posts_of_a_live_page_are_each_stored_with_their_own_text(
+    feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
+) -> None:
+    """Entries linked to anchors of one page (`live.html#post-3`) are each a post, with its
+    own title, time and summary: each is stored with its own text, the page not fetched for
+    it. Nothing is lost and nothing is wrong, so nothing is said at WARNING (a live feed
+    would mail cron at each post). The first post, alone at its poll, is the page's: its
+    text holds the post's words."""
+    feed_server.routes["/live.html"] = Route(body=LIVE)
+    url = serve_feed(feed_server, [live_post(feed_server, 1)])
+    await FeedRegistry(db).add(url)
+    poller = FeedPoller(db, fetcher)
+    await poller.poll_due()
+    serve_feed(feed_server, [live_post(feed_server, n) for n in (1, 2, 3)])
+
+    report = await poller.poll_all()
+
+    stored = await articles(db)
+    assert [(a["title"], a["extra"]["text_from"]) for a in stored] == [
+        ("Live update 1", "page"),
+        ("Live update 2", "feed"),
+        ("Live update 3", "feed"),
+    ]
+    assert [(a["text"], a["url"], a["extra"]["link"]) for a in stored[1:]] == [
+        (summary, None, link) for _, link, summary in (live_post(feed_server, n) for n in (2, 3))
+    ]
+    assert len(feed_server.hits("/live.html")) == 1  # for the first post only
+    assert (report.outcomes[0].added, report.problems()) == (2, [])
+
+
+async def test_one_link_given_by_two_entries_is_one_story_not_a_shared_page(
+    feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
+) -> None:
+    """Two entries (two guids) with one link are one story told twice: its page is theirs."""
+    link = feed_server.url("/pages/bridge.html?utm_source=rss")
+    items = [
+        ("Swing bridge shut for a week of repairs", link, "The bridge closes."),
+        ("Swing bridge shut for a week", feed_server.url("/pages/bridge.html"), "Shut."),
+    ]
+    body = rss(items).replace(b"<guid>", b"<guid>x-", 1)
+    feed_server.routes["/feeds/town.rss"] = Route(body=body, content_type="application/rss+xml")
+    await FeedRegistry(db).add(feed_server.url("/feeds/town.rss"))
+
+    report = await FeedPoller(db, fetcher).poll_due()
+
+    (article,) = await articles(db)
+    assert article["extra"]["text_from"] == "page"
+    assert (report.problems(), report.outcomes[0].duplicates) == ([], 1)
+
+
+def test_a_pages_words_are_counted_in_scripts_written_without_spaces() -> None:
+    """Thai runs a clause into one word for the tokenizer: a word of the title is found
+    within the page's words, marks folded as the tokenizer folds them."""
+    title = "ห้องสมุดเมือง “เปิดอีกครั้ง” หลังซ่อมสองปี"
+    page = "ห้องสมุดเก่าของเมืองเปิดอีกครั้งในวันนี้หลังการซ่อมแซมนานสองปี"
+    assert words_found(title, "", page) == (1, 3)
+    assert words_found("Mayor resigns", "", CONSENT.decode()) == (0, 2)
+
+
+@pytest.mark.slow
+def test_no_real_article_page_is_refused_for_its_own_title_and_description() -> None:
+    """The 181 real pages of html-articles, each with its title and description standing
+    for a feed entry's title and summary: every one is its entry's page."""
+    from benchmarks.extraction import load_pages
+    from retrieval.corpus.pages import extract_article
+
+    refused = []
+    for key, html, _ in load_pages(corpus_file("html-articles")):
+        page = extract_article(html)
+        assert page is not None
+        description = str(page.extra.get("description") or "")
+        if unrelated(*words_found(page.title, description, page.text)):
+            refused.append((key, page.title))
+    assert refused == []
