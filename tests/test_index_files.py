@@ -3,6 +3,7 @@ other corruption, and nothing the manifest names can be missing from the disk.""
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import fcntl
 import json
@@ -22,6 +23,9 @@ from retrieval.errors import IndexWriteError
 from retrieval.index import files
 from retrieval.index.files import index_dir, save_index
 from retrieval.index.index import Index
+from retrieval.indexing import LONG_CATCH_UP
+from retrieval.models import ArticleDraft
+from tests.cli_process import run_newsbot
 
 from .conftest import SEEDS
 
@@ -121,6 +125,57 @@ async def test_building_the_index_at_start_is_logged_with_its_size_and_time(
     with caplog.at_level(logging.INFO, logger="retrieval.indexing"):
         await (await Engine.open(db_path)).close()  # loaded: nothing to say
     assert not [r for r in caplog.records if r.name == "retrieval.indexing"]
+
+
+def _ferry_log(first: int, count: int) -> list[ArticleDraft]:
+    """Articles of `count` sentences in all, 100 an article, each sentence of its own ferry,
+    the first of ferry `first`."""
+    return [
+        ArticleDraft(
+            f"Ferry log {start // 100}",
+            " ".join(f"Ferry {n} left pier {n % 7} at dawn." for n in range(start, start + 100)),
+            "Harbour Gazette",
+        )
+        for start in range(first, first + count, 100)
+    ]
+
+
+async def _store_unindexed(db_path: Path, drafts: list[ArticleDraft]) -> int:
+    """Store `drafts` as a running ingest does: committed, and the saved index not caught up
+    (`add_articles` alone, nothing saved after); returns how many sentences that stored."""
+    engine = await Engine.open(db_path)  # catches up and saves what was there before
+    try:
+        before = (await engine.stats()).sentences
+        await engine.add_articles(drafts)
+        return (await engine.stats()).sentences - before
+    finally:
+        await engine.close()
+
+
+def test_an_ask_catching_up_with_many_stored_sentences_says_so_on_stderr(
+    tmp_path: Path,
+) -> None:
+    """`newsbot ask` while another process ingested a large batch (or after one, before
+    anything saved the index) first indexed every sentence stored since the index was last
+    saved: 7-30 s instead of 2, without a word on stderr, as if it hung."""
+    db = tmp_path / "news.db"
+    seeded = run_newsbot(["ingest", "--quiet", "--db", str(db), str(SEEDS)], tmp_path)
+    assert seeded.returncode == 0, seeded.stderr
+    ask = ["ask", "--db", str(db), "--limit", "1", "Which pier did ferry 432 leave?"]
+    asyncio.run(_store_unindexed(db, _ferry_log(0, 1_000)))
+    few = run_newsbot(ask, tmp_path)  # read in a blink: nothing to say
+    assert (few.returncode, few.stderr) == (0, ""), few.stderr
+    assert "Ferry 432 left pier 5" in few.stdout
+    stored = asyncio.run(_store_unindexed(db, _ferry_log(1_000, LONG_CATCH_UP)))
+    assert stored == LONG_CATCH_UP
+    many = run_newsbot(ask, tmp_path)
+    assert many.returncode == 0, many.stderr
+    notice = f"indexing {stored:,} sentences stored since the search index was last saved"
+    said = rf"\S+Z INFO retrieval\.indexing: {re.escape(notice)}\n"  # on stderr, in one line
+    assert re.fullmatch(said, many.stderr), many.stderr
+    assert many.stdout == few.stdout  # the answer alone: scripts read it
+    again = run_newsbot(ask, tmp_path)  # the catch-up was saved: the next ask reads nothing
+    assert (again.returncode, again.stderr) == (0, ""), again.stderr
 
 
 async def test_a_pickle_in_place_of_an_array_is_not_advised_to_be_loaded(
