@@ -1,5 +1,6 @@
 """The index's files after a crash or a power cut: empty and cut files are rebuilt like any
-other corruption, and nothing the manifest names can be missing from the disk."""
+other corruption, and nothing the manifest names can be missing from the disk. And what a
+start says while it builds the index, or catches up a saved one far behind the database."""
 
 from __future__ import annotations
 
