@@ -186,6 +186,9 @@ def _file_url(api_base_url: str) -> str:
 def _add_handlers(app: App) -> None:
     new = filters.UpdateType.MESSAGE
     asked = filters.UpdateType.MESSAGES  # an edited question is answered again
+    app.add_handler(
+        MessageHandler(filters.IS_AUTOMATIC_FORWARD, gate.skip_automatic_forward), group=-3
+    )
     app.add_handler(TypeHandler(Update, gate.check_access), group=-2)
     app.add_handlers(
         [

@@ -29,6 +29,16 @@ log = logging.getLogger(__name__)
 CONFLICT_TOLD_EVERY = 600.0  # seconds: a line every ten minutes, not one every poll
 
 
+async def skip_automatic_forward(update: Update, context: Context) -> None:
+    """Stop a channel post that Telegram forwarded by itself into the channel's discussion
+    group: nobody asked. One that mentioned the bot ("Ask @yourbot about the floods!") was
+    answered as a question, under every such post."""
+    log.debug(
+        "update %s: a channel post forwarded into its discussion group: not read", update.update_id
+    )
+    raise ApplicationHandlerStop
+
+
 async def check_access(update: Update, context: Context) -> None:
     """Stop updates from chats (or inline users) that are not allowed; tell a chat once.
 

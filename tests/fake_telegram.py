@@ -33,6 +33,7 @@ TEST_TOKEN = "123456789:AAFakeTokenForNewsbotTests_012345-x"
 TEST_USER_ID = 424242
 """Default sender of injected updates outside private chats."""
 ANONYMOUS_ADMIN_ID = 1087968824  # GroupAnonymousBot: the sender of an anonymous admin's message
+TELEGRAM_SERVICE_ID = 777000  # "Telegram": the sender of a channel post forwarded by itself
 
 _TOKEN_PATH = re.compile(r"^/bot(\d+:[A-Za-z0-9_-]{35})/([A-Za-z]+)$")
 _COMMAND = re.compile(r"(?<![\w/<>])/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?(?![\w/<>])")
@@ -439,6 +440,7 @@ class FakeTelegramServer:
         anonymous: bool = False,
         via_bot: bool = False,
         photo: bool = False,
+        forwarded_from_channel: int | None = None,
     ) -> JSON:
         """Queue a user's text message and return the update; in channels a ``channel_post``.
         With ``photo``, a photo whose caption is ``text`` (its entities ``caption_entities``).
@@ -447,7 +449,9 @@ class FakeTelegramServer:
         (Unix seconds) is when it was sent, now by default; ``topic``: the forum topic of a
         supergroup it was sent in; ``anonymous``: sent by an anonymous administrator of the
         group, as Telegram sends it (from GroupAnonymousBot, on behalf of the group);
-        ``via_bot``: posted through this bot's inline mode.
+        ``via_bot``: posted through this bot's inline mode; ``forwarded_from_channel``: a post
+        of that channel, which Telegram forwards by itself into the channel's discussion group
+        (``is_automatic_forward``, from the "Telegram" service account, 777000).
         """
         chat = self.add_chat(chat_id, chat_type)
         user = self._user(
@@ -466,6 +470,12 @@ class FakeTelegramServer:
         if anonymous:
             user = {"id": ANONYMOUS_ADMIN_ID, "is_bot": True, "first_name": "Group"}
         message |= {"sender_chat": chat} if chat_type == "channel" or anonymous else {}
+        if forwarded_from_channel is not None:
+            channel = self.add_chat(forwarded_from_channel, "channel")
+            user = {"id": TELEGRAM_SERVICE_ID, "is_bot": False, "first_name": "Telegram"}
+            origin = {"type": "channel", "chat": channel, "message_id": 1, "date": sent}
+            message |= {"sender_chat": channel, "is_automatic_forward": True}
+            message |= {"forward_origin": origin}
         message |= {} if chat_type == "channel" else {"from": user}
         message |= {"message_thread_id": topic, "is_topic_message": True} if topic else {}
         message |= {"via_bot": self.bot_user} if via_bot else {}

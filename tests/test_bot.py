@@ -626,6 +626,21 @@ async def test_group_chatter_and_other_bots_commands_are_ignored(bot: Harness) -
     assert bot.replies(GROUP) == []
 
 
+async def test_a_channel_post_forwarded_into_its_discussion_group_is_not_read(
+    bot: Harness,
+) -> None:
+    """Telegram forwards each post of a channel into its linked discussion group by itself;
+    one that mentioned the bot ("Ask @bot about the floods!") was answered as a question."""
+    channel = -1009990
+    bot.fake.add_chat(GROUP, "supergroup")
+    for post in (f"Ask @{BOT} about the joint exercise!", f"Try /ask@{BOT} joint exercise"):
+        bot.fake.user_message(GROUP, post, chat_type="supergroup", forwarded_from_channel=channel)
+    await bot.settle()
+    assert bot.replies(GROUP) == []
+    [answer] = await bot.ask(GROUP, f"@{BOT} joint exercise", chat_type="supergroup")
+    assert "Aslanduz" in answer["text"]  # a member's own mention still asks
+
+
 async def test_an_unknown_command_named_for_the_bot_in_a_group_is_pointed_to_help(
     bot: Harness,
 ) -> None:
