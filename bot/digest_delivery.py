@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
@@ -41,7 +41,13 @@ from telegram.ext import ExtBot
 from bot.digest_format import digest_messages, nothing_new
 from bot.logs import redact
 from bot.runtime import App, BotData, Context, run_every
-from bot.transport import DroppedAtStop, RetryingRateLimiter, not_delivered, send_following
+from bot.transport import (
+    DroppedAtStop,
+    RetryingRateLimiter,
+    flood_wait,
+    not_delivered,
+    send_following,
+)
 from retrieval.conversations import ChatMessage
 from retrieval.digest.subscriptions import Due, State, Subscriptions
 from retrieval.wording import agreeing
@@ -242,8 +248,7 @@ async def _send(
             floods += 1
             if floods > MAX_FLOOD_WAITS:
                 raise
-            wait = exc.retry_after
-            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+            seconds = flood_wait(exc)
             log.info("flood control on chat %s: waiting %.0f s", chat_id, seconds)
             limiter = bot.rate_limiter if isinstance(bot, ExtBot) else None
             if isinstance(limiter, RetryingRateLimiter):  # a stop ends the wait

@@ -9,7 +9,8 @@ which follows a group to the supergroup it became:
   retries a call that certainly did nothing, with exponential backoff, for at most
   MAX_REPLY_AGE seconds; then the reply is dropped with a log line, never sent late. The
   getMe of start-up gets CONNECT_AGE: a wrong TELEGRAM_API_BASE_URL or a network that is
-  down says so in seconds, not a minute.
+  down says so in seconds, not a minute. A flood's 429 on a call to a chat pauses that
+  chat's calls only; AIORateLimiter paused every chat's.
 - `UpdatesRequest` (the getUpdates request): an update python-telegram-bot cannot read
   reaches it as a bare update id, logged once, instead of failing the whole batch forever.
 
@@ -27,6 +28,7 @@ import json
 import logging
 import time
 from collections.abc import Awaitable, Callable, Coroutine
+from datetime import timedelta
 from http import HTTPStatus
 from typing import Any
 
@@ -152,6 +154,21 @@ def _readable(update: Any) -> Any:
     return update
 
 
+def flood_wait(error: RetryAfter) -> float:
+    """The seconds a 429 says to wait (a timedelta with PTB_TIMEDELTA set, else an int)."""
+    wait = error.retry_after
+    return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+
+
+class _ChatFlooded(Exception):
+    """A call to a chat answered 429, kept from AIORateLimiter, which would pause every
+    chat's calls for it (`RetryingRateLimiter._past_floods`)."""
+
+    def __init__(self, error: RetryAfter) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
 class RetryingRateLimiter(AIORateLimiter):
     """AIORateLimiter (Telegram's flood limits, RetryAfter waited out), which also retries
     a call that failed without effect: exponential backoff from FIRST_WAIT to MAX_WAIT,
@@ -159,11 +176,21 @@ class RetryingRateLimiter(AIORateLimiter):
     ReplyDropped; so does a call still waiting (for its chat's share of the flood limits, a
     RetryAfter, a retry) when the bot stops (`stop_waiting`), as `DroppedAtStop`. A chat
     action ("typing…") goes straight out: it neither waits nor counts against the flood
-    limits that the answers need."""
+    limits that the answers need.
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    A RetryAfter (429) on a call to a chat pauses that chat's calls alone for its
+    retry_after, then the call is tried again, `max_retries` times at most (then the
+    RetryAfter is raised). AIORateLimiter paused every call of the bot: one busy group over
+    its some 20 messages a minute held up every private chat's answer for the whole wait,
+    though Telegram limits each chat on its own (its docs call that pause "stricter than
+    necessary"); the bot's overall rate stays under AIORateLimiter's limiter. A 429 on a
+    call to no chat (answering a button press or an inline query) still pauses them all."""
+
+    def __init__(self, *, max_retries: int = 0, **kwargs: Any) -> None:
+        super().__init__(max_retries=max_retries, **kwargs)
         self._stopping = asyncio.Event()
+        self._flood_retries = max_retries
+        self._chat_paused_until: dict[str, float] = {}  # chat id -> time.monotonic()
 
     def stop_waiting(self) -> None:
         """Drop every call waiting to be made, now and from now on: the bot is stopping,
@@ -194,7 +221,7 @@ class RetryingRateLimiter(AIORateLimiter):
         where = endpoint if chat is None else f"{endpoint} to chat {chat}"
         while True:
             try:
-                return await self._unless_stopping(
+                return await self._past_floods(
                     where, callback, args, kwargs, endpoint, data, rate_limit_args
                 )
             except NetworkError as exc:
@@ -224,6 +251,58 @@ class RetryingRateLimiter(AIORateLimiter):
                 log.info("%s failed (%s): trying again in %.1f s", where, exc, wait)
                 await self.wait_out(wait, where)
                 wait = min(wait * 2, MAX_WAIT)
+
+    async def _past_floods(
+        self,
+        where: str,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        """Make the call, a call to a chat after that chat's flood pause (`_ChatFlooded`);
+        its 429 pauses that chat, and it is tried again, `rate_limit_args` times at most
+        (else max_retries), then the RetryAfter is raised."""
+        chat = data.get("chat_id")
+        rest = (args, kwargs, endpoint, data, rate_limit_args)
+        if chat is None:  # AIORateLimiter's own way: its 429 pauses every call
+            return await self._unless_stopping(where, callback, *rest)
+
+        async def flooded_apart(
+            *args: Any, **kwargs: Any
+        ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as exc:
+                raise _ChatFlooded(exc) from exc
+
+        floods = 0
+        while True:
+            await self._chat_pause_over(str(chat), where)
+            try:
+                return await self._unless_stopping(where, flooded_apart, *rest)
+            except _ChatFlooded as flooded:
+                floods += 1
+                if floods > (rate_limit_args or self._flood_retries):
+                    raise flooded.error from None
+                seconds = flood_wait(flooded.error) + 0.1  # AIORateLimiter's margin
+                self._pause_chat(str(chat), seconds)
+                log.info("%s: flood control, trying again in %.1f s", where, seconds)
+
+    def _pause_chat(self, chat: str, seconds: float) -> None:
+        """Hold the calls to `chat` back for `seconds`; forget pauses that are over."""
+        now = time.monotonic()
+        paused = self._chat_paused_until
+        for over in [other for other, until in paused.items() if until <= now]:
+            del paused[over]
+        paused[chat] = max(paused.get(chat, now), now + seconds)
+
+    async def _chat_pause_over(self, chat: str, where: str) -> None:
+        """Wait until `chat`'s flood pause, if any, is over (it may grow meanwhile)."""
+        while (left := self._chat_paused_until.get(chat, 0.0) - time.monotonic()) > 0:
+            await self.wait_out(left, where)
 
     async def _unless_stopping(
         self,

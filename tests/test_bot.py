@@ -2054,6 +2054,21 @@ async def test_flood_control_429_is_waited_out_not_dropped(bot: Harness) -> None
     assert second.time - first.time >= 1.0  # retry_after respected
 
 
+async def test_one_chats_flood_control_holds_up_no_other_chats_answer(bot: Harness) -> None:
+    """AIORateLimiter paused every call of the bot for a 429's retry_after: a busy group
+    over its share of Telegram's flood limit held up every private chat's answer."""
+    flooded, other = 1502, 1503
+    bot.fake.fail_next("sendMessage", 429, retry_after=3)
+    bot.fake.user_message(flooded, "joint exercise")
+    await bot.fake.wait_for("sendMessage", 1, timeout=WAIT)  # answered 429: paused
+    [answer] = await bot.ask(other, "central bank rates")
+    assert "4.5%" in answer["text"]
+    [late] = await bot.reply(flooded)  # after its retry_after
+    assert "Aslanduz" in late["text"]
+    sent_to = [call.params["chat_id"] for call in bot.fake.calls("sendMessage")]
+    assert sent_to == [flooded, other, flooded]
+
+
 async def test_a_flood_outlasting_the_retries_gets_no_apology(
     bot: Harness, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -2738,6 +2753,27 @@ async def test_a_call_waiting_for_its_chats_share_of_the_flood_limit_is_dropped_
         "the group's share of the minute"
     ]
     assert "sendMessage to chat -100500 dropped: the bot is stopping" in caplog.text
+
+
+async def test_a_chats_flood_pause_holds_back_that_chats_other_calls(
+    fake_telegram: FakeTelegramServer,
+) -> None:
+    """A 429 pauses its chat alone: that chat's next message waits out the pause too (it
+    would be answered 429 as well), another chat's goes out meanwhile."""
+    fake_telegram.add_chat(GROUP, "supergroup")
+    fake_telegram.add_chat(USER)
+    fake_telegram.fail_next("sendMessage", 429, retry_after=1)
+    limiter = transport.RetryingRateLimiter(max_retries=RATE_LIMIT_RETRIES)
+    async with ExtBot(TEST_TOKEN, base_url=fake_telegram.base_url, rate_limiter=limiter) as api:
+        first = asyncio.create_task(api.send_message(GROUP, "first"))
+        await fake_telegram.wait_for("sendMessage", 1)  # answered 429: the group is paused
+        await asyncio.sleep(0.1)
+        second = asyncio.create_task(api.send_message(GROUP, "second"))
+        await api.send_message(USER, "elsewhere")
+        await asyncio.gather(first, second)
+    sent = [(c.params["chat_id"], c.params["text"]) for c in fake_telegram.calls("sendMessage")]
+    assert sent[:2] == [(GROUP, "first"), (USER, "elsewhere")]
+    assert sorted(sent[2:]) == [(GROUP, "first"), (GROUP, "second")]
 
 
 async def test_a_typing_action_leaves_a_groups_share_of_the_minute_to_the_answers(
