@@ -14,6 +14,10 @@ sent. What Telegram answers decides what becomes of it:
     is stopped and logged; Telegram will not take messages for that chat again.
   - ChatMigrated (a group became a supergroup): the subscription moves to the new chat id
     and the message is sent there.
+  - Its forum topic closed (TOPIC_CLOSED): the digest fails, shown by /subscription, and the
+    subscription keeps its topic: the next one tries it again, as an admin may reopen it.
+    Its topic deleted ("message thread not found"): sent to General, from then on, noted on
+    the delivery for /subscription.
   - RetryAfter (429): waited out, then sent again (the rate limiter already retries a few
     times; this covers floods longer than that).
   - The bot stopping (`DroppedAtStop`: it ends any wait): with none of its messages out,
@@ -40,6 +44,7 @@ from telegram.ext import ExtBot
 
 from bot.digest_format import digest_messages, nothing_new
 from bot.logs import redact
+from bot.replies import topic_closed, topic_deleted
 from bot.runtime import App, BotData, Context, run_every
 from bot.transport import (
     DroppedAtStop,
@@ -57,12 +62,17 @@ log = logging.getLogger(__name__)
 PAUSED = "this chat is not in NEWSBOT_ALLOWED_CHATS"
 TICK_SECONDS = 60.0  # how often the job asks what is due: digests go out within a minute
 MAX_FLOOD_WAITS = 5  # RetryAfter waited out this many times per message, then given up
-# How Telegram refuses a message to a forum topic deleted or closed since it was subscribed in
-TOPIC_GONE = ("message thread not found", "topic_closed", "topic_deleted")
+# What /subscription says of the digest that went to General, its topic deleted
+TOPIC_DELETED_NOTE = "its forum topic was deleted, so it went to General, as the next ones will"
 
 
 class _Stopped(Exception):
     """The chat will not take messages any more; the subscription was stopped."""
+
+
+class _Refused(Exception):
+    """Telegram refused this digest for now (its forum topic is closed): it failed, and the
+    subscription stays as it is, for the next one to try again."""
 
 
 async def settle_interrupted(shared: BotData) -> None:
@@ -149,7 +159,7 @@ async def deliver(bot: Bot, shared: BotData, due: Due) -> None:
             await store.progress(delivery.id, sent, chat_id)
             # "tell me more about the festival" in reply to it, in a group, is a question
             await shared.conversations.record_prompts([ChatMessage(chat_id, message_id)])
-    except _Stopped as exc:
+    except (_Stopped, _Refused) as exc:
         await _end(store, delivery.id, sent, digests.clock(), str(exc))
         return
     except NetworkError as exc:
@@ -182,7 +192,10 @@ async def deliver(bot: Bot, shared: BotData, due: Due) -> None:
         await _end(store, delivery.id, sent, digests.clock(), repr(exc))
         raise
     state = State.SENT if digest.items else State.EMPTY
-    await store.finish(delivery.id, state, digests.clock(), items=len(digest.items))
+    # noted for /subscription: it went elsewhere than where it was subscribed
+    went_to_general = sub.topic_id is not None and topic is None and chat_id == sub.chat_id
+    note = TOPIC_DELETED_NOTE if went_to_general else None
+    await store.finish(delivery.id, state, digests.clock(), items=len(digest.items), error=note)
     stories = len(digest.items)
     log.info(
         "digest for chat %s: %d %s in %d %s",
@@ -211,11 +224,12 @@ async def _send(
     bot: Bot, shared: BotData, subscription_id: int, chat_id: int, text: str, topic: int | None
 ) -> tuple[int, int | None, int]:
     """Send one message (to the forum topic `topic`, if any), following a migrated group,
-    a topic deleted or closed (to General, from then on) and waiting out floods; returns the
-    chat and topic it went to, and the message's id. Raises _Stopped when the chat is gone
-    for good, or moved to a supergroup with a digest of its own, or to one
-    NEWSBOT_ALLOWED_CHATS does not name (its subscription is then paused, as
-    `apply_allowlist` pauses any chat it does not allow)."""
+    a topic deleted (to General, from then on) and waiting out floods; returns the chat and
+    topic it went to, and the message's id. Raises _Stopped when the chat is gone for good,
+    or moved to a supergroup with a digest of its own, or to one NEWSBOT_ALLOWED_CHATS does
+    not name (its subscription is then paused, as `apply_allowlist` pauses any chat it does
+    not allow); _Refused when the topic is closed: an admin reopens it, and a digest moved
+    to General for it stayed there for good."""
     store = shared.subscriptions
     floods = 0
 
@@ -258,10 +272,21 @@ async def _send(
         except Forbidden as exc:
             await _stop(store, chat_id, f"Telegram refused: {exc.message}")
         except BadRequest as exc:
-            said = exc.message.lower()
-            if topic is not None and any(gone in said for gone in TOPIC_GONE):
+            if topic is not None and topic_closed(exc):
                 log.warning(
-                    "digest for chat %s: its topic %s is gone (%s); it goes to General now",
+                    "digest for chat %s not sent: its topic %s is closed (%s); the next one "
+                    "tries the topic again",
+                    chat_id,
+                    topic,
+                    exc.message,
+                )
+                raise _Refused(
+                    "its forum topic is closed: reopen it, or /subscribe in another topic "
+                    f"(Telegram: {exc.message})"
+                ) from None
+            if topic is not None and topic_deleted(exc):
+                log.warning(
+                    "digest for chat %s: its topic %s was deleted (%s); it goes to General now",
                     chat_id,
                     topic,
                     exc.message,
@@ -269,7 +294,7 @@ async def _send(
                 await store.forget_topic(chat_id)
                 topic = None
                 continue
-            if "chat not found" not in said:
+            if "chat not found" not in exc.message.lower():
                 raise
             await _stop(store, chat_id, "Telegram does not know the chat")
 

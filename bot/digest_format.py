@@ -141,11 +141,16 @@ def subscription_text(
 
 
 def _delivery_state(delivery: Delivery) -> str:
+    # a digest that arrived keeps a note of where it went otherwise than asked (its forum
+    # topic deleted: to General), not an error
+    arrived = delivery.state in (State.SENT, State.EMPTY)
+    note = f"; {escape(delivery.error)}" if arrived and delivery.error else ""
     if delivery.state is State.SENT:
         stories = delivery.items or 0
-        return f"sent, {counted(stories, 'story', 'stories')}"
+        return f"sent, {counted(stories, 'story', 'stories')}{note}"
+    if delivery.state is State.EMPTY:
+        return f"nothing new{note}"
     return {
-        State.EMPTY: "nothing new",
         State.CLAIMED: "being sent",
         State.FAILED: "failed",
         State.UNKNOWN: "interrupted while sending",

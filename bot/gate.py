@@ -19,7 +19,7 @@ from telegram.error import (
 from telegram.ext import ApplicationHandlerStop
 
 from bot import formatting
-from bot.replies import send, topic_of
+from bot.replies import send, topic_closed, topic_deleted, topic_of
 from bot.runtime import Context
 from bot.transport import ReplyDropped
 from retrieval.corpus.db import cannot_write, kept_locked, locked_too_long
@@ -142,6 +142,14 @@ async def report_error(update: object, context: Context) -> None:
         return
     if isinstance(error, TimedOut):  # the reply may well have arrived: no "sorry" after it
         log.warning("update %s: Telegram did not confirm the reply: %s", update.update_id, error)
+        return
+    if error is not None and (topic_closed(error) or topic_deleted(error)):
+        # closed or deleted after the question was asked in it: an apology there fails alike
+        log.warning(
+            "update %s: its forum topic is closed or deleted (%s): no reply can go there",
+            update.update_id,
+            error,
+        )
         return
     busy = error is not None and kept_locked(error)
     unwritable = error is not None and not busy and cannot_write(error)

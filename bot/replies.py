@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from telegram import Bot, InlineKeyboardMarkup, Message, ReplyParameters
 from telegram.constants import ChatType
+from telegram.error import BadRequest
 
 from bot.transport import Follow, send_following
 
@@ -25,6 +26,22 @@ if TYPE_CHECKING:  # bot.runtime imports bot.access, which replies through this 
     from bot.runtime import BotData
 
 log = logging.getLogger(__name__)
+
+# How Telegram refuses a message to a forum topic: deleted (for good), or closed (until an
+# admin reopens it; the bot may post there only if it may manage topics)
+TOPIC_DELETED = ("message thread not found", "topic_deleted")
+TOPIC_CLOSED = "topic_closed"
+
+
+def topic_deleted(error: BaseException) -> bool:
+    """Whether Telegram refused a message because its forum topic was deleted."""
+    said = error.message.lower() if isinstance(error, BadRequest) else ""
+    return any(gone in said for gone in TOPIC_DELETED)
+
+
+def topic_closed(error: BaseException) -> bool:
+    """Whether Telegram refused a message because its forum topic is closed."""
+    return isinstance(error, BadRequest) and TOPIC_CLOSED in error.message.lower()
 
 
 def topic_of(message: object) -> int | None:

@@ -2243,6 +2243,28 @@ async def test_a_failure_in_a_forum_topic_is_told_in_that_topic(bot: Harness) ->
     assert sorry["text"] == SOMETHING_WENT_WRONG and sorry["message_thread_id"] == 5
 
 
+@pytest.mark.parametrize(
+    "refusal", ["Bad Request: TOPIC_CLOSED", "Bad Request: message thread not found"]
+)
+async def test_a_question_whose_topic_closed_meanwhile_gets_no_apology_there(
+    bot: Harness, caplog: pytest.LogCaptureFixture, refusal: str
+) -> None:
+    """The apology was tried in the same closed topic, and failed too, after an ERROR with
+    a traceback for a refusal that is no bug."""
+    bot.fake.add_chat(GROUP, "supergroup")
+    bot.fake.fail_next("sendMessage", 400, refusal)
+    update = bot.fake.user_message(
+        GROUP, f"/ask@{BOT} joint exercise", chat_type="supergroup", topic=5
+    )
+    await bot.settle()
+    assert len(bot.fake.calls("sendMessage")) == 1 and bot.replies(GROUP) == []
+    [record] = [r for r in caplog.records if r.name == "bot.gate"]
+    assert record.getMessage().startswith(
+        f"update {update['update_id']}: its forum topic is closed or deleted"
+    )
+    assert record.levelno == logging.WARNING and record.exc_info is None
+
+
 async def test_a_blocked_chat_is_logged_without_a_traceback(
     bot: Harness, caplog: pytest.LogCaptureFixture
 ) -> None:

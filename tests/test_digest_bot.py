@@ -765,12 +765,45 @@ async def test_a_digest_subscribed_in_a_forum_topic_goes_to_that_topic(
     assert "message_thread_id" not in tuesday
     assert await bot.rows("SELECT topic_id FROM subscriptions") == [(None,)]
     assert await bot.rows("SELECT state FROM deliveries ORDER BY id") == [("sent",), ("empty",)]
+    [shown] = await bot.ask(
+        GROUP, "/subscription", user_id=ADMIN, chat_type="supergroup", topic=12
+    )  # said where it went, and why
+    assert (
+        "Last: Tue 4 Jun 08:00, nothing new; its forum topic was deleted, so it went to "
+        "General, as the next ones will." in shown["text"]
+    )
     # subscribed again in a topic, then in General: its digests go there from then on
     await subscribe(bot, GROUP, "09:00 UTC", user_id=ADMIN, chat_type="supergroup", topic=12)
     assert await bot.rows("SELECT topic_id FROM subscriptions") == [(12,)]
     await subscribe(bot, GROUP, "09:00 UTC", user_id=ADMIN, chat_type="supergroup")
     assert await deliver_at(bot, clock, "2024-06-05T09:00") == 1
     assert "message_thread_id" not in bot.replies(GROUP)[-1]
+
+
+async def test_a_digest_in_a_closed_forum_topic_fails_and_keeps_its_topic(
+    bot: Harness, clock: Clock
+) -> None:
+    """A closed topic (an admin may reopen it) moved the digest to General for good, and
+    /subscription said only that the last one was sent."""
+    bot.fake.add_chat(GROUP, "supergroup", title="Energy desk")
+    bot.fake.set_member_status(GROUP, ADMIN, "administrator")
+    await subscribe(bot, GROUP, "08:00 UTC", user_id=ADMIN, chat_type="supergroup", topic=12)
+    await add_news(bot, *lighthouse("2024-06-02T15:00"))
+    bot.fake.fail_next("sendMessage", 400, "Bad Request: TOPIC_CLOSED")
+    assert await deliver_at(bot, clock, "2024-06-03T08:00") == 1
+    assert len(bot.replies(GROUP)) == 1  # the reply to /subscribe only: none in General
+    assert await bot.rows("SELECT topic_id FROM subscriptions") == [(12,)]
+    assert await bot.rows("SELECT state FROM deliveries") == [("failed",)]
+    [shown] = await bot.ask(GROUP, "/subscription", user_id=ADMIN, chat_type="supergroup")
+    assert (
+        "The digest of Mon 3 Jun 08:00 failed: its forum topic is closed: reopen it, or "
+        "/subscribe in another topic (Telegram: Topic_closed). The next one tries again."
+    ) in shown["text"]
+    # reopened: the next digest goes to the topic, with the news the failed one had
+    assert await deliver_at(bot, clock, "2024-06-04T08:00") == 1
+    tuesday = bot.replies(GROUP)[-1]
+    assert tuesday["text"].startswith("News digest: 1 story since Sun 2 Jun 08:00 (UTC)")
+    assert tuesday.get("message_thread_id") == 12
 
 
 async def test_nothing_new_is_said_unless_the_subscription_is_quiet(

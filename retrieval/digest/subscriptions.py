@@ -124,7 +124,7 @@ class Delivery:
     items: int | None
     claimed: datetime
     finished: datetime | None
-    error: str | None
+    error: str | None  # why it failed; of one that arrived, where it went otherwise than asked
 
     @classmethod
     def from_row(cls, row: aiosqlite.Row) -> Delivery:
