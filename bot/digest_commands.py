@@ -314,7 +314,12 @@ async def subscription(update: Update, context: Context) -> None:
     if found.active:
         upcoming = await shared.subscriptions.next_run(found, shared.digests.clock())
     failed = await shared.subscriptions.last_failed(found)
-    await _reply(context, message, subscription_text(found, upcoming, last, failed, target))
+    here = chat.id == message.chat.id  # not a channel named in a private chat
+    forum = here and bool(message.chat.is_forum or message.is_topic_message)
+    shown = subscription_text(
+        found, upcoming, last, failed, target, forum=forum, asked_in=topic_of(message)
+    )
+    await _reply(context, message, shown)
 
 
 async def digest_now(update: Update, context: Context) -> None:

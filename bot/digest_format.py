@@ -90,11 +90,15 @@ def subscription_text(
     last: Delivery | None,
     failed: Delivery | None = None,
     ref: str | None = None,
+    *,
+    forum: bool = False,
+    asked_in: int | None = None,
 ) -> str:
     """The settings of a subscription, when it runs next, how the last digest went, and why
     the latest one failed if it did (`failed`): a channel the bot may no longer post in
     would otherwise look as if all were well. The commands it names take `ref`, the
-    channel as the sender named it, if any."""
+    channel as the sender named it, if any. Asked in a `forum`, in its topic `asked_in`
+    (None: General), it says which topic the digest goes to."""
     zone = subscription.zone
     where = (
         ""
@@ -118,8 +122,9 @@ def subscription_text(
             f"{news}) is paused: {escape(subscription.paused_reason)}. It resumes by itself "
             "once that changes."
         )
+    place = _forum_place(subscription.topic_id, asked_in) if forum else ""
     lines = [
-        f"<b>Daily digest{where}</b>: {subscription.at} {zone_shown}, {news}.",
+        f"<b>Daily digest{where}</b>: {subscription.at} {zone_shown}, {news}{place}.",
     ]
     if subscription.quiet_when_empty:
         lines.append("Days without news send nothing.")
@@ -138,6 +143,16 @@ def subscription_text(
         f"stop it with {escape(command('unsubscribe', ref))}."
     )
     return "\n".join(lines)
+
+
+def _forum_place(topic_id: int | None, asked_in: int | None) -> str:
+    """Which topic of a forum the digest goes to, said to someone in topic `asked_in`: the
+    same reply in General and in the topic left them to guess."""
+    if topic_id is None:
+        return ", in General"
+    if topic_id == asked_in:
+        return ", in this topic"
+    return f", in another topic (id {topic_id})"
 
 
 def _delivery_state(delivery: Delivery) -> str:

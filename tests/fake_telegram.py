@@ -396,8 +396,10 @@ class FakeTelegramServer:
         *,
         title: str | None = None,
         username: str | None = None,
+        forum: bool = False,
     ) -> JSON:
-        """Make a chat known (the API answers "chat not found" for others); returns it."""
+        """Make a chat known (the API answers "chat not found" for others); returns it.
+        ``forum``: a supergroup with topics (``is_forum``)."""
         with self._cond:
             if chat_id not in self._chats:
                 chat: JSON = {"id": chat_id, "type": chat_type}
@@ -405,7 +407,8 @@ class FakeTelegramServer:
                     chat["first_name"] = title or f"User {chat_id}"
                 else:
                     chat["title"] = title or f"Chat {chat_id}"
-                self._chats[chat_id] = chat | ({"username": username} if username else {})
+                chat |= {"username": username} if username else {}
+                self._chats[chat_id] = chat | ({"is_forum": True} if forum else {})
             return dict(self._chats[chat_id])
 
     def set_member_status(self, chat_id: int, user_id: int, status: str, **rights: bool) -> None:

@@ -749,12 +749,18 @@ async def test_a_digest_subscribed_in_a_forum_topic_goes_to_that_topic(
 ) -> None:
     """It went to the group's General topic: where nobody asked for it, and refused every
     day where General is closed."""
-    bot.fake.add_chat(GROUP, "supergroup", title="Energy desk")
+    bot.fake.add_chat(GROUP, "supergroup", title="Energy desk", forum=True)
     bot.fake.set_member_status(GROUP, ADMIN, "administrator")
     await subscribe(bot, GROUP, "08:00 UTC", user_id=ADMIN, chat_type="supergroup", topic=12)
+    # /subscription says which topic it goes to: the same reply in General left them to guess
+    for asked_in, place in ((12, "in this topic"), (None, "in another topic (id 12)")):
+        [shown] = await bot.ask(
+            GROUP, "/subscription", user_id=ADMIN, chat_type="supergroup", topic=asked_in
+        )
+        assert shown["text"].startswith(f"Daily digest: 08:00 UTC, all news, {place}.\n")
     await add_news(bot, *lighthouse("2024-06-02T15:00"))
     assert await deliver_at(bot, clock, "2024-06-03T08:00") == 1
-    confirmed, digest = bot.replies(GROUP)
+    confirmed, _, _, digest = bot.replies(GROUP)
     assert digest["text"].startswith("News digest: 1 story since Sun 2 Jun 08:00 (UTC)")
     assert confirmed.get("message_thread_id") == digest.get("message_thread_id") == 12
     # the topic deleted: that digest, and the next, go to General, not fail daily
@@ -768,6 +774,7 @@ async def test_a_digest_subscribed_in_a_forum_topic_goes_to_that_topic(
     [shown] = await bot.ask(
         GROUP, "/subscription", user_id=ADMIN, chat_type="supergroup", topic=12
     )  # said where it went, and why
+    assert shown["text"].startswith("Daily digest: 08:00 UTC, all news, in General.\n")
     assert (
         "Last: Tue 4 Jun 08:00, nothing new; its forum topic was deleted, so it went to "
         "General, as the next ones will." in shown["text"]
