@@ -16,7 +16,7 @@ from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import CommandHandler, Job, filters
 
-from bot.access import admitted, is_admin
+from bot.access import admin_only
 from bot.bounds import TITLE_CHARS, clip, some_of
 from bot.markup import escape, pack
 from bot.replies import send_reply
@@ -120,16 +120,12 @@ def render_not_a_feed(refused: NotAFeed) -> str:
 # --- handlers -----------------------------------------------------------------------------
 
 
-async def _admin_in_private(update: Update, context: Context) -> bool:
-    """Whether the sender may manage feeds here; tells them why not when they may not. An
-    admin's commands count against no limit; anyone else's refusal counts against theirs
-    (`admitted`), or repeating /feeds would have the bot reply without end."""
+async def _in_private(update: Update, context: Context) -> bool:
+    """Whether an admin's feed command came in a private chat; tells them to go there when
+    not. Anyone else is refused before (`admin_only`), as /removearticle is: the same
+    words, counted against their limit, and logged."""
     chat, message = update.effective_chat, update.effective_message
     if message is None:
-        return False
-    if not is_admin(update, context):
-        if await admitted(context.bot_data, message):
-            await send_reply(context.bot_data, message, "Only the bot's admins can manage feeds.")
         return False
     if chat is None or chat.type != ChatType.PRIVATE:
         await send_reply(context.bot_data, message, "Manage feeds in a private chat with me.")
@@ -142,18 +138,20 @@ async def _reply(update: Update, context: Context, html: str) -> None:
         await send_reply(context.bot_data, update.effective_message, html)
 
 
+@admin_only
 async def feeds(update: Update, context: Context) -> None:
     """List the feeds with their state, last fetch, last error and article count."""
-    if not await _admin_in_private(update, context):
+    if not await _in_private(update, context):
         return
     shared = context.bot_data
     for message in render_feed_list(await shared.engine.feeds(), shared.zone):
         await _reply(update, context, message)
 
 
+@admin_only
 async def add_feed(update: Update, context: Context) -> None:
     """Register a feed (or resume a paused one) and poll it now."""
-    if not await _admin_in_private(update, context):
+    if not await _in_private(update, context):
         return
     parsed = parse_add_args(list(context.args or []))
     if parsed is None:
@@ -207,9 +205,10 @@ def _added(feed: Feed, before: Feed | None) -> str:
     return f"Feed {named} is already added"  # only made due: fetched now
 
 
+@admin_only
 async def remove_feed(update: Update, context: Context) -> None:
     """Stop polling a feed; its articles stay in the corpus."""
-    if not await _admin_in_private(update, context):
+    if not await _in_private(update, context):
         return
     args = list(context.args or [])
     if len(args) != 1:

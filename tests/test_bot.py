@@ -2316,7 +2316,7 @@ async def test_a_question_asked_as_its_group_became_a_supergroup_is_answered_the
         ("/subscribe", "This group has just become a supergroup: send it again here."),
         ("/unsubscribe", "This group has just become a supergroup: send it again here."),
         ("/removearticle", "Only the bot's admins can use that command"),
-        ("/feeds", "Only the bot's admins can manage feeds."),
+        ("/feeds", "Only the bot's admins can use that command"),
     ],
 )
 async def test_a_command_in_a_group_becoming_a_supergroup_is_answered_there(

@@ -3,14 +3,17 @@ build_application, against the fake Bot API (which checks every message's HTML a
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 import pytest_asyncio
 from telegram.ext import CallbackContext
 
+from bot.access import NOT_AN_ADMIN
 from bot.app import build_application
 from bot.config import Settings
 from bot.feed_commands import (
@@ -249,14 +252,22 @@ async def test_addfeed_refuses_what_is_no_feed_unless_told_not_to_look(
     )
 
 
-async def test_commands_are_refused_to_others_and_outside_private_chats(bot: Harness) -> None:
-    assert await command(bot, "/addfeed https://news.test/a.rss", user=STRANGER) == (
-        "Only the bot's admins can manage feeds."
-    )
+async def test_commands_are_refused_to_others_and_outside_private_chats(
+    bot: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Refused to others as /removearticle is, in its words and logged: they said "Only the
+    bot's admins can manage feeds." and logged nothing."""
+    with caplog.at_level(logging.INFO, logger="bot.access"):
+        for text in ("/addfeed https://news.test/a.rss", "/feeds", "/removefeed 1"):
+            assert await command(bot, text, user=STRANGER) == NOT_AN_ADMIN
+    refused = [r.getMessage() for r in caplog.records if r.name == "bot.access"]
+    assert refused == [
+        f"{name} refused to user {STRANGER} in chat {STRANGER}: not in NEWSBOT_ADMINS"
+        for name in ("/addfeed", "/feeds", "/removefeed")
+    ]
     assert await command(bot, "/addfeed https://news.test/a.rss", chat=GROUP) == (
         "Manage feeds in a private chat with me."
     )
-    assert await command(bot, "/feeds", user=STRANGER) == "Only the bot's admins can manage feeds."
     assert await bot.app.bot_data.engine.feeds() == []
 
 
@@ -280,7 +291,7 @@ async def test_refusals_count_against_the_senders_limit_and_admins_have_none(
         # updates are handled concurrently: the replies may come in any order
         refused = sorted(m["text"] for m in bot.replies(GROUP))
         assert len(refused) == 3, refused  # told once, then nothing until the minute has passed
-        assert refused[:2] == ["Only the bot's admins can manage feeds."] * 2
+        assert refused[:2] == [NOT_AN_ADMIN] * 2
         assert refused[2].startswith("You have sent me 2 questions and commands in the last")
         for _ in range(4):  # an admin's feed commands count against no limit
             assert (await command(bot, "/feeds")).startswith("No feeds yet.")
