@@ -186,6 +186,8 @@ def _file_url(api_base_url: str) -> str:
 def _add_handlers(app: App) -> None:
     new = filters.UpdateType.MESSAGE
     asked = filters.UpdateType.MESSAGES  # an edited question is answered again
+    # in a group, only a command named for this bot: one without its name may be another's
+    to_this_bot = filters.ChatType.PRIVATE | COMMAND_TO_THIS_BOT
     app.add_handler(
         MessageHandler(filters.IS_AUTOMATIC_FORWARD, gate.skip_automatic_forward), group=-3
     )
@@ -195,6 +197,10 @@ def _add_handlers(app: App) -> None:
             CommandHandler("start", handlers.start, filters=new),
             CommandHandler("help", handlers.help_command, filters=new),
             CommandHandler("ask", handlers.ask, filters=asked),
+            MessageHandler(  # any other command edited: told it is not read
+                filters.UpdateType.EDITED_MESSAGE & filters.COMMAND & to_this_bot,
+                handlers.edited_command,
+            ),
             MessageHandler(asked & ASKS_IN_CAPTION, handlers.ask),  # a photo's /ask
             CommandHandler("sources", handlers.sources, filters=new),
             CommandHandler("latest", handlers.latest, filters=new),
@@ -231,8 +237,6 @@ def _add_handlers(app: App) -> None:
             InlineQueryHandler(handlers.inline_ask),
         ]
     )
-    # in a group, only a command named for this bot: one without its name may be another's
-    to_this_bot = filters.ChatType.PRIVATE | COMMAND_TO_THIS_BOT
     app.add_handler(
         MessageHandler(new & filters.COMMAND & to_this_bot, handlers.unknown_command), group=1
     )

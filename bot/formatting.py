@@ -410,6 +410,7 @@ def text_only(question: str = SEED_QUESTION) -> str:
 
 
 UNKNOWN_COMMAND = "I don't know that command. /help lists what I can do."
+EDITED_COMMAND = "Edits of commands are not read: send it again."
 SOMETHING_WENT_WRONG = "Sorry, something went wrong while answering that. Please try again."
 # a write that waited out the busy timeout: another process (an ingest, a reindex) holds
 # the database's write lock

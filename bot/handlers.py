@@ -750,6 +750,17 @@ async def unknown_command(update: Update, context: Context) -> None:
         await send_reply(context.bot_data, message, formatting.UNKNOWN_COMMAND)
 
 
+async def edited_command(update: Update, context: Context) -> None:
+    """Say that an edited command (but /ask, whose edits are asked again) is not read: an
+    edited "/subscribe 08:30" left the digest at 07:30, without a word."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    name = message.text.split()[0][1:].split("@")[0].lower()
+    if name in command_names(context.application) and await admitted(context.bot_data, message):
+        await send_reply(context.bot_data, message, formatting.EDITED_COMMAND)
+
+
 async def not_text(update: Update, context: Context) -> None:
     """Say, in a private chat, that a sticker, voice note or bare photo is not a question
     (any message there is one to answer: silence would look like a broken bot)."""

@@ -368,6 +368,28 @@ async def test_a_private_chat_subscribes_looks_and_stops(bot: Harness) -> None:
     assert none["text"].startswith("There is no daily digest here yet.")
 
 
+async def test_an_edited_command_is_told_it_is_not_read(bot: Harness) -> None:
+    """ "/subscribe 07:30" edited to "/subscribe 08:30" left the digest at 07:30 without a
+    word, as did an edited /digest; an edited /ask is asked again (tests/test_bot.py)."""
+    await subscribe(bot, ALICE, "07:30 UTC")
+    typed = bot.fake.messages(ALICE)[-2]
+    bot.fake.edit_user_message(ALICE, typed["message_id"], "/subscribe 08:30 UTC")
+    [_, told] = await bot.reply(ALICE, 2)
+    assert told["text"] == "Edits of commands are not read: send it again."
+    assert await bot.rows("SELECT send_time FROM subscriptions") == [("07:30",)]
+    bot.fake.add_chat(GROUP, "supergroup")
+    named = f"/digest@{bot.app.bot.username} oil"
+    for text in (named, "/digest oil"):  # the second may be another bot's
+        bot.fake.user_message(GROUP, "/sources@other_bot", chat_type="supergroup")
+        await bot.settle()
+        typed = bot.fake.messages(GROUP)[-1]
+        bot.fake.edit_user_message(GROUP, typed["message_id"], text)
+        await bot.settle()
+    [told] = bot.replies(GROUP)
+    assert told["text"] == "Edits of commands are not read: send it again."
+    assert told["reply_to_message"]["text"] == named
+
+
 async def test_an_offset_from_utc_is_the_zone_it_says(bot: Harness, clock: Clock) -> None:
     """ "/subscribe 07:30 GMT+2" was a digest about "GMT+2" at 07:30 UTC. Stored as tzdata's
     Etc/GMT-2, it is shown as written: the sign POSIX inverts would look like a mistake."""
