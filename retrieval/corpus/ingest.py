@@ -18,7 +18,7 @@ from retrieval.corpus.db import locked_too_long
 from retrieval.corpus.formats import READABLE, format_of, read_records
 from retrieval.corpus.prepare import PreparedArticle, complete_articles, identify_articles
 from retrieval.corpus.records import Record
-from retrieval.corpus.store import AHEAD_SLACK, AddResult, CorpusStore
+from retrieval.corpus.store import AddResult, CorpusStore, dated_ahead
 from retrieval.errors import ParseError, StoreError
 from retrieval.models import ArticleDraft
 from retrieval.wording import agreeing, counted, quoted
@@ -542,24 +542,14 @@ async def _add_batch(
             report.added += 1
             report.sentences += result.sentences
             report.undated += article.published_ts is None
-            if article.published_ts is not None and article.published_ts - now > AHEAD_SLACK:
-                report.notice(path, _dated_ahead(article, result.article_id), line)
+            if ahead := dated_ahead(article, result.article_id, now):
+                report.notice(path, ahead, line)
         else:
             report.duplicates += 1
             if result.copy is not None:
                 report.list_copy(Duplicate(path, line, result.copy))
             if result.other_text:
                 report.notice(path, _update_kept_out(article, result.article_id), line)
-
-
-def _dated_ahead(article: PreparedArticle, article_id: int) -> str:
-    """What to say of an article stored with a date days ahead (`store.counts_from`): no
-    answer or digest quotes it until then; `stats` alone counted it."""
-    return (
-        f"{quoted(article.draft.title)} is dated {article.draft.published}, ahead of now: "
-        f"stored as article {article_id}, no answer or digest quotes it before then (a "
-        f"mistyped year? newsbot remove {article_id}, put its date right and ingest it again)"
-    )
 
 
 def _update_kept_out(article: PreparedArticle, stored_id: int) -> str:

@@ -38,6 +38,7 @@ from retrieval.corpus.splitter import SPLITTER_VERSION
 from retrieval.corpus.text import paragraphs
 from retrieval.models import ArticleDraft, Attribution
 from retrieval.outlets import outlet_counts, outlet_key
+from retrieval.wording import quoted
 
 Ints = npt.NDArray[np.int64]
 
@@ -107,6 +108,19 @@ def counts_from(published: float | None, stored: float) -> float | None:
     if published is None:
         return None
     return published if published - stored > AHEAD_SLACK else min(published, stored)
+
+
+def dated_ahead(article: PreparedArticle, article_id: int, now: float) -> str | None:
+    """What to say of an article just stored as `article_id` dated further ahead of `now`
+    than AHEAD_SLACK (`counts_from`): no answer or digest quotes it until then, and `stats`
+    alone counted it. None for any other. Said alike by `ingest` and a feed's poll."""
+    if article.published_ts is None or article.published_ts - now <= AHEAD_SLACK:
+        return None
+    return (
+        f"{quoted(article.draft.title)} is dated {article.draft.published}, ahead of now: "
+        f"stored as article {article_id}, no answer or digest quotes it before then (a "
+        f"mistyped year? newsbot remove {article_id}, put its date right and ingest it again)"
+    )
 
 
 def _article_row(

@@ -35,7 +35,7 @@ from retrieval.addresses import masked_url, public_url
 from retrieval.corpus.prepare import PreparedArticle, prepare_articles
 from retrieval.corpus.records import within_article_limit
 from retrieval.corpus.removals import removed_among, replace_article, replaced_among
-from retrieval.corpus.store import CorpusStore
+from retrieval.corpus.store import AddResult, CorpusStore, dated_ahead
 from retrieval.corpus.text import fingerprint
 from retrieval.errors import (
     FetchError,
@@ -129,6 +129,19 @@ def _words_found(pages: dict[str, tuple[Entry, PageOf]]) -> dict[str, tuple[int,
         key: words_found(entry.title, entry.text, page.text)
         for key, (entry, page) in pages.items()
     }
+
+
+def _dated_ahead(prepared: Sequence[PreparedArticle], results: Sequence[AddResult]) -> list[str]:
+    """What to say of the articles just stored dated days ahead (`store.dated_ahead`), as
+    `ingest` says it: hidden until then, a mistyped year hides them for good. Said at the
+    poll that stores them, once: their entries are seen from then on."""
+    now = time.time()
+    said = (
+        dated_ahead(article, result.article_id, now)
+        for article, result in zip(prepared, results, strict=True)
+        if result.added
+    )
+    return [ahead for ahead in said if ahead]
 
 
 def _host(url: str) -> str | None:
@@ -301,6 +314,7 @@ class FeedPoller:
                 counted(len(given_up), "entry", "entries"),
                 ENTRY_TRIES,
             )
+        outcome.problems += _dated_ahead(prepared, results)
         outcome.added = sum(r.added for r in results)
         outcome.duplicates = len(results) - outcome.added + len(known)
         outcome.removed = len(gone)

@@ -1,0 +1,59 @@
+"""What a poll says of a feed and its entries, through the loopback server: said once where
+it needs no action again, in the words `feeds add` and `ingest` use for the same thing."""
+
+from __future__ import annotations
+
+import time
+from email.utils import formatdate
+
+import aiosqlite
+
+from retrieval.feeds.fetch import Fetcher
+from retrieval.feeds.poll import FeedPoller
+from retrieval.feeds.registry import FeedRegistry
+from tests.feed_server import FeedServer, Route
+
+YEAR = 365 * 86_400.0
+
+
+def rss(items: str, before: str = "") -> bytes:
+    """A feed of `items` (RSS 2.0 <item>s), `before` its XML declaration."""
+    return (
+        f'{before}<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>Harbour Wire</title>{items}</channel></rss>"
+    ).encode()
+
+
+def item(key: str, title: str, summary: str, published: float | None = None) -> str:
+    dated = f"<pubDate>{formatdate(published, usegmt=True)}</pubDate>" if published else ""
+    return (
+        f"<item><title>{title}</title><guid>{key}</guid>{dated}"
+        f"<description>{summary}</description></item>"
+    )
+
+
+async def test_an_entry_dated_a_year_ahead_is_said_as_ingest_says_it_once(
+    feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
+) -> None:
+    """A feed's entry dated a year ahead (a mistyped year) was stored hidden from every
+    answer and digest till then, the poll saying "1 article added", where `ingest` warns
+    of the same record. The poll warns as ingest does, naming the feed, once."""
+    ahead = time.time() + YEAR
+    body = rss(
+        item("b1", "Budget vote", "Parliament votes on the budget today.", ahead)
+        + item("f1", "Ferry returns", "The night ferry sails again from Monday.", time.time())
+    )
+    url = feed_server.url("/feeds/wire.rss")
+    feed_server.routes["/feeds/wire.rss"] = Route(body=body, content_type="application/rss+xml")
+    await FeedRegistry(db).add(url)
+    poller = FeedPoller(db, fetcher)
+    first = await poller.poll_all()
+    day = time.strftime("%Y-%m-%d", time.gmtime(ahead))
+    [said] = first.problems()
+    assert said.startswith(f"feed 1 ({url}): 'Budget vote' is dated {day}T")
+    assert said.endswith(
+        ", ahead of now: stored as article 2, no answer or digest quotes it before then (a "
+        "mistyped year? newsbot remove 2, put its date right and ingest it again)"
+    )
+    assert first.added == 2
+    assert (await poller.poll_all()).problems() == []  # its entry is seen: not said again
