@@ -57,3 +57,51 @@ async def test_an_entry_dated_a_year_ahead_is_said_as_ingest_says_it_once(
     )
     assert first.added == 2
     assert (await poller.poll_all()).problems() == []  # its entry is seen: not said again
+
+
+def harbour_items() -> str:
+    return item("f1", "Ferry&nbsp;returns", "The night ferry sails again from Monday.") + item(
+        "m1", "Fish & chips", "The quay's fish market opens a chip shop on Friday."
+    )
+
+
+async def test_a_feed_read_whole_past_its_fault_is_noted_once_one_read_in_part_each_poll(
+    feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
+) -> None:
+    """A blank line before <?xml, an &nbsp; in a title, a bare "&": every entry read, yet
+    the feed was "malformed feed, read in part", a WARNING at every poll that fetched it
+    whole (a cron mail every 15 minutes). Read whole, it is noted once; entries lost to a
+    fault (an unclosed comment swallowing the rest) are still said at every poll."""
+    sloppy = feed_server.url("/feeds/sloppy.rss")
+    feed_server.routes["/feeds/sloppy.rss"] = Route(
+        body=rss(harbour_items(), before="\n"), content_type="application/rss+xml"
+    )
+    cut = feed_server.url("/feeds/cut.rss")
+    swallowed = item("a1", "Harbour closed", "Gales close the harbour.") + "<!-- "
+    feed_server.routes["/feeds/cut.rss"] = Route(
+        body=rss(swallowed + harbour_items()), content_type="application/rss+xml"
+    )
+    feeds = FeedRegistry(db)
+    await feeds.add(sloppy)
+    await feeds.add(cut)
+    poller = FeedPoller(db, fetcher)
+    first = await poller.poll_all()
+    assert [o.added for o in first.outcomes] == [2, 1]
+    read_in_part = f"feed 2 ({cut}): malformed feed, read in part: unclosed token"
+    assert first.problems() == [
+        f"feed 1 ({sloppy}): malformed feed, every entry read: "
+        "XML or text declaration not at start of entity",
+        read_in_part,
+    ]
+    for _ in range(2):  # no validators: the documents are read again
+        assert (await poller.poll_all()).problems() == [
+            read_in_part.replace(f"({cut})", "(Harbour Wire)")
+        ]
+    listed = await feeds.all()
+    assert [(f.status, f.warning) for f in listed] == [
+        (
+            "warning",
+            "malformed feed, every entry read: XML or text declaration not at start of entity",
+        ),
+        ("warning", "malformed feed, read in part: unclosed token"),
+    ]

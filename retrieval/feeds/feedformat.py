@@ -84,6 +84,9 @@ class ParsedFeed:
     # what is wrong with a document read in part (feedparser's "bozo" error: a truncated or
     # ill-formed feed whose entries before the fault were read), told as the feed's problem
     problem: str | None = None
+    # whether entries were lost to it (`_entries_lost`); False: every entry was read (a
+    # bare "&", an HTML entity: the lenient parser read past it), a note said once
+    read_in_part: bool = False
 
 
 def _lines(text: str) -> str:
@@ -271,8 +274,11 @@ def parse_feed(content: bytes, url: str, content_type: str | None = None) -> Par
     channel = _plain(parsed.feed.get("title_detail"), parsed.feed.get("title") or "")
     title = clean_line(channel)[:MAX_TITLE] or None
     said = []  # the feed's problems, in words
-    if problem is not None and not isinstance(problem, _HARMLESS):
-        said.append(f"malformed feed, read in part: {_said(problem)}")
+    malformed = problem is not None and not isinstance(problem, _HARMLESS)
+    lost = malformed and _entries_lost(text, len(parsed.entries))
+    if problem is not None and malformed:
+        how = "read in part" if lost else "every entry read"
+        said.append(f"malformed feed, {how}: {_said(problem)}")
     if no_characters:
         said.append(
             f"{counted(len(no_characters), 'character reference')} to no character "
@@ -284,7 +290,22 @@ def parse_feed(content: bytes, url: str, content_type: str | None = None) -> Par
         version=parsed.get("version") or "",
         entries=tuple(entries.values()),
         problem="; ".join(said) or None,
+        read_in_part=lost,
     )
+
+
+# An entry's start tag (RSS's <item>, Atom's <entry>, a namespace's prefix or not), and the
+# end tag of a feed's document (RSS 2.0's </rss>, Atom's </feed>, RSS 1.0's </rdf:RDF>)
+_ENTRY_START = re.compile(r"<(?:[\w.-]+:)?(?:item|entry)(?=[\s/>])", re.I)
+_DOCUMENT_END = re.compile(r"</(?:[\w.-]+:)?(?:rss|feed|rdf)\s*>", re.I)
+
+
+def _entries_lost(text: str, read: int) -> bool:
+    """Whether a malformed document's entries were lost to its fault: it is cut short (no
+    end tag of a feed's document), or holds more entries' start tags than were `read`.
+    feedparser reads a document its strict parser stops in again with a lenient one, which
+    reads past a bare "&" or an HTML entity (&nbsp;) to the end: that feed is read whole."""
+    return not _DOCUMENT_END.search(text) or len(_ENTRY_START.findall(text)) > read
 
 
 # A numeric character reference, as XML writes it and as feedparser's lenient parser also

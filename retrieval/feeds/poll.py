@@ -144,6 +144,17 @@ def _dated_ahead(prepared: Sequence[PreparedArticle], results: Sequence[AddResul
     return [ahead for ahead in said if ahead]
 
 
+def _document_problem(parsed: ParsedFeed, feed: Feed) -> str | None:
+    """What is wrong with the document a poll of `feed` read (kept as its warning), to
+    be said: at each poll if entries were lost to it (the feed's to mend, and they may be
+    news); else once, not while the feed has the same warning from the poll before (a
+    harmless fault every entry was read past would mail a cron `feeds poll --quiet` every
+    15 minutes). None: nothing to say."""
+    if parsed.read_in_part or parsed.problem != feed.warning:
+        return parsed.problem
+    return None
+
+
 def _host(url: str) -> str | None:
     host = urlsplit(url).hostname
     return host.removeprefix("www.") if host else None
@@ -244,8 +255,8 @@ class FeedPoller:
             return got
         fetched, parsed = got
         outcome = FeedOutcome(feed)
-        if parsed.problem is not None:  # its entries read before the fault are still used
-            outcome.problems.append(parsed.problem)
+        if said := _document_problem(parsed, feed):  # its entries read are still used
+            outcome.problems.append(said)
         new, links = await self._new_entries(feed, parsed, outcome)
         async with self._database:
             anchored = await self._anchors(feed, links)
