@@ -105,3 +105,38 @@ async def test_a_feed_read_whole_past_its_fault_is_noted_once_one_read_in_part_e
         ),
         ("warning", "malformed feed, read in part: unclosed token"),
     ]
+
+
+HOME_PAGE = (
+    b"<!doctype html><html><head><title>Harbour Wire</title>"
+    b'<link rel="alternate" type="application/rss+xml" href="/feeds/new.rss"></head>'
+    b"<body><h1>Harbour Wire</h1><p>Today's news from the quays.</p></body></html>"
+)
+
+
+async def test_a_feed_turned_web_page_fails_as_add_says_naming_where_it_was_led(
+    feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
+) -> None:
+    """A feed that came to serve a web page failed "not an RSS or Atom feed (<unknown>:317:
+    31: not well-formed (invalid token))", where `feeds add` says "it is a web page"; and a
+    feed redirected to an address that answers 404 was listed "HTTP 404 Not Found", though
+    its own address answers 301. The poll says it as `feeds add` does, with the feed the
+    page names, and names the address a redirect led to."""
+    feed_server.routes["/home.html"] = Route(body=HOME_PAGE)
+    feed_server.routes["/feeds/wire.rss"] = Route(body=HOME_PAGE)  # served in its place
+    moved = Route(status=301, headers={"Location": "/home.html"})
+    feed_server.routes["/feeds/moved.rss"] = moved
+    feeds = FeedRegistry(db)
+    await feeds.add(feed_server.url("/feeds/wire.rss"))
+    await feeds.add(feed_server.url("/feeds/moved.rss"))
+    poller = FeedPoller(db, fetcher)
+    names = f"; it names its feed: {feed_server.url('/feeds/new.rss')}"
+    page = "it is a web page, not an RSS or Atom feed"
+    assert [o.error for o in (await poller.poll_all()).outcomes] == [
+        page + names,
+        f"{page}, at {feed_server.url('/home.html')}{names}",
+    ]
+    moved.headers["Location"] = "/feeds/gone.rss"  # no route: 404
+    [_, failed] = (await poller.poll_all()).outcomes
+    assert failed.error == f"HTTP 404 Not Found at {feed_server.url('/feeds/gone.rss')}"
+    assert (await feeds.all())[1].last_error == failed.error

@@ -34,6 +34,7 @@ from typing import TypeAlias
 import httpcore
 import httpx
 
+from retrieval.addresses import masked_url
 from retrieval.charset import decode_body
 from retrieval.errors import BlockedURLError, FetchError, TooLargeError
 
@@ -167,6 +168,7 @@ class Fetched:
     # Where the address asked for has moved for good: the end of the permanent redirects
     # (301, 308) it led through before any temporary one; None if it has not moved
     moved_to: str | None = None
+    redirected: bool = False  # `url` is not the address asked for: a redirect led there
 
     @property
     def not_modified(self) -> bool:
@@ -563,8 +565,8 @@ class Fetcher:
                         moved_to = current if moving else moved_to
                         continue
                     conditional = "If-None-Match" in headers or "If-Modified-Since" in headers
-                    fetched = await self._read(response, url, conditional)
-                    return replace(fetched, moved_to=moved_to)
+                    fetched = await self._read(response, url, conditional, current != url)
+                    return replace(fetched, moved_to=moved_to, redirected=current != url)
             except BlockedURLError as exc:
                 exc.url = current
                 raise
@@ -574,13 +576,18 @@ class Fetcher:
                 raise FetchError(f"{type(exc).__name__}: {exc}", url) from None
         raise FetchError(f"more than {self.limits.max_redirects} redirects", url)
 
-    async def _read(self, response: httpx.Response, url: str, conditional: bool) -> Fetched:
+    async def _read(
+        self, response: httpx.Response, url: str, conditional: bool, redirected: bool = False
+    ) -> Fetched:
+        """The answer to a request for `url`, `redirected` to the address it came from: an
+        HTTP error names that address (masked), which is not the one asked for."""
         status = response.status_code
         if status == 304 and not conditional:  # else "not modified" forever, nothing read
             raise FetchError("HTTP 304 Not Modified to a request for the whole document", url)
         if status != 304 and not 200 <= status < 300:
+            where = f" at {masked_url(str(response.url))}" if redirected else ""
             raise FetchError(
-                f"HTTP {status} {response.reason_phrase}".rstrip(),
+                f"HTTP {status} {response.reason_phrase}".rstrip() + where,
                 url,
                 status,
                 retry_after(response.headers.get("retry-after")),

@@ -48,6 +48,7 @@ from retrieval.feeds.fetch import FEED_ACCEPT, Fetched, Fetcher
 from retrieval.feeds.outcomes import FeedOutcome, PollReport, PollStatus
 from retrieval.feeds.page import read_page
 from retrieval.feeds.page_retries import PAGE_TRIES, PageRetries, PageRetry
+from retrieval.feeds.probe import unreadable
 from retrieval.feeds.registry import ENTRY_TRIES, PAUSE_AFTER, FeedRegistry, plain_url
 from retrieval.feeds.shared_pages import (
     PageOf,
@@ -347,15 +348,19 @@ class FeedPoller:
                     )
                     await self._follow_move(feed, fetched, outcome)
                 return outcome
-            parsed = await asyncio.to_thread(
-                parse_feed, fetched.content, fetched.url, fetched.content_type
-            )
         except FetchError as exc:
             if exc.status == 410:  # gone for good: polling on would only fail on
                 return await self._failed(feed, f"{exc}: the feed is gone", gone=True)
             return await self._failed(feed, str(exc), exc.retry_after)
-        except ParseError as exc:
-            return await self._failed(feed, str(exc))
+        try:
+            parsed = await asyncio.to_thread(
+                parse_feed, fetched.content, fetched.url, fetched.content_type
+            )
+        except ParseError as exc:  # said as `feeds add` says it: "it is a web page, ..."
+            refused = await unreadable(feed.url, fetched, exc)
+            return await self._failed(
+                feed, refused.why(fetched.url if fetched.redirected else None)
+            )
         return fetched, parsed
 
     async def _follow_move(self, feed: Feed, fetched: Fetched, outcome: FeedOutcome) -> None:

@@ -48,13 +48,20 @@ class NotAFeed:
         """The refusal in a sentence, the address's credentials masked: "cannot add
         'https://example.org/': it is a web page, not an RSS or Atom feed; it names its
         feed: https://example.org/feed.xml"."""
-        told = f"cannot add {quoted(masked_url(self.url), 200)}: {self.reason}"
+        return f"cannot add {quoted(masked_url(self.url), 200)}: {self.why()}"
+
+    def why(self, at: str | None = None) -> str:
+        """Why it is no feed, with the feeds it names, as `said` and a poll of a feed
+        gone to a web page tell it: "it is a web page, not an RSS or Atom feed; it names
+        its feed: https://example.org/feed.xml". `at`: the address a redirect led to,
+        named after the reason (masked)."""
+        why = f"{self.reason}, at {masked_url(at)}" if at else self.reason
         if not self.named:
-            return told
+            return why
         shown = first_of([masked_url(url) for url in self.named], FEEDS_NAMED)
         if len(self.named) == 1:
-            return f"{told}; it names its feed: {shown}"
-        return f"{told}; it names {len(self.named)} feeds: {shown}"
+            return f"{why}; it names its feed: {shown}"
+        return f"{why}; it names {len(self.named)} feeds: {shown}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,15 +96,22 @@ async def not_a_feed(fetcher: Fetcher, url: str) -> NotAFeed | IsAFeed:
             parse_feed, fetched.content, fetched.url, fetched.content_type
         )
     except ParseError as exc:
-        kind = _media_type(fetched)
-        if kind.startswith(("audio/", "video/", "image/")):  # an episode's, not its feed
-            return NotAFeed(url, f"it is {kind}, not an RSS or Atom feed")
-        if not _web_page(fetched):
-            return NotAFeed(url, str(exc))
-        named = await asyncio.to_thread(feeds_named, fetched.text(), fetched.url)
-        reason = "it is a web page, not an RSS or Atom feed"
-        return NotAFeed(url, reason if named else f"{reason}, and it names no feed", named)
+        return await unreadable(url, fetched, exc)
     return IsAFeed(parsed.title)
+
+
+async def unreadable(url: str, fetched: Fetched, exc: ParseError) -> NotAFeed:
+    """Why the answer `fetched` for `url` is no feed, `exc` what reading it as one said: a
+    web page (with the feeds it names), an audio file, else the parser's reason. Said alike
+    as a feed is added and at a poll of one that has turned into a web page."""
+    kind = _media_type(fetched)
+    if kind.startswith(("audio/", "video/", "image/")):  # an episode's, not its feed
+        return NotAFeed(url, f"it is {kind}, not an RSS or Atom feed")
+    if not _web_page(fetched):
+        return NotAFeed(url, str(exc))
+    named = await asyncio.to_thread(feeds_named, fetched.text(), fetched.url)
+    reason = "it is a web page, not an RSS or Atom feed"
+    return NotAFeed(url, reason if named else f"{reason}, and it names no feed", named)
 
 
 def _media_type(fetched: Fetched) -> str:
