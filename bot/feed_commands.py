@@ -26,7 +26,7 @@ from retrieval.addresses import masked_url
 from retrieval.errors import FeedError
 from retrieval.feeds.feed import Feed, format_interval
 from retrieval.feeds.fetch import Fetcher
-from retrieval.feeds.probe import NotAFeed, look_at_feed
+from retrieval.feeds.probe import NotAFeed, look_at_feed, moved_for_good
 from retrieval.feeds.registry import IDS_NAMED, new_address
 from retrieval.wording import agreeing, counted
 
@@ -166,8 +166,13 @@ async def add_feed(update: Update, context: Context) -> None:
         if isinstance(looked, NotAFeed):
             await _reply(update, context, render_not_a_feed(looked))
             return
+        url, moved = parsed.url, None
+        moved_to = looked.moved_to if looked else None
+        if moved_to and (there := await shared.engine.feed_added_before(moved_to)):
+            # a feed polls where it moved for good: that one is added again, not a second
+            url, before, moved = there.url, there, moved_for_good(parsed.url, there)
         feed, created = await shared.engine.add_feed(
-            parsed.url,
+            url,
             parsed.name,
             allow_private=allow_private,
             title=looked.title if looked else None,  # named by it before its first poll
@@ -179,6 +184,8 @@ async def add_feed(update: Update, context: Context) -> None:
         f"{_added(feed, None if created else before)}, polled every "
         f"{format_interval(feed.interval)}. Fetching it now; /feeds shows how it went."
     )
+    if moved:
+        told += f"\n{escape(moved)}."  # an address opens it: not capitalised
     if alike := await shared.engine.feeds_shown_alike(feed):  # ?sid=politics, ?sid=sports
         ids = some_of([str(f.id) for f in alike], IDS_NAMED)  # a site's every ?sid=
         told += (

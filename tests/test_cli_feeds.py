@@ -1072,3 +1072,24 @@ def test_a_feed_refused_for_a_private_address_is_told_the_setting_not_no_check(
         "NEWSBOT_ALLOW_PRIVATE_URLS=localhost,127.0.0.1, to fetch from your own network)\n"
     )
     assert feed_server.hits("/feeds/gazette.rss") == []
+
+
+def test_a_feed_added_again_at_the_address_it_moved_from_is_that_feed(
+    capsys: pytest.CaptureFixture[str], db_path: Path, feed_server: FeedServer
+) -> None:
+    """A feed moved for good (308) is polled at its new address; adding the address one
+    typed again (a deploy script, a resume) added a second feed of the same entries, each
+    of its polls then warning of the first. It is the first feed, added again."""
+    moved = feed_server.serve("/feeds/moved.rss", "gazette.rss")
+    old = feed_server.url("/feeds/old.rss")
+    feed_server.routes["/feeds/old.rss"] = Route(status=308, headers={"Location": moved})
+    assert run(capsys, db_path, "feeds", "add", old)[0] == 0
+    assert run(capsys, db_path, "feeds", "poll")[0] == 0  # moved.rss from now on
+    code, out, _ = run(capsys, db_path, "feeds", "add", old, "--name", "World")
+    assert code == 0
+    assert out.splitlines() == [
+        "updated feed 1: World, every 15m; it is due now (newsbot feeds poll, or the running"
+        " bot, fetches it)",
+        f"{old} has moved for good to {moved}, the address feed 1 polls",
+    ]
+    assert run_sql(db_path, "SELECT id, url, name FROM feeds") == [(1, moved, "World")]

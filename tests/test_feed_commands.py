@@ -475,3 +475,27 @@ async def test_a_slow_feed_fetch_holds_up_only_its_own_chat_and_in_order(
     [added, listing] = await bot.reply(ADMIN, 2)
     assert added["text"].startswith("Added feed 1 (Slow Post)")
     assert "1 · Slow Post" in listing["text"]
+
+
+async def test_addfeed_of_an_address_moved_for_good_adds_the_feed_polled_there_again(
+    bot: Harness, feed_server: FeedServer
+) -> None:
+    """/addfeed of the address a feed moved from for good added a second feed of the same
+    entries: it is the feed polled where it moved, added again."""
+    moved = feed_server.serve("/feeds/moved.rss", "gazette.rss")
+    old = feed_server.url("/feeds/old.rss")
+    feed_server.routes["/feeds/old.rss"] = Route(status=301, headers={"Location": moved})
+    await bot.app.bot_data.engine.add_feed(moved)  # polled there since
+    replied = await command(bot, f"/addfeed {old}")
+    await until(
+        lambda: (
+            run_sql(bot.db_path, "SELECT last_fetch_ts FROM feeds") != [(None,)]
+            and not bot.app.bot_data.feed_poll_lock.locked()
+        ),
+        "the poll /addfeed starts",
+    )
+    assert replied.startswith("Feed 1 (") and "is already added" in replied, replied
+    assert replied.splitlines()[-1] == (
+        f"{old} has moved for good to {moved}, the address feed 1 polls."
+    ), repr(replied)
+    assert run_sql(bot.db_path, "SELECT id, url FROM feeds") == [(1, moved)]

@@ -33,7 +33,7 @@ from retrieval.feeds import poll
 from retrieval.feeds.feed import Feed, format_interval, parse_interval
 from retrieval.feeds.fetch import Fetcher, PrivateAllowed
 from retrieval.feeds.outcomes import FeedOutcome, PollStatus
-from retrieval.feeds.probe import NotAFeed, look_at_feed
+from retrieval.feeds.probe import NotAFeed, look_at_feed, moved_for_good
 from retrieval.feeds.registry import IDS_NAMED, FeedRegistry, new_address
 from retrieval.wording import agreeing, counted
 
@@ -157,7 +157,12 @@ async def _add(
                 print(hint, file=sys.stderr)
             return EXIT_USAGE
         title = looked.title if looked else None  # named by it before its first poll
-        feed, created = await feeds.add(args.url, args.name, args.every, allow_private, title)
+        url, moved = args.url, None
+        moved_to = looked.moved_to if looked else None
+        if moved_to and (there := await feeds.added_before(moved_to)):
+            # a feed polls where it moved for good: that one is added again, not a second
+            url, before, moved = there.url, there, moved_for_good(args.url, there)
+        feed, created = await feeds.add(url, args.name, args.every, allow_private, title)
     except FeedError as exc:
         print(f"newsbot feeds add: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -165,6 +170,8 @@ async def _add(
         f"{_added(feed, before)}: {feed.label}, every {format_interval(feed.interval)}"
         "; it is due now (newsbot feeds poll, or the running bot, fetches it)"
     )
+    if moved:
+        print(moved)
     if alike := await feeds.shown_alike(feed):
         print(_told_apart(feed, alike))
     return EXIT_OK

@@ -18,6 +18,7 @@ from lxml import etree
 
 from retrieval.addresses import masked_url
 from retrieval.errors import BlockedURLError, FetchError, ParseError
+from retrieval.feeds.feed import Feed
 from retrieval.feeds.feedformat import parse_feed
 from retrieval.feeds.fetch import FEED_ACCEPT, Fetched, Fetcher, PrivateAllowed
 from retrieval.feeds.registry import addable
@@ -67,9 +68,21 @@ class NotAFeed:
 @dataclass(frozen=True, slots=True)
 class IsAFeed:
     """An address that answered with a feed: the feed's own title, None if it gives none
-    (stored as it is added, so the feed is named by it before its first poll)."""
+    (stored as it is added, so the feed is named by it before its first poll); and where
+    the address has moved for good (`Fetched.moved_to`), None if it has not: a feed
+    polled there since is the one to add again, not a second feed of the same entries."""
 
     title: str | None
+    moved_to: str | None = None
+
+
+def moved_for_good(url: str, there: Feed) -> str:
+    """What to say of adding `url`, which has moved for good to the address `there` polls:
+    that feed is added again (resumed, renamed), not a second one of the same entries."""
+    return (
+        f"{masked_url(url.strip())} has moved for good to {there.shown_url}, the address "
+        f"feed {there.id} polls"
+    )
 
 
 async def look_at_feed(url: str, allow_private: bool | PrivateAllowed) -> NotAFeed | IsAFeed:
@@ -97,7 +110,7 @@ async def not_a_feed(fetcher: Fetcher, url: str) -> NotAFeed | IsAFeed:
         )
     except ParseError as exc:
         return await unreadable(url, fetched, exc)
-    return IsAFeed(parsed.title)
+    return IsAFeed(parsed.title, fetched.moved_to)
 
 
 async def unreadable(url: str, fetched: Fetched, exc: ParseError) -> NotAFeed:
