@@ -140,3 +140,35 @@ async def test_a_feed_turned_web_page_fails_as_add_says_naming_where_it_was_led(
     [_, failed] = (await poller.poll_all()).outcomes
     assert failed.error == f"HTTP 404 Not Found at {feed_server.url('/feeds/gone.rss')}"
     assert (await feeds.all())[1].last_error == failed.error
+
+
+async def test_a_feed_moved_to_another_feeds_address_is_listed_with_a_warning_till_it_moves(
+    feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
+) -> None:
+    """Every poll warned "feed 2: moved for good to ..., which feed 1 polls too: remove one
+    of them", yet `feeds list` showed both "ok", --json's warning null. The conflict is
+    the feed's warning, after its document's, through a 304, till it can move."""
+    malformed = rss(harbour_items(), before="\n")  # a warning of its document too
+    new = feed_server.url("/feeds/new.rss")
+    feed_server.routes["/feeds/new.rss"] = Route(
+        body=malformed, content_type="application/rss+xml", etag='"n1"'
+    )
+    feed_server.routes["/feeds/old.rss"] = Route(status=308, headers={"Location": new})
+    feeds = FeedRegistry(db)
+    await feeds.add(new)
+    await feeds.add(feed_server.url("/feeds/old.rss"))
+    poller = FeedPoller(db, fetcher)
+    document = "malformed feed, every entry read: XML or text declaration not at start of entity"
+    conflict = (
+        f"moved for good to {new}, which feed 1 polls too: remove one of them (this one is "
+        "still polled at its old address)"
+    )
+    for status in ("ok", "not modified"):
+        [_, old] = (await poller.poll_all()).outcomes
+        assert old.status == status and old.problems[-1] == conflict
+        assert [f.warning for f in await feeds.all()] == [document, f"{document}; {conflict}"]
+    await feeds.remove("1")
+    [old] = (await poller.poll_all()).outcomes
+    assert old.status == "not modified" and old.moved_to == new and old.problems == []
+    [moved] = await feeds.all()
+    assert (moved.url, moved.status, moved.warning) == (new, "warning", document)

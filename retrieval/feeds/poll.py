@@ -145,13 +145,26 @@ def _dated_ahead(prepared: Sequence[PreparedArticle], results: Sequence[AddResul
     return [ahead for ahead in said if ahead]
 
 
+# How the warning of a feed moved to another feed's address begins (`_follow_move`): it
+# follows the warning of the feed's document, if any, after "; "
+MOVED_TOO = "moved for good to "
+
+
+def document_warning(warning: str | None) -> str | None:
+    """A feed's stored `warning` without that of its move to another feed's address: the
+    warning of its document alone, which a 304 keeps (the move is looked at anew)."""
+    if warning is None or warning.startswith(MOVED_TOO):
+        return None
+    return warning.partition(f"; {MOVED_TOO}")[0]
+
+
 def _document_problem(parsed: ParsedFeed, feed: Feed) -> str | None:
     """What is wrong with the document a poll of `feed` read (kept as its warning), to
     be said: at each poll if entries were lost to it (the feed's to mend, and they may be
     news); else once, not while the feed has the same warning from the poll before (a
     harmless fault every entry was read past would mail a cron `feeds poll --quiet` every
     15 minutes). None: nothing to say."""
-    if parsed.read_in_part or parsed.problem != feed.warning:
+    if parsed.read_in_part or parsed.problem != document_warning(feed.warning):
         return parsed.problem
     return None
 
@@ -302,7 +315,7 @@ class FeedPoller:
                     started=started,
                     warning=parsed.problem,
                 )
-                await self._follow_move(feed, fetched, outcome)
+                await self._follow_move(feed, fetched, outcome, parsed.problem)
             except sqlite3.IntegrityError:
                 if await self.registry.get(feed.id) is not None:
                     raise
@@ -343,10 +356,11 @@ class FeedPoller:
                 outcome = FeedOutcome(feed, status=PollStatus.NOT_MODIFIED)
                 async with self._database:
                     # the same document: a warning of it (read in part) still holds
+                    kept = document_warning(feed.warning)
                     await self.registry.record_success(
-                        feed, [], None, None, None, started=started, warning=feed.warning
+                        feed, [], None, None, None, started=started, warning=kept
                     )
-                    await self._follow_move(feed, fetched, outcome)
+                    await self._follow_move(feed, fetched, outcome, kept)
                 return outcome
         except FetchError as exc:
             if exc.status == 410:  # gone for good: polling on would only fail on
@@ -363,11 +377,14 @@ class FeedPoller:
             )
         return fetched, parsed
 
-    async def _follow_move(self, feed: Feed, fetched: Fetched, outcome: FeedOutcome) -> None:
+    async def _follow_move(
+        self, feed: Feed, fetched: Fetched, outcome: FeedOutcome, warning: str | None
+    ) -> None:
         """Poll `feed` at its new address from now on, if it has moved there for good (a
         permanent redirect: 301, 308), and say so in `outcome`; a temporary one (302, 307)
         is followed each time, the address kept. A feed already at the new address is
-        named as a problem instead: two feeds would poll one."""
+        named as a problem instead, and kept after the feed's `warning` (of its document)
+        as its warning, which `feeds list` shows: two feeds would poll one."""
         moved_to = fetched.moved_to
         if moved_to is None or plain_url(moved_to) == plain_url(feed.url):
             return
@@ -375,11 +392,13 @@ class FeedPoller:
         shown = masked_url(moved_to)
         if other is None:
             outcome.moved_to = shown
-        else:
-            outcome.problems.append(
-                f"moved for good to {shown}, which feed {other.id} polls too: remove one "
-                "of them (this one is still polled at its old address)"
-            )
+            return
+        conflict = (
+            f"{MOVED_TOO}{shown}, which feed {other.id} polls too: remove one of them (this "
+            "one is still polled at its old address)"
+        )
+        outcome.problems.append(conflict)
+        await self.registry.warn(feed, f"{warning}; {conflict}" if warning else conflict)
 
     async def _new_entries(
         self, feed: Feed, parsed: ParsedFeed, outcome: FeedOutcome

@@ -503,6 +503,11 @@ class FeedRegistry:
             )
         return given_up
 
+    async def warn(self, feed: Feed, warning: str) -> None:
+        """Keep `warning` as the feed's, in place of the one its last `record_success`
+        kept: something found after it (`poll._follow_move`)."""
+        await self.conn.execute("UPDATE feeds SET last_error = ? WHERE id = ?", (warning, feed.id))
+
     async def _count_tries(
         self,
         feed: Feed,
