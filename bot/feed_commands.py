@@ -108,7 +108,7 @@ def render_not_a_feed(refused: NotAFeed) -> str:
         return f"{said}\nTo add its feed: <code>/addfeed {named}</code>"
     if refused.named:
         return f"{said}\nAdd one of its feeds with <code>/addfeed URL</code>."
-    if refused.blocked:  # the setting it names allows it; --no-check would not
+    if refused.blocked:  # not fetched, or too large, at any poll: --no-check is no remedy
         return f"{said}."
     again = escape(masked_url(refused.url))
     return (

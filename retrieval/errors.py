@@ -78,7 +78,14 @@ class FetchError(NewsbotError):
 
 class BlockedURLError(FetchError):
     """A URL refused before any request is sent: another scheme, or an address that is
-    private, loopback, link-local or otherwise not public (unless private URLs are allowed)."""
+    private, loopback, link-local or otherwise not public (unless private URLs are allowed).
+    The message ends with the `advice` that would allow it, if any, in parentheses;
+    `unadvised` is the message without it: what to tell of a link someone else wrote (an
+    outside feed's entry), which no setting should be widened for."""
+
+    def __init__(self, message: str, url: str | None = None, advice: str | None = None) -> None:
+        super().__init__(f"{message} ({advice})" if advice else message, url)
+        self.unadvised = message
 
 
 class TooLargeError(FetchError):

@@ -1093,3 +1093,20 @@ def test_a_feed_added_again_at_the_address_it_moved_from_is_that_feed(
         f"{old} has moved for good to {moved}, the address feed 1 polls",
     ]
     assert run_sql(db_path, "SELECT id, url, name FROM feeds") == [(1, moved, "World")]
+
+
+def test_a_feed_over_the_size_cap_is_refused_without_the_no_check_hint(
+    capsys: pytest.CaptureFixture[str], db_path: Path, feed_server: FeedServer
+) -> None:
+    """A 10 MB feed was refused with "a feed that is down for now is added all the same
+    with --no-check": added so, it would fail every poll alike."""
+    feed_server.routes["/feeds/huge.rss"] = Route(
+        body=b" " * (5 * 1024 * 1024 + 1), content_type="application/rss+xml"
+    )
+    url = feed_server.url("/feeds/huge.rss")
+    assert run(capsys, db_path, "feeds", "add", url) == (
+        2,
+        "",
+        f"newsbot feeds add: cannot add {url!r}: response of 5242881 bytes is over the "
+        "5242880-byte cap\n",
+    )

@@ -8,9 +8,10 @@ from email.utils import formatdate
 
 import aiosqlite
 
-from retrieval.feeds.fetch import Fetcher
+from retrieval.feeds.fetch import Fetcher, PrivateAllowed
 from retrieval.feeds.poll import FeedPoller
 from retrieval.feeds.registry import FeedRegistry
+from tests.conftest import TEST_LIMITS
 from tests.feed_server import FeedServer, Route
 
 YEAR = 365 * 86_400.0
@@ -172,3 +173,25 @@ async def test_a_feed_moved_to_another_feeds_address_is_listed_with_a_warning_ti
     assert old.status == "not modified" and old.moved_to == new and old.problems == []
     [moved] = await feeds.all()
     assert (moved.url, moved.status, moved.warning) == (new, "warning", document)
+
+
+async def test_an_entry_linking_to_a_private_address_is_not_told_to_open_the_network(
+    feed_server: FeedServer, db: aiosqlite.Connection
+) -> None:
+    """An outside feed's entry linking to http://10.11.12.13/ was told to "add it to
+    NEWSBOT_ALLOW_PRIVATE_URLS ... to fetch from your own network": a feed's link is no
+    reason to open the network to it. It is refused, and the feed's summary kept."""
+    story = item("p1", "Ferry returns", "The night ferry sails again from Monday.")
+    story = story.replace("<guid>", "<link>http://10.11.12.13/story</link><guid>")
+    feed_server.routes["/feeds/wire.rss"] = Route(
+        body=rss(story), content_type="application/rss+xml"
+    )
+    await FeedRegistry(db).add(feed_server.url("/feeds/wire.rss"))
+    allowed = PrivateAllowed.parse("127.0.0.1")  # the feed's own host, on loopback
+    async with Fetcher(allow_private=allowed, limits=TEST_LIMITS) as fetcher:
+        report = await FeedPoller(db, fetcher).poll_all()
+    assert report.added == 1
+    assert report.problems() == [
+        f"feed 1 ({feed_server.url('/feeds/wire.rss')}): page http://10.11.12.13/story: "
+        "10.11.12.13 is a private or local address: refused"
+    ]

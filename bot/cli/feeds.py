@@ -179,9 +179,9 @@ async def _add(
 
 def _refused_hint(refused: NotAFeed) -> str | None:
     """What to do about an address `feeds add` refused: add the feed its page names, or add
-    it all the same, a feed down for now; None for an address newsbot will not fetch, whose
-    refusal names the setting that would allow it (--no-check would add a feed every poll
-    refuses)."""
+    it all the same, a feed down for now; None for an address newsbot will not fetch (its
+    refusal names the setting that would allow it) or read (over the size cap): --no-check
+    would add a feed every poll refuses."""
     if len(refused.named) == 1:
         return f"add its feed: newsbot feeds add {masked_url(refused.named[0])}"
     if refused.named:

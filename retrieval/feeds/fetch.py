@@ -362,20 +362,21 @@ class PrivateAllowed:
             return False
         return self.everything or _host_key(host) in self.hosts
 
-    def refusal(self, host: str, address: str) -> str:
+    def refusal(self, host: str, address: str) -> BlockedURLError:
         """Why a connection to `host` at `address`, which `allows` refused, is refused, and
-        what would allow it."""
+        what would allow it (its `advice`)."""
         ip = ipaddress.ip_address(address.split("%", 1)[0])
         if any(a in network for a in [ip, *_carried_ipv4(ip)] for network in _LINK_LOCAL):
-            return (
+            return BlockedURLError(
                 f"{_where(host, address)} a link-local address, where clouds serve their "
-                "machines' credentials: refused (only a network NEWSBOT_ALLOW_PRIVATE_URLS "
-                "lists, such as 169.254.0.0/16, allows it)"
+                "machines' credentials: refused",
+                advice="only a network NEWSBOT_ALLOW_PRIVATE_URLS lists, such as "
+                "169.254.0.0/16, allows it",
             )
-        return (
-            f"{_where(host, address)} a private or local address: refused (add it to "
-            f"NEWSBOT_ALLOW_PRIVATE_URLS, e.g. {self.setting_with(host)}, "
-            "to fetch from your own network)"
+        return BlockedURLError(
+            f"{_where(host, address)} a private or local address: refused",
+            advice=f"add it to NEWSBOT_ALLOW_PRIVATE_URLS, e.g. {self.setting_with(host)}, "
+            "to fetch from your own network",
         )
 
 
@@ -430,7 +431,7 @@ class _GuardedBackend(httpcore.AsyncNetworkBackend):
             a for a in addresses if not is_public_address(a) and not self.allowed.allows(host, a)
         ]
         if refused:
-            raise BlockedURLError(self.allowed.refusal(host, refused[0]))
+            raise self.allowed.refusal(host, refused[0])
         error: Exception = httpcore.ConnectError(f"{host} has no address")
         for address in addresses:
             try:

@@ -40,14 +40,17 @@ class PageRead:
     for_now: bool = False
 
 
-async def read_page(fetcher: Fetcher, link: str) -> PageRead:
+async def read_page(fetcher: Fetcher, link: str, advice: bool = True) -> PageRead:
     """The article in the page at `link`, or why there is none: its fetch failed, it is no
-    web page (an mp3), it is too large to read, or it holds no article."""
+    web page (an mp3), it is too large to read, or it holds no article. Without `advice`
+    (a link a feed gave), a refused address is not told the setting that would allow it:
+    an outside feed's link to a private address is no reason to open the network to it."""
     try:
         fetched = await fetcher.get(link, accept=PAGE_ACCEPT)
     except FetchError as exc:
         lasting = isinstance(exc, BlockedURLError | TooLargeError)  # so at every try
-        return PageRead(None, problem=str(exc), for_now=passing(exc.status) and not lasting)
+        why = exc.unadvised if isinstance(exc, BlockedURLError) and not advice else str(exc)
+        return PageRead(None, problem=why, for_now=passing(exc.status) and not lasting)
     kind = (fetched.content_type or "text/html").split(";", 1)[0].strip().lower()
     if not kind.endswith(("html", "xml")):
         return PageRead(None, fetched.url, f"{kind}, not a web page")

@@ -629,7 +629,7 @@ class FeedPoller:
         fetch failed for a moment (`page_retries.passing`); why there is none is noted in
         `problems`, the page named (its credentials masked: a per-item token or signature
         stays out of the log)."""
-        read = await read_page(self.fetcher, link)
+        read = await read_page(self.fetcher, link, advice=False)  # a link the feed gave
         if read.problem is not None:
             problems.append(f"page {masked_url(link)}: {read.problem}")
         return read.article, read.url, read.for_now

@@ -17,7 +17,7 @@ import lxml.html
 from lxml import etree
 
 from retrieval.addresses import masked_url
-from retrieval.errors import BlockedURLError, FetchError, ParseError
+from retrieval.errors import BlockedURLError, FetchError, ParseError, TooLargeError
 from retrieval.feeds.feed import Feed
 from retrieval.feeds.feedformat import parse_feed
 from retrieval.feeds.fetch import FEED_ACCEPT, Fetched, Fetcher, PrivateAllowed
@@ -36,8 +36,8 @@ class NotAFeed:
     feeds it names, a web page (`named`: absolute, in its order); whether it could not be
     fetched at all (`unreachable`: a feed may be down for now); and whether newsbot refused
     to fetch it (`blocked`: a private address the settings do not list, where it is or
-    where it redirects; every poll would be refused alike, so adding it all the same is no
-    remedy)."""
+    where it redirects; or an answer over the size cap; every poll would be refused alike,
+    so adding it all the same is no remedy)."""
 
     url: str
     reason: str
@@ -102,6 +102,8 @@ async def not_a_feed(fetcher: Fetcher, url: str) -> NotAFeed | IsAFeed:
         fetched = await fetcher.get(url, accept=FEED_ACCEPT)
     except BlockedURLError as exc:  # the reason names the remedy, if any (the setting)
         return NotAFeed(url, str(exc), unreachable=True, blocked=True)
+    except TooLargeError as exc:  # as large at every poll: no feed down for a moment
+        return NotAFeed(url, str(exc), blocked=True)
     except FetchError as exc:
         return NotAFeed(url, str(exc), unreachable=True)
     try:
