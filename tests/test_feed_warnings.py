@@ -3,6 +3,7 @@ it needs no action again, in the words `feeds add` and `ingest` use for the same
 
 from __future__ import annotations
 
+import socket
 import time
 from email.utils import formatdate
 
@@ -195,3 +196,23 @@ async def test_an_entry_linking_to_a_private_address_is_not_told_to_open_the_net
         f"feed 1 ({feed_server.url('/feeds/wire.rss')}): page http://10.11.12.13/story: "
         "10.11.12.13 is a private or local address: refused"
     ]
+
+
+async def test_a_feed_that_cannot_be_reached_fails_in_words_not_httpx_class_names(
+    feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
+) -> None:
+    """A feed whose server is down failed "ConnectError: All connection attempts failed";
+    an https:// address on a server speaking plain http, "ConnectError: [SSL:
+    WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1006)"."""
+    with socket.socket() as closed:  # a port nothing listens on once it is closed
+        closed.bind(("127.0.0.1", 0))
+        down = f"127.0.0.1:{closed.getsockname()[1]}"
+    plain = feed_server.base.removeprefix("http://")
+    feeds = FeedRegistry(db)
+    await feeds.add(f"http://{down}/feed.rss")
+    await feeds.add(f"https://{plain}/feeds/wire.rss")
+    [refused, insecure] = (await FeedPoller(db, fetcher).poll_all()).outcomes
+    assert refused.error == f"cannot connect to {down}: all connection attempts failed"
+    assert insecure.error is not None
+    assert insecure.error.startswith(f"no secure (TLS) connection to {plain}: ")
+    assert "[SSL" not in insecure.error and "_ssl.c" not in insecure.error

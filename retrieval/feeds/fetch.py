@@ -573,6 +573,8 @@ class Fetcher:
                 raise
             except httpx.TimeoutException:
                 raise FetchError(f"timed out after {self.limits.timeout:g} s", url) from None
+            except httpx.ConnectError as exc:
+                raise FetchError(_not_connected(exc, target), url) from None
             except httpx.HTTPError as exc:
                 raise FetchError(f"{type(exc).__name__}: {exc}", url) from None
         raise FetchError(f"more than {self.limits.max_redirects} redirects", url)
@@ -612,6 +614,25 @@ class Fetcher:
             etag=_sendable(response.headers.get("etag")),
             last_modified=_sendable(response.headers.get("last-modified")),
         )
+
+
+# An OpenSSL error as Python words it: "[SSL: WRONG_VERSION_NUMBER] wrong version number
+# (_ssl.c:1006)", its reason the words between the code and the source's place
+_SSL_ERROR = re.compile(r"\[SSL: \w+\] (?P<reason>[^(]+?)\s*(?:\(_ssl\.c:\d+\))?$")
+
+
+def _not_connected(exc: httpx.ConnectError, url: httpx.URL) -> str:
+    """Why no connection to `url`'s host was made, in words, not httpx's class name
+    ("ConnectError: All connection attempts failed"): "cannot connect to example.org:
+    all connection attempts failed"; a TLS failure ("wrong version number": an https://
+    address on a server that speaks plain http there) said as one."""
+    said = str(exc).strip() or "no connection"
+    if said.startswith(("cannot resolve ", f"{url.host} has no address")):  # ours
+        return said
+    where = url.netloc.decode("ascii", "replace").rpartition("@")[2]  # no user:password
+    if tls := _SSL_ERROR.search(said):
+        return f"no secure (TLS) connection to {where}: {tls['reason']}"
+    return f"cannot connect to {where}: {said[:1].lower()}{said[1:]}"
 
 
 def _sendable(validator: str | None) -> str | None:
