@@ -1796,3 +1796,37 @@ def test_reindex_cleans_the_authors_an_older_version_stored(
     assert main(["--db", str(db), "reindex"]) == 0  # a second changes nothing
     assert "cleaned the authors" not in capsys.readouterr().out
     assert run_sql(db, "SELECT authors FROM articles WHERE id = 1") == [(json.dumps(cleaned),)]
+
+
+def test_ask_gives_keywords_the_articles_of_their_rarer_word_first(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "xylophone quartet" quoted three articles that hold only "quartet" (short ones, which
+    whole-article BM25 puts first), not the long one that holds the rarer "xylophone"."""
+    quartets = [
+        {"title": title, "text": text}
+        for title, text in (
+            ("Playoffs down to eight", "Eight teams remain, a quartet of matchups."),
+            ("ABBA returns", "The Swedish quartet released new music after four decades."),
+            ("KISS sells its catalog", "The rock quartet sold its catalog and its name."),
+        )
+    ]
+    filler = " ".join(f"The band played song number {n} of the night." for n in range(60))
+    parade = {
+        "title": "The parade, from start to finish",
+        "text": f"{filler} A marching band brought a xylophone and a tuba. {filler}",
+    }
+    others = [
+        {"title": f"Market report {n}", "text": f"Shares moved on day {n} of trading."}
+        for n in range(20)
+    ]
+    db = tmp_path / "news.db"
+    articles = [*quartets, parade, *others]
+    assert main(["--db", str(db), "ingest", str(write_jsonl(tmp_path / "x.jsonl", articles))]) == 0
+    capsys.readouterr()
+    # these few articles stand for a corpus large enough for idf to tell rare from common
+    monkeypatch.setattr(selection, "OFF_TOPIC_MIN_SENTENCES", 0)
+    answer = json.loads(ask_out(db, capsys, "--json", "--limit", "4", "xylophone quartet"))
+    titles = [r["article"]["title"] for r in answer["results"]]
+    assert titles[0] == parade["title"]
+    assert sorted(titles[1:]) == sorted(q["title"] for q in quartets)

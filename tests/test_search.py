@@ -963,3 +963,32 @@ async def test_passages_that_match_only_a_common_word_are_left_out(
     monkeypatch.setattr(selection, "OFF_TOPIC_MIN_SENTENCES", 1_000)
     few = await engine.ask("Who is Rose Zhang?", limit=5)
     assert len({p.article.title for p in few.passages}) > 1 and few.notes() == ()
+
+
+async def test_keywords_about_as_rare_as_each_other_keep_the_article_order(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keywords' sources come in tiers of the share of their idf each article holds
+    ("xylophone quartet": the rarer word's articles first), but two words about as rare
+    ("patriotism and pride") leave the order to whole-article BM25: tiered by a few
+    hundredths, a story's reports fell behind chance articles of the other word."""
+    filler = " ".join(f"Speakers took turns at stand number {n} on the green." for n in range(40))
+    drafts = [
+        ArticleDraft("Pride parade fills the streets", "The pride parade filled the streets."),
+        ArticleDraft(
+            "A long day of speeches",
+            f"{filler} Patriotism was the theme. {filler} Patriotism, said the last speaker.",
+        ),
+        ArticleDraft("Season opens", "The club's pride in its ground shows."),
+        ArticleDraft("Pride of the league", "The league takes pride in its academy."),
+        *(ArticleDraft(f"Market report {n}", f"Shares moved on day {n}.") for n in range(20)),
+    ]
+    await engine.add_articles(drafts)
+    await engine.refresh()
+    # these few articles stand for a corpus large enough for idf to tell rare from common
+    monkeypatch.setattr(selection, "OFF_TOPIC_MIN_SENTENCES", 0)
+    result = await engine.ask("patriotism pride", limit=5)
+    assert result.passages[0].article.title != "A long day of speeches"
+    monkeypatch.setattr(selection, "KEYWORDS_MARGIN", 0.0)  # the rarer word's share decides
+    tiered = await engine.ask("patriotism pride", limit=5)
+    assert tiered.passages[0].article.title == "A long day of speeches"
