@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from retrieval.addresses import canonical_url, same_page, same_page_urls
+from retrieval.corpus.dates import to_timestamp
 from retrieval.corpus.reader import REMEMBERED_ARTICLES, CorpusReader, StoredArticle
 from retrieval.highlighting import Asked
 from retrieval.index.index import Index, ScoredDoc
@@ -43,7 +44,9 @@ from retrieval.ranking.model import Ranker, default_ranker
 from retrieval.ranking.named_time import (
     NamedLater,
     NamedTime,
+    NothingRecent,
     named_time,
+    recent_span,
     without_named_time,
 )
 from retrieval.ranking.question import profile
@@ -120,6 +123,9 @@ class SearchResult:
     cut_at: int | None = None
     # the stored articles a question of links only names, whose leads are the passages
     linked: tuple[int, ...] = ()
+    # the recent span the question asks about ("this week"), when every passage is older
+    # than it as of the moment asked: else last year's news passes for this week's
+    recent: NothingRecent | None = None
     # the question of the answer above, when this is its follow-up, searched with it
     # (`follow_ups`): the first note says so, as its passages answer both, and a note that
     # names words may name that question's ("No stored article mentions “scored”" under
@@ -141,6 +147,8 @@ class SearchResult:
             notes.append(self.named.told())
         if self.later is not None:
             notes.append(self.later.told())
+        if self.recent is not None:
+            notes.append(self.recent.told())
         if self.unmatched:
             words = _listed(self.unmatched)
             notes.append(
@@ -326,6 +334,33 @@ def _said_again(
     return said
 
 
+def _nothing_recent(result: SearchResult, moment: float, zone: tzinfo) -> NothingRecent | None:
+    """The recent span `result`'s question asks about ("this week", `recent_span`) as of
+    `moment`, when all its passages are of articles published before it; None when one is
+    of it, or undated (its age unknown), or the question names a month or day (its own
+    note tells the time), or there are no passages."""
+    if not result.passages or result.named or result.later or result.linked:
+        return None
+    span = recent_span(result.question, moment, zone)
+    if span is None:
+        return None
+    times = [_published_time(p.article.published) for p in result.passages]
+    if None in times:
+        return None
+    words, since = span
+    newest = max(t for t in times if t is not None)
+    return NothingRecent(words, since, newest, zone) if newest < since else None
+
+
+def _published_time(published: str | None) -> float | None:
+    """The Unix time of a passage's published date; None for none, or for one another
+    build stored that this one does not read ("2024-11"): its age unknown."""
+    try:
+        return to_timestamp(published)
+    except ValueError:
+        return None
+
+
 def _has_words(text: str) -> bool:
     """Whether `text` holds a letter or digit ("?!", an emoji: none to search for)."""
     return any(c.isalnum() for c in text)
@@ -377,7 +412,13 @@ class Searcher:
         less the answer it follows.
         """
         question, cut_at = _cut(read_question(question))
-        result = self._search(question, limit, offset, as_of, shown, zone)
+        if as_of is not None and not math.isfinite(as_of):
+            raise ValueError(f"as_of must be a finite Unix time, not {as_of}")
+        moment = time.time() if as_of is None else as_of
+        result = self._search(question, limit, offset, moment, shown, zone)
+        recent = _nothing_recent(result, moment, zone)
+        if recent is not None:
+            result = replace(result, recent=recent)
         return result if cut_at is None else replace(result, cut_at=cut_at)
 
     def _search(
@@ -385,15 +426,12 @@ class Searcher:
         question: str,
         limit: int,
         offset: int,
-        as_of: float | None,
+        moment: float,
         shown: Collection[str],
         zone: tzinfo,
     ) -> SearchResult:
-        """`search` of a question cleaned and within MAX_QUESTION_CHARS."""
+        """`search` of a question cleaned and within MAX_QUESTION_CHARS, as of `moment`."""
         tokens = self.index.tokenizer(_LINK.sub(" ", question))
-        if as_of is not None and not math.isfinite(as_of):
-            raise ValueError(f"as_of must be a finite Unix time, not {as_of}")
-        moment = time.time() if as_of is None else as_of
         if not tokens:
             linked = self._linked(question, moment, limit) if not offset and not shown else None
             return linked or _refused(question)

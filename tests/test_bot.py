@@ -2876,6 +2876,33 @@ async def test_a_question_naming_a_time_after_the_date_sent_says_so(bot: Harness
     assert "Fed raises rates" in answer["text"]
 
 
+async def test_an_answer_older_than_the_week_asked_about_says_so(bot: Harness) -> None:
+    """ "What did Russia do in Ukraine this week?", sent in December of a corpus that ends in
+    July, quoted July's news as this week's without a word; sent that week, no note."""
+    await bot.app.bot_data.engine.add_articles(
+        [
+            ArticleDraft(
+                "Drones strike Kyiv",
+                "Russia struck Kyiv with drones for the second time in a week, Ukraine said.",
+                source="Wire",
+                published="2026-07-08",
+            )
+        ]
+    )
+    await bot.app.bot_data.engine.refresh()
+    asked = "What did Russia do in Ukraine this week?"
+    december = int(datetime(2026, 12, 7, 9, tzinfo=UTC).timestamp())
+    [answer] = await bot.ask(USER, asked, date=december)
+    assert answer["text"].startswith(
+        "Nothing from this week matches; the newest passage below is from 8 July 2026."
+    )
+    assert "Drones strike Kyiv" in answer["text"]
+    july = int(datetime(2026, 7, 10, 9, tzinfo=UTC).timestamp())
+    [of_the_week] = await bot.ask(USER, asked, date=july)
+    assert "Drones strike Kyiv" in of_the_week["text"]
+    assert "Nothing from this week" not in of_the_week["text"]
+
+
 @pytest.mark.parametrize(
     ("reply", "leans"),
     [

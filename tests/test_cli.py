@@ -1798,6 +1798,49 @@ def test_reindex_cleans_the_authors_an_older_version_stored(
     assert run_sql(db, "SELECT authors FROM articles WHERE id = 1") == [(json.dumps(cleaned),)]
 
 
+def test_ask_says_when_nothing_of_the_week_asked_about_matches(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """ "what happened in Ukraine this week", asked in December of news that ends in July,
+    quoted July's passages as this week's; the answer now says how old the newest is, in the
+    text and in `--json` (`nothing_recent`), and not when one is of the week."""
+    kyiv = {
+        "title": "Drones strike Kyiv overnight",
+        "text": "Russia struck Kyiv with drones for the second time in a week, Ukraine said.",
+        "published": "2026-07-08",
+    }
+    db = tmp_path / "news.db"
+    assert main(["--db", str(db), "ingest", str(write_jsonl(tmp_path / "k.jsonl", [kyiv]))]) == 0
+    capsys.readouterr()
+    asked = "what did Russia do in Ukraine this week"
+    out = ask_out(db, capsys, "--as-of", "2026-12-07", asked)
+    assert out.startswith(
+        "Nothing from this week matches; the newest passage below is from 8 July 2026.\n\n1. "
+    )
+    answer = json.loads(ask_out(db, capsys, "--json", "--as-of", "2026-12-07", asked))
+    assert answer["nothing_recent"] == {
+        "words": "this week",
+        "since": "2026-11-30T23:59:59.999999Z",
+        "newest": "2026-07-08T10:00:00Z",
+    }
+    assert answer["results"][0]["article"]["title"] == kyiv["title"]
+    of_the_week = ask_out(db, capsys, "--as-of", "2026-07-10", asked)
+    assert of_the_week.startswith("1. “Russia struck Kyiv with drones")
+
+
+def test_ask_about_this_week_of_a_date_it_cannot_read_gives_no_note(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A date another build stored ("2024-11") is no age to compare: the passage is quoted
+    without a note, not a traceback."""
+    source = write_jsonl(tmp_path / "a.jsonl", [{"title": "Ferry", "text": "The ferry sailed."}])
+    assert main(["--db", str(db_path), "ingest", "--quiet", str(source)]) == 0
+    run_sql(db_path, "UPDATE articles SET published = ?", "2024-11")
+    capsys.readouterr()
+    answer = json.loads(ask_out(db_path, capsys, "--json", "which ferry sailed this week"))
+    assert answer["results"] and "nothing_recent" not in answer
+
+
 def test_ask_gives_keywords_the_articles_of_their_rarer_word_first(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -7,7 +7,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.cli.main import main
-from retrieval.ranking.named_time import named_time, names_its_own_time, without_named_time
+from retrieval.ranking.named_time import (
+    named_time,
+    names_its_own_time,
+    recent_span,
+    without_named_time,
+)
 
 from .conftest import write_jsonl
 from .test_ask_as_of import ask_json, published
@@ -317,3 +322,52 @@ def test_the_words_of_a_time_named_after_the_moment_asked_are_not_searched(
     answer = ask_json(db_path, "--as-of", "2022-01-01", asked)
     assert answer["named_after_as_of"]["words"] == "15 September 2025"  # type: ignore[index]
     assert published(answer) == ["2021-11-05"]
+
+
+@pytest.mark.parametrize(
+    ("question", "words", "since"),
+    [
+        # the moment's days, in its zone
+        ("What happened today?", "today", "2026-12-07T00:00:00+00:00"),
+        ("Today, who leads the race?", "today", "2026-12-07T00:00:00+00:00"),
+        ("Kyiv: This week, who struck?", "this week", "2026-11-30T15:00:00+00:00"),
+        ("Who scored tonight", "tonight", "2026-12-07T00:00:00+00:00"),
+        ("What did the Fed say yesterday?", "yesterday", "2026-12-06T00:00:00+00:00"),
+        # the week and the month up to the moment
+        ("what happened in Ukraine this week", "this week", "2026-11-30T15:00:00+00:00"),
+        ("Who won over the past week?", "past week", "2026-11-30T15:00:00+00:00"),
+        ("What happened this  month in Gaza?", "this month", "2026-11-06T15:00:00+00:00"),
+        # of two, the longer
+        ("What happened today, and this week?", "this week", "2026-11-30T15:00:00+00:00"),
+    ],
+)
+def test_a_recent_span_is_read_as_of_the_moment(question: str, words: str, since: str) -> None:
+    moment = datetime(2026, 12, 7, 15, tzinfo=UTC).timestamp()
+    span = recent_span(question, moment)
+    assert span is not None
+    assert (span[0], datetime.fromtimestamp(span[1], UTC).isoformat()) == (words, since)
+
+
+def test_a_recent_span_has_the_days_of_the_moments_zone() -> None:
+    """At 01:00 on 8 December in Tokyo, "today" began there, at 15:00 on the 7th in UTC."""
+    moment = datetime(2026, 12, 7, 16, tzinfo=UTC).timestamp()
+    span = recent_span("What happened today?", moment, ZoneInfo("Asia/Tokyo"))
+    assert span is not None
+    assert datetime.fromtimestamp(span[1], UTC) == datetime(2026, 12, 7, 15, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is the latest on the hearing?",
+        "Who won last week?",
+        "Who won the 2024 election?",
+        "Which comic strip did the USA TODAY Network drop?",
+        "Who was the guest on ABC's This Week?",
+    ],
+)
+def test_latest_or_last_week_or_a_name_is_no_recent_span(question: str) -> None:
+    """ "Latest" asks for the newest there is, however old; "last week" the one before; "USA
+    TODAY" is a name (news-qa-dev's "the USA TODAY Network ... drop" was told "Nothing from
+    today matches")."""
+    assert recent_span(question, datetime(2026, 12, 7, tzinfo=UTC).timestamp()) is None

@@ -430,6 +430,12 @@ def result_json(request: Request, result: SearchResult, zone: tzinfo) -> dict[st
             "words": result.later.named.words,
             "begins": _utc_shown(datetime.fromtimestamp(result.later.named.begins, UTC)),
         }
+    if result.recent is not None:  # a recent span asked about that every passage is older than
+        out["nothing_recent"] = {
+            "words": result.recent.words,
+            "since": _utc_shown(datetime.fromtimestamp(result.recent.since, UTC)),
+            "newest": _utc_shown(datetime.fromtimestamp(result.recent.newest, UTC)),
+        }
     if result.unmatched:  # the question's words no stored article holds
         out["unmatched"] = list(result.unmatched)
     if result.other_scripts:  # ... all of them, in scripts it holds next to no text in

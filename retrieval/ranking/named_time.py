@@ -183,3 +183,64 @@ def without_named_time(question: str) -> str:
 
 
 _SPACE_BEFORE_MARK = re.compile(r" ([?!.,;:])")
+
+
+# A recent span a question asks about, as of the moment asked: "today" and "yesterday" are
+# the moment's days (in its zone), "this week" and "this month" the week and month up to it
+# (rolling: asked on a Monday, "this week" is not one morning's news). "Latest" names no
+# span (the newest there is, however old), "last week" the one before: neither is here.
+# Capitalized within a sentence, they are a name: "the USA TODAY Network", "ABC's This Week".
+_RECENT = re.compile(
+    r"\b(?P<words>today|tonight|yesterday|(?:this\s+(?:past\s+)?|past\s+)(?:week|month))\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NothingRecent:
+    """A recent span a question asks about ("this week") that all its passages are older
+    than, as of the moment asked: the newest is `newest` (Unix time), told in `zone`."""
+
+    words: str
+    since: float  # Unix time: when the span begins
+    newest: float
+    zone: tzinfo = UTC
+
+    def told(self) -> str:
+        """That nothing of the span matches, and how old the newest passage is: "what
+        happened in Ukraine this week" quoted 2023's news as if it were this week's."""
+        newest = local_time(self.newest, self.zone)
+        return (
+            f"Nothing from {self.words} matches; the newest passage below is from "
+            f"{newest.day} {newest:%B %Y}."
+        )
+
+
+def recent_span(question: str, moment: float, zone: tzinfo = UTC) -> tuple[str, float] | None:
+    """The recent span `question` asks about (`_RECENT`), as its words (lower case) and
+    when it begins, as of `moment` (Unix time) in `zone`; None if it names none. Of two,
+    the longer ("today or this week": this week)."""
+    local = local_time(moment, zone)
+    midnight = _midnight(local.date(), zone)
+    spans = []
+    for match in _RECENT.finditer(question):
+        if _a_name(question, match):
+            continue
+        words = " ".join(match["words"].lower().split())
+        if words in ("today", "tonight"):
+            since = midnight
+        elif words == "yesterday":
+            since = _midnight(local.date() - timedelta(days=1), zone)
+        elif words.endswith("week"):
+            since = moment - timedelta(days=7).total_seconds()
+        else:
+            since = moment - timedelta(days=31).total_seconds()
+        spans.append((words, since))
+    return min(spans, key=lambda span: span[1]) if spans else None
+
+
+def _a_name(question: str, match: re.Match[str]) -> bool:
+    """Whether the span's words `match` found are capitalized within a sentence (not at
+    its start): a name ("USA TODAY", "This Week" the programme), not a time."""
+    before = question[: match.start()].rstrip()
+    return match[0][0].isupper() and bool(before) and before[-1] not in ".?!:;\"“'‘("
