@@ -51,6 +51,7 @@ from retrieval.ranking.named_time import (
 )
 from retrieval.ranking.question import profile
 from retrieval.ranking.selection import choose, on_topic, unshown
+from retrieval.respelling import respelt
 from retrieval.scripts import Scarce, scarce_scripts, script_of
 from retrieval.typed import without_markup
 from retrieval.wording import local_time, stamp
@@ -82,6 +83,8 @@ OTHER_SCRIPT_SAYS = (
 # and the question it follows are joined within it too (the bot's `_with_earlier`).
 MAX_QUESTION_CHARS = 1000
 LEAD_SENTENCES = 2  # quoted of an article whose headline alone holds the question's words
+# The sentences holding a respelt word's term read for how the news writes it (`respelling`)
+WRITTEN_SENTENCES = 20
 # Of the question a follow-up was read with, what its note quotes (`SearchResult.follows`)
 FOLLOWS_TOLD_CHARS = 120
 # A follow-up that only the passages of the answer it follows answer: they are right above
@@ -111,6 +114,9 @@ class SearchResult:
     # the question's words that no stored article holds, when others found the passages or
     # when they are why nothing answers it (`MOSTLY_UNKNOWN_SAYS`, `OTHER_SCRIPT_SAYS`)
     unmatched: tuple[str, ...] = ()
+    # spellings one letter off of `unmatched` words that enough articles hold ("morocco's"
+    # of "morrocco's"): the question is searched as typed, and the note offers them
+    respelt: tuple[str, ...] = ()
     # the scripts ("Cyrillic") of a question none of whose words any article holds, when
     # the corpus holds next to no text in them (`OTHER_SCRIPT_SAYS`)
     other_scripts: tuple[str, ...] = ()
@@ -153,7 +159,7 @@ class SearchResult:
             words = _listed(self.unmatched)
             notes.append(
                 f"No stored article mentions {words}: these passages match the rest of the "
-                "question."
+                f"question.{did_you_mean(self.respelt)}"
             )
         if self.best_shown:
             notes.append(BEST_SHOWN)
@@ -235,6 +241,12 @@ def _other_script(question: str, words: tuple[str, ...], scarce: Scarce) -> Sear
         scripts=" or ".join(scarce.names),
     )
     return SearchResult(question, (), message, unmatched=words, other_scripts=scarce.names)
+
+
+def did_you_mean(spellings: Sequence[str]) -> str:
+    """What ends a note or message offering `spellings` (" Did you mean “morocco's”?");
+    "" for none."""
+    return f" Did you mean {_listed(spellings)}?" if spellings else ""
 
 
 def _listed(words: Iterable[str]) -> str:
@@ -450,8 +462,9 @@ class Searcher:
             > MOSTLY_UNKNOWN
         ):
             words = self._words(question, missing)
-            message = MOSTLY_UNKNOWN_SAYS.format(words=_listed(words))
-            return SearchResult(question, (), message, unmatched=words)
+            spellings = self._respelt(words)
+            message = MOSTLY_UNKNOWN_SAYS.format(words=_listed(words)) + did_you_mean(spellings)
+            return SearchResult(question, (), message, unmatched=words, respelt=spellings)
         candidates = None
         named = named_time(question, zone)
         later = None
@@ -503,6 +516,7 @@ class Searcher:
         if not passages and shown:
             return SearchResult(question, (), ONLY_SHOWN)
         has_more = len(unshown_windows) > limit
+        unmatched = self._words(question, missing) if missing else ()
         return SearchResult(
             question,
             tuple(passages),
@@ -510,7 +524,8 @@ class Searcher:
             has_more,
             named=named,
             later=later,
-            unmatched=self._words(question, missing) if missing else (),
+            unmatched=unmatched,
+            respelt=self._respelt(unmatched),
             best_shown=best_shown,
             off_topic=() if has_more else self._off_topic(question, candidates, scores),
         )
@@ -568,6 +583,22 @@ class Searcher:
             first, last = start + (start in held), end - (end - 1 in held)
             named.append(word[first:last] if last > first else word[start:end])
         return named
+
+    def _respelt(self, words: Sequence[str]) -> tuple[str, ...]:
+        """Spellings one letter off of `words` (no stored article's) that enough articles
+        hold (`respelling`)."""
+        if not words:
+            return ()
+        holding = self.articles or self.index
+        return respelt(words, self.index.tokenizer, holding.document_frequencies, self._written)
+
+    def _written(self, term: str, spellings: Sequence[str]) -> str | None:
+        """The first of `spellings` that a stored sentence holding `term` writes (of the
+        best `WRITTEN_SENTENCES`), whatever its case; None if none does."""
+        hits = self.index.search([term], WRITTEN_SENTENCES)
+        texts = self.reader.sentence_texts(h.sentence_id for h in hits)
+        words = {w.casefold() for text in texts.values() for w in re.findall(r"\w+", text)}
+        return next((s for s in spellings if s in words), None)
 
     def unknown_terms(self, tokens: Sequence[str]) -> set[str]:
         """The terms of a question that no sentence or headline holds."""
@@ -777,10 +808,13 @@ class Searcher:
             return SearchResult(question, (), nothing_by=moment)
         if len(self.index) == self.index.hidden:  # not the question's fault
             return SearchResult(question, (), "The news corpus holds no articles.")
+        spellings = self._respelt(self._words(question, self.unknown_terms(tokens)))
         return SearchResult(
             question,
             (),
-            "Nothing in the news corpus matches that. Try other words or a broader question.",
+            "Nothing in the news corpus matches that. Try other words or a broader question."
+            + did_you_mean(spellings),
+            respelt=spellings,
         )
 
     def _article_hits(self, tokens: list[str], moment: float) -> tuple[list[int], list[int]]:

@@ -1287,6 +1287,22 @@ async def test_an_answer_says_which_words_no_article_holds(bot: Harness) -> None
     assert "Aslanduz" in answer["text"]
 
 
+async def test_an_answer_offers_a_spelling_of_a_word_no_article_holds(bot: Harness) -> None:
+    """ "morrocco's" quoted other teams under "No stored article mentions" alone."""
+    await bot.app.bot_data.engine.add_articles(
+        [
+            ArticleDraft(f"Morocco report {n}", f"The nickname of Morocco's football team: {n}.")
+            for n in range(10)
+        ]
+    )
+    await bot.app.bot_data.engine.refresh()
+    [answer] = await bot.ask(USER, "what is the nickname of morrocco's football team")
+    assert answer["text"].startswith(
+        "No stored article mentions “morrocco's”: these passages match the rest of the "
+        "question. Did you mean “morocco”?"
+    )
+
+
 async def test_more_said_in_a_private_chat_goes_on_with_the_last_answer(bot: Harness) -> None:
     """ "more" or "next" after an answer was searched alone: "next" found chance passages
     and "more" was told it had only common words. They go on with the last answer's

@@ -1873,3 +1873,27 @@ def test_ask_gives_keywords_the_articles_of_their_rarer_word_first(
     titles = [r["article"]["title"] for r in answer["results"]]
     assert titles[0] == parade["title"]
     assert sorted(titles[1:]) == sorted(q["title"] for q in quartets)
+
+
+def test_ask_offers_a_spelling_of_a_word_no_article_holds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As the answer's note does, `--json` gives the spelling offered (`did_you_mean`)."""
+    teams = [
+        {
+            "title": f"Morocco report {n}",
+            "text": f"The nickname of Morocco's football team: Atlas Lions, {n}.",
+        }
+        for n in range(10)
+    ]
+    db = tmp_path / "news.db"
+    assert main(["--db", str(db), "ingest", str(write_jsonl(tmp_path / "m.jsonl", teams))]) == 0
+    capsys.readouterr()
+    asked = "what is the nickname of morrocco's football team"
+    out = ask_out(db, capsys, asked)
+    assert out.startswith(
+        "No stored article mentions “morrocco's”: these passages match the rest of the "
+        "question. Did you mean “morocco”?\n\n1. "
+    )
+    answer = json.loads(ask_out(db, capsys, "--json", asked))
+    assert answer["unmatched"] == ["morrocco's"] and answer["did_you_mean"] == ["morocco"]

@@ -992,3 +992,31 @@ async def test_keywords_about_as_rare_as_each_other_keep_the_article_order(
     monkeypatch.setattr(selection, "KEYWORDS_MARGIN", 0.0)  # the rarer word's share decides
     tiered = await engine.ask("patriotism pride", limit=5)
     assert tiered.passages[0].article.title == "A long day of speeches"
+
+
+async def test_a_word_no_article_holds_is_offered_a_spelling_one_letter_off(
+    engine: Engine,
+) -> None:
+    """ "what is the nickname of morrocco's football team" named “morrocco's” as no
+    article's and quoted the Washington Commanders; "Morocco", which ten articles hold, is
+    now offered. A word nothing near enough is held for, or held by few, gets no offer."""
+    drafts = [
+        ArticleDraft(
+            f"Morocco report {n}",
+            f"The nickname of Morocco's football team is the Atlas Lions ({n}).",
+        )
+        for n in range(10)
+    ]
+    drafts.append(ArticleDraft("Moldova votes", "Voters in Moldova went to the polls."))
+    await engine.add_articles(drafts)
+    await engine.refresh()
+    result = await engine.ask("what is the nickname of morrocco's football team")
+    assert result.unmatched == ("morrocco's",) and result.respelt == ("morocco",)
+    assert result.notes() == (
+        "No stored article mentions “morrocco's”: these passages match the rest of the "
+        "question. Did you mean “morocco”?",
+    )
+    alone = await engine.ask("morrocco")
+    assert alone.message is not None and alone.message.endswith("Did you mean “morocco”?")
+    assert (await engine.ask("Who won in Moldovva?")).respelt == ()  # one article holds it
+    assert (await engine.ask("Qwertyuiop football team")).respelt == ()

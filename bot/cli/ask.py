@@ -438,6 +438,8 @@ def result_json(request: Request, result: SearchResult, zone: tzinfo) -> dict[st
         }
     if result.unmatched:  # the question's words no stored article holds
         out["unmatched"] = list(result.unmatched)
+    if result.respelt:  # ... and the spellings of them that articles hold: "Did you mean"
+        out["did_you_mean"] = list(result.respelt)
     if result.other_scripts:  # ... all of them, in scripts it holds next to no text in
         out["other_scripts"] = list(result.other_scripts)
     if result.off_topic:  # the answer ends early: the rest match only these words
