@@ -240,6 +240,42 @@ def _sentence_goes_on(sentence: str, after: str) -> bool:
     )
 
 
+# "“Go card!” | Woods tweeted.", "“Well, why is that, Kevin?” | Crawford asked.", "...for a
+# decision.” | He added.": Punkt ends a sentence at a quotation's closing mark after a "!",
+# "?" or full stop when a capital follows, and the attribution after it is left a sentence
+# of its own, which quoted alone names nobody and leaves the quotation without its speaker.
+# An attribution is a name of one to four capitalised words (no stopword: "That said.") or a
+# pronoun, then a verb of saying and the full stop, nothing more; it goes on with the
+# quotation. ("said Smith." goes on already, a word in lower case: `_sentence_goes_on`.)
+_QUOTATION_END = re.compile(r"[!?.][\"”’']+\Z")
+_CLOSING_QUOTES = ('"', "”", "’", "'")  # what `_QUOTATION_END` ends with, found at a look
+_SAYING = (
+    *("said", "says", "asked", "asks", "added", "adds", "wrote", "writes", "tweeted"),
+    *("tweets", "posted", "posts", "texted", "replied", "replies", "responded", "responds"),
+    *("answered", "continued", "continues", "concluded", "explained", "explains", "noted"),
+    *("recalled", "recalls", "insisted", "joked", "quipped", "countered", "demanded"),
+    *("wondered", "wonders", "exclaimed", "shouted", "yelled", "screamed", "screams"),
+    *("whispered", "cried", "declared", "proclaimed", "interrupted", "remarked", "argued"),
+)
+_PRONOUNS = frozenset({"He", "She", "They", "I", "We", "It", "You"})
+_ATTRIBUTION = re.compile(rf"((?:[A-Z][\w’'-]*\.? ){{1,4}})(?:{'|'.join(_SAYING)})\.")
+_ATTRIBUTION_CHARS = 60
+
+
+def _attribution_goes_on(sentence: str, after: str) -> bool:
+    """Whether `after` is a name or a pronoun and a verb of saying alone (`_ATTRIBUTION`),
+    the attribution of the quotation that ends `sentence` (`_QUOTATION_END`)."""
+    if len(after) > _ATTRIBUTION_CHARS or _QUOTATION_END.search(sentence[-4:]) is None:
+        return False
+    attribution = _ATTRIBUTION.fullmatch(after)
+    if attribution is None:
+        return False
+    names = attribution[1].split()
+    if len(names) == 1 and names[0] in _PRONOUNS:
+        return True
+    return all(name.lower().rstrip(".") not in STOPWORDS for name in names)
+
+
 # "fact No. | 15.)", "Wilmington, Del. | and Tuesday to Hemlock", "40 oz. | to Fresno",
 # "25 Mio. | Versicherte", "fallübergreifende bzw. | lebenslange", "kam ca. | 10 Min. | zu
 # spät", "Nach Art. | 5 GG": Punkt breaks after an abbreviation its tables have before a word
@@ -441,13 +477,15 @@ def _ordinal_goes_on(sentence: str, after: str) -> bool:
 
 def punkt_sentences(paragraph: str) -> list[str]:
     """Punkt's sentences of one paragraph, lone initials and names after a run of initials
-    joined to what follows, and a word in lower case to the quotation or "!" before it; a
-    sentence ending in the word "no." or a place's state parted from the next; unbounded."""
+    joined to what follows, a word in lower case to the quotation or "!" before it and an
+    attribution alone ("Woods tweeted.") to the quotation; a sentence ending in the word
+    "no." or a place's state parted from the next; unbounded."""
     merged: list[str] = []
     for piece in punkt_tokenizer().tokenize(paragraph):
         last = merged[-1] if merged else ""
         # the first two joins want a capital and a dot at the end (or `$`'s newline), the
-        # last a word in lower case after: most sentences are passed at this first look
+        # third a word in lower case after, the fourth a closing quote mark before: most
+        # sentences are passed at this first look
         if (
             (
                 (last[-2:-1].isupper() or last.endswith("\n"))
@@ -455,6 +493,11 @@ def punkt_sentences(paragraph: str) -> list[str]:
             )
             or (last[-1:] == "." and _abbreviation_goes_on(last, piece))
             or (piece[:1].islower() and last and _sentence_goes_on(last, piece))
+            or (
+                piece[-1:] == "."
+                and last.endswith(_CLOSING_QUOTES)
+                and _attribution_goes_on(last, piece)
+            )
             or (last[-1:] == "." and _abbreviation_goes_on_to(last, piece))
             or (last[-1:] == "." and _ordinal_goes_on(last, piece))
         ):
