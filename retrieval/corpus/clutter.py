@@ -79,17 +79,26 @@ _TWEET_TAIL = (
     r"(?:(?:https?://t\.co/\S+\s*)*pic\.twitter\.com/\w+(?:\s*" + _TWEETED + r")?$"
     r"|(?<!\S)" + _TWEETED + r")"
 )
+# USA TODAY's labels before a paragraph, glued to it: "AI-assisted summary Bird flu
+# outbreaks have continued across the U.S....", "Leer en español" (its link to the story in
+# Spanish, alone or before the story's first sentence). The label is cut, the summary's
+# sentence kept.
+_PAGE_LABEL = r"^(?:AI-assisted summary|Leer en español:?)(?: |$)"
 _GLUED = re.compile(
     rf"(?:^|(?<=[.!?] )|(?<=[.!?][\"”’)] )|(?<=Prev Next ))(?:{_CREDIT})(?: (?=[A-Z\"“‘])|$)"
     rf"|^{_FOR_CNN}(?: (?=[A-Z\"“‘])|$)"
     rf"|\s*(?:{_PHOTO_BY}|{_GALLERY_MARK}|{_IN_PICTURES})\s*"
     rf"|^{_PHOTO_LABEL}$"
     rf"|{_READ_MORE}"
+    rf"|{_PAGE_LABEL}"
 )
 # and at a sentence's end, looked for apart (by `in` first: few sentences hold them)
 _TAIL = re.compile(rf"{_TWEET_TAIL}|{_COURTESY}")
 # what each of `_GLUED` holds: most sentences are passed at one look (a search in C)
-_GLUED_HINT = re.compile("/|Hide Caption|Prev Next|In pictures:|Photo|Image|Picture|Read more")
+_GLUED_HINT = re.compile(
+    "/|Hide Caption|Prev Next|In pictures:|Photo|Image|Picture|Read more"
+    "|AI-assisted summary|Leer en español"
+)
 _CUT_HINT = re.compile(rf"{_GLUED_HINT.pattern}|CNN|\(@")  # `_may_cut`'s
 _SENTENCE_END = re.compile(r"[.!?][\"”’)]*$")
 
@@ -101,8 +110,13 @@ _SENTENCE_END = re.compile(r"[.!?][\"”’)]*$")
 # ("BREAKING:A magnitude 7.1 earthquake struck Japan on Monday.", Reuters' "NOTE:1986 net
 # includes..."): other capitals before one are links' ("MORE TO READ:Colleges are
 # shrinking.", "HATE ON THE RISE:Antisemitism almost quadrupled...", 136 in 3,000 articles
-# of news-1m, none news; "EXCLUSIVE:Asian women are shut out of leadership..." too).
-_LINK = re.compile(r"(?:►\s*)?(?:([^\W\d_][^:]{0,48}?)(?<=[^\W\d_’'\"”)]))?:(?=[A-Z0-9\"“‘'$])")
+# of news-1m, none news; "EXCLUSIVE:Asian women are shut out of leadership..." too). The
+# label may be a quotation from the story it links to ("'There's no need':Australian
+# officials push back against UNESCO in a battle over Great Barrier Reef").
+_LINK = re.compile(
+    r"(?:►\s*)?(?:([^\W\d_][^:]{0,48}?)(?<=[^\W\d_’'\"”)])"
+    r"|([\"“‘'][^\W\d_][^:]{0,48}?(?:[^\W\d_]|[!?])[\"”’']))?:(?=[A-Z0-9\"“‘'$])"
+)
 _LINK_LABELS = frozenset(
     [
         *("more", "related", "also", "icymi", "opinion", "news", "previously", "watch"),
@@ -142,6 +156,21 @@ _PAGE_NOTE = re.compile(
     r"|Follow [A-Z][\w.’' -]{0,40} on (?:Twitter|X|Instagram|Threads|Bluesky|Facebook)"
     r"(?::| at) @\S+"
     r"|(?:Follow CNN Opinion )?Join us on Twitter and Facebook\.?"
+    # Notes that only point elsewhere: "Click here to read the full story.", "(Click here to
+    # view)", "Tap or click here for steps...", "Looking for updates on California storms?",
+    # "Follow our latest coverage here.", and an editor's note that opens with a pointer and
+    # points to coverage or "here" ("Editor's note: Follow along here for the latest
+    # updates on Trump's Cabinet.", "Editor's note:Click here to watch the Starliner
+    # astronauts return...", "Editor's Note: For the latest on the Israel-Hamas conflict,
+    # please see our live updates file here."). An editor's note on the story itself
+    # ("This story has been updated to correct...", "This story will be updated with the
+    # latest information") is news.
+    r"|[(\[]?(?:please )?(?:tap or )?click here\b.{0,150}"
+    r"|Looking for (?:the latest )?updates(?: on [^.!?]{1,80})?\?"
+    r"|(?:[^\w\s] ?)?(?:you can )?follow (?:along with )?our (?:latest |live )?coverage\b.{0,100}"
+    r"|Editor[’']s note: ?(?=.{0,150}\b(?:here|live|coverage|updates)\b)"
+    r"(?:(?:follow|see|read|find|go|visit|watch|click|for the latest|you can follow)\b.{0,150}"
+    r"|.{0,100}\bcan be found here\.?)"
     # The Week's pitch, Fox Business's, RT's link and its call to share, Moneycontrol's
     # code, CNET's link
     r"|Get the facts behind the news, plus analysis from multiple perspectives\.?"
@@ -168,7 +197,8 @@ _PAGE_NOTE = re.compile(
 # "s", is left to it)
 _PAGE_NOTE_HEADS = frozenset(
     ["st", "fo", "se", "re", "fi", "wa", "li", "ge", "co", "al", "th", "si", "jo", "sh"]
-    + ["us", "mo", "we", "yo", "wo", "if", "'w", '"w']
+    + ["us", "mo", "we", "yo", "wo", "if", "'w", '"w', "cl", "(c", "[c", "ta", "pl", "lo"]
+    + ["ed"]
 )
 # The Week's sign-up box (in `_PAGE_NOTE`), and its form's lines after it in its paragraph:
 # "Sign up to our 10 Things You Need to Know Today newsletter ... Contact me with news and
@@ -223,7 +253,7 @@ def _is_link(sentence: str) -> bool:
     link = _LINK.match(sentence)
     if link is None:
         return False
-    label = link[1] or ""
+    label = link[1] or link[2] or ""
     if not label or label.lower() in _LINK_LABELS:
         return True
     ends = _SENTENCE_END.search(sentence) is not None
