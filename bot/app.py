@@ -242,6 +242,10 @@ def _add_handlers(app: App) -> None:
     )
     # after the reply: a write, which may wait for a lock another process holds
     app.add_handler(TypeHandler(Update, gate.note_chat), group=2)
+    # a command's text, so an edit that changes nothing (a reaction) is not told it is not read
+    app.add_handler(
+        MessageHandler(new & filters.COMMAND & to_this_bot, handlers.note_command), group=3
+    )
     app.add_error_handler(gate.report_error)
 
 

@@ -426,7 +426,8 @@ async def ask(update: Update, context: Context) -> None:
 
 
 async def _unchanged(shared: BotData, message: Message) -> bool:
-    """Whether an edited message says what the bot's replies to it answered."""
+    """Whether an edited message says what the bot read in it: the question its replies
+    answered, or a command's text (`note_command`)."""
     answered = await shared.conversations.answered_text(message.chat.id, message.message_id)
     return answered == text_of(message)
 
@@ -743,22 +744,48 @@ async def unknown_command(update: Update, context: Context) -> None:
         return
     # Runs after the command handlers (a later group), so commands other modules add after
     # build_application are not shadowed: it only speaks when none of them knows the name.
-    name = message.text.split()[0][1:].split("@")[0].lower()
-    if name not in command_names(context.application) and await admitted(
+    if _command_name(message.text) not in command_names(context.application) and await admitted(
         context.bot_data, message
     ):
         await send_reply(context.bot_data, message, formatting.UNKNOWN_COMMAND)
+
+
+def _command_name(text: str) -> str:
+    """The name of the command `text` opens with, without its slash or @bot: "subscribe"."""
+    return text.split()[0][1:].split("@")[0].lower()
 
 
 async def edited_command(update: Update, context: Context) -> None:
     """Say that an edited command (but /ask, whose edits are asked again) is not read: an
     edited "/subscribe 08:30" left the digest at 07:30, without a word."""
     message = update.effective_message
+    shared = context.bot_data
     if message is None or not message.text:
         return
-    name = message.text.split()[0][1:].split("@")[0].lower()
-    if name in command_names(context.application) and await admitted(context.bot_data, message):
-        await send_reply(context.bot_data, message, formatting.EDITED_COMMAND)
+    if _command_name(message.text) not in command_names(context.application):
+        return
+    if await _unchanged(shared, message):
+        return  # Telegram sends an edit for a reaction or formatting alone: nothing to tell
+    if await admitted(shared, message):
+        await send_reply(shared, message, formatting.EDITED_COMMAND)
+    await _note_text(shared, message)  # a reaction to the edited command is no edit either
+
+
+async def note_command(update: Update, context: Context) -> None:
+    """Keep the text of a command (but /ask, which keeps its own with its answer), so that
+    an edit leaving it as it was is not told it is not read (`edited_command`). Writes one
+    row, after the command's reply."""
+    message = update.message
+    if message is not None and message.text and _command_name(message.text) != "ask":
+        await _note_text(context.bot_data, message)
+
+
+async def _note_text(shared: BotData, message: Message) -> None:
+    """Record what `message` says as the text the bot read (`_unchanged`), with no replies
+    of its own: an edit of it into /ask is answered in a new message."""
+    await shared.conversations.record_replies(
+        message.chat.id, message.message_id, (), text_of(message)
+    )
 
 
 async def not_text(update: Update, context: Context) -> None:

@@ -390,6 +390,21 @@ async def test_an_edited_command_is_told_it_is_not_read(bot: Harness) -> None:
     assert told["reply_to_message"]["text"] == named
 
 
+async def test_a_command_edit_that_changes_nothing_is_told_nothing(bot: Harness) -> None:
+    """Telegram sends an edit with the text as it was when a message gets its first
+    reaction: a 👍 on "/subscribe 07:30 UTC" was told "Edits of commands are not read"."""
+    await subscribe(bot, ALICE, "07:30 UTC")
+    typed = bot.fake.messages(ALICE)[-2]
+    bot.fake.edit_user_message(ALICE, typed["message_id"], typed["text"])
+    await bot.settle()
+    assert texts(bot, ALICE)[1:] == []
+    # edited for real: told once, and not again for a reaction to it as edited
+    for _ in range(2):
+        bot.fake.edit_user_message(ALICE, typed["message_id"], "/subscribe 08:30 UTC")
+        await bot.settle()
+    assert texts(bot, ALICE)[1:] == ["Edits of commands are not read: send it again."]
+
+
 async def test_an_offset_from_utc_is_the_zone_it_says(bot: Harness, clock: Clock) -> None:
     """ "/subscribe 07:30 GMT+2" was a digest about "GMT+2" at 07:30 UTC. Stored as tzdata's
     Etc/GMT-2, it is shown as written: the sign POSIX inverts would look like a mistake."""
