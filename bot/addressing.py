@@ -141,11 +141,13 @@ _POINTS_BACK = re.compile(
     re.IGNORECASE,
 )
 # The "it" of "is it true that…", "is it legal to…", "why is it so hot…": it stands for
-# what follows it, not for anything of the answer ("is it true?" alone, or "is it worth it",
-# still points back).
+# the clause after "to" or "that", not for anything of the answer. Before any other word
+# it may be the answer's subject ("is it safe for children?", "is it legal under EU
+# law?"), as it is alone ("is it true?", "is it worth it").
 _EXPLETIVE_IT = re.compile(
-    r"it(?:['’]s|\s+is|\s+was)?\s+(?:true|false|legal|illegal|safe|unsafe|possible"
-    r"|impossible|likely|unlikely|ok|okay|necessary|hard|easy|worth|so)\s+(?=\w)",
+    r"it(?:['’]s|\s+is|\s+was)?\s+(?:(?:true|false|legal|illegal|safe|unsafe|possible"
+    r"|impossible|likely|unlikely|ok|okay|necessary|hard|easy|worth)\s+(?:to|that)|so)"
+    r"\s+(?=\w)",
     re.IGNORECASE,
 )
 _ASKS_WHICH_ONE = re.compile(

@@ -2974,6 +2974,13 @@ def test_a_pronoun_after_words_of_its_own_leans_on_nothing_earlier(
         ("is it legal to own a python in florida", Lean.NONE),
         ("Is it true that Shakira was acquitted?", Lean.NONE),
         ("Why is it so hot in Phoenix?", Lean.MAYBE),  # two words: the corpus tells
+        ("is it likely to pass the senate before the midterm elections?", Lean.NONE),
+        # but before any other word it may be the answer's subject: five words of its own,
+        # so the corpus tells
+        ("is it safe for children under five years old?", Lean.MAYBE),
+        ("is it legal under european union competition law?", Lean.MAYBE),
+        ("is it worth the money for families on low incomes?", Lean.MAYBE),
+        ("was it hard for the rescue teams to reach the village?", Lean.MAYBE),
         # an opening pronoun in a message that names what it stands for (news-qa-dev)
         ("Which of these foods received UN world heritage status this week?", Lean.MAYBE),
         (
