@@ -161,44 +161,74 @@ async def test_an_entry_alone_on_a_page_that_holds_none_of_its_words_keeps_its_o
     ]
 
 
-async def test_an_entry_on_the_page_stored_from_another_of_the_feeds_links_keeps_its_text(
+BRIDGE = "Swing bridge shut for a week of repairs"
+
+
+async def test_one_story_under_two_links_to_its_page_is_stored_once_with_its_text(
     feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
 ) -> None:
-    """A story retired and redirected to a related one's page, stored from its own entry at
-    an earlier poll: the page would be a duplicate, and the new entry's news lost."""
-    bridge = feed_server.url("/pages/bridge.html")
-    feed_server.routes["/old/repairs"] = Route(301, headers={"Location": "/pages/bridge.html"})
-    feed_server.routes["/old/ferry"] = Route(301, headers={"Location": "/pages/bridge.html"})
-    repairs = (
-        "Swing bridge shut for a week of repairs",
-        feed_server.url("/old/repairs"),
-        "The swing bridge closes for a week.",
+    """One story listed under two sections, each link redirecting to its one page: the page
+    holds their words, it is theirs, and the story is stored once with the page's text."""
+    feed_server.serve_pages()
+    for section in ("world", "uk"):
+        feed_server.routes[f"/r/{section}/bridge"] = Route(
+            302, headers={"Location": "/pages/bridge.html"}
+        )
+    url = serve_feed(
+        feed_server,
+        [
+            (BRIDGE, feed_server.url("/r/world/bridge"), "The swing bridge closes for a week."),
+            ("Harbour bridge to close", feed_server.url("/r/uk/bridge"), "Engineers at work."),
+        ],
     )
-    ferry = (
-        "Extra ferry crosses the inner harbour",
-        feed_server.url("/old/ferry"),
-        "While the swing bridge is shut, a pedestrian ferry will run across the inner harbour "
-        "every quarter of an hour.",
+    await FeedRegistry(db).add(url)
+
+    report = await FeedPoller(db, fetcher).poll_due()
+
+    (article,) = await articles(db)
+    assert (article["title"], article["url"]) == (BRIDGE, feed_server.url("/pages/bridge.html"))
+    assert article["extra"]["text_from"] == "page"
+    assert (report.problems(), report.outcomes[0].duplicates) == ([], 1)
+
+
+@pytest.mark.parametrize("holds_its_words", [True, False])
+async def test_an_entry_on_the_page_stored_from_another_of_the_feeds_links(
+    feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection, holds_its_words: bool
+) -> None:
+    """A story stored from its entry, then listed again under a new link redirecting to its
+    page: a duplicate, as the page holds the entry's words. An entry whose link is sent to
+    that page, which holds none of its words (a story retired, sent to another), keeps its
+    own text: its news would be lost as a duplicate."""
+    bridge = feed_server.url("/pages/bridge.html")
+    feed_server.serve_pages()
+    feed_server.routes["/old/repairs"] = Route(301, headers={"Location": "/pages/bridge.html"})
+    feed_server.routes["/new/link"] = Route(301, headers={"Location": "/pages/bridge.html"})
+    repairs = (BRIDGE, feed_server.url("/old/repairs"), "The swing bridge closes for a week.")
+    later = (
+        ("Swing bridge closed for repairs", feed_server.url("/new/link"), "Engineers at work.")
+        if holds_its_words
+        else ("Lottery winner found", feed_server.url("/new/link"), "The winner came forward.")
     )
     url = serve_feed(feed_server, [repairs])
     feed, _ = await FeedRegistry(db).add(url)
     poller = FeedPoller(db, fetcher)
     first = await poller.poll_due()
-    serve_feed(feed_server, [repairs, ferry])
+    serve_feed(feed_server, [repairs, later])
 
     report = await poller.poll_all()
 
     stored = await articles(db)
-    assert [(a["title"], a["extra"]["text_from"], a["url"]) for a in stored] == [
-        (repairs[0], "page", bridge),
-        (ferry[0], "feed", ferry[1]),
-    ]
-    assert stored[1]["text"] == ferry[2]
     assert first.problems() == []
+    assert stored[0]["url"] == bridge
+    if holds_its_words:
+        assert [a["title"] for a in stored] == [BRIDGE]
+        assert (report.problems(), report.outcomes[0].duplicates) == ([], 1)
+        return
+    assert [(a["title"], a["url"], a["text"]) for a in stored[1:]] == [later]
     assert report.problems() == [
-        f"feed {feed.id} (Town Wire): entry 'Extra ferry crosses the inner harbour' leads to page "
-        f"{bridge}, as another of the feed's entries did before (a cookie or consent wall, or "
-        "a home page dead links are sent to?): stored with the feed's own text, not the page's"
+        f"feed {feed.id} (Town Wire): entry 'Lottery winner found': its page {bridge} holds 0 "
+        "of the 5 words of its title and summary (a cookie or consent wall, or a home page "
+        "dead links are sent to?): stored with the feed's own text, not the page's"
     ]
 
 

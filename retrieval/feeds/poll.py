@@ -36,7 +36,6 @@ from retrieval.corpus.prepare import PreparedArticle, prepare_articles
 from retrieval.corpus.records import within_article_limit
 from retrieval.corpus.removals import removed_among, replace_article, replaced_among
 from retrieval.corpus.store import AddResult, CorpusStore, dated_ahead
-from retrieval.corpus.text import fingerprint
 from retrieval.errors import (
     FetchError,
     ParseError,
@@ -578,10 +577,12 @@ class FeedPoller:
         reading: _Reading,
         problems: list[str],
     ) -> set[str]:
-        """The entries (by key) whose page is not their own (`shared_pages`), each said once
-        in `problems`: a page another entry leads to too, of this poll or stored before, or
-        one that shares almost nothing with the entry's title and summary. The posts of a
-        live page, whose page is not read, are said at INFO: it is what such a feed is."""
+        """The entries (by key) whose page is not their own: it shares almost nothing with
+        their title and summary (`unrelated`), each said once in `problems`, those that lead
+        to one such page together (`shared_pages`: a cookie wall, a home page). A page that
+        holds their words is theirs, however many entries lead to it: one story under two
+        links, stored once. The posts of a live page, whose page is not read, are said at
+        INFO: it is what such a feed is."""
         read = {
             e.key: PageOf(reading.links[e.key], p.url, p.article.text)
             for e, p in zip(entries, pages, strict=True)
@@ -591,23 +592,21 @@ class FeedPoller:
             log.info("feed %d (%s): %s", feed.id, feed.label, posts_note(posts))
         if not read:
             return set()
-        async with self._database:
-            at = await self.store.ids_by_url(page.url for page in read.values())
-            stored = await self.registry.stored_pages(
-                feed.id, at.values(), (fingerprint(page.text) for page in read.values())
-            )
-        shared = shared_pages(read, stored)
         by_key = {e.key: e for e in entries}
-        for url, keys in _grouped(shared).items():
-            if any(key not in reading.told for key in keys):
-                problems.append(shared_page_note(url, [by_key[key] for key in keys]))
-        refused = set(shared)
-        alone = {key: (by_key[key], page) for key, page in read.items() if key not in shared}
-        for key, (found, total) in (await asyncio.to_thread(_words_found, alone)).items():
-            if unrelated(found, total):
-                refused.add(key)
-                if key not in reading.told:
-                    problems.append(unrelated_note(alone[key][1].url, by_key[key], found, total))
+        words = await asyncio.to_thread(
+            _words_found, {key: (by_key[key], page) for key, page in read.items()}
+        )
+        refused = {key for key, (found, total) in words.items() if unrelated(found, total)}
+        walls = shared_pages({key: page for key, page in read.items() if key in refused})
+        said: set[str] = set()
+        for url, keys in _grouped(walls).items():
+            if len(keys) > 1:  # one note for a wall's entries, not one each
+                said.update(keys)
+                if any(key not in reading.told for key in keys):
+                    problems.append(shared_page_note(url, [by_key[key] for key in keys]))
+        for key in read:  # in the feed's order
+            if key in refused and key not in said and key not in reading.told:
+                problems.append(unrelated_note(read[key].url, by_key[key], *words[key]))
         return refused
 
     async def _failed(

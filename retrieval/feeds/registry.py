@@ -32,7 +32,6 @@ from retrieval.feeds.feed import (
     backoff,
 )
 from retrieval.feeds.fetch import PrivateAllowed, check_url, named_local
-from retrieval.feeds.shared_pages import StoredPage
 from retrieval.wording import first_of, quoted
 
 PAUSE_AFTER = 6  # consecutive failures; at 15 minutes that is about 16 hours of failing
@@ -427,24 +426,6 @@ class FeedRegistry:
                 (feed_id, f"{page}#", f"{page}$"),
             ) as cur:
                 found.update(str(row[0]) for row in await cur.fetchall())
-        return found
-
-    async def stored_pages(
-        self, feed_id: int, article_ids: Iterable[int], text_hashes: Iterable[str]
-    ) -> list[StoredPage]:
-        """The articles stored from this feed's entries among `article_ids`, or whose text
-        has one of `text_hashes` (a fingerprint), each with the link it came from."""
-        found: list[StoredPage] = []
-        for column, values in (("id", set(article_ids)), ("content_hash", set(text_hashes))):
-            rows = await rows_for_ids(
-                self.conn,
-                "SELECT e.url, a.url, a.content_hash FROM feed_entries e"
-                f" JOIN articles a ON a.id = e.article_id WHERE a.{column} IN ({{ids}})"
-                " AND e.feed_id = ? AND e.url IS NOT NULL",
-                values,
-                feed_id,
-            )
-            found += [StoredPage(str(row[0]), row[1], str(row[2])) for row in rows]
         return found
 
     async def record_success(

@@ -1,23 +1,25 @@
-"""Pages that are not an entry's own: where several of a feed's entries lead to one page, or
-where the page says nothing of the entry. Such a page's text would stand for the entry's news
-and lose it, so the entry keeps the feed's own text (`poll.FeedPoller._article`).
+"""Pages that are not an entry's own: where the page says nothing of the entry. Such a page's
+text would stand for the entry's news and lose it, so the entry keeps the feed's own text
+(`poll.FeedPoller._article`).
 
-Three cases, seen in real feeds:
-- entries whose links all end on one page: a cookie or consent wall each link redirects to,
-  dead links moved to the site's home page, the same "not available" page served at every
-  address. Each entry's page is then the same address or the same text as another entry's
-  of the poll, or as an article stored from another of the feed's links (`shared_pages`);
+A page is the entry's own when it holds its words (`words_found`, `unrelated`), whether or
+not other entries lead to it too: one story listed under two sections, or listed again under
+a new redirect or tracking link, is one article, stored once with its page's text. Seen in
+real feeds:
+- entries whose links all end on one page that holds none of their words: a cookie or
+  consent wall each link redirects to, dead links moved to the site's home page, the same
+  "not available" page served at every address. Such entries, found by the page's address
+  or text (`shared_pages`), are said in one note (`shared_page_note`); one alone on such a
+  page in its own (`unrelated_note`);
 - a live blog whose entries link to anchors of its one page (`live.html#post-4`): each
-  entry is one post, with its own title, time and summary (`anchors`);
-- one entry alone on such a page: its title and summary share almost nothing with the
-  page's text (`unrelated`).
-Pure: the poller reads what these compare from the database.
+  entry is one post, with its own title, time and summary (`anchors`).
+Pure: the poller reads the pages and counts their words.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -84,32 +86,17 @@ class PageOf:
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class StoredPage:
-    """An article stored from a feed's entry: the entry's link, the article's address (None:
-    it has none) and the fingerprint of its text."""
-
-    link: str
-    url: str | None
-    text_hash: str
-
-
-def shared_pages(pages: Mapping[str, PageOf], stored: Iterable[StoredPage]) -> dict[str, str]:
-    """The entries (keys of `pages`) whose page is another entry's too: the same address or
-    the same text as the page of an entry of this poll, or as an article stored from one of
-    the feed's entries, under another link (`entry_address`: a link given twice is one
-    story). Each with the address of the page it shares: the first entry's of those that
-    share it (a consent wall's address may differ by entry, its text not)."""
+def shared_pages(pages: Mapping[str, PageOf]) -> dict[str, str]:
+    """The entries (keys of `pages`) whose page is another's of `pages` too: the same address
+    or the same text, under another link (`entry_address`: a link given twice is one story).
+    Each with the address of the page it shares: the first entry's of those that share it
+    (a consent wall's address may differ by entry, its text not)."""
     owners: dict[tuple[str, str], set[str]] = {}  # (kind, address or text) -> entry links
     first: dict[tuple[str, str], str] = {}  # the address of the first page of each mark
     for page in pages.values():
         for mark in _marks(page.url, fingerprint(page.text)):
             owners.setdefault(mark, set()).add(entry_address(page.link))
             first.setdefault(mark, page.url)
-    for article in stored:
-        for mark in _marks(article.url, article.text_hash):
-            if mark in owners:
-                owners[mark].add(entry_address(article.link))
     shared = {}
     for key, page in pages.items():
         marks = [m for m in _marks(page.url, fingerprint(page.text)) if len(owners[m]) > 1]
@@ -118,9 +105,9 @@ def shared_pages(pages: Mapping[str, PageOf], stored: Iterable[StoredPage]) -> d
     return shared
 
 
-def _marks(url: str | None, text_hash: str) -> list[tuple[str, str]]:
+def _marks(url: str, text_hash: str) -> list[tuple[str, str]]:
     """What makes two pages one: their address, their text."""
-    address = page_address(url) if url else None
+    address = page_address(url)
     return [("text", text_hash)] + ([("address", address)] if address else [])
 
 
@@ -155,12 +142,8 @@ def _name(entry: Entry) -> str:
 
 
 def shared_page_note(page: str, entries: Sequence[Entry]) -> str:
-    """What is said of `entries` that lead to one page (`shared_pages`)."""
-    if len(entries) == 1:
-        return (
-            f"entry {_name(entries[0])} leads to page {masked_url(page)}, as another of the "
-            f"feed's entries did before ({_WHY}): {_KEPT}"
-        )
+    """What is said of `entries` (two or more) that lead to one page holding none of their
+    words (`shared_pages` of those `unrelated` to their page)."""
     return (
         f"{len(entries)} entries lead to one page, {masked_url(page)}: "
         f"{first_of([_name(e) for e in entries], 3)} ({_WHY}): each {_KEPT}"
