@@ -39,7 +39,9 @@ async def test_an_entry_dated_a_year_ahead_is_said_as_ingest_says_it_once(
 ) -> None:
     """A feed's entry dated a year ahead (a mistyped year) was stored hidden from every
     answer and digest till then, the poll saying "1 article added", where `ingest` warns
-    of the same record. The poll warns as ingest does, naming the feed, once."""
+    of the same record. The poll warns as ingest does, naming the feed, once; its advice is
+    not ingest's (the date is the feed's to put right, and a removed entry is not stored
+    again)."""
     ahead = time.time() + YEAR
     body = rss(
         item("b1", "Budget vote", "Parliament votes on the budget today.", ahead)
@@ -54,8 +56,8 @@ async def test_an_entry_dated_a_year_ahead_is_said_as_ingest_says_it_once(
     [said] = first.problems()
     assert said.startswith(f"feed 1 ({url}): 'Budget vote' is dated {day}T")
     assert said.endswith(
-        ", ahead of now: stored as article 2, no answer or digest quotes it before then (a "
-        "mistyped year? newsbot remove 2, put its date right and ingest it again)"
+        ", ahead of now: stored as article 2, no answer or digest quotes it before then "
+        "(newsbot remove 2 if the date is wrong; the feed's publisher dates it)"
     )
     assert first.added == 2
     assert (await poller.poll_all()).problems() == []  # its entry is seen: not said again

@@ -110,16 +110,25 @@ def counts_from(published: float | None, stored: float) -> float | None:
     return published if published - stored > AHEAD_SLACK else min(published, stored)
 
 
-def dated_ahead(article: PreparedArticle, article_id: int, now: float) -> str | None:
+def dated_ahead(
+    article: PreparedArticle, article_id: int, now: float, *, from_feed: bool = False
+) -> str | None:
     """What to say of an article just stored as `article_id` dated further ahead of `now`
     than AHEAD_SLACK (`counts_from`): no answer or digest quotes it until then, and `stats`
-    alone counted it. None for any other. Said alike by `ingest` and a feed's poll."""
+    alone counted it. None for any other. Said alike by `ingest` and a feed's poll, each
+    with its own advice: a file's record can be put right and ingested again; a feed's entry
+    is dated by its publisher, and once removed it is not stored again (it is seen)."""
     if article.published_ts is None or article.published_ts - now <= AHEAD_SLACK:
         return None
+    advice = (
+        f"newsbot remove {article_id} if the date is wrong; the feed's publisher dates it"
+        if from_feed
+        else f"a mistyped year? newsbot remove {article_id}, put its date right and ingest "
+        "it again"
+    )
     return (
         f"{quoted(article.draft.title)} is dated {article.draft.published}, ahead of now: "
-        f"stored as article {article_id}, no answer or digest quotes it before then (a "
-        f"mistyped year? newsbot remove {article_id}, put its date right and ingest it again)"
+        f"stored as article {article_id}, no answer or digest quotes it before then ({advice})"
     )
 
 

@@ -133,11 +133,12 @@ def _words_found(pages: dict[str, tuple[Entry, PageOf]]) -> dict[str, tuple[int,
 
 def _dated_ahead(prepared: Sequence[PreparedArticle], results: Sequence[AddResult]) -> list[str]:
     """What to say of the articles just stored dated days ahead (`store.dated_ahead`), as
-    `ingest` says it: hidden until then, a mistyped year hides them for good. Said at the
-    poll that stores them, once: their entries are seen from then on."""
+    `ingest` says it: hidden until then, a mistyped year hides them for good; the advice a
+    feed's (`from_feed`). Said at the poll that stores them, once: their entries are seen
+    from then on."""
     now = time.time()
     said = (
-        dated_ahead(article, result.article_id, now)
+        dated_ahead(article, result.article_id, now, from_feed=True)
         for article, result in zip(prepared, results, strict=True)
         if result.added
     )
