@@ -991,7 +991,7 @@ def test_feeds_add_looks_at_a_new_address_and_refuses_what_is_no_feed(
             f"add its feed: newsbot feeds add {feed}",
         ),
         "/blog/": (
-            "it is a web page, not an RSS or Atom feed, and it names no feed",
+            "it is a web page, not an RSS or Atom feed; it names no feed",
             "a feed that is down for now is added all the same with --no-check",
         ),
         "/sections/": (

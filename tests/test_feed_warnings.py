@@ -125,23 +125,27 @@ async def test_a_feed_turned_web_page_fails_as_add_says_naming_where_it_was_led(
     31: not well-formed (invalid token))", where `feeds add` says "it is a web page"; and a
     feed redirected to an address that answers 404 was listed "HTTP 404 Not Found", though
     its own address answers 301. The poll says it as `feeds add` does, with the feed the
-    page names, and names the address a redirect led to."""
+    page names, and names the address a redirect led to: beside the page, not after "it
+    names no feed", where it read as the address that names none."""
     feed_server.routes["/home.html"] = Route(body=HOME_PAGE)
+    feed_server.routes["/bare.html"] = Route(body=HOME_PAGE.replace(b"alternate", b"x"))
     feed_server.routes["/feeds/wire.rss"] = Route(body=HOME_PAGE)  # served in its place
     moved = Route(status=301, headers={"Location": "/home.html"})
     feed_server.routes["/feeds/moved.rss"] = moved
+    feed_server.routes["/feeds/bare.rss"] = Route(status=301, headers={"Location": "/bare.html"})
     feeds = FeedRegistry(db)
-    await feeds.add(feed_server.url("/feeds/wire.rss"))
-    await feeds.add(feed_server.url("/feeds/moved.rss"))
+    for path in ("/feeds/wire.rss", "/feeds/moved.rss", "/feeds/bare.rss"):
+        await feeds.add(feed_server.url(path))
     poller = FeedPoller(db, fetcher)
     names = f"; it names its feed: {feed_server.url('/feeds/new.rss')}"
-    page = "it is a web page, not an RSS or Atom feed"
     assert [o.error for o in (await poller.poll_all()).outcomes] == [
-        page + names,
-        f"{page}, at {feed_server.url('/home.html')}{names}",
+        "it is a web page, not an RSS or Atom feed" + names,
+        f"it is a web page (at {feed_server.url('/home.html')}), not an RSS or Atom feed{names}",
+        f"it is a web page (at {feed_server.url('/bare.html')}), not an RSS or Atom feed; it "
+        "names no feed",
     ]
     moved.headers["Location"] = "/feeds/gone.rss"  # no route: 404
-    [_, failed] = (await poller.poll_all()).outcomes
+    [_, failed, _] = (await poller.poll_all()).outcomes
     assert failed.error == f"HTTP 404 Not Found at {feed_server.url('/feeds/gone.rss')}"
     assert (await feeds.all())[1].last_error == failed.error
 

@@ -27,6 +27,8 @@ from retrieval.wording import first_of, quoted
 # The media types a page's <link rel="alternate"> gives a feed it names, that newsbot reads
 FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "application/rdf+xml"})
 FEEDS_NAMED = 3  # of the feeds a page names, those a refusal names
+NOT_A_FEED = "not an RSS or Atom feed"
+WEB_PAGE = "a web page"
 _HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.I | re.S)
 
 
@@ -44,6 +46,12 @@ class NotAFeed:
     named: tuple[str, ...] = ()
     unreachable: bool = False
     blocked: bool = False
+    answered: str | None = None  # what came in a feed's place: WEB_PAGE, "audio/mpeg"
+
+    @classmethod
+    def other(cls, url: str, answered: str, named: tuple[str, ...] = ()) -> NotAFeed:
+        """`url` answered with `answered` (WEB_PAGE, a media type), not a feed."""
+        return cls(url, f"it is {answered}, {NOT_A_FEED}", named, answered=answered)
 
     def said(self) -> str:
         """The refusal in a sentence, the address's credentials masked: "cannot add
@@ -54,11 +62,15 @@ class NotAFeed:
     def why(self, at: str | None = None) -> str:
         """Why it is no feed, with the feeds it names, as `said` and a poll of a feed
         gone to a web page tell it: "it is a web page, not an RSS or Atom feed; it names
-        its feed: https://example.org/feed.xml". `at`: the address a redirect led to,
-        named after the reason (masked)."""
-        why = f"{self.reason}, at {masked_url(at)}" if at else self.reason
+        its feed: https://example.org/feed.xml". `at`: the address a redirect led to
+        (masked), named beside what answered there ("it is a web page (at URL), not ..."),
+        else after the reason."""
+        if at and self.answered:
+            why = f"it is {self.answered} (at {masked_url(at)}), {NOT_A_FEED}"
+        else:
+            why = f"{self.reason}, at {masked_url(at)}" if at else self.reason
         if not self.named:
-            return why
+            return f"{why}; it names no feed" if self.answered == WEB_PAGE else why
         shown = first_of([masked_url(url) for url in self.named], FEEDS_NAMED)
         if len(self.named) == 1:
             return f"{why}; it names its feed: {shown}"
@@ -121,12 +133,11 @@ async def unreadable(url: str, fetched: Fetched, exc: ParseError) -> NotAFeed:
     as a feed is added and at a poll of one that has turned into a web page."""
     kind = _media_type(fetched)
     if kind.startswith(("audio/", "video/", "image/")):  # an episode's, not its feed
-        return NotAFeed(url, f"it is {kind}, not an RSS or Atom feed")
+        return NotAFeed.other(url, kind)
     if not _web_page(fetched):
         return NotAFeed(url, str(exc))
     named = await asyncio.to_thread(feeds_named, fetched.text(), fetched.url)
-    reason = "it is a web page, not an RSS or Atom feed"
-    return NotAFeed(url, reason if named else f"{reason}, and it names no feed", named)
+    return NotAFeed.other(url, WEB_PAGE, named)
 
 
 def _media_type(fetched: Fetched) -> str:
