@@ -154,6 +154,11 @@ def _readable(update: Any) -> Any:
     return update
 
 
+# What a Bot API call answers, and the call AIORateLimiter.process_request is handed.
+_Answer = bool | dict[str, Any] | list[dict[str, Any]]
+_Call = Callable[..., Coroutine[Any, Any, _Answer]]
+
+
 def flood_wait(error: RetryAfter) -> float:
     """The seconds a 429 says to wait (a timedelta with PTB_TIMEDELTA set, else an int)."""
     wait = error.retry_after
@@ -201,13 +206,13 @@ class RetryingRateLimiter(AIORateLimiter):
 
     async def process_request(
         self,
-        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        callback: _Call,
         args: Any,
         kwargs: dict[str, Any],
         endpoint: str,
         data: dict[str, Any],
         rate_limit_args: int | None,
-    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+    ) -> _Answer:
         if endpoint == "sendChatAction":
             # "typing…" is a hint, sent before the answer it announces: held back or
             # counted against the chat's share of Telegram's flood limits (a group's some
@@ -255,13 +260,13 @@ class RetryingRateLimiter(AIORateLimiter):
     async def _past_floods(
         self,
         where: str,
-        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        callback: _Call,
         args: Any,
         kwargs: dict[str, Any],
         endpoint: str,
         data: dict[str, Any],
         rate_limit_args: int | None,
-    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+    ) -> _Answer:
         """Make the call, a call to a chat after that chat's flood pause (`_ChatFlooded`);
         its 429 pauses that chat, and it is tried again, `rate_limit_args` times at most
         (else max_retries), then the RetryAfter is raised."""
@@ -270,9 +275,7 @@ class RetryingRateLimiter(AIORateLimiter):
         if chat is None:  # AIORateLimiter's own way: its 429 pauses every call
             return await self._unless_stopping(where, callback, *rest)
 
-        async def flooded_apart(
-            *args: Any, **kwargs: Any
-        ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        async def flooded_apart(*args: Any, **kwargs: Any) -> _Answer:
             try:
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
@@ -307,16 +310,14 @@ class RetryingRateLimiter(AIORateLimiter):
     async def _unless_stopping(
         self,
         where: str,
-        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        callback: _Call,
         *rest: Any,
-    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+    ) -> _Answer:
         """Make the call through AIORateLimiter; one still waiting there when the bot stops
         is dropped (nothing went out), one already out is let finish."""
         out = False  # a try of it is out (AIORateLimiter tries again after a RetryAfter)
 
-        async def sending(
-            *args: Any, **kwargs: Any
-        ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        async def sending(*args: Any, **kwargs: Any) -> _Answer:
             nonlocal out
             out = True
             try:
