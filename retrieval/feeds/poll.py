@@ -50,6 +50,7 @@ from retrieval.feeds.page_retries import PAGE_TRIES, PageRetries, PageRetry
 from retrieval.feeds.probe import unreadable
 from retrieval.feeds.registry import ENTRY_TRIES, PAUSE_AFTER, FeedRegistry, plain_url
 from retrieval.feeds.shared_pages import (
+    NAME_SHOWN,
     PageOf,
     anchors,
     page_of_anchor,
@@ -89,7 +90,6 @@ MAX_ENTRIES_PER_POLL = 100
 # pages, 4 at a time, at 30 s each, 12.5 minutes. Entries whose pages are not read by then stay
 # unseen, and the next poll takes them.
 PAGES_DEADLINE = 90.0
-NAME_SHOWN = 200  # characters of an entry's title or key in a problem told of it
 
 
 class _Page(NamedTuple):

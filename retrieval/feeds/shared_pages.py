@@ -131,7 +131,7 @@ def unrelated(found: int, total: int) -> bool:
     return found < MIN_SHARED_WORDS * total
 
 
-NAME_SHOWN = 200  # characters of an entry's title or link in a note of it
+NAME_SHOWN = 200  # characters of an entry's title or link in a note or problem told of it
 _WHY = "a cookie or consent wall, or a home page dead links are sent to?"
 _KEPT = "stored with the feed's own text, not the page's"
 
