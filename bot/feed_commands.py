@@ -264,7 +264,7 @@ async def poll_feeds_job(context: Context) -> None:
         return
     async with lock, Fetcher(allow_private=shared.settings.allow_private_urls) as fetcher:
         report = await shared.engine.poll_feeds(fetcher)
-    if report.added or report.replaced:
+    if report.changed:
         shared.index_dirty = True  # the poll indexed them: the index on disk is behind
     for feed in report.paused:
         for admin in sorted(shared.access.admins):

@@ -709,7 +709,7 @@ class Engine:
             report = await poller.poll(polled, on_feed)
         finally:
             await conn.close()
-        if report.added or report.replaced:
+        if report.changed:
             await self.refresh()
         return report
 

@@ -1213,7 +1213,10 @@ async def test_a_page_that_failed_for_a_moment_is_read_again_and_replaces_the_su
         assert entry == (whole_id,)  # the feed's entry gives the new article
         assert conn.execute("SELECT count(*) FROM page_retries").fetchone() == (0,)
     report = await remove_articles(engine.db_path, [str(summary_id)])
-    why = f"replaced by article {whole_id}, its page's whole text (a feed gave first)"
+    why = (
+        f"replaced by article {whole_id}, a newer text of it (its page's whole text where a "
+        "feed gave a summary, or its feed's correction)"
+    )
     assert report.not_found == [(str(summary_id), why)]
     clock[0] += 10 * page_retries.PAGE_WAIT
     third = await engine.poll_feeds(fetcher, [feed])

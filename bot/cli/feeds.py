@@ -272,7 +272,7 @@ async def _poll(settings: Settings, args: argparse.Namespace) -> int:
                 except asyncio.CancelledError:  # Ctrl-C, SIGTERM: asyncio.run cancels us
                     print(f"newsbot: {POLL_INTERRUPTED}", file=sys.stderr)
                     raise
-        if report.added or report.replaced:
+        if report.changed:
             try:
                 await engine.save_index()
             except IndexWriteError as exc:  # the articles are stored: report the poll first

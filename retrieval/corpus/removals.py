@@ -122,7 +122,8 @@ async def replace_article(
     store: CorpusStore, article_id: int, article: PreparedArticle
 ) -> AddResult | None:
     """Replace the stored article `article_id` by `article` (its whole text, where a feed's
-    summary was stored: `retrieval.feeds.poll`), in one transaction: the old one removed as
+    summary was stored; its text as its feed corrected it: `retrieval.feeds.poll`), in one
+    transaction (a savepoint of the caller's, if any): the old one removed as
     `newsbot remove` removes one, but for its address, which is the new one's; the new one
     stored under a new id (an id, and a sentence's, names one text for good: the indexes
     and the answers shown hold them), or found stored already. The feed entries that gave
@@ -181,7 +182,10 @@ async def _article_of(
         if gone is None:
             return "no article has that id"
         if gone[0] is not None:
-            return f"replaced by article {gone[0]}, its page's whole text (a feed gave first)"
+            return (
+                f"replaced by article {gone[0]}, a newer text of it (its page's whole text "
+                "where a feed gave a summary, or its feed's correction)"
+            )
         return "removed already"
     try:
         urls = _stored_forms(ref, feeds_secrets)

@@ -765,4 +765,17 @@ MIGRATIONS: tuple[Migration, ...] = (
             "printable_field(url, 'address')", "url GLOB '*[\u202a-\u202e\u2066-\u2069]*'"
         ),
     ),
+    Migration(
+        41,
+        "feed entries' words and date as last read",
+        """
+        -- A feed that republished an entry corrected (its guid and link the same, its title,
+        -- summary or updated date not) was taken to give nothing new, and the correction
+        -- was lost. Each entry keeps what its feed said of it when it was read last: a hash
+        -- of its title and text, and its updated date (`retrieval.feeds.poll`). NULL: read
+        -- before, recorded at the next poll that lists it.
+        ALTER TABLE feed_entries ADD COLUMN words_hash TEXT;
+        ALTER TABLE feed_entries ADD COLUMN updated TEXT;
+        """,
+    ),
 )

@@ -109,6 +109,20 @@ class SeenEntry:
     key: str
     article_id: int | None
     url: str | None  # the entry's own link, without credentials (`public_url`)
+    # what the feed said of it as it was dealt with (`Entry.words_hash`, `Entry.updated`):
+    # a later poll that reads other words or a later date reads it again, a correction
+    words_hash: str | None = None
+    updated: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EntryRead:
+    """What a feed said of an entry it gave before, as recorded then (`SeenEntry`), and the
+    article it gave (None: removed since, or none had)."""
+
+    article_id: int | None
+    words_hash: str | None
+    updated: str | None
 
 
 def parse_interval(text: str) -> float:

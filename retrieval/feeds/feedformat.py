@@ -74,6 +74,15 @@ class Entry:
     authors: tuple[str, ...]
     published: str | None  # ISO 8601 UTC
     text: str  # the feed's own text for it (full content or summary), as plain text
+    # when the feed says it last changed it (its `updated`, Atom's or RSS's atom:updated),
+    # ISO 8601 UTC; None: it does not say
+    updated: str | None = None
+
+    @property
+    def words_hash(self) -> str:
+        """A hash of the entry's words in the feed (its title and text): a correction changes
+        it, and the poll reads the entry's page again (`poll.FeedPoller._revisions`)."""
+        return _hash(f"{self.title}\n{self.text}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,14 +130,15 @@ def _plain(detail: Any, value: str) -> str:
     return html_to_text(value) if "html" in kind else _lines(value)
 
 
-def _published(item: Any) -> str | None:
-    """When the entry was published (else updated), ISO 8601, read as a file's date is
-    (`parse_published`) where it reads it: a bare date when the feed gives only a day
+def _published(item: Any, fields: tuple[str, ...] = ("published", "updated")) -> str | None:
+    """When the entry was published (else updated; of `fields`, the first it gives), ISO
+    8601, read as a file's date is (`parse_published`) where it reads it: a bare date when
+    the feed gives only a day
     ("2021-11-08", "Mon, 08 Nov 2021"), which feedparser reads as midnight UTC, the day before
     west of UTC; a 12-hour clock, whose PM feedparser passes over ("6:00 PM" was 06:00).
     Else as feedparser reads it (W3C forms, other languages' dates), but never a date with a
     time of day that `parse_published` refuses: feedparser took "18:00 BST" for 18:00 UTC."""
-    for field in ("published", "updated"):
+    for field in fields:
         if field not in item:  # item.get("updated") is its published, with a warning
             continue
         raw, parsed = item.get(field), item.get(f"{field}_parsed")
@@ -214,6 +224,7 @@ def _entry(item: Any, base: str) -> Entry:
         authors=_authors(item),
         published=_published(item),
         text=text,
+        updated=_published(item, ("updated",)),
     )
 
 

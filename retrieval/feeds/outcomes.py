@@ -31,6 +31,7 @@ class FeedOutcome:
     duplicates: int = 0
     removed: int = 0  # entries whose article was removed (`newsbot remove`): left out
     replaced: int = 0  # articles stored with the feed's summary, their page now read
+    corrected: int = 0  # articles replaced by their entry's correction (`poll._correct`)
     error: str | None = None  # why the feed itself failed
     problems: list[str] = field(default_factory=list)  # entries' pages, entries left out
     paused: bool = False  # this failure paused the feed
@@ -59,6 +60,8 @@ class FeedOutcome:
             line += f", {counted(self.removed, 'removed article')} left out"
         if self.replaced:
             line += f", {counted(self.replaced, 'page')} read again"
+        if self.corrected:
+            line += f", {counted(self.corrected, 'article')} corrected"
         if self.waiting:
             line += f", {counted(self.waiting, 'more entry', 'more entries')} next poll"
         if self.problems:
@@ -77,6 +80,16 @@ class PollReport:
     @property
     def replaced(self) -> int:
         return sum(o.replaced for o in self.outcomes)
+
+    @property
+    def corrected(self) -> int:
+        return sum(o.corrected for o in self.outcomes)
+
+    @property
+    def changed(self) -> bool:
+        """Whether the poll changed what is stored: articles added, or replaced (by their
+        page's text, or corrected): the index to refresh, and to save."""
+        return bool(self.added or self.replaced or self.corrected)
 
     @property
     def failed(self) -> list[FeedOutcome]:
@@ -99,6 +112,8 @@ class PollReport:
 
     def summary(self) -> str:
         again = f", {counted(self.replaced, 'page')} read again" if self.replaced else ""
+        if self.corrected:
+            again += f", {counted(self.corrected, 'article')} corrected"
         return (
             f"polled {counted(len(self.outcomes), 'feed')}: {counted(self.added, 'article')} "
             f"added{again}, {counted(len(self.failed), 'feed')} failed, "

@@ -3,12 +3,17 @@
 Per feed, in this order, so that nothing is lost and nothing stored twice:
 1. conditional GET of the feed (a 304 ends the poll: nothing new);
 2. parse it and keep the entries this feed has not delivered before, the newest
-   MAX_ENTRIES_PER_POLL of them (the rest wait for the next poll, which comes soon);
-3. fetch each new entry's page and extract the article (trafilatura), falling back to the
-   feed's own content or summary when the page cannot be had or says less;
+   MAX_ENTRIES_PER_POLL of them (the rest wait for the next poll, which comes soon), and
+   those it delivered before and has corrected since: other words (title, text) or a later
+   updated date than it gave when they were read last (`_revisions`; the pages of the others
+   are not read again);
+3. fetch each new or corrected entry's page and extract the article (trafilatura), falling
+   back to the feed's own content or summary when the page cannot be had or says less;
 4. split them into sentences (in a worker thread) and store them in one transaction (the
    store skips duplicates: same canonical URL or same words, from this feed or any other);
-5. only then mark the entries seen and save the feed's validators, so a crash before this
+5. replace each corrected entry's article by its new text (`_correct`: in one transaction
+   with the record of what the feed said, as `remove` and an ingest again would leave it);
+   only then mark the entries seen and save the feed's validators, so a crash before this
    point fetches the entries again next time and the store's dedupe absorbs the repeat;
 6. read again the pages that failed for a moment at earlier polls, whose entries were stored
    with the feed's text (`page_retries`), and replace those articles by the pages' text.
@@ -32,16 +37,18 @@ from urllib.parse import urlsplit
 import aiosqlite
 
 from retrieval.addresses import masked_url, public_url
+from retrieval.corpus.db import transaction
 from retrieval.corpus.prepare import PreparedArticle, prepare_articles
 from retrieval.corpus.records import within_article_limit
 from retrieval.corpus.removals import removed_among, replace_article, replaced_among
 from retrieval.corpus.store import AddResult, CorpusStore, dated_ahead
+from retrieval.corpus.text import fingerprint
 from retrieval.errors import (
     FetchError,
     ParseError,
     StoreError,
 )
-from retrieval.feeds.feed import Feed, SeenEntry
+from retrieval.feeds.feed import EntryRead, Feed, SeenEntry
 from retrieval.feeds.feedformat import Entry, ParsedFeed, parse_feed
 from retrieval.feeds.fetch import FEED_ACCEPT, Fetched, Fetcher
 from retrieval.feeds.outcomes import FeedOutcome, PollReport, PollStatus
@@ -169,6 +176,81 @@ def _document_problem(parsed: ParsedFeed, feed: Feed) -> str | None:
     return None
 
 
+def _seen(entry: Entry, article_id: int | None, links: dict[str, str]) -> SeenEntry:
+    """`entry` as dealt with, giving `article_id`: with its link as stored (`links`, by
+    key) and what the feed says of it now (its words, its date)."""
+    return SeenEntry(entry.key, article_id, links.get(entry.key), entry.words_hash, entry.updated)
+
+
+def _as_read(entry: Entry) -> tuple[str, str | None]:
+    """What a poll records of what the feed says of `entry` (`EntryRead`)."""
+    return entry.words_hash, entry.updated
+
+
+def _changed(entry: Entry, before: EntryRead, dated: bool) -> bool:
+    """Whether the feed says other words of `entry` than it did (`before`), or, if its dates
+    tell (`dated`), dates it later: a correction."""
+    if entry.words_hash != before.words_hash:
+        return True
+    return (
+        dated
+        and entry.updated is not None
+        and before.updated is not None
+        and entry.updated > before.updated
+    )
+
+
+def _stamped(entries: Sequence[Entry]) -> bool:
+    """Whether the feed's entries all have one updated date: the time the feed was made,
+    which some sites stamp on every entry at every fetch. Such a date tells nothing of one
+    entry's correction."""
+    return len(entries) > 1 and len({entry.updated for entry in entries}) == 1
+
+
+# A poll's corrected entries (`FeedPoller._revisions`) past which it is the feed that changed
+# its form, not a newsroom its stories: their pages are not read again. A newsroom corrects a
+# story or two an hour; a feed stamping every entry anew at each fetch would otherwise have
+# every page read at every poll.
+MAX_CORRECTIONS = 5
+_NOT_NOW = "not now"  # `_not_corrected`: the entry's page failed for a moment
+
+
+def _named(entry: Entry) -> str:
+    """An entry as a log line names it: its link, else its title, else its key."""
+    return masked_url(entry.link) if entry.link else (entry.title or entry.key)[:NAME_SHOWN]
+
+
+def _not_corrected(
+    feed: Feed,
+    article_id: int,
+    stored: ArticleDraft | None,
+    article: PreparedArticle,
+    failing_now: bool,
+) -> str | None:
+    """Why the article `article_id` (`stored`: None, removed) is not replaced by `article`,
+    a corrected entry's (`FeedPoller._correct`); None: it is. "" (nothing to say): the same
+    title and words. _NOT_NOW: its page failed for a moment and the feed's text would take
+    the place of the page's (the next poll reads it again)."""
+    if stored is None:
+        return ""
+    if stored.extra.get("feed_id") != feed.id:
+        return (
+            f"corrected in the feed, but its article {article_id} came from elsewhere (a "
+            "file, another feed): kept as it is"
+        )
+    from_feed = article.draft.extra.get("text_from") == "feed"
+    if from_feed and stored.extra.get("text_from") == "page":
+        if failing_now:
+            return _NOT_NOW
+        return (
+            f"corrected in the feed, but its page is not to be read: article {article_id}, "
+            "its page's text, is kept"
+        )
+    if stored.title == article.draft.title and fingerprint(stored.text) == article.content_hash:
+        return ""
+    return None
+
+
 def _host(url: str) -> str | None:
     host = urlsplit(url).hostname
     return host.removeprefix("www.") if host else None
@@ -273,6 +355,9 @@ class FeedPoller:
             outcome.problems.append(said)
         new, links = await self._new_entries(feed, parsed, outcome)
         async with self._database:
+            revised, reread = await self._revisions(feed, parsed)
+            secret = feed.secret_params
+            links |= {e.key: public_url(e.link, secret) for e, _ in revised if e.link}
             anchored = await self._anchors(feed, links)
             known = await self._known(feed, new, links, anchored)
             told = await self.registry.retried(feed.id, (e.key for e in new))
@@ -280,14 +365,28 @@ class FeedPoller:
         new = [e for e in new if e.key not in known_keys]
         again: dict[str, str] = {}  # entries whose page failed for a moment: their links
         drafts, late = await self._drafts(
-            feed, parsed, new, _Reading(links, anchored, told, again), outcome.problems
+            feed,
+            parsed,
+            [*new, *(e for e, _ in revised)],
+            _Reading(links, anchored, told, again),
+            outcome.problems,
         )
-        kept = [(e, d) for e, d in zip(new, drafts, strict=True) if isinstance(d, ArticleDraft)]
-        no_text = [
-            SeenEntry(e.key, None, links.get(e.key))
-            for e, d in zip(new, drafts, strict=True)
+        drafts, corrections = drafts[: len(new)], drafts[len(new) :]
+        fixes = [
+            (e, article_id, d)
+            for (e, article_id), d in zip(revised, corrections, strict=True)
+            if isinstance(d, ArticleDraft)
+        ]
+        # an entry given before with no text now: nothing to correct it with (its record
+        # kept as it is, its page not read in time: looked at again at the next poll)
+        reread += [
+            _seen(e, a, links)
+            for (e, a), d in zip(revised, corrections, strict=True)
             if d is NO_TEXT
         ]
+        fixed = await asyncio.to_thread(prepare_articles, [d for _, _, d in fixes])
+        kept = [(e, d) for e, d in zip(new, drafts, strict=True) if isinstance(d, ArticleDraft)]
+        no_text = [_seen(e, None, links) for e, d in zip(new, drafts, strict=True) if d is NO_TEXT]
         prepared = await asyncio.to_thread(prepare_articles, [d for _, d in kept])
         async with self._database:
             if await self.registry.get(feed.id) is None:
@@ -297,9 +396,11 @@ class FeedPoller:
                 return FeedOutcome(feed, status=PollStatus.REMOVED)
             kept, prepared, gone, copies = await self._without_removed(kept, prepared, links)
             results = await self.store.add_articles(prepared)
+            corrected, settled, retries = await self._correct(
+                feed, [(e, a, p) for (e, a, _), p in zip(fixes, fixed, strict=True)], again
+            )
             seen = [
-                SeenEntry(e.key, r.article_id, links.get(e.key))
-                for (e, d), r in zip(kept, results, strict=True)
+                _seen(e, r.article_id, links) for (e, d), r in zip(kept, results, strict=True)
             ] + gone
             known += copies
             try:
@@ -314,6 +415,7 @@ class FeedPoller:
                     listed={e.key for e in parsed.entries},
                     started=started,
                     warning=parsed.problem,
+                    reread=reread + settled,
                 )
                 await self._follow_move(feed, fetched, outcome, parsed.problem)
             except sqlite3.IntegrityError:
@@ -329,7 +431,8 @@ class FeedPoller:
                     PageRetry(r.article_id, e.key, again[e.key], tries=1)
                     for (e, _), r in zip(kept, results, strict=True)
                     if r.added and e.key in again
-                ],
+                ]
+                + retries,
             )
         if given_up:  # said as a problem at their first try, which told of this too
             log.info(
@@ -341,6 +444,7 @@ class FeedPoller:
             )
         outcome.problems += _dated_ahead(prepared, results)
         outcome.added = sum(r.added for r in results)
+        outcome.corrected = corrected
         outcome.duplicates = len(results) - outcome.added + len(known)
         outcome.removed = len(gone)
         return outcome
@@ -416,6 +520,95 @@ class FeedPoller:
         secret = feed.secret_params
         return new, {e.key: public_url(e.link, secret) for e in new if e.link}
 
+    async def _revisions(
+        self, feed: Feed, parsed: ParsedFeed
+    ) -> tuple[list[tuple[Entry, int]], list[SeenEntry]]:
+        """The entries this feed gave before that it has corrected since: other words (its
+        title or text), or a later updated date, than it gave the last time it was read
+        (`_changed`), each with the article it gave; their pages are read again and their
+        articles replaced (`_correct`). The others' pages are never read again: a poll of
+        a feed of 50 entries fetches none of them. And the entries whose record alone is
+        brought up to date: read before it was kept (migration 41), changed without being
+        corrected (an earlier date, a date given at last, one date stamped on every entry:
+        `_stamped`), with no article (removed), or corrected with more than MAX_CORRECTIONS
+        others at once: that is the feed changing its form (a content:encoded added, a
+        summary rewritten), not a newsroom correcting its stories, and reading every page
+        again would tell nothing new."""
+        before = await self.registry.entries_read(feed.id, (e.key for e in parsed.entries))
+        dated = not _stamped(parsed.entries)
+        revised: list[tuple[Entry, int]] = []
+        recorded: list[SeenEntry] = []
+        for entry in parsed.entries:
+            read = before.get(entry.key)
+            if read is None or _as_read(entry) == (read.words_hash, read.updated):
+                continue
+            if (
+                read.words_hash is None
+                or read.article_id is None
+                or not _changed(entry, read, dated)
+            ):
+                recorded.append(_seen(entry, read.article_id, {}))
+            else:
+                revised.append((entry, read.article_id))
+        if len(revised) > MAX_CORRECTIONS:
+            log.info(
+                "feed %d (%s): %d entries given before changed at once: the feed's form, not "
+                "its stories; their pages are not read again",
+                feed.id,
+                feed.label,
+                len(revised),
+            )
+            recorded += [_seen(entry, article_id, {}) for entry, article_id in revised]
+            revised = []
+        return revised, recorded
+
+    async def _correct(
+        self,
+        feed: Feed,
+        fixes: Sequence[tuple[Entry, int, PreparedArticle]],
+        again: dict[str, str],
+    ) -> tuple[int, list[SeenEntry], list[PageRetry]]:
+        """Replace the article each corrected entry gave (`_revisions`) by what the feed and
+        its page say now (`removals.replace_article`, as a page read again replaces a
+        summary), and record what the feed says of it, in one transaction: a crash leaves
+        the old article and its record, and the next poll corrects it again. Returns how
+        many were replaced; the entries whose record alone is to be brought up to date
+        (their article the same, or not theirs to correct: `_not_corrected`); and the
+        pages to read again, of the new articles stored with the feed's text. An entry
+        whose page failed for a moment, its page's text stored before, is neither: the
+        next poll reads its page again."""
+        corrected = 0
+        settled: list[SeenEntry] = []
+        retries: list[PageRetry] = []
+        for entry, article_id, article in fixes:
+            seen = _seen(entry, article_id, {})
+            stored = await self.store.stored_draft(article_id)
+            why = _not_corrected(feed, article_id, stored, article, entry.key in again)
+            if why is _NOT_NOW:
+                continue
+            if why is not None:
+                if why:
+                    log.info("feed %d (%s): entry %s: %s", feed.id, feed.label, _named(entry), why)
+                settled.append(seen)
+                continue
+            async with transaction(self.store.conn):
+                result = await replace_article(self.store, article_id, article)
+                await self.registry.reread(feed.id, [seen])
+            if result is None:  # removed meanwhile, or its new words a removed article's
+                continue
+            corrected += 1
+            log.info(
+                "feed %d (%s): entry %s corrected: article %d replaced by article %d",
+                feed.id,
+                feed.label,
+                _named(entry),
+                article_id,
+                result.article_id,
+            )
+            if result.added and entry.key in again:
+                retries.append(PageRetry(result.article_id, entry.key, again[entry.key], 1))
+        return corrected, settled, retries
+
     async def _without_removed(
         self,
         kept: list[tuple[Entry, ArticleDraft]],
@@ -436,16 +629,8 @@ class FeedPoller:
             for n, article_id in (await replaced_among(self.store.conn, prepared)).items()
             if n not in stored and n not in removed
         }
-        gone = [
-            SeenEntry(e.key, None, links.get(e.key))
-            for n, (e, _) in enumerate(kept)
-            if n in removed
-        ]
-        copies = [
-            SeenEntry(e.key, replaced[n], links.get(e.key))
-            for n, (e, _) in enumerate(kept)
-            if n in replaced
-        ]
+        gone = [_seen(e, None, links) for n, (e, _) in enumerate(kept) if n in removed]
+        copies = [_seen(e, replaced[n], links) for n, (e, _) in enumerate(kept) if n in replaced]
         left_out = removed | set(replaced)
         kept = [entry for n, entry in enumerate(kept) if n not in left_out]
         prepared = [article for n, article in enumerate(prepared) if n not in left_out]
@@ -511,9 +696,7 @@ class FeedPoller:
         stored = await self.store.ids_by_url(set(links.values()) - own)
         stored |= await self.registry.articles_of_links(feed.id, set(links.values()) - set(stored))
         return [
-            SeenEntry(e.key, stored[links[e.key]], links[e.key])
-            for e in entries
-            if links.get(e.key) in stored
+            _seen(e, stored[links[e.key]], links) for e in entries if links.get(e.key) in stored
         ]
 
     async def _drafts(

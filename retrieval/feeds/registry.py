@@ -27,6 +27,7 @@ from retrieval.feeds.feed import (
     DEFAULT_INTERVAL,
     MAX_BACKOFF,
     MIN_INTERVAL,
+    EntryRead,
     Feed,
     SeenEntry,
     backoff,
@@ -393,6 +394,26 @@ class FeedRegistry:
         )
         return wanted - {str(row[0]) for row in seen}
 
+    async def entries_read(self, feed_id: int, keys: Iterable[str]) -> dict[str, EntryRead]:
+        """What this feed said before of the entries among `keys` it gave before (by key)."""
+        rows = await rows_for_ids(
+            self.conn,
+            "SELECT entry_key, article_id, words_hash, updated FROM feed_entries"
+            " WHERE entry_key IN ({ids}) AND feed_id = ?",
+            set(keys),
+            feed_id,
+        )
+        return {str(row[0]): EntryRead(row[1], row[2], row[3]) for row in rows}
+
+    async def reread(self, feed_id: int, entries: Iterable[SeenEntry]) -> None:
+        """Record what the feed says now of `entries`, given before (`EntryRead`): their
+        words and date as read at this poll. Inside the caller's transaction, if any."""
+        await self.conn.executemany(
+            "UPDATE feed_entries SET words_hash = ?, updated = ? WHERE feed_id = ?"
+            " AND entry_key = ?",
+            [(e.words_hash, e.updated, feed_id, e.key) for e in entries],
+        )
+
     async def retried(self, feed_id: int, keys: Iterable[str]) -> set[str]:
         """The keys among `keys` of entries this feed gave no text for at an earlier poll,
         tried again since (`feed_retries`): their problems were said at that poll."""
@@ -441,6 +462,7 @@ class FeedRegistry:
         listed: Collection[str] | None = None,
         started: float | None = None,
         warning: str | None = None,
+        reread: Sequence[SeenEntry] = (),
     ) -> list[SeenEntry]:
         """Mark entries seen and the poll done; one transaction. Returns the entries of
         `no_text` given up. The next poll is timed from when this one `started`: timed from
@@ -457,7 +479,8 @@ class FeedRegistry:
         page may come), until they have failed ENTRY_TRIES polls over ENTRY_PATIENCE: then
         they are seen, with no article.
         A `warning` (a feed read in part: malformed) is kept as its last error, the poll
-        a success (`Feed.status` "warning").
+        a success (`Feed.status` "warning"). What the feed says now of the entries it gave
+        before that are `reread` is recorded (`reread`).
         """
         now = time.time() if now is None else now
         wait = min(feed.interval, BACKLOG_SECONDS) if backlog else feed.interval
@@ -466,9 +489,13 @@ class FeedRegistry:
             given_up = await self._count_tries(feed, entries, no_text, listed, now)
             await self.conn.executemany(
                 "INSERT OR IGNORE INTO feed_entries (feed_id, entry_key, article_id, url,"
-                " seen_ts) VALUES (?, ?, ?, ?, ?)",
-                [(feed.id, e.key, e.article_id, e.url, now) for e in [*entries, *given_up]],
+                " seen_ts, words_hash, updated) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (feed.id, e.key, e.article_id, e.url, now, e.words_hash, e.updated)
+                    for e in [*entries, *given_up]
+                ],
             )
+            await self.reread(feed.id, reread)
             # the validators dropped: the next answer is no 304, and lists the entries again
             # whose page may come; one with no link (a podcast's audio alone) can only get
             # text from the feed, whose next change the server answers in full anyway
