@@ -27,7 +27,7 @@ from retrieval.errors import FeedError
 from retrieval.feeds.feed import Feed, format_interval
 from retrieval.feeds.fetch import Fetcher
 from retrieval.feeds.probe import NotAFeed, look_at_feed, moved_for_good
-from retrieval.feeds.registry import IDS_NAMED, new_address
+from retrieval.feeds.registry import IDS_NAMED, moved_note, new_address
 from retrieval.wording import agreeing, counted
 
 log = logging.getLogger(__name__)
@@ -229,7 +229,8 @@ async def remove_feed(update: Update, context: Context) -> None:
     await _reply(
         update,
         context,
-        f"Removed feed <b>{feed.id}</b> ({escape(clip(feed.label, TITLE_CHARS))}). Its "
+        f"Removed feed <b>{feed.id}</b> ({escape(clip(feed.label, TITLE_CHARS))})"
+        f"{escape(moved_note(args[0], feed))}. Its "
         f"{counted(feed.articles, 'article')} {agreeing(feed.articles, 'stays', 'stay')}"
         " searchable.",
     )

@@ -100,6 +100,36 @@ def test_remove_takes_several_feeds_and_fails_for_one_that_names_none(
     assert run(capsys, db_path, "feeds", "list")[1].split()[:2] == ["2", "new"]
 
 
+def test_a_feed_is_removed_by_the_address_it_moved_from_for_good(
+    capsys: pytest.CaptureFixture[str], db_path: Path, feed_server: FeedServer
+) -> None:
+    """A feed added at an address that has moved for good (301) is polled at the new one;
+    `feeds remove` given the address it was added by (a script's) said "no feed": it
+    removes the feed, saying where it is polled now."""
+    new = feed_server.serve("/feeds/new-home.rss", "gazette.rss")
+    old = feed_server.url("/old.rss")
+    feed_server.routes["/old.rss"] = Route(status=301, headers={"Location": new})
+    run(capsys, db_path, "feeds", "add", "--no-check", old)
+    run(capsys, db_path, "feeds", "add", feed_server.serve("/feeds/notes.atom", "notes.atom"))
+    run(capsys, db_path, "feeds", "poll", "--quiet")
+    assert run_sql(db_path, "SELECT url FROM feeds WHERE id = 1") == [(new,)]
+
+    code, out, err = run(capsys, db_path, "feeds", "remove", old)
+
+    assert (code, err) == (0, "")
+    assert out == (
+        f"removed feed 1 (The Port Ellery Post), polled at {new} since it moved there for "
+        f"good from {old}; its 4 articles stay in the corpus\n"
+    )
+    assert run_sql(db_path, "SELECT id FROM feeds") == [(2,)]
+    assert run_sql(db_path, "SELECT count(*) FROM feed_moves") == [(0,)]  # gone with it
+    code, _, err = run(capsys, db_path, "feeds", "remove", old)
+    assert (code, err) == (
+        1,
+        f"newsbot feeds remove: no feed '{old}': give a feed's id or URL (ids: 2)\n",
+    )
+
+
 def test_adding_a_feed_again_says_resumed_only_when_it_was_paused(
     capsys: pytest.CaptureFixture[str], db_path: Path
 ) -> None:

@@ -169,6 +169,26 @@ async def test_an_admin_adds_lists_and_removes_feeds_in_private(
     assert await bot.app.bot_data.engine.feeds() == []
 
 
+async def test_a_feed_is_removed_by_the_address_it_moved_from(
+    bot: Harness, feed_server: FeedServer
+) -> None:
+    """/removefeed given the address a feed moved from for good (recorded by its poll)
+    removes it, naming where it was polled."""
+    url = feed_server.serve("/feeds/gazette.rss", "gazette.rss")
+    old = feed_server.url("/old.rss")
+    assert (await command(bot, f"/addfeed {url} Post")).startswith("Added feed 1 (Post)")
+    await until(
+        lambda: run_sql(bot.db_path, "SELECT last_ok_ts FROM feeds") != [(None,)],
+        "the first poll of the feed",
+    )
+    run_sql(bot.db_path, "INSERT INTO feed_moves (url, feed_id, moved_ts) VALUES (?, 1, 0)", old)
+    removed = await command(bot, f"/removefeed {old}")
+    assert removed.startswith(
+        f"Removed feed 1 (Post), polled at {url} since it moved there for good from {old}. Its "
+    )
+    assert await bot.app.bot_data.engine.feeds() == []
+
+
 async def test_adding_a_feed_again_says_resumed_only_when_it_was_paused(
     bot: Harness, feed_server: FeedServer
 ) -> None:

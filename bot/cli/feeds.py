@@ -34,7 +34,7 @@ from retrieval.feeds.feed import Feed, format_interval, parse_interval
 from retrieval.feeds.fetch import Fetcher, PrivateAllowed
 from retrieval.feeds.outcomes import FeedOutcome, PollStatus
 from retrieval.feeds.probe import NotAFeed, look_at_feed, moved_for_good
-from retrieval.feeds.registry import IDS_NAMED, FeedRegistry, new_address
+from retrieval.feeds.registry import IDS_NAMED, FeedRegistry, moved_note, new_address
 from retrieval.wording import agreeing, counted
 
 
@@ -204,7 +204,7 @@ async def _remove(feeds: FeedRegistry, refs: list[str]) -> int:
             status = EXIT_FAILED
             continue
         print(
-            f"removed feed {feed.id} ({feed.label}); its "
+            f"removed feed {feed.id} ({feed.label}){moved_note(ref, feed)}; its "
             f"{counted(feed.articles, 'article')} {agreeing(feed.articles, 'stays', 'stay')}"
             " in the corpus"
         )

@@ -778,4 +778,19 @@ MIGRATIONS: tuple[Migration, ...] = (
         ALTER TABLE feed_entries ADD COLUMN updated TEXT;
         """,
     ),
+    Migration(
+        42,
+        "the addresses feeds moved from",
+        """
+        -- A feed that moved for good (301, 308) is polled at its new address; `feeds remove`
+        -- given the old one, the address it was added by, found no feed. Each address a
+        -- feed moved from names it (`FeedRegistry.moved_from`); forgotten with the feed.
+        CREATE TABLE feed_moves (
+            url       TEXT PRIMARY KEY,  -- as `FeedRegistry.add` stores an address
+            feed_id   INTEGER NOT NULL REFERENCES feeds (id) ON DELETE CASCADE,
+            moved_ts  REAL NOT NULL
+        );
+        CREATE INDEX feed_moves_feed ON feed_moves (feed_id);
+        """,
+    ),
 )

@@ -144,6 +144,17 @@ def addable(url: str, allow_private: bool | PrivateAllowed = True) -> str:
     return url
 
 
+def moved_note(ref: str | int, feed: Feed) -> str:
+    """What to add where `feed` is said removed, named by `ref`: where it had moved from
+    `ref` for good (`FeedRegistry.moved_from`), its address now; "" if `ref` is its
+    address, as stored or shown, or its id."""
+    if isinstance(ref, int) or ref.strip().isdigit():
+        return ""
+    if plain_url(ref) in (plain_url(feed.url), plain_url(feed.shown_url)):
+        return ""
+    return f", polled at {feed.shown_url} since it moved there for good from {masked_url(ref)}"
+
+
 def new_address(before: Feed | None, url: str) -> bool:
     """Whether adding `url` stores an address no feed has, the feed it updates being
     `before` (`FeedRegistry.added_before`): a new feed, or a feed's new credentials; not a
@@ -233,16 +244,32 @@ class FeedRegistry:
     async def move(self, feed: Feed, url: str) -> Feed | None:
         """Store `url` (as `add` stores it) as `feed`'s address: it has moved there for good
         (a permanent redirect), and polls asking the old one would each be two requests.
-        Returns the feed already at `url`, if another is, and changes nothing then."""
+        The old one names it still (`moved_from`). Returns the feed already at `url`, if
+        another is, and changes nothing then. One transaction (a savepoint of the caller's)."""
         url = plain_url(url)
         other = await self.get(url)
         if other is not None and other.id != feed.id:
             return other
         try:
-            await self.conn.execute("UPDATE feeds SET url = ? WHERE id = ?", (url, feed.id))
+            async with transaction(self.conn):
+                await self.conn.execute("UPDATE feeds SET url = ? WHERE id = ?", (url, feed.id))
+                await self.conn.execute(
+                    "INSERT OR REPLACE INTO feed_moves (url, feed_id, moved_ts) VALUES (?, ?, ?)",
+                    (plain_url(feed.url), feed.id, time.time()),
+                )
         except sqlite3.IntegrityError:  # added there by another process since the look above
             return await self.get(url)
         return None
+
+    async def moved_from(self, url: str) -> Feed | None:
+        """The feed that moved for good from `url` (`move`), where it is polled now; None:
+        no feed moved from there (or before moves were kept, migration 42)."""
+        async with self.conn.execute(
+            "SELECT feed_id FROM feed_moves WHERE url IN (?, ?) ORDER BY moved_ts DESC LIMIT 1",
+            (url.strip(), plain_url(url)),
+        ) as cur:
+            row = await cur.fetchone()
+        return await self.get(int(row[0])) if row else None
 
     async def get(self, ref: str | int) -> Feed | None:
         """The feed with this id (a number) or URL: as stored, or as `add` stores it now (a
@@ -300,12 +327,15 @@ class FeedRegistry:
     async def remove(self, ref: str | int) -> Feed:
         """Forget a feed and its seen entries; its articles stay in the corpus. A feed is
         named by its id, its address, or its address as shown (`Feed.shown_url`, its
-        credentials masked) if that is no other feed's too."""
+        credentials masked) if that is no other feed's too, or an address it moved from
+        for good (`moved_from`: the one it was added by, as a script removes it)."""
         feed = await self.get(ref)
         masked_ref = isinstance(ref, str) and MASK in ref
         shown_as = [] if feed or not masked_ref else await self._shown_as(str(ref))
         if feed is None and len(shown_as) == 1:
             [feed] = shown_as
+        if feed is None and isinstance(ref, str) and not shown_as:
+            feed = await self.moved_from(ref)
         if feed is None:
             known = _some_ids(await self.all())
             shown = quoted(masked_url(str(ref)))  # a mistyped address holds its credentials
