@@ -11,6 +11,7 @@ from typing import Any
 import aiosqlite
 import pytest
 
+from retrieval.corpus.store import CorpusStore
 from retrieval.feeds.fetch import Fetcher
 from retrieval.feeds.poll import FeedPoller
 from retrieval.feeds.registry import FeedRegistry
@@ -234,9 +235,10 @@ async def test_an_entry_on_the_page_stored_from_another_of_the_feeds_links(
 
 LIVE = (
     "<html><head><title>Live: landslide</title></head><body><article><h1>Live: landslide</h1>"
+    "<p>Roads into the valley were closed after heavy rain; follow the rescue here.</p>"
     + "".join(
-        f"<p>Update {n}: the rescue teams reached village number {n} in the valley after the "
-        "landslide blocked the road.</p>"
+        f"<div class='post' id=\"post-{n}\"><p>Update {n}: the rescue teams reached village "
+        f"number {n} in the valley after the landslide blocked the road.</p></div>"
         for n in range(1, 4)
     )
     + "</article></body></html>"
@@ -258,8 +260,10 @@ async def test_the_posts_of_a_live_page_are_each_stored_with_their_own_text(
     """Entries linked to anchors of one page (`live.html#post-3`) are each a post, with its
     own title, time and summary: each is stored with its own text, the page not fetched for
     it. Nothing is lost and nothing is wrong, so nothing is said at WARNING (a live feed
-    would mail cron at each post). The first post, alone at its poll, is the page's: its
-    text holds the post's words."""
+    would mail cron at each post). The first post, alone at its poll, is one too: its page,
+    read, holds the element its anchor names (it was stored with the whole page's text, the
+    later posts' words too once the page held them). Each post's source link is its anchor,
+    though its article has no address (the page's is every post's)."""
     feed_server.routes["/live.html"] = Route(body=LIVE)
     url = serve_feed(feed_server, [live_post(feed_server, 1)])
     await FeedRegistry(db).add(url)
@@ -270,16 +274,45 @@ async def test_the_posts_of_a_live_page_are_each_stored_with_their_own_text(
     report = await poller.poll_all()
 
     stored = await articles(db)
+    posts = [live_post(feed_server, n) for n in (1, 2, 3)]
     assert [(a["title"], a["extra"]["text_from"]) for a in stored] == [
-        ("Live update 1", "page"),
+        ("Live update 1", "feed"),
         ("Live update 2", "feed"),
         ("Live update 3", "feed"),
     ]
-    assert [(a["text"], a["url"], a["extra"]["link"]) for a in stored[1:]] == [
-        (summary, None, link) for _, link, summary in (live_post(feed_server, n) for n in (2, 3))
+    assert [(a["text"], a["url"], a["extra"]["post_url"]) for a in stored] == [
+        (summary, None, link) for _, link, summary in posts
     ]
     assert len(feed_server.hits("/live.html")) == 1  # for the first post only
     assert (report.outcomes[0].added, report.problems()) == (2, [])
+    store = CorpusStore(db)
+    shown = [await store.article_text(n) for n in (1, 2, 3)]
+    assert [s[0].url if s else None for s in shown] == [link for _, link, _ in posts]
+
+
+@pytest.mark.parametrize(
+    "anchor", ["#xtor=RSS-3", "#comments", "#post-9"], ids=["tracking", "a page's part", "none"]
+)
+async def test_an_anchor_naming_no_post_of_its_page_leaves_the_page_the_entrys(
+    anchor: str, feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
+) -> None:
+    """An entry alone linked to an anchor that names no element of its page (a tracking
+    fragment; one of no element there), or one of a part of any page (`#comments`), is
+    the page's story, stored with the page's text under its address."""
+    feed_server.routes["/live.html"] = Route(body=LIVE.replace(b"post-1", b"comments"))
+    title, link, summary = live_post(feed_server, 1)
+    url = serve_feed(feed_server, [(title, feed_server.url(f"/live.html{anchor}"), summary)])
+    await FeedRegistry(db).add(url)
+
+    await FeedPoller(db, fetcher).poll_due()
+
+    (article,) = await articles(db)
+    assert (article["url"], article["extra"]["text_from"]) == (
+        feed_server.url("/live.html"),
+        "page",
+    )
+    assert "Roads into the valley were closed" in article["text"]
+    assert "post_url" not in article["extra"]
 
 
 async def test_one_link_given_by_two_entries_is_one_story_not_a_shared_page(

@@ -173,7 +173,11 @@ def attribution(row: sqlite3.Row) -> Attribution:
     )
 
 
-ATTRIBUTION_COLUMNS = "id, title, source, authors, published, url"
+# An article's address as shown (a source's link): its own, else the anchor of a live page's
+# post a feed gave (`feeds.poll`), which is kept apart: one address is one article's, and a
+# page's is every post's
+SHOWN_URL = "coalesce(url, json_extract(extra, '$.post_url'))"
+ATTRIBUTION_COLUMNS = f"id, title, source, authors, published, {SHOWN_URL} AS url"
 
 # The newest dated articles not archived, read through the index `articles_published`, with
 # the time each counts from (`t`: /latest's stories are ordered by it); not one dated days

@@ -39,6 +39,7 @@ from datetime import UTC, datetime, timedelta
 import aiosqlite
 
 from retrieval.corpus.db import rows_for_ids
+from retrieval.corpus.store import SHOWN_URL
 from retrieval.digest.stories import (
     CONTEXT_ARTICLES,
     CONTEXT_DAYS,
@@ -259,7 +260,8 @@ async def period_articles(conn: aiosqlite.Connection, period: Period) -> list[Pe
     as_of = period.as_of.timestamp() if period.as_of else None
     late_start = start - LATE_WINDOW.total_seconds()
     async with conn.execute(
-        "SELECT id, title, source, url, coalesce(published_ts, ingested_ts) AS t, published"
+        f"SELECT id, title, source, {SHOWN_URL} AS url,"
+        " coalesce(published_ts, ingested_ts) AS t, published"
         " FROM articles"
         " WHERE ((published_ts >= :start AND published_ts < :end)"
         "     OR (published_ts IS NULL AND ingested_ts >= :start AND ingested_ts < :end)"

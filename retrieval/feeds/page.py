@@ -18,6 +18,7 @@ from retrieval.corpus.pages import extract_article
 from retrieval.errors import BlockedURLError, FetchError, ParseError, TooLargeError
 from retrieval.feeds.fetch import PAGE_ACCEPT, Fetcher
 from retrieval.feeds.page_retries import passing
+from retrieval.feeds.shared_pages import holds_anchor
 from retrieval.models import ArticleDraft
 
 # Tags a page may hold to be read for its article. Reading is trafilatura's lxml tree, in a
@@ -31,13 +32,15 @@ MAX_PAGE_TAGS = 50_000
 class PageRead:
     """What reading a page gave: its article, or why none (`problem`, without the page's
     address); the address it was fetched from in the end (`url`: after redirects, None if
-    nothing came); and whether its fetch failed for a moment (`for_now`: a 429, a 5xx, a
-    time-out, `page_retries.passing`)."""
+    nothing came); whether its fetch failed for a moment (`for_now`: a 429, a 5xx, a
+    time-out, `page_retries.passing`); and whether it holds the element the link's anchor
+    names (`post`: `shared_pages.holds_anchor`, a post of a live page)."""
 
     article: ArticleDraft | None
     url: str | None = None
     problem: str | None = None
     for_now: bool = False
+    post: bool = False
 
 
 async def read_page(fetcher: Fetcher, link: str, advice: bool = True) -> PageRead:
@@ -66,7 +69,7 @@ async def read_page(fetcher: Fetcher, link: str, advice: bool = True) -> PageRea
         return PageRead(None, fetched.url, f"extraction failed: {exc!r}")
     if page is None:
         return PageRead(None, fetched.url, "no article text found in it")
-    return PageRead(page, fetched.url)
+    return PageRead(page, fetched.url, post=holds_anchor(html, link))
 
 
 async def pages_to_store(

@@ -101,11 +101,13 @@ PAGES_DEADLINE = 90.0
 
 class _Page(NamedTuple):
     """An entry's page as read (`FeedPoller._page`): its article, the address it ended at,
-    whether its fetch failed for a moment."""
+    whether its fetch failed for a moment, whether it holds the element the entry's anchor
+    names (a post of a live page: `shared_pages.holds_anchor`)."""
 
     article: ArticleDraft | None
     url: str | None
     for_now: bool
+    post: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -647,7 +649,7 @@ class FeedPoller:
         for retry in due:
             if time.monotonic() > deadline:  # the rest at the next poll
                 break
-            page, _, failed_for_now = await self._page(retry.link, problems)
+            page, _, failed_for_now, _ = await self._page(retry.link, problems)
             async with self._database:
                 stored = await self.store.stored_draft(retry.article_id)
                 if page is None and failed_for_now and stored is not None:
@@ -742,6 +744,10 @@ class FeedPoller:
                 f"{self.pages_deadline:g} s"
             )
         pages = [None if t in late else t.result() for t in tasks]
+        # a post alone at its poll, its live page told by the element its anchor names: its
+        # own text, as the posts found by their anchors (`_anchors`), not the whole page's
+        posts = {e.key for e, p in zip(entries, pages, strict=True) if p is not None and p.post}
+        reading = replace(reading, anchored={*reading.anchored, *posts})
         refused = await self._not_their_pages(feed, entries, pages, reading, problems)
         drafts: list[ArticleDraft | NoText | None] = [
             None
@@ -770,7 +776,11 @@ class FeedPoller:
         read = {
             e.key: PageOf(reading.links[e.key], p.url, p.article.text)
             for e, p in zip(entries, pages, strict=True)
-            if p is not None and p.article is not None and p.url and e.key in reading.links
+            if p is not None
+            and p.article is not None
+            and p.url
+            and e.key in reading.links
+            and e.key not in reading.anchored
         }
         if posts := [e for e in entries if e.key in reading.anchored]:
             log.info("feed %d (%s): %s", feed.id, feed.label, posts_note(posts))
@@ -807,15 +817,16 @@ class FeedPoller:
 
     async def _page(
         self, link: str, problems: list[str]
-    ) -> tuple[ArticleDraft | None, str | None, bool]:
-        """The article extracted from an entry's page, the page's final URL, and whether its
-        fetch failed for a moment (`page_retries.passing`); why there is none is noted in
+    ) -> tuple[ArticleDraft | None, str | None, bool, bool]:
+        """The article extracted from an entry's page, the page's final URL, whether its
+        fetch failed for a moment (`page_retries.passing`) and whether it holds the element
+        the link's anchor names (`PageRead.post`); why there is none is noted in
         `problems`, the page named (its credentials masked: a per-item token or signature
         stays out of the log)."""
         read = await read_page(self.fetcher, link, advice=False)  # a link the feed gave
         if read.problem is not None:
             problems.append(f"page {masked_url(link)}: {read.problem}")
-        return read.article, read.url, read.for_now
+        return read.article, read.url, read.for_now, read.post
 
     def _article(
         self,
@@ -831,12 +842,13 @@ class FeedPoller:
         (with a problem noted) when there is none at all -- it stays unseen and is tried
         again. Where the page failed for a moment and the feed's text is used,
         `reading.again` gets the entry's link (by its key): the page is read again later
-        (`page_retries`). A page `not_its_page`, or none read for a post of a live page,
-        leaves the entry its own text: its summary, else its title alone (its news all the
-        same), under its own link (a post's: none, its page's address is every post's)."""
-        page, page_url, failed_for_now = read
+        (`page_retries`). A page `not_its_page`, or a post of a live page (its page not
+        read, or read only to find the post's anchor in it), leaves the entry its own text:
+        its summary, else its title alone (its news all the same), under its own link (a
+        post's: none, its page's address is every post's; its link is `post_url`)."""
+        page, page_url, failed_for_now, _ = read
         own_text = not_its_page or entry.key in reading.anchored
-        if not_its_page:
+        if own_text:  # the page not the entry's alone, if read
             page, page_url = None, None
         what = (
             masked_url(entry.link)
@@ -864,6 +876,16 @@ class FeedPoller:
             return NO_TEXT
         link = page_url or (None if entry.key in reading.anchored else entry.link)
         url = public_url(link, feed.secret_params) if link else None  # stored without a token
+        # a post's link, kept as given (`link`, masked) and as shown (`post_url`, without a
+        # token: `store.SHOWN_URL`): its article has no address, the page's being every post's
+        post = (
+            {
+                "link": masked_url(entry.link),
+                "post_url": public_url(entry.link, feed.secret_params),
+            }
+            if entry.link and not link
+            else {}
+        )
         return ArticleDraft(
             title=entry.title or (page.title if page else None) or text.split("\n", 1)[0][:200],
             text=text,
@@ -880,6 +902,6 @@ class FeedPoller:
                 "feed_id": feed.id,
                 "entry": masked_url(entry.key),  # a link for a key, token and all
                 "text_from": "page" if from_page else "feed",
-                **({"link": masked_url(entry.link)} if entry.link and not link else {}),
+                **post,
             },
         )

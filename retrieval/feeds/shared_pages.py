@@ -12,16 +12,18 @@ real feeds:
   or text (`shared_pages`), are said in one note (`shared_page_note`); one alone on such a
   page in its own (`unrelated_note`);
 - a live blog whose entries link to anchors of its one page (`live.html#post-4`): each
-  entry is one post, with its own title, time and summary (`anchors`).
+  entry is one post, with its own title, time and summary (`anchors`); the first, alone,
+  is told by its page, which holds the element its anchor names (`holds_anchor`).
 Pure: the poller reads the pages and counts their words.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from retrieval.addresses import canonical_url, masked_url, same_page
 from retrieval.corpus.text import fingerprint
@@ -75,6 +77,28 @@ def anchors(links: Mapping[str, str], given_before: Collection[str]) -> set[str]
         for key, link in links.items()
         if (page := page_of_anchor(link)) is not None and len(by_page[page]) > 1
     }
+
+
+# Anchors that name a part of any page, not one post of a live one: a link to a story's
+# comments or to its text (a skip link's target) is the story's
+_PAGE_PARTS = frozenset(
+    ("comments", "respond", "reply", "content", "main", "main-content", "maincontent")
+    + ("top", "article", "story", "body", "page", "text", "disqus_thread")
+)
+
+
+def holds_anchor(html: str, link: str) -> bool:
+    """Whether the page `html`, read from `link`, holds the element the link's anchor names
+    (`live.html#post-4`: an element of id or name "post-4"): the link is to one post of a
+    live page, the page not the entry's alone. Not an anchor naming a part of any page
+    (`#comments`, `#main`: `_PAGE_PARTS`), nor a tracking one (`#xtor=RSS-3`), which names
+    no element. Found by a pattern, not a parse: the page is parsed later, and only if it is
+    no post's."""
+    anchor = unquote(urlsplit(link).fragment).strip()
+    if not anchor or anchor.lower() in _PAGE_PARTS or "=" in anchor:
+        return False
+    element = rf"""(?<![\w-])(?:id|name)\s*=\s*(["']?){re.escape(anchor)}\1(?=[\s/>])"""
+    return re.search(element, html) is not None
 
 
 @dataclass(frozen=True, slots=True)
