@@ -30,7 +30,7 @@ import logging
 import sqlite3
 import time
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
@@ -121,6 +121,20 @@ class _Reading:
     anchored: Collection[str]
     told: Collection[str]
     again: dict[str, str]
+
+
+@dataclass(slots=True)
+class _Corrections:
+    """What one poll did with its corrected entries (`FeedPoller._correct`): how many
+    articles it replaced; the entries whose record alone is to be brought up to date (their
+    article the same, or not theirs to correct: `_not_corrected`); the pages to read again,
+    of the new articles stored with the feed's text; whether some wait for their page
+    (`pending`: the next fetch of the feed must list them again, not answer 304)."""
+
+    replaced: int = 0
+    settled: list[SeenEntry] = field(default_factory=list)
+    retries: list[PageRetry] = field(default_factory=list)
+    pending: bool = False
 
 
 def _grouped(shared: dict[str, str]) -> dict[str, list[str]]:
@@ -373,17 +387,17 @@ class FeedPoller:
             _Reading(links, anchored, told, again),
             outcome.problems,
         )
-        drafts, corrections = drafts[: len(new)], drafts[len(new) :]
+        drafts, revised_drafts = drafts[: len(new)], drafts[len(new) :]
         fixes = [
             (e, article_id, d)
-            for (e, article_id), d in zip(revised, corrections, strict=True)
+            for (e, article_id), d in zip(revised, revised_drafts, strict=True)
             if isinstance(d, ArticleDraft)
         ]
         # an entry given before with no text now: nothing to correct it with (its record
         # kept as it is, its page not read in time: looked at again at the next poll)
         reread += [
             _seen(e, a, links)
-            for (e, a), d in zip(revised, corrections, strict=True)
+            for (e, a), d in zip(revised, revised_drafts, strict=True)
             if d is NO_TEXT
         ]
         fixed = await asyncio.to_thread(prepare_articles, [d for _, _, d in fixes])
@@ -398,7 +412,7 @@ class FeedPoller:
                 return FeedOutcome(feed, status=PollStatus.REMOVED)
             kept, prepared, gone, copies = await self._without_removed(kept, prepared, links)
             results = await self.store.add_articles(prepared)
-            corrected, settled, retries = await self._correct(
+            corrections = await self._correct(
                 feed, [(e, a, p) for (e, a, _), p in zip(fixes, fixed, strict=True)], again
             )
             seen = [
@@ -417,7 +431,8 @@ class FeedPoller:
                     listed={e.key for e in parsed.entries},
                     started=started,
                     warning=parsed.problem,
-                    reread=reread + settled,
+                    reread=reread + corrections.settled,
+                    refetch=corrections.pending,
                 )
                 await self._follow_move(feed, fetched, outcome, parsed.problem)
             except sqlite3.IntegrityError:
@@ -434,7 +449,7 @@ class FeedPoller:
                     for (e, _), r in zip(kept, results, strict=True)
                     if r.added and e.key in again
                 ]
-                + retries,
+                + corrections.retries,
             )
         if given_up:  # said as a problem at their first try, which told of this too
             log.info(
@@ -446,7 +461,7 @@ class FeedPoller:
             )
         outcome.problems += _dated_ahead(prepared, results)
         outcome.added = sum(r.added for r in results)
-        outcome.corrected = corrected
+        outcome.corrected = corrections.replaced
         outcome.duplicates = len(results) - outcome.added + len(known)
         outcome.removed = len(gone)
         return outcome
@@ -569,36 +584,32 @@ class FeedPoller:
         feed: Feed,
         fixes: Sequence[tuple[Entry, int, PreparedArticle]],
         again: dict[str, str],
-    ) -> tuple[int, list[SeenEntry], list[PageRetry]]:
+    ) -> _Corrections:
         """Replace the article each corrected entry gave (`_revisions`) by what the feed and
         its page say now (`removals.replace_article`, as a page read again replaces a
         summary), and record what the feed says of it, in one transaction: a crash leaves
-        the old article and its record, and the next poll corrects it again. Returns how
-        many were replaced; the entries whose record alone is to be brought up to date
-        (their article the same, or not theirs to correct: `_not_corrected`); and the
-        pages to read again, of the new articles stored with the feed's text. An entry
-        whose page failed for a moment, its page's text stored before, is neither: the
+        the old article and its record, and the next poll corrects it again. An entry whose
+        page failed for a moment, its page's text stored before, is left `pending`: the
         next poll reads its page again."""
-        corrected = 0
-        settled: list[SeenEntry] = []
-        retries: list[PageRetry] = []
+        done = _Corrections()
         for entry, article_id, article in fixes:
             seen = _seen(entry, article_id, {})
             stored = await self.store.stored_draft(article_id)
             why = _not_corrected(feed, article_id, stored, article, entry.key in again)
             if why is _NOT_NOW:
+                done.pending = True
                 continue
             if why is not None:
                 if why:
                     log.info("feed %d (%s): entry %s: %s", feed.id, feed.label, _named(entry), why)
-                settled.append(seen)
+                done.settled.append(seen)
                 continue
             async with transaction(self.store.conn):
                 result = await replace_article(self.store, article_id, article)
                 await self.registry.reread(feed.id, [seen])
             if result is None:  # removed meanwhile, or its new words a removed article's
                 continue
-            corrected += 1
+            done.replaced += 1
             log.info(
                 "feed %d (%s): entry %s corrected: article %d replaced by article %d",
                 feed.id,
@@ -608,8 +619,8 @@ class FeedPoller:
                 result.article_id,
             )
             if result.added and entry.key in again:
-                retries.append(PageRetry(result.article_id, entry.key, again[entry.key], 1))
-        return corrected, settled, retries
+                done.retries.append(PageRetry(result.article_id, entry.key, again[entry.key], 1))
+        return done
 
     async def _without_removed(
         self,

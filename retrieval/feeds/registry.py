@@ -493,6 +493,7 @@ class FeedRegistry:
         started: float | None = None,
         warning: str | None = None,
         reread: Sequence[SeenEntry] = (),
+        refetch: bool = False,
     ) -> list[SeenEntry]:
         """Mark entries seen and the poll done; one transaction. Returns the entries of
         `no_text` given up. The next poll is timed from when this one `started`: timed from
@@ -510,7 +511,9 @@ class FeedRegistry:
         they are seen, with no article.
         A `warning` (a feed read in part: malformed) is kept as its last error, the poll
         a success (`Feed.status` "warning"). What the feed says now of the entries it gave
-        before that are `reread` is recorded (`reread`).
+        before that are `reread` is recorded (`reread`). With `refetch` (a correction
+        waiting for its page) the validators are dropped too, the next poll at the feed's
+        interval.
         """
         now = time.time() if now is None else now
         wait = min(feed.interval, BACKLOG_SECONDS) if backlog else feed.interval
@@ -530,7 +533,7 @@ class FeedRegistry:
             # whose page may come; one with no link (a podcast's audio alone) can only get
             # text from the feed, whose next change the server answers in full anyway
             out = {e.key for e in given_up}
-            refetch = backlog or any(e.url and e.key not in out for e in no_text)
+            refetch = refetch or backlog or any(e.url and e.key not in out for e in no_text)
             await self.conn.execute(
                 "UPDATE feeds SET title = coalesce(?, title),"
                 " etag = CASE WHEN ? THEN NULL ELSE coalesce(?, etag) END,"
