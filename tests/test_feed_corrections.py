@@ -14,8 +14,9 @@ import pytest
 
 from retrieval.corpus.store import CorpusStore
 from retrieval.engine import Engine, remove_articles
+from retrieval.feeds.corrections import MAX_CORRECTIONS
 from retrieval.feeds.fetch import Fetcher
-from retrieval.feeds.poll import MAX_CORRECTIONS, FeedPoller
+from retrieval.feeds.poll import FeedPoller
 from retrieval.feeds.registry import FeedRegistry
 from tests.conftest import run_sql
 from tests.feed_server import FeedServer, Route

@@ -30,7 +30,7 @@ import logging
 import sqlite3
 import time
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
@@ -42,13 +42,13 @@ from retrieval.corpus.prepare import PreparedArticle, prepare_articles
 from retrieval.corpus.records import within_article_limit
 from retrieval.corpus.removals import removed_among, replace_article, replaced_among
 from retrieval.corpus.store import AddResult, CorpusStore, dated_ahead
-from retrieval.corpus.text import fingerprint
 from retrieval.errors import (
     FetchError,
     ParseError,
     StoreError,
 )
-from retrieval.feeds.feed import EntryRead, Feed, SeenEntry
+from retrieval.feeds.corrections import NOT_NOW, Corrections, named, not_corrected, revisions
+from retrieval.feeds.feed import Feed, SeenEntry
 from retrieval.feeds.feedformat import Entry, ParsedFeed, parse_feed
 from retrieval.feeds.fetch import FEED_ACCEPT, Fetched, Fetcher
 from retrieval.feeds.outcomes import FeedOutcome, PollReport, PollStatus
@@ -123,20 +123,6 @@ class _Reading:
     again: dict[str, str]
 
 
-@dataclass(slots=True)
-class _Corrections:
-    """What one poll did with its corrected entries (`FeedPoller._correct`): how many
-    articles it replaced; the entries whose record alone is to be brought up to date (their
-    article the same, or not theirs to correct: `_not_corrected`); the pages to read again,
-    of the new articles stored with the feed's text; whether some wait for their page
-    (`pending`: the next fetch of the feed must list them again, not answer 304)."""
-
-    replaced: int = 0
-    settled: list[SeenEntry] = field(default_factory=list)
-    retries: list[PageRetry] = field(default_factory=list)
-    pending: bool = False
-
-
 def _grouped(shared: dict[str, str]) -> dict[str, list[str]]:
     """Entries by the page they share: `shared` (entry key -> page) turned round."""
     groups: dict[str, list[str]] = {}
@@ -196,75 +182,6 @@ def _seen(entry: Entry, article_id: int | None, links: dict[str, str]) -> SeenEn
     """`entry` as dealt with, giving `article_id`: with its link as stored (`links`, by
     key) and what the feed says of it now (its words, its date)."""
     return SeenEntry(entry.key, article_id, links.get(entry.key), entry.words_hash, entry.updated)
-
-
-def _as_read(entry: Entry) -> tuple[str, str | None]:
-    """What a poll records of what the feed says of `entry` (`EntryRead`)."""
-    return entry.words_hash, entry.updated
-
-
-def _changed(entry: Entry, before: EntryRead, dated: bool) -> bool:
-    """Whether the feed says other words of `entry` than it did (`before`), or, if its dates
-    tell (`dated`), dates it later: a correction."""
-    if entry.words_hash != before.words_hash:
-        return True
-    return (
-        dated
-        and entry.updated is not None
-        and before.updated is not None
-        and entry.updated > before.updated
-    )
-
-
-def _stamped(entries: Sequence[Entry]) -> bool:
-    """Whether the feed's entries all have one updated date: the time the feed was made,
-    which some sites stamp on every entry at every fetch. Such a date tells nothing of one
-    entry's correction."""
-    return len(entries) > 1 and len({entry.updated for entry in entries}) == 1
-
-
-# A poll's corrected entries (`FeedPoller._revisions`) past which it is the feed that changed
-# its form, not a newsroom its stories: their pages are not read again. A newsroom corrects a
-# story or two an hour; a feed stamping every entry anew at each fetch would otherwise have
-# every page read at every poll.
-MAX_CORRECTIONS = 5
-_NOT_NOW = "not now"  # `_not_corrected`: the entry's page failed for a moment
-
-
-def _named(entry: Entry) -> str:
-    """An entry as a log line names it: its link, else its title, else its key."""
-    return masked_url(entry.link) if entry.link else (entry.title or entry.key)[:NAME_SHOWN]
-
-
-def _not_corrected(
-    feed: Feed,
-    article_id: int,
-    stored: ArticleDraft | None,
-    article: PreparedArticle,
-    failing_now: bool,
-) -> str | None:
-    """Why the article `article_id` (`stored`: None, removed) is not replaced by `article`,
-    a corrected entry's (`FeedPoller._correct`); None: it is. "" (nothing to say): the same
-    title and words. _NOT_NOW: its page failed for a moment and the feed's text would take
-    the place of the page's (the next poll reads it again)."""
-    if stored is None:
-        return ""
-    if stored.extra.get("feed_id") != feed.id:
-        return (
-            f"corrected in the feed, but its article {article_id} came from elsewhere (a "
-            "file, another feed): kept as it is"
-        )
-    from_feed = article.draft.extra.get("text_from") == "feed"
-    if from_feed and stored.extra.get("text_from") == "page":
-        if failing_now:
-            return _NOT_NOW
-        return (
-            f"corrected in the feed, but its page is not to be read: article {article_id}, "
-            "its page's text, is kept"
-        )
-    if stored.title == article.draft.title and fingerprint(stored.text) == article.content_hash:
-        return ""
-    return None
 
 
 def _host(url: str) -> str | None:
@@ -540,68 +457,45 @@ class FeedPoller:
     async def _revisions(
         self, feed: Feed, parsed: ParsedFeed
     ) -> tuple[list[tuple[Entry, int]], list[SeenEntry]]:
-        """The entries this feed gave before that it has corrected since: other words (its
-        title or text), or a later updated date, than it gave the last time it was read
-        (`_changed`), each with the article it gave; their pages are read again and their
-        articles replaced (`_correct`). The others' pages are never read again: a poll of
-        a feed of 50 entries fetches none of them. And the entries whose record alone is
-        brought up to date: read before it was kept (migration 41), changed without being
-        corrected (an earlier date, a date given at last, one date stamped on every entry:
-        `_stamped`), with no article (removed), or corrected with more than MAX_CORRECTIONS
-        others at once: that is the feed changing its form (a content:encoded added, a
-        summary rewritten), not a newsroom correcting its stories, and reading every page
-        again would tell nothing new."""
+        """The entries this feed gave before that it has corrected since, each with the
+        article it gave: their pages are read again and their articles replaced
+        (`_correct`); and those whose record alone is brought up to date
+        (`corrections.revisions`). The others' pages are never read again."""
         before = await self.registry.entries_read(feed.id, (e.key for e in parsed.entries))
-        dated = not _stamped(parsed.entries)
-        revised: list[tuple[Entry, int]] = []
-        recorded: list[SeenEntry] = []
-        for entry in parsed.entries:
-            read = before.get(entry.key)
-            if read is None or _as_read(entry) == (read.words_hash, read.updated):
-                continue
-            if (
-                read.words_hash is None
-                or read.article_id is None
-                or not _changed(entry, read, dated)
-            ):
-                recorded.append(_seen(entry, read.article_id, {}))
-            else:
-                revised.append((entry, read.article_id))
-        if len(revised) > MAX_CORRECTIONS:
+        revised, recorded, form_changed = revisions(parsed.entries, before)
+        if form_changed:
             log.info(
-                "feed %d (%s): %d entries given before changed at once: the feed's form, not "
-                "its stories; their pages are not read again",
+                "feed %d (%s): %s given before changed at once: the feed's form, not its "
+                "stories; their pages are not read again",
                 feed.id,
                 feed.label,
-                len(revised),
+                counted(form_changed, "entry", "entries"),
             )
-            recorded += [_seen(entry, article_id, {}) for entry, article_id in revised]
-            revised = []
-        return revised, recorded
+        return revised, [_seen(entry, article_id, {}) for entry, article_id in recorded]
 
     async def _correct(
         self,
         feed: Feed,
         fixes: Sequence[tuple[Entry, int, PreparedArticle]],
         again: dict[str, str],
-    ) -> _Corrections:
+    ) -> Corrections:
         """Replace the article each corrected entry gave (`_revisions`) by what the feed and
         its page say now (`removals.replace_article`, as a page read again replaces a
         summary), and record what the feed says of it, in one transaction: a crash leaves
         the old article and its record, and the next poll corrects it again. An entry whose
         page failed for a moment, its page's text stored before, is left `pending`: the
         next poll reads its page again."""
-        done = _Corrections()
+        done = Corrections()
         for entry, article_id, article in fixes:
             seen = _seen(entry, article_id, {})
             stored = await self.store.stored_draft(article_id)
-            why = _not_corrected(feed, article_id, stored, article, entry.key in again)
-            if why is _NOT_NOW:
+            why = not_corrected(feed.id, article_id, stored, article, entry.key in again)
+            if why is NOT_NOW:
                 done.pending = True
                 continue
             if why is not None:
                 if why:
-                    log.info("feed %d (%s): entry %s: %s", feed.id, feed.label, _named(entry), why)
+                    log.info("feed %d (%s): entry %s: %s", feed.id, feed.label, named(entry), why)
                 done.settled.append(seen)
                 continue
             async with transaction(self.store.conn):
@@ -614,7 +508,7 @@ class FeedPoller:
                 "feed %d (%s): entry %s corrected: article %d replaced by article %d",
                 feed.id,
                 feed.label,
-                _named(entry),
+                named(entry),
                 article_id,
                 result.article_id,
             )
