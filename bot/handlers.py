@@ -170,13 +170,23 @@ async def zone_of(shared: BotData, chat_id: int) -> tzinfo:
 
 
 async def log_search(
-    shared: BotData, chat_id: int | None, user_id: int | None, searched: Searched
+    shared: BotData,
+    chat_id: int | None,
+    user_id: int | None,
+    searched: Searched,
+    first_asked_ts: float | None = None,
 ) -> None:
     """Log a question with its timing, after its answer was sent: a write, which may wait
-    for a lock another process holds, and the answer does not wait for it."""
+    for a lock another process holds, and the answer does not wait for it.
+    `first_asked_ts`: when the oldest question it holds was asked (`record_answer`)."""
     result = searched.result
     await shared.conversations.log_query(
-        chat_id, user_id, result.question, len(result.passages), searched.elapsed_ms
+        chat_id,
+        user_id,
+        result.question,
+        len(result.passages),
+        searched.elapsed_ms,
+        first_asked_ts,
     )
 
 
@@ -200,12 +210,14 @@ async def send_answer(
     topic: int | None = None,
     replacing: Sequence[ChatMessage] = (),
     continues: int | None = None,
+    first_asked_ts: float | None = None,
 ) -> list[ChatMessage]:
     """Send an answer (split at passages) with its buttons under the last message; `as_of`:
     the moment it was searched as of, which its "More" keeps for every later page,
     `shown_before` the texts of the sentences of the pages before, which it leaves out, `topic`
     the forum topic asked in (`topic_of`), `replacing` the messages of the answer it
-    takes the place of (`_post`), and `continues` the answer whose "More" page it is.
+    takes the place of (`_post`), `continues` the answer whose "More" page it is, and
+    `first_asked_ts` when the oldest question it holds was asked, if earlier (a follow-up's).
     Returns the messages it is shown in: from the first that went there, in the supergroup
     the group became, if it did on the way (`following`), where the answer is then
     recorded, as its buttons are there."""
@@ -230,6 +242,7 @@ async def send_answer(
         as_of,
         shown_before,
         continues,
+        first_asked_ts,
     )
     keyboard = (  # none when the answer could not be stored (a full disk): buttons need it
         None
@@ -300,6 +313,7 @@ async def show_more(
             answer.shown,
             topic,
             continues=answer.id,
+            first_asked_ts=answer.first_asked_ts,
         )
     except BaseException:
         # nothing (or not all) of the next page reached the chat: asking again may retry,
@@ -307,7 +321,7 @@ async def show_more(
         await shared.conversations.release_more(answer.id)
         raise
     await _drop_more_button(context, answer)
-    await log_search(shared, chat_id, user_id, searched)
+    await log_search(shared, chat_id, user_id, searched, answer.asked_since)
     return sent
 
 
@@ -440,6 +454,8 @@ class _Asked(NamedTuple):
     above: AnswerAbove | None = None
     points_back: bool = False  # at the answer above: read with it whatever the corpus says
     continues: ShownAnswer | None = None  # "more", "next": the page it goes on after
+    # when the oldest question the answer above holds was asked: a follow-up holds it too
+    above_asked_since: float | None = None
 
 
 async def _to_search(update: Update, context: Context, message: Message) -> _Asked | None:
@@ -517,7 +533,7 @@ async def _to_search(update: Update, context: Context, message: Message) -> _Ask
     if follows is None or leaning is Lean.NONE:
         return _Asked(question)  # a question of its own under an answer is asked alone
     above = AnswerAbove(follows.question, follows.shown or ())
-    return _Asked(question, above, points_back=leaning is Lean.POINTS_BACK)
+    return _Asked(question, above, leaning is Lean.POINTS_BACK, None, follows.asked_since)
 
 
 # How long a private chat's last answer is what a message after it may lean on without
@@ -617,9 +633,12 @@ async def _answer(
         )
     # a follow-up leaves out the passages right above it, which are no answer to it, and
     # its "More" leaves them out alike; a question asked alone has shown nothing yet
-    left_out = above.shown if above is not None and found.result.follows is not None else ()
+    followed = above is not None and found.result.follows is not None
+    left_out = above.shown if above is not None and followed else ()
+    # read with the question above, it holds it: forgotten by when that was asked
+    first_asked = searched.above_asked_since if followed else None
     if not newest():
-        await log_search(shared, chat_id, user.id, found)  # searched, if not shown
+        await log_search(shared, chat_id, user.id, found, first_asked)  # searched, not shown
         return
     sent = await send_answer(
         context,
@@ -633,12 +652,13 @@ async def _answer(
         left_out,
         topic=topic_of(message),
         replacing=replacing,
+        first_asked_ts=first_asked,
     )
     await shared.conversations.record_replies(chat_id, message.message_id, sent, text_of(message))
     if later:
         await _take_down(context, later)
         await shared.conversations.detach_messages(later)
-    await log_search(shared, chat_id, user.id, found)
+    await log_search(shared, chat_id, user.id, found, first_asked)
 
 
 async def inline_ask(update: Update, context: Context) -> None:

@@ -43,6 +43,8 @@ T = TypeVar("T")
 
 _FOREIGN_KEY = 787  # SQLITE_CONSTRAINT_FOREIGNKEY: a row of an answer deleted meanwhile
 FORGET_BATCH = 1000
+# The tables whose question may hold earlier ones (a follow-up's): dated by the oldest
+_FOLLOWING = frozenset({"query_log", "feedback", "answers"})
 # What keeps a database from taking a write for now, not a fault of the write itself (an
 # SQL error, a missing table: raised, so that a bug is seen)
 _CANNOT_WRITE_NOW = frozenset(
@@ -122,6 +124,15 @@ class ShownAnswer:
     sentences: tuple[str, ...] = ()
     # each article of `article_ids` with the rank of its first passage: its 📄 button's label
     article_ranks: tuple[tuple[int, int], ...] = ()
+    # when the oldest question its `question` holds was asked (a follow-up holds those it
+    # follows); None: its own, at `asked_ts`
+    first_asked_ts: float | None = None
+
+    @property
+    def asked_since(self) -> float:
+        """When the oldest question this answer's text holds was asked: what a row holding
+        it (its "More" pages, a follow-up of it, a vote on it) is forgotten by."""
+        return self.asked_ts if self.first_asked_ts is None else self.first_asked_ts
 
     @property
     def shown(self) -> tuple[str, ...] | None:
@@ -196,19 +207,21 @@ class Conversations:
         asked_ts: float,
         shown_before: Sequence[str] | None = (),
         continues: int | None = None,
+        first_asked_ts: float | None = None,
     ) -> int | None:
         """Store an answer about to be shown; returns its id for the buttons, or None when
         it could not be stored (bookkeeping: it is shown without them). `asked_ts`: the
         moment it answers as of (its "More" pages answer as of the same); `shown_before`:
         the texts of the sentences of its earlier pages, and `continues` the answer whose
-        "More" it shows, for a "More" page (`later_pages`)."""
+        "More" it shows, for a "More" page (`later_pages`); `first_asked_ts`, when the
+        oldest question `question` holds was asked, if before `asked_ts` (a follow-up's)."""
         shown = [[p.article.id, list(p.sentence_ids), list(p.sentences), p.rank] for p in passages]
 
         def write() -> Awaitable[aiosqlite.Cursor]:
             return self.conn.execute(
                 "INSERT INTO answers (chat_id, user_id, question, next_offset, has_more, passages,"
-                " created_ts, shown_before, first_page) VALUES (?, ?, ?, ?, ?, ?, ?, ?,"
-                " (SELECT coalesce(first_page, id) FROM answers WHERE id = ?))",
+                " created_ts, shown_before, first_page, first_asked_ts) VALUES (?, ?, ?, ?, ?,"
+                " ?, ?, ?, (SELECT coalesce(first_page, id) FROM answers WHERE id = ?), ?)",
                 (
                     chat_id,
                     user_id,
@@ -219,6 +232,7 @@ class Conversations:
                     asked_ts,
                     None if shown_before is None else json.dumps(list(shown_before)),
                     continues,
+                    first_asked_ts,
                 ),
             )
 
@@ -408,7 +422,7 @@ class Conversations:
     ) -> ShownAnswer | None:
         async with self.conn.execute(
             "SELECT id, chat_id, question, next_offset, has_more, passages, created_ts,"
-            f" shown_before FROM answers WHERE {condition}",
+            f" shown_before, first_asked_ts FROM answers WHERE {condition}",
             values,
         ) as cursor:
             row = await cursor.fetchone()
@@ -459,15 +473,15 @@ class Conversations:
 
     async def record_vote(self, answer: ShownAnswer, user_id: int, vote: int) -> None:
         """Store 👍 (1) or 👎 (-1) with the question and the passages shown; a user's later
-        vote on the same answer replaces the earlier one; left out when the answer was
+        vote on the same answer replaces the earlier one, dated as it was (a new date kept
+        the question it holds past NEWSBOT_KEEP_DAYS); left out when the answer was
         forgotten meanwhile."""
         await self._book(
             f"a vote on answer {answer.id}",
             lambda: self.conn.execute(
                 "INSERT INTO feedback (chat_id, user_id, question, sentence_ids, vote, created_ts,"
-                " answer_id) VALUES (?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (answer_id, user_id) DO UPDATE SET vote = excluded.vote,"
-                " created_ts = excluded.created_ts",
+                " answer_id, first_asked_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (answer_id, user_id) DO UPDATE SET vote = excluded.vote",
                 (
                     answer.chat_id,
                     user_id,
@@ -476,6 +490,7 @@ class Conversations:
                     vote,
                     time.time(),
                     answer.id,
+                    answer.asked_since,  # forgotten by when its question was asked
                 ),
             ),
         )
@@ -496,14 +511,24 @@ class Conversations:
         question: str,
         results: int,
         elapsed_ms: float,
+        first_asked_ts: float | None = None,
     ) -> None:
-        """Log a question with its timing; bookkeeping."""
+        """Log a question with its timing; bookkeeping. `first_asked_ts`: when the oldest
+        question `question` holds was asked, if before now (a follow-up's, a "More" page's)."""
         await self._book(
             "a question in the query log",
             lambda: self.conn.execute(
                 "INSERT INTO query_log (chat_id, user_id, question, results, elapsed_ms,"
-                " created_ts) VALUES (?, ?, ?, ?, ?, ?)",
-                (chat_id, user_id, question, results, round(elapsed_ms, 3), time.time()),
+                " created_ts, first_asked_ts) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    chat_id,
+                    user_id,
+                    question,
+                    results,
+                    round(elapsed_ms, 3),
+                    time.time(),
+                    first_asked_ts,
+                ),
             ),
         )
 
@@ -515,10 +540,16 @@ async def _forget(conn: aiosqlite.Connection, before: float) -> int:
     gone = 0
     # answers: their messages too
     for table in ("query_log", "feedback", "answers", "question_replies", "prompts"):
+        # a follow-up's row holds the questions it follows: forgotten by the oldest's time
+        dated = (
+            "min(created_ts, coalesce(first_asked_ts, created_ts))"
+            if table in _FOLLOWING
+            else "created_ts"
+        )
         while True:
             cursor = await conn.execute(
                 f"DELETE FROM {table} WHERE id IN"
-                f" (SELECT id FROM {table} WHERE created_ts < ? LIMIT {FORGET_BATCH})",
+                f" (SELECT id FROM {table} WHERE {dated} < ? LIMIT {FORGET_BATCH})",
                 (before,),
             )
             gone += max(cursor.rowcount, 0)
@@ -553,4 +584,5 @@ def _shown(row: aiosqlite.Row) -> ShownAnswer:
         article_ids=tuple(article_ranks),
         sentences=tuple(str(text) for p in passages for text in p[2]),
         article_ranks=tuple(article_ranks.items()),
+        first_asked_ts=None if row[8] is None else float(row[8]),
     )

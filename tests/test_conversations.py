@@ -276,3 +276,25 @@ async def test_an_answer_keeps_its_articles_ranks_and_messages_for_its_keyboard(
     )
     old = await state.answer(answer_id)
     assert old is not None and old.article_ranks == ((7, 4), (8, 5))
+
+
+async def test_a_vote_again_keeps_the_question_it_holds_dated_when_it_was_asked(
+    small_engine: Engine,
+) -> None:
+    """A vote holds the answer's question: voting again re-dated it, and the question outlived
+    NEWSBOT_KEEP_DAYS for as long as someone voted on its answer now and then."""
+    state = small_engine.conversations
+    result = await small_engine.ask("central bank rates", limit=2)
+    asked = time.time() - 100 * 86400
+    answer_id = await state.record_answer(
+        5, 6, result.question, result.passages, 2, False, asked_ts=asked
+    )
+    assert answer_id is not None
+    shown = await state.answer(answer_id)
+    assert shown is not None
+    await state.record_vote(shown, 6, 1)
+    run_sql(small_engine.db_path, "UPDATE feedback SET created_ts = ?", asked)
+    await state.record_vote(shown, 6, -1)  # today: the same row, its vote changed
+    assert run_sql(small_engine.db_path, "SELECT vote FROM feedback") == [(-1,)]
+    await state.forget_before(time.time() - 90 * 86400)
+    assert run_sql(small_engine.db_path, "SELECT count(*) FROM feedback") == [(0,)]

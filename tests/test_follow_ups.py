@@ -4,6 +4,7 @@ the bot tests' corpus and a small town's news."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from tests.test_bot import (
     USER,
     BotFactory,
     Harness,
+    buttons,
     settings,  # noqa: F401  (a fixture the bot fixtures use)
     start_bot,  # noqa: F401
 )
@@ -283,3 +285,26 @@ async def test_a_question_of_its_own_is_searched_once_where_no_article_could_tie
         await engine.close()
     assert counting.searched == searched
     assert result.follows is None and result == alone
+
+
+async def test_a_follow_up_is_forgotten_by_when_the_question_it_holds_was_asked(
+    bot: Harness,
+) -> None:
+    """A follow-up's answer, its log line and a vote on it hold the question it follows,
+    and were dated when the follow-up was asked: each follow-up in a chain kept its first
+    question NEWSBOT_KEEP_DAYS longer, for ever while the chain went on."""
+    [answer] = await bot.ask(USER, TRAM)
+    for table in ("answers", "query_log"):  # asked 80 days ago
+        await bot.rows(f"UPDATE {table} SET created_ts = created_ts - 80 * 86400")
+    [district] = await bot.ask(USER, "which district?", reply_to_message_id=answer["message_id"])
+    assert district["text"].startswith(f"Read as a follow-up to “{TRAM}”")
+    await bot.press(USER, district, buttons(district)["👍"])
+    [again] = await bot.ask(USER, "when will it open?", reply_to_message_id=district["message_id"])
+    assert again["text"] == ONLY_SHOWN  # searched with both questions; nothing new to show
+    held = "SELECT count(*) FROM {} WHERE question LIKE '%Zürich%'"
+    assert [(await bot.rows(held.format(t)))[0][0] for t in TABLES_OF_QUESTIONS] == [2, 3, 1]
+    await bot.app.bot_data.conversations.forget_before(time.time() - 60 * 86400)
+    assert [(await bot.rows(held.format(t)))[0][0] for t in TABLES_OF_QUESTIONS] == [0, 0, 0]
+
+
+TABLES_OF_QUESTIONS = ("answers", "query_log", "feedback")

@@ -793,4 +793,17 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX feed_moves_feed ON feed_moves (feed_id);
         """,
     ),
+    Migration(
+        43,
+        "when the oldest question a row holds was asked",
+        """
+        -- A follow-up's answer, its query-log line and the votes on it hold the questions it
+        -- follows too, and were dated when the follow-up was asked: a chain of follow-ups
+        -- kept its first question past NEWSBOT_KEEP_DAYS, for ever if it went on. Each is
+        -- forgotten by the time of the oldest question it holds. NULL: its own created_ts.
+        ALTER TABLE answers ADD COLUMN first_asked_ts REAL;
+        ALTER TABLE query_log ADD COLUMN first_asked_ts REAL;
+        ALTER TABLE feedback ADD COLUMN first_asked_ts REAL;
+        """,
+    ),
 )
