@@ -52,7 +52,6 @@ log = logging.getLogger(__name__)
 
 REFRESH_SECONDS = 5.0  # articles another process stores are searchable within this
 FORGET_SECONDS = 3600.0  # questions past NEWSBOT_KEEP_DAYS are forgotten within this
-DAY = 86400.0
 SAVE_SECONDS = 600.0  # the index is written back at most this often, and at shutdown
 RATE_LIMIT_RETRIES = 3  # RetryAfter waited out this many times before a send fails
 CONNECTIONS = 256  # to the Bot API at once: python-telegram-bot's own default for a bot
@@ -291,7 +290,7 @@ async def forget_old_questions(context: Context) -> None:
     database kept every question, with its asker's id, for ever."""
     shared = context.bot_data
     days = shared.settings.keep_days
-    gone = await shared.conversations.forget_before(time.time() - days * DAY)
+    gone = await shared.conversations.forget_before(shared.settings.expired_before(time.time()))
     if gone:
         log.info("forgot %d records of questions older than %d days", gone, days)
 

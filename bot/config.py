@@ -39,6 +39,7 @@ _DATA_DIRS = [
 ]
 REPO_SEEDS = bundled_seeds(Path(__file__).resolve().parent, _DATA_DIRS)
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+DAY_SECONDS = 86400.0
 YES, NO = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
 
@@ -201,6 +202,10 @@ class Settings:
     def zone(self) -> ZoneInfo:
         """NEWSBOT_TIMEZONE as a time zone (checked when the settings were made)."""
         return parse_zone(self.timezone)
+
+    def expired_before(self, now: float) -> float:
+        """The moment what chats asked before is forgotten at `now`: NEWSBOT_KEEP_DAYS ago."""
+        return now - self.keep_days * DAY_SECONDS
 
     def require_token(self) -> str:
         """The bot token, or a ConfigError that says what is wrong without showing it."""

@@ -33,6 +33,7 @@ import aiosqlite
 
 from retrieval.corpus.db import busy_timeout, connect, kept_locked
 from retrieval.models import Passage
+from retrieval.retention import forget_expired
 
 log = logging.getLogger(__name__)
 
@@ -42,9 +43,6 @@ T = TypeVar("T")
 
 
 _FOREIGN_KEY = 787  # SQLITE_CONSTRAINT_FOREIGNKEY: a row of an answer deleted meanwhile
-FORGET_BATCH = 1000
-# The tables whose question may hold earlier ones (a follow-up's): dated by the oldest
-_FOLLOWING = frozenset({"query_log", "feedback", "answers"})
 # What keeps a database from taking a write for now, not a fault of the write itself (an
 # SQL error, a missing table: raised, so that a bug is seen)
 _CANNOT_WRITE_NOW = frozenset(
@@ -497,11 +495,12 @@ class Conversations:
 
     async def forget_before(self, before: float) -> int | None:
         """Delete the questions, answers and votes of chats from before `before` (Unix
-        time): `NEWSBOT_KEEP_DAYS`. An answer's buttons and follow-ups end with it. How many
-        rows went; None (logged) when the database cannot take it now."""
+        time): `NEWSBOT_KEEP_DAYS` (`retention.forget_expired`). An answer's buttons and
+        follow-ups end with it. How many rows went; None (logged) when the database cannot
+        take it now."""
         # again from the start when a batch meets a lock: what went is gone
         return await self._book(
-            "the forgetting of old questions", lambda: _forget(self.conn, before)
+            "the forgetting of old questions", lambda: forget_expired(self.conn, before)
         )
 
     async def log_query(
@@ -531,32 +530,6 @@ class Conversations:
                 ),
             ),
         )
-
-
-async def _forget(conn: aiosqlite.Connection, before: float) -> int:
-    """Delete what chats asked before `before`, FORGET_BATCH rows a statement (the first
-    forgetting of a year of questions would hold the connection, and every answer, for
-    minutes); how many rows went. Rows are in time order, so each batch is found at once."""
-    gone = 0
-    # answers: their messages too
-    for table in ("query_log", "feedback", "answers", "question_replies", "prompts"):
-        # a follow-up's row holds the questions it follows: forgotten by the oldest's time
-        dated = (
-            "min(created_ts, coalesce(first_asked_ts, created_ts))"
-            if table in _FOLLOWING
-            else "created_ts"
-        )
-        while True:
-            cursor = await conn.execute(
-                f"DELETE FROM {table} WHERE id IN"
-                f" (SELECT id FROM {table} WHERE {dated} < ? LIMIT {FORGET_BATCH})",
-                (before,),
-            )
-            gone += max(cursor.rowcount, 0)
-            if cursor.rowcount < FORGET_BATCH:
-                break
-            await asyncio.sleep(0)  # the handlers' statements go between two batches
-    return gone
 
 
 def _shown(row: aiosqlite.Row) -> ShownAnswer:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import aiosqlite
 
+from retrieval import retention
 from retrieval.compiled import is_compiled, mark_compiled
 from retrieval.conversations import Conversations
 from retrieval.corpus import backup, removals, resplit
@@ -92,10 +93,42 @@ async def corpus_sources(db_path: str | os.PathLike[str]) -> list[tuple[str | No
         await conn.close()
 
 
-async def back_up_database(db_path: Path, target: Path, replace: bool = False) -> backup.Backup:
+async def back_up_database(
+    db_path: Path, target: Path, replace: bool = False, forget_before: float | None = None
+) -> backup.Backup:
     """A consistent copy of the database at `target` while others write it, in a worker
-    thread (see `retrieval.corpus.backup`); the indexes, a cache of it, are not copied."""
-    return await asyncio.to_thread(backup.back_up, db_path, target, replace)
+    thread (see `retrieval.corpus.backup`); the indexes, a cache of it, are not copied.
+    With `forget_before`, what chats asked before then (NEWSBOT_KEEP_DAYS) is forgotten in
+    the copy before it takes the place of `target` (`retention.forget_expired`): the
+    database the copy is of may be read-only, or of an older schema, which it keeps."""
+
+    def forget_in(copy: Path) -> None:
+        if forget_before is not None:  # in the worker thread: a loop of its own
+            asyncio.run(_forget_expired_at(copy, forget_before))
+
+    return await asyncio.to_thread(backup.back_up, db_path, target, replace, forget_in)
+
+
+async def _forget_expired_at(path: Path, before: float) -> int:
+    """`retention.forget_expired` in the database at `path` as it is: not moved to this
+    newsbot's schema, as `connect` would."""
+    conn = await aiosqlite.connect(path, isolation_level=None)
+    try:
+        await conn.execute("PRAGMA foreign_keys = ON")  # an answer's messages go with it
+        return await retention.forget_expired(conn, before)
+    finally:
+        await conn.close()
+
+
+async def forget_expired(db_path: str | os.PathLike[str], before: float) -> int:
+    """Forget what chats asked before `before` (NEWSBOT_KEEP_DAYS ago), as a running bot
+    does hourly (`retention.forget_expired`), without opening the indexes; how many rows
+    went."""
+    conn = await connect(db_path)
+    try:
+        return await retention.forget_expired(conn, before)
+    finally:
+        await conn.close()
 
 
 async def remove_articles(db_path: str | os.PathLike[str], refs: Sequence[str]) -> RemovalReport:

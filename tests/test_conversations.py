@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from retrieval import conversations
+from retrieval import retention
 from retrieval.conversations import REFUSAL_INTERVAL, ChatMessage
 from retrieval.corpus.db import connect
 from retrieval.engine import Engine
@@ -98,7 +98,7 @@ async def test_questions_answers_and_votes_past_their_days_are_forgotten(
     small_engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """They hold the asker's id and words, and were kept for ever (NEWSBOT_KEEP_DAYS)."""
-    monkeypatch.setattr(conversations, "FORGET_BATCH", 1)  # a batch at a time, as a year's
+    monkeypatch.setattr(retention, "FORGET_BATCH", 1)  # a batch at a time, as a year's
     state = small_engine.conversations
     result = await small_engine.ask("joint exercise", limit=1)
     ids, shown_then = [], []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import time
 from pathlib import Path
 
 from bot.cli.commands import EXIT_OK, require_database
@@ -19,7 +20,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 async def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
     require_database(settings.db_path)
-    made = await back_up_database(settings.db_path, args.path.expanduser(), args.force)
+    # what chats asked past NEWSBOT_KEEP_DAYS, which a running bot deletes hourly, is
+    # left out of the copy: a backup kept it for as long as the backup was kept
+    expired = settings.expired_before(time.time())
+    made = await back_up_database(settings.db_path, args.path.expanduser(), args.force, expired)
     print(
         f"backed up {counted(made.articles, 'article')} to {made.path} "
         f"({size_text(made.size)}); the index is rebuilt from it where it is restored"

@@ -21,6 +21,7 @@ from bot.cli import ask as cli_ask
 from bot.cli import backup as cli_backup
 from bot.cli import commands
 from bot.cli import feeds as cli_feeds
+from bot.cli import forget as cli_forget
 from bot.cli.commands import EXIT_BROKEN_PIPE, EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from bot.cli.version import version_text
 from bot.config import Settings
@@ -71,6 +72,12 @@ _HELP = {
         "poll` go on writing it (a plain cp of the file misses what its -wal log holds); a "
         "read-only database too. The index files are not copied: they are rebuilt from the "
         "database where it is restored.",
+    ),
+    "forget": (
+        "forget what chats asked past NEWSBOT_KEEP_DAYS",
+        "Delete, overwritten, what chats asked (questions, answers, votes) older than "
+        "NEWSBOT_KEEP_DAYS: what a running bot deletes hourly, and a backup leaves out of "
+        "its copy.",
     ),
     "digest": (
         "print the digest of recent news",
@@ -216,6 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
         "and errors (the index not saved, the reindex stopped)",
     )
     cli_backup.add_arguments(top.add("backup"))
+    cli_forget.add_arguments(top.add("forget"))
     _add_feeds(top, common)
     digest = top.add("digest")
     digest.add_argument(
@@ -396,6 +404,7 @@ COMMANDS = {
     "remove": commands.cmd_remove,
     "reindex": commands.cmd_reindex,
     "backup": cli_backup.cmd_backup,
+    "forget": cli_forget.cmd_forget,
     "feeds": cli_feeds.cmd_feeds,
     "digest": commands.cmd_digest,
 }

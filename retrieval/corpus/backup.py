@@ -12,6 +12,7 @@ import contextlib
 import os
 import sqlite3
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,11 +30,17 @@ class Backup:
     size: int
 
 
-def back_up(db_path: Path, target: Path, replace: bool = False) -> Backup:
+def back_up(
+    db_path: Path,
+    target: Path,
+    replace: bool = False,
+    prepare: Callable[[Path], object] | None = None,
+) -> Backup:
     """Copy the database at `db_path` to `target`, whole or not at all: written beside it
-    under another name, checked, then renamed over it. Blocking; reads the database only (a
-    read-only one too), and moves it to no newer schema, so a copy made before an upgrade
-    is the database as the old version left it.
+    under another name, checked, `prepare`d (given its path: the expired rows forgotten),
+    then renamed over it. Blocking; reads the database only (a read-only one too), and
+    moves it to no newer schema, so a copy made before an upgrade is the database as the
+    old version left it.
 
     StoreError if `target` exists (unless `replace`), is the database itself, or is in use."""
     _check_target(db_path, target, replace)
@@ -42,6 +49,8 @@ def back_up(db_path: Path, target: Path, replace: bool = False) -> Backup:
     try:
         create_private(partial)  # never readable by others, not even while it is written
         articles = _copy(db_path, partial)
+        if prepare is not None:
+            prepare(partial)
         os.chmod(partial, _backup_mode(db_path))
         _sync(partial)
         os.replace(partial, target)

@@ -41,6 +41,28 @@ def busy_timeout(seconds: float | None = None) -> str:
     return f"PRAGMA busy_timeout = {int(waited * 1000)}"
 
 
+async def delete_securely(conn: aiosqlite.Connection) -> None:
+    """Make what `conn` deletes from now on overwritten, not left in free pages until they
+    are reused: builds of SQLite differ in their default (Debian's overwrites, python.org's,
+    macOS's and Alpine's do not)."""
+    await conn.execute("PRAGMA secure_delete = ON")
+
+
+async def empty_log(conn: aiosqlite.Connection) -> None:
+    """Empty the write-ahead log into the database file and truncate it, if no reader is at
+    work (waiting for none): the log holds pages as they were written, deleted text too. A
+    running bot's log is emptied by its own checkpoints, and overwritten."""
+    async with conn.execute("PRAGMA busy_timeout") as cursor:
+        row = await cursor.fetchone()
+    waited_ms = int(row[0]) if row else int(BUSY_TIMEOUT_S * 1000)
+    await conn.execute(busy_timeout(0))
+    try:
+        with contextlib.suppress(sqlite3.Error):
+            await conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        await conn.execute(busy_timeout(waited_ms / 1000))
+
+
 def kept_locked(exc: BaseException) -> bool:
     """Whether `exc` is SQLite's "database is locked": another connection held the write
     lock for longer than the busy timeout (`locked_too_long` says so)."""

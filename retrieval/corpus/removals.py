@@ -14,8 +14,6 @@ is kept; `newsbot reindex` rebuilds the indexes without its terms.
 
 from __future__ import annotations
 
-import contextlib
-import sqlite3
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -30,7 +28,7 @@ from retrieval.addresses import (
     same_page_urls,
     secret_params,
 )
-from retrieval.corpus.db import busy_timeout, rows_for_ids, transaction
+from retrieval.corpus.db import delete_securely, empty_log, rows_for_ids, transaction
 from retrieval.corpus.prepare import PreparedArticle
 from retrieval.corpus.store import (
     ATTRIBUTION_COLUMNS,
@@ -65,11 +63,9 @@ async def remove_articles(conn: aiosqlite.Connection, refs: Sequence[str]) -> Re
     gave it); one transaction. A reference that names no stored article is reported, the
     others are removed all the same."""
     report = RemovalReport()
-    # Deleted rows are overwritten, not left in free pages until reused (builds of SQLite
-    # differ in their default); then the write-ahead log, which holds the pages as written
-    # at ingest, is emptied into the file if no reader is at work (waiting for none: a
-    # running bot's log is emptied by its own checkpoints, and overwritten).
-    await conn.execute("PRAGMA secure_delete = ON")
+    # deleted rows overwritten; then the write-ahead log, which holds the pages as written
+    # at ingest, emptied
+    await delete_securely(conn)
     async with transaction(conn):
         wanted: dict[int, str] = {}
         async with conn.execute("SELECT url FROM feeds") as cur:
@@ -90,12 +86,7 @@ async def remove_articles(conn: aiosqlite.Connection, refs: Sequence[str]) -> Re
             report.removed.append(attribution(row))
             await _remove(conn, article_id)
     if report.removed:
-        await conn.execute(busy_timeout(0))
-        try:
-            with contextlib.suppress(sqlite3.Error):
-                await conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        finally:
-            await conn.execute(busy_timeout())
+        await empty_log(conn)
     return report
 
 
