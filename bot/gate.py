@@ -103,7 +103,7 @@ async def note_chat(update: Update, context: Context) -> None:
     shared = context.bot_data
     if chat.id not in shared.chats_noted:
         shared.chats_noted.add(chat.id)
-        await shared.conversations.note_chat(chat.id, chat.type, chat.title or chat.full_name)
+        await shared.conversations.note_chat(chat.id, chat.type)
 
 
 def _tell_conflict(context: Context, error: Conflict) -> None:

@@ -600,7 +600,7 @@ async def _answer(
             told = await send_reply(shared, message, formatting.plain(shown))
             shown = [ChatMessage(m.chat_id, m.message_id) for m in told]
         await shared.conversations.record_replies(
-            chat_id, message.message_id, shown, text_of(message)
+            chat_id, message.message_id, shown, text_of(message), user.id
         )
         return
     # An edited question is answered again, in the messages its first answer was shown in
@@ -654,7 +654,9 @@ async def _answer(
         replacing=replacing,
         first_asked_ts=first_asked,
     )
-    await shared.conversations.record_replies(chat_id, message.message_id, sent, text_of(message))
+    await shared.conversations.record_replies(
+        chat_id, message.message_id, sent, text_of(message), user.id
+    )
     if later:
         await _take_down(context, later)
         await shared.conversations.detach_messages(later)
@@ -803,8 +805,9 @@ async def note_command(update: Update, context: Context) -> None:
 async def _note_text(shared: BotData, message: Message) -> None:
     """Record what `message` says as the text the bot read (`_unchanged`), with no replies
     of its own: an edit of it into /ask is answered in a new message."""
+    sender = message.from_user.id if message.from_user else None
     await shared.conversations.record_replies(
-        message.chat.id, message.message_id, (), text_of(message)
+        message.chat.id, message.message_id, (), text_of(message), sender
     )
 
 

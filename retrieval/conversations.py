@@ -167,15 +167,17 @@ class Conversations:
     async def _write(self, write: Callable[[], Awaitable[T]]) -> T:
         return await _retried(write, self._waits)
 
-    async def note_chat(self, chat_id: int, chat_type: str, title: str | None) -> None:
-        """Remember a chat the bot has seen (its type and title kept current); bookkeeping."""
+    async def note_chat(self, chat_id: int, chat_type: str) -> None:
+        """Remember a chat the bot has seen (its type kept current); bookkeeping. Not its
+        title, nor a private chat's user's name: nothing reads them, and they were kept for
+        ever (a digest's subscription keeps its chat's title while it lasts)."""
         await self._book(
             f"chat {chat_id}",
             lambda: self.conn.execute(
-                "INSERT INTO chats (id, type, title, first_seen) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (id) DO UPDATE SET type = excluded.type, title = excluded.title"
-                " WHERE type IS NOT excluded.type OR title IS NOT excluded.title",
-                (chat_id, chat_type, title, time.time()),
+                "INSERT INTO chats (id, type, first_seen) VALUES (?, ?, ?)"
+                " ON CONFLICT (id) DO UPDATE SET type = excluded.type"
+                " WHERE type IS NOT excluded.type",
+                (chat_id, chat_type, time.time()),
             ),
         )
 
@@ -308,18 +310,19 @@ class Conversations:
         message_id: int,
         replies: Sequence[ChatMessage],
         question: str | None = None,
+        user_id: int | None = None,
     ) -> None:
         """Record the messages the bot replied to a question with, each with its chat, and
-        the text of the message they answered, `question` (bookkeeping: an edit of the
-        question is answered in them, `replies_to`, unless its text is the same,
-        `answered_text`)."""
+        the text of the message they answered, `question`, and who sent it, `user_id`
+        (bookkeeping: an edit of the question is answered in them, `replies_to`, unless its
+        text is the same, `answered_text`; `newsbot forget --user` finds it)."""
         replied = json.dumps([list(reply) for reply in replies])
         await self._book(
             f"the replies to message {message_id} in chat {chat_id}",
             lambda: self.conn.execute(
                 "INSERT OR REPLACE INTO question_replies (chat_id, message_id, replies,"
-                " created_ts, question) VALUES (?, ?, ?, ?, ?)",
-                (chat_id, message_id, replied, time.time(), question),
+                " created_ts, question, user_id) VALUES (?, ?, ?, ?, ?, ?)",
+                (chat_id, message_id, replied, time.time(), question, user_id),
             ),
         )
 

@@ -120,6 +120,24 @@ async def _forget_expired_at(path: Path, before: float) -> int:
         await conn.close()
 
 
+async def forget_chat(db_path: str | os.PathLike[str], chat_id: int) -> int:
+    """Erase every row naming a chat (`retention.forget_chat`); how many went."""
+    conn = await connect(db_path)
+    try:
+        return await retention.forget_chat(conn, chat_id)
+    finally:
+        await conn.close()
+
+
+async def forget_user(db_path: str | os.PathLike[str], user_id: int) -> int:
+    """Erase every row naming a user (`retention.forget_user`); how many went."""
+    conn = await connect(db_path)
+    try:
+        return await retention.forget_user(conn, user_id)
+    finally:
+        await conn.close()
+
+
 async def forget_expired(db_path: str | os.PathLike[str], before: float) -> int:
     """Forget what chats asked before `before` (NEWSBOT_KEEP_DAYS ago), as a running bot
     does hourly (`retention.forget_expired`), without opening the indexes; how many rows

@@ -1,12 +1,16 @@
-"""How long the database keeps what chats said to the bot: NEWSBOT_KEEP_DAYS.
+"""How long the database keeps what chats said to the bot (NEWSBOT_KEEP_DAYS), and the
+erasure of one chat's or one user's on request.
 
-One step, `forget_expired`, forgets what is past those days: the running bot takes it
-hourly, `newsbot forget --expired` on demand (a database no bot runs on, cron), and
+One step, `forget_expired`, forgets what is past those days: what chats asked, and the
+subscriptions that ended (a chat's title, its keywords, who made it). The running bot takes
+it hourly, `newsbot forget --expired` on demand (a database no bot runs on, cron), and
 `newsbot backup` in the copy it makes, so that no backup holds what the database no longer
-should. What it deletes is overwritten, and the write-ahead log emptied after, as
+should. `forget_chat` and `forget_user` (`newsbot forget --chat/--user`) delete every row
+naming one. What they delete is overwritten, and the write-ahead log emptied after, as
 `newsbot remove` does for an article (`delete_securely`, `empty_log`).
 
-It runs on the schema it finds: a backup copies a database as an older newsbot left it.
+`forget_expired` runs on the schema it finds: a backup copies a database as an older newsbot
+left it.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import asyncio
 
 import aiosqlite
 
-from retrieval.corpus.db import delete_securely, empty_log
+from retrieval.corpus.db import delete_securely, empty_log, transaction
 
 FORGET_BATCH = 1000
 # The tables of what chats asked, and what holds a question's words in each: its rows are
@@ -41,6 +45,9 @@ async def forget_expired(conn: aiosqlite.Connection, before: float) -> int:
         if "first_asked_ts" in columns:
             dated = "min(created_ts, coalesce(first_asked_ts, created_ts))"
         gone += await _delete_in_batches(conn, table, f"{dated} < ?", (before,))
+    if "stopped_ts" in await _columns(conn, "subscriptions"):  # their deliveries go too
+        ended = "active = 0 AND stopped_ts < ?"
+        gone += await _delete_in_batches(conn, "subscriptions", ended, (before,))
     if gone:
         await empty_log(conn)
     return gone
@@ -68,3 +75,56 @@ async def _columns(conn: aiosqlite.Connection, table: str) -> set[str]:
     """The columns of `table`; none when there is no such table."""
     async with conn.execute(f"PRAGMA table_info({table})") as cursor:
         return {str(row[1]) for row in await cursor.fetchall()}
+
+
+# Every row that names a chat, by its id: the answers last (their votes name them)
+_OF_CHAT = (
+    "DELETE FROM feedback WHERE chat_id = :id"
+    " OR answer_id IN (SELECT id FROM answers WHERE chat_id = :id)",
+    "DELETE FROM answer_messages WHERE chat_id = :id",
+    "DELETE FROM article_messages WHERE chat_id = :id",
+    "DELETE FROM answers WHERE chat_id = :id",
+    "DELETE FROM query_log WHERE chat_id = :id",
+    "DELETE FROM question_replies WHERE chat_id = :id",
+    "DELETE FROM prompts WHERE chat_id = :id",
+    "DELETE FROM deliveries WHERE chat_id = :id",
+    "DELETE FROM subscriptions WHERE chat_id = :id",
+    "DELETE FROM chats WHERE id = :id",
+)
+# Every row that names a user elsewhere than in their private chat (whose id is theirs): what
+# they asked and voted in groups, inline questions; a group's subscription they made stays
+# the group's, without them. A vote of another's on their answer holds their question.
+_OF_USER = (
+    "DELETE FROM feedback WHERE user_id = :id"
+    " OR answer_id IN (SELECT id FROM answers WHERE user_id = :id)",
+    "DELETE FROM answers WHERE user_id = :id",
+    "DELETE FROM query_log WHERE user_id = :id",
+    "DELETE FROM question_replies WHERE user_id = :id",
+    "UPDATE subscriptions SET created_by = NULL WHERE created_by = :id",
+)
+
+
+async def forget_chat(conn: aiosqlite.Connection, chat_id: int) -> int:
+    """Delete every row naming the chat `chat_id`, overwritten, in one transaction: its
+    questions, answers, votes, the bot's replies and prompts in it, its subscription and
+    deliveries, and its record; how many rows went."""
+    return await _erase(conn, _OF_CHAT, chat_id)
+
+
+async def forget_user(conn: aiosqlite.Connection, user_id: int) -> int:
+    """Delete every row naming the user `user_id`, overwritten, in one transaction: their
+    private chat's (`forget_chat`), and what they asked and voted in groups and inline;
+    how many rows went. The bot's replies to their questions in a group recorded before
+    migration 44 name no sender, and stay until NEWSBOT_KEEP_DAYS."""
+    return await _erase(conn, (*_OF_CHAT, *_OF_USER), user_id)
+
+
+async def _erase(conn: aiosqlite.Connection, statements: tuple[str, ...], named: int) -> int:
+    await delete_securely(conn)
+    gone = 0
+    async with transaction(conn):
+        for statement in statements:
+            cursor = await conn.execute(statement, {"id": named})
+            gone += max(cursor.rowcount, 0)
+    await empty_log(conn)
+    return gone

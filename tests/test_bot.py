@@ -1870,9 +1870,8 @@ async def test_a_chat_not_allowed_is_told_once_and_shown_nothing(start_bot: BotF
         refused = await bot.rows(
             "SELECT id, refused_ts IS NOT NULL, title IS NULL FROM chats ORDER BY id"
         )
-        # a stranger's chat is kept by its id alone, not its names; the one an admin used
-        # in it keeps its title
-        assert refused == [(-100999, 1, 0), (USER, 0, 0), (2002, 1, 1)]
+        # a chat is kept by its id alone, not its names: a stranger's, and any other
+        assert refused == [(-100999, 1, 1), (USER, 0, 1), (2002, 1, 1)]
 
 
 async def test_a_crowd_of_strangers_is_told_a_few_chats_a_minute(start_bot: BotFactory) -> None:

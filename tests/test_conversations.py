@@ -30,7 +30,7 @@ async def test_migration_2_adds_answers_and_feedback_answer_id(db_path) -> None:
 
 async def test_refusal_is_claimed_once_per_interval(small_engine: Engine) -> None:
     state = small_engine.conversations
-    await state.note_chat(-100, "group", "Some group")
+    await state.note_chat(-100, "group")
     assert await state.claim_refusal(-100, "group", now=1000.0)
     assert not await state.claim_refusal(-100, "group", now=1001.0)
     assert await state.claim_refusal(-100, "group", now=1000.0 + REFUSAL_INTERVAL)
@@ -147,7 +147,7 @@ async def test_bookkeeping_a_database_cannot_take_is_logged_and_left_out(
     state = small_engine.conversations
     result = await small_engine.ask("joint exercise", limit=1)
     await state.conn.execute("PRAGMA query_only = ON")  # every write refused, as on a full disk
-    await state.note_chat(-100, "group", "Some group")
+    await state.note_chat(-100, "group")
     await state.log_query(-100, 6, "joint exercise", 1, 12.5)
     answer_id = await state.record_answer(
         -100, 6, result.question, result.passages, 1, True, asked_ts=time.time()

@@ -3,19 +3,33 @@ bot, by `newsbot forget --expired`, and in the copy `newsbot backup` makes."""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import time
 from contextlib import closing
+from datetime import UTC, datetime
 from pathlib import Path
 
 import aiosqlite
 import pytest
 
 from bot.cli.main import main
-from retrieval.conversations import Conversations
+from retrieval.conversations import ChatMessage, Conversations
 from retrieval.corpus.db import connect
+from retrieval.digest.schedule import DailyTime
+from retrieval.digest.subscriptions import Subscriptions
+from retrieval.engine import Engine
 
 from .conftest import run_sql
+from .test_bot import (
+    BOT,
+    GROUP,
+    USER,
+    BotFactory,
+    corpus_db,  # noqa: F401  (fixtures the bot's fixtures use)
+    settings,  # noqa: F401
+    start_bot,  # noqa: F401
+)
 
 OLD, RECENT = b"wombatexpired question", b"recent question"
 
@@ -104,3 +118,131 @@ def test_a_backup_leaves_out_what_is_past_its_days(
     assert capsys.readouterr().out.startswith(f"backed up 1 article to {copy}")
     assert run_sql(copy, "SELECT question FROM query_log") == [(RECENT.decode(),)]
     assert not held_in_files(copy, OLD)
+
+
+async def subscribed(db_path: Path, *chats: tuple[int, str, str]) -> Subscriptions:
+    """Digest subscriptions of `chats` (id, title, keyword), each made by its own id."""
+    subscriptions = await Subscriptions.open(db_path)
+    now = datetime.now(UTC)
+    for chat_id, title, keyword in chats:
+        chat_type = "private" if chat_id > 0 else "group"
+        await subscriptions.subscribe(
+            chat_id,
+            chat_type,
+            DailyTime(8, 0),
+            "UTC",
+            now,
+            [keyword],
+            chat_title=title,
+            created_by=abs(chat_id),
+        )
+    return subscriptions
+
+
+def test_a_subscription_ended_is_forgotten_past_its_days(
+    seeded_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Unsubscribed, or the bot removed from its chat, a subscription kept the chat's title,
+    its keywords and who made it for ever."""
+
+    async def end_one() -> None:
+        subscriptions = await subscribed(
+            seeded_db, (-2001, "Investigations Desk", "nightjar leak"), (1001, "Alice", "oil")
+        )
+        try:
+            assert await subscriptions.stop(-2001, "the bot was removed")
+        finally:
+            await subscriptions.close()
+
+    asyncio.run(end_one())
+    assert main(["--db", str(seeded_db), "forget", "--expired"]) == 0  # ended just now: kept
+    assert run_sql(seeded_db, "SELECT count(*) FROM subscriptions") == [(2,)]
+    run_sql(seeded_db, "UPDATE subscriptions SET stopped_ts = stopped_ts - 91 * 86400")
+    assert main(["--db", str(seeded_db), "forget", "--expired"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1].startswith("forgot 1 record older than")
+    assert run_sql(seeded_db, "SELECT chat_id, chat_title FROM subscriptions") == [
+        (1001, "Alice")  # active: its digest needs it
+    ]
+
+
+async def test_forget_chat_and_user_erase_every_row_naming_them(
+    small_engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A chat or a user asking to be forgotten: nothing but a database edit by hand found
+    and deleted their questions, votes, subscriptions and deliveries."""
+    state = small_engine.conversations
+    result = await small_engine.ask("joint exercise", limit=1)
+    group, alice, bob = -2001, 1001, 1002
+    for chat, user in ((group, alice), (group, bob), (alice, alice), (bob, bob)):
+        question = f"wombat question of {user} in {chat}"
+        answer_id = await state.record_answer(
+            chat, user, question, result.passages, 1, True, asked_ts=time.time()
+        )
+        assert answer_id is not None
+        await state.attach_messages(answer_id, [ChatMessage(chat, answer_id)])
+        shown = await state.answer(answer_id)
+        assert shown is not None
+        await state.record_vote(shown, bob if user == alice else alice, 1)  # another's vote
+        await state.log_query(chat, user, question, 1, 2.0)
+        await state.record_replies(
+            chat, 50 + answer_id, [ChatMessage(chat, answer_id)], question, user
+        )
+        await state.note_chat(chat, "group" if chat < 0 else "private")
+    await state.log_query(None, alice, "wombat inline of 1001", 1, 2.0)
+    subscriptions = await subscribed(
+        small_engine.db_path, (group, "Desk", "oil"), (alice, "Alice", "gas")
+    )
+    await subscriptions.close()
+    db = str(small_engine.db_path)
+
+    def naming(who: int) -> list[tuple[str, int]]:
+        checks = {
+            "query_log": "chat_id = :id OR user_id = :id",
+            "answers": "chat_id = :id OR user_id = :id",
+            "feedback": "chat_id = :id OR user_id = :id OR question LIKE '%of ' || :id || '%'",
+            "question_replies": "chat_id = :id OR user_id = :id",
+            "answer_messages": "chat_id = :id",
+            "subscriptions": "chat_id = :id OR created_by = :id",
+            "chats": "id = :id",
+        }
+        with closing(sqlite3.connect(db)) as conn:
+            return [
+                (table, n)
+                for table, where in checks.items()
+                if (
+                    n := conn.execute(
+                        f"SELECT count(*) FROM {table} WHERE {where}", {"id": who}
+                    ).fetchone()[0]
+                )
+            ]
+
+    assert naming(alice) and naming(group) and naming(bob)
+    assert await asyncio.to_thread(main, ["--db", db, "forget", "--user", str(alice)]) == 0
+    assert naming(alice) == []
+    assert await asyncio.to_thread(main, ["--db", db, "forget", "--chat", str(group)]) == 0
+    assert naming(group) == []
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("forgot ") and out[0].endswith(" naming user 1001, overwritten")
+    assert out[1].endswith(" naming chat -2001, overwritten")
+    assert naming(bob) == [  # their own chat's, but Alice's vote in it
+        ("query_log", 1),
+        ("answers", 1),
+        ("question_replies", 1),
+        ("answer_messages", 1),
+        ("chats", 1),
+    ]
+    assert not held_in_files(small_engine.db_path, b"wombat question of 1001")
+
+
+async def test_the_bot_keeps_no_chats_name(start_bot: BotFactory) -> None:  # noqa: F811
+    """A private chat's user's full name and a group's title were kept for ever, though
+    nothing read them; a subscription keeps its chat's title while it lasts."""
+    async with start_bot() as bot:
+        bot.fake.add_chat(USER, "private", title="Alice Reporter", username="alice_reporter")
+        await bot.ask(USER, "joint exercise")
+        bot.fake.add_chat(GROUP, "group", title="Investigations Desk: Project Nightjar")
+        await bot.ask(GROUP, f"/ask@{BOT} joint exercise", chat_type="group", user_id=USER)
+        assert await bot.rows("SELECT id, type, title FROM chats ORDER BY id") == [
+            (GROUP, "group", None),
+            (USER, "private", None),
+        ]

@@ -74,10 +74,11 @@ _HELP = {
         "database where it is restored.",
     ),
     "forget": (
-        "forget what chats asked past NEWSBOT_KEEP_DAYS",
+        "forget what is past NEWSBOT_KEEP_DAYS, or one chat's or user's data",
         "Delete, overwritten, what chats asked (questions, answers, votes) older than "
-        "NEWSBOT_KEEP_DAYS: what a running bot deletes hourly, and a backup leaves out of "
-        "its copy.",
+        "NEWSBOT_KEEP_DAYS and the subscriptions ended as long ago (--expired: what a running "
+        "bot deletes hourly, and a backup leaves out of its copy); or every row naming one "
+        "chat (--chat) or one user (--user), on their request.",
     ),
     "digest": (
         "print the digest of recent news",

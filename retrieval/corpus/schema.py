@@ -806,4 +806,24 @@ MIGRATIONS: tuple[Migration, ...] = (
         ALTER TABLE feedback ADD COLUMN first_asked_ts REAL;
         """,
     ),
+    Migration(
+        44,
+        "chats' names forgotten, ended subscriptions dated",
+        """
+        -- A chat's title, and a private chat's user's full name, were kept for ever, though
+        -- nothing reads them: no more, and those kept go.
+        UPDATE chats SET title = NULL WHERE title IS NOT NULL;
+        -- When a subscription ended (/unsubscribe, the bot removed from its chat): its
+        -- chat's title, its keywords and who made it are forgotten NEWSBOT_KEEP_DAYS after
+        -- (`retention`). One ended before is dated by its last digest, or its last start.
+        ALTER TABLE subscriptions ADD COLUMN stopped_ts REAL;
+        UPDATE subscriptions SET stopped_ts = max(active_since, coalesce(
+            (SELECT max(claimed_ts) FROM deliveries WHERE subscription_id = subscriptions.id),
+            0)) WHERE active = 0;
+        -- Who sent the message a question's replies answered (its text is kept, for an
+        -- edit), so that a user's questions are erased on request (`newsbot forget --user`).
+        -- NULL: recorded before.
+        ALTER TABLE question_replies ADD COLUMN user_id INTEGER;
+        """,
+    ),
 )

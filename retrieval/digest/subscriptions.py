@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -228,6 +229,7 @@ class Subscriptions:
             " send_time = excluded.send_time, timezone = excluded.timezone,"
             " keywords = excluded.keywords, quiet_when_empty = excluded.quiet_when_empty,"
             " created_by = excluded.created_by, active = 1, stopped_reason = NULL,"
+            " stopped_ts = NULL,"
             " paused_reason = NULL, topic_id = excluded.topic_id,"
             " chat_username = excluded.chat_username"
             " RETURNING *",
@@ -306,11 +308,12 @@ class Subscriptions:
             return [Subscription.from_row(r) for r in await cur.fetchall()]
 
     async def stop(self, chat_id: int, reason: str) -> bool:
-        """Deactivate the chat's subscription; False if it had no active one."""
+        """Deactivate the chat's subscription, dated: it is forgotten NEWSBOT_KEEP_DAYS after
+        (`retention.forget_expired`); False if it had no active one."""
         cursor = await self.conn.execute(
-            "UPDATE subscriptions SET active = 0, stopped_reason = ?"
+            "UPDATE subscriptions SET active = 0, stopped_reason = ?, stopped_ts = ?"
             " WHERE chat_id = ? AND active = 1",
-            (reason, chat_id),
+            (reason, time.time(), chat_id),
         )
         return cursor.rowcount == 1
 
