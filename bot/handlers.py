@@ -46,6 +46,7 @@ from bot.addressing import (
     without_mention,
 )
 from bot.formatting import Command
+from bot.logs import redact
 from bot.replies import Outgoing, following, send_in_order, send_reply, topic_of
 from bot.runtime import BotData, Context, Newest
 from bot.transport import Follow
@@ -439,11 +440,19 @@ async def ask(update: Update, context: Context) -> None:
         await _answer(update, context, message, user, searched, newest)
 
 
+def as_kept(message: Message) -> str:
+    """What `message` says as the bot keeps it to tell an edit that changes nothing
+    (`record_replies`, `_unchanged`): the credentials of the addresses it quotes masked, as
+    in the logs (`redact`). An admin's `/addfeed https://user:password@…/rss?token=…` was
+    kept whole, for NEWSBOT_KEEP_DAYS and in every backup."""
+    return redact(text_of(message))
+
+
 async def _unchanged(shared: BotData, message: Message) -> bool:
     """Whether an edited message says what the bot read in it: the question its replies
     answered, or a command's text (`note_command`)."""
     answered = await shared.conversations.answered_text(message.chat.id, message.message_id)
-    return answered == text_of(message)
+    return answered == as_kept(message)
 
 
 class _Asked(NamedTuple):
@@ -600,7 +609,7 @@ async def _answer(
             told = await send_reply(shared, message, formatting.plain(shown))
             shown = [ChatMessage(m.chat_id, m.message_id) for m in told]
         await shared.conversations.record_replies(
-            chat_id, message.message_id, shown, text_of(message), user.id
+            chat_id, message.message_id, shown, as_kept(message), user.id
         )
         return
     # An edited question is answered again, in the messages its first answer was shown in
@@ -655,7 +664,7 @@ async def _answer(
         first_asked_ts=first_asked,
     )
     await shared.conversations.record_replies(
-        chat_id, message.message_id, sent, text_of(message), user.id
+        chat_id, message.message_id, sent, as_kept(message), user.id
     )
     if later:
         await _take_down(context, later)
@@ -807,7 +816,7 @@ async def _note_text(shared: BotData, message: Message) -> None:
     of its own: an edit of it into /ask is answered in a new message."""
     sender = message.from_user.id if message.from_user else None
     await shared.conversations.record_replies(
-        message.chat.id, message.message_id, (), text_of(message), sender
+        message.chat.id, message.message_id, (), as_kept(message), sender
     )
 
 

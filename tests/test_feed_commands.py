@@ -519,3 +519,22 @@ async def test_addfeed_of_an_address_moved_for_good_adds_the_feed_polled_there_a
         f"{old} has moved for good to {moved}, the address feed 1 polls."
     ), repr(replied)
     assert run_sql(bot.db_path, "SELECT id, url FROM feeds") == [(1, moved)]
+
+
+async def test_a_command_is_kept_without_the_credentials_of_its_address(bot: Harness) -> None:
+    """A command's text is kept to tell an edit that changes nothing (a reaction): an
+    admin's /addfeed was kept with its address whole, password and token, for
+    NEWSBOT_KEEP_DAYS and in every backup."""
+    url = "https://feeduser:FeedPassw0rdX@feeds.example.invalid/rss?token=TokValueXYZ123"
+    update = bot.fake.user_message(ADMIN, f"/addfeed --no-check {url}", user_id=ADMIN)
+    [added] = await bot.reply(ADMIN)
+    assert added["text"].startswith("Added feed 1")
+    [(kept,)] = await bot.rows("SELECT question FROM question_replies")
+    assert kept.startswith("/addfeed --no-check https://")
+    assert "FeedPassw0rdX" not in kept and "TokValueXYZ123" not in kept
+    # the same text again (Telegram's edit for a reaction) is still no edit to tell of
+    bot.fake.edit_user_message(
+        ADMIN, update["message"]["message_id"], f"/addfeed --no-check {url}"
+    )
+    await bot.settle()
+    assert len(bot.replies(ADMIN)) == 1
