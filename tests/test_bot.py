@@ -1174,6 +1174,18 @@ async def test_inline_query_offers_passages_with_quote_and_source(bot: Harness) 
     assert not call.params.get("is_personal")  # an open bot: the same results for everyone
 
 
+async def test_an_inline_querys_text_is_not_kept(bot: Harness) -> None:
+    """Telegram sends an inline query as each letter is typed: each was kept in the query
+    log with its sender's id, every draft of what they were about to ask."""
+    for typed in ("lighth", "lighthouse", "lighthouse keeper"):
+        answered = len(bot.fake.calls("answerInlineQuery"))
+        bot.fake.inline_query(USER, typed)
+        await bot.fake.wait_for("answerInlineQuery", answered + 1, timeout=WAIT)
+    await bot.settle()
+    logged = await bot.rows("SELECT chat_id, user_id, question FROM query_log")
+    assert logged == [(None, None, "")] * 3  # their timing alone
+
+
 async def test_an_inline_query_reads_a_month_in_the_zone_of_the_senders_private_chat(
     bot: Harness,
 ) -> None:
