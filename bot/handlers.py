@@ -176,10 +176,12 @@ async def log_search(
     user_id: int | None,
     searched: Searched,
     first_asked_ts: float | None = None,
+    message_id: int | None = None,
 ) -> None:
     """Log a question with its timing, after its answer was sent: a write, which may wait
     for a lock another process holds, and the answer does not wait for it.
-    `first_asked_ts`: when the oldest question it holds was asked (`record_answer`)."""
+    `first_asked_ts`: when the oldest question it holds was asked (`record_answer`);
+    `message_id`, the message it was asked in (an edit's line replaces the question's)."""
     result = searched.result
     await shared.conversations.log_query(
         chat_id,
@@ -188,6 +190,7 @@ async def log_search(
         len(result.passages),
         searched.elapsed_ms,
         first_asked_ts,
+        message_id,
     )
 
 
@@ -620,6 +623,7 @@ async def _answer(
     )
     # and the pages its "More" showed go: they went on with the question as it was
     later = await shared.conversations.later_pages(replacing) if replacing else ()
+    replaced = await shared.conversations.answers_in(replacing)
     await show_typing(context, chat_id, topic_of(message))
     if not newest():
         return
@@ -647,7 +651,8 @@ async def _answer(
     # read with the question above, it holds it: forgotten by when that was asked
     first_asked = searched.above_asked_since if followed else None
     if not newest():
-        await log_search(shared, chat_id, user.id, found, first_asked)  # searched, not shown
+        asked_in = message.message_id
+        await log_search(shared, chat_id, user.id, found, first_asked, asked_in)  # not shown
         return
     sent = await send_answer(
         context,
@@ -669,7 +674,9 @@ async def _answer(
     if later:
         await _take_down(context, later)
         await shared.conversations.detach_messages(later)
-    await log_search(shared, chat_id, user.id, found, first_asked)
+    if replaced:  # they held the words the edit took out
+        await shared.conversations.forget_answers(replaced)
+    await log_search(shared, chat_id, user.id, found, first_asked, message.message_id)
 
 
 async def inline_ask(update: Update, context: Context) -> None:

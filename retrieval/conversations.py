@@ -24,14 +24,14 @@ import logging
 import os
 import sqlite3
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple, TypeVar
 
 import aiosqlite
 
-from retrieval.corpus.db import busy_timeout, connect, kept_locked
+from retrieval.corpus.db import busy_timeout, connect, delete_securely, kept_locked
 from retrieval.models import Passage
 from retrieval.retention import forget_expired
 
@@ -156,6 +156,7 @@ class Conversations:
         for a lock (see the module); the caller closes them."""
         conn = await connect(Path(db_path))
         await conn.execute(busy_timeout(ATTEMPT_S))
+        await delete_securely(conn)  # what chats said, deleted, is overwritten
         return cls(conn, waits=True)
 
     async def close(self) -> None:
@@ -368,6 +369,35 @@ class Conversations:
                 later += [ChatMessage(*row) for row in await cursor.fetchall()]
         return tuple(dict.fromkeys(later))  # an answer's messages name it each
 
+    async def answers_in(self, messages: Sequence[ChatMessage]) -> set[int]:
+        """The answers (pages of them) shown in `messages`."""
+        shown: set[int] = set()
+        for chat_id, message_id in messages:
+            async with self.conn.execute(
+                "SELECT answer_id FROM answer_messages WHERE chat_id = ? AND message_id = ?",
+                (chat_id, message_id),
+            ) as cursor:
+                shown.update(int(row[0]) for row in await cursor.fetchall())
+        return shown
+
+    async def forget_answers(self, answer_ids: Collection[int]) -> None:
+        """Delete answers, the "More" pages that go on from them and the votes on them,
+        overwritten: answers an edited question's new answer replaced, which held the
+        words its user edited out (bookkeeping)."""
+        ids = json.dumps(sorted(answer_ids))
+        pages = (
+            "SELECT id FROM answers WHERE id IN (SELECT value FROM json_each(?))"
+            " OR first_page IN (SELECT value FROM json_each(?))"
+        )
+
+        async def delete() -> None:
+            await self.conn.execute(
+                f"DELETE FROM feedback WHERE answer_id IN ({pages})", (ids, ids)
+            )
+            await self.conn.execute(f"DELETE FROM answers WHERE id IN ({pages})", (ids, ids))
+
+        await self._book(f"the forgetting of answers {sorted(answer_ids)}", delete)
+
     async def messages_of(self, answer_id: int) -> tuple[ChatMessage, ...]:
         """The messages an answer (a page of one) was sent as, in order: its buttons are
         under the last."""
@@ -514,14 +544,17 @@ class Conversations:
         results: int,
         elapsed_ms: float,
         first_asked_ts: float | None = None,
+        message_id: int | None = None,
     ) -> None:
         """Log a question with its timing; bookkeeping. `first_asked_ts`: when the oldest
-        question `question` holds was asked, if before now (a follow-up's, a "More" page's)."""
+        question `question` holds was asked, if before now (a follow-up's, a "More" page's);
+        `message_id`, the message it was asked in: an edit of it replaces its line."""
         await self._book(
             "a question in the query log",
             lambda: self.conn.execute(
-                "INSERT INTO query_log (chat_id, user_id, question, results, elapsed_ms,"
-                " created_ts, first_asked_ts) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO query_log (chat_id, user_id, question, results,"
+                " elapsed_ms, created_ts, first_asked_ts, message_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     chat_id,
                     user_id,
@@ -530,6 +563,7 @@ class Conversations:
                     round(elapsed_ms, 3),
                     time.time(),
                     first_asked_ts,
+                    message_id,
                 ),
             ),
         )

@@ -812,6 +812,24 @@ async def edit(bot: Harness, chat_id: int, message_id: int, text: str) -> None:
     await bot.settle()
 
 
+async def test_an_edited_question_keeps_none_of_the_words_edited_out(bot: Harness) -> None:
+    """Answered again, an edited question's first text was kept: in the query log beside
+    the new one, and in its first answer's record with the votes on it."""
+    update = bot.fake.user_message(USER, "lighthouse keeper Fastnet, said Jane Quagga")
+    [first] = await bot.reply(USER)
+    assert "Fastnet" in first["text"]
+    await bot.press(USER, first, buttons(first)["👍"])
+    await edit(bot, USER, update["message"]["message_id"], "Where did the joint exercise begin?")
+    [answer] = bot.replies(USER)
+    assert "Aslanduz" in answer["text"]
+    for table in ("query_log", "answers", "feedback", "question_replies"):
+        held = f"SELECT count(*) FROM {table} WHERE question LIKE '%Quagga%'"
+        assert await bot.rows(held) == [(0,)], table
+    asked = [("Where did the joint exercise begin?",)]
+    assert await bot.rows("SELECT question FROM query_log") == asked
+    assert await bot.rows("SELECT question FROM answers") == asked
+
+
 async def test_an_edited_question_is_answered_again_in_the_same_message(bot: Harness) -> None:
     update = bot.fake.user_message(USER, "lighthouse keeper Fastnet")
     [first] = await bot.reply(USER)
@@ -859,7 +877,7 @@ async def test_of_two_quick_edits_only_the_last_is_searched_and_stands(bot: Harn
     [answer] = bot.replies(USER)
     assert answer["message_id"] == first["message_id"] and "Eddystone" in answer["text"]
     logged = await bot.rows("SELECT question FROM query_log ORDER BY id")
-    assert logged == [("lighthouse keeper Fastnet",), ("lighthouse keeper Eddystone",)]
+    assert logged == [("lighthouse keeper Eddystone",)]  # in the question's line
     assert len(bot.fake.calls("editMessageText")) == 1
 
 

@@ -826,4 +826,15 @@ MIGRATIONS: tuple[Migration, ...] = (
         ALTER TABLE question_replies ADD COLUMN user_id INTEGER;
         """,
     ),
+    Migration(
+        45,
+        "a question's log line by its message",
+        """
+        -- The message a question was asked in (NULL: an inline query, a "More" pressed, or
+        -- logged before): a question its user edits is logged again in its line, and the
+        -- text they edited out is not kept beside it.
+        ALTER TABLE query_log ADD COLUMN message_id INTEGER;
+        CREATE UNIQUE INDEX query_log_message ON query_log (chat_id, message_id);
+        """,
+    ),
 )
