@@ -135,6 +135,8 @@ async def _start(app: App) -> None:
     schedule_digests(app)
     if shared.access.is_open:
         log.warning("NEWSBOT_ALLOWED_CHATS is not set: the bot answers anyone who finds it")
+    if shared_env := shared.settings.env_file_shared():
+        log.warning("%s", shared_env)
     log.info("@%s is up: answering from %s", app.bot.username, shared.engine.db_path)
 
 

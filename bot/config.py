@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import sysconfig
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -122,6 +123,8 @@ class Settings:
     log_level: str = "INFO"
     # True: every private address (but link-local); a PrivateAllowed: those it lists
     allow_private_urls: bool | PrivateAllowed = False
+    # the .env file `load` read (None: none), whose mode `newsbot run` checks
+    env_file: Path | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if not _http_url(self.api_base_url):
@@ -171,8 +174,9 @@ class Settings:
 
         Raises ConfigError for the first setting that cannot be used."""
         values: dict[str, str | None] = {}
-        if env_file and Path(env_file).is_file():
-            values.update(dotenv_values(env_file))
+        read = Path(env_file) if env_file and Path(env_file).is_file() else None
+        if read is not None:
+            values.update(dotenv_values(read))
         # A blank variable is unset, and .env fills it in: docker-compose's `${VAR}` and
         # systemd's `Environment=VAR=` make them, and one hid the token .env holds.
         values.update((name, value) for name, value in os.environ.items() if value.strip())
@@ -196,6 +200,7 @@ class Settings:
             seeds_dir=_seeds(get("NEWSBOT_SEEDS")),
             log_level=get("NEWSBOT_LOG_LEVEL") or "INFO",
             allow_private_urls=_private_urls(get("NEWSBOT_ALLOW_PRIVATE_URLS")),
+            env_file=read,
         )
 
     @property
@@ -206,6 +211,22 @@ class Settings:
     def expired_before(self, now: float) -> float:
         """The moment what chats asked before is forgotten at `now`: NEWSBOT_KEEP_DAYS ago."""
         return now - self.keep_days * DAY_SECONDS
+
+    def env_file_shared(self) -> str | None:
+        """Why the .env file read is readable by others than its owner (its group, anyone),
+        when it is; None when it is not, or none was read. It may hold the bot's token."""
+        if self.env_file is None:
+            return None
+        try:
+            mode = stat.S_IMODE(self.env_file.stat().st_mode)
+        except OSError:  # gone since: nothing to say of it
+            return None
+        if not mode & (stat.S_IRGRP | stat.S_IROTH):
+            return None
+        return (
+            f"{self.env_file} is readable by others than its owner (mode {mode:04o}), and it "
+            f"may hold TELEGRAM_BOT_TOKEN: chmod 600 {self.env_file}"
+        )
 
     def require_token(self) -> str:
         """The bot token, or a ConfigError that says what is wrong without showing it."""

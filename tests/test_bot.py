@@ -1989,6 +1989,26 @@ async def test_open_bot_warns_at_start_up(
     assert "NEWSBOT_ALLOWED_CHATS is not set: the bot answers anyone" in caplog.text
 
 
+async def test_an_env_file_others_may_read_is_warned_of_at_start_up(
+    start_bot: BotFactory, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """`cp .env.example .env` makes it 0644 under the usual umask: the token in it was
+    readable by every user of the machine, without a word."""
+    env = tmp_path / ".env"
+    env.write_text(f"TELEGRAM_BOT_TOKEN={TEST_TOKEN}\n")
+    caplog.set_level(logging.WARNING, logger="bot.app")
+    env.chmod(0o600)
+    async with start_bot(env_file=env):
+        pass
+    assert str(env) not in caplog.text
+    env.chmod(0o640)
+    async with start_bot(env_file=env):
+        pass
+    warned = f"{env} is readable by others than its owner (mode 0640), and it may hold"
+    assert caplog.text.count(warned) == 1 and f"chmod 600 {env}" in caplog.text
+    assert TEST_TOKEN.split(":")[1] not in caplog.text
+
+
 async def test_per_user_question_limit(start_bot: BotFactory) -> None:
     async with start_bot(questions_per_minute=2) as bot:
         await bot.ask(USER, "joint exercise")

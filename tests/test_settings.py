@@ -204,6 +204,22 @@ def test_a_bad_setting_is_one_line_and_exit_status_2(tmp_path: Path) -> None:
     assert done.stdout == "" and not (tmp_path / "n.db").exists()
 
 
+def test_the_env_file_read_is_known(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`newsbot run` checks its mode (`env_file_shared`): only a file read is named."""
+    env_file = tmp_path / ".env"
+    assert Settings.load(env_file=env_file).env_file is None
+    env_file.write_text("NEWSBOT_KEEP_DAYS=30\n")
+    env_file.chmod(0o604)
+    settings = Settings.load(env_file=env_file)
+    assert settings.env_file == env_file
+    assert settings.env_file_shared() == (
+        f"{env_file} is readable by others than its owner (mode 0604), and it may hold "
+        f"TELEGRAM_BOT_TOKEN: chmod 600 {env_file}"
+    )
+    env_file.chmod(0o600)
+    assert settings.env_file_shared() is None
+
+
 def test_a_blank_variable_is_unset_and_env_file_fills_it_in(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
