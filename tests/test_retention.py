@@ -16,6 +16,7 @@ import pytest
 from bot.cli.main import main
 from retrieval.conversations import ChatMessage, Conversations
 from retrieval.corpus.db import connect
+from retrieval.corpus.schema import MIGRATIONS
 from retrieval.digest.schedule import DailyTime
 from retrieval.digest.subscriptions import Subscriptions
 from retrieval.engine import Engine
@@ -246,3 +247,42 @@ async def test_the_bot_keeps_no_chats_name(start_bot: BotFactory) -> None:  # no
             (GROUP, "group", None),
             (USER, "private", None),
         ]
+
+
+async def test_an_upgrade_forgets_chats_names_and_dates_the_subscriptions_ended(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Migration 44: the names kept before go; a subscription that ended before is dated
+    by its last digest, so that it is forgotten NEWSBOT_KEEP_DAYS after."""
+    import retrieval.corpus.db
+
+    older = tuple(m for m in MIGRATIONS if m.version < 44)
+    monkeypatch.setattr(retrieval.corpus.db, "MIGRATIONS", older)
+    conn = await connect(db_path)
+    await conn.close()
+    run_sql(
+        db_path,
+        "INSERT INTO chats (id, type, title, first_seen) VALUES (5, 'private', 'Alice', 0)",
+    )
+    for chat_id, active in ((-7, 0), (-8, 1)):
+        run_sql(
+            db_path,
+            "INSERT INTO subscriptions (chat_id, chat_type, chat_title, send_time, timezone,"
+            " active, created_ts, active_since, schedule_since) VALUES (?, 'group', 'Desk',"
+            " '08:00', 'UTC', ?, 100, 100, 100)",
+            chat_id,
+            active,
+        )
+    run_sql(
+        db_path,
+        "INSERT INTO deliveries (subscription_id, day, chat_id, period_start, period_end,"
+        " as_of, state, claimed_ts) VALUES (1, '1970-01-02', -7, 0, 86400, 86400, 'sent', 500)",
+    )
+    monkeypatch.setattr(retrieval.corpus.db, "MIGRATIONS", MIGRATIONS)
+    conn = await connect(db_path)
+    await conn.close()
+    assert run_sql(db_path, "SELECT title FROM chats") == [(None,)]
+    assert run_sql(db_path, "SELECT chat_id, stopped_ts FROM subscriptions ORDER BY id") == [
+        (-7, 500.0),
+        (-8, None),
+    ]
