@@ -236,13 +236,15 @@ class Index:
         if not tokens or k <= 0 or snap.docs == 0:
             return []
         k = min(k, snap.docs)
-        prepared = self._query(snap, tokens)
-        if not prepared.terms:
-            return []
         span = (
             -np.inf if since is None else float(since),
             _LAST_MOMENT if until is None else min(float(until), _LAST_MOMENT),
         )
+        if not any(_may_hold(segment, span) for segment in snap.segments):
+            return []  # "the last days" of a question asked long after the news: none
+        prepared = self._query(snap, tokens)
+        if not prepared.terms:
+            return []
         if prepared.weights.min() > 0:
             sentence_ids, scores = self._top_k(snap, prepared, k, span)
         else:  # the bounds need positive weights
@@ -468,3 +470,14 @@ class Index:
         held = count_terms(segment, fwd_rows, terms, tf, np.arange(len(fwd_rows)))
         lengths = segment.doc_len[segment.by_sentence[fwd_rows]]
         return bm25_sums(tf[:, held], lengths, weights[held], self.params, snap.avgdl)
+
+
+def _may_hold(segment: Segment, span: tuple[float, float]) -> bool:
+    """Whether some doc of `segment` may lie within `span` (since, until): its docs' times
+    reach into it, as `Index._top_k` reads them (`Segment.dated_times` when since is a
+    moment). A search none may hold finds nothing, and its query is not even looked up."""
+    since, until = span
+    _, earliest, latest = (
+        segment.dated_times if since > -np.inf else (None, segment.earliest, segment.latest)
+    )
+    return not (earliest > until or latest < since)
