@@ -171,5 +171,23 @@ def test_a_pools_windows_past_a_heading_are_those_any_sentence_rule_finds() -> N
     ]
     assert expected  # some windows run through a heading
     assert candidates.past_headings() == expected
+    # of some windows only (a refill's, `Ranker.rank`): those of them the whole pool's are
+    some = np.array([w for w in range(len(start)) if w % 3 != 1])
+    assert candidates.past_headings(some) == [w for w in expected if w in some]
+    assert candidates.past_headings(np.zeros(0, dtype=np.int64)) == []
     assert heading_like(texts) == [i for i, t in enumerate(texts) if looks_like_heading(t)]
     assert heading_like(texts) == [1, 4, 6, 8, 9]
+
+
+def test_a_sentence_known_as_no_heading_stays_none_as_its_neighbours_are_read() -> None:
+    """A refill (`Ranker.rank`) judges only the windows it takes in: the pool's others held
+    no heading, and a neighbour's paragraph read since can only show a sentence is not a
+    paragraph of its own, never that it is."""
+    for text in ("NBA Finals", "The Warriors won.", ""):
+        for paragraph in (None, 3, 4):
+            for before in (None, 3, 4):
+                for after in (None, 3, 4):
+                    if not is_heading(text, paragraph, before, after):
+                        for known_before in (before,) if before is not None else (None, 3, 4):
+                            for known_after in (after,) if after is not None else (None, 3, 4):
+                                assert not is_heading(text, paragraph, known_before, known_after)

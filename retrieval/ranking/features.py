@@ -304,26 +304,30 @@ class Candidates:
         """The paragraph number of a sentence read (`read_texts`); None for one not read."""
         return self.paragraphs.get(sentence_id)
 
-    def past_headings(self) -> list[int]:
+    def past_headings(self, among: Ints | None = None) -> list[int]:
         """The windows that hold a heading after their first sentence (`headings`): they end
-        on one, or run from one section into the next. Their text must have been read. (Each
-        sentence past a window's first is judged once, then the windows are told at once:
-        windows overlap, and this runs for every question's pool, once a round of refills.)"""
-        if not len(self):
+        on one, or run from one section into the next; of the windows `among` only, when
+        given. Their text must have been read. (Each sentence past a window's first is
+        judged once, then the windows are told at once: windows overlap, and this runs for
+        every question's pool, once a round of refills.)"""
+        windows = np.arange(len(self)) if among is None else among
+        if not len(windows):
             return []
-        longest = int(self.size.max())
+        start, size = self.start[windows], self.size[windows]
+        longest = int(size.max())
         inside = np.zeros(len(self.sentence_id) + longest, dtype=bool)
         for j in range(1, longest):
-            inside[self.start[self.size > j] + j] = True
+            inside[start[size > j] + j] = True
         rows = np.flatnonzero(inside)
         texts = map(self.texts.get, self.sentence_id[rows].tolist(), itertools.repeat(""))
         heading = np.zeros(len(inside), dtype=bool)
         for row in rows[heading_like(texts)].tolist():  # a few: their paragraphs decide
             heading[row] = self._is_heading(row)
-        crossing = np.zeros(len(self), dtype=bool)
+        crossing = np.zeros(len(windows), dtype=bool)
         for j in range(1, longest):
-            crossing |= heading[self.start + j] & (self.size > j)
-        return np.flatnonzero(crossing).tolist()
+            crossing |= heading[start + j] & (size > j)
+        found: list[int] = windows[crossing].tolist()
+        return found
 
     def _is_heading(self, row: int) -> bool:
         """Whether the sentence at `row` of `sentence_id` is a heading (`headings.is_heading`),

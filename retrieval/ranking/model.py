@@ -164,7 +164,10 @@ class Ranker:
                 candidates, texts=kept.texts, finds=kept.finds, paragraphs=kept.paragraphs
             )
             kept = read_so_far.subset(rows).read_texts(read)
-            crossing = kept.past_headings()
+            # Only the windows taken in can cross a heading: a sentence that did not read as
+            # one still does not with more of its neighbours' paragraphs known (a heading is
+            # a paragraph of its own: one more known can only show it is not).
+            crossing = kept.past_headings(np.sort(np.searchsorted(rows, after)))
         if crossing:
             kept = kept.subset(np.delete(np.arange(len(kept)), crossing))
         return final_scores(kept, self.final)
