@@ -9,7 +9,7 @@ thousands `features.build_candidates` cuts; their text must have been read
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -92,4 +92,4 @@ def add_marks(candidates: Candidates) -> Candidates:
         elif question.kind is AnswerKind.DATE:
             value = np.log1p(np.expm1(value) + np.expm1(features[:, COLUMN["months"]]))
         features[:, COLUMN[target]] = value
-    return replace(candidates, novelty=(slot, novelty))
+    return candidates.changed(novelty=(slot, novelty))

@@ -16,8 +16,8 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -159,9 +159,9 @@ MARK_FEATURES = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class ArticleEvidence:
-    """What is known of one candidate article before its windows are cut."""
+class ArticleEvidence(NamedTuple):
+    """What is known of one candidate article before its windows are cut. (A tuple: a
+    question makes some 25, where a frozen dataclass's fields cost a call each to set.)"""
 
     id: int
     sentence_ids: Ints  # its sentences, in order from position 0
@@ -215,10 +215,19 @@ class Candidates:
     def __len__(self) -> int:
         return len(self.start)
 
+    def changed(self, **changes: Any) -> Candidates:
+        """A copy with `changes` made: `dataclasses.replace`, which would pass every field
+        through `__init__` again (a question makes some eight copies)."""
+        copy = object.__new__(Candidates)
+        for name in _CANDIDATE_FIELDS:
+            object.__setattr__(copy, name, getattr(self, name))
+        for name, value in changes.items():
+            object.__setattr__(copy, name, value)  # a name no field has raises
+        return copy
+
     def subset(self, rows: Ints) -> Candidates:
         """These windows only (their features copied: `add_marks` writes into them)."""
-        return replace(
-            self,
+        return self.changed(
             article=self.article[rows],
             start=self.start[rows],
             size=self.size[rows],
@@ -259,7 +268,7 @@ class Candidates:
             if found is not None:
                 finds[sentence_id] = found
         # what the text adds to the question is read again, with the text now at hand
-        return replace(self, texts=texts, finds=finds, paragraphs=paragraphs, novelty=None)
+        return self.changed(texts=texts, finds=finds, paragraphs=paragraphs, novelty=None)
 
     def sentence_rows(self) -> Ints:
         """The rows of `sentence_id` whose text the windows need, ascending: each window's
@@ -352,6 +361,9 @@ class Candidates:
     def sentence_ids(self, w: int) -> tuple[int, ...]:
         first = int(self.start[w])
         return tuple(self.sentence_id[first : first + int(self.size[w])].tolist())
+
+
+_CANDIDATE_FIELDS = tuple(f.name for f in fields(Candidates))
 
 
 def build_candidates(

@@ -14,7 +14,7 @@ A model naming a feature the code does not compute is refused at load, with its 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
@@ -160,8 +160,8 @@ class Ranker:
             rest = np.flatnonzero(open_)
             after = rest[_best(scores[rest], len(crossing))]
             rows = np.sort(np.concatenate([np.delete(rows, crossing), after]))
-            read_so_far = replace(
-                candidates, texts=kept.texts, finds=kept.finds, paragraphs=kept.paragraphs
+            read_so_far = candidates.changed(
+                texts=kept.texts, finds=kept.finds, paragraphs=kept.paragraphs
             )
             kept = read_so_far.subset(rows).read_texts(read)
             # Only the windows taken in can cross a heading: a sentence that did not read as
