@@ -437,3 +437,19 @@ def test_the_choices_word_grams_count_as_the_corpus_shingles_do(a: str, b: str) 
     assert _rewritten(a, _grams(a), b, _grams(b)) == near_duplicate_shingles(
         a, shingles(a), b, shingles(b), REWRITTEN
     )
+
+
+def test_a_candidates_copy_with_changes_is_what_replace_makes() -> None:
+    """`Candidates.changed` copies field by field what `dataclasses.replace` would pass
+    through `__init__`, and a name no field has is an error, as there."""
+    from retrieval.ranking.features import FEATURES, Candidates
+
+    ids = np.arange(4)
+    candidates = Candidates(
+        ids, ids, ids, ids, np.zeros((4, len(FEATURES))), {}, ids, np.zeros(4), profile("Who?"), {}
+    )
+    texts = {0: "Floods hit Ely."}
+    assert candidates.changed(texts=texts, novelty=None) == replace(candidates, texts=texts)
+    assert candidates.changed().texts is candidates.texts
+    with pytest.raises(AttributeError):
+        candidates.changed(text=texts)
