@@ -1020,3 +1020,31 @@ async def test_a_word_no_article_holds_is_offered_a_spelling_one_letter_off(
     assert alone.message is not None and alone.message.endswith("Did you mean “morocco”?")
     assert (await engine.ask("Who won in Moldovva?")).respelt == ()  # one article holds it
     assert (await engine.ask("Qwertyuiop football team")).respelt == ()
+
+
+async def test_an_article_stored_since_the_runs_were_read_is_read_whole(engine: Engine) -> None:
+    """A reader takes a question's candidate articles' sentences from the runs it read
+    last (`articles_of` reads them just before): an article stored since is read with its
+    run read again, its sentences as a fresh reader reads them."""
+    await engine.add_articles([ArticleDraft("Ely floods", "Floods hit Ely. The river rose.")])
+    await engine.refresh()
+    readers = ReadConnections(engine.db_path)
+    try:
+        reader = CorpusReader(readers.get)
+        first = reader.articles_of([1])  # the runs read, with the first article's
+        assert set(first.values()) == {1}
+        await engine.add_articles(
+            [ArticleDraft("Ely rebuilds", "The town rebuilt its bridge. It opened on Monday.")]
+        )
+        await engine.refresh()
+        later = reader.stored_articles([1, 2], 400)
+        fresh = CorpusReader(readers.get).stored_articles([1, 2], 400)
+        assert sorted(later) == sorted(fresh) == [1, 2]
+        for article_id in (1, 2):
+            assert (
+                later[article_id].sentence_ids.tolist() == fresh[article_id].sentence_ids.tolist()
+            )
+            assert later[article_id].positions.tolist() == fresh[article_id].positions.tolist()
+        assert len(later[2].sentence_ids) == 2
+    finally:
+        readers.close()

@@ -157,7 +157,11 @@ class CorpusReader:
             return found
         rows = self._article_rows(missing)
         # Most articles' sentences run as their rows say; others are read from `sentences`.
-        runs = self._runs().of_articles(list(rows))
+        # The runs as last read hold a question's candidates (`articles_of` read them just
+        # before): they are read again only for an article they do not hold.
+        runs = self._article_runs.of_articles(list(rows))
+        if len(runs) < len(rows):
+            runs = self._runs().of_articles(list(rows))
         sentences = self.sentences_of_articles([i for i in rows if i not in runs], last)
         for article_id, (first, count) in runs.items():
             if (kept := min(count, last + 1)) > 0:
