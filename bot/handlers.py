@@ -49,7 +49,7 @@ from bot.formatting import Command
 from bot.logs import redact
 from bot.replies import Outgoing, following, send_in_order, send_reply, topic_of
 from bot.runtime import BotData, Context, Newest
-from bot.transport import Follow
+from bot.transport import Follow, Withdrawn, outbox
 from retrieval.conversations import ChatMessage, ShownAnswer
 from retrieval.follow_ups import AnswerAbove
 from retrieval.ranking.named_time import named_time
@@ -439,8 +439,14 @@ async def ask(update: Update, context: Context) -> None:
     # held only by what will be searched: an edit refused, or one that is no question,
     # leaves the answer of the text before it standing
     asking = context.bot_data.asking.hold((message.chat.id, message.message_id), update.update_id)
+    # an answer still waiting to go out when an edit comes (its group's share of the flood
+    # limits used up) is withdrawn: the edit's answer stands, not first this one
     async with asking as newest:
-        await _answer(update, context, message, user, searched, newest)
+        with outbox(newest.superseded):
+            try:
+                await _answer(update, context, message, user, searched, newest)
+            except Withdrawn:
+                log.info("update %s: its answer was withdrawn for an edit's", update.update_id)
 
 
 def as_kept(message: Message) -> str:

@@ -33,7 +33,6 @@ INLINE_QUERIES_PER_QUESTION = 3  # inline asks as you type: allow that many per 
 DIGESTS_PER_MINUTE = 2
 
 Clock = Callable[[], datetime]
-Newest = Callable[[], bool]
 T = TypeVar("T")
 
 
@@ -69,6 +68,18 @@ class _OpenedAtStartUp(Generic[T]):
         setattr(shared, self.slot, value)
 
 
+class Newest:
+    """Whether a version of a message (`OneAtATime.hold`) is still the newest come so far,
+    when called; `superseded` is set once a newer one has come."""
+
+    def __init__(self, is_newest: Callable[[], bool]) -> None:
+        self._is_newest = is_newest
+        self.superseded = asyncio.Event()
+
+    def __call__(self) -> bool:
+        return self._is_newest()
+
+
 class OneAtATime:
     """Locks by key, held while in use: a message's question and the edits of it are
     answered one after the other (an edit does not wait for its chat's turn behind them:
@@ -84,24 +95,35 @@ class OneAtATime:
         self.clock = clock
         self._locks: dict[tuple[int, int], tuple[asyncio.Lock, list[int]]] = {}
         self._newest: dict[tuple[int, int], tuple[int, float]] = {}  # version, last used
+        self._holders: dict[tuple[int, int], list[tuple[int, Newest]]] = {}  # waiting or in
 
     @asynccontextmanager
     async def hold(self, key: tuple[int, int], version: int) -> AsyncIterator[Newest]:
         """Hold `key`'s lock, for `version` of what it names (an update's id: a later
         update's is higher). Yields whether `version` is still the newest of the key come so
-        far, waiting or done: its holder stops once it is not, as a later one answers."""
+        far, waiting or done: its holder stops once it is not, as a later one answers. Its
+        `superseded` is set as a newer version comes, the lock still held: an answer waiting
+        to go out (a group's share of the flood limits used up) is withdrawn for it."""
         self._forget_unused()
         newest, _ = self._newest.get(key, (version, 0.0))
         self._newest[key] = (max(newest, version), self.clock())
         lock, users = self._locks.setdefault(key, (asyncio.Lock(), [0]))
         users[0] += 1
+        this = Newest(lambda: self._newest[key][0] == version)
+        holders = self._holders.setdefault(key, [])
+        holders.append((version, this))
+        for other_version, other in holders:  # a newer version supersedes what is on its way
+            if other_version < self._newest[key][0]:
+                other.superseded.set()
         try:
             async with lock:
-                yield lambda: self._newest[key][0] == version
+                yield this
         finally:
+            holders.remove((version, this))
             users[0] -= 1
             if not users[0]:
                 del self._locks[key]
+                del self._holders[key]
             self._newest[key] = (self._newest[key][0], self.clock())
 
     def _forget_unused(self) -> None:

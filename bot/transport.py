@@ -11,6 +11,9 @@ which follows a group to the supergroup it became:
   getMe of start-up gets CONNECT_AGE: a wrong TELEGRAM_API_BASE_URL or a network that is
   down says so in seconds, not a minute. A flood's 429 on a call to a chat pauses that
   chat's calls only; AIORateLimiter paused every chat's.
+- `outbox` (a handler's calls, as the limiter sees them): which of them went out, and an
+  event that withdraws those not yet out (an edited question's answer still waiting for
+  its group's share of the flood limits, `Withdrawn`), while none went out.
 - `UpdatesRequest` (the getUpdates request): an update python-telegram-bot cannot read
   reaches it as a bare update id, logged once, instead of failing the whole batch forever.
 
@@ -27,7 +30,10 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import timedelta
 from http import HTTPStatus
 from typing import Any
@@ -60,6 +66,11 @@ class DroppedAtStop(ReplyDropped):
     Telegram may be reachable, the bot just will not wait."""
 
 
+class Withdrawn(NetworkError):
+    """A call given up before it went out because its `Outbox` was withdrawn: what it would
+    have sent no longer stands (its question was edited meanwhile)."""
+
+
 class ReplyUnconfirmed(TimedOut):
     """A call that failed after it went out (a read time-out, a connection lost): it may
     have arrived, so it is not sent again, nor apologised for. A time-out to its callers,
@@ -81,6 +92,50 @@ def not_delivered(error: BaseException) -> bool:
     if isinstance(error, ServerError | ReplyDropped):
         return True
     return isinstance(error, NetworkError) and isinstance(error.__cause__, _NEVER_SENT)
+
+
+# The calls that change what a chat shows; "typing…" (sendChatAction) is none
+_CHANGES_A_CHAT = ("send", "edit", "delete")
+
+
+@dataclass
+class Outbox:
+    """A handler's calls to the Bot API (`outbox`): the messages that went out (each as
+    (chat id, message id)) and how many calls that change a chat did, and `withdraw`: set, it
+    drops every call of the handler not yet out, as a stop does, as long as none went out
+    (an answer half out is let finish: its rest would be missed)."""
+
+    sent: list[tuple[int, int]] = field(default_factory=list)
+    changes: int = 0  # calls that went out and changed a chat: sent, edited, deleted
+    withdraw: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def went_out(self, endpoint: str, answer: object) -> None:
+        if endpoint == "sendChatAction" or not endpoint.startswith(_CHANGES_A_CHAT):
+            return
+        self.changes += 1
+        if endpoint == "sendMessage" and isinstance(answer, dict):
+            chat = answer.get("chat")
+            if isinstance(chat, dict) and "message_id" in answer:
+                self.sent.append((int(chat["id"]), int(answer["message_id"])))
+
+    @property
+    def withdrawable(self) -> bool:
+        return self.changes == 0
+
+
+_OUTBOX: ContextVar[Outbox | None] = ContextVar("outbox", default=None)
+
+
+@contextmanager
+def outbox(withdraw: asyncio.Event | None = None) -> Iterator[Outbox]:
+    """The calls made within the block (and the tasks it starts) as one `Outbox`: what of
+    them went out, and `withdraw` (a new event if None), which drops those not yet out."""
+    box = Outbox() if withdraw is None else Outbox(withdraw=withdraw)
+    token = _OUTBOX.set(box)
+    try:
+        yield box
+    finally:
+        _OUTBOX.reset(token)
 
 
 Follow = Callable[[int, int], Awaitable[bool]]
@@ -231,7 +286,7 @@ class RetryingRateLimiter(AIORateLimiter):
                 )
             except NetworkError as exc:
                 age = time.monotonic() - started
-                if isinstance(exc, BadRequest | ReplyDropped):  # refused, or given up: not sent
+                if isinstance(exc, BadRequest | ReplyDropped | Withdrawn):  # refused, given up
                     raise
                 if not not_delivered(exc):
                     if endpoint.startswith(
@@ -313,49 +368,84 @@ class RetryingRateLimiter(AIORateLimiter):
         callback: _Call,
         *rest: Any,
     ) -> _Answer:
-        """Make the call through AIORateLimiter; one still waiting there when the bot stops
-        is dropped (nothing went out), one already out is let finish."""
+        """Make the call through AIORateLimiter; one still waiting there when the bot stops,
+        or when its handler's `Outbox` is withdrawn, is dropped (nothing went out), one
+        already out is let finish; one that went out is noted in that outbox."""
         out = False  # a try of it is out (AIORateLimiter tries again after a RetryAfter)
+        box = _OUTBOX.get()
+        endpoint = str(rest[2])
+        if _withdrawn(box):
+            raise _withdrawal(where)
 
         async def sending(*args: Any, **kwargs: Any) -> _Answer:
             nonlocal out
             out = True
             try:
-                return await callback(*args, **kwargs)
+                answer = await callback(*args, **kwargs)
             except RetryAfter as exc:
-                if self._stopping.is_set():  # else AIORateLimiter waits it out
-                    raise self._dropped(where) from exc
+                if self._stopping.is_set() or _withdrawn(box):  # else AIORateLimiter waits
+                    raise self._given_up(where) from exc
                 raise
             finally:
                 out = False
+            if box is not None:
+                box.went_out(endpoint, answer)
+            return answer
 
         # made first, so it runs first: a call with nothing to wait for goes out before
         # a stop already under way is seen
         call = asyncio.ensure_future(super().process_request(sending, *rest))
-        stop = asyncio.ensure_future(self._stopping.wait())
+        given_up = asyncio.ensure_future(self._until_given_up(box))
         try:
-            await asyncio.wait((call, stop), return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait((call, given_up), return_when=asyncio.FIRST_COMPLETED)
         except BaseException:  # the handler itself was cancelled
             call.cancel()
             raise
         finally:
-            stop.cancel()
+            given_up.cancel()
         if not call.done() and not out:
             call.cancel()
-            raise self._dropped(where)
+            raise self._given_up(where)
         return await call
+
+    async def _until_given_up(self, box: Outbox | None) -> None:
+        """Return once a call not yet out is not to go: the bot stops, or `box` (the
+        caller's) is withdrawn while none of it went out."""
+        waits = [asyncio.ensure_future(self._stopping.wait())]
+        if box is not None and box.withdrawable:
+            waits.append(asyncio.ensure_future(box.withdraw.wait()))
+        try:
+            await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for wait in waits:
+                wait.cancel()
+
+    def _given_up(self, where: str) -> DroppedAtStop | Withdrawn:
+        """Why a call not yet out was given up: the stop, else its withdrawn outbox."""
+        return self._dropped(where) if self._stopping.is_set() else _withdrawal(where)
 
     async def wait_out(self, seconds: float, where: str) -> None:
         """Wait `seconds` before a call is tried again (a retry here, or a flood's
         retry_after that a caller waits out itself, as a digest does past the retries
-        here), unless the bot stops meanwhile: ReplyDropped then, nothing having been
-        sent, so that its stop is not held up for it."""
+        here), unless the bot stops meanwhile (or the caller's `Outbox` is withdrawn):
+        ReplyDropped (Withdrawn) then, nothing having been sent, so that its stop is not
+        held up for it."""
         try:
-            await asyncio.wait_for(self._stopping.wait(), seconds)
+            await asyncio.wait_for(self._until_given_up(_OUTBOX.get()), seconds)
         except TimeoutError:
             return
-        raise self._dropped(where)
+        raise self._given_up(where)
 
     def _dropped(self, where: str) -> DroppedAtStop:
         log.warning("%s dropped: the bot is stopping; not sent late", where)
         return DroppedAtStop(f"{where} dropped: the bot is stopping")
+
+
+def _withdrawn(box: Outbox | None) -> bool:
+    """Whether a call of `box` not yet out is not to go (`Outbox.withdraw`)."""
+    return box is not None and box.withdraw.is_set() and box.withdrawable
+
+
+def _withdrawal(where: str) -> Withdrawn:
+    log.info("%s withdrawn: what it would send no longer stands", where)
+    return Withdrawn(f"{where} withdrawn")

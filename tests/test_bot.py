@@ -2880,6 +2880,56 @@ async def test_a_typing_action_leaves_a_groups_share_of_the_minute_to_the_answer
     assert [m["text"] for m in fake_telegram.sent_messages(GROUP)] == ["the answer"]
 
 
+def group_share(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
+    """Make the bot's group share of Telegram's flood limits one message per `seconds` (some
+    20 a minute in production): the second answer in a group waits for the first's."""
+
+    class SlowGroups(transport.RetryingRateLimiter):
+        def __init__(self, **kwargs: Any) -> None:
+            super().__init__(group_max_rate=1, group_time_period=seconds, **kwargs)
+
+    monkeypatch.setattr(bot_app, "RetryingRateLimiter", SlowGroups)
+
+
+def replies_to(bot: Harness, chat_id: int, message_id: int) -> list[dict[str, Any]]:
+    """The bot's messages in a chat that reply to a message of it."""
+    return [
+        m
+        for m in bot.replies(chat_id)
+        if m.get("reply_to_message", {}).get("message_id") == message_id
+    ]
+
+
+async def test_an_answer_waiting_for_its_groups_share_gives_way_to_an_edit(
+    start_bot: BotFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a group over its share of the flood limits, an edited question first got the
+    answer to its old wording, seconds after the edit, then had it replaced by the edit's:
+    "only the newest text counts"."""
+    group_share(monkeypatch, 3.0)
+    async with start_bot() as bot:
+        bot.fake.add_chat(GROUP, "supergroup")
+        await bot.ask(GROUP, f"@{BOT} central bank rates", chat_type="supergroup")
+        asked = bot.fake.user_message(
+            GROUP, f"@{BOT} lighthouse keeper Fastnet", chat_type="supergroup"
+        )["message"]
+        # its answer searched and recorded: it waits for the group's share
+        await until(
+            lambda: run_sql(bot.db_path, "SELECT count(*) FROM answers") == [(2,)],
+            "the first wording's answer on its way",
+        )
+        bot.fake.edit_user_message(
+            GROUP, asked["message_id"], f"@{BOT} lighthouse keeper Eddystone"
+        )
+        [answer] = await until(
+            lambda: replies_to(bot, GROUP, asked["message_id"]), "the edit's answer"
+        )
+        await bot.settle()
+    assert "1. Lighthouse keepers of Eddystone" in answer["text"]
+    assert len(bot.fake.calls("sendMessage")) == 2  # the first wording's answer: none
+    assert bot.fake.calls("editMessageText") == []
+
+
 async def test_an_answer_of_the_time_a_question_names_says_so_and_a_follow_up_leaves_it(
     bot: Harness,
 ) -> None:
