@@ -36,6 +36,7 @@ from bot.digest_delivery import schedule_digests, settle_interrupted
 from bot.feed_commands import add_feed_handlers, schedule_feed_polling
 from bot.formatting import FULL, MORE, VOTE
 from bot.logs import hide_secret, quiet_http_logs, redact
+from bot.resume import answer_kept
 from bot.runtime import CONTEXT_TYPES, App, Context, run_every
 from bot.stopping import StopSignals, cancel_leftovers
 from bot.transport import ApiRequest, RetryingRateLimiter, UpdatesRequest
@@ -126,6 +127,7 @@ async def _start(app: App) -> None:
     shared.conversations = await Conversations.open(shared.engine.db_path)
     shared.subscriptions = await shared.engine.open_subscriptions()
     await settle_interrupted(shared)
+    await answer_kept(app)  # the questions the last stop cut off, before any new one
     await app.bot.set_my_commands([BotCommand(c.name, c.description) for c in handlers.COMMANDS])
     run_every(app, refresh_index, REFRESH_SECONDS, "refresh index")
     run_every(app, forget_old_questions, FORGET_SECONDS, "forget old questions", at_start=True)

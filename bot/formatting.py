@@ -422,6 +422,15 @@ DATABASE_UNWRITABLE = (
 )
 
 
+def not_answered(question: str) -> str:
+    """What a question a stop cut off is told at the next start, when it is older than the
+    bot answers such a question (`bot.resume`)."""
+    return (
+        f"I was restarting when you asked “{escape(clip(question, TITLE_CHARS))}”, over an "
+        "hour ago, and did not answer it: ask again if you still want to know."
+    )
+
+
 def plain(text: str) -> str:
     """A plain-text notice as safe HTML."""
     return escape(text)

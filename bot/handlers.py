@@ -48,8 +48,9 @@ from bot.addressing import (
 from bot.formatting import Command
 from bot.logs import redact
 from bot.replies import Outgoing, following, send_in_order, send_reply, topic_of
+from bot.resume import keep_dropped
 from bot.runtime import BotData, Context, Newest
-from bot.transport import Follow, Withdrawn, outbox
+from bot.transport import DroppedAtStop, Follow, Withdrawn, outbox
 from retrieval.conversations import ChatMessage, ShownAnswer
 from retrieval.follow_ups import AnswerAbove
 from retrieval.ranking.named_time import named_time
@@ -442,11 +443,14 @@ async def ask(update: Update, context: Context) -> None:
     # an answer still waiting to go out when an edit comes (its group's share of the flood
     # limits used up) is withdrawn: the edit's answer stands, not first this one
     async with asking as newest:
-        with outbox(newest.superseded):
+        with outbox(newest.superseded) as box:
             try:
                 await _answer(update, context, message, user, searched, newest)
             except Withdrawn:
                 log.info("update %s: its answer was withdrawn for an edit's", update.update_id)
+            except DroppedAtStop:
+                if not await keep_dropped(context.bot_data, update, box):
+                    raise
 
 
 def as_kept(message: Message) -> str:

@@ -197,6 +197,38 @@ class Conversations:
         )
         return cursor.rowcount == 1
 
+    async def keep_dropped_question(
+        self, chat_id: int, message_id: int, update_id: int, update_json: str
+    ) -> bool:
+        """Keep a question's update whose answer a stop dropped, for the next start
+        (`take_dropped_questions`): of a message's versions (its edits), the newest. False
+        (logged) when the database cannot take it now."""
+        cursor = await self._book(
+            f"the question of message {message_id} in chat {chat_id}, for the next start",
+            lambda: self.conn.execute(
+                "INSERT INTO dropped_questions (chat_id, message_id, update_id, update_json,"
+                " created_ts) VALUES (?, ?, ?, ?, ?) ON CONFLICT (chat_id, message_id) DO"
+                " UPDATE SET update_id = excluded.update_id, update_json = excluded.update_json"
+                " WHERE excluded.update_id > dropped_questions.update_id",
+                (chat_id, message_id, update_id, update_json, time.time()),
+            ),
+        )
+        return cursor is not None
+
+    async def take_dropped_questions(self) -> list[str]:
+        """The updates kept by `keep_dropped_question`, oldest first, deleted as they are
+        read: each is taken once, whatever becomes of it. None when the database cannot take
+        the delete now (logged): they wait for the start after that."""
+
+        async def take() -> list[aiosqlite.Row]:
+            async with self.conn.execute(
+                "DELETE FROM dropped_questions RETURNING update_id, update_json"
+            ) as cursor:
+                return list(await cursor.fetchall())
+
+        rows = await self._book("the questions kept at the last stop, taken", take) or []
+        return [str(json_text) for _, json_text in sorted(rows, key=lambda row: int(row[0]))]
+
     async def record_answer(
         self,
         chat_id: int,

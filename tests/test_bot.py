@@ -44,6 +44,7 @@ from bot.handlers import (
     command_names,
 )
 from bot.logs import REDACTED
+from bot.resume import answer_kept, keep_dropped
 from bot.runtime import App, BotData, Context, OneAtATime, run_every
 from bot.turns import ChatsInTurn
 from retrieval import conversations
@@ -2900,6 +2901,34 @@ def replies_to(bot: Harness, chat_id: int, message_id: int) -> list[dict[str, An
     ]
 
 
+async def test_a_question_whose_answer_a_stop_dropped_is_answered_at_the_next_start_once(
+    start_bot: BotFactory, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A restart in a busy minute lost every group answer waiting for the group's share of
+    the flood limits: Telegram had been told the updates were handled, and did not send them
+    again. The question is kept, and answered (once) as the next start's first update."""
+    caplog.set_level(logging.INFO, logger="bot")
+    group_share(monkeypatch, 60.0)
+    async with start_bot() as bot:
+        bot.fake.add_chat(GROUP, "supergroup")
+        await bot.ask(GROUP, f"@{BOT} central bank rates", chat_type="supergroup")
+        asked = bot.fake.user_message(
+            GROUP, f"@{BOT} When was the lighthouse on Fastnet automated?", chat_type="supergroup"
+        )["message"]
+        await bot.fake.wait_for("sendChatAction", 2, timeout=WAIT)  # its answer is on its way
+        await until(lambda: not bot.fake.pending_updates(), "Telegram told it was handled")
+    assert replies_to(bot, GROUP, asked["message_id"]) == []
+    for _ in range(2):  # the next start answers it; the one after does not again
+        async with start_bot() as bot:
+            await bot.settle()
+            assert not bot.fake.pending_updates()
+        [answer] = replies_to(bot, GROUP, asked["message_id"])
+        assert "Fastnet" in answer["text"] and "1951" in answer["text"]
+    assert len(bot.replies(GROUP)) == 2
+    assert await bot.rows("SELECT count(*) FROM dropped_questions") == [(0,)]
+    assert "its answer was dropped by the stop" in caplog.text
+
+
 async def test_an_answer_waiting_for_its_groups_share_gives_way_to_an_edit(
     start_bot: BotFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -2928,6 +2957,53 @@ async def test_an_answer_waiting_for_its_groups_share_gives_way_to_an_edit(
     assert "1. Lighthouse keepers of Eddystone" in answer["text"]
     assert len(bot.fake.calls("sendMessage")) == 2  # the first wording's answer: none
     assert bot.fake.calls("editMessageText") == []
+
+
+async def test_a_question_kept_at_a_stop_is_never_answered_twice(bot: Harness) -> None:
+    """Not one part of whose answer went out: answered again at the next start, its first
+    page would come twice; nor one answered since it was kept."""
+    asked = bot.fake.user_message(USER, "lighthouse keeper Fastnet")
+    await bot.reply(USER)
+    update = Update.de_json(asked, bot.app.bot)
+    with transport.outbox() as half_out:
+        half_out.went_out("sendMessage", {"message_id": 9, "chat": {"id": USER}})
+    assert not await keep_dropped(bot.app.bot_data, update, half_out)
+    with transport.outbox() as none_out:
+        none_out.went_out("sendChatAction", True)  # "typing…" changes nothing in the chat
+    assert await keep_dropped(bot.app.bot_data, update, none_out)
+    assert await bot.rows("SELECT chat_id, message_id FROM dropped_questions") == [
+        (USER, asked["message"]["message_id"])
+    ]
+    [(kept,)] = await bot.rows("SELECT update_json FROM dropped_questions")
+    assert "lighthouse keeper Fastnet" in kept and f"User {USER}" not in kept  # no names
+    await answer_kept(bot.app)  # as a start would: its text is what its answer answered
+    await bot.settle()
+    assert len(bot.replies(USER)) == 1
+    assert await bot.rows("SELECT count(*) FROM dropped_questions") == [(0,)]
+
+
+async def test_a_question_a_stop_dropped_an_hour_before_the_next_start_is_told_so(
+    start_bot: BotFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Kept over a downtime of more than an hour, a question is not answered late: its
+    asker is told it was not answered, and to ask again."""
+    group_share(monkeypatch, 60.0)
+    long_ago = int(time.time()) - 2 * 3600
+    async with start_bot() as bot:
+        bot.fake.add_chat(GROUP, "supergroup")
+        await bot.ask(GROUP, f"@{BOT} central bank rates", chat_type="supergroup")
+        asked = bot.fake.user_message(
+            GROUP, f"@{BOT} lighthouse keeper Fastnet", chat_type="supergroup", date=long_ago
+        )["message"]
+        await bot.fake.wait_for("sendChatAction", 2, timeout=WAIT)
+        await until(lambda: not bot.fake.pending_updates(), "Telegram told it was handled")
+    async with start_bot() as bot:
+        [told] = await until(
+            lambda: replies_to(bot, GROUP, asked["message_id"]),
+            "the note that it was not answered",
+        )
+    assert told["text"].startswith("I was restarting when you asked “lighthouse keeper Fastnet”")
+    assert "ask again" in told["text"] and "1951" not in told["text"]
 
 
 async def test_an_answer_of_the_time_a_question_names_says_so_and_a_follow_up_leaves_it(

@@ -298,3 +298,14 @@ async def test_a_vote_again_keeps_the_question_it_holds_dated_when_it_was_asked(
     assert run_sql(small_engine.db_path, "SELECT vote FROM feedback") == [(-1,)]
     await state.forget_before(time.time() - 90 * 86400)
     assert run_sql(small_engine.db_path, "SELECT count(*) FROM feedback") == [(0,)]
+
+
+async def test_a_question_kept_at_a_stop_is_its_newest_version_taken_once(
+    small_engine: Engine,
+) -> None:
+    state = small_engine.conversations
+    assert await state.keep_dropped_question(-100, 7, 12, '{"update_id": 12}')  # an edit
+    assert await state.keep_dropped_question(-100, 7, 11, '{"update_id": 11}')  # its question
+    assert await state.keep_dropped_question(-100, 8, 10, '{"update_id": 10}')
+    assert await state.take_dropped_questions() == ['{"update_id": 10}', '{"update_id": 12}']
+    assert await state.take_dropped_questions() == []

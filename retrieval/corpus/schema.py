@@ -837,4 +837,24 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE UNIQUE INDEX query_log_message ON query_log (chat_id, message_id);
         """,
     ),
+    Migration(
+        46,
+        "questions whose answer a stop dropped",
+        """
+        -- A question whose answer the bot's stop dropped before any of it went out (waiting
+        -- for its group's share of Telegram's flood limits, say): Telegram was told it was
+        -- handled and does not send it again, so it was lost. Its update (without names,
+        -- usernames or titles: `bot.resume`) waits here for the next start, which answers
+        -- it (once) and deletes it.
+        CREATE TABLE dropped_questions (
+            id           INTEGER PRIMARY KEY,
+            chat_id      INTEGER NOT NULL,
+            message_id   INTEGER NOT NULL,  -- the message that asked
+            update_id    INTEGER NOT NULL,  -- of its newest version kept (an edit's)
+            update_json  TEXT NOT NULL,
+            created_ts   REAL NOT NULL,
+            UNIQUE (chat_id, message_id)
+        );
+        """,
+    ),
 )
