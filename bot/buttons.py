@@ -15,7 +15,7 @@ from bot import formatting
 from bot.handlers import NOT_UNDER_AN_ANSWER, show_more
 from bot.replies import send, topic_of
 from bot.runtime import BotData, Context
-from bot.transport import ReplyDropped
+from bot.transport import Outbox, ReplyDropped, outbox
 from retrieval.conversations import ChatMessage, ShownAnswer
 
 log = logging.getLogger(__name__)
@@ -111,21 +111,48 @@ async def full_article(update: Update, context: Context) -> None:
     if found is None:
         await query.answer("That article is no longer in the corpus.")
         return
+    cut_at = 0  # the messages of it that went out already: a stop cut it short there
     if not await shared.conversations.claim_article(answer.id, article_id):
-        await query.answer("That article was sent here already, under this answer.")
-        return
+        rest_from = await shared.conversations.claim_rest_of_article(answer.id, article_id)
+        if rest_from is None:
+            await query.answer("That article was sent here already, under this answer.")
+            return
+        cut_at = rest_from
     article, text = found
-    try:
-        await _acknowledge(query)
-        pages = formatting.article_messages(article, text, shared.zone)
-        chat_id, topic = query.message.chat.id, topic_of(query.message)
-        sent = await send(context.bot, shared, chat_id, pages, query.from_user.id, topic)
-    except BaseException:  # not (all) sent: a press again may retry
-        await shared.conversations.release_article(answer.id, article_id)
-        raise
-    # a reply to the article follows its answer up, as a reply to the answer does
-    shown_in = [ChatMessage(message.chat_id, message.message_id) for message in sent]
-    await shared.conversations.attach_article(answer.id, shown_in)
+    with outbox() as box:
+        try:
+            await _acknowledge(query)
+            pages = formatting.article_messages(article, text, shared.zone)[cut_at:]
+            chat_id, topic = query.message.chat.id, topic_of(query.message)
+            await send(context.bot, shared, chat_id, pages, query.from_user.id, topic)
+        except BaseException:
+            # not (all) sent: a press again sends what did not go out (all of it if none)
+            await _article_cut(shared, answer.id, article_id, cut_at, box)
+            raise
+    await _attach_article(shared, answer.id, box)
+
+
+async def _article_cut(
+    shared: BotData, answer_id: int, article_id: int, cut_at: int, box: Outbox
+) -> None:
+    """Record how far an article went before sending it failed (a stop dropped its rest,
+    say), `cut_at` of its messages having gone out before: a press again sends the rest,
+    not all of it again (the message that failed, if it went out unconfirmed, may come
+    twice). None out: the claim is released, and a press again sends it all."""
+    went = cut_at + len(box.sent)
+    if not went:
+        await shared.conversations.release_article(answer_id, article_id)
+        return
+    await shared.conversations.article_cut(answer_id, article_id, went)
+    await _attach_article(shared, answer_id, box)
+    log.info("article %s under answer %s: cut after %d messages", article_id, answer_id, went)
+
+
+async def _attach_article(shared: BotData, answer_id: int, box: Outbox) -> None:
+    """Record the messages the article went out in: a reply to one of them follows its
+    answer up, as a reply to the answer does."""
+    shown_in = [ChatMessage(chat_id, message_id) for chat_id, message_id in box.sent]
+    await shared.conversations.attach_article(answer_id, shown_in)
 
 
 async def stale_button(update: Update, context: Context) -> None:

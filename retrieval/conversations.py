@@ -512,8 +512,9 @@ class Conversations:
 
     async def claim_article(self, answer_id: int, article_id: int) -> bool:
         """True for the first 📄 of an article under an answer; another press, by anyone in
-        its chat, gets False: the article is there already. Bookkeeping: True when it cannot
-        be recorded (a full disk), as an article was sent before this record was kept."""
+        its chat, gets False: the article is there already (but see `claim_rest_of_article`).
+        Bookkeeping: True when it cannot be recorded (a full disk), as an article was sent
+        before this record was kept."""
         cursor = await self._book(
             f"article {article_id} sent under answer {answer_id}",
             lambda: self.conn.execute(
@@ -523,6 +524,37 @@ class Conversations:
             ),
         )
         return cursor is None or cursor.rowcount == 1
+
+    async def claim_rest_of_article(self, answer_id: int, article_id: int) -> int | None:
+        """For an article a stop cut short (`article_cut`): how many of its messages went
+        out, its rest claimed (by the first of two presses again); else None."""
+        async with self.conn.execute(
+            "SELECT parts_sent FROM articles_sent WHERE answer_id = ? AND article_id = ?",
+            (answer_id, article_id),
+        ) as read:
+            row = await read.fetchone()
+        if row is None or row[0] is None:
+            return None
+        cut_at = int(row[0])
+        claimed = await self._write(
+            lambda: self.conn.execute(
+                "UPDATE articles_sent SET parts_sent = NULL, sent_ts = ?"
+                " WHERE answer_id = ? AND article_id = ? AND parts_sent = ?",
+                (time.time(), answer_id, article_id, cut_at),
+            )
+        )
+        return cut_at if claimed.rowcount == 1 else None
+
+    async def article_cut(self, answer_id: int, article_id: int, parts_sent: int) -> None:
+        """Record that only the first `parts_sent` messages of an article claimed under an
+        answer went out (a stop dropped the rest): a press again sends the rest."""
+        await self._book(
+            f"article {article_id} sent in part under answer {answer_id}",
+            lambda: self.conn.execute(
+                "UPDATE articles_sent SET parts_sent = ? WHERE answer_id = ? AND article_id = ?",
+                (parts_sent, answer_id, article_id),
+            ),
+        )
 
     async def release_article(self, answer_id: int, article_id: int) -> None:
         """Undo `claim_article`: the article did not reach the chat (sending failed)."""

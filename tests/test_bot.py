@@ -1707,6 +1707,33 @@ async def test_full_article_is_sent_split_into_valid_messages(bot: Harness) -> N
     assert all(len(p["text"]) <= 4096 for p in pages)
 
 
+async def test_a_full_article_a_stop_cut_short_is_sent_on_from_where_it_stopped(
+    start_bot: BotFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 📄 article a restart cut short (its rest waiting for the group's share) ended
+    without a word, and a press again after the start sent all of it again."""
+    group_share(monkeypatch, 60.0, messages=3)  # the answer and two of the article's pages
+    async with start_bot() as bot:
+        bot.fake.add_chat(GROUP, "supergroup")
+        [answer] = await bot.ask(GROUP, f"@{BOT} harbour crane timber", chat_type="supergroup")
+        full = article_button(answer)
+        bot.fake.callback_query(GROUP, answer["message_id"], full, user_id=TEST_USER_ID)
+        await until(lambda: len(bot.replies(GROUP)) == 3, "two pages of the article")
+        await bot.fake.wait_for("answerCallbackQuery", 1, timeout=WAIT)
+    first = [page["text"] for page in bot.replies(GROUP)[1:]]
+    monkeypatch.undo()
+    async with start_bot() as bot:
+        assert await bot.press(GROUP, answer, full) is None
+        await bot.settle()
+        rest = [page["text"] for page in bot.replies(GROUP)[3:]]
+        assert await bot.press(GROUP, answer, full) == (
+            "That article was sent here already, under this answer."
+        )
+    assert first[0].startswith("The history of the harbour crane — Port Gazette") and rest
+    text = "".join(first + rest)
+    assert text.count("Part 0. ") == 12 and text.count("Part 19. ") == 12  # each once
+
+
 async def test_a_reply_to_a_full_article_follows_up_its_answer(bot: Harness) -> None:
     """A reply to the article a 📄 button sent was asked alone (in a group, taken for talk
     and dropped): the article's message was linked to no answer."""
@@ -2881,13 +2908,13 @@ async def test_a_typing_action_leaves_a_groups_share_of_the_minute_to_the_answer
     assert [m["text"] for m in fake_telegram.sent_messages(GROUP)] == ["the answer"]
 
 
-def group_share(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
-    """Make the bot's group share of Telegram's flood limits one message per `seconds` (some
-    20 a minute in production): the second answer in a group waits for the first's."""
+def group_share(monkeypatch: pytest.MonkeyPatch, seconds: float, messages: int = 1) -> None:
+    """Make the bot's group share of Telegram's flood limits `messages` per `seconds` (some
+    20 a minute in production): the next message in a group waits for the share."""
 
     class SlowGroups(transport.RetryingRateLimiter):
         def __init__(self, **kwargs: Any) -> None:
-            super().__init__(group_max_rate=1, group_time_period=seconds, **kwargs)
+            super().__init__(group_max_rate=messages, group_time_period=seconds, **kwargs)
 
     monkeypatch.setattr(bot_app, "RetryingRateLimiter", SlowGroups)
 

@@ -309,3 +309,18 @@ async def test_a_question_kept_at_a_stop_is_its_newest_version_taken_once(
     assert await state.keep_dropped_question(-100, 8, 10, '{"update_id": 10}')
     assert await state.take_dropped_questions() == ['{"update_id": 10}', '{"update_id": 12}']
     assert await state.take_dropped_questions() == []
+
+
+async def test_the_rest_of_an_article_cut_short_is_claimed_once(small_engine: Engine) -> None:
+    state = small_engine.conversations
+    result = await small_engine.ask("joint exercise", limit=1)
+    answer_id = await state.record_answer(
+        5, 6, result.question, result.passages, 1, True, asked_ts=time.time()
+    )
+    assert answer_id is not None
+    assert await state.claim_article(answer_id, 1)
+    assert await state.claim_rest_of_article(answer_id, 1) is None  # on its way, not cut
+    await state.article_cut(answer_id, 1, 2)
+    assert not await state.claim_article(answer_id, 1)
+    assert await state.claim_rest_of_article(answer_id, 1) == 2
+    assert await state.claim_rest_of_article(answer_id, 1) is None  # a second press again

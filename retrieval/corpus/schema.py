@@ -857,4 +857,13 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
+    Migration(
+        47,
+        "articles sent in part",
+        """
+        -- A 📄 article a stop cut short: how many of its messages went out (NULL: all, or
+        -- on their way), so that a press again sends the rest, not all of it again.
+        ALTER TABLE articles_sent ADD COLUMN parts_sent INTEGER;
+        """,
+    ),
 )
