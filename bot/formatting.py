@@ -422,6 +422,11 @@ DATABASE_UNWRITABLE = (
 )
 
 
+# "@bot more" or "/ask more" in a group, not a reply: which answer it goes on with is
+# the one it replies to
+MORE_IN_A_GROUP = "To go on with an answer here, reply “more” to it (or press its More ▸ button)."
+
+
 def not_answered(question: str) -> str:
     """What a question a stop cut off is told at the next start, when it is older than the
     bot answers such a question (`bot.resume`)."""

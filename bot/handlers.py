@@ -533,6 +533,10 @@ async def _to_search(update: Update, context: Context, message: Message) -> _Ask
         await _ask_for_a_question(shared, message)
         return None
     question = without_greeting(question)  # "hi, who won the open?" asks who won
+    if follows is None and in_group(message) and ASKS_FOR_MORE.fullmatch(question):
+        # "@bot more", "/ask more": of a group's answers, the one it replies to goes on
+        await send_reply(shared, message, formatting.MORE_IN_A_GROUP)
+        return None
     if context.args is None and ASKS_FOR_MORE.fullmatch(question):
         if follows is None and not in_group(message):  # "more" after an answer above
             follows = await shared.conversations.latest_answer(message.chat.id)

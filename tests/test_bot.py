@@ -1396,6 +1396,26 @@ async def test_a_follow_up_in_a_private_chat_leans_on_the_last_answer_without_a_
     ]
 
 
+async def test_more_said_to_the_bot_in_a_group_not_under_an_answer_is_told_how(
+    bot: Harness,
+) -> None:
+    """ "@bot more" or "/ask more" in a group was searched, and told "That question has only
+    very common words": which of the group's answers it goes on with is the one it replies
+    to, so it is told to reply "more" to that one."""
+    bot.fake.add_chat(GROUP, "supergroup")
+    [answer] = await bot.ask(GROUP, f"@{BOT} lighthouse keeper", chat_type="supergroup")
+    for said in (f"@{BOT} more", f"/ask@{BOT} more", f"@{BOT} next page"):
+        [hint] = await bot.ask(GROUP, said, chat_type="supergroup")
+        assert (
+            hint["text"]
+            == "To go on with an answer here, reply “more” to it (or press its More ▸ button)."
+        )
+    [page] = await bot.ask(
+        GROUP, "more", chat_type="supergroup", reply_to_message_id=answer["message_id"]
+    )
+    assert "4. Lighthouse keepers of" in page["text"]
+
+
 async def test_more_typed_under_an_answer_is_its_more_button_pressed(bot: Harness) -> None:
     """ "more" typed after an answer searched its question again as of the message's own
     moment, numbered its page from 1, and left the answer's More ▸ as it was: pressed
