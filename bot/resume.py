@@ -92,7 +92,11 @@ async def answer_kept(app: App) -> None:
     kept = await shared.conversations.take_dropped_questions()
     answering, late = 0, []
     for update_json in kept:
-        update = Update.de_json(json.loads(update_json), app.bot)
+        try:
+            update = Update.de_json(json.loads(update_json), app.bot)
+        except Exception as exc:  # whatever a stored update the start cannot read raises
+            log.warning("a question kept at the last stop cannot be read (%r): skipped", exc)
+            continue
         message = update.effective_message
         if message is None:
             continue

@@ -234,9 +234,10 @@ class RetryingRateLimiter(AIORateLimiter):
     a call that failed without effect: exponential backoff from FIRST_WAIT to MAX_WAIT,
     until the call is MAX_REPLY_AGE seconds old (getMe: CONNECT_AGE). Then it raises
     ReplyDropped; so does a call still waiting (for its chat's share of the flood limits, a
-    RetryAfter, a retry) when the bot stops (`stop_waiting`), as `DroppedAtStop`. A chat
-    action ("typing…") goes straight out: it neither waits nor counts against the flood
-    limits that the answers need.
+    RetryAfter, a retry) when the bot stops (`stop_waiting`), as `DroppedAtStop`, and
+    Withdrawn when its handler's `Outbox` is withdrawn. A chat action ("typing…") goes
+    straight out: it neither waits nor counts against the flood limits that the answers
+    need.
 
     A RetryAfter (429) on a call to a chat pauses that chat's calls alone for its
     retry_after, then the call is tried again, `max_retries` times at most (then the
@@ -366,14 +367,17 @@ class RetryingRateLimiter(AIORateLimiter):
         self,
         where: str,
         callback: _Call,
-        *rest: Any,
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
     ) -> _Answer:
         """Make the call through AIORateLimiter; one still waiting there when the bot stops,
         or when its handler's `Outbox` is withdrawn, is dropped (nothing went out), one
         already out is let finish; one that went out is noted in that outbox."""
         out = False  # a try of it is out (AIORateLimiter tries again after a RetryAfter)
         box = _OUTBOX.get()
-        endpoint = str(rest[2])
         if _withdrawn(box):
             raise _withdrawal(where)
 
@@ -394,7 +398,9 @@ class RetryingRateLimiter(AIORateLimiter):
 
         # made first, so it runs first: a call with nothing to wait for goes out before
         # a stop already under way is seen
-        call = asyncio.ensure_future(super().process_request(sending, *rest))
+        call = asyncio.ensure_future(
+            super().process_request(sending, args, kwargs, endpoint, data, rate_limit_args)
+        )
         given_up = asyncio.ensure_future(self._until_given_up(box))
         try:
             await asyncio.wait((call, given_up), return_when=asyncio.FIRST_COMPLETED)

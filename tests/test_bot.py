@@ -3029,6 +3029,16 @@ async def test_a_question_kept_at_a_stop_is_never_answered_twice(bot: Harness) -
     assert await bot.rows("SELECT count(*) FROM dropped_questions") == [(0,)]
 
 
+async def test_a_kept_question_the_start_cannot_read_is_skipped(
+    bot: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An update stored by another version, say: the start goes on without it."""
+    kept = bot.app.bot_data.conversations
+    assert await kept.keep_dropped_question(USER, 1, 5, '{"update_id": 5, "message": "x"}')
+    await answer_kept(bot.app)
+    assert "cannot be read" in caplog.text and bot.replies(USER) == []
+
+
 async def test_a_question_a_stop_dropped_an_hour_before_the_next_start_is_told_so(
     start_bot: BotFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
