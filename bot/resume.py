@@ -61,6 +61,7 @@ async def keep_dropped(shared: BotData, update: Update, box: Outbox) -> bool:
         message.message_id,
         update.update_id,
         json.dumps(_without_names(update.to_dict())),
+        user_id=update.effective_user.id if update.effective_user else None,
     )
     if kept:
         log.info(

@@ -198,19 +198,25 @@ class Conversations:
         return cursor.rowcount == 1
 
     async def keep_dropped_question(
-        self, chat_id: int, message_id: int, update_id: int, update_json: str
+        self,
+        chat_id: int,
+        message_id: int,
+        update_id: int,
+        update_json: str,
+        user_id: int | None = None,
     ) -> bool:
         """Keep a question's update whose answer a stop dropped, for the next start
-        (`take_dropped_questions`): of a message's versions (its edits), the newest. False
-        (logged) when the database cannot take it now."""
+        (`take_dropped_questions`), with its asker's id: of a message's versions (its
+        edits), the newest. False (logged) when the database cannot take it now."""
         cursor = await self._book(
             f"the question of message {message_id} in chat {chat_id}, for the next start",
             lambda: self.conn.execute(
                 "INSERT INTO dropped_questions (chat_id, message_id, update_id, update_json,"
-                " created_ts) VALUES (?, ?, ?, ?, ?) ON CONFLICT (chat_id, message_id) DO"
-                " UPDATE SET update_id = excluded.update_id, update_json = excluded.update_json"
+                " user_id, created_ts) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (chat_id,"
+                " message_id) DO UPDATE SET update_id = excluded.update_id,"
+                " update_json = excluded.update_json"
                 " WHERE excluded.update_id > dropped_questions.update_id",
-                (chat_id, message_id, update_id, update_json, time.time()),
+                (chat_id, message_id, update_id, update_json, user_id, time.time()),
             ),
         )
         return cursor is not None

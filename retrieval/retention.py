@@ -87,6 +87,7 @@ _OF_CHAT = (
     "DELETE FROM query_log WHERE chat_id = :id",
     "DELETE FROM question_replies WHERE chat_id = :id",
     "DELETE FROM prompts WHERE chat_id = :id",
+    "DELETE FROM dropped_questions WHERE chat_id = :id",
     "DELETE FROM deliveries WHERE chat_id = :id",
     "DELETE FROM subscriptions WHERE chat_id = :id",
     "DELETE FROM chats WHERE id = :id",
@@ -100,6 +101,7 @@ _OF_USER = (
     "DELETE FROM answers WHERE user_id = :id",
     "DELETE FROM query_log WHERE user_id = :id",
     "DELETE FROM question_replies WHERE user_id = :id",
+    "DELETE FROM dropped_questions WHERE user_id = :id",
     "UPDATE subscriptions SET created_by = NULL WHERE created_by = :id",
 )
 

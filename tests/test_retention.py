@@ -189,6 +189,7 @@ async def test_forget_chat_and_user_erase_every_row_naming_them(
             chat, 50 + answer_id, [ChatMessage(chat, answer_id)], question, user
         )
         await state.note_chat(chat, "group" if chat < 0 else "private")
+        await state.keep_dropped_question(chat, 90 + user, 1, "{}", user)  # a stop cut it off
     await state.log_query(None, alice, "wombat inline of 1001", 1, 2.0)
     subscriptions = await subscribed(
         small_engine.db_path, (group, "Desk", "oil"), (alice, "Alice", "gas")
@@ -202,6 +203,7 @@ async def test_forget_chat_and_user_erase_every_row_naming_them(
             "answers": "chat_id = :id OR user_id = :id",
             "feedback": "chat_id = :id OR user_id = :id OR question LIKE '%of ' || :id || '%'",
             "question_replies": "chat_id = :id OR user_id = :id",
+            "dropped_questions": "chat_id = :id OR user_id = :id",
             "answer_messages": "chat_id = :id",
             "subscriptions": "chat_id = :id OR created_by = :id",
             "chats": "id = :id",
@@ -229,6 +231,7 @@ async def test_forget_chat_and_user_erase_every_row_naming_them(
         ("query_log", 1),
         ("answers", 1),
         ("question_replies", 1),
+        ("dropped_questions", 1),
         ("answer_messages", 1),
         ("chats", 1),
     ]

@@ -852,6 +852,7 @@ MIGRATIONS: tuple[Migration, ...] = (
             message_id   INTEGER NOT NULL,  -- the message that asked
             update_id    INTEGER NOT NULL,  -- of its newest version kept (an edit's)
             update_json  TEXT NOT NULL,
+            user_id      INTEGER,           -- who asked (`newsbot forget --user`)
             created_ts   REAL NOT NULL,
             UNIQUE (chat_id, message_id)
         );
