@@ -25,8 +25,9 @@ FORGET_BATCH = 1000
 # The tables of what chats asked, and what holds a question's words in each: its rows are
 # forgotten by when the oldest question they hold was asked (a follow-up's hold the ones it
 # follows: `first_asked_ts`, migration 43), the others by when they were made. Answers: their
-# messages, and the articles sent under them, go with them.
-_ASKED = ("query_log", "feedback", "answers", "question_replies", "prompts")
+# messages, and the articles sent under them, go with them. A question a stop kept for the
+# next start (`bot.resume`) is one too: a bot never started again kept it for ever.
+_ASKED = ("query_log", "feedback", "answers", "question_replies", "prompts", "dropped_questions")
 
 
 async def forget_expired(conn: aiosqlite.Connection, before: float) -> int:

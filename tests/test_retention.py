@@ -121,6 +121,27 @@ def test_a_backup_leaves_out_what_is_past_its_days(
     assert not held_in_files(copy, OLD)
 
 
+def test_a_question_a_stop_kept_is_forgotten_past_its_days(
+    seeded_db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A question whose answer a stop dropped waits for the next start (`bot.resume`): a bot
+    never started again kept its text past NEWSBOT_KEEP_DAYS."""
+    monkeypatch.setenv("NEWSBOT_KEEP_DAYS", "30")
+    for message_id, question, days_ago in ((1, OLD, 31), (2, RECENT, 29)):
+        run_sql(
+            seeded_db,
+            "INSERT INTO dropped_questions (chat_id, message_id, update_id, update_json,"
+            " user_id, created_ts) VALUES (5, ?, ?, ?, 5, ?)",
+            message_id,
+            message_id,
+            question.decode(),
+            time.time() - days_ago * 86400,
+        )
+    assert main(["--db", str(seeded_db), "forget", "--expired"]) == 0
+    assert capsys.readouterr().out.startswith("forgot 1 record older than 30 days")
+    assert run_sql(seeded_db, "SELECT update_json FROM dropped_questions") == [(RECENT.decode(),)]
+
+
 async def subscribed(db_path: Path, *chats: tuple[int, str, str]) -> Subscriptions:
     """Digest subscriptions of `chats` (id, title, keyword), each made by its own id."""
     subscriptions = await Subscriptions.open(db_path)
