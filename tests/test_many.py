@@ -8,7 +8,7 @@ import pytest
 
 from retrieval.index import many
 from retrieval.index.builder import SegmentBuilder
-from retrieval.index.tokens import Tokenizer
+from retrieval.index.tokens import SPACED, Tokenizer
 
 from .conftest import shared_lines
 
@@ -31,6 +31,11 @@ TEXTS = [
     "a" * 45 + " overlong words are left out " + "b" * 41,
     "snake_case words_2 and 東京",
     "a whole article of plain words " * 80,  # long: tokenized on its own
+    # off the common path, ASCII once spaced: found with the others in one pass
+    "It’s 1,500 “U.S.” troops, the W.H.O. said at 3.5 p.m.",
+    "THE U.S. AND IT’S ALLIES SAY IT IS OVER, 2,000 TROOPS",  # shouting, quotes, joins
+    "The WHO’s 1.5, a comma at the end,",
+    "U.S.",
 ]
 
 
@@ -92,14 +97,23 @@ class CountingTokenizer(Tokenizer):
         return super().ascii_words(text)
 
 
+def spaced_ascii(text: str) -> bool:
+    """Whether `text` is ASCII once the tokenizer's spaced characters are spaces."""
+    return "".join(" " if c in SPACED else c for c in text).isascii()
+
+
 def test_a_builder_tokenizes_only_the_docs_off_the_common_path_one_by_one() -> None:
+    """Only the docs that are not ASCII once quotes and dashes are spaces, and the long ones:
+    the others off the common path (joined words, stopwords in capitals), one sentence in
+    eleven of news at some 20 us each, are tokenized together (`Tokenizer.written_many`)."""
     texts = [text for text in TEXTS if "\x01" not in text]  # one holding it: all one by one
     tokenizer = CountingTokenizer()
     builder = SegmentBuilder(tokenizer)
     builder.add_many((i, text, float(i)) for i, text in enumerate(texts, 1))
     assert not tokenizer.routed  # the common path is decided for the batch, not per doc
-    alone = [t for t in texts if tokenizer.ascii_words(t) is None or len(t) > many.LONG_TEXT]
+    alone = [t for t in texts if not spaced_ascii(t) or len(t) > many.LONG_TEXT]
     assert sorted(tokenizer.calls) == sorted(alone)
+    assert len(alone) < len([t for t in texts if tokenizer.ascii_words(t) is None])
     one = SegmentBuilder(Tokenizer())
     for i, text in enumerate(texts, 1):
         one.add(i, text, float(i))
@@ -110,3 +124,15 @@ def test_a_builder_tokenizes_only_the_docs_off_the_common_path_one_by_one() -> N
     assert list(builder.sentence_ids) == list(one.sentence_ids)
     terms, one_terms = list(builder.vocab), list(one.vocab)
     assert [terms[i] for i in builder.token_ids] == [one_terms[i] for i in one.token_ids]
+
+
+def test_written_many_gives_each_text_its_own_terms() -> None:
+    off = [t for t in TEXTS if spaced_ascii(t) and Tokenizer().ascii_words(t) is None]
+    assert len(off) >= 6
+    for options in ({}, {"stem": False}, {"acronyms": False}, {"stopwords": False}):
+        tokenizer = Tokenizer(**options)
+        assert tokenizer.written_many(off) == one_by_one(tokenizer, off)
+        assert tokenizer.written_many(off[::-1]) == one_by_one(tokenizer, off[::-1])
+    assert Tokenizer().written_many([]) == []
+    with pytest.raises(ValueError):
+        Tokenizer().written_many(["Zürich"])

@@ -56,20 +56,24 @@ def term_ids(
     sizes = np.fromiter(map(len, texts), dtype=np.int64, count=count)
     short = np.flatnonzero(sizes <= LONG_TEXT)
     if len(short) == count:
-        ids, common = _common_path(tokenizer, texts, written_ids, term_id)
+        ids, common, written = _common_path(tokenizer, texts, written_ids, term_id)
     else:
         subset = [texts[i] for i in short.tolist()]
-        ids, common = _common_path(tokenizer, subset, written_ids, term_id)
-        common = short[common]
-    # the docs off the common path, one by one
+        ids, common, written = _common_path(tokenizer, subset, written_ids, term_id)
+        common, written = short[common], short[written]
+    # the docs off the common path: those ASCII once spaced at once, the others one by one
     other = np.ones(count, dtype=bool)
     other[common] = False
     lengths = np.zeros(count, dtype=np.int64)
-    own: list[int] = []
+    at_once = written.tolist()
+    made = tokenizer.written_many([texts[doc] for doc in at_once])
+    terms = dict(zip(at_once, made, strict=True))
+    own_terms: list[str] = []
     for doc in np.flatnonzero(other).tolist():
-        found = term_id(tokenizer(texts[doc]))
+        found = terms[doc] if doc in terms else tokenizer(texts[doc])
         lengths[doc] = len(found)
-        own.extend(found)
+        own_terms.extend(found)
+    own = term_id(own_terms)  # new terms numbered in doc order, as one doc at a time would
     # the common docs' ids, then all in doc order
     separators = ids == SEPARATOR
     doc_of = common[np.cumsum(separators) - separators] if len(common) else common
@@ -88,10 +92,13 @@ def _common_path(
     texts: Sequence[str],
     written_ids: dict[bytes, int],
     term_id: Callable[[list[str]], list[int]],
-) -> tuple[Ints, npt.NDArray[np.int64]]:
+) -> tuple[Ints, npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """The ids of the words of the docs on the common path, each doc's followed by a
-    SEPARATOR, and those docs' positions in `texts`, ascending."""
-    none = np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int64)
+    SEPARATOR, and those docs' positions in `texts`, ascending; and the positions of the
+    docs off it that are ASCII once `SPACED` characters are spaces
+    (`Tokenizer.written_many`'s)."""
+    nothing = np.zeros(0, dtype=np.int64)
+    none = np.zeros(0, dtype=np.int32), nothing, nothing
     joined = _JOIN.join(texts)
     if not texts or joined.count("\x01") != len(texts) - 1:
         return none  # a text holds the separator: all one by one (never in news)
@@ -125,11 +132,10 @@ def _common_path(
         # where each doc's text starts in `data`: its words' doc is the separators before
         starts = np.flatnonzero(codes == 1)  # the separators' bytes, one between two docs
         off[np.searchsorted(starts, joins)] = True
-    if off.any():
-        keep = ~off[doc_of]
-        ids = ids[keep]
-        common = common[~off[: len(common)]]
-    return ids, common
+    if not off.any():
+        return ids, common, nothing
+    keep = ~off[doc_of]
+    return ids[keep], common[~off[: len(common)]], common[off[: len(common)]]
 
 
 def _learn(

@@ -79,6 +79,10 @@ _ASCII_WORD_BYTES = bytes(
     ord(chr(c).lower()) if c < 128 and re.fullmatch(r"\w", chr(c)) else ord(" ")
     for c in range(256)
 )
+# `Tokenizer.written_many`'s texts joined around a word of their own: a Latin-1 letter,
+# which no ASCII text holds
+_MANY_SEPARATOR = "\xaa"
+_MANY_JOIN = f" {_MANY_SEPARATOR} "
 # What a stopword in capitals stands for in `Tokenizer._written` until the whole text decides
 # (no term holds a NUL).
 _ACRONYM = "\x00acronym"
@@ -455,6 +459,38 @@ class Tokenizer:
         if text.isascii() or not _CJK.search(text):
             return words
         return [piece for word in words for piece, _, _ in _cjk_pieces(word)]
+
+    def written_many(self, texts: Sequence[str]) -> list[list[str]]:
+        """`self(text)` of each text off the common path (`ascii_words` is None) that is
+        ASCII once `SPACED` characters are spaces (words joined by "." or ",", a stopword in
+        capitals: one news sentence in eleven), their words found in one pass over them all
+        and looked up at once; a text set in capitals with a stopword among them alone."""
+        if not texts:
+            return []
+        spaced = [_spaced(text) for text in texts]
+        if not all(map(str.isascii, spaced)):
+            raise ValueError("written_many takes texts that are ASCII once spaced")
+        # One such text is NFKC already (SPACED characters have no other form), and its words
+        # are found alike with or without those characters (neither words nor marks).
+        split = self._pieces.findall  # only a word with a dot or comma in it can be pieces
+        pieces = [
+            piece
+            for word in _TOKEN.findall(_MANY_JOIN.join(spaced))
+            for piece in (split(word) if "." in word or "," in word else (word,))
+        ]
+        ends = [at for at, piece in enumerate(pieces) if piece == _MANY_SEPARATOR]
+        ends.append(len(pieces))
+        # (the separator's term is remembered too: no text read alone holds it, NFKC's)
+        terms = _through_cache(self._written, pieces, self._written_final)
+        made: list[list[str]] = []
+        start = 0
+        for end in ends:
+            own = terms[start:end]
+            if _ACRONYM in own:  # decided by the whole text (`is_shouting`)
+                own = self._written_aligned(pieces[start:end])
+            made.append(list(filter(None, own)))
+            start = end + 1
+        return made
 
     def ascii_words(self, text: str) -> list[bytes] | None:
         """The case-folded words of `text` as bytes when it takes the common path (ASCII
