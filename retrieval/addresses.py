@@ -10,6 +10,7 @@ what must not be shown.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection, Iterable
 from urllib.parse import (
@@ -225,6 +226,7 @@ def _bare_host(netloc: str) -> str:
     return netloc
 
 
+@functools.lru_cache(maxsize=2048)  # a batch's addresses are looked up twice (`copies`)
 def same_page_urls(url: str) -> tuple[str, ...]:
     """The stored addresses that are the page `url` is (`same_page`), to look up: over
     http and https, with "www." and without, with and without a directory's index page."""

@@ -118,10 +118,12 @@ def band_keys(grams: Hashes, source: str | None) -> tuple[int, ...]:
     if outlet is None or not len(grams):
         return ()
     keys = []
+    # every hash function's least value at once: one pass of numpy, not one a band
+    least = (_MULTIPLIERS[:, None] * grams[None, :] + _ADDENDS[:, None]).min(axis=1)
+    values = least.astype("<u8").tobytes()
+    width = ROWS * least.itemsize
     for band in range(BANDS):
-        rows = slice(band * ROWS, (band + 1) * ROWS)
-        least = (_MULTIPLIERS[rows, None] * grams[None, :] + _ADDENDS[rows, None]).min(axis=1)
-        named = f"{outlet}\0{band}\0".encode() + least.astype("<u8").tobytes()
+        named = f"{outlet}\0{band}\0".encode() + values[band * width : (band + 1) * width]
         digest = hashlib.blake2b(named, digest_size=8).digest()
         keys.append(int.from_bytes(digest, "little", signed=True))  # SQLite's INTEGER
     return tuple(keys)
