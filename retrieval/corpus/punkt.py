@@ -274,8 +274,10 @@ class _FastPunkt(PunktSentenceTokenizer):  # type: ignore[misc]
         last_break = 0
         previous: re.Match[str] | None = None
         word_start = word_end = 0
-        # a paragraph's only whitespace is spaces, almost always: one `rfind` then
-        spaces = _SPACE_ONLY if _OTHER_WHITESPACE.search(text) is None else _ASCII_WHITESPACE
+        # a paragraph's only whitespace is spaces, almost always: one `rfind` then (a text
+        # all printable holds no tab or line break, told faster than by a search)
+        plain = text.isprintable() or _OTHER_WHITESPACE.search(text) is None
+        spaces = _SPACE_ONLY if plain else _ASCII_WHITESPACE
         for match in self._candidates.finditer(text):
             before = text[word_end : match.start()]
             space = max([before.rfind(char) for char in spaces])
