@@ -1,4 +1,5 @@
 import hashlib
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -219,6 +220,41 @@ def test_splitting_finds_and_realigns_breaks_without_nltks_generators() -> None:
         assert punkt.tokenize(text) == reference.tokenize(text), text
     assert punkt.tokenize("Two. Sentences.") == ["Two.", "Sentences."]
     assert punkt.sliced == 0
+
+
+class _CountedSearch:
+    """A compiled pattern whose `finditer` calls are counted."""
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern, self.searched = pattern, 0
+
+    def finditer(self, text: str, pos: int = 0) -> Iterator[re.Match[str]]:
+        self.searched += 1
+        return self.pattern.finditer(text, pos)
+
+
+def test_a_paragraph_with_no_end_mark_before_its_last_character_is_not_searched() -> None:
+    """Half of news' paragraphs hold no ".", "?" or "!" but as their last character (or
+    none): they are one sentence, told without a search for candidate breaks; the others
+    are searched from their first mark on, and split as NLTK splits them."""
+    punkt, reference = CountingPunkt(), punkt_rules.nltk_tokenizer()
+    counted = _CountedSearch(punkt._candidates)
+    punkt._candidates = counted  # type: ignore[assignment]
+    alone = ["One sentence.", "Why?", "Done!\u2003 \u00a0", "No mark here", "Ends.\n", "", " "]
+    for text in alone:
+        assert punkt.tokenize(text) == reference.tokenize(text), text
+    assert counted.searched == 0
+    searched = [
+        "Two. Sentences.",
+        "Why?!",
+        'A quote." Then',
+        "Why? Because.",
+        "3.5 percent rose.",
+        "x .y",
+    ]
+    for text in searched + ["Really?! Yes.", "  Lead. Space.", 'End."', "Mr. Smith went."]:
+        assert punkt.tokenize(text) == reference.tokenize(text), text
+    assert counted.searched == len(searched) + 4
 
 
 @pytest.mark.slow
