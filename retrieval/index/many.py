@@ -4,8 +4,9 @@ Most news sentences take `Tokenizer`'s common path: ASCII once a few quotes and 
 spaces, no stopword in capitals, no words joined by a dot or comma (`Tokenizer.ascii_words`).
 Taken one at a time, deciding that and finding the words cost more than looking their terms
 up (about 8 of 12 µs a sentence). Here a batch's texts are joined around a separator word
-and decided, split into words and looked up in a few passes over the whole batch; only the
-docs off the common path are tokenized one by one. The terms are exactly those of
+and decided, split into words and looked up in a few passes over the whole batch. Of the
+docs off the common path, those ASCII once quotes and dashes are spaces are tokenized
+together (`Tokenizer.written_many`), the others one by one. The terms are exactly those of
 `Tokenizer.__call__` for every doc (tests compare them, and all of news-1m was compared).
 """
 
