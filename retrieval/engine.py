@@ -25,6 +25,7 @@ from retrieval.compiled import is_compiled, mark_compiled
 from retrieval.conversations import Conversations
 from retrieval.corpus import backup, removals, resplit
 from retrieval.corpus.db import (
+    AIOSQLITE_OPTIONS,
     ReadConnections,
     connect,
     database_id,
@@ -112,7 +113,7 @@ async def back_up_database(
 async def _forget_expired_at(path: Path, before: float) -> int:
     """`retention.forget_expired` in the database at `path` as it is: not moved to this
     newsbot's schema, as `connect` would."""
-    conn = await aiosqlite.connect(path, isolation_level=None)
+    conn = await aiosqlite.connect(path, **AIOSQLITE_OPTIONS)
     try:
         await conn.execute("PRAGMA foreign_keys = ON")  # an answer's messages go with it
         return await retention.forget_expired(conn, before)

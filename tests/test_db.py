@@ -159,6 +159,27 @@ async def test_another_tasks_transaction_is_not_joined(conn: aiosqlite.Connectio
     assert await count(conn) == 0
 
 
+async def test_a_cursor_let_go_of_in_the_loop_leaves_the_same_statement_running_alone(
+    conn: aiosqlite.Connection,
+) -> None:
+    """The bot recording an answer's messages failed under load with "bad parameter or other
+    API misuse": an earlier executemany's cursor, let go of in the event loop's thread while
+    aiosqlite's thread ran the same statement again, reset that shared statement between
+    its binding and its step, and the next row's binding found it unreset. Letting go of
+    the cursor while the row binds (`__conform__`) makes the same interleaving happen."""
+    insert = "INSERT INTO t (tag) VALUES (?)"
+    held = [await conn.executemany(insert, [("first",)])]
+    await conn.execute("SELECT 1")  # aiosqlite's thread holds this one now: `held` is the last
+
+    class LetsGoOfTheFirst:
+        def __conform__(self, protocol: object) -> str:
+            held.clear()  # as the loop's thread does when a handler is done with it
+            return "second"
+
+    await conn.executemany(insert, [(LetsGoOfTheFirst(),), ("third",)])
+    assert await count(conn) == 3
+
+
 @pytest.mark.parametrize("statement", ["BEGIN IMMEDIATE", "COMMIT"])
 async def test_a_cancellation_while_begin_or_commit_runs_stays_a_cancellation(
     conn: aiosqlite.Connection, monkeypatch: pytest.MonkeyPatch, statement: str

@@ -147,6 +147,15 @@ async def open_database(
     return await _open(path, immutable), immutable
 
 
+# How every aiosqlite connection is opened: autocommit (transactions are explicit), and no
+# statement shared between cursors. A cursor is let go of where its last holder drops it,
+# often the event loop's thread, and that resets the statement it ran; with sqlite3's cache
+# that statement may meanwhile be running for another call on aiosqlite's own thread, which
+# then binds its next row to a statement left unreset: "bad parameter or other API misuse"
+# (the bot recording an answer's messages under load). Preparing afresh costs microseconds.
+AIOSQLITE_OPTIONS: dict[str, Any] = {"isolation_level": None, "cached_statements": 0}
+
+
 async def _open(
     path: Path, read_only: str | None, tell: Callable[[str], None] | None = None
 ) -> aiosqlite.Connection:
@@ -158,9 +167,9 @@ async def _open(
         raise StoreError(f"cannot open database {str(path)!r}: it is a folder, not a file")
     if read_only is None:
         await asyncio.to_thread(create_private, path)
-        connecting = aiosqlite.connect(path, isolation_level=None)
+        connecting = aiosqlite.connect(path, **AIOSQLITE_OPTIONS)
     else:
-        connecting = aiosqlite.connect(read_only, uri=True, isolation_level=None)
+        connecting = aiosqlite.connect(read_only, uri=True, **AIOSQLITE_OPTIONS)
     try:
         conn = await connecting
     except sqlite3.Error as exc:
