@@ -315,6 +315,109 @@ async def test_an_anchor_naming_no_post_of_its_page_leaves_the_page_the_entrys(
     assert "post_url" not in article["extra"]
 
 
+TRAM = "Council approves new tram line for Loopville"
+
+
+def story_page(anchor_id: str) -> bytes:
+    """An ordinary story whose page has an element of id `anchor_id`: one wrapping its body
+    (`article-body`), or an empty skip link's target (`content-start`)."""
+    body = "".join(
+        f"<p>The new tram line in Loopville will have {n + 3} stops, the transport committee "
+        f"said in paragraph {n}.</p>"
+        for n in range(10)
+    )
+    if anchor_id == "content-start":
+        text = f'<a id="content-start"></a><h1>{TRAM}</h1><div>{body}</div>'
+    else:
+        text = f'<h1>{TRAM}</h1><div id="{anchor_id}">{body}</div>'
+    head = f"<html><head><title>{TRAM}</title></head>"
+    return f"{head}<body><article>{text}</article></body></html>".encode()
+
+
+@pytest.mark.parametrize(
+    "anchor_id", ["article-body", "story-body", "articleBody", "main-article", "content-start"]
+)
+async def test_an_anchor_into_an_ordinary_story_leaves_the_page_the_entrys(
+    anchor_id: str, feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
+) -> None:
+    """A story's link to an element of its own page (its body, a skip link's target) names
+    no post: the page is the entry's, stored with its text under its address, not the
+    feed's summary without one."""
+    feed_server.routes["/tram.html"] = Route(body=story_page(anchor_id))
+    link = feed_server.url(f"/tram.html#{anchor_id}")
+    url = serve_feed(feed_server, [(TRAM, link, "The council approved a tram line.")])
+    await FeedRegistry(db).add(url)
+
+    await FeedPoller(db, fetcher).poll_due()
+
+    (article,) = await articles(db)
+    assert (article["url"], article["extra"]["text_from"]) == (
+        feed_server.url("/tram.html"),
+        "page",
+    )
+    assert "paragraph 9" in article["text"]
+    assert "post_url" not in article["extra"]
+
+
+BLOCKS = ["5f8a3c2e1d", "5f8a3b7c02", "5f8a39d4aa"]  # a live blog's posts, newest first
+LIVE_BLOG = (
+    "<html><head><title>Storm live: latest updates</title></head><body><header id='top'>"
+    "<a href='#maincontent'>Skip</a></header><main id='maincontent'><article>"
+    "<h1>Storm live: latest updates</h1><p>Follow the storm as it crosses the coast.</p>"
+    + "".join(
+        f"<div class='block' id='block-{block}'><time>0{9 - n}:00</time><h2>Update from "
+        f"the coast, {block}</h2><p>Ferry number {n} was cancelled at the harbour as winds "
+        f"reached {100 + n} km/h, the coastguard said.</p></div>"
+        for n, block in enumerate(BLOCKS)
+    )
+    + "</article></main></body></html>"
+).encode()
+
+
+async def test_a_lone_entry_linked_to_a_post_of_a_live_blog_is_that_post(
+    feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
+) -> None:
+    """An entry alone at its poll, linked to a post of a live blog (`#block-5f8a39d4aa`, an
+    element holding a small part of the page's text), is that post: stored with its own
+    text, not the whole page's, without an address of its own."""
+    feed_server.routes["/storm-live"] = Route(body=LIVE_BLOG)
+    link = feed_server.url(f"/storm-live#block-{BLOCKS[2]}")
+    summary = "Ferry number 2 was cancelled at the harbour as winds reached 102 km/h."
+    url = serve_feed(feed_server, [("Ferry cancelled", link, summary)])
+    await FeedRegistry(db).add(url)
+
+    await FeedPoller(db, fetcher).poll_due()
+
+    (article,) = await articles(db)
+    assert (article["text"], article["url"], article["extra"]["post_url"]) == (
+        summary,
+        None,
+        link,
+    )
+    assert article["extra"]["text_from"] == "feed"
+
+
+async def test_a_live_page_holding_the_one_post_alone_is_that_posts_text(
+    feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
+) -> None:
+    """A lone entry's post is the most of its page's text (the live page holds it alone):
+    no part of a larger page, so the page is the entry's, its text the post's."""
+    intro = b"<p>Roads into the valley were closed after heavy rain; follow the rescue here.</p>"
+    one_post = LIVE.replace(intro, b"").split(b"<div class='post' id=\"post-2\"")[0]
+    feed_server.routes["/live.html"] = Route(body=one_post + b"</article></body></html>")
+    title, link, summary = live_post(feed_server, 1)
+    url = serve_feed(feed_server, [(title, link, summary)])
+    await FeedRegistry(db).add(url)
+
+    await FeedPoller(db, fetcher).poll_due()
+
+    (article,) = await articles(db)
+    assert (article["url"], article["extra"]["text_from"]) == (
+        feed_server.url("/live.html"),
+        "page",
+    )
+
+
 async def test_one_link_given_by_two_entries_is_one_story_not_a_shared_page(
     feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
 ) -> None:

@@ -18,7 +18,7 @@ from retrieval.corpus.pages import extract_article
 from retrieval.errors import BlockedURLError, FetchError, ParseError, TooLargeError
 from retrieval.feeds.fetch import PAGE_ACCEPT, Fetcher
 from retrieval.feeds.page_retries import passing
-from retrieval.feeds.shared_pages import holds_anchor
+from retrieval.feeds.shared_pages import names_a_post
 from retrieval.models import ArticleDraft
 
 # Tags a page may hold to be read for its article. Reading is trafilatura's lxml tree, in a
@@ -34,7 +34,7 @@ class PageRead:
     address); the address it was fetched from in the end (`url`: after redirects, None if
     nothing came); whether its fetch failed for a moment (`for_now`: a 429, a 5xx, a
     time-out, `page_retries.passing`); and whether it holds the element the link's anchor
-    names (`post`: `shared_pages.holds_anchor`, a post of a live page)."""
+    names as a post of a live page (`post`: `shared_pages.names_a_post`)."""
 
     article: ArticleDraft | None
     url: str | None = None
@@ -69,7 +69,8 @@ async def read_page(fetcher: Fetcher, link: str, advice: bool = True) -> PageRea
         return PageRead(None, fetched.url, f"extraction failed: {exc!r}")
     if page is None:
         return PageRead(None, fetched.url, "no article text found in it")
-    return PageRead(page, fetched.url, post=holds_anchor(html, link))
+    post = "#" in link and await asyncio.to_thread(names_a_post, html, link, page.text)
+    return PageRead(page, fetched.url, post=post)
 
 
 async def pages_to_store(

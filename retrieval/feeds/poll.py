@@ -102,7 +102,7 @@ PAGES_DEADLINE = 90.0
 class _Page(NamedTuple):
     """An entry's page as read (`FeedPoller._page`): its article, the address it ended at,
     whether its fetch failed for a moment, whether it holds the element the entry's anchor
-    names (a post of a live page: `shared_pages.holds_anchor`)."""
+    names (a post of a live page: `shared_pages.names_a_post`)."""
 
     article: ArticleDraft | None
     url: str | None

@@ -13,7 +13,8 @@ real feeds:
   page in its own (`unrelated_note`);
 - a live blog whose entries link to anchors of its one page (`live.html#post-4`): each
   entry is one post, with its own title, time and summary (`anchors`); the first, alone,
-  is told by its page, which holds the element its anchor names (`holds_anchor`).
+  is told by its page, which holds the post its anchor names as a small part of its text
+  (`names_a_post`: an anchor into an ordinary story, `#article-body`, is no post's).
 Pure: the poller reads the pages and counts their words.
 """
 
@@ -24,6 +25,9 @@ import unicodedata
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
+
+import lxml.html
+from lxml import etree
 
 from retrieval.addresses import canonical_url, masked_url, same_page
 from retrieval.corpus.text import fingerprint
@@ -79,26 +83,46 @@ def anchors(links: Mapping[str, str], given_before: Collection[str]) -> set[str]
     }
 
 
-# Anchors that name a part of any page, not one post of a live one: a link to a story's
-# comments or to its text (a skip link's target) is the story's
-_PAGE_PARTS = frozenset(
-    ("comments", "respond", "reply", "content", "main", "main-content", "maincontent")
-    + ("top", "article", "story", "body", "page", "text", "disqus_thread")
+# A post's anchor names a post by its id (`post-4`, `update-1700000000`, `block-5f8a3c`):
+# one of these words, and a digit. A page part's anchor (`#article-body`, `#story-body`,
+# `#main-article`, `#content-start`, `#comments`) holds neither: the story's own page.
+_POST_WORDS = re.compile(
+    r"(?<![a-z])(?:post|entry|update|block|item|event|live|message|comment)s?(?![a-z])"
 )
+# A post is a part of its live page: the element its anchor names holds less than this
+# share of the page's extracted text. An anchor to a story's body names an element holding
+# all of it; a page holding one post alone is that post's text, stored as the page's.
+MAX_POST_SHARE = 0.5
 
 
-def holds_anchor(html: str, link: str) -> bool:
-    """Whether the page `html`, read from `link`, holds the element the link's anchor names
-    (`live.html#post-4`: an element of id or name "post-4"): the link is to one post of a
-    live page, the page not the entry's alone. Not an anchor naming a part of any page
-    (`#comments`, `#main`: `_PAGE_PARTS`), nor a tracking one (`#xtor=RSS-3`), which names
-    no element. Found by a pattern, not a parse: the page is parsed later, and only if it is
-    no post's."""
+def names_a_post(html: str, link: str, page_text: str) -> bool:
+    """Whether the page `html`, read from `link` (its extracted text `page_text`), is a live
+    page and the link is to one of its posts: the link's anchor names a post (`_POST_WORDS`
+    and a digit: `live.html#post-4`), the page holds the element of that id or name, and
+    that element holds a small part of the page's text (`MAX_POST_SHARE`). Each is needed:
+    an anchor naming an element of an ordinary story (`#article-body`, `#content-start`),
+    or a tracking fragment (`#xtor=RSS-3`, no element), leaves the page the entry's."""
     anchor = unquote(urlsplit(link).fragment).strip()
-    if not anchor or anchor.lower() in _PAGE_PARTS or "=" in anchor:
+    if not anchor or "=" in anchor or not re.search(r"\d", anchor):
+        return False
+    if not _POST_WORDS.search(anchor.lower()):
         return False
     element = rf"""(?<![\w-])(?:id|name)\s*=\s*(["']?){re.escape(anchor)}\1(?=[\s/>])"""
-    return re.search(element, html) is not None
+    if re.search(element, html) is None:  # most pages, told without a parse
+        return False
+    shown = _element_text(html, anchor)
+    return shown is not None and len(shown) < MAX_POST_SHARE * len(" ".join(page_text.split()))
+
+
+def _element_text(html: str, anchor: str) -> str | None:
+    """The text of the first element of id or name `anchor` in `html`, its runs of spaces
+    made one; None: no such element, or a page lxml cannot parse."""
+    try:
+        root = lxml.html.fromstring(html)
+    except (etree.ParserError, ValueError):
+        return None
+    found = root.xpath("//*[@id=$anchor or @name=$anchor]", anchor=anchor)
+    return " ".join(found[0].text_content().split()) if found else None
 
 
 @dataclass(frozen=True, slots=True)
