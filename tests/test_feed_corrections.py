@@ -17,7 +17,7 @@ from retrieval.engine import Engine, remove_articles
 from retrieval.feeds.corrections import MAX_CORRECTIONS
 from retrieval.feeds.fetch import Fetcher
 from retrieval.feeds.poll import FeedPoller
-from retrieval.feeds.registry import FeedRegistry
+from retrieval.feeds.registry import ENTRY_PATIENCE, ENTRY_TRIES, FeedRegistry
 from tests.conftest import run_sql
 from tests.feed_server import FeedServer, Route
 
@@ -260,6 +260,59 @@ async def test_a_correction_whose_page_fails_for_a_moment_waits_for_its_page(
     assert (await engine.poll_feeds(fetcher, polled)).corrected == 1
     [new] = ferry_ids(engine.db_path)
     assert await quoted(engine, "four crossings a week") == [new]
+
+
+async def test_a_correction_whose_page_is_gone_is_made_once_the_page_is_back(
+    feed_server: FeedServer, fetcher: Fetcher, engine: Engine
+) -> None:
+    """A corrected entry whose page answers 404 is not recorded as read: its article keeps
+    its page's text, and once the page is back a later poll reads it and corrects it (it
+    was recorded as settled, the correction never made)."""
+    serve_feed(feed_server, gazette(feed_server))
+    feed, _ = await engine.add_feed(feed_server.url(FEED))
+    await engine.poll_feeds(fetcher, [feed])
+    [old] = ferry_ids(engine.db_path)
+    serve_feed(feed_server, gazette(feed_server).replace(SUMMARY, CORRECTED))
+    correct_the_page(feed_server)
+    page = feed_server.routes[FERRY]
+    feed_server.routes[FERRY] = Route(status=404)
+
+    assert (await engine.poll_feeds(fetcher, [feed])).corrected == 0
+    assert ferry_ids(engine.db_path) == [old]
+
+    feed_server.routes[FERRY] = page
+    assert (await engine.poll_feeds(fetcher, [feed])).corrected == 1
+    [new] = ferry_ids(engine.db_path)
+    assert await quoted(engine, "four crossings a week") == [new]
+
+
+async def test_a_correction_whose_page_stays_gone_is_given_up_after_a_day(
+    feed_server: FeedServer,
+    fetcher: Fetcher,
+    engine: Engine,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A correction whose page is gone for good is tried at ENTRY_TRIES polls over a day at
+    least, then given up, said at INFO: its article kept, its page not fetched again at
+    every poll."""
+    serve_feed(feed_server, gazette(feed_server))
+    feed, _ = await engine.add_feed(feed_server.url(FEED))
+    await engine.poll_feeds(fetcher, [feed])
+    [old] = ferry_ids(engine.db_path)
+    serve_feed(feed_server, gazette(feed_server).replace(SUMMARY, CORRECTED))
+    feed_server.routes[FERRY] = Route(status=410)
+    for _ in range(ENTRY_TRIES):
+        await engine.poll_feeds(fetcher, [feed])
+    tried = len(feed_server.hits(FERRY))
+    run_sql(engine.db_path, "UPDATE feed_retries SET first_ts = first_ts - ?", ENTRY_PATIENCE)
+
+    with caplog.at_level(logging.INFO, logger="retrieval.feeds.poll"):
+        await engine.poll_feeds(fetcher, [feed])
+    await engine.poll_feeds(fetcher, [feed])
+
+    assert len(feed_server.hits(FERRY)) == tried + 1  # at the poll that gave it up alone
+    assert f"its page was not to be had at {ENTRY_TRIES} polls" in caplog.text
+    assert ferry_ids(engine.db_path) == [old]
 
 
 async def test_a_correction_of_an_article_another_feed_stored_is_said_and_kept(

@@ -32,7 +32,7 @@ from retrieval.models import ArticleDraft
 # newsroom its stories: their pages are not read again. A newsroom corrects a story or two
 # an hour; a feed rewriting every summary would otherwise have every page read at once.
 MAX_CORRECTIONS = 5
-NOT_NOW = "not now"  # `not_corrected`: the entry's page failed for a moment
+NOT_NOW = "not now"  # `not_corrected`: the entry's page is not to be had at this poll
 
 
 def as_read(entry: Entry) -> tuple[str, str | None]:
@@ -91,16 +91,13 @@ def named(entry: Entry) -> str:
 
 
 def not_corrected(
-    feed_id: int,
-    article_id: int,
-    stored: ArticleDraft | None,
-    article: PreparedArticle,
-    failing_now: bool,
+    feed_id: int, article_id: int, stored: ArticleDraft | None, article: PreparedArticle
 ) -> str | None:
     """Why the article `article_id` (`stored`: None, removed) is not replaced by `article`,
     a corrected entry's of feed `feed_id`; None: it is. "" (nothing to say): it is gone, or
-    has the same title and words. NOT_NOW: its page failed for a moment (`failing_now`) and
-    the feed's text would take the place of the page's (the next poll reads it again)."""
+    has the same title and words. NOT_NOW: its page was not to be had (failed for a moment,
+    a 404, not its page) and the feed's text would take the place of the page's: the next
+    polls read it again, till it is given up (`given_up_note`)."""
     if stored is None:
         return ""
     if stored.extra.get("feed_id") != feed_id:
@@ -110,15 +107,19 @@ def not_corrected(
         )
     from_feed = article.draft.extra.get("text_from") == "feed"
     if from_feed and stored.extra.get("text_from") == "page":
-        if failing_now:
-            return NOT_NOW
-        return (
-            f"corrected in the feed, but its page is not to be read: article {article_id}, "
-            "its page's text, is kept"
-        )
+        return NOT_NOW
     if stored.title == article.draft.title and fingerprint(stored.text) == article.content_hash:
         return ""
     return None
+
+
+def given_up_note(article_id: int, tries: int, patience: float) -> str:
+    """What is said of a correction whose page was not to be had at `tries` polls over
+    `patience` seconds at least (`not_corrected` NOT_NOW each time): its article is kept."""
+    return (
+        f"corrected in the feed, but its page was not to be had at {tries} polls over "
+        f"{patience / 3600:g} hours: article {article_id}, its page's text, is kept"
+    )
 
 
 @dataclass(slots=True)

@@ -47,7 +47,14 @@ from retrieval.errors import (
     ParseError,
     StoreError,
 )
-from retrieval.feeds.corrections import NOT_NOW, Corrections, named, not_corrected, revisions
+from retrieval.feeds.corrections import (
+    NOT_NOW,
+    Corrections,
+    given_up_note,
+    named,
+    not_corrected,
+    revisions,
+)
 from retrieval.feeds.feed import Feed, SeenEntry
 from retrieval.feeds.feedformat import Entry, ParsedFeed, parse_feed
 from retrieval.feeds.fetch import FEED_ACCEPT, Fetched, Fetcher
@@ -55,7 +62,13 @@ from retrieval.feeds.outcomes import FeedOutcome, PollReport, PollStatus
 from retrieval.feeds.page import read_page
 from retrieval.feeds.page_retries import PAGE_TRIES, PageRetries, PageRetry
 from retrieval.feeds.probe import unreadable
-from retrieval.feeds.registry import ENTRY_TRIES, PAUSE_AFTER, FeedRegistry, plain_url
+from retrieval.feeds.registry import (
+    ENTRY_PATIENCE,
+    ENTRY_TRIES,
+    PAUSE_AFTER,
+    FeedRegistry,
+    plain_url,
+)
 from retrieval.feeds.shared_pages import (
     NAME_SHOWN,
     PageOf,
@@ -289,11 +302,13 @@ class FeedPoller:
         new, links = await self._new_entries(feed, parsed, outcome)
         async with self._database:
             revised, reread = await self._revisions(feed, parsed)
+            fixing = [e for e, _ in revised]
             secret = feed.secret_params
             links |= {e.key: public_url(e.link, secret) for e, _ in revised if e.link}
             anchored = await self._anchors(feed, links)
             known = await self._known(feed, new, links, anchored)
-            told = await self.registry.retried(feed.id, (e.key for e in new))
+            # a correction waiting for its page was said at its first try, as a new entry
+            told = await self.registry.retried(feed.id, (e.key for e in [*new, *fixing]))
         known_keys = {k.key for k in known}
         new = [e for e in new if e.key not in known_keys]
         again: dict[str, str] = {}  # entries whose page failed for a moment: their links
@@ -483,15 +498,18 @@ class FeedPoller:
         its page say now (`removals.replace_article`, as a page read again replaces a
         summary), and record what the feed says of it, in one transaction: a crash leaves
         the old article and its record, and the next poll corrects it again. An entry whose
-        page failed for a moment, its page's text stored before, is left `pending`: the
-        next poll reads its page again."""
+        page was not to be had (failed for a moment, a 404), its page's text stored before,
+        is left `pending`, its record as it was: the next polls read its page again, till
+        it has failed ENTRY_TRIES polls over ENTRY_PATIENCE (`FeedRegistry.count_tries`; a
+        page gone for good is not fetched forever): then its article is kept."""
         done = Corrections()
+        waiting: dict[str, tuple[Entry, int]] = {}  # by key: not corrected for now
         for entry, article_id, article in fixes:
             seen = _seen(entry, article_id, {})
             stored = await self.store.stored_draft(article_id)
-            why = not_corrected(feed.id, article_id, stored, article, entry.key in again)
+            why = not_corrected(feed.id, article_id, stored, article)
             if why is NOT_NOW:
-                done.pending = True
+                waiting[entry.key] = (entry, article_id)
                 continue
             if why is not None:
                 if why:
@@ -514,6 +532,13 @@ class FeedPoller:
             )
             if result.added and entry.key in again:
                 done.retries.append(PageRetry(result.article_id, entry.key, again[entry.key], 1))
+        given_up = await self.registry.count_tries(feed.id, waiting) if waiting else set()
+        for key in given_up:
+            entry, article_id = waiting[key]
+            why = given_up_note(article_id, ENTRY_TRIES, ENTRY_PATIENCE)
+            log.info("feed %d (%s): entry %s: %s", feed.id, feed.label, named(entry), why)
+            done.settled.append(_seen(entry, article_id, {}))
+        done.pending = len(given_up) < len(waiting)
         return done
 
     async def _without_removed(

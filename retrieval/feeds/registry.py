@@ -437,11 +437,17 @@ class FeedRegistry:
 
     async def reread(self, feed_id: int, entries: Iterable[SeenEntry]) -> None:
         """Record what the feed says now of `entries`, given before (`EntryRead`): their
-        words and date as read at this poll. Inside the caller's transaction, if any."""
+        words and date as read at this poll, the tries of a correction waiting for its page
+        forgotten (`count_tries`). Inside the caller's transaction, if any."""
+        entries = list(entries)
         await self.conn.executemany(
             "UPDATE feed_entries SET words_hash = ?, updated = ? WHERE feed_id = ?"
             " AND entry_key = ?",
             [(e.words_hash, e.updated, feed_id, e.key) for e in entries],
+        )
+        await self.conn.executemany(
+            "DELETE FROM feed_retries WHERE feed_id = ? AND entry_key = ?",
+            [(feed_id, e.key) for e in entries],
         )
 
     async def retried(self, feed_id: int, keys: Iterable[str]) -> set[str]:
@@ -570,26 +576,40 @@ class FeedRegistry:
                 " AND entry_key NOT IN (SELECT value FROM json_each(?))",
                 (feed.id, now - RETRIES_KEPT, json.dumps(sorted(listed))),
             )
+        keys = await self._out_of_tries(feed.id, {e.key for e in no_text}, now)
+        return [e for e in no_text if e.key in keys]
+
+    async def count_tries(
+        self, feed_id: int, keys: Collection[str], now: float | None = None
+    ) -> set[str]:
+        """Count a failed try of each of the feed's entries `keys` (a correction whose page
+        was not to be had); return those out of tries (ENTRY_TRIES polls over
+        ENTRY_PATIENCE), their count forgotten. One transaction."""
+        async with transaction(self.conn):
+            return await self._out_of_tries(feed_id, keys, time.time() if now is None else now)
+
+    async def _out_of_tries(self, feed_id: int, keys: Collection[str], now: float) -> set[str]:
+        """Count a failed try of each entry of `keys`; those out of tries, forgotten."""
         await self.conn.executemany(
             "INSERT INTO feed_retries (feed_id, entry_key, first_ts, tries) VALUES (?, ?, ?, 1)"
             " ON CONFLICT (feed_id, entry_key) DO UPDATE SET tries = tries + 1",
-            [(feed.id, e.key, now) for e in no_text],
+            [(feed_id, key, now) for key in keys],
         )
         out = await rows_for_ids(
             self.conn,
             "SELECT entry_key FROM feed_retries WHERE entry_key IN ({ids}) AND feed_id = ?"
             " AND tries >= ? AND first_ts <= ?",
-            {e.key for e in no_text},
-            feed.id,
+            set(keys),
+            feed_id,
             ENTRY_TRIES,
             now - ENTRY_PATIENCE,
         )
-        keys = {str(row[0]) for row in out}
+        given_up = {str(row[0]) for row in out}
         await self.conn.executemany(
             "DELETE FROM feed_retries WHERE feed_id = ? AND entry_key = ?",
-            [(feed.id, key) for key in keys],
+            [(feed_id, key) for key in given_up],
         )
-        return [e for e in no_text if e.key in keys]
+        return given_up
 
     async def record_failure(
         self,
