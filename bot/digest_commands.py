@@ -212,7 +212,8 @@ async def subscribe(update: Update, context: Context) -> None:
         now,
         request.keywords,
         request.quiet,
-        chat.title or chat.full_name,
+        # a channel's title, which its digest's replies name it by; no group's, no person's
+        chat.title if chat.type == ChatType.CHANNEL else None,
         user.id if user else None,
         topic_of(message) if chat.id == message.chat.id else None,  # not a channel's
         # a channel's @name, to find its digest once the bot is out of it; no person's

@@ -2,7 +2,7 @@
 erasure of one chat's or one user's on request.
 
 One step, `forget_expired`, forgets what is past those days: what chats asked, and the
-subscriptions that ended (a chat's title, its keywords, who made it). The running bot takes
+subscriptions that ended (a channel's title, its keywords, who made it). The running bot takes
 it hourly, `newsbot forget --expired` on demand (a database no bot runs on, cron), and
 `newsbot backup` in the copy it makes, so that no backup holds what the database no longer
 should. `forget_chat` and `forget_user` (`newsbot forget --chat/--user`) delete every row

@@ -261,16 +261,19 @@ async def test_forget_chat_and_user_erase_every_row_naming_them(
 
 async def test_the_bot_keeps_no_chats_name(start_bot: BotFactory) -> None:  # noqa: F811
     """A private chat's user's full name and a group's title were kept for ever, though
-    nothing read them; a subscription keeps its chat's title while it lasts."""
+    nothing read them; a subscription keeps its chat's title while it lasts, a channel's
+    alone (a private chat's subscription kept its user's full name, read by nothing)."""
     async with start_bot() as bot:
         bot.fake.add_chat(USER, "private", title="Alice Reporter", username="alice_reporter")
         await bot.ask(USER, "joint exercise")
+        await bot.ask(USER, "/subscribe 08:00 UTC")
         bot.fake.add_chat(GROUP, "group", title="Investigations Desk: Project Nightjar")
         await bot.ask(GROUP, f"/ask@{BOT} joint exercise", chat_type="group", user_id=USER)
         assert await bot.rows("SELECT id, type, title FROM chats ORDER BY id") == [
             (GROUP, "group", None),
             (USER, "private", None),
         ]
+        assert await bot.rows("SELECT chat_id, chat_title FROM subscriptions") == [(USER, None)]
 
 
 async def test_an_upgrade_forgets_chats_names_and_dates_the_subscriptions_ended(
@@ -309,4 +312,39 @@ async def test_an_upgrade_forgets_chats_names_and_dates_the_subscriptions_ended(
     assert run_sql(db_path, "SELECT chat_id, stopped_ts FROM subscriptions ORDER BY id") == [
         (-7, 500.0),
         (-8, None),
+    ]
+
+
+async def test_an_upgrade_forgets_the_names_of_subscriptions_but_channels(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Migration 48: a private chat's subscription kept its user's full name, a group's its
+    title, read by nothing; a channel's title names it in the replies about its digest."""
+    import retrieval.corpus.db
+
+    older = tuple(m for m in MIGRATIONS if m.version < 48)
+    monkeypatch.setattr(retrieval.corpus.db, "MIGRATIONS", older)
+    conn = await connect(db_path)
+    await conn.close()
+    for chat_id, chat_type, title in (
+        (5, "private", "Alice Reporter"),
+        (-7, "group", "Desk"),
+        (-1009, "channel", "Morning Wire"),
+    ):
+        run_sql(
+            db_path,
+            "INSERT INTO subscriptions (chat_id, chat_type, chat_title, send_time, timezone,"
+            " active, created_ts, active_since, schedule_since) VALUES (?, ?, ?,"
+            " '08:00', 'UTC', 1, 100, 100, 100)",
+            chat_id,
+            chat_type,
+            title,
+        )
+    monkeypatch.setattr(retrieval.corpus.db, "MIGRATIONS", MIGRATIONS)
+    conn = await connect(db_path)
+    await conn.close()
+    assert run_sql(db_path, "SELECT chat_id, chat_title FROM subscriptions ORDER BY id") == [
+        (5, None),
+        (-7, None),
+        (-1009, "Morning Wire"),
     ]

@@ -867,4 +867,15 @@ MIGRATIONS: tuple[Migration, ...] = (
         ALTER TABLE articles_sent ADD COLUMN parts_sent INTEGER;
         """,
     ),
+    Migration(
+        48,
+        "subscriptions' titles for channels alone",
+        """
+        -- A subscription kept its chat's title, and a private chat's its user's full name
+        -- (migration 44 forgot the chats' own), though only a channel's is read (the
+        -- replies about a channel's digest name it): the others are forgotten.
+        UPDATE subscriptions SET chat_title = NULL
+        WHERE chat_title IS NOT NULL AND chat_type != 'channel';
+        """,
+    ),
 )
