@@ -178,11 +178,13 @@ async def log_search(
     searched: Searched,
     first_asked_ts: float | None = None,
     message_id: int | None = None,
+    follows: int | None = None,
 ) -> None:
     """Log a question with its timing, after its answer was sent: a write, which may wait
     for a lock another process holds, and the answer does not wait for it.
     `first_asked_ts`: when the oldest question it holds was asked (`record_answer`);
-    `message_id`, the message it was asked in (an edit's line replaces the question's)."""
+    `message_id`, the message it was asked in (an edit's line replaces the question's);
+    `follows`, the answer whose question it holds besides its own (`log_query`)."""
     result = searched.result
     await shared.conversations.log_query(
         chat_id,
@@ -192,6 +194,7 @@ async def log_search(
         searched.elapsed_ms,
         first_asked_ts,
         message_id,
+        follows,
     )
 
 
@@ -216,13 +219,15 @@ async def send_answer(
     replacing: Sequence[ChatMessage] = (),
     continues: int | None = None,
     first_asked_ts: float | None = None,
+    follows: int | None = None,
 ) -> list[ChatMessage]:
     """Send an answer (split at passages) with its buttons under the last message; `as_of`:
     the moment it was searched as of, which its "More" keeps for every later page,
     `shown_before` the texts of the sentences of the pages before, which it leaves out, `topic`
     the forum topic asked in (`topic_of`), `replacing` the messages of the answer it
     takes the place of (`_post`), `continues` the answer whose "More" page it is, and
-    `first_asked_ts` when the oldest question it holds was asked, if earlier (a follow-up's).
+    `first_asked_ts` when the oldest question it holds was asked, if earlier (a follow-up's),
+    and `follows` the answer a follow-up was read with.
     Returns the messages it is shown in: from the first that went there, in the supergroup
     the group became, if it did on the way (`following`), where the answer is then
     recorded, as its buttons are there."""
@@ -248,6 +253,7 @@ async def send_answer(
         shown_before,
         continues,
         first_asked_ts,
+        follows,
     )
     keyboard = (  # none when the answer could not be stored (a full disk): buttons need it
         None
@@ -326,7 +332,7 @@ async def show_more(
         await shared.conversations.release_more(answer.id)
         raise
     await _drop_more_button(context, answer)
-    await log_search(shared, chat_id, user_id, searched, answer.asked_since)
+    await log_search(shared, chat_id, user_id, searched, answer.asked_since, follows=answer.id)
     return sent
 
 
@@ -478,6 +484,7 @@ class _Asked(NamedTuple):
     continues: ShownAnswer | None = None  # "more", "next": the page it goes on after
     # when the oldest question the answer above holds was asked: a follow-up holds it too
     above_asked_since: float | None = None
+    above_id: int | None = None  # the answer above, whose question a follow-up holds
 
 
 async def _to_search(update: Update, context: Context, message: Message) -> _Asked | None:
@@ -559,7 +566,8 @@ async def _to_search(update: Update, context: Context, message: Message) -> _Ask
     if follows is None or leaning is Lean.NONE:
         return _Asked(question)  # a question of its own under an answer is asked alone
     above = AnswerAbove(follows.question, follows.shown or ())
-    return _Asked(question, above, leaning is Lean.POINTS_BACK, None, follows.asked_since)
+    points_back = leaning is Lean.POINTS_BACK
+    return _Asked(question, above, points_back, None, follows.asked_since, follows.id)
 
 
 # How long a private chat's last answer is what a message after it may lean on without
@@ -664,10 +672,11 @@ async def _answer(
     left_out = above.shown if above is not None and followed else ()
     # read with the question above, it holds it: forgotten by when that was asked
     first_asked = searched.above_asked_since if followed else None
+    above_id = searched.above_id if followed else None
     if not newest():
         asked_in = message.message_id
-        await log_search(shared, chat_id, user.id, found, first_asked, asked_in)  # not shown
-        return
+        await log_search(shared, chat_id, user.id, found, first_asked, asked_in, above_id)
+        return  # not shown
     sent = await send_answer(
         context,
         shared,
@@ -681,6 +690,7 @@ async def _answer(
         topic=topic_of(message),
         replacing=replacing,
         first_asked_ts=first_asked,
+        follows=above_id,
     )
     await shared.conversations.record_replies(
         chat_id, message.message_id, sent, as_kept(message), user.id
@@ -690,7 +700,7 @@ async def _answer(
         await shared.conversations.detach_messages(later)
     if replaced:  # they held the words the edit took out
         await shared.conversations.forget_answers(replaced)
-    await log_search(shared, chat_id, user.id, found, first_asked, message.message_id)
+    await log_search(shared, chat_id, user.id, found, first_asked, message.message_id, above_id)
 
 
 async def inline_ask(update: Update, context: Context) -> None:

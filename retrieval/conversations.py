@@ -247,20 +247,25 @@ class Conversations:
         shown_before: Sequence[str] | None = (),
         continues: int | None = None,
         first_asked_ts: float | None = None,
+        follows: int | None = None,
     ) -> int | None:
         """Store an answer about to be shown; returns its id for the buttons, or None when
         it could not be stored (bookkeeping: it is shown without them). `asked_ts`: the
         moment it answers as of (its "More" pages answer as of the same); `shown_before`:
         the texts of the sentences of its earlier pages, and `continues` the answer whose
         "More" it shows, for a "More" page (`later_pages`); `first_asked_ts`, when the
-        oldest question `question` holds was asked, if before `asked_ts` (a follow-up's)."""
+        oldest question `question` holds was asked, if before `asked_ts` (a follow-up's), and
+        `follows` the answer a follow-up was read with: a "More" page's or a follow-up's
+        row holds that answer's question, and is forgotten with its asker
+        (`retention.forget_user`)."""
         shown = [[p.article.id, list(p.sentence_ids), list(p.sentences), p.rank] for p in passages]
 
         def write() -> Awaitable[aiosqlite.Cursor]:
             return self.conn.execute(
                 "INSERT INTO answers (chat_id, user_id, question, next_offset, has_more, passages,"
-                " created_ts, shown_before, first_page, first_asked_ts) VALUES (?, ?, ?, ?, ?,"
-                " ?, ?, ?, (SELECT coalesce(first_page, id) FROM answers WHERE id = ?), ?)",
+                " created_ts, shown_before, first_page, first_asked_ts, follows) VALUES (?, ?, ?,"
+                " ?, ?, ?, ?, ?, (SELECT coalesce(first_page, id) FROM answers WHERE id = ?), ?,"
+                " ?)",
                 (
                     chat_id,
                     user_id,
@@ -272,6 +277,7 @@ class Conversations:
                     None if shown_before is None else json.dumps(list(shown_before)),
                     continues,
                     first_asked_ts,
+                    continues if continues is not None else follows,
                 ),
             )
 
@@ -615,16 +621,19 @@ class Conversations:
         elapsed_ms: float,
         first_asked_ts: float | None = None,
         message_id: int | None = None,
+        follows: int | None = None,
     ) -> None:
         """Log a question with its timing; bookkeeping. `first_asked_ts`: when the oldest
         question `question` holds was asked, if before now (a follow-up's, a "More" page's);
-        `message_id`, the message it was asked in: an edit of it replaces its line."""
+        `message_id`, the message it was asked in: an edit of it replaces its line;
+        `follows`, the answer whose question it holds besides its own (the one a follow-up
+        was read with, or whose "More" page it shows: `record_answer`)."""
         await self._book(
             "a question in the query log",
             lambda: self.conn.execute(
                 "INSERT OR REPLACE INTO query_log (chat_id, user_id, question, results,"
-                " elapsed_ms, created_ts, first_asked_ts, message_id)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                " elapsed_ms, created_ts, first_asked_ts, message_id, follows)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     chat_id,
                     user_id,
@@ -634,6 +643,7 @@ class Conversations:
                     time.time(),
                     first_asked_ts,
                     message_id,
+                    follows,
                 ),
             ),
         )

@@ -93,14 +93,23 @@ _OF_CHAT = (
     "DELETE FROM subscriptions WHERE chat_id = :id",
     "DELETE FROM chats WHERE id = :id",
 )
+# A user's answers, and every answer that holds the question of one of them whoever asked it:
+# a "More" page of it (`first_page`, and `follows` since migration 49), a follow-up read with
+# it (`follows`), and so on down a chain.
+_THEIRS = (
+    "WITH RECURSIVE theirs (id) AS (SELECT id FROM answers WHERE user_id = :id"
+    " UNION SELECT a.id FROM answers a JOIN theirs t ON a.follows = t.id OR a.first_page = t.id)"
+    " SELECT id FROM theirs"
+)
 # Every row that names a user elsewhere than in their private chat (whose id is theirs): what
 # they asked and voted in groups, inline questions; a group's subscription they made stays
-# the group's, without them. A vote of another's on their answer holds their question.
+# the group's, without them. Another's vote on their answer holds their question, as does
+# another's "More" page of it or follow-up read with it, its log line and the votes on it:
+# they go too, before the answers they are found by.
 _OF_USER = (
-    "DELETE FROM feedback WHERE user_id = :id"
-    " OR answer_id IN (SELECT id FROM answers WHERE user_id = :id)",
-    "DELETE FROM answers WHERE user_id = :id",
-    "DELETE FROM query_log WHERE user_id = :id",
+    f"DELETE FROM feedback WHERE user_id = :id OR answer_id IN ({_THEIRS})",
+    f"DELETE FROM query_log WHERE user_id = :id OR follows IN ({_THEIRS})",
+    f"DELETE FROM answers WHERE id IN ({_THEIRS})",
     "DELETE FROM question_replies WHERE user_id = :id",
     "DELETE FROM dropped_questions WHERE user_id = :id",
     "UPDATE subscriptions SET created_by = NULL WHERE created_by = :id",
@@ -116,9 +125,12 @@ async def forget_chat(conn: aiosqlite.Connection, chat_id: int) -> int:
 
 async def forget_user(conn: aiosqlite.Connection, user_id: int) -> int:
     """Delete every row naming the user `user_id`, overwritten, in one transaction: their
-    private chat's (`forget_chat`), and what they asked and voted in groups and inline;
-    how many rows went. The bot's replies to their questions in a group recorded before
-    migration 44 name no sender, and stay until NEWSBOT_KEEP_DAYS."""
+    private chat's (`forget_chat`), and what they asked and voted in groups and inline,
+    and what others' rows hold of their questions ("More" pages of their answers, follow-ups
+    read with them: `_THEIRS`); how many rows went. The bot's replies to their questions in
+    a group recorded before migration 44 name no sender, and a follow-up recorded before
+    migration 49 (and a "More" page's log line) names no answer it holds the question of:
+    they stay until NEWSBOT_KEEP_DAYS."""
     return await _erase(conn, (*_OF_CHAT, *_OF_USER), user_id)
 
 

@@ -20,6 +20,7 @@ from retrieval.corpus.schema import MIGRATIONS
 from retrieval.digest.schedule import DailyTime
 from retrieval.digest.subscriptions import Subscriptions
 from retrieval.engine import Engine
+from retrieval.retention import forget_user
 
 from .conftest import run_sql
 from .test_bot import (
@@ -27,6 +28,7 @@ from .test_bot import (
     GROUP,
     USER,
     BotFactory,
+    buttons,
     corpus_db,  # noqa: F401  (fixtures the bot's fixtures use)
     settings,  # noqa: F401
     start_bot,  # noqa: F401
@@ -257,6 +259,45 @@ async def test_forget_chat_and_user_erase_every_row_naming_them(
         ("chats", 1),
     ]
     assert not held_in_files(small_engine.db_path, b"wombat question of 1001")
+
+
+async def test_forget_user_erases_their_question_from_others_rows(
+    start_bot: BotFactory,  # noqa: F811
+) -> None:
+    """Another's "More" page of a user's answer, and another's follow-up read with it, hold
+    the user's question under the other's id (answers, query log, votes): `forget --user`
+    left them. The other's own question stays."""
+    asker, presser, voter = 501, 502, 503
+    async with start_bot() as bot:
+        bot.fake.add_chat(GROUP, "supergroup")
+        group: dict[str, object] = {"chat_type": "supergroup"}
+        question = f"@{BOT} lighthouse keeper Fastnet wombat"
+        [answer] = await bot.ask(GROUP, question, **group, user_id=asker)
+        await bot.press(GROUP, answer, buttons(answer)["More ▸"], user_id=presser)
+        await bot.settle()
+        page = bot.replies(GROUP)[-1]
+        await bot.press(GROUP, page, buttons(page)["👍"], user_id=voter)
+        reply_to = {"reply_to_message_id": answer["message_id"]}
+        [follow_up] = await bot.ask(GROUP, "and who led it?", **group, user_id=presser, **reply_to)
+        reply_to = {"reply_to_message_id": follow_up["message_id"]}
+        await bot.ask(GROUP, "and where was it?", **group, user_id=voter, **reply_to)
+        await bot.ask(GROUP, f"@{BOT} oil prices", **group, user_id=presser)
+        await bot.settle()
+        holding = (
+            "SELECT 'answers', user_id FROM answers WHERE question LIKE '%wombat%'"
+            " UNION ALL SELECT 'query_log', user_id FROM query_log WHERE question LIKE '%wombat%'"
+            " UNION ALL SELECT 'feedback', user_id FROM feedback WHERE question LIKE '%wombat%'"
+        )
+        held = set(await bot.rows(holding))
+        assert {("answers", presser), ("query_log", voter), ("feedback", voter)} <= held
+        conn = await connect(bot.db_path)
+        try:
+            await forget_user(conn, asker)
+        finally:
+            await conn.close()
+        assert await bot.rows(holding) == []
+        assert await bot.rows("SELECT user_id, question FROM answers") == [(presser, "oil prices")]
+    assert not held_in_files(bot.db_path, b"wombat")
 
 
 async def test_the_bot_keeps_no_chats_name(start_bot: BotFactory) -> None:  # noqa: F811

@@ -878,4 +878,19 @@ MIGRATIONS: tuple[Migration, ...] = (
         WHERE chat_title IS NOT NULL AND chat_type != 'channel';
         """,
     ),
+    Migration(
+        49,
+        "the answer whose question a row holds",
+        """
+        -- An answer and a query-log line hold another's question when they are a "More"
+        -- page of its answer or a follow-up read with it, whoever asked them: `follows` is
+        -- that answer, so that forgetting a user (`newsbot forget --user`) forgets them
+        -- too. NULL: a question asked alone, or recorded before (a "More" page has
+        -- `first_page` then).
+        ALTER TABLE answers ADD COLUMN follows INTEGER;
+        CREATE INDEX answers_follows ON answers (follows) WHERE follows IS NOT NULL;
+        ALTER TABLE query_log ADD COLUMN follows INTEGER;
+        CREATE INDEX query_log_follows ON query_log (follows) WHERE follows IS NOT NULL;
+        """,
+    ),
 )
