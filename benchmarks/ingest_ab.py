@@ -90,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not args.articles_file.exists():
         sys.exit(f"ingest_ab: {missing(args.articles_file)}")
+    args.work = args.work.resolve()  # each ingest runs in its checkout, not here
     args.work.mkdir(parents=True, exist_ok=True)
     articles = _articles_file(args.articles_file, args.work, args.articles)
     runs: dict[str, list[dict[str, Any]]] = {"before": [], "after": []}
