@@ -13,7 +13,7 @@ import gc
 import logging
 import os
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Collection, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, tzinfo
 from pathlib import Path
@@ -123,18 +123,22 @@ async def _forget_expired_at(path: Path, before: float) -> int:
 
 async def forget_chat(db_path: str | os.PathLike[str], chat_id: int) -> int:
     """Erase every row naming a chat (`retention.forget_chat`); how many went."""
-    conn = await connect(db_path)
-    try:
-        return await retention.forget_chat(conn, chat_id)
-    finally:
-        await conn.close()
+    return await _erase(db_path, retention.forget_chat, chat_id)
 
 
 async def forget_user(db_path: str | os.PathLike[str], user_id: int) -> int:
     """Erase every row naming a user (`retention.forget_user`); how many went."""
+    return await _erase(db_path, retention.forget_user, user_id)
+
+
+async def _erase(
+    db_path: str | os.PathLike[str],
+    erase: Callable[[aiosqlite.Connection, int], Awaitable[int]],
+    named: int,
+) -> int:
     conn = await connect(db_path)
     try:
-        return await retention.forget_user(conn, user_id)
+        return await erase(conn, named)
     finally:
         await conn.close()
 
