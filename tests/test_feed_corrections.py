@@ -237,12 +237,15 @@ async def test_a_crash_as_a_correction_is_stored_leaves_the_old_article_whole(
     assert await quoted(engine, "four crossings a week") == [new]
 
 
-async def test_a_correction_whose_page_fails_for_a_moment_waits_for_its_page(
-    feed_server: FeedServer, fetcher: Fetcher, engine: Engine
+@pytest.mark.parametrize("status", [503, 404])
+async def test_a_correction_whose_page_fails_waits_for_its_page(
+    status: int, feed_server: FeedServer, fetcher: Fetcher, engine: Engine
 ) -> None:
-    """A corrected entry whose page answers 503 keeps its page's text, not the feed's
-    one-line summary in its place; the next poll reads the feed whole (not "not modified",
-    its validators dropped) and the page again, and corrects it."""
+    """A corrected entry whose page fails for a moment (503), or answers 404, keeps its
+    page's text, not the feed's one-line summary in its place, and is not recorded as read
+    (a 404's was recorded as settled, the correction never made); the next poll reads the
+    feed whole (not "not modified", its validators dropped) and the page again, and
+    corrects it."""
     serve_feed(feed_server, gazette(feed_server), etag='"first"')
     feed, _ = await engine.add_feed(feed_server.url(FEED))
     await engine.poll_feeds(fetcher, [feed])
@@ -250,7 +253,7 @@ async def test_a_correction_whose_page_fails_for_a_moment_waits_for_its_page(
     serve_feed(feed_server, gazette(feed_server).replace(SUMMARY, CORRECTED), etag='"second"')
     correct_the_page(feed_server)
     page = feed_server.routes[FERRY]
-    feed_server.routes[FERRY] = Route(status=503)
+    feed_server.routes[FERRY] = Route(status=status)
 
     assert (await engine.poll_feeds(fetcher, [feed])).corrected == 0
     assert ferry_ids(engine.db_path) == [old]
@@ -258,30 +261,6 @@ async def test_a_correction_whose_page_fails_for_a_moment_waits_for_its_page(
     feed_server.routes[FERRY] = page
     polled = await engine.active_feeds()  # with the validators the poll left it
     assert (await engine.poll_feeds(fetcher, polled)).corrected == 1
-    [new] = ferry_ids(engine.db_path)
-    assert await quoted(engine, "four crossings a week") == [new]
-
-
-async def test_a_correction_whose_page_is_gone_is_made_once_the_page_is_back(
-    feed_server: FeedServer, fetcher: Fetcher, engine: Engine
-) -> None:
-    """A corrected entry whose page answers 404 is not recorded as read: its article keeps
-    its page's text, and once the page is back a later poll reads it and corrects it (it
-    was recorded as settled, the correction never made)."""
-    serve_feed(feed_server, gazette(feed_server))
-    feed, _ = await engine.add_feed(feed_server.url(FEED))
-    await engine.poll_feeds(fetcher, [feed])
-    [old] = ferry_ids(engine.db_path)
-    serve_feed(feed_server, gazette(feed_server).replace(SUMMARY, CORRECTED))
-    correct_the_page(feed_server)
-    page = feed_server.routes[FERRY]
-    feed_server.routes[FERRY] = Route(status=404)
-
-    assert (await engine.poll_feeds(fetcher, [feed])).corrected == 0
-    assert ferry_ids(engine.db_path) == [old]
-
-    feed_server.routes[FERRY] = page
-    assert (await engine.poll_feeds(fetcher, [feed])).corrected == 1
     [new] = ferry_ids(engine.db_path)
     assert await quoted(engine, "four crossings a week") == [new]
 
