@@ -1,8 +1,12 @@
 """What an install from a wheel (`pip install .`, not the README's editable one) holds."""
 
+import ast
+import importlib.metadata
+import re
 import shutil
 import subprocess
 import sys
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -44,3 +48,36 @@ def test_seeds_are_the_checkouts_else_the_installed_copy(tmp_path: Path) -> None
     assert bundled_seeds(site / "bot", [tmp_path / "user", prefix]) == installed
     (site / "seeds").mkdir()  # a checkout's own come first
     assert bundled_seeds(site / "bot", [prefix]) == site / "seeds"
+
+
+def _declared() -> set[str]:
+    """The distributions pyproject.toml names as the install's own dependencies."""
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    return {
+        _normal(re.split(r"[\s<>=!~;\[]", spec, maxsplit=1)[0]) for spec in project["dependencies"]
+    }
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def test_every_package_the_code_imports_is_a_declared_dependency() -> None:
+    """lxml was imported by three modules and installed only because trafilatura needs it:
+    a trafilatura release without it would have broken a fresh install."""
+    imported: set[str] = set()
+    for folder in ("bot", "retrieval"):
+        for path in (REPO / folder).rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Import):
+                    imported.update(alias.name.split(".")[0] for alias in node.names)
+                elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                    imported.add(node.module.split(".")[0])
+    distributions = importlib.metadata.packages_distributions()
+    third_party = imported - set(sys.stdlib_module_names) - {"bot", "retrieval", "__future__"}
+    undeclared = {
+        module: names
+        for module in third_party
+        if not (names := {_normal(n) for n in distributions.get(module, [module])}) & _declared()
+    }
+    assert undeclared == {}
