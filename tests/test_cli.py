@@ -1700,6 +1700,36 @@ def test_an_upgrade_stopped_says_so_and_the_next_command_finishes_it(
     assert run_sql(db, "SELECT COUNT(*) FROM articles") == [(1,)]
 
 
+def test_ctrl_c_as_a_command_opens_an_up_to_date_database_is_the_commands_to_tell(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ctrl-C just after a reindex opened a database already at this newsbot's schema said
+    "interrupted while moving the database to this newsbot's schema": the operator was told
+    an upgrade had been cut short, where none was due. The reindex's own words tell it."""
+    import retrieval.corpus.db
+
+    assert main(["ingest", "--quiet", "--db", str(db_path), str(SEEDS)]) == 0
+    enable_wal = retrieval.corpus.db._enable_wal
+
+    async def ctrl_c_at_the_first_opening(conn: Any) -> None:
+        monkeypatch.setattr(retrieval.corpus.db, "_enable_wal", enable_wal)
+        signal.raise_signal(signal.SIGINT)  # as Ctrl-C does, as the database is opened
+        await enable_wal(conn)
+
+    monkeypatch.setattr(retrieval.corpus.db, "_enable_wal", ctrl_c_at_the_first_opening)
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)  # as at a terminal
+    try:
+        assert main(["--db", str(db_path), "reindex"]) == 128 + signal.SIGINT
+    finally:
+        signal.signal(signal.SIGINT, before)
+    err = capsys.readouterr().err
+    assert "moving the database" not in err
+    assert err == (
+        "newsbot: reindex interrupted: the index saved before serves until a reindex finishes "
+        "(answers are as they were); run newsbot reindex again\n"
+    )
+
+
 def test_an_older_database_locked_by_another_writer_is_said_once(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,

@@ -28,7 +28,13 @@ from bot.config import Settings
 from bot.logs import log_to_stderr, quiet_http_logs
 from bot.times import MOMENT_EXAMPLES, NotAMoment, moment_of
 from retrieval.compiled import COMPILING, is_compiled
-from retrieval.corpus.db import UPGRADE_INTERRUPTED, kept_locked, locked_too_long, upgrade
+from retrieval.corpus.db import (
+    UPGRADE_INTERRUPTED,
+    kept_locked,
+    locked_too_long,
+    migrations_pending,
+    upgrade,
+)
 from retrieval.corpus.formats import EXPANSION_FLOOR, EXPANSION_RATIO, suffixes_listed
 from retrieval.corpus.records import size_text
 from retrieval.digest.digest import DEFAULT_LIMIT
@@ -467,10 +473,12 @@ def _upgrade_first(settings: Settings, args: argparse.Namespace) -> int | None:
     when that moves stored articles: on a terminal in a line of its own, as the first
     compile is said, else in the log (the bot's, at INFO). None when done; when Ctrl-C or
     SIGTERM stopped it, said so, and the exit status (the command's own words, "reindex
-    interrupted...", would be wrong). A backup copies the database as it is, an older
-    schema too; the bot moves it itself once its settings are checked (a trial `run` of a
-    newer build refused for its token leaves the database to the version installed)."""
-    if args.command in ("backup", "run"):
+    interrupted...", would be wrong). Nothing is done with none pending, so that a Ctrl-C
+    as the command opens the database is the command's to tell: an up-to-date database is
+    not said to be moving. A backup copies the database as it is, an older schema too; the
+    bot moves it itself once its settings are checked (a trial `run` of a newer build
+    refused for its token leaves the database to the version installed)."""
+    if args.command in ("backup", "run") or not migrations_pending(settings.db_path):
         return None
     tell = None  # logged
     if sys.stderr.isatty():

@@ -322,6 +322,23 @@ async def upgrade(path: Path, tell: Callable[[str], None] | None = None) -> None
     await conn.close()
 
 
+def migrations_pending(path: Path) -> bool:
+    """Whether `upgrade` has migrations to run on the database at `path`, read at once,
+    without waiting for a lock; True when that read fails (the upgrade finds out why), False
+    where `upgrade` does nothing (no database, or one this user cannot write)."""
+    if not path.is_file() or read_only_uri(path) is not None:
+        return False
+    try:
+        uri = f"{path.resolve().as_uri()}?mode=ro"
+        with contextlib.closing(sqlite3.connect(uri, uri=True, timeout=0)) as conn:
+            applied = {
+                int(row[0]) for row in conn.execute("SELECT version FROM schema_migrations")
+            }
+    except (sqlite3.Error, ValueError):
+        return True
+    return not all(migration.version in applied for migration in MIGRATIONS)
+
+
 # Said before migrations run on a database that holds articles: on a large corpus (642,000
 # sentences) they take 11-45 s of silence, which looks like a hang.
 UPGRADING = (
