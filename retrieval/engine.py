@@ -154,13 +154,16 @@ async def forget_expired(db_path: str | os.PathLike[str], before: float) -> int:
         await conn.close()
 
 
-async def remove_articles(db_path: str | os.PathLike[str], refs: Sequence[str]) -> RemovalReport:
+async def remove_articles(
+    db_path: str | os.PathLike[str], refs: Sequence[str], report: RemovalReport | None = None
+) -> RemovalReport:
     """Take the articles `refs` name (ids or addresses) out of the corpus, without opening
     the indexes: each hides them when it is next loaded or refreshed (a running bot's
-    within seconds; see `retrieval.corpus.removals`)."""
+    within seconds; see `retrieval.corpus.removals`). `report`, if given, is filled once
+    the removal is committed, and a cancel once it began waits for it."""
     conn = await connect(db_path)
     try:
-        return await removals.remove_articles(conn, refs)
+        return await removals.remove_articles(conn, refs, report)
     finally:
         await conn.close()
 

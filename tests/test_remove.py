@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import os
 import shutil
+import signal
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -382,3 +385,46 @@ async def test_a_removed_articles_text_is_not_left_in_the_database_files(
     assert any(phrase in path.read_bytes() for path in files if path.exists())
     await remove_from(small_engine.db_path, ["1"])
     assert not any(phrase in path.read_bytes() for path in files if path.exists())
+
+
+@pytest.mark.parametrize(
+    ("stopped_in", "removed"),
+    [("delete_securely", False), ("_remove", True), ("empty_log", True)],
+    ids=["before it began", "while it removes", "after its commit"],
+)
+def test_a_remove_stopped_says_what_it_removed(
+    stopped_in: str,
+    removed: bool,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """SIGTERM just after the removal's commit ended `remove` with status 143 and not a
+    word, the articles gone: a script could not tell whether the retraction was done.
+    Once begun, a removal now goes on and says what it removed; stopped before, it says
+    nothing was."""
+    from retrieval.corpus import removals
+
+    db = ingested(tmp_path)
+    capsys.readouterr()
+    step = getattr(removals, stopped_in)
+
+    async def sigterm_then(*args: object) -> object:
+        os.kill(os.getpid(), signal.SIGTERM)  # as systemd's stop, `timeout`
+        await asyncio.sleep(0.5 if stopped_in == "_remove" else 30)  # the cancel lands here
+        return await step(*args)
+
+    monkeypatch.setattr(removals, stopped_in, sigterm_then)
+    assert main(["--db", db, "remove", "1"]) == 128 + signal.SIGTERM
+    out, err = capsys.readouterr()
+    left = run_sql(Path(db), "SELECT id FROM articles WHERE id = 1")
+    if removed:
+        assert out.startswith(f'removed article 1: "{ASLANDUZ.title}"') and err == ""
+        assert "1 article removed: no answer quotes it from now on" in out
+        assert left == []
+    else:
+        assert out == "" and left == [(1,)]
+        assert (
+            err
+            == "newsbot: remove interrupted before it began: nothing was removed; run it again\n"
+        )

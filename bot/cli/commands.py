@@ -30,6 +30,7 @@ from bot.progress import progress_bar
 from bot.subscribe_words import phrases
 from bot.times import day_in, moment_of, story_times, when
 from retrieval.corpus.ingest import LISTED_DUPLICATES, LISTED_PER_FILE, IngestReport
+from retrieval.corpus.removals import RemovalReport
 from retrieval.corpus.resplit import ResplitReport
 from retrieval.corpus.store import CorpusStats
 from retrieval.digest.digest import Digest, Period, keyword_labels, typed_keywords
@@ -60,6 +61,7 @@ REINDEX_INTERRUPTED = (
     "reindex interrupted: the index saved before serves until a reindex finishes (answers "
     "are as they were); run newsbot reindex again"
 )
+REMOVE_INTERRUPTED = "remove interrupted before it began: nothing was removed; run it again"
 INTERRUPTED_INDEXING = (
     "interrupted while indexing. Every article is stored, and is indexed when newsbot next "
     "opens the database"
@@ -439,7 +441,21 @@ def published_text(published: str | None) -> str | None:
 
 async def cmd_remove(settings: Settings, args: argparse.Namespace) -> int:
     require_database(settings.db_path)
-    report = await remove_articles(settings.db_path, args.refs)
+    report = RemovalReport()
+    try:
+        await remove_articles(settings.db_path, args.refs, report)
+    except asyncio.CancelledError:  # Ctrl-C, SIGTERM: a removal begun was let finish
+        if report.committed:
+            _tell_removal(report)  # the articles are gone: a script must know which
+        else:
+            print(f"newsbot: {REMOVE_INTERRUPTED}", file=sys.stderr)
+        raise
+    return _tell_removal(report)
+
+
+def _tell_removal(report: RemovalReport) -> int:
+    """Print what a removal did, each article removed and each reference that named none;
+    the exit status."""
     for article in report.removed:
         outlet = clip(article.source or "unknown outlet", NAME_CHARS)
         dated = f", {clip(article.published, NAME_CHARS)}" if article.published else ""

@@ -14,6 +14,7 @@ is kept; `newsbot reindex` rebuilds the indexes without its terms.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -56,16 +57,38 @@ class RemovalReport:
     removed: list[Attribution] = field(default_factory=list)
     # (reference, why), the reference's credentials masked (`addresses.masked_url`)
     not_found: list[tuple[str, str]] = field(default_factory=list)
+    committed: bool = False  # False: stopped before it began, nothing done
 
 
-async def remove_articles(conn: aiosqlite.Connection, refs: Sequence[str]) -> RemovalReport:
+async def remove_articles(
+    conn: aiosqlite.Connection, refs: Sequence[str], report: RemovalReport | None = None
+) -> RemovalReport:
     """Remove the articles named by `refs` (an id, or an address as ingested or as the feed
     gave it); one transaction. A reference that names no stored article is reported, the
-    others are removed all the same."""
-    report = RemovalReport()
+    others are removed all the same. `report` (a new one if None) is filled once the
+    transaction is committed; once begun, it goes on whatever befalls the caller: a cancel
+    (Ctrl-C, SIGTERM) waits for it, so `report` tells what was removed (it told nothing,
+    the articles gone)."""
+    report = RemovalReport() if report is None else report
     # deleted rows overwritten; then the write-ahead log, which holds the pages as written
     # at ingest, emptied
     await delete_securely(conn)
+    removing = asyncio.ensure_future(_remove_named(conn, refs, report))
+    try:
+        await asyncio.shield(removing)
+    except asyncio.CancelledError:
+        await removing
+        raise
+    if report.removed:
+        await empty_log(conn)
+    return report
+
+
+async def _remove_named(
+    conn: aiosqlite.Connection, refs: Sequence[str], report: RemovalReport
+) -> None:
+    """`remove_articles`' transaction: what it did added to `report` once committed."""
+    done = RemovalReport()
     async with transaction(conn):
         wanted: dict[int, str] = {}
         async with conn.execute("SELECT url FROM feeds") as cur:
@@ -73,7 +96,7 @@ async def remove_articles(conn: aiosqlite.Connection, refs: Sequence[str]) -> Re
         for ref in refs:
             found = await _article_of(conn, ref, feeds_secrets)
             if isinstance(found, str):  # quoted back: a link a feed gave holds its token
-                report.not_found.append((masked_url(ref), found))
+                done.not_found.append((masked_url(ref), found))
             else:
                 wanted.setdefault(found, ref)
         for article_id in wanted:
@@ -83,11 +106,11 @@ async def remove_articles(conn: aiosqlite.Connection, refs: Sequence[str]) -> Re
                 row = await cur.fetchone()
             if row is None:  # named twice, by id and by address
                 continue
-            report.removed.append(attribution(row))
+            done.removed.append(attribution(row))
             await _remove(conn, article_id)
-    if report.removed:
-        await empty_log(conn)
-    return report
+    report.removed.extend(done.removed)
+    report.not_found.extend(done.not_found)
+    report.committed = True
 
 
 async def _remove(conn: aiosqlite.Connection, article_id: int, keep_address: bool = True) -> int:
