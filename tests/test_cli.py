@@ -1525,7 +1525,7 @@ def test_an_ingest_interrupted_while_indexing_says_all_is_stored(
 @pytest.mark.parametrize(
     ("command", "stopped", "said"),
     [
-        (["reindex"], "read_again", "reindex interrupted: the index saved before serves"),
+        (["reindex"], "read_again", "reindex interrupted after it saved its new index, which"),
         (["feeds", "poll"], "poll_feeds", "the poll was interrupted: the feeds it finished"),
     ],
     ids=["reindex", "feeds poll"],
@@ -1553,6 +1553,32 @@ def test_a_reindex_or_poll_stopped_says_what_it_left(
         signal.signal(signal.SIGINT, before)
     assert said in capsys.readouterr().err
     assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # put back once the command ends
+
+
+def test_a_reindex_stopped_while_it_saves_says_the_index_it_saved(
+    db_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SIGTERM while reindex saved its index said "the index saved before serves", though
+    the save, in its thread, went on and replaced it (the next ask used the new one)."""
+    import retrieval.engine
+    from retrieval.index.files import save_indexes
+
+    assert main(["ingest", "--quiet", "--db", str(db_path), str(SEEDS)]) == 0
+    manifest = index_dir(db_path) / "manifest.json"
+    before = manifest.read_text()
+
+    def terminated_then_saved(*args: Any) -> bool:
+        os.kill(os.getpid(), signal.SIGTERM)  # heard on the event loop's thread
+        return save_indexes(*args)
+
+    monkeypatch.setattr(retrieval.engine, "save_indexes", terminated_then_saved)
+    assert main(["--db", str(db_path), "reindex"]) == 128 + signal.SIGTERM
+    assert capsys.readouterr().err == (
+        "newsbot: reindex interrupted after it saved its new index, which serves from now on; "
+        "it had not finished reading each sentence's names and numbers and each title's terms "
+        "anew: run newsbot reindex again\n"
+    )
+    assert manifest.read_text() != before  # the new index, as said
 
 
 def test_reindex_waits_for_a_save_under_way(tmp_path: Path) -> None:

@@ -61,6 +61,11 @@ REINDEX_INTERRUPTED = (
     "reindex interrupted: the index saved before serves until a reindex finishes (answers "
     "are as they were); run newsbot reindex again"
 )
+REINDEX_INTERRUPTED_SAVED = (
+    "reindex interrupted after it saved its new index, which serves from now on; it had not "
+    "finished reading each sentence's names and numbers and each title's terms anew: run "
+    "newsbot reindex again"
+)
 REMOVE_INTERRUPTED = "remove interrupted before it began: nothing was removed; run it again"
 INTERRUPTED_INDEXING = (
     "interrupted while indexing. Every article is stored, and is indexed when newsbot next "
@@ -496,9 +501,16 @@ async def cmd_reindex(settings: Settings, args: argparse.Namespace) -> int:
     except asyncio.CancelledError:  # Ctrl-C, SIGTERM: asyncio.run cancels us
         print(f"newsbot: {_reindex_interrupted(resplit)}", file=sys.stderr)
         raise
+    saved = False  # the new index: what a stop after this point leaves
     try:
+        saving = asyncio.ensure_future(engine.save_index())
         try:
-            saved = await engine.save_index()
+            saved = await asyncio.shield(saving)
+        except asyncio.CancelledError:
+            # its thread goes on writing whatever befalls us, and asyncio.run waits for it:
+            # a stop leaves what it saved, the new index or none
+            saved = await saving
+            raise
         except IndexWriteError as exc:
             if not isinstance(exc.__cause__, OSError) or exc.__cause__.errno not in NO_ROOM:
                 raise
@@ -511,7 +523,7 @@ async def cmd_reindex(settings: Settings, args: argparse.Namespace) -> int:
             return EXIT_FAILED
         sentences, titles = await engine.read_again(anew=True)
     except asyncio.CancelledError:
-        print(f"newsbot: {_reindex_interrupted(resplit)}", file=sys.stderr)
+        print(f"newsbot: {_reindex_interrupted(resplit, saved)}", file=sys.stderr)
         raise
     finally:
         await engine.close()
@@ -548,9 +560,12 @@ REINDEX_NOT_SAVED = (
 )
 
 
-def _reindex_interrupted(resplit: ResplitReport) -> str:
-    """What a reindex stopped midway leaves: the index saved before, still serving, unless
-    it re-split articles into other sentences, which that index no longer matches."""
+def _reindex_interrupted(resplit: ResplitReport, saved: bool = False) -> str:
+    """What a reindex stopped midway leaves: its new index, if it had `saved` it; else the
+    index saved before, still serving, unless it re-split articles into other sentences,
+    which that index no longer matches."""
+    if saved:
+        return REINDEX_INTERRUPTED_SAVED
     if not resplit.replaced:
         return REINDEX_INTERRUPTED
     return (
