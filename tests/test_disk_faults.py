@@ -389,7 +389,8 @@ def test_a_read_only_copy_with_its_log_but_not_its_shm_says_what_to_copy(
     tmp_path: Path,
 ) -> None:
     """A copy of a database and its -wal, without the -shm file SQLite reads the log
-    through: in a read-only folder it cannot be read, and it said "not a newsbot database"."""
+    through: in a read-only folder it cannot be read, and it said "not a newsbot database";
+    `backup` said only "unable to open database file"."""
     (tmp_path / "copy").mkdir()
     steps = while_a_writer_is_at_work(
         tmp_path,
@@ -398,12 +399,15 @@ def test_a_read_only_copy_with_its_log_but_not_its_shm_says_what_to_copy(
         mount --bind copy copy
         mount -o remount,bind,ro copy
         newsbot stats stats --db copy/news.db
+        newsbot backup backup --db copy/news.db backup.db
         """,
     )
-    rc, out, err = steps["stats"]
-    assert rc == 1 and "not a newsbot database" not in err
-    assert "needs its -shm file readable beside it; copy the database with both" in err
-    assert_clear(err)
+    for step in ("stats", "backup"):
+        rc, out, err = steps[step]
+        assert rc == 1 and "not a newsbot database" not in err
+        assert "needs its -shm file readable beside it; copy the database with both" in err
+        assert_clear(err)
+    assert not (tmp_path / "backup.db").exists()
 
 
 def test_an_empty_read_only_database_is_not_seeded(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from retrieval.corpus.db import busy_timeout, read_only_uri
+from retrieval.corpus.db import busy_timeout, read_only_uri, sqlite_reason
 from retrieval.errors import StoreError
 from retrieval.private import FILE_MODE, create_private
 
@@ -106,9 +106,9 @@ def _copy(db_path: Path, partial: Path) -> int:
     except sqlite3.OperationalError as exc:
         if "no such table" in str(exc):
             raise StoreError(f"{db_path} is not a newsbot database: {exc}") from exc
-        raise StoreError(f"cannot back up {str(db_path)!r}: {exc}") from exc
+        raise _not_backed_up(db_path, exc) from exc
     except sqlite3.DatabaseError as exc:
-        raise StoreError(f"cannot back up {str(db_path)!r}: {exc}") from exc
+        raise _not_backed_up(db_path, exc) from exc
     finally:
         source.close()
     if check != "ok":
@@ -124,3 +124,11 @@ def _sync(path: Path) -> None:
             os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _not_backed_up(db_path: Path, exc: sqlite3.Error) -> StoreError:
+    """Why the database at `db_path` could not be copied: SQLite's reason, and where it is
+    read-only, why that matters, as every command says it (a -wal without its -shm)."""
+    return StoreError(
+        f"cannot back up {str(db_path)!r}: {sqlite_reason(exc, read_only_uri(db_path))}"
+    )

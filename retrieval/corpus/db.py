@@ -178,7 +178,9 @@ async def _open(
         thread = getattr(connecting, "_thread", None)
         if thread is not None:
             await asyncio.to_thread(thread.join, 10)
-        raise StoreError(f"cannot open database {str(path)!r}: {_why(exc, read_only)}") from exc
+        raise StoreError(
+            f"cannot open database {str(path)!r}: {sqlite_reason(exc, read_only)}"
+        ) from exc
     try:
         conn.row_factory = aiosqlite.Row
         await conn.execute(busy_timeout())
@@ -191,7 +193,9 @@ async def _open(
             await _require_current(conn)
     except sqlite3.DatabaseError as exc:
         await conn.close()
-        raise StoreError(f"cannot use database {str(path)!r}: {_why(exc, read_only)}") from exc
+        raise StoreError(
+            f"cannot use database {str(path)!r}: {sqlite_reason(exc, read_only)}"
+        ) from exc
     except BaseException:
         await conn.close()
         raise
@@ -260,7 +264,7 @@ def _refused_writing(path: Path) -> StoreError:
     )
 
 
-def _why(exc: sqlite3.Error, read_only: str | None) -> str:
+def sqlite_reason(exc: sqlite3.Error, read_only: str | None) -> str:
     """SQLite's reason, and for a database opened read-only, that it was and why."""
     if read_only is None:
         return str(exc)
