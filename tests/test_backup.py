@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+import subprocess
+import sys
+import time
 from contextlib import closing
 from pathlib import Path
 
@@ -112,3 +115,86 @@ def test_a_backup_is_readable_by_no_more_than_its_database(
     finally:
         os.umask(before)
     assert oct(copy.stat().st_mode & 0o777) == oct(backup)
+
+
+SECRET = "wombatsecret question"
+
+
+def test_a_backup_holds_no_text_deleted_before_it(seeded_db: Path, tmp_path: Path) -> None:
+    """A build of SQLite that does not overwrite deletions (python.org's, macOS's, Alpine's),
+    or a newsbot before it asked for that, left a deleted row's text in a free page, or in
+    the free space of a page still in use: a backup copied every page, and the text with it."""
+    with closing(sqlite3.connect(seeded_db, isolation_level=None)) as old_build:
+        old_build.execute("PRAGMA secure_delete = OFF")
+        for many in (1, 400):  # in a page kept, then in pages freed
+            old_build.executemany(
+                "INSERT INTO query_log (question, results, elapsed_ms, created_ts)"
+                " VALUES (?, 1, 2.0, strftime('%s'))",
+                [(f"{SECRET} {n}",) for n in range(many)],
+            )
+            old_build.execute("DELETE FROM query_log WHERE question LIKE 'wombat%'")
+        old_build.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    assert SECRET.encode() in seeded_db.read_bytes()
+    copy = tmp_path / "backup.db"
+    assert main(["--db", str(seeded_db), "backup", str(copy)]) == 0
+    assert SECRET.encode() not in copy.read_bytes()
+    assert run_sql(copy, "PRAGMA freelist_count") == [(0,)]
+    assert run_sql(copy, "SELECT COUNT(*) FROM articles") == [(1,)]
+
+
+def test_a_backup_forgetting_expired_questions_is_written_without_their_pages(
+    seeded_db: Path, tmp_path: Path
+) -> None:
+    """The questions past NEWSBOT_KEEP_DAYS, forgotten in the copy, left their pages in it,
+    zeroed and free: a copy as large as if it held them."""
+    with closing(sqlite3.connect(seeded_db, isolation_level=None)) as bot:
+        bot.executemany(
+            "INSERT INTO query_log (question, results, elapsed_ms, created_ts)"
+            " VALUES (?, 1, 2.0, strftime('%s') - 91 * 86400)",
+            [(f"{SECRET} {n}",) for n in range(400)],
+        )
+    copy = tmp_path / "backup.db"
+    assert main(["--db", str(seeded_db), "backup", str(copy)]) == 0
+    assert run_sql(copy, "SELECT COUNT(*) FROM query_log") == [(0,)]
+    assert run_sql(copy, "PRAGMA freelist_count") == [(0,)]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(("backup", ".b"))) == [
+        "backup.db"
+    ]
+
+
+# A process writing a copy killed midway: its pages changed, their old contents in a journal
+_KILLED_MIDWAY = """
+import os, sqlite3, sys
+copy = sqlite3.connect(sys.argv[1], isolation_level=None)
+copy.execute("PRAGMA cache_size = 2")  # the change spills into the file, the journal hot
+copy.execute("CREATE TABLE articles (x)")
+copy.executemany("INSERT INTO articles VALUES (?)", [("old copy " * 60,)] * 400)
+copy.execute("BEGIN")
+copy.execute("UPDATE articles SET x = 'changed ' || x")
+os._exit(9)
+"""
+
+
+def test_a_backup_stopped_midway_leaves_no_copy_for_ever(seeded_db: Path, tmp_path: Path) -> None:
+    """A backup killed as it wrote its copy left the partial copy, and the journal beside it,
+    for the next backup to that file to delete: a copy named by its date is never made
+    again, so a hidden copy of the database (expired questions and all) stayed for ever.
+    One a backup is writing now (written within STALE_PARTIAL_S) is left to it."""
+    killed = {name: tmp_path / f".{name}.partial" for name in ("news-06-03.db", "backup.db")}
+    for partial in killed.values():
+        subprocess.run([sys.executable, "-c", _KILLED_MIDWAY, str(partial)], check=False)
+        assert Path(f"{partial}-journal").exists()
+    two_days_ago = time.time() - 2 * 86400
+    os.utime(killed["news-06-03.db"], (two_days_ago, two_days_ago))
+    at_work = tmp_path / ".news-06-04.db.partial"
+    at_work.write_bytes(b"")
+    copy = tmp_path / "backup.db"
+    assert main(["--db", str(seeded_db), "backup", str(copy)]) == 0
+    assert run_sql(copy, "SELECT COUNT(*) FROM articles") == [(1,)]
+    assert run_sql(copy, "PRAGMA integrity_check") == [("ok",)]
+    assert sorted(
+        p.name for p in tmp_path.iterdir() if p.name.startswith(("backup", ".b", ".n"))
+    ) == [
+        ".news-06-04.db.partial",
+        "backup.db",
+    ]

@@ -1,17 +1,29 @@
 """A copy of the database, consistent while other processes write it (the bot, a cron poll).
 
 A WAL database is its file and its -wal log together: a plain `cp` of the file alone misses
-what was committed since the last checkpoint. SQLite's online backup copies a snapshot, the
-log included, in one read transaction, which writers never wait for. The index files are
-not copied: they are a cache of the database, rebuilt from it where they are missing.
+what was committed since the last checkpoint. `VACUUM INTO` writes a snapshot, the log
+included, in one read transaction, which writers never wait for; and it writes the rows
+alone, anew: not the free pages, nor the space in a page, where a row deleted by a build of
+SQLite that does not overwrite deletions (or by a newsbot before it asked for that) left its
+text. The index files are not copied: they are a cache of the database, rebuilt from it
+where they are missing.
+
+A backup is written beside its target under another name (`.NAME.partial`) and renamed over
+it once whole. One stopped midway (killed, a power cut) leaves that file: the next backup
+to the same target deletes it before it starts, and any backup deletes one in its folder
+that nothing has written for STALE_PARTIAL_S (a backup at work writes its copy all along):
+a copy named by its date (`news-2024-06-03.db`) is never made again, and its partial held
+the database, expired questions and all, for ever.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import sqlite3
 import stat
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +31,13 @@ from pathlib import Path
 from retrieval.corpus.db import busy_timeout, read_only_uri, sqlite_reason
 from retrieval.errors import StoreError
 from retrieval.private import FILE_MODE, create_private
+
+log = logging.getLogger(__name__)
+
+# A backup's partial copy not written for this long is one a stopped backup left (seconds)
+STALE_PARTIAL_S = 24 * 3600.0
+# What SQLite may leave beside a database file it was writing when the process was killed
+_BESIDE = ("-journal", "-wal", "-shm")
 
 
 @dataclass(frozen=True)
@@ -36,29 +55,67 @@ def back_up(
     replace: bool = False,
     prepare: Callable[[Path], object] | None = None,
 ) -> Backup:
-    """Copy the database at `db_path` to `target`, whole or not at all: written beside it
-    under another name, checked, `prepare`d (given its path: the expired rows forgotten),
-    then renamed over it. Blocking; reads the database only (a read-only one too), and
+    """Copy the database at `db_path` to `target`, whole or not at all: written anew beside
+    it under another name (its rows alone: no free pages), checked, `prepare`d (given its
+    path: the expired rows forgotten), written anew again if that freed pages, then renamed
+    over it. Blocking; reads the database only (a read-only one too), and
     moves it to no newer schema, so a copy made before an upgrade is the database as the
     old version left it.
 
     StoreError if `target` exists (unless `replace`), is the database itself, or is in use."""
     _check_target(db_path, target, replace)
-    partial = target.with_name(f".{target.name}.partial")
-    partial.unlink(missing_ok=True)  # a backup stopped midway
+    partial = _partial(target)
+    _delete_stale_partials(target.parent)
+    _delete_with_beside(partial)  # a backup to `target` stopped midway
     try:
-        create_private(partial)  # never readable by others, not even while it is written
         articles = _copy(db_path, partial)
         if prepare is not None:
             prepare(partial)
+        _compact(partial)  # the pages what `prepare` forgot was in: free, if zeroed
         os.chmod(partial, _backup_mode(db_path))
         _sync(partial)
         os.replace(partial, target)
         _sync(target.parent)  # the rename, through a power cut
     except BaseException:
-        partial.unlink(missing_ok=True)
+        _delete_with_beside(partial)
         raise
     return Backup(target, articles, target.stat().st_size)
+
+
+def _partial(target: Path) -> Path:
+    """The file a backup to `target` is written to before it is renamed over it."""
+    return target.with_name(f".{target.name}.partial")
+
+
+def _compacting(partial: Path) -> Path:
+    """The file `partial` is written to anew without its free pages (`_compact`)."""
+    return partial.with_name(f"{partial.name}.compact")
+
+
+def _delete_with_beside(partial: Path) -> None:
+    """Delete a partial copy, its compacting, and what SQLite left beside either: a hot
+    journal left there would be rolled back into the next copy of that name."""
+    for path in (partial, _compacting(partial)):
+        for suffix in ("", *_BESIDE):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def _delete_stale_partials(folder: Path) -> None:
+    """Delete the partial copies in `folder` that stopped backups left: not written for
+    STALE_PARTIAL_S. Only newsbot's (`.NAME.partial`, a SQLite file or an empty one)."""
+    now = time.time()
+    for path in folder.glob(".?*.partial"):
+        with contextlib.suppress(OSError):  # gone meanwhile, or not ours to delete
+            if now - path.stat().st_mtime < STALE_PARTIAL_S or not _sqlite_or_empty(path):
+                continue
+            _delete_with_beside(path)
+            log.info("deleted %s, left by a backup stopped midway", path)
+
+
+def _sqlite_or_empty(path: Path) -> bool:
+    with path.open("rb") as file:
+        header = file.read(16)
+    return header in (b"", b"SQLite format 3\x00")
 
 
 def _backup_mode(db_path: Path) -> int:
@@ -86,7 +143,8 @@ def _check_target(db_path: Path, target: Path, replace: bool) -> None:
 
 
 def _copy(db_path: Path, partial: Path) -> int:
-    """The database's snapshot copied to `partial`; how many articles it holds."""
+    """The database's snapshot written to `partial`, its rows alone (`VACUUM INTO`); how
+    many articles it holds."""
     source_uri = read_only_uri(db_path) or f"{db_path.resolve().as_uri()}?mode=ro"
     try:
         source = sqlite3.connect(source_uri, uri=True)
@@ -94,9 +152,9 @@ def _copy(db_path: Path, partial: Path) -> int:
         raise StoreError(f"cannot read database {str(db_path)!r}: {exc}") from exc
     try:
         source.execute(busy_timeout())
+        _vacuum_into(source, partial)  # one snapshot, however long it takes
         copy = sqlite3.connect(partial)
         try:
-            source.backup(copy)  # every page in one step: one snapshot, however long it takes
             # one self-contained file, no -wal to keep beside it (newsbot turns WAL on again)
             copy.execute("PRAGMA journal_mode = DELETE")
             (articles,) = copy.execute("SELECT COUNT(*) FROM articles").fetchone()
@@ -114,6 +172,26 @@ def _copy(db_path: Path, partial: Path) -> int:
     if check != "ok":
         raise StoreError(f"the copy of {db_path} does not check out: {check}")
     return int(articles)
+
+
+def _vacuum_into(conn: sqlite3.Connection, copy: Path) -> None:
+    """Write the database of `conn` to `copy` anew (`VACUUM INTO`): its rows alone, no free
+    page, each page filled. `copy` is made empty first, this user's alone: SQLite would make
+    it readable by all, and writes into an empty file."""
+    create_private(copy)
+    conn.execute("VACUUM INTO ?", (str(copy),))
+
+
+def _compact(partial: Path) -> None:
+    """Write `partial` anew when it has free pages (what `prepare` deleted was in them),
+    so that a backup is as small as its rows: `VACUUM INTO` beside it, then renamed over
+    it (no temporary file elsewhere, no journal of the whole copy)."""
+    with contextlib.closing(sqlite3.connect(partial)) as copy:
+        (free,) = copy.execute("PRAGMA freelist_count").fetchone()
+        if not free:
+            return
+        _vacuum_into(copy, _compacting(partial))
+    os.replace(_compacting(partial), partial)
 
 
 def _sync(path: Path) -> None:
