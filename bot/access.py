@@ -173,6 +173,12 @@ class Refusals:
         self._told[chat_id] = now
         return True
 
+    def forget_chats(self) -> None:
+        """Forget when each chat was told: a chat erased from the database (`newsbot forget
+        --chat`) is no longer known there to have been told, nor here. A chat told still
+        is known there (`Conversations.claim_refusal`), so none is told twice for this."""
+        self._told.clear()
+
     def forget_idle(self) -> None:
         """Drop chats told longer than `interval` ago: memory follows recent strangers only
         (at most `per_minute` a minute)."""

@@ -52,6 +52,7 @@ from retrieval.wording import agreeing
 log = logging.getLogger(__name__)
 
 REFRESH_SECONDS = 5.0  # articles another process stores are searchable within this
+ERASED_SECONDS = 5.0  # a chat or a user `newsbot forget` erased is dropped from memory within
 FORGET_SECONDS = 3600.0  # questions past NEWSBOT_KEEP_DAYS are forgotten within this
 SAVE_SECONDS = 600.0  # the index is written back at most this often, and at shutdown
 RATE_LIMIT_RETRIES = 3  # RetryAfter waited out this many times before a send fails
@@ -126,11 +127,13 @@ async def _start(app: App) -> None:
         await _serve_this_bot(app)
     shared.conversations = await Conversations.open(shared.engine.db_path)
     shared.subscriptions = await shared.engine.open_subscriptions()
+    shared.erasures_seen = await shared.conversations.erasures()  # nothing held yet
     await settle_interrupted(shared)
     await answer_kept(app)  # the questions the last stop cut off, before any new one
     await app.bot.set_my_commands([BotCommand(c.name, c.description) for c in handlers.COMMANDS])
     run_every(app, refresh_index, REFRESH_SECONDS, "refresh index")
     run_every(app, forget_old_questions, FORGET_SECONDS, "forget old questions", at_start=True)
+    run_every(app, drop_erased, ERASED_SECONDS, "drop erased chats")
     if app.job_queue is not None:  # run_every has refused to start without one
         app.job_queue.run_once(_watch_polling, 0, name="watch polling")
     schedule_feed_polling(app)
@@ -297,6 +300,22 @@ async def forget_old_questions(context: Context) -> None:
     gone = await shared.conversations.forget_before(shared.settings.expired_before(time.time()))
     if gone:
         log.info("forgot %d records of questions older than %d days", gone, days)
+
+
+async def drop_erased(context: Context) -> None:
+    """Drop what the bot holds in memory of chats once `newsbot forget --chat/--user` erased
+    one (another process): the zones of their digests, which dated every answer in the
+    chat until a restart; the chats noted, and when strangers were refused. All of it, read
+    again from the database as needed: the database says that an erasure was, not whose."""
+    shared = context.bot_data
+    erasures = await shared.conversations.erasures()
+    if erasures == shared.erasures_seen:
+        return
+    shared.erasures_seen = erasures
+    shared.subscriptions.forget_zones()
+    shared.chats_noted.clear()
+    shared.refusals.forget_chats()
+    log.info("a chat or a user was erased: what the bot held of chats is read again")
 
 
 def run_bot(settings: Settings, take_over: bool = False) -> int:

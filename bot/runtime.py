@@ -168,6 +168,9 @@ class BotData:
         self.index_dirty = False  # sentences indexed since the index was last saved
         self.index_saved = time.monotonic()  # when it was last saved, or the bot started
         self.chats_noted: set[int] = set()  # chats recorded in the database this run
+        # chats and users erased from the database (`newsbot forget`) when it was last read:
+        # what is held above of them is dropped once it moves (`bot.app.drop_erased`)
+        self.erasures_seen = 0
         self.conflict_told = -math.inf  # when a second poller of this token was last logged
         self.asking = OneAtATime()  # a question's message: its first asking, then its edits
         self.take_over = False  # `run --take-over`: the database may have served another bot

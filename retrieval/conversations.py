@@ -33,7 +33,7 @@ import aiosqlite
 
 from retrieval.corpus.db import busy_timeout, connect, delete_securely, kept_locked
 from retrieval.models import Passage
-from retrieval.retention import forget_expired
+from retrieval.retention import erasures, forget_expired
 
 log = logging.getLogger(__name__)
 
@@ -601,6 +601,11 @@ class Conversations:
                 ),
             ),
         )
+
+    async def erasures(self) -> int:
+        """How many times a chat or a user was erased, by any process (`newsbot forget
+        --chat/--user`): what the bot holds of them in memory is stale once it has moved."""
+        return await erasures(self.conn)
 
     async def forget_before(self, before: float) -> int | None:
         """Delete the questions, answers and votes of chats from before `before` (Unix

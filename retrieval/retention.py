@@ -7,7 +7,9 @@ it hourly, `newsbot forget --expired` on demand (a database no bot runs on, cron
 `newsbot backup` in the copy it makes, so that no backup holds what the database no longer
 should. `forget_chat` and `forget_user` (`newsbot forget --chat/--user`) delete every row
 naming one. What they delete is overwritten, and the write-ahead log emptied after, as
-`newsbot remove` does for an article (`delete_securely`, `empty_log`).
+`newsbot remove` does for an article (`delete_securely`, `empty_log`). Each moves the count
+of erasures on (`erasures`): a running bot, which keeps some of what it read of chats in
+memory, reads it every few seconds and drops that when it has moved.
 
 `forget_expired` runs on the schema it finds: a backup copies a database as an older newsbot
 left it.
@@ -141,5 +143,21 @@ async def _erase(conn: aiosqlite.Connection, statements: tuple[str, ...], named:
         for statement in statements:
             cursor = await conn.execute(statement, {"id": named})
             gone += max(cursor.rowcount, 0)
+        await conn.execute(_ERASED)
     await empty_log(conn)
     return gone
+
+
+# How many erasures of a chat or a user the database has seen: no id, only that one was
+_ERASED = (
+    "INSERT INTO meta (key, value) VALUES ('erasures', 1)"
+    " ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+)
+
+
+async def erasures(conn: aiosqlite.Connection) -> int:
+    """How many times a chat or a user was erased (`forget_chat`, `forget_user`), by any
+    process; 0 before the first. One row read: a running bot reads it every few seconds."""
+    async with conn.execute("SELECT value FROM meta WHERE key = 'erasures'") as cursor:
+        row = await cursor.fetchone()
+    return int(row[0]) if row else 0

@@ -9,17 +9,23 @@ import time
 from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
+from typing import cast
 
 import aiosqlite
 import pytest
 
+from bot import app as bot_app
 from bot.cli.main import main
+from bot.runtime import Context
 from retrieval.conversations import ChatMessage, Conversations
 from retrieval.corpus.db import connect
 from retrieval.corpus.schema import MIGRATIONS
 from retrieval.digest.schedule import DailyTime
 from retrieval.digest.subscriptions import Subscriptions
 from retrieval.engine import Engine
+from retrieval.engine import forget_user as forget_user_at
+from retrieval.models import ArticleDraft
 from retrieval.retention import forget_user
 
 from .conftest import run_sql
@@ -27,6 +33,7 @@ from .test_bot import (
     BOT,
     GROUP,
     USER,
+    WAIT,
     BotFactory,
     buttons,
     corpus_db,  # noqa: F401  (fixtures the bot's fixtures use)
@@ -298,6 +305,50 @@ async def test_forget_user_erases_their_question_from_others_rows(
         assert await bot.rows(holding) == []
         assert await bot.rows("SELECT user_id, question FROM answers") == [(presser, "oil prices")]
     assert not held_in_files(bot.db_path, b"wombat")
+
+
+async def test_a_running_bot_drops_what_it_held_of_a_user_forgotten(
+    start_bot: BotFactory,  # noqa: F811
+) -> None:
+    """`newsbot forget --user` while the bot ran erased the user's digest, with its zone, but
+    not the zone the bot remembered for their questions: "in November 2024" was still read
+    in Los Angeles, not NEWSBOT_TIMEZONE (UTC), until a restart."""
+    async with start_bot() as bot:
+        engine = bot.app.bot_data.engine
+        await engine.add_articles(
+            [
+                ArticleDraft(
+                    title="Quillfeather regatta in fog",
+                    text="The Quillfeather regatta on the estuary was sailed in fog, said the "
+                    "harbour master.",
+                    source="Estuary News",
+                    published="2024-11-20T12:00:00Z",
+                ),
+                ArticleDraft(  # 14 December in Los Angeles
+                    title="Quillfeather regatta in sunshine",
+                    text="Sunshine greeted the Quillfeather regatta crews, whose boats "
+                    "finished before noon.",
+                    source="Coast Wire",
+                    published="2024-12-15T04:00:00Z",
+                ),
+            ]
+        )
+        await engine.refresh()
+        offered = 0
+
+        async def titles() -> list[str]:
+            nonlocal offered
+            offered += 1
+            bot.fake.inline_query(USER, "Quillfeather regatta in November 2024")
+            calls = await bot.fake.wait_for("answerInlineQuery", offered, timeout=WAIT)
+            return sorted(r["title"] for r in calls[-1].params["results"])
+
+        [subscribed] = await bot.ask(USER, "/subscribe 07:30 America/Los_Angeles")
+        assert subscribed["text"].startswith("Subscribed")
+        assert len(await titles()) == 2  # its zone remembered
+        assert await forget_user_at(bot.db_path, USER) > 0  # another process: the CLI's
+        await bot_app.drop_erased(cast(Context, SimpleNamespace(bot_data=bot.app.bot_data)))
+        assert await titles() == ["Quillfeather regatta in fog"]  # in UTC, as any user's
 
 
 async def test_the_bot_keeps_no_chats_name(start_bot: BotFactory) -> None:  # noqa: F811

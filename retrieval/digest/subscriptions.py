@@ -266,7 +266,8 @@ class Subscriptions:
         Remembered for the last ZONES_KEPT chats asked about: a bot reads it for every
         question. Only this object writes a chat's zone (`subscribe`, `move_chat`: one bot
         serves a database, `retrieval.corpus.served`), and it forgets the chats it writes,
-        so a changed zone is read at the next question.
+        so a changed zone is read at the next question; `newsbot forget` erases a chat's
+        in another process, and the bot has them all forgotten then (`forget_zones`).
         """
         if chat_id in self._zones:
             self._zones.move_to_end(chat_id)
@@ -279,6 +280,12 @@ class Subscriptions:
             if len(self._zones) > ZONES_KEPT:
                 self._zones.popitem(last=False)
         return zone
+
+    def forget_zones(self) -> None:
+        """Forget every zone remembered (`zone_of`): another process erased a chat's
+        subscription (`newsbot forget`), which this object did not write."""
+        self._zones_written()
+        self._zones.clear()
 
     def _zones_written(self, *chat_ids: int) -> None:
         """Forget the zones of chats whose subscription is about to be written: called with
