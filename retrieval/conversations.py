@@ -33,7 +33,7 @@ import aiosqlite
 
 from retrieval.corpus.db import busy_timeout, connect, delete_securely, kept_locked
 from retrieval.models import Passage
-from retrieval.retention import erasures, forget_expired
+from retrieval.retention import erasures, forget_answers, forget_expired
 
 log = logging.getLogger(__name__)
 
@@ -425,22 +425,15 @@ class Conversations:
         return shown
 
     async def forget_answers(self, answer_ids: Collection[int]) -> None:
-        """Delete answers, the "More" pages that go on from them and the votes on them,
-        overwritten: answers an edited question's new answer replaced, which held the
-        words its user edited out (bookkeeping)."""
-        ids = json.dumps(sorted(answer_ids))
-        pages = (
-            "SELECT id FROM answers WHERE id IN (SELECT value FROM json_each(?))"
-            " OR first_page IN (SELECT value FROM json_each(?))"
+        """Delete answers and every row holding their question, overwritten: the "More"
+        pages that go on from them, the follow-ups read with them (anyone's), the votes on
+        each and the log lines of those (`retention.forget_answers`, as `newsbot forget
+        --user` finds them): answers an edited question's new answer replaced, which held
+        the words its user edited out (bookkeeping)."""
+        await self._book(
+            f"the forgetting of answers {sorted(answer_ids)}",
+            lambda: forget_answers(self.conn, answer_ids),
         )
-
-        async def delete() -> None:
-            await self.conn.execute(
-                f"DELETE FROM feedback WHERE answer_id IN ({pages})", (ids, ids)
-            )
-            await self.conn.execute(f"DELETE FROM answers WHERE id IN ({pages})", (ids, ids))
-
-        await self._book(f"the forgetting of answers {sorted(answer_ids)}", delete)
 
     async def messages_of(self, answer_id: int) -> tuple[ChatMessage, ...]:
         """The messages an answer (a page of one) was sent as, in order: its buttons are

@@ -18,6 +18,8 @@ left it.
 from __future__ import annotations
 
 import asyncio
+import json
+from collections.abc import Collection
 
 import aiosqlite
 
@@ -95,14 +97,21 @@ _OF_CHAT = (
     "DELETE FROM subscriptions WHERE chat_id = :id",
     "DELETE FROM chats WHERE id = :id",
 )
-# A user's answers, and every answer that holds the question of one of them whoever asked it:
-# a "More" page of it (`first_page`, and `follows` since migration 49), a follow-up read with
-# it (`follows`), and so on down a chain.
-_THEIRS = (
-    "WITH RECURSIVE theirs (id) AS (SELECT id FROM answers WHERE user_id = :id"
-    " UNION SELECT a.id FROM answers a JOIN theirs t ON a.follows = t.id OR a.first_page = t.id)"
-    " SELECT id FROM theirs"
-)
+
+
+def _holding(answers: str) -> str:
+    """SQL of the ids of the answers the query `answers` selects, and of every answer that
+    holds the question of one of them, whoever asked it: a "More" page of it (`first_page`,
+    and `follows` since migration 49), a follow-up read with it (`follows`), and so on down
+    a chain."""
+    return (
+        f"WITH RECURSIVE held (id) AS ({answers} UNION SELECT a.id FROM answers a"
+        " JOIN held h ON a.follows = h.id OR a.first_page = h.id) SELECT id FROM held"
+    )
+
+
+# A user's answers, and every answer holding the question of one of them
+_THEIRS = _holding("SELECT id FROM answers WHERE user_id = :id")
 # Every row that names a user elsewhere than in their private chat (whose id is theirs): what
 # they asked and voted in groups, inline questions; a group's subscription they made stays
 # the group's, without them. Another's vote on their answer holds their question, as does
@@ -116,6 +125,32 @@ _OF_USER = (
     "DELETE FROM dropped_questions WHERE user_id = :id",
     "UPDATE subscriptions SET created_by = NULL WHERE created_by = :id",
 )
+
+
+# Answers given (a JSON list of ids), and every answer holding the question of one of them;
+# the votes on each, and the log lines of those read with them: they go before the answers
+# they are found by
+_HELD = _holding("SELECT value FROM json_each(:ids)")
+_OF_ANSWERS = (
+    f"DELETE FROM feedback WHERE answer_id IN ({_HELD})",
+    f"DELETE FROM query_log WHERE follows IN ({_HELD})",
+    f"DELETE FROM answers WHERE id IN ({_HELD})",
+)
+
+
+async def forget_answers(conn: aiosqlite.Connection, answer_ids: Collection[int]) -> int:
+    """Delete the answers `answer_ids` and every row that holds their questions, as
+    `forget_user` does a user's (`_holding`): their "More" pages, the follow-ups read with
+    them (anyone's), the votes on each and the log lines of those read with them (an
+    answer's messages go with it); how many rows went. A statement at a time, each whole:
+    run again after a failure, it deletes what is left. Overwritten where `conn` was made
+    to (`delete_securely`: the bot's connection is)."""
+    ids = {"ids": json.dumps(sorted(answer_ids))}
+    gone = 0
+    for statement in _OF_ANSWERS:
+        cursor = await conn.execute(statement, ids)
+        gone += max(cursor.rowcount, 0)
+    return gone
 
 
 async def forget_chat(conn: aiosqlite.Connection, chat_id: int) -> int:

@@ -37,6 +37,7 @@ from .test_bot import (
     BotFactory,
     buttons,
     corpus_db,  # noqa: F401  (fixtures the bot's fixtures use)
+    edit,
     settings,  # noqa: F401
     start_bot,  # noqa: F401
 )
@@ -305,6 +306,46 @@ async def test_forget_user_erases_their_question_from_others_rows(
         assert await bot.rows(holding) == []
         assert await bot.rows("SELECT user_id, question FROM answers") == [(presser, "oil prices")]
     assert not held_in_files(bot.db_path, b"wombat")
+
+
+async def test_an_edited_question_leaves_no_row_of_others_holding_its_words(
+    start_bot: BotFactory,  # noqa: F811
+) -> None:
+    """Answered again, an edited question's first answer went with its "More" pages and the
+    votes on them, but the follow-ups others read with it stayed, holding the words edited
+    out (answers, query log, votes), as `forget --user` finds and deletes them. The others'
+    questions of their own stay."""
+    asker, follower, voter = 501, 502, 503
+    async with start_bot() as bot:
+        bot.fake.add_chat(GROUP, "supergroup")
+        group: dict[str, object] = {"chat_type": "supergroup"}
+        update = bot.fake.user_message(
+            GROUP, f"@{BOT} lighthouse keeper Fastnet wombat", **group, user_id=asker
+        )
+        [answer] = await bot.reply(GROUP)
+        reply_to = {"reply_to_message_id": answer["message_id"]}
+        [follow_up] = await bot.ask(
+            GROUP, "and who led it?", **group, user_id=follower, **reply_to
+        )
+        await bot.press(GROUP, follow_up, buttons(follow_up)["👍"], user_id=voter)
+        reply_to = {"reply_to_message_id": follow_up["message_id"]}
+        await bot.ask(GROUP, "and where was it?", **group, user_id=voter, **reply_to)
+        await bot.ask(GROUP, f"@{BOT} oil prices", **group, user_id=follower)
+        await bot.settle()
+        holding = (
+            "SELECT 'answers', user_id FROM answers WHERE question LIKE '%wombat%'"
+            " UNION ALL SELECT 'query_log', user_id FROM query_log WHERE question LIKE '%wombat%'"
+            " UNION ALL SELECT 'feedback', user_id FROM feedback WHERE question LIKE '%wombat%'"
+        )
+        held = set(await bot.rows(holding))
+        assert {("answers", follower), ("query_log", voter), ("feedback", voter)} <= held
+        asked = update["message"]["message_id"]
+        await edit(bot, GROUP, asked, f"@{BOT} Where did the joint exercise begin?")
+        assert await bot.rows(holding) == []
+        assert sorted(await bot.rows("SELECT user_id, question FROM answers")) == [
+            (asker, "Where did the joint exercise begin?"),
+            (follower, "oil prices"),
+        ]
 
 
 async def test_a_running_bot_drops_what_it_held_of_a_user_forgotten(
