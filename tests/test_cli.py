@@ -1786,6 +1786,37 @@ def test_an_older_database_locked_by_another_writer_is_said_once(
     assert main(["--db", str(db), "stats"]) == 0  # released: the upgrade goes on
 
 
+def test_ctrl_c_while_an_upgrade_waits_for_a_lock_is_said_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C while the upgrade waited for another process's write lock was heard only when
+    SQLite's wait was over, 30 seconds later, and then with a traceback of the lock's error
+    ("Task exception was never retrieved") under the line that says what happened."""
+    db = tmp_path / "news.db"
+    _older_database(db, monkeypatch, 30)
+    with closing(sqlite3.connect(db, isolation_level=None)) as holder:
+        holder.execute("BEGIN IMMEDIATE")  # held until the command has ended
+        process = start_newsbot(["stats", "--db", str(db)], tmp_path)
+        try:
+            assert process.stderr is not None
+            note = process.stderr.readline()  # said (logged) before the wait
+            assert "moving the database to schema" in note
+            time.sleep(2)  # well into the wait, which starts milliseconds after the note
+            process.send_signal(signal.SIGINT)
+            out, err = process.communicate(timeout=20)  # not the 30 s SQLite waits
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        holder.execute("ROLLBACK")
+    assert (process.returncode, out) == (128 + signal.SIGINT, "")
+    assert err == (
+        "newsbot: interrupted while moving the database to this newsbot's schema: each step of "
+        "the move is whole or not at all, so nothing is lost, and the next command finishes it\n"
+    )
+    assert run_sql(db, "SELECT MAX(version) FROM schema_migrations") == [(30,)]
+
+
 def test_a_run_refused_for_its_settings_leaves_an_older_database_as_it_is(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

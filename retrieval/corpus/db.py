@@ -15,7 +15,7 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -387,13 +387,46 @@ async def _migrate(conn: aiosqlite.Connection, tell: Callable[[str], None]) -> N
         )
     if note := await _upgrading(conn, applied):
         tell(note)
+    if all(migration.version in applied for migration in MIGRATIONS):
+        return
     # what a migration's SQL cannot do itself (migrations 29, 37, 39 and 40)
     await conn.create_function("without_credentials", 1, _without_credentials, deterministic=True)
     await conn.create_function("readable_url", 1, _readable_url, deterministic=True)
     await conn.create_function("text_sketch", 2, sketch_json, deterministic=True)
     await conn.create_function("printable_field", 2, _printable_field, deterministic=True)
-    # Every migration not yet recorded, in order: a database made by a build that had a
-    # later migration but not an earlier one still gets the earlier one.
+    await _lock_waited_in_slices(conn, lambda: _apply_migrations(conn, applied))
+
+
+# A migration waits for another process's write lock (an ingest, another command's upgrade)
+# for BUSY_TIMEOUT_S, as every write does, but this long at a time in SQLite, whose wait
+# hears no Ctrl-C: it was heard when the 30 seconds were over, with a traceback
+LOCK_SLICE_S = 0.25
+
+
+async def _lock_waited_in_slices(
+    conn: aiosqlite.Connection, work: Callable[[], Awaitable[None]]
+) -> None:
+    """`work()`, whose transactions of `conn` wait for another connection's write lock
+    LOCK_SLICE_S at a time, tried again for BUSY_TIMEOUT_S in all: a cancellation (Ctrl-C,
+    SIGTERM) is heard within LOCK_SLICE_S (`_through` lets a BEGIN end first). Then SQLite's
+    "database is locked", as a write that waited out the busy timeout raises."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    await conn.execute(busy_timeout(LOCK_SLICE_S))
+    try:
+        while True:
+            try:
+                return await work()
+            except sqlite3.OperationalError as exc:
+                if not kept_locked(exc) or time.monotonic() >= deadline:
+                    raise
+    finally:
+        await conn.execute(busy_timeout())
+
+
+async def _apply_migrations(conn: aiosqlite.Connection, applied: set[int]) -> None:
+    """Every migration not in `applied` (nor recorded since), in order, one transaction
+    each: a database made by a build that had a later migration but not an earlier one
+    still gets the earlier one."""
     for migration in MIGRATIONS:
         if migration.version in applied:
             continue
@@ -556,12 +589,16 @@ async def snapshot(conn: aiosqlite.Connection) -> AsyncIterator[None]:
 
 async def _through(conn: aiosqlite.Connection, statement: str) -> None:
     """Run `statement`; if cancelled meanwhile, wait until it has run, then be cancelled, so
-    the connection's state (`in_transaction`) is known when the cancellation goes on."""
+    the connection's state (`in_transaction`) is known when the cancellation goes on. The
+    statement's own error (a BEGIN that found the database locked) is dropped then: the
+    cancellation is what goes on, and asyncio would log the error, unread, as a traceback."""
     running = asyncio.ensure_future(conn.execute(statement))
     try:
         await asyncio.shield(running)
     except asyncio.CancelledError:
         await asyncio.wait([running])
+        if not running.cancelled():
+            running.exception()  # read
         raise
 
 
