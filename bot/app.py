@@ -300,6 +300,9 @@ async def forget_old_questions(context: Context) -> None:
     gone = await shared.conversations.forget_before(shared.settings.expired_before(time.time()))
     if gone:
         log.info("forgot %d records of questions older than %d days", gone, days)
+        # a subscription ended that long ago may be among them: its zone dated its chat's
+        # answers while it was kept, and must no longer (not written by `subscriptions`)
+        shared.subscriptions.forget_zones()
 
 
 async def drop_erased(context: Context) -> None:

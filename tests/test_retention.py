@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import time
+from collections.abc import Awaitable, Callable
 from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,6 +36,7 @@ from .test_bot import (
     USER,
     WAIT,
     BotFactory,
+    Harness,
     buttons,
     corpus_db,  # noqa: F401  (fixtures the bot's fixtures use)
     edit,
@@ -348,6 +350,44 @@ async def test_an_edited_question_leaves_no_row_of_others_holding_its_words(
         ]
 
 
+async def regatta_in_two_zones(bot: Harness) -> Callable[[], Awaitable[list[str]]]:
+    """Two reports of a regatta, one of 14 December in Los Angeles but 15 December in UTC;
+    and how to ask USER's inline question "in November 2024": the titles it offers."""
+    engine = bot.app.bot_data.engine
+    await engine.add_articles(
+        [
+            ArticleDraft(
+                title="Quillfeather regatta in fog",
+                text="The Quillfeather regatta on the estuary was sailed in fog, said the "
+                "harbour master.",
+                source="Estuary News",
+                published="2024-11-20T12:00:00Z",
+            ),
+            ArticleDraft(
+                title="Quillfeather regatta in sunshine",
+                text="Sunshine greeted the Quillfeather regatta crews, whose boats "
+                "finished before noon.",
+                source="Coast Wire",
+                published="2024-12-15T04:00:00Z",
+            ),
+        ]
+    )
+    await engine.refresh()
+    offered = 0
+
+    async def titles() -> list[str]:
+        nonlocal offered
+        offered += 1
+        bot.fake.inline_query(USER, "Quillfeather regatta in November 2024")
+        calls = await bot.fake.wait_for("answerInlineQuery", offered, timeout=WAIT)
+        return sorted(r["title"] for r in calls[-1].params["results"])
+
+    return titles
+
+
+IN_UTC = ["Quillfeather regatta in fog"]  # as any user without a zone is offered
+
+
 async def test_a_running_bot_drops_what_it_held_of_a_user_forgotten(
     start_bot: BotFactory,  # noqa: F811
 ) -> None:
@@ -355,41 +395,30 @@ async def test_a_running_bot_drops_what_it_held_of_a_user_forgotten(
     not the zone the bot remembered for their questions: "in November 2024" was still read
     in Los Angeles, not NEWSBOT_TIMEZONE (UTC), until a restart."""
     async with start_bot() as bot:
-        engine = bot.app.bot_data.engine
-        await engine.add_articles(
-            [
-                ArticleDraft(
-                    title="Quillfeather regatta in fog",
-                    text="The Quillfeather regatta on the estuary was sailed in fog, said the "
-                    "harbour master.",
-                    source="Estuary News",
-                    published="2024-11-20T12:00:00Z",
-                ),
-                ArticleDraft(  # 14 December in Los Angeles
-                    title="Quillfeather regatta in sunshine",
-                    text="Sunshine greeted the Quillfeather regatta crews, whose boats "
-                    "finished before noon.",
-                    source="Coast Wire",
-                    published="2024-12-15T04:00:00Z",
-                ),
-            ]
-        )
-        await engine.refresh()
-        offered = 0
-
-        async def titles() -> list[str]:
-            nonlocal offered
-            offered += 1
-            bot.fake.inline_query(USER, "Quillfeather regatta in November 2024")
-            calls = await bot.fake.wait_for("answerInlineQuery", offered, timeout=WAIT)
-            return sorted(r["title"] for r in calls[-1].params["results"])
-
+        titles = await regatta_in_two_zones(bot)
         [subscribed] = await bot.ask(USER, "/subscribe 07:30 America/Los_Angeles")
         assert subscribed["text"].startswith("Subscribed")
         assert len(await titles()) == 2  # its zone remembered
         assert await forget_user_at(bot.db_path, USER) > 0  # another process: the CLI's
         await bot_app.drop_erased(cast(Context, SimpleNamespace(bot_data=bot.app.bot_data)))
-        assert await titles() == ["Quillfeather regatta in fog"]  # in UTC, as any user's
+        assert await titles() == IN_UTC
+
+
+async def test_a_running_bot_drops_the_zone_of_a_subscription_past_its_days(
+    start_bot: BotFactory,  # noqa: F811
+) -> None:
+    """An ended subscription's zone dates its chat's answers while the subscription is kept;
+    forgotten past NEWSBOT_KEEP_DAYS, its zone was still remembered until a restart."""
+    async with start_bot() as bot:
+        titles = await regatta_in_two_zones(bot)
+        await bot.ask(USER, "/subscribe 07:30 America/Los_Angeles")
+        await bot.ask(USER, "/unsubscribe")
+        assert len(await titles()) == 2  # ended, and kept: its zone still the chat's
+        await bot.rows("UPDATE subscriptions SET stopped_ts = stopped_ts - 91 * 86400")
+        context = cast(Context, SimpleNamespace(bot_data=bot.app.bot_data))
+        await bot_app.forget_old_questions(context)
+        assert await bot.rows("SELECT count(*) FROM subscriptions") == [(0,)]
+        assert await titles() == IN_UTC
 
 
 async def test_the_bot_keeps_no_chats_name(start_bot: BotFactory) -> None:  # noqa: F811

@@ -266,8 +266,9 @@ class Subscriptions:
         Remembered for the last ZONES_KEPT chats asked about: a bot reads it for every
         question. Only this object writes a chat's zone (`subscribe`, `move_chat`: one bot
         serves a database, `retrieval.corpus.served`), and it forgets the chats it writes,
-        so a changed zone is read at the next question; `newsbot forget` erases a chat's
-        in another process, and the bot has them all forgotten then (`forget_zones`).
+        so a changed zone is read at the next question. Others delete subscriptions: the
+        forgetting of those ended past NEWSBOT_KEEP_DAYS, `newsbot forget` in another
+        process; the bot has every zone forgotten then (`forget_zones`).
         """
         if chat_id in self._zones:
             self._zones.move_to_end(chat_id)
@@ -282,8 +283,8 @@ class Subscriptions:
         return zone
 
     def forget_zones(self) -> None:
-        """Forget every zone remembered (`zone_of`): another process erased a chat's
-        subscription (`newsbot forget`), which this object did not write."""
+        """Forget every zone remembered (`zone_of`): subscriptions were deleted, not by
+        this object (forgotten past NEWSBOT_KEEP_DAYS, erased by `newsbot forget`)."""
         self._zones_written()
         self._zones.clear()
 
