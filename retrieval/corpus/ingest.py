@@ -17,6 +17,7 @@ from retrieval.corpus.copies import Copy
 from retrieval.corpus.db import locked_too_long
 from retrieval.corpus.formats import READABLE, format_of, read_records
 from retrieval.corpus.prepare import PreparedArticle, complete_articles, identify_articles
+from retrieval.corpus.preparing import BatchPreparer
 from retrieval.corpus.records import Record
 from retrieval.corpus.store import AddResult, CorpusStore, dated_ahead
 from retrieval.errors import ParseError, StoreError
@@ -376,8 +377,10 @@ async def ingest_paths(
     """Read and store every article under `paths`; bad files and records are reported, the
     good ones kept. Writes in transactions of `BATCH` articles (fewer, if they hold
     `BATCH_CHARS` of text), each split into sentences in a worker thread first (the
-    CPU-heavy part), so the event loop stays free meanwhile. A compressed file may expand
-    to `max_expanded` bytes (default: `formats.expansion_cap`); what it held before is kept.
+    CPU-heavy part), so the event loop stays free meanwhile; once a batch is full, in a
+    worker process where a second core can run it, beside this one's reading and writing
+    (`preparing`). A compressed file may expand to `max_expanded` bytes (default:
+    `formats.expansion_cap`); what it held before is kept.
     `archive`: no digest takes the articles added (a backfill). `report`, when given, is
     filled as the ingest goes: a caller cancelled (Ctrl-C) can still tell what was stored
     (every batch counted, the one being written too). A time that names no zone is in
@@ -386,13 +389,18 @@ async def ingest_paths(
     report = IngestReport() if report is None else report
     pending: list[tuple[ArticleDraft, str, int | None]] = []
     pending_chars = 0
+    preparer = BatchPreparer()
+    earlier: _Preparing | None = None  # a batch the worker process prepares, written next
 
-    async def flush() -> None:
-        nonlocal pending_chars
+    async def flush(full: bool = False) -> None:
+        nonlocal pending_chars, earlier
         if pending:
-            await _store_batch(store, pending, report, archive)
+            if full:  # a large ingest: worth a worker process (`preparing`)
+                preparer.start()
+            batch = pending.copy()
             pending.clear()
             pending_chars = 0
+            earlier = await _store_batch(store, batch, report, archive, preparer, earlier)
 
     try:
         for item in iter_files(paths):
@@ -417,7 +425,7 @@ async def ingest_paths(
                     pending.append((record.draft, str(item.path), record.line))
                     pending_chars += len(record.draft.text)
                     if len(pending) >= BATCH or pending_chars >= BATCH_CHARS:
-                        await flush()
+                        await flush(full=True)
             except ParseError as exc:
                 failures.close()
                 kept = (  # added or found stored: the summary counts which
@@ -430,8 +438,12 @@ async def ingest_paths(
             finally:
                 failures.close()
         await flush()
+        if earlier is not None:
+            await _write_prepared(store, earlier, report, archive, preparer)
     except StoreError as exc:  # no article can be stored now: stop, keep what is stored
         report.stopped = str(exc)
+    finally:
+        preparer.close()
     return report
 
 
@@ -486,18 +498,64 @@ def storage_fault(exc: sqlite3.DatabaseError, again: str = INGEST_AGAIN) -> str 
     return f"{why[0]}. The articles stored before are safe; {why[1]}, and {again}"
 
 
+@dataclass(frozen=True, slots=True)
+class _Preparing:
+    """A batch handed to the worker process (`BatchPreparer.preparing`), to be written."""
+
+    batch: list[tuple[ArticleDraft, str, int | None]]
+    identified: list[PreparedArticle]
+    stored: set[int]
+    job: asyncio.Future[list[PreparedArticle]]
+
+
 async def _store_batch(
     store: CorpusStore,
     batch: list[tuple[ArticleDraft, str, int | None]],
     report: IngestReport,
     archive: bool = False,
-) -> None:
-    """Store one batch; raises StoreError when the database cannot take any article."""
+    preparer: BatchPreparer | None = None,
+    earlier: _Preparing | None = None,
+) -> _Preparing | None:
+    """Store one batch, `earlier` (the batch before, prepared in the worker process) first;
+    raises StoreError when the database cannot take any article. With a `preparer` whose
+    worker is ready, the batch is handed to it and returned, to be written after the next
+    one is handed over (meanwhile this process reads that one)."""
     # What is stored already (an ingest run again after Ctrl-C or a full disk) is found by its
     # URL and fingerprint alone, and not split into sentences: that is most of the work.
+    # `earlier` may hold some of this batch's: the write finds those duplicates (it looks
+    # again, in its transaction), only after their splitting.
     identified = await asyncio.to_thread(identify_articles, [draft for draft, _, _ in batch])
     stored = await store.stored_among(identified)
+    job = preparer.preparing(identified, stored) if preparer is not None else None
+    if earlier is not None and preparer is not None:
+        await _write_prepared(store, earlier, report, archive, preparer)
+    if job is not None:
+        return _Preparing(batch, identified, stored, job)
     prepared = await asyncio.to_thread(complete_articles, identified, stored)
+    await _write(store, batch, prepared, report, archive)
+    return None
+
+
+async def _write_prepared(
+    store: CorpusStore,
+    preparing: _Preparing,
+    report: IngestReport,
+    archive: bool,
+    preparer: BatchPreparer,
+) -> None:
+    """Write a batch once the worker process has prepared it."""
+    prepared = await preparer.prepared(preparing.job, preparing.identified, preparing.stored)
+    await _write(store, preparing.batch, prepared, report, archive)
+
+
+async def _write(
+    store: CorpusStore,
+    batch: list[tuple[ArticleDraft, str, int | None]],
+    prepared: list[PreparedArticle],
+    report: IngestReport,
+    archive: bool,
+) -> None:
+    """Write a prepared batch and count it, whatever befalls the caller once begun."""
     # Once begun, the batch's write goes on in SQLite's thread whatever befalls its caller:
     # a cancel (Ctrl-C, SIGTERM) waits for it and its count, so the report tells what is
     # stored (it told 1,526 added of 1,770).

@@ -1,0 +1,188 @@
+"""An ingest's batches made whole (`complete_articles`: split into sentences, what each
+names, sketch, title terms; some 60% of an ingest's CPU) in a worker process, while this
+process reads, identifies and writes the others.
+
+One process does the rest of an ingest with its one thread of Python (SQLite's writes give
+the GIL up only for each row's step, which a busy thread then delays: measured, a thread of
+its own gained nothing), so a second core is used only by a second process. The worker
+writes nothing: it hands each batch back, and this process writes it as before, in one
+transaction. Stopped at any point (Ctrl-C, SIGTERM, killed), the database holds what was
+written, each batch whole or not at all; a batch the worker was preparing is just not
+stored. It starts only for an ingest of at least one full batch (`ingest.BATCH` articles):
+its start and imports cost a second or more of CPU, which this process then does not spend
+(it imports no splitter). It takes every batch from the first full one on; this process
+reads the next meanwhile, and writes each as it comes back. A machine with one core to this
+process does all here, as before.
+
+The worker is this module run by the same Python (`python -m`), not a `multiprocessing`
+child: those import the parent's main script again, which runs a script without a
+`__name__` guard twice. It reads batches from its stdin and writes them back made whole on
+its stdout (pickled, each after its length), and ends when its stdin does: when the ingest
+is done, or its process is gone, killed or not.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import pickle
+import signal
+import struct
+import subprocess
+import sys
+from collections.abc import Collection, Sequence
+from typing import IO, Any
+
+from retrieval.corpus.prepare import PreparedArticle, complete_articles
+
+_LENGTH = struct.Struct("<Q")  # each message's length in bytes, before it
+
+
+class WorkerGone(Exception):
+    """The worker process ended before it answered (killed, out of memory)."""
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (its affinity, as `taskset` or a container's
+    cpuset limits it), else all the machine's."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+class BatchPreparer:
+    """Makes an ingest's batches whole: in a worker process once `start`ed on a machine
+    with a second core, else here, in a worker thread."""
+
+    def __init__(self) -> None:
+        self._worker: subprocess.Popen[bytes] | None = None
+        self._closed = False  # once stopped (or dead), not started again
+        self._turn = asyncio.Lock()  # one batch at a time through the pipes
+        self._jobs: set[asyncio.Future[list[PreparedArticle]]] = set()
+
+    def start(self) -> None:
+        """Start the worker (at most once), when a second core may run it."""
+        if self._worker is not None or self._closed or usable_cores() < 2:
+            return
+        # the modules this process imports, wherever they are (a checkout run in place)
+        paths = os.pathsep.join(path for path in sys.path if path)
+        self._worker = subprocess.Popen(
+            [sys.executable, "-m", __name__],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env={**os.environ, "PYTHONPATH": paths},
+        )
+
+    def preparing(
+        self, articles: Sequence[PreparedArticle], skipped: Collection[int]
+    ) -> asyncio.Future[list[PreparedArticle]] | None:
+        """`complete_articles(articles, skipped)` under way in the worker (after the batches
+        handed to it before), or None when it is not running: prepare them here."""
+        if self._worker is None:
+            return None
+        job = asyncio.ensure_future(self._exchange(self._worker, articles, frozenset(skipped)))
+        self._jobs.add(job)
+        job.add_done_callback(self._jobs.discard)
+        return job
+
+    async def _exchange(
+        self,
+        worker: subprocess.Popen[bytes],
+        articles: Sequence[PreparedArticle],
+        skipped: frozenset[int],
+    ) -> list[PreparedArticle]:
+        """Hand a batch to the worker and take it back made whole, after the one before."""
+        async with self._turn:
+            return await asyncio.to_thread(_exchanged, worker, (list(articles), skipped))
+
+    async def prepared(
+        self,
+        job: asyncio.Future[list[PreparedArticle]],
+        articles: Sequence[PreparedArticle],
+        skipped: Collection[int],
+    ) -> list[PreparedArticle]:
+        """What `job` (from `preparing`) made of `articles`; made here if the worker died."""
+        try:
+            return await job
+        except (WorkerGone, OSError, ValueError):  # ValueError: its pipes closed meanwhile
+            self.close()
+            return await asyncio.to_thread(complete_articles, articles, skipped)
+
+    def close(self) -> None:
+        """Stop the worker: a batch it is preparing is dropped (nothing of it is written)."""
+        worker, self._worker = self._worker, None
+        self._closed = True
+        for job in list(self._jobs):
+            # each fails now; one taken up again is prepared here (`prepared`), one left is
+            # not reported ("exception never retrieved") on the way out
+            job.add_done_callback(_failure_noted)
+        if worker is not None:
+            worker.kill()  # it holds nothing to keep
+            worker.wait()
+            for pipe in (worker.stdin, worker.stdout):
+                if pipe is not None:
+                    with contextlib.suppress(OSError):  # a batch half sent: nobody to read it
+                        pipe.close()
+
+
+def _failure_noted(job: asyncio.Future[list[PreparedArticle]]) -> None:
+    if not job.cancelled():
+        job.exception()
+
+
+def _exchanged(worker: subprocess.Popen[bytes], batch: object) -> list[PreparedArticle]:
+    """In a thread: send `batch` to the worker, and its answer back (its exception raised)."""
+    assert worker.stdin is not None and worker.stdout is not None
+    try:
+        _send(worker.stdin, batch)
+    except BrokenPipeError as exc:
+        raise WorkerGone("the worker process ended") from exc
+    failed, answer = _received(worker.stdout)
+    if failed:
+        raise answer
+    return list(answer)
+
+
+def _send(pipe: IO[bytes], message: object) -> None:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    pipe.write(_LENGTH.pack(len(data)))
+    pipe.write(data)
+    pipe.flush()
+
+
+def _received(pipe: IO[bytes]) -> Any:
+    head = pipe.read(_LENGTH.size)
+    if len(head) < _LENGTH.size:
+        raise WorkerGone("the worker process ended")
+    (length,) = _LENGTH.unpack(head)
+    data = pipe.read(length)
+    if len(data) < length:
+        raise WorkerGone("the worker process ended")
+    return pickle.loads(data)
+
+
+def _serve(requests: IO[bytes], answers: IO[bytes]) -> None:
+    """The worker: make each batch whole until its stdin ends."""
+    # Ctrl-C at a terminal signals the whole process group: the parent alone decides what
+    # stops (it drops the batch under way, and closes this)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    while True:
+        try:
+            articles, skipped = _received(requests)
+        except WorkerGone:
+            return
+        try:
+            answer: tuple[bool, object] = (False, complete_articles(articles, skipped))
+        except Exception as exc:  # a bug: raised in the parent, as it would be there
+            answer = (True, exc)
+        _send(answers, answer)
+
+
+if __name__ == "__main__":
+    # the answers go out on a copy of stdout, and whatever else would print there (a
+    # library's warning) to stderr, where it cannot garble them
+    answering = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    _serve(sys.stdin.buffer, answering)

@@ -1,0 +1,257 @@
+"""A large ingest's batches prepared in a worker process (`retrieval.corpus.preparing`):
+the same database as when prepared here, nothing started for a small ingest or on one
+core, and nothing lost when the worker or the ingest is killed."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from retrieval.corpus import ingest, preparing
+from retrieval.corpus.db import connect
+from retrieval.corpus.ingest import IngestReport, ingest_paths
+from retrieval.corpus.prepare import PreparedArticle, complete_articles
+from retrieval.corpus.store import CorpusStore
+from tests.conftest import write_jsonl
+
+BATCH = 40
+
+
+def _articles(count: int) -> list[dict[str, Any]]:
+    """News-like articles, some a copy of an earlier one (in an earlier batch, or the same)."""
+    made = []
+    for n in range(count):
+        made.append(
+            {
+                "title": f"Harbour report {n}",
+                "text": (
+                    f"The ferry {n} left Dr. Smith's harbour at 5 a.m. on Jan. {n % 28 + 1}. "
+                    f"It carried {n * 7} passengers, the U.S. consul said.\n\n"
+                    f"\u201cWe are {n % 5} hours late,\u201d the captain said. Storms closed "
+                    f"the port of St. Ives for {n % 3 + 1} days."
+                ),
+                "source": f"Outlet {n % 4}",
+                "url": f"https://news.example/{n}",
+                "published": f"2024-03-{n % 28 + 1:02d}T10:00:00Z",
+            }
+        )
+        if n % 17 == 5:  # a copy: at another address, maybe in a batch to write before
+            made.append({**made[max(0, n - 50)], "url": f"https://copy.example/{n}"})
+    return made
+
+
+@pytest.fixture
+def articles(tmp_path: Path) -> Path:
+    return write_jsonl(tmp_path / "harbour.jsonl", _articles(6 * BATCH))
+
+
+@pytest.fixture
+def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ingest, "BATCH", BATCH)
+
+
+@pytest.fixture
+def two_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(preparing, "usable_cores", lambda: 2)
+
+
+@pytest.fixture
+def prepared_here(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The sizes of the batches this process prepared itself."""
+    sizes: list[int] = []
+
+    def counted(
+        articles: Sequence[PreparedArticle], skipped: Collection[int] = ()
+    ) -> list[PreparedArticle]:
+        sizes.append(len(articles))
+        return complete_articles(articles, skipped)
+
+    monkeypatch.setattr(ingest, "complete_articles", counted)
+    monkeypatch.setattr(preparing, "complete_articles", counted)  # the worker's, if it died
+    return sizes
+
+
+async def _ingested(path: Path, db_path: Path) -> IngestReport:
+    conn = await connect(db_path)
+    try:
+        return await ingest_paths(CorpusStore(conn), [path])
+    finally:
+        await conn.close()
+
+
+def _stored(db_path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Every table an ingest writes, but for the ingest times."""
+    columns = {
+        "articles": "id, title, source, authors, published, published_ts, url, text,"
+        " content_hash, origin, extra, first_sentence, sentence_count, splitter",
+        "sentences": "*",
+        "title_terms": "*",
+        "article_sketches": "*",
+    }
+    with closing(sqlite3.connect(db_path)) as conn:
+        return {
+            table: conn.execute(f"SELECT {what} FROM {table} ORDER BY 1, 2").fetchall()
+            for table, what in columns.items()
+        }
+
+
+async def test_a_large_ingest_prepares_its_batches_in_a_worker_process(
+    articles: Path,
+    tmp_path: Path,
+    small_batches: None,
+    two_cores: None,
+    prepared_here: list[int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Splitting, finds, sketches and title terms are some 60% of an ingest's CPU, all in
+    the one process with the reading and the writing: a second core stood idle."""
+    report = await _ingested(articles, tmp_path / "worker.db")
+    assert prepared_here == []  # all in the worker
+    monkeypatch.setattr(preparing, "usable_cores", lambda: 1)
+    alone = await _ingested(articles, tmp_path / "alone.db")
+    assert len(prepared_here) == 7  # 254 articles: all batches here on one core
+    assert (report.added, report.duplicates, report.sentences) == (
+        alone.added,
+        alone.duplicates,
+        alone.sentences,
+    )
+    assert report.duplicates == 14
+    assert _stored(tmp_path / "worker.db") == _stored(tmp_path / "alone.db")
+
+
+async def test_a_small_ingest_or_one_core_starts_no_worker(
+    articles: Path,
+    tmp_path: Path,
+    small_batches: None,
+    prepared_here: list[int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A worker's start and imports cost a second or more of CPU: worth it for an ingest
+    of a few hundred articles or more, and only with a second core to run it."""
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a worker process was started")
+
+    monkeypatch.setattr(subprocess, "Popen", refused)
+    small = write_jsonl(tmp_path / "small.jsonl", _articles(BATCH - 5))
+    assert (await _ingested(small, tmp_path / "small.db")).added == BATCH - 5
+    assert prepared_here == [BATCH - 5 + 2]
+    monkeypatch.setattr(preparing, "usable_cores", lambda: 1)
+    assert (await _ingested(articles, tmp_path / "one-core.db")).added == 240
+    assert len(prepared_here) == 1 + 7
+
+
+async def test_a_worker_that_died_leaves_the_batches_to_this_process(
+    articles: Path,
+    tmp_path: Path,
+    small_batches: None,
+    two_cores: None,
+    prepared_here: list[int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Killed (out of memory, by hand), the worker takes no batch with it: the one it was
+    preparing and the later ones are prepared here."""
+    handed = preparing.BatchPreparer.preparing
+    calls: list[int] = []
+
+    def killing_the_third(
+        self: preparing.BatchPreparer,
+        articles: Sequence[PreparedArticle],
+        skipped: Collection[int],
+    ) -> Any:
+        job = handed(self, articles, skipped)
+        calls.append(len(articles))
+        if len(calls) == 3 and self._worker is not None:
+            self._worker.kill()
+        return job
+
+    monkeypatch.setattr(preparing.BatchPreparer, "preparing", killing_the_third)
+    report = await _ingested(articles, tmp_path / "killed.db")
+    assert len(prepared_here) >= 5  # the one killed, and the rest
+    monkeypatch.setattr(preparing, "usable_cores", lambda: 1)
+    alone = await _ingested(articles, tmp_path / "alone.db")
+    assert report.added == alone.added == 240
+    assert _stored(tmp_path / "killed.db") == _stored(tmp_path / "alone.db")
+
+
+KILLED_INGEST = """
+import asyncio, sys
+from pathlib import Path
+from retrieval.corpus import ingest, preparing
+from tests.test_preparing import BATCH, _ingested
+ingest.BATCH = BATCH
+preparing.usable_cores = lambda: 2
+asyncio.run(_ingested(Path(sys.argv[1]), Path(sys.argv[2])))
+"""
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+@pytest.fixture
+def many_articles(tmp_path: Path) -> Iterator[Path]:
+    yield write_jsonl(tmp_path / "many.jsonl", _articles(100 * BATCH))
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads /proc")
+def test_an_ingest_killed_leaves_whole_batches_and_its_worker_ends(
+    many_articles: Path, tmp_path: Path
+) -> None:
+    """Killed outright, an ingest leaves each batch stored whole or not at all, and its
+    worker process, which waits for batches from it, goes too."""
+    db_path = tmp_path / "killed.db"
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    command = [sys.executable, "-c", KILLED_INGEST, str(many_articles), str(db_path)]
+    process = subprocess.Popen(command, env=env)
+    try:
+        worker = None
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not (worker and _stored_count(db_path) > BATCH):
+            workers = _children(process.pid)
+            worker = workers[0] if workers else worker
+            time.sleep(0.05)
+        assert worker is not None
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        while Path(f"/proc/{worker}").exists() and time.monotonic() < deadline + 60:
+            time.sleep(0.1)
+        assert not Path(f"/proc/{worker}").exists() or _zombie(worker)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    with closing(sqlite3.connect(db_path)) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        articles, counted, sentences = conn.execute(
+            "SELECT count(*), sum(sentence_count), (SELECT count(*) FROM sentences) FROM articles"
+        ).fetchone()
+    assert 0 < articles < 4000 + 4000 // 17 and counted == sentences
+
+
+def _stored_count(db_path: Path) -> int:
+    try:
+        with closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=5)) as conn:
+            return int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+    except sqlite3.OperationalError:
+        return 0
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"
+    except OSError:
+        return False
