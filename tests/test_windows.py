@@ -6,13 +6,11 @@ every window's columns must come out bit for bit the same, or answers could chan
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import pytest
 
 from retrieval.ranking import windows
-from retrieval.ranking.features import COLUMN, FEATURES, CandidatePolicy
+from retrieval.ranking.features import _ARTICLE_COLUMNS, COLUMN, FEATURES, CandidatePolicy
 
 
 def _bits(values: np.ndarray) -> np.ndarray:
@@ -50,31 +48,27 @@ REFERENCE_COLUMNS = (
 )
 
 
-def _reference(
-    counts,
-    lengths,
-    words,
-    owner,
-    positions,
-    hit_score,
-    idf,
-    asking,
-    in_context,
-    best_sentence,
-    policy,
-):
-    """The numpy window pass of `build` before `windows`: first, size and the columns."""
+def _reference(counts, lengths, words, sizes, positions, hit_score, idf, asking, in_title, policy):
+    """The numpy window pass of `build` before `windows`: per sentence coverage, ask coverage,
+    and each article's mean length; first, size and the columns of each window."""
 
     def prefix(values: np.ndarray) -> np.ndarray:
         return np.concatenate([np.zeros((1, *values.shape[1:])), np.cumsum(values, axis=0)])
 
+    owner = np.repeat(np.arange(len(sizes)), sizes)
     present = counts > 0
     idf_total = float(idf.sum()) or 1.0
     ask_idf = idf * asking
     ask_total = float(ask_idf.sum()) or idf_total
     coverage = (present * idf).sum(axis=1) / idf_total
     ask_coverage = (present * ask_idf).sum(axis=1) / ask_total
-    sizes = np.bincount(owner)
+    mine = [np.flatnonzero(owner == a) for a in range(len(sizes))]
+    best_sentence = np.array([m[np.argmax(coverage[m])] if len(m) else 0 for m in mine])
+    first_of = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    lead = np.zeros_like(in_title)
+    nonempty = np.nonzero(sizes > 0)[0]
+    lead[nonempty] = counts[first_of[nonempty]] > 0
+    in_context = in_title | lead
     mean_len = np.bincount(owner, weights=lengths) / np.maximum(sizes, 1)
     avg_len = np.maximum(mean_len * 2, 1.0)
     tf_sums, len_sums, word_sums = prefix(counts), prefix(lengths), prefix(words)
@@ -136,51 +130,55 @@ def _reference(
     columns[order, 3] = np.arange(len(order)) - np.repeat(
         starts, np.diff(np.append(starts, len(order)))
     )
-    return (coverage, ask_coverage, avg_len), (firsts, window_sizes, columns)
+    # ... and then `build`'s logs
+    for name in ("rank_in_article", "dist_best", "position"):
+        at = REFERENCE_COLUMNS.index(name)
+        columns[:, at] = np.log1p(columns[:, at])
+    at = REFERENCE_COLUMNS.index("words")
+    columns[:, at] = np.log(np.maximum(columns[:, at], 1))
+    return (owner, coverage, present), (firsts, window_sizes, columns)
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_window_columns_are_numpys_to_the_bit(seed: int) -> None:
+def test_candidate_columns_are_numpys_to_the_bit(seed: int) -> None:
     rng = np.random.default_rng(seed)
     policy = CandidatePolicy()
     articles, terms = int(rng.integers(1, 40)), int(rng.integers(1, 20))
-    owner = np.repeat(np.arange(articles), rng.integers(1, 120, articles)).astype(np.int64)
-    n = len(owner)
+    sizes = rng.integers(0 if seed % 3 else 1, 120, articles).astype(np.int64)
+    sizes[0] = max(sizes[0], 1)
+    n = int(sizes.sum())
     # Sparse counts, as real sentences hold few of a question's terms.
     held = (rng.random((n, terms)) < 0.08) * rng.integers(1, 4, (n, terms))
     counts = held.astype(np.int32)
     # Short sentences of few lengths make windows of equal scores: their ranks must tie alike.
     lengths = rng.integers(1, 4 if seed % 2 else 60, n).astype(np.int32)
     words = (lengths + rng.integers(0, 15, n)).astype(np.int32)
-    positions = np.concatenate([np.arange(np.sum(owner == a)) for a in range(articles)])
-    hit_score = np.where(rng.random(n) < 0.02, 1.0 / rng.integers(1, 60, n), 0.0)
+    positions = np.concatenate([np.zeros(0, dtype=np.int64), *map(np.arange, sizes)])
+    sentence_ids = rng.permutation(10 * n)[:n].astype(np.int64)
+    hits = rng.permutation(n)[: min(n, 60)]
+    hit_ids, hit_ranks = sentence_ids[hits], np.arange(len(hits), dtype=np.int64)
+    hit_score = np.zeros(n)
+    hit_score[hits] = 1.0 / (1.0 + hit_ranks)
     idf = rng.random(terms) * 9
     asking = rng.random(terms) < 0.6
-    in_context = rng.random((articles, terms)) < 0.3
-    best_sentence = np.array([np.flatnonzero(owner == a)[0] for a in range(articles)])
-    article_columns = np.array([COLUMN["article_bm25"], COLUMN["age"]])
-    per_article = rng.random((articles, 2)) + 0.5
-    given: dict[str, Any] = dict(
-        counts=counts, lengths=lengths, words=words, owner=owner, positions=positions
+    in_title = rng.random((articles, terms)) < 0.3
+    article_columns = _ARTICLE_COLUMNS
+    per_article = rng.random((articles, len(article_columns))) + 0.5
+    per_article[:, windows.ARTICLE_HIT_RANK] = 0.0
+    (owner, coverage, present), expected = _reference(
+        counts, lengths, words, sizes, positions, hit_score, idf, asking, in_title, policy
     )
-    (coverage, ask_coverage, avg_len), expected = _reference(
-        **given, hit_score=hit_score, idf=idf, asking=asking, in_context=in_context,
-        best_sentence=best_sentence, policy=policy,
+    most = max(3 * n, int(positions.max()), int(words.max()), policy.max_words)
+    got_owner, got_coverage, got_present, first, size, columns = windows.candidate_columns(
+        counts, lengths, words, sizes, positions, sentence_ids, hit_ids, hit_ranks, idf,
+        idf * asking, in_title,
+        (policy.k1, policy.b, policy.context_weight, policy.max_sentences, policy.max_words),
+        per_article, article_columns, len(FEATURES), COLUMN["lead_article"],
+        windows.log_tables(most + 1),
     )  # fmt: skip
-    idf_total = float(idf.sum()) or 1.0
-    ask_idf = idf * asking
-    ask_total = float(ask_idf.sum()) or idf_total
-    got_coverage, got_asked = windows.sentence_coverage(counts, idf, ask_idf, idf_total, ask_total)
+    assert np.array_equal(got_owner, owner)
     assert np.array_equal(_bits(got_coverage), _bits(coverage))
-    assert np.array_equal(_bits(got_asked), _bits(ask_coverage))
-    first, size, columns = windows.window_columns(
-        **given, coverage=coverage, ask_coverage=ask_coverage, hit_score=hit_score, idf=idf,
-        ask_idf=ask_idf, idf_total=idf_total, ask_total=ask_total, avg_len=avg_len,
-        in_context=in_context, best_sentence=best_sentence, k1=policy.k1, b=policy.b,
-        context_weight=policy.context_weight, max_sentences=policy.max_sentences,
-        max_words=policy.max_words, width=len(FEATURES), per_article=per_article,
-        article_columns=article_columns,
-    )  # fmt: skip
+    assert np.array_equal(got_present, present)
     assert len(first) > 0
     if seed % 2:
         assert len(np.unique(columns[:, 0])) < len(columns)  # ties were tried
@@ -190,11 +188,25 @@ def test_window_columns_are_numpys_to_the_bit(seed: int) -> None:
     assert FEATURES[: len(windows.WINDOW_COLUMNS)] == windows.WINDOW_COLUMNS
     reference = expected[2][:, [REFERENCE_COLUMNS.index(c) for c in windows.WINDOW_COLUMNS]]
     assert np.array_equal(_bits(columns[:, : len(windows.WINDOW_COLUMNS)]), _bits(reference))
-    # each window's article's columns at their places, and nothing elsewhere
+    # each window's article's columns at their places, its best hit's score filled in
+    best_hit = np.zeros(articles)
+    np.maximum.at(best_hit, owner, hit_score)
+    per_article[:, windows.ARTICLE_HIT_RANK] = best_hit
     assert np.array_equal(columns[:, article_columns], per_article[owner[first]])
+    lead = reference[:, windows.WINDOW_COLUMNS.index("lead")]
+    assert np.array_equal(columns[:, COLUMN["lead_article"]], lead * per_article[owner[first], 0])
+    # and nothing elsewhere
     rest = np.ones(len(FEATURES), dtype=bool)
     rest[: len(windows.WINDOW_COLUMNS)] = rest[article_columns] = False
+    rest[COLUMN["lead_article"]] = False
     assert not columns[:, rest].any()
+
+
+def test_log_tables_are_numpys_logs_of_whole_numbers() -> None:
+    whole = np.arange(5000, dtype=np.float64)
+    logs = windows.log_tables(5000)
+    assert np.array_equal(_bits(logs[:5000]), _bits(np.log1p(whole)))
+    assert np.array_equal(_bits(logs[5000:]), _bits(np.log(np.maximum(whole, 1))))
 
 
 def test_each_articles_best_sentence_is_its_first_highest() -> None:

@@ -13,6 +13,7 @@ read (`Candidates.read_texts`).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -142,6 +143,8 @@ _ARTICLE_COLUMNS = np.array(
     ],
     dtype=np.int64,
 )
+if FEATURES[_ARTICLE_COLUMNS[windows.ARTICLE_HIT_RANK]] != "article_hit_rank":
+    raise RuntimeError("windows.ARTICLE_HIT_RANK must be article_hit_rank's place in a row")
 # What `add_marks` fills in, for the windows the first stage keeps: read from sentence text.
 MARK_FEATURES = (
     "names",
@@ -394,85 +397,32 @@ def build_candidates(
     if not len(sentence_ids) or not len(terms):
         return _no_candidates(question, sentence_ids, attributions)
     sizes = np.array([len(a.sentence_ids) for a in articles], dtype=np.int64)
-    owner = np.repeat(np.arange(len(articles)), sizes)  # article index of each sentence
-    idf_total = float(idf.sum()) or 1.0
-    ask_idf = idf * asking
-    ask_total = float(ask_idf.sum()) or idf_total
-    coverage, ask_coverage = windows.sentence_coverage(counts, idf, ask_idf, idf_total, ask_total)
-    best_sentence = windows.best_per_article(coverage, owner, len(articles))
-
-    # per article
-    first_of = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-    mean_len = np.bincount(owner, weights=lengths, minlength=len(articles)) / np.maximum(sizes, 1)
-    avg_len = np.maximum(mean_len * 2, 1.0)  # a typical window is two sentences
-    lead = np.zeros((len(articles), len(terms)), dtype=bool)
-    nonempty = np.nonzero(sizes > 0)[0]
-    lead[nonempty] = counts[first_of[nonempty]] > 0
-    in_title = np.array([[t in a.title_terms for t in terms] for a in articles], dtype=bool)
-    in_context = lead | in_title
-    ranks = _lookup(hit_rank, sentence_ids, -1)
-    hit_score = np.where(ranks >= 0, 1.0 / (1.0 + np.maximum(ranks, 0)), 0.0)
-    article_hit_score = np.zeros(len(articles))
-    np.maximum.at(article_hit_score, owner, hit_score)
-    article_scores = np.array([a.score for a in articles])
-    order = np.argsort(-article_scores, kind="stable")
-    article_rank = np.empty(len(articles))
-    article_rank[order] = np.arange(len(articles))
-    # an undated article's age is unknown (NaN), and so is each time column of its windows
-    times = np.array([np.nan if a.time is None else a.time for a in articles])
-    days = np.maximum(moment - times, 0.0) / DAY
-    dated = days[~np.isnan(days)]
-    fresh = days - (dated.min() if len(dated) else 0.0)
-    per_article = np.column_stack(
-        [
-            article_scores / (float(article_scores.max()) or 1.0),
-            np.log1p(article_rank),
-            [a.in_article_hits for a in articles],
-            [a.in_recent_hits for a in articles],
-            article_hit_score,
-            (in_title * idf).sum(axis=1) / idf_total,
-            np.log1p(days),
-            np.exp(-days / 90),
-            np.exp(-days / 7),
-            np.exp(-days / 7) * question.recent,
-            np.log1p(fresh),
-            np.exp(-fresh / 7),
-        ]
-    )
     positions = np.concatenate([a.positions for a in articles])
-    start, size, features = windows.window_columns(
+    idf_total = float(idf.sum()) or 1.0
+    in_title = _in_title(articles, terms)
+    # the most a log is taken of: a rank among an article's windows, a gap, a place, words
+    most = max(3 * len(sentence_ids), int(positions.max()), int(words.max()), policy.max_words)
+    owner, coverage, present, start, size, features = windows.candidate_columns(
         counts,
         lengths,
         words,
-        owner,
+        sizes,
         positions,
-        coverage,
-        ask_coverage,
-        hit_score,
+        sentence_ids,
+        np.fromiter(hit_rank, dtype=np.int64, count=len(hit_rank)),
+        np.fromiter(hit_rank.values(), dtype=np.int64, count=len(hit_rank)),
         idf,
-        ask_idf,
-        idf_total,
-        ask_total,
-        avg_len,
-        in_context,
-        best_sentence,
-        policy.k1,
-        policy.b,
-        policy.context_weight,
-        policy.max_sentences,
-        policy.max_words,
-        len(FEATURES),
-        per_article,
+        idf * asking,
+        in_title,
+        (policy.k1, policy.b, policy.context_weight, policy.max_sentences, policy.max_words),
+        _per_article(question, articles, in_title, idf, idf_total, moment),
         _ARTICLE_COLUMNS,
+        len(FEATURES),
+        COLUMN["lead_article"],
+        _logs(most.bit_length()),
     )
     if not len(start):
         return _no_candidates(question, sentence_ids, attributions)
-    for name in ("rank_in_article", "dist_best", "position"):
-        features[:, COLUMN[name]] = np.log1p(features[:, COLUMN[name]])
-    features[:, COLUMN["words"]] = np.log(np.maximum(features[:, COLUMN["words"]], 1))
-    features[:, COLUMN["lead_article"]] = (
-        features[:, COLUMN["lead"]] * features[:, COLUMN["article_bm25"]]
-    )
     article_ids = np.array([a.id for a in articles], dtype=np.int64)
     return Candidates(
         sentence_ids,
@@ -485,11 +435,68 @@ def build_candidates(
         coverage,
         question,
         {},
-        present=counts > 0,
+        present=present,
         in_title=in_title,
         terms=tuple(terms),
         weights=idf / idf_total,
     )
+
+
+def _in_title(articles: Sequence[ArticleEvidence], terms: Sequence[str]) -> npt.NDArray[np.bool_]:
+    """Per article, which of `terms` its title holds (the few in common set, not every pair
+    asked)."""
+    column = {term: t for t, term in enumerate(terms)}
+    asked = frozenset(column)
+    in_title = np.zeros((len(articles), len(terms)), dtype=bool)
+    for a, article in enumerate(articles):
+        for term in article.title_terms & asked:
+            in_title[a, column[term]] = True
+    return in_title
+
+
+def _per_article(
+    question: QuestionProfile,
+    articles: Sequence[ArticleEvidence],
+    in_title: npt.NDArray[np.bool_],
+    idf: Floats,
+    idf_total: float,
+    moment: float,
+) -> Floats:
+    """Each article's row of the columns `_ARTICLE_COLUMNS` names, but its best hit's score
+    (`windows.ARTICLE_HIT_RANK`), 0 here: `windows.candidate_columns` fills it in."""
+    article_scores = np.array([a.score for a in articles])
+    order = np.argsort(-article_scores, kind="stable")
+    article_rank = np.empty(len(articles))
+    article_rank[order] = np.arange(len(articles))
+    # an undated article's age is unknown (NaN), and so is each time column of its windows
+    times = np.array([np.nan if a.time is None else a.time for a in articles])
+    days = np.maximum(moment - times, 0.0) / DAY
+    dated = days[~np.isnan(days)]
+    fresh = days - (dated.min() if len(dated) else 0.0)
+    return np.column_stack(
+        [
+            article_scores / (float(article_scores.max()) or 1.0),
+            np.log1p(article_rank),
+            [a.in_article_hits for a in articles],
+            [a.in_recent_hits for a in articles],
+            np.zeros(len(articles)),  # the best hit's score: `windows.ARTICLE_HIT_RANK`
+            (in_title * idf).sum(axis=1) / idf_total,
+            np.log1p(days),
+            np.exp(-days / 90),
+            np.exp(-days / 7),
+            np.exp(-days / 7) * question.recent,
+            np.log1p(fresh),
+            np.exp(-fresh / 7),
+        ]
+    )
+
+
+@functools.cache
+def _logs(bits: int) -> Floats:
+    """numpy's logs of whole numbers below 2 ** bits, as `windows.candidate_columns` reads
+    them (made once a size: a question needs some 8,000, its rank among an article's windows
+    at most three times its sentences)."""
+    return windows.log_tables(1 << bits)
 
 
 def _matched(
@@ -526,21 +533,6 @@ def _no_candidates(
         question,
         {},
     )
-
-
-def _lookup(values: Mapping[int, int], keys: Ints, missing: int) -> Ints:
-    """values[k] for each of `keys`, `missing` where absent."""
-    found = np.full(len(keys), missing, dtype=np.int64)
-    if not values:
-        return found
-    known = np.fromiter(values, dtype=np.int64, count=len(values))
-    value = np.fromiter(values.values(), dtype=np.int64, count=len(values))
-    order = np.argsort(known)
-    known, value = known[order], value[order]
-    at = np.minimum(np.searchsorted(known, keys), len(known) - 1)
-    hit = known[at] == keys
-    found[hit] = value[at[hit]]
-    return found
 
 
 def idf_weights(dfs: Mapping[str, int], docs: int, terms: Sequence[str]) -> Floats:

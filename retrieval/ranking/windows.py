@@ -1,14 +1,17 @@
-"""The compiled window pass of `features.build_candidates` (numba): every window of one to three
-sentences, and the columns that depend on its sentences.
+"""The compiled part of `features.build_candidates` (numba): every window of one to three
+sentences, and the columns that depend on its sentences, finished in one call.
 
 A question's candidate articles hold about 3,000 sentences and give about 2,600 windows;
 done as numpy steps over [windows, terms] arrays, cutting and scoring them took some hundred
-array operations, each too small to pay for its call. Here it is one pass per window.
+array operations, each too small to pay for its call. Here it is one pass per window, and
+what `build` did around it with numpy (each sentence's article, coverage and best hit, each
+article's mean length and lead, the logs) is done in the same call (`candidate_columns`).
 
 The floats are numpy's to the last bit (a test compares them): each is computed with the
 same operations in the same order, and a row's sum over the question's terms adds up as
-numpy's `sum(axis=1)` does (`_pairwise_sum`). Logarithms stay with numpy in `build`, so no
-two libraries' `log1p` need agree.
+numpy's `sum(axis=1)` does (`_pairwise_sum`). Logarithms are numpy's: the window's are of
+whole numbers, looked up in a table numpy made (`log_tables`), so no two libraries' `log1p`
+need agree.
 """
 
 from __future__ import annotations
@@ -159,6 +162,121 @@ def sentence_coverage(
 
 
 @njit(cache=True, nogil=True)
+def candidate_columns(
+    counts: Int32s,
+    lengths: Int32s,
+    words: Int32s,
+    sizes: Ints,
+    positions: Ints,
+    sentence_ids: Ints,
+    hit_ids: Ints,
+    hit_ranks: Ints,
+    idf: Floats,
+    ask_idf: Floats,
+    in_title: Bools,
+    policy: tuple[float, float, float, int, int],
+    per_article: Floats,
+    article_columns: Ints,
+    width: int,
+    lead_article: int,
+    logs: Floats,
+) -> tuple[Ints, Floats, Bools, Ints, Ints, Floats]:
+    """All of `features.build_candidates` that is not an article's own: per sentence its
+    article (`owner`), coverage and which terms it holds (`present`); every window worth a row
+    (`window_columns`) with its finished features: the first `WINDOW_COLUMNS` with their logs
+    taken, at `article_columns` its article's row of `per_article`, at `lead_article` its
+    lead times its article's BM25, the rest 0. One call, where numpy took some forty.
+
+    Articles hold `sizes` sentences each, in order; `in_title[a, t]` tells whether article a's
+    title holds term t, `hit_ids[i]` is a best sentence hit of rank `hit_ranks[i]` (0 best).
+    `policy` is (k1, b, context weight, most sentences, most words) of a `CandidatePolicy`.
+    Per article, the kernel fills `per_article[:, ARTICLE_HIT_RANK]` (its best hit's) first.
+    `logs` holds numpy's log1p of 0, 1, 2, ... and then its log of max(k, 1) for as many: a
+    window's counts (its place, words, rank) are whole numbers, so their logs are numpy's to
+    the bit, looked up; there must be more than the longest article's windows, the farthest
+    position and the most words of one sentence or `policy` (`log_tables`).
+    """
+    n, terms = counts.shape
+    articles = len(sizes)
+    owner = np.empty(n, dtype=np.int64)
+    first_of = np.zeros(articles, dtype=np.int64)
+    s = 0
+    for a in range(articles):
+        first_of[a] = s
+        for _ in range(sizes[a]):
+            owner[s] = a
+            s += 1
+    idf_total = _pairwise_sum(idf, 0, terms)  # as numpy sums them, in `build`
+    if idf_total == 0.0:
+        idf_total = 1.0
+    ask_total = _pairwise_sum(ask_idf, 0, terms)
+    if ask_total == 0.0:
+        ask_total = idf_total
+    coverage, ask_coverage = sentence_coverage(counts, idf, ask_idf, idf_total, ask_total)
+    present = counts > 0
+    best_sentence = best_per_article(coverage, owner, articles)
+    # a typical window is two sentences: twice the article's mean sentence, at least 1
+    length_sum = np.zeros(articles)
+    for s in range(n):
+        length_sum[owner[s]] += lengths[s]
+    avg_len = np.empty(articles)
+    in_context = in_title.copy()
+    for a in range(articles):
+        avg_len[a] = max(length_sum[a] / max(sizes[a], 1) * 2, 1.0)
+        if sizes[a] > 0:
+            for t in range(terms):
+                in_context[a, t] |= present[first_of[a], t]
+    hit_score = _hit_scores(sentence_ids, hit_ids, hit_ranks)
+    for s in range(n):
+        per_article[owner[s], ARTICLE_HIT_RANK] = max(
+            per_article[owner[s], ARTICLE_HIT_RANK], hit_score[s]
+        )
+    starts, window_sizes, out = window_columns(
+        counts,
+        lengths,
+        words,
+        owner,
+        positions,
+        coverage,
+        ask_coverage,
+        hit_score,
+        idf,
+        ask_idf,
+        idf_total,
+        ask_total,
+        avg_len,
+        in_context,
+        best_sentence,
+        policy,
+        width,
+        per_article,
+        article_columns,
+        lead_article,
+        logs,
+    )
+    return owner, coverage, present, starts, window_sizes, out
+
+
+# The column of `candidate_columns`' `per_article` it fills: the article's best hit's score.
+ARTICLE_HIT_RANK = 4
+
+
+@njit(cache=True, nogil=True)
+def _hit_scores(sentence_ids: Ints, hit_ids: Ints, hit_ranks: Ints) -> Floats:
+    """Per sentence, 1 / (1 + its rank) among the best sentence hits, 0 when not one."""
+    order = np.argsort(hit_ids)
+    known = hit_ids[order]
+    scores = np.zeros(len(sentence_ids))
+    if not len(known):
+        return scores
+    for s in range(len(sentence_ids)):
+        at = np.searchsorted(known, sentence_ids[s])
+        if at < len(known) and known[at] == sentence_ids[s]:
+            scores[s] = 1.0 / (1.0 + hit_ranks[order[at]])
+    return scores
+
+
+@njit(cache=True, nogil=True)
 def window_columns(
     counts: Int32s,
     lengths: Int32s,
@@ -175,25 +293,24 @@ def window_columns(
     avg_len: Floats,
     in_context: Bools,
     best_sentence: Ints,
-    k1: float,
-    b: float,
-    context_weight: float,
-    max_sentences: int,
-    max_words: int,
+    policy: tuple[float, float, float, int, int],
     width: int,
     per_article: Floats,
     article_columns: Ints,
+    lead_article: int,
+    logs: Floats,
 ) -> tuple[Ints, Ints, Floats]:
     """Every window worth a row: 1 to `max_sentences` consecutive sentences of one article,
     holding a term of the question, at most `max_words` words unless one sentence. Returns
-    their first sentences, sizes, and rows of `width` columns: the first `WINDOW_COLUMNS`,
-    at `article_columns` its article's row of `per_article`, the rest 0; by size and then
-    by first sentence.
+    their first sentences, sizes, and rows of `width` columns (`candidate_columns` says
+    which); by size and then by first sentence.
 
     A window's BM25 sums, for each term, its saturated count in the window, or when the
     window lacks it and the article's title or lead has it, `context_weight`; times idf.
     """
+    k1, b, context_weight, max_sentences, max_words = policy
     n, terms = counts.shape
+    log_from = len(logs) // 2  # where the logs of max(k, 1) begin
     held = np.zeros(n, dtype=np.bool_)  # the sentence holds a term of the question
     for s in range(n):
         for t in range(terms):
@@ -208,6 +325,7 @@ def window_columns(
                 kept += 1
     starts = np.empty(kept, dtype=np.int64)
     sizes = np.empty(kept, dtype=np.int64)
+    scores = np.empty(kept)  # the BM25 of each, compared below
     out = np.zeros((kept, max(width, len(WINDOW_COLUMNS))))
     tf = np.empty(terms)
     part = np.empty(terms)
@@ -221,7 +339,7 @@ def window_columns(
             end = first + size
             article = owner[first]
             length = 0.0
-            n_words = 0.0
+            n_words = 0
             for t in range(terms):
                 tf[t] = 0.0
             for s in range(first, end):
@@ -252,8 +370,8 @@ def window_columns(
             gap = first - best if best < first else (best - end + 1 if best >= end else 0)
             starts[row] = first
             sizes[row] = size
+            scores[row] = _pairwise_sum(part, 0, terms)
             columns = out[row]
-            columns[_BM25] = _pairwise_sum(part, 0, terms)
             columns[_COVERAGE] = _pairwise_sum(covered, 0, terms) / idf_total
             columns[_SENTENCE_COVERAGE] = best_coverage
             columns[_WHOLE_SENTENCE] = best_coverage > 1 - 1e-9
@@ -262,25 +380,28 @@ def window_columns(
             columns[_ASK_SENTENCE_COVERAGE] = best_asked
             columns[_HIT_RANK] = best_hit
             columns[_HIT] = best_hit > 0
-            columns[_DIST_BEST] = gap
-            columns[_POSITION] = positions[first]
+            columns[_DIST_BEST] = logs[gap]
+            columns[_POSITION] = logs[positions[first]]
             columns[_LEAD] = positions[first] == 0
             columns[_TWO_SENTENCES] = size == 2
             columns[_THREE_SENTENCES] = size == 3
-            columns[_WORDS] = n_words
+            columns[_WORDS] = logs[log_from + n_words]
             for j in range(len(article_columns)):
                 columns[article_columns[j]] = per_article[article, j]
+            columns[lead_article] = columns[_LEAD] * per_article[article, 0]
             row += 1
-    _compare_scores(out, owner[starts], owner[n - 1] + 1 if n else 0, idf_total)
+    _compare_scores(out, scores, owner[starts], owner[n - 1] + 1 if n else 0, idf_total, logs)
     return starts, sizes, out
 
 
 @njit(cache=True, nogil=True)
-def _compare_scores(out: Floats, article: Ints, articles: int, idf_total: float) -> None:
-    """The columns that set a window's BM25 (`_BM25`) against the others': over the best,
-    over the question's idf, over its article's best, and its rank in its article (ties to
-    the earlier row). In place."""
-    scores = out[:, _BM25].copy()
+def _compare_scores(
+    out: Floats, scores: Floats, article: Ints, articles: int, idf_total: float, logs: Floats
+) -> None:
+    """The columns that set a window's BM25 (`scores`) against the others': over the best,
+    over the question's idf, over its article's best, and the log of its rank in its
+    article (ties to the earlier row). In place, one pass over the rows: they are many and
+    wide, and a column at a time left the cache for each."""
     if not len(scores):
         return
     best = scores.max()
@@ -300,15 +421,17 @@ def _compare_scores(out: Floats, article: Ints, articles: int, idf_total: float)
     for w in range(len(scores)):
         grouped[filled[article[w]]] = w
         filled[article[w]] += 1
+    rank = np.empty(len(scores), dtype=np.int64)
     for a in range(articles):
         members = grouped[first[a] : first[a + 1]]
         order = np.argsort(-scores[members], kind="mergesort")
-        for rank in range(len(order)):
-            out[members[order[rank]], _RANK_IN_ARTICLE] = rank
+        for place in range(len(order)):
+            rank[members[order[place]]] = place
     for w in range(len(scores)):
         out[w, _BM25] = scores[w] / best
         out[w, _BM25_SHARE] = scores[w] / idf_total
         out[w, _REL_ARTICLE] = scores[w] / max(best_in_article[article[w]], 1e-9)
+        out[w, _RANK_IN_ARTICLE] = logs[rank[w]]
 
 
 @njit(cache=True, nogil=True)
@@ -339,37 +462,35 @@ def _kept(held: Bools, words: Int32s, owner: Ints, first: int, size: int, max_wo
     return holds and (n_words <= max_words or size == 1)
 
 
+def log_tables(size: int) -> Floats:
+    """The `logs` `candidate_columns` reads: numpy's log1p of 0 .. size - 1, then its log of
+    max(k, 1) for the same k. (A table, so numba's own logs, which may differ from numpy's
+    in the last bit, are never taken.)"""
+    whole = np.arange(size, dtype=np.float64)
+    return np.concatenate([np.log1p(whole), np.log(np.maximum(whole, 1))])
+
+
 def warm_up() -> None:
     """Compile (or load from the cache) for the argument types `build` passes."""
     counts = np.ones((2, 1), dtype=np.int32)
     ones = np.ones(2, dtype=np.int32)
-    floats = np.ones(2)
     ints = np.zeros(2, dtype=np.int64)
-    idf = np.ones(1)
-    sentence_coverage(counts, idf, idf, 1.0, 1.0)
-    best_per_article(floats, ints, 1)
-    window_columns(
+    candidate_columns(
         counts,
         ones,
         ones,
+        np.array([2]),
         ints,
         ints,
-        floats,
-        floats,
-        floats,
-        idf,
-        idf,
-        1.0,
-        1.0,
+        np.array([0]),
+        np.array([0]),
+        np.ones(1),
         np.ones(1),
         np.ones((1, 1), dtype=np.bool_),
-        np.zeros(1, dtype=np.int64),
-        0.3,
-        0.5,
-        0.7,
-        3,
-        70,
-        20,
-        np.ones((1, 2)),
-        np.array([18, 19]),
+        (0.3, 0.5, 0.7, 3, 70),
+        np.ones((1, 5)),
+        np.array([18, 19, 20, 21, 22]),
+        24,
+        23,
+        log_tables(80),
     )
