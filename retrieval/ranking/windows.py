@@ -317,16 +317,19 @@ def window_columns(
             if counts[s, t] > 0:
                 held[s] = True
                 break
-    # Count, then fill: the rows are allocated once, at their number.
+    # Tell, then fill: the rows are allocated once, at their number.
+    keep = np.zeros((max_sentences + 1, n), dtype=np.bool_)
     kept = 0
     for size in range(1, max_sentences + 1):
         for first in range(n - size + 1):
             if _kept(held, words, owner, first, size, max_words):
+                keep[size, first] = True
                 kept += 1
     starts = np.empty(kept, dtype=np.int64)
     sizes = np.empty(kept, dtype=np.int64)
     scores = np.empty(kept)  # the BM25 of each, compared below
-    out = np.zeros((kept, max(width, len(WINDOW_COLUMNS))))
+    # each row zeroed as it is filled, while in the cache, not all of them before
+    out = np.empty((kept, max(width, len(WINDOW_COLUMNS))))
     tf = np.empty(terms)
     part = np.empty(terms)
     covered = np.empty(terms)
@@ -334,7 +337,7 @@ def window_columns(
     row = 0
     for size in range(1, max_sentences + 1):
         for first in range(n - size + 1):
-            if not _kept(held, words, owner, first, size, max_words):
+            if not keep[size, first]:
                 continue
             end = first + size
             article = owner[first]
@@ -372,6 +375,7 @@ def window_columns(
             sizes[row] = size
             scores[row] = _pairwise_sum(part, 0, terms)
             columns = out[row]
+            columns[:] = 0.0
             columns[_COVERAGE] = _pairwise_sum(covered, 0, terms) / idf_total
             columns[_SENTENCE_COVERAGE] = best_coverage
             columns[_WHOLE_SENTENCE] = best_coverage > 1 - 1e-9
