@@ -612,6 +612,42 @@ def test_usage_errors_exit_2_with_the_usage_line(
     assert not db_path.exists()
 
 
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["ingest", ""], "newsbot ingest: an empty path: name a file or folder (. for this one)"),
+        (["ingest", "notes.txt", " "], "newsbot ingest: an empty path: name a file or folder"),
+        (["backup", ""], "newsbot backup: an empty path: name the backup's file, e.g. ./news.db"),
+        (["backup", " "], "newsbot backup: an empty path: name the backup's file"),
+        (["stats", "--db", ""], "newsbot stats: --db is empty: name the database's file"),
+        (["ingest", "--db", "\t", "notes.txt"], "newsbot ingest: --db is empty"),
+    ],
+)
+def test_an_empty_path_is_a_usage_error_that_reads_and_writes_nothing(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    said: str,
+) -> None:
+    """What an unset variable passes (`newsbot ingest "$INCOMING"`): ingest read "" as ".",
+    adding every file of the folder it ran in to the corpus the bot serves; --db "" was
+    NEWSBOT_DB's database, and a backup to " " made a file of that name."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("NEWSBOT_DB", raising=False)
+    (tmp_path / "notes.txt").write_text("Private notes\n\nThe api password is hunter2.\n")
+    db = tmp_path / "news.db"
+    main(["--db", str(db), "ingest", "--quiet", "notes.txt"])  # a database to back up
+    made = sorted(tmp_path.iterdir())
+    capsys.readouterr()
+    assert main(["--db", str(db), *args]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith(said) and err.count("\n") == 1
+    assert sorted(tmp_path.iterdir()) == made
+    assert main(["--db", str(db), "stats", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["articles"] == 1
+
+
 def test_stats_prints_the_corpus_size(seeded_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["stats", "--db", str(seeded_db)]) == 0
     out = capsys.readouterr().out

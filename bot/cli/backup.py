@@ -14,8 +14,14 @@ from retrieval.wording import counted
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", type=Path, metavar="PATH", help="the file to write the copy to")
+    # a str, checked by `bot.cli.main` (Path("") is ".", an empty argument lost)
+    parser.add_argument("path", metavar="PATH", help="the file to write the copy to")
     parser.add_argument("--force", action="store_true", help="replace PATH if it exists")
+
+
+def _target(args: argparse.Namespace) -> Path:
+    """The file to write the copy to, "~" read as a shell reads it."""
+    return Path(args.path).expanduser()
 
 
 async def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
@@ -23,7 +29,7 @@ async def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
     # what chats asked past NEWSBOT_KEEP_DAYS, which a running bot deletes hourly, is
     # left out of the copy: a backup kept it for as long as the backup was kept
     expired = settings.expired_before(time.time())
-    made = await back_up_database(settings.db_path, args.path.expanduser(), args.force, expired)
+    made = await back_up_database(settings.db_path, _target(args), args.force, expired)
     print(
         f"backed up {counted(made.articles, 'article')} to {made.path} "
         f"({size_text(made.size)}); the index is rebuilt from it where it is restored"

@@ -530,9 +530,33 @@ def _writable_anywhere() -> None:
             stream.reconfigure(errors="backslashreplace")
 
 
+# What an unset variable passes (`newsbot ingest "$INCOMING"` in a cron job): read as ".",
+# an ingest added every file under the folder it ran in; --db fell back to NEWSBOT_DB, and
+# a backup to " " wrote a file of that name.
+BLANK_PATHS = {
+    "ingest": "an empty path: name a file or folder (. for this one)",
+    "backup": "an empty path: name the backup's file, e.g. ./news.db",
+}
+BLANK_DB = "--db is empty: name the database's file (leave --db out for $NEWSBOT_DB)"
+
+
+def blank_path(args: argparse.Namespace) -> str | None:
+    """Why a PATH given (ingest's, backup's, --db) is no path: empty, or spaces alone;
+    None when each is one."""
+    if (db := getattr(args, "db", None)) is not None and not db.strip():
+        return BLANK_DB
+    given = list(getattr(args, "paths", []))  # ingest's files, folders and addresses
+    if args.command == "backup":
+        given.append(args.path)
+    return BLANK_PATHS[args.command] if any(not path.strip() for path in given) else None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     _writable_anywhere()
     args = build_parser().parse_args(argv)
+    if (blank := blank_path(args)) is not None:  # before a database is opened, or made
+        print(f"newsbot {args.command}: {blank}", file=sys.stderr)
+        return EXIT_USAGE
     try:
         settings = Settings.load(db=getattr(args, "db", None))
     except ConfigError as exc:
