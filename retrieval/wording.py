@@ -1,9 +1,10 @@
 """Counts in words, for the lines people read: "1 article", "2,088 articles", "1 story"; a
-moment's date and time; what someone typed, quoted back in a message; and what kind of JSON
-value they gave."""
+moment's date and time; what someone typed, quoted back in a message; a file's name, as
+printed; and what kind of JSON value they gave."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import UTC, datetime, tzinfo
 
@@ -45,6 +46,26 @@ def quoted(text: str, chars: int = QUOTED_CHARS) -> str:
     """`text` quoted back in an error (Python's repr), its first `chars` characters and "…"
     when longer: a reply repeating 4,000 typed characters would be over Telegram's limit."""
     return repr(text if len(text) <= chars else text[: chars - 1] + "…")
+
+
+# What a file's name may hold that a terminal obeys or hides: C0 and C1 controls and DEL (a
+# line break splits a failure in two, ESC sequences colour, move the cursor, erase lines),
+# the line and paragraph separators, the bidi controls and marks (U+202E shows the rest of
+# the line reversed) and the invisible word joiners and BOM. ZWNJ and ZWJ stay: Persian and
+# Indic names and emoji sequences need them. A lone surrogate (a byte that did not decode)
+# is escaped here too, as stderr escapes it, so stdout, which may not, prints it alike.
+_UNSHOWN = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]"
+)
+
+
+def shown_name(text: str) -> str:
+    """`text`, a path or a line naming one, as printed: what a terminal would obey or hide
+    in it as Python's escapes (\\n, \\x1b, \\u202e, \\udcff), as stderr prints a byte that
+    did not decode. A name from a folder is anyone's who may write there."""
+    if not _UNSHOWN.search(text):
+        return text
+    return _UNSHOWN.sub(lambda char: char[0].encode("unicode_escape").decode("ascii"), text)
 
 
 def json_kind(value: object) -> str:

@@ -198,3 +198,20 @@ def test_a_backup_stopped_midway_leaves_no_copy_for_ever(seeded_db: Path, tmp_pa
         ".news-06-04.db.partial",
         "backup.db",
     ]
+
+
+def test_a_backups_path_is_printed_escaped_and_its_error_on_one_line(
+    seeded_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A path from a variable may hold what a terminal obeys (ESC) or a line break: printed
+    as escapes, as a byte that does not decode is, on stdout as on stderr."""
+    copy = tmp_path / "copy\x1b[2K\n.db"
+    assert main(["--db", str(seeded_db), "backup", str(copy)]) == 0
+    assert f"to {tmp_path}/copy\\x1b[2K\\n.db (" in capsys.readouterr().out
+    assert copy.is_file()
+    assert main(["--db", str(seeded_db), "backup", str(copy)]) == 1
+    out, err = capsys.readouterr()
+    assert err == (
+        f"newsbot: {tmp_path}/copy\\x1b[2K\\n.db exists: name another file, or add --force to "
+        "replace it\n"
+    )

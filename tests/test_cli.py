@@ -538,6 +538,53 @@ def test_a_folder_walk_follows_no_link_out_of_the_folder_nor_reads_a_pipe(
     assert "added 1 article (" in capsys.readouterr().out
 
 
+def test_an_ingest_prints_the_names_a_folder_holds_escaped(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Whoever may write in an ingested folder names its files: a line break split a failure
+    in two, an ESC sequence coloured, moved or erased the lines on the terminal, and U+202E
+    showed the rest of the line reversed. Each is escaped, as a byte that does not decode
+    is (\\udcff), in a failure, a link's target, a duplicate and a warning alike."""
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    # ZWNJ stays: Persian spells with it ("letters")
+    for name in (
+        "bad\nname.json",
+        "bad-\x1b[2K\r.json",
+        "bad-\u202eevil.json",
+        "نامه\u200cها.json",
+    ):
+        (drop / name).write_text("{not json")
+    (drop / os.fsdecode(b"bad-\xff.json")).write_text("{not json")
+    (tmp_path / "out\x1b]0;owned\x07.txt").write_text("Out\n\nOutside the folder.\n")
+    (drop / "link.txt").symlink_to(tmp_path / "out\x1b]0;owned\x07.txt")
+    story = {"title": "Harbour", "text": "The harbour reopened today after the storm."}
+    write_jsonl(drop / "a.jsonl", [story | {"url": "https://a.example/1"}])
+    write_jsonl(drop / "b\x1b[1A.jsonl", [story | {"url": "https://b.example/1"}])
+    ahead = {"title": "Later", "text": "A story dated far ahead.", "published": "2999-01-01"}
+    write_jsonl(drop / "c\u2066.jsonl", [ahead])
+
+    assert main(["ingest", "--db", str(db_path), str(drop)]) == 1
+    err = capsys.readouterr().err
+    assert not re.search(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", err)
+    named = [line for line in err.splitlines() if str(drop) in line]
+    assert len(named) == 8 and all(
+        line.startswith(("failed: ", "duplicate: ", "warning: ")) for line in named
+    )
+    bad = "invalid JSON: expecting property name"
+    assert f"failed: {drop}/bad\\nname.json: {bad}" in err
+    assert f"failed: {drop}/bad-\\x1b[2K\\r.json: {bad}" in err
+    assert f"failed: {drop}/bad-\\u202eevil.json: {bad}" in err
+    assert f"failed: {drop}/bad-\\udcff.json: {bad}" in err
+    assert f"failed: {drop}/نامه\u200cها.json: {bad}" in err
+    assert (
+        f"a link out of the folder being ingested, to {tmp_path}/out\\x1b]0;owned\\x07.txt: "
+        in err
+    )
+    assert f"duplicate: {drop}/b\\x1b[1A.jsonl:1: the same text as article 1" in err
+    assert f"warning: {drop}/c\\u2066.jsonl:1: " in err
+
+
 def test_a_file_swapped_for_a_link_after_its_folder_was_walked_is_not_read(
     tmp_path: Path,
 ) -> None:

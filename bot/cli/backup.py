@@ -10,7 +10,7 @@ from bot.cli.commands import EXIT_OK, require_database
 from bot.config import Settings
 from retrieval.corpus.records import size_text
 from retrieval.engine import back_up_database
-from retrieval.wording import counted
+from retrieval.wording import counted, shown_name
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -31,7 +31,7 @@ async def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
     expired = settings.expired_before(time.time())
     made = await back_up_database(settings.db_path, _target(args), args.force, expired)
     print(
-        f"backed up {counted(made.articles, 'article')} to {made.path} "
+        f"backed up {counted(made.articles, 'article')} to {shown_name(str(made.path))} "
         f"({size_text(made.size)}); the index is rebuilt from it where it is restored"
     )
     return EXIT_OK

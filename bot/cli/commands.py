@@ -46,7 +46,7 @@ from retrieval.engine import (
 from retrieval.errors import NO_ROOM, DigestError, IndexWriteError, StoreError
 from retrieval.index.tokens import Tokenizer
 from retrieval.models import one_line
-from retrieval.wording import agreeing, counted
+from retrieval.wording import agreeing, counted, shown_name
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a tool its reader left
@@ -129,7 +129,7 @@ async def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
         await engine.close()
     _print_ingest(report, args)
     if unsaved is not None:
-        print(f"newsbot: {unsaved}", file=sys.stderr)
+        print(f"newsbot: {shown_name(str(unsaved))}", file=sys.stderr)
     return EXIT_OK if report.ok and unsaved is None else EXIT_FAILED
 
 

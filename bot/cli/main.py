@@ -39,6 +39,7 @@ from retrieval.corpus.formats import EXPANSION_FLOOR, EXPANSION_RATIO, suffixes_
 from retrieval.corpus.records import size_text
 from retrieval.digest.digest import DEFAULT_LIMIT
 from retrieval.errors import NO_ROOM, ConfigError, NewsbotError, StoreError
+from retrieval.wording import shown_name
 
 # What each command does: a line for `newsbot --help`, in full for `newsbot NAME --help`.
 _HELP = {
@@ -560,7 +561,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings.load(db=getattr(args, "db", None))
     except ConfigError as exc:
-        print(f"newsbot: {exc}", file=sys.stderr)
+        print(f"newsbot: {shown_name(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     level = logging.getLevelNamesMapping()[settings.log_level]
     if getattr(args, "quiet", False):  # warnings and errors only: cron mails any output
@@ -577,8 +578,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"newsbot: {COMPILING}", file=sys.stderr)
         with stops:
             return asyncio.run(stops.run(COMMANDS[args.command](settings, args)))
-    except NewsbotError as exc:
-        print(f"newsbot: {exc}", file=sys.stderr)
+    except NewsbotError as exc:  # one line, whatever a path it names holds
+        print(f"newsbot: {shown_name(str(exc))}", file=sys.stderr)
         return EXIT_FAILED
     except sqlite3.OperationalError as exc:
         if not kept_locked(exc):

@@ -22,7 +22,7 @@ from retrieval.corpus.records import Record
 from retrieval.corpus.store import AddResult, CorpusStore, dated_ahead
 from retrieval.errors import ParseError, StoreError
 from retrieval.models import ArticleDraft
-from retrieval.wording import agreeing, counted, quoted
+from retrieval.wording import agreeing, counted, quoted, shown_name
 
 BATCH = 500  # articles per transaction: large enough to be fast, small enough to lose little
 # ... and characters of text per transaction: a batch is split, read and stored at once, at
@@ -53,8 +53,13 @@ class Failure:
     records: int = 1
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line is not None else self.path
-        return f"{where}: {self.reason}"
+        # the whole line: its reason may name a path too (a link's target)
+        return shown_name(f"{_where(self.path, self.line)}: {self.reason}")
+
+
+def _where(path: str, line: int | None) -> str:
+    """A file, and the line in it, where a report names one."""
+    return f"{path}:{line}" if line is not None else path
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +72,6 @@ class Duplicate:
     copy: Copy  # the stored article, and how alike the texts are
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line is not None else self.path
         alike = self.copy.alike or 0.0  # set: a copy found by its text (`AddResult.copy`)
         how = (
             "the same text"
@@ -75,9 +79,9 @@ class Duplicate:
             else f"nearly the same text ({math.floor(alike * 100)}% of its word 3-grams)"
         )
         stored = f"at {self.copy.url}" if self.copy.url is not None else "with no address"
-        return (
-            f"{where}: {how} as article {self.copy.article_id}, {quoted(self.copy.title or '')}, "
-            f"stored {stored}"
+        return shown_name(
+            f"{_where(self.path, self.line)}: {how} as article {self.copy.article_id}, "
+            f"{quoted(self.copy.title or '')}, stored {stored}"
         )
 
 
