@@ -839,6 +839,28 @@ def test_a_digest_duration_is_elapsed_time_across_a_change_of_clocks(
     assert "digest: --since reaches before year 1" in capsys.readouterr().err
 
 
+def test_a_digest_of_year_ones_first_week_weighs_its_words_from_year_ones_start(
+    db_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A period ending in year 1's first week: the week of articles that weighs its words
+    reached before year 1, an OverflowError and a traceback (`ask --as-of` took the dates)."""
+    monkeypatch.setenv("NEWSBOT_TIMEZONE", "UTC")
+    early = {"title": TRAM[0].title, "text": TRAM[0].text, "published": "0001-01-02T10:00:00Z"}
+    db = ["--db", str(db_path)]
+    assert main([*db, "ingest", "--quiet", str(write_jsonl(tmp_path / "a.jsonl", [early]))]) == 0
+    capsys.readouterr()
+    assert main([*db, "digest", "--since", "0001-01-01", "--until", "0001-01-03", "--json"]) == 0
+    assert [s["title"] for s in json.loads(capsys.readouterr().out)["stories"]] == [early["title"]]
+    assert main([*db, "digest", "--until", "0001-01-01"]) == 0
+    assert capsys.readouterr() == (
+        "No new articles from 0001-01-01 00:00 to 0001-01-02 00:00 (UTC).\n",
+        "",
+    )
+
+
 def test_cli_digest_reads_dates_in_newsbot_timezone(
     db_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -299,7 +299,7 @@ async def context_articles(
         " AND id NOT IN (SELECT article_id FROM archived)"
         " ORDER BY coalesce(published_ts, ingested_ts) DESC, id DESC LIMIT :limit",
         {
-            "since": (period.end - timedelta(days=CONTEXT_DAYS)).timestamp(),
+            "since": context_start(period.end),
             "end": period.end.timestamp(),
             "as_of": as_of,
             "limit": CONTEXT_ARTICLES,
@@ -312,6 +312,16 @@ async def context_articles(
         StoryArticle(int(i), str(title), leads.get(int(i), ()), source, float(t), bool(published))
         for i, title, source, t, published in rows
     ]
+
+
+def context_start(end: datetime) -> float:
+    """When the `CONTEXT_DAYS` up to `end` begin, in the zone's days; at year 1's start for
+    a period ending in its first week (`digest --until 0001-01-03`), as no day comes
+    before it (`end` less a week was an OverflowError)."""
+    try:
+        return (end - timedelta(days=CONTEXT_DAYS)).timestamp()
+    except OverflowError:
+        return datetime.min.replace(tzinfo=UTC).timestamp()
 
 
 async def article_sentences(
