@@ -92,6 +92,18 @@ _PATH_PARAM = re.compile(r";([^;/?#]+)")  # a path segment's parameter, ";jsessi
 _SESSION_IN_PATH = re.compile(r";jsessionid=[^;/?#]*", re.IGNORECASE)
 
 
+# What an article is stored, shown and linked under: an http(s) address, a feed's entry
+# link's rule (`feeds.feedformat`) whichever way the article came in. Another scheme
+# (javascript:, data:, file:, tg:) is a link that runs or opens something where an answer
+# or a digest is shown (`ask --json` read by a web page), or no page at all.
+WEB_SCHEMES = ("http://", "https://")
+
+
+def is_web_address(url: str) -> bool:
+    """Whether `url` is an http(s) address, in any letter case."""
+    return url.lower().startswith(WEB_SCHEMES)
+
+
 def canonical_url(url: str | None) -> str | None:
     """Normalize a URL so that the same article is recognized under its variants: the one
     form an article's address is stored, shown and looked up in, whichever way it came in
@@ -101,15 +113,12 @@ def canonical_url(url: str | None) -> str | None:
     ports, tracking parameters, credentials (`is_credential`), a session in the path
     (";jsessionid=…") and a trailing slash, and is written readably (`readable_url`): one
     address whether a browser copied it percent-encoded or a site wrote it in its letters.
-    Anything that is not http(s) is returned stripped and without credentials
-    (`without_credentials`), otherwise unchanged.
+    None for no address, and for one that is not http(s) (`is_web_address`): an article
+    that gives one is stored without an address, as a feed's entry with one is.
     """
-    if not url or not url.strip():
+    if not url or not is_web_address(url := url.strip()):
         return None
-    url = url.strip()
     parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https"):
-        return without_credentials(url)
     host = (parts.hostname or "").lower()
     if ":" in host:  # an IPv6 address, which `hostname` gives without its brackets
         host = f"[{host}]"

@@ -409,7 +409,7 @@ def test_an_articles_address_is_stored_and_shown_without_its_credentials(
     files = [str(lines), str(tmp_path / "b.json"), str(tmp_path / "kelso.html")]
     assert main(["--db", str(db_path), "ingest", "--quiet", *files]) == 0
     stored = [r[0] for r in run_sql(db_path, "SELECT url FROM articles ORDER BY id")]
-    assert stored == ["https://news.test/a?id=3", "x:y", "https://news.test/kelso?id=7"]
+    assert stored == ["https://news.test/a?id=3", None, "https://news.test/kelso?id=7"]
     capsys.readouterr()
     assert main(["--db", str(db_path), "ask", "Brora distillery"]) == 0
     assert main(["--db", str(db_path), "ask", "--json", "Kelso bridge"]) == 0
@@ -424,6 +424,42 @@ def test_an_articles_address_is_stored_and_shown_without_its_credentials(
     updated = str(write_jsonl(tmp_path / "c.jsonl", [again]))
     assert main(["--db", str(db_path), "ingest", updated]) == 0
     assert "added 0 articles (0 sentences), 1 duplicate" in capsys.readouterr().out
+
+
+def test_an_address_of_a_file_that_is_not_http_is_dropped_as_a_feeds_is(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A file's "url" of another scheme was stored and given out, as the source's link of
+    `ask` and the `url` of `ask --json` and `digest --json`, which a web page may make a
+    link: "javascript:alert(1)" runs there. A feed's entry link of one is dropped; a file's
+    is too, and a "post_url" field (shown for a live page's post) likewise. The article
+    stays, without an address."""
+    council = "The {} council met on Monday to vote on the harbour plan."
+    records = [
+        {"title": "Script", "text": council.format("Vvscript"), "url": " JaVaScRiPt:alert(1)"},
+        {"title": "Data", "text": council.format("Vvdata"), "url": "data:text/html,<b>x</b>"},
+        {"title": "Post", "text": council.format("Vvpost"), "post_url": "javascript:alert(2)"},
+        {"title": "Web", "text": council.format("Vvweb"), "url": "HTTPS://News.test/web"},
+    ]
+    lines = write_jsonl(tmp_path / "a.jsonl", records)
+    assert main(["--db", str(db_path), "ingest", "--quiet", str(lines)]) == 0
+    assert "added 4 articles" in capsys.readouterr().out
+    stored = run_sql(db_path, "SELECT title, url FROM articles ORDER BY id")
+    assert stored == [
+        ("Script", None),
+        ("Data", None),
+        ("Post", None),
+        ("Web", "https://news.test/web"),
+    ]
+    for name in ("Vvscript", "Vvdata", "Vvpost"):
+        assert main(["--db", str(db_path), "ask", "--json", "--limit", "1", name]) == 0
+        [result] = json.loads(capsys.readouterr().out)["results"]
+        assert result["article"]["title"] == name.removeprefix("Vv").title()
+        assert result["article"]["url"] is None
+    assert main(["--db", str(db_path), "digest", "--since", "1d", "--json"]) == 0
+    out = capsys.readouterr().out
+    assert "javascript" not in out.lower() and "data:" not in out
+    assert '"url": "https://news.test/web"' in out
 
 
 def test_a_folder_with_nothing_to_read_is_a_failure_that_says_why(

@@ -567,6 +567,35 @@ async def test_the_migration_spaces_the_bidi_controls_of_articles_stored_before(
     assert run_sql(db_path, "SELECT url FROM articles") == [("https://news.test/agnp.exe/story",)]
 
 
+async def test_the_migration_drops_the_addresses_stored_before_that_are_not_http(
+    db_path: Path,
+) -> None:
+    """Migration 50: an address of another scheme a file gave (javascript:, data:) was
+    stored, and given out as the article's link; dropped as ingest drops it now, the
+    article kept."""
+    engine = await Engine.open(db_path)
+    try:
+        await engine.add_articles(
+            [
+                ArticleDraft("Script", "The council met.", url="https://news.test/a"),
+                ArticleDraft("Data", "The harbour reopened.", url="https://news.test/b"),
+                ArticleDraft("Web", "The tram ran late.", url="https://news.test/c"),
+            ]
+        )
+    finally:
+        await engine.close()
+    run_sql(db_path, "UPDATE articles SET url = 'JaVaScRiPt:alert(1)' WHERE title = 'Script'")
+    run_sql(db_path, "UPDATE articles SET url = 'data:text/html,x' WHERE title = 'Data'")
+    run_sql(db_path, "DELETE FROM schema_migrations WHERE version = 50")
+    engine = await Engine.open(db_path)  # migrates again
+    await engine.close()
+    assert run_sql(db_path, "SELECT title, url FROM articles ORDER BY id") == [
+        ("Script", None),
+        ("Data", None),
+        ("Web", "https://news.test/c"),
+    ]
+
+
 async def test_separators_stay_breaks_and_a_text_keeps_its_words(engine: Engine) -> None:
     """Dropped outright, a vertical tab or form feed merged two sentences, and a C1
     character two words ("ministry\x92s", windows-1252 read as Latin-1): the text lost

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import re
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -29,6 +28,7 @@ from bot.config import Settings
 from bot.progress import progress_bar
 from bot.subscribe_words import phrases
 from bot.times import day_in, moment_of, story_times, when
+from retrieval.addresses import is_web_address
 from retrieval.corpus.ingest import LISTED_DUPLICATES, LISTED_PER_FILE, IngestReport
 from retrieval.corpus.removals import RemovalReport
 from retrieval.corpus.resplit import ResplitReport
@@ -85,14 +85,11 @@ def count_value(text: str) -> int:
     return count
 
 
-_WEB_ADDRESS = re.compile(r"^https?://", re.IGNORECASE)
-
-
 def ingest_sources(given: list[str]) -> tuple[list[Path], list[str]]:
     """The files and folders among `ingest`'s arguments, and the web pages' addresses
     (http:// or https://), each in the order given."""
-    addresses = [arg for arg in given if _WEB_ADDRESS.match(arg)]
-    return [Path(arg) for arg in given if not _WEB_ADDRESS.match(arg)], addresses
+    addresses = [arg for arg in given if is_web_address(arg)]
+    return [Path(arg) for arg in given if not is_web_address(arg)], addresses
 
 
 async def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:

@@ -205,8 +205,8 @@ async def _article_of(
         urls = _stored_forms(ref, feeds_secrets)
     except ValueError:  # urlsplit's: a bracketed host that is no IP address, a bad port
         urls = []
-    if not urls:
-        return "neither an article id nor an address"
+    if not urls:  # stored under none (`canonical_url`: http(s) addresses only)
+        return _NO_ADDRESS if ref and "://" not in ref else "neither an article id nor an address"
     for url in urls:
         async with conn.execute("SELECT id FROM articles WHERE url = ?", (url,)) as cur:
             row = await cur.fetchone()
@@ -223,9 +223,11 @@ async def _article_of(
     )
     if removed:
         return "removed already"
-    if "://" not in ref:  # "abc": a word, most likely, not an address
-        return "no stored article has that address (an article is named by its id or its link)"
     return "no stored article has that address"
+
+
+# What a word ("abc", "javascript:x") names: told how an article is named
+_NO_ADDRESS = "no stored article has that address (an article is named by its id or its link)"
 
 
 def _stored_forms(ref: str, feeds_secrets: Sequence[set[str]]) -> list[str]:

@@ -893,4 +893,17 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX query_log_follows ON query_log (follows) WHERE follows IS NOT NULL;
         """,
     ),
+    Migration(
+        50,
+        "no address but an http(s) one",
+        """
+        -- A file's "url" of another scheme ("javascript:alert(1)", "data:text/html,...")
+        -- was stored and given out: by `ask` as its source's link, by `ask --json` and
+        -- `digest --json` as `url`, which a page may make a link. Ingest drops it now, as
+        -- feeds drop such an entry link (`addresses.is_web_address`; LIKE is blind to
+        -- case, as that is): the article stays, without an address.
+        UPDATE articles SET url = NULL
+        WHERE url IS NOT NULL AND NOT (url LIKE 'http://%' OR url LIKE 'https://%');
+        """,
+    ),
 )

@@ -22,7 +22,7 @@ import aiosqlite
 import numpy as np
 import numpy.typing as npt
 
-from retrieval.addresses import canonical_url, same_page
+from retrieval.addresses import WEB_SCHEMES, canonical_url, same_page
 from retrieval.corpus.copies import Copy, StoredCopies, ids_of_urls
 from retrieval.corpus.db import (
     rows_for_ids,
@@ -175,8 +175,11 @@ def attribution(row: sqlite3.Row) -> Attribution:
 
 # An article's address as shown (a source's link): its own, else the anchor of a live page's
 # post a feed gave (`feeds.poll`), which is kept apart: one address is one article's, and a
-# page's is every post's
-SHOWN_URL = "coalesce(url, json_extract(extra, '$.post_url'))"
+# page's is every post's. Only an http(s) one (`addresses.WEB_SCHEMES`): a file's record
+# may hold a "post_url" field of its own, kept in `extra` as it is.
+_POST_URL = "json_extract(extra, '$.post_url')"
+_WEB_POST_URL = " OR ".join(f"{_POST_URL} LIKE '{scheme}%'" for scheme in WEB_SCHEMES)
+SHOWN_URL = f"coalesce(url, CASE WHEN {_WEB_POST_URL} THEN {_POST_URL} END)"
 ATTRIBUTION_COLUMNS = f"id, title, source, authors, published, {SHOWN_URL} AS url"
 
 # The newest dated articles not archived, read through the index `articles_published`, with

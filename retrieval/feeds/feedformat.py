@@ -19,6 +19,7 @@ import feedparser
 import lxml.html
 from lxml import etree
 
+from retrieval.addresses import is_web_address
 from retrieval.charset import decode_body
 from retrieval.corpus.dates import has_time_of_day, parse_published
 from retrieval.corpus.text import clean_line, without_by
@@ -209,7 +210,7 @@ def _link(item: Any, base: str) -> str | None:
             resolved = urljoin(base, link) if link else ""
         except ValueError:  # not an address ("http://[::1/x"): the entry has no link
             return None
-    return resolved if resolved.lower().startswith(("http://", "https://")) else None
+    return resolved if is_web_address(resolved) else None
 
 
 def _entry(item: Any, base: str) -> Entry:
