@@ -28,7 +28,7 @@ from retrieval.corpus.dates import to_timestamp
 from retrieval.corpus.reader import REMEMBERED_ARTICLES, CorpusReader, StoredArticle
 from retrieval.highlighting import Asked
 from retrieval.index.index import Index, ScoredDoc
-from retrieval.index.tokens import MAX_TOKEN_LENGTH, Tokenizer, has_cjk
+from retrieval.index.tokens import MAX_TOKEN_LENGTH, Tokenizer, has_cjk, visible
 from retrieval.models import Passage
 from retrieval.quotes import quote_text
 from retrieval.ranking import selection
@@ -553,7 +553,10 @@ class Searcher:
         (`_cjk_stretches`)."""
         terms = set(terms)
         words: list[str] = []
-        for word in re.findall(r"\w[\w'’.-]*\w|\w", _LINK.sub(" ", question)):
+        # as the tokenizer reads it: "Volta\u200bMotors" (a zero-width space, a word joiner
+        # or a BOM pasted between them) is one word, "VoltaMotors", named when no article
+        # holds it; split at the invisible character, neither half was named
+        for word in re.findall(r"\w[\w'’.-]*\w|\w", visible(_LINK.sub(" ", question))):
             found = self.index.tokenizer(word)
             if found and terms.issuperset(found):
                 named = [word]

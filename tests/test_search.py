@@ -104,6 +104,26 @@ async def test_words_no_article_holds_are_named(engine: Engine) -> None:
     assert headline_only.unmatched == ()  # "carmaker" is in a headline
 
 
+async def test_two_words_an_invisible_character_joins_are_named_as_one(engine: Engine) -> None:
+    """A zero-width space, a word joiner or a BOM pasted between two words makes one word
+    of them, as in stored text, where pages put them inside words ("kille\u200bd"): no
+    article held "VoltaMotors", but each half was, so the note that says why the
+    passages miss the firm was lost."""
+    await engine.add_articles(
+        [
+            ArticleDraft("Carmaker cuts jobs", "Volta Motors announced 2,000 layoffs on Monday."),
+            ArticleDraft("Ferry Industries hires", "Ferry Industries announced new layoffs."),
+        ]
+    )
+    await engine.refresh()
+    typed = await engine.ask("What did VoltaMotors announce about layoffs?")
+    assert typed.unmatched == ("VoltaMotors",)
+    for joiner in ("\u200b", "\u2060", "\ufeff"):
+        joined = await engine.ask(f"What did Volta{joiner}Motors announce about layoffs?")
+        assert joined.unmatched == ("VoltaMotors",), joiner
+        assert joined.notes()[0].startswith("No stored article mentions “VoltaMotors”")
+
+
 async def test_more_pages_do_not_repeat_passages(seed_engine: Engine) -> None:
     first = await seed_engine.ask("Iran Azerbaijan military", limit=2)
     second = await seed_engine.ask("Iran Azerbaijan military", limit=2, offset=2)
