@@ -16,11 +16,17 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from retrieval.models import bidi_spaced
+
 MAX_MESSAGE_LENGTH = 4096
 
 
 def escape(text: str) -> str:
-    """Text safe between tags: `&`, `<` and `>` as entities (quotes may stay)."""
+    """Text safe between tags: `&`, `<` and `>` as entities (quotes may stay), and its bidi
+    embeddings, overrides and isolates spaces (`bidi_spaced`): articles have none, but a
+    user's name, a chat's title or a question quoted back with an unclosed U+202E showed the
+    rest of the reply's line reversed ("Hi \\u202eresU!" read "Hi !User")."""
+    text = bidi_spaced(text)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 

@@ -22,7 +22,9 @@ from retrieval.corpus.authors import clean_authors
 # reverse nothing and which Arabic and Hebrew copy needs around numbers and names, stay.
 _NUL = "\x00"
 _SEPARATORS = re.compile(r"[\x0b\x0c\x1c-\x1f\x85\u2028\u2029]")
-_CONTROL = re.compile(r"[\x01-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069]")
+_BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"  # embeddings, overrides, isolates
+_BIDI = re.compile(f"[{_BIDI_CONTROLS}]")
+_CONTROL = re.compile(rf"[\x01-\x08\x0e-\x1b\x7f-\x84\x86-\x9f{_BIDI_CONTROLS}]")
 # Half of a UTF-16 pair, alone: JSON may escape one ("\ud800"), which is no character and
 # which no UTF-8 database, page or terminal takes. Each becomes U+FFFD, as a byte that does
 # not decode does.
@@ -47,6 +49,13 @@ _OUTLET_SEPARATOR = re.compile(r"\s[|\-\u2013\u2014]\s")
 OUTLET_EXTRA_WORDS = 2
 # A listing's mark that it cut a title short, at its end ("| CNN ...")
 _CUT_SHORT = re.compile(r"\s*(?:\.\.\.|…)$")
+
+
+def bidi_spaced(text: str) -> str:
+    """`text` with its bidi embeddings, overrides and isolates spaces, as an article's are
+    (`_CONTROL`), and nothing else changed: for text from elsewhere, shown beside others on
+    a line (a Telegram user's name, a chat's title)."""
+    return _BIDI.sub(" ", text) if _BIDI.search(text) else text
 
 
 def printable_text(text: str) -> str:

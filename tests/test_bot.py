@@ -405,6 +405,22 @@ async def test_a_private_chat_asks_in_a_caption_and_hears_back_about_a_sticker(
     assert hint["text"].startswith("I read text: send your question as a message")
 
 
+async def test_a_name_with_a_bidi_override_is_greeted_without_it(bot: Harness) -> None:
+    """A first name holding U+202E (RIGHT-TO-LEFT OVERRIDE), unclosed, showed the rest of
+    the greeting's line reversed in clients: its bidi controls are spaces, as a stored
+    title's are; the marks (U+200F) that right-to-left names need stay."""
+    private = bot.fake.add_chat(USER, "private")
+    name = "<b>Ev&il</b> \u202eresU \u2067\u05d3\u05d5\u05d3\u200f 😀"
+    user = {"id": USER, "is_bot": False, "first_name": name}
+    said = {"chat": private, "from": user, "date": int(time.time())}
+    command = {"text": "/start", "entities": [{"type": "bot_command", "offset": 0, "length": 6}]}
+    bot.fake.enqueue_update({"message": said | {"message_id": 9001} | command})
+    [hello] = await bot.reply(USER, 1)
+    assert hello["text"].startswith(
+        "Hi <b>Ev&il</b>  resU  \u05d3\u05d5\u05d3\u200f 😀! I answer questions"
+    )
+
+
 async def test_start_and_help(bot: Harness) -> None:
     [hello] = await bot.ask(USER, "/start")
     assert hello["text"].startswith("Hi User 1001! I answer questions")

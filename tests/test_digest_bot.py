@@ -421,6 +421,24 @@ async def test_an_offset_from_utc_is_the_zone_it_says(bot: Harness, clock: Clock
     assert "(UTC+2)" in texts(bot, ALICE)[-1]
 
 
+async def test_a_channels_title_with_a_bidi_override_is_echoed_without_it(
+    start_bot: StartBot,
+) -> None:
+    """A channel titled with an unclosed U+202E showed the rest of "Subscribed to …" and
+    "Stopped: … in …" reversed: its bidi controls are spaces, as a stored title's are."""
+    channel = -100778
+    async with start_bot(admins=frozenset({ADMIN})) as bot:
+        bot.fake.add_chat(channel, "channel", title="Morning \u202efeirb", username="fuzzchan")
+        bot.fake.set_member_status(channel, BOT_ID, "administrator", can_post_messages=True)
+        bot.fake.set_member_status(channel, ADMIN, "administrator")
+        [done] = await bot.ask(ADMIN, "/subscribe @fuzzchan 08:00")
+        assert done["text"].startswith("Subscribed to Morning  feirb: a daily digest of all news")
+        [shown] = await bot.ask(ADMIN, "/subscription @fuzzchan")
+        assert shown["text"].startswith("Daily digest for Morning  feirb: 08:00")
+        [stopped] = await bot.ask(ADMIN, "/unsubscribe @fuzzchan")
+        assert stopped["text"].startswith("Stopped: no more daily digests in Morning  feirb.")
+
+
 async def test_channel_subscriptions_check_the_bot_and_the_sender(
     start_bot: StartBot, clock: Clock
 ) -> None:

@@ -72,6 +72,13 @@ def test_escape_makes_markup_characters_text() -> None:
     assert accepted(escape(hostile)) == hostile
 
 
+def test_escape_spaces_bidi_controls_and_keeps_the_marks() -> None:
+    """What a user or a chat names itself is quoted back: an unclosed override or isolate
+    reversed the rest of the line; the marks (LRM, RLM) right-to-left names need stay."""
+    named = "Ev\u202eil \u2066\u05d3\u05d5\u05d3\u200f\u2069 <x> \u202a\u202c\u2067\u2068"
+    assert escape(named) == "Ev il  \u05d3\u05d5\u05d3\u200f  &lt;x&gt;     "
+
+
 def test_highlight_bolds_spans_and_escapes_everything_else() -> None:
     quote = "Iran & <Azerbaijan> began"
     html = highlight(quote, ((0, 4), (7, 19)))
