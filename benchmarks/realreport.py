@@ -119,7 +119,8 @@ def ingest_table(ingest: Mapping[str, Any] | None) -> str:
             f"| articles/s, wall (per CPU second) | {ingest['articles_per_s']:,.0f} "
             f"({ingest.get('articles_per_cpu_s', 0):,.0f}) |",
             f"| then `save_index` | {ingest['save_index_s']:.2f} s |",
-            f"| peak RSS | {ingest['peak_mb']:,.0f} MB |",
+            f"| peak RSS (with the worker's, at most) | {ingest['peak_mb']:,.0f} MB "
+            f"(worker {ingest.get('worker_peak_mb', 0):,.0f} MB) |",
         ]
     )
 
