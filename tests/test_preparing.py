@@ -255,3 +255,68 @@ def _zombie(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"
     except OSError:
         return False
+
+
+async def test_a_module_in_the_working_folder_is_not_the_workers(
+    articles: Path,
+    tmp_path: Path,
+    small_batches: None,
+    two_cores: None,
+    prepared_here: list[int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`python -m` puts the working folder first on the worker's import path: a
+    `textwrap.py` where an ingest was run from was imported for the library's, and what it
+    printed garbled the answers (the ingest stopped on a MemoryError, nothing stored)."""
+    here = tmp_path / "here"
+    here.mkdir()
+    for name in ("textwrap", "json"):
+        (here / f"{name}.py").write_text("print('a script of the working folder')\n")
+    monkeypatch.chdir(here)
+    report = await _ingested(articles, tmp_path / "worker.db")
+    assert report.added == 240
+    assert prepared_here == []  # all in the worker, which imported the libraries
+
+
+async def test_a_worker_answering_garbled_leaves_the_batches_to_this_process(
+    articles: Path,
+    tmp_path: Path,
+    small_batches: None,
+    two_cores: None,
+    prepared_here: list[int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Whatever else reaches the pipe (a library printing as it is imported) was read as an
+    answer's length: some 7e18 bytes, and the ingest ended on a MemoryError."""
+    garbling = "import sys; print('a warning on stdout' * 4, flush=True); sys.stdin.read()"
+    monkeypatch.setattr(preparing, "_worker_command", lambda: [sys.executable, "-c", garbling])
+    report = await _ingested(articles, tmp_path / "garbled.db")
+    monkeypatch.setattr(preparing, "usable_cores", lambda: 1)
+    alone = await _ingested(articles, tmp_path / "alone.db")
+    assert report.added == alone.added == 240
+    assert len(prepared_here) == 2 * 7  # every batch here, both times
+    assert _stored(tmp_path / "garbled.db") == _stored(tmp_path / "alone.db")
+
+
+def test_a_worker_whose_ingest_is_gone_ends_without_a_traceback() -> None:
+    """Killed mid-batch (the OOM killer picks the largest process: the ingest), the ingest
+    left its worker to finish the batch and write it to a closed pipe: a BrokenPipeError
+    traceback in the terminal, the cron mail or the journal, after the kill."""
+    root = Path(__file__).resolve().parents[1]
+    worker = subprocess.Popen(
+        preparing._worker_command(),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    )
+    assert worker.stdin is not None and worker.stdout is not None
+    worker.stdout.close()  # the ingest gone: nobody reads the answer
+    preparing._send(worker.stdin, ([], frozenset()))
+    worker.stdin.close()
+    assert worker.stderr is not None
+    with worker.stderr:
+        err = worker.stderr.read()
+    worker.wait(timeout=120)
+    assert b"Traceback" not in err, err.decode()
+    assert worker.returncode == 0

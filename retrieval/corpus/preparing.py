@@ -17,8 +17,8 @@ process does all here, as before.
 The worker is this module run by the same Python (`python -m`), not a `multiprocessing`
 child: those import the parent's main script again, which runs a script without a
 `__name__` guard twice. It reads batches from its stdin and writes them back made whole on
-its stdout (pickled, each after its length), and ends when its stdin does: when the ingest
-is done, or its process is gone, killed or not.
+its stdout (pickled, each after a mark and its length), and ends when its stdin does: when
+the ingest is done, or its process is gone, killed or not.
 """
 
 from __future__ import annotations
@@ -36,7 +36,8 @@ from typing import IO, Any
 
 from retrieval.corpus.prepare import PreparedArticle, complete_articles
 
-_LENGTH = struct.Struct("<Q")  # each message's length in bytes, before it
+_MARK = b"newsbot batch\n"  # opens each message: what else reaches the pipe is told
+_LENGTH = struct.Struct("<Q")  # each message's length in bytes, after the mark
 
 
 class WorkerGone(Exception):
@@ -66,13 +67,11 @@ class BatchPreparer:
         """Start the worker (at most once), when a second core may run it."""
         if self._worker is not None or self._closed or usable_cores() < 2:
             return
-        # the modules this process imports, wherever they are (a checkout run in place)
-        paths = os.pathsep.join(path for path in sys.path if path)
         self._worker = subprocess.Popen(
-            [sys.executable, "-m", __name__],
+            _worker_command(),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            env={**os.environ, "PYTHONPATH": paths},
+            env={**os.environ, "PYTHONPATH": _import_path()},
         )
 
     def preparing(
@@ -127,6 +126,20 @@ class BatchPreparer:
                         pipe.close()
 
 
+def _worker_command() -> list[str]:
+    """The worker: this module run by this Python. `-P`: the working folder is not put
+    first on its import path, as `-m` does, where a `json.py` or `textwrap.py` of the
+    folder an ingest is run from would be imported in place of the library's."""
+    return [sys.executable, "-P", "-m", __name__]
+
+
+def _import_path() -> str:
+    """The modules this process imports, wherever they are (a checkout run in place),
+    for the worker: this process's path, each folder absolute (the worker's own working
+    folder is not on it)."""
+    return os.pathsep.join(os.path.abspath(path) for path in sys.path if path)
+
+
 def _failure_noted(job: asyncio.Future[list[PreparedArticle]]) -> None:
     if not job.cancelled():
         job.exception()
@@ -147,16 +160,19 @@ def _exchanged(worker: subprocess.Popen[bytes], batch: object) -> list[PreparedA
 
 def _send(pipe: IO[bytes], message: object) -> None:
     data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    pipe.write(_MARK)
     pipe.write(_LENGTH.pack(len(data)))
     pipe.write(data)
     pipe.flush()
 
 
 def _received(pipe: IO[bytes]) -> Any:
-    head = pipe.read(_LENGTH.size)
-    if len(head) < _LENGTH.size:
+    head = pipe.read(len(_MARK) + _LENGTH.size)
+    if len(head) < len(_MARK) + _LENGTH.size:
         raise WorkerGone("the worker process ended")
-    (length,) = _LENGTH.unpack(head)
+    if not head.startswith(_MARK):  # something else wrote to the pipe: its length is noise
+        raise WorkerGone(f"the worker process answered {head!r}")
+    (length,) = _LENGTH.unpack(head[len(_MARK) :])
     data = pipe.read(length)
     if len(data) < length:
         raise WorkerGone("the worker process ended")
@@ -177,7 +193,10 @@ def _serve(requests: IO[bytes], answers: IO[bytes]) -> None:
             answer: tuple[bool, object] = (False, complete_articles(articles, skipped))
         except Exception as exc:  # a bug: raised in the parent, as it would be there
             answer = (True, exc)
-        _send(answers, answer)
+        try:
+            _send(answers, answer)
+        except BrokenPipeError:  # the ingest is gone (killed): nobody to tell
+            return
 
 
 if __name__ == "__main__":
@@ -186,3 +205,5 @@ if __name__ == "__main__":
     answering = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     _serve(sys.stdin.buffer, answering)
+    # not flushed again on the way out, where a pipe the ingest closed would be a traceback
+    os._exit(0)
