@@ -1700,6 +1700,37 @@ def test_a_reindex_stopped_while_it_saves_says_the_index_it_saved(
     assert manifest.read_text() != before  # the new index, as said
 
 
+def test_a_reindex_stopped_twice_while_it_saves_says_the_index_it_saved(
+    db_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second stop while reindex saved its index (Ctrl-C after SIGTERM) cancelled the
+    wait for the save, which went on in its thread and replaced the index: the command
+    said the index saved before serves."""
+    import retrieval.engine
+    from retrieval.index.files import save_indexes
+
+    assert main(["ingest", "--quiet", "--db", str(db_path), str(SEEDS)]) == 0
+    manifest = index_dir(db_path) / "manifest.json"
+    before = manifest.read_text()
+
+    def stopped_twice_then_saved(*args: Any) -> bool:
+        os.kill(os.getpid(), signal.SIGTERM)  # heard on the event loop's thread
+        time.sleep(0.5)  # ...before the next, as a person presses Ctrl-C after it
+        os.kill(os.getpid(), signal.SIGINT)
+        return save_indexes(*args)
+
+    monkeypatch.setattr(retrieval.engine, "save_indexes", stopped_twice_then_saved)
+    sigint = signal.signal(signal.SIGINT, signal.default_int_handler)  # as at a terminal
+    try:
+        assert main(["--db", str(db_path), "reindex"]) in (130, 143)
+    finally:
+        signal.signal(signal.SIGINT, sigint)
+    assert capsys.readouterr().err.startswith(
+        "newsbot: reindex interrupted after it saved its new index, which serves from now on"
+    )
+    assert manifest.read_text() != before  # the new index, as said
+
+
 def test_reindex_waits_for_a_save_under_way(tmp_path: Path) -> None:
     """reindex removed the index folders, lock file and all, without taking the lock: a bot
     saving meanwhile wrote into a removed folder, and the next saver locked another file."""

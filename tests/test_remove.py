@@ -8,8 +8,11 @@ import os
 import shutil
 import signal
 import sqlite3
+import subprocess
+import sys
 from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 import pytest
@@ -28,6 +31,7 @@ from retrieval.feeds.poll import FeedPoller
 from retrieval.feeds.registry import FeedRegistry
 from retrieval.models import ArticleDraft
 from retrieval.search import SearchResult
+from tests.cli_process import clean_env
 from tests.feed_server import FeedServer
 
 from .conftest import SMALL_CORPUS, run_sql, write_jsonl
@@ -428,3 +432,79 @@ def test_a_remove_stopped_says_what_it_removed(
             err
             == "newsbot: remove interrupted before it began: nothing was removed; run it again\n"
         )
+
+
+# `newsbot remove 1 2`, stopped twice, by the signals named, once the transaction began
+STOPPED_TWICE = """
+import asyncio, os, signal, sys
+from bot.cli.main import main
+from retrieval.corpus import removals
+first, second = (getattr(signal, name) for name in sys.argv[2:4])
+remove = removals._remove
+async def stopped_twice(*args, **kwargs):
+    if remove.__dict__.setdefault("stops", 0) == 0:
+        remove.__dict__["stops"] = 2
+        os.kill(os.getpid(), first)
+        await asyncio.sleep(0.2)  # the first stop's cancel lands here
+        os.kill(os.getpid(), second)
+        await asyncio.sleep(0.2)
+    return await remove(*args, **kwargs)
+removals._remove = stopped_twice
+signal.signal(signal.SIGINT, signal.default_int_handler)  # as at a terminal
+sys.exit(main(["--db", sys.argv[1], "remove", "1", "2"]))
+"""
+
+
+@pytest.mark.parametrize(
+    "stops",
+    [("SIGINT", "SIGINT"), ("SIGTERM", "SIGINT"), ("SIGINT", "SIGTERM"), ("SIGTERM", "SIGTERM")],
+    ids="-then-".join,
+)
+def test_a_remove_stopped_twice_finishes_and_says_so(
+    stops: tuple[str, str], tmp_path: Path
+) -> None:
+    """A second Ctrl-C cancelled the removal's transaction (asyncio.run cancelled every
+    task), a second SIGTERM ended it by the kernel: rolled back, and told "interrupted
+    before it began", or committed, and told nothing was removed. Once begun, a removal
+    now finishes whatever further stops come, and says what it removed."""
+    db = ingested(tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-c", STOPPED_TWICE, db, *stops],
+        cwd=tmp_path,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 128 + getattr(signal, stops[0]), done.stderr
+    assert done.stdout.startswith(f'removed article 1: "{ASLANDUZ.title}"'), done.stderr
+    assert "2 articles removed: no answer quotes them" in done.stdout
+    assert done.stderr == ""
+    assert run_sql(Path(db), "SELECT id FROM articles WHERE id IN (1, 2)") == []
+
+
+def test_a_remove_stopped_empties_the_log_of_what_it_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A removal stopped once begun went on, but its command ended without emptying the
+    write-ahead log: with another process holding the database open (a bot), the removed
+    text stayed in the database's files (the page as ingest wrote it, until a checkpoint)."""
+    from retrieval.corpus import removals
+
+    db = ingested(tmp_path)
+    remove = removals._remove
+
+    async def sigterm_then(*args: Any) -> int:
+        os.kill(os.getpid(), signal.SIGTERM)  # as systemd's stop
+        await asyncio.sleep(0.2)  # the cancel lands here
+        return await remove(*args)
+
+    monkeypatch.setattr(removals, "_remove", sigterm_then)
+    phrase = b"border town of Aslanduz"
+    files = [Path(f"{db}{suffix}") for suffix in ("", "-wal")]
+    with closing(sqlite3.connect(db)) as bot:  # holds the database open, as a bot does
+        bot.execute("SELECT count(*) FROM articles").fetchone()
+        assert any(phrase in path.read_bytes() for path in files)
+        assert main(["--db", db, "remove", "1"]) == 128 + signal.SIGTERM
+        assert not any(phrase in path.read_bytes() for path in files)
+    assert run_sql(Path(db), "SELECT id FROM articles WHERE id = 1") == []

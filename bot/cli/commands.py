@@ -29,6 +29,7 @@ from bot.progress import progress_bar
 from bot.subscribe_words import phrases
 from bot.times import day_in, moment_of, story_times, when
 from retrieval.addresses import is_web_address
+from retrieval.corpus.db import finished
 from retrieval.corpus.ingest import LISTED_DUPLICATES, LISTED_PER_FILE, IngestReport
 from retrieval.corpus.removals import RemovalReport
 from retrieval.corpus.resplit import ResplitReport
@@ -502,11 +503,11 @@ async def cmd_reindex(settings: Settings, args: argparse.Namespace) -> int:
     try:
         saving = asyncio.ensure_future(engine.save_index())
         try:
-            saved = await asyncio.shield(saving)
+            saved = await finished(saving)
         except asyncio.CancelledError:
-            # its thread goes on writing whatever befalls us, and asyncio.run waits for it:
-            # a stop leaves what it saved, the new index or none
-            saved = await saving
+            # its thread goes on writing whatever befalls us: a stop, and any after it,
+            # waits for it, and leaves what it saved, the new index or none
+            saved = not saving.cancelled() and saving.result()
             raise
         except IndexWriteError as exc:
             if not isinstance(exc.__cause__, OSError) or exc.__cause__.errno not in NO_ROOM:

@@ -14,7 +14,6 @@ is kept; `newsbot reindex` rebuilds the indexes without its terms.
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -29,7 +28,13 @@ from retrieval.addresses import (
     same_page_urls,
     secret_params,
 )
-from retrieval.corpus.db import delete_securely, empty_log, rows_for_ids, transaction
+from retrieval.corpus.db import (
+    delete_securely,
+    empty_log,
+    finished,
+    rows_for_ids,
+    transaction,
+)
 from retrieval.corpus.prepare import PreparedArticle
 from retrieval.corpus.store import (
     ATTRIBUTION_COLUMNS,
@@ -67,20 +72,17 @@ async def remove_articles(
     gave it); one transaction. A reference that names no stored article is reported, the
     others are removed all the same. `report` (a new one if None) is filled once the
     transaction is committed; once begun, it goes on whatever befalls the caller: a cancel
-    (Ctrl-C, SIGTERM) waits for it, so `report` tells what was removed (it told nothing,
-    the articles gone)."""
+    (Ctrl-C, SIGTERM), and any after it, waits for it, so `report` tells what was removed
+    (it told nothing, the articles gone), and the log is emptied of their text."""
     report = RemovalReport() if report is None else report
     # deleted rows overwritten; then the write-ahead log, which holds the pages as written
     # at ingest, emptied
     await delete_securely(conn)
-    removing = asyncio.ensure_future(_remove_named(conn, refs, report))
     try:
-        await asyncio.shield(removing)
-    except asyncio.CancelledError:
-        await removing
-        raise
-    if report.removed:
-        await empty_log(conn)
+        await finished(_remove_named(conn, refs, report))
+    finally:
+        if report.removed:  # committed: stopped or not, the log emptied all the same
+            await finished(empty_log(conn))
     return report
 
 
