@@ -162,11 +162,15 @@ def test_a_backup_forgetting_expired_questions_is_written_without_their_pages(
     ]
 
 
-# A process writing a copy killed midway: its pages changed, their old contents in a journal
+# A process writing a copy of a newsbot database killed midway: its pages changed, their old
+# contents in a journal
 _KILLED_MIDWAY = """
 import os, sqlite3, sys
 copy = sqlite3.connect(sys.argv[1], isolation_level=None)
 copy.execute("PRAGMA cache_size = 2")  # the change spills into the file, the journal hot
+copy.execute("CREATE TABLE schema_migrations (version)")
+copy.execute("CREATE TABLE meta (key, value)")
+copy.execute("INSERT INTO meta VALUES ('database_id', 'a1b2')")
 copy.execute("CREATE TABLE articles (x)")
 copy.executemany("INSERT INTO articles VALUES (?)", [("old copy " * 60,)] * 400)
 copy.execute("BEGIN")
@@ -198,6 +202,35 @@ def test_a_backup_stopped_midway_leaves_no_copy_for_ever(seeded_db: Path, tmp_pa
         ".news-06-04.db.partial",
         "backup.db",
     ]
+
+
+def test_a_backup_leaves_other_programs_partial_files(seeded_db: Path, tmp_path: Path) -> None:
+    """A backup deleted every hidden `.partial` file a day old in its folder that was a
+    SQLite file or empty, with what was beside it: another program's too (a photo
+    library's half-downloaded database, an upload's placeholder). Only a copy of a newsbot
+    database is deleted now."""
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    others = {
+        ".notes.partial": b"my notes",
+        ".upload.partial": b"",  # an empty placeholder another tool keeps
+        ".photos.sqlite.partial-journal": b"journal",
+        ".photos.sqlite.partial.compact": b"other",
+    }
+    photos = folder / ".photos.sqlite.partial"
+    with closing(sqlite3.connect(photos)) as conn:
+        conn.execute("CREATE TABLE t (x)")
+        conn.execute("INSERT INTO t VALUES ('other app data')")
+        conn.commit()
+    for name, data in others.items():
+        (folder / name).write_bytes(data)
+    two_days_ago = time.time() - 2 * 86400
+    for path in folder.glob(".*partial*"):
+        os.utime(path, (two_days_ago, two_days_ago))
+    assert main(["--db", str(seeded_db), "backup", str(folder / "news.db")]) == 0
+    for name, data in others.items():
+        assert (folder / name).read_bytes() == data
+    assert run_sql(photos, "SELECT x FROM t") == [("other app data",)]
 
 
 def test_a_backups_path_is_printed_escaped_and_its_error_on_one_line(

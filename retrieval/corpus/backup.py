@@ -11,9 +11,11 @@ where they are missing.
 A backup is written beside its target under another name (`.NAME.partial`) and renamed over
 it once whole. One stopped midway (killed, a power cut) leaves that file: the next backup
 to the same target deletes it before it starts, and any backup deletes one in its folder
-that nothing has written for STALE_PARTIAL_S (a backup at work writes its copy all along):
-a copy named by its date (`news-2024-06-03.db`) is never made again, and its partial held
-the database, expired questions and all, for ever.
+that nothing has written for STALE_PARTIAL_S (a backup at work writes its copy all along)
+and that is certainly a copy of a newsbot database: a copy named by its date
+(`news-2024-06-03.db`) is never made again, and its partial held the database, expired
+questions and all, for ever. One stopped before its copy was whole is not yet a database
+(SQLite writes its first page last): only the next backup to its target deletes it.
 """
 
 from __future__ import annotations
@@ -102,20 +104,40 @@ def _delete_with_beside(partial: Path) -> None:
 
 def _delete_stale_partials(folder: Path) -> None:
     """Delete the partial copies in `folder` that stopped backups left: not written for
-    STALE_PARTIAL_S. Only newsbot's (`.NAME.partial`, a SQLite file or an empty one)."""
+    STALE_PARTIAL_S. Only what is certainly newsbot's: a `.NAME.partial` that is a copy of
+    a newsbot database (`_newsbot_copy`), and then what is beside it. Another program's
+    hidden `.partial` files were deleted too, any SQLite file or empty one, and theirs
+    beside them; an empty one, which holds nothing, is left, as is one not yet a database
+    (a copy stopped before SQLite wrote its first page, last)."""
     now = time.time()
     for path in folder.glob(".?*.partial"):
         with contextlib.suppress(OSError):  # gone meanwhile, or not ours to delete
-            if now - path.stat().st_mtime < STALE_PARTIAL_S or not _sqlite_or_empty(path):
+            if now - path.stat().st_mtime < STALE_PARTIAL_S or not _newsbot_copy(path):
                 continue
             _delete_with_beside(path)
             log.info("deleted %s, left by a backup stopped midway", path)
 
 
-def _sqlite_or_empty(path: Path) -> bool:
-    with path.open("rb") as file:
-        header = file.read(16)
-    return header in (b"", b"SQLite format 3\x00")
+def _newsbot_copy(path: Path) -> bool:
+    """Whether the file at `path` is a copy of a newsbot database: SQLite's, holding
+    newsbot's tables and its database id. Read as the bytes on disk are (immutable): no
+    lock taken, and no journal or log beside it read, nor rolled back into it, as opening
+    it to write would (a partial copy stopped while expired questions were forgotten has a
+    hot journal): another program's file is never written. One that cannot be read so is
+    not told newsbot's."""
+    uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
+    try:
+        with contextlib.closing(sqlite3.connect(uri, uri=True)) as conn:
+            tables = {
+                str(row[0])
+                for row in conn.execute("SELECT name FROM sqlite_schema WHERE type = 'table'")
+            }
+            if not {"schema_migrations", "meta", "articles"} <= tables:
+                return False
+            found = conn.execute("SELECT 1 FROM meta WHERE key = 'database_id'").fetchone()
+    except sqlite3.Error:
+        return False
+    return found is not None
 
 
 def _backup_mode(db_path: Path) -> int:
