@@ -9,6 +9,7 @@ import errno
 import fcntl
 import json
 import logging
+import mmap
 import os
 import re
 import shutil
@@ -24,6 +25,7 @@ from retrieval.errors import IndexWriteError
 from retrieval.index import files
 from retrieval.index.files import index_dir, save_index
 from retrieval.index.index import Index
+from retrieval.index.segment import Segment
 from retrieval.indexing import LONG_CATCH_UP
 from retrieval.models import ArticleDraft
 from tests.cli_process import run_newsbot
@@ -395,3 +397,51 @@ def test_a_failed_save_deletes_its_partial_files_while_it_holds_the_lock(
         save_index(index, folder, "db")
     assert locked_while_deleting == [True]
     assert not (folder / "abc.tmp").exists()
+
+
+def _mapped(array: Any) -> bool:
+    """Whether an array's memory is a file's, mapped (numpy keeps the map as a base)."""
+    while array is not None:
+        if isinstance(array, mmap.mmap):
+            return True
+        array = getattr(array, "base", None)
+    return False
+
+
+def test_a_saved_index_is_served_from_its_files_not_the_heap(tmp_path: Path) -> None:
+    """A running bot catching up with other processes' ingests built and merged its
+    segments in its heap, and kept them there after each save until a restart: 130 -> 385
+    MB of anonymous memory over six ingests of 500 articles, against 148 MB for a bot
+    started on the same database, and no bound but the whole index."""
+    folder, index = tmp_path / "news.db.index", Index()
+    for i in range(4):
+        index.add([(2 * i + 1, f"The harbour crane {i} moved cargo."), (2 * i + 2, "Rain.")])
+    index.compact()
+    before = index.search("harbour crane cargo", 5)
+    assert not any(_mapped(s.sentence_ids) for s in index.snapshot.segments)
+    save_index(index, folder, "db")
+    segments = index.snapshot.segments
+    assert segments and all(
+        _mapped(getattr(s, key)) for s in segments for key in ("sentence_ids", "doc_time")
+    )
+    assert index.search("harbour crane cargo", 5) == before
+    index.add([(9, "A second harbour crane.")])  # only what the next save writes is mapped then
+    assert [_mapped(s.sentence_ids) for s in index.snapshot.segments] == [True, False]
+
+
+def test_a_segment_hidden_while_it_is_saved_stays_hidden(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A removal that hides docs after the save took its snapshot makes a new segment: the
+    file written from the one before holds them unhidden, and must not replace it."""
+    folder, index = tmp_path / "news.db.index", Index()
+    index.add([(1, "The harbour crane moved cargo."), (2, "The harbour was closed.")])
+    load = Segment.load
+
+    def hidden_meanwhile(path: Path, checksums: dict[str, int]) -> Segment:
+        index.hide([1])
+        return load(path, checksums)
+
+    monkeypatch.setattr(Segment, "load", staticmethod(hidden_meanwhile))
+    save_index(index, folder, "db")
+    assert [hit.sentence_id for hit in index.search("harbour", 5)] == [2]

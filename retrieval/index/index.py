@@ -134,6 +134,22 @@ class Index:
             top = int(segment.sentence_ids.max()) if segment.docs else old.watermark
             self._snapshot = Snapshot(old.segments + (segment,), max(old.watermark, top))
 
+    def mapped(self, saved: Sequence[tuple[Segment, Segment]]) -> None:
+        """Each (segment, its saved copy loaded from its files): search the copy instead,
+        where the segment is still the index's (not hidden or merged meanwhile: those stay).
+        The copy keeps what the segment worked out for searches (term lookups, rows)."""
+        copies = {id(segment): copy for segment, copy in saved}
+        with self._lock:
+            old = self._snapshot
+            segments = tuple(copies.get(id(segment), segment) for segment in old.segments)
+            if all(new is was for new, was in zip(segments, old.segments, strict=True)):
+                return
+            for segment in old.segments:
+                copy = copies.get(id(segment))
+                if copy is not None:
+                    copy.keep_worked_out(segment)
+            self._snapshot = Snapshot(segments, old.watermark)
+
     def hide(self, doc_ids: Iterable[int]) -> int:
         """Hide these docs from every search (their articles were removed: see
         `retrieval.corpus.removals`); returns how many of them the index holds, hidden now or

@@ -208,10 +208,15 @@ class Segment:
         doc_time = np.array(self.doc_time, dtype=np.float64)  # a copy: searches read this one
         doc_time[local] = HIDDEN
         hidden = replace(self, doc_time=doc_time)
-        for made in ("sorted_ids", "fwd_row", "dfs", "_term_ids"):  # the same for both
-            if made in self.__dict__:
-                hidden.__dict__[made] = self.__dict__[made]
+        hidden.keep_worked_out(self)
         return hidden, len(local)
+
+    def keep_worked_out(self, same: Segment) -> None:
+        """Take what `same`, a segment of the same docs and terms, has worked out already
+        for searches (its term lookup, rows, frequencies), rather than work it out again."""
+        for made in ("sorted_ids", "fwd_row", "dfs", "_term_ids"):
+            if made in same.__dict__:
+                self.__dict__[made] = same.__dict__[made]
 
     # --- building ---------------------------------------------------------------------
 
