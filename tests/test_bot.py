@@ -1582,11 +1582,18 @@ async def test_every_page_of_an_answer_is_as_of_the_question(bot: Harness) -> No
 
 
 async def test_more_neither_repeats_nor_skips_when_an_article_arrives_in_between(
-    bot: Harness,
+    start_bot: BotFactory,
 ) -> None:
     """A story dated before the question but stored after it (a feed read late) enters the
     ranking as of the question. "More" paged by rank: the new story pushed the first page's
     last passage onto the second, and was itself never shown, ranking above the page."""
+    # asked in 2024: past NEWSBOT_KEEP_DAYS, the bot's forgetting at start, if it ran after
+    # the question, forgot the answer (the press was told it is older than the bot keeps)
+    async with start_bot(keep_days=100 * 365) as bot:
+        await _more_after_a_late_article(bot)
+
+
+async def _more_after_a_late_article(bot: Harness) -> None:
     asked = int(datetime(2024, 4, 15, tzinfo=UTC).timestamp())
     [answer] = await bot.ask(USER, "lighthouse keeper", date=asked)
     engine = bot.app.bot_data.engine
