@@ -322,6 +322,37 @@ def test_a_database_in_a_read_only_folder_is_read_and_never_written(tmp_path: Pa
     assert not (tmp_path / "db" / "news.db-wal").exists()
 
 
+def test_a_new_database_or_backup_in_a_read_only_folder_is_refused_in_one_line(
+    tmp_path: Path,
+) -> None:
+    """A database or a backup to make in a folder this user cannot write (a read-only
+    mount: root, which runs CI, writes past a chmod): there is no database there yet for
+    `read_only_uri` to look at, and the file newsbot made first raised a traceback of 43
+    lines. One line now names the folder and why."""
+    (tmp_path / "db").mkdir()
+    seeded = run_newsbot(["ingest", "--quiet", "--db", "news.db", str(SEEDS)], tmp_path)
+    assert seeded.returncode == 0, seeded.stderr
+    steps = with_db_read_only(
+        tmp_path,
+        f"""
+        newsbot ingest ingest --db db/new.db {SEEDS}
+        newsbot add feeds add --db db/new.db --no-check http://127.0.0.1:9/feed.xml
+        newsbot backup backup --db news.db db/copy.db
+        """,
+    )
+    cannot = f"in {tmp_path.resolve() / 'db'}: Read-only file system: let this user write there"
+    new_db = f"cannot make database 'db/new.db' {cannot}, or name another with --db or NEWSBOT_DB"
+    expected = {
+        "ingest": new_db,
+        "add": new_db,
+        "backup": f"cannot write the backup db/copy.db {cannot}, or name another file",
+    }
+    for step, said in expected.items():
+        rc, out, err = steps[step]
+        assert (rc, out, err) == (1, "", f"newsbot: {said}\n")
+    assert not any((tmp_path / "db").iterdir())
+
+
 WRITER = """
 import sqlite3, sys, time
 conn = sqlite3.connect(sys.argv[1], isolation_level=None)

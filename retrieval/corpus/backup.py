@@ -64,10 +64,23 @@ def back_up(
     moves it to no newer schema, so a copy made before an upgrade is the database as the
     old version left it.
 
-    StoreError if `target` exists (unless `replace`), is the database itself, or is in use."""
+    StoreError if `target` exists (unless `replace`), is the database itself, is in use,
+    or cannot be written in its folder."""
     _check_target(db_path, target, replace)
-    partial = _partial(target)
     _delete_stale_partials(target.parent)
+    try:
+        articles = _write(db_path, target, prepare)
+    except OSError as exc:  # a folder this user cannot write (a read-only mount...)
+        raise StoreError(
+            f"cannot write the backup {target} in {target.resolve().parent}: "
+            f"{exc.strerror}: let this user write there, or name another file"
+        ) from exc
+    return Backup(target, articles, target.stat().st_size)
+
+
+def _write(db_path: Path, target: Path, prepare: Callable[[Path], object] | None) -> int:
+    """`back_up`'s copy written beside `target`, then renamed over it; its articles."""
+    partial = _partial(target)
     _delete_with_beside(partial)  # a backup to `target` stopped midway
     try:
         articles = _copy(db_path, partial)
@@ -81,7 +94,7 @@ def back_up(
     except BaseException:
         _delete_with_beside(partial)
         raise
-    return Backup(target, articles, target.stat().st_size)
+    return articles
 
 
 def _partial(target: Path) -> Path:

@@ -166,7 +166,7 @@ async def _open(
     if await asyncio.to_thread(path.is_dir):
         raise StoreError(f"cannot open database {str(path)!r}: it is a folder, not a file")
     if read_only is None:
-        await asyncio.to_thread(create_private, path)
+        await asyncio.to_thread(_create, path)
         connecting = aiosqlite.connect(path, **AIOSQLITE_OPTIONS)
     else:
         connecting = aiosqlite.connect(read_only, uri=True, **AIOSQLITE_OPTIONS)
@@ -200,6 +200,19 @@ async def _open(
         await conn.close()
         raise
     return conn
+
+
+def _create(path: Path) -> None:
+    """`create_private` the database file, or StoreError naming the folder this user cannot
+    write it in: `read_only_uri` looks at a database that is there only."""
+    try:
+        create_private(path)
+    except OSError as exc:
+        raise StoreError(
+            f"cannot make database {str(path)!r} in {path.resolve().parent}: "
+            f"{exc.strerror}: let this user write there, or name another with --db "
+            "or NEWSBOT_DB"
+        ) from exc
 
 
 NEARLY_FULL = 1 << 20  # free bytes under which SQLite's "disk I/O error" means a full disk
