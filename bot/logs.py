@@ -171,13 +171,25 @@ def _install() -> None:
 def _redact_record(record: logging.LogRecord) -> None:
     try:
         message = record.getMessage()
-    except Exception:  # a malformed call; logging reports it when it formats the record
-        return
-    if (redacted := redact(message)) != message:
-        record.msg, record.args = redacted, None
+    except Exception:
+        # a malformed call (arguments its format does not fit): logging would report it by
+        # printing its arguments to stderr as they are, a token in them too
+        record.msg, record.args = redact(_unformatted(record)), None
+    else:
+        if (redacted := redact(message)) != message:
+            record.msg, record.args = redacted, None
     if record.exc_info and record.exc_info[1] is not None:
         text = "".join(traceback.format_exception(*record.exc_info)).rstrip("\n")
         if (redacted := redact(text)) != text:
             record.exc_text = redacted
     if record.stack_info:
         record.stack_info = redact(record.stack_info)
+
+
+def _unformatted(record: logging.LogRecord) -> str:
+    """A record that cannot be formatted as text: its format and its arguments apart, and
+    that it is a call to fix."""
+    try:
+        return f"malformed log call: {record.msg} % {record.args!r}"
+    except Exception:  # a format or an argument that cannot be made text at all
+        return f"malformed log call at {record.pathname}:{record.lineno}"

@@ -3,7 +3,9 @@ the credentials of the addresses a record quotes are masked."""
 
 from __future__ import annotations
 
+import io
 import logging
+import re
 import time
 
 import pytest
@@ -85,3 +87,40 @@ def test_a_log_line_has_its_time_in_utc_with_a_z_whatever_the_servers_zone(
         monkeypatch.undo()
         time.tzset()
     assert line == "2024-06-03T19:08:55.250Z INFO bot.app: is up"
+
+
+class Unprintable:
+    """An argument that cannot be made text."""
+
+    def __repr__(self) -> str:
+        raise ValueError("cannot be shown")
+
+
+def test_a_malformed_log_call_that_quotes_the_token_is_logged_without_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A format its arguments do not fit was left as it was: logging then reported the call
+    on stderr with its arguments as they came, the token in them, and its traceback too."""
+    hide_secret(TOKEN)
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    log = logging.getLogger("newsbot.test_logs.malformed")
+    log.addHandler(handler)
+    log.propagate = False  # pytest's own handlers raise on a malformed record
+    try:
+        log.warning("malformed %d %s", f"https://api.telegram.org/bot{TOKEN}/getMe")
+        try:
+            raise RuntimeError(f"GET /bot{TOKEN}/getMe failed")
+        except RuntimeError:
+            log.exception("failed %s %s", TOKEN)
+        log.warning("unprintable %d", Unprintable())
+    finally:
+        log.removeHandler(handler)
+        log.propagate = True
+    written = stream.getvalue() + capsys.readouterr().err
+    assert "SECRET-of-the-logs-test" not in written
+    assert written.startswith(
+        f"malformed log call: malformed %d %s % ('https://api.telegram.org/bot{REDACTED}/getMe',)\n"
+        f"malformed log call: failed %s %s % ('{REDACTED}',)\nTraceback"
+    )
+    assert re.search(f"\nmalformed log call at {re.escape(__file__)}:\\d+\n$", written)
