@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import sqlite3
+import stat
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 
@@ -96,6 +99,38 @@ def test_a_backup_where_it_cannot_go_says_why(
         "newsbot: " + message.format(target=where, folder=where.parent)
     )
     assert run_sql(seeded_db, "SELECT COUNT(*) FROM articles") == [(1,)]
+
+
+def bound_socket(path: Path) -> None:
+    """A Unix socket's file at `path`, left there as a server's is."""
+    with closing(socket.socket(socket.AF_UNIX)) as sock:
+        sock.bind(str(path))
+
+
+@pytest.mark.parametrize("force", [[], ["--force"]])
+@pytest.mark.parametrize(
+    ("kind", "make"), [("a named pipe", os.mkfifo), ("a socket", bound_socket)]
+)
+def test_a_backup_onto_what_is_not_a_file_is_refused(
+    seeded_db: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    force: list[str],
+    kind: str,
+    make: Callable[[Path], None],
+) -> None:
+    """With --force, a backup was renamed over a device, a pipe or a socket as over a file:
+    `backup /dev/full --force` made the device a SQLite file. Not a file, it is refused, with
+    --force or not (it would only be refused after)."""
+    where = tmp_path / "special"
+    make(where)
+    assert main(["--db", str(seeded_db), "backup", *force, str(where)]) == 1
+    assert capsys.readouterr() == (
+        "",
+        f"newsbot: {where} is {kind}, not a file: name the backup's file\n",
+    )
+    assert not stat.S_ISREG(where.stat().st_mode)
+    assert not list(tmp_path.glob(".special*"))  # no partial copy begun
 
 
 @pytest.mark.parametrize(("database", "backup"), [(0o600, 0o600), (0o644, 0o600), (0o400, 0o400)])

@@ -167,6 +167,9 @@ def _check_target(db_path: Path, target: Path, replace: bool) -> None:
         raise StoreError(f"{target} is a folder: name the backup's file, e.g. {target}/news.db")
     if target.exists() and target.resolve() == db_path.resolve():
         raise StoreError(f"{target} is the database itself: name another file")
+    if target.exists() and (kind := _not_a_file(target.stat().st_mode)):
+        # renamed over (--force), a device node (/dev/full) became a database
+        raise StoreError(f"{target} is {kind}, not a file: name the backup's file")
     if target.exists() and not replace:
         raise StoreError(f"{target} exists: name another file, or add --force to replace it")
     if Path(f"{target}-wal").exists():
@@ -175,6 +178,20 @@ def _check_target(db_path: Path, target: Path, replace: bool) -> None:
             f"{target}-wal is beside {target}: a process may be using it as a database; "
             "stop it, or name another file"
         )
+
+
+def _not_a_file(mode: int) -> str | None:
+    """What a file of `mode` is when it is not a regular file (a folder is told apart
+    before), else None."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a special file"
 
 
 def _copy(db_path: Path, partial: Path) -> int:
