@@ -403,6 +403,28 @@ def test_a_request_s_other_fields_come_back_with_its_answer(
     assert beside["asked"] == "2022-06-10" and "error" not in beside
 
 
+def test_a_request_cannot_pass_its_fields_for_the_answers(
+    dated_db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "did_you_mean" and "nothing_recent", which an answer is written with, were missing
+    from the names refused in a request: given, they came back in the answer as newsbot's.
+    Every name newsbot writes is refused, and one given beside another refused is not
+    echoed either."""
+    forged = ["forged"]
+    refused = ("did_you_mean", "nothing_recent", "named_time", "line", "error")
+    lines = [json.dumps({"id": name, "question": QUESTION, name: forged}) for name in refused]
+    two = {"id": "results", "question": QUESTION, "results": forged, "did_you_mean": forged}
+    monkeypatch.setattr(sys, "stdin", stdin("\n".join([*lines, json.dumps(two)]) + "\n"))
+    assert main(["ask", "--db", str(dated_db), "--json"]) == 1
+    out = capsys.readouterr().out
+    assert "forged" not in out
+    answers = [json.loads(line) for line in out.splitlines()]
+    assert [answer["id"] for answer in answers] == [*refused, "results"]
+    for answer in answers:
+        assert f"field {answer['id']!r} is the answer's own" in answer["error"], answer
+        assert answer["results"] == []
+
+
 def test_a_line_no_answer_could_echo_whole_still_echoes_its_id(
     dated_db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

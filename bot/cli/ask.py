@@ -53,21 +53,27 @@ from retrieval.search import MAX_QUESTION_CHARS, SearchResult
 from retrieval.wording import UNDATED, quoted
 
 FIELDS = ("question", "as_of", "limit")
+# Every field newsbot writes on an output line (`answer_line`), in the order written: an
+# answer's are all but "line" and "error" (most only where they apply), a bad line's the
+# first six. A request field of one of these names is refused: echoed with the request's
+# own, it would pass for newsbot's.
 ANSWER_FIELDS = (
     "question",
     "as_of",
     "as_of_moment",
+    "line",
+    "error",
+    "results",
     "named_time",
     "named_after_as_of",
+    "nothing_recent",
     "unmatched",
+    "did_you_mean",
     "other_scripts",
     "off_topic",
     "cut_at",
     "linked",
-    "results",
     "message",
-    "line",
-    "error",
 )
 # Names a request may give a field of FIELDS by, were it not written so: given without it, the
 # line would be answered as of now, or with the flag's count, without a word. Not "asked",
@@ -414,7 +420,6 @@ def result_json(request: Request, result: SearchResult, zone: tzinfo) -> dict[st
     the moment read from it, in UTC; null, as `as_of`, for now)."""
     as_of = request.as_of
     out: dict[str, Any] = {
-        **request.extra,
         "question": request.question,  # as asked, not as searched (spaces run together)
         "as_of": as_of.given if as_of else None,
         "as_of_moment": as_of.utc if as_of else None,
@@ -451,7 +456,15 @@ def result_json(request: Request, result: SearchResult, zone: tzinfo) -> dict[st
     why = result.why_none(zone)
     if why:
         out["message"] = why
-    return out
+    return answer_line(request.extra, out)
+
+
+def answer_line(extra: dict[str, Any], fields: dict[str, Any]) -> dict[str, Any]:
+    """An output line: the request's other fields (an "id"), then `fields` in the order of
+    ANSWER_FIELDS, the only names newsbot writes, and that no request field echoed has (a
+    line that gave two is refused for one, and echoes the rest)."""
+    own = {name: value for name, value in extra.items() if name not in ANSWER_FIELDS}
+    return {**own, **{name: fields[name] for name in ANSWER_FIELDS if name in fields}}
 
 
 def passage_json(passage: Passage) -> dict[str, Any]:
@@ -520,8 +533,7 @@ def _date_shown(published: str | None, zone: tzinfo) -> str:
 
 
 def bad_line_json(bad: BadLine) -> dict[str, Any]:
-    return {
-        **bad.extra,
+    fields: dict[str, Any] = {
         "question": bad.echo.get("question"),
         "as_of": bad.echo.get("as_of"),
         "as_of_moment": bad.echo.get("as_of_moment"),
@@ -529,6 +541,7 @@ def bad_line_json(bad: BadLine) -> dict[str, Any]:
         "error": bad.error,
         "results": [],
     }
+    return answer_line(bad.extra, fields)
 
 
 def is_default_db(db_path: Path) -> bool:
