@@ -4,6 +4,7 @@ core, and nothing lost when the worker or the ingest is killed."""
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import sqlite3
@@ -158,9 +159,11 @@ async def test_a_worker_that_died_leaves_the_batches_to_this_process(
     two_cores: None,
     prepared_here: list[int],
     monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """Killed (out of memory, by hand), the worker takes no batch with it: the one it was
-    preparing and the later ones are prepared here."""
+    preparing and the later ones are prepared here, which the ingest says (it did not: a
+    slower ingest, for no reason told)."""
     handed = preparing.BatchPreparer.preparing
     calls: list[int] = []
 
@@ -176,12 +179,48 @@ async def test_a_worker_that_died_leaves_the_batches_to_this_process(
         return job
 
     monkeypatch.setattr(preparing.BatchPreparer, "preparing", killing_the_third)
-    report = await _ingested(articles, tmp_path / "killed.db")
+    with caplog.at_level(logging.WARNING, logger="retrieval.corpus.preparing"):
+        report = await _ingested(articles, tmp_path / "killed.db")
     assert len(prepared_here) >= 5  # the one killed, and the rest
+    assert [r.getMessage() for r in caplog.records] == [  # once, however many it took
+        "the worker process ended: the ingest prepares its batches in this process"
+    ]
     monkeypatch.setattr(preparing, "usable_cores", lambda: 1)
     alone = await _ingested(articles, tmp_path / "alone.db")
     assert report.added == alone.added == 240
     assert _stored(tmp_path / "killed.db") == _stored(tmp_path / "alone.db")
+
+
+FAILING_WORKER = """
+import os, sys
+from retrieval.corpus import preparing
+
+def failing(articles, skipped):
+    raise ValueError("a bug in the worker")
+
+preparing.complete_articles = failing
+answering = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+preparing._serve(sys.stdin.buffer, answering)
+"""
+
+
+async def test_an_error_in_the_worker_is_raised_not_taken_for_its_end(
+    articles: Path,
+    tmp_path: Path,
+    small_batches: None,
+    two_cores: None,
+    prepared_here: list[int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A ValueError that `complete_articles` raised in the worker was taken for its pipes
+    closed: the worker was stopped for the rest of the ingest, unsaid, and the bug was
+    prepared again here. It is raised, as it would be here."""
+    command = [sys.executable, "-c", FAILING_WORKER]
+    monkeypatch.setattr(preparing, "_worker_command", lambda: command)
+    with pytest.raises(preparing.WorkerFailed, match="a bug in the worker") as raised:
+        await _ingested(articles, tmp_path / "failing.db")
+    assert isinstance(raised.value.__cause__, ValueError)
+    assert prepared_here == []
 
 
 KILLED_INGEST = """

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import pickle
 import signal
@@ -36,12 +37,19 @@ from typing import IO, Any
 
 from retrieval.corpus.prepare import PreparedArticle, complete_articles
 
+log = logging.getLogger(__name__)
+
 _MARK = b"newsbot batch\n"  # opens each message: what else reaches the pipe is told
 _LENGTH = struct.Struct("<Q")  # each message's length in bytes, after the mark
 
 
 class WorkerGone(Exception):
     """The worker process ended before it answered (killed, out of memory)."""
+
+
+class WorkerFailed(Exception):
+    """`complete_articles` raised in the worker process (its exception is the cause): a
+    bug, raised in the ingest as it would be here, not taken for the worker gone."""
 
 
 def usable_cores() -> int:
@@ -105,7 +113,9 @@ class BatchPreparer:
         """What `job` (from `preparing`) made of `articles`; made here if the worker died."""
         try:
             return await job
-        except (WorkerGone, OSError, ValueError):  # ValueError: its pipes closed meanwhile
+        except (WorkerGone, OSError, ValueError) as exc:  # ValueError: its pipes closed
+            if self._worker is not None:  # said once, for the batches it took with it
+                log.warning("%s: the ingest prepares its batches in this process", exc)
             self.close()
             return await asyncio.to_thread(complete_articles, articles, skipped)
 
@@ -154,7 +164,9 @@ def _exchanged(worker: subprocess.Popen[bytes], batch: object) -> list[PreparedA
         raise WorkerGone("the worker process ended") from exc
     failed, answer = _received(worker.stdout)
     if failed:
-        raise answer
+        raise WorkerFailed(
+            f"preparing a batch failed in the worker process: {answer!r}"
+        ) from answer
     return list(answer)
 
 
