@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 import zlib
 
 import pytest
@@ -64,11 +63,11 @@ async def test_http_errors_name_the_status(
 async def test_a_server_slower_than_the_timeout_is_given_up_on(
     feed_server: FeedServer, fetcher: Fetcher
 ) -> None:
-    feed_server.routes["/slow"] = Route(body=b"late", delay=6.0)
-    started = time.monotonic()
+    # slower than the deadline (6 s) too, which says "no complete answer within 6 s": the
+    # error tells which limit gave up, no clock needed
+    feed_server.routes["/slow"] = Route(body=b"late", delay=60.0)
     with pytest.raises(FetchError, match="timed out after 2 s"):
         await fetcher.get(feed_server.url("/slow"))
-    assert time.monotonic() - started < 5.0
 
 
 async def test_a_body_that_trickles_in_is_cut_at_the_deadline(feed_server: FeedServer) -> None:
