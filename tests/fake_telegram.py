@@ -182,6 +182,7 @@ class FakeTelegramServer:
         self._update_ids = itertools.count(1)
         self._query_ids = itertools.count(1)
         self._poll_generation = 0
+        self._long_polls: list[bool] = []
         self._chats: dict[int, JSON] = {}
         self._messages: dict[int, dict[int, JSON]] = {}
         self._message_ids: dict[int, itertools.count[int]] = {}
@@ -249,6 +250,12 @@ class FakeTelegramServer:
         """Messages the bot sent to a chat that still exist, in their current (edited) state."""
         bot_id = self.bot_user["id"]
         return [m for m in self.messages(chat_id) if m.get("from", {}).get("id") == bot_id]
+
+    def long_polls(self) -> list[bool]:
+        """For each getUpdates that waited for updates, oldest first: whether something
+        ended its wait before its timeout (an update, the fake stopping)."""
+        with self._cond:
+            return list(self._long_polls)
 
     def pending_updates(self) -> list[JSON]:
         """Updates queued and not yet confirmed by a getUpdates offset."""
@@ -696,7 +703,9 @@ class FakeTelegramServer:
         self._poll_generation += 1
         generation = self._poll_generation
         deadline = time.monotonic() + float(params.get("timeout", 0))
+        waited = False
         while not self._updates and not self._stopping and time.monotonic() < deadline:
+            waited = True
             self._cond.wait(deadline - time.monotonic())
             if generation != self._poll_generation:
                 raise ApiError(
@@ -704,6 +713,8 @@ class FakeTelegramServer:
                     "Conflict: terminated by other getUpdates request; make sure "
                     "that only one bot instance is running",
                 )
+        if waited:
+            self._long_polls.append(time.monotonic() < deadline)
         return self._updates[: max(1, min(limit, 100))]
 
     def _api_getMe(self, params: JSON) -> JSON:
