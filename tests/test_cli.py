@@ -1625,6 +1625,54 @@ def test_an_interrupted_ingest_says_what_it_stored(
     assert json.loads(asked.stdout)["results"][0]["article"]["title"] == "Ferry report 7"
 
 
+# `newsbot ingest FILE` of two articles, stopped twice, by the signals named, as its batch is
+# written
+INGEST_STOPPED_TWICE = """
+import asyncio, os, signal, sys
+from bot.cli.main import main
+from retrieval.corpus import ingest
+first, second = (getattr(signal, name) for name in sys.argv[3:5])
+add_batch = ingest._add_batch
+async def stopped_twice(*args, **kwargs):
+    os.kill(os.getpid(), first)
+    await asyncio.sleep(0.2)  # the first stop's cancel lands here
+    os.kill(os.getpid(), second)
+    await asyncio.sleep(0.2)
+    return await add_batch(*args, **kwargs)
+ingest._add_batch = stopped_twice
+signal.signal(signal.SIGINT, signal.default_int_handler)  # as at a terminal
+sys.exit(main(["--db", sys.argv[1], "ingest", "--quiet", sys.argv[2]]))
+"""
+
+
+@pytest.mark.parametrize(
+    "stops", [("SIGINT", "SIGINT"), ("SIGTERM", "SIGTERM")], ids="-then-".join
+)
+def test_an_ingest_stopped_twice_as_it_writes_counts_the_batch(
+    stops: tuple[str, str], tmp_path: Path
+) -> None:
+    """A second Ctrl-C ended an ingest writing a batch with a traceback, a second SIGTERM
+    by the kernel, the batch stored all the same (or not), unsaid. Once begun, a batch's
+    write now finishes whatever further stops come, and is counted, as a removal is."""
+    path = write_jsonl(
+        tmp_path / "ferries.jsonl",
+        [{"title": f"Ferry report {n}", "text": f"Ferry {n} left at dawn."} for n in (1, 2)],
+    )
+    db = tmp_path / "news.db"
+    done = subprocess.run(
+        [sys.executable, "-c", INGEST_STOPPED_TWICE, str(db), str(path), *stops],
+        cwd=tmp_path,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 128 + getattr(signal, stops[0]), done.stderr
+    assert done.stdout.startswith("added 2 articles"), done.stderr
+    assert "the ingest stopped early: interrupted" in done.stderr
+    assert stored_articles(db) == 2
+
+
 def stored_articles(db: Path) -> int:
     """How many articles `db` holds so far (0 before the ingest made its tables)."""
     try:

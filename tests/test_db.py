@@ -347,11 +347,14 @@ class _SlowToReport(CorpusStore):
         return results
 
 
+@pytest.mark.parametrize("stops", [1, 2], ids=["stopped once", "stopped twice"])
 async def test_an_ingest_cancelled_while_a_batch_is_written_counts_it(
-    db: aiosqlite.Connection, tmp_path: Path
+    stops: int, db: aiosqlite.Connection, tmp_path: Path
 ) -> None:
     """Stopped by SIGTERM, an ingest said "added 1,526 articles" of the 1,770 it stored: the
-    batch being written was stored, and not counted."""
+    batch being written was stored, and not counted. A second stop (Ctrl-C again, SIGTERM
+    after Ctrl-C) did so still: the batch is now waited for through any number of stops,
+    as a removal is."""
     path = write_jsonl(
         tmp_path / "harbour.jsonl",
         [
@@ -363,7 +366,9 @@ async def test_an_ingest_cancelled_while_a_batch_is_written_counts_it(
     report = IngestReport()
     ingest = asyncio.create_task(ingest_paths(store, [path], report=report))
     await store.written.wait()
-    ingest.cancel()
+    for _ in range(stops):
+        ingest.cancel()
+        await asyncio.sleep(0.05)  # the cancel lands
     with pytest.raises(asyncio.CancelledError):
         await ingest
     async with db.execute("SELECT count(*) FROM articles WHERE title LIKE 'Harbour note%'") as cur:

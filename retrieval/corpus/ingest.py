@@ -14,7 +14,7 @@ from datetime import UTC, tzinfo
 from pathlib import Path
 
 from retrieval.corpus.copies import Copy
-from retrieval.corpus.db import locked_too_long
+from retrieval.corpus.db import finished, locked_too_long
 from retrieval.corpus.formats import READABLE, format_of, read_records
 from retrieval.corpus.prepare import PreparedArticle, complete_articles, identify_articles
 from retrieval.corpus.preparing import BatchPreparer
@@ -536,7 +536,7 @@ async def _store_batch(
     if job is not None:
         return _Preparing(batch, identified, stored, job)
     prepared = await asyncio.to_thread(complete_articles, identified, stored)
-    await _write(store, batch, prepared, report, archive)
+    await finished(_add_batch(store, batch, prepared, report, archive))
     return None
 
 
@@ -549,26 +549,7 @@ async def _write_prepared(
 ) -> None:
     """Write a batch once the worker process has prepared it."""
     prepared = await preparer.prepared(preparing.job, preparing.identified, preparing.stored)
-    await _write(store, preparing.batch, prepared, report, archive)
-
-
-async def _write(
-    store: CorpusStore,
-    batch: list[tuple[ArticleDraft, str, int | None]],
-    prepared: list[PreparedArticle],
-    report: IngestReport,
-    archive: bool,
-) -> None:
-    """Write a prepared batch and count it, whatever befalls the caller once begun."""
-    # Once begun, the batch's write goes on in SQLite's thread whatever befalls its caller:
-    # a cancel (Ctrl-C, SIGTERM) waits for it and its count, so the report tells what is
-    # stored (it told 1,526 added of 1,770).
-    writing = asyncio.ensure_future(_add_batch(store, batch, prepared, report, archive))
-    try:
-        await asyncio.shield(writing)
-    except asyncio.CancelledError:
-        await writing
-        raise
+    await finished(_add_batch(store, preparing.batch, prepared, report, archive))
 
 
 async def _add_batch(
@@ -578,7 +559,10 @@ async def _add_batch(
     report: IngestReport,
     archive: bool,
 ) -> None:
-    """Write a prepared batch and count it in `report`."""
+    """Write a prepared batch and count it in `report`. Its callers wait for it with
+    `finished`: once begun, the write goes on in SQLite's thread whatever befalls them, and a
+    cancel (Ctrl-C, SIGTERM, and any after them) waits for it and its count, so the report
+    tells what is stored (it told 1,526 added of 1,770)."""
     results: list[AddResult | None]  # one per article; None: the database refused it
     try:
         results = list(await store.add_articles(prepared, archive))
