@@ -295,6 +295,26 @@ def test_poll_says_why_a_feed_failed_once_whatever_the_log_level(
     assert done.stderr.count(f"feed 1 ({error_feed}): failed: HTTP 500 Internal Server Error") == 1
 
 
+def test_a_polls_problem_lines_escape_what_a_feeds_links_would_make_the_terminal_do(
+    capsys: pytest.CaptureFixture[str], db_path: Path, feed_server: FeedServer
+) -> None:
+    """An entry's link is the feed's to write: one with an ESC sequence (a screen cleared, a
+    line recoloured) or a bidi control (U+202E, a line read backwards) reached the terminal
+    raw in the poll's problem lines. They are escaped, as an ingest's file names are."""
+    link = feed_server.url("/news/quay\u202eside\x1b[2J")
+    item = f"<item><guid>q-1</guid><link>{link}</link></item>"
+    body = f'<?xml version="1.0"?><rss version="2.0"><channel><title>Quays</title>{item}'
+    feed_server.routes["/feeds/q.rss"] = Route(
+        body=f"{body}</channel></rss>".encode(), content_type="application/rss+xml"
+    )
+    run(capsys, db_path, "feeds", "add", "--no-check", feed_server.url("/feeds/q.rss"))
+    env = clean_env(NEWSBOT_ALLOW_PRIVATE_URLS="1")
+    done = run_newsbot(["--db", str(db_path), "feeds", "poll"], db_path.parent, env)
+    shown = feed_server.url("/news/quay\\u202eside\\x1b[2J")
+    assert f"page {shown}: " in done.stderr, done.stderr
+    assert "\x1b" not in done.stderr and "\u202e" not in done.stderr
+
+
 def test_a_quiet_poll_that_went_well_prints_nothing_for_cron(
     db_path: Path, feed_server: FeedServer
 ) -> None:

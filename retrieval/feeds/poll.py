@@ -82,7 +82,7 @@ from retrieval.feeds.shared_pages import (
     words_found,
 )
 from retrieval.models import ArticleDraft
-from retrieval.wording import agreeing, counted
+from retrieval.wording import agreeing, counted, shown_name
 
 log = logging.getLogger(__name__)
 
@@ -283,10 +283,12 @@ class FeedPoller:
             PollStatus.NOT_MODIFIED,
         ):  # the site answers: its pages may too
             outcome.replaced = await self._read_pages_again(feed, outcome.problems)
-        outcome.problems = [feed.masked(p) for p in outcome.problems]  # pages' links too
+        # pages' links masked too; and escaped, as they are printed (`wording.shown_name`):
+        # an entry's link is the feed's to write, an ESC sequence or a U+202E in it too
+        outcome.problems = [shown_name(feed.masked(p)) for p in outcome.problems]
         (log.warning if outcome.status == PollStatus.FAILED else log.info)("%s", outcome.line())
         for problem in outcome.problems:
-            log.warning("feed %d (%s): %s", feed.id, feed.label, problem)
+            log.warning("feed %d (%s): %s", feed.id, shown_name(feed.label), problem)
         return outcome
 
     async def poll_feed(self, feed: Feed) -> FeedOutcome:
