@@ -227,6 +227,13 @@ class QuestionLimiter:
         if asked:
             asked.pop()
 
+    def forget_all(self) -> None:
+        """Forget every user's questions: a user erased from the database (`newsbot forget
+        --chat/--user`) is kept nowhere, and the database does not say which it was. Each
+        user's next question opens a new window."""
+        self._asked.clear()
+        self._told.clear()
+
     def forget_idle(self) -> None:
         """Drop users with nothing in the window, so memory follows active users only."""
         now = self.clock()

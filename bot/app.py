@@ -308,8 +308,9 @@ async def forget_old_questions(context: Context) -> None:
 async def drop_erased(context: Context) -> None:
     """Drop what the bot holds in memory of chats once `newsbot forget --chat/--user` erased
     one (another process): the zones of their digests, which dated every answer in the
-    chat until a restart; the chats noted, and when strangers were refused. All of it, read
-    again from the database as needed: the database says that an erasure was, not whose."""
+    chat until a restart; the chats noted, when strangers were refused, and when each user
+    asked (the rate limits' windows, begun anew). All of it, read again from the database as
+    needed: the database says that an erasure was, not whose."""
     shared = context.bot_data
     erasures = await shared.conversations.erasures()
     if erasures == shared.erasures_seen:
@@ -318,6 +319,8 @@ async def drop_erased(context: Context) -> None:
     shared.subscriptions.forget_zones()
     shared.chats_noted.clear()
     shared.refusals.forget_chats()
+    for limiter in (shared.limiter, shared.inline_limiter, shared.digest_limiter):
+        limiter.forget_all()
     log.info("a chat or a user was erased: what the bot held of chats is read again")
 
 

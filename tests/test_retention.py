@@ -404,6 +404,25 @@ async def test_a_running_bot_drops_what_it_held_of_a_user_forgotten(
         assert await titles() == IN_UTC
 
 
+async def test_a_running_bot_drops_the_rate_limits_windows_of_a_user_forgotten(
+    start_bot: BotFactory,  # noqa: F811
+) -> None:
+    """`newsbot forget --user` reached a running bot, but its rate limits still held when the
+    user forgotten had asked, and how often, until a minute passed with no question: kept
+    of a user erased, where nothing may be."""
+    async with start_bot() as bot:
+        titles = await regatta_in_two_zones(bot)
+        await bot.ask(USER, "Where was the Quillfeather regatta sailed?")
+        await titles()  # an inline question: a window of its own
+        await bot.ask(USER, "/digest")
+        shared = bot.app.bot_data
+        limiters = (shared.limiter, shared.inline_limiter, shared.digest_limiter)
+        assert all(limiter._asked for limiter in limiters)
+        assert await forget_user_at(bot.db_path, USER) > 0  # another process: the CLI's
+        await bot_app.drop_erased(cast(Context, SimpleNamespace(bot_data=shared)))
+        assert [limiter._asked for limiter in limiters] == [{}, {}, {}]
+
+
 async def test_a_running_bot_drops_the_zone_of_a_subscription_past_its_days(
     start_bot: BotFactory,  # noqa: F811
 ) -> None:
