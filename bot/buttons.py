@@ -1,7 +1,8 @@
 """The buttons under an answer: More ▸ (the next passages), 📄 the whole article, and 👍/👎.
 
 Each takes the answer it sits under from the conversations store: a button under an answer
-forgotten since, or not under one of ours, is told so (`NOT_UNDER_AN_ANSWER`).
+forgotten since, or not under one of ours, is told so (`NOT_UNDER_AN_ANSWER`); one forgotten
+while its press is handled, too (`ANSWER_FORGOTTEN`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from telegram import CallbackQuery, Update
 from telegram.error import TelegramError
 
 from bot import formatting
-from bot.handlers import NOT_UNDER_AN_ANSWER, show_more
+from bot.handlers import ANSWER_FORGOTTEN, NOT_UNDER_AN_ANSWER, show_more
 from bot.replies import send, topic_of
 from bot.runtime import BotData, Context
 from bot.transport import Outbox, ReplyDropped, outbox
@@ -173,5 +174,10 @@ async def feedback(update: Update, context: Context) -> None:
     answer = await _answer_under(query, shared)
     if answer is None:
         return
-    await shared.conversations.record_vote(answer, query.from_user.id, 1 if vote == "1" else -1)
+    noted = await shared.conversations.record_vote(
+        answer, query.from_user.id, 1 if vote == "1" else -1
+    )
+    if not noted and not await shared.conversations.kept(answer.id):
+        await query.answer(ANSWER_FORGOTTEN)  # not "noted": nothing was
+        return
     await query.answer("Thanks, noted 👍" if vote == "1" else "Thanks, noted 👎")

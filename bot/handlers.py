@@ -278,6 +278,9 @@ async def send_answer(
 
 NOTHING_MORE = "There is nothing more for that answer."
 MORE_BELOW = "The next passages are already below."
+# An answer read for a press or a "more", then forgotten before it was gone on with (the
+# hourly forgetting past NEWSBOT_KEEP_DAYS, `newsbot forget`)
+ANSWER_FORGOTTEN = "That answer is older than I keep: ask again."
 
 
 async def show_more(
@@ -298,7 +301,7 @@ async def show_more(
     if not answer.has_more:
         return NOTHING_MORE
     if not await shared.conversations.claim_more(answer.id):
-        return MORE_BELOW
+        return MORE_BELOW if await shared.conversations.kept(answer.id) else ANSWER_FORGOTTEN
     try:
         if acknowledge is not None:
             await acknowledge()

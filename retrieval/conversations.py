@@ -496,8 +496,15 @@ class Conversations:
             row = await cursor.fetchone()
         return _shown(row) if row else None
 
+    async def kept(self, answer_id: int) -> bool:
+        """Whether the answer is still stored: not forgotten since it was read (the hourly
+        forgetting past NEWSBOT_KEEP_DAYS, `newsbot forget`). Reads only."""
+        async with self.conn.execute("SELECT 1 FROM answers WHERE id = ?", (answer_id,)) as cur:
+            return await cur.fetchone() is not None
+
     async def claim_more(self, answer_id: int) -> bool:
-        """True for the first "More" on an answer; a double tap gets False."""
+        """True for the first "More" on an answer; a double tap gets False, as does an
+        answer forgotten since it was read (`kept` tells which)."""
         cursor = await self._write(
             lambda: self.conn.execute(
                 "UPDATE answers SET more_ts = ? WHERE id = ? AND has_more AND more_ts IS NULL",
@@ -571,12 +578,13 @@ class Conversations:
             ),
         )
 
-    async def record_vote(self, answer: ShownAnswer, user_id: int, vote: int) -> None:
+    async def record_vote(self, answer: ShownAnswer, user_id: int, vote: int) -> bool:
         """Store 👍 (1) or 👎 (-1) with the question and the passages shown; a user's later
         vote on the same answer replaces the earlier one, dated as it was (a new date kept
         the question it holds past NEWSBOT_KEEP_DAYS); left out when the answer was
-        forgotten meanwhile."""
-        await self._book(
+        forgotten meanwhile. Whether it was stored (bookkeeping: False, logged, when the
+        database cannot take it now)."""
+        stored = await self._book(
             f"a vote on answer {answer.id}",
             lambda: self.conn.execute(
                 "INSERT INTO feedback (chat_id, user_id, question, sentence_ids, vote, created_ts,"
@@ -594,6 +602,7 @@ class Conversations:
                 ),
             ),
         )
+        return stored is not None
 
     async def erasures(self) -> int:
         """How many times a chat or a user was erased, by any process (`newsbot forget

@@ -18,6 +18,7 @@ import pytest
 
 from bot import app as bot_app
 from bot.cli.main import main
+from bot.handlers import ANSWER_FORGOTTEN
 from bot.runtime import Context
 from retrieval.conversations import ChatMessage, Conversations
 from retrieval.corpus.db import connect
@@ -529,3 +530,39 @@ async def test_an_upgrade_forgets_the_names_of_subscriptions_but_channels(
         (-7, None),
         (-1009, "Morning Wire"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("button", "told"),
+    [("More ▸", ANSWER_FORGOTTEN), ("👍", ANSWER_FORGOTTEN), ("📄", None)],
+    ids=["more", "vote", "article"],
+)
+async def test_a_press_on_an_answer_forgotten_as_it_is_handled_is_told_so(
+    button: str,
+    told: str | None,
+    start_bot: BotFactory,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A press whose answer the hourly forgetting (or `newsbot forget`) took after the press
+    found it: "More" was told "The next passages are already below", none being, and a vote
+    "Thanks, noted", nothing noted. Each is told the answer is gone; the article quoted,
+    public, still comes. Nothing of the answer is written back, no "Sorry" is sent."""
+    async with start_bot() as bot:
+        [answer] = await bot.ask(USER, "lighthouse keeper")
+        conversations = bot.app.bot_data.conversations
+        found = conversations.answer_for_message
+
+        async def forgotten_meanwhile(chat_id: int, message_id: int) -> object:
+            shown = await found(chat_id, message_id)
+            await conversations.forget_before(time.time() + 1)
+            return shown
+
+        monkeypatch.setattr(conversations, "answer_for_message", forgotten_meanwhile)
+        data = next(d for text, d in buttons(answer).items() if text.startswith(button))
+        assert await bot.press(USER, answer, data) == told
+        await bot.settle()
+        replies = [m["text"] for m in bot.replies(USER)[1:]]
+        sent = ["Lighthouse keepers of Skerry"] if button == "📄" else []
+        assert [text.split(" — ")[0] for text in replies] == sent
+        for table in ("answers", "answer_messages", "query_log", "feedback"):
+            assert await bot.rows(f"SELECT * FROM {table}") == [], table
