@@ -232,6 +232,16 @@ async def bot(start_bot: BotFactory) -> AsyncIterator[Harness]:
         yield harness
 
 
+@pytest_asyncio.fixture
+async def bot_keeping_2024(start_bot: BotFactory) -> AsyncIterator[Harness]:
+    """A bot that keeps a century of questions, for a test that asks as of 2024 and then
+    goes on with the answer (a press, "more"): past NEWSBOT_KEEP_DAYS, the answer was forgotten
+    by the bot's forgetting at start whenever that ran after the question (the press was told
+    it is older than the bot keeps; once in 2,622 runs)."""
+    async with start_bot(keep_days=100 * 365) as harness:
+        yield harness
+
+
 # ----- building --------------------------------------------------------------------------
 
 
@@ -1432,11 +1442,14 @@ async def test_more_said_to_the_bot_in_a_group_not_under_an_answer_is_told_how(
     assert "4. Lighthouse keepers of" in page["text"]
 
 
-async def test_more_typed_under_an_answer_is_its_more_button_pressed(bot: Harness) -> None:
+async def test_more_typed_under_an_answer_is_its_more_button_pressed(
+    bot_keeping_2024: Harness,
+) -> None:
     """ "more" typed after an answer searched its question again as of the message's own
     moment, numbered its page from 1, and left the answer's More ▸ as it was: pressed
     later, it showed the same passages again. It is now that button's press: the page as
     of the answer's moment, numbered on, and the button taken off the answer."""
+    bot = bot_keeping_2024
     asked = int(datetime(2024, 4, 15, tzinfo=UTC).timestamp())
     [answer] = await bot.ask(USER, "lighthouse keeper", date=asked)
     more = buttons(answer)["More ▸"]
@@ -1567,10 +1580,11 @@ async def test_a_backlog_in_one_chat_does_not_hold_up_the_others() -> None:
     assert handled == [6, 1, 2, 3, 4, 5] and not len(processor)
 
 
-async def test_every_page_of_an_answer_is_as_of_the_question(bot: Harness) -> None:
+async def test_every_page_of_an_answer_is_as_of_the_question(bot_keeping_2024: Harness) -> None:
     """Asked (say, after a backlog) on 15 April 2024, when four of the seven lighthouse
     stories were out: "More" ranked as of when the answer was stored (now), and its page
     quoted stories of May to July."""
+    bot = bot_keeping_2024
     asked = int(datetime(2024, 4, 15, tzinfo=UTC).timestamp())
     [answer] = await bot.ask(USER, "lighthouse keeper", date=asked)
     assert await bot.press(USER, answer, buttons(answer)["More ▸"]) is None
@@ -1582,18 +1596,12 @@ async def test_every_page_of_an_answer_is_as_of_the_question(bot: Harness) -> No
 
 
 async def test_more_neither_repeats_nor_skips_when_an_article_arrives_in_between(
-    start_bot: BotFactory,
+    bot_keeping_2024: Harness,
 ) -> None:
     """A story dated before the question but stored after it (a feed read late) enters the
     ranking as of the question. "More" paged by rank: the new story pushed the first page's
     last passage onto the second, and was itself never shown, ranking above the page."""
-    # asked in 2024: past NEWSBOT_KEEP_DAYS, the bot's forgetting at start, if it ran after
-    # the question, forgot the answer (the press was told it is older than the bot keeps)
-    async with start_bot(keep_days=100 * 365) as bot:
-        await _more_after_a_late_article(bot)
-
-
-async def _more_after_a_late_article(bot: Harness) -> None:
+    bot = bot_keeping_2024
     asked = int(datetime(2024, 4, 15, tzinfo=UTC).timestamp())
     [answer] = await bot.ask(USER, "lighthouse keeper", date=asked)
     engine = bot.app.bot_data.engine
@@ -1615,10 +1623,11 @@ async def _more_after_a_late_article(bot: Harness) -> None:
 
 
 async def test_more_does_not_show_a_copy_of_an_earlier_page_stored_since(
-    bot: Harness,
+    bot_keeping_2024: Harness,
 ) -> None:
     """The same wire stories read late from another feed, under headlines that rank higher:
     "More" left out the sentences shown, not their copies, and showed page one again."""
+    bot = bot_keeping_2024
     asked = int(datetime(2024, 4, 15, tzinfo=UTC).timestamp())
     [answer] = await bot.ask(USER, "lighthouse keeper", date=asked)
     first = [d for d in LIGHTHOUSES if d.title in answer["text"]]
