@@ -27,7 +27,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import buttons, gate, handlers
+from bot import buttons, gate, handlers, heap
 from bot.addressing import ADDRESSED_TO_BOT, ASKS_IN_CAPTION, COMMAND_TO_THIS_BOT
 from bot.article_commands import add_article_handlers
 from bot.config import DEFAULT_API_BASE_URL, Settings
@@ -284,6 +284,7 @@ async def refresh_index(context: Context) -> None:
         try:
             await shared.engine.save_index()
             shared.index_dirty = False
+            heap.give_back()  # the merged segments' heap copies, freed for the mapped files
         except IndexWriteError as exc:
             # tried again after SAVE_SECONDS, not at every tick: on a full disk, a full save
             # and a traceback every 5 seconds would follow; answers come from memory meanwhile
