@@ -1,8 +1,13 @@
-"""The engine: the one way into the core for the shells (the command line and the bot).
+"""The engine: the shells' (the command line's and the bot's) way to the database and index.
 
-It opens the database and its index together and offers what the shells do: ask, ingest,
-corpus figures, feeds, digests, and the conversation state a chat front end keeps. Its
-connection and parts stay inside; a shell never reaches past these methods.
+It opens the database and its index together and offers what the shells do with them: ask,
+ingest, corpus figures, feeds, digests. Its connection and parts stay inside. The functions
+beside it serve the commands that need no index (`corpus_stats`, `back_up_database`,
+`remove_articles`, `feed_registry`...), and the bot keeps its chats' state on connections of
+their own (`Conversations.open`, `Engine.open_subscriptions`): no shell uses a connection or
+builds the core's parts on one (tests/test_layout.py). For the rest, the shells import the
+core's modules directly: its value and report types, errors and wording, and helpers that
+touch no database (a feed interval parsed, a feed's address looked at over the network).
 """
 
 from __future__ import annotations
@@ -380,7 +385,7 @@ class Engine:
             # read first: a re-split while the indexes load is then seen at the first refresh
             replacements = await resplit.replacements(conn)
             made_at = await generation(conn)  # likewise: a newer saved index is never replaced
-            compiled = is_compiled()  # else compiled now (the shells say so: `compiling`)
+            compiled = is_compiled()  # else compiled now (the shells say so: `COMPILING`)
             index, articles, hidden_upto = await open_indexes(
                 store,
                 db_path,

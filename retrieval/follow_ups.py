@@ -57,8 +57,8 @@ def search_after(
     """The first page for `message`, sent after the answer `above`: as its follow-up
     (`SearchResult.follows` set, the passages `above` showed left out) when it points back
     at it (`points_back`: a pronoun, "else", "next"), has no word of its own, or its words
-    are tied to it (`_tied`); else as a question of its own. A month or day it names is
-    read in `zone`, the moment's. Reads only."""
+    are tied to it (`_may_be_tied`, `_holds`); else as a question of its own. A month or
+    day it names is read in `zone`, the moment's. Reads only."""
     earlier = above.question
     if names_its_own_time(message):  # "and in 2024?", "what about now?": not June 2022's
         earlier = without_named_time(earlier)

@@ -80,7 +80,7 @@ OTHER_SCRIPT_SAYS = (
 )
 # Longer input is cut, between words, and the answer says so (`SearchResult.cut_at`): nobody
 # asks a 4,000-character question, and every term is a postings list scanned; a follow-up
-# and the question it follows are joined within it too (the bot's `_with_earlier`).
+# and the question it follows are joined within it too (`follow_ups.with_earlier`).
 MAX_QUESTION_CHARS = 1000
 LEAD_SENTENCES = 2  # quoted of an article whose headline alone holds the question's words
 # The sentences holding a respelt word's term read for how the news writes it (`respelling`)

@@ -2,10 +2,11 @@
 
 Candidate articles are those of the best sentence hits and the best whole articles (the
 article index), as of the question's moment. Every window of one to three consecutive
-sentences of those articles that shares a term with the question is a candidate; `build`
-gives each a row of cheap features (window BM25, article BM25, hit ranks, position, age), all
-computed from arrays at hand: term counts come from the index's forward postings, not from
-tokenizing text again, and word counts from the index too: no text is read for them.
+sentences of those articles that shares a term with the question is a candidate;
+`build_candidates` gives each a row of cheap features (window BM25, article BM25, hit ranks,
+position, age), all computed from arrays at hand: term counts come from the index's forward
+postings, not from tokenizing text again, and word counts from the index too: no text is
+read for them.
 `evidence.add_marks` adds what reading the text tells (names, numbers, dates the question
 does not hold), for the few windows the first stage of `model` keeps, once their text is
 read (`Candidates.read_texts`).
@@ -127,7 +128,7 @@ if FEATURES[FIRST_TIME_COLUMN:] != TIME_FEATURES:
 # The compiled window pass fills the first columns, in place (`windows.window_columns`).
 if FEATURES[: len(windows.WINDOW_COLUMNS)] != windows.WINDOW_COLUMNS:
     raise RuntimeError("features.FEATURES must open with windows.WINDOW_COLUMNS, in order")
-# A window's article's columns, in the order `build` stacks them (`per_article`).
+# A window's article's columns, in the order `_per_article` stacks them.
 _ARTICLE_COLUMNS = np.array(
     [
         COLUMN[name]

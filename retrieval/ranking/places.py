@@ -2,7 +2,8 @@
 
 A short list written into the code (no gazetteer download): a passage naming a place the
 question does not name is likelier to answer "where" and "which country/state/city".
-Multi-word names are matched as runs of capitalised words (see `shapes`).
+Multi-word names are matched within runs of capitalised words (`marks._places_in`, and the
+compiled reading of `scan`).
 """
 
 from __future__ import annotations

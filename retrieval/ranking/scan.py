@@ -125,7 +125,7 @@ def read(data: Bytes, out: Bytes, rows: Bytes, bounds: Int32s) -> tuple[int, int
     """Write into `out` (twelve bytes a byte of `data` or more) the words of the runs of
     capitalised words (stopwords left out), of the numbers, of the cued places, the years,
     and the month and weekday names if a name word is one. Return its length, the count of
-    money marks and of places (`marks._places`); (-1, 0, 0) if `data` holds a character not
+    money marks and of places (`marks.Shape.places`); (-1, 0, 0) if `data` holds a character not
     read here."""
     codes = _codes(data)
     if len(codes) == 0:

@@ -4,8 +4,9 @@ sentences, and the columns that depend on its sentences, finished in one call.
 A question's candidate articles hold about 3,000 sentences and give about 2,600 windows;
 done as numpy steps over [windows, terms] arrays, cutting and scoring them took some hundred
 array operations, each too small to pay for its call. Here it is one pass per window, and
-what `build` did around it with numpy (each sentence's article, coverage and best hit, each
-article's mean length and lead, the logs) is done in the same call (`candidate_columns`).
+what `build_candidates` did around it with numpy (each sentence's article, coverage and best
+hit, each article's mean length and lead, the logs) is done in the same call
+(`candidate_columns`).
 
 The floats are numpy's to the last bit (a test compares them): each is computed with the
 same operations in the same order, and a row's sum over the question's terms adds up as
@@ -27,7 +28,7 @@ Int32s = npt.NDArray[np.int32]
 Bools = npt.NDArray[np.bool_]
 
 # The columns of `window_columns`' result, in order: the first of `features.FEATURES`, in
-# its order, so the pass fills the rows `build` finishes without a copy.
+# its order, so the pass fills the rows `candidate_columns` finishes without a copy.
 WINDOW_COLUMNS = (
     "window_bm25",  # over the best window's
     "window_bm25_share",  # over the question's idf
@@ -74,7 +75,7 @@ _BLOCK = 128  # numpy's pairwise summation block (PW_BLOCKSIZE)
 
 @njit(cache=True, nogil=True)
 def _pairwise_sum(values: Floats, lo: int, n: int) -> float:
-    """values[lo : lo + n] summed as numpy sums a contiguous row (its `pairwise_sum`): a row
+    """values[lo : lo + n] summed as numpy sums a contiguous row (its C `pairwise_sum`): a row
     of more than 128 is halved, the first half a multiple of 8, until blocks of 128 or less,
     and each pair of halves is added. The same tree, walked with a stack: numba cannot cache
     a recursive function."""
@@ -206,7 +207,7 @@ def candidate_columns(
         for _ in range(sizes[a]):
             owner[s] = a
             s += 1
-    idf_total = _pairwise_sum(idf, 0, terms)  # as numpy sums them, in `build`
+    idf_total = _pairwise_sum(idf, 0, terms)  # as numpy sums them in `build_candidates`
     if idf_total == 0.0:
         idf_total = 1.0
     ask_total = _pairwise_sum(ask_idf, 0, terms)
@@ -475,7 +476,7 @@ def log_tables(size: int) -> Floats:
 
 
 def warm_up() -> None:
-    """Compile (or load from the cache) for the argument types `build` passes."""
+    """Compile (or load from the cache) for the argument types `build_candidates` passes."""
     counts = np.ones((2, 1), dtype=np.int32)
     ones = np.ones(2, dtype=np.int32)
     ints = np.zeros(2, dtype=np.int64)
