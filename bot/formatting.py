@@ -145,6 +145,17 @@ def answer_messages(
     return reply(blocks, "More passages did not fit here.")
 
 
+def linked_told(articles: Sequence[Attribution]) -> str:
+    """The note over the openings of the stored articles a question of links only names
+    (`SearchResult.notes`): which they are, and that the 📄 button sends one whole."""
+    named = "; ".join(f"article {a.id}, “{a.headline}”" for a in articles)
+    which = "That link is a stored article" if len(articles) == 1 else "Those links are stored"
+    return (
+        f"{which} ({named}): its opening is below, and the bot's 📄 button under it sends the "
+        "whole article. Ask about the story in words to get the passages that answer you."
+    )
+
+
 def answer_keyboard(
     answer_id: int, articles: Sequence[tuple[int, int]], more: bool
 ) -> InlineKeyboardMarkup:

@@ -262,7 +262,8 @@ async def send_answer(
             answer_id, formatting.passage_articles(result.passages), result.has_more
         )
     )
-    pages = formatting.answer_messages(result.passages, shared.zone, result.notes())
+    notes = result.notes(formatting.linked_told)
+    pages = formatting.answer_messages(result.passages, shared.zone, notes)
     buttons = [None] * (len(pages) - 1) + [keyboard]  # under the last message
     sent = await _post(
         context, chat_id, list(zip(pages, buttons, strict=True)), reply, topic, replacing, follow

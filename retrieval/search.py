@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 import time
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, tzinfo
 from functools import lru_cache
@@ -29,7 +29,7 @@ from retrieval.corpus.reader import REMEMBERED_ARTICLES, CorpusReader, StoredArt
 from retrieval.highlighting import Asked
 from retrieval.index.index import Index, ScoredDoc
 from retrieval.index.tokens import MAX_TOKEN_LENGTH, Tokenizer, has_cjk, visible
-from retrieval.models import Passage
+from retrieval.models import Attribution, Passage
 from retrieval.quotes import quote_text
 from retrieval.ranking import selection
 from retrieval.ranking.features import (
@@ -138,17 +138,18 @@ class SearchResult:
     # "and who was the coach?")
     follows: str | None = None
 
-    def notes(self, buttons: bool = True) -> tuple[str, ...]:
+    def notes(self, linked_told: Callable[[Sequence[Attribution]], str]) -> tuple[str, ...]:
         """What a reader should know before the passages: that they answer the question
         read with the one above it (a follow-up: nothing says so but this, and a new
         question read with an old one gets passages about both), that they are of the time
         the question names (told in the zone it was read in, the moment's), that none holds
         some of its words ("Qwertyuiop Industries": three layoff stories would otherwise
-        pass for its news). `buttons`: whether the reader has the bot's (a terminal has
-        none to press)."""
+        pass for its news). `linked_told` words the note over a question of links only,
+        given the stored articles whose openings are the passages (`linked`): each shell
+        words it, as how its reader gets an article whole is the shell's."""
         notes = [] if self.cut_at is None else [self.cut_told()]
         if self.linked:
-            notes.append(_linked_told(self.passages, buttons))
+            notes.append(linked_told([passage.article for passage in self.passages]))
         if self.named is not None:
             notes.append(self.named.told())
         if self.later is not None:
@@ -252,18 +253,6 @@ def did_you_mean(spellings: Sequence[str]) -> str:
 def _listed(words: Iterable[str]) -> str:
     """Words of a question named in an answer's note: “Qwertyuiop”, “Moskau”."""
     return ", ".join(f"“{word}”" for word in words)
-
-
-def _linked_told(passages: Sequence[Passage], buttons: bool = True) -> str:
-    """What the leads of the stored articles a question's links name are; with the bot's
-    `buttons`, that its 📄 sends an article whole."""
-    named = "; ".join(f"article {p.article.id}, “{p.article.headline}”" for p in passages)
-    which = "That link is a stored article" if len(passages) == 1 else "Those links are stored"
-    whole = ", and the bot's 📄 button under it sends the whole article" if buttons else ""
-    return (
-        f"{which} ({named}): its opening is below{whole}. Ask about the story in words to get "
-        "the passages that answer you."
-    )
 
 
 def _link_addresses(question: str) -> list[str]:

@@ -306,6 +306,34 @@ def test_an_answers_notes_stand_above_its_passages() -> None:
     assert message.startswith("<i>Nothing else matches more than “Rose”.</i>\n\n<blockquote>")
 
 
+def test_the_note_over_linked_articles_is_each_shells_own() -> None:
+    """The note over a question of links only names the stored articles whose openings
+    follow; the bot's says its 📄 button sends one whole, a terminal's has no button to
+    press. The core worded both, the bot's behind a flag."""
+    rates = passage("Rates held.", source=article(id=7, title="Rates hold", source="Daily"))
+    rise = passage("Rates rose.", rank=2, source=article(id=9, title="Rates rise", source=None))
+    one = SearchResult("https://daily.test/a", (rates,), linked=(7,))
+    two = SearchResult("https://daily.test/a https://daily.test/b", (rates, rise), linked=(7, 9))
+    asking = " Ask about the story in words to get the passages that answer you."
+    button = ", and the bot's 📄 button under it sends the whole article."
+    [message] = answer_messages(one.passages, notes=one.notes(formatting.linked_told))
+    assert accepted(message).startswith(
+        f"That link is a stored article (article 7, “Rates hold”): its opening is below{button}"
+        f"{asking}\n"
+    )
+    assert two.notes(formatting.linked_told) == (
+        f"Those links are stored (article 7, “Rates hold”; article 9, “Rates rise”): its "
+        f"opening is below{button}{asking}",
+    )
+    assert render_text(one, False, UTC).startswith(
+        f"That link is a stored article (article 7, “Rates hold”): its opening is below.{asking}\n"
+    )
+    assert render_text(two, False, UTC).startswith(
+        f"Those links are stored (article 7, “Rates hold”; article 9, “Rates rise”): its "
+        f"opening is below.{asking}\n"
+    )
+
+
 def test_full_article_is_split_and_capped_with_a_link_to_the_rest() -> None:
     text = "\n\n".join(f"Paragraph {n}. " + "Words & more <words>. " * 40 for n in range(60))
     messages = article_messages(article(), text)  # 54,000 characters

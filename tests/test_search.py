@@ -6,7 +6,7 @@ import itertools
 import math
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,7 +19,7 @@ import retrieval.engine as engine_module
 from retrieval.corpus.db import ReadConnections
 from retrieval.corpus.reader import CorpusReader
 from retrieval.engine import Engine
-from retrieval.models import ArticleDraft
+from retrieval.models import ArticleDraft, Attribution
 from retrieval.ranking import answers as answers_module
 from retrieval.ranking import selection
 from retrieval.ranking.answers import novelty_of
@@ -36,6 +36,12 @@ STORY = (
     "Markets had expected the move. "
     "Analysts said another rise was unlikely this year."
 )
+
+
+def linked(articles: Sequence[Attribution]) -> str:
+    """The note over a question of links only, as these tests word it: what the core gives
+    a shell to word (bot/formatting.py and bot/cli/ask.py word it for their readers)."""
+    return f"linked: {[(a.id, a.headline) for a in articles]}"
 
 
 async def test_seed_question_gets_the_aslanduz_passage_with_attribution(
@@ -96,7 +102,7 @@ async def test_words_no_article_holds_are_named(engine: Engine) -> None:
     await engine.refresh()
     result = await engine.ask("What did Qwertyuiop Industries announce about layoffs?")
     assert result.passages and result.unmatched == ("Qwertyuiop",)
-    assert result.notes() == (
+    assert result.notes(linked) == (
         "No stored article mentions “Qwertyuiop”: these passages match the rest of the question.",
     )
     assert (await engine.ask("What did Volta Motors announce?")).unmatched == ()
@@ -121,7 +127,7 @@ async def test_two_words_an_invisible_character_joins_are_named_as_one(engine: E
     for joiner in ("\u200b", "\u2060", "\ufeff"):
         joined = await engine.ask(f"What did Volta{joiner}Motors announce about layoffs?")
         assert joined.unmatched == ("VoltaMotors",), joiner
-        assert joined.notes()[0].startswith("No stored article mentions “VoltaMotors”")
+        assert joined.notes(linked)[0].startswith("No stored article mentions “VoltaMotors”")
 
 
 async def test_more_pages_do_not_repeat_passages(seed_engine: Engine) -> None:
@@ -579,7 +585,7 @@ async def test_a_question_too_long_is_cut_between_words_and_says_so(engine: Engi
     )
     across = await engine.ask("Minjee Lee golf " * 62 + "Qwertyuiop Industries")
     assert across.passages and across.cut_at == 991 and across.unmatched == ()
-    assert across.notes() == (
+    assert across.notes(linked) == (
         "The question was cut at 991 characters (at most 1,000 are read): its words after "
         "them were not searched.",
     )
@@ -591,7 +597,8 @@ async def test_the_link_of_a_stored_article_gets_its_lead_and_says_so(engine: En
     """Pasting the address of article 1145 answered "That is a link: the stored articles'
     words are searched, not the web ... (an admin can add its page to the corpus)", though
     its page was stored. Matched as ingest matches addresses (tracking and a trailing slash
-    aside), it is named with its id, and its opening quoted with the 📄 that sends it whole."""
+    aside), it is named with its id and its opening quoted (each shell words the note:
+    test_formatting.py)."""
     url = "https://www.cnn.com/2022/07/27/business/sprite-green-bottle/index.html"
     await engine.add_articles(
         [
@@ -611,10 +618,8 @@ async def test_the_link_of_a_stored_article_gets_its_lead_and_says_so(engine: En
         answer = await engine.ask(pasted)
         assert answer.linked == (stored_id,), pasted
         assert answer.passages[0].quote.startswith("Sprite will switch to clear bottles")
-        assert answer.notes() == (
-            f"That link is a stored article (article {stored_id}, “Sprite is ditching its green "
-            "bottle”): its opening is below, and the bot's 📄 button under it sends the whole "
-            "article. Ask about the story in words to get the passages that answer you.",
+        assert answer.notes(linked) == (
+            f"linked: {[(stored_id, 'Sprite is ditching its green bottle')]}",
         )
     before = await engine.ask(url, as_of=datetime(2022, 7, 1, tzinfo=UTC).timestamp())
     assert before.passages == () and "That is a link" in str(before.message)
@@ -681,7 +686,7 @@ async def test_a_question_said_again_in_a_script_no_article_is_in_is_answered(
     both = await engine.ask("ما هي أخبار الفيضانات؟ Where did floods hit \u200fon Monday\u200f?")
     assert both.passages and both.passages[0].article.title.endswith("floods")
     assert both.unmatched == ("ما", "هي", "أخبار", "الفيضانات")
-    assert both.notes()[-1].endswith("these passages match the rest of the question.")
+    assert both.notes(linked)[-1].endswith("these passages match the rest of the question.")
     # a CJK question mark has no space after it
     chinese = await engine.ask("洪水袭击了哪里？Where did floods hit on Monday?")
     assert chinese.passages and chinese.unmatched == ("洪水袭击了哪里",)
@@ -975,14 +980,14 @@ async def test_passages_that_match_only_a_common_word_are_left_out(
     result = await engine.ask("Who is Rose Zhang?", limit=5)
     assert {p.article.title for p in result.passages} == {zhang.title}
     assert not result.has_more
-    assert result.notes() == ("Nothing else matches more than “Rose”.",)
+    assert result.notes(linked) == ("Nothing else matches more than “Rose”.",)
     # a question of the common words alone still gets their passages, and no note
     rising = await engine.ask("What is rising again?", limit=3)
-    assert len(rising.passages) == 3 and rising.has_more and rising.notes() == ()
+    assert len(rising.passages) == 3 and rising.has_more and rising.notes(linked) == ()
     # a corpus of a few articles leaves nothing out: its idf says little of rarity
     monkeypatch.setattr(selection, "OFF_TOPIC_MIN_SENTENCES", 1_000)
     few = await engine.ask("Who is Rose Zhang?", limit=5)
-    assert len({p.article.title for p in few.passages}) > 1 and few.notes() == ()
+    assert len({p.article.title for p in few.passages}) > 1 and few.notes(linked) == ()
 
 
 async def test_keywords_about_as_rare_as_each_other_keep_the_article_order(
@@ -1032,7 +1037,7 @@ async def test_a_word_no_article_holds_is_offered_a_spelling_one_letter_off(
     await engine.refresh()
     result = await engine.ask("what is the nickname of morrocco's football team")
     assert result.unmatched == ("morrocco's",) and result.respelt == ("morocco",)
-    assert result.notes() == (
+    assert result.notes(linked) == (
         "No stored article mentions “morrocco's”: these passages match the rest of the "
         "question. Did you mean “morocco”?",
     )

@@ -26,7 +26,7 @@ import math
 import os
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, tzinfo
 from difflib import SequenceMatcher
@@ -47,7 +47,7 @@ from bot.cli.commands import (
 from bot.config import DEFAULT_DB, Settings
 from bot.times import MOMENT_EXAMPLES, last_day, moment_of, when
 from retrieval.engine import Engine
-from retrieval.models import Passage
+from retrieval.models import Attribution, Passage
 from retrieval.quotes import PARAGRAPH_BREAK
 from retrieval.search import MAX_QUESTION_CHARS, SearchResult
 from retrieval.wording import UNDATED, quoted
@@ -490,13 +490,24 @@ def _utc_shown(utc: datetime) -> str:
     return utc.isoformat(timespec="auto").replace("+00:00", "Z")
 
 
+def _linked_told(articles: Sequence[Attribution]) -> str:
+    """The note over the openings of the stored articles a question of links only names
+    (`SearchResult.notes`): which they are (a terminal has no button to send one whole)."""
+    named = "; ".join(f"article {a.id}, “{a.headline}”" for a in articles)
+    which = "That link is a stored article" if len(articles) == 1 else "Those links are stored"
+    return (
+        f"{which} ({named}): its opening is below. Ask about the story in words to get the "
+        "passages that answer you."
+    )
+
+
 def render_text(result: SearchResult, color: bool, zone: tzinfo) -> str:
     """The answer for a terminal, quotes and names clipped as the bot clips them, so a
     sentence stored whole before sentences were bounded prints a screenful, not megabytes."""
     if not result.passages:
         return result.why_none(zone) or "No answer."
     blocks: list[str] = []
-    blocks.extend(result.notes(buttons=False))  # an earlier time named, words nothing holds
+    blocks.extend(result.notes(_linked_told))  # an earlier time named, words nothing holds
     for passage in result.passages:
         quote = clip(passage.quote, QUOTE_CHARS)
         if color:
