@@ -297,28 +297,24 @@ def split_url(url: str) -> SplitResult:
 
 
 def secret_params(url: str) -> set[str]:
-    """The names of the parameters of `url` that carry credentials (`url_secrets`): of its
-    query, and of its path's segments (";jsessionid=…")."""
+    """The names of the parameters of `url` that carry credentials (`_secrets_in_place`): of
+    its query, and of its path's segments (";jsessionid=…")."""
     parts = split_url(url)
     pairs = [*parts.query.split("&"), *_PATH_PARAM.findall(parts.path)]
     names = (unquote(pair.partition("=")[0]) for pair in pairs)
     return {name for name in names if _SECRET_PARAM.match(name)}
 
 
-def url_secrets(url: str) -> tuple[str, ...]:
-    """What in a feed's address must never be shown, logged or sent to a chat: the password
-    (or a user name alone, often a token) and the values of query parameters named like
-    credentials. As written in the address, so an error that quotes it is masked too."""
-    return tuple(secret for secret, _, _ in _secrets_in_place(url))
-
-
 def _secrets_in_place(
     url: str, only_credentials: bool = False
 ) -> list[tuple[str, re.Pattern[str], str]]:
-    """Each of `url_secrets`, with a pattern of its place in the address quoted ("//bob:pw@",
-    "?api_key=pw", "&pwd=pw") and that place masked; longest first, so that one secret
-    inside another is masked whole. `only_credentials`: of the query parameters, only
-    those that can be nothing else (`is_credential`), not a ?key= or a ?sid=."""
+    """What in a feed's address must never be shown, logged or sent to a chat: the password
+    (or a user name alone, often a token) and the values of parameters named like
+    credentials, each as written in the address (so an error that quotes it is masked too),
+    with a pattern of its place in the address quoted ("//bob:pw@", "?api_key=pw",
+    "&pwd=pw") and that place masked; longest first, so that one secret inside another is
+    masked whole. `only_credentials`: of the query parameters, only those that can be
+    nothing else (`is_credential`), not a ?key= or a ?sid=."""
     parts = split_url(url)
     found = []
     userinfo, at, _ = parts.netloc.rpartition("@")
@@ -346,7 +342,7 @@ def _secrets_in_place(
 
 
 def masked(text: str, url: str) -> str:
-    """`text` with the credentials of the address `url` (`url_secrets`) masked: where the
+    """`text` with the credentials of the address `url` (`_secrets_in_place`) masked: where the
     address is quoted, and anywhere else when three characters or more (a secret of one or
     two would mask every such run of letters in the text)."""
     for secret, place, shown in _secrets_in_place(url):

@@ -81,8 +81,9 @@ DIGEST_BUILDS = 2
 
 
 async def corpus_stats(db_path: str | os.PathLike[str]) -> CorpusStats:
-    """`Engine.stats` without opening the indexes, which it does not need: loading them (and
-    checking every array) takes seconds of a 7-million-sentence corpus, for one SQL read."""
+    """The corpus's figures (`CorpusStore.stats`), read without opening the indexes, which
+    they do not need: loading them (and checking every array) takes seconds of a
+    7-million-sentence corpus, for one SQL read."""
     conn = await connect(db_path, reads_only=True)
     try:
         return await CorpusStore(conn).stats()
@@ -518,9 +519,6 @@ class Engine:
         titles) filled."""
         return await self._store.read_again(anew=anew)
 
-    async def stats(self) -> CorpusStats:
-        return await self._store.stats()
-
     async def sources(self) -> list[tuple[str | None, int]]:
         """Outlets with their article counts, most articles first (None: naming none)."""
         return await self._store.sources()
@@ -769,8 +767,10 @@ class Engine:
         conn = await connect(self.db_path)
         try:
             poller = FeedPoller(conn, fetcher, pause_after)
-            polled = feeds if feeds is not None else await poller.registry.due()
-            report = await poller.poll(polled, on_feed)
+            if feeds is None:
+                report = await poller.poll_due(on_feed)
+            else:
+                report = await poller.poll(feeds, on_feed)
         finally:
             await conn.close()
         if report.changed:

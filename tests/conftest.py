@@ -21,6 +21,7 @@ from retrieval.corpus.db import connect
 from retrieval.engine import Engine
 from retrieval.feeds.fetch import Fetcher, FetchLimits
 from retrieval.models import ArticleDraft
+from retrieval.ranking.marks import Marks, sentences_marks
 from tests.feed_server import FeedServer
 
 REPO = Path(__file__).resolve().parent.parent
@@ -79,6 +80,11 @@ def run_sql(db_path: Path, statement: str, *params: Any) -> list[tuple[Any, ...]
     its connection to itself)."""
     with contextlib.closing(sqlite3.connect(db_path)) as conn, conn:
         return [tuple(row) for row in conn.execute(statement, params).fetchall()]
+
+
+def sentence_marks(text: str) -> Marks:
+    """The names, numbers and dates of one sentence (`marks.sentences_marks`)."""
+    return sentences_marks([text])[0]
 
 
 def stdin(text: str | bytes) -> io.TextIOWrapper:

@@ -1,4 +1,5 @@
-"""A loopback HTTP server for feed tests: fixture feeds and pages, and misbehaving routes.
+"""A loopback HTTP server for feed tests: fixture feeds and pages, and misbehaving routes;
+and `poll_all`, the poll of every feed those tests make.
 
 Runs the standard library's ThreadingHTTPServer on 127.0.0.1 (port 0) in a thread. Tests
 change `routes` between polls and read `requests` to see what the client asked for.
@@ -10,9 +11,13 @@ import contextlib
 import hashlib
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+from retrieval.feeds.outcomes import FeedOutcome, PollReport
+from retrieval.feeds.poll import FeedPoller
 
 FIXTURES = Path(__file__).parent / "fixtures" / "feeds"
 _TYPES = {
@@ -21,6 +26,14 @@ _TYPES = {
     ".rdf": "application/rdf+xml",
     ".html": "text/html; charset=utf-8",
 }
+
+
+async def poll_all(
+    poller: FeedPoller, on_feed: Callable[[FeedOutcome], None] | None = None
+) -> PollReport:
+    """Poll every feed that is not paused, due or not: a test's next poll, whenever it is
+    (the bot and `newsbot feeds poll` choose the feeds through the engine)."""
+    return await poller.poll(await poller.registry.active(), on_feed)
 
 
 @dataclass

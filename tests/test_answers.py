@@ -13,7 +13,7 @@ import pytest
 from retrieval.ranking import answers, marks, scan
 from retrieval.ranking.answers import novelty_of
 
-from .conftest import shared_lines
+from .conftest import sentence_marks, shared_lines
 from .test_scan import BRANCHES, PIECES
 
 # Letters the scanner does not read: their sentences are read by the patterns, then written
@@ -35,7 +35,7 @@ def _as_novelty_says(
 ) -> tuple[list[list[int]], list[tuple[str, ...]], list[int]]:
     """Per text, `marks.novelty`'s counts and candidates, and the most articles any of its
     candidates is found in (as `evidence` counted them before `answers`)."""
-    shapes = [marks.novelty(marks.sentence_marks(text), words) for text in texts]
+    shapes = [marks.novelty(sentence_marks(text), words) for text in texts]
     seen_in: dict[str, set[int]] = {}
     for article, shape in zip(owner, shapes, strict=True):
         for candidate in shape.candidates:
@@ -48,7 +48,7 @@ def _as_novelty_says(
 def _check(texts: list[str], rng: random.Random) -> int:
     """Compare, for questions holding none, some and many of the texts' words; return how
     many sentences shared a word with their question."""
-    read = [marks.sentence_marks(text) for text in texts]
+    read = [sentence_marks(text) for text in texts]
     every = sorted({word for m in read for word in m.words})
     shared = 0
     for words in (

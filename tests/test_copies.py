@@ -14,7 +14,7 @@ from retrieval.corpus.copies import Copy
 from retrieval.corpus.ingest import LISTED_DUPLICATES, Duplicate, IngestReport
 from retrieval.corpus.sketches import NEAR_IDENTICAL, resemblance, shingles, text_keys
 from retrieval.corpus.text import normal_words
-from retrieval.engine import Engine, remove_articles
+from retrieval.engine import Engine, corpus_stats, remove_articles
 from retrieval.models import ArticleDraft
 
 from .conftest import run_sql, write_jsonl
@@ -72,7 +72,7 @@ async def test_one_outlets_near_identical_text_at_another_address_is_a_duplicate
     assert copy.copy is not None
     assert copy.copy.alike == pytest.approx(alike(first, again))
     assert (copy.copy.url, copy.copy.title) == (INDEX, first.title)
-    assert (await engine.stats()).articles == 1
+    assert (await corpus_stats(engine.db_path)).articles == 1
 
 
 async def test_another_outlets_copy_and_a_rewrite_around_a_new_fact_are_stored(

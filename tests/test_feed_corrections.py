@@ -19,7 +19,7 @@ from retrieval.feeds.fetch import Fetcher
 from retrieval.feeds.poll import FeedPoller
 from retrieval.feeds.registry import ENTRY_PATIENCE, ENTRY_TRIES, FeedRegistry
 from tests.conftest import run_sql
-from tests.feed_server import FeedServer, Route
+from tests.feed_server import FeedServer, Route, poll_all
 
 FEED = "/feeds/gazette.rss"
 FERRY = "/pages/ferry.html"
@@ -165,16 +165,16 @@ async def test_a_feed_changing_every_entrys_words_at_once_has_no_page_read_again
     serve_feed(feed_server, body)
     await FeedRegistry(db).add(feed_server.url(FEED))
     poller = FeedPoller(db, fetcher)
-    await poller.poll_all()
+    await poll_all(poller)
     feed_server.requests.clear()
     serve_feed(feed_server, body.replace(b"today.", b"on Monday."))
 
-    report = await poller.poll_all()
+    report = await poll_all(poller)
 
     assert (report.corrected, feed_server.paths()) == (0, [FEED])
     async with db.execute("SELECT count(*) FROM articles WHERE text LIKE '%Monday%'") as cur:
         assert tuple(await cur.fetchone() or ()) == (0,)
-    await poller.poll_all()
+    await poll_all(poller)
     assert feed_server.paths() == [FEED, FEED]
 
 
@@ -186,12 +186,12 @@ async def test_entries_read_before_their_words_were_kept_are_not_taken_for_corre
     serve_feed(feed_server, gazette(feed_server))
     await FeedRegistry(db).add(feed_server.url(FEED))
     poller = FeedPoller(db, fetcher)
-    await poller.poll_all()
+    await poll_all(poller)
     await db.execute("UPDATE feed_entries SET words_hash = NULL, updated = NULL")
     feed_server.requests.clear()
     serve_feed(feed_server, gazette(feed_server).replace(SUMMARY, CORRECTED))
 
-    report = await poller.poll_all()
+    report = await poll_all(poller)
 
     assert (report.corrected, feed_server.paths()) == (0, [FEED])
     async with db.execute("SELECT count(*) FROM feed_entries WHERE words_hash IS NULL") as cur:

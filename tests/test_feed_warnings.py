@@ -13,7 +13,7 @@ from retrieval.feeds.fetch import Fetcher, PrivateAllowed
 from retrieval.feeds.poll import FeedPoller
 from retrieval.feeds.registry import FeedRegistry
 from tests.conftest import TEST_LIMITS
-from tests.feed_server import FeedServer, Route
+from tests.feed_server import FeedServer, Route, poll_all
 
 YEAR = 365 * 86_400.0
 
@@ -51,7 +51,7 @@ async def test_an_entry_dated_a_year_ahead_is_said_as_ingest_says_it_once(
     feed_server.routes["/feeds/wire.rss"] = Route(body=body, content_type="application/rss+xml")
     await FeedRegistry(db).add(url)
     poller = FeedPoller(db, fetcher)
-    first = await poller.poll_all()
+    first = await poll_all(poller)
     day = time.strftime("%Y-%m-%d", time.gmtime(ahead))
     [said] = first.problems()
     assert said.startswith(f"feed 1 ({url}): 'Budget vote' is dated {day}T")
@@ -60,7 +60,7 @@ async def test_an_entry_dated_a_year_ahead_is_said_as_ingest_says_it_once(
         "(newsbot remove 2 if the date is wrong; the feed's publisher dates it)"
     )
     assert first.added == 2
-    assert (await poller.poll_all()).problems() == []  # its entry is seen: not said again
+    assert (await poll_all(poller)).problems() == []  # its entry is seen: not said again
 
 
 def harbour_items() -> str:
@@ -89,7 +89,7 @@ async def test_a_feed_read_whole_past_its_fault_is_noted_once_one_read_in_part_e
     await feeds.add(sloppy)
     await feeds.add(cut)
     poller = FeedPoller(db, fetcher)
-    first = await poller.poll_all()
+    first = await poll_all(poller)
     assert [o.added for o in first.outcomes] == [2, 1]
     read_in_part = f"feed 2 ({cut}): malformed feed, read in part: unclosed token"
     assert first.problems() == [
@@ -98,7 +98,7 @@ async def test_a_feed_read_whole_past_its_fault_is_noted_once_one_read_in_part_e
         read_in_part,
     ]
     for _ in range(2):  # no validators: the documents are read again
-        assert (await poller.poll_all()).problems() == [
+        assert (await poll_all(poller)).problems() == [
             read_in_part.replace(f"({cut})", "(Harbour Wire)")
         ]
     listed = await feeds.all()
@@ -138,14 +138,14 @@ async def test_a_feed_turned_web_page_fails_as_add_says_naming_where_it_was_led(
         await feeds.add(feed_server.url(path))
     poller = FeedPoller(db, fetcher)
     names = f"; it names its feed: {feed_server.url('/feeds/new.rss')}"
-    assert [o.error for o in (await poller.poll_all()).outcomes] == [
+    assert [o.error for o in (await poll_all(poller)).outcomes] == [
         "it is a web page, not an RSS or Atom feed" + names,
         f"it is a web page (at {feed_server.url('/home.html')}), not an RSS or Atom feed{names}",
         f"it is a web page (at {feed_server.url('/bare.html')}), not an RSS or Atom feed; it "
         "names no feed",
     ]
     moved.headers["Location"] = "/feeds/gone.rss"  # no route: 404
-    [_, failed, _] = (await poller.poll_all()).outcomes
+    [_, failed, _] = (await poll_all(poller)).outcomes
     assert failed.error == f"HTTP 404 Not Found at {feed_server.url('/feeds/gone.rss')}"
     assert (await feeds.all())[1].last_error == failed.error
 
@@ -172,11 +172,11 @@ async def test_a_feed_moved_to_another_feeds_address_is_listed_with_a_warning_ti
         "still polled at its old address)"
     )
     for status in ("ok", "not modified"):
-        [_, old] = (await poller.poll_all()).outcomes
+        [_, old] = (await poll_all(poller)).outcomes
         assert old.status == status and old.problems[-1] == conflict
         assert [f.warning for f in await feeds.all()] == [document, f"{document}; {conflict}"]
     await feeds.remove("1")
-    [old] = (await poller.poll_all()).outcomes
+    [old] = (await poll_all(poller)).outcomes
     assert old.status == "not modified" and old.moved_to == new and old.problems == []
     [moved] = await feeds.all()
     assert (moved.url, moved.status, moved.warning) == (new, "warning", document)
@@ -196,7 +196,7 @@ async def test_an_entry_linking_to_a_private_address_is_not_told_to_open_the_net
     await FeedRegistry(db).add(feed_server.url("/feeds/wire.rss"))
     allowed = PrivateAllowed.parse("127.0.0.1")  # the feed's own host, on loopback
     async with Fetcher(allow_private=allowed, limits=TEST_LIMITS) as fetcher:
-        report = await FeedPoller(db, fetcher).poll_all()
+        report = await poll_all(FeedPoller(db, fetcher))
     assert report.added == 1
     assert report.problems() == [
         f"feed 1 ({feed_server.url('/feeds/wire.rss')}): page http://10.11.12.13/story: "
@@ -217,7 +217,7 @@ async def test_a_feed_that_cannot_be_reached_fails_in_words_not_httpx_class_name
     feeds = FeedRegistry(db)
     await feeds.add(f"http://{down}/feed.rss")
     await feeds.add(f"https://{plain}/feeds/wire.rss")
-    [refused, insecure] = (await FeedPoller(db, fetcher).poll_all()).outcomes
+    [refused, insecure] = (await poll_all(FeedPoller(db, fetcher))).outcomes
     assert refused.error == f"cannot connect to {down}: all connection attempts failed"
     assert insecure.error is not None
     assert insecure.error.startswith(f"no secure (TLS) connection to {plain}: ")

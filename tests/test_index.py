@@ -18,7 +18,7 @@ import retrieval.indexing as indexing
 from retrieval.corpus import prepare
 from retrieval.corpus.db import connect
 from retrieval.corpus.store import CorpusStore
-from retrieval.engine import Engine
+from retrieval.engine import Engine, corpus_stats
 from retrieval.index import kernels, tokens
 from retrieval.index.bm25 import BM25Params
 from retrieval.index.builder import SegmentBuilder
@@ -257,7 +257,7 @@ async def test_index_of_another_database_is_not_trusted(
     reopened = await Engine.open(second)
     try:
         assert "database_id differs" in caplog.text
-        stats = await reopened.stats()
+        stats = await corpus_stats(reopened.db_path)
         assert len(reopened.index) == stats.sentences
     finally:
         await reopened.close()

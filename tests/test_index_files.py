@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from retrieval.engine import Engine
+from retrieval.engine import Engine, corpus_stats
 from retrieval.errors import IndexWriteError
 from retrieval.index import files
 from retrieval.index.files import index_dir, save_index
@@ -148,9 +148,9 @@ async def _store_unindexed(db_path: Path, drafts: list[ArticleDraft]) -> int:
     (`add_articles` alone, nothing saved after); returns how many sentences that stored."""
     engine = await Engine.open(db_path)  # catches up and saves what was there before
     try:
-        before = (await engine.stats()).sentences
+        before = (await corpus_stats(engine.db_path)).sentences
         await engine.add_articles(drafts)
-        return (await engine.stats()).sentences - before
+        return (await corpus_stats(engine.db_path)).sentences - before
     finally:
         await engine.close()
 

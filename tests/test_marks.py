@@ -12,7 +12,7 @@ import pytest
 from retrieval.index.tokens import STOPWORDS
 from retrieval.ranking import marks
 
-from .conftest import shared_lines
+from .conftest import sentence_marks, shared_lines
 
 TRICKY = [
     "",
@@ -115,7 +115,7 @@ def test_months_are_sought_only_where_a_name_word_is_one(lines: list[str]) -> No
     for line in lines + every:
         runs = " ".join(marks._CAPS_RUN.findall(line))  # noqa: SLF001
         found = tuple(m.casefold() for m in marks._MONTH_OR_DAY.findall(runs))  # noqa: SLF001
-        assert marks.sentence_marks(line).months == found, line
+        assert sentence_marks(line).months == found, line
         months += bool(found)
     assert months > 1
 
@@ -125,7 +125,7 @@ def test_what_a_sentence_adds_is_counted_word_by_word(lines: list[str]) -> None:
     its definition reads, one word at a time."""
     shared = 0
     for line in lines:
-        read = marks.sentence_marks(line)
+        read = sentence_marks(line)
         for question in (frozenset(), frozenset(read.words[::2]), frozenset(read.words[1:4])):
             shape = marks.novelty(read, question)
             names = [run for run in read.names if not set(run) & question]

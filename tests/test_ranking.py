@@ -19,12 +19,12 @@ from retrieval.ranking.features import (
     MARK_FEATURES,
     Candidates,
 )
-from retrieval.ranking.marks import novelty, sentence_marks
+from retrieval.ranking.marks import novelty
 from retrieval.ranking.model import MODEL_PATH, LinearModel, Ranker, default_ranker
 from retrieval.ranking.question import AnswerKind, profile
 from retrieval.ranking.selection import choose
 
-from .conftest import shared_articles
+from .conftest import sentence_marks, shared_articles
 
 
 @pytest.mark.parametrize(

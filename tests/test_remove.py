@@ -32,7 +32,7 @@ from retrieval.feeds.registry import FeedRegistry
 from retrieval.models import ArticleDraft
 from retrieval.search import SearchResult
 from tests.cli_process import clean_env
-from tests.feed_server import FeedServer
+from tests.feed_server import FeedServer, poll_all
 
 from .conftest import SMALL_CORPUS, run_sql, write_jsonl
 
@@ -246,16 +246,16 @@ async def test_no_feed_brings_a_removed_article_back_and_an_ingest_by_hand_does(
     url = feed_server.serve("/feeds/quayside.rss", "quayside-1.rss", etag=None, last_modified=None)
     feeds, poller = FeedRegistry(db), FeedPoller(db, fetcher)
     await feeds.add(url)
-    assert (await poller.poll_all()).added == 1
+    assert (await poll_all(poller)).added == 1
     report = await remove_articles(db, ["1"])
     assert [a.title[:10] for a in report.removed] == ["Fish marke"]
 
-    assert (await poller.poll_all()).added == 0  # its entry is seen
+    assert (await poll_all(poller)).added == 0  # its entry is seen
     await feeds.remove(url)
     await feeds.add(url)  # its entries forgotten
     again = feed_server.serve("/feeds/copy.rss", "quayside-1.rss", etag=None, last_modified=None)
     await feeds.add(again)  # the same story in another feed
-    polled = await poller.poll_all()
+    polled = await poll_all(poller)
     assert [(o.status, o.new_entries, o.added, o.removed) for o in polled.outcomes] == [
         ("ok", 1, 0, 1),
         ("ok", 1, 0, 1),

@@ -14,7 +14,7 @@ import pytest
 
 from retrieval.ranking import lexicon, marks, scan
 
-from .conftest import shared_lines
+from .conftest import sentence_marks, shared_lines
 
 # Each branch of the scanner, and the places where a pattern could read otherwise.
 BRANCHES = [
@@ -66,7 +66,7 @@ PIECES = [
 
 
 def _same_marks(text: str) -> bool:
-    read, plain = marks.sentence_marks(text), marks.marks_by_pattern(text)
+    read, plain = sentence_marks(text), marks.marks_by_pattern(text)
     return read == plain and all(type(a) is type(b) for a, b in zip(read, plain, strict=True))
 
 
@@ -83,7 +83,7 @@ def test_the_scanner_reads_what_the_patterns_read(lines: list[str]) -> None:
         assert scan.scan(line, marks.LEXICON) is not None, line
     read = [line for line in lines if scan.scan(line, marks.LEXICON) is not None]
     assert len(read) > 0.9 * len(lines)
-    found = [marks.sentence_marks(line) for line in read + BRANCHES]
+    found = [sentence_marks(line) for line in read + BRANCHES]
     for field in ("names", "numbers", "years", "months", "money", "cued_places"):
         assert any(getattr(m, field) for m in found), field
     assert any(m.alone is not None and m.alone.places for m in found)
@@ -158,5 +158,5 @@ def test_many_texts_read_in_one_call_read_as_each_alone(lines: list[str]) -> Non
     alone = [scan.scan(text, marks.LEXICON) for text in texts]
     assert alone.count(None) >= 2 and any(a is not None and a[0] != "||||" for a in alone)
     assert scan.scan_many(texts, marks.LEXICON) == alone
-    assert marks.sentences_marks(texts) == [marks.sentence_marks(text) for text in texts]
+    assert marks.sentences_marks(texts) == [sentence_marks(text) for text in texts]
     assert scan.scan_many([], marks.LEXICON) == []

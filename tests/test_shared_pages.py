@@ -17,7 +17,7 @@ from retrieval.feeds.poll import FeedPoller
 from retrieval.feeds.registry import FeedRegistry
 from retrieval.feeds.shared_pages import unrelated, words_found
 from tests.conftest import corpus_file
-from tests.feed_server import FeedServer, Route
+from tests.feed_server import FeedServer, Route, poll_all
 
 STORIES = [  # (title, summary) of entries, oldest first as the poll stores them
     (
@@ -144,7 +144,7 @@ async def test_an_entry_alone_on_a_page_that_holds_none_of_its_words_keeps_its_o
 
     report = await poller.poll_due()
     serve_feed(feed_server, [(bare, feed_server.url("/story/1"), "")])
-    later = await poller.poll_all()
+    later = await poll_all(poller)
 
     stored = await articles(db)
     assert [(a["title"], a["text"]) for a in stored] == [(title, summary), (bare, bare)]
@@ -216,7 +216,7 @@ async def test_an_entry_on_the_page_stored_from_another_of_the_feeds_links(
     first = await poller.poll_due()
     serve_feed(feed_server, [repairs, later])
 
-    report = await poller.poll_all()
+    report = await poll_all(poller)
 
     stored = await articles(db)
     assert first.problems() == []
@@ -271,7 +271,7 @@ async def test_the_posts_of_a_live_page_are_each_stored_with_their_own_text(
     await poller.poll_due()
     serve_feed(feed_server, [live_post(feed_server, n) for n in (1, 2, 3)])
 
-    report = await poller.poll_all()
+    report = await poll_all(poller)
 
     stored = await articles(db)
     posts = [live_post(feed_server, n) for n in (1, 2, 3)]

@@ -20,7 +20,7 @@ from retrieval.corpus.reader import CorpusReader
 from retrieval.corpus.schema import MIGRATIONS, Migration
 from retrieval.corpus.store import LATEST_DATED, LATEST_UNDATED, CorpusStore, newest_rows
 from retrieval.corpus.text import fingerprint
-from retrieval.engine import Engine, remove_articles
+from retrieval.engine import Engine, corpus_stats, remove_articles
 from retrieval.errors import StoreError
 from retrieval.index.files import index_dir
 from retrieval.indexing import article_index_dir
@@ -83,7 +83,7 @@ async def test_duplicates_by_url_or_by_text_are_stored_once(engine: Engine) -> N
     assert {r.article_id for r in results} == {results[0].article_id}
     again = await engine.add_articles([first])
     assert again[0].added is False
-    assert (await engine.stats()).articles == 1
+    assert (await corpus_stats(engine.db_path)).articles == 1
     # a Java server's session in the path changes with each visit: the same page
     session = ArticleDraft("S", "Ferries sailed.", url="https://z.com/p/1.html;jsessionid=AB1?x=1")
     other = ArticleDraft("T", "Trams ran late.", url="https://z.com/p/1.html;JSESSIONID=CD2?x=1")
@@ -230,7 +230,7 @@ async def test_a_large_batch_finds_stored_and_earlier_copies_and_numbers_the_res
     ]
     assert not any(r.added for r in results[700:703])
     assert all(r.sentences == 2 for r in added)
-    stats = await engine.stats()
+    stats = await corpus_stats(engine.db_path)
     assert (stats.articles, stats.sentences) == (1203, 3 + 2400)
 
 
@@ -239,7 +239,7 @@ async def test_a_failed_batch_writes_nothing(engine: Engine) -> None:
     bad = ArticleDraft(None, "No title at all.")  # type: ignore[arg-type]
     with pytest.raises(sqlite3.IntegrityError):
         await engine.add_articles([good, bad])
-    stats = await engine.stats()
+    stats = await corpus_stats(engine.db_path)
     assert (stats.articles, stats.sentences) == (0, 0)
 
 
@@ -309,13 +309,13 @@ async def test_a_crash_mid_ingest_leaves_no_half_article(db_path: Path, tmp_path
             " (SELECT 1 FROM sentences s WHERE s.article_id = a.id)",
         )
         assert orphans == [(0,)]
-        stats = await engine.stats()
+        stats = await corpus_stats(engine.db_path)
         assert 0 < stats.articles < 14_946
         assert len(engine.index) == stats.sentences  # the index covers what was committed
         report = await engine.ingest([source])
         # Everything committed before the crash is recognized; nothing is stored twice.
         assert report.duplicates >= stats.articles and not report.failures
-        after = await engine.stats()
+        after = await corpus_stats(engine.db_path)
         assert after.articles == stats.articles + report.added
     finally:
         await engine.close()
@@ -374,7 +374,7 @@ async def test_spellings_of_one_outlet_count_as_one(engine: Engine) -> None:
         ("CNN", 1),
         (None, 1),
     ]
-    assert (await engine.stats()).outlets == 6
+    assert (await corpus_stats(engine.db_path)).outlets == 6
 
 
 async def test_an_article_reads_back_in_paragraphs_its_wire_copy_unwrapped(

@@ -16,7 +16,7 @@ import pytest
 from retrieval.corpus.db import connect
 from retrieval.corpus.schema import MIGRATIONS
 from retrieval.digest.schedule import DailyTime
-from retrieval.digest.subscriptions import State, Subscriptions
+from retrieval.digest.subscriptions import Delivery, State, Subscriptions
 from retrieval.errors import ScheduleError
 
 EIGHT = DailyTime(8, 0)
@@ -25,6 +25,14 @@ MONDAY = datetime(2024, 6, 3, tzinfo=UTC)  # Europe/Berlin is UTC+2 in June
 
 def utc(hours: float, day: datetime = MONDAY) -> datetime:
     return day + timedelta(hours=hours)
+
+
+async def deliveries(subs: Subscriptions, subscription_id: int) -> list[Delivery]:
+    """Every digest claimed for the subscription, oldest first."""
+    async with subs.conn.execute(
+        "SELECT * FROM deliveries WHERE subscription_id = ? ORDER BY day, id", (subscription_id,)
+    ) as cur:
+        return [Delivery.from_row(r) for r in await cur.fetchall()]
 
 
 @pytest.fixture
@@ -134,7 +142,7 @@ async def test_a_digest_is_due_once_per_day_and_claimed_once(
     # (as of when it was found due) but dated before its end are Tuesday's.
     [tuesday] = await subs.due(utc(30))
     assert (tuesday.period.start, tuesday.period.seen_until) == (utc(6), utc(6))
-    [sent] = await subs.deliveries(sub.id)
+    [sent] = await deliveries(subs, sub.id)
     assert (sent.state, sent.messages, sent.items) == (State.SENT, 2, 8)
 
 
@@ -208,7 +216,7 @@ async def test_migration_19_keeps_every_delivery_and_claims_by_slot(
     subs = await Subscriptions.open(db_path)
     try:
         assert sub_id is not None
-        [kept] = await subs.deliveries(sub_id)
+        [kept] = await deliveries(subs, sub_id)
         assert (kept.day, kept.state, kept.items) == (date(2024, 6, 4), State.SENT, 3)
         assert await subs.due(utc(23.5)) == []  # the same slot: claimed already
         [wednesday] = await subs.due(utc(47))
@@ -240,7 +248,7 @@ async def test_a_claim_that_sent_a_message_is_never_released(subs: Subscriptions
     assert claimed is not None
     await subs.progress(claimed.id, 1, 7)
     await subs.release(claimed.id)
-    assert [d.id for d in await subs.deliveries(sub.id)] == [claimed.id]
+    assert [d.id for d in await deliveries(subs, sub.id)] == [claimed.id]
     assert await subs.due(utc(6.5)) == []
 
 

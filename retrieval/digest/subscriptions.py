@@ -518,11 +518,3 @@ class Subscriptions:
             (State.UNKNOWN, now.timestamp(), State.CLAIMED),
         ) as cur:
             return [Delivery.from_row(r) for r in await cur.fetchall()]
-
-    async def deliveries(self, subscription_id: int) -> list[Delivery]:
-        """Every digest claimed for the subscription, oldest first."""
-        async with self.conn.execute(
-            "SELECT * FROM deliveries WHERE subscription_id = ? ORDER BY day, id",
-            (subscription_id,),
-        ) as cur:
-            return [Delivery.from_row(r) for r in await cur.fetchall()]

@@ -46,7 +46,7 @@ class Feed:
 
     @property
     def shown_url(self) -> str:
-        """The feed's address as shown and logged: its credentials masked (`url_secrets`)."""
+        """The feed's address as shown and logged: its credentials masked (`masked`)."""
         return self.masked(self.url)
 
     def masked(self, text: str) -> str:

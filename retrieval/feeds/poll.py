@@ -224,15 +224,9 @@ class FeedPoller:
         # connection must not take in another feed's statements.
         self._database = asyncio.Lock()
 
-    async def poll_due(
-        self, now: float | None = None, on_feed: Callable[[FeedOutcome], None] | None = None
-    ) -> PollReport:
+    async def poll_due(self, on_feed: Callable[[FeedOutcome], None] | None = None) -> PollReport:
         """Poll the feeds that are due (not paused, their interval or backoff elapsed)."""
-        return await self.poll(await self.registry.due(now), on_feed)
-
-    async def poll_all(self, on_feed: Callable[[FeedOutcome], None] | None = None) -> PollReport:
-        """Poll every feed that is not paused, due or not."""
-        return await self.poll(await self.registry.active(), on_feed)
+        return await self.poll(await self.registry.due(), on_feed)
 
     async def poll(
         self, feeds: Sequence[Feed], on_feed: Callable[[FeedOutcome], None] | None = None

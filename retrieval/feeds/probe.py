@@ -35,8 +35,7 @@ _HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", 
 @dataclass(frozen=True, slots=True)
 class NotAFeed:
     """Why an address is no feed to add: what fetching or reading it said (`reason`); the
-    feeds it names, a web page (`named`: absolute, in its order); whether it could not be
-    fetched at all (`unreachable`: a feed may be down for now); and whether newsbot refused
+    feeds it names, a web page (`named`: absolute, in its order); and whether newsbot refused
     to fetch it (`blocked`: a private address the settings do not list, where it is or
     where it redirects; or an answer over the size cap; every poll would be refused alike,
     so adding it all the same is no remedy)."""
@@ -44,7 +43,6 @@ class NotAFeed:
     url: str
     reason: str
     named: tuple[str, ...] = ()
-    unreachable: bool = False
     blocked: bool = False
     answered: str | None = None  # what came in a feed's place: WEB_PAGE, "audio/mpeg"
 
@@ -113,11 +111,11 @@ async def not_a_feed(fetcher: Fetcher, url: str) -> NotAFeed | IsAFeed:
     try:
         fetched = await fetcher.get(url, accept=FEED_ACCEPT)
     except BlockedURLError as exc:  # the reason names the remedy, if any (the setting)
-        return NotAFeed(url, str(exc), unreachable=True, blocked=True)
+        return NotAFeed(url, str(exc), blocked=True)
     except TooLargeError as exc:  # as large at every poll: no feed down for a moment
         return NotAFeed(url, str(exc), blocked=True)
     except FetchError as exc:
-        return NotAFeed(url, str(exc), unreachable=True)
+        return NotAFeed(url, str(exc))
     try:
         parsed = await asyncio.to_thread(
             parse_feed, fetched.content, fetched.url, fetched.content_type

@@ -99,7 +99,7 @@ _MONEY = re.compile(
     r"(?=[$£€%dpe])(?:[$£€]|\b(?:dollars?|pounds|euros)\b|%|\bpercent\b)", re.IGNORECASE
 )
 _MONEY_WORDS = frozenset(("dollar", "dollars", "pounds", "euros", "percent"))
-# The words `sentence_marks` wants whole, for its compiled reading (`scan`).
+# The words `sentences_marks` wants whole, for its compiled reading (`scan`).
 LEXICON = lexicon(STOPWORDS, PLACES)
 
 
@@ -132,14 +132,9 @@ class Marks(NamedTuple):
     alone: Shape | None = None
 
 
-def sentence_marks(text: str) -> Marks:
-    """The names, numbers and dates of a sentence."""
-    return sentences_marks([text])[0]
-
-
 def sentences_marks(texts: Sequence[str]) -> list[Marks]:
-    """`sentence_marks` of each of `texts`: most read by one call of the compiled reading,
-    any with a character it does not know by the patterns."""
+    """The names, numbers and dates of each of `texts`, a sentence each: most read by one
+    call of the compiled reading, any with a character it does not know by the patterns."""
     return [
         marks_by_pattern(text) if scanned is None else _marks_of_scan(*scanned)
         for text, scanned in zip(texts, scan_many(texts, LEXICON), strict=True)
@@ -199,8 +194,8 @@ def _marks_of_scan(found: str, money: int, places: int) -> Marks:
 
 
 def marks_by_pattern(text: str) -> Marks:
-    """`sentence_marks` read with the patterns: for any text (the compiled reading, for
-    most, finds the same)."""
+    """A sentence's marks (`sentences_marks`) read with the patterns: for any text (the
+    compiled reading, for most, finds the same)."""
     capitals = _CAPS_RUN.findall(text)
     names = []
     for run in capitals:

@@ -1,4 +1,4 @@
-"""The compiled reading of `marks.sentence_marks` (numba): a walk over a sentence's
+"""The compiled reading of `marks.sentences_marks` (numba): a walk over a sentence's
 characters for each of its patterns finds what the pattern finds, for text whose word
 characters are all ASCII.
 
