@@ -41,7 +41,7 @@ from retrieval.corpus.dates import to_timestamp  # noqa: E402
 from retrieval.corpus.formats import read_records  # noqa: E402
 from retrieval.corpus.ingest import BATCH  # noqa: E402
 from retrieval.corpus.sentences import article_sentences  # noqa: E402
-from retrieval.corpus.sketches import band_keys, shingles  # noqa: E402
+from retrieval.corpus.sketches import band_keys, shingle_hashes  # noqa: E402
 from retrieval.corpus.store import CorpusStore  # noqa: E402
 from retrieval.corpus.text import fingerprint, normal_words  # noqa: E402
 from retrieval.index.bm25 import BM25Params  # noqa: E402
@@ -163,7 +163,7 @@ def measure(path: Path, rounds: int) -> dict[str, Any]:
     titles = stage("title terms", lambda: [title_terms(d.title, Tokenizer()) for d in drafts])
     sketches = stage(
         "sketch (near copies)",
-        lambda: [band_keys(shingles(normal_words(d.text)), d.source) for d in drafts],
+        lambda: [band_keys(shingle_hashes(normal_words(d.text)), d.source) for d in drafts],
     )
     finds = iter(packed)
     prepared = [

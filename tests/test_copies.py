@@ -12,7 +12,7 @@ from bot.cli.commands import _print_ingest
 from bot.cli.main import main
 from retrieval.corpus.copies import Copy
 from retrieval.corpus.ingest import LISTED_DUPLICATES, Duplicate, IngestReport
-from retrieval.corpus.sketches import NEAR_IDENTICAL, resemblance, shingles, text_keys
+from retrieval.corpus.sketches import NEAR_IDENTICAL, resemblance, shingle_hashes, text_keys
 from retrieval.corpus.text import normal_words
 from retrieval.engine import Engine, corpus_stats, remove_articles
 from retrieval.models import ArticleDraft
@@ -56,7 +56,7 @@ def dover(source: str | None, url: str | None, date_line: str = "Feb. 1, 2025") 
 
 
 def alike(a: ArticleDraft, b: ArticleDraft) -> float:
-    return resemblance(shingles(normal_words(a.text)), shingles(normal_words(b.text)))
+    return resemblance(shingle_hashes(normal_words(a.text)), shingle_hashes(normal_words(b.text)))
 
 
 async def test_one_outlets_near_identical_text_at_another_address_is_a_duplicate(

@@ -410,35 +410,6 @@ def test_a_windows_terms_are_told_for_the_windows_at_hand() -> None:
     assert given.held().tolist() == [1.0, 0.0]
 
 
-@pytest.mark.parametrize(
-    "a, b",
-    [
-        (
-            "Floods hit the town of Ely on Monday.",
-            "Floods hit the town of Ely on Monday, he said.",
-        ),
-        ("Two words", "Two words and more"),
-        ("One", "one"),
-        ("", "   "),
-        ("a b", "a b c"),  # a text of fewer than three words: one gram of them all
-        ("Ely\u00a0floods: the town\u2003said so", "ely floods: THE TOWN said so today"),
-    ],
-)
-def test_the_choices_word_grams_count_as_the_corpus_shingles_do(a: str, b: str) -> None:
-    """The choice tells rewrites apart by word 3-grams made as tuples (`_grams`), not as
-    joined strings (`corpus.text.shingles`): as many grams, as many in common, so the same
-    texts are the same story for both."""
-    from retrieval.corpus.text import near_duplicate_shingles, shingles
-    from retrieval.ranking.selection import REWRITTEN, _grams, _rewritten
-
-    for text in (a, b):
-        assert len(_grams(text)) == len(shingles(text))
-    assert len(_grams(a) & _grams(b)) == len(shingles(a) & shingles(b))
-    assert _rewritten(a, _grams(a), b, _grams(b)) == near_duplicate_shingles(
-        a, shingles(a), b, shingles(b), REWRITTEN
-    )
-
-
 def test_a_candidates_copy_with_changes_is_what_replace_makes() -> None:
     """`Candidates.changed` copies field by field what `dataclasses.replace` would pass
     through `__init__`, and a name no field has is an error, as there."""

@@ -16,6 +16,7 @@ from retrieval.corpus.text import (
     is_near_duplicate,
     joined_sentences,
     paragraphs,
+    shingles,
 )
 
 from .conftest import shared_articles
@@ -107,6 +108,29 @@ def test_fingerprint_and_clean_line_equal_their_definitions_on_real_news() -> No
 def test_a_near_duplicate_is_one_sharing_at_least_the_threshold_of_shingles() -> None:
     assert is_near_duplicate("a b c d e f g", "a b c d e f x")  # 4 of 5 shingles: 0.8
     assert not is_near_duplicate("a b c d e f g", "a b c d e x y")
+
+
+@pytest.mark.parametrize(
+    "text, grams",
+    [
+        ("Floods hit the town", {("floods", "hit", "the"), ("hit", "the", "town")}),
+        (
+            "Ely\u00a0floods:\u2003the TOWN",
+            {("ely", "floods:", "the"), ("floods:", "the", "town")},
+        ),
+        ("Two words", {("two", "words")}),  # fewer than three: one gram of them all
+        ("One", {("one",)}),
+        ("   ", {()}),  # one empty gram: two blank texts are the same text
+        ("a b a b a", {("a", "b", "a"), ("b", "a", "b")}),
+    ],
+)
+def test_shingles_are_a_texts_case_folded_word_3_grams(
+    text: str, grams: set[tuple[str, ...]]
+) -> None:
+    """One function makes them for the digest's syndicated copies and for the answer's
+    rewrites (`ranking.selection`), which had one of its own, as tuples where this one
+    joined strings."""
+    assert shingles(text) == grams
 
 
 @pytest.mark.parametrize(

@@ -24,7 +24,7 @@ import aiosqlite
 from retrieval.addresses import same_page, same_page_urls
 from retrieval.corpus.db import rows_for_ids
 from retrieval.corpus.prepare import PreparedArticle
-from retrieval.corpus.sketches import NEAR_IDENTICAL, Hashes, resemblance, shingles
+from retrieval.corpus.sketches import NEAR_IDENTICAL, Hashes, resemblance, shingle_hashes
 from retrieval.corpus.text import normal_words
 from retrieval.outlets import outlet_key
 
@@ -62,7 +62,7 @@ class _Text:
 
     def resemblance(self, grams: Hashes) -> float:
         if self.grams is None:
-            self.grams = shingles(normal_words(self.text))
+            self.grams = shingle_hashes(normal_words(self.text))
         return resemblance(grams, self.grams)
 
 
@@ -153,7 +153,7 @@ class StoredCopies:
             if stored.outlet != outlet:  # a key of another outlet's, alike by chance
                 continue
             if grams is None:
-                grams = shingles(normal_words(article.draft.text))
+                grams = shingle_hashes(normal_words(article.draft.text))
             alike = stored.resemblance(grams)
             if alike >= NEAR_IDENTICAL:
                 return Copy(article_id, alike, stored.url, stored.title)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 
 from retrieval.addresses import canonical_url
 from retrieval.corpus.dates import to_timestamp
-from retrieval.corpus.sketches import band_keys, shingles
+from retrieval.corpus.sketches import band_keys, shingle_hashes
 from retrieval.corpus.text import normal_words, words_fingerprint
 from retrieval.index.tokens import Tokenizer
 from retrieval.models import ArticleDraft
@@ -102,7 +102,7 @@ def complete_articles(
         made[n] = replace(
             made[n],
             sentences=tuple(article_sentences(draft.text)),
-            sketch=band_keys(shingles(words), draft.source),
+            sketch=band_keys(shingle_hashes(words), draft.source),
             words=b"",  # not needed again: a batch does not hold its text twice
         )
     # the whole batch's sentences read at once: a call of the compiled reading costs more

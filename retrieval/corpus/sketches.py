@@ -89,7 +89,7 @@ _POWERS: dict[int, Hashes] = {}
 _POWERS_KEPT = 1 << 21  # 16 MB each at most: a text of two million bytes
 
 
-def shingles(words: bytes) -> Hashes:
+def shingle_hashes(words: bytes) -> Hashes:
     """A 64-bit hash of each word 3-gram of `words` (`text.normal_words`), in order, repeats
     too; a text of one or two words is one "3-gram", and one of none has none. Vectorized:
     a few arrays of the text's length, not a Python string per 3-gram."""
@@ -131,7 +131,7 @@ def band_keys(grams: Hashes, source: str | None) -> tuple[int, ...]:
 
 def text_keys(source: str | None, text: str) -> tuple[int, ...]:
     """`band_keys` of an article's text."""
-    return band_keys(shingles(normal_words(text)), source)
+    return band_keys(shingle_hashes(normal_words(text)), source)
 
 
 def sketch_json(source: object, text: object) -> str:
@@ -143,7 +143,7 @@ def sketch_json(source: object, text: object) -> str:
 
 
 def resemblance(a: Hashes, b: Hashes) -> float:
-    """Jaccard resemblance of two texts' sets of 3-grams (`shingles`): 1.0 for the same."""
+    """Jaccard resemblance of two texts' sets of 3-grams (`shingle_hashes`): 1.0 for the same."""
     first, second = np.unique(a), np.unique(b)
     if not len(first) or not len(second):
         return float(len(first) == len(second))

@@ -223,16 +223,25 @@ def words_fingerprint(words: bytes) -> str:
 SYNDICATED = 0.8  # share of the shorter text's 3-grams found in the other: the same copy
 
 
-def shingles(text: str) -> set[str]:
-    """The word 3-grams of `text`, case-folded (one gram for a text of fewer words)."""
+# A text's word 3-grams, case-folded, each a tuple of its words: made without joining
+# strings (the choice of a question's passages makes some 250 a window).
+Shingles = set[tuple[str, ...]]
+
+
+def shingles(text: str) -> Shingles:
+    """The word 3-grams of `text`, case-folded (one gram of all its words for a text of
+    fewer than three)."""
     words = text.casefold().split()
-    return {" ".join(words[i : i + 3]) for i in range(max(1, len(words) - 2))}
+    if len(words) < 3:
+        return {tuple(words)}
+    return set(zip(words, words[1:], words[2:], strict=False))
 
 
 def near_duplicate_shingles(
-    a: str, shingles_a: set[str], b: str, shingles_b: set[str], threshold: float = SYNDICATED
+    a: str, shingles_a: Shingles, b: str, shingles_b: Shingles, threshold: float = SYNDICATED
 ) -> bool:
-    """`is_near_duplicate` for texts whose shingles are already made (compared many times)."""
+    """`is_near_duplicate` for texts whose shingles are already made (compared many times):
+    whether the share of the shorter's 3-grams found in the other is `threshold` or more."""
     if not shingles_a or not shingles_b:
         return a.strip() == b.strip()
     return len(shingles_a & shingles_b) / min(len(shingles_a), len(shingles_b)) >= threshold

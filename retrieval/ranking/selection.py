@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from retrieval.corpus.text import fingerprint
+from retrieval.corpus.text import Shingles, fingerprint, near_duplicate_shingles, shingles
 from retrieval.ranking.answers import novelty_of
 from retrieval.ranking.features import COLUMN, Candidates, Ints
 
@@ -154,7 +154,7 @@ def unshown(candidates: Candidates, windows: Sequence[int], earlier: Sequence[st
     page = _Page(candidates)
     page.shown = {_plain(sentence) for sentence in earlier}
     told = " ".join(earlier)
-    page.kept = [(told, _grams(told))]
+    page.kept = [(told, shingles(told))]
     return [w for w in windows if page.fits(w, len(windows))]
 
 
@@ -241,11 +241,11 @@ class _Page:
         self._article = candidates.article.tolist()
         self.taken = bytearray(len(candidates.sentence_id))
         self.per: dict[int, int] = {}
-        self.kept: list[tuple[str, Grams]] = []
+        self.kept: list[tuple[str, Shingles]] = []
         self.shown: set[str] = set()  # sentences quoted: a copy cut at other bounds is one too
         self.answers: list[frozenset[str]] = []  # the words of each candidate answer quoted
         self._answer_words: set[str] = set()  # all of theirs: an answer outside is not quoted
-        self._texts: dict[int, tuple[str, Grams]] = {}  # window -> its text and word 3-grams
+        self._texts: dict[int, tuple[str, Shingles]] = {}  # window -> its text and word 3-grams
         self._said: dict[int, set[str]] = {}  # window -> its sentences, plain (`_plain`)
         self._window_answers: dict[int, list[frozenset[str]]] = {}  # window -> `_answers`
 
@@ -262,7 +262,10 @@ class _Page:
         if not self.kept:
             return True  # nothing to be a copy of: its shingles are made when needed
         text, grams = self._text(w)
-        return not any(_rewritten(seen, seen_grams, text, grams) for seen, seen_grams in self.kept)
+        return not any(
+            near_duplicate_shingles(seen, seen_grams, text, grams, REWRITTEN)
+            for seen, seen_grams in self.kept
+        )
 
     def repeated(self, w: int) -> float:
         """The share of window `w`'s candidate answers quoted already ("lee" is, once "minjee
@@ -290,10 +293,10 @@ class _Page:
             self._said[w] = {_plain(text(i)) for i in range(first, first + self._size[w])}
         return self._said[w]
 
-    def _text(self, w: int) -> tuple[str, Grams]:
+    def _text(self, w: int) -> tuple[str, Shingles]:
         if w not in self._texts:
             text = self.candidates.text(w)
-            self._texts[w] = text, _grams(text)
+            self._texts[w] = text, shingles(text)
         return self._texts[w]
 
     def _answers(self, w: int) -> list[frozenset[str]]:
@@ -317,28 +320,6 @@ class _Page:
         answers = [frozenset(answer.split()) for answer in sorted(found)]
         self._window_answers[w] = answers
         return answers
-
-
-# A text's word 3-grams, case-folded, as tuples of words (one gram of all its words for a text
-# of fewer than three): `corpus.text.shingles` joins each gram's words with a space, and its
-# words hold none, so the two sets hold as many grams, and as many in common, for any texts.
-# Tuples are made without joining strings (a question's choice makes some 250 grams a window).
-Grams = set[tuple[str, ...]]
-
-
-def _grams(text: str) -> Grams:
-    words = text.casefold().split()
-    if len(words) < 3:
-        return {tuple(words)}
-    return set(zip(words, words[1:], words[2:], strict=False))
-
-
-def _rewritten(a: str, grams_a: Grams, b: str, grams_b: Grams) -> bool:
-    """Whether the texts `a` and `b`, of `_grams` `grams_a` and `grams_b`, tell the same
-    story (`REWRITTEN`; `corpus.text.near_duplicate_shingles` of their shingles)."""
-    if not grams_a or not grams_b:
-        return a.strip() == b.strip()
-    return len(grams_a & grams_b) / min(len(grams_a), len(grams_b)) >= REWRITTEN
 
 
 def _plain(sentence: str) -> str:
