@@ -20,11 +20,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
-
-from evaluate import Hit, Outcome, Question, load_questions, score, summarize  # noqa: E402
 
 from benchmarks.corpora import corpus_path  # noqa: E402
+from benchmarks.evaluate import (  # noqa: E402
+    Hit,
+    Outcome,
+    Question,
+    load_questions,
+    score,
+    summarize,
+)
 from retrieval.corpus.db import ReadConnections, connect  # noqa: E402
 from retrieval.corpus.ingest import ingest_paths  # noqa: E402
 from retrieval.corpus.reader import CorpusReader  # noqa: E402

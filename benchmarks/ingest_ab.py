@@ -75,7 +75,7 @@ def stored(db: Path) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
 
 def _median(runs: list[dict[str, Any]], key: str) -> float:
     """The median of a figure over runs (0 where an older checkout does not report it)."""
-    return statistics.median(run.get(key, 0.0) for run in runs)
+    return float(statistics.median(run.get(key, 0.0) for run in runs))
 
 
 def main(argv: list[str] | None = None) -> int:

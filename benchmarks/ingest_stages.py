@@ -12,13 +12,15 @@ sentence index segment, and, where this checkout has one, the article index (mad
 sentence index's tokens and the titles' terms, or, in a checkout before that, each article
 tokenized whole). Each stage runs
 `--rounds` times on fresh state (new tokenizer, new database) and the median is reported,
-with each stage's share. To compare two checkouts, run each one's copy of this script.
+with each stage's share. To compare two checkouts, run each one's copy of this script (a
+checkout before index/builder.py, 3a72ddb, imports SegmentBuilder from index/index.py).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import inspect
 import json
 import shutil
@@ -45,7 +47,7 @@ from retrieval.corpus.sketches import band_keys, shingle_hashes  # noqa: E402
 from retrieval.corpus.store import CorpusStore  # noqa: E402
 from retrieval.corpus.text import fingerprint, normal_words  # noqa: E402
 from retrieval.index.bm25 import BM25Params  # noqa: E402
-from retrieval.index.index import SegmentBuilder  # noqa: E402
+from retrieval.index.builder import SegmentBuilder  # noqa: E402
 from retrieval.index.tokens import Tokenizer  # noqa: E402
 from retrieval.ranking.answers import packed_finds  # noqa: E402
 
@@ -117,9 +119,12 @@ def _article_index(
 def _article_documents(drafts: list[Any]) -> Callable[[], None] | None:
     """The article index's build in a checkout whose article index tokenizes each article
     whole, title and text (else None: one without an article index)."""
-    try:
-        from retrieval.indexing import article_document
+    try:  # by name: what an older checkout has, this one's types do not say
+        indexing = importlib.import_module("retrieval.indexing")
     except ImportError:
+        return None
+    article_document = getattr(indexing, "article_document", None)
+    if article_document is None:
         return None
     rows = [(i, article_document(d.title, d.text), 0.0) for i, d in enumerate(drafts, 1)]
     return lambda: _build(rows)
@@ -128,11 +133,8 @@ def _article_documents(drafts: list[Any]) -> Callable[[], None] | None:
 def _rows(sentences: list[tuple[tuple[int, str], ...]]) -> list[Any]:
     """Index rows as this checkout's `SegmentBuilder.add_many` takes them."""
     texts = (text for split in sentences for _, text in split)
-    try:
-        from retrieval.index.index import Row  # a checkout whose rows carry a time
-    except ImportError:
-        return list(enumerate(texts, 1))
-    del Row
+    if not hasattr(importlib.import_module("retrieval.index.index"), "Row"):
+        return list(enumerate(texts, 1))  # a checkout whose rows carry no time
     return [(i, text, 0.0) for i, text in enumerate(texts, 1)]
 
 
