@@ -19,10 +19,12 @@ from retrieval.corpus.db import (
     IN_LIMIT,
     ReadConnections,
     connect,
+    id_runs,
     in_lists,
     rows_for_ids,
     snapshot,
     transaction,
+    tuples_for_id_runs_blocking,
     tuples_for_ids_blocking,
 )
 from retrieval.corpus.ingest import IngestReport, ingest_paths
@@ -262,6 +264,40 @@ async def test_tuples_for_ids_are_plain_tuples_whatever_the_row_factory(
         assert sorted(rows) == [(i, f"tag {i}") for i in range(6, 1299)]
         assert {type(row) for row in rows} == {tuple}
         assert isinstance(reads.get().execute("SELECT id FROM t").fetchone(), sqlite3.Row)
+    finally:
+        reads.close()
+
+
+def test_id_runs_are_the_distinct_ids_as_runs_of_consecutive_ones() -> None:
+    assert id_runs([9, 3, 4, 5, 3, 12, 10, 1]) == [(1, 1), (3, 5), (9, 10), (12, 12)]
+    assert id_runs([]) == []
+
+
+async def test_rows_read_by_runs_of_ids_are_those_an_in_list_reads(
+    conn: aiosqlite.Connection, db_path: Path
+) -> None:
+    """Runs past one statement's parameters, ids missing from the table (a gap inside a
+    run, one before and after the table), repeats: the same rows as `id IN (...)`."""
+    stored = [i for i in range(1, 3000) if i % 7 != 3]
+    await conn.executemany(
+        "INSERT INTO t (id, tag) VALUES (?, ?)", [(i, f"tag {i}") for i in stored]
+    )
+    await conn.commit()
+    asked = [0, *range(1, 1600, 2), *range(2000, 2020), 2005, 4000]
+    reads = ReadConnections(db_path)  # its connections make sqlite3.Row objects
+    try:
+        rows = tuples_for_id_runs_blocking(reads.get(), "id, tag", "t", asked)
+        listed = tuples_for_ids_blocking(
+            reads.get(), "SELECT id, tag FROM t WHERE id IN ({ids})", asked
+        )
+        assert len(id_runs(asked)) > IN_LIMIT // 2  # more than one statement
+        assert (
+            sorted(rows)
+            == sorted(listed)
+            == [(i, f"tag {i}") for i in sorted(set(asked)) if i in stored]
+        )
+        assert {type(row) for row in rows} == {tuple}
+        assert tuples_for_id_runs_blocking(reads.get(), "id, tag", "t", []) == []
     finally:
         reads.close()
 

@@ -701,6 +701,45 @@ def tuples_for_ids_blocking(
         cursor.close()
 
 
+def id_runs(ids: Iterable[int]) -> list[tuple[int, int]]:
+    """The distinct `ids` as runs of consecutive ids, (first, last) each, ascending."""
+    runs: list[tuple[int, int]] = []
+    for i in sorted(set(ids)):
+        if runs and runs[-1][1] == i - 1:
+            runs[-1] = (runs[-1][0], i)
+        else:
+            runs.append((i, i))
+    return runs
+
+
+def tuples_for_id_runs_blocking(
+    conn: sqlite3.Connection, columns: str, table: str, ids: Iterable[int]
+) -> list[tuple[Any, ...]]:
+    """`columns` of the rows of `table` whose rowid `id` is one of `ids`, as plain tuples
+    (missing ids are simply absent; rows in no particular order), read a run of consecutive
+    ids at a time: a question's pool asks for its windows' sentences, stored together, and
+    a range is one descent of the table's B-tree where an IN list is one a row (some 72 ids
+    in 16 runs a pool's read on news-1m: 0.80-0.96x of the IN list's CPU, replayed)."""
+    runs = id_runs(ids)
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    rows: list[tuple[Any, ...]] = []
+    try:
+        for start in range(0, len(runs), IN_LIMIT // 2):
+            chunk = runs[start : start + IN_LIMIT // 2]
+            ranges = ",".join(["(?,?)"] * len(chunk))
+            rows.extend(
+                cursor.execute(
+                    f"WITH wanted(first, last) AS (VALUES {ranges}) SELECT {columns} FROM wanted"
+                    f" JOIN {table} ON {table}.id BETWEEN wanted.first AND wanted.last",
+                    [i for run in chunk for i in run],
+                )
+            )
+    finally:
+        cursor.close()
+    return rows
+
+
 class ReadConnections:
     """One read-only sqlite3 connection per thread that asks, for reads off the event loop.
 

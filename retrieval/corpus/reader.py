@@ -15,7 +15,11 @@ from typing import NamedTuple, cast
 import numpy as np
 import numpy.typing as npt
 
-from retrieval.corpus.db import rows_for_ids_blocking, tuples_for_ids_blocking
+from retrieval.corpus.db import (
+    rows_for_ids_blocking,
+    tuples_for_id_runs_blocking,
+    tuples_for_ids_blocking,
+)
 from retrieval.corpus.prepare import parsed_title_terms
 from retrieval.corpus.store import ATTRIBUTION_COLUMNS, attribution
 from retrieval.models import Attribution
@@ -290,10 +294,8 @@ class CorpusReader:
         paragraphs tell headings, `ranking.headings`)."""
         return cast(
             list[tuple[int, str, bytes | None, int]],
-            tuples_for_ids_blocking(
-                self._connection(),
-                "SELECT id, text, finds, paragraph FROM sentences WHERE id IN ({ids})",
-                sentence_ids,
+            tuples_for_id_runs_blocking(
+                self._connection(), "id, text, finds, paragraph", "sentences", sentence_ids
             ),
         )
 
