@@ -718,8 +718,8 @@ def tuples_for_id_runs_blocking(
     """`columns` of the rows of `table` whose rowid `id` is one of `ids`, as plain tuples
     (missing ids are simply absent; rows in no particular order), read a run of consecutive
     ids at a time: a question's pool asks for its windows' sentences, stored together, and
-    a range is one descent of the table's B-tree where an IN list is one a row (some 72 ids
-    in 16 runs a pool's read on news-1m: 0.80-0.96x of the IN list's CPU, replayed)."""
+    a range is one descent of the table's B-tree where an IN list is one a row (on news-1m
+    a pool's read asks some 72 ids in 16 runs; docs/performance.md)."""
     runs = id_runs(ids)
     cursor = conn.cursor()
     cursor.row_factory = None
