@@ -39,6 +39,7 @@ async def poll_all(
 @dataclass
 class Route:
     status: int = 200
+    reason: str | None = None  # the status line's reason phrase: the standard one if None
     body: bytes = b""
     content_type: str = "text/html; charset=utf-8"
     headers: dict[str, str] = field(default_factory=dict)
@@ -85,7 +86,7 @@ class FeedServer:
                     self.send_response(304)
                     self.end_headers()
                     return
-                self.send_response(route.status)
+                self.send_response(route.status, route.reason)
                 self.send_header("Content-Type", route.content_type)
                 if route.send_length:
                     self.send_header("Content-Length", str(len(route.body)))

@@ -315,6 +315,38 @@ def test_a_polls_problem_lines_escape_what_a_feeds_links_would_make_the_terminal
     assert "\x1b" not in done.stderr and "\u202e" not in done.stderr
 
 
+# A feed whose title and whose server's reason phrase would make a terminal do things: a
+# U+202E shows the rest of a line reversed, an ESC sequence clears the screen.
+HOSTILE_TITLE = "The \u202eQuays"
+HOSTILE_REASON = "Bad\x1b[2J Gateway"
+SHOWN_HOSTILE = "feed 1 (The \\u202eQuays): failed: HTTP 500 Bad\\x1b[2J Gateway"
+
+
+def add_hostile_feed(capsys: pytest.CaptureFixture[str], db: Path, server: FeedServer) -> None:
+    """Add a feed titled HOSTILE_TITLE (read by `feeds add`'s check), that then fails with
+    HOSTILE_REASON."""
+    body = f'<?xml version="1.0"?><rss version="2.0"><channel><title>{HOSTILE_TITLE}</title>'
+    server.routes["/feeds/q.rss"] = Route(
+        body=f"{body}</channel></rss>".encode(), content_type="application/rss+xml"
+    )
+    assert run(capsys, db, "feeds", "add", server.url("/feeds/q.rss"))[0] == 0
+    server.routes["/feeds/q.rss"] = Route(status=500, reason=HOSTILE_REASON)
+
+
+@pytest.mark.parametrize("level", ["ERROR", "INFO"])
+def test_a_failed_feeds_line_escapes_what_its_title_and_server_would_make_the_terminal_do(
+    level: str, capsys: pytest.CaptureFixture[str], db_path: Path, feed_server: FeedServer
+) -> None:
+    """A feed's title and its server's reason phrase are theirs to write: a U+202E or an
+    ESC sequence in them reached the terminal, and the log, raw in the poll's line for the
+    feed (logged, or printed where the log level hides it)."""
+    add_hostile_feed(capsys, db_path, feed_server)
+    env = clean_env(NEWSBOT_LOG_LEVEL=level, NEWSBOT_ALLOW_PRIVATE_URLS="1")
+    done = run_newsbot(["--db", str(db_path), "feeds", "poll"], db_path.parent, env)
+    assert done.stderr.count(SHOWN_HOSTILE) == 1, done.stderr
+    assert "\x1b" not in done.stderr and "\u202e" not in done.stderr
+
+
 def test_a_quiet_poll_that_went_well_prints_nothing_for_cron(
     db_path: Path, feed_server: FeedServer
 ) -> None:

@@ -1486,6 +1486,19 @@ async def test_a_feed_and_page_in_a_legacy_asian_or_turkish_charset_keep_their_c
     assert summary in article["text"] and more in article["text"]
 
 
+async def test_a_feeds_line_escapes_an_address_it_moved_to_as_a_terminal_would_obey_it(
+    db: aiosqlite.Connection,
+) -> None:
+    """The address a feed moved to is its server's Location. httpx percent-encodes what a
+    terminal would obey in it (a U+202E, a C1 CSI) and refuses an ESC, so no loopback
+    server gets one through: this is for what else comes to name the move."""
+    feed, _ = await FeedRegistry(db).add("https://news.test/old.rss")
+    outcome = FeedOutcome(feed, moved_to="https://news.test/\u202enew\x1b[2J.rss")
+    assert outcome.line().endswith(
+        "; moved for good to https://news.test/\\u202enew\\x1b[2J.rss, polled there now"
+    )
+
+
 async def test_a_feed_moved_for_good_is_polled_at_its_new_address_from_then_on(
     feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
 ) -> None:

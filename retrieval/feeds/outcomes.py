@@ -7,7 +7,7 @@ import enum
 from dataclasses import dataclass, field
 
 from retrieval.feeds.feed import Feed
-from retrieval.wording import counted
+from retrieval.wording import counted, shown_name
 
 
 class PollStatus(enum.StrEnum):
@@ -38,7 +38,12 @@ class FeedOutcome:
     moved_to: str | None = None  # its new address, stored: it moved for good (masked)
 
     def line(self) -> str:
-        """One line for the log and the terminal."""
+        """One line for the log and the terminal, escaped (`wording.shown_name`): the feed's
+        title, its server's reason phrase in `error` and the Location it `moved_to` are
+        theirs to write, an ESC sequence or a U+202E in them too."""
+        return shown_name(self._line())
+
+    def _line(self) -> str:
         head = f"feed {self.feed.id} ({self.feed.label})"
         if self.status == PollStatus.FAILED:
             tail = f"failed: {self.error}"
