@@ -347,6 +347,20 @@ def test_a_failed_feeds_line_escapes_what_its_title_and_server_would_make_the_te
     assert "\x1b" not in done.stderr and "\u202e" not in done.stderr
 
 
+def test_a_paused_feeds_line_escapes_what_its_title_and_server_would_make_the_terminal_do(
+    capsys: pytest.CaptureFixture[str], db_path: Path, feed_server: FeedServer
+) -> None:
+    """`feeds poll`'s line for a feed it paused gave its title and its last error (its
+    server's reason phrase) raw: a U+202E or an ESC sequence in them reached the terminal."""
+    add_hostile_feed(capsys, db_path, feed_server)
+    run_sql(db_path, "UPDATE feeds SET failures = 5")  # the next failure pauses it
+    code, _, err = run(capsys, db_path, "feeds", "poll")
+    assert code == EXIT_FAILED
+    shown = "paused: feed 1 (The \\u202eQuays) after 6 failures in a row: HTTP 500 Bad\\x1b[2J"
+    assert f"{shown} Gateway; `newsbot feeds add {feed_server.url('/feeds/q.rss')}`" in err, err
+    assert "\x1b" not in err and "\u202e" not in err
+
+
 def test_a_quiet_poll_that_went_well_prints_nothing_for_cron(
     db_path: Path, feed_server: FeedServer
 ) -> None:

@@ -35,7 +35,7 @@ from retrieval.feeds.fetch import Fetcher, PrivateAllowed
 from retrieval.feeds.outcomes import FeedOutcome, PollStatus
 from retrieval.feeds.probe import NotAFeed, look_at_feed, moved_for_good
 from retrieval.feeds.registry import IDS_NAMED, FeedRegistry, moved_note, new_address
-from retrieval.wording import agreeing, counted
+from retrieval.wording import agreeing, counted, shown_name
 
 
 def interval_value(text: str) -> float:
@@ -280,14 +280,15 @@ async def _poll(settings: Settings, args: argparse.Namespace) -> int:
     finally:
         await engine.close()
     for feed in report.paused:
-        print(
+        # escaped (`shown_name`): its title and its last error (a reason phrase) are the
+        # feed's and its server's to write, an ESC sequence or a U+202E in them too
+        paused = (
             f"paused: feed {feed.id} ({feed.label}) after {counted(feed.failures, 'failure')} "
             f"in a row: {feed.last_error}; `newsbot feeds add {feed.shown_url}` resumes it"
-            + (
-                " (its credentials, or new ones, in place of ***)"
-                if feed.shown_url != feed.url
-                else ""
-            ),
+        )
+        credentials = " (its credentials, or new ones, in place of ***)"
+        print(
+            shown_name(paused) + (credentials if feed.shown_url != feed.url else ""),
             file=sys.stderr,
         )
     # why each failed, as ingest names each file's failure; once: where the poll's own log
