@@ -361,6 +361,25 @@ def test_a_paused_feeds_line_escapes_what_its_title_and_server_would_make_the_te
     assert "\x1b" not in err and "\u202e" not in err
 
 
+def test_feeds_list_escapes_what_a_feeds_title_and_server_would_make_the_terminal_do(
+    capsys: pytest.CaptureFixture[str], db_path: Path, feed_server: FeedServer
+) -> None:
+    """`feeds list` gave a feed's label (its title) and its last error (its server's reason
+    phrase) raw: a U+202E or an ESC sequence in them reached the terminal. `--json` keeps
+    them as they are, for a program: JSON escapes an ESC (\\u001b) itself."""
+    add_hostile_feed(capsys, db_path, feed_server)
+    run(capsys, db_path, "feeds", "poll")
+    code, out, _ = run(capsys, db_path, "feeds", "list")
+    assert code == 0 and len(out.splitlines()) == 3, out
+    assert "last fetch " in out and out.splitlines()[0].endswith("  The \\u202eQuays")
+    assert "     last error: HTTP 500 Bad\\x1b[2J Gateway (next try " in out
+    assert "\x1b" not in out and "\u202e" not in out
+    code, out, _ = run(capsys, db_path, "feeds", "list", "--json")
+    (feed,) = json.loads(out)["feeds"]
+    assert (feed["label"], feed["last_error"]) == (HOSTILE_TITLE, f"HTTP 500 {HOSTILE_REASON}")
+    assert "\x1b" not in out
+
+
 def test_a_quiet_poll_that_went_well_prints_nothing_for_cron(
     db_path: Path, feed_server: FeedServer
 ) -> None:

@@ -69,7 +69,9 @@ def render_feeds(feeds: list[Feed], zone: tzinfo = UTC) -> str:
                 else f"next try {when(feed.next_poll_ts, zone)}"
             )
             lines.append(f"     {feed.error_label}: {feed.last_error} ({retry})")
-    return "\n".join(lines)
+    # each line escaped (`shown_name`): a feed's title and its last error (a reason phrase)
+    # are the feed's and its server's to write, an ESC sequence or a U+202E in them too
+    return "\n".join(map(shown_name, lines))
 
 
 # `feeds list --json`'s fields of a feed, in order (README lists them with their types)
