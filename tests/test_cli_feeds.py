@@ -322,15 +322,17 @@ HOSTILE_REASON = "Bad\x1b[2J Gateway"
 SHOWN_HOSTILE = "feed 1 (The \\u202eQuays): failed: HTTP 500 Bad\\x1b[2J Gateway"
 
 
-def add_hostile_feed(capsys: pytest.CaptureFixture[str], db: Path, server: FeedServer) -> None:
+def add_hostile_feed(capsys: pytest.CaptureFixture[str], db: Path, server: FeedServer) -> str:
     """Add a feed titled HOSTILE_TITLE (read by `feeds add`'s check), that then fails with
-    HOSTILE_REASON."""
+    HOSTILE_REASON; what `feeds add` said."""
     body = f'<?xml version="1.0"?><rss version="2.0"><channel><title>{HOSTILE_TITLE}</title>'
     server.routes["/feeds/q.rss"] = Route(
         body=f"{body}</channel></rss>".encode(), content_type="application/rss+xml"
     )
-    assert run(capsys, db, "feeds", "add", server.url("/feeds/q.rss"))[0] == 0
+    code, out, _ = run(capsys, db, "feeds", "add", server.url("/feeds/q.rss"))
+    assert code == 0
     server.routes["/feeds/q.rss"] = Route(status=500, reason=HOSTILE_REASON)
+    return out
 
 
 @pytest.mark.parametrize("level", ["ERROR", "INFO"])
@@ -378,6 +380,17 @@ def test_feeds_list_escapes_what_a_feeds_title_and_server_would_make_the_termina
     (feed,) = json.loads(out)["feeds"]
     assert (feed["label"], feed["last_error"]) == (HOSTILE_TITLE, f"HTTP 500 {HOSTILE_REASON}")
     assert "\x1b" not in out
+
+
+def test_feeds_add_and_remove_escape_what_a_feeds_title_would_make_the_terminal_do(
+    capsys: pytest.CaptureFixture[str], db_path: Path, feed_server: FeedServer
+) -> None:
+    """`feeds add` named the feed by the title its check read, and `feeds remove` by its
+    label, raw: a U+202E in the feed's title reached the terminal."""
+    added = add_hostile_feed(capsys, db_path, feed_server)
+    assert added.startswith("added feed 1: The \\u202eQuays, every 15m; it is due now"), added
+    code, out, _ = run(capsys, db_path, "feeds", "remove", "1")
+    assert (code, out.split(";")[0]) == (0, "removed feed 1 (The \\u202eQuays)")
 
 
 def test_a_quiet_poll_that_went_well_prints_nothing_for_cron(

@@ -168,9 +168,10 @@ async def _add(
     except FeedError as exc:
         print(f"newsbot feeds add: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    print(
-        f"{_added(feed, before)}: {feed.label}, every {format_interval(feed.interval)}"
-        "; it is due now (newsbot feeds poll, or the running bot, fetches it)"
+    print(  # escaped: a label may be the feed's title, the feed's to write (`render_feeds`)
+        f"{_added(feed, before)}: {shown_name(feed.label)}, every "
+        f"{format_interval(feed.interval)}; it is due now (newsbot feeds poll, or the running"
+        " bot, fetches it)"
     )
     if moved:
         print(moved)
@@ -206,7 +207,7 @@ async def _remove(feeds: FeedRegistry, refs: list[str]) -> int:
             status = EXIT_FAILED
             continue
         print(
-            f"removed feed {feed.id} ({feed.label}){moved_note(ref, feed)}; its "
+            f"removed feed {feed.id} ({shown_name(feed.label)}){moved_note(ref, feed)}; its "
             f"{counted(feed.articles, 'article')} {agreeing(feed.articles, 'stays', 'stay')}"
             " in the corpus"
         )
