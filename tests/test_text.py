@@ -57,6 +57,12 @@ def test_fingerprint_and_clean_line_equal_their_definitions(text: str) -> None:
     assert clean_line(text) == reference_clean_line(text)
 
 
+@pytest.mark.parametrize("line", ["The \u202eQuays", "The\u2067 \u2069Quays", "The\u2028Quays"])
+def test_clean_line_spaces_bidi_controls_and_separators(line: str) -> None:
+    # a feed's title or a page's kept an override that reversed the rest of its line
+    assert clean_line(line) == "The Quays"
+
+
 # A text outside ASCII has its words found without a search over it (`_folded_words`): its
 # characters outside ASCII that are no word's (a currency, an emoji, a zero-width space, an
 # ellipsis, C1 controls) part words, those that are (a combining accent, a letter a ligature

@@ -45,9 +45,13 @@ _UNSPACED_SCRIPT = re.compile(
     "\ufe30-\ufe4f\uff01-\uff9f\U00020000-\U0003134f]"
 )
 # What `clean_line` changes besides trimming: `_SPACES` but a single plain space, and
-# control characters (two plain spaces are looked for apart: a character class alone is
-# scanned faster).
-_NEEDS_CLEANING = re.compile(r"[\x00-\x1f\x7f-\x9f\u00a0\u2000-\u200b\u202f\u205f\u3000]")
+# control characters, line and paragraph separators and bidi controls, which `one_line`
+# spaces (two plain spaces are looked for apart: a character class alone is scanned faster).
+# Without the bidi controls here, a feed's title "The \u202eQuays" kept its override, which
+# reversed the rest of the line wherever it was shown.
+_NEEDS_CLEANING = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u00a0\u2000-\u200b\u2028-\u202f\u205f\u2066-\u2069\u3000]"
+)
 
 
 def clean_line(line: str) -> str:
