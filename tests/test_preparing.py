@@ -4,6 +4,7 @@ core, and nothing lost when the worker or the ingest is killed."""
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import signal
@@ -360,3 +361,88 @@ def test_a_worker_whose_ingest_is_gone_ends_without_a_traceback() -> None:
     worker.wait(timeout=120)
     assert b"Traceback" not in err, err.decode()
     assert worker.returncode == 0
+
+
+# A worker that takes its time over each batch (`SLOW_WORKER_S`): what this process does
+# meanwhile is then told apart from what it does after.
+SLOW_WORKER_S = 0.5
+SLOW_WORKER = f"""
+import time
+from retrieval.corpus import preparing
+made = preparing.complete_articles
+def slowly(*args):
+    time.sleep({SLOW_WORKER_S})
+    return made(*args)
+preparing.complete_articles = slowly
+preparing._main()
+"""
+
+
+@pytest.fixture
+def slow_worker(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(
+        preparing, "_worker_command", lambda: [sys.executable, "-P", "-c", SLOW_WORKER]
+    )
+
+
+async def test_the_next_batch_is_sent_while_the_worker_prepares_one(
+    tmp_path: Path, two_cores: None, slow_worker: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Handed over only once the one before was back, a batch waited in this process
+    while the worker stood idle: for the answer read, then for the next batch pickled and
+    sent, each step waiting for the GIL beside this process's own work."""
+    from retrieval.corpus.prepare import identify_articles
+    from retrieval.models import ArticleDraft
+
+    told: list[str] = []
+    sent, received = preparing._sent, preparing._received
+
+    def sending(pipe: Any, request: bytes) -> None:
+        told.append("sending")
+        sent(pipe, request)
+
+    def receiving(pipe: Any) -> Any:
+        answer = received(pipe)
+        told.append("received")
+        return answer
+
+    monkeypatch.setattr(preparing, "_sent", sending)
+    monkeypatch.setattr(preparing, "_received", receiving)
+    drafts = [
+        ArticleDraft(title=f"Ferry {n}", text=f"The ferry {n} left. It was late.")
+        for n in range(3)
+    ]
+    batches = [identify_articles([draft]) for draft in drafts]
+    preparer = preparing.BatchPreparer()
+    preparer.start()
+    try:
+        made = []
+        for job, batch in [(preparer.preparing(batch, ()), batch) for batch in batches]:
+            assert job is not None
+            made.append(await preparer.prepared(job, batch, ()))
+    finally:
+        preparer.close()
+    assert [article.sentences for [article] in made] == [
+        ((0, f"The ferry {n} left."), (0, "It was late.")) for n in range(3)
+    ]
+    # the second sent while the worker prepared the first (the third maybe too: it fits
+    # in the pipe)
+    assert told[:2] == ["sending", "sending"] and sorted(told) == 3 * ["received"] + 3 * [
+        "sending"
+    ]
+
+
+@pytest.mark.skipif(not hasattr(fcntl, "F_GETPIPE_SZ"), reason="Linux pipes")
+def test_the_workers_pipes_hold_a_megabyte(two_cores: None) -> None:
+    """A batch's 8 MB through a pipe of 64 KB were read in a hundred calls, each giving the
+    GIL up and waiting for it again: up to 5 ms each beside a busy thread of this process,
+    while the worker waited to write the rest."""
+    preparer = preparing.BatchPreparer()
+    preparer.start()
+    try:
+        worker = preparer._worker
+        assert worker is not None and worker.stdin is not None and worker.stdout is not None
+        for pipe in (worker.stdin, worker.stdout):
+            assert fcntl.fcntl(pipe.fileno(), fcntl.F_GETPIPE_SZ) == 1 << 20
+    finally:
+        preparer.close()

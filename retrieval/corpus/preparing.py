@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import logging
 import os
 import pickle
@@ -41,6 +42,7 @@ log = logging.getLogger(__name__)
 
 _MARK = b"newsbot batch\n"  # opens each message: what else reaches the pipe is told
 _LENGTH = struct.Struct("<Q")  # each message's length in bytes, after the mark
+_PIPE_BYTES = 1 << 20
 
 
 class WorkerGone(Exception):
@@ -68,7 +70,10 @@ class BatchPreparer:
     def __init__(self) -> None:
         self._worker: subprocess.Popen[bytes] | None = None
         self._closed = False  # once stopped (or dead), not started again
-        self._turn = asyncio.Lock()  # one batch at a time through the pipes
+        # one batch at a time through each pipe, in the order handed over: the next is sent
+        # while the worker prepares one, so it waits for no hand-off once done
+        self._sending = asyncio.Lock()
+        self._receiving = asyncio.Lock()
         self._jobs: set[asyncio.Future[list[PreparedArticle]]] = set()
 
     def start(self) -> None:
@@ -81,6 +86,9 @@ class BatchPreparer:
             stdout=subprocess.PIPE,
             env={**os.environ, "PYTHONPATH": _import_path()},
         )
+        assert self._worker.stdin is not None and self._worker.stdout is not None
+        for pipe in (self._worker.stdin, self._worker.stdout):
+            _widened(pipe.fileno())
 
     def preparing(
         self, articles: Sequence[PreparedArticle], skipped: Collection[int]
@@ -89,20 +97,30 @@ class BatchPreparer:
         handed to it before), or None when it is not running: prepare them here."""
         if self._worker is None:
             return None
-        job = asyncio.ensure_future(self._exchange(self._worker, articles, frozenset(skipped)))
+        # pickled here, not in the sending thread: beside a busy thread of this process it
+        # would wait for the GIL while the worker waits for it
+        request = _message((list(articles), frozenset(skipped)))
+        job = asyncio.ensure_future(self._exchange(self._worker, request))
         self._jobs.add(job)
         job.add_done_callback(self._jobs.discard)
         return job
 
     async def _exchange(
-        self,
-        worker: subprocess.Popen[bytes],
-        articles: Sequence[PreparedArticle],
-        skipped: frozenset[int],
+        self, worker: subprocess.Popen[bytes], request: bytes
     ) -> list[PreparedArticle]:
-        """Hand a batch to the worker and take it back made whole, after the one before."""
-        async with self._turn:
-            return await asyncio.to_thread(_exchanged, worker, (list(articles), skipped))
+        """Hand a batch to the worker and take it back made whole, each after the one
+        before: it is sent while the worker prepares that one (the send waits in the pipe
+        until the worker reads it), and its answer read once that one's is."""
+        assert worker.stdin is not None and worker.stdout is not None
+        async with self._sending:
+            await asyncio.to_thread(_sent, worker.stdin, request)
+        async with self._receiving:
+            failed, answer = await asyncio.to_thread(_received, worker.stdout)
+        if failed:
+            raise WorkerFailed(
+                f"preparing a batch failed in the worker process: {answer!r}"
+            ) from answer
+        return list(answer)
 
     async def prepared(
         self,
@@ -155,26 +173,32 @@ def _failure_noted(job: asyncio.Future[list[PreparedArticle]]) -> None:
         job.exception()
 
 
-def _exchanged(worker: subprocess.Popen[bytes], batch: object) -> list[PreparedArticle]:
-    """In a thread: send `batch` to the worker, and its answer back (its exception raised)."""
-    assert worker.stdin is not None and worker.stdout is not None
+def _widened(pipe: int) -> None:
+    """Let the pipe hold a megabyte (Linux's most for a user), not 64 KB: a batch's 8 MB
+    are then read in a few calls, not a hundred, each of which gives the GIL up and waits
+    for it again (up to 5 ms beside a busy thread: half a second a batch). Left as it is
+    where that is refused."""
+    with contextlib.suppress(AttributeError, OSError):  # not Linux; over a lowered limit
+        fcntl.fcntl(pipe, fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
+
+
+def _sent(pipe: IO[bytes], request: bytes) -> None:
+    """In a thread: send a request (`_message`) to the worker."""
     try:
-        _send(worker.stdin, batch)
+        pipe.write(request)
+        pipe.flush()
     except BrokenPipeError as exc:
         raise WorkerGone("the worker process ended") from exc
-    failed, answer = _received(worker.stdout)
-    if failed:
-        raise WorkerFailed(
-            f"preparing a batch failed in the worker process: {answer!r}"
-        ) from answer
-    return list(answer)
+
+
+def _message(message: object) -> bytes:
+    """`message` pickled, after the mark and its length."""
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    return b"".join((_MARK, _LENGTH.pack(len(data)), data))
 
 
 def _send(pipe: IO[bytes], message: object) -> None:
-    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    pipe.write(_MARK)
-    pipe.write(_LENGTH.pack(len(data)))
-    pipe.write(data)
+    pipe.write(_message(message))
     pipe.flush()
 
 
@@ -211,7 +235,7 @@ def _serve(requests: IO[bytes], answers: IO[bytes]) -> None:
             return
 
 
-if __name__ == "__main__":
+def _main() -> None:
     # the answers go out on a copy of stdout, and whatever else would print there (a
     # library's warning) to stderr, where it cannot garble them
     answering = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
@@ -219,3 +243,7 @@ if __name__ == "__main__":
     _serve(sys.stdin.buffer, answering)
     # not flushed again on the way out, where a pipe the ingest closed would be a traceback
     os._exit(0)
+
+
+if __name__ == "__main__":
+    _main()
