@@ -63,9 +63,9 @@ from retrieval.index.tokens import Tokenizer
 from retrieval.indexing import (
     ARTICLES,
     SENTENCES,
+    CatchUp,
     Progress,
     articles_index_id,
-    catch_up_both,
     hide_removed,
     open_indexes,
     signature,
@@ -351,6 +351,7 @@ class Engine:
         self._readers = readers
         self._searcher = Searcher(CorpusReader(readers.get), index, articles)
         self._refresh_lock = asyncio.Lock()
+        self._ahead: CatchUp | None = None  # what the last ingest indexed ahead (`refresh`)
         self._digest_builds = asyncio.Semaphore(DIGEST_BUILDS)
         self.read_only = read_only  # opened read-only (`open_database`): nothing is written
         self._hidden_upto = hidden_upto  # the last removal the indexes hide
@@ -498,14 +499,33 @@ class Engine:
         pages are (`retrieval.feeds.page`; `allow_private`: NEWSBOT_ALLOW_PRIVATE_URLS);
         `refresh` indexes them."""
         await asyncio.to_thread(note_ingest, self.db_path)
+        # what a large ingest writes is indexed meanwhile where a core is free, and
+        # published by the next `refresh`
+        ahead = CatchUp(self.index, self.articles, self._store)
         report = await ingest_paths(
-            self._store, paths, on_article, max_expanded, archive, report, zone
+            self._store,
+            paths,
+            on_article,
+            max_expanded,
+            archive,
+            report,
+            zone,
+            lambda: self._read_ahead(ahead),
         )
+        if ahead.read:
+            self._ahead = ahead
         if urls and report.stopped is None:
             async with Fetcher(allow_private=allow_private) as fetcher:
                 drafts = await pages_to_store(fetcher, urls, report, on_article)
             await ingest_drafts(self._store, drafts, archive, report)
         return report
+
+    async def _read_ahead(self, ahead: CatchUp) -> None:
+        """Index ahead what an ingest wrote (`CatchUp.read_ahead`), unless the indexes were
+        caught up otherwise since it began (a running bot's refresh)."""
+        async with self._refresh_lock:
+            if ahead.current():
+                await ahead.read_ahead()
 
     async def add_articles(self, drafts: Sequence[ArticleDraft]) -> list[AddResult]:
         """Store articles already read, skipping duplicates; one transaction (split into
@@ -621,7 +641,10 @@ class Engine:
         refreshing every few seconds keeps a few segments, not one per refresh.
         """
         async with self._refresh_lock:
-            added, articles = await catch_up_both(self.index, self.articles, self._store, progress)
+            ahead, self._ahead = self._ahead, None  # an ingest's, read ahead (`ingest`)
+            if ahead is None or not ahead.current():
+                ahead = CatchUp(self.index, self.articles, self._store)
+            added, articles = await ahead.finish(progress)
             hidden_upto = await hide_removed(
                 self._store, self.index, self.articles, self._hidden_upto
             )

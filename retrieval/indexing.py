@@ -259,6 +259,8 @@ async def _load(
 
 # docs a catch-up gathers into one segment before publishing it: as many as a merge makes
 SEGMENT_LIMIT = MERGED_LIMIT
+# sentences a catch-up reads from the database at a time
+READ_CHUNK = 20_000
 
 
 async def catch_up_both(
@@ -281,38 +283,88 @@ async def catch_up_both(
     segment per batch read would leave fifty to merge after a million-sentence ingest. Callers
     must not run two catch-ups of one index at once (`Engine.refresh` serializes them).
     """
-    vocab: dict[str, int] = {}  # shared: a sentence's token ids are its article's too
-    builder = SegmentBuilder(sentences.tokenizer, vocab)
-    documents = SegmentBuilder(articles.tokenizer, vocab)
-    after = articles.snapshot.watermark
-    unfinished: dict[int, _Unfinished] = {}
-    done: set[int] = set()
-    added = 0
-    async for rows in store.sentences_after(sentences.snapshot.watermark):
-        wanted = {row[3] for row in rows if row[3] > after} - done - unfinished.keys()
-        for article_id, article in (await store.articles_by_id(sorted(wanted))).items():
-            unfinished[article_id] = _Unfinished(article, -1, 0)
-        await asyncio.to_thread(_add_sentences, builder, documents, unfinished, done, rows)
-        if progress:
-            progress(len(rows))
-        if len(builder) >= SEGMENT_LIMIT:
-            added += await asyncio.to_thread(_publish, sentences, builder)
-            builder = SegmentBuilder(sentences.tokenizer, vocab)
-            unfinished.clear()  # their sentences' tokens are gone: read again below
-    if len(builder):
-        added += await asyncio.to_thread(_publish, sentences, builder)
-    del builder
-    # articles without sentences, or not all of them in one run of this catch-up
-    rest = [i for i in await store.article_ids_after(after) if i not in done]
-    for start in range(0, len(rest), 500):
-        chunk = rest[start : start + 500]
-        found = await store.articles_by_id(chunk)
-        texts = await store.sentence_texts(chunk)
-        await asyncio.to_thread(_add_stored, documents, found, texts)
-    articles_added = len(documents)
-    if articles_added:
-        await asyncio.to_thread(_publish, articles, documents)
-    return added, articles_added
+    return await CatchUp(sentences, articles, store).finish(progress)
+
+
+class CatchUp:
+    """A catch-up of both indexes (`catch_up_both`), which may read ahead (`read_ahead`)
+    while a large ingest still writes: its sentences are then tokenized while its worker
+    process splits the next batch, not all after the ingest. Read ahead or not, it reads
+    the same rows in the same chunks (`READ_CHUNK` sentences, whole ones only ahead), so the
+    indexes it makes are the same, array for array.
+
+    What it reads stays here, unsearchable, until `finish` (but a segment full at
+    `SEGMENT_LIMIT`, published as `catch_up_both` publishes it): stopped before (Ctrl-C,
+    killed), nothing of it is in the indexes or their files, and the next catch-up reads
+    it again."""
+
+    def __init__(self, sentences: Index, articles: Index, store: CorpusStore) -> None:
+        self._sentences, self._articles, self._store = sentences, articles, store
+        self._vocab: dict[str, int] = {}  # shared: a sentence's token ids are its article's too
+        self._builder = SegmentBuilder(sentences.tokenizer, self._vocab)
+        self._documents = SegmentBuilder(articles.tokenizer, self._vocab)
+        self._after = articles.snapshot.watermark
+        self._last = sentences.snapshot.watermark  # the last sentence read
+        self._published = self._last  # the sentence index's watermark, as left here
+        self._unfinished: dict[int, _Unfinished] = {}
+        self._done: set[int] = set()
+        self._added = 0  # sentences published
+        self.read = 0  # sentences read (ahead, or by `finish`)
+
+    def current(self) -> bool:
+        """Whether the indexes are still as this catch-up left them (nothing else caught
+        them up meanwhile): only then may it go on."""
+        return (
+            self._sentences.snapshot.watermark == self._published
+            and self._articles.snapshot.watermark == self._after
+        )
+
+    async def read_ahead(self) -> None:
+        """Read the sentences stored since, as far as whole chunks of `READ_CHUNK` go (the
+        rest, with the articles, by `finish`)."""
+        while await self._store.sentences_stored_after(self._last, READ_CHUNK):
+            await self._add(await self._store.sentence_rows_after(self._last, READ_CHUNK))
+
+    async def finish(self, progress: Progress | None = None) -> tuple[int, int]:
+        """Read the rest and publish both indexes' segments; how many sentences and articles
+        were added. Told to `progress`: every sentence this catch-up read, ahead too."""
+        if progress and self.read:
+            progress(self.read)
+        while rows := await self._store.sentence_rows_after(self._last, READ_CHUNK):
+            await self._add(rows)
+            if progress:
+                progress(len(rows))
+        if len(self._builder):
+            self._added += await asyncio.to_thread(_publish, self._sentences, self._builder)
+        self._builder = SegmentBuilder(self._sentences.tokenizer, self._vocab)
+        # articles without sentences, or not all of them in one run of this catch-up
+        documents, after = self._documents, self._after
+        rest = [i for i in await self._store.article_ids_after(after) if i not in self._done]
+        for start in range(0, len(rest), 500):
+            chunk = rest[start : start + 500]
+            found = await self._store.articles_by_id(chunk)
+            texts = await self._store.sentence_texts(chunk)
+            await asyncio.to_thread(_add_stored, documents, found, texts)
+        articles_added = len(documents)
+        if articles_added:
+            await asyncio.to_thread(_publish, self._articles, documents)
+        return self._added, articles_added
+
+    async def _add(self, rows: list[tuple[int, str, float, int, int]]) -> None:
+        wanted = {row[3] for row in rows if row[3] > self._after}
+        wanted -= self._done | self._unfinished.keys()
+        for article_id, article in (await self._store.articles_by_id(sorted(wanted))).items():
+            self._unfinished[article_id] = _Unfinished(article, -1, 0)
+        await asyncio.to_thread(
+            _add_sentences, self._builder, self._documents, self._unfinished, self._done, rows
+        )
+        self._last = rows[-1][0]
+        self.read += len(rows)
+        if len(self._builder) >= SEGMENT_LIMIT:
+            self._added += await asyncio.to_thread(_publish, self._sentences, self._builder)
+            self._published = self._sentences.snapshot.watermark
+            self._builder = SegmentBuilder(self._sentences.tokenizer, self._vocab)
+            self._unfinished.clear()  # their sentences' tokens are gone: read again at the end
 
 
 @dataclass(slots=True)

@@ -6,7 +6,6 @@ import shutil
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
-from functools import partialmethod
 from pathlib import Path
 
 import numpy as np
@@ -574,9 +573,7 @@ async def test_a_catch_up_is_one_segment_however_many_batches_it_reads(
     db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A segment per batch read left dozens to merge after a large ingest."""
-    monkeypatch.setattr(
-        CorpusStore, "sentences_after", partialmethod(CorpusStore.sentences_after, batch=50)
-    )
+    monkeypatch.setattr(indexing, "READ_CHUNK", 50)
     engine = await Engine.open(db_path)
     try:
         await engine.ingest(
@@ -674,9 +671,7 @@ async def test_an_article_index_rebuilt_alone_holds_what_a_catch_up_made(
     index rebuilt beside a sentence index that is kept have their sentences read again:
     each way, the same doc."""
     monkeypatch.setattr(indexing, "SEGMENT_LIMIT", 100)
-    monkeypatch.setattr(
-        CorpusStore, "sentences_after", partialmethod(CorpusStore.sentences_after, batch=50)
-    )
+    monkeypatch.setattr(indexing, "READ_CHUNK", 50)
     bbc = list(shared_articles("bbc-news", 20))
     engine = await Engine.open(db_path)
     try:

@@ -8,7 +8,7 @@ import os
 import sqlite3
 import stat
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, tzinfo
 from pathlib import Path
@@ -377,13 +377,16 @@ async def ingest_paths(
     archive: bool = False,
     report: IngestReport | None = None,
     zone: tzinfo = UTC,
+    read_ahead: Callable[[], Awaitable[None]] | None = None,
 ) -> IngestReport:
     """Read and store every article under `paths`; bad files and records are reported, the
     good ones kept. Writes in transactions of `BATCH` articles (fewer, if they hold
     `BATCH_CHARS` of text), each split into sentences in a worker thread first (the
     CPU-heavy part), so the event loop stays free meanwhile; once a batch is full, in a
     worker process where a second core can run it, beside this one's reading and writing
-    (`preparing`). A compressed file may expand to `max_expanded` bytes (default:
+    (`preparing`); then, while the worker prepares a batch, `read_ahead` (when given) is
+    awaited, to index what is written meanwhile (`indexing.CatchUp`). A compressed file may
+    expand to `max_expanded` bytes (default:
     `formats.expansion_cap`); what it held before is kept.
     `archive`: no digest takes the articles added (a backfill). `report`, when given, is
     filled as the ingest goes: a caller cancelled (Ctrl-C) can still tell what was stored
@@ -404,7 +407,9 @@ async def ingest_paths(
             batch = pending.copy()
             pending.clear()
             pending_chars = 0
-            earlier = await _store_batch(store, batch, report, archive, preparer, earlier)
+            earlier = await _store_batch(
+                store, batch, report, archive, preparer, earlier, read_ahead
+            )
 
     try:
         for item in iter_files(paths):
@@ -443,7 +448,7 @@ async def ingest_paths(
                 failures.close()
         await flush()
         if earlier is not None:
-            await _write_prepared(store, earlier, report, archive, preparer)
+            await _write_prepared(store, earlier, report, archive, preparer, read_ahead)
     except StoreError as exc:  # no article can be stored now: stop, keep what is stored
         report.stopped = str(exc)
     finally:
@@ -519,6 +524,7 @@ async def _store_batch(
     archive: bool = False,
     preparer: BatchPreparer | None = None,
     earlier: _Preparing | None = None,
+    read_ahead: Callable[[], Awaitable[None]] | None = None,
 ) -> _Preparing | None:
     """Store one batch, `earlier` (the batch before, prepared in the worker process) first;
     raises StoreError when the database cannot take any article. With a `preparer` whose
@@ -532,7 +538,7 @@ async def _store_batch(
     stored = await store.stored_among(identified)
     job = preparer.preparing(identified, stored) if preparer is not None else None
     if earlier is not None and preparer is not None:
-        await _write_prepared(store, earlier, report, archive, preparer)
+        await _write_prepared(store, earlier, report, archive, preparer, read_ahead)
     if job is not None:
         return _Preparing(batch, identified, stored, job)
     prepared = await asyncio.to_thread(complete_articles, identified, stored)
@@ -546,8 +552,15 @@ async def _write_prepared(
     report: IngestReport,
     archive: bool,
     preparer: BatchPreparer,
+    read_ahead: Callable[[], Awaitable[None]] | None = None,
 ) -> None:
-    """Write a batch once the worker process has prepared it."""
+    """Write a batch once the worker process has prepared it; until then, `read_ahead`."""
+    # The worker bounds a large ingest: this process waits for it half the time, unless it
+    # indexes meanwhile. Once the batch is prepared (this process the slower), it writes
+    # first, so that the worker gets its next batch soon; the indexing is then left to the
+    # end (where it reads the same sentences, in the same chunks).
+    if read_ahead is not None and not preparing.job.done():
+        await read_ahead()
     prepared = await preparer.prepared(preparing.job, preparing.identified, preparing.stored)
     await finished(_add_batch(store, preparing.batch, prepared, report, archive))
 

@@ -483,22 +483,34 @@ class CorpusStore:
         is the publication, 0 when not (an undated article's news may be of any age).
         """
         last = watermark
-        while True:
-            async with self.conn.execute(
-                "SELECT s.id, s.text, coalesce(a.published_ts, a.ingested_ts, 0.0), s.article_id,"
-                " a.published_ts IS NOT NULL"
-                " FROM sentences s LEFT JOIN articles a ON a.id = s.article_id"
-                " WHERE s.id > ? ORDER BY s.id LIMIT ?",
-                (last, batch),
-            ) as cur:
-                # plain tuples, as the columns' types make them (REAL times, NOT NULL text),
-                # not a Row each turned into one: a million sentences cost a second that way
-                cur.row_factory = None
-                rows = cast(list[tuple[int, str, float, int, int]], await cur.fetchall())
-            if not rows:
-                return
+        while rows := await self.sentence_rows_after(last, batch):
             yield rows
             last = rows[-1][0]
+
+    async def sentence_rows_after(
+        self, watermark: int, limit: int
+    ) -> list[tuple[int, str, float, int, int]]:
+        """The first `limit` of the sentences `sentences_after` yields."""
+        async with self.conn.execute(
+            "SELECT s.id, s.text, coalesce(a.published_ts, a.ingested_ts, 0.0), s.article_id,"
+            " a.published_ts IS NOT NULL"
+            " FROM sentences s LEFT JOIN articles a ON a.id = s.article_id"
+            " WHERE s.id > ? ORDER BY s.id LIMIT ?",
+            (watermark, limit),
+        ) as cur:
+            # plain tuples, as the columns' types make them (REAL times, NOT NULL text),
+            # not a Row each turned into one: a million sentences cost a second that way
+            cur.row_factory = None
+            return cast(list[tuple[int, str, float, int, int]], await cur.fetchall())
+
+    async def sentences_stored_after(self, watermark: int, count: int) -> bool:
+        """Whether at least `count` sentences with id > watermark are stored (their ids
+        counted, not their rows read)."""
+        async with self.conn.execute(
+            "SELECT 1 FROM sentences WHERE id > ? ORDER BY id LIMIT 1 OFFSET ?",
+            (watermark, count - 1),
+        ) as cur:
+            return await cur.fetchone() is not None
 
     async def article_ids_after(self, watermark: int) -> list[int]:
         """The ids of the articles stored after `watermark`, ascending."""
