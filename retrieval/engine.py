@@ -510,7 +510,7 @@ class Engine:
             archive,
             report,
             zone,
-            lambda: self._read_ahead(ahead),
+            lambda done: self._read_ahead(ahead, done),
         )
         if ahead.read:
             self._ahead = ahead
@@ -520,12 +520,12 @@ class Engine:
             await ingest_drafts(self._store, drafts, archive, report)
         return report
 
-    async def _read_ahead(self, ahead: CatchUp) -> None:
-        """Index ahead what an ingest wrote (`CatchUp.read_ahead`), unless the indexes were
-        caught up otherwise since it began (a running bot's refresh)."""
+    async def _read_ahead(self, ahead: CatchUp, done: Callable[[], bool]) -> None:
+        """Index ahead what an ingest wrote (`CatchUp.read_ahead`) until `done()`, unless
+        the indexes were caught up otherwise since it began (a running bot's refresh)."""
         async with self._refresh_lock:
             if ahead.current():
-                await ahead.read_ahead()
+                await ahead.read_ahead(done)
 
     async def add_articles(self, drafts: Sequence[ArticleDraft]) -> list[AddResult]:
         """Store articles already read, skipping duplicates; one transaction (split into

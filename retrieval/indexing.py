@@ -319,10 +319,11 @@ class CatchUp:
             and self._articles.snapshot.watermark == self._after
         )
 
-    async def read_ahead(self) -> None:
+    async def read_ahead(self, done: Callable[[], bool] = lambda: False) -> None:
         """Read the sentences stored since, as far as whole chunks of `READ_CHUNK` go (the
-        rest, with the articles, by `finish`)."""
-        while await self._store.sentences_stored_after(self._last, READ_CHUNK):
+        rest, with the articles, by `finish`), or until `done()`, asked before each chunk
+        (an ingest's batch back from its worker, to be written first)."""
+        while not done() and await self._store.sentences_stored_after(self._last, READ_CHUNK):
             await self._add(await self._store.sentence_rows_after(self._last, READ_CHUNK))
 
     async def finish(self, progress: Progress | None = None) -> tuple[int, int]:

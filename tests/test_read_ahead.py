@@ -21,6 +21,8 @@ from retrieval.corpus import ingest, preparing
 from retrieval.corpus.store import CorpusStore
 from retrieval.engine import Engine
 from retrieval.index.files import index_dir
+from retrieval.index.index import Index
+from retrieval.index.tokens import Tokenizer
 from retrieval.indexing import catch_up_both
 from tests.conftest import write_jsonl
 from tests.test_preparing import BATCH, SLOW_WORKER, _articles
@@ -158,3 +160,28 @@ async def test_what_was_read_ahead_is_dropped_once_caught_up_otherwise(
     finally:
         await engine.close()
     assert _saved_arrays(db_path) == await _rebuilt_arrays(db_path, tmp_path / "copy.db")
+
+
+async def test_reading_ahead_stops_once_the_worker_is_done(
+    articles: Path, tmp_path: Path, read_ahead: None
+) -> None:
+    """Read on to the last whole chunk after the worker's batch was back, this process
+    wrote it, and handed the worker its next one, that much later: the worker, the bound of
+    the ingest, stood idle meanwhile."""
+    db_path = tmp_path / "news.db"
+    engine = await Engine.open(db_path)
+    try:
+        await engine.ingest([articles])
+        asked: list[int] = []
+
+        def done_after_two() -> bool:
+            asked.append(1)
+            return len(asked) > 2
+
+        fresh = indexing.CatchUp(Index(Tokenizer()), Index(Tokenizer()), engine._store)
+        await fresh.read_ahead(done_after_two)
+        assert fresh.read == 2 * 50
+        await fresh.read_ahead()
+        assert fresh.read == 950  # every whole chunk of 960 sentences
+    finally:
+        await engine.close()

@@ -377,7 +377,7 @@ async def ingest_paths(
     archive: bool = False,
     report: IngestReport | None = None,
     zone: tzinfo = UTC,
-    read_ahead: Callable[[], Awaitable[None]] | None = None,
+    read_ahead: Callable[[Callable[[], bool]], Awaitable[None]] | None = None,
 ) -> IngestReport:
     """Read and store every article under `paths`; bad files and records are reported, the
     good ones kept. Writes in transactions of `BATCH` articles (fewer, if they hold
@@ -385,9 +385,9 @@ async def ingest_paths(
     CPU-heavy part), so the event loop stays free meanwhile; once a batch is full, in a
     worker process where a second core can run it, beside this one's reading and writing
     (`preparing`); then, while the worker prepares a batch, `read_ahead` (when given) is
-    awaited, to index what is written meanwhile (`indexing.CatchUp`). A compressed file may
-    expand to `max_expanded` bytes (default:
-    `formats.expansion_cap`); what it held before is kept.
+    awaited, to index what is written meanwhile (`indexing.CatchUp`) until the batch is
+    back (it is given `done`: whether to stop). A compressed file may expand to
+    `max_expanded` bytes (default: `formats.expansion_cap`); what it held before is kept.
     `archive`: no digest takes the articles added (a backfill). `report`, when given, is
     filled as the ingest goes: a caller cancelled (Ctrl-C) can still tell what was stored
     (every batch counted, the one being written too). A time that names no zone is in
@@ -524,7 +524,7 @@ async def _store_batch(
     archive: bool = False,
     preparer: BatchPreparer | None = None,
     earlier: _Preparing | None = None,
-    read_ahead: Callable[[], Awaitable[None]] | None = None,
+    read_ahead: Callable[[Callable[[], bool]], Awaitable[None]] | None = None,
 ) -> _Preparing | None:
     """Store one batch, `earlier` (the batch before, prepared in the worker process) first;
     raises StoreError when the database cannot take any article. With a `preparer` whose
@@ -552,7 +552,7 @@ async def _write_prepared(
     report: IngestReport,
     archive: bool,
     preparer: BatchPreparer,
-    read_ahead: Callable[[], Awaitable[None]] | None = None,
+    read_ahead: Callable[[Callable[[], bool]], Awaitable[None]] | None = None,
 ) -> None:
     """Write a batch once the worker process has prepared it; until then, `read_ahead`."""
     # The worker bounds a large ingest: this process waits for it half the time, unless it
@@ -560,7 +560,7 @@ async def _write_prepared(
     # first, so that the worker gets its next batch soon; the indexing is then left to the
     # end (where it reads the same sentences, in the same chunks).
     if read_ahead is not None and not preparing.job.done():
-        await read_ahead()
+        await read_ahead(preparing.job.done)  # the batch back: written first
     prepared = await preparer.prepared(preparing.job, preparing.identified, preparing.stored)
     await finished(_add_batch(store, preparing.batch, prepared, report, archive))
 
