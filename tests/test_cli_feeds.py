@@ -331,6 +331,9 @@ def add_hostile_feed(capsys: pytest.CaptureFixture[str], db: Path, server: FeedS
     )
     code, out, _ = run(capsys, db, "feeds", "add", server.url("/feeds/q.rss"))
     assert code == 0
+    # A title is spaced of its bidi controls as it is read (`clean_line`); one stored by an
+    # earlier version kept them, and is what each line below must still show escaped.
+    run_sql(db, "UPDATE feeds SET title = ?", HOSTILE_TITLE)
     server.routes["/feeds/q.rss"] = Route(status=500, reason=HOSTILE_REASON)
     return out
 
@@ -386,9 +389,10 @@ def test_feeds_add_and_remove_escape_what_a_feeds_title_would_make_the_terminal_
     capsys: pytest.CaptureFixture[str], db_path: Path, feed_server: FeedServer
 ) -> None:
     """`feeds add` named the feed by the title its check read, and `feeds remove` by its
-    label, raw: a U+202E in the feed's title reached the terminal."""
+    label, raw: a U+202E in the feed's title reached the terminal. The title read is spaced
+    of it now; the one stored before is escaped."""
     added = add_hostile_feed(capsys, db_path, feed_server)
-    assert added.startswith("added feed 1: The \\u202eQuays, every 15m; it is due now"), added
+    assert added.startswith("added feed 1: The Quays, every 15m; it is due now"), added
     code, out, _ = run(capsys, db_path, "feeds", "remove", "1")
     assert (code, out.split(";")[0]) == (0, "removed feed 1 (The \\u202eQuays)")
 
