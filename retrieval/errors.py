@@ -11,6 +11,7 @@ NewsbotError
  │    ├── BlockedURLError  a URL newsbot will not fetch: not http(s), or a non-public address
  │    └── TooLargeError    an answer over the size cap: the same again when asked again
  ├── FeedError        a feed that cannot be added or found as asked
+ │    └── BadFeedAddress   an address no feed may have, by its text and the settings alone
  ├── ScheduleError    a time of day or a time zone that is not one
  └── DigestError      digest keywords too common to filter by
 
@@ -95,6 +96,12 @@ class TooLargeError(FetchError):
 
 class FeedError(NewsbotError):
     """A feed registration that cannot be done: a bad URL or interval, an unknown feed."""
+
+
+class BadFeedAddress(FeedError):
+    """An address refused as a feed's before anything is fetched or looked up: not http(s),
+    malformed, too long, or naming a private host NEWSBOT_ALLOW_PRIVATE_URLS does not list.
+    The command line's usage error (exit 2); a feed refused after looking is exit 1."""
 
 
 class ScheduleError(NewsbotError):

@@ -635,7 +635,7 @@ def test_a_token_given_to_a_feed_added_twice_before_goes_to_the_one_with_a_token
     code, _, err = run(
         capsys, db_path, "feeds", "add", "--no-check", "https://bob:pw@news.test/rss.xml"
     )
-    assert code == 2 and "feeds 1, 2 are at 'https://bob:***@news.test/rss.xml' with" in err
+    assert code == 1 and "feeds 1, 2 are at 'https://bob:***@news.test/rss.xml' with" in err
     run(capsys, db_path, "feeds", "add", "--no-check", "https://news.test/other.rss?token=T0K")
     code, _, err = run(capsys, db_path, "feeds", "remove", "https://news.test/other.rss")
     assert (code, err) == (
@@ -765,7 +765,7 @@ def test_a_feed_is_removed_by_its_address_as_listed_credentials_masked(
     shown = "http://user:***@news.test/feed.rss?api_key=***"
     assert run(capsys, db_path, "feeds", "list")[1].count(f"  {shown}\n") == 2
     code, out, err = run(capsys, db_path, "feeds", "add", "--no-check", second.replace("K2", "K3"))
-    assert (code, out) == (2, "") and err == (
+    assert (code, out) == (1, "") and err == (
         f"newsbot feeds add: feeds 1, 2 are at '{shown}' with other credentials: remove all "
         "but one (by id), then add it again to update that one's\n"
     )
@@ -911,7 +911,7 @@ def test_a_feed_added_again_is_already_added_though_the_setting_no_longer_lists_
     run_sql(db_path, "UPDATE feeds SET paused_ts = 1, next_poll_ts = 2")
     monkeypatch.setenv("NEWSBOT_ALLOW_PRIVATE_URLS", "localhost")
     code, out, err = run(capsys, db_path, "feeds", "add", url)
-    assert (code, out) == (2, "")
+    assert (code, out) == (1, "")
     assert "feed 1 is already added, but 10.1.2.3 is a private or local address" in err
     assert run_sql(db_path, "SELECT paused_ts, next_poll_ts FROM feeds") == [(1, 2)]
     # a new address there, its credentials too, is still refused
@@ -1135,7 +1135,7 @@ def test_feeds_add_looks_at_a_new_address_and_refuses_what_is_no_feed(
     for path, (why, hint) in refusals.items():
         url = feed_server.url(path)
         assert run(capsys, db_path, "feeds", "add", url) == (
-            2,
+            1,  # refused after looking, as `feeds remove` of no feed: no usage error
             "",
             f"newsbot feeds add: cannot add {url!r}: {why}\n{hint}\n",
         )
@@ -1197,7 +1197,7 @@ def test_a_feed_refused_for_a_private_address_is_told_the_setting_not_no_check(
     )
     url = feed_server.url("/moved.rss").replace("127.0.0.1", "localhost")
     code, out, err = run(capsys, db_path, "feeds", "add", url)
-    assert (code, out) == (2, "")
+    assert (code, out) == (1, "")
     assert err == (
         f"newsbot feeds add: cannot add {url!r}: 127.0.0.1 is a private or local address: "
         "refused (add it to NEWSBOT_ALLOW_PRIVATE_URLS, e.g. "
@@ -1237,7 +1237,7 @@ def test_a_feed_over_the_size_cap_is_refused_without_the_no_check_hint(
     )
     url = feed_server.url("/feeds/huge.rss")
     assert run(capsys, db_path, "feeds", "add", url) == (
-        2,
+        1,
         "",
         f"newsbot feeds add: cannot add {url!r}: response of 5242881 bytes is over the "
         "5242880-byte cap\n",

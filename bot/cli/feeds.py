@@ -28,7 +28,7 @@ from bot.times import when
 from retrieval.addresses import masked_url
 from retrieval.corpus.ingest import storage_fault
 from retrieval.engine import Engine, feed_registry
-from retrieval.errors import FeedError, IndexWriteError
+from retrieval.errors import BadFeedAddress, FeedError, IndexWriteError
 from retrieval.feeds import poll
 from retrieval.feeds.feed import Feed, format_interval, parse_interval
 from retrieval.feeds.fetch import Fetcher, PrivateAllowed
@@ -148,7 +148,9 @@ async def _add(
     feeds: FeedRegistry, args: argparse.Namespace, allow_private: bool | PrivateAllowed
 ) -> int:
     """Register the feed at `args.url`, once it has answered as one (unless --no-check):
-    what is no feed is refused now, not found out at every poll."""
+    what is no feed is refused now, not found out at every poll. An address refused by its
+    text alone is a usage error (EXIT_USAGE); one refused after looking (fetched, or
+    compared with the feeds added), EXIT_FAILED, as `feeds remove` of no feed is."""
     try:
         before = await feeds.added_before(args.url)  # adding it again resumes it
         checked = args.check and new_address(before, args.url)
@@ -157,7 +159,7 @@ async def _add(
             print(f"newsbot feeds add: {looked.said()}", file=sys.stderr)
             if hint := _refused_hint(looked):
                 print(hint, file=sys.stderr)
-            return EXIT_USAGE
+            return EXIT_FAILED
         title = looked.title if looked else None  # named by it before its first poll
         url, moved = args.url, None
         moved_to = looked.moved_to if looked else None
@@ -167,7 +169,7 @@ async def _add(
         feed, created = await feeds.add(url, args.name, args.every, allow_private, title)
     except FeedError as exc:
         print(f"newsbot feeds add: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return EXIT_USAGE if isinstance(exc, BadFeedAddress) else EXIT_FAILED
     print(  # escaped: a label may be the feed's title, the feed's to write (`render_feeds`)
         f"{_added(feed, before)}: {shown_name(feed.label)}, every "
         f"{format_interval(feed.interval)}; it is due now (newsbot feeds poll, or the running"

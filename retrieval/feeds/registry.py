@@ -22,7 +22,7 @@ from retrieval.addresses import (
 )
 from retrieval.corpus.db import rows_for_ids, transaction
 from retrieval.corpus.text import clean_line
-from retrieval.errors import FeedError, FetchError
+from retrieval.errors import BadFeedAddress, FeedError, FetchError
 from retrieval.feeds.feed import (
     DEFAULT_INTERVAL,
     MAX_BACKOFF,
@@ -122,21 +122,21 @@ def _credentials_dropped(url: str) -> str:
 def addable(url: str, allow_private: bool | PrivateAllowed = True) -> str:
     """`url` as given, stripped, if it may be added as a feed: an http(s) address of at most
     MAX_URL characters, not one that names itself a private or local host that
-    `allow_private` (NEWSBOT_ALLOW_PRIVATE_URLS) does not allow. FeedError says why not.
+    `allow_private` (NEWSBOT_ALLOW_PRIVATE_URLS) does not allow. BadFeedAddress says why not.
     Fetches nothing."""
     url = url.strip()
     if len(url) > MAX_URL:  # every notice about the feed names it
-        raise FeedError(
+        raise BadFeedAddress(
             f"cannot add {quoted(masked_url(url))}: a feed's address is at most "
             f"{MAX_URL:,} characters"
         )
     try:
         parsed = check_url(url)
     except FetchError as exc:  # said to a chat, or logged: credentials masked
-        raise FeedError(f"cannot add {quoted(masked_url(url), 200)}: {exc}") from None
+        raise BadFeedAddress(f"cannot add {quoted(masked_url(url), 200)}: {exc}") from None
     allowed = PrivateAllowed.of(allow_private)
     if (local := named_local(parsed, allowed)) is not None:
-        raise FeedError(
+        raise BadFeedAddress(
             f"cannot add {quoted(masked_url(url), 200)}: {local} is a private or local "
             "address, which newsbot does not fetch from unless NEWSBOT_ALLOW_PRIVATE_URLS "
             f"lists it ({allowed.setting_with(local)})"
