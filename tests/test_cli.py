@@ -1729,6 +1729,8 @@ def test_a_reindex_or_poll_stopped_says_what_it_left(
 ) -> None:
     """Ctrl-C ended them with status 130 and not a word, SIGTERM with 143 from the kernel."""
     assert main(["ingest", "--quiet", "--db", str(db_path), str(SEEDS)]) == 0
+    # a feed to poll: with none, the poll says so before it opens the engine
+    assert main(["--db", str(db_path), "feeds", "add", "--no-check", "https://news.test/a"]) == 0
 
     async def terminated(*_: object, **__: object) -> None:
         os.kill(os.getpid(), signal.SIGTERM)

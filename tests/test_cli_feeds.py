@@ -15,6 +15,7 @@ import pytest
 from bot.cli.commands import EXIT_FAILED
 from bot.cli.feeds import FEED_FIELDS, NO_FEEDS
 from bot.cli.main import build_parser, main
+from retrieval.engine import Engine
 from retrieval.feeds.registry import IDS_NAMED
 from retrieval.index.files import index_dir
 from retrieval.indexing import article_index_dir
@@ -479,12 +480,20 @@ def test_a_quiet_poll_says_an_entry_without_text_once_not_at_every_poll(
 
 
 def test_a_poll_with_no_feeds_says_there_are_none_yet(
-    capsys: pytest.CaptureFixture[str], db_path: Path
+    capsys: pytest.CaptureFixture[str], db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """It said "no feeds are due (use --all to poll them anyway)", as if there were some."""
+    """It said "no feeds are due (use --all to poll them anyway)", as if there were some.
+    And it said so only once it had opened the engine, loading or building the search
+    index (a second and more, and two INFO lines on stderr) to poll nothing."""
     run_sql(db_path, "PRAGMA user_version")  # an empty database
-    assert run(capsys, db_path, "feeds", "poll")[:2] == (0, NO_FEEDS + "\n")
-    assert run(capsys, db_path, "feeds", "poll", "--all")[:2] == (0, NO_FEEDS + "\n")
+
+    async def not_opened(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the engine is opened to poll no feed")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(Engine, "open", not_opened)
+        assert run(capsys, db_path, "feeds", "poll") == (0, NO_FEEDS + "\n", "")
+        assert run(capsys, db_path, "feeds", "poll", "--all") == (0, NO_FEEDS + "\n", "")
     assert run(capsys, db_path, "feeds", "list")[1] == NO_FEEDS + "\n"
     run(capsys, db_path, "feeds", "add", "--no-check", "https://news.test/post.rss")
     run_sql(db_path, "UPDATE feeds SET next_poll_ts = 9e12")

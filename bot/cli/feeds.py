@@ -257,6 +257,10 @@ def _poll_fault(exc: sqlite3.DatabaseError) -> str:
 
 
 async def _poll(settings: Settings, args: argparse.Namespace) -> int:
+    async with feed_registry(settings.db_path, reads_only=True) as registry:
+        if not await registry.all():  # said before the index is loaded, or built, for nothing
+            print(NO_FEEDS)  # under --quiet too: a cron job on a database without feeds
+            return EXIT_OK
     engine = await Engine.open(settings.db_path)
     unsaved: IndexWriteError | None = None
     try:
@@ -306,7 +310,7 @@ async def _poll(settings: Settings, args: argparse.Namespace) -> int:
         failed = outcome.status in (PollStatus.FAILED, PollStatus.REMOVED)
         if failed and not outcome.paused and not logged(level):
             print(outcome.line(), file=sys.stderr)
-    if not registered:  # said under --quiet too: a cron job on the wrong --db polls nothing
+    if not registered:  # every feed removed since it looked (`feeds remove` meanwhile)
         print(NO_FEEDS)
         return EXIT_OK
     if not feeds:
