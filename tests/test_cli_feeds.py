@@ -1111,6 +1111,7 @@ def test_feeds_add_looks_at_a_new_address_and_refuses_what_is_no_feed(
     """`feeds add` took a 404 or a web page as it came: the feed failed at its first poll,
     and at every one after till it was paused. A new address is fetched once, as a poll
     fetches it; what is no feed is refused, and a page that names its feed says which."""
+    run_sql(db_path, "PRAGMA user_version")  # a database there: `add` says when it makes one
     feed = feed_server.serve("/feeds/gazette.rss", "gazette.rss")
     link = '<link rel="alternate" type="application/rss+xml" href="{}">'
     feed_server.routes["/news/"] = Route(
@@ -1199,6 +1200,7 @@ def test_a_feed_refused_for_a_private_address_is_told_the_setting_not_no_check(
     """A feed whose address leads to a private one the setting does not list (here by a
     redirect: a name that resolves to one is refused alike) was told to try --no-check,
     which adds a feed that every poll refuses."""
+    run_sql(db_path, "PRAGMA user_version")  # a database there: `add` says when it makes one
     monkeypatch.setenv("NEWSBOT_ALLOW_PRIVATE_URLS", "Localhost")
     feed_server.serve("/feeds/gazette.rss", "gazette.rss")
     feed_server.routes["/moved.rss"] = Route(
@@ -1241,6 +1243,7 @@ def test_a_feed_over_the_size_cap_is_refused_without_the_no_check_hint(
 ) -> None:
     """A 10 MB feed was refused with "a feed that is down for now is added all the same
     with --no-check": added so, it would fail every poll alike."""
+    run_sql(db_path, "PRAGMA user_version")  # a database there: `add` says when it makes one
     feed_server.routes["/feeds/huge.rss"] = Route(
         body=b" " * (5 * 1024 * 1024 + 1), content_type="application/rss+xml"
     )
@@ -1251,3 +1254,16 @@ def test_a_feed_over_the_size_cap_is_refused_without_the_no_check_hint(
         f"newsbot feeds add: cannot add {url!r}: response of 5242881 bytes is over the "
         "5242880-byte cap\n",
     )
+
+
+def test_feeds_add_says_it_made_a_database_where_there_was_none(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """`newsbot --db typo.db feeds add --no-check URL` made typo.db and said only "added
+    feed 1": the bot, on the real database, never polled it."""
+    typo = tmp_path / "typo.db"
+    code, out, err = run(capsys, typo, "feeds", "add", "--no-check", "https://news.test/a.rss")
+    assert code == 0 and out.startswith("added feed 1: ")
+    assert err == f"there was no database at {typo}: made one (--db or NEWSBOT_DB names another)\n"
+    code, _, err = run(capsys, typo, "feeds", "add", "--no-check", "https://news.test/b.rss")
+    assert (code, err) == (0, "")  # there is one now

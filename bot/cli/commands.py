@@ -265,6 +265,12 @@ def require_database(db_path: Path) -> None:
         )
 
 
+def made_note(db_path: Path) -> str:
+    """What a command that makes the database where there is none says it did (as `ask`
+    says it of the seeded one): a mistyped --db is told, not written to unsaid."""
+    return f"there was no database at {db_path}: made one (--db or NEWSBOT_DB names another)"
+
+
 _OPENING_QUOTES = tuple('"“„«')  # what opens a phrase in /subscribe's words
 
 
