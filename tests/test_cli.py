@@ -443,7 +443,7 @@ def test_an_address_of_a_file_that_is_not_http_is_dropped_as_a_feeds_is(
         {"title": "Web", "text": council.format("Vvweb"), "url": "HTTPS://News.test/web"},
     ]
     lines = write_jsonl(tmp_path / "a.jsonl", records)
-    assert main(["--db", str(db_path), "ingest", "--quiet", str(lines)]) == 0
+    assert main(["--db", str(db_path), "ingest", str(lines)]) == 0
     assert "added 4 articles" in capsys.readouterr().out
     stored = run_sql(db_path, "SELECT title, url FROM articles ORDER BY id")
     assert stored == [
@@ -1191,7 +1191,7 @@ def test_an_ingest_into_a_database_kept_locked_stops_once_and_says_why(
     assert "run the same ingest again" in err and "failed:" not in err
     assert "added 0 articles" in out
     assert waited == ["BEGIN IMMEDIATE"]  # its first batch's, not one per article
-    assert main(["ingest", "--quiet", "--db", str(path), str(batch)]) == 0  # and it goes on
+    assert main(["ingest", "--db", str(path), str(batch)]) == 0  # and it goes on
     assert "added 20 articles" in capsys.readouterr().out
 
 
@@ -1504,6 +1504,22 @@ def test_a_sentence_stored_whole_before_the_bound_prints_a_screenful(
     assert (
         "harbour…”\n" in out and " Harbour… · undated · article 1\n" in out
     )  # clipped, saying so
+
+
+def test_a_quiet_ingest_that_went_well_prints_nothing(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`ingest --quiet` printed its summary ("added 0 articles") when all went well, where
+    `reindex --quiet` and `feeds poll --quiet` print nothing: cron mailed it every run."""
+    good = write_jsonl(tmp_path / "good.jsonl", [{"title": "Ferry", "text": "It sailed."}])
+    assert main(["--db", str(db_path), "ingest", "--quiet", str(good)]) == 0
+    assert capsys.readouterr() == ("", "")
+    bad = tmp_path / "bad.json"
+    bad.write_text("{")
+    assert main(["--db", str(db_path), "ingest", "--quiet", str(good), str(bad)]) == 1
+    out, err = capsys.readouterr()  # what failed, with the summary
+    assert out == "added 0 articles (0 sentences), 1 duplicate, 1 failed\n"
+    assert err.startswith(f"failed: {bad}: ")
 
 
 def test_quiet_ingest_of_junk_pages_prints_only_what_failed(tmp_path: Path) -> None:

@@ -206,7 +206,7 @@ def test_half_a_utf16_pair_in_a_field_is_stored_as_a_replacement_character(
     )
     batch = tmp_path / "batch.jsonl"
     batch.write_text(json.dumps(GOOD) + "\n" + odd + "\n")
-    assert main(["ingest", "--quiet", "--db", str(db_path), str(batch)]) == 0
+    assert main(["ingest", "--db", str(db_path), str(batch)]) == 0
     assert "added 2 articles" in capsys.readouterr().out
     assert main(["ask", "--db", str(db_path), "--json", "odd title harbour"]) == 0
     [first, *_] = json.loads(capsys.readouterr().out)["results"]

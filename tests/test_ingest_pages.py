@@ -64,7 +64,7 @@ def test_ingest_reads_web_pages_by_address_among_its_files(
     assert text.startswith("The night ferry between Port Ellery and the outer islands")
     assert json.loads(extra)["text_from"] == "page"
     assert "SECRET1" not in repr(run_sql(db_path, "SELECT * FROM articles"))
-    code, out, _ = run(capsys, db_path, "ingest", "--quiet", feed_server.url("/pages/ferry.html"))
+    code, out, _ = run(capsys, db_path, "ingest", feed_server.url("/pages/ferry.html"))
     assert code == 0 and out.startswith("added 0 articles (0 sentences), 1 duplicate, 0 failed")
 
 

@@ -125,14 +125,16 @@ async def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
         raise
     finally:
         await engine.close()
-    _print_ingest(report, args)
+    _print_ingest(report, args, unsaved is not None)
     if unsaved is not None:
         print(f"newsbot: {shown_name(str(unsaved))}", file=sys.stderr)
     return EXIT_OK if report.ok and unsaved is None else EXIT_FAILED
 
 
-def _print_ingest(report: IngestReport, args: argparse.Namespace) -> None:
-    """What an ingest added, what failed and why, and why it stopped if it did."""
+def _print_ingest(report: IngestReport, args: argparse.Namespace, unsaved: bool = False) -> None:
+    """What an ingest added, what failed and why, and why it stopped if it did; under
+    --quiet, as for `feeds poll --quiet`, nothing for an ingest that went well (the summary
+    with what failed or needs a look, or an index not saved)."""
     for failure in report.failures:
         print(f"failed: {failure}", file=sys.stderr)
     if report.unlisted:
@@ -159,7 +161,8 @@ def _print_ingest(report: IngestReport, args: argparse.Namespace) -> None:
             f"not listed (the first {LISTED_PER_FILE} are)",
             file=sys.stderr,
         )
-    print(report.summary())
+    if not args.quiet or not report.ok or report.notices or unsaved:
+        print(report.summary())
     if report.undated and not (args.archive or args.quiet):
         n = report.undated
         print(

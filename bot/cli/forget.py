@@ -13,6 +13,11 @@ from retrieval.wording import counted
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--quiet",
+        action="store_true",
+        help="for cron: nothing printed or logged when it went well; only warnings and errors",
+    )
     what = parser.add_mutually_exclusive_group(required=True)
     what.add_argument(
         "--expired",
@@ -41,12 +46,14 @@ async def cmd_forget(settings: Settings, args: argparse.Namespace) -> int:
     require_database(settings.db_path)
     if args.chat is not None:
         gone = await forget_chat(settings.db_path, args.chat)
-        print(f"forgot {counted(gone, 'record')} naming chat {args.chat}, overwritten")
+        done = f"forgot {counted(gone, 'record')} naming chat {args.chat}, overwritten"
     elif args.user is not None:
         gone = await forget_user(settings.db_path, args.user)
-        print(f"forgot {counted(gone, 'record')} naming user {args.user}, overwritten")
+        done = f"forgot {counted(gone, 'record')} naming user {args.user}, overwritten"
     else:
         gone = await forget_expired(settings.db_path, settings.expired_before(time.time()))
         days = f"{counted(settings.keep_days, 'day')} (NEWSBOT_KEEP_DAYS)"
-        print(f"forgot {counted(gone, 'record')} older than {days}, overwritten")
+        done = f"forgot {counted(gone, 'record')} older than {days}, overwritten"
+    if not args.quiet:  # for cron (`forget --expired --quiet`): a mail only when it failed
+        print(done)
     return EXIT_OK

@@ -186,8 +186,8 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument(
         "--quiet",
         action="store_true",
-        help="no progress bar, progress lines, notes or log lines under WARNING: the "
-        "summary and what failed",
+        help="for cron: nothing printed or logged for an ingest that went well; only "
+        "warnings and errors (what failed or needs a look, with the ingest's summary)",
     )
     ingest.add_argument(
         "--archive",
