@@ -17,12 +17,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.bounds import AUTHORS_SHOWN, NAME_CHARS, QUOTE_CHARS, TITLE_CHARS, clip, some_of
 from bot.markup import MAX_MESSAGE_LENGTH, escape, escape_attribute, pack, split_html
+from bot.times import stored_moment
 from retrieval.digest.latest import LatestStory
 from retrieval.index.tokens import STOPWORDS
 from retrieval.models import Attribution, Passage
@@ -79,16 +80,10 @@ def display_date(published: str | None, zone: tzinfo = UTC) -> str | None:
     """'2 May 2024' for an ISO date, or a datetime's date in `zone`; odd values as given."""
     if not published:
         return None
-    try:
-        if len(published) == 10:
-            day = date.fromisoformat(published)
-        else:
-            moment = datetime.fromisoformat(published)
-            if moment.tzinfo is None:
-                moment = moment.replace(tzinfo=UTC)
-            day = local_time(moment, zone).date()
-    except ValueError:
+    read = stored_moment(published)
+    if read is None:
         return published
+    day = local_time(read, zone).date() if isinstance(read, datetime) else read
     return f"{day.day} {day:%B} {day.year:04d}"  # %Y: "1" for year 1, as glibc writes it
 
 

@@ -1,5 +1,6 @@
-"""Moments as newsbot shows them, to a chat or on a terminal (one helper, three styles), and
-as the command line reads them.
+"""Moments as newsbot shows them, to a chat or on a terminal (one helper, three styles), as
+the command line reads them, and as its `--json` outputs write them (`iso_text`), with an
+article's stored date read once for all of them (`stored_moment`).
 
 Telegram-free, so the command line can use it without importing the bot.
 """
@@ -87,6 +88,52 @@ def story_times(item: DigestItem, zone: tzinfo, style: Style = "stamp") -> str:
 def _moment(moment: datetime, date_only: bool, zone: tzinfo, style: Style) -> str:
     """A time shown, or its day alone when only the day is known (`day_of`)."""
     return day_of(moment, style) if date_only else when(moment, zone, style)
+
+
+def iso_text(moment: datetime | float, zone: tzinfo = UTC) -> str:
+    """`moment` (an aware datetime or a Unix time) as every `--json` output writes one: ISO
+    8601 in `zone`, to the microsecond when it has a fraction, so that the moment shown is
+    the one used ("2022-06-10T23:59:59.999999Z"), else to the second; in UTC with a Z
+    ("2024-11-25T10:00:00Z"), elsewhere with its offset (a digest's period, in its zone's
+    days: "2024-11-25T00:00:00+01:00")."""
+    if isinstance(moment, datetime):
+        shown = moment.astimezone(zone)
+    else:
+        shown = datetime.fromtimestamp(moment, zone)
+    text = shown.isoformat(timespec="auto")
+    return f"{text.removesuffix('+00:00')}Z" if text.endswith("+00:00") else text
+
+
+def utc_text(moment: float | None) -> str | None:
+    """A Unix time as `iso_text` writes it, in UTC; None as is."""
+    return None if moment is None else iso_text(moment)
+
+
+def stored_moment(published: str) -> date | datetime | None:
+    """An article's stored date, read as every place that shows one reads it: a day alone
+    ("2024-11-25", as the article gave it) as a date; a moment as an aware datetime in UTC
+    (one stored without an offset is in UTC); None for what neither form reads (another
+    build's "2024-11") or what has no UTC time ("0001-01-01T00:30:00+01:00", before year 1
+    there), which each shows as stored rather than fail."""
+    try:
+        if len(published) == 10:
+            return date.fromisoformat(published)
+        moment = datetime.fromisoformat(published)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return moment.astimezone(UTC)
+    except (ValueError, OverflowError):
+        return None
+
+
+def published_text(published: str | None) -> str | None:
+    """An article's stored date as `--json` gives it: a moment as `iso_text` writes it, in
+    UTC ("2024-11-25T09:30:00Z"); a day alone stays a day ("2024-11-25"); what
+    `stored_moment` cannot read, as stored."""
+    if published is None:
+        return None
+    read = stored_moment(published)
+    return iso_text(read) if isinstance(read, datetime) else published
 
 
 def day_in(moment: float, zone: tzinfo) -> str:

@@ -1085,7 +1085,8 @@ def test_feeds_list_json_gives_each_feed_its_documented_fields_and_no_credential
     assert ok["title"] == "The Port Ellery Post"
     assert ok["last_error"] is None and ok["warning"] is None and ok["paused_since"] is None
     for moment in (ok["added"], ok["last_fetch"], ok["last_ok"], ok["next_poll"]):
-        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", moment), moment
+        # as every --json time: in UTC, to the microsecond when it has a fraction
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?Z", moment), moment
     assert failing["url"] == f"http://alice:***@{host}?token=***&page=2"
     assert failing["has_credentials"] is True and failing["label"] == failing["url"]
     assert (failing["status"], failing["failures"], failing["interval"]) == ("failing", 1, 900)

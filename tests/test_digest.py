@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 
 from bot.bounds import QUOTE_CHARS, TITLE_CHARS
-from bot.cli.commands import published_text
 from bot.cli.main import main
+from bot.times import published_text
 from retrieval import engine as engine_module
 from retrieval.digest.digest import (
     LATE_WINDOW,
@@ -899,11 +899,11 @@ def test_cli_digest_until_a_date_or_a_week_runs_through_its_end_as_ask_as_of(
     assert main([*db, "ingest", "--quiet", str(source)]) == 0
     capsys.readouterr()
     for since, until, end in (
-        ("2022-W23", "2022-W23", "2022-06-13T00:00:00+00:00"),
-        ("2022-W23", "2022W23", "2022-06-13T00:00:00+00:00"),
-        ("2022-06-12", "2022-06-12", "2022-06-13T00:00:00+00:00"),
-        ("24h", "2022-06-12", "2022-06-13T00:00:00+00:00"),
-        ("2022-06-06", "2022-06-12T16:00", "2022-06-12T16:00:00+00:00"),  # a time: itself
+        ("2022-W23", "2022-W23", "2022-06-13T00:00:00Z"),
+        ("2022-W23", "2022W23", "2022-06-13T00:00:00Z"),
+        ("2022-06-12", "2022-06-12", "2022-06-13T00:00:00Z"),
+        ("24h", "2022-06-12", "2022-06-13T00:00:00Z"),
+        ("2022-06-06", "2022-06-12T16:00", "2022-06-12T16:00:00Z"),  # a time: itself
     ):
         assert main([*db, "digest", "--since", since, "--until", until, "--json"]) == 0
         period = json.loads(capsys.readouterr().out)
@@ -1034,8 +1034,8 @@ def test_cli_digest_json_has_every_article_of_every_story(
     top = json.loads(capsys.readouterr().out)
     assert set(top) == {"since", "until", "stories"}
     assert (top["since"], top["until"]) == (
-        "2024-06-03T00:00:00+00:00",
-        "2024-06-04T00:00:00+00:00",
+        "2024-06-03T00:00:00Z",
+        "2024-06-04T00:00:00Z",
     )
     [story] = top["stories"]
     assert set(story) == {"rank", "title", "extract", "articles"} and story["rank"] == 1

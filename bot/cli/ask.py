@@ -40,12 +40,19 @@ from bot.cli.commands import (
     EXIT_USAGE,
     count_value,
     json_text,
-    published_text,
     require_database,
     text_block,
 )
 from bot.config import DEFAULT_DB, Settings
-from bot.times import MOMENT_EXAMPLES, last_day, moment_of, when
+from bot.times import (
+    MOMENT_EXAMPLES,
+    iso_text,
+    last_day,
+    moment_of,
+    published_text,
+    stored_moment,
+    when,
+)
 from retrieval.engine import Engine
 from retrieval.models import Attribution, Passage
 from retrieval.quotes import PARAGRAPH_BREAK
@@ -122,11 +129,11 @@ def parse_as_of(value: str, zone: tzinfo = UTC) -> AsOf:
     day = last_day(value)  # any ISO form of a day ("20220610" too), a week's Sunday, a
     # month's last day
     if day is None:  # a date-time: itself
-        return AsOf(_utc_shown(end), end.timestamp(), _utc_shown(end), value, zone)
+        return AsOf(iso_text(end), end.timestamp(), iso_text(end), value, zone)
     # a microsecond before the next day, or a float's step where that is longer (before
     # 1425, after 2514): `end - 1e-6` was then the next day's midnight
     moment = min(end.timestamp() - 1e-6, math.nextafter(end.timestamp(), -math.inf))
-    last = _utc_shown(end - timedelta(microseconds=1))
+    last = iso_text(end - timedelta(microseconds=1))
     return AsOf(day.isoformat(), moment, last, value, zone)
 
 
@@ -428,18 +435,18 @@ def result_json(request: Request, result: SearchResult, zone: tzinfo) -> dict[st
     if result.named is not None:  # answered as of the time the question names
         out["named_time"] = {
             "words": result.named.words,
-            "as_of_moment": _utc_shown(datetime.fromtimestamp(result.named.moment, UTC)),
+            "as_of_moment": iso_text(result.named.moment),
         }
     if result.later is not None:  # a time named after the moment answered as of: told
         out["named_after_as_of"] = {
             "words": result.later.named.words,
-            "begins": _utc_shown(datetime.fromtimestamp(result.later.named.begins, UTC)),
+            "begins": iso_text(result.later.named.begins),
         }
     if result.recent is not None:  # a recent span asked about that every passage is older than
         out["nothing_recent"] = {
             "words": result.recent.words,
-            "since": _utc_shown(datetime.fromtimestamp(result.recent.since, UTC)),
-            "newest": _utc_shown(datetime.fromtimestamp(result.recent.newest, UTC)),
+            "since": iso_text(result.recent.since),
+            "newest": iso_text(result.recent.newest),
         }
     if result.unmatched:  # the question's words no stored article holds
         out["unmatched"] = list(result.unmatched)
@@ -482,12 +489,6 @@ def passage_json(passage: Passage) -> dict[str, Any]:
             "url": a.url,
         },
     }
-
-
-def _utc_shown(utc: datetime) -> str:
-    """A UTC time as ISO 8601 with a Z, to the microsecond when it has a fraction ("auto"),
-    so that the moment shown is the one used."""
-    return utc.isoformat(timespec="auto").replace("+00:00", "Z")
 
 
 def _linked_told(articles: Sequence[Attribution]) -> str:
@@ -535,12 +536,10 @@ def render_text(result: SearchResult, color: bool, zone: tzinfo) -> str:
 def _date_shown(published: str | None, zone: tzinfo) -> str:
     """A published date as given (2024-11-25), a date and time in `zone` (2024-11-25 17:30
     JST): stored in UTC, it would print as 2024-11-25T08:30:00+00:00 whatever the zone."""
-    if not published or len(published) == 10:
-        return published or UNDATED
-    try:
-        return when(datetime.fromisoformat(published), zone)
-    except (ValueError, OverflowError):  # stored by another build: as it is
-        return published
+    if not published:
+        return UNDATED
+    read = stored_moment(published)
+    return when(read, zone) if isinstance(read, datetime) else published
 
 
 def bad_line_json(bad: BadLine) -> dict[str, Any]:

@@ -27,7 +27,7 @@ from bot.bounds import (
 from bot.config import Settings
 from bot.progress import progress_bar
 from bot.subscribe_words import phrases
-from bot.times import day_in, moment_of, story_times, when
+from bot.times import day_in, iso_text, moment_of, published_text, story_times, utc_text, when
 from retrieval.addresses import is_web_address
 from retrieval.corpus.db import finished
 from retrieval.corpus.ingest import LISTED_DUPLICATES, LISTED_PER_FILE, IngestReport
@@ -232,8 +232,8 @@ def digest_json(digest: Digest) -> dict[str, Any]:
     """The digest as data: every story with every article that told it, best story first."""
     return {
         # the period's bounds in its zone, with their offset: a day or a month of the zone
-        "since": digest.period_start.isoformat(),
-        "until": digest.period_end.isoformat(),
+        "since": iso_text(digest.period_start, digest.period_start.tzinfo or UTC),
+        "until": iso_text(digest.period_end, digest.period_end.tzinfo or UTC),
         "stories": [
             {
                 "rank": rank,
@@ -421,34 +421,6 @@ def stats_json(stats: CorpusStats, zone: ZoneInfo) -> dict[str, Any]:
         "archived": stats.archived,
         "older_splits": stats.older_splits,
     }
-
-
-def utc_text(moment: float | None) -> str | None:
-    """A Unix time as ISO 8601 in UTC, to the second ("2024-11-25T10:00:00Z"); None as is."""
-    if moment is None:
-        return None
-    return _utc_z(datetime.fromtimestamp(moment, UTC))
-
-
-def _utc_z(moment: datetime) -> str:
-    """An aware moment as ISO 8601 in UTC, to the second, with a Z."""
-    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
-def published_text(published: str | None) -> str | None:
-    """An article's stored date as `--json` gives it: a moment as ISO 8601 in UTC with a Z,
-    as every time there is ("2024-11-25T09:30:00Z"); a day alone, as the article gave it,
-    stays a day ("2024-11-25"); what no such form reads (another build's "2024-11") as
-    stored."""
-    if published is None or len(published) == 10:
-        return published
-    try:
-        moment = datetime.fromisoformat(published)
-        if moment.tzinfo is None:  # as the bot shows it (`display_date`): in UTC
-            moment = moment.replace(tzinfo=UTC)
-        return _utc_z(moment)
-    except (ValueError, OverflowError):  # stored by another build: as it is, not a traceback
-        return published
 
 
 async def cmd_remove(settings: Settings, args: argparse.Namespace) -> int:

@@ -21,11 +21,10 @@ from bot.cli.commands import (
     json_text,
     made_note,
     require_database,
-    utc_text,
 )
 from bot.config import Settings
 from bot.progress import progress_bar
-from bot.times import when
+from bot.times import utc_text, when
 from retrieval.addresses import masked_url
 from retrieval.corpus.ingest import storage_fault
 from retrieval.engine import Engine, feed_registry
