@@ -69,7 +69,7 @@ def test_a_backup_replaces_a_file_only_when_told(
     assert main(["--db", str(seeded_db), "backup", str(copy)]) == 1
     assert capsys.readouterr() == (
         "",
-        f"newsbot: {copy} exists: name another file, or add --force to replace it\n",
+        f"newsbot backup: {copy} exists: name another file, or add --force to replace it\n",
     )
     assert copy.read_text() == "last week's backup"
     assert main(["--db", str(seeded_db), "backup", "--force", str(copy)]) == 0
@@ -96,7 +96,7 @@ def test_a_backup_where_it_cannot_go_says_why(
     assert main(args) == 1
     out, err = capsys.readouterr()
     assert out == "" and err.startswith(
-        "newsbot: " + message.format(target=where, folder=where.parent)
+        "newsbot backup: " + message.format(target=where, folder=where.parent)
     )
     assert run_sql(seeded_db, "SELECT COUNT(*) FROM articles") == [(1,)]
 
@@ -127,7 +127,7 @@ def test_a_backup_onto_what_is_not_a_file_is_refused(
     assert main(["--db", str(seeded_db), "backup", *force, str(where)]) == 1
     assert capsys.readouterr() == (
         "",
-        f"newsbot: {where} is {kind}, not a file: name the backup's file\n",
+        f"newsbot backup: {where} is {kind}, not a file: name the backup's file\n",
     )
     assert not stat.S_ISREG(where.stat().st_mode)
     assert not list(tmp_path.glob(".special*"))  # no partial copy begun
@@ -280,6 +280,7 @@ def test_a_backups_path_is_printed_escaped_and_its_error_on_one_line(
     assert main(["--db", str(seeded_db), "backup", str(copy)]) == 1
     out, err = capsys.readouterr()
     assert err == (
-        f"newsbot: {tmp_path}/copy\\x1b[2K\\n.db exists: name another file, or add --force to "
+        f"newsbot backup: "
+        f"{tmp_path}/copy\\x1b[2K\\n.db exists: name another file, or add --force to "
         "replace it\n"
     )

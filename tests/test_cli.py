@@ -91,7 +91,7 @@ def test_ask_refuses_a_database_named_in_the_environment_that_is_not_there(
     monkeypatch.setattr(sys, "stdin", stdin(json.dumps({"question": QUESTION}) + "\n"))
     assert main(["ask", "--json"]) == 1
     out, err = capsys.readouterr()
-    assert out == "" and err.startswith("newsbot: no database at dve.db: newsbot ingest PATH")
+    assert out == "" and err.startswith("newsbot ask: no database at dve.db: newsbot ingest PATH")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -912,7 +912,7 @@ def test_stats_json_of_a_corpus_with_no_date_and_of_no_database(
     stdout, as `ask --json` says it."""
     assert main(["--db", str(db_path), "stats", "--json"]) == EXIT_FAILED
     out, err = capsys.readouterr()
-    assert out == "" and err.startswith(f"newsbot: no database at {db_path}")
+    assert out == "" and err.startswith(f"newsbot stats: no database at {db_path}")
     asyncio.run(_empty_database(db_path))
     assert main(["--db", str(db_path), "stats", "--json"]) == 0
     stats = json.loads(capsys.readouterr().out)
@@ -1105,9 +1105,10 @@ def test_a_command_that_reads_refuses_a_database_that_is_not_there(
     """A mistyped --db made an empty database and reported on it ("articles: 0")."""
     typo = tmp_path / "newbsot.db"
     assert main(["--db", str(typo), *command]) == 1
+    said = " ".join(command[:2] if command[0] == "feeds" else command[:1])
     assert capsys.readouterr() == (
         "",
-        f"newsbot: no database at {typo}: newsbot ingest PATH makes one (in a folder that "
+        f"newsbot {said}: no database at {typo}: newsbot ingest PATH makes one (in a folder that "
         "exists); --db or NEWSBOT_DB names another\n",
     )
     assert list(tmp_path.iterdir()) == []
@@ -1245,7 +1246,8 @@ def test_a_write_into_a_database_kept_locked_says_why_in_one_line(
     out, err = capsys.readouterr()
     assert out == ""
     assert err == (
-        "newsbot: another process has kept the database locked for over 0.2 seconds: let it"
+        f"newsbot {' '.join(command[:2] if command[0] == 'feeds' else command[:1])}: another"
+        " process has kept the database locked for over 0.2 seconds: let it"
         " finish (another ingest, a reindex, a long query) or stop it, then run the command"
         " again\n"
     )
@@ -1595,7 +1597,7 @@ def test_output_to_a_full_disk_is_one_line_of_error(tmp_path: Path) -> None:
         )
     assert done.returncode == EXIT_FAILED, done.stderr
     assert done.stderr.splitlines()[-1] == (
-        "newsbot: cannot write the output: No space left on device"
+        "newsbot ask: cannot write the output: No space left on device"
     )
     assert "Traceback" not in done.stderr
 
@@ -1781,7 +1783,8 @@ def test_a_reindex_stopped_while_it_saves_says_the_index_it_saved(
     monkeypatch.setattr(retrieval.engine, "save_indexes", terminated_then_saved)
     assert main(["--db", str(db_path), "reindex"]) == 128 + signal.SIGTERM
     assert capsys.readouterr().err == (
-        "newsbot: reindex interrupted after it saved its new index, which serves from now on; "
+        "newsbot reindex: "
+        "reindex interrupted after it saved its new index, which serves from now on; "
         "it had not finished reading each sentence's names and numbers and each title's terms "
         "anew: run newsbot reindex again\n"
     )
@@ -1814,7 +1817,8 @@ def test_a_reindex_stopped_twice_while_it_saves_says_the_index_it_saved(
     finally:
         signal.signal(signal.SIGINT, sigint)
     assert capsys.readouterr().err.startswith(
-        "newsbot: reindex interrupted after it saved its new index, which serves from now on"
+        "newsbot reindex: "
+        "reindex interrupted after it saved its new index, which serves from now on"
     )
     assert manifest.read_text() != before  # the new index, as said
 
@@ -1924,7 +1928,7 @@ def test_an_upgrade_of_a_database_with_articles_is_said_before_it_runs(
     assert main(["--db", str(db), "stats"]) == 0
     latest = MIGRATIONS[-1].version
     assert (
-        f"newsbot: moving the database to schema {latest} (from 30): a minute or so for a "
+        f"newsbot stats: moving the database to schema {latest} (from 30): a minute or so for a "
         "large corpus; an interrupted upgrade goes on at the next command"
     ) in capsys.readouterr().err
     assert main(["--db", str(db), "stats"]) == 0  # upgraded: nothing more to say
@@ -1957,7 +1961,8 @@ def test_an_upgrade_stopped_says_so_and_the_next_command_finishes_it(
         signal.signal(signal.SIGINT, before)
     err = capsys.readouterr().err
     assert (
-        "newsbot: interrupted while moving the database to this newsbot's schema: each step of "
+        "newsbot reindex: "
+        "interrupted while moving the database to this newsbot's schema: each step of "
         "the move is whole or not at all, so nothing is lost, and the next command finishes it"
     ) in err
     assert "reindex interrupted" not in err
@@ -1994,7 +1999,8 @@ def test_ctrl_c_as_a_command_opens_an_up_to_date_database_is_the_commands_to_tel
     err = capsys.readouterr().err
     assert "moving the database" not in err
     assert err == (
-        "newsbot: reindex interrupted: the index saved before serves until a reindex finishes "
+        "newsbot reindex: "
+        "reindex interrupted: the index saved before serves until a reindex finishes "
         "(answers are as they were); run newsbot reindex again\n"
     )
 
@@ -2049,7 +2055,8 @@ def test_ctrl_c_while_an_upgrade_waits_for_a_lock_is_said_in_one_line(
         holder.execute("ROLLBACK")
     assert (process.returncode, out) == (128 + signal.SIGINT, "")
     assert err == (
-        "newsbot: interrupted while moving the database to this newsbot's schema: each step of "
+        "newsbot stats: "
+        "interrupted while moving the database to this newsbot's schema: each step of "
         "the move is whole or not at all, so nothing is lost, and the next command finishes it\n"
     )
     assert run_sql(db, "SELECT MAX(version) FROM schema_migrations") == [(30,)]

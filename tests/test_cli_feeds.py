@@ -1049,7 +1049,7 @@ def test_feeds_list_json_gives_each_feed_its_documented_fields_and_no_credential
     columns, its status words with a count, its error on a line of its own."""
     code, out, err = run(capsys, db_path, "feeds", "list", "--json")
     assert (code, out) == (EXIT_FAILED, "")  # no database: said as `ask --json` says it
-    assert err.startswith(f"newsbot: no database at {db_path}")
+    assert err.startswith(f"newsbot feeds list: no database at {db_path}")
     run(capsys, db_path, "feeds", "add", "--no-check", "https://news.test/gone.rss")
     run(capsys, db_path, "feeds", "remove", "1")
     assert run(capsys, db_path, "feeds", "list", "--json")[1] == '{"feeds": []}\n'

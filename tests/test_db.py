@@ -361,7 +361,7 @@ def test_a_database_that_cannot_be_opened_is_one_line_of_error(tmp_path: Path, w
     done = run_newsbot(["--db", where, "ingest", str(SEEDS)], tmp_path)
     assert done.returncode == 1
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr, done.stderr
-    assert done.stderr.startswith(f"newsbot: cannot open database {where!r}: ")
+    assert done.stderr.startswith(f"newsbot ingest: cannot open database {where!r}: ")
     if where == "a-folder.db":
         assert done.stderr.endswith("it is a folder, not a file\n")
 

@@ -146,7 +146,7 @@ def test_a_full_disk_under_the_index_keeps_every_command_working(tmp_path: Path)
     assert ANSWER in steps["ask"][1]
     assert "joint border exercises" in steps["digest"][1]
     rc, out, err = steps["reindex"]  # writing the index is its whole job: that fails
-    assert rc == 1 and "newsbot: cannot save the index" in err
+    assert rc == 1 and "newsbot reindex: cannot save the index" in err
     assert_clear(err)
 
 
@@ -247,7 +247,8 @@ def test_a_database_on_a_full_disk_is_refused_naming_the_full_disk(tmp_path: Pat
         rc, out, err = steps[step]
         assert rc == 1, err
         assert err == (
-            "newsbot: cannot use database 'db/news.db': no space left on the device holding "
+            f"newsbot {'ingest' if step == 'ingest' else 'feeds add'}: cannot use database "
+            "'db/news.db': no space left on the device holding "
             f"{tmp_path / 'db'} (0 bytes free): free some and run again\n"
         )
 
@@ -349,7 +350,8 @@ def test_a_new_database_or_backup_in_a_read_only_folder_is_refused_in_one_line(
     }
     for step, said in expected.items():
         rc, out, err = steps[step]
-        assert (rc, out, err) == (1, "", f"newsbot: {said}\n")
+        command = "feeds add" if step == "add" else step
+        assert (rc, out, err) == (1, "", f"newsbot {command}: {said}\n")
     assert not any((tmp_path / "db").iterdir())
 
 
@@ -553,7 +555,9 @@ def test_a_poll_past_the_file_size_limit_stops_with_what_to_do_rlimit(
         ["feeds", "poll", "--quiet", "--db", "news.db"], tmp_path, env=env, file_size=64 << 10
     )
     assert full.returncode == 1
-    assert "newsbot: the poll stopped early: the database cannot be written" in full.stderr
+    assert (
+        "newsbot feeds poll: the poll stopped early: the database cannot be written" in full.stderr
+    )
     assert "poll again: the entries stored are not fetched again" in full.stderr
     assert_clear(full.stderr)
     again = run_newsbot(["feeds", "poll", "--db", "news.db"], tmp_path, env=env)

@@ -61,7 +61,7 @@ def test_the_first_start_says_it_compiles_on_a_terminal_once(
     (cron, a script reading stderr) it says nothing."""
     mark = tmp_path / "__pycache__" / "newsbot-compiled-test"  # not made: PYTHONDONTWRITEBYTECODE
     monkeypatch.setattr(compiled, "_mark", lambda: mark)
-    said = f"newsbot: {compiled.COMPILING}\n"
+    said = f"newsbot ask: {compiled.COMPILING}\n"
     monkeypatch.chdir(tmp_path)  # the quick start's newsbot.db, which ask makes
     monkeypatch.delenv("NEWSBOT_DB", raising=False)
     for first in (True, False):

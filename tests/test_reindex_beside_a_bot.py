@@ -194,5 +194,5 @@ def test_a_reindex_whose_index_may_not_be_saved_says_so_and_fails(
             fcntl.flock(lock, fcntl.LOCK_UN)
     out, err = process.communicate(timeout=60)
     assert process.returncode == 1 and "indexed" not in out
-    assert err.rstrip().endswith(f"newsbot: {REINDEX_NOT_SAVED}")
+    assert err.rstrip().endswith(f"newsbot reindex: {REINDEX_NOT_SAVED}")
     assert manifests(db_path) == saved

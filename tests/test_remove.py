@@ -429,8 +429,8 @@ def test_a_remove_stopped_says_what_it_removed(
     else:
         assert out == "" and left == [(1,)]
         assert (
-            err
-            == "newsbot: remove interrupted before it began: nothing was removed; run it again\n"
+            err == "newsbot remove: "
+            "remove interrupted before it began: nothing was removed; run it again\n"
         )
 
 

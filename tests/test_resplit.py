@@ -240,7 +240,9 @@ def test_a_quiet_reindex_that_went_well_prints_nothing_for_cron(
     assert "INFO newsbot.progress: reindex: " in loud.stderr
     typo = tmp_path / "newbsot.db"
     done = run_newsbot(["--db", str(typo), "reindex", "--quiet"], tmp_path, env)
-    assert done.returncode == 1 and done.stderr.startswith(f"newsbot: no database at {typo}")
+    assert done.returncode == 1 and done.stderr.startswith(
+        f"newsbot reindex: no database at {typo}"
+    )
 
 
 def opened(db_path: Path, look: Callable[[Engine], Awaitable[T]]) -> T:
@@ -384,7 +386,8 @@ def test_a_reindex_stopped_while_re_splitting_says_what_it_left(
     finally:
         signal.signal(signal.SIGINT, interrupt)
     assert capsys.readouterr().err == (
-        "newsbot: reindex interrupted after re-splitting 3 of 4 articles stored by an older "
+        "newsbot reindex: "
+        "reindex interrupted after re-splitting 3 of 4 articles stored by an older "
         "splitter (each has its old sentences or its new ones): the index saved before no "
         "longer matches them and is rebuilt when newsbot next opens the database; run "
         "newsbot reindex again to finish\n"
@@ -436,7 +439,9 @@ def test_a_reindex_that_cannot_write_says_so_and_how_to_go_on(
         finally:
             other.execute("ROLLBACK")
     err = capsys.readouterr().err
-    assert err.startswith("newsbot: another process has kept the database locked for over ")
+    assert err.startswith(
+        "newsbot reindex: another process has kept the database locked for over "
+    )
     assert err.endswith(
         "The articles stored before are safe; let it finish (another ingest, a reindex, a "
         "long query) or stop it, and run newsbot reindex again: it goes on with the articles "

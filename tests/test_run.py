@@ -88,7 +88,7 @@ def fake() -> Iterator[FakeTelegramServer]:
 def test_missing_token_is_a_clear_error(tmp_path: Path) -> None:
     code, err = run(tmp_path, newsbot_env(tmp_path))
     assert code == 1
-    assert "newsbot: TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather" in err
+    assert "newsbot run: TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather" in err
     assert "Traceback" not in err
 
 
@@ -239,7 +239,7 @@ def test_a_server_that_is_no_bot_api_is_a_clear_error_without_the_token(
         server.shutdown()
         server.server_close()
     last = err.rstrip("\n").rsplit("\n", 1)[-1]  # (python-telegram-bot logs the bad JSON)
-    assert code == 1 and last.startswith("newsbot: ") and said in last
+    assert code == 1 and last.startswith("newsbot run: ") and said in last
     assert "Traceback" not in err  # the login page in one line, then newsbot's
     assert "check TELEGRAM_API_BASE_URL" in last
     assert TEST_TOKEN not in err and TEST_TOKEN.lower() not in err
@@ -379,7 +379,7 @@ def test_a_database_serves_the_first_bot_and_refuses_another_until_handed_over(
         code, err = run(tmp_path, second)
         assert code == 1, err
         assert err.splitlines()[-1] == (
-            f"newsbot: the database {tmp_path / 'newsbot.db'} serves bot 123456789 "
+            f"newsbot run: the database {tmp_path / 'newsbot.db'} serves bot 123456789 "
             "(@newsbot_test_bot), not this bot 987654321 (@staging_bot): give this bot a "
             "database of its own (NEWSBOT_DB or --db), or hand this one over to it with "
             "`newsbot run --take-over`"

@@ -199,7 +199,8 @@ def test_a_bad_setting_is_one_line_and_exit_status_2(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert done.stderr == (
-        "newsbot: NEWSBOT_LOG_LEVEL 'LOUD' is not a log level: use DEBUG, INFO, WARNING or ERROR\n"
+        "newsbot stats: "
+        "NEWSBOT_LOG_LEVEL 'LOUD' is not a log level: use DEBUG, INFO, WARNING or ERROR\n"
     )
     assert done.stdout == "" and not (tmp_path / "n.db").exists()
 

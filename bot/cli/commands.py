@@ -127,7 +127,7 @@ async def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
         await engine.close()
     _print_ingest(report, args, unsaved is not None)
     if unsaved is not None:
-        print(f"newsbot: {shown_name(str(unsaved))}", file=sys.stderr)
+        print(f"newsbot ingest: {shown_name(str(unsaved))}", file=sys.stderr)
     return EXIT_OK if report.ok and unsaved is None else EXIT_FAILED
 
 
@@ -174,7 +174,7 @@ def _print_ingest(report: IngestReport, args: argparse.Namespace, unsaved: bool 
             file=sys.stderr,
         )
     if report.stopped:
-        print(f"newsbot: the ingest stopped early: {report.stopped}", file=sys.stderr)
+        print(f"newsbot ingest: the ingest stopped early: {report.stopped}", file=sys.stderr)
 
 
 # The line breaks JSON leaves raw in a string, where str.splitlines() breaks a line too: an
@@ -432,7 +432,7 @@ async def cmd_remove(settings: Settings, args: argparse.Namespace) -> int:
         if report.committed:
             _tell_removal(report)  # the articles are gone: a script must know which
         else:
-            print(f"newsbot: {REMOVE_INTERRUPTED}", file=sys.stderr)
+            print(f"newsbot remove: {REMOVE_INTERRUPTED}", file=sys.stderr)
         raise
     return _tell_removal(report)
 
@@ -478,7 +478,7 @@ async def cmd_reindex(settings: Settings, args: argparse.Namespace) -> int:
         with progress_bar(None, "sentences", not args.quiet, "reindex") as tick:
             engine = await Engine.open(settings.db_path, progress=tick, anew=True)
     except asyncio.CancelledError:  # Ctrl-C, SIGTERM: asyncio.run cancels us
-        print(f"newsbot: {_reindex_interrupted(resplit)}", file=sys.stderr)
+        print(f"newsbot reindex: {_reindex_interrupted(resplit)}", file=sys.stderr)
         raise
     saved = False  # the new index: what a stop after this point leaves
     try:
@@ -498,11 +498,11 @@ async def cmd_reindex(settings: Settings, args: argparse.Namespace) -> int:
                 "reindex needs room for both"
             ) from exc
         if not saved:  # another reindex saved first, or articles were split again
-            print(f"newsbot: {REINDEX_NOT_SAVED}", file=sys.stderr)
+            print(f"newsbot reindex: {REINDEX_NOT_SAVED}", file=sys.stderr)
             return EXIT_FAILED
         sentences, titles = await engine.read_again(anew=True)
     except asyncio.CancelledError:
-        print(f"newsbot: {_reindex_interrupted(resplit, saved)}", file=sys.stderr)
+        print(f"newsbot reindex: {_reindex_interrupted(resplit, saved)}", file=sys.stderr)
         raise
     finally:
         await engine.close()

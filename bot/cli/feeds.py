@@ -245,6 +245,8 @@ def _told_apart(feed: Feed, alike: list[Feed]) -> str:
     )
 
 
+POLL = "newsbot feeds poll"  # what its lines on stderr open with, as every command's do
+
 # A feed's entries are stored, and only then marked seen, in one transaction
 # (`retrieval.feeds.poll`): a poll stopped keeps every feed's whole, or none of it.
 POLL_INTERRUPTED = (
@@ -279,10 +281,10 @@ async def _poll(settings: Settings, args: argparse.Namespace) -> int:
                 try:
                     report = await engine.poll_feeds(fetcher, feeds, on_feed=done)
                 except sqlite3.DatabaseError as exc:  # every feed would fail alike: stop
-                    print(f"newsbot: the poll stopped early: {_poll_fault(exc)}", file=sys.stderr)
+                    print(f"{POLL}: the poll stopped early: {_poll_fault(exc)}", file=sys.stderr)
                     return EXIT_FAILED
                 except asyncio.CancelledError:  # Ctrl-C, SIGTERM: asyncio.run cancels us
-                    print(f"newsbot: {POLL_INTERRUPTED}", file=sys.stderr)
+                    print(f"{POLL}: {POLL_INTERRUPTED}", file=sys.stderr)
                     raise
         if report.changed:
             try:
@@ -332,5 +334,5 @@ async def _poll(settings: Settings, args: argparse.Namespace) -> int:
     if not args.quiet or report.failed or unsaved is not None:
         print(f"{report.summary()} in {time.monotonic() - started:.1f} s")
     if unsaved is not None:
-        print(f"newsbot: {unsaved}", file=sys.stderr)
+        print(f"{POLL}: {unsaved}", file=sys.stderr)
     return EXIT_FAILED if report.failed or unsaved is not None else EXIT_OK

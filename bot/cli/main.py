@@ -513,17 +513,17 @@ def _upgrade_first(settings: Settings, args: argparse.Namespace) -> int | None:
     if sys.stderr.isatty():
 
         def tell(note: str) -> None:
-            print(f"newsbot: {note}", file=sys.stderr)
+            print(f"{said_by(args)}: {note}", file=sys.stderr)
 
     stops = _StopSignals()  # its own: the command's starts anew
     try:
         with stops:
             asyncio.run(stops.run(_upgrade(settings, tell)))
     except (KeyboardInterrupt, asyncio.CancelledError):
-        print(f"newsbot: {UPGRADE_INTERRUPTED}", file=sys.stderr)
+        print(f"{said_by(args)}: {UPGRADE_INTERRUPTED}", file=sys.stderr)
         return stops.status
     except StoreError:  # a lock held too long (`_upgrade`): said once, not waited out twice
-        return _said_locked()
+        return _said_locked(args)
     return None
 
 
@@ -539,12 +539,19 @@ async def _upgrade(settings: Settings, tell: Callable[[str], None] | None) -> in
     return EXIT_OK
 
 
-def _said_locked() -> int:
+def _said_locked(args: argparse.Namespace) -> int:
     """Say that another process kept the database locked past the busy timeout, in the one
     wording every command uses (`locked_too_long`); the exit status."""
     why, what = locked_too_long()
-    print(f"newsbot: {why}: {what}, then run the command again", file=sys.stderr)
+    print(f"{said_by(args)}: {why}: {what}, then run the command again", file=sys.stderr)
     return EXIT_FAILED
+
+
+def said_by(args: argparse.Namespace) -> str:
+    """What each line a command says on stderr opens with: "newsbot ingest", "newsbot feeds
+    poll", as the commands' own errors do, whatever part of newsbot said it."""
+    action = getattr(args, "feeds_command", None)
+    return f"newsbot {args.command}" + (f" {action}" if action else "")
 
 
 def _writable_anywhere() -> None:
@@ -584,12 +591,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     _writable_anywhere()
     args = build_parser().parse_args(argv)
     if (blank := blank_path(args)) is not None:  # before a database is opened, or made
-        print(f"newsbot {args.command}: {blank}", file=sys.stderr)
+        print(f"{said_by(args)}: {blank}", file=sys.stderr)
         return EXIT_USAGE
     try:
         settings = Settings.load(db=getattr(args, "db", None))
     except ConfigError as exc:
-        print(f"newsbot: {shown_name(str(exc))}", file=sys.stderr)
+        print(f"{said_by(args)}: {shown_name(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     level = logging.getLevelNamesMapping()[settings.log_level]
     if getattr(args, "quiet", False):  # warnings and errors only: cron mails any output
@@ -603,18 +610,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "run":
             return commands.cmd_run(settings, args)
         if _opens_engine(args) and sys.stderr.isatty() and not is_compiled():
-            print(f"newsbot: {COMPILING}", file=sys.stderr)
+            print(f"{said_by(args)}: {COMPILING}", file=sys.stderr)
         with stops:
             return asyncio.run(stops.run(COMMANDS[args.command](settings, args)))
     except NewsbotError as exc:  # one line, whatever a path it names holds
-        print(f"newsbot: {shown_name(str(exc))}", file=sys.stderr)
+        print(f"{said_by(args)}: {shown_name(str(exc))}", file=sys.stderr)
         return EXIT_FAILED
     except sqlite3.OperationalError as exc:
         if not kept_locked(exc):
             raise
         # a write of any command (remove, feeds add...) that waited out the busy timeout;
         # ingest and feeds poll say so in their own words (what they stored is kept)
-        return _said_locked()
+        return _said_locked(args)
     except (KeyboardInterrupt, asyncio.CancelledError):  # Ctrl-C; SIGTERM
         return stops.status
     except BrokenPipeError:
@@ -629,5 +636,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Output to a full disk or a quota's end (`> /dev/full`): said in one line, and
         # stdout pointed at /dev/null so that the interpreter's last flush does not fail.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        print(f"newsbot: cannot write the output: {exc.strerror}", file=sys.stderr)
+        print(f"{said_by(args)}: cannot write the output: {exc.strerror}", file=sys.stderr)
         return EXIT_FAILED
