@@ -214,13 +214,16 @@ _WHAT_TO_ADD = "a name, a place or a topic: the words a story about it would use
 def _refused(question: str) -> SearchResult:
     """No passages for a question with nothing to search for, and what to ask instead."""
     if not question:
-        return SearchResult(question, (), f"Ask a question about the news, with {_WHAT_TO_ADD}")
+        return SearchResult(
+            question, (), message=f"Ask a question about the news, with {_WHAT_TO_ADD}"
+        )
     if _LINK.search(question):  # nothing searchable but for its links
         return SearchResult(
             question,
             (),
-            "That is a link: the stored articles' words are searched, not the web. Ask about "
-            "the story in words (an admin can add its page to the corpus: newsbot ingest URL).",
+            message="That is a link: the stored articles' words are searched, not the web. Ask "
+            "about the story in words (an admin can add its page to the corpus: newsbot ingest "
+            "URL).",
         )
     if not _has_words(question):
         what = "no words"
@@ -230,7 +233,7 @@ def _refused(question: str) -> SearchResult:
         what = f"no word of {MAX_TOKEN_LENGTH} letters or fewer"  # "aaaa..." is no word
     else:
         what = "only very common words"
-    return SearchResult(question, (), f"That question has {what}. Add {_WHAT_TO_ADD}")
+    return SearchResult(question, (), message=f"That question has {what}. Add {_WHAT_TO_ADD}")
 
 
 def _other_script(question: str, words: tuple[str, ...], scarce: Scarce) -> SearchResult:
@@ -241,7 +244,7 @@ def _other_script(question: str, words: tuple[str, ...], scarce: Scarce) -> Sear
         held="no" if not scarce.terms else "next to no",
         scripts=" or ".join(scarce.names),
     )
-    return SearchResult(question, (), message, unmatched=words, other_scripts=scarce.names)
+    return SearchResult(question, (), message=message, unmatched=words, other_scripts=scarce.names)
 
 
 def did_you_mean(spellings: Sequence[str]) -> str:
@@ -453,7 +456,7 @@ class Searcher:
             words = self._words(question, missing)
             spellings = self._respelt(words)
             message = MOSTLY_UNKNOWN_SAYS.format(words=_listed(words)) + did_you_mean(spellings)
-            return SearchResult(question, (), message, unmatched=words, respelt=spellings)
+            return SearchResult(question, (), message=message, unmatched=words, respelt=spellings)
         candidates = None
         named = named_time(question, zone)
         later = None
@@ -501,16 +504,15 @@ class Searcher:
         asked = Asked(self.index.tokenizer, _LINK.sub(" ", question))
         passages = self._passages(candidates, scores, page, offset + 1, asked)
         if not passages and offset:
-            return SearchResult(question, (), "No more passages for that question.")
+            return SearchResult(question, (), message="No more passages for that question.")
         if not passages and shown:
-            return SearchResult(question, (), ONLY_SHOWN)
+            return SearchResult(question, (), message=ONLY_SHOWN)
         has_more = len(unshown_windows) > limit
         unmatched = self._words(question, missing) if missing else ()
         return SearchResult(
             question,
             tuple(passages),
-            None,
-            has_more,
+            has_more=has_more,
             named=named,
             later=later,
             unmatched=unmatched,
@@ -752,7 +754,7 @@ class Searcher:
         if not hits:
             return None
         if offset:
-            return SearchResult(question, (), "No more passages for that question.")
+            return SearchResult(question, (), message="No more passages for that question.")
         passages = self._leads(question, [(h.sentence_id, h.score) for h in hits])
         return SearchResult(question, tuple(passages)) if passages else None
 
@@ -799,13 +801,13 @@ class Searcher:
         if later:
             return SearchResult(question, (), nothing_by=moment)
         if len(self.index) == self.index.hidden:  # not the question's fault
-            return SearchResult(question, (), "The news corpus holds no articles.")
+            return SearchResult(question, (), message="The news corpus holds no articles.")
         spellings = self._respelt(self._words(question, self.unknown_terms(tokens)))
         return SearchResult(
             question,
             (),
-            "Nothing in the news corpus matches that. Try other words or a broader question."
-            + did_you_mean(spellings),
+            message="Nothing in the news corpus matches that. Try other words or a broader "
+            "question." + did_you_mean(spellings),
             respelt=spellings,
         )
 

@@ -29,7 +29,7 @@ from bot.progress import progress_bar
 from bot.subscribe_words import phrases
 from bot.times import day_in, iso_text, moment_of, published_text, story_times, utc_text, when
 from retrieval.addresses import is_web_address
-from retrieval.corpus.db import finished
+from retrieval.corpus.db import finished, require_writable
 from retrieval.corpus.ingest import LISTED_DUPLICATES, LISTED_PER_FILE, IngestReport
 from retrieval.corpus.removals import RemovalReport
 from retrieval.corpus.resplit import ResplitReport
@@ -458,8 +458,6 @@ def _tell_removal(report: RemovalReport) -> int:
 
 
 async def cmd_reindex(settings: Settings, args: argparse.Namespace) -> int:
-    from retrieval.corpus.db import require_writable
-
     require_database(settings.db_path)
     require_writable(settings.db_path)  # it reads again what ingest reads once, and stores it
     resplit = ResplitReport()

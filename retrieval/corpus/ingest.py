@@ -418,6 +418,7 @@ async def ingest_paths(
                 continue
             bad = good = 0
             failures = _FileFailures(str(item.path), report)
+            cut_short: str | None = None  # why the file was not read to its end, if it was not
             try:
                 for record in read_records(item.path, max_expanded, zone, item.identity):
                     if on_article:
@@ -425,8 +426,7 @@ async def ingest_paths(
                     if record.draft is None:
                         bad += 1
                         if not good and bad > GIVE_UP_AFTER:
-                            failures.close()
-                            report.failures.append(Failure(str(item.path), _GAVE_UP))
+                            cut_short = _GAVE_UP
                             break
                         failures.add(record)
                         continue
@@ -436,16 +436,17 @@ async def ingest_paths(
                     if len(pending) >= BATCH or pending_chars >= BATCH_CHARS:
                         await flush(full=True)
             except ParseError as exc:
-                failures.close()
                 kept = (  # added or found stored: the summary counts which
                     f"; the {counted(good, 'article')} read before it "
                     f"{agreeing(good, 'is', 'are')} kept (added, or stored already)"
                     if good
                     else ""
                 )
-                report.failures.append(Failure(str(item.path), f"{exc}{kept}"))
+                cut_short = f"{exc}{kept}"
             finally:
                 failures.close()
+            if cut_short is not None:  # after its records' failures, as the file ended so
+                report.failures.append(Failure(str(item.path), cut_short))
         await flush()
         if earlier is not None:
             await _write_prepared(store, earlier, report, archive, preparer, read_ahead)
