@@ -40,6 +40,9 @@ LISTED_DUPLICATES = 100
 # A file whose first this many records all fail is not articles in any format we read (or is
 # a bomb of bad lines): the rest of it is skipped rather than parsed for minutes.
 GIVE_UP_AFTER = 10_000
+# What indexes an ingest's written sentences while its worker prepares a batch: given a
+# `done()` to ask before each chunk, whether the batch is back (`indexing.CatchUp`)
+ReadAhead = Callable[[Callable[[], bool]], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -377,7 +380,7 @@ async def ingest_paths(
     archive: bool = False,
     report: IngestReport | None = None,
     zone: tzinfo = UTC,
-    read_ahead: Callable[[Callable[[], bool]], Awaitable[None]] | None = None,
+    read_ahead: ReadAhead | None = None,
 ) -> IngestReport:
     """Read and store every article under `paths`; bad files and records are reported, the
     good ones kept. Writes in transactions of `BATCH` articles (fewer, if they hold
@@ -525,7 +528,7 @@ async def _store_batch(
     archive: bool = False,
     preparer: BatchPreparer | None = None,
     earlier: _Preparing | None = None,
-    read_ahead: Callable[[Callable[[], bool]], Awaitable[None]] | None = None,
+    read_ahead: ReadAhead | None = None,
 ) -> _Preparing | None:
     """Store one batch, `earlier` (the batch before, prepared in the worker process) first;
     raises StoreError when the database cannot take any article. With a `preparer` whose
@@ -553,7 +556,7 @@ async def _write_prepared(
     report: IngestReport,
     archive: bool,
     preparer: BatchPreparer,
-    read_ahead: Callable[[Callable[[], bool]], Awaitable[None]] | None = None,
+    read_ahead: ReadAhead | None = None,
 ) -> None:
     """Write a batch once the worker process has prepared it; until then, `read_ahead`."""
     # The worker bounds a large ingest: this process waits for it half the time, unless it
