@@ -137,7 +137,11 @@ class Settings:
         # "…/bot/<token>" was rejected by the Bot API, a misleading start-up error
         object.__setattr__(self, "api_base_url", self.api_base_url.rstrip("/"))
         if not urlsplit(self.api_base_url).path.endswith("/bot"):
-            shown = re.sub(r"\d+:[\w-]+", "<TELEGRAM_BOT_TOKEN>", self.api_base_url)
+            # a token pasted into its path is not shown back; the host's port is no token
+            address = urlsplit(self.api_base_url)
+            shown = address._replace(
+                path=re.sub(r"\d+:[\w-]+", "<TELEGRAM_BOT_TOKEN>", address.path)
+            ).geturl()
             raise ConfigError(
                 f"TELEGRAM_API_BASE_URL {shown!r} must end in /bot, which the token is "
                 f"appended to: {DEFAULT_API_BASE_URL}, or your own Bot API server's, e.g. "

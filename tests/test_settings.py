@@ -83,6 +83,11 @@ def load(monkeypatch: pytest.MonkeyPatch, **env: str) -> Settings:
             "http://localhost:8081/bot123456789:AAH-secret_token/",
             "TELEGRAM_API_BASE_URL 'http://localhost:8081/bot<TELEGRAM_BOT_TOKEN>' must end",
         ),
+        (  # a host's port is shown as it is: "10.0.0.<TELEGRAM_BOT_TOKEN>" named no token
+            "TELEGRAM_API_BASE_URL",
+            "http://10.0.0.5:8081/api",
+            "TELEGRAM_API_BASE_URL 'http://10.0.0.5:8081/api' must end in /bot",
+        ),
         (
             "NEWSBOT_ALLOW_PRIVATE_URLS",
             "intranet.example, yes please",
