@@ -140,8 +140,6 @@ async def _start(app: App) -> None:
     schedule_digests(app)
     if shared.access.is_open:
         log.warning("NEWSBOT_ALLOWED_CHATS is not set: the bot answers anyone who finds it")
-    if shared_env := shared.settings.env_file_shared():
-        log.warning("%s", shared_env)
     log.info("@%s is up: answering from %s", app.bot.username, shared.engine.db_path)
 
 
@@ -334,6 +332,10 @@ def run_bot(settings: Settings, take_over: bool = False) -> int:
     rejected, when the Bot API cannot be reached at start-up, or when the database serves
     another bot (and not `take_over`).
     """
+    # first: a start that then fails (a token mistyped, the Bot API unreachable) is when the
+    # .env that holds the token is being looked at
+    if shared_env := settings.env_file_shared():
+        log.warning("%s", shared_env)
     app = build_application(settings)  # quiets httpx's logs, as the bot's are its own
     assert isinstance(app, _Application)  # build_application's: it says when it started
     app.bot_data.take_over = take_over

@@ -241,7 +241,7 @@ class Settings:
             )
         if not TOKEN_PATTERN.match(self.token):
             raise ConfigError(
-                "TELEGRAM_BOT_TOKEN is malformed: expected digits, a colon and a secret of "
-                "some 35 letters, digits, - or _, as @BotFather gives it"
+                "TELEGRAM_BOT_TOKEN is malformed: expected five or more digits, a colon and a "
+                "secret of 30 or more letters, digits, - or _ (35 as @BotFather gives it)"
             )
         return self.token

@@ -100,6 +100,18 @@ def test_malformed_token_is_a_clear_error_that_does_not_show_it(tmp_path: Path) 
     assert secret not in err and "Traceback" not in err
 
 
+def test_a_start_that_fails_still_warns_of_an_env_file_others_may_read(tmp_path: Path) -> None:
+    # the warning came once the bot was up: never where the token in it was mistyped
+    env_file = tmp_path / ".env"
+    env_file.write_text("TELEGRAM_BOT_TOKEN=12345:this-is-not-a-token\n")
+    env_file.chmod(0o644)
+    code, err = run(tmp_path, newsbot_env(tmp_path))
+    assert code == 1
+    assert "TELEGRAM_BOT_TOKEN is malformed" in err
+    assert "WARNING bot.app: .env is readable by others than its owner (mode 0644)" in err
+    assert "this-is-not-a-token" not in err
+
+
 def test_rejected_token_is_a_clear_error_that_does_not_show_it(
     tmp_path: Path, fake: FakeTelegramServer
 ) -> None:
