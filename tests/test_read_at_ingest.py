@@ -8,7 +8,6 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
@@ -19,8 +18,8 @@ from retrieval.corpus.prepare import parsed_title_terms
 from retrieval.corpus.reader import CorpusReader
 from retrieval.corpus.schema import MIGRATIONS
 from retrieval.engine import Engine
-from retrieval.index.tokens import STOPWORDS, Tokenizer
-from retrieval.ranking import answers, marks, places
+from retrieval.index.tokens import Tokenizer
+from retrieval.ranking import answers, marks
 from retrieval.search import Searcher
 from tests.conftest import SEEDS, run_sql
 from tests.test_store import store_by_hand
@@ -95,44 +94,6 @@ async def test_finds_stored_by_other_code_are_read_again(
     monkeypatch.setattr(answers, "READING_SIGNATURE", b"\x00\x00\x00\x01")
     assert _asked(small_engine, monkeypatch) == taken
     assert texts_read
-
-
-def test_the_signature_follows_the_reading_code(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    """Four bytes of the reading's source, stopwords and packed form: stable within a run,
-    changed by an edit to any of them, and what packing writes."""
-    signature = answers._reading_signature  # noqa: SLF001
-    assert signature() == answers.READING_SIGNATURE
-    assert answers.READING_SIGNATURE is not None and len(answers.READING_SIGNATURE) == 4
-    edited = tmp_path / "places.py"
-    edited.write_text(Path(str(places.__file__)).read_text() + "\n# edited\n")
-    with monkeypatch.context() as patched:
-        patched.setattr(answers, "places", SimpleNamespace(__file__=str(edited)))
-        assert signature() != answers.READING_SIGNATURE
-    with monkeypatch.context() as patched:
-        patched.setattr(answers, "STOPWORDS", STOPWORDS | {"newsbot"})
-        assert signature() != answers.READING_SIGNATURE
-    with monkeypatch.context() as patched:
-        patched.setattr(answers, "_PACKING", answers._PACKING + 1)  # noqa: SLF001
-        assert signature() != answers.READING_SIGNATURE
-    with monkeypatch.context() as patched:
-        patched.setattr(answers, "places", SimpleNamespace(__file__=str(tmp_path / "gone.py")))
-        assert signature() is None
-    assert (
-        answers.packed_finds(["Paris hosted 12 talks."])[0]
-        == answers.packed(["Paris hosted 12 talks."])[0]
-    )
-    assert answers.packed(["x"])[0].startswith(answers.READING_SIGNATURE)
-
-
-def test_code_without_a_signature_stores_and_trusts_none(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    stored = answers.packed(["Paris hosted 12 talks."])[0]
-    monkeypatch.setattr(answers, "READING_SIGNATURE", None)
-    assert answers.packed_finds(["Paris hosted 12 talks."]) == [None]
-    assert not answers.stored(stored)
 
 
 async def test_the_migrations_leave_stored_articles_without_finds_or_title_terms(

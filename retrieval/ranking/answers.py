@@ -13,21 +13,18 @@ candidate answers and how many of the question's articles each recurs in. It fin
 
 from __future__ import annotations
 
-import hashlib
 import struct
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
 from retrieval.compiled import njit
-from retrieval.index.tokens import STOPWORDS
-from retrieval.ranking import lexicon, marks, places, scan
+from retrieval.ranking import reading
 from retrieval.ranking.marks import LEXICON, sentences_finds
 
 # Compiled code calling across files: numba's cache of `_novelty_many` does not notice an
@@ -44,33 +41,19 @@ COUNTS = ("names", "places", "numbers", "years", "months", "money")
 _COMMA, _SPACE, _BAR = 44, 32, 124
 
 
+# The packed form's head: its layout is part of the signature; a change to what it holds
+# (how places are counted, say) shows in the finds test_reading pins, as a change to the
+# finds does (`reading`).
 _HEADER = struct.Struct("<4sII")
-_PACKING = 1  # the packed form's version: a change to it changes the signature too
 
-
-def _reading_signature() -> bytes | None:
-    """Four bytes that change with the code that reads a sentence's finds: its modules'
-    source and the stopwords (the lexicon is made of both), and the packed form. None if
-    the source cannot be read: then no finds are stored, and none stored are trusted."""
-    digest = hashlib.blake2b(digest_size=4)
-    digest.update(f"{_PACKING}:{_HEADER.format}".encode())
-    try:
-        for module in (marks, scan, lexicon, places):
-            digest.update(Path(str(module.__file__)).read_bytes())
-    except OSError:
-        return None
-    digest.update(" ".join(sorted(STOPWORDS)).encode())
-    return digest.digest()
-
-
-# A sentence's finds, packed: the signature of the code that read them, its money marks and
-# places (little-endian 32 bits each), then the finds as `scan` writes them (UTF-8). So ingest
-# stores them with the sentence (`packed_finds`), a question takes them as stored, with no
-# unpacking (`stored`), and the compiled pass reads them as they are; under other code
-# (another signature) stored finds count for nothing, and the text is read again.
-READING_SIGNATURE = _reading_signature()
+# A sentence's finds, packed: the signature of the reading that made them (`reading`), its
+# money marks and places (little-endian 32 bits each), then the finds as `scan` writes them
+# (UTF-8). So ingest stores them with the sentence (`packed_finds`), a question takes them
+# as stored, with no unpacking (`stored`), and the compiled pass reads them as they are;
+# under another reading (another signature) stored finds count for nothing, and the text is
+# read again.
+READING_SIGNATURE = reading.signature(_HEADER.format)
 _HEAD = _HEADER.size  # a compile-time constant for the compiled pass
-_UNSIGNED = READING_SIGNATURE or bytes(4)  # in memory only: never stored (`packed_finds`)
 # Characters a call of the scanner reads at most: its buffer, kept by each thread, takes 12
 # bytes a byte of text (a few MB here; 4,096 sentences of 1,000 characters would keep 200).
 _PACKED_AT_ONCE = 1 << 19
@@ -91,17 +74,14 @@ def _runs(texts: Sequence[str], most: int) -> Iterator[Sequence[str]]:
 def packed(texts: Sequence[str]) -> list[bytes]:
     """What each of `texts` names (`marks.sentences_finds`), packed."""
     return [
-        _HEADER.pack(_UNSIGNED, money, places_) + written.encode()
+        _HEADER.pack(READING_SIGNATURE, money, places_) + written.encode()
         for run in _runs(texts, _PACKED_AT_ONCE)
         for written, money, places_ in sentences_finds(run)
     ]
 
 
 def packed_finds(texts: Sequence[str]) -> list[bytes | None]:
-    """What each of `texts` names, as ingest stores it with the sentence: packed, or None
-    for all when this code has no signature."""
-    if READING_SIGNATURE is None:
-        return [None] * len(texts)
+    """What each of `texts` names, as ingest stores it with the sentence: packed."""
     return list(packed(texts))
 
 
@@ -114,8 +94,6 @@ def _trusted(given: list[bytes | None]) -> list[bytes | None]:
     """`given` with the finds this code did not store as None (`stored`, for one): one
     pass, no call a sentence (a question's pool has some 160)."""
     signature = READING_SIGNATURE
-    if signature is None:
-        return [None] * len(given)
     return [
         f if f is not None and len(f) >= _HEAD and f.startswith(signature) else None for f in given
     ]
