@@ -40,12 +40,21 @@ TOP_FUNCTIONS = 12
 PARTS = (
     ("tokenizer (PyStemmer, words)", ("retrieval/index/tokens.py", "Stemmer")),
     ("index (search, term counts; numba kernels)", ("retrieval/index/",)),
-    ("SQLite reads", ("retrieval/corpus/store.py", "retrieval/corpus/db.py", "sqlite3")),
+    (
+        "SQLite reads",
+        (
+            "retrieval/corpus/store.py",
+            "retrieval/corpus/db.py",
+            "retrieval/corpus/reader.py",  # the answer path's reads, in its worker thread
+            "sqlite3",
+        ),
+    ),
     (
         "ranking and passages (Python)",
         (
             "retrieval/search.py",
-            "retrieval/passages.py",
+            "retrieval/quotes.py",
+            "retrieval/highlighting.py",
             "retrieval/ranking/",
             "retrieval/corpus/",
         ),
