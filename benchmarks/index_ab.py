@@ -49,7 +49,7 @@ async def _probe(db: Path, questions: list[dict[str, Any]], passes: int) -> dict
             for q, terms in zip(questions, tokens, strict=True):
                 until = q["until"] if as_of else None
                 hits = index.search(terms, k, until=until)
-                found[kind].append([(h.sentence_id, h.score) for h in hits])
+                found[kind].append([(h.doc_id, h.score) for h in hits])
                 times = []
                 for _ in range(passes):
                     started = time.perf_counter()

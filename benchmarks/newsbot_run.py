@@ -41,7 +41,7 @@ ADDED_SIZE = (20, 40)  # sentences in each: a long news story
 
 def _searcher(index: Index) -> Any:
     def search(query: Query) -> Ranked:
-        return [(hit.sentence_id - 1, hit.score) for hit in index.search(list(query.tokens), K)]
+        return [(hit.doc_id - 1, hit.score) for hit in index.search(list(query.tokens), K)]
 
     return search
 
@@ -172,7 +172,7 @@ def _freshness(index: Index, corpus: Corpus, queries: Sequence[Query]) -> dict[s
         visible = clock()
         add_s.append(added - started)
         visible_s.append(visible - started)
-        found += bool(hits) and hits[0].sentence_id == base
+        found += bool(hits) and hits[0].doc_id == base
     segments = len(index.snapshot.segments)
     durations, _ = time_queries(_searcher(index), queries)
     started = clock()

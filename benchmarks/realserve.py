@@ -124,7 +124,7 @@ async def serve(db: Path, queries: list[dict[str, Any]], profile: bool) -> dict[
                 hits = engine.index.search(tokens, k)
                 durations.append(time.perf_counter() - started)
                 if k == 10:
-                    top10[str(key)] = [(h.sentence_id, h.score) for h in hits]
+                    top10[str(key)] = [(h.doc_id, h.score) for h in hits]
             index[f"top{k}"] = latency(durations)
         stages = profile_questions(engine, [q["text"] for q in queries]) if profile else {}
         serving_mb = memory_mb("VmRSS")

@@ -117,7 +117,7 @@ def _may_be_tied(searcher: Searcher, new: set[str], earlier: set[str]) -> bool:
     rarest = min(sorted(new), key=frequencies.__getitem__)
     if not 0 < frequencies[rarest] <= TIE_CHECK_ARTICLES:
         return True  # 0: a word the sentence index holds and the article index not yet
-    holding = [hit.sentence_id for hit in articles.search([rarest], frequencies[rarest])]
+    holding = [hit.doc_id for hit in articles.search([rarest], frequencies[rarest])]
     if not holding:  # a term of zero weight matches nothing (`Index.search`): cannot tell
         return True
     terms = sorted(new) + sorted(earlier)

@@ -590,7 +590,7 @@ class Searcher:
         """The first of `spellings` that a stored sentence holding `term` writes (of the
         best `WRITTEN_SENTENCES`), whatever its case; None if none does."""
         hits = self.index.search([term], WRITTEN_SENTENCES)
-        texts = self.reader.sentence_texts(h.sentence_id for h in hits)
+        texts = self.reader.sentence_texts(h.doc_id for h in hits)
         words = {w.casefold() for text in texts.values() for w in re.findall(r"\w+", text)}
         return next((s for s in spellings if s in words), None)
 
@@ -692,7 +692,7 @@ class Searcher:
             )
         sentence_ids = np.concatenate([np.zeros(0, np.int64), *(a.sentence_ids for a in evidence)])
         counts, lengths, words = self.index.term_counts(sentence_ids, terms)
-        hit_rank = {h.sentence_id: rank for rank, h in enumerate(hits)}
+        hit_rank = {h.doc_id: rank for rank, h in enumerate(hits)}
         candidates = build_candidates(
             question=asked,
             terms=terms,
@@ -715,10 +715,8 @@ class Searcher:
         """The candidate articles: those of the best sentence hits (the first
         `policy.hit_articles`, in the order of their best hit), then `article_hits` (the
         article index's best, the recent days' best) not among them."""
-        article_of = self.reader.articles_of([h.sentence_id for h in hits])
-        ids = list(
-            dict.fromkeys(article_of[h.sentence_id] for h in hits if h.sentence_id in article_of)
-        )
+        article_of = self.reader.articles_of([h.doc_id for h in hits])
+        ids = list(dict.fromkeys(article_of[h.doc_id] for h in hits if h.doc_id in article_of))
         ids = ids[: self.policy.hit_articles]
         ids.extend(i for i in dict.fromkeys(article_hits) if i not in ids)
         return ids
@@ -755,7 +753,7 @@ class Searcher:
             return None
         if offset:
             return SearchResult(question, (), message="No more passages for that question.")
-        passages = self._leads(question, [(h.sentence_id, h.score) for h in hits])
+        passages = self._leads(question, [(h.doc_id, h.score) for h in hits])
         return SearchResult(question, tuple(passages)) if passages else None
 
     def _leads(self, question: str, scored: Sequence[tuple[int, float]]) -> list[Passage]:
@@ -821,7 +819,7 @@ class Searcher:
         if policy.recent_hits:
             since = moment - policy.recent_days * DAY
             recent = self.articles.search(tokens, policy.recent_hits, moment, since)
-        return [h.sentence_id for h in best], [h.sentence_id for h in recent]
+        return [h.doc_id for h in best], [h.doc_id for h in recent]
 
     def _title_terms_of(self, article: StoredArticle) -> frozenset[str]:
         """The terms of an article's title: as stored with it, if by these token rules."""

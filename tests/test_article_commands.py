@@ -54,7 +54,7 @@ async def test_an_admin_removes_an_article_and_no_answer_quotes_it_again(bot: Ha
 
     # hidden at once, in this bot's indexes: no refresh to wait for
     engine = bot.app.bot_data.engine
-    assert article_id not in {hit.sentence_id for hit in engine.articles.search(keeper.title, 10)}
+    assert article_id not in {hit.doc_id for hit in engine.articles.search(keeper.title, 10)}
     [again] = await bot.ask(USER, "lighthouse keeper")
     assert keeper.title not in again["text"]
     assert await bot.press(USER, answer, full) == "That article is no longer in the corpus."

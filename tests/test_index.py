@@ -51,7 +51,7 @@ def assert_matches_rank_bm25(
         best = np.sort(expected[matching])[::-1][:10]
         assert [h.score for h in got] == pytest.approx(list(best), rel=1e-9, abs=0)
         for hit in got:
-            assert hit.score == pytest.approx(expected[hit.sentence_id - 1], rel=1e-9, abs=0)
+            assert hit.score == pytest.approx(expected[hit.doc_id - 1], rel=1e-9, abs=0)
 
 
 @pytest.mark.parametrize("params", [BM25Params(), BM25Params(k1=0.9, b=0.4, epsilon=0.5)])
@@ -122,7 +122,7 @@ def test_a_segment_of_stop_words_alone_breaks_no_search() -> None:
     index.add([(1, "The harbour crane moved cargo."), (2, "The ferry sailed at dawn.")])
     index.add([(3, "It is what it is.")])
     assert [s.docs for s in index.snapshot.segments] == [2, 1]
-    assert [hit.sentence_id for hit in index.search("harbour crane", 5)] == [1]
+    assert [hit.doc_id for hit in index.search("harbour crane", 5)] == [1]
     assert index.search("it is", 5) == []
 
 
@@ -132,8 +132,8 @@ def test_a_tiny_corpus_scored_whole_keeps_to_the_moments_asked() -> None:
     like any other search."""
     index = Index(RAW)
     index.add([(1, "cocoa tea", 100.0), (2, "cocoa", 200.0), (3, "cocoa coffee", 300.0)])
-    assert [h.sentence_id for h in index.search("cocoa", 5, since=250.0)] == [3]
-    assert [h.sentence_id for h in index.search("cocoa", 5, until=150.0)] == [1]
+    assert [h.doc_id for h in index.search("cocoa", 5, since=250.0)] == [3]
+    assert [h.doc_id for h in index.search("cocoa", 5, until=150.0)] == [1]
 
 
 @pytest.mark.parametrize("params", [RAW, None])
@@ -148,12 +148,12 @@ def test_an_undated_doc_is_searched_as_of_its_time_but_never_since_a_moment(
     index.add([(1, "cocoa harvest", 100.0, True), (2, "cocoa cocoa harvest", 300.0, False)])
     index.add([(3, "cocoa prices", 310.0, False), (4, "tea harvest", 320.0, False)])
     index.add([(5, "coffee", 50.0), (6, "tea", 60.0), (7, "milk", 70.0), (8, "rice", 80.0)])
-    assert {h.sentence_id for h in index.search("cocoa", 5)} == {1, 2, 3}
-    assert {h.sentence_id for h in index.search("cocoa", 5, until=305.0)} == {1, 2}
-    assert [h.sentence_id for h in index.search("cocoa", 5, since=90.0)] == [1]
+    assert {h.doc_id for h in index.search("cocoa", 5)} == {1, 2, 3}
+    assert {h.doc_id for h in index.search("cocoa", 5, until=305.0)} == {1, 2}
+    assert [h.doc_id for h in index.search("cocoa", 5, since=90.0)] == [1]
     assert index.search("cocoa", 5, since=200.0) == []
     assert index.search("tea harvest", 5, since=200.0) == []
-    assert {h.sentence_id for h in index.search("harvest", 5, since=-np.inf)} == {1, 2, 4}
+    assert {h.doc_id for h in index.search("harvest", 5, since=-np.inf)} == {1, 2, 4}
 
 
 def test_a_term_in_exactly_half_the_docs_adds_nothing() -> None:
@@ -162,7 +162,7 @@ def test_a_term_in_exactly_half_the_docs_adds_nothing() -> None:
     index = Index(RAW)
     index.add([(1, "a b"), (2, "a c"), (3, "d"), (4, "e")])
     assert index.search("a", 5) == []
-    assert [h.sentence_id for h in index.search("a b", 5)] == [1]
+    assert [h.doc_id for h in index.search("a b", 5)] == [1]
 
 
 def test_a_merge_that_lost_the_race_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -182,7 +182,7 @@ def test_a_merge_that_lost_the_race_changes_nothing(monkeypatch: pytest.MonkeyPa
 
     monkeypatch.setattr(Segment, "merge", staticmethod(racing))
     assert index.merge() is False and raced == [True]
-    ids = np.concatenate([s.sentence_ids for s in index.snapshot.segments])
+    ids = np.concatenate([s.doc_ids for s in index.snapshot.segments])
     assert len(index) == 4 and sorted(ids.tolist()) == [1, 2, 3, 4]
 
 
@@ -281,7 +281,7 @@ async def test_another_process_ingest_becomes_searchable_after_refresh(
 def test_ties_at_the_kth_place_go_to_the_older_sentence() -> None:
     index = Index(RAW)
     index.add([(n, f"cocoa filler{n}") for n in range(1, 2001)])
-    assert [h.sentence_id for h in index.search("cocoa", 10)] == list(range(1, 11))
+    assert [h.doc_id for h in index.search("cocoa", 10)] == list(range(1, 11))
 
 
 def ranked_like_rank_bm25(texts: list[str], query: list[str], k: int) -> list[int]:
@@ -326,8 +326,8 @@ def test_bands_segments_and_ties_rank_exactly_as_rank_bm25(
     assert len(segmented.snapshot.segments) == 4
     for query in queries:
         expected = ranked_like_rank_bm25(texts, query, 10)
-        assert [h.sentence_id for h in segmented.search(query, 10)] == expected, query
-        assert [h.sentence_id for h in whole.search(query, 10)] == expected, query
+        assert [h.doc_id for h in segmented.search(query, 10)] == expected, query
+        assert [h.doc_id for h in whole.search(query, 10)] == expected, query
 
 
 async def test_refreshes_one_article_at_a_time_keep_few_segments(
@@ -359,7 +359,7 @@ def test_bm25_params_that_would_break_the_bounds_are_refused() -> None:
 def test_k_beyond_the_corpus_returns_every_match() -> None:
     index = Index(RAW)
     index.add([(1, "cocoa prices"), (2, "cocoa"), (3, "tea")])
-    assert [h.sentence_id for h in index.search("cocoa", 10**12)] == [2, 1]
+    assert [h.doc_id for h in index.search("cocoa", 10**12)] == [2, 1]
 
 
 def test_band_buffers_follow_the_band_size(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -369,7 +369,7 @@ def test_band_buffers_follow_the_band_size(monkeypatch: pytest.MonkeyPatch) -> N
     index.add([(i + 1, t) for i, t in enumerate(texts)])
     for band in (8, 4096):
         monkeypatch.setattr(index_module, "BAND", band)
-        got = [h.sentence_id for h in index.search("common w3", 5)]
+        got = [h.doc_id for h in index.search("common w3", 5)]
         assert got == ranked_like_rank_bm25(texts, ["common", "w3"], 5)
 
 
@@ -382,7 +382,7 @@ def test_a_segment_of_short_sentences_changes_no_ranking() -> None:
     index.add([(i + 3001, t) for i, t in enumerate(texts[3000:])])
     assert len(index.snapshot.segments) == 2
     for query in (["w1", "w2"], ["w3", "w1", "w40"]):
-        assert [h.sentence_id for h in index.search(query, 10)] == ranked_like_rank_bm25(
+        assert [h.doc_id for h in index.search(query, 10)] == ranked_like_rank_bm25(
             texts, query, 10
         )
 
@@ -419,21 +419,21 @@ def test_search_as_of_a_time_is_the_exhaustive_top_k_of_the_docs_before_it(
             ]
             best = sorted(visible, key=lambda i: (-expected[i], i))[:10]
             got = index.search(query, 10, until=until, since=since)
-            assert all(low <= times[h.sentence_id - 1] <= high for h in got)
+            assert all(low <= times[h.doc_id - 1] <= high for h in got)
             assert [h.score for h in got] == pytest.approx([expected[i] for i in best], rel=1e-9)
-            assert {h.sentence_id for h in got} <= {i + 1 for i in visible}
-    assert [h.sentence_id for h in index.search(["w1"], 10, until=-1.0)] == []
+            assert {h.doc_id for h in got} <= {i + 1 for i in visible}
+    assert [h.doc_id for h in index.search(["w1"], 10, until=-1.0)] == []
 
 
 def test_segments_entirely_later_than_the_moment_are_skipped() -> None:
     index = Index(RAW)
     index.add([(1, "cocoa prices rise", 100.0), (2, "tea", 100.0)])
     index.add([(3, "cocoa", 200.0), (4, "cocoa cocoa", 300.0)])
-    assert [h.sentence_id for h in index.search("cocoa", 5)] == [4, 3, 1]
-    assert [h.sentence_id for h in index.search("cocoa", 5, until=250.0)] == [3, 1]
-    assert [h.sentence_id for h in index.search("cocoa", 5, until=150.0)] == [1]
+    assert [h.doc_id for h in index.search("cocoa", 5)] == [4, 3, 1]
+    assert [h.doc_id for h in index.search("cocoa", 5, until=250.0)] == [3, 1]
+    assert [h.doc_id for h in index.search("cocoa", 5, until=150.0)] == [1]
     index.compact()
-    assert [h.sentence_id for h in index.search("cocoa", 5, until=150.0)] == [1]
+    assert [h.doc_id for h in index.search("cocoa", 5, until=150.0)] == [1]
 
 
 def test_scores_of_given_docs_are_their_exact_bm25() -> None:
@@ -499,7 +499,7 @@ async def test_the_article_index_follows_the_database(
     await engine.refresh()
     assert len(engine.articles) == 3
     [crane] = engine.articles.search("harbour crane", 1)
-    assert crane.sentence_id != seed.sentence_id
+    assert crane.doc_id != seed.doc_id
     await engine.save_index()
     await engine.close()
     folder = ARTICLES.folder(db_path)
@@ -508,9 +508,7 @@ async def test_the_article_index_follows_the_database(
     try:
         assert "rebuilding the article index" in caplog.text
         assert len(reopened.articles) == 3
-        assert [h.sentence_id for h in reopened.articles.search("harbour crane", 1)] == [
-            crane.sentence_id
-        ]
+        assert [h.doc_id for h in reopened.articles.search("harbour crane", 1)] == [crane.doc_id]
     finally:
         await reopened.close()
 
@@ -524,7 +522,7 @@ def held(index: Index) -> dict[int, tuple[int, float, bool, int, list[tuple[byte
             row = seg.fwd_row[d]
             lo, hi = seg.fwd_ptr[row], seg.fwd_ptr[row + 1]
             terms = seg.terms[seg.fwd_term[lo:hi]].tolist()
-            docs[int(seg.sentence_ids[d])] = (
+            docs[int(seg.doc_ids[d])] = (
                 int(seg.doc_len[d]),
                 float(seg.doc_time[d]),
                 bool(seg.doc_dated[d]),
@@ -616,7 +614,7 @@ async def test_the_article_index_holds_no_more_than_the_sentences_of_an_article(
         for furniture in ("newsletter", "sign up", "Jane Smith"):
             assert engine.articles.search(furniture, 3) == [], furniture
             assert engine.index.search(furniture, 3) == [], furniture
-        found = engine.articles.term_counts([dockers.sentence_id], ["newslett", "smith"])
+        found = engine.articles.term_counts([dockers.doc_id], ["newslett", "smith"])
         assert found.counts.tolist() == [[0, 0]]
         # the title three times and the two sentences, word for word
         assert found.words.tolist() == [3 * 2 + 12 + 14]

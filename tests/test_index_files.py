@@ -418,15 +418,15 @@ def test_a_saved_index_is_served_from_its_files_not_the_heap(tmp_path: Path) -> 
         index.add([(2 * i + 1, f"The harbour crane {i} moved cargo."), (2 * i + 2, "Rain.")])
     index.compact()
     before = index.search("harbour crane cargo", 5)
-    assert not any(_mapped(s.sentence_ids) for s in index.snapshot.segments)
+    assert not any(_mapped(s.doc_ids) for s in index.snapshot.segments)
     save_index(index, folder, "db")
     segments = index.snapshot.segments
     assert segments and all(
-        _mapped(getattr(s, key)) for s in segments for key in ("sentence_ids", "doc_time")
+        _mapped(getattr(s, key)) for s in segments for key in ("doc_ids", "doc_time")
     )
     assert index.search("harbour crane cargo", 5) == before
     index.add([(9, "A second harbour crane.")])  # only what the next save writes is mapped then
-    assert [_mapped(s.sentence_ids) for s in index.snapshot.segments] == [True, False]
+    assert [_mapped(s.doc_ids) for s in index.snapshot.segments] == [True, False]
 
 
 def test_a_segment_hidden_while_it_is_saved_stays_hidden(
@@ -444,4 +444,4 @@ def test_a_segment_hidden_while_it_is_saved_stays_hidden(
 
     monkeypatch.setattr(Segment, "load", staticmethod(hidden_meanwhile))
     save_index(index, folder, "db")
-    assert [hit.sentence_id for hit in index.search("harbour", 5)] == [2]
+    assert [hit.doc_id for hit in index.search("harbour", 5)] == [2]

@@ -121,7 +121,7 @@ def test_a_builder_tokenizes_only_the_docs_off_the_common_path_one_by_one() -> N
     assert list(builder.doc_start) == list(one.doc_start)
     assert list(builder.doc_words) == list(one.doc_words)
     assert list(builder.doc_time) == list(one.doc_time)
-    assert list(builder.sentence_ids) == list(one.sentence_ids)
+    assert list(builder.doc_ids) == list(one.doc_ids)
     terms, one_terms = list(builder.vocab), list(one.vocab)
     assert [terms[i] for i in builder.token_ids] == [one_terms[i] for i in one.token_ids]
 

@@ -117,7 +117,7 @@ async def test_a_running_engine_hides_what_another_process_removed(
     after = await small_engine.ask(QUESTION, limit=5, as_of=AS_OF)
     assert aslanduz not in quoted_articles(after)
     tokens = small_engine.articles.tokenizer(ASLANDUZ.title)
-    assert aslanduz not in {d.sentence_id for d in small_engine.articles.search(tokens, 10)}
+    assert aslanduz not in {d.doc_id for d in small_engine.articles.search(tokens, 10)}
     assert small_engine.index.search("Aslanduz", 10) == []
     assert small_engine.index.search("Aslanduz", 10, until=AS_OF) == []
     # the other articles are found as before

@@ -275,7 +275,7 @@ def ingested_as_before(db_path: Path, tmp_path: Path) -> dict[int, list[tuple[in
 
 async def newsletter(engine: Engine) -> set[int]:
     """The articles whose doc in the article index holds "newsletter"."""
-    return {hit.sentence_id for hit in engine.articles.search("newsletter", 10)}
+    return {hit.doc_id for hit in engine.articles.search("newsletter", 10)}
 
 
 def articles_indexed_as_before(db_path: Path) -> None:

@@ -300,7 +300,7 @@ async def test_a_claim_gets_its_sources_in_order_of_the_whole_articles(engine: E
     claim = "The river dam floods the valley farms."
     result = await engine.ask(claim, limit=3)
     by_article = engine.articles.search(engine.index.tokenizer(claim), 3)
-    assert [p.article.id for p in result.passages] == [h.sentence_id for h in by_article]
+    assert [p.article.id for p in result.passages] == [h.doc_id for h in by_article]
     assert result.passages[0].article.title == "River dam floods valley farms"
     asked = await engine.ask("Which river dam floods the valley farms?", limit=3)
     assert len({p.article.id for p in asked.passages}) == 2

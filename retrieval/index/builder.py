@@ -35,22 +35,22 @@ class SegmentBuilder:
         self.doc_len = array("i")
         self.doc_words = array("i")
         self.doc_start = array("q", [0])  # where each doc's tokens start, then the end
-        self.sentence_ids = array("q")
+        self.doc_ids = array("q")
         self.doc_time = array("d")
         self.doc_dated = array("B")
         self._word_ids: dict[bytes, int] = {}  # a common-path word's term id, -1 if none
         self._written_ids: dict[bytes, int] = {}  # the same as written, for `many.term_ids`
 
     def __len__(self) -> int:
-        return len(self.sentence_ids)
+        return len(self.doc_ids)
 
-    def add(self, sentence_id: int, text: str, time: float = 0.0, dated: bool = True) -> None:
+    def add(self, doc_id: int, text: str, time: float = 0.0, dated: bool = True) -> None:
         """Add a doc; `time` (Unix seconds) is when it counts from for searches as of a
         moment (0: always); `dated`: it is the doc's date (else when it was stored)."""
         written = len(text.split())
         words = self.tokenizer.ascii_words(text)
         if words is None:
-            self.add_ids(sentence_id, self.term_ids(self.tokenizer(text)), time, written, dated)
+            self.add_ids(doc_id, self.term_ids(self.tokenizer(text)), time, written, dated)
             return
         # the common path: each written word straight to its term's id (-1: left out),
         # one lookup a word instead of one for its term and one for the term's id
@@ -64,7 +64,7 @@ class SegmentBuilder:
             for word, term in zip(missing, terms, strict=True):
                 word_ids[word] = -1 if term is None else vocab.setdefault(term, len(vocab))
             found = list(map(word_ids.__getitem__, words))
-        self.add_ids(sentence_id, [i for i in found if i >= 0], time, written, dated)
+        self.add_ids(doc_id, [i for i in found if i >= 0], time, written, dated)
 
     def term_ids(self, terms: Iterable[str]) -> list[int]:
         """The ids of `terms` in the vocabulary, new terms added to it."""
@@ -74,7 +74,7 @@ class SegmentBuilder:
 
     def add_ids(
         self,
-        sentence_id: int,
+        doc_id: int,
         ids: Iterable[int],
         time: float = 0.0,
         words: int = 0,
@@ -86,7 +86,7 @@ class SegmentBuilder:
         end = len(self.token_ids)
         self.doc_len.append(end - self.doc_start[-1])
         self.doc_start.append(end)
-        self.sentence_ids.append(sentence_id)
+        self.doc_ids.append(doc_id)
         self.doc_time.append(time)
         self.doc_dated.append(dated)
         self.doc_words.append(words)
@@ -141,7 +141,7 @@ class SegmentBuilder:
         self.doc_len.frombytes(lengths.tobytes())
         ends = np.cumsum(lengths, dtype=np.int64) + self.doc_start[-1]
         self.doc_start.frombytes(ends.tobytes())
-        self.sentence_ids.extend(doc_ids)
+        self.doc_ids.extend(doc_ids)
         self.doc_time.extend(times)
         self.doc_dated.extend(map(bool, dated))
         self.doc_words.extend([len(text.split()) for text in texts])
@@ -171,7 +171,7 @@ class SegmentBuilder:
         del tokens
         return Segment.from_forward(
             uuid.uuid4().hex,
-            np.frombuffer(self.sentence_ids, dtype=np.int64).copy(),
+            np.frombuffer(self.doc_ids, dtype=np.int64).copy(),
             np.frombuffer(self.doc_time, dtype=np.float64).copy(),
             np.frombuffer(self.doc_dated, dtype=np.uint8).astype(np.bool_),
             doc_len,

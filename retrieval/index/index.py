@@ -38,9 +38,11 @@ MERGED_LIMIT = 1 << 21
 
 
 class ScoredDoc(NamedTuple):
-    """A sentence and its BM25 score (a tuple: a query makes up to a few hundred)."""
+    """A doc and its BM25 score (a tuple: a query makes up to a few hundred). A doc is a
+    sentence in the sentence index and an article in the article index
+    (`retrieval.indexing`), so `doc_id` is a sentence's id or an article's."""
 
-    sentence_id: int
+    doc_id: int
     score: float
 
 
@@ -131,7 +133,7 @@ class Index:
     def add_segment(self, segment: Segment) -> None:
         with self._lock:
             old = self._snapshot
-            top = int(segment.sentence_ids.max()) if segment.docs else old.watermark
+            top = int(segment.doc_ids.max()) if segment.docs else old.watermark
             self._snapshot = Snapshot(old.segments + (segment,), max(old.watermark, top))
 
     def mapped(self, saved: Sequence[tuple[Segment, Segment]]) -> None:
@@ -262,11 +264,11 @@ class Index:
         if not prepared.terms:
             return []
         if prepared.weights.min() > 0:
-            sentence_ids, scores = self._top_k(snap, prepared, k, span)
+            doc_ids, scores = self._top_k(snap, prepared, k, span)
         else:  # the bounds need positive weights
-            sentence_ids, scores = self._score_everything(snap, prepared, tokens, span)
-        order = np.lexsort((sentence_ids, -scores))[:k]
-        return list(map(ScoredDoc, sentence_ids[order].tolist(), scores[order].tolist()))
+            doc_ids, scores = self._score_everything(snap, prepared, tokens, span)
+        order = np.lexsort((doc_ids, -scores))[:k]
+        return list(map(ScoredDoc, doc_ids[order].tolist(), scores[order].tolist()))
 
     def _query(self, snap: Snapshot, tokens: Sequence[str]) -> _Query:
         """The query's distinct terms that some segment holds, their weights and ids.
@@ -312,7 +314,7 @@ class Index:
         since, until = span
         dated_only = since > -np.inf
         heap_scores = np.zeros(k, dtype=np.float64)
-        heap_sentences = np.zeros(k, dtype=np.int64)
+        heap_ids = np.zeros(k, dtype=np.int64)
         size = 0
         band = BAND
         acc, touched = self._scratch.arrays(band)
@@ -334,7 +336,7 @@ class Index:
                 seg.many_tf,
                 seg.max_tf,
                 seg.doc_len,
-                seg.sentence_ids,
+                seg.doc_ids,
                 seg.fwd_row,
                 seg.fwd_ptr,
                 seg.fwd_term,
@@ -353,11 +355,11 @@ class Index:
                 until,
                 filtering,
                 heap_scores,
-                heap_sentences,
+                heap_ids,
                 size,
                 k,
             )
-        return heap_sentences[:size], heap_scores[:size]
+        return heap_ids[:size], heap_scores[:size]
 
     def _unit_weights(self, snap: Snapshot) -> npt.NDArray[np.float64]:
         """`kernels.unit_weights` for the snapshot's average length, made once per snapshot."""
@@ -384,18 +386,18 @@ class Index:
                     docs.append(segment.postings(term_id) + snap.bases[s])
         candidates = np.unique(np.concatenate(docs))
         seg_of = np.searchsorted(snap.bases, candidates, side="right") - 1
-        sentence_ids = np.zeros(len(candidates), dtype=np.int64)
+        doc_ids = np.zeros(len(candidates), dtype=np.int64)
         times = np.zeros(len(candidates), dtype=np.float64)
         for s in np.unique(seg_of):
             rows = seg_of == s
             local = candidates[rows] - snap.bases[s]
-            sentence_ids[rows] = snap.segments[s].sentence_ids[local]
+            doc_ids[rows] = snap.segments[s].doc_ids[local]
             segment = snap.segments[s]
             dated = segment.dated_times[0] if span[0] > -np.inf else segment.doc_time
             times[rows] = dated[local]
         visible = (times >= span[0]) & (times <= span[1])
-        candidates, sentence_ids = candidates[visible], sentence_ids[visible]
-        return sentence_ids, self._exact_scores(snap, candidates, tokens)
+        candidates, doc_ids = candidates[visible], doc_ids[visible]
+        return doc_ids, self._exact_scores(snap, candidates, tokens)
 
     def scores(
         self, doc_ids: Sequence[int], query: str | Sequence[str]
@@ -418,7 +420,7 @@ class Index:
         return scores
 
     def term_counts(
-        self, sentence_ids: Sequence[int] | npt.NDArray[np.int64], terms: Sequence[str]
+        self, doc_ids: Sequence[int] | npt.NDArray[np.int64], terms: Sequence[str]
     ) -> TermCounts:
         """Occurrences of each of `terms` in each sentence, and the sentences' lengths and
         words.
@@ -427,7 +429,7 @@ class Index:
         reading, their text. Sentences the index does not hold get zeros.
         """
         snap = self._snapshot
-        ids = np.asarray(sentence_ids, dtype=np.int64)
+        ids = np.asarray(doc_ids, dtype=np.int64)
         counts = np.zeros((len(ids), len(terms)), dtype=np.int32)
         lengths = np.zeros(len(ids), dtype=np.int32)
         words = np.zeros(len(ids), dtype=np.int32)

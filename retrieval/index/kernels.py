@@ -264,20 +264,18 @@ def _exact_score(
 
 
 @njit(cache=True, nogil=True, inline="always", error_model="numpy")
-def _worse(score: float, sentence: int, than_score: float, than_sentence: int) -> bool:
-    """Ranking order: higher score first, then the older (smaller) sentence id."""
-    return score < than_score or (score == than_score and sentence > than_sentence)
+def _worse(score: float, doc_id: int, than_score: float, than_id: int) -> bool:
+    """Ranking order: higher score first, then the older (smaller) doc id."""
+    return score < than_score or (score == than_score and doc_id > than_id)
 
 
 @njit(cache=True, nogil=True, inline="always", error_model="numpy")
-def heap_push(
-    scores: Floats, sentences: Ints, size: int, k: int, score: float, sentence: int
-) -> int:
+def heap_push(scores: Floats, ids: Ints, size: int, k: int, score: float, doc_id: int) -> int:
     """Offer a result to the k best so far (a heap with the worst at 0); returns its size."""
     if size < k:
         i = size
         size += 1
-    elif _worse(score, sentence, scores[0], sentences[0]):
+    elif _worse(score, doc_id, scores[0], ids[0]):
         return size
     else:
         # replace the worst, then sift it down
@@ -287,22 +285,22 @@ def heap_push(
             if child >= size:
                 break
             if child + 1 < size and _worse(
-                scores[child + 1], sentences[child + 1], scores[child], sentences[child]
+                scores[child + 1], ids[child + 1], scores[child], ids[child]
             ):
                 child += 1
-            if not _worse(scores[child], sentences[child], score, sentence):
+            if not _worse(scores[child], ids[child], score, doc_id):
                 break
-            scores[i], sentences[i] = scores[child], sentences[child]
+            scores[i], ids[i] = scores[child], ids[child]
             i = child
-        scores[i], sentences[i] = score, sentence
+        scores[i], ids[i] = score, doc_id
         return size
     while i > 0:  # sift the new one up
         parent = (i - 1) >> 1
-        if not _worse(score, sentence, scores[parent], sentences[parent]):
+        if not _worse(score, doc_id, scores[parent], ids[parent]):
             break
-        scores[i], sentences[i] = scores[parent], sentences[parent]
+        scores[i], ids[i] = scores[parent], ids[parent]
         i = parent
-    scores[i], sentences[i] = score, sentence
+    scores[i], ids[i] = score, doc_id
     return size
 
 
@@ -337,7 +335,7 @@ def top_k(
     many_tf: Int32s,
     max_tf: Int32s,
     doc_len: Int32s,
-    sentence_ids: Ints,
+    doc_ids: Ints,
     fwd_row: Ints,
     fwd_ptr: Ints,
     fwd_term: Int32s,
@@ -356,7 +354,7 @@ def top_k(
     until: float,
     filtering: bool,
     heap_scores: Floats,
-    heap_sentences: Ints,
+    heap_ids: Ints,
     heap_size: int,
     k: int,
 ) -> int:
@@ -560,9 +558,7 @@ def top_k(
                     c2,
                     k1,
                 )
-            heap_size = heap_push(
-                heap_scores, heap_sentences, heap_size, k, score, sentence_ids[doc]
-            )
+            heap_size = heap_push(heap_scores, heap_ids, heap_size, k, score, doc_ids[doc])
             if heap_size == k:
                 cut = heap_scores[0] * (1.0 - 1e-12)
     return heap_size

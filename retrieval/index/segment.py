@@ -47,7 +47,7 @@ HIDDEN = np.inf
 
 # Array names and their dtypes, in the order they are written.
 _ARRAYS = {
-    "sentence_ids": np.int64,  # [docs] sentence row id of each local doc
+    "doc_ids": np.int64,  # [docs] id of each local doc (a sentence's or an article's row id)
     "doc_time": np.float64,  # [docs] Unix time the doc counts from (its article's date)
     "doc_dated": np.bool_,  # [docs] its article has a date (else doc_time is when stored)
     "by_sentence": np.int32,  # [docs] local docs in sentence id order
@@ -64,12 +64,19 @@ _ARRAYS = {
     "fwd_term": np.int32,  # [postings] local term id, ascending within a doc
     "fwd_tf": np.int32,  # [postings] term frequency
 }
+# The file (and checksum key) of an array saved under another name: `doc_ids` was named when
+# every index held sentences, and saved indexes name its file so.
+_FILE_NAMES = {"doc_ids": "sentence_ids"}
 
 
 @dataclass(frozen=True, eq=False)
 class Segment:
+    """The arrays of `_ARRAYS` for some docs. A doc is a sentence in the sentence index and
+    an article in the article index (`retrieval.indexing`): `doc_ids` holds sentence ids in
+    one, article ids in the other (where this module says sentence, read either)."""
+
     name: str
-    sentence_ids: IntArray
+    doc_ids: IntArray
     doc_time: npt.NDArray[np.float64]
     doc_dated: npt.NDArray[np.bool_]
     by_sentence: npt.NDArray[np.int32]
@@ -176,7 +183,7 @@ class Segment:
     @cached_property
     def sorted_ids(self) -> IntArray:
         """The sentence ids in ascending order: the sentence of each forward row."""
-        return self.sentence_ids[self.by_sentence]
+        return self.doc_ids[self.by_sentence]
 
     @cached_property
     def fwd_row(self) -> IntArray:
@@ -185,13 +192,13 @@ class Segment:
         rows[self.by_sentence] = np.arange(self.docs, dtype=np.int64)
         return rows
 
-    def locate(self, sentence_ids: IntArray) -> tuple[IntArray, IntArray]:
-        """(positions in `sentence_ids`, forward rows) of the given sentences this segment
+    def locate(self, doc_ids: IntArray) -> tuple[IntArray, IntArray]:
+        """(positions in `doc_ids`, forward rows) of the given sentences this segment
         holds; their local docs are `by_sentence[rows]`."""
-        if not self.docs or not len(sentence_ids):
+        if not self.docs or not len(doc_ids):
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty
-        at = kernels.sorted_positions(self.sorted_ids, np.asarray(sentence_ids, dtype=np.int64))
+        at = kernels.sorted_positions(self.sorted_ids, np.asarray(doc_ids, dtype=np.int64))
         found = np.flatnonzero(at >= 0)
         return found, at[found]
 
@@ -224,7 +231,7 @@ class Segment:
     def from_forward(
         cls,
         name: str,
-        sentence_ids: IntArray,
+        doc_ids: IntArray,
         doc_time: npt.NDArray[np.float64],
         doc_dated: npt.NDArray[np.bool_],
         doc_len: npt.NDArray[np.int32],
@@ -238,8 +245,8 @@ class Segment:
         `terms`, sorted, each used. Docs are renumbered shortest first (ties in sentence
         order); the forward rows are put in sentence id order, which is how a build or a
         merge of segments in time order mostly receives them: then they are not moved."""
-        by_length = np.lexsort((sentence_ids, doc_len))
-        by_id = np.argsort(sentence_ids, kind="stable")
+        by_length = np.lexsort((doc_ids, doc_len))
+        by_id = np.argsort(doc_ids, kind="stable")
         if np.any(by_id != np.arange(len(by_id))):
             fwd_ptr, fwd_term, fwd_tf = layout.reorder_docs(fwd_ptr, fwd_term, fwd_tf, by_id)
         row_of = np.empty(len(by_id), dtype=np.int64)
@@ -249,7 +256,7 @@ class Segment:
         by_sentence[fwd_row] = np.arange(len(by_id), dtype=np.int32)
         doc_len = np.ascontiguousarray(doc_len[by_length], dtype=np.int32)
         doc_words = np.ascontiguousarray(doc_words[by_length], dtype=np.int32)
-        sentence_ids = np.ascontiguousarray(sentence_ids[by_length], dtype=np.int64)
+        doc_ids = np.ascontiguousarray(doc_ids[by_length], dtype=np.int64)
         doc_time = np.ascontiguousarray(doc_time[by_length], dtype=np.float64)
         doc_dated = np.ascontiguousarray(doc_dated[by_length], dtype=np.bool_)
         one_ptr, one_doc, many_ptr, many_doc, many_tf, max_tf = layout.invert(
@@ -257,7 +264,7 @@ class Segment:
         )
         return cls(
             name=name,
-            sentence_ids=sentence_ids,
+            doc_ids=doc_ids,
             doc_time=doc_time,
             doc_dated=doc_dated,
             by_sentence=by_sentence,
@@ -312,8 +319,9 @@ class Segment:
         """
         make_private_folder(folder)
         checksums: dict[str, int] = {}
-        for key in _ARRAYS:
-            array = np.ascontiguousarray(getattr(self, key))
+        for field in _ARRAYS:
+            array = np.ascontiguousarray(getattr(self, field))
+            key = _FILE_NAMES.get(field, field)
             tmp = folder / f"{key}.npy.tmp"
             with open(tmp, "wb", opener=private_opener) as fh:
                 np.save(_Writes(fh), array, allow_pickle=False)
@@ -327,7 +335,8 @@ class Segment:
     def load(cls, folder: Path, checksums: dict[str, int]) -> Segment:
         """Map a saved segment; raises ValueError if any array is missing or corrupt."""
         arrays = {}
-        for key in _ARRAYS:
+        for field in _ARRAYS:
+            key = _FILE_NAMES.get(field, field)
             try:
                 # Copy-on-write: pages are shared with the file like a read-only map, but the
                 # arrays are writable, the same type to numba as arrays built in memory (a
@@ -342,7 +351,7 @@ class Segment:
                 raise ValueError(f"{folder.name}/{key}: checksum mismatch")
             # A plain ndarray view of the map: slicing a np.memmap goes through a Python
             # subclass hook, a measurable part of a millisecond query.
-            arrays[key] = array.view(np.ndarray)
+            arrays[field] = array.view(np.ndarray)
         return cls(name=folder.name, **arrays)
 
 
