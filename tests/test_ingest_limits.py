@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli.main import main
-from retrieval.corpus import formats, preparing, records
+from retrieval.corpus import formats, prepare_worker, records
 from retrieval.corpus.formats import read_records
 from retrieval.corpus.ingest import BATCH_CHARS
 from retrieval.corpus.json_records import MAX_JSON_DEPTH, MAX_LINE_BYTES, draft_from_mapping
@@ -353,7 +353,7 @@ async def test_a_batch_holds_so_much_text_at_most(
     """Articles are stored `BATCH_CHARS` of text at a time, however few they are: a batch is
     split, read and stored at once, and 500 long articles would have cost gigabytes."""
     # all in this process: a worker process's batch is written once the next is handed over
-    monkeypatch.setattr(preparing, "usable_cores", lambda: 1)
+    monkeypatch.setattr(prepare_worker, "usable_cores", lambda: 1)
     rng = random.Random(3)
     # long words in long sentences: text that is quick to split
     words = [f"harbourmasters{n}" for n in range(2_000)]

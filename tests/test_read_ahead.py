@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 import retrieval.indexing as indexing
-from retrieval.corpus import ingest, preparing
+from retrieval.corpus import ingest, prepare_worker
 from retrieval.corpus.store import CorpusStore
 from retrieval.engine import Engine
 from retrieval.index.files import index_dir
@@ -25,7 +25,7 @@ from retrieval.index.index import Index
 from retrieval.index.tokens import Tokenizer
 from retrieval.indexing import catch_up_both
 from tests.conftest import write_jsonl
-from tests.test_preparing import BATCH, SLOW_WORKER, _articles
+from tests.test_prepare_worker import BATCH, SLOW_WORKER, _articles
 
 
 @pytest.fixture
@@ -38,9 +38,9 @@ def read_ahead(monkeypatch: pytest.MonkeyPatch) -> None:
     """Batches of `BATCH` articles, prepared by a worker that takes its time over each
     (so this process always has one to wait for), sentences read 50 at a time."""
     monkeypatch.setattr(ingest, "BATCH", BATCH)
-    monkeypatch.setattr(preparing, "usable_cores", lambda: 2)
+    monkeypatch.setattr(prepare_worker, "usable_cores", lambda: 2)
     monkeypatch.setattr(
-        preparing, "_worker_command", lambda: [sys.executable, "-P", "-c", SLOW_WORKER]
+        prepare_worker, "_worker_command", lambda: [sys.executable, "-P", "-c", SLOW_WORKER]
     )
     monkeypatch.setattr(indexing, "READ_CHUNK", 50)
 

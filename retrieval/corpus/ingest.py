@@ -17,7 +17,7 @@ from retrieval.corpus.copies import Copy
 from retrieval.corpus.db import finished, locked_too_long
 from retrieval.corpus.formats import READABLE, format_of, read_records
 from retrieval.corpus.prepare import PreparedArticle, complete_articles, identify_articles
-from retrieval.corpus.preparing import BatchPreparer
+from retrieval.corpus.prepare_worker import BatchPreparer
 from retrieval.corpus.records import Record
 from retrieval.corpus.store import AddResult, CorpusStore, dated_ahead
 from retrieval.errors import ParseError, StoreError
@@ -387,7 +387,7 @@ async def ingest_paths(
     `BATCH_CHARS` of text), each split into sentences in a worker thread first (the
     CPU-heavy part), so the event loop stays free meanwhile; once a batch is full, in a
     worker process where a second core can run it, beside this one's reading and writing
-    (`preparing`); then, while the worker prepares a batch, `read_ahead` (when given) is
+    (`prepare_worker`); then, while the worker prepares a batch, `read_ahead` (when given) is
     awaited, to index what is written meanwhile (`indexing.CatchUp`) until the batch is
     back (it is given `done`: whether to stop). A compressed file may expand to
     `max_expanded` bytes (default: `formats.expansion_cap`); what it held before is kept.
@@ -405,7 +405,7 @@ async def ingest_paths(
     async def flush(full: bool = False) -> None:
         nonlocal pending_chars, earlier
         if pending:
-            if full:  # a large ingest: worth a worker process (`preparing`)
+            if full:  # a large ingest: worth a worker process (`prepare_worker`)
                 preparer.start()
             batch = pending.copy()
             pending.clear()

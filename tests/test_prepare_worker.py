@@ -1,4 +1,4 @@
-"""A large ingest's batches prepared in a worker process (`retrieval.corpus.preparing`):
+"""A large ingest's batches prepared in a worker process (`retrieval.corpus.prepare_worker`):
 the same database as when prepared here, nothing started for a small ingest or on one
 core, and nothing lost when the worker or the ingest is killed."""
 
@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from retrieval.corpus import ingest, preparing
+from retrieval.corpus import ingest, prepare_worker
 from retrieval.corpus.db import connect
 from retrieval.corpus.ingest import IngestReport, ingest_paths
 from retrieval.corpus.prepare import PreparedArticle, complete_articles
@@ -64,7 +64,7 @@ def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def two_cores(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(preparing, "usable_cores", lambda: 2)
+    monkeypatch.setattr(prepare_worker, "usable_cores", lambda: 2)
 
 
 @pytest.fixture
@@ -79,7 +79,7 @@ def prepared_here(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         return complete_articles(articles, skipped)
 
     monkeypatch.setattr(ingest, "complete_articles", counted)
-    monkeypatch.setattr(preparing, "complete_articles", counted)  # the worker's, if it died
+    monkeypatch.setattr(prepare_worker, "complete_articles", counted)  # the worker's, if it died
     return sizes
 
 
@@ -119,7 +119,7 @@ async def test_a_large_ingest_prepares_its_batches_in_a_worker_process(
     the one process with the reading and the writing: a second core stood idle."""
     report = await _ingested(articles, tmp_path / "worker.db")
     assert prepared_here == []  # all in the worker
-    monkeypatch.setattr(preparing, "usable_cores", lambda: 1)
+    monkeypatch.setattr(prepare_worker, "usable_cores", lambda: 1)
     alone = await _ingested(articles, tmp_path / "alone.db")
     assert len(prepared_here) == 7  # 254 articles: all batches here on one core
     assert (report.added, report.duplicates, report.sentences) == (
@@ -148,7 +148,7 @@ async def test_a_small_ingest_or_one_core_starts_no_worker(
     small = write_jsonl(tmp_path / "small.jsonl", _articles(BATCH - 5))
     assert (await _ingested(small, tmp_path / "small.db")).added == BATCH - 5
     assert prepared_here == [BATCH - 5 + 2]
-    monkeypatch.setattr(preparing, "usable_cores", lambda: 1)
+    monkeypatch.setattr(prepare_worker, "usable_cores", lambda: 1)
     assert (await _ingested(articles, tmp_path / "one-core.db")).added == 240
     assert len(prepared_here) == 1 + 7
 
@@ -165,11 +165,11 @@ async def test_a_worker_that_died_leaves_the_batches_to_this_process(
     """Killed (out of memory, by hand), the worker takes no batch with it: the one it was
     preparing and the later ones are prepared here, which the ingest says (it did not: a
     slower ingest, for no reason told)."""
-    handed = preparing.BatchPreparer.preparing
+    handed = prepare_worker.BatchPreparer.preparing
     calls: list[int] = []
 
     def killing_the_third(
-        self: preparing.BatchPreparer,
+        self: prepare_worker.BatchPreparer,
         articles: Sequence[PreparedArticle],
         skipped: Collection[int],
     ) -> Any:
@@ -179,14 +179,14 @@ async def test_a_worker_that_died_leaves_the_batches_to_this_process(
             self._worker.kill()
         return job
 
-    monkeypatch.setattr(preparing.BatchPreparer, "preparing", killing_the_third)
+    monkeypatch.setattr(prepare_worker.BatchPreparer, "preparing", killing_the_third)
     with caplog.at_level(logging.WARNING, logger="retrieval.corpus.preparing"):
         report = await _ingested(articles, tmp_path / "killed.db")
     assert len(prepared_here) >= 5  # the one killed, and the rest
     assert [r.getMessage() for r in caplog.records] == [  # once, however many it took
         "the worker process ended: the ingest prepares its batches in this process"
     ]
-    monkeypatch.setattr(preparing, "usable_cores", lambda: 1)
+    monkeypatch.setattr(prepare_worker, "usable_cores", lambda: 1)
     alone = await _ingested(articles, tmp_path / "alone.db")
     assert report.added == alone.added == 240
     assert _stored(tmp_path / "killed.db") == _stored(tmp_path / "alone.db")
@@ -194,14 +194,14 @@ async def test_a_worker_that_died_leaves_the_batches_to_this_process(
 
 FAILING_WORKER = """
 import os, sys
-from retrieval.corpus import preparing
+from retrieval.corpus import prepare_worker
 
 def failing(articles, skipped):
     raise ValueError("a bug in the worker")
 
-preparing.complete_articles = failing
+prepare_worker.complete_articles = failing
 answering = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
-preparing._serve(sys.stdin.buffer, answering)
+prepare_worker._serve(sys.stdin.buffer, answering)
 """
 
 
@@ -217,8 +217,8 @@ async def test_an_error_in_the_worker_is_raised_not_taken_for_its_end(
     closed: the worker was stopped for the rest of the ingest, unsaid, and the bug was
     prepared again here. It is raised, as it would be here."""
     command = [sys.executable, "-c", FAILING_WORKER]
-    monkeypatch.setattr(preparing, "_worker_command", lambda: command)
-    with pytest.raises(preparing.WorkerFailed, match="a bug in the worker") as raised:
+    monkeypatch.setattr(prepare_worker, "_worker_command", lambda: command)
+    with pytest.raises(prepare_worker.WorkerFailed, match="a bug in the worker") as raised:
         await _ingested(articles, tmp_path / "failing.db")
     assert isinstance(raised.value.__cause__, ValueError)
     assert prepared_here == []
@@ -227,10 +227,10 @@ async def test_an_error_in_the_worker_is_raised_not_taken_for_its_end(
 KILLED_INGEST = """
 import asyncio, sys
 from pathlib import Path
-from retrieval.corpus import ingest, preparing
-from tests.test_preparing import BATCH, _ingested
+from retrieval.corpus import ingest, prepare_worker
+from tests.test_prepare_worker import BATCH, _ingested
 ingest.BATCH = BATCH
-preparing.usable_cores = lambda: 2
+prepare_worker.usable_cores = lambda: 2
 asyncio.run(_ingested(Path(sys.argv[1]), Path(sys.argv[2])))
 """
 
@@ -330,9 +330,11 @@ async def test_a_worker_answering_garbled_leaves_the_batches_to_this_process(
     """Whatever else reaches the pipe (a library printing as it is imported) was read as an
     answer's length: some 7e18 bytes, and the ingest ended on a MemoryError."""
     garbling = "import sys; print('a warning on stdout' * 4, flush=True); sys.stdin.read()"
-    monkeypatch.setattr(preparing, "_worker_command", lambda: [sys.executable, "-c", garbling])
+    monkeypatch.setattr(
+        prepare_worker, "_worker_command", lambda: [sys.executable, "-c", garbling]
+    )
     report = await _ingested(articles, tmp_path / "garbled.db")
-    monkeypatch.setattr(preparing, "usable_cores", lambda: 1)
+    monkeypatch.setattr(prepare_worker, "usable_cores", lambda: 1)
     alone = await _ingested(articles, tmp_path / "alone.db")
     assert report.added == alone.added == 240
     assert len(prepared_here) == 2 * 7  # every batch here, both times
@@ -345,7 +347,7 @@ def test_a_worker_whose_ingest_is_gone_ends_without_a_traceback() -> None:
     traceback in the terminal, the cron mail or the journal, after the kill."""
     root = Path(__file__).resolve().parents[1]
     worker = subprocess.Popen(
-        preparing._worker_command(),
+        prepare_worker._worker_command(),
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -353,7 +355,7 @@ def test_a_worker_whose_ingest_is_gone_ends_without_a_traceback() -> None:
     )
     assert worker.stdin is not None and worker.stdout is not None
     worker.stdout.close()  # the ingest gone: nobody reads the answer
-    preparing._send(worker.stdin, ([], frozenset()))
+    prepare_worker._send(worker.stdin, ([], frozenset()))
     worker.stdin.close()
     assert worker.stderr is not None
     with worker.stderr:
@@ -368,20 +370,20 @@ def test_a_worker_whose_ingest_is_gone_ends_without_a_traceback() -> None:
 SLOW_WORKER_S = 0.5
 SLOW_WORKER = f"""
 import time
-from retrieval.corpus import preparing
-made = preparing.complete_articles
+from retrieval.corpus import prepare_worker
+made = prepare_worker.complete_articles
 def slowly(*args):
     time.sleep({SLOW_WORKER_S})
     return made(*args)
-preparing.complete_articles = slowly
-preparing._main()
+prepare_worker.complete_articles = slowly
+prepare_worker._main()
 """
 
 
 @pytest.fixture
 def slow_worker(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(
-        preparing, "_worker_command", lambda: [sys.executable, "-P", "-c", SLOW_WORKER]
+        prepare_worker, "_worker_command", lambda: [sys.executable, "-P", "-c", SLOW_WORKER]
     )
 
 
@@ -395,7 +397,7 @@ async def test_the_next_batch_is_sent_while_the_worker_prepares_one(
     from retrieval.models import ArticleDraft
 
     told: list[str] = []
-    sent, received = preparing._sent, preparing._received
+    sent, received = prepare_worker._sent, prepare_worker._received
 
     def sending(pipe: Any, request: bytes) -> None:
         told.append("sending")
@@ -406,14 +408,14 @@ async def test_the_next_batch_is_sent_while_the_worker_prepares_one(
         told.append("received")
         return answer
 
-    monkeypatch.setattr(preparing, "_sent", sending)
-    monkeypatch.setattr(preparing, "_received", receiving)
+    monkeypatch.setattr(prepare_worker, "_sent", sending)
+    monkeypatch.setattr(prepare_worker, "_received", receiving)
     drafts = [
         ArticleDraft(title=f"Ferry {n}", text=f"The ferry {n} left. It was late.")
         for n in range(3)
     ]
     batches = [identify_articles([draft]) for draft in drafts]
-    preparer = preparing.BatchPreparer()
+    preparer = prepare_worker.BatchPreparer()
     preparer.start()
     try:
         made = []
@@ -438,7 +440,7 @@ def test_the_workers_pipes_hold_a_megabyte(two_cores: None) -> None:
     while the worker waited to write the rest."""
     if not hasattr(fcntl, "F_GETPIPE_SZ"):
         unavailable("no pipe sizes to set (Linux has them)", "CI runs on Linux")
-    preparer = preparing.BatchPreparer()
+    preparer = prepare_worker.BatchPreparer()
     preparer.start()
     try:
         worker = preparer._worker

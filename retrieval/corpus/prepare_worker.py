@@ -38,7 +38,9 @@ from typing import IO, Any
 
 from retrieval.corpus.prepare import PreparedArticle, complete_articles
 
-log = logging.getLogger(__name__)
+# The name its log lines carried before the module was renamed (from `preparing`): a log
+# filter or search that names it still finds them.
+log = logging.getLogger("retrieval.corpus.preparing")
 
 _MARK = b"newsbot batch\n"  # opens each message: what else reaches the pipe is told
 _LENGTH = struct.Struct("<Q")  # each message's length in bytes, after the mark
