@@ -27,7 +27,6 @@ import aiosqlite
 
 from retrieval import retention
 from retrieval.compiled import is_compiled, mark_compiled
-from retrieval.conversations import Conversations
 from retrieval.corpus import backup, removals, resplit
 from retrieval.corpus.db import (
     AIOSQLITE_OPTIONS,
@@ -344,7 +343,6 @@ class Engine:
         self.db_path = db_path
         self.index = index  # read it (its size, a search); the engine alone changes it
         self.articles = articles  # whole articles, for the ranking (see `retrieval.indexing`)
-        self.conversations = Conversations(conn)
         self._conn = conn
         self._store = CorpusStore(conn)
         self._feeds = FeedRegistry(conn)

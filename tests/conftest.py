@@ -17,6 +17,7 @@ import aiosqlite
 import pytest
 
 from benchmarks.corpora import corpus_path, missing
+from retrieval.conversations import Conversations
 from retrieval.corpus.db import connect
 from retrieval.engine import Engine
 from retrieval.feeds.fetch import Fetcher, FetchLimits
@@ -184,6 +185,15 @@ async def small_engine(engine: Engine) -> Engine:
     await engine.add_articles(SMALL_CORPUS)
     await engine.refresh()
     return engine
+
+
+@pytest.fixture
+async def conversations(small_engine: Engine) -> AsyncIterator[Conversations]:
+    """The bot's conversation state over small_engine's database, opened as the bot opens
+    it (`Conversations.open`: a connection of its own)."""
+    opened = await Conversations.open(small_engine.db_path)
+    yield opened
+    await opened.close()
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from retrieval import retention
-from retrieval.conversations import REFUSAL_INTERVAL, ChatMessage
+from retrieval.conversations import REFUSAL_INTERVAL, ChatMessage, Conversations
 from retrieval.corpus.db import connect
 from retrieval.engine import Engine
 from tests.conftest import run_sql
@@ -28,61 +28,62 @@ async def test_migration_2_adds_answers_and_feedback_answer_id(db_path) -> None:
     assert "answer_id" in columns
 
 
-async def test_refusal_is_claimed_once_per_interval(small_engine: Engine) -> None:
-    state = small_engine.conversations
-    await state.note_chat(-100, "group")
-    assert await state.claim_refusal(-100, "group", now=1000.0)
-    assert not await state.claim_refusal(-100, "group", now=1001.0)
-    assert await state.claim_refusal(-100, "group", now=1000.0 + REFUSAL_INTERVAL)
-    assert await state.claim_refusal(-200, "supergroup", now=1000.0)  # a chat never noted
+async def test_refusal_is_claimed_once_per_interval(conversations: Conversations) -> None:
+    await conversations.note_chat(-100, "group")
+    assert await conversations.claim_refusal(-100, "group", now=1000.0)
+    assert not await conversations.claim_refusal(-100, "group", now=1001.0)
+    assert await conversations.claim_refusal(-100, "group", now=1000.0 + REFUSAL_INTERVAL)
+    assert await conversations.claim_refusal(-200, "supergroup", now=1000.0)  # a chat never noted
 
 
-async def test_answers_are_found_by_id_and_by_message(small_engine: Engine) -> None:
-    state = small_engine.conversations
+async def test_answers_are_found_by_id_and_by_message(
+    small_engine: Engine, conversations: Conversations
+) -> None:
     result = await small_engine.ask("joint exercise", limit=1)
-    answer_id = await state.record_answer(
+    answer_id = await conversations.record_answer(
         5, 6, result.question, result.passages, 1, True, asked_ts=1_700_000_000.5
     )
     assert answer_id is not None
-    await state.attach_messages(answer_id, [ChatMessage(5, 100), ChatMessage(5, 101)])
-    shown = await state.answer(answer_id)
+    await conversations.attach_messages(answer_id, [ChatMessage(5, 100), ChatMessage(5, 101)])
+    shown = await conversations.answer(answer_id)
     assert shown is not None
     assert shown.question == "joint exercise" and shown.next_offset == 1 and shown.has_more
     assert shown.asked_ts == 1_700_000_000.5  # what its "More" pages answer as of
     assert shown.sentence_ids == result.passages[0].sentence_ids
-    assert await state.answer_for_message(5, 100) == shown
-    assert await state.answer_for_message(5, 101) == shown
-    assert await state.answer_for_message(6, 100) is None
-    assert await state.claim_more(answer_id)
-    assert not await state.claim_more(answer_id)  # a double tap
+    assert await conversations.answer_for_message(5, 100) == shown
+    assert await conversations.answer_for_message(5, 101) == shown
+    assert await conversations.answer_for_message(6, 100) is None
+    assert await conversations.claim_more(answer_id)
+    assert not await conversations.claim_more(answer_id)  # a double tap
 
 
 async def test_replies_recorded_before_they_named_their_chat_are_the_questions_chats(
     small_engine: Engine,
+    conversations: Conversations,
 ) -> None:
-    state = small_engine.conversations
     run_sql(
         small_engine.db_path,
         "INSERT INTO question_replies (chat_id, message_id, replies, created_ts)"
         " VALUES (-5, 50, '[100, 101]', 0)",
     )
-    assert await state.replies_to(-5, 50) == ((-5, 100), (-5, 101))
-    await state.record_replies(-5, 50, [ChatMessage(-5, 100), ChatMessage(-1005, 1)])
-    assert await state.replies_to(-5, 50) == ((-5, 100), (-1005, 1))
+    assert await conversations.replies_to(-5, 50) == ((-5, 100), (-5, 101))
+    await conversations.record_replies(-5, 50, [ChatMessage(-5, 100), ChatMessage(-1005, 1)])
+    assert await conversations.replies_to(-5, 50) == ((-5, 100), (-1005, 1))
 
 
-async def test_a_users_second_vote_replaces_the_first(small_engine: Engine) -> None:
-    state = small_engine.conversations
+async def test_a_users_second_vote_replaces_the_first(
+    small_engine: Engine, conversations: Conversations
+) -> None:
     result = await small_engine.ask("central bank rates", limit=2)
-    answer_id = await state.record_answer(
+    answer_id = await conversations.record_answer(
         5, 6, result.question, result.passages, 2, False, asked_ts=time.time()
     )
     assert answer_id is not None
-    shown = await state.answer(answer_id)
+    shown = await conversations.answer(answer_id)
     assert shown is not None
-    await state.record_vote(shown, 6, 1)
-    await state.record_vote(shown, 6, -1)
-    await state.record_vote(shown, 7, 1)
+    await conversations.record_vote(shown, 6, 1)
+    await conversations.record_vote(shown, 6, -1)
+    await conversations.record_vote(shown, 7, 1)
     rows = run_sql(
         small_engine.db_path,
         "SELECT user_id, vote, question, sentence_ids, chat_id FROM feedback ORDER BY user_id",
@@ -95,42 +96,46 @@ async def test_a_users_second_vote_replaces_the_first(small_engine: Engine) -> N
 
 
 async def test_questions_answers_and_votes_past_their_days_are_forgotten(
-    small_engine: Engine, monkeypatch: pytest.MonkeyPatch
+    small_engine: Engine, conversations: Conversations, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """They hold the asker's id and words, and were kept for ever (NEWSBOT_KEEP_DAYS)."""
     monkeypatch.setattr(retention, "FORGET_BATCH", 1)  # a batch at a time, as a year's
-    state = small_engine.conversations
     result = await small_engine.ask("joint exercise", limit=1)
     ids, shown_then = [], []
     for chat in (5, 5, 6):
-        answer_id = await state.record_answer(
+        answer_id = await conversations.record_answer(
             chat, 9, result.question, result.passages, 1, True, asked_ts=time.time()
         )
         assert answer_id is not None
         ids.append(answer_id)
-        await state.attach_messages(answer_id, [ChatMessage(chat, 100)])
-        shown = await state.answer(answer_id)
+        await conversations.attach_messages(answer_id, [ChatMessage(chat, 100)])
+        shown = await conversations.answer(answer_id)
         assert shown is not None
         shown_then.append(shown)
-        await state.record_vote(shown, 9, 1)
-        await state.log_query(chat, 9, result.question, 1, 3.0)
-        await state.record_replies(chat, 50 + len(ids), [ChatMessage(chat, 100)])
+        await conversations.record_vote(shown, 9, 1)
+        await conversations.log_query(chat, 9, result.question, 1, 3.0)
+        await conversations.record_replies(chat, 50 + len(ids), [ChatMessage(chat, 100)])
     # chat 5's are old: moved back 100 days
     for table in ("answers", "feedback", "query_log", "question_replies"):
         run_sql(
             small_engine.db_path,
             f"UPDATE {table} SET created_ts = created_ts - 100 * 86400 WHERE chat_id = 5",
         )
-    assert await state.forget_before(time.time() - 90 * 86400) == 8
+    assert await conversations.forget_before(time.time() - 90 * 86400) == 8
     for table in ("answers", "feedback", "query_log", "answer_messages", "question_replies"):
         assert run_sql(small_engine.db_path, f"SELECT chat_id FROM {table}") == [(6,)], table
-    assert await state.answer(ids[0]) is None and await state.answer_for_message(5, 100) is None
-    assert await state.answer(ids[2]) is not None
-    assert await state.replies_to(5, 51) == () and await state.replies_to(6, 53) == ((6, 100),)
-    assert await state.forget_before(time.time() - 90 * 86400) == 0
+    assert (
+        await conversations.answer(ids[0]) is None
+        and await conversations.answer_for_message(5, 100) is None
+    )
+    assert await conversations.answer(ids[2]) is not None
+    assert await conversations.replies_to(5, 51) == () and await conversations.replies_to(
+        6, 53
+    ) == ((6, 100),)
+    assert await conversations.forget_before(time.time() - 90 * 86400) == 0
     # a vote or a 📄 on an answer forgotten while the press was handled: left out, no error
-    await state.record_vote(shown_then[0], 9, -1)
-    assert await state.claim_article(ids[0], 1)
+    await conversations.record_vote(shown_then[0], 9, -1)
+    assert await conversations.claim_article(ids[0], 1)
     assert run_sql(small_engine.db_path, "SELECT count(*) FROM feedback") == [(1,)]
     # deleting an answer finds its messages by an index, not by reading them all
     plan = run_sql(
@@ -140,28 +145,29 @@ async def test_questions_answers_and_votes_past_their_days_are_forgotten(
 
 
 async def test_bookkeeping_a_database_cannot_take_is_logged_and_left_out(
-    small_engine: Engine, caplog: pytest.LogCaptureFixture
+    small_engine: Engine, conversations: Conversations, caplog: pytest.LogCaptureFixture
 ) -> None:
     """On a full disk the bot answered no question: noting the chat, then logging the
     question, raised, and the user heard "Sorry" twice instead of the answer."""
-    state = small_engine.conversations
     result = await small_engine.ask("joint exercise", limit=1)
-    await state.conn.execute("PRAGMA query_only = ON")  # every write refused, as on a full disk
-    await state.note_chat(-100, "group")
-    await state.log_query(-100, 6, "joint exercise", 1, 12.5)
-    answer_id = await state.record_answer(
+    await conversations.conn.execute(
+        "PRAGMA query_only = ON"
+    )  # every write refused, as on a full disk
+    await conversations.note_chat(-100, "group")
+    await conversations.log_query(-100, 6, "joint exercise", 1, 12.5)
+    answer_id = await conversations.record_answer(
         -100, 6, result.question, result.passages, 1, True, asked_ts=time.time()
     )
     assert answer_id is None  # shown without buttons
-    await state.attach_messages(7, [ChatMessage(-100, 100)])
-    assert await state.claim_article(7, 1)  # sent, though it cannot be recorded
+    await conversations.attach_messages(7, [ChatMessage(-100, 100)])
+    assert await conversations.claim_article(7, 1)  # sent, though it cannot be recorded
     assert caplog.text.count("could not record") == 5
     assert "attempt to write a readonly database" in caplog.text
     # a fault of the write itself is no condition of the disk: raised, so a bug is seen
-    await state.conn.execute("PRAGMA query_only = OFF")
-    await state.conn.execute("DROP TABLE query_log")
+    await conversations.conn.execute("PRAGMA query_only = OFF")
+    await conversations.conn.execute("DROP TABLE query_log")
     with pytest.raises(sqlite3.OperationalError, match="no such table"):
-        await state.log_query(-100, 6, "joint exercise", 1, 12.5)
+        await conversations.log_query(-100, 6, "joint exercise", 1, 12.5)
 
 
 async def test_the_migration_gives_answers_shown_before_it_their_sentences_texts(
@@ -199,12 +205,12 @@ async def test_the_migration_gives_answers_shown_before_it_their_sentences_texts
             shown_before,
         )
     monkeypatch.setattr(retrieval.corpus.db, "MIGRATIONS", MIGRATIONS)
-    engine = await Engine.open(db_path)
+    conversations = await Conversations.open(db_path)
     try:
-        shown = await engine.conversations.answer(1)
-        unknown = await engine.conversations.answer(2)
+        shown = await conversations.answer(1)
+        unknown = await conversations.answer(2)
     finally:
-        await engine.close()
+        await conversations.close()
     assert shown is not None and unknown is not None
     assert shown.sentence_ids == (12, 13) and shown.article_ids == (1,)
     assert shown.shown == ("One.", "Two.", "Three.")
@@ -213,114 +219,121 @@ async def test_the_migration_gives_answers_shown_before_it_their_sentences_texts
 
 async def test_prompts_are_found_by_message_and_forgotten_with_the_questions(
     small_engine: Engine,
+    conversations: Conversations,
 ) -> None:
-    state = small_engine.conversations
-    await state.record_prompts([ChatMessage(-5, 100)])
-    await state.record_prompts([ChatMessage(-5, 100)])  # again: one row
-    assert await state.invites_question(-5, 100)
-    assert not await state.invites_question(-5, 101) and not await state.invites_question(5, 100)
+    await conversations.record_prompts([ChatMessage(-5, 100)])
+    await conversations.record_prompts([ChatMessage(-5, 100)])  # again: one row
+    assert await conversations.invites_question(-5, 100)
+    assert not await conversations.invites_question(
+        -5, 101
+    ) and not await conversations.invites_question(5, 100)
     run_sql(small_engine.db_path, "UPDATE prompts SET created_ts = created_ts - 100 * 86400")
-    assert await state.forget_before(time.time() - 90 * 86400) == 1
-    assert not await state.invites_question(-5, 100)
+    assert await conversations.forget_before(time.time() - 90 * 86400) == 1
+    assert not await conversations.invites_question(-5, 100)
 
 
 async def test_a_full_article_sent_under_an_answer_leads_a_reply_to_it(
     small_engine: Engine,
+    conversations: Conversations,
 ) -> None:
-    state = small_engine.conversations
     result = await small_engine.ask("joint exercise", limit=1)
-    answer_id = await state.record_answer(
+    answer_id = await conversations.record_answer(
         -5, 6, result.question, result.passages, 1, True, asked_ts=time.time()
     )
     assert answer_id is not None
-    await state.attach_messages(answer_id, [ChatMessage(-5, 100)])
-    await state.attach_article(answer_id, [ChatMessage(-5, 101), ChatMessage(-5, 102)])
+    await conversations.attach_messages(answer_id, [ChatMessage(-5, 100)])
+    await conversations.attach_article(answer_id, [ChatMessage(-5, 101), ChatMessage(-5, 102)])
     for message in (100, 101, 102):
-        shown = await state.answer_for_reply(-5, message)
+        shown = await conversations.answer_for_reply(-5, message)
         assert shown is not None and shown.id == answer_id
-    assert await state.answer_for_message(-5, 101) is None  # no button is under an article
-    assert await state.answer_for_reply(-5, 103) is None
+    assert await conversations.answer_for_message(-5, 101) is None  # no button is under an article
+    assert await conversations.answer_for_reply(-5, 103) is None
     run_sql(small_engine.db_path, "UPDATE answers SET created_ts = created_ts - 100 * 86400")
-    assert await state.forget_before(time.time() - 90 * 86400)
-    assert await state.answer_for_reply(-5, 101) is None
+    assert await conversations.forget_before(time.time() - 90 * 86400)
+    assert await conversations.answer_for_reply(-5, 101) is None
     assert run_sql(small_engine.db_path, "SELECT count(*) FROM article_messages") == [(0,)]
 
 
 async def test_an_answer_keeps_its_articles_ranks_and_messages_for_its_keyboard(
     small_engine: Engine,
+    conversations: Conversations,
 ) -> None:
     """A typed "more" takes the More ▸ off the answer it continues, as a press does: it
     rebuilds the keyboard under the answer's last message, 📄 buttons labelled by rank."""
-    state = small_engine.conversations
     result = await small_engine.ask("central bank rates harvest", limit=3)
     assert [p.rank for p in result.passages] == [1, 2]
     assert len({p.article.id for p in result.passages}) > 1
-    answer_id = await state.record_answer(
+    answer_id = await conversations.record_answer(
         5, 6, result.question, result.passages, 3, True, asked_ts=time.time()
     )
     assert answer_id is not None
-    await state.attach_messages(answer_id, [ChatMessage(5, 100), ChatMessage(5, 101)])
-    shown = await state.answer(answer_id)
+    await conversations.attach_messages(answer_id, [ChatMessage(5, 100), ChatMessage(5, 101)])
+    shown = await conversations.answer(answer_id)
     assert shown is not None
     first = dict.fromkeys(p.article.id for p in result.passages)
     assert shown.article_ranks == tuple(
         (article, next(p.rank for p in result.passages if p.article.id == article))
         for article in first
     )
-    assert await state.messages_of(answer_id) == (ChatMessage(5, 100), ChatMessage(5, 101))
+    assert await conversations.messages_of(answer_id) == (ChatMessage(5, 100), ChatMessage(5, 101))
     # stored before the rank was: a passage's place on the page that ends at next_offset
     run_sql(
         small_engine.db_path,
         "UPDATE answers SET next_offset = 6,"
         ' passages = \'[[7, [1], ["A."]], [8, [2], ["B."]], [7, [3], ["C."]]]\'',
     )
-    old = await state.answer(answer_id)
+    old = await conversations.answer(answer_id)
     assert old is not None and old.article_ranks == ((7, 4), (8, 5))
 
 
 async def test_a_vote_again_keeps_the_question_it_holds_dated_when_it_was_asked(
     small_engine: Engine,
+    conversations: Conversations,
 ) -> None:
     """A vote holds the answer's question: voting again re-dated it, and the question outlived
     NEWSBOT_KEEP_DAYS for as long as someone voted on its answer now and then."""
-    state = small_engine.conversations
     result = await small_engine.ask("central bank rates", limit=2)
     asked = time.time() - 100 * 86400
-    answer_id = await state.record_answer(
+    answer_id = await conversations.record_answer(
         5, 6, result.question, result.passages, 2, False, asked_ts=asked
     )
     assert answer_id is not None
-    shown = await state.answer(answer_id)
+    shown = await conversations.answer(answer_id)
     assert shown is not None
-    await state.record_vote(shown, 6, 1)
+    await conversations.record_vote(shown, 6, 1)
     run_sql(small_engine.db_path, "UPDATE feedback SET created_ts = ?", asked)
-    await state.record_vote(shown, 6, -1)  # today: the same row, its vote changed
+    await conversations.record_vote(shown, 6, -1)  # today: the same row, its vote changed
     assert run_sql(small_engine.db_path, "SELECT vote FROM feedback") == [(-1,)]
-    await state.forget_before(time.time() - 90 * 86400)
+    await conversations.forget_before(time.time() - 90 * 86400)
     assert run_sql(small_engine.db_path, "SELECT count(*) FROM feedback") == [(0,)]
 
 
 async def test_a_question_kept_at_a_stop_is_its_newest_version_taken_once(
-    small_engine: Engine,
+    conversations: Conversations,
 ) -> None:
-    state = small_engine.conversations
-    assert await state.keep_dropped_question(-100, 7, 12, '{"update_id": 12}')  # an edit
-    assert await state.keep_dropped_question(-100, 7, 11, '{"update_id": 11}')  # its question
-    assert await state.keep_dropped_question(-100, 8, 10, '{"update_id": 10}')
-    assert await state.take_dropped_questions() == ['{"update_id": 10}', '{"update_id": 12}']
-    assert await state.take_dropped_questions() == []
+    assert await conversations.keep_dropped_question(-100, 7, 12, '{"update_id": 12}')  # an edit
+    assert await conversations.keep_dropped_question(
+        -100, 7, 11, '{"update_id": 11}'
+    )  # its question
+    assert await conversations.keep_dropped_question(-100, 8, 10, '{"update_id": 10}')
+    assert await conversations.take_dropped_questions() == [
+        '{"update_id": 10}',
+        '{"update_id": 12}',
+    ]
+    assert await conversations.take_dropped_questions() == []
 
 
-async def test_the_rest_of_an_article_cut_short_is_claimed_once(small_engine: Engine) -> None:
-    state = small_engine.conversations
+async def test_the_rest_of_an_article_cut_short_is_claimed_once(
+    small_engine: Engine, conversations: Conversations
+) -> None:
     result = await small_engine.ask("joint exercise", limit=1)
-    answer_id = await state.record_answer(
+    answer_id = await conversations.record_answer(
         5, 6, result.question, result.passages, 1, True, asked_ts=time.time()
     )
     assert answer_id is not None
-    assert await state.claim_article(answer_id, 1)
-    assert await state.claim_rest_of_article(answer_id, 1) is None  # on its way, not cut
-    await state.article_cut(answer_id, 1, 2)
-    assert not await state.claim_article(answer_id, 1)
-    assert await state.claim_rest_of_article(answer_id, 1) == 2
-    assert await state.claim_rest_of_article(answer_id, 1) is None  # a second press again
+    assert await conversations.claim_article(answer_id, 1)
+    assert await conversations.claim_rest_of_article(answer_id, 1) is None  # on its way, not cut
+    await conversations.article_cut(answer_id, 1, 2)
+    assert not await conversations.claim_article(answer_id, 1)
+    assert await conversations.claim_rest_of_article(answer_id, 1) == 2
+    assert await conversations.claim_rest_of_article(answer_id, 1) is None  # a second press again

@@ -204,30 +204,33 @@ def test_a_subscription_ended_is_forgotten_past_its_days(
 
 
 async def test_forget_chat_and_user_erase_every_row_naming_them(
-    small_engine: Engine, capsys: pytest.CaptureFixture[str]
+    small_engine: Engine, conversations: Conversations, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A chat or a user asking to be forgotten: nothing but a database edit by hand found
     and deleted their questions, votes, subscriptions and deliveries."""
-    state = small_engine.conversations
     result = await small_engine.ask("joint exercise", limit=1)
     group, alice, bob = -2001, 1001, 1002
     for chat, user in ((group, alice), (group, bob), (alice, alice), (bob, bob)):
         question = f"wombat question of {user} in {chat}"
-        answer_id = await state.record_answer(
+        answer_id = await conversations.record_answer(
             chat, user, question, result.passages, 1, True, asked_ts=time.time()
         )
         assert answer_id is not None
-        await state.attach_messages(answer_id, [ChatMessage(chat, answer_id)])
-        shown = await state.answer(answer_id)
+        await conversations.attach_messages(answer_id, [ChatMessage(chat, answer_id)])
+        shown = await conversations.answer(answer_id)
         assert shown is not None
-        await state.record_vote(shown, bob if user == alice else alice, 1)  # another's vote
-        await state.log_query(chat, user, question, 1, 2.0)
-        await state.record_replies(
+        await conversations.record_vote(
+            shown, bob if user == alice else alice, 1
+        )  # another's vote
+        await conversations.log_query(chat, user, question, 1, 2.0)
+        await conversations.record_replies(
             chat, 50 + answer_id, [ChatMessage(chat, answer_id)], question, user
         )
-        await state.note_chat(chat, "group" if chat < 0 else "private")
-        await state.keep_dropped_question(chat, 90 + user, 1, "{}", user)  # a stop cut it off
-    await state.log_query(None, alice, "wombat inline of 1001", 1, 2.0)
+        await conversations.note_chat(chat, "group" if chat < 0 else "private")
+        await conversations.keep_dropped_question(
+            chat, 90 + user, 1, "{}", user
+        )  # a stop cut it off
+    await conversations.log_query(None, alice, "wombat inline of 1001", 1, 2.0)
     subscriptions = await subscribed(
         small_engine.db_path, (group, "Desk", "oil"), (alice, "Alice", "gas")
     )
