@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 import aiosqlite
 
 from retrieval.addresses import same_page, same_page_urls
-from retrieval.corpus.db import rows_for_ids
 from retrieval.corpus.prepare import PreparedArticle
+from retrieval.corpus.rows_by_id import rows_for_ids
 from retrieval.corpus.sketches import NEAR_IDENTICAL, Hashes, resemblance, shingle_hashes
 from retrieval.corpus.text import normal_words
 from retrieval.outlets import outlet_key

@@ -32,10 +32,10 @@ from retrieval.corpus.db import (
     delete_securely,
     empty_log,
     finished,
-    rows_for_ids,
     transaction,
 )
 from retrieval.corpus.prepare import PreparedArticle
+from retrieval.corpus.rows_by_id import rows_for_ids
 from retrieval.corpus.store import (
     ATTRIBUTION_COLUMNS,
     AddResult,

@@ -27,9 +27,10 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from retrieval.corpus.db import rows_for_ids, transaction
+from retrieval.corpus.db import transaction
 from retrieval.corpus.generation import MOVE_ON
 from retrieval.corpus.ingest import BATCH_CHARS, storage_fault
+from retrieval.corpus.rows_by_id import rows_for_ids
 from retrieval.corpus.splitter import SPLITTER_VERSION
 from retrieval.corpus.store import INSERT_SENTENCES, CorpusStore, SentenceRow, sentence_rows_of
 from retrieval.errors import StoreError

@@ -24,16 +24,14 @@ import numpy.typing as npt
 
 from retrieval.addresses import WEB_SCHEMES, canonical_url, same_page
 from retrieval.corpus.copies import Copy, StoredCopies, ids_of_urls
-from retrieval.corpus.db import (
-    rows_for_ids,
-    transaction,
-)
+from retrieval.corpus.db import transaction
 from retrieval.corpus.prepare import (
     TITLE_TOKENS,
     PreparedArticle,
     complete_articles,
     titles_terms,
 )
+from retrieval.corpus.rows_by_id import rows_for_ids
 from retrieval.corpus.splitter import SPLITTER_VERSION
 from retrieval.corpus.text import paragraphs
 from retrieval.models import ArticleDraft, Attribution

@@ -20,7 +20,8 @@ from retrieval.addresses import (
     masked_url,
     without_credentials,
 )
-from retrieval.corpus.db import rows_for_ids, transaction
+from retrieval.corpus.db import transaction
+from retrieval.corpus.rows_by_id import rows_for_ids
 from retrieval.corpus.text import clean_line
 from retrieval.errors import BadFeedAddress, FeedError, FetchError
 from retrieval.feeds.feed import (
