@@ -6,6 +6,7 @@ high-water mark (VmHWM in /proc/self/status) and reports it with its timings as 
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import subprocess
@@ -80,8 +81,46 @@ def time_queries(
     return durations, results
 
 
+def _numpy_simd() -> list[str]:
+    """The SIMD targets numpy dispatches to on this CPU beyond its baseline (what
+    `np.show_runtime()` lists as found): its sorts and partitions pick a kernel by them."""
+    try:
+        umath = importlib.import_module("numpy._core._multiarray_umath")
+    except ImportError:  # numpy 1.x
+        umath = importlib.import_module("numpy.core._multiarray_umath")
+    features, dispatch = vars(umath)["__cpu_features__"], vars(umath)["__cpu_dispatch__"]
+    return [name for name in dispatch if features.get(name)]
+
+
+def host() -> dict[str, Any]:
+    """The CPU a run had and numpy's SIMD level on it. The machine can change between runs,
+    and a peer's time with it: bm25s's numpy backend spends most of a query in one
+    `np.argpartition` over every sentence's score, whose AVX2 kernel took 8.5x numpy's
+    scalar one on mostly-zero scores (docs/performance.md, "bm25s and the host")."""
+    model, flags = "unknown", set()
+    try:
+        with open("/proc/cpuinfo") as fh:
+            for line in fh:
+                key, _, value = line.partition(":")
+                if key.strip() == "model name":
+                    model = value.strip()
+                elif key.strip() == "flags":  # the first processor's; all are alike
+                    flags = set(value.split())
+                    break
+    except OSError:  # not Linux
+        pass
+    return {
+        "cpu": model,
+        "avx2": "avx2" in flags,
+        "avx512f": "avx512f" in flags,
+        "numpy": np.__version__,
+        "numpy_simd": _numpy_simd(),
+    }
+
+
 def environment() -> dict[str, Any]:
-    """What the numbers depend on: thread settings, OpenBLAS kernel, CPU count, versions."""
+    """What the numbers depend on: thread settings, OpenBLAS kernel, CPU count, the CPU and
+    numpy's SIMD level on it, versions."""
     try:
         from threadpoolctl import threadpool_info
     except ImportError:  # a worker run as a default install, without the bench extra
@@ -94,6 +133,7 @@ def environment() -> dict[str, Any]:
         "blas_tuning_env": {k: os.environ.get(k) for k in BLAS_TUNING},
         "threadpools": pools,
         "cpus": os.cpu_count(),
+        "host": host(),
         "load_average": os.getloadavg(),  # other work on the machine makes timings noisy
         "python": sys.version.split()[0],
     }

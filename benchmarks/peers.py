@@ -5,7 +5,10 @@
 - bm25s `BM25(method="atire", idf_method="robertson")`: ATIRE's term-frequency part is
   BM25Okapi's (tf·(k1+1)/(tf + k1·(1-b+b·dl/avgdl))) and Robertson's idf is its
   log((N-df+0.5)/(df+0.5)), floored at 0 where rank-bm25 floors at epsilon·mean idf. Scores
-  are float32. Indexed from token ids, numpy backend (bm25s's default; numba not installed).
+  are float32. Indexed from token ids, numpy backend: bm25s's default, though numba (which
+  newsbot needs) is installed and bm25s's numba backend gives the same top 10s some 25x
+  sooner. On the numpy backend most of a question is one `np.argpartition` over every
+  sentence's score, mostly zeros, whose kernel numpy picks by the CPU (`measure.host`).
 - SQLite FTS5: a contentless table of the space-joined tokens (unicode61, `_` kept in words,
   so its terms are ours), optimized after loading; a query is MATCH "t1" OR "t2" ... ORDER BY
   rank (bm25(), whose k1 is 1.2) LIMIT 10, over a fresh connection with the file mmapped.

@@ -69,6 +69,21 @@ def rows_table(run: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def host_line(run: Mapping[str, Any]) -> str:
+    """The machine bm25s ran on, as its worker saw it: most of a bm25s question is one numpy
+    argpartition, whose kernel numpy picks by the CPU's SIMD level, so its time (and every
+    ratio to it) moves with the host."""
+    host = run["rows"][0]["peers"].get("bm25s", {}).get("environment", {}).get("host")
+    if not host:
+        return ""
+    has = [name for name in ("avx2", "avx512f") if host[name]]
+    simd = ", ".join(host["numpy_simd"]) or "its baseline only"
+    return (
+        f"bm25s ran on: {host['cpu']} ({', '.join(has) or 'neither avx2 nor avx512f'}), "
+        f"numpy {host['numpy']} dispatching to {simd}."
+    )
+
+
 def profile_table(run: Mapping[str, Any]) -> str:
     """Where a whole question's time goes, per corpus: mean ms per question by part, from a
     pass under cProfile (which slows Python more than C: the shares are what to read)."""
@@ -200,6 +215,7 @@ def markdown(run: Mapping[str, Any]) -> str:
     parts = [
         "## newsbot on real news, side by side (one run)",
         rows_table(run),
+        host_line(run),
         "## Where a whole question's time goes",
         profile_table(run),
         "## Ingest",

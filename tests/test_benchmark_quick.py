@@ -7,14 +7,17 @@ the rest generated, so every stage of the harness runs as it does at a million.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from benchmarks.corpus import REAL_FILES, Corpus, build_corpus
 from benchmarks.generator import synthetic_articles
+from benchmarks.measure import host
 from benchmarks.newsbot_run import run_newsbot
 from benchmarks.peers import run_bm25s, run_fts5, run_rank_bm25, top_k
 from benchmarks.report import compare_exact
@@ -75,6 +78,27 @@ def test_unigram_sentences_use_real_words() -> None:
 def test_unknown_generator_names_the_choices() -> None:
     with pytest.raises(ValueError, match="use recombine or unigram"):
         next(synthetic_articles(REAL_ARTICLES, 10, seed=1, kind="markov"))
+
+
+def test_host_says_what_numpy_dispatches_to_not_only_what_the_cpu_has() -> None:
+    """A run records numpy's SIMD level as numpy sees it: with its dispatch turned off the
+    CPU's flags stay, the level is gone (bm25s's argpartition kernel follows the level)."""
+    here = host()
+    assert here["numpy"] == np.__version__
+    show = "import json; from benchmarks.measure import host; print(json.dumps(host()))"
+    done = subprocess.run(
+        [sys.executable, "-c", show],
+        cwd=ROOT,
+        env={**os.environ, "NPY_DISABLE_CPU_FEATURES": ",".join(here["numpy_simd"])},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    dispatch_off = json.loads(done.stdout)
+    assert dispatch_off["numpy_simd"] == []
+    assert {k: dispatch_off[k] for k in ("cpu", "avx2", "avx512f")} == {
+        k: here[k] for k in ("cpu", "avx2", "avx512f")
+    }
 
 
 def test_top_k_keeps_positive_scores_and_breaks_ties_by_position() -> None:

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 from benchmarks.realscale import ARTICLES, QUESTIONS
@@ -62,10 +63,13 @@ def test_realscale_runs_every_stage_on_a_slice_of_news_1m(tmp_path: Path) -> Non
     assert profile["parts_ms"]["SQLite reads"] > 0
     assert sum(profile["parts_ms"].values()) <= profile["profiled_ms"]
     assert row["peers"]["bm25s"]["queries"]["real"]["n"] == serving["whole_question"]["n"]
+    host = row["peers"]["bm25s"]["environment"]["host"]
+    assert host["numpy"] == np.__version__ and isinstance(host["numpy_simd"], list)
     assert row["parity"]["agree"] and row["parity"]["queries"] == RANK_BM25_QUESTIONS
     table = (tmp_path / "results.md").read_text()
     assert "| news-1m, real questions | " in table
     assert "| top 10s are rank-bm25's |" in table and "| whole question median" in table
+    assert f"bm25s ran on: {host['cpu']} (" in table and f"numpy {np.__version__} " in table
 
     again = run_benchmark(tmp_path)
     assert again["ingest"]["cached"]
