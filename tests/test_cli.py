@@ -359,6 +359,27 @@ def test_ask_reads_stdin_that_opens_with_a_byte_order_mark(
     assert third["question"] == QUESTION and third["results"]
 
 
+def test_ingest_says_it_made_a_database_where_there_was_none(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`newsbot --db typo.db ingest PATH` made typo.db and said only "added 1 article": the
+    bot, on the real database, never answered from it. Said as `feeds add` says it; not
+    under --quiet, where an ingest that went well says nothing."""
+    one = {"title": "One", "text": "First story.", "published": "2024-11-25"}
+    source = write_jsonl(tmp_path / "one.jsonl", [one])
+    typo = tmp_path / "typo.db"
+    assert main(["--db", str(typo), "ingest", str(source)]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("added 1 article (")
+    assert err == f"there was no database at {typo}: made one (--db or NEWSBOT_DB names another)\n"
+    assert main(["--db", str(typo), "ingest", str(source)]) == 0
+    assert capsys.readouterr().err == ""  # there is one now
+    quiet = tmp_path / "quiet.db"
+    assert main(["--db", str(quiet), "ingest", "--quiet", str(source)]) == 0
+    assert capsys.readouterr() == ("", "")
+    assert quiet.exists()
+
+
 def test_ingest_reports_and_sets_the_exit_status(
     db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

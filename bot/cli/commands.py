@@ -95,7 +95,10 @@ def ingest_sources(given: list[str]) -> tuple[list[Path], list[str]]:
 
 async def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
     paths, urls = ingest_sources(args.paths)
+    made = MadeNote(settings.db_path)
     engine = await Engine.open(settings.db_path)
+    if not args.quiet:  # nothing, as for the rest of an ingest that went well
+        made.tell()
     report = IngestReport()
     unsaved: IndexWriteError | None = None
     stopped = INTERRUPTED  # what Ctrl-C would have cut short
@@ -268,10 +271,23 @@ def require_database(db_path: Path) -> None:
         )
 
 
-def made_note(db_path: Path) -> str:
-    """What a command that makes the database where there is none says it did (as `ask`
-    says it of the seeded one): a mistyped --db is told, not written to unsaid."""
-    return f"there was no database at {db_path}: made one (--db or NEWSBOT_DB names another)"
+class MadeNote:
+    """What a command that makes the database where there is none (ingest, feeds add) says
+    it did, as `ask` says it of the seeded one: a mistyped --db is told, not written to
+    unsaid. Made before the command opens the database, `tell`s once it has."""
+
+    def __init__(self, db_path: Path) -> None:
+        self.db_path = db_path
+        self.missing = not db_path.exists()
+
+    def tell(self) -> None:
+        """Say on stderr that the database was made, if it was not there before."""
+        if self.missing:
+            print(
+                f"there was no database at {self.db_path}: made one (--db or NEWSBOT_DB "
+                "names another)",
+                file=sys.stderr,
+            )
 
 
 _OPENING_QUOTES = tuple('"“„«')  # what opens a phrase in /subscribe's words

@@ -18,8 +18,8 @@ from bot.cli.commands import (
     EXIT_FAILED,
     EXIT_OK,
     EXIT_USAGE,
+    MadeNote,
     json_text,
-    made_note,
     require_database,
 )
 from bot.config import Settings
@@ -130,10 +130,9 @@ async def cmd_feeds(settings: Settings, args: argparse.Namespace) -> int:
         require_database(settings.db_path)
     if args.feeds_command == "poll":
         return await _poll(settings, args)
-    made = not settings.db_path.exists()  # `add` makes the database, as ingest does
+    made = MadeNote(settings.db_path)  # `add` makes the database, as ingest does
     async with feed_registry(settings.db_path, reads_only=args.feeds_command == "list") as feeds:
-        if made:  # said, as `ask` says it: a mistyped --db got a feed no bot polls
-            print(made_note(settings.db_path), file=sys.stderr)
+        made.tell()  # a mistyped --db got a feed no bot polls
         if args.feeds_command == "add":
             return await _add(feeds, args, settings.allow_private_urls)
         if args.feeds_command == "list":
