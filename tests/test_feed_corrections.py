@@ -117,6 +117,26 @@ async def test_a_corrected_entry_replaces_its_article_and_the_answers_quote_the_
     assert (again.corrected, feed_server.paths()) == (0, [FEED])  # corrected once
 
 
+async def test_a_corrections_log_line_escapes_what_the_feeds_title_would_make_a_terminal_do(
+    feed_server: FeedServer, fetcher: Fetcher, engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The poll's INFO lines named the feed by its label raw: a U+202E in a title stored
+    before titles were cleaned (or in a name given to it) reversed the rest of the log
+    line on a terminal, as it would the poll's own line, which escapes it."""
+    serve_feed(feed_server, gazette(feed_server))
+    feed, _ = await engine.add_feed(feed_server.url(FEED))
+    await engine.poll_feeds(fetcher, [feed])
+    run_sql(engine.db_path, "UPDATE feeds SET title = 'The \u202eGazette'")
+    [feed] = await engine.feeds()
+    serve_feed(feed_server, gazette(feed_server).replace(SUMMARY, CORRECTED))
+    correct_the_page(feed_server)
+    with caplog.at_level(logging.INFO, logger="retrieval.feeds.poll"):
+        assert (await engine.poll_feeds(fetcher, [feed])).corrected == 1
+    [corrected] = [m for m in caplog.messages if "corrected: article" in m]
+    assert corrected.startswith("feed 1 (The \\u202eGazette): entry "), corrected
+    assert "\u202e" not in caplog.text
+
+
 async def test_an_entry_dated_later_is_read_again_but_a_date_stamped_on_every_entry_is_not(
     feed_server: FeedServer, fetcher: Fetcher, engine: Engine
 ) -> None:

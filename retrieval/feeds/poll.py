@@ -270,7 +270,7 @@ class FeedPoller:
         except (sqlite3.Error, StoreError):
             raise  # the database, not the feed: every other feed would fail the same way
         except Exception as exc:  # a parser crashing on a hostile feed: this feed only
-            log.exception("feed %d (%s): unexpected error", feed.id, feed.label)
+            log.exception("feed %d (%s): unexpected error", feed.id, shown_name(feed.label))
             outcome = await self._failed(feed, f"unexpected error: {exc!r}")
         if outcome.status in (
             PollStatus.OK,
@@ -383,7 +383,7 @@ class FeedPoller:
             log.info(
                 "feed %d (%s): %s given up after %d polls over a day without text",
                 feed.id,
-                feed.label,
+                shown_name(feed.label),
                 counted(len(given_up), "entry", "entries"),
                 ENTRY_TRIES,
             )
@@ -479,7 +479,7 @@ class FeedPoller:
                 "feed %d (%s): %s given before changed at once: the feed's form, not its "
                 "stories; their pages are not read again",
                 feed.id,
-                feed.label,
+                shown_name(feed.label),
                 counted(form_changed, "entry", "entries"),
             )
         return revised, [_seen(entry, article_id, {}) for entry, article_id in recorded]
@@ -509,7 +509,13 @@ class FeedPoller:
                 continue
             if why is not None:
                 if why:
-                    log.info("feed %d (%s): entry %s: %s", feed.id, feed.label, named(entry), why)
+                    log.info(
+                        "feed %d (%s): entry %s: %s",
+                        feed.id,
+                        shown_name(feed.label),
+                        named(entry),
+                        why,
+                    )
                 done.settled.append(seen)
                 continue
             async with transaction(self.store.conn):
@@ -521,7 +527,7 @@ class FeedPoller:
             log.info(
                 "feed %d (%s): entry %s corrected: article %d replaced by article %d",
                 feed.id,
-                feed.label,
+                shown_name(feed.label),
                 named(entry),
                 article_id,
                 result.article_id,
@@ -532,7 +538,9 @@ class FeedPoller:
         for key in given_up:
             entry, article_id = waiting[key]
             why = given_up_note(article_id, ENTRY_TRIES, ENTRY_PATIENCE)
-            log.info("feed %d (%s): entry %s: %s", feed.id, feed.label, named(entry), why)
+            log.info(
+                "feed %d (%s): entry %s: %s", feed.id, shown_name(feed.label), named(entry), why
+            )
             done.settled.append(_seen(entry, article_id, {}))
         done.pending = len(given_up) < len(waiting)
         return done
@@ -709,7 +717,7 @@ class FeedPoller:
             and e.key not in reading.anchored
         }
         if posts := [e for e in entries if e.key in reading.anchored]:
-            log.info("feed %d (%s): %s", feed.id, feed.label, posts_note(posts))
+            log.info("feed %d (%s): %s", feed.id, shown_name(feed.label), posts_note(posts))
         if not read:
             return set()
         by_key = {e.key: e for e in entries}
