@@ -28,7 +28,7 @@ from retrieval.feeds.feed import Feed, format_interval
 from retrieval.feeds.fetch import Fetcher
 from retrieval.feeds.probe import NotAFeed, look_at_feed, moved_for_good
 from retrieval.feeds.registry import IDS_NAMED, moved_note, new_address
-from retrieval.wording import agreeing, counted
+from retrieval.wording import agreeing, counted, shown_name
 
 log = logging.getLogger(__name__)
 
@@ -46,17 +46,29 @@ REMOVE_USAGE = "Usage: <code>/removefeed ID</code> (the ids are in /feeds)"
 # --- presentation (pure) ------------------------------------------------------------------
 
 
+def _feeds_own(text: str) -> str:
+    """`text`, a feed's or its server's to write (a title, a reason phrase), as Telegram
+    HTML: escaped, and with what would reorder or break the admin's message (a U+202E, a
+    line separator, a control) written as the CLI writes it (`wording.shown_name`)."""
+    return escape(shown_name(text))
+
+
+def _feed_label(feed: Feed) -> str:
+    """The feed's name, title or address, clipped, as Telegram HTML (`_feeds_own`)."""
+    return _feeds_own(clip(feed.label, TITLE_CHARS))
+
+
 def render_feed(feed: Feed, zone: tzinfo = UTC) -> str:
     """One feed as a block of Telegram HTML."""
     lines = [
-        f"<b>{feed.id}</b> · {escape(clip(feed.label, TITLE_CHARS))}",
+        f"<b>{feed.id}</b> · {_feed_label(feed)}",
         f"{escape(feed.status)} · every {format_interval(feed.interval)} · "
         f"{counted(feed.articles, 'article')} · last fetch {when(feed.last_fetch_ts, zone)}",
     ]
     if feed.label != feed.shown_url:
         lines.append(f"<code>{escape(feed.shown_url)}</code>")
     if feed.last_error:
-        lines.append(f"<i>{feed.error_label}: {escape(feed.last_error)}</i>")
+        lines.append(f"<i>{feed.error_label}: {_feeds_own(feed.last_error)}</i>")
     return "\n".join(lines)
 
 
@@ -71,9 +83,9 @@ def render_feed_list(feeds: list[Feed], zone: tzinfo = UTC) -> list[str]:
 def render_paused(feed: Feed) -> str:
     """Telegram HTML telling an admin a feed was paused, and how to resume it."""
     return (
-        f"Feed <b>{feed.id}</b> ({escape(clip(feed.label, TITLE_CHARS))}) is paused after "
+        f"Feed <b>{feed.id}</b> ({_feed_label(feed)}) is paused after "
         f"{counted(feed.failures, 'failed poll')} in a row. "
-        f"Last error: <i>{escape(feed.last_error or 'unknown')}</i>\n"
+        f"Last error: <i>{_feeds_own(feed.last_error or 'unknown')}</i>\n"
         f"To resume it: <code>/addfeed {escape(feed.shown_url)}</code>"
         + (
             " (its credentials, or new ones, in place of ***)"
@@ -200,7 +212,7 @@ async def add_feed(update: Update, context: Context) -> None:
 
 def _added(feed: Feed, before: Feed | None) -> str:
     """What /addfeed did to `feed`, which was `before` it, to open its reply."""
-    named = f"<b>{feed.id}</b> ({escape(clip(feed.label, TITLE_CHARS))})"
+    named = f"<b>{feed.id}</b> ({_feed_label(feed)})"
     if before is None:
         return f"Added feed {named}"
     verb = "Resumed" if before.paused else "Updated"
@@ -229,7 +241,7 @@ async def remove_feed(update: Update, context: Context) -> None:
     await _reply(
         update,
         context,
-        f"Removed feed <b>{feed.id}</b> ({escape(clip(feed.label, TITLE_CHARS))})"
+        f"Removed feed <b>{feed.id}</b> ({_feed_label(feed)})"
         f"{escape(moved_note(args[0], feed))}. Its "
         f"{counted(feed.articles, 'article')} {agreeing(feed.articles, 'stays', 'stay')}"
         " searchable.",

@@ -169,6 +169,30 @@ async def test_an_admin_adds_lists_and_removes_feeds_in_private(
     assert await bot.app.bot_data.engine.feeds() == []
 
 
+async def test_the_feed_list_writes_out_what_would_reorder_an_admins_message(
+    bot: Harness, feed_server: FeedServer
+) -> None:
+    """A feed's title (one stored before titles were cleaned, or a name given to it) and
+    its server's reason phrase are theirs to write. HTML-escaped, with its overrides spaced
+    (`markup.escape`), a U+2028 in them still broke the admin's line (a line of its own,
+    such as "ok · every 15m", could follow) and a U+200F still moved what was beside it.
+    Written out as `newsbot feeds list` writes them, the override too."""
+    feed_server.routes["/feeds/q.rss"] = Route(status=500)
+    await bot.app.bot_data.engine.add_feed(feed_server.url("/feeds/q.rss"))
+    run_sql(
+        bot.db_path,
+        "UPDATE feeds SET title = ?, last_error = ?, next_poll_ts = 9e9",  # not polled
+        "The \u202eQuays\u2028<Post>",
+        "HTTP 500 Bad\u2067 Gateway\u200f",
+    )
+    listing = await command(bot, "/feeds")
+    assert "1 · The \\u202eQuays\\u2028<Post>" in listing
+    assert "last error: HTTP 500 Bad\\u2067 Gateway\\u200f" in listing
+    assert not set(listing) & set("\u202e\u2028\u2067\u200f")
+    removed = await command(bot, "/removefeed 1")
+    assert removed.startswith("Removed feed 1 (The \\u202eQuays\\u2028<Post>).")
+
+
 async def test_a_feed_is_removed_by_the_address_it_moved_from(
     bot: Harness, feed_server: FeedServer
 ) -> None:
