@@ -54,7 +54,7 @@ def quoted(text: str, chars: int = QUOTED_CHARS) -> str:
 # the line reversed) and the invisible word joiners and BOM. ZWNJ and ZWJ stay: Persian and
 # Indic names and emoji sequences need them. A lone surrogate (a byte that did not decode)
 # is escaped here too, as stderr escapes it, so stdout, which may not, prints it alike.
-_UNSHOWN = re.compile(
+UNSHOWN = re.compile(
     r"[\x00-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]"
 )
 
@@ -63,9 +63,9 @@ def shown_name(text: str) -> str:
     """`text`, a path or a line naming one, as printed: what a terminal would obey or hide
     in it as Python's escapes (\\n, \\x1b, \\u202e, \\udcff), as stderr prints a byte that
     did not decode. A name from a folder is anyone's who may write there."""
-    if not _UNSHOWN.search(text):
+    if not UNSHOWN.search(text):
         return text
-    return _UNSHOWN.sub(lambda char: char[0].encode("unicode_escape").decode("ascii"), text)
+    return UNSHOWN.sub(lambda char: char[0].encode("unicode_escape").decode("ascii"), text)
 
 
 def json_kind(value: object) -> str:

@@ -636,6 +636,22 @@ def test_an_answer_is_one_line_however_its_reader_splits_lines(
     assert [json.loads(line)["question"] for line in out] == questions
 
 
+def test_an_answer_writes_out_what_would_reorder_a_terminals_line(
+    dated_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """JSON leaves a U+202E (and the other bidi controls, C1 controls, DEL) raw: echoed in
+    an answer, it showed the rest of the line reversed on a terminal. They are written as
+    JSON's \\u escapes, which any reader takes back; other text outside ASCII stays as it is."""
+    question = "Dover \u202eharbour\u200f café berth\x9b fees in Ардебиль?"
+    assert main(["ask", "--db", str(dated_db), "--json", "--limit", "1", question]) == 0
+    out = capsys.readouterr().out
+    assert json.loads(out)["question"] == question
+    assert out.startswith(
+        '{"question": "Dover \\u202eharbour\\u200f café berth\\u009b fees in Ардебиль?", '
+    ), out
+    assert not set(out) & set("\u202e\u200f\x9b")
+
+
 def test_a_question_argument_not_in_utf8_is_read_as_a_stdin_line_is(dated_db: Path) -> None:
     """Python keeps an argument's bytes that are not UTF-8 ("é" from a Latin-1 terminal) as
     lone surrogates: echoed, the answer was a UnicodeEncodeError traceback on a UTF-8 stdout

@@ -372,7 +372,8 @@ def test_feeds_list_escapes_what_a_feeds_title_and_server_would_make_the_termina
 ) -> None:
     """`feeds list` gave a feed's label (its title) and its last error (its server's reason
     phrase) raw: a U+202E or an ESC sequence in them reached the terminal. `--json` keeps
-    them as they are, for a program: JSON escapes an ESC (\\u001b) itself."""
+    them as they are, for a program, written as JSON's escapes: JSON escapes an ESC
+    (\\u001b) itself, `json_text` a U+202E."""
     add_hostile_feed(capsys, db_path, feed_server)
     run(capsys, db_path, "feeds", "poll")
     code, out, _ = run(capsys, db_path, "feeds", "list")
@@ -383,7 +384,7 @@ def test_feeds_list_escapes_what_a_feeds_title_and_server_would_make_the_termina
     code, out, _ = run(capsys, db_path, "feeds", "list", "--json")
     (feed,) = json.loads(out)["feeds"]
     assert (feed["label"], feed["last_error"]) == (HOSTILE_TITLE, f"HTTP 500 {HOSTILE_REASON}")
-    assert "\x1b" not in out
+    assert "\x1b" not in out and "\u202e" not in out  # written \\u202e, as JSON reads it
 
 
 def test_feeds_add_and_remove_escape_what_a_feeds_title_would_make_the_terminal_do(

@@ -47,7 +47,7 @@ from retrieval.engine import (
 from retrieval.errors import NO_ROOM, DigestError, IndexWriteError, StoreError
 from retrieval.index.tokens import Tokenizer
 from retrieval.models import one_line
-from retrieval.wording import agreeing, counted, shown_name
+from retrieval.wording import UNSHOWN, agreeing, counted, shown_name
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a tool its reader left
@@ -180,17 +180,18 @@ def _print_ingest(report: IngestReport, args: argparse.Namespace, unsaved: bool 
         print(f"newsbot ingest: the ingest stopped early: {report.stopped}", file=sys.stderr)
 
 
-# The line breaks JSON leaves raw in a string, where str.splitlines() breaks a line too: an
-# answer echoing a question that holds one was two lines to a reader that splits so.
-_LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
-
-
 def json_text(data: Any) -> str:
     """`data` as JSON for stdout, one line however its reader splits lines: its characters
     as they are where stdout takes any (UTF-8), else escaped (\\u041a), which every JSON
-    reader reads back, rather than a traceback on a terminal or pipe in Latin-1 or KOI8-R."""
+    reader reads back, rather than a traceback on a terminal or pipe in Latin-1 or KOI8-R.
+    What a terminal would obey or hide (`wording.UNSHOWN`) is escaped all the same: JSON
+    leaves a U+202E raw, which showed the rest of the line reversed, and a U+2028 or U+0085,
+    where str.splitlines() breaks a line, so an answer echoing a question that held one was
+    two lines to a reader that splits so."""
     encoding = (getattr(sys.stdout, "encoding", None) or "").lower().replace("_", "-")
-    return json.dumps(data, ensure_ascii=not encoding.startswith("utf")).translate(_LINE_BREAKS)
+    dumped = json.dumps(data, ensure_ascii=not encoding.startswith("utf"))
+    # only inside strings: JSON's own characters are ASCII, and it escapes C0 controls itself
+    return UNSHOWN.sub(lambda char: f"\\u{ord(char[0]):04x}", dumped)
 
 
 def text_block(*lines: str | None) -> str:
