@@ -177,7 +177,8 @@ async def feedback(update: Update, context: Context) -> None:
     noted = await shared.conversations.record_vote(
         answer, query.from_user.id, 1 if vote == "1" else -1
     )
-    if not noted and not await shared.conversations.kept(answer.id):
-        await query.answer(ANSWER_FORGOTTEN)  # not "noted": nothing was
+    if not noted:  # not "noted": nothing was
+        kept = await shared.conversations.kept(answer.id)
+        await query.answer(formatting.VOTE_NOT_SAVED if kept else ANSWER_FORGOTTEN)
         return
     await query.answer("Thanks, noted 👍" if vote == "1" else "Thanks, noted 👎")

@@ -421,6 +421,9 @@ SOMETHING_WENT_WRONG = "Sorry, something went wrong while answering that. Please
 # a write that waited out the busy timeout: another process (an ingest, a reindex) holds
 # the database's write lock
 DATABASE_BUSY = "The database is busy (another process is writing to it): try again shortly."
+# a vote the database did not take (bookkeeping left out: a lock held past its wait, a full
+# disk; the log says which), on an answer it still keeps
+VOTE_NOT_SAVED = "Sorry, your vote could not be saved just now: please try again shortly."
 # a write the database refused: a full disk, a read-only or failing one (the log says which)
 DATABASE_UNWRITABLE = (
     "Sorry, that was not done: the bot's database cannot be written (its disk may be full). "

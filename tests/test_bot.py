@@ -34,7 +34,12 @@ from bot.access import REFUSALS_PER_MINUTE, admin_only
 from bot.addressing import Lean, lean
 from bot.app import RATE_LIMIT_RETRIES, build_application
 from bot.config import Settings
-from bot.formatting import DATABASE_UNWRITABLE, SOMETHING_WENT_WRONG, UNKNOWN_COMMAND
+from bot.formatting import (
+    DATABASE_UNWRITABLE,
+    SOMETHING_WENT_WRONG,
+    UNKNOWN_COMMAND,
+    VOTE_NOT_SAVED,
+)
 from bot.handlers import (
     ADMIN_COMMANDS,
     COMMANDS,
@@ -1815,6 +1820,20 @@ async def test_votes_are_stored_with_question_and_passages(bot: Harness) -> None
     assert (question, vote, chat_id, user_id) == ("central bank rates", -1, USER, USER)
     shown = await bot.rows("SELECT passages FROM answers")
     assert json.loads(sentence_ids) == [i for p in json.loads(shown[0][0]) for i in p[1]]
+
+
+async def test_a_vote_the_database_does_not_take_is_said_not_saved(bot: Harness) -> None:
+    """A vote the database refused (read-only, as on a full disk, or a lock held past the
+    bot's wait) was answered "Thanks, noted": nothing was. Only a forgotten answer was told
+    apart."""
+    [answer] = await bot.ask(USER, "central bank rates")
+    conn = bot.app.bot_data.conversations.conn
+    await conn.execute("PRAGMA query_only = ON")  # as if full
+    assert await bot.press(USER, answer, buttons(answer)["👍"]) == VOTE_NOT_SAVED
+    assert await bot.rows("SELECT count(*) FROM feedback") == [(0,)]
+    await conn.execute("PRAGMA query_only = OFF")  # the disk has room again
+    assert await bot.press(USER, answer, buttons(answer)["👍"]) == "Thanks, noted 👍"
+    assert await bot.rows("SELECT vote FROM feedback") == [(1,)]
 
 
 async def test_only_a_button_under_an_answer_votes_on_it(bot: Harness) -> None:
