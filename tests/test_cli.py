@@ -1659,7 +1659,7 @@ def test_an_interrupted_ingest_says_what_it_stored(
     assert match, out
     added = int(match[1].replace(",", ""))
     assert 0 < added < 20_000 and stored_articles(db) >= added
-    assert "the ingest stopped early: interrupted. The articles added are stored" in err
+    assert "newsbot ingest: stopped early: interrupted. The articles added are stored" in err
     asked = run_newsbot(["ask", "--db", str(db), "--json", "When did ferry 7 leave?"], tmp_path)
     assert json.loads(asked.stdout)["results"][0]["article"]["title"] == "Ferry report 7"
 
@@ -1708,7 +1708,7 @@ def test_an_ingest_stopped_twice_as_it_writes_counts_the_batch(
     )
     assert done.returncode == 128 + getattr(signal, stops[0]), done.stderr
     assert done.stdout.startswith("added 2 articles"), done.stderr
-    assert "the ingest stopped early: interrupted" in done.stderr
+    assert "newsbot ingest: stopped early: interrupted" in done.stderr
     assert stored_articles(db) == 2
 
 
@@ -1746,15 +1746,21 @@ def test_an_ingest_interrupted_while_indexing_says_all_is_stored(
         signal.signal(signal.SIGINT, before)
     out, err = capsys.readouterr()
     assert out.startswith("added 1 article (")
-    assert "stopped early: interrupted while indexing. Every article is stored" in err
+    assert (
+        "newsbot ingest: stopped early: interrupted while indexing. Every article is stored" in err
+    )
     assert "run the same ingest again" not in err
 
 
 @pytest.mark.parametrize(
     ("command", "stopped", "said"),
     [
-        (["reindex"], "read_again", "reindex interrupted after it saved its new index, which"),
-        (["feeds", "poll"], "poll_feeds", "the poll was interrupted: the feeds it finished"),
+        (["reindex"], "read_again", "newsbot reindex: interrupted after it saved its new index"),
+        (
+            ["feeds", "poll"],
+            "poll_feeds",
+            "newsbot feeds poll: interrupted: the feeds it finished",
+        ),
     ],
     ids=["reindex", "feeds poll"],
 )
@@ -1805,7 +1811,7 @@ def test_a_reindex_stopped_while_it_saves_says_the_index_it_saved(
     assert main(["--db", str(db_path), "reindex"]) == 128 + signal.SIGTERM
     assert capsys.readouterr().err == (
         "newsbot reindex: "
-        "reindex interrupted after it saved its new index, which serves from now on; "
+        "interrupted after it saved its new index, which serves from now on; "
         "it had not finished reading each sentence's names and numbers and each title's terms "
         "anew: run newsbot reindex again\n"
     )
@@ -1838,8 +1844,7 @@ def test_a_reindex_stopped_twice_while_it_saves_says_the_index_it_saved(
     finally:
         signal.signal(signal.SIGINT, sigint)
     assert capsys.readouterr().err.startswith(
-        "newsbot reindex: "
-        "reindex interrupted after it saved its new index, which serves from now on"
+        "newsbot reindex: interrupted after it saved its new index, which serves from now on"
     )
     assert manifest.read_text() != before  # the new index, as said
 
@@ -1986,7 +1991,7 @@ def test_an_upgrade_stopped_says_so_and_the_next_command_finishes_it(
         "interrupted while moving the database to this newsbot's schema: each step of "
         "the move is whole or not at all, so nothing is lost, and the next command finishes it"
     ) in err
-    assert "reindex interrupted" not in err
+    assert "the index saved before serves" not in err
     versions = [v for (v,) in run_sql(db, "SELECT version FROM schema_migrations ORDER BY 1")]
     assert versions == [m.version for m in MIGRATIONS if m.version < stopped_at.version]
     monkeypatch.setattr(retrieval.corpus.db, "_statements", statements)
@@ -2021,7 +2026,7 @@ def test_ctrl_c_as_a_command_opens_an_up_to_date_database_is_the_commands_to_tel
     assert "moving the database" not in err
     assert err == (
         "newsbot reindex: "
-        "reindex interrupted: the index saved before serves until a reindex finishes "
+        "interrupted: the index saved before serves until a reindex finishes "
         "(answers are as they were); run newsbot reindex again\n"
     )
 

@@ -211,7 +211,7 @@ def test_a_full_disk_under_the_database_loses_no_committed_article(tmp_path: Pat
     rc, out, err = steps["full"]
     assert rc == 1
     assert "added 0 articles" in out  # the summary still comes
-    assert "the ingest stopped early: the disk holding the database is full" in err
+    assert "newsbot ingest: stopped early: the disk holding the database is full" in err
     assert "run the same ingest again" in err
     assert err.count("\n") < 5  # one reason, not a failure per article
     assert_clear(err)
@@ -526,7 +526,7 @@ def test_a_database_past_the_file_size_limit_stops_the_ingest_rlimit(tmp_path: P
         ["ingest", "--quiet", "--db", "news.db", "corpus.jsonl"], tmp_path, file_size=64 << 10
     )
     assert full.returncode == 1 and "added 0 articles" in full.stdout
-    assert "the ingest stopped early: the database cannot be written" in full.stderr
+    assert "newsbot ingest: stopped early: the database cannot be written" in full.stderr
     assert_clear(full.stderr)
     stats = run_newsbot(["stats", "--db", "news.db"], tmp_path)
     assert stats.returncode == 0 and "articles:   1\n" in stats.stdout
@@ -555,9 +555,7 @@ def test_a_poll_past_the_file_size_limit_stops_with_what_to_do_rlimit(
         ["feeds", "poll", "--quiet", "--db", "news.db"], tmp_path, env=env, file_size=64 << 10
     )
     assert full.returncode == 1
-    assert (
-        "newsbot feeds poll: the poll stopped early: the database cannot be written" in full.stderr
-    )
+    assert "newsbot feeds poll: stopped early: the database cannot be written" in full.stderr
     assert "poll again: the entries stored are not fetched again" in full.stderr
     assert_clear(full.stderr)
     again = run_newsbot(["feeds", "poll", "--db", "news.db"], tmp_path, env=env)

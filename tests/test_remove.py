@@ -430,7 +430,7 @@ def test_a_remove_stopped_says_what_it_removed(
         assert out == "" and left == [(1,)]
         assert (
             err == "newsbot remove: "
-            "remove interrupted before it began: nothing was removed; run it again\n"
+            "interrupted before it began: nothing was removed; run it again\n"
         )
 
 

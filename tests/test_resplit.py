@@ -387,7 +387,7 @@ def test_a_reindex_stopped_while_re_splitting_says_what_it_left(
         signal.signal(signal.SIGINT, interrupt)
     assert capsys.readouterr().err == (
         "newsbot reindex: "
-        "reindex interrupted after re-splitting 3 of 4 articles stored by an older "
+        "interrupted after re-splitting 3 of 4 articles stored by an older "
         "splitter (each has its old sentences or its new ones): the index saved before no "
         "longer matches them and is rebuilt when newsbot next opens the database; run "
         "newsbot reindex again to finish\n"

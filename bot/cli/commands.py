@@ -59,15 +59,15 @@ INTERRUPTED = (
     "duplicate"
 )
 REINDEX_INTERRUPTED = (
-    "reindex interrupted: the index saved before serves until a reindex finishes (answers "
+    "interrupted: the index saved before serves until a reindex finishes (answers "
     "are as they were); run newsbot reindex again"
 )
 REINDEX_INTERRUPTED_SAVED = (
-    "reindex interrupted after it saved its new index, which serves from now on; it had not "
+    "interrupted after it saved its new index, which serves from now on; it had not "
     "finished reading each sentence's names and numbers and each title's terms anew: run "
     "newsbot reindex again"
 )
-REMOVE_INTERRUPTED = "remove interrupted before it began: nothing was removed; run it again"
+REMOVE_INTERRUPTED = "interrupted before it began: nothing was removed; run it again"
 INTERRUPTED_INDEXING = (
     "interrupted while indexing. Every article is stored, and is indexed when newsbot next "
     "opens the database"
@@ -177,7 +177,7 @@ def _print_ingest(report: IngestReport, args: argparse.Namespace, unsaved: bool 
             file=sys.stderr,
         )
     if report.stopped:
-        print(f"newsbot ingest: the ingest stopped early: {report.stopped}", file=sys.stderr)
+        print(f"newsbot ingest: stopped early: {report.stopped}", file=sys.stderr)
 
 
 def json_text(data: Any) -> str:
@@ -563,7 +563,7 @@ def _reindex_interrupted(resplit: ResplitReport, saved: bool = False) -> str:
     if not resplit.replaced:
         return REINDEX_INTERRUPTED
     return (
-        f"reindex interrupted after re-splitting {resplit.articles:,} of "
+        f"interrupted after re-splitting {resplit.articles:,} of "
         f"{counted(resplit.older, 'article')} stored by an older splitter (each has its old "
         "sentences or its new ones): the index saved before no longer matches them and is "
         "rebuilt when newsbot next opens the database; run newsbot reindex again to finish"

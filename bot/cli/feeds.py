@@ -249,7 +249,7 @@ POLL = "newsbot feeds poll"  # what its lines on stderr open with, as every comm
 # A feed's entries are stored, and only then marked seen, in one transaction
 # (`retrieval.feeds.poll`): a poll stopped keeps every feed's whole, or none of it.
 POLL_INTERRUPTED = (
-    "the poll was interrupted: the feeds it finished are stored, the others are fetched "
+    "interrupted: the feeds it finished are stored, the others are fetched "
     "again at the next poll (nothing is stored twice)"
 )
 
@@ -280,7 +280,7 @@ async def _poll(settings: Settings, args: argparse.Namespace) -> int:
                 try:
                     report = await engine.poll_feeds(fetcher, feeds, on_feed=done)
                 except sqlite3.DatabaseError as exc:  # every feed would fail alike: stop
-                    print(f"{POLL}: the poll stopped early: {_poll_fault(exc)}", file=sys.stderr)
+                    print(f"{POLL}: stopped early: {_poll_fault(exc)}", file=sys.stderr)
                     return EXIT_FAILED
                 except asyncio.CancelledError:  # Ctrl-C, SIGTERM: asyncio.run cancels us
                     print(f"{POLL}: {POLL_INTERRUPTED}", file=sys.stderr)
