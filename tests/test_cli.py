@@ -57,7 +57,7 @@ def test_ask_makes_the_default_database_with_the_seeds_and_answers(
     assert main(["ask", *named, QUESTION, "--limit", "1"]) == 0
     out, err = capsys.readouterr()
     assert err.startswith(
-        "there was no database at newsbot.db: made one and ingested the seeds from "
+        "newsbot ask: there was no database at newsbot.db: made one and ingested the seeds from "
     )
     assert "Aslanduz in Iran's Ardabil province" in out
     assert "bne IntelliNews" in out and "bne Tehran bureau" in out and "2024-11-25" in out
@@ -79,7 +79,7 @@ def test_ask_on_an_empty_database_ingests_the_seeds(
     asyncio.run(_empty_database(db_path))
     assert main(["ask", "--db", str(db_path), QUESTION, "--limit", "1"]) == 0
     out, err = capsys.readouterr()
-    assert err.startswith("the database was empty: ingested the seeds from ")
+    assert err.startswith("newsbot ask: the database was empty: ingested the seeds from ")
     assert "Aslanduz in Iran's Ardabil province" in out
 
 
@@ -371,7 +371,10 @@ def test_ingest_says_it_made_a_database_where_there_was_none(
     assert main(["--db", str(typo), "ingest", str(source)]) == 0
     out, err = capsys.readouterr()
     assert out.startswith("added 1 article (")
-    assert err == f"there was no database at {typo}: made one (--db or NEWSBOT_DB names another)\n"
+    assert err == (
+        f"newsbot ingest: there was no database at {typo}: made one (--db or NEWSBOT_DB "
+        "names another)\n"
+    )
     assert main(["--db", str(typo), "ingest", str(source)]) == 0
     assert capsys.readouterr().err == ""  # there is one now
     quiet = tmp_path / "quiet.db"
@@ -1364,8 +1367,8 @@ def test_a_database_with_feeds_is_not_seeded(
     assert main(["ask", "--db", str(db_path), QUESTION]) == 0
     out, err = capsys.readouterr()
     assert err == (
-        "the database has no articles yet, and feeds (newsbot feeds list): the seeds are not "
-        "added to it; its articles come as its feeds are polled\n"
+        "newsbot ask: the database has no articles yet, and feeds (newsbot feeds list): the seeds "
+        "are not added to it; its articles come as its feeds are polled\n"
     )
     assert out == "The news corpus holds no articles.\n"
     assert run_sql(db_path, "SELECT count(*) FROM articles") == [(0,)]
@@ -1381,7 +1384,7 @@ def test_seeding_is_turned_off_by_seeds_none(
     assert main(["ask", QUESTION]) == 0
     out, err = capsys.readouterr()
     assert err == (
-        "the database is empty, and seeding is off (NEWSBOT_SEEDS=none): ingest some "
+        "newsbot ask: the database is empty, and seeding is off (NEWSBOT_SEEDS=none): ingest some "
         "articles (newsbot ingest PATH)\n"
     )
     assert out == "The news corpus holds no articles.\n"

@@ -1149,7 +1149,7 @@ def test_feeds_add_looks_at_a_new_address_and_refuses_what_is_no_feed(
         assert run(capsys, db_path, "feeds", "add", url) == (
             1,  # refused after looking, as `feeds remove` of no feed: no usage error
             "",
-            f"newsbot feeds add: cannot add {url!r}: {why}\n{hint}\n",
+            f"newsbot feeds add: cannot add {url!r}: {why}\nnewsbot feeds add: {hint}\n",
         )
     assert run(capsys, db_path, "feeds", "list")[1] == NO_FEEDS + "\n"
     code, out, _ = run(capsys, db_path, "feeds", "add", feed, "--name", "Post")
@@ -1266,6 +1266,9 @@ def test_feeds_add_says_it_made_a_database_where_there_was_none(
     typo = tmp_path / "typo.db"
     code, out, err = run(capsys, typo, "feeds", "add", "--no-check", "https://news.test/a.rss")
     assert code == 0 and out.startswith("added feed 1: ")
-    assert err == f"there was no database at {typo}: made one (--db or NEWSBOT_DB names another)\n"
+    assert err == (
+        f"newsbot feeds add: there was no database at {typo}: made one (--db or NEWSBOT_DB "
+        "names another)\n"
+    )
     code, _, err = run(capsys, typo, "feeds", "add", "--no-check", "https://news.test/b.rss")
     assert (code, err) == (0, "")  # there is one now

@@ -584,7 +584,7 @@ async def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
     status = EXIT_OK
     try:
         if seeding.message:
-            print(seeding.message, file=sys.stderr)
+            print(f"newsbot ask: {seeding.message}", file=sys.stderr)
         color = sys.stdout.isatty()
         batch = args.question is None
         if batch and sys.stdin.isatty():  # else it waits without a word, as if it hung

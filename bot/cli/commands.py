@@ -95,7 +95,7 @@ def ingest_sources(given: list[str]) -> tuple[list[Path], list[str]]:
 
 async def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
     paths, urls = ingest_sources(args.paths)
-    made = MadeNote(settings.db_path)
+    made = MadeNote(settings.db_path, "newsbot ingest")
     engine = await Engine.open(settings.db_path)
     if not args.quiet:  # nothing, as for the rest of an ingest that went well
         made.tell()
@@ -169,7 +169,7 @@ def _print_ingest(report: IngestReport, args: argparse.Namespace, unsaved: bool 
     if report.undated and not (args.archive or args.quiet):
         n = report.undated
         print(
-            f"note: {counted(n, 'article')} added had no date, so "
+            f"newsbot ingest: {counted(n, 'article')} added had no date, so "
             f"{agreeing(n, 'it counts', 'they count')} from now: the next digest takes "
             f"{agreeing(n, 'it', 'them')} as new. For a backfill of old news, `newsbot ingest "
             "--archive` keeps its articles out of digests (run again with it, it archives "
@@ -277,16 +277,17 @@ class MadeNote:
     it did, as `ask` says it of the seeded one: a mistyped --db is told, not written to
     unsaid. Made before the command opens the database, `tell`s once it has."""
 
-    def __init__(self, db_path: Path) -> None:
+    def __init__(self, db_path: Path, said_by: str) -> None:
         self.db_path = db_path
+        self.said_by = said_by  # what the command's lines open with: "newsbot ingest"
         self.missing = not db_path.exists()
 
     def tell(self) -> None:
         """Say on stderr that the database was made, if it was not there before."""
         if self.missing:
             print(
-                f"there was no database at {self.db_path}: made one (--db or NEWSBOT_DB "
-                "names another)",
+                f"{self.said_by}: there was no database at {self.db_path}: made one (--db or "
+                "NEWSBOT_DB names another)",
                 file=sys.stderr,
             )
 

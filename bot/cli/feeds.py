@@ -130,7 +130,7 @@ async def cmd_feeds(settings: Settings, args: argparse.Namespace) -> int:
         require_database(settings.db_path)
     if args.feeds_command == "poll":
         return await _poll(settings, args)
-    made = MadeNote(settings.db_path)  # `add` makes the database, as ingest does
+    made = MadeNote(settings.db_path, "newsbot feeds add")  # as ingest makes it
     async with feed_registry(settings.db_path, reads_only=args.feeds_command == "list") as feeds:
         made.tell()  # a mistyped --db got a feed no bot polls
         if args.feeds_command == "add":
@@ -160,7 +160,7 @@ async def _add(
         if isinstance(looked, NotAFeed):
             print(f"newsbot feeds add: {looked.said()}", file=sys.stderr)
             if hint := _refused_hint(looked):
-                print(hint, file=sys.stderr)
+                print(f"newsbot feeds add: {hint}", file=sys.stderr)
             return EXIT_FAILED
         title = looked.title if looked else None  # named by it before its first poll
         url, moved = args.url, None
