@@ -178,6 +178,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--cpu", action="store_true", help="the thread's CPU time, not the wall clock's"
     )
+    parser.add_argument(
+        "--remembered",
+        action="store_true",
+        help="the newest articles read and remembered first, as the bot does (`remember_newest`)",
+    )
     args = parser.parse_args(argv)
     if not args.questions_file.is_file():
         raise SystemExit(f"{missing(args.questions_file)}; or name it with --questions-file")
@@ -188,6 +193,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     readers = ReadConnections(args.db)
     try:
         searcher = Searcher(CorpusReader(readers.get), engine.index, engine.articles)
+        if args.remembered:
+            searcher.remember_newest()
         clock = time.thread_time if args.cpu else time.perf_counter
         if args.cpu:
             print("CPU time of the thread that asks, not wall-clock time\n")

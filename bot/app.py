@@ -123,6 +123,7 @@ async def _start(app: App) -> None:
     if not made:  # refused before its index loads, which takes a while
         await _serve_this_bot(app)
     shared.engine = await _open_engine(shared.settings)
+    await shared.engine.remember_articles()  # its first questions as quick as later ones
     if made:  # only now: the engine says the database was made anew
         await _serve_this_bot(app)
     shared.conversations = await Conversations.open(shared.engine.db_path)

@@ -442,6 +442,12 @@ class Engine:
 
     # --- questions ------------------------------------------------------------------------
 
+    async def remember_articles(self) -> int:
+        """Read the newest stored articles' rows before the questions ask for them
+        (`Searcher.remember_newest`), off the loop; returns how many. For a process that answers
+        many questions (the bot): one that answers one would read them for nothing."""
+        return await asyncio.to_thread(self._searcher.remember_newest)
+
     async def ask(
         self,
         question: str,

@@ -392,6 +392,12 @@ class Searcher:
         self._title_terms = lru_cache(maxsize=REMEMBERED_ARTICLES)(self._terms)
         self._signature = index.tokenizer.signature  # of the titles' stored terms
 
+    def remember_newest(self) -> int:
+        """Read the newest stored articles as a question reads its candidates
+        (`CorpusReader.remember_newest`): a serving process's first questions are then answered
+        as its later ones are. Returns how many were read. Reads only; blocks."""
+        return self.reader.remember_newest(self.policy.max_position)
+
     def search(
         self,
         question: str,

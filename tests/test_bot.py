@@ -298,6 +298,9 @@ async def test_start_up_opens_in_order_and_shutdown_closes_everything(
     async with running(app):
         shared = app.bot_data
         assert shared.engine.db_path == settings.db_path
+        # the stored articles remembered: its first questions read none of their rows
+        remembered = shared.engine._searcher.reader._remembered
+        assert len(remembered) == len(run_sql(settings.db_path, "SELECT id FROM articles")) > 0
         assert await shared.subscriptions.active() == []
         jobs = [job.name for job in app.job_queue.jobs()] if app.job_queue else []
         assert {"refresh index", "feed polling", "digests"} <= set(jobs)

@@ -695,6 +695,39 @@ async def test_a_stored_article_is_read_once_then_remembered(engine: Engine) -> 
         readers.close()
 
 
+async def test_the_newest_articles_are_remembered_ahead_as_a_question_reads_them(
+    engine: Engine,
+) -> None:
+    """`remember_newest` reads the newest articles, as many as the reader remembers, as
+    `stored_articles` reads them: a question's candidates among them then take no statement;
+    an older one is read when asked."""
+    await engine.add_articles(
+        [
+            ArticleDraft(title=f"Ferry {n}", text=f"Ferry {n} sailed. It came back.")
+            for n in range(3)
+        ]
+    )
+    readers = ReadConnections(engine.db_path)
+    statements: list[str] = []
+    try:
+        reader = CorpusReader(readers.get, remembered=2)
+        assert reader.remember_newest(last=10) == 2
+        readers.get().set_trace_callback(statements.append)
+        ahead = reader.stored_articles([3, 2], last=10)
+        assert statements == []  # remembered: nothing read
+        asked = CorpusReader(readers.get).stored_articles([3, 2], last=10)
+        for article_id in (2, 3):
+            a, b = ahead[article_id], asked[article_id]
+            assert (a.attribution, a.time, a.title_terms) == (b.attribution, b.time, b.title_terms)
+            assert a.sentence_ids.tolist() == b.sentence_ids.tolist()
+            assert a.positions.tolist() == b.positions.tolist()
+        read = len(statements)
+        assert reader.stored_articles([1], last=10)[1].attribution.title == "Ferry 0"
+        assert len(statements) > read  # the oldest was not read
+    finally:
+        readers.close()
+
+
 async def test_an_article_row_says_where_its_sentences_run(engine: Engine) -> None:
     """newsbot gives a batch's sentences their ids itself, so each article's row names its
     run (first id, count); ids still grow past any ever given, as AUTOINCREMENT's would
