@@ -217,7 +217,9 @@ async def _end(
 ) -> None:
     """Record a digest that did not complete: failed if nothing can have arrived."""
     state = State.UNKNOWN if sent or maybe_sent else State.FAILED
-    await store.finish(delivery_id, state, now, error=error)
+    # Telegram's words, or an exception's: kept in the database (and its backups) and shown
+    # by /subscription, so never with the token
+    await store.finish(delivery_id, state, now, error=redact(error))
 
 
 async def _send(

@@ -1073,6 +1073,26 @@ async def test_why_a_digest_stopped_never_holds_the_token(bot: Harness, clock: C
     assert "(refused: bot" in shown["text"] and TEST_TOKEN not in shown["text"]
 
 
+async def test_why_a_digest_failed_is_stored_without_the_token(bot: Harness, clock: Clock) -> None:
+    """The error of a failed delivery was stored as Telegram worded it, token and all, in the
+    database and its backups; only /subscription's display hid it."""
+    await subscribe(bot, ALICE, "08:00 UTC")
+    await add_news(bot, *lighthouse("2024-06-02T15:00"))
+    refusal = f"Bad Request: not enough rights for bot{TEST_TOKEN} to send text messages"
+    bot.fake.fail_next("sendMessage", 400, refusal)
+    await deliver_at(bot, clock, "2024-06-03T08:00")
+    [(state, error)] = await bot.rows("SELECT state, error FROM deliveries")
+    assert state == "failed" and "to send text messages" in error
+    secret = TEST_TOKEN.partition(":")[2].lower()  # PTB lower-cases all but the first letter
+    assert secret not in error.lower()
+    [shown] = await bot.ask(ALICE, "/subscription")
+    assert "to send text messages" in shown["text"] and secret not in shown["text"].lower()
+    # as an earlier release stored it
+    await bot.rows("UPDATE deliveries SET error = ?", f"refused: bot{TEST_TOKEN}")
+    [shown] = await bot.ask(ALICE, "/subscription")
+    assert "failed: refused: bot" in shown["text"] and secret not in shown["text"].lower()
+
+
 async def test_a_group_upgraded_to_a_supergroup_keeps_its_digest(
     bot: Harness, clock: Clock
 ) -> None:
