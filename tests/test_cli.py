@@ -403,6 +403,34 @@ def test_ingest_reports_and_sets_the_exit_status(
     assert f"failed: {bad}:2: field 'title' must be a string, got a number" in err
 
 
+def test_an_article_the_database_refuses_fails_alone_and_the_rest_are_stored(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A batch the database refuses is written again one article at a time: the one it
+    refuses is reported by its file, the others of its batch are kept."""
+    earlier = write_jsonl(tmp_path / "earlier.jsonl", [{"title": "earlier", "text": "Told."}])
+    assert main(["ingest", "--db", str(db_path), str(earlier)]) == 0
+    capsys.readouterr()
+    run_sql(
+        db_path,
+        "CREATE TRIGGER poison BEFORE INSERT ON articles WHEN NEW.title = 'poison'"
+        " BEGIN SELECT RAISE(ABORT, 'refused'); END",
+    )
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    for name in ("first", "poison", "last"):
+        text = f"The {name} story of the batch, told in one sentence."
+        (folder / f"{name}.json").write_text(json.dumps({"title": name, "text": text}))
+    assert main(["ingest", "--db", str(db_path), str(folder)]) == 1
+    out, err = capsys.readouterr()
+    assert "added 2 articles (" in out and "1 failed" in out
+    poison = folder / "poison.json"
+    [failed] = [line for line in err.splitlines() if line.startswith("failed: ")]
+    assert failed == f"failed: {poison}: database refused it: refused"
+    titles = run_sql(db_path, "SELECT title FROM articles ORDER BY title")
+    assert titles == [("earlier",), ("first",), ("last",)]
+
+
 TOKEN_PAGE = """<html><head><title>Kelso bridge reopens</title>
 <link rel="canonical" href="https://ed:pw9@news.test/kelso?id=7&sig=SIG5ECRET&utm_source=x">
 </head><body><article><h1>Kelso bridge reopens</h1>
