@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import resource
 import signal
@@ -18,6 +19,16 @@ def clean_env(**settings: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "NEWSBOT_"))}
     env.update(PYTHONPATH=str(REPO), **settings)
     return env
+
+
+async def cancel_landed() -> None:
+    """Wait, inside a command that a signal stops, for the stop's cancel to reach it: the
+    handler (it runs in os.kill) asks the loop to cancel the command; once asked, the loop's
+    next turn throws it into the command's wait."""
+    # no event tells of a cancel asked: each turn of the loop looks for it
+    while not any(task.cancelling() for task in asyncio.all_tasks()):  # noqa: ASYNC110
+        await asyncio.sleep(0)
+    await asyncio.sleep(0)
 
 
 def start_newsbot(args: Sequence[str], cwd: Path, interrupt: bool = True) -> subprocess.Popen[str]:

@@ -7,6 +7,7 @@ change `routes` between polls and read `requests` to see what the client asked f
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import threading
@@ -20,6 +21,7 @@ from retrieval.feeds.outcomes import FeedOutcome, PollReport
 from retrieval.feeds.poll import FeedPoller
 
 FIXTURES = Path(__file__).parent / "fixtures" / "feeds"
+WAIT = 30  # seconds a test waits for the client, or holds an answer, at most
 _TYPES = {
     ".rss": "application/rss+xml",
     ".atom": "application/atom+xml",
@@ -46,6 +48,7 @@ class Route:
     etag: str | None = None  # answer 304 to a matching If-None-Match
     last_modified: str | None = None  # answer 304 to a matching If-Modified-Since
     delay: float = 0.0  # seconds to wait before answering
+    hold: threading.Event | None = None  # answer only once the test sets it
     drip: float = 0.0  # seconds between single bytes of the body
     send_length: bool = True  # False: the body ends when the connection closes
 
@@ -82,6 +85,8 @@ class FeedServer:
                     return
                 if route.delay:
                     time.sleep(route.delay)
+                if route.hold is not None:
+                    route.hold.wait(WAIT)
                 if self._not_modified(route):
                     self.send_response(304)
                     self.end_headers()
@@ -166,6 +171,14 @@ class FeedServer:
     def hits(self, path: str) -> list[Recorded]:
         with self._lock:
             return [r for r in self.requests if r.path == path]
+
+    async def requested(self, path: str) -> None:
+        """Wait until the client has asked for `path` (polled, never slept blindly)."""
+        deadline = time.monotonic() + WAIT
+        while not self.hits(path):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out after {WAIT}s waiting for a request of {path}")
+            await asyncio.sleep(0.02)
 
     def paths(self) -> list[str]:
         with self._lock:

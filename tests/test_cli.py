@@ -1,6 +1,7 @@
 """The command line, run in-process on real database files."""
 
 import asyncio
+import contextlib
 import fcntl
 import gzip
 import json
@@ -1701,13 +1702,15 @@ INGEST_STOPPED_TWICE = """
 import asyncio, os, signal, sys
 from bot.cli.main import main
 from retrieval.corpus import ingest
+from tests.cli_process import cancel_landed
 first, second = (getattr(signal, name) for name in sys.argv[3:5])
 add_batch = ingest._add_batch
 async def stopped_twice(*args, **kwargs):
     os.kill(os.getpid(), first)
-    await asyncio.sleep(0.2)  # the first stop's cancel lands here
+    await cancel_landed()
     os.kill(os.getpid(), second)
-    await asyncio.sleep(0.2)
+    for _ in range(2):  # the turns in which a second cancel, were it asked, would land
+        await asyncio.sleep(0)
     return await add_batch(*args, **kwargs)
 ingest._add_batch = stopped_twice
 signal.signal(signal.SIGINT, signal.default_int_handler)  # as at a terminal
@@ -2087,6 +2090,19 @@ def test_an_older_database_locked_by_another_writer_is_said_once(
     assert main(["--db", str(db), "stats"]) == 0  # released: the upgrade goes on
 
 
+def _until_sleeping(pid: int) -> None:
+    """Wait until a thread of process `pid` sleeps, as SQLite does between its tries for a
+    lock that another connection holds (Linux: /proc tells each thread's wait)."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        for thread in Path(f"/proc/{pid}/task").iterdir():
+            with contextlib.suppress(OSError):  # a thread that ended meanwhile
+                if (thread / "wchan").read_text() == "hrtimer_nanosleep":
+                    return
+        time.sleep(0.02)
+    raise AssertionError(f"no thread of process {pid} slept within 30 s")
+
+
 def test_ctrl_c_while_an_upgrade_waits_for_a_lock_is_said_in_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -2102,7 +2118,7 @@ def test_ctrl_c_while_an_upgrade_waits_for_a_lock_is_said_in_one_line(
             assert process.stderr is not None
             note = process.stderr.readline()  # said (logged) before the wait
             assert "moving the database to schema" in note
-            time.sleep(2)  # well into the wait, which starts milliseconds after the note
+            _until_sleeping(process.pid)  # in SQLite's wait for the lock
             process.send_signal(signal.SIGINT)
             out, err = process.communicate(timeout=20)  # not the 30 s SQLite waits
         finally:

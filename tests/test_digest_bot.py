@@ -1153,11 +1153,19 @@ async def stop_in_a_flood_wait(bot: Harness, clock: Clock, when: str) -> float:
     before = len(bot.fake.calls("sendMessage"))
     bot.fake.fail_next("sendMessage", 429, retry_after=1, count=3)  # the limiter's retries
     bot.fake.fail_next("sendMessage", 429, retry_after=60)  # then the digest's own wait
-    delivering = asyncio.create_task(deliver_at(bot, clock, when))
-    await bot.fake.wait_for("sendMessage", before + 4, timeout=30)
-    await asyncio.sleep(0.2)  # in the digest's wait
     limiter = bot.app.bot.rate_limiter
     assert isinstance(limiter, RetryingRateLimiter)
+    in_its_wait, wait_out = asyncio.Event(), limiter.wait_out
+
+    async def waiting_out(seconds: float, where: str) -> None:
+        if where.startswith("digest to chat"):  # not a retry of the limiter's own
+            in_its_wait.set()  # the wait begins before this task runs again
+        await wait_out(seconds, where)
+
+    limiter.wait_out = waiting_out  # type: ignore[method-assign]
+    delivering = asyncio.create_task(deliver_at(bot, clock, when))
+    await asyncio.wait_for(in_its_wait.wait(), timeout=30)
+    assert len(bot.fake.calls("sendMessage")) == before + 4
     stopping = time.monotonic()
     limiter.stop_waiting()
     await asyncio.wait_for(delivering, timeout=5)

@@ -7,6 +7,7 @@ import json
 import logging
 import re
 import sqlite3
+import threading
 import time
 from collections.abc import Awaitable, Callable
 from contextlib import closing
@@ -1105,20 +1106,22 @@ async def test_a_feed_removed_during_its_poll_is_passed_over_and_the_others_poll
     (an AssertionError traceback), an answer's entries named none (a foreign key error:
     "the database failed"), and either stopped the poll of every other feed."""
     slow = feed_server.url("/feeds/slow.rss")
+    answered = threading.Event()
     feed_server.routes["/feeds/slow.rss"] = Route(
-        status=answer, body=feed_server.fixture("gazette.rss"), delay=1.0
+        status=answer, body=feed_server.fixture("gazette.rss"), hold=answered
     )
     other = feed_server.serve("/feeds/quayside.rss", "quayside-1.rss")  # the same site: after
     feeds = FeedRegistry(db)
     removed, _ = await feeds.add(slow)
     await feeds.add(other)
     polling = asyncio.create_task(poll_all(FeedPoller(db, fetcher)))
-    await asyncio.sleep(0.3)
+    await feed_server.requested("/feeds/slow.rss")
     conn = await connect(engine.db_path)  # as `newsbot feeds remove` would
     try:
         await FeedRegistry(conn).remove(removed.id)
     finally:
         await conn.close()
+    answered.set()
     first, second = (await polling).outcomes
     assert first.status == "removed" and second.status == "ok" and second.added > 0
     assert first.line().endswith("removed while it was polled; nothing of this poll kept")

@@ -9,7 +9,7 @@ import asyncio
 import json
 import sqlite3
 import sys
-import time
+import threading
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,8 @@ from retrieval.index.tokens import Tokenizer
 from retrieval.indexing import catch_up_both
 from tests.conftest import write_jsonl
 from tests.test_prepare_worker import BATCH, SLOW_WORKER, _articles
+
+WAIT = 30  # seconds a test waits for the ingest's thread at most
 
 
 @pytest.fixture
@@ -115,7 +117,7 @@ async def test_an_ingest_stopped_leaves_nothing_read_ahead(
     knows what it holds; a refresh after (a running bot's) reads every sentence again, once."""
     db_path = tmp_path / "news.db"
     loop = asyncio.get_running_loop()
-    inside = asyncio.Event()
+    inside, added, cancelled = asyncio.Event(), asyncio.Event(), threading.Event()
     adding = indexing._add_sentences
     calls = 0
 
@@ -124,18 +126,21 @@ async def test_an_ingest_stopped_leaves_nothing_read_ahead(
         calls += 1
         if calls == 3:  # some sentences read ahead already
             loop.call_soon_threadsafe(inside.set)
-            time.sleep(0.5)  # cancelled meanwhile
+            cancelled.wait(WAIT)
         adding(*args)
+        if calls == 3:
+            loop.call_soon_threadsafe(added.set)
 
     monkeypatch.setattr(indexing, "_add_sentences", slow_third)
     engine = await Engine.open(db_path)
     try:
         ingesting = asyncio.ensure_future(engine.ingest([articles]))
-        await inside.wait()
+        await asyncio.wait_for(inside.wait(), WAIT)
         ingesting.cancel()
         with pytest.raises(asyncio.CancelledError):
             await ingesting
-        await asyncio.sleep(1)  # the thread's chunk added
+        cancelled.set()
+        await asyncio.wait_for(added.wait(), WAIT)  # the thread's chunk added
         await engine.refresh()
         await engine.save_index()
     finally:

@@ -31,7 +31,7 @@ from retrieval.feeds.poll import FeedPoller
 from retrieval.feeds.registry import FeedRegistry
 from retrieval.models import ArticleDraft
 from retrieval.search import SearchResult
-from tests.cli_process import clean_env
+from tests.cli_process import cancel_landed, clean_env
 from tests.feed_server import FeedServer, poll_all
 
 from .conftest import SMALL_CORPUS, run_sql, write_jsonl
@@ -415,7 +415,10 @@ def test_a_remove_stopped_says_what_it_removed(
 
     async def sigterm_then(*args: object) -> object:
         os.kill(os.getpid(), signal.SIGTERM)  # as systemd's stop, `timeout`
-        await asyncio.sleep(0.5 if stopped_in == "_remove" else 30)  # the cancel lands here
+        if stopped_in == "_remove":  # under way: the cancel lands in the wait for it
+            await cancel_landed()
+        else:
+            await asyncio.sleep(30)  # the cancel lands here
         return await step(*args)
 
     monkeypatch.setattr(removals, stopped_in, sigterm_then)
@@ -439,15 +442,17 @@ STOPPED_TWICE = """
 import asyncio, os, signal, sys
 from bot.cli.main import main
 from retrieval.corpus import removals
+from tests.cli_process import cancel_landed
 first, second = (getattr(signal, name) for name in sys.argv[2:4])
 remove = removals._remove
 async def stopped_twice(*args, **kwargs):
     if remove.__dict__.setdefault("stops", 0) == 0:
         remove.__dict__["stops"] = 2
         os.kill(os.getpid(), first)
-        await asyncio.sleep(0.2)  # the first stop's cancel lands here
+        await cancel_landed()
         os.kill(os.getpid(), second)
-        await asyncio.sleep(0.2)
+        for _ in range(2):  # the turns in which a second cancel, were it asked, would land
+            await asyncio.sleep(0)
     return await remove(*args, **kwargs)
 removals._remove = stopped_twice
 signal.signal(signal.SIGINT, signal.default_int_handler)  # as at a terminal
@@ -496,7 +501,7 @@ def test_a_remove_stopped_empties_the_log_of_what_it_removed(
 
     async def sigterm_then(*args: Any) -> int:
         os.kill(os.getpid(), signal.SIGTERM)  # as systemd's stop
-        await asyncio.sleep(0.2)  # the cancel lands here
+        await cancel_landed()
         return await remove(*args)
 
     monkeypatch.setattr(removals, "_remove", sigterm_then)
