@@ -17,6 +17,7 @@ import pytest
 from bot.cli.ask import MAX_LINE, BadLine, Request, parse_as_of, parse_line
 from bot.cli.main import main
 from retrieval.corpus.dates import to_timestamp
+from retrieval.corpus.db import connect
 from retrieval.corpus.schema import MIGRATIONS
 from retrieval.engine import Engine
 
@@ -169,14 +170,20 @@ def test_a_database_of_the_rule_before_counts_days_ahead_from_the_date(
     when stored), an article dated 2099 was quoted as of 2098: the upgraded database and its
     rebuilt indexes keep it out."""
     import retrieval.corpus.db
-    import retrieval.corpus.store
     import retrieval.indexing
 
     old_times = ":bare-date-hour=10"
     # the schema before migration 24, but for what this ingest writes (the splitter, 27)
     before = (*MIGRATIONS[:23], *MIGRATIONS[25:])
     monkeypatch.setattr(retrieval.corpus.db, "MIGRATIONS", before)
-    monkeypatch.setattr(retrieval.corpus.store, "counts_from", lambda p, s: min(p, s))
+    asyncio.run(_created(db_path))
+    # the row as the rule before wrote it: counted from when stored, whatever its date
+    run_sql(
+        db_path,
+        "CREATE TRIGGER rule_before AFTER INSERT ON articles BEGIN"
+        " UPDATE articles SET published_ts = min(published_ts, ingested_ts)"
+        " WHERE id = NEW.id; END",
+    )
     for name in ("SENTENCES", "ARTICLES"):
         docs = getattr(retrieval.indexing, name)
         signature = docs.signature.replace(retrieval.indexing._TIMES, old_times)  # noqa: SLF001
@@ -190,9 +197,15 @@ def test_a_database_of_the_rule_before_counts_days_ahead_from_the_date(
     assert main(["ingest", "--db", str(db_path), "--quiet", str(path)]) == 0
     question = "Where does the new Zanzibar ferry sail?"
     assert published(ask_json(db_path, "--as-of", "2098-12-31", question)) == ["2099-01-01"]
+    run_sql(db_path, "DROP TRIGGER rule_before")
     monkeypatch.undo()
     assert ask_json(db_path, "--as-of", "2098-12-31", question)["results"] == []
     assert published(ask_json(db_path, "--as-of", "2099-01-01", question)) == ["2099-01-01"]
+
+
+async def _created(db_path: Path) -> None:
+    """Make the database at `db_path`, of the schema its code's migrations make."""
+    await (await connect(db_path)).close()
 
 
 def test_json_answers_echo_question_and_as_of(dated_db: Path) -> None:
