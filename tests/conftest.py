@@ -147,6 +147,17 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+async def conn(db_path: Path) -> AsyncIterator[aiosqlite.Connection]:
+    """A connection to a database of one table, t (id, tag), for the database helpers."""
+    opened = await connect(db_path)
+    await opened.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, tag TEXT)")
+    try:
+        yield opened
+    finally:
+        await opened.close()
+
+
+@pytest.fixture
 async def seeded_db(db_path: Path) -> Path:
     """`db_path` holding the seed article, indexed: what `newsbot ask` makes of newsbot.db
     on a first run, for tests of commands on a database named otherwise, which `ask`

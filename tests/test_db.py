@@ -7,7 +7,7 @@ import contextlib
 import os
 import sqlite3
 import threading
-from collections.abc import AsyncIterator, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import tzinfo
 from pathlib import Path
 
@@ -24,16 +24,6 @@ from retrieval.engine import Engine
 from retrieval.errors import StoreError
 from tests.cli_process import run_newsbot
 from tests.conftest import SEEDS, write_jsonl
-
-
-@pytest.fixture
-async def conn(db_path: Path) -> AsyncIterator[aiosqlite.Connection]:
-    opened = await connect(db_path)
-    await opened.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, tag TEXT)")
-    try:
-        yield opened
-    finally:
-        await opened.close()
 
 
 async def count(conn: aiosqlite.Connection) -> int:

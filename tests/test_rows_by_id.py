@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiosqlite
-import pytest
 
-from retrieval.corpus.db import ReadConnections, connect
+from retrieval.corpus.db import ReadConnections
 from retrieval.corpus.rows_by_id import (
     IN_LIMIT,
     id_runs,
@@ -18,16 +16,6 @@ from retrieval.corpus.rows_by_id import (
     tuples_for_id_runs_blocking,
     tuples_for_ids_blocking,
 )
-
-
-@pytest.fixture
-async def conn(db_path: Path) -> AsyncIterator[aiosqlite.Connection]:
-    opened = await connect(db_path)
-    await opened.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, tag TEXT)")
-    try:
-        yield opened
-    finally:
-        await opened.close()
 
 
 async def test_rows_for_ids_reads_any_number_of_ids_with_extra_parameters(
