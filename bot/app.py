@@ -82,6 +82,10 @@ def build_application(settings: Settings) -> App:
 
     Raises ConfigError, naming the setting, for a missing or malformed token or time zone.
     """
+    # first: a start that then fails (a token mistyped, the Bot API unreachable) is when the
+    # .env that holds the token is being looked at
+    if shared_env := settings.env_file_shared():
+        log.warning("%s", shared_env)
     token = settings.require_token()
     hide_secret(token)
     quiet_http_logs()
@@ -333,10 +337,6 @@ def run_bot(settings: Settings, take_over: bool = False) -> int:
     rejected, when the Bot API cannot be reached at start-up, or when the database serves
     another bot (and not `take_over`).
     """
-    # first: a start that then fails (a token mistyped, the Bot API unreachable) is when the
-    # .env that holds the token is being looked at
-    if shared_env := settings.env_file_shared():
-        log.warning("%s", shared_env)
     app = build_application(settings)  # quiets httpx's logs, as the bot's are its own
     assert isinstance(app, _Application)  # build_application's: it says when it started
     app.bot_data.take_over = take_over
