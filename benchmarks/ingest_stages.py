@@ -49,7 +49,7 @@ from retrieval.corpus.text import fingerprint, normal_words  # noqa: E402
 from retrieval.index.bm25 import BM25Params  # noqa: E402
 from retrieval.index.builder import SegmentBuilder  # noqa: E402
 from retrieval.index.tokens import Tokenizer  # noqa: E402
-from retrieval.ranking.answers import packed_finds  # noqa: E402
+from retrieval.ranking.answers import packed  # noqa: E402
 
 try:  # a checkout from before prepare.py had these in store.py
     from retrieval.corpus.prepare import PreparedArticle, title_terms
@@ -158,16 +158,16 @@ def measure(path: Path, rounds: int) -> dict[str, Any]:
     sentences = stage(
         "split into sentences", lambda: [tuple(article_sentences(d.text)) for d in drafts]
     )
-    packed = stage(
+    read = stage(
         "what each sentence names",
-        lambda: packed_finds([text for split in sentences for _, text in split]),
+        lambda: packed([text for split in sentences for _, text in split]),
     )
     titles = stage("title terms", lambda: [title_terms(d.title, Tokenizer()) for d in drafts])
     sketches = stage(
         "sketch (near copies)",
         lambda: [band_keys(shingle_hashes(normal_words(d.text)), d.source) for d in drafts],
     )
-    finds = iter(packed)
+    finds = iter(read)
     prepared = [
         PreparedArticle(
             d,

@@ -23,7 +23,7 @@ class PreparedArticle:
     url: str | None  # canonical form, for finding duplicates
     content_hash: str  # fingerprint of its words, likewise
     sentences: tuple[tuple[int, str], ...]  # (paragraph, sentence), in reading order
-    # What each sentence names, as stored with it (`ranking.answers.packed_finds`); empty:
+    # What each sentence names, as stored with it (`ranking.answers.packed`); empty:
     # stored without (read when a question quotes it).
     finds: tuple[bytes | None, ...] = ()
     title_terms: str | None = None  # as stored (`title_terms`); None: tokenized when asked
@@ -93,7 +93,7 @@ def complete_articles(
     # Imported here: NLTK takes seconds to import, and only writers need it (and the
     # compiled reading of names, numbers and dates, which the ranking owns).
     from retrieval.corpus.sentences import article_sentences
-    from retrieval.ranking.answers import packed_finds
+    from retrieval.ranking.answers import packed
 
     made = list(articles)
     todo = [n for n, article in enumerate(made) if not article.whole and n not in skipped]
@@ -107,7 +107,7 @@ def complete_articles(
         )
     # the whole batch's sentences read at once: a call of the compiled reading costs more
     # than a sentence does
-    finds = iter(packed_finds([text for n in todo for _, text in made[n].sentences]))
+    finds = iter(packed([text for n in todo for _, text in made[n].sentences]))
     for n in todo:
         title = made[n].draft.title
         made[n] = replace(

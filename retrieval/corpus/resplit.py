@@ -48,7 +48,7 @@ AGAIN = "run newsbot reindex again: it goes on with the articles not split yet"
 @dataclass(frozen=True, slots=True)
 class SplitArticle:
     """An article's text split as an ingest splits it now: its (paragraph, sentence) pairs
-    in reading order, and what each sentence names (`ranking.answers.packed_finds`)."""
+    in reading order, and what each sentence names (`ranking.answers.packed`)."""
 
     sentences: list[tuple[int, str]]
     finds: list[bytes | None]
@@ -177,7 +177,7 @@ def _split_again(
     # Imported here, as the store imports them: NLTK takes seconds to import, and the
     # compiled reading of names, numbers and dates is the ranking's.
     from retrieval.corpus.sentences import article_sentences
-    from retrieval.ranking.answers import packed_finds
+    from retrieval.ranking.answers import packed
 
     changed: dict[int, list[tuple[int, str]]] = {}
     for article_id, (text, sentences) in stored.items():
@@ -185,7 +185,7 @@ def _split_again(
         if split != sentences:
             changed[article_id] = split
     # the batch's sentences read at once, as an ingest reads them
-    finds = iter(packed_finds([text for split in changed.values() for _, text in split]))
+    finds = iter(packed([text for split in changed.values() for _, text in split]))
     return {
         article_id: SplitArticle(split, [next(finds) for _ in split])
         for article_id, split in changed.items()

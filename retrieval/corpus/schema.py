@@ -255,7 +255,7 @@ MIGRATIONS: tuple[Migration, ...] = (
         "what each sentence names",
         """
         -- The names, numbers and dates a sentence holds, read once when it is stored
-        -- (`ranking.answers.packed_finds`), so a question that quotes it need not read its
+        -- (`ranking.answers.packed`), so a question that quotes it need not read its
         -- text for them. Tagged with the signature of the code that read them: under other
         -- code they are read again. NULL: stored before, read at the question, as then.
         ALTER TABLE sentences ADD COLUMN finds BLOB;

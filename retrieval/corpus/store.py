@@ -401,7 +401,7 @@ class CorpusStore:
         no more than the index it rebuilds). Returns how many sentences and titles it
         filled. Each batch of `batch` rows is a transaction of its own, each row valid
         alone: stopped midway, a database is as good as before, and better."""
-        from retrieval.ranking.answers import packed_finds, stored
+        from retrieval.ranking.answers import packed, stored
 
         sentences = 0
         async for rows in self._in_batches(
@@ -410,11 +410,11 @@ class CorpusStore:
             stale = [(int(i), t) for i, t, found in rows if not (found and stored(found))]
             if not stale:
                 continue
-            packed = await asyncio.to_thread(packed_finds, [text for _, text in stale])
+            finds = await asyncio.to_thread(packed, [text for _, text in stale])
             async with transaction(self.conn):
                 await self.conn.executemany(
                     "UPDATE sentences SET finds = ? WHERE id = ?",
-                    [(found, i) for (i, _), found in zip(stale, packed, strict=True)],
+                    [(found, i) for (i, _), found in zip(stale, finds, strict=True)],
                 )
             sentences += len(stale)
         titles = 0

@@ -48,7 +48,7 @@ _HEADER = struct.Struct("<4sII")
 
 # A sentence's finds, packed: the signature of the reading that made them (`reading`), its
 # money marks and places (little-endian 32 bits each), then the finds as `scan` writes them
-# (UTF-8). So ingest stores them with the sentence (`packed_finds`), a question takes them
+# (UTF-8). So ingest stores them with the sentence (`packed`), a question takes them
 # as stored, with no unpacking (`stored`), and the compiled pass reads them as they are;
 # under another reading (another signature) stored finds count for nothing, and the text is
 # read again.
@@ -72,17 +72,13 @@ def _runs(texts: Sequence[str], most: int) -> Iterator[Sequence[str]]:
 
 
 def packed(texts: Sequence[str]) -> list[bytes]:
-    """What each of `texts` names (`marks.sentences_finds`), packed."""
+    """What each of `texts` names (`marks.sentences_finds`), packed: as ingest stores it with
+    the sentence, and as a question reads what was not stored."""
     return [
         _HEADER.pack(READING_SIGNATURE, money, places_) + written.encode()
         for run in _runs(texts, _PACKED_AT_ONCE)
         for written, money, places_ in sentences_finds(run)
     ]
-
-
-def packed_finds(texts: Sequence[str]) -> list[bytes | None]:
-    """What each of `texts` names, as ingest stores it with the sentence: packed."""
-    return list(packed(texts))
 
 
 def stored(packed_: bytes) -> bool:
