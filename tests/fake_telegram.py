@@ -2,9 +2,11 @@
 
 The real python-telegram-bot stack (httpx, request encoding, error mapping) talks to it over
 HTTP, so tests exercise exactly what production does. It enforces Telegram's rules that a bot
-can get wrong (HTML markup, text length, callback data size, not-modified edits) and can inject
-the failures a bot must survive (flood limits, blocked users, migrated groups, an outage of
-5xx answers, an answer that comes too late). Stdlib only.
+can get wrong (HTML markup and text length, tests/telegram_html.py; inline keyboards, reply
+parameters, link previews, forum topics, callback answers and commands,
+tests/telegram_rules.py; not-modified edits) and can inject the failures a bot must survive
+(flood limits, blocked users, migrated groups, an outage of 5xx answers, an answer that comes
+too late). Stdlib only.
 """
 
 from __future__ import annotations
@@ -26,6 +28,14 @@ from typing import Any, Self
 from urllib.parse import parse_qsl, urlsplit
 
 from tests.telegram_html import TelegramTextError, check_message_text, utf16_len
+from tests.telegram_rules import (
+    TelegramRuleError,
+    check_callback_answer_text,
+    check_commands,
+    check_link_preview_options,
+    check_reply_markup,
+    check_reply_parameters,
+)
 
 JSON = dict[str, Any]
 TEST_TOKEN = "123456789:AAFakeTokenForNewsbotTests_012345-x"
@@ -48,11 +58,6 @@ _CHAT_ACTIONS = frozenset(
     ("typing", "upload_photo", "record_video", "upload_video", "record_voice")
     + ("upload_voice", "upload_document", "choose_sticker", "find_location", "record_video_note")
     + ("upload_video_note",)
-)
-_BUTTON_ACTIONS = (
-    ("url", "callback_data", "web_app", "login_url", "copy_text", "callback_game", "pay")
-    + ("switch_inline_query", "switch_inline_query_current_chat")
-    + ("switch_inline_query_chosen_chat",)
 )
 _KICKED = {
     "private": "Forbidden: bot was blocked by the user",
@@ -143,19 +148,6 @@ def _chat_member(user: JSON, status: str, **rights: bool) -> JSON:
     return member
 
 
-def _check_reply_markup(markup: Any) -> None:
-    """Inline keyboards: every button needs one action; callback data is 1-64 bytes."""
-    rows = markup.get("inline_keyboard", []) if isinstance(markup, dict) else []
-    for button in itertools.chain.from_iterable(rows):
-        if not [action for action in _BUTTON_ACTIONS if action in button]:
-            raise _bad(
-                "can't parse inline keyboard button: Text buttons are unallowed in the "
-                "inline keyboard"
-            )
-        if "callback_data" in button and not 1 <= len(button["callback_data"].encode()) <= 64:
-            raise _bad("BUTTON_DATA_INVALID")
-
-
 class FakeTelegramServer:
     """The fake Bot API. Use as a context manager or call start()/stop().
 
@@ -195,6 +187,7 @@ class FakeTelegramServer:
         self._delays: list[tuple[str, float, list[int]]] = []
         self._drops: list[tuple[str, list[int]]] = []
         self._chat_errors: dict[int, ApiError] = {}
+        self._topics: dict[int, set[int]] = {}  # forum topics members wrote in, by chat
         self._stopping = False
         self.internal_errors: list[BaseException] = []
         self._httpd: _HttpServer | None = None
@@ -490,6 +483,8 @@ class FakeTelegramServer:
         message |= {"message_thread_id": topic, "is_topic_message": True} if topic else {}
         message |= {"via_bot": self.bot_user} if via_bot else {}
         with self._cond:
+            if topic:
+                self._topics.setdefault(chat_id, set()).add(topic)
             if reply_to_message_id is not None:
                 if reply_to_message_id not in self._messages.get(chat_id, {}):
                     raise ValueError(f"no message {reply_to_message_id} in chat {chat_id}")
@@ -676,8 +671,12 @@ class FakeTelegramServer:
             for key in ("chat_id", "user_id", "message_id"):  # the API takes "123" as 123
                 if isinstance(params.get(key), str) and re.fullmatch(r"-?\d+", params[key]):
                     params[key] = int(params[key])
+            if params.get("chat_id") == "":
+                raise _bad("chat_id is empty")
             if isinstance(params.get("chat_id"), str):  # "@channelusername" names a chat
                 params["chat_id"] = self._chat_by_username(params["chat_id"])
+            if "chat_id" in params and not _is_integer(params["chat_id"]):
+                raise _bad("chat not found")  # the API takes an Integer or a String
             handler = getattr(self, f"_api_{method}", None)
             if handler is None:
                 raise ApiError(404, "Not Found: method not found")
@@ -687,12 +686,29 @@ class FakeTelegramServer:
             if chat_id is not None and chat_id not in self._chats:
                 raise _bad("chat not found")
             try:
+                self._check_fields(params)
                 result = handler(params)
+            except TelegramRuleError as error:
+                raise ApiError(400, error.description) from None
             except KeyError as error:  # a required parameter is missing
                 if not isinstance(error.args[0], str) or error.args[0] in params:
                     raise  # a bug in the fake, not in the request
                 raise _bad(f"{error.args[0]} is empty") from None
             return copy.deepcopy(result)  # serialized after the lock is released
+
+    def _check_fields(self, params: JSON) -> None:
+        """The rules on the fields many methods share, whichever method carries them."""
+        check_reply_markup(params.get("reply_markup"))
+        check_reply_parameters(params.get("reply_parameters"))
+        check_link_preview_options(params.get("link_preview_options"))
+        thread = params.get("message_thread_id")
+        if thread is not None and "chat_id" in params:
+            chat = self._chats[params["chat_id"]]
+            # a private chat has no topics; a forum's are those its members wrote in (a
+            # non-forum supergroup's threads are any message's replies: not tracked)
+            unknown_topic = chat.get("is_forum") and thread not in self._topics.get(chat["id"], ())
+            if not _is_integer(thread) or chat["type"] == "private" or unknown_topic:
+                raise _bad("message thread not found")
 
     def _api_getUpdates(self, params: JSON) -> list[JSON]:
         offset, limit = int(params.get("offset", 0)), int(params.get("limit", 100))
@@ -737,7 +753,6 @@ class FakeTelegramServer:
     def _api_sendMessage(self, params: JSON) -> JSON:
         text, entities = self._check_text(params.get("text"), params)
         markup = params.get("reply_markup")
-        _check_reply_markup(markup)
         chat_id = params["chat_id"]
         message: JSON = {
             "from": self.bot_user,
@@ -770,7 +785,6 @@ class FakeTelegramServer:
     def _api_editMessageText(self, params: JSON) -> JSON | bool:
         text, entities = self._check_text(params.get("text"), params)
         markup = params.get("reply_markup")
-        _check_reply_markup(markup)
         message = self._editable(params)
         if message is None:
             return True
@@ -785,7 +799,6 @@ class FakeTelegramServer:
 
     def _api_editMessageReplyMarkup(self, params: JSON) -> JSON | bool:
         markup = params.get("reply_markup")
-        _check_reply_markup(markup)
         message = self._editable(params)
         if message is None:
             return True
@@ -802,8 +815,7 @@ class FakeTelegramServer:
         self._open_queries.discard(str(query_id))
 
     def _api_answerCallbackQuery(self, params: JSON) -> bool:
-        if len(params.get("text") or "") > 200:
-            raise _bad("MESSAGE_TOO_LONG")
+        check_callback_answer_text(params.get("text"))
         self._answer_query(params.get("callback_query_id"))
         return True
 
@@ -814,8 +826,9 @@ class FakeTelegramServer:
         if len({result.get("id") for result in results}) != len(results):
             raise _bad("RESULT_ID_DUPLICATE")
         for result in results:
-            _check_reply_markup(result.get("reply_markup"))
             content = result.get("input_message_content") or {}
+            check_reply_markup(result.get("reply_markup"))
+            check_link_preview_options(content.get("link_preview_options"))
             if "message_text" in content:
                 self._check_text(content["message_text"], content)
         if params.get("button") is not None:
@@ -829,13 +842,7 @@ class FakeTelegramServer:
 
     def _api_setMyCommands(self, params: JSON) -> bool:
         commands = params.get("commands") or []
-        if len(commands) > 100:
-            raise _bad("too many commands")
-        for command in commands:
-            if not re.fullmatch(r"[a-z0-9_]{1,32}", command.get("command", "")):
-                raise _bad("BOT_COMMAND_INVALID")
-            if not 1 <= len(command.get("description", "")) <= 256:
-                raise _bad("command description must be 1-256 characters")
+        check_commands(commands)
         self._commands[self._commands_key(params)] = commands
         return True
 
@@ -876,6 +883,10 @@ class FakeTelegramServer:
             if chat == chat_id and status in ("creator", "administrator")
         ]
         return [self._api_getChatMember({"chat_id": chat_id, "user_id": u}) for u, _ in admins]
+
+
+def _is_integer(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _detect_entities(text: str) -> list[JSON]:

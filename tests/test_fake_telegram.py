@@ -5,6 +5,7 @@ They pin the fake to what Telegram does, so later tests of the bot can trust it.
 
 import asyncio
 import datetime as dtm
+import re
 import threading
 from typing import Any
 
@@ -17,6 +18,7 @@ from telegram import (
     InlineQueryResultsButton,
     InputFile,
     InputTextMessageContent,
+    LinkPreviewOptions,
     Message,
     Update,
 )
@@ -249,6 +251,151 @@ async def test_callback_data_is_limited_to_64_bytes(
             await fake_bot.send_message(CHAT, "too long", reply_markup=keyboard(data))
 
 
+def raw(*rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """An inline keyboard as JSON, past python-telegram-bot's own classes."""
+    return {"inline_keyboard": list(rows)}
+
+
+async def send_raw(bot: Bot, chat_id: int | str, text: str, **params: Any) -> Message:
+    """sendMessage with ``params`` sent as they are, as JSON."""
+    return await bot.send_message(chat_id, text, api_kwargs=params)
+
+
+BAD_BUTTONS = {
+    "no label": ({"callback_data": "a"}, 'Can\'t find field "text"'),
+    "empty label": ({"text": " ", "callback_data": "a"}, "BUTTON_TEXT_INVALID"),
+    "no action": ({"text": "Go"}, "Text buttons are unallowed in the inline keyboard"),
+    "empty data": ({"text": "Go", "callback_data": ""}, "Text buttons are unallowed"),
+    "two actions": (
+        {"text": "Go", "callback_data": "a", "url": "https://example.org"},
+        "exactly one of the fields url, callback_data must be used",
+    ),
+    "ftp url": ({"text": "Go", "url": "ftp://example.org"}, "Unsupported URL protocol"),
+    "no url": ({"text": "Go", "url": "not-a-url"}, "URL 'not-a-url' is invalid: Wrong HTTP URL"),
+    "no domain": ({"text": "Go", "url": "http://localhost:8080/x"}, "Wrong HTTP URL"),
+    "no host": ({"text": "Go", "url": "https://"}, "URL host is empty"),
+}
+
+
+@pytest.mark.parametrize(("button", "error"), BAD_BUTTONS.values(), ids=BAD_BUTTONS)
+async def test_inline_buttons_need_a_label_and_one_valid_action(
+    fake_telegram: FakeTelegramServer, fake_bot: Bot, button: dict[str, Any], error: str
+) -> None:
+    fake_telegram.add_chat(CHAT)
+    with pytest.raises(BadRequest, match=f"(?i){re.escape(error)}"):
+        await send_raw(fake_bot, CHAT, text="pick", reply_markup=raw([button]))
+    assert fake_telegram.sent_messages(CHAT) == []
+
+
+async def test_valid_inline_buttons_are_accepted(
+    fake_telegram: FakeTelegramServer, fake_bot: Bot
+) -> None:
+    fake_telegram.add_chat(CHAT)
+    buttons = [
+        {"text": "Page", "url": "https://example.org/a?b=1#c"},
+        {"text": "Profile", "url": "tg://resolve?domain=newsbot_test_bot"},
+        {"text": "Ask", "switch_inline_query_current_chat": ""},  # may be empty
+        {"text": "More", "callback_data": "é" * 32},  # 64 bytes
+    ]
+    await send_raw(fake_bot, CHAT, text="pick", reply_markup=raw(buttons))
+    assert fake_telegram.sent_messages(CHAT)[0]["reply_markup"] == raw(buttons)
+
+
+async def test_an_inline_keyboard_holds_8_buttons_a_row_and_100_in_all(
+    fake_telegram: FakeTelegramServer, fake_bot: Bot
+) -> None:
+    fake_telegram.add_chat(CHAT)
+
+    def row(count: int) -> list[dict[str, Any]]:
+        return [{"text": str(n), "callback_data": str(n)} for n in range(count)]
+
+    await send_raw(fake_bot, CHAT, text="ok", reply_markup=raw(*[row(8)] * 12, row(4)))
+    for rows in ([row(9)], [*[row(8)] * 12, row(5)]):
+        with pytest.raises(BadRequest, match="(?i)reply markup is too long"):
+            await send_raw(fake_bot, CHAT, text="too many", reply_markup=raw(*rows))
+
+
+async def test_every_method_that_takes_markup_checks_it(
+    fake_telegram: FakeTelegramServer, fake_bot: Bot
+) -> None:
+    fake_telegram.add_chat(CHAT)
+    sent = await fake_bot.send_message(CHAT, "pick", reply_markup=keyboard("a"))
+    bad = InlineKeyboardMarkup([[InlineKeyboardButton("Go", url="ftp://example.org")]])
+    with pytest.raises(BadRequest, match="(?i)Unsupported URL protocol"):
+        await fake_bot.edit_message_text("new", CHAT, sent.message_id, reply_markup=bad)
+    with pytest.raises(BadRequest, match="(?i)Unsupported URL protocol"):
+        await fake_bot.edit_message_reply_markup(CHAT, sent.message_id, reply_markup=bad)
+    query_id = fake_telegram.inline_query(CHAT, "news")["inline_query"]["id"]
+    content = InputTextMessageContent("x")
+    result = InlineQueryResultArticle("1", "One", content, reply_markup=bad)
+    with pytest.raises(BadRequest, match="(?i)Unsupported URL protocol"):
+        await fake_bot.answer_inline_query(query_id, [result])
+    assert fake_telegram.sent_messages(CHAT)[0]["text"] == "pick"
+
+
+async def test_reply_parameters_and_link_previews_are_checked(
+    fake_telegram: FakeTelegramServer, fake_bot: Bot
+) -> None:
+    fake_telegram.add_chat(CHAT)
+    for params, error in (
+        ({"reply_parameters": {"allow_sending_without_reply": True}}, 'find field "message_id"'),
+        (
+            {"link_preview_options": {"is_disabled": "yes"}},
+            '"is_disabled" must be of type Boolean',
+        ),
+        ({"link_preview_options": {"url": "not-a-url"}}, "WEBPAGE_URL_INVALID"),
+    ):
+        with pytest.raises(BadRequest, match=f"(?i){re.escape(error)}"):
+            await send_raw(fake_bot, CHAT, text="hi", **params)
+    preview = LinkPreviewOptions(is_disabled=True)
+    await fake_bot.send_message(CHAT, "https://example.org", link_preview_options=preview)
+    message = await fake_bot.send_message(CHAT, "hi")
+    with pytest.raises(BadRequest, match='(?i)"show_above_text" must be of type Boolean'):
+        await fake_bot.edit_message_text(
+            "edited",
+            CHAT,
+            message.message_id,
+            api_kwargs={"link_preview_options": {"show_above_text": 1}},
+        )
+
+
+async def test_parse_mode_is_one_telegram_knows(
+    fake_telegram: FakeTelegramServer, fake_bot: Bot
+) -> None:
+    fake_telegram.add_chat(CHAT)
+    with pytest.raises(BadRequest, match="(?i)unsupported parse_mode"):
+        await fake_bot.send_message(CHAT, "<b>hi</b>", parse_mode="HTML5")
+    message = await fake_bot.send_message(CHAT, "<b>hi</b>", parse_mode="html")  # any case
+    assert message.text == "hi"
+
+
+async def test_chat_id_is_an_integer_or_a_username(
+    fake_telegram: FakeTelegramServer, fake_bot: Bot
+) -> None:
+    fake_telegram.add_chat(CHAT)
+    with pytest.raises(BadRequest, match="(?i)chat_id is empty"):
+        await send_raw(fake_bot, "", text="hi")
+    for chat_id in ("not_a_chat", "1001.0"):
+        with pytest.raises(BadRequest, match="(?i)chat not found"):
+            await send_raw(fake_bot, chat_id, text="hi")
+    await send_raw(fake_bot, str(CHAT), text="hi")  # "1001" names chat 1001
+
+
+async def test_a_message_thread_is_a_forum_topic_of_the_chat(
+    fake_telegram: FakeTelegramServer, fake_bot: Bot
+) -> None:
+    fake_telegram.add_chat(CHAT)
+    fake_telegram.add_chat(GROUP, "supergroup", forum=True)
+    fake_telegram.user_message(GROUP, "in topic 5", chat_type="supergroup", topic=5)
+    for chat_id, topic in ((CHAT, 5), (GROUP, 6)):
+        with pytest.raises(BadRequest, match="(?i)message thread not found"):
+            await fake_bot.send_message(chat_id, "hi", message_thread_id=topic)
+        with pytest.raises(BadRequest, match="(?i)message thread not found"):
+            await fake_bot.send_chat_action(chat_id, "typing", message_thread_id=topic)
+    sent = await fake_bot.send_message(GROUP, "hi", message_thread_id=5)
+    assert sent.message_thread_id == 5 and sent.is_topic_message
+
+
 async def test_edit_message_text(fake_telegram: FakeTelegramServer, fake_bot: Bot) -> None:
     fake_telegram.add_chat(CHAT)
     sent = await fake_bot.send_message(
@@ -414,8 +561,18 @@ async def test_channels_by_username_and_admin_rights(
 async def test_commands_and_chat_actions(fake_telegram: FakeTelegramServer, fake_bot: Bot) -> None:
     await fake_bot.set_my_commands([("ask", "Ask about the news"), ("help", "Show help")])
     assert [c.command for c in await fake_bot.get_my_commands()] == ["ask", "help"]
-    with pytest.raises(BadRequest, match="(?i)BOT_COMMAND_INVALID"):
-        await fake_bot.set_my_commands([("Ask!", "bad name")])
+    for commands, error in (
+        ([("Ask!", "bad name")], "BOT_COMMAND_INVALID"),
+        ([("a" * 33, "too long a name")], "BOT_COMMAND_INVALID"),
+        ([("ask", "")], "BOT_COMMAND_DESCRIPTION_INVALID"),
+        ([("ask", "d" * 257)], "BOT_COMMAND_DESCRIPTION_INVALID"),
+        ([(f"c{n}", "a command") for n in range(101)], "BOT_COMMANDS_TOO_MUCH"),
+    ):
+        with pytest.raises(BadRequest, match=f"(?i){error}"):
+            await fake_bot.set_my_commands(commands)
+    limits = [("a" * 32, "d" * 256), *((f"c{n}", "a command") for n in range(99))]
+    await fake_bot.set_my_commands(limits)
+    assert len(await fake_bot.get_my_commands()) == 100
     fake_telegram.add_chat(CHAT)
     assert await fake_bot.send_chat_action(CHAT, "typing")
     with pytest.raises(BadRequest, match="(?i)wrong parameter action"):
@@ -469,7 +626,9 @@ async def test_callback_query_update(fake_telegram: FakeTelegramServer, fake_bot
     assert update.callback_query.message.message_id == sent.message_id
     with pytest.raises(ValueError, match="(?i)no button"):
         fake_telegram.callback_query(CHAT, sent.message_id, "nope")
-    assert await update.callback_query.answer("done")
+    with pytest.raises(BadRequest, match="(?i)MESSAGE_TOO_LONG"):
+        await update.callback_query.answer("x" * 201)
+    assert await update.callback_query.answer("x" * 200)
     with pytest.raises(BadRequest, match="(?i)query is too old"):
         await update.callback_query.answer("again")
 
