@@ -27,6 +27,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
 from urllib.parse import parse_qsl, urlsplit
 
+from tests.telegram_flood import MESSAGE_METHODS, TELEGRAMS_LIMITS, FloodControl, FloodLimits
 from tests.telegram_html import TelegramTextError, check_message_text, utf16_len
 from tests.telegram_rules import (
     TelegramRuleError,
@@ -156,8 +157,14 @@ class FakeTelegramServer:
     """
 
     def __init__(
-        self, *, token: str = TEST_TOKEN, username: str = "newsbot_test_bot", strict: bool = True
+        self,
+        *,
+        token: str = TEST_TOKEN,
+        username: str = "newsbot_test_bot",
+        strict: bool = True,
+        flood: FloodLimits | None = None,
     ) -> None:
+        """``flood``: answer 429 past these flood limits (`limit_floods`); None, never."""
         self.token, self.strict = token, strict
         self.bot_user: JSON = {
             "id": int(token.split(":")[0]),
@@ -188,6 +195,8 @@ class FakeTelegramServer:
         self._drops: list[tuple[str, list[int]]] = []
         self._chat_errors: dict[int, ApiError] = {}
         self._topics: dict[int, set[int]] = {}  # forum topics members wrote in, by chat
+        self._flood = FloodControl(flood) if flood is not None else None
+        self._floods: list[RecordedCall] = []
         self._stopping = False
         self.internal_errors: list[BaseException] = []
         self._httpd: _HttpServer | None = None
@@ -243,6 +252,11 @@ class FakeTelegramServer:
         """Messages the bot sent to a chat that still exist, in their current (edited) state."""
         bot_id = self.bot_user["id"]
         return [m for m in self.messages(chat_id) if m.get("from", {}).get("id") == bot_id]
+
+    def floods(self) -> list[RecordedCall]:
+        """The calls flood mode answered with 429, oldest first."""
+        with self._cond:
+            return list(self._floods)
 
     def long_polls(self) -> list[bool]:
         """For each getUpdates that waited for updates, oldest first: whether something
@@ -319,6 +333,13 @@ class FakeTelegramServer:
         params = {key: value for key, value in parameters.items() if value is not None}
         with self._cond:
             self._failures.append((method, ApiError(error_code, description, **params), [count]))
+
+    def limit_floods(self, limits: FloodLimits | None = TELEGRAMS_LIMITS) -> None:
+        """From now on answer a message past Telegram's flood limits (``limits``: its own by
+        default, `FloodLimits`) with 429 and a retry_after, as Telegram does; None: never
+        (the default, so tests that do not look at floods keep their speed)."""
+        with self._cond:
+            self._flood = FloodControl(limits) if limits is not None else None
 
     def outage(
         self,
@@ -687,6 +708,7 @@ class FakeTelegramServer:
                 raise _bad("chat not found")
             try:
                 self._check_fields(params)
+                self._check_flood(method, params)
                 result = handler(params)
             except TelegramRuleError as error:
                 raise ApiError(400, error.description) from None
@@ -694,7 +716,20 @@ class FakeTelegramServer:
                 if not isinstance(error.args[0], str) or error.args[0] in params:
                     raise  # a bug in the fake, not in the request
                 raise _bad(f"{error.args[0]} is empty") from None
+            if self._flood is not None and method in MESSAGE_METHODS:
+                self._flood.sent(params["chat_id"], time.monotonic())
             return copy.deepcopy(result)  # serialized after the lock is released
+
+    def _check_flood(self, method: str, params: JSON) -> None:
+        """In flood mode, answer a message past the limits with 429 (recorded in floods)."""
+        if self._flood is None or method not in MESSAGE_METHODS:
+            return
+        chat_id = params["chat_id"]
+        group = self._chats[chat_id]["type"] in ("group", "supergroup")
+        wait = self._flood.wait(chat_id, group, time.monotonic())
+        if wait is not None:
+            self._floods.append(self._calls[-1])
+            raise ApiError(429, f"Too Many Requests: retry after {wait}", retry_after=wait)
 
     def _check_fields(self, params: JSON) -> None:
         """The rules on the fields many methods share, whichever method carries them."""

@@ -10,11 +10,27 @@ import pytest_asyncio
 from telegram import Bot
 
 from tests.fake_telegram import TEST_TOKEN, FakeTelegramServer
+from tests.telegram_flood import FloodLimits
+
+FLOOD_MARK = "telegram_flood"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{FLOOD_MARK}(**limits): the fake_telegram fixture answers 429 past Telegram's flood "
+        "limits (keyword arguments: tests.telegram_flood.FloodLimits' fields)",
+    )
 
 
 @pytest.fixture
-def fake_telegram(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeTelegramServer]:
+def fake_telegram(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[FakeTelegramServer]:
     """A started fake Bot API server, stopped (threads joined) after the test.
+
+    Flood mode is off unless the test is marked ``@pytest.mark.telegram_flood(...)``, its
+    keyword arguments the `FloodLimits` (none: Telegram's own), e.g. ``retry_after=1``.
 
     Sets ``PTB_TIMEDELTA=true``: otherwise PTB 22 emits a PTBDeprecationWarning while building
     every RetryAfter, which ``filterwarnings = error`` turns into the wrong exception.
@@ -22,7 +38,9 @@ def fake_telegram(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeTelegramServe
     the fake cannot pass for a bot error.
     """
     monkeypatch.setenv("PTB_TIMEDELTA", "true")
-    server = FakeTelegramServer().start()
+    mark = request.node.get_closest_marker(FLOOD_MARK)
+    flood = FloodLimits(**mark.kwargs) if mark is not None else None
+    server = FakeTelegramServer(flood=flood).start()
     try:
         yield server
     finally:

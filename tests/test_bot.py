@@ -1767,6 +1767,23 @@ async def test_full_article_is_sent_split_into_valid_messages(bot: Harness) -> N
     assert all(len(p["text"]) <= 4096 for p in pages)
 
 
+@pytest.mark.telegram_flood()  # Telegram's own limits: a chat takes a message a second
+async def test_a_full_article_in_a_group_waits_out_the_flood_limits_and_loses_nothing(
+    bot: Harness,
+) -> None:
+    """The pages of an article go to a group faster than Telegram takes them: each 429 is
+    waited out (its retry_after), and the pages arrive whole, in order, each once."""
+    bot.fake.add_chat(GROUP, "supergroup")
+    [answer] = await bot.ask(GROUP, f"@{BOT} harbour crane timber", chat_type="supergroup")
+    await bot.press(GROUP, answer, article_button(answer), user_id=TEST_USER_ID)
+    await bot.settle()
+    pages = [page["text"] for page in bot.replies(GROUP)[1:]]
+    assert len(pages) >= 3 and bot.fake.floods()  # Telegram refused some, for a while
+    assert pages[0].startswith("The history of the harbour crane — Port Gazette")
+    parts = [int(n) for n in re.findall(r"Part (\d+)\. ", "".join(pages))]
+    assert parts == sorted(parts) and parts.count(0) == 12 and parts.count(19) == 12
+
+
 async def test_a_full_article_a_stop_cut_short_is_sent_on_from_where_it_stopped(
     start_bot: BotFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -33,6 +33,7 @@ from retrieval.index.files import index_dir
 from retrieval.models import ArticleDraft
 from tests.conftest import run_sql, shared_articles, write_jsonl
 from tests.fake_telegram import TEST_TOKEN, FakeTelegramServer
+from tests.telegram_flood import FloodLimits
 from tests.test_bot import Harness, running, until
 
 ALICE, BOB, CAROL = 1001, 1002, 1003  # private chats: the chat id is the user's id
@@ -1144,6 +1145,24 @@ async def test_flood_control_is_waited_out_and_the_digest_sent_once(
     calls = bot.fake.calls("sendMessage")[before:]
     assert len(calls) == 5 and calls[-1].time - calls[0].time >= 4.0
     assert len(texts(bot, ALICE)) == 2  # the reply to /subscribe, and the digest once
+
+
+async def test_digests_to_many_chats_past_the_flood_limits_reach_each_chat_once(
+    bot: Harness, clock: Clock
+) -> None:
+    """Digests go out at once, past what Telegram takes in a second (here 2 messages, so
+    that a few chats pass it): the 429s are waited out, and each chat gets its digest, once."""
+    chats = range(ALICE, ALICE + 6)
+    for chat_id in chats:
+        await subscribe(bot, chat_id, "08:00 UTC")
+    await add_news(bot, *lighthouse("2024-06-02T15:00"))
+    bot.fake.limit_floods(FloodLimits(overall=2))
+    assert await deliver_at(bot, clock, "2024-06-03T08:00") == len(chats)
+    assert bot.fake.floods()
+    digests = [texts(bot, chat_id)[1:] for chat_id in chats]  # after the reply to /subscribe
+    assert "Skerry" in digests[0][0] and all(digest == digests[0] for digest in digests)
+    states = await bot.rows("SELECT chat_id, state FROM deliveries ORDER BY chat_id")
+    assert states == [(chat_id, "sent") for chat_id in chats]
 
 
 async def stop_in_a_flood_wait(bot: Harness, clock: Clock, when: str) -> float:

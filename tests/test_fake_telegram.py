@@ -43,7 +43,9 @@ from telegram.ext import (
     filters,
 )
 
+from bot.transport import flood_wait
 from tests.fake_telegram import TEST_TOKEN, TEST_USER_ID, FakeTelegramServer
+from tests.telegram_flood import FloodLimits
 from tests.telegram_html import TelegramTextError, check_message_text, parse_html
 
 CANT_PARSE = "(?i)can't parse entities"  # PTB's BadRequest.message is str.capitalize()d
@@ -475,6 +477,60 @@ async def test_fail_next_counts_and_only_hits_its_method(
         with pytest.raises(Forbidden, match="(?i)bot was blocked by the user"):
             await fake_bot.send_message(CHAT, "hi")
     await fake_bot.send_message(CHAT, "hi")
+
+
+async def test_flood_mode_is_off_unless_asked_for(
+    fake_telegram: FakeTelegramServer, fake_bot: Bot
+) -> None:
+    fake_telegram.add_chat(CHAT)
+    for n in range(5):
+        await fake_bot.send_message(CHAT, f"message {n}")
+    assert fake_telegram.floods() == []
+
+
+@pytest.mark.telegram_flood(chat_seconds=60)  # one message a minute to a chat
+async def test_flood_mode_limits_each_chat(
+    fake_telegram: FakeTelegramServer, fake_bot: Bot
+) -> None:
+    fake_telegram.add_chat(CHAT)
+    fake_telegram.add_chat(CHAT + 1)
+    first = await fake_bot.send_message(CHAT, "first")
+    with pytest.raises(RetryAfter) as caught:
+        await fake_bot.send_message(CHAT, "second")
+    assert caught.value.retry_after == dtm.timedelta(seconds=60)  # until "first" leaves
+    await fake_bot.send_message(CHAT + 1, "another chat")  # each chat has its own limit
+    # what is no message is not counted: "typing…", edits, deletes
+    await fake_bot.send_chat_action(CHAT, "typing")
+    await fake_bot.edit_message_text("first, edited", CHAT, first.message_id)
+    assert [m["text"] for m in fake_telegram.sent_messages(CHAT)] == ["first, edited"]
+    [flooded] = fake_telegram.floods()
+    assert (flooded.method, flooded.params["text"]) == ("sendMessage", "second")
+    fake_telegram.limit_floods(None)
+    await fake_bot.send_message(CHAT, "second")
+
+
+async def test_flood_mode_limits_a_group_by_the_minute_and_all_chats_by_the_second(
+    fake_telegram: FakeTelegramServer, fake_bot: Bot
+) -> None:
+    fake_telegram.add_chat(GROUP, "supergroup")
+    for chat_id in range(CHAT, CHAT + 4):
+        fake_telegram.add_chat(chat_id)
+    fake_telegram.limit_floods(FloodLimits(per_chat=10, per_group=2, overall=4))
+    for n in range(2):
+        await fake_bot.send_message(GROUP, f"group {n}")
+    with pytest.raises(RetryAfter) as caught:
+        await fake_bot.send_message(GROUP, "group 2")
+    assert 58 <= flood_wait(caught.value) <= 60  # until the first leaves the minute
+    await fake_bot.send_message(CHAT, "private")  # a private chat is no group
+    await fake_bot.send_message(CHAT + 1, "private")
+    with pytest.raises(RetryAfter):  # the 5th message this second, whichever the chat
+        await fake_bot.send_message(CHAT + 2, "private")
+    fake_telegram.limit_floods(FloodLimits(chat_seconds=60, retry_after=1))
+    await fake_bot.send_message(CHAT + 3, "private")
+    with pytest.raises(RetryAfter) as caught:
+        await fake_bot.send_message(CHAT + 3, "private")
+    assert caught.value.retry_after == dtm.timedelta(seconds=1)  # as configured
+    assert len(fake_telegram.floods()) == 3
 
 
 async def test_migrated_group_raises_chat_migrated(
