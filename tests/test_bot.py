@@ -1768,16 +1768,26 @@ async def test_full_article_is_sent_split_into_valid_messages(bot: Harness) -> N
 
 
 @pytest.mark.telegram_flood()  # Telegram's own limits: a chat takes a message a second
-async def test_a_full_article_in_a_group_waits_out_the_flood_limits_and_loses_nothing(
+async def test_a_busy_group_s_answers_wait_out_the_flood_limits_and_lose_nothing(
     bot: Harness,
 ) -> None:
-    """The pages of an article go to a group faster than Telegram takes them: each 429 is
-    waited out (its retry_after), and the pages arrive whole, in order, each once."""
+    """Three members ask at once, then one asks for a whole article: the bot sends to the
+    group faster than Telegram takes it. Each 429 is waited out (its retry_after), and every
+    answer and page arrives whole, in order, once."""
     bot.fake.add_chat(GROUP, "supergroup")
+    places = ("Skerry", "Fastnet", "Eddystone")
+    for n, place in enumerate(places):
+        question = f"@{BOT} lighthouse keepers of {place}"
+        bot.fake.user_message(GROUP, question, chat_type="supergroup", user_id=500 + n)
+    answers = await bot.reply(GROUP, len(places))
+    asked = [answer["reply_to_message"]["text"].rsplit(" ", 1)[-1] for answer in answers]
+    assert asked == list(places) and all(
+        p in a["text"] for p, a in zip(places, answers, strict=True)
+    )
     [answer] = await bot.ask(GROUP, f"@{BOT} harbour crane timber", chat_type="supergroup")
     await bot.press(GROUP, answer, article_button(answer), user_id=TEST_USER_ID)
     await bot.settle()
-    pages = [page["text"] for page in bot.replies(GROUP)[1:]]
+    pages = [page["text"] for page in bot.replies(GROUP)[len(places) + 1 :]]
     assert len(pages) >= 3 and bot.fake.floods()  # Telegram refused some, for a while
     assert pages[0].startswith("The history of the harbour crane — Port Gazette")
     parts = [int(n) for n in re.findall(r"Part (\d+)\. ", "".join(pages))]
