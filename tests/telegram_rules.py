@@ -75,9 +75,8 @@ def check_reply_markup(markup: Any) -> None:
     rows = markup["inline_keyboard"]
     if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
         raise _bad('field "inline_keyboard" must be of type Array')
-    if any(len(row) > BUTTONS_PER_ROW for row in rows) or sum(map(len, rows)) > (
-        BUTTONS_PER_MESSAGE
-    ):
+    too_wide = any(len(row) > BUTTONS_PER_ROW for row in rows)
+    if too_wide or sum(map(len, rows)) > BUTTONS_PER_MESSAGE:
         raise _bad("reply markup is too long")
     for button in itertools.chain.from_iterable(rows):
         check_inline_button(button)
