@@ -16,7 +16,7 @@ from dotenv import dotenv_values
 
 from retrieval.digest.schedule import parse_zone
 from retrieval.errors import ConfigError, ScheduleError
-from retrieval.feeds.fetch import PrivateAllowed
+from retrieval.feeds.private_addresses import PrivateAllowed
 
 DEFAULT_DB = "newsbot.db"
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"

@@ -49,10 +49,11 @@ from retrieval.digest.latest import LatestStory, latest_stories
 from retrieval.digest.subscriptions import Subscriptions
 from retrieval.errors import IndexWriteError
 from retrieval.feeds.feed import Feed
-from retrieval.feeds.fetch import Fetcher, PrivateAllowed
+from retrieval.feeds.fetch import Fetcher
 from retrieval.feeds.outcomes import FeedOutcome, PollReport
 from retrieval.feeds.page import pages_to_store
 from retrieval.feeds.poll import FeedPoller
+from retrieval.feeds.private_addresses import PrivateAllowed
 from retrieval.feeds.registry import PAUSE_AFTER, FeedRegistry
 from retrieval.follow_ups import AnswerAbove, search_after
 from retrieval.index import kernels, layout

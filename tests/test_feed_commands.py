@@ -25,7 +25,7 @@ from bot.feed_commands import (
 )
 from retrieval.corpus.db import connect
 from retrieval.feeds.feed import Feed
-from retrieval.feeds.fetch import PrivateAllowed
+from retrieval.feeds.private_addresses import PrivateAllowed
 from retrieval.feeds.registry import IDS_NAMED, FeedRegistry
 from tests.conftest import run_sql
 from tests.fake_telegram import TEST_TOKEN, FakeTelegramServer

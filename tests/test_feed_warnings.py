@@ -9,8 +9,9 @@ from email.utils import formatdate
 
 import aiosqlite
 
-from retrieval.feeds.fetch import Fetcher, PrivateAllowed
+from retrieval.feeds.fetch import Fetcher
 from retrieval.feeds.poll import FeedPoller
+from retrieval.feeds.private_addresses import PrivateAllowed
 from retrieval.feeds.registry import FeedRegistry
 from tests.conftest import TEST_LIMITS
 from tests.feed_server import FeedServer, Route, poll_all

@@ -9,14 +9,9 @@ import pytest
 
 from retrieval.charset import charset_of, declared_charset, decode_body
 from retrieval.errors import BlockedURLError, FetchError
-from retrieval.feeds.fetch import (
-    Fetcher,
-    FetchLimits,
-    PrivateAllowed,
-    _Inflater,
-    is_public_address,
-    named_address,
-)
+from retrieval.feeds.content_encoding import Inflater
+from retrieval.feeds.fetch import Fetcher, FetchLimits
+from retrieval.feeds.private_addresses import PrivateAllowed, is_public_address, named_address
 from tests.conftest import TEST_LIMITS
 from tests.feed_server import FeedServer, Route
 
@@ -130,7 +125,7 @@ async def test_a_compressed_body_is_read_as_sent(
 def test_deflate_is_told_zlib_or_raw_when_its_first_chunk_is_one_byte(wbits: int) -> None:
     body = b"<rss>" + b"harbour news " * 200 + b"</rss>"
     sent = deflated(body, wbits)
-    inflater = _Inflater("deflate", 1 << 20, "http://example.test/feed")
+    inflater = Inflater("deflate", 1 << 20, "http://example.test/feed")
     chunks = inflater.feed(sent[:1]) + inflater.feed(sent[1:2]) + inflater.feed(sent[2:])
     assert b"".join(chunks) == body
 

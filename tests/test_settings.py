@@ -13,7 +13,7 @@ import pytest
 
 from bot.config import Settings
 from retrieval.errors import ConfigError, NewsbotError
-from retrieval.feeds.fetch import PrivateAllowed
+from retrieval.feeds.private_addresses import PrivateAllowed
 from tests.conftest import REPO
 
 

@@ -20,7 +20,8 @@ from retrieval.addresses import masked_url
 from retrieval.errors import BlockedURLError, FetchError, ParseError, TooLargeError
 from retrieval.feeds.feed import Feed
 from retrieval.feeds.feedformat import parse_feed
-from retrieval.feeds.fetch import FEED_ACCEPT, Fetched, Fetcher, PrivateAllowed
+from retrieval.feeds.fetch import FEED_ACCEPT, Fetched, Fetcher
+from retrieval.feeds.private_addresses import PrivateAllowed
 from retrieval.feeds.registry import addable
 from retrieval.wording import first_of, quoted
 

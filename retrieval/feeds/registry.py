@@ -33,7 +33,8 @@ from retrieval.feeds.feed import (
     SeenEntry,
     backoff,
 )
-from retrieval.feeds.fetch import PrivateAllowed, check_url, named_local
+from retrieval.feeds.fetch import check_url
+from retrieval.feeds.private_addresses import PrivateAllowed, named_local
 from retrieval.wording import first_of, quoted
 
 PAUSE_AFTER = 6  # consecutive failures; at 15 minutes that is about 16 hours of failing
