@@ -25,9 +25,10 @@ from bot.times import when
 from retrieval.addresses import masked_url
 from retrieval.errors import FeedError
 from retrieval.feeds.feed import Feed, format_interval
+from retrieval.feeds.feed_addresses import moved_note, new_address
 from retrieval.feeds.fetch import Fetcher
 from retrieval.feeds.probe import NotAFeed, look_at_feed, moved_for_good
-from retrieval.feeds.registry import IDS_NAMED, moved_note, new_address
+from retrieval.feeds.registry import IDS_NAMED
 from retrieval.wording import agreeing, counted, shown_name
 
 log = logging.getLogger(__name__)

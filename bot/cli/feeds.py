@@ -31,11 +31,12 @@ from retrieval.engine import Engine, feed_registry
 from retrieval.errors import BadFeedAddress, FeedError, IndexWriteError
 from retrieval.feeds import poll
 from retrieval.feeds.feed import Feed, format_interval, parse_interval
+from retrieval.feeds.feed_addresses import moved_note, new_address
 from retrieval.feeds.fetch import Fetcher
 from retrieval.feeds.outcomes import FeedOutcome, PollStatus
 from retrieval.feeds.private_addresses import PrivateAllowed
 from retrieval.feeds.probe import NotAFeed, look_at_feed, moved_for_good
-from retrieval.feeds.registry import IDS_NAMED, FeedRegistry, moved_note, new_address
+from retrieval.feeds.registry import IDS_NAMED, FeedRegistry
 from retrieval.wording import agreeing, counted, shown_name
 
 

@@ -56,19 +56,14 @@ from retrieval.feeds.corrections import (
     revisions,
 )
 from retrieval.feeds.feed import Feed, SeenEntry
+from retrieval.feeds.feed_addresses import plain_url
 from retrieval.feeds.feedformat import Entry, ParsedFeed, parse_feed
 from retrieval.feeds.fetch import FEED_ACCEPT, Fetched, Fetcher
 from retrieval.feeds.outcomes import FeedOutcome, PollReport, PollStatus
 from retrieval.feeds.page import read_page
 from retrieval.feeds.page_retries import PAGE_TRIES, PageRetries, PageRetry
 from retrieval.feeds.probe import unreadable
-from retrieval.feeds.registry import (
-    ENTRY_PATIENCE,
-    ENTRY_TRIES,
-    PAUSE_AFTER,
-    FeedRegistry,
-    plain_url,
-)
+from retrieval.feeds.registry import ENTRY_PATIENCE, ENTRY_TRIES, PAUSE_AFTER, FeedRegistry
 from retrieval.feeds.shared_pages import (
     NAME_SHOWN,
     PageOf,

@@ -3,7 +3,7 @@ local ones only those NEWSBOT_ALLOW_PRIVATE_URLS lists (`PrivateAllowed`).
 
 Apart from the client (`fetch.Fetcher`, whose network backend asks these at connect time)
 because a feed's address is checked with them before anything is fetched too: as it is added
-(`registry.addable`), and as the setting is read.
+(`feed_addresses.addable`), and as the setting is read.
 """
 
 from __future__ import annotations

@@ -19,10 +19,10 @@ from lxml import etree
 from retrieval.addresses import masked_url
 from retrieval.errors import BlockedURLError, FetchError, ParseError, TooLargeError
 from retrieval.feeds.feed import Feed
+from retrieval.feeds.feed_addresses import addable
 from retrieval.feeds.feedformat import parse_feed
 from retrieval.feeds.fetch import FEED_ACCEPT, Fetched, Fetcher
 from retrieval.feeds.private_addresses import PrivateAllowed
-from retrieval.feeds.registry import addable
 from retrieval.wording import first_of, quoted
 
 # The media types a page's <link rel="alternate"> gives a feed it names, that newsbot reads
@@ -98,7 +98,7 @@ def moved_for_good(url: str, there: Feed) -> str:
 
 async def look_at_feed(url: str, allow_private: bool | PrivateAllowed) -> NotAFeed | IsAFeed:
     """`not_a_feed` with a fetcher of its own, as a poll's (`allow_private`:
-    NEWSBOT_ALLOW_PRIVATE_URLS); an address that may not be added (`registry.addable`) is
+    NEWSBOT_ALLOW_PRIVATE_URLS); an address that may not be added (`feed_addresses.addable`) is
     refused by FeedError before anything is fetched."""
     addable(url, allow_private)
     async with Fetcher(allow_private=allow_private) as fetcher:

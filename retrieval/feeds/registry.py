@@ -10,20 +10,14 @@ import json
 import sqlite3
 import time
 from collections.abc import Collection, Iterable, Sequence
-from urllib.parse import urlsplit, urlunsplit
 
 import aiosqlite
 
-from retrieval.addresses import (
-    MASK,
-    credentials_masked,
-    masked_url,
-    without_credentials,
-)
+from retrieval.addresses import MASK, masked_url
 from retrieval.corpus.db import transaction
 from retrieval.corpus.rows_by_id import rows_for_ids
 from retrieval.corpus.text import clean_line
-from retrieval.errors import BadFeedAddress, FeedError, FetchError
+from retrieval.errors import FeedError
 from retrieval.feeds.feed import (
     DEFAULT_INTERVAL,
     MAX_BACKOFF,
@@ -33,8 +27,14 @@ from retrieval.feeds.feed import (
     SeenEntry,
     backoff,
 )
-from retrieval.feeds.fetch import check_url
-from retrieval.feeds.private_addresses import PrivateAllowed, named_local
+from retrieval.feeds.feed_addresses import (
+    addable,
+    credentials_apart,
+    credentials_dropped,
+    new_address,
+    plain_url,
+)
+from retrieval.feeds.private_addresses import PrivateAllowed
 from retrieval.wording import first_of, quoted
 
 PAUSE_AFTER = 6  # consecutive failures; at 15 minutes that is about 16 hours of failing
@@ -51,7 +51,6 @@ BACKLOG_SECONDS = MIN_INTERVAL  # a feed with entries left over is polled again 
 # "every 1m" would poll every two minutes, "every 15m" every 16.
 EARLY = MIN_INTERVAL / 2
 MAX_NAME = 200
-MAX_URL = 2000  # as browsers and servers bound an address
 IDS_NAMED = 20  # of the feeds an error or a reply names: then how many more
 
 # Aliased to the names of Feed's fields, so a row becomes a Feed as it is.
@@ -78,7 +77,6 @@ _NEXT_ID = (
     "SELECT max(coalesce((SELECT max(id) FROM feeds), 0),"
     " coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'feeds_last_id'), 0)) + 1"
 )
-_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def _some_ids(feeds: Sequence[Feed]) -> str:
@@ -86,82 +84,6 @@ def _some_ids(feeds: Sequence[Feed]) -> str:
     site's every section added by ?sid=, all shown at one address, made an error that grew
     with each."""
     return first_of([str(f.id) for f in feeds], IDS_NAMED)
-
-
-def plain_url(url: str) -> str:
-    """`url` with its scheme and host in lower case, no default port and no fragment (never
-    sent to the server), as `add` stores it: HTTPS://EXAMPLE.ORG:443/world.rss#top and
-    https://example.org/world.rss are one feed."""
-    url = url.strip()
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError:
-        return url
-    scheme = parts.scheme.lower()
-    user, at, host = parts.netloc.rpartition("@")
-    if port is not None and port == _DEFAULT_PORTS.get(scheme):
-        host = host.rsplit(":", 1)[0]
-    netloc = f"{user}{at}{host.lower()}"
-    return urlunsplit(parts._replace(scheme=scheme, netloc=netloc, fragment=""))
-
-
-def _credentials_apart(url: str) -> str:
-    """`url` as `add` stores it, what can only be its credentials masked where they stand
-    (`credentials_masked`): one for every token, password or signature the feed may be
-    given, and another for each ?sid= or ?key= value, which may name what the feed is."""
-    return credentials_masked(plain_url(url))
-
-
-def _credentials_dropped(url: str) -> str:
-    """`url` as `add` stores it, without what can only be its credentials
-    (`without_credentials`): one for the feed with any of them or none, a token given to a
-    feed that had none, or dropped from one that had it; another for each ?sid= or ?key=
-    value, which may name what the feed is."""
-    return without_credentials(plain_url(url))
-
-
-def addable(url: str, allow_private: bool | PrivateAllowed = True) -> str:
-    """`url` as given, stripped, if it may be added as a feed: an http(s) address of at most
-    MAX_URL characters, not one that names itself a private or local host that
-    `allow_private` (NEWSBOT_ALLOW_PRIVATE_URLS) does not allow. BadFeedAddress says why not.
-    Fetches nothing."""
-    url = url.strip()
-    if len(url) > MAX_URL:  # every notice about the feed names it
-        raise BadFeedAddress(
-            f"cannot add {quoted(masked_url(url))}: a feed's address is at most "
-            f"{MAX_URL:,} characters"
-        )
-    try:
-        parsed = check_url(url)
-    except FetchError as exc:  # said to a chat, or logged: credentials masked
-        raise BadFeedAddress(f"cannot add {quoted(masked_url(url), 200)}: {exc}") from None
-    allowed = PrivateAllowed.of(allow_private)
-    if (local := named_local(parsed, allowed)) is not None:
-        raise BadFeedAddress(
-            f"cannot add {quoted(masked_url(url), 200)}: {local} is a private or local "
-            "address, which newsbot does not fetch from unless NEWSBOT_ALLOW_PRIVATE_URLS "
-            f"lists it ({allowed.setting_with(local)})"
-        )
-    return url
-
-
-def moved_note(ref: str | int, feed: Feed) -> str:
-    """What to add where `feed` is said removed, named by `ref`: where it had moved from
-    `ref` for good (`FeedRegistry.moved_from`), its address now; "" if `ref` is its
-    address, as stored or shown, or its id."""
-    if isinstance(ref, int) or ref.strip().isdigit():
-        return ""
-    if plain_url(ref) in (plain_url(feed.url), plain_url(feed.shown_url)):
-        return ""
-    return f", polled at {feed.shown_url} since it moved there for good from {masked_url(ref)}"
-
-
-def new_address(before: Feed | None, url: str) -> bool:
-    """Whether adding `url` stores an address no feed has, the feed it updates being
-    `before` (`FeedRegistry.added_before`): a new feed, or a feed's new credentials; not a
-    feed added again, as it is, to resume or rename it."""
-    return before is None or plain_url(before.url) != plain_url(url)
 
 
 class FeedRegistry:
@@ -303,7 +225,7 @@ class FeedRegistry:
             return feed
         alike = await self.with_other_credentials(url)
         if len(alike) > 1:
-            named = [f for f in alike if _credentials_apart(f.url) == _credentials_apart(url)]
+            named = [f for f in alike if credentials_apart(f.url) == credentials_apart(url)]
             alike = named if len(named) == 1 else alike
         if len(alike) > 1:
             raise FeedError(
@@ -319,11 +241,11 @@ class FeedRegistry:
         need a token, or no longer needs it. Not those that differ in a ?sid= or ?key=
         (`feeds list` masks them alike): for ?sid=politics and ?sid=sports, that is another
         feed."""
-        wanted, plain = _credentials_dropped(url), plain_url(url)
+        wanted, plain = credentials_dropped(url), plain_url(url)
         return [
             f
             for f in await self.all()
-            if _credentials_dropped(f.url) == wanted and plain_url(f.url) != plain
+            if credentials_dropped(f.url) == wanted and plain_url(f.url) != plain
         ]
 
     async def remove(self, ref: str | int) -> Feed:
@@ -353,7 +275,7 @@ class FeedRegistry:
                 whose = "its" if len(alike) == 1 else "one's"
                 given, other = (
                     ("without credentials", "")
-                    if _credentials_dropped(str(ref)) == plain_url(str(ref))
+                    if credentials_dropped(str(ref)) == plain_url(str(ref))
                     else ("with these credentials", "other ")
                 )
                 raise FeedError(
