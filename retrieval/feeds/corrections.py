@@ -1,6 +1,6 @@
 """Entries a feed gives again corrected: their guid and link the same, their title or text
 in the feed changed, or their updated date later than when they were read last. The poller
-reads such an entry's page again and replaces its article (`poll.FeedPoller._correct`,
+reads such an entry's page again and replaces its article (`replacements.correct`,
 through `removals.replace_article`, as `newsbot remove` and an ingest again would leave it).
 
 What a feed said of each entry is recorded as the entry is dealt with (`SeenEntry`: a hash
@@ -124,7 +124,7 @@ def given_up_note(article_id: int, tries: int, patience: float) -> str:
 
 @dataclass(slots=True)
 class Corrections:
-    """What one poll did with its corrected entries (`FeedPoller._correct`): how many
+    """What one poll did with its corrected entries (`replacements.correct`): how many
     articles it replaced; the entries whose record alone is to be brought up to date (their
     article the same, or not theirs to correct: `not_corrected`); the pages to read again,
     of the new articles stored with the feed's text; whether some wait for their page

@@ -82,7 +82,7 @@ class Entry:
     @property
     def words_hash(self) -> str:
         """A hash of the entry's words in the feed (its title and text): a correction changes
-        it, and the poll reads the entry's page again (`poll.FeedPoller._revisions`)."""
+        it, and the poll reads the entry's page again (`replacements.corrected_entries`)."""
         return _hash(f"{self.title}\n{self.text}")
 
 

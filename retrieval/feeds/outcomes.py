@@ -31,7 +31,7 @@ class FeedOutcome:
     duplicates: int = 0
     removed: int = 0  # entries whose article was removed (`newsbot remove`): left out
     replaced: int = 0  # articles stored with the feed's summary, their page now read
-    corrected: int = 0  # articles replaced by their entry's correction (`poll._correct`)
+    corrected: int = 0  # articles replaced by their entry's correction (`replacements.correct`)
     error: str | None = None  # why the feed itself failed
     problems: list[str] = field(default_factory=list)  # entries' pages, entries left out
     paused: bool = False  # this failure paused the feed

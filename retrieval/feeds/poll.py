@@ -5,18 +5,21 @@ Per feed, in this order, so that nothing is lost and nothing stored twice:
 2. parse it and keep the entries this feed has not delivered before, the newest
    MAX_ENTRIES_PER_POLL of them (the rest wait for the next poll, which comes soon), and
    those it delivered before and has corrected since: other words (title, text) or a later
-   updated date than it gave when they were read last (`_revisions`; the pages of the others
-   are not read again);
+   updated date than it gave when they were read last (`replacements.corrected_entries`;
+   the pages of the others are not read again);
 3. fetch each new or corrected entry's page and extract the article (trafilatura), falling
-   back to the feed's own content or summary when the page cannot be had or says less;
+   back to the feed's own content or summary when the page cannot be had or says less
+   (`entry_articles`);
 4. split them into sentences (in a worker thread) and store them in one transaction (the
    store skips duplicates: same canonical URL or same words, from this feed or any other);
-5. replace each corrected entry's article by its new text (`_correct`: in one transaction
-   with the record of what the feed said, as `remove` and an ingest again would leave it);
-   only then mark the entries seen and save the feed's validators, so a crash before this
-   point fetches the entries again next time and the store's dedupe absorbs the repeat;
+5. replace each corrected entry's article by its new text (`replacements.correct`: in one
+   transaction with the record of what the feed said, as `remove` and an ingest again would
+   leave it); only then mark the entries seen and save the feed's validators, so a crash
+   before this point fetches the entries again next time and the store's dedupe absorbs the
+   repeat;
 6. read again the pages that failed for a moment at earlier polls, whose entries were stored
-   with the feed's text (`page_retries`), and replace those articles by the pages' text.
+   with the feed's text (`page_retries`), and replace those articles by the pages' text
+   (`replacements.read_pages_again`).
 Making the new sentences searchable is the caller's part (`Engine.poll_feeds` refreshes the
 index after a poll). A feed that fails backs off exponentially and is paused after
 `pause_after` failures in a row; the others go on. Every failure is reported with its feed.
@@ -25,73 +28,35 @@ index after a poll). A feed that fails backs off exponentially and is paused aft
 from __future__ import annotations
 
 import asyncio
-import enum
 import logging
 import sqlite3
 import time
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, replace
-from typing import NamedTuple
-from urllib.parse import urlsplit
 
 import aiosqlite
 
 from retrieval.addresses import masked_url, public_url
-from retrieval.corpus.db import transaction
 from retrieval.corpus.prepare import PreparedArticle, prepare_articles
-from retrieval.corpus.records import within_article_limit
-from retrieval.corpus.removals import removed_among, replace_article, replaced_among
+from retrieval.corpus.removals import removed_among, replaced_among
 from retrieval.corpus.store import AddResult, CorpusStore, dated_ahead
-from retrieval.errors import (
-    FetchError,
-    ParseError,
-    StoreError,
-)
-from retrieval.feeds.corrections import (
-    NOT_NOW,
-    Corrections,
-    given_up_note,
-    named,
-    not_corrected,
-    revisions,
-)
+from retrieval.errors import FetchError, ParseError, StoreError
+from retrieval.feeds.entry_articles import NO_TEXT, Reading, entry_drafts, seen_entry
 from retrieval.feeds.feed import Feed, SeenEntry
-from retrieval.feeds.feed_addresses import plain_url
+from retrieval.feeds.feed_addresses import plain_url, site_of
 from retrieval.feeds.feedformat import Entry, ParsedFeed, parse_feed
 from retrieval.feeds.fetch import FEED_ACCEPT, Fetched, Fetcher
 from retrieval.feeds.outcomes import FeedOutcome, PollReport, PollStatus
-from retrieval.feeds.page import read_page
-from retrieval.feeds.page_retries import PAGE_TRIES, PageRetries, PageRetry
+from retrieval.feeds.page_retries import PageRetries, PageRetry
 from retrieval.feeds.probe import unreadable
-from retrieval.feeds.registry import ENTRY_PATIENCE, ENTRY_TRIES, PAUSE_AFTER, FeedRegistry
-from retrieval.feeds.shared_pages import (
-    NAME_SHOWN,
-    PageOf,
-    anchors,
-    page_of_anchor,
-    posts_note,
-    shared_page_note,
-    shared_pages,
-    unrelated,
-    unrelated_note,
-    words_found,
-)
+from retrieval.feeds.registry import ENTRY_TRIES, PAUSE_AFTER, FeedRegistry
+from retrieval.feeds.replacements import correct, corrected_entries, read_pages_again
+from retrieval.feeds.shared_pages import anchors, page_of_anchor
 from retrieval.models import ArticleDraft
-from retrieval.wording import agreeing, counted, shown_name
+from retrieval.wording import counted, shown_name
 
 log = logging.getLogger(__name__)
 
 
-class NoText(enum.Enum):
-    """An entry with no text to be had (no summary, its page not read): tried again at the
-    next polls, for a while (`registry.ENTRY_TRIES`)."""
-
-    NO_TEXT = "no text"
-
-
-NO_TEXT = NoText.NO_TEXT
-
-PAGE_CONCURRENCY = 4  # pages fetched at once per feed: quick, and gentle with one site
 # Sites polled at once. A site's feeds are polled one after another (gentle with it), other
 # sites' meanwhile, so one slow site holds up only its own feeds, not every feed behind it.
 SITE_CONCURRENCY = 4
@@ -105,47 +70,6 @@ MAX_ENTRIES_PER_POLL = 100
 # pages, 4 at a time, at 30 s each, 12.5 minutes. Entries whose pages are not read by then stay
 # unseen, and the next poll takes them.
 PAGES_DEADLINE = 90.0
-
-
-class _Page(NamedTuple):
-    """An entry's page as read (`FeedPoller._page`): its article, the address it ended at,
-    whether its fetch failed for a moment, whether it holds the element the entry's anchor
-    names (a post of a live page: `shared_pages.names_a_post`)."""
-
-    article: ArticleDraft | None
-    url: str | None
-    for_now: bool
-    post: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class _Reading:
-    """What one poll knows of its new entries as their articles are made, by entry key:
-    their links as stored (`links`), the posts of a live page (`anchored`), those whose
-    problems were said at an earlier poll (`told`); and what it learns, the pages to read
-    again (`again`: their links)."""
-
-    links: dict[str, str]
-    anchored: Collection[str]
-    told: Collection[str]
-    again: dict[str, str]
-
-
-def _grouped(shared: dict[str, str]) -> dict[str, list[str]]:
-    """Entries by the page they share: `shared` (entry key -> page) turned round."""
-    groups: dict[str, list[str]] = {}
-    for key, page in shared.items():
-        groups.setdefault(page, []).append(key)
-    return groups
-
-
-def _words_found(pages: dict[str, tuple[Entry, PageOf]]) -> dict[str, tuple[int, int]]:
-    """`words_found` of each entry's title and summary in its page (by entry key): in a
-    worker thread, a page's words are many."""
-    return {
-        key: words_found(entry.title, entry.text, page.text)
-        for key, (entry, page) in pages.items()
-    }
 
 
 def _dated_ahead(prepared: Sequence[PreparedArticle], results: Sequence[AddResult]) -> list[str]:
@@ -186,17 +110,6 @@ def _document_problem(parsed: ParsedFeed, feed: Feed) -> str | None:
     return None
 
 
-def _seen(entry: Entry, article_id: int | None, links: dict[str, str]) -> SeenEntry:
-    """`entry` as dealt with, giving `article_id`: with its link as stored (`links`, by
-    key) and what the feed says of it now (its words, its date)."""
-    return SeenEntry(entry.key, article_id, links.get(entry.key), entry.words_hash, entry.updated)
-
-
-def _host(url: str) -> str | None:
-    host = urlsplit(url).hostname
-    return host.removeprefix("www.") if host else None
-
-
 class FeedPoller:
     """Polls feeds into the corpus through `conn`, a connection of its own: its transactions
     then never interleave with those of other tasks sharing a connection (the bot's). The
@@ -234,7 +147,7 @@ class FeedPoller:
         """
         by_site: dict[str | None, list[int]] = {}
         for number, feed in enumerate(feeds):
-            by_site.setdefault(_host(feed.url), []).append(number)
+            by_site.setdefault(site_of(feed.url), []).append(number)
         outcomes: dict[int, FeedOutcome] = {}
         sites = asyncio.Semaphore(SITE_CONCURRENCY)
 
@@ -271,7 +184,15 @@ class FeedPoller:
             PollStatus.OK,
             PollStatus.NOT_MODIFIED,
         ):  # the site answers: its pages may too
-            outcome.replaced = await self._read_pages_again(feed, outcome.problems)
+            outcome.replaced = await read_pages_again(
+                self.fetcher,
+                self.store,
+                self.pages,
+                self._database,
+                feed,
+                outcome.problems,
+                self.pages_deadline,
+            )
         # pages' links masked too; and escaped, as they are printed (`wording.shown_name`):
         # an entry's link is the feed's to write, an ESC sequence or a U+202E in it too
         outcome.problems = [shown_name(feed.masked(p)) for p in outcome.problems]
@@ -292,7 +213,7 @@ class FeedPoller:
             outcome.problems.append(said)
         new, links = await self._new_entries(feed, parsed, outcome)
         async with self._database:
-            revised, reread = await self._revisions(feed, parsed)
+            revised, reread = await corrected_entries(self.registry, feed, parsed)
             fixing = [e for e, _ in revised]
             secret = feed.secret_params
             links |= {e.key: public_url(e.link, secret) for e, _ in revised if e.link}
@@ -303,12 +224,14 @@ class FeedPoller:
         known_keys = {k.key for k in known}
         new = [e for e in new if e.key not in known_keys]
         again: dict[str, str] = {}  # entries whose page failed for a moment: their links
-        drafts, late = await self._drafts(
+        drafts, late = await entry_drafts(
+            self.fetcher,
             feed,
             parsed,
             [*new, *(e for e, _ in revised)],
-            _Reading(links, anchored, told, again),
+            Reading(links, anchored, told, again),
             outcome.problems,
+            self.pages_deadline,
         )
         drafts, revised_drafts = drafts[: len(new)], drafts[len(new) :]
         fixes = [
@@ -319,13 +242,15 @@ class FeedPoller:
         # an entry given before with no text now: nothing to correct it with (its record
         # kept as it is, its page not read in time: looked at again at the next poll)
         reread += [
-            _seen(e, a, links)
+            seen_entry(e, a, links)
             for (e, a), d in zip(revised, revised_drafts, strict=True)
             if d is NO_TEXT
         ]
         fixed = await asyncio.to_thread(prepare_articles, [d for _, _, d in fixes])
         kept = [(e, d) for e, d in zip(new, drafts, strict=True) if isinstance(d, ArticleDraft)]
-        no_text = [_seen(e, None, links) for e, d in zip(new, drafts, strict=True) if d is NO_TEXT]
+        no_text = [
+            seen_entry(e, None, links) for e, d in zip(new, drafts, strict=True) if d is NO_TEXT
+        ]
         prepared = await asyncio.to_thread(prepare_articles, [d for _, d in kept])
         async with self._database:
             if await self.registry.get(feed.id) is None:
@@ -335,11 +260,15 @@ class FeedPoller:
                 return FeedOutcome(feed, status=PollStatus.REMOVED)
             kept, prepared, gone, copies = await self._without_removed(kept, prepared, links)
             results = await self.store.add_articles(prepared)
-            corrections = await self._correct(
-                feed, [(e, a, p) for (e, a, _), p in zip(fixes, fixed, strict=True)], again
+            corrections = await correct(
+                self.store,
+                self.registry,
+                feed,
+                [(e, a, p) for (e, a, _), p in zip(fixes, fixed, strict=True)],
+                again,
             )
             seen = [
-                _seen(e, r.article_id, links) for (e, d), r in zip(kept, results, strict=True)
+                seen_entry(e, r.article_id, links) for (e, d), r in zip(kept, results, strict=True)
             ] + gone
             known += copies
             try:
@@ -460,86 +389,6 @@ class FeedPoller:
         secret = feed.secret_params
         return new, {e.key: public_url(e.link, secret) for e in new if e.link}
 
-    async def _revisions(
-        self, feed: Feed, parsed: ParsedFeed
-    ) -> tuple[list[tuple[Entry, int]], list[SeenEntry]]:
-        """The entries this feed gave before that it has corrected since, each with the
-        article it gave: their pages are read again and their articles replaced
-        (`_correct`); and those whose record alone is brought up to date
-        (`corrections.revisions`). The others' pages are never read again."""
-        before = await self.registry.entries_read(feed.id, (e.key for e in parsed.entries))
-        revised, recorded, form_changed = revisions(parsed.entries, before)
-        if form_changed:
-            log.info(
-                "feed %d (%s): %s given before changed at once: the feed's form, not its "
-                "stories; their pages are not read again",
-                feed.id,
-                shown_name(feed.label),
-                counted(form_changed, "entry", "entries"),
-            )
-        return revised, [_seen(entry, article_id, {}) for entry, article_id in recorded]
-
-    async def _correct(
-        self,
-        feed: Feed,
-        fixes: Sequence[tuple[Entry, int, PreparedArticle]],
-        again: dict[str, str],
-    ) -> Corrections:
-        """Replace the article each corrected entry gave (`_revisions`) by what the feed and
-        its page say now (`removals.replace_article`, as a page read again replaces a
-        summary), and record what the feed says of it, in one transaction: a crash leaves
-        the old article and its record, and the next poll corrects it again. An entry whose
-        page was not to be had (failed for a moment, a 404), its page's text stored before,
-        is left `pending`, its record as it was: the next polls read its page again, till
-        it has failed ENTRY_TRIES polls over ENTRY_PATIENCE (`FeedRegistry.count_tries`; a
-        page gone for good is not fetched forever): then its article is kept."""
-        done = Corrections()
-        waiting: dict[str, tuple[Entry, int]] = {}  # by key: not corrected for now
-        for entry, article_id, article in fixes:
-            seen = _seen(entry, article_id, {})
-            stored = await self.store.stored_draft(article_id)
-            why = not_corrected(feed.id, article_id, stored, article)
-            if why is NOT_NOW:
-                waiting[entry.key] = (entry, article_id)
-                continue
-            if why is not None:
-                if why:
-                    log.info(
-                        "feed %d (%s): entry %s: %s",
-                        feed.id,
-                        shown_name(feed.label),
-                        named(entry),
-                        why,
-                    )
-                done.settled.append(seen)
-                continue
-            async with transaction(self.store.conn):
-                result = await replace_article(self.store, article_id, article)
-                await self.registry.reread(feed.id, [seen])
-            if result is None:  # removed meanwhile, or its new words a removed article's
-                continue
-            done.replaced += 1
-            log.info(
-                "feed %d (%s): entry %s corrected: article %d replaced by article %d",
-                feed.id,
-                shown_name(feed.label),
-                named(entry),
-                article_id,
-                result.article_id,
-            )
-            if result.added and entry.key in again:
-                done.retries.append(PageRetry(result.article_id, entry.key, again[entry.key], 1))
-        given_up = await self.registry.count_tries(feed.id, waiting) if waiting else set()
-        for key in given_up:
-            entry, article_id = waiting[key]
-            why = given_up_note(article_id, ENTRY_TRIES, ENTRY_PATIENCE)
-            log.info(
-                "feed %d (%s): entry %s: %s", feed.id, shown_name(feed.label), named(entry), why
-            )
-            done.settled.append(_seen(entry, article_id, {}))
-        done.pending = len(given_up) < len(waiting)
-        return done
-
     async def _without_removed(
         self,
         kept: list[tuple[Entry, ArticleDraft]],
@@ -560,50 +409,14 @@ class FeedPoller:
             for n, article_id in (await replaced_among(self.store.conn, prepared)).items()
             if n not in stored and n not in removed
         }
-        gone = [_seen(e, None, links) for n, (e, _) in enumerate(kept) if n in removed]
-        copies = [_seen(e, replaced[n], links) for n, (e, _) in enumerate(kept) if n in replaced]
+        gone = [seen_entry(e, None, links) for n, (e, _) in enumerate(kept) if n in removed]
+        copies = [
+            seen_entry(e, replaced[n], links) for n, (e, _) in enumerate(kept) if n in replaced
+        ]
         left_out = removed | set(replaced)
         kept = [entry for n, entry in enumerate(kept) if n not in left_out]
         prepared = [article for n, article in enumerate(prepared) if n not in left_out]
         return kept, prepared, gone, copies
-
-    async def _read_pages_again(self, feed: Feed, problems: list[str]) -> int:
-        """Read again the pages of this feed's entries that failed for a moment and were
-        stored with the feed's text (`page_retries`), those due; replace each article whose
-        page says more. Returns how many were replaced."""
-        async with self._database:
-            due = await self.pages.due(feed.id)
-        replaced = 0
-        deadline = time.monotonic() + self.pages_deadline  # as for the poll's new pages
-        for retry in due:
-            if time.monotonic() > deadline:  # the rest at the next poll
-                break
-            page, _, failed_for_now, _ = await self._page(retry.link, problems)
-            async with self._database:
-                stored = await self.store.stored_draft(retry.article_id)
-                if page is None and failed_for_now and stored is not None:
-                    if await self.pages.failed(retry):
-                        problems.append(
-                            f"page {masked_url(retry.link)}: given up after "
-                            f"{counted(PAGE_TRIES, 'try', 'tries')}; the feed's text is kept"
-                        )
-                    continue
-                if page is None or stored is None or len(page.text) <= len(stored.text):
-                    await self.pages.done(retry)  # no better text to be had, or removed
-                    continue
-            whole = replace(
-                stored,
-                text=page.text,
-                authors=stored.authors or page.authors,
-                published=stored.published or page.published,
-                extra={**page.extra, **stored.extra, "text_from": "page"},
-            )
-            [prepared] = await asyncio.to_thread(prepare_articles, [whole])
-            async with self._database:
-                if await replace_article(self.store, retry.article_id, prepared) is not None:
-                    replaced += 1
-                await self.pages.done(retry)  # replaced (gone with the old one), or not to be
-        return replaced
 
     async def _anchors(self, feed: Feed, links: dict[str, str]) -> set[str]:
         """The entries (by key) that are anchors of a page other entries of this feed link
@@ -627,110 +440,10 @@ class FeedPoller:
         stored = await self.store.ids_by_url(set(links.values()) - own)
         stored |= await self.registry.articles_of_links(feed.id, set(links.values()) - set(stored))
         return [
-            _seen(e, stored[links[e.key]], links) for e in entries if links.get(e.key) in stored
+            seen_entry(e, stored[links[e.key]], links)
+            for e in entries
+            if links.get(e.key) in stored
         ]
-
-    async def _drafts(
-        self,
-        feed: Feed,
-        parsed: ParsedFeed,
-        entries: Sequence[Entry],
-        reading: _Reading,
-        problems: list[str],
-    ) -> tuple[list[ArticleDraft | NoText | None], bool]:
-        """Each entry's article (NO_TEXT: none to be had; None: its page not read in time),
-        its pages fetched PAGE_CONCURRENCY at a time within `pages_deadline`; and whether
-        some were left for the next poll by that deadline. A page that is not the entry's
-        own (`_not_their_pages`) leaves it the feed's text. `reading.again` gets the links
-        of the pages to read again (`_article`). The problems of the entries
-        `reading.told` (by key) are not noted again: they were at an earlier poll, and a
-        cron `feeds poll --quiet` would mail them at every poll of the day they are tried
-        for."""
-        limit = asyncio.Semaphore(PAGE_CONCURRENCY)
-
-        def noted(entry: Entry) -> list[str]:
-            return [] if entry.key in reading.told else problems
-
-        async def read(entry: Entry) -> _Page:
-            if not entry.link or entry.key in reading.anchored:  # a live page's post
-                return _Page(None, None, False)
-            async with limit:
-                return _Page(*await self._page(entry.link, noted(entry)))
-
-        tasks = [asyncio.create_task(read(e)) for e in entries]
-        late: set[asyncio.Task[_Page]] = set()
-        try:
-            if tasks:
-                _, late = await asyncio.wait(tasks, timeout=self.pages_deadline)
-        finally:  # cancelled too (another site's poll failed, Ctrl-C): no fetch goes on
-            for task in tasks:
-                task.cancel()  # those done are left as they are
-            await asyncio.gather(*tasks, return_exceptions=True)
-        if late:
-            problems.append(
-                f"{counted(len(late), 'entry', 'entries')} left for the next poll: "
-                f"{agreeing(len(late), 'its page was', 'their pages were')} not read within "
-                f"{self.pages_deadline:g} s"
-            )
-        pages = [None if t in late else t.result() for t in tasks]
-        # a post alone at its poll, its live page told by the element its anchor names: its
-        # own text, as the posts found by their anchors (`_anchors`), not the whole page's
-        posts = {e.key for e, p in zip(entries, pages, strict=True) if p is not None and p.post}
-        reading = replace(reading, anchored={*reading.anchored, *posts})
-        refused = await self._not_their_pages(feed, entries, pages, reading, problems)
-        drafts: list[ArticleDraft | NoText | None] = [
-            None
-            if page is None
-            else self._article(
-                feed, parsed, entry, page, noted(entry), reading, entry.key in refused
-            )
-            for entry, page in zip(entries, pages, strict=True)
-        ]
-        return drafts, bool(late)
-
-    async def _not_their_pages(
-        self,
-        feed: Feed,
-        entries: Sequence[Entry],
-        pages: Sequence[_Page | None],
-        reading: _Reading,
-        problems: list[str],
-    ) -> set[str]:
-        """The entries (by key) whose page is not their own: it shares almost nothing with
-        their title and summary (`unrelated`), each said once in `problems`, those that lead
-        to one such page together (`shared_pages`: a cookie wall, a home page). A page that
-        holds their words is theirs, however many entries lead to it: one story under two
-        links, stored once. The posts of a live page, whose page is not read, are said at
-        INFO: it is what such a feed is."""
-        read = {
-            e.key: PageOf(reading.links[e.key], p.url, p.article.text)
-            for e, p in zip(entries, pages, strict=True)
-            if p is not None
-            and p.article is not None
-            and p.url
-            and e.key in reading.links
-            and e.key not in reading.anchored
-        }
-        if posts := [e for e in entries if e.key in reading.anchored]:
-            log.info("feed %d (%s): %s", feed.id, shown_name(feed.label), posts_note(posts))
-        if not read:
-            return set()
-        by_key = {e.key: e for e in entries}
-        words = await asyncio.to_thread(
-            _words_found, {key: (by_key[key], page) for key, page in read.items()}
-        )
-        refused = {key for key, (found, total) in words.items() if unrelated(found, total)}
-        walls = shared_pages({key: page for key, page in read.items() if key in refused})
-        said: set[str] = set()
-        for url, keys in _grouped(walls).items():
-            if len(keys) > 1:  # one note for a wall's entries, not one each
-                said.update(keys)
-                if any(key not in reading.told for key in keys):
-                    problems.append(shared_page_note(url, [by_key[key] for key in keys]))
-        for key in read:  # in the feed's order
-            if key in refused and key not in said and key not in reading.told:
-                problems.append(unrelated_note(read[key].url, by_key[key], *words[key]))
-        return refused
 
     async def _failed(
         self, feed: Feed, error: str, wait: float | None = None, gone: bool = False
@@ -743,94 +456,3 @@ class FeedPoller:
         if updated is None:
             return FeedOutcome(feed, status=PollStatus.REMOVED)
         return FeedOutcome(updated, status=PollStatus.FAILED, error=error, paused=updated.paused)
-
-    async def _page(
-        self, link: str, problems: list[str]
-    ) -> tuple[ArticleDraft | None, str | None, bool, bool]:
-        """The article extracted from an entry's page, the page's final URL, whether its
-        fetch failed for a moment (`page_retries.passing`) and whether it holds the element
-        the link's anchor names (`PageRead.post`); why there is none is noted in
-        `problems`, the page named (its credentials masked: a per-item token or signature
-        stays out of the log)."""
-        read = await read_page(self.fetcher, link, advice=False)  # a link the feed gave
-        if read.problem is not None:
-            problems.append(f"page {masked_url(link)}: {read.problem}")
-        return read.article, read.url, read.for_now, read.post
-
-    def _article(
-        self,
-        feed: Feed,
-        parsed: ParsedFeed,
-        entry: Entry,
-        read: _Page,
-        problems: list[str],
-        reading: _Reading,
-        not_its_page: bool,
-    ) -> ArticleDraft | NoText:
-        """The article for an entry: its page's text (`read`), else the feed's; NO_TEXT
-        (with a problem noted) when there is none at all -- it stays unseen and is tried
-        again. Where the page failed for a moment and the feed's text is used,
-        `reading.again` gets the entry's link (by its key): the page is read again later
-        (`page_retries`). A page `not_its_page`, or a post of a live page (its page not
-        read, or read only to find the post's anchor in it), leaves the entry its own text:
-        its summary, else its title alone (its news all the same), under its own link (a
-        post's: none, its page's address is every post's; its link is `post_url`)."""
-        page, page_url, failed_for_now, _ = read
-        own_text = not_its_page or entry.key in reading.anchored
-        if own_text:  # the page not the entry's alone, if read
-            page, page_url = None, None
-        what = (
-            masked_url(entry.link)
-            if entry.link
-            else (entry.title or masked_url(entry.key))[:NAME_SHOWN]
-        )
-        try:  # a page's text was held to it as it was read (`extract_article`)
-            feed_text = within_article_limit(entry.text)
-        except ParseError as exc:
-            feed_text = ""
-            if page is None:
-                problems.append(f"entry {what}: the feed's text: {exc}")
-                return NO_TEXT
-        from_page = page is not None and len(page.text) >= len(feed_text)
-        text = page.text if from_page and page is not None else feed_text
-        if own_text and not text.strip():
-            text = entry.title or ""
-        if failed_for_now and entry.link and text.strip():
-            reading.again[entry.key] = entry.link  # as fetched: a page may need its token
-        if not text.strip():
-            problems.append(
-                f"entry {what}: no text (no page, and no summary in the feed); tried again "
-                f"for a day ({ENTRY_TRIES} polls at least), not said again"
-            )
-            return NO_TEXT
-        link = page_url or (None if entry.key in reading.anchored else entry.link)
-        url = public_url(link, feed.secret_params) if link else None  # stored without a token
-        # a post's link, kept as given (`link`, masked) and as shown (`post_url`, without a
-        # token: `store.SHOWN_URL`): its article has no address, the page's being every post's
-        post = (
-            {
-                "link": masked_url(entry.link),
-                "post_url": public_url(entry.link, feed.secret_params),
-            }
-            if entry.link and not link
-            else {}
-        )
-        return ArticleDraft(
-            title=entry.title or (page.title if page else None) or text.split("\n", 1)[0][:200],
-            text=text,
-            source=feed.name
-            or parsed.title
-            or (page.source if page else None)
-            or (_host(url) if url else None),
-            authors=entry.authors or (page.authors if page else ()),
-            published=entry.published or (page.published if page else None),
-            url=url,
-            origin=feed.shown_url,  # its credentials masked
-            extra={
-                **(page.extra if page else {}),
-                "feed_id": feed.id,
-                "entry": masked_url(entry.key),  # a link for a key, token and all
-                "text_from": "page" if from_page else "feed",
-                **post,
-            },
-        )

@@ -1,6 +1,6 @@
 """Pages that are not an entry's own: where the page says nothing of the entry. Such a page's
 text would stand for the entry's news and lose it, so the entry keeps the feed's own text
-(`poll.FeedPoller._article`).
+(`entry_articles._article`).
 
 A page is the entry's own when it holds its words (`words_found`, `unrelated`), whether or
 not other entries lead to it too: one story listed under two sections, or listed again under
