@@ -13,12 +13,13 @@ import aiosqlite
 import pytest
 
 from retrieval.corpus import sentences as sentence_rules
+from retrieval.corpus.attributions import LATEST_DATED, LATEST_UNDATED, newest_rows
 from retrieval.corpus.dates import to_timestamp
 from retrieval.corpus.db import ReadConnections, connect
 from retrieval.corpus.prepare import identify_articles, prepare_articles
 from retrieval.corpus.reader import CorpusReader
 from retrieval.corpus.schema import MIGRATIONS, Migration
-from retrieval.corpus.store import LATEST_DATED, LATEST_UNDATED, CorpusStore, newest_rows
+from retrieval.corpus.store import CorpusStore
 from retrieval.corpus.text import fingerprint
 from retrieval.engine import Engine, corpus_stats, remove_articles
 from retrieval.errors import StoreError

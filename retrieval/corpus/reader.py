@@ -15,13 +15,13 @@ from typing import NamedTuple, cast
 import numpy as np
 import numpy.typing as npt
 
+from retrieval.corpus.attributions import ATTRIBUTION_COLUMNS, attribution
 from retrieval.corpus.prepare import parsed_title_terms
 from retrieval.corpus.rows_by_id import (
     rows_for_ids_blocking,
     tuples_for_id_runs_blocking,
     tuples_for_ids_blocking,
 )
-from retrieval.corpus.store import ATTRIBUTION_COLUMNS, attribution
 from retrieval.models import Attribution
 
 Ints = npt.NDArray[np.int64]

@@ -28,6 +28,7 @@ from retrieval.addresses import (
     same_page_urls,
     secret_params,
 )
+from retrieval.corpus.attributions import ATTRIBUTION_COLUMNS, attribution
 from retrieval.corpus.db import (
     delete_securely,
     empty_log,
@@ -36,13 +37,7 @@ from retrieval.corpus.db import (
 )
 from retrieval.corpus.prepare import PreparedArticle
 from retrieval.corpus.rows_by_id import rows_for_ids
-from retrieval.corpus.store import (
-    ATTRIBUTION_COLUMNS,
-    AddResult,
-    CorpusStore,
-    attribution,
-    counts_from,
-)
+from retrieval.corpus.store import AddResult, CorpusStore, counts_from
 from retrieval.models import Attribution
 
 

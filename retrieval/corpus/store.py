@@ -22,7 +22,8 @@ import aiosqlite
 import numpy as np
 import numpy.typing as npt
 
-from retrieval.addresses import WEB_SCHEMES, canonical_url, same_page
+from retrieval.addresses import canonical_url, same_page
+from retrieval.corpus.attributions import ATTRIBUTION_COLUMNS, attribution, newest_rows
 from retrieval.corpus.copies import Copy, StoredCopies, ids_of_urls
 from retrieval.corpus.db import transaction
 from retrieval.corpus.prepare import (
@@ -158,60 +159,6 @@ def _article_row(
         len(article.sentences),
         SPLITTER_VERSION,
     )
-
-
-def attribution(row: sqlite3.Row) -> Attribution:
-    return Attribution(
-        id=int(row["id"]),
-        title=row["title"],
-        source=row["source"],
-        authors=tuple(json.loads(row["authors"])),
-        published=row["published"],
-        url=row["url"],
-    )
-
-
-# An article's address as shown (a source's link): its own, else the anchor of a live page's
-# post a feed gave (`feeds.poll`), which is kept apart: one address is one article's, and a
-# page's is every post's. Only an http(s) one (`addresses.WEB_SCHEMES`): a file's record
-# may hold a "post_url" field of its own, kept in `extra` as it is.
-_POST_URL = "json_extract(extra, '$.post_url')"
-_WEB_POST_URL = " OR ".join(f"{_POST_URL} LIKE '{scheme}%'" for scheme in WEB_SCHEMES)
-SHOWN_URL = f"coalesce(url, CASE WHEN {_WEB_POST_URL} THEN {_POST_URL} END)"
-ATTRIBUTION_COLUMNS = f"id, title, source, authors, published, {SHOWN_URL} AS url"
-
-# The newest dated articles not archived, read through the index `articles_published`, with
-# the time each counts from (`t`: /latest's stories are ordered by it); not one dated days
-# ahead (`counts_from`): it is not published yet
-LATEST_DATED = (
-    f"SELECT {ATTRIBUTION_COLUMNS}, published_ts AS t, NULL AS stored FROM articles"
-    " WHERE published_ts <= ? AND id NOT IN (SELECT article_id FROM archived)"
-    " ORDER BY published_ts DESC, id DESC LIMIT ?"
-)
-# Then the undated ones, by when they were stored (`stored`), which is all that is known.
-# Read through `articles_newest` (migration 15), whose order is theirs where they are undated:
-# asked only when fewer than the limit are dated, it steps over those few; `+` keeps SQLite
-# from looking them up by `articles_published` and sorting every undated article.
-LATEST_UNDATED = (
-    f"SELECT {ATTRIBUTION_COLUMNS}, ingested_ts AS t, ingested_ts AS stored FROM articles"
-    " WHERE +published_ts IS NULL AND id NOT IN (SELECT article_id FROM archived)"
-    " ORDER BY coalesce(published_ts, ingested_ts) DESC, id DESC LIMIT ?"
-)
-
-
-async def newest_rows(conn: aiosqlite.Connection, limit: int) -> list[sqlite3.Row]:
-    """The `limit` newest articles not archived (/latest's, a hint's example): the dated
-    ones newest first, then, where fewer are dated, the undated ones by when they were
-    stored. An undated article's age is unknown: stored today, it may be a 2004 story (a
-    backfill without dates), and it was listed above this morning's news as the newest.
-    Each row has its attribution, `t` (when it counts from) and `stored` (when an undated
-    one was stored; None for a dated one). Reads only, through indexes."""
-    async with conn.execute(LATEST_DATED, (time.time(), limit)) as cur:
-        rows = list(await cur.fetchall())
-    if len(rows) < limit:
-        async with conn.execute(LATEST_UNDATED, (limit - len(rows),)) as cur:
-            rows += await cur.fetchall()
-    return rows
 
 
 def note_ingest(db_path: str | os.PathLike[str]) -> None:

@@ -38,8 +38,8 @@ from datetime import UTC, datetime, timedelta
 
 import aiosqlite
 
+from retrieval.corpus.attributions import SHOWN_URL
 from retrieval.corpus.rows_by_id import rows_for_ids
-from retrieval.corpus.store import SHOWN_URL
 from retrieval.digest.stories import (
     CONTEXT_ARTICLES,
     CONTEXT_DAYS,

@@ -5,7 +5,7 @@ Listed article by article, the newest headlines were mostly a few stories told b
 outlets ("Biden ... vaccine goal" three times, from three outlets, of ten lines). Grouping
 the newest `LATEST_POOL` articles finds each story's reports among them: a story shows its
 newest report, and the other outlets that carried it. Stories are in order of their newest
-report. The pool is read newest first through indexes (`store.newest_rows`), with its
+report. The pool is read newest first through indexes (`attributions.newest_rows`), with its
 sentences (the grouping compares titles and leads): cheap at any corpus size.
 
 An undated article's age is unknown: it comes after every dated one, where fewer than the
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from retrieval.corpus.store import attribution, newest_rows
+from retrieval.corpus.attributions import attribution, newest_rows
 from retrieval.digest.digest import article_sentences
 from retrieval.digest.stories import StoryArticle, group_stories
 from retrieval.index.tokens import Tokenizer

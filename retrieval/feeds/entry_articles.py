@@ -266,7 +266,7 @@ def _article(
     link = page_url or (None if entry.key in reading.anchored else entry.link)
     url = public_url(link, feed.secret_params) if link else None  # stored without a token
     # a post's link, kept as given (`link`, masked) and as shown (`post_url`, without a
-    # token: `store.SHOWN_URL`): its article has no address, the page's being every post's
+    # token: `attributions.SHOWN_URL`): its article has no address, the page's being every post's
     post = (
         {
             "link": masked_url(entry.link),
