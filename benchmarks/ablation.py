@@ -30,8 +30,9 @@ from benchmarks.evaluate import (  # noqa: E402
     score,
     summarize,
 )
-from retrieval.corpus.db import ReadConnections, connect  # noqa: E402
+from retrieval.corpus.db import connect  # noqa: E402
 from retrieval.corpus.ingest import ingest_paths  # noqa: E402
+from retrieval.corpus.read_connections import ReadConnections  # noqa: E402
 from retrieval.corpus.reader import CorpusReader  # noqa: E402
 from retrieval.corpus.store import CorpusStore  # noqa: E402
 from retrieval.index.bm25 import BM25Params  # noqa: E402

@@ -35,7 +35,7 @@ from benchmarks.corpora import add_corpus_option, missing
 from benchmarks.measure import latency
 from benchmarks.news_qa import load_questions
 from retrieval import highlighting, search
-from retrieval.corpus.db import ReadConnections
+from retrieval.corpus.read_connections import ReadConnections
 from retrieval.corpus.reader import CorpusReader
 from retrieval.engine import Engine
 from retrieval.ranking import answers, model

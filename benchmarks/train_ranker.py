@@ -39,7 +39,7 @@ from benchmarks.corpora import add_corpus_option
 from benchmarks.evaluate import Question, ingest, newsbot_command, normalize
 from benchmarks.news_qa import DATA, load_questions, ndcg
 from bot.cli.ask import parse_as_of
-from retrieval.corpus.db import ReadConnections
+from retrieval.corpus.read_connections import ReadConnections
 from retrieval.corpus.reader import CorpusReader
 from retrieval.engine import Engine
 from retrieval.ranking.evidence import add_marks

@@ -30,7 +30,6 @@ from retrieval.compiled import is_compiled, mark_compiled
 from retrieval.corpus import backup, removals, resplit
 from retrieval.corpus.db import (
     AIOSQLITE_OPTIONS,
-    ReadConnections,
     connect,
     database_id,
     open_database,
@@ -39,6 +38,7 @@ from retrieval.corpus.db import (
 from retrieval.corpus.generation import generation, generation_of, move_on_from
 from retrieval.corpus.ingest import IngestReport, ingest_drafts, ingest_paths, storage_fault
 from retrieval.corpus.prepare import prepare_articles
+from retrieval.corpus.read_connections import ReadConnections
 from retrieval.corpus.reader import CorpusReader
 from retrieval.corpus.removals import RemovalReport
 from retrieval.corpus.resplit import ResplitReport

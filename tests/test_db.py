@@ -15,9 +15,10 @@ import aiosqlite
 import pytest
 
 from bot.cli.main import main
-from retrieval.corpus.db import ReadConnections, connect, snapshot, transaction
+from retrieval.corpus.db import connect, snapshot, transaction
 from retrieval.corpus.ingest import IngestReport, ingest_paths
 from retrieval.corpus.prepare import PreparedArticle
+from retrieval.corpus.read_connections import ReadConnections
 from retrieval.corpus.served import ServedBot, serve, served_bot
 from retrieval.corpus.store import AddResult, CorpusStore
 from retrieval.engine import Engine

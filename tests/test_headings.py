@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from retrieval.corpus.db import ReadConnections
+from retrieval.corpus.read_connections import ReadConnections
 from retrieval.corpus.reader import CorpusReader
 from retrieval.engine import Engine
 from retrieval.models import ArticleDraft

@@ -13,8 +13,9 @@ import pytest
 
 import retrieval.corpus.db
 from bot.cli.main import main
-from retrieval.corpus.db import ReadConnections, connect
+from retrieval.corpus.db import connect
 from retrieval.corpus.prepare import parsed_title_terms
+from retrieval.corpus.read_connections import ReadConnections
 from retrieval.corpus.reader import CorpusReader
 from retrieval.corpus.schema import MIGRATIONS
 from retrieval.engine import Engine

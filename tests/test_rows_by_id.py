@@ -7,7 +7,7 @@ from pathlib import Path
 
 import aiosqlite
 
-from retrieval.corpus.db import ReadConnections
+from retrieval.corpus.read_connections import ReadConnections
 from retrieval.corpus.rows_by_id import (
     IN_LIMIT,
     id_runs,

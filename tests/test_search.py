@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 import retrieval.engine as engine_module
-from retrieval.corpus.db import ReadConnections
+from retrieval.corpus.read_connections import ReadConnections
 from retrieval.corpus.reader import CorpusReader
 from retrieval.engine import Engine
 from retrieval.models import ArticleDraft, Attribution

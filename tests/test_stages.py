@@ -9,7 +9,7 @@ import pytest
 
 from benchmarks import stages
 from retrieval import search
-from retrieval.corpus.db import ReadConnections
+from retrieval.corpus.read_connections import ReadConnections
 from retrieval.corpus.reader import CorpusReader
 from retrieval.engine import Engine
 from retrieval.ranking import answers, model

@@ -15,8 +15,9 @@ import pytest
 from retrieval.corpus import sentences as sentence_rules
 from retrieval.corpus.attributions import LATEST_DATED, LATEST_UNDATED, newest_rows
 from retrieval.corpus.dates import to_timestamp
-from retrieval.corpus.db import ReadConnections, connect
+from retrieval.corpus.db import connect
 from retrieval.corpus.prepare import identify_articles, prepare_articles
+from retrieval.corpus.read_connections import ReadConnections
 from retrieval.corpus.reader import CorpusReader
 from retrieval.corpus.schema import MIGRATIONS, Migration
 from retrieval.corpus.store import CorpusStore

@@ -1,7 +1,7 @@
 """Rows read by id, any number of ids: in IN lists cut at SQLite's cap on a statement's
 parameters (`in_lists`, the one place a long IN list is cut), or as ranges of consecutive
 ids (`tuples_for_id_runs_blocking`). On aiosqlite's connection or, in a worker thread, on a
-plain sqlite3 one (`db.ReadConnections`). Each reads only."""
+plain sqlite3 one (`read_connections.ReadConnections`). Each reads only."""
 
 from __future__ import annotations
 
