@@ -29,7 +29,7 @@ from bot.progress import progress_bar
 from bot.subscribe_words import phrases
 from bot.times import day_in, iso_text, moment_of, published_text, story_times, utc_text, when
 from retrieval.addresses import is_web_address
-from retrieval.corpus.db import finished, require_writable
+from retrieval.corpus.db import require_writable
 from retrieval.corpus.ingest import LISTED_DUPLICATES, LISTED_PER_FILE, IngestReport
 from retrieval.corpus.removals import RemovalReport
 from retrieval.corpus.resplit import ResplitReport
@@ -45,6 +45,7 @@ from retrieval.engine import (
     resplit_articles,
 )
 from retrieval.errors import NO_ROOM, DigestError, IndexWriteError, StoreError
+from retrieval.finishing import finished
 from retrieval.index.tokens import Tokenizer
 from retrieval.models import one_line
 from retrieval.wording import UNSHOWN, agreeing, counted, shown_name

@@ -30,7 +30,6 @@ from bot.times import MOMENT_EXAMPLES, NotAMoment, moment_of
 from retrieval.compiled import COMPILING, is_compiled
 from retrieval.corpus.db import (
     UPGRADE_INTERRUPTED,
-    finishing,
     kept_locked,
     locked_too_long,
     migrations_pending,
@@ -40,6 +39,7 @@ from retrieval.corpus.formats import EXPANSION_FLOOR, EXPANSION_RATIO, suffixes_
 from retrieval.corpus.records import size_text
 from retrieval.digest.digest import DEFAULT_LIMIT
 from retrieval.errors import NO_ROOM, ConfigError, NewsbotError, StoreError
+from retrieval.finishing import finishing
 from retrieval.wording import shown_name
 
 # What each command does: a line for `newsbot --help`, in full for `newsbot NAME --help`.

@@ -14,13 +14,14 @@ from datetime import UTC, tzinfo
 from pathlib import Path
 
 from retrieval.corpus.copies import Copy
-from retrieval.corpus.db import finished, locked_too_long
+from retrieval.corpus.db import locked_too_long
 from retrieval.corpus.formats import READABLE, format_of, read_records
 from retrieval.corpus.prepare import PreparedArticle, complete_articles, identify_articles
 from retrieval.corpus.prepare_worker import BatchPreparer
 from retrieval.corpus.records import Record
 from retrieval.corpus.store import AddResult, CorpusStore, dated_ahead
 from retrieval.errors import ParseError, StoreError
+from retrieval.finishing import finished
 from retrieval.models import ArticleDraft
 from retrieval.wording import agreeing, counted, quoted, shown_name
 

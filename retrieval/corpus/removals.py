@@ -32,12 +32,12 @@ from retrieval.corpus.attributions import ATTRIBUTION_COLUMNS, attribution
 from retrieval.corpus.db import (
     delete_securely,
     empty_log,
-    finished,
     transaction,
 )
 from retrieval.corpus.prepare import PreparedArticle
 from retrieval.corpus.rows_by_id import rows_for_ids
 from retrieval.corpus.store import AddResult, CorpusStore, counts_from
+from retrieval.finishing import finished
 from retrieval.models import Attribution
 
 
