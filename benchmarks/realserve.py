@@ -54,6 +54,8 @@ PARTS = (
         "ranking and passages (Python)",
         (
             "retrieval/search.py",
+            "retrieval/search_result.py",
+            "retrieval/question_text.py",
             "retrieval/quotes.py",
             "retrieval/highlighting.py",
             "retrieval/ranking/",

@@ -53,8 +53,9 @@ from bot.runtime import BotData, Context, Newest
 from bot.transport import DroppedAtStop, Follow, Withdrawn, outbox
 from retrieval.conversations import ChatMessage, ShownAnswer
 from retrieval.follow_ups import AnswerAbove
+from retrieval.question_text import read_question
 from retrieval.ranking.named_time import named_time
-from retrieval.search import SearchResult, read_question
+from retrieval.search_result import SearchResult
 
 log = logging.getLogger(__name__)
 

@@ -72,7 +72,8 @@ from retrieval.indexing import (
 )
 from retrieval.models import ArticleDraft, Attribution
 from retrieval.ranking import answers, scan, windows
-from retrieval.search import Searcher, SearchResult
+from retrieval.search import Searcher
+from retrieval.search_result import SearchResult
 
 log = logging.getLogger(__name__)
 

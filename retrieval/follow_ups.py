@@ -21,12 +21,14 @@ from dataclasses import dataclass, replace
 from datetime import UTC, tzinfo
 
 from retrieval.models import Passage
+from retrieval.question_text import MAX_QUESTION_CHARS, between_words
 from retrieval.ranking.named_time import (
     names_its_own_time,
     without_named_time,
     without_own_time,
 )
-from retrieval.search import MAX_QUESTION_CHARS, Searcher, SearchResult, between_words
+from retrieval.search import Searcher
+from retrieval.search_result import SearchResult
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,21 +15,28 @@ from __future__ import annotations
 import math
 import re
 import time
-from collections.abc import Callable, Collection, Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Collection, Sequence
+from dataclasses import replace
 from datetime import UTC, tzinfo
 from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
 
-from retrieval.addresses import canonical_url, same_page, same_page_urls
+from retrieval.addresses import same_page, same_page_urls
 from retrieval.corpus.dates import to_timestamp
 from retrieval.corpus.reader import REMEMBERED_ARTICLES, CorpusReader, StoredArticle
 from retrieval.highlighting import Asked
 from retrieval.index.index import Index, ScoredDoc
 from retrieval.index.tokens import MAX_TOKEN_LENGTH, Tokenizer, has_cjk, visible
-from retrieval.models import Attribution, Passage
+from retrieval.models import Passage
+from retrieval.question_text import (
+    LINK,
+    cut,
+    has_words,
+    link_addresses,
+    read_question,
+)
 from retrieval.quotes import quote_text
 from retrieval.ranking import selection
 from retrieval.ranking.features import (
@@ -43,7 +50,6 @@ from retrieval.ranking.features import (
 from retrieval.ranking.model import Ranker, default_ranker
 from retrieval.ranking.named_time import (
     NamedLater,
-    NamedTime,
     NothingRecent,
     named_time,
     recent_span,
@@ -53,8 +59,7 @@ from retrieval.ranking.question import profile
 from retrieval.ranking.selection import choose, on_topic, unshown
 from retrieval.respelling import respelt
 from retrieval.scripts import Scarce, scarce_scripts, script_of
-from retrieval.typed import without_markup
-from retrieval.wording import local_time, stamp
+from retrieval.search_result import ONLY_SHOWN, SearchResult, did_you_mean, listed
 
 # A question whose words no stored article holds carry more than this share of its weight
 # is not answered from the rest (one unknown word of two, "Кличко мэр", is): "Was hat der
@@ -78,132 +83,9 @@ OTHER_SCRIPT_SAYS = (
     "script, so nothing here answers the question. Ask in the language its articles are "
     "written in, with the names as the news writes them."
 )
-# Longer input is cut, between words, and the answer says so (`SearchResult.cut_at`): nobody
-# asks a 4,000-character question, and every term is a postings list scanned; a follow-up
-# and the question it follows are joined within it too (`follow_ups.with_earlier`).
-MAX_QUESTION_CHARS = 1000
 LEAD_SENTENCES = 2  # quoted of an article whose headline alone holds the question's words
 # The sentences holding a respelt word's term read for how the news writes it (`respelling`)
 WRITTEN_SENTENCES = 20
-# Of the question a follow-up was read with, what its note quotes (`SearchResult.follows`)
-FOLLOWS_TOLD_CHARS = 120
-# A follow-up that only the passages of the answer it follows answer: they are right above
-# it, and quoting them again would pass for a new answer
-ONLY_SHOWN = "Nothing beyond the passages already shown answers that."
-# A follow-up whose best passage is one of those: what follows it matches less well, and
-# without a word it passed for the answer ("who did she beat?" got 2005's tennis)
-BEST_SHOWN = "The answer above matches that best; these passages match it less well."
-
-
-@dataclass(frozen=True, slots=True)
-class SearchResult:
-    """Passages for a question, or a `message` saying plainly why there are none;
-    `why_none` words it for a reader's time zone."""
-
-    question: str
-    passages: tuple[Passage, ...]
-    message: str | None = None
-    has_more: bool = False
-    # the moment asked as of, when only articles published after it match the question
-    nothing_by: float | None = None
-    # the time the question names, when it was answered as of that time (`named_time`)
-    named: NamedTime | None = None
-    # the time the question names, when it begins after the moment answered as of: the
-    # passages are of before it (`NamedLater`)
-    later: NamedLater | None = None
-    # the question's words that no stored article holds, when others found the passages or
-    # when they are why nothing answers it (`MOSTLY_UNKNOWN_SAYS`, `OTHER_SCRIPT_SAYS`)
-    unmatched: tuple[str, ...] = ()
-    # spellings one letter off of `unmatched` words that enough articles hold ("morocco's"
-    # of "morrocco's"): the question is searched as typed, and the note offers them
-    respelt: tuple[str, ...] = ()
-    # the scripts ("Cyrillic") of a question none of whose words any article holds, when
-    # the corpus holds next to no text in them (`OTHER_SCRIPT_SAYS`)
-    other_scripts: tuple[str, ...] = ()
-    # a follow-up's best passage is one the answer it follows showed (left out here)
-    best_shown: bool = False
-    # the question's words the best passage left out (`selection.on_topic`) holds, when
-    # the answer ends for want of any that bears more on it
-    off_topic: tuple[str, ...] = ()
-    # the characters of the question searched, when it was longer than MAX_QUESTION_CHARS
-    cut_at: int | None = None
-    # the stored articles a question of links only names, whose leads are the passages
-    linked: tuple[int, ...] = ()
-    # the recent span the question asks about ("this week"), when every passage is older
-    # than it as of the moment asked: else last year's news passes for this week's
-    recent: NothingRecent | None = None
-    # the question of the answer above, when this is its follow-up, searched with it
-    # (`follow_ups`): the first note says so, as its passages answer both, and a note that
-    # names words may name that question's ("No stored article mentions “scored”" under
-    # "and who was the coach?")
-    follows: str | None = None
-
-    def notes(self, linked_told: Callable[[Sequence[Attribution]], str]) -> tuple[str, ...]:
-        """What a reader should know before the passages: that they answer the question
-        read with the one above it (a follow-up: nothing says so but this, and a new
-        question read with an old one gets passages about both), that they are of the time
-        the question names (told in the zone it was read in, the moment's), that none holds
-        some of its words ("Qwertyuiop Industries": three layoff stories would otherwise
-        pass for its news). `linked_told` words the note over a question of links only,
-        given the stored articles whose openings are the passages (`linked`): each shell
-        words it, as how its reader gets an article whole is the shell's."""
-        notes = [] if self.cut_at is None else [self.cut_told()]
-        if self.linked:
-            notes.append(linked_told([passage.article for passage in self.passages]))
-        if self.named is not None:
-            notes.append(self.named.told())
-        if self.later is not None:
-            notes.append(self.later.told())
-        if self.recent is not None:
-            notes.append(self.recent.told())
-        if self.unmatched:
-            words = _listed(self.unmatched)
-            notes.append(
-                f"No stored article mentions {words}: these passages match the rest of the "
-                f"question.{did_you_mean(self.respelt)}"
-            )
-        if self.best_shown:
-            notes.append(BEST_SHOWN)
-        if self.off_topic:
-            words = _listed(self.off_topic)
-            notes.append(f"Nothing else matches more than {words}.")
-        if self.follows is not None:
-            notes.insert(0, self.follows_told())
-        return tuple(notes)
-
-    def why_none(self, zone: tzinfo = UTC) -> str | None:
-        """Why there are no passages, its moment (if any) told in `zone`, and that the
-        question was cut (what matched nothing may have been past the cut)."""
-        why = self.message
-        if self.nothing_by is not None:
-            local = local_time(self.nothing_by, zone)
-            why = (
-                f"Nothing published by {stamp(local)} {local:%Z} matches that; later articles do."
-            )
-        if why is not None and self.cut_at is not None:
-            why = f"{why} {self.cut_told()}"
-        if why is not None and self.follows is not None and why != ONLY_SHOWN:
-            why = f"{self.follows_told()} {why}"  # "that" is read with it
-        return why
-
-    def follows_told(self) -> str:
-        """That the question was read with the one of the answer above (`follows`)."""
-        earlier = self.follows or ""
-        shown = between_words(earlier, FOLLOWS_TOLD_CHARS)
-        if shown != earlier:
-            shown = f"{shown}…"
-        return f"Read as a follow-up to “{shown}”."
-
-    def cut_told(self) -> str:
-        """That the question was searched only to `cut_at` characters."""
-        return (
-            f"The question was cut at {self.cut_at:,} characters (at most "
-            f"{MAX_QUESTION_CHARS:,} are read): its words after them were not searched."
-        )
-
-
-# An address: not looked up, as its parts ("https", "www", "news") would find chance passages.
-_LINK = re.compile(r"<?(?:https?://|www\.)[^\s>]+>?", re.IGNORECASE)
 
 
 # What a question needs, said without an example: one would come from the seed corpus (an
@@ -217,7 +99,7 @@ def _refused(question: str) -> SearchResult:
         return SearchResult(
             question, (), message=f"Ask a question about the news, with {_WHAT_TO_ADD}"
         )
-    if _LINK.search(question):  # nothing searchable but for its links
+    if LINK.search(question):  # nothing searchable but for its links
         return SearchResult(
             question,
             (),
@@ -225,7 +107,7 @@ def _refused(question: str) -> SearchResult:
             "about the story in words (an admin can add its page to the corpus: newsbot ingest "
             "URL).",
         )
-    if not _has_words(question):
+    if not has_words(question):
         what = "no words"
     elif all(
         word.isascii() and len(word) > MAX_TOKEN_LENGTH for word in re.findall(r"\w+", question)
@@ -240,71 +122,11 @@ def _other_script(question: str, words: tuple[str, ...], scarce: Scarce) -> Sear
     """No passages for a question in scripts the corpus holds next to no text in, and why
     (`OTHER_SCRIPT_SAYS`): its words named, and those scripts."""
     message = OTHER_SCRIPT_SAYS.format(
-        words=_listed(words),
+        words=listed(words),
         held="no" if not scarce.terms else "next to no",
         scripts=" or ".join(scarce.names),
     )
     return SearchResult(question, (), message=message, unmatched=words, other_scripts=scarce.names)
-
-
-def did_you_mean(spellings: Sequence[str]) -> str:
-    """What ends a note or message offering `spellings` (" Did you mean “morocco's”?");
-    "" for none."""
-    return f" Did you mean {_listed(spellings)}?" if spellings else ""
-
-
-def _listed(words: Iterable[str]) -> str:
-    """Words of a question named in an answer's note: “Qwertyuiop”, “Moskau”."""
-    return ", ".join(f"“{word}”" for word in words)
-
-
-def _link_addresses(question: str) -> list[str]:
-    """The canonical forms (as articles are stored) of the links in `question`, without
-    the angle brackets or closing marks around one pasted in a sentence."""
-    found = []
-    for match in _LINK.finditer(question):
-        link = match[0].strip("<>").rstrip(".,;:!?)]}'\"”’")
-        if link.lower().startswith("www."):
-            link = f"https://{link}"
-        url = canonical_url(link)
-        if url is not None and url not in found:
-            found.append(url)
-    return found
-
-
-# Marks typed over and over ("?!!!!!!…", "?!?!?!…"): three say as much. Three thousand
-# pushed "Who won Wimbledon?!!!…" past MAX_QUESTION_CHARS, and the cut went back to the
-# space before it.
-_MARKS_RUN = re.compile(r"([^\w\s]{3})[^\w\s]+")
-
-
-def read_question(question: str) -> str:
-    """A question as it is searched: the text it shows (`without_markup`), its spaces run
-    together and a run of marks past three cut to its first three. The bot reads a message
-    so before telling whether it follows an answer up, so that it sees what is searched."""
-    return _MARKS_RUN.sub(r"\1", without_markup(question))
-
-
-def _cut(question: str) -> tuple[str, int | None]:
-    """`question` (its spaces run together) within MAX_QUESTION_CHARS, cut between words
-    (`between_words`), and the characters kept; None when it is not cut."""
-    if len(question) <= MAX_QUESTION_CHARS:
-        return question, None
-    kept = between_words(question, MAX_QUESTION_CHARS)
-    return kept, len(kept)
-
-
-def between_words(text: str, limit: int) -> str:
-    """`text` within `limit` characters, cut at the last space before them, or after a word
-    whose marks alone run past them ("Wimbledon?!!!…": the word and what fits of its
-    marks). Cut within a word, a half word ("Minj") was searched, and named as no stored
-    article's; cut back to the space before "Wimbledon?!!!…", its one word was lost."""
-    if len(text) <= limit:
-        return text
-    kept = text[:limit]
-    if _has_words(text[limit:].partition(" ")[0]):  # the cut is within a word
-        kept = kept.rpartition(" ")[0] or kept  # one word longer than all: no word anyway
-    return kept.rstrip()
 
 
 # Where a question's sentences end: a mark that ends one, then a space or the end (Arabic's
@@ -330,7 +152,7 @@ def _said_again(
     if not held:
         return set()
     said: set[str] = set()
-    for sentence in _SENTENCE_END.split(_LINK.sub(" ", question)):
+    for sentence in _SENTENCE_END.split(LINK.sub(" ", question)):
         terms = set(tokenizer(sentence))
         scripts = {script_of(term) for term in terms} - {""}
         if len(scripts) == 1 and not scripts & held:
@@ -363,11 +185,6 @@ def _published_time(published: str | None) -> float | None:
         return to_timestamp(published)
     except ValueError:
         return None
-
-
-def _has_words(text: str) -> bool:
-    """Whether `text` holds a letter or digit ("?!", an emoji: none to search for)."""
-    return any(c.isalnum() for c in text)
 
 
 class Searcher:
@@ -421,7 +238,7 @@ class Searcher:
         (`newsbot reindex`). The ranking is the same: a follow-up's page is its first page
         less the answer it follows.
         """
-        question, cut_at = _cut(read_question(question))
+        question, cut_at = cut(read_question(question))
         if as_of is not None and not math.isfinite(as_of):
             raise ValueError(f"as_of must be a finite Unix time, not {as_of}")
         moment = time.time() if as_of is None else as_of
@@ -441,7 +258,7 @@ class Searcher:
         zone: tzinfo,
     ) -> SearchResult:
         """`search` of a question cleaned and within MAX_QUESTION_CHARS, as of `moment`."""
-        tokens = self.index.tokenizer(_LINK.sub(" ", question))
+        tokens = self.index.tokenizer(LINK.sub(" ", question))
         if not tokens:
             linked = self._linked(question, moment, limit) if not offset and not shown else None
             return linked or _refused(question)
@@ -461,7 +278,7 @@ class Searcher:
         ):
             words = self._words(question, missing)
             spellings = self._respelt(words)
-            message = MOSTLY_UNKNOWN_SAYS.format(words=_listed(words)) + did_you_mean(spellings)
+            message = MOSTLY_UNKNOWN_SAYS.format(words=listed(words)) + did_you_mean(spellings)
             return SearchResult(question, (), message=message, unmatched=words, respelt=spellings)
         candidates = None
         named = named_time(question, zone)
@@ -477,7 +294,7 @@ class Searcher:
             # "2022") would find previews and round-ups that name it, not its news ("15
             # September 2025" asked as of 2022 found "$15 an hour by 2025")
             unnamed = without_named_time(question)
-            unnamed_tokens = self.index.tokenizer(_LINK.sub(" ", unnamed)) or tokens
+            unnamed_tokens = self.index.tokenizer(LINK.sub(" ", unnamed)) or tokens
         if named is not None:
             candidates = self.candidates(unnamed, unnamed_tokens, named.moment)
             if candidates is not None and len(candidates):
@@ -507,7 +324,7 @@ class Searcher:
             unshown_windows = choose(candidates, scores, offset + limit + 1, first_page)[offset:]
             best_shown = False
         page = unshown_windows[:limit]
-        asked = Asked(self.index.tokenizer, _LINK.sub(" ", question))
+        asked = Asked(self.index.tokenizer, LINK.sub(" ", question))
         passages = self._passages(candidates, scores, page, offset + 1, asked)
         if not passages and offset:
             return SearchResult(question, (), message="No more passages for that question.")
@@ -553,7 +370,7 @@ class Searcher:
         # as the tokenizer reads it: "Volta\u200bMotors" (a zero-width space, a word joiner
         # or a BOM pasted between them) is one word, "VoltaMotors", named when no article
         # holds it; split at the invisible character, neither half was named
-        for word in re.findall(r"\w[\w'’.-]*\w|\w", visible(_LINK.sub(" ", question))):
+        for word in re.findall(r"\w[\w'’.-]*\w|\w", visible(LINK.sub(" ", question))):
             found = self.index.tokenizer(word)
             if found and terms.issuperset(found):
                 named = [word]
@@ -731,7 +548,7 @@ class Searcher:
         """For a question of links only, the leads of the stored articles they name (as
         ingest matches an address: `canonical_url`, `same_page`) published by `moment`;
         None if none is."""
-        urls = _link_addresses(question)
+        urls = link_addresses(question)
         variants = {variant for url in urls for variant in same_page_urls(url)}
         stored = self.reader.article_ids_at(variants, moment) if urls else {}
         by_page: dict[str, int] = {}
@@ -770,7 +587,7 @@ class Searcher:
         )
         texts = {sentence_id: text for sentence_id, text, _, _ in read}
         paragraphs = {sentence_id: paragraph for sentence_id, _, _, paragraph in read}
-        asked = Asked(self.index.tokenizer, _LINK.sub(" ", question))
+        asked = Asked(self.index.tokenizer, LINK.sub(" ", question))
         passages: list[Passage] = []
         for article_id, score in scored:
             article = stored.get(article_id)

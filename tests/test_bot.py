@@ -59,7 +59,7 @@ from retrieval.engine import Engine, resplit_articles
 from retrieval.errors import ConfigError, IndexWriteError
 from retrieval.index.files import index_dir
 from retrieval.models import ArticleDraft
-from retrieval.search import BEST_SHOWN, ONLY_SHOWN
+from retrieval.search_result import BEST_SHOWN, ONLY_SHOWN
 from tests.conftest import SMALL_CORPUS, run_sql
 from tests.fake_telegram import QUERY_TOO_OLD, TEST_TOKEN, TEST_USER_ID, FakeTelegramServer
 from tests.test_resplit import split_as_before

@@ -15,7 +15,8 @@ import pytest_asyncio
 from retrieval.engine import Engine
 from retrieval.follow_ups import AnswerAbove, search_after
 from retrieval.models import ArticleDraft
-from retrieval.search import BEST_SHOWN, ONLY_SHOWN, Searcher, SearchResult
+from retrieval.search import Searcher
+from retrieval.search_result import BEST_SHOWN, ONLY_SHOWN, SearchResult
 from tests.test_bot import (
     CORPUS,
     USER,

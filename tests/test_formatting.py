@@ -31,7 +31,7 @@ from bot.markup import (
 )
 from retrieval.digest.latest import LatestStory
 from retrieval.models import Attribution, Passage
-from retrieval.search import SearchResult
+from retrieval.search_result import SearchResult
 from tests.telegram_html import check_message_text
 
 

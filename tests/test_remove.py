@@ -30,7 +30,7 @@ from retrieval.feeds.fetch import Fetcher
 from retrieval.feeds.poll import FeedPoller
 from retrieval.feeds.registry import FeedRegistry
 from retrieval.models import ArticleDraft
-from retrieval.search import SearchResult
+from retrieval.search_result import SearchResult
 from tests.cli_process import cancel_landed, clean_env
 from tests.feed_server import FeedServer, poll_all
 

@@ -33,7 +33,7 @@ from retrieval.engine import Engine, resplit_articles
 from retrieval.index.index import ScoredDoc
 from retrieval.indexing import article_index_dir
 from retrieval.models import ArticleDraft
-from retrieval.search import SearchResult
+from retrieval.search_result import SearchResult
 
 from .cli_process import clean_env, run_newsbot
 from .conftest import SEEDS, run_sql, write_jsonl

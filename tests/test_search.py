@@ -20,13 +20,14 @@ from retrieval.corpus.read_connections import ReadConnections
 from retrieval.corpus.reader import CorpusReader
 from retrieval.engine import Engine
 from retrieval.models import ArticleDraft, Attribution
+from retrieval.question_text import between_words
 from retrieval.ranking import answers as answers_module
 from retrieval.ranking import selection
 from retrieval.ranking.answers import novelty_of
 from retrieval.ranking.features import COLUMN, Candidates
 from retrieval.ranking.model import default_ranker
 from retrieval.ranking.selection import _Page, choose
-from retrieval.search import Searcher, between_words
+from retrieval.search import Searcher
 from tests.conftest import SMALL_CORPUS, write_jsonl
 
 STORY = (

@@ -10,7 +10,7 @@ import pytest
 
 from bot.formatting import display_date
 from bot.times import iso_text, published_text, utc_text, when
-from retrieval.search import SearchResult
+from retrieval.search_result import SearchResult
 
 MOMENT = datetime(2024, 6, 3, 7, 5, tzinfo=UTC)
 

@@ -55,8 +55,9 @@ from bot.times import (
 )
 from retrieval.engine import Engine
 from retrieval.models import Attribution, Passage
+from retrieval.question_text import MAX_QUESTION_CHARS
 from retrieval.quotes import PARAGRAPH_BREAK
-from retrieval.search import MAX_QUESTION_CHARS, SearchResult
+from retrieval.search_result import SearchResult
 from retrieval.wording import UNDATED, quoted
 
 FIELDS = ("question", "as_of", "limit")
