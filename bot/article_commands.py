@@ -16,7 +16,7 @@ from bot.markup import escape, pack
 from bot.replies import send_reply
 from bot.runtime import App, Context
 from retrieval.corpus.removals import RemovalReport
-from retrieval.engine import remove_articles
+from retrieval.without_index import remove_articles
 from retrieval.wording import agreeing, counted
 
 USAGE = (

@@ -1,8 +1,8 @@
 """The engine: the shells' (the command line's and the bot's) way to the database and index.
 
 It opens the database and its index together and offers what the shells do with them: ask,
-ingest, corpus figures, feeds, digests. Its connection and parts stay inside. The functions
-beside it serve the commands that need no index (`corpus_stats`, `back_up_database`,
+ingest, corpus figures, feeds, digests. Its connection and parts stay inside. The commands
+that need no index have `retrieval.without_index` (`corpus_stats`, `back_up_database`,
 `remove_articles`, `feed_registry`...), and the bot keeps its chats' state on connections of
 their own (`Conversations.open`, `Engine.open_subscriptions`): no shell uses a connection or
 builds the core's parts on one (tests/test_layout.py). For the rest, the shells import the
@@ -13,23 +13,20 @@ touch no database (a feed interval parsed, a feed's address looked at over the n
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import gc
 import logging
 import os
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import replace
 from datetime import UTC, tzinfo
 from pathlib import Path
 
 import aiosqlite
 
-from retrieval import retention
 from retrieval.compiled import is_compiled, mark_compiled
-from retrieval.corpus import backup, removals, resplit
+from retrieval.corpus import resplit
 from retrieval.corpus.db import (
-    AIOSQLITE_OPTIONS,
     connect,
     database_id,
     open_database,
@@ -40,10 +37,7 @@ from retrieval.corpus.ingest import IngestReport, ingest_drafts, ingest_paths, s
 from retrieval.corpus.prepare import prepare_articles
 from retrieval.corpus.read_connections import ReadConnections
 from retrieval.corpus.reader import CorpusReader
-from retrieval.corpus.removals import RemovalReport
-from retrieval.corpus.resplit import ResplitReport
-from retrieval.corpus.store import AddResult, CorpusStats, CorpusStore, note_ingest
-from retrieval.corpus.stored_authors import clean_stored_authors
+from retrieval.corpus.store import AddResult, CorpusStore, note_ingest
 from retrieval.digest.digest import DEFAULT_LIMIT, Digest, Period, build_digest
 from retrieval.digest.latest import LatestStory, latest_stories
 from retrieval.digest.subscriptions import Subscriptions
@@ -59,7 +53,6 @@ from retrieval.follow_ups import AnswerAbove, search_after
 from retrieval.index import kernels, layout
 from retrieval.index.files import Saving, save_indexes
 from retrieval.index.index import Index
-from retrieval.index.tokens import Tokenizer
 from retrieval.indexing import (
     ARTICLES,
     SENTENCES,
@@ -74,158 +67,12 @@ from retrieval.models import ArticleDraft, Attribution
 from retrieval.ranking import answers, scan, windows
 from retrieval.search import Searcher
 from retrieval.search_result import SearchResult
+from retrieval.seeding import Seeding
 
 log = logging.getLogger(__name__)
 
 # Digests built at once (`Engine.digest`): as many as the cores a small server has.
 DIGEST_BUILDS = 2
-
-
-async def corpus_stats(db_path: str | os.PathLike[str]) -> CorpusStats:
-    """The corpus's figures (`CorpusStore.stats`), read without opening the indexes, which
-    they do not need: loading them (and checking every array) takes seconds of a
-    7-million-sentence corpus, for one SQL read."""
-    conn = await connect(db_path, reads_only=True)
-    try:
-        return await CorpusStore(conn).stats()
-    finally:
-        await conn.close()
-
-
-async def corpus_sources(db_path: str | os.PathLike[str]) -> list[tuple[str | None, int]]:
-    """`Engine.sources` without opening the indexes, as `corpus_stats` reads."""
-    conn = await connect(db_path, reads_only=True)
-    try:
-        return await CorpusStore(conn).sources()
-    finally:
-        await conn.close()
-
-
-async def back_up_database(
-    db_path: Path, target: Path, replace: bool = False, forget_before: float | None = None
-) -> backup.Backup:
-    """A consistent copy of the database at `target` while others write it, in a worker
-    thread (see `retrieval.corpus.backup`); the indexes, a cache of it, are not copied.
-    With `forget_before`, what chats asked before then (NEWSBOT_KEEP_DAYS) is forgotten in
-    the copy before it takes the place of `target` (`retention.forget_expired`): the
-    database the copy is of may be read-only, or of an older schema, which it keeps."""
-
-    def forget_in(copy: Path) -> None:
-        if forget_before is not None:  # in the worker thread: a loop of its own
-            asyncio.run(_forget_expired_at(copy, forget_before))
-
-    return await asyncio.to_thread(backup.back_up, db_path, target, replace, forget_in)
-
-
-async def _forget_expired_at(path: Path, before: float) -> int:
-    """`retention.forget_expired` in the database at `path` as it is: not moved to this
-    newsbot's schema, as `connect` would."""
-    conn = await aiosqlite.connect(path, **AIOSQLITE_OPTIONS)
-    try:
-        await conn.execute("PRAGMA foreign_keys = ON")  # an answer's messages go with it
-        return await retention.forget_expired(conn, before)
-    finally:
-        await conn.close()
-
-
-async def forget_chat(db_path: str | os.PathLike[str], chat_id: int) -> int:
-    """Erase every row naming a chat (`retention.forget_chat`); how many went."""
-    return await _erase(db_path, retention.forget_chat, chat_id)
-
-
-async def forget_user(db_path: str | os.PathLike[str], user_id: int) -> int:
-    """Erase every row naming a user (`retention.forget_user`); how many went."""
-    return await _erase(db_path, retention.forget_user, user_id)
-
-
-async def _erase(
-    db_path: str | os.PathLike[str],
-    erase: Callable[[aiosqlite.Connection, int], Awaitable[int]],
-    named: int,
-) -> int:
-    conn = await connect(db_path)
-    try:
-        return await erase(conn, named)
-    finally:
-        await conn.close()
-
-
-async def forget_expired(db_path: str | os.PathLike[str], before: float) -> int:
-    """Forget what chats asked before `before` (NEWSBOT_KEEP_DAYS ago), as a running bot
-    does hourly (`retention.forget_expired`), without opening the indexes; how many rows
-    went."""
-    conn = await connect(db_path)
-    try:
-        return await retention.forget_expired(conn, before)
-    finally:
-        await conn.close()
-
-
-async def remove_articles(
-    db_path: str | os.PathLike[str], refs: Sequence[str], report: RemovalReport | None = None
-) -> RemovalReport:
-    """Take the articles `refs` name (ids or addresses) out of the corpus, without opening
-    the indexes: each hides them when it is next loaded or refreshed (a running bot's
-    within seconds; see `retrieval.corpus.removals`). `report`, if given, is filled once
-    the removal is committed, and a cancel once it began waits for it."""
-    conn = await connect(db_path)
-    try:
-        return await removals.remove_articles(conn, refs, report)
-    finally:
-        await conn.close()
-
-
-async def resplit_articles(
-    db_path: str | os.PathLike[str],
-    progress: Progress | None = None,
-    report: ResplitReport | None = None,
-) -> ResplitReport:
-    """Split the articles stored by an older splitter again (`retrieval.corpus.resplit`),
-    without opening the indexes: where sentences were replaced the saved ones no longer
-    match, and the caller rebuilds them (`newsbot reindex`); any other opening does too."""
-    conn = await connect(db_path)
-    try:
-        return await resplit.resplit_articles(conn, progress, report)
-    finally:
-        await conn.close()
-
-
-async def clean_authors_stored(db_path: str | os.PathLike[str]) -> int:
-    """Clean the authors older versions stored as an ingest cleans them now
-    (`retrieval.corpus.stored_authors`); the number of articles whose authors changed."""
-    conn = await connect(db_path)
-    try:
-        return await clean_stored_authors(conn)
-    finally:
-        await conn.close()
-
-
-async def period_digest(
-    db_path: str | os.PathLike[str],
-    period: Period,
-    keywords: Sequence[str] = (),
-    limit: int = DEFAULT_LIMIT,
-) -> Digest:
-    """`Engine.digest` without opening the indexes: the digest reads the database alone,
-    and tokenizes by the indexes' rules (`Tokenizer()`)."""
-    conn = await connect(db_path, reads_only=True)
-    try:
-        return await build_digest(conn, period, keywords, limit, Tokenizer())
-    finally:
-        await conn.close()
-
-
-@contextlib.asynccontextmanager
-async def feed_registry(
-    db_path: str | os.PathLike[str], reads_only: bool = False
-) -> AsyncIterator[FeedRegistry]:
-    """The database's feeds (`feeds add`, `list`, `remove`) without opening the indexes,
-    which they do not need: a stale index would be rebuilt, and saved, to list the feeds."""
-    conn = await connect(db_path, reads_only=reads_only)
-    try:
-        yield FeedRegistry(conn)
-    finally:
-        await conn.close()
 
 
 def _warm_up() -> None:
@@ -236,77 +83,8 @@ def _warm_up() -> None:
     layout.warm_up()  # adding articles
 
 
-SEED_FAILURES = 3  # the seed files that failed, named in `Seeding.message`
-
-
 class _SeedsNotStored(Exception):
     """The seeding stopped (no room, the database failing): its transaction is rolled back."""
-
-
-@dataclass(frozen=True, slots=True)
-class Seeding:
-    """What `seed_if_empty` found: the seeds ingested into an empty database (`report`), or
-    a database left empty (no seed folder, seeding off, feeds added), or neither (articles
-    were there already)."""
-
-    seeds: Path | None  # None: seeding is off
-    report: IngestReport | None
-    empty: bool
-    read_only: bool = False  # empty, and opened read-only: nothing could be ingested
-    in_use: bool = False  # empty, but someone's corpus (`CorpusStore.in_use`): not seeded
-    feeds: bool = False  # empty, but feeds were added to it: its articles are on their way
-    made: Path | None = None  # the database, when there was none there before
-
-    @property
-    def message(self) -> str | None:
-        """What to tell the person running newsbot, if anything."""
-        if self.read_only:
-            return (
-                "the database is empty, and it can only be read here (no right to write "
-                "there, or no room): ingest some articles where it can be written"
-            )
-        if self.in_use:
-            return (
-                "the database is empty, but it is someone's corpus (an ingest into it began "
-                "and stored nothing, or is still at work elsewhere, or its articles were "
-                "removed), so the seeds are not added to it: ingest some articles (newsbot "
-                "ingest PATH)"
-            )
-        if self.feeds:
-            return (
-                "the database has no articles yet, and feeds (newsbot feeds list): the seeds "
-                "are not added to it; its articles come as its feeds are polled"
-            )
-        if self.seeds is None and self.empty:  # one with articles needs no seeds
-            return (
-                "the database is empty, and seeding is off (NEWSBOT_SEEDS=none): ingest some "
-                "articles (newsbot ingest PATH)"
-            )
-        if self.report is not None:
-            failed = "".join(f"; failed: {f}" for f in self.report.failures[:SEED_FAILURES])
-            stopped = f"; {self.report.stopped}" if self.report.stopped else ""
-            still = (
-                ": the corpus is still empty, ingest some articles (newsbot ingest PATH)"
-                if self.empty
-                else ""
-            )
-            # a database made anew (the quick start's, the bot's): said so, the seed its
-            # only article
-            was = (
-                f"there was no database at {self.made}: made one and ingested"
-                if self.made is not None
-                else "the database was empty: ingested"
-            )
-            return (
-                f"{was} the seeds from {self.seeds} "
-                f"({self.report.summary()}){failed}{stopped}{still}"
-            )
-        if self.empty:
-            return (
-                f"the database is empty and there is no seed folder at {self.seeds}: "
-                "ingest some articles first (newsbot ingest PATH)"
-            )
-        return None
 
 
 # Python's cyclic garbage collector, tuned for a process that answers questions. A question

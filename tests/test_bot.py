@@ -55,11 +55,12 @@ from bot.turns import ChatsInTurn
 from retrieval import conversations
 from retrieval.conversations import ChatMessage
 from retrieval.corpus.text import paragraphs
-from retrieval.engine import Engine, resplit_articles
+from retrieval.engine import Engine
 from retrieval.errors import ConfigError, IndexWriteError
 from retrieval.index.files import index_dir
 from retrieval.models import ArticleDraft
 from retrieval.search_result import BEST_SHOWN, ONLY_SHOWN
+from retrieval.without_index import resplit_articles
 from tests.conftest import SMALL_CORPUS, run_sql
 from tests.fake_telegram import QUERY_TOO_OLD, TEST_TOKEN, TEST_USER_ID, FakeTelegramServer
 from tests.test_resplit import split_as_before

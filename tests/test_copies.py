@@ -14,8 +14,9 @@ from retrieval.corpus.copies import Copy
 from retrieval.corpus.ingest import LISTED_DUPLICATES, Duplicate, IngestReport
 from retrieval.corpus.sketches import NEAR_IDENTICAL, resemblance, shingle_hashes, text_keys
 from retrieval.corpus.text import normal_words
-from retrieval.engine import Engine, corpus_stats, remove_articles
+from retrieval.engine import Engine
 from retrieval.models import ArticleDraft
+from retrieval.without_index import corpus_stats, remove_articles
 
 from .conftest import run_sql, write_jsonl
 

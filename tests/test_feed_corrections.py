@@ -13,11 +13,12 @@ import aiosqlite
 import pytest
 
 from retrieval.corpus.store import CorpusStore
-from retrieval.engine import Engine, remove_articles
+from retrieval.engine import Engine
 from retrieval.feeds.corrections import MAX_CORRECTIONS
 from retrieval.feeds.fetch import Fetcher
 from retrieval.feeds.poll import FeedPoller
 from retrieval.feeds.registry import ENTRY_PATIENCE, ENTRY_TRIES, FeedRegistry
+from retrieval.without_index import remove_articles
 from tests.conftest import run_sql
 from tests.feed_server import FeedServer, Route, poll_all
 

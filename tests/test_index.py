@@ -17,7 +17,7 @@ import retrieval.indexing as indexing
 from retrieval.corpus import prepare
 from retrieval.corpus.db import connect
 from retrieval.corpus.store import CorpusStore
-from retrieval.engine import Engine, corpus_stats
+from retrieval.engine import Engine
 from retrieval.index import kernels, tokens
 from retrieval.index.bm25 import BM25Params
 from retrieval.index.builder import SegmentBuilder
@@ -26,6 +26,7 @@ from retrieval.index.index import Index
 from retrieval.index.segment import Segment
 from retrieval.index.tokens import Tokenizer
 from retrieval.indexing import ARTICLES, SENTENCES, TITLE_REPEATS, catch_up_both
+from retrieval.without_index import corpus_stats
 
 from .conftest import SEEDS, run_sql, shared_articles, shared_lines, write_jsonl
 

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from retrieval.engine import Engine, corpus_stats
+from retrieval.engine import Engine
 from retrieval.errors import IndexWriteError
 from retrieval.index import files
 from retrieval.index.files import index_dir, save_index
@@ -28,6 +28,7 @@ from retrieval.index.index import Index
 from retrieval.index.segment import Segment
 from retrieval.indexing import LONG_CATCH_UP
 from retrieval.models import ArticleDraft
+from retrieval.without_index import corpus_stats
 from tests.cli_process import run_newsbot
 
 from .conftest import SEEDS

@@ -25,7 +25,7 @@ from retrieval.addresses import masked, masked_url, public_url
 from retrieval.corpus import records
 from retrieval.corpus.dates import to_timestamp
 from retrieval.corpus.db import connect
-from retrieval.engine import Engine, remove_articles
+from retrieval.engine import Engine
 from retrieval.errors import StoreError
 from retrieval.feeds import page as page_module
 from retrieval.feeds import page_retries, poll, registry
@@ -35,6 +35,7 @@ from retrieval.feeds.outcomes import FeedOutcome, PollReport
 from retrieval.feeds.poll import MAX_ENTRIES_PER_POLL, FeedPoller
 from retrieval.feeds.registry import FeedRegistry
 from retrieval.models import ArticleDraft
+from retrieval.without_index import remove_articles
 from tests.conftest import TEST_LIMITS, run_sql
 from tests.feed_server import FeedServer, Route, poll_all
 

@@ -14,10 +14,11 @@ import pytest
 from bot.cli.commands import REINDEX_NOT_SAVED
 from bot.cli.main import main
 from retrieval.corpus.generation import MOVE_ON
-from retrieval.engine import Engine, remove_articles, resplit_articles
+from retrieval.engine import Engine
 from retrieval.index.files import index_dir
 from retrieval.indexing import article_index_dir
 from retrieval.models import ArticleDraft
+from retrieval.without_index import remove_articles, resplit_articles
 
 from .cli_process import run_newsbot, start_newsbot
 from .conftest import run_sql, write_jsonl

@@ -25,12 +25,12 @@ from retrieval.corpus.ingest import ingest_paths
 from retrieval.corpus.removals import Removed, remove_articles, removed_since
 from retrieval.corpus.store import CorpusStore
 from retrieval.engine import Engine
-from retrieval.engine import remove_articles as remove_from
 from retrieval.feeds.fetch import Fetcher
 from retrieval.feeds.poll import FeedPoller
 from retrieval.feeds.registry import FeedRegistry
 from retrieval.models import ArticleDraft
 from retrieval.search_result import SearchResult
+from retrieval.without_index import remove_articles as remove_from
 from tests.cli_process import cancel_landed, clean_env
 from tests.feed_server import FeedServer, poll_all
 
@@ -383,7 +383,7 @@ async def test_a_removed_articles_text_is_not_left_in_the_database_files(
         await conn.execute("PRAGMA secure_delete = OFF")  # as other builds have it
         return conn
 
-    monkeypatch.setattr("retrieval.engine.connect", no_secure_delete)
+    monkeypatch.setattr("retrieval.without_index.connect", no_secure_delete)
     phrase = b"border town of Aslanduz"
     files = [Path(f"{small_engine.db_path}{suffix}") for suffix in ("", "-wal")]
     assert any(phrase in path.read_bytes() for path in files if path.exists())

@@ -29,11 +29,12 @@ from retrieval.corpus.schema import MIGRATIONS
 from retrieval.corpus.sentences import article_sentences
 from retrieval.corpus.splitter import SPLITTER_VERSION
 from retrieval.corpus.text import paragraphs
-from retrieval.engine import Engine, resplit_articles
+from retrieval.engine import Engine
 from retrieval.index.index import ScoredDoc
 from retrieval.indexing import article_index_dir
 from retrieval.models import ArticleDraft
 from retrieval.search_result import SearchResult
+from retrieval.without_index import resplit_articles
 
 from .cli_process import clean_env, run_newsbot
 from .conftest import SEEDS, run_sql, write_jsonl

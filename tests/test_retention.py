@@ -26,9 +26,9 @@ from retrieval.corpus.schema import MIGRATIONS
 from retrieval.digest.schedule import DailyTime
 from retrieval.digest.subscriptions import Subscriptions
 from retrieval.engine import Engine
-from retrieval.engine import forget_user as forget_user_at
 from retrieval.models import ArticleDraft
 from retrieval.retention import forget_user
+from retrieval.without_index import forget_user as forget_user_at
 
 from .conftest import run_sql
 from .test_bot import (
@@ -75,7 +75,7 @@ def without_secure_delete(monkeypatch: pytest.MonkeyPatch) -> None:
         await conn.execute("PRAGMA secure_delete = OFF")
         return conn
 
-    monkeypatch.setattr("retrieval.engine.connect", no_secure_delete)
+    monkeypatch.setattr("retrieval.without_index.connect", no_secure_delete)
     monkeypatch.setattr("retrieval.conversations.connect", no_secure_delete)
 
 

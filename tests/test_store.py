@@ -22,11 +22,12 @@ from retrieval.corpus.reader import CorpusReader
 from retrieval.corpus.schema import MIGRATIONS, Migration
 from retrieval.corpus.store import CorpusStore
 from retrieval.corpus.text import fingerprint
-from retrieval.engine import Engine, corpus_stats, remove_articles
+from retrieval.engine import Engine
 from retrieval.errors import StoreError
 from retrieval.index.files import index_dir
 from retrieval.indexing import article_index_dir
 from retrieval.models import ArticleDraft
+from retrieval.without_index import corpus_stats, remove_articles
 
 from .conftest import corpus_file, run_sql, shared_articles, write_jsonl
 

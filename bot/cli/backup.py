@@ -9,7 +9,7 @@ from pathlib import Path
 from bot.cli.commands import EXIT_OK, require_database
 from bot.config import Settings
 from retrieval.corpus.records import size_text
-from retrieval.engine import back_up_database
+from retrieval.without_index import back_up_database
 from retrieval.wording import counted, shown_name
 
 

@@ -35,8 +35,12 @@ from retrieval.corpus.removals import RemovalReport
 from retrieval.corpus.resplit import ResplitReport
 from retrieval.corpus.store import CorpusStats
 from retrieval.digest.digest import Digest, Period, keyword_labels, typed_keywords
-from retrieval.engine import (
-    Engine,
+from retrieval.engine import Engine
+from retrieval.errors import NO_ROOM, DigestError, IndexWriteError, StoreError
+from retrieval.finishing import finished
+from retrieval.index.tokens import Tokenizer
+from retrieval.models import one_line
+from retrieval.without_index import (
     clean_authors_stored,
     corpus_sources,
     corpus_stats,
@@ -44,10 +48,6 @@ from retrieval.engine import (
     remove_articles,
     resplit_articles,
 )
-from retrieval.errors import NO_ROOM, DigestError, IndexWriteError, StoreError
-from retrieval.finishing import finished
-from retrieval.index.tokens import Tokenizer
-from retrieval.models import one_line
 from retrieval.wording import UNSHOWN, agreeing, counted, shown_name
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2

@@ -27,7 +27,7 @@ from bot.progress import progress_bar
 from bot.times import utc_text, when
 from retrieval.addresses import masked_url
 from retrieval.corpus.ingest import storage_fault
-from retrieval.engine import Engine, feed_registry
+from retrieval.engine import Engine
 from retrieval.errors import BadFeedAddress, FeedError, IndexWriteError
 from retrieval.feeds import poll
 from retrieval.feeds.feed import Feed, format_interval, parse_interval
@@ -37,6 +37,7 @@ from retrieval.feeds.outcomes import FeedOutcome, PollStatus
 from retrieval.feeds.private_addresses import PrivateAllowed
 from retrieval.feeds.probe import NotAFeed, look_at_feed, moved_for_good
 from retrieval.feeds.registry import IDS_NAMED, FeedRegistry
+from retrieval.without_index import feed_registry
 from retrieval.wording import agreeing, counted, shown_name
 
 

@@ -8,7 +8,7 @@ import time
 
 from bot.cli.commands import EXIT_OK, require_database
 from bot.config import Settings
-from retrieval.engine import forget_chat, forget_expired, forget_user
+from retrieval.without_index import forget_chat, forget_expired, forget_user
 from retrieval.wording import counted
 
 
