@@ -56,6 +56,7 @@ PARTS = (
             "retrieval/search.py",
             "retrieval/search_result.py",
             "retrieval/question_text.py",
+            "retrieval/vocabulary.py",
             "retrieval/quotes.py",
             "retrieval/highlighting.py",
             "retrieval/ranking/",

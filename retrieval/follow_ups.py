@@ -84,7 +84,7 @@ def search_after(
         return searcher.search(message, limit, 0, as_of, (), zone)  # "joint exercise", as typed
     if new <= set(_terms_of(searcher, above.shown)):  # about what the answer showed
         return as_follow_up()
-    known = new - searcher.unknown_terms(sorted(new))
+    known = new - searcher.vocabulary.unknown_terms(sorted(new))
     if known and earlier_terms and _may_be_tied(searcher, known, earlier_terms):
         found = as_follow_up()
         if found.passages and _holds(searcher, found.passages[0], known, earlier_terms):

@@ -28,7 +28,7 @@ from retrieval.corpus.dates import to_timestamp
 from retrieval.corpus.reader import REMEMBERED_ARTICLES, CorpusReader, StoredArticle
 from retrieval.highlighting import Asked
 from retrieval.index.index import Index, ScoredDoc
-from retrieval.index.tokens import MAX_TOKEN_LENGTH, Tokenizer, has_cjk, visible
+from retrieval.index.tokens import MAX_TOKEN_LENGTH
 from retrieval.models import Passage
 from retrieval.question_text import (
     LINK,
@@ -57,9 +57,9 @@ from retrieval.ranking.named_time import (
 )
 from retrieval.ranking.question import profile
 from retrieval.ranking.selection import choose, on_topic, unshown
-from retrieval.respelling import respelt
-from retrieval.scripts import Scarce, scarce_scripts, script_of
+from retrieval.scripts import Scarce, script_of
 from retrieval.search_result import ONLY_SHOWN, SearchResult, did_you_mean, listed
+from retrieval.vocabulary import Vocabulary, terms_said_again
 
 # A question whose words no stored article holds carry more than this share of its weight
 # is not answered from the rest (one unknown word of two, "Кличко мэр", is): "Was hat der
@@ -69,7 +69,7 @@ from retrieval.search_result import ONLY_SHOWN, SearchResult, did_you_mean, list
 # "artefacts"); "What did Qwertyuiop Industries announce about layoffs?" (one unknown name
 # of four terms) is answered from the rest, as before. A sentence in a script none of its
 # known words are in is the question said again in another language, and weighs nothing
-# (`_said_again`).
+# (`terms_said_again`).
 MOSTLY_UNKNOWN = 0.5
 MOSTLY_UNKNOWN_SAYS = (
     "No stored article mentions {words}: most of what the question asks is in none of them, "
@@ -84,8 +84,6 @@ OTHER_SCRIPT_SAYS = (
     "written in, with the names as the news writes them."
 )
 LEAD_SENTENCES = 2  # quoted of an article whose headline alone holds the question's words
-# The sentences holding a respelt word's term read for how the news writes it (`respelling`)
-WRITTEN_SENTENCES = 20
 
 
 # What a question needs, said without an example: one would come from the seed corpus (an
@@ -127,37 +125,6 @@ def _other_script(question: str, words: tuple[str, ...], scarce: Scarce) -> Sear
         scripts=" or ".join(scarce.names),
     )
     return SearchResult(question, (), message=message, unmatched=words, other_scripts=scarce.names)
-
-
-# Where a question's sentences end: a mark that ends one, then a space or the end (Arabic's
-# "؟" too); CJK's "。", "！", "？" wherever they stand, since no space follows them there
-# ("加沙发生了什么？What happened in Gaza?")
-_SENTENCE_END = re.compile(r"[.?!;؟]+(?=\s|$)|[。！？]+")
-
-
-def _said_again(
-    question: str, tokens: Sequence[str], missing: Collection[str], tokenizer: Tokenizer
-) -> set[str]:
-    """The `missing` terms of the question's sentences written in a script (`script_of`)
-    that none of its words the corpus holds are in, beside a sentence whose words are:
-    the question said again in another language ("ما هي أخبار غزة؟ What happened in Gaza
-    in 2023?"), which no stored article is written in. Weighed with the rest, its words
-    made the question mostly unknown (`MOSTLY_UNKNOWN`), and it was refused. A name in its
-    own script within a sentence ("What did Владимир Путин say?") is no sentence of it,
-    and counts; so do a question's German words ("Was hat der Bürgermeister von Moskau
-    angekündigt?"), in the Latin script of the words the corpus holds."""
-    if not missing:  # what is said again is among them: most questions' words are all held
-        return set()
-    held = {script_of(term) for term in tokens if term not in missing} - {""}
-    if not held:
-        return set()
-    said: set[str] = set()
-    for sentence in _SENTENCE_END.split(LINK.sub(" ", question)):
-        terms = set(tokenizer(sentence))
-        scripts = {script_of(term) for term in terms} - {""}
-        if len(scripts) == 1 and not scripts & held:
-            said |= terms & set(missing)
-    return said
 
 
 def _nothing_recent(result: SearchResult, moment: float, zone: tzinfo) -> NothingRecent | None:
@@ -204,6 +171,7 @@ class Searcher:
         self.articles = articles
         self.policy = policy or CandidatePolicy()
         self.ranker = ranker or default_ranker()
+        self.vocabulary = Vocabulary(reader, index, articles)  # the question's words it holds
         # A title's terms, for as many titles as the reader keeps articles: tokenized once,
         # not at every question that reads its article.
         self._title_terms = lru_cache(maxsize=REMEMBERED_ARTICLES)(self._terms)
@@ -262,22 +230,24 @@ class Searcher:
         if not tokens:
             linked = self._linked(question, moment, limit) if not offset and not shown else None
             return linked or _refused(question)
-        missing = self.unknown_terms(tokens)
+        missing = self.vocabulary.unknown_terms(tokens)
         # none of its words held, numbers aside ("Что случилось в Газе в 2023?")
         worded = {t for t in tokens if script_of(t)}
-        if worded <= missing and (scarce := self._scarce_scripts(worded)) is not None:
-            return _other_script(question, self._words(question, missing), scarce)
+        if worded <= missing and (scarce := self.vocabulary.scarce_scripts(worded)) is not None:
+            return _other_script(question, self.vocabulary.words(question, missing), scarce)
         # the question said again in a language no stored article is in weighs nothing:
         # judged by the rest, and its words named over the passages, as unknown ones are
-        said_again = _said_again(question, tokens, missing, self.index.tokenizer)
+        said_again = terms_said_again(question, tokens, missing, self.index.tokenizer)
         if (
             missing
             and missing != set(tokens)  # none held: "Nothing ... matches", below
-            and self._weight_of(missing - said_again, [t for t in tokens if t not in said_again])
+            and self.vocabulary.weight_of(
+                missing - said_again, [t for t in tokens if t not in said_again]
+            )
             > MOSTLY_UNKNOWN
         ):
-            words = self._words(question, missing)
-            spellings = self._respelt(words)
+            words = self.vocabulary.words(question, missing)
+            spellings = self.vocabulary.respelt(words)
             message = MOSTLY_UNKNOWN_SAYS.format(words=listed(words)) + did_you_mean(spellings)
             return SearchResult(question, (), message=message, unmatched=words, respelt=spellings)
         candidates = None
@@ -331,7 +301,7 @@ class Searcher:
         if not passages and shown:
             return SearchResult(question, (), message=ONLY_SHOWN)
         has_more = len(unshown_windows) > limit
-        unmatched = self._words(question, missing) if missing else ()
+        unmatched = self.vocabulary.words(question, missing) if missing else ()
         return SearchResult(
             question,
             tuple(passages),
@@ -339,7 +309,7 @@ class Searcher:
             named=named,
             later=later,
             unmatched=unmatched,
-            respelt=self._respelt(unmatched),
+            respelt=self.vocabulary.respelt(unmatched),
             best_shown=best_shown,
             off_topic=() if has_more else self._off_topic(question, candidates, scores),
         )
@@ -359,94 +329,7 @@ class Searcher:
             return ()
         best = int(left[np.argmax(scores[left])])
         held = {t for t, m in zip(candidates.terms, matched[best].tolist(), strict=True) if m}
-        return self._words(question, held)
-
-    def _words(self, question: str, terms: Collection[str]) -> tuple[str, ...]:
-        """The words of `question` all of whose terms are among `terms`, once each; of a
-        word with Chinese, Japanese or Korean in it, the stretches whose bigrams all are
-        (`_cjk_stretches`)."""
-        terms = set(terms)
-        words: list[str] = []
-        # as the tokenizer reads it: "Volta\u200bMotors" (a zero-width space, a word joiner
-        # or a BOM pasted between them) is one word, "VoltaMotors", named when no article
-        # holds it; split at the invisible character, neither half was named
-        for word in re.findall(r"\w[\w'’.-]*\w|\w", visible(LINK.sub(" ", question))):
-            found = self.index.tokenizer(word)
-            if found and terms.issuperset(found):
-                named = [word]
-            elif has_cjk(word):
-                named = self._cjk_stretches(word, terms)
-            else:
-                continue
-            words.extend(n for n in named if n not in words)
-        return tuple(words)
-
-    def _cjk_stretches(self, word: str, terms: set[str]) -> list[str]:
-        """The stretches of `word` spelt by overlapping terms among `terms`, less a
-        character at either end that a term not among them holds: "埃尔多安说了什么" is one
-        \\w word of seven bigrams, and its one known bigram ("什么") left it unnamed in "No
-        stored article mentions : most of what the question asks..."; now “埃尔多安说了”."""
-        stretches: list[list[int]] = []
-        held: set[int] = set()  # characters of the other terms
-        for term, start, end in self.index.tokenizer.words(word):
-            if term not in terms:
-                held.update(range(start, end))
-            elif stretches and start < stretches[-1][1]:
-                stretches[-1][1] = end
-            else:
-                stretches.append([start, end])
-        named = []
-        for start, end in stretches:
-            first, last = start + (start in held), end - (end - 1 in held)
-            named.append(word[first:last] if last > first else word[start:end])
-        return named
-
-    def _respelt(self, words: Sequence[str]) -> tuple[str, ...]:
-        """Spellings one letter off of `words` (no stored article's) that enough articles
-        hold (`respelling`)."""
-        if not words:
-            return ()
-        holding = self.articles or self.index
-        return respelt(words, self.index.tokenizer, holding.document_frequencies, self._written)
-
-    def _written(self, term: str, spellings: Sequence[str]) -> str | None:
-        """The first of `spellings` that a stored sentence holding `term` writes (of the
-        best `WRITTEN_SENTENCES`), whatever its case; None if none does."""
-        hits = self.index.search([term], WRITTEN_SENTENCES)
-        texts = self.reader.sentence_texts(h.doc_id for h in hits)
-        words = {w.casefold() for text in texts.values() for w in re.findall(r"\w+", text)}
-        return next((s for s in spellings if s in words), None)
-
-    def unknown_terms(self, tokens: Sequence[str]) -> set[str]:
-        """The terms of a question that no sentence or headline holds."""
-        missing = {term for term, df in self.index.document_frequencies(tokens).items() if not df}
-        if missing and self.articles is not None:
-            missing = {
-                t for t, df in self.articles.document_frequencies(missing).items() if not df
-            }
-        return missing
-
-    def _scarce_scripts(self, tokens: Collection[str]) -> Scarce | None:
-        """The scripts of `tokens` when the stored text holds next to none in them
-        (`scarce_scripts`); None when it does, or holds no article at all (not the
-        question's fault: `_nothing_matches` says so)."""
-        if len(self.index) == self.index.hidden:
-            return None
-        initials = self.index.initials()
-        if self.articles is not None:  # headlines' words too, as `unknown_terms` holds them
-            initials.update(self.articles.initials())
-        return scarce_scripts(tokens, initials)
-
-    def _weight_of(self, missing: set[str], tokens: Sequence[str]) -> float:
-        """The share of a question's weight that its `missing` terms carry, each weighing as
-        much as the rarest of the terms the corpus holds: by its own idf, that of a word in
-        no sentence, one unknown name would outweigh every other word of a short question
-        ("What did Qwertyuiop say about the budget?")."""
-        terms = sorted(set(tokens))
-        idf = idf_weights(self.index.document_frequencies(terms), len(self.index), terms)
-        unknown = np.array([t in missing for t in terms])
-        idf[unknown] = idf[~unknown].max()
-        return float(idf[unknown].sum() / idf.sum()) if idf.sum() else 0.0
+        return self.vocabulary.words(question, held)
 
     def _passages(
         self,
@@ -623,7 +506,9 @@ class Searcher:
             return SearchResult(question, (), nothing_by=moment)
         if len(self.index) == self.index.hidden:  # not the question's fault
             return SearchResult(question, (), message="The news corpus holds no articles.")
-        spellings = self._respelt(self._words(question, self.unknown_terms(tokens)))
+        spellings = self.vocabulary.respelt(
+            self.vocabulary.words(question, self.vocabulary.unknown_terms(tokens))
+        )
         return SearchResult(
             question,
             (),
