@@ -8,7 +8,8 @@ forgetting old questions is one a batch, each batch whole.
 
 What is only bookkeeping (the chats seen, the query log, an answer's record for its buttons)
 is not worth an answer: when the database cannot take it (a full disk, a lock held too
-long), it is logged and left out, and the question is answered all the same.
+long), it is logged and left out (`retrieval.bookkeeping`), and the question is answered
+all the same.
 
 The bot's (`Conversations.open`) are over a connection of their own that waits for a lock
 another process holds (an ingest, a reindex) for BOOKKEEPING_WAIT_S at most, a statement at a
@@ -18,11 +19,8 @@ and every read of the bot's behind it, so nobody was answered until the lock was
 
 from __future__ import annotations
 
-import asyncio
 import json
-import logging
 import os
-import sqlite3
 import time
 from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
@@ -31,65 +29,14 @@ from typing import NamedTuple, TypeVar
 
 import aiosqlite
 
-from retrieval.corpus.db import busy_timeout, connect, delete_securely, kept_locked
+from retrieval.bookkeeping import ATTEMPT_S, bookkeeping, retried
+from retrieval.corpus.db import busy_timeout, connect, delete_securely
 from retrieval.models import Passage
 from retrieval.retention import erasures, forget_answers, forget_expired
-
-log = logging.getLogger(__name__)
 
 REFUSAL_INTERVAL = 24 * 3600.0  # a refused chat is told again at most once a day
 
 T = TypeVar("T")
-
-
-_FOREIGN_KEY = 787  # SQLITE_CONSTRAINT_FOREIGNKEY: a row of an answer deleted meanwhile
-# What keeps a database from taking a write for now, not a fault of the write itself (an
-# SQL error, a missing table: raised, so that a bug is seen)
-_CANNOT_WRITE_NOW = frozenset(
-    {
-        sqlite3.SQLITE_FULL,
-        sqlite3.SQLITE_READONLY,
-        sqlite3.SQLITE_IOERR,
-        sqlite3.SQLITE_CANTOPEN,
-        sqlite3.SQLITE_BUSY,
-        sqlite3.SQLITE_LOCKED,
-    }
-)
-
-
-# The bot's writes (`Conversations.open`): how long one waits for another process's write
-# lock before it is given up (bookkeeping: left out; a claim: the update fails, and the
-# user is told the database is busy), read when called; each try waits ATTEMPT_S of it in
-# SQLite, then the connection is free for the reads behind it for as long
-BOOKKEEPING_WAIT_S = 2.0
-ATTEMPT_S = 0.1
-
-
-async def _retried(write: Callable[[], Awaitable[T]], waits: bool) -> T:
-    """`write()`, tried again while another connection holds the write lock, for
-    BOOKKEEPING_WAIT_S at most when `waits` (else once: the connection's busy timeout
-    waits)."""
-    deadline = time.monotonic() + BOOKKEEPING_WAIT_S
-    while True:
-        try:
-            return await write()
-        except sqlite3.OperationalError as exc:
-            if not waits or not kept_locked(exc) or time.monotonic() >= deadline:
-                raise
-        await asyncio.sleep(ATTEMPT_S)
-
-
-async def _bookkeeping(what: str, write: Callable[[], Awaitable[T]], waits: bool) -> T | None:
-    """`write()`'s result (`_retried`), or None (logged) when the database cannot take it
-    now, or when the answer it records for was forgotten meanwhile (`forget_before`)."""
-    try:
-        return await _retried(write, waits)
-    except (sqlite3.OperationalError, sqlite3.IntegrityError) as exc:
-        code = getattr(exc, "sqlite_errorcode", -1)
-        if code != _FOREIGN_KEY and (code & 0xFF) not in _CANNOT_WRITE_NOW:
-            raise
-        log.warning("could not record %s: %s", what, exc)
-        return None
 
 
 class ChatMessage(NamedTuple):
@@ -163,10 +110,10 @@ class Conversations:
         await self.conn.close()
 
     async def _book(self, what: str, write: Callable[[], Awaitable[T]]) -> T | None:
-        return await _bookkeeping(what, write, self._waits)
+        return await bookkeeping(what, write, self._waits)
 
     async def _write(self, write: Callable[[], Awaitable[T]]) -> T:
-        return await _retried(write, self._waits)
+        return await retried(write, self._waits)
 
     async def note_chat(self, chat_id: int, chat_type: str) -> None:
         """Remember a chat the bot has seen (its type kept current); bookkeeping. Not its

@@ -52,7 +52,7 @@ from bot.logs import REDACTED
 from bot.resume import answer_kept, keep_dropped
 from bot.runtime import App, BotData, Context, OneAtATime, run_every
 from bot.turns import ChatsInTurn
-from retrieval import conversations
+from retrieval import bookkeeping
 from retrieval.conversations import ChatMessage
 from retrieval.corpus.text import paragraphs
 from retrieval.engine import Engine
@@ -2413,7 +2413,7 @@ async def test_the_bot_answers_while_another_process_holds_the_write_lock(
     log, the answer) waited out the 30-second busy timeout on the engine's one connection,
     and every read of the bot queued behind it: nobody was answered, not even /start,
     until the lock was released."""
-    monkeypatch.setattr(conversations, "BOOKKEEPING_WAIT_S", 0.3)  # 2 s in a bot
+    monkeypatch.setattr(bookkeeping, "BOOKKEEPING_WAIT_S", 0.3)  # 2 s in a bot
     async with start_bot() as bot:
         with closing(sqlite3.connect(bot.db_path, isolation_level=None)) as holder:
             holder.execute("BEGIN IMMEDIATE")  # what a writer at work holds
