@@ -383,6 +383,25 @@ def test_ingest_says_it_made_a_database_where_there_was_none(
     assert quiet.exists()
 
 
+def test_a_quiet_ingest_that_failed_says_it_made_the_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`newsbot --db typo.db ingest --quiet PATH` in a cron job, PATH wrong too, made an
+    empty typo.db and said only that PATH failed: the next run found typo.db there, and the
+    failure read as one of the real database's. Said as without --quiet, first."""
+    typo = tmp_path / "typo.db"
+    assert main(["--db", str(typo), "ingest", "--quiet", str(tmp_path / "none.jsonl")]) == 1
+    out, err = capsys.readouterr()
+    assert out.startswith("added 0 articles")
+    assert err.splitlines() == [
+        f"newsbot ingest: there was no database at {typo}: made one (--db or NEWSBOT_DB "
+        "names another)",
+        f"failed: {tmp_path / 'none.jsonl'}: no such file or directory",
+    ]
+    assert main(["--db", str(typo), "ingest", "--quiet", str(tmp_path / "none.jsonl")]) == 1
+    assert "made one" not in capsys.readouterr().err  # there is one now
+
+
 def test_ingest_reports_and_sets_the_exit_status(
     db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -1585,7 +1604,8 @@ def test_quiet_ingest_of_junk_pages_prints_only_what_failed(tmp_path: Path) -> N
     (junk / "good.txt").write_text("Harbour reopens\n\nThe harbour reopened on Monday.\n")
     quiet = run_newsbot(["ingest", "--quiet", "--db", "news.db", str(junk)], tmp_path)
     assert quiet.returncode == 1 and "added 1 article (" in quiet.stdout
-    lines = quiet.stderr.splitlines()
+    made, *lines = quiet.stderr.splitlines()
+    assert made.startswith("newsbot ingest: there was no database at news.db: made one")
     # trafilatura's own ERROR lines ("empty HTML tree") name no file: newsbot's do.
     assert lines == [
         f"failed: {junk / 'binary.html'}: not text: neither UTF-8 nor a legacy encoding, likely "

@@ -249,6 +249,8 @@ def test_records_that_fail_alike_are_listed_once_naming_the_fields_they_have(
         "named title and text, and source, url, authors, published if it has them)"
     )
     assert err == (
+        f"newsbot ingest: there was no database at {db_path}: made one (--db or NEWSBOT_DB "
+        "names another)\n"
         f"failed: {export}:1: {has}\n"
         f"failed: {export}: 19 more records failed as line 1 did: the first at line 2, the "
         "last at 21\n"

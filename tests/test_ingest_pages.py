@@ -46,6 +46,8 @@ def test_ingest_reads_web_pages_by_address_among_its_files(
     assert code == 1
     assert out.startswith("added 2 articles (") and out.endswith(", 0 duplicates, 2 failed\n")
     assert err.splitlines() == [
+        f"newsbot ingest: there was no database at {db_path}: made one (--db or NEWSBOT_DB "
+        "names another)",  # a failed quiet ingest says it, as one that did not fail says all
         f"failed: {feed_server.url('/pages/gone.html')}: HTTP 404 Not Found",
         f"failed: {feed_server.url('/episode.mp3')}: audio/mpeg, not a web page",
     ]
@@ -91,6 +93,8 @@ def test_ingest_fetches_no_private_address_unless_the_settings_allow_it(
     code, out, err = run(capsys, db_path, "ingest", "--quiet", link)
     assert code == 1 and out.startswith("added 0 articles")
     assert err == (
+        f"newsbot ingest: there was no database at {db_path}: made one (--db or NEWSBOT_DB "
+        "names another)\n"
         f"failed: {link}: 127.0.0.1 is a private or local address: refused (add it to "
         "NEWSBOT_ALLOW_PRIVATE_URLS, e.g. NEWSBOT_ALLOW_PRIVATE_URLS=127.0.0.1, to fetch from "
         "your own network)\n"

@@ -98,7 +98,7 @@ async def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
     paths, urls = ingest_sources(args.paths)
     made = MadeNote(settings.db_path, "newsbot ingest")
     engine = await Engine.open(settings.db_path)
-    if not args.quiet:  # nothing, as for the rest of an ingest that went well
+    if not args.quiet:  # under --quiet, with the outcome (`_print_ingest`)
         made.tell()
     report = IngestReport()
     unsaved: IndexWriteError | None = None
@@ -125,20 +125,30 @@ async def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
             unsaved = exc
     except asyncio.CancelledError:  # Ctrl-C: asyncio.run cancels us, then exits with 130
         report.stopped = stopped
-        _print_ingest(report, args)
+        _print_ingest(report, args, made=made)
         raise
     finally:
         await engine.close()
-    _print_ingest(report, args, unsaved is not None)
+    _print_ingest(report, args, unsaved is not None, made)
     if unsaved is not None:
         print(f"newsbot ingest: {shown_name(str(unsaved))}", file=sys.stderr)
     return EXIT_OK if report.ok and unsaved is None else EXIT_FAILED
 
 
-def _print_ingest(report: IngestReport, args: argparse.Namespace, unsaved: bool = False) -> None:
+def _print_ingest(
+    report: IngestReport,
+    args: argparse.Namespace,
+    unsaved: bool = False,
+    made: MadeNote | None = None,
+) -> None:
     """What an ingest added, what failed and why, and why it stopped if it did; under
     --quiet, as for `feeds poll --quiet`, nothing for an ingest that went well (the summary
-    with what failed or needs a look, or an index not saved)."""
+    with what failed or needs a look, or an index not saved). `made`: under --quiet, said
+    first when the ingest made the database and failed, stopped or stored nothing."""
+    # A mistyped --db in a cron job made an empty database unsaid, and its failure was read
+    # as one of the real database's; an ingest that stored its articles stays silent.
+    if made is not None and args.quiet and (not report.ok or unsaved or report.added == 0):
+        made.tell()
     for failure in report.failures:
         print(f"failed: {failure}", file=sys.stderr)
     if report.unlisted:
