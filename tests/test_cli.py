@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 from bot.bounds import QUOTE_CHARS, TITLE_CHARS
-from bot.cli.commands import EXIT_BROKEN_PIPE, EXIT_FAILED, STATS_FIELDS
+from bot.cli.commands import EXIT_BROKEN_PIPE, EXIT_FAILED, INTERRUPTED, STATS_FIELDS
 from bot.cli.main import build_parser, main
 from retrieval.corpus import sentences
 from retrieval.corpus.db import kept_locked
@@ -1720,18 +1720,18 @@ def test_an_interrupted_ingest_says_what_it_stored(
 INGEST_STOPPED_TWICE = """
 import asyncio, os, signal, sys
 from bot.cli.main import main
-from retrieval.corpus import ingest
+from retrieval.corpus.store import CorpusStore
 from tests.cli_process import cancel_landed
 first, second = (getattr(signal, name) for name in sys.argv[3:5])
-add_batch = ingest._add_batch
-async def stopped_twice(*args, **kwargs):
+insert_articles = CorpusStore.insert_articles
+async def stopped_twice(*args, **kwargs):  # in the batch's transaction: begun
     os.kill(os.getpid(), first)
     await cancel_landed()
     os.kill(os.getpid(), second)
     for _ in range(2):  # the turns in which a second cancel, were it asked, would land
         await asyncio.sleep(0)
-    return await add_batch(*args, **kwargs)
-ingest._add_batch = stopped_twice
+    return await insert_articles(*args, **kwargs)
+CorpusStore.insert_articles = stopped_twice
 signal.signal(signal.SIGINT, signal.default_int_handler)  # as at a terminal
 sys.exit(main(["--db", sys.argv[1], "ingest", "--quiet", sys.argv[2]]))
 """
@@ -1772,6 +1772,68 @@ def stored_articles(db: Path) -> int:
             return int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
     except sqlite3.OperationalError:
         return 0
+
+
+# `newsbot ingest --quiet DB PATH`, each batch's write told on stderr as it begins, and
+# SQLite's wait for a lock another process holds far longer than the test waits
+INGEST_BEHIND_A_LOCK = """
+import signal, sys
+from bot.cli.main import main
+from retrieval.corpus import db
+from retrieval.corpus.store import CorpusStore
+db.BUSY_TIMEOUT_S = 600.0
+add_articles = CorpusStore.add_articles
+async def told(self, *args, **kwargs):
+    print("writing", file=sys.stderr, flush=True)
+    return await add_articles(self, *args, **kwargs)
+CorpusStore.add_articles = told
+signal.signal(signal.SIGINT, signal.default_int_handler)  # as at a terminal
+sys.exit(main(["--db", sys.argv[1], "ingest", "--quiet", sys.argv[2]]))
+"""
+
+
+@pytest.mark.parametrize(
+    "stops", [("SIGINT",), ("SIGINT", "SIGINT"), ("SIGTERM",)], ids="-then-".join
+)
+def test_an_ingest_waiting_for_another_process_lock_stops_at_once(
+    stops: tuple[str, ...], tmp_path: Path
+) -> None:
+    """Ctrl-C while an ingest's batch waited for the write lock another process held (the
+    bot's write, a reindex) was heard only when SQLite's wait was over, 30 s later, and a
+    second Ctrl-C not at all: the batch, once begun, is finished whatever stops come, and
+    it counted as begun while it waited. Nothing of it is written then: it stops at once."""
+    db = tmp_path / "news.db"
+    first = write_jsonl(tmp_path / "first.jsonl", [{"title": "Ferry", "text": "It sailed."}])
+    assert main(["--db", str(db), "ingest", "--quiet", str(first)]) == 0
+    later = write_jsonl(tmp_path / "later.jsonl", [{"title": "Quay", "text": "It reopened."}])
+    with closing(sqlite3.connect(db, isolation_level=None)) as holder:
+        holder.execute("BEGIN IMMEDIATE")  # held, as another process's write, to the end
+        process = subprocess.Popen(
+            [sys.executable, "-c", INGEST_BEHIND_A_LOCK, str(db), str(later)],
+            cwd=tmp_path,
+            env=clean_env(),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert process.stderr is not None
+            assert process.stderr.readline() == "writing\n"  # the batch, behind the lock
+            for stop in stops:
+                process.send_signal(getattr(signal, stop))
+            out, err = process.communicate(timeout=60)  # not the 600 s SQLite would wait
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        holder.execute("ROLLBACK")
+    assert process.returncode == 128 + getattr(signal, stops[0]), err
+    assert out == "added 0 articles (0 sentences), 0 duplicates, 0 failed\n"
+    assert err == f"newsbot ingest: stopped early: {INTERRUPTED}\n"
+    assert stored_articles(db) == 1  # the ingest before's; the stopped batch wrote nothing
+    assert main(["--db", str(db), "ingest", "--quiet", str(later)]) == 0  # goes on as said
+    assert stored_articles(db) == 2
 
 
 def test_an_ingest_interrupted_while_indexing_says_all_is_stored(

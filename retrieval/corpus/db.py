@@ -25,6 +25,7 @@ from retrieval.corpus.records import size_text
 from retrieval.corpus.schema import MIGRATIONS
 from retrieval.corpus.sketches import sketch_json
 from retrieval.errors import StoreError
+from retrieval.finishing import unlocked_work
 from retrieval.models import one_line, printable_address, printable_text
 from retrieval.private import create_private
 
@@ -545,7 +546,10 @@ async def transaction(conn: aiosqlite.Connection) -> AsyncIterator[None]:
     stores the seeds through ingest's own transactions inside the one that holds its lock).
     Another task's transaction on `conn` is neither joined nor rolled back: this one fails.
     """
+    unlocked = unlocked_work.get()
     if _writing.get() is conn:
+        if unlocked is not None:  # this task's transaction holds the lock already
+            unlocked.locked = True
         async with _savepoint(conn):
             yield
         return
@@ -553,7 +557,11 @@ async def transaction(conn: aiosqlite.Connection) -> AsyncIterator[None]:
         raise sqlite3.OperationalError("cannot start a transaction within a transaction")
     writing = _writing.set(conn)
     try:
-        await _through(conn, "BEGIN IMMEDIATE")
+        if unlocked is None or unlocked.locked:
+            await _through(conn, "BEGIN IMMEDIATE")
+        else:  # `finished` work that a stop may still end: it must hear one while it waits
+            await _lock_waited_in_slices(conn, lambda: _through(conn, "BEGIN IMMEDIATE"))
+            unlocked.locked = True
         yield
         await _through(conn, "COMMIT")
     except BaseException:

@@ -547,7 +547,7 @@ async def _store_batch(
     if job is not None:
         return _Preparing(batch, identified, stored, job)
     prepared = await asyncio.to_thread(complete_articles, identified, stored)
-    await finished(_add_batch(store, batch, prepared, report, archive))
+    await finished(_add_batch(store, batch, prepared, report, archive), until_locked=True)
     return None
 
 
@@ -567,7 +567,9 @@ async def _write_prepared(
     if read_ahead is not None and not preparing.job.done():
         await read_ahead(preparing.job.done)  # the batch back: written first
     prepared = await preparer.prepared(preparing.job, preparing.identified, preparing.stored)
-    await finished(_add_batch(store, preparing.batch, prepared, report, archive))
+    await finished(
+        _add_batch(store, preparing.batch, prepared, report, archive), until_locked=True
+    )
 
 
 async def _add_batch(
@@ -580,7 +582,8 @@ async def _add_batch(
     """Write a prepared batch and count it in `report`. Its callers wait for it with
     `finished`: once begun, the write goes on in SQLite's thread whatever befalls them, and a
     cancel (Ctrl-C, SIGTERM, and any after them) waits for it and its count, so the report
-    tells what is stored (it told 1,526 added of 1,770)."""
+    tells what is stored (it told 1,526 added of 1,770). Before, while it waits for another
+    process's write lock, a cancel ends it, nothing of it written (`until_locked`)."""
     results: list[AddResult | None]  # one per article; None: the database refused it
     try:
         results = list(await store.add_articles(prepared, archive))
