@@ -10,6 +10,7 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -29,6 +30,17 @@ async def cancel_landed() -> None:
     while not any(task.cancelling() for task in asyncio.all_tasks()):  # noqa: ASYNC110
         await asyncio.sleep(0)
     await asyncio.sleep(0)
+
+
+CANCEL_WAIT = 30  # seconds a stopped command has to cancel the wait it is in, at most
+
+
+async def until_cancelled() -> NoReturn:
+    """Wait, inside a command that a signal stops, for the stop's cancel to land here, as it
+    lands in whatever the command awaits; fail, saying so, if it has not in CANCEL_WAIT
+    seconds (the command would go on, and end with a status that says nothing of why)."""
+    await asyncio.sleep(CANCEL_WAIT)
+    raise AssertionError(f"the stop did not cancel the command within {CANCEL_WAIT} s")
 
 
 def start_newsbot(args: Sequence[str], cwd: Path, interrupt: bool = True) -> subprocess.Popen[str]:

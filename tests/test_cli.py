@@ -36,7 +36,14 @@ from retrieval.index.files import index_dir
 from retrieval.indexing import article_index_dir
 from retrieval.ranking import selection
 from retrieval.wording import agreeing, counted
-from tests.cli_process import clean_env, run_newsbot, start_newsbot
+from tests.cli_process import (
+    CANCEL_WAIT,
+    cancel_landed,
+    clean_env,
+    run_newsbot,
+    start_newsbot,
+    until_cancelled,
+)
 
 from .conftest import REPO, SEEDS, run_sql, stdin, write_jsonl
 
@@ -1847,8 +1854,7 @@ def test_an_ingest_interrupted_while_indexing_says_all_is_stored(
 
     async def interrupted(self: Engine, **_: object) -> int:
         os.kill(os.getpid(), signal.SIGINT)  # asyncio.run cancels the command, as at Ctrl-C
-        await asyncio.sleep(30)
-        return 0
+        await until_cancelled()
 
     monkeypatch.setattr(Engine, "refresh", interrupted)
     source = write_jsonl(tmp_path / "a.jsonl", [{"title": "One", "text": "A short story."}])
@@ -1894,7 +1900,7 @@ def test_a_reindex_or_poll_stopped_says_what_it_left(
 
     async def terminated(*_: object, **__: object) -> None:
         os.kill(os.getpid(), signal.SIGTERM)
-        await asyncio.sleep(30)
+        await until_cancelled()
 
     monkeypatch.setattr(Engine, stopped, terminated)
     before = signal.signal(signal.SIGINT, signal.default_int_handler)  # as at a terminal
@@ -1945,23 +1951,49 @@ def test_a_reindex_stopped_twice_while_it_saves_says_the_index_it_saved(
     assert main(["ingest", "--quiet", "--db", str(db_path), str(SEEDS)]) == 0
     manifest = index_dir(db_path) / "manifest.json"
     before = manifest.read_text()
+    loops: list[asyncio.AbstractEventLoop] = []  # the command's, where its stops are heard
+    save_index = Engine.save_index
+
+    async def saving(self: Engine) -> bool:
+        loops.append(asyncio.get_running_loop())
+        return await save_index(self)
 
     def stopped_twice_then_saved(*args: Any) -> bool:
         os.kill(os.getpid(), signal.SIGTERM)  # heard on the event loop's thread
-        time.sleep(0.5)  # ...before the next, as a person presses Ctrl-C after it
+        # ...and acted on, before the next, as a person presses Ctrl-C after it
+        heard = asyncio.run_coroutine_threadsafe(cancel_landed(), loops[0])
+        try:
+            heard.result(CANCEL_WAIT)
+        except TimeoutError:
+            raise AssertionError(f"SIGTERM cancelled no command in {CANCEL_WAIT} s") from None
         os.kill(os.getpid(), signal.SIGINT)
         return save_indexes(*args)
 
+    monkeypatch.setattr(Engine, "save_index", saving)
     monkeypatch.setattr(retrieval.engine, "save_indexes", stopped_twice_then_saved)
     sigint = signal.signal(signal.SIGINT, signal.default_int_handler)  # as at a terminal
     try:
-        assert main(["--db", str(db_path), "reindex"]) in (130, 143)
+        assert main(["--db", str(db_path), "reindex"]) == 128 + signal.SIGTERM  # the first
     finally:
         signal.signal(signal.SIGINT, sigint)
     assert capsys.readouterr().err.startswith(
         "newsbot reindex: interrupted after it saved its new index, which serves from now on"
     )
     assert manifest.read_text() != before  # the new index, as said
+
+
+# `newsbot reindex --db DB`, telling on stderr when it waits for the index's lock
+REINDEX_TOLD_AT_THE_LOCK = """
+import fcntl, sys
+from bot.cli.main import main
+flock = fcntl.flock
+def told(file, operation):
+    if operation == fcntl.LOCK_EX:  # a wait for the lock, not a try (LOCK_NB)
+        print("waiting for the lock", file=sys.stderr, flush=True)
+    flock(file, operation)
+fcntl.flock = told
+sys.exit(main(["reindex", "--db", sys.argv[1]]))
+"""
 
 
 def test_reindex_waits_for_a_save_under_way(tmp_path: Path) -> None:
@@ -1975,11 +2007,23 @@ def test_reindex_waits_for_a_save_under_way(tmp_path: Path) -> None:
     before = lock.stat().st_ino
     with lock.open("a") as held:
         fcntl.flock(held, fcntl.LOCK_EX)  # as a bot saving its index holds it
-        process = start_newsbot(["reindex", "--db", str(db)], tmp_path)
+        process = subprocess.Popen(
+            [sys.executable, "-c", REINDEX_TOLD_AT_THE_LOCK, str(db)],
+            cwd=tmp_path,
+            env=clean_env(),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         try:
-            time.sleep(1.5)
+            assert process.stderr is not None
+            said = []
+            while (line := process.stderr.readline()) not in ("waiting for the lock\n", ""):
+                said.append(line)
+            assert line, f"reindex ended, never waiting for the lock: {''.join(said)}"
             assert process.poll() is None  # waiting for the save to finish
-            assert (folder / "manifest.json").is_file()
+            assert (folder / "manifest.json").is_file()  # ...with the saved index untouched
         finally:
             fcntl.flock(held, fcntl.LOCK_UN)
     out, err = process.communicate(timeout=60)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import shutil
@@ -31,7 +30,7 @@ from retrieval.feeds.registry import FeedRegistry
 from retrieval.models import ArticleDraft
 from retrieval.search_result import SearchResult
 from retrieval.without_index import remove_articles as remove_from
-from tests.cli_process import cancel_landed, clean_env
+from tests.cli_process import cancel_landed, clean_env, until_cancelled
 from tests.feed_server import FeedServer, poll_all
 
 from .conftest import SMALL_CORPUS, run_sql, write_jsonl
@@ -415,10 +414,10 @@ def test_a_remove_stopped_says_what_it_removed(
 
     async def sigterm_then(*args: object) -> object:
         os.kill(os.getpid(), signal.SIGTERM)  # as systemd's stop, `timeout`
-        if stopped_in == "_remove":  # under way: the cancel lands in the wait for it
-            await cancel_landed()
+        if stopped_in != "delete_securely":  # under way (`finished`): the cancel lands in
+            await cancel_landed()  # the wait for it, not here; it slept 30 s after its commit
         else:
-            await asyncio.sleep(30)  # the cancel lands here
+            await until_cancelled()
         return await step(*args)
 
     monkeypatch.setattr(removals, stopped_in, sigterm_then)
