@@ -487,6 +487,56 @@ def test_a_remove_stopped_twice_finishes_and_says_so(
     assert run_sql(Path(db), "SELECT id FROM articles WHERE id IN (1, 2)") == []
 
 
+# `newsbot remove 1`, its transaction told on stderr as it begins, and SQLite's wait for a
+# lock another process holds far longer than the test waits
+REMOVE_BEHIND_A_LOCK = """
+import signal, sys
+from bot.cli.main import main
+from retrieval.corpus import db, removals
+db.BUSY_TIMEOUT_S = 600.0
+remove_named = removals._remove_named
+async def told(*args, **kwargs):
+    print("removing", file=sys.stderr, flush=True)
+    return await remove_named(*args, **kwargs)
+removals._remove_named = told
+signal.signal(signal.SIGINT, signal.default_int_handler)  # as at a terminal
+sys.exit(main(["--db", sys.argv[1], "remove", "1"]))
+"""
+
+
+def test_a_remove_waiting_for_another_process_lock_stops_at_once(tmp_path: Path) -> None:
+    """Ctrl-C while a removal waited for the write lock another process held (a bot's
+    write, an ingest) was heard only when SQLite's wait was over, 30 s later, and a second
+    Ctrl-C not at all: it counted as begun. Nothing is removed then: it stops at once."""
+    db = ingested(tmp_path)
+    with closing(sqlite3.connect(db, isolation_level=None)) as holder:
+        holder.execute("BEGIN IMMEDIATE")  # held, as another process's write, to the end
+        process = subprocess.Popen(
+            [sys.executable, "-c", REMOVE_BEHIND_A_LOCK, db],
+            cwd=tmp_path,
+            env=clean_env(),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert process.stderr is not None
+            assert process.stderr.readline() == "removing\n"  # behind the lock
+            process.send_signal(signal.SIGINT)
+            out, err = process.communicate(timeout=60)  # not the 600 s SQLite would wait
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        holder.execute("ROLLBACK")
+    assert (process.returncode, out) == (128 + signal.SIGINT, ""), err
+    assert (
+        err == "newsbot remove: interrupted before it began: nothing was removed; run it again\n"
+    )
+    assert run_sql(Path(db), "SELECT id FROM articles WHERE id = 1") == [(1,)]
+
+
 def test_a_remove_stopped_empties_the_log_of_what_it_removed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

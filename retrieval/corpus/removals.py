@@ -68,13 +68,14 @@ async def remove_articles(
     others are removed all the same. `report` (a new one if None) is filled once the
     transaction is committed; once begun, it goes on whatever befalls the caller: a cancel
     (Ctrl-C, SIGTERM), and any after it, waits for it, so `report` tells what was removed
-    (it told nothing, the articles gone), and the log is emptied of their text."""
+    (it told nothing, the articles gone), and the log is emptied of their text. Not begun
+    while it waits for another process's write lock: a cancel then ends it at once."""
     report = RemovalReport() if report is None else report
     # deleted rows overwritten; then the write-ahead log, which holds the pages as written
     # at ingest, emptied
     await delete_securely(conn)
     try:
-        await finished(_remove_named(conn, refs, report))
+        await finished(_remove_named(conn, refs, report), until_locked=True)
     finally:
         if report.removed:  # committed: stopped or not, the log emptied all the same
             await finished(empty_log(conn))
