@@ -74,7 +74,7 @@ ASKS_FOR_HELP = re.compile(
 
 # A message that asks for more of the last answer ("more", "next", "anything else?"):
 # searched, "next" found "the next election". It is a press of the More ▸ of that answer's
-# last page shown (`handlers.show_more`).
+# last page shown (`answers.show_more`).
 ASKS_FOR_MORE = re.compile(
     r"\W*(?:(?:please )?(?:(?:show|give|send|tell) (?:me )?)?(?:some |any )?more"
     r"(?: (?:please|passages|results|answers|sources|of (?:that|this|it)))?"

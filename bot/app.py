@@ -27,7 +27,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import buttons, gate, handlers, heap
+from bot import buttons, corpus_commands, edits, gate, heap, help_commands, questions
 from bot.addressing import ADDRESSED_TO_BOT, ASKS_IN_CAPTION, COMMAND_TO_THIS_BOT
 from bot.article_commands import add_article_handlers
 from bot.config import DEFAULT_API_BASE_URL, Settings
@@ -135,7 +135,9 @@ async def _start(app: App) -> None:
     shared.erasures_seen = await shared.conversations.erasures()  # nothing held yet
     await settle_interrupted(shared)
     await answer_kept(app)  # the questions the last stop cut off, before any new one
-    await app.bot.set_my_commands([BotCommand(c.name, c.description) for c in handlers.COMMANDS])
+    await app.bot.set_my_commands(
+        [BotCommand(c.name, c.description) for c in help_commands.COMMANDS]
+    )
     run_every(app, refresh_index, REFRESH_SECONDS, "refresh index")
     run_every(app, forget_old_questions, FORGET_SECONDS, "forget old questions", at_start=True)
     run_every(app, drop_erased, ERASED_SECONDS, "drop erased chats")
@@ -203,22 +205,22 @@ def _add_handlers(app: App) -> None:
     app.add_handler(TypeHandler(Update, gate.check_access), group=-2)
     app.add_handlers(
         [
-            CommandHandler("start", handlers.start, filters=new),
-            CommandHandler("help", handlers.help_command, filters=new),
-            CommandHandler("ask", handlers.ask, filters=asked),
+            CommandHandler("start", help_commands.start, filters=new),
+            CommandHandler("help", help_commands.help_command, filters=new),
+            CommandHandler("ask", questions.ask, filters=asked),
             MessageHandler(  # any other command edited: told it is not read
                 filters.UpdateType.EDITED_MESSAGE & filters.COMMAND & to_this_bot,
-                handlers.edited_command,
+                edits.edited_command,
             ),
-            MessageHandler(asked & ASKS_IN_CAPTION, handlers.ask),  # a photo's /ask
-            CommandHandler("sources", handlers.sources, filters=new),
-            CommandHandler("latest", handlers.latest, filters=new),
+            MessageHandler(asked & ASKS_IN_CAPTION, questions.ask),  # a photo's /ask
+            CommandHandler("sources", corpus_commands.sources, filters=new),
+            CommandHandler("latest", corpus_commands.latest, filters=new),
             MessageHandler(
                 asked
                 & filters.ChatType.PRIVATE
                 & (filters.TEXT | filters.CAPTION)
                 & ~filters.COMMAND,
-                handlers.ask,
+                questions.ask,
             ),
             MessageHandler(
                 new
@@ -226,7 +228,7 @@ def _add_handlers(app: App) -> None:
                 & ~filters.TEXT
                 & ~filters.CAPTION
                 & ~filters.StatusUpdate.ALL,
-                handlers.not_text,
+                help_commands.not_text,
             ),
             MessageHandler(
                 asked
@@ -234,7 +236,7 @@ def _add_handlers(app: App) -> None:
                 & (filters.TEXT | filters.CAPTION)
                 & ADDRESSED_TO_BOT
                 & ~filters.COMMAND,
-                handlers.ask,
+                questions.ask,
             ),
             # A press with no data (forged) passes every pattern (PTB checks patterns only
             # against data there is): this pattern takes it before "More" does.
@@ -243,17 +245,17 @@ def _add_handlers(app: App) -> None:
             CallbackQueryHandler(buttons.full_article, pattern=rf"^{FULL}:\d+$"),
             CallbackQueryHandler(buttons.feedback, pattern=rf"^{VOTE}:\d+:-?1$"),
             CallbackQueryHandler(buttons.stale_button),  # any other data
-            InlineQueryHandler(handlers.inline_ask),
+            InlineQueryHandler(questions.inline_ask),
         ]
     )
     app.add_handler(
-        MessageHandler(new & filters.COMMAND & to_this_bot, handlers.unknown_command), group=1
+        MessageHandler(new & filters.COMMAND & to_this_bot, help_commands.unknown_command), group=1
     )
     # after the reply: a write, which may wait for a lock another process holds
     app.add_handler(TypeHandler(Update, gate.note_chat), group=2)
     # a command's text, so an edit that changes nothing (a reaction) is not told it is not read
     app.add_handler(
-        MessageHandler(new & filters.COMMAND & to_this_bot, handlers.note_command), group=3
+        MessageHandler(new & filters.COMMAND & to_this_bot, edits.note_command), group=3
     )
     app.add_error_handler(gate.report_error)
 

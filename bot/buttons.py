@@ -13,7 +13,7 @@ from telegram import CallbackQuery, Update
 from telegram.error import TelegramError
 
 from bot import formatting
-from bot.handlers import ANSWER_FORGOTTEN, NOT_UNDER_AN_ANSWER, show_more
+from bot.answers import ANSWER_FORGOTTEN, NOT_UNDER_AN_ANSWER, show_more
 from bot.replies import send, topic_of
 from bot.runtime import BotData, Context
 from bot.transport import Outbox, ReplyDropped, outbox

@@ -30,7 +30,7 @@ from bot.digest_format import (
     subscription_text,
     usage,
 )
-from bot.handlers import example_question
+from bot.help_commands import example_question
 from bot.markup import escape
 from bot.replies import send, send_reply, topic_of
 from bot.runtime import App, BotData, Context

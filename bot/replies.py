@@ -5,7 +5,7 @@ A group upgraded to a supergroup has a new chat id, and Telegram refuses a messa
 old one (ChatMigrated). Every message the bot sends into a chat goes through
 `transport.send_following`, with `following` to say whether it may go on to the supergroup;
 a run of them (`send_in_order`) goes on there from the one that moved: the pages of an
-answer (`handlers`), the replies to commands and the apology for a failure (`send`,
+answer (`answers`), the replies to commands and the apology for a failure (`send`,
 `send_reply`). Digests follow with a policy of their own (`digest_delivery`), and a chat's
 refusal does not (`gate.check_access`: it names the old chat's id).
 """

@@ -5,7 +5,7 @@ it stops within seconds), and python-telegram-bot tells Telegram the updates wer
 so Telegram does not send them again: a restart during a busy minute lost every group
 answer waiting for the group's share of Telegram's flood limits (some 20 messages a minute).
 Now a question none of whose answer went out is kept, its update as Telegram sent it but
-for names (`keep_dropped`, from `handlers.ask`), and the next start puts it back in the
+for names (`keep_dropped`, from `questions.ask`), and the next start puts it back in the
 update queue, ahead of what Telegram holds (`answer_kept`): it is answered as it would have
 been, as of when it was asked, as a reply to it, in its forum topic, passing the access
 check again.

@@ -28,10 +28,11 @@ from telegram.constants import ChatAction
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import CommandHandler, ExtBot
 
+from bot import answers, heap, transport
 from bot import app as bot_app
-from bot import handlers, heap, transport
 from bot.access import REFUSALS_PER_MINUTE, admin_only
 from bot.addressing import Lean, lean
+from bot.answers import MORE_BELOW, NOT_UNDER_AN_ANSWER, NOTHING_MORE
 from bot.app import RATE_LIMIT_RETRIES, build_application
 from bot.config import Settings
 from bot.formatting import (
@@ -40,14 +41,7 @@ from bot.formatting import (
     UNKNOWN_COMMAND,
     VOTE_NOT_SAVED,
 )
-from bot.handlers import (
-    ADMIN_COMMANDS,
-    COMMANDS,
-    MORE_BELOW,
-    NOT_UNDER_AN_ANSWER,
-    NOTHING_MORE,
-    command_names,
-)
+from bot.help_commands import ADMIN_COMMANDS, COMMANDS, command_names
 from bot.logs import REDACTED
 from bot.resume import answer_kept, keep_dropped
 from bot.runtime import App, BotData, Context, OneAtATime, run_every
@@ -1063,7 +1057,7 @@ async def test_an_answer_in_fewer_messages_deletes_the_ones_left_over(
     async def stay(old: int, new: int) -> bool:  # a private chat becomes no supergroup
         return False
 
-    shown = await handlers._post(context, USER, [("new answer", None)], None, None, old, stay)
+    shown = await answers._post(context, USER, [("new answer", None)], None, None, old, stay)
     assert shown == old[:1]
     assert [m["text"] for m in fake_telegram.sent_messages(USER)] == ["new answer"]
 

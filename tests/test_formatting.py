@@ -422,7 +422,7 @@ def test_latest_says_an_undated_story_is_as_of_when_it_was_stored() -> None:
 
 
 def test_help_lists_every_command_with_an_example() -> None:
-    from bot.handlers import COMMANDS
+    from bot.help_commands import COMMANDS
 
     text = formatting.help_text(COMMANDS, "news_bot")
     shown = accepted(text)
@@ -433,7 +433,7 @@ def test_help_lists_every_command_with_an_example() -> None:
 
 
 def test_help_for_an_admin_ends_with_the_admin_commands() -> None:
-    from bot.handlers import ADMIN_COMMANDS, COMMANDS
+    from bot.help_commands import ADMIN_COMMANDS, COMMANDS
 
     public = formatting.help_text(COMMANDS, "news_bot")
     admin = formatting.help_text(COMMANDS, "news_bot", admin_commands=ADMIN_COMMANDS)

@@ -17,8 +17,8 @@ import aiosqlite
 import pytest
 
 from bot import app as bot_app
+from bot.answers import ANSWER_FORGOTTEN
 from bot.cli.main import main
-from bot.handlers import ANSWER_FORGOTTEN
 from bot.runtime import Context
 from retrieval.conversations import ChatMessage, Conversations
 from retrieval.corpus.db import connect

@@ -9,7 +9,7 @@ from dataclasses import replace
 import pytest
 
 from bot.config import Settings
-from bot.handlers import COMMANDS
+from bot.help_commands import COMMANDS
 from tests.conftest import REPO
 
 EXAMPLE = REPO / ".env.example"
