@@ -23,7 +23,8 @@ import pytest
 
 from bot.bounds import QUOTE_CHARS, TITLE_CHARS
 from bot.cli.commands import EXIT_BROKEN_PIPE, EXIT_FAILED, INTERRUPTED, STATS_FIELDS
-from bot.cli.main import build_parser, main
+from bot.cli.main import main
+from bot.cli.parser import build_parser
 from retrieval.corpus import sentences
 from retrieval.corpus.db import kept_locked
 from retrieval.corpus.formats import SUFFIXES, read_records

@@ -14,7 +14,8 @@ import pytest
 
 from bot.cli.commands import EXIT_FAILED
 from bot.cli.feeds import FEED_FIELDS, NO_FEEDS
-from bot.cli.main import build_parser, main
+from bot.cli.main import main
+from bot.cli.parser import build_parser
 from retrieval.engine import Engine
 from retrieval.feeds.registry import IDS_NAMED
 from retrieval.index.files import index_dir

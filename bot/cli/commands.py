@@ -1,7 +1,8 @@
 """What each `newsbot` command does: ingest, digest, stats, remove, reindex, run (ask:
 `bot.cli.ask`).
 
-`bot.cli.main` parses the command line and calls these; each returns the exit status.
+`bot.cli.main` calls these on the command line `bot.cli.parser` parsed; each returns the exit
+status.
 """
 
 from __future__ import annotations

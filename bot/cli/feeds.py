@@ -1,6 +1,6 @@
 """`newsbot feeds ...`: register news feeds and poll them once (for cron) from the terminal.
 
-The parser is `bot.cli.main`'s; this module does what the commands ask."""
+The parser is `bot.cli.parser`'s; this module does what the commands ask."""
 
 from __future__ import annotations
 
