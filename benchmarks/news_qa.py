@@ -139,7 +139,7 @@ def article_ranking(
     import numpy as np
     from rank_bm25 import BM25Okapi
 
-    from bot.cli.ask import parse_as_of
+    from bot.cli.as_of import parse_as_of
     from retrieval.index.tokens import Tokenizer
 
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)

@@ -38,7 +38,7 @@ if __name__ == "__main__" and not __package__:  # run as a script: make the repo
 from benchmarks.corpora import add_corpus_option
 from benchmarks.evaluate import Question, ingest, newsbot_command, normalize
 from benchmarks.news_qa import DATA, load_questions, ndcg
-from bot.cli.ask import parse_as_of
+from bot.cli.as_of import parse_as_of
 from retrieval.corpus.read_connections import ReadConnections
 from retrieval.corpus.reader import CorpusReader
 from retrieval.engine import Engine

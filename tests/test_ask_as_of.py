@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.cli.ask import MAX_LINE, BadLine, Request, parse_as_of, parse_line
+from bot.cli.as_of import parse_as_of
+from bot.cli.ask_requests import MAX_LINE, BadLine, Request, parse_line
 from bot.cli.main import main
 from retrieval.corpus.dates import to_timestamp
 from retrieval.corpus.db import connect

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot import bounds, formatting
-from bot.cli.ask import render_text
+from bot.cli.ask_output import render_text
 from bot.formatting import (
     answer_keyboard,
     answer_messages,

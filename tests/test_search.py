@@ -41,7 +41,7 @@ STORY = (
 
 def linked(articles: Sequence[Attribution]) -> str:
     """The note over a question of links only, as these tests word it: what the core gives
-    a shell to word (bot/formatting.py and bot/cli/ask.py word it for their readers)."""
+    a shell to word (bot/formatting.py and bot/cli/ask_output.py word it for their readers)."""
     return f"linked: {[(a.id, a.headline) for a in articles]}"
 
 
