@@ -22,9 +22,11 @@ from typing import Any
 import pytest
 
 from bot.bounds import QUOTE_CHARS, TITLE_CHARS
-from bot.cli.commands import EXIT_BROKEN_PIPE, EXIT_FAILED, INTERRUPTED, STATS_FIELDS
+from bot.cli.common import EXIT_BROKEN_PIPE, EXIT_FAILED
+from bot.cli.ingest import INTERRUPTED
 from bot.cli.main import main
 from bot.cli.parser import build_parser
+from bot.cli.stats import STATS_FIELDS
 from retrieval.corpus import sentences
 from retrieval.corpus.db import kept_locked
 from retrieval.corpus.formats import SUFFIXES, read_records

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli.commands import EXIT_FAILED
+from bot.cli.common import EXIT_FAILED
 from bot.cli.feeds import FEED_FIELDS, NO_FEEDS
 from bot.cli.main import main
 from bot.cli.parser import build_parser

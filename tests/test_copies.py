@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli.commands import _print_ingest
+from bot.cli.ingest import _print_ingest
 from bot.cli.main import main
 from retrieval.corpus.copies import Copy
 from retrieval.corpus.ingest import LISTED_DUPLICATES, Duplicate, IngestReport

@@ -1335,7 +1335,7 @@ async def test_the_line_under_a_headline_gives_its_articles_time(engine: Engine)
     the line under the headline said 11:00, as if it were the headline's (Reuters' "COASTAL
     RAISES OIL POSTED PRICES" shown at Unocal's 16:59). It gives the headline's own time,
     then the story's latest report, said to be that, in the terminal and in the bot."""
-    from bot.cli.commands import render_digest
+    from bot.cli.digest import render_digest
     from bot.digest_format import digest_messages
     from retrieval.digest.schedule import parse_zone
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli.commands import EXIT_FAILED
+from bot.cli.common import EXIT_FAILED
 from bot.cli.main import main
 from retrieval.corpus.pages import extract_article
 from retrieval.errors import ParseError

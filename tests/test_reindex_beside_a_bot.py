@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli.commands import REINDEX_NOT_SAVED
 from bot.cli.main import main
+from bot.cli.reindex import REINDEX_NOT_SAVED
 from retrieval.corpus.generation import MOVE_ON
 from retrieval.engine import Engine
 from retrieval.index.files import index_dir

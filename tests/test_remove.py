@@ -16,7 +16,7 @@ from typing import Any
 import aiosqlite
 import pytest
 
-from bot.cli.commands import EXIT_FAILED
+from bot.cli.common import EXIT_FAILED
 from bot.cli.main import main
 from retrieval import indexing
 from retrieval.corpus.db import connect

@@ -26,7 +26,7 @@ from pathlib import Path
 from bot.cli.as_of import as_of_value, parse_as_of
 from bot.cli.ask_output import bad_line_json, render_text, result_json
 from bot.cli.ask_requests import BadLine, question_value, requests
-from bot.cli.commands import (
+from bot.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
     EXIT_USAGE,

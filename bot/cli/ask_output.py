@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.bounds import AUTHORS_SHOWN, NAME_CHARS, QUOTE_CHARS, TITLE_CHARS, clip, some_of
 from bot.cli.ask_requests import ANSWER_FIELDS, BadLine, Request
-from bot.cli.commands import text_block
+from bot.cli.common import text_block
 from bot.times import iso_text, published_text, stored_moment, when
 from retrieval.models import Attribution, Passage
 from retrieval.quotes import PARAGRAPH_BREAK

@@ -6,7 +6,7 @@ import argparse
 import time
 from pathlib import Path
 
-from bot.cli.commands import EXIT_OK, require_database
+from bot.cli.common import EXIT_OK, require_database
 from bot.config import Settings
 from retrieval.corpus.records import size_text
 from retrieval.without_index import back_up_database

@@ -14,7 +14,7 @@ from datetime import UTC, tzinfo
 from typing import Any
 
 from bot.bounds import some_of
-from bot.cli.commands import (
+from bot.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
     EXIT_USAGE,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from bot.cli.commands import EXIT_OK, require_database
+from bot.cli.common import EXIT_OK, require_database
 from bot.config import Settings
 from retrieval.without_index import forget_chat, forget_expired, forget_user
 from retrieval.wording import counted

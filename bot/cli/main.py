@@ -16,10 +16,15 @@ from collections.abc import Callable, Sequence
 
 from bot.cli import ask as cli_ask
 from bot.cli import backup as cli_backup
-from bot.cli import commands
+from bot.cli import digest as cli_digest
 from bot.cli import feeds as cli_feeds
 from bot.cli import forget as cli_forget
-from bot.cli.commands import EXIT_BROKEN_PIPE, EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from bot.cli import ingest as cli_ingest
+from bot.cli import reindex as cli_reindex
+from bot.cli import remove as cli_remove
+from bot.cli import run as cli_run
+from bot.cli import stats as cli_stats
+from bot.cli.common import EXIT_BROKEN_PIPE, EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from bot.cli.parser import build_parser
 from bot.cli.stopping import StopSignals
 from bot.config import Settings
@@ -36,15 +41,15 @@ from retrieval.errors import NO_ROOM, ConfigError, NewsbotError, StoreError
 from retrieval.wording import shown_name
 
 COMMANDS = {
-    "ingest": commands.cmd_ingest,
+    "ingest": cli_ingest.cmd_ingest,
     "ask": cli_ask.cmd_ask,
-    "stats": commands.cmd_stats,
-    "remove": commands.cmd_remove,
-    "reindex": commands.cmd_reindex,
+    "stats": cli_stats.cmd_stats,
+    "remove": cli_remove.cmd_remove,
+    "reindex": cli_reindex.cmd_reindex,
     "backup": cli_backup.cmd_backup,
     "forget": cli_forget.cmd_forget,
     "feeds": cli_feeds.cmd_feeds,
-    "digest": commands.cmd_digest,
+    "digest": cli_digest.cmd_digest,
 }
 
 
@@ -167,7 +172,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if (stopped := _upgrade_first(settings, args)) is not None:
             return stopped
         if args.command == "run":
-            return commands.cmd_run(settings, args)
+            return cli_run.cmd_run(settings, args)
         if _opens_engine(args) and sys.stderr.isatty() and not is_compiled():
             print(f"{said_by(args)}: {COMPILING}", file=sys.stderr)
         with stops:

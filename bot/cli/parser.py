@@ -1,7 +1,7 @@
 """The `newsbot` command line's parser: every command and its arguments, and what each does
 in a line (`newsbot --help`) and in full (`newsbot NAME --help`).
 
-What the commands do is theirs (`bot.cli.commands`, `bot.cli.ask`, ...); `bot.cli.main` runs
+What the commands do is theirs (`bot.cli.ingest`, `bot.cli.ask`, ...); `bot.cli.main` runs
 the one parsed.
 """
 
@@ -12,9 +12,10 @@ from collections.abc import Sequence
 
 from bot.cli import ask as cli_ask
 from bot.cli import backup as cli_backup
-from bot.cli import commands
 from bot.cli import feeds as cli_feeds
 from bot.cli import forget as cli_forget
+from bot.cli import stats as cli_stats
+from bot.cli.common import count_value
 from bot.cli.values import since_value, size_value, until_value
 from bot.cli.version import version_text
 from retrieval.corpus.formats import EXPANSION_FLOOR, EXPANSION_RATIO, suffixes_listed
@@ -191,7 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument(
         "--json",
         action="store_true",
-        help=f"one JSON object: {', '.join(commands.STATS_FIELDS)} (README: Scripting)",
+        help=f"one JSON object: {', '.join(cli_stats.STATS_FIELDS)} (README: Scripting)",
     )
     stats.add_argument(
         "--outlets",
@@ -244,7 +245,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     digest.add_argument(
         "--limit",
-        type=commands.count_value,
+        type=count_value,
         default=DEFAULT_LIMIT,
         metavar="N",
         help=f"stories at most (default {DEFAULT_LIMIT})",
