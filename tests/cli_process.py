@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import resource
 import signal
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import NoReturn
 
@@ -60,6 +61,28 @@ def start_newsbot(args: Sequence[str], cwd: Path, interrupt: bool = True) -> sub
         text=True,
         preexec_fn=lambda: signal.signal(signal.SIGINT, sigint),
     )
+
+
+@contextlib.contextmanager
+def script_process(script: str, args: Sequence[str], cwd: Path) -> Iterator[subprocess.Popen[str]]:
+    """`python -c SCRIPT ARGS` started in `cwd` with the clean environment, its output piped,
+    not waited for (the script patches newsbot, then runs a command); killed on the way out
+    if it still runs, so a failed assertion leaves no process behind holding the test's files."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", script, *args],
+        cwd=cwd,
+        env=clean_env(),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
 
 
 def run_newsbot(

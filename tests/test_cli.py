@@ -44,6 +44,7 @@ from tests.cli_process import (
     cancel_landed,
     clean_env,
     run_newsbot,
+    script_process,
     start_newsbot,
     until_cancelled,
 )
@@ -1818,25 +1819,12 @@ def test_an_ingest_waiting_for_another_process_lock_stops_at_once(
     later = write_jsonl(tmp_path / "later.jsonl", [{"title": "Quay", "text": "It reopened."}])
     with closing(sqlite3.connect(db, isolation_level=None)) as holder:
         holder.execute("BEGIN IMMEDIATE")  # held, as another process's write, to the end
-        process = subprocess.Popen(
-            [sys.executable, "-c", INGEST_BEHIND_A_LOCK, str(db), str(later)],
-            cwd=tmp_path,
-            env=clean_env(),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        try:
+        with script_process(INGEST_BEHIND_A_LOCK, [str(db), str(later)], tmp_path) as process:
             assert process.stderr is not None
             assert process.stderr.readline() == "writing\n"  # the batch, behind the lock
             for stop in stops:
                 process.send_signal(getattr(signal, stop))
             out, err = process.communicate(timeout=60)  # not the 600 s SQLite would wait
-        finally:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
         holder.execute("ROLLBACK")
     assert process.returncode == 128 + getattr(signal, stops[0]), err
     assert out == "added 0 articles (0 sentences), 0 duplicates, 0 failed\n"
@@ -2010,26 +1998,18 @@ def test_reindex_waits_for_a_save_under_way(tmp_path: Path) -> None:
     before = lock.stat().st_ino
     with lock.open("a") as held:
         fcntl.flock(held, fcntl.LOCK_EX)  # as a bot saving its index holds it
-        process = subprocess.Popen(
-            [sys.executable, "-c", REINDEX_TOLD_AT_THE_LOCK, str(db)],
-            cwd=tmp_path,
-            env=clean_env(),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        try:
-            assert process.stderr is not None
-            said = []
-            while (line := process.stderr.readline()) not in ("waiting for the lock\n", ""):
-                said.append(line)
-            assert line, f"reindex ended, never waiting for the lock: {''.join(said)}"
-            assert process.poll() is None  # waiting for the save to finish
-            assert (folder / "manifest.json").is_file()  # ...with the saved index untouched
-        finally:
-            fcntl.flock(held, fcntl.LOCK_UN)
-    out, err = process.communicate(timeout=60)
+        with script_process(REINDEX_TOLD_AT_THE_LOCK, [str(db)], tmp_path) as process:
+            try:
+                assert process.stderr is not None
+                said = []
+                while (line := process.stderr.readline()) not in ("waiting for the lock\n", ""):
+                    said.append(line)
+                assert line, f"reindex ended, never waiting for the lock: {''.join(said)}"
+                assert process.poll() is None  # waiting for the save to finish
+                assert (folder / "manifest.json").is_file()  # ...with the saved index untouched
+            finally:
+                fcntl.flock(held, fcntl.LOCK_UN)
+            out, err = process.communicate(timeout=60)
     assert process.returncode == 0, err
     assert out.startswith("indexed ") and (folder / "manifest.json").is_file()
     assert lock.stat().st_ino == before  # the lock every saver takes is still this one

@@ -30,7 +30,7 @@ from retrieval.feeds.registry import FeedRegistry
 from retrieval.models import ArticleDraft
 from retrieval.search_result import SearchResult
 from retrieval.without_index import remove_articles as remove_from
-from tests.cli_process import cancel_landed, clean_env, until_cancelled
+from tests.cli_process import cancel_landed, clean_env, script_process, until_cancelled
 from tests.feed_server import FeedServer, poll_all
 
 from .conftest import SMALL_CORPUS, run_sql, write_jsonl
@@ -511,24 +511,11 @@ def test_a_remove_waiting_for_another_process_lock_stops_at_once(tmp_path: Path)
     db = ingested(tmp_path)
     with closing(sqlite3.connect(db, isolation_level=None)) as holder:
         holder.execute("BEGIN IMMEDIATE")  # held, as another process's write, to the end
-        process = subprocess.Popen(
-            [sys.executable, "-c", REMOVE_BEHIND_A_LOCK, db],
-            cwd=tmp_path,
-            env=clean_env(),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        try:
+        with script_process(REMOVE_BEHIND_A_LOCK, [db], tmp_path) as process:
             assert process.stderr is not None
             assert process.stderr.readline() == "removing\n"  # behind the lock
             process.send_signal(signal.SIGINT)
             out, err = process.communicate(timeout=60)  # not the 600 s SQLite would wait
-        finally:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
         holder.execute("ROLLBACK")
     assert (process.returncode, out) == (128 + signal.SIGINT, ""), err
     assert (
