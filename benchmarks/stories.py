@@ -41,13 +41,9 @@ if __name__ == "__main__" and not __package__:  # run as a script: make the repo
 
 from benchmarks.corpora import add_corpus_option, corpus_path, missing
 from retrieval.corpus.sentences import article_sentences
-from retrieval.digest import stories
-from retrieval.digest.stories import (
-    CONTEXT_ARTICLES,
-    CONTEXT_DAYS,
-    StoryArticle,
-    group_stories,
-)
+from retrieval.digest import stories, story_terms
+from retrieval.digest.stories import CONTEXT_ARTICLES, CONTEXT_DAYS, group_stories
+from retrieval.digest.story_articles import StoryArticle
 from retrieval.index.tokens import Tokenizer
 
 ROUNDUPS = "story-roundups-dev/articles.jsonl"
@@ -216,16 +212,17 @@ def newsbot(tokenizer: Tokenizer = TOKENIZER, **options: Any) -> Grouper:
 
 @contextmanager
 def constants(**values: int) -> Iterator[None]:
-    """Set module constants of retrieval.digest.stories for a while (LEAD_SENTENCES, IDF_POWER,
-    MIN_SHARED_TERMS)."""
-    saved = {name: getattr(stories, name) for name in values}
+    """Set module constants of the grouping for a while, in the module that reads each
+    (MIN_SHARED_TERMS in retrieval.digest.stories; LEAD_SENTENCES, IDF_POWER in story_terms)."""
+    homes = {name: story_terms if hasattr(story_terms, name) else stories for name in values}
+    saved = {name: getattr(homes[name], name) for name in values}
     for name, value in values.items():
-        setattr(stories, name, value)
+        setattr(homes[name], name, value)
     try:
         yield
     finally:
         for name, value in saved.items():
-            setattr(stories, name, value)
+            setattr(homes[name], name, value)
 
 
 # Each choice of the grouping, undone one at a time.

@@ -30,7 +30,8 @@ if __name__ == "__main__" and not __package__:  # run as a script: make the repo
 from benchmarks.corpora import add_corpus_option, missing
 from retrieval.corpus.sentences import article_sentences
 from retrieval.digest.digest import Period, PeriodArticle, compose
-from retrieval.digest.stories import StoryArticle, group_stories
+from retrieval.digest.stories import group_stories
+from retrieval.digest.story_articles import StoryArticle
 from retrieval.index.tokens import Tokenizer
 
 NEWS = "news-1m/articles.jsonl.gz"

@@ -6,7 +6,7 @@ them as it weighs a name. Two German reports of different stories then look alik
 their grammar (a digest made a pension reform and heating oil prices one story). The
 digest reads a text whose small words are mostly those of one other language without that
 language's small words, and its other words stemmed by that language's rules
-(`digest.stories.story_terms`). Questions are searched as before: a German question still
+(`digest.story_terms.story_terms`). Questions are searched as before: a German question still
 matches an English "die" (the index holds every language's words, and a short question's
 language is seldom sure).
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from retrieval.digest.stories import StoryArticle
+from retrieval.digest.story_articles import StoryArticle
 
 
 def at(month: int, day: int, hour: int) -> float:

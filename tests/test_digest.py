@@ -27,7 +27,7 @@ from retrieval.digest.digest import (
     keyword_terms,
     typed_keywords,
 )
-from retrieval.digest.stories import StoryArticle
+from retrieval.digest.story_articles import StoryArticle
 from retrieval.engine import Engine
 from retrieval.errors import DigestError
 from retrieval.index.tokens import Tokenizer

@@ -17,16 +17,10 @@ from benchmarks.stories import Report, bcubed, evaluate, load_reports, newsbot, 
 from retrieval.corpus.furniture import is_photo_caption
 from retrieval.corpus.sentences import article_sentences
 from retrieval.digest import stories as story_rules
-from retrieval.digest.stories import (
-    StoryArticle,
-    Vector,
-    group_stories,
-    idf_table,
-    is_chrome,
-    representative_extract,
-    story_terms,
-    story_vectors,
-)
+from retrieval.digest.extracts import representative_extract
+from retrieval.digest.stories import group_stories
+from retrieval.digest.story_articles import StoryArticle, is_chrome, prose
+from retrieval.digest.story_terms import Vector, idf_table, story_terms, story_vectors
 from retrieval.index.tokens import Tokenizer
 
 from .conftest import corpus_file, shared_articles
@@ -586,14 +580,14 @@ def test_story_pairs_cost_memory_by_their_terms_not_pairs_times_terms() -> None:
 
 
 def test_a_broken_tail_of_a_line_is_no_sentence_of_the_extract() -> None:
-    prose = story_rules._prose(  # noqa: SLF001
+    lines = prose(
         [
             "The storm hit the coast on Monday night.",
             "and flooded the town centre, officials said.",
             "Rescue teams arrived by boat on Tuesday.",
         ]
     )
-    assert prose == [
+    assert lines == [
         "The storm hit the coast on Monday night.",
         "Rescue teams arrived by boat on Tuesday.",
     ]

@@ -40,17 +40,10 @@ import aiosqlite
 
 from retrieval.corpus.attributions import SHOWN_URL
 from retrieval.corpus.rows_by_id import rows_for_ids
-from retrieval.digest.stories import (
-    CONTEXT_ARTICLES,
-    CONTEXT_DAYS,
-    LEAD_READ,
-    StoryArticle,
-    group_stories,
-    has_prose,
-    has_text,
-    idf_table,
-    representative_extract,
-)
+from retrieval.digest.extracts import representative_extract
+from retrieval.digest.stories import CONTEXT_ARTICLES, CONTEXT_DAYS, LEAD_READ, group_stories
+from retrieval.digest.story_articles import StoryArticle, has_prose, has_text
+from retrieval.digest.story_terms import idf_table
 from retrieval.errors import DigestError
 from retrieval.index.tokens import Tokenizer
 from retrieval.models import headline

@@ -22,7 +22,8 @@ import aiosqlite
 
 from retrieval.corpus.attributions import attribution, newest_rows
 from retrieval.digest.digest import article_sentences
-from retrieval.digest.stories import StoryArticle, group_stories
+from retrieval.digest.stories import group_stories
+from retrieval.digest.story_articles import StoryArticle
 from retrieval.index.tokens import Tokenizer
 from retrieval.models import Attribution
 from retrieval.outlets import distinct_outlets, outlet_key
