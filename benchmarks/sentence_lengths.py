@@ -34,7 +34,7 @@ LIMITS = (300, 500, 1000, 2000)
 
 def sentences(path: Path) -> Iterator[str]:
     """Every sentence of the corpus as Punkt splits it, before any bound."""
-    from retrieval.corpus.sentences import punkt_sentences
+    from retrieval.corpus.punkt_breaks import punkt_sentences
     from retrieval.corpus.text import paragraphs
 
     with gzip.open(path, "rt", encoding="utf-8") as fh:
@@ -44,7 +44,7 @@ def sentences(path: Path) -> Iterator[str]:
 
 
 def main() -> int:
-    from retrieval.corpus.sentences import MAX_SENTENCE_CHARS
+    from retrieval.corpus.sentence_bounds import MAX_SENTENCE_CHARS
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("names", nargs="*", metavar="NAME", help=f"of {', '.join(CORPORA)}")

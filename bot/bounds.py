@@ -1,10 +1,11 @@
 """How much of a stored text the bot shows, whatever its size: the same bounds in a
 Telegram reply (`bot.formatting`) and on a terminal (`newsbot ask`).
 
-A stored sentence is at most 1,000 characters (`retrieval.corpus.sentences`), and a passage of
-up to three is within QUOTE_CHARS unless its words are very long; anything longer came from a
-database written before sentences were bounded, or from a hostile page or feed. Each part is
-clipped with "…" where it enters a reply, so one huge field costs what a normal one does.
+A stored sentence is at most 1,000 characters (`retrieval.corpus.sentence_bounds`), and a
+passage of up to three is within QUOTE_CHARS unless its words are very long; anything longer
+came from a database written before sentences were bounded, or from a hostile page or feed.
+Each part is clipped with "…" where it enters a reply, so one huge field costs what a normal
+one does.
 Imports nothing of Telegram, so the command line stays quick to start.
 """
 

@@ -5,14 +5,10 @@ from collections.abc import Iterator
 import pytest
 
 from retrieval.corpus import punkt as punkt_rules
-from retrieval.corpus import sentences
-from retrieval.corpus.sentences import (
-    MAX_SENTENCE_CHARS,
-    article_sentences,
-    bound_sentence,
-    punkt_sentences,
-    split_sentences,
-)
+from retrieval.corpus import punkt_breaks
+from retrieval.corpus.punkt_breaks import punkt_sentences
+from retrieval.corpus.sentence_bounds import MAX_SENTENCE_CHARS, bound_sentence
+from retrieval.corpus.sentences import article_sentences, split_sentences
 from retrieval.corpus.splitter import SPLITTER_VERSION
 from retrieval.corpus.text import paragraphs
 
@@ -196,7 +192,7 @@ EDGE_CASES = [
     ["A.", "J. K.", "x A.", "xA.", "a.", "AB.", "\u00a0A.", "\tB.", "A.\n", "x A.\n", ".", ""],
 )
 def test_an_initial_at_the_end_is_found_as_the_pattern_finds_it(text: str) -> None:
-    assert sentences._ends_with_initial(text) == bool(sentences._INITIAL_BREAK.search(text))
+    assert punkt_breaks._ends_with_initial(text) == bool(punkt_breaks._INITIAL_BREAK.search(text))
 
 
 class CountingPunkt(punkt_rules._FastPunkt):
@@ -697,17 +693,17 @@ def test_a_run_of_initials_is_looked_for_at_the_end_only(
     """Each piece joined after a run of initials looked for the next run over the whole
     sentence so far: 100 KB of "in L.A. Coliseum" took 30 s, quadratic in its length."""
     searched: list[int] = []
-    pattern = sentences._ENDS_WITH_RUN
+    pattern = punkt_breaks._ENDS_WITH_RUN
 
     class Recording:
         def search(self, text: str, pos: int = 0) -> object:
             searched.append(len(text) - pos)
             return pattern.search(text, pos)
 
-    monkeypatch.setattr(sentences, "_ENDS_WITH_RUN", Recording())
+    monkeypatch.setattr(punkt_breaks, "_ENDS_WITH_RUN", Recording())
     article_sentences("in L.A. Coliseum " * 300)
     assert len(searched) >= 299  # a search for each piece joined
-    assert max(searched) <= sentences._RUN_TAIL
+    assert max(searched) <= punkt_breaks._RUN_TAIL
 
 
 def test_chinese_japanese_and_hindi_full_stops_end_sentences() -> None:
