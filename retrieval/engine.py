@@ -33,10 +33,12 @@ from retrieval.corpus.db import (
     transaction,
 )
 from retrieval.corpus.generation import generation, generation_of, move_on_from
-from retrieval.corpus.ingest import IngestReport, ingest_drafts, ingest_paths, storage_fault
+from retrieval.corpus.ingest import ingest_drafts, ingest_paths
+from retrieval.corpus.ingest_report import IngestReport
 from retrieval.corpus.prepare import prepare_articles
 from retrieval.corpus.read_connections import ReadConnections
 from retrieval.corpus.reader import CorpusReader
+from retrieval.corpus.storage_faults import storage_fault
 from retrieval.corpus.store import AddResult, CorpusStore, note_ingest
 from retrieval.digest.digest import DEFAULT_LIMIT, Digest, Period, build_digest
 from retrieval.digest.latest import LatestStory, latest_stories

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from retrieval.corpus.ingest import IngestReport
+from retrieval.corpus.ingest_report import IngestReport
 
 SEED_FAILURES = 3  # the seed files that failed, named in `Seeding.message`
 

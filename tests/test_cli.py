@@ -30,7 +30,8 @@ from bot.cli.stats import STATS_FIELDS
 from retrieval.corpus import sentences
 from retrieval.corpus.db import kept_locked
 from retrieval.corpus.formats import SUFFIXES, read_records
-from retrieval.corpus.ingest import FileToRead, IngestReport, iter_files
+from retrieval.corpus.ingest_files import FileToRead, iter_files
+from retrieval.corpus.ingest_report import IngestReport
 from retrieval.corpus.schema import MIGRATIONS
 from retrieval.corpus.splitter import SPLITTER_VERSION
 from retrieval.engine import Engine

@@ -11,7 +11,7 @@ import pytest
 from bot.cli.ingest import _print_ingest
 from bot.cli.main import main
 from retrieval.corpus.copies import Copy
-from retrieval.corpus.ingest import LISTED_DUPLICATES, Duplicate, IngestReport
+from retrieval.corpus.ingest_report import LISTED_DUPLICATES, Duplicate, IngestReport
 from retrieval.corpus.sketches import NEAR_IDENTICAL, resemblance, shingle_hashes, text_keys
 from retrieval.corpus.text import normal_words
 from retrieval.engine import Engine

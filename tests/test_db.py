@@ -16,7 +16,8 @@ import pytest
 
 from bot.cli.main import main
 from retrieval.corpus.db import connect, snapshot, transaction
-from retrieval.corpus.ingest import IngestReport, ingest_paths
+from retrieval.corpus.ingest import ingest_paths
+from retrieval.corpus.ingest_report import IngestReport
 from retrieval.corpus.prepare import PreparedArticle
 from retrieval.corpus.read_connections import ReadConnections
 from retrieval.corpus.served import ServedBot, serve, served_bot

@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 
 from bot.cli.main import main
-from retrieval.corpus.ingest import storage_fault
 from retrieval.corpus.schema import MIGRATIONS
+from retrieval.corpus.storage_faults import storage_fault
 from retrieval.engine import Engine
 from retrieval.index.files import index_dir
 from tests.cli_process import clean_env, run_newsbot

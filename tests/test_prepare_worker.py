@@ -21,7 +21,8 @@ import pytest
 
 from retrieval.corpus import ingest, prepare_worker
 from retrieval.corpus.db import connect
-from retrieval.corpus.ingest import IngestReport, ingest_paths
+from retrieval.corpus.ingest import ingest_paths
+from retrieval.corpus.ingest_report import IngestReport
 from retrieval.corpus.prepare import PreparedArticle, complete_articles
 from retrieval.corpus.store import CorpusStore
 from tests.conftest import unavailable, write_jsonl

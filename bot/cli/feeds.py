@@ -26,7 +26,7 @@ from bot.config import Settings
 from bot.progress import progress_bar
 from bot.times import utc_text, when
 from retrieval.addresses import masked_url
-from retrieval.corpus.ingest import storage_fault
+from retrieval.corpus.storage_faults import storage_fault
 from retrieval.engine import Engine
 from retrieval.errors import BadFeedAddress, FeedError, IndexWriteError
 from retrieval.feeds import poll

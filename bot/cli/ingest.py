@@ -14,7 +14,7 @@ from bot.cli.common import EXIT_FAILED, EXIT_OK, MadeNote
 from bot.config import Settings
 from bot.progress import progress_bar
 from retrieval.addresses import is_web_address
-from retrieval.corpus.ingest import LISTED_DUPLICATES, LISTED_PER_FILE, IngestReport
+from retrieval.corpus.ingest_report import LISTED_DUPLICATES, LISTED_PER_FILE, IngestReport
 from retrieval.engine import Engine
 from retrieval.errors import IndexWriteError
 from retrieval.wording import agreeing, counted, shown_name

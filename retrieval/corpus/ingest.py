@@ -1,29 +1,28 @@
-"""Ingesting files: walk paths, read articles, store them in batches, report what happened."""
+"""Ingesting files: read the articles of the files found (`ingest_files`), store them in
+batches, and count what happened in a report (`ingest_report`)."""
 
 from __future__ import annotations
 
 import asyncio
-import math
-import os
 import sqlite3
-import stat
 import time
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, tzinfo
 from pathlib import Path
 
-from retrieval.corpus.copies import Copy
-from retrieval.corpus.db import locked_too_long
-from retrieval.corpus.formats import READABLE, format_of, read_records
+from retrieval.corpus.formats import read_records
+from retrieval.corpus.ingest_files import iter_files
+from retrieval.corpus.ingest_report import LISTED_PER_FILE, Duplicate, Failure, IngestReport
 from retrieval.corpus.prepare import PreparedArticle, complete_articles, identify_articles
 from retrieval.corpus.prepare_worker import BatchPreparer
 from retrieval.corpus.records import Record
+from retrieval.corpus.storage_faults import storage_fault
 from retrieval.corpus.store import AddResult, CorpusStore, dated_ahead
 from retrieval.errors import ParseError, StoreError
 from retrieval.finishing import finished
 from retrieval.models import ArticleDraft
-from retrieval.wording import agreeing, counted, quoted, shown_name
+from retrieval.wording import agreeing, counted, quoted
 
 BATCH = 500  # articles per transaction: large enough to be fast, small enough to lose little
 # ... and characters of text per transaction: a batch is split, read and stored at once, at
@@ -32,275 +31,12 @@ BATCH = 500  # articles per transaction: large enough to be fast, small enough t
 # BBC's, 7,800 in news-1m), a batch holds 250 to 500 articles, and a batch costs some 30 MB
 # whatever the file holds.
 BATCH_CHARS = 2_000_000
-# Failures listed per file; past this, one line counts the rest. A file of a million bad lines
-# (or a bomb of them) would otherwise hold a million failures in memory and print them all.
-LISTED_PER_FILE = 100
-# Duplicates found by their text at another address (`Duplicate`) listed by one ingest; past
-# this, counted. A re-published archive could otherwise print thousands of lines.
-LISTED_DUPLICATES = 100
 # A file whose first this many records all fail is not articles in any format we read (or is
 # a bomb of bad lines): the rest of it is skipped rather than parsed for minutes.
 GIVE_UP_AFTER = 10_000
 # What indexes an ingest's written sentences while its worker prepares a batch: given a
 # `done()` to ask before each chunk, whether the batch is back (`indexing.CatchUp`)
 ReadAhead = Callable[[Callable[[], bool]], Awaitable[None]]
-
-
-@dataclass(frozen=True, slots=True)
-class Failure:
-    """One input that could not be ingested, and why; or `records` of them, of one file,
-    that failed alike (`_FileFailures`)."""
-
-    path: str
-    reason: str
-    line: int | None = None
-    records: int = 1
-
-    def __str__(self) -> str:
-        # the whole line: its reason may name a path too (a link's target)
-        return shown_name(f"{_where(self.path, self.line)}: {self.reason}")
-
-
-def _where(path: str, line: int | None) -> str:
-    """A file, and the line in it, where a report names one."""
-    return f"{path}:{line}" if line is not None else path
-
-
-@dataclass(frozen=True, slots=True)
-class Duplicate:
-    """An article not stored as a copy, by its text, of one stored at another address (or
-    with none): named, so that whoever ingests it can tell which (`copies`)."""
-
-    path: str
-    line: int | None
-    copy: Copy  # the stored article, and how alike the texts are
-
-    def __str__(self) -> str:
-        alike = self.copy.alike or 0.0  # set: a copy found by its text (`AddResult.copy`)
-        how = (
-            "the same text"
-            if alike >= 1.0
-            else f"nearly the same text ({math.floor(alike * 100)}% of its word 3-grams)"
-        )
-        stored = f"at {self.copy.url}" if self.copy.url is not None else "with no address"
-        return shown_name(
-            f"{_where(self.path, self.line)}: {how} as article {self.copy.article_id}, "
-            f"{quoted(self.copy.title or '')}, stored {stored}"
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class Notice:
-    """An article stored, or kept out, otherwise than its reader may expect: one dated far
-    ahead (hidden until then), an update of a stored one (not stored)."""
-
-    path: str
-    what: str
-    line: int | None = None
-
-    def __str__(self) -> str:
-        return str(Failure(self.path, self.what, self.line))
-
-
-@dataclass
-class IngestReport:
-    added: int = 0
-    undated: int = 0  # of those added, the ones with no date read: they count from now
-    duplicates: int = 0
-    # of the duplicates, those found by their text at another address, listed; and counted
-    # past LISTED_DUPLICATES
-    copies: list[Duplicate] = field(default_factory=list)
-    unlisted_copies: int = 0
-    sentences: int = 0
-    failures: list[Failure] = field(default_factory=list)  # what failed, listed
-    unlisted: int = 0  # further failures, counted only (LISTED_PER_FILE)
-    stopped: str | None = None  # why the ingest stopped early: the database cannot be written,
-    # or it was interrupted
-    archived: int = 0  # with --archive: the articles marked, those found stored too
-    notices: list[Notice] = field(default_factory=list)  # listed, as failures are
-    unlisted_notices: int = 0  # further notices, counted only (LISTED_PER_FILE)
-
-    def notice(self, path: str, what: str, line: int | None) -> None:
-        """Tell of an article stored, or kept out, otherwise than expected (`Notice`)."""
-        if len(self.notices) < LISTED_PER_FILE:
-            self.notices.append(Notice(path, what, line))
-        else:
-            self.unlisted_notices += 1
-
-    @property
-    def ok(self) -> bool:
-        return not self.failed and self.stopped is None
-
-    def list_copy(self, duplicate: Duplicate) -> None:
-        """Name `duplicate` (counted already), or count it past LISTED_DUPLICATES."""
-        if len(self.copies) < LISTED_DUPLICATES:
-            self.copies.append(duplicate)
-        else:
-            self.unlisted_copies += 1
-
-    @property
-    def failed(self) -> int:
-        return sum(failure.records for failure in self.failures) + self.unlisted
-
-    def summary(self) -> str:
-        archived = (
-            f"; {counted(self.archived, 'article')} archived (kept out of digests)"
-            if self.archived
-            else ""
-        )
-        return (
-            f"added {counted(self.added, 'article')} ({counted(self.sentences, 'sentence')}), "
-            f"{counted(self.duplicates, 'duplicate')}, {self.failed:,} failed{archived}"
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class FileToRead:
-    """A file an ingest reads; `identity` (st_dev, st_ino) is the file a folder's walk checked
-    (inside the folder, regular), so a link put in its place before it is read is refused."""
-
-    path: Path
-    identity: tuple[int, int] | None = None  # None: named on the command line
-
-
-def iter_files(paths: Iterable[Path]) -> Iterator[FileToRead | Failure]:
-    """Files to read: named files as given, folders walked recursively in name order.
-
-    Inside folders, hidden files, files of unsupported formats and newsbot's own indexes
-    are passed over silently, but a folder with no file to read is a failure (a folder of
-    .csv or .md files, a path mistyped to an empty folder: "added 0 articles" with success
-    would say nothing of why); so are a named file of an unsupported format and a missing path,
-    and inside a folder a folder that cannot be read, a link to nothing, a link out of the
-    folder and what is no regular file (`_walk`). A path named here is read wherever a link
-    there leads: the operator named it.
-    """
-    for path in paths:
-        if path.is_dir():
-            files, failures = _walk(path)
-            yield from failures
-            found, passed_over = 0, set()
-            for child in files:
-                if format_of(child.path) is None:
-                    passed_over.add(child.path.suffix.lower() or child.path.name)
-                    continue
-                found += 1
-                yield child
-            if not found and not failures:  # else they say why
-                what = (
-                    f"only {', '.join(sorted(passed_over))} files" if passed_over else "no files"
-                )
-                yield Failure(str(path), f"the folder holds {what}: newsbot reads {READABLE}")
-        elif path.is_file():
-            yield FileToRead(path)
-        elif path.exists():
-            yield Failure(str(path), "not a regular file")
-        else:
-            yield Failure(str(path), "no such file or directory")
-
-
-def _walk(folder: Path) -> tuple[list[FileToRead], list[Failure]]:
-    """The files under `folder` in name order, not hidden, following links that stay inside
-    it (each folder once, so a loop ends), with a failure for each folder that cannot be
-    read, each link to nothing, each link out of `folder` and each file of a name newsbot
-    reads that is no regular file. Path.rglob passes the unreadable over in silence, and an
-    ingest that left out whole years would say it had succeeded.
-
-    A link out of the folder is not followed: whoever may put files in a folder that is
-    ingested could otherwise link the bot's .env or /proc/self/environ in as an article that
-    anyone can search. Its target can be named on the command line instead."""
-    files: list[FileToRead] = []
-    failures: list[Failure] = []
-    seen: set[tuple[int, int]] = set()
-    tree = folder.resolve()
-
-    def unreadable(error: OSError) -> None:
-        failures.append(Failure(str(error.filename), f"cannot read the folder: {error.strerror}"))
-
-    for root, dirs, names in os.walk(folder, onerror=unreadable, followlinks=True):
-        here = Path(root)
-        try:
-            entered = here.stat()
-        except OSError as exc:  # listed, but not to be entered (no x permission)
-            failures.append(Failure(root, f"cannot read the folder: {exc.strerror}"))
-            dirs.clear()
-            continue
-        if (entered.st_dev, entered.st_ino) in seen:  # a link back up the tree
-            dirs.clear()
-            continue
-        seen.add((entered.st_dev, entered.st_ino))
-        dirs[:] = _folders_to_enter(here, dirs, tree, failures)
-        for name in names:
-            child = here / name
-            if name.startswith("."):
-                continue
-            try:
-                if child.is_symlink() and (why := _link_not_followed(child, tree)):
-                    if format_of(child) is not None or why in (_DANGLING, _LOOP):
-                        failures.append(Failure(str(child), why))
-                elif child.is_file():
-                    status = child.stat()
-                    files.append(FileToRead(child, (status.st_dev, status.st_ino)))
-                elif format_of(child) is not None:  # a pipe would hang the ingest
-                    failures.append(Failure(str(child), _NOT_REGULAR))
-            except OSError as exc:  # in a folder that lists its names but lets none be read
-                failures.append(Failure(str(child), f"cannot read: {exc.strerror}"))
-    return sorted(files, key=lambda found: found.path), failures
-
-
-_DANGLING = "a link to nothing (its target is gone)"
-_LOOP = "a loop of links: not followed"
-_NOT_REGULAR = "not a regular file (a pipe, a device or a socket): not read"
-
-
-def _folders_to_enter(
-    here: Path, names: list[str], tree: Path, failures: list[Failure]
-) -> list[str]:
-    """The folders in `here` to walk, in name order: not hidden, not an index of newsbot's,
-    and not a link out of `tree` (a failure, added to `failures`)."""
-    kept = []
-    for name in sorted(names):
-        folder = here / name
-        if name.startswith(".") or _an_index(folder):
-            continue
-        try:
-            why = _link_not_followed(folder, tree) if folder.is_symlink() else None
-        except OSError as exc:
-            why = f"cannot read the folder: {exc.strerror}"
-        if why:
-            failures.append(Failure(str(folder), why))
-            continue
-        kept.append(name)
-    return kept
-
-
-def _link_not_followed(link: Path, tree: Path) -> str | None:
-    """Why the link `link`, found walking `tree`, is not followed, or None when it leads to a
-    folder or a regular file inside `tree`."""
-    try:
-        target = link.resolve(strict=True)
-        status = target.stat()
-    except FileNotFoundError:
-        return _DANGLING
-    except RuntimeError:  # a loop of links (an OSError from Python 3.13: "cannot read")
-        return _LOOP
-    if not target.is_relative_to(tree):
-        return (
-            f"a link out of the folder being ingested, to {target}: not followed (name it on "
-            "the command line to ingest it)"
-        )
-    if not (stat.S_ISREG(status.st_mode) or stat.S_ISDIR(status.st_mode)):
-        return _NOT_REGULAR
-    return None
-
-
-def _an_index(folder: Path) -> bool:
-    """Whether `folder` is one of newsbot's own indexes, saved beside a database: an ingest
-    of the folder that holds the database would read their manifests and fail them as
-    articles.
-    Its lock file is made first: a first save killed before its manifest leaves that."""
-    return folder.name.endswith(".index") and any(
-        (folder / name).is_file() for name in ("manifest.json", "lock")
-    )
 
 
 @dataclass
@@ -478,38 +214,6 @@ async def ingest_drafts(
     except StoreError as exc:  # no article can be stored now: stop, keep what is stored
         report.stopped = str(exc)
     return report
-
-
-INGEST_AGAIN = "run the same ingest again: what is stored already is skipped as a duplicate"
-
-
-def storage_fault(exc: sqlite3.DatabaseError, again: str = INGEST_AGAIN) -> str | None:
-    """Why no article can be stored at all now, and what to do (`again`: how to go on once
-    that is fixed), or None when the fault may be one batch's.
-
-    A full disk, a read-only or failing database, or one another process keeps locked,
-    refuses every write alike: retrying each article of every later batch would only list
-    them all as failures (a lock held for good: 30 seconds an article).
-    """
-    code = getattr(exc, "sqlite_errorcode", None)
-    locked = locked_too_long()
-    why = {
-        sqlite3.SQLITE_BUSY: locked,
-        sqlite3.SQLITE_LOCKED: locked,
-        sqlite3.SQLITE_FULL: ("the disk holding the database is full", "free some space"),
-        sqlite3.SQLITE_READONLY: (
-            "the database is read-only",
-            "make it and its folder writable by this user",
-        ),
-        sqlite3.SQLITE_IOERR: (f"the database cannot be written ({exc})", "check the disk"),
-        sqlite3.SQLITE_CANTOPEN: (
-            f"the database's files cannot be opened ({exc})",
-            "check its folder's permissions",
-        ),
-    }.get(code & 0xFF if isinstance(code, int) else -1)
-    if why is None:
-        return None
-    return f"{why[0]}. The articles stored before are safe; {why[1]}, and {again}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,9 +29,10 @@ import aiosqlite
 
 from retrieval.corpus.db import transaction
 from retrieval.corpus.generation import MOVE_ON
-from retrieval.corpus.ingest import BATCH_CHARS, storage_fault
+from retrieval.corpus.ingest import BATCH_CHARS
 from retrieval.corpus.rows_by_id import rows_for_ids
 from retrieval.corpus.splitter import SPLITTER_VERSION
+from retrieval.corpus.storage_faults import storage_fault
 from retrieval.corpus.store import INSERT_SENTENCES, CorpusStore, SentenceRow, sentence_rows_of
 from retrieval.errors import StoreError
 

@@ -19,8 +19,8 @@ import sqlite3
 import aiosqlite
 
 from retrieval.corpus.db import stored_names, transaction
-from retrieval.corpus.ingest import storage_fault
 from retrieval.corpus.records import author_names
+from retrieval.corpus.storage_faults import storage_fault
 from retrieval.errors import StoreError
 from retrieval.models import draft_authors
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 from retrieval.addresses import masked_url, public_url
-from retrieval.corpus.ingest import Failure, IngestReport
+from retrieval.corpus.ingest_report import Failure, IngestReport
 from retrieval.corpus.pages import extract_article
 from retrieval.errors import BlockedURLError, FetchError, ParseError, TooLargeError
 from retrieval.feeds.fetch import PAGE_ACCEPT, Fetcher
