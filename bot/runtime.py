@@ -202,6 +202,19 @@ Context = CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], BotData]
 App = Application[ExtBot[int], Context, dict[Any, Any], dict[Any, Any], BotData, JobQueue[Context]]
 
 
+def _in_turn(
+    callback: Callable[[Context], Coroutine[Any, Any, None]],
+) -> Callable[[Context], Coroutine[Any, Any, None]]:
+    """`callback`, each run waiting for the one before to end."""
+    turn = asyncio.Lock()
+
+    async def in_turn(context: Context) -> None:
+        async with turn:
+            await callback(context)
+
+    return in_turn
+
+
 def run_every(
     app: App,
     callback: Callable[[Context], Coroutine[Any, Any, None]],
@@ -219,6 +232,10 @@ def run_every(
             "pip install 'python-telegram-bot[job-queue]'"
         )
     if at_start:
+        # The start-up run and the repeating ones take turns: a start-up run that outlasts
+        # `seconds` (the digests' tick waiting out floods to many chats) was joined by the
+        # first repeating run, two deliveries of the same digests at once on one connection
+        callback = _in_turn(callback)
         # The job queue starts after post_init: a run "now" must not count as missed.
         app.job_queue.run_once(
             callback,

@@ -22,11 +22,11 @@ from typing import Any, TypeVar, cast
 
 import pytest
 import pytest_asyncio
-from apscheduler.events import EVENT_JOB_MAX_INSTANCES, JobSubmissionEvent
+from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_SUBMITTED, JobSubmissionEvent
 from telegram import Bot, Chat, Message, Update
 from telegram.constants import ChatAction
 from telegram.error import BadRequest, TelegramError
-from telegram.ext import CommandHandler, ExtBot
+from telegram.ext import CommandHandler, ExtBot, Job
 
 from bot import answers, heap, transport
 from bot import app as bot_app
@@ -2898,6 +2898,40 @@ async def test_a_job_still_running_when_it_is_due_again_is_not_logged(
     logging.getLogger("apscheduler.scheduler").warning("Error getting due jobs from job store 'x'")
     assert "maximum number of running instances" not in caplog.text
     assert "Error getting due jobs from job store 'x'" in caplog.text
+
+
+async def test_a_start_up_run_still_going_is_not_joined_by_the_repeating_ones(
+    bot: Harness,
+) -> None:
+    """The digests' tick at start-up, waiting out floods to many chats past its minute, was
+    joined by the first repeating tick: two deliveries of the same digests at once on one
+    connection, where SQLite refused one's record of a digest sent ("database is locked")."""
+    assert bot.app.job_queue is not None
+    repeating: Job[Context] | None = None
+    due = 0  # repeating runs that came due: started, or skipped as one already runs
+    running = most = 0
+
+    def count_due(event: JobSubmissionEvent) -> None:
+        nonlocal due
+        if repeating is not None and event.job_id == repeating.job.id:
+            due += 1
+
+    async def job(context: Context) -> None:
+        nonlocal running, most
+        running += 1
+        most = max(most, running)
+        try:
+            if context.job is not None and str(context.job.name).endswith("at start-up"):
+                await until(lambda: due >= 2, "two repeating runs due during the first")
+        finally:
+            running -= 1
+
+    scheduler = bot.app.job_queue.scheduler
+    scheduler.add_listener(count_due, EVENT_JOB_SUBMITTED | EVENT_JOB_MAX_INSTANCES)
+    repeating = run_every(bot.app, job, 0.05, "slow start", at_start=True)
+    await until(lambda: due >= 3 and running == 0, "the repeating runs after the first")
+    repeating.schedule_removal()
+    assert most == 1
 
 
 async def unreachable_api() -> ExtBot[Any]:
