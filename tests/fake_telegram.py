@@ -739,10 +739,12 @@ class FakeTelegramServer:
         thread = params.get("message_thread_id")
         if thread is not None and "chat_id" in params:
             chat = self._chats[params["chat_id"]]
-            # a private chat has no topics; a forum's are those its members wrote in (a
-            # non-forum supergroup's threads are any message's replies: not tracked)
-            unknown_topic = chat.get("is_forum") and thread not in self._topics.get(chat["id"], ())
-            if not _is_integer(thread) or chat["type"] == "private" or unknown_topic:
+            # a forum's topics, and since Bot API 9.4 a private chat's (a bot may turn topics
+            # on there), are those written in (a non-forum supergroup's threads are any
+            # message's replies: not tracked)
+            topics = chat.get("is_forum") or chat["type"] == "private"
+            unknown_topic = topics and thread not in self._topics.get(chat["id"], ())
+            if not _is_integer(thread) or unknown_topic:
                 raise _bad("message thread not found")
 
     def _api_getUpdates(self, params: JSON) -> list[JSON]:

@@ -396,6 +396,10 @@ async def test_a_message_thread_is_a_forum_topic_of_the_chat(
             await fake_bot.send_chat_action(chat_id, "typing", message_thread_id=topic)
     sent = await fake_bot.send_message(GROUP, "hi", message_thread_id=5)
     assert sent.message_thread_id == 5 and sent.is_topic_message
+    # Bot API 9.4: a private chat has the topics its user wrote in, once the bot turns them on
+    fake_telegram.user_message(CHAT, "in my topic 7", topic=7)
+    sent = await fake_bot.send_message(CHAT, "hi", message_thread_id=7)
+    assert sent.message_thread_id == 7
 
 
 async def test_edit_message_text(fake_telegram: FakeTelegramServer, fake_bot: Bot) -> None:
