@@ -9,7 +9,7 @@ import resource
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import NoReturn
 
@@ -51,15 +51,26 @@ def start_newsbot(args: Sequence[str], cwd: Path, interrupt: bool = True) -> sub
     background job with SIGINT ignored, and Python then leaves it ignored (`interrupt`
     False: so it is, as in such a job)."""
     sigint = signal.SIG_DFL if interrupt else signal.SIG_IGN
-    return subprocess.Popen(
+    return _started(
         [sys.executable, "-m", "bot.cli", *args],
+        cwd,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, sigint),
+    )
+
+
+def _started(
+    command: Sequence[str], cwd: Path, preexec_fn: Callable[[], object] | None = None
+) -> subprocess.Popen[str]:
+    """`command` started in `cwd` with the clean environment, its output piped as text."""
+    return subprocess.Popen(
+        command,
         cwd=cwd,
         env=clean_env(),
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, sigint),
+        preexec_fn=preexec_fn,
     )
 
 
@@ -68,15 +79,7 @@ def script_process(script: str, args: Sequence[str], cwd: Path) -> Iterator[subp
     """`python -c SCRIPT ARGS` started in `cwd` with the clean environment, its output piped,
     not waited for (the script patches newsbot, then runs a command); killed on the way out
     if it still runs, so a failed assertion leaves no process behind holding the test's files."""
-    process = subprocess.Popen(
-        [sys.executable, "-c", script, *args],
-        cwd=cwd,
-        env=clean_env(),
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = _started([sys.executable, "-c", script, *args], cwd)
     try:
         yield process
     finally:
