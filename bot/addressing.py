@@ -283,3 +283,8 @@ def without_mention(text: str, username: str) -> str:
 
 def in_group(message: Message) -> bool:
     return message.chat.type != ChatType.PRIVATE
+
+
+def command_name(text: str) -> str:
+    """The name of the command `text` opens with, without its slash or @bot: "subscribe"."""
+    return text.split()[0][1:].split("@")[0].lower()

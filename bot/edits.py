@@ -11,8 +11,8 @@ from telegram import Message, Update
 
 from bot import formatting
 from bot.access import admitted
-from bot.addressing import text_of
-from bot.help_commands import command_name, command_names
+from bot.addressing import command_name, text_of
+from bot.help_commands import command_names
 from bot.logs import redact
 from bot.replies import send_reply
 from bot.runtime import BotData, Context

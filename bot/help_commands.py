@@ -16,7 +16,7 @@ from telegram.ext import Application, CommandHandler
 
 from bot import formatting
 from bot.access import admitted
-from bot.addressing import in_group
+from bot.addressing import command_name, in_group
 from bot.formatting import Command
 from bot.replies import send_reply
 from bot.runtime import BotData, Context
@@ -123,11 +123,6 @@ async def unknown_command(update: Update, context: Context) -> None:
         context.bot_data, message
     ):
         await send_reply(context.bot_data, message, formatting.UNKNOWN_COMMAND)
-
-
-def command_name(text: str) -> str:
-    """The name of the command `text` opens with, without its slash or @bot: "subscribe"."""
-    return text.split()[0][1:].split("@")[0].lower()
 
 
 async def not_text(update: Update, context: Context) -> None:

@@ -30,10 +30,10 @@ from bot.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
     EXIT_USAGE,
-    count_value,
     json_text,
     require_database,
 )
+from bot.cli.values import count_value
 from bot.config import DEFAULT_DB, Settings
 from retrieval.engine import Engine
 

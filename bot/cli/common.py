@@ -5,7 +5,6 @@ made and said so).
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
@@ -16,18 +15,6 @@ from retrieval.wording import UNSHOWN
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a tool its reader left
-
-
-def count_value(text: str) -> int:
-    """argparse type of a --limit: a whole number of at least 1. Checked here, as other
-    values are, so that 0 is told with the usage line and exit 2, as "abc" is."""
-    try:
-        count = int(text)
-    except ValueError:
-        count = 0
-    if count < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
-    return count
 
 
 def json_text(data: Any) -> str:

@@ -15,8 +15,7 @@ from bot.cli import backup as cli_backup
 from bot.cli import feeds as cli_feeds
 from bot.cli import forget as cli_forget
 from bot.cli import stats as cli_stats
-from bot.cli.common import count_value
-from bot.cli.values import since_value, size_value, until_value
+from bot.cli.values import count_value, since_value, size_value, until_value
 from bot.cli.version import version_text
 from retrieval.corpus.formats import EXPANSION_FLOOR, EXPANSION_RATIO, suffixes_listed
 from retrieval.corpus.records import size_text

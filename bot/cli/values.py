@@ -1,5 +1,6 @@
-"""What the command line's words are read as: a size (--max-expanded), a duration or a moment
-(digest's --since and --until), each refused with the forms that are.
+"""What the command line's words are read as: a count (--limit), a size (--max-expanded), a
+duration or a moment (digest's --since and --until), each refused with the forms that are
+(ask's --as-of: `bot.cli.as_of`).
 
 Checked as the command line is parsed, before any settings or database: a moment is read
 in NEWSBOT_TIMEZONE only by the command, once the settings are loaded.
@@ -15,6 +16,18 @@ from bot.times import MOMENT_EXAMPLES, NotAMoment, moment_of
 
 _SIZE = re.compile(r"^(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?$", re.IGNORECASE)
 _SIZE_UNITS = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
+
+
+def count_value(text: str) -> int:
+    """argparse type of a --limit: a whole number of at least 1. Checked here, as other
+    values are, so that 0 is told with the usage line and exit 2, as "abc" is."""
+    try:
+        count = int(text)
+    except ValueError:
+        count = 0
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return count
 
 
 def size_value(text: str) -> int:
