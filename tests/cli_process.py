@@ -79,7 +79,13 @@ def script_process(script: str, args: Sequence[str], cwd: Path) -> Iterator[subp
     """`python -c SCRIPT ARGS` started in `cwd` with the clean environment, its output piped,
     not waited for (the script patches newsbot, then runs a command); killed on the way out
     if it still runs, so a failed assertion leaves no process behind holding the test's files."""
-    process = _started([sys.executable, "-c", script, *args], cwd)
+    with killed_on_exit(_started([sys.executable, "-c", script, *args], cwd)) as process:
+        yield process
+
+
+@contextlib.contextmanager
+def killed_on_exit(process: subprocess.Popen[str]) -> Iterator[subprocess.Popen[str]]:
+    """`process`, killed on the way out if it still runs (a failed check left it running)."""
     try:
         yield process
     finally:

@@ -20,6 +20,7 @@ from urllib.parse import quote
 import pytest
 
 from bot.logs import REDACTED, REPLY_LOGGER, REPLY_SHOWN, quiet_http_logs
+from tests.cli_process import killed_on_exit
 from tests.conftest import REPO
 from tests.fake_telegram import TEST_TOKEN, FakeTelegramServer
 
@@ -56,13 +57,8 @@ def newsbot_process(
     tmp_path: Path, env: dict[str, str], *args: str
 ) -> Iterator[subprocess.Popen[str]]:
     """`start`, and the process killed if the test leaves it running (a failed check)."""
-    process = start(tmp_path, env, *args)
-    try:
+    with killed_on_exit(start(tmp_path, env, *args)) as process:
         yield process
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
 
 
 def stderr_of(tmp_path: Path) -> str:
