@@ -15,6 +15,7 @@ import aiosqlite
 import pytest
 
 from bot.cli.main import main
+from retrieval.corpus import db as database
 from retrieval.corpus.db import connect, snapshot, transaction
 from retrieval.corpus.ingest import ingest_paths
 from retrieval.corpus.ingest_report import IngestReport
@@ -24,6 +25,7 @@ from retrieval.corpus.served import ServedBot, serve, served_bot
 from retrieval.corpus.store import AddResult, CorpusStore
 from retrieval.engine import Engine
 from retrieval.errors import StoreError
+from retrieval.finishing import finished
 from tests.cli_process import run_newsbot
 from tests.conftest import SEEDS, write_jsonl
 
@@ -140,6 +142,36 @@ async def test_another_tasks_transaction_is_not_joined(conn: aiosqlite.Connectio
         done.set()
         await held
     assert await count(conn) == 0
+
+
+async def test_a_short_wait_for_a_lock_is_not_another_tasks(
+    conn: aiosqlite.Connection, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch waiting for another process's write lock LOCK_SLICE_S at a time (so a stop is
+    heard) set the busy timeout of the whole connection, which the bot's tasks share:
+    another task's write meanwhile (a chat recorded) found the lock held and failed at once
+    ("database is locked") where it waits 30 seconds."""
+    monkeypatch.setattr(database, "LOCK_SLICE_S", 0.05)  # failing well within the second
+    loop = asyncio.get_running_loop()
+    waits = asyncio.Event()  # the batch's BEGIN runs: the next statement queued runs after it
+    await conn.set_trace_callback(
+        lambda sql: loop.call_soon_threadsafe(waits.set) if sql == "BEGIN IMMEDIATE" else None
+    )
+
+    async def batch() -> None:  # as an ingest's
+        async with transaction(conn):
+            await conn.execute("INSERT INTO t (tag) VALUES ('batch')")
+
+    holder = sqlite3.connect(db_path, isolation_level=None)
+    with contextlib.closing(holder):
+        holder.execute("BEGIN IMMEDIATE")  # another process's write, under way
+        waiting = asyncio.ensure_future(finished(batch(), until_locked=True))
+        await asyncio.wait_for(waits.wait(), 10)  # a failure, never a hang
+        chat = asyncio.ensure_future(conn.execute("INSERT INTO t (tag) VALUES ('chat')"))
+        await asyncio.wait([chat], timeout=1)  # the lock held well past the short wait
+        holder.execute("ROLLBACK")
+    await asyncio.wait_for(asyncio.gather(chat, waiting), 60)  # both waited, neither failed
+    assert await count(conn) == 2
 
 
 async def test_a_cursor_let_go_of_in_the_loop_leaves_the_same_statement_running_alone(

@@ -41,6 +41,26 @@ def busy_timeout(seconds: float | None = None) -> str:
     return f"PRAGMA busy_timeout = {int(waited * 1000)}"
 
 
+async def _run_waiting(conn: aiosqlite.Connection, statement: str, seconds: float) -> None:
+    """Run `statement` waiting `seconds` at most for another connection's lock, then put
+    back `conn`'s own busy timeout: one call on aiosqlite's thread, which runs one call at a
+    time, so no statement of another task sharing `conn` (the bot's) runs with the short
+    wait. Three calls let one in between: a chat recorded while a batch waited for the lock
+    in slices failed ("database is locked") where it waits 30 seconds."""
+
+    def run() -> None:
+        db = conn._conn
+        kept = int(db.execute("PRAGMA busy_timeout").fetchall()[0][0])
+        db.execute(busy_timeout(seconds))
+        try:
+            db.execute(statement).close()
+        finally:
+            db.execute(f"PRAGMA busy_timeout = {kept}")
+
+    # aiosqlite (0.22) has no public way to run a function on its thread
+    await conn._execute(run)  # type: ignore[no-untyped-call]
+
+
 async def delete_securely(conn: aiosqlite.Connection) -> None:
     """Make what `conn` deletes from now on overwritten, not left in free pages until they
     are reused: builds of SQLite differ in their default (Debian's overwrites, python.org's,
@@ -404,7 +424,13 @@ async def _migrate(conn: aiosqlite.Connection, tell: Callable[[str], None]) -> N
     await conn.create_function("readable_url", 1, _readable_url, deterministic=True)
     await conn.create_function("text_sketch", 2, sketch_json, deterministic=True)
     await conn.create_function("printable_field", 2, _printable_field, deterministic=True)
-    await _lock_waited_in_slices(conn, lambda: _apply_migrations(conn, applied))
+    # The whole connection waits LOCK_SLICE_S, not a statement of it (`_run_waiting`): the
+    # migrations are many statements, and no other task has `conn` until `_open` returns it
+    await conn.execute(busy_timeout(LOCK_SLICE_S))
+    try:
+        await _lock_waited_in_slices(lambda: _apply_migrations(conn, applied))
+    finally:
+        await conn.execute(busy_timeout())
 
 
 # A migration waits for another process's write lock (an ingest, another command's upgrade)
@@ -413,24 +439,18 @@ async def _migrate(conn: aiosqlite.Connection, tell: Callable[[str], None]) -> N
 LOCK_SLICE_S = 0.25
 
 
-async def _lock_waited_in_slices(
-    conn: aiosqlite.Connection, work: Callable[[], Awaitable[None]]
-) -> None:
-    """`work()`, whose transactions of `conn` wait for another connection's write lock
-    LOCK_SLICE_S at a time, tried again for BUSY_TIMEOUT_S in all: a cancellation (Ctrl-C,
-    SIGTERM) is heard within LOCK_SLICE_S (`_through` lets a BEGIN end first). Then SQLite's
+async def _lock_waited_in_slices(work: Callable[[], Awaitable[None]]) -> None:
+    """`work()`, whose wait for another connection's write lock is LOCK_SLICE_S (the
+    caller's doing), tried again for BUSY_TIMEOUT_S in all: a cancellation (Ctrl-C, SIGTERM)
+    is heard within LOCK_SLICE_S (`_through` lets a BEGIN end first). Then SQLite's
     "database is locked", as a write that waited out the busy timeout raises."""
     deadline = time.monotonic() + BUSY_TIMEOUT_S
-    await conn.execute(busy_timeout(LOCK_SLICE_S))
-    try:
-        while True:
-            try:
-                return await work()
-            except sqlite3.OperationalError as exc:
-                if not kept_locked(exc) or time.monotonic() >= deadline:
-                    raise
-    finally:
-        await conn.execute(busy_timeout())
+    while True:
+        try:
+            return await work()
+        except sqlite3.OperationalError as exc:
+            if not kept_locked(exc) or time.monotonic() >= deadline:
+                raise
 
 
 async def _apply_migrations(conn: aiosqlite.Connection, applied: set[int]) -> None:
@@ -560,7 +580,9 @@ async def transaction(conn: aiosqlite.Connection) -> AsyncIterator[None]:
         if unlocked is None or unlocked.locked:
             await _through(conn, "BEGIN IMMEDIATE")
         else:  # `finished` work that a stop may still end: it must hear one while it waits
-            await _lock_waited_in_slices(conn, lambda: _through(conn, "BEGIN IMMEDIATE"))
+            await _lock_waited_in_slices(
+                lambda: _through(conn, "BEGIN IMMEDIATE", waiting_s=LOCK_SLICE_S)
+            )
             unlocked.locked = True
         yield
         await _through(conn, "COMMIT")
@@ -604,12 +626,19 @@ async def snapshot(conn: aiosqlite.Connection) -> AsyncIterator[None]:
             await _through(conn, "COMMIT")
 
 
-async def _through(conn: aiosqlite.Connection, statement: str) -> None:
-    """Run `statement`; if cancelled meanwhile, wait until it has run, then be cancelled, so
-    the connection's state (`in_transaction`) is known when the cancellation goes on. The
-    statement's own error (a BEGIN that found the database locked) is dropped then: the
-    cancellation is what goes on, and asyncio would log the error, unread, as a traceback."""
-    running = asyncio.ensure_future(conn.execute(statement))
+async def _through(
+    conn: aiosqlite.Connection, statement: str, waiting_s: float | None = None
+) -> None:
+    """Run `statement` (waiting `waiting_s` for a lock, not the busy timeout: `_run_waiting`);
+    if cancelled meanwhile, wait until it has run, then be cancelled, so the connection's
+    state (`in_transaction`) is known when the cancellation goes on. The statement's own
+    error (a BEGIN that found the database locked) is dropped then: the cancellation is
+    what goes on, and asyncio would log the error, unread, as a traceback."""
+    running: asyncio.Future[Any]
+    if waiting_s is None:
+        running = asyncio.ensure_future(conn.execute(statement))
+    else:
+        running = asyncio.ensure_future(_run_waiting(conn, statement, waiting_s))
     try:
         await asyncio.shield(running)
     except asyncio.CancelledError:
