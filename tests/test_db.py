@@ -144,18 +144,21 @@ async def test_another_tasks_transaction_is_not_joined(conn: aiosqlite.Connectio
     assert await count(conn) == 0
 
 
+@pytest.mark.parametrize(
+    "short", ["BEGIN IMMEDIATE", "PRAGMA wal_checkpoint"], ids=["in-slices", "empty-log"]
+)
 async def test_a_short_wait_for_a_lock_is_not_another_tasks(
-    conn: aiosqlite.Connection, db_path: Path, monkeypatch: pytest.MonkeyPatch
+    conn: aiosqlite.Connection, db_path: Path, monkeypatch: pytest.MonkeyPatch, short: str
 ) -> None:
     """A batch waiting for another process's write lock LOCK_SLICE_S at a time (so a stop is
-    heard) set the busy timeout of the whole connection, which the bot's tasks share:
-    another task's write meanwhile (a chat recorded) found the lock held and failed at once
-    ("database is locked") where it waits 30 seconds."""
+    heard), or the log emptied without waiting, set the busy timeout of the whole connection,
+    which the bot's tasks share: another task's write meanwhile (a chat recorded) found the
+    lock held and failed at once ("database is locked") where it waits 30 seconds."""
     monkeypatch.setattr(database, "LOCK_SLICE_S", 0.05)  # failing well within the second
     loop = asyncio.get_running_loop()
-    waits = asyncio.Event()  # the batch's BEGIN runs: the next statement queued runs after it
+    waits = asyncio.Event()  # `short` runs: the next statement queued runs after it
     await conn.set_trace_callback(
-        lambda sql: loop.call_soon_threadsafe(waits.set) if sql == "BEGIN IMMEDIATE" else None
+        lambda sql: loop.call_soon_threadsafe(waits.set) if sql.startswith(short) else None
     )
 
     async def batch() -> None:  # as an ingest's
@@ -165,13 +168,16 @@ async def test_a_short_wait_for_a_lock_is_not_another_tasks(
     holder = sqlite3.connect(db_path, isolation_level=None)
     with contextlib.closing(holder):
         holder.execute("BEGIN IMMEDIATE")  # another process's write, under way
-        waiting = asyncio.ensure_future(finished(batch(), until_locked=True))
+        if short == "BEGIN IMMEDIATE":
+            waiting = asyncio.ensure_future(finished(batch(), until_locked=True))
+        else:
+            waiting = asyncio.ensure_future(database.empty_log(conn))
         await asyncio.wait_for(waits.wait(), 10)  # a failure, never a hang
         chat = asyncio.ensure_future(conn.execute("INSERT INTO t (tag) VALUES ('chat')"))
         await asyncio.wait([chat], timeout=1)  # the lock held well past the short wait
         holder.execute("ROLLBACK")
-    await asyncio.wait_for(asyncio.gather(chat, waiting), 60)  # both waited, neither failed
-    assert await count(conn) == 2
+    await asyncio.wait_for(asyncio.gather(chat, waiting), 60)  # the chat waited, not failed
+    assert await count(conn) == (2 if short == "BEGIN IMMEDIATE" else 1)
 
 
 async def test_a_cursor_let_go_of_in_the_loop_leaves_the_same_statement_running_alone(

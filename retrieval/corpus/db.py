@@ -72,15 +72,8 @@ async def empty_log(conn: aiosqlite.Connection) -> None:
     """Empty the write-ahead log into the database file and truncate it, if no reader is at
     work (waiting for none): the log holds pages as they were written, deleted text too. A
     running bot's log is emptied by its own checkpoints, and overwritten."""
-    async with conn.execute("PRAGMA busy_timeout") as cursor:
-        row = await cursor.fetchone()
-    waited_ms = int(row[0]) if row else int(BUSY_TIMEOUT_S * 1000)
-    await conn.execute(busy_timeout(0))
-    try:
-        with contextlib.suppress(sqlite3.Error):
-            await conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    finally:
-        await conn.execute(busy_timeout(waited_ms / 1000))
+    with contextlib.suppress(sqlite3.Error):
+        await _run_waiting(conn, "PRAGMA wal_checkpoint(TRUNCATE)", 0)
 
 
 def kept_locked(exc: BaseException) -> bool:
