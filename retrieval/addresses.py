@@ -5,7 +5,8 @@ An address comes in from a file, a feed or a page, and may carry a private feed'
 signed link's signature, a user:password@. `canonical_url` is the stored form of an
 article's address; `without_credentials` and `public_url` drop what can only be a
 credential; `masked` hides, where an address is quoted back (an error, a list of feeds),
-what must not be shown.
+what must not be shown. `site_of` is the site an address is on, as a poll groups feeds and
+an article without an outlet is named.
 """
 
 from __future__ import annotations
@@ -230,9 +231,22 @@ def same_page(url: str) -> str:
 
 def _bare_host(netloc: str) -> str:
     """`netloc` without a leading "www." of a host that has a domain after it."""
+    # Not `site_host`: this keeps a key an address, so its port, its case and a
+    # "www.com" (no site of its own after the "www.") stay as the address wrote them.
     if netloc[: len(_WWW)].lower() == _WWW and "." in netloc[len(_WWW) :].split(":")[0]:
         return netloc[len(_WWW) :]
     return netloc
+
+
+def site_of(url: str) -> str | None:
+    """The site `url` is on: its host without "www." (None: no host). A poll reads one
+    site's feeds one after another, and names an article by it when nothing else does."""
+    return site_host(urlsplit(url).hostname)
+
+
+def site_host(host: str | None) -> str | None:
+    """`host` as a site is named (`site_of`): without a leading "www." (None: no host)."""
+    return host.removeprefix(_WWW) if host else None
 
 
 @functools.lru_cache(maxsize=2048)  # a batch's addresses are looked up twice (`copies`)

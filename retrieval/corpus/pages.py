@@ -9,7 +9,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from retrieval.addresses import split_url
+from retrieval.addresses import site_host, split_url
 from retrieval.corpus.authors import is_agency
 from retrieval.corpus.dates import parse_published
 from retrieval.corpus.records import split_authors, within_article_limit
@@ -54,7 +54,7 @@ def _outlet(sitename: str | None, hostname: str | None) -> str | None:
     outlet) or a stray mark ("Wday_"); its host where it names none. trafilatura's own
     fallback, the host's first label ("Hosted" for hosted.ap.org), gives the host the label
     leads."""
-    host = (hostname or "").removeprefix("www.")
+    host = site_host(hostname) or ""
     name = _TAGLINE.split(sitename or "")[0]
     name = _COPYRIGHT.sub("", name).strip(" _-|·:,.")
     labels = host.split(".")
@@ -73,7 +73,7 @@ def _site_names(sitename: str | None, outlet: str | None, hostname: str | None) 
     ("Remember 80/90 - Memorabilia anni 80/90") and without its tagline, its host
     ("spacenews.com") and the host's name without its suffix ("morebikes" of
     morebikes.co.uk, "cnn" of edition.cnn.com)."""
-    host = (hostname or "").lower().removeprefix("www.")
+    host = site_host((hostname or "").lower()) or ""
     labels = host.split(".")[:-1]  # without ".com", ".uk"
     if len(labels) > 1 and labels[-1] in _SECOND_LEVEL:
         labels.pop()  # ".co" of ".co.uk": what is left ends in the site's own name

@@ -16,11 +16,10 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
-from retrieval.addresses import masked_url, public_url
+from retrieval.addresses import masked_url, public_url, site_of
 from retrieval.corpus.records import within_article_limit
 from retrieval.errors import ParseError
 from retrieval.feeds.feed import Feed, SeenEntry
-from retrieval.feeds.feed_addresses import site_of
 from retrieval.feeds.feedformat import Entry, ParsedFeed
 from retrieval.feeds.fetch import Fetcher
 from retrieval.feeds.page import read_page

@@ -95,10 +95,3 @@ def new_address(before: Feed | None, url: str) -> bool:
     `before` (`FeedRegistry.added_before`): a new feed, or a feed's new credentials; not a
     feed added again, as it is, to resume or rename it."""
     return before is None or plain_url(before.url) != plain_url(url)
-
-
-def site_of(url: str) -> str | None:
-    """The site `url` is on: its host without "www." (None: no host). A poll reads one
-    site's feeds one after another, and names an article by it when nothing else does."""
-    host = urlsplit(url).hostname
-    return host.removeprefix("www.") if host else None

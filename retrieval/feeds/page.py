@@ -10,9 +10,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from urllib.parse import urlsplit
 
-from retrieval.addresses import masked_url, public_url
+from retrieval.addresses import masked_url, public_url, site_of
 from retrieval.corpus.ingest_report import Failure, IngestReport
 from retrieval.corpus.pages import extract_article
 from retrieval.errors import BlockedURLError, FetchError, ParseError, TooLargeError
@@ -94,8 +93,7 @@ async def pages_to_store(
             report.failures.append(Failure(shown, read.problem or "no article text found in it"))
             continue
         stored = public_url(read.url or url)
-        host = urlsplit(stored).hostname
-        source = read.article.source or (host.removeprefix("www.") if host else None)
+        source = read.article.source or site_of(stored)
         extra = {**read.article.extra, "text_from": "page"}
         drafts.append(
             (replace(read.article, url=stored, source=source, origin=shown, extra=extra), shown)

@@ -35,14 +35,14 @@ from collections.abc import Callable, Collection, Sequence
 
 import aiosqlite
 
-from retrieval.addresses import masked_url, public_url
+from retrieval.addresses import masked_url, public_url, site_of
 from retrieval.corpus.prepare import PreparedArticle, prepare_articles
 from retrieval.corpus.removals import removed_among, replaced_among
 from retrieval.corpus.store import AddResult, CorpusStore, dated_ahead
 from retrieval.errors import FetchError, ParseError, StoreError
 from retrieval.feeds.entry_articles import NO_TEXT, Reading, entry_drafts, seen_entry
 from retrieval.feeds.feed import Feed, SeenEntry
-from retrieval.feeds.feed_addresses import plain_url, site_of
+from retrieval.feeds.feed_addresses import plain_url
 from retrieval.feeds.feedformat import Entry, ParsedFeed, parse_feed
 from retrieval.feeds.fetch import FEED_ACCEPT, Fetched, Fetcher
 from retrieval.feeds.outcomes import FeedOutcome, PollReport, PollStatus
