@@ -401,6 +401,17 @@ def punkt_tokenizer() -> PunktSentenceTokenizer:
     return _FastPunkt(_parameters())
 
 
+def is_abbreviation(name: str) -> bool:
+    """Whether Punkt's tables hold `name` (lower case, no final period) for an abbreviation:
+    English's, news copy's (`_EXTRA_ABBREVIATIONS`) and every run of two or three initials."""
+    return name in punkt_tokenizer()._params.abbrev_types
+
+
+def is_sentence_starter(name: str) -> bool:
+    """Whether Punkt's tables hold `name` (lower case) for a word that opens sentences."""
+    return name in punkt_tokenizer()._params.sent_starters
+
+
 def nltk_tokenizer() -> PunktSentenceTokenizer:
     """NLTK's own Punkt with the same parameters: the reference `_FastPunkt` must equal."""
     return PunktSentenceTokenizer(_parameters())

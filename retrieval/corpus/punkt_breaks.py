@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from retrieval.corpus.ordinal_breaks import ordinal_goes_on
-from retrieval.corpus.punkt import punkt_tokenizer
+from retrieval.corpus.punkt import is_abbreviation, punkt_tokenizer
 from retrieval.corpus.sentence_starts import goes_on_a_sentence
 from retrieval.index.tokens import STOPWORDS
 
@@ -92,7 +92,7 @@ def _abbreviation_goes_on(sentence: str, after: str) -> bool:
         word = _NAME_GOES_ON.match(after)
         if word is not None:
             return goes_on_a_sentence(word.group())
-    return core != token and after[:1].islower() and _is_abbreviation(name)
+    return core != token and after[:1].islower() and is_abbreviation(name)
 
 
 def _names_a_street(sentence: str, token: int) -> bool:
@@ -101,10 +101,6 @@ def _names_a_street(sentence: str, token: int) -> bool:
     before = sentence[: len(sentence) - token].rstrip()
     word = before[before.rfind(" ") + 1 :]
     return word[:1].isupper() or word[:1].isdigit()
-
-
-def _is_abbreviation(name: str) -> bool:
-    return name in punkt_tokenizer()._params.abbrev_types
 
 
 # "She grew up in Cortland, N.Y. Cortland is small.": a state's abbreviation is one for

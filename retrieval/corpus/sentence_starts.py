@@ -7,7 +7,7 @@ Apart from where sentences break (`punkt_breaks`) and from German ordinals
 
 from __future__ import annotations
 
-from retrieval.corpus.punkt import punkt_tokenizer
+from retrieval.corpus.punkt import is_sentence_starter
 from retrieval.index.tokens import STOPWORDS
 
 
@@ -15,4 +15,4 @@ def goes_on_a_sentence(word: str) -> bool:
     """Whether a capitalised `word` after a break Punkt made may go on the sentence before:
     no stopword ("The"), nor a word Punkt has seen open sentences."""
     key = word.lower()
-    return key not in STOPWORDS and key not in punkt_tokenizer()._params.sent_starters
+    return key not in STOPWORDS and not is_sentence_starter(key)
