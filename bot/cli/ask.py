@@ -23,9 +23,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.cli.as_of import as_of_value, parse_as_of
+from bot.cli.as_of import parse_as_of
 from bot.cli.ask_output import bad_line_json, render_text, result_json
-from bot.cli.ask_requests import BadLine, question_value, requests
+from bot.cli.ask_requests import BadLine, requests
 from bot.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
@@ -33,32 +33,8 @@ from bot.cli.common import (
     json_text,
     require_database,
 )
-from bot.cli.values import count_value
 from bot.config import DEFAULT_DB, Settings
 from retrieval.engine import Engine
-
-
-def add_arguments(ask: argparse.ArgumentParser) -> None:
-    ask.add_argument("question", nargs="?", type=question_value, metavar="QUESTION")
-    ask.add_argument(
-        "--limit",
-        type=count_value,
-        default=3,
-        metavar="K",
-        help="passages (default 3; at most what the question's 100 best windows hold, some 30-50)",
-    )
-    ask.add_argument("--json", action="store_true", help="one JSON object per question")
-    ask.add_argument(
-        "--as-of",
-        type=as_of_value,
-        default=None,
-        metavar="WHEN",
-        help="answer as of this date or time: nothing published later is quoted and recent "
-        "news counts more; a date, an ISO week (2022-W23) or a month (2022-06) means through "
-        "its end; without "
-        "an offset, in NEWSBOT_TIMEZONE (e.g. 2022-06-10 or 2022-06-10T18:30+02:00; "
-        "default: now)",
-    )
 
 
 def is_default_db(db_path: Path) -> bool:

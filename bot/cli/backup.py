@@ -13,12 +13,6 @@ from retrieval.without_index import back_up_database
 from retrieval.wording import counted, shown_name
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    # a str, checked by `bot.cli.main` (Path("") is ".", an empty argument lost)
-    parser.add_argument("path", metavar="PATH", help="the file to write the copy to")
-    parser.add_argument("--force", action="store_true", help="replace PATH if it exists")
-
-
 def _target(args: argparse.Namespace) -> Path:
     """The file to write the copy to, "~" read as a shell reads it."""
     return Path(args.path).expanduser()

@@ -10,11 +10,10 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from bot.cli import ask as cli_ask
-from bot.cli import backup as cli_backup
 from bot.cli import feeds as cli_feeds
-from bot.cli import forget as cli_forget
 from bot.cli import stats as cli_stats
+from bot.cli.as_of import as_of_value
+from bot.cli.ask_requests import question_value
 from bot.cli.values import count_value, since_value, size_value, until_value
 from bot.cli.version import version_text
 from retrieval.corpus.formats import EXPANSION_FLOOR, EXPANSION_RATIO, suffixes_listed
@@ -185,7 +184,27 @@ def build_parser() -> argparse.ArgumentParser:
         "against decompression bombs",
     )
 
-    cli_ask.add_arguments(top.add("ask"))
+    ask = top.add("ask")
+    ask.add_argument("question", nargs="?", type=question_value, metavar="QUESTION")
+    ask.add_argument(
+        "--limit",
+        type=count_value,
+        default=3,
+        metavar="K",
+        help="passages (default 3; at most what the question's 100 best windows hold, some 30-50)",
+    )
+    ask.add_argument("--json", action="store_true", help="one JSON object per question")
+    ask.add_argument(
+        "--as-of",
+        type=as_of_value,
+        default=None,
+        metavar="WHEN",
+        help="answer as of this date or time: nothing published later is quoted and recent "
+        "news counts more; a date, an ISO week (2022-W23) or a month (2022-06) means through "
+        "its end; without "
+        "an offset, in NEWSBOT_TIMEZONE (e.g. 2022-06-10 or 2022-06-10T18:30+02:00; "
+        "default: now)",
+    )
 
     stats = top.add("stats")
     stats.add_argument(
@@ -210,8 +229,38 @@ def build_parser() -> argparse.ArgumentParser:
         help="for cron: nothing printed or logged for a reindex that went well; only warnings "
         "and errors (the index not saved, the reindex stopped)",
     )
-    cli_backup.add_arguments(top.add("backup"))
-    cli_forget.add_arguments(top.add("forget"))
+    backup = top.add("backup")
+    # a str, checked by `bot.cli.main` (Path("") is ".", an empty argument lost)
+    backup.add_argument("path", metavar="PATH", help="the file to write the copy to")
+    backup.add_argument("--force", action="store_true", help="replace PATH if it exists")
+    forget = top.add("forget")
+    forget.add_argument(
+        "--quiet",
+        action="store_true",
+        help="for cron: nothing printed or logged when it went well; only warnings and errors",
+    )
+    what = forget.add_mutually_exclusive_group(required=True)
+    what.add_argument(
+        "--expired",
+        action="store_true",
+        help="what is older than NEWSBOT_KEEP_DAYS, and subscriptions ended as long ago: the "
+        "step a running bot takes hourly, for a database no bot runs on (cron)",
+    )
+    what.add_argument(
+        "--chat",
+        type=int,
+        metavar="ID",
+        help="every row naming the chat ID (a group's negative id, or a user's private chat): "
+        "its questions, answers, votes, subscription, deliveries and record",
+    )
+    what.add_argument(
+        "--user",
+        type=int,
+        metavar="ID",
+        help="every row naming the user ID: their private chat's (as --chat), and what they "
+        "asked and voted in groups and inline; a group's subscription they made stays, "
+        "without their id",
+    )
     _add_feeds(top, common)
     digest = top.add("digest")
     digest.add_argument(
