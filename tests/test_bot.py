@@ -13,7 +13,7 @@ import re
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager, closing
+from contextlib import AsyncExitStack, asynccontextmanager, closing
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -2983,17 +2983,29 @@ async def test_a_reply_waiting_to_be_sent_again_does_not_hold_up_a_stop(
     """A reply waiting out Telegram's failures (the backoff of a 5xx, a flood's
     retry_after) kept the bot from stopping for up to a minute: past a container's grace
     period, it was killed before the index was saved."""
-    monkeypatch.setattr(transport, "MAX_REPLY_AGE", 30.0)
-    async with start_bot() as bot:
+    # Telegram fails the reply for an hour, and the reply waits that long to try again: only
+    # the stop can end its wait within the test's patience (WAIT)
+    monkeypatch.setattr(transport, "FIRST_WAIT", 3600.0)
+    monkeypatch.setattr(transport, "MAX_REPLY_AGE", 7200.0)
+    async with AsyncExitStack() as running_bot:
+        bot = await running_bot.enter_async_context(start_bot())
+        limiter = bot.app.bot.rate_limiter
+        assert isinstance(limiter, transport.RetryingRateLimiter)
+        in_its_wait, wait_out = asyncio.Event(), limiter.wait_out
+
+        async def waiting_out(seconds: float, where: str) -> None:
+            in_its_wait.set()  # the wait begins before this test runs again
+            await wait_out(seconds, where)
+
+        limiter.wait_out = waiting_out  # type: ignore[method-assign]
         if failure == "outage":
-            bot.fake.outage(60.0, 503)
+            bot.fake.outage(3600.0, 503)
         else:
-            bot.fake.fail_next("sendMessage", 429, retry_after=30)
+            bot.fake.fail_next("sendMessage", 429, retry_after=3600)
         bot.fake.user_message(2001, "Where did the joint exercise begin?")
         await bot.fake.wait_for("sendMessage", 1, timeout=WAIT)
-        await asyncio.sleep(0.2)  # waiting to try again
-        stopping = time.monotonic()
-    assert time.monotonic() - stopping < 5.0
+        await asyncio.wait_for(in_its_wait.wait(), timeout=WAIT)
+        await asyncio.wait_for(running_bot.aclose(), timeout=WAIT)  # the bot's stop
     assert "dropped: the bot is stopping" in caplog.text and "Traceback" not in caplog.text
     assert len(bot.fake.calls("sendMessage")) == 1 and bot.replies(2001) == []
 
@@ -3005,21 +3017,20 @@ async def test_a_call_waiting_for_its_chats_share_of_the_flood_limit_is_dropped_
     the 21st back for the rest of the minute, and the bot's stop waited for it."""
     fake_telegram.add_chat(GROUP, "supergroup")
     fake_telegram.add_chat(USER)
-    limiter = transport.RetryingRateLimiter(group_max_rate=1, group_time_period=60)
+    # the group's share comes back in an hour: only the stop can end the wait before it
+    limiter = transport.RetryingRateLimiter(group_max_rate=1, group_time_period=3600)
     async with ExtBot(TEST_TOKEN, base_url=fake_telegram.base_url, rate_limiter=limiter) as api:
-        await api.send_message(GROUP, "the group's share of the minute")
+        await api.send_message(GROUP, "the group's share of the hour")
         waiting = asyncio.create_task(api.send_message(GROUP, "held back"))
         await asyncio.sleep(0.2)
-        stopping = time.monotonic()
         limiter.stop_waiting()
         with pytest.raises(transport.ReplyDropped, match="the bot is stopping"):
-            await waiting
-        assert time.monotonic() - stopping < 1.0
+            await asyncio.wait_for(waiting, timeout=WAIT)  # not an hour's wait
         with pytest.raises(transport.ReplyDropped):  # one that would wait from now on too
             await api.send_message(GROUP, "after the stop")
         await api.send_message(USER, "a chat with its share left")  # nothing to wait for
     assert [m["text"] for m in fake_telegram.sent_messages(GROUP)] == [
-        "the group's share of the minute"
+        "the group's share of the hour"
     ]
     assert "sendMessage to chat -100500 dropped: the bot is stopping" in caplog.text
 
