@@ -414,6 +414,51 @@ def test_a_quiet_ingest_that_failed_says_it_made_the_database(
     assert "made one" not in capsys.readouterr().err  # there is one now
 
 
+def test_a_quiet_ingest_that_stored_nothing_says_it_made_the_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two cron jobs given the same mistyped --db: the one whose articles the other stored
+    first found them all duplicates and said nothing, though the database it was to fill
+    was not there when it began."""
+    one = {"title": "One", "text": "First story.", "published": "2024-11-25"}
+    source = write_jsonl(tmp_path / "one.jsonl", [one])
+    typo = tmp_path / "typo.db"
+    open_engine = Engine.open
+
+    async def opened_after_the_other_job(db_path: Path, *args: Any, **kwargs: Any) -> Engine:
+        other = run_newsbot(["ingest", "--quiet", "--db", str(typo), str(source)], tmp_path)
+        assert (other.returncode, other.stdout) == (0, ""), other.stderr
+        return await open_engine(db_path, *args, **kwargs)
+
+    monkeypatch.setattr(Engine, "open", opened_after_the_other_job)
+    assert main(["--db", str(typo), "ingest", "--quiet", str(source)]) == 0
+    assert capsys.readouterr() == (
+        "",
+        f"newsbot ingest: there was no database at {typo}: made one (--db or NEWSBOT_DB "
+        "names another)\n",
+    )
+
+
+def test_a_quiet_ingest_that_could_not_save_its_index_says_it_made_the_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The articles are stored, the index not saved: said with --quiet, as a failure is, and
+    so is the database made for them, first."""
+    one = {"title": "One", "text": "First story.", "published": "2024-11-25"}
+    source = write_jsonl(tmp_path / "one.jsonl", [one])
+    typo = tmp_path / "typo.db"
+    index_dir(typo).write_text("not a folder")
+    assert main(["--db", str(typo), "ingest", "--quiet", str(source)]) == EXIT_FAILED
+    out, err = capsys.readouterr()
+    assert out.startswith("added 1 article (")
+    made, unsaved = err.splitlines()
+    assert made == (
+        f"newsbot ingest: there was no database at {typo}: made one (--db or NEWSBOT_DB "
+        "names another)"
+    )
+    assert unsaved.startswith("newsbot ingest: ") and "Move that file away" in unsaved
+
+
 def test_ingest_reports_and_sets_the_exit_status(
     db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
