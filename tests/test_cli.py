@@ -1848,24 +1848,44 @@ signal.signal(signal.SIGINT, signal.default_int_handler)  # as at a terminal
 sys.exit(main(["--db", sys.argv[1], "ingest", "--quiet", sys.argv[2]]))
 """
 
+# Put before a script that runs an ingest, it makes the ingest a large one: its batches (of
+# one article) are prepared in a worker process (`prepare_worker`), none in this one
+BATCHES_BY_A_WORKER = """
+from retrieval.corpus import ingest, prepare_worker
+def prepared_here(*args, **kwargs):
+    raise AssertionError("a batch prepared in the ingest's process, not its worker")
+ingest.BATCH = 1
+ingest.complete_articles = prepared_here
+prepare_worker.usable_cores = lambda: 2
+"""
 
+
+@pytest.mark.parametrize(
+    "script",
+    [INGEST_BEHIND_A_LOCK, BATCHES_BY_A_WORKER + INGEST_BEHIND_A_LOCK],
+    ids=["prepared-here", "prepared-by-a-worker"],
+)
 @pytest.mark.parametrize(
     "stops", [("SIGINT",), ("SIGINT", "SIGINT"), ("SIGTERM",)], ids="-then-".join
 )
 def test_an_ingest_waiting_for_another_process_lock_stops_at_once(
-    stops: tuple[str, ...], tmp_path: Path
+    stops: tuple[str, ...], script: str, tmp_path: Path
 ) -> None:
     """Ctrl-C while an ingest's batch waited for the write lock another process held (the
     bot's write, a reindex) was heard only when SQLite's wait was over, 30 s later, and a
     second Ctrl-C not at all: the batch, once begun, is finished whatever stops come, and
-    it counted as begun while it waited. Nothing of it is written then: it stops at once."""
+    it counted as begun while it waited. Nothing of it is written then: it stops at once,
+    a batch its worker process prepared as one prepared here."""
     db = tmp_path / "news.db"
     first = write_jsonl(tmp_path / "first.jsonl", [{"title": "Ferry", "text": "It sailed."}])
     assert main(["--db", str(db), "ingest", "--quiet", str(first)]) == 0
-    later = write_jsonl(tmp_path / "later.jsonl", [{"title": "Quay", "text": "It reopened."}])
+    later = write_jsonl(
+        tmp_path / "later.jsonl",
+        [{"title": "Quay", "text": "It reopened."}, {"title": "Pier", "text": "It closed."}],
+    )
     with closing(sqlite3.connect(db, isolation_level=None)) as holder:
         holder.execute("BEGIN IMMEDIATE")  # held, as another process's write, to the end
-        with script_process(INGEST_BEHIND_A_LOCK, [str(db), str(later)], tmp_path) as process:
+        with script_process(script, [str(db), str(later)], tmp_path) as process:
             assert process.stderr is not None
             assert process.stderr.readline() == "writing\n"  # the batch, behind the lock
             for stop in stops:
@@ -1877,7 +1897,7 @@ def test_an_ingest_waiting_for_another_process_lock_stops_at_once(
     assert err == f"newsbot ingest: stopped early: {INTERRUPTED}\n"
     assert stored_articles(db) == 1  # the ingest before's; the stopped batch wrote nothing
     assert main(["--db", str(db), "ingest", "--quiet", str(later)]) == 0  # goes on as said
-    assert stored_articles(db) == 2
+    assert stored_articles(db) == 3
 
 
 def test_an_ingest_interrupted_while_indexing_says_all_is_stored(
