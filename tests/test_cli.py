@@ -1522,6 +1522,69 @@ def test_seeds_that_fail_say_which_and_that_the_corpus_is_still_empty(
     assert out == "The news corpus holds no articles.\n"
 
 
+# `newsbot ask QUESTION`, which makes newsbot.db here and seeds it in batches of one article;
+# the stop named is sent as the second batch is written (its write goes on: `finished`)
+ASK_STOPPED_AS_IT_SEEDS = """
+import os, signal, sys
+from bot.cli.main import main
+from retrieval.corpus import ingest, prepare_worker
+from retrieval.corpus.store import CorpusStore
+from tests.cli_process import cancel_landed
+ingest.BATCH = 1
+prepare_worker.usable_cores = lambda: 1
+insert_articles = CorpusStore.insert_articles
+batches = 0
+async def stopped_at_the_second(*args, **kwargs):
+    global batches
+    batches += 1
+    if batches == 2:
+        os.kill(os.getpid(), getattr(signal, sys.argv[2]))
+        await cancel_landed()
+    return await insert_articles(*args, **kwargs)
+CorpusStore.insert_articles = stopped_at_the_second
+signal.signal(signal.SIGINT, signal.default_int_handler)  # as at a terminal
+sys.exit(main(["ask", sys.argv[1]]))
+"""
+
+
+@pytest.mark.parametrize("stop", ["SIGINT", "SIGTERM"])
+def test_a_stop_as_the_seeds_are_stored_keeps_none_of_them(stop: str, tmp_path: Path) -> None:
+    """The seeds are stored in one transaction (`Engine.seed_if_empty`): stopped midway,
+    a first `newsbot ask` keeps none of them, and the next one seeds the database whole.
+    Had it kept the batches written before the stop, the next would find it not empty and
+    never seed the rest."""
+    seeds = tmp_path / "our-seeds"
+    seeds.mkdir()
+    write_jsonl(
+        seeds / "harbour.jsonl",
+        [
+            {"title": "Ferry", "text": "The Brack ferry sailed."},
+            {"title": "Quay", "text": "The Brack quay reopened."},
+            {"title": "Pier", "text": "The Brack pier closed."},
+        ],
+    )
+    env = clean_env(NEWSBOT_SEEDS=str(seeds))
+    stopped = subprocess.run(
+        [sys.executable, "-c", ASK_STOPPED_AS_IT_SEEDS, "Which pier?", stop],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert stopped.returncode == 128 + getattr(signal, stop), stopped.stderr
+    assert "Traceback" not in stopped.stderr
+    with closing(sqlite3.connect(tmp_path / "newsbot.db")) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert conn.execute(
+            "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM sentences)"
+        ).fetchone() == (0, 0)
+    asked = run_newsbot(["ask", "Which pier?"], tmp_path, env=env)
+    assert asked.returncode == 0, asked.stderr
+    assert f"ingested the seeds from {seeds} (added 3 articles" in asked.stderr
+    assert "The Brack pier closed." in asked.stdout
+
+
 def test_ingest_warns_of_an_article_dated_far_ahead_and_of_an_update_kept_out(
     db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
