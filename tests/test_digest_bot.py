@@ -1151,17 +1151,31 @@ async def test_a_group_upgraded_onto_a_supergroup_with_a_digest_gets_that_one(
 
 
 async def test_flood_control_is_waited_out_and_the_digest_sent_once(
-    bot: Harness, clock: Clock
+    bot: Harness, clock: Clock, caplog: pytest.LogCaptureFixture
 ) -> None:
+    """The rate limiter waits out a message's first 429s (bot.app's RATE_LIMIT_RETRIES: 3),
+    pausing its chat alone; past them the digest waits out more itself. Each is waited
+    where it is meant to be: without the limiter's retries the digest's own waited out all
+    four, and the digest went out all the same."""
+    caplog.set_level(logging.INFO, logger="bot.transport")
+    caplog.set_level(logging.INFO, logger="bot.digest_delivery")
     await subscribe(bot, ALICE, "08:00 UTC")
     await add_news(bot, *lighthouse("2024-06-02T15:00"))
     before = len(bot.fake.calls("sendMessage"))
+    caplog.clear()
     # More 429s in a row than the rate limiter retries: the delivery waits out the rest.
     bot.fake.fail_next("sendMessage", 429, retry_after=1, count=4)
     assert await deliver_at(bot, clock, "2024-06-03T08:00") == 1
     calls = bot.fake.calls("sendMessage")[before:]
     assert len(calls) == 5 and calls[-1].time - calls[0].time >= 4.0
     assert len(texts(bot, ALICE)) == 2  # the reply to /subscribe, and the digest once
+    said = [record.getMessage() for record in caplog.records]
+    by_limiter = f"sendMessage to chat {ALICE}: flood control, trying again in 1.1 s"
+    by_digest = f"flood control on chat {ALICE}: waiting 1 s"
+    assert [line for line in said if line in (by_limiter, by_digest)] == [
+        *[by_limiter] * 3,
+        by_digest,
+    ]
 
 
 async def test_digests_to_many_chats_past_the_flood_limits_reach_each_chat_once(
