@@ -21,7 +21,7 @@ import re
 import socket
 import threading
 import time
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
@@ -197,6 +197,9 @@ class FakeTelegramServer:
         self._topics: dict[int, set[int]] = {}  # forum topics members wrote in, by chat
         self._flood = FloodControl(flood) if flood is not None else None
         self._floods: list[RecordedCall] = []
+        # the seconds flood mode counts in: a test sets a `FloodClock` to check a retry_after
+        # or a window's end exactly, not as the wall's time between its requests made them
+        self.flood_clock: Callable[[], float] = time.monotonic
         self._stopping = False
         self.internal_errors: list[BaseException] = []
         self._httpd: _HttpServer | None = None
@@ -717,7 +720,7 @@ class FakeTelegramServer:
                     raise  # a bug in the fake, not in the request
                 raise _bad(f"{error.args[0]} is empty") from None
             if self._flood is not None and method in MESSAGE_METHODS:
-                self._flood.sent(params["chat_id"], time.monotonic())
+                self._flood.sent(params["chat_id"], self.flood_clock())
             return copy.deepcopy(result)  # serialized after the lock is released
 
     def _check_flood(self, method: str, params: JSON) -> None:
@@ -726,7 +729,7 @@ class FakeTelegramServer:
             return
         chat_id = params["chat_id"]
         group = self._chats[chat_id]["type"] in ("group", "supergroup")
-        wait = self._flood.wait(chat_id, group, time.monotonic())
+        wait = self._flood.wait(chat_id, group, self.flood_clock())
         if wait is not None:
             self._floods.append(self._calls[-1])
             raise ApiError(429, f"Too Many Requests: retry after {wait}", retry_after=wait)

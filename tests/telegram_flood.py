@@ -49,6 +49,18 @@ TELEGRAMS_LIMITS = FloodLimits()
 
 
 @dataclass
+class FloodClock:
+    """The time flood mode counts in, set by the test (``FakeTelegramServer.flood_clock``):
+    a retry_after figure and the end of a window are then checked exactly, whatever the
+    machine's load made of the seconds between two requests."""
+
+    now: float = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@dataclass
 class FloodControl:
     """What was sent when, per chat and overall, and whether one more message may go now.
     Not thread-safe: the fake calls it under its lock."""

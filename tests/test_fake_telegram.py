@@ -45,7 +45,7 @@ from telegram.ext import (
 
 from bot.transport import flood_wait
 from tests.fake_telegram import TEST_TOKEN, TEST_USER_ID, FakeTelegramServer
-from tests.telegram_flood import FloodLimits
+from tests.telegram_flood import FloodClock, FloodLimits
 from tests.telegram_html import TelegramTextError, check_message_text, parse_html
 
 CANT_PARSE = "(?i)can't parse entities"  # PTB's BadRequest.message is str.capitalize()d
@@ -496,12 +496,14 @@ async def test_flood_mode_is_off_unless_asked_for(
 async def test_flood_mode_limits_each_chat(
     fake_telegram: FakeTelegramServer, fake_bot: Bot
 ) -> None:
+    clock = fake_telegram.flood_clock = FloodClock()
     fake_telegram.add_chat(CHAT)
     fake_telegram.add_chat(CHAT + 1)
     first = await fake_bot.send_message(CHAT, "first")
+    clock.now = 45.5
     with pytest.raises(RetryAfter) as caught:
         await fake_bot.send_message(CHAT, "second")
-    assert caught.value.retry_after == dtm.timedelta(seconds=60)  # until "first" leaves
+    assert flood_wait(caught.value) == 15  # until "first" leaves the minute, in whole seconds
     await fake_bot.send_message(CHAT + 1, "another chat")  # each chat has its own limit
     # what is no message is not counted: "typing…", edits, deletes
     await fake_bot.send_chat_action(CHAT, "typing")
@@ -509,32 +511,49 @@ async def test_flood_mode_limits_each_chat(
     assert [m["text"] for m in fake_telegram.sent_messages(CHAT)] == ["first, edited"]
     [flooded] = fake_telegram.floods()
     assert (flooded.method, flooded.params["text"]) == ("sendMessage", "second")
-    fake_telegram.limit_floods(None)
+    clock.now = 60.0  # "first" has left the minute
     await fake_bot.send_message(CHAT, "second")
 
 
 async def test_flood_mode_limits_a_group_by_the_minute_and_all_chats_by_the_second(
     fake_telegram: FakeTelegramServer, fake_bot: Bot
 ) -> None:
+    clock = fake_telegram.flood_clock = FloodClock()
     fake_telegram.add_chat(GROUP, "supergroup")
-    for chat_id in range(CHAT, CHAT + 4):
+    for chat_id in range(CHAT, CHAT + 5):
         fake_telegram.add_chat(chat_id)
     fake_telegram.limit_floods(FloodLimits(per_chat=10, per_group=2, overall=4))
-    for n in range(2):
+    for n in range(2):  # at 0 s and 10 s
+        clock.now = 10.0 * n
         await fake_bot.send_message(GROUP, f"group {n}")
+    clock.now = 20.0
     with pytest.raises(RetryAfter) as caught:
         await fake_bot.send_message(GROUP, "group 2")
-    assert 58 <= flood_wait(caught.value) <= 60  # until the first leaves the minute
-    await fake_bot.send_message(CHAT, "private")  # a private chat is no group
-    await fake_bot.send_message(CHAT + 1, "private")
-    with pytest.raises(RetryAfter):  # the 5th message this second, whichever the chat
-        await fake_bot.send_message(CHAT + 2, "private")
-    fake_telegram.limit_floods(FloodLimits(chat_seconds=60, retry_after=1))
+    assert flood_wait(caught.value) == 40  # until "group 0" leaves the minute
+    clock.now = 59.5
+    with pytest.raises(RetryAfter) as caught:
+        await fake_bot.send_message(GROUP, "group 2")
+    assert flood_wait(caught.value) == 1  # half a second, in whole seconds
+    clock.now = 60.0  # "group 0" has left the minute
+    await fake_bot.send_message(GROUP, "group 2")
+    for n in range(4):  # four chats, in a second
+        clock.now = 70.0 + n / 4
+        await fake_bot.send_message(CHAT + n, "private")
+    clock.now = 70.9
+    with pytest.raises(RetryAfter) as caught:  # the 5th message this second, whichever the chat
+        await fake_bot.send_message(CHAT + 4, "private")
+    assert flood_wait(caught.value) == 1
+    clock.now = 71.0  # the message at 70 s has left the second
+    await fake_bot.send_message(CHAT + 4, "private")
+    for n in range(2):  # a private chat is no group: a third message in its minute
+        clock.now = 72.0 + n
+        await fake_bot.send_message(CHAT, "private")
+    fake_telegram.limit_floods(FloodLimits(chat_seconds=60, retry_after=7))
     await fake_bot.send_message(CHAT + 3, "private")
     with pytest.raises(RetryAfter) as caught:
         await fake_bot.send_message(CHAT + 3, "private")
-    assert caught.value.retry_after == dtm.timedelta(seconds=1)  # as configured
-    assert len(fake_telegram.floods()) == 3
+    assert flood_wait(caught.value) == 7  # as configured, not the 60 s computed
+    assert len(fake_telegram.floods()) == 4
 
 
 async def test_migrated_group_raises_chat_migrated(
