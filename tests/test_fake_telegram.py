@@ -377,6 +377,10 @@ async def test_chat_id_is_an_integer_or_a_username(
     fake_telegram.add_chat(CHAT)
     with pytest.raises(BadRequest, match="(?i)chat_id is empty"):
         await send_raw(fake_bot, "", text="hi")
+    # a form drops an empty value (the method then misses it); a file's upload, multipart,
+    # keeps it: empty there too, not a username looked up
+    with pytest.raises(BadRequest, match="(?i)chat_id is empty"):
+        await fake_bot.send_document("", InputFile(b"hello", filename="a.txt"))
     for chat_id in ("not_a_chat", "1001.0"):
         with pytest.raises(BadRequest, match="(?i)chat not found"):
             await send_raw(fake_bot, chat_id, text="hi")
