@@ -51,6 +51,7 @@ from retrieval.feeds.page import pages_to_store
 from retrieval.feeds.poll import FeedPoller
 from retrieval.feeds.private_addresses import PrivateAllowed
 from retrieval.feeds.registry import PAUSE_AFTER, FeedRegistry
+from retrieval.finishing import Unlocked, unlocked_work
 from retrieval.follow_ups import AnswerAbove, search_after
 from retrieval.index import kernels, layout
 from retrieval.index.files import Saving, save_indexes
@@ -378,6 +379,10 @@ class Engine:
         stored goes with the rest when the seeding stops (no room, a failing disk): the
         report then counts nothing added, and says why."""
         report = IngestReport()
+        # Until it holds the write lock, a stop ends the seeding (nothing written yet), heard
+        # within LOCK_SLICE_S: its BEGIN waited out another process's write (a first start
+        # seeding a large archive) for the busy timeout, 30 s, past a container's grace.
+        told = unlocked_work.set(Unlocked())
         try:
             async with transaction(self._conn):
                 found = await self._seed_folder(seeds)
@@ -393,6 +398,8 @@ class Engine:
             if fault is None:
                 raise
             report.stopped = fault
+        finally:
+            unlocked_work.reset(told)
         if report.stopped:
             return replace(report, added=0, undated=0, duplicates=0, sentences=0)
         return report

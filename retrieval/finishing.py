@@ -28,13 +28,15 @@ def finishing() -> bool:
 
 @dataclass(slots=True)
 class Unlocked:
-    """`finished` work that writes nothing before its first transaction holds the lock."""
+    """`finished` work that writes nothing before its first transaction holds the lock (or
+    `Engine.seed_if_empty`'s seeding, which a stop ends whenever it comes)."""
 
     locked: bool = False  # its first transaction began: from now on it is finished
 
 
 # The `finished` work this task is, when a cancel may end it until it holds the write lock
-# (`corpus.db.transaction` marks it locked)
+# (`corpus.db.transaction` marks it locked, and waits for the lock in slices meanwhile, so
+# that the cancel is heard)
 unlocked_work: contextvars.ContextVar[Unlocked | None] = contextvars.ContextVar(
     "unlocked_work", default=None
 )

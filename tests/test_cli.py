@@ -1585,6 +1585,57 @@ def test_a_stop_as_the_seeds_are_stored_keeps_none_of_them(stop: str, tmp_path: 
     assert "The Brack pier closed." in asked.stdout
 
 
+# `newsbot ask QUESTION` (NEWSBOT_SEEDS=SEEDS) in a folder whose newsbot.db is empty, its
+# seeding told on stderr as it begins, and SQLite's wait for a lock another process holds
+# far longer than the test waits
+ASK_SEEDING_BEHIND_A_LOCK = """
+import os, signal, sys
+from bot.cli.main import main
+from retrieval.corpus import db
+from retrieval.engine import Engine
+db.BUSY_TIMEOUT_S = 600.0
+seed_once = Engine._seed_once
+async def told(self, *args, **kwargs):
+    print("seeding", file=sys.stderr, flush=True)
+    return await seed_once(self, *args, **kwargs)
+Engine._seed_once = told
+os.environ["NEWSBOT_SEEDS"] = sys.argv[2]
+signal.signal(signal.SIGINT, signal.default_int_handler)  # as at a terminal
+sys.exit(main(["ask", sys.argv[1]]))
+"""
+
+
+@pytest.mark.parametrize("stop", ["SIGINT", "SIGTERM"])
+def test_a_stop_while_the_seeding_waits_for_another_process_lock_ends_at_once(
+    stop: str, tmp_path: Path
+) -> None:
+    """Ctrl-C or SIGTERM while a first `newsbot ask` (or the bot's start) waited to seed
+    behind another process's write lock (another start seeding the same new database from
+    a large archive) was heard only when SQLite's wait was over, 30 s later: past a
+    container's grace period, the bot was killed. It ends at once, nothing stored; the
+    next start seeds."""
+    seeds = tmp_path / "our-seeds"
+    seeds.mkdir()
+    write_jsonl(seeds / "harbour.jsonl", [{"title": "Pier", "text": "The Brack pier closed."}])
+    off = run_newsbot(["ask", "Which pier?"], tmp_path, env=clean_env(NEWSBOT_SEEDS="none"))
+    assert off.returncode == 0, off.stderr  # newsbot.db made, and left empty
+    asking = ["Which pier?", str(seeds)]
+    with closing(sqlite3.connect(tmp_path / "newsbot.db", isolation_level=None)) as holder:
+        holder.execute("BEGIN IMMEDIATE")  # held, as another process's write, to the end
+        with script_process(ASK_SEEDING_BEHIND_A_LOCK, asking, tmp_path) as process:
+            assert process.stderr is not None
+            assert process.stderr.readline() == "seeding\n"  # behind the lock
+            process.send_signal(getattr(signal, stop))
+            out, err = process.communicate(timeout=60)  # not the 600 s SQLite would wait
+        holder.execute("ROLLBACK")
+    assert process.returncode == 128 + getattr(signal, stop), err
+    assert (out, err) == ("", "")
+    assert stored_articles(tmp_path / "newsbot.db") == 0
+    asked = run_newsbot(["ask", "Which pier?"], tmp_path, env=clean_env(NEWSBOT_SEEDS=str(seeds)))
+    assert asked.returncode == 0, asked.stderr
+    assert "The Brack pier closed." in asked.stdout
+
+
 def test_ingest_warns_of_an_article_dated_far_ahead_and_of_an_update_kept_out(
     db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
