@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import tzinfo
 
 from telegram import InlineKeyboardMarkup, ReplyParameters
 from telegram.error import BadRequest, ChatMigrated, TelegramError
@@ -39,6 +40,7 @@ async def send_answer(
     offset: int,
     reply_to: int | None,
     as_of: float,
+    zone: tzinfo,
     shown_before: Sequence[str] | None = (),
     topic: int | None = None,
     replacing: Sequence[ChatMessage] = (),
@@ -47,19 +49,20 @@ async def send_answer(
     follows: int | None = None,
 ) -> list[ChatMessage]:
     """Send an answer (split at passages) with its buttons under the last message; `as_of`:
-    the moment it was searched as of, which its "More" keeps for every later page,
-    `shown_before` the texts of the sentences of the pages before, which it leaves out, `topic`
-    the forum topic asked in (`topic_of`), `replacing` the messages of the answer it
-    takes the place of (`_post`), `continues` the answer whose "More" page it is, and
-    `first_asked_ts` when the oldest question it holds was asked, if earlier (a follow-up's),
-    and `follows` the answer a follow-up was read with.
+    the moment it was searched as of, which its "More" keeps for every later page, `zone`
+    the chat's, which its dates are shown in (`zone_of`), `shown_before` the texts of the
+    sentences of the pages before, which it leaves out, `topic` the forum topic asked in
+    (`topic_of`), `replacing` the messages of the answer it takes the place of (`_post`),
+    `continues` the answer whose "More" page it is, and `first_asked_ts` when the oldest
+    question it holds was asked, if earlier (a follow-up's), and `follows` the answer a
+    follow-up was read with.
     Returns the messages it is shown in: from the first that went there, in the supergroup
     the group became, if it did on the way (`following`), where the answer is then
     recorded, as its buttons are there."""
     reply = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None
     follow = following(shared, user_id)
     if not result.passages:
-        text = result.why_none(shared.zone) or "Nothing in the news corpus matches that."
+        text = result.why_none(zone) or "Nothing in the news corpus matches that."
         sent = await _post(
             context, chat_id, [(formatting.plain(text), None)], reply, topic, replacing, follow
         )
@@ -88,7 +91,7 @@ async def send_answer(
         )
     )
     notes = result.notes(formatting.linked_told)
-    pages = formatting.answer_messages(result.passages, shared.zone, notes)
+    pages = formatting.answer_messages(result.passages, zone, notes)
     buttons = [None] * (len(pages) - 1) + [keyboard]  # under the last message
     sent = await _post(
         context, chat_id, list(zip(pages, buttons, strict=True)), reply, topic, replacing, follow
@@ -132,6 +135,7 @@ async def show_more(
         if acknowledge is not None:
             await acknowledge()
         await show_typing(context, chat_id, topic)
+        zone = await zone_of(shared, chat_id)
         searched = await search(
             shared,
             answer.question,
@@ -139,7 +143,7 @@ async def show_more(
             answer.next_offset,
             as_of=answer.asked_ts,  # the next page of the same ranking
             shown=answer.shown or (),  # every page so far, whatever was stored since
-            zone=await zone_of(shared, chat_id),
+            zone=zone,
         )
         sent = await send_answer(
             context,
@@ -150,6 +154,7 @@ async def show_more(
             answer.next_offset,
             reply_to,
             answer.asked_ts,
+            zone,
             answer.shown,
             topic,
             continues=answer.id,

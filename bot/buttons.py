@@ -16,6 +16,7 @@ from bot import formatting
 from bot.answers import ANSWER_FORGOTTEN, NOT_UNDER_AN_ANSWER, show_more
 from bot.replies import send, topic_of
 from bot.runtime import BotData, Context
+from bot.searching import zone_of
 from bot.transport import Outbox, ReplyDropped, outbox
 from retrieval.conversations import ChatMessage, ShownAnswer
 
@@ -123,8 +124,9 @@ async def full_article(update: Update, context: Context) -> None:
     with outbox() as box:
         try:
             await _acknowledge(query)
-            pages = formatting.article_messages(article, text, shared.zone)[cut_at:]
             chat_id, topic = query.message.chat.id, topic_of(query.message)
+            zone = await zone_of(shared, chat_id)
+            pages = formatting.article_messages(article, text, zone)[cut_at:]
             await send(context.bot, shared, chat_id, pages, query.from_user.id, topic)
         except BaseException:
             # not (all) sent: a press again sends what did not go out (all of it if none)

@@ -21,6 +21,7 @@ from bot.bounds import TITLE_CHARS, clip, some_of
 from bot.markup import escape, pack
 from bot.replies import send_reply
 from bot.runtime import App, Context, run_every
+from bot.searching import zone_of
 from bot.times import when
 from retrieval.addresses import masked_url
 from retrieval.errors import FeedError
@@ -157,7 +158,9 @@ async def feeds(update: Update, context: Context) -> None:
     if not await _in_private(update, context):
         return
     shared = context.bot_data
-    for message in render_feed_list(await shared.engine.feeds(), shared.zone):
+    chat = update.effective_chat
+    zone = shared.zone if chat is None else await zone_of(shared, chat.id)
+    for message in render_feed_list(await shared.engine.feeds(), zone):
         await _reply(update, context, message)
 
 

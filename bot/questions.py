@@ -307,6 +307,7 @@ async def _answer(
         0,
         reply_to,
         as_of,
+        zone,
         left_out,
         topic=topic_of(message),
         replacing=replacing,
@@ -348,7 +349,11 @@ async def inline_ask(update: Update, context: Context) -> None:
             title=formatting.inline_title(passage),
             description=formatting.inline_description(passage),
             input_message_content=InputTextMessageContent(
-                formatting.inline_message(passage, shared.zone), parse_mode=ParseMode.HTML
+                # shown in NEWSBOT_TIMEZONE, not the sender's zone read above: an inline
+                # answer is posted into chats the bot knows nothing of, read by people in
+                # whatever zone those chats are in
+                formatting.inline_message(passage, shared.zone),
+                parse_mode=ParseMode.HTML,
             ),
         )
         for passage in result.passages

@@ -390,6 +390,39 @@ async def test_a_month_named_is_read_in_the_chat_s_zone(bot: Harness) -> None:
     assert "Aslanduz" in pacific["text"]
 
 
+async def test_dates_shown_to_a_chat_are_in_its_zone(bot: Harness) -> None:
+    """A chat whose digest is in Auckland (the bot in UTC) read the dates named in its
+    questions there, and saw every date shown in UTC: an article of 08:30 on 2 June in
+    Auckland was "1 June 2024" in its answers, /latest and 📄, and a question sent at 08:00
+    there heard "Nothing published by 2024-06-01 20:00 UTC". A chat without a zone still
+    sees UTC's."""
+    kiwi = ArticleDraft(
+        title="Kiwi orchard harvest begins",
+        text="The kiwi orchard harvest began at dawn in the Bay of Plenty.",
+        source="Orchard Wire",
+        published="2024-06-01T20:30:00Z",  # 2 June 08:30 in Auckland
+    )
+    await bot.app.bot_data.engine.add_articles([kiwi])
+    await bot.app.bot_data.engine.refresh()
+    [subscribed] = await bot.ask(USER, "/subscribe 07:30 Pacific/Auckland")
+    assert subscribed["text"].startswith("Subscribed")
+    asked = "When did the kiwi orchard harvest begin?"
+    [answer] = await bot.ask(USER, asked)
+    assert "Orchard Wire · 2 June 2024" in answer["text"]
+    await bot.press(USER, answer, article_button(answer))
+    await bot.settle()
+    assert bot.replies(USER)[-1]["text"].startswith(
+        "Kiwi orchard harvest begins — Orchard Wire · 2 June 2024"
+    )
+    [latest] = await bot.ask(USER, "/latest")
+    assert "• Kiwi orchard harvest begins — Orchard Wire · 2 June 2024" in latest["text"]
+    before = int(datetime(2024, 6, 1, 20, tzinfo=UTC).timestamp())
+    [early] = await bot.ask(USER, asked, date=before)
+    assert early["text"].startswith("Nothing published by 2024-06-02 08:00 NZST matches that")
+    [elsewhere] = await bot.ask(USER + 1, "/latest")
+    assert "Orchard Wire · 1 June 2024" in elsewhere["text"]
+
+
 async def test_a_private_chat_asks_in_a_caption_and_hears_back_about_a_sticker(
     bot: Harness,
 ) -> None:
