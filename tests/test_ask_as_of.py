@@ -226,6 +226,23 @@ def test_json_answers_echo_question_and_as_of(dated_db: Path) -> None:
     assert (now["as_of"], now["as_of_moment"]) == (None, None)
 
 
+def test_a_batch_shows_each_as_of_as_it_was_written(
+    dated_db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch line asked as of "2022-06-10T15:45+05:45" was shown "(as of
+    2022-06-10T10:00:00Z)": the moment, but not the time its asker wrote or would know."""
+    lines = [
+        {"question": QUESTION, "as_of": when} for when in ("2022-06-10T15:45+05:45", "2022W23")
+    ]
+    monkeypatch.setattr(sys, "stdin", stdin("".join(json.dumps(r) + "\n" for r in lines)))
+    assert main(["ask", "--db", str(dated_db), "--limit", "1"]) == 0
+    asked = [line for line in capsys.readouterr().out.splitlines() if line.startswith("? ")]
+    assert asked == [
+        f"? {QUESTION} (as of 2022-06-10T15:45+05:45)",
+        f"? {QUESTION} (as of 2022W23)",
+    ]
+
+
 def test_an_iso_week_runs_through_its_sunday(
     dated_db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

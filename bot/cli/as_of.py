@@ -20,8 +20,8 @@ class AsOf:
     """A moment asked about: `text` as read (a date, or a time in UTC), `moment` in Unix
     time, `utc` that moment to the microsecond (what a JSON answer shows as `as_of_moment`:
     a float holds no microseconds far from 1970), `given` as the asker wrote it (what a JSON
-    answer echoes), `zone` the one it was read in (its offset, else NEWSBOT_TIMEZONE), whose
-    days a month or day the question names are."""
+    answer echoes and a batch's text answer shows), `zone` the one it was read in (its
+    offset, else NEWSBOT_TIMEZONE), whose days a month or day the question names are."""
 
     text: str
     moment: float

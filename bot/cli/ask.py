@@ -98,7 +98,8 @@ async def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
                 print(line, flush=True)
                 continue
             if batch:
-                dated = f" (as of {request.as_of.text})" if request.as_of else ""
+                # as it was written: "15:45+05:45" is the asker's, its UTC time not
+                dated = f" (as of {request.as_of.given.strip()})" if request.as_of else ""
                 print(f"? {request.question}{dated}")
             print(
                 render_text(result, color, settings.zone),
