@@ -37,6 +37,8 @@ def named(question: str) -> tuple[str, str] | None:
         ("What closed on June 15, 2022?", ("June 15, 2022", "2022-06-23")),
         ("What closed on 15th June 2022?", ("15th June 2022", "2022-06-23")),
         ("What closed on the 3rd of March 2021?", ("3rd of March 2021", "2021-03-11")),
+        ("What closed on 2022-06-15?", ("2022-06-15", "2022-06-23")),
+        ("What happened between 2022-06-01 and 2022-06-15?", ("2022-06-15", "2022-06-23")),
         ("Who won the vote in June of 2022?", ("June of 2022", "2022-07-15")),
         # a range: its end
         ("What happened between June 2022 and March 2023?", ("March 2023", "2023-04-15")),
@@ -66,6 +68,14 @@ def test_a_month_or_a_day_with_its_year_is_named(question: str, expected: tuple[
         "What did the June 2022 report find?",
         # no such day; a season
         "What happened on 31 June 2022?",
+        "What happened on 29 February 2023?",
+        "What happened on 2023-02-29?",
+        "What happened on 2022-13-01?",
+        # day and month in numbers, which countries read in different orders
+        "What closed on 1.6.2024?",
+        "What closed on 6/1/2024?",
+        # a moment, not a day: its time is no day's end
+        "What closed on 2024-06-01T10:00?",
         "Who won the league in May 2022-23?",
         "May I ask what happened?",
         # the change since, or against, a time is asked about now

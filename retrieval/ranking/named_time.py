@@ -3,14 +3,14 @@
 Asked today, "What did the Federal Reserve do to interest rates in June 2022?" wants June
 2022's news, not this year's stories that mention rates: the question is answered as of a
 little after the time it names, when that time's reports were written, if anything published
-by then matches (else as asked). A month or a day with its year, after "in", "during" or
-"on", or ending a range ("between June 2022 and March 2023", "in June of 2022" too), and
-only those. A bare year does not move the moment: news says "in 2022" of data
-reported the next year ("Which country lost the most tropical rainforest in 2022?", asked in
-June 2023) and in events' names ("the 2022 US Open"); a day without its year ("on July 4")
-may be last year's or next year's. "Since", "by" and "until" name bounds, not the time,
-and a time named after "since", "after", "than" or "compared" asks about the change up to
-now.
+by then matches (else as asked). A month or a day with its year (a day also as ISO's
+2022-06-15, and in no other numbers), after "in", "during" or "on", or ending a range
+("between June 2022 and March 2023", "in June of 2022" too), and only those. A bare year
+does not move the moment: news says "in 2022" of data reported the next year ("Which country
+lost the most tropical rainforest in 2022?", asked in June 2023) and in events' names ("the
+2022 US Open"); a day without its year ("on July 4") may be last year's or next year's.
+"Since", "by" and "until" name bounds, not the time, and a time named after "since",
+"after", "than" or "compared" asks about the change up to now.
 """
 
 from __future__ import annotations
@@ -32,12 +32,16 @@ _MONTH = (
     r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
+# A day is also read in ISO's numbers, "on 2024-06-01", and in no other: "1.6.2024" is 1 June
+# in Europe and "6/1/2024" is 1 June in the US, 6 January to most others, and neither says
+# which. A day that is none ("on 31 June 2024", "on 2023-02-29") names no time, silently: an
+# answer has no word for a date misread, and is answered as asked.
 # A range's ends name times as "in" does: "between June 2022 and March 2023", "from May
 # 2021 to (or through, until) August 2021"; its end is an "and" or "to" after a "between" or
 # "from" (`_names_a_time`), not any "and" ("Apple and May 2022 sales").
 _NAMED = re.compile(
     r"\b(?P<before>in|during|on|between|from|and|to|through|until)\s+(?:the\s+)?"
-    r"(?P<words>(?:(?:early|mid|late)[\s-]+)?"
+    r"(?P<words>(?P<iso>(?:19|20)\d\d-\d\d-\d\d)|(?:(?:early|mid|late)[\s-]+)?"
     rf"(?:(?P<day_first>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?)?{_MONTH}"
     r"(?:\s+(?P<day_after>\d{1,2})(?:st|nd|rd|th)?)?,?\s+(?:of\s+)?(?P<year>(?:19|20)\d\d))\b"
     r"(?![-/–]\d)",  # "in June 2022-23" names a season, not the month
@@ -113,9 +117,14 @@ def named_time(question: str, zone: tzinfo = UTC) -> NamedTime | None:
     for match in _NAMED.finditer(question):
         if _BOUND.search(question, 0, match.start()):
             continue  # "since it peaked in June 2022": the change up to now is asked
-        month = month_number(match["month"])
-        year = int(match["year"])
-        day = match["day_first"] or match["day_after"]
+        month: int | None
+        day: int | None
+        if match["iso"]:
+            year, month, day = (int(part) for part in match["iso"].split("-"))
+        else:
+            year, month = int(match["year"]), month_number(match["month"])
+            written = match["day_first"] or match["day_after"]
+            day = int(written) if written else None
         if month is None:
             continue
         try:
@@ -124,7 +133,7 @@ def named_time(question: str, zone: tzinfo = UTC) -> NamedTime | None:
                 last = date(year, month, calendar.monthrange(year, month)[1])
                 end = last + timedelta(days=1) + MONTH_REPORTS
             else:
-                first = date(year, month, int(day))
+                first = date(year, month, day)
                 end = first + timedelta(days=1) + DAY_REPORTS
         except ValueError:  # "on 31 June 2022": no such day
             continue
