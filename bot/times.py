@@ -12,6 +12,7 @@ import re
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Literal
 
+from retrieval.corpus.dates import ascii_digits
 from retrieval.digest.digest import DigestItem
 from retrieval.wording import local_time, stamp
 
@@ -227,9 +228,10 @@ def moment_of(value: str, zone: tzinfo, *, end: bool) -> datetime:
     in `zone` where it names no offset. Its ValueError names `value` and says why: a week or
     month that is none (`NoSuchDay`: "2022 has 52 ISO weeks"), a date out of range
     (`OutOfRange`), a time the clocks skipped (`SkippedTime`), or else the forms it may take
-    (`NotAMoment`)."""
+    (`NotAMoment`). Its digits may be of any script ("٢٠٢٤-١١-٢٥"), as an ingested date's."""
+    text = ascii_digits(value)
     try:
-        return end_of(value, zone) if end else start_of(value, zone)
+        return end_of(text, zone) if end else start_of(text, zone)
     except SkippedTime:
         raise
     except (OverflowError, OutOfRange):  # the day after 9999-12-31; past year 1 in UTC
@@ -238,7 +240,7 @@ def moment_of(value: str, zone: tzinfo, *, end: bool) -> datetime:
             "through 9999-12-30)"
         ) from None
     except ValueError:
-        why = why_no_day(value)
+        why = why_no_day(text)
         if why is not None:
             raise NoSuchDay(f"{value!r} is no date: {why}") from None
         raise NotAMoment(

@@ -17,7 +17,7 @@ import pytest
 from bot.cli.as_of import parse_as_of
 from bot.cli.ask_requests import MAX_LINE, BadLine, Request, parse_line
 from bot.cli.main import main
-from retrieval.corpus.dates import to_timestamp
+from retrieval.corpus.dates import parse_published, to_timestamp
 from retrieval.corpus.db import connect
 from retrieval.corpus.schema import MIGRATIONS
 from retrieval.engine import Engine
@@ -508,6 +508,20 @@ def test_a_date_means_through_its_end_in_utc() -> None:
     assert through.isoformat() == "2022-06-10T23:59:59.999999+00:00"
     assert parse_as_of("20220610") == end  # the basic form too, not the day's start
     assert parse_as_of("2022-06-10T18:30").text == "2022-06-10T18:30:00Z"
+
+
+def test_as_of_reads_the_digits_of_any_script_as_ingest_does(dated_db: Path) -> None:
+    """Ingest reads "٢٠٢٢-٠٦-١٠" as 10 June 2022; `--as-of` refused it as no date."""
+    arabic = "٢٠٢٢-٠٦-١٠"
+    assert parse_published(arabic) == "2022-06-10"
+    assert parse_as_of(arabic) == parse_as_of("2022-06-10")  # through its end, not a moment
+    assert parse_as_of("٢٠٢٢-٠٦-١٠T١٨:٣٠+٠٢:٠٠").utc == "2022-06-10T16:30:00Z"
+    assert parse_as_of("\u200f２０２２-W２３").text == "2022-06-12"  # fullwidth, an RLM before
+    answer = ask_json(dated_db, "--as-of", arabic, QUESTION)
+    assert (answer["as_of"], answer["as_of_moment"]) == (arabic, "2022-06-10T23:59:59.999999Z")
+    assert set(published(answer)) == {"2022-06-08", "2022-06-10"}
+    with pytest.raises(ValueError, match="February 2022 has 28 days"):
+        parse_as_of("٢٠٢٢-٠٢-٣٠")
 
 
 @pytest.mark.parametrize("day", ["1000-01-01", "2300-01-01", "3000-01-01", "9999-12-30"])

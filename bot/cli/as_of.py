@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, timedelta, tzinfo
 
 from bot.times import iso_text, last_day, moment_of
+from retrieval.corpus.dates import ascii_digits
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,8 +44,8 @@ def parse_as_of(value: str, zone: tzinfo = UTC) -> AsOf:
     read = moment_of(value, zone, end=True)
     end = read.astimezone(UTC)  # in range in UTC: checked
     zone = read.tzinfo or zone  # "2022-06-10T18:30+02:00": the asker's own offset
-    day = last_day(value)  # any ISO form of a day ("20220610" too), a week's Sunday, a
-    # month's last day
+    # any ISO form of a day ("20220610" too, "٢٠٢٢-٠٦-١٠"), a week's Sunday, a month's last day
+    day = last_day(ascii_digits(value))
     if day is None:  # a date-time: itself
         return AsOf(iso_text(end), end.timestamp(), iso_text(end), value, zone)
     # a microsecond before the next day, or a float's step where that is longer (before

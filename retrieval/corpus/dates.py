@@ -187,7 +187,7 @@ def parse_published(value: object, zone: tzinfo = UTC) -> str | None:
         return _unix_time(value, repr(value))
     if not isinstance(value, str):
         raise ParseError(f"published must be a string or a number, got {json_kind(value)}")
-    text = _ascii_digits(_DIRECTION_MARKS.sub("", value).strip())
+    text = ascii_digits(value).strip()
     day = _calendar_day(text, value)
     if day is not None:
         return day.isoformat()
@@ -205,11 +205,14 @@ def parse_published(value: object, zone: tzinfo = UTC) -> str | None:
         raise ParseError(f"published {quoted(value)} is out of range") from None
 
 
-def _ascii_digits(text: str) -> str:
+def ascii_digits(text: str) -> str:
     """`text` with its digits of other scripts (Arabic-Indic "٢٠٢٦", fullwidth "２０２６") in
-    ASCII ones, which the forms read are written in."""
+    ASCII ones, which the forms read are written in, and without the marks of writing
+    direction around them. Dates ingested and dates given on the command line (`--as-of`,
+    `digest --since`: `bot.times.moment_of`) are read through it alike."""
     if text.isascii():
         return text
+    text = _DIRECTION_MARKS.sub("", text)
     return "".join(str(unicodedata.decimal(char)) if char.isdecimal() else char for char in text)
 
 
