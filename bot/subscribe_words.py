@@ -25,12 +25,23 @@ from retrieval.wording import quoted
 
 DEFAULT_TIME = DailyTime(8, 0)
 QUIET = "quiet"
+# What may end a time, typed as a word of its own or not: "7:30 pm", "7 p.m.", "19:30 hrs"
+# ("24 hours" is no time: "hrs" ends one that has its minutes).
+_HALF = r"[ap]\.?m\.?"
+_HOURS = r"(?:hrs|hours)"
+_ENDS_A_TIME = re.compile(rf"^(?:{_HALF}|{_HOURS})$", re.IGNORECASE)
 # A word meant as a time, valid or not: "0730" is told to be 07:30, but "1930" (a year too)
 # and "737" stay keywords.
-_TIME_LIKE = re.compile(r"^(?:\d{1,2}(?:[:.h]\d*)?(?:am|pm)?|0\d{3})$", re.IGNORECASE)
-# A time that can be no keyword ("07:30", "7pm"), taken after the keywords too; a bare "9"
-# there stays a keyword ("apollo 11").
-_CLOCK_TIME = re.compile(r"^\d{1,2}(?:[:.h]\d{2}(?:am|pm)?|am|pm)$", re.IGNORECASE)
+_TIME_LIKE = re.compile(
+    rf"^(?:\d{{1,2}}(?:[:.h]\d*(?::\d*)?)?(?:{_HALF})?"
+    rf"|\d{{1,2}}[:.h]\d+(?::\d*)?{_HOURS}|0\d{{3}}{_HOURS}?)$",
+    re.IGNORECASE,
+)
+# A time that can be no keyword ("07:30", "7pm", "19:30:00"), taken after the keywords too;
+# a bare "9" there stays a keyword ("apollo 11").
+_CLOCK_TIME = re.compile(
+    rf"^\d{{1,2}}(?:[:.h]\d{{2}}(?::\d{{2}})?(?:{_HALF}|{_HOURS})?|{_HALF})$", re.IGNORECASE
+)
 # A time without its colon, 00:00 to 09:59 ("0730"): after the keywords too it is refused
 # with the time written right, not searched for; "1930" (a year) stays a keyword there.
 _COLONLESS_TIME = re.compile(r"^0\d[0-5]\d$")
@@ -68,14 +79,14 @@ def parse_subscribe(
     a clock time that looks like a zone ("07:30 EST"), valid or not, and a time without its
     colon ("oil 0730" is refused, as "0730" is).
     """
-    words = phrases(args)
+    words = _times_whole(phrases(args))
     target = words.pop(0) if allow_target and chat_named(words) else None
     at: DailyTime | None = None
     zone: str | None = None
     while words and " " not in words[0]:
         if at is None and _TIME_LIKE.match(words[0]):
             at = DailyTime.parse(words.pop(0))
-        elif zone is None and (looks_like_zone(words[0]) or is_abbreviation(words[0])):
+        elif zone is None and _zone_meant(words[0]):
             zone = read_zone(words.pop(0)).key
         else:
             break
@@ -89,9 +100,7 @@ def parse_subscribe(
                     f"two times given, {at} and {quoted(word)}: a digest comes once a day"
                 )
             at = DailyTime.parse(word)
-        elif (looks_like_zone(word) or is_abbreviation(word)) and (
-            _CLOCK_TIME.match(previous) or _is_zone(word)
-        ):
+        elif _zone_meant(word) and (_CLOCK_TIME.match(previous) or _is_zone(word)):
             if zone is not None:
                 raise ScheduleError(
                     f"two time zones given, {zone_label(zone)} and {quoted(word)}: give one"
@@ -119,6 +128,31 @@ def phrases(words: Sequence[str]) -> list[str]:
         for match in _PHRASE.finditer(" ".join(words))
     )
     return [word for word in found if word]
+
+
+def _times_whole(words: list[str]) -> list[str]:
+    """`words` with what ends a time joined to it ("7:30", "pm" is "7:30pm"; "19:30 hrs"):
+    a part of a time is never a keyword, a digest "about pm" at 07:30. What does not make
+    a time with the word before it stays a word ("strike 24 hours")."""
+    joined: list[str] = []
+    for word in words:
+        if (
+            joined
+            and _ENDS_A_TIME.match(word)
+            and joined[-1][-1].isdigit()  # not ended yet: "7pm pm" stays two words
+            and _TIME_LIKE.match(joined[-1] + word)
+        ):
+            joined[-1] += word
+        else:
+            joined.append(word)
+    return joined
+
+
+def _zone_meant(word: str) -> bool:
+    """Whether `word` is meant as a zone where one stands (first, or right after a time),
+    valid or not: a name or offset (`looks_like_zone`: "Europe/Londn", "+05:45") or an
+    abbreviation in capitals ("EST")."""
+    return looks_like_zone(word) or is_abbreviation(word)
 
 
 def _is_zone(word: str) -> bool:

@@ -422,6 +422,27 @@ async def test_an_offset_from_utc_is_the_zone_it_says(bot: Harness, clock: Clock
     assert "(UTC+2)" in texts(bot, ALICE)[-1]
 
 
+async def test_a_time_is_read_whole_and_an_offset_after_it_is_refused(bot: Harness) -> None:
+    """ "/subscribe 7:30 pm" was a digest about "pm" at 07:30 UTC, "19:30:00" one about
+    "19:30:00" at 08:00, and "07:30 +05:45" one about "+05:45" at 07:30 UTC."""
+    assert await subscribe(bot, ALICE, "7:30 pm lighthouse") == (
+        "Subscribed: a daily digest of news about lighthouse at 19:30 UTC, first on Sun 2 Jun "
+        "19:30. /unsubscribe stops it."
+    )
+    assert (await subscription_rows(bot))[0][1:4] == ("19:30", "UTC", '["lighthouse"]')
+    assert "at 19:30 UTC" in await subscribe(bot, ALICE, "19:30:00")
+    for words, problem in (
+        ("07:30 +05:45", "'+05:45' is an offset, not a time zone: use an Area/City name such as "
+         "Asia/Kathmandu"),
+        ("07:30 NPT", "'NPT' is an abbreviation, not a time zone: use an Area/City name such as "
+         "Asia/Kathmandu"),
+        ("13 pm", "the hour runs from 1 to 12"),
+    ):  # fmt: skip
+        reply = await subscribe(bot, ALICE, words)
+        assert problem in reply, reply
+    assert (await subscription_rows(bot))[0][1:4] == ("19:30", "UTC", "[]")
+
+
 async def test_a_channels_title_with_a_bidi_override_is_echoed_without_it(
     start_bot: StartBot,
 ) -> None:

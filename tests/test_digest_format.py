@@ -270,6 +270,26 @@ def test_subscription_settings_and_last_digest() -> None:
         (["boeing", "737", "1930"], DEFAULT_TIME, "UTC", ("boeing 737 1930",), False),
         # no time of day without its colon: no minute 99, no hour 19 written 0-first
         (["oil", "0799", "1930"], DEFAULT_TIME, "UTC", ("oil 0799 1930",), False),
+        # what ends a time is part of it: "7:30 pm" was a digest about "pm" at 07:30
+        (["7:30", "pm"], DailyTime(19, 30), "UTC", (), False),
+        (["7:30", "P.M.", "oil"], DailyTime(19, 30), "UTC", ("oil",), False),
+        (["07:30", "am", "oil"], DailyTime(7, 30), "UTC", ("oil",), False),
+        (["12", "am"], DailyTime(0, 0), "UTC", (), False),
+        (["oil", "8pm"], DailyTime(20, 0), "UTC", ("oil",), False),
+        (
+            ["oil", "7:30", "pm", "Europe/London"],
+            DailyTime(19, 30),
+            "Europe/London",
+            ("oil",),
+            False,
+        ),
+        (["19:30:00", "oil"], DailyTime(19, 30), "UTC", ("oil",), False),
+        (["19:30", "hrs", "oil"], DailyTime(19, 30), "UTC", ("oil",), False),
+        # "hours" ends a time of minutes only: these are keywords
+        (["strike", "24", "hours"], DEFAULT_TIME, "UTC", ("strike 24", "hours"), False),
+        (["07:30", "oil", "3", "hrs"], DailyTime(7, 30), "UTC", ("oil 3", "hrs"), False),
+        # an offset after keywords is one more keyword, as an abbreviation is
+        (["07:30", "oil", "-5"], DailyTime(7, 30), "UTC", ("oil", "-5"), False),
     ],
 )
 def test_subscribe_words(
@@ -295,8 +315,16 @@ def test_subscribe_words_name_a_channel_only_where_allowed() -> None:
     ("words", "problem"),
     [
         (["25:00"], "'25:00' is not a time of day: use HH:MM on a 24-hour clock"),
-        (["8am"], "'8am' is not a time of day"),
-        (["oil", "8pm"], "'8pm' is not a time of day"),
+        (["13", "pm"], "'13pm' is not a time of day: on a 12-hour clock the hour runs from 1"),
+        (["19:30:15"], "'19:30:15' is not a time of day: a digest is set to the minute"),
+        (["24:00"], "'24:00' is not a time of day: a digest at midnight is at 00:00"),
+        # an offset or an abbreviation after a time was a keyword, the time kept in UTC
+        (["07:30", "+05:45"], "'\\+05:45' is an offset, not a time zone: .* Asia/Kathmandu"),
+        (["07:30", "-0500", "oil"], "'-0500' is an offset, not a time zone"),
+        (["oil", "07:30", "+01:00"], "'\\+01:00' is an offset"),
+        (["+05:45", "oil"], "'\\+05:45' is an offset"),
+        (["07:30", "NPT"], "'NPT' is an abbreviation, not a time zone: .* Asia/Kathmandu"),
+        (["07:30", "IRST"], "'IRST' is an abbreviation, not a time zone: .* Asia/Tehran"),
         (["08:00", "Europe/Atlantis"], "unknown time zone 'Europe/Atlantis'"),
         (
             ["07:30", "Eurpoe/London"],

@@ -40,6 +40,16 @@ def utc(
         ("7:05", DailyTime(7, 5)),
         ("18.30", DailyTime(18, 30)),
         ("23:59", DailyTime(23, 59)),
+        # "19:30:00" and "19:30 hrs" were keywords, "7:30 pm" a keyword "pm" at 07:30
+        ("19:30:00", DailyTime(19, 30)),
+        ("19:30hrs", DailyTime(19, 30)),
+        ("7:30 pm", DailyTime(19, 30)),
+        ("7:30PM", DailyTime(19, 30)),
+        ("7.30p.m.", DailyTime(19, 30)),
+        ("7 a.m.", DailyTime(7, 0)),
+        ("12am", DailyTime(0, 0)),
+        ("12 pm", DailyTime(12, 0)),
+        ("12:15 AM", DailyTime(0, 15)),
     ],
 )
 def test_times_of_day(text: str, parsed: DailyTime) -> None:
@@ -47,9 +57,23 @@ def test_times_of_day(text: str, parsed: DailyTime) -> None:
     assert str(parsed) == f"{parsed.hour:02d}:{parsed.minute:02d}"
 
 
-@pytest.mark.parametrize("text", ["24:00", "8", "8am", "08:60", "noon", ""])
+@pytest.mark.parametrize("text", ["25:00", "8", "08:60", "noon", "", "19:30:00:00", "19hrs"])
 def test_bad_times_say_how_to_write_one(text: str) -> None:
     with pytest.raises(ScheduleError, match="use HH:MM on a 24-hour clock, e.g. 08:00"):
+        DailyTime.parse(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("13 pm", "on a 12-hour clock the hour runs from 1 to 12, e.g. 6:30 pm"),
+        ("0:30am", "on a 12-hour clock the hour runs from 1 to 12"),
+        ("19:30:15", "a digest is set to the minute, e.g. 19:30"),
+        ("24:00", "a digest at midnight is at 00:00"),
+    ],
+)
+def test_a_time_almost_right_is_told_what_is_wrong(text: str, problem: str) -> None:
+    with pytest.raises(ScheduleError, match=f"^'{text}' is not a time of day: {problem}"):
         DailyTime.parse(text)
 
 
@@ -148,6 +172,36 @@ def test_an_abbreviation_is_told_the_area_city_zone_to_use(typed: str, meant: st
 def test_an_offset_no_zone_has_all_year_is_refused(typed: str) -> None:
     with pytest.raises(ScheduleError, match="whole hours from UTC-12 to UTC.14"):
         read_zone(typed)
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        # "UTC+05:45" was told to use Asia/Kolkata, which is UTC+05:30
+        ("UTC+05:45", "such as Asia/Kathmandu, which keeps"),
+        ("UTC+5:30", "such as Asia/Kolkata, which keeps"),
+        ("+05:45", "such as Asia/Kathmandu, which keeps"),
+        ("+0330", "such as Asia/Tehran, which keeps"),
+        ("-05:00", "such as America/New_York or America/Bogota, which keeps the place's time, "
+         "summer time included (or UTC-5 for a fixed offset)"),
+        ("+02", "such as Asia/Jerusalem or Europe/Athens"),
+    ],
+)  # fmt: skip
+def test_an_offset_is_told_the_zones_on_it_then(typed: str, meant: str) -> None:
+    """In January: the hint names zones whose clocks are at that offset, then."""
+    with pytest.raises(ScheduleError) as refused:
+        read_zone(typed, now=utc(2025, 1, 15))
+    assert f"use an Area/City name {meant}" in str(refused.value)
+    assert looks_like_zone(typed)
+
+
+def test_an_abbreviation_of_a_place_at_a_half_hour_offers_no_whole_hour() -> None:
+    with pytest.raises(ScheduleError) as refused:
+        read_zone("NPT")
+    assert str(refused.value) == (
+        "'NPT' is an abbreviation, not a time zone: use an Area/City name such as "
+        "Asia/Kathmandu, which keeps the place's time, summer time included"
+    )
 
 
 def test_london_morning_digest_follows_the_clocks_across_the_spring_change() -> None:

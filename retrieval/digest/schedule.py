@@ -26,8 +26,14 @@ from retrieval.wording import quoted
 FIRST_PERIOD = timedelta(hours=24)  # what a first digest covers
 LONGEST_PERIOD = timedelta(days=7)  # a digest after a long silence covers at most this
 
-_TIME = re.compile(r"^(\d{1,2})[:.h](\d{2})$")
-_HHMM = re.compile(r"^([01]\d|2[0-3])([0-5]\d)$")  # "0730": the example is 07:30
+# A time of day as people write one: 24-hour ("19:30", "18.30", "7h05", "19:30:00",
+# "19:30 hrs") or 12-hour ("7:30 pm", "7 p.m.", "12am").
+_TIME = re.compile(
+    r"^(?P<hour>\d{1,2})(?:[:.h](?P<minute>\d{2})(?::(?P<second>\d{2}))?)?"
+    r"\s*(?:(?P<half>[ap])\.?\s?m\.?|(?P<hours>hrs|hours))?$",
+    re.IGNORECASE,
+)
+_HHMM = re.compile(r"^([01]\d|2[0-3])([0-5]\d)(?!\d)")  # "0730": the example is 07:30
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -39,16 +45,39 @@ class DailyTime:
 
     @classmethod
     def parse(cls, text: str) -> DailyTime:
-        """`8:00`, `08:00` or `18.30`; ScheduleError with an example otherwise."""
+        """`8:00`, `08:00`, `18.30`, `18:30:00`, `18:30 hrs`, or on a 12-hour clock `6:30 pm`,
+        `6 p.m.` (12 am is midnight, 12 pm noon); ScheduleError with an example otherwise."""
         match = _TIME.match(text.strip())
-        if not match or int(match[1]) > 23 or int(match[2]) > 59:
-            meant = _HHMM.match(text.strip())
-            example = f"{meant[1]}:{meant[2]}" if meant else "08:00 or 18:30"
+        if match and match["half"] is not None:
+            return cls._twelve_hour(text, int(match["hour"]), int(match["minute"] or 0), match)
+        if match and match["minute"] is not None:
+            hour, minute = int(match["hour"]), int(match["minute"])
+            if (hour, minute) == (24, 0):
+                raise ScheduleError(
+                    f"{quoted(text)} is not a time of day: a digest at midnight is at 00:00"
+                )
+            if match["second"] not in (None, "00") and hour <= 23 and minute <= 59:
+                raise ScheduleError(
+                    f"{quoted(text)} is not a time of day: a digest is set to the minute, e.g. "
+                    f"{hour:02d}:{minute:02d}"
+                )
+            if hour <= 23 and minute <= 59:
+                return cls(hour, minute)
+        meant = _HHMM.match(text.strip())
+        example = f"{meant[1]}:{meant[2]}" if meant else "08:00 or 18:30 (or 6:30 pm)"
+        raise ScheduleError(
+            f"{quoted(text)} is not a time of day: use HH:MM on a 24-hour clock, e.g. {example}"
+        )
+
+    @classmethod
+    def _twelve_hour(cls, text: str, hour: int, minute: int, match: re.Match[str]) -> DailyTime:
+        if not 1 <= hour <= 12 or minute > 59 or match["second"] not in (None, "00"):
             raise ScheduleError(
-                f"{quoted(text)} is not a time of day: use HH:MM on a 24-hour clock, e.g. "
-                f"{example}"
+                f"{quoted(text)} is not a time of day: on a 12-hour clock the hour runs from 1 "
+                "to 12, e.g. 6:30 pm (or 18:30 on a 24-hour clock)"
             )
-        return cls(int(match[1]), int(match[2]))
+        afternoon = match["half"].casefold() == "p"
+        return cls(hour % 12 + (12 if afternoon else 0), minute)
 
     def __str__(self) -> str:
         return f"{self.hour:02d}:{self.minute:02d}"
@@ -153,7 +182,7 @@ _ZONE_LIKE = re.compile(rf"(?:{'|'.join(_AREAS)})(?:/[\w+-]+)+", re.IGNORECASE)
 def looks_like_zone(text: str) -> bool:
     """True for a word meant as a zone, valid or not: Area/City, a zone tzdata knows by
     another name with a slash (US/Eastern), a zone with a slip in its area (Eurpoe/London),
-    UTC, or an offset from it (GMT+2). Legacy names without a slash ("Japan", "Egypt") are
+    UTC, or an offset from it (GMT+2, +05:45). Legacy names without a slash ("Japan", "Egypt") are
     read as keywords, which is what people mean by them; so are abbreviations
     (`is_abbreviation`) but where a zone stands."""
     text = text.strip()
@@ -164,35 +193,66 @@ def looks_like_zone(text: str) -> bool:
         or _area_slip(text) is not None
         or folded in ("utc", "gmt")
         or _OFFSET.fullmatch(text) is not None
+        or _BARE_OFFSET.fullmatch(text) is not None
     )
 
 
-# An offset from UTC as people write it: "GMT+2", "UTC-5", "utc+05:30", "UTC−3".
+# An offset from UTC as people write it: "GMT+2", "UTC-5", "utc+05:30", "UTC−3"; bare, as
+# ISO 8601 writes it after a time ("+05:45", "-0500"), it is refused (`read_zone`).
 _OFFSET = re.compile(r"(?:UTC|GMT)([+\-\u2212])(\d{1,2})(?::?(\d{2}))?", re.IGNORECASE)
+_BARE_OFFSET = re.compile(r"([+\-\u2212])(\d{1,2})(?::?(\d{2}))?")
 _ETC_OFFSET = re.compile(r"Etc/GMT([+-])(\d{1,2})")
 # Abbreviations people write for a zone, with the Area/City zones they likely mean. Each is
 # a fixed offset or several places' (CST is Chicago's and Shanghai's), never a place whose
 # clocks change on its own dates: EST, which tzdata knows, is UTC-5 all year, while New
-# York is UTC-4 in summer. Words they also are ("WEST", "EAT", "CAT", "MET") are left out,
-# and the rest are taken only as written, in capitals: "wet markets", "est" and "ist" (French
-# and German for "is") stay keywords.
+# York is UTC-4 in summer (tzdata's EST5EDT and its kin are named here too: a setting of
+# them never says which place's rules it meant). Words they also are ("WEST", "EAT", "CAT",
+# "MET", "ART") and abbreviations of other things ("GST" is a tax, "ICT" computing) are left
+# out, and the rest are taken only as written, in capitals: "wet markets", "est" and "ist"
+# (French and German for "is") stay keywords.
 _ABBREVIATIONS: dict[str, tuple[str, ...]] = {
     "est": ("America/New_York",), "edt": ("America/New_York",),
+    "est5edt": ("America/New_York",),
     "cst": ("America/Chicago", "Asia/Shanghai"), "cdt": ("America/Chicago",),
+    "cst6cdt": ("America/Chicago",),
     "mst": ("America/Denver", "America/Phoenix"), "mdt": ("America/Denver",),
+    "mst7mdt": ("America/Denver",),
     "pst": ("America/Los_Angeles",), "pdt": ("America/Los_Angeles",),
+    "pst8pdt": ("America/Los_Angeles",),
     "akst": ("America/Anchorage",), "akdt": ("America/Anchorage",),
     "hst": ("Pacific/Honolulu",),
+    "ast": ("America/Halifax", "Asia/Riyadh"), "adt": ("America/Halifax",),
+    "nst": ("America/St_Johns",), "ndt": ("America/St_Johns",),
+    "brt": ("America/Sao_Paulo",), "clt": ("America/Santiago",),
+    "clst": ("America/Santiago",),
     "bst": ("Europe/London",), "ist": ("Asia/Kolkata", "Europe/Dublin", "Asia/Jerusalem"),
     "wet": ("Europe/Lisbon",), "cet": ("Europe/Paris", "Europe/Berlin"),
     "cest": ("Europe/Paris", "Europe/Berlin"), "eet": ("Europe/Athens", "Europe/Kyiv"),
     "eest": ("Europe/Athens", "Europe/Kyiv"), "msk": ("Europe/Moscow",),
+    "sast": ("Africa/Johannesburg",),
+    "irst": ("Asia/Tehran",), "irdt": ("Asia/Tehran",), "aft": ("Asia/Kabul",),
+    "pkt": ("Asia/Karachi",), "npt": ("Asia/Kathmandu",), "mmt": ("Asia/Yangon",),
+    "wib": ("Asia/Jakarta",), "pht": ("Asia/Manila",),
     "jst": ("Asia/Tokyo",), "kst": ("Asia/Seoul",), "hkt": ("Asia/Hong_Kong",),
     "sgt": ("Asia/Singapore",), "awst": ("Australia/Perth",),
-    "acst": ("Australia/Adelaide",), "acdt": ("Australia/Adelaide",),
+    "acst": ("Australia/Adelaide", "Australia/Darwin"), "acdt": ("Australia/Adelaide",),
     "aest": ("Australia/Sydney", "Australia/Brisbane"), "aedt": ("Australia/Sydney",),
     "nzst": ("Pacific/Auckland",), "nzdt": ("Pacific/Auckland",),
+    "chast": ("Pacific/Chatham",), "chadt": ("Pacific/Chatham",),
 }  # fmt: skip
+# The zones a hint for an offset names first: those called by an abbreviation, then other
+# big cities' (a sorted list of all would offer tzdata's old names, Asia/Katmandu, first).
+_WELL_KNOWN = tuple(
+    dict.fromkeys(
+        [
+            *(zone for zones in _ABBREVIATIONS.values() for zone in zones),
+            "Asia/Dubai", "Asia/Dhaka", "Asia/Bangkok", "Africa/Cairo", "Africa/Lagos",
+            "Africa/Nairobi", "America/Mexico_City", "America/Bogota",
+            "America/Argentina/Buenos_Aires",
+        ]
+    )
+)  # fmt: skip
+_MOST_SUGGESTED = 2  # zones named in a hint for an offset
 
 
 def is_abbreviation(text: str) -> bool:
@@ -202,28 +262,84 @@ def is_abbreviation(text: str) -> bool:
     return text.isupper() and text.casefold() in _ABBREVIATIONS
 
 
-def read_zone(text: str) -> ZoneInfo:
+def is_bare_offset(text: str) -> bool:
+    """Whether `text` is an offset from UTC without a zone's name ("+05:45", "-0500", "+2"):
+    a zone meant where one stands, though no zone (`read_zone`)."""
+    return _BARE_OFFSET.fullmatch(text.strip()) is not None
+
+
+def zones_at(offset: timedelta, when: datetime) -> tuple[str, ...]:
+    """The Area/City zones whose clocks are `offset` ahead of UTC at `when` (behind, if
+    negative): the well-known ones if any is, else all: "+05:45" is Asia/Kathmandu."""
+    known = tuple(name for name in _WELL_KNOWN if ZoneInfo(name).utcoffset(when) == offset)
+    if known:
+        return known
+    places = (name for name in available_timezones() if name.split("/")[0] in _AREAS[:-1])
+    return tuple(sorted(name for name in places if ZoneInfo(name).utcoffset(when) == offset))
+
+
+def _advice_for(offset: timedelta, when: datetime) -> str:
+    """What to name instead of an offset: the places on it at `when`, and UTC±H for a
+    fixed offset of whole hours."""
+    places = zones_at(offset, when)[:_MOST_SUGGESTED]
+    fixed = f" (or {_fixed(offset)} for a fixed offset)" if _fixed(offset) else ""
+    if not places:
+        return (
+            f"use an Area/City name such as Europe/London, America/New_York or Asia/Tokyo{fixed}"
+        )
+    return (
+        f"use an Area/City name such as {' or '.join(places)}, which keeps the place's time, "
+        f"summer time included{fixed}"
+    )
+
+
+def _fixed(offset: timedelta) -> str | None:
+    """The offset as `read_zone` takes it for a fixed one, "UTC-5"; None if it takes none."""
+    minutes = int(offset.total_seconds()) // 60
+    whole = minutes % 60 == 0 and -12 <= minutes // 60 <= 14
+    return f"UTC{minutes // 60:+d}" if whole and minutes else ("UTC" if whole else None)
+
+
+def _offset_of(sign: str, hours: str, minutes: str | None) -> timedelta:
+    size = timedelta(hours=int(hours), minutes=int(minutes or 0))
+    return size if sign == "+" else -size
+
+
+def read_zone(text: str, now: datetime | None = None) -> ZoneInfo:
     """The zone a person named: an IANA name (`parse_zone`), or a whole number of hours from
     UTC ("GMT+2" is UTC+2, tzdata's Etc/GMT-2: POSIX inverts the sign). ScheduleError for an
-    abbreviation ("EST") or another offset, naming the Area/City zones likely meant."""
+    abbreviation ("EST"), a bare offset ("+05:45") or another offset from UTC, naming the
+    Area/City zones likely meant: those of the abbreviation, or those at that offset `now`
+    (default: the present moment)."""
     text = text.strip()
     names = _ABBREVIATIONS.get(text.casefold())
+    when = now or datetime.now(UTC)
     if names is not None:
-        meant = " or ".join(names)
+        first = ZoneInfo(names[0])
+        standard = _fixed(
+            (first.utcoffset(when) or timedelta()) - (first.dst(when) or timedelta())
+        )
         raise ScheduleError(
             f"{quoted(text)} is an abbreviation, not a time zone: use an Area/City name "
-            f"such as {meant}, which keeps the place's time, summer time included (or a "
-            "fixed offset such as UTC-5)"
+            f"such as {' or '.join(names)}, which keeps the place's time, summer time included"
+            + (f" (or a fixed offset such as {standard})" if standard else "")
         )
-    offset = _OFFSET.fullmatch(text)
-    if offset is None:
+    bare = _BARE_OFFSET.fullmatch(text)
+    if bare is not None:
+        offset = _offset_of(*bare.groups())
+        raise ScheduleError(
+            f"{quoted(text)} is an offset, not a time zone: {_advice_for(offset, when)}"
+        )
+    named = _OFFSET.fullmatch(text)
+    if named is None:
         return parse_zone(text)
-    hours = int(offset[2])
-    west = offset[1] != "+"
-    if offset[3] not in (None, "00") or hours > (12 if west else 14):
+    hours = int(named[2])
+    west = named[1] != "+"
+    if named[3] not in (None, "00") or hours > (12 if west else 14):
+        offset = _offset_of("-" if west else "+", named[2], named[3])
         raise ScheduleError(
             f"{quoted(text)} is not a time zone: offsets run in whole hours from UTC-12 to "
-            "UTC+14; for another, use an Area/City name such as Asia/Kolkata"
+            f"UTC+14; for another, {_advice_for(offset, when)}"
         )
     if hours == 0:
         return ZoneInfo("UTC")
