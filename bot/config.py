@@ -14,13 +14,14 @@ from zoneinfo import ZoneInfo
 
 from dotenv import dotenv_values
 
-from retrieval.digest.schedule import parse_zone
+from retrieval.digest.schedule import parse_zone, read_zone
 from retrieval.errors import ConfigError, ScheduleError
 from retrieval.feeds.private_addresses import PrivateAllowed
 
 DEFAULT_DB = "newsbot.db"
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 TOKEN_PATTERN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
+_TOKEN_LIKE = re.compile(r"\d{5,}:[A-Za-z0-9_-]{20,}")  # a token, or most of one
 
 
 def bundled_seeds(package: Path, data_dirs: list[Path]) -> Path:
@@ -161,13 +162,15 @@ class Settings:
                 f"NEWSBOT_LOG_LEVEL {self.log_level!r} is not a log level: use "
                 f"{', '.join(LOG_LEVELS[:-1])} or {LOG_LEVELS[-1]}"
             )
-        try:
-            zone = parse_zone(self.timezone)
-        except ScheduleError:
+        if _TOKEN_LIKE.search(self.timezone):  # pasted into the wrong line: never shown
             raise ConfigError(
-                f"NEWSBOT_TIMEZONE {self.timezone!r} is not a time zone: use an IANA name such "
-                "as UTC, Europe/Berlin or America/New_York"
-            ) from None
+                "NEWSBOT_TIMEZONE holds what looks like a bot token, not a time zone: use an "
+                "Area/City name such as Europe/London, America/New_York or Asia/Tokyo (or UTC)"
+            )
+        try:  # read as /subscribe reads a zone: "EST" is UTC-5 all year, New York is not
+            zone = read_zone(self.timezone)
+        except ScheduleError as exc:
+            raise ConfigError(f"NEWSBOT_TIMEZONE: {exc}") from None
         # Canonical forms: "info" is INFO, "europe/berlin" is Europe/Berlin.
         object.__setattr__(self, "log_level", self.log_level.upper())
         object.__setattr__(self, "timezone", zone.key)

@@ -262,7 +262,7 @@ def test_application_uses_the_configured_api_and_defaults(settings: Settings) ->
     [
         ({"token": None}, "TELEGRAM_BOT_TOKEN is not set"),
         ({"token": "123:short"}, "TELEGRAM_BOT_TOKEN is malformed"),
-        ({"timezone": "Mars/Olympus"}, "NEWSBOT_TIMEZONE 'Mars/Olympus' is not a time zone"),
+        ({"timezone": "Mars/Olympus"}, "NEWSBOT_TIMEZONE: unknown time zone 'Mars/Olympus'"),
     ],
 )
 def test_bad_settings_are_config_errors(

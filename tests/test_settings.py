@@ -41,8 +41,8 @@ def load(monkeypatch: pytest.MonkeyPatch, **env: str) -> Settings:
         (
             "NEWSBOT_TIMEZONE",
             "Mars/Olympus",
-            "NEWSBOT_TIMEZONE 'Mars/Olympus' is not a time zone: use an IANA name such as UTC, "
-            "Europe/Berlin or America/New_York",
+            "NEWSBOT_TIMEZONE: unknown time zone 'Mars/Olympus': use an Area/City name such as "
+            "Europe/London, America/New_York or Asia/Tokyo (or UTC)",
         ),
         (
             "TELEGRAM_API_BASE_URL",
@@ -124,6 +124,22 @@ def load(monkeypatch: pytest.MonkeyPatch, **env: str) -> Settings:
             "user ids separated by commas",
         ),
         ("NEWSBOT_ADMINS", "@alice", "NEWSBOT_ADMINS '@alice' is not a list of ids: use"),
+        # tzdata's EST is UTC-5 all year: a New York desk was an hour off all summer
+        (
+            "NEWSBOT_TIMEZONE",
+            "EST",
+            "NEWSBOT_TIMEZONE: 'EST' is an abbreviation, not a time zone: use an Area/City name "
+            "such as America/New_York, which keeps the place's time, summer time included",
+        ),
+        ("NEWSBOT_TIMEZONE", "EST5EDT", "NEWSBOT_TIMEZONE: 'EST5EDT' is an abbreviation"),
+        ("NEWSBOT_TIMEZONE", "MST", "NEWSBOT_TIMEZONE: 'MST' is an abbreviation"),
+        ("NEWSBOT_TIMEZONE", "+05:45", "NEWSBOT_TIMEZONE: '+05:45' is an offset, not a time"),
+        # the zone meant was lost: "is not a time zone: use an IANA name such as UTC, …"
+        (
+            "NEWSBOT_TIMEZONE",
+            "Europe/Londn",
+            "NEWSBOT_TIMEZONE: unknown time zone 'Europe/Londn': did you mean Europe/London?",
+        ),
     ],
 )
 def test_a_bad_value_names_the_setting_and_what_it_takes(
@@ -186,8 +202,22 @@ def test_a_base_url_ending_in_a_slash_is_read_without_it(monkeypatch: pytest.Mon
     assert settings.api_base_url == "http://localhost:8081/bot"
 
 
+def test_a_zone_is_read_as_subscribe_reads_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load(monkeypatch, NEWSBOT_TIMEZONE="GMT+2").timezone == "Etc/GMT-2"
+    assert load(monkeypatch, NEWSBOT_TIMEZONE="america/new_york").timezone == "America/New_York"
+
+
+def test_a_token_in_the_zones_line_is_not_shown_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    token = "123456789:AAE-xyzXYZ0123456789abcdefghijklmno"
+    for value in (token, f"Europe/{token}"):
+        with pytest.raises(ConfigError) as error:
+            load(monkeypatch, TELEGRAM_BOT_TOKEN=token, NEWSBOT_TIMEZONE=value)
+        assert "looks like a bot token" in str(error.value)
+        assert "123456789" not in str(error.value) and "AAE-xyz" not in str(error.value)
+
+
 def test_settings_made_in_code_are_checked_too() -> None:
-    with pytest.raises(ConfigError, match="NEWSBOT_TIMEZONE 'Nowhere/Town' is not a time zone"):
+    with pytest.raises(ConfigError, match="NEWSBOT_TIMEZONE: unknown time zone 'Nowhere/Town'"):
         Settings(timezone="Nowhere/Town")
 
 
