@@ -3,7 +3,8 @@
 python-telegram-bot's job queue keeps jobs in memory only, so it holds no schedule of ours:
 one repeating job asks the database (`Subscriptions.due`) what is due now, and everything it
 needs to know survives a restart there. The first tick runs at start-up, which is also how a
-digest missed while the bot was down goes out once it is back.
+digest missed while the bot was down goes out once it is back: after the first feed poll,
+which stores what the feeds carried meanwhile (`deliver_due`).
 
 Digests go only to chats the allowlist allows (`apply_allowlist`, at every tick): another
 chat's subscription is paused, kept with its settings, and resumes afresh once allowed.
@@ -35,6 +36,7 @@ Digests go out concurrently and each failure stays with its chat.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from datetime import datetime
 
@@ -61,6 +63,9 @@ log = logging.getLogger(__name__)
 
 PAUSED = "this chat is not in NEWSBOT_ALLOWED_CHATS"
 TICK_SECONDS = 60.0  # how often the job asks what is due: digests go out within a minute
+# How long digests due at start-up wait for the first feed poll: what a slow poll has not
+# stored by then joins the next digest, as a late arrival (`retrieval.digest.digest.Period`)
+FIRST_POLL_WAIT = 300.0
 MAX_FLOOD_WAITS = 5  # RetryAfter waited out this many times per message, then given up
 # What /subscription says of the digest that went to General, its topic deleted
 TOPIC_DELETED_NOTE = "its forum topic was deleted, so it went to General, as the next ones will"
@@ -108,10 +113,18 @@ async def deliver_due(bot: Bot, shared: BotData) -> int:
 
     Each tick first holds every subscription against the allowlist (it is read at start-up,
     so a restart changes it): a chat it does not allow is paused, one it allows again
-    resumes. Content goes only to allowed chats.
+    resumes. Content goes only to allowed chats. Until a feed poll has ended since start-up,
+    digests due wait for it (FIRST_POLL_WAIT at most) while feeds are due to be polled.
     """
     await apply_allowlist(shared)
     due = await shared.subscriptions.due(shared.digests.clock())
+    if due and not shared.feeds_polled.is_set() and await shared.engine.due_feeds():
+        # Back from an outage, the feeds hold what was published meanwhile: a digest built
+        # before their first poll said "No new articles", and their news fell before the
+        # next digest's period. Its period is read again after: its `as_of` is later.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(shared.feeds_polled.wait(), FIRST_POLL_WAIT)
+        due = await shared.subscriptions.due(shared.digests.clock())
     results = await asyncio.gather(*(deliver(bot, shared, d) for d in due), return_exceptions=True)
     for d, result in zip(due, results, strict=True):
         if isinstance(result, BaseException):

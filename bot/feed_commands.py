@@ -273,14 +273,20 @@ async def poll_feeds_job(context: Context) -> None:
     The engine polls through a connection of its own, so the poll's transactions never
     interleave with the handlers'; parsing, extraction and sentence splitting run in worker
     threads, so the event loop keeps answering. A run that finds the previous one still
-    going does nothing.
+    going does nothing. Each run that ends sets `feeds_polled`, which a digest due at
+    start-up waits for.
     """
     shared = context.bot_data
     lock = shared.feed_poll_lock
-    if lock.locked() or not await shared.engine.due_feeds():
-        return
-    async with lock, Fetcher(allow_private=shared.settings.allow_private_urls) as fetcher:
-        report = await shared.engine.poll_feeds(fetcher)
+    if lock.locked():
+        return  # the run going on tells `feeds_polled` when it ends
+    try:
+        if not await shared.engine.due_feeds():
+            return
+        async with lock, Fetcher(allow_private=shared.settings.allow_private_urls) as fetcher:
+            report = await shared.engine.poll_feeds(fetcher)
+    finally:
+        shared.feeds_polled.set()  # failed or not: a digest waits no longer for it
     if report.changed:
         shared.index_dirty = True  # the poll indexed them: the index on disk is behind
     for feed in report.paused:

@@ -165,6 +165,9 @@ class BotData:
         self._subscriptions: Subscriptions | None = None
         self.digests = Digests()
         self.feed_poll_lock = asyncio.Lock()  # one feed poll at a time
+        # set once a feed poll has ended since start-up: a digest due then waits for it
+        # (`digest_delivery.deliver_due`), else it misses what the feeds carried meanwhile
+        self.feeds_polled = asyncio.Event()
         self.index_dirty = False  # sentences indexed since the index was last saved
         self.index_saved = time.monotonic()  # when it was last saved, or the bot started
         self.chats_noted: set[int] = set()  # chats recorded in the database this run

@@ -16,6 +16,7 @@ import shutil
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ from retrieval.index.files import index_dir
 from retrieval.models import ArticleDraft
 from tests.conftest import run_sql, shared_articles, write_jsonl
 from tests.fake_telegram import TEST_TOKEN, FakeTelegramServer
+from tests.feed_server import FeedServer, Route
 from tests.telegram_flood import FloodLimits
 from tests.test_bot import WAIT, Harness, running, until
 
@@ -727,6 +729,63 @@ async def test_a_digest_missed_while_down_is_sent_once_the_same_day(
         latest = texts(bot, ALICE)[-1]
         assert "bakery" in latest and "since Mon 3 Jun 08:00 (Europe/London)" in latest
         assert len(texts(bot, ALICE)) == 3  # the subscription reply and two digests
+
+
+def outage_feed(base: str, published: list[datetime]) -> bytes:
+    """An RSS feed of one story a day, published while the bot was down."""
+    stories = [
+        ("Harbour crane collapses onto an empty quay", "crane", "The old harbour crane"),
+        ("Village school wins the national chess final", "chess", "The village school team"),
+        ("Snowstorm closes the mountain pass road", "snowstorm", "A late snowstorm"),
+    ]
+    items = "".join(
+        f"<item><title>{title}</title><link>{base}/news/{word}.html</link>"
+        f"<guid isPermaLink='false'>outage-{word}</guid>"
+        f"<pubDate>{format_datetime(when, usegmt=True)}</pubDate>"
+        f"<description>{lead} made the news. Residents said the {word} story was the talk "
+        f"of the town for the whole day, and officials promised a full report.</description>"
+        "</item>"
+        for (title, word, lead), when in zip(stories, published, strict=True)
+    )
+    return (
+        "<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel>"
+        f"<title>Coast Courier</title><link>{base}/</link><description>News</description>"
+        f"{items}</channel></rss>"
+    ).encode()
+
+
+async def test_news_of_an_outage_is_in_the_digest_sent_once_back(
+    start_bot: StartBot, clock: Clock, feed_server: FeedServer, news_db: Path
+) -> None:
+    """Back after three days down, the start-up tick sent "No new articles since ..." ten
+    seconds before the first feed poll stored the three days' news; the next digest's
+    period began after them, so the oldest story reached no digest at all. Feeds store at
+    the real time, so the clock here is the real one: a zone where it is past noon now."""
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    hours = 12 - now.hour  # from UTC-11 to UTC+12: noon today, there, has passed
+    zone = f"GMT{hours:+d}"
+    noon = now.replace(minute=0)  # today's 12:00 there, in UTC
+    before = noon - timedelta(days=3)
+    clock.now = before - timedelta(hours=1)
+    async with start_bot() as bot:
+        assert "at 12:00" in await subscribe(bot, ALICE, f"12:00 {zone}")
+        assert await deliver_at(bot, clock, (before + timedelta(minutes=1)).isoformat()[:16]) == 1
+    published = [before + timedelta(days=day, hours=4) for day in range(3)]
+    feed_server.routes["/feed.rss"] = Route(
+        body=outage_feed(feed_server.base, published), content_type="application/rss+xml"
+    )
+    engine = await Engine.open(news_db)
+    try:
+        await engine.add_feed(feed_server.url("/feed.rss"), name="Coast Courier")
+    finally:
+        await engine.close()
+    clock.now = now + timedelta(minutes=5)  # what the poll stores is stored before it
+    async with start_bot(allow_private_urls=True) as bot:
+        await until(lambda: feed_server.hits("/feed.rss"), "the first poll, 10 s after start")
+        digest = str((await bot.reply(ALICE, 3))[2]["text"])
+        for title in ("Harbour crane", "Village school", "Snowstorm closes"):
+            assert title in digest, digest
+        assert len(feed_server.hits("/feed.rss")) == 1
 
 
 async def test_no_digest_is_sent_twice_across_a_restart_or_a_crash(
