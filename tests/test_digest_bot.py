@@ -788,6 +788,30 @@ async def test_news_of_an_outage_is_in_the_digest_sent_once_back(
         assert len(feed_server.hits("/feed.rss")) == 1
 
 
+async def test_news_stored_after_a_long_catch_up_joins_the_next_digest(
+    bot: Harness, clock: Clock
+) -> None:
+    """The catch-up after three days down covered Mon 08:00 to Thu 08:00; a story of Mon
+    12:00 stored after it was built (a feed polled late) was older than the next digest's
+    48-hour late window, and reached no digest."""
+    clock.now = utc("2024-06-03T07:00")
+    await subscribe(bot, ALICE, "08:00 UTC")
+    assert await deliver_at(bot, clock, "2024-06-03T08:00") == 1  # Monday's
+    assert await deliver_at(bot, clock, "2024-06-06T08:30") == 1  # the catch-up, on Thursday
+    assert texts(bot, ALICE)[-1].startswith("No new articles since Mon 3 Jun 08:00")
+    await add_news(bot, *lighthouse("2024-06-03T12:00"), bakery("2024-06-05T12:00"))
+    stored = utc("2024-06-06T09:00").timestamp()  # after the catch-up was built
+    run_sql(
+        bot.db_path, "UPDATE articles SET ingested_ts = ? WHERE published LIKE '2024%'", stored
+    )
+    assert await deliver_at(bot, clock, "2024-06-07T08:00") == 1
+    friday = texts(bot, ALICE)[-1]
+    assert "since Thu 6 Jun 08:00" in friday
+    assert "Skerry" in friday and "bakery" in friday
+    assert await deliver_at(bot, clock, "2024-06-08T08:00") == 1  # each article in one digest
+    assert texts(bot, ALICE)[-1].startswith("No new articles since Fri 7 Jun 08:00")
+
+
 async def test_no_digest_is_sent_twice_across_a_restart_or_a_crash(
     start_bot: StartBot,
     clock: Clock,

@@ -123,14 +123,19 @@ class Period:
 
     `as_of` is when the digest is built: articles stored later wait for the next digest.
     `seen_until` is the previous digest's `as_of`: articles stored since then but dated up to
-    `LATE_WINDOW` before `start` arrived too late for it, and join this one. Together they
-    put every article in exactly one scheduled digest.
+    `LATE_WINDOW` before `start` arrived too late for it, and join this one; so do those
+    dated in the previous digest's period, from `seen_from` (its start), however long it
+    was: a catch-up after days down covers them all, and a feed polled after it was built
+    brings them. Together they put every article in exactly one scheduled digest. The
+    window stops there: a feed added today brings its whole backlog, stored now, which no
+    digest ever promised.
     """
 
     start: datetime
     end: datetime
     seen_until: datetime | None = None
     as_of: datetime | None = None
+    seen_from: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,6 +257,8 @@ async def period_articles(conn: aiosqlite.Connection, period: Period) -> list[Pe
     seen = period.seen_until.timestamp() if period.seen_until else None
     as_of = period.as_of.timestamp() if period.as_of else None
     late_start = start - LATE_WINDOW.total_seconds()
+    if period.seen_from is not None:
+        late_start = min(late_start, period.seen_from.timestamp())
     async with conn.execute(
         f"SELECT id, title, source, {SHOWN_URL} AS url,"
         " coalesce(published_ts, ingested_ts) AS t, published"

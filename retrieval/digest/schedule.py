@@ -412,9 +412,11 @@ def period_for(
     now: datetime,
     previous_end: datetime | None = None,
     previous_as_of: datetime | None = None,
+    previous_start: datetime | None = None,
 ) -> Period:
     """What the digest due at `slot_at` and built `now` covers: since the end of the previous
-    one, or the last 24 hours for a first one; never more than `LONGEST_PERIOD`."""
+    one, or the last 24 hours for a first one; never more than `LONGEST_PERIOD`. Late
+    arrivals are those stored after the previous one was built (`Period`)."""
     start = previous_end if previous_end is not None else slot_at - FIRST_PERIOD
     start = min(max(start, slot_at - LONGEST_PERIOD), slot_at)
-    return Period(start, slot_at, previous_as_of, max(now, slot_at))
+    return Period(start, slot_at, previous_as_of, max(now, slot_at), previous_start)

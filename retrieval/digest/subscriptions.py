@@ -450,11 +450,13 @@ class Subscriptions:
             previous = await self.last_delivered(subscription)
             start: datetime | None
             seen: datetime | None
+            seen_from: datetime | None = None
             if previous is not None:
                 start, seen = previous.period.end, previous.period.as_of
+                seen_from = previous.period.start
             else:  # none yet, or only failed ones: from where the first failed one began
                 start, seen = await self._first_failed_start(subscription), None
-            period = period_for(slot.at, now, start, seen)
+            period = period_for(slot.at, now, start, seen, seen_from)
             found.append(Due(subscription, slot, period))
         return found
 
