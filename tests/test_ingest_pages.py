@@ -100,3 +100,36 @@ def test_ingest_fetches_no_private_address_unless_the_settings_allow_it(
         "your own network)\n"
     )
     assert feed_server.requests == []
+
+
+# Published late on a Saturday evening in New York: 03:30 UTC on the Sunday
+LATE_PAGE = b"""<!doctype html><html><head>
+<title>Quokka council votes to ban night flights | Metro Times</title>
+<meta property="og:site_name" content="Metro Times">
+<meta property="article:published_time" content="2024-06-01T23:30:00-04:00">
+</head><body><article><h1>Quokka council votes to ban night flights</h1>
+<p>The quokka council voted late on Saturday night to ban night flights over the harbour,
+after a four-hour debate that ran past eleven in the evening.</p>
+<p>Councillors said the quokka colony had been disturbed by aircraft noise for months, and
+residents cheered the decision in the packed chamber.</p>
+</article></body></html>"""
+
+
+def test_a_page_keeps_the_time_of_day_it_was_published_at(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, db_path: Path, feed_server: FeedServer
+) -> None:
+    """trafilatura gives a page's day alone: "2024-06-01", counted from 10:00 UTC, and the
+    article was quoted as of noon UTC that day, 15.5 hours before it was published. A page
+    fetched and a page saved keep the time and offset the page gives."""
+    feed_server.routes["/late.html"] = Route(body=LATE_PAGE)
+    saved = tmp_path / "late.html"
+    saved.write_bytes(LATE_PAGE)
+    question = "quokka night flights ban"
+    for db, given in ((db_path, feed_server.url("/late.html")), (tmp_path / "saved.db", saved)):
+        assert run(capsys, db, "ingest", "--quiet", str(given))[0] == 0
+        assert run_sql(db, "SELECT published FROM articles") == [("2024-06-02T03:30:00+00:00",)]
+        for before in ("2024-06-01T12:00Z", "2024-06-02T03:29Z"):
+            code, out, _ = run(capsys, db, "ask", "--json", "--as-of", before, question)
+            assert json.loads(out)["results"] == []
+        code, out, _ = run(capsys, db, "ask", "--json", "--as-of", "2024-06-02T03:30Z", question)
+        assert len(json.loads(out)["results"]) == 1

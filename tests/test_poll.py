@@ -159,7 +159,8 @@ async def test_atom_rss_0_91_and_rss_1_0_feeds(
     assert lighthouse["authors"] == ("Ines Carver", "Per Vik")
     tides = by_title(rows, "Spring tides")
     assert tides["source"] == "Ellery Tide Watch"
-    assert tides["published"] == "2026-10-02"  # the feed has no date: the page's
+    # the feed has no date: the page's, with its time of day
+    assert tides["published"] == "2026-10-02T18:00:00+00:00"
     assert tides["authors"] == ("Tomas Brandt",)  # nor authors: the page's
     orchard = by_title(rows, "Community orchard")
     assert orchard["published"] == "2026-10-01T10:00:00+00:00"
@@ -1370,7 +1371,8 @@ async def test_a_page_read_again_is_fetched_with_its_token_and_dated_by_its_page
         engine.db_path, "SELECT url, published, published_ts FROM articles"
     )
     assert url == feed_server.url("/pages/ferry.html?id=5")  # stored without the token
-    assert (published, published_ts) == ("2026-10-05", to_timestamp("2026-10-05"))
+    dated = "2026-10-05T07:30:00+00:00"  # the page's, with its time of day
+    assert (published, published_ts) == (dated, to_timestamp(dated))
 
 
 async def test_a_page_read_again_brings_back_no_removed_article_and_copies_are_copies(

@@ -175,12 +175,17 @@ def extract_article(html: str | bytes, url: str | None = None) -> ArticleDraft |
     denied"). A saved page and a feed entry's page, new or read again, are read here alike,
     so the limits hold for each."""
     import trafilatura
+    from trafilatura.settings import set_date_params
 
     # Tables stay in (trafilatura's default): results, standings and figures are often the
     # article itself, and leaving them out costs more recall than it buys precision on the
     # html-articles benchmark (F1 0.959 without tables, 0.962 with; benchmarks/extraction.py).
     document = trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False
+        html,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        date_extraction_params={**set_date_params(), "outputformat": _DATE_AND_TIME},
     )
     if document is None:
         return None
@@ -206,10 +211,7 @@ def extract_article(html: str | bytes, url: str | None = None) -> ArticleDraft |
             f"({counted(words, 'word')}; an article has at least {MIN_PAGE_WORDS}, or "
             f"{MIN_BRIEF_WORDS} in a sentence)"
         )
-    try:
-        published = parse_published(meta.get("date"))
-    except ParseError:
-        published = None
+    published = _page_date(meta.get("date"))
     # trafilatura names a site without a name by its address's host, with the user name
     # and password in front if it has them
     userinfo = split_url(meta.get("url") or url or "").netloc.rpartition("@")[0]
@@ -224,6 +226,29 @@ def extract_article(html: str | bytes, url: str | None = None) -> ArticleDraft |
         url=meta.get("url") or url,
         extra=_extra(meta.get("description"), agencies),
     )
+
+
+# What htmldate is asked for: the page's date with its time of day and offset where the page
+# gives them ("2024-06-01T23:30:00-0400"), not the bare day it gives by default: an article
+# published at 23:30 in New York, 03:30 UTC the next day, was dated the day before and quoted
+# "as of" hours before it was out. A day alone, or a time without an offset, comes out with
+# "T00:00:00" and no offset, so `_page_date` can tell those apart.
+_DATE_AND_TIME = "%Y-%m-%dT%H:%M:%S%z"
+_WITH_OFFSET = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4}$")
+
+
+def _page_date(found: str | None) -> str | None:
+    """The date htmldate `found` for a page, as `parse_published` writes it: its moment in UTC
+    where the page gave its time with an offset (or "Z"), else its day alone, as the page
+    wrote it. A time that names no zone is left out: whose clock it is, the page does not
+    say, and a page's day, not a guessed time, is what was stored before. The day is the one
+    htmldate reads by default, as both come from the same place in the page."""
+    if not found:
+        return None
+    try:
+        return parse_published(found if _WITH_OFFSET.match(found) else found[:10])
+    except ParseError:
+        return None
 
 
 def _extra(description: str | None, agencies: list[str]) -> dict[str, object]:
