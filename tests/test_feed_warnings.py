@@ -223,3 +223,49 @@ async def test_a_feed_that_cannot_be_reached_fails_in_words_not_httpx_class_name
     assert insecure.error is not None
     assert insecure.error.startswith(f"no secure (TLS) connection to {plain}: ")
     assert "[SSL" not in insecure.error and "_ssl.c" not in insecure.error
+
+
+def written_item(key: str, pub_date: str, updated: str = "") -> str:
+    """An item whose <pubDate> is `pub_date` as written, with an atom:updated if given."""
+    upd = f"<atom:updated>{updated}</atom:updated>" if updated else ""
+    return (
+        f"<item><title>Birth {key}</title><guid>{key}</guid><pubDate>{pub_date}</pubDate>{upd}"
+        f"<description>The {key} sanctuary reported a new {key} birth this week.</description>"
+        "</item>"
+    )
+
+
+async def test_feed_dates_read_as_feeds_write_them_and_those_not_read_are_counted(
+    feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
+) -> None:
+    """A two-digit year (RFC 822's, which feedparser reads) and a BST time were stored
+    undated, as were IST and the military "A", and the poll said nothing of it: its entries
+    were listed in today's digest as new. A BST pubDate with an atom:updated was dated by the
+    update, where the README said undated. A zone that names one zone is read; one that names
+    several (IST) is not, and the poll counts the entries it stored undated, or dated by
+    their update (later than their publication: hidden a while, never shown early)."""
+    body = rss(
+        written_item("twodigit", "Sat, 01 Jun 24 08:00:00 GMT")
+        + written_item("bst", "Sat, 01 Jun 2024 08:00:00 BST", "2024-06-05T09:00:00Z")
+        + written_item("ist", "Sat, 01 Jun 2024 08:00:00 IST")
+        + written_item("mil", "Sat, 01 Jun 2024 08:00:00 A")
+        + written_item("istupd", "Sat, 01 Jun 2024 08:00:00 IST", "2024-06-05T09:00:00Z"),
+    ).replace(b"<rss ", b'<rss xmlns:atom="http://www.w3.org/2005/Atom" ')
+    url = feed_server.url("/feeds/wire.rss")
+    feed_server.routes["/feeds/wire.rss"] = Route(body=body, content_type="application/rss+xml")
+    await FeedRegistry(db).add(url)
+    [outcome] = (await poll_all(FeedPoller(db, fetcher))).outcomes
+    async with db.execute("SELECT title, published FROM articles ORDER BY id") as cursor:
+        stored = {title: published for title, published in await cursor.fetchall()}
+    assert stored == {
+        "Birth twodigit": "2024-06-01T08:00:00+00:00",
+        "Birth bst": "2024-06-01T07:00:00+00:00",
+        "Birth ist": None,
+        "Birth mil": None,
+        "Birth istupd": "2024-06-05T09:00:00+00:00",
+    }
+    assert outcome.line() == (
+        f"feed 1 ({url}): 5 new entries, 5 articles added, 0 duplicates, "
+        "2 entries stored undated (date not read: 'Sat, 01 Jun 2024 08:00:00 A', ...), "
+        "1 entry dated by its update or page (date not read: 'Sat, 01 Jun 2024 08:00:00 IST')"
+    )

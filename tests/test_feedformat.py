@@ -273,22 +273,23 @@ def test_an_entry_dated_by_day_alone_keeps_a_bare_date() -> None:
 
 def test_an_entry_dated_on_a_12_hour_clock_is_read_with_its_pm() -> None:
     """feedparser passes over AM/PM and zones it does not know: "06:00:00 PM GMT" was
-    06:00, "18:00:00 BST" 18:00 UTC. A time read so wrong is no date: the entry counts from
-    when it is stored, as one without a date; its updated date is taken where it has one."""
+    06:00, "18:00:00 IST" 18:00 UTC. A time read so wrong is no date: the entry counts from
+    when it is stored, as one without a date; its updated date is taken where it has one.
+    (BST, British Summer Time in feeds, is read: `feed_dates.FEED_ZONES`.)"""
     feed = f"""<rss version="2.0"><channel><title>T</title>
         <item><title>A</title><link>{BASE}/a</link>
             <pubDate>Tue, 06 Jun 2023 06:00:00 PM GMT</pubDate></item>
         <item><title>B</title><link>{BASE}/b</link>
             <pubDate>June 6, 2023 11:30 PM</pubDate></item>
         <item><title>C</title><link>{BASE}/c</link>
-            <pubDate>Tue, 06 Jun 2023 18:00:00 BST</pubDate></item>
+            <pubDate>Tue, 06 Jun 2023 18:00:00 IST</pubDate></item>
         </channel></rss>"""
     a, b, c = parse_feed(feed.encode(), f"{BASE}/feeds/t.rss").entries
     assert (a.published, b.published) == (
         "2023-06-06T18:00:00+00:00",
         "2023-06-06T23:30:00+00:00",
     )
-    assert c.published is None
+    assert (c.published, c.unread_date) == (None, "Tue, 06 Jun 2023 18:00:00 IST")
 
 
 def test_an_entry_dated_in_german_is_dated() -> None:

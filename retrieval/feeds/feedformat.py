@@ -21,9 +21,10 @@ from lxml import etree
 
 from retrieval.addresses import is_web_address
 from retrieval.charset import decode_body
-from retrieval.corpus.dates import has_time_of_day, parse_published
+from retrieval.corpus.dates import has_time_of_day
 from retrieval.corpus.text import clean_line, without_by
 from retrieval.errors import ParseError
+from retrieval.feeds.feed_dates import read_feed_date
 from retrieval.wording import counted, quoted
 
 _BLOCKS = frozenset(
@@ -78,6 +79,9 @@ class Entry:
     # when the feed says it last changed it (its `updated`, Atom's or RSS's atom:updated),
     # ISO 8601 UTC; None: it does not say
     updated: str | None = None
+    # the date the feed wrote for it that newsbot could not read ("... 08:00:00 IST"), if any:
+    # the entry is dated by its `updated` time, or by its page's date, or stored undated
+    unread_date: str | None = None
 
     @property
     def words_hash(self) -> str:
@@ -131,27 +135,39 @@ def _plain(detail: Any, value: str) -> str:
     return html_to_text(value) if "html" in kind else _lines(value)
 
 
-def _published(item: Any, fields: tuple[str, ...] = ("published", "updated")) -> str | None:
-    """When the entry was published (else updated; of `fields`, the first it gives), ISO
-    8601, read as a file's date is (`parse_published`) where it reads it: a bare date when
-    the feed gives only a day
-    ("2021-11-08", "Mon, 08 Nov 2021"), which feedparser reads as midnight UTC, the day before
-    west of UTC; a 12-hour clock, whose PM feedparser passes over ("6:00 PM" was 06:00).
-    Else as feedparser reads it (W3C forms, other languages' dates), but never a date with a
-    time of day that `parse_published` refuses: feedparser took "18:00 BST" for 18:00 UTC."""
+def _published(
+    item: Any, fields: tuple[str, ...] = ("published", "updated")
+) -> tuple[str | None, str | None]:
+    """When the entry was published (else updated; of `fields`, the first it gives that is
+    read), ISO 8601, and the first date of them the feed wrote that was not read, if any.
+
+    Read as a file's date is (`read_feed_date`, `parse_published`) where that reads it: a
+    bare date when the feed gives only a day ("2021-11-08", "Mon, 08 Nov 2021"), which
+    feedparser reads as midnight UTC, the day before west of UTC; a 12-hour clock, whose PM
+    feedparser passes over ("6:00 PM" was 06:00). Else as feedparser reads it (W3C forms,
+    other languages' dates), but never a date with a time of day that `read_feed_date`
+    refuses: feedparser took "18:00 IST" for 18:00 UTC. A published date not read gives way
+    to the updated one, as an entry without one does (an Atom entry's is optional): later
+    than its publication, it may hide the entry for a while, never show it "as of" a time
+    before it was out, and it is nearer that time than when the entry is stored."""
+    unread = None
     for field in fields:
         if field not in item:  # item.get("updated") is its published, with a warning
             continue
         raw, parsed = item.get(field), item.get(f"{field}_parsed")
-        if isinstance(raw, str) and raw.strip():
+        written = raw.strip() if isinstance(raw, str) else ""
+        if written:
             try:
-                return parse_published(raw)
+                return read_feed_date(written), unread
             except ParseError:
-                if has_time_of_day(raw):
+                if has_time_of_day(written):
+                    unread = unread or written
                     continue
         if parsed:
-            return _iso(parsed)
-    return None
+            return _iso(parsed), unread
+        if written:
+            unread = unread or written  # "yesterday afternoon"
+    return None, unread
 
 
 def _iso(value: struct_time | None) -> str | None:
@@ -218,14 +234,16 @@ def _entry(item: Any, base: str) -> Entry:
     link = _link(item, base)
     text = _text(item)
     key = (item.get("id") or "").strip() or link or _hash(f"{title}\n{text}")
+    published, unread_date = _published(item)
     return Entry(
         key=key,
         title=title,
         link=link,
         authors=_authors(item),
-        published=_published(item),
+        published=published,
         text=text,
-        updated=_published(item, ("updated",)),
+        updated=_published(item, ("updated",))[0],
+        unread_date=unread_date,
     )
 
 

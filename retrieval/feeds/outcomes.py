@@ -7,7 +7,7 @@ import enum
 from dataclasses import dataclass, field
 
 from retrieval.feeds.feed import Feed
-from retrieval.wording import counted, shown_name
+from retrieval.wording import counted, quoted, shown_name
 
 
 class PollStatus(enum.StrEnum):
@@ -36,6 +36,10 @@ class FeedOutcome:
     problems: list[str] = field(default_factory=list)  # entries' pages, entries left out
     paused: bool = False  # this failure paused the feed
     moved_to: str | None = None  # its new address, stored: it moved for good (masked)
+    # the dates, as written, of entries stored whose date newsbot could not read
+    # (`Entry.unread_date`): stored undated, or dated by their update or their page
+    undated: list[str] = field(default_factory=list)
+    dated_otherwise: list[str] = field(default_factory=list)
 
     def line(self) -> str:
         """One line for the log and the terminal, escaped (`wording.shown_name`): the feed's
@@ -69,9 +73,23 @@ class FeedOutcome:
             line += f", {counted(self.corrected, 'article')} corrected"
         if self.waiting:
             line += f", {counted(self.waiting, 'more entry', 'more entries')} next poll"
+        if self.undated:
+            line += f", {counted(len(self.undated), 'entry', 'entries')} stored undated"
+            line += _unread(self.undated)
+        if self.dated_otherwise:
+            line += (
+                f", {counted(len(self.dated_otherwise), 'entry', 'entries')} dated by "
+                f"its update or page{_unread(self.dated_otherwise)}"
+            )
         if self.problems:
             line += f", {counted(len(self.problems), 'problem')}"
         return line + moved
+
+
+def _unread(dates: list[str]) -> str:
+    """The dates a feed wrote that were not read, told by the first."""
+    more = ", ..." if len(dates) > 1 else ""
+    return f" (date not read: {quoted(dates[0], 40)}{more})"
 
 
 @dataclass

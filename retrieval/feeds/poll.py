@@ -312,6 +312,10 @@ class FeedPoller:
                 ENTRY_TRIES,
             )
         outcome.problems += _dated_ahead(prepared, results)
+        for (entry, draft), result in zip(kept, results, strict=True):
+            if result.added and entry.unread_date:
+                dated = outcome.dated_otherwise if draft.published else outcome.undated
+                dated.append(entry.unread_date)
         outcome.added = sum(r.added for r in results)
         outcome.corrected = corrections.replaced
         outcome.duplicates = len(results) - outcome.added + len(known)
