@@ -95,6 +95,9 @@ class ArticleDraft:
     url: str | None = None
     origin: str | None = None  # where it came from: a file path, a feed URL
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    # `published` as its source wrote it ("2099-06-06T09:00:00+02:00"), for the warnings of a
+    # date ahead or a placeholder (`store.dated_ahead`): not stored
+    published_as_written: str | None = field(default=None, compare=False, hash=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "text", printable_text(self.text))

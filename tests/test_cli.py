@@ -28,6 +28,7 @@ from bot.cli.main import main
 from bot.cli.parser import build_parser
 from bot.cli.stats import STATS_FIELDS
 from retrieval.corpus import sentences
+from retrieval.corpus.dates import to_timestamp
 from retrieval.corpus.db import kept_locked
 from retrieval.corpus.formats import SUFFIXES, read_records
 from retrieval.corpus.ingest_files import FileToRead, iter_files
@@ -922,8 +923,16 @@ def test_stats_tells_dates_in_the_zone_and_counts_undated_and_archived(
     assert "published:  2024-11-02 to 2024-11-26; 1 undated\n" in out  # 08:30 on the 26th there
     assert "archived:   1 (kept out of digests)\n" in out
     # a placeholder date of year 1, before year 1 west of UTC: told in UTC, not a traceback
-    minimum = {"title": "Min", "text": "Filed never.", "published": "0001-01-01T00:00:00"}
+    # (stored so before ingest took it for no date)
+    minimum = {"title": "Min", "text": "Filed never.", "published": "2024-11-10"}
     assert main([*db, "ingest", "--quiet", str(write_jsonl(tmp_path / "c.jsonl", [minimum]))]) == 0
+    year_one = "0001-01-01T00:00:00+00:00"
+    run_sql(
+        db_path,
+        "UPDATE articles SET published = ?, published_ts = ? WHERE title = 'Min'",
+        year_one,
+        to_timestamp(year_one),
+    )
     monkeypatch.setenv("NEWSBOT_TIMEZONE", "America/New_York")
     capsys.readouterr()
     assert main([*db, "stats"]) == 0
@@ -1680,6 +1689,41 @@ def test_ingest_warns_of_an_article_dated_far_ahead_and_of_an_update_kept_out(
     assert run_sql(db_path, "SELECT text FROM articles WHERE url = ?", story["url"]) == [
         (updated["text"],)
     ]
+
+
+def test_ingest_stores_a_placeholder_date_undated_and_warns_of_dates_as_written(
+    db_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """.NET's placeholder for a date never set, 0001-01-01T00:00:00, was stored as a real
+    year-1 date: shown "0001-01-01 00:00 LMT" in New York and sorted as the oldest news. It,
+    and the Unix epoch, are no date: stored undated (counted from when stored), said. A date
+    far ahead was said in UTC ("2099-06-06T07:00:00+00:00"), not as the record wrote it."""
+    monkeypatch.setenv("NEWSBOT_TIMEZONE", "America/New_York")
+    db = ["--db", str(db_path)]
+    records = [
+        {"title": "Otters", "text": "Two otters were born.", "published": "0001-01-01T00:00:00"},
+        {"title": "Ferry", "text": "The ferry sailed.", "published": "1970-01-01T00:00:00"},
+        {"title": "Bridge", "text": "The bridge opened.", "published": "1970-01-02T12:00:00Z"},
+        {"title": "Vote", "text": "The vote is due.", "published": "2099-06-06T09:00:00+02:00"},
+    ]
+    path = write_jsonl(tmp_path / "placeholders.jsonl", records)
+    assert main([*db, "ingest", "--quiet", str(path)]) == 0
+    out, err = capsys.readouterr()
+    assert out == "added 4 articles (4 sentences), 0 duplicates, 0 failed\n"
+    assert err.splitlines() == [
+        f"warning: {path}:1: 'Otters' is dated 0001-01-01T00:00:00, a placeholder for no "
+        "date: stored undated as article 1, counted from when it was stored",
+        f"warning: {path}:2: 'Ferry' is dated 1970-01-01T00:00:00, a placeholder for no "
+        "date: stored undated as article 2, counted from when it was stored",
+        f"warning: {path}:4: 'Vote' is dated 2099-06-06T09:00:00+02:00, ahead of now: stored "
+        "as article 4, no answer or digest quotes it before then (a mistyped year? newsbot "
+        "remove 4, put its date right and ingest it again)",
+    ]
+    stored = run_sql(db_path, "SELECT published, published_ts FROM articles ORDER BY id")
+    assert stored[:3] == [(None, None), (None, None), ("1970-01-02T12:00:00+00:00", 129600.0)]
 
 
 def test_the_folder_that_holds_the_database_can_be_ingested_again(

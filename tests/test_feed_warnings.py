@@ -53,9 +53,9 @@ async def test_an_entry_dated_a_year_ahead_is_said_as_ingest_says_it_once(
     await FeedRegistry(db).add(url)
     poller = FeedPoller(db, fetcher)
     first = await poll_all(poller)
-    day = time.strftime("%Y-%m-%d", time.gmtime(ahead))
-    [said] = first.problems()
-    assert said.startswith(f"feed 1 ({url}): 'Budget vote' is dated {day}T")
+    [said] = first.problems()  # its date as the feed wrote it
+    written = formatdate(ahead, usegmt=True)
+    assert said.startswith(f"feed 1 ({url}): 'Budget vote' is dated {written}, ahead")
     assert said.endswith(
         ", ahead of now: stored as article 2, no answer or digest quotes it before then "
         "(newsbot remove 2 if the date is wrong; the feed's publisher dates it)"
@@ -269,3 +269,20 @@ async def test_feed_dates_read_as_feeds_write_them_and_those_not_read_are_counte
         "2 entries stored undated (date not read: 'Sat, 01 Jun 2024 08:00:00 A', ...), "
         "1 entry dated by its update or page (date not read: 'Sat, 01 Jun 2024 08:00:00 IST')"
     )
+
+
+async def test_an_entry_dated_by_a_placeholder_is_stored_undated_and_said(
+    feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
+) -> None:
+    """A feed's year-1 date (.NET's placeholder for none) was stored as a date of year 1."""
+    body = rss(written_item("dotnet", "Mon, 01 Jan 0001 00:00:00 GMT"))
+    url = feed_server.url("/feeds/wire.rss")
+    feed_server.routes["/feeds/wire.rss"] = Route(body=body, content_type="application/rss+xml")
+    await FeedRegistry(db).add(url)
+    report = await poll_all(FeedPoller(db, fetcher))
+    assert report.problems() == [
+        f"feed 1 ({url}): 'Birth dotnet' is dated Mon, 01 Jan 0001 00:00:00 GMT, a placeholder "
+        "for no date: stored undated as article 1, counted from when it was stored"
+    ]
+    async with db.execute("SELECT published FROM articles") as cursor:
+        assert [tuple(row) for row in await cursor.fetchall()] == [(None,)]

@@ -400,6 +400,25 @@ def to_timestamp(published: str | None) -> float | None:
     return datetime.fromisoformat(published).timestamp()
 
 
+# How near the Unix epoch a date stands for none: a timestamp of 0 written as a time of any
+# zone's clock (1970-01-01T00:00:00 read in NEWSBOT_TIMEZONE), or the bare day
+_EPOCH_SLACK = 14 * 3600
+
+
+def is_placeholder(published: str | None) -> bool:
+    """Whether a normalized published value is a date that stands for none: 1 January of year
+    1 (.NET's DateTime.MinValue, 0001-01-01T00:00:00, which serializers write for a date
+    never set, read in any zone) or the Unix epoch (a timestamp of 0), give or take a zone's
+    offset. Stored as dates, they showed as "0001-01-01 00:00 LMT" and sorted as the oldest
+    news of all. Other days of year 1 are dates, as `ask --as-of` reads them."""
+    if not published:
+        return False
+    if published.startswith("0001-01-01"):
+        return True
+    moment = to_timestamp(published)
+    return moment is not None and abs(moment) <= _EPOCH_SLACK
+
+
 def month_number(name: str) -> int | None:
     """1-12 for a month's English name or its abbreviation ("Sept", "dec"), else None."""
     return _ENGLISH_MONTHS.get(name.lower().rstrip("."))

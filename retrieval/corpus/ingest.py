@@ -18,7 +18,7 @@ from retrieval.corpus.prepare import PreparedArticle, complete_articles, identif
 from retrieval.corpus.prepare_worker import BatchPreparer
 from retrieval.corpus.records import Record
 from retrieval.corpus.storage_faults import storage_fault
-from retrieval.corpus.store import AddResult, CorpusStore, dated_ahead
+from retrieval.corpus.store import AddResult, CorpusStore, dated_ahead, dated_placeholder
 from retrieval.errors import ParseError, StoreError
 from retrieval.finishing import finished
 from retrieval.models import ArticleDraft
@@ -315,6 +315,8 @@ async def _add_batch(
             report.undated += article.published_ts is None
             if ahead := dated_ahead(article, result.article_id, now):
                 report.notice(path, ahead, line)
+            if placeholder := dated_placeholder(article, result.article_id):
+                report.notice(path, placeholder, line)
         else:
             report.duplicates += 1
             if result.copy is not None:

@@ -69,7 +69,15 @@ def draft_from_mapping(obj: Any, origin: str | None = None, zone: tzinfo = UTC) 
         url=_string_field(obj, "url"),
         origin=origin,
         extra={k: v for k, v in obj.items() if k not in FIELDS},
+        published_as_written=_as_written(obj.get("published")),
     )
+
+
+def _as_written(value: object) -> str | None:
+    """A record's published value as it wrote it: a string, or a number's digits."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return None
+    return value.strip() if isinstance(value, str) else repr(value)
 
 
 def _string_field(obj: dict[str, Any], name: str, required: bool = False) -> str | None:

@@ -8,7 +8,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from retrieval.addresses import canonical_url
-from retrieval.corpus.dates import to_timestamp
+from retrieval.corpus.dates import is_placeholder, to_timestamp
 from retrieval.corpus.sketches import band_keys, shingle_hashes
 from retrieval.corpus.text import normal_words, words_fingerprint
 from retrieval.index.tokens import Tokenizer
@@ -28,6 +28,8 @@ class PreparedArticle:
     finds: tuple[bytes | None, ...] = ()
     title_terms: str | None = None  # as stored (`title_terms`); None: tokenized when asked
     published_ts: float | None = None  # the draft's date as a Unix time; None: it has none
+    # the date its source gave that stands for none (`is_placeholder`): the draft is undated
+    placeholder: str | None = None
     # False: only what finds a stored copy (URL, fingerprint) is worked out, for an article
     # found stored already (`identify_articles`); `complete_articles` does the rest.
     whole: bool = True
@@ -74,12 +76,16 @@ def identify_articles(drafts: Iterable[ArticleDraft]) -> list[PreparedArticle]:
 
 
 def _identified(draft: ArticleDraft, words: bytes) -> PreparedArticle:
+    placeholder = draft.published if is_placeholder(draft.published) else None
+    if placeholder:
+        draft = replace(draft, published=None)
     return PreparedArticle(
         draft,
         canonical_url(draft.url),
         words_fingerprint(words),
         (),
         published_ts=to_timestamp(draft.published),
+        placeholder=placeholder,
         whole=False,
         words=words,
     )

@@ -125,9 +125,23 @@ def dated_ahead(
         else f"a mistyped year? newsbot remove {article_id}, put its date right and ingest "
         "it again"
     )
+    written = article.draft.published_as_written or article.draft.published
     return (
-        f"{quoted(article.draft.title)} is dated {article.draft.published}, ahead of now: "
+        f"{quoted(article.draft.title)} is dated {written}, ahead of now: "
         f"stored as article {article_id}, no answer or digest quotes it before then ({advice})"
+    )
+
+
+def dated_placeholder(article: PreparedArticle, article_id: int) -> str | None:
+    """What to say of an article just stored as `article_id` whose source gave a date that
+    stands for none (`PreparedArticle.placeholder`: 0001-01-01, the Unix epoch): it is
+    stored undated, counted from now. None for any other. Said by `ingest` and a poll."""
+    if article.placeholder is None:
+        return None
+    return (
+        f"{quoted(article.draft.title)} is dated "
+        f"{article.draft.published_as_written or article.placeholder}, a placeholder for no "
+        f"date: stored undated as article {article_id}, counted from when it was stored"
     )
 
 

@@ -292,4 +292,5 @@ def _article(
             "text_from": "page" if from_page else "feed",
             **post,
         },
+        published_as_written=entry.published_as_written if entry.published else None,
     )

@@ -82,6 +82,7 @@ class Entry:
     # the date the feed wrote for it that newsbot could not read ("... 08:00:00 IST"), if any:
     # the entry is dated by its `updated` time, or by its page's date, or stored undated
     unread_date: str | None = None
+    published_as_written: str | None = None  # the date it is dated by, as the feed wrote it
 
     @property
     def words_hash(self) -> str:
@@ -137,9 +138,10 @@ def _plain(detail: Any, value: str) -> str:
 
 def _published(
     item: Any, fields: tuple[str, ...] = ("published", "updated")
-) -> tuple[str | None, str | None]:
+) -> tuple[str | None, str | None, str | None]:
     """When the entry was published (else updated; of `fields`, the first it gives that is
-    read), ISO 8601, and the first date of them the feed wrote that was not read, if any.
+    read), ISO 8601, as the feed wrote it, and the first date of them the feed wrote that was
+    not read, if any.
 
     Read as a file's date is (`read_feed_date`, `parse_published`) where that reads it: a
     bare date when the feed gives only a day ("2021-11-08", "Mon, 08 Nov 2021"), which
@@ -158,16 +160,16 @@ def _published(
         written = raw.strip() if isinstance(raw, str) else ""
         if written:
             try:
-                return read_feed_date(written), unread
+                return read_feed_date(written), written, unread
             except ParseError:
                 if has_time_of_day(written):
                     unread = unread or written
                     continue
         if parsed:
-            return _iso(parsed), unread
+            return _iso(parsed), written or None, unread
         if written:
             unread = unread or written  # "yesterday afternoon"
-    return None, unread
+    return None, None, unread
 
 
 def _iso(value: struct_time | None) -> str | None:
@@ -234,7 +236,7 @@ def _entry(item: Any, base: str) -> Entry:
     link = _link(item, base)
     text = _text(item)
     key = (item.get("id") or "").strip() or link or _hash(f"{title}\n{text}")
-    published, unread_date = _published(item)
+    published, as_written, unread_date = _published(item)
     return Entry(
         key=key,
         title=title,
@@ -244,6 +246,7 @@ def _entry(item: Any, base: str) -> Entry:
         text=text,
         updated=_published(item, ("updated",))[0],
         unread_date=unread_date,
+        published_as_written=as_written,
     )
 
 

@@ -38,7 +38,7 @@ import aiosqlite
 from retrieval.addresses import masked_url, public_url, site_of
 from retrieval.corpus.prepare import PreparedArticle, prepare_articles
 from retrieval.corpus.removals import removed_among, replaced_among
-from retrieval.corpus.store import AddResult, CorpusStore, dated_ahead
+from retrieval.corpus.store import AddResult, CorpusStore, dated_ahead, dated_placeholder
 from retrieval.errors import FetchError, ParseError, StoreError
 from retrieval.feeds.entry_articles import NO_TEXT, Reading, entry_drafts, seen_entry
 from retrieval.feeds.feed import Feed, SeenEntry
@@ -72,14 +72,16 @@ MAX_ENTRIES_PER_POLL = 100
 PAGES_DEADLINE = 90.0
 
 
-def _dated_ahead(prepared: Sequence[PreparedArticle], results: Sequence[AddResult]) -> list[str]:
+def _date_warnings(prepared: Sequence[PreparedArticle], results: Sequence[AddResult]) -> list[str]:
     """What to say of the articles just stored dated days ahead (`store.dated_ahead`), as
     `ingest` says it: hidden until then, a mistyped year hides them for good; the advice a
-    feed's (`from_feed`). Said at the poll that stores them, once: their entries are seen
-    from then on."""
+    feed's (`from_feed`); and of those dated by a placeholder, stored undated
+    (`store.dated_placeholder`). Said at the poll that stores them, once: their entries are
+    seen from then on."""
     now = time.time()
     said = (
         dated_ahead(article, result.article_id, now, from_feed=True)
+        or dated_placeholder(article, result.article_id)
         for article, result in zip(prepared, results, strict=True)
         if result.added
     )
@@ -311,7 +313,7 @@ class FeedPoller:
                 counted(len(given_up), "entry", "entries"),
                 ENTRY_TRIES,
             )
-        outcome.problems += _dated_ahead(prepared, results)
+        outcome.problems += _date_warnings(prepared, results)
         for (entry, draft), result in zip(kept, results, strict=True):
             if result.added and entry.unread_date:
                 dated = outcome.dated_otherwise if draft.published else outcome.undated
