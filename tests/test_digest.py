@@ -1351,3 +1351,32 @@ async def test_the_line_under_a_headline_gives_its_articles_time(engine: Engine)
     assert "City Herald, Radio City · 2024-06-03 09:00 · latest report 11:00\n" in text
     [message] = digest_messages(digest, zone)
     assert "City Herald, Radio City</i> · Mon 3 Jun 09:00 · latest report 11:00" in message
+
+
+def test_cli_digest_labels_an_article_dated_ahead_by_when_it_was_stored(
+    db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An article dated hours ahead counts from when it was stored (`store.counts_from`):
+    the digest's text showed that time as if it were published then ("Desk · 2026-12-08
+    00:13"), while `digest --json` gave its date (20:12). Both now say when it was stored,
+    labelled so, and the JSON its date beside it."""
+    ahead = (datetime.now(UTC) + timedelta(hours=20)).replace(microsecond=0)
+    record = {
+        "title": "Zebracorn sighting reported",
+        "text": "A zebracorn was sighted near the harbour, the coast guard said on Monday.",
+        "source": "Desk",
+        "published": ahead.isoformat(),
+    }
+    source = write_jsonl(db_path.parent / "ahead.jsonl", [record])
+    db = ["--db", str(db_path)]
+    assert main([*db, "ingest", "--quiet", str(source)]) == 0
+    [(stored,)] = run_sql(db_path, "SELECT published_ts FROM articles")
+    stored_at = datetime.fromtimestamp(stored, UTC)
+    capsys.readouterr()
+    assert main([*db, "digest", "--since", "1d"]) == 0
+    assert f"Desk · stored {stored_at:%Y-%m-%d %H:%M}\n" in capsys.readouterr().out
+    assert main([*db, "digest", "--since", "1d", "--json"]) == 0
+    [story] = json.loads(capsys.readouterr().out)["stories"]
+    [article] = story["articles"]
+    assert article["published"] == published_text(ahead.isoformat())
+    assert datetime.fromisoformat(article["stored"]) == stored_at

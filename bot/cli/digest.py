@@ -73,6 +73,8 @@ def digest_json(digest: Digest) -> dict[str, Any]:
                         "source": a.source,
                         "url": a.url,
                         "published": published_text(a.published),
+                        # the time the text shows for it, "stored ...": its date is ahead
+                        **({"stored": iso_text(a.stored_ahead)} if a.stored_ahead else {}),
                     }
                     for a in item.articles
                 ],

@@ -39,6 +39,7 @@ from datetime import UTC, datetime, timedelta
 import aiosqlite
 
 from retrieval.corpus.attributions import SHOWN_URL
+from retrieval.corpus.dates import to_timestamp
 from retrieval.corpus.rows_by_id import rows_for_ids
 from retrieval.digest.extracts import representative_extract
 from retrieval.digest.stories import CONTEXT_ARTICLES, CONTEXT_DAYS, LEAD_READ, group_stories
@@ -73,6 +74,9 @@ class DigestArticle:
     source: str | None
     url: str | None
     published: str | None  # ISO 8601 as the article gave it; None when it gave none
+    # when it was stored, where it counts from then though dated (a date a day ahead at most,
+    # `store.counts_from`): the time a digest shows for it, labelled "stored"
+    stored_ahead: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -491,14 +495,35 @@ def _item(
         article_ids=tuple(a.id for a in articles),
         published=datetime.fromtimestamp(newest, UTC),
         articles=tuple(
-            DigestArticle(a.id, headline(a.title, a.source), a.source, a.url, a.published)
+            DigestArticle(
+                a.id,
+                headline(a.title, a.source),
+                a.source,
+                a.url,
+                a.published,
+                datetime.fromtimestamp(a.time, UTC) if _counted_from_storing(a) else None,
+            )
             for a in articles
         ),
         date_only=date_only,
         lead_published=datetime.fromtimestamp(lead.time, UTC),
-        lead_date_only=_bare_date(lead.published),
-        lead_stored=not lead.published,
+        lead_date_only=_bare_date(lead.published) and not _counted_from_storing(lead),
+        lead_stored=not lead.published or _counted_from_storing(lead),
     )
+
+
+def _counted_from_storing(article: PeriodArticle) -> bool:
+    """Whether a dated article counts from when it was stored, its date a day ahead of then
+    at most (`store.counts_from`): its time is no publication time, and shown as stored.
+    An article dated "tonight" in a zone ahead was shown at its stored time as if published
+    then, while `digest --json` gave its date."""
+    if not article.published:
+        return False
+    try:
+        dated = to_timestamp(article.published)
+    except ValueError:
+        return False
+    return dated is not None and dated > article.time
 
 
 def _bare_date(published: str | None) -> bool:
