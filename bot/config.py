@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 
 from dotenv import dotenv_values
 
-from retrieval.digest.schedule import parse_zone, read_zone
 from retrieval.errors import ConfigError, ScheduleError
 from retrieval.feeds.private_addresses import PrivateAllowed
+from retrieval.zones import parse_zone, read_zone
 
 DEFAULT_DB = "newsbot.db"
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"

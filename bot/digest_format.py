@@ -18,9 +18,9 @@ from bot.markup import escape
 from bot.subscribe_words import QUIET
 from bot.times import story_times, when
 from retrieval.digest.digest import Digest, keyword_labels
-from retrieval.digest.schedule import zone_label
 from retrieval.digest.subscriptions import Delivery, State, Subscription
 from retrieval.wording import counted
+from retrieval.zones import zone_label
 
 SUBSCRIBE_EXAMPLE = "/subscribe 07:30 Europe/London oil opec"
 

@@ -11,17 +11,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from retrieval.digest.digest import typed_keywords
-from retrieval.digest.schedule import (
-    DailyTime,
+from retrieval.digest.schedule import DailyTime
+from retrieval.errors import ScheduleError
+from retrieval.index.tokens import Tokenizer
+from retrieval.wording import quoted
+from retrieval.zones import (
     is_abbreviation,
     looks_like_zone,
     parse_zone,
     read_zone,
     zone_label,
 )
-from retrieval.errors import ScheduleError
-from retrieval.index.tokens import Tokenizer
-from retrieval.wording import quoted
 
 DEFAULT_TIME = DailyTime(8, 0)
 QUIET = "quiet"

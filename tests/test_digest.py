@@ -1337,7 +1337,7 @@ async def test_the_line_under_a_headline_gives_its_articles_time(engine: Engine)
     then the story's latest report, said to be that, in the terminal and in the bot."""
     from bot.cli.digest import render_digest
     from bot.digest_format import digest_messages
-    from retrieval.digest.schedule import parse_zone
+    from retrieval.zones import parse_zone
 
     first, _, last = TRAM
     await add(engine, first, replace(last, source="Radio City", text=last.text[:60] + "."))

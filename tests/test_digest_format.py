@@ -19,9 +19,10 @@ from bot.formatting import MAX_REPLY_MESSAGES
 from bot.markup import MAX_MESSAGE_LENGTH, utf16_len
 from bot.subscribe_words import DEFAULT_TIME, parse_subscribe
 from retrieval.digest.digest import Digest, DigestArticle, DigestItem, Period
-from retrieval.digest.schedule import DailyTime, parse_zone
+from retrieval.digest.schedule import DailyTime
 from retrieval.digest.subscriptions import Delivery, State, Subscription
 from retrieval.errors import DigestError, ScheduleError
+from retrieval.zones import parse_zone
 from tests.telegram_html import check_message_text
 
 START = datetime(2024, 6, 2, 7, tzinfo=UTC)

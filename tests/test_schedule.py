@@ -10,15 +10,12 @@ from retrieval.digest.schedule import (
     DailyTime,
     Slot,
     due_slot,
-    looks_like_zone,
     next_run,
-    parse_zone,
     period_for,
-    read_zone,
     run_at,
-    zone_label,
 )
 from retrieval.errors import ScheduleError
+from retrieval.zones import looks_like_zone, parse_zone, read_zone, zone_label
 
 LONDON = parse_zone("Europe/London")
 NEW_YORK = parse_zone("America/New_York")

@@ -45,9 +45,9 @@ from retrieval.digest.schedule import (
     Slot,
     due_slot,
     next_run,
-    parse_zone,
     period_for,
 )
+from retrieval.zones import parse_zone
 
 
 class State(StrEnum):
