@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -83,8 +83,19 @@ def display_date(published: str | None, zone: tzinfo = UTC) -> str | None:
     read = stored_moment(published)
     if read is None:
         return published
-    day = local_time(read, zone).date() if isinstance(read, datetime) else read
+    return _day_text(local_time(read, zone).date() if isinstance(read, datetime) else read)
+
+
+def _day_text(day: date) -> str:
     return f"{day.day} {day:%B} {day.year:04d}"  # %Y: "1" for year 1, as glibc writes it
+
+
+def _date_of(article: Attribution, zone: tzinfo) -> str | None:
+    """The day an attribution gives: when the article was published, or, dated ahead of when
+    it was stored, that day, labelled as a digest labels it ("stored 8 December 2026")."""
+    if article.stored_ahead is not None:
+        return f"stored {_day_text(local_time(article.stored_ahead, zone).date())}"
+    return display_date(article.published, zone)
 
 
 def _link(text: str, url: str | None) -> str:
@@ -108,7 +119,7 @@ def attribution(
     details = [
         clip(article.source or "", NAME_CHARS),
         some_of(article.authors, AUTHORS_SHOWN),
-        clip(display_date(article.published, zone) or undated, NAME_CHARS),
+        clip(_date_of(article, zone) or undated, NAME_CHARS),
     ]
     tail = " · ".join(escape(part) for part in details if part)
     number = f"{rank}. " if rank is not None else ""

@@ -105,6 +105,13 @@ def iso_text(moment: datetime | float, zone: tzinfo = UTC) -> str:
     return f"{text.removesuffix('+00:00')}Z" if text.endswith("+00:00") else text
 
 
+def stored_field(stored_ahead: datetime | None) -> dict[str, str]:
+    """What a `--json` output gives beside the `published` date of an article that counts
+    from when it was stored, its date ahead of then (`dates.stored_ahead`): that `"stored"`
+    time, the one its text shows ("stored 2026-12-08 00:13"); nothing for another article."""
+    return {"stored": iso_text(stored_ahead)} if stored_ahead is not None else {}
+
+
 def utc_text(moment: float | None) -> str | None:
     """A Unix time as `iso_text` writes it, in UTC; None as is."""
     return None if moment is None else iso_text(moment)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from retrieval.corpus.authors import clean_authors
@@ -132,6 +133,9 @@ class Attribution:
     authors: tuple[str, ...]
     published: str | None
     url: str | None
+    # when it was stored, where it counts from then though dated (a date a day ahead at most,
+    # `dates.stored_ahead`): the time an answer shows for it, labelled "stored"
+    stored_ahead: datetime | None = None
 
     @property
     def headline(self) -> str:

@@ -126,6 +126,36 @@ def test_an_article_dated_ahead_of_the_clock_counts_from_when_it_was_stored(
     assert counts_from == stored
 
 
+def test_an_answer_shows_an_article_dated_ahead_at_when_it_was_stored(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An article dated hours ahead counts from when it was stored: an answer as of 01:00
+    showed it "· 2026-12-08 20:12 UTC", after the moment asked about, and `--json` gave
+    only that date. Both now give when it was stored, labelled, as the digest does, and
+    the JSON its date beside it."""
+    ahead = (datetime.now(UTC) + timedelta(hours=20)).replace(microsecond=0)
+    story = {
+        "title": "Zanzibar ferry launched",
+        "source": "Desk",
+        "published": ahead.isoformat(),
+        "text": "A new ferry between Zanzibar and Dar es Salaam began sailing on Friday. "
+        "It carries 400 passengers.",
+    }
+    path = write_jsonl(tmp_path / "ahead.jsonl", [story])
+    assert main(["ingest", "--db", str(db_path), "--quiet", str(path)]) == 0
+    [(counts_from,)] = run_sql(db_path, "SELECT published_ts FROM articles")
+    stored = datetime.fromtimestamp(counts_from, UTC)
+    as_of = (stored + timedelta(minutes=1)).isoformat()
+    question = "Where does the new Zanzibar ferry sail?"
+    results: Any = ask_json(db_path, "--as-of", as_of, question)["results"]
+    [result] = results
+    assert result["article"]["published"] == ahead.isoformat().replace("+00:00", "Z")
+    assert datetime.fromisoformat(result["article"]["stored"]) == stored
+    capsys.readouterr()
+    assert main(["ask", "--db", str(db_path), "--as-of", as_of, question]) == 0
+    assert f" · Desk · stored {stored:%Y-%m-%d %H:%M} UTC · article 1" in capsys.readouterr().out
+
+
 @pytest.mark.parametrize(
     "given", ["2099-01-01", "2099-01-01T00:00:00Z", "days ahead"], ids=["date", "time", "days"]
 )

@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, TypeVar, cast
+from zoneinfo import ZoneInfo
 
 import pytest
 import pytest_asyncio
@@ -421,6 +422,39 @@ async def test_dates_shown_to_a_chat_are_in_its_zone(bot: Harness) -> None:
     assert early["text"].startswith("Nothing published by 2024-06-02 08:00 NZST matches that")
     [elsewhere] = await bot.ask(USER + 1, "/latest")
     assert "Orchard Wire · 1 June 2024" in elsewhere["text"]
+
+
+async def test_an_answer_shows_an_article_dated_ahead_on_the_day_it_was_stored(
+    start_bot: BotFactory,
+) -> None:
+    """An article dated up to a day ahead counts from when it was stored: its passage gave
+    its date, the next day's in Tokyo here, to a question sent before that. It gives the
+    day it was stored, labelled, as the digest does; so do its whole text and /latest."""
+    zone = ZoneInfo("Asia/Tokyo")
+    ahead = (datetime.now(UTC) + timedelta(hours=20)).replace(microsecond=0)
+    harvest = ArticleDraft(
+        title="Kiwi orchard harvest begins",
+        text="The kiwi orchard harvest began at dawn in the Bay of Plenty.",
+        source="Orchard Wire",
+        published=ahead.isoformat(),
+    )
+    async with start_bot(timezone="Asia/Tokyo") as bot:
+        await bot.app.bot_data.engine.add_articles([harvest])
+        await bot.app.bot_data.engine.refresh()
+        [answer] = await bot.ask(USER, "When did the kiwi orchard harvest begin?")
+        await bot.press(USER, answer, article_button(answer))
+        await bot.settle()
+        whole = bot.replies(USER)[-1]["text"]
+        [latest] = await bot.ask(USER, "/latest")
+        [(counts_from,)] = await bot.rows(
+            "SELECT published_ts FROM articles WHERE source = ?", "Orchard Wire"
+        )
+    day = datetime.fromtimestamp(counts_from, zone)
+    shown = f"Orchard Wire · stored {day.day} {day:%B %Y}"
+    assert shown in answer["text"]
+    # its whole text (📄) and /latest give it alike: one attribution
+    assert whole.startswith(f"Kiwi orchard harvest begins — {shown}")
+    assert f"• Kiwi orchard harvest begins — {shown}" in latest["text"]
 
 
 async def test_a_private_chat_asks_in_a_caption_and_hears_back_about_a_sticker(

@@ -14,7 +14,7 @@ from bot.bounds import KEYWORDS_SHOWN, OUTLETS_SHOWN, QUOTE_CHARS, TITLE_CHARS, 
 from bot.cli.common import EXIT_OK, EXIT_USAGE, json_text, require_database, text_block
 from bot.config import Settings
 from bot.subscribe_words import phrases
-from bot.times import iso_text, moment_of, published_text, story_times, when
+from bot.times import iso_text, moment_of, published_text, stored_field, story_times, when
 from retrieval.digest.digest import Digest, Period, keyword_labels, typed_keywords
 from retrieval.errors import DigestError
 from retrieval.index.tokens import Tokenizer
@@ -73,8 +73,7 @@ def digest_json(digest: Digest) -> dict[str, Any]:
                         "source": a.source,
                         "url": a.url,
                         "published": published_text(a.published),
-                        # the time the text shows for it, "stored ...": its date is ahead
-                        **({"stored": iso_text(a.stored_ahead)} if a.stored_ahead else {}),
+                        **stored_field(a.stored_ahead),
                     }
                     for a in item.articles
                 ],

@@ -15,6 +15,7 @@ import time
 import aiosqlite
 
 from retrieval.addresses import WEB_SCHEMES
+from retrieval.corpus.dates import stored_ahead
 from retrieval.models import Attribution
 
 
@@ -26,6 +27,7 @@ def attribution(row: sqlite3.Row) -> Attribution:
         authors=tuple(json.loads(row["authors"])),
         published=row["published"],
         url=row["url"],
+        stored_ahead=stored_ahead(row["published"], row["published_ts"]),
     )
 
 
@@ -36,7 +38,7 @@ def attribution(row: sqlite3.Row) -> Attribution:
 _POST_URL = "json_extract(extra, '$.post_url')"
 _WEB_POST_URL = " OR ".join(f"{_POST_URL} LIKE '{scheme}%'" for scheme in WEB_SCHEMES)
 SHOWN_URL = f"coalesce(url, CASE WHEN {_WEB_POST_URL} THEN {_POST_URL} END)"
-ATTRIBUTION_COLUMNS = f"id, title, source, authors, published, {SHOWN_URL} AS url"
+ATTRIBUTION_COLUMNS = f"id, title, source, authors, published, published_ts, {SHOWN_URL} AS url"
 
 # The newest dated articles not archived, read through the index `articles_published`, with
 # the time each counts from (`t`: /latest's stories are ordered by it); not one dated days

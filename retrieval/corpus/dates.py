@@ -400,6 +400,23 @@ def to_timestamp(published: str | None) -> float | None:
     return datetime.fromisoformat(published).timestamp()
 
 
+def stored_ahead(published: str | None, counted_from: float | None) -> datetime | None:
+    """When an article was stored, where that is the time it counts from although it is
+    dated: its date lies ahead of then by a day at most (`store.counts_from`), so the time is
+    no publication time, and every place that shows it says "stored" (a digest, an answer).
+    An answer as of 01:00 showed an article dated 20:12 that day. None for any other article:
+    undated, counted from its date, or of a date not read."""
+    if not published or counted_from is None:
+        return None
+    try:
+        dated = to_timestamp(published)
+    except (ValueError, OverflowError):
+        return None
+    if dated is None or dated <= counted_from:
+        return None
+    return datetime.fromtimestamp(counted_from, UTC)
+
+
 # How near the Unix epoch a date stands for none: a timestamp of 0 written as a time of any
 # zone's clock (1970-01-01T00:00:00 read in NEWSBOT_TIMEZONE), or the bare day
 _EPOCH_SLACK = 14 * 3600

@@ -39,7 +39,7 @@ from datetime import UTC, datetime, timedelta
 import aiosqlite
 
 from retrieval.corpus.attributions import SHOWN_URL
-from retrieval.corpus.dates import to_timestamp
+from retrieval.corpus.dates import stored_ahead
 from retrieval.corpus.rows_by_id import rows_for_ids
 from retrieval.digest.extracts import representative_extract
 from retrieval.digest.stories import CONTEXT_ARTICLES, CONTEXT_DAYS, LEAD_READ, group_stories
@@ -501,29 +501,21 @@ def _item(
                 a.source,
                 a.url,
                 a.published,
-                datetime.fromtimestamp(a.time, UTC) if _counted_from_storing(a) else None,
+                stored_ahead(a.published, a.time),
             )
             for a in articles
         ),
         date_only=date_only,
         lead_published=datetime.fromtimestamp(lead.time, UTC),
-        lead_date_only=_bare_date(lead.published) and not _counted_from_storing(lead),
-        lead_stored=not lead.published or _counted_from_storing(lead),
+        lead_date_only=_bare_date(lead.published) and not _stored_ahead(lead),
+        lead_stored=not lead.published or _stored_ahead(lead),
     )
 
 
-def _counted_from_storing(article: PeriodArticle) -> bool:
-    """Whether a dated article counts from when it was stored, its date a day ahead of then
-    at most (`store.counts_from`): its time is no publication time, and shown as stored.
-    An article dated "tonight" in a zone ahead was shown at its stored time as if published
-    then, while `digest --json` gave its date."""
-    if not article.published:
-        return False
-    try:
-        dated = to_timestamp(article.published)
-    except ValueError:
-        return False
-    return dated is not None and dated > article.time
+def _stored_ahead(article: PeriodArticle) -> bool:
+    """Whether a dated article counts from when it was stored (`dates.stored_ahead`): its
+    time is no publication time, and shown as stored."""
+    return stored_ahead(article.published, article.time) is not None
 
 
 def _bare_date(published: str | None) -> bool:
