@@ -1380,3 +1380,36 @@ def test_cli_digest_labels_an_article_dated_ahead_by_when_it_was_stored(
     [article] = story["articles"]
     assert article["published"] == published_text(ahead.isoformat())
     assert datetime.fromisoformat(article["stored"]) == stored_at
+
+
+async def test_a_later_report_dated_ahead_is_said_to_be_stored_then(engine: Engine) -> None:
+    """A story's later report dated hours ahead counts from when it was stored: the line
+    under the headline gave that time as its "latest report", as if it were published then.
+    It says "stored", as for the headline's own article, in the terminal and in the bot."""
+    from bot.cli.digest import render_digest
+    from bot.digest_format import digest_messages
+    from retrieval.zones import parse_zone
+
+    now = datetime.now(UTC).replace(microsecond=0)
+    first, _, last = TRAM
+    lead = replace(first, published=(now - timedelta(hours=2)).isoformat())
+    ahead = replace(
+        last,
+        source="Radio City",
+        text=last.text[:60] + ".",
+        published=(now + timedelta(hours=20)).isoformat(),
+    )
+    await add(engine, lead, ahead)
+    period = Period(now - timedelta(days=1), now + timedelta(hours=1))
+    [story] = (await digest_of(engine, period)).items
+    assert story.headline == first.title and story.published_stored
+    [(counted,)] = run_sql(engine.db_path, "SELECT max(published_ts) FROM articles")
+    stored = datetime.fromtimestamp(counted, UTC)
+    same_day = stored.date() == (now - timedelta(hours=2)).date()
+    digest = Digest(now - timedelta(days=1), now, (story,), (), 2, 1)
+    zone = parse_zone("UTC")
+    latest = f"{stored:%H:%M}" if same_day else f"{stored:%Y-%m-%d %H:%M}"
+    assert f" · latest report stored {latest}\n" in render_digest(digest, zone)
+    [message] = digest_messages(digest, zone)
+    latest = f"{stored:%H:%M}" if same_day else f"{stored:%a} {stored.day} {stored:%b %H:%M}"
+    assert f" · latest report stored {latest}" in message

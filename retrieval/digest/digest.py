@@ -100,6 +100,9 @@ class DigestItem:
     lead_published: datetime | None = None
     lead_date_only: bool = False
     lead_stored: bool = False
+    # `published` is when the newest report was stored, not published: none of the reports
+    # at that moment gave a date, or theirs lie ahead (`dates.stored_ahead`)
+    published_stored: bool = False
 
     @property
     def undated(self) -> bool:
@@ -484,8 +487,13 @@ def _item(
     # the newest report that gave a date: an undated copy's time is only when it was stored
     dated = [a.time for a in articles if a.published] or [a.time for a in articles]
     newest = max(dated)
-    # a report at the same moment that gave its time of day makes the moment a real time
-    newest_given = [a.published for a in articles if a.published and a.time == newest]
+    # the reports published at that moment: not undated, nor counted from when they were
+    # stored, their dates ahead; one that gave its time of day makes the moment a real time
+    newest_given = [
+        a.published
+        for a in articles
+        if a.published and a.time == newest and stored_ahead(a.published, a.time) is None
+    ]
     date_only = bool(newest_given) and all(_bare_date(p) for p in newest_given)
     return DigestItem(
         headline=headline(lead.title, lead.source),
@@ -506,6 +514,7 @@ def _item(
             for a in articles
         ),
         date_only=date_only,
+        published_stored=not newest_given,
         lead_published=datetime.fromtimestamp(lead.time, UTC),
         lead_date_only=_bare_date(lead.published) and not _stored_ahead(lead),
         lead_stored=not lead.published or _stored_ahead(lead),
