@@ -12,7 +12,7 @@ import re
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Literal
 
-from retrieval.corpus.dates import ascii_digits
+from retrieval.corpus.dates import ascii_digits, end_of_day_advice
 from retrieval.digest.digest import DigestItem
 from retrieval.wording import local_time, stamp
 
@@ -251,6 +251,8 @@ def moment_of(value: str, zone: tzinfo, *, end: bool) -> datetime:
         why = why_no_day(text)
         if why is not None:
             raise NoSuchDay(f"{value!r} is no date: {why}") from None
+        if (advice := end_of_day_advice(text)) is not None:
+            raise NotAMoment(f"{value!r} is not a date-time newsbot can use: {advice}") from None
         raise NotAMoment(
             f"{value!r} is not a date or date-time newsbot can use: use e.g. {MOMENT_EXAMPLES}"
         ) from None

@@ -331,6 +331,34 @@ def test_a_week_or_month_that_is_none_says_why(bad: str, why: str) -> None:
     assert str(exc.value) == why
 
 
+def test_24_00_is_told_to_be_the_next_day_s_00_00(
+    db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """ISO 8601's 24:00, the end of a day, which Python does not read: `--as-of ...T24:00`
+    and a published "...T24:00:00Z" were told only the forms a date may take. Both, read by
+    one reader, are told to write the next day's 00:00, in the form they gave."""
+    question = "Where does the new Zanzibar ferry sail?"
+    with pytest.raises(SystemExit) as exc:
+        main(["ask", "--db", str(db_path), "--as-of", "2024-12-31T24:00", question])
+    assert exc.value.code == 2
+    assert "write 24:00 as the next day's 00:00, 2025-01-01T00:00\n" in capsys.readouterr().err
+    with pytest.raises(ValueError, match=r"next day's 00:00, 2024-11-26T00:00:00\+05:45$"):
+        parse_as_of("2024-11-25T24:00:00+05:45")
+    with pytest.raises(ValueError, match="use e.g."):  # not the end of a day: no such hint
+        parse_as_of("2024-11-25T24:30")
+    record = {
+        "title": "Midnight",
+        "text": "The harbour opened.",
+        "published": "2024-06-01T24:00:00Z",
+    }
+    path = write_jsonl(tmp_path / "midnight.jsonl", [record])
+    assert main(["ingest", "--db", str(db_path), "--quiet", str(path)]) == 1
+    assert (
+        "published '2024-06-01T24:00:00Z' is not a date: write 24:00 as the next day's 00:00, "
+        "2024-06-02T00:00:00Z"
+    ) in capsys.readouterr().err
+
+
 @pytest.mark.parametrize(
     "bad",
     [

@@ -161,6 +161,11 @@ _ZONE_NAMES = {
 # The marks of writing direction (LRM, RLM, Arabic's ALM) that right-to-left pages set
 # around a date's numbers: they show nothing and part nothing
 _DIRECTION_MARKS = re.compile("[\u200e\u200f\u061c]")
+# ISO 8601's 24:00, the end of a day ("2024-06-01T24:00:00Z"), which Python does not read
+_END_OF_DAY = re.compile(
+    r"^(?P<day>\d{4}-\d{2}-\d{2}|\d{8})(?P<sep>[Tt ])24(?P<rest>(?::?00){0,2}(?:[.,]0+)?)"
+    r"(?P<offset>[Zz]|[+-]\d{2}(?::?\d{2})?)?$"
+)
 
 
 def parse_published(value: object, zone: tzinfo = UTC) -> str | None:
@@ -196,6 +201,8 @@ def parse_published(value: object, zone: tzinfo = UTC) -> str | None:
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
+        if (advice := end_of_day_advice(text)) is not None:
+            raise ParseError(f"published {quoted(value)} is not a date: {advice}") from None
         moment = _date_and_time(text, value)
     if moment.tzinfo is None:
         moment = _in_zone(moment, zone)
@@ -203,6 +210,24 @@ def parse_published(value: object, zone: tzinfo = UTC) -> str | None:
         return moment.astimezone(UTC).isoformat(timespec="seconds")
     except OverflowError:  # 0001-01-01T00:30+01:00 is before year 1 in UTC
         raise ParseError(f"published {quoted(value)} is out of range") from None
+
+
+def end_of_day_advice(text: str) -> str | None:
+    """What to write for `text`, an ISO date and time at 24:00 (ISO 8601's end of a day,
+    which Python's reader, and so newsbot's, does not take): the next day's 00:00, in the
+    same form ("2024-06-02T00:00:00Z" for "2024-06-01T24:00:00Z"). Said alike by `ingest`
+    and `--as-of` (`bot.times.moment_of`), which told only the forms a date may take. None
+    for any other text."""
+    match = _END_OF_DAY.match(text.strip())
+    if match is None:
+        return None
+    try:
+        day = date.fromisoformat(match["day"]) + timedelta(days=1)
+    except (ValueError, OverflowError):  # no such day, or 9999-12-31 (no day after it)
+        return None
+    shown = day.isoformat() if "-" in match["day"] else f"{day.year:04d}{day:%m%d}"
+    meant = f"{shown}{match['sep']}00{match['rest']}{match['offset'] or ''}"
+    return f"write 24:00 as the next day's 00:00, {meant}"
 
 
 def ascii_digits(text: str) -> str:
