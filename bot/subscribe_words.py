@@ -31,16 +31,18 @@ _HALF = r"[ap]\.?m\.?"
 _HOURS = r"(?:hrs|hours)"
 _ENDS_A_TIME = re.compile(rf"^(?:{_HALF}|{_HOURS})$", re.IGNORECASE)
 # A word meant as a time, valid or not: "0730" is told to be 07:30, but "1930" (a year too)
-# and "737" stay keywords.
+# and "737" stay keywords; "1930 hrs" is a time.
 _TIME_LIKE = re.compile(
     rf"^(?:\d{{1,2}}(?:[:.h]\d*(?::\d*)?)?(?:{_HALF})?"
-    rf"|\d{{1,2}}[:.h]\d+(?::\d*)?{_HOURS}|0\d{{3}}{_HOURS}?)$",
+    rf"|\d{{1,2}}[:.h]\d+(?::\d*)?{_HOURS}|\d{{4}}{_HOURS}|0\d{{3}})$",
     re.IGNORECASE,
 )
-# A time that can be no keyword ("07:30", "7pm", "19:30:00"), taken after the keywords too;
-# a bare "9" there stays a keyword ("apollo 11").
+# A time that can be no keyword ("07:30", "7pm", "19:30:00", "1930hrs"), taken after the
+# keywords too; a bare "9" there stays a keyword ("apollo 11").
 _CLOCK_TIME = re.compile(
-    rf"^\d{{1,2}}(?:[:.h]\d{{2}}(?::\d{{2}})?(?:{_HALF}|{_HOURS})?|{_HALF})$", re.IGNORECASE
+    rf"^(?:\d{{1,2}}(?:[:.h]\d{{2}}(?::\d{{2}})?(?:{_HALF}|{_HOURS})?|{_HALF})"
+    rf"|\d{{4}}{_HOURS})$",
+    re.IGNORECASE,
 )
 # A time without its colon, 00:00 to 09:59 ("0730"): after the keywords too it is refused
 # with the time written right, not searched for; "1930" (a year) stays a keyword there.

@@ -286,6 +286,9 @@ def test_subscription_settings_and_last_digest() -> None:
         ),
         (["19:30:00", "oil"], DailyTime(19, 30), "UTC", ("oil",), False),
         (["19:30", "hrs", "oil"], DailyTime(19, 30), "UTC", ("oil",), False),
+        (["oil", "0930", "hrs"], DailyTime(9, 30), "UTC", ("oil",), False),
+        (["1930", "hrs", "oil"], DailyTime(19, 30), "UTC", ("oil",), False),
+        (["oil", "1930", "hrs"], DailyTime(19, 30), "UTC", ("oil",), False),
         # "hours" ends a time of minutes only: these are keywords
         (["strike", "24", "hours"], DEFAULT_TIME, "UTC", ("strike 24", "hours"), False),
         (["07:30", "oil", "3", "hrs"], DailyTime(7, 30), "UTC", ("oil 3", "hrs"), False),

@@ -40,6 +40,9 @@ def utc(
         # "19:30:00" and "19:30 hrs" were keywords, "7:30 pm" a keyword "pm" at 07:30
         ("19:30:00", DailyTime(19, 30)),
         ("19:30hrs", DailyTime(19, 30)),
+        # "1930 hrs", as it is most often written, was a keyword "1930hrs" at 08:00
+        ("1930 hrs", DailyTime(19, 30)),
+        ("0930HRS", DailyTime(9, 30)),
         ("7:30 pm", DailyTime(19, 30)),
         ("7:30PM", DailyTime(19, 30)),
         ("7.30p.m.", DailyTime(19, 30)),
@@ -54,7 +57,9 @@ def test_times_of_day(text: str, parsed: DailyTime) -> None:
     assert str(parsed) == f"{parsed.hour:02d}:{parsed.minute:02d}"
 
 
-@pytest.mark.parametrize("text", ["25:00", "8", "08:60", "noon", "", "19:30:00:00", "19hrs"])
+@pytest.mark.parametrize(
+    "text", ["25:00", "8", "08:60", "noon", "", "19:30:00:00", "19hrs", "2530 hrs"]
+)
 def test_bad_times_say_how_to_write_one(text: str) -> None:
     with pytest.raises(ScheduleError, match="use HH:MM on a 24-hour clock, e.g. 08:00"):
         DailyTime.parse(text)

@@ -25,10 +25,12 @@ FIRST_PERIOD = timedelta(hours=24)  # what a first digest covers
 LONGEST_PERIOD = timedelta(days=7)  # a digest after a long silence covers at most this
 
 # A time of day as people write one: 24-hour ("19:30", "18.30", "7h05", "19:30:00",
-# "19:30 hrs") or 12-hour ("7:30 pm", "7 p.m.", "12am").
+# "19:30 hrs", "1930 hrs": the "hrs" says it is no year) or 12-hour ("7:30 pm", "7 p.m.",
+# "12am").
 _TIME = re.compile(
-    r"^(?P<hour>\d{1,2})(?:[:.h](?P<minute>\d{2})(?::(?P<second>\d{2}))?)?"
-    r"\s*(?:(?P<half>[ap])\.?\s?m\.?|(?P<hours>hrs|hours))?$",
+    r"^(?:(?P<hour>\d{1,2})(?:[:.h](?P<minute>\d{2})(?::(?P<second>\d{2}))?)?"
+    r"\s*(?:(?P<half>[ap])\.?\s?m\.?|(?P<hours>hrs|hours))?"
+    r"|(?P<hhmm_hour>\d{2})(?P<hhmm_minute>\d{2})\s*(?:hrs|hours))$",
     re.IGNORECASE,
 )
 _HHMM = re.compile(r"^([01]\d|2[0-3])([0-5]\d)(?!\d)")  # "0730": the example is 07:30
@@ -43,9 +45,14 @@ class DailyTime:
 
     @classmethod
     def parse(cls, text: str) -> DailyTime:
-        """`8:00`, `08:00`, `18.30`, `18:30:00`, `18:30 hrs`, or on a 12-hour clock `6:30 pm`,
-        `6 p.m.` (12 am is midnight, 12 pm noon); ScheduleError with an example otherwise."""
+        """`8:00`, `08:00`, `18.30`, `18:30:00`, `18:30 hrs`, `1830 hrs`, or on a 12-hour
+        clock `6:30 pm`, `6 p.m.` (12 am is midnight, 12 pm noon); ScheduleError with an
+        example otherwise."""
         match = _TIME.match(text.strip())
+        if match and match["hhmm_hour"] is not None:  # "1930 hrs"
+            hour, minute = int(match["hhmm_hour"]), int(match["hhmm_minute"])
+            if hour <= 23 and minute <= 59:
+                return cls(hour, minute)
         if match and match["half"] is not None:
             return cls._twelve_hour(text, int(match["hour"]), int(match["minute"] or 0), match)
         if match and match["minute"] is not None:
