@@ -1708,11 +1708,12 @@ def test_ingest_stores_a_placeholder_date_undated_and_warns_of_dates_as_written(
         {"title": "Ferry", "text": "The ferry sailed.", "published": "1970-01-01T00:00:00"},
         {"title": "Bridge", "text": "The bridge opened.", "published": "1970-01-02T12:00:00Z"},
         {"title": "Vote", "text": "The vote is due.", "published": "2099-06-06T09:00:00+02:00"},
+        {"title": "Kiln", "text": "The kiln cooled.", "published": 0},  # failed the record
     ]
     path = write_jsonl(tmp_path / "placeholders.jsonl", records)
     assert main([*db, "ingest", "--quiet", str(path)]) == 0
     out, err = capsys.readouterr()
-    assert out == "added 4 articles (4 sentences), 0 duplicates, 0 failed\n"
+    assert out == "added 5 articles (5 sentences), 0 duplicates, 0 failed\n"
     assert err.splitlines() == [
         f"warning: {path}:1: 'Otters' is dated 0001-01-01T00:00:00, a placeholder for no "
         "date: stored undated as article 1, counted from when it was stored",
@@ -1721,9 +1722,12 @@ def test_ingest_stores_a_placeholder_date_undated_and_warns_of_dates_as_written(
         f"warning: {path}:4: 'Vote' is dated 2099-06-06T09:00:00+02:00, ahead of now: stored "
         "as article 4, no answer or digest quotes it before then (a mistyped year? newsbot "
         "remove 4, put its date right and ingest it again)",
+        f"warning: {path}:5: 'Kiln' is dated 0, a placeholder for no date: stored undated as "
+        "article 5, counted from when it was stored",
     ]
     stored = run_sql(db_path, "SELECT published, published_ts FROM articles ORDER BY id")
     assert stored[:3] == [(None, None), (None, None), ("1970-01-02T12:00:00+00:00", 129600.0)]
+    assert stored[4] == (None, None)
 
 
 def test_the_folder_that_holds_the_database_can_be_ingested_again(

@@ -357,10 +357,11 @@ def _written_zone(match: re.Match[str], value: str) -> tzinfo | None:
 
 def _unix_time(number: float, shown: str) -> str:
     """The UTC moment of Unix seconds, or milliseconds, by the number's size; ParseError
-    for a number that is neither for sure (see _UNIX_SECONDS)."""
+    for a number that is neither for sure (see _UNIX_SECONDS). 0 is the epoch, a date never
+    set, which the caller stores as none (`is_placeholder`), as it does "1970-01-01"."""
     if _UNIX_MILLISECONDS[0] <= number < _UNIX_MILLISECONDS[1]:
         number /= 1000
-    elif not _UNIX_SECONDS[0] <= number < _UNIX_SECONDS[1]:
+    elif number != 0 and not _UNIX_SECONDS[0] <= number < _UNIX_SECONDS[1]:
         raise ParseError(
             f"published {shown} is not a date: a number is read as Unix seconds (9 or 10 "
             f"digits) or milliseconds (13); {ACCEPTED}"
