@@ -706,7 +706,8 @@ def test_saved_html_page_gives_body_and_metadata() -> None:
     assert draft is not None
     assert draft.title.startswith("Google Stadia, Microsoft xCloud, Apple Arcade")
     assert draft.source == "Wall Street Journal"
-    assert draft.published == "2019-11-19"
+    # its time as the page gives it (datePublished 2019-11-19T13:03:00.000Z), not the day
+    assert draft.published == "2019-11-19T13:03:00+00:00"
     assert truth[key]["articleBody"][:60] in draft.text
 
 
