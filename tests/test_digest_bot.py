@@ -812,6 +812,28 @@ async def test_news_stored_after_a_long_catch_up_joins_the_next_digest(
     assert texts(bot, ALICE)[-1].startswith("No new articles since Fri 7 Jun 08:00")
 
 
+async def test_a_catch_up_capped_at_a_week_takes_no_late_news_from_the_gap(
+    bot: Harness, clock: Clock
+) -> None:
+    """Three weeks down: the catch-up covers only the last week, from Mon 17 Jun. News stored
+    on the first poll back and dated in the skipped weeks is in no digest's period, so no
+    digest takes it; news dated in the last digest's own period still arrives late."""
+    clock.now = utc("2024-06-03T07:00")
+    await subscribe(bot, ALICE, "08:00 UTC")
+    assert await deliver_at(bot, clock, "2024-06-03T08:00") == 1  # Sun 08:00 to Mon 08:00
+    await add_news(bot, *lighthouse("2024-06-02T12:00"), bakery("2024-06-05T12:00"))
+    stored = utc("2024-06-24T07:30").timestamp()  # the first poll back
+    run_sql(
+        bot.db_path, "UPDATE articles SET ingested_ts = ? WHERE published LIKE '2024%'", stored
+    )
+    assert await deliver_at(bot, clock, "2024-06-24T08:30") == 1
+    catch_up = texts(bot, ALICE)[-1]
+    assert "1 story since Mon 17 Jun 08:00" in catch_up
+    assert "Skerry" in catch_up and "bakery" not in catch_up
+    assert await deliver_at(bot, clock, "2024-06-25T08:00") == 1  # each article in one digest
+    assert texts(bot, ALICE)[-1].startswith("No new articles since Mon 24 Jun 08:00")
+
+
 async def test_no_digest_is_sent_twice_across_a_restart_or_a_crash(
     start_bot: StartBot,
     clock: Clock,

@@ -131,11 +131,12 @@ class Period:
     `as_of` is when the digest is built: articles stored later wait for the next digest.
     `seen_until` is the previous digest's `as_of`: articles stored since then but dated up to
     `LATE_WINDOW` before `start` arrived too late for it, and join this one; so do those
-    dated in the previous digest's period, from `seen_from` (its start), however long it
-    was: a catch-up after days down covers them all, and a feed polled after it was built
+    dated in the previous digest's period, [`seen_from`, `seen_to`), however long it was:
+    a catch-up after days down covers them all, and a feed polled after it was built
     brings them. Together they put every article in exactly one scheduled digest. The
-    window stops there: a feed added today brings its whole backlog, stored now, which no
-    digest ever promised.
+    windows stop there: a feed added today brings its whole backlog, stored now, which no
+    digest ever promised; nor did any the weeks a catch-up capped at `LONGEST_PERIOD`
+    skipped, between `seen_to` and `start`.
     """
 
     start: datetime
@@ -143,6 +144,7 @@ class Period:
     seen_until: datetime | None = None
     as_of: datetime | None = None
     seen_from: datetime | None = None
+    seen_to: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,8 +266,8 @@ async def period_articles(conn: aiosqlite.Connection, period: Period) -> list[Pe
     seen = period.seen_until.timestamp() if period.seen_until else None
     as_of = period.as_of.timestamp() if period.as_of else None
     late_start = start - LATE_WINDOW.total_seconds()
-    if period.seen_from is not None:
-        late_start = min(late_start, period.seen_from.timestamp())
+    seen_from = period.seen_from.timestamp() if period.seen_from else None
+    seen_to = period.seen_to.timestamp() if period.seen_to else None
     async with conn.execute(
         f"SELECT id, title, source, {SHOWN_URL} AS url,"
         " coalesce(published_ts, ingested_ts) AS t, published"
@@ -273,11 +275,20 @@ async def period_articles(conn: aiosqlite.Connection, period: Period) -> list[Pe
         " WHERE ((published_ts >= :start AND published_ts < :end)"
         "     OR (published_ts IS NULL AND ingested_ts >= :start AND ingested_ts < :end)"
         "     OR (:seen IS NOT NULL AND ingested_ts >= :seen"
-        "         AND published_ts >= :late AND published_ts < :start))"
+        "         AND ((published_ts >= :late AND published_ts < :start)"
+        "             OR (published_ts >= :seen_from AND published_ts < :seen_to))))"
         " AND (:as_of IS NULL OR ingested_ts < :as_of)"
         " AND id NOT IN (SELECT article_id FROM archived)"
         " ORDER BY t, id",
-        {"start": start, "end": end, "seen": seen, "late": late_start, "as_of": as_of},
+        {
+            "start": start,
+            "end": end,
+            "seen": seen,
+            "late": late_start,
+            "seen_from": seen_from,
+            "seen_to": seen_to,
+            "as_of": as_of,
+        },
     ) as cur:
         rows = [tuple(r) for r in await cur.fetchall()]
     sentences = await article_sentences(conn, [int(r[0]) for r in rows])

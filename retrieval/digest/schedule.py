@@ -152,4 +152,5 @@ def period_for(
     arrivals are those stored after the previous one was built (`Period`)."""
     start = previous_end if previous_end is not None else slot_at - FIRST_PERIOD
     start = min(max(start, slot_at - LONGEST_PERIOD), slot_at)
-    return Period(start, slot_at, previous_as_of, max(now, slot_at), previous_start)
+    as_of = max(now, slot_at)
+    return Period(start, slot_at, previous_as_of, as_of, previous_start, previous_end)
