@@ -424,6 +424,35 @@ async def test_dates_shown_to_a_chat_are_in_its_zone(bot: Harness) -> None:
     assert "Orchard Wire · 1 June 2024" in elsewhere["text"]
 
 
+async def test_the_page_more_shows_is_dated_in_the_chats_zone(bot: Harness) -> None:
+    """The page after an answer gave its dates in the chat's zone, as the first did: four
+    reports of 08:30 on 2 June in Auckland (1 June in UTC, the bot's), the fourth on its
+    second page."""
+    harvest = [
+        ArticleDraft(
+            title=title,
+            text=text,
+            source="Orchard Wire",
+            published="2024-06-01T20:30:00Z",  # 2 June 08:30 in Auckland
+        )
+        for title, text in [
+            ("Kiwi harvest begins", "The kiwi orchard harvest began at dawn in Te Puke."),
+            ("Record kiwi crop", "Pickers call the kiwi orchard harvest the largest in years."),
+            ("Kiwi exports", "Exporters expect the kiwi orchard harvest to fill ships to Japan."),
+            ("Rain halts pickers", "Rain stopped the kiwi orchard harvest near Katikati."),
+        ]
+    ]
+    await bot.app.bot_data.engine.add_articles(harvest)
+    await bot.app.bot_data.engine.refresh()
+    [subscribed] = await bot.ask(USER, "/subscribe 07:30 Pacific/Auckland")
+    assert subscribed["text"].startswith("Subscribed")
+    [answer] = await bot.ask(USER, "kiwi orchard harvest")
+    assert answer["text"].count("Orchard Wire · 2 June 2024") == 3
+    assert await bot.press(USER, answer, buttons(answer)["More ▸"]) is None
+    more = (await bot.reply(USER, 3))[2]  # after the /subscribe reply and the answer
+    assert "4. Rain halts pickers — Orchard Wire · 2 June 2024" in more["text"]
+
+
 async def test_an_answer_shows_an_article_dated_ahead_on_the_day_it_was_stored(
     start_bot: BotFactory,
 ) -> None:
