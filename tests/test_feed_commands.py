@@ -193,6 +193,18 @@ async def test_the_feed_list_writes_out_what_would_reorder_an_admins_message(
     assert removed.startswith("Removed feed 1 (The \\u202eQuays\\u2028<Post>).")
 
 
+async def test_the_feed_list_gives_times_in_the_admins_zone(
+    bot: Harness, feed_server: FeedServer
+) -> None:
+    """An admin whose digest is in Auckland (the bot in UTC) read a feed's last fetch there."""
+    await bot.app.bot_data.engine.add_feed(feed_server.url("/feeds/q.rss"))
+    fetched = 1717273800.0  # 2024-06-01 20:30 UTC, 2 June 08:30 in Auckland
+    run_sql(bot.db_path, "UPDATE feeds SET last_fetch_ts = ?, next_poll_ts = 9e9", fetched)
+    assert (await command(bot, "/subscribe 07:30 Pacific/Auckland")).startswith("Subscribed")
+    assert "last fetch 2024-06-02 08:30 NZST" in await command(bot, "/feeds")
+    assert "last fetch 2024-06-01 20:30 UTC" in await command(bot, "/feeds", ADMIN2)
+
+
 async def test_a_feed_is_removed_by_the_address_it_moved_from(
     bot: Harness, feed_server: FeedServer
 ) -> None:
