@@ -238,14 +238,16 @@ def written_item(key: str, pub_date: str, updated: str = "") -> str:
 async def test_feed_dates_read_as_feeds_write_them_and_those_not_read_are_counted(
     feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
 ) -> None:
-    """A two-digit year (RFC 822's, which feedparser reads) and a BST time were stored
-    undated, as were IST and the military "A", and the poll said nothing of it: its entries
-    were listed in today's digest as new. A BST pubDate with an atom:updated was dated by the
-    update, where the README said undated. A zone that names one zone is read; one that names
-    several (IST) is not, and the poll counts the entries it stored undated, or dated by
-    their update (later than their publication: hidden a while, never shown early)."""
+    """A two-digit year (RFC 822's; 50-99 the last century, as RFC 2822 reads them) and a BST
+    time were stored undated, as were IST and the military "A", and the poll said nothing of
+    it: its entries were listed in today's digest as new. A BST pubDate with an atom:updated
+    was dated by the update, where the README said undated. A zone that names one zone is
+    read; one that names several (IST) is not, and the poll counts the entries it stored
+    undated, or dated by their update (later than their publication: hidden a while, never
+    shown early)."""
     body = rss(
         written_item("twodigit", "Sat, 01 Jun 24 08:00:00 GMT")
+        + written_item("lastcentury", "Thu, 01 Jun 89 08:00:00 GMT")
         + written_item("bst", "Sat, 01 Jun 2024 08:00:00 BST", "2024-06-05T09:00:00Z")
         + written_item("ist", "Sat, 01 Jun 2024 08:00:00 IST")
         + written_item("mil", "Sat, 01 Jun 2024 08:00:00 A")
@@ -259,13 +261,14 @@ async def test_feed_dates_read_as_feeds_write_them_and_those_not_read_are_counte
         stored = {title: published for title, published in await cursor.fetchall()}
     assert stored == {
         "Birth twodigit": "2024-06-01T08:00:00+00:00",
+        "Birth lastcentury": "1989-06-01T08:00:00+00:00",  # was 2089, hidden as ahead
         "Birth bst": "2024-06-01T07:00:00+00:00",
         "Birth ist": None,
         "Birth mil": None,
         "Birth istupd": "2024-06-05T09:00:00+00:00",
     }
     assert outcome.line() == (
-        f"feed 1 ({url}): 5 new entries, 5 articles added, 0 duplicates, "
+        f"feed 1 ({url}): 6 new entries, 6 articles added, 0 duplicates, "
         "2 entries stored undated (date not read: 'Sat, 01 Jun 2024 08:00:00 A', ...), "
         "1 entry dated by its update or page (date not read: 'Sat, 01 Jun 2024 08:00:00 IST')"
     )

@@ -44,11 +44,12 @@ _TWO_DIGIT_YEAR = re.compile(
 
 def read_feed_date(raw: str) -> str | None:
     """`raw`, a feed's date, in ISO 8601 as `parse_published` writes it; ParseError where it
-    refuses it. A two-digit year is read as feedparser reads it (24 is 2024, 90 is 1990: RFC
-    822's years), a zone of `FEED_ZONES` as its offset."""
+    refuses it. A two-digit year is read as RFC 2822 (4.3) and Python's email.utils read it:
+    00-49 in this century, 50-99 in the last (24 is 2024, 89 is 1989, not 2089: a feed's old
+    entry, not one hidden as dated far ahead); a zone of `FEED_ZONES` as its offset."""
     text = raw.strip()
     if year := _TWO_DIGIT_YEAR.match(text):
-        century = 2000 if int(year["year"]) < 90 else 1900
+        century = 2000 if int(year["year"]) < 50 else 1900
         text = f"{year['head']}{century + int(year['year'])}{text[year.end('year') :]}"
     if (zone := _ZONE_AT_END.search(text)) and zone[1].upper() in FEED_ZONES:
         text = f"{text[: zone.start()]} {FEED_ZONES[zone[1].upper()]}"
