@@ -1703,7 +1703,7 @@ def test_ingest_stores_a_placeholder_date_undated_and_warns_of_dates_as_written(
     far ahead was said in UTC ("2099-06-06T07:00:00+00:00"), not as the record wrote it."""
     monkeypatch.setenv("NEWSBOT_TIMEZONE", "America/New_York")
     db = ["--db", str(db_path)]
-    records = [
+    records: list[dict[str, object]] = [
         {"title": "Otters", "text": "Two otters were born.", "published": "0001-01-01T00:00:00"},
         {"title": "Ferry", "text": "The ferry sailed.", "published": "1970-01-01T00:00:00"},
         {"title": "Bridge", "text": "The bridge opened.", "published": "1970-01-02T12:00:00Z"},
