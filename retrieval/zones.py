@@ -195,12 +195,6 @@ def is_abbreviation(text: str) -> bool:
     return text.isupper() and text.casefold() in _ABBREVIATIONS
 
 
-def is_bare_offset(text: str) -> bool:
-    """Whether `text` is an offset from UTC without a zone's name ("+05:45", "-0500", "+2"):
-    a zone meant where one stands, though no zone (`read_zone`)."""
-    return _BARE_OFFSET.fullmatch(text.strip()) is not None
-
-
 def zones_at(offset: timedelta, when: datetime) -> tuple[str, ...]:
     """The Area/City zones whose clocks are `offset` ahead of UTC at `when` (behind, if
     negative): the well-known ones if any is, else all: "+05:45" is Asia/Kathmandu."""
