@@ -200,7 +200,7 @@ def not_allowed(chat_id: int) -> str:
 def usage(problem: str, example: str = SUBSCRIBE_EXAMPLE) -> str:
     """A refused /subscribe: what was wrong, and an example that works."""
     return (
-        f"{escape(problem)}\nExample: <code>{escape(example)}</code> — time (24-hour), "
+        f"{escape(problem)}\nExample: <code>{escape(example)}</code> — time (18:30 or 6:30 pm), "
         "an Area/City time zone and keywords are each optional; add the word "
         "<code>quiet</code> to get nothing on days without news."
     )

@@ -320,7 +320,7 @@ async def test_bad_times_unknown_zones_and_empty_keywords_get_an_example(bot: Ha
         reply = await subscribe(bot, ALICE, words)
         assert problem in reply
         assert reply.endswith(
-            "Example: /subscribe 07:30 Europe/London oil opec — time (24-hour),"
+            "Example: /subscribe 07:30 Europe/London oil opec — time (18:30 or 6:30 pm),"
             " an Area/City time zone and keywords are each optional; add the "
             "word quiet to get nothing on days without news."
         )
