@@ -350,8 +350,12 @@ async def digest_now(update: Update, context: Context) -> None:
         return
     last = await shared.subscriptions.last_delivered(found) if found else None
     now = shared.digests.clock()
-    period = period_for(
-        now, now, last.period.end if last else None, last.period.as_of if last else None
+    period = period_for(  # as the next scheduled digest would take it, late news too
+        now,
+        now,
+        last.period.end if last else None,
+        last.period.as_of if last else None,
+        last.period.start if last else None,
     )
     digest = await shared.engine.digest(period, keywords, shared.digests.limit)
     zone = found.zone if found else shared.zone

@@ -812,6 +812,26 @@ async def test_news_stored_after_a_long_catch_up_joins_the_next_digest(
     assert texts(bot, ALICE)[-1].startswith("No new articles since Fri 7 Jun 08:00")
 
 
+async def test_digest_now_takes_late_news_of_the_last_digests_period_too(
+    bot: Harness, clock: Clock
+) -> None:
+    """/digest "sends the same now": a story dated in the last scheduled digest's period and
+    stored after it was built joins the next scheduled digest, but /digest took late news only
+    from the 48 hours before its own period, and left it out."""
+    clock.now = utc("2024-06-03T07:00")
+    await subscribe(bot, ALICE, "08:00 UTC")
+    assert await deliver_at(bot, clock, "2024-06-03T08:00") == 1  # Monday's
+    assert await deliver_at(bot, clock, "2024-06-06T08:30") == 1  # the catch-up, on Thursday
+    await add_news(bot, *lighthouse("2024-06-03T12:00"))
+    stored = utc("2024-06-06T09:00").timestamp()  # after the catch-up was built
+    run_sql(
+        bot.db_path, "UPDATE articles SET ingested_ts = ? WHERE published LIKE '2024%'", stored
+    )
+    clock.now = utc("2024-06-06T18:00")
+    [digest] = await bot.ask(ALICE, "/digest")
+    assert "Skerry" in digest["text"]
+
+
 async def test_a_catch_up_capped_at_a_week_takes_no_late_news_from_the_gap(
     bot: Harness, clock: Clock
 ) -> None:
