@@ -498,12 +498,13 @@ def _item(
     # the newest report that gave a date: an undated copy's time is only when it was stored
     dated = [a.time for a in articles if a.published] or [a.time for a in articles]
     newest = max(dated)
+    # when each report dated ahead of its storing was stored (`dates.stored_ahead`): its
+    # time is no publication time, and is shown as stored
+    ahead = {a.id: stored_ahead(a.published, a.time) for a in articles}
     # the reports published at that moment: not undated, nor counted from when they were
     # stored, their dates ahead; one that gave its time of day makes the moment a real time
     newest_given = [
-        a.published
-        for a in articles
-        if a.published and a.time == newest and stored_ahead(a.published, a.time) is None
+        a.published for a in articles if a.published and a.time == newest and ahead[a.id] is None
     ]
     date_only = bool(newest_given) and all(_bare_date(p) for p in newest_given)
     return DigestItem(
@@ -520,22 +521,16 @@ def _item(
                 a.source,
                 a.url,
                 a.published,
-                stored_ahead(a.published, a.time),
+                ahead[a.id],
             )
             for a in articles
         ),
         date_only=date_only,
         published_stored=not newest_given,
         lead_published=datetime.fromtimestamp(lead.time, UTC),
-        lead_date_only=_bare_date(lead.published) and not _stored_ahead(lead),
-        lead_stored=not lead.published or _stored_ahead(lead),
+        lead_date_only=_bare_date(lead.published) and ahead[lead.id] is None,
+        lead_stored=not lead.published or ahead[lead.id] is not None,
     )
-
-
-def _stored_ahead(article: PeriodArticle) -> bool:
-    """Whether a dated article counts from when it was stored (`dates.stored_ahead`): its
-    time is no publication time, and shown as stored."""
-    return stored_ahead(article.published, article.time) is not None
 
 
 def _bare_date(published: str | None) -> bool:
