@@ -24,6 +24,12 @@ TOKEN_PATTERN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
 _TOKEN_LIKE = re.compile(r"\d{5,}:[A-Za-z0-9_-]{20,}")  # a token, or most of one
 
 
+def _masked(text: str) -> str:
+    """`text` with a bot token, or most of one, in it masked: a setting's error shows its
+    value back, and a token pasted into the wrong line must not be shown."""
+    return _TOKEN_LIKE.sub("<TELEGRAM_BOT_TOKEN>", text)
+
+
 def bundled_seeds(package: Path, data_dirs: list[Path]) -> Path:
     """The seed corpus: a checkout's seeds/ beside the `package` folder (an editable
     install, or run from the clone), else the copy an install from a wheel put under one
@@ -52,8 +58,8 @@ def _ids(name: str, raw: str | None) -> frozenset[int]:
         return frozenset(int(part) for part in re.split(r"[,\s]+", raw.strip()) if part)
     except ValueError:
         raise ConfigError(
-            f"{name} {raw!r} is not a list of ids: use numeric chat or user ids separated by "
-            "commas, e.g. 12345,-1001234567890"
+            f"{name} {_masked(raw)!r} is not a list of ids: use numeric chat or user ids "
+            "separated by commas, e.g. 12345,-1001234567890"
         ) from None
 
 
@@ -63,7 +69,9 @@ def _whole_number(name: str, raw: str | None, default: int) -> int:
     try:
         return int(raw)
     except ValueError:
-        raise ConfigError(f"{name} {raw!r} is not a whole number: use e.g. {default}") from None
+        raise ConfigError(
+            f"{name} {_masked(raw)!r} is not a whole number: use e.g. {default}"
+        ) from None
 
 
 NO_SEEDS = "none"
@@ -87,10 +95,10 @@ def _private_urls(raw: str | None) -> bool | PrivateAllowed:
         return PrivateAllowed.parse(word)
     except ValueError as exc:
         raise ConfigError(
-            f"NEWSBOT_ALLOW_PRIVATE_URLS {raw!r} is neither yes nor no nor a list of hosts and "
-            f"networks ({exc}): use the hosts and networks your feeds are on, separated by "
-            f"commas (intranet.example, 10.1.0.0/16), {', '.join(YES)} for every private "
-            f"address, {', '.join(NO)} for none"
+            f"NEWSBOT_ALLOW_PRIVATE_URLS {_masked(raw or '')!r} is neither yes nor no nor a list "
+            f"of hosts and networks ({_masked(str(exc))}): use the hosts and networks your "
+            f"feeds are on, separated by commas (intranet.example, 10.1.0.0/16), "
+            f"{', '.join(YES)} for every private address, {', '.join(NO)} for none"
         ) from None
 
 
@@ -130,7 +138,7 @@ class Settings:
     def __post_init__(self) -> None:
         if not _http_url(self.api_base_url):
             raise ConfigError(
-                f"TELEGRAM_API_BASE_URL {self.api_base_url!r} is not an http(s) URL: use "
+                f"TELEGRAM_API_BASE_URL {_masked(self.api_base_url)!r} is not an http(s) URL: use "
                 f"{DEFAULT_API_BASE_URL}, or your own Bot API server's, e.g. "
                 "http://localhost:8081/bot"
             )
@@ -159,7 +167,7 @@ class Settings:
             )
         if self.log_level.upper() not in LOG_LEVELS:
             raise ConfigError(
-                f"NEWSBOT_LOG_LEVEL {self.log_level!r} is not a log level: use "
+                f"NEWSBOT_LOG_LEVEL {_masked(self.log_level)!r} is not a log level: use "
                 f"{', '.join(LOG_LEVELS[:-1])} or {LOG_LEVELS[-1]}"
             )
         if _TOKEN_LIKE.search(self.timezone):  # pasted into the wrong line: never shown

@@ -216,6 +216,28 @@ def test_a_token_in_the_zones_line_is_not_shown_back(monkeypatch: pytest.MonkeyP
         assert "123456789" not in str(error.value) and "AAE-xyz" not in str(error.value)
 
 
+@pytest.mark.parametrize(
+    ("setting", "written"),
+    [
+        ("NEWSBOT_LOG_LEVEL", "{token}"),
+        ("NEWSBOT_ALLOWED_CHATS", "12345,{token}"),
+        ("NEWSBOT_QUESTIONS_PER_MINUTE", "{token}"),
+        ("NEWSBOT_ALLOW_PRIVATE_URLS", "{token}"),
+        ("TELEGRAM_API_BASE_URL", "{token}"),
+    ],
+)
+def test_a_token_pasted_into_another_setting_is_not_shown_back(
+    monkeypatch: pytest.MonkeyPatch, setting: str, written: str
+) -> None:
+    """Every setting's error shows its value back; a token pasted into the wrong line was
+    shown whole (only the zone's line and the API address's path hid it)."""
+    token = "987654321:AAE-xyzXYZ0123456789abcdefghijklmno"
+    with pytest.raises(ConfigError) as error:
+        load(monkeypatch, TELEGRAM_BOT_TOKEN=token, **{setting: written.format(token=token)})
+    assert setting in str(error.value) and "<TELEGRAM_BOT_TOKEN>" in str(error.value)
+    assert "987654321" not in str(error.value) and "AAE-xyz" not in str(error.value)
+
+
 def test_settings_made_in_code_are_checked_too() -> None:
     with pytest.raises(ConfigError, match="NEWSBOT_TIMEZONE: unknown time zone 'Nowhere/Town'"):
         Settings(timezone="Nowhere/Town")
