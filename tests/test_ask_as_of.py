@@ -636,6 +636,56 @@ def test_nothing_published_by_the_moment_is_told_in_newsbot_timezone(
     )
 
 
+def test_an_as_of_with_an_offset_shows_the_answer_s_dates_in_it(
+    db_path: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`ask --as-of 2022-06-11T10:00+09:00` showed its passages' times in NEWSBOT_TIMEZONE
+    (UTC), not in the offset its asker wrote, as a chat's own zone is shown in the bot; a
+    batch line's own "as_of" alike. Without an offset, NEWSBOT_TIMEZONE as before; --json
+    writes a passage's `published` in UTC whatever the zone, and its `message` in the zone."""
+    story = {
+        "title": "Harbour fees cut",
+        "source": "Desk",
+        "published": "2022-06-10T12:00:00Z",
+        "text": "The Dover harbour board cut berth fees by 10% on Friday. Ferry operators "
+        "welcomed it.",
+    }
+    path = write_jsonl(tmp_path / "timed.jsonl", [story])
+    assert main(["ingest", "--db", str(db_path), "--quiet", str(path)]) == 0
+    monkeypatch.setenv("NEWSBOT_TIMEZONE", "Europe/Paris")
+    capsys.readouterr()
+    for as_of, shown in (
+        ("2022-06-11T10:00+09:00", "2022-06-10 21:00 UTC+09:00"),
+        ("2022-06-11T10:00Z", "2022-06-10 12:00 UTC"),
+        ("2022-06-11T10:00", "2022-06-10 14:00 CEST"),  # NEWSBOT_TIMEZONE's
+        ("2022-06-11", "2022-06-10 14:00 CEST"),
+    ):
+        assert main(["ask", "--db", str(db_path), "--as-of", as_of, QUESTION]) == 0
+        assert f" · Desk · {shown} · article 1" in capsys.readouterr().out, as_of
+    lines = [
+        {"question": QUESTION, "as_of": "2022-06-11T10:00-05:00"},
+        {"question": QUESTION, "as_of": "2022-06-10T06:00-05:00"},  # before it: nothing
+        {"question": QUESTION},  # the flag's moment, in NEWSBOT_TIMEZONE
+    ]
+    batch = "".join(json.dumps(line) + "\n" for line in lines)
+    monkeypatch.setattr(sys, "stdin", stdin(batch))
+    assert main(["ask", "--db", str(db_path), "--as-of", "2022-06-11"]) == 0
+    out = capsys.readouterr().out
+    assert " · Desk · 2022-06-10 07:00 UTC-05:00 · article 1" in out
+    assert "Nothing published by 2022-06-10 06:00 UTC-05:00 matches that" in out
+    assert " · Desk · 2022-06-10 14:00 CEST · article 1" in out
+    monkeypatch.setattr(sys, "stdin", stdin(batch))
+    assert main(["ask", "--db", str(db_path), "--json", "--as-of", "2022-06-11"]) == 0
+    offset, before, flag = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert published(offset) == published(flag) == ["2022-06-10T12:00:00Z"]
+    assert before["message"] == (
+        "Nothing published by 2022-06-10 06:00 UTC-05:00 matches that; later articles do."
+    )
+
+
 def test_an_article_dated_by_day_is_of_that_day_west_of_utc(
     db_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

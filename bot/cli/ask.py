@@ -4,7 +4,8 @@ A question is answered as of a moment: `--as-of 2022-06-10` (through the end of 
 `--as-of 2022-W23` (through the end of that ISO week, its Sunday), `--as-of 2022-06` (through
 the end of that month) or `--as-of 2022-06-10T18:30+02:00`; now by default. Nothing
 published later is quoted. A date or time without an offset is in NEWSBOT_TIMEZONE, the zone
-newsbot shows dates in.
+newsbot shows dates in; one with an offset is the asker's, and the answer's dates are shown
+in it.
 
 A stdin line that is a JSON object is a request of its own:
 `{"question": "...", "as_of": "2022-06-10", "limit": 5}` (`as_of` and `limit` optional,
@@ -85,6 +86,8 @@ async def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
                 else:
                     print(f"newsbot ask: {request.error}", file=sys.stderr, flush=True)
                 continue
+            # a moment written with its offset is the asker's own: its passages' dates are
+            # shown in it, as a chat's are in the chat's zone (else in NEWSBOT_TIMEZONE)
             moment, zone = (
                 (request.as_of.moment, request.as_of.zone)
                 if request.as_of
@@ -94,7 +97,7 @@ async def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
                 request.question, limit=request.limit, as_of=moment, zone=zone
             )
             if args.json:
-                line = json_text(result_json(request, result, settings.zone))
+                line = json_text(result_json(request, result, zone))
                 print(line, flush=True)
                 continue
             if batch:
@@ -102,7 +105,7 @@ async def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
                 dated = f" (as of {request.as_of.given.strip()})" if request.as_of else ""
                 print(f"? {request.question}{dated}")
             print(
-                render_text(result, color, settings.zone),
+                render_text(result, color, zone),
                 end="\n\n" if batch else "\n",
                 flush=True,
             )
