@@ -274,6 +274,43 @@ async def test_feed_dates_read_as_feeds_write_them_and_those_not_read_are_counte
     )
 
 
+async def test_a_feed_date_on_a_12_hour_clock_with_a_feed_s_zone_is_read(
+    feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
+) -> None:
+    """ "Tue, 03 Dec 2024 8:00 PM BST" was stored undated: a zone of FEED_ZONES was read
+    only right after the time's digits, not after its AM or PM (feedparser read 08:00). A
+    12-hour clock, its AM or PM in any case and with stops, is read with those zones as with
+    the others; a zone that names several (IST) still is not."""
+    body = rss(
+        written_item("bst", "Tue, 03 Dec 2024 8:00 PM BST")
+        + written_item("stops", "December 3, 2024 8:00 p.m. BST")
+        + written_item("morning", "Tue, 03 Dec 2024 08:30:00 am JST")
+        + written_item("tight", "3 Dec 2024 11:15PM AEDT")
+        + written_item("est", "December 3, 2024 8:00 pm EST")
+        + written_item("cet", "2024-12-03 20:00 CET")
+        + written_item("ist", "Tue, 03 Dec 2024 8:00 PM IST")
+    )
+    url = feed_server.url("/feeds/wire.rss")
+    feed_server.routes["/feeds/wire.rss"] = Route(body=body, content_type="application/rss+xml")
+    await FeedRegistry(db).add(url)
+    [outcome] = (await poll_all(FeedPoller(db, fetcher))).outcomes
+    async with db.execute("SELECT title, published FROM articles ORDER BY id") as cursor:
+        stored = {title: published for title, published in await cursor.fetchall()}
+    assert stored == {
+        "Birth bst": "2024-12-03T19:00:00+00:00",
+        "Birth stops": "2024-12-03T19:00:00+00:00",
+        "Birth morning": "2024-12-02T23:30:00+00:00",
+        "Birth tight": "2024-12-03T12:15:00+00:00",
+        "Birth est": "2024-12-04T01:00:00+00:00",
+        "Birth cet": "2024-12-03T19:00:00+00:00",
+        "Birth ist": None,
+    }
+    assert outcome.line() == (
+        f"feed 1 ({url}): 7 new entries, 7 articles added, 0 duplicates, "
+        "1 entry stored undated (date not read: 'Tue, 03 Dec 2024 8:00 PM IST')"
+    )
+
+
 async def test_an_entry_dated_by_a_placeholder_is_stored_undated_and_said(
     feed_server: FeedServer, fetcher: Fetcher, db: aiosqlite.Connection
 ) -> None:

@@ -35,7 +35,11 @@ FEED_ZONES = {
     "NZST": "+1200",
     "NZDT": "+1300",
 }
-_ZONE_AT_END = re.compile(r"(?<=\d)\s+([A-Za-z]{3,4})\s*$")
+# A zone's letters ending a date, after its time on a 24-hour clock or a 12-hour one ("8:00
+# PM BST", "8:00 p.m. BST"): the time is read as the date's own, the zone as its offset.
+_ZONE_AT_END = re.compile(
+    r"(?<=\d)(?:\s*[ap]\.?\s?m\.?)?\s+(?P<zone>[a-z]{3,4})\s*$", re.IGNORECASE
+)
 # RFC 822's date with a two-digit year: "Sat, 01 Jun 24 08:00:00 GMT"
 _TWO_DIGIT_YEAR = re.compile(
     r"^(?P<head>(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+)(?P<year>\d{2})(?P<tail>\s+\d)"
@@ -46,11 +50,12 @@ def read_feed_date(raw: str) -> str | None:
     """`raw`, a feed's date, in ISO 8601 as `parse_published` writes it; ParseError where it
     refuses it. A two-digit year is read as RFC 2822 (4.3) and Python's email.utils read it:
     00-49 in this century, 50-99 in the last (24 is 2024, 89 is 1989, not 2089: a feed's old
-    entry, not one hidden as dated far ahead); a zone of `FEED_ZONES` as its offset."""
+    entry, not one hidden as dated far ahead); a zone of `FEED_ZONES` as its offset, after a
+    time on a 24-hour clock or a 12-hour one ("8:00 PM BST", "8:00 p.m. BST")."""
     text = raw.strip()
     if year := _TWO_DIGIT_YEAR.match(text):
         century = 2000 if int(year["year"]) < 50 else 1900
         text = f"{year['head']}{century + int(year['year'])}{text[year.end('year') :]}"
-    if (zone := _ZONE_AT_END.search(text)) and zone[1].upper() in FEED_ZONES:
-        text = f"{text[: zone.start()]} {FEED_ZONES[zone[1].upper()]}"
+    if (zone := _ZONE_AT_END.search(text)) and zone["zone"].upper() in FEED_ZONES:
+        text = f"{text[: zone.start('zone')]}{FEED_ZONES[zone['zone'].upper()]}"
     return parse_published(text)
