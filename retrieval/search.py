@@ -50,8 +50,10 @@ from retrieval.ranking.features import (
 from retrieval.ranking.model import Ranker, default_ranker
 from retrieval.ranking.named_time import (
     NamedLater,
+    NoSuchDay,
     NothingRecent,
     named_time,
+    no_such_day,
     recent_span,
     without_named_time,
 )
@@ -145,6 +147,21 @@ def _nothing_recent(result: SearchResult, moment: float, zone: tzinfo) -> Nothin
     return NothingRecent(words, since, newest, zone) if newest < since else None
 
 
+def _no_such_day(result: SearchResult, as_of: float | None, zone: tzinfo) -> NoSuchDay | None:
+    """The day `result`'s question names that is none (`no_such_day`), with the moment its
+    passages are of: `as_of` (None: now), or the end of another time it names, by which they
+    were published (its last day told, as `NamedTime.told` tells it); None when it names no
+    such day, or there are no passages (why there are none is told, not what they are of)."""
+    if not result.passages:
+        return None
+    found = no_such_day(result.question)
+    if found is None:
+        return None
+    if result.named is not None:
+        as_of = result.named.moment - 1
+    return NoSuchDay(*found, as_of, zone)
+
+
 def _published_time(published: str | None) -> float | None:
     """The Unix time of a passage's published date; None for none, or for one another
     build stored that this one does not read ("2024-11"): its age unknown."""
@@ -214,6 +231,9 @@ class Searcher:
         recent = _nothing_recent(result, moment, zone)
         if recent is not None:
             result = replace(result, recent=recent)
+        none = _no_such_day(result, as_of, zone)
+        if none is not None:
+            result = replace(result, no_such_day=none)
         return result if cut_at is None else replace(result, cut_at=cut_at)
 
     def _search(

@@ -14,7 +14,7 @@ from datetime import UTC, tzinfo
 
 from retrieval.models import Attribution, Passage
 from retrieval.question_text import MAX_QUESTION_CHARS, between_words
-from retrieval.ranking.named_time import NamedLater, NamedTime, NothingRecent
+from retrieval.ranking.named_time import NamedLater, NamedTime, NoSuchDay, NothingRecent
 from retrieval.wording import local_time, stamp
 
 # Of the question a follow-up was read with, what its note quotes (`SearchResult.follows`)
@@ -43,6 +43,9 @@ class SearchResult:
     # the time the question names, when it begins after the moment answered as of: the
     # passages are of before it (`NamedLater`)
     later: NamedLater | None = None
+    # a day the question names that is none ("on 30 February 2022"): it names no time, and
+    # without a word the news of no day the asker meant passed for that day's (`NoSuchDay`)
+    no_such_day: NoSuchDay | None = None
     # the question's words that no stored article holds, when others found the passages or
     # when they are why nothing answers it (`MOSTLY_UNKNOWN_SAYS`, `OTHER_SCRIPT_SAYS`)
     unmatched: tuple[str, ...] = ()
@@ -74,11 +77,12 @@ class SearchResult:
         """What a reader should know before the passages: that they answer the question
         read with the one above it (a follow-up: nothing says so but this, and a new
         question read with an old one gets passages about both), that they are of the time
-        the question names (told in the zone it was read in, the moment's), that none holds
-        some of its words ("Qwertyuiop Industries": three layoff stories would otherwise
-        pass for its news). `linked_told` words the note over a question of links only,
-        given the stored articles whose openings are the passages (`linked`): each shell
-        words it, as how its reader gets an article whole is the shell's."""
+        the question names (told in the zone it was read in, the moment's) or that a day it
+        names is none, that none holds some of its words ("Qwertyuiop Industries": three
+        layoff stories would otherwise pass for its news). `linked_told` words the note over
+        a question of links only, given the stored articles whose openings are the passages
+        (`linked`): each shell words it, as how its reader gets an article whole is the
+        shell's."""
         notes = [] if self.cut_at is None else [self.cut_told()]
         if self.linked:
             notes.append(linked_told([passage.article for passage in self.passages]))
@@ -86,6 +90,8 @@ class SearchResult:
             notes.append(self.named.told())
         if self.later is not None:
             notes.append(self.later.told())
+        if self.no_such_day is not None:
+            notes.append(self.no_such_day.told())
         if self.recent is not None:
             notes.append(self.recent.told())
         if self.unmatched:

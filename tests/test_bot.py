@@ -3365,6 +3365,29 @@ async def test_a_question_naming_a_time_after_the_date_sent_says_so(bot: Harness
     assert "Fed raises rates" in answer["text"]
 
 
+async def test_a_question_naming_a_day_that_is_none_says_so(bot: Harness) -> None:
+    """ "What did the Fed do on February 30, 2022?" was answered as of when it was sent,
+    as if it named no day, without a word."""
+    await bot.app.bot_data.engine.add_articles(
+        [
+            ArticleDraft(
+                "Fed raises rates",
+                "The Federal Reserve raised interest rates by three quarters of a point.",
+                source="Money Wire",
+                published="2022-06-15",
+            )
+        ]
+    )
+    await bot.app.bot_data.engine.refresh()
+    asked = "What did the Federal Reserve do to interest rates on February 30, 2022?"
+    sent = int(datetime(2023, 1, 10, 12, tzinfo=UTC).timestamp())
+    [answer] = await bot.ask(USER, asked, date=sent)
+    assert answer["text"].startswith(
+        "There is no 30 February 2022: the question is answered as of 10 January 2023 12:00 UTC."
+    )
+    assert "Fed raises rates" in answer["text"]
+
+
 async def test_an_answer_older_than_the_week_asked_about_says_so(bot: Harness) -> None:
     """ "What did Russia do in Ukraine this week?", sent in December of a corpus that ends in
     July, quoted July's news as this week's without a word; sent that week, no note."""

@@ -10,6 +10,7 @@ from bot.cli.main import main
 from retrieval.ranking.named_time import (
     named_time,
     names_its_own_time,
+    no_such_day,
     recent_span,
     without_named_time,
 )
@@ -92,6 +93,27 @@ def test_a_month_or_a_day_with_its_year_is_named(question: str, expected: tuple[
 )
 def test_no_time_is_named(question: str) -> None:
     assert named(question) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("What happened on February 30, 2022?", ("February 30, 2022", "30 February 2022")),
+        ("Who spoke on 31 April 2023?", ("31 April 2023", "31 April 2023")),
+        ("Who spoke on the 31st of June 2022?", ("31st of June 2022", "31 June 2022")),
+        ("What happened on 2023-02-29?", ("2023-02-29", "29 February 2023")),
+        ("What happened on 2022-13-01?", ("2022-13-01", "2022-13-01")),  # no month: as asked
+        ("What happened between 31 June 2022 and May 2023?", ("31 June 2022", "31 June 2022")),
+        # days that are, times that are no day, and a bound, which names no time
+        ("What happened on 29 February 2024?", None),
+        ("What happened in June 2022?", None),
+        ("What has changed since 31 June 2022?", None),
+    ],
+)
+def test_a_day_named_that_is_none_is_found(
+    question: str, expected: tuple[str, str] | None
+) -> None:
+    assert no_such_day(question) == expected
 
 
 # The Federal Reserve raised rates in June 2022 and cut them in 2025: a question about June
@@ -246,6 +268,46 @@ def test_a_time_named_is_read_in_newsbot_timezone_when_the_moment_has_no_offset(
     assert "after 30 June 2022 20:00 UTC-08:00," in capsys.readouterr().out
     named = named_time(asked, timezone(timedelta(hours=-8)))
     assert named is not None and named.words == "July 2022"
+
+
+def test_an_answer_says_a_day_named_is_none(
+    rates_db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "What did the Fed do on February 30, 2022?" was answered as if it named no time,
+    without a word: 2025's cut passed for that day's news. It is answered so still (no day
+    is meant more than another), and says so above the passages, the moment told as
+    `NamedLater` tells it; `--json` gives the day's words in `no_such_day`."""
+    asked = "What did the Federal Reserve do to interest rates on February 30, 2022?"
+    assert main(["ask", "--db", str(rates_db), asked]) == 0
+    shown = capsys.readouterr().out
+    assert shown.splitlines()[0] == (
+        "There is no 30 February 2022: the question is answered as of now."
+    )
+    assert "2025-09-17" in shown
+    assert main(["ask", "--db", str(rates_db), "--as-of", "2023-01", asked]) == 0
+    assert capsys.readouterr().out.startswith(
+        "There is no 30 February 2022: the question is answered as of 31 January 2023.\n"
+    )
+    monkeypatch.setenv("NEWSBOT_TIMEZONE", "Asia/Tokyo")
+    assert main(["ask", "--db", str(rates_db), "--as-of", "2023-01-10T18:30", asked]) == 0
+    assert capsys.readouterr().out.startswith(
+        "There is no 30 February 2022: the question is answered as of 10 January 2023 18:30 JST."
+    )
+    answer = ask_json(rates_db, asked)
+    assert answer["no_such_day"] == {"words": "February 30, 2022"}
+    assert published(answer)[0] == "2025-09-17"  # as asked: no time named
+    # beside a time that is, the passages are of that time's, its last day told
+    both = "What did the Federal Reserve do to interest rates on 31 June 2022 or in June 2022?"
+    answer = ask_json(rates_db, both)
+    assert answer["named_time"]["words"] == "June 2022"  # type: ignore[index]
+    assert published(answer) == ["2022-06-15"]
+    assert main(["ask", "--db", str(rates_db), both]) == 0
+    assert capsys.readouterr().out.splitlines()[:3] == [
+        "As of June 2022, which the question names: published by 2022-07-14.",
+        "",
+        "There is no 31 June 2022: the question is answered as of 14 July 2022.",
+    ]
+    assert "no_such_day" not in ask_json(rates_db, "What did the Federal Reserve do in 2022?")
 
 
 def test_a_time_named_before_any_match_is_answered_as_asked(rates_db: Path) -> None:

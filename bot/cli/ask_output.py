@@ -41,6 +41,8 @@ def result_json(request: Request, result: SearchResult, zone: tzinfo) -> dict[st
             "words": result.later.named.words,
             "begins": iso_text(result.later.named.begins),
         }
+    if result.no_such_day is not None:  # a day named that is none: "February 30, 2022"
+        out["no_such_day"] = {"words": result.no_such_day.words}
     if result.recent is not None:  # a recent span asked about that every passage is older than
         out["nothing_recent"] = {
             "words": result.recent.words,

@@ -37,6 +37,7 @@ ANSWER_FIELDS = (
     "results",
     "named_time",
     "named_after_as_of",
+    "no_such_day",
     "nothing_recent",
     "unmatched",
     "did_you_mean",

@@ -34,8 +34,8 @@ _MONTH = (
 )
 # A day is also read in ISO's numbers, "on 2024-06-01", and in no other: "1.6.2024" is 1 June
 # in Europe and "6/1/2024" is 1 June in the US, 6 January to most others, and neither says
-# which. A day that is none ("on 31 June 2024", "on 2023-02-29") names no time, silently: an
-# answer has no word for a date misread, and is answered as asked.
+# which. A day that is none ("on 31 June 2024", "on 2023-02-29") names no time: the answer
+# says so (`NoSuchDay`), as it is of no time the asker meant.
 # A range's ends name times as "in" does: "between June 2022 and March 2023", "from May
 # 2021 to (or through, until) August 2021"; its end is an "and" or "to" after a "between" or
 # "from" (`_names_a_time`), not any "and" ("Apple and May 2022 sales").
@@ -91,17 +91,40 @@ class NamedLater:
     def told(self) -> str:
         """That the passages are of before the time named, the moment told in the zone the
         time named was read in (asked as of 20:00 in Los Angeles, February has not begun
-        there): its day, when the moment is a day's last instant (`--as-of 2022-01-01`),
-        else its time."""
-        zone = self.named.zone
-        local = local_time(self.as_of, zone)
-        moment = f"{local.day} {local:%B %Y}"
-        if local_time(self.as_of + 1, zone).date() == local.date():  # not a day's end
-            moment = f"{moment} {local:%H:%M %Z}"
+        there)."""
+        moment = _moment_told(self.as_of, self.named.zone)
         return (
             f"The question names {self.named.words}, after {moment}, the moment it is "
             "answered as of: nothing published after that is quoted."
         )
+
+
+@dataclass(frozen=True, slots=True)
+class NoSuchDay:
+    """A day a question names that no calendar has: "What happened on February 30, 2022?"
+    names no time, and is answered as of `as_of` (Unix time; None: now), told in `zone`,
+    all the same. It says so: without a word, the news of no day the asker meant passed for
+    that day's."""
+
+    words: str  # as asked: "February 30, 2022"
+    day: str  # as told: "30 February 2022"; as asked where its month is none ("2022-13-01")
+    as_of: float | None
+    zone: tzinfo = UTC
+
+    def told(self) -> str:
+        """That there is no such day, and the moment the question is answered as of."""
+        moment = "now" if self.as_of is None else _moment_told(self.as_of, self.zone)
+        return f"There is no {self.day}: the question is answered as of {moment}."
+
+
+def _moment_told(moment: float, zone: tzinfo) -> str:
+    """`moment` (Unix time) in `zone` as a note tells it: its day, when it is a day's last
+    instant (`--as-of 2022-01-01`), else its day and time ("1 July 2022 18:30 JST")."""
+    local = local_time(moment, zone)
+    told = f"{local.day} {local:%B %Y}"
+    if local_time(moment + 1, zone).date() == local.date():  # not a day's end
+        told = f"{told} {local:%H:%M %Z}"
+    return told
 
 
 def named_time(question: str, zone: tzinfo = UTC) -> NamedTime | None:
@@ -117,14 +140,7 @@ def named_time(question: str, zone: tzinfo = UTC) -> NamedTime | None:
     for match in _NAMED.finditer(question):
         if _BOUND.search(question, 0, match.start()):
             continue  # "since it peaked in June 2022": the change up to now is asked
-        month: int | None
-        day: int | None
-        if match["iso"]:
-            year, month, day = (int(part) for part in match["iso"].split("-"))
-        else:
-            year, month = int(match["year"]), month_number(match["month"])
-            written = match["day_first"] or match["day_after"]
-            day = int(written) if written else None
+        year, month, day = _named_parts(match)
         if month is None:
             continue
         try:
@@ -148,6 +164,34 @@ def named_time(question: str, zone: tzinfo = UTC) -> NamedTime | None:
         if latest is None or moment > latest.moment:
             latest = NamedTime(match["words"], moment, begins, zone)
     return latest
+
+
+def no_such_day(question: str) -> tuple[str, str] | None:
+    """The first day `question` names as `named_time` reads one that no calendar has ("on
+    31 June 2022", "on February 29, 2023", "on 2022-13-01"): its words as asked, and as
+    told ("31 June 2022"; an ISO day whose month is none, as asked); None if it names none."""
+    for match in _NAMED.finditer(question):
+        if _BOUND.search(question, 0, match.start()):
+            continue  # a bound is no time named, real or not
+        year, month, day = _named_parts(match)
+        if month is None or day is None:
+            continue
+        try:
+            date(year, month, day)
+        except ValueError:
+            told = f"{day} {calendar.month_name[month]} {year}" if 1 <= month <= 12 else None
+            return match["words"], told or match["words"]
+    return None
+
+
+def _named_parts(match: re.Match[str]) -> tuple[int, int | None, int | None]:
+    """The year, month (None for a word that names none) and day (None for a month named
+    alone) of a time `_NAMED` found, as written: not checked to be a day."""
+    if match["iso"]:
+        year, month, day = (int(part) for part in match["iso"].split("-"))
+        return year, month, day
+    written = match["day_first"] or match["day_after"]
+    return int(match["year"]), month_number(match["month"]), int(written) if written else None
 
 
 def _midnight(day: date, zone: tzinfo) -> float:
