@@ -70,7 +70,7 @@ from retrieval.models import ArticleDraft, Attribution
 from retrieval.ranking import answers, scan, windows
 from retrieval.search import Searcher
 from retrieval.search_result import SearchResult
-from retrieval.seeding import Seeding
+from retrieval.seeding import Seeding, SeedingStage
 
 log = logging.getLogger(__name__)
 
@@ -205,15 +205,16 @@ class Engine:
         seeds: Path | None,
         reads_only: bool = False,
         zone: tzinfo = UTC,
+        stage: SeedingStage | None = None,
     ) -> tuple[Engine, Seeding]:
         """`open`, then `seed_if_empty` (a time of the seeds without a zone in `zone`, as an
-        ingest reads it): the one "open and seed" path of `newsbot ask` and the bot. If
-        seeding fails the engine is closed again: an open connection's thread
+        ingest reads it; `stage` as there): the one "open and seed" path of `newsbot ask` and
+        the bot. If seeding fails the engine is closed again: an open connection's thread
         would keep the process from exiting."""
         made = not await asyncio.to_thread(Path(db_path).exists)
         engine = await cls.open(db_path, reads_only=reads_only)
         try:
-            seeding = await engine.seed_if_empty(seeds, zone)
+            seeding = await engine.seed_if_empty(seeds, zone, stage)
             return engine, replace(seeding, made=Path(db_path) if made else None)
         except BaseException:
             await engine.close()
@@ -344,7 +345,9 @@ class Engine:
         unwrapped); None when it is not (or no longer) there."""
         return await self._store.article_text(article_id)
 
-    async def seed_if_empty(self, seeds: Path | None, zone: tzinfo = UTC) -> Seeding:
+    async def seed_if_empty(
+        self, seeds: Path | None, zone: tzinfo = UTC, stage: SeedingStage | None = None
+    ) -> Seeding:
         """Ingest the `seeds` folder (None: none) when the database holds no article and
         never had a feed (a deployment's, whose first poll is still to come), and index it
         (`open_seeded`). `Seeding.message` says what happened, for each caller to tell in
@@ -356,8 +359,13 @@ class Engine:
         process seeds and the other waits for it, then finds the seeds stored. Checked
         without it, both found the database empty, and the second said the corpus was
         still empty, its seeds all duplicates of the first's.
+
+        `stage`, when given, is filled as the seeding goes (`SeedingStage`).
         """
+        stage = SeedingStage() if stage is None else stage
         folder = await self._seed_folder(seeds)
+        if isinstance(folder, Path):
+            stage.storing = True
         found = await self._seed_once(folder, zone) if isinstance(folder, Path) else folder
         if isinstance(found, Seeding):  # not seeded here
             if not found.empty and not len(self.index):
@@ -366,6 +374,7 @@ class Engine:
         report = found
         if report.stopped:  # nothing of it kept
             return Seeding(seeds, report, empty=True)
+        stage.stored = True
         await self.refresh()
         try:
             await self.save_index()

@@ -15,6 +15,16 @@ from retrieval.corpus.ingest_report import IngestReport
 SEED_FAILURES = 3  # the seed files that failed, named in `Seeding.message`
 
 
+@dataclass(slots=True)
+class SeedingStage:
+    """How far `Engine.seed_if_empty` got, filled as it goes: for a caller that a stop
+    cancels meanwhile, which gets no `Seeding` back, to say what was kept (`newsbot ask`
+    ended without a word)."""
+
+    storing: bool = False  # the seeds' one transaction began (or waits for the lock)
+    stored: bool = False  # committed: every seed is stored, and indexed at the next open
+
+
 @dataclass(frozen=True, slots=True)
 class Seeding:
     """What `seed_if_empty` found: the seeds ingested into an empty database (`report`), or

@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 from bot.bounds import QUOTE_CHARS, TITLE_CHARS
+from bot.cli.ask import SEEDING_INTERRUPTED, SEEDING_INTERRUPTED_INDEXING
 from bot.cli.common import EXIT_BROKEN_PIPE, EXIT_FAILED
 from bot.cli.ingest import INTERRUPTED
 from bot.cli.main import main
@@ -1559,9 +1560,9 @@ sys.exit(main(["ask", sys.argv[1]]))
 @pytest.mark.parametrize("stop", ["SIGINT", "SIGTERM"])
 def test_a_stop_as_the_seeds_are_stored_keeps_none_of_them(stop: str, tmp_path: Path) -> None:
     """The seeds are stored in one transaction (`Engine.seed_if_empty`): stopped midway,
-    a first `newsbot ask` keeps none of them, and the next one seeds the database whole.
-    Had it kept the batches written before the stop, the next would find it not empty and
-    never seed the rest."""
+    a first `newsbot ask` keeps none of them, says so (it ended without a word), and the
+    next one seeds the database whole. Had it kept the batches written before the stop, the
+    next would find it not empty and never seed the rest."""
     seeds = tmp_path / "our-seeds"
     seeds.mkdir()
     write_jsonl(
@@ -1582,7 +1583,7 @@ def test_a_stop_as_the_seeds_are_stored_keeps_none_of_them(stop: str, tmp_path: 
         timeout=120,
     )
     assert stopped.returncode == 128 + getattr(signal, stop), stopped.stderr
-    assert "Traceback" not in stopped.stderr
+    assert (stopped.stdout, stopped.stderr) == ("", f"newsbot ask: {SEEDING_INTERRUPTED}\n")
     with closing(sqlite3.connect(tmp_path / "newsbot.db")) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         assert conn.execute(
@@ -1591,6 +1592,51 @@ def test_a_stop_as_the_seeds_are_stored_keeps_none_of_them(stop: str, tmp_path: 
     asked = run_newsbot(["ask", "Which pier?"], tmp_path, env=env)
     assert asked.returncode == 0, asked.stderr
     assert f"ingested the seeds from {seeds} (added 3 articles" in asked.stderr
+    assert "The Brack pier closed." in asked.stdout
+
+
+# `newsbot ask QUESTION`, which makes newsbot.db here and seeds it; the stop named is sent
+# as the seeds, committed, are indexed
+ASK_STOPPED_AS_IT_INDEXES_THE_SEEDS = """
+import os, signal, sys
+from bot.cli.main import main
+from retrieval.engine import Engine
+from tests.cli_process import until_cancelled
+async def stopped(self, *args, **kwargs):
+    os.kill(os.getpid(), getattr(signal, sys.argv[2]))
+    await until_cancelled()
+Engine.refresh = stopped
+signal.signal(signal.SIGINT, signal.default_int_handler)  # as at a terminal
+sys.exit(main(["ask", sys.argv[1]]))
+"""
+
+
+@pytest.mark.parametrize("stop", ["SIGINT", "SIGTERM"])
+def test_a_stop_as_the_stored_seeds_are_indexed_says_they_are_kept(
+    stop: str, tmp_path: Path
+) -> None:
+    """Stopped once the seeds are stored, as they are indexed, a first `newsbot ask` says
+    they are all kept (it ended without a word), and the next one answers from them."""
+    seeds = tmp_path / "our-seeds"
+    seeds.mkdir()
+    write_jsonl(seeds / "harbour.jsonl", [{"title": "Pier", "text": "The Brack pier closed."}])
+    env = clean_env(NEWSBOT_SEEDS=str(seeds))
+    stopped = subprocess.run(
+        [sys.executable, "-c", ASK_STOPPED_AS_IT_INDEXES_THE_SEEDS, "Which pier?", stop],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert stopped.returncode == 128 + getattr(signal, stop), stopped.stderr
+    assert (stopped.stdout, stopped.stderr) == (
+        "",
+        f"newsbot ask: {SEEDING_INTERRUPTED_INDEXING}\n",
+    )
+    assert stored_articles(tmp_path / "newsbot.db") == 1
+    asked = run_newsbot(["ask", "Which pier?"], tmp_path, env=env)
+    assert asked.returncode == 0, asked.stderr
     assert "The Brack pier closed." in asked.stdout
 
 
@@ -1638,7 +1684,7 @@ def test_a_stop_while_the_seeding_waits_for_another_process_lock_ends_at_once(
             out, err = process.communicate(timeout=60)  # not the 600 s SQLite would wait
         holder.execute("ROLLBACK")
     assert process.returncode == 128 + getattr(signal, stop), err
-    assert (out, err) == ("", "")
+    assert (out, err) == ("", f"newsbot ask: {SEEDING_INTERRUPTED}\n")
     assert stored_articles(tmp_path / "newsbot.db") == 0
     asked = run_newsbot(["ask", "Which pier?"], tmp_path, env=clean_env(NEWSBOT_SEEDS=str(seeds)))
     assert asked.returncode == 0, asked.stderr

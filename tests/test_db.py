@@ -26,6 +26,7 @@ from retrieval.corpus.store import AddResult, CorpusStore
 from retrieval.engine import Engine
 from retrieval.errors import StoreError
 from retrieval.finishing import finished
+from retrieval.seeding import SeedingStage
 from tests.cli_process import run_newsbot
 from tests.conftest import SEEDS, write_jsonl
 
@@ -279,7 +280,7 @@ async def test_an_engine_whose_seeding_fails_is_closed_again(
     """`Engine.open_seeded` closes what it opened when seeding fails: an open connection's
     thread would keep the process from exiting (`newsbot ask` hung so)."""
 
-    async def failing(self: Engine, seeds: Path, zone: tzinfo) -> None:
+    async def failing(self: Engine, seeds: Path, zone: tzinfo, stage: SeedingStage) -> None:
         raise StoreError("the disk is full")
 
     monkeypatch.setattr(Engine, "seed_if_empty", failing)

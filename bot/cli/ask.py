@@ -21,6 +21,7 @@ stands for one of the three not given ("asof", "date") or is one of the answer's
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 from pathlib import Path
 
@@ -36,6 +37,18 @@ from bot.cli.common import (
 )
 from bot.config import DEFAULT_DB, Settings
 from retrieval.engine import Engine
+from retrieval.seeding import SeedingStage
+
+# What a first `ask` stopped (Ctrl-C, SIGTERM) as it seeds an empty database says: the seeds
+# are stored in one transaction, so whole or not at all
+SEEDING_INTERRUPTED = (
+    "interrupted while storing the seed corpus: nothing was stored half-way, none of it is "
+    "kept; run the command again"
+)
+SEEDING_INTERRUPTED_INDEXING = (
+    "interrupted while indexing the seed corpus: all of it is stored, and is indexed when "
+    "newsbot next opens the database; run the command again"
+)
 
 
 def is_default_db(db_path: Path) -> bool:
@@ -62,9 +75,16 @@ async def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
     if not settings.db_path.exists() and not is_default_db(settings.db_path):
         require_database(settings.db_path)  # says how to make one, and exits 1
     # an empty database gets the bundled seed corpus first
-    engine, seeding = await Engine.open_seeded(
-        settings.db_path, settings.seeds_dir, reads_only=True, zone=settings.zone
-    )
+    stage = SeedingStage()
+    try:
+        engine, seeding = await Engine.open_seeded(
+            settings.db_path, settings.seeds_dir, reads_only=True, zone=settings.zone, stage=stage
+        )
+    except asyncio.CancelledError:  # Ctrl-C, SIGTERM: asyncio.run cancels us
+        if stage.storing:
+            said = SEEDING_INTERRUPTED_INDEXING if stage.stored else SEEDING_INTERRUPTED
+            print(f"newsbot ask: {said}", file=sys.stderr)
+        raise
     status = EXIT_OK
     try:
         if seeding.message:
