@@ -123,6 +123,32 @@ async def test_a_transaction_inside_one_of_its_task_is_a_part_of_it(
     assert not conn.in_transaction
 
 
+@pytest.mark.parametrize("interruption", [asyncio.CancelledError, KeyboardInterrupt])
+async def test_a_transaction_inside_another_is_undone_by_an_interruption_too(
+    conn: aiosqlite.Connection, db_path: Path, interruption: type[BaseException]
+) -> None:
+    """A write inside a transaction of its task's (a savepoint) that a cancellation or a
+    Ctrl-C interrupts, neither of them an Exception, is undone as an error's is: the outer
+    one goes on and commits its own writes alone, and the connection takes the next
+    transaction. Caught as an Exception only, the savepoint was left open, and its write
+    committed with the rest."""
+    async with transaction(conn):
+        await conn.execute("INSERT INTO t (tag) VALUES ('kept')")
+        with pytest.raises(interruption):
+            async with transaction(conn):
+                await conn.execute("INSERT INTO t (tag) VALUES ('interrupted')")
+                raise interruption
+    assert not conn.in_transaction
+    async with transaction(conn):  # usable: a transaction of its own, not a savepoint
+        await conn.execute("INSERT INTO t (tag) VALUES ('after')")
+    other = await connect(db_path)  # what is committed
+    try:
+        async with other.execute("SELECT tag FROM t ORDER BY id") as cur:
+            assert [row[0] for row in await cur.fetchall()] == ["kept", "after"]
+    finally:
+        await other.close()
+
+
 async def test_another_tasks_transaction_is_not_joined(conn: aiosqlite.Connection) -> None:
     """Only the task in a transaction (and those it starts) nests in it: another task's
     writes landing in it would be committed or undone by a block not theirs."""
