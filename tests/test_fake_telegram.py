@@ -560,6 +560,30 @@ async def test_flood_mode_limits_a_group_by_the_minute_and_all_chats_by_the_seco
     assert len(fake_telegram.floods()) == 4
 
 
+async def test_flood_mode_past_two_limits_at_once_waits_out_the_longer(
+    fake_telegram: FakeTelegramServer, fake_bot: Bot
+) -> None:
+    """A message past two limits at once is to wait until it is within both: the longer
+    wait (retry_after is "the number of seconds left to wait before the request can be
+    repeated"); the shorter told a bot to retry into another 429."""
+    clock = fake_telegram.flood_clock = FloodClock()
+    fake_telegram.add_chat(GROUP, "supergroup")
+    fake_telegram.limit_floods(FloodLimits(per_chat=1, chat_seconds=10, per_group=2))
+    for now in (0.0, 55.0):  # the second past the first's ten seconds, within its minute
+        clock.now = now
+        await fake_bot.send_message(GROUP, f"at {now:.0f} s")
+    clock.now = 56.0  # 9 s until the chat's ten seconds end, 4 s until the group's minute
+    with pytest.raises(RetryAfter) as caught:
+        await fake_bot.send_message(GROUP, "at 56 s")
+    assert flood_wait(caught.value) == 9
+    clock.now = 60.0  # within the group's limit again, still past the chat's
+    with pytest.raises(RetryAfter) as caught:
+        await fake_bot.send_message(GROUP, "at 60 s")
+    assert flood_wait(caught.value) == 5
+    clock.now = 65.0
+    await fake_bot.send_message(GROUP, "at 65 s")
+
+
 async def test_migrated_group_raises_chat_migrated(
     fake_telegram: FakeTelegramServer, fake_bot: Bot
 ) -> None:
