@@ -18,13 +18,12 @@ from retrieval.corpus.dates import ascii_digits
 
 @dataclass(frozen=True, slots=True)
 class AsOf:
-    """A moment asked about: `text` as read (a date, or a time in UTC), `moment` in Unix
-    time, `utc` that moment to the microsecond (what a JSON answer shows as `as_of_moment`:
-    a float holds no microseconds far from 1970), `given` as the asker wrote it (what a JSON
-    answer echoes and a batch's text answer shows), `zone` the one it was read in (its
-    offset, else NEWSBOT_TIMEZONE), whose days a month or day the question names are."""
+    """A moment asked about: `moment` in Unix time, `utc` that moment to the microsecond
+    (what a JSON answer shows as `as_of_moment`: a float holds no microseconds far from
+    1970), `given` as the asker wrote it (what a JSON answer echoes and a batch's text answer
+    shows), `zone` the one it was read in (its offset, else NEWSBOT_TIMEZONE), whose days a
+    month or day the question names are."""
 
-    text: str
     moment: float
     utc: str = field(compare=False)
     given: str = field(default="", compare=False)
@@ -47,12 +46,12 @@ def parse_as_of(value: str, zone: tzinfo = UTC) -> AsOf:
     # any ISO form of a day ("20220610" too, "٢٠٢٢-٠٦-١٠"), a week's Sunday, a month's last day
     day = last_day(ascii_digits(value))
     if day is None:  # a date-time: itself
-        return AsOf(iso_text(end), end.timestamp(), iso_text(end), value, zone)
+        return AsOf(end.timestamp(), iso_text(end), value, zone)
     # a microsecond before the next day, or a float's step where that is longer (before
     # 1425, after 2514): `end - 1e-6` was then the next day's midnight
     moment = min(end.timestamp() - 1e-6, math.nextafter(end.timestamp(), -math.inf))
     last = iso_text(end - timedelta(microseconds=1))
-    return AsOf(day.isoformat(), moment, last, value, zone)
+    return AsOf(moment, last, value, zone)
 
 
 def as_of_value(text: str) -> str:
