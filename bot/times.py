@@ -72,8 +72,7 @@ def story_times(item: DigestItem, zone: tzinfo, style: Style = "stamp") -> str:
     was stored says "stored"."""
     lead = item.lead_published or item.published
     lead_only = item.lead_date_only if item.lead_published else item.date_only
-    latest_stored = item.published_stored or item.undated
-    lead_stored = item.lead_stored if item.lead_published else latest_stored
+    lead_stored = item.lead_stored if item.lead_published else item.published_stored
     shown = f"{'stored ' if lead_stored else ''}{_moment(lead, lead_only, zone, style)}"
     if item.published <= lead:
         return shown
@@ -84,7 +83,7 @@ def story_times(item: DigestItem, zone: tzinfo, style: Style = "stamp") -> str:
         local_time(lead, zone).date()
     ):
         latest = f"{local_time(item.published, zone):%H:%M}"
-    return f"{shown} · latest report {'stored ' if latest_stored else ''}{latest}"
+    return f"{shown} · latest report {'stored ' if item.published_stored else ''}{latest}"
 
 
 def _moment(moment: datetime, date_only: bool, zone: tzinfo, style: Style) -> str:

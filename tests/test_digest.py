@@ -256,8 +256,18 @@ async def test_a_story_is_timed_by_its_dated_reports_not_an_undated_copy(
     await add(engine, dated)
     await add(engine, copy, ingested=DAY + timedelta(hours=15))
     [story] = (await digest_of(engine)).items
-    assert len(story.articles) == 2 and not story.undated
+    assert len(story.articles) == 2 and not story.published_stored
     assert story.published == DAY + timedelta(hours=9)
+
+
+async def test_a_story_of_undated_reports_alone_is_timed_when_stored(engine: Engine) -> None:
+    """No report of it gave a date: its time is when the newest was stored, and says so
+    (`published_stored`), as the line under its headline shows it."""
+    first, second = (replace(draft, published=None) for draft in TRAM[:2])
+    await add(engine, first, ingested=DAY + timedelta(hours=9))
+    await add(engine, second, ingested=DAY + timedelta(hours=15))
+    [story] = (await digest_of(engine)).items
+    assert len(story.articles) == 2 and story.published_stored
 
 
 RESIGNATION = (

@@ -83,7 +83,11 @@ def test_a_digest_of_its_best_stories_says_how_many_there_were() -> None:
 
 def test_a_story_with_no_date_says_when_it_was_stored() -> None:
     """Its time is when it was stored: shown bare, a backfill would read as today's news."""
-    undated = item(1, articles=(DigestArticle(1, "Story 1", "Herald", None, None),))
+    undated = item(
+        1,
+        articles=(DigestArticle(1, "Story 1", "Herald", None, None),),
+        published_stored=True,  # as `digest` sets it for a story no report of which is dated
+    )
     dated = item(2, articles=(DigestArticle(2, "Story 2", "Post", None, "2024-06-02"),))
     text, _ = shown(digest_messages(Digest(START, END, (undated, dated)), BERLIN)[0])
     assert "Herald, Post · stored Sun 2 Jun 10:00" in text

@@ -100,15 +100,11 @@ class DigestItem:
     lead_published: datetime | None = None
     lead_date_only: bool = False
     lead_stored: bool = False
-    # `published` is when the newest report was stored, not published: none of the reports
-    # at that moment gave a date, or theirs lie ahead (`dates.stored_ahead`)
+    # `published` is when the newest report was stored, not published, which a reader must
+    # not take for a publication time: none of the reports at that moment gave a date (none
+    # of the story's did, or it would be the newest dated one's), or theirs lie ahead
+    # (`dates.stored_ahead`)
     published_stored: bool = False
-
-    @property
-    def undated(self) -> bool:
-        """No report of it gave a date: `published` is when the newest was stored, which a
-        reader must not take for a publication time."""
-        return bool(self.articles) and not any(a.published for a in self.articles)
 
 
 @dataclass(frozen=True, slots=True)
