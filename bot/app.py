@@ -41,7 +41,6 @@ from bot.runtime import CONTEXT_TYPES, App, Context, run_every
 from bot.stopping import StopSignals, cancel_leftovers
 from bot.transport import ApiRequest, RetryingRateLimiter, UpdatesRequest
 from bot.turns import ChatsInTurn
-from retrieval.addresses import masked_url
 from retrieval.compiled import COMPILING, is_compiled
 from retrieval.conversations import Conversations
 from retrieval.corpus.served import ServedBot, serve_at
@@ -409,8 +408,9 @@ async def _connect(app: App, settings: Settings) -> None:
     """Call getMe once before polling: a bad token, an unreachable Bot API or an address
     that is no Bot API becomes one clear error here, instead of a traceback. The message is
     redacted: a server may quote the request's path, which holds the token; and the address
-    is shown without the credentials it may carry (a proxy's user:password@)."""
-    url = masked_url(settings.api_base_url)
+    is shown as a log line shows it (`redact`): without the credentials it may carry (a
+    proxy's user:password@), nor a token pasted into its path."""
+    url = redact(settings.api_base_url)
     custom = settings.api_base_url != DEFAULT_API_BASE_URL
     try:
         await app.bot.initialize()

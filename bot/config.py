@@ -14,20 +14,13 @@ from zoneinfo import ZoneInfo
 
 from dotenv import dotenv_values
 
+from bot.tokens import TOKEN_PATTERN, holds_token, token_masked
 from retrieval.errors import ConfigError, ScheduleError
 from retrieval.feeds.private_addresses import PrivateAllowed
 from retrieval.zones import parse_zone, read_zone
 
 DEFAULT_DB = "newsbot.db"
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
-TOKEN_PATTERN = re.compile(r"^\d{5,}:[A-Za-z0-9_-]{30,}$")
-_TOKEN_LIKE = re.compile(r"\d{5,}:[A-Za-z0-9_-]{20,}")  # a token, or most of one
-
-
-def _masked(text: str) -> str:
-    """`text` with a bot token, or most of one, in it masked: a setting's error shows its
-    value back, and a token pasted into the wrong line must not be shown."""
-    return _TOKEN_LIKE.sub("<TELEGRAM_BOT_TOKEN>", text)
 
 
 def bundled_seeds(package: Path, data_dirs: list[Path]) -> Path:
@@ -58,7 +51,7 @@ def _ids(name: str, raw: str | None) -> frozenset[int]:
         return frozenset(int(part) for part in re.split(r"[,\s]+", raw.strip()) if part)
     except ValueError:
         raise ConfigError(
-            f"{name} {_masked(raw)!r} is not a list of ids: use numeric chat or user ids "
+            f"{name} {token_masked(raw)!r} is not a list of ids: use numeric chat or user ids "
             "separated by commas, e.g. 12345,-1001234567890"
         ) from None
 
@@ -70,7 +63,7 @@ def _whole_number(name: str, raw: str | None, default: int) -> int:
         return int(raw)
     except ValueError:
         raise ConfigError(
-            f"{name} {_masked(raw)!r} is not a whole number: use e.g. {default}"
+            f"{name} {token_masked(raw)!r} is not a whole number: use e.g. {default}"
         ) from None
 
 
@@ -95,9 +88,9 @@ def _private_urls(raw: str | None) -> bool | PrivateAllowed:
         return PrivateAllowed.parse(word)
     except ValueError as exc:
         raise ConfigError(
-            f"NEWSBOT_ALLOW_PRIVATE_URLS {_masked(raw or '')!r} is neither yes nor no nor a list "
-            f"of hosts and networks ({_masked(str(exc))}): use the hosts and networks your "
-            f"feeds are on, separated by commas (intranet.example, 10.1.0.0/16), "
+            f"NEWSBOT_ALLOW_PRIVATE_URLS {token_masked(raw or '')!r} is neither yes nor no nor "
+            f"a list of hosts and networks ({token_masked(str(exc))}): use the hosts and "
+            "networks your feeds are on, separated by commas (intranet.example, 10.1.0.0/16), "
             f"{', '.join(YES)} for every private address, {', '.join(NO)} for none"
         ) from None
 
@@ -138,23 +131,18 @@ class Settings:
     def __post_init__(self) -> None:
         if not _http_url(self.api_base_url):
             raise ConfigError(
-                f"TELEGRAM_API_BASE_URL {_masked(self.api_base_url)!r} is not an http(s) URL: use "
-                f"{DEFAULT_API_BASE_URL}, or your own Bot API server's, e.g. "
+                f"TELEGRAM_API_BASE_URL {token_masked(self.api_base_url)!r} is not an http(s) "
+                f"URL: use {DEFAULT_API_BASE_URL}, or your own Bot API server's, e.g. "
                 "http://localhost:8081/bot"
             )
         # "…/bot/" is "…/bot": python-telegram-bot appends the token to it as it is, and
         # "…/bot/<token>" was rejected by the Bot API, a misleading start-up error
         object.__setattr__(self, "api_base_url", self.api_base_url.rstrip("/"))
         if not urlsplit(self.api_base_url).path.endswith("/bot"):
-            # a token pasted into its path is not shown back; the host's port is no token
-            address = urlsplit(self.api_base_url)
-            shown = address._replace(
-                path=re.sub(r"\d+:[\w-]+", "<TELEGRAM_BOT_TOKEN>", address.path)
-            ).geturl()
             raise ConfigError(
-                f"TELEGRAM_API_BASE_URL {shown!r} must end in /bot, which the token is "
-                f"appended to: {DEFAULT_API_BASE_URL}, or your own Bot API server's, e.g. "
-                "http://localhost:8081/bot"
+                f"TELEGRAM_API_BASE_URL {token_masked(self.api_base_url)!r} must end in /bot, "
+                f"which the token is appended to: {DEFAULT_API_BASE_URL}, or your own Bot API "
+                "server's, e.g. http://localhost:8081/bot"
             )
         if self.questions_per_minute <= 0:
             raise ConfigError(
@@ -167,10 +155,10 @@ class Settings:
             )
         if self.log_level.upper() not in LOG_LEVELS:
             raise ConfigError(
-                f"NEWSBOT_LOG_LEVEL {_masked(self.log_level)!r} is not a log level: use "
+                f"NEWSBOT_LOG_LEVEL {token_masked(self.log_level)!r} is not a log level: use "
                 f"{', '.join(LOG_LEVELS[:-1])} or {LOG_LEVELS[-1]}"
             )
-        if _TOKEN_LIKE.search(self.timezone):  # pasted into the wrong line: never shown
+        if holds_token(self.timezone):  # pasted into the wrong line: never shown
             raise ConfigError(
                 "NEWSBOT_TIMEZONE holds what looks like a bot token, not a time zone: use an "
                 "Area/City name such as Europe/London, America/New_York or Asia/Tokyo (or UTC)"

@@ -18,9 +18,9 @@ import traceback
 from typing import Any
 from urllib.parse import quote
 
+from bot.tokens import REDACTED, token_masked
 from retrieval.addresses import masked
 
-REDACTED = "<TELEGRAM_BOT_TOKEN>"
 URL_LOGGERS = ("httpx", "httpcore")
 # numba logs every compiler pass at DEBUG: at NEWSBOT_LOG_LEVEL=DEBUG the first query spends
 # some 35 s writing them, with the GIL held and the bot frozen. The job queue's scheduler logs
@@ -121,10 +121,12 @@ class _ShortReplyErrors(logging.Filter):
 
 def redact(text: str) -> str:
     """`text` with every secret replaced, in any letter case (python-telegram-bot makes a
-    Bot API error that opens with "Bad Request: " lower case, the token in it too), and the
-    credentials of the addresses it quotes masked."""
+    Bot API error that opens with "Bad Request: " lower case, the token in it too), any
+    other bot token too (one pasted into TELEGRAM_API_BASE_URL, which every request's URL
+    holds), and the credentials of the addresses it quotes masked."""
     if _pattern:
         text = _pattern.sub(REDACTED, text)
+    text = token_masked(text)
     if "://" in text:
         for address in dict.fromkeys(m.group(1) for m in _ADDRESS.finditer(text)):
             text = masked(text, address)

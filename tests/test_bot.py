@@ -43,9 +43,9 @@ from bot.formatting import (
     VOTE_NOT_SAVED,
 )
 from bot.help_commands import ADMIN_COMMANDS, COMMANDS, command_names
-from bot.logs import REDACTED
 from bot.resume import answer_kept, keep_dropped
 from bot.runtime import App, BotData, Context, OneAtATime, run_every
+from bot.tokens import REDACTED
 from bot.turns import ChatsInTurn
 from retrieval import bookkeeping
 from retrieval.conversations import ChatMessage

@@ -10,7 +10,8 @@ import time
 
 import pytest
 
-from bot.logs import LOG_FORMAT, REDACTED, UtcFormatter, hide_secret, quiet_http_logs
+from bot.logs import LOG_FORMAT, UtcFormatter, hide_secret, quiet_http_logs
+from bot.tokens import REDACTED
 
 TOKEN = "123456:SECRET-of-the-logs-test-xxxxxxxxxxxxxx"
 

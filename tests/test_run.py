@@ -19,7 +19,8 @@ from urllib.parse import quote
 
 import pytest
 
-from bot.logs import REDACTED, REPLY_LOGGER, REPLY_SHOWN, quiet_http_logs
+from bot.logs import REPLY_LOGGER, REPLY_SHOWN, quiet_http_logs
+from bot.tokens import REDACTED
 from tests.cli_process import killed_on_exit
 from tests.conftest import REPO
 from tests.fake_telegram import TEST_TOKEN, FakeTelegramServer
@@ -253,6 +254,39 @@ def test_a_server_that_is_no_bot_api_is_a_clear_error_without_the_token(
     assert TEST_TOKEN not in err and TEST_TOKEN.lower() not in err
     assert quote(TEST_TOKEN, safe="").lower() not in err.lower()
     assert "PortalPw99" not in err and "admin:***@127.0.0.1" in last
+
+
+@pytest.mark.parametrize("token", ["configured", "another"])
+def test_a_base_url_holding_a_token_never_shows_it(tmp_path: Path, token: str) -> None:
+    """A token pasted into TELEGRAM_API_BASE_URL ahead of its /bot, this bot's or another's
+    (an old one): the settings take it (it ends in /bot), and the start-up error that names
+    the address, and the log at DEBUG that quotes the requests' URL, showed it whole. It is
+    masked as a token pasted into any setting is (`bot.tokens`)."""
+    pasted = (
+        TEST_TOKEN if token == "configured" else "123456789:AAF-oldTOKENoldTOKENoldTOKEN0123456"
+    )
+    server = ThreadingHTTPServer(("127.0.0.1", 0), NotTheBotAPI)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}/echo/{pasted}/bot"
+        env = newsbot_env(
+            tmp_path,
+            TELEGRAM_BOT_TOKEN=TEST_TOKEN,
+            TELEGRAM_API_BASE_URL=base,
+            NEWSBOT_LOG_LEVEL="DEBUG",
+        )
+        code, err = run(tmp_path, env)
+    finally:
+        server.shutdown()
+        server.server_close()
+    last = err.rstrip("\n").rsplit("\n", 1)[-1]
+    assert code == 1 and last.startswith("newsbot run: the Bot API at http://127.0.0.1:"), err
+    assert f"/echo/{REDACTED}/bot refused getMe" in last
+    logged = rf"DEBUG telegram\.ext\.ExtBot: Set Bot API URL: \S+/echo/{REDACTED}/bot"
+    assert re.search(logged, err)  # the log line about the address, masked too
+    for shown in (pasted, pasted.lower(), quote(pasted, safe="").lower()):
+        assert shown not in err.lower()
+    assert pasted.partition(":")[2].lower() not in err.lower()  # nor its secret half
 
 
 def test_a_reply_that_is_not_json_is_logged_as_one_short_line(
