@@ -191,6 +191,7 @@ class FakeTelegramServer:
         self._commands: dict[str, list[JSON]] = {}
         self._failures: list[tuple[str, ApiError, list[int]]] = []
         self._outages: list[tuple[frozenset[str] | None, float, ApiError]] = []
+        self._refused_in_outages: list[RecordedCall] = []
         self._delays: list[tuple[str, float, list[int]]] = []
         self._drops: list[tuple[str, list[int]]] = []
         self._chat_errors: dict[int, ApiError] = {}
@@ -255,6 +256,11 @@ class FakeTelegramServer:
         """Messages the bot sent to a chat that still exist, in their current (edited) state."""
         bot_id = self.bot_user["id"]
         return [m for m in self.messages(chat_id) if m.get("from", {}).get("id") == bot_id]
+
+    def outage_refusals(self) -> list[RecordedCall]:
+        """The calls an outage answered with its 5xx error (`outage`), oldest first."""
+        with self._cond:
+            return list(self._refused_in_outages)
 
     def floods(self) -> list[RecordedCall]:
         """The calls flood mode answered with 429, oldest first."""
@@ -351,7 +357,8 @@ class FakeTelegramServer:
         methods: tuple[str, ...] | None = ("sendMessage",),
     ) -> None:
         """For the next ``seconds``, answer every call of ``methods`` (all if None) with a
-        5xx error, as Telegram's front does while its backend is away. Calls are recorded."""
+        5xx error, as Telegram's front does while its backend is away. Calls are recorded,
+        those refused in `outage_refusals` too."""
         description = {502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout"}
         error = ApiError(error_code, description.get(error_code, f"Error {error_code}"))
         until = time.monotonic() + seconds
@@ -691,6 +698,7 @@ class FakeTelegramServer:
                     raise error
             for methods, until, error in self._outages:
                 if (methods is None or method in methods) and time.monotonic() < until:
+                    self._refused_in_outages.append(self._calls[-1])
                     raise error
             for key in ("chat_id", "user_id", "message_id"):  # the API takes "123" as 123
                 if isinstance(params.get(key), str) and re.fullmatch(r"-?\d+", params[key]):

@@ -30,6 +30,7 @@ from telegram.error import (
     EndPointNotFound,
     Forbidden,
     InvalidToken,
+    NetworkError,
     RetryAfter,
 )
 from telegram.ext import (
@@ -582,6 +583,19 @@ async def test_flood_mode_past_two_limits_at_once_waits_out_the_longer(
     assert flood_wait(caught.value) == 5
     clock.now = 65.0
     await fake_bot.send_message(GROUP, "at 65 s")
+
+
+async def test_an_outage_refuses_its_methods_and_records_what_it_refused(
+    fake_telegram: FakeTelegramServer, fake_bot: Bot
+) -> None:
+    fake_telegram.add_chat(CHAT)
+    fake_telegram.outage(3600.0, 502)  # sendMessage only, longer than the test
+    with pytest.raises(NetworkError, match="Bad Gateway"):
+        await fake_bot.send_message(CHAT, "during")
+    await fake_bot.send_chat_action(CHAT, "typing")  # another method: answered
+    [refused] = fake_telegram.outage_refusals()
+    assert (refused.method, refused.params["text"]) == ("sendMessage", "during")
+    assert fake_telegram.calls("sendMessage") == [refused]
 
 
 async def test_migrated_group_raises_chat_migrated(
