@@ -81,3 +81,24 @@ def test_every_package_the_code_imports_is_a_declared_dependency() -> None:
         if not (names := {_normal(n) for n in distributions.get(module, [module])}) & _declared()
     }
     assert undeclared == {}
+
+
+def _floor(requirements: list[str], name: str) -> tuple[int, ...]:
+    """The version `requirements` ask of `name` at least (`name>=X.Y`)."""
+    for spec in requirements:
+        if _normal(re.split(r"[\s<>=!~;\[]", spec, maxsplit=1)[0]) == name:
+            found = re.search(r">=\s*([\d.]+)", spec)
+            assert found, f"{spec!r} sets no floor"
+            return tuple(int(part) for part in found[1].split("."))
+    raise AssertionError(f"{name} is not required")
+
+
+def test_setuptools_is_asked_for_at_the_version_that_reads_the_license() -> None:
+    """`license = "Apache-2.0"` (an SPDX string, PEP 639) needs setuptools
+    77; with 68-76, which pyproject allowed, an offline build (--no-build-isolation, a distro's
+    setuptools) stopped at "`project.license` must be valid exactly by one definition"."""
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text())
+    assert isinstance(pyproject["project"]["license"], str)
+    assert _floor(pyproject["build-system"]["requires"], "setuptools") >= (77,)
+    dev = pyproject["project"]["optional-dependencies"]["dev"]
+    assert _floor(dev, "setuptools") >= (77,)
