@@ -89,6 +89,16 @@ def _suggestion(name: str) -> str | None:
     return _zone_names()[close[0]] if close else None
 
 
+def _have_zones() -> bool:
+    """Whether zoneinfo finds any zone: the system's zoneinfo files or the tzdata package.
+    Alpine, distroless images and Windows have no system files."""
+    try:
+        ZoneInfo("UTC")
+    except ZoneInfoNotFoundError:
+        return False
+    return True
+
+
 def parse_zone(name: str) -> ZoneInfo:
     """The IANA zone `name` (any letter case); ScheduleError naming the zone probably meant,
     or valid examples, otherwise."""
@@ -96,6 +106,11 @@ def parse_zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(canonical)
     except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: too long a file name
+        if not _have_zones():  # "unknown time zone 'UTC': use ... (or UTC)" helps no one
+            raise ScheduleError(
+                f"cannot read time zone {quoted(name)}: no time zone database found "
+                "(install tzdata)"
+            ) from None
         meant = _suggestion(name)
         advice = (
             f"did you mean {meant}?"

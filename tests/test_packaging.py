@@ -102,3 +102,10 @@ def test_setuptools_is_asked_for_at_the_version_that_reads_the_license() -> None
     assert _floor(pyproject["build-system"]["requires"], "setuptools") >= (77,)
     dev = pyproject["project"]["optional-dependencies"]["dev"]
     assert _floor(dev, "setuptools") >= (77,)
+
+
+def test_the_time_zone_database_is_a_declared_dependency() -> None:
+    """zoneinfo imports no package, so the test above cannot see it; tzdata came only through
+    python-dateutil 4, and where the system has no zoneinfo files (Alpine, distroless,
+    Windows) every command stopped at NEWSBOT_TIMEZONE's default, UTC."""
+    assert "tzdata" in _declared()

@@ -262,6 +262,30 @@ def test_a_bad_setting_is_one_line_and_exit_status_2(tmp_path: Path) -> None:
     assert done.stdout == "" and not (tmp_path / "n.db").exists()
 
 
+def test_with_no_time_zone_database_the_setting_is_not_blamed(tmp_path: Path) -> None:
+    """With neither system zoneinfo files nor the tzdata package (Alpine, distroless,
+    Windows), every command stopped at "unknown time zone 'UTC': use an Area/City name ...
+    (or UTC)", refusing the default while advising it."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSBOT_", "TELEGRAM_"))}
+    without_tzdata = (  # None in sys.modules: `import tzdata` fails, as where it is missing
+        "import sys; sys.modules['tzdata'] = None; sys.argv[0] = 'newsbot'; "
+        "from bot.cli.entry import main; sys.exit(main())"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", without_tzdata, "--db", str(tmp_path / "n.db"), "stats"],
+        cwd=tmp_path,
+        env={**env, "PYTHONTZPATH": str(tmp_path / "no-zones"), "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.stderr == (
+        "newsbot stats: NEWSBOT_TIMEZONE: cannot read time zone 'UTC': no time zone database "
+        "found (install tzdata)\n"
+    )
+    assert done.returncode == 2
+
+
 def test_the_env_file_read_is_known(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`newsbot run` checks its mode (`env_file_shared`): only a file read is named."""
     env_file = tmp_path / ".env"
