@@ -23,14 +23,15 @@ DEFAULT_DB = "newsbot.db"
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 
 
-def bundled_seeds(package: Path, data_dirs: list[Path]) -> Path:
-    """The seed corpus: a checkout's seeds/ beside the `package` folder (an editable
-    install, or run from the clone), else the copy an install from a wheel put under one
-    of `data_dirs` (pyproject's data-files: share/newsbot/seeds); the checkout's, to be
-    named in the message that it is missing, where neither is there."""
-    checkout = package.parent / "seeds"
-    installed = [data / "share" / "newsbot" / "seeds" for data in data_dirs]
-    return next((path for path in [checkout, *installed] if path.is_dir()), checkout)
+def bundled(name: str, package: Path, data_dirs: list[Path]) -> Path:
+    """A file or folder newsbot ships beside its packages (the seed corpus, .env.example): a
+    checkout's `name` beside the `package` folder (an editable install, or run from the
+    clone), else the copy an install from a wheel put under one of `data_dirs` (pyproject's
+    data-files: share/newsbot/NAME); the checkout's, to be named in the message that it is
+    missing, where neither is there."""
+    checkout = package.parent / name
+    installed = [data / "share" / "newsbot" / name for data in data_dirs]
+    return next((path for path in [checkout, *installed] if path.exists()), checkout)
 
 
 # the venv's prefix, or the user's base with `pip install --user`
@@ -38,7 +39,9 @@ _DATA_DIRS = [
     Path(sysconfig.get_path("data", scheme))
     for scheme in (sysconfig.get_default_scheme(), sysconfig.get_preferred_scheme("user"))
 ]
-REPO_SEEDS = bundled_seeds(Path(__file__).resolve().parent, _DATA_DIRS)
+_PACKAGE = Path(__file__).resolve().parent
+REPO_SEEDS = bundled("seeds", _PACKAGE, _DATA_DIRS)
+ENV_EXAMPLE = bundled(".env.example", _PACKAGE, _DATA_DIRS)  # every setting, explained
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 DAY_SECONDS = 86400.0
 YES, NO = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
@@ -236,7 +239,7 @@ class Settings:
         if not self.token:
             raise ConfigError(
                 "TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather and put its token "
-                "in .env (see .env.example)"
+                f"in .env (a template with every setting: {ENV_EXAMPLE})"
             )
         if not TOKEN_PATTERN.match(self.token):
             raise ConfigError(

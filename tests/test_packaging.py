@@ -10,17 +10,21 @@ import tomllib
 import zipfile
 from pathlib import Path
 
-from bot.config import bundled_seeds
+import pytest
+
+from bot.config import ENV_EXAMPLE, Settings, bundled
+from retrieval.errors import ConfigError
 
 from .conftest import REPO
 
 
-def test_the_wheel_carries_the_seed_corpus(tmp_path: Path) -> None:
+def test_the_wheel_carries_the_seed_corpus_and_the_settings_template(tmp_path: Path) -> None:
     """Installed from a wheel, `newsbot ask` found no seeds/ beside its packages and said
-    "The news corpus holds no articles." to the quick start's question."""
+    "The news corpus holds no articles." to the quick start's question; and `newsbot run`
+    with no token sent the operator to a .env.example the install did not have."""
     source = tmp_path / "source"  # a copy: setuptools builds in the tree it is given
     source.mkdir()
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "README.md", ".env.example"):
         shutil.copy(REPO / name, source / name)
     for folder in ("bot", "retrieval", "seeds"):
         shutil.copytree(
@@ -36,6 +40,7 @@ def test_the_wheel_carries_the_seed_corpus(tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     shipped = {Path(name).name for name in names if "/data/share/newsbot/seeds/" in name}
     assert shipped == {path.name for path in (REPO / "seeds").iterdir()}
+    assert any(name.endswith(".data/data/share/newsbot/.env.example") for name in names)
 
 
 def test_seeds_are_the_checkouts_else_the_installed_copy(tmp_path: Path) -> None:
@@ -43,11 +48,22 @@ def test_seeds_are_the_checkouts_else_the_installed_copy(tmp_path: Path) -> None
     (site / "bot").mkdir(parents=True)
     prefix = tmp_path / "venv"
     installed = prefix / "share" / "newsbot" / "seeds"
-    assert bundled_seeds(site / "bot", [prefix]) == site / "seeds"  # named as missing
+    assert bundled("seeds", site / "bot", [prefix]) == site / "seeds"  # named as missing
     installed.mkdir(parents=True)
-    assert bundled_seeds(site / "bot", [tmp_path / "user", prefix]) == installed
+    assert bundled("seeds", site / "bot", [tmp_path / "user", prefix]) == installed
     (site / "seeds").mkdir()  # a checkout's own come first
-    assert bundled_seeds(site / "bot", [prefix]) == site / "seeds"
+    assert bundled("seeds", site / "bot", [prefix]) == site / "seeds"
+    example = prefix / "share" / "newsbot" / ".env.example"
+    example.touch()
+    assert bundled(".env.example", site / "bot", [prefix]) == example
+
+
+def test_the_no_token_message_names_where_the_settings_template_is() -> None:
+    """ "see .env.example" sent a wheel's operator to a file in no folder of theirs."""
+    with pytest.raises(ConfigError) as refused:
+        Settings(token=None).require_token()
+    assert str(refused.value).endswith(f"(a template with every setting: {ENV_EXAMPLE})")
+    assert ENV_EXAMPLE.is_file()
 
 
 def _declared() -> set[str]:
