@@ -14,7 +14,8 @@ from typing import Literal
 
 from retrieval.corpus.dates import ascii_digits, end_of_day_advice
 from retrieval.digest.digest import DigestItem
-from retrieval.wording import local_time, stamp
+from retrieval.models import Attribution
+from retrieval.wording import UNDATED, local_time, stamp
 
 Style = Literal["stamp", "stamp_zone", "weekday"]
 # A date and a time, with an offset or not, in the ISO forms Python reads: checked before it
@@ -304,3 +305,16 @@ class NoSuchDay(ValueError):
 
 class NotAMoment(ValueError):
     """Text of no form `moment_of` reads: not a date, week, month or date-time."""
+
+
+def date_shown(article: Attribution, zone: tzinfo) -> str:
+    """A published date as given (2024-11-25), a date and time in `zone` (2024-11-25 17:30
+    JST): stored in UTC, it would print as 2024-11-25T08:30:00+00:00 whatever the zone. One
+    dated ahead of when it was stored shows when it was stored, as a digest does."""
+    published = article.published
+    if article.stored_ahead is not None:
+        return f"stored {when(article.stored_ahead, zone)}"
+    if not published:
+        return UNDATED
+    read = stored_moment(published)
+    return when(read, zone) if isinstance(read, datetime) else published

@@ -72,6 +72,29 @@ def ingested(tmp_path: Path) -> str:
     return db
 
 
+def test_remove_shows_the_articles_date_as_ask_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`remove` printed the stored string, "2019-11-19T13:03:00+00:00", where `ask` shows
+    "2019-11-19 22:03 JST" in NEWSBOT_TIMEZONE."""
+    monkeypatch.setenv("NEWSBOT_TIMEZONE", "Asia/Tokyo")
+    db = str(tmp_path / "news.db")
+    article = {
+        "title": ASLANDUZ.title,
+        "text": ASLANDUZ.text,
+        "source": "Wall Street Journal",
+        "published": "2019-11-19T13:03:00+00:00",
+    }
+    assert main(["--db", db, "ingest", str(write_jsonl(tmp_path / "a.jsonl", [article]))]) == 0
+    assert main(["--db", db, "ask", "--limit", "1", QUESTION]) == 0
+    assert "Wall Street Journal · 2019-11-19 22:03 JST · article 1\n" in capsys.readouterr().out
+    assert main(["--db", db, "remove", "1"]) == 0
+    out = capsys.readouterr().out
+    assert (
+        f'removed article 1: "{ASLANDUZ.title}" (Wall Street Journal, 2019-11-19 22:03 JST)' in out
+    )
+
+
 def test_a_removed_article_is_never_quoted_and_the_saved_index_is_kept(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -5,17 +5,16 @@ order), or text for a terminal, clipped as the bot clips it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 from typing import Any
 
 from bot.bounds import AUTHORS_SHOWN, NAME_CHARS, QUOTE_CHARS, TITLE_CHARS, clip, some_of
 from bot.cli.ask_requests import ANSWER_FIELDS, BadLine, Request
 from bot.cli.common import text_block
-from bot.times import iso_text, published_text, stored_field, stored_moment, when
+from bot.times import date_shown, iso_text, published_text, stored_field
 from retrieval.models import Attribution, Passage
 from retrieval.quotes import PARAGRAPH_BREAK
 from retrieval.search_result import SearchResult
-from retrieval.wording import UNDATED
 
 # A quote's next line, after a paragraph's break: indented under it, as its source line is
 QUOTE_LINE = "\n   "
@@ -125,7 +124,7 @@ def render_text(result: SearchResult, color: bool, zone: tzinfo) -> str:
             clip(a.headline, TITLE_CHARS),
             clip(a.source or "", NAME_CHARS),
             some_of(a.authors, AUTHORS_SHOWN),
-            clip(_date_shown(a, zone), NAME_CHARS),
+            clip(date_shown(a, zone), NAME_CHARS),
             f"article {a.id}",  # what `newsbot remove` takes
         )
         source = " · ".join(part for part in parts if part)
@@ -133,19 +132,6 @@ def render_text(result: SearchResult, color: bool, zone: tzinfo) -> str:
             text_block(f"{passage.rank}. “{quote}”", f"   — {source}", a.url and f"     {a.url}")
         )
     return "\n\n".join(blocks)
-
-
-def _date_shown(article: Attribution, zone: tzinfo) -> str:
-    """A published date as given (2024-11-25), a date and time in `zone` (2024-11-25 17:30
-    JST): stored in UTC, it would print as 2024-11-25T08:30:00+00:00 whatever the zone. One
-    dated ahead of when it was stored shows when it was stored, as a digest does."""
-    published = article.published
-    if article.stored_ahead is not None:
-        return f"stored {when(article.stored_ahead, zone)}"
-    if not published:
-        return UNDATED
-    read = stored_moment(published)
-    return when(read, zone) if isinstance(read, datetime) else published
 
 
 def bad_line_json(bad: BadLine) -> dict[str, Any]:
