@@ -27,10 +27,11 @@ def bundled(name: str, package: Path, data_dirs: list[Path]) -> Path:
     """A file or folder newsbot ships beside its packages (the seed corpus, .env.example): a
     checkout's `name` beside the `package` folder (an editable install, or run from the
     clone), else the copy an install from a wheel put under one of `data_dirs` (pyproject's
-    data-files: share/newsbot/NAME); the checkout's, to be named in the message that it is
-    missing, where neither is there."""
+    data-files: share/newsbot/NAME), or beside the packages (`pip install --target DIR`
+    puts it in DIR/share/newsbot); the checkout's, to be named in the message that it is
+    missing, where none is there."""
     checkout = package.parent / name
-    installed = [data / "share" / "newsbot" / name for data in data_dirs]
+    installed = [data / "share" / "newsbot" / name for data in [*data_dirs, package.parent]]
     return next((path for path in [checkout, *installed] if path.exists()), checkout)
 
 

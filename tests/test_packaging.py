@@ -98,6 +98,16 @@ def test_seeds_are_the_checkouts_else_the_installed_copy(tmp_path: Path) -> None
     assert bundled(".env.example", site / "bot", [prefix]) == example
 
 
+def test_seeds_installed_with_pip_target_are_found(tmp_path: Path) -> None:
+    """`pip install --target DIR` puts the data files in DIR/share/newsbot, which is no
+    interpreter's data folder: `ask` said "there is no seed folder at DIR/seeds"."""
+    target = tmp_path / "target"
+    (target / "bot").mkdir(parents=True)
+    installed = target / "share" / "newsbot" / "seeds"
+    installed.mkdir(parents=True)
+    assert bundled("seeds", target / "bot", [tmp_path / "venv"]) == installed
+
+
 def test_the_no_token_message_names_where_the_settings_template_is() -> None:
     """ "see .env.example" sent a wheel's operator to a file in no folder of theirs."""
     with pytest.raises(ConfigError) as refused:
