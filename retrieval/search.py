@@ -302,16 +302,18 @@ class Searcher:
             return self._nothing_matches(question, tokens, moment)
         candidates, scores = self.ranker.rank(candidates, self.reader.sentence_texts_and_finds)
         first_page = self.ranker.first_page
+        rest = self.ranker.rest_scores(candidates)
         if shown:
             # a window the earlier pages showed may now rank anywhere, or overlap new ones,
             # or have a copy stored since; a follow-up leaves out the answer it follows (its
             # pages and theirs), of at most a window a sentence
             before = offset + len(shown)
-            chosen = choose(candidates, scores, 2 * before + limit + 1, first_page)
+            chosen = choose(candidates, scores, 2 * before + limit + 1, first_page, rest)
             unshown_windows = unshown(candidates, chosen, list(shown))
             best_shown = not offset and bool(chosen) and chosen[0] not in unshown_windows[:1]
         else:
-            unshown_windows = choose(candidates, scores, offset + limit + 1, first_page)[offset:]
+            chosen = choose(candidates, scores, offset + limit + 1, first_page, rest)
+            unshown_windows = chosen[offset:]
             best_shown = False
         page = unshown_windows[:limit]
         asked = Asked(self.index.tokenizer, LINK.sub(" ", question))

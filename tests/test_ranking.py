@@ -184,6 +184,8 @@ def test_the_shipped_model_loads_and_names_only_known_features() -> None:
     assert ranker.pool >= 20 and ranker.first_page >= 1
     data = json.loads(MODEL_PATH.read_text())
     assert Ranker.from_dict(data).to_dict() == data  # what it writes is what it reads
+    without_rest = {k: v for k, v in data.items() if k != "rest"}  # a model.json of before
+    assert Ranker.from_dict(without_rest).rest is None
 
 
 def model(*features: str) -> dict[str, object]:
@@ -256,6 +258,17 @@ def test_the_first_page_is_the_best_passages_then_new_articles_come_first() -> N
     assert [int(windows.article[w]) for w in chosen] == [0, 0, 0, 1, 2, 0, 0, 0]
     assert chosen[:3] == [0, 1, 2] and chosen[3:5] == [6, 8]  # each article's best first
     assert choose(windows, scores, 3, first_page=1) == [0, 6, 8]
+
+
+def test_the_passages_after_the_first_are_ordered_by_the_rest_s_scores() -> None:
+    """The final stage picks the first passage (trained for the surest), the rest's model
+    the others (trained for every window that holds the answer): `Ranker.rest`."""
+    windows = one_sentence_windows({0: 2, 1: 2, 2: 2})
+    scores = np.array([5.0, 4.0, 3.0, 2.0, 1.0, 0.0])
+    rest = np.array([0.0, 1.0, 2.0, 3.0, 4.0, 5.0])  # the reverse
+    assert choose(windows, scores, 4, first_page=3, rest=rest) == [0, 5, 4, 3]
+    assert choose(windows, scores, 4, first_page=1, rest=rest) == [0, 5, 3, 4]  # new first
+    assert choose(windows, scores, 4, first_page=3) == [0, 1, 2, 4]  # no rest: the final's
 
 
 def test_a_question_prefers_the_article_that_holds_more_of_it() -> None:

@@ -99,7 +99,13 @@ def _on_topic(share: Floats) -> npt.NDArray[np.bool_]:
     return (share >= OFF_TOPIC) | (share >= OFF_TOPIC_BEST * float(share.max()))
 
 
-def choose(candidates: Candidates, scores: Floats, count: int, first_page: int) -> list[int]:
+def choose(
+    candidates: Candidates,
+    scores: Floats,
+    count: int,
+    first_page: int,
+    rest: Floats | None = None,
+) -> list[int]:
     """The `count` best windows by score, no two overlapping and no syndicated copy of a
     window already chosen (see `corpus.text.SYNDICATED`). The windows' text must have been
     read (`Candidates.read_texts`).
@@ -117,16 +123,25 @@ def choose(candidates: Candidates, scores: Floats, count: int, first_page: int) 
     A window whose article bears too little on the question is no answer (`on_topic`):
     the answer is shorter instead; of the rest, an article that holds more of the question
     counts for more (`ARTICLE_SHARE`).
+
+    `rest`, where given, orders the windows after the first in place of `scores` (a model
+    trained for the page, not for the first passage: `model.Ranker`).
     """
     if not candidates.question.asks:
         return _choose_sources(candidates, scores, count)
     page = _Page(candidates)
     share = article_share(candidates)
-    scores = scores + ARTICLE_SHARE * share
-    order = np.lexsort((candidates.start, -scores))
-    order = order[_on_topic(share)[order]].tolist()
-    score = scores.tolist()
+    on_topic = _on_topic(share)
+
+    def ordered(by: Floats) -> tuple[list[int], list[float]]:
+        by = by + ARTICLE_SHARE * share
+        order = np.lexsort((candidates.start, -by))
+        return order[on_topic[order]].tolist(), by.tolist()
+
+    order, score = ordered(scores)
     while len(page.chosen) < min(first_page, count):
+        if page.chosen and rest is not None:
+            (order, score), rest = ordered(rest), None
         best, value = None, -np.inf
         for w in order:
             if score[w] <= value:
@@ -138,6 +153,8 @@ def choose(candidates: Candidates, scores: Floats, count: int, first_page: int) 
         if best is None:
             break
         page.take(best)
+    if page.chosen and rest is not None:
+        order, score = ordered(rest)
     for until, cap in ((count, 1), (count, count)):
         for w in order:
             if len(page.chosen) >= until:
