@@ -182,6 +182,7 @@ def test_the_shipped_model_loads_and_names_only_known_features() -> None:
     assert set(ranker.first.features) <= set(FEATURES) - set(MARK_FEATURES)
     assert set(ranker.final.features) <= set(FEATURES)
     assert ranker.pool >= 20 and ranker.first_page >= 1
+    assert ranker.rest is not None and set(ranker.rest.features) <= set(FEATURES)
     data = json.loads(MODEL_PATH.read_text())
     assert Ranker.from_dict(data).to_dict() == data  # what it writes is what it reads
     without_rest = {k: v for k, v in data.items() if k != "rest"}  # a model.json of before

@@ -36,6 +36,8 @@ def test_the_loss_mix_goes_to_the_stages_named() -> None:
     assert loss_mix(0.5, "second") == LossMix(first=0.0, final=0.5)
     assert loss_mix(0.35, "both") == LossMix(first=0.35, final=0.35)
     assert loss_mix(0.0, "both") == LossMix()  # the mass alone, as shipped
+    assert loss_mix(0.25, "rest") == LossMix(first=0.0, final=0.0, rest=0.25)
+    assert LossMix().rest is not None  # the passages after the first have a model of their own
 
 
 def test_a_loss_mix_outside_zero_to_one_is_refused() -> None:
