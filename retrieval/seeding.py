@@ -14,6 +14,17 @@ from retrieval.corpus.ingest_report import IngestReport
 
 SEED_FAILURES = 3  # the seed files that failed, named in `Seeding.message`
 
+# What a stop (Ctrl-C, SIGTERM) as an empty database is seeded says, `newsbot ask`'s and the
+# bot's start alike: the seeds are stored in one transaction, so whole or not at all
+SEEDING_INTERRUPTED = (
+    "interrupted while storing the seed corpus: nothing was stored half-way, none of it is "
+    "kept; run the command again"
+)
+SEEDING_INTERRUPTED_INDEXING = (
+    "interrupted while indexing the seed corpus: all of it is stored, and is indexed when "
+    "newsbot next opens the database; run the command again"
+)
+
 
 @dataclass(slots=True)
 class SeedingStage:
@@ -23,6 +34,13 @@ class SeedingStage:
 
     storing: bool = False  # the seeds' one transaction began (or waits for the lock)
     stored: bool = False  # committed: every seed is stored, and indexed at the next open
+
+    @property
+    def interrupted(self) -> str | None:
+        """What a stop at this stage kept of the seeds, to say; None before seeding began."""
+        if not self.storing:
+            return None
+        return SEEDING_INTERRUPTED_INDEXING if self.stored else SEEDING_INTERRUPTED
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,6 @@ from typing import Any
 import pytest
 
 from bot.bounds import QUOTE_CHARS, TITLE_CHARS
-from bot.cli.ask import SEEDING_INTERRUPTED, SEEDING_INTERRUPTED_INDEXING
 from bot.cli.common import EXIT_BROKEN_PIPE, EXIT_FAILED
 from bot.cli.ingest import INTERRUPTED
 from bot.cli.main import main
@@ -41,6 +40,7 @@ from retrieval.errors import ParseError
 from retrieval.index.files import index_dir
 from retrieval.indexing import article_index_dir
 from retrieval.ranking import selection
+from retrieval.seeding import SEEDING_INTERRUPTED, SEEDING_INTERRUPTED_INDEXING
 from retrieval.wording import agreeing, counted
 from tests.cli_process import (
     CANCEL_WAIT,

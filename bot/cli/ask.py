@@ -39,17 +39,6 @@ from bot.config import DEFAULT_DB, Settings
 from retrieval.engine import Engine
 from retrieval.seeding import SeedingStage
 
-# What a first `ask` stopped (Ctrl-C, SIGTERM) as it seeds an empty database says: the seeds
-# are stored in one transaction, so whole or not at all
-SEEDING_INTERRUPTED = (
-    "interrupted while storing the seed corpus: nothing was stored half-way, none of it is "
-    "kept; run the command again"
-)
-SEEDING_INTERRUPTED_INDEXING = (
-    "interrupted while indexing the seed corpus: all of it is stored, and is indexed when "
-    "newsbot next opens the database; run the command again"
-)
-
 
 def is_default_db(db_path: Path) -> bool:
     """Whether `db_path` is newsbot.db in the working folder, where `ask` makes a database
@@ -81,9 +70,8 @@ async def cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
             settings.db_path, settings.seeds_dir, reads_only=True, zone=settings.zone, stage=stage
         )
     except asyncio.CancelledError:  # Ctrl-C, SIGTERM: asyncio.run cancels us
-        if stage.storing:
-            said = SEEDING_INTERRUPTED_INDEXING if stage.stored else SEEDING_INTERRUPTED
-            print(f"newsbot ask: {said}", file=sys.stderr)
+        if stage.interrupted:
+            print(f"newsbot ask: {stage.interrupted}", file=sys.stderr)
         raise
     status = EXIT_OK
     try:
