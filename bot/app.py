@@ -46,6 +46,7 @@ from retrieval.conversations import Conversations
 from retrieval.corpus.served import ServedBot, serve_at
 from retrieval.engine import Engine
 from retrieval.errors import ConfigError, IndexWriteError
+from retrieval.seeding import SeedingStage
 from retrieval.wording import agreeing
 
 log = logging.getLogger(__name__)
@@ -263,9 +264,15 @@ async def _open_engine(settings: Settings) -> Engine:
     """Open the database; an empty one gets the bundled seed corpus, as `newsbot ask` does."""
     if not is_compiled():
         log.info(COMPILING)
-    engine, seeding = await Engine.open_seeded(
-        settings.db_path, settings.seeds_dir, zone=settings.zone
-    )
+    stage = SeedingStage()
+    try:
+        engine, seeding = await Engine.open_seeded(
+            settings.db_path, settings.seeds_dir, zone=settings.zone, stage=stage
+        )
+    except asyncio.CancelledError:  # a stop signal during start-up (`StopSignals`)
+        if stage.interrupted:  # as `newsbot ask` says it: the log said nothing of the seeds
+            log.warning("%s", stage.interrupted)
+        raise
     if seeding.message:
         # an empty database with feeds is a deployment's first start: their poll is next
         told = logging.WARNING if seeding.empty and not seeding.feeds else logging.INFO

@@ -7,12 +7,13 @@ import logging
 import os
 import re
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote
@@ -21,8 +22,9 @@ import pytest
 
 from bot.logs import REPLY_LOGGER, REPLY_SHOWN, quiet_http_logs
 from bot.tokens import REDACTED
+from retrieval.seeding import SEEDING_INTERRUPTED, SEEDING_INTERRUPTED_INDEXING
 from tests.cli_process import killed_on_exit
-from tests.conftest import REPO
+from tests.conftest import REPO, write_jsonl
 from tests.fake_telegram import TEST_TOKEN, FakeTelegramServer
 
 USER = 1001
@@ -41,9 +43,14 @@ def start(tmp_path: Path, env: dict[str, str], *args: str) -> subprocess.Popen[s
     A file, not a pipe: at DEBUG the log outgrows a pipe's buffer long before the test reads
     it, and a child blocked writing to stderr never answers.
     """
+    return started(tmp_path, env, [sys.executable, "-m", "bot.cli", "run", *args])
+
+
+def started(tmp_path: Path, env: dict[str, str], command: list[str]) -> subprocess.Popen[str]:
+    """`command` started as `start` starts `newsbot run`: a script that patches it first."""
     with (tmp_path / "stderr.log").open("w") as err:
         return subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "run", *args],
+            command,
             cwd=tmp_path,
             env=env | {"PYTHONPATH": str(REPO)},
             stdin=subprocess.DEVNULL,
@@ -193,6 +200,54 @@ def test_ctrl_c_while_deletewebhook_is_retried_stops_at_start_up(
         process.wait(timeout=60)
     assert_stopped_at_start_up(process, tmp_path, signal.SIGINT)
     assert not fake.calls("getUpdates")
+
+
+# `newsbot run`, its empty database seeded from NEWSBOT_SEEDS; SIGTERM sent as the seeds'
+# one transaction is written (argv[1] "storing") or as the seeds, committed, are indexed
+RUN_STOPPED_AS_IT_SEEDS = """
+import os, signal, sys
+from bot.cli.main import main
+from retrieval.corpus.store import CorpusStore
+from retrieval.engine import Engine
+from tests.cli_process import until_cancelled
+async def stopped(*args, **kwargs):
+    os.kill(os.getpid(), signal.SIGTERM)
+    await until_cancelled()
+if sys.argv[1] == "storing":
+    CorpusStore.insert_articles = stopped
+else:
+    Engine.refresh = stopped
+sys.exit(main(["run"]))
+"""
+
+
+@pytest.mark.parametrize(
+    ("stage", "said", "kept"),
+    [("storing", SEEDING_INTERRUPTED, 0), ("indexing", SEEDING_INTERRUPTED_INDEXING, 1)],
+)
+def test_a_stop_as_the_bot_seeds_its_database_says_what_was_kept(
+    tmp_path: Path, fake: FakeTelegramServer, stage: str, said: str, kept: int
+) -> None:
+    """The bot's first start, stopped as it seeds its empty database, said only that it
+    stopped during start-up, not whether the seeds were stored half-way (`newsbot ask`
+    says it): none of them is kept, or all, and says so."""
+    seeds = tmp_path / "our-seeds"
+    seeds.mkdir()
+    write_jsonl(seeds / "harbour.jsonl", [{"title": "Pier", "text": "The Brack pier closed."}])
+    env = newsbot_env(
+        tmp_path,
+        TELEGRAM_BOT_TOKEN=TEST_TOKEN,
+        TELEGRAM_API_BASE_URL=fake.base_url,
+        NEWSBOT_SEEDS=str(seeds),
+    )
+    script = [sys.executable, "-c", RUN_STOPPED_AS_IT_SEEDS, stage]
+    with killed_on_exit(started(tmp_path, env, script)) as process:
+        process.wait(timeout=60)
+    assert_stopped_at_start_up(process, tmp_path, signal.SIGTERM)
+    assert f"WARNING bot.app: {said}\n" in stderr_of(tmp_path)
+    with closing(sqlite3.connect(tmp_path / "newsbot.db")) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert conn.execute("SELECT count(*) FROM articles").fetchone() == (kept,)
 
 
 class NotTheBotAPI(BaseHTTPRequestHandler):
