@@ -10,6 +10,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from datetime import tzinfo
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 import pytest
@@ -21,6 +22,7 @@ from retrieval.corpus.ingest import ingest_paths
 from retrieval.corpus.ingest_report import IngestReport
 from retrieval.corpus.prepare import PreparedArticle
 from retrieval.corpus.read_connections import ReadConnections
+from retrieval.corpus.schema import MIGRATIONS
 from retrieval.corpus.served import ServedBot, serve, served_bot
 from retrieval.corpus.store import AddResult, CorpusStore
 from retrieval.engine import Engine
@@ -310,18 +312,83 @@ async def test_an_engine_whose_seeding_fails_is_closed_again(
         raise StoreError("the disk is full")
 
     monkeypatch.setattr(Engine, "seed_if_empty", failing)
-
-    def connections() -> list[threading.Thread]:  # aiosqlite's, one a connection
-        return [t for t in threading.enumerate() if "_connection_worker" in t.name]
-
-    before = connections()
+    before = connection_threads()
     with pytest.raises(StoreError, match="the disk is full"):
         await Engine.open_seeded(tmp_path / "newsbot.db", SEEDS)
-    for _ in range(100):  # a closed connection's thread ends soon after
-        if connections() == before:
+    await assert_threads_back_to(before)
+
+
+def connection_threads() -> list[threading.Thread]:
+    """aiosqlite's threads, one an open connection."""
+    return [t for t in threading.enumerate() if "_connection_worker" in t.name]
+
+
+async def assert_threads_back_to(before: list[threading.Thread]) -> None:
+    """aiosqlite's threads are those of `before` again: a closed connection's thread ends
+    soon after it closes (polled, never slept blindly)."""
+    for _ in range(100):
+        if connection_threads() == before:
             break
         await asyncio.sleep(0.05)
-    assert connections() == before
+    assert connection_threads() == before
+
+
+@pytest.mark.parametrize(
+    "stop", [asyncio.CancelledError, KeyboardInterrupt], ids=["cancel", "ctrl-c"]
+)
+async def test_a_stop_while_the_database_migrates_closes_its_connection(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stop: type[BaseException]
+) -> None:
+    """A stop as `connect` migrates a database (SIGTERM or Ctrl-C: asyncio's cancel; or a
+    KeyboardInterrupt, where no event loop hears the signal) closes the connection it
+    opened: left open, its thread would keep the process from exiting. The migrations
+    before the stop are kept, the one it cut short is rolled back whole, and the next open
+    migrates the rest."""
+    path = tmp_path / "newsbot.db"
+    cut = len(MIGRATIONS) // 2
+    statements = database._statements
+
+    def stopped_at_the_cut(script: str) -> list[str]:
+        if script == MIGRATIONS[cut].sql:
+            if stop is KeyboardInterrupt:
+                raise KeyboardInterrupt
+            task = asyncio.current_task()
+            assert task is not None
+            task.cancel()  # heard at the migration's next await, one of its statements
+        return statements(script)
+
+    opened: list[aiosqlite.Connection] = []  # held here: one dropped closes on its own
+    aiosqlite_connect = aiosqlite.connect
+
+    def kept(*args: Any, **kwargs: Any) -> aiosqlite.Connection:
+        opened.append(aiosqlite_connect(*args, **kwargs))
+        return opened[-1]
+
+    monkeypatch.setattr(database, "_statements", stopped_at_the_cut)
+    monkeypatch.setattr(aiosqlite, "connect", kept)
+    before = connection_threads()
+    with pytest.raises(stop):
+        if stop is KeyboardInterrupt:  # raised in this task: in its own, the loop's to end
+            await connect(path)
+        else:  # a task of its own, as asyncio.run's that a signal cancels
+            await asyncio.create_task(connect(path))
+    monkeypatch.undo()
+    [conn] = opened
+    with pytest.raises(ValueError, match="no active connection"):
+        await conn.execute("SELECT 1")
+    await assert_threads_back_to(before)
+    with contextlib.closing(sqlite3.connect(path)) as check:
+        assert check.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        versions = "SELECT version FROM schema_migrations ORDER BY version"
+        assert [v for (v,) in check.execute(versions)] == sorted(
+            m.version for m in MIGRATIONS[:cut]
+        )
+    conn = await connect(path)
+    try:
+        async with conn.execute(versions) as cur:
+            assert [v for (v,) in await cur.fetchall()] == sorted(m.version for m in MIGRATIONS)
+    finally:
+        await conn.close()
 
 
 @pytest.mark.parametrize("where", ["a-folder.db", "a-file/news.db"])
