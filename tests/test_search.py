@@ -25,7 +25,7 @@ from retrieval.ranking import answers as answers_module
 from retrieval.ranking import selection
 from retrieval.ranking.answers import novelty_of
 from retrieval.ranking.features import COLUMN, Candidates
-from retrieval.ranking.model import default_ranker
+from retrieval.ranking.model import Ranker, default_ranker
 from retrieval.ranking.selection import _Page, choose
 from retrieval.search import Searcher
 from tests.conftest import SMALL_CORPUS, write_jsonl
@@ -1072,5 +1072,47 @@ async def test_an_article_stored_since_the_runs_were_read_is_read_whole(engine: 
             )
             assert later[article_id].positions.tolist() == fresh[article_id].positions.tolist()
         assert len(later[2].sentence_ids) == 2
+    finally:
+        readers.close()
+
+
+async def test_the_passages_after_the_first_come_in_the_rest_s_order(engine: Engine) -> None:
+    """The search orders the passages after the first by the ranker's `rest` model, on the
+    first page and on a "More" page; the first passage stays the final stage's."""
+    reasons = ["fuel", "dredging", "wages", "insurance", "cranes", "storms", "tariffs", "rent"]
+    await engine.add_articles(
+        [
+            ArticleDraft(
+                f"Harbour fees and {reason}",
+                f"Harbour fees rose in March because of {reason}. The port authority met on "
+                f"Monday. Shippers said the harbour fees hurt trade, and {reason} cost more.",
+                source="Port Gazette",
+                published=f"2024-03-{n + 1:02d}",
+            )
+            for n, reason in enumerate(reasons)
+        ]
+    )
+    await engine.refresh()
+    readers = ReadConnections(engine.db_path)
+    try:
+        reader = CorpusReader(readers.get)
+        final = default_ranker().final
+        alone = replace(default_ranker(), rest=None)
+        reverse = replace(alone, rest=replace(final, weights=-final.weights))
+
+        def quotes(ranker: Ranker, offset: int = 0, shown: Sequence[str] = ()) -> list[str]:
+            searcher = Searcher(reader, engine.index, engine.articles, ranker=ranker)
+            result = searcher.search("Why did harbour fees rise?", 3, offset, shown=shown)
+            return [p.quote for p in result.passages]
+
+        def sentences(page: list[str]) -> list[str]:
+            return [s for quote in page for s in re.split(r"(?<=\.) ", quote)]
+
+        by_final, by_rest = quotes(alone), quotes(reverse)
+        assert len(by_final) == 3 and by_rest[0] == by_final[0]
+        assert by_rest[1:] != by_final[1:]
+        more_final = quotes(alone, 3, sentences(by_final))  # a More page
+        more_rest = quotes(reverse, 3, sentences(by_rest))
+        assert more_rest and more_rest != more_final
     finally:
         readers.close()

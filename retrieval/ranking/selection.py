@@ -125,7 +125,8 @@ def choose(
     counts for more (`ARTICLE_SHARE`).
 
     `rest`, where given, orders the windows after the first in place of `scores` (a model
-    trained for the page, not for the first passage: `model.Ranker`).
+    trained for the page, not for the first passage: `model.Ranker`); with no first page
+    (`first_page` 0), `scores` order every window.
     """
     if not candidates.question.asks:
         return _choose_sources(candidates, scores, count)
@@ -138,10 +139,10 @@ def choose(
         order = np.lexsort((candidates.start, -by))
         return order[on_topic[order]].tolist(), by.tolist()
 
-    order, score = ordered(scores)
+    by_final = ordered(scores)
+    by_rest = by_final if rest is None else ordered(rest)
     while len(page.chosen) < min(first_page, count):
-        if page.chosen and rest is not None:
-            (order, score), rest = ordered(rest), None
+        order, score = by_rest if page.chosen else by_final
         best, value = None, -np.inf
         for w in order:
             if score[w] <= value:
@@ -153,8 +154,7 @@ def choose(
         if best is None:
             break
         page.take(best)
-    if page.chosen and rest is not None:
-        order, score = ordered(rest)
+    order, score = by_rest if page.chosen else by_final
     for until, cap in ((count, 1), (count, count)):
         for w in order:
             if len(page.chosen) >= until:
