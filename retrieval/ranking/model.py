@@ -121,8 +121,8 @@ class Ranker:
     `final` is trained for the first passage (a question's softmax mass on the windows that
     hold its answer, however few of them: the surest), `rest` for the page (a share of its
     loss spread evenly over every such window: those that repeat the answer). On news-qa-dev,
-    cross-validated: answer@3 0.670 -> 0.680 and @5 0.715 -> 0.728 as of the question's date,
-    0.613 -> 0.645 and 0.690 -> 0.709 asked now; answer@1 the same (docs/retrieval.md)."""
+    answer@1 the same; answer@3 asked now +1.6 to +3.2 points, as of the question's date -0.6
+    to +1.0 by how it is measured (docs/retrieval.md); on the BBC set +2.9."""
 
     first: LinearModel
     final: LinearModel
