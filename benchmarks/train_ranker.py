@@ -404,11 +404,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument("--fresh", action="store_true", help="recompute the candidates")
     parser.add_argument("--ablation", action="store_true", help="retrain without each group")
-    parser.add_argument("--write", action="store_true", help=f"write {MODEL_PATH.name}")
-    parser.add_argument(
+    writes = parser.add_mutually_exclusive_group()
+    writes.add_argument("--write", action="store_true", help=f"write {MODEL_PATH.name}")
+    writes.add_argument(
         "--write-rest",
         action="store_true",
-        help=f"train only the rest's model, over {MODEL_PATH.name}'s stages, and write it",
+        help=f"train only the rest's model, over {MODEL_PATH.name}'s stages, and write it "
+        "(the figures printed are of all three retrained in each fold)",
     )
     parser.add_argument(
         "--first-page", type=int, default=FIRST_PAGE, help="passages before new articles first"
@@ -426,7 +428,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         type=float,
         metavar="ALPHA",
         help="share of the loss that is the uniform target over the positives "
-        f"(default: {LOSS_MIX.first} first, {LOSS_MIX.final} second)",
+        f"(default: {LOSS_MIX.first} first, {LOSS_MIX.final} second, {LOSS_MIX.rest} rest)",
     )
     parser.add_argument(
         "--mix-stage",

@@ -6,7 +6,7 @@ from typing import cast
 import numpy as np
 import pytest
 
-from benchmarks.train_ranker import LossMix, fit, loss_mix, policy_of
+from benchmarks.train_ranker import LossMix, fit, loss_mix, main, policy_of
 from retrieval.ranking.features import FEATURES, CandidatePolicy, Candidates
 
 
@@ -58,3 +58,11 @@ def test_the_uniform_target_spreads_the_mass_over_every_positive() -> None:
     rows.append(_question([1.0, 0.0, 0.0, 0.0], [False, True, True, False]))
     weights = [fit(rows, FEATURES[:1], mix).weights[0] for mix in (0.0, 0.5, 1.0)]
     assert weights[0] > weights[1] > weights[2] > 0
+
+
+def test_writing_the_whole_model_and_only_the_rest_s_are_one_or_the_other(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit):
+        main(["--db", "x.db", "--write", "--write-rest"])
+    assert "not allowed with argument" in capsys.readouterr().err
