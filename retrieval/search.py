@@ -231,9 +231,9 @@ class Searcher:
         recent = _nothing_recent(result, moment, zone)
         if recent is not None:
             result = replace(result, recent=recent)
-        none = _no_such_day(result, as_of, zone)
-        if none is not None:
-            result = replace(result, no_such_day=none)
+        impossible = _no_such_day(result, as_of, zone)
+        if impossible is not None:
+            result = replace(result, no_such_day=impossible)
         return result if cut_at is None else replace(result, cut_at=cut_at)
 
     def _search(

@@ -17,8 +17,8 @@ SEED_FAILURES = 3  # the seed files that failed, named in `Seeding.message`
 # What a stop (Ctrl-C, SIGTERM) as an empty database is seeded says, `newsbot ask`'s and the
 # bot's start alike: the seeds are stored in one transaction, so whole or not at all
 SEEDING_INTERRUPTED = (
-    "interrupted while storing the seed corpus: nothing was stored half-way, none of it is "
-    "kept; run the command again"
+    "interrupted while storing the seed corpus: nothing was stored half-way, this command "
+    "kept none of it; run the command again"
 )
 SEEDING_INTERRUPTED_INDEXING = (
     "interrupted while indexing the seed corpus: all of it is stored, and is indexed when "
